@@ -1,0 +1,1059 @@
+/* vigil-cli.c: the headless commands of `vigil`
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "vigil-core.h"
+
+#include "vigil-cli.h"
+#include "vigil-cli-output.h"
+
+/* The demo book: a few hundred customers with a year of daily history. */
+#define DEMO_SEED 20261123
+#define DEMO_CUSTOMERS 300
+#define DEMO_DAYS 365
+
+typedef struct
+{
+  char     *db_path;
+  gboolean  db_given;
+} CliContext;
+
+typedef int (*CommandFunc) (CliContext *context,
+                            int         argc,
+                            char      **argv);
+
+typedef struct
+{
+  const char  *name;
+  const char  *parameters;
+  const char  *summary;
+  CommandFunc  run;
+} Command;
+
+static int
+fail (GError *error)
+{
+  g_printerr ("vigil: %s\n", error->message);
+  return error->domain == G_OPTION_ERROR ? VIGIL_EXIT_USAGE : VIGIL_EXIT_FAILURE;
+}
+
+static int
+usage_error (const char *format,
+             ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("vigil: %s\n", message);
+  g_printerr (_("Run “vigil --help” to see the commands.\n"));
+  return VIGIL_EXIT_USAGE;
+}
+
+/* Parses a command's options; on --help prints and asks to exit 0. */
+static gboolean
+parse_options (const char   *parameters,
+               const char   *summary,
+               GOptionEntry *entries,
+               int          *argc,
+               char       ***argv,
+               int          *out_status)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(GError) error = NULL;
+  GOptionEntry db_entry[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("The database file (default: VIGIL_DB, else in the user data folder)"), N_("FILE") },
+    { NULL }
+  };
+  static char *ignored_db = NULL;
+
+  /* --db was taken out of argv before; it is listed for --help. */
+  db_entry[0].arg_data = &ignored_db;
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, db_entry, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *out_status = usage_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static VigilStore *
+open_store (CliContext  *context,
+            GError     **error)
+{
+  return vigil_store_open (context->db_path, error);
+}
+
+/* Formatting -------------------------------------------------------------- */
+
+static char *
+format_number (double value,
+               int    decimals)
+{
+  if (isnan (value))
+    return g_strdup ("—");
+  return g_strdup_printf ("%.*f", decimals, value);
+}
+
+static char *
+format_count (gint64 value)
+{
+  if (value == VIGIL_UNKNOWN)
+    return g_strdup ("—");
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+static char *
+format_time_or_dash (gint64 time)
+{
+  if (time == VIGIL_UNKNOWN)
+    return g_strdup ("—");
+  return vigil_time_format (time);
+}
+
+static char *
+format_day_or_dash (gint32 day)
+{
+  if (day == VIGIL_UNKNOWN_DAY)
+    return g_strdup ("—");
+  return vigil_date_format (day);
+}
+
+static char *
+format_seats (const VigilSnapshot *snapshot)
+{
+  if (snapshot->seats == VIGIL_UNKNOWN || snapshot->seats_used == VIGIL_UNKNOWN)
+    return g_strdup ("—");
+  return g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                          snapshot->seats_used, snapshot->seats);
+}
+
+static const char *
+tier_label_or_dash (VigilTier tier)
+{
+  return tier == VIGIL_TIER_NONE ? "—" : vigil_tier_get_label (tier);
+}
+
+static void
+add_double_or_null (JsonBuilder *builder,
+                    const char  *member,
+                    double       value)
+{
+  json_builder_set_member_name (builder, member);
+  if (isnan (value))
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_double_value (builder, value);
+}
+
+static void
+add_count_or_null (JsonBuilder *builder,
+                   const char  *member,
+                   gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value == VIGIL_UNKNOWN)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder, value);
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *member,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value == NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, value);
+}
+
+static void
+add_time_or_null (JsonBuilder *builder,
+                  const char  *member,
+                  gint64       time)
+{
+  g_autofree char *text = time != VIGIL_UNKNOWN ? vigil_time_format (time) : NULL;
+
+  add_string_or_null (builder, member, text);
+}
+
+/* Each active measure: its value, rescaled weight and points; a measure
+ * whose input was unknown shows as left out (value null, weight 0). */
+static void
+add_measures (JsonBuilder      *builder,
+              VigilScorecard   *scorecard,
+              const VigilScore *score)
+{
+  json_builder_set_member_name (builder, "measures");
+  json_builder_begin_object (builder);
+  for (int i = 0; i < VIGIL_N_MEASURES; i++)
+    {
+      const VigilMeasureResult *m = &score->measures[i];
+
+      if (vigil_scorecard_get_weight (scorecard, (VigilMeasure) i) <= 0 && isnan (m->value))
+        continue;
+
+      json_builder_set_member_name (builder, vigil_measure_get_name ((VigilMeasure) i));
+      json_builder_begin_object (builder);
+      add_double_or_null (builder, "value", m->value);
+      add_double_or_null (builder, "weight", m->weight);
+      add_double_or_null (builder, "points", m->points);
+      add_double_or_null (builder, "input", m->input);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_score (JsonBuilder      *builder,
+           VigilScorecard   *scorecard,
+           const VigilScore *score)
+{
+  add_double_or_null (builder, "health", score->health);
+  add_string_or_null (builder, "tier", vigil_tier_get_id (score->tier));
+  json_builder_set_member_name (builder, "scorecard_version");
+  json_builder_add_int_value (builder, score->version);
+  add_measures (builder, scorecard, score);
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+print_csv_row (const char * const *cells)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  for (guint i = 0; cells[i] != NULL; i++)
+    {
+      g_autofree char *field = vigil_output_csv_field (cells[i]);
+
+      if (i > 0)
+        g_string_append_c (line, ',');
+      g_string_append (line, field);
+    }
+  g_print ("%s\r\n", line->str);
+}
+
+/* vigil scores ------------------------------------------------------------ */
+
+typedef enum
+{
+  SORT_HEALTH,
+  SORT_NAME,
+  SORT_ID,
+  SORT_OWNER,
+  SORT_SEGMENT,
+  SORT_MRR,
+  SORT_RENEWAL,
+  SORT_LAST_ACTIVE,
+  N_SORT_KEYS
+} SortKey;
+
+static const char * const sort_key_names[N_SORT_KEYS] = {
+  "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active",
+};
+
+/* Unknown values sort last whatever the direction. */
+static int
+compare_unknown_last (gboolean a_known,
+                      gboolean b_known)
+{
+  if (a_known == b_known)
+    return 0;
+  return a_known ? -1 : 1;
+}
+
+static int
+compare_double (double a,
+                double b)
+{
+  return (a > b) - (a < b);
+}
+
+typedef struct
+{
+  SortKey  key;
+  gboolean reverse;
+} SortSpec;
+
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  const VigilPortfolioRow *ra = *(VigilPortfolioRow * const *) a;
+  const VigilPortfolioRow *rb = *(VigilPortfolioRow * const *) b;
+  const SortSpec *spec = user_data;
+  const VigilSnapshot *sa = ra->latest;
+  const VigilSnapshot *sb = rb->latest;
+  int unknown = 0;
+  int result = 0;
+
+  switch (spec->key)
+    {
+    case SORT_HEALTH:
+      unknown = compare_unknown_last (!isnan (ra->score.health), !isnan (rb->score.health));
+      result = compare_double (ra->score.health, rb->score.health);
+      break;
+    case SORT_MRR:
+      unknown = compare_unknown_last (!isnan (sa->mrr), !isnan (sb->mrr));
+      result = compare_double (sa->mrr, sb->mrr);
+      break;
+    case SORT_RENEWAL:
+      unknown = compare_unknown_last (sa->renewal_day != VIGIL_UNKNOWN_DAY,
+                                      sb->renewal_day != VIGIL_UNKNOWN_DAY);
+      result = (sa->renewal_day > sb->renewal_day) - (sa->renewal_day < sb->renewal_day);
+      break;
+    case SORT_LAST_ACTIVE:
+      unknown = compare_unknown_last (sa->last_active != VIGIL_UNKNOWN,
+                                      sb->last_active != VIGIL_UNKNOWN);
+      result = (sa->last_active > sb->last_active) - (sa->last_active < sb->last_active);
+      break;
+    case SORT_NAME:
+      unknown = compare_unknown_last (sa->name != NULL, sb->name != NULL);
+      result = g_utf8_collate (sa->name ? sa->name : "", sb->name ? sb->name : "");
+      break;
+    case SORT_OWNER:
+      unknown = compare_unknown_last (sa->owner != NULL, sb->owner != NULL);
+      result = g_utf8_collate (sa->owner ? sa->owner : "", sb->owner ? sb->owner : "");
+      break;
+    case SORT_SEGMENT:
+      unknown = compare_unknown_last (sa->segment != NULL, sb->segment != NULL);
+      result = g_strcmp0 (sa->segment, sb->segment);
+      break;
+    case SORT_ID:
+    case N_SORT_KEYS:
+    default:
+      break;
+    }
+
+  if (unknown != 0)
+    return unknown;
+  if (spec->reverse)
+    result = -result;
+  if (result == 0)
+    result = g_strcmp0 (sa->customer_id, sb->customer_id);
+  if (result == 0)
+    result = g_strcmp0 (ra->source, rb->source);
+  return result;
+}
+
+static void
+print_scores_table (GPtrArray *rows)
+{
+  const char *headers[] = {
+    _("ID"), _("NAME"), _("OWNER"), _("SEGMENT"), _("PLAN"), _("HEALTH"), _("TIER"),
+    _("MRR"), _("SEATS"), _("RENEWAL"), NULL
+  };
+  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 0, 1, 1, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+  double total_mrr = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
+      const VigilSnapshot *s = row->latest;
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+
+      line[0] = g_strdup (s->customer_id);
+      line[1] = g_strdup (s->name ? s->name : "—");
+      line[2] = g_strdup (s->owner ? s->owner : "—");
+      line[3] = g_strdup (s->segment ? s->segment : "—");
+      line[4] = g_strdup (s->plan ? s->plan : "—");
+      line[5] = format_number (row->score.health, 1);
+      line[6] = g_strdup (tier_label_or_dash (row->score.tier));
+      line[7] = format_number (s->mrr, 2);
+      line[8] = format_seats (s);
+      line[9] = format_day_or_dash (s->renewal_day);
+      if (!isnan (s->mrr))
+        total_mrr += s->mrr;
+      g_ptr_array_add (cells, line);
+    }
+
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+  g_print (ngettext ("%u customer, MRR %.2f\n", "%u customers, MRR %.2f\n", rows->len),
+           rows->len, total_mrr);
+}
+
+static void
+print_scores_csv (GPtrArray *rows)
+{
+  const char *headers[] = {
+    "id", "source", "name", "owner", "segment", "plan", "mrr", "health", "tier", "churn_risk",
+    "observed_at", "last_active", "seats", "seats_used", "api_calls_7d", "features_used",
+    "renewal_date", "activity_points", "volume_points", "breadth_points", NULL
+  };
+
+  print_csv_row (headers);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
+      const VigilSnapshot *s = row->latest;
+      const VigilMeasureResult *m = row->score.measures;
+      g_autofree char *mrr = isnan (s->mrr) ? g_strdup ("") : g_strdup_printf ("%.2f", s->mrr);
+      g_autofree char *health = isnan (row->score.health) ? g_strdup ("")
+                                : g_strdup_printf ("%g", row->score.health);
+      g_autofree char *observed = format_time_or_dash (s->observed_at);
+      g_autofree char *active = s->last_active != VIGIL_UNKNOWN ? vigil_time_format (s->last_active) : g_strdup ("");
+      g_autofree char *seats = s->seats != VIGIL_UNKNOWN ? format_count (s->seats) : g_strdup ("");
+      g_autofree char *used = s->seats_used != VIGIL_UNKNOWN ? format_count (s->seats_used) : g_strdup ("");
+      g_autofree char *calls = s->api_calls_7d != VIGIL_UNKNOWN ? format_count (s->api_calls_7d) : g_strdup ("");
+      g_autofree char *features = s->features_used != VIGIL_UNKNOWN ? format_count (s->features_used) : g_strdup ("");
+      g_autofree char *renewal = s->renewal_day != VIGIL_UNKNOWN_DAY ? vigil_date_format (s->renewal_day) : g_strdup ("");
+      g_autofree char *p0 = isnan (m[0].value) ? g_strdup ("") : g_strdup_printf ("%g", m[0].points);
+      g_autofree char *p1 = isnan (m[1].value) ? g_strdup ("") : g_strdup_printf ("%g", m[1].points);
+      g_autofree char *p2 = isnan (m[2].value) ? g_strdup ("") : g_strdup_printf ("%g", m[2].points);
+      const char *cells[] = {
+        s->customer_id, row->source, s->name, s->owner, s->segment, s->plan, mrr, health,
+        vigil_tier_get_id (row->score.tier) ? vigil_tier_get_id (row->score.tier) : "",
+        "", observed, active, seats, used, calls, features, renewal, p0, p1, p2, NULL
+      };
+
+      print_csv_row (cells);
+    }
+}
+
+static void
+print_scores_json (GPtrArray      *rows,
+                   VigilScorecard *scorecard)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
+      const VigilSnapshot *s = row->latest;
+      g_autofree char *renewal = s->renewal_day != VIGIL_UNKNOWN_DAY ? vigil_date_format (s->renewal_day) : NULL;
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "id", s->customer_id);
+      add_string_or_null (builder, "source", row->source);
+      add_string_or_null (builder, "name", s->name);
+      add_string_or_null (builder, "owner", s->owner);
+      add_string_or_null (builder, "segment", s->segment);
+      add_string_or_null (builder, "plan", s->plan);
+      add_double_or_null (builder, "mrr", s->mrr);
+      add_score (builder, scorecard, &row->score);
+      /* Churn risk and triggers are computed by the analytics that read
+       * these scores; until a customer has them they are null/empty. */
+      json_builder_set_member_name (builder, "churn_risk");
+      json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "triggers");
+      json_builder_begin_array (builder);
+      json_builder_end_array (builder);
+      add_time_or_null (builder, "observed_at", s->observed_at);
+      add_time_or_null (builder, "last_active", s->last_active);
+      add_count_or_null (builder, "seats", s->seats);
+      add_count_or_null (builder, "seats_used", s->seats_used);
+      add_count_or_null (builder, "api_calls_7d", s->api_calls_7d);
+      add_count_or_null (builder, "features_used", s->features_used);
+      add_string_or_null (builder, "renewal_date", renewal);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  print_json (builder);
+}
+
+static gboolean
+parse_sort_key (const char  *text,
+                SortKey     *out_key)
+{
+  for (int i = 0; i < N_SORT_KEYS; i++)
+    if (g_strcmp0 (sort_key_names[i], text) == 0)
+      {
+        *out_key = (SortKey) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static int
+print_portfolio (CliContext        *context,
+                 VigilOutputFormat  format,
+                 const char        *owner,
+                 VigilTier          tier,
+                 SortSpec          *sort)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilScorecard) scorecard = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (!(store = open_store (context, &error)) ||
+      !(scorecard = vigil_store_load_scorecard (store, &error)) ||
+      !(rows = vigil_store_list_portfolio (store, owner, tier, &error)))
+    return fail (error);
+
+  g_ptr_array_sort_with_data (rows, compare_rows, sort);
+
+  switch (format)
+    {
+    case VIGIL_OUTPUT_CSV:
+      print_scores_csv (rows);
+      break;
+    case VIGIL_OUTPUT_JSON:
+      print_scores_json (rows, scorecard);
+      break;
+    case VIGIL_OUTPUT_TABLE:
+    default:
+      if (rows->len == 0 && owner == NULL && tier == VIGIL_TIER_NONE)
+        g_print (_("No customers yet. Import history with “vigil import FILE”, "
+                   "or try “vigil --demo”.\n"));
+      else
+        print_scores_table (rows);
+      break;
+    }
+
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_scores (CliContext  *context,
+            int          argc,
+            char       **argv)
+{
+  g_autofree char *format_text = NULL;
+  g_autofree char *tier_text = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *sort_text = NULL;
+  gboolean reverse = FALSE;
+  GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "tier", 't', 0, G_OPTION_ARG_STRING, &tier_text, N_("Only this tier: healthy, at-risk or high-risk"), N_("TIER") },
+    { "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, N_("Only the customers of this owner"), N_("OWNER") },
+    { "sort", 's', 0, G_OPTION_ARG_STRING, &sort_text,
+      N_("Sort by health (default), name, id, owner, segment, mrr, renewal or last-active"), N_("KEY") },
+    { "reverse", 'r', 0, G_OPTION_ARG_NONE, &reverse, N_("Sort in descending order"), NULL },
+    { NULL }
+  };
+  VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
+  VigilTier tier = VIGIL_TIER_NONE;
+  SortSpec sort = { SORT_HEALTH, FALSE };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!parse_options ("", _("The portfolio: every customer's latest health score."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc > 1)
+    return usage_error (_("scores takes no arguments, got “%s”"), argv[1]);
+  if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
+    return usage_error ("%s", error->message);
+  if (tier_text != NULL && (tier = vigil_tier_from_id (tier_text)) == VIGIL_TIER_NONE)
+    return usage_error (_("Unknown tier “%s”: use healthy, at-risk or high-risk"), tier_text);
+  if (sort_text != NULL && !parse_sort_key (sort_text, &sort.key))
+    return usage_error (_("Unknown sort key “%s”"), sort_text);
+  sort.reverse = reverse;
+
+  return print_portfolio (context, format, owner, tier, &sort);
+}
+
+/* vigil import ------------------------------------------------------------ */
+
+static gboolean
+parse_import_format (const char        *text,
+                     VigilImportFormat *out_format)
+{
+  if (g_strcmp0 (text, "auto") == 0)
+    *out_format = VIGIL_IMPORT_FORMAT_AUTO;
+  else if (g_strcmp0 (text, "csv") == 0)
+    *out_format = VIGIL_IMPORT_FORMAT_CSV;
+  else if (g_strcmp0 (text, "json") == 0)
+    *out_format = VIGIL_IMPORT_FORMAT_JSON;
+  else if (g_strcmp0 (text, "jsonl") == 0)
+    *out_format = VIGIL_IMPORT_FORMAT_JSON_LINES;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static void
+print_import_summary (const char             *path,
+                      const char             *source,
+                      const VigilIngestStats *stats)
+{
+  g_print (_("Imported %s into source “%s”:\n"), path, source);
+  g_print (ngettext ("  %" G_GUINT64_FORMAT " record read\n",
+                     "  %" G_GUINT64_FORMAT " records read\n", stats->records_read),
+           stats->records_read);
+  g_print (ngettext ("  %" G_GUINT64_FORMAT " snapshot stored and scored\n",
+                     "  %" G_GUINT64_FORMAT " snapshots stored and scored\n", stats->stored),
+           stats->stored);
+  g_print (ngettext ("  %" G_GUINT64_FORMAT " already stored before\n",
+                     "  %" G_GUINT64_FORMAT " already stored before\n", stats->duplicates),
+           stats->duplicates);
+  g_print (ngettext ("  %" G_GUINT64_FORMAT " record skipped: no usable id\n",
+                     "  %" G_GUINT64_FORMAT " records skipped: no usable id\n", stats->skipped),
+           stats->skipped);
+  g_print (ngettext ("  %" G_GUINT64_FORMAT " value unusable (wrong type or out of range), stored as unknown\n",
+                     "  %" G_GUINT64_FORMAT " values unusable (wrong type or out of range), stored as unknown\n",
+                     stats->unknown_values),
+           stats->unknown_values);
+}
+
+static int
+run_import (CliContext  *context,
+            int          argc,
+            char       **argv)
+{
+  g_autofree char *source = NULL;
+  g_autofree char *mapping = NULL;
+  g_autofree char *format_text = NULL;
+  GOptionEntry entries[] = {
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+      N_("The source the customers belong to (default: imported)"), N_("NAME") },
+    { "mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping,
+      N_("A mapping file for JSON that is not in the native format"), N_("FILE") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text,
+      N_("auto (default: by content), csv, json or jsonl"), N_("FORMAT") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilImporter) importer = NULL;
+  g_autoptr(GFile) file = NULL;
+  VigilImportFormat format = VIGIL_IMPORT_FORMAT_AUTO;
+  VigilIngestStats stats;
+  int status;
+
+  if (!parse_options (_("FILE"),
+                      _("Backfill history from a native JSON document, JSON Lines or CSV.\n"
+                        "The whole file is stored in one transaction, or nothing of it."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("import needs exactly one FILE"));
+  if (format_text != NULL && !parse_import_format (format_text, &format))
+    return usage_error (_("Unknown format “%s”: use auto, csv, json or jsonl"), format_text);
+  if (source != NULL && *source == '\0')
+    return usage_error (_("--source needs a name"));
+  if (mapping != NULL)
+    {
+      g_printerr (_("vigil: --mapping is not supported yet: mappings arrive with "
+                    "endpoint polling; convert the file to the native format\n"));
+      return VIGIL_EXIT_FAILURE;
+    }
+
+  if (!(store = open_store (context, &error)))
+    return fail (error);
+
+  importer = vigil_importer_new (store);
+  if (source != NULL)
+    vigil_importer_set_source (importer, source);
+  vigil_importer_set_format (importer, format);
+
+  file = g_file_new_for_commandline_arg (argv[1]);
+  if (!vigil_importer_import_file (importer, file, NULL, &stats, &error))
+    {
+      g_printerr (_("vigil: import failed, nothing was stored: %s\n"), error->message);
+      return VIGIL_EXIT_FAILURE;
+    }
+
+  print_import_summary (argv[1], source ? source : VIGIL_IMPORTER_DEFAULT_SOURCE, &stats);
+  return VIGIL_EXIT_OK;
+}
+
+/* vigil history ----------------------------------------------------------- */
+
+static void
+print_history_table (GPtrArray *rows)
+{
+  const char *headers[] = {
+    _("OBSERVED"), _("HEALTH"), _("TIER"), _("ACTIVITY"), _("VOLUME"), _("BREADTH"),
+    _("LAST ACTIVE"), _("API CALLS 7D"), _("FEATURES"), _("SEATS"), _("MRR"), NULL
+  };
+  const gboolean right[] = { 0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilHistoryRow *row = g_ptr_array_index (rows, i);
+      const VigilSnapshot *s = row->snapshot;
+      const VigilMeasureResult *m = row->score.measures;
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+
+      line[0] = vigil_time_format (s->observed_at);
+      line[1] = format_number (row->score.health, 1);
+      line[2] = g_strdup (tier_label_or_dash (row->score.tier));
+      line[3] = format_number (isnan (m[VIGIL_MEASURE_ACTIVITY].value) ? NAN : m[VIGIL_MEASURE_ACTIVITY].points, 1);
+      line[4] = format_number (isnan (m[VIGIL_MEASURE_VOLUME].value) ? NAN : m[VIGIL_MEASURE_VOLUME].points, 1);
+      line[5] = format_number (isnan (m[VIGIL_MEASURE_BREADTH].value) ? NAN : m[VIGIL_MEASURE_BREADTH].points, 1);
+      line[6] = format_time_or_dash (s->last_active);
+      line[7] = format_count (s->api_calls_7d);
+      line[8] = format_count (vigil_snapshot_get_features_used (s));
+      line[9] = format_seats (s);
+      line[10] = format_number (s->mrr, 2);
+      g_ptr_array_add (cells, line);
+    }
+
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
+static void
+print_history_csv (GPtrArray *rows)
+{
+  const char *headers[] = {
+    "observed_at", "health", "tier", "activity_points", "volume_points", "breadth_points",
+    "last_active", "api_calls_7d", "features_used", "seats", "seats_used", "mrr",
+    "open_tickets", "nps", "renewal_date", "plan", NULL
+  };
+
+  print_csv_row (headers);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilHistoryRow *row = g_ptr_array_index (rows, i);
+      const VigilSnapshot *s = row->snapshot;
+      const VigilMeasureResult *m = row->score.measures;
+      g_autofree char *observed = vigil_time_format (s->observed_at);
+      g_autofree char *health = isnan (row->score.health) ? g_strdup ("") : g_strdup_printf ("%g", row->score.health);
+      g_autofree char *p0 = isnan (m[0].value) ? g_strdup ("") : g_strdup_printf ("%g", m[0].points);
+      g_autofree char *p1 = isnan (m[1].value) ? g_strdup ("") : g_strdup_printf ("%g", m[1].points);
+      g_autofree char *p2 = isnan (m[2].value) ? g_strdup ("") : g_strdup_printf ("%g", m[2].points);
+      g_autofree char *active = s->last_active != VIGIL_UNKNOWN ? vigil_time_format (s->last_active) : g_strdup ("");
+      g_autofree char *calls = s->api_calls_7d != VIGIL_UNKNOWN ? format_count (s->api_calls_7d) : g_strdup ("");
+      gint64 used_features = vigil_snapshot_get_features_used (s);
+      g_autofree char *features = used_features != VIGIL_UNKNOWN ? format_count (used_features) : g_strdup ("");
+      g_autofree char *seats = s->seats != VIGIL_UNKNOWN ? format_count (s->seats) : g_strdup ("");
+      g_autofree char *used = s->seats_used != VIGIL_UNKNOWN ? format_count (s->seats_used) : g_strdup ("");
+      g_autofree char *mrr = isnan (s->mrr) ? g_strdup ("") : g_strdup_printf ("%.2f", s->mrr);
+      g_autofree char *tickets = s->open_tickets != VIGIL_UNKNOWN ? format_count (s->open_tickets) : g_strdup ("");
+      g_autofree char *nps = s->nps != VIGIL_UNKNOWN ? format_count (s->nps) : g_strdup ("");
+      g_autofree char *renewal = s->renewal_day != VIGIL_UNKNOWN_DAY ? vigil_date_format (s->renewal_day) : g_strdup ("");
+      const char *cells[] = {
+        observed, health,
+        vigil_tier_get_id (row->score.tier) ? vigil_tier_get_id (row->score.tier) : "",
+        p0, p1, p2, active, calls, features, seats, used, mrr, tickets, nps, renewal,
+        s->plan ? s->plan : "", NULL
+      };
+
+      print_csv_row (cells);
+    }
+}
+
+static void
+print_history_json (GPtrArray      *rows,
+                    const char     *source,
+                    VigilScorecard *scorecard)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const VigilSnapshot *first = ((VigilHistoryRow *) g_ptr_array_index (rows, 0))->snapshot;
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "id", first->customer_id);
+  add_string_or_null (builder, "source", source);
+  add_string_or_null (builder, "name", first->name);
+  add_string_or_null (builder, "owner", first->owner);
+  add_string_or_null (builder, "segment", first->segment);
+  json_builder_set_member_name (builder, "snapshots");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilHistoryRow *row = g_ptr_array_index (rows, i);
+      const VigilSnapshot *s = row->snapshot;
+      g_autofree char *renewal = s->renewal_day != VIGIL_UNKNOWN_DAY ? vigil_date_format (s->renewal_day) : NULL;
+
+      json_builder_begin_object (builder);
+      add_time_or_null (builder, "observed_at", s->observed_at);
+      add_score (builder, scorecard, &row->score);
+      add_time_or_null (builder, "last_active", s->last_active);
+      add_count_or_null (builder, "api_calls_7d", s->api_calls_7d);
+      add_count_or_null (builder, "features_used", vigil_snapshot_get_features_used (s));
+      json_builder_set_member_name (builder, "features");
+      if (s->features == NULL)
+        json_builder_add_null_value (builder);
+      else
+        {
+          json_builder_begin_object (builder);
+          for (guint f = 0; f < s->features->len; f++)
+            {
+              const VigilFeatureUsage *u = &g_array_index (s->features, VigilFeatureUsage, f);
+
+              json_builder_set_member_name (builder, u->name);
+              if (u->calls == VIGIL_FEATURE_USED_NO_COUNT)
+                json_builder_add_boolean_value (builder, TRUE);
+              else
+                json_builder_add_int_value (builder, u->calls);
+            }
+          json_builder_end_object (builder);
+        }
+      add_count_or_null (builder, "seats", s->seats);
+      add_count_or_null (builder, "seats_used", s->seats_used);
+      add_double_or_null (builder, "mrr", s->mrr);
+      add_count_or_null (builder, "open_tickets", s->open_tickets);
+      add_count_or_null (builder, "nps", s->nps);
+      add_string_or_null (builder, "renewal_date", renewal);
+      add_string_or_null (builder, "plan", s->plan);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+static int
+run_history (CliContext  *context,
+             int          argc,
+             char       **argv)
+{
+  g_autofree char *format_text = NULL;
+  g_autofree char *source = NULL;
+  GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+      N_("The customer's source, when two sources have a customer with that id"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilScorecard) scorecard = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
+  gint64 customer;
+  int status;
+
+  if (!parse_options (_("ID"), _("One customer's snapshots and scores over time, oldest first."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("history needs exactly one customer ID"));
+  if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
+    return usage_error ("%s", error->message);
+
+  if (!(store = open_store (context, &error)) ||
+      !(scorecard = vigil_store_load_scorecard (store, &error)) ||
+      (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0 ||
+      !(rows = vigil_store_list_history (store, customer, &error)))
+    return fail (error);
+
+  if (rows->len == 0)
+    {
+      g_printerr (_("vigil: customer “%s” has no snapshots\n"), argv[1]);
+      return VIGIL_EXIT_FAILURE;
+    }
+
+  switch (format)
+    {
+    case VIGIL_OUTPUT_CSV:
+      print_history_csv (rows);
+      break;
+    case VIGIL_OUTPUT_JSON:
+      print_history_json (rows, source, scorecard);
+      break;
+    case VIGIL_OUTPUT_TABLE:
+    default:
+      {
+        const VigilSnapshot *first = ((VigilHistoryRow *) g_ptr_array_index (rows, 0))->snapshot;
+
+        g_print ("%s — %s\n", first->customer_id, first->name ? first->name : "—");
+        print_history_table (rows);
+      }
+      break;
+    }
+  return VIGIL_EXIT_OK;
+}
+
+/* vigil --demo ------------------------------------------------------------ */
+
+static char *
+get_demo_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "vigil", "demo.db", NULL);
+}
+
+static int
+run_demo (CliContext *context)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilDemo) demo = vigil_demo_new (DEMO_SEED, DEMO_CUSTOMERS);
+  SortSpec sort = { SORT_HEALTH, FALSE };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  /* The demo lives in its own database so it never mixes with real data. */
+  if (!context->db_given)
+    {
+      g_free (context->db_path);
+      context->db_path = get_demo_path ();
+    }
+
+  if (!(store = vigil_demo_open_store (demo, context->db_path, now, DEMO_DAYS, NULL, &error)))
+    return fail (error);
+  g_clear_object (&store);
+
+  g_print (_("Demo portfolio (%s): %d customers, %d days of history\n\n"),
+           context->db_path, DEMO_CUSTOMERS, DEMO_DAYS);
+  return print_portfolio (context, VIGIL_OUTPUT_TABLE, NULL, VIGIL_TIER_NONE, &sort);
+}
+
+/* Dispatch ---------------------------------------------------------------- */
+
+static const Command commands[] = {
+  { "import", N_("FILE"), N_("Backfill history from JSON, JSON Lines or CSV"), run_import },
+  { "scores", "", N_("The portfolio with health scores (table, csv, json)"), run_scores },
+  { "history", N_("ID"), N_("One customer's snapshots and scores over time"), run_history },
+};
+
+static void
+print_help (void)
+{
+  g_print (_("Usage:\n  vigil [--db FILE] [COMMAND] [OPTIONS…]\n\n"));
+  g_print (_("Vigil keeps your customers' usage history and scores their health.\n\n"));
+  g_print (_("Commands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, _(commands[i].parameters));
+
+      g_print ("  %-20s %s\n", usage, _(commands[i].summary));
+    }
+  g_print ("\n");
+  g_print (_("Options:\n"));
+  g_print ("  %-20s %s\n", "--db FILE", _("The database (default: VIGIL_DB, else in the user data folder)"));
+  g_print ("  %-20s %s\n", "--demo", _("Show a generated demo portfolio, kept in its own database"));
+  g_print ("  %-20s %s\n", "--version", _("Print the version"));
+  g_print ("  %-20s %s\n", "--help", _("Show this help; COMMAND --help for a command's options"));
+  g_print ("\n");
+  g_print (_("Without a command, vigil shows the portfolio of the database.\n"));
+}
+
+/* Takes --db out of argv wherever it stands, so every command has it. */
+static gboolean
+extract_db_option (int    *argc,
+                   char  **argv,
+                   char  **out_path)
+{
+  int out = 1;
+
+  for (int i = 1; i < *argc; i++)
+    {
+      if (g_strcmp0 (argv[i], "--") == 0)
+        {
+          for (; i < *argc; i++)
+            argv[out++] = argv[i];
+          break;
+        }
+      if (g_strcmp0 (argv[i], "--db") == 0)
+        {
+          if (i + 1 >= *argc || argv[i + 1][0] == '\0')
+            return FALSE;
+          g_free (*out_path);
+          *out_path = g_strdup (argv[++i]);
+        }
+      else if (g_str_has_prefix (argv[i], "--db="))
+        {
+          if (argv[i][5] == '\0')
+            return FALSE;
+          g_free (*out_path);
+          *out_path = g_strdup (argv[i] + 5);
+        }
+      else
+        argv[out++] = argv[i];
+    }
+
+  *argc = out;
+  argv[out] = NULL;
+  return TRUE;
+}
+
+int
+vigil_cli_run (int    argc,
+               char **argv)
+{
+  /* Option parsing takes strings out of the array without freeing
+   * them: it works on a shallow copy of the strings owned here. */
+  g_auto(GStrv) owned = g_new0 (char *, argc + 1);
+  g_autofree char **args = g_new0 (char *, argc + 1);
+  CliContext context = { NULL, FALSE };
+  int status;
+
+  for (int i = 0; i < argc; i++)
+    args[i] = owned[i] = g_strdup (argv[i]);
+
+  if (!extract_db_option (&argc, args, &context.db_path))
+    return usage_error (_("--db needs a FILE"));
+  context.db_given = context.db_path != NULL;
+  if (context.db_path == NULL)
+    context.db_path = vigil_store_get_default_path ();
+
+  if (argc < 2)
+    status = print_portfolio (&context, VIGIL_OUTPUT_TABLE, NULL, VIGIL_TIER_NONE,
+                              &(SortSpec) { SORT_HEALTH, FALSE });
+  else if (g_strcmp0 (args[1], "--version") == 0)
+    {
+      g_print ("vigil %s\n", PACKAGE_VERSION);
+      status = VIGIL_EXIT_OK;
+    }
+  else if (g_strcmp0 (args[1], "--help") == 0 || g_strcmp0 (args[1], "-h") == 0 ||
+           g_strcmp0 (args[1], "help") == 0)
+    {
+      print_help ();
+      status = VIGIL_EXIT_OK;
+    }
+  else if (g_strcmp0 (args[1], "--demo") == 0 && argc == 2)
+    status = run_demo (&context);
+  else
+    {
+      const Command *command = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+        if (g_strcmp0 (commands[i].name, args[1]) == 0)
+          command = &commands[i];
+
+      if (command == NULL)
+        status = usage_error (_("Unknown command “%s”"), args[1]);
+      else
+        {
+          g_autofree char *prgname = g_strdup_printf ("vigil %s", command->name);
+
+          g_set_prgname (prgname);
+          /* The command sees its own name as argv[0]. */
+          status = command->run (&context, argc - 1, args + 1);
+        }
+    }
+
+  g_free (context.db_path);
+  return status;
+}

@@ -1,0 +1,22 @@
+/* vigil-cli.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses of every command. */
+#define VIGIL_EXIT_OK 0
+#define VIGIL_EXIT_FAILURE 1
+#define VIGIL_EXIT_USAGE 2
+
+int vigil_cli_run (int    argc,
+                   char **argv);
+
+G_END_DECLS

@@ -1,0 +1,18 @@
+/* vigil-core.h: the one header users of libvigil-core include
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "vigil-demo.h"
+#include "vigil-demo-book.h"
+#include "vigil-error.h"
+#include "vigil-importer.h"
+#include "vigil-ingest.h"
+#include "vigil-scorecard.h"
+#include "vigil-snapshot.h"
+#include "vigil-store.h"
+#include "vigil-time.h"

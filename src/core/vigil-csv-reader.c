@@ -1,0 +1,794 @@
+/* vigil-csv-reader.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-csv"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "vigil-csv-reader.h"
+#include "vigil-error.h"
+
+/* Bytes asked of the stream per read; the input buffer's usual size. */
+#define CHUNK_SIZE (256 * 1024)
+/* The longest record accepted, in bytes of input not counting its line ending. */
+#define MAX_ROW_SIZE (64 * 1024 * 1024)
+#define ROW_INITIAL_SIZE 4096
+#define N_FIELDS_INITIAL 64
+/* Buffers grown past these for one unusual row are given back afterwards. */
+#define ROW_SHRINK_SIZE (1024 * 1024)
+#define N_FIELDS_SHRINK (64 * 1024)
+
+struct _VigilCsvReader
+{
+  GObject       parent_instance;
+
+  GInputStream *stream;
+
+  /* Raw input: buf[pos, len) has been read but not consumed. A record is always parsed from
+   * its first byte, so an incomplete one is moved to the front of buf before reading more,
+   * and a long one makes buf grow until the whole record fits. */
+  char         *buf;
+  gsize         buf_size;
+  gsize         pos;
+  gsize         len;
+  guint64       buf_offset;  /* stream offset of buf[0] */
+  guint64       line;        /* line number at buf[pos] */
+  gssize        open_quote;  /* index in buf of an incomplete record's open quote, or -1 */
+
+  /* The current row: the text of each field, decoded and followed by a NUL, one after
+   * another in row; starts[i] is where field i begins. Reused from row to row. */
+  char         *row;
+  gsize         row_len;
+  gsize         row_size;
+  guint32      *starts;
+  guint         n_fields;
+  guint         starts_size;
+  guint64       row_line;
+  guint64       offset;
+
+  guint         bom_checked : 1;
+  guint         eof : 1;
+};
+
+typedef enum
+{
+  PARSE_ROW,
+  PARSE_END,
+  PARSE_NEED_MORE,
+  PARSE_ERROR,
+} ParseResult;
+
+enum {
+  PROP_0,
+  PROP_STREAM,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (VigilCsvReader, vigil_csv_reader, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+
+/* Finds the line and the 1-based column, in characters, of @where in a record that begins
+ * at @record on line @record_line. Only used to describe errors. */
+static void
+locate (const char *record,
+        guint64     record_line,
+        const char *where,
+        guint64    *line,
+        guint64    *column)
+{
+  const char *line_start = record;
+  guint64 n_chars = 0;
+
+  g_assert (record <= where);
+
+  *line = record_line;
+  for (const char *s = record; s < where; s++)
+    {
+      if (*s == '\n')
+        {
+          *line += 1;
+          line_start = s + 1;
+        }
+    }
+
+  /* Each byte that does not continue a UTF-8 sequence starts a character. */
+  for (const char *s = line_start; s < where; s++)
+    {
+      if (((guchar) *s & 0xC0) != 0x80)
+        n_chars++;
+    }
+
+  *column = n_chars + 1;
+}
+
+static void
+set_parse_error (GError     **error,
+                 const char  *record,
+                 guint64      record_line,
+                 const char  *where,
+                 const char  *message)
+{
+  guint64 line;
+  guint64 column;
+
+  locate (record, record_line, where, &line, &column);
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+               "line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s",
+               line, column, message);
+}
+
+static void
+set_row_too_long_error (VigilCsvReader  *self,
+                        GError         **error)
+{
+  guint64 line;
+  guint64 column;
+
+  if (self->open_quote < 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                   "line %" G_GUINT64_FORMAT ": row longer than 64 MiB", self->line);
+      return;
+    }
+
+  /* Most likely a quote that is never closed has swallowed the rest of the file. */
+  locate (self->buf + self->pos, self->line, self->buf + self->open_quote, &line, &column);
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+               "line %" G_GUINT64_FORMAT ": row longer than 64 MiB "
+               "(the quoted field opened at line %" G_GUINT64_FORMAT
+               ", column %" G_GUINT64_FORMAT " may be unterminated)",
+               self->line, line, column);
+}
+
+static guint64
+count_newlines (const char *s,
+                const char *end)
+{
+  guint64 n = 0;
+
+  while ((s = memchr (s, '\n', end - s)) != NULL)
+    {
+      n++;
+      s++;
+    }
+
+  return n;
+}
+
+static G_GNUC_NO_INLINE void
+grow_row (VigilCsvReader *self,
+          gsize           extra)
+{
+  gsize size = MAX (self->row_size * 2, self->row_len + extra);
+
+  self->row = g_realloc (self->row, size);
+  self->row_size = size;
+}
+
+static inline void
+append_to_row (VigilCsvReader *self,
+               const char     *data,
+               gsize           n)
+{
+  if (G_UNLIKELY (self->row_size - self->row_len < n))
+    grow_row (self, n);
+
+  memcpy (self->row + self->row_len, data, n);
+  self->row_len += n;
+}
+
+static inline void
+begin_field (VigilCsvReader *self)
+{
+  if (G_UNLIKELY (self->n_fields == self->starts_size))
+    {
+      self->starts_size *= 2;
+      self->starts = g_renew (guint32, self->starts, self->starts_size);
+    }
+
+  self->starts[self->n_fields++] = (guint32) self->row_len;
+}
+
+/* Ends the field being appended: checks that it is UTF-8 and adds its NUL. @raw is where
+ * its text begins in the input (after the quote if @quoted), for the error message. */
+static inline gboolean
+end_field (VigilCsvReader  *self,
+           const char      *raw,
+           gboolean         quoted,
+           const char      *record,
+           GError         **error)
+{
+  const char *text = self->row + self->starts[self->n_fields - 1];
+  gsize n = self->row_len - self->starts[self->n_fields - 1];
+  const char *bad;
+
+  if (G_UNLIKELY (!g_utf8_validate (text, n, &bad)))
+    {
+      const char *where = raw;
+      gsize n_before = bad - text;
+
+      /* Map the offset in the decoded text back to the input, where each quote inside a
+       * quoted field is written twice. */
+      if (quoted)
+        {
+          for (gsize i = 0; i < n_before; i++)
+            where += *where == '"' ? 2 : 1;
+        }
+      else
+        {
+          where += n_before;
+        }
+
+      set_parse_error (error, record, self->line, where,
+                       *bad == '\0' ? "text contains a NUL byte" : "text is not valid UTF-8");
+      return FALSE;
+    }
+
+  if (G_UNLIKELY (self->row_len == self->row_size))
+    grow_row (self, 1);
+
+  self->row[self->row_len++] = '\0';
+
+  return TRUE;
+}
+
+/* Parses the record at buf[pos] into the row. Returns PARSE_NEED_MORE, having consumed at
+ * most the empty lines before it, when the buffer ends before the record does. */
+static ParseResult
+parse_record (VigilCsvReader  *self,
+              GError         **error)
+{
+  const char *buf = self->buf;
+  const char *end = buf + self->len;
+  const char *p = buf + self->pos;
+  const char *record;
+  const char *content_end = NULL;
+  const char *line_end = NULL;
+  gboolean have_newline = FALSE;
+  gboolean eof = self->eof;
+  guint64 line;
+
+  self->open_quote = -1;
+
+  /* Empty lines between records are skipped. */
+  while (p < end)
+    {
+      if (*p == '\n')
+        p += 1;
+      else if (*p == '\r' && end - p >= 2 && p[1] == '\n')
+        p += 2;
+      else
+        break;
+
+      self->line++;
+    }
+
+  self->pos = p - buf;
+
+  if (p == end)
+    return eof ? PARSE_END : PARSE_NEED_MORE;
+
+  /* A CR alone at the end of the buffer may yet turn out to be an empty line. */
+  if (*p == '\r' && p + 1 == end && !eof)
+    return PARSE_NEED_MORE;
+
+  record = p;
+  line = self->line;
+  self->row_len = 0;
+  self->n_fields = 0;
+
+  for (;;)
+    {
+      begin_field (self);
+
+      if (p < end && *p == '"')
+        {
+          const char *open = p;
+          const char *q = p + 1;
+
+          for (;;)
+            {
+              const char *quote = memchr (q, '"', end - q);
+              const char *stop = quote != NULL ? quote : end;
+
+              line += count_newlines (q, stop);
+              append_to_row (self, q, stop - q);
+
+              if (quote == NULL && eof)
+                {
+                  set_parse_error (error, record, self->line, open, "unterminated quoted field");
+                  return PARSE_ERROR;
+                }
+
+              /* Without the next byte, a quote could be closing or the first of two. */
+              if ((quote == NULL || quote + 1 == end) && !eof)
+                {
+                  self->open_quote = open - buf;
+                  return PARSE_NEED_MORE;
+                }
+
+              if (quote + 1 < end && quote[1] == '"')
+                {
+                  append_to_row (self, quote, 1);
+                  q = quote + 2;
+                  continue;
+                }
+
+              p = quote + 1;
+              break;
+            }
+
+          if (!end_field (self, open + 1, TRUE, record, error))
+            return PARSE_ERROR;
+
+          /* The record ended at end of input. */
+          if (p == end)
+            {
+              content_end = p;
+              break;
+            }
+
+          if (*p == ',')
+            {
+              p++;
+              continue;
+            }
+
+          if (*p == '\n')
+            {
+              content_end = p;
+              p += 1;
+              line++;
+              break;
+            }
+
+          if (*p == '\r')
+            {
+              if (p + 1 == end && !eof)
+                return PARSE_NEED_MORE;
+
+              if (p + 1 < end && p[1] == '\n')
+                {
+                  content_end = p;
+                  p += 2;
+                  line++;
+                  break;
+                }
+            }
+
+          set_parse_error (error, record, self->line, p,
+                           "unexpected character after closing quote");
+          return PARSE_ERROR;
+        }
+      else
+        {
+          const char *comma;
+          const char *stop;
+
+          /* Found once per line: the first newline at or after p. A quoted field may
+           * have carried p past the one found before. */
+          if (line_end == NULL || line_end < p)
+            {
+              line_end = memchr (p, '\n', end - p);
+              have_newline = line_end != NULL;
+              if (!have_newline)
+                line_end = end;
+            }
+
+          comma = memchr (p, ',', line_end - p);
+          if (comma != NULL)
+            {
+              append_to_row (self, p, comma - p);
+              if (!end_field (self, p, FALSE, record, error))
+                return PARSE_ERROR;
+              p = comma + 1;
+              continue;
+            }
+
+          if (!have_newline && !eof)
+            return PARSE_NEED_MORE;
+
+          /* A CR right before the LF is part of the line ending, not of the field. */
+          stop = line_end;
+          if (have_newline && stop > p && stop[-1] == '\r')
+            stop--;
+
+          append_to_row (self, p, stop - p);
+          if (!end_field (self, p, FALSE, record, error))
+            return PARSE_ERROR;
+
+          content_end = stop;
+          if (have_newline)
+            {
+              p = line_end + 1;
+              line++;
+            }
+          else
+            {
+              p = end;
+            }
+          break;
+        }
+    }
+
+  if (G_UNLIKELY ((gsize) (content_end - record) > MAX_ROW_SIZE))
+    {
+      set_row_too_long_error (self, error);
+      return PARSE_ERROR;
+    }
+
+  self->row_line = self->line;
+  self->line = line;
+  self->pos = p - buf;
+  self->offset = self->buf_offset + self->pos;
+
+  return PARSE_ROW;
+}
+
+/* Moves the unconsumed input to the front of the buffer and reads more after it. */
+static gboolean
+refill (VigilCsvReader  *self,
+        GCancellable    *cancellable,
+        GError         **error)
+{
+  gsize keep = self->len - self->pos;
+  gsize target;
+  gsize want;
+  gsize got = 0;
+
+  g_assert (!self->eof);
+  g_assert (keep <= MAX_ROW_SIZE + 1);
+
+  if (self->pos > 0)
+    {
+      memmove (self->buf, self->buf + self->pos, keep);
+      self->buf_offset += self->pos;
+      self->pos = 0;
+      self->len = keep;
+    }
+
+  /* Read at least as much again as is kept (short of the row limit), so that parsing a
+   * long record from its start after every read costs time in proportion to its length. */
+  target = MIN (keep, MAX_ROW_SIZE + 2 - keep);
+  want = MAX (CHUNK_SIZE / 2, target);
+
+  if (self->buf_size - keep < want)
+    {
+      self->buf_size = keep + want;
+      self->buf = g_realloc (self->buf, self->buf_size);
+    }
+  else if (self->buf_size > CHUNK_SIZE && keep <= CHUNK_SIZE / 2)
+    {
+      self->buf_size = CHUNK_SIZE;
+      self->buf = g_realloc (self->buf, self->buf_size);
+    }
+
+  do
+    {
+      gssize n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      n = g_input_stream_read (self->stream,
+                               self->buf + self->len,
+                               self->buf_size - self->len,
+                               cancellable,
+                               error);
+      if (n < 0)
+        return FALSE;
+
+      if (n == 0)
+        {
+          self->eof = TRUE;
+          break;
+        }
+
+      self->len += n;
+      got += n;
+    }
+  while (got < target && self->len < self->buf_size);
+
+  return TRUE;
+}
+
+static void
+shrink_row (VigilCsvReader *self)
+{
+  if (G_UNLIKELY (self->row_size > ROW_SHRINK_SIZE && self->row_len < self->row_size / 8))
+    {
+      self->row_size = MAX (ROW_INITIAL_SIZE, self->row_len * 2);
+      g_free (self->row);
+      self->row = g_malloc (self->row_size);
+    }
+
+  if (G_UNLIKELY (self->starts_size > N_FIELDS_SHRINK && self->n_fields < self->starts_size / 8))
+    {
+      self->starts_size = MAX (N_FIELDS_INITIAL, self->n_fields * 2);
+      g_free (self->starts);
+      self->starts = g_new (guint32, self->starts_size);
+    }
+
+  self->row_len = 0;
+  self->n_fields = 0;
+}
+
+static void
+vigil_csv_reader_dispose (GObject *object)
+{
+  VigilCsvReader *self = (VigilCsvReader *)object;
+
+  g_clear_object (&self->stream);
+
+  G_OBJECT_CLASS (vigil_csv_reader_parent_class)->dispose (object);
+}
+
+static void
+vigil_csv_reader_finalize (GObject *object)
+{
+  VigilCsvReader *self = (VigilCsvReader *)object;
+
+  g_clear_pointer (&self->buf, g_free);
+  g_clear_pointer (&self->row, g_free);
+  g_clear_pointer (&self->starts, g_free);
+
+  G_OBJECT_CLASS (vigil_csv_reader_parent_class)->finalize (object);
+}
+
+static void
+vigil_csv_reader_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  VigilCsvReader *self = VIGIL_CSV_READER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STREAM:
+      g_value_set_object (value, self->stream);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_csv_reader_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  VigilCsvReader *self = VIGIL_CSV_READER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STREAM:
+      g_set_object (&self->stream, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+vigil_csv_reader_class_init (VigilCsvReaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vigil_csv_reader_dispose;
+  object_class->finalize = vigil_csv_reader_finalize;
+  object_class->get_property = vigil_csv_reader_get_property;
+  object_class->set_property = vigil_csv_reader_set_property;
+
+  /**
+   * VigilCsvReader:stream:
+   *
+   * The stream the CSV text is read from.
+   */
+  properties[PROP_STREAM] =
+    g_param_spec_object ("stream", NULL, NULL,
+                         G_TYPE_INPUT_STREAM,
+                         (G_PARAM_READWRITE |
+                          G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS |
+                          G_PARAM_EXPLICIT_NOTIFY));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+vigil_csv_reader_init (VigilCsvReader *self)
+{
+  self->buf_size = CHUNK_SIZE;
+  self->buf = g_malloc (self->buf_size);
+  self->row_size = ROW_INITIAL_SIZE;
+  self->row = g_malloc (self->row_size);
+  self->starts_size = N_FIELDS_INITIAL;
+  self->starts = g_new (guint32, self->starts_size);
+  self->line = 1;
+  self->open_quote = -1;
+}
+
+/**
+ * vigil_csv_reader_new:
+ * @stream: the stream to read CSV text from
+ *
+ * Creates a reader for RFC 4180 CSV text in UTF-8: fields separated by commas, optionally
+ * quoted with '"' (a quote inside written twice), records ending with LF or CRLF. A UTF-8
+ * byte order mark at the start and empty lines are skipped.
+ *
+ * The stream is read in chunks as rows are asked for; only the current row is kept.
+ *
+ * Returns: (transfer full): a new #VigilCsvReader
+ */
+VigilCsvReader *
+vigil_csv_reader_new (GInputStream *stream)
+{
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+
+  return g_object_new (VIGIL_TYPE_CSV_READER,
+                       "stream", stream,
+                       NULL);
+}
+
+/**
+ * vigil_csv_reader_next_row:
+ * @self: a #VigilCsvReader
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads the next record, whose fields are then available through
+ * vigil_csv_reader_get_field().
+ *
+ * Text that is not CSV or not UTF-8, or a record longer than 64 MiB, is a
+ * %VIGIL_ERROR_PARSE error naming the line and column; an error reading the stream is
+ * passed on as it is.
+ *
+ * Returns: %TRUE with a row; %FALSE at the end of the input (@error unset) or on error
+ *   (@error set)
+ */
+gboolean
+vigil_csv_reader_next_row (VigilCsvReader  *self,
+                           GCancellable    *cancellable,
+                           GError         **error)
+{
+  g_return_val_if_fail (VIGIL_IS_CSV_READER (self), FALSE);
+  g_return_val_if_fail (self->stream != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  shrink_row (self);
+
+  if (!self->bom_checked)
+    {
+      while (self->len - self->pos < 3 && !self->eof)
+        {
+          if (!refill (self, cancellable, error))
+            return FALSE;
+        }
+
+      if (self->len - self->pos >= 3 && memcmp (self->buf + self->pos, "\xEF\xBB\xBF", 3) == 0)
+        self->pos += 3;
+
+      self->bom_checked = TRUE;
+    }
+
+  for (;;)
+    {
+      switch (parse_record (self, error))
+        {
+        case PARSE_ROW:
+          return TRUE;
+
+        case PARSE_END:
+          self->offset = self->buf_offset + self->len;
+          return FALSE;
+
+        case PARSE_ERROR:
+          self->n_fields = 0;
+          return FALSE;
+
+        case PARSE_NEED_MORE:
+          if (self->len - self->pos > MAX_ROW_SIZE + 1)
+            {
+              set_row_too_long_error (self, error);
+              self->n_fields = 0;
+              return FALSE;
+            }
+
+          if (!refill (self, cancellable, error))
+            {
+              self->n_fields = 0;
+              return FALSE;
+            }
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+/**
+ * vigil_csv_reader_get_n_fields:
+ * @self: a #VigilCsvReader
+ *
+ * Returns: the number of fields in the current row, 0 if there is none
+ */
+guint
+vigil_csv_reader_get_n_fields (VigilCsvReader *self)
+{
+  g_return_val_if_fail (VIGIL_IS_CSV_READER (self), 0);
+
+  return self->n_fields;
+}
+
+/**
+ * vigil_csv_reader_get_field:
+ * @self: a #VigilCsvReader
+ * @index: the index of a field of the current row
+ * @len: (out) (optional): where to store the length of the text in bytes
+ *
+ * Returns: (transfer none): the field's text, NUL-terminated and valid UTF-8, valid until
+ *   the next call to vigil_csv_reader_next_row()
+ */
+const char *
+vigil_csv_reader_get_field (VigilCsvReader *self,
+                            guint           index,
+                            gsize          *len)
+{
+  gsize start;
+  gsize next;
+
+  g_return_val_if_fail (VIGIL_IS_CSV_READER (self), NULL);
+  g_return_val_if_fail (index < self->n_fields, NULL);
+
+  start = self->starts[index];
+  next = index + 1 < self->n_fields ? self->starts[index + 1] : self->row_len;
+
+  if (len != NULL)
+    *len = next - start - 1;
+
+  return self->row + start;
+}
+
+/**
+ * vigil_csv_reader_get_line:
+ * @self: a #VigilCsvReader
+ *
+ * Returns: the 1-based line number where the current row begins, which may be more than
+ *   one past the previous row's when quoted fields contain newlines; 0 before the first row
+ */
+guint64
+vigil_csv_reader_get_line (VigilCsvReader *self)
+{
+  g_return_val_if_fail (VIGIL_IS_CSV_READER (self), 0);
+
+  return self->row_line;
+}
+
+/**
+ * vigil_csv_reader_get_offset:
+ * @self: a #VigilCsvReader
+ *
+ * Returns: the number of bytes of the stream consumed so far: up to the end of the current
+ *   row's line ending, or of the whole input once vigil_csv_reader_next_row() has returned
+ *   %FALSE at its end
+ */
+guint64
+vigil_csv_reader_get_offset (VigilCsvReader *self)
+{
+  g_return_val_if_fail (VIGIL_IS_CSV_READER (self), 0);
+
+  return self->offset;
+}

@@ -1,0 +1,31 @@
+/* vigil-demo.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "vigil-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define VIGIL_TYPE_DEMO (vigil_demo_get_type ())
+
+G_DECLARE_FINAL_TYPE (VigilDemo, vigil_demo, VIGIL, DEMO, GObject)
+
+VigilDemo *vigil_demo_new             (guint64        seed,
+                                       guint          n_customers);
+guint64    vigil_demo_get_seed        (VigilDemo     *self);
+guint      vigil_demo_get_n_customers (VigilDemo     *self);
+void       vigil_demo_fill_snapshot   (VigilDemo     *self,
+                                       guint          index,
+                                       gint64         observed_at,
+                                       VigilSnapshot *out);
+gint64     vigil_demo_get_churn_time  (VigilDemo     *self,
+                                       guint          index);
+
+G_END_DECLS

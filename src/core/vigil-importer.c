@@ -1,0 +1,626 @@
+/* vigil-importer.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-importer"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "vigil-csv-reader.h"
+#include "vigil-error.h"
+#include "vigil-importer.h"
+
+/* How much of a file is looked at to tell its format. */
+#define HEAD_SIZE 65536
+#define CHUNK_SIZE (256 * 1024)
+/* One JSON line may hold a record with a long feature list, not more. */
+#define MAX_LINE_LENGTH (64 * 1024 * 1024)
+#define CANCEL_CHECK_EVERY 4096
+
+struct _VigilImporter
+{
+  GObject            parent_instance;
+
+  VigilStore        *store;
+  char              *source_name;
+  VigilImportFormat  format;
+};
+
+G_DEFINE_FINAL_TYPE (VigilImporter, vigil_importer, G_TYPE_OBJECT)
+
+typedef struct
+{
+  GInputStream *stream;
+  char         *buffer;
+  gsize         length;
+  gsize         position;
+  gsize         capacity;
+  guint64       line;
+  gboolean      eof;
+} LineReader;
+
+static void
+line_reader_init (LineReader   *reader,
+                  GInputStream *stream)
+{
+  memset (reader, 0, sizeof *reader);
+  reader->stream = stream;
+  reader->capacity = CHUNK_SIZE;
+  reader->buffer = g_malloc (reader->capacity + 1);
+}
+
+static void
+line_reader_clear (LineReader *reader)
+{
+  g_clear_pointer (&reader->buffer, g_free);
+}
+
+/* Returns the next line (NUL-terminated, without its end of line), or
+ * NULL at the end of input or on error. */
+static char *
+line_reader_next (LineReader    *reader,
+                  gsize         *out_length,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  for (;;)
+    {
+      char *start = reader->buffer + reader->position;
+      gsize available = reader->length - reader->position;
+      char *newline = memchr (start, '\n', available);
+      gssize n_read;
+
+      if (newline != NULL || (reader->eof && available > 0))
+        {
+          gsize length = newline != NULL ? (gsize) (newline - start) : available;
+
+          reader->position += newline != NULL ? length + 1 : length;
+          reader->line++;
+          if (length > 0 && start[length - 1] == '\r')
+            length--;
+          start[length] = '\0';
+          *out_length = length;
+          return start;
+        }
+
+      if (reader->eof)
+        return NULL;
+
+      /* Keep the partial line, then read more behind it. */
+      memmove (reader->buffer, start, available);
+      reader->length = available;
+      reader->position = 0;
+      if (reader->capacity - reader->length < CHUNK_SIZE / 2)
+        {
+          if (reader->capacity >= MAX_LINE_LENGTH)
+            {
+              g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                           _("line %" G_GUINT64_FORMAT ": longer than %d MiB"),
+                           reader->line + 1, MAX_LINE_LENGTH / (1024 * 1024));
+              return NULL;
+            }
+          reader->capacity *= 2;
+          reader->buffer = g_realloc (reader->buffer, reader->capacity + 1);
+        }
+
+      n_read = g_input_stream_read (reader->stream, reader->buffer + reader->length,
+                                    reader->capacity - reader->length, cancellable, error);
+      if (n_read < 0)
+        return NULL;
+      if (n_read == 0)
+        reader->eof = TRUE;
+      reader->length += (gsize) n_read;
+    }
+}
+
+static const char *
+skip_bom_and_space (const char *text,
+                    const char *end)
+{
+  if (end - text >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+    text += 3;
+  while (text < end && g_ascii_isspace (*text))
+    text++;
+  return text;
+}
+
+/**
+ * vigil_importer_detect_format:
+ * @head: the first bytes of a file
+ * @filename: (nullable): its name, used only when the content is silent
+ *
+ * Tells the format by content: a JSON array or an object with
+ * `customers` is a JSON document, lines of JSON objects are JSON Lines,
+ * anything else is CSV.
+ */
+VigilImportFormat
+vigil_importer_detect_format (const char *head,
+                              gsize       length,
+                              const char *filename)
+{
+  const char *end = head + length;
+  const char *p = skip_bom_and_space (head, end);
+  const char *line_end;
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (p == end)
+    {
+      if (filename != NULL && (g_str_has_suffix (filename, ".jsonl") ||
+                               g_str_has_suffix (filename, ".ndjson")))
+        return VIGIL_IMPORT_FORMAT_JSON_LINES;
+      if (filename != NULL && g_str_has_suffix (filename, ".json"))
+        return VIGIL_IMPORT_FORMAT_JSON;
+      return VIGIL_IMPORT_FORMAT_CSV;
+    }
+
+  if (*p == '[')
+    return VIGIL_IMPORT_FORMAT_JSON;
+  if (*p != '{')
+    return VIGIL_IMPORT_FORMAT_CSV;
+
+  /* A first line that is a whole object is a JSON line, unless it is
+   * a one-line native document. */
+  line_end = memchr (p, '\n', (gsize) (end - p));
+  if (line_end == NULL)
+    line_end = end;
+
+  parser = json_parser_new_immutable ();
+  if (json_parser_load_from_data (parser, p, line_end - p, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      JsonObject *object = json_node_get_object (json_parser_get_root (parser));
+      JsonNode *customers = json_object_get_member (object, "customers");
+
+      if (customers != NULL && JSON_NODE_HOLDS_ARRAY (customers))
+        return VIGIL_IMPORT_FORMAT_JSON;
+      return VIGIL_IMPORT_FORMAT_JSON_LINES;
+    }
+
+  return VIGIL_IMPORT_FORMAT_JSON;
+}
+
+const char *
+vigil_import_format_get_name (VigilImportFormat format)
+{
+  switch (format)
+    {
+    case VIGIL_IMPORT_FORMAT_JSON: return "JSON";
+    case VIGIL_IMPORT_FORMAT_JSON_LINES: return "JSON Lines";
+    case VIGIL_IMPORT_FORMAT_CSV: return "CSV";
+    case VIGIL_IMPORT_FORMAT_AUTO:
+    default: return "auto";
+    }
+}
+
+static gboolean
+check_cancelled (const VigilIngestStats  *stats,
+                 GCancellable            *cancellable,
+                 GError                 **error)
+{
+  if (stats->records_read % CANCEL_CHECK_EVERY != 0)
+    return FALSE;
+  return g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static gboolean
+import_json_document (VigilImporter  *self,
+                      GFile          *file,
+                      VigilIngest    *ingest,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  JsonNode *root;
+  JsonArray *records;
+  guint n;
+
+  if (path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("Only local files can be imported"));
+      return FALSE;
+    }
+
+  /* json-glib's message names the file, line and column. */
+  if (!json_parser_load_from_mapped_file (parser, path, error))
+    return FALSE;
+
+  root = json_parser_get_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
+    records = json_node_get_array (root);
+  else if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+           json_object_has_member (json_node_get_object (root), "customers") &&
+           JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "customers")))
+    records = json_object_get_array_member (json_node_get_object (root), "customers");
+  else
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                           _("a JSON document must be an array of records or an object "
+                             "with a “customers” array"));
+      return FALSE;
+    }
+
+  n = json_array_get_length (records);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (records, i);
+
+      vigil_snapshot_clear (snapshot);
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        vigil_snapshot_set_json_object (snapshot, json_node_get_object (element));
+      if (!vigil_ingest_add (ingest, snapshot, error) ||
+          check_cancelled (vigil_ingest_get_stats (ingest), cancellable, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* json-glib reports "<data>:LINE:COLUMN: message"; a JSON line is one
+ * line, so only the column matters. */
+static void
+set_json_line_error (GError      **error,
+                     guint64       line,
+                     const GError *parse_error)
+{
+  const char *message = parse_error->message;
+  unsigned column = 0;
+  const char *rest;
+
+  if (g_str_has_prefix (message, "<data>:") &&
+      sscanf (message, "<data>:%*u:%u:", &column) == 1 &&
+      (rest = strstr (message + 7, ": ")) != NULL)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("line %" G_GUINT64_FORMAT ", column %u: %s"), line, column, rest + 2);
+  else
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("line %" G_GUINT64_FORMAT ": %s"), line, message);
+}
+
+static gboolean
+import_json_lines (VigilImporter  *self,
+                   GInputStream   *stream,
+                   VigilIngest    *ingest,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  g_autoptr(GError) local_error = NULL;
+  LineReader reader;
+  gboolean ok = TRUE;
+  char *line;
+  gsize length;
+
+  line_reader_init (&reader, stream);
+  while ((line = line_reader_next (&reader, &length, cancellable, &local_error)) != NULL)
+    {
+      JsonNode *root;
+
+      if (reader.line == 1 && length >= 3 && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
+        {
+          line += 3;
+          length -= 3;
+        }
+      if (*skip_bom_and_space (line, line + length) == '\0')
+        continue;
+
+      if (!json_parser_load_from_data (parser, line, (gssize) length, &local_error))
+        {
+          set_json_line_error (error, reader.line, local_error);
+          ok = FALSE;
+          break;
+        }
+
+      root = json_parser_get_root (parser);
+      vigil_snapshot_clear (snapshot);
+      if (JSON_NODE_HOLDS_OBJECT (root))
+        vigil_snapshot_set_json_object (snapshot, json_node_get_object (root));
+      if (!vigil_ingest_add (ingest, snapshot, error) ||
+          check_cancelled (vigil_ingest_get_stats (ingest), cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+    }
+  line_reader_clear (&reader);
+
+  if (ok && local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return ok;
+}
+
+static gboolean
+map_csv_header (VigilCsvReader  *reader,
+                GArray          *columns,
+                GError         **error)
+{
+  guint n = vigil_csv_reader_get_n_fields (reader);
+  gboolean seen[VIGIL_N_FIELDS] = { FALSE, };
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_ascii_strdown (vigil_csv_reader_get_field (reader, i, NULL), -1);
+      VigilField field = vigil_field_from_name (g_strstrip (name));
+
+      if (field != VIGIL_FIELD_NONE && seen[field])
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                       _("line %" G_GUINT64_FORMAT ": the column “%s” appears twice in the header"),
+                       vigil_csv_reader_get_line (reader), name);
+          return FALSE;
+        }
+      if (field != VIGIL_FIELD_NONE)
+        seen[field] = TRUE;
+      g_array_append_val (columns, field);
+      g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", name);
+    }
+
+  if (!seen[VIGIL_FIELD_ID])
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                   _("line %" G_GUINT64_FORMAT ": the CSV header has no “id” column "
+                     "(it has: %s)"), vigil_csv_reader_get_line (reader), names->str);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+import_csv (VigilImporter  *self,
+            GInputStream   *stream,
+            VigilIngest    *ingest,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  g_autoptr(VigilCsvReader) reader = vigil_csv_reader_new (stream);
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (VigilField));
+  g_autoptr(GError) local_error = NULL;
+
+  if (!vigil_csv_reader_next_row (reader, cancellable, &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE, _("the file is empty"));
+      return FALSE;
+    }
+
+  if (!map_csv_header (reader, columns, error))
+    return FALSE;
+
+  while (vigil_csv_reader_next_row (reader, cancellable, &local_error))
+    {
+      guint n = vigil_csv_reader_get_n_fields (reader);
+
+      if (n != columns->len)
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                       _("line %" G_GUINT64_FORMAT ": %u fields, but the header has %u"),
+                       vigil_csv_reader_get_line (reader), n, columns->len);
+          return FALSE;
+        }
+
+      vigil_snapshot_clear (snapshot);
+      for (guint i = 0; i < n; i++)
+        {
+          VigilField field = g_array_index (columns, VigilField, i);
+
+          if (field != VIGIL_FIELD_NONE)
+            vigil_snapshot_set_text (snapshot, field, vigil_csv_reader_get_field (reader, i, NULL));
+        }
+
+      if (!vigil_ingest_add (ingest, snapshot, error) ||
+          check_cancelled (vigil_ingest_get_stats (ingest), cancellable, error))
+        return FALSE;
+    }
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_head (GInputStream  *stream,
+           char          *head,
+           gsize         *length,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  if (!g_input_stream_read_all (stream, head, HEAD_SIZE, length, cancellable, error))
+    return FALSE;
+  return g_seekable_seek (G_SEEKABLE (stream), 0, G_SEEK_SET, cancellable, error);
+}
+
+static void
+vigil_importer_dispose (GObject *object)
+{
+  VigilImporter *self = (VigilImporter *) object;
+
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (vigil_importer_parent_class)->dispose (object);
+}
+
+static void
+vigil_importer_finalize (GObject *object)
+{
+  VigilImporter *self = (VigilImporter *) object;
+
+  g_free (self->source_name);
+
+  G_OBJECT_CLASS (vigil_importer_parent_class)->finalize (object);
+}
+
+static void
+vigil_importer_class_init (VigilImporterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vigil_importer_dispose;
+  object_class->finalize = vigil_importer_finalize;
+}
+
+static void
+vigil_importer_init (VigilImporter *self)
+{
+  self->source_name = g_strdup (VIGIL_IMPORTER_DEFAULT_SOURCE);
+}
+
+/**
+ * vigil_importer_new:
+ * @store: where imported history goes
+ *
+ * Returns: (transfer full): a new importer
+ */
+VigilImporter *
+vigil_importer_new (VigilStore *store)
+{
+  VigilImporter *self;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (store), NULL);
+
+  self = g_object_new (VIGIL_TYPE_IMPORTER, NULL);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+/**
+ * vigil_importer_set_source:
+ * @source_name: the source imported customers belong to (by default
+ *   %VIGIL_IMPORTER_DEFAULT_SOURCE); use a polled source's name to
+ *   backfill its history
+ */
+void
+vigil_importer_set_source (VigilImporter *self,
+                           const char    *source_name)
+{
+  g_return_if_fail (VIGIL_IS_IMPORTER (self));
+  g_return_if_fail (source_name != NULL && *source_name != '\0');
+
+  g_free (self->source_name);
+  self->source_name = g_strdup (source_name);
+}
+
+void
+vigil_importer_set_format (VigilImporter     *self,
+                           VigilImportFormat  format)
+{
+  g_return_if_fail (VIGIL_IS_IMPORTER (self));
+
+  self->format = format;
+}
+
+static gboolean
+prefix_error (GError     **error,
+              GFile       *file)
+{
+  g_autofree char *name = g_file_get_parse_name (file);
+
+  if (error != NULL && *error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_str_has_prefix ((*error)->message, name))
+    g_prefix_error (error, "%s: ", name);
+  return FALSE;
+}
+
+/**
+ * vigil_importer_import_file:
+ * @file: a native JSON document, JSON Lines or CSV (DESIGN 2.1)
+ * @out_stats: (out caller-allocates) (optional): what was read and stored
+ *
+ * Imports @file in one transaction: on any error nothing of it is
+ * stored, and the error names the line (and column) at fault. JSON Lines
+ * and CSV are streamed, so memory stays flat whatever the file size.
+ */
+gboolean
+vigil_importer_import_file (VigilImporter     *self,
+                            GFile             *file,
+                            GCancellable      *cancellable,
+                            VigilIngestStats  *out_stats,
+                            GError           **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *basename = NULL;
+  VigilImportFormat format = self->format;
+  gsize head_length = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_IMPORTER (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  if (!(stream = g_file_read (file, cancellable, error)))
+    return FALSE;
+
+  head = g_malloc (HEAD_SIZE);
+  if (!read_head (G_INPUT_STREAM (stream), head, &head_length, cancellable, error))
+    return prefix_error (error, file);
+
+  if (*skip_bom_and_space (head, head + head_length) == '\0' && head_length < HEAD_SIZE)
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                           _("the file is empty: nothing to import"));
+      return prefix_error (error, file);
+    }
+
+  basename = g_file_get_basename (file);
+  if (format == VIGIL_IMPORT_FORMAT_AUTO)
+    format = vigil_importer_detect_format (head, head_length, basename);
+  g_clear_pointer (&head, g_free);
+
+  /* Records without a time were observed when the import ran. */
+  ingest = vigil_ingest_begin (self->store, self->source_name,
+                               g_get_real_time () / G_USEC_PER_SEC, error);
+  if (ingest == NULL)
+    return FALSE;
+
+  switch (format)
+    {
+    case VIGIL_IMPORT_FORMAT_JSON:
+      ok = import_json_document (self, file, ingest, cancellable, error);
+      break;
+    case VIGIL_IMPORT_FORMAT_JSON_LINES:
+      ok = import_json_lines (self, G_INPUT_STREAM (stream), ingest, cancellable, error);
+      break;
+    case VIGIL_IMPORT_FORMAT_CSV:
+    case VIGIL_IMPORT_FORMAT_AUTO:
+    default:
+      ok = import_csv (self, G_INPUT_STREAM (stream), ingest, cancellable, error);
+      break;
+    }
+
+  if (!ok)
+    {
+      vigil_ingest_abort (ingest);
+      return prefix_error (error, file);
+    }
+
+  if (!vigil_ingest_commit (ingest, error))
+    return FALSE;
+
+  if (out_stats != NULL)
+    *out_stats = *vigil_ingest_get_stats (ingest);
+  return TRUE;
+}

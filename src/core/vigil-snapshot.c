@@ -1,0 +1,625 @@
+/* vigil-snapshot.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-snapshot"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "vigil-snapshot.h"
+#include "vigil-time.h"
+
+/* Counts beyond this are not believable for one customer in a week and
+ * would lose precision as doubles: they are stored as unknown. */
+#define MAX_COUNT G_GINT64_CONSTANT (1000000000000000)
+#define MAX_NPS 10
+
+static const char * const field_names[VIGIL_N_FIELDS] = {
+  [VIGIL_FIELD_ID] = "id",
+  [VIGIL_FIELD_NAME] = "name",
+  [VIGIL_FIELD_PLAN] = "plan",
+  [VIGIL_FIELD_OWNER] = "owner",
+  [VIGIL_FIELD_SEGMENT] = "segment",
+  [VIGIL_FIELD_MRR] = "mrr",
+  [VIGIL_FIELD_SEATS] = "seats",
+  [VIGIL_FIELD_SEATS_USED] = "seats_used",
+  [VIGIL_FIELD_RENEWAL_DATE] = "renewal_date",
+  [VIGIL_FIELD_LAST_ACTIVE] = "last_active",
+  [VIGIL_FIELD_API_CALLS_7D] = "api_calls_7d",
+  [VIGIL_FIELD_FEATURES] = "features",
+  [VIGIL_FIELD_FEATURES_USED] = "features_used",
+  [VIGIL_FIELD_OPEN_TICKETS] = "open_tickets",
+  [VIGIL_FIELD_NPS] = "nps",
+  [VIGIL_FIELD_OBSERVED_AT] = "observed_at",
+};
+
+VigilField
+vigil_field_from_name (const char *name)
+{
+  g_return_val_if_fail (name != NULL, VIGIL_FIELD_NONE);
+
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    if (strcmp (field_names[i], name) == 0)
+      return (VigilField) i;
+
+  return VIGIL_FIELD_NONE;
+}
+
+const char *
+vigil_field_get_name (VigilField field)
+{
+  g_return_val_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS, NULL);
+
+  return field_names[field];
+}
+
+static void
+clear_feature (gpointer data)
+{
+  VigilFeatureUsage *usage = data;
+
+  g_free (usage->name);
+}
+
+static void
+init_unknown (VigilSnapshot *self)
+{
+  self->mrr = NAN;
+  self->seats = VIGIL_UNKNOWN;
+  self->seats_used = VIGIL_UNKNOWN;
+  self->api_calls_7d = VIGIL_UNKNOWN;
+  self->features_used = VIGIL_UNKNOWN;
+  self->open_tickets = VIGIL_UNKNOWN;
+  self->nps = VIGIL_UNKNOWN;
+  self->last_active = VIGIL_UNKNOWN;
+  self->observed_at = VIGIL_UNKNOWN;
+  self->renewal_day = VIGIL_UNKNOWN_DAY;
+}
+
+/**
+ * vigil_snapshot_new:
+ *
+ * Returns: (transfer full): a snapshot where every field is unknown
+ */
+VigilSnapshot *
+vigil_snapshot_new (void)
+{
+  VigilSnapshot *self = g_new0 (VigilSnapshot, 1);
+
+  init_unknown (self);
+  return self;
+}
+
+/**
+ * vigil_snapshot_clear:
+ *
+ * Frees what @self holds and makes every field unknown again, so one
+ * snapshot can be reused for each record of a large file.
+ */
+void
+vigil_snapshot_clear (VigilSnapshot *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_clear_pointer (&self->customer_id, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->plan, g_free);
+  g_clear_pointer (&self->owner, g_free);
+  g_clear_pointer (&self->segment, g_free);
+  g_clear_pointer (&self->features, g_array_unref);
+  self->n_unknown = 0;
+  init_unknown (self);
+}
+
+void
+vigil_snapshot_free (VigilSnapshot *self)
+{
+  if (self == NULL)
+    return;
+
+  vigil_snapshot_clear (self);
+  g_free (self);
+}
+
+/**
+ * vigil_snapshot_copy:
+ *
+ * Returns: (transfer full): a deep copy of @self
+ */
+VigilSnapshot *
+vigil_snapshot_copy (const VigilSnapshot *self)
+{
+  VigilSnapshot *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->customer_id = g_strdup (self->customer_id);
+  copy->name = g_strdup (self->name);
+  copy->plan = g_strdup (self->plan);
+  copy->owner = g_strdup (self->owner);
+  copy->segment = g_strdup (self->segment);
+  copy->features = NULL;
+  if (self->features != NULL)
+    {
+      copy->features = g_array_new (FALSE, FALSE, sizeof (VigilFeatureUsage));
+      g_array_set_clear_func (copy->features, clear_feature);
+      for (guint i = 0; i < self->features->len; i++)
+        {
+          const VigilFeatureUsage *usage = &g_array_index (self->features, VigilFeatureUsage, i);
+
+          vigil_snapshot_add_feature (copy, usage->name, usage->calls);
+        }
+    }
+
+  return copy;
+}
+
+/**
+ * vigil_snapshot_add_feature:
+ * @calls: calls in the last 7 days, or %VIGIL_FEATURE_USED_NO_COUNT
+ *
+ * Adds a feature; the features become known even if none is added.
+ */
+void
+vigil_snapshot_add_feature (VigilSnapshot *self,
+                            const char    *name,
+                            gint64         calls)
+{
+  VigilFeatureUsage usage;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (name != NULL);
+
+  if (self->features == NULL)
+    {
+      self->features = g_array_new (FALSE, FALSE, sizeof (VigilFeatureUsage));
+      g_array_set_clear_func (self->features, clear_feature);
+    }
+
+  usage.name = g_strdup (name);
+  usage.calls = calls;
+  g_array_append_val (self->features, usage);
+}
+
+static void
+set_features_known (VigilSnapshot *self)
+{
+  if (self->features == NULL)
+    {
+      self->features = g_array_new (FALSE, FALSE, sizeof (VigilFeatureUsage));
+      g_array_set_clear_func (self->features, clear_feature);
+    }
+}
+
+/**
+ * vigil_snapshot_get_features_used:
+ *
+ * The number of features in use: those with calls (or listed by name),
+ * else the count the endpoint gave (`features` wins over `features_used`).
+ *
+ * Returns: the count, or %VIGIL_UNKNOWN
+ */
+gint64
+vigil_snapshot_get_features_used (const VigilSnapshot *self)
+{
+  gint64 used = 0;
+
+  g_return_val_if_fail (self != NULL, VIGIL_UNKNOWN);
+
+  if (self->features == NULL)
+    return self->features_used;
+
+  for (guint i = 0; i < self->features->len; i++)
+    {
+      const VigilFeatureUsage *usage = &g_array_index (self->features, VigilFeatureUsage, i);
+
+      if (usage->calls > 0 || usage->calls == VIGIL_FEATURE_USED_NO_COUNT)
+        used++;
+    }
+
+  return used;
+}
+
+static void
+set_string (VigilSnapshot  *self,
+            char          **slot,
+            const char     *text)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+
+  g_clear_pointer (slot, g_free);
+  if (*copy != '\0')
+    *slot = g_steal_pointer (&copy);
+  (void) self;
+}
+
+static gboolean
+parse_double (const char *text,
+              double     *out)
+{
+  char *end = NULL;
+  double value;
+
+  while (g_ascii_isspace (*text))
+    text++;
+  if (*text == '\0')
+    return FALSE;
+
+  value = g_ascii_strtod (text, &end);
+  while (g_ascii_isspace (*end))
+    end++;
+  if (*end != '\0' || !isfinite (value))
+    return FALSE;
+
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+double_to_count (double  value,
+                 gint64  max,
+                 gint64 *out)
+{
+  if (!isfinite (value) || value < 0 || value > (double) max || value != floor (value))
+    return FALSE;
+
+  *out = (gint64) value;
+  return TRUE;
+}
+
+static gint64 *
+count_slot (VigilSnapshot *self,
+            VigilField     field,
+            gint64        *max)
+{
+  *max = MAX_COUNT;
+  switch (field)
+    {
+    case VIGIL_FIELD_SEATS: return &self->seats;
+    case VIGIL_FIELD_SEATS_USED: return &self->seats_used;
+    case VIGIL_FIELD_API_CALLS_7D: return &self->api_calls_7d;
+    case VIGIL_FIELD_FEATURES_USED: return &self->features_used;
+    case VIGIL_FIELD_OPEN_TICKETS: return &self->open_tickets;
+    case VIGIL_FIELD_NPS: *max = MAX_NPS; return &self->nps;
+    default: return NULL;
+    }
+}
+
+static char **
+string_slot (VigilSnapshot *self,
+             VigilField     field)
+{
+  switch (field)
+    {
+    case VIGIL_FIELD_NAME: return &self->name;
+    case VIGIL_FIELD_PLAN: return &self->plan;
+    case VIGIL_FIELD_OWNER: return &self->owner;
+    case VIGIL_FIELD_SEGMENT: return &self->segment;
+    default: return NULL;
+    }
+}
+
+/* Marks a field unknown because what was given cannot be used. */
+static void
+reject_value (VigilSnapshot *self,
+              VigilField     field)
+{
+  gint64 max;
+  gint64 *count = count_slot (self, field, &max);
+  char **string = string_slot (self, field);
+
+  self->n_unknown++;
+  if (count != NULL)
+    *count = VIGIL_UNKNOWN;
+  else if (string != NULL)
+    g_clear_pointer (string, g_free);
+  else if (field == VIGIL_FIELD_MRR)
+    self->mrr = NAN;
+  else if (field == VIGIL_FIELD_LAST_ACTIVE)
+    self->last_active = VIGIL_UNKNOWN;
+  else if (field == VIGIL_FIELD_OBSERVED_AT)
+    self->observed_at = VIGIL_UNKNOWN;
+  else if (field == VIGIL_FIELD_RENEWAL_DATE)
+    self->renewal_day = VIGIL_UNKNOWN_DAY;
+  else if (field == VIGIL_FIELD_FEATURES)
+    g_clear_pointer (&self->features, g_array_unref);
+  else if (field == VIGIL_FIELD_ID)
+    g_clear_pointer (&self->customer_id, g_free);
+}
+
+static void
+set_number (VigilSnapshot *self,
+            VigilField     field,
+            double         value)
+{
+  gint64 max;
+  gint64 *count = count_slot (self, field, &max);
+
+  if (field == VIGIL_FIELD_MRR)
+    {
+      if (isfinite (value) && value >= 0 && value < 1e15)
+        self->mrr = value;
+      else
+        reject_value (self, field);
+    }
+  else if (count != NULL)
+    {
+      if (!double_to_count (value, max, count))
+        reject_value (self, field);
+    }
+  else if (field == VIGIL_FIELD_LAST_ACTIVE || field == VIGIL_FIELD_OBSERVED_AT)
+    {
+      /* Epoch seconds, as some APIs send them; years 1970..9999 only. */
+      gint64 time;
+
+      if (double_to_count (value, G_GINT64_CONSTANT (253402300799), &time))
+        *(field == VIGIL_FIELD_LAST_ACTIVE ? &self->last_active : &self->observed_at) = time;
+      else
+        reject_value (self, field);
+    }
+  else if (field == VIGIL_FIELD_ID)
+    {
+      if (isfinite (value) && value == floor (value) && fabs (value) < 9e15)
+        {
+          g_free (self->customer_id);
+          self->customer_id = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) value);
+        }
+      else
+        reject_value (self, field);
+    }
+  else
+    reject_value (self, field);
+}
+
+static gboolean
+is_null_text (const char *text)
+{
+  while (g_ascii_isspace (*text))
+    text++;
+  return *text == '\0' || g_ascii_strcasecmp (text, "null") == 0;
+}
+
+static void
+set_time_text (VigilSnapshot *self,
+               VigilField     field,
+               const char    *text)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  gint64 time;
+  double number;
+
+  if (vigil_time_parse_iso8601 (copy, &time))
+    *(field == VIGIL_FIELD_LAST_ACTIVE ? &self->last_active : &self->observed_at) = time;
+  else if (parse_double (copy, &number))
+    set_number (self, field, number);
+  else
+    reject_value (self, field);
+}
+
+static void
+set_date_text (VigilSnapshot *self,
+               const char    *text)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text));
+  gint64 time;
+
+  /* A full timestamp is accepted for a date: its UTC day is used. */
+  if (vigil_date_parse (copy, &self->renewal_day))
+    return;
+  if (vigil_time_parse_iso8601 (copy, &time))
+    self->renewal_day = vigil_time_get_day (time);
+  else
+    reject_value (self, VIGIL_FIELD_RENEWAL_DATE);
+}
+
+static void
+set_features_node (VigilSnapshot *self,
+                   JsonNode      *node)
+{
+  g_clear_pointer (&self->features, g_array_unref);
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      set_features_known (self);
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          gint64 calls;
+
+          if (JSON_NODE_HOLDS_VALUE (value) &&
+              (json_node_get_value_type (value) == G_TYPE_INT64 ||
+               json_node_get_value_type (value) == G_TYPE_DOUBLE) &&
+              double_to_count (json_node_get_double (value), MAX_COUNT, &calls))
+            vigil_snapshot_add_feature (self, name, calls);
+          else if (JSON_NODE_HOLDS_NULL (value))
+            continue;
+          else
+            self->n_unknown++;
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint n = json_array_get_length (array);
+
+      set_features_known (self);
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING &&
+              *json_node_get_string (element) != '\0')
+            vigil_snapshot_add_feature (self, json_node_get_string (element),
+                                        VIGIL_FEATURE_USED_NO_COUNT);
+          else
+            self->n_unknown++;
+        }
+    }
+  else if (!JSON_NODE_HOLDS_NULL (node))
+    reject_value (self, VIGIL_FIELD_FEATURES);
+}
+
+static void
+set_features_text (VigilSnapshot *self,
+                   const char    *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    {
+      reject_value (self, VIGIL_FIELD_FEATURES);
+      return;
+    }
+
+  set_features_node (self, json_parser_get_root (parser));
+}
+
+/**
+ * vigil_snapshot_set_text:
+ * @field: which native field
+ * @text: the value as text, as a CSV cell holds it
+ *
+ * Sets @field from text. Empty text or `null` leaves the field unknown;
+ * text that is not a value of the field's type, or is out of range,
+ * makes it unknown and counts in @self's n_unknown.
+ */
+void
+vigil_snapshot_set_text (VigilSnapshot *self,
+                         VigilField     field,
+                         const char    *text)
+{
+  char **string;
+  double number;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS);
+  g_return_if_fail (text != NULL);
+
+  if (is_null_text (text))
+    return;
+
+  if (field == VIGIL_FIELD_ID)
+    {
+      set_string (self, &self->customer_id, text);
+      return;
+    }
+
+  string = string_slot (self, field);
+  if (string != NULL)
+    {
+      set_string (self, string, text);
+      return;
+    }
+
+  switch (field)
+    {
+    case VIGIL_FIELD_LAST_ACTIVE:
+    case VIGIL_FIELD_OBSERVED_AT:
+      set_time_text (self, field, text);
+      break;
+
+    case VIGIL_FIELD_RENEWAL_DATE:
+      set_date_text (self, text);
+      break;
+
+    case VIGIL_FIELD_FEATURES:
+      set_features_text (self, text);
+      break;
+
+    default:
+      if (parse_double (text, &number))
+        set_number (self, field, number);
+      else
+        reject_value (self, field);
+      break;
+    }
+}
+
+/**
+ * vigil_snapshot_set_json:
+ * @field: which native field
+ * @node: (nullable): the value found for it in a JSON record
+ *
+ * Sets @field from a JSON value with the rules of
+ * vigil_snapshot_set_text(): `null` or a missing value is unknown, a value
+ * of the wrong type or out of range is unknown and counted. Numbers given
+ * as strings are accepted, as many APIs send decimals that way.
+ */
+void
+vigil_snapshot_set_json (VigilSnapshot *self,
+                         VigilField     field,
+                         JsonNode      *node)
+{
+  GType type;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return;
+
+  if (field == VIGIL_FIELD_FEATURES)
+    {
+      set_features_node (self, node);
+      return;
+    }
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    {
+      reject_value (self, field);
+      return;
+    }
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+
+      /* An explicit empty id is unusable, not merely unknown. */
+      if (field == VIGIL_FIELD_ID && is_null_text (text))
+        reject_value (self, field);
+      else
+        vigil_snapshot_set_text (self, field, text);
+    }
+  else if ((type == G_TYPE_INT64 || type == G_TYPE_DOUBLE) &&
+           string_slot (self, field) == NULL &&
+           field != VIGIL_FIELD_RENEWAL_DATE)
+    set_number (self, field, json_node_get_double (node));
+  else
+    reject_value (self, field);
+}
+
+/**
+ * vigil_snapshot_set_json_object:
+ * @object: a record in the native format of DESIGN 2.1
+ *
+ * Sets every native field @object has; other members are ignored.
+ */
+void
+vigil_snapshot_set_json_object (VigilSnapshot *self,
+                                JsonObject    *object)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (object != NULL);
+
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    {
+      JsonNode *node = json_object_get_member (object, field_names[i]);
+
+      if (node != NULL)
+        vigil_snapshot_set_json (self, (VigilField) i, node);
+    }
+}

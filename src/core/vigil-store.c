@@ -1,0 +1,1434 @@
+/* vigil-store.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "vigil-error.h"
+#include "vigil-store.h"
+#include "vigil-time.h"
+
+/* "VIGL": PRAGMA application_id tells a Vigil database from any other
+ * SQLite file, so that `--db` pointed at the wrong file changes nothing. */
+#define VIGIL_APPLICATION_ID 0x5649474C
+
+/* Another Vigil (the window's poller, a cron job) may hold the write
+ * lock for the length of one poll or import. */
+#define BUSY_TIMEOUT_MS 30000
+
+/* Bounded so that memory stays flat during a large import. */
+#define CACHE_SIZE_KIB 32768
+
+typedef enum
+{
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  STMT_INSERT_SOURCE,
+  STMT_LOOKUP_SOURCE,
+  STMT_INSERT_CUSTOMER,
+  STMT_LOOKUP_CUSTOMER,
+  STMT_UPDATE_CUSTOMER,
+  STMT_INSERT_SNAPSHOT,
+  STMT_INSERT_SCORE,
+  STMT_INSERT_FEATURE,
+  STMT_LOOKUP_FEATURE,
+  N_STMTS
+} StmtId;
+
+static const char * const stmt_sql[N_STMTS] = {
+  [STMT_BEGIN] = "BEGIN IMMEDIATE",
+  [STMT_COMMIT] = "COMMIT",
+  [STMT_ROLLBACK] = "ROLLBACK",
+  [STMT_INSERT_SOURCE] =
+    "INSERT INTO sources (name, kind, created_at) VALUES (?1, 'file', ?2) "
+    "ON CONFLICT (name) DO NOTHING",
+  [STMT_LOOKUP_SOURCE] = "SELECT id FROM sources WHERE name = ?1",
+  [STMT_INSERT_CUSTOMER] =
+    "INSERT INTO customers (source_id, external_id) VALUES (?1, ?2) "
+    "ON CONFLICT (source_id, external_id) DO NOTHING",
+  [STMT_LOOKUP_CUSTOMER] = "SELECT id FROM customers WHERE source_id = ?1 AND external_id = ?2",
+  /* A backfill of older history only fills gaps in what newer
+   * snapshots said about the customer. */
+  [STMT_UPDATE_CUSTOMER] =
+    "UPDATE customers SET "
+    "name = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?2, name) ELSE coalesce (name, ?2) END, "
+    "plan = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?3, plan) ELSE coalesce (plan, ?3) END, "
+    "owner = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?4, owner) ELSE coalesce (owner, ?4) END, "
+    "segment = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?5, segment) "
+    "ELSE coalesce (segment, ?5) END, "
+    "latest_at = max (coalesce (latest_at, ?6), ?6) WHERE id = ?1",
+  [STMT_INSERT_SNAPSHOT] =
+    "INSERT INTO snapshots (customer_id, observed_at, last_active, mrr, seats, seats_used, "
+    "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "ON CONFLICT (customer_id, observed_at) DO NOTHING",
+  [STMT_INSERT_SCORE] =
+    "INSERT OR REPLACE INTO scores (customer_id, observed_at, version, health, tier, "
+    "activity, activity_pts, volume, volume_pts, breadth, breadth_pts, "
+    "seats, seats_pts, tickets, tickets_pts, nps, nps_pts) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+  [STMT_INSERT_FEATURE] = "INSERT INTO features (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+  [STMT_LOOKUP_FEATURE] = "SELECT id FROM features WHERE name = ?1",
+};
+
+/* Forward migrations: migrations[i] takes user_version i to i + 1.
+ * Never edit one that has shipped; add the next. */
+static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE sources ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('endpoint', 'file')),"
+  "  url TEXT,"
+  "  mapping TEXT,"
+  "  interval_min INTEGER,"
+  "  timeout_s INTEGER,"
+  "  concurrency INTEGER,"
+  "  max_bytes INTEGER,"
+  "  header_names TEXT,"
+  "  token_env TEXT,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE customers ("
+  "  id INTEGER PRIMARY KEY,"
+  "  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,"
+  "  external_id TEXT NOT NULL,"
+  "  name TEXT,"
+  "  plan TEXT,"
+  "  owner TEXT,"
+  "  segment TEXT,"
+  "  latest_at INTEGER,"
+  "  UNIQUE (source_id, external_id)"
+  ");"
+  "CREATE INDEX customers_owner ON customers (owner);"
+  "CREATE TABLE features ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE"
+  ");"
+  /* Append-only observations. features is a JSON object from feature
+   * id to calls in the last 7 days (-1: used, count unknown): compact,
+   * and json_each() keeps adoption over time queryable. */
+  "CREATE TABLE snapshots ("
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  observed_at INTEGER NOT NULL,"
+  "  last_active INTEGER,"
+  "  mrr REAL,"
+  "  seats INTEGER,"
+  "  seats_used INTEGER,"
+  "  api_calls_7d INTEGER,"
+  "  features_used INTEGER,"
+  "  open_tickets INTEGER,"
+  "  nps INTEGER,"
+  "  renewal_date TEXT,"
+  "  plan TEXT,"
+  "  features TEXT,"
+  "  PRIMARY KEY (customer_id, observed_at)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE scorecards ("
+  "  version INTEGER PRIMARY KEY,"
+  "  definition TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  /* Each measure's value (0..1) and points; its weight follows from
+   * the scorecard version and which measures are known. */
+  "CREATE TABLE scores ("
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  observed_at INTEGER NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  health REAL,"
+  "  tier TEXT,"
+  "  activity REAL, activity_pts REAL,"
+  "  volume REAL, volume_pts REAL,"
+  "  breadth REAL, breadth_pts REAL,"
+  "  seats REAL, seats_pts REAL,"
+  "  tickets REAL, tickets_pts REAL,"
+  "  nps REAL, nps_pts REAL,"
+  "  PRIMARY KEY (customer_id, observed_at)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE outcomes ("
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  day TEXT NOT NULL,"
+  "  outcome TEXT NOT NULL CHECK (outcome IN ('churned', 'renewed')),"
+  "  recorded_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (customer_id, day)"
+  ");"
+  "CREATE TABLE triggers ("
+  "  id INTEGER PRIMARY KEY,"
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  rule TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('upsell', 'risk')),"
+  "  first_seen INTEGER NOT NULL,"
+  "  last_seen INTEGER NOT NULL,"
+  "  cleared_at INTEGER,"
+  "  state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'acknowledged', 'snoozed', 'done')),"
+  "  snoozed_until TEXT,"
+  "  evidence TEXT"
+  ");"
+  "CREATE INDEX triggers_customer ON triggers (customer_id, rule);",
+};
+
+struct _VigilStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  sqlite3      *db;
+  sqlite3_stmt *stmts[N_STMTS];
+
+  /* Feature name → id, so that each snapshot's features cost no query. */
+  GHashTable   *feature_ids;
+  /* Feature id → name, for reading history back. */
+  GHashTable   *feature_names;
+  GString      *features_buffer;
+};
+
+G_DEFINE_FINAL_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
+
+static gboolean
+set_sqlite_error (VigilStore  *self,
+                  GError     **error,
+                  const char  *doing)
+{
+  int code = sqlite3_errcode (self->db);
+
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+                 _("%s: %s is in use by another Vigil that did not finish within %d seconds"),
+                 doing, self->path, BUSY_TIMEOUT_MS / 1000);
+  else if (code == SQLITE_FULL)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+                 _("%s: the disk holding %s is full; nothing was changed"), doing, self->path);
+  else if (code == SQLITE_READONLY)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+                 _("%s: %s is read-only; nothing was changed"), doing, self->path);
+  else if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_A_DATABASE,
+                 _("%s: %s is not a Vigil database or is damaged (%s)"),
+                 doing, self->path, sqlite3_errmsg (self->db));
+  else
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+                 _("%s: database error in %s: %s"), doing, self->path, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static sqlite3_stmt *
+get_stmt (VigilStore  *self,
+          StmtId       id,
+          GError     **error)
+{
+  if (self->stmts[id] == NULL &&
+      sqlite3_prepare_v3 (self->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                          &self->stmts[id], NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Preparing a query"));
+      return NULL;
+    }
+
+  sqlite3_reset (self->stmts[id]);
+  sqlite3_clear_bindings (self->stmts[id]);
+  return self->stmts[id];
+}
+
+/* Runs a statement that returns no rows. */
+static gboolean
+step_done (VigilStore    *self,
+           sqlite3_stmt  *stmt,
+           const char    *doing,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return set_sqlite_error (self, error, doing);
+  return TRUE;
+}
+
+static gboolean
+exec_sql (VigilStore  *self,
+          const char  *sql,
+          const char  *doing,
+          GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, doing);
+  return TRUE;
+}
+
+/* Reads one integer from a query without parameters (PRAGMAs). */
+static gboolean
+query_int (VigilStore  *self,
+           const char  *sql,
+           gint64      *out,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Opening the database"));
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64 (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    *out = 0;
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("Opening the database"));
+  return TRUE;
+}
+
+static gboolean
+check_identity (VigilStore  *self,
+                gint64      *out_version,
+                GError     **error)
+{
+  gint64 application_id = 0;
+  gint64 n_objects = 0;
+
+  if (!query_int (self, "PRAGMA application_id", &application_id, error) ||
+      !query_int (self, "PRAGMA user_version", out_version, error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
+    return FALSE;
+
+  if (application_id != VIGIL_APPLICATION_ID && (n_objects > 0 || *out_version != 0))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_A_DATABASE,
+                   _("%s is an SQLite database of another application, not a Vigil database; "
+                     "it was left unchanged"), self->path);
+      return FALSE;
+    }
+
+  if (*out_version > VIGIL_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NEWER_SCHEMA,
+                   _("%s was written by a newer Vigil (schema %" G_GINT64_FORMAT
+                     ", this Vigil knows up to %d); it was left unchanged. "
+                     "Update Vigil to open it."),
+                   self->path, *out_version, VIGIL_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+insert_default_scorecard (VigilStore  *self,
+                          GError     **error)
+{
+  g_autoptr(VigilScorecard) scorecard = vigil_scorecard_new_default ();
+  g_autofree char *definition = vigil_scorecard_to_json (scorecard);
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Creating the database"));
+
+  sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
+  sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  ok = step_done (self, stmt, _("Creating the database"), error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+migrate (VigilStore  *self,
+         gint64       from_version,
+         GError     **error)
+{
+  g_autofree char *set_version = NULL;
+  g_autofree char *set_application = NULL;
+
+  if (from_version == VIGIL_STORE_SCHEMA_VERSION)
+    return TRUE;
+
+  if (!exec_sql (self, "BEGIN IMMEDIATE", _("Updating the database"), error))
+    return FALSE;
+
+  for (gint64 v = from_version; v < VIGIL_STORE_SCHEMA_VERSION; v++)
+    {
+      if (!exec_sql (self, migrations[v], _("Updating the database"), error))
+        goto fail;
+      if (v == 0 && !insert_default_scorecard (self, error))
+        goto fail;
+    }
+
+  /* PRAGMAs take no parameters; both values are our own constants. */
+  set_version = g_strdup_printf ("PRAGMA user_version = %d", VIGIL_STORE_SCHEMA_VERSION);
+  set_application = g_strdup_printf ("PRAGMA application_id = %d", VIGIL_APPLICATION_ID);
+  if (!exec_sql (self, set_version, _("Updating the database"), error) ||
+      !exec_sql (self, set_application, _("Updating the database"), error) ||
+      !exec_sql (self, "COMMIT", _("Updating the database"), error))
+    goto fail;
+
+  return TRUE;
+
+fail:
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static gboolean
+load_features (VigilStore  *self,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT id, name FROM features", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Opening the database"));
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+
+      g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER ((int) id));
+      g_hash_table_insert (self->feature_names, GINT_TO_POINTER ((int) id), g_strdup (name));
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("Opening the database"));
+  return TRUE;
+}
+
+static gboolean
+open_database (VigilStore  *self,
+               GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  gint64 version = 0;
+  int rc;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      if (self->db == NULL)
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+                       _("Cannot open %s: out of memory"), self->path);
+          return FALSE;
+        }
+      return set_sqlite_error (self, error, _("Opening the database"));
+    }
+
+  sqlite3_extended_result_codes (self->db, 0);
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+
+  /* Look before writing anything: a foreign or newer file stays as it is. */
+  if (!check_identity (self, &version, error))
+    return FALSE;
+
+  if (!exec_sql (self, "PRAGMA journal_mode = WAL", _("Opening the database"), error) ||
+      !exec_sql (self, "PRAGMA synchronous = NORMAL", _("Opening the database"), error) ||
+      !exec_sql (self, "PRAGMA foreign_keys = ON", _("Opening the database"), error) ||
+      !exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_SIZE_KIB),
+                 _("Opening the database"), error))
+    return FALSE;
+
+  if (!migrate (self, version, error))
+    return FALSE;
+
+  return load_features (self, error);
+}
+
+static void
+vigil_store_finalize (GObject *object)
+{
+  VigilStore *self = (VigilStore *) object;
+
+  for (int i = 0; i < N_STMTS; i++)
+    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->feature_ids, g_hash_table_unref);
+  g_clear_pointer (&self->feature_names, g_hash_table_unref);
+  if (self->features_buffer != NULL)
+    g_string_free (g_steal_pointer (&self->features_buffer), TRUE);
+
+  G_OBJECT_CLASS (vigil_store_parent_class)->finalize (object);
+}
+
+static void
+vigil_store_class_init (VigilStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vigil_store_finalize;
+}
+
+static void
+vigil_store_init (VigilStore *self)
+{
+  self->feature_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->feature_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->features_buffer = g_string_sized_new (256);
+}
+
+/**
+ * vigil_store_get_default_path:
+ *
+ * Returns: (transfer full): `VIGIL_DB` if set, else vigil.db in the user
+ *   data folder
+ */
+char *
+vigil_store_get_default_path (void)
+{
+  const char *env = g_getenv ("VIGIL_DB");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+
+  return g_build_filename (g_get_user_data_dir (), "vigil", "vigil.db", NULL);
+}
+
+/**
+ * vigil_store_open:
+ * @path: the database file; created with its folder if missing
+ *
+ * Opens a Vigil database, creating or migrating its schema. A file that
+ * is not a Vigil database, or one written by a newer Vigil, is refused
+ * and left unchanged.
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+VigilStore *
+vigil_store_open (const char  *path,
+                  GError     **error)
+{
+  g_autoptr(VigilStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (VIGIL_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  if (!open_database (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+vigil_store_get_path (VigilStore *self)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+/**
+ * vigil_store_begin:
+ *
+ * Starts a write transaction: everything until vigil_store_commit() is
+ * stored wholly or not at all.
+ */
+gboolean
+vigil_store_begin (VigilStore  *self,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  if (!(stmt = get_stmt (self, STMT_BEGIN, error)))
+    return FALSE;
+  return step_done (self, stmt, _("Starting to write"), error);
+}
+
+gboolean
+vigil_store_commit (VigilStore  *self,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  if (!(stmt = get_stmt (self, STMT_COMMIT, error)))
+    return FALSE;
+  if (!step_done (self, stmt, _("Saving"), error))
+    {
+      vigil_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+vigil_store_rollback (VigilStore *self)
+{
+  g_return_if_fail (VIGIL_IS_STORE (self));
+
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+
+  /* Feature ids handed out in the transaction are gone with it. */
+  g_hash_table_remove_all (self->feature_ids);
+  g_hash_table_remove_all (self->feature_names);
+  load_features (self, NULL);
+}
+
+static gint64
+lookup_id (VigilStore    *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+  gint64 id = 0;
+
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading the database"));
+      return -1;
+    }
+  return id;
+}
+
+/**
+ * vigil_store_lookup_source:
+ *
+ * Returns: the source's id, 0 if there is none of that name, or -1 with
+ *   @error set
+ */
+gint64
+vigil_store_lookup_source (VigilStore  *self,
+                           const char  *name,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+  g_return_val_if_fail (name != NULL, -1);
+
+  if (!(stmt = get_stmt (self, STMT_LOOKUP_SOURCE, error)))
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  return lookup_id (self, stmt, error);
+}
+
+/**
+ * vigil_store_ensure_source:
+ *
+ * Finds the source called @name, adding it as a file source if missing.
+ *
+ * Returns: its id, or -1 with @error set
+ */
+gint64
+vigil_store_ensure_source (VigilStore  *self,
+                           const char  *name,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+  g_return_val_if_fail (name != NULL, -1);
+
+  if (!(stmt = get_stmt (self, STMT_INSERT_SOURCE, error)))
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  if (!step_done (self, stmt, _("Adding a source"), error))
+    return -1;
+
+  return vigil_store_lookup_source (self, name, error);
+}
+
+/**
+ * vigil_store_load_scorecard:
+ *
+ * Returns: (transfer full): the scorecard in use (the newest version)
+ */
+VigilScorecard *
+vigil_store_load_scorecard (VigilStore  *self,
+                            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  VigilScorecard *scorecard = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT version, definition FROM scorecards ORDER BY version DESC LIMIT 1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading the scorecard"));
+      return NULL;
+    }
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    scorecard = vigil_scorecard_new_from_json ((const char *) sqlite3_column_text (stmt, 1),
+                                               sqlite3_column_int64 (stmt, 0), error);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+                 _("%s has no scorecard; the database is damaged"), self->path);
+  else
+    set_sqlite_error (self, error, _("Reading the scorecard"));
+  sqlite3_finalize (stmt);
+
+  return scorecard;
+}
+
+/**
+ * vigil_store_ensure_customer:
+ *
+ * Returns: the id of the customer @external_id of @source_id, added if
+ *   missing, or -1 with @error set
+ */
+gint64
+vigil_store_ensure_customer (VigilStore  *self,
+                             gint64       source_id,
+                             const char  *external_id,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+  g_return_val_if_fail (external_id != NULL, -1);
+
+  if (!(stmt = get_stmt (self, STMT_INSERT_CUSTOMER, error)))
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, _("Adding a customer"), error))
+    return -1;
+
+  if (!(stmt = get_stmt (self, STMT_LOOKUP_CUSTOMER, error)))
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  return lookup_id (self, stmt, error);
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_int_or_null (sqlite3_stmt *stmt,
+                  int           index,
+                  gint64        value)
+{
+  if (value != VIGIL_UNKNOWN)
+    sqlite3_bind_int64 (stmt, index, value);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_double_or_null (sqlite3_stmt *stmt,
+                     int           index,
+                     double        value)
+{
+  if (!isnan (value))
+    sqlite3_bind_double (stmt, index, value);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/**
+ * vigil_store_update_customer:
+ * @attributes: name, plan, owner and segment to set where known
+ * @latest_at: the time of the customer's newest snapshot so far
+ */
+gboolean
+vigil_store_update_customer (VigilStore           *self,
+                             gint64                customer_id,
+                             const VigilSnapshot  *attributes,
+                             gint64                latest_at,
+                             GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (attributes != NULL, FALSE);
+
+  if (!(stmt = get_stmt (self, STMT_UPDATE_CUSTOMER, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  bind_text_or_null (stmt, 2, attributes->name);
+  bind_text_or_null (stmt, 3, attributes->plan);
+  bind_text_or_null (stmt, 4, attributes->owner);
+  bind_text_or_null (stmt, 5, attributes->segment);
+  sqlite3_bind_int64 (stmt, 6, latest_at);
+  return step_done (self, stmt, _("Updating a customer"), error);
+}
+
+static int
+intern_feature (VigilStore  *self,
+                const char  *name,
+                GError     **error)
+{
+  gpointer id;
+  sqlite3_stmt *stmt;
+  gint64 new_id;
+
+  if (g_hash_table_lookup_extended (self->feature_ids, name, NULL, &id))
+    return GPOINTER_TO_INT (id);
+
+  if (!(stmt = get_stmt (self, STMT_INSERT_FEATURE, error)))
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (!step_done (self, stmt, _("Adding a feature"), error))
+    return -1;
+
+  if (!(stmt = get_stmt (self, STMT_LOOKUP_FEATURE, error)))
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  new_id = lookup_id (self, stmt, error);
+  if (new_id <= 0)
+    return -1;
+
+  g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER ((int) new_id));
+  g_hash_table_insert (self->feature_names, GINT_TO_POINTER ((int) new_id), g_strdup (name));
+  return (int) new_id;
+}
+
+/* Encodes features as a JSON object from feature id to calls. */
+static const char *
+encode_features (VigilStore           *self,
+                 const VigilSnapshot  *snapshot,
+                 GError              **error)
+{
+  GString *out = self->features_buffer;
+
+  if (snapshot->features == NULL)
+    return NULL;
+
+  g_string_truncate (out, 0);
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < snapshot->features->len; i++)
+    {
+      const VigilFeatureUsage *usage = &g_array_index (snapshot->features, VigilFeatureUsage, i);
+      int id = intern_feature (self, usage->name, error);
+
+      if (id < 0)
+        return NULL;
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_printf (out, "\"%d\":%" G_GINT64_FORMAT, id, usage->calls);
+    }
+  g_string_append_c (out, '}');
+  return out->str;
+}
+
+/**
+ * vigil_store_insert_snapshot:
+ * @out_inserted: (out) (optional): %FALSE when the customer already has a
+ *   snapshot at that time (the same data imported twice is stored once)
+ *
+ * Stores @snapshot, which must have its observed_at time set.
+ */
+gboolean
+vigil_store_insert_snapshot (VigilStore           *self,
+                             gint64                customer_id,
+                             const VigilSnapshot  *snapshot,
+                             gboolean             *out_inserted,
+                             GError              **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *features;
+  g_autofree char *renewal = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+  g_return_val_if_fail (snapshot->observed_at != VIGIL_UNKNOWN, FALSE);
+
+  features = encode_features (self, snapshot, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
+    renewal = vigil_date_format (snapshot->renewal_day);
+
+  if (!(stmt = get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
+  bind_int_or_null (stmt, 3, snapshot->last_active);
+  bind_double_or_null (stmt, 4, snapshot->mrr);
+  bind_int_or_null (stmt, 5, snapshot->seats);
+  bind_int_or_null (stmt, 6, snapshot->seats_used);
+  bind_int_or_null (stmt, 7, snapshot->api_calls_7d);
+  bind_int_or_null (stmt, 8, vigil_snapshot_get_features_used (snapshot));
+  bind_int_or_null (stmt, 9, snapshot->open_tickets);
+  bind_int_or_null (stmt, 10, snapshot->nps);
+  bind_text_or_null (stmt, 11, renewal);
+  bind_text_or_null (stmt, 12, snapshot->plan);
+  bind_text_or_null (stmt, 13, features);
+  if (!step_done (self, stmt, _("Storing a snapshot"), error))
+    return FALSE;
+
+  if (out_inserted != NULL)
+    *out_inserted = sqlite3_changes (self->db) > 0;
+  return TRUE;
+}
+
+/**
+ * vigil_store_insert_score:
+ *
+ * Stores (or replaces) the score of one snapshot with its explanation.
+ */
+gboolean
+vigil_store_insert_score (VigilStore        *self,
+                          gint64             customer_id,
+                          gint64             observed_at,
+                          const VigilScore  *score,
+                          GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (score != NULL, FALSE);
+
+  if (!(stmt = get_stmt (self, STMT_INSERT_SCORE, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_int64 (stmt, 2, observed_at);
+  sqlite3_bind_int64 (stmt, 3, score->version);
+  bind_double_or_null (stmt, 4, score->health);
+  bind_text_or_null (stmt, 5, vigil_tier_get_id (score->tier));
+  for (int i = 0; i < VIGIL_N_MEASURES; i++)
+    {
+      const VigilMeasureResult *m = &score->measures[i];
+
+      bind_double_or_null (stmt, 6 + 2 * i, m->value);
+      if (!isnan (m->value))
+        sqlite3_bind_double (stmt, 7 + 2 * i, m->points);
+      else
+        sqlite3_bind_null (stmt, 7 + 2 * i);
+    }
+  return step_done (self, stmt, _("Storing a score"), error);
+}
+
+/* Reading back ------------------------------------------------------------ */
+
+static char *
+column_strdup (sqlite3_stmt *stmt,
+               int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static gint64
+column_int_or_unknown (sqlite3_stmt *stmt,
+                       int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return VIGIL_UNKNOWN;
+  return sqlite3_column_int64 (stmt, column);
+}
+
+static double
+column_double_or_nan (sqlite3_stmt *stmt,
+                      int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NAN;
+  return sqlite3_column_double (stmt, column);
+}
+
+/* The snapshot columns every reading query selects, from column @first on. */
+#define SNAPSHOT_COLUMNS \
+  "s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, s.api_calls_7d, " \
+  "s.features_used, s.open_tickets, s.nps, s.renewal_date, s.plan, s.features"
+#define N_SNAPSHOT_COLUMNS 12
+#define SCORE_COLUMNS \
+  "sc.version, sc.health, sc.tier, sc.activity, sc.activity_pts, sc.volume, sc.volume_pts, " \
+  "sc.breadth, sc.breadth_pts, sc.seats, sc.seats_pts, sc.tickets, sc.tickets_pts, " \
+  "sc.nps, sc.nps_pts"
+
+static void
+decode_features (VigilStore    *self,
+                 const char    *json,
+                 VigilSnapshot *snapshot)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *value;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+
+  json_object_iter_init (&iter, json_node_get_object (json_parser_get_root (parser)));
+  while (json_object_iter_next (&iter, &key, &value))
+    {
+      const char *name = g_hash_table_lookup (self->feature_names,
+                                              GINT_TO_POINTER (atoi (key)));
+
+      if (name != NULL && JSON_NODE_HOLDS_VALUE (value))
+        vigil_snapshot_add_feature (snapshot, name, json_node_get_int (value));
+    }
+}
+
+static void
+read_snapshot_columns (VigilStore    *self,
+                       sqlite3_stmt  *stmt,
+                       int            first,
+                       gboolean       with_features,
+                       VigilSnapshot *snapshot)
+{
+  const char *renewal = (const char *) sqlite3_column_text (stmt, first + 9);
+
+  snapshot->observed_at = column_int_or_unknown (stmt, first);
+  snapshot->last_active = column_int_or_unknown (stmt, first + 1);
+  snapshot->mrr = column_double_or_nan (stmt, first + 2);
+  snapshot->seats = column_int_or_unknown (stmt, first + 3);
+  snapshot->seats_used = column_int_or_unknown (stmt, first + 4);
+  snapshot->api_calls_7d = column_int_or_unknown (stmt, first + 5);
+  snapshot->features_used = column_int_or_unknown (stmt, first + 6);
+  snapshot->open_tickets = column_int_or_unknown (stmt, first + 7);
+  snapshot->nps = column_int_or_unknown (stmt, first + 8);
+  if (renewal == NULL || !vigil_date_parse (renewal, &snapshot->renewal_day))
+    snapshot->renewal_day = VIGIL_UNKNOWN_DAY;
+  if (snapshot->plan == NULL)
+    snapshot->plan = column_strdup (stmt, first + 10);
+  if (with_features)
+    decode_features (self, (const char *) sqlite3_column_text (stmt, first + 11), snapshot);
+}
+
+/* Weights are not stored per score: they follow from the scorecard
+ * version and which measures were known. */
+static void
+read_score_columns (sqlite3_stmt *stmt,
+                    int           first,
+                    GHashTable   *scorecards,
+                    VigilScore   *score)
+{
+  const char *tier = (const char *) sqlite3_column_text (stmt, first + 2);
+  VigilScorecard *scorecard;
+  double known_weight = 0;
+
+  score->version = sqlite3_column_int64 (stmt, first);
+  score->health = column_double_or_nan (stmt, first + 1);
+  score->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
+  scorecard = g_hash_table_lookup (scorecards, &score->version);
+
+  for (int i = 0; i < VIGIL_N_MEASURES; i++)
+    {
+      VigilMeasureResult *m = &score->measures[i];
+
+      m->input = NAN;
+      m->value = column_double_or_nan (stmt, first + 3 + 2 * i);
+      m->points = isnan (m->value) ? 0 : sqlite3_column_double (stmt, first + 4 + 2 * i);
+      m->weight = 0;
+      if (!isnan (m->value) && scorecard != NULL)
+        known_weight += vigil_scorecard_get_weight (scorecard, (VigilMeasure) i);
+    }
+
+  for (int i = 0; i < VIGIL_N_MEASURES && known_weight > 0; i++)
+    {
+      VigilMeasureResult *m = &score->measures[i];
+
+      if (!isnan (m->value))
+        m->weight = round (vigil_scorecard_get_weight (scorecard, (VigilMeasure) i)
+                           * 100.0 / known_weight * 1e6) / 1e6;
+    }
+}
+
+/* The measure inputs, from the snapshot they were computed from. */
+static void
+fill_measure_inputs (const VigilSnapshot *snapshot,
+                     VigilScore          *score)
+{
+  VigilMeasureResult *m = score->measures;
+
+  if (snapshot->last_active != VIGIL_UNKNOWN && snapshot->observed_at != VIGIL_UNKNOWN)
+    m[VIGIL_MEASURE_ACTIVITY].input = (snapshot->observed_at - snapshot->last_active) / 3600.0;
+  if (snapshot->api_calls_7d != VIGIL_UNKNOWN)
+    m[VIGIL_MEASURE_VOLUME].input = (double) snapshot->api_calls_7d;
+  if (snapshot->features_used != VIGIL_UNKNOWN)
+    m[VIGIL_MEASURE_BREADTH].input = (double) snapshot->features_used;
+  if (snapshot->seats != VIGIL_UNKNOWN && snapshot->seats_used != VIGIL_UNKNOWN &&
+      snapshot->seats > 0)
+    m[VIGIL_MEASURE_SEATS].input = (double) snapshot->seats_used / (double) snapshot->seats;
+  if (snapshot->open_tickets != VIGIL_UNKNOWN)
+    m[VIGIL_MEASURE_TICKETS].input = (double) snapshot->open_tickets;
+  if (snapshot->nps != VIGIL_UNKNOWN)
+    m[VIGIL_MEASURE_NPS].input = (double) snapshot->nps;
+}
+
+static GHashTable *
+load_all_scorecards (VigilStore  *self,
+                     GError     **error)
+{
+  g_autoptr(GHashTable) scorecards = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                            g_free, g_object_unref);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT version, definition FROM scorecards",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading the scorecard"));
+      return NULL;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 version = sqlite3_column_int64 (stmt, 0);
+      VigilScorecard *scorecard;
+
+      scorecard = vigil_scorecard_new_from_json ((const char *) sqlite3_column_text (stmt, 1),
+                                                 version, error);
+      if (scorecard == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      g_hash_table_insert (scorecards, g_memdup2 (&version, sizeof version), scorecard);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading the scorecard"));
+      return NULL;
+    }
+  return g_steal_pointer (&scorecards);
+}
+
+void
+vigil_portfolio_row_free (VigilPortfolioRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->source);
+  vigil_snapshot_free (row->latest);
+  g_free (row);
+}
+
+void
+vigil_history_row_free (VigilHistoryRow *row)
+{
+  if (row == NULL)
+    return;
+  vigil_snapshot_free (row->snapshot);
+  g_free (row);
+}
+
+/**
+ * vigil_store_list_portfolio:
+ * @owner: (nullable): keep only this owner's customers
+ * @tier: keep only this tier, or %VIGIL_TIER_NONE for all
+ *
+ * Every customer with its latest snapshot and score, from one query.
+ *
+ * Returns: (transfer full) (element-type VigilPortfolioRow): the rows
+ */
+GPtrArray *
+vigil_store_list_portfolio (VigilStore  *self,
+                            const char  *owner,
+                            VigilTier    tier,
+                            GError     **error)
+{
+  static const char sql[] =
+    "SELECT c.id, src.name, c.external_id, c.name, c.plan, c.owner, c.segment, "
+    SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
+    "FROM customers c JOIN sources src ON src.id = c.source_id "
+    "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
+    "LEFT JOIN scores sc ON sc.customer_id = c.id AND sc.observed_at = c.latest_at "
+    "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR sc.tier = ?2) "
+    "ORDER BY c.id";
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
+  g_autoptr(GHashTable) scorecards = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(scorecards = load_all_scorecards (self, error)))
+    return NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading the portfolio"));
+      return NULL;
+    }
+  bind_text_or_null (stmt, 1, owner);
+  bind_text_or_null (stmt, 2, vigil_tier_get_id (tier));
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
+
+      row->customer_id = sqlite3_column_int64 (stmt, 0);
+      row->source = column_strdup (stmt, 1);
+      row->latest = vigil_snapshot_new ();
+      row->latest->customer_id = column_strdup (stmt, 2);
+      row->latest->name = column_strdup (stmt, 3);
+      row->latest->plan = column_strdup (stmt, 4);
+      row->latest->owner = column_strdup (stmt, 5);
+      row->latest->segment = column_strdup (stmt, 6);
+      read_snapshot_columns (self, stmt, 7, FALSE, row->latest);
+      read_score_columns (stmt, 7 + N_SNAPSHOT_COLUMNS, scorecards, &row->score);
+      fill_measure_inputs (row->latest, &row->score);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading the portfolio"));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * vigil_store_find_customer:
+ * @external_id: the customer's id within its source
+ * @source: (nullable): the source's name; needed only when two sources
+ *   have a customer with that id
+ *
+ * Returns: the customer's store id, or -1 with @error set
+ */
+gint64
+vigil_store_find_customer (VigilStore  *self,
+                           const char  *external_id,
+                           const char  *source,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = -1;
+  int n = 0;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+  g_return_val_if_fail (external_id != NULL, -1);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT c.id FROM customers c JOIN sources s ON s.id = c.source_id "
+                          "WHERE c.external_id = ?1 AND (?2 IS NULL OR s.name = ?2)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Finding a customer"));
+      return -1;
+    }
+  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 2, source);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      n++;
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Finding a customer"));
+      return -1;
+    }
+  if (n == 0)
+    {
+      if (source != NULL)
+        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND,
+                     _("No customer “%s” in source “%s”"), external_id, source);
+      else
+        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND,
+                     _("No customer “%s”"), external_id);
+      return -1;
+    }
+  if (n > 1)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_AMBIGUOUS,
+                   _("%d sources have a customer “%s”: name one with --source"), n, external_id);
+      return -1;
+    }
+  return id;
+}
+
+/**
+ * vigil_store_list_history:
+ *
+ * Every snapshot of one customer with its score, oldest first.
+ *
+ * Returns: (transfer full) (element-type VigilHistoryRow): the rows
+ */
+GPtrArray *
+vigil_store_list_history (VigilStore  *self,
+                          gint64       customer_id,
+                          GError     **error)
+{
+  static const char sql[] =
+    "SELECT c.external_id, c.name, c.owner, c.segment, "
+    SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
+    "FROM snapshots s JOIN customers c ON c.id = s.customer_id "
+    "LEFT JOIN scores sc ON sc.customer_id = s.customer_id AND sc.observed_at = s.observed_at "
+    "WHERE s.customer_id = ?1 ORDER BY s.observed_at";
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_history_row_free);
+  g_autoptr(GHashTable) scorecards = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(scorecards = load_all_scorecards (self, error)))
+    return NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading history"));
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilHistoryRow *row = g_new0 (VigilHistoryRow, 1);
+
+      row->snapshot = vigil_snapshot_new ();
+      row->snapshot->customer_id = column_strdup (stmt, 0);
+      row->snapshot->name = column_strdup (stmt, 1);
+      row->snapshot->owner = column_strdup (stmt, 2);
+      row->snapshot->segment = column_strdup (stmt, 3);
+      read_snapshot_columns (self, stmt, 4, TRUE, row->snapshot);
+      read_score_columns (stmt, 4 + N_SNAPSHOT_COLUMNS, scorecards, &row->score);
+      fill_measure_inputs (row->snapshot, &row->score);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading history"));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * vigil_store_count_snapshots:
+ *
+ * Returns: the number of snapshots stored, or -1 with @error set
+ */
+gint64
+vigil_store_count_snapshots (VigilStore  *self,
+                             GError     **error)
+{
+  gint64 count = 0;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+
+  if (!query_int (self, "SELECT count(*) FROM snapshots", &count, error))
+    return -1;
+  return count;
+}
+
+gint64
+vigil_store_count_customers (VigilStore  *self,
+                             GError     **error)
+{
+  gint64 count = 0;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+
+  if (!query_int (self, "SELECT count(*) FROM customers", &count, error))
+    return -1;
+  return count;
+}
+
+/**
+ * vigil_store_get_meta:
+ * @out_value: (out) (transfer full) (nullable): the value, %NULL if unset
+ *
+ * Reads a setting that belongs to the database itself.
+ */
+gboolean
+vigil_store_get_meta (VigilStore  *self,
+                      const char  *key,
+                      char       **out_value,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (out_value != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = ?1", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Reading the database"));
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  *out_value = rc == SQLITE_ROW ? column_strdup (stmt, 0) : NULL;
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("Reading the database"));
+  return TRUE;
+}
+
+gboolean
+vigil_store_set_meta (VigilStore  *self,
+                      const char  *key,
+                      const char  *value,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Writing the database"));
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 2, value);
+  ok = step_done (self, stmt, _("Writing the database"), error);
+  sqlite3_finalize (stmt);
+  return ok;
+}

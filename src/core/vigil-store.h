@@ -1,0 +1,123 @@
+/* vigil-store.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vigil-scorecard.h"
+#include "vigil-snapshot.h"
+
+G_BEGIN_DECLS
+
+/* The schema version this Vigil writes (PRAGMA user_version). */
+#define VIGIL_STORE_SCHEMA_VERSION 1
+
+/**
+ * VigilPortfolioRow:
+ * @customer_id: the store's own id of the customer
+ * @source: the name of the source the customer belongs to
+ * @latest: the customer's latest snapshot, with the customer's name,
+ *   plan, owner and segment filled in
+ * @score: the score of @latest, with each measure's explanation
+ *
+ * One customer as the portfolio shows it.
+ */
+typedef struct
+{
+  gint64         customer_id;
+  char          *source;
+  VigilSnapshot *latest;
+  VigilScore     score;
+} VigilPortfolioRow;
+
+/**
+ * VigilHistoryRow:
+ * @snapshot: one observation, features with their names
+ * @score: its score
+ */
+typedef struct
+{
+  VigilSnapshot *snapshot;
+  VigilScore     score;
+} VigilHistoryRow;
+
+void vigil_portfolio_row_free (VigilPortfolioRow *row);
+void vigil_history_row_free   (VigilHistoryRow   *row);
+
+#define VIGIL_TYPE_STORE (vigil_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (VigilStore, vigil_store, VIGIL, STORE, GObject)
+
+char           *vigil_store_get_default_path     (void);
+VigilStore     *vigil_store_open                 (const char           *path,
+                                                  GError              **error);
+const char     *vigil_store_get_path             (VigilStore           *self);
+
+gboolean        vigil_store_begin                (VigilStore           *self,
+                                                  GError              **error);
+gboolean        vigil_store_commit               (VigilStore           *self,
+                                                  GError              **error);
+void            vigil_store_rollback             (VigilStore           *self);
+
+gint64          vigil_store_ensure_source        (VigilStore           *self,
+                                                  const char           *name,
+                                                  GError              **error);
+gint64          vigil_store_lookup_source        (VigilStore           *self,
+                                                  const char           *name,
+                                                  GError              **error);
+VigilScorecard *vigil_store_load_scorecard       (VigilStore           *self,
+                                                  GError              **error);
+
+gint64          vigil_store_ensure_customer      (VigilStore           *self,
+                                                  gint64                source_id,
+                                                  const char           *external_id,
+                                                  GError              **error);
+gboolean        vigil_store_update_customer      (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  const VigilSnapshot  *attributes,
+                                                  gint64                latest_at,
+                                                  GError              **error);
+gboolean        vigil_store_insert_snapshot      (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  const VigilSnapshot  *snapshot,
+                                                  gboolean             *out_inserted,
+                                                  GError              **error);
+gboolean        vigil_store_insert_score         (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  gint64                observed_at,
+                                                  const VigilScore     *score,
+                                                  GError              **error);
+
+GPtrArray      *vigil_store_list_portfolio       (VigilStore           *self,
+                                                  const char           *owner,
+                                                  VigilTier             tier,
+                                                  GError              **error);
+gint64          vigil_store_find_customer        (VigilStore           *self,
+                                                  const char           *external_id,
+                                                  const char           *source,
+                                                  GError              **error);
+GPtrArray      *vigil_store_list_history         (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  GError              **error);
+gint64          vigil_store_count_snapshots      (VigilStore           *self,
+                                                  GError              **error);
+gint64          vigil_store_count_customers      (VigilStore           *self,
+                                                  GError              **error);
+gboolean        vigil_store_get_meta             (VigilStore           *self,
+                                                  const char           *key,
+                                                  char                **out_value,
+                                                  GError              **error);
+gboolean        vigil_store_set_meta             (VigilStore           *self,
+                                                  const char           *key,
+                                                  const char           *value,
+                                                  GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilPortfolioRow, vigil_portfolio_row_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilHistoryRow, vigil_history_row_free)
+
+G_END_DECLS

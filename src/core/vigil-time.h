@@ -1,0 +1,31 @@
+/* vigil-time.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Times are Unix seconds (UTC); calendar dates are days since 1970-01-01. */
+
+gboolean  vigil_time_parse_iso8601 (const char *text,
+                                    gint64     *out_time);
+gboolean  vigil_date_parse         (const char *text,
+                                    gint32     *out_day);
+gint32    vigil_date_from_civil    (int         year,
+                                    int         month,
+                                    int         day);
+void      vigil_date_to_civil      (gint32      days,
+                                    int        *year,
+                                    int        *month,
+                                    int        *day);
+char     *vigil_date_format        (gint32      days);
+char     *vigil_time_format        (gint64      time);
+gint32    vigil_time_get_day       (gint64      time);
+
+G_END_DECLS
