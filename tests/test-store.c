@@ -1,0 +1,423 @@
+/* test-store.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include <sqlite3.h>
+
+#include "vigil-core.h"
+#include "vigil-test-util.h"
+
+#define T0 G_GINT64_CONSTANT (1795262400)
+
+static gint64
+sqlite_int (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static char *
+sqlite_text (const char *path,
+             const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+sqlite_exec (const char *path,
+             const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static VigilSnapshot *
+make_snapshot (const char *id,
+               const char *name,
+               gint64      observed_at)
+{
+  VigilSnapshot *snapshot = vigil_snapshot_new ();
+
+  snapshot->customer_id = g_strdup (id);
+  snapshot->name = g_strdup (name);
+  snapshot->observed_at = observed_at;
+  snapshot->last_active = observed_at - 3600;
+  snapshot->api_calls_7d = 2500;
+  vigil_snapshot_add_feature (snapshot, "reports", 10);
+  vigil_snapshot_add_feature (snapshot, "sso", 0);
+  return snapshot;
+}
+
+static void
+add_snapshots (VigilStore    *store,
+               const char    *source,
+               VigilSnapshot *snapshot,
+               ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, source, T0, &error);
+  va_list args;
+
+  g_assert_no_error (error);
+  va_start (args, snapshot);
+  for (; snapshot != NULL; snapshot = va_arg (args, VigilSnapshot *))
+    {
+      vigil_ingest_add (ingest, snapshot, &error);
+      g_assert_no_error (error);
+      vigil_snapshot_free (snapshot);
+    }
+  va_end (args);
+  vigil_ingest_commit (ingest, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_store_create (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilScorecard) scorecard = NULL;
+  g_autofree char *mode = NULL;
+
+  test_dir_init (&dir);
+  path = g_build_filename (dir.path, "sub", "folder", "vigil.db", NULL);
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, VIGIL_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA application_id"), ==, 0x5649474C);
+  mode = sqlite_text (path, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                               "('sources','customers','snapshots','scores','features',"
+                               "'scorecards','outcomes','triggers','meta')"), ==, 9);
+
+  scorecard = vigil_store_load_scorecard (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vigil_scorecard_get_version (scorecard), ==, 1);
+  g_assert_cmpfloat (vigil_scorecard_get_weight (scorecard, VIGIL_MEASURE_ACTIVITY), ==, 40);
+
+  g_clear_object (&store);
+  {
+    g_autofree char *parent = g_path_get_dirname (path);
+    g_autofree char *grandparent = g_path_get_dirname (parent);
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_remove (wal);
+    g_remove (shm);
+    g_remove (path);
+    g_rmdir (parent);
+    g_rmdir (grandparent);
+  }
+  test_dir_clear (&dir);
+}
+
+static void
+test_store_empty_file (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_write (&dir, "empty.db", "", 0);
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, VIGIL_STORE_SCHEMA_VERSION);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+static void
+test_store_reopen (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilPortfolioRow *row;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  add_snapshots (store, "crm", make_snapshot ("acme", "Acme Corp", T0), NULL);
+  g_clear_object (&store);
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpstr (row->source, ==, "crm");
+  g_assert_cmpstr (row->latest->customer_id, ==, "acme");
+  g_assert_cmpstr (row->latest->name, ==, "Acme Corp");
+  /* 1 h → 40 × 71/72; 2500 calls → 15; 1 of 8 features → 3.75 */
+  g_assert_cmpfloat_with_epsilon (row->score.health, 40.0 * 71 / 72 + 15 + 3.75, 1e-5);
+  g_assert_cmpint (row->score.tier, ==, VIGIL_TIER_HIGH_RISK);
+  g_assert_cmpfloat_with_epsilon (row->score.measures[VIGIL_MEASURE_VOLUME].weight, 30, 1e-9);
+  g_assert_cmpfloat_with_epsilon (row->score.measures[VIGIL_MEASURE_VOLUME].points, 15, 1e-9);
+  g_assert_cmpfloat (row->score.measures[VIGIL_MEASURE_BREADTH].input, ==, 1);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+static void
+test_store_idempotent (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(VigilSnapshot) snapshot = make_snapshot ("acme", "Acme", T0);
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  add_snapshots (store, "crm", make_snapshot ("acme", "Acme", T0),
+                 make_snapshot ("acme", "Acme", T0 + 86400), NULL);
+
+  ingest = vigil_ingest_begin (store, "crm", T0, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (vigil_ingest_get_stats (ingest)->stored, ==, 0);
+  g_assert_cmpuint (vigil_ingest_get_stats (ingest)->duplicates, ==, 1);
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores"), ==, 2);
+
+  /* The same id in another source is another customer. */
+  add_snapshots (store, "billing", make_snapshot ("acme", "Acme", T0), NULL);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 2);
+  g_assert_cmpint (vigil_store_find_customer (store, "acme", NULL, &error), ==, -1);
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_AMBIGUOUS);
+  g_clear_error (&error);
+  g_assert_cmpint (vigil_store_find_customer (store, "acme", "billing", &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (vigil_store_find_customer (store, "nobody", NULL, &error), ==, -1);
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+static void
+test_store_rollback (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(VigilSnapshot) snapshot = make_snapshot ("globex", "Globex", T0);
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  add_snapshots (store, "crm", make_snapshot ("acme", "Acme", T0), NULL);
+
+  ingest = vigil_ingest_begin (store, "new-source", T0, &error);
+  g_assert_no_error (error);
+  vigil_snapshot_add_feature (snapshot, "brand-new-feature", 3);
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  vigil_ingest_abort (ingest);
+
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 1);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 1);
+  g_assert_cmpint (vigil_store_lookup_source (store, "new-source", NULL), ==, 0);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM features WHERE name = 'brand-new-feature'"), ==, 0);
+
+  /* A feature interned by the rolled-back import gets a fresh id later. */
+  add_snapshots (store, "crm", make_snapshot ("acme", "Acme", T0 + 60), NULL);
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+static void
+test_store_backfill_keeps_newest_name (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  VigilSnapshot *older;
+  VigilPortfolioRow *row;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  add_snapshots (store, "crm", make_snapshot ("acme", "Acme Corporation", T0), NULL);
+  older = make_snapshot ("acme", "ACME (old name)", T0 - 86400);
+  older->owner = g_strdup ("Dana Park");
+  add_snapshots (store, "crm", older, NULL);
+
+  rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpstr (row->latest->name, ==, "Acme Corporation");
+  g_assert_cmpstr (row->latest->owner, ==, "Dana Park");
+  g_assert_cmpint (row->latest->observed_at, ==, T0);
+
+  history = vigil_store_list_history (store, row->customer_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpint (((VigilHistoryRow *) history->pdata[0])->snapshot->observed_at, ==, T0 - 86400);
+  g_assert_cmpuint (((VigilHistoryRow *) history->pdata[1])->snapshot->features->len, ==, 2);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+static void
+test_store_features_queryable (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  add_snapshots (store, "crm", make_snapshot ("acme", "Acme", T0),
+                 make_snapshot ("acme", "Acme", T0 + 86400), NULL);
+  g_clear_object (&store);
+
+  /* Adoption over time, in plain SQL over the compact encoding. */
+  g_assert_cmpint (sqlite_int (path,
+                               "SELECT sum (j.value) FROM snapshots s, json_each (s.features) j "
+                               "JOIN features f ON f.id = j.key WHERE f.name = 'reports'"), ==, 20);
+  test_dir_clear (&dir);
+}
+
+static void
+assert_refused_unchanged (const char *path,
+                          int         code)
+{
+  g_autoptr(GBytes) before = test_read_bytes (path);
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = vigil_store_open (path, &error);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+
+  g_assert_null (store);
+  g_assert_error (error, VIGIL_ERROR, code);
+  g_assert_nonnull (strstr (error->message, path));
+  after = test_read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_store_newer_schema (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  sqlite_exec (path, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 99");
+  assert_refused_unchanged (path, VIGIL_ERROR_NEWER_SCHEMA);
+  test_dir_clear (&dir);
+}
+
+static void
+test_store_not_a_database (void)
+{
+  TestDir dir;
+  g_autofree char *text = NULL;
+  g_autofree char *other = NULL;
+
+  test_dir_init (&dir);
+
+  text = test_dir_write (&dir, "notes.txt",
+                         "These are my notes, not a database. They go on for a while so "
+                         "that SQLite reads a whole header's worth of bytes from them.\n", -1);
+  assert_refused_unchanged (text, VIGIL_ERROR_NOT_A_DATABASE);
+
+  other = test_dir_file (&dir, "other.sqlite");
+  sqlite_exec (other, "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup')");
+  assert_refused_unchanged (other, VIGIL_ERROR_NOT_A_DATABASE);
+
+  test_dir_clear (&dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/store/create", test_store_create);
+  g_test_add_func ("/core/store/empty-file", test_store_empty_file);
+  g_test_add_func ("/core/store/reopen", test_store_reopen);
+  g_test_add_func ("/core/store/idempotent", test_store_idempotent);
+  g_test_add_func ("/core/store/rollback", test_store_rollback);
+  g_test_add_func ("/core/store/backfill-keeps-newest-name", test_store_backfill_keeps_newest_name);
+  g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
+  g_test_add_func ("/core/store/newer-schema", test_store_newer_schema);
+  g_test_add_func ("/core/store/not-a-database", test_store_not_a_database);
+
+  return g_test_run ();
+}
