@@ -133,6 +133,20 @@ skip_bom_and_space (const char *text,
   return text;
 }
 
+static gboolean
+holds_array_member (JsonObject *object)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &node))
+    if (JSON_NODE_HOLDS_ARRAY (node))
+      return TRUE;
+  return FALSE;
+}
+
 /**
  * vigil_importer_detect_format:
  * @head: the first bytes of a file
@@ -181,6 +195,10 @@ vigil_importer_detect_format (const char *head,
       JsonNode *customers = json_object_get_member (object, "customers");
 
       if (customers != NULL && JSON_NODE_HOLDS_ARRAY (customers))
+        return VIGIL_IMPORT_FORMAT_JSON;
+      /* A record has an id; an envelope like {"data": [...]} is a
+       * document in another shape. */
+      if (!json_object_has_member (object, "id") && holds_array_member (object))
         return VIGIL_IMPORT_FORMAT_JSON;
       return VIGIL_IMPORT_FORMAT_JSON_LINES;
     }
@@ -247,7 +265,7 @@ import_json_document (VigilImporter  *self,
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                            _("a JSON document must be an array of records or an object "
-                             "with a “customers” array"));
+                             "with a “customers” array (other shapes need a mapping)"));
       return FALSE;
     }
 

@@ -1,0 +1,464 @@
+/* test-cli.c: the `vigil` commands end to end, on temporary databases
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "vigil-test-util.h"
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs vigil with @envp (NULL: inherit) and the NULL-terminated args. */
+static void
+run_vigil_env (Run         *run,
+               const char **envp,
+               ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("VIGIL_BINARY"));
+  va_start (ap, envp);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_subprocess_launcher_unsetenv (launcher, "VIGIL_DB");
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  for (guint i = 0; envp != NULL && envp[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, envp[i], envp[i + 1], TRUE);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+#define run_vigil(run, ...) run_vigil_env (run, NULL, __VA_ARGS__, NULL)
+
+static const char history_csv[] =
+  "id,name,owner,segment,plan,mrr,seats,seats_used,last_active,api_calls_7d,features,observed_at\n"
+  "acme,Acme Corp,Dana Park,EMEA,enterprise,4200,50,47,2026-11-20T12:00:00Z,2500,\"{\"\"a\"\":1,\"\"b\"\":2}\",2026-11-20T12:00:00Z\n"
+  "acme,Acme Corp,Dana Park,EMEA,enterprise,4200,50,48,2026-11-21T12:00:00Z,5000,\"{\"\"a\"\":1,\"\"b\"\":2,\"\"c\"\":3,\"\"d\"\":4}\",2026-11-21T12:00:00Z\n"
+  "globex,Globex 环球,Noa Levi,APAC,growth,900.5,10,2,2026-11-18T12:00:00Z,100,,2026-11-21T12:00:00Z\n"
+  "initech,\"<b>Initech</b>, Inc\",Dana Park,NA,starter,,,,2026-11-21T00:00:00Z,5000,\"[\"\"a\"\",\"\"b\"\",\"\"c\"\",\"\"d\"\",\"\"e\"\",\"\"f\"\",\"\"g\"\",\"\"h\"\"]\",2026-11-21T12:00:00Z\n";
+
+typedef struct
+{
+  TestDir  dir;
+  char    *db;
+  char    *csv;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+
+  test_dir_init (&f->dir);
+  f->db = test_dir_file (&f->dir, "vigil.db");
+  f->csv = test_dir_write (&f->dir, "history.csv", history_csv, -1);
+
+  run_vigil (&run, "--db", f->db, "import", f->csv);
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_free (f->db);
+  g_free (f->csv);
+  test_dir_clear (&f->dir);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static JsonObject *
+find_customer (JsonArray  *array,
+               const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "id"), id) == 0)
+        return object;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_cli_version_help (void)
+{
+  g_auto(Run) version = { 0 };
+  g_auto(Run) help = { 0 };
+  g_auto(Run) import_help = { 0 };
+  g_auto(Run) scores_help = { 0 };
+
+  run_vigil (&version, "--version");
+  g_assert_cmpint (version.status, ==, 0);
+  g_assert_cmpstr (version.out, ==, "vigil " PACKAGE_VERSION "\n");
+
+  run_vigil (&help, "--help");
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "import FILE"));
+  g_assert_nonnull (strstr (help.out, "history ID"));
+
+  run_vigil (&import_help, "import", "--help");
+  g_assert_cmpint (import_help.status, ==, 0);
+  g_assert_nonnull (strstr (import_help.out, "--source"));
+  g_assert_nonnull (strstr (import_help.out, "--db"));
+
+  run_vigil (&scores_help, "scores", "--help");
+  g_assert_cmpint (scores_help.status, ==, 0);
+  g_assert_nonnull (strstr (scores_help.out, "--tier"));
+}
+
+static void
+test_cli_usage_errors (void)
+{
+  const char *cases[][4] = {
+    { "frobnicate", NULL },
+    { "scores", "--format", "xml", NULL },
+    { "scores", "--tier", "purple", NULL },
+    { "scores", "--sort", "shoe-size", NULL },
+    { "scores", "--bogus", NULL },
+    { "import", NULL },
+    { "history", NULL },
+    { "--db", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      run_vigil (&run, cases[i][0], cases[i][1], cases[i][2], cases[i][3]);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_true (g_str_has_prefix (run.err, "vigil: "));
+      g_assert_cmpstr (run.out, ==, "");
+    }
+}
+
+static void
+test_cli_import_summary (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(Run) first = { 0 };
+  g_auto(Run) second = { 0 };
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  csv = test_dir_write (&dir, "history.csv", history_csv, -1);
+
+  run_vigil (&first, "import", csv, "--db", db);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_nonnull (strstr (first.out, "4 records read"));
+  g_assert_nonnull (strstr (first.out, "4 snapshots stored and scored"));
+  g_assert_nonnull (strstr (first.out, "0 already stored before"));
+
+  /* VIGIL_DB names the database as well as --db does. */
+  run_vigil_env (&second, (const char *[]) { "VIGIL_DB", db, NULL }, "import", csv, NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_nonnull (strstr (second.out, "0 snapshots stored"));
+  g_assert_nonnull (strstr (second.out, "4 already stored before"));
+
+  test_dir_clear (&dir);
+}
+
+static void
+test_cli_import_failure (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *bad = test_dir_write (&f->dir, "bad.jsonl",
+                                         "{\"id\": \"new1\", \"observed_at\": \"2026-11-22\"}\n{\"id\": \n", -1);
+  g_autofree char *missing = test_dir_file (&f->dir, "missing.csv");
+  g_auto(Run) run = { 0 };
+  g_auto(Run) run_missing = { 0 };
+  g_auto(Run) scores = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+
+  run_vigil (&run, "--db", f->db, "import", bad);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "nothing was stored"));
+  g_assert_nonnull (strstr (run.err, "bad.jsonl: line 2"));
+
+  run_vigil (&run_missing, "--db", f->db, "import", missing);
+  g_assert_cmpint (run_missing.status, ==, 1);
+  g_assert_nonnull (strstr (run_missing.err, "missing.csv"));
+
+  run_vigil (&scores, "--db", f->db, "scores", "--format", "json");
+  root = parse_json (scores.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 3);
+}
+
+static void
+test_cli_scores_json (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+  JsonObject *acme, *globex, *initech, *measures, *activity;
+
+  run_vigil (&run, "scores", "--format", "json", "--db", f->db);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+
+  /* Latest acme: active now → 40; 5000 → 30; 4 features → 15. */
+  acme = find_customer (array, "acme");
+  g_assert_cmpstr (json_object_get_string_member (acme, "source"), ==, "imported");
+  g_assert_cmpstr (json_object_get_string_member (acme, "name"), ==, "Acme Corp");
+  g_assert_cmpstr (json_object_get_string_member (acme, "owner"), ==, "Dana Park");
+  g_assert_cmpfloat (json_object_get_double_member (acme, "mrr"), ==, 4200);
+  g_assert_cmpfloat (json_object_get_double_member (acme, "health"), ==, 85);
+  g_assert_cmpstr (json_object_get_string_member (acme, "tier"), ==, "healthy");
+  g_assert_true (json_object_has_member (acme, "churn_risk"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (acme, "triggers")), ==, 0);
+  measures = json_object_get_object_member (acme, "measures");
+  activity = json_object_get_object_member (measures, "activity");
+  g_assert_cmpfloat (json_object_get_double_member (activity, "value"), ==, 1);
+  g_assert_cmpfloat (json_object_get_double_member (activity, "weight"), ==, 40);
+  g_assert_cmpfloat (json_object_get_double_member (activity, "points"), ==, 40);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (measures, "breadth"),
+                                                    "points"), ==, 15);
+
+  /* Globex: 72 h silent → 0; 100 calls → 0.6; features unknown → left out,
+   * weights rescaled over 70: volume 0.02 × 30/70 × 100. */
+  globex = find_customer (array, "globex");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (globex, "health"), 0.857143, 1e-6);
+  g_assert_cmpstr (json_object_get_string_member (globex, "tier"), ==, "high-risk");
+  measures = json_object_get_object_member (globex, "measures");
+  g_assert_true (json_object_get_null_member (json_object_get_object_member (measures, "breadth"), "value"));
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_object_get_object_member (measures, "volume"),
+                                                                 "weight"), 42.857143, 1e-6);
+
+  /* Initech: 12 h → 40 × 60/72; 30; 8 names → 30; mrr unknown is null. */
+  initech = find_customer (array, "initech");
+  g_assert_cmpstr (json_object_get_string_member (initech, "name"), ==, "<b>Initech</b>, Inc");
+  g_assert_true (json_object_get_null_member (initech, "mrr"));
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (initech, "health"), 40.0 * 60 / 72 + 60, 1e-5);
+}
+
+static void
+test_cli_scores_filters (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_auto(Run) tier = { 0 };
+  g_auto(Run) owner = { 0 };
+  g_auto(Run) none = { 0 };
+  g_autoptr(JsonNode) tier_root = NULL;
+  g_autoptr(JsonNode) owner_root = NULL;
+
+  run_vigil (&tier, "--db", f->db, "scores", "--format", "json", "--tier", "high-risk");
+  tier_root = parse_json (tier.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (tier_root)), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_node_get_array (tier_root), 0), "id"),
+                   ==, "globex");
+
+  run_vigil (&owner, "--db", f->db, "scores", "--format", "json", "--owner", "Dana Park");
+  owner_root = parse_json (owner.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (owner_root)), ==, 2);
+
+  run_vigil (&none, "--db", f->db, "scores", "--owner", "Nobody");
+  g_assert_cmpint (none.status, ==, 0);
+  g_assert_nonnull (strstr (none.out, "0 customers"));
+}
+
+static void
+test_cli_scores_table_and_csv (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_auto(Run) table = { 0 };
+  g_auto(Run) by_name = { 0 };
+  g_auto(Run) csv = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) name_lines = NULL;
+
+  run_vigil (&table, "--db", f->db, "scores");
+  g_assert_cmpint (table.status, ==, 0);
+  lines = g_strsplit (table.out, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "ID"));
+  /* Health ascending by default: the most at risk first. */
+  g_assert_true (g_str_has_prefix (lines[1], "globex"));
+  g_assert_nonnull (strstr (lines[1], "Globex 环球"));
+  g_assert_nonnull (strstr (table.out, "3 customers"));
+
+  run_vigil (&by_name, "--db", f->db, "scores", "--sort", "name", "--reverse");
+  name_lines = g_strsplit (by_name.out, "\n", -1);
+  g_assert_true (g_str_has_prefix (name_lines[1], "globex"));
+  g_assert_true (g_str_has_prefix (name_lines[2], "acme"));
+  g_assert_true (g_str_has_prefix (name_lines[3], "initech"));
+
+  run_vigil (&csv, "--db", f->db, "scores", "--format", "csv", "--sort", "id");
+  g_assert_cmpint (csv.status, ==, 0);
+  g_assert_true (g_str_has_prefix (csv.out, "id,source,name,owner,segment,plan,mrr,health,tier,"));
+  g_assert_nonnull (strstr (csv.out, "\r\nacme,imported,Acme Corp,Dana Park,EMEA,enterprise,4200.00,85,healthy,"));
+  g_assert_nonnull (strstr (csv.out, "\"<b>Initech</b>, Inc\""));
+}
+
+static void
+test_cli_history (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_auto(Run) json = { 0 };
+  g_auto(Run) csv = { 0 };
+  g_auto(Run) table = { 0 };
+  g_auto(Run) missing = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *snapshots;
+  JsonObject *first;
+
+  run_vigil (&json, "--db", f->db, "history", "acme", "--format", "json");
+  g_assert_cmpint (json.status, ==, 0);
+  root = parse_json (json.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "id"), ==, "acme");
+  snapshots = json_object_get_array_member (json_node_get_object (root), "snapshots");
+  g_assert_cmpuint (json_array_get_length (snapshots), ==, 2);
+  first = json_array_get_object_element (snapshots, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "observed_at"), ==, "2026-11-20T12:00:00Z");
+  /* 40 + 2500 → 15 + 2 features → 7.5 */
+  g_assert_cmpfloat (json_object_get_double_member (first, "health"), ==, 62.5);
+  g_assert_cmpstr (json_object_get_string_member (first, "tier"), ==, "at-risk");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (first, "features"), "b"), ==, 2);
+
+  run_vigil (&csv, "--db", f->db, "history", "acme", "--format", "csv");
+  g_assert_true (g_str_has_prefix (csv.out, "observed_at,health,tier,"));
+  g_assert_nonnull (strstr (csv.out, "\r\n2026-11-20T12:00:00Z,62.5,at-risk,40,15,7.5,"));
+  g_assert_nonnull (strstr (csv.out, "\r\n2026-11-21T12:00:00Z,85,healthy,40,30,15,"));
+
+  run_vigil (&table, "--db", f->db, "history", "acme");
+  g_assert_nonnull (strstr (table.out, "acme — Acme Corp"));
+  g_assert_nonnull (strstr (table.out, "At risk"));
+
+  run_vigil (&missing, "--db", f->db, "history", "nobody");
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "No customer “nobody”"));
+}
+
+static void
+test_cli_refuses_foreign_file (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_auto(Run) run = { 0 };
+
+  test_dir_init (&dir);
+  path = test_dir_write (&dir, "report.db", "Quarterly report, definitely not SQLite. "
+                         "Padding padding padding padding padding padding padding.\n", -1);
+  before = test_read_bytes (path);
+
+  run_vigil (&run, "--db", path, "scores");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "not a Vigil database"));
+  after = test_read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+
+  test_dir_clear (&dir);
+}
+
+static void
+test_cli_demo (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_auto(Run) run = { 0 };
+  g_auto(Run) again = { 0 };
+  g_auto(Run) real = { 0 };
+  g_autofree char *csv = NULL;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "demo.db");
+
+  run_vigil (&run, "--db", db, "--demo");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "300 customers"));
+  g_assert_nonnull (strstr (run.out, "Healthy"));
+  g_assert_nonnull (strstr (run.out, "At risk"));
+  g_assert_nonnull (strstr (run.out, "High risk"));
+
+  /* The same day's demo is reused, not regenerated. */
+  run_vigil (&again, "--db", db, "--demo");
+  g_assert_cmpstr (again.out, ==, run.out);
+
+  /* A real database is never overwritten by the demo. */
+  g_clear_pointer (&db, g_free);
+  db = test_dir_file (&dir, "real.db");
+  csv = test_dir_write (&dir, "h.csv", history_csv, -1);
+  {
+    g_auto(Run) import = { 0 };
+
+    run_vigil (&import, "--db", db, "import", csv);
+    g_assert_cmpint (import.status, ==, 0);
+  }
+  run_vigil (&real, "--db", db, "--demo");
+  g_assert_cmpint (real.status, ==, 1);
+  g_assert_nonnull (strstr (real.err, "real data"));
+
+  test_dir_clear (&dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/version-help", test_cli_version_help);
+  g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
+  g_test_add_func ("/cli/import-summary", test_cli_import_summary);
+  g_test_add_func ("/cli/refuses-foreign-file", test_cli_refuses_foreign_file);
+  g_test_add_func ("/cli/demo", test_cli_demo);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/cli/import-failure", test_cli_import_failure);
+  ADD ("/cli/scores-json", test_cli_scores_json);
+  ADD ("/cli/scores-filters", test_cli_scores_filters);
+  ADD ("/cli/scores-table-csv", test_cli_scores_table_and_csv);
+  ADD ("/cli/history", test_cli_history);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,390 @@
+/* test-import.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include "vigil-core.h"
+#include "vigil-test-util.h"
+
+typedef struct
+{
+  TestDir     dir;
+  char       *db_path;
+  VigilStore *store;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  test_dir_init (&f->dir);
+  f->db_path = test_dir_file (&f->dir, "vigil.db");
+  f->store = vigil_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  g_free (f->db_path);
+  test_dir_clear (&f->dir);
+}
+
+static gboolean
+import_text (Fixture          *f,
+             const char       *name,
+             const char       *contents,
+             VigilIngestStats *stats,
+             GError          **error)
+{
+  g_autofree char *path = test_dir_write (&f->dir, name, contents, -1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(VigilImporter) importer = vigil_importer_new (f->store);
+
+  memset (stats, 0, sizeof *stats);
+  return vigil_importer_import_file (importer, file, NULL, stats, error);
+}
+
+static VigilPortfolioRow *
+find_row (GPtrArray  *rows,
+          const char *id)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VigilPortfolioRow *row = g_ptr_array_index (rows, i);
+
+      if (g_strcmp0 (row->latest->customer_id, id) == 0)
+        return row;
+    }
+  g_assert_not_reached ();
+}
+
+static GPtrArray *
+portfolio (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = vigil_store_list_portfolio (f->store, NULL, VIGIL_TIER_NONE, &error);
+
+  g_assert_no_error (error);
+  return rows;
+}
+
+static const char native_json[] =
+  "{\n"
+  "  \"customers\": [\n"
+  "    {\"id\": \"acme\", \"name\": \"Acme Corp\", \"plan\": \"enterprise\", \"owner\": \"Dana Park\",\n"
+  "     \"segment\": \"EMEA\", \"mrr\": 4200.0, \"seats\": 50, \"seats_used\": 47,\n"
+  "     \"renewal_date\": \"2027-03-01\", \"last_active\": \"2026-11-21T10:00:00Z\",\n"
+  "     \"api_calls_7d\": 3200, \"features\": {\"workflow-automation\": 120, \"reports\": 40},\n"
+  "     \"open_tickets\": 2, \"nps\": 8, \"observed_at\": \"2026-11-21T12:00:00Z\"},\n"
+  "    {\"id\": 42, \"name\": \"北京云图科技\", \"features\": [\"reports\", \"sso\", \"api\"],\n"
+  "     \"last_active\": null, \"api_calls_7d\": null, \"observed_at\": \"2026-11-21T12:00:00Z\"},\n"
+  "    {\"name\": \"no id at all\"},\n"
+  "    {\"id\": \"\", \"name\": \"empty id\"},\n"
+  "    \"not an object\",\n"
+  "    {\"id\": \"wrong\", \"mrr\": \"lots\", \"seats\": true, \"seats_used\": -3, \"nps\": 11,\n"
+  "     \"api_calls_7d\": 1e30, \"last_active\": \"last tuesday\", \"renewal_date\": \"2027-02-30\",\n"
+  "     \"features\": 7, \"observed_at\": \"2026-11-21T12:00:00Z\"}\n"
+  "  ],\n"
+  "  \"next\": null\n"
+  "}\n";
+
+static void
+test_import_native_json (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilIngestStats stats;
+  VigilPortfolioRow *acme, *beijing, *wrong;
+
+  g_assert_true (import_text (f, "usage.json", native_json, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.records_read, ==, 6);
+  g_assert_cmpuint (stats.stored, ==, 3);
+  g_assert_cmpuint (stats.skipped, ==, 3);
+  /* mrr, seats, seats_used, nps, api_calls_7d, last_active, renewal_date, features; "" id */
+  g_assert_cmpuint (stats.unknown_values, ==, 9);
+
+  rows = portfolio (f);
+  g_assert_cmpuint (rows->len, ==, 3);
+
+  acme = find_row (rows, "acme");
+  g_assert_cmpstr (acme->latest->name, ==, "Acme Corp");
+  g_assert_cmpstr (acme->latest->owner, ==, "Dana Park");
+  g_assert_cmpstr (acme->latest->plan, ==, "enterprise");
+  g_assert_cmpfloat (acme->latest->mrr, ==, 4200.0);
+  g_assert_cmpint (acme->latest->seats_used, ==, 47);
+  g_assert_cmpint (acme->latest->renewal_day, ==, vigil_date_from_civil (2027, 3, 1));
+  /* 2 h → 40 × 70/72; 3200 → 19.2; 2 features → 7.5 */
+  g_assert_cmpfloat_with_epsilon (acme->score.health, 40.0 * 70 / 72 + 19.2 + 7.5, 1e-5);
+
+  /* An integer id becomes its decimal text; array features count as used. */
+  beijing = find_row (rows, "42");
+  g_assert_cmpstr (beijing->latest->name, ==, "北京云图科技");
+  g_assert_cmpfloat_with_epsilon (beijing->score.health, 3.0 / 8 * 100, 1e-9);
+
+  wrong = find_row (rows, "wrong");
+  g_assert_true (isnan (wrong->latest->mrr));
+  g_assert_cmpint (wrong->latest->seats, ==, VIGIL_UNKNOWN);
+  g_assert_cmpint (wrong->latest->seats_used, ==, VIGIL_UNKNOWN);
+  g_assert_cmpint (wrong->latest->nps, ==, VIGIL_UNKNOWN);
+  g_assert_cmpint (wrong->latest->api_calls_7d, ==, VIGIL_UNKNOWN);
+  g_assert_cmpint (wrong->latest->renewal_day, ==, VIGIL_UNKNOWN_DAY);
+  g_assert_true (isnan (wrong->score.health));
+}
+
+static void
+test_import_bare_array (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (import_text (f, "array.json",
+                              "[{\"id\": \"a\", \"api_calls_7d\": 5000, \"observed_at\": \"2026-11-01\"},"
+                              " {\"id\": \"b\", \"api_calls_7d\": 0, \"observed_at\": \"2026-11-01\"}]",
+                              &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 2);
+}
+
+static const char csv_text[] =
+  "\xEF\xBB\xBFid,name,owner,segment,mrr,seats,seats_used,last_active,api_calls_7d,features,observed_at,extra\r\n"
+  "acme,\"Acme, \"\"the\"\" Corp\",Dana Park,EMEA,4200.50,50,47,2026-11-21T11:00:00Z,5000,"
+  "\"{\"\"reports\"\": 40, \"\"api\"\": 0}\",2026-11-21T12:00:00Z,ignored\r\n"
+  "acme,\"Acme, \"\"the\"\" Corp\",Dana Park,EMEA,4200.50,50,45,2026-11-20T11:00:00Z,4000,"
+  "\"[\"\"reports\"\", \"\"api\"\"]\",2026-11-20T12:00:00Z,\r\n"
+  "heb,\"אופק\nמערכות\",נועה לוי,EMEA,NaN,,,,1e400,,2026-11-21T12:00:00Z,\r\n"
+  "emoji,🚀 Rocket Labs 🚀,李娜,APAC,,10,abc,2026-11-21T12:00:00Z,,,2026-11-21T12:00:00Z,\r\n"
+  ",no id,,,,,,,,,2026-11-21T12:00:00Z,\r\n";
+
+static void
+test_import_csv (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  VigilIngestStats stats;
+  VigilPortfolioRow *acme, *heb, *emoji;
+  VigilHistoryRow *older;
+
+  g_assert_true (import_text (f, "history.csv", csv_text, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.records_read, ==, 5);
+  g_assert_cmpuint (stats.stored, ==, 4);
+  g_assert_cmpuint (stats.skipped, ==, 1);
+  /* NaN, 1e400, abc */
+  g_assert_cmpuint (stats.unknown_values, ==, 3);
+
+  rows = portfolio (f);
+  g_assert_cmpuint (rows->len, ==, 3);
+
+  acme = find_row (rows, "acme");
+  g_assert_cmpstr (acme->latest->name, ==, "Acme, \"the\" Corp");
+  g_assert_cmpfloat (acme->latest->mrr, ==, 4200.50);
+  /* 1 h → 40 × 71/72; 5000 → 30; 1 feature with calls → 3.75 */
+  g_assert_cmpfloat_with_epsilon (acme->score.health, 40.0 * 71 / 72 + 30 + 3.75, 1e-5);
+
+  history = vigil_store_list_history (f->store, acme->customer_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  older = g_ptr_array_index (history, 0);
+  g_assert_cmpint (older->snapshot->seats_used, ==, 45);
+  /* Names in an array count as used: 2 features → 7.5 */
+  g_assert_cmpfloat_with_epsilon (older->score.measures[VIGIL_MEASURE_BREADTH].points, 7.5, 1e-6);
+
+  heb = find_row (rows, "heb");
+  g_assert_cmpstr (heb->latest->name, ==, "אופק\nמערכות");
+  g_assert_cmpstr (heb->latest->owner, ==, "נועה לוי");
+  g_assert_true (isnan (heb->latest->mrr));
+  g_assert_cmpint (heb->latest->api_calls_7d, ==, VIGIL_UNKNOWN);
+  g_assert_true (isnan (heb->score.health));
+
+  emoji = find_row (rows, "emoji");
+  g_assert_cmpstr (emoji->latest->name, ==, "🚀 Rocket Labs 🚀");
+  g_assert_cmpstr (emoji->latest->owner, ==, "李娜");
+  g_assert_cmpint (emoji->latest->seats, ==, 10);
+  g_assert_cmpint (emoji->latest->seats_used, ==, VIGIL_UNKNOWN);
+  g_assert_cmpfloat_with_epsilon (emoji->score.health, 100, 1e-9);
+}
+
+static const char jsonl_text[] =
+  "{\"id\": \"acme\", \"api_calls_7d\": 2500, \"observed_at\": \"2026-11-19T12:00:00Z\"}\n"
+  "\n"
+  "{\"id\": \"acme\", \"api_calls_7d\": 5000, \"observed_at\": \"2026-11-20T12:00:00Z\"}\r\n"
+  "{\"id\": \"globex\", \"name\": \"Globex\", \"features_used\": 4, \"observed_at\": \"2026-11-20T12:00:00Z\"}\n"
+  "{\"name\": \"nobody\"}\n"
+  "[1, 2, 3]\n"
+  "{\"id\": \"acme\", \"api_calls_7d\": 0, \"observed_at\": \"2026-11-21T12:00:00Z\"}";
+
+static void
+test_import_json_lines (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilIngestStats stats;
+
+  /* Detected by content, whatever the extension says. */
+  g_assert_true (import_text (f, "export.txt", jsonl_text, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.records_read, ==, 6);
+  g_assert_cmpuint (stats.stored, ==, 4);
+  g_assert_cmpuint (stats.skipped, ==, 2);
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 4);
+
+  rows = portfolio (f);
+  g_assert_cmpfloat_with_epsilon (find_row (rows, "acme")->score.health, 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (find_row (rows, "globex")->score.health, 50, 1e-9);
+}
+
+static void
+test_import_twice (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (import_text (f, "history.csv", csv_text, &stats, &error));
+  g_assert_true (import_text (f, "history.csv", csv_text, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 0);
+  g_assert_cmpuint (stats.duplicates, ==, 4);
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 4);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *contents;
+  const char *message;  /* what the error must say */
+} BadFile;
+
+static const BadFile bad_files[] = {
+  { "truncated.json", "{\"customers\": [{\"id\": \"x\", \"observed_at\": \"2026-11-21\"}, {\"id\": ", "truncated.json:1:" },
+  { "notjson.json", "{this is not json at all\n", "notjson.json" },
+  { "broken.jsonl",
+    "{\"id\": \"a1\", \"observed_at\": \"2026-11-21\"}\n"
+    "{\"id\": \"a2\", \"observed_at\": \"2026-11-21\"}\n"
+    "{\"id\": \"a3\", \"observed_at\": \"2026-11-21\"\n"
+    "{\"id\": \"a4\", \"observed_at\": \"2026-11-21\"}\n", "line 3" },
+  { "unterminated.csv", "id,name\nb1,fine\nb2,\"never closed\nb3,x\n", "line 3" },
+  { "ragged.csv", "id,name\nb1,fine\nb2,too,many\n", "line 3: 3 fields, but the header has 2" },
+  { "noid.csv", "name,mrr\nAcme,10\n", "no “id” column" },
+  { "dupcol.csv", "id,name,name\n1,a,b\n", "appears twice" },
+  { "badutf8.csv", "id,name\nc1,\xff\xfe\n", "line 2" },
+  { "empty.csv", "", "empty" },
+  { "blank.jsonl", "\n\n   \n", "empty" },
+  { "scalar.json", "[1, 2", "scalar.json" },
+  { "object.json", "{\"data\": [{\"id\": 1}]}", "“customers” array" },
+};
+
+static void
+test_import_bad_file (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL;
+  VigilIngestStats stats;
+
+  /* Something stored before must survive each failed import untouched. */
+  g_assert_true (import_text (f, "good.csv", csv_text, &stats, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_files); i++)
+    {
+      g_autoptr(GError) bad_error = NULL;
+
+      g_test_message ("bad file %s", bad_files[i].name);
+      g_assert_false (import_text (f, bad_files[i].name, bad_files[i].contents, &stats, &bad_error));
+      g_assert_nonnull (bad_error);
+      if (strstr (bad_error->message, bad_files[i].message) == NULL)
+        g_error ("%s: “%s” does not say “%s”", bad_files[i].name, bad_error->message,
+                 bad_files[i].message);
+      g_assert_nonnull (strstr (bad_error->message, bad_files[i].name));
+      g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 4);
+      g_assert_cmpint (vigil_store_count_customers (f->store, NULL), ==, 3);
+    }
+}
+
+static void
+test_import_missing_file (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = test_dir_file (&f->dir, "nope.csv");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(VigilImporter) importer = vigil_importer_new (f->store);
+
+  g_assert_false (vigil_importer_import_file (importer, file, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+static void
+test_import_source (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = test_dir_write (&f->dir, "h.jsonl", jsonl_text, -1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(VigilImporter) importer = vigil_importer_new (f->store);
+  g_autoptr(GPtrArray) rows = NULL;
+
+  vigil_importer_set_source (importer, "crm");
+  g_assert_true (vigil_importer_import_file (importer, file, NULL, NULL, &error));
+  g_assert_no_error (error);
+  rows = portfolio (f);
+  g_assert_cmpstr (find_row (rows, "acme")->source, ==, "crm");
+}
+
+static void
+test_import_detect (void)
+{
+  static const struct { const char *head; VigilImportFormat format; } cases[] = {
+    { "{\"customers\": [\n", VIGIL_IMPORT_FORMAT_JSON },
+    { "{\n  \"customers\": []\n}", VIGIL_IMPORT_FORMAT_JSON },
+    { "{\"customers\": [], \"next\": null}", VIGIL_IMPORT_FORMAT_JSON },
+    { "  [ {\"id\": 1} ]", VIGIL_IMPORT_FORMAT_JSON },
+    { "{\"id\": 1}\n{\"id\": 2}\n", VIGIL_IMPORT_FORMAT_JSON_LINES },
+    { "\xEF\xBB\xBF{\"id\": 1}", VIGIL_IMPORT_FORMAT_JSON_LINES },
+    { "id,name\n1,a\n", VIGIL_IMPORT_FORMAT_CSV },
+    { "\xEF\xBB\xBFid,name\r\n", VIGIL_IMPORT_FORMAT_CSV },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (vigil_importer_detect_format (cases[i].head, strlen (cases[i].head), "x.json"),
+                     ==, cases[i].format);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/core/import/native-json", test_import_native_json);
+  ADD ("/core/import/bare-array", test_import_bare_array);
+  ADD ("/core/import/csv", test_import_csv);
+  ADD ("/core/import/json-lines", test_import_json_lines);
+  ADD ("/core/import/twice", test_import_twice);
+  ADD ("/core/import/bad-files", test_import_bad_file);
+  ADD ("/core/import/missing-file", test_import_missing_file);
+  ADD ("/core/import/source", test_import_source);
+#undef ADD
+  g_test_add_func ("/core/import/detect", test_import_detect);
+
+  return g_test_run ();
+}
