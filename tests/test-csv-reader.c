@@ -50,6 +50,9 @@ test_trickle_stream_read (GInputStream  *stream,
   const guint8 *data = g_bytes_get_data (self->bytes, &size);
   gsize n = MIN (count, size - self->pos);
 
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return -1;
+
   if (n == 0 && self->fail_at_end)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "connection lost");
@@ -90,6 +93,7 @@ test_trickle_stream_class_init (TestTrickleStreamClass *klass)
 static void
 test_trickle_stream_init (TestTrickleStream *self)
 {
+  self->pos = 0;
 }
 
 static GInputStream *
@@ -493,6 +497,56 @@ test_csv_reader_invalid_utf8 (void)
                       "line 1, column 2: text is not valid UTF-8");
   assert_parse_error ("a,b\0c\n", 6, 0,
                       "line 1, column 4: text contains a NUL byte");
+
+  /* A bad byte at every place in fields of every length up to a few words, quoted or
+   * not, and past a valid character. */
+  for (guint len = 1; len <= 20; len++)
+    {
+      for (guint at = 0; at < len; at++)
+        {
+          for (guint quoted = 0; quoted < 2; quoted++)
+            {
+              g_autoptr(GString) data = g_string_new ("x,");
+              g_autofree char *message = NULL;
+              gsize start;
+
+              if (quoted)
+                g_string_append_c (data, '"');
+              start = data->len;
+              for (guint i = 0; i < len; i++)
+                g_string_append (data, "y");
+              if (quoted)
+                g_string_append_c (data, '"');
+              g_string_append (data, ",z\n");
+
+              data->str[start + at] = '\xFF';
+              message = g_strdup_printf ("line 1, column %u: text is not valid UTF-8",
+                                         (guint) start + at + 1);
+              assert_parse_error (data->str, data->len, 0, message);
+
+              data->str[start + at] = '\0';
+              g_free (message);
+              message = g_strdup_printf ("line 1, column %u: text contains a NUL byte",
+                                         (guint) start + at + 1);
+              assert_parse_error (data->str, data->len, 0, message);
+
+              /* An é, two bytes, one character. */
+              if (at + 1 < len)
+                {
+                  data->str[start + at] = '\xC3';
+                  data->str[start + at + 1] = '\xA9';
+                  {
+                    g_autoptr(GError) error = NULL;
+                    g_autoptr(GPtrArray) rows = read_string (data->str, data->len, NULL, &error);
+
+                    g_assert_no_error (error);
+                    g_assert_cmpuint (rows->len, ==, 1);
+                    g_assert_nonnull (strstr (((char **) g_ptr_array_index (rows, 0))[1], "é"));
+                  }
+                }
+            }
+        }
+    }
 }
 
 static void

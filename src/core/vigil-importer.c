@@ -331,7 +331,7 @@ import_json_lines (VigilImporter  *self,
           line += 3;
           length -= 3;
         }
-      if (*skip_bom_and_space (line, line + length) == '\0')
+      if (skip_bom_and_space (line, line + length) == line + length)
         continue;
 
       if (!json_parser_load_from_data (parser, line, (gssize) length, &local_error))
@@ -596,7 +596,7 @@ vigil_importer_import_file (VigilImporter     *self,
   if (!read_head (G_INPUT_STREAM (stream), head, &head_length, cancellable, error))
     return prefix_error (error, file);
 
-  if (*skip_bom_and_space (head, head + head_length) == '\0' && head_length < HEAD_SIZE)
+  if (skip_bom_and_space (head, head + head_length) == head + head_length && head_length < HEAD_SIZE)
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                            _("the file is empty: nothing to import"));
