@@ -350,6 +350,49 @@ test_import_source (Fixture       *f,
 }
 
 static void
+test_import_with_mapping (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_data (
+    "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\", \"name\": \"/attributes/company_name\","
+    " \"api_calls_7d\": \"/attributes/calls\", \"observed_at\": \"/attributes/as_of\"}}", -1, &error);
+  g_autofree char *json_path = test_dir_write (&f->dir, "accounts.json",
+    "{\"data\": [{\"id\": \"acme\", \"attributes\": {\"company_name\": \"Acme\", \"calls\": 2500,"
+    " \"as_of\": \"2026-11-21T12:00:00Z\"}}, {\"attributes\": {\"company_name\": \"no id\"}}]}", -1);
+  g_autofree char *lines_path = test_dir_write (&f->dir, "accounts.jsonl",
+    "{\"id\": \"globex\", \"attributes\": {\"calls\": 5000, \"as_of\": \"2026-11-21T12:00:00Z\"}}\n", -1);
+  g_autofree char *csv_path = test_dir_write (&f->dir, "accounts.csv", "id,name\n1,a\n", -1);
+  g_autoptr(GFile) json_file = g_file_new_for_path (json_path);
+  g_autoptr(GFile) lines_file = g_file_new_for_path (lines_path);
+  g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
+  g_autoptr(VigilImporter) importer = vigil_importer_new (f->store);
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilIngestStats stats;
+
+  g_assert_no_error (error);
+  vigil_importer_set_mapping (importer, mapping);
+
+  g_assert_true (vigil_importer_import_file (importer, json_file, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 1);
+  g_assert_cmpuint (stats.skipped, ==, 1);
+
+  g_assert_true (vigil_importer_import_file (importer, lines_file, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 1);
+
+  g_assert_false (vigil_importer_import_file (importer, csv_file, NULL, &stats, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+
+  rows = portfolio (f);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (find_row (rows, "acme")->latest->name, ==, "Acme");
+  g_assert_cmpfloat_with_epsilon (find_row (rows, "acme")->score.health, 50, 1e-9);
+  g_assert_cmpfloat_with_epsilon (find_row (rows, "globex")->score.health, 100, 1e-9);
+}
+
+static void
 test_import_detect (void)
 {
   static const struct { const char *head; VigilImportFormat format; } cases[] = {
@@ -383,6 +426,7 @@ main (int    argc,
   ADD ("/core/import/bad-files", test_import_bad_file);
   ADD ("/core/import/missing-file", test_import_missing_file);
   ADD ("/core/import/source", test_import_source);
+  ADD ("/core/import/with-mapping", test_import_with_mapping);
 #undef ADD
   g_test_add_func ("/core/import/detect", test_import_detect);
 

@@ -653,6 +653,7 @@ run_import (CliContext  *context,
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(VigilImporter) importer = NULL;
+  g_autoptr(VigilMapping) mapping_object = NULL;
   g_autoptr(GFile) file = NULL;
   VigilImportFormat format = VIGIL_IMPORT_FORMAT_AUTO;
   VigilIngestStats stats;
@@ -669,17 +670,14 @@ run_import (CliContext  *context,
     return usage_error (_("Unknown format “%s”: use auto, csv, json or jsonl"), format_text);
   if (source != NULL && *source == '\0')
     return usage_error (_("--source needs a name"));
-  if (mapping != NULL)
-    {
-      g_printerr (_("vigil: --mapping is not supported yet: mappings arrive with "
-                    "endpoint polling; convert the file to the native format\n"));
-      return VIGIL_EXIT_FAILURE;
-    }
+  if (mapping != NULL && !(mapping_object = vigil_mapping_new_from_file (mapping, &error)))
+    return fail (error);
 
   if (!(store = open_store (context, &error)))
     return fail (error);
 
   importer = vigil_importer_new (store);
+  vigil_importer_set_mapping (importer, mapping_object);
   if (source != NULL)
     vigil_importer_set_source (importer, source);
   vigil_importer_set_format (importer, format);

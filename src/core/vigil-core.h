@@ -12,6 +12,7 @@
 #include "vigil-error.h"
 #include "vigil-importer.h"
 #include "vigil-ingest.h"
+#include "vigil-mapping.h"
 #include "vigil-scorecard.h"
 #include "vigil-snapshot.h"
 #include "vigil-store.h"

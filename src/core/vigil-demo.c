@@ -34,7 +34,8 @@
 /* Days since 1970-01-01 between which decaying customers churn and
  * improving customers turn around: 2025-12-01 .. 2027-06-01 and
  * 2025-09-01 .. 2027-03-01, so that a year of history ending in late
- * 2026 shows both under way. */
+ * 2026 shows both under way. Asked about later times, the book still
+ * has its tiers, but every decaying customer has churned by then. */
 #define CHURN_FIRST_DAY   20423
 #define CHURN_LAST_DAY    20970
 #define IMPROVE_FIRST_DAY 20332
@@ -144,6 +145,7 @@ struct _VigilDemo
 
   guint64       seed;
   guint         n_customers;
+  double        class_offset;
   DemoCustomer *customers;
 };
 
@@ -170,6 +172,11 @@ static const double catalogue_popularity[N_CATALOGUE] = {
 };
 static const double catalogue_enterprise[N_CATALOGUE] = {
   1.0, 0.0, 0.0, 1.0, 4.0, 1.0, 0.0, 0.0, 4.0, 0.0, 0.0, 3.0,
+};
+
+/* The lowest plan that includes each feature. */
+static const guint8 catalogue_plan[N_CATALOGUE] = {
+  0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 1, 2,
 };
 
 static const char * const plans[] = { "starter", "growth", "enterprise" };
@@ -393,7 +400,7 @@ compose_name (Script script,
   g_autofree char *base = NULL;
   guint total;
   guint combo;
-  guint round;
+  guint lap;
 
 #define N(list) G_N_ELEMENTS (list)
   switch (script)
@@ -410,7 +417,7 @@ compose_name (Script script,
     default: g_assert_not_reached ();
     }
 
-  round = k / total;
+  lap = k / total;
   combo = (guint) (((guint64) (k % total) * coprime_stride (total) + offset) % total);
 
   switch (script)
@@ -422,8 +429,8 @@ compose_name (Script script,
         const char *form = pick (latin_form, N (latin_form), &combo);
 
         base = g_strdup_printf ("%s %s %s", first, second, form);
-        if (round > 0 && round <= N (latin_wrap))
-          return g_strdup_printf ("%s %s", base, latin_wrap[round - 1]);
+        if (lap > 0 && lap <= N (latin_wrap))
+          return g_strdup_printf ("%s %s", base, latin_wrap[lap - 1]);
       }
       break;
 
@@ -498,9 +505,9 @@ compose_name (Script script,
     }
 #undef N
 
-  if (round == 0)
+  if (lap == 0)
     return g_steal_pointer (&base);
-  return g_strdup_printf ("%s %u", base, round + 1);
+  return g_strdup_printf ("%s %u", base, lap + 1);
 }
 
 static Script
@@ -512,7 +519,8 @@ choose_script (SetupRng *rng)
   if (u < 0.010)
     return SCRIPT_EMOJI;
   if (u < 0.106)
-    return SCRIPT_CHINESE + (Script) ((u - 0.010) / 0.016);
+    return (Script) (SCRIPT_CHINESE + MIN ((int) ((u - 0.010) / 0.016),
+                                           SCRIPT_ARABIC - SCRIPT_CHINESE));
   return SCRIPT_LATIN;
 }
 
@@ -539,11 +547,11 @@ choose_segment (Script    script,
       break;
     }
 
-  if (u < 0.38)
+  if (u < 0.33)
     return SEGMENT_NA;
-  if (u < 0.68)
+  if (u < 0.60)
     return SEGMENT_EMEA;
-  if (u < 0.85)
+  if (u < 0.83)
     return SEGMENT_APAC;
   return SEGMENT_LATAM;
 }
@@ -557,7 +565,7 @@ choose_owner (Segment   segment,
   /* Owners follow regions: 0 Dana, 1 Miguel, 2 李娜, 3 Noa, 4 Sven, 5 Aiko. */
   switch (segment)
     {
-    case SEGMENT_NA: return u < 0.8 ? 0 : 1;
+    case SEGMENT_NA: return u < 0.85 ? 0 : 1;
     case SEGMENT_LATAM: return 1;
     case SEGMENT_EMEA: return u < 0.5 ? 3 : 4;
     case SEGMENT_APAC: return u < 0.5 ? 2 : 5;
@@ -605,22 +613,21 @@ setup_plan (DemoCustomer *c,
 
 static void
 setup_trajectory (DemoCustomer *c,
+                  double        u,
                   SetupRng     *rng)
 {
-  double u = setup_next (rng);
-
   c->churn_day = G_MAXINT64;
   c->phase = setup_range (rng, 0, 2 * G_PI);
 
   if (u < 0.45)
     {
       c->trajectory = TRAJECTORY_STEADY;
-      c->level = setup_range (rng, 0.80, 0.95);
+      c->level = setup_range (rng, 0.75, 0.95);
     }
   else if (u < 0.70)
     {
       c->trajectory = TRAJECTORY_MIDDLING;
-      c->level = setup_range (rng, 0.40, 0.74);
+      c->level = setup_range (rng, 0.30, 0.68);
     }
   else if (u < 0.80)
     {
@@ -633,14 +640,14 @@ setup_trajectory (DemoCustomer *c,
   else if (u < 0.92)
     {
       c->trajectory = TRAJECTORY_DECAYING;
-      c->level = setup_range (rng, 0.55, 0.90);
+      c->level = setup_range (rng, 0.60, 0.88);
       c->churn_day = (gint64) setup_range (rng, CHURN_FIRST_DAY, CHURN_LAST_DAY);
-      c->span = setup_range (rng, 21, 70);
+      c->span = setup_range (rng, 21, 56);
     }
   else
     {
       c->trajectory = TRAJECTORY_VOLATILE;
-      c->level = setup_range (rng, 0.50, 0.80);
+      c->level = setup_range (rng, 0.45, 0.78);
       c->period = setup_range (rng, 18, 60);
     }
 }
@@ -653,6 +660,7 @@ setup_features (DemoCustomer *c,
   guint order[N_CATALOGUE];
   guint rank_of[N_CATALOGUE];
   guint lo, hi;
+  guint available = 0;
   guint n = 0;
 
   switch (c->trajectory)
@@ -664,8 +672,13 @@ setup_features (DemoCustomer *c,
     case TRAJECTORY_VOLATILE:
     default: lo = 6; hi = 12; break;
     }
+  for (guint i = 0; i < N_CATALOGUE; i++)
+    if (catalogue_plan[i] <= c->plan)
+      available++;
   if (c->plan == 0)
     lo = MAX (3, lo - 2);
+  hi = MIN (hi, available);
+  lo = MIN (lo, hi);
   c->n_features = (guint8) (lo + setup_int (rng, hi - lo + 1));
 
   /* Adoption order: popularity with a personal twist. */
@@ -674,6 +687,8 @@ setup_features (DemoCustomer *c,
       affinity[i] = catalogue_popularity[i] + 4.5 * setup_next (rng);
       if (c->plan == 2)
         affinity[i] += catalogue_enterprise[i];
+      if (catalogue_plan[i] > c->plan)
+        affinity[i] = -1;                   /* not in the plan */
       order[i] = i;
     }
   for (guint i = 1; i < N_CATALOGUE; i++)
@@ -724,7 +739,9 @@ setup_customer (VigilDemo    *self,
   c->owner = choose_owner (c->segment, &rng);
 
   setup_plan (c, &rng);
-  setup_trajectory (c, &rng);
+  /* Trajectories come from a low-discrepancy sequence rather than at
+   * random, so that any book, small or large, has the intended mix. */
+  setup_trajectory (c, fmod (self->class_offset + index * 0.6180339887498949, 1.0), &rng);
   setup_features (c, &rng);
 
   c->seats_known = setup_next (&rng) >= 0.03;
@@ -732,7 +749,7 @@ setup_customer (VigilDemo    *self,
   c->features_as_count = setup_next (&rng) < 0.03;
   c->over_seats = setup_next (&rng) < 0.06;
   c->seat_use = c->over_seats ? setup_range (&rng, 1.10, 1.22) : setup_range (&rng, 0.62, 1.0);
-  c->feature_scale = setup_range (&rng, 0.02, 0.06);
+  c->feature_scale = setup_range (&rng, 0.04, 0.12);
   c->tickets_base = setup_range (&rng, 0, 1.5);
   c->nps_phase = setup_range (&rng, 0, 30);
   c->lag = (gint64) setup_range (&rng, 60, 1800);
@@ -742,7 +759,7 @@ setup_customer (VigilDemo    *self,
 
   signup = (gint32) setup_range (&rng, SIGNUP_FIRST_DAY, SIGNUP_LAST_DAY + 1);
   vigil_date_to_civil (signup, &year, &c->renewal_month, &c->renewal_mday);
-  c->renewal_mday = MIN (c->renewal_mday, 28);
+  c->renewal_mday = MIN (c->renewal_mday, 28);      /* every year has the day */
 }
 
 /* Trajectories */
@@ -753,6 +770,7 @@ customer_level (const DemoCustomer *c,
                 gint64              day)
 {
   double x = (double) day;
+  double fall;
   double h;
 
   switch (c->trajectory)
@@ -773,8 +791,10 @@ customer_level (const DemoCustomer *c,
     case TRAJECTORY_DECAYING:
       if (day >= c->churn_day)
         return 0;
+      /* Disengagement accelerates, and the last days are near silence. */
+      fall = CLAMP ((x - (c->churn_day - c->span)) / (c->span - 5), 0.0, 1.0);
       h = c->level + 0.05 * smooth_noise (c->key, HASH_LEVEL, x / 7);
-      h *= 1 - 0.95 * smoothstep ((x - (c->churn_day - c->span)) / c->span);
+      h *= 1 - 0.96 * pow (fall, 1.5);
       break;
 
     case TRAJECTORY_VOLATILE:
@@ -807,7 +827,7 @@ day_calls (const DemoCustomer *c,
 
   if (day >= c->churn_day)
     return 0;
-  return c->api_per_day * pow (h, 1.4) * rhythm * (1 + 0.12 * noise);
+  return c->api_per_day * h * sqrt (h) * rhythm * (1 + 0.12 * noise);
 }
 
 /* Whether someone at the customer was active on @day, and if so the
@@ -820,14 +840,16 @@ active_on_day (const DemoCustomer *c,
                int                *last)
 {
   guint64 bits = hash_at (c->key, day, HASH_ACTIVE);
-  double p = MIN (0.05 + 1.05 * h, 0.99);
+  /* Accounts with any life in them see someone most days; the score
+   * of a middling one is held back by volume and breadth instead. */
+  double p = MIN (1 / (1 + exp (-14 * (h - 0.28))), 0.99);
   double u_start = (double) (bits & 0xffff) / 65536.0;
   double u_end = (double) ((bits >> 16) & 0xffff) / 65536.0;
 
   if (day >= c->churn_day)
     return FALSE;
   if (is_weekend (day))
-    p *= 0.35 + 0.55 * h;
+    p *= 0.5 + 0.5 * h;
   if ((double) (bits >> 32) / 4294967296.0 >= p)
     return FALSE;
 
@@ -910,6 +932,88 @@ compute_nps (const DemoCustomer *c,
   return (gint64) CLAMP (round (1.5 + 9 * h + 1.3 * noise), 0, 10);
 }
 
+static gint64
+compute_seats_used (const DemoCustomer *c,
+                    double              week_level,
+                    double              x)
+{
+  /* Seats are assigned and withdrawn slowly: they follow the week. */
+  double use = c->seat_use * (0.3 + 0.7 * week_level)
+               + 0.02 * smooth_noise (c->key, HASH_SEATS, x / 7);
+
+  if (!c->over_seats)
+    use = MIN (use, 1.0);
+  return (gint64) MAX (0, round (c->seats * use));
+}
+
+/* Calls over a rolling seven days: the part of today that has passed,
+ * six whole days, and the rest of the day a week ago. */
+static double
+compute_calls_7d (const DemoCustomer *c,
+                  gint64              day,
+                  double              fraction,
+                  const double       *levels)   /* days day-7 .. day */
+{
+  double calls = fraction * day_calls (c, day, levels[7])
+                 + (1 - fraction) * day_calls (c, day - 7, levels[0]);
+
+  for (guint i = 1; i < 7; i++)
+    calls += day_calls (c, day - 7 + (gint64) i, levels[i]);
+  return calls;
+}
+
+/* Features in use follow the week's level; unused ones stay listed
+ * with 0 calls, or only their count is given. */
+static void
+fill_features (const DemoCustomer *c,
+               gint64              day,
+               double              x,
+               double              week_level,
+               double              calls_7d,
+               VigilSnapshot      *out)
+{
+  gint64 n_used = 0;
+
+  for (guint k = 0; k < c->n_features; k++)
+    {
+      guint feature = c->features[k];
+      double margin = week_level - c->thresholds[k];
+      gint64 calls = 0;
+
+      /* Near its threshold a feature comes and goes for a while. */
+      if (fabs (margin) < 0.04)
+        margin -= 0.04 * smooth_noise (c->key, HASH_FEATURE_USE + feature, x / 5);
+
+      if (margin > 0 && calls_7d >= 1)
+        {
+          double noise = unit_at (c->key, day, HASH_FEATURE_CALLS + feature);
+
+          calls = (gint64) MAX (1, round (calls_7d * c->feature_scale * c->weights[k]
+                                          * (0.85 + 0.3 * noise)));
+          n_used++;
+        }
+      if (!c->features_as_count)
+        vigil_snapshot_add_feature (out, catalogue[feature], calls);
+    }
+
+  if (c->features_as_count)
+    out->features_used = n_used;
+}
+
+static gint64
+compute_open_tickets (const DemoCustomer *c,
+                      double              level,
+                      double              x)
+{
+  double tickets = c->tickets_base + 5.5 * (1 - level)
+                   + 1.2 * smooth_noise (c->key, HASH_TICKETS, x / 5);
+
+  /* After churn the tickets get closed out. */
+  if (x >= c->churn_day)
+    tickets = (c->tickets_base + 5.5) * exp (-(x - c->churn_day) / 10);
+  return (gint64) CLAMP (round (tickets), 0, 10);
+}
+
 /* GObject */
 
 static void
@@ -924,6 +1028,7 @@ vigil_demo_constructed (GObject *object)
   for (guint s = 0; s < N_SCRIPTS; s++)
     script_offsets[s] = (guint) (mix64 (self->seed ^ (G_GUINT64_CONSTANT (0x5c1) + s)) % 1000003);
 
+  self->class_offset = to_unit (mix64 (self->seed ^ G_GUINT64_CONSTANT (0xc1a55)));
   self->customers = g_new0 (DemoCustomer, MAX (self->n_customers, 1));
   for (guint i = 0; i < self->n_customers; i++)
     setup_customer (self, i, &self->customers[i], script_counts, script_offsets);
@@ -1041,6 +1146,11 @@ vigil_demo_new (guint64 seed,
                        NULL);
 }
 
+/**
+ * vigil_demo_get_seed:
+ *
+ * Returns: the seed the book was made from
+ */
 guint64
 vigil_demo_get_seed (VigilDemo *self)
 {
@@ -1049,6 +1159,12 @@ vigil_demo_get_seed (VigilDemo *self)
   return self->seed;
 }
 
+/**
+ * vigil_demo_get_n_customers:
+ *
+ * Returns: how many customers the book holds; their indices are
+ *   0 .. n - 1 and their ids "acct-00000" onwards
+ */
 guint
 vigil_demo_get_n_customers (VigilDemo *self)
 {
@@ -1075,9 +1191,9 @@ vigil_demo_fill_snapshot (VigilDemo     *self,
 {
   const DemoCustomer *c;
   double levels[8];
-  double h_now;
-  double api_7d;
-  double used_level;
+  double level;
+  double week_level;
+  double calls_7d;
   double fraction;
   double x;
   gint64 day;
@@ -1095,9 +1211,14 @@ vigil_demo_fill_snapshot (VigilDemo     *self,
   fraction = (double) second / SECONDS_PER_DAY;
   x = (double) day + fraction;
 
+  /* The level now, and over the last seven days, moving continuously. */
   for (guint i = 0; i < 8; i++)
     levels[i] = customer_level (c, day - 7 + (gint64) i);
-  h_now = levels[6] + (levels[7] - levels[6]) * fraction;
+  level = levels[6] + (levels[7] - levels[6]) * fraction;
+  week_level = fraction * levels[7] + (1 - fraction) * levels[0];
+  for (guint i = 1; i < 7; i++)
+    week_level += levels[i];
+  week_level /= 7;
 
   out->customer_id = g_strdup (c->id);
   out->name = g_strdup (c->name);
@@ -1108,66 +1229,19 @@ vigil_demo_fill_snapshot (VigilDemo     *self,
   out->observed_at = observed_at;
   out->renewal_day = next_renewal (c, day);
   out->last_active = find_last_active (c, day, second, levels);
+  out->open_tickets = compute_open_tickets (c, level, x);
 
   if (c->seats_known)
     {
-      double use = c->seat_use * (0.3 + 0.7 * h_now)
-                   + 0.02 * smooth_noise (c->key, HASH_SEATS, x / 7);
-
-      if (!c->over_seats)
-        use = MIN (use, 1.0);
       out->seats = c->seats;
-      out->seats_used = (gint64) MAX (0, round (c->seats * use));
+      out->seats_used = compute_seats_used (c, week_level, x);
     }
 
-  /* A rolling seven days: the part of today that has passed, six whole
-   * days, and the rest of the day a week ago. */
-  api_7d = fraction * day_calls (c, day, levels[7])
-           + (1 - fraction) * day_calls (c, day - 7, levels[0]);
-  for (guint i = 1; i < 7; i++)
-    api_7d += day_calls (c, day - 7 + (gint64) i, levels[i]);
+  calls_7d = compute_calls_7d (c, day, fraction, levels);
   if (unit_at (c->key, day, HASH_API_UNKNOWN) >= 0.02)
-    out->api_calls_7d = (gint64) round (api_7d);
+    out->api_calls_7d = (gint64) round (calls_7d);
 
-  /* Features in use follow the week's level; unused ones stay listed
-   * with 0 calls. */
-  used_level = 0;
-  for (guint i = 1; i < 8; i++)
-    used_level += levels[i];
-  used_level /= 7;
-  {
-    gint64 n_used = 0;
-
-    for (guint k = 0; k < c->n_features; k++)
-      {
-        guint feature = c->features[k];
-        double wobble = 0.04 * smooth_noise (c->key, HASH_FEATURE_USE + feature, x / 5);
-        gint64 calls = 0;
-
-        if (used_level > c->thresholds[k] + wobble && api_7d >= 1)
-          {
-            double noise = unit_at (c->key, day, HASH_FEATURE_CALLS + feature);
-
-            calls = (gint64) MAX (1, round (api_7d * c->feature_scale * c->weights[k]
-                                            * (0.85 + 0.3 * noise)));
-            n_used++;
-          }
-        if (!c->features_as_count)
-          vigil_snapshot_add_feature (out, catalogue[feature], calls);
-      }
-    if (c->features_as_count)
-      out->features_used = n_used;
-  }
-
-  {
-    double tickets = c->tickets_base + 5.5 * (1 - h_now)
-                     + 1.2 * smooth_noise (c->key, HASH_TICKETS, x / 5);
-
-    /* After churn the tickets get closed out. */
-    if (day >= c->churn_day)
-      tickets = (c->tickets_base + 5.5) * exp (-(x - c->churn_day) / 10);
-    out->open_tickets = (gint64) CLAMP (round (tickets), 0, 10);
-  }
+  fill_features (c, day, x, week_level, calls_7d, out);
 
   if (c->nps_known)
     out->nps = compute_nps (c, x);

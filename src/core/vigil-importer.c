@@ -33,6 +33,7 @@ struct _VigilImporter
   VigilStore        *store;
   char              *source_name;
   VigilImportFormat  format;
+  VigilMapping      *mapping;   /* NULL: the native format */
 };
 
 G_DEFINE_FINAL_TYPE (VigilImporter, vigil_importer, G_TYPE_OBJECT)
@@ -229,6 +230,19 @@ check_cancelled (const VigilIngestStats  *stats,
   return g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
+/* Fills @snapshot from one JSON record, native or through the mapping. */
+static void
+fill_from_record (VigilImporter *self,
+                  JsonNode      *record,
+                  VigilSnapshot *snapshot)
+{
+  vigil_snapshot_clear (snapshot);
+  if (self->mapping != NULL)
+    vigil_mapping_apply (self->mapping, record, snapshot);
+  else if (JSON_NODE_HOLDS_OBJECT (record))
+    vigil_snapshot_set_json_object (snapshot, json_node_get_object (record));
+}
+
 static gboolean
 import_json_document (VigilImporter  *self,
                       GFile          *file,
@@ -255,7 +269,12 @@ import_json_document (VigilImporter  *self,
     return FALSE;
 
   root = json_parser_get_root (parser);
-  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
+  if (self->mapping != NULL)
+    {
+      if (!(records = vigil_mapping_get_records (self->mapping, root, error)))
+        return FALSE;
+    }
+  else if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
     records = json_node_get_array (root);
   else if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
            json_object_has_member (json_node_get_object (root), "customers") &&
@@ -272,11 +291,7 @@ import_json_document (VigilImporter  *self,
   n = json_array_get_length (records);
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *element = json_array_get_element (records, i);
-
-      vigil_snapshot_clear (snapshot);
-      if (JSON_NODE_HOLDS_OBJECT (element))
-        vigil_snapshot_set_json_object (snapshot, json_node_get_object (element));
+      fill_from_record (self, json_array_get_element (records, i), snapshot);
       if (!vigil_ingest_add (ingest, snapshot, error) ||
           check_cancelled (vigil_ingest_get_stats (ingest), cancellable, error))
         return FALSE;
@@ -324,8 +339,6 @@ import_json_lines (VigilImporter  *self,
   line_reader_init (&reader, stream);
   while ((line = line_reader_next (&reader, &length, cancellable, &local_error)) != NULL)
     {
-      JsonNode *root;
-
       if (reader.line == 1 && length >= 3 && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
         {
           line += 3;
@@ -341,10 +354,7 @@ import_json_lines (VigilImporter  *self,
           break;
         }
 
-      root = json_parser_get_root (parser);
-      vigil_snapshot_clear (snapshot);
-      if (JSON_NODE_HOLDS_OBJECT (root))
-        vigil_snapshot_set_json_object (snapshot, json_node_get_object (root));
+      fill_from_record (self, json_parser_get_root (parser), snapshot);
       if (!vigil_ingest_add (ingest, snapshot, error) ||
           check_cancelled (vigil_ingest_get_stats (ingest), cancellable, error))
         {
@@ -476,6 +486,7 @@ vigil_importer_dispose (GObject *object)
   VigilImporter *self = (VigilImporter *) object;
 
   g_clear_object (&self->store);
+  g_clear_object (&self->mapping);
 
   G_OBJECT_CLASS (vigil_importer_parent_class)->dispose (object);
 }
@@ -549,6 +560,21 @@ vigil_importer_set_format (VigilImporter     *self,
   self->format = format;
 }
 
+/**
+ * vigil_importer_set_mapping:
+ * @mapping: (nullable): where the native fields are in JSON of another
+ *   shape (DESIGN 2.2), or %NULL for the native format
+ */
+void
+vigil_importer_set_mapping (VigilImporter *self,
+                            VigilMapping  *mapping)
+{
+  g_return_if_fail (VIGIL_IS_IMPORTER (self));
+  g_return_if_fail (mapping == NULL || VIGIL_IS_MAPPING (mapping));
+
+  g_set_object (&self->mapping, mapping);
+}
+
 static gboolean
 prefix_error (GError     **error,
               GFile       *file)
@@ -607,6 +633,13 @@ vigil_importer_import_file (VigilImporter     *self,
   if (format == VIGIL_IMPORT_FORMAT_AUTO)
     format = vigil_importer_detect_format (head, head_length, basename);
   g_clear_pointer (&head, g_free);
+
+  if (format == VIGIL_IMPORT_FORMAT_CSV && self->mapping != NULL)
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                           _("a mapping applies to JSON; a CSV file needs a header of native field names"));
+      return prefix_error (error, file);
+    }
 
   /* Records without a time were observed when the import ran. */
   ingest = vigil_ingest_begin (self->store, self->source_name,

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "vigil-ingest.h"
+#include "vigil-mapping.h"
 #include "vigil-store.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,8 @@ void               vigil_importer_set_source    (VigilImporter      *self,
                                                  const char         *source_name);
 void               vigil_importer_set_format    (VigilImporter      *self,
                                                  VigilImportFormat   format);
+void               vigil_importer_set_mapping   (VigilImporter      *self,
+                                                 VigilMapping       *mapping);
 gboolean           vigil_importer_import_file   (VigilImporter      *self,
                                                  GFile              *file,
                                                  GCancellable       *cancellable,

@@ -1,0 +1,735 @@
+/* vigil-mapping.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-mapping"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
+#include "vigil-mapping.h"
+
+/* A mapping (DESIGN 2.2) says where, in JSON of any shape, the native
+ * fields of DESIGN 2.1 are: JSON Pointers (RFC 6901) to the array of
+ * records and to each field inside one record. Without a mapping a
+ * source speaks the native format, which is itself a mapping: records
+ * at /customers, each field under its own name. */
+
+struct _VigilMapping
+{
+  GObject               parent_instance;
+
+  char                 *records;
+  char                 *fields[VIGIL_N_FIELDS];
+  VigilFeaturesFormat   features_format;
+  VigilPaginationStyle  pagination;
+  char                 *page_pointer;
+  char                 *page_param;
+  gint64                page_start;
+  char                 *detail_url;
+  char                 *detail_fields[VIGIL_N_FIELDS];
+};
+
+G_DEFINE_FINAL_TYPE (VigilMapping, vigil_mapping, G_TYPE_OBJECT)
+
+static const char * const pagination_names[] = {
+  [VIGIL_PAGINATION_NONE] = "none",
+  [VIGIL_PAGINATION_NEXT_URL] = "next-url",
+  [VIGIL_PAGINATION_CURSOR] = "cursor",
+  [VIGIL_PAGINATION_PAGE] = "page",
+  [VIGIL_PAGINATION_LINK_HEADER] = "link-header",
+};
+
+/* A limit far above any real mapping, so a hostile one stays small. */
+#define MAX_POINTER_LENGTH 4096
+
+static gboolean
+set_mapping_error (GError     **error,
+                   const char  *where,
+                   const char  *format,
+                   ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+set_mapping_error (GError     **error,
+                   const char  *where,
+                   const char  *format,
+                   ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("Mapping: %s: %s"), where, message);
+  return FALSE;
+}
+
+/**
+ * vigil_json_pointer_validate:
+ * @pointer: a JSON Pointer
+ *
+ * Returns: %TRUE if @pointer is "" or a sequence of "/"-prefixed
+ *   reference tokens whose "~" escapes are "~0" or "~1"
+ */
+gboolean
+vigil_json_pointer_validate (const char  *pointer,
+                             GError     **error)
+{
+  g_return_val_if_fail (pointer != NULL, FALSE);
+
+  if (*pointer != '\0' && *pointer != '/')
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("“%s” is not a JSON Pointer: it must be empty or start with “/”"), pointer);
+      return FALSE;
+    }
+  if (strlen (pointer) > MAX_POINTER_LENGTH || !g_utf8_validate (pointer, -1, NULL))
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                           _("a JSON Pointer must be valid UTF-8 of at most 4096 bytes"));
+      return FALSE;
+    }
+  for (const char *p = pointer; *p != '\0'; p++)
+    if (*p == '~' && p[1] != '0' && p[1] != '1')
+      {
+        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                     _("“%s” is not a JSON Pointer: “~” must be followed by 0 or 1"), pointer);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+/* Decodes one reference token (up to the next "/") into @token. */
+static const char *
+next_token (const char *p,
+            GString    *token)
+{
+  g_string_truncate (token, 0);
+  for (; *p != '\0' && *p != '/'; p++)
+    {
+      if (*p == '~' && p[1] == '1')
+        {
+          g_string_append_c (token, '/');
+          p++;
+        }
+      else if (*p == '~' && p[1] == '0')
+        {
+          g_string_append_c (token, '~');
+          p++;
+        }
+      else
+        g_string_append_c (token, *p);
+    }
+  return p;
+}
+
+static gboolean
+parse_array_index (const char *token,
+                   guint       length,
+                   guint      *out_index)
+{
+  char *end = NULL;
+  guint64 value;
+
+  /* RFC 6901: "0" or digits without a leading zero. */
+  if (*token == '\0' || (token[0] == '0' && token[1] != '\0') || !g_ascii_isdigit (*token))
+    return FALSE;
+  value = g_ascii_strtoull (token, &end, 10);
+  if (*end != '\0' || value >= length)
+    return FALSE;
+  *out_index = (guint) value;
+  return TRUE;
+}
+
+/**
+ * vigil_json_pointer_get:
+ * @root: a JSON document
+ * @pointer: a valid JSON Pointer
+ *
+ * Returns: (transfer none) (nullable): the value @pointer refers to, or
+ *   %NULL if there is none
+ */
+JsonNode *
+vigil_json_pointer_get (JsonNode   *root,
+                        const char *pointer)
+{
+  g_autoptr(GString) token = g_string_new (NULL);
+  JsonNode *node = root;
+  const char *p = pointer;
+
+  g_return_val_if_fail (pointer != NULL, NULL);
+
+  while (node != NULL && *p == '/')
+    {
+      p = next_token (p + 1, token);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        node = json_object_get_member (json_node_get_object (node), token->str);
+      else if (JSON_NODE_HOLDS_ARRAY (node))
+        {
+          JsonArray *array = json_node_get_array (node);
+          guint index;
+
+          node = parse_array_index (token->str, json_array_get_length (array), &index)
+            ? json_array_get_element (array, index) : NULL;
+        }
+      else
+        node = NULL;
+    }
+
+  return node;
+}
+
+static void
+vigil_mapping_finalize (GObject *object)
+{
+  VigilMapping *self = (VigilMapping *) object;
+
+  g_free (self->records);
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    {
+      g_free (self->fields[i]);
+      g_free (self->detail_fields[i]);
+    }
+  g_free (self->page_pointer);
+  g_free (self->page_param);
+  g_free (self->detail_url);
+
+  G_OBJECT_CLASS (vigil_mapping_parent_class)->finalize (object);
+}
+
+static void
+vigil_mapping_class_init (VigilMappingClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = vigil_mapping_finalize;
+}
+
+static void
+vigil_mapping_init (VigilMapping *self)
+{
+  self->page_start = 1;
+}
+
+/**
+ * vigil_mapping_new_native:
+ *
+ * Returns: (transfer full): the mapping of the native format: records at
+ *   /customers, each field under its own name, pages through `next`
+ */
+VigilMapping *
+vigil_mapping_new_native (void)
+{
+  VigilMapping *self = g_object_new (VIGIL_TYPE_MAPPING, NULL);
+
+  self->records = g_strdup ("/customers");
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    self->fields[i] = g_strconcat ("/", vigil_field_get_name ((VigilField) i), NULL);
+  self->pagination = VIGIL_PAGINATION_NEXT_URL;
+  self->page_pointer = g_strdup ("/next");
+  return self;
+}
+
+static gboolean
+get_string_member (JsonObject  *object,
+                   const char  *member,
+                   const char  *where,
+                   gboolean     required,
+                   char       **out,
+                   GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *path = g_strdup_printf ("%s%s%s", where, *where ? "." : "", member);
+
+  if (node == NULL)
+    {
+      if (required)
+        return set_mapping_error (error, path, _("missing"));
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return set_mapping_error (error, path, _("must be a string"));
+
+  g_free (*out);
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+get_pointer_member (JsonObject  *object,
+                    const char  *member,
+                    const char  *where,
+                    gboolean     required,
+                    char       **out,
+                    GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = g_strdup_printf ("%s%s%s", where, *where ? "." : "", member);
+
+  if (!get_string_member (object, member, where, required, out, error))
+    return FALSE;
+  if (*out != NULL && !vigil_json_pointer_validate (*out, &local_error))
+    return set_mapping_error (error, path, "%s", local_error->message);
+  return TRUE;
+}
+
+static gboolean
+parse_fields (JsonObject  *root,
+              const char  *member,
+              char       **fields,
+              gboolean     need_id,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (root, member);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (node == NULL && !need_id)
+    return TRUE;
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return set_mapping_error (error, member, _("must be an object from field names to JSON Pointers"));
+
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      VigilField field = vigil_field_from_name (name);
+      g_autofree char *path = g_strdup_printf ("%s.%s", member, name);
+      g_autoptr(GError) local_error = NULL;
+
+      if (field == VIGIL_FIELD_NONE)
+        return set_mapping_error (error, path, _("“%s” is not a field Vigil knows (see DESIGN 2.1)"), name);
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+        return set_mapping_error (error, path, _("must be a JSON Pointer string"));
+      if (!vigil_json_pointer_validate (json_node_get_string (value), &local_error))
+        return set_mapping_error (error, path, "%s", local_error->message);
+
+      g_free (fields[field]);
+      fields[field] = g_strdup (json_node_get_string (value));
+    }
+
+  if (need_id && fields[VIGIL_FIELD_ID] == NULL)
+    return set_mapping_error (error, member, _("needs a pointer for “id”"));
+  return TRUE;
+}
+
+static gboolean
+parse_pagination (VigilMapping  *self,
+                  JsonObject    *root,
+                  GError       **error)
+{
+  JsonNode *node = json_object_get_member (root, "pagination");
+  g_autofree char *style = NULL;
+  JsonObject *object;
+  JsonNode *start;
+
+  self->pagination = VIGIL_PAGINATION_NONE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return set_mapping_error (error, "pagination", _("must be an object"));
+  object = json_node_get_object (node);
+
+  if (!get_string_member (object, "style", "pagination", TRUE, &style, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (pagination_names); i++)
+    if (g_strcmp0 (pagination_names[i], style) == 0)
+      self->pagination = (VigilPaginationStyle) i;
+  if (self->pagination == VIGIL_PAGINATION_NONE && g_strcmp0 (style, "none") != 0)
+    return set_mapping_error (error, "pagination.style",
+                              _("unknown style “%s”: use none, next-url, cursor, page or link-header"),
+                              style);
+
+  switch (self->pagination)
+    {
+    case VIGIL_PAGINATION_NEXT_URL:
+      return get_pointer_member (object, "pointer", "pagination", TRUE, &self->page_pointer, error);
+
+    case VIGIL_PAGINATION_CURSOR:
+      return get_pointer_member (object, "pointer", "pagination", TRUE, &self->page_pointer, error) &&
+             get_string_member (object, "param", "pagination", TRUE, &self->page_param, error);
+
+    case VIGIL_PAGINATION_PAGE:
+      if (!get_string_member (object, "param", "pagination", TRUE, &self->page_param, error))
+        return FALSE;
+      start = json_object_get_member (object, "start");
+      if (start != NULL)
+        {
+          if (!JSON_NODE_HOLDS_VALUE (start) || json_node_get_value_type (start) != G_TYPE_INT64 ||
+              json_node_get_int (start) < 0)
+            return set_mapping_error (error, "pagination.start", _("must be a whole number ≥ 0"));
+          self->page_start = json_node_get_int (start);
+        }
+      return TRUE;
+
+    case VIGIL_PAGINATION_NONE:
+    case VIGIL_PAGINATION_LINK_HEADER:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+parse_detail_url (VigilMapping  *self,
+                  JsonObject    *root,
+                  GError       **error)
+{
+  if (!get_string_member (root, "detail_url", "", FALSE, &self->detail_url, error))
+    return FALSE;
+  if (self->detail_url == NULL)
+    {
+      if (json_object_has_member (root, "detail_fields"))
+        return set_mapping_error (error, "detail_fields", _("needs a detail_url"));
+      return TRUE;
+    }
+  if (!g_str_has_prefix (self->detail_url, "http://") && !g_str_has_prefix (self->detail_url, "https://"))
+    return set_mapping_error (error, "detail_url", _("must be an http:// or https:// URL"));
+  if (strstr (self->detail_url, "{id}") == NULL)
+    return set_mapping_error (error, "detail_url", _("must contain {id} where the customer's id goes"));
+
+  return parse_fields (root, "detail_fields", self->detail_fields, FALSE, error);
+}
+
+/* A misspelt member would otherwise be ignored without a word. */
+static gboolean
+check_members (JsonObject  *root,
+               GError     **error)
+{
+  static const char * const known[] = {
+    "records", "fields", "features_format", "pagination", "detail_url", "detail_fields", NULL
+  };
+  JsonObjectIter iter;
+  const char *name;
+
+  json_object_iter_init (&iter, root);
+  while (json_object_iter_next (&iter, &name, NULL))
+    if (!g_strv_contains (known, name))
+      return set_mapping_error (error, name, _("unknown member"));
+  return TRUE;
+}
+
+static VigilMapping *
+mapping_from_node (JsonNode  *node,
+                   GError   **error)
+{
+  g_autoptr(VigilMapping) self = g_object_new (VIGIL_TYPE_MAPPING, NULL);
+  g_autofree char *format = NULL;
+  JsonObject *root;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("Mapping: must be a JSON object"));
+      return NULL;
+    }
+  root = json_node_get_object (node);
+
+  if (!check_members (root, error))
+    return NULL;
+
+  if (!get_pointer_member (root, "records", "", TRUE, &self->records, error) ||
+      !parse_fields (root, "fields", self->fields, TRUE, error) ||
+      !get_string_member (root, "features_format", "", FALSE, &format, error) ||
+      !parse_pagination (self, root, error) ||
+      !parse_detail_url (self, root, error))
+    return NULL;
+
+  if (format == NULL)
+    self->features_format = VIGIL_FEATURES_FORMAT_ANY;
+  else if (g_strcmp0 (format, "object") == 0)
+    self->features_format = VIGIL_FEATURES_FORMAT_OBJECT;
+  else if (g_strcmp0 (format, "array") == 0)
+    self->features_format = VIGIL_FEATURES_FORMAT_ARRAY;
+  else
+    {
+      set_mapping_error (error, "features_format", _("“%s” is neither object nor array"), format);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * vigil_mapping_new_from_data:
+ * @data: a mapping as JSON (DESIGN 2.2)
+ *
+ * Returns: (transfer full): the mapping, or %NULL with @error naming
+ *   the member at fault
+ */
+VigilMapping *
+vigil_mapping_new_from_data (const char  *data,
+                             gssize       length,
+                             GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                   _("Mapping is not valid JSON: %s"), local_error->message);
+      return NULL;
+    }
+  return mapping_from_node (json_parser_get_root (parser), error);
+}
+
+/**
+ * vigil_mapping_new_from_file:
+ *
+ * Returns: (transfer full): the mapping in @path, or %NULL with @error set
+ */
+VigilMapping *
+vigil_mapping_new_from_file (const char  *path,
+                             GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  VigilMapping *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  if (!(self = vigil_mapping_new_from_data (contents, (gssize) length, error)))
+    g_prefix_error (error, "%s: ", path);
+  return self;
+}
+
+static void
+add_fields (JsonBuilder *builder,
+            const char  *member,
+            char       **fields)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    if (fields[i] != NULL)
+      {
+        json_builder_set_member_name (builder, vigil_field_get_name ((VigilField) i));
+        json_builder_add_string_value (builder, fields[i]);
+      }
+  json_builder_end_object (builder);
+}
+
+/**
+ * vigil_mapping_to_json:
+ *
+ * Returns: (transfer full): the mapping as JSON that
+ *   vigil_mapping_new_from_data() reads back to the same mapping
+ */
+char *
+vigil_mapping_to_json (VigilMapping *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "records");
+  json_builder_add_string_value (builder, self->records);
+  add_fields (builder, "fields", self->fields);
+  if (self->features_format != VIGIL_FEATURES_FORMAT_ANY)
+    {
+      json_builder_set_member_name (builder, "features_format");
+      json_builder_add_string_value (builder, self->features_format == VIGIL_FEATURES_FORMAT_OBJECT
+                                     ? "object" : "array");
+    }
+  json_builder_set_member_name (builder, "pagination");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "style");
+  json_builder_add_string_value (builder, pagination_names[self->pagination]);
+  if (self->page_pointer != NULL)
+    {
+      json_builder_set_member_name (builder, "pointer");
+      json_builder_add_string_value (builder, self->page_pointer);
+    }
+  if (self->page_param != NULL)
+    {
+      json_builder_set_member_name (builder, "param");
+      json_builder_add_string_value (builder, self->page_param);
+    }
+  if (self->pagination == VIGIL_PAGINATION_PAGE)
+    {
+      json_builder_set_member_name (builder, "start");
+      json_builder_add_int_value (builder, self->page_start);
+    }
+  json_builder_end_object (builder);
+  if (self->detail_url != NULL)
+    {
+      json_builder_set_member_name (builder, "detail_url");
+      json_builder_add_string_value (builder, self->detail_url);
+      add_fields (builder, "detail_fields", self->detail_fields);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, TRUE);
+}
+
+/**
+ * vigil_mapping_get_records:
+ * @document: a whole response or file
+ *
+ * Returns: (transfer none): the array of records in @document, or %NULL
+ *   with @error set when the records pointer finds no array
+ */
+JsonArray *
+vigil_mapping_get_records (VigilMapping  *self,
+                           JsonNode      *document,
+                           GError       **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+  g_return_val_if_fail (document != NULL, NULL);
+
+  node = vigil_json_pointer_get (document, self->records);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                   _("no array of records at “%s” (the mapping's records pointer)"), self->records);
+      return NULL;
+    }
+  return json_node_get_array (node);
+}
+
+static void
+apply_fields (VigilMapping  *self,
+              char         **fields,
+              JsonNode      *record,
+              VigilSnapshot *snapshot)
+{
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    {
+      JsonNode *value;
+
+      if (fields[i] == NULL || !(value = vigil_json_pointer_get (record, fields[i])))
+        continue;
+
+      if (i == VIGIL_FIELD_FEATURES &&
+          ((self->features_format == VIGIL_FEATURES_FORMAT_OBJECT && JSON_NODE_HOLDS_ARRAY (value)) ||
+           (self->features_format == VIGIL_FEATURES_FORMAT_ARRAY && JSON_NODE_HOLDS_OBJECT (value))))
+        {
+          /* Not the shape the mapping promised: unusable. */
+          snapshot->n_unknown++;
+          continue;
+        }
+      vigil_snapshot_set_json (snapshot, (VigilField) i, value);
+    }
+}
+
+/**
+ * vigil_mapping_apply:
+ * @record: one record
+ * @snapshot: where the fields go
+ *
+ * Sets the fields of @snapshot that the mapping finds in @record.
+ */
+void
+vigil_mapping_apply (VigilMapping  *self,
+                     JsonNode      *record,
+                     VigilSnapshot *snapshot)
+{
+  g_return_if_fail (VIGIL_IS_MAPPING (self));
+  g_return_if_fail (record != NULL);
+  g_return_if_fail (snapshot != NULL);
+
+  apply_fields (self, self->fields, record, snapshot);
+}
+
+/**
+ * vigil_mapping_apply_detail:
+ * @detail: a per-customer detail response
+ *
+ * Sets the fields of @snapshot that the mapping's detail_fields find.
+ */
+void
+vigil_mapping_apply_detail (VigilMapping  *self,
+                            JsonNode      *detail,
+                            VigilSnapshot *snapshot)
+{
+  g_return_if_fail (VIGIL_IS_MAPPING (self));
+  g_return_if_fail (detail != NULL);
+  g_return_if_fail (snapshot != NULL);
+
+  apply_fields (self, self->detail_fields, detail, snapshot);
+}
+
+VigilPaginationStyle
+vigil_mapping_get_pagination (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), VIGIL_PAGINATION_NONE);
+
+  return self->pagination;
+}
+
+const char *
+vigil_mapping_get_page_pointer (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+
+  return self->page_pointer;
+}
+
+const char *
+vigil_mapping_get_page_param (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+
+  return self->page_param;
+}
+
+gint64
+vigil_mapping_get_page_start (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), 0);
+
+  return self->page_start;
+}
+
+const char *
+vigil_mapping_get_detail_url (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+
+  return self->detail_url;
+}
+
+/**
+ * vigil_mapping_expand_detail_url:
+ * @customer_id: the customer's id
+ *
+ * Returns: (transfer full) (nullable): the detail URL with @customer_id
+ *   percent-encoded in place of each {id}, or %NULL without a detail_url
+ */
+char *
+vigil_mapping_expand_detail_url (VigilMapping *self,
+                                 const char   *customer_id)
+{
+  g_autofree char *escaped = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+  g_return_val_if_fail (customer_id != NULL, NULL);
+
+  if (self->detail_url == NULL)
+    return NULL;
+
+  escaped = g_uri_escape_string (customer_id, NULL, FALSE);
+  parts = g_strsplit (self->detail_url, "{id}", -1);
+  return g_strjoinv (escaped, parts);
+}

@@ -1,0 +1,65 @@
+/* vigil-mapping.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "vigil-snapshot.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  VIGIL_PAGINATION_NONE,
+  VIGIL_PAGINATION_NEXT_URL,
+  VIGIL_PAGINATION_CURSOR,
+  VIGIL_PAGINATION_PAGE,
+  VIGIL_PAGINATION_LINK_HEADER,
+} VigilPaginationStyle;
+
+typedef enum
+{
+  VIGIL_FEATURES_FORMAT_ANY,
+  VIGIL_FEATURES_FORMAT_OBJECT,
+  VIGIL_FEATURES_FORMAT_ARRAY,
+} VigilFeaturesFormat;
+
+#define VIGIL_TYPE_MAPPING (vigil_mapping_get_type ())
+
+G_DECLARE_FINAL_TYPE (VigilMapping, vigil_mapping, VIGIL, MAPPING, GObject)
+
+VigilMapping         *vigil_mapping_new_native          (void);
+VigilMapping         *vigil_mapping_new_from_data       (const char     *data,
+                                                         gssize          length,
+                                                         GError        **error);
+VigilMapping         *vigil_mapping_new_from_file       (const char     *path,
+                                                         GError        **error);
+char                 *vigil_mapping_to_json             (VigilMapping   *self);
+JsonArray            *vigil_mapping_get_records         (VigilMapping   *self,
+                                                         JsonNode       *document,
+                                                         GError        **error);
+void                  vigil_mapping_apply               (VigilMapping   *self,
+                                                         JsonNode       *record,
+                                                         VigilSnapshot  *snapshot);
+void                  vigil_mapping_apply_detail        (VigilMapping   *self,
+                                                         JsonNode       *detail,
+                                                         VigilSnapshot  *snapshot);
+VigilPaginationStyle  vigil_mapping_get_pagination      (VigilMapping   *self);
+const char           *vigil_mapping_get_page_pointer    (VigilMapping   *self);
+const char           *vigil_mapping_get_page_param      (VigilMapping   *self);
+gint64                vigil_mapping_get_page_start      (VigilMapping   *self);
+const char           *vigil_mapping_get_detail_url      (VigilMapping   *self);
+char                 *vigil_mapping_expand_detail_url   (VigilMapping   *self,
+                                                         const char     *customer_id);
+
+JsonNode             *vigil_json_pointer_get            (JsonNode       *root,
+                                                         const char     *pointer);
+gboolean              vigil_json_pointer_validate       (const char     *pointer,
+                                                         GError        **error);
+
+G_END_DECLS
