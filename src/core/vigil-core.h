@@ -8,7 +8,6 @@
 #pragma once
 
 #include "vigil-demo.h"
-#include "vigil-demo-book.h"
 #include "vigil-error.h"
 #include "vigil-importer.h"
 #include "vigil-ingest.h"

@@ -7,9 +7,10 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "vigil-snapshot.h"
+#include "vigil-store.h"
 
 G_BEGIN_DECLS
 
@@ -27,5 +28,11 @@ void       vigil_demo_fill_snapshot   (VigilDemo     *self,
                                        VigilSnapshot *out);
 gint64     vigil_demo_get_churn_time  (VigilDemo     *self,
                                        guint          index);
+VigilStore *vigil_demo_open_store     (VigilDemo     *self,
+                                       const char    *path,
+                                       gint64         now,
+                                       guint          days,
+                                       GCancellable  *cancellable,
+                                       GError       **error);
 
 G_END_DECLS
