@@ -124,8 +124,8 @@ test_store_create (void)
   mode = sqlite_text (path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM sqlite_schema WHERE name IN "
-                               "('sources','customers','snapshots','scores','features',"
-                               "'scorecards','outcomes','triggers','meta')"), ==, 9);
+                               "('sources','customers','snapshots','features',"
+                               "'scorecards','outcomes','triggers','meta')"), ==, 8);
 
   scorecard = vigil_store_load_scorecard (store, &error);
   g_assert_no_error (error);
@@ -231,7 +231,7 @@ test_store_idempotent (void)
   g_assert_cmpuint (vigil_ingest_get_stats (ingest)->stored, ==, 0);
   g_assert_cmpuint (vigil_ingest_get_stats (ingest)->duplicates, ==, 1);
   g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2);
-  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores"), ==, 2);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots WHERE score_version = 1"), ==, 2);
 
   /* The same id in another source is another customer. */
   add_snapshots (store, "billing", make_snapshot ("acme", "Acme", T0), NULL);

@@ -347,14 +347,26 @@ import_json_lines (VigilImporter  *self,
       if (skip_bom_and_space (line, line + length) == line + length)
         continue;
 
-      if (!json_parser_load_from_data (parser, line, (gssize) length, &local_error))
+      if (self->mapping == NULL)
+        {
+          vigil_snapshot_clear (snapshot);
+          if (!vigil_snapshot_parse_json (snapshot, line, length, &local_error))
+            {
+              g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                           _("line %" G_GUINT64_FORMAT ", %s"), reader.line, local_error->message);
+              ok = FALSE;
+              break;
+            }
+        }
+      else if (json_parser_load_from_data (parser, line, (gssize) length, &local_error))
+        fill_from_record (self, json_parser_get_root (parser), snapshot);
+      else
         {
           set_json_line_error (error, reader.line, local_error);
           ok = FALSE;
           break;
         }
 
-      fill_from_record (self, json_parser_get_root (parser), snapshot);
       if (!vigil_ingest_add (ingest, snapshot, error) ||
           check_cancelled (vigil_ingest_get_stats (ingest), cancellable, error))
         {

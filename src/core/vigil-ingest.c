@@ -221,7 +221,9 @@ vigil_ingest_add (VigilIngest    *self,
 
   if (!(customer = lookup_customer (self, snapshot->customer_id, error)))
     return FALSE;
-  if (!vigil_store_insert_snapshot (self->store, customer->id, snapshot, &inserted, error))
+
+  vigil_scorecard_compute (self->scorecard, snapshot, &score);
+  if (!vigil_store_insert_snapshot (self->store, customer->id, snapshot, &score, &inserted, error))
     return FALSE;
 
   if (!inserted)
@@ -229,10 +231,6 @@ vigil_ingest_add (VigilIngest    *self,
       self->stats.duplicates++;
       return TRUE;
     }
-
-  vigil_scorecard_compute (self->scorecard, snapshot, &score);
-  if (!vigil_store_insert_score (self->store, customer->id, snapshot->observed_at, &score, error))
-    return FALSE;
 
   merge_attributes (customer, snapshot);
   self->stats.stored++;

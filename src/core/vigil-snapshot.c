@@ -12,6 +12,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
 #include "vigil-snapshot.h"
 #include "vigil-time.h"
 
@@ -472,12 +475,139 @@ set_features_node (VigilSnapshot *self,
     reject_value (self, VIGIL_FIELD_FEATURES);
 }
 
+static const char *
+skip_space (const char *p)
+{
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+    p++;
+  return p;
+}
+
+/* Reads a JSON string without escapes (feature names rarely have
+ * them); anything else is left to the full parser. */
+static const char *
+read_plain_string (const char  *p,
+                   const char **start,
+                   gsize       *length)
+{
+  const char *q;
+
+  if (*p != '"')
+    return NULL;
+  for (q = p + 1; *q != '"'; q++)
+    if (*q == '\0' || *q == '\\' || (guchar) *q < 0x20)
+      return NULL;
+  *start = p + 1;
+  *length = (gsize) (q - p - 1);
+  return q + 1;
+}
+
+static const char *
+read_count (const char *p,
+            gint64     *out)
+{
+  gint64 value = 0;
+  int digits = 0;
+
+  for (; *p >= '0' && *p <= '9'; p++, digits++)
+    {
+      if (digits >= 16)
+        return NULL;
+      value = value * 10 + (*p - '0');
+    }
+  if (digits == 0 || *p == '.' || *p == 'e' || *p == 'E')
+    return NULL;
+  *out = value;
+  return p;
+}
+
+/* A name given twice keeps its last value, as JSON parsers do. */
+static void
+add_feature_slice (VigilSnapshot *self,
+                   const char    *name,
+                   gsize          length,
+                   gint64         calls)
+{
+  VigilFeatureUsage usage;
+
+  for (guint i = 0; i < self->features->len; i++)
+    {
+      VigilFeatureUsage *seen = &g_array_index (self->features, VigilFeatureUsage, i);
+
+      if (strncmp (seen->name, name, length) == 0 && seen->name[length] == '\0')
+        {
+          seen->calls = calls;
+          return;
+        }
+    }
+
+  usage.name = g_strndup (name, length);
+  usage.calls = calls;
+  g_array_append_val (self->features, usage);
+}
+
+/* CSV cells hold flat features like {"reports": 40} or ["sso"] on every
+ * row of a history file: this reads the common shape directly and
+ * returns FALSE, having changed nothing, for anything it does not
+ * handle (escapes, fractions, null values, bad JSON). */
+static gboolean
+parse_flat_features (VigilSnapshot *self,
+                     const char    *text)
+{
+  gboolean is_object;
+  const char *p = skip_space (text);
+  g_autoptr(GArray) parsed = NULL;
+  g_autoptr(GArray) previous = g_steal_pointer (&self->features);
+
+  if (*p != '{' && *p != '[')
+    goto fallback;
+  is_object = *p == '{';
+  p = skip_space (p + 1);
+  set_features_known (self);
+
+  if (*p != (is_object ? '}' : ']'))
+    for (;;)
+      {
+        const char *name;
+        gsize length;
+        gint64 calls = VIGIL_FEATURE_USED_NO_COUNT;
+
+        if (!(p = read_plain_string (p, &name, &length)) || length == 0)
+          goto fallback;
+        if (is_object)
+          {
+            p = skip_space (p);
+            if (*p != ':' || !(p = read_count (skip_space (p + 1), &calls)))
+              goto fallback;
+          }
+        add_feature_slice (self, name, length, calls);
+        p = skip_space (p);
+        if (*p == ',')
+          p = skip_space (p + 1);
+        else
+          break;
+      }
+
+  if (*p != (is_object ? '}' : ']') || *skip_space (p + 1) != '\0')
+    goto fallback;
+  return TRUE;
+
+fallback:
+  parsed = g_steal_pointer (&self->features);
+  self->features = g_steal_pointer (&previous);
+  return FALSE;
+}
+
 static void
 set_features_text (VigilSnapshot *self,
                    const char    *text)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = NULL;
 
+  if (parse_flat_features (self, text))
+    return;
+
+  parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, text, -1, NULL))
     {
       reject_value (self, VIGIL_FIELD_FEATURES);
@@ -622,4 +752,539 @@ vigil_snapshot_set_json_object (VigilSnapshot *self,
       if (node != NULL)
         vigil_snapshot_set_json (self, (VigilField) i, node);
     }
+}
+
+/* Reading native records straight from JSON text ------------------------- */
+
+/* JSON Lines history files hold millions of records: parsing each into
+ * a json-glib tree first costs more than everything else an import does,
+ * so native records are read here in one pass, with the same rules as
+ * vigil_snapshot_set_json(). It is a complete, strict JSON parser
+ * (RFC 8259): anything that is not JSON is an error naming the column. */
+
+/* Deeper nesting than any record needs is refused, not recursed into. */
+#define MAX_JSON_DEPTH 256
+
+typedef struct
+{
+  const char *start;
+  const char *p;
+  const char *end;
+  GString    *scratch;
+  GError    **error;
+} Cursor;
+
+static gboolean
+cursor_fail (Cursor     *c,
+             const char *message)
+{
+  glong column = g_utf8_pointer_to_offset (c->start, c->p) + 1;
+
+  if (!g_utf8_validate (c->start, c->p - c->start, NULL))
+    column = (glong) (c->p - c->start) + 1;
+  g_set_error (c->error, VIGIL_ERROR, VIGIL_ERROR_PARSE, _("column %ld: %s"), column, message);
+  return FALSE;
+}
+
+static void
+cursor_skip_space (Cursor *c)
+{
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
+static int
+hex_value (char ch)
+{
+  if (ch >= '0' && ch <= '9')
+    return ch - '0';
+  if (ch >= 'a' && ch <= 'f')
+    return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F')
+    return ch - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+read_hex4 (Cursor  *c,
+           guint32 *out)
+{
+  guint32 value = 0;
+
+  if (c->end - c->p < 4)
+    return cursor_fail (c, _("incomplete \\u escape"));
+  for (int i = 0; i < 4; i++)
+    {
+      int digit = hex_value (c->p[i]);
+
+      if (digit < 0)
+        return cursor_fail (c, _("invalid \\u escape"));
+      value = value * 16 + (guint32) digit;
+    }
+  c->p += 4;
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+read_escape (Cursor *c,
+             GString *out)
+{
+  guint32 unit;
+  char escaped = *c->p++;
+
+  switch (escaped)
+    {
+    case '"': g_string_append_c (out, '"'); return TRUE;
+    case '\\': g_string_append_c (out, '\\'); return TRUE;
+    case '/': g_string_append_c (out, '/'); return TRUE;
+    case 'b': g_string_append_c (out, '\b'); return TRUE;
+    case 'f': g_string_append_c (out, '\f'); return TRUE;
+    case 'n': g_string_append_c (out, '\n'); return TRUE;
+    case 'r': g_string_append_c (out, '\r'); return TRUE;
+    case 't': g_string_append_c (out, '\t'); return TRUE;
+    case 'u':
+      if (!read_hex4 (c, &unit))
+        return FALSE;
+      if (unit >= 0xD800 && unit <= 0xDBFF)
+        {
+          guint32 low;
+
+          if (c->end - c->p < 2 || c->p[0] != '\\' || c->p[1] != 'u')
+            return cursor_fail (c, _("unpaired surrogate in \\u escape"));
+          c->p += 2;
+          if (!read_hex4 (c, &low))
+            return FALSE;
+          if (low < 0xDC00 || low > 0xDFFF)
+            return cursor_fail (c, _("unpaired surrogate in \\u escape"));
+          unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+        }
+      else if (unit >= 0xDC00 && unit <= 0xDFFF)
+        return cursor_fail (c, _("unpaired surrogate in \\u escape"));
+      if (unit == 0)
+        return cursor_fail (c, _("\\u0000 is not allowed in text"));
+      g_string_append_unichar (out, unit);
+      return TRUE;
+    default:
+      c->p--;
+      return cursor_fail (c, _("invalid escape in string"));
+    }
+}
+
+/* Reads a string into @out (cleared first), decoded and checked. */
+static gboolean
+read_string (Cursor  *c,
+             GString *out)
+{
+  const char *opening = c->p;
+
+  g_string_truncate (out, 0);
+  c->p++;
+  for (;;)
+    {
+      const char *run = c->p;
+
+      while (c->p < c->end && *c->p != '"' && *c->p != '\\' && (guchar) *c->p >= 0x20)
+        c->p++;
+      g_string_append_len (out, run, c->p - run);
+
+      if (c->p >= c->end)
+        {
+          c->p = opening;
+          return cursor_fail (c, _("unterminated string"));
+        }
+      if (*c->p == '"')
+        break;
+      if (*c->p != '\\')
+        return cursor_fail (c, _("control character in string"));
+      c->p++;
+      if (c->p >= c->end)
+        return cursor_fail (c, _("unterminated string"));
+      if (!read_escape (c, out))
+        return FALSE;
+    }
+
+  if (!g_utf8_validate (out->str, out->len, NULL))
+    {
+      c->p = opening;
+      return cursor_fail (c, _("text is not valid UTF-8"));
+    }
+  c->p++;
+  return TRUE;
+}
+
+/* Reads a number with JSON's grammar; @out_integer is set when it has
+ * no fraction or exponent. */
+static gboolean
+read_number (Cursor   *c,
+             double   *out,
+             gboolean *out_integer)
+{
+  const char *begin = c->p;
+  char buffer[64];
+  g_autofree char *copy = NULL;
+  const char *digits;
+
+  *out_integer = TRUE;
+  if (c->p < c->end && *c->p == '-')
+    c->p++;
+  if (c->p < c->end && *c->p == '0')
+    c->p++;
+  else if (c->p < c->end && *c->p >= '1' && *c->p <= '9')
+    while (c->p < c->end && g_ascii_isdigit (*c->p))
+      c->p++;
+  else
+    return cursor_fail (c, _("invalid number"));
+
+  if (c->p < c->end && *c->p == '.')
+    {
+      *out_integer = FALSE;
+      c->p++;
+      if (c->p >= c->end || !g_ascii_isdigit (*c->p))
+        return cursor_fail (c, _("invalid number"));
+      while (c->p < c->end && g_ascii_isdigit (*c->p))
+        c->p++;
+    }
+  if (c->p < c->end && (*c->p == 'e' || *c->p == 'E'))
+    {
+      *out_integer = FALSE;
+      c->p++;
+      if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
+        c->p++;
+      if (c->p >= c->end || !g_ascii_isdigit (*c->p))
+        return cursor_fail (c, _("invalid number"));
+      while (c->p < c->end && g_ascii_isdigit (*c->p))
+        c->p++;
+    }
+
+  if ((gsize) (c->p - begin) < sizeof buffer)
+    {
+      memcpy (buffer, begin, c->p - begin);
+      buffer[c->p - begin] = '\0';
+      digits = buffer;
+    }
+  else
+    digits = copy = g_strndup (begin, c->p - begin);
+
+  /* 1e400 is valid JSON; it becomes infinity, which no field accepts. */
+  *out = g_ascii_strtod (digits, NULL);
+  return TRUE;
+}
+
+static gboolean
+read_literal (Cursor     *c,
+              const char *word)
+{
+  gsize length = strlen (word);
+
+  if ((gsize) (c->end - c->p) < length || memcmp (c->p, word, length) != 0)
+    return cursor_fail (c, _("unexpected character"));
+  c->p += length;
+  return TRUE;
+}
+
+static gboolean skip_value (Cursor *c, int depth);
+
+static gboolean
+skip_container (Cursor *c,
+                int     depth)
+{
+  gboolean is_object = *c->p == '{';
+  char closing = is_object ? '}' : ']';
+
+  if (depth >= MAX_JSON_DEPTH)
+    return cursor_fail (c, _("nested too deeply"));
+  c->p++;
+  cursor_skip_space (c);
+  if (c->p < c->end && *c->p == closing)
+    {
+      c->p++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      cursor_skip_space (c);
+      if (is_object)
+        {
+          if (c->p >= c->end || *c->p != '"')
+            return cursor_fail (c, _("expected a member name"));
+          if (!read_string (c, c->scratch))
+            return FALSE;
+          cursor_skip_space (c);
+          if (c->p >= c->end || *c->p != ':')
+            return cursor_fail (c, _("expected “:”"));
+          c->p++;
+        }
+      if (!skip_value (c, depth + 1))
+        return FALSE;
+      cursor_skip_space (c);
+      if (c->p < c->end && *c->p == ',')
+        {
+          c->p++;
+          continue;
+        }
+      if (c->p < c->end && *c->p == closing)
+        {
+          c->p++;
+          return TRUE;
+        }
+      return cursor_fail (c, is_object ? _("expected “,” or “}”") : _("expected “,” or “]”"));
+    }
+}
+
+static gboolean
+skip_value (Cursor *c,
+            int     depth)
+{
+  double number;
+  gboolean integer;
+
+  cursor_skip_space (c);
+  if (c->p >= c->end)
+    return cursor_fail (c, _("unexpected end of data"));
+
+  switch (*c->p)
+    {
+    case '{':
+    case '[':
+      return skip_container (c, depth);
+    case '"':
+      return read_string (c, c->scratch);
+    case 't':
+      return read_literal (c, "true");
+    case 'f':
+      return read_literal (c, "false");
+    case 'n':
+      return read_literal (c, "null");
+    default:
+      return read_number (c, &number, &integer);
+    }
+}
+
+/* The features member: an object of counts or an array of names. */
+static gboolean
+read_features (VigilSnapshot *self,
+               Cursor        *c)
+{
+  gboolean is_object = *c->p == '{';
+  char closing = is_object ? '}' : ']';
+  g_autoptr(GString) name = g_string_new (NULL);
+
+  g_clear_pointer (&self->features, g_array_unref);
+  set_features_known (self);
+  c->p++;
+  cursor_skip_space (c);
+  if (c->p < c->end && *c->p == closing)
+    {
+      c->p++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      cursor_skip_space (c);
+      if (is_object)
+        {
+          if (c->p >= c->end || *c->p != '"')
+            return cursor_fail (c, _("expected a member name"));
+          if (!read_string (c, name))
+            return FALSE;
+          cursor_skip_space (c);
+          if (c->p >= c->end || *c->p != ':')
+            return cursor_fail (c, _("expected “:”"));
+          c->p++;
+          cursor_skip_space (c);
+        }
+
+      if (c->p < c->end && is_object && (*c->p == '-' || g_ascii_isdigit (*c->p)))
+        {
+          double number;
+          gboolean integer;
+          gint64 calls;
+
+          if (!read_number (c, &number, &integer))
+            return FALSE;
+          if (double_to_count (number, MAX_COUNT, &calls))
+            add_feature_slice (self, name->str, name->len, calls);
+          else
+            self->n_unknown++;
+        }
+      else if (c->p < c->end && !is_object && *c->p == '"')
+        {
+          if (!read_string (c, name))
+            return FALSE;
+          if (name->len > 0)
+            add_feature_slice (self, name->str, name->len, VIGIL_FEATURE_USED_NO_COUNT);
+          else
+            self->n_unknown++;
+        }
+      else if (c->p < c->end && is_object && *c->p == 'n')
+        {
+          if (!read_literal (c, "null"))
+            return FALSE;
+        }
+      else
+        {
+          if (!skip_value (c, 2))
+            return FALSE;
+          self->n_unknown++;
+        }
+
+      cursor_skip_space (c);
+      if (c->p < c->end && *c->p == ',')
+        {
+          c->p++;
+          continue;
+        }
+      if (c->p < c->end && *c->p == closing)
+        {
+          c->p++;
+          return TRUE;
+        }
+      return cursor_fail (c, is_object ? _("expected “,” or “}”") : _("expected “,” or “]”"));
+    }
+}
+
+/* One member's value, with the rules of vigil_snapshot_set_json(). */
+static gboolean
+read_field (VigilSnapshot *self,
+            VigilField     field,
+            Cursor        *c)
+{
+  const char *begin;
+  double number;
+  gboolean integer;
+
+  cursor_skip_space (c);
+  if (c->p >= c->end)
+    return cursor_fail (c, _("unexpected end of data"));
+
+  switch (*c->p)
+    {
+    case '"':
+      if (!read_string (c, c->scratch))
+        return FALSE;
+      if (field == VIGIL_FIELD_ID && is_null_text (c->scratch->str))
+        reject_value (self, field);
+      else if (field == VIGIL_FIELD_FEATURES)
+        reject_value (self, field);
+      else
+        vigil_snapshot_set_text (self, field, c->scratch->str);
+      return TRUE;
+
+    case 'n':
+      return read_literal (c, "null");
+
+    case '{':
+    case '[':
+      if (field == VIGIL_FIELD_FEATURES)
+        return read_features (self, c);
+      if (!skip_value (c, 1))
+        return FALSE;
+      reject_value (self, field);
+      return TRUE;
+
+    case 't':
+    case 'f':
+      if (!skip_value (c, 1))
+        return FALSE;
+      reject_value (self, field);
+      return TRUE;
+
+    default:
+      begin = c->p;
+      if (!read_number (c, &number, &integer))
+        return FALSE;
+      if (field == VIGIL_FIELD_ID && integer && c->p - begin < 19)
+        {
+          /* Exact, whatever doubles can hold. */
+          g_free (self->customer_id);
+          self->customer_id = g_strndup (begin, c->p - begin);
+        }
+      else if (string_slot (self, field) != NULL || field == VIGIL_FIELD_RENEWAL_DATE ||
+               field == VIGIL_FIELD_FEATURES)
+        reject_value (self, field);
+      else
+        set_number (self, field, number);
+      return TRUE;
+    }
+}
+
+/**
+ * vigil_snapshot_parse_json:
+ * @text: one JSON value, such as a line of a JSON Lines file
+ *
+ * Sets the native fields of the record in @text, as
+ * vigil_snapshot_set_json_object() would. A value that is valid JSON but
+ * not an object sets nothing (a record without an id).
+ *
+ * Returns: %FALSE with @error naming the column if @text is not JSON
+ */
+gboolean
+vigil_snapshot_parse_json (VigilSnapshot  *self,
+                           const char     *text,
+                           gsize           length,
+                           GError        **error)
+{
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(GString) key = g_string_new (NULL);
+  Cursor c = { text, text, text + length, scratch, error };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  cursor_skip_space (&c);
+  if (c.p >= c.end)
+    return cursor_fail (&c, _("no JSON value"));
+
+  if (*c.p != '{')
+    {
+      if (!skip_value (&c, 0))
+        return FALSE;
+    }
+  else
+    {
+      c.p++;
+      cursor_skip_space (&c);
+      if (c.p < c.end && *c.p == '}')
+        c.p++;
+      else
+        for (;;)
+          {
+            VigilField field;
+
+            cursor_skip_space (&c);
+            if (c.p >= c.end || *c.p != '"')
+              return cursor_fail (&c, _("expected a member name"));
+            if (!read_string (&c, key))
+              return FALSE;
+            cursor_skip_space (&c);
+            if (c.p >= c.end || *c.p != ':')
+              return cursor_fail (&c, _("expected “:”"));
+            c.p++;
+
+            field = vigil_field_from_name (key->str);
+            if (field == VIGIL_FIELD_NONE ? !skip_value (&c, 1) : !read_field (self, field, &c))
+              return FALSE;
+
+            cursor_skip_space (&c);
+            if (c.p < c.end && *c.p == ',')
+              {
+                c.p++;
+                continue;
+              }
+            if (c.p < c.end && *c.p == '}')
+              {
+                c.p++;
+                break;
+              }
+            return cursor_fail (&c, _("expected “,” or “}”"));
+          }
+    }
+
+  cursor_skip_space (&c);
+  if (c.p < c.end)
+    return cursor_fail (&c, _("unexpected data after the JSON value"));
+  return TRUE;
 }

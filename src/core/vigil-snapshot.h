@@ -96,6 +96,10 @@ void           vigil_snapshot_set_json          (VigilSnapshot       *self,
                                                  JsonNode            *node);
 void           vigil_snapshot_set_json_object   (VigilSnapshot       *self,
                                                  JsonObject          *object);
+gboolean       vigil_snapshot_parse_json        (VigilSnapshot       *self,
+                                                 const char          *text,
+                                                 gsize                length,
+                                                 GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilSnapshot, vigil_snapshot_free)
 

@@ -43,7 +43,6 @@ typedef enum
   STMT_LOOKUP_CUSTOMER,
   STMT_UPDATE_CUSTOMER,
   STMT_INSERT_SNAPSHOT,
-  STMT_INSERT_SCORE,
   STMT_INSERT_FEATURE,
   STMT_LOOKUP_FEATURE,
   N_STMTS
@@ -73,14 +72,12 @@ static const char * const stmt_sql[N_STMTS] = {
     "latest_at = max (coalesce (latest_at, ?6), ?6) WHERE id = ?1",
   [STMT_INSERT_SNAPSHOT] =
     "INSERT INTO snapshots (customer_id, observed_at, last_active, mrr, seats, seats_used, "
-    "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features, "
+    "score_version, health, tier, activity, activity_pts, volume, volume_pts, breadth, breadth_pts, "
+    "seats_util, seats_util_pts, tickets, tickets_pts, nps_score, nps_score_pts) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28) "
     "ON CONFLICT (customer_id, observed_at) DO NOTHING",
-  [STMT_INSERT_SCORE] =
-    "INSERT OR REPLACE INTO scores (customer_id, observed_at, version, health, tier, "
-    "activity, activity_pts, volume, volume_pts, breadth, breadth_pts, "
-    "seats, seats_pts, tickets, tickets_pts, nps, nps_pts) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
   [STMT_INSERT_FEATURE] = "INSERT INTO features (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
   [STMT_LOOKUP_FEATURE] = "SELECT id FROM features WHERE name = ?1",
 };
@@ -122,9 +119,13 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "  id INTEGER PRIMARY KEY,"
   "  name TEXT NOT NULL UNIQUE"
   ");"
-  /* Append-only observations. features is a JSON object from feature
-   * id to calls in the last 7 days (-1: used, count unknown): compact,
-   * and json_each() keeps adoption over time queryable. */
+  /* One row per observation. The observed columns are append-only;
+   * features is a JSON object from feature id to calls in the last 7
+   * days (-1: used, count unknown): compact, and json_each() keeps
+   * adoption over time queryable. The score columns are derived: each
+   * measure's value (0..1) and points, its weight following from the
+   * scorecard version and which measures were known; rescoring rewrites
+   * them. Keeping them in the same row halves the writes of an import. */
   "CREATE TABLE snapshots ("
   "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
   "  observed_at INTEGER NOT NULL,"
@@ -139,6 +140,15 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "  renewal_date TEXT,"
   "  plan TEXT,"
   "  features TEXT,"
+  "  score_version INTEGER REFERENCES scorecards (version),"
+  "  health REAL,"
+  "  tier TEXT,"
+  "  activity REAL, activity_pts REAL,"
+  "  volume REAL, volume_pts REAL,"
+  "  breadth REAL, breadth_pts REAL,"
+  "  seats_util REAL, seats_util_pts REAL,"
+  "  tickets REAL, tickets_pts REAL,"
+  "  nps_score REAL, nps_score_pts REAL,"
   "  PRIMARY KEY (customer_id, observed_at)"
   ") WITHOUT ROWID;"
   "CREATE TABLE scorecards ("
@@ -146,22 +156,6 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "  definition TEXT NOT NULL,"
   "  created_at INTEGER NOT NULL"
   ");"
-  /* Each measure's value (0..1) and points; its weight follows from
-   * the scorecard version and which measures are known. */
-  "CREATE TABLE scores ("
-  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
-  "  observed_at INTEGER NOT NULL,"
-  "  version INTEGER NOT NULL,"
-  "  health REAL,"
-  "  tier TEXT,"
-  "  activity REAL, activity_pts REAL,"
-  "  volume REAL, volume_pts REAL,"
-  "  breadth REAL, breadth_pts REAL,"
-  "  seats REAL, seats_pts REAL,"
-  "  tickets REAL, tickets_pts REAL,"
-  "  nps REAL, nps_pts REAL,"
-  "  PRIMARY KEY (customer_id, observed_at)"
-  ") WITHOUT ROWID;"
   "CREATE TABLE outcomes ("
   "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
   "  day TEXT NOT NULL,"
@@ -830,6 +824,28 @@ intern_feature (VigilStore  *self,
   return (int) new_id;
 }
 
+/* Appends a decimal integer: this runs for every feature of every
+ * snapshot of an import, where printf's parsing shows in profiles. */
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char digits[24];
+  int n = 0;
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      digits[n++] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    g_string_append_c (out, '-');
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
 /* Encodes features as a JSON object from feature id to calls. */
 static const char *
 encode_features (VigilStore           *self,
@@ -852,14 +868,63 @@ encode_features (VigilStore           *self,
         return NULL;
       if (i > 0)
         g_string_append_c (out, ',');
-      g_string_append_printf (out, "\"%d\":%" G_GINT64_FORMAT, id, usage->calls);
+      g_string_append_c (out, '"');
+      append_int (out, id);
+      g_string_append (out, "\":");
+      append_int (out, usage->calls);
     }
   g_string_append_c (out, '}');
   return out->str;
 }
 
+/* YYYY-MM-DD into @buffer, without printf for the same reason. */
+static const char *
+format_day (gint32 day,
+            char   buffer[16])
+{
+  int y, m, d;
+
+  vigil_date_to_civil (day, &y, &m, &d);
+  if (y < 0 || y > 9999)
+    return NULL;
+  buffer[0] = (char) ('0' + y / 1000);
+  buffer[1] = (char) ('0' + y / 100 % 10);
+  buffer[2] = (char) ('0' + y / 10 % 10);
+  buffer[3] = (char) ('0' + y % 10);
+  buffer[4] = '-';
+  buffer[5] = (char) ('0' + m / 10);
+  buffer[6] = (char) ('0' + m % 10);
+  buffer[7] = '-';
+  buffer[8] = (char) ('0' + d / 10);
+  buffer[9] = (char) ('0' + d % 10);
+  buffer[10] = '\0';
+  return buffer;
+}
+
+/* Binds a score and its explanation from parameter @first on. */
+static void
+bind_score (sqlite3_stmt     *stmt,
+            int               first,
+            const VigilScore *score)
+{
+  sqlite3_bind_int64 (stmt, first, score->version);
+  bind_double_or_null (stmt, first + 1, score->health);
+  bind_text_or_null (stmt, first + 2, vigil_tier_get_id (score->tier));
+  for (int i = 0; i < VIGIL_N_MEASURES; i++)
+    {
+      const VigilMeasureResult *m = &score->measures[i];
+
+      bind_double_or_null (stmt, first + 3 + 2 * i, m->value);
+      if (!isnan (m->value))
+        sqlite3_bind_double (stmt, first + 4 + 2 * i, m->points);
+      else
+        sqlite3_bind_null (stmt, first + 4 + 2 * i);
+    }
+}
+
 /**
  * vigil_store_insert_snapshot:
+ * @score: the score of @snapshot, with its explanation
  * @out_inserted: (out) (optional): %FALSE when the customer already has a
  *   snapshot at that time (the same data imported twice is stored once)
  *
@@ -869,17 +934,20 @@ gboolean
 vigil_store_insert_snapshot (VigilStore           *self,
                              gint64                customer_id,
                              const VigilSnapshot  *snapshot,
+                             const VigilScore     *score,
                              gboolean             *out_inserted,
                              GError              **error)
 {
   g_autoptr(GError) local_error = NULL;
   const char *features;
-  g_autofree char *renewal = NULL;
+  const char *renewal = NULL;
+  char renewal_buffer[16];
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (snapshot != NULL, FALSE);
   g_return_val_if_fail (snapshot->observed_at != VIGIL_UNKNOWN, FALSE);
+  g_return_val_if_fail (score != NULL, FALSE);
 
   features = encode_features (self, snapshot, &local_error);
   if (local_error != NULL)
@@ -888,7 +956,7 @@ vigil_store_insert_snapshot (VigilStore           *self,
       return FALSE;
     }
   if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
-    renewal = vigil_date_format (snapshot->renewal_day);
+    renewal = format_day (snapshot->renewal_day, renewal_buffer);
 
   if (!(stmt = get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
     return FALSE;
@@ -905,49 +973,13 @@ vigil_store_insert_snapshot (VigilStore           *self,
   bind_text_or_null (stmt, 11, renewal);
   bind_text_or_null (stmt, 12, snapshot->plan);
   bind_text_or_null (stmt, 13, features);
+  bind_score (stmt, 14, score);
   if (!step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
 
   if (out_inserted != NULL)
     *out_inserted = sqlite3_changes (self->db) > 0;
   return TRUE;
-}
-
-/**
- * vigil_store_insert_score:
- *
- * Stores (or replaces) the score of one snapshot with its explanation.
- */
-gboolean
-vigil_store_insert_score (VigilStore        *self,
-                          gint64             customer_id,
-                          gint64             observed_at,
-                          const VigilScore  *score,
-                          GError           **error)
-{
-  sqlite3_stmt *stmt;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (score != NULL, FALSE);
-
-  if (!(stmt = get_stmt (self, STMT_INSERT_SCORE, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, observed_at);
-  sqlite3_bind_int64 (stmt, 3, score->version);
-  bind_double_or_null (stmt, 4, score->health);
-  bind_text_or_null (stmt, 5, vigil_tier_get_id (score->tier));
-  for (int i = 0; i < VIGIL_N_MEASURES; i++)
-    {
-      const VigilMeasureResult *m = &score->measures[i];
-
-      bind_double_or_null (stmt, 6 + 2 * i, m->value);
-      if (!isnan (m->value))
-        sqlite3_bind_double (stmt, 7 + 2 * i, m->points);
-      else
-        sqlite3_bind_null (stmt, 7 + 2 * i);
-    }
-  return step_done (self, stmt, _("Storing a score"), error);
 }
 
 /* Reading back ------------------------------------------------------------ */
@@ -983,9 +1015,9 @@ column_double_or_nan (sqlite3_stmt *stmt,
   "s.features_used, s.open_tickets, s.nps, s.renewal_date, s.plan, s.features"
 #define N_SNAPSHOT_COLUMNS 12
 #define SCORE_COLUMNS \
-  "sc.version, sc.health, sc.tier, sc.activity, sc.activity_pts, sc.volume, sc.volume_pts, " \
-  "sc.breadth, sc.breadth_pts, sc.seats, sc.seats_pts, sc.tickets, sc.tickets_pts, " \
-  "sc.nps, sc.nps_pts"
+  "s.score_version, s.health, s.tier, s.activity, s.activity_pts, s.volume, s.volume_pts, " \
+  "s.breadth, s.breadth_pts, s.seats_util, s.seats_util_pts, s.tickets, s.tickets_pts, " \
+  "s.nps_score, s.nps_score_pts"
 
 static void
 decode_features (VigilStore    *self,
@@ -1178,8 +1210,7 @@ vigil_store_list_portfolio (VigilStore  *self,
     SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
     "FROM customers c JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
-    "LEFT JOIN scores sc ON sc.customer_id = c.id AND sc.observed_at = c.latest_at "
-    "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR sc.tier = ?2) "
+    "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR s.tier = ?2) "
     "ORDER BY c.id";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
   g_autoptr(GHashTable) scorecards = NULL;
@@ -1306,7 +1337,6 @@ vigil_store_list_history (VigilStore  *self,
     "SELECT c.external_id, c.name, c.owner, c.segment, "
     SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
     "FROM snapshots s JOIN customers c ON c.id = s.customer_id "
-    "LEFT JOIN scores sc ON sc.customer_id = s.customer_id AND sc.observed_at = s.observed_at "
     "WHERE s.customer_id = ?1 ORDER BY s.observed_at";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_history_row_free);
   g_autoptr(GHashTable) scorecards = NULL;

@@ -85,12 +85,8 @@ gboolean        vigil_store_update_customer      (VigilStore           *self,
 gboolean        vigil_store_insert_snapshot      (VigilStore           *self,
                                                   gint64                customer_id,
                                                   const VigilSnapshot  *snapshot,
-                                                  gboolean             *out_inserted,
-                                                  GError              **error);
-gboolean        vigil_store_insert_score         (VigilStore           *self,
-                                                  gint64                customer_id,
-                                                  gint64                observed_at,
                                                   const VigilScore     *score,
+                                                  gboolean             *out_inserted,
                                                   GError              **error);
 
 GPtrArray      *vigil_store_list_portfolio       (VigilStore           *self,
