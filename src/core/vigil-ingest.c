@@ -14,7 +14,16 @@
 /* One import or one poll: a single write transaction in which every
  * record is stored and scored, so that it lands wholly or not at all.
  * Customers' names and owners are gathered in memory and written once
- * at the end rather than once per snapshot. */
+ * at the end rather than once per snapshot.
+ *
+ * Snapshots are keyed by (customer, time), but history files come day
+ * by day: written in file order, each row would land on another
+ * customer's page, and with thousands of customers the pages no longer
+ * fit in SQLite's cache. Rows are therefore gathered in batches, sorted
+ * by key and written in order, so each batch touches each page once. */
+
+/* About 16 MB of pending rows at most. */
+#define BATCH_ROWS 65536
 
 typedef struct
 {
@@ -26,6 +35,17 @@ typedef struct
   char   *segment;
 } CustomerState;
 
+/* A snapshot waiting for its batch to be written: the customer's
+ * attributes have gone to its CustomerState, the plan is interned and
+ * the features are encoded, so that the row holds one allocation. */
+typedef struct
+{
+  gint64         customer_id;
+  guint64        sequence;   /* file order, so the first of two duplicates wins */
+  VigilSnapshot  snapshot;
+  char          *features;
+} PendingRow;
+
 struct _VigilIngest
 {
   GObject          parent_instance;
@@ -35,6 +55,8 @@ struct _VigilIngest
   gint64           source_id;
   gint64           default_observed_at;
   GHashTable      *customers;   /* external id → CustomerState */
+  GHashTable      *plans;       /* interned plan names */
+  GArray          *pending;     /* of PendingRow */
   VigilIngestStats stats;
   gboolean         open;
 };
@@ -110,6 +132,73 @@ lookup_customer (VigilIngest  *self,
 }
 
 static void
+clear_pending_row (gpointer data)
+{
+  PendingRow *row = data;
+
+  g_clear_pointer (&row->features, g_free);
+}
+
+static int
+compare_pending_rows (gconstpointer a,
+                      gconstpointer b)
+{
+  const PendingRow *ra = a;
+  const PendingRow *rb = b;
+
+  if (ra->customer_id != rb->customer_id)
+    return ra->customer_id < rb->customer_id ? -1 : 1;
+  if (ra->snapshot.observed_at != rb->snapshot.observed_at)
+    return ra->snapshot.observed_at < rb->snapshot.observed_at ? -1 : 1;
+  return (ra->sequence > rb->sequence) - (ra->sequence < rb->sequence);
+}
+
+static const char *
+intern_plan (VigilIngest *self,
+             const char  *plan)
+{
+  char *interned;
+
+  if (plan == NULL)
+    return NULL;
+  interned = g_hash_table_lookup (self->plans, plan);
+  if (interned == NULL)
+    {
+      interned = g_strdup (plan);
+      g_hash_table_add (self->plans, interned);
+    }
+  return interned;
+}
+
+/* Writes the pending rows in key order. */
+static gboolean
+flush_pending (VigilIngest  *self,
+               GError      **error)
+{
+  g_array_sort (self->pending, compare_pending_rows);
+
+  for (guint i = 0; i < self->pending->len; i++)
+    {
+      PendingRow *row = &g_array_index (self->pending, PendingRow, i);
+      VigilScore score;
+      gboolean inserted = FALSE;
+
+      vigil_scorecard_compute (self->scorecard, &row->snapshot, &score);
+      if (!vigil_store_insert_snapshot (self->store, row->customer_id, &row->snapshot,
+                                        row->features, &score, &inserted, error))
+        return FALSE;
+
+      if (inserted)
+        self->stats.stored++;
+      else
+        self->stats.duplicates++;
+    }
+
+  g_array_set_size (self->pending, 0);
+  return TRUE;
+}
+
+static void
 vigil_ingest_dispose (GObject *object)
 {
   VigilIngest *self = (VigilIngest *) object;
@@ -128,6 +217,8 @@ vigil_ingest_finalize (GObject *object)
   VigilIngest *self = (VigilIngest *) object;
 
   g_clear_pointer (&self->customers, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_array_unref);
+  g_clear_pointer (&self->plans, g_hash_table_unref);
 
   G_OBJECT_CLASS (vigil_ingest_parent_class)->finalize (object);
 }
@@ -145,6 +236,9 @@ static void
 vigil_ingest_init (VigilIngest *self)
 {
   self->customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
+  self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), 1024);
+  g_array_set_clear_func (self->pending, clear_pending_row);
 }
 
 /**
@@ -191,9 +285,11 @@ vigil_ingest_begin (VigilStore  *store,
  * vigil_ingest_add:
  * @snapshot: a parsed record; its strings may be taken over
  *
- * Stores and scores one record. A record without an id is counted as
- * skipped; one already stored is counted as a duplicate. An error means
- * the database failed: abort the ingest.
+ * Stores and scores one record; rows are written in batches, all of
+ * them by the time vigil_ingest_commit() returns, and the counts of
+ * stored and duplicate rows are final then. A record without an id is
+ * counted as skipped. An error means the database failed: abort the
+ * ingest.
  */
 gboolean
 vigil_ingest_add (VigilIngest    *self,
@@ -201,8 +297,7 @@ vigil_ingest_add (VigilIngest    *self,
                   GError        **error)
 {
   CustomerState *customer;
-  VigilScore score;
-  gboolean inserted = FALSE;
+  PendingRow row;
 
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
@@ -222,18 +317,27 @@ vigil_ingest_add (VigilIngest    *self,
   if (!(customer = lookup_customer (self, snapshot->customer_id, error)))
     return FALSE;
 
-  vigil_scorecard_compute (self->scorecard, snapshot, &score);
-  if (!vigil_store_insert_snapshot (self->store, customer->id, snapshot, &score, &inserted, error))
+  row.customer_id = customer->id;
+  row.sequence = self->stats.records_read;
+  row.features = NULL;
+  if (snapshot->features != NULL &&
+      !(row.features = vigil_store_encode_features (self->store, snapshot, error)))
     return FALSE;
 
-  if (!inserted)
-    {
-      self->stats.duplicates++;
-      return TRUE;
-    }
-
+  /* The row keeps the numbers; the strings go to the customer. */
   merge_attributes (customer, snapshot);
-  self->stats.stored++;
+  row.snapshot = *snapshot;
+  row.snapshot.customer_id = NULL;
+  row.snapshot.name = NULL;
+  row.snapshot.owner = NULL;
+  row.snapshot.segment = NULL;
+  row.snapshot.plan = (char *) intern_plan (self, snapshot->plan);
+  row.snapshot.features = NULL;
+  row.snapshot.features_used = vigil_snapshot_get_features_used (snapshot);
+  g_array_append_val (self->pending, row);
+
+  if (self->pending->len >= BATCH_ROWS)
+    return flush_pending (self, error);
   return TRUE;
 }
 
@@ -251,6 +355,12 @@ vigil_ingest_commit (VigilIngest  *self,
 
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
+
+  if (!flush_pending (self, error))
+    {
+      vigil_ingest_abort (self);
+      return FALSE;
+    }
 
   g_hash_table_iter_init (&iter, self->customers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
@@ -287,6 +397,7 @@ vigil_ingest_abort (VigilIngest *self)
   if (!self->open)
     return;
   self->open = FALSE;
+  g_array_set_size (self->pending, 0);
   vigil_store_rollback (self->store);
 }
 

@@ -190,7 +190,7 @@ struct _VigilStore
   GHashTable   *feature_ids;
   /* Feature id → name, for reading history back. */
   GHashTable   *feature_names;
-  GString      *features_buffer;
+  GString      *features_buffer;  /* reused by vigil_store_encode_features() */
 };
 
 G_DEFINE_FINAL_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
@@ -846,16 +846,24 @@ append_int (GString *out,
     g_string_append_c (out, digits[--n]);
 }
 
-/* Encodes features as a JSON object from feature id to calls. */
-static const char *
-encode_features (VigilStore           *self,
-                 const VigilSnapshot  *snapshot,
-                 GError              **error)
+/**
+ * vigil_store_encode_features:
+ * @snapshot: a snapshot whose features are known
+ *
+ * Encodes the features of @snapshot as stored: a JSON object from
+ * feature id to calls, adding features not seen before.
+ *
+ * Returns: (transfer full): the encoding, or %NULL with @error set
+ */
+char *
+vigil_store_encode_features (VigilStore           *self,
+                             const VigilSnapshot  *snapshot,
+                             GError              **error)
 {
   GString *out = self->features_buffer;
 
-  if (snapshot->features == NULL)
-    return NULL;
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (snapshot != NULL && snapshot->features != NULL, NULL);
 
   g_string_truncate (out, 0);
   g_string_append_c (out, '{');
@@ -874,7 +882,7 @@ encode_features (VigilStore           *self,
       append_int (out, usage->calls);
     }
   g_string_append_c (out, '}');
-  return out->str;
+  return g_strndup (out->str, out->len);
 }
 
 /* YYYY-MM-DD into @buffer, without printf for the same reason. */
@@ -924,22 +932,24 @@ bind_score (sqlite3_stmt     *stmt,
 
 /**
  * vigil_store_insert_snapshot:
+ * @features: (nullable): the features as vigil_store_encode_features()
+ *   gave them, %NULL when unknown
  * @score: the score of @snapshot, with its explanation
  * @out_inserted: (out) (optional): %FALSE when the customer already has a
  *   snapshot at that time (the same data imported twice is stored once)
  *
- * Stores @snapshot, which must have its observed_at time set.
+ * Stores @snapshot, which must have its observed_at time set. Its
+ * features_used is stored as given: set it to the count of features used.
  */
 gboolean
 vigil_store_insert_snapshot (VigilStore           *self,
                              gint64                customer_id,
                              const VigilSnapshot  *snapshot,
+                             const char           *features,
                              const VigilScore     *score,
                              gboolean             *out_inserted,
                              GError              **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  const char *features;
   const char *renewal = NULL;
   char renewal_buffer[16];
   sqlite3_stmt *stmt;
@@ -949,12 +959,6 @@ vigil_store_insert_snapshot (VigilStore           *self,
   g_return_val_if_fail (snapshot->observed_at != VIGIL_UNKNOWN, FALSE);
   g_return_val_if_fail (score != NULL, FALSE);
 
-  features = encode_features (self, snapshot, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
   if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
     renewal = format_day (snapshot->renewal_day, renewal_buffer);
 
@@ -967,7 +971,7 @@ vigil_store_insert_snapshot (VigilStore           *self,
   bind_int_or_null (stmt, 5, snapshot->seats);
   bind_int_or_null (stmt, 6, snapshot->seats_used);
   bind_int_or_null (stmt, 7, snapshot->api_calls_7d);
-  bind_int_or_null (stmt, 8, vigil_snapshot_get_features_used (snapshot));
+  bind_int_or_null (stmt, 8, snapshot->features_used);
   bind_int_or_null (stmt, 9, snapshot->open_tickets);
   bind_int_or_null (stmt, 10, snapshot->nps);
   bind_text_or_null (stmt, 11, renewal);
