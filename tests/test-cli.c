@@ -150,6 +150,16 @@ test_cli_version_help (void)
   run_vigil (&scores_help, "scores", "--help");
   g_assert_cmpint (scores_help.status, ==, 0);
   g_assert_nonnull (strstr (scores_help.out, "--tier"));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *command = (const char *[]) { "import", "scores", "history" }[i];
+      g_auto(Run) command_version = { 0 };
+
+      run_vigil (&command_version, command, "--version");
+      g_assert_cmpint (command_version.status, ==, 0);
+      g_assert_cmpstr (command_version.out, ==, "vigil " PACKAGE_VERSION "\n");
+    }
 }
 
 static void

@@ -345,6 +345,78 @@ test_store_features_queryable (void)
   test_dir_clear (&dir);
 }
 
+/* More rows than one batch and many hand-over chunks, day by day as
+ * history files come: every row stored once, in order, duplicates
+ * counted, whatever the batching does. */
+static void
+test_store_large_ingest (void)
+{
+  const guint n_customers = 700;
+  const guint n_days = 200;
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  g_autoptr(GPtrArray) history = NULL;
+  const VigilIngestStats *stats;
+  gint64 customer;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  ingest = vigil_ingest_begin (store, "crm", T0, &error);
+  g_assert_no_error (error);
+  for (guint day = 0; day < n_days; day++)
+    for (guint c = 0; c < n_customers; c++)
+      {
+        vigil_snapshot_clear (snapshot);
+        snapshot->customer_id = g_strdup_printf ("c%u", c);
+        snapshot->name = g_strdup_printf ("Customer %u (day %u)", c, day);
+        snapshot->observed_at = T0 + day * 86400;
+        snapshot->api_calls_7d = day;
+        vigil_snapshot_add_feature (snapshot, day % 2 ? "odd" : "even", 1);
+        g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+      }
+  /* The same customer and time again, with other values: the first wins. */
+  vigil_snapshot_clear (snapshot);
+  snapshot->customer_id = g_strdup ("c7");
+  snapshot->observed_at = T0 + 3 * 86400;
+  snapshot->api_calls_7d = 999999;
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+
+  stats = vigil_ingest_get_stats (ingest);
+  g_assert_cmpuint (stats->records_read, ==, n_customers * n_days + 1);
+  g_assert_cmpuint (stats->stored, ==, n_customers * n_days);
+  g_assert_cmpuint (stats->duplicates, ==, 1);
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, n_customers * n_days);
+
+  customer = vigil_store_find_customer (store, "c7", NULL, &error);
+  g_assert_no_error (error);
+  history = vigil_store_list_history (store, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, n_days);
+  for (guint day = 0; day < n_days; day++)
+    {
+      VigilHistoryRow *row = g_ptr_array_index (history, day);
+
+      g_assert_cmpint (row->snapshot->observed_at, ==, T0 + day * 86400);
+      g_assert_cmpint (row->snapshot->api_calls_7d, ==, day);
+      g_assert_cmpstr (g_array_index (row->snapshot->features, VigilFeatureUsage, 0).name, ==,
+                       day % 2 ? "odd" : "even");
+    }
+  /* The newest snapshot named the customer. */
+  g_assert_cmpstr (((VigilHistoryRow *) history->pdata[0])->snapshot->name, ==, "Customer 7 (day 199)");
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 assert_refused_unchanged (const char *path,
                           int         code)
@@ -416,6 +488,7 @@ main (int    argc,
   g_test_add_func ("/core/store/rollback", test_store_rollback);
   g_test_add_func ("/core/store/backfill-keeps-newest-name", test_store_backfill_keeps_newest_name);
   g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
+  g_test_add_func ("/core/store/large-ingest", test_store_large_ingest);
   g_test_add_func ("/core/store/newer-schema", test_store_newer_schema);
   g_test_add_func ("/core/store/not-a-database", test_store_not_a_database);
 

@@ -79,24 +79,33 @@ parse_options (const char   *parameters,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
   g_autoptr(GError) error = NULL;
-  GOptionEntry db_entry[] = {
+  gboolean version = FALSE;
+  GOptionEntry common_entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("The database file (default: VIGIL_DB, else in the user data folder)"), N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version"), NULL },
     { NULL }
   };
   static char *ignored_db = NULL;
 
   /* --db was taken out of argv before; it is listed for --help. */
-  db_entry[0].arg_data = &ignored_db;
+  common_entries[0].arg_data = &ignored_db;
+  common_entries[1].arg_data = &version;
   g_option_context_set_summary (context, summary);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, db_entry, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common_entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       *out_status = usage_error ("%s", error->message);
+      return FALSE;
+    }
+  if (version)
+    {
+      g_print ("vigil %s\n", PACKAGE_VERSION);
+      *out_status = VIGIL_EXIT_OK;
       return FALSE;
     }
   return TRUE;

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "vigil-ingest.h"
 
 /* One import or one poll: a single write transaction in which every
@@ -20,10 +22,19 @@
  * by day: written in file order, each row would land on another
  * customer's page, and with thousands of customers the pages no longer
  * fit in SQLite's cache. Rows are therefore gathered in batches, sorted
- * by key and written in order, so each batch touches each page once. */
+ * by key and written in order, so each batch touches each page once.
+ *
+ * Parsing and writing run side by side: the caller's thread parses
+ * records and hands them over in chunks; a writer thread, the only one
+ * to touch the database until the commit, scores and stores them. A
+ * small pool of chunks bounds the memory in flight. */
 
-/* About 16 MB of pending rows at most. */
-#define BATCH_ROWS 65536
+/* About 32 MB of pending rows at most: with SQLite's cache this stays
+ * well under 100 MB whatever the size of the input. */
+#define BATCH_ROWS 131072
+/* Records handed over at a time, and how many such chunks may exist. */
+#define CHUNK_ROWS 4096
+#define N_CHUNKS 3
 
 typedef struct
 {
@@ -46,6 +57,15 @@ typedef struct
   char          *features;
 } PendingRow;
 
+/* Records on their way to the writer. The slots are reused: the caller
+ * clears a slot's old record before filling it again, so memory is
+ * freed by the thread that allocated it. */
+typedef struct
+{
+  VigilSnapshot rows[CHUNK_ROWS];
+  guint         len;
+} Chunk;
+
 struct _VigilIngest
 {
   GObject          parent_instance;
@@ -59,7 +79,19 @@ struct _VigilIngest
   GArray          *pending;     /* of PendingRow */
   VigilIngestStats stats;
   gboolean         open;
+
+  /* The hand-over between the caller and the writer thread. */
+  GThread         *writer;
+  GAsyncQueue     *filled;      /* chunks to write */
+  GAsyncQueue     *emptied;     /* chunks written, to fill again */
+  Chunk           *chunk;       /* being filled by the caller */
+  Chunk           *chunks[N_CHUNKS];
+  int              failed;      /* atomic: the writer met an error */
+  GError          *writer_error;
 };
+
+/* Pushed after the last chunk: the writer finishes its batch and ends. */
+static Chunk end_of_records;
 
 G_DEFINE_FINAL_TYPE (VigilIngest, vigil_ingest, G_TYPE_OBJECT)
 
@@ -76,35 +108,30 @@ customer_state_free (gpointer data)
 }
 
 /* The newest snapshot's attributes win; older ones only fill gaps. */
+/* The newest snapshot's attributes win; older ones only fill gaps. The
+ * record's strings are copied, not taken: they belong to the thread
+ * that parsed them, and most rows repeat the name they had. */
 static void
 merge_attribute (char       **slot,
-                 char       **value,
+                 const char  *value,
                  gboolean     newer)
 {
-  if (*value == NULL)
+  if (value == NULL || !(newer || *slot == NULL) || g_strcmp0 (*slot, value) == 0)
     return;
-  if (newer || *slot == NULL)
-    {
-      g_free (*slot);
-      *slot = g_steal_pointer (value);
-    }
+  g_free (*slot);
+  *slot = g_strdup (value);
 }
 
 static void
-merge_attributes (CustomerState *state,
-                  VigilSnapshot *snapshot)
+merge_attributes (CustomerState       *state,
+                  const VigilSnapshot *snapshot)
 {
   gboolean newer = snapshot->observed_at >= state->latest_at;
 
-  merge_attribute (&state->name, &snapshot->name, newer);
-  merge_attribute (&state->owner, &snapshot->owner, newer);
-  merge_attribute (&state->segment, &snapshot->segment, newer);
-  /* The plan stays on the snapshot too (plan limits are per snapshot). */
-  if (snapshot->plan != NULL && (newer || state->plan == NULL))
-    {
-      g_free (state->plan);
-      state->plan = g_strdup (snapshot->plan);
-    }
+  merge_attribute (&state->name, snapshot->name, newer);
+  merge_attribute (&state->owner, snapshot->owner, newer);
+  merge_attribute (&state->segment, snapshot->segment, newer);
+  merge_attribute (&state->plan, snapshot->plan, newer);
   if (newer)
     state->latest_at = snapshot->observed_at;
 }
@@ -198,6 +225,140 @@ flush_pending (VigilIngest  *self,
   return TRUE;
 }
 
+/* Writer thread: one record into the batch. */
+static gboolean
+add_pending (VigilIngest    *self,
+             VigilSnapshot  *snapshot,
+             guint64         sequence,
+             GError        **error)
+{
+  CustomerState *customer;
+  PendingRow row;
+
+  if (!(customer = lookup_customer (self, snapshot->customer_id, error)))
+    return FALSE;
+
+  row.customer_id = customer->id;
+  row.sequence = sequence;
+  row.features = NULL;
+  if (snapshot->features != NULL &&
+      !(row.features = vigil_store_encode_features (self->store, snapshot, error)))
+    return FALSE;
+
+  /* The row keeps the numbers; the strings go to the customer. */
+  merge_attributes (customer, snapshot);
+  row.snapshot = *snapshot;
+  row.snapshot.customer_id = NULL;
+  row.snapshot.name = NULL;
+  row.snapshot.owner = NULL;
+  row.snapshot.segment = NULL;
+  row.snapshot.plan = (char *) intern_plan (self, snapshot->plan);
+  row.snapshot.features = NULL;
+  row.snapshot.features_used = vigil_snapshot_get_features_used (snapshot);
+  g_array_append_val (self->pending, row);
+
+  if (self->pending->len >= BATCH_ROWS)
+    return flush_pending (self, error);
+  return TRUE;
+}
+
+static void
+writer_fail (VigilIngest *self,
+             GError      *error)
+{
+  g_assert (self->writer_error == NULL);
+
+  self->writer_error = error;
+  g_atomic_int_set (&self->failed, TRUE);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  VigilIngest *self = data;
+  guint64 sequence = 0;
+  Chunk *chunk;
+
+  while ((chunk = g_async_queue_pop (self->filled)) != &end_of_records)
+    {
+      for (guint i = 0; i < chunk->len; i++)
+        {
+          GError *error = NULL;
+
+          if (!g_atomic_int_get (&self->failed) &&
+              !add_pending (self, &chunk->rows[i], sequence++, &error))
+            writer_fail (self, error);
+        }
+      g_async_queue_push (self->emptied, chunk);
+    }
+
+  if (!g_atomic_int_get (&self->failed))
+    {
+      GError *error = NULL;
+
+      if (!flush_pending (self, &error))
+        writer_fail (self, error);
+    }
+  return NULL;
+}
+
+static Chunk *
+chunk_new (void)
+{
+  Chunk *chunk = g_new0 (Chunk, 1);
+
+  for (guint i = 0; i < CHUNK_ROWS; i++)
+    vigil_snapshot_clear (&chunk->rows[i]);
+  return chunk;
+}
+
+static void
+chunk_free (Chunk *chunk)
+{
+  for (guint i = 0; i < CHUNK_ROWS; i++)
+    vigil_snapshot_clear (&chunk->rows[i]);
+  g_free (chunk);
+}
+
+static void
+start_writer (VigilIngest *self)
+{
+  self->filled = g_async_queue_new ();
+  self->emptied = g_async_queue_new ();
+  for (guint i = 0; i < N_CHUNKS; i++)
+    self->chunks[i] = chunk_new ();
+  for (guint i = 1; i < N_CHUNKS; i++)
+    g_async_queue_push (self->emptied, self->chunks[i]);
+  self->chunk = self->chunks[0];
+  self->writer = g_thread_new ("vigil-ingest", writer_thread, self);
+}
+
+/* Hands over what is left and waits for the writer to finish; after
+ * this only the caller's thread touches the database again. */
+static gboolean
+join_writer (VigilIngest  *self,
+             GError      **error)
+{
+  if (self->writer == NULL)
+    return TRUE;
+
+  g_async_queue_push (self->filled, g_steal_pointer (&self->chunk));
+  g_async_queue_push (self->filled, &end_of_records);
+  g_thread_join (g_steal_pointer (&self->writer));
+
+  for (guint i = 0; i < N_CHUNKS; i++)
+    g_clear_pointer (&self->chunks[i], chunk_free);
+  g_clear_pointer (&self->filled, g_async_queue_unref);
+  g_clear_pointer (&self->emptied, g_async_queue_unref);
+
+  if (g_atomic_int_get (&self->failed))
+    {
+      g_propagate_error (error, g_error_copy (self->writer_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 vigil_ingest_dispose (GObject *object)
 {
@@ -219,6 +380,7 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->customers, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->plans, g_hash_table_unref);
+  g_clear_error (&self->writer_error);
 
   G_OBJECT_CLASS (vigil_ingest_parent_class)->finalize (object);
 }
@@ -278,6 +440,7 @@ vigil_ingest_begin (VigilStore  *store,
       return NULL;
     }
 
+  start_writer (self);
   return g_steal_pointer (&self);
 }
 
@@ -296,8 +459,7 @@ vigil_ingest_add (VigilIngest    *self,
                   VigilSnapshot  *snapshot,
                   GError        **error)
 {
-  CustomerState *customer;
-  PendingRow row;
+  VigilSnapshot *slot;
 
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
@@ -314,30 +476,23 @@ vigil_ingest_add (VigilIngest    *self,
   if (snapshot->observed_at == VIGIL_UNKNOWN)
     snapshot->observed_at = self->default_observed_at;
 
-  if (!(customer = lookup_customer (self, snapshot->customer_id, error)))
-    return FALSE;
+  if (g_atomic_int_get (&self->failed))
+    {
+      g_propagate_error (error, g_error_copy (self->writer_error));
+      return FALSE;
+    }
 
-  row.customer_id = customer->id;
-  row.sequence = self->stats.records_read;
-  row.features = NULL;
-  if (snapshot->features != NULL &&
-      !(row.features = vigil_store_encode_features (self->store, snapshot, error)))
-    return FALSE;
-
-  /* The row keeps the numbers; the strings go to the customer. */
-  merge_attributes (customer, snapshot);
-  row.snapshot = *snapshot;
-  row.snapshot.customer_id = NULL;
-  row.snapshot.name = NULL;
-  row.snapshot.owner = NULL;
-  row.snapshot.segment = NULL;
-  row.snapshot.plan = (char *) intern_plan (self, snapshot->plan);
-  row.snapshot.features = NULL;
-  row.snapshot.features_used = vigil_snapshot_get_features_used (snapshot);
-  g_array_append_val (self->pending, row);
-
-  if (self->pending->len >= BATCH_ROWS)
-    return flush_pending (self, error);
+  slot = &self->chunk->rows[self->chunk->len++];
+  vigil_snapshot_clear (slot);
+  *slot = *snapshot;
+  memset (snapshot, 0, sizeof *snapshot);
+  vigil_snapshot_clear (snapshot);
+  if (self->chunk->len >= CHUNK_ROWS)
+    {
+      g_async_queue_push (self->filled, self->chunk);
+      self->chunk = g_async_queue_pop (self->emptied);
+      self->chunk->len = 0;
+    }
   return TRUE;
 }
 
@@ -356,7 +511,7 @@ vigil_ingest_commit (VigilIngest  *self,
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
 
-  if (!flush_pending (self, error))
+  if (!join_writer (self, error))
     {
       vigil_ingest_abort (self);
       return FALSE;
@@ -397,6 +552,14 @@ vigil_ingest_abort (VigilIngest *self)
   if (!self->open)
     return;
   self->open = FALSE;
+
+  /* The writer skips what is still queued and stops. */
+  if (self->writer != NULL)
+    {
+      if (!g_atomic_int_get (&self->failed))
+        writer_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "aborted"));
+      join_writer (self, NULL);
+    }
   g_array_set_size (self->pending, 0);
   vigil_store_rollback (self->store);
 }

@@ -230,17 +230,53 @@ vigil_snapshot_get_features_used (const VigilSnapshot *self)
   return used;
 }
 
+/* @text without the white space around it: @text itself in the usual
+ * case, else a trimmed copy kept in @copy. */
+static const char *
+trim_text (const char  *text,
+           char       **copy)
+{
+  gsize length = strlen (text);
+
+  *copy = NULL;
+  if (length == 0 || (!g_ascii_isspace (text[0]) && !g_ascii_isspace (text[length - 1])))
+    return text;
+  *copy = g_strstrip (g_strndup (text, length));
+  return *copy;
+}
+
 static void
 set_string (VigilSnapshot  *self,
             char          **slot,
             const char     *text)
 {
-  g_autofree char *copy = g_strstrip (g_strdup (text));
+  g_autofree char *copy = NULL;
+  const char *trimmed = trim_text (text, &copy);
 
   g_clear_pointer (slot, g_free);
-  if (*copy != '\0')
-    *slot = g_steal_pointer (&copy);
+  if (*trimmed != '\0')
+    *slot = copy != NULL ? g_steal_pointer (&copy) : g_strdup (trimmed);
   (void) self;
+}
+
+/* Plain digits, the common case, without strtod. */
+static gboolean
+parse_plain_count (const char *text,
+                   gint64     *out)
+{
+  gint64 value = 0;
+  int digits = 0;
+
+  for (; *text >= '0' && *text <= '9'; text++, digits++)
+    {
+      if (digits >= 15)
+        return FALSE;
+      value = value * 10 + (*text - '0');
+    }
+  if (digits == 0 || *text != '\0')
+    return FALSE;
+  *out = value;
+  return TRUE;
 }
 
 static gboolean
@@ -394,13 +430,14 @@ set_time_text (VigilSnapshot *self,
                VigilField     field,
                const char    *text)
 {
-  g_autofree char *copy = g_strstrip (g_strdup (text));
+  g_autofree char *copy = NULL;
+  const char *trimmed = trim_text (text, &copy);
   gint64 time;
   double number;
 
-  if (vigil_time_parse_iso8601 (copy, &time))
+  if (vigil_time_parse_iso8601 (trimmed, &time))
     *(field == VIGIL_FIELD_LAST_ACTIVE ? &self->last_active : &self->observed_at) = time;
-  else if (parse_double (copy, &number))
+  else if (parse_double (trimmed, &number))
     set_number (self, field, number);
   else
     reject_value (self, field);
@@ -410,13 +447,14 @@ static void
 set_date_text (VigilSnapshot *self,
                const char    *text)
 {
-  g_autofree char *copy = g_strstrip (g_strdup (text));
+  g_autofree char *copy = NULL;
+  const char *trimmed = trim_text (text, &copy);
   gint64 time;
 
   /* A full timestamp is accepted for a date: its UTC day is used. */
-  if (vigil_date_parse (copy, &self->renewal_day))
+  if (vigil_date_parse (trimmed, &self->renewal_day))
     return;
-  if (vigil_time_parse_iso8601 (copy, &time))
+  if (vigil_time_parse_iso8601 (trimmed, &time))
     self->renewal_day = vigil_time_get_day (time);
   else
     reject_value (self, VIGIL_FIELD_RENEWAL_DATE);
@@ -534,7 +572,8 @@ add_feature_slice (VigilSnapshot *self,
     {
       VigilFeatureUsage *seen = &g_array_index (self->features, VigilFeatureUsage, i);
 
-      if (strncmp (seen->name, name, length) == 0 && seen->name[length] == '\0')
+      if (seen->name[0] == name[0] && strncmp (seen->name, name, length) == 0 &&
+          seen->name[length] == '\0')
         {
           seen->calls = calls;
           return;
@@ -633,6 +672,7 @@ vigil_snapshot_set_text (VigilSnapshot *self,
 {
   char **string;
   double number;
+  gint64 count;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS);
@@ -670,7 +710,9 @@ vigil_snapshot_set_text (VigilSnapshot *self,
       break;
 
     default:
-      if (parse_double (text, &number))
+      if (parse_plain_count (text, &count))
+        set_number (self, field, (double) count);
+      else if (parse_double (text, &number))
         set_number (self, field, number);
       else
         reject_value (self, field);
