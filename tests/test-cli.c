@@ -388,6 +388,44 @@ test_cli_history (Fixture       *f,
 }
 
 static void
+test_cli_import_mapping (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *bad = NULL;
+  g_auto(Run) ok = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) scores = { 0 };
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  data = test_dir_write (&dir, "accounts.json",
+                         "{\"data\": [{\"id\": \"acme\", \"attributes\": {\"company_name\": \"Acme\","
+                         " \"calls\": 5000, \"as_of\": \"2026-11-21T12:00:00Z\"}}]}", -1);
+  good = test_dir_write (&dir, "crm.json",
+                         "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\","
+                         " \"name\": \"/attributes/company_name\", \"api_calls_7d\": \"/attributes/calls\","
+                         " \"observed_at\": \"/attributes/as_of\"}}", -1);
+  bad = test_dir_write (&dir, "bad.json",
+                        "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\", \"revenue\": \"/r\"}}", -1);
+
+  run_vigil (&refused, "--db", db, "import", data, "--mapping", bad);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "fields.revenue"));
+
+  run_vigil (&ok, "--db", db, "import", data, "--mapping", good, "--source", "crm");
+  g_assert_cmpint (ok.status, ==, 0);
+  g_assert_nonnull (strstr (ok.out, "1 snapshot stored and scored"));
+
+  run_vigil (&scores, "--db", db, "scores", "--format", "csv");
+  g_assert_nonnull (strstr (scores.out, "\r\nacme,crm,Acme,"));
+
+  test_dir_clear (&dir);
+}
+
+static void
 test_cli_refuses_foreign_file (void)
 {
   TestDir dir;
@@ -460,6 +498,7 @@ main (int    argc,
   g_test_add_func ("/cli/version-help", test_cli_version_help);
   g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
   g_test_add_func ("/cli/import-summary", test_cli_import_summary);
+  g_test_add_func ("/cli/import-mapping", test_cli_import_mapping);
   g_test_add_func ("/cli/refuses-foreign-file", test_cli_refuses_foreign_file);
   g_test_add_func ("/cli/demo", test_cli_demo);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

@@ -266,12 +266,14 @@ print_json (JsonBuilder *builder)
   g_print ("%s\n", text);
 }
 
+/* @cells holds @n cells; a NULL cell (unknown) is written empty. */
 static void
-print_csv_row (const char * const *cells)
+print_csv_row (const char * const *cells,
+               guint               n)
 {
   g_autoptr(GString) line = g_string_new (NULL);
 
-  for (guint i = 0; cells[i] != NULL; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autofree char *field = vigil_output_csv_field (cells[i]);
 
@@ -434,7 +436,7 @@ print_scores_csv (GPtrArray *rows)
     "renewal_date", "activity_points", "volume_points", "breadth_points", NULL
   };
 
-  print_csv_row (headers);
+  print_csv_row (headers, G_N_ELEMENTS (headers) - 1);
   for (guint i = 0; i < rows->len; i++)
     {
       const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
@@ -459,7 +461,7 @@ print_scores_csv (GPtrArray *rows)
         "", observed, active, seats, used, calls, features, renewal, p0, p1, p2, NULL
       };
 
-      print_csv_row (cells);
+      print_csv_row (cells, G_N_ELEMENTS (cells) - 1);
     }
 }
 
@@ -749,7 +751,7 @@ print_history_csv (GPtrArray *rows)
     "open_tickets", "nps", "renewal_date", "plan", NULL
   };
 
-  print_csv_row (headers);
+  print_csv_row (headers, G_N_ELEMENTS (headers) - 1);
   for (guint i = 0; i < rows->len; i++)
     {
       const VigilHistoryRow *row = g_ptr_array_index (rows, i);
@@ -777,7 +779,7 @@ print_history_csv (GPtrArray *rows)
         s->plan ? s->plan : "", NULL
       };
 
-      print_csv_row (cells);
+      print_csv_row (cells, G_N_ELEMENTS (cells) - 1);
     }
 }
 
