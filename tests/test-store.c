@@ -293,6 +293,7 @@ test_store_backfill_keeps_newest_name (void)
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) history = NULL;
   VigilSnapshot *older;
+  VigilSnapshot *newest;
   VigilPortfolioRow *row;
 
   test_dir_init (&dir);
@@ -300,9 +301,12 @@ test_store_backfill_keeps_newest_name (void)
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
 
-  add_snapshots (store, "crm", make_snapshot ("acme", "Acme Corporation", T0), NULL);
+  newest = make_snapshot ("acme", "Acme Corporation", T0);
+  newest->plan = g_strdup ("enterprise");
+  add_snapshots (store, "crm", newest, NULL);
   older = make_snapshot ("acme", "ACME (old name)", T0 - 86400);
   older->owner = g_strdup ("Dana Park");
+  older->plan = g_strdup ("starter");
   add_snapshots (store, "crm", older, NULL);
 
   rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
@@ -317,6 +321,10 @@ test_store_backfill_keeps_newest_name (void)
   g_assert_cmpuint (history->len, ==, 2);
   g_assert_cmpint (((VigilHistoryRow *) history->pdata[0])->snapshot->observed_at, ==, T0 - 86400);
   g_assert_cmpuint (((VigilHistoryRow *) history->pdata[1])->snapshot->features->len, ==, 2);
+  /* Each snapshot keeps the plan of its moment; the customer has the latest. */
+  g_assert_cmpstr (((VigilHistoryRow *) history->pdata[0])->snapshot->plan, ==, "starter");
+  g_assert_cmpstr (((VigilHistoryRow *) history->pdata[1])->snapshot->plan, ==, "enterprise");
+  g_assert_cmpstr (row->latest->plan, ==, "enterprise");
 
   g_clear_object (&store);
   test_dir_clear (&dir);

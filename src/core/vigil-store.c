@@ -1073,8 +1073,12 @@ read_snapshot_columns (VigilStore    *self,
   snapshot->nps = column_int_or_unknown (stmt, first + 8);
   if (renewal == NULL || !vigil_date_parse (renewal, &snapshot->renewal_day))
     snapshot->renewal_day = VIGIL_UNKNOWN_DAY;
-  if (snapshot->plan == NULL)
-    snapshot->plan = column_strdup (stmt, first + 10);
+  /* The plan of that moment, else the customer's latest. */
+  if (sqlite3_column_type (stmt, first + 10) != SQLITE_NULL)
+    {
+      g_free (snapshot->plan);
+      snapshot->plan = column_strdup (stmt, first + 10);
+    }
   if (with_features)
     decode_features (self, (const char *) sqlite3_column_text (stmt, first + 11), snapshot);
 }
@@ -1138,6 +1142,33 @@ fill_measure_inputs (const VigilSnapshot *snapshot,
     m[VIGIL_MEASURE_TICKETS].input = (double) snapshot->open_tickets;
   if (snapshot->nps != VIGIL_UNKNOWN)
     m[VIGIL_MEASURE_NPS].input = (double) snapshot->nps;
+}
+
+/* The customer's attributes, one snapshot and its score, as the reading
+ * queries select them from column @first on. */
+#define CUSTOMER_COLUMNS "c.external_id, c.name, c.plan, c.owner, c.segment"
+#define N_CUSTOMER_COLUMNS 5
+
+static VigilSnapshot *
+read_observation (VigilStore   *self,
+                  sqlite3_stmt *stmt,
+                  int           first,
+                  gboolean      with_features,
+                  GHashTable   *scorecards,
+                  VigilScore   *score)
+{
+  VigilSnapshot *snapshot = vigil_snapshot_new ();
+
+  snapshot->customer_id = column_strdup (stmt, first);
+  snapshot->name = column_strdup (stmt, first + 1);
+  snapshot->plan = column_strdup (stmt, first + 2);
+  snapshot->owner = column_strdup (stmt, first + 3);
+  snapshot->segment = column_strdup (stmt, first + 4);
+  first += N_CUSTOMER_COLUMNS;
+  read_snapshot_columns (self, stmt, first, with_features, snapshot);
+  read_score_columns (stmt, first + N_SNAPSHOT_COLUMNS, scorecards, score);
+  fill_measure_inputs (snapshot, score);
+  return snapshot;
 }
 
 static GHashTable *
@@ -1215,8 +1246,7 @@ vigil_store_list_portfolio (VigilStore  *self,
                             GError     **error)
 {
   static const char sql[] =
-    "SELECT c.id, src.name, c.external_id, c.name, c.plan, c.owner, c.segment, "
-    SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
+    "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
     "FROM customers c JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
     "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR s.tier = ?2) "
@@ -1245,15 +1275,7 @@ vigil_store_list_portfolio (VigilStore  *self,
 
       row->customer_id = sqlite3_column_int64 (stmt, 0);
       row->source = column_strdup (stmt, 1);
-      row->latest = vigil_snapshot_new ();
-      row->latest->customer_id = column_strdup (stmt, 2);
-      row->latest->name = column_strdup (stmt, 3);
-      row->latest->plan = column_strdup (stmt, 4);
-      row->latest->owner = column_strdup (stmt, 5);
-      row->latest->segment = column_strdup (stmt, 6);
-      read_snapshot_columns (self, stmt, 7, FALSE, row->latest);
-      read_score_columns (stmt, 7 + N_SNAPSHOT_COLUMNS, scorecards, &row->score);
-      fill_measure_inputs (row->latest, &row->score);
+      row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
       g_ptr_array_add (rows, row);
     }
   sqlite3_finalize (stmt);
@@ -1343,8 +1365,7 @@ vigil_store_list_history (VigilStore  *self,
                           GError     **error)
 {
   static const char sql[] =
-    "SELECT c.external_id, c.name, c.owner, c.segment, "
-    SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
+    "SELECT " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
     "FROM snapshots s JOIN customers c ON c.id = s.customer_id "
     "WHERE s.customer_id = ?1 ORDER BY s.observed_at";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_history_row_free);
@@ -1368,14 +1389,7 @@ vigil_store_list_history (VigilStore  *self,
     {
       VigilHistoryRow *row = g_new0 (VigilHistoryRow, 1);
 
-      row->snapshot = vigil_snapshot_new ();
-      row->snapshot->customer_id = column_strdup (stmt, 0);
-      row->snapshot->name = column_strdup (stmt, 1);
-      row->snapshot->owner = column_strdup (stmt, 2);
-      row->snapshot->segment = column_strdup (stmt, 3);
-      read_snapshot_columns (self, stmt, 4, TRUE, row->snapshot);
-      read_score_columns (stmt, 4 + N_SNAPSHOT_COLUMNS, scorecards, &row->score);
-      fill_measure_inputs (row->snapshot, &row->score);
+      row->snapshot = read_observation (self, stmt, 0, TRUE, scorecards, &row->score);
       g_ptr_array_add (rows, row);
     }
   sqlite3_finalize (stmt);
