@@ -284,6 +284,66 @@ print_csv_row (const char * const *cells,
   g_print ("%s\r\n", line->str);
 }
 
+/* CSV cells: machine-readable whatever the locale, empty when unknown. */
+static char *
+csv_decimal (double      value,
+             const char *format)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    return g_strdup ("");
+  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, format, value));
+}
+
+/* Scores are rounded to a millionth: up to six decimals, no trailing zeros. */
+static char *
+csv_score (double value)
+{
+  char *text = csv_decimal (value, "%.6f");
+
+  if (strchr (text, '.') != NULL)
+    {
+      char *end = text + strlen (text) - 1;
+
+      while (*end == '0')
+        *end-- = '\0';
+      if (*end == '.')
+        *end = '\0';
+    }
+  return text;
+}
+
+static char *
+csv_points (const VigilMeasureResult *measure)
+{
+  return isnan (measure->value) ? g_strdup ("") : csv_score (measure->points);
+}
+
+static char *
+csv_count (gint64 value)
+{
+  return value == VIGIL_UNKNOWN ? g_strdup ("") : format_count (value);
+}
+
+static char *
+csv_time (gint64 time)
+{
+  return time == VIGIL_UNKNOWN ? g_strdup ("") : vigil_time_format (time);
+}
+
+static char *
+csv_day (gint32 day)
+{
+  return day == VIGIL_UNKNOWN_DAY ? g_strdup ("") : vigil_date_format (day);
+}
+
+static const char *
+csv_tier (VigilTier tier)
+{
+  return tier == VIGIL_TIER_NONE ? "" : vigil_tier_get_id (tier);
+}
+
 /* vigil scores ------------------------------------------------------------ */
 
 typedef enum
@@ -442,23 +502,22 @@ print_scores_csv (GPtrArray *rows)
       const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
       const VigilSnapshot *s = row->latest;
       const VigilMeasureResult *m = row->score.measures;
-      g_autofree char *mrr = isnan (s->mrr) ? g_strdup ("") : g_strdup_printf ("%.2f", s->mrr);
-      g_autofree char *health = isnan (row->score.health) ? g_strdup ("")
-                                : g_strdup_printf ("%g", row->score.health);
-      g_autofree char *observed = format_time_or_dash (s->observed_at);
-      g_autofree char *active = s->last_active != VIGIL_UNKNOWN ? vigil_time_format (s->last_active) : g_strdup ("");
-      g_autofree char *seats = s->seats != VIGIL_UNKNOWN ? format_count (s->seats) : g_strdup ("");
-      g_autofree char *used = s->seats_used != VIGIL_UNKNOWN ? format_count (s->seats_used) : g_strdup ("");
-      g_autofree char *calls = s->api_calls_7d != VIGIL_UNKNOWN ? format_count (s->api_calls_7d) : g_strdup ("");
-      g_autofree char *features = s->features_used != VIGIL_UNKNOWN ? format_count (s->features_used) : g_strdup ("");
-      g_autofree char *renewal = s->renewal_day != VIGIL_UNKNOWN_DAY ? vigil_date_format (s->renewal_day) : g_strdup ("");
-      g_autofree char *p0 = isnan (m[0].value) ? g_strdup ("") : g_strdup_printf ("%g", m[0].points);
-      g_autofree char *p1 = isnan (m[1].value) ? g_strdup ("") : g_strdup_printf ("%g", m[1].points);
-      g_autofree char *p2 = isnan (m[2].value) ? g_strdup ("") : g_strdup_printf ("%g", m[2].points);
+      g_autofree char *mrr = csv_decimal (s->mrr, "%.2f");
+      g_autofree char *health = csv_score (row->score.health);
+      g_autofree char *observed = csv_time (s->observed_at);
+      g_autofree char *active = csv_time (s->last_active);
+      g_autofree char *seats = csv_count (s->seats);
+      g_autofree char *used = csv_count (s->seats_used);
+      g_autofree char *calls = csv_count (s->api_calls_7d);
+      g_autofree char *features = csv_count (s->features_used);
+      g_autofree char *renewal = csv_day (s->renewal_day);
+      g_autofree char *p0 = csv_points (&m[VIGIL_MEASURE_ACTIVITY]);
+      g_autofree char *p1 = csv_points (&m[VIGIL_MEASURE_VOLUME]);
+      g_autofree char *p2 = csv_points (&m[VIGIL_MEASURE_BREADTH]);
       const char *cells[] = {
         s->customer_id, row->source, s->name, s->owner, s->segment, s->plan, mrr, health,
-        vigil_tier_get_id (row->score.tier) ? vigil_tier_get_id (row->score.tier) : "",
-        "", observed, active, seats, used, calls, features, renewal, p0, p1, p2, NULL
+        csv_tier (row->score.tier), "", observed, active, seats, used, calls, features, renewal,
+        p0, p1, p2, NULL
       };
 
       print_csv_row (cells, G_N_ELEMENTS (cells) - 1);
@@ -757,26 +816,23 @@ print_history_csv (GPtrArray *rows)
       const VigilHistoryRow *row = g_ptr_array_index (rows, i);
       const VigilSnapshot *s = row->snapshot;
       const VigilMeasureResult *m = row->score.measures;
-      g_autofree char *observed = vigil_time_format (s->observed_at);
-      g_autofree char *health = isnan (row->score.health) ? g_strdup ("") : g_strdup_printf ("%g", row->score.health);
-      g_autofree char *p0 = isnan (m[0].value) ? g_strdup ("") : g_strdup_printf ("%g", m[0].points);
-      g_autofree char *p1 = isnan (m[1].value) ? g_strdup ("") : g_strdup_printf ("%g", m[1].points);
-      g_autofree char *p2 = isnan (m[2].value) ? g_strdup ("") : g_strdup_printf ("%g", m[2].points);
-      g_autofree char *active = s->last_active != VIGIL_UNKNOWN ? vigil_time_format (s->last_active) : g_strdup ("");
-      g_autofree char *calls = s->api_calls_7d != VIGIL_UNKNOWN ? format_count (s->api_calls_7d) : g_strdup ("");
-      gint64 used_features = vigil_snapshot_get_features_used (s);
-      g_autofree char *features = used_features != VIGIL_UNKNOWN ? format_count (used_features) : g_strdup ("");
-      g_autofree char *seats = s->seats != VIGIL_UNKNOWN ? format_count (s->seats) : g_strdup ("");
-      g_autofree char *used = s->seats_used != VIGIL_UNKNOWN ? format_count (s->seats_used) : g_strdup ("");
-      g_autofree char *mrr = isnan (s->mrr) ? g_strdup ("") : g_strdup_printf ("%.2f", s->mrr);
-      g_autofree char *tickets = s->open_tickets != VIGIL_UNKNOWN ? format_count (s->open_tickets) : g_strdup ("");
-      g_autofree char *nps = s->nps != VIGIL_UNKNOWN ? format_count (s->nps) : g_strdup ("");
-      g_autofree char *renewal = s->renewal_day != VIGIL_UNKNOWN_DAY ? vigil_date_format (s->renewal_day) : g_strdup ("");
+      g_autofree char *observed = csv_time (s->observed_at);
+      g_autofree char *health = csv_score (row->score.health);
+      g_autofree char *p0 = csv_points (&m[VIGIL_MEASURE_ACTIVITY]);
+      g_autofree char *p1 = csv_points (&m[VIGIL_MEASURE_VOLUME]);
+      g_autofree char *p2 = csv_points (&m[VIGIL_MEASURE_BREADTH]);
+      g_autofree char *active = csv_time (s->last_active);
+      g_autofree char *calls = csv_count (s->api_calls_7d);
+      g_autofree char *features = csv_count (vigil_snapshot_get_features_used (s));
+      g_autofree char *seats = csv_count (s->seats);
+      g_autofree char *used = csv_count (s->seats_used);
+      g_autofree char *mrr = csv_decimal (s->mrr, "%.2f");
+      g_autofree char *tickets = csv_count (s->open_tickets);
+      g_autofree char *nps = csv_count (s->nps);
+      g_autofree char *renewal = csv_day (s->renewal_day);
       const char *cells[] = {
-        observed, health,
-        vigil_tier_get_id (row->score.tier) ? vigil_tier_get_id (row->score.tier) : "",
-        p0, p1, p2, active, calls, features, seats, used, mrr, tickets, nps, renewal,
-        s->plan ? s->plan : "", NULL
+        observed, health, csv_tier (row->score.tier), p0, p1, p2, active, calls, features,
+        seats, used, mrr, tickets, nps, renewal, s->plan, NULL
       };
 
       print_csv_row (cells, G_N_ELEMENTS (cells) - 1);
