@@ -425,6 +425,42 @@ test_store_large_ingest (void)
   test_dir_clear (&dir);
 }
 
+/* Aborting while the writer still has chunks in hand stores nothing. */
+static void
+test_store_abort_in_flight (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  ingest = vigil_ingest_begin (store, "crm", T0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 20000; i++)
+    {
+      vigil_snapshot_clear (snapshot);
+      snapshot->customer_id = g_strdup_printf ("c%u", i % 500);
+      snapshot->observed_at = T0 + (i / 500) * 3600;
+      vigil_snapshot_add_feature (snapshot, "reports", i);
+      g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+    }
+  vigil_ingest_abort (ingest);
+
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 0);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 0);
+  g_assert_cmpint (vigil_store_lookup_source (store, "crm", NULL), ==, 0);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 assert_refused_unchanged (const char *path,
                           int         code)
@@ -497,6 +533,7 @@ main (int    argc,
   g_test_add_func ("/core/store/backfill-keeps-newest-name", test_store_backfill_keeps_newest_name);
   g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
   g_test_add_func ("/core/store/large-ingest", test_store_large_ingest);
+  g_test_add_func ("/core/store/abort-in-flight", test_store_abort_in_flight);
   g_test_add_func ("/core/store/newer-schema", test_store_newer_schema);
   g_test_add_func ("/core/store/not-a-database", test_store_not_a_database);
 

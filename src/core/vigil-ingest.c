@@ -87,6 +87,7 @@ struct _VigilIngest
   Chunk           *chunk;       /* being filled by the caller */
   Chunk           *chunks[N_CHUNKS];
   int              failed;      /* atomic: the writer met an error */
+  GMutex           error_lock;
   GError          *writer_error;
 };
 
@@ -262,14 +263,27 @@ add_pending (VigilIngest    *self,
   return TRUE;
 }
 
+/* The first error wins; the caller may also stop the writer (abort). */
 static void
 writer_fail (VigilIngest *self,
              GError      *error)
 {
-  g_assert (self->writer_error == NULL);
-
-  self->writer_error = error;
+  g_mutex_lock (&self->error_lock);
+  if (self->writer_error == NULL)
+    self->writer_error = error;
+  else
+    g_error_free (error);
+  g_mutex_unlock (&self->error_lock);
   g_atomic_int_set (&self->failed, TRUE);
+}
+
+static void
+propagate_writer_error (VigilIngest  *self,
+                        GError      **error)
+{
+  g_mutex_lock (&self->error_lock);
+  g_propagate_error (error, g_error_copy (self->writer_error));
+  g_mutex_unlock (&self->error_lock);
 }
 
 static gpointer
@@ -353,7 +367,7 @@ join_writer (VigilIngest  *self,
 
   if (g_atomic_int_get (&self->failed))
     {
-      g_propagate_error (error, g_error_copy (self->writer_error));
+      propagate_writer_error (self, error);
       return FALSE;
     }
   return TRUE;
@@ -381,6 +395,7 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->plans, g_hash_table_unref);
   g_clear_error (&self->writer_error);
+  g_mutex_clear (&self->error_lock);
 
   G_OBJECT_CLASS (vigil_ingest_parent_class)->finalize (object);
 }
@@ -397,6 +412,7 @@ vigil_ingest_class_init (VigilIngestClass *klass)
 static void
 vigil_ingest_init (VigilIngest *self)
 {
+  g_mutex_init (&self->error_lock);
   self->customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
   self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), 1024);
@@ -478,7 +494,7 @@ vigil_ingest_add (VigilIngest    *self,
 
   if (g_atomic_int_get (&self->failed))
     {
-      g_propagate_error (error, g_error_copy (self->writer_error));
+      propagate_writer_error (self, error);
       return FALSE;
     }
 
@@ -556,8 +572,7 @@ vigil_ingest_abort (VigilIngest *self)
   /* The writer skips what is still queued and stops. */
   if (self->writer != NULL)
     {
-      if (!g_atomic_int_get (&self->failed))
-        writer_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "aborted"));
+      writer_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "aborted"));
       join_writer (self, NULL);
     }
   g_array_set_size (self->pending, 0);
