@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "vigil-core.h"
+#include "vigil-store-private.h"
 #include "vigil-test-util.h"
 
 #define T0 G_GINT64_CONSTANT (1795262400)
@@ -145,6 +146,46 @@ test_store_create (void)
     g_rmdir (parent);
     g_rmdir (grandparent);
   }
+  test_dir_clear (&dir);
+}
+
+/* A database of schema 1 with history opens as the newest schema,
+ * its history intact. */
+static void
+test_store_migrate_from_1 (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "old.db");
+  g_assert_true (_vigil_store_create_at_version (path, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, 1);
+  sqlite_exec (path,
+               "INSERT INTO sources (id, name, kind, url, created_at) VALUES (1, 'crm', 'endpoint', 'https://example.com/u', 0);"
+               "INSERT INTO customers (id, source_id, external_id, name, latest_at) VALUES (1, 1, 'acme', 'Acme', 100);"
+               "INSERT INTO snapshots (customer_id, observed_at, api_calls_7d, score_version, health, tier, volume, volume_pts)"
+               " VALUES (1, 100, 5000, 1, 100, 'healthy', 1, 100);");
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, VIGIL_STORE_SCHEMA_VERSION);
+  rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpfloat (((VigilPortfolioRow *) rows->pdata[0])->score.health, ==, 100);
+  sources = vigil_store_list_sources (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sources->len, ==, 1);
+  g_assert_cmpint (((VigilSource *) sources->pdata[0])->failures, ==, 0);
+  g_assert_cmpint (((VigilSource *) sources->pdata[0])->interval_min, ==, VIGIL_SOURCE_DEFAULT_INTERVAL_MIN);
+
+  g_clear_object (&store);
   test_dir_clear (&dir);
 }
 
@@ -527,6 +568,7 @@ main (int    argc,
 
   g_test_add_func ("/core/store/create", test_store_create);
   g_test_add_func ("/core/store/empty-file", test_store_empty_file);
+  g_test_add_func ("/core/store/migrate-from-1", test_store_migrate_from_1);
   g_test_add_func ("/core/store/reopen", test_store_reopen);
   g_test_add_func ("/core/store/idempotent", test_store_idempotent);
   g_test_add_func ("/core/store/rollback", test_store_rollback);

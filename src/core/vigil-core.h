@@ -14,5 +14,6 @@
 #include "vigil-mapping.h"
 #include "vigil-scorecard.h"
 #include "vigil-snapshot.h"
+#include "vigil-source.h"
 #include "vigil-store.h"
 #include "vigil-time.h"

@@ -19,6 +19,7 @@
 
 #include "vigil-error.h"
 #include "vigil-store.h"
+#include "vigil-store-private.h"
 #include "vigil-time.h"
 
 /* "VIGL": PRAGMA application_id tells a Vigil database from any other
@@ -176,6 +177,22 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "  evidence TEXT"
   ");"
   "CREATE INDEX triggers_customer ON triggers (customer_id, rule);",
+
+  /* 2: how each source was last polled, and the validators of its
+   * pages for conditional requests. */
+  "ALTER TABLE sources ADD COLUMN last_poll_at INTEGER;"
+  "ALTER TABLE sources ADD COLUMN last_ok INTEGER;"
+  "ALTER TABLE sources ADD COLUMN last_error TEXT;"
+  "ALTER TABLE sources ADD COLUMN last_summary TEXT;"
+  "ALTER TABLE sources ADD COLUMN next_due INTEGER;"
+  "ALTER TABLE sources ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE source_validators ("
+  "  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,"
+  "  url TEXT NOT NULL,"
+  "  etag TEXT,"
+  "  last_modified TEXT,"
+  "  PRIMARY KEY (source_id, url)"
+  ") WITHOUT ROWID;",
 };
 
 struct _VigilStore
@@ -350,18 +367,19 @@ insert_default_scorecard (VigilStore  *self,
 static gboolean
 migrate (VigilStore  *self,
          gint64       from_version,
+         gint64       to_version,
          GError     **error)
 {
   g_autofree char *set_version = NULL;
   g_autofree char *set_application = NULL;
 
-  if (from_version == VIGIL_STORE_SCHEMA_VERSION)
+  if (from_version >= to_version)
     return TRUE;
 
   if (!exec_sql (self, "BEGIN IMMEDIATE", _("Updating the database"), error))
     return FALSE;
 
-  for (gint64 v = from_version; v < VIGIL_STORE_SCHEMA_VERSION; v++)
+  for (gint64 v = from_version; v < to_version; v++)
     {
       if (!exec_sql (self, migrations[v], _("Updating the database"), error))
         goto fail;
@@ -370,7 +388,7 @@ migrate (VigilStore  *self,
     }
 
   /* PRAGMAs take no parameters; both values are our own constants. */
-  set_version = g_strdup_printf ("PRAGMA user_version = %d", VIGIL_STORE_SCHEMA_VERSION);
+  set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, to_version);
   set_application = g_strdup_printf ("PRAGMA application_id = %d", VIGIL_APPLICATION_ID);
   if (!exec_sql (self, set_version, _("Updating the database"), error) ||
       !exec_sql (self, set_application, _("Updating the database"), error) ||
@@ -411,6 +429,7 @@ load_features (VigilStore  *self,
 
 static gboolean
 open_database (VigilStore  *self,
+               gint64       target_version,
                GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (self->path);
@@ -458,7 +477,7 @@ open_database (VigilStore  *self,
                  _("Opening the database"), error))
     return FALSE;
 
-  if (!migrate (self, version, error))
+  if (!migrate (self, version, target_version, error))
     return FALSE;
 
   return load_features (self, error);
@@ -536,10 +555,25 @@ vigil_store_open (const char  *path,
   self = g_object_new (VIGIL_TYPE_STORE, NULL);
   self->path = g_strdup (path);
 
-  if (!open_database (self, error))
+  if (!open_database (self, VIGIL_STORE_SCHEMA_VERSION, error))
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/* For tests of the migrations: a database left at an older schema. */
+gboolean
+_vigil_store_create_at_version (const char  *path,
+                                gint64       version,
+                                GError     **error)
+{
+  g_autoptr(VigilStore) self = NULL;
+
+  g_return_val_if_fail (version >= 1 && version <= VIGIL_STORE_SCHEMA_VERSION, FALSE);
+
+  self = g_object_new (VIGIL_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  return open_database (self, version, error);
 }
 
 const char *
@@ -1482,6 +1516,241 @@ vigil_store_set_meta (VigilStore  *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 2, value);
   ok = step_done (self, stmt, _("Writing the database"), error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Sources ----------------------------------------------------------------- */
+
+#define SOURCE_COLUMNS \
+  "id, name, url, mapping, interval_min, timeout_s, concurrency, max_bytes, token_env, " \
+  "last_poll_at, last_ok, last_error, last_summary, next_due, failures"
+
+static VigilSource *
+read_source (sqlite3_stmt *stmt)
+{
+  VigilSource *source = vigil_source_new ((const char *) sqlite3_column_text (stmt, 1),
+                                          (const char *) sqlite3_column_text (stmt, 2));
+
+  source->id = sqlite3_column_int64 (stmt, 0);
+  source->mapping = column_strdup (stmt, 3);
+  if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+    source->interval_min = (guint) sqlite3_column_int (stmt, 4);
+  if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
+    source->timeout_s = (guint) sqlite3_column_int (stmt, 5);
+  if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
+    source->concurrency = (guint) sqlite3_column_int (stmt, 6);
+  if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
+    source->max_bytes = sqlite3_column_int64 (stmt, 7);
+  source->token_env = column_strdup (stmt, 8);
+  source->last_poll_at = sqlite3_column_int64 (stmt, 9);
+  source->last_ok = sqlite3_column_int (stmt, 10) != 0;
+  source->last_error = column_strdup (stmt, 11);
+  source->last_summary = column_strdup (stmt, 12);
+  source->next_due = sqlite3_column_int64 (stmt, 13);
+  source->failures = (guint) sqlite3_column_int (stmt, 14);
+  return source;
+}
+
+/**
+ * vigil_store_add_source:
+ * @source: a validated source; its id is set
+ *
+ * Adds an endpoint source. A source of that name that only holds
+ * imported history (no URL yet) becomes this endpoint, keeping its
+ * customers, so history can be backfilled before polling starts.
+ */
+gboolean
+vigil_store_add_source (VigilStore   *self,
+                        VigilSource  *source,
+                        GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (source != NULL && source->url != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
+                          "concurrency, max_bytes, token_env, created_at) "
+                          "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                          "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
+                          "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
+                          "token_env = ?8 WHERE url IS NULL",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Adding a source"));
+
+  sqlite3_bind_text (stmt, 1, source->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, source->url, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 3, source->mapping);
+  sqlite3_bind_int (stmt, 4, (int) source->interval_min);
+  sqlite3_bind_int (stmt, 5, (int) source->timeout_s);
+  sqlite3_bind_int (stmt, 6, (int) source->concurrency);
+  sqlite3_bind_int64 (stmt, 7, source->max_bytes);
+  bind_text_or_null (stmt, 8, source->token_env);
+  sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
+  ok = step_done (self, stmt, _("Adding a source"), error);
+  sqlite3_finalize (stmt);
+  if (!ok)
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("A source named “%s” already exists"), source->name);
+      return FALSE;
+    }
+
+  source->id = vigil_store_lookup_source (self, source->name, error);
+  return source->id > 0;
+}
+
+/**
+ * vigil_store_list_sources:
+ *
+ * Returns: (transfer full) (element-type VigilSource): the endpoint
+ *   sources, by name
+ */
+GPtrArray *
+vigil_store_list_sources (VigilStore  *self,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_source_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT " SOURCE_COLUMNS " FROM sources WHERE url IS NOT NULL ORDER BY name",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading the sources"));
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (sources, read_source (stmt));
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading the sources"));
+      return NULL;
+    }
+  return g_steal_pointer (&sources);
+}
+
+/**
+ * vigil_store_get_source:
+ *
+ * Returns: (transfer full): the endpoint source @name, or %NULL with
+ *   @error set
+ */
+VigilSource *
+vigil_store_get_source (VigilStore  *self,
+                        const char  *name,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  VigilSource *source = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT " SOURCE_COLUMNS " FROM sources WHERE name = ?1 AND url IS NOT NULL",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading the sources"));
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    source = read_source (stmt);
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    set_sqlite_error (self, error, _("Reading the sources"));
+  else if (source == NULL)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
+  return source;
+}
+
+/**
+ * vigil_store_remove_source:
+ * @delete_history: also delete its customers and their history
+ *
+ * Stops polling @name. Its customers' history stays, as imported
+ * history does, unless @delete_history says otherwise: months of
+ * observations are not lost to one command.
+ */
+gboolean
+vigil_store_remove_source (VigilStore  *self,
+                           const char  *name,
+                           gboolean     delete_history,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          delete_history
+                          ? "DELETE FROM sources WHERE name = ?1"
+                          : "UPDATE sources SET kind = 'file', url = NULL, mapping = NULL, "
+                            "token_env = NULL, next_due = NULL WHERE name = ?1 AND url IS NOT NULL",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Removing a source"));
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  ok = step_done (self, stmt, _("Removing a source"), error);
+  sqlite3_finalize (stmt);
+  if (!ok)
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vigil_store_record_poll:
+ * @source: the source with its last poll's outcome filled in
+ *
+ * Keeps how a poll went (time, result, error, summary, next due time and
+ * failures in a row) for `source list` and the window.
+ */
+gboolean
+vigil_store_record_poll (VigilStore         *self,
+                         const VigilSource  *source,
+                         GError            **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (source != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "UPDATE sources SET last_poll_at = ?2, last_ok = ?3, last_error = ?4, "
+                          "last_summary = ?5, next_due = ?6, failures = ?7 WHERE id = ?1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Saving a poll's result"));
+  sqlite3_bind_int64 (stmt, 1, source->id);
+  sqlite3_bind_int64 (stmt, 2, source->last_poll_at);
+  sqlite3_bind_int (stmt, 3, source->last_ok);
+  bind_text_or_null (stmt, 4, source->last_error);
+  bind_text_or_null (stmt, 5, source->last_summary);
+  sqlite3_bind_int64 (stmt, 6, source->next_due);
+  sqlite3_bind_int (stmt, 7, (int) source->failures);
+  ok = step_done (self, stmt, _("Saving a poll's result"), error);
   sqlite3_finalize (stmt);
   return ok;
 }

@@ -11,11 +11,12 @@
 
 #include "vigil-scorecard.h"
 #include "vigil-snapshot.h"
+#include "vigil-source.h"
 
 G_BEGIN_DECLS
 
 /* The schema version this Vigil writes (PRAGMA user_version). */
-#define VIGIL_STORE_SCHEMA_VERSION 1
+#define VIGIL_STORE_SCHEMA_VERSION 2
 
 /**
  * VigilPortfolioRow:
@@ -107,6 +108,22 @@ GPtrArray      *vigil_store_list_history         (VigilStore           *self,
 gint64          vigil_store_count_snapshots      (VigilStore           *self,
                                                   GError              **error);
 gint64          vigil_store_count_customers      (VigilStore           *self,
+                                                  GError              **error);
+
+gboolean        vigil_store_add_source           (VigilStore           *self,
+                                                  VigilSource          *source,
+                                                  GError              **error);
+GPtrArray      *vigil_store_list_sources         (VigilStore           *self,
+                                                  GError              **error);
+VigilSource    *vigil_store_get_source           (VigilStore           *self,
+                                                  const char           *name,
+                                                  GError              **error);
+gboolean        vigil_store_remove_source        (VigilStore           *self,
+                                                  const char           *name,
+                                                  gboolean              delete_history,
+                                                  GError              **error);
+gboolean        vigil_store_record_poll          (VigilStore           *self,
+                                                  const VigilSource    *source,
                                                   GError              **error);
 gboolean        vigil_store_get_meta             (VigilStore           *self,
                                                   const char           *key,

@@ -1,0 +1,172 @@
+/* vigil-source.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-source"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
+#include "vigil-mapping.h"
+#include "vigil-source.h"
+
+/* Bounds that keep a typo from hammering an endpoint or the machine. */
+#define MAX_INTERVAL_MIN (60 * 24 * 31)
+#define MAX_TIMEOUT_S 3600
+#define MAX_CONCURRENCY 64
+
+/**
+ * vigil_source_new:
+ *
+ * Returns: (transfer full): a source with the default settings
+ */
+VigilSource *
+vigil_source_new (const char *name,
+                  const char *url)
+{
+  VigilSource *self = g_new0 (VigilSource, 1);
+
+  self->name = g_strdup (name);
+  self->url = g_strdup (url);
+  self->interval_min = VIGIL_SOURCE_DEFAULT_INTERVAL_MIN;
+  self->timeout_s = VIGIL_SOURCE_DEFAULT_TIMEOUT_S;
+  self->concurrency = VIGIL_SOURCE_DEFAULT_CONCURRENCY;
+  self->max_bytes = VIGIL_SOURCE_DEFAULT_MAX_BYTES;
+  return self;
+}
+
+void
+vigil_source_free (VigilSource *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self->url);
+  g_free (self->mapping);
+  g_free (self->token_env);
+  g_free (self->last_error);
+  g_free (self->last_summary);
+  g_free (self);
+}
+
+static gboolean
+validate_url (const char  *url,
+              GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *scheme;
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, &local_error);
+  if (uri == NULL)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("“%s” is not a URL: %s"), url, local_error->message);
+      return FALSE;
+    }
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("“%s” is not an http:// or https:// URL"), url);
+      return FALSE;
+    }
+  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“%s” names no host"), url);
+      return FALSE;
+    }
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      /* Credentials in a URL would be stored in the database. */
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("the URL must not hold a user name or password; use --token-env"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_env_name (const char *name)
+{
+  if (name == NULL || !(g_ascii_isalpha (*name) || *name == '_'))
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!(g_ascii_isalnum (*p) || *p == '_'))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * vigil_source_validate:
+ *
+ * Checks everything a user gave before anything is stored: the name,
+ * the URL, the mapping and the limits. The error names what is wrong.
+ */
+gboolean
+vigil_source_validate (VigilSource  *self,
+                       GError      **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->name == NULL || *g_strstrip (self->name) == '\0' ||
+      !g_utf8_validate (self->name, -1, NULL) || strlen (self->name) > 200)
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                           _("A source needs a name (at most 200 bytes of text)"));
+      return FALSE;
+    }
+  if (self->url == NULL || !validate_url (self->url, error))
+    {
+      if (self->url == NULL)
+        g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("A source needs a URL"));
+      return FALSE;
+    }
+  if (self->mapping != NULL)
+    {
+      g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_data (self->mapping, -1, error);
+
+      if (mapping == NULL)
+        return FALSE;
+    }
+  if (self->interval_min < 1 || self->interval_min > MAX_INTERVAL_MIN)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("--interval must be between 1 and %d minutes"), MAX_INTERVAL_MIN);
+      return FALSE;
+    }
+  if (self->timeout_s < 1 || self->timeout_s > MAX_TIMEOUT_S)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("--timeout must be between 1 and %d seconds"), MAX_TIMEOUT_S);
+      return FALSE;
+    }
+  if (self->concurrency < 1 || self->concurrency > MAX_CONCURRENCY)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("--concurrency must be between 1 and %d"), MAX_CONCURRENCY);
+      return FALSE;
+    }
+  if (self->max_bytes < 1024)
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                           _("--max-bytes must be at least 1024"));
+      return FALSE;
+    }
+  if (self->token_env != NULL && !is_env_name (self->token_env))
+    {
+      /* Not echoed: a token given here by mistake must not reach a log. */
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                           _("--token-env takes the name of an environment variable "
+                             "(letters, digits and _), not a token"));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,63 @@
+/* vigil-source.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define VIGIL_SOURCE_DEFAULT_INTERVAL_MIN 60
+#define VIGIL_SOURCE_DEFAULT_TIMEOUT_S 30
+#define VIGIL_SOURCE_DEFAULT_CONCURRENCY 6
+#define VIGIL_SOURCE_DEFAULT_MAX_BYTES (G_GINT64_CONSTANT (64) * 1024 * 1024)
+
+/**
+ * VigilSource:
+ * @id: the store's id (0 before it is added)
+ * @name: unique name
+ * @url: the usage endpoint (http or https), %NULL for a file source
+ * @mapping: (nullable): the mapping as JSON (DESIGN 2.2), %NULL for native
+ * @token_env: (nullable): the environment variable holding a bearer token
+ *   (the token itself is never stored)
+ * @last_poll_at: when it was last polled, or 0
+ * @last_ok: whether that poll succeeded
+ * @last_error: (nullable): why it failed
+ * @last_summary: (nullable): what it read and stored
+ * @next_due: when it is next due, or 0
+ * @failures: polls failed in a row (for backing off)
+ *
+ * A source of usage data and how it was last polled.
+ */
+typedef struct
+{
+  gint64    id;
+  char     *name;
+  char     *url;
+  char     *mapping;
+  guint     interval_min;
+  guint     timeout_s;
+  guint     concurrency;
+  gint64    max_bytes;
+  char     *token_env;
+  gint64    last_poll_at;
+  gboolean  last_ok;
+  char     *last_error;
+  char     *last_summary;
+  gint64    next_due;
+  guint     failures;
+} VigilSource;
+
+VigilSource *vigil_source_new      (const char   *name,
+                                    const char   *url);
+void         vigil_source_free     (VigilSource  *self);
+gboolean     vigil_source_validate (VigilSource  *self,
+                                    GError      **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilSource, vigil_source_free)
+
+G_END_DECLS
