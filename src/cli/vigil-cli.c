@@ -967,6 +967,191 @@ run_history (CliContext  *context,
   return VIGIL_EXIT_OK;
 }
 
+/* vigil source ------------------------------------------------------------ */
+
+static int
+run_source_add (CliContext  *context,
+                int          argc,
+                char       **argv)
+{
+  g_autofree char *mapping_path = NULL;
+  g_autofree char *token_env = NULL;
+  g_auto(GStrv) headers = NULL;
+  int interval = VIGIL_SOURCE_DEFAULT_INTERVAL_MIN;
+  int timeout = VIGIL_SOURCE_DEFAULT_TIMEOUT_S;
+  int concurrency = VIGIL_SOURCE_DEFAULT_CONCURRENCY;
+  gint64 max_bytes = VIGIL_SOURCE_DEFAULT_MAX_BYTES;
+  GOptionEntry entries[] = {
+    { "mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path,
+      N_("A mapping file for JSON that is not in the native format (copied into the database)"), N_("FILE") },
+    { "interval", 'i', 0, G_OPTION_ARG_INT, &interval, N_("Minutes between polls (default 60)"), N_("MIN") },
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, N_("Seconds before a request fails (default 30)"), N_("S") },
+    { "concurrency", 'c', 0, G_OPTION_ARG_INT, &concurrency,
+      N_("Requests at once for per-customer endpoints (default 6)"), N_("N") },
+    { "max-bytes", 0, 0, G_OPTION_ARG_INT64, &max_bytes,
+      N_("Largest response accepted, in bytes (default 64 MiB)"), N_("N") },
+    { "token-env", 0, 0, G_OPTION_ARG_STRING, &token_env,
+      N_("Environment variable holding a bearer token (the token is never stored)"), N_("VAR") },
+    { "header", 0, 0, G_OPTION_ARG_STRING_ARRAY, &headers, N_("An extra request header"), N_("'K: V'") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  int status;
+
+  if (!parse_options (_("NAME URL"), _("Add a usage endpoint to poll."), entries, &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return usage_error (_("source add needs a NAME and a URL"));
+  if (headers != NULL)
+    {
+      /* Header values are secrets as often as not, and secrets never go
+       * into the database: they wait for the keyring support. */
+      g_printerr (_("vigil: --header is not available yet; use --token-env for a bearer token\n"));
+      return VIGIL_EXIT_FAILURE;
+    }
+  if (interval < 1 || timeout < 1 || concurrency < 1)
+    return usage_error (_("--interval, --timeout and --concurrency take numbers of at least 1"));
+
+  source = vigil_source_new (argv[1], argv[2]);
+  source->interval_min = (guint) interval;
+  source->timeout_s = (guint) timeout;
+  source->concurrency = (guint) concurrency;
+  source->max_bytes = max_bytes;
+  source->token_env = g_steal_pointer (&token_env);
+  if (mapping_path != NULL)
+    {
+      g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_file (mapping_path, &error);
+
+      if (mapping == NULL)
+        return fail (error);
+      /* Stored normalised, so the file can go away. */
+      source->mapping = vigil_mapping_to_json (mapping);
+    }
+
+  if (!vigil_source_validate (source, &error) ||
+      !(store = open_store (context, &error)) ||
+      !vigil_store_add_source (store, source, &error))
+    return fail (error);
+
+  g_print (_("Added source “%s”: %s, every %u minutes\n"), source->name, source->url,
+           source->interval_min);
+  return VIGIL_EXIT_OK;
+}
+
+static char *
+format_source_status (const VigilSource *source)
+{
+  g_autofree char *when = NULL;
+
+  if (source->last_poll_at == 0)
+    return g_strdup (_("never polled"));
+  when = vigil_time_format (source->last_poll_at);
+  if (source->last_ok)
+    return g_strdup_printf (_("ok at %s: %s"), when, source->last_summary ? source->last_summary : "");
+  return g_strdup_printf (_("FAILED at %s: %s"), when, source->last_error ? source->last_error : "");
+}
+
+static int
+run_source_list (CliContext  *context,
+                 int          argc,
+                 char       **argv)
+{
+  const char *headers[] = { _("NAME"), _("URL"), _("EVERY"), _("NEXT DUE"), _("LAST POLL"), NULL };
+  const gboolean right[] = { 0, 0, 1, 0, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+  int status;
+
+  if (!parse_options ("", _("The usage endpoints and how each was last polled."), NULL, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (_("source list takes no arguments"));
+
+  if (!(store = open_store (context, &error)) ||
+      !(sources = vigil_store_list_sources (store, &error)))
+    return fail (error);
+
+  if (sources->len == 0)
+    {
+      g_print (_("No sources yet. Add one with “vigil source add NAME URL”.\n"));
+      return VIGIL_EXIT_OK;
+    }
+
+  for (guint i = 0; i < sources->len; i++)
+    {
+      const VigilSource *source = g_ptr_array_index (sources, i);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+
+      line[0] = g_strdup (source->name);
+      line[1] = g_strdup (source->url);
+      line[2] = g_strdup_printf (_("%u min"), source->interval_min);
+      line[3] = source->next_due != 0 ? vigil_time_format (source->next_due) : g_strdup (_("now"));
+      line[4] = format_source_status (source);
+      g_ptr_array_add (cells, line);
+    }
+
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_source_remove (CliContext  *context,
+                   int          argc,
+                   char       **argv)
+{
+  gboolean delete_history = FALSE;
+  GOptionEntry entries[] = {
+    { "delete-history", 0, 0, G_OPTION_ARG_NONE, &delete_history,
+      N_("Also delete its customers and all their history"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  int status;
+
+  if (!parse_options (_("NAME"), _("Stop polling a source; its history stays unless --delete-history."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("source remove needs a NAME"));
+
+  if (!(store = open_store (context, &error)) ||
+      !vigil_store_remove_source (store, argv[1], delete_history, &error))
+    return fail (error);
+
+  if (delete_history)
+    g_print (_("Removed source “%s” and its history\n"), argv[1]);
+  else
+    g_print (_("Removed source “%s”; its customers' history stays\n"), argv[1]);
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_source (CliContext  *context,
+            int          argc,
+            char       **argv)
+{
+  if (argc >= 2 && g_strcmp0 (argv[1], "add") == 0)
+    return run_source_add (context, argc - 1, argv + 1);
+  if (argc >= 2 && g_strcmp0 (argv[1], "list") == 0)
+    return run_source_list (context, argc - 1, argv + 1);
+  if (argc >= 2 && g_strcmp0 (argv[1], "remove") == 0)
+    return run_source_remove (context, argc - 1, argv + 1);
+  if (argc >= 2 && (g_strcmp0 (argv[1], "--help") == 0 || g_strcmp0 (argv[1], "-h") == 0))
+    {
+      g_print (_("Usage:\n  vigil source add NAME URL [OPTIONS…]\n  vigil source list\n"
+                 "  vigil source remove NAME [--delete-history]\n"));
+      return VIGIL_EXIT_OK;
+    }
+  return usage_error (_("source needs add, list or remove"));
+}
+
 /* vigil --demo ------------------------------------------------------------ */
 
 static char *
@@ -1006,6 +1191,7 @@ static const Command commands[] = {
   { "import", N_("FILE"), N_("Backfill history from JSON, JSON Lines or CSV"), run_import },
   { "scores", "", N_("The portfolio with health scores (table, csv, json)"), run_scores },
   { "history", N_("ID"), N_("One customer's snapshots and scores over time"), run_history },
+  { "source", N_("add|list|remove"), N_("The usage endpoints Vigil polls"), run_source },
 };
 
 static void
