@@ -258,7 +258,10 @@ scan_link_params (Scanner  *s,
     }
 }
 
-/* A URI-Reference holds only printable ASCII without spaces. */
+/* A URI-Reference holds only printable ASCII without spaces. Of the
+ * other characters RFC 3986 leaves out, '<' and '"' are refused as signs
+ * of a mangled header, and a backslash because URL parsers disagree on it;
+ * '{', '|' and the like are let through, as some APIs send them. */
 static gboolean
 is_plausible_uri_reference (const char *target,
                             gsize       len)
@@ -269,7 +272,7 @@ is_plausible_uri_reference (const char *target,
     {
       guchar c = (guchar) target[i];
 
-      if (c <= 0x20 || c >= 0x7f)
+      if (c <= 0x20 || c >= 0x7f || c == '<' || c == '"' || c == '\\')
         return FALSE;
     }
 

@@ -1,0 +1,606 @@
+/* vigil-poller.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-poller"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "vigil-error.h"
+#include "vigil-link-header.h"
+#include "vigil-mapping.h"
+#include "vigil-poller.h"
+
+/* One poll of one source: fetch every page (DESIGN 2.2 pagination),
+ * each body bounded while it streams and parsed off the main thread,
+ * then store all of them in one transaction. Any failure fails the poll
+ * as a whole and stores nothing of it (DESIGN 2.3). */
+
+#define READ_CHUNK 65536
+
+struct _VigilPoller
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+};
+
+G_DEFINE_FINAL_TYPE (VigilPoller, vigil_poller, G_TYPE_OBJECT)
+
+typedef struct
+{
+  VigilStore   *store;
+  VigilSource  *source;
+  VigilMapping *mapping;
+  char         *token;
+  gint64        started_at;
+
+  char         *url;          /* the page being fetched */
+  SoupMessage  *message;
+  GInputStream *body_stream;
+  GByteArray   *body;
+  guint         pages;
+  gint64        page_number;  /* for the page style */
+  GHashTable   *seen;         /* URLs and cursors fetched in this poll */
+  GPtrArray    *snapshots;    /* of VigilSnapshot, from every page */
+  VigilIngestStats stats;
+} PollJob;
+
+/* What parsing one page gives back to the main thread. */
+typedef struct
+{
+  GBytes    *body;
+  GPtrArray *snapshots;
+  char      *next;            /* next-url target or cursor, if any */
+  gboolean   empty;
+} PageResult;
+
+static void
+poll_job_free (PollJob *job)
+{
+  g_clear_object (&job->store);
+  g_clear_pointer (&job->source, vigil_source_free);
+  g_clear_object (&job->mapping);
+  if (job->token != NULL)
+    {
+      /* Do not leave the token lying in freed memory. */
+      memset (job->token, 0, strlen (job->token));
+      g_free (job->token);
+    }
+  g_free (job->url);
+  g_clear_object (&job->message);
+  g_clear_object (&job->body_stream);
+  g_clear_pointer (&job->body, g_byte_array_unref);
+  g_clear_pointer (&job->seen, g_hash_table_unref);
+  g_clear_pointer (&job->snapshots, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+page_result_free (PageResult *page)
+{
+  g_clear_pointer (&page->body, g_bytes_unref);
+  g_clear_pointer (&page->snapshots, g_ptr_array_unref);
+  g_free (page->next);
+  g_free (page);
+}
+
+static VigilSource *
+copy_source (const VigilSource *source)
+{
+  VigilSource *copy = vigil_source_new (source->name, source->url);
+
+  copy->id = source->id;
+  copy->mapping = g_strdup (source->mapping);
+  copy->interval_min = source->interval_min;
+  copy->timeout_s = source->timeout_s;
+  copy->concurrency = source->concurrency;
+  copy->max_bytes = source->max_bytes;
+  copy->token_env = g_strdup (source->token_env);
+  copy->failures = source->failures;
+  return copy;
+}
+
+static void fetch_page (GTask *task);
+
+/* Stores every page's records at once, or nothing. */
+static void
+store_poll (GTask *task)
+{
+  PollJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+
+  ingest = vigil_ingest_begin (job->store, job->source->name, job->started_at, &error);
+  if (ingest == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < job->snapshots->len; i++)
+    if (!vigil_ingest_add (ingest, g_ptr_array_index (job->snapshots, i), &error))
+      {
+        vigil_ingest_abort (ingest);
+        g_task_return_error (task, g_steal_pointer (&error));
+        return;
+      }
+
+  if (!vigil_ingest_commit (ingest, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  job->stats = *vigil_ingest_get_stats (ingest);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+parse_page_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  PageResult *page = task_data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+  VigilMapping *mapping = g_object_get_data (G_OBJECT (task), "mapping");
+  JsonArray *records;
+  JsonNode *root;
+  gsize length;
+  const char *data = g_bytes_get_data (page->body, &length);
+  guint n;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                               _("the response is not JSON: %s"), error->message);
+      return;
+    }
+
+  root = json_parser_get_root (parser);
+  if (!(records = vigil_mapping_get_records (mapping, root, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  n = json_array_get_length (records);
+  page->snapshots = g_ptr_array_new_full (n, (GDestroyNotify) vigil_snapshot_free);
+  page->empty = n == 0;
+  for (guint i = 0; i < n; i++)
+    {
+      VigilSnapshot *snapshot = vigil_snapshot_new ();
+
+      vigil_mapping_apply (mapping, json_array_get_element (records, i), snapshot);
+      g_ptr_array_add (page->snapshots, snapshot);
+    }
+
+  if (vigil_mapping_get_page_pointer (mapping) != NULL)
+    {
+      JsonNode *next = vigil_json_pointer_get (root, vigil_mapping_get_page_pointer (mapping));
+
+      if (next != NULL && JSON_NODE_HOLDS_VALUE (next))
+        {
+          if (json_node_get_value_type (next) == G_TYPE_STRING && *json_node_get_string (next) != '\0')
+            page->next = g_strdup (json_node_get_string (next));
+          else if (json_node_get_value_type (next) == G_TYPE_INT64)
+            page->next = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (next));
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* @url with query parameter @param set to @value. */
+static char *
+set_query_param (const char *url,
+                 const char *param,
+                 const char *value)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GString) query = g_string_new (NULL);
+  g_autofree char *escaped_param = g_uri_escape_string (param, NULL, TRUE);
+  g_autofree char *escaped_value = g_uri_escape_string (value, NULL, TRUE);
+  g_autoptr(GUri) result = NULL;
+
+  if (uri == NULL)
+    return NULL;
+
+  if (g_uri_get_query (uri) != NULL)
+    {
+      g_auto(GStrv) pairs = g_strsplit (g_uri_get_query (uri), "&", -1);
+
+      for (guint i = 0; pairs[i] != NULL; i++)
+        {
+          g_autofree char *prefix = g_strconcat (escaped_param, "=", NULL);
+
+          if (*pairs[i] == '\0' || g_str_has_prefix (pairs[i], prefix) ||
+              g_strcmp0 (pairs[i], escaped_param) == 0)
+            continue;
+          g_string_append_printf (query, "%s%s", query->len > 0 ? "&" : "", pairs[i]);
+        }
+    }
+  g_string_append_printf (query, "%s%s=%s", query->len > 0 ? "&" : "", escaped_param, escaped_value);
+
+  result = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
+                        g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri),
+                        query->str, g_uri_get_fragment (uri));
+  return g_uri_to_string (result);
+}
+
+/* The URL of the next page, NULL when this was the last. */
+static char *
+next_page_url (PollJob     *job,
+               PageResult  *page,
+               GError     **error)
+{
+  VigilPaginationStyle style = vigil_mapping_get_pagination (job->mapping);
+  g_autofree char *page_text = NULL;
+  char *next = NULL;
+
+  switch (style)
+    {
+    case VIGIL_PAGINATION_NEXT_URL:
+      if (page->next == NULL)
+        return NULL;
+      next = g_uri_resolve_relative (job->url, page->next, G_URI_FLAGS_NONE, NULL);
+      if (next == NULL || !(g_str_has_prefix (next, "http://") || g_str_has_prefix (next, "https://")))
+        {
+          g_free (next);
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                       _("the next page link is not an http(s) URL"));
+          return NULL;
+        }
+      return next;
+
+    case VIGIL_PAGINATION_CURSOR:
+      if (page->next == NULL)
+        return NULL;
+      return set_query_param (job->source->url, vigil_mapping_get_page_param (job->mapping), page->next);
+
+    case VIGIL_PAGINATION_PAGE:
+      if (page->empty)
+        return NULL;
+      page_text = g_strdup_printf ("%" G_GINT64_FORMAT, ++job->page_number);
+      return set_query_param (job->source->url, vigil_mapping_get_page_param (job->mapping), page_text);
+
+    case VIGIL_PAGINATION_LINK_HEADER:
+      {
+        const char *link = soup_message_headers_get_list (soup_message_get_response_headers (job->message),
+                                                          "Link");
+
+        return link != NULL ? vigil_link_header_find_next (link, job->url) : NULL;
+      }
+
+    case VIGIL_PAGINATION_NONE:
+    default:
+      return NULL;
+    }
+}
+
+static void
+parse_page_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PollJob *job = g_task_get_task_data (task);
+  GTask *parse_task = G_TASK (result);
+  PageResult *page = g_task_get_task_data (parse_task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+
+  if (!g_task_propagate_boolean (parse_task, &error))
+    {
+      g_prefix_error (&error, "%s: ", job->url);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_ptr_array_extend_and_steal (job->snapshots, g_steal_pointer (&page->snapshots));
+
+  next = next_page_url (job, page, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (next == NULL)
+    {
+      store_poll (task);
+      return;
+    }
+
+  if (g_hash_table_contains (job->seen, next))
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                               _("page loop: %s was already fetched in this poll"), next);
+      return;
+    }
+  if (job->pages >= VIGIL_POLLER_MAX_PAGES)
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                               _("more than %d pages: stopped"), VIGIL_POLLER_MAX_PAGES);
+      return;
+    }
+
+  g_free (job->url);
+  job->url = g_steal_pointer (&next);
+  fetch_page (g_steal_pointer (&task));
+}
+
+static void
+parse_body (GTask *task)
+{
+  PollJob *job = g_task_get_task_data (task);
+  GTask *parse_task = g_task_new (NULL, g_task_get_cancellable (task), parse_page_cb, g_object_ref (task));
+  PageResult *page = g_new0 (PageResult, 1);
+
+  page->body = g_byte_array_free_to_bytes (g_steal_pointer (&job->body));
+  g_object_set_data_full (G_OBJECT (parse_task), "mapping", g_object_ref (job->mapping), g_object_unref);
+  g_task_set_task_data (parse_task, page, (GDestroyNotify) page_result_free);
+  g_task_run_in_thread (parse_task, parse_page_thread);
+  g_object_unref (parse_task);
+}
+
+static void
+read_body_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PollJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+
+  if (bytes == NULL)
+    {
+      g_prefix_error (&error, "%s: ", job->url);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      g_input_stream_close (job->body_stream, NULL, NULL);
+      g_clear_object (&job->body_stream);
+      parse_body (g_steal_pointer (&task));
+      return;
+    }
+
+  /* Bounded while it streams, never after the fact. */
+  if ((gint64) (job->body->len + g_bytes_get_size (bytes)) > job->source->max_bytes)
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                               _("%s: the response is larger than %" G_GINT64_FORMAT " bytes (--max-bytes)"),
+                               job->url, job->source->max_bytes);
+      return;
+    }
+
+  g_byte_array_append (job->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_input_stream_read_bytes_async (job->body_stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), read_body_cb,
+                                   g_steal_pointer (&task));
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PollJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  guint status;
+  goffset length;
+
+  if (stream == NULL)
+    {
+      /* Transport, timeout and TLS errors alike; TLS is never ignored. */
+      g_prefix_error (&error, "%s: ", job->url);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  status = soup_message_get_status (job->message);
+  if (status >= 400)
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("%s: HTTP %u %s"), job->url,
+                               status, soup_message_get_reason_phrase (job->message));
+      return;
+    }
+  if (status < 200 || status >= 300)
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                               _("%s: unexpected HTTP status %u"), job->url, status);
+      return;
+    }
+
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (job->message));
+  if (length > job->source->max_bytes)
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                               _("%s: the response is larger than %" G_GINT64_FORMAT " bytes (--max-bytes)"),
+                               job->url, job->source->max_bytes);
+      return;
+    }
+
+  job->pages++;
+  job->body = g_byte_array_new ();
+  job->body_stream = g_steal_pointer (&stream);
+  g_input_stream_read_bytes_async (job->body_stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), read_body_cb,
+                                   g_steal_pointer (&task));
+}
+
+static void
+fetch_page (GTask *task)
+{
+  VigilPoller *self = g_task_get_source_object (task);
+  PollJob *job = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+
+  g_hash_table_add (job->seen, g_strdup (job->url));
+  g_clear_object (&job->message);
+  job->message = soup_message_new (SOUP_METHOD_GET, job->url);
+  if (job->message == NULL)
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“%s” is not a valid URL"), job->url);
+      g_object_unref (task);
+      return;
+    }
+
+  headers = soup_message_get_request_headers (job->message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (job->token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", job->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+      memset (authorization, 0, strlen (authorization));
+    }
+
+  soup_session_send_async (self->session, job->message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), send_cb, task);
+}
+
+static void
+vigil_poller_dispose (GObject *object)
+{
+  VigilPoller *self = (VigilPoller *) object;
+
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (vigil_poller_parent_class)->dispose (object);
+}
+
+static void
+vigil_poller_class_init (VigilPollerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vigil_poller_dispose;
+}
+
+static void
+vigil_poller_init (VigilPoller *self)
+{
+  /* Kept-alive connections; gzip and deflate are decoded by default. */
+  self->session = soup_session_new_with_options ("user-agent", "Vigil/" PACKAGE_VERSION " ",
+                                                 "max-conns-per-host", 16,
+                                                 NULL);
+}
+
+/**
+ * vigil_poller_new:
+ *
+ * Returns: (transfer full): a poller with its own HTTP session
+ */
+VigilPoller *
+vigil_poller_new (void)
+{
+  return g_object_new (VIGIL_TYPE_POLLER, NULL);
+}
+
+/**
+ * vigil_poller_poll_async:
+ * @store: where the poll is stored
+ * @source: the source to poll (copied)
+ *
+ * Polls every page of @source and stores them in one transaction.
+ * Nothing of a failed poll is stored; recording the outcome on the
+ * source is the caller's (see vigil_store_record_poll()).
+ */
+void
+vigil_poller_poll_async (VigilPoller         *self,
+                         VigilStore          *store,
+                         VigilSource         *source,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  PollJob *job;
+
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (VIGIL_IS_STORE (store));
+  g_return_if_fail (source != NULL && source->url != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_poller_poll_async);
+
+  job = g_new0 (PollJob, 1);
+  job->store = g_object_ref (store);
+  job->source = copy_source (source);
+  job->started_at = g_get_real_time () / G_USEC_PER_SEC;
+  job->url = g_strdup (source->url);
+  job->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  job->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_snapshot_free);
+  g_task_set_task_data (task, job, (GDestroyNotify) poll_job_free);
+
+  job->mapping = source->mapping != NULL ? vigil_mapping_new_from_data (source->mapping, -1, &error)
+                                         : vigil_mapping_new_native ();
+  if (job->mapping == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  job->page_number = vigil_mapping_get_page_start (job->mapping);
+  if (vigil_mapping_get_pagination (job->mapping) == VIGIL_PAGINATION_PAGE)
+    {
+      g_autofree char *first = g_strdup_printf ("%" G_GINT64_FORMAT, job->page_number);
+
+      g_free (job->url);
+      job->url = set_query_param (source->url, vigil_mapping_get_page_param (job->mapping), first);
+    }
+
+  if (source->token_env != NULL)
+    {
+      const char *token = g_getenv (source->token_env);
+
+      if (token == NULL || *token == '\0')
+        {
+          g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                                   _("the environment variable %s, which should hold the token, is not set"),
+                                   source->token_env);
+          return;
+        }
+      job->token = g_strdup (token);
+    }
+
+  g_object_set (self->session, "timeout", source->timeout_s, NULL);
+  fetch_page (g_steal_pointer (&task));
+}
+
+/**
+ * vigil_poller_poll_finish:
+ * @out_stats: (out caller-allocates) (optional): what the poll read and stored
+ */
+gboolean
+vigil_poller_poll_finish (VigilPoller       *self,
+                          GAsyncResult      *result,
+                          VigilIngestStats  *out_stats,
+                          GError           **error)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (out_stats != NULL)
+    *out_stats = ((PollJob *) g_task_get_task_data (G_TASK (result)))->stats;
+  return TRUE;
+}

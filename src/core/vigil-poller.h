@@ -1,0 +1,37 @@
+/* vigil-poller.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vigil-ingest.h"
+#include "vigil-source.h"
+#include "vigil-store.h"
+
+G_BEGIN_DECLS
+
+/* A poll of more pages than this is refused as runaway pagination. */
+#define VIGIL_POLLER_MAX_PAGES 10000
+
+#define VIGIL_TYPE_POLLER (vigil_poller_get_type ())
+
+G_DECLARE_FINAL_TYPE (VigilPoller, vigil_poller, VIGIL, POLLER, GObject)
+
+VigilPoller *vigil_poller_new         (void);
+void         vigil_poller_poll_async  (VigilPoller          *self,
+                                       VigilStore           *store,
+                                       VigilSource          *source,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean     vigil_poller_poll_finish (VigilPoller          *self,
+                                       GAsyncResult         *result,
+                                       VigilIngestStats     *out_stats,
+                                       GError              **error);
+
+G_END_DECLS
