@@ -1152,6 +1152,155 @@ run_source (CliContext  *context,
   return usage_error (_("source needs add, list or remove"));
 }
 
+/* vigil poll -------------------------------------------------------------- */
+
+typedef struct
+{
+  GMainLoop        *loop;
+  gboolean          ok;
+  GError           *error;
+  VigilIngestStats  stats;
+} PollWait;
+
+static void
+poll_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PollWait *wait = user_data;
+
+  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->stats, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+/* Backing off after failures: the interval doubles with each failure in
+ * a row, up to a day. */
+static gint64
+next_due_after (const VigilSource *source,
+                gint64             now)
+{
+  gint64 interval = (gint64) source->interval_min * 60;
+
+  for (guint i = 0; i < source->failures && interval < 86400; i++)
+    interval *= 2;
+  return now + MIN (interval, MAX (86400, (gint64) source->interval_min * 60));
+}
+
+static char *
+describe_stats (const VigilIngestStats *stats)
+{
+  return g_strdup_printf (_("%" G_GUINT64_FORMAT " read, %" G_GUINT64_FORMAT " stored, %"
+                            G_GUINT64_FORMAT " already stored, %" G_GUINT64_FORMAT
+                            " skipped without id, %" G_GUINT64_FORMAT " unusable values"),
+                          stats->records_read, stats->stored, stats->duplicates, stats->skipped,
+                          stats->unknown_values);
+}
+
+/* Polls one source and records how it went; TRUE if it succeeded. */
+static gboolean
+poll_one (VigilStore  *store,
+          VigilPoller *poller,
+          VigilSource *source)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GError) record_error = NULL;
+  PollWait wait = { loop, FALSE, NULL, { 0, } };
+  gint64 started = g_get_monotonic_time ();
+  gint64 now;
+
+  vigil_poller_poll_async (poller, store, source, NULL, poll_done_cb, &wait);
+  g_main_loop_run (loop);
+
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  source->last_poll_at = now;
+  source->last_ok = wait.ok;
+  g_clear_pointer (&source->last_error, g_free);
+  g_clear_pointer (&source->last_summary, g_free);
+  if (wait.ok)
+    {
+      source->failures = 0;
+      source->last_summary = describe_stats (&wait.stats);
+      g_print (_("%s: %s (%.2f s)\n"), source->name, source->last_summary,
+               (g_get_monotonic_time () - started) / 1e6);
+    }
+  else
+    {
+      source->failures++;
+      source->last_error = g_strdup (wait.error->message);
+      g_printerr (_("%s: FAILED, nothing stored: %s\n"), source->name, wait.error->message);
+    }
+  source->next_due = next_due_after (source, now);
+  g_clear_error (&wait.error);
+
+  if (!vigil_store_record_poll (store, source, &record_error))
+    g_printerr ("vigil: %s\n", record_error->message);
+  return wait.ok;
+}
+
+static int
+run_poll (CliContext  *context,
+          int          argc,
+          char       **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilPoller) poller = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean all_ok = TRUE;
+  guint polled = 0;
+  int status;
+
+  if (!parse_options (_("[NAME…]"),
+                      _("Poll the named sources, or every source that is due, once; "
+                        "exit 1 if any failed."), NULL, &argc, &argv, &status))
+    return status;
+
+  if (!(store = open_store (context, &error)))
+    return fail (error);
+
+  if (argc > 1)
+    {
+      sources = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_source_free);
+      for (int i = 1; i < argc; i++)
+        {
+          VigilSource *source = vigil_store_get_source (store, argv[i], &error);
+
+          if (source == NULL)
+            return fail (error);
+          g_ptr_array_add (sources, source);
+        }
+    }
+  else if (!(sources = vigil_store_list_sources (store, &error)))
+    return fail (error);
+
+  if (sources->len == 0)
+    {
+      g_print (_("No sources to poll. Add one with “vigil source add NAME URL”.\n"));
+      return VIGIL_EXIT_OK;
+    }
+
+  poller = vigil_poller_new ();
+  for (guint i = 0; i < sources->len; i++)
+    {
+      VigilSource *source = g_ptr_array_index (sources, i);
+
+      if (argc == 1 && source->next_due > now)
+        {
+          g_autofree char *due = vigil_time_format (source->next_due);
+
+          g_print (_("%s: not due until %s\n"), source->name, due);
+          continue;
+        }
+      /* A failing source never stops the others. */
+      if (!poll_one (store, poller, source))
+        all_ok = FALSE;
+      polled++;
+    }
+
+  return all_ok ? VIGIL_EXIT_OK : VIGIL_EXIT_FAILURE;
+}
+
 /* vigil --demo ------------------------------------------------------------ */
 
 static char *
@@ -1192,6 +1341,7 @@ static const Command commands[] = {
   { "scores", "", N_("The portfolio with health scores (table, csv, json)"), run_scores },
   { "history", N_("ID"), N_("One customer's snapshots and scores over time"), run_history },
   { "source", N_("add|list|remove"), N_("The usage endpoints Vigil polls"), run_source },
+  { "poll", N_("[NAME…]"), N_("Poll the sources that are due (or the named ones) once"), run_poll },
 };
 
 static void

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "vigil-demo.h"
+#include "vigil-demo-server.h"
 #include "vigil-error.h"
 #include "vigil-importer.h"
 #include "vigil-ingest.h"

@@ -353,6 +353,18 @@ parse_body (GTask *task)
   g_object_unref (parse_task);
 }
 
+static void read_body_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+/* Takes over @task. */
+static void
+read_more (GTask *task)
+{
+  PollJob *job = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (job->body_stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), read_body_cb, task);
+}
+
 static void
 read_body_cb (GObject      *object,
               GAsyncResult *result,
@@ -388,9 +400,7 @@ read_body_cb (GObject      *object,
     }
 
   g_byte_array_append (job->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_input_stream_read_bytes_async (job->body_stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), read_body_cb,
-                                   g_steal_pointer (&task));
+  read_more (g_steal_pointer (&task));
 }
 
 static void
@@ -439,9 +449,7 @@ send_cb (GObject      *object,
   job->pages++;
   job->body = g_byte_array_new ();
   job->body_stream = g_steal_pointer (&stream);
-  g_input_stream_read_bytes_async (job->body_stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), read_body_cb,
-                                   g_steal_pointer (&task));
+  read_more (g_steal_pointer (&task));
 }
 
 static void

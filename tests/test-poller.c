@@ -1,0 +1,455 @@
+/* test-poller.c: polling real HTTP endpoints on 127.0.0.1
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "vigil-core.h"
+#include "vigil-test-util.h"
+
+#define TOKEN "sk-test-0123456789abcdef-secret"
+
+typedef struct
+{
+  TestDir     dir;
+  char       *db_path;
+  VigilStore *store;
+  SoupServer *server;
+  char       *base;        /* http://127.0.0.1:PORT */
+  guint       requests;
+  char       *last_authorization;
+  guint       slow_source;   /* the answer /slow gives too late */
+} Fixture;
+
+static char *
+record_json (const char *id,
+             gint64      calls)
+{
+  return g_strdup_printf ("{\"id\": \"%s\", \"name\": \"Customer %s\", \"api_calls_7d\": %" G_GINT64_FORMAT
+                          ", \"observed_at\": \"2026-11-21T12:00:00Z\"}", id, id, calls);
+}
+
+/* n records from first, as a JSON array body */
+static char *
+records_json (guint first,
+              guint n)
+{
+  g_autoptr(GString) out = g_string_new ("[");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("c%u", first + i);
+      g_autofree char *record = record_json (id, 100 * (first + i));
+
+      g_string_append_printf (out, "%s%s", i > 0 ? "," : "", record);
+    }
+  g_string_append_c (out, ']');
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static int
+query_int (GHashTable *query,
+           const char *name,
+           int         fallback)
+{
+  const char *value = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+
+  return value != NULL ? atoi (value) : fallback;
+}
+
+static void
+respond (SoupServerMessage *msg,
+         guint              status,
+         const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static gboolean
+unpause_cb (gpointer data)
+{
+  SoupServerMessage *msg = data;
+
+  respond (msg, 200, "{\"customers\": []}");
+  soup_server_message_unpause (msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* Endpoints shaped like the pagination styles and failures of DESIGN 2. */
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  Fixture *f = user_data;
+  int page = query_int (query, "page", 1);
+  g_autofree char *body = NULL;
+
+  f->requests++;
+  g_free (f->last_authorization);
+  f->last_authorization = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                  "Authorization"));
+
+  if (g_str_equal (path, "/native"))
+    {
+      /* 3 pages of 4 customers; next is absolute */
+      g_autofree char *records = records_json ((page - 1) * 4, 4);
+      g_autofree char *next = page < 3 ? g_strdup_printf ("\"%s/native?page=%d\"", f->base, page + 1)
+                                       : g_strdup ("null");
+
+      body = g_strdup_printf ("{\"customers\": %s, \"next\": %s}", records, next);
+    }
+  else if (g_str_equal (path, "/relative"))
+    {
+      g_autofree char *records = records_json ((page - 1) * 2, 2);
+
+      body = g_strdup_printf ("{\"customers\": %s%s}", records, page < 2 ? ", \"next\": \"?page=2\"" : "");
+    }
+  else if (g_str_equal (path, "/cursor"))
+    {
+      const char *after = query != NULL ? g_hash_table_lookup (query, "after") : NULL;
+      int start = after != NULL ? atoi (after) : 0;
+      g_autofree char *records = records_json (start, 3);
+
+      body = g_strdup_printf ("{\"results\": %s, \"meta\": {\"next_cursor\": %s}}", records,
+                              start < 6 ? (start == 0 ? "\"3\"" : "\"6\"") : "\"\"");
+    }
+  else if (g_str_equal (path, "/paged"))
+    body = page <= 2 ? records_json ((page - 1) * 5, 5) : g_strdup ("[]");
+  else if (g_str_equal (path, "/link"))
+    {
+      body = records_json ((page - 1) * 2, 2);
+      if (page < 3)
+        {
+          g_autofree char *link = g_strdup_printf ("</link?page=%d>; rel=\"next\", </link?page=1>; rel=first",
+                                                   page + 1);
+
+          soup_message_headers_append (soup_server_message_get_response_headers (msg), "Link", link);
+        }
+    }
+  else if (g_str_equal (path, "/half-broken"))
+    {
+      /* page 1 fine, page 2 a server error: the whole poll fails */
+      if (page == 1)
+        body = g_strdup_printf ("{\"customers\": [{\"id\": \"x1\"}], \"next\": \"%s/half-broken?page=2\"}", f->base);
+      else
+        {
+          respond (msg, 503, "{\"error\": \"maintenance\"}");
+          return;
+        }
+    }
+  else if (g_str_equal (path, "/notjson"))
+    body = g_strdup ("<html>Login required</html>");
+  else if (g_str_equal (path, "/big"))
+    {
+      GString *big = g_string_new ("{\"customers\": [");
+
+      for (guint i = 0; i < 20000; i++)
+        g_string_append_printf (big, "%s{\"id\": \"big%u\"}", i > 0 ? "," : "", i);
+      g_string_append (big, "]}");
+      /* Chunked, without a length: the limit must hold while it streams. */
+      soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg), SOUP_ENCODING_CHUNKED);
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_TAKE,
+                                big->str, big->len);
+      soup_message_body_complete (soup_server_message_get_response_body (msg));
+      g_string_free (big, FALSE);
+      return;
+    }
+  else if (g_str_equal (path, "/loop"))
+    body = g_strdup_printf ("{\"customers\": [{\"id\": \"l1\"}], \"next\": \"%s/loop\"}", f->base);
+  else if (g_str_equal (path, "/auth"))
+    {
+      if (g_strcmp0 (f->last_authorization, "Bearer " TOKEN) != 0)
+        {
+          respond (msg, 401, "{\"error\": \"unauthorized\"}");
+          return;
+        }
+      body = g_strdup ("{\"customers\": [{\"id\": \"a1\", \"api_calls_7d\": 5000}]}");
+    }
+  else if (g_str_equal (path, "/slow"))
+    {
+      soup_server_message_pause (msg);
+      f->slow_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 4, unpause_cb, g_object_ref (msg),
+                                                   g_object_unref);
+      return;
+    }
+  else
+    {
+      respond (msg, 404, "{}");
+      return;
+    }
+
+  respond (msg, 200, body);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *uri = NULL;
+
+  test_dir_init (&f->dir);
+  f->db_path = test_dir_file (&f->dir, "vigil.db");
+  f->store = vigil_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+
+  f->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (f->server, NULL, handler, f, NULL);
+  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (f->server);
+  uri = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  /* "http://127.0.0.1:PORT/" without the slash */
+  f->base = g_strndup (uri, strlen (uri) - 1);
+  g_assert_true (g_str_has_prefix (f->base, "http://127.0.0.1:"));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_handle_id (&f->slow_source, g_source_remove);
+  soup_server_disconnect (f->server);
+  g_clear_object (&f->server);
+  g_clear_object (&f->store);
+  g_free (f->db_path);
+  g_free (f->base);
+  g_free (f->last_authorization);
+  test_dir_clear (&f->dir);
+}
+
+typedef struct
+{
+  GMainLoop        *loop;
+  gboolean          ok;
+  GError           *error;
+  VigilIngestStats  stats;
+} Wait;
+
+static void
+poll_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->stats, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+poll (Fixture          *f,
+      const char       *path,
+      const char       *mapping,
+      VigilIngestStats *stats,
+      GError          **error)
+{
+  g_autoptr(VigilPoller) poller = vigil_poller_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(VigilSource) source = NULL;
+  g_autofree char *url = g_strconcat (f->base, path, NULL);
+  Wait wait = { loop, FALSE, NULL, { 0, } };
+
+  source = vigil_source_new ("test", url);
+  source->mapping = g_strdup (mapping);
+  source->timeout_s = 1;
+  source->max_bytes = 64 * 1024;
+  source->token_env = g_strdup (g_str_equal (path, "/auth") ? "VIGIL_TEST_TOKEN" : NULL);
+  g_assert_true (vigil_source_validate (source, NULL));
+
+  vigil_poller_poll_async (poller, f->store, source, NULL, poll_cb, &wait);
+  g_main_loop_run (loop);
+
+  if (stats != NULL)
+    *stats = wait.stats;
+  if (wait.error != NULL)
+    g_propagate_error (error, wait.error);
+  return wait.ok;
+}
+
+static void
+test_poll_native_pages (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (poll (f, "/native", NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->requests, ==, 3);
+  g_assert_cmpuint (stats.stored, ==, 12);
+  g_assert_cmpint (vigil_store_count_customers (f->store, NULL), ==, 12);
+}
+
+static void
+test_poll_relative_next (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (poll (f, "/relative", NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->requests, ==, 2);
+  g_assert_cmpuint (stats.stored, ==, 4);
+}
+
+static void
+test_poll_cursor (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (poll (f, "/cursor",
+                       "{\"records\": \"/results\", \"fields\": {\"id\": \"/id\", \"api_calls_7d\": \"/api_calls_7d\"},"
+                       " \"pagination\": {\"style\": \"cursor\", \"pointer\": \"/meta/next_cursor\", \"param\": \"after\"}}",
+                       &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->requests, ==, 3);
+  g_assert_cmpuint (stats.stored, ==, 9);
+}
+
+static void
+test_poll_page_numbers (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (poll (f, "/paged",
+                       "{\"records\": \"\", \"fields\": {\"id\": \"/id\"},"
+                       " \"pagination\": {\"style\": \"page\", \"param\": \"page\", \"start\": 1}}",
+                       &stats, &error));
+  g_assert_no_error (error);
+  /* pages 1 and 2, then the empty page 3 ends it */
+  g_assert_cmpuint (f->requests, ==, 3);
+  g_assert_cmpuint (stats.stored, ==, 10);
+}
+
+static void
+test_poll_link_header (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (poll (f, "/link",
+                       "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"pagination\": {\"style\": \"link-header\"}}",
+                       &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->requests, ==, 3);
+  g_assert_cmpuint (stats.stored, ==, 6);
+}
+
+/* Each bad response fails the poll as a whole and changes nothing. */
+static void
+test_poll_failures (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const struct { const char *path; const char *message; } cases[] = {
+    { "/half-broken", "HTTP 503" },
+    { "/notjson", "not JSON" },
+    { "/big", "larger than 65536 bytes" },
+    { "/loop", "page loop" },
+    { "/missing", "HTTP 404" },
+    { "/slow", "" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL;
+
+  g_assert_true (poll (f, "/native", NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) poll_error = NULL;
+
+      g_test_message ("%s", cases[i].path);
+      g_assert_false (poll (f, cases[i].path, NULL, NULL, &poll_error));
+      g_assert_nonnull (poll_error);
+      if (strstr (poll_error->message, cases[i].message) == NULL)
+        g_error ("%s: “%s” does not say “%s”", cases[i].path, poll_error->message, cases[i].message);
+      g_assert_nonnull (strstr (poll_error->message, cases[i].path));
+      g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 12);
+      g_assert_cmpint (vigil_store_count_customers (f->store, NULL), ==, 12);
+    }
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autoptr(GBytes) bytes = test_read_bytes (path);
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  gsize n = strlen (needle);
+
+  /* The file holds NUL bytes: a plain byte search, not strstr. */
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_poll_token (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = NULL;
+  VigilIngestStats stats;
+
+  g_unsetenv ("VIGIL_TEST_TOKEN");
+  g_assert_false (poll (f, "/auth", NULL, &stats, &error));
+  g_assert_nonnull (strstr (error->message, "VIGIL_TEST_TOKEN"));
+  g_clear_error (&error);
+
+  g_setenv ("VIGIL_TEST_TOKEN", TOKEN, TRUE);
+  g_assert_true (poll (f, "/auth", NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (f->last_authorization, ==, "Bearer " TOKEN);
+  g_assert_cmpuint (stats.stored, ==, 1);
+
+  /* The token never reaches the database. */
+  g_clear_object (&f->store);
+  wal = g_strconcat (f->db_path, "-wal", NULL);
+  g_assert_false (file_contains (f->db_path, TOKEN));
+  if (g_file_test (wal, G_FILE_TEST_EXISTS))
+    g_assert_false (file_contains (wal, TOKEN));
+  g_unsetenv ("VIGIL_TEST_TOKEN");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/core/poller/native-pages", test_poll_native_pages);
+  ADD ("/core/poller/relative-next", test_poll_relative_next);
+  ADD ("/core/poller/cursor", test_poll_cursor);
+  ADD ("/core/poller/page-numbers", test_poll_page_numbers);
+  ADD ("/core/poller/link-header", test_poll_link_header);
+  ADD ("/core/poller/failures", test_poll_failures);
+  ADD ("/core/poller/token", test_poll_token);
+#undef ADD
+
+  return g_test_run ();
+}
