@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include <json-glib/json-glib.h>
 
 #include "vigil-test-util.h"
@@ -425,6 +427,97 @@ test_cli_import_mapping (void)
   test_dir_clear (&dir);
 }
 
+/* Starts `vigil demo-server --port 0` and reads the URL it serves. */
+static GSubprocess *
+start_demo_server (char **out_url)
+{
+  const char *argv[] = { g_getenv ("VIGIL_BINARY"), "demo-server", "--port", "0", "--customers", "50", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *process;
+  char *url;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  url = strstr (line, "http://127.0.0.1:");
+  g_assert_nonnull (url);
+  *strchr (url, ' ') = '\0';
+  *out_url = g_strdup (url);
+  return process;
+}
+
+static void
+test_cli_sources_and_poll (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_auto(Run) add = { 0 };
+  g_auto(Run) add_dead = { 0 };
+  g_auto(Run) add_again = { 0 };
+  g_auto(Run) add_bad = { 0 };
+  g_auto(Run) poll_all = { 0 };
+  g_auto(Run) poll_due = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) scores = { 0 };
+  g_auto(Run) remove = { 0 };
+  g_auto(Run) list_after = { 0 };
+  g_auto(Run) history_kept = { 0 };
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  server = start_demo_server (&url);
+
+  run_vigil (&add, "--db", db, "source", "add", "demo", url, "--interval", "30");
+  g_assert_cmpint (add.status, ==, 0);
+  /* Port 1 on loopback: nothing listens there. */
+  run_vigil (&add_dead, "--db", db, "source", "add", "dead", "http://127.0.0.1:1/usage");
+  g_assert_cmpint (add_dead.status, ==, 0);
+  run_vigil (&add_again, "--db", db, "source", "add", "demo", url);
+  g_assert_cmpint (add_again.status, ==, 1);
+  g_assert_nonnull (strstr (add_again.err, "already exists"));
+  run_vigil (&add_bad, "--db", db, "source", "add", "x", "not a url");
+  g_assert_cmpint (add_bad.status, ==, 1);
+
+  /* One source fails, the other is polled all the same; exit 1. */
+  run_vigil (&poll_all, "--db", db, "poll");
+  g_assert_cmpint (poll_all.status, ==, 1);
+  g_assert_nonnull (strstr (poll_all.out, "demo: 50 read, 50 stored"));
+  g_assert_nonnull (strstr (poll_all.err, "dead: FAILED, nothing stored"));
+
+  /* Both were just polled: nothing is due. */
+  run_vigil (&poll_due, "--db", db, "poll");
+  g_assert_cmpint (poll_due.status, ==, 0);
+  g_assert_nonnull (strstr (poll_due.out, "demo: not due until"));
+
+  run_vigil (&list, "--db", db, "source", "list");
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "ok at"));
+  g_assert_nonnull (strstr (list.out, "FAILED at"));
+  g_assert_nonnull (strstr (list.out, "30 min"));
+
+  run_vigil (&scores, "--db", db, "scores", "--format", "csv");
+  g_assert_nonnull (strstr (scores.out, ",demo,"));
+
+  /* Removing a source keeps its customers' history. */
+  run_vigil (&remove, "--db", db, "source", "remove", "demo");
+  g_assert_cmpint (remove.status, ==, 0);
+  run_vigil (&list_after, "--db", db, "source", "list");
+  g_assert_null (strstr (list_after.out, "demo"));
+  run_vigil (&history_kept, "--db", db, "history", "acct-00001");
+  g_assert_cmpint (history_kept.status, ==, 0);
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  test_dir_clear (&dir);
+}
+
 static void
 test_cli_refuses_foreign_file (void)
 {
@@ -500,6 +593,7 @@ main (int    argc,
   g_test_add_func ("/cli/import-summary", test_cli_import_summary);
   g_test_add_func ("/cli/import-mapping", test_cli_import_mapping);
   g_test_add_func ("/cli/refuses-foreign-file", test_cli_refuses_foreign_file);
+  g_test_add_func ("/cli/sources-and-poll", test_cli_sources_and_poll);
   g_test_add_func ("/cli/demo", test_cli_demo);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/import-failure", test_cli_import_failure);

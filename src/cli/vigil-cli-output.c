@@ -151,9 +151,11 @@ vigil_output_table (const char * const *headers,
       char **row = g_ptr_array_index (rows, r);
       char **fitted = g_new0 (char *, n_columns + 1);
 
+      /* The last column may run on: nothing to its right to push away. */
       for (guint c = 0; c < n_columns; c++)
         {
-          fitted[c] = fit_cell (row[c] != NULL ? row[c] : "");
+          fitted[c] = c + 1 < n_columns ? fit_cell (row[c] != NULL ? row[c] : "")
+                                        : g_strdup (row[c] != NULL ? row[c] : "");
           widths[c] = MAX (widths[c], vigil_output_text_width (fitted[c]));
         }
       g_ptr_array_add (cells, fitted);

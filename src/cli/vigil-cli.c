@@ -10,7 +10,11 @@
 #include <math.h>
 #include <string.h>
 
+#include <signal.h>
+#include <stdio.h>
+
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 
 #include "vigil-core.h"
@@ -1248,7 +1252,6 @@ run_poll (CliContext  *context,
   g_autoptr(GPtrArray) sources = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gboolean all_ok = TRUE;
-  guint polled = 0;
   int status;
 
   if (!parse_options (_("[NAME…]"),
@@ -1295,10 +1298,64 @@ run_poll (CliContext  *context,
       /* A failing source never stops the others. */
       if (!poll_one (store, poller, source))
         all_ok = FALSE;
-      polled++;
     }
 
   return all_ok ? VIGIL_EXIT_OK : VIGIL_EXIT_FAILURE;
+}
+
+/* vigil demo-server ------------------------------------------------------- */
+
+static gboolean
+quit_on_signal_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static int
+run_demo_server (CliContext  *context,
+                 int          argc,
+                 char       **argv)
+{
+  int port = 8642;
+  int customers = DEMO_CUSTOMERS;
+  GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Port on 127.0.0.1 (default 8642; 0 picks a free one)"), N_("N") },
+    { "customers", 'n', 0, G_OPTION_ARG_INT, &customers, N_("Customers in the book (default 300)"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilDemo) demo = NULL;
+  g_autoptr(VigilDemoServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *url = NULL;
+  int status;
+
+  if (!parse_options ("", _("Serve the demo book's live usage on 127.0.0.1, in pages, until stopped."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (_("demo-server takes no arguments"));
+  if (port < 0 || port > 65535)
+    return usage_error (_("--port must be between 0 and 65535"));
+  if (customers < 1 || customers > 1000000)
+    return usage_error (_("--customers must be between 1 and 1000000"));
+
+  demo = vigil_demo_new (DEMO_SEED, (guint) customers);
+  server = vigil_demo_server_new (demo, 0);
+  if (!vigil_demo_server_listen (server, (guint) port, &error))
+    return fail (error);
+
+  url = vigil_demo_server_get_url (server);
+  g_print (_("Serving %d demo customers at %s (Ctrl+C stops)\n"), customers, url);
+  /* Scripts read the URL from a pipe. */
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit_on_signal_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_on_signal_cb, loop);
+  g_main_loop_run (loop);
+  return VIGIL_EXIT_OK;
 }
 
 /* vigil --demo ------------------------------------------------------------ */
@@ -1342,6 +1399,7 @@ static const Command commands[] = {
   { "history", N_("ID"), N_("One customer's snapshots and scores over time"), run_history },
   { "source", N_("add|list|remove"), N_("The usage endpoints Vigil polls"), run_source },
   { "poll", N_("[NAME…]"), N_("Poll the sources that are due (or the named ones) once"), run_poll },
+  { "demo-server", "", N_("Serve the demo book as a live endpoint on 127.0.0.1"), run_demo_server },
 };
 
 static void
