@@ -148,6 +148,36 @@ handler (SoupServer        *server,
           return;
         }
     }
+  else if (g_str_equal (path, "/flaky"))
+    {
+      /* two server errors, then an answer */
+      if (f->requests <= 2)
+        {
+          respond (msg, f->requests == 1 ? 502 : 503, "{}");
+          return;
+        }
+      body = g_strdup ("{\"customers\": [{\"id\": \"f1\"}]}");
+    }
+  else if (g_str_equal (path, "/ratelimited"))
+    {
+      if (f->requests == 1)
+        {
+          soup_message_headers_append (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+          respond (msg, 429, "{}");
+          return;
+        }
+      body = g_strdup ("{\"customers\": [{\"id\": \"r1\"}]}");
+    }
+  else if (g_str_equal (path, "/forbidden"))
+    {
+      respond (msg, 403, "{}");
+      return;
+    }
+  else if (g_str_equal (path, "/down"))
+    {
+      respond (msg, 500, "{}");
+      return;
+    }
   else if (g_str_equal (path, "/notjson"))
     body = g_strdup ("<html>Login required</html>");
   else if (g_str_equal (path, "/big"))
@@ -271,6 +301,8 @@ poll (Fixture          *f,
   source->token_env = g_strdup (g_str_equal (path, "/auth") ? "VIGIL_TEST_TOKEN" : NULL);
   g_assert_true (vigil_source_validate (source, NULL));
 
+  /* Retries after 10 ms, 20 ms, 40 ms: quick, yet the real code path. */
+  vigil_poller_set_retries (poller, 3, 10);
   vigil_poller_poll_async (poller, f->store, source, NULL, poll_cb, &wait);
   g_main_loop_run (loop);
 
@@ -390,6 +422,40 @@ test_poll_failures (Fixture       *f,
     }
 }
 
+static void
+test_poll_retries (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+  gint64 started;
+
+  g_assert_true (poll (f, "/flaky", NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->requests, ==, 3);
+  g_assert_cmpuint (stats.stored, ==, 1);
+
+  /* Retry-After is honoured: the second try comes a second later. */
+  f->requests = 0;
+  started = g_get_monotonic_time ();
+  g_assert_true (poll (f, "/ratelimited", NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->requests, ==, 2);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 900000);
+
+  /* Other 4xx are never retried; a server that stays down is tried 4 times. */
+  f->requests = 0;
+  g_assert_false (poll (f, "/forbidden", NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "HTTP 403"));
+  g_assert_cmpuint (f->requests, ==, 1);
+  g_clear_error (&error);
+
+  f->requests = 0;
+  g_assert_false (poll (f, "/down", NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "HTTP 500"));
+  g_assert_cmpuint (f->requests, ==, 4);
+}
+
 static gboolean
 file_contains (const char *path,
                const char *needle)
@@ -449,6 +515,7 @@ main (int    argc,
   ADD ("/core/poller/link-header", test_poll_link_header);
   ADD ("/core/poller/failures", test_poll_failures);
   ADD ("/core/poller/token", test_poll_token);
+  ADD ("/core/poller/retries", test_poll_retries);
 #undef ADD
 
   return g_test_run ();

@@ -26,11 +26,20 @@
 
 #define READ_CHUNK 65536
 
+/* Connection errors, 429 and 5xx are tried again this many times, after
+ * 0.5 s, 1 s, 2 s (plus up to half again of jitter), or after what the
+ * server's Retry-After asks, if that is no more than a minute. */
+#define DEFAULT_MAX_RETRIES 3
+#define DEFAULT_RETRY_BASE_MS 500
+#define MAX_RETRY_AFTER_S 60
+
 struct _VigilPoller
 {
   GObject      parent_instance;
 
   SoupSession *session;
+  guint        max_retries;
+  guint        retry_base_ms;
 };
 
 G_DEFINE_FINAL_TYPE (VigilPoller, vigil_poller, G_TYPE_OBJECT)
@@ -48,6 +57,7 @@ typedef struct
   GInputStream *body_stream;
   GByteArray   *body;
   guint         pages;
+  guint         attempt;      /* tries of the current page that failed */
   gint64        page_number;  /* for the page style */
   GHashTable   *seen;         /* URLs and cursors fetched in this poll */
   GPtrArray    *snapshots;    /* of VigilSnapshot, from every page */
@@ -403,6 +413,77 @@ read_body_cb (GObject      *object,
   read_more (g_steal_pointer (&task));
 }
 
+static gboolean
+retry_page_cb (gpointer user_data)
+{
+  fetch_page (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Seconds a Retry-After header asks for, or -1 without a usable one. */
+static gint64
+parse_retry_after (SoupMessage *message)
+{
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                    "Retry-After");
+  g_autoptr(GDateTime) date = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  if (value == NULL)
+    return -1;
+  if (g_ascii_isdigit (*value))
+    {
+      guint64 seconds;
+
+      if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT32, &seconds, NULL))
+        return -1;
+      return (gint64) seconds;
+    }
+  date = soup_date_time_new_from_http_string (value);
+  if (date == NULL)
+    return -1;
+  now = g_date_time_new_now_utc ();
+  return MAX (0, g_date_time_difference (date, now) / G_USEC_PER_SEC);
+}
+
+static gboolean
+is_retryable_error (const GError *error)
+{
+  /* Never TLS: a bad certificate does not get better by asking again. */
+  return error->domain == G_IO_ERROR &&
+         (error->code == G_IO_ERROR_CONNECTION_REFUSED ||
+          error->code == G_IO_ERROR_CONNECTION_CLOSED ||
+          error->code == G_IO_ERROR_BROKEN_PIPE ||
+          error->code == G_IO_ERROR_HOST_UNREACHABLE ||
+          error->code == G_IO_ERROR_NETWORK_UNREACHABLE ||
+          error->code == G_IO_ERROR_NOT_CONNECTED);
+}
+
+/* Schedules another try of the current page, if one is left; takes
+ * over @task when it does. */
+static gboolean
+retry_later (GTask *task,
+             gint64 retry_after_s)
+{
+  VigilPoller *self = g_task_get_source_object (task);
+  PollJob *job = g_task_get_task_data (task);
+  guint delay_ms;
+
+  if (job->attempt >= self->max_retries || retry_after_s > MAX_RETRY_AFTER_S)
+    return FALSE;
+
+  if (retry_after_s >= 0)
+    delay_ms = (guint) retry_after_s * 1000;
+  else
+    {
+      delay_ms = self->retry_base_ms << job->attempt;
+      delay_ms += g_random_int_range (0, (gint32) delay_ms / 2 + 1);
+    }
+  job->attempt++;
+  g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, retry_page_cb, task, NULL);
+  return TRUE;
+}
+
 static void
 send_cb (GObject      *object,
          GAsyncResult *result,
@@ -418,12 +499,22 @@ send_cb (GObject      *object,
   if (stream == NULL)
     {
       /* Transport, timeout and TLS errors alike; TLS is never ignored. */
+      if (is_retryable_error (error) && retry_later (task, -1))
+        {
+          g_steal_pointer (&task);
+          return;
+        }
       g_prefix_error (&error, "%s: ", job->url);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   status = soup_message_get_status (job->message);
+  if ((status == 429 || status >= 500) && retry_later (task, parse_retry_after (job->message)))
+    {
+      g_steal_pointer (&task);
+      return;
+    }
   if (status >= 400)
     {
       g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("%s: HTTP %u %s"), job->url,
@@ -447,6 +538,7 @@ send_cb (GObject      *object,
     }
 
   job->pages++;
+  job->attempt = 0;
   job->body = g_byte_array_new ();
   job->body_stream = g_steal_pointer (&stream);
   read_more (g_steal_pointer (&task));
@@ -508,6 +600,24 @@ vigil_poller_init (VigilPoller *self)
   self->session = soup_session_new_with_options ("user-agent", "Vigil/" PACKAGE_VERSION " ",
                                                  "max-conns-per-host", 16,
                                                  NULL);
+  self->max_retries = DEFAULT_MAX_RETRIES;
+  self->retry_base_ms = DEFAULT_RETRY_BASE_MS;
+}
+
+/**
+ * vigil_poller_set_retries:
+ * @max_retries: further tries of a request after a retryable failure
+ * @base_delay_ms: the wait before the first, doubling for each next one
+ */
+void
+vigil_poller_set_retries (VigilPoller *self,
+                          guint        max_retries,
+                          guint        base_delay_ms)
+{
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+
+  self->max_retries = max_retries;
+  self->retry_base_ms = MAX (1, base_delay_ms);
 }
 
 /**

@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VigilPoller, vigil_poller, VIGIL, POLLER, GObject)
 
 VigilPoller *vigil_poller_new         (void);
+void         vigil_poller_set_retries (VigilPoller          *self,
+                                       guint                 max_retries,
+                                       guint                 base_delay_ms);
 void         vigil_poller_poll_async  (VigilPoller          *self,
                                        VigilStore           *store,
                                        VigilSource          *source,
