@@ -26,6 +26,8 @@ typedef struct
   guint       requests;
   char       *last_authorization;
   guint       slow_source;   /* the answer /slow gives too late */
+  gboolean    not_modified;  /* of the last poll */
+  char       *last_if_none_match;
 } Fixture;
 
 static char *
@@ -178,6 +180,21 @@ handler (SoupServer        *server,
       respond (msg, 500, "{}");
       return;
     }
+  else if (g_str_equal (path, "/etag"))
+    {
+      const char *match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                        "If-None-Match");
+
+      g_free (f->last_if_none_match);
+      f->last_if_none_match = g_strdup (match);
+      soup_message_headers_append (soup_server_message_get_response_headers (msg), "ETag", "\"v1\"");
+      if (g_strcmp0 (match, "\"v1\"") == 0)
+        {
+          soup_server_message_set_status (msg, 304, NULL);
+          return;
+        }
+      body = g_strdup ("{\"customers\": [{\"id\": \"e1\"}]}");
+    }
   else if (g_str_equal (path, "/notjson"))
     body = g_strdup ("<html>Login required</html>");
   else if (g_str_equal (path, "/big"))
@@ -259,15 +276,16 @@ fixture_teardown (Fixture       *f,
   g_free (f->db_path);
   g_free (f->base);
   g_free (f->last_authorization);
+  g_free (f->last_if_none_match);
   test_dir_clear (&f->dir);
 }
 
 typedef struct
 {
-  GMainLoop        *loop;
-  gboolean          ok;
-  GError           *error;
-  VigilIngestStats  stats;
+  GMainLoop       *loop;
+  gboolean         ok;
+  GError          *error;
+  VigilPollResult  result;
 } Wait;
 
 static void
@@ -277,7 +295,7 @@ poll_cb (GObject      *object,
 {
   Wait *wait = user_data;
 
-  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->stats, &wait->error);
+  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->result, &wait->error);
   g_main_loop_quit (wait->loop);
 }
 
@@ -292,14 +310,23 @@ poll (Fixture          *f,
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(VigilSource) source = NULL;
   g_autofree char *url = g_strconcat (f->base, path, NULL);
-  Wait wait = { loop, FALSE, NULL, { 0, } };
+  Wait wait = { loop, FALSE, NULL, { { 0, }, 0, FALSE } };
 
-  source = vigil_source_new ("test", url);
+  source = vigil_source_new (path + 1, url);
   source->mapping = g_strdup (mapping);
   source->timeout_s = 1;
   source->max_bytes = 64 * 1024;
   source->token_env = g_strdup (g_str_equal (path, "/auth") ? "VIGIL_TEST_TOKEN" : NULL);
   g_assert_true (vigil_source_validate (source, NULL));
+  /* Sources live in the store, so validators can be kept. */
+  {
+    g_autoptr(VigilSource) stored = vigil_store_get_source (f->store, source->name, NULL);
+
+    if (stored == NULL)
+      g_assert_true (vigil_store_add_source (f->store, source, NULL));
+    else
+      source->id = stored->id;
+  }
 
   /* Retries after 10 ms, 20 ms, 40 ms: quick, yet the real code path. */
   vigil_poller_set_retries (poller, 3, 10);
@@ -307,7 +334,8 @@ poll (Fixture          *f,
   g_main_loop_run (loop);
 
   if (stats != NULL)
-    *stats = wait.stats;
+    *stats = wait.result.stats;
+  f->not_modified = wait.result.not_modified;
   if (wait.error != NULL)
     g_propagate_error (error, wait.error);
   return wait.ok;
@@ -456,6 +484,28 @@ test_poll_retries (Fixture       *f,
   g_assert_cmpuint (f->requests, ==, 4);
 }
 
+static void
+test_poll_etag (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (poll (f, "/etag", NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_null (f->last_if_none_match);
+  g_assert_false (f->not_modified);
+  g_assert_cmpuint (stats.stored, ==, 1);
+
+  /* The next poll asks conditionally; 304 is a success with nothing new. */
+  g_assert_true (poll (f, "/etag", NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (f->last_if_none_match, ==, "\"v1\"");
+  g_assert_true (f->not_modified);
+  g_assert_cmpuint (stats.stored, ==, 0);
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 1);
+}
+
 static gboolean
 file_contains (const char *path,
                const char *needle)
@@ -516,6 +566,7 @@ main (int    argc,
   ADD ("/core/poller/failures", test_poll_failures);
   ADD ("/core/poller/token", test_poll_token);
   ADD ("/core/poller/retries", test_poll_retries);
+  ADD ("/core/poller/etag", test_poll_etag);
 #undef ADD
 
   return g_test_run ();

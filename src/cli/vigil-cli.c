@@ -1160,10 +1160,10 @@ run_source (CliContext  *context,
 
 typedef struct
 {
-  GMainLoop        *loop;
-  gboolean          ok;
-  GError           *error;
-  VigilIngestStats  stats;
+  GMainLoop       *loop;
+  gboolean         ok;
+  GError          *error;
+  VigilPollResult  result;
 } PollWait;
 
 static void
@@ -1173,7 +1173,7 @@ poll_done_cb (GObject      *object,
 {
   PollWait *wait = user_data;
 
-  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->stats, &wait->error);
+  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->result, &wait->error);
   g_main_loop_quit (wait->loop);
 }
 
@@ -1208,7 +1208,7 @@ poll_one (VigilStore  *store,
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) record_error = NULL;
-  PollWait wait = { loop, FALSE, NULL, { 0, } };
+  PollWait wait = { loop, FALSE, NULL, { { 0, }, 0, FALSE } };
   gint64 started = g_get_monotonic_time ();
   gint64 now;
 
@@ -1223,7 +1223,8 @@ poll_one (VigilStore  *store,
   if (wait.ok)
     {
       source->failures = 0;
-      source->last_summary = describe_stats (&wait.stats);
+      source->last_summary = wait.result.not_modified ? g_strdup (_("not modified since the last poll"))
+                                                      : describe_stats (&wait.result.stats);
       g_print (_("%s: %s (%.2f s)\n"), source->name, source->last_summary,
                (g_get_monotonic_time () - started) / 1e6);
     }

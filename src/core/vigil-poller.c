@@ -61,7 +61,9 @@ typedef struct
   gint64        page_number;  /* for the page style */
   GHashTable   *seen;         /* URLs and cursors fetched in this poll */
   GPtrArray    *snapshots;    /* of VigilSnapshot, from every page */
-  VigilIngestStats stats;
+  char         *etag;         /* validators: sent with the first page, */
+  char         *last_modified;/* then what it answered, kept on success */
+  VigilPollResult result;
 } PollJob;
 
 /* What parsing one page gives back to the main thread. */
@@ -86,6 +88,8 @@ poll_job_free (PollJob *job)
       g_free (job->token);
     }
   g_free (job->url);
+  g_free (job->etag);
+  g_free (job->last_modified);
   g_clear_object (&job->message);
   g_clear_object (&job->body_stream);
   g_clear_pointer (&job->body, g_byte_array_unref);
@@ -150,7 +154,16 @@ store_poll (GTask *task)
       return;
     }
 
-  job->stats = *vigil_ingest_get_stats (ingest);
+  job->result.stats = *vigil_ingest_get_stats (ingest);
+  job->result.pages = job->pages;
+
+  /* Only a poll that was stored may make the next one conditional. */
+  if (!vigil_store_set_validators (job->store, job->source->id, job->source->url,
+                                   job->etag, job->last_modified, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -510,6 +523,12 @@ send_cb (GObject      *object,
     }
 
   status = soup_message_get_status (job->message);
+  if (status == SOUP_STATUS_NOT_MODIFIED && job->pages == 0 && (job->etag != NULL || job->last_modified != NULL))
+    {
+      job->result.not_modified = TRUE;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   if ((status == 429 || status >= 500) && retry_later (task, parse_retry_after (job->message)))
     {
       g_steal_pointer (&task);
@@ -537,6 +556,15 @@ send_cb (GObject      *object,
       return;
     }
 
+  if (job->pages == 0)
+    {
+      SoupMessageHeaders *response = soup_message_get_response_headers (job->message);
+
+      g_free (job->etag);
+      g_free (job->last_modified);
+      job->etag = g_strdup (soup_message_headers_get_one (response, "ETag"));
+      job->last_modified = g_strdup (soup_message_headers_get_one (response, "Last-Modified"));
+    }
   job->pages++;
   job->attempt = 0;
   job->body = g_byte_array_new ();
@@ -563,6 +591,10 @@ fetch_page (GTask *task)
 
   headers = soup_message_get_request_headers (job->message);
   soup_message_headers_replace (headers, "Accept", "application/json");
+  if (job->pages == 0 && job->etag != NULL)
+    soup_message_headers_replace (headers, "If-None-Match", job->etag);
+  if (job->pages == 0 && job->last_modified != NULL)
+    soup_message_headers_replace (headers, "If-Modified-Since", job->last_modified);
   if (job->token != NULL)
     {
       g_autofree char *authorization = g_strconcat ("Bearer ", job->token, NULL);
@@ -699,26 +731,33 @@ vigil_poller_poll_async (VigilPoller         *self,
       job->token = g_strdup (token);
     }
 
+  if (source->id > 0 &&
+      !vigil_store_get_validators (store, source->id, source->url, &job->etag, &job->last_modified, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
   g_object_set (self->session, "timeout", source->timeout_s, NULL);
   fetch_page (g_steal_pointer (&task));
 }
 
 /**
  * vigil_poller_poll_finish:
- * @out_stats: (out caller-allocates) (optional): what the poll read and stored
+ * @out_result: (out caller-allocates) (optional): what the poll read and stored
  */
 gboolean
-vigil_poller_poll_finish (VigilPoller       *self,
-                          GAsyncResult      *result,
-                          VigilIngestStats  *out_stats,
-                          GError           **error)
+vigil_poller_poll_finish (VigilPoller      *self,
+                          GAsyncResult     *result,
+                          VigilPollResult  *out_result,
+                          GError          **error)
 {
   g_return_val_if_fail (VIGIL_IS_POLLER (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
-  if (out_stats != NULL)
-    *out_stats = ((PollJob *) g_task_get_task_data (G_TASK (result)))->stats;
+  if (out_result != NULL)
+    *out_result = ((PollJob *) g_task_get_task_data (G_TASK (result)))->result;
   return TRUE;
 }

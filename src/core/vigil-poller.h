@@ -18,6 +18,20 @@ G_BEGIN_DECLS
 /* A poll of more pages than this is refused as runaway pagination. */
 #define VIGIL_POLLER_MAX_PAGES 10000
 
+/**
+ * VigilPollResult:
+ * @stats: what was read and stored
+ * @pages: pages fetched
+ * @not_modified: the endpoint said nothing changed since the last poll
+ *   (HTTP 304 to a conditional request): nothing new to store
+ */
+typedef struct
+{
+  VigilIngestStats stats;
+  guint            pages;
+  gboolean         not_modified;
+} VigilPollResult;
+
 #define VIGIL_TYPE_POLLER (vigil_poller_get_type ())
 
 G_DECLARE_FINAL_TYPE (VigilPoller, vigil_poller, VIGIL, POLLER, GObject)
@@ -34,7 +48,7 @@ void         vigil_poller_poll_async  (VigilPoller          *self,
                                        gpointer              user_data);
 gboolean     vigil_poller_poll_finish (VigilPoller          *self,
                                        GAsyncResult         *result,
-                                       VigilIngestStats     *out_stats,
+                                       VigilPollResult      *out_result,
                                        GError              **error);
 
 G_END_DECLS

@@ -1754,3 +1754,79 @@ vigil_store_record_poll (VigilStore         *self,
   sqlite3_finalize (stmt);
   return ok;
 }
+
+/**
+ * vigil_store_get_validators:
+ * @out_etag: (out) (transfer full) (nullable): the page's ETag
+ * @out_last_modified: (out) (transfer full) (nullable): its Last-Modified
+ *
+ * What the last successful poll learnt about a page, for a conditional
+ * request.
+ */
+gboolean
+vigil_store_get_validators (VigilStore  *self,
+                            gint64       source_id,
+                            const char  *url,
+                            char       **out_etag,
+                            char       **out_last_modified,
+                            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  *out_etag = NULL;
+  *out_last_modified = NULL;
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT etag, last_modified FROM source_validators WHERE source_id = ?1 AND url = ?2",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Reading the sources"));
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_etag = column_strdup (stmt, 0);
+      *out_last_modified = column_strdup (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("Reading the sources"));
+  return TRUE;
+}
+
+gboolean
+vigil_store_set_validators (VigilStore  *self,
+                            gint64       source_id,
+                            const char  *url,
+                            const char  *etag,
+                            const char  *last_modified,
+                            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          etag == NULL && last_modified == NULL
+                          ? "DELETE FROM source_validators WHERE source_id = ?1 AND url = ?2"
+                          : "INSERT OR REPLACE INTO source_validators (source_id, url, etag, last_modified) "
+                            "VALUES (?1, ?2, ?3, ?4)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Saving a poll's result"));
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
+  if (etag != NULL || last_modified != NULL)
+    {
+      bind_text_or_null (stmt, 3, etag);
+      bind_text_or_null (stmt, 4, last_modified);
+    }
+  ok = step_done (self, stmt, _("Saving a poll's result"), error);
+  sqlite3_finalize (stmt);
+  return ok;
+}

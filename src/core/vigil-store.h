@@ -125,6 +125,18 @@ gboolean        vigil_store_remove_source        (VigilStore           *self,
 gboolean        vigil_store_record_poll          (VigilStore           *self,
                                                   const VigilSource    *source,
                                                   GError              **error);
+gboolean        vigil_store_get_validators       (VigilStore           *self,
+                                                  gint64                source_id,
+                                                  const char           *url,
+                                                  char                **out_etag,
+                                                  char                **out_last_modified,
+                                                  GError              **error);
+gboolean        vigil_store_set_validators       (VigilStore           *self,
+                                                  gint64                source_id,
+                                                  const char           *url,
+                                                  const char           *etag,
+                                                  const char           *last_modified,
+                                                  GError              **error);
 gboolean        vigil_store_get_meta             (VigilStore           *self,
                                                   const char           *key,
                                                   char                **out_value,
