@@ -27,6 +27,10 @@ typedef struct
   char       *last_authorization;
   guint       slow_source;   /* the answer /slow gives too late */
   gboolean    not_modified;  /* of the last poll */
+  guint       detail_in_flight;
+  guint       detail_max_in_flight;
+  GPtrArray  *detail_paths;
+  VigilPollResult last_result;
   char       *last_if_none_match;
 } Fixture;
 
@@ -73,6 +77,35 @@ respond (SoupServerMessage *msg,
 {
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+typedef struct
+{
+  Fixture           *f;
+  SoupServerMessage *msg;
+  char              *id;
+} DelayedDetail;
+
+static gboolean
+answer_detail_cb (gpointer data)
+{
+  DelayedDetail *detail = data;
+  g_autofree char *body = NULL;
+
+  if (g_str_equal (detail->id, "broken"))
+    respond (detail->msg, 500, "{}");
+  else
+    {
+      body = g_strdup_printf ("{\"usage\": {\"calls\": %zu, \"seats\": {\"total\": 10, \"active\": 9}}}",
+                              strlen (detail->id) * 100);
+      respond (detail->msg, 200, body);
+    }
+  detail->f->detail_in_flight--;
+  soup_server_message_unpause (detail->msg);
+  g_object_unref (detail->msg);
+  g_free (detail->id);
+  g_free (detail);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -180,6 +213,35 @@ handler (SoupServer        *server,
       respond (msg, 500, "{}");
       return;
     }
+  else if (g_str_equal (path, "/accounts"))
+    {
+      /* 30 customers; one id needs percent-encoding in the detail URL */
+      GString *list = g_string_new ("{\"data\": [{\"id\": \"a b/c\"}");
+      const char *with_broken = query != NULL ? g_hash_table_lookup (query, "broken") : NULL;
+
+      for (guint i = 1; i < 30; i++)
+        g_string_append_printf (list, ", {\"id\": \"d%u\"}", i);
+      if (with_broken != NULL)
+        g_string_append (list, ", {\"id\": \"broken\"}");
+      g_string_append (list, "]}");
+      body = g_string_free (list, FALSE);
+    }
+  else if (g_str_has_prefix (path, "/detail/"))
+    {
+      DelayedDetail *detail = g_new0 (DelayedDetail, 1);
+      GUri *uri = soup_server_message_get_uri (msg);
+
+      g_ptr_array_add (f->detail_paths, g_strdup (g_uri_get_path (uri)));
+      detail->f = f;
+      detail->msg = g_object_ref (msg);
+      detail->id = g_uri_unescape_string (path + strlen ("/detail/"), NULL);
+      f->detail_in_flight++;
+      f->detail_max_in_flight = MAX (f->detail_max_in_flight, f->detail_in_flight);
+      soup_server_message_pause (msg);
+      /* 20 ms of latency per request */
+      g_timeout_add (20, answer_detail_cb, detail);
+      return;
+    }
   else if (g_str_equal (path, "/etag"))
     {
       const char *match = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
@@ -253,6 +315,7 @@ fixture_setup (Fixture       *f,
   f->store = vigil_store_open (f->db_path, &error);
   g_assert_no_error (error);
 
+  f->detail_paths = g_ptr_array_new_with_free_func (g_free);
   f->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (f->server, NULL, handler, f, NULL);
   soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
@@ -277,6 +340,7 @@ fixture_teardown (Fixture       *f,
   g_free (f->base);
   g_free (f->last_authorization);
   g_free (f->last_if_none_match);
+  g_clear_pointer (&f->detail_paths, g_ptr_array_unref);
   test_dir_clear (&f->dir);
 }
 
@@ -315,6 +379,7 @@ poll (Fixture          *f,
   source = vigil_source_new (path + 1, url);
   source->mapping = g_strdup (mapping);
   source->timeout_s = 1;
+  source->concurrency = 6;
   source->max_bytes = 64 * 1024;
   source->token_env = g_strdup (g_str_equal (path, "/auth") ? "VIGIL_TEST_TOKEN" : NULL);
   g_assert_true (vigil_source_validate (source, NULL));
@@ -336,6 +401,7 @@ poll (Fixture          *f,
   if (stats != NULL)
     *stats = wait.result.stats;
   f->not_modified = wait.result.not_modified;
+  f->last_result = wait.result;
   if (wait.error != NULL)
     g_propagate_error (error, wait.error);
   return wait.ok;
@@ -506,6 +572,57 @@ test_poll_etag (Fixture       *f,
   g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 1);
 }
 
+static const char detail_mapping[] =
+  "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+  " \"detail_url\": \"%s/detail/{id}\","
+  " \"detail_fields\": {\"api_calls_7d\": \"/usage/calls\", \"seats\": \"/usage/seats/total\","
+  "   \"seats_used\": \"/usage/seats/active\"}}";
+
+static void
+test_poll_details (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mapping = g_strdup_printf (detail_mapping, f->base);
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilIngestStats stats;
+  gint64 customer;
+  g_autoptr(GPtrArray) history = NULL;
+  VigilSnapshot *snapshot;
+
+  g_assert_true (poll (f, "/accounts", mapping, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 30);
+  g_assert_cmpuint (f->last_result.details, ==, 30);
+  /* The concurrency limit is honoured and reached. */
+  g_assert_cmpuint (f->detail_max_in_flight, ==, 6);
+  g_assert_cmpuint (f->last_result.max_in_flight, ==, 6);
+  /* The id, percent-encoded into the template (see test-mapping), reaches
+   * the server whole: its slash did not become a path separator. */
+  g_assert_cmpuint (f->detail_paths->len, ==, 30);
+  g_assert_true (g_ptr_array_find_with_equal_func (f->detail_paths, "/detail/a b/c", g_str_equal, NULL));
+
+  customer = vigil_store_find_customer (f->store, "a b/c", NULL, &error);
+  g_assert_no_error (error);
+  history = vigil_store_list_history (f->store, customer, &error);
+  g_assert_no_error (error);
+  snapshot = ((VigilHistoryRow *) history->pdata[0])->snapshot;
+  g_assert_cmpint (snapshot->api_calls_7d, ==, 500);
+  g_assert_cmpint (snapshot->seats_used, ==, 9);
+}
+
+static void
+test_poll_detail_failure (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mapping = g_strdup_printf (detail_mapping, f->base);
+
+  g_assert_false (poll (f, "/accounts?broken=1", mapping, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "/detail/broken: HTTP 500"));
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 0);
+}
+
 static gboolean
 file_contains (const char *path,
                const char *needle)
@@ -567,6 +684,8 @@ main (int    argc,
   ADD ("/core/poller/token", test_poll_token);
   ADD ("/core/poller/retries", test_poll_retries);
   ADD ("/core/poller/etag", test_poll_etag);
+  ADD ("/core/poller/details", test_poll_details);
+  ADD ("/core/poller/detail-failure", test_poll_detail_failure);
 #undef ADD
 
   return g_test_run ();

@@ -53,12 +53,14 @@ typedef struct
   gint64        started_at;
 
   char         *url;          /* the page being fetched */
-  SoupMessage  *message;
-  GInputStream *body_stream;
-  GByteArray   *body;
+  SoupMessage  *message;      /* its answer */
   guint         pages;
-  guint         attempt;      /* tries of the current page that failed */
   gint64        page_number;  /* for the page style */
+  GCancellable *details_cancellable;
+  guint         next_detail;  /* index into snapshots */
+  guint         in_flight;
+  guint         max_in_flight;
+  gboolean      returned;
   GHashTable   *seen;         /* URLs and cursors fetched in this poll */
   GPtrArray    *snapshots;    /* of VigilSnapshot, from every page */
   char         *etag;         /* validators: sent with the first page, */
@@ -91,8 +93,7 @@ poll_job_free (PollJob *job)
   g_free (job->etag);
   g_free (job->last_modified);
   g_clear_object (&job->message);
-  g_clear_object (&job->body_stream);
-  g_clear_pointer (&job->body, g_byte_array_unref);
+  g_clear_object (&job->details_cancellable);
   g_clear_pointer (&job->seen, g_hash_table_unref);
   g_clear_pointer (&job->snapshots, g_ptr_array_unref);
   g_free (job);
@@ -124,6 +125,8 @@ copy_source (const VigilSource *source)
 }
 
 static void fetch_page (GTask *task);
+static void parse_page_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+static void start_details (GTask *task);
 
 /* Stores every page's records at once, or nothing. */
 static void
@@ -156,6 +159,7 @@ store_poll (GTask *task)
 
   job->result.stats = *vigil_ingest_get_stats (ingest);
   job->result.pages = job->pages;
+  job->result.max_in_flight = job->max_in_flight;
 
   /* Only a poll that was stored may make the next one conditional. */
   if (!vigil_store_set_validators (job->store, job->source->id, job->source->url,
@@ -340,7 +344,18 @@ parse_page_cb (GObject      *object,
     }
   if (next == NULL)
     {
-      store_poll (task);
+      if (vigil_mapping_get_detail_url (job->mapping) != NULL)
+        {
+          /* Cancelled with the poll, and by the first failing detail. */
+          job->details_cancellable = g_cancellable_new ();
+          if (g_task_get_cancellable (task) != NULL)
+            g_signal_connect_object (g_task_get_cancellable (task), "cancelled",
+                                     G_CALLBACK (g_cancellable_cancel), job->details_cancellable,
+                                     G_CONNECT_SWAPPED);
+          start_details (g_steal_pointer (&task));
+        }
+      else
+        store_poll (task);
       return;
     }
 
@@ -362,74 +377,48 @@ parse_page_cb (GObject      *object,
   fetch_page (g_steal_pointer (&task));
 }
 
-static void
-parse_body (GTask *task)
+/* Fetching one URL ---------------------------------------------------------
+ *
+ * A GET with the poll's token, bounded by max_bytes while it streams,
+ * tried again after connection errors, 429 and 5xx. Pages and
+ * per-customer details both go through it. */
+
+typedef struct
 {
-  PollJob *job = g_task_get_task_data (task);
-  GTask *parse_task = g_task_new (NULL, g_task_get_cancellable (task), parse_page_cb, g_object_ref (task));
-  PageResult *page = g_new0 (PageResult, 1);
-
-  page->body = g_byte_array_free_to_bytes (g_steal_pointer (&job->body));
-  g_object_set_data_full (G_OBJECT (parse_task), "mapping", g_object_ref (job->mapping), g_object_unref);
-  g_task_set_task_data (parse_task, page, (GDestroyNotify) page_result_free);
-  g_task_run_in_thread (parse_task, parse_page_thread);
-  g_object_unref (parse_task);
-}
-
-static void read_body_cb (GObject *object, GAsyncResult *result, gpointer user_data);
-
-/* Takes over @task. */
-static void
-read_more (GTask *task)
-{
-  PollJob *job = g_task_get_task_data (task);
-
-  g_input_stream_read_bytes_async (job->body_stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), read_body_cb, task);
-}
+  char         *url;
+  char         *token;
+  char         *etag;
+  char         *last_modified;
+  gint64        max_bytes;
+  guint         attempt;
+  SoupMessage  *message;
+  GInputStream *stream;
+  GByteArray   *body;
+} Fetch;
 
 static void
-read_body_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+fetch_free (Fetch *fetch)
 {
-  g_autoptr(GTask) task = user_data;
-  PollJob *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-
-  if (bytes == NULL)
+  g_free (fetch->url);
+  if (fetch->token != NULL)
     {
-      g_prefix_error (&error, "%s: ", job->url);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      memset (fetch->token, 0, strlen (fetch->token));
+      g_free (fetch->token);
     }
-
-  if (g_bytes_get_size (bytes) == 0)
-    {
-      g_input_stream_close (job->body_stream, NULL, NULL);
-      g_clear_object (&job->body_stream);
-      parse_body (g_steal_pointer (&task));
-      return;
-    }
-
-  /* Bounded while it streams, never after the fact. */
-  if ((gint64) (job->body->len + g_bytes_get_size (bytes)) > job->source->max_bytes)
-    {
-      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                               _("%s: the response is larger than %" G_GINT64_FORMAT " bytes (--max-bytes)"),
-                               job->url, job->source->max_bytes);
-      return;
-    }
-
-  g_byte_array_append (job->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  read_more (g_steal_pointer (&task));
+  g_free (fetch->etag);
+  g_free (fetch->last_modified);
+  g_clear_object (&fetch->message);
+  g_clear_object (&fetch->stream);
+  g_clear_pointer (&fetch->body, g_byte_array_unref);
+  g_free (fetch);
 }
+
+static void fetch_send (GTask *task);
 
 static gboolean
-retry_page_cb (gpointer user_data)
+fetch_retry_cb (gpointer user_data)
 {
-  fetch_page (user_data);
+  fetch_send (user_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -472,87 +461,339 @@ is_retryable_error (const GError *error)
           error->code == G_IO_ERROR_NOT_CONNECTED);
 }
 
-/* Schedules another try of the current page, if one is left; takes
- * over @task when it does. */
+/* Schedules another try, if one is left; takes over @task when it does. */
 static gboolean
-retry_later (GTask *task,
-             gint64 retry_after_s)
+fetch_retry_later (GTask  *task,
+                   gint64  retry_after_s)
 {
   VigilPoller *self = g_task_get_source_object (task);
-  PollJob *job = g_task_get_task_data (task);
+  Fetch *fetch = g_task_get_task_data (task);
   guint delay_ms;
 
-  if (job->attempt >= self->max_retries || retry_after_s > MAX_RETRY_AFTER_S)
+  if (fetch->attempt >= self->max_retries || retry_after_s > MAX_RETRY_AFTER_S)
     return FALSE;
 
   if (retry_after_s >= 0)
     delay_ms = (guint) retry_after_s * 1000;
   else
     {
-      delay_ms = self->retry_base_ms << job->attempt;
+      delay_ms = self->retry_base_ms << fetch->attempt;
       delay_ms += g_random_int_range (0, (gint32) delay_ms / 2 + 1);
     }
-  job->attempt++;
-  g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, retry_page_cb, task, NULL);
+  fetch->attempt++;
+  g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, fetch_retry_cb, task, NULL);
+  return TRUE;
+}
+
+static void fetch_read_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+fetch_read_more (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (fetch->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), fetch_read_cb, task);
+}
+
+static gboolean
+too_large (GTask  *task,
+           gint64  size)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+
+  if (size <= fetch->max_bytes)
+    return FALSE;
+  g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                           _("%s: the response is larger than %" G_GINT64_FORMAT " bytes (--max-bytes)"),
+                           fetch->url, fetch->max_bytes);
   return TRUE;
 }
 
 static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+fetch_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  PollJob *job = g_task_get_task_data (task);
+  Fetch *fetch = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  guint status;
-  goffset length;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
 
-  if (stream == NULL)
+  if (bytes == NULL)
     {
-      /* Transport, timeout and TLS errors alike; TLS is never ignored. */
-      if (is_retryable_error (error) && retry_later (task, -1))
-        {
-          g_steal_pointer (&task);
-          return;
-        }
-      g_prefix_error (&error, "%s: ", job->url);
+      g_prefix_error (&error, "%s: ", fetch->url);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  status = soup_message_get_status (job->message);
-  if (status == SOUP_STATUS_NOT_MODIFIED && job->pages == 0 && (job->etag != NULL || job->last_modified != NULL))
+  if (g_bytes_get_size (bytes) == 0)
     {
-      job->result.not_modified = TRUE;
-      g_task_return_boolean (task, TRUE);
+      g_input_stream_close (fetch->stream, NULL, NULL);
+      g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&fetch->body)),
+                             (GDestroyNotify) g_bytes_unref);
       return;
     }
-  if ((status == 429 || status >= 500) && retry_later (task, parse_retry_after (job->message)))
+
+  /* Bounded while it streams, never after the fact. */
+  if (too_large (task, (gint64) (fetch->body->len + g_bytes_get_size (bytes))))
+    return;
+
+  g_byte_array_append (fetch->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  fetch_read_more (g_steal_pointer (&task));
+}
+
+static void
+fetch_send_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  guint status;
+
+  if (stream == NULL)
+    {
+      /* Transport, timeout and TLS errors alike; TLS is never ignored. */
+      if (is_retryable_error (error) && fetch_retry_later (task, -1))
+        {
+          g_steal_pointer (&task);
+          return;
+        }
+      g_prefix_error (&error, "%s: ", fetch->url);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  status = soup_message_get_status (fetch->message);
+  if (status == SOUP_STATUS_NOT_MODIFIED && (fetch->etag != NULL || fetch->last_modified != NULL))
+    {
+      g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+  if ((status == 429 || status >= 500) && fetch_retry_later (task, parse_retry_after (fetch->message)))
     {
       g_steal_pointer (&task);
       return;
     }
   if (status >= 400)
     {
-      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("%s: HTTP %u %s"), job->url,
-                               status, soup_message_get_reason_phrase (job->message));
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("%s: HTTP %u %s"), fetch->url,
+                               status, soup_message_get_reason_phrase (fetch->message));
       return;
     }
   if (status < 200 || status >= 300)
     {
       g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                               _("%s: unexpected HTTP status %u"), job->url, status);
+                               _("%s: unexpected HTTP status %u"), fetch->url, status);
+      return;
+    }
+  if (too_large (task, soup_message_headers_get_content_length (soup_message_get_response_headers (fetch->message))))
+    return;
+
+  fetch->body = g_byte_array_new ();
+  fetch->stream = g_steal_pointer (&stream);
+  fetch_read_more (g_steal_pointer (&task));
+}
+
+static void
+fetch_send (GTask *task)
+{
+  VigilPoller *self = g_task_get_source_object (task);
+  Fetch *fetch = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+
+  g_clear_object (&fetch->message);
+  fetch->message = soup_message_new (SOUP_METHOD_GET, fetch->url);
+  if (fetch->message == NULL)
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“%s” is not a valid URL"), fetch->url);
+      g_object_unref (task);
       return;
     }
 
-  length = soup_message_headers_get_content_length (soup_message_get_response_headers (job->message));
-  if (length > job->source->max_bytes)
+  headers = soup_message_get_request_headers (fetch->message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (fetch->etag != NULL)
+    soup_message_headers_replace (headers, "If-None-Match", fetch->etag);
+  if (fetch->last_modified != NULL)
+    soup_message_headers_replace (headers, "If-Modified-Since", fetch->last_modified);
+  if (fetch->token != NULL)
     {
-      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                               _("%s: the response is larger than %" G_GINT64_FORMAT " bytes (--max-bytes)"),
-                               job->url, job->source->max_bytes);
+      g_autofree char *authorization = g_strconcat ("Bearer ", fetch->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+      memset (authorization, 0, strlen (authorization));
+    }
+
+  soup_session_send_async (self->session, fetch->message, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), fetch_send_cb, task);
+}
+
+/* Fetches @url; the result is its body (empty for a 304 answer to
+ * @etag or @last_modified). */
+static void
+fetch_async (VigilPoller         *self,
+             const char          *url,
+             const PollJob       *job,
+             gboolean             conditional,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  fetch->url = g_strdup (url);
+  fetch->token = g_strdup (job->token);
+  fetch->max_bytes = job->source->max_bytes;
+  if (conditional)
+    {
+      fetch->etag = g_strdup (job->etag);
+      fetch->last_modified = g_strdup (job->last_modified);
+    }
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+  fetch_send (task);
+}
+
+static GBytes *
+fetch_finish (GAsyncResult  *result,
+              SoupMessage  **out_message,
+              GError       **error)
+{
+  Fetch *fetch = g_task_get_task_data (G_TASK (result));
+
+  if (out_message != NULL)
+    *out_message = fetch->message != NULL ? g_object_ref (fetch->message) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Per-customer details ------------------------------------------------- */
+
+/* The poll's first error ends it; the requests still out are dropped. */
+static void
+fail_poll (GTask  *task,
+           GError *error)
+{
+  PollJob *job = g_task_get_task_data (task);
+
+  if (job->returned)
+    {
+      g_error_free (error);
+      return;
+    }
+  job->returned = TRUE;
+  g_cancellable_cancel (job->details_cancellable);
+  g_task_return_error (task, error);
+}
+
+typedef struct
+{
+  GTask         *poll;
+  VigilSnapshot *snapshot;
+} DetailRequest;
+
+static void
+detail_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  DetailRequest *request = user_data;
+  g_autoptr(GTask) task = request->poll;
+  VigilSnapshot *snapshot = request->snapshot;
+  PollJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = fetch_finish (result, NULL, &error);
+  g_autoptr(JsonParser) parser = NULL;
+
+  g_free (request);
+  job->in_flight--;
+  if (job->returned)
+    return;
+  if (body == NULL)
+    {
+      fail_poll (task, g_steal_pointer (&error));
+      return;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), &error))
+    {
+      fail_poll (task, g_error_new (VIGIL_ERROR, VIGIL_ERROR_PARSE, _("a detail response is not JSON: %s"),
+                                    error->message));
+      return;
+    }
+  vigil_mapping_apply_detail (job->mapping, json_parser_get_root (parser), snapshot);
+  job->result.details++;
+
+  start_details (g_steal_pointer (&task));
+}
+
+/* Keeps up to the source's concurrency of detail requests in flight;
+ * stores the poll when the last has come back. Takes over @task. */
+static void
+start_details (GTask *task)
+{
+  VigilPoller *self = g_task_get_source_object (task);
+  PollJob *job = g_task_get_task_data (task);
+
+  while (job->in_flight < job->source->concurrency && job->next_detail < job->snapshots->len)
+    {
+      VigilSnapshot *snapshot = g_ptr_array_index (job->snapshots, job->next_detail++);
+      g_autofree char *url = NULL;
+      DetailRequest *request;
+
+      if (snapshot->customer_id == NULL)
+        continue;
+      url = vigil_mapping_expand_detail_url (job->mapping, snapshot->customer_id);
+      request = g_new0 (DetailRequest, 1);
+      request->poll = g_object_ref (task);
+      request->snapshot = snapshot;
+      job->in_flight++;
+      job->max_in_flight = MAX (job->max_in_flight, job->in_flight);
+      fetch_async (self, url, job, FALSE, job->details_cancellable, detail_cb, request);
+    }
+
+  if (job->in_flight == 0 && job->next_detail >= job->snapshots->len && !job->returned)
+    store_poll (task);
+  g_object_unref (task);
+}
+
+/* Pages -------------------------------------------------------------------- */
+
+static void
+parse_body (GTask  *task,
+            GBytes *body)
+{
+  PollJob *job = g_task_get_task_data (task);
+  GTask *parse_task = g_task_new (NULL, g_task_get_cancellable (task), parse_page_cb, g_object_ref (task));
+  PageResult *page = g_new0 (PageResult, 1);
+
+  page->body = g_bytes_ref (body);
+  g_object_set_data_full (G_OBJECT (parse_task), "mapping", g_object_ref (job->mapping), g_object_unref);
+  g_task_set_task_data (parse_task, page, (GDestroyNotify) page_result_free);
+  g_task_run_in_thread (parse_task, parse_page_thread);
+  g_object_unref (parse_task);
+  g_object_unref (task);
+}
+
+static void
+page_fetched_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PollJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  g_clear_object (&job->message);
+  body = fetch_finish (result, &job->message, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -560,16 +801,19 @@ send_cb (GObject      *object,
     {
       SoupMessageHeaders *response = soup_message_get_response_headers (job->message);
 
+      if (soup_message_get_status (job->message) == SOUP_STATUS_NOT_MODIFIED)
+        {
+          job->result.not_modified = TRUE;
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
       g_free (job->etag);
       g_free (job->last_modified);
       job->etag = g_strdup (soup_message_headers_get_one (response, "ETag"));
       job->last_modified = g_strdup (soup_message_headers_get_one (response, "Last-Modified"));
     }
   job->pages++;
-  job->attempt = 0;
-  job->body = g_byte_array_new ();
-  job->body_stream = g_steal_pointer (&stream);
-  read_more (g_steal_pointer (&task));
+  parse_body (g_steal_pointer (&task), body);
 }
 
 static void
@@ -577,34 +821,10 @@ fetch_page (GTask *task)
 {
   VigilPoller *self = g_task_get_source_object (task);
   PollJob *job = g_task_get_task_data (task);
-  SoupMessageHeaders *headers;
 
   g_hash_table_add (job->seen, g_strdup (job->url));
-  g_clear_object (&job->message);
-  job->message = soup_message_new (SOUP_METHOD_GET, job->url);
-  if (job->message == NULL)
-    {
-      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“%s” is not a valid URL"), job->url);
-      g_object_unref (task);
-      return;
-    }
-
-  headers = soup_message_get_request_headers (job->message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (job->pages == 0 && job->etag != NULL)
-    soup_message_headers_replace (headers, "If-None-Match", job->etag);
-  if (job->pages == 0 && job->last_modified != NULL)
-    soup_message_headers_replace (headers, "If-Modified-Since", job->last_modified);
-  if (job->token != NULL)
-    {
-      g_autofree char *authorization = g_strconcat ("Bearer ", job->token, NULL);
-
-      soup_message_headers_replace (headers, "Authorization", authorization);
-      memset (authorization, 0, strlen (authorization));
-    }
-
-  soup_session_send_async (self->session, job->message, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), send_cb, task);
+  fetch_async (self, job->url, job, job->pages == 0, g_task_get_cancellable (task),
+               page_fetched_cb, task);
 }
 
 static void
@@ -630,7 +850,8 @@ vigil_poller_init (VigilPoller *self)
 {
   /* Kept-alive connections; gzip and deflate are decoded by default. */
   self->session = soup_session_new_with_options ("user-agent", "Vigil/" PACKAGE_VERSION " ",
-                                                 "max-conns-per-host", 16,
+                                                 "max-conns-per-host", 64,
+                                                 "max-conns", 128,
                                                  NULL);
   self->max_retries = DEFAULT_MAX_RETRIES;
   self->retry_base_ms = DEFAULT_RETRY_BASE_MS;

@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * VigilPollResult:
  * @stats: what was read and stored
  * @pages: pages fetched
+ * @details: per-customer detail responses applied
+ * @max_in_flight: the most detail requests that were out at once
  * @not_modified: the endpoint said nothing changed since the last poll
  *   (HTTP 304 to a conditional request): nothing new to store
  */
@@ -29,6 +31,8 @@ typedef struct
 {
   VigilIngestStats stats;
   guint            pages;
+  guint            details;
+  guint            max_in_flight;
   gboolean         not_modified;
 } VigilPollResult;
 
