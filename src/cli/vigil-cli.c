@@ -1177,29 +1177,6 @@ poll_done_cb (GObject      *object,
   g_main_loop_quit (wait->loop);
 }
 
-/* Backing off after failures: the interval doubles with each failure in
- * a row, up to a day. */
-static gint64
-next_due_after (const VigilSource *source,
-                gint64             now)
-{
-  gint64 interval = (gint64) source->interval_min * 60;
-
-  for (guint i = 0; i < source->failures && interval < 86400; i++)
-    interval *= 2;
-  return now + MIN (interval, MAX (86400, (gint64) source->interval_min * 60));
-}
-
-static char *
-describe_stats (const VigilIngestStats *stats)
-{
-  return g_strdup_printf (_("%" G_GUINT64_FORMAT " read, %" G_GUINT64_FORMAT " stored, %"
-                            G_GUINT64_FORMAT " already stored, %" G_GUINT64_FORMAT
-                            " skipped without id, %" G_GUINT64_FORMAT " unusable values"),
-                          stats->records_read, stats->stored, stats->duplicates, stats->skipped,
-                          stats->unknown_values);
-}
-
 /* Polls one source and records how it went; TRUE if it succeeded. */
 static gboolean
 poll_one (VigilStore  *store,
@@ -1216,25 +1193,18 @@ poll_one (VigilStore  *store,
   g_main_loop_run (loop);
 
   now = g_get_real_time () / G_USEC_PER_SEC;
-  source->last_poll_at = now;
-  source->last_ok = wait.ok;
-  g_clear_pointer (&source->last_error, g_free);
-  g_clear_pointer (&source->last_summary, g_free);
   if (wait.ok)
     {
-      source->failures = 0;
-      source->last_summary = wait.result.not_modified ? g_strdup (_("not modified since the last poll"))
-                                                      : describe_stats (&wait.result.stats);
-      g_print (_("%s: %s (%.2f s)\n"), source->name, source->last_summary,
-               (g_get_monotonic_time () - started) / 1e6);
+      g_autofree char *summary = vigil_poll_result_describe (&wait.result);
+
+      vigil_source_set_outcome (source, now, summary, NULL);
+      g_print (_("%s: %s (%.2f s)\n"), source->name, summary, (g_get_monotonic_time () - started) / 1e6);
     }
   else
     {
-      source->failures++;
-      source->last_error = g_strdup (wait.error->message);
+      vigil_source_set_outcome (source, now, NULL, wait.error->message);
       g_printerr (_("%s: FAILED, nothing stored: %s\n"), source->name, wait.error->message);
     }
-  source->next_due = next_due_after (source, now);
   g_clear_error (&wait.error);
 
   if (!vigil_store_record_poll (store, source, &record_error))

@@ -15,6 +15,7 @@
 #include "vigil-link-header.h"
 #include "vigil-mapping.h"
 #include "vigil-poller.h"
+#include "vigil-scheduler.h"
 #include "vigil-scorecard.h"
 #include "vigil-snapshot.h"
 #include "vigil-source.h"

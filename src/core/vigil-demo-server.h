@@ -20,6 +20,9 @@ G_DECLARE_FINAL_TYPE (VigilDemoServer, vigil_demo_server, VIGIL, DEMO_SERVER, GO
 /* The page size used when 0 is given. */
 #define VIGIL_DEMO_SERVER_DEFAULT_PAGE_SIZE 500
 
+/* The largest latency, in milliseconds, that the server accepts. */
+#define VIGIL_DEMO_SERVER_MAX_LATENCY 600000
+
 VigilDemoServer *vigil_demo_server_new            (VigilDemo        *demo,
                                                    guint             page_size);
 gboolean         vigil_demo_server_listen         (VigilDemoServer  *self,
@@ -30,5 +33,8 @@ char            *vigil_demo_server_get_url        (VigilDemoServer  *self);
 void             vigil_demo_server_set_now        (VigilDemoServer  *self,
                                                    gint64            now);
 guint64          vigil_demo_server_get_n_requests (VigilDemoServer  *self);
+guint            vigil_demo_server_get_latency    (VigilDemoServer  *self);
+void             vigil_demo_server_set_latency    (VigilDemoServer  *self,
+                                                   guint             ms);
 
 G_END_DECLS

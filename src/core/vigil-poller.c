@@ -982,3 +982,25 @@ vigil_poller_poll_finish (VigilPoller      *self,
     *out_result = ((PollJob *) g_task_get_task_data (G_TASK (result)))->result;
   return TRUE;
 }
+
+/**
+ * vigil_poll_result_describe:
+ *
+ * Returns: (transfer full): a poll's summary in words
+ */
+char *
+vigil_poll_result_describe (const VigilPollResult *result)
+{
+  const VigilIngestStats *stats;
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  if (result->not_modified)
+    return g_strdup (_("not modified since the last poll"));
+  stats = &result->stats;
+  return g_strdup_printf (_("%" G_GUINT64_FORMAT " read, %" G_GUINT64_FORMAT " stored, %"
+                            G_GUINT64_FORMAT " already stored, %" G_GUINT64_FORMAT
+                            " skipped without id, %" G_GUINT64_FORMAT " unusable values"),
+                          stats->records_read, stats->stored, stats->duplicates, stats->skipped,
+                          stats->unknown_values);
+}

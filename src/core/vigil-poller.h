@@ -36,6 +36,8 @@ typedef struct
   gboolean         not_modified;
 } VigilPollResult;
 
+char *vigil_poll_result_describe (const VigilPollResult *result);
+
 #define VIGIL_TYPE_POLLER (vigil_poller_get_type ())
 
 G_DECLARE_FINAL_TYPE (VigilPoller, vigil_poller, VIGIL, POLLER, GObject)

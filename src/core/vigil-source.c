@@ -170,3 +170,39 @@ vigil_source_validate (VigilSource  *self,
     }
   return TRUE;
 }
+
+/**
+ * vigil_source_set_outcome:
+ * @now: when the poll ended
+ * @summary: (nullable): what a successful poll read and stored
+ * @error_message: (nullable): why it failed; %NULL for a success
+ *
+ * Records a poll's outcome and when the source is next due: one interval
+ * later, doubled for each failure in a row (up to a day, or the interval
+ * itself if that is longer), so a broken endpoint is not hammered.
+ */
+void
+vigil_source_set_outcome (VigilSource *self,
+                          gint64       now,
+                          const char  *summary,
+                          const char  *error_message)
+{
+  gint64 interval;
+  gint64 ceiling;
+
+  g_return_if_fail (self != NULL);
+
+  self->last_poll_at = now;
+  self->last_ok = error_message == NULL;
+  g_free (self->last_summary);
+  g_free (self->last_error);
+  self->last_summary = g_strdup (self->last_ok ? summary : NULL);
+  self->last_error = g_strdup (error_message);
+  self->failures = self->last_ok ? 0 : self->failures + 1;
+
+  interval = (gint64) self->interval_min * 60;
+  ceiling = MAX (interval, 86400);
+  for (guint i = 0; i < self->failures && interval < ceiling; i++)
+    interval *= 2;
+  self->next_due = now + MIN (interval, ceiling);
+}

@@ -57,6 +57,10 @@ VigilSource *vigil_source_new      (const char   *name,
 void         vigil_source_free     (VigilSource  *self);
 gboolean     vigil_source_validate (VigilSource  *self,
                                     GError      **error);
+void         vigil_source_set_outcome (VigilSource *self,
+                                       gint64       now,
+                                       const char  *summary,
+                                       const char  *error_message);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilSource, vigil_source_free)
 
