@@ -24,6 +24,20 @@
  * past the last one are empty (so a "page" mapping stops on them too);
  * the others carry "next", the absolute URL of the following page.
  *
+ * For per-customer endpoints (DESIGN 2.2) the same book is also served
+ * as a list and its details:
+ *
+ *   GET /accounts?page=N  {"data": [{"id": ..., "name": ...}, ...],
+ *                          "links": {"next": URL or null}}, paged as /usage
+ *   GET /usage/ID         {"id": ..., "usage": {"api_calls_7d": ...,
+ *                          "features": ..., "seats": ..., "seats_used": ...,
+ *                          "last_active": ...}}, 404 for an unknown id
+ *
+ * With a latency set, every answer is held back that long without
+ * blocking: the message is paused and a timeout resumes it, so any
+ * number of requests wait at once, as they would on a slow remote
+ * server. VIGIL_DEMO_LATENCY_MS sets the initial latency.
+ *
  * The JSON is written by hand into one buffer: a page of 500 customers
  * is about 200 kB, and a benchmark polls 10,000 of them. */
 
@@ -38,13 +52,25 @@ struct _VigilDemoServer
   guint64     n_requests;
   guint       page_size;
   guint       port;
+  guint       latency;    /* milliseconds before each answer */
+  GQueue      delayed;    /* of Delay, the answers held back */
 };
+
+/* An answer held back by the latency. */
+typedef struct
+{
+  GList              link;      /* in VigilDemoServer.delayed; data is the Delay */
+  VigilDemoServer   *self;      /* unowned: dispose drops every Delay */
+  SoupServerMessage *msg;
+  GSource           *source;
+} Delay;
 
 enum {
   PROP_0,
   PROP_DEMO,
   PROP_PAGE_SIZE,
   PROP_NOW,
+  PROP_LATENCY,
   N_PROPS
 };
 
@@ -367,6 +393,75 @@ parse_page (const char *text,
   return g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT64, out_page, NULL);
 }
 
+/* The customers [first, end) of @page; pages past the end are empty,
+ * without overflow for huge numbers. */
+static void
+get_page_range (VigilDemoServer *self,
+                guint64          page,
+                guint64         *out_first,
+                guint64         *out_end)
+{
+  guint n_customers = vigil_demo_get_n_customers (self->demo);
+
+  g_assert (VIGIL_IS_DEMO_SERVER (self));
+  g_assert (page >= 1);
+
+  if (page - 1 < (n_customers + (guint64) self->page_size - 1) / self->page_size)
+    {
+      *out_first = (page - 1) * self->page_size;
+      *out_end = MIN (*out_first + self->page_size, n_customers);
+    }
+  else
+    *out_first = *out_end = n_customers;
+}
+
+/* The absolute URL of @page of @path, quoted. */
+static void
+append_page_url (VigilDemoServer *self,
+                 GString         *out,
+                 const char      *path,
+                 guint64          page)
+{
+  g_assert (VIGIL_IS_DEMO_SERVER (self));
+
+  g_string_append_c (out, '"');
+  g_string_append (out, self->base_url);
+  g_string_append (out, path);
+  g_string_append_len (out, "?page=", 6);
+  append_int64 (out, (gint64) page);
+  g_string_append_c (out, '"');
+}
+
+/* Answers 200 with @out, a JSON document, which is freed. */
+static void
+set_json_response (SoupServerMessage *msg,
+                   GString           *out)
+{
+  gsize length = out->len;
+
+  g_assert (SOUP_IS_SERVER_MESSAGE (msg));
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (out, FALSE), length);
+}
+
+/* The page number of @query, or FALSE after answering 400. */
+static gboolean
+get_query_page (SoupServerMessage *msg,
+                GHashTable        *query,
+                guint64           *out_page)
+{
+  g_assert (SOUP_IS_SERVER_MESSAGE (msg));
+
+  if (parse_page (query != NULL ? g_hash_table_lookup (query, "page") : NULL, out_page))
+    return TRUE;
+  set_text_response (msg, SOUP_STATUS_BAD_REQUEST, "bad page number\n");
+  return FALSE;
+}
+
 static void
 handle_usage (VigilDemoServer   *self,
               SoupServerMessage *msg,
@@ -377,29 +472,16 @@ handle_usage (VigilDemoServer   *self,
   guint64 page;
   guint64 first;
   guint64 end;
-  guint n_customers;
   gint64 now;
 
   g_assert (VIGIL_IS_DEMO_SERVER (self));
   g_assert (SOUP_IS_SERVER_MESSAGE (msg));
 
-  if (!parse_page (query != NULL ? g_hash_table_lookup (query, "page") : NULL, &page))
-    {
-      set_text_response (msg, SOUP_STATUS_BAD_REQUEST, "bad page number\n");
-      return;
-    }
+  if (!get_query_page (msg, query, &page))
+    return;
 
-  n_customers = vigil_demo_get_n_customers (self->demo);
+  get_page_range (self, page, &first, &end);
   now = vigil_demo_server_get_now (self);
-
-  /* Pages past the end are empty, without overflow for huge numbers. */
-  if (page - 1 < (n_customers + (guint64) self->page_size - 1) / self->page_size)
-    {
-      first = (page - 1) * self->page_size;
-      end = MIN (first + self->page_size, n_customers);
-    }
-  else
-    first = end = n_customers;
 
   /* Roughly 400 bytes a customer; the buffer grows if that is short. */
   out = g_string_sized_new (64 + (gsize) (end - first) * 448);
@@ -416,26 +498,201 @@ handle_usage (VigilDemoServer   *self,
   vigil_snapshot_clear (&snapshot);
 
   g_string_append_c (out, ']');
-  if (end < n_customers)
+  if (end < vigil_demo_get_n_customers (self->demo))
     {
-      g_string_append_len (out, ",\"next\":\"", 9);
-      g_string_append (out, self->base_url);
-      g_string_append_len (out, "/usage?page=", 12);
-      append_int64 (out, (gint64) page + 1);
-      g_string_append_c (out, '"');
+      g_string_append_len (out, ",\"next\":", 8);
+      append_page_url (self, out, "/usage", page + 1);
     }
   g_string_append_len (out, "}\n", 2);
 
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-  {
-    gsize length = out->len;
+  set_json_response (msg, g_steal_pointer (&out));
+}
 
-    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                      g_string_free (g_steal_pointer (&out), FALSE),
-                                      length);
-  }
+/* The list without the usage: ids and names only. */
+static void
+handle_accounts (VigilDemoServer   *self,
+                 SoupServerMessage *msg,
+                 GHashTable        *query)
+{
+  g_autoptr(GString) out = NULL;
+  VigilSnapshot snapshot = { 0 };
+  guint64 page;
+  guint64 first;
+  guint64 end;
+  gint64 now;
+
+  g_assert (VIGIL_IS_DEMO_SERVER (self));
+  g_assert (SOUP_IS_SERVER_MESSAGE (msg));
+
+  if (!get_query_page (msg, query, &page))
+    return;
+
+  get_page_range (self, page, &first, &end);
+  now = vigil_demo_server_get_now (self);
+
+  out = g_string_sized_new (64 + (gsize) (end - first) * 64);
+  g_string_append_len (out, "{\"data\":[", 9);
+
+  vigil_snapshot_clear (&snapshot);
+  for (guint64 i = first; i < end; i++)
+    {
+      if (i != first)
+        g_string_append_c (out, ',');
+      vigil_demo_fill_snapshot (self->demo, (guint) i, now, &snapshot);
+      g_string_append_len (out, "{\"id\":", 6);
+      append_json_string (out, snapshot.customer_id);
+      append_text_member (out, "name", snapshot.name);
+      g_string_append_c (out, '}');
+    }
+  vigil_snapshot_clear (&snapshot);
+
+  g_string_append_len (out, "],\"links\":{\"next\":", 18);
+  if (end < vigil_demo_get_n_customers (self->demo))
+    append_page_url (self, out, "/accounts", page + 1);
+  else
+    g_string_append_len (out, "null", 4);
+  g_string_append_len (out, "}}\n", 3);
+
+  set_json_response (msg, g_steal_pointer (&out));
+}
+
+/* The index of the customer whose id is @id, exactly as the demo
+ * writes it ("acct-00042", never "acct-42"), or FALSE. */
+static gboolean
+lookup_customer (VigilDemoServer *self,
+                 const char      *id,
+                 guint           *out_index)
+{
+  char expected[32];
+  guint64 index;
+
+  g_assert (VIGIL_IS_DEMO_SERVER (self));
+  g_assert (out_index != NULL);
+
+  if (!g_str_has_prefix (id, "acct-") || !g_ascii_isdigit (id[5]))
+    return FALSE;
+  if (!g_ascii_string_to_unsigned (id + 5, 10, 0, G_MAXUINT, &index, NULL) ||
+      index >= vigil_demo_get_n_customers (self->demo))
+    return FALSE;
+
+  g_snprintf (expected, sizeof expected, "acct-%05u", (guint) index);
+  if (strcmp (id, expected) != 0)
+    return FALSE;
+
+  *out_index = (guint) index;
+  return TRUE;
+}
+
+/* One customer's usage; @escaped_id is the path segment, still
+ * percent-encoded. */
+static void
+handle_detail (VigilDemoServer   *self,
+               SoupServerMessage *msg,
+               const char        *escaped_id)
+{
+  g_autoptr(GString) out = NULL;
+  g_autofree char *id = NULL;
+  VigilSnapshot snapshot = { 0 };
+  gsize usage_start;
+  guint index;
+
+  g_assert (VIGIL_IS_DEMO_SERVER (self));
+  g_assert (SOUP_IS_SERVER_MESSAGE (msg));
+
+  /* NULL for a bad escape or an encoded NUL or slash. */
+  id = g_uri_unescape_string (escaped_id, "/");
+  if (id == NULL || !lookup_customer (self, id, &index))
+    {
+      set_text_response (msg, SOUP_STATUS_NOT_FOUND, "no such customer\n");
+      return;
+    }
+
+  vigil_snapshot_clear (&snapshot);
+  vigil_demo_fill_snapshot (self->demo, index, vigil_demo_server_get_now (self), &snapshot);
+
+  out = g_string_sized_new (512);
+  g_string_append_len (out, "{\"id\":", 6);
+  append_json_string (out, snapshot.customer_id);
+  g_string_append_len (out, ",\"usage\":{", 10);
+
+  /* Unknown values are left out; each member starts with a comma,
+   * which the first one then loses. */
+  usage_start = out->len;
+  append_int_member (out, "api_calls_7d", snapshot.api_calls_7d);
+  if (snapshot.features != NULL)
+    append_features (out, snapshot.features);
+  else
+    append_int_member (out, "features_used", snapshot.features_used);
+  append_int_member (out, "seats", snapshot.seats);
+  append_int_member (out, "seats_used", snapshot.seats_used);
+  if (snapshot.last_active != VIGIL_UNKNOWN)
+    {
+      append_key (out, "last_active");
+      append_time (out, snapshot.last_active);
+    }
+  if (out->len > usage_start)
+    g_string_erase (out, usage_start, 1);
+  g_string_append_len (out, "}}\n", 3);
+
+  vigil_snapshot_clear (&snapshot);
+
+  set_json_response (msg, g_steal_pointer (&out));
+}
+
+/* Delays ------------------------------------------------------------------ */
+
+static void
+delay_free (Delay *delay)
+{
+  g_assert (delay != NULL);
+
+  if (delay->source != NULL)
+    g_source_destroy (delay->source);
+  g_clear_pointer (&delay->source, g_source_unref);
+  g_clear_object (&delay->msg);
+  g_free (delay);
+}
+
+static gboolean
+delay_done_cb (gpointer user_data)
+{
+  Delay *delay = user_data;
+
+  g_assert (delay != NULL);
+  g_assert (VIGIL_IS_DEMO_SERVER (delay->self));
+
+  g_queue_unlink (&delay->self->delayed, &delay->link);
+
+  /* A no-op if the client has gone meanwhile. */
+  soup_server_message_unpause (delay->msg);
+  delay_free (delay);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Holds back @msg, answered already, for the latency. */
+static void
+delay_response (VigilDemoServer   *self,
+                SoupServerMessage *msg)
+{
+  Delay *delay;
+
+  g_assert (VIGIL_IS_DEMO_SERVER (self));
+  g_assert (SOUP_IS_SERVER_MESSAGE (msg));
+  g_assert (self->latency > 0);
+
+  delay = g_new0 (Delay, 1);
+  delay->link.data = delay;
+  delay->self = self;
+  delay->msg = g_object_ref (msg);
+  /* In the context the server answers in, like its sockets. */
+  delay->source = g_timeout_source_new (self->latency);
+  g_source_set_callback (delay->source, delay_done_cb, delay, NULL);
+  g_source_set_static_name (delay->source, "[vigil] demo server latency");
+  g_source_attach (delay->source, g_main_context_get_thread_default ());
+  g_queue_push_tail_link (&self->delayed, &delay->link);
+
+  soup_server_message_pause (msg);
 }
 
 /* Callbacks --------------------------------------------------------------- */
@@ -449,33 +706,42 @@ server_request_cb (SoupServer        *server,
 {
   VigilDemoServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
-  gboolean is_usage;
+  const char *detail_id = NULL;
 
   g_assert (SOUP_IS_SERVER (server));
   g_assert (VIGIL_IS_DEMO_SERVER (self));
 
   self->n_requests++;
 
-  is_usage = g_strcmp0 (path, "/usage") == 0;
-  if (!is_usage && g_strcmp0 (path, "/health") != 0)
-    {
-      set_text_response (msg, SOUP_STATUS_NOT_FOUND, "not found\n");
-      return;
-    }
+  /* The path is still percent-encoded: a slash in an id is "%2F". */
+  if (path != NULL && g_str_has_prefix (path, "/usage/") && path[7] != '\0' &&
+      strchr (path + 7, '/') == NULL)
+    detail_id = path + 7;
 
+  if (detail_id == NULL &&
+      g_strcmp0 (path, "/usage") != 0 &&
+      g_strcmp0 (path, "/accounts") != 0 &&
+      g_strcmp0 (path, "/health") != 0)
+    set_text_response (msg, SOUP_STATUS_NOT_FOUND, "not found\n");
   /* HEAD is answered like GET; libsoup leaves the body out. */
-  if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD)
+  else if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Allow", "GET, HEAD");
       set_text_response (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method not allowed\n");
-      return;
     }
-
-  if (is_usage)
+  else if (detail_id != NULL)
+    handle_detail (self, msg, detail_id);
+  else if (strcmp (path, "/usage") == 0)
     handle_usage (self, msg, query);
+  else if (strcmp (path, "/accounts") == 0)
+    handle_accounts (self, msg, query);
   else
     set_text_response (msg, SOUP_STATUS_OK, "ok");
+
+  /* The answer is ready now; the latency only holds it back. */
+  if (self->latency > 0)
+    delay_response (self, msg);
 }
 
 /* GObject ----------------------------------------------------------------- */
@@ -484,6 +750,11 @@ static void
 vigil_demo_server_dispose (GObject *object)
 {
   VigilDemoServer *self = (VigilDemoServer *) object;
+  GList *link;
+
+  /* Answers still held back are dropped with their connections. */
+  while ((link = g_queue_pop_head_link (&self->delayed)) != NULL)
+    delay_free (link->data);
 
   if (self->server != NULL)
     soup_server_disconnect (self->server);
@@ -525,6 +796,10 @@ vigil_demo_server_get_property (GObject    *object,
       g_value_set_int64 (value, self->now);
       break;
 
+    case PROP_LATENCY:
+      g_value_set_uint (value, self->latency);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -552,6 +827,10 @@ vigil_demo_server_set_property (GObject      *object,
 
     case PROP_NOW:
       vigil_demo_server_set_now (self, g_value_get_int64 (value));
+      break;
+
+    case PROP_LATENCY:
+      vigil_demo_server_set_latency (self, g_value_get_uint (value));
       break;
 
     default:
@@ -588,6 +867,13 @@ vigil_demo_server_class_init (VigilDemoServerClass *klass)
                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                          G_PARAM_STATIC_STRINGS));
 
+  /* Milliseconds each answer is held back. */
+  properties[PROP_LATENCY] =
+    g_param_spec_uint ("latency", NULL, NULL,
+                       0, VIGIL_DEMO_SERVER_MAX_LATENCY, 0,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                        G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -595,6 +881,7 @@ static void
 vigil_demo_server_init (VigilDemoServer *self)
 {
   self->page_size = VIGIL_DEMO_SERVER_DEFAULT_PAGE_SIZE;
+  g_queue_init (&self->delayed);
 }
 
 /* Public API -------------------------------------------------------------- */
@@ -604,17 +891,34 @@ vigil_demo_server_init (VigilDemoServer *self)
  * @demo: the book of customers to serve
  * @page_size: customers per page, or 0 for the default (500)
  *
+ * The latency starts as VIGIL_DEMO_LATENCY_MS in the environment, in
+ * milliseconds (digits only, at most %VIGIL_DEMO_SERVER_MAX_LATENCY),
+ * else 0; anything else there is ignored.
+ *
  * Returns: (transfer full): a server, not yet listening
  */
 VigilDemoServer *
 vigil_demo_server_new (VigilDemo *demo,
                        guint      page_size)
 {
+  const char *env;
+  guint64 latency = 0;
+
   g_return_val_if_fail (VIGIL_IS_DEMO (demo), NULL);
+
+  env = g_getenv ("VIGIL_DEMO_LATENCY_MS");
+  if (env != NULL &&
+      (!g_ascii_isdigit (env[0]) ||
+       !g_ascii_string_to_unsigned (env, 10, 0, VIGIL_DEMO_SERVER_MAX_LATENCY, &latency, NULL)))
+    {
+      g_debug ("Ignoring VIGIL_DEMO_LATENCY_MS=%s: not a number of milliseconds", env);
+      latency = 0;
+    }
 
   return g_object_new (VIGIL_TYPE_DEMO_SERVER,
                        "demo", demo,
                        "page-size", page_size,
+                       "latency", (guint) latency,
                        NULL);
 }
 
@@ -720,4 +1024,39 @@ vigil_demo_server_get_n_requests (VigilDemoServer *self)
   g_return_val_if_fail (VIGIL_IS_DEMO_SERVER (self), 0);
 
   return self->n_requests;
+}
+
+/**
+ * vigil_demo_server_get_latency:
+ *
+ * Returns: the milliseconds each answer is held back
+ */
+guint
+vigil_demo_server_get_latency (VigilDemoServer *self)
+{
+  g_return_val_if_fail (VIGIL_IS_DEMO_SERVER (self), 0);
+
+  return self->latency;
+}
+
+/**
+ * vigil_demo_server_set_latency:
+ * @ms: milliseconds to hold back each answer, or 0 to answer at once
+ *
+ * Simulates a slow server without blocking it: requests arriving
+ * together wait together. The answer is made when the request arrives;
+ * a change applies to requests arriving afterwards.
+ */
+void
+vigil_demo_server_set_latency (VigilDemoServer *self,
+                               guint            ms)
+{
+  g_return_if_fail (VIGIL_IS_DEMO_SERVER (self));
+  g_return_if_fail (ms <= VIGIL_DEMO_SERVER_MAX_LATENCY);
+
+  if (self->latency == ms)
+    return;
+
+  self->latency = ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENCY]);
 }

@@ -40,6 +40,7 @@ struct _VigilPoller
   SoupSession *session;
   guint        max_retries;
   guint        retry_base_ms;
+  guint        max_pages;
 };
 
 G_DEFINE_FINAL_TYPE (VigilPoller, vigil_poller, G_TYPE_OBJECT)
@@ -365,10 +366,11 @@ parse_page_cb (GObject      *object,
                                _("page loop: %s was already fetched in this poll"), next);
       return;
     }
-  if (job->pages >= VIGIL_POLLER_MAX_PAGES)
+  if (job->pages >= VIGIL_POLLER (g_task_get_source_object (task))->max_pages)
     {
       g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                               _("more than %d pages: stopped"), VIGIL_POLLER_MAX_PAGES);
+                               _("%s: more than %u pages: stopped"), job->source->url,
+                               VIGIL_POLLER (g_task_get_source_object (task))->max_pages);
       return;
     }
 
@@ -855,6 +857,21 @@ vigil_poller_init (VigilPoller *self)
                                                  NULL);
   self->max_retries = DEFAULT_MAX_RETRIES;
   self->retry_base_ms = DEFAULT_RETRY_BASE_MS;
+  self->max_pages = VIGIL_POLLER_MAX_PAGES;
+}
+
+/**
+ * vigil_poller_set_max_pages:
+ * @max_pages: the most pages one poll may fetch (tests lower it)
+ */
+void
+vigil_poller_set_max_pages (VigilPoller *self,
+                            guint        max_pages)
+{
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (max_pages > 0);
+
+  self->max_pages = max_pages;
 }
 
 /**

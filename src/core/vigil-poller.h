@@ -46,6 +46,8 @@ VigilPoller *vigil_poller_new         (void);
 void         vigil_poller_set_retries (VigilPoller          *self,
                                        guint                 max_retries,
                                        guint                 base_delay_ms);
+void         vigil_poller_set_max_pages (VigilPoller        *self,
+                                         guint               max_pages);
 void         vigil_poller_poll_async  (VigilPoller          *self,
                                        VigilStore           *store,
                                        VigilSource          *source,
