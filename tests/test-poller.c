@@ -654,45 +654,6 @@ test_poll_gzip (Fixture       *f,
   g_assert_cmpuint (stats.stored, ==, 1);
 }
 
-/* A certificate nobody vouches for is refused, never accepted. */
-static void
-test_poll_tls_refused (Fixture       *f,
-                       gconstpointer  data)
-{
-  g_autofree char *pem = g_test_build_filename (G_TEST_DIST, "fixtures", "self-signed.pem", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_file (pem, &error);
-  g_autoptr(SoupServer) server = NULL;
-  g_autoptr(GSList) uris = NULL;
-  g_autofree char *url = NULL;
-  g_autoptr(VigilPoller) poller = vigil_poller_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(VigilSource) source = NULL;
-  Wait wait = { loop, FALSE, NULL, { { 0, }, 0, FALSE } };
-
-  g_assert_no_error (error);
-  server = soup_server_new ("tls-certificate", certificate, NULL);
-  soup_server_add_handler (server, NULL, handler, f, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("https://127.0.0.1:%d/native", g_uri_get_port (uris->data));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-
-  source = vigil_source_new ("tls", url);
-  vigil_poller_poll_async (poller, f->store, source, NULL, poll_cb, &wait);
-  g_main_loop_run (loop);
-
-  g_assert_false (wait.ok);
-  g_assert_nonnull (wait.error);
-  g_test_message ("%s", wait.error->message);
-  g_assert_true (wait.error->domain == G_TLS_ERROR || wait.error->domain == G_IO_ERROR);
-  g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 0);
-  g_assert_cmpuint (f->requests, ==, 0);
-  g_clear_error (&wait.error);
-  soup_server_disconnect (server);
-}
-
 static gboolean
 file_contains (const char *path,
                const char *needle)
@@ -756,7 +717,6 @@ main (int    argc,
   ADD ("/core/poller/etag", test_poll_etag);
   ADD ("/core/poller/details", test_poll_details);
   ADD ("/core/poller/gzip", test_poll_gzip);
-  ADD ("/core/poller/tls-refused", test_poll_tls_refused);
   ADD ("/core/poller/detail-failure", test_poll_detail_failure);
 #undef ADD
 
