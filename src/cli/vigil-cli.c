@@ -12,6 +12,8 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
@@ -973,6 +975,101 @@ run_history (CliContext  *context,
 
 /* vigil source ------------------------------------------------------------ */
 
+/* Reads one line from standard input, without echo on a terminal: a
+ * token typed here never shows on screen or in a shell's history. */
+static char *
+read_secret_line (const char *prompt)
+{
+  struct termios saved, quiet;
+  gboolean terminal = isatty (STDIN_FILENO);
+  char buffer[4096];
+  char *line;
+
+  if (terminal)
+    {
+      g_printerr ("%s", prompt);
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
+    }
+  line = fgets (buffer, sizeof buffer, stdin);
+  if (terminal)
+    {
+      tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+      g_printerr ("\n");
+    }
+  if (line == NULL)
+    return NULL;
+
+  line = g_strstrip (g_strdup (buffer));
+  memset (buffer, 0, sizeof buffer);
+  return line;
+}
+
+/* Text wiped before it is freed. */
+typedef char SecretText;
+
+static void
+secret_text_free (SecretText *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SecretText, secret_text_free)
+
+/* Splits "Name: value" headers into names (kept in the database) and
+ * values (for the keyring). */
+static gboolean
+split_headers (char   **headers,
+               GStrv   *out_names,
+               GStrv   *out_values)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+
+  for (guint i = 0; headers != NULL && headers[i] != NULL; i++)
+    {
+      const char *colon = strchr (headers[i], ':');
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      if (colon == NULL)
+        return FALSE;
+      name = g_strstrip (g_strndup (headers[i], colon - headers[i]));
+      value = g_strstrip (g_strdup (colon + 1));
+      if (*name == '\0' || *value == '\0')
+        return FALSE;
+      g_strv_builder_add (names, name);
+      g_strv_builder_add (values, value);
+    }
+
+  *out_names = g_strv_builder_end (names);
+  *out_values = g_strv_builder_end (values);
+  return TRUE;
+}
+
+/* Puts the source's secrets in the keyring; on failure nothing stays. */
+static gboolean
+store_source_secrets (const char   *database,
+                      VigilSource  *source,
+                      const char   *token,
+                      char        **values,
+                      GError      **error)
+{
+  if (token != NULL && !vigil_secrets_store (database, source->name, NULL, token, NULL, error))
+    return FALSE;
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    if (!vigil_secrets_store (database, source->name, source->header_names[i], values[i], NULL, error))
+      {
+        vigil_secrets_clear (database, source->name, NULL, NULL);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static int
 run_source_add (CliContext  *context,
                 int          argc,
@@ -981,6 +1078,9 @@ run_source_add (CliContext  *context,
   g_autofree char *mapping_path = NULL;
   g_autofree char *token_env = NULL;
   g_auto(GStrv) headers = NULL;
+  g_auto(GStrv) header_values = NULL;
+  g_autoptr(SecretText) token = NULL;
+  gboolean ask_token = FALSE;
   int interval = VIGIL_SOURCE_DEFAULT_INTERVAL_MIN;
   int timeout = VIGIL_SOURCE_DEFAULT_TIMEOUT_S;
   int concurrency = VIGIL_SOURCE_DEFAULT_CONCURRENCY;
@@ -996,7 +1096,10 @@ run_source_add (CliContext  *context,
       N_("Largest response accepted, in bytes (default 64 MiB)"), N_("N") },
     { "token-env", 0, 0, G_OPTION_ARG_STRING, &token_env,
       N_("Environment variable holding a bearer token (the token is never stored)"), N_("VAR") },
-    { "header", 0, 0, G_OPTION_ARG_STRING_ARRAY, &headers, N_("An extra request header"), N_("'K: V'") },
+    { "ask-token", 0, 0, G_OPTION_ARG_NONE, &ask_token,
+      N_("Read a bearer token from standard input (not echoed) into the keyring"), NULL },
+    { "header", 0, 0, G_OPTION_ARG_STRING_ARRAY, &headers,
+      N_("An extra request header; its value goes into the keyring"), N_("'K: V'") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -1008,13 +1111,6 @@ run_source_add (CliContext  *context,
     return status;
   if (argc != 3)
     return usage_error (_("source add needs a NAME and a URL"));
-  if (headers != NULL)
-    {
-      /* Header values are secrets as often as not, and secrets never go
-       * into the database: they wait for the keyring support. */
-      g_printerr (_("vigil: --header is not available yet; use --token-env for a bearer token\n"));
-      return VIGIL_EXIT_FAILURE;
-    }
   if (interval < 1 || timeout < 1 || concurrency < 1)
     return usage_error (_("--interval, --timeout and --concurrency take numbers of at least 1"));
 
@@ -1024,6 +1120,9 @@ run_source_add (CliContext  *context,
   source->concurrency = (guint) concurrency;
   source->max_bytes = max_bytes;
   source->token_env = g_steal_pointer (&token_env);
+  source->keyring_token = ask_token;
+  if (headers != NULL && !split_headers (headers, &source->header_names, &header_values))
+    return usage_error (_("--header takes 'Name: value'"));
   if (mapping_path != NULL)
     {
       g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_file (mapping_path, &error);
@@ -1035,9 +1134,24 @@ run_source_add (CliContext  *context,
     }
 
   if (!vigil_source_validate (source, &error) ||
-      !(store = open_store (context, &error)) ||
-      !vigil_store_add_source (store, source, &error))
+      !(store = open_store (context, &error)))
     return fail (error);
+
+  if (ask_token && (token = read_secret_line (_("Token: "))) == NULL)
+    {
+      g_printerr (_("vigil: no token was given\n"));
+      return VIGIL_EXIT_FAILURE;
+    }
+  /* Secrets first: a source that cannot reach its keyring is not added. */
+  if ((ask_token || header_values != NULL) &&
+      !store_source_secrets (vigil_store_get_path (store), source, token, header_values, &error))
+    return fail (error);
+  if (!vigil_store_add_source (store, source, &error))
+    {
+      if (ask_token || header_values != NULL)
+        vigil_secrets_clear (vigil_store_get_path (store), source->name, NULL, NULL);
+      return fail (error);
+    }
 
   g_print (_("Added source “%s”: %s, every %u minutes\n"), source->name, source->url,
            source->interval_min);
@@ -1117,6 +1231,7 @@ run_source_remove (CliContext  *context,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) source = NULL;
   int status;
 
   if (!parse_options (_("NAME"), _("Stop polling a source; its history stays unless --delete-history."),
@@ -1126,8 +1241,14 @@ run_source_remove (CliContext  *context,
     return usage_error (_("source remove needs a NAME"));
 
   if (!(store = open_store (context, &error)) ||
+      !(source = vigil_store_get_source (store, argv[1], &error)) ||
       !vigil_store_remove_source (store, argv[1], delete_history, &error))
     return fail (error);
+
+  if ((source->keyring_token || source->header_names != NULL) &&
+      !vigil_secrets_clear (vigil_store_get_path (store), source->name, NULL, &error))
+    g_printerr (_("vigil: the source is removed, but its secrets stay in the keyring: %s\n"),
+                error->message);
 
   if (delete_history)
     g_print (_("Removed source “%s” and its history\n"), argv[1]);

@@ -16,6 +16,7 @@
 #include "vigil-mapping.h"
 #include "vigil-poller.h"
 #include "vigil-scheduler.h"
+#include "vigil-secrets.h"
 #include "vigil-scorecard.h"
 #include "vigil-snapshot.h"
 #include "vigil-source.h"

@@ -12,12 +12,14 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
 #include <libsoup/soup.h>
 
 #include "vigil-error.h"
 #include "vigil-link-header.h"
 #include "vigil-mapping.h"
 #include "vigil-poller.h"
+#include "vigil-secrets.h"
 
 /* One poll of one source: fetch every page (DESIGN 2.2 pagination),
  * each body bounded while it streams and parsed off the main thread,
@@ -51,6 +53,7 @@ typedef struct
   VigilSource  *source;
   VigilMapping *mapping;
   char         *token;
+  GPtrArray    *headers;      /* name, value, name, value… from the keyring */
   gint64        started_at;
 
   char         *url;          /* the page being fetched */
@@ -90,6 +93,7 @@ poll_job_free (PollJob *job)
       memset (job->token, 0, strlen (job->token));
       g_free (job->token);
     }
+  g_clear_pointer (&job->headers, g_ptr_array_unref);
   g_free (job->url);
   g_free (job->etag);
   g_free (job->last_modified);
@@ -122,6 +126,8 @@ copy_source (const VigilSource *source)
   copy->max_bytes = source->max_bytes;
   copy->token_env = g_strdup (source->token_env);
   copy->failures = source->failures;
+  copy->keyring_token = source->keyring_token;
+  copy->header_names = g_strdupv (source->header_names);
   return copy;
 }
 
@@ -389,6 +395,7 @@ typedef struct
 {
   char         *url;
   char         *token;
+  GPtrArray    *headers;
   char         *etag;
   char         *last_modified;
   gint64        max_bytes;
@@ -401,6 +408,7 @@ typedef struct
 static void
 fetch_free (Fetch *fetch)
 {
+  g_clear_pointer (&fetch->headers, g_ptr_array_unref);
   g_free (fetch->url);
   if (fetch->token != NULL)
     {
@@ -618,6 +626,9 @@ fetch_send (GTask *task)
 
   headers = soup_message_get_request_headers (fetch->message);
   soup_message_headers_replace (headers, "Accept", "application/json");
+  for (guint i = 0; fetch->headers != NULL && i + 1 < fetch->headers->len; i += 2)
+    soup_message_headers_replace (headers, g_ptr_array_index (fetch->headers, i),
+                                  g_ptr_array_index (fetch->headers, i + 1));
   if (fetch->etag != NULL)
     soup_message_headers_replace (headers, "If-None-Match", fetch->etag);
   if (fetch->last_modified != NULL)
@@ -650,6 +661,7 @@ fetch_async (VigilPoller         *self,
 
   fetch->url = g_strdup (url);
   fetch->token = g_strdup (job->token);
+  fetch->headers = job->headers != NULL ? g_ptr_array_ref (job->headers) : NULL;
   fetch->max_bytes = job->source->max_bytes;
   if (conditional)
     {
@@ -901,6 +913,61 @@ vigil_poller_new (void)
   return g_object_new (VIGIL_TYPE_POLLER, NULL);
 }
 
+static void
+wipe_free (gpointer data)
+{
+  char *text = data;
+
+  if (text != NULL)
+    memset (text, 0, strlen (text));
+  g_free (text);
+}
+
+/* The token and header values of @source, from the keyring. */
+static gboolean
+load_secrets (PollJob            *job,
+              const char         *database,
+              const VigilSource  *source,
+              GCancellable       *cancellable,
+              GError            **error)
+{
+  if (source->keyring_token)
+    {
+      char *token = vigil_secrets_lookup (database, source->name, NULL, cancellable, error);
+
+      if (token == NULL)
+        {
+          if (error == NULL || *error == NULL)
+            g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                         _("the keyring holds no token for source “%s”; add the source again"),
+                         source->name);
+          return FALSE;
+        }
+      job->token = g_strdup (token);
+      secret_password_free (token);
+    }
+
+  job->headers = g_ptr_array_new_with_free_func (wipe_free);
+  for (guint i = 0; source->header_names != NULL && source->header_names[i] != NULL; i++)
+    {
+      const char *name = source->header_names[i];
+      char *value = vigil_secrets_lookup (database, source->name, name, cancellable, error);
+
+      if (value == NULL)
+        {
+          if (error == NULL || *error == NULL)
+            g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                         _("the keyring holds no value for the %s header of source “%s”"),
+                         name, source->name);
+          return FALSE;
+        }
+      g_ptr_array_add (job->headers, g_strdup (name));
+      g_ptr_array_add (job->headers, g_strdup (value));
+      secret_password_free (value);
+    }
+  return TRUE;
+}
+
 /**
  * vigil_poller_poll_async:
  * @store: where the poll is stored
@@ -955,7 +1022,15 @@ vigil_poller_poll_async (VigilPoller         *self,
       job->url = set_query_param (source->url, vigil_mapping_get_page_param (job->mapping), first);
     }
 
-  if (source->token_env != NULL)
+  if (source->keyring_token || source->header_names != NULL)
+    {
+      if (!load_secrets (job, vigil_store_get_path (store), source, cancellable, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  else if (source->token_env != NULL)
     {
       const char *token = g_getenv (source->token_env);
 

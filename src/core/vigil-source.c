@@ -53,6 +53,7 @@ vigil_source_free (VigilSource *self)
   g_free (self->token_env);
   g_free (self->last_error);
   g_free (self->last_summary);
+  g_strfreev (self->header_names);
   g_free (self);
 }
 
@@ -100,6 +101,18 @@ is_env_name (const char *name)
     return FALSE;
   for (const char *p = name; *p != '\0'; p++)
     if (!(g_ascii_isalnum (*p) || *p == '_'))
+      return FALSE;
+  return TRUE;
+}
+
+/* RFC 9110 token characters. */
+static gboolean
+is_header_name (const char *name)
+{
+  if (name == NULL || *name == '\0' || strlen (name) > 100)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!(g_ascii_isalnum (*p) || strchr ("!#$%&'*+-.^_`|~", *p) != NULL))
       return FALSE;
   return TRUE;
 }
@@ -158,6 +171,19 @@ vigil_source_validate (VigilSource  *self,
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
                            _("--max-bytes must be at least 1024"));
+      return FALSE;
+    }
+  for (guint i = 0; self->header_names != NULL && self->header_names[i] != NULL; i++)
+    if (!is_header_name (self->header_names[i]))
+      {
+        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                     _("“%s” is not an HTTP header name"), self->header_names[i]);
+        return FALSE;
+      }
+  if (self->token_env != NULL && self->keyring_token)
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                           _("A token comes from the keyring or from --token-env, not both"));
       return FALSE;
     }
   if (self->token_env != NULL && !is_env_name (self->token_env))

@@ -30,6 +30,9 @@ G_BEGIN_DECLS
  * @last_summary: (nullable): what it read and stored
  * @next_due: when it is next due, or 0
  * @failures: polls failed in a row (for backing off)
+ * @keyring_token: a bearer token for it is in the keyring
+ * @header_names: (nullable): extra request headers, whose values are in
+ *   the keyring
  *
  * A source of usage data and how it was last polled.
  */
@@ -50,6 +53,8 @@ typedef struct
   char     *last_summary;
   gint64    next_due;
   guint     failures;
+  gboolean  keyring_token;
+  GStrv     header_names;
 } VigilSource;
 
 VigilSource *vigil_source_new      (const char   *name,

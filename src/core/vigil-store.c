@@ -186,6 +186,7 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "ALTER TABLE sources ADD COLUMN last_summary TEXT;"
   "ALTER TABLE sources ADD COLUMN next_due INTEGER;"
   "ALTER TABLE sources ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE sources ADD COLUMN keyring_token INTEGER NOT NULL DEFAULT 0;"
   "CREATE TABLE source_validators ("
   "  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,"
   "  url TEXT NOT NULL,"
@@ -1524,7 +1525,7 @@ vigil_store_set_meta (VigilStore  *self,
 
 #define SOURCE_COLUMNS \
   "id, name, url, mapping, interval_min, timeout_s, concurrency, max_bytes, token_env, " \
-  "last_poll_at, last_ok, last_error, last_summary, next_due, failures"
+  "last_poll_at, last_ok, last_error, last_summary, next_due, failures, keyring_token, header_names"
 
 static VigilSource *
 read_source (sqlite3_stmt *stmt)
@@ -1549,6 +1550,9 @@ read_source (sqlite3_stmt *stmt)
   source->last_summary = column_strdup (stmt, 12);
   source->next_due = sqlite3_column_int64 (stmt, 13);
   source->failures = (guint) sqlite3_column_int (stmt, 14);
+  source->keyring_token = sqlite3_column_int (stmt, 15) != 0;
+  if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
+    source->header_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 16), "\n", -1);
   return source;
 }
 
@@ -1565,6 +1569,7 @@ vigil_store_add_source (VigilStore   *self,
                         VigilSource  *source,
                         GError      **error)
 {
+  g_autofree char *names = NULL;
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
@@ -1573,11 +1578,11 @@ vigil_store_add_source (VigilStore   *self,
 
   if (sqlite3_prepare_v2 (self->db,
                           "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
-                          "concurrency, max_bytes, token_env, created_at) "
-                          "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                          "concurrency, max_bytes, token_env, created_at, keyring_token, header_names) "
+                          "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
                           "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
                           "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
-                          "token_env = ?8 WHERE url IS NULL",
+                          "token_env = ?8, keyring_token = ?10, header_names = ?11 WHERE url IS NULL",
                           -1, &stmt, NULL) != SQLITE_OK)
     return set_sqlite_error (self, error, _("Adding a source"));
 
@@ -1590,6 +1595,13 @@ vigil_store_add_source (VigilStore   *self,
   sqlite3_bind_int64 (stmt, 7, source->max_bytes);
   bind_text_or_null (stmt, 8, source->token_env);
   sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_int (stmt, 10, source->keyring_token);
+  /* Header names only: their values are in the keyring. */
+  if (source->header_names != NULL && source->header_names[0] != NULL)
+    {
+      names = g_strjoinv ("\n", source->header_names);
+      sqlite3_bind_text (stmt, 11, names, -1, SQLITE_STATIC);
+    }
   ok = step_done (self, stmt, _("Adding a source"), error);
   sqlite3_finalize (stmt);
   if (!ok)
@@ -1703,7 +1715,8 @@ vigil_store_remove_source (VigilStore  *self,
                           delete_history
                           ? "DELETE FROM sources WHERE name = ?1"
                           : "UPDATE sources SET kind = 'file', url = NULL, mapping = NULL, "
-                            "token_env = NULL, next_due = NULL WHERE name = ?1 AND url IS NOT NULL",
+                            "token_env = NULL, keyring_token = 0, header_names = NULL, next_due = NULL "
+                            "WHERE name = ?1 AND url IS NOT NULL",
                           -1, &stmt, NULL) != SQLITE_OK)
     return set_sqlite_error (self, error, _("Removing a source"));
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);

@@ -1,0 +1,131 @@
+/* vigil-secrets.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-secrets"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
+
+#include "vigil-error.h"
+#include "vigil-secrets.h"
+
+/* The token is stored under "" so that every secret of a source can be
+ * cleared by database and source alone. */
+#define TOKEN_KEY ""
+
+static const SecretSchema *
+get_schema (void)
+{
+  static const SecretSchema schema = {
+    APP_ID ".Secret", SECRET_SCHEMA_NONE,
+    {
+      { "database", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "source", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "header", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, 0, 0, 0, 0, 0, 0, 0
+  };
+
+  return &schema;
+}
+
+/* Errors from the Secret Service, said in words a user can act on. */
+static gboolean
+explain_error (GError     **error,
+               GError      *cause,
+               const char  *source)
+{
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+               _("The keyring (Secret Service) could not be used for source “%s”: %s"),
+               source, cause->message);
+  g_error_free (cause);
+  return FALSE;
+}
+
+/**
+ * vigil_secrets_store:
+ * @header: (nullable): the header the value is for, %NULL for the token
+ *
+ * Keeps @value in the user's keyring.
+ */
+gboolean
+vigil_secrets_store (const char    *database,
+                     const char    *source,
+                     const char    *header,
+                     const char    *value,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autofree char *label = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (database != NULL && source != NULL && value != NULL, FALSE);
+
+  label = header != NULL ? g_strdup_printf (_("Vigil: %s header of source “%s”"), header, source)
+                         : g_strdup_printf (_("Vigil: token of source “%s”"), source);
+  if (!secret_password_store_sync (get_schema (), SECRET_COLLECTION_DEFAULT, label, value,
+                                   cancellable, &local_error,
+                                   "database", database, "source", source,
+                                   "header", header != NULL ? header : TOKEN_KEY, NULL))
+    return explain_error (error, local_error, source);
+  return TRUE;
+}
+
+/**
+ * vigil_secrets_lookup:
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL if there is
+ *   none (@error unset) or the keyring failed (@error set). Free it with
+ *   secret_password_free(), which wipes it.
+ */
+char *
+vigil_secrets_lookup (const char    *database,
+                      const char    *source,
+                      const char    *header,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  GError *local_error = NULL;
+  char *value;
+
+  g_return_val_if_fail (database != NULL && source != NULL, NULL);
+
+  value = secret_password_lookup_sync (get_schema (), cancellable, &local_error,
+                                       "database", database, "source", source,
+                                       "header", header != NULL ? header : TOKEN_KEY, NULL);
+  if (local_error != NULL)
+    {
+      explain_error (error, local_error, source);
+      return NULL;
+    }
+  return value;
+}
+
+/**
+ * vigil_secrets_clear:
+ *
+ * Forgets every secret of @source.
+ */
+gboolean
+vigil_secrets_clear (const char    *database,
+                     const char    *source,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (database != NULL && source != NULL, FALSE);
+
+  secret_password_clear_sync (get_schema (), cancellable, &local_error,
+                              "database", database, "source", source, NULL);
+  if (local_error != NULL)
+    return explain_error (error, local_error, source);
+  return TRUE;
+}

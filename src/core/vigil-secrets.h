@@ -1,0 +1,35 @@
+/* vigil-secrets.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A source's secrets (its bearer token, its extra header values) live in
+ * the Secret Service, keyed by the database and the source's name, so
+ * they never reach the database, GSettings or a log. @header is NULL for
+ * the token. */
+
+gboolean  vigil_secrets_store  (const char    *database,
+                                const char    *source,
+                                const char    *header,
+                                const char    *value,
+                                GCancellable  *cancellable,
+                                GError       **error);
+char     *vigil_secrets_lookup (const char    *database,
+                                const char    *source,
+                                const char    *header,
+                                GCancellable  *cancellable,
+                                GError       **error);
+gboolean  vigil_secrets_clear  (const char    *database,
+                                const char    *source,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
+G_END_DECLS
