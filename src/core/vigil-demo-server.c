@@ -401,11 +401,12 @@ get_page_range (VigilDemoServer *self,
                 guint64         *out_first,
                 guint64         *out_end)
 {
-  guint n_customers = vigil_demo_get_n_customers (self->demo);
+  guint n_customers;
 
   g_assert (VIGIL_IS_DEMO_SERVER (self));
   g_assert (page >= 1);
 
+  n_customers = vigil_demo_get_n_customers (self->demo);
   if (page - 1 < (n_customers + (guint64) self->page_size - 1) / self->page_size)
     {
       *out_first = (page - 1) * self->page_size;
