@@ -519,6 +519,79 @@ test_cli_sources_and_poll (void)
 }
 
 static void
+test_cli_scorecard (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(Run) show = { 0 };
+  g_auto(Run) set = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) scores = { 0 };
+  g_auto(Run) load = { 0 };
+  g_auto(Run) after_load = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) loaded = NULL;
+  g_autofree char *file = NULL;
+  JsonObject *acme;
+
+  run_vigil (&show, "--db", f->db, "scorecard", "show");
+  g_assert_cmpint (show.status, ==, 0);
+  g_assert_nonnull (strstr (show.out, "Scorecard version 1"));
+  g_assert_nonnull (strstr (show.out, "healthy from 85"));
+
+  /* Activity off: acme's latest is volume 30 + breadth 15 over 60 → 75. */
+  run_vigil (&set, "--db", f->db, "scorecard", "set", "activity.weight", "0");
+  g_assert_cmpint (set.status, ==, 0);
+  g_assert_nonnull (strstr (set.out, "version 2 in use; 4 snapshots rescored"));
+
+  run_vigil (&bad, "--db", f->db, "scorecard", "set", "tiers.at-risk", "90");
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_nonnull (strstr (bad.err, "cut-offs"));
+
+  run_vigil (&scores, "--db", f->db, "scores", "--format", "json");
+  root = parse_json (scores.out);
+  acme = find_customer (json_node_get_array (root), "acme");
+  g_assert_cmpint (json_object_get_int_member (acme, "scorecard_version"), ==, 2);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (acme, "health"), 75, 1e-6);
+  g_assert_cmpstr (json_object_get_string_member (acme, "tier"), ==, "at-risk");
+
+  /* A scorecard file: only what it names changes. */
+  file = test_dir_write (&f->dir, "scorecard.json", "{\"measures\": {\"activity\": {\"weight\": 40}},"
+                         " \"tiers\": {\"healthy\": 70}}", -1);
+  run_vigil (&load, "--db", f->db, "scorecard", "load", file);
+  g_assert_cmpint (load.status, ==, 0);
+  g_assert_nonnull (strstr (load.out, "version 3 in use"));
+  run_vigil (&after_load, "--db", f->db, "scores", "--format", "json");
+  loaded = parse_json (after_load.out);
+  acme = find_customer (json_node_get_array (loaded), "acme");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (acme, "health"), 85, 1e-6);
+}
+
+static void
+test_cli_outcome (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_auto(Run) record = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) history = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *outcomes;
+
+  run_vigil (&record, "--db", f->db, "outcome", "globex", "churned", "--date", "2026-10-31");
+  g_assert_cmpint (record.status, ==, 0);
+  run_vigil (&bad, "--db", f->db, "outcome", "globex", "vanished");
+  g_assert_cmpint (bad.status, ==, 2);
+
+  run_vigil (&history, "--db", f->db, "history", "globex", "--format", "json");
+  root = parse_json (history.out);
+  outcomes = json_object_get_array_member (json_node_get_object (root), "outcomes");
+  g_assert_cmpuint (json_array_get_length (outcomes), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (outcomes, 0), "date"),
+                   ==, "2026-10-31");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (outcomes, 0), "outcome"),
+                   ==, "churned");
+}
+
+static void
 test_cli_refuses_foreign_file (void)
 {
   TestDir dir;
@@ -601,6 +674,8 @@ main (int    argc,
   ADD ("/cli/scores-filters", test_cli_scores_filters);
   ADD ("/cli/scores-table-csv", test_cli_scores_table_and_csv);
   ADD ("/cli/history", test_cli_history);
+  ADD ("/cli/scorecard", test_cli_scorecard);
+  ADD ("/cli/outcome", test_cli_outcome);
 #undef ADD
 
   return g_test_run ();

@@ -462,6 +462,25 @@ test_store_large_ingest (void)
   /* The newest snapshot named the customer. */
   g_assert_cmpstr (((VigilHistoryRow *) history->pdata[0])->snapshot->name, ==, "Customer 7 (day 199)");
 
+  /* A new scorecard rescores every snapshot, across batches, at once. */
+  {
+    g_autoptr(VigilScorecard) current = vigil_store_load_scorecard (store, &error);
+    g_autoptr(VigilScorecard) next = vigil_scorecard_new_with (current, "breadth.weight", 0, &error);
+    g_autoptr(GPtrArray) rescored = NULL;
+    guint64 n = 0;
+
+    g_assert_no_error (error);
+    g_assert_true (vigil_store_save_scorecard (store, next, &n, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, n_customers * n_days);
+    g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots WHERE score_version = 2"), ==,
+                     n_customers * n_days);
+    rescored = vigil_store_list_history (store, customer, &error);
+    /* Only volume is known now: day 199 → 199 / 5000 of 100 points. */
+    g_assert_cmpfloat_with_epsilon (((VigilHistoryRow *) rescored->pdata[n_days - 1])->score.health,
+                                    199.0 / 5000 * 100, 1e-6);
+  }
+
   g_clear_object (&store);
   test_dir_clear (&dir);
 }

@@ -854,7 +854,8 @@ print_history_csv (GPtrArray *rows)
 static void
 print_history_json (GPtrArray      *rows,
                     const char     *source,
-                    VigilScorecard *scorecard)
+                    VigilScorecard *scorecard,
+                    GPtrArray      *outcomes)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const VigilSnapshot *first = ((VigilHistoryRow *) g_ptr_array_index (rows, 0))->snapshot;
@@ -865,6 +866,18 @@ print_history_json (GPtrArray      *rows,
   add_string_or_null (builder, "name", first->name);
   add_string_or_null (builder, "owner", first->owner);
   add_string_or_null (builder, "segment", first->segment);
+  json_builder_set_member_name (builder, "outcomes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < outcomes->len; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (outcomes, i), " ", 2);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "date", parts[0]);
+      add_string_or_null (builder, "outcome", parts[1]);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
   json_builder_set_member_name (builder, "snapshots");
   json_builder_begin_array (builder);
   for (guint i = 0; i < rows->len; i++)
@@ -928,6 +941,7 @@ run_history (CliContext  *context,
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(VigilScorecard) scorecard = NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) outcomes = NULL;
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
   gint64 customer;
   int status;
@@ -951,6 +965,8 @@ run_history (CliContext  *context,
       g_printerr (_("vigil: customer “%s” has no snapshots\n"), argv[1]);
       return VIGIL_EXIT_FAILURE;
     }
+  if (!(outcomes = vigil_store_list_outcomes (store, customer, &error)))
+    return fail (error);
 
   switch (format)
     {
@@ -958,7 +974,7 @@ run_history (CliContext  *context,
       print_history_csv (rows);
       break;
     case VIGIL_OUTPUT_JSON:
-      print_history_json (rows, source, scorecard);
+      print_history_json (rows, source, scorecard, outcomes);
       break;
     case VIGIL_OUTPUT_TABLE:
     default:
@@ -967,6 +983,8 @@ run_history (CliContext  *context,
 
         g_print ("%s — %s\n", first->customer_id, first->name ? first->name : "—");
         print_history_table (rows);
+        for (guint i = 0; i < outcomes->len; i++)
+          g_print (_("Outcome: %s\n"), (const char *) g_ptr_array_index (outcomes, i));
       }
       break;
     }
@@ -1450,6 +1468,146 @@ run_demo_server (CliContext  *context,
   return VIGIL_EXIT_OK;
 }
 
+/* vigil scorecard --------------------------------------------------------- */
+
+static void
+print_scorecard (VigilScorecard *scorecard)
+{
+  g_print (_("Scorecard version %" G_GINT64_FORMAT "\n\n"), vigil_scorecard_get_version (scorecard));
+  g_print ("%-10s %8s %10s  %s\n", _("MEASURE"), _("WEIGHT"), _("TARGET"), _("STATE"));
+  for (int i = 0; i < VIGIL_N_MEASURES; i++)
+    {
+      double weight = vigil_scorecard_get_weight (scorecard, (VigilMeasure) i);
+
+      g_print ("%-10s %8g %10g  %s\n", vigil_measure_get_name ((VigilMeasure) i), weight,
+               vigil_scorecard_get_target (scorecard, (VigilMeasure) i),
+               weight > 0 ? _("active") : _("off (weight 0)"));
+    }
+  g_print (_("\nTiers: healthy from %g, at risk from %g, high risk below\n"),
+           vigil_scorecard_get_cutoff (scorecard, VIGIL_TIER_HEALTHY),
+           vigil_scorecard_get_cutoff (scorecard, VIGIL_TIER_AT_RISK));
+}
+
+static int
+save_scorecard (VigilStore     *store,
+                VigilScorecard *scorecard)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 rescored = 0;
+
+  if (!vigil_store_save_scorecard (store, scorecard, &rescored, &error))
+    return fail (error);
+  g_print (ngettext ("Scorecard version %" G_GINT64_FORMAT " in use; %" G_GUINT64_FORMAT " snapshot rescored\n",
+                     "Scorecard version %" G_GINT64_FORMAT " in use; %" G_GUINT64_FORMAT " snapshots rescored\n",
+                     rescored),
+           vigil_scorecard_get_version (scorecard), rescored);
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_scorecard (CliContext  *context,
+               int          argc,
+               char       **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilScorecard) current = NULL;
+  g_autoptr(VigilScorecard) next = NULL;
+  int status;
+
+  if (!parse_options (_("show | set KEY VALUE | load FILE"),
+                      _("The health scorecard: weights, targets and tier cut-offs. Each change makes a "
+                        "new version and rescores the whole history."), NULL, &argc, &argv, &status))
+    return status;
+  if (argc < 2)
+    return usage_error (_("scorecard needs show, set or load"));
+
+  if (g_str_equal (argv[1], "show"))
+    {
+      if (argc != 2)
+        return usage_error (_("scorecard show takes no arguments"));
+      if (!(store = open_store (context, &error)) || !(current = vigil_store_load_scorecard (store, &error)))
+        return fail (error);
+      print_scorecard (current);
+      return VIGIL_EXIT_OK;
+    }
+
+  if (g_str_equal (argv[1], "set"))
+    {
+      char *end = NULL;
+      double value;
+
+      if (argc != 4)
+        return usage_error (_("scorecard set needs a KEY and a VALUE"));
+      value = g_ascii_strtod (argv[3], &end);
+      if (end == argv[3] || *end != '\0')
+        return usage_error (_("“%s” is not a number"), argv[3]);
+      if (!(store = open_store (context, &error)) ||
+          !(current = vigil_store_load_scorecard (store, &error)) ||
+          !(next = vigil_scorecard_new_with (current, argv[2], value, &error)))
+        return fail (error);
+      return save_scorecard (store, next);
+    }
+
+  if (g_str_equal (argv[1], "load"))
+    {
+      g_autofree char *contents = NULL;
+
+      if (argc != 3)
+        return usage_error (_("scorecard load needs a FILE"));
+      if (!g_file_get_contents (argv[2], &contents, NULL, &error) ||
+          !(store = open_store (context, &error)) ||
+          !(current = vigil_store_load_scorecard (store, &error)) ||
+          !(next = vigil_scorecard_new_from_json (contents, vigil_scorecard_get_version (current) + 1, &error)))
+        return fail (error);
+      return save_scorecard (store, next);
+    }
+
+  return usage_error (_("scorecard needs show, set or load, not “%s”"), argv[1]);
+}
+
+/* vigil outcome ----------------------------------------------------------- */
+
+static int
+run_outcome (CliContext  *context,
+             int          argc,
+             char       **argv)
+{
+  g_autofree char *date = NULL;
+  g_autofree char *source = NULL;
+  GOptionEntry entries[] = {
+    { "date", 'd', 0, G_OPTION_ARG_STRING, &date, N_("When it happened (default: today)"), N_("YYYY-MM-DD") },
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+      N_("The customer's source, when two sources have a customer with that id"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  gint32 day = vigil_time_get_day (g_get_real_time () / G_USEC_PER_SEC);
+  gint64 customer;
+  int status;
+
+  if (!parse_options (_("ID churned|renewed"), _("Record how a customer's contract ended, for history and "
+                                                 "the churn model."), entries, &argc, &argv, &status))
+    return status;
+  if (argc != 3 || (!g_str_equal (argv[2], "churned") && !g_str_equal (argv[2], "renewed")))
+    return usage_error (_("outcome needs a customer ID and churned or renewed"));
+  if (date != NULL && !vigil_date_parse (date, &day))
+    return usage_error (_("“%s” is not a date (YYYY-MM-DD)"), date);
+
+  if (!(store = open_store (context, &error)) ||
+      (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0 ||
+      !vigil_store_record_outcome (store, customer, argv[2], day, &error))
+    return fail (error);
+
+  {
+    g_autofree char *when = vigil_date_format (day);
+
+    g_print (_("Recorded: %s %s on %s\n"), argv[1], argv[2], when);
+  }
+  return VIGIL_EXIT_OK;
+}
+
 /* vigil --demo ------------------------------------------------------------ */
 
 static char *
@@ -1492,6 +1650,8 @@ static const Command commands[] = {
   { "source", N_("add|list|remove"), N_("The usage endpoints Vigil polls"), run_source },
   { "poll", N_("[NAME…]"), N_("Poll the sources that are due (or the named ones) once"), run_poll },
   { "demo-server", "", N_("Serve the demo book as a live endpoint on 127.0.0.1"), run_demo_server },
+  { "scorecard", N_("show|set|load"), N_("The health scorecard; changes rescore the history"), run_scorecard },
+  { "outcome", N_("ID churned|renewed"), N_("Record how a customer's contract ended"), run_outcome },
 };
 
 static void

@@ -313,6 +313,73 @@ vigil_scorecard_new_from_json (const char  *json,
 }
 
 /**
+ * vigil_scorecard_new_with:
+ * @key: `MEASURE.weight`, `MEASURE.target`, `tiers.healthy` or `tiers.at-risk`
+ * @value: the new value
+ *
+ * A scorecard is never changed in place: scores keep the version they
+ * were computed with. This makes the next version.
+ *
+ * Returns: (transfer full): a copy of @self with @key set, its version one
+ *   more, or %NULL with @error naming what is wrong
+ */
+VigilScorecard *
+vigil_scorecard_new_with (VigilScorecard  *self,
+                          const char      *key,
+                          double           value,
+                          GError         **error)
+{
+  g_autoptr(VigilScorecard) copy = NULL;
+  g_auto(GStrv) parts = NULL;
+  VigilMeasure measure;
+
+  g_return_val_if_fail (VIGIL_IS_SCORECARD (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  copy = g_object_new (VIGIL_TYPE_SCORECARD, NULL);
+  copy->version = self->version + 1;
+  memcpy (copy->weights, self->weights, sizeof copy->weights);
+  memcpy (copy->targets, self->targets, sizeof copy->targets);
+  copy->healthy_cutoff = self->healthy_cutoff;
+  copy->at_risk_cutoff = self->at_risk_cutoff;
+
+  parts = g_strsplit (key, ".", 2);
+  if (g_strv_length (parts) != 2 || !isfinite (value))
+    goto unknown;
+
+  if (g_str_equal (parts[0], "tiers"))
+    {
+      if (g_str_equal (parts[1], "healthy"))
+        copy->healthy_cutoff = value;
+      else if (g_str_equal (parts[1], "at-risk"))
+        copy->at_risk_cutoff = value;
+      else
+        goto unknown;
+    }
+  else if ((measure = vigil_measure_from_name (parts[0])) != VIGIL_N_MEASURES)
+    {
+      if (g_str_equal (parts[1], "weight"))
+        copy->weights[measure] = value;
+      else if (g_str_equal (parts[1], "target"))
+        copy->targets[measure] = value;
+      else
+        goto unknown;
+    }
+  else
+    goto unknown;
+
+  if (!validate (copy, error))
+    return NULL;
+  return g_steal_pointer (&copy);
+
+unknown:
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+               _("Scorecard: “%s” is not a setting (try activity.weight, volume.target, "
+                 "tiers.healthy or tiers.at-risk)"), key);
+  return NULL;
+}
+
+/**
  * vigil_scorecard_to_json:
  *
  * Returns: (transfer full): the scorecard as a JSON document

@@ -74,6 +74,10 @@ VigilScorecard *vigil_scorecard_new_from_json (const char            *json,
                                                gint64                 version,
                                                GError               **error);
 char           *vigil_scorecard_to_json       (VigilScorecard        *self);
+VigilScorecard *vigil_scorecard_new_with      (VigilScorecard        *self,
+                                               const char            *key,
+                                               double                 value,
+                                               GError               **error);
 gint64          vigil_scorecard_get_version   (VigilScorecard        *self);
 double          vigil_scorecard_get_weight    (VigilScorecard        *self,
                                                VigilMeasure           measure);

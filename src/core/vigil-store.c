@@ -1843,3 +1843,245 @@ vigil_store_set_validators (VigilStore  *self,
   sqlite3_finalize (stmt);
   return ok;
 }
+
+/* Scorecards and rescoring ----------------------------------------------- */
+
+/* Rows rescored per read, so memory stays flat on any history. */
+#define RESCORE_BATCH 65536
+
+typedef struct
+{
+  gint64        customer_id;
+  VigilSnapshot snapshot;
+} RescoreRow;
+
+/* Reads the inputs of up to RESCORE_BATCH snapshots after a key. */
+static gboolean
+read_rescore_batch (VigilStore  *self,
+                    gint64       after_customer,
+                    gint64       after_time,
+                    GArray      *rows,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_array_set_size (rows, 0);
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT customer_id, observed_at, last_active, api_calls_7d, features_used, "
+                          "seats, seats_used, open_tickets, nps FROM snapshots "
+                          "WHERE (customer_id, observed_at) > (?1, ?2) "
+                          "ORDER BY customer_id, observed_at LIMIT ?3",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Rescoring"));
+  sqlite3_bind_int64 (stmt, 1, after_customer);
+  sqlite3_bind_int64 (stmt, 2, after_time);
+  sqlite3_bind_int (stmt, 3, RESCORE_BATCH);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RescoreRow row = { 0, };
+
+      row.customer_id = sqlite3_column_int64 (stmt, 0);
+      row.snapshot.mrr = NAN;
+      row.snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
+      row.snapshot.observed_at = sqlite3_column_int64 (stmt, 1);
+      row.snapshot.last_active = column_int_or_unknown (stmt, 2);
+      row.snapshot.api_calls_7d = column_int_or_unknown (stmt, 3);
+      row.snapshot.features_used = column_int_or_unknown (stmt, 4);
+      row.snapshot.seats = column_int_or_unknown (stmt, 5);
+      row.snapshot.seats_used = column_int_or_unknown (stmt, 6);
+      row.snapshot.open_tickets = column_int_or_unknown (stmt, 7);
+      row.snapshot.nps = column_int_or_unknown (stmt, 8);
+      g_array_append_val (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("Rescoring"));
+  return TRUE;
+}
+
+static gboolean
+rescore_all (VigilStore      *self,
+             VigilScorecard  *scorecard,
+             guint64         *out_rescored,
+             GError         **error)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (RescoreRow));
+  sqlite3_stmt *update = NULL;
+  gint64 after_customer = G_MININT64;
+  gint64 after_time = G_MININT64;
+  guint64 rescored = 0;
+  gboolean ok = TRUE;
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "UPDATE snapshots SET score_version = ?3, health = ?4, tier = ?5, "
+                          "activity = ?6, activity_pts = ?7, volume = ?8, volume_pts = ?9, "
+                          "breadth = ?10, breadth_pts = ?11, seats_util = ?12, seats_util_pts = ?13, "
+                          "tickets = ?14, tickets_pts = ?15, nps_score = ?16, nps_score_pts = ?17 "
+                          "WHERE customer_id = ?1 AND observed_at = ?2",
+                          -1, &update, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Rescoring"));
+
+  do
+    {
+      if (!(ok = read_rescore_batch (self, after_customer, after_time, rows, error)))
+        break;
+
+      for (guint i = 0; i < rows->len && ok; i++)
+        {
+          RescoreRow *row = &g_array_index (rows, RescoreRow, i);
+          VigilScore score;
+
+          vigil_scorecard_compute (scorecard, &row->snapshot, &score);
+          sqlite3_reset (update);
+          sqlite3_bind_int64 (update, 1, row->customer_id);
+          sqlite3_bind_int64 (update, 2, row->snapshot.observed_at);
+          bind_score (update, 3, &score);
+          ok = step_done (self, update, _("Rescoring"), error);
+          rescored++;
+        }
+
+      if (rows->len > 0)
+        {
+          RescoreRow *last = &g_array_index (rows, RescoreRow, rows->len - 1);
+
+          after_customer = last->customer_id;
+          after_time = last->snapshot.observed_at;
+        }
+    }
+  while (ok && rows->len == RESCORE_BATCH);
+
+  sqlite3_finalize (update);
+  if (out_rescored != NULL)
+    *out_rescored = rescored;
+  return ok;
+}
+
+/**
+ * vigil_store_save_scorecard:
+ * @scorecard: a validated scorecard; its version must be the next one
+ * @out_rescored: (out) (optional): how many snapshots were rescored
+ *
+ * Makes @scorecard the one in use and rescores the whole history with
+ * it, in one transaction, so charts never mix versions.
+ */
+gboolean
+vigil_store_save_scorecard (VigilStore      *self,
+                            VigilScorecard  *scorecard,
+                            guint64         *out_rescored,
+                            GError         **error)
+{
+  g_autofree char *definition = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (VIGIL_IS_SCORECARD (scorecard), FALSE);
+
+  if (!vigil_store_begin (self, error))
+    return FALSE;
+
+  definition = vigil_scorecard_to_json (scorecard);
+  if (sqlite3_prepare_v2 (self->db,
+                          "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Saving the scorecard"));
+      vigil_store_rollback (self);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
+  sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  ok = step_done (self, stmt, _("Saving the scorecard"), error);
+  sqlite3_finalize (stmt);
+
+  if (!ok || !rescore_all (self, scorecard, out_rescored, error))
+    {
+      vigil_store_rollback (self);
+      return FALSE;
+    }
+  return vigil_store_commit (self, error);
+}
+
+/* Outcomes ------------------------------------------------------------------ */
+
+/**
+ * vigil_store_record_outcome:
+ * @outcome: `churned` or `renewed`
+ * @day: the day it happened (days since 1970-01-01)
+ *
+ * Records how a customer's story ended (or renewed), for history and the
+ * churn model. A second outcome on the same day replaces the first.
+ */
+gboolean
+vigil_store_record_outcome (VigilStore  *self,
+                            gint64       customer_id,
+                            const char  *outcome,
+                            gint32       day,
+                            GError     **error)
+{
+  char buffer[16];
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_strcmp0 (outcome, "churned") == 0 || g_strcmp0 (outcome, "renewed") == 0, FALSE);
+
+  if (format_day (day, buffer) == NULL)
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
+      return FALSE;
+    }
+  if (sqlite3_prepare_v2 (self->db,
+                          "INSERT OR REPLACE INTO outcomes (customer_id, day, outcome, recorded_at) "
+                          "VALUES (?1, ?2, ?3, ?4)", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Recording an outcome"));
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_text (stmt, 2, buffer, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, outcome, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  ok = step_done (self, stmt, _("Recording an outcome"), error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/**
+ * vigil_store_list_outcomes:
+ *
+ * Returns: (transfer full) (element-type utf8): "YYYY-MM-DD outcome"
+ *   strings, oldest first
+ */
+GPtrArray *
+vigil_store_list_outcomes (VigilStore  *self,
+                           gint64       customer_id,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) outcomes = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT day, outcome FROM outcomes WHERE customer_id = ?1 ORDER BY day",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading outcomes"));
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (outcomes, g_strdup_printf ("%s %s", sqlite3_column_text (stmt, 0),
+                                                sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading outcomes"));
+      return NULL;
+    }
+  return g_steal_pointer (&outcomes);
+}

@@ -73,6 +73,18 @@ gint64          vigil_store_lookup_source        (VigilStore           *self,
                                                   GError              **error);
 VigilScorecard *vigil_store_load_scorecard       (VigilStore           *self,
                                                   GError              **error);
+gboolean        vigil_store_save_scorecard       (VigilStore           *self,
+                                                  VigilScorecard       *scorecard,
+                                                  guint64              *out_rescored,
+                                                  GError              **error);
+gboolean        vigil_store_record_outcome       (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  const char           *outcome,
+                                                  gint32                day,
+                                                  GError              **error);
+GPtrArray      *vigil_store_list_outcomes        (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  GError              **error);
 
 gint64          vigil_store_ensure_customer      (VigilStore           *self,
                                                   gint64                source_id,
