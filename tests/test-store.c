@@ -371,6 +371,60 @@ test_store_backfill_keeps_newest_name (void)
   test_dir_clear (&dir);
 }
 
+static VigilSnapshot *
+make_calls_snapshot (gint64 observed_at,
+                     gint64 calls)
+{
+  VigilSnapshot *snapshot = vigil_snapshot_new ();
+
+  /* Only volume known: health = calls / 50 */
+  snapshot->customer_id = g_strdup ("trendy");
+  snapshot->observed_at = observed_at;
+  snapshot->api_calls_7d = calls;
+  return snapshot;
+}
+
+static void
+test_store_trends (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilPortfolioRow *row;
+  const gint64 day = 86400;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  /* 30 days ago 90, 20 days ago 70, 10 days ago 60, 3 days ago 40, now 50 */
+  add_snapshots (store, "crm", make_calls_snapshot (T0 - 30 * day, 4500),
+                 make_calls_snapshot (T0 - 20 * day, 3500), make_calls_snapshot (T0 - 10 * day, 3000),
+                 make_calls_snapshot (T0 - 3 * day, 2000), make_calls_snapshot (T0, 2500), NULL);
+
+  rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpfloat_with_epsilon (row->score.health, 50, 1e-9);
+  /* against the newest snapshot at least 7, 14, 28 days old */
+  g_assert_cmpfloat_with_epsilon (row->trends[VIGIL_TREND_7D], 50 - 60, 1e-9);
+  g_assert_cmpfloat_with_epsilon (row->trends[VIGIL_TREND_14D], 50 - 70, 1e-9);
+  g_assert_cmpfloat_with_epsilon (row->trends[VIGIL_TREND_28D], 50 - 90, 1e-9);
+
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  add_snapshots (store, "billing", make_calls_snapshot (T0, 100), NULL);
+  rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  row = g_ptr_array_index (rows, 1);
+  /* No history that old: unknown, not zero. */
+  g_assert_true (isnan (row->trends[VIGIL_TREND_7D]));
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_features_queryable (void)
 {
@@ -593,6 +647,7 @@ main (int    argc,
   g_test_add_func ("/core/store/rollback", test_store_rollback);
   g_test_add_func ("/core/store/backfill-keeps-newest-name", test_store_backfill_keeps_newest_name);
   g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
+  g_test_add_func ("/core/store/trends", test_store_trends);
   g_test_add_func ("/core/store/large-ingest", test_store_large_ingest);
   g_test_add_func ("/core/store/abort-in-flight", test_store_abort_in_flight);
   g_test_add_func ("/core/store/newer-schema", test_store_newer_schema);

@@ -362,11 +362,12 @@ typedef enum
   SORT_MRR,
   SORT_RENEWAL,
   SORT_LAST_ACTIVE,
+  SORT_TREND,
   N_SORT_KEYS
 } SortKey;
 
 static const char * const sort_key_names[N_SORT_KEYS] = {
-  "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active",
+  "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active", "trend",
 };
 
 /* Unknown values sort last whatever the direction. */
@@ -425,6 +426,10 @@ compare_rows (gconstpointer a,
                                       sb->last_active != VIGIL_UNKNOWN);
       result = (sa->last_active > sb->last_active) - (sa->last_active < sb->last_active);
       break;
+    case SORT_TREND:
+      unknown = compare_unknown_last (!isnan (ra->trends[VIGIL_TREND_7D]), !isnan (rb->trends[VIGIL_TREND_7D]));
+      result = compare_double (ra->trends[VIGIL_TREND_7D], rb->trends[VIGIL_TREND_7D]);
+      break;
     case SORT_NAME:
       unknown = compare_unknown_last (sa->name != NULL, sb->name != NULL);
       result = g_utf8_collate (sa->name ? sa->name : "", sb->name ? sb->name : "");
@@ -458,10 +463,10 @@ static void
 print_scores_table (GPtrArray *rows)
 {
   const char *headers[] = {
-    _("ID"), _("NAME"), _("OWNER"), _("SEGMENT"), _("PLAN"), _("HEALTH"), _("TIER"),
+    _("ID"), _("NAME"), _("OWNER"), _("SEGMENT"), _("PLAN"), _("HEALTH"), _("7 DAYS"), _("TIER"),
     _("MRR"), _("SEATS"), _("RENEWAL"), NULL
   };
-  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 0, 1, 1, 0 };
+  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0 };
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autofree char *table = NULL;
   double total_mrr = 0;
@@ -478,10 +483,12 @@ print_scores_table (GPtrArray *rows)
       line[3] = g_strdup (s->segment ? s->segment : "—");
       line[4] = g_strdup (s->plan ? s->plan : "—");
       line[5] = format_number (row->score.health, 1);
-      line[6] = g_strdup (tier_label_or_dash (row->score.tier));
-      line[7] = format_number (s->mrr, 2);
-      line[8] = format_seats (s);
-      line[9] = format_day_or_dash (s->renewal_day);
+      line[6] = isnan (row->trends[VIGIL_TREND_7D]) ? g_strdup ("—")
+                : g_strdup_printf ("%+.1f", row->trends[VIGIL_TREND_7D]);
+      line[7] = g_strdup (tier_label_or_dash (row->score.tier));
+      line[8] = format_number (s->mrr, 2);
+      line[9] = format_seats (s);
+      line[10] = format_day_or_dash (s->renewal_day);
       if (!isnan (s->mrr))
         total_mrr += s->mrr;
       g_ptr_array_add (cells, line);
@@ -555,6 +562,12 @@ print_scores_json (GPtrArray      *rows,
       add_string_or_null (builder, "plan", s->plan);
       add_double_or_null (builder, "mrr", s->mrr);
       add_score (builder, scorecard, &row->score);
+      json_builder_set_member_name (builder, "trend");
+      json_builder_begin_object (builder);
+      add_double_or_null (builder, "7d", row->trends[VIGIL_TREND_7D]);
+      add_double_or_null (builder, "14d", row->trends[VIGIL_TREND_14D]);
+      add_double_or_null (builder, "28d", row->trends[VIGIL_TREND_28D]);
+      json_builder_end_object (builder);
       /* Churn risk and triggers are computed by the analytics that read
        * these scores; until a customer has them they are null/empty. */
       json_builder_set_member_name (builder, "churn_risk");
@@ -646,7 +659,7 @@ run_scores (CliContext  *context,
     { "tier", 't', 0, G_OPTION_ARG_STRING, &tier_text, N_("Only this tier: healthy, at-risk or high-risk"), N_("TIER") },
     { "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, N_("Only the customers of this owner"), N_("OWNER") },
     { "sort", 's', 0, G_OPTION_ARG_STRING, &sort_text,
-      N_("Sort by health (default), name, id, owner, segment, mrr, renewal or last-active"), N_("KEY") },
+      N_("Sort by health (default), name, id, owner, segment, mrr, renewal, last-active or trend"), N_("KEY") },
     { "reverse", 'r', 0, G_OPTION_ARG_NONE, &reverse, N_("Sort in descending order"), NULL },
     { NULL }
   };

@@ -1058,6 +1058,7 @@ column_double_or_nan (sqlite3_stmt *stmt,
   "s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, s.api_calls_7d, " \
   "s.features_used, s.open_tickets, s.nps, s.renewal_date, s.plan, s.features"
 #define N_SNAPSHOT_COLUMNS 12
+#define N_SCORE_COLUMNS 15
 #define SCORE_COLUMNS \
   "s.score_version, s.health, s.tier, s.activity, s.activity_pts, s.volume, s.volume_pts, " \
   "s.breadth, s.breadth_pts, s.seats_util, s.seats_util_pts, s.tickets, s.tickets_pts, " \
@@ -1281,13 +1282,21 @@ vigil_store_list_portfolio (VigilStore  *self,
                             GError     **error)
 {
   static const char sql[] =
-    "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
+    "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
+    /* Health then, for the trends: one index lookup each. */
+    "(SELECT health FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 604800 "
+    " ORDER BY t.observed_at DESC LIMIT 1), "
+    "(SELECT health FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 1209600 "
+    " ORDER BY t.observed_at DESC LIMIT 1), "
+    "(SELECT health FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 2419200 "
+    " ORDER BY t.observed_at DESC LIMIT 1) "
     "FROM customers c JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
     "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR s.tier = ?2) "
     "ORDER BY c.id";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
   g_autoptr(GHashTable) scorecards = NULL;
+  const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -1311,6 +1320,13 @@ vigil_store_list_portfolio (VigilStore  *self,
       row->customer_id = sqlite3_column_int64 (stmt, 0);
       row->source = column_strdup (stmt, 1);
       row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
+      for (int t = 0; t < VIGIL_N_TRENDS; t++)
+        {
+          double then = column_double_or_nan (stmt, trend_column + t);
+
+          row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
+                           : round ((row->score.health - then) * 1e6) / 1e6;
+        }
       g_ptr_array_add (rows, row);
     }
   sqlite3_finalize (stmt);

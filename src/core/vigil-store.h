@@ -25,15 +25,26 @@ G_BEGIN_DECLS
  * @latest: the customer's latest snapshot, with the customer's name,
  *   plan, owner and segment filled in
  * @score: the score of @latest, with each measure's explanation
+ * @trends: the change of health over 7, 14 and 28 days (against the
+ *   newest snapshot at least that old), NAN where history is too short
  *
  * One customer as the portfolio shows it.
  */
+typedef enum
+{
+  VIGIL_TREND_7D,
+  VIGIL_TREND_14D,
+  VIGIL_TREND_28D,
+  VIGIL_N_TRENDS
+} VigilTrend;
+
 typedef struct
 {
   gint64         customer_id;
   char          *source;
   VigilSnapshot *latest;
   VigilScore     score;
+  double         trends[VIGIL_N_TRENDS];
 } VigilPortfolioRow;
 
 /**
