@@ -267,7 +267,10 @@ test_cli_scores_json (Fixture       *f,
   g_assert_cmpfloat (json_object_get_double_member (acme, "health"), ==, 85);
   g_assert_cmpstr (json_object_get_string_member (acme, "tier"), ==, "healthy");
   g_assert_true (json_object_has_member (acme, "churn_risk"));
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (acme, "triggers")), ==, 0);
+  /* 48 of 50 seats used: seat expansion is open */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (acme, "triggers")), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (acme, "triggers"), 0), ==,
+                   "seat-expansion");
   measures = json_object_get_object_member (acme, "measures");
   activity = json_object_get_object_member (measures, "activity");
   g_assert_cmpfloat (json_object_get_double_member (activity, "value"), ==, 1);

@@ -538,9 +538,44 @@ print_scores_csv (GPtrArray *rows)
 }
 
 static void
-print_scores_json (GPtrArray      *rows,
-                   VigilScorecard *scorecard)
+free_rule_list (gpointer data)
 {
+  g_list_free_full (data, g_free);
+}
+
+/* customer id → list of the rule ids of its open triggers */
+static GHashTable *
+index_triggers (GPtrArray *triggers)
+{
+  GHashTable *index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, free_rule_list);
+
+  for (guint i = 0; triggers != NULL && i < triggers->len; i++)
+    {
+      const VigilTriggerRow *row = g_ptr_array_index (triggers, i);
+      GList *list = g_hash_table_lookup (index, &row->customer_id);
+
+      /* Appending keeps the head of a list that has one. */
+      if (list != NULL)
+        {
+          GList *head = g_list_append (list, g_strdup (row->rule));
+
+          g_assert (head == list);
+          (void) head;
+        }
+      else
+        g_hash_table_insert (index, g_memdup2 (&row->customer_id, sizeof (gint64)),
+                             g_list_append (NULL, g_strdup (row->rule)));
+    }
+  return index;
+}
+
+static void
+print_scores_json (GPtrArray      *rows,
+                   VigilScorecard *scorecard,
+                   GPtrArray      *trigger_rows)
+{
+  g_autoptr(GHashTable) triggers = index_triggers (trigger_rows);
+
   /* One customer a line, each written as soon as it is built: the output
    * stays valid JSON, greps well, and memory stays flat. */
   g_print ("[\n");
@@ -568,12 +603,13 @@ print_scores_json (GPtrArray      *rows,
       add_double_or_null (builder, "14d", row->trends[VIGIL_TREND_14D]);
       add_double_or_null (builder, "28d", row->trends[VIGIL_TREND_28D]);
       json_builder_end_object (builder);
-      /* Churn risk and triggers are computed by the analytics that read
-       * these scores; until a customer has them they are null/empty. */
+      /* Churn risk comes with the churn model; null until then. */
       json_builder_set_member_name (builder, "churn_risk");
       json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "triggers");
       json_builder_begin_array (builder);
+      for (GList *l = g_hash_table_lookup (triggers, &row->customer_id); l != NULL; l = l->next)
+        json_builder_add_string_value (builder, l->data);
       json_builder_end_array (builder);
       add_time_or_null (builder, "observed_at", s->observed_at);
       add_time_or_null (builder, "last_active", s->last_active);
@@ -615,6 +651,7 @@ print_portfolio (CliContext        *context,
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(VigilScorecard) scorecard = NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) triggers = NULL;
 
   if (!(store = open_store (context, &error)) ||
       !(scorecard = vigil_store_load_scorecard (store, &error)) ||
@@ -629,7 +666,9 @@ print_portfolio (CliContext        *context,
       print_scores_csv (rows);
       break;
     case VIGIL_OUTPUT_JSON:
-      print_scores_json (rows, scorecard);
+      if (!(triggers = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
+        return fail (error);
+      print_scores_json (rows, scorecard, triggers);
       break;
     case VIGIL_OUTPUT_TABLE:
     default:
@@ -726,6 +765,9 @@ print_import_summary (const char             *path,
                      "  %" G_GUINT64_FORMAT " values unusable (wrong type or out of range), stored as unknown\n",
                      stats->unknown_values),
            stats->unknown_values);
+  g_print (ngettext ("  %" G_GUINT64_FORMAT " trigger opened\n", "  %" G_GUINT64_FORMAT " triggers opened\n",
+                     stats->triggers_opened),
+           stats->triggers_opened);
 }
 
 static int
@@ -1621,6 +1663,169 @@ run_outcome (CliContext  *context,
   return VIGIL_EXIT_OK;
 }
 
+/* vigil triggers ---------------------------------------------------------- */
+
+static int
+run_triggers (CliContext  *context,
+              int          argc,
+              char       **argv)
+{
+  g_autofree char *format_text = NULL;
+  GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
+  int status;
+
+  if (!parse_options ("", _("Open upsell and risk triggers with their suggested plays."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (_("triggers takes no arguments"));
+  if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
+    return usage_error ("%s", error->message);
+
+  if (!(store = open_store (context, &error)) ||
+      !(rows = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
+    return fail (error);
+
+  if (format == VIGIL_OUTPUT_JSON)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, row->id);
+          add_string_or_null (builder, "rule", row->rule);
+          add_string_or_null (builder, "kind", row->kind);
+          add_string_or_null (builder, "customer", row->customer);
+          add_string_or_null (builder, "name", row->name);
+          add_time_or_null (builder, "since", row->first_seen);
+          add_string_or_null (builder, "state", row->state);
+          add_string_or_null (builder, "snoozed_until", row->snoozed_until);
+          add_string_or_null (builder, "evidence", row->evidence);
+          add_string_or_null (builder, "tier", vigil_tier_get_id (row->tier));
+          add_string_or_null (builder, "play", vigil_trigger_play_for_tier (row->tier));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      print_json (builder);
+    }
+  else if (format == VIGIL_OUTPUT_CSV)
+    {
+      const char *headers[] = { "id", "rule", "kind", "customer", "name", "since", "state", "evidence", "play", NULL };
+
+      print_csv_row (headers, G_N_ELEMENTS (headers) - 1);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
+          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+          g_autofree char *since = vigil_time_format (row->first_seen);
+          const char *cells[] = { id, row->rule, row->kind, row->customer, row->name, since, row->state,
+                                  row->evidence, vigil_trigger_play_for_tier (row->tier), NULL };
+
+          print_csv_row (cells, G_N_ELEMENTS (cells) - 1);
+        }
+    }
+  else if (rows->len == 0)
+    g_print (_("No open triggers.\n"));
+  else
+    {
+      const char *headers[] = { _("ID"), _("TRIGGER"), _("KIND"), _("CUSTOMER"), _("SINCE"), _("STATE"),
+                                _("PLAY"), _("WHY"), NULL };
+      const gboolean right[] = { 1, 0, 0, 0, 0, 0, 0, 0 };
+      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+      g_autofree char *table = NULL;
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
+          char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+
+          line[0] = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+          line[1] = g_strdup (row->rule);
+          line[2] = g_strdup (row->kind);
+          line[3] = g_strdup (row->name != NULL ? row->name : row->customer);
+          line[4] = vigil_date_format (vigil_time_get_day (row->first_seen));
+          line[5] = g_strdup (row->state);
+          line[6] = g_strdup (vigil_trigger_play_for_tier (row->tier));
+          line[7] = g_strdup (row->evidence != NULL ? row->evidence : "");
+          g_ptr_array_add (cells, line);
+        }
+      table = vigil_output_table (headers, right, cells);
+      g_print ("%s", table);
+    }
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_trigger (CliContext  *context,
+             int          argc,
+             char       **argv)
+{
+  g_autofree char *until = NULL;
+  GOptionEntry entries[] = {
+    { "until", 'u', 0, G_OPTION_ARG_STRING, &until, N_("For snooze: the day it comes back"), N_("YYYY-MM-DD") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  const char *state;
+  guint64 id;
+  gint32 day;
+  int status;
+
+  if (!parse_options (_("ack|snooze|done ID | plan-limit PLAN CALLS"),
+                      _("Work a trigger, or set a plan's weekly API call limit for plan-limit."),
+                      entries, &argc, &argv, &status))
+    return status;
+
+  if (argc == 4 && g_str_equal (argv[1], "plan-limit"))
+    {
+      guint64 calls;
+
+      if (!g_ascii_string_to_unsigned (argv[3], 10, 0, G_MAXINT64, &calls, NULL))
+        return usage_error (_("“%s” is not a number of calls"), argv[3]);
+      if (!(store = open_store (context, &error)) ||
+          !vigil_triggers_set_plan_limit (store, argv[2], (gint64) calls, &error) ||
+          !vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
+        return fail (error);
+      g_print (_("Plan “%s”: %" G_GUINT64_FORMAT " API calls a week\n"), argv[2], calls);
+      return VIGIL_EXIT_OK;
+    }
+
+  if (argc != 3 || !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXINT64, &id, NULL))
+    return usage_error (_("trigger needs ack, snooze or done and a trigger ID"));
+  if (g_str_equal (argv[1], "ack"))
+    state = "acknowledged";
+  else if (g_str_equal (argv[1], "done"))
+    state = "done";
+  else if (g_str_equal (argv[1], "snooze"))
+    {
+      state = "snoozed";
+      if (until == NULL || !vigil_date_parse (until, &day))
+        return usage_error (_("snooze needs --until YYYY-MM-DD"));
+    }
+  else
+    return usage_error (_("trigger needs ack, snooze or done, not “%s”"), argv[1]);
+
+  if (!(store = open_store (context, &error)) ||
+      !vigil_store_set_trigger_state (store, (gint64) id, state,
+                                      g_str_equal (state, "snoozed") ? until : NULL, &error))
+    return fail (error);
+  g_print (_("Trigger %" G_GUINT64_FORMAT ": %s\n"), id, state);
+  return VIGIL_EXIT_OK;
+}
+
 /* vigil --demo ------------------------------------------------------------ */
 
 static char *
@@ -1665,6 +1870,8 @@ static const Command commands[] = {
   { "demo-server", "", N_("Serve the demo book as a live endpoint on 127.0.0.1"), run_demo_server },
   { "scorecard", N_("show|set|load"), N_("The health scorecard; changes rescore the history"), run_scorecard },
   { "outcome", N_("ID churned|renewed"), N_("Record how a customer's contract ended"), run_outcome },
+  { "triggers", "", N_("Open upsell and risk triggers with suggested plays"), run_triggers },
+  { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS sets a limit"), run_trigger },
 };
 
 static void

@@ -22,3 +22,4 @@
 #include "vigil-source.h"
 #include "vigil-store.h"
 #include "vigil-time.h"
+#include "vigil-triggers.h"

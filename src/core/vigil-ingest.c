@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vigil-ingest.h"
+#include "vigil-triggers.h"
 
 /* One import or one poll: a single write transaction in which every
  * record is stored and scored, so that it lands wholly or not at all.
@@ -552,7 +553,21 @@ vigil_ingest_commit (VigilIngest  *self,
     }
 
   self->open = FALSE;
-  return vigil_store_commit (self->store, error);
+  if (!vigil_store_commit (self->store, error))
+    return FALSE;
+
+  /* Triggers follow every import and poll. What was stored stays
+   * stored if they cannot be brought up to date; the next one will. */
+  {
+    g_autoptr(GError) trigger_error = NULL;
+    guint opened = 0;
+
+    if (vigil_triggers_update (self->store, self->default_observed_at, &opened, &trigger_error))
+      self->stats.triggers_opened = opened;
+    else
+      g_debug ("Triggers not updated: %s", trigger_error->message);
+  }
+  return TRUE;
 }
 
 /**

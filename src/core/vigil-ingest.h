@@ -21,6 +21,7 @@ G_BEGIN_DECLS
  * @duplicates: snapshots already stored before (same customer and time)
  * @skipped: records without a usable id, not stored
  * @unknown_values: values given but unusable, stored as unknown
+ * @triggers_opened: trigger episodes that opened after it was stored
  *
  * What one import or poll did, for the summary the user sees.
  */
@@ -31,6 +32,7 @@ typedef struct
   guint64 duplicates;
   guint64 skipped;
   guint64 unknown_values;
+  guint64 triggers_opened;
 } VigilIngestStats;
 
 #define VIGIL_TYPE_INGEST (vigil_ingest_get_type ())

@@ -1289,7 +1289,9 @@ vigil_store_list_portfolio (VigilStore  *self,
     "(SELECT health FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 1209600 "
     " ORDER BY t.observed_at DESC LIMIT 1), "
     "(SELECT health FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 2419200 "
-    " ORDER BY t.observed_at DESC LIMIT 1) "
+    " ORDER BY t.observed_at DESC LIMIT 1), "
+    /* The best health of the last 14 days, for the health-drop trigger. */
+    "(SELECT max (health) FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at >= c.latest_at - 1209600) "
     "FROM customers c JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
     "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR s.tier = ?2) "
@@ -1327,6 +1329,7 @@ vigil_store_list_portfolio (VigilStore  *self,
           row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
                            : round ((row->score.health - then) * 1e6) / 1e6;
         }
+      row->peak_14d = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
       g_ptr_array_add (rows, row);
     }
   sqlite3_finalize (stmt);
@@ -2100,4 +2103,267 @@ vigil_store_list_outcomes (VigilStore  *self,
       return NULL;
     }
   return g_steal_pointer (&outcomes);
+}
+
+/* Triggers ----------------------------------------------------------------- */
+
+void
+vigil_trigger_firing_clear (VigilTriggerFiring *firing)
+{
+  g_clear_pointer (&firing->evidence, g_free);
+}
+
+void
+vigil_trigger_row_free (VigilTriggerRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->customer);
+  g_free (row->name);
+  g_free (row->rule);
+  g_free (row->kind);
+  g_free (row->state);
+  g_free (row->snoozed_until);
+  g_free (row->evidence);
+  g_free (row);
+}
+
+static char *
+trigger_key (gint64      customer_id,
+             const char *rule)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %s", customer_id, rule);
+}
+
+static gboolean
+exec_trigger_sql (VigilStore  *self,
+                  const char  *sql,
+                  gint64       id,
+                  gint64       now,
+                  const char  *evidence,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Updating triggers"));
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  bind_text_or_null (stmt, 3, evidence);
+  ok = step_done (self, stmt, _("Updating triggers"), error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+open_trigger (VigilStore               *self,
+              const VigilTriggerFiring *fire,
+              gint64                    now,
+              GError                  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "INSERT INTO triggers (customer_id, rule, kind, first_seen, last_seen, evidence) "
+                          "VALUES (?1, ?2, ?3, ?4, ?4, ?5)", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Updating triggers"));
+  sqlite3_bind_int64 (stmt, 1, fire->customer_id);
+  sqlite3_bind_text (stmt, 2, fire->rule, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, fire->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now);
+  bind_text_or_null (stmt, 5, fire->evidence);
+  ok = step_done (self, stmt, _("Updating triggers"), error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+sync_triggers (VigilStore  *self,
+               GArray      *firing,
+               gint64       now,
+               guint       *opened,
+               GError     **error)
+{
+  g_autoptr(GHashTable) open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT id, customer_id, rule FROM triggers WHERE cleared_at IS NULL",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Updating triggers"));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (open,
+                         trigger_key (sqlite3_column_int64 (stmt, 1), (const char *) sqlite3_column_text (stmt, 2)),
+                         g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("Updating triggers"));
+
+  for (guint i = 0; i < firing->len; i++)
+    {
+      const VigilTriggerFiring *fire = &g_array_index (firing, VigilTriggerFiring, i);
+      g_autofree char *key = trigger_key (fire->customer_id, fire->rule);
+      gint64 *id = g_hash_table_lookup (open, key);
+
+      /* Still holding: the same episode, its evidence brought up to date. */
+      if (id != NULL)
+        {
+          if (!exec_trigger_sql (self, "UPDATE triggers SET last_seen = ?2, evidence = ?3 WHERE id = ?1",
+                                 *id, now, fire->evidence, error))
+            return FALSE;
+          g_hash_table_remove (open, key);
+        }
+      else
+        {
+          if (!open_trigger (self, fire, now, error))
+            return FALSE;
+          (*opened)++;
+        }
+    }
+
+  /* No longer holding: the episode ends. */
+  g_hash_table_iter_init (&iter, open);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!exec_trigger_sql (self, "UPDATE triggers SET cleared_at = ?2 WHERE id = ?1",
+                           *(gint64 *) value, now, NULL, error))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * vigil_store_sync_triggers:
+ * @firing: (element-type VigilTriggerFiring): every condition that holds now
+ * @out_opened: (out) (optional): episodes that opened
+ *
+ * Opens an episode for each condition that starts to hold, keeps the
+ * open ones that still hold, and closes those that cleared, in one
+ * transaction.
+ */
+gboolean
+vigil_store_sync_triggers (VigilStore  *self,
+                           GArray      *firing,
+                           gint64       now,
+                           guint       *out_opened,
+                           GError     **error)
+{
+  guint opened = 0;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (firing != NULL, FALSE);
+
+  if (!vigil_store_begin (self, error))
+    return FALSE;
+  if (!sync_triggers (self, firing, now, &opened, error))
+    {
+      vigil_store_rollback (self);
+      return FALSE;
+    }
+  if (out_opened != NULL)
+    *out_opened = opened;
+  return vigil_store_commit (self, error);
+}
+
+/**
+ * vigil_store_list_triggers:
+ * @now: to tell snoozes that have ended
+ *
+ * The open episodes that need attention: not done, not snoozed past
+ * @now; a snooze that has ended shows as new again.
+ *
+ * Returns: (transfer full) (element-type VigilTriggerRow): risk first,
+ *   then upsell, oldest first
+ */
+GPtrArray *
+vigil_store_list_triggers (VigilStore  *self,
+                           gint64       now,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  char today[16];
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  format_day (vigil_time_get_day (now), today);
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, "
+                          "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN 'new' ELSE t.state END, "
+                          "t.snoozed_until, t.evidence, s.tier, c.id "
+                          "FROM triggers t JOIN customers c ON c.id = t.customer_id "
+                          "LEFT JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
+                          "WHERE t.cleared_at IS NULL AND t.state != 'done' "
+                          "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) "
+                          "ORDER BY t.kind = 'upsell', t.first_seen, t.id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading triggers"));
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, today, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
+      const char *tier = (const char *) sqlite3_column_text (stmt, 9);
+
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->customer = column_strdup (stmt, 1);
+      row->name = column_strdup (stmt, 2);
+      row->rule = column_strdup (stmt, 3);
+      row->kind = column_strdup (stmt, 4);
+      row->first_seen = sqlite3_column_int64 (stmt, 5);
+      row->state = column_strdup (stmt, 6);
+      row->snoozed_until = column_strdup (stmt, 7);
+      row->evidence = column_strdup (stmt, 8);
+      row->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
+      row->customer_id = sqlite3_column_int64 (stmt, 10);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading triggers"));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * vigil_store_set_trigger_state:
+ * @state: `new`, `acknowledged`, `snoozed` or `done`
+ * @snoozed_until: (nullable): YYYY-MM-DD, for `snoozed`
+ */
+gboolean
+vigil_store_set_trigger_state (VigilStore  *self,
+                               gint64       id,
+                               const char  *state,
+                               const char  *snoozed_until,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (self->db, "UPDATE triggers SET state = ?2, snoozed_until = ?3 WHERE id = ?1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Updating a trigger"));
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 3, snoozed_until);
+  ok = step_done (self, stmt, _("Updating a trigger"), error);
+  sqlite3_finalize (stmt);
+  if (ok && sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No trigger %" G_GINT64_FORMAT), id);
+      return FALSE;
+    }
+  return ok;
 }

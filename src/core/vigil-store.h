@@ -27,6 +27,7 @@ G_BEGIN_DECLS
  * @score: the score of @latest, with each measure's explanation
  * @trends: the change of health over 7, 14 and 28 days (against the
  *   newest snapshot at least that old), NAN where history is too short
+ * @peak_14d: the best health of the last 14 days (the latest included)
  *
  * One customer as the portfolio shows it.
  */
@@ -45,6 +46,7 @@ typedef struct
   VigilSnapshot *latest;
   VigilScore     score;
   double         trends[VIGIL_N_TRENDS];
+  double         peak_14d;
 } VigilPortfolioRow;
 
 /**
@@ -58,6 +60,44 @@ typedef struct
   VigilScore     score;
 } VigilHistoryRow;
 
+/**
+ * VigilTriggerFiring:
+ * @rule: (not nullable): a trigger rule's stable id
+ * @kind: `upsell` or `risk`
+ * @evidence: (transfer full): why it fires, in words
+ *
+ * A trigger condition that holds for a customer now.
+ */
+typedef struct
+{
+  gint64      customer_id;
+  const char *rule;
+  const char *kind;
+  char       *evidence;
+} VigilTriggerFiring;
+
+/**
+ * VigilTriggerRow:
+ *
+ * One trigger episode as the inbox shows it.
+ */
+typedef struct
+{
+  gint64     id;
+  gint64     customer_id;
+  char      *customer;
+  char      *name;
+  char      *rule;
+  char      *kind;
+  gint64     first_seen;
+  char      *state;
+  char      *snoozed_until;
+  char      *evidence;
+  VigilTier  tier;
+} VigilTriggerRow;
+
+void vigil_trigger_firing_clear (VigilTriggerFiring *firing);
+void vigil_trigger_row_free     (VigilTriggerRow    *row);
 void vigil_portfolio_row_free (VigilPortfolioRow *row);
 void vigil_history_row_free   (VigilHistoryRow   *row);
 
@@ -87,6 +127,19 @@ VigilScorecard *vigil_store_load_scorecard       (VigilStore           *self,
 gboolean        vigil_store_save_scorecard       (VigilStore           *self,
                                                   VigilScorecard       *scorecard,
                                                   guint64              *out_rescored,
+                                                  GError              **error);
+gboolean        vigil_store_sync_triggers        (VigilStore           *self,
+                                                  GArray               *firing,
+                                                  gint64                now,
+                                                  guint                *out_opened,
+                                                  GError              **error);
+GPtrArray      *vigil_store_list_triggers        (VigilStore           *self,
+                                                  gint64                now,
+                                                  GError              **error);
+gboolean        vigil_store_set_trigger_state    (VigilStore           *self,
+                                                  gint64                id,
+                                                  const char           *state,
+                                                  const char           *snoozed_until,
                                                   GError              **error);
 gboolean        vigil_store_record_outcome       (VigilStore           *self,
                                                   gint64                customer_id,
