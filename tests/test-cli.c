@@ -279,6 +279,18 @@ test_cli_scores_json (Fixture       *f,
   g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (measures, "breadth"),
                                                     "points"), ==, 15);
 
+  /* Churn risk is a probability, higher for the silent, failing globex. */
+  {
+    double acme_risk = json_object_get_double_member (acme, "churn_risk");
+    double globex_risk = json_object_get_double_member (find_customer (array, "globex"), "churn_risk");
+
+    g_assert_cmpfloat (acme_risk, >, 0);
+    g_assert_cmpfloat (acme_risk, <, globex_risk);
+    g_assert_cmpfloat (globex_risk, <, 1);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (find_customer (array, "globex"),
+                                                                           "churn_factors")), >, 0);
+  }
+
   /* Globex: 72 h silent → 0; 100 calls → 0.6; features unknown → left out,
    * weights rescaled over 70: volume 0.02 × 30/70 × 100. */
   globex = find_customer (array, "globex");

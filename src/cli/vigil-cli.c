@@ -569,12 +569,65 @@ index_triggers (GPtrArray *triggers)
   return index;
 }
 
+typedef struct
+{
+  VigilChurnFeature feature;
+  double            contribution;
+} Factor;
+
+static int
+compare_factors (gconstpointer a,
+                 gconstpointer b)
+{
+  const Factor *fa = a;
+  const Factor *fb = b;
+
+  return (fa->contribution < fb->contribution) - (fa->contribution > fb->contribution);
+}
+
+/* The churn risk and the three factors that raise it most, in words. */
+static void
+add_churn (JsonBuilder             *builder,
+           VigilChurnModel         *churn,
+           const VigilPortfolioRow *row)
+{
+  double features[VIGIL_CHURN_N_FEATURES];
+  double contributions[VIGIL_CHURN_N_FEATURES];
+  Factor factors[VIGIL_CHURN_N_FEATURES];
+
+  vigil_portfolio_row_get_churn_features (row, features);
+  json_builder_set_member_name (builder, "churn_risk");
+  if (isnan (row->score.health))
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_add_double_value (builder, round (vigil_churn_model_predict (churn, features) * 1e4) / 1e4);
+
+  vigil_churn_model_explain (churn, features, contributions);
+  for (int i = 0; i < VIGIL_CHURN_N_FEATURES; i++)
+    factors[i] = (Factor) { (VigilChurnFeature) i, contributions[i] };
+  qsort (factors, VIGIL_CHURN_N_FEATURES, sizeof (Factor), compare_factors);
+
+  json_builder_set_member_name (builder, "churn_factors");
+  json_builder_begin_array (builder);
+  for (int i = 0; i < 3 && factors[i].contribution > 0; i++)
+    {
+      g_autofree char *words = vigil_churn_feature_describe (factors[i].feature, features[factors[i].feature],
+                                                             factors[i].contribution);
+
+      json_builder_add_string_value (builder, words);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 print_scores_json (GPtrArray      *rows,
                    VigilScorecard *scorecard,
                    GPtrArray      *trigger_rows)
 {
   g_autoptr(GHashTable) triggers = index_triggers (trigger_rows);
+  g_autoptr(VigilChurnModel) churn = vigil_churn_model_new_default ();
 
   /* One customer a line, each written as soon as it is built: the output
    * stays valid JSON, greps well, and memory stays flat. */
@@ -603,9 +656,7 @@ print_scores_json (GPtrArray      *rows,
       add_double_or_null (builder, "14d", row->trends[VIGIL_TREND_14D]);
       add_double_or_null (builder, "28d", row->trends[VIGIL_TREND_28D]);
       json_builder_end_object (builder);
-      /* Churn risk comes with the churn model; null until then. */
-      json_builder_set_member_name (builder, "churn_risk");
-      json_builder_add_null_value (builder);
+      add_churn (builder, churn, row);
       json_builder_set_member_name (builder, "triggers");
       json_builder_begin_array (builder);
       for (GList *l = g_hash_table_lookup (triggers, &row->customer_id); l != NULL; l = l->next)
@@ -1826,6 +1877,36 @@ run_trigger (CliContext  *context,
   return VIGIL_EXIT_OK;
 }
 
+/* vigil churn-model ------------------------------------------------------- */
+
+static int
+run_churn_model (CliContext  *context,
+                 int          argc,
+                 char       **argv)
+{
+  g_autoptr(VigilChurnModel) model = vigil_churn_model_new_default ();
+  double intercept;
+  double coefficients[VIGIL_CHURN_N_FEATURES];
+  double reference[VIGIL_CHURN_N_FEATURES];
+  int status;
+
+  if (!parse_options ("", _("The churn model in use and its coefficients."), NULL, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (_("churn-model takes no arguments"));
+
+  vigil_churn_model_get_coefficients (model, &intercept, coefficients);
+  vigil_churn_model_get_reference (model, reference);
+  g_print (_("Model: the default logistic model (DESIGN 3.2), not yet refit on outcomes\n"));
+  g_print (_("Sample size: 0 outcomes; AUC: not measured yet\n\n"));
+  g_print ("%-18s %12s %12s\n", _("FEATURE"), _("COEFFICIENT"), _("REFERENCE"));
+  g_print ("%-18s %12.4f\n", _("intercept"), intercept);
+  for (int i = 0; i < VIGIL_CHURN_N_FEATURES; i++)
+    g_print ("%-18s %12.4f %12g\n", vigil_churn_feature_get_name ((VigilChurnFeature) i),
+             coefficients[i], reference[i]);
+  return VIGIL_EXIT_OK;
+}
+
 /* vigil --demo ------------------------------------------------------------ */
 
 static char *
@@ -1871,6 +1952,7 @@ static const Command commands[] = {
   { "scorecard", N_("show|set|load"), N_("The health scorecard; changes rescore the history"), run_scorecard },
   { "outcome", N_("ID churned|renewed"), N_("Record how a customer's contract ended"), run_outcome },
   { "triggers", "", N_("Open upsell and risk triggers with suggested plays"), run_triggers },
+  { "churn-model", "", N_("The churn model in use and its coefficients"), run_churn_model },
   { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS sets a limit"), run_trigger },
 };
 

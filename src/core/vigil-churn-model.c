@@ -873,8 +873,10 @@ vigil_churn_feature_describe (VigilChurnFeature feature,
       switch (feature)
         {
         case VIGIL_CHURN_FEATURE_HEALTH: return g_strdup (_("Health unknown"));
-        case VIGIL_CHURN_FEATURE_TREND_14D: return g_strdup (_("Health trend over 2 weeks unknown"));
-        case VIGIL_CHURN_FEATURE_TREND_28D: return g_strdup (_("Health trend over 4 weeks unknown"));
+        case VIGIL_CHURN_FEATURE_TREND_14D:
+          return g_strdup (_("Health trend over 2 weeks unknown"));
+        case VIGIL_CHURN_FEATURE_TREND_28D:
+          return g_strdup (_("Health trend over 4 weeks unknown"));
         case VIGIL_CHURN_FEATURE_DAYS_SILENT: return g_strdup (_("Last activity unknown"));
         case VIGIL_CHURN_FEATURE_SEAT_TREND: return g_strdup (_("Seat use trend unknown"));
         case VIGIL_CHURN_FEATURE_DAYS_TO_RENEWAL: return g_strdup (_("Renewal date unknown"));

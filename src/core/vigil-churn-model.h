@@ -46,43 +46,46 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (VigilChurnModel, vigil_churn_model, VIGIL, CHURN_MODEL, GObject)
 
-VigilChurnModel *vigil_churn_model_new_default      (void);
-VigilChurnModel *vigil_churn_model_new_from_json    (const char         *json,
-                                                     GError            **error);
-VigilChurnModel *vigil_churn_model_fit              (const double       *features,
-                                                     const int          *labels,
-                                                     guint               n,
-                                                     double              lambda,
-                                                     GError            **error);
-char            *vigil_churn_model_to_json          (VigilChurnModel    *self);
-gboolean         vigil_churn_model_is_default       (VigilChurnModel    *self);
-double           vigil_churn_model_predict          (VigilChurnModel    *self,
-                                                     const double        features[VIGIL_CHURN_N_FEATURES]);
-void             vigil_churn_model_explain          (VigilChurnModel    *self,
-                                                     const double        features[],
-                                                     double              out_contributions[VIGIL_CHURN_N_FEATURES]);
-void             vigil_churn_model_get_coefficients (VigilChurnModel    *self,
-                                                     double             *out_intercept,
-                                                     double              out_coefficients[VIGIL_CHURN_N_FEATURES]);
-void             vigil_churn_model_get_reference    (VigilChurnModel    *self,
-                                                     double              out_reference[VIGIL_CHURN_N_FEATURES]);
-guint            vigil_churn_model_get_n_samples    (VigilChurnModel    *self);
+VigilChurnModel *vigil_churn_model_new_default   (void);
+VigilChurnModel *vigil_churn_model_new_from_json (const char  *json,
+                                                  GError     **error);
+char            *vigil_churn_model_to_json       (VigilChurnModel *self);
+gboolean         vigil_churn_model_is_default    (VigilChurnModel *self);
+guint            vigil_churn_model_get_n_samples (VigilChurnModel *self);
 
-const char      *vigil_churn_feature_get_name       (VigilChurnFeature   feature);
-char            *vigil_churn_feature_describe       (VigilChurnFeature   feature,
-                                                     double              value,
-                                                     double              contribution);
+VigilChurnModel *vigil_churn_model_fit (const double  *features,
+                                        const int     *labels,
+                                        guint          n,
+                                        double         lambda,
+                                        GError       **error);
 
-double           vigil_churn_auc                    (const double       *scores,
-                                                     const int          *labels,
-                                                     guint               n);
-double           vigil_churn_cross_validate         (const double       *features,
-                                                     const int          *labels,
-                                                     guint               n,
-                                                     guint               k,
-                                                     double              lambda,
-                                                     guint64             seed,
-                                                     double             *out_default_auc,
-                                                     GError            **error);
+double vigil_churn_model_predict (VigilChurnModel *self,
+                                  const double     features[VIGIL_CHURN_N_FEATURES]);
+void   vigil_churn_model_explain (VigilChurnModel *self,
+                                  const double     features[],
+                                  double           out_contributions[VIGIL_CHURN_N_FEATURES]);
+
+void vigil_churn_model_get_coefficients (VigilChurnModel *self,
+                                         double          *out_intercept,
+                                         double           out_coefficients[VIGIL_CHURN_N_FEATURES]);
+void vigil_churn_model_get_reference    (VigilChurnModel *self,
+                                         double           out_reference[VIGIL_CHURN_N_FEATURES]);
+
+const char *vigil_churn_feature_get_name (VigilChurnFeature feature);
+char       *vigil_churn_feature_describe (VigilChurnFeature feature,
+                                          double            value,
+                                          double            contribution);
+
+double vigil_churn_auc            (const double  *scores,
+                                   const int     *labels,
+                                   guint          n);
+double vigil_churn_cross_validate (const double  *features,
+                                   const int     *labels,
+                                   guint          n,
+                                   guint          k,
+                                   double         lambda,
+                                   guint64        seed,
+                                   double        *out_default_auc,
+                                   GError       **error);
 
 G_END_DECLS

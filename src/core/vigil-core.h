@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "vigil-churn-model.h"
 #include "vigil-demo.h"
 #include "vigil-demo-server.h"
 #include "vigil-error.h"

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "vigil-error.h"
+#include "vigil-churn-model.h"
 #include "vigil-store.h"
 #include "vigil-store-private.h"
 #include "vigil-time.h"
@@ -1255,6 +1256,32 @@ vigil_portfolio_row_free (VigilPortfolioRow *row)
   g_free (row->source);
   vigil_snapshot_free (row->latest);
   g_free (row);
+}
+
+/**
+ * vigil_portfolio_row_get_churn_features:
+ * @out_features: (array fixed-size=7): the churn model's inputs, NAN where
+ *   unknown (the model then uses its reference value)
+ *
+ * The churn features of DESIGN 3.2 as of the customer's latest snapshot.
+ * The seat-utilisation trend is not read yet: it is left unknown.
+ */
+void
+vigil_portfolio_row_get_churn_features (const VigilPortfolioRow *row,
+                                        double                  *out_features)
+{
+  const VigilSnapshot *s = row->latest;
+
+  out_features[VIGIL_CHURN_FEATURE_HEALTH] = row->score.health;
+  out_features[VIGIL_CHURN_FEATURE_TREND_14D] = row->trends[VIGIL_TREND_14D];
+  out_features[VIGIL_CHURN_FEATURE_TREND_28D] = row->trends[VIGIL_TREND_28D];
+  out_features[VIGIL_CHURN_FEATURE_DAYS_SILENT] =
+    s->last_active != VIGIL_UNKNOWN ? MAX (0, s->observed_at - s->last_active) / 86400.0 : NAN;
+  out_features[VIGIL_CHURN_FEATURE_SEAT_TREND] = NAN;
+  out_features[VIGIL_CHURN_FEATURE_DAYS_TO_RENEWAL] =
+    s->renewal_day != VIGIL_UNKNOWN_DAY ? (double) (s->renewal_day - vigil_time_get_day (s->observed_at)) : NAN;
+  out_features[VIGIL_CHURN_FEATURE_OPEN_TICKETS] =
+    s->open_tickets != VIGIL_UNKNOWN ? (double) s->open_tickets : NAN;
 }
 
 void

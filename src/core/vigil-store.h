@@ -99,6 +99,8 @@ typedef struct
 void vigil_trigger_firing_clear (VigilTriggerFiring *firing);
 void vigil_trigger_row_free     (VigilTriggerRow    *row);
 void vigil_portfolio_row_free (VigilPortfolioRow *row);
+void vigil_portfolio_row_get_churn_features (const VigilPortfolioRow *row,
+                                             double                  *out_features);
 void vigil_history_row_free   (VigilHistoryRow   *row);
 
 #define VIGIL_TYPE_STORE (vigil_store_get_type ())
