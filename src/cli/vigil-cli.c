@@ -622,12 +622,12 @@ add_churn (JsonBuilder             *builder,
 }
 
 static void
-print_scores_json (GPtrArray      *rows,
-                   VigilScorecard *scorecard,
-                   GPtrArray      *trigger_rows)
+print_scores_json (GPtrArray       *rows,
+                   VigilScorecard  *scorecard,
+                   GPtrArray       *trigger_rows,
+                   VigilChurnModel *churn)
 {
   g_autoptr(GHashTable) triggers = index_triggers (trigger_rows);
-  g_autoptr(VigilChurnModel) churn = vigil_churn_model_new_default ();
 
   /* One customer a line, each written as soon as it is built: the output
    * stays valid JSON, greps well, and memory stays flat. */
@@ -703,6 +703,7 @@ print_portfolio (CliContext        *context,
   g_autoptr(VigilScorecard) scorecard = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) triggers = NULL;
+  g_autoptr(VigilChurnModel) churn = NULL;
 
   if (!(store = open_store (context, &error)) ||
       !(scorecard = vigil_store_load_scorecard (store, &error)) ||
@@ -717,9 +718,10 @@ print_portfolio (CliContext        *context,
       print_scores_csv (rows);
       break;
     case VIGIL_OUTPUT_JSON:
-      if (!(triggers = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
+      if (!(triggers = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)) ||
+          !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
         return fail (error);
-      print_scores_json (rows, scorecard, triggers);
+      print_scores_json (rows, scorecard, triggers, churn);
       break;
     case VIGIL_OUTPUT_TABLE:
     default:
@@ -1672,6 +1674,20 @@ run_scorecard (CliContext  *context,
   return usage_error (_("scorecard needs show, set or load, not “%s”"), argv[1]);
 }
 
+static void
+print_churn_status (const VigilChurnStatus *status)
+{
+  if (status->refit_in_use)
+    g_print (_("Model: refit on %u outcomes; held-out AUC %.3f against %.3f for the default model\n"),
+             status->n_outcomes, status->auc, status->default_auc);
+  else if (!isnan (status->auc))
+    g_print (_("Model: the default; a refit on %u outcomes reached a held-out AUC of %.3f, "
+               "not better than the default's %.3f\n"), status->n_outcomes, status->auc, status->default_auc);
+  else
+    g_print (_("Model: the default (DESIGN 3.2); %u usable outcomes, a refit needs %d of both kinds\n"),
+             status->n_outcomes, VIGIL_CHURN_MIN_OUTCOMES);
+}
+
 /* vigil outcome ----------------------------------------------------------- */
 
 static int
@@ -1708,8 +1724,13 @@ run_outcome (CliContext  *context,
 
   {
     g_autofree char *when = vigil_date_format (day);
+    VigilChurnStatus churn;
 
     g_print (_("Recorded: %s %s on %s\n"), argv[1], argv[2], when);
+    /* Every outcome is a chance for the churn model to learn. */
+    if (!vigil_churn_trainer_refit (store, &churn, &error))
+      return fail (error);
+    print_churn_status (&churn);
   }
   return VIGIL_EXIT_OK;
 }
@@ -1884,22 +1905,35 @@ run_churn_model (CliContext  *context,
                  int          argc,
                  char       **argv)
 {
-  g_autoptr(VigilChurnModel) model = vigil_churn_model_new_default ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilChurnModel) model = NULL;
+  gboolean refit = FALSE;
+  GOptionEntry entries[] = {
+    { "refit", 0, 0, G_OPTION_ARG_NONE, &refit, N_("Refit on the recorded outcomes now"), NULL },
+    { NULL }
+  };
+  VigilChurnStatus status;
   double intercept;
   double coefficients[VIGIL_CHURN_N_FEATURES];
   double reference[VIGIL_CHURN_N_FEATURES];
-  int status;
+  int exit_status;
 
-  if (!parse_options ("", _("The churn model in use and its coefficients."), NULL, &argc, &argv, &status))
-    return status;
+  if (!parse_options ("", _("The churn model in use, its coefficients, AUC and sample size."),
+                      entries, &argc, &argv, &exit_status))
+    return exit_status;
   if (argc != 1)
     return usage_error (_("churn-model takes no arguments"));
 
+  if (!(store = open_store (context, &error)) ||
+      (refit && !vigil_churn_trainer_refit (store, NULL, &error)) ||
+      !(model = vigil_churn_trainer_load_model (store, &status, &error)))
+    return fail (error);
+
+  print_churn_status (&status);
   vigil_churn_model_get_coefficients (model, &intercept, coefficients);
   vigil_churn_model_get_reference (model, reference);
-  g_print (_("Model: the default logistic model (DESIGN 3.2), not yet refit on outcomes\n"));
-  g_print (_("Sample size: 0 outcomes; AUC: not measured yet\n\n"));
-  g_print ("%-18s %12s %12s\n", _("FEATURE"), _("COEFFICIENT"), _("REFERENCE"));
+  g_print ("\n%-18s %12s %12s\n", _("FEATURE"), _("COEFFICIENT"), _("REFERENCE"));
   g_print ("%-18s %12.4f\n", _("intercept"), intercept);
   for (int i = 0; i < VIGIL_CHURN_N_FEATURES; i++)
     g_print ("%-18s %12.4f %12g\n", vigil_churn_feature_get_name ((VigilChurnFeature) i),

@@ -2394,3 +2394,74 @@ vigil_store_set_trigger_state (VigilStore  *self,
     }
   return ok;
 }
+
+/**
+ * vigil_store_get_outcome_samples:
+ * @out_features: (out) (transfer full) (element-type double): 7 churn
+ *   features per outcome, row after row
+ * @out_labels: (out) (transfer full) (element-type int): 1 churned, 0 renewed
+ *
+ * The training set of the churn model: for each recorded outcome, the
+ * features as they stood before the outcome's day. Snapshots from the
+ * day on are never read, so nothing leaks back from after the fact.
+ */
+gboolean
+vigil_store_get_outcome_samples (VigilStore  *self,
+                                 GArray     **out_features,
+                                 GArray     **out_labels,
+                                 GError     **error)
+{
+  static const char sql[] =
+    "SELECT o.outcome, s.health, s.observed_at, s.last_active, s.renewal_date, s.open_tickets, "
+    "(SELECT t.health FROM snapshots t WHERE t.customer_id = s.customer_id "
+    "  AND t.observed_at <= s.observed_at - 1209600 ORDER BY t.observed_at DESC LIMIT 1), "
+    "(SELECT t.health FROM snapshots t WHERE t.customer_id = s.customer_id "
+    "  AND t.observed_at <= s.observed_at - 2419200 ORDER BY t.observed_at DESC LIMIT 1) "
+    "FROM outcomes o JOIN snapshots s ON s.customer_id = o.customer_id AND s.observed_at = "
+    "  (SELECT max (u.observed_at) FROM snapshots u WHERE u.customer_id = o.customer_id "
+    "   AND u.observed_at < (julianday (o.day) - 2440587.5) * 86400) "
+    "WHERE s.health IS NOT NULL ORDER BY o.customer_id, o.day";
+  g_autoptr(GArray) features = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (int));
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Reading outcomes"));
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilPortfolioRow row = { 0, };
+      VigilSnapshot snapshot = { 0, };
+      const char *renewal = (const char *) sqlite3_column_text (stmt, 4);
+      double then14 = column_double_or_nan (stmt, 6);
+      double then28 = column_double_or_nan (stmt, 7);
+      double sample[VIGIL_CHURN_N_FEATURES];
+      int label = g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "churned");
+
+      row.latest = &snapshot;
+      row.score.health = sqlite3_column_double (stmt, 1);
+      snapshot.observed_at = sqlite3_column_int64 (stmt, 2);
+      snapshot.last_active = column_int_or_unknown (stmt, 3);
+      if (renewal == NULL || !vigil_date_parse (renewal, &snapshot.renewal_day))
+        snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
+      snapshot.open_tickets = column_int_or_unknown (stmt, 5);
+      row.trends[VIGIL_TREND_7D] = NAN;
+      row.trends[VIGIL_TREND_14D] = isnan (then14) ? NAN : row.score.health - then14;
+      row.trends[VIGIL_TREND_28D] = isnan (then28) ? NAN : row.score.health - then28;
+
+      vigil_portfolio_row_get_churn_features (&row, sample);
+      g_array_append_vals (features, sample, VIGIL_CHURN_N_FEATURES);
+      g_array_append_val (labels, label);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, _("Reading outcomes"));
+
+  *out_features = g_steal_pointer (&features);
+  *out_labels = g_steal_pointer (&labels);
+  return TRUE;
+}

@@ -151,6 +151,10 @@ gboolean        vigil_store_record_outcome       (VigilStore           *self,
 GPtrArray      *vigil_store_list_outcomes        (VigilStore           *self,
                                                   gint64                customer_id,
                                                   GError              **error);
+gboolean        vigil_store_get_outcome_samples  (VigilStore           *self,
+                                                  GArray              **out_features,
+                                                  GArray              **out_labels,
+                                                  GError              **error);
 
 gint64          vigil_store_ensure_customer      (VigilStore           *self,
                                                   gint64                source_id,
