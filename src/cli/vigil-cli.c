@@ -1999,15 +1999,17 @@ print_help (void)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, _(commands[i].parameters));
+      gsize width = vigil_output_text_width (usage);
 
-      g_print ("  %-20s %s\n", usage, _(commands[i].summary));
+      /* Padded by display width: "…" is one column but three bytes. */
+      g_print ("  %s%*s  %s\n", usage, (int) (width < 28 ? 28 - width : 0), "", _(commands[i].summary));
     }
   g_print ("\n");
   g_print (_("Options:\n"));
-  g_print ("  %-20s %s\n", "--db FILE", _("The database (default: VIGIL_DB, else in the user data folder)"));
-  g_print ("  %-20s %s\n", "--demo", _("Show a generated demo portfolio, kept in its own database"));
-  g_print ("  %-20s %s\n", "--version", _("Print the version"));
-  g_print ("  %-20s %s\n", "--help", _("Show this help; COMMAND --help for a command's options"));
+  g_print ("  %-28s  %s\n", "--db FILE", _("The database (default: VIGIL_DB, else in the user data folder)"));
+  g_print ("  %-28s  %s\n", "--demo", _("Show a generated demo portfolio, kept in its own database"));
+  g_print ("  %-28s  %s\n", "--version", _("Print the version"));
+  g_print ("  %-28s  %s\n", "--help", _("Show this help; COMMAND --help for a command's options"));
   g_print ("\n");
   g_print (_("Without a command, vigil shows the portfolio of the database.\n"));
 }
