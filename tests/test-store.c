@@ -414,10 +414,48 @@ test_store_trends (void)
   g_assert_cmpfloat_with_epsilon (row->trends[VIGIL_TREND_14D], 50 - 70, 1e-9);
   g_assert_cmpfloat_with_epsilon (row->trends[VIGIL_TREND_28D], 50 - 90, 1e-9);
 
+  /* The churn model's inputs follow from the same history. */
+  {
+    double features[VIGIL_CHURN_N_FEATURES];
+
+    vigil_portfolio_row_get_churn_features (row, features);
+    g_assert_cmpfloat_with_epsilon (features[VIGIL_CHURN_FEATURE_HEALTH], 50, 1e-9);
+    g_assert_cmpfloat_with_epsilon (features[VIGIL_CHURN_FEATURE_TREND_14D], -20, 1e-9);
+    g_assert_cmpfloat_with_epsilon (features[VIGIL_CHURN_FEATURE_TREND_28D], -40, 1e-9);
+    g_assert_true (isnan (features[VIGIL_CHURN_FEATURE_SEAT_TREND]));
+    g_assert_true (isnan (features[VIGIL_CHURN_FEATURE_DAYS_SILENT]));
+  }
+
+  /* Seat use 8 of 10 thirty days ago, 5 of 10 now: −30 points. */
+  {
+    VigilSnapshot *before = make_calls_snapshot (T0 - 30 * day, 4500);
+    VigilSnapshot *now = make_calls_snapshot (T0, 2500);
+    double features[VIGIL_CHURN_N_FEATURES];
+
+    g_free (before->customer_id);
+    g_free (now->customer_id);
+    before->customer_id = g_strdup ("seated");
+    now->customer_id = g_strdup ("seated");
+    before->seats = now->seats = 10;
+    before->seats_used = 8;
+    now->seats_used = 5;
+    now->last_active = T0 - 2 * day;
+    now->open_tickets = 3;
+    add_snapshots (store, "seats", before, now, NULL);
+    g_clear_pointer (&rows, g_ptr_array_unref);
+    rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+    row = g_ptr_array_index (rows, 1);
+    g_assert_cmpstr (row->latest->customer_id, ==, "seated");
+    vigil_portfolio_row_get_churn_features (row, features);
+    g_assert_cmpfloat_with_epsilon (features[VIGIL_CHURN_FEATURE_SEAT_TREND], -30, 1e-9);
+    g_assert_cmpfloat_with_epsilon (features[VIGIL_CHURN_FEATURE_DAYS_SILENT], 2, 1e-9);
+    g_assert_cmpfloat_with_epsilon (features[VIGIL_CHURN_FEATURE_OPEN_TICKETS], 3, 1e-9);
+  }
+
   g_clear_pointer (&rows, g_ptr_array_unref);
   add_snapshots (store, "billing", make_calls_snapshot (T0, 100), NULL);
   rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
-  row = g_ptr_array_index (rows, 1);
+  row = g_ptr_array_index (rows, 2);
   /* No history that old: unknown, not zero. */
   g_assert_true (isnan (row->trends[VIGIL_TREND_7D]));
 

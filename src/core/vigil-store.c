@@ -1263,8 +1263,8 @@ vigil_portfolio_row_free (VigilPortfolioRow *row)
  * @out_features: (array fixed-size=7): the churn model's inputs, NAN where
  *   unknown (the model then uses its reference value)
  *
- * The churn features of DESIGN 3.2 as of the customer's latest snapshot.
- * The seat-utilisation trend is not read yet: it is left unknown.
+ * The churn features of DESIGN 3.2 as of the customer's latest snapshot;
+ * the seat-utilisation trend is in percentage points over 28 days.
  */
 void
 vigil_portfolio_row_get_churn_features (const VigilPortfolioRow *row,
@@ -1277,7 +1277,9 @@ vigil_portfolio_row_get_churn_features (const VigilPortfolioRow *row,
   out_features[VIGIL_CHURN_FEATURE_TREND_28D] = row->trends[VIGIL_TREND_28D];
   out_features[VIGIL_CHURN_FEATURE_DAYS_SILENT] =
     s->last_active != VIGIL_UNKNOWN ? MAX (0, s->observed_at - s->last_active) / 86400.0 : NAN;
-  out_features[VIGIL_CHURN_FEATURE_SEAT_TREND] = NAN;
+  out_features[VIGIL_CHURN_FEATURE_SEAT_TREND] =
+    s->seats != VIGIL_UNKNOWN && s->seats_used != VIGIL_UNKNOWN && s->seats > 0 && !isnan (row->seat_use_28d_ago)
+    ? 100.0 * ((double) s->seats_used / (double) s->seats - row->seat_use_28d_ago) : NAN;
   out_features[VIGIL_CHURN_FEATURE_DAYS_TO_RENEWAL] =
     s->renewal_day != VIGIL_UNKNOWN_DAY ? (double) (s->renewal_day - vigil_time_get_day (s->observed_at)) : NAN;
   out_features[VIGIL_CHURN_FEATURE_OPEN_TICKETS] =
@@ -1318,7 +1320,10 @@ vigil_store_list_portfolio (VigilStore  *self,
     "(SELECT health FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 2419200 "
     " ORDER BY t.observed_at DESC LIMIT 1), "
     /* The best health of the last 14 days, for the health-drop trigger. */
-    "(SELECT max (health) FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at >= c.latest_at - 1209600) "
+    "(SELECT max (health) FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at >= c.latest_at - 1209600), "
+    /* Seat utilisation 28 days before, for the churn model. */
+    "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id "
+    " AND t.observed_at <= c.latest_at - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1) "
     "FROM customers c JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
     "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR s.tier = ?2) "
@@ -1357,6 +1362,7 @@ vigil_store_list_portfolio (VigilStore  *self,
                            : round ((row->score.health - then) * 1e6) / 1e6;
         }
       row->peak_14d = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
+      row->seat_use_28d_ago = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
       g_ptr_array_add (rows, row);
     }
   sqlite3_finalize (stmt);
@@ -2416,7 +2422,10 @@ vigil_store_get_outcome_samples (VigilStore  *self,
     "(SELECT t.health FROM snapshots t WHERE t.customer_id = s.customer_id "
     "  AND t.observed_at <= s.observed_at - 1209600 ORDER BY t.observed_at DESC LIMIT 1), "
     "(SELECT t.health FROM snapshots t WHERE t.customer_id = s.customer_id "
-    "  AND t.observed_at <= s.observed_at - 2419200 ORDER BY t.observed_at DESC LIMIT 1) "
+    "  AND t.observed_at <= s.observed_at - 2419200 ORDER BY t.observed_at DESC LIMIT 1), "
+    "s.seats, s.seats_used, "
+    "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = s.customer_id "
+    "  AND t.observed_at <= s.observed_at - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1) "
     "FROM outcomes o JOIN snapshots s ON s.customer_id = o.customer_id AND s.observed_at = "
     "  (SELECT max (u.observed_at) FROM snapshots u WHERE u.customer_id = o.customer_id "
     "   AND u.observed_at < (julianday (o.day) - 2440587.5) * 86400) "
@@ -2451,6 +2460,9 @@ vigil_store_get_outcome_samples (VigilStore  *self,
       row.trends[VIGIL_TREND_7D] = NAN;
       row.trends[VIGIL_TREND_14D] = isnan (then14) ? NAN : row.score.health - then14;
       row.trends[VIGIL_TREND_28D] = isnan (then28) ? NAN : row.score.health - then28;
+      snapshot.seats = column_int_or_unknown (stmt, 8);
+      snapshot.seats_used = column_int_or_unknown (stmt, 9);
+      row.seat_use_28d_ago = column_double_or_nan (stmt, 10);
 
       vigil_portfolio_row_get_churn_features (&row, sample);
       g_array_append_vals (features, sample, VIGIL_CHURN_N_FEATURES);

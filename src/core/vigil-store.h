@@ -28,6 +28,7 @@ G_BEGIN_DECLS
  * @trends: the change of health over 7, 14 and 28 days (against the
  *   newest snapshot at least that old), NAN where history is too short
  * @peak_14d: the best health of the last 14 days (the latest included)
+ * @seat_use_28d_ago: seats used / seats 28 days before, or NAN
  *
  * One customer as the portfolio shows it.
  */
@@ -47,6 +48,7 @@ typedef struct
   VigilScore     score;
   double         trends[VIGIL_N_TRENDS];
   double         peak_14d;
+  double         seat_use_28d_ago;
 } VigilPortfolioRow;
 
 /**
