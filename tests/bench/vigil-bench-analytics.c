@@ -119,8 +119,9 @@ main (int    argc,
   check (vigil_triggers_update (store, end, &opened, &error), error);
   trigger_s = seconds_since (start);
 
-  /* Outcomes: customers the book churns, dated a week after they stop,
-   * and as many who renew at the end of the history. */
+  /* Outcomes: customers the book churns, dated the day they stop (the
+   * model sees only their decay before it, not the silence after), and
+   * as many who renew at the end of the history. */
   for (int c = 0; c < customers && (int) (churned + renewed) < outcomes; c++)
     {
       gint64 churn_time = vigil_demo_get_churn_time (demo, (guint) c);
@@ -129,9 +130,9 @@ main (int    argc,
 
       id = vigil_store_find_customer (store, external, NULL, &error);
       check (id > 0, error);
-      if (churn_time != VIGIL_UNKNOWN && churn_time + WEEK < end && churned < (guint) outcomes / 2)
+      if (churn_time != VIGIL_UNKNOWN && churn_time < end && churned < (guint) outcomes / 2)
         {
-          check (vigil_store_record_outcome (store, id, "churned", vigil_time_get_day (churn_time + WEEK), &error),
+          check (vigil_store_record_outcome (store, id, "churned", vigil_time_get_day (churn_time), &error),
                  error);
           churned++;
         }
