@@ -2168,25 +2168,20 @@ trigger_key (gint64      customer_id,
   return g_strdup_printf ("%" G_GINT64_FORMAT " %s", customer_id, rule);
 }
 
+/* Runs one of sync's statements with a trigger id, a time and evidence. */
 static gboolean
-exec_trigger_sql (VigilStore  *self,
-                  const char  *sql,
-                  gint64       id,
-                  gint64       now,
-                  const char  *evidence,
-                  GError     **error)
+step_trigger (VigilStore   *self,
+              sqlite3_stmt *stmt,
+              gint64        id,
+              gint64        now,
+              const char   *evidence,
+              GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Updating triggers"));
+  sqlite3_reset (stmt);
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, now);
   bind_text_or_null (stmt, 3, evidence);
-  ok = step_done (self, stmt, _("Updating triggers"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return step_done (self, stmt, _("Updating triggers"), error);
 }
 
 static gboolean
@@ -2221,8 +2216,11 @@ sync_triggers (VigilStore  *self,
 {
   g_autoptr(GHashTable) open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *keep = NULL;
+  sqlite3_stmt *clear = NULL;
   GHashTableIter iter;
   gpointer value;
+  gboolean ok = TRUE;
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, "SELECT id, customer_id, rule FROM triggers WHERE cleared_at IS NULL",
@@ -2236,7 +2234,16 @@ sync_triggers (VigilStore  *self,
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self, error, _("Updating triggers"));
 
-  for (guint i = 0; i < firing->len; i++)
+  if (sqlite3_prepare_v2 (self->db, "UPDATE triggers SET last_seen = ?2, evidence = ?3 WHERE id = ?1",
+                          -1, &keep, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (self->db, "UPDATE triggers SET cleared_at = ?2 WHERE id = ?1",
+                          -1, &clear, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Updating triggers"));
+      ok = FALSE;
+    }
+
+  for (guint i = 0; ok && i < firing->len; i++)
     {
       const VigilTriggerFiring *fire = &g_array_index (firing, VigilTriggerFiring, i);
       g_autofree char *key = trigger_key (fire->customer_id, fire->rule);
@@ -2245,26 +2252,21 @@ sync_triggers (VigilStore  *self,
       /* Still holding: the same episode, its evidence brought up to date. */
       if (id != NULL)
         {
-          if (!exec_trigger_sql (self, "UPDATE triggers SET last_seen = ?2, evidence = ?3 WHERE id = ?1",
-                                 *id, now, fire->evidence, error))
-            return FALSE;
+          ok = step_trigger (self, keep, *id, now, fire->evidence, error);
           g_hash_table_remove (open, key);
         }
-      else
-        {
-          if (!open_trigger (self, fire, now, error))
-            return FALSE;
-          (*opened)++;
-        }
+      else if ((ok = open_trigger (self, fire, now, error)))
+        (*opened)++;
     }
 
   /* No longer holding: the episode ends. */
   g_hash_table_iter_init (&iter, open);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (!exec_trigger_sql (self, "UPDATE triggers SET cleared_at = ?2 WHERE id = ?1",
-                           *(gint64 *) value, now, NULL, error))
-      return FALSE;
-  return TRUE;
+  while (ok && g_hash_table_iter_next (&iter, NULL, &value))
+    ok = step_trigger (self, clear, *(gint64 *) value, now, NULL, error);
+
+  sqlite3_finalize (keep);
+  sqlite3_finalize (clear);
+  return ok;
 }
 
 /**
