@@ -463,30 +463,18 @@ get_query_page (SoupServerMessage *msg,
   return FALSE;
 }
 
+typedef void (*AppendRecord) (GString *out, const VigilSnapshot *snapshot);
+
+/* The customers first..end at @now, each written by @append, comma-separated. */
 static void
-handle_usage (VigilDemoServer   *self,
-              SoupServerMessage *msg,
-              GHashTable        *query)
+append_records (VigilDemoServer *self,
+                GString         *out,
+                guint64          first,
+                guint64          end,
+                AppendRecord     append)
 {
-  g_autoptr(GString) out = NULL;
   VigilSnapshot snapshot = { 0 };
-  guint64 page;
-  guint64 first;
-  guint64 end;
-  gint64 now;
-
-  g_assert (VIGIL_IS_DEMO_SERVER (self));
-  g_assert (SOUP_IS_SERVER_MESSAGE (msg));
-
-  if (!get_query_page (msg, query, &page))
-    return;
-
-  get_page_range (self, page, &first, &end);
-  now = vigil_demo_server_get_now (self);
-
-  /* Roughly 400 bytes a customer; the buffer grows if that is short. */
-  out = g_string_sized_new (64 + (gsize) (end - first) * 448);
-  g_string_append_len (out, "{\"customers\":[", 14);
+  gint64 now = vigil_demo_server_get_now (self);
 
   vigil_snapshot_clear (&snapshot);
   for (guint64 i = first; i < end; i++)
@@ -494,10 +482,42 @@ handle_usage (VigilDemoServer   *self,
       if (i != first)
         g_string_append_c (out, ',');
       vigil_demo_fill_snapshot (self->demo, (guint) i, now, &snapshot);
-      append_snapshot (out, &snapshot);
+      append (out, &snapshot);
     }
   vigil_snapshot_clear (&snapshot);
+}
 
+static void
+append_account (GString             *out,
+                const VigilSnapshot *snapshot)
+{
+  g_string_append_len (out, "{\"id\":", 6);
+  append_json_string (out, snapshot->customer_id);
+  append_text_member (out, "name", snapshot->name);
+  g_string_append_c (out, '}');
+}
+
+static void
+handle_usage (VigilDemoServer   *self,
+              SoupServerMessage *msg,
+              GHashTable        *query)
+{
+  g_autoptr(GString) out = NULL;
+  guint64 page;
+  guint64 first;
+  guint64 end;
+
+  g_assert (VIGIL_IS_DEMO_SERVER (self));
+  g_assert (SOUP_IS_SERVER_MESSAGE (msg));
+
+  if (!get_query_page (msg, query, &page))
+    return;
+  get_page_range (self, page, &first, &end);
+
+  /* Roughly 400 bytes a customer; the buffer grows if that is short. */
+  out = g_string_sized_new (64 + (gsize) (end - first) * 448);
+  g_string_append_len (out, "{\"customers\":[", 14);
+  append_records (self, out, first, end, append_snapshot);
   g_string_append_c (out, ']');
   if (end < vigil_demo_get_n_customers (self->demo))
     {
@@ -516,37 +536,20 @@ handle_accounts (VigilDemoServer   *self,
                  GHashTable        *query)
 {
   g_autoptr(GString) out = NULL;
-  VigilSnapshot snapshot = { 0 };
   guint64 page;
   guint64 first;
   guint64 end;
-  gint64 now;
 
   g_assert (VIGIL_IS_DEMO_SERVER (self));
   g_assert (SOUP_IS_SERVER_MESSAGE (msg));
 
   if (!get_query_page (msg, query, &page))
     return;
-
   get_page_range (self, page, &first, &end);
-  now = vigil_demo_server_get_now (self);
 
   out = g_string_sized_new (64 + (gsize) (end - first) * 64);
   g_string_append_len (out, "{\"data\":[", 9);
-
-  vigil_snapshot_clear (&snapshot);
-  for (guint64 i = first; i < end; i++)
-    {
-      if (i != first)
-        g_string_append_c (out, ',');
-      vigil_demo_fill_snapshot (self->demo, (guint) i, now, &snapshot);
-      g_string_append_len (out, "{\"id\":", 6);
-      append_json_string (out, snapshot.customer_id);
-      append_text_member (out, "name", snapshot.name);
-      g_string_append_c (out, '}');
-    }
-  vigil_snapshot_clear (&snapshot);
-
+  append_records (self, out, first, end, append_account);
   g_string_append_len (out, "],\"links\":{\"next\":", 18);
   if (end < vigil_demo_get_n_customers (self->demo))
     append_page_url (self, out, "/accounts", page + 1);

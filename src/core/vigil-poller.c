@@ -113,24 +113,6 @@ page_result_free (PageResult *page)
   g_free (page);
 }
 
-static VigilSource *
-copy_source (const VigilSource *source)
-{
-  VigilSource *copy = vigil_source_new (source->name, source->url);
-
-  copy->id = source->id;
-  copy->mapping = g_strdup (source->mapping);
-  copy->interval_min = source->interval_min;
-  copy->timeout_s = source->timeout_s;
-  copy->concurrency = source->concurrency;
-  copy->max_bytes = source->max_bytes;
-  copy->token_env = g_strdup (source->token_env);
-  copy->failures = source->failures;
-  copy->keyring_token = source->keyring_token;
-  copy->header_names = g_strdupv (source->header_names);
-  return copy;
-}
-
 static void fetch_page (GTask *task);
 static void parse_page_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 static void start_details (GTask *task);
@@ -999,7 +981,7 @@ vigil_poller_poll_async (VigilPoller         *self,
 
   job = g_new0 (PollJob, 1);
   job->store = g_object_ref (store);
-  job->source = copy_source (source);
+  job->source = vigil_source_copy (source);
   job->started_at = g_get_real_time () / G_USEC_PER_SEC;
   job->url = g_strdup (source->url);
   job->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

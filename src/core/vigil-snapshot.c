@@ -513,52 +513,6 @@ set_features_node (VigilSnapshot *self,
     reject_value (self, VIGIL_FIELD_FEATURES);
 }
 
-static const char *
-skip_space (const char *p)
-{
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-    p++;
-  return p;
-}
-
-/* Reads a JSON string without escapes (feature names rarely have
- * them); anything else is left to the full parser. */
-static const char *
-read_plain_string (const char  *p,
-                   const char **start,
-                   gsize       *length)
-{
-  const char *q;
-
-  if (*p != '"')
-    return NULL;
-  for (q = p + 1; *q != '"'; q++)
-    if (*q == '\0' || *q == '\\' || (guchar) *q < 0x20)
-      return NULL;
-  *start = p + 1;
-  *length = (gsize) (q - p - 1);
-  return q + 1;
-}
-
-static const char *
-read_count (const char *p,
-            gint64     *out)
-{
-  gint64 value = 0;
-  int digits = 0;
-
-  for (; *p >= '0' && *p <= '9'; p++, digits++)
-    {
-      if (digits >= 16)
-        return NULL;
-      value = value * 10 + (*p - '0');
-    }
-  if (digits == 0 || *p == '.' || *p == 'e' || *p == 'E')
-    return NULL;
-  *out = value;
-  return p;
-}
-
 /* A name given twice keeps its last value, as JSON parsers do. */
 static void
 add_feature_slice (VigilSnapshot *self,
@@ -585,76 +539,7 @@ add_feature_slice (VigilSnapshot *self,
   g_array_append_val (self->features, usage);
 }
 
-/* CSV cells hold flat features like {"reports": 40} or ["sso"] on every
- * row of a history file: this reads the common shape directly and
- * returns FALSE, having changed nothing, for anything it does not
- * handle (escapes, fractions, null values, bad JSON). */
-static gboolean
-parse_flat_features (VigilSnapshot *self,
-                     const char    *text)
-{
-  gboolean is_object;
-  const char *p = skip_space (text);
-  g_autoptr(GArray) parsed = NULL;
-  g_autoptr(GArray) previous = g_steal_pointer (&self->features);
-
-  if (*p != '{' && *p != '[')
-    goto fallback;
-  is_object = *p == '{';
-  p = skip_space (p + 1);
-  set_features_known (self);
-
-  if (*p != (is_object ? '}' : ']'))
-    for (;;)
-      {
-        const char *name;
-        gsize length;
-        gint64 calls = VIGIL_FEATURE_USED_NO_COUNT;
-
-        if (!(p = read_plain_string (p, &name, &length)) || length == 0)
-          goto fallback;
-        if (is_object)
-          {
-            p = skip_space (p);
-            if (*p != ':' || !(p = read_count (skip_space (p + 1), &calls)))
-              goto fallback;
-          }
-        add_feature_slice (self, name, length, calls);
-        p = skip_space (p);
-        if (*p == ',')
-          p = skip_space (p + 1);
-        else
-          break;
-      }
-
-  if (*p != (is_object ? '}' : ']') || *skip_space (p + 1) != '\0')
-    goto fallback;
-  return TRUE;
-
-fallback:
-  parsed = g_steal_pointer (&self->features);
-  self->features = g_steal_pointer (&previous);
-  return FALSE;
-}
-
-static void
-set_features_text (VigilSnapshot *self,
-                   const char    *text)
-{
-  g_autoptr(JsonParser) parser = NULL;
-
-  if (parse_flat_features (self, text))
-    return;
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, -1, NULL))
-    {
-      reject_value (self, VIGIL_FIELD_FEATURES);
-      return;
-    }
-
-  set_features_node (self, json_parser_get_root (parser));
-}
+static void set_features_text (VigilSnapshot *self, const char *text);
 
 /**
  * vigil_snapshot_set_text:
@@ -1186,6 +1071,31 @@ read_features (VigilSnapshot *self,
         }
       return cursor_fail (c, is_object ? _("expected “,” or “}”") : _("expected “,” or “]”"));
     }
+}
+
+/* A CSV cell holding features, read with the JSON record reader: an
+ * object of counts or an array of names, as vigil_snapshot_set_json()
+ * takes them. Anything else, or text that is not JSON, makes the
+ * features unknown, counted once. */
+static void
+set_features_text (VigilSnapshot *self,
+                   const char    *text)
+{
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Cursor c = { text, text, text + strlen (text), scratch, &error };
+  guint n_unknown = self->n_unknown;
+
+  cursor_skip_space (&c);
+  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c))
+    {
+      cursor_skip_space (&c);
+      if (c.p == c.end)
+        return;
+    }
+
+  self->n_unknown = n_unknown;
+  reject_value (self, VIGIL_FIELD_FEATURES);
 }
 
 /* One member's value, with the rules of vigil_snapshot_set_json(). */

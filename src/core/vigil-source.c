@@ -57,6 +57,29 @@ vigil_source_free (VigilSource *self)
   g_free (self);
 }
 
+/**
+ * vigil_source_copy:
+ *
+ * Returns: (transfer full): a deep copy of @self
+ */
+VigilSource *
+vigil_source_copy (const VigilSource *self)
+{
+  VigilSource *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->name = g_strdup (self->name);
+  copy->url = g_strdup (self->url);
+  copy->mapping = g_strdup (self->mapping);
+  copy->token_env = g_strdup (self->token_env);
+  copy->last_error = g_strdup (self->last_error);
+  copy->last_summary = g_strdup (self->last_summary);
+  copy->header_names = g_strdupv (self->header_names);
+  return copy;
+}
+
 static gboolean
 validate_url (const char  *url,
               GError     **error)

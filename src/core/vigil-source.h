@@ -60,6 +60,7 @@ typedef struct
 VigilSource *vigil_source_new      (const char   *name,
                                     const char   *url);
 void         vigil_source_free     (VigilSource  *self);
+VigilSource *vigil_source_copy     (const VigilSource *self);
 gboolean     vigil_source_validate (VigilSource  *self,
                                     GError      **error);
 void         vigil_source_set_outcome (VigilSource *self,
