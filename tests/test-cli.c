@@ -540,6 +540,8 @@ test_cli_scorecard (Fixture       *f,
   g_auto(Run) show = { 0 };
   g_auto(Run) set = { 0 };
   g_auto(Run) bad = { 0 };
+  g_auto(Run) negative = { 0 };
+  g_auto(Run) unknown = { 0 };
   g_auto(Run) scores = { 0 };
   g_auto(Run) load = { 0 };
   g_auto(Run) after_load = { 0 };
@@ -561,6 +563,14 @@ test_cli_scorecard (Fixture       *f,
   run_vigil (&bad, "--db", f->db, "scorecard", "set", "tiers.at-risk", "90");
   g_assert_cmpint (bad.status, ==, 1);
   g_assert_nonnull (strstr (bad.err, "cut-offs"));
+
+  /* A negative value reaches the scorecard's check, not the option parser. */
+  run_vigil (&negative, "--db", f->db, "scorecard", "set", "volume.weight", "-1");
+  g_assert_cmpint (negative.status, ==, 1);
+  g_assert_nonnull (strstr (negative.err, "weight of volume must not be negative"));
+  run_vigil (&unknown, "--db", f->db, "scorecard", "set", "volume.weight", "--bogus");
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "Unknown option --bogus"));
 
   run_vigil (&scores, "--db", f->db, "scores", "--format", "json");
   root = parse_json (scores.out);

@@ -513,8 +513,9 @@ static char *
 dump_content (const char *db_path)
 {
   static const char * const queries[] = {
-    "SELECT quote (customer_id), quote (observed_at), quote (features), quote (health) FROM snapshots "
-    "ORDER BY customer_id, observed_at",
+    "SELECT quote (s.customer_id), quote (s.observed_at), quote (s.features), quote (k.health) "
+    "FROM snapshots s LEFT JOIN scores k USING (customer_id, observed_at) "
+    "ORDER BY s.customer_id, s.observed_at",
     "SELECT quote (id), quote (external_id), quote (name), quote (latest_at) FROM customers ORDER BY id",
     "SELECT quote (id), quote (name) FROM features ORDER BY id",
     "SELECT quote (source_id), quote (url), quote (etag) FROM source_validators ORDER BY source_id",

@@ -179,6 +179,13 @@ test_store_migrate_from_1 (void)
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_cmpfloat (((VigilPortfolioRow *) rows->pdata[0])->score.health, ==, 100);
+  /* Schema 3 keeps scores apart; the explanation is computed again from
+   * the snapshot and the scorecard version. */
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores WHERE version = 1 AND health = 100"), ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pragma_table_info ('snapshots') WHERE name = 'health'"),
+                   ==, 0);
+  g_assert_cmpfloat (((VigilPortfolioRow *) rows->pdata[0])->score.measures[VIGIL_MEASURE_VOLUME].points, ==, 100);
+  g_assert_cmpfloat (((VigilPortfolioRow *) rows->pdata[0])->score.measures[VIGIL_MEASURE_VOLUME].weight, ==, 100);
   sources = vigil_store_list_sources (store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sources->len, ==, 1);
@@ -272,7 +279,7 @@ test_store_idempotent (void)
   g_assert_cmpuint (vigil_ingest_get_stats (ingest)->stored, ==, 0);
   g_assert_cmpuint (vigil_ingest_get_stats (ingest)->duplicates, ==, 1);
   g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2);
-  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots WHERE score_version = 1"), ==, 2);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores WHERE version = 1"), ==, 2);
 
   /* The same id in another source is another customer. */
   add_snapshots (store, "billing", make_snapshot ("acme", "Acme", T0), NULL);
@@ -284,6 +291,14 @@ test_store_idempotent (void)
   g_assert_no_error (error);
   g_assert_cmpint (vigil_store_find_customer (store, "nobody", NULL, &error), ==, -1);
   g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Removing a source with its history takes its scores too, and only its. */
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores"), ==, 3);
+  g_assert_true (vigil_store_remove_source (store, "crm", TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores"), ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots"), ==, 1);
 
   g_clear_object (&store);
   test_dir_clear (&dir);
@@ -565,7 +580,7 @@ test_store_large_ingest (void)
     g_assert_true (vigil_store_save_scorecard (store, next, &n, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (n, ==, n_customers * n_days);
-    g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots WHERE score_version = 2"), ==,
+    g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores WHERE version = 2"), ==,
                      n_customers * n_days);
     rescored = vigil_store_list_history (store, customer, &error);
     /* Only volume is known now: day 199 → 199 / 5000 of 100 points. */

@@ -76,12 +76,13 @@ usage_error (const char *format,
 
 /* Parses a command's options; on --help prints and asks to exit 0. */
 static gboolean
-parse_options (const char   *parameters,
-               const char   *summary,
-               GOptionEntry *entries,
-               int          *argc,
-               char       ***argv,
-               int          *out_status)
+parse_options_full (const char   *parameters,
+                    const char   *summary,
+                    GOptionEntry *entries,
+                    gboolean      negative_numbers,
+                    int          *argc,
+                    char       ***argv,
+                    int          *out_status)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
   g_autoptr(GError) error = NULL;
@@ -103,6 +104,10 @@ parse_options (const char   *parameters,
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, common_entries, GETTEXT_PACKAGE);
 
+  /* GOption takes "-1" for an option; where arguments may be negative
+   * numbers, unknown options are left in place and only numbers pass. */
+  g_option_context_set_ignore_unknown_options (context, negative_numbers);
+
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       *out_status = usage_error ("%s", error->message);
@@ -114,7 +119,29 @@ parse_options (const char   *parameters,
       *out_status = VIGIL_EXIT_OK;
       return FALSE;
     }
+  for (int i = 1; negative_numbers && i < *argc; i++)
+    {
+      const char *arg = (*argv)[i];
+      char *end = NULL;
+
+      if (arg[0] == '-' && (g_ascii_strtod (arg, &end), end == arg || *end != '\0'))
+        {
+          *out_status = usage_error (_("Unknown option %s"), arg);
+          return FALSE;
+        }
+    }
   return TRUE;
+}
+
+static gboolean
+parse_options (const char   *parameters,
+               const char   *summary,
+               GOptionEntry *entries,
+               int          *argc,
+               char       ***argv,
+               int          *out_status)
+{
+  return parse_options_full (parameters, summary, entries, FALSE, argc, argv, out_status);
 }
 
 static VigilStore *
@@ -1623,9 +1650,9 @@ run_scorecard (CliContext  *context,
   g_autoptr(VigilScorecard) next = NULL;
   int status;
 
-  if (!parse_options (_("show | set KEY VALUE | load FILE"),
-                      _("The health scorecard: weights, targets and tier cut-offs. Each change makes a "
-                        "new version and rescores the whole history."), NULL, &argc, &argv, &status))
+  if (!parse_options_full (_("show | set KEY VALUE | load FILE"),
+                           _("The health scorecard: weights, targets and tier cut-offs. Each change makes a "
+                             "new version and rescores the whole history."), NULL, TRUE, &argc, &argv, &status))
     return status;
   if (argc < 2)
     return usage_error (_("scorecard needs show, set or load"));

@@ -151,6 +151,7 @@ struct _VigilDemo
 
   guint64       seed;
   guint         n_customers;
+  double        decaying_share;
   double        class_offset;
   DemoCustomer *customers;
 };
@@ -159,6 +160,7 @@ enum {
   PROP_0,
   PROP_SEED,
   PROP_N_CUSTOMERS,
+  PROP_DECAYING_SHARE,
   N_PROPS
 };
 
@@ -617,13 +619,29 @@ setup_plan (DemoCustomer *c,
   c->mrr = round (c->seats * price * 100) / 100;
 }
 
+/* The share of decaying customers in the default mix. */
+#define DEFAULT_DECAYING_SHARE 0.12
+
+/* @u in 0..1 picks the trajectory; the other trajectories keep their
+ * proportions whatever share of the book decays. */
 static void
 setup_trajectory (DemoCustomer *c,
                   double        u,
+                  double        decaying_share,
                   SetupRng     *rng)
 {
+  double k = (1.0 - decaying_share) / (1.0 - DEFAULT_DECAYING_SHARE);
+
   c->churn_day = G_MAXINT64;
   c->phase = setup_range (rng, 0, 2 * G_PI);
+
+  /* Map @u onto the default mix's scale, the decaying band stretched. */
+  if (u >= 0.80 * k + decaying_share)
+    u = 0.92 + (u - 0.80 * k - decaying_share) / k;
+  else if (u >= 0.80 * k)
+    u = 0.80 + (u - 0.80 * k) / decaying_share * DEFAULT_DECAYING_SHARE;
+  else
+    u = u / k;
 
   if (u < 0.45)
     {
@@ -747,7 +765,8 @@ setup_customer (VigilDemo    *self,
   setup_plan (c, &rng);
   /* Trajectories come from a low-discrepancy sequence rather than at
    * random, so that any book, small or large, has the intended mix. */
-  setup_trajectory (c, fmod (self->class_offset + index * 0.6180339887498949, 1.0), &rng);
+  setup_trajectory (c, fmod (self->class_offset + index * 0.6180339887498949, 1.0),
+                    self->decaying_share, &rng);
   setup_features (c, &rng);
 
   c->seats_known = setup_next (&rng) >= 0.03;
@@ -1073,6 +1092,10 @@ vigil_demo_get_property (GObject    *object,
       g_value_set_uint (value, self->n_customers);
       break;
 
+    case PROP_DECAYING_SHARE:
+      g_value_set_double (value, self->decaying_share);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1094,6 +1117,10 @@ vigil_demo_set_property (GObject      *object,
 
     case PROP_N_CUSTOMERS:
       self->n_customers = g_value_get_uint (value);
+      break;
+
+    case PROP_DECAYING_SHARE:
+      self->decaying_share = g_value_get_double (value);
       break;
 
     default:
@@ -1120,6 +1147,12 @@ vigil_demo_class_init (VigilDemoClass *klass)
     g_param_spec_uint ("n-customers", NULL, NULL,
                        0, G_MAXUINT, 0,
                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /* The share of customers whose health decays until they churn. */
+  properties[PROP_DECAYING_SHARE] =
+    g_param_spec_double ("decaying-share", NULL, NULL,
+                         0.01, 0.99, DEFAULT_DECAYING_SHARE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

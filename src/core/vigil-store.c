@@ -45,6 +45,7 @@ typedef enum
   STMT_LOOKUP_CUSTOMER,
   STMT_UPDATE_CUSTOMER,
   STMT_INSERT_SNAPSHOT,
+  STMT_INSERT_SCORE,
   STMT_INSERT_FEATURE,
   STMT_LOOKUP_FEATURE,
   N_STMTS
@@ -74,12 +75,11 @@ static const char * const stmt_sql[N_STMTS] = {
     "latest_at = max (coalesce (latest_at, ?6), ?6) WHERE id = ?1",
   [STMT_INSERT_SNAPSHOT] =
     "INSERT INTO snapshots (customer_id, observed_at, last_active, mrr, seats, seats_used, "
-    "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features, "
-    "score_version, health, tier, activity, activity_pts, volume, volume_pts, breadth, breadth_pts, "
-    "seats_util, seats_util_pts, tickets, tickets_pts, nps_score, nps_score_pts) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28) "
+    "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
     "ON CONFLICT (customer_id, observed_at) DO NOTHING",
+  [STMT_INSERT_SCORE] =
+    "INSERT INTO scores (customer_id, observed_at, version, health, tier) VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_INSERT_FEATURE] = "INSERT INTO features (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
   [STMT_LOOKUP_FEATURE] = "SELECT id FROM features WHERE name = ?1",
 };
@@ -195,6 +195,50 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "  last_modified TEXT,"
   "  PRIMARY KEY (source_id, url)"
   ") WITHOUT ROWID;",
+
+  /* 3: scores move to their own narrow table. Snapshots become purely
+   * the observations, written once; a scorecard change rewrites only
+   * (version, health, tier) per snapshot instead of every wide row,
+   * which makes a full rescore several times faster. Each measure's
+   * value and points follow from the snapshot and the scorecard
+   * version, so they are computed when read. No foreign key: it would
+   * cost a lookup per row written and keep a rescore from emptying the
+   * table at once; a trigger on customers does the cascade instead. */
+  "CREATE TABLE scores ("
+  "  customer_id INTEGER NOT NULL,"
+  "  observed_at INTEGER NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  health REAL,"
+  "  tier TEXT,"
+  "  PRIMARY KEY (customer_id, observed_at)"
+  ") WITHOUT ROWID;"
+  "CREATE TRIGGER customers_delete_scores AFTER DELETE ON customers BEGIN"
+  "  DELETE FROM scores WHERE customer_id = old.id;"
+  "END;"
+  "INSERT INTO scores (customer_id, observed_at, version, health, tier) "
+  "  SELECT customer_id, observed_at, score_version, health, tier FROM snapshots "
+  "  WHERE score_version IS NOT NULL ORDER BY customer_id, observed_at;"
+  "CREATE TABLE snapshots_v3 ("
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  observed_at INTEGER NOT NULL,"
+  "  last_active INTEGER,"
+  "  mrr REAL,"
+  "  seats INTEGER,"
+  "  seats_used INTEGER,"
+  "  api_calls_7d INTEGER,"
+  "  features_used INTEGER,"
+  "  open_tickets INTEGER,"
+  "  nps INTEGER,"
+  "  renewal_date TEXT,"
+  "  plan TEXT,"
+  "  features TEXT,"
+  "  PRIMARY KEY (customer_id, observed_at)"
+  ") WITHOUT ROWID;"
+  "INSERT INTO snapshots_v3 SELECT customer_id, observed_at, last_active, mrr, seats, seats_used, "
+  "  api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features FROM snapshots "
+  "  ORDER BY customer_id, observed_at;"
+  "DROP TABLE snapshots;"
+  "ALTER TABLE snapshots_v3 RENAME TO snapshots;",
 };
 
 struct _VigilStore
@@ -950,7 +994,8 @@ format_day (gint32 day,
   return buffer;
 }
 
-/* Binds a score and its explanation from parameter @first on. */
+/* Binds a score from parameter @first on: its explanation is not
+ * stored, it follows from the snapshot and the scorecard version. */
 static void
 bind_score (sqlite3_stmt     *stmt,
             int               first,
@@ -959,16 +1004,6 @@ bind_score (sqlite3_stmt     *stmt,
   sqlite3_bind_int64 (stmt, first, score->version);
   bind_double_or_null (stmt, first + 1, score->health);
   bind_text_or_null (stmt, first + 2, vigil_tier_get_id (score->tier));
-  for (int i = 0; i < VIGIL_N_MEASURES; i++)
-    {
-      const VigilMeasureResult *m = &score->measures[i];
-
-      bind_double_or_null (stmt, first + 3 + 2 * i, m->value);
-      if (!isnan (m->value))
-        sqlite3_bind_double (stmt, first + 4 + 2 * i, m->points);
-      else
-        sqlite3_bind_null (stmt, first + 4 + 2 * i);
-    }
 }
 
 /**
@@ -994,6 +1029,7 @@ vigil_store_insert_snapshot (VigilStore           *self,
   const char *renewal = NULL;
   char renewal_buffer[16];
   sqlite3_stmt *stmt;
+  gboolean inserted;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (snapshot != NULL, FALSE);
@@ -1018,13 +1054,21 @@ vigil_store_insert_snapshot (VigilStore           *self,
   bind_text_or_null (stmt, 11, renewal);
   bind_text_or_null (stmt, 12, snapshot->plan);
   bind_text_or_null (stmt, 13, features);
-  bind_score (stmt, 14, score);
   if (!step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
 
+  inserted = sqlite3_changes (self->db) > 0;
   if (out_inserted != NULL)
-    *out_inserted = sqlite3_changes (self->db) > 0;
-  return TRUE;
+    *out_inserted = inserted;
+  if (!inserted)
+    return TRUE;
+
+  if (!(stmt = get_stmt (self, STMT_INSERT_SCORE, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
+  bind_score (stmt, 3, score);
+  return step_done (self, stmt, _("Storing a snapshot"), error);
 }
 
 /* Reading back ------------------------------------------------------------ */
@@ -1059,11 +1103,10 @@ column_double_or_nan (sqlite3_stmt *stmt,
   "s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, s.api_calls_7d, " \
   "s.features_used, s.open_tickets, s.nps, s.renewal_date, s.plan, s.features"
 #define N_SNAPSHOT_COLUMNS 12
-#define N_SCORE_COLUMNS 15
-#define SCORE_COLUMNS \
-  "s.score_version, s.health, s.tier, s.activity, s.activity_pts, s.volume, s.volume_pts, " \
-  "s.breadth, s.breadth_pts, s.seats_util, s.seats_util_pts, s.tickets, s.tickets_pts, " \
-  "s.nps_score, s.nps_score_pts"
+/* The score columns, from the scores table joined as k. */
+#define N_SCORE_COLUMNS 3
+#define SCORE_COLUMNS "k.version, k.health, k.tier"
+#define JOIN_SCORES "JOIN scores k ON k.customer_id = s.customer_id AND k.observed_at = s.observed_at "
 
 static void
 decode_features (VigilStore    *self,
@@ -1120,65 +1163,29 @@ read_snapshot_columns (VigilStore    *self,
     decode_features (self, (const char *) sqlite3_column_text (stmt, first + 11), snapshot);
 }
 
-/* Weights are not stored per score: they follow from the scorecard
- * version and which measures were known. */
+/* The stored score of @snapshot, explained: each measure's input,
+ * value, weight and points are recomputed with the scorecard version the
+ * score was stored with, which gives back what that version computed. */
 static void
-read_score_columns (sqlite3_stmt *stmt,
-                    int           first,
-                    GHashTable   *scorecards,
-                    VigilScore   *score)
+read_score_columns (sqlite3_stmt        *stmt,
+                    int                  first,
+                    GHashTable          *scorecards,
+                    const VigilSnapshot *snapshot,
+                    VigilScore          *score)
 {
   const char *tier = (const char *) sqlite3_column_text (stmt, first + 2);
-  VigilScorecard *scorecard;
-  double known_weight = 0;
+  gint64 version = sqlite3_column_int64 (stmt, first);
+  VigilScorecard *scorecard = g_hash_table_lookup (scorecards, &version);
 
-  score->version = sqlite3_column_int64 (stmt, first);
+  if (scorecard != NULL)
+    vigil_scorecard_compute (scorecard, snapshot, score);
+  else
+    for (int i = 0; i < VIGIL_N_MEASURES; i++)
+      score->measures[i] = (VigilMeasureResult) { NAN, NAN, 0, 0 };
+
+  score->version = version;
   score->health = column_double_or_nan (stmt, first + 1);
   score->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
-  scorecard = g_hash_table_lookup (scorecards, &score->version);
-
-  for (int i = 0; i < VIGIL_N_MEASURES; i++)
-    {
-      VigilMeasureResult *m = &score->measures[i];
-
-      m->input = NAN;
-      m->value = column_double_or_nan (stmt, first + 3 + 2 * i);
-      m->points = isnan (m->value) ? 0 : sqlite3_column_double (stmt, first + 4 + 2 * i);
-      m->weight = 0;
-      if (!isnan (m->value) && scorecard != NULL)
-        known_weight += vigil_scorecard_get_weight (scorecard, (VigilMeasure) i);
-    }
-
-  for (int i = 0; i < VIGIL_N_MEASURES && known_weight > 0; i++)
-    {
-      VigilMeasureResult *m = &score->measures[i];
-
-      if (!isnan (m->value))
-        m->weight = round (vigil_scorecard_get_weight (scorecard, (VigilMeasure) i)
-                           * 100.0 / known_weight * 1e6) / 1e6;
-    }
-}
-
-/* The measure inputs, from the snapshot they were computed from. */
-static void
-fill_measure_inputs (const VigilSnapshot *snapshot,
-                     VigilScore          *score)
-{
-  VigilMeasureResult *m = score->measures;
-
-  if (snapshot->last_active != VIGIL_UNKNOWN && snapshot->observed_at != VIGIL_UNKNOWN)
-    m[VIGIL_MEASURE_ACTIVITY].input = (snapshot->observed_at - snapshot->last_active) / 3600.0;
-  if (snapshot->api_calls_7d != VIGIL_UNKNOWN)
-    m[VIGIL_MEASURE_VOLUME].input = (double) snapshot->api_calls_7d;
-  if (snapshot->features_used != VIGIL_UNKNOWN)
-    m[VIGIL_MEASURE_BREADTH].input = (double) snapshot->features_used;
-  if (snapshot->seats != VIGIL_UNKNOWN && snapshot->seats_used != VIGIL_UNKNOWN &&
-      snapshot->seats > 0)
-    m[VIGIL_MEASURE_SEATS].input = (double) snapshot->seats_used / (double) snapshot->seats;
-  if (snapshot->open_tickets != VIGIL_UNKNOWN)
-    m[VIGIL_MEASURE_TICKETS].input = (double) snapshot->open_tickets;
-  if (snapshot->nps != VIGIL_UNKNOWN)
-    m[VIGIL_MEASURE_NPS].input = (double) snapshot->nps;
 }
 
 /* The customer's attributes, one snapshot and its score, as the reading
@@ -1203,8 +1210,7 @@ read_observation (VigilStore   *self,
   snapshot->segment = column_strdup (stmt, first + 4);
   first += N_CUSTOMER_COLUMNS;
   read_snapshot_columns (self, stmt, first, with_features, snapshot);
-  read_score_columns (stmt, first + N_SNAPSHOT_COLUMNS, scorecards, score);
-  fill_measure_inputs (snapshot, score);
+  read_score_columns (stmt, first + N_SNAPSHOT_COLUMNS, scorecards, snapshot, score);
   return snapshot;
 }
 
@@ -1313,20 +1319,21 @@ vigil_store_list_portfolio (VigilStore  *self,
   static const char sql[] =
     "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
     /* Health then, for the trends: one index lookup each. */
-    "(SELECT health FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 604800 "
+    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 604800 "
     " ORDER BY t.observed_at DESC LIMIT 1), "
-    "(SELECT health FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 1209600 "
+    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 1209600 "
     " ORDER BY t.observed_at DESC LIMIT 1), "
-    "(SELECT health FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 2419200 "
+    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 2419200 "
     " ORDER BY t.observed_at DESC LIMIT 1), "
     /* The best health of the last 14 days, for the health-drop trigger. */
-    "(SELECT max (health) FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at >= c.latest_at - 1209600), "
+    "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id AND t.observed_at >= c.latest_at - 1209600), "
     /* Seat utilisation 28 days before, for the churn model. */
     "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id "
     " AND t.observed_at <= c.latest_at - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1) "
     "FROM customers c JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
-    "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR s.tier = ?2) "
+    JOIN_SCORES
+    "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR k.tier = ?2) "
     "ORDER BY c.id";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
   g_autoptr(GHashTable) scorecards = NULL;
@@ -1454,6 +1461,7 @@ vigil_store_list_history (VigilStore  *self,
   static const char sql[] =
     "SELECT " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
     "FROM snapshots s JOIN customers c ON c.id = s.customer_id "
+    JOIN_SCORES
     "WHERE s.customer_id = ?1 ORDER BY s.observed_at";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_history_row_free);
   g_autoptr(GHashTable) scorecards = NULL;
@@ -1898,116 +1906,103 @@ vigil_store_set_validators (VigilStore  *self,
 
 /* Scorecards and rescoring ----------------------------------------------- */
 
-/* Rows rescored per read, so memory stays flat on any history. */
-#define RESCORE_BATCH 65536
-
-typedef struct
+/* SQL function vigil_health (observed_at, last_active, api_calls_7d,
+ * features_used, seats, seats_used, open_tickets, nps): the health of a
+ * stored snapshot under the scorecard being applied (the function's user
+ * data), or NULL when no measure is known. */
+static void
+sql_health (sqlite3_context  *context,
+            int               argc,
+            sqlite3_value   **argv)
 {
-  gint64        customer_id;
-  VigilSnapshot snapshot;
-} RescoreRow;
+  VigilScorecard *scorecard = sqlite3_user_data (context);
+  gint64 *fields[] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+  VigilSnapshot snapshot = { 0, };
+  VigilScore score;
 
-/* Reads the inputs of up to RESCORE_BATCH snapshots after a key. */
-static gboolean
-read_rescore_batch (VigilStore  *self,
-                    gint64       after_customer,
-                    gint64       after_time,
-                    GArray      *rows,
-                    GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
+  g_assert (argc == G_N_ELEMENTS (fields));
 
-  g_array_set_size (rows, 0);
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT customer_id, observed_at, last_active, api_calls_7d, features_used, "
-                          "seats, seats_used, open_tickets, nps FROM snapshots "
-                          "WHERE (customer_id, observed_at) > (?1, ?2) "
-                          "ORDER BY customer_id, observed_at LIMIT ?3",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Rescoring"));
-  sqlite3_bind_int64 (stmt, 1, after_customer);
-  sqlite3_bind_int64 (stmt, 2, after_time);
-  sqlite3_bind_int (stmt, 3, RESCORE_BATCH);
+  fields[0] = &snapshot.observed_at;
+  fields[1] = &snapshot.last_active;
+  fields[2] = &snapshot.api_calls_7d;
+  fields[3] = &snapshot.features_used;
+  fields[4] = &snapshot.seats;
+  fields[5] = &snapshot.seats_used;
+  fields[6] = &snapshot.open_tickets;
+  fields[7] = &snapshot.nps;
+  for (int i = 0; i < argc; i++)
+    *fields[i] = sqlite3_value_type (argv[i]) == SQLITE_NULL ? VIGIL_UNKNOWN
+                                                             : sqlite3_value_int64 (argv[i]);
+  snapshot.mrr = NAN;
+  snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      RescoreRow row = { 0, };
-
-      row.customer_id = sqlite3_column_int64 (stmt, 0);
-      row.snapshot.mrr = NAN;
-      row.snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
-      row.snapshot.observed_at = sqlite3_column_int64 (stmt, 1);
-      row.snapshot.last_active = column_int_or_unknown (stmt, 2);
-      row.snapshot.api_calls_7d = column_int_or_unknown (stmt, 3);
-      row.snapshot.features_used = column_int_or_unknown (stmt, 4);
-      row.snapshot.seats = column_int_or_unknown (stmt, 5);
-      row.snapshot.seats_used = column_int_or_unknown (stmt, 6);
-      row.snapshot.open_tickets = column_int_or_unknown (stmt, 7);
-      row.snapshot.nps = column_int_or_unknown (stmt, 8);
-      g_array_append_val (rows, row);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("Rescoring"));
-  return TRUE;
+  vigil_scorecard_compute (scorecard, &snapshot, &score);
+  if (isnan (score.health))
+    sqlite3_result_null (context);
+  else
+    sqlite3_result_double (context, score.health);
 }
 
+/* SQL function vigil_tier (health): its tier under the scorecard being
+ * applied, or NULL. */
+static void
+sql_tier (sqlite3_context  *context,
+          int               argc,
+          sqlite3_value   **argv)
+{
+  VigilScorecard *scorecard = sqlite3_user_data (context);
+
+  g_assert (argc == 1);
+
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
+    sqlite3_result_null (context);
+  else
+    sqlite3_result_text (context,
+                         vigil_tier_get_id (vigil_scorecard_get_tier (scorecard,
+                                                                      sqlite3_value_double (argv[0]))),
+                         -1, SQLITE_STATIC);
+}
+
+/* Rewrites every stored score with @scorecard in one statement: the
+ * scores table is emptied and refilled in key order from the
+ * observations, inside SQLite, with the scoring done by the scorecard
+ * itself through two SQL functions that exist only meanwhile. */
 static gboolean
 rescore_all (VigilStore      *self,
              VigilScorecard  *scorecard,
              guint64         *out_rescored,
              GError         **error)
 {
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (RescoreRow));
-  sqlite3_stmt *update = NULL;
-  gint64 after_customer = G_MININT64;
-  gint64 after_time = G_MININT64;
-  guint64 rescored = 0;
-  gboolean ok = TRUE;
+  static const char sql[] =
+    "INSERT INTO scores (customer_id, observed_at, version, health, tier) "
+    "SELECT customer_id, observed_at, ?1, health, vigil_tier (health) FROM "
+    "(SELECT customer_id, observed_at, vigil_health (observed_at, last_active, api_calls_7d, "
+    " features_used, seats, seats_used, open_tickets, nps) AS health FROM snapshots "
+    " ORDER BY customer_id, observed_at)";
+  const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "UPDATE snapshots SET score_version = ?3, health = ?4, tier = ?5, "
-                          "activity = ?6, activity_pts = ?7, volume = ?8, volume_pts = ?9, "
-                          "breadth = ?10, breadth_pts = ?11, seats_util = ?12, seats_util_pts = ?13, "
-                          "tickets = ?14, tickets_pts = ?15, nps_score = ?16, nps_score_pts = ?17 "
-                          "WHERE customer_id = ?1 AND observed_at = ?2",
-                          -1, &update, NULL) != SQLITE_OK)
+  if (sqlite3_create_function (self->db, "vigil_health", 8, flags, scorecard,
+                               sql_health, NULL, NULL) != SQLITE_OK ||
+      sqlite3_create_function (self->db, "vigil_tier", 1, flags, scorecard,
+                               sql_tier, NULL, NULL) != SQLITE_OK)
     return set_sqlite_error (self, error, _("Rescoring"));
 
-  do
+  ok = exec_sql (self, "DELETE FROM scores", _("Rescoring"), error);
+  if (ok && sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    ok = set_sqlite_error (self, error, _("Rescoring"));
+  if (ok)
     {
-      if (!(ok = read_rescore_batch (self, after_customer, after_time, rows, error)))
-        break;
-
-      for (guint i = 0; i < rows->len && ok; i++)
-        {
-          RescoreRow *row = &g_array_index (rows, RescoreRow, i);
-          VigilScore score;
-
-          vigil_scorecard_compute (scorecard, &row->snapshot, &score);
-          sqlite3_reset (update);
-          sqlite3_bind_int64 (update, 1, row->customer_id);
-          sqlite3_bind_int64 (update, 2, row->snapshot.observed_at);
-          bind_score (update, 3, &score);
-          ok = step_done (self, update, _("Rescoring"), error);
-          rescored++;
-        }
-
-      if (rows->len > 0)
-        {
-          RescoreRow *last = &g_array_index (rows, RescoreRow, rows->len - 1);
-
-          after_customer = last->customer_id;
-          after_time = last->snapshot.observed_at;
-        }
+      sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
+      ok = step_done (self, stmt, _("Rescoring"), error);
     }
-  while (ok && rows->len == RESCORE_BATCH);
+  if (ok && out_rescored != NULL)
+    *out_rescored = (guint64) sqlite3_changes64 (self->db);
 
-  sqlite3_finalize (update);
-  if (out_rescored != NULL)
-    *out_rescored = rescored;
+  sqlite3_finalize (stmt);
+  sqlite3_create_function (self->db, "vigil_health", 8, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+  sqlite3_create_function (self->db, "vigil_tier", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
   return ok;
 }
 
@@ -2328,9 +2323,9 @@ vigil_store_list_triggers (VigilStore  *self,
   if (sqlite3_prepare_v2 (self->db,
                           "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, "
                           "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN 'new' ELSE t.state END, "
-                          "t.snoozed_until, t.evidence, s.tier, c.id "
+                          "t.snoozed_until, t.evidence, k.tier, c.id "
                           "FROM triggers t JOIN customers c ON c.id = t.customer_id "
-                          "LEFT JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
+                          "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
                           "WHERE t.cleared_at IS NULL AND t.state != 'done' "
                           "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) "
                           "ORDER BY t.kind = 'upsell', t.first_seen, t.id",
@@ -2420,10 +2415,10 @@ vigil_store_get_outcome_samples (VigilStore  *self,
                                  GError     **error)
 {
   static const char sql[] =
-    "SELECT o.outcome, s.health, s.observed_at, s.last_active, s.renewal_date, s.open_tickets, "
-    "(SELECT t.health FROM snapshots t WHERE t.customer_id = s.customer_id "
+    "SELECT o.outcome, k.health, s.observed_at, s.last_active, s.renewal_date, s.open_tickets, "
+    "(SELECT t.health FROM scores t WHERE t.customer_id = s.customer_id "
     "  AND t.observed_at <= s.observed_at - 1209600 ORDER BY t.observed_at DESC LIMIT 1), "
-    "(SELECT t.health FROM snapshots t WHERE t.customer_id = s.customer_id "
+    "(SELECT t.health FROM scores t WHERE t.customer_id = s.customer_id "
     "  AND t.observed_at <= s.observed_at - 2419200 ORDER BY t.observed_at DESC LIMIT 1), "
     "s.seats, s.seats_used, "
     "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = s.customer_id "
@@ -2431,7 +2426,8 @@ vigil_store_get_outcome_samples (VigilStore  *self,
     "FROM outcomes o JOIN snapshots s ON s.customer_id = o.customer_id AND s.observed_at = "
     "  (SELECT max (u.observed_at) FROM snapshots u WHERE u.customer_id = o.customer_id "
     "   AND u.observed_at < (julianday (o.day) - 2440587.5) * 86400) "
-    "WHERE s.health IS NOT NULL ORDER BY o.customer_id, o.day";
+    JOIN_SCORES
+    "WHERE k.health IS NOT NULL ORDER BY o.customer_id, o.day";
   g_autoptr(GArray) features = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (int));
   sqlite3_stmt *stmt = NULL;

@@ -166,12 +166,12 @@ import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 q = lambda sql: db.execute(sql).fetchone()[0]
 print(q("SELECT count(*) FROM snapshots"),
-      q("SELECT count(*) FROM snapshots WHERE score_version IS NOT NULL"),
+      q("SELECT count(*) FROM scores"),
       q("SELECT count(*) FROM customers"),
-      q("SELECT count(*) FROM snapshots WHERE tier = 'healthy'"),
-      q("SELECT count(*) FROM snapshots WHERE tier = 'at-risk'"),
-      q("SELECT count(*) FROM snapshots WHERE tier = 'high-risk'"),
-      "%.3f" % (q("SELECT total(health) FROM snapshots")))
+      q("SELECT count(*) FROM scores WHERE tier = 'healthy'"),
+      q("SELECT count(*) FROM scores WHERE tier = 'at-risk'"),
+      q("SELECT count(*) FROM scores WHERE tier = 'high-risk'"),
+      "%.3f" % (q("SELECT total(health) FROM scores")))
 EOF
 }
 

@@ -157,8 +157,9 @@ card = Scorecard(*db.execute(
 wrong = 0
 for (observed_at, last_active, api_calls_7d, features_used, seats, seats_used,
      open_tickets, nps, health, tier) in db.execute(
-        "SELECT observed_at, last_active, api_calls_7d, features_used, seats, seats_used, "
-        "open_tickets, nps, health, tier FROM snapshots"):
+        "SELECT s.observed_at, s.last_active, s.api_calls_7d, s.features_used, s.seats, s.seats_used, "
+        "s.open_tickets, s.nps, k.health, k.tier FROM snapshots s "
+        "LEFT JOIN scores k USING (customer_id, observed_at)"):
     r = Record()
     r.observed_at, r.last_active, r.api_calls_7d, r.features_used = \
         observed_at, last_active, api_calls_7d, features_used
@@ -168,13 +169,13 @@ for (observed_at, last_active, api_calls_7d, features_used, seats, seats_used,
             (want is not None and abs(want - health) > 1e-6):
         wrong += 1
 print(q("SELECT count(*) FROM snapshots"),
-      q("SELECT count(*) FROM snapshots WHERE score_version IS NOT NULL"),
+      q("SELECT count(*) FROM scores"),
       q("SELECT count(*) FROM customers"),
       q("SELECT count(*) FROM features"),
-      q("SELECT count(*) FROM snapshots WHERE tier = 'healthy'"),
-      q("SELECT count(*) FROM snapshots WHERE tier = 'at-risk'"),
-      q("SELECT count(*) FROM snapshots WHERE tier = 'high-risk'"),
-      "%.3f" % (q("SELECT total(health) FROM snapshots")),
+      q("SELECT count(*) FROM scores WHERE tier = 'healthy'"),
+      q("SELECT count(*) FROM scores WHERE tier = 'at-risk'"),
+      q("SELECT count(*) FROM scores WHERE tier = 'high-risk'"),
+      "%.3f" % (q("SELECT total(health) FROM scores")),
       wrong)
 EOF
 }

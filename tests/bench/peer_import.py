@@ -76,14 +76,14 @@ SQL_INSERT_CUSTOMER = ("INSERT INTO customers (source_id, external_id) VALUES (?
 SQL_LOOKUP_CUSTOMER = "SELECT id FROM customers WHERE source_id = ? AND external_id = ?"
 SQL_INSERT_FEATURE = "INSERT INTO features (name) VALUES (?) ON CONFLICT (name) DO NOTHING"
 SQL_LOOKUP_FEATURE = "SELECT id FROM features WHERE name = ?"
-# The snapshot row carries its score and the explanation (Vigil's schema).
+# The observation, then its score (Vigil's schema: scores apart).
 SQL_INSERT_SNAPSHOT = (
     "INSERT INTO snapshots (customer_id, observed_at, last_active, mrr, seats, seats_used, "
-    "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features, "
-    "score_version, health, tier, activity, activity_pts, volume, volume_pts, breadth, breadth_pts, "
-    "seats_util, seats_util_pts, tickets, tickets_pts, nps_score, nps_score_pts) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (customer_id, observed_at) DO NOTHING")
+SQL_INSERT_SCORE = (
+    "INSERT INTO scores (customer_id, observed_at, version, health, tier) VALUES (?, ?, ?, ?, ?)")
 # An older backfill only fills gaps in what newer snapshots said.
 SQL_UPDATE_CUSTOMER = (
     "UPDATE customers SET "
@@ -496,16 +496,17 @@ class Importer:
         state = self.customer(record.id)
         customer_id = state[0]
         renewal = format_date(record.renewal_date) if record.renewal_date is not None else None
-        health, tier, columns = self.scorecard.compute(record)
+        health, tier, _ = self.scorecard.compute(record)
         cursor = self.db.execute(SQL_INSERT_SNAPSHOT, (
             customer_id, record.observed_at, record.last_active, record.mrr, record.seats,
             record.seats_used, record.api_calls_7d, record.features_used_count(),
             record.open_tickets, record.nps, renewal, record.plan,
-            self.encode_features(record.features),
-            self.scorecard.version, health, tier, *columns))
+            self.encode_features(record.features)))
         if cursor.rowcount == 0:
             self.stats["duplicates"] += 1
             return
+        self.db.execute(SQL_INSERT_SCORE, (customer_id, record.observed_at,
+                                           self.scorecard.version, health, tier))
 
         # The newest snapshot's attributes win; older ones only fill gaps.
         newer = state[1] is None or record.observed_at >= state[1]

@@ -18,7 +18,7 @@ It fetches URL, follows the native format's "next" (DESIGN 2.1) across
 pages (refusing a page loop, as Vigil does), parses every record with the
 rules of peer_import.py, then in one transaction stores and scores all of
 them exactly as one Vigil ingest does (peer_import.Importer: customers,
-features, snapshots with their score and explanation, each customer's
+features, snapshots and their scores, each customer's
 latest attributes) under the endpoint source NAME (default "demo"), and
 records the poll's outcome on the source as `vigil poll` does.
 
