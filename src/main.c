@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "cli/vigil-cli.h"
+#include "ui/vigil-application.h"
 
 int
 main (int    argc,
@@ -22,5 +23,10 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  return vigil_cli_run (argc, argv);
+  /* D-Bus activation starts the application itself. */
+  for (int i = 1; i < argc; i++)
+    if (g_strcmp0 (argv[i], "--gapplication-service") == 0)
+      return vigil_application_run_service (argc, argv);
+
+  return vigil_cli_run (argc, argv, vigil_application_run_window);
 }

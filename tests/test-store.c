@@ -474,6 +474,36 @@ test_store_trends (void)
   /* No history that old: unknown, not zero. */
   g_assert_true (isnan (row->trends[VIGIL_TREND_7D]));
 
+  /* Health over time: each customer's points since a time, oldest first,
+   * and the portfolio's average per day. */
+  {
+    g_autoptr(GHashTable) recent = vigil_store_list_recent_health (store, T0 - 10 * day, &error);
+    g_autoptr(GArray) average = vigil_store_list_average_health (store, T0 - 3 * day, day, NULL, &error);
+    g_autoptr(GArray) billing_only = vigil_store_list_average_health (store, 0, day, "nobody", &error);
+    gint64 trendy = ((VigilPortfolioRow *) rows->pdata[0])->customer_id;
+    GArray *points;
+    double mean_now = 0;
+
+    g_assert_no_error (error);
+    points = g_hash_table_lookup (recent, &trendy);
+    g_assert_cmpuint (points->len, ==, 3);
+    g_assert_cmpint (g_array_index (points, VigilHealthPoint, 0).time, ==, T0 - 10 * day);
+    g_assert_cmpfloat_with_epsilon (g_array_index (points, VigilHealthPoint, 0).health, 60, 1e-9);
+    g_assert_cmpfloat_with_epsilon (g_array_index (points, VigilHealthPoint, 1).health, 40, 1e-9);
+    g_assert_cmpfloat_with_epsilon (g_array_index (points, VigilHealthPoint, 2).health, 50, 1e-9);
+    g_assert_cmpuint (g_hash_table_size (recent), ==, 3);
+
+    for (guint i = 0; i < rows->len; i++)
+      mean_now += ((VigilPortfolioRow *) rows->pdata[i])->score.health / rows->len;
+    g_assert_cmpuint (average->len, ==, 2);
+    g_assert_cmpint (g_array_index (average, VigilHealthPoint, 0).time, ==, (T0 - 3 * day) / day * day);
+    g_assert_cmpfloat_with_epsilon (g_array_index (average, VigilHealthPoint, 0).health, 40, 1e-9);
+    g_assert_cmpuint (g_array_index (average, VigilHealthPoint, 0).count, ==, 1);
+    g_assert_cmpfloat_with_epsilon (g_array_index (average, VigilHealthPoint, 1).health, mean_now, 1e-9);
+    g_assert_cmpuint (g_array_index (average, VigilHealthPoint, 1).count, ==, 3);
+    g_assert_cmpuint (billing_only->len, ==, 0);
+  }
+
   g_clear_object (&store);
   test_dir_clear (&dir);
 }

@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vigil-core.h"
+#include "vigil-report.h"
 
 #include "vigil-cli.h"
 #include "vigil-cli-output.h"
@@ -31,8 +32,9 @@
 
 typedef struct
 {
-  char     *db_path;
-  gboolean  db_given;
+  char               *db_path;
+  gboolean            db_given;
+  VigilCliWindowFunc  open_window;
 } CliContext;
 
 typedef int (*CommandFunc) (CliContext *context,
@@ -596,22 +598,6 @@ index_triggers (GPtrArray *triggers)
   return index;
 }
 
-typedef struct
-{
-  VigilChurnFeature feature;
-  double            contribution;
-} Factor;
-
-static int
-compare_factors (gconstpointer a,
-                 gconstpointer b)
-{
-  const Factor *fa = a;
-  const Factor *fb = b;
-
-  return (fa->contribution < fb->contribution) - (fa->contribution > fb->contribution);
-}
-
 /* The churn risk and the three factors that raise it most, in words. */
 static void
 add_churn (JsonBuilder             *builder,
@@ -619,8 +605,7 @@ add_churn (JsonBuilder             *builder,
            const VigilPortfolioRow *row)
 {
   double features[VIGIL_CHURN_N_FEATURES];
-  double contributions[VIGIL_CHURN_N_FEATURES];
-  Factor factors[VIGIL_CHURN_N_FEATURES];
+  g_auto(GStrv) factors = NULL;
 
   vigil_portfolio_row_get_churn_features (row, features);
   json_builder_set_member_name (builder, "churn_risk");
@@ -631,20 +616,11 @@ add_churn (JsonBuilder             *builder,
     }
   json_builder_add_double_value (builder, round (vigil_churn_model_predict (churn, features) * 1e4) / 1e4);
 
-  vigil_churn_model_explain (churn, features, contributions);
-  for (int i = 0; i < VIGIL_CHURN_N_FEATURES; i++)
-    factors[i] = (Factor) { (VigilChurnFeature) i, contributions[i] };
-  qsort (factors, VIGIL_CHURN_N_FEATURES, sizeof (Factor), compare_factors);
-
+  factors = vigil_churn_model_describe_top_factors (churn, features, 3);
   json_builder_set_member_name (builder, "churn_factors");
   json_builder_begin_array (builder);
-  for (int i = 0; i < 3 && factors[i].contribution > 0; i++)
-    {
-      g_autofree char *words = vigil_churn_feature_describe (factors[i].feature, features[factors[i].feature],
-                                                             factors[i].contribution);
-
-      json_builder_add_string_value (builder, words);
-    }
+  for (guint i = 0; factors[i] != NULL; i++)
+    json_builder_add_string_value (builder, factors[i]);
   json_builder_end_array (builder);
 }
 
@@ -1968,6 +1944,76 @@ run_churn_model (CliContext  *context,
   return VIGIL_EXIT_OK;
 }
 
+/* vigil report ------------------------------------------------------------ */
+
+static int
+run_report (CliContext  *context,
+            int          argc,
+            char       **argv)
+{
+  g_autofree char *output = NULL;
+  g_autofree char *week = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *paper = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF file to write (required)"), N_("FILE.pdf") },
+    { "week", 'w', 0, G_OPTION_ARG_STRING, &week,
+      N_("The ISO week (default: the last full week before now, or the week of the newest data if the "
+         "history ends earlier)"), N_("YYYY-Www") },
+    { "owner", 0, 0, G_OPTION_ARG_STRING, &owner, N_("Only this owner's customers (default: all owners)"), N_("O") },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &paper, N_("a4 or letter (default: from the locale, LC_PAPER)"), N_("SIZE") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *week_text = NULL;
+  VigilReportOptions options = { 0, 0, NULL, VIGIL_REPORT_PAPER_AUTO };
+  int status;
+
+  if (!parse_options ("", _("Write the weekly PDF report: headline figures, charts, top risks, upsell "
+                            "opportunities, movers and the full portfolio."), entries, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (_("report takes no arguments"));
+  if (output == NULL || *output == '\0')
+    return usage_error (_("report needs --output FILE.pdf"));
+  if (week != NULL && !vigil_iso_week_parse (week, &options.iso_year, &options.iso_week))
+    return usage_error (_("“%s” is not an ISO week (YYYY-Www, e.g. 2026-W46)"), week);
+  if (paper != NULL && !vigil_report_paper_parse (paper, &options.paper))
+    return usage_error (_("“%s” is not a paper size: a4 or letter"), paper);
+  options.owner = owner;
+
+  if (!(store = open_store (context, &error)) ||
+      (week == NULL && !vigil_report_get_default_week (store, g_get_real_time () / G_USEC_PER_SEC, owner,
+                                                       &options.iso_year, &options.iso_week, &error)) ||
+      !vigil_report_write_pdf (store, &options, output, &error))
+    return fail (error);
+
+  week_text = vigil_iso_week_format (options.iso_year, options.iso_week);
+  g_print (_("Wrote %s: week %s, %s\n"), output, week_text, owner != NULL ? owner : _("all owners"));
+  return VIGIL_EXIT_OK;
+}
+
+/* The window, or the portfolio as text where there is no display (over
+ * SSH, from cron, with VIGIL_NO_WINDOW set). */
+static int
+open_window_or_print (CliContext *context,
+                      gboolean    demo)
+{
+  SortSpec sort = { SORT_HEALTH, FALSE };
+
+  if (context->open_window != NULL && g_getenv ("VIGIL_NO_WINDOW") == NULL)
+    {
+      int status = context->open_window (context->db_path, demo);
+
+      if (status >= 0)
+        return status;
+      g_printerr (_("vigil: no display to open the window on; the portfolio as text:\n"));
+    }
+  g_print ("\n");
+  return print_portfolio (context, VIGIL_OUTPUT_TABLE, NULL, VIGIL_TIER_NONE, &sort);
+}
+
 /* vigil --demo ------------------------------------------------------------ */
 
 static char *
@@ -1982,7 +2028,6 @@ run_demo (CliContext *context)
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(VigilDemo) demo = vigil_demo_new (DEMO_SEED, DEMO_CUSTOMERS);
-  SortSpec sort = { SORT_HEALTH, FALSE };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   /* The demo lives in its own database so it never mixes with real data. */
@@ -1996,9 +2041,9 @@ run_demo (CliContext *context)
     return fail (error);
   g_clear_object (&store);
 
-  g_print (_("Demo portfolio (%s): %d customers, %d days of history\n\n"),
+  g_print (_("Demo portfolio (%s): %d customers, %d days of history\n"),
            context->db_path, DEMO_CUSTOMERS, DEMO_DAYS);
-  return print_portfolio (context, VIGIL_OUTPUT_TABLE, NULL, VIGIL_TIER_NONE, &sort);
+  return open_window_or_print (context, TRUE);
 }
 
 /* Dispatch ---------------------------------------------------------------- */
@@ -2014,6 +2059,7 @@ static const Command commands[] = {
   { "outcome", N_("ID churned|renewed"), N_("Record how a customer's contract ended"), run_outcome },
   { "triggers", "", N_("Open upsell and risk triggers with suggested plays"), run_triggers },
   { "churn-model", "", N_("The churn model in use and its coefficients"), run_churn_model },
+  { "report", N_("--output FILE.pdf"), N_("Write the weekly PDF report (a week, an owner)"), run_report },
   { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS sets a limit"), run_trigger },
 };
 
@@ -2034,11 +2080,12 @@ print_help (void)
   g_print ("\n");
   g_print (_("Options:\n"));
   g_print ("  %-28s  %s\n", "--db FILE", _("The database (default: VIGIL_DB, else in the user data folder)"));
-  g_print ("  %-28s  %s\n", "--demo", _("Show a generated demo portfolio, kept in its own database"));
+  g_print ("  %-28s  %s\n", "--demo", _("Open the window on a generated demo portfolio, kept in its own database"));
   g_print ("  %-28s  %s\n", "--version", _("Print the version"));
   g_print ("  %-28s  %s\n", "--help", _("Show this help; COMMAND --help for a command's options"));
   g_print ("\n");
-  g_print (_("Without a command, vigil shows the portfolio of the database.\n"));
+  g_print (_("Without a command, vigil opens its window on the database (without a display, it prints\n"
+             "the portfolio).\n"));
 }
 
 /* Takes --db out of argv wherever it stands, so every command has it. */
@@ -2081,14 +2128,15 @@ extract_db_option (int    *argc,
 }
 
 int
-vigil_cli_run (int    argc,
-               char **argv)
+vigil_cli_run (int                 argc,
+               char              **argv,
+               VigilCliWindowFunc  open_window)
 {
   /* Option parsing takes strings out of the array without freeing
    * them: it works on a shallow copy of the strings owned here. */
   g_auto(GStrv) owned = g_new0 (char *, argc + 1);
   g_autofree char **args = g_new0 (char *, argc + 1);
-  CliContext context = { NULL, FALSE };
+  CliContext context = { NULL, FALSE, open_window };
   int status;
 
   for (int i = 0; i < argc; i++)
@@ -2101,8 +2149,7 @@ vigil_cli_run (int    argc,
     context.db_path = vigil_store_get_default_path ();
 
   if (argc < 2)
-    status = print_portfolio (&context, VIGIL_OUTPUT_TABLE, NULL, VIGIL_TIER_NONE,
-                              &(SortSpec) { SORT_HEALTH, FALSE });
+    status = open_window_or_print (&context, FALSE);
   else if (g_strcmp0 (args[1], "--version") == 0)
     {
       g_print ("vigil %s\n", PACKAGE_VERSION);

@@ -16,7 +16,13 @@ G_BEGIN_DECLS
 #define VIGIL_EXIT_FAILURE 1
 #define VIGIL_EXIT_USAGE 2
 
-int vigil_cli_run (int    argc,
-                   char **argv);
+/* Opens the window on a database and runs it until closed; returns the
+ * exit status, or -1 when there is no display to open it on. */
+typedef int (*VigilCliWindowFunc) (const char *db_path,
+                                   gboolean    demo);
+
+int vigil_cli_run (int                 argc,
+                   char              **argv,
+                   VigilCliWindowFunc  open_window);
 
 G_END_DECLS

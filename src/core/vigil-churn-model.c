@@ -1134,3 +1134,54 @@ vigil_churn_model_new_from_json (const char  *json,
 
   return g_steal_pointer (&self);
 }
+
+typedef struct
+{
+  VigilChurnFeature feature;
+  double            contribution;
+} Factor;
+
+static int
+compare_factors (gconstpointer a,
+                 gconstpointer b)
+{
+  const Factor *fa = a;
+  const Factor *fb = b;
+
+  return (fa->contribution < fb->contribution) - (fa->contribution > fb->contribution);
+}
+
+/**
+ * vigil_churn_model_describe_top_factors:
+ * @features: a customer's churn features
+ * @max_factors: at most this many
+ *
+ * The factors that raise the customer's risk most, strongest first, in
+ * words (vigil_churn_feature_describe()); factors that lower the risk
+ * are left out.
+ *
+ * Returns: (transfer full): a %NULL-terminated array, maybe empty
+ */
+char **
+vigil_churn_model_describe_top_factors (VigilChurnModel *self,
+                                        const double     features[],
+                                        guint            max_factors)
+{
+  double contributions[VIGIL_CHURN_N_FEATURES];
+  Factor factors[VIGIL_CHURN_N_FEATURES];
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (VIGIL_IS_CHURN_MODEL (self), NULL);
+  g_return_val_if_fail (features != NULL, NULL);
+
+  vigil_churn_model_explain (self, features, contributions);
+  for (int i = 0; i < VIGIL_CHURN_N_FEATURES; i++)
+    factors[i] = (Factor) { (VigilChurnFeature) i, contributions[i] };
+  qsort (factors, VIGIL_CHURN_N_FEATURES, sizeof (Factor), compare_factors);
+
+  for (guint i = 0; i < MIN (max_factors, VIGIL_CHURN_N_FEATURES) && factors[i].contribution > 0; i++)
+    g_ptr_array_add (words, vigil_churn_feature_describe (factors[i].feature, features[factors[i].feature],
+                                                          factors[i].contribution));
+  g_ptr_array_add (words, NULL);
+  return (char **) g_ptr_array_steal (words, NULL);
+}

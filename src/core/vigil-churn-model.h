@@ -65,6 +65,10 @@ void   vigil_churn_model_explain (VigilChurnModel *self,
                                   const double     features[],
                                   double           out_contributions[VIGIL_CHURN_N_FEATURES]);
 
+char **vigil_churn_model_describe_top_factors (VigilChurnModel *self,
+                                               const double     features[],
+                                               guint            max_factors);
+
 void vigil_churn_model_get_coefficients (VigilChurnModel *self,
                                          double          *out_intercept,
                                          double           out_coefficients[VIGIL_CHURN_N_FEATURES]);

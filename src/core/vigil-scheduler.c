@@ -228,31 +228,24 @@ vigil_scheduler_stop (VigilScheduler *self)
  *
  * Returns: how many polls were started
  */
-guint
-vigil_scheduler_tick (VigilScheduler *self,
-                      gint64          now)
+/* Starts polling the endpoint sources of @sources that pass @due_before
+ * (all when it is G_MAXINT64) and are not polling already; takes them. */
+static guint
+start_polls (VigilScheduler *self,
+             GPtrArray      *sources,
+             const char     *only_name,
+             gint64          due_before)
 {
-  g_autoptr(GPtrArray) sources = NULL;
-  g_autoptr(GError) error = NULL;
   guint started = 0;
-
-  g_return_val_if_fail (VIGIL_IS_SCHEDULER (self), 0);
-
-  if (!g_network_monitor_get_network_available (self->monitor))
-    return 0;
-
-  if (!(sources = vigil_store_list_sources (self->store, &error)))
-    {
-      g_debug ("Could not read the sources: %s", error->message);
-      return 0;
-    }
 
   for (guint i = 0; i < sources->len; i++)
     {
       VigilSource *source = g_ptr_array_index (sources, i);
       PollContext *context;
 
-      if (source->next_due > now || g_hash_table_contains (self->in_flight, source->name))
+      if (source->url == NULL || source->next_due > due_before ||
+          (only_name != NULL && g_strcmp0 (source->name, only_name) != 0) ||
+          g_hash_table_contains (self->in_flight, source->name))
         continue;
 
       g_hash_table_add (self->in_flight, g_strdup (source->name));
@@ -266,6 +259,55 @@ vigil_scheduler_tick (VigilScheduler *self,
     }
 
   return started;
+}
+
+guint
+vigil_scheduler_tick (VigilScheduler *self,
+                      gint64          now)
+{
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_SCHEDULER (self), 0);
+
+  if (!g_network_monitor_get_network_available (self->monitor))
+    return 0;
+
+  if (!(sources = vigil_store_list_sources (self->store, &error)))
+    {
+      g_debug ("Could not read the sources: %s", error->message);
+      return 0;
+    }
+
+  return start_polls (self, sources, NULL, now);
+}
+
+/**
+ * vigil_scheduler_poll_now:
+ * @source_name: (nullable): one source, or %NULL for every endpoint
+ *
+ * Polls at once, due or not (what "Poll now" asks), except the sources
+ * already polling. Works while the scheduler is stopped too.
+ *
+ * Returns: how many polls were started
+ */
+guint
+vigil_scheduler_poll_now (VigilScheduler  *self,
+                          const char      *source_name,
+                          GError         **error)
+{
+  g_autoptr(GPtrArray) sources = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_SCHEDULER (self), 0);
+
+  if (!(sources = vigil_store_list_sources (self->store, error)))
+    return 0;
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+    }
+  return start_polls (self, sources, source_name, G_MAXINT64);
 }
 
 gboolean

@@ -26,6 +26,9 @@ void            vigil_scheduler_start      (VigilScheduler  *self,
 void            vigil_scheduler_stop       (VigilScheduler  *self);
 guint           vigil_scheduler_tick       (VigilScheduler  *self,
                                             gint64           now);
+guint           vigil_scheduler_poll_now   (VigilScheduler  *self,
+                                            const char      *source_name,
+                                            GError         **error);
 gboolean        vigil_scheduler_is_polling (VigilScheduler  *self,
                                             const char      *source_name);
 

@@ -2133,6 +2133,122 @@ vigil_store_list_outcomes (VigilStore  *self,
   return g_steal_pointer (&outcomes);
 }
 
+/* Health over time --------------------------------------------------------- */
+
+/**
+ * vigil_store_list_recent_health:
+ * @since: the oldest observation time to include (Unix seconds)
+ *
+ * Every customer's health since @since, oldest first, from one query:
+ * the sparklines of the portfolio. Unknown scores are left out.
+ *
+ * Returns: (transfer full): customer id (a #gint64 key) → #GArray of
+ *   #VigilHealthPoint
+ */
+GHashTable *
+vigil_store_list_recent_health (VigilStore  *self,
+                                gint64       since,
+                                GError     **error)
+{
+  g_autoptr(GHashTable) health = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        (GDestroyNotify) g_array_unref);
+  sqlite3_stmt *stmt = NULL;
+  GArray *points = NULL;
+  gint64 current = G_MININT64;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT customer_id, observed_at, health FROM scores "
+                          "WHERE observed_at >= ?1 AND health IS NOT NULL "
+                          "ORDER BY customer_id, observed_at",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading history"));
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 customer_id = sqlite3_column_int64 (stmt, 0);
+      VigilHealthPoint point = { sqlite3_column_int64 (stmt, 1), sqlite3_column_double (stmt, 2), 1 };
+
+      if (customer_id != current)
+        {
+          current = customer_id;
+          points = g_array_new (FALSE, FALSE, sizeof (VigilHealthPoint));
+          g_hash_table_insert (health, g_memdup2 (&customer_id, sizeof customer_id), points);
+        }
+      g_array_append_val (points, point);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading history"));
+      return NULL;
+    }
+  return g_steal_pointer (&health);
+}
+
+/**
+ * vigil_store_list_average_health:
+ * @since: the oldest observation time to include (Unix seconds)
+ * @bucket_s: the width of a bucket in seconds (86400: days)
+ * @owner: (nullable): only this owner's customers
+ *
+ * The portfolio's average health per bucket of time since @since, from
+ * every stored score in it: the portfolio trend.
+ *
+ * Returns: (transfer full) (element-type VigilHealthPoint): the buckets
+ *   in time order, each with its start time, average and count
+ */
+GArray *
+vigil_store_list_average_health (VigilStore  *self,
+                                 gint64       since,
+                                 gint64       bucket_s,
+                                 const char  *owner,
+                                 GError     **error)
+{
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (VigilHealthPoint));
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (bucket_s > 0, NULL);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT k.observed_at / ?2 * ?2 AS bucket, avg (k.health), count (*) "
+                          "FROM scores k JOIN customers c ON c.id = k.customer_id "
+                          "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL "
+                          "AND (?3 IS NULL OR c.owner = ?3) "
+                          "GROUP BY bucket ORDER BY bucket",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading history"));
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, bucket_s);
+  bind_text_or_null (stmt, 3, owner);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilHealthPoint point = { sqlite3_column_int64 (stmt, 0), sqlite3_column_double (stmt, 1),
+                                 (guint) sqlite3_column_int64 (stmt, 2) };
+
+      g_array_append_val (points, point);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading history"));
+      return NULL;
+    }
+  return g_steal_pointer (&points);
+}
+
 /* Triggers ----------------------------------------------------------------- */
 
 void
@@ -2475,3 +2591,315 @@ vigil_store_get_outcome_samples (VigilStore  *self,
   *out_labels = g_steal_pointer (&labels);
   return TRUE;
 }
+
+/* Report queries ----------------------------------------------------------- */
+
+/* The book as it stood at a past time, for the weekly report (src/report):
+ * each customer's latest snapshot at or before that time, trigger
+ * episodes and outcomes within a period, and the history's span. */
+
+/**
+ * vigil_store_list_portfolio_at:
+ * @time: the moment (Unix seconds): snapshots observed after it are ignored
+ * @owner: (nullable): keep only this owner's customers
+ *
+ * Every customer observed at or before @time, with the latest snapshot
+ * at or before @time, its score, and the trends, 14-day peak and seat
+ * use of 28 days before counted back from that snapshot, as
+ * vigil_store_list_portfolio() gives them for the newest one.
+ *
+ * Returns: (transfer full) (element-type VigilPortfolioRow): the rows,
+ *   in customer id order
+ */
+GPtrArray *
+vigil_store_list_portfolio_at (VigilStore  *self,
+                               gint64       time,
+                               const char  *owner,
+                               GError     **error)
+{
+  static const char sql[] =
+    "WITH at (customer_id, t) AS ("
+    "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u "
+    "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
+    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)) "
+    "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
+    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= at.t - 604800 "
+    " ORDER BY t.observed_at DESC LIMIT 1), "
+    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= at.t - 1209600 "
+    " ORDER BY t.observed_at DESC LIMIT 1), "
+    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= at.t - 2419200 "
+    " ORDER BY t.observed_at DESC LIMIT 1), "
+    "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id "
+    " AND t.observed_at >= at.t - 1209600 AND t.observed_at <= at.t), "
+    "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id "
+    " AND t.observed_at <= at.t - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1) "
+    "FROM at JOIN customers c ON c.id = at.customer_id "
+    "JOIN sources src ON src.id = c.source_id "
+    "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = at.t "
+    JOIN_SCORES
+    "ORDER BY c.id";
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
+  g_autoptr(GHashTable) scorecards = NULL;
+  const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(scorecards = load_all_scorecards (self, error)))
+    return NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading the portfolio"));
+      return NULL;
+    }
+  bind_text_or_null (stmt, 1, owner);
+  sqlite3_bind_int64 (stmt, 2, time);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
+
+      row->customer_id = sqlite3_column_int64 (stmt, 0);
+      row->source = column_strdup (stmt, 1);
+      row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
+      for (int t = 0; t < VIGIL_N_TRENDS; t++)
+        {
+          double then = column_double_or_nan (stmt, trend_column + t);
+
+          row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
+                           : round ((row->score.health - then) * 1e6) / 1e6;
+        }
+      row->peak_14d = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
+      row->seat_use_28d_ago = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading the portfolio"));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * vigil_store_get_average_health_at:
+ * @time: the moment (Unix seconds)
+ * @owner: (nullable): only this owner's customers
+ * @out_average: (out): the average of each customer's latest score at or
+ *   before @time, NAN when there is none
+ * @out_count: (out) (optional): how many scores it averages
+ *
+ * The portfolio's average health as it stood at @time: one point of the
+ * report's weekly trend, from one index lookup per customer.
+ */
+gboolean
+vigil_store_get_average_health_at (VigilStore  *self,
+                                   gint64       time,
+                                   const char  *owner,
+                                   double      *out_average,
+                                   guint       *out_count,
+                                   GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out_average != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT avg (k.health), count (k.health) FROM customers c "
+                          "JOIN scores k ON k.customer_id = c.id AND k.observed_at = "
+                          "  (SELECT max (t.observed_at) FROM scores t "
+                          "   WHERE t.customer_id = c.id AND t.observed_at <= ?1) "
+                          "WHERE (?2 IS NULL OR c.owner = ?2)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Reading history"));
+  sqlite3_bind_int64 (stmt, 1, time);
+  bind_text_or_null (stmt, 2, owner);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_average = column_double_or_nan (stmt, 0);
+      if (out_count != NULL)
+        *out_count = (guint) sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (self, error, _("Reading history"));
+  return TRUE;
+}
+
+/**
+ * vigil_store_get_history_span:
+ * @owner: (nullable): only this owner's customers
+ * @out_customers: (out) (optional): how many customers there are
+ * @out_first: (out) (optional): the oldest observation, or 0 when none
+ * @out_last: (out) (optional): the newest observation, or 0 when none
+ *
+ * What history the store holds, to tell "no such owner" from "no data
+ * that week" and to pick a default week.
+ */
+gboolean
+vigil_store_get_history_span (VigilStore  *self,
+                              const char  *owner,
+                              gint64      *out_customers,
+                              gint64      *out_first,
+                              gint64      *out_last,
+                              GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT count (*), "
+                          "  min ((SELECT min (s.observed_at) FROM snapshots s WHERE s.customer_id = c.id)), "
+                          "  max (c.latest_at) "
+                          "FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Reading history"));
+  bind_text_or_null (stmt, 1, owner);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (out_customers != NULL)
+        *out_customers = sqlite3_column_int64 (stmt, 0);
+      if (out_first != NULL)
+        *out_first = sqlite3_column_int64 (stmt, 1);
+      if (out_last != NULL)
+        *out_last = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (self, error, _("Reading history"));
+  return TRUE;
+}
+
+/**
+ * vigil_store_list_triggers_first_seen:
+ * @since: the start of the period (Unix seconds, included)
+ * @until: its end (excluded)
+ * @owner: (nullable): only this owner's customers
+ *
+ * The trigger episodes that opened within a period, whatever their
+ * state now.
+ *
+ * Returns: (transfer full) (element-type VigilTriggerRow): oldest first
+ */
+GPtrArray *
+vigil_store_list_triggers_first_seen (VigilStore  *self,
+                                      gint64       since,
+                                      gint64       until,
+                                      const char  *owner,
+                                      GError     **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, t.state, "
+                          "t.snoozed_until, t.evidence, c.id "
+                          "FROM triggers t JOIN customers c ON c.id = t.customer_id "
+                          "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 "
+                          "AND (?3 IS NULL OR c.owner = ?3) "
+                          "ORDER BY t.first_seen, t.id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Reading triggers"));
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, until);
+  bind_text_or_null (stmt, 3, owner);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
+
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->customer = column_strdup (stmt, 1);
+      row->name = column_strdup (stmt, 2);
+      row->rule = column_strdup (stmt, 3);
+      row->kind = column_strdup (stmt, 4);
+      row->first_seen = sqlite3_column_int64 (stmt, 5);
+      row->state = column_strdup (stmt, 6);
+      row->snoozed_until = column_strdup (stmt, 7);
+      row->evidence = column_strdup (stmt, 8);
+      row->tier = VIGIL_TIER_NONE;
+      row->customer_id = sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading triggers"));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * vigil_store_count_outcomes_between:
+ * @first_day: the first day (days since 1970-01-01, included)
+ * @last_day: the last day (included)
+ * @owner: (nullable): only this owner's customers
+ * @out_churned: (out): outcomes `churned` on those days
+ * @out_renewed: (out): outcomes `renewed` on those days
+ */
+gboolean
+vigil_store_count_outcomes_between (VigilStore  *self,
+                                    gint32       first_day,
+                                    gint32       last_day,
+                                    const char  *owner,
+                                    guint       *out_churned,
+                                    guint       *out_renewed,
+                                    GError     **error)
+{
+  char first[16];
+  char last[16];
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out_churned != NULL && out_renewed != NULL, FALSE);
+
+  if (format_day (first_day, first) == NULL || format_day (last_day, last) == NULL)
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
+      return FALSE;
+    }
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT count (*) FILTER (WHERE o.outcome = 'churned'), "
+                          "  count (*) FILTER (WHERE o.outcome = 'renewed') "
+                          "FROM outcomes o JOIN customers c ON c.id = o.customer_id "
+                          "WHERE o.day >= ?1 AND o.day <= ?2 AND (?3 IS NULL OR c.owner = ?3)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Reading outcomes"));
+  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, last, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 3, owner);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_churned = (guint) sqlite3_column_int64 (stmt, 0);
+      *out_renewed = (guint) sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW)
+    return set_sqlite_error (self, error, _("Reading outcomes"));
+  return TRUE;
+}
+
+/* End of the report queries. */

@@ -98,6 +98,19 @@ typedef struct
   VigilTier  tier;
 } VigilTriggerRow;
 
+/**
+ * VigilHealthPoint:
+ * @time: when (Unix seconds): an observation, or the start of a bucket
+ * @health: the health score, or the average of the bucket
+ * @count: how many scores it stands for
+ */
+typedef struct
+{
+  gint64 time;
+  double health;
+  guint  count;
+} VigilHealthPoint;
+
 void vigil_trigger_firing_clear (VigilTriggerFiring *firing);
 void vigil_trigger_row_free     (VigilTriggerRow    *row);
 void vigil_portfolio_row_free (VigilPortfolioRow *row);
@@ -221,6 +234,14 @@ gboolean        vigil_store_set_validators       (VigilStore           *self,
                                                   const char           *etag,
                                                   const char           *last_modified,
                                                   GError              **error);
+GHashTable     *vigil_store_list_recent_health   (VigilStore           *self,
+                                                  gint64                since,
+                                                  GError              **error);
+GArray         *vigil_store_list_average_health  (VigilStore           *self,
+                                                  gint64                since,
+                                                  gint64                bucket_s,
+                                                  const char           *owner,
+                                                  GError              **error);
 gboolean        vigil_store_get_meta             (VigilStore           *self,
                                                   const char           *key,
                                                   char                **out_value,
@@ -228,6 +249,36 @@ gboolean        vigil_store_get_meta             (VigilStore           *self,
 gboolean        vigil_store_set_meta             (VigilStore           *self,
                                                   const char           *key,
                                                   const char           *value,
+                                                  GError              **error);
+
+/* Report queries: the book as it stood at a past time (src/report). */
+GPtrArray      *vigil_store_list_portfolio_at    (VigilStore           *self,
+                                                  gint64                time,
+                                                  const char           *owner,
+                                                  GError              **error);
+gboolean        vigil_store_get_average_health_at (VigilStore          *self,
+                                                  gint64                time,
+                                                  const char           *owner,
+                                                  double               *out_average,
+                                                  guint                *out_count,
+                                                  GError              **error);
+gboolean        vigil_store_get_history_span     (VigilStore           *self,
+                                                  const char           *owner,
+                                                  gint64               *out_customers,
+                                                  gint64               *out_first,
+                                                  gint64               *out_last,
+                                                  GError              **error);
+GPtrArray      *vigil_store_list_triggers_first_seen (VigilStore       *self,
+                                                  gint64                since,
+                                                  gint64                until,
+                                                  const char           *owner,
+                                                  GError              **error);
+gboolean        vigil_store_count_outcomes_between (VigilStore         *self,
+                                                  gint32                first_day,
+                                                  gint32                last_day,
+                                                  const char           *owner,
+                                                  guint                *out_churned,
+                                                  guint                *out_renewed,
                                                   GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilPortfolioRow, vigil_portfolio_row_free)

@@ -1,0 +1,231 @@
+/* vigil-application.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vigil-application.h"
+#include "vigil-core.h"
+#include "vigil-preferences-window.h"
+#include "vigil-window.h"
+
+struct _VigilApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *db_path;
+};
+
+G_DEFINE_FINAL_TYPE (VigilApplication, vigil_application, ADW_TYPE_APPLICATION)
+
+static VigilWindow *
+get_window (VigilApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return VIGIL_IS_WINDOW (window) ? VIGIL_WINDOW (window) : NULL;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  VigilApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Closing the windows lets each save its state. */
+  for (GList *l = g_list_copy (windows), *next; l != NULL; l = next)
+    {
+      next = l->next;
+      gtk_window_close (GTK_WINDOW (l->data));
+      g_list_free_1 (l);
+    }
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  VigilApplication *self = user_data;
+  const char *developers[] = { "The Vigil developers", NULL };
+
+  adw_show_about_window (GTK_WINDOW (get_window (self)),
+                         "application-name", _("Vigil"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Vigil developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Customer health at a glance: usage history, health scores, "
+                                       "churn risk and triggers, kept on your computer."),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         "copyright", "© 2026 The Vigil developers",
+                         NULL);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  VigilWindow *window = get_window (user_data);
+
+  if (window != NULL)
+    vigil_window_show_preferences (window);
+}
+
+/* A notification's default action: open that customer. */
+static void
+show_customer_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  VigilWindow *window = get_window (user_data);
+
+  if (window == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (window));
+  vigil_window_show_customer (window, g_variant_get_int64 (parameter));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "preferences", preferences_action },
+  { "show-customer", show_customer_action, "x" },
+};
+
+static void
+vigil_application_activate (GApplication *application)
+{
+  VigilApplication *self = VIGIL_APPLICATION (application);
+  VigilWindow *window = get_window (self);
+
+  if (window == NULL)
+    window = vigil_window_new (self);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+vigil_application_startup (GApplication *application)
+{
+  G_APPLICATION_CLASS (vigil_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit",
+                                         (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
+}
+
+static void
+vigil_application_finalize (GObject *object)
+{
+  VigilApplication *self = (VigilApplication *) object;
+
+  g_clear_pointer (&self->db_path, g_free);
+
+  G_OBJECT_CLASS (vigil_application_parent_class)->finalize (object);
+}
+
+static void
+vigil_application_class_init (VigilApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = vigil_application_finalize;
+  app_class->activate = vigil_application_activate;
+  app_class->startup = vigil_application_startup;
+}
+
+static void
+vigil_application_init (VigilApplication *self)
+{
+}
+
+/**
+ * vigil_application_new:
+ * @db_path: the database the window shows
+ */
+VigilApplication *
+vigil_application_new (const char        *db_path,
+                       GApplicationFlags  flags)
+{
+  VigilApplication *self;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+
+  self = g_object_new (VIGIL_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", flags,
+                       "resource-base-path", "/io/github/vigil/Vigil",
+                       NULL);
+  self->db_path = g_strdup (db_path);
+  return self;
+}
+
+const char *
+vigil_application_get_db_path (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+  return self->db_path;
+}
+
+/**
+ * vigil_application_run_window:
+ * @db_path: the database to show
+ * @demo: whether it is the demo portfolio (shown in the title)
+ *
+ * Runs the window until it closes. Without a display it returns -1 at
+ * once, so the caller can fall back to text.
+ *
+ * Returns: the exit status, or -1 when no display could be opened
+ */
+int
+vigil_application_run_window (const char *db_path,
+                              gboolean    demo)
+{
+  g_autoptr(VigilApplication) app = NULL;
+  g_autofree char *default_path = NULL;
+  char *argv[] = { (char *) "vigil", NULL };
+  gboolean unique;
+
+  g_return_val_if_fail (db_path != NULL, 1);
+
+  if (!gtk_init_check ())
+    return -1;
+
+  /* One window on the usual database, raised when started again; the
+   * demo or another database must not be taken for it. */
+  default_path = vigil_store_get_default_path ();
+  unique = !demo && g_strcmp0 (db_path, default_path) == 0;
+  app = vigil_application_new (db_path, unique ? G_APPLICATION_DEFAULT_FLAGS : G_APPLICATION_NON_UNIQUE);
+  return g_application_run (G_APPLICATION (app), 1, argv);
+}
+
+/**
+ * vigil_application_run_service:
+ *
+ * Runs as D-Bus activation starts it (`--gapplication-service` among
+ * @argv), on the usual database.
+ */
+int
+vigil_application_run_service (int    argc,
+                               char **argv)
+{
+  g_autoptr(VigilApplication) app = NULL;
+  g_autofree char *path = vigil_store_get_default_path ();
+
+  app = vigil_application_new (path, G_APPLICATION_DEFAULT_FLAGS);
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

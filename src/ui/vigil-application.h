@@ -1,0 +1,26 @@
+/* vigil-application.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define VIGIL_TYPE_APPLICATION (vigil_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (VigilApplication, vigil_application, VIGIL, APPLICATION, AdwApplication)
+
+VigilApplication *vigil_application_new         (const char       *db_path,
+                                                 GApplicationFlags flags);
+const char       *vigil_application_get_db_path (VigilApplication *self);
+int               vigil_application_run_window  (const char       *db_path,
+                                                 gboolean          demo);
+int               vigil_application_run_service (int               argc,
+                                                 char            **argv);
+
+G_END_DECLS

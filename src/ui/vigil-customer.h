@@ -1,0 +1,48 @@
+/* vigil-customer.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "vigil-core.h"
+
+G_BEGIN_DECLS
+
+#define VIGIL_TYPE_CUSTOMER (vigil_customer_get_type ())
+
+G_DECLARE_FINAL_TYPE (VigilCustomer, vigil_customer, VIGIL, CUSTOMER, GObject)
+
+VigilCustomer           *vigil_customer_new                (VigilPortfolioRow   *row,
+                                                            double               churn_risk,
+                                                            char               **churn_factors,
+                                                            guint                open_triggers,
+                                                            GArray              *recent_health);
+const VigilPortfolioRow *vigil_customer_get_row            (VigilCustomer       *self);
+gint64                   vigil_customer_get_store_id       (VigilCustomer       *self);
+const char              *vigil_customer_get_id             (VigilCustomer       *self);
+const char              *vigil_customer_get_name           (VigilCustomer       *self);
+const char              *vigil_customer_get_display_name   (VigilCustomer       *self);
+const char              *vigil_customer_get_owner          (VigilCustomer       *self);
+const char              *vigil_customer_get_segment        (VigilCustomer       *self);
+const char              *vigil_customer_get_plan           (VigilCustomer       *self);
+double                   vigil_customer_get_health         (VigilCustomer       *self);
+VigilTier                vigil_customer_get_tier           (VigilCustomer       *self);
+double                   vigil_customer_get_trend          (VigilCustomer       *self);
+double                   vigil_customer_get_churn_risk     (VigilCustomer       *self);
+const char * const      *vigil_customer_get_churn_factors  (VigilCustomer       *self);
+double                   vigil_customer_get_mrr            (VigilCustomer       *self);
+gint32                   vigil_customer_get_renewal_day    (VigilCustomer       *self);
+double                   vigil_customer_get_seat_use       (VigilCustomer       *self);
+gint64                   vigil_customer_get_last_active    (VigilCustomer       *self);
+guint                    vigil_customer_get_open_triggers  (VigilCustomer       *self);
+const double            *vigil_customer_get_sparkline      (VigilCustomer       *self,
+                                                            guint               *out_n);
+gboolean                 vigil_customer_matches            (VigilCustomer       *self,
+                                                            const char          *folded_query);
+
+G_END_DECLS

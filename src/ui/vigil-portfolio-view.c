@@ -1,0 +1,781 @@
+/* vigil-portfolio-view.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The portfolio table: every customer in a GtkColumnView, each column
+ * sortable both ways (the sort is stable: ties keep the store's order),
+ * a search by name or id as one types, filters by tier, owner and
+ * segment, and the count and MRR of what is shown. The chain is
+ * customers → sort → filter → selection, so typing filters an already
+ * sorted list and never sorts again.
+ */
+
+#define G_LOG_DOMAIN "vigil-portfolio-view"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "vigil-health-cell.h"
+#include "vigil-portfolio-view.h"
+
+struct _VigilPortfolioView
+{
+  AdwBin              parent_instance;
+
+  GtkColumnView      *column_view;
+  GtkDropDown        *owner_dropdown;
+  GtkSearchBar       *search_bar;
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *segment_dropdown;
+  GtkLabel           *summary_label;
+  GtkDropDown        *tier_dropdown;
+
+  VigilPortfolio     *portfolio;
+  GtkSortListModel   *sorted;
+  GtkFilterListModel *filtered;
+  GtkCustomFilter    *filter;
+  GtkStringList      *owners;
+  GtkStringList      *segments;
+  char               *query;        /* case-folded search */
+  VigilTier           tier;
+  char               *owner;
+  char               *segment;
+  gboolean            updating_choices;
+};
+
+G_DEFINE_FINAL_TYPE (VigilPortfolioView, vigil_portfolio_view, ADW_TYPE_BIN)
+
+enum {
+  CUSTOMER_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Columns -------------------------------------------------------------------- */
+
+typedef void (*BindFunc) (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self);
+
+typedef struct
+{
+  const char       *id;
+  const char       *title;
+  GCompareDataFunc  compare;
+  BindFunc          bind;
+  gboolean          numeric;
+  gboolean          expand;
+  gboolean          compact;   /* still shown in a narrow window */
+  int               width;     /* fixed width, or -1 for natural */
+} Column;
+
+/* Unknown numbers sort below every known one, in both directions' logic. */
+static int
+compare_doubles (double a,
+                 double b)
+{
+  if (isnan (a) || isnan (b))
+    return isnan (a) - isnan (b) == 0 ? 0 : (isnan (a) ? -1 : 1);
+  return (a > b) - (a < b);
+}
+
+static int
+compare_strings (const char *a,
+                 const char *b)
+{
+  if (a == NULL || b == NULL)
+    return (a != NULL) - (b != NULL);
+  return g_utf8_collate (a, b);
+}
+
+#define CUSTOMER(p) VIGIL_CUSTOMER ((gpointer) (p))
+
+static int
+compare_name (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_strings (vigil_customer_get_display_name (CUSTOMER (a)),
+                          vigil_customer_get_display_name (CUSTOMER (b)));
+}
+
+static int
+compare_owner (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_strings (vigil_customer_get_owner (CUSTOMER (a)), vigil_customer_get_owner (CUSTOMER (b)));
+}
+
+static int
+compare_segment (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_strings (vigil_customer_get_segment (CUSTOMER (a)), vigil_customer_get_segment (CUSTOMER (b)));
+}
+
+static int
+compare_plan (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_strings (vigil_customer_get_plan (CUSTOMER (a)), vigil_customer_get_plan (CUSTOMER (b)));
+}
+
+static int
+compare_health (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_doubles (vigil_customer_get_health (CUSTOMER (a)), vigil_customer_get_health (CUSTOMER (b)));
+}
+
+static int
+compare_trend (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_doubles (vigil_customer_get_trend (CUSTOMER (a)), vigil_customer_get_trend (CUSTOMER (b)));
+}
+
+static int
+compare_risk (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_doubles (vigil_customer_get_churn_risk (CUSTOMER (a)),
+                          vigil_customer_get_churn_risk (CUSTOMER (b)));
+}
+
+static int
+compare_mrr (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_doubles (vigil_customer_get_mrr (CUSTOMER (a)), vigil_customer_get_mrr (CUSTOMER (b)));
+}
+
+static double
+day_or_nan (gint32 day)
+{
+  return day == VIGIL_UNKNOWN_DAY ? NAN : day;
+}
+
+static int
+compare_renewal (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_doubles (day_or_nan (vigil_customer_get_renewal_day (CUSTOMER (a))),
+                          day_or_nan (vigil_customer_get_renewal_day (CUSTOMER (b))));
+}
+
+static int
+compare_seats (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_doubles (vigil_customer_get_seat_use (CUSTOMER (a)), vigil_customer_get_seat_use (CUSTOMER (b)));
+}
+
+static double
+time_or_nan (gint64 time)
+{
+  return time == VIGIL_UNKNOWN ? NAN : (double) time;
+}
+
+static int
+compare_last_active (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_doubles (time_or_nan (vigil_customer_get_last_active (CUSTOMER (a))),
+                          time_or_nan (vigil_customer_get_last_active (CUSTOMER (b))));
+}
+
+static int
+compare_triggers (gconstpointer a, gconstpointer b, gpointer data)
+{
+  guint x = vigil_customer_get_open_triggers (CUSTOMER (a));
+  guint y = vigil_customer_get_open_triggers (CUSTOMER (b));
+
+  return (x > y) - (x < y);
+}
+
+static void
+set_text (GtkWidget  *cell,
+          const char *text)
+{
+  gtk_label_set_text (GTK_LABEL (cell), text != NULL ? text : "—");
+}
+
+static void
+bind_name (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  set_text (cell, vigil_customer_get_display_name (customer));
+  gtk_widget_set_tooltip_text (cell, vigil_customer_get_id (customer));
+}
+
+static void
+bind_owner (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  set_text (cell, vigil_customer_get_owner (customer));
+}
+
+static void
+bind_segment (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  set_text (cell, vigil_customer_get_segment (customer));
+}
+
+static void
+bind_plan (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  set_text (cell, vigil_customer_get_plan (customer));
+}
+
+static void
+bind_health (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  VigilScorecard *scorecard = vigil_portfolio_get_scorecard (self->portfolio);
+
+  vigil_health_cell_set_customer (VIGIL_HEALTH_CELL (cell), customer,
+                                  scorecard ? vigil_scorecard_get_cutoff (scorecard, VIGIL_TIER_HEALTHY) : 85,
+                                  scorecard ? vigil_scorecard_get_cutoff (scorecard, VIGIL_TIER_AT_RISK) : 60);
+}
+
+static void
+bind_trend (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  double trend = vigil_customer_get_trend (customer);
+  g_autofree char *text = NULL;
+
+  gtk_widget_remove_css_class (cell, "trend-up");
+  gtk_widget_remove_css_class (cell, "trend-down");
+  if (isnan (trend))
+    {
+      set_text (cell, NULL);
+      return;
+    }
+  /* Arrows and signs, so the direction never rests on colour alone. */
+  text = g_strdup_printf ("%s %+.1f", trend > 0.05 ? "▲" : trend < -0.05 ? "▼" : "▶", trend);
+  set_text (cell, text);
+  if (trend >= 5)
+    gtk_widget_add_css_class (cell, "trend-up");
+  else if (trend <= -5)
+    gtk_widget_add_css_class (cell, "trend-down");
+}
+
+static void
+bind_risk (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  double risk = vigil_customer_get_churn_risk (customer);
+  const char * const *factors = vigil_customer_get_churn_factors (customer);
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+
+  if (isnan (risk))
+    {
+      set_text (cell, NULL);
+      gtk_widget_set_tooltip_text (cell, NULL);
+      return;
+    }
+  text = g_strdup_printf ("%.0f %%", risk * 100);
+  set_text (cell, text);
+  tooltip = g_strjoinv ("\n", (char **) factors);
+  gtk_widget_set_tooltip_text (cell, *tooltip != '\0' ? tooltip : NULL);
+}
+
+static void
+bind_mrr (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  double mrr = vigil_customer_get_mrr (customer);
+  g_autofree char *text = isnan (mrr) ? NULL : g_strdup_printf ("%'.0f", mrr);
+
+  set_text (cell, text);
+}
+
+static void
+bind_renewal (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  gint32 day = vigil_customer_get_renewal_day (customer);
+  g_autoptr(GDateTime) date = NULL;
+  g_autofree char *text = NULL;
+
+  if (day != VIGIL_UNKNOWN_DAY && (date = g_date_time_new_from_unix_utc ((gint64) day * 86400)))
+    text = g_date_time_format (date, "%x");
+  set_text (cell, text);
+}
+
+static void
+bind_seats (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  const VigilSnapshot *latest = vigil_customer_get_row (customer)->latest;
+  double use = vigil_customer_get_seat_use (customer);
+  g_autofree char *text = NULL;
+
+  if (!isnan (use))
+    text = g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " (%.0f %%)"),
+                            latest->seats_used, latest->seats, use * 100);
+  set_text (cell, text);
+}
+
+/* "3 h ago", "5 d ago" against the book's own "now". */
+static void
+bind_last_active (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  gint64 last = vigil_customer_get_last_active (customer);
+  gint64 now = vigil_customer_get_row (customer)->latest->observed_at;
+  g_autofree char *text = NULL;
+
+  if (last != VIGIL_UNKNOWN && now != VIGIL_UNKNOWN)
+    {
+      gint64 hours = MAX (now - last, 0) / 3600;
+
+      if (hours < 48)
+        text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " hour ago", "%" G_GINT64_FORMAT " hours ago", hours),
+                                hours);
+      else
+        text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " day ago", "%" G_GINT64_FORMAT " days ago",
+                                          hours / 24), hours / 24);
+    }
+  set_text (cell, text);
+}
+
+static void
+bind_triggers (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  guint n = vigil_customer_get_open_triggers (customer);
+  g_autofree char *text = n > 0 ? g_strdup_printf ("%u", n) : g_strdup ("");
+
+  set_text (cell, text);
+}
+
+static const Column columns[] = {
+  { "name", N_("Customer"), compare_name, bind_name, FALSE, TRUE, TRUE, 210 },
+  { "owner", N_("Owner"), compare_owner, bind_owner, FALSE, FALSE, FALSE, 130 },
+  { "segment", N_("Segment"), compare_segment, bind_segment, FALSE, FALSE, FALSE, -1 },
+  { "plan", N_("Plan"), compare_plan, bind_plan, FALSE, FALSE, FALSE, -1 },
+  { "health", N_("Health"), compare_health, bind_health, FALSE, FALSE, TRUE, 220 },
+  { "trend", N_("7-Day Trend"), compare_trend, bind_trend, TRUE, FALSE, FALSE, -1 },
+  { "risk", N_("Churn Risk"), compare_risk, bind_risk, TRUE, FALSE, TRUE, -1 },
+  { "mrr", N_("MRR"), compare_mrr, bind_mrr, TRUE, FALSE, FALSE, -1 },
+  { "renewal", N_("Renewal"), compare_renewal, bind_renewal, TRUE, FALSE, FALSE, -1 },
+  { "seats", N_("Seat Use"), compare_seats, bind_seats, TRUE, FALSE, FALSE, 130 },
+  { "last-active", N_("Last Active"), compare_last_active, bind_last_active, TRUE, FALSE, FALSE, 120 },
+  { "triggers", N_("Triggers"), compare_triggers, bind_triggers, TRUE, FALSE, FALSE, -1 },
+};
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  const Column *column = user_data;
+  GtkWidget *cell;
+
+  if (column->bind == bind_health)
+    cell = vigil_health_cell_new ();
+  else
+    {
+      cell = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (cell), column->numeric ? 1 : 0);
+      gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
+      if (column->numeric)
+        gtk_widget_add_css_class (cell, "numeric");
+    }
+  gtk_list_item_set_child (item, cell);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  const Column *column = user_data;
+  VigilPortfolioView *self = g_object_get_data (G_OBJECT (factory), "view");
+
+  column->bind (gtk_list_item_get_child (item), gtk_list_item_get_item (item), self);
+}
+
+static void
+add_columns (VigilPortfolioView *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      g_object_set_data (G_OBJECT (factory), "view", self);
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), (gpointer) &columns[i]);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), (gpointer) &columns[i]);
+      column = gtk_column_view_column_new (_(columns[i].title), factory);
+      /* Column ids are GTK 4.10: the column's entry rides along instead. */
+      g_object_set_data (G_OBJECT (column), "vigil-column", (gpointer) &columns[i]);
+      gtk_column_view_column_set_sorter (column, GTK_SORTER (gtk_custom_sorter_new (columns[i].compare,
+                                                                                    NULL, NULL)));
+      gtk_column_view_column_set_expand (column, columns[i].expand);
+      gtk_column_view_column_set_fixed_width (column, columns[i].width);
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_append_column (self->column_view, column);
+    }
+}
+
+static GtkColumnViewColumn *
+find_column (VigilPortfolioView *self,
+             const char         *id)
+{
+  GListModel *list = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
+
+      const Column *entry = g_object_get_data (G_OBJECT (column), "vigil-column");
+
+      if (entry != NULL && g_strcmp0 (entry->id, id) == 0)
+        return column;
+    }
+  return NULL;
+}
+
+/* Filtering and the summary ---------------------------------------------------- */
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  VigilPortfolioView *self = user_data;
+  VigilCustomer *customer = item;
+
+  return (self->tier == VIGIL_TIER_NONE || vigil_customer_get_tier (customer) == self->tier) &&
+         (self->owner == NULL || g_strcmp0 (vigil_customer_get_owner (customer), self->owner) == 0) &&
+         (self->segment == NULL || g_strcmp0 (vigil_customer_get_segment (customer), self->segment) == 0) &&
+         vigil_customer_matches (customer, self->query);
+}
+
+static void
+update_summary (VigilPortfolioView *self)
+{
+  GListModel *shown = G_LIST_MODEL (self->filtered);
+  guint n = g_list_model_get_n_items (shown);
+  g_autofree char *text = NULL;
+  double mrr = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (shown, i);
+      double value = vigil_customer_get_mrr (customer);
+
+      if (!isnan (value))
+        mrr += value;
+    }
+  text = g_strdup_printf (ngettext ("%u customer · MRR %'.0f", "%u customers · MRR %'.0f", n), n, mrr);
+  gtk_label_set_text (self->summary_label, text);
+}
+
+static void
+refilter (VigilPortfolioView *self,
+          GtkFilterChange     change)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+}
+
+static void
+search_changed_cb (VigilPortfolioView *self)
+{
+  g_autofree char *old = g_steal_pointer (&self->query);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  self->query = g_utf8_casefold (text, -1);
+  /* Typing on narrows what is shown; deleting widens it. */
+  if (old != NULL && g_str_has_prefix (self->query, old))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (old != NULL && g_str_has_prefix (old, self->query))
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  refilter (self, change);
+}
+
+static char *
+dropdown_choice (GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (dropdown));
+
+  /* The first entry is "All …". */
+  if (selected == GTK_INVALID_LIST_POSITION || selected == 0 || list == NULL)
+    return NULL;
+  return g_strdup (gtk_string_list_get_string (list, selected));
+}
+
+static void
+filters_changed_cb (VigilPortfolioView *self)
+{
+  guint tier = gtk_drop_down_get_selected (self->tier_dropdown);
+
+  if (self->updating_choices)
+    return;
+  self->tier = tier == 0 || tier == GTK_INVALID_LIST_POSITION ? VIGIL_TIER_NONE : (VigilTier) (tier - 1);
+  g_free (self->owner);
+  self->owner = dropdown_choice (self->owner_dropdown);
+  g_free (self->segment);
+  self->segment = dropdown_choice (self->segment_dropdown);
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static int
+compare_string_pointers (gconstpointer a,
+                         gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The owners and segments of the book, sorted, after "All …". */
+static void
+fill_choices (GtkDropDown *dropdown,
+              GListModel  *customers,
+              const char  *(*get) (VigilCustomer *),
+              const char  *all,
+              const char  *keep)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) values = g_ptr_array_new ();
+  g_autoptr(GtkStringList) list = gtk_string_list_new ((const char *[]) { all, NULL });
+  guint selected = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+      const char *value = get (customer);
+
+      if (value != NULL && g_hash_table_add (seen, (gpointer) value))
+        g_ptr_array_add (values, (gpointer) value);
+    }
+  g_ptr_array_sort (values, compare_string_pointers);
+  for (guint i = 0; i < values->len; i++)
+    {
+      gtk_string_list_append (list, values->pdata[i]);
+      if (g_strcmp0 (keep, values->pdata[i]) == 0)
+        selected = i + 1;
+    }
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (dropdown, selected);
+}
+
+static void
+portfolio_loaded_cb (VigilPortfolioView *self)
+{
+  GListModel *customers = vigil_portfolio_get_customers (self->portfolio);
+
+  self->updating_choices = TRUE;
+  fill_choices (self->owner_dropdown, customers, vigil_customer_get_owner, _("All owners"), self->owner);
+  fill_choices (self->segment_dropdown, customers, vigil_customer_get_segment, _("All segments"), self->segment);
+  self->updating_choices = FALSE;
+  filters_changed_cb (self);
+}
+
+static void
+activate_cb (VigilPortfolioView *self,
+             guint               position)
+{
+  g_autoptr(VigilCustomer) customer = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+
+  if (customer != NULL)
+    g_signal_emit (self, signals[CUSTOMER_ACTIVATED], 0, customer);
+}
+
+/* GObject ------------------------------------------------------------------- */
+
+static void
+vigil_portfolio_view_dispose (GObject *object)
+{
+  VigilPortfolioView *self = (VigilPortfolioView *) object;
+
+  /* The customers outlive the view: nothing of theirs may call back. */
+  if (self->filtered != NULL)
+    g_signal_handlers_disconnect_by_data (self->filtered, self);
+  if (self->portfolio != NULL)
+    g_signal_handlers_disconnect_by_data (self->portfolio, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_PORTFOLIO_VIEW);
+  g_clear_object (&self->portfolio);
+  g_clear_object (&self->sorted);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+
+  G_OBJECT_CLASS (vigil_portfolio_view_parent_class)->dispose (object);
+}
+
+static void
+vigil_portfolio_view_finalize (GObject *object)
+{
+  VigilPortfolioView *self = (VigilPortfolioView *) object;
+
+  g_free (self->query);
+  g_free (self->owner);
+  g_free (self->segment);
+
+  G_OBJECT_CLASS (vigil_portfolio_view_parent_class)->finalize (object);
+}
+
+static void
+vigil_portfolio_view_class_init (VigilPortfolioViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vigil_portfolio_view_dispose;
+  object_class->finalize = vigil_portfolio_view_finalize;
+
+  signals[CUSTOMER_ACTIVATED] =
+    g_signal_new ("customer-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, VIGIL_TYPE_CUSTOMER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-portfolio-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, owner_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, segment_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, tier_dropdown);
+}
+
+static void
+vigil_portfolio_view_init (VigilPortfolioView *self)
+{
+  g_autoptr(GtkStringList) tiers = NULL;
+
+  self->tier = VIGIL_TIER_NONE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  tiers = gtk_string_list_new ((const char *[]) { _("All tiers"), _("Healthy"), _("At risk"), _("High risk"),
+                                                  NULL });
+  gtk_drop_down_set_model (self->tier_dropdown, G_LIST_MODEL (tiers));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  add_columns (self);
+
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
+  g_signal_connect_swapped (self->tier_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->owner_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->segment_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
+  g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (activate_cb), self);
+}
+
+/* Public API --------------------------------------------------------------------- */
+
+void
+vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
+                                    VigilPortfolio     *portfolio)
+{
+  g_autoptr(GtkSingleSelection) selection = NULL;
+
+  g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
+  g_return_if_fail (VIGIL_IS_PORTFOLIO (portfolio));
+  g_return_if_fail (self->portfolio == NULL);
+
+  self->portfolio = g_object_ref (portfolio);
+  self->sorted = gtk_sort_list_model_new (g_object_ref (vigil_portfolio_get_customers (portfolio)),
+                                          g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
+
+  /* Who needs attention first: the lowest health on top. */
+  vigil_portfolio_view_sort_by (self, "health", GTK_SORT_ASCENDING);
+  update_summary (self);
+}
+
+/* Returns: (transfer none): the search bar, for the window's button */
+GtkSearchBar *
+vigil_portfolio_view_get_search_bar (VigilPortfolioView *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
+  return self->search_bar;
+}
+
+/* A narrow window shows only the main columns. */
+void
+vigil_portfolio_view_set_compact (VigilPortfolioView *self,
+                                  gboolean            compact)
+{
+  g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkColumnViewColumn *column = find_column (self, columns[i].id);
+
+      if (column != NULL)
+        gtk_column_view_column_set_visible (column, !compact || columns[i].compact);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->owner_dropdown), !compact);
+  gtk_widget_set_visible (GTK_WIDGET (self->segment_dropdown), !compact);
+}
+
+/* Returns: (transfer none): the customers shown, in the order shown */
+GListModel *
+vigil_portfolio_view_get_shown (VigilPortfolioView *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
+  return G_LIST_MODEL (self->filtered);
+}
+
+/**
+ * vigil_portfolio_view_sort_by:
+ * @column_id: name, owner, segment, plan, health, trend, risk, mrr,
+ *   renewal, seats, last-active or triggers
+ *
+ * Returns: whether such a column exists
+ */
+gboolean
+vigil_portfolio_view_sort_by (VigilPortfolioView *self,
+                              const char         *column_id,
+                              GtkSortType         direction)
+{
+  GtkColumnViewColumn *column;
+
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), FALSE);
+
+  if (!(column = find_column (self, column_id)))
+    return FALSE;
+  gtk_column_view_sort_by_column (self->column_view, column, direction);
+  return TRUE;
+}
+
+void
+vigil_portfolio_view_set_search (VigilPortfolioView *self,
+                                 const char         *text)
+{
+  g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  /* The entry waits a moment before it says; the view answers at once. */
+  search_changed_cb (self);
+}
+
+/**
+ * vigil_portfolio_view_set_filters:
+ * @owner: (nullable): one owner, or %NULL for all
+ * @segment: (nullable): one segment, or %NULL for all
+ */
+void
+vigil_portfolio_view_set_filters (VigilPortfolioView *self,
+                                  VigilTier           tier,
+                                  const char         *owner,
+                                  const char         *segment)
+{
+  GtkDropDown *dropdowns[] = { self->owner_dropdown, self->segment_dropdown };
+  const char *wanted[] = { owner, segment };
+
+  g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
+
+  gtk_drop_down_set_selected (self->tier_dropdown, tier == VIGIL_TIER_NONE ? 0 : (guint) tier + 1);
+  for (guint d = 0; d < G_N_ELEMENTS (dropdowns); d++)
+    {
+      GListModel *list = gtk_drop_down_get_model (dropdowns[d]);
+      guint selected = 0;
+
+      for (guint i = 1; wanted[d] != NULL && list != NULL && i < g_list_model_get_n_items (list); i++)
+        if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (list), i), wanted[d]) == 0)
+          selected = i;
+      gtk_drop_down_set_selected (dropdowns[d], selected);
+    }
+}
+
+/* The count and MRR line under the filters. */
+const char *
+vigil_portfolio_view_get_summary (VigilPortfolioView *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
+  return gtk_label_get_text (self->summary_label);
+}

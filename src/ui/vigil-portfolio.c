@@ -1,0 +1,636 @@
+/* vigil-portfolio.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's data, owned in one place: the customers (a GListStore the
+ * table, the overview and the customer page all read), the open
+ * triggers, the sources and the scorecard. Reading happens on worker
+ * threads, each with its own store connection, and a reload lands in one
+ * items-changed. Polling runs on the main loop (libsoup is asynchronous;
+ * the ingest writes on its own thread) with a connection of its own.
+ */
+
+#define G_LOG_DOMAIN "vigil-portfolio"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "vigil-portfolio.h"
+
+/* Sparklines show this much recent history. */
+#define SPARKLINE_SPAN_S (28 * 86400)
+/* The portfolio trend covers a year, a point a day. */
+#define TREND_SPAN_S (365 * 86400)
+#define SCHEDULER_CHECK_S 60
+
+struct _VigilPortfolio
+{
+  GObject          parent_instance;
+
+  char            *db_path;
+  GListStore      *customers;
+  GHashTable      *by_id;           /* store id → VigilCustomer (borrowed) */
+  GPtrArray       *triggers;        /* of VigilTriggerRow */
+  GPtrArray       *sources;         /* of VigilSource */
+  VigilScorecard  *scorecard;
+  GArray          *average_health;  /* of VigilHealthPoint */
+  gint64           latest_time;
+  GHashTable      *seen_triggers;   /* trigger ids already announced */
+  GCancellable    *cancellable;
+  guint            loading;
+  gboolean         reload_again;
+  gboolean         loaded;
+
+  VigilStore      *poll_store;
+  VigilPoller     *poller;
+  VigilScheduler  *scheduler;
+  guint            polls_in_flight;
+};
+
+G_DEFINE_FINAL_TYPE (VigilPortfolio, vigil_portfolio, G_TYPE_OBJECT)
+
+enum {
+  LOADED,
+  LOAD_FAILED,
+  TREND_LOADED,
+  NEW_TRIGGER,
+  POLL_STARTED,
+  POLL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* What one reload reads. */
+typedef struct
+{
+  GPtrArray      *customers;
+  GPtrArray      *triggers;
+  GPtrArray      *sources;
+  VigilScorecard *scorecard;
+  gint64          latest_time;
+} LoadResult;
+
+static void
+load_result_free (LoadResult *result)
+{
+  g_clear_pointer (&result->customers, g_ptr_array_unref);
+  g_clear_pointer (&result->triggers, g_ptr_array_unref);
+  g_clear_pointer (&result->sources, g_ptr_array_unref);
+  g_clear_object (&result->scorecard);
+  g_free (result);
+}
+
+typedef struct
+{
+  char               *db_path;
+  VigilPortfolioWork  work;
+  gpointer            data;
+  GDestroyNotify      data_free;
+} WorkData;
+
+static void
+work_data_free (WorkData *work)
+{
+  g_free (work->db_path);
+  if (work->data_free != NULL && work->data != NULL)
+    work->data_free (work->data);
+  g_free (work);
+}
+
+static void
+run_work_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  WorkData *work = task_data;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer result;
+
+  if (!(store = vigil_store_open (work->db_path, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  result = work->work (store, work->data, &error);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, NULL);
+}
+
+/* Counts each customer's open triggers. */
+static GHashTable *
+count_triggers (GPtrArray *triggers)
+{
+  GHashTable *counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  for (guint i = 0; i < triggers->len; i++)
+    {
+      VigilTriggerRow *trigger = g_ptr_array_index (triggers, i);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, &trigger->customer_id));
+
+      g_hash_table_insert (counts, g_memdup2 (&trigger->customer_id, sizeof (gint64)),
+                           GUINT_TO_POINTER (n + 1));
+    }
+  return counts;
+}
+
+static VigilCustomer *
+make_customer (VigilPortfolioRow *row,
+               VigilChurnModel   *churn,
+               GHashTable        *trigger_counts,
+               GHashTable        *recent)
+{
+  double features[VIGIL_CHURN_N_FEATURES];
+  double risk = NAN;
+  char **factors = NULL;
+
+  if (!isnan (row->score.health))
+    {
+      vigil_portfolio_row_get_churn_features (row, features);
+      risk = vigil_churn_model_predict (churn, features);
+      factors = vigil_churn_model_describe_top_factors (churn, features, 3);
+    }
+  return vigil_customer_new (row, risk, factors,
+                             GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &row->customer_id)),
+                             g_hash_table_lookup (recent, &row->customer_id));
+}
+
+static gpointer
+load_work (VigilStore  *store,
+           gpointer     data,
+           GError     **error)
+{
+  LoadResult *result = g_new0 (LoadResult, 1);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(VigilChurnModel) churn = NULL;
+  g_autoptr(GHashTable) recent = NULL;
+  g_autoptr(GHashTable) trigger_counts = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (!(result->scorecard = vigil_store_load_scorecard (store, error)) ||
+      !(rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, error)) ||
+      !(result->triggers = vigil_store_list_triggers (store, now, error)) ||
+      !(result->sources = vigil_store_list_sources (store, error)) ||
+      !(churn = vigil_churn_trainer_load_model (store, NULL, error)))
+    {
+      load_result_free (result);
+      return NULL;
+    }
+
+  result->latest_time = G_MININT64;
+  for (guint i = 0; i < rows->len; i++)
+    result->latest_time = MAX (result->latest_time,
+                               ((VigilPortfolioRow *) rows->pdata[i])->latest->observed_at);
+
+  if (!(recent = vigil_store_list_recent_health (store, result->latest_time - SPARKLINE_SPAN_S, error)))
+    {
+      load_result_free (result);
+      return NULL;
+    }
+
+  trigger_counts = count_triggers (result->triggers);
+  result->customers = g_ptr_array_new_full (rows->len, g_object_unref);
+  for (guint i = 0; i < rows->len; i++)
+    g_ptr_array_add (result->customers,
+                     make_customer (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, recent));
+  return result;
+}
+
+static gpointer
+trend_work (VigilStore  *store,
+            gpointer     data,
+            GError     **error)
+{
+  gint64 latest_time = *(gint64 *) data;
+
+  return vigil_store_list_average_health (store, latest_time - TREND_SPAN_S, 86400, NULL, error);
+}
+
+static void
+trend_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  VigilPortfolio *self = VIGIL_PORTFOLIO (object);
+  g_autoptr(GError) error = NULL;
+  GArray *average = vigil_portfolio_run_finish (self, result, &error);
+
+  if (average == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the portfolio trend: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->average_health, g_array_unref);
+  self->average_health = average;
+  g_signal_emit (self, signals[TREND_LOADED], 0);
+}
+
+/* Announces each trigger not seen before, except on the first load: what
+ * was open when Vigil started is no news. */
+static void
+announce_new_triggers (VigilPortfolio *self,
+                       gboolean        first_load)
+{
+  for (guint i = 0; i < self->triggers->len; i++)
+    {
+      VigilTriggerRow *trigger = g_ptr_array_index (self->triggers, i);
+
+      if (g_hash_table_contains (self->seen_triggers, &trigger->id))
+        continue;
+      g_hash_table_add (self->seen_triggers, g_memdup2 (&trigger->id, sizeof (gint64)));
+      if (!first_load && g_strcmp0 (trigger->state, "new") == 0)
+        g_signal_emit (self, signals[NEW_TRIGGER], 0, trigger);
+    }
+}
+
+static void
+apply_load (VigilPortfolio *self,
+            LoadResult     *result)
+{
+  gboolean first_load = !self->loaded;
+
+  g_hash_table_remove_all (self->by_id);
+  for (guint i = 0; i < result->customers->len; i++)
+    {
+      VigilCustomer *customer = g_ptr_array_index (result->customers, i);
+
+      g_hash_table_insert (self->by_id, g_memdup2 (&vigil_customer_get_row (customer)->customer_id,
+                                                   sizeof (gint64)), customer);
+    }
+  /* One items-changed for the whole book. */
+  g_list_store_splice (self->customers, 0, g_list_model_get_n_items (G_LIST_MODEL (self->customers)),
+                       result->customers->pdata, result->customers->len);
+
+  g_clear_pointer (&self->triggers, g_ptr_array_unref);
+  self->triggers = g_steal_pointer (&result->triggers);
+  g_clear_pointer (&self->sources, g_ptr_array_unref);
+  self->sources = g_steal_pointer (&result->sources);
+  g_set_object (&self->scorecard, result->scorecard);
+  self->latest_time = result->latest_time;
+  self->loaded = TRUE;
+
+  announce_new_triggers (self, first_load);
+  g_signal_emit (self, signals[LOADED], 0);
+
+  if (result->customers->len > 0)
+    vigil_portfolio_run_async (self, trend_work, g_memdup2 (&self->latest_time, sizeof (gint64)), g_free,
+                               self->cancellable, trend_cb, NULL);
+}
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  VigilPortfolio *self = VIGIL_PORTFOLIO (object);
+  g_autoptr(GError) error = NULL;
+  LoadResult *loaded = vigil_portfolio_run_finish (self, result, &error);
+
+  self->loading--;
+  if (loaded == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_signal_emit (self, signals[LOAD_FAILED], 0, error);
+    }
+  else
+    {
+      apply_load (self, loaded);
+      load_result_free (loaded);
+    }
+
+  /* Changes that came in meanwhile are read now. */
+  if (self->reload_again && self->loading == 0)
+    {
+      self->reload_again = FALSE;
+      vigil_portfolio_reload (self);
+    }
+}
+
+static void
+scheduler_poll_started_cb (VigilPortfolio *self,
+                           const char     *source_name)
+{
+  self->polls_in_flight++;
+  g_signal_emit (self, signals[POLL_STARTED], 0, source_name);
+}
+
+static void
+scheduler_poll_finished_cb (VigilPortfolio *self,
+                            const char     *source_name,
+                            gboolean        ok,
+                            const char     *message)
+{
+  self->polls_in_flight--;
+  g_signal_emit (self, signals[POLL_FINISHED], 0, source_name, ok, message);
+  vigil_portfolio_reload (self);
+}
+
+static gboolean
+ensure_scheduler (VigilPortfolio  *self,
+                  GError         **error)
+{
+  if (self->scheduler != NULL)
+    return TRUE;
+
+  if (!(self->poll_store = vigil_store_open (self->db_path, error)))
+    return FALSE;
+  self->poller = vigil_poller_new ();
+  self->scheduler = vigil_scheduler_new (self->poll_store, self->poller, NULL);
+  g_signal_connect_object (self->scheduler, "poll-started", G_CALLBACK (scheduler_poll_started_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scheduler, "poll-finished", G_CALLBACK (scheduler_poll_finished_cb),
+                           self, G_CONNECT_SWAPPED);
+  return TRUE;
+}
+
+static void
+vigil_portfolio_dispose (GObject *object)
+{
+  VigilPortfolio *self = (VigilPortfolio *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->scheduler != NULL)
+    vigil_scheduler_stop (self->scheduler);
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->poller);
+  g_clear_object (&self->poll_store);
+  if (self->customers != NULL)
+    g_list_store_remove_all (self->customers);
+  g_clear_object (&self->scorecard);
+
+  G_OBJECT_CLASS (vigil_portfolio_parent_class)->dispose (object);
+}
+
+static void
+vigil_portfolio_finalize (GObject *object)
+{
+  VigilPortfolio *self = (VigilPortfolio *) object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->customers);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->triggers, g_ptr_array_unref);
+  g_clear_pointer (&self->sources, g_ptr_array_unref);
+  g_clear_pointer (&self->average_health, g_array_unref);
+  g_clear_pointer (&self->seen_triggers, g_hash_table_unref);
+  g_clear_pointer (&self->db_path, g_free);
+
+  G_OBJECT_CLASS (vigil_portfolio_parent_class)->finalize (object);
+}
+
+static void
+vigil_portfolio_class_init (VigilPortfolioClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vigil_portfolio_dispose;
+  object_class->finalize = vigil_portfolio_finalize;
+
+  /* The customers, triggers, sources and scorecard were replaced. */
+  signals[LOADED] =
+    g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[LOAD_FAILED] =
+    g_signal_new ("load-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* The portfolio's average health over time was read. */
+  signals[TREND_LOADED] =
+    g_signal_new ("trend-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  /* A trigger opened since the last load (a VigilTriggerRow, valid
+   * during the emission). */
+  signals[NEW_TRIGGER] =
+    g_signal_new ("new-trigger", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[POLL_STARTED] =
+    g_signal_new ("poll-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[POLL_FINISHED] =
+    g_signal_new ("poll-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
+}
+
+static void
+vigil_portfolio_init (VigilPortfolio *self)
+{
+  self->customers = g_list_store_new (VIGIL_TYPE_CUSTOMER);
+  self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->triggers = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  self->sources = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_source_free);
+  self->seen_triggers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+  self->latest_time = G_MININT64;
+}
+
+VigilPortfolio *
+vigil_portfolio_new (const char *db_path)
+{
+  VigilPortfolio *self;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+
+  self = g_object_new (VIGIL_TYPE_PORTFOLIO, NULL);
+  self->db_path = g_strdup (db_path);
+  return self;
+}
+
+const char *
+vigil_portfolio_get_db_path (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), NULL);
+  return self->db_path;
+}
+
+/**
+ * vigil_portfolio_get_customers:
+ *
+ * Returns: (transfer none): the customers, a #GListModel of #VigilCustomer
+ *   in the store's order
+ */
+GListModel *
+vigil_portfolio_get_customers (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), NULL);
+  return G_LIST_MODEL (self->customers);
+}
+
+/* Returns: (transfer none) (element-type VigilTriggerRow): the open triggers */
+GPtrArray *
+vigil_portfolio_get_triggers (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), NULL);
+  return self->triggers;
+}
+
+/* Returns: (transfer none) (element-type VigilSource): the sources */
+GPtrArray *
+vigil_portfolio_get_sources (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), NULL);
+  return self->sources;
+}
+
+/* Returns: (transfer none) (nullable): the scorecard in use, once loaded */
+VigilScorecard *
+vigil_portfolio_get_scorecard (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), NULL);
+  return self->scorecard;
+}
+
+/* Returns: (transfer none) (nullable) (element-type VigilHealthPoint): the
+ * portfolio's average health a day, over the last year of its history */
+GArray *
+vigil_portfolio_get_average_health (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), NULL);
+  return self->average_health;
+}
+
+/* The newest observation of the book: "now" for its history. */
+gint64
+vigil_portfolio_get_latest_time (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), G_MININT64);
+  return self->latest_time;
+}
+
+gboolean
+vigil_portfolio_is_loaded (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), FALSE);
+  return self->loaded;
+}
+
+gboolean
+vigil_portfolio_is_polling (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), FALSE);
+  return self->polls_in_flight > 0;
+}
+
+/* Returns: (transfer none) (nullable): the customer of that store id */
+VigilCustomer *
+vigil_portfolio_find_customer (VigilPortfolio *self,
+                               gint64          store_id)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), NULL);
+  return g_hash_table_lookup (self->by_id, &store_id);
+}
+
+/**
+ * vigil_portfolio_reload:
+ *
+ * Reads everything again off the main thread; ::loaded tells when it is
+ * in place. A reload asked for while one runs happens after it.
+ */
+void
+vigil_portfolio_reload (VigilPortfolio *self)
+{
+  g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
+
+  if (self->loading > 0)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+  self->loading++;
+  vigil_portfolio_run_async (self, load_work, NULL, NULL, self->cancellable, load_cb, NULL);
+}
+
+/**
+ * vigil_portfolio_start_polling:
+ *
+ * Polls each source on its interval from now on.
+ */
+void
+vigil_portfolio_start_polling (VigilPortfolio *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
+
+  if (!ensure_scheduler (self, &error))
+    {
+      g_signal_emit (self, signals[LOAD_FAILED], 0, error);
+      return;
+    }
+  vigil_scheduler_start (self->scheduler, SCHEDULER_CHECK_S);
+}
+
+/**
+ * vigil_portfolio_poll_now:
+ * @source_name: (nullable): one source, or %NULL for all
+ *
+ * Polls at once; ::poll-started and ::poll-finished follow, and a reload
+ * after each poll.
+ */
+void
+vigil_portfolio_poll_now (VigilPortfolio *self,
+                          const char     *source_name)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
+
+  if (!ensure_scheduler (self, &error) ||
+      (vigil_scheduler_poll_now (self->scheduler, source_name, &error) == 0 && error != NULL))
+    g_signal_emit (self, signals[POLL_FINISHED], 0, source_name, FALSE, error->message);
+}
+
+/**
+ * vigil_portfolio_run_async:
+ * @work: runs on a worker thread with a store connection of its own
+ * @data: (transfer full) (nullable): for @work, freed with @data_free
+ *
+ * Runs @work off the main thread; the result is what @work returns,
+ * from vigil_portfolio_run_finish().
+ */
+void
+vigil_portfolio_run_async (VigilPortfolio      *self,
+                           VigilPortfolioWork   work,
+                           gpointer             data,
+                           GDestroyNotify       data_free,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WorkData *work_data;
+
+  g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
+  g_return_if_fail (work != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  work_data = g_new0 (WorkData, 1);
+  work_data->db_path = g_strdup (self->db_path);
+  work_data->work = work;
+  work_data->data = data;
+  work_data->data_free = data_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_portfolio_run_async);
+  g_task_set_task_data (task, work_data, (GDestroyNotify) work_data_free);
+  g_task_run_in_thread (task, run_work_thread);
+}
+
+gpointer
+vigil_portfolio_run_finish (VigilPortfolio  *self,
+                            GAsyncResult    *result,
+                            GError         **error)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

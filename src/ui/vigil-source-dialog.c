@@ -1,0 +1,470 @@
+/* vigil-source-dialog.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-source-dialog"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "vigil-source-dialog.h"
+
+struct _VigilSourceDialog
+{
+  AdwWindow             parent_instance;
+
+  GtkButton            *add_button;
+  GtkSpinButton        *concurrency_spin;
+  GtkLabel             *error_label;
+  GtkBox               *form_box;
+  AdwPasswordEntryRow  *header_value_row;
+  AdwEntryRow          *header_name_row;
+  GtkSpinButton        *interval_spin;
+  GtkButton            *mapping_button;
+  GtkButton            *mapping_clear_button;
+  AdwActionRow         *mapping_row;
+  GtkSpinButton        *max_mib_spin;
+  AdwEntryRow          *name_row;
+  GtkScrolledWindow    *scroller;
+  GtkSpinner           *spinner;
+  GtkSpinButton        *timeout_spin;
+  AdwEntryRow          *token_env_row;
+  AdwPasswordEntryRow  *token_row;
+  AdwEntryRow          *url_row;
+
+  VigilPortfolio       *portfolio;
+  GCancellable         *cancellable;
+  GtkFileChooserNative *chooser;
+  char                 *mapping_json;  /* normalised, NULL for native */
+  gboolean              saving;
+};
+
+G_DEFINE_FINAL_TYPE (VigilSourceDialog, vigil_source_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  SOURCE_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* What the worker thread needs to add a source. */
+typedef struct
+{
+  VigilSource *source;
+  char        *token;         /* NULL for none; wiped when freed */
+  char        *header_value;  /* for source->header_names[0]; wiped */
+} AddSourceData;
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static void
+add_source_data_free (AddSourceData *data)
+{
+  vigil_source_free (data->source);
+  wipe_free (data->token);
+  wipe_free (data->header_value);
+  g_free (data);
+}
+
+/* The text of an entry with surrounding spaces gone, NULL when empty. */
+static char *
+dup_entry_text (gpointer editable)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (editable))));
+
+  return *text != '\0' ? g_steal_pointer (&text) : NULL;
+}
+
+static void
+label_editable (gpointer    row,
+                const char *label)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (delegate != NULL ? (gpointer) delegate : row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+static void
+show_error (VigilSourceDialog *self,
+            const char        *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  /* The message is at the top of the form: bring it into view. */
+  if (message != NULL)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+}
+
+static void
+set_saving (VigilSourceDialog *self,
+            gboolean           saving)
+{
+  self->saving = saving;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->form_box), !saving);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), !saving);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), saving);
+  gtk_spinner_set_spinning (self->spinner, saving);
+}
+
+static void
+update_mapping_row (VigilSourceDialog *self,
+                    const char        *subtitle,
+                    gboolean           failed)
+{
+  adw_action_row_set_subtitle (self->mapping_row, subtitle);
+  if (failed)
+    gtk_widget_add_css_class (GTK_WIDGET (self->mapping_row), "vigil-row-failed");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->mapping_row), "vigil-row-failed");
+  gtk_widget_set_visible (GTK_WIDGET (self->mapping_clear_button), self->mapping_json != NULL || failed);
+}
+
+/* Runs on a worker thread: secrets first, so a source whose keyring
+ * cannot be reached is not added (as `vigil source add` does). */
+static gpointer
+add_source_work (VigilStore  *store,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  AddSourceData *data = user_data;
+  const char *database = vigil_store_get_path (store);
+  g_autoptr(VigilSource) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean has_secrets = data->token != NULL || data->header_value != NULL;
+
+  /* Checked before the keyring is touched: a failed add must not replace
+   * or clear the secrets of the source already of that name. */
+  existing = vigil_store_get_source (store, data->source->name, &local_error);
+  if (existing != NULL)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("A source named “%s” already exists"), data->source->name);
+      return NULL;
+    }
+  if (!g_error_matches (local_error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (data->token != NULL &&
+      !vigil_secrets_store (database, data->source->name, NULL, data->token, NULL, error))
+    return NULL;
+  if (data->header_value != NULL &&
+      !vigil_secrets_store (database, data->source->name, data->source->header_names[0],
+                            data->header_value, NULL, error))
+    {
+      vigil_secrets_clear (database, data->source->name, NULL, NULL);
+      return NULL;
+    }
+
+  if (!vigil_store_add_source (store, data->source, error))
+    {
+      if (has_secrets)
+        vigil_secrets_clear (database, data->source->name, NULL, NULL);
+      return NULL;
+    }
+  return g_strdup (data->source->name);
+}
+
+static void
+add_source_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(VigilSourceDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  name = vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_saving (self, FALSE);
+  if (name == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  vigil_portfolio_reload (self->portfolio);
+  /* Its first poll at once: the user wants to see the data arrive. */
+  vigil_portfolio_poll_now (self->portfolio, name);
+  g_signal_emit (self, signals[SOURCE_ADDED], 0, name);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+add_clicked_cb (VigilSourceDialog *self)
+{
+  g_autoptr(VigilSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = dup_entry_text (self->name_row);
+  g_autofree char *url = dup_entry_text (self->url_row);
+  g_autofree char *header_name = dup_entry_text (self->header_name_row);
+  const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+  const char *header_value = gtk_editable_get_text (GTK_EDITABLE (self->header_value_row));
+  AddSourceData *data;
+
+  g_assert (VIGIL_IS_SOURCE_DIALOG (self));
+
+  if (self->saving)
+    return;
+  if (gtk_widget_has_css_class (GTK_WIDGET (self->mapping_row), "vigil-row-failed"))
+    {
+      show_error (self, _("The mapping file could not be read: choose another or use the native format"));
+      return;
+    }
+  if ((header_name != NULL) != (*header_value != '\0'))
+    {
+      show_error (self, _("An extra header needs both a name and a value"));
+      return;
+    }
+
+  source = vigil_source_new (name, url);
+  source->mapping = g_strdup (self->mapping_json);
+  source->interval_min = (guint) gtk_spin_button_get_value_as_int (self->interval_spin);
+  source->timeout_s = (guint) gtk_spin_button_get_value_as_int (self->timeout_spin);
+  source->concurrency = (guint) gtk_spin_button_get_value_as_int (self->concurrency_spin);
+  source->max_bytes = (gint64) gtk_spin_button_get_value_as_int (self->max_mib_spin) * 1024 * 1024;
+  source->token_env = dup_entry_text (self->token_env_row);
+  source->keyring_token = *token != '\0';
+  if (header_name != NULL)
+    {
+      source->header_names = g_new0 (char *, 2);
+      source->header_names[0] = g_steal_pointer (&header_name);
+    }
+
+  if (!vigil_source_validate (source, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  show_error (self, NULL);
+
+  data = g_new0 (AddSourceData, 1);
+  data->source = g_steal_pointer (&source);
+  data->token = *token != '\0' ? g_strdup (token) : NULL;
+  data->header_value = *header_value != '\0' ? g_strdup (header_value) : NULL;
+
+  set_saving (self, TRUE);
+  vigil_portfolio_run_async (self->portfolio, add_source_work, data, (GDestroyNotify) add_source_data_free,
+                             self->cancellable, add_source_cb, g_object_ref (self));
+}
+
+static void
+form_changed_cb (VigilSourceDialog *self)
+{
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
+
+  g_assert (VIGIL_IS_SOURCE_DIALOG (self));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), !self->saving && *name != '\0' && *url != '\0');
+}
+
+static void
+mapping_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(VigilSourceDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *basename = g_file_get_basename (G_FILE (object));
+  g_autofree char *message = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    }
+  else
+    mapping = vigil_mapping_new_from_data (contents, (gssize) length, &error);
+
+  g_clear_pointer (&self->mapping_json, g_free);
+  if (mapping == NULL)
+    {
+      message = g_strdup_printf (_("%s: %s"), basename, error->message);
+      update_mapping_row (self, message, TRUE);
+      return;
+    }
+
+  /* Stored normalised in the database, so the file can go away. */
+  self->mapping_json = vigil_mapping_to_json (mapping);
+  update_mapping_row (self, basename, FALSE);
+  show_error (self, NULL);
+}
+
+static void
+chooser_response_cb (VigilSourceDialog    *self,
+                     int                   response,
+                     GtkFileChooserNative *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_assert (VIGIL_IS_SOURCE_DIALOG (self));
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    g_file_load_contents_async (file, self->cancellable, mapping_loaded_cb, g_object_ref (self));
+  g_clear_object (&self->chooser);
+}
+
+static void
+mapping_choose_clicked_cb (VigilSourceDialog *self)
+{
+  g_autoptr(GtkFileFilter) json_filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all_filter = gtk_file_filter_new ();
+
+  g_assert (VIGIL_IS_SOURCE_DIALOG (self));
+
+  if (self->chooser != NULL)
+    return;
+
+  self->chooser = gtk_file_chooser_native_new (_("Choose a Mapping File"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_filter_set_name (json_filter, _("JSON Files"));
+  gtk_file_filter_add_mime_type (json_filter, "application/json");
+  gtk_file_filter_add_pattern (json_filter, "*.json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), json_filter);
+  gtk_file_filter_set_name (all_filter, _("All Files"));
+  gtk_file_filter_add_pattern (all_filter, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all_filter);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+mapping_clear_clicked_cb (VigilSourceDialog *self)
+{
+  g_assert (VIGIL_IS_SOURCE_DIALOG (self));
+
+  g_clear_pointer (&self->mapping_json, g_free);
+  update_mapping_row (self, _("None: the endpoint speaks the native format"), FALSE);
+}
+
+static void
+vigil_source_dialog_dispose (GObject *object)
+{
+  VigilSourceDialog *self = (VigilSourceDialog *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->portfolio);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_SOURCE_DIALOG);
+
+  G_OBJECT_CLASS (vigil_source_dialog_parent_class)->dispose (object);
+}
+
+static void
+vigil_source_dialog_finalize (GObject *object)
+{
+  VigilSourceDialog *self = (VigilSourceDialog *) object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->mapping_json, g_free);
+
+  G_OBJECT_CLASS (vigil_source_dialog_parent_class)->finalize (object);
+}
+
+static void
+vigil_source_dialog_class_init (VigilSourceDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vigil_source_dialog_dispose;
+  object_class->finalize = vigil_source_dialog_finalize;
+
+  /* A source was added (its name); the portfolio reloads. */
+  signals[SOURCE_ADDED] =
+    g_signal_new ("source-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-source-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, add_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, concurrency_spin);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, form_box);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, header_name_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, header_value_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, mapping_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, mapping_clear_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, mapping_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, max_mib_spin);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, scroller);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, token_env_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, token_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, url_row);
+  gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, form_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mapping_choose_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mapping_clear_clicked_cb);
+}
+
+static void
+vigil_source_dialog_init (VigilSourceDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+
+  gtk_spin_button_set_value (self->interval_spin, VIGIL_SOURCE_DEFAULT_INTERVAL_MIN);
+  gtk_spin_button_set_value (self->timeout_spin, VIGIL_SOURCE_DEFAULT_TIMEOUT_S);
+  gtk_spin_button_set_value (self->concurrency_spin, VIGIL_SOURCE_DEFAULT_CONCURRENCY);
+  gtk_spin_button_set_value (self->max_mib_spin, (double) (VIGIL_SOURCE_DEFAULT_MAX_BYTES / (1024 * 1024)));
+  mapping_clear_clicked_cb (self);
+
+  /* Entry rows name their text field after their title only visually. */
+  label_editable (self->name_row, _("Source name"));
+  label_editable (self->url_row, _("Endpoint URL"));
+  label_editable (self->token_row, _("Bearer token, kept in the keyring"));
+  label_editable (self->token_env_row, _("Environment variable holding the token"));
+  label_editable (self->header_name_row, _("Extra header name"));
+  label_editable (self->header_value_row, _("Extra header value, kept in the keyring"));
+}
+
+/**
+ * vigil_source_dialog_new:
+ * @parent: the window it belongs to
+ *
+ * A modal window to add a usage endpoint; it adds it through @portfolio.
+ */
+VigilSourceDialog *
+vigil_source_dialog_new (GtkWindow      *parent,
+                         VigilPortfolio *portfolio)
+{
+  VigilSourceDialog *self;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (portfolio), NULL);
+
+  self = g_object_new (VIGIL_TYPE_SOURCE_DIALOG, "transient-for", parent, NULL);
+  self->portfolio = g_object_ref (portfolio);
+  return self;
+}

@@ -1,0 +1,23 @@
+/* vigil-source-dialog.h
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "vigil-portfolio.h"
+
+G_BEGIN_DECLS
+
+#define VIGIL_TYPE_SOURCE_DIALOG (vigil_source_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (VigilSourceDialog, vigil_source_dialog, VIGIL, SOURCE_DIALOG, AdwWindow)
+
+VigilSourceDialog *vigil_source_dialog_new (GtkWindow      *parent,
+                                            VigilPortfolio *portfolio);
+
+G_END_DECLS

@@ -1,0 +1,527 @@
+/* vigil-triggers-page.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The triggers inbox: the open risk and upsell triggers (DESIGN 3.3), each
+ * with its evidence and suggested play, to acknowledge, snooze for a week
+ * or mark done. A change is written on a worker thread, then the
+ * portfolio reloads and every view follows.
+ */
+
+#define G_LOG_DOMAIN "vigil-triggers-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vigil-triggers-page.h"
+
+#define SNOOZE_DAYS 7
+
+struct _VigilTriggersPage
+{
+  AdwBin           parent_instance;
+
+  GtkBox          *groups_box;
+  GtkToggleButton *new_only_button;
+  AdwStatusPage   *no_new_page;
+  GtkStack        *stack;
+  GtkLabel        *summary_label;
+
+  VigilPortfolio  *portfolio;
+  GCancellable    *cancellable;
+  GPtrArray       *rows;         /* of AdwActionRow, borrowed, in order */
+  int              focus_index;  /* the row to focus after a rebuild, or -1 */
+};
+
+G_DEFINE_FINAL_TYPE (VigilTriggersPage, vigil_triggers_page, ADW_TYPE_BIN)
+
+enum {
+  CUSTOMER_ACTIVATED,
+  SHOW_TOAST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* What a row stands for, kept on the row. */
+typedef struct
+{
+  gint64  id;
+  gint64  customer_id;
+  char   *customer;
+} TriggerInfo;
+
+/* A state change for the worker thread. */
+typedef struct
+{
+  gint64  id;
+  char   *state;
+  char   *until;
+} StateChange;
+
+typedef struct
+{
+  VigilTriggersPage *self;
+  GtkWidget         *row;
+  char              *message;
+} PendingChange;
+
+/* Helpers ------------------------------------------------------------------ */
+
+static void
+trigger_info_free (TriggerInfo *info)
+{
+  g_free (info->customer);
+  g_free (info);
+}
+
+static void
+state_change_free (StateChange *change)
+{
+  g_free (change->state);
+  g_free (change->until);
+  g_free (change);
+}
+
+static void
+pending_change_free (PendingChange *pending)
+{
+  g_clear_object (&pending->self);
+  g_clear_object (&pending->row);
+  g_free (pending->message);
+  g_free (pending);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PendingChange, pending_change_free)
+
+static const char *
+get_rule_title (const char *rule_id)
+{
+  switch (vigil_trigger_rule_from_id (rule_id))
+    {
+    case VIGIL_TRIGGER_SEAT_EXPANSION: return _("Seat expansion");
+    case VIGIL_TRIGGER_PLAN_LIMIT: return _("Near the plan limit");
+    case VIGIL_TRIGGER_ADVOCATE: return _("Possible advocate");
+    case VIGIL_TRIGGER_HEALTH_DROP: return _("Health drop");
+    case VIGIL_TRIGGER_GONE_SILENT: return _("Gone silent");
+    case VIGIL_TRIGGER_RENEWAL_RISK: return _("Renewal at risk");
+    case VIGIL_N_TRIGGER_RULES:
+    default: return rule_id;
+    }
+}
+
+static char *
+format_day (gint64 time)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (time);
+
+  return dt != NULL ? g_date_time_format (dt, "%-d %b %Y") : g_strdup ("");
+}
+
+static GtkWidget *
+create_action_button (const char *icon_name,
+                      const char *label,
+                      const char *name_prefix,
+                      gint64      id,
+                      GCallback   clicked,
+                      gpointer    user_data)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+  g_autofree char *name = g_strdup_printf ("%s-%" G_GINT64_FORMAT, name_prefix, id);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_signal_connect_swapped (button, "clicked", clicked, user_data);
+
+  return button;
+}
+
+static void ack_clicked_cb    (VigilTriggersPage *self,
+                               GtkButton         *button);
+static void snooze_clicked_cb (VigilTriggersPage *self,
+                               GtkButton         *button);
+static void done_clicked_cb   (VigilTriggersPage *self,
+                               GtkButton         *button);
+static void row_activated_cb  (VigilTriggersPage *self,
+                               AdwActionRow      *row);
+
+static GtkWidget *
+create_trigger_row (VigilTriggersPage     *self,
+                    const VigilTriggerRow *trigger)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *badge;
+  const char *customer = trigger->name != NULL ? trigger->name : trigger->customer;
+  gboolean fresh = g_strcmp0 (trigger->state, "new") == 0;
+  g_autofree char *name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, trigger->id);
+  g_autofree char *since = format_day (trigger->first_seen);
+  g_autofree char *subtitle = NULL;
+  TriggerInfo *info = g_new0 (TriggerInfo, 1);
+
+  /* Customer names and evidence are data, never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), customer);
+  /* Translators: rule title: evidence, then first seen, tier and the
+   * suggested play, e.g. "Gone silent: No activity for 80 hours\nSince
+   * 3 Nov 2025 · At risk · Suggested: CSM outreach and training" */
+  subtitle = g_strdup_printf (_("%s: %s\nSince %s · %s · Suggested: %s"),
+                              get_rule_title (trigger->rule),
+                              trigger->evidence != NULL ? trigger->evidence : "",
+                              since, vigil_tier_get_label (trigger->tier),
+                              vigil_trigger_play_for_tier (trigger->tier));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_name (row, name);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+
+  badge = gtk_label_new (fresh ? _("New") : _("Acknowledged"));
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (badge, "caption-heading");
+  gtk_widget_add_css_class (badge, fresh ? "accent" : "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+
+  if (fresh)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               create_action_button ("object-select-symbolic", _("Acknowledge"), "ack",
+                                                     trigger->id, G_CALLBACK (ack_clicked_cb), self));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             create_action_button ("alarm-symbolic", _("Snooze for a Week"), "snooze",
+                                                   trigger->id, G_CALLBACK (snooze_clicked_cb), self));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             create_action_button ("checkbox-checked-symbolic", _("Mark as Done"), "done",
+                                                   trigger->id, G_CALLBACK (done_clicked_cb), self));
+
+  info->id = trigger->id;
+  info->customer_id = trigger->customer_id;
+  info->customer = g_strdup (customer);
+  g_object_set_data_full (G_OBJECT (row), "trigger", info, (GDestroyNotify) trigger_info_free);
+  g_signal_connect_swapped (row, "activated", G_CALLBACK (row_activated_cb), self);
+
+  return row;
+}
+
+static void
+rebuild (VigilTriggersPage *self)
+{
+  GPtrArray *triggers = self->portfolio != NULL ? vigil_portfolio_get_triggers (self->portfolio) : NULL;
+  gboolean new_only = gtk_toggle_button_get_active (self->new_only_button);
+  GtkWidget *groups[2] = { NULL, NULL };
+  guint counts[2] = { 0, 0 };
+  guint n_new = 0, n_open = triggers != NULL ? triggers->len : 0;
+  g_autofree char *summary = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))) != NULL)
+    gtk_box_remove (self->groups_box, child);
+  g_ptr_array_set_size (self->rows, 0);
+
+  if (n_open == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      self->focus_index = -1;
+      return;
+    }
+
+  /* Risks first: they are what can be lost. */
+  groups[0] = adw_preferences_group_new ();
+  groups[1] = adw_preferences_group_new ();
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < triggers->len; i++)
+      {
+        const VigilTriggerRow *trigger = g_ptr_array_index (triggers, i);
+        gboolean upsell = g_strcmp0 (trigger->kind, "upsell") == 0;
+        gboolean fresh = g_strcmp0 (trigger->state, "new") == 0;
+        GtkWidget *row;
+
+        if ((guint) upsell != pass)
+          continue;
+        if (fresh)
+          n_new++;
+        if (new_only && !fresh)
+          continue;
+        row = create_trigger_row (self, trigger);
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (groups[pass]), row);
+        g_ptr_array_add (self->rows, row);
+        counts[pass]++;
+      }
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autofree char *title = NULL;
+
+      if (counts[pass] == 0)
+        {
+          g_object_ref_sink (groups[pass]);
+          g_object_unref (groups[pass]);
+          continue;
+        }
+      title = g_strdup_printf (pass == 0 ? _("Risks (%u)") : _("Upsell Opportunities (%u)"), counts[pass]);
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (groups[pass]), title);
+      gtk_box_append (self->groups_box, groups[pass]);
+    }
+
+  summary = g_strdup_printf (ngettext ("%u open trigger, %u new", "%u open triggers, %u new", n_open),
+                             n_open, n_new);
+  gtk_label_set_text (self->summary_label, summary);
+  gtk_widget_set_visible (GTK_WIDGET (self->no_new_page), self->rows->len == 0);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+
+  /* After working a trigger, the keyboard stays where it was. */
+  if (self->focus_index >= 0 && self->rows->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (self->rows, MIN ((guint) self->focus_index, self->rows->len - 1)));
+  self->focus_index = -1;
+}
+
+static gpointer
+set_state_work (VigilStore  *store,
+                gpointer     data,
+                GError     **error)
+{
+  StateChange *change = data;
+
+  if (!vigil_store_set_trigger_state (store, change->id, change->state, change->until, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+set_state_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PendingChange) pending = user_data;
+  g_autoptr(GError) error = NULL;
+  VigilTriggersPage *self = pending->self;
+
+  if (vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error) == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("Could not update the trigger: %s"), error->message);
+      gtk_widget_set_sensitive (pending->row, TRUE);
+      self->focus_index = -1;
+      g_signal_emit (self, signals[SHOW_TOAST], 0, message);
+      return;
+    }
+
+  g_signal_emit (self, signals[SHOW_TOAST], 0, pending->message);
+  vigil_portfolio_reload (VIGIL_PORTFOLIO (object));
+}
+
+static void
+set_state (VigilTriggersPage *self,
+           GtkButton         *button,
+           const char        *state,
+           const char        *until,
+           char              *message)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW);
+  TriggerInfo *info = row != NULL ? g_object_get_data (G_OBJECT (row), "trigger") : NULL;
+  StateChange *change;
+  PendingChange *pending;
+  guint index;
+
+  g_assert (info != NULL);
+
+  if (self->portfolio == NULL)
+    {
+      g_free (message);
+      return;
+    }
+
+  change = g_new0 (StateChange, 1);
+  change->id = info->id;
+  change->state = g_strdup (state);
+  change->until = g_strdup (until);
+
+  pending = g_new0 (PendingChange, 1);
+  pending->self = g_object_ref (self);
+  pending->row = g_object_ref (row);
+  pending->message = message;
+
+  self->focus_index = g_ptr_array_find (self->rows, row, &index) ? (int) index : -1;
+  gtk_widget_set_sensitive (row, FALSE);
+  vigil_portfolio_run_async (self->portfolio, set_state_work, change, (GDestroyNotify) state_change_free,
+                             self->cancellable, set_state_done_cb, pending);
+}
+
+/* Callbacks ---------------------------------------------------------------- */
+
+static TriggerInfo *
+get_button_info (GtkButton *button)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW);
+
+  return row != NULL ? g_object_get_data (G_OBJECT (row), "trigger") : NULL;
+}
+
+static void
+ack_clicked_cb (VigilTriggersPage *self,
+                GtkButton         *button)
+{
+  TriggerInfo *info = get_button_info (button);
+
+  g_assert (info != NULL);
+  set_state (self, button, "acknowledged", NULL, g_strdup_printf (_("%s: acknowledged"), info->customer));
+}
+
+static void
+snooze_clicked_cb (VigilTriggersPage *self,
+                   GtkButton         *button)
+{
+  TriggerInfo *info = get_button_info (button);
+  gint32 day = vigil_time_get_day (g_get_real_time () / G_USEC_PER_SEC) + SNOOZE_DAYS;
+  g_autofree char *until = vigil_date_format (day);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc ((gint64) day * 86400);
+  g_autofree char *shown = g_date_time_format (dt, "%-d %b");
+
+  g_assert (info != NULL);
+  /* Translators: a customer and a day, e.g. "Acme: snoozed until 30 Nov" */
+  set_state (self, button, "snoozed", until, g_strdup_printf (_("%s: snoozed until %s"), info->customer, shown));
+}
+
+static void
+done_clicked_cb (VigilTriggersPage *self,
+                 GtkButton         *button)
+{
+  TriggerInfo *info = get_button_info (button);
+
+  g_assert (info != NULL);
+  set_state (self, button, "done", NULL, g_strdup_printf (_("%s: marked done"), info->customer));
+}
+
+static void
+row_activated_cb (VigilTriggersPage *self,
+                  AdwActionRow      *row)
+{
+  TriggerInfo *info = g_object_get_data (G_OBJECT (row), "trigger");
+  VigilCustomer *customer;
+
+  g_assert (info != NULL);
+
+  if (self->portfolio == NULL)
+    return;
+  customer = vigil_portfolio_find_customer (self->portfolio, info->customer_id);
+  if (customer != NULL)
+    g_signal_emit (self, signals[CUSTOMER_ACTIVATED], 0, customer);
+  else
+    g_signal_emit (self, signals[SHOW_TOAST], 0, _("This customer is no longer in the portfolio"));
+}
+
+static void
+filter_toggled_cb (VigilTriggersPage *self,
+                   GtkToggleButton   *button)
+{
+  /* Each toggle of the group reports; the one turned on rebuilds. */
+  if (gtk_toggle_button_get_active (button))
+    rebuild (self);
+}
+
+static void
+portfolio_loaded_cb (VigilTriggersPage *self,
+                     VigilPortfolio    *portfolio)
+{
+  rebuild (self);
+}
+
+/* GObject ------------------------------------------------------------------ */
+
+static void
+vigil_triggers_page_dispose (GObject *object)
+{
+  VigilTriggersPage *self = (VigilTriggersPage *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->portfolio != NULL)
+    g_signal_handlers_disconnect_by_data (self->portfolio, self);
+  g_clear_object (&self->portfolio);
+  if (self->rows != NULL)
+    g_ptr_array_set_size (self->rows, 0);
+  /* AdwBin drops its child itself; the template must not do it twice. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_TRIGGERS_PAGE);
+
+  G_OBJECT_CLASS (vigil_triggers_page_parent_class)->dispose (object);
+}
+
+static void
+vigil_triggers_page_finalize (GObject *object)
+{
+  VigilTriggersPage *self = (VigilTriggersPage *) object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (vigil_triggers_page_parent_class)->finalize (object);
+}
+
+static void
+vigil_triggers_page_class_init (VigilTriggersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vigil_triggers_page_dispose;
+  object_class->finalize = vigil_triggers_page_finalize;
+
+  /**
+   * VigilTriggersPage::customer-activated:
+   * @customer: the customer to open
+   */
+  signals[CUSTOMER_ACTIVATED] =
+    g_signal_new ("customer-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, VIGIL_TYPE_CUSTOMER);
+  /**
+   * VigilTriggersPage::show-toast:
+   * @message: plain text to show
+   */
+  signals[SHOW_TOAST] =
+    g_signal_new ("show-toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-triggers-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, new_only_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, no_new_page);
+  gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, summary_label);
+  gtk_widget_class_bind_template_callback (widget_class, filter_toggled_cb);
+}
+
+static void
+vigil_triggers_page_init (VigilTriggersPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_ptr_array_new ();
+  self->focus_index = -1;
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+/* Public API --------------------------------------------------------------- */
+
+void
+vigil_triggers_page_set_portfolio (VigilTriggersPage *self,
+                                   VigilPortfolio    *portfolio)
+{
+  g_return_if_fail (VIGIL_IS_TRIGGERS_PAGE (self));
+  g_return_if_fail (portfolio == NULL || VIGIL_IS_PORTFOLIO (portfolio));
+
+  if (self->portfolio == portfolio)
+    return;
+
+  if (self->portfolio != NULL)
+    g_signal_handlers_disconnect_by_data (self->portfolio, self);
+  g_set_object (&self->portfolio, portfolio);
+  if (portfolio != NULL)
+    g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
+  rebuild (self);
+}

@@ -1,0 +1,596 @@
+/* vigil-window.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vigil-customer-page.h"
+#include "vigil-export-dialog.h"
+#include "vigil-overview-page.h"
+#include "vigil-portfolio-view.h"
+#include "vigil-preferences-window.h"
+#include "vigil-triggers-page.h"
+#include "vigil-window.h"
+#include "vigil-window-private.h"
+
+/* Below this width the table shows only its main columns. */
+#define COMPACT_WIDTH 720
+
+struct _VigilWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GtkStack             *content_stack;
+  VigilCustomerPage    *customer_page;
+  AdwLeaflet           *leaflet;
+  GtkBox               *main_box;
+  VigilOverviewPage    *overview_page;
+  GtkButton            *poll_button;
+  GtkSpinner           *poll_spinner;
+  VigilPortfolioView   *portfolio_view;
+  GtkToggleButton      *search_button;
+  AdwToastOverlay      *toast_overlay;
+  AdwViewStackPage     *triggers_stack_page;
+  VigilTriggersPage    *triggers_page;
+  AdwViewStack         *view_stack;
+
+  VigilPortfolio       *portfolio;
+  GSettings            *settings;
+  char                 *last_toast;
+  GCancellable         *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (VigilWindow, vigil_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static GSettings *
+new_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* Uninstalled and without the schema (a test, a fresh build), the
+   * window works but remembers nothing. */
+  if (source == NULL || !(schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)))
+    return NULL;
+  return g_settings_new (APP_ID);
+}
+
+static void
+update_trigger_badge (VigilWindow *self)
+{
+  GPtrArray *triggers = vigil_portfolio_get_triggers (self->portfolio);
+  guint fresh = 0;
+
+  for (guint i = 0; i < triggers->len; i++)
+    if (g_strcmp0 (((VigilTriggerRow *) triggers->pdata[i])->state, "new") == 0)
+      fresh++;
+  adw_view_stack_page_set_badge_number (self->triggers_stack_page, fresh);
+  adw_view_stack_page_set_needs_attention (self->triggers_stack_page, fresh > 0);
+}
+
+static void
+portfolio_loaded_cb (VigilWindow    *self,
+                     VigilPortfolio *portfolio)
+{
+  gboolean empty = g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)) == 0;
+
+  gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "content");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), !empty);
+  update_trigger_badge (self);
+}
+
+static void
+portfolio_load_failed_cb (VigilWindow    *self,
+                          const GError   *error,
+                          VigilPortfolio *portfolio)
+{
+  g_autofree char *message = g_strdup_printf (_("Could not read the database: %s"), error->message);
+
+  if (!vigil_portfolio_is_loaded (portfolio))
+    gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  vigil_window_show_toast (self, message);
+}
+
+static void
+update_polling (VigilWindow *self)
+{
+  gboolean polling = vigil_portfolio_is_polling (self->portfolio);
+
+  gtk_spinner_set_spinning (self->poll_spinner, polling);
+  gtk_widget_set_visible (GTK_WIDGET (self->poll_spinner), polling);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.poll", !polling);
+}
+
+static void
+poll_started_cb (VigilWindow *self,
+                 const char  *source_name)
+{
+  update_polling (self);
+}
+
+static void
+poll_finished_cb (VigilWindow *self,
+                  const char  *source_name,
+                  gboolean     ok,
+                  const char  *message)
+{
+  update_polling (self);
+  if (!ok)
+    {
+      g_autofree char *text = g_strdup_printf (_("Polling “%s” failed: %s"),
+                                               source_name != NULL ? source_name : _("the sources"), message);
+
+      vigil_window_show_toast (self, text);
+    }
+}
+
+/* A desktop notification for each new trigger; clicking it opens the
+ * customer. */
+static void
+new_trigger_cb (VigilWindow     *self,
+                VigilTriggerRow *trigger)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+
+  if (app == NULL || (self->settings != NULL && !g_settings_get_boolean (self->settings, "notify-new-triggers")))
+    return;
+
+  title = g_strdup_printf (g_strcmp0 (trigger->kind, "upsell") == 0 ? _("Upsell: %s") : _("Risk: %s"),
+                           trigger->name != NULL ? trigger->name : trigger->customer);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, trigger->evidence);
+  g_notification_set_default_action_and_target (notification, "app.show-customer", "x", trigger->customer_id);
+  id = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, trigger->id);
+  g_application_send_notification (app, id, notification);
+}
+
+static void
+customer_activated_cb (VigilWindow   *self,
+                       VigilCustomer *customer)
+{
+  vigil_window_show_customer (self, vigil_customer_get_store_id (customer));
+}
+
+static void
+page_toast_cb (VigilWindow *self,
+               const char  *message)
+{
+  vigil_window_show_toast (self, message);
+}
+
+static void
+customer_page_back_cb (VigilWindow *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->main_box));
+}
+
+static void
+update_compact (VigilWindow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height;
+
+  if (width <= 0)
+    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  vigil_portfolio_view_set_compact (self->portfolio_view, width > 0 && width < COMPACT_WIDTH);
+}
+
+static void
+size_changed_cb (VigilWindow *self)
+{
+  update_compact (self);
+}
+
+/* Actions ------------------------------------------------------------------ */
+
+static void
+poll_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+
+  if (vigil_portfolio_get_sources (self->portfolio)->len == 0)
+    {
+      vigil_window_show_toast (self, _("No sources to poll: add one in Preferences"));
+      return;
+    }
+  vigil_portfolio_poll_now (self->portfolio, NULL);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->main_box));
+  adw_view_stack_set_visible_child_name (self->view_stack, "portfolio");
+  gtk_toggle_button_set_active (self->search_button, TRUE);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  customer_page_back_cb (VIGIL_WINDOW (widget));
+}
+
+typedef struct
+{
+  GFile *file;
+} ImportData;
+
+static gpointer
+import_work (VigilStore  *store,
+             gpointer     data,
+             GError     **error)
+{
+  GFile *file = data;
+  g_autoptr(VigilImporter) importer = vigil_importer_new (store);
+  g_autofree char *basename = g_file_get_basename (file);
+  VigilIngestStats *stats = g_new0 (VigilIngestStats, 1);
+
+  vigil_importer_set_source (importer, basename);
+  if (!vigil_importer_import_file (importer, file, NULL, stats, error))
+    g_clear_pointer (&stats, g_free);
+  return stats;
+}
+
+static void
+import_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VigilWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree VigilIngestStats *stats = vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error);
+  g_autofree char *message = NULL;
+
+  if (stats == NULL)
+    message = g_strdup_printf (_("Import failed: %s"), error->message);
+  else
+    message = g_strdup_printf (ngettext ("Imported %" G_GUINT64_FORMAT " snapshot",
+                                         "Imported %" G_GUINT64_FORMAT " snapshots", stats->stored),
+                               stats->stored);
+  vigil_window_show_toast (self, message);
+  vigil_portfolio_reload (self->portfolio);
+}
+
+static void
+import_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  g_autoptr(VigilWindow) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      vigil_window_show_toast (self, _("Importing…"));
+      vigil_portfolio_run_async (self->portfolio, import_work, g_steal_pointer (&file), g_object_unref,
+                                 self->cancellable, import_done_cb, g_object_ref (self));
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Import History"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("History files (JSON, JSON Lines, CSV)"));
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_filter_add_suffix (filter, "jsonl");
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (import_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+
+  if (g_list_model_get_n_items (vigil_portfolio_get_customers (self->portfolio)) == 0)
+    {
+      vigil_window_show_toast (self, _("No customers to report on yet"));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (vigil_export_dialog_new (GTK_WINDOW (self), self->portfolio)));
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  vigil_window_show_toast (VIGIL_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+open_demo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *program = g_find_program_in_path ("vigil");
+  const char *argv[] = { program, "--demo", NULL };
+
+  /* The demo keeps its own database: it opens in a window of its own. */
+  if (program == NULL ||
+      !g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &error))
+    vigil_window_show_toast (self, error != NULL ? error->message : _("Could not find the vigil program"));
+}
+
+/* GObject ------------------------------------------------------------------ */
+
+static gboolean
+vigil_window_close_request (GtkWindow *window)
+{
+  VigilWindow *self = VIGIL_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      g_settings_set_string (self->settings, "last-page", adw_view_stack_get_visible_child_name (self->view_stack));
+    }
+
+  return GTK_WINDOW_CLASS (vigil_window_parent_class)->close_request (window);
+}
+
+static void
+vigil_window_dispose (GObject *object)
+{
+  VigilWindow *self = (VigilWindow *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_WINDOW);
+  g_clear_object (&self->portfolio);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->last_toast, g_free);
+
+  G_OBJECT_CLASS (vigil_window_parent_class)->dispose (object);
+}
+
+static void
+vigil_window_class_init (VigilWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = vigil_window_dispose;
+  window_class->close_request = vigil_window_close_request;
+
+  g_type_ensure (VIGIL_TYPE_CUSTOMER_PAGE);
+  g_type_ensure (VIGIL_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (VIGIL_TYPE_PORTFOLIO_VIEW);
+  g_type_ensure (VIGIL_TYPE_TRIGGERS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, customer_page);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, main_box);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, poll_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, poll_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, portfolio_view);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, triggers_page);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, triggers_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, view_stack);
+
+  gtk_widget_class_install_action (widget_class, "win.poll", NULL, poll_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.poll", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.poll", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+vigil_window_init (VigilWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->poll_spinner), FALSE);
+
+  g_object_bind_property (self->search_button, "active",
+                          vigil_portfolio_view_get_search_bar (self->portfolio_view), "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+
+  self->settings = new_settings ();
+  if (self->settings != NULL)
+    {
+      g_autofree char *page = g_settings_get_string (self->settings, "last-page");
+
+      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      adw_view_stack_set_visible_child_name (self->view_stack, page);
+    }
+  else
+    gtk_window_set_default_size (GTK_WINDOW (self), 1100, 720);
+
+  g_signal_connect_swapped (self->portfolio_view, "customer-activated", G_CALLBACK (customer_activated_cb), self);
+  g_signal_connect_swapped (self->overview_page, "customer-activated", G_CALLBACK (customer_activated_cb), self);
+  g_signal_connect_swapped (self->triggers_page, "customer-activated", G_CALLBACK (customer_activated_cb), self);
+  g_signal_connect_swapped (self->triggers_page, "show-toast", G_CALLBACK (page_toast_cb), self);
+  g_signal_connect_swapped (self->customer_page, "show-toast", G_CALLBACK (page_toast_cb), self);
+  g_signal_connect_swapped (self->customer_page, "back", G_CALLBACK (customer_page_back_cb), self);
+  g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (size_changed_cb), self);
+  g_signal_connect_swapped (self, "notify::maximized", G_CALLBACK (size_changed_cb), self);
+  update_compact (self);
+}
+
+/* Public API ---------------------------------------------------------------- */
+
+VigilWindow *
+vigil_window_new (VigilApplication *application)
+{
+  VigilWindow *self;
+
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (VIGIL_TYPE_WINDOW, "application", application, NULL);
+  self->portfolio = vigil_portfolio_new (vigil_application_get_db_path (application));
+  g_signal_connect_object (self->portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->portfolio, "load-failed", G_CALLBACK (portfolio_load_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->portfolio, "poll-started", G_CALLBACK (poll_started_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->portfolio, "new-trigger", G_CALLBACK (new_trigger_cb), self, G_CONNECT_SWAPPED);
+
+  vigil_portfolio_view_set_portfolio (self->portfolio_view, self->portfolio);
+  vigil_overview_page_set_portfolio (self->overview_page, self->portfolio);
+  vigil_triggers_page_set_portfolio (self->triggers_page, self->portfolio);
+  vigil_customer_page_set_portfolio (self->customer_page, self->portfolio);
+
+  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  vigil_portfolio_reload (self->portfolio);
+  if (self->settings == NULL || g_settings_get_boolean (self->settings, "poll-in-background"))
+    vigil_portfolio_start_polling (self->portfolio);
+  update_polling (self);
+  return self;
+}
+
+/* Returns: (transfer none): the data the window shows */
+VigilPortfolio *
+vigil_window_get_portfolio (VigilWindow *self)
+{
+  g_return_val_if_fail (VIGIL_IS_WINDOW (self), NULL);
+  return self->portfolio;
+}
+
+/**
+ * vigil_window_show_customer:
+ * @store_id: the customer's id in the store
+ *
+ * Opens the customer's page.
+ */
+void
+vigil_window_show_customer (VigilWindow *self,
+                            gint64       store_id)
+{
+  VigilCustomer *customer;
+
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+
+  if (!(customer = vigil_portfolio_find_customer (self->portfolio, store_id)))
+    return;
+  vigil_customer_page_show (self->customer_page, customer);
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->customer_page));
+}
+
+void
+vigil_window_show_preferences (VigilWindow *self)
+{
+  GtkWindow *preferences;
+
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+
+  preferences = GTK_WINDOW (vigil_preferences_window_new (GTK_WINDOW (self), self->portfolio));
+  gtk_window_present (preferences);
+}
+
+/* Shows @message (plain text, never markup) for a few seconds. */
+void
+vigil_window_show_toast (VigilWindow *self,
+                         const char  *message)
+{
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
+  /* Toast titles are markup: a customer's name must not become some. */
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* For tests ------------------------------------------------------------------ */
+
+VigilPortfolioView *
+_vigil_window_get_portfolio_view (VigilWindow *self)
+{
+  return self->portfolio_view;
+}
+
+VigilCustomerPage *
+_vigil_window_get_customer_page (VigilWindow *self)
+{
+  return self->customer_page;
+}
+
+VigilTriggersPage *
+_vigil_window_get_triggers_page (VigilWindow *self)
+{
+  return self->triggers_page;
+}
+
+/* "loading", "empty", "customer" or the view stack's page name */
+const char *
+_vigil_window_get_visible_page (VigilWindow *self)
+{
+  if (adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->customer_page))
+    return "customer";
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "content") != 0)
+    return gtk_stack_get_visible_child_name (self->content_stack);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+/* The text of the newest toast shown */
+const char *
+_vigil_window_get_last_toast (VigilWindow *self)
+{
+  return self->last_toast;
+}

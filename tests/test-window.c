@@ -1,0 +1,479 @@
+/* test-window.c: the window on a real display (run under xvfb-run)
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include <adwaita.h>
+
+#include "vigil-core.h"
+#include "vigil-application.h"
+#include "vigil-customer-page.h"
+#include "vigil-test-util.h"
+#include "vigil-window-private.h"
+
+#define N_CUSTOMERS 150
+/* 2026-11-20 12:00 UTC: the demo history ends here. */
+#define NOW G_GINT64_CONSTANT (1795176000)
+
+typedef struct
+{
+  char             *db;
+  VigilWindow      *window;
+  VigilPortfolio   *portfolio;
+} Fixture;
+
+static gboolean
+wait_for (gboolean (*done) (gpointer data),
+          gpointer  data)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return done (data);
+}
+
+static gboolean
+is_loaded (gpointer data)
+{
+  return vigil_portfolio_is_loaded (data);
+}
+
+/* A reload asked for by an action has landed when ::loaded fires again. */
+static void
+count_loads_cb (VigilPortfolio *portfolio,
+                guint          *loads)
+{
+  (*loads)++;
+}
+
+/* One database and one application for the suite (an application can
+ * be registered on the bus once); each test has a window of its own. */
+static TestDir suite_dir;
+static char *suite_db;
+static VigilApplication *suite_app;
+
+static void
+suite_setup (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilDemo) demo = vigil_demo_new (20261120, N_CUSTOMERS);
+  g_autoptr(VigilStore) store = NULL;
+
+  test_dir_init (&suite_dir);
+  suite_db = test_dir_file (&suite_dir, "vigil.db");
+  store = vigil_demo_open_store (demo, suite_db, NOW, 60, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  suite_app = vigil_application_new (suite_db, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (suite_app), NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->db = g_strdup (suite_db);
+  f->window = vigil_window_new (suite_app);
+  f->portfolio = vigil_window_get_portfolio (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (is_loaded, f->portfolio));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_free (f->db);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static VigilCustomer *
+shown (VigilPortfolioView *view,
+       guint               i)
+{
+  VigilCustomer *customer = g_list_model_get_item (vigil_portfolio_view_get_shown (view), i);
+
+  g_object_unref (customer);  /* the model keeps it */
+  return customer;
+}
+
+static void
+test_window_rows (Fixture       *f,
+                  gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  g_autofree char *expected = g_strdup_printf ("%d customers", N_CUSTOMERS);
+
+  g_assert_cmpstr (_vigil_window_get_visible_page (f->window), !=, "loading");
+  g_assert_cmpstr (_vigil_window_get_visible_page (f->window), !=, "empty");
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, N_CUSTOMERS);
+  g_assert_nonnull (strstr (vigil_portfolio_view_get_summary (view), expected));
+
+  /* The default order: lowest health first. */
+  for (guint i = 1; i < N_CUSTOMERS; i++)
+    {
+      double a = vigil_customer_get_health (shown (view, i - 1));
+      double b = vigil_customer_get_health (shown (view, i));
+
+      g_assert_true (isnan (a) || a <= b);
+    }
+}
+
+/* Each column's key as the test sees it, NAN for unknown. */
+static double
+numeric_key (const char    *column,
+             VigilCustomer *c)
+{
+  if (g_str_equal (column, "health"))
+    return vigil_customer_get_health (c);
+  if (g_str_equal (column, "trend"))
+    return vigil_customer_get_trend (c);
+  if (g_str_equal (column, "risk"))
+    return vigil_customer_get_churn_risk (c);
+  if (g_str_equal (column, "mrr"))
+    return vigil_customer_get_mrr (c);
+  if (g_str_equal (column, "renewal"))
+    return vigil_customer_get_renewal_day (c) == VIGIL_UNKNOWN_DAY ? NAN : vigil_customer_get_renewal_day (c);
+  if (g_str_equal (column, "seats"))
+    return vigil_customer_get_seat_use (c);
+  if (g_str_equal (column, "last-active"))
+    return vigil_customer_get_last_active (c) == VIGIL_UNKNOWN ? NAN : (double) vigil_customer_get_last_active (c);
+  if (g_str_equal (column, "triggers"))
+    return vigil_customer_get_open_triggers (c);
+  g_assert_not_reached ();
+}
+
+static const char *
+text_key (const char    *column,
+          VigilCustomer *c)
+{
+  if (g_str_equal (column, "name"))
+    return vigil_customer_get_display_name (c);
+  if (g_str_equal (column, "owner"))
+    return vigil_customer_get_owner (c);
+  if (g_str_equal (column, "segment"))
+    return vigil_customer_get_segment (c);
+  if (g_str_equal (column, "plan"))
+    return vigil_customer_get_plan (c);
+  return NULL;
+}
+
+/* -1, 0, 1 as a < b, unknown first. */
+static int
+compare_keys (const char    *column,
+              VigilCustomer *a,
+              VigilCustomer *b)
+{
+  if (g_str_equal (column, "name") || g_str_equal (column, "owner") || g_str_equal (column, "segment") ||
+      g_str_equal (column, "plan"))
+    {
+      const char *x = text_key (column, a), *y = text_key (column, b);
+
+      if (x == NULL || y == NULL)
+        return (x != NULL) - (y != NULL);
+      return CLAMP (g_utf8_collate (x, y), -1, 1);
+    }
+  else
+    {
+      double x = numeric_key (column, a), y = numeric_key (column, b);
+
+      if (isnan (x) || isnan (y))
+        return (!isnan (x)) - (!isnan (y));
+      return (x > y) - (x < y);
+    }
+}
+
+static void
+test_window_sort (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char * const ids[] = {
+    "name", "owner", "segment", "plan", "health", "trend", "risk", "mrr", "renewal", "seats",
+    "last-active", "triggers",
+  };
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+
+  for (guint c = 0; c < G_N_ELEMENTS (ids); c++)
+    for (int direction = 0; direction < 2; direction++)
+      {
+        guint distinct = 0;
+
+        g_assert_true (vigil_portfolio_view_sort_by (view, ids[c], direction ? GTK_SORT_DESCENDING
+                                                                           : GTK_SORT_ASCENDING));
+        g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, N_CUSTOMERS);
+        for (guint i = 1; i < N_CUSTOMERS; i++)
+          {
+            int order = compare_keys (ids[c], shown (view, i - 1), shown (view, i));
+
+            if (direction == 0)
+              g_assert_cmpint (order, <=, 0);
+            else
+              g_assert_cmpint (order, >=, 0);
+            distinct += order != 0;
+          }
+        /* Every column really orders something in this book. */
+        g_assert_cmpuint (distinct, >, 0);
+      }
+
+  /* Stable: customers of the same owner keep the store's order. */
+  vigil_portfolio_view_sort_by (view, "owner", GTK_SORT_ASCENDING);
+  for (guint i = 1; i < N_CUSTOMERS; i++)
+    if (compare_keys ("owner", shown (view, i - 1), shown (view, i)) == 0)
+      g_assert_cmpint (vigil_customer_get_store_id (shown (view, i - 1)), <,
+                       vigil_customer_get_store_id (shown (view, i)));
+}
+
+static void
+test_window_search_and_filters (Fixture       *f,
+                                gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilCustomer) first = g_list_model_get_item (all, 0);
+  g_autofree char *name_part = NULL;
+  g_autofree char *folded = NULL;
+  const char *owner = vigil_customer_get_owner (first);
+  guint healthy = 0, of_owner = 0, matching = 0;
+  GListModel *list;
+
+  /* By id: one customer. */
+  vigil_portfolio_view_set_search (view, vigil_customer_get_id (first));
+  list = vigil_portfolio_view_get_shown (view);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_true (shown (view, 0) == first);
+
+  /* By part of a name, in other case: everyone whose name has it. */
+  name_part = g_utf8_substring (vigil_customer_get_display_name (first), 0, 3);
+  folded = g_utf8_casefold (name_part, -1);
+  for (guint i = 0; i < N_CUSTOMERS; i++)
+    {
+      g_autoptr(VigilCustomer) c = g_list_model_get_item (all, i);
+
+      matching += vigil_customer_matches (c, folded);
+    }
+  {
+    g_autofree char *upper = g_utf8_strup (name_part, -1);
+
+    vigil_portfolio_view_set_search (view, upper);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, matching);
+  g_assert_cmpuint (matching, >=, 1);
+
+  /* Filters, with the search cleared. */
+  vigil_portfolio_view_set_search (view, "");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_CUSTOMERS);
+  for (guint i = 0; i < N_CUSTOMERS; i++)
+    {
+      g_autoptr(VigilCustomer) c = g_list_model_get_item (all, i);
+
+      healthy += vigil_customer_get_tier (c) == VIGIL_TIER_HEALTHY;
+      of_owner += g_strcmp0 (vigil_customer_get_owner (c), owner) == 0 &&
+                  vigil_customer_get_tier (c) == VIGIL_TIER_HEALTHY;
+    }
+  vigil_portfolio_view_set_filters (view, VIGIL_TIER_HEALTHY, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, healthy);
+  g_assert_cmpuint (healthy, >, 0);
+  g_assert_cmpuint (healthy, <, N_CUSTOMERS);
+  for (guint i = 0; i < healthy; i++)
+    g_assert_cmpint (vigil_customer_get_tier (shown (view, i)), ==, VIGIL_TIER_HEALTHY);
+
+  vigil_portfolio_view_set_filters (view, VIGIL_TIER_HEALTHY, owner, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, of_owner);
+  for (guint i = 0; i < of_owner; i++)
+    g_assert_cmpstr (vigil_customer_get_owner (shown (view, i)), ==, owner);
+
+  vigil_portfolio_view_set_filters (view, VIGIL_TIER_NONE, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_CUSTOMERS);
+}
+
+static void
+test_window_customer_page (Fixture       *f,
+                           gconstpointer  data)
+{
+  VigilCustomerPage *page = _vigil_window_get_customer_page (f->window);
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilCustomer) customer = g_list_model_get_item (all, 3);
+  const VigilScore *score = &vigil_customer_get_row (customer)->score;
+  GtkWidget *breakdown;
+
+  vigil_window_show_customer (f->window, vigil_customer_get_store_id (customer));
+  g_assert_cmpstr (_vigil_window_get_visible_page (f->window), ==, "customer");
+  g_assert_cmpstr (vigil_customer_page_get_title (page), ==, vigil_customer_get_display_name (customer));
+
+  /* A row for each measure the score knows, none for the others. */
+  breakdown = vigil_customer_page_get_breakdown (page);
+  for (int m = 0; m < VIGIL_N_MEASURES; m++)
+    {
+      g_autofree char *name = g_strdup_printf ("measure-%s", vigil_measure_get_name ((VigilMeasure) m));
+
+      if (isnan (score->measures[m].value))
+        g_assert_null (find_named (breakdown, name));
+      else
+        g_assert_nonnull (find_named (breakdown, name));
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_cmpstr (_vigil_window_get_visible_page (f->window), !=, "customer");
+}
+
+static gboolean
+loads_reached (gpointer data)
+{
+  guint *counts = data;
+
+  return counts[0] >= counts[1];
+}
+
+static void
+test_window_trigger_ack (Fixture       *f,
+                         gconstpointer  data)
+{
+  GPtrArray *triggers = vigil_portfolio_get_triggers (f->portfolio);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *button_name = NULL;
+  guint counts[2] = { 0, 1 };
+  GtkWidget *button;
+  gint64 id;
+
+  g_assert_cmpuint (triggers->len, >, 0);
+  id = ((VigilTriggerRow *) triggers->pdata[0])->id;
+  button_name = g_strdup_printf ("ack-%" G_GINT64_FORMAT, id);
+  button = find_named (GTK_WIDGET (_vigil_window_get_triggers_page (f->window)), button_name);
+  g_assert_nonnull (button);
+
+  g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  /* The inbox is not the page on screen: press the button for real. */
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (wait_for (loads_reached, counts));
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  after = vigil_store_list_triggers (store, NOW, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < after->len; i++)
+    if (((VigilTriggerRow *) after->pdata[i])->id == id)
+      g_assert_cmpstr (((VigilTriggerRow *) after->pdata[i])->state, ==, "acknowledged");
+  g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+}
+
+static void
+poll_finished_cb (VigilPortfolio *portfolio,
+                  const char     *name,
+                  gboolean        ok,
+                  const char     *message,
+                  gboolean       *finished)
+{
+  *finished = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_window_failing_source (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSource) failing = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autofree char *url = NULL;
+  gboolean finished = FALSE;
+
+  /* A loopback port that refuses: bound, then closed. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  url = g_strdup_printf ("http://127.0.0.1:%u/usage",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (socket, NULL);
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  failing = vigil_source_new ("broken", url);
+  g_assert_true (vigil_store_add_source (store, failing, &error));
+  g_assert_no_error (error);
+
+  g_signal_connect (f->portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), &finished);
+  vigil_portfolio_poll_now (f->portfolio, "broken");
+  g_assert_true (wait_for (is_true, &finished));
+  g_signal_handlers_disconnect_by_func (f->portfolio, poll_finished_cb, &finished);
+
+  /* The window says which source failed and why. */
+  g_assert_nonnull (strstr (_vigil_window_get_last_toast (f->window), "broken"));
+  g_assert_nonnull (strstr (_vigil_window_get_last_toast (f->window), "failed"));
+  g_clear_pointer (&failing, vigil_source_free);
+  failing = vigil_store_get_source (store, "broken", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (failing->last_error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-window needs a display: run it under xvfb-run\n");
+      return 77;
+    }
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/window/rows", test_window_rows);
+  ADD ("/window/sort", test_window_sort);
+  ADD ("/window/search-and-filters", test_window_search_and_filters);
+  ADD ("/window/customer-page", test_window_customer_page);
+  ADD ("/window/trigger-ack", test_window_trigger_ack);
+  ADD ("/window/failing-source", test_window_failing_source);
+
+  suite_setup ();
+  status = g_test_run ();
+  g_clear_object (&suite_app);
+  test_dir_clear (&suite_dir);
+  g_free (suite_db);
+  return status;
+}
