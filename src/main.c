@@ -18,8 +18,13 @@ int
 main (int    argc,
       char **argv)
 {
+  /* VIGIL_LOCALEDIR lets an uninstalled build find its catalogues (the tests
+   * point it at <builddir>/po, laid out as <lang>/LC_MESSAGES/vigil.mo);
+   * LOCALEDIR is the install prefix's, which holds none until installed. */
+  const char *localedir = g_getenv ("VIGIL_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -161,7 +162,8 @@ format_number (double value,
 {
   if (isnan (value))
     return g_strdup ("—");
-  return g_strdup_printf ("%.*f", decimals, value);
+  /* For people, in their locale: digits grouped, the locale's decimal point. */
+  return g_strdup_printf ("%'.*f", decimals, value);
 }
 
 static char *
@@ -525,7 +527,7 @@ print_scores_table (GPtrArray *rows)
 
   table = vigil_output_table (headers, right, cells);
   g_print ("%s", table);
-  g_print (ngettext ("%u customer, MRR %.2f\n", "%u customers, MRR %.2f\n", rows->len),
+  g_print (ngettext ("%u customer, MRR %'.2f\n", "%u customers, MRR %'.2f\n", rows->len),
            rows->len, total_mrr);
 }
 
@@ -805,23 +807,23 @@ print_import_summary (const char             *path,
                       const VigilIngestStats *stats)
 {
   g_print (_("Imported %s into source “%s”:\n"), path, source);
-  g_print (ngettext ("  %" G_GUINT64_FORMAT " record read\n",
-                     "  %" G_GUINT64_FORMAT " records read\n", stats->records_read),
+  g_print (ngettext ("  %" PRIu64 " record read\n",
+                     "  %" PRIu64 " records read\n", stats->records_read),
            stats->records_read);
-  g_print (ngettext ("  %" G_GUINT64_FORMAT " snapshot stored and scored\n",
-                     "  %" G_GUINT64_FORMAT " snapshots stored and scored\n", stats->stored),
+  g_print (ngettext ("  %" PRIu64 " snapshot stored and scored\n",
+                     "  %" PRIu64 " snapshots stored and scored\n", stats->stored),
            stats->stored);
-  g_print (ngettext ("  %" G_GUINT64_FORMAT " already stored before\n",
-                     "  %" G_GUINT64_FORMAT " already stored before\n", stats->duplicates),
+  g_print (ngettext ("  %" PRIu64 " already stored before\n",
+                     "  %" PRIu64 " already stored before\n", stats->duplicates),
            stats->duplicates);
-  g_print (ngettext ("  %" G_GUINT64_FORMAT " record skipped: no usable id\n",
-                     "  %" G_GUINT64_FORMAT " records skipped: no usable id\n", stats->skipped),
+  g_print (ngettext ("  %" PRIu64 " record skipped: no usable id\n",
+                     "  %" PRIu64 " records skipped: no usable id\n", stats->skipped),
            stats->skipped);
-  g_print (ngettext ("  %" G_GUINT64_FORMAT " value unusable (wrong type or out of range), stored as unknown\n",
-                     "  %" G_GUINT64_FORMAT " values unusable (wrong type or out of range), stored as unknown\n",
+  g_print (ngettext ("  %" PRIu64 " value unusable (wrong type or out of range), stored as unknown\n",
+                     "  %" PRIu64 " values unusable (wrong type or out of range), stored as unknown\n",
                      stats->unknown_values),
            stats->unknown_values);
-  g_print (ngettext ("  %" G_GUINT64_FORMAT " trigger opened\n", "  %" G_GUINT64_FORMAT " triggers opened\n",
+  g_print (ngettext ("  %" PRIu64 " trigger opened\n", "  %" PRIu64 " triggers opened\n",
                      stats->triggers_opened),
            stats->triggers_opened);
 }
@@ -1584,7 +1586,7 @@ run_demo_server (CliContext  *context,
 static void
 print_scorecard (VigilScorecard *scorecard)
 {
-  g_print (_("Scorecard version %" G_GINT64_FORMAT "\n\n"), vigil_scorecard_get_version (scorecard));
+  g_print (_("Scorecard version %" PRId64 "\n\n"), vigil_scorecard_get_version (scorecard));
   g_print ("%-10s %8s %10s  %s\n", _("MEASURE"), _("WEIGHT"), _("TARGET"), _("STATE"));
   for (int i = 0; i < VIGIL_N_MEASURES; i++)
     {
@@ -1608,8 +1610,8 @@ save_scorecard (VigilStore     *store,
 
   if (!vigil_store_save_scorecard (store, scorecard, &rescored, &error))
     return fail (error);
-  g_print (ngettext ("Scorecard version %" G_GINT64_FORMAT " in use; %" G_GUINT64_FORMAT " snapshot rescored\n",
-                     "Scorecard version %" G_GINT64_FORMAT " in use; %" G_GUINT64_FORMAT " snapshots rescored\n",
+  g_print (ngettext ("Scorecard version %" PRId64 " in use; %" PRIu64 " snapshot rescored\n",
+                     "Scorecard version %" PRId64 " in use; %" PRIu64 " snapshots rescored\n",
                      rescored),
            vigil_scorecard_get_version (scorecard), rescored);
   return VIGIL_EXIT_OK;
@@ -1874,7 +1876,7 @@ run_trigger (CliContext  *context,
           !vigil_triggers_set_plan_limit (store, argv[2], (gint64) calls, &error) ||
           !vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
         return fail (error);
-      g_print (_("Plan “%s”: %" G_GUINT64_FORMAT " API calls a week\n"), argv[2], calls);
+      g_print (_("Plan “%s”: %" PRIu64 " API calls a week\n"), argv[2], calls);
       return VIGIL_EXIT_OK;
     }
 
@@ -1897,7 +1899,7 @@ run_trigger (CliContext  *context,
       !vigil_store_set_trigger_state (store, (gint64) id, state,
                                       g_str_equal (state, "snoozed") ? until : NULL, &error))
     return fail (error);
-  g_print (_("Trigger %" G_GUINT64_FORMAT ": %s\n"), id, state);
+  g_print (_("Trigger %" PRIu64 ": %s\n"), id, state);
   return VIGIL_EXIT_OK;
 }
 
@@ -2071,7 +2073,9 @@ print_help (void)
   g_print (_("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, _(commands[i].parameters));
+      /* _("") would be the catalogue's header: translate only real parameters. */
+      const char *parameters = commands[i].parameters[0] != '\0' ? _(commands[i].parameters) : "";
+      g_autofree char *usage = g_strdup_printf ("%s %s", commands[i].name, parameters);
       gsize width = vigil_output_text_width (usage);
 
       /* Padded by display width: "…" is one column but three bytes. */

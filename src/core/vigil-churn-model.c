@@ -18,6 +18,7 @@
 
 #include "vigil-churn-model.h"
 #include "vigil-error.h"
+#include "vigil-json-private.h"
 
 #define N_FEATURES VIGIL_CHURN_N_FEATURES
 /* The intercept plus one coefficient per feature. */
@@ -1050,7 +1051,8 @@ vigil_churn_model_new_from_json (const char  *json,
   g_return_val_if_fail (json != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, &local_error))
+  if (!_vigil_json_check_depth (json, strlen (json), &local_error) ||
+      !json_parser_load_from_data (parser, json, -1, &local_error))
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                    _("Churn model is not valid JSON: %s"), local_error->message);

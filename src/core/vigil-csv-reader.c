@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -122,7 +123,7 @@ set_parse_error (GError     **error,
 
   locate (record, record_line, where, &line, &column);
   g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-               _("line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s"),
+               _("line %" PRIu64 ", column %" PRIu64 ": %s"),
                line, column, message);
 }
 
@@ -136,16 +137,16 @@ set_row_too_long_error (VigilCsvReader  *self,
   if (self->open_quote < 0)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                   _("line %" G_GUINT64_FORMAT ": row longer than 64 MiB"), self->line);
+                   _("line %" PRIu64 ": row longer than 64 MiB"), self->line);
       return;
     }
 
   /* Most likely a quote that is never closed has swallowed the rest of the file. */
   locate (self->buf + self->pos, self->line, self->buf + self->open_quote, &line, &column);
   g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-               _("line %" G_GUINT64_FORMAT ": row longer than 64 MiB "
-                 "(the quoted field opened at line %" G_GUINT64_FORMAT
-                 ", column %" G_GUINT64_FORMAT " may be unterminated)"),
+               _("line %" PRIu64 ": row longer than 64 MiB "
+                 "(the quoted field opened at line %" PRIu64
+                 ", column %" PRIu64 " may be unterminated)"),
                self->line, line, column);
 }
 

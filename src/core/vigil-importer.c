@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 
 #include "vigil-csv-reader.h"
 #include "vigil-error.h"
+#include "vigil-json-private.h"
 #include "vigil-importer.h"
 
 /* How much of a file is looked at to tell its format. */
@@ -105,7 +107,7 @@ line_reader_next (LineReader    *reader,
           if (reader->capacity >= MAX_LINE_LENGTH)
             {
               g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                           _("line %" G_GUINT64_FORMAT ": longer than %d MiB"),
+                           _("line %" PRIu64 ": longer than %d MiB"),
                            reader->line + 1, MAX_LINE_LENGTH / (1024 * 1024));
               return NULL;
             }
@@ -189,7 +191,8 @@ vigil_importer_detect_format (const char *head,
     line_end = end;
 
   parser = json_parser_new_immutable ();
-  if (json_parser_load_from_data (parser, p, line_end - p, NULL) &&
+  if (_vigil_json_check_depth (p, line_end - p, NULL) &&
+      json_parser_load_from_data (parser, p, line_end - p, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       JsonObject *object = json_node_get_object (json_parser_get_root (parser));
@@ -244,6 +247,25 @@ fill_from_record (VigilImporter *self,
 }
 
 static gboolean
+check_document_depth (const char  *path,
+                      GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+  g_autoptr(GError) local_error = NULL;
+
+  /* A file that cannot be mapped is json-glib's to report. */
+  if (mapped == NULL)
+    return TRUE;
+  if (!_vigil_json_check_depth (g_mapped_file_get_contents (mapped),
+                                g_mapped_file_get_length (mapped), &local_error))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE, "%s: %s", path, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 import_json_document (VigilImporter  *self,
                       GFile          *file,
                       VigilIngest    *ingest,
@@ -264,6 +286,9 @@ import_json_document (VigilImporter  *self,
       return FALSE;
     }
 
+  /* Too deep a document would overflow json-glib's stack. */
+  if (!check_document_depth (path, error))
+    return FALSE;
   /* json-glib's message names the file, line and column. */
   if (!json_parser_load_from_mapped_file (parser, path, error))
     return FALSE;
@@ -315,10 +340,10 @@ set_json_line_error (GError      **error,
       sscanf (message, "<data>:%*u:%u:", &column) == 1 &&
       (rest = strstr (message + 7, ": ")) != NULL)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                 _("line %" G_GUINT64_FORMAT ", column %u: %s"), line, column, rest + 2);
+                 _("line %" PRIu64 ", column %u: %s"), line, column, rest + 2);
   else
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                 _("line %" G_GUINT64_FORMAT ": %s"), line, message);
+                 _("line %" PRIu64 ": %s"), line, message);
 }
 
 static gboolean
@@ -353,12 +378,13 @@ import_json_lines (VigilImporter  *self,
           if (!vigil_snapshot_parse_json (snapshot, line, length, &local_error))
             {
               g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                           _("line %" G_GUINT64_FORMAT ", %s"), reader.line, local_error->message);
+                           _("line %" PRIu64 ", %s"), reader.line, local_error->message);
               ok = FALSE;
               break;
             }
         }
-      else if (json_parser_load_from_data (parser, line, (gssize) length, &local_error))
+      else if (_vigil_json_check_depth (line, length, &local_error) &&
+               json_parser_load_from_data (parser, line, (gssize) length, &local_error))
         fill_from_record (self, json_parser_get_root (parser), snapshot);
       else
         {
@@ -401,7 +427,7 @@ map_csv_header (VigilCsvReader  *reader,
       if (field != VIGIL_FIELD_NONE && seen[field])
         {
           g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                       _("line %" G_GUINT64_FORMAT ": the column “%s” appears twice in the header"),
+                       _("line %" PRIu64 ": the column “%s” appears twice in the header"),
                        vigil_csv_reader_get_line (reader), name);
           return FALSE;
         }
@@ -414,7 +440,7 @@ map_csv_header (VigilCsvReader  *reader,
   if (!seen[VIGIL_FIELD_ID])
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                   _("line %" G_GUINT64_FORMAT ": the CSV header has no “id” column "
+                   _("line %" PRIu64 ": the CSV header has no “id” column "
                      "(it has: %s)"), vigil_csv_reader_get_line (reader), names->str);
       return FALSE;
     }
@@ -453,7 +479,7 @@ import_csv (VigilImporter  *self,
       if (n != columns->len)
         {
           g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                       _("line %" G_GUINT64_FORMAT ": %u fields, but the header has %u"),
+                       _("line %" PRIu64 ": %u fields, but the header has %u"),
                        vigil_csv_reader_get_line (reader), n, columns->len);
           return FALSE;
         }

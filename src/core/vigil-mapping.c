@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-error.h"
+#include "vigil-json-private.h"
 #include "vigil-mapping.h"
 
 /* A mapping (DESIGN 2.2) says where, in JSON of any shape, the native
@@ -477,7 +478,8 @@ vigil_mapping_new_from_data (const char  *data,
 
   g_return_val_if_fail (data != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!_vigil_json_check_depth (data, length < 0 ? strlen (data) : (gsize) length, &local_error) ||
+      !json_parser_load_from_data (parser, data, length, &local_error))
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                    _("Mapping is not valid JSON: %s"), local_error->message);

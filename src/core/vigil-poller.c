@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -16,6 +17,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-error.h"
+#include "vigil-json-private.h"
 #include "vigil-link-header.h"
 #include "vigil-mapping.h"
 #include "vigil-poller.h"
@@ -176,7 +178,8 @@ parse_page_thread (GTask        *task,
   const char *data = g_bytes_get_data (page->body, &length);
   guint n;
 
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
+  if (!_vigil_json_check_depth (data, length, &error) ||
+      !json_parser_load_from_data (parser, data, (gssize) length, &error))
     {
       g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                                _("the response is not JSON: %s"), error->message);
@@ -497,7 +500,7 @@ too_large (GTask  *task,
   if (size <= fetch->max_bytes)
     return FALSE;
   g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                           _("%s: the response is larger than %" G_GINT64_FORMAT " bytes (--max-bytes)"),
+                           _("%s: the response is larger than %" PRId64 " bytes (--max-bytes)"),
                            fetch->url, fetch->max_bytes);
   return TRUE;
 }
@@ -1072,9 +1075,9 @@ vigil_poll_result_describe (const VigilPollResult *result)
   if (result->not_modified)
     return g_strdup (_("not modified since the last poll"));
   stats = &result->stats;
-  return g_strdup_printf (_("%" G_GUINT64_FORMAT " read, %" G_GUINT64_FORMAT " stored, %"
-                            G_GUINT64_FORMAT " already stored, %" G_GUINT64_FORMAT
-                            " skipped without id, %" G_GUINT64_FORMAT " unusable values"),
+  return g_strdup_printf (_("%" PRIu64 " read, %" PRIu64 " stored, %"
+                            PRIu64 " already stored, %" PRIu64
+                            " skipped without id, %" PRIu64 " unusable values"),
                           stats->records_read, stats->stored, stats->duplicates, stats->skipped,
                           stats->unknown_values);
 }

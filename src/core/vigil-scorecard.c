@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vigil-error.h"
+#include "vigil-json-private.h"
 #include "vigil-scorecard.h"
 
 struct _VigilScorecard
@@ -250,7 +251,8 @@ vigil_scorecard_new_from_json (const char  *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, &local_error))
+  if (!_vigil_json_check_depth (json, strlen (json), &local_error) ||
+      !json_parser_load_from_data (parser, json, -1, &local_error))
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                    _("Scorecard is not valid JSON: %s"), local_error->message);

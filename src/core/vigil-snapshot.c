@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-error.h"
+#include "vigil-json-private.h"
 #include "vigil-snapshot.h"
 #include "vigil-time.h"
 
@@ -1238,5 +1239,51 @@ vigil_snapshot_parse_json (VigilSnapshot  *self,
   cursor_skip_space (&c);
   if (c.p < c.end)
     return cursor_fail (&c, _("unexpected data after the JSON value"));
+  return TRUE;
+}
+
+/* Refuses JSON text nested deeper than VIGIL_JSON_MAX_DOCUMENT_DEPTH
+ * before json-glib, which recurses once per level, can overflow the
+ * stack on it. Brackets inside strings do not count; anything else that
+ * is not JSON is left for the parser to report. */
+gboolean
+_vigil_json_check_depth (const char  *data,
+                         gsize        length,
+                         GError     **error)
+{
+  const char *p = data;
+  const char *end = data + length;
+  guint depth = 0;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  while (p < end)
+    {
+      switch (*p++)
+        {
+        case '"':
+          while (p < end && *p != '"')
+            p += *p == '\\' ? 2 : 1;
+          p++;
+          break;
+        case '[':
+        case '{':
+          if (++depth > VIGIL_JSON_MAX_DOCUMENT_DEPTH)
+            {
+              g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                           _("JSON nested too deeply (more than %d levels)"),
+                           VIGIL_JSON_MAX_DOCUMENT_DEPTH);
+              return FALSE;
+            }
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
   return TRUE;
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -378,7 +379,7 @@ check_identity (VigilStore  *self,
   if (*out_version > VIGIL_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NEWER_SCHEMA,
-                   _("%s was written by a newer Vigil (schema %" G_GINT64_FORMAT
+                   _("%s was written by a newer Vigil (schema %" PRId64
                      ", this Vigil knows up to %d); it was left unchanged. "
                      "Update Vigil to open it."),
                    self->path, *out_version, VIGIL_STORE_SCHEMA_VERSION);
@@ -1301,6 +1302,46 @@ vigil_history_row_free (VigilHistoryRow *row)
   g_free (row);
 }
 
+/* Steps a portfolio query (customer id, source, customer, snapshot and
+ * score columns, then the trend columns) into rows, and finalizes it. */
+static GPtrArray *
+collect_portfolio_rows (VigilStore    *self,
+                        sqlite3_stmt  *stmt,
+                        GHashTable    *scorecards,
+                        GError       **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
+  const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
+
+      row->customer_id = sqlite3_column_int64 (stmt, 0);
+      row->source = column_strdup (stmt, 1);
+      row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
+      for (int t = 0; t < VIGIL_N_TRENDS; t++)
+        {
+          double then = column_double_or_nan (stmt, trend_column + t);
+
+          row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
+                           : round ((row->score.health - then) * 1e6) / 1e6;
+        }
+      row->peak_14d = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
+      row->seat_use_28d_ago = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Reading the portfolio"));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
 /**
  * vigil_store_list_portfolio:
  * @owner: (nullable): keep only this owner's customers
@@ -1335,11 +1376,8 @@ vigil_store_list_portfolio (VigilStore  *self,
     JOIN_SCORES
     "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR k.tier = ?2) "
     "ORDER BY c.id";
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
   g_autoptr(GHashTable) scorecards = NULL;
-  const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
   sqlite3_stmt *stmt = NULL;
-  int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
@@ -1354,32 +1392,7 @@ vigil_store_list_portfolio (VigilStore  *self,
   bind_text_or_null (stmt, 1, owner);
   bind_text_or_null (stmt, 2, vigil_tier_get_id (tier));
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
-
-      row->customer_id = sqlite3_column_int64 (stmt, 0);
-      row->source = column_strdup (stmt, 1);
-      row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
-      for (int t = 0; t < VIGIL_N_TRENDS; t++)
-        {
-          double then = column_double_or_nan (stmt, trend_column + t);
-
-          row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
-                           : round ((row->score.health - then) * 1e6) / 1e6;
-        }
-      row->peak_14d = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
-      row->seat_use_28d_ago = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
-      g_ptr_array_add (rows, row);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading the portfolio"));
-      return NULL;
-    }
-  return g_steal_pointer (&rows);
+  return collect_portfolio_rows (self, stmt, scorecards, error);
 }
 
 /**
@@ -2211,33 +2224,42 @@ vigil_store_list_average_health (VigilStore  *self,
                                  const char  *owner,
                                  GError     **error)
 {
-  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (VigilHealthPoint));
+  g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (VigilHealthPoint));
+  g_autoptr(GArray) sums = g_array_new (FALSE, TRUE, sizeof (double));
   sqlite3_stmt *stmt = NULL;
+  gint64 first = since >= 0 ? since / bucket_s * bucket_s : -((-since + bucket_s - 1) / bucket_s) * bucket_s;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
   g_return_val_if_fail (bucket_s > 0, NULL);
 
+  /* Summed here rather than by GROUP BY: a year of a big book is
+   * millions of scores, and sorting them into buckets costs SQLite more
+   * than one pass adding them up in order. */
   if (sqlite3_prepare_v2 (self->db,
-                          "SELECT k.observed_at / ?2 * ?2 AS bucket, avg (k.health), count (*) "
-                          "FROM scores k JOIN customers c ON c.id = k.customer_id "
-                          "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL "
-                          "AND (?3 IS NULL OR c.owner = ?3) "
-                          "GROUP BY bucket ORDER BY bucket",
+                          owner == NULL
+                          ? "SELECT observed_at, health FROM scores WHERE observed_at >= ?1 AND health IS NOT NULL"
+                          : "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id "
+                            "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
       set_sqlite_error (self, error, _("Reading history"));
       return NULL;
     }
   sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int64 (stmt, 2, bucket_s);
-  bind_text_or_null (stmt, 3, owner);
+  if (owner != NULL)
+    sqlite3_bind_text (stmt, 2, owner, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      VigilHealthPoint point = { sqlite3_column_int64 (stmt, 0), sqlite3_column_double (stmt, 1),
-                                 (guint) sqlite3_column_int64 (stmt, 2) };
+      guint index = (guint) ((sqlite3_column_int64 (stmt, 0) - first) / bucket_s);
 
-      g_array_append_val (points, point);
+      if (index >= points->len)
+        {
+          g_array_set_size (points, index + 1);
+          g_array_set_size (sums, index + 1);
+        }
+      g_array_index (sums, double, index) += sqlite3_column_double (stmt, 1);
+      g_array_index (points, VigilHealthPoint, index).count++;
     }
   sqlite3_finalize (stmt);
 
@@ -2245,6 +2267,20 @@ vigil_store_list_average_health (VigilStore  *self,
     {
       set_sqlite_error (self, error, _("Reading history"));
       return NULL;
+    }
+
+  /* Buckets without a score are left out. */
+  for (guint i = points->len; i-- > 0;)
+    {
+      VigilHealthPoint *point = &g_array_index (points, VigilHealthPoint, i);
+
+      if (point->count == 0)
+        g_array_remove_index (points, i);
+      else
+        {
+          point->time = first + (gint64) i * bucket_s;
+          point->health = g_array_index (sums, double, i) / point->count;
+        }
     }
   return g_steal_pointer (&points);
 }
@@ -2508,7 +2544,7 @@ vigil_store_set_trigger_state (VigilStore  *self,
   sqlite3_finalize (stmt);
   if (ok && sqlite3_changes (self->db) == 0)
     {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No trigger %" G_GINT64_FORMAT), id);
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No trigger %" PRId64), id);
       return FALSE;
     }
   return ok;
@@ -2638,11 +2674,8 @@ vigil_store_list_portfolio_at (VigilStore  *self,
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = at.t "
     JOIN_SCORES
     "ORDER BY c.id";
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
   g_autoptr(GHashTable) scorecards = NULL;
-  const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
   sqlite3_stmt *stmt = NULL;
-  int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
@@ -2657,32 +2690,7 @@ vigil_store_list_portfolio_at (VigilStore  *self,
   bind_text_or_null (stmt, 1, owner);
   sqlite3_bind_int64 (stmt, 2, time);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
-
-      row->customer_id = sqlite3_column_int64 (stmt, 0);
-      row->source = column_strdup (stmt, 1);
-      row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
-      for (int t = 0; t < VIGIL_N_TRENDS; t++)
-        {
-          double then = column_double_or_nan (stmt, trend_column + t);
-
-          row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
-                           : round ((row->score.health - then) * 1e6) / 1e6;
-        }
-      row->peak_14d = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
-      row->seat_use_28d_ago = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
-      g_ptr_array_add (rows, row);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading the portfolio"));
-      return NULL;
-    }
-  return g_steal_pointer (&rows);
+  return collect_portfolio_rows (self, stmt, scorecards, error);
 }
 
 /**

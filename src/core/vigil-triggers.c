@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
@@ -114,14 +115,14 @@ vigil_triggers_evaluate_row (const VigilPortfolioRow *row,
   if (s->seats != VIGIL_UNKNOWN && s->seats_used != VIGIL_UNKNOWN && s->seats > 0 &&
       (double) s->seats_used >= SEAT_EXPANSION_SHARE * (double) s->seats)
     out_evidence[VIGIL_TRIGGER_SEAT_EXPANSION] =
-      g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " seats used (%.0f%%)"),
+      g_strdup_printf (_("%" PRId64 " of %" PRId64 " seats used (%.0f%%)"),
                        s->seats_used, s->seats, 100.0 * (double) s->seats_used / (double) s->seats);
 
   if (s->plan != NULL && s->api_calls_7d != VIGIL_UNKNOWN && plan_limits != NULL &&
       (limit = g_hash_table_lookup (plan_limits, s->plan)) != NULL && *limit > 0 &&
       (double) s->api_calls_7d >= PLAN_LIMIT_SHARE * (double) *limit)
     out_evidence[VIGIL_TRIGGER_PLAN_LIMIT] =
-      g_strdup_printf (_("%" G_GINT64_FORMAT " API calls this week, %.0f%% of the %s plan's %" G_GINT64_FORMAT),
+      g_strdup_printf (_("%" PRId64 " API calls this week, %.0f%% of the %s plan's %" PRId64),
                        s->api_calls_7d, 100.0 * (double) s->api_calls_7d / (double) *limit, s->plan, *limit);
 
   if (score->tier == VIGIL_TIER_HEALTHY && !isnan (score->measures[VIGIL_MEASURE_BREADTH].value) &&
@@ -136,8 +137,17 @@ vigil_triggers_evaluate_row (const VigilPortfolioRow *row,
                        row->peak_14d - score->health, row->peak_14d, score->health);
 
   if (s->last_active != VIGIL_UNKNOWN && s->observed_at - s->last_active >= GONE_SILENT_HOURS * 3600)
-    out_evidence[VIGIL_TRIGGER_GONE_SILENT] =
-      g_strdup_printf (_("No activity for %" G_GINT64_FORMAT " hours"), (s->observed_at - s->last_active) / 3600);
+    {
+      gint64 hours = (s->observed_at - s->last_active) / 3600;
+
+      /* Hours say more than days only within the first few days. */
+      out_evidence[VIGIL_TRIGGER_GONE_SILENT] =
+        hours < 7 * 24
+        ? g_strdup_printf (ngettext ("No activity for %" PRId64 " hour", "No activity for %" PRId64 " hours", hours),
+                           hours)
+        : g_strdup_printf (ngettext ("No activity for %" PRId64 " day", "No activity for %" PRId64 " days",
+                                     hours / 24), hours / 24);
+    }
 
   if (s->renewal_day != VIGIL_UNKNOWN_DAY && score->tier != VIGIL_TIER_HEALTHY)
     {
@@ -145,7 +155,7 @@ vigil_triggers_evaluate_row (const VigilPortfolioRow *row,
 
       if (days >= 0 && days <= RENEWAL_RISK_DAYS)
         out_evidence[VIGIL_TRIGGER_RENEWAL_RISK] =
-          g_strdup_printf (_("Renewal in %" G_GINT64_FORMAT " days and %s"), days,
+          g_strdup_printf (_("Renewal in %" PRId64 " days and %s"), days,
                            vigil_tier_get_label (score->tier));
     }
 }

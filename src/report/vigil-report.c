@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <unistd.h>
 
@@ -250,7 +251,7 @@ render_cover (VigilReportLayout *layout,
   else
     model = g_strdup (_("the churn model refit on recorded outcomes"));
   details = g_strdup_printf (_("Figures as of %s, the end of the week. Health from scorecard version %"
-                               G_GINT64_FORMAT ", churn risk from %s. Week-over-week changes compare "
+                               PRId64 ", churn risk from %s. Week-over-week changes compare "
                                "with the end of the week before."),
                              as_of, data->scorecard_version, model);
   y += vigil_report_layout_text_at (layout, details, left, y, width, SMALL_SIZE, FALSE,

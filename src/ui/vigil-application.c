@@ -96,11 +96,26 @@ show_customer_action (GSimpleAction *action,
   vigil_window_show_customer (window, g_variant_get_int64 (parameter));
 }
 
+/* The many-triggers notification's action: open the inbox. */
+static void
+show_triggers_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  VigilWindow *window = get_window (user_data);
+
+  if (window == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (window));
+  vigil_window_show_page (window, "triggers");
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
   { "preferences", preferences_action },
   { "show-customer", show_customer_action, "x" },
+  { "show-triggers", show_triggers_action },
 };
 
 static void

@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #include <glib/gi18n.h>
@@ -213,13 +214,13 @@ format_ago (gint64 seconds)
     {
       gint64 hours = seconds / 3600;
 
-      return g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " hour ago", "%" G_GINT64_FORMAT " hours ago",
+      return g_strdup_printf (ngettext ("%" PRId64 " hour ago", "%" PRId64 " hours ago",
                                         hours), hours);
     }
   {
     gint64 days = seconds / SECONDS_PER_DAY;
 
-    return g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " day ago", "%" G_GINT64_FORMAT " days ago", days),
+    return g_strdup_printf (ngettext ("%" PRId64 " day ago", "%" PRId64 " days ago", days),
                             days);
   }
 }
@@ -279,8 +280,8 @@ describe_measure_input (VigilCustomerPage        *self,
       return g_strdup_printf (ngettext ("%.0f feature", "%.0f features", (gulong) input), input);
     case VIGIL_MEASURE_SEATS:
       if (latest->seats != VIGIL_UNKNOWN && latest->seats_used != VIGIL_UNKNOWN)
-        return g_strdup_printf (ngettext ("%'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT " seat",
-                                          "%'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT " seats",
+        return g_strdup_printf (ngettext ("%'" PRId64 " of %'" PRId64 " seat",
+                                          "%'" PRId64 " of %'" PRId64 " seats",
                                           (gulong) latest->seats),
                                 latest->seats_used, latest->seats);
       return g_strdup_printf (_("%.0f %% of seats in use"), input * 100);
@@ -493,7 +494,7 @@ fill_headline (VigilCustomerPage *self)
         text = g_strdup_printf ("%'" G_GINT64_FORMAT " / %'" G_GINT64_FORMAT, latest->seats_used, latest->seats);
       else
         /* TRANSLATORS: seats used / seats (share), e.g. "47 / 50 (94 %)" */
-        text = g_strdup_printf (_("%'" G_GINT64_FORMAT " / %'" G_GINT64_FORMAT " (%.0f %%)"),
+        text = g_strdup_printf (_("%'" PRId64 " / %'" PRId64 " (%.0f %%)"),
                                 latest->seats_used, latest->seats, use * 100);
       gtk_label_set_text (self->seats_label, text);
       g_clear_pointer (&text, g_free);
@@ -673,7 +674,7 @@ fill_features (VigilCustomerPage *self)
       if (item->calls == VIGIL_FEATURE_USED_NO_COUNT)
         calls = g_strdup (_("Used"));
       else
-        calls = g_strdup_printf (ngettext ("%'" G_GINT64_FORMAT " call", "%'" G_GINT64_FORMAT " calls",
+        calls = g_strdup_printf (ngettext ("%'" PRId64 " call", "%'" PRId64 " calls",
                                            (gulong) item->calls), item->calls);
       if (have_history && g_hash_table_lookup_extended (first_seen, item->name, NULL, &index))
         {
@@ -723,8 +724,8 @@ fill_features (VigilCustomerPage *self)
       gint64 used = vigil_snapshot_get_features_used (latest);
 
       if (used != VIGIL_UNKNOWN)
-        description = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " feature used; the source does not name them",
-                                                 "%" G_GINT64_FORMAT " features used; the source does not name them",
+        description = g_strdup_printf (ngettext ("%" PRId64 " feature used; the source does not name them",
+                                                 "%" PRId64 " features used; the source does not name them",
                                                  (gulong) used), used);
       add_placeholder_row (self->features_list, _("No feature names in the latest snapshot"));
     }
@@ -740,39 +741,6 @@ fill_features (VigilCustomerPage *self)
 
 /* Section 6: triggers ------------------------------------------------------ */
 
-typedef struct
-{
-  gint64  id;
-  char   *state;
-  char   *until;
-} TriggerStateData;
-
-static void
-trigger_state_data_free (gpointer data)
-{
-  TriggerStateData *state = data;
-
-  g_free (state->state);
-  g_free (state->until);
-  g_free (state);
-}
-
-static gpointer
-set_trigger_state_work (VigilStore  *store,
-                        gpointer     data,
-                        GError     **error)
-{
-  TriggerStateData *state = data;
-
-  if (!vigil_store_set_trigger_state (store, state->id, state->state, state->until, error))
-    return NULL;
-  if (g_str_equal (state->state, "acknowledged"))
-    return g_strdup (_("Trigger acknowledged"));
-  if (g_str_equal (state->state, "snoozed"))
-    return g_strdup_printf (_("Trigger snoozed until %s"), state->until);
-  return g_strdup (_("Trigger done"));
-}
-
 static void
 set_trigger_state_cb (GObject      *object,
                       GAsyncResult *result,
@@ -780,9 +748,10 @@ set_trigger_state_cb (GObject      *object,
 {
   g_autoptr(VigilCustomerPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *done = vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error);
+  const char *state = g_object_get_data (G_OBJECT (self), "working-state");
+  g_autofree char *done = NULL;
 
-  if (done == NULL)
+  if (vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error) == NULL)
     {
       g_autofree char *message = NULL;
 
@@ -795,6 +764,13 @@ set_trigger_state_cb (GObject      *object,
         refresh (self);
       return;
     }
+  if (g_strcmp0 (state, "acknowledged") == 0)
+    done = g_strdup (_("Trigger acknowledged"));
+  else if (g_strcmp0 (state, "snoozed") == 0)
+    done = g_strdup_printf (_("Trigger snoozed until %s"),
+                            (const char *) g_object_get_data (G_OBJECT (self), "working-until"));
+  else
+    done = g_strdup (_("Trigger done"));
   toast (self, done);
   vigil_portfolio_reload (VIGIL_PORTFOLIO (object));
 }
@@ -805,17 +781,15 @@ trigger_button_clicked_cb (GtkButton         *button,
 {
   const char *state = g_object_get_data (G_OBJECT (button), "state");
   GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (button));
-  TriggerStateData *data = g_new0 (TriggerStateData, 1);
-
-  data->id = *(gint64 *) g_object_get_data (G_OBJECT (button), "trigger-id");
-  data->state = g_strdup (state);
-  if (g_str_equal (state, "snoozed"))
-    data->until = vigil_date_format (vigil_time_get_day (get_now ()) + 7);
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (button), "trigger-id");
+  char *until = g_str_equal (state, "snoozed") ? vigil_date_format (vigil_time_get_day (get_now ()) + 7) : NULL;
 
   /* One change at a time: the reload rebuilds the row. */
+  g_object_set_data_full (G_OBJECT (self), "working-state", g_strdup (state), g_free);
+  g_object_set_data_full (G_OBJECT (self), "working-until", until, g_free);
   gtk_widget_set_sensitive (box, FALSE);
-  vigil_portfolio_run_async (self->portfolio, set_trigger_state_work, data, trigger_state_data_free,
-                             self->cancellable, set_trigger_state_cb, g_object_ref (self));
+  vigil_portfolio_set_trigger_state_async (self->portfolio, id, state, until, self->cancellable,
+                                           set_trigger_state_cb, g_object_ref (self));
 }
 
 static GtkWidget *

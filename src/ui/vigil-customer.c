@@ -33,6 +33,7 @@ struct _VigilCustomer
   double             sparkline[SPARKLINE_POINTS];
   guint              n_sparkline;
   char              *search_key;   /* name and id, case-folded */
+  char              *sort_keys[VIGIL_CUSTOMER_N_TEXTS];  /* collation keys */
 };
 
 G_DEFINE_FINAL_TYPE (VigilCustomer, vigil_customer, G_TYPE_OBJECT)
@@ -61,6 +62,8 @@ vigil_customer_finalize (GObject *object)
   g_clear_pointer (&self->row, vigil_portfolio_row_free);
   g_clear_pointer (&self->churn_factors, g_strfreev);
   g_clear_pointer (&self->search_key, g_free);
+  for (guint i = 0; i < VIGIL_CUSTOMER_N_TEXTS; i++)
+    g_clear_pointer (&self->sort_keys[i], g_free);
 
   G_OBJECT_CLASS (vigil_customer_parent_class)->finalize (object);
 }
@@ -92,6 +95,7 @@ vigil_customer_new (VigilPortfolioRow  *row,
 {
   VigilCustomer *self;
   g_autofree char *key = NULL;
+  const char *texts[VIGIL_CUSTOMER_N_TEXTS];
 
   g_return_val_if_fail (row != NULL && row->latest != NULL, NULL);
 
@@ -105,7 +109,31 @@ vigil_customer_new (VigilPortfolioRow  *row,
   key = g_strconcat (row->latest->name != NULL ? row->latest->name : "", "\n",
                      row->latest->customer_id, NULL);
   self->search_key = g_utf8_casefold (key, -1);
+
+  /* Sorting 10,000 names compares them ~140,000 times: collate once. */
+  texts[VIGIL_CUSTOMER_NAME] = vigil_customer_get_display_name (self);
+  texts[VIGIL_CUSTOMER_OWNER] = row->latest->owner;
+  texts[VIGIL_CUSTOMER_SEGMENT] = row->latest->segment;
+  texts[VIGIL_CUSTOMER_PLAN] = row->latest->plan;
+  for (guint i = 0; i < VIGIL_CUSTOMER_N_TEXTS; i++)
+    self->sort_keys[i] = texts[i] != NULL ? g_utf8_collate_key (texts[i], -1) : NULL;
   return self;
+}
+
+/**
+ * vigil_customer_get_sort_key:
+ *
+ * Returns: (nullable): the text's collation key (compare with strcmp()),
+ *   %NULL when the text is unknown
+ */
+const char *
+vigil_customer_get_sort_key (VigilCustomer     *self,
+                             VigilCustomerText  text)
+{
+  g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
+  g_return_val_if_fail (text < VIGIL_CUSTOMER_N_TEXTS, NULL);
+
+  return self->sort_keys[text];
 }
 
 const VigilPortfolioRow *

@@ -15,6 +15,16 @@ G_BEGIN_DECLS
 
 #define VIGIL_TYPE_CUSTOMER (vigil_customer_get_type ())
 
+/* The texts a customer sorts by. */
+typedef enum
+{
+  VIGIL_CUSTOMER_NAME,
+  VIGIL_CUSTOMER_OWNER,
+  VIGIL_CUSTOMER_SEGMENT,
+  VIGIL_CUSTOMER_PLAN,
+  VIGIL_CUSTOMER_N_TEXTS
+} VigilCustomerText;
+
 G_DECLARE_FINAL_TYPE (VigilCustomer, vigil_customer, VIGIL, CUSTOMER, GObject)
 
 VigilCustomer           *vigil_customer_new                (VigilPortfolioRow   *row,
@@ -42,6 +52,8 @@ gint64                   vigil_customer_get_last_active    (VigilCustomer       
 guint                    vigil_customer_get_open_triggers  (VigilCustomer       *self);
 const double            *vigil_customer_get_sparkline      (VigilCustomer       *self,
                                                             guint               *out_n);
+const char              *vigil_customer_get_sort_key       (VigilCustomer       *self,
+                                                            VigilCustomerText    text);
 gboolean                 vigil_customer_matches            (VigilCustomer       *self,
                                                             const char          *folded_query);
 

@@ -21,8 +21,8 @@
 #include "vigil-charts.h"
 #include "vigil-health-cell.h"
 
-#define BAR_WIDTH 56
-#define SPARK_WIDTH 64
+#define BAR_WIDTH 44
+#define SPARK_WIDTH 48
 
 struct _VigilHealthCell
 {
@@ -144,7 +144,7 @@ vigil_health_cell_init (VigilHealthCell *self)
 {
   GtkBoxLayout *layout = GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
 
-  gtk_box_layout_set_spacing (layout, 8);
+  gtk_box_layout_set_spacing (layout, 6);
 
   self->bar = gtk_drawing_area_new ();
   gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->bar), BAR_WIDTH);
@@ -153,7 +153,7 @@ vigil_health_cell_init (VigilHealthCell *self)
 
   self->label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->label), 0);
-  gtk_label_set_width_chars (GTK_LABEL (self->label), 13);
+  gtk_label_set_width_chars (GTK_LABEL (self->label), 10);
   gtk_widget_add_css_class (self->label, "numeric");
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
 

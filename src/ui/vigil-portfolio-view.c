@@ -16,7 +16,9 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -70,7 +72,7 @@ typedef struct
   gboolean          numeric;
   gboolean          expand;
   gboolean          compact;   /* still shown in a narrow window */
-  int               width;     /* fixed width, or -1 for natural */
+  int               max_chars; /* a text column's widest, or -1 */
 } Column;
 
 /* Unknown numbers sort below every known one, in both directions' logic. */
@@ -83,40 +85,45 @@ compare_doubles (double a,
   return (a > b) - (a < b);
 }
 
+/* Collation keys compare with strcmp (); unknown texts sort first. */
 static int
-compare_strings (const char *a,
-                 const char *b)
+compare_keys (VigilCustomer     *a,
+              VigilCustomer     *b,
+              VigilCustomerText  text)
 {
-  if (a == NULL || b == NULL)
-    return (a != NULL) - (b != NULL);
-  return g_utf8_collate (a, b);
+  const char *x = vigil_customer_get_sort_key (a, text);
+  const char *y = vigil_customer_get_sort_key (b, text);
+
+  if (x == NULL || y == NULL)
+    return (x != NULL) - (y != NULL);
+  return strcmp (x, y);
 }
 
-#define CUSTOMER(p) VIGIL_CUSTOMER ((gpointer) (p))
+/* The sorters are handed the model's own items: no type checks needed. */
+#define CUSTOMER(p) ((VigilCustomer *) (p))
 
 static int
 compare_name (gconstpointer a, gconstpointer b, gpointer data)
 {
-  return compare_strings (vigil_customer_get_display_name (CUSTOMER (a)),
-                          vigil_customer_get_display_name (CUSTOMER (b)));
+  return compare_keys (CUSTOMER (a), CUSTOMER (b), VIGIL_CUSTOMER_NAME);
 }
 
 static int
 compare_owner (gconstpointer a, gconstpointer b, gpointer data)
 {
-  return compare_strings (vigil_customer_get_owner (CUSTOMER (a)), vigil_customer_get_owner (CUSTOMER (b)));
+  return compare_keys (CUSTOMER (a), CUSTOMER (b), VIGIL_CUSTOMER_OWNER);
 }
 
 static int
 compare_segment (gconstpointer a, gconstpointer b, gpointer data)
 {
-  return compare_strings (vigil_customer_get_segment (CUSTOMER (a)), vigil_customer_get_segment (CUSTOMER (b)));
+  return compare_keys (CUSTOMER (a), CUSTOMER (b), VIGIL_CUSTOMER_SEGMENT);
 }
 
 static int
 compare_plan (gconstpointer a, gconstpointer b, gpointer data)
 {
-  return compare_strings (vigil_customer_get_plan (CUSTOMER (a)), vigil_customer_get_plan (CUSTOMER (b)));
+  return compare_keys (CUSTOMER (a), CUSTOMER (b), VIGIL_CUSTOMER_PLAN);
 }
 
 static int
@@ -286,7 +293,7 @@ bind_renewal (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self
   g_autofree char *text = NULL;
 
   if (day != VIGIL_UNKNOWN_DAY && (date = g_date_time_new_from_unix_utc ((gint64) day * 86400)))
-    text = g_date_time_format (date, "%x");
+    text = g_date_time_format (date, "%-d %b %Y");
   set_text (cell, text);
 }
 
@@ -298,7 +305,7 @@ bind_seats (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
   g_autofree char *text = NULL;
 
   if (!isnan (use))
-    text = g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " (%.0f %%)"),
+    text = g_strdup_printf (_("%" PRId64 " / %" PRId64 " (%.0f %%)"),
                             latest->seats_used, latest->seats, use * 100);
   set_text (cell, text);
 }
@@ -316,10 +323,10 @@ bind_last_active (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *
       gint64 hours = MAX (now - last, 0) / 3600;
 
       if (hours < 48)
-        text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " hour ago", "%" G_GINT64_FORMAT " hours ago", hours),
+        text = g_strdup_printf (ngettext ("%" PRId64 " hour ago", "%" PRId64 " hours ago", hours),
                                 hours);
       else
-        text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " day ago", "%" G_GINT64_FORMAT " days ago",
+        text = g_strdup_printf (ngettext ("%" PRId64 " day ago", "%" PRId64 " days ago",
                                           hours / 24), hours / 24);
     }
   set_text (cell, text);
@@ -335,17 +342,17 @@ bind_triggers (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *sel
 }
 
 static const Column columns[] = {
-  { "name", N_("Customer"), compare_name, bind_name, FALSE, TRUE, TRUE, 210 },
-  { "owner", N_("Owner"), compare_owner, bind_owner, FALSE, FALSE, FALSE, 130 },
-  { "segment", N_("Segment"), compare_segment, bind_segment, FALSE, FALSE, FALSE, -1 },
-  { "plan", N_("Plan"), compare_plan, bind_plan, FALSE, FALSE, FALSE, -1 },
-  { "health", N_("Health"), compare_health, bind_health, FALSE, FALSE, TRUE, 220 },
+  { "name", N_("Customer"), compare_name, bind_name, FALSE, TRUE, TRUE, 24 },
+  { "owner", N_("Owner"), compare_owner, bind_owner, FALSE, FALSE, FALSE, 14 },
+  { "segment", N_("Segment"), compare_segment, bind_segment, FALSE, FALSE, FALSE, 8 },
+  { "plan", N_("Plan"), compare_plan, bind_plan, FALSE, FALSE, FALSE, 10 },
+  { "health", N_("Health"), compare_health, bind_health, FALSE, FALSE, TRUE, -1 },
   { "trend", N_("7-Day Trend"), compare_trend, bind_trend, TRUE, FALSE, FALSE, -1 },
   { "risk", N_("Churn Risk"), compare_risk, bind_risk, TRUE, FALSE, TRUE, -1 },
   { "mrr", N_("MRR"), compare_mrr, bind_mrr, TRUE, FALSE, FALSE, -1 },
   { "renewal", N_("Renewal"), compare_renewal, bind_renewal, TRUE, FALSE, FALSE, -1 },
-  { "seats", N_("Seat Use"), compare_seats, bind_seats, TRUE, FALSE, FALSE, 130 },
-  { "last-active", N_("Last Active"), compare_last_active, bind_last_active, TRUE, FALSE, FALSE, 120 },
+  { "seats", N_("Seat Use"), compare_seats, bind_seats, TRUE, FALSE, FALSE, 16 },
+  { "last-active", N_("Last Active"), compare_last_active, bind_last_active, TRUE, FALSE, FALSE, -1 },
   { "triggers", N_("Triggers"), compare_triggers, bind_triggers, TRUE, FALSE, FALSE, -1 },
 };
 
@@ -364,6 +371,7 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
       cell = gtk_label_new (NULL);
       gtk_label_set_xalign (GTK_LABEL (cell), column->numeric ? 1 : 0);
       gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (cell), column->max_chars);
       if (column->numeric)
         gtk_widget_add_css_class (cell, "numeric");
     }
@@ -398,7 +406,9 @@ add_columns (VigilPortfolioView *self)
       gtk_column_view_column_set_sorter (column, GTK_SORTER (gtk_custom_sorter_new (columns[i].compare,
                                                                                     NULL, NULL)));
       gtk_column_view_column_set_expand (column, columns[i].expand);
-      gtk_column_view_column_set_fixed_width (column, columns[i].width);
+      /* The name is what a row is about: it gets room before the rest. */
+      if (columns[i].bind == bind_name)
+        gtk_column_view_column_set_fixed_width (column, 200);
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_append_column (self->column_view, column);
     }
@@ -558,6 +568,16 @@ portfolio_loaded_cb (VigilPortfolioView *self)
   filters_changed_cb (self);
 }
 
+/* A new order starts at its top. */
+static void
+sort_changed_cb (VigilPortfolioView *self)
+{
+  GtkWidget *scrolled = gtk_widget_get_parent (GTK_WIDGET (self->column_view));
+
+  if (GTK_IS_SCROLLED_WINDOW (scrolled))
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+}
+
 static void
 activate_cb (VigilPortfolioView *self,
              guint               position)
@@ -668,6 +688,8 @@ vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
 
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (sort_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
 
   /* Who needs attention first: the lowest health on top. */

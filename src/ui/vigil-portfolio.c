@@ -58,7 +58,7 @@ enum {
   LOADED,
   LOAD_FAILED,
   TREND_LOADED,
-  NEW_TRIGGER,
+  NEW_TRIGGERS,
   POLL_STARTED,
   POLL_FINISHED,
   N_SIGNALS
@@ -175,6 +175,7 @@ load_work (VigilStore  *store,
   g_autoptr(GHashTable) recent = NULL;
   g_autoptr(GHashTable) trigger_counts = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 started = g_get_monotonic_time ();
 
   if (!(result->scorecard = vigil_store_load_scorecard (store, error)) ||
       !(rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, error)) ||
@@ -202,6 +203,7 @@ load_work (VigilStore  *store,
   for (guint i = 0; i < rows->len; i++)
     g_ptr_array_add (result->customers,
                      make_customer (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, recent));
+  g_debug ("Read %u customers in %.0f ms", result->customers->len, (g_get_monotonic_time () - started) / 1e3);
   return result;
 }
 
@@ -235,12 +237,14 @@ trend_cb (GObject      *object,
   g_signal_emit (self, signals[TREND_LOADED], 0);
 }
 
-/* Announces each trigger not seen before, except on the first load: what
- * was open when Vigil started is no news. */
+/* Announces the triggers not seen before, all at once, except on the
+ * first load: what was open when Vigil started is no news. */
 static void
 announce_new_triggers (VigilPortfolio *self,
                        gboolean        first_load)
 {
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
+
   for (guint i = 0; i < self->triggers->len; i++)
     {
       VigilTriggerRow *trigger = g_ptr_array_index (self->triggers, i);
@@ -249,8 +253,10 @@ announce_new_triggers (VigilPortfolio *self,
         continue;
       g_hash_table_add (self->seen_triggers, g_memdup2 (&trigger->id, sizeof (gint64)));
       if (!first_load && g_strcmp0 (trigger->state, "new") == 0)
-        g_signal_emit (self, signals[NEW_TRIGGER], 0, trigger);
+        g_ptr_array_add (fresh, trigger);
     }
+  if (fresh->len > 0)
+    g_signal_emit (self, signals[NEW_TRIGGERS], 0, fresh);
 }
 
 static void
@@ -258,6 +264,7 @@ apply_load (VigilPortfolio *self,
             LoadResult     *result)
 {
   gboolean first_load = !self->loaded;
+  gint64 started = g_get_monotonic_time ();
 
   g_hash_table_remove_all (self->by_id);
   for (guint i = 0; i < result->customers->len; i++)
@@ -279,8 +286,10 @@ apply_load (VigilPortfolio *self,
   self->latest_time = result->latest_time;
   self->loaded = TRUE;
 
+  g_debug ("Replaced the customers in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
   announce_new_triggers (self, first_load);
   g_signal_emit (self, signals[LOADED], 0);
+  g_debug ("Views followed in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
 
   if (result->customers->len > 0)
     vigil_portfolio_run_async (self, trend_work, g_memdup2 (&self->latest_time, sizeof (gint64)), g_free,
@@ -407,11 +416,11 @@ vigil_portfolio_class_init (VigilPortfolioClass *klass)
   signals[TREND_LOADED] =
     g_signal_new ("trend-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
-  /* A trigger opened since the last load (a VigilTriggerRow, valid
-   * during the emission). */
-  signals[NEW_TRIGGER] =
-    g_signal_new ("new-trigger", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* Triggers opened since the last load (a GPtrArray of VigilTriggerRow,
+   * valid during the emission). */
+  signals[NEW_TRIGGERS] =
+    g_signal_new ("new-triggers", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
   signals[POLL_STARTED] =
     g_signal_new ("poll-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -633,4 +642,62 @@ vigil_portfolio_run_finish (VigilPortfolio  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gint64  id;
+  char   *state;
+  char   *until;
+} TriggerState;
+
+static void
+trigger_state_free (TriggerState *change)
+{
+  g_free (change->state);
+  g_free (change->until);
+  g_free (change);
+}
+
+static gpointer
+trigger_state_work (VigilStore  *store,
+                    gpointer     data,
+                    GError     **error)
+{
+  TriggerState *change = data;
+
+  if (!vigil_store_set_trigger_state (store, change->id, change->state, change->until, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+/**
+ * vigil_portfolio_set_trigger_state_async:
+ * @state: `new`, `acknowledged`, `snoozed` or `done`
+ * @until: (nullable): the day a snooze ends, `YYYY-MM-DD`
+ *
+ * Works a trigger off the main thread; vigil_portfolio_run_finish()
+ * gives non-%NULL on success. The caller reloads when it wants the
+ * views to follow.
+ */
+void
+vigil_portfolio_set_trigger_state_async (VigilPortfolio      *self,
+                                         gint64               id,
+                                         const char          *state,
+                                         const char          *until,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  TriggerState *change;
+
+  g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
+  g_return_if_fail (state != NULL);
+
+  change = g_new0 (TriggerState, 1);
+  change->id = id;
+  change->state = g_strdup (state);
+  change->until = g_strdup (until);
+  vigil_portfolio_run_async (self, trigger_state_work, change, (GDestroyNotify) trigger_state_free,
+                             cancellable, callback, user_data);
 }

@@ -49,5 +49,12 @@ void             vigil_portfolio_run_async           (VigilPortfolio      *self,
 gpointer         vigil_portfolio_run_finish          (VigilPortfolio      *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
+void             vigil_portfolio_set_trigger_state_async (VigilPortfolio      *self,
+                                                          gint64               id,
+                                                          const char          *state,
+                                                          const char          *until,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
 
 G_END_DECLS

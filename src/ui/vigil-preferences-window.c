@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -829,7 +830,7 @@ fill_scorecard (VigilPreferencesWindow *self,
   /* The confirmation of the version just applied stays. */
   if (self->applied_version == vigil_scorecard_get_version (scorecard))
     return;
-  status = g_strdup_printf (_("Version %" G_GINT64_FORMAT " in use. A change makes a new version and "
+  status = g_strdup_printf (_("Version %" PRId64 " in use. A change makes a new version and "
                               "rescores the whole history."), vigil_scorecard_get_version (scorecard));
   gtk_label_set_text (self->scorecard_status_label, status);
 }
@@ -906,8 +907,8 @@ save_scorecard_cb (GObject      *object,
     }
 
   count = g_strdup_printf ("%'" G_GUINT64_FORMAT, *rescored);
-  message = g_strdup_printf (ngettext ("Scorecard version %" G_GINT64_FORMAT " in use; %s snapshot rescored",
-                                       "Scorecard version %" G_GINT64_FORMAT " in use; %s snapshots rescored",
+  message = g_strdup_printf (ngettext ("Scorecard version %" PRId64 " in use; %s snapshot rescored",
+                                       "Scorecard version %" PRId64 " in use; %s snapshots rescored",
                                        (gulong) MIN (*rescored, G_MAXULONG)),
                              vigil_scorecard_get_version (self->next), count);
   self->applied_version = vigil_scorecard_get_version (self->next);

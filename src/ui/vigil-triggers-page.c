@@ -54,20 +54,15 @@ typedef struct
   char   *customer;
 } TriggerInfo;
 
-/* A state change for the worker thread. */
-typedef struct
-{
-  gint64  id;
-  char   *state;
-  char   *until;
-} StateChange;
-
 typedef struct
 {
   VigilTriggersPage *self;
   GtkWidget         *row;
   char              *message;
 } PendingChange;
+
+/* Rows listed per group: a GtkListBox builds every row it holds. */
+#define MAX_ROWS_PER_GROUP 100
 
 /* Helpers ------------------------------------------------------------------ */
 
@@ -76,14 +71,6 @@ trigger_info_free (TriggerInfo *info)
 {
   g_free (info->customer);
   g_free (info);
-}
-
-static void
-state_change_free (StateChange *change)
-{
-  g_free (change->state);
-  g_free (change->until);
-  g_free (change);
 }
 
 static void
@@ -244,10 +231,13 @@ rebuild (VigilTriggersPage *self)
           n_new++;
         if (new_only && !fresh)
           continue;
+        /* A big book can hold thousands: the inbox lists the first
+         * ones and says how many more wait. */
+        if (counts[pass]++ >= MAX_ROWS_PER_GROUP)
+          continue;
         row = create_trigger_row (self, trigger);
         adw_preferences_group_add (ADW_PREFERENCES_GROUP (groups[pass]), row);
         g_ptr_array_add (self->rows, row);
-        counts[pass]++;
       }
 
   for (guint pass = 0; pass < 2; pass++)
@@ -262,6 +252,15 @@ rebuild (VigilTriggersPage *self)
         }
       title = g_strdup_printf (pass == 0 ? _("Risks (%u)") : _("Upsell Opportunities (%u)"), counts[pass]);
       adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (groups[pass]), title);
+      if (counts[pass] > MAX_ROWS_PER_GROUP)
+        {
+          g_autofree char *more = g_strdup_printf (ngettext ("The oldest %u are listed; %u more follow as you work them.",
+                                                             "The oldest %u are listed; %u more follow as you work them.",
+                                                             counts[pass] - MAX_ROWS_PER_GROUP),
+                                                   MAX_ROWS_PER_GROUP, counts[pass] - MAX_ROWS_PER_GROUP);
+
+          adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (groups[pass]), more);
+        }
       gtk_box_append (self->groups_box, groups[pass]);
     }
 
@@ -275,18 +274,6 @@ rebuild (VigilTriggersPage *self)
   if (self->focus_index >= 0 && self->rows->len > 0)
     gtk_widget_grab_focus (g_ptr_array_index (self->rows, MIN ((guint) self->focus_index, self->rows->len - 1)));
   self->focus_index = -1;
-}
-
-static gpointer
-set_state_work (VigilStore  *store,
-                gpointer     data,
-                GError     **error)
-{
-  StateChange *change = data;
-
-  if (!vigil_store_set_trigger_state (store, change->id, change->state, change->until, error))
-    return NULL;
-  return GINT_TO_POINTER (TRUE);
 }
 
 static void
@@ -324,7 +311,6 @@ set_state (VigilTriggersPage *self,
 {
   GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW);
   TriggerInfo *info = row != NULL ? g_object_get_data (G_OBJECT (row), "trigger") : NULL;
-  StateChange *change;
   PendingChange *pending;
   guint index;
 
@@ -336,11 +322,6 @@ set_state (VigilTriggersPage *self,
       return;
     }
 
-  change = g_new0 (StateChange, 1);
-  change->id = info->id;
-  change->state = g_strdup (state);
-  change->until = g_strdup (until);
-
   pending = g_new0 (PendingChange, 1);
   pending->self = g_object_ref (self);
   pending->row = g_object_ref (row);
@@ -348,8 +329,8 @@ set_state (VigilTriggersPage *self,
 
   self->focus_index = g_ptr_array_find (self->rows, row, &index) ? (int) index : -1;
   gtk_widget_set_sensitive (row, FALSE);
-  vigil_portfolio_run_async (self->portfolio, set_state_work, change, (GDestroyNotify) state_change_free,
-                             self->cancellable, set_state_done_cb, pending);
+  vigil_portfolio_set_trigger_state_async (self->portfolio, info->id, state, until, self->cancellable,
+                                           set_state_done_cb, pending);
 }
 
 /* Callbacks ---------------------------------------------------------------- */

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "vigil-customer-page.h"
@@ -131,27 +133,47 @@ poll_finished_cb (VigilWindow *self,
     }
 }
 
-/* A desktop notification for each new trigger; clicking it opens the
- * customer. */
+/* More new triggers than this at once make one notification. */
+#define MAX_TRIGGER_NOTIFICATIONS 3
+
+/* A desktop notification for each new trigger (clicking it opens the
+ * customer), or one for many (clicking it opens the inbox). */
 static void
-new_trigger_cb (VigilWindow     *self,
-                VigilTriggerRow *trigger)
+new_triggers_cb (VigilWindow *self,
+                 GPtrArray   *triggers)
 {
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  g_autoptr(GNotification) notification = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *id = NULL;
 
   if (app == NULL || (self->settings != NULL && !g_settings_get_boolean (self->settings, "notify-new-triggers")))
     return;
 
-  title = g_strdup_printf (g_strcmp0 (trigger->kind, "upsell") == 0 ? _("Upsell: %s") : _("Risk: %s"),
-                           trigger->name != NULL ? trigger->name : trigger->customer);
-  notification = g_notification_new (title);
-  g_notification_set_body (notification, trigger->evidence);
-  g_notification_set_default_action_and_target (notification, "app.show-customer", "x", trigger->customer_id);
-  id = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, trigger->id);
-  g_application_send_notification (app, id, notification);
+  if (triggers->len > MAX_TRIGGER_NOTIFICATIONS)
+    {
+      g_autofree char *title = g_strdup_printf (ngettext ("%u new trigger", "%u new triggers", triggers->len),
+                                                triggers->len);
+      g_autoptr(GNotification) notification = g_notification_new (title);
+
+      g_notification_set_body (notification, _("Upsell and risk triggers wait in the inbox."));
+      g_notification_set_default_action (notification, "app.show-triggers");
+      g_application_send_notification (app, "new-triggers", notification);
+      return;
+    }
+
+  for (guint i = 0; i < triggers->len; i++)
+    {
+      VigilTriggerRow *trigger = g_ptr_array_index (triggers, i);
+      g_autoptr(GNotification) notification = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *id = NULL;
+
+      title = g_strdup_printf (g_strcmp0 (trigger->kind, "upsell") == 0 ? _("Upsell: %s") : _("Risk: %s"),
+                               trigger->name != NULL ? trigger->name : trigger->customer);
+      notification = g_notification_new (title);
+      g_notification_set_body (notification, trigger->evidence);
+      g_notification_set_default_action_and_target (notification, "app.show-customer", "x", trigger->customer_id);
+      id = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, trigger->id);
+      g_application_send_notification (app, id, notification);
+    }
 }
 
 static void
@@ -262,8 +284,8 @@ import_done_cb (GObject      *object,
   if (stats == NULL)
     message = g_strdup_printf (_("Import failed: %s"), error->message);
   else
-    message = g_strdup_printf (ngettext ("Imported %" G_GUINT64_FORMAT " snapshot",
-                                         "Imported %" G_GUINT64_FORMAT " snapshots", stats->stored),
+    message = g_strdup_printf (ngettext ("Imported %" PRIu64 " snapshot",
+                                         "Imported %" PRIu64 " snapshots", stats->stored),
                                stats->stored);
   vigil_window_show_toast (self, message);
   vigil_portfolio_reload (self->portfolio);
@@ -483,7 +505,7 @@ vigil_window_new (VigilApplication *application)
   g_signal_connect_object (self->portfolio, "poll-started", G_CALLBACK (poll_started_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->portfolio, "new-trigger", G_CALLBACK (new_trigger_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->portfolio, "new-triggers", G_CALLBACK (new_triggers_cb), self, G_CONNECT_SWAPPED);
 
   vigil_portfolio_view_set_portfolio (self->portfolio_view, self->portfolio);
   vigil_overview_page_set_portfolio (self->overview_page, self->portfolio);
@@ -524,6 +546,17 @@ vigil_window_show_customer (VigilWindow *self,
     return;
   vigil_customer_page_show (self->customer_page, customer);
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->customer_page));
+}
+
+/* Shows one of the main pages: portfolio, overview or triggers. */
+void
+vigil_window_show_page (VigilWindow *self,
+                        const char  *name)
+{
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->main_box));
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
 void

@@ -22,6 +22,8 @@ VigilWindow    *vigil_window_new              (VigilApplication *application);
 VigilPortfolio *vigil_window_get_portfolio    (VigilWindow      *self);
 void            vigil_window_show_customer    (VigilWindow      *self,
                                                gint64            store_id);
+void            vigil_window_show_page        (VigilWindow      *self,
+                                               const char       *name);
 void            vigil_window_show_preferences (VigilWindow      *self);
 void            vigil_window_show_toast       (VigilWindow      *self,
                                                const char       *message);

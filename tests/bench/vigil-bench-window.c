@@ -1,0 +1,271 @@
+/* vigil-bench-window.c: the window figures of issue 6 (a program that
+ * prints figures; not a timed test). Run it under xvfb-run.
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * On a generated book (default 10,000 customers × 365 days, kept in
+ * --db so later runs reuse it) it measures: the first frame showing the
+ * populated table, from the start of the program; sorting each column
+ * until the next frame; each keystroke of a search; opening a customer
+ * page until its next frame; resident memory; and the longest stall of
+ * the main loop while a live endpoint of the whole book is polled and
+ * the window reloads.
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <adwaita.h>
+
+#include "vigil-application.h"
+#include "vigil-core.h"
+#include "vigil-window-private.h"
+
+static gint64 program_start;
+
+static double
+ms_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static double
+rss_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) || !(line = strstr (status, "VmRSS:")))
+    return -1;
+  return g_ascii_strtod (line + 6, NULL) / 1024.0;
+}
+
+/* Runs the main loop until the window has painted a frame. */
+static void
+painted_cb (GdkFrameClock *clock,
+            gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong id;
+
+  if (clock == NULL)
+    return;
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, id);
+}
+
+static void
+wait_loaded (VigilPortfolio *portfolio)
+{
+  while (!vigil_portfolio_is_loaded (portfolio))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The main loop's longest gap between two ticks of a 5 ms timer. */
+typedef struct
+{
+  gint64 last;
+  gint64 worst;
+} Stall;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Stall *stall = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (stall->last != 0)
+    stall->worst = MAX (stall->worst, now - stall->last);
+  stall->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+count_cb (GObject *object,
+          guint   *count)
+{
+  (*count)++;
+}
+
+static void
+poll_finished_cb (VigilPortfolio *portfolio,
+                  const char     *name,
+                  gboolean        ok,
+                  const char     *message,
+                  gboolean       *finished)
+{
+  if (!ok)
+    g_printerr ("poll failed: %s\n", message);
+  *finished = TRUE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int customers = 10000;
+  int days = 365;
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "customers", 0, 0, G_OPTION_ARG_INT, &customers, "Customers", "N" },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, "Days of history", "D" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The database (kept; generated when missing)", "FILE" },
+    { NULL }
+  };
+  static const char * const columns[] = {
+    "name", "owner", "segment", "plan", "health", "trend", "risk", "mrr", "renewal", "seats",
+    "last-active", "triggers",
+  };
+  static const char * const keystrokes[] = { "a", "ac", "acc", "acct", "acct-", "acct-0", "acct-00", "acct-001" };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- issue 6's window figures");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilApplication) app = NULL;
+  g_autoptr(VigilDemoServer) server = NULL;
+  g_autoptr(VigilDemo) demo = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  g_autofree char *url = NULL;
+  VigilPortfolioView *view;
+  VigilPortfolio *portfolio;
+  VigilWindow *window;
+  double first_frame, worst_sort = 0, worst_key = 0, page_ms, rss_loaded;
+  gboolean finished = FALSE;
+  guint loads = 0, loads_before;
+  Stall stall = { 0, 0 };
+  gint64 start;
+
+  program_start = g_get_monotonic_time ();
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (db == NULL)
+    db = g_build_filename (g_get_tmp_dir (), "vigil-bench-window.db", NULL);
+
+  /* The book, generated once (it takes a while) and reused after. */
+  demo = vigil_demo_new (20261123, (guint) customers);
+  {
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC / 86400 * 86400;
+    g_autoptr(VigilStore) store = NULL;
+
+    start = g_get_monotonic_time ();
+    store = vigil_demo_open_store (demo, db, now, (guint) days, NULL, &error);
+    if (store == NULL)
+      {
+        g_printerr ("%s\n", error->message);
+        return 1;
+      }
+    printf ("book: %d customers x %d days in %s (ready in %.1f s)\n", customers, days, db,
+            ms_since (start) / 1000);
+  }
+
+  /* From here on is what a launch does. */
+  program_start = g_get_monotonic_time ();
+  gtk_init ();
+  adw_init ();
+  app = vigil_application_new (db, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  window = vigil_window_new (app);
+  portfolio = vigil_window_get_portfolio (window);
+  view = _vigil_window_get_portfolio_view (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_loaded (portfolio);
+  wait_for_frame (GTK_WIDGET (window));
+  first_frame = ms_since (program_start);
+  rss_loaded = rss_mb ();
+
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    for (int direction = 0; direction < 2; direction++)
+      {
+        start = g_get_monotonic_time ();
+        vigil_portfolio_view_sort_by (view, columns[c], direction ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+        wait_for_frame (GTK_WIDGET (window));
+        worst_sort = MAX (worst_sort, ms_since (start));
+      }
+
+  for (guint k = 0; k < G_N_ELEMENTS (keystrokes); k++)
+    {
+      start = g_get_monotonic_time ();
+      vigil_portfolio_view_set_search (view, keystrokes[k]);
+      wait_for_frame (GTK_WIDGET (window));
+      worst_key = MAX (worst_key, ms_since (start));
+    }
+  vigil_portfolio_view_set_search (view, "");
+
+  {
+    g_autoptr(VigilCustomer) customer = g_list_model_get_item (vigil_portfolio_get_customers (portfolio), 42);
+
+    start = g_get_monotonic_time ();
+    vigil_window_show_customer (window, vigil_customer_get_store_id (customer));
+    wait_for_frame (GTK_WIDGET (window));
+    page_ms = ms_since (start);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+  }
+
+  /* A poll of the whole book from a live endpoint, stored, scored and
+   * shown, while a 5 ms timer measures how long the main loop stalls. */
+  server = vigil_demo_server_new (demo, 500);
+  if (!vigil_demo_server_listen (server, 0, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  url = vigil_demo_server_get_url (server);
+  {
+    g_autoptr(VigilStore) store = vigil_store_open (db, &error);
+
+    vigil_store_remove_source (store, "bench-live", TRUE, NULL);
+    source = vigil_source_new ("bench-live", url);
+    if (store == NULL || !vigil_store_add_source (store, source, &error))
+      {
+        g_printerr ("%s\n", error->message);
+        return 1;
+      }
+  }
+  g_signal_connect (portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), &finished);
+  g_signal_connect (portfolio, "loaded", G_CALLBACK (count_cb), &loads);
+  g_timeout_add (5, tick_cb, &stall);
+  start = g_get_monotonic_time ();
+  vigil_portfolio_poll_now (portfolio, "bench-live");
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+  loads_before = loads;
+  while (loads == loads_before)
+    g_main_context_iteration (NULL, TRUE);
+  wait_for_frame (GTK_WIDGET (window));
+
+  printf ("\n%-52s %10s %10s\n", "figure", "measured", "goal");
+  printf ("%-52s %8.0fms %8.0fms\n", "first frame with the populated table, from launch", first_frame, 1000.0);
+  printf ("%-52s %8.1fms %8.0fms\n", "sorting a column (worst of 24), until drawn", worst_sort, 100.0);
+  printf ("%-52s %8.1fms %8.0fms\n", "a search keystroke (worst of 8), until drawn", worst_key, 50.0);
+  printf ("%-52s %8.1fms %8.0fms\n", "opening a customer page, until drawn", page_ms, 100.0);
+  printf ("%-52s %8.0fMB %8.0fMB\n", "resident memory, loaded", rss_loaded, 200.0);
+  printf ("%-52s %8.0fMB %8.0fMB\n", "resident memory, after a poll of the whole book", rss_mb (), 200.0);
+  printf ("%-52s %8.1fms %8.0fms  (poll + reload %.1f s, %u customers shown)\n",
+          "longest main-loop stall during a poll and reload", stall.worst / 1000.0, 50.0,
+          ms_since (start) / 1000, g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)));
+
+  {
+    g_autoptr(VigilStore) store = vigil_store_open (db, NULL);
+
+    if (store != NULL)
+      vigil_store_remove_source (store, "bench-live", TRUE, NULL);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}

@@ -1,0 +1,365 @@
+/* vigil-screenshots.c: renders the window's main views to PNG files
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Run by build-aux/screenshots.sh under xvfb-run. Opens the window on the
+ * demo portfolio of `vigil --demo` (same seed, customers and days) and
+ * renders each view, light and dark, wide and narrow, straight from the
+ * widget tree: no X screenshot, no window-manager decorations.
+ *
+ *   vigil-screenshots OUTPUT_DIR [--now UNIX_SECONDS]
+ *
+ * The demo history ends at --now, by default the start of the current UTC
+ * day: the window measures "last active" and renewals against the clock, so
+ * a history that ended long ago would not look like a morning's work.
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "vigil-core.h"
+#include "vigil-application.h"
+#include "vigil-window-private.h"
+
+/* As `vigil --demo` (src/cli/vigil-cli.c) */
+#define DEMO_SEED 20261123
+#define DEMO_CUSTOMERS 300
+#define DEMO_DAYS 365
+
+typedef struct
+{
+  const char *name;
+  int         width;
+  int         height;
+  gboolean    dark_too;
+  const char *pages[5];
+} Layout;
+
+static const Layout layouts[] = {
+  { "wide", 1280, 800, TRUE, { "portfolio", "overview", "customer", "triggers", NULL } },
+  { "narrow", 420, 800, FALSE, { "portfolio", "customer", NULL } },
+};
+
+static void
+run_main_loop_for (guint msec)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) msec * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+/* Until the window has its size and has drawn a few frames at it */
+static gboolean
+wait_for_layout (GtkWidget *window)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (gtk_widget_get_width (window) <= 0 && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  run_main_loop_for (300);
+  return gtk_widget_get_width (window) > 0;
+}
+
+static gboolean
+wait_until_loaded (VigilPortfolio *portfolio)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!vigil_portfolio_is_loaded (portfolio) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  return vigil_portfolio_is_loaded (portfolio);
+}
+
+/* A customer worth showing: open triggers of both kinds if there are,
+ * at risk or worse, the most triggers. */
+static gint64
+pick_customer (VigilPortfolio *portfolio)
+{
+  GPtrArray *triggers = vigil_portfolio_get_triggers (portfolio);
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gint64 best = -1;
+  int best_score = -1;
+
+  for (guint i = 0; i < triggers->len; i++)
+    {
+      VigilTriggerRow *row = triggers->pdata[i];
+      VigilCustomer *customer = vigil_portfolio_find_customer (portfolio, row->customer_id);
+      int score;
+
+      if (customer == NULL)
+        continue;
+      score = 10 * (int) vigil_customer_get_open_triggers (customer);
+      if (vigil_customer_get_tier (customer) == VIGIL_TIER_AT_RISK)
+        score += 25;
+      if (score > best_score)
+        {
+          best_score = score;
+          best = row->customer_id;
+        }
+    }
+  if (best < 0 && g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)) > 0)
+    {
+      g_autoptr(VigilCustomer) first = g_list_model_get_item (vigil_portfolio_get_customers (portfolio), 0);
+
+      best = vigil_customer_get_store_id (first);
+    }
+  return best;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The biggest accounts first, from the top: the default (lowest health
+ * first) opens on the demo's churned customers, all alike at 0. */
+static void
+sort_by_mrr (VigilWindow *window)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (window);
+  GtkWidget *column_view = find_widget (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+
+  /* One sort indicator, not the default's too */
+  if (column_view != NULL)
+    gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (column_view), NULL, GTK_SORT_ASCENDING);
+  vigil_portfolio_view_sort_by (view, "mrr", GTK_SORT_DESCENDING);
+  /* A list view keeps its top item in sight through a sort: once it has
+   * scrolled there, back to the top. */
+  run_main_loop_for (300);
+  if (column_view != NULL)
+    gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column_view)), 0);
+}
+
+static gboolean
+save_window (GtkWidget   *window,
+             const char  *path,
+             GError     **error)
+{
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  cairo_surface_t *surface;
+  gboolean written;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL || renderer == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing to render for %s (%d×%d, %s)", path,
+                   width, height, renderer == NULL ? "no renderer" : "no render node");
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* The window is opaque: RGB without alpha keeps the committed files small. */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, gdk_texture_get_width (texture),
+                                        gdk_texture_get_height (texture));
+  cairo_surface_flush (surface);
+  gdk_texture_download (texture, cairo_image_surface_get_data (surface),
+                        (gsize) cairo_image_surface_get_stride (surface));
+  cairo_surface_mark_dirty (surface);
+  written = cairo_surface_write_to_png (surface, path) == CAIRO_STATUS_SUCCESS;
+  cairo_surface_destroy (surface);
+  if (!written)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not write %s", path);
+      return FALSE;
+    }
+  g_print ("%s (%d×%d)\n", path, width, height);
+  return TRUE;
+}
+
+static gboolean
+copy_file (const char  *from,
+           const char  *to,
+           GError     **error)
+{
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autoptr(GFile) destination = g_file_new_for_path (to);
+
+  return g_file_copy (source, destination, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilDemo) demo = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilApplication) app = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *db = NULL;
+  const char *output;
+  AdwStyleManager *style;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC / 86400 * 86400;
+  int status = EXIT_SUCCESS;
+
+  if (argc != 2 && !(argc == 4 && g_str_equal (argv[2], "--now")))
+    {
+      g_printerr ("Usage: %s OUTPUT_DIR [--now UNIX_SECONDS]\n", argv[0]);
+      return 2;
+    }
+  output = argv[1];
+  if (argc == 4)
+    now = g_ascii_strtoll (argv[3], NULL, 10);
+  if (g_mkdir_with_parents (output, 0755) != 0)
+    {
+      g_printerr ("Could not create %s\n", output);
+      return EXIT_FAILURE;
+    }
+
+  if (!(tmp = g_dir_make_tmp ("vigil-screenshots-XXXXXX", &error)))
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  db = g_build_filename (tmp, "demo.db", NULL);
+  demo = vigil_demo_new (DEMO_SEED, DEMO_CUSTOMERS);
+  if (!(store = vigil_demo_open_store (demo, db, now, DEMO_DAYS, NULL, &error)))
+    {
+      g_printerr ("Could not create the demo database: %s\n", error->message);
+      remove_dir (tmp);
+      return EXIT_FAILURE;
+    }
+  g_clear_object (&store);
+
+  app = vigil_application_new (db, G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      remove_dir (tmp);
+      return EXIT_FAILURE;
+    }
+  /* Animations would be caught halfway. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  style = adw_style_manager_get_default ();
+
+  for (guint l = 0; l < G_N_ELEMENTS (layouts) && status == EXIT_SUCCESS; l++)
+    {
+      const Layout *layout = &layouts[l];
+      VigilWindow *window = vigil_window_new (app);
+      VigilPortfolio *portfolio = vigil_window_get_portfolio (window);
+      gint64 customer;
+
+      gtk_window_set_default_size (GTK_WINDOW (window), layout->width, layout->height);
+      gtk_window_present (GTK_WINDOW (window));
+      if (!wait_until_loaded (portfolio))
+        {
+          g_printerr ("The portfolio did not load\n");
+          status = EXIT_FAILURE;
+          gtk_window_destroy (GTK_WINDOW (window));
+          break;
+        }
+      if (!wait_for_layout (GTK_WIDGET (window)))
+        {
+          g_printerr ("The window was never given a size\n");
+          status = EXIT_FAILURE;
+          gtk_window_destroy (GTK_WINDOW (window));
+          break;
+        }
+      customer = pick_customer (portfolio);
+      sort_by_mrr (window);
+
+      for (guint dark = 0; dark <= (guint) layout->dark_too && status == EXIT_SUCCESS; dark++)
+        {
+          adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                           : ADW_COLOR_SCHEME_FORCE_LIGHT);
+          for (guint p = 0; layout->pages[p] != NULL; p++)
+            {
+              const char *page = layout->pages[p];
+              g_autofree char *name = NULL;
+              g_autofree char *path = NULL;
+
+              if (g_str_equal (page, "customer"))
+                vigil_window_show_customer (window, customer);
+              else
+                vigil_window_show_page (window, page);
+              /* Layout, the customer's history loading on its worker, charts */
+              run_main_loop_for (900);
+
+              if (g_str_equal (layout->name, "wide"))
+                name = g_strdup_printf ("%s-%s.png", page, dark ? "dark" : "light");
+              else
+                name = g_strdup_printf ("%s-%s.png", page, layout->name);
+              path = g_build_filename (output, name, NULL);
+              if (!save_window (GTK_WIDGET (window), path, &error))
+                {
+                  g_printerr ("%s\n", error->message);
+                  status = EXIT_FAILURE;
+                  break;
+                }
+            }
+        }
+      adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+      gtk_window_destroy (GTK_WINDOW (window));
+      run_main_loop_for (100);
+    }
+
+  /* The names the metainfo gives */
+  if (status == EXIT_SUCCESS)
+    {
+      static const char *const featured[] = { "portfolio", "overview", "customer" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (featured); i++)
+        {
+          g_autofree char *from_name = g_strdup_printf ("%s-light.png", featured[i]);
+          g_autofree char *to_name = g_strdup_printf ("%s.png", featured[i]);
+          g_autofree char *from = g_build_filename (output, from_name, NULL);
+          g_autofree char *to = g_build_filename (output, to_name, NULL);
+
+          if (!copy_file (from, to, &error))
+            {
+              g_printerr ("%s\n", error->message);
+              status = EXIT_FAILURE;
+              break;
+            }
+          g_print ("%s\n", to);
+        }
+    }
+
+  g_clear_object (&app);
+  remove_dir (tmp);
+  return status;
+}
