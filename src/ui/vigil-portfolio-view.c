@@ -572,9 +572,9 @@ portfolio_loaded_cb (VigilPortfolioView *self)
 static void
 sort_changed_cb (VigilPortfolioView *self)
 {
-  GtkWidget *scrolled = gtk_widget_get_parent (GTK_WIDGET (self->column_view));
+  GtkWidget *scrolled = self->column_view != NULL ? gtk_widget_get_parent (GTK_WIDGET (self->column_view)) : NULL;
 
-  if (GTK_IS_SCROLLED_WINDOW (scrolled))
+  if (scrolled != NULL && GTK_IS_SCROLLED_WINDOW (scrolled))
     gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
 }
 
@@ -600,6 +600,8 @@ vigil_portfolio_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->filtered, self);
   if (self->portfolio != NULL)
     g_signal_handlers_disconnect_by_data (self->portfolio, self);
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_PORTFOLIO_VIEW);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->sorted);
