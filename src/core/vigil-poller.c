@@ -119,18 +119,25 @@ static void fetch_page (GTask *task);
 static void parse_page_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 static void start_details (GTask *task);
 
-/* Stores every page's records at once, or nothing. */
+/* Stores every page's records at once, or nothing. Runs on a worker
+ * thread with a connection of its own: storing, scoring and evaluating
+ * the triggers of a big book takes a while, and the main loop (a window)
+ * must not wait for it. @task_data is the poll's own task. */
 static void
-store_poll (GTask *task)
+store_poll_thread (GTask        *store_task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
 {
-  PollJob *job = g_task_get_task_data (task);
+  PollJob *job = g_task_get_task_data (G_TASK (task_data));
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(VigilStore) store = NULL;
 
-  ingest = vigil_ingest_begin (job->store, job->source->name, job->started_at, &error);
-  if (ingest == NULL)
+  if (!(store = vigil_store_open (vigil_store_get_path (job->store), &error)) ||
+      !(ingest = vigil_ingest_begin (store, job->source->name, job->started_at, &error)))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (store_task, g_steal_pointer (&error));
       return;
     }
 
@@ -138,13 +145,13 @@ store_poll (GTask *task)
     if (!vigil_ingest_add (ingest, g_ptr_array_index (job->snapshots, i), &error))
       {
         vigil_ingest_abort (ingest);
-        g_task_return_error (task, g_steal_pointer (&error));
+        g_task_return_error (store_task, g_steal_pointer (&error));
         return;
       }
 
   if (!vigil_ingest_commit (ingest, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (store_task, g_steal_pointer (&error));
       return;
     }
 
@@ -153,13 +160,37 @@ store_poll (GTask *task)
   job->result.max_in_flight = job->max_in_flight;
 
   /* Only a poll that was stored may make the next one conditional. */
-  if (!vigil_store_set_validators (job->store, job->source->id, job->source->url,
+  if (!vigil_store_set_validators (store, job->source->id, job->source->url,
                                    job->etag, job->last_modified, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (store_task, g_steal_pointer (&error));
       return;
     }
-  g_task_return_boolean (task, TRUE);
+  g_task_return_boolean (store_task, TRUE);
+}
+
+static void
+store_poll_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+store_poll (GTask *task)
+{
+  g_autoptr(GTask) store_task = g_task_new (NULL, NULL, store_poll_done_cb, g_object_ref (task));
+
+  g_task_set_source_tag (store_task, store_poll);
+  g_task_set_task_data (store_task, g_object_ref (task), g_object_unref);
+  g_task_run_in_thread (store_task, store_poll_thread);
 }
 
 static void

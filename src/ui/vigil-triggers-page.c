@@ -62,7 +62,7 @@ typedef struct
 } PendingChange;
 
 /* Rows listed per group: a GtkListBox builds every row it holds. */
-#define MAX_ROWS_PER_GROUP 100
+#define MAX_ROWS_PER_GROUP 50
 
 /* Helpers ------------------------------------------------------------------ */
 
