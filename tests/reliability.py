@@ -742,6 +742,19 @@ def suite_hostile_db(work, args):
         results['tried'] += 1
         results['lines'].append('hand-edited / %s: exit %d' % (extra[0], proc.returncode))
 
+    # JSON nested 100,000 deep where Vigil keeps its own JSON: the scorecard, the churn model.
+    deep = os.path.join(work, 'deep.db')
+    shutil.copy(db, deep)
+    con = sqlite3.connect(deep)
+    nested = '{"measures": ' + '[' * 100000 + ']' * 100000 + '}'
+    con.execute('UPDATE scorecards SET definition = ?', (nested,))
+    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('churn_model', ?)", (nested,))
+    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('churn_status', ?)",
+                ('{"refit_in_use": true}',))
+    con.commit()
+    con.close()
+    probe(deep, 'JSON nested 100,000 deep in the scorecard and churn model', results)
+
     # Symlinks: to a Vigil database (followed, works), to a foreign file (refused, unchanged),
     # dangling (a new database where it points, or a clear error), a loop (a clear error).
     link = os.path.join(work, 'link.db')

@@ -187,6 +187,12 @@ vigil_snapshot_add_feature (VigilSnapshot *self,
       g_array_set_clear_func (self->features, clear_feature);
     }
 
+  if (self->features->len >= VIGIL_SNAPSHOT_MAX_FEATURES)
+    {
+      self->n_unknown++;
+      return;
+    }
+
   usage.name = g_strdup (name);
   usage.calls = calls;
   g_array_append_val (self->features, usage);
@@ -514,7 +520,9 @@ set_features_node (VigilSnapshot *self,
     reject_value (self, VIGIL_FIELD_FEATURES);
 }
 
-/* A name given twice keeps its last value, as JSON parsers do. */
+/* A name given twice keeps its last value, as JSON parsers do. The
+ * search is linear, which VIGIL_SNAPSHOT_MAX_FEATURES keeps bounded
+ * (a record with a million features took hours). */
 static void
 add_feature_slice (VigilSnapshot *self,
                    const char    *name,
@@ -522,6 +530,14 @@ add_feature_slice (VigilSnapshot *self,
                    gint64         calls)
 {
   VigilFeatureUsage usage;
+
+  /* Bounded: beyond the cap a name is unusable, counted, not kept
+   * (nor searched for: a duplicate past the cap counts too). */
+  if (self->features->len >= VIGIL_SNAPSHOT_MAX_FEATURES)
+    {
+      self->n_unknown++;
+      return;
+    }
 
   for (guint i = 0; i < self->features->len; i++)
     {

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
  * sentinel, mrr uses NAN, strings use NULL. */
 #define VIGIL_UNKNOWN G_MININT64
 
+/* More features than this in one snapshot are unusable values, counted
+ * and not kept: hostile input must not cost quadratic time. */
+#define VIGIL_SNAPSHOT_MAX_FEATURES 4096
+
 /* A feature seen in an array of names ("used") has no call count. */
 #define VIGIL_FEATURE_USED_NO_COUNT (-1)
 
