@@ -419,6 +419,12 @@ typedef struct
   SoupMessage  *message;
   GInputStream *stream;
   GByteArray   *body;
+  guint         timeout_s;    /* for the whole answer, not just a pause */
+  GCancellable *cancellable;  /* the fetch's own: the deadline cancels it */
+  GCancellable *outer;        /* the caller's, relayed to it */
+  gulong        outer_id;
+  guint         deadline_id;
+  gboolean      timed_out;
 } Fetch;
 
 static void
@@ -436,7 +442,47 @@ fetch_free (Fetch *fetch)
   g_clear_object (&fetch->message);
   g_clear_object (&fetch->stream);
   g_clear_pointer (&fetch->body, g_byte_array_unref);
+  g_clear_handle_id (&fetch->deadline_id, g_source_remove);
+  if (fetch->outer != NULL)
+    g_cancellable_disconnect (fetch->outer, fetch->outer_id);
+  g_clear_object (&fetch->outer);
+  g_clear_object (&fetch->cancellable);
   g_free (fetch);
+}
+
+/* libsoup's timeout is for a pause in the answer; an endpoint that
+ * sends a byte every few seconds never pauses that long. The deadline
+ * bounds the whole answer. */
+static gboolean
+fetch_deadline_cb (gpointer user_data)
+{
+  Fetch *fetch = user_data;
+
+  fetch->deadline_id = 0;
+  fetch->timed_out = TRUE;
+  g_cancellable_cancel (fetch->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+relay_cancel_cb (GCancellable *outer,
+                 GCancellable *inner)
+{
+  g_cancellable_cancel (inner);
+}
+
+/* A cancellation by the deadline is a timeout, and says so. */
+static void
+fetch_explain_error (Fetch   *fetch,
+                     GError **error)
+{
+  if (fetch->timed_out && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (error);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                   ngettext ("no complete answer within %u second", "no complete answer within %u seconds",
+                             fetch->timeout_s), fetch->timeout_s);
+    }
 }
 
 static void fetch_send (GTask *task);
@@ -519,7 +565,7 @@ fetch_read_more (GTask *task)
   Fetch *fetch = g_task_get_task_data (task);
 
   g_input_stream_read_bytes_async (fetch->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), fetch_read_cb, task);
+                                   fetch->cancellable, fetch_read_cb, task);
 }
 
 static gboolean
@@ -548,6 +594,7 @@ fetch_read_cb (GObject      *object,
 
   if (bytes == NULL)
     {
+      fetch_explain_error (fetch, &error);
       g_prefix_error (&error, "%s: ", fetch->url);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -588,6 +635,7 @@ fetch_send_cb (GObject      *object,
           g_steal_pointer (&task);
           return;
         }
+      fetch_explain_error (fetch, &error);
       g_prefix_error (&error, "%s: ", fetch->url);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -657,8 +705,12 @@ fetch_send (GTask *task)
       memset (authorization, 0, strlen (authorization));
     }
 
+  /* Each try has the whole timeout for its answer. */
+  g_clear_handle_id (&fetch->deadline_id, g_source_remove);
+  if (fetch->timeout_s > 0)
+    fetch->deadline_id = g_timeout_add_seconds (fetch->timeout_s, fetch_deadline_cb, fetch);
   soup_session_send_async (self->session, fetch->message, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), fetch_send_cb, task);
+                           fetch->cancellable, fetch_send_cb, task);
 }
 
 /* Fetches @url; the result is its body (empty for a 304 answer to
@@ -679,6 +731,14 @@ fetch_async (VigilPoller         *self,
   fetch->token = g_strdup (job->token);
   fetch->headers = job->headers != NULL ? g_ptr_array_ref (job->headers) : NULL;
   fetch->max_bytes = job->source->max_bytes;
+  fetch->timeout_s = job->source->timeout_s;
+  fetch->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      fetch->outer = g_object_ref (cancellable);
+      fetch->outer_id = g_cancellable_connect (cancellable, G_CALLBACK (relay_cancel_cb),
+                                               fetch->cancellable, NULL);
+    }
   if (conditional)
     {
       fetch->etag = g_strdup (job->etag);
