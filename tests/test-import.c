@@ -406,9 +406,19 @@ test_import_detect (void)
     { "\xEF\xBB\xBFid,name\r\n", VIGIL_IMPORT_FORMAT_CSV },
   };
 
+  /* A first record cut off by the end of the head (a long JSON line). */
+  static const char cut[] = "{\"id\": \"a\", \"features\": {\"f1\": 1, \"f2\": 2";
+
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     g_assert_cmpint (vigil_importer_detect_format (cases[i].head, strlen (cases[i].head), "x.json"),
                      ==, cases[i].format);
+
+  /* Then the name tells, and without one a document is the guess. */
+  g_assert_cmpint (vigil_importer_detect_format (cut, strlen (cut), "big.jsonl"), ==,
+                   VIGIL_IMPORT_FORMAT_JSON_LINES);
+  g_assert_cmpint (vigil_importer_detect_format (cut, strlen (cut), "big.ndjson"), ==,
+                   VIGIL_IMPORT_FORMAT_JSON_LINES);
+  g_assert_cmpint (vigil_importer_detect_format (cut, strlen (cut), "big.json"), ==, VIGIL_IMPORT_FORMAT_JSON);
 }
 
 int

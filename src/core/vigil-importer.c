@@ -207,6 +207,11 @@ vigil_importer_detect_format (const char *head,
       return VIGIL_IMPORT_FORMAT_JSON_LINES;
     }
 
+  /* A first line longer than the head cannot be read whole: the name
+   * decides, and a document is the guess without one. */
+  if (memchr (p, '\n', (gsize) (end - p)) == NULL && filename != NULL &&
+      (g_str_has_suffix (filename, ".jsonl") || g_str_has_suffix (filename, ".ndjson")))
+    return VIGIL_IMPORT_FORMAT_JSON_LINES;
   return VIGIL_IMPORT_FORMAT_JSON;
 }
 
