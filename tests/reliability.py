@@ -34,6 +34,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import random
 import shutil
 import signal
@@ -437,8 +438,29 @@ def drop_privileges():
     return {}
 
 
+# Where the unprivileged user finds what it needs: a build tree may sit in
+# a folder only its owner can enter (a CI clone in a mktemp -d folder).
+UNPRIVILEGED = {'binary': None, 'env': {}}
+
+
+def share_with_unprivileged(work):
+    binary = os.path.join(work, 'vigil-unprivileged')
+    shutil.copy(VIGIL, binary)
+    os.chmod(binary, 0o755)
+    UNPRIVILEGED['binary'] = binary
+    options = os.environ.get('LSAN_OPTIONS', '')
+    match = re.search(r'suppressions=([^:]+)', options)
+    if match:
+        suppressions = os.path.join(work, 'lsan.supp')
+        shutil.copy(match.group(1), suppressions)
+        os.chmod(suppressions, 0o644)
+        UNPRIVILEGED['env']['LSAN_OPTIONS'] = options.replace(match.group(1), suppressions)
+
+
 def run_as(kwargs, db, *args):
-    proc = subprocess.run([VIGIL, '--db', db, *args], env=vigil_env({'HOME': '/tmp'}),
+    binary = UNPRIVILEGED['binary'] if kwargs and UNPRIVILEGED['binary'] else VIGIL
+    proc = subprocess.run([binary, '--db', db, *args],
+                          env=vigil_env({'HOME': '/tmp', **(UNPRIVILEGED['env'] if kwargs else {})}),
                           capture_output=True, text=True, errors='replace', timeout=120, **kwargs)
     if proc.returncode < 0 or proc.returncode >= 128:
         raise AssertionError('vigil %s crashed (%d): %s' % (args, proc.returncode, proc.stderr))
@@ -449,6 +471,7 @@ def suite_read_only(work, args):
     priv = drop_privileges()
     if priv:
         os.chmod(work, 0o755)
+        share_with_unprivileged(work)
     db, csv = populated_db(work, 'ro.db')
     other = os.path.join(work, 'other.csv')
     write_csv(other, 50, 2, first_day=20100, seed=3)
