@@ -203,7 +203,6 @@ static void
 bind_name (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   set_text (cell, vigil_customer_get_display_name (customer));
-  gtk_widget_set_tooltip_text (cell, vigil_customer_get_id (customer));
 }
 
 static void
@@ -260,20 +259,42 @@ static void
 bind_risk (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   double risk = vigil_customer_get_churn_risk (customer);
-  const char * const *factors = vigil_customer_get_churn_factors (customer);
   g_autofree char *text = NULL;
-  g_autofree char *tooltip = NULL;
 
   if (isnan (risk))
     {
       set_text (cell, NULL);
-      gtk_widget_set_tooltip_text (cell, NULL);
       return;
     }
   text = g_strdup_printf ("%.0f %%", risk * 100);
   set_text (cell, text);
-  tooltip = g_strjoinv ("\n", (char **) factors);
-  gtk_widget_set_tooltip_text (cell, *tooltip != '\0' ? tooltip : NULL);
+}
+
+/* Tooltips are asked for when shown, not set when a row is bound: with
+ * X11, setting one asks the server where the pointer is, a round trip
+ * per cell each time the rows are bound again (a sort, a keystroke). */
+static gboolean
+query_cell_tooltip_cb (GtkWidget  *cell,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard_mode,
+                       GtkTooltip *tooltip,
+                       gpointer    user_data)
+{
+  const Column *column = user_data;
+  VigilCustomer *customer = g_object_get_data (G_OBJECT (cell), "customer");
+  g_autofree char *text = NULL;
+
+  if (customer == NULL)
+    return FALSE;
+  if (column->bind == bind_name)
+    text = g_strdup (vigil_customer_get_id (customer));
+  else if (column->bind == bind_risk)
+    text = g_strjoinv ("\n", (char **) vigil_customer_get_churn_factors (customer));
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -372,6 +393,11 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
       gtk_label_set_xalign (GTK_LABEL (cell), column->numeric ? 1 : 0);
       gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
       gtk_label_set_max_width_chars (GTK_LABEL (cell), column->max_chars);
+      if (column->bind == bind_name || column->bind == bind_risk)
+        {
+          gtk_widget_set_has_tooltip (cell, TRUE);
+          g_signal_connect (cell, "query-tooltip", G_CALLBACK (query_cell_tooltip_cb), (gpointer) column);
+        }
       if (column->numeric)
         gtk_widget_add_css_class (cell, "numeric");
     }
@@ -386,7 +412,11 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   const Column *column = user_data;
   VigilPortfolioView *self = g_object_get_data (G_OBJECT (factory), "view");
 
-  column->bind (gtk_list_item_get_child (item), gtk_list_item_get_item (item), self);
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  VigilCustomer *customer = gtk_list_item_get_item (item);
+
+  g_object_set_data_full (G_OBJECT (cell), "customer", g_object_ref (customer), g_object_unref);
+  column->bind (cell, customer, self);
 }
 
 static void

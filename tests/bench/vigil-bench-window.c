@@ -141,6 +141,7 @@ main (int    argc,
   VigilPortfolio *portfolio;
   VigilWindow *window;
   double first_frame, worst_sort = 0, worst_key = 0, page_ms, rss_loaded;
+  double worst_sort_call = 0, worst_key_call = 0;
   gboolean finished = FALSE;
   guint loads = 0, loads_before;
   Stall stall = { 0, 0 };
@@ -184,7 +185,9 @@ main (int    argc,
   portfolio = vigil_window_get_portfolio (window);
   view = _vigil_window_get_portfolio_view (window);
   gtk_window_present (GTK_WINDOW (window));
+  printf ("window made: %.0f ms from launch\n", ms_since (program_start));
   wait_loaded (portfolio);
+  printf ("customers in place: %.0f ms from launch\n", ms_since (program_start));
   wait_for_frame (GTK_WIDGET (window));
   first_frame = ms_since (program_start);
   rss_loaded = rss_mb ();
@@ -194,6 +197,7 @@ main (int    argc,
       {
         start = g_get_monotonic_time ();
         vigil_portfolio_view_sort_by (view, columns[c], direction ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+        worst_sort_call = MAX (worst_sort_call, ms_since (start));
         wait_for_frame (GTK_WIDGET (window));
         worst_sort = MAX (worst_sort, ms_since (start));
       }
@@ -202,6 +206,7 @@ main (int    argc,
     {
       start = g_get_monotonic_time ();
       vigil_portfolio_view_set_search (view, keystrokes[k]);
+      worst_key_call = MAX (worst_key_call, ms_since (start));
       wait_for_frame (GTK_WIDGET (window));
       worst_key = MAX (worst_key, ms_since (start));
     }
@@ -252,7 +257,9 @@ main (int    argc,
   printf ("\n%-52s %10s %10s\n", "figure", "measured", "goal");
   printf ("%-52s %8.0fms %8.0fms\n", "first frame with the populated table, from launch", first_frame, 1000.0);
   printf ("%-52s %8.1fms %8.0fms\n", "sorting a column (worst of 24), until drawn", worst_sort, 100.0);
+  printf ("%-52s %8.1fms\n", "  of which sorting the list model", worst_sort_call);
   printf ("%-52s %8.1fms %8.0fms\n", "a search keystroke (worst of 8), until drawn", worst_key, 50.0);
+  printf ("%-52s %8.1fms\n", "  of which filtering the list model", worst_key_call);
   printf ("%-52s %8.1fms %8.0fms\n", "opening a customer page, until drawn", page_ms, 100.0);
   printf ("%-52s %8.0fMB %8.0fMB\n", "resident memory, loaded", rss_loaded, 200.0);
   printf ("%-52s %8.0fMB %8.0fMB\n", "resident memory, after a poll of the whole book", rss_mb (), 200.0);
