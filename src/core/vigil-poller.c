@@ -553,6 +553,8 @@ fetch_retry_later (GTask  *task,
       delay_ms += g_random_int_range (0, (gint32) delay_ms / 2 + 1);
     }
   fetch->attempt++;
+  /* The wait is not part of any try's answer. */
+  g_clear_handle_id (&fetch->deadline_id, g_source_remove);
   g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, fetch_retry_cb, task, NULL);
   return TRUE;
 }
