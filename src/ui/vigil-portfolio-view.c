@@ -48,6 +48,7 @@ struct _VigilPortfolioView
   char               *owner;
   char               *segment;
   gboolean            updating_choices;
+  guint               summary_idle;
 };
 
 G_DEFINE_FINAL_TYPE (VigilPortfolioView, vigil_portfolio_view, ADW_TYPE_BIN)
@@ -477,6 +478,18 @@ filter_func (gpointer item,
          vigil_customer_matches (customer, self->query);
 }
 
+static gboolean
+update_summary_idle_cb (gpointer user_data);
+
+/* Counted once the list has settled, not on each of its changes: a
+ * keystroke shows its rows first. */
+static void
+queue_summary (VigilPortfolioView *self)
+{
+  if (self->summary_idle == 0)
+    self->summary_idle = g_idle_add (update_summary_idle_cb, self);
+}
+
 static void
 update_summary (VigilPortfolioView *self)
 {
@@ -495,6 +508,16 @@ update_summary (VigilPortfolioView *self)
     }
   text = g_strdup_printf (ngettext ("%u customer · MRR %'.0f", "%u customers · MRR %'.0f", n), n, mrr);
   gtk_label_set_text (self->summary_label, text);
+}
+
+static gboolean
+update_summary_idle_cb (gpointer user_data)
+{
+  VigilPortfolioView *self = user_data;
+
+  self->summary_idle = 0;
+  update_summary (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -625,6 +648,7 @@ vigil_portfolio_view_dispose (GObject *object)
 {
   VigilPortfolioView *self = (VigilPortfolioView *) object;
 
+  g_clear_handle_id (&self->summary_idle, g_source_remove);
   /* The customers outlive the view: nothing of theirs may call back. */
   if (self->filtered != NULL)
     g_signal_handlers_disconnect_by_data (self->filtered, self);
@@ -719,7 +743,7 @@ vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
 
-  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (queue_summary), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (sort_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
@@ -831,5 +855,11 @@ const char *
 vigil_portfolio_view_get_summary (VigilPortfolioView *self)
 {
   g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
+
+  if (self->summary_idle != 0)
+    {
+      g_clear_handle_id (&self->summary_idle, g_source_remove);
+      update_summary (self);
+    }
   return gtk_label_get_text (self->summary_label);
 }

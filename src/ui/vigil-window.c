@@ -493,12 +493,18 @@ vigil_window_init (VigilWindow *self)
 VigilWindow *
 vigil_window_new (VigilApplication *application)
 {
+  g_autoptr(VigilPortfolio) portfolio = NULL;
   VigilWindow *self;
 
   g_return_val_if_fail (VIGIL_IS_APPLICATION (application), NULL);
 
+  /* The book is read while the window is built: its ::loaded can only
+   * come from the main loop, once everything below is connected. */
+  portfolio = vigil_portfolio_new (vigil_application_get_db_path (application));
+  vigil_portfolio_reload (portfolio);
+
   self = g_object_new (VIGIL_TYPE_WINDOW, "application", application, NULL);
-  self->portfolio = vigil_portfolio_new (vigil_application_get_db_path (application));
+  self->portfolio = g_steal_pointer (&portfolio);
   g_signal_connect_object (self->portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->portfolio, "load-failed", G_CALLBACK (portfolio_load_failed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -513,7 +519,6 @@ vigil_window_new (VigilApplication *application)
   vigil_customer_page_set_portfolio (self->customer_page, self->portfolio);
 
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
-  vigil_portfolio_reload (self->portfolio);
   if (self->settings == NULL || g_settings_get_boolean (self->settings, "poll-in-background"))
     vigil_portfolio_start_polling (self->portfolio);
   update_polling (self);
