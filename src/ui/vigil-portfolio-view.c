@@ -62,6 +62,10 @@ static guint signals[N_SIGNALS];
 
 /* Columns -------------------------------------------------------------------- */
 
+/* The name column's width, in a wide and in a narrow window. */
+#define NAME_WIDTH 200
+#define NAME_WIDTH_COMPACT 130
+
 typedef void (*BindFunc) (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self);
 
 typedef struct
@@ -439,7 +443,7 @@ add_columns (VigilPortfolioView *self)
       gtk_column_view_column_set_expand (column, columns[i].expand);
       /* The name is what a row is about: it gets room before the rest. */
       if (columns[i].bind == bind_name)
-        gtk_column_view_column_set_fixed_width (column, 200);
+        gtk_column_view_column_set_fixed_width (column, NAME_WIDTH);
       gtk_column_view_column_set_resizable (column, TRUE);
       gtk_column_view_append_column (self->column_view, column);
     }
@@ -772,8 +776,11 @@ vigil_portfolio_view_set_compact (VigilPortfolioView *self,
     {
       GtkColumnViewColumn *column = find_column (self, columns[i].id);
 
-      if (column != NULL)
-        gtk_column_view_column_set_visible (column, !compact || columns[i].compact);
+      if (column == NULL)
+        continue;
+      gtk_column_view_column_set_visible (column, !compact || columns[i].compact);
+      if (columns[i].bind == bind_name)
+        gtk_column_view_column_set_fixed_width (column, compact ? NAME_WIDTH_COMPACT : NAME_WIDTH);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->owner_dropdown), !compact);
   gtk_widget_set_visible (GTK_WIDGET (self->segment_dropdown), !compact);
