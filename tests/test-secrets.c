@@ -167,6 +167,22 @@ test_secrets_in_keyring (void)
   run_vigil (&list, NULL, (const char *[]) { "--db", db, "source", "list", NULL });
   g_assert_nonnull (strstr (list.out, "ok at"));
 
+  /* Adding the same name again is refused before any secret is touched:
+   * the first source keeps its token. */
+  {
+    Run again;
+
+    run_vigil (&again, "another-token\n", (const char *[]) { "--db", db, "source", "add", "crm", url,
+                                                               "--ask-token", NULL });
+    g_assert_cmpint (again.status, ==, 1);
+    g_assert_nonnull (strstr (again.err, "already exists"));
+    g_clear_pointer (&stored, g_free);
+    stored = vigil_secrets_lookup (db, "crm", NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (stored, ==, TOKEN);
+    run_clear (&again);
+  }
+
   /* Neither secret is in the database, the output or the errors. */
   assert_nowhere (db, &add, TOKEN);
   assert_nowhere (db, &add, API_KEY);

@@ -1236,6 +1236,7 @@ run_source_add (CliContext  *context,
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(VigilSource) source = NULL;
+  g_autoptr(VigilSource) existing = NULL;
   int status;
 
   if (!parse_options (_("NAME URL"), _("Add a usage endpoint to poll."), entries, &argc, &argv, &status))
@@ -1267,6 +1268,15 @@ run_source_add (CliContext  *context,
   if (!vigil_source_validate (source, &error) ||
       !(store = open_store (context, &error)))
     return fail (error);
+
+  /* Before any secret is stored under the name: storing and then
+   * clearing them would wipe those of the endpoint that has it. */
+  existing = vigil_store_get_source (store, source->name, NULL);
+  if (existing != NULL && existing->url != NULL)
+    {
+      g_printerr (_("vigil: a source named “%s” already exists\n"), source->name);
+      return VIGIL_EXIT_FAILURE;
+    }
 
   if (ask_token && (token = read_secret_line (_("Token: "))) == NULL)
     {
