@@ -360,9 +360,13 @@ open_demo_action (GtkWidget  *widget,
 {
   VigilWindow *self = VIGIL_WINDOW (widget);
   g_autoptr(GError) error = NULL;
-  g_autofree char *program = g_find_program_in_path ("vigil");
+  /* This very program, installed or not; else the one on the PATH. */
+  g_autofree char *program = g_file_read_link ("/proc/self/exe", NULL);
   const char *argv[] = { program, "--demo", NULL };
 
+  if (program == NULL)
+    program = g_find_program_in_path ("vigil");
+  argv[0] = program;
   /* The demo keeps its own database: it opens in a window of its own. */
   if (program == NULL ||
       !g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &error))
