@@ -100,6 +100,21 @@ test_triggers_boundaries (void)
   s->last_active = T0 - 72 * 3600;
   g_assert_true (fires (&row, limits, VIGIL_TRIGGER_GONE_SILENT));
 
+  /* Its evidence says hours for the first days, then days. */
+  {
+    char *evidence[VIGIL_N_TRIGGER_RULES];
+
+    vigil_triggers_evaluate_row (&row, limits, evidence);
+    g_assert_cmpstr (evidence[VIGIL_TRIGGER_GONE_SILENT], ==, "No activity for 72 hours");
+    for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
+      g_free (evidence[i]);
+    s->last_active = T0 - 30 * 86400 - 3600;
+    vigil_triggers_evaluate_row (&row, limits, evidence);
+    g_assert_cmpstr (evidence[VIGIL_TRIGGER_GONE_SILENT], ==, "No activity for 30 days");
+    for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
+      g_free (evidence[i]);
+  }
+
   /* renewal-risk: within 60 days and not healthy */
   row_init (&row, s);
   s->renewal_day = vigil_time_get_day (T0) + 61;
