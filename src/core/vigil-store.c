@@ -1302,6 +1302,23 @@ vigil_history_row_free (VigilHistoryRow *row)
   g_free (row);
 }
 
+/* The columns a portfolio row takes from the history before the
+ * snapshot observed at SQL expression @now: health 7, 14 and 28 days
+ * before (one index lookup each, for the trends), the best health of
+ * the last 14 days (the health-drop trigger) and seat utilisation 28
+ * days before (the churn model). */
+#define TREND_COLUMNS(now) \
+  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 604800 " \
+  " ORDER BY t.observed_at DESC LIMIT 1), " \
+  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 1209600 " \
+  " ORDER BY t.observed_at DESC LIMIT 1), " \
+  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 2419200 " \
+  " ORDER BY t.observed_at DESC LIMIT 1), " \
+  "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id " \
+  " AND t.observed_at >= " now " - 1209600 AND t.observed_at <= " now "), " \
+  "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id " \
+  " AND t.observed_at <= " now " - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1)"
+
 /* Steps a portfolio query (customer id, source, customer, snapshot and
  * score columns, then the trend columns) into rows, and finalizes it. */
 static GPtrArray *
@@ -1359,18 +1376,7 @@ vigil_store_list_portfolio (VigilStore  *self,
 {
   static const char sql[] =
     "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-    /* Health then, for the trends: one index lookup each. */
-    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 604800 "
-    " ORDER BY t.observed_at DESC LIMIT 1), "
-    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 1209600 "
-    " ORDER BY t.observed_at DESC LIMIT 1), "
-    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= c.latest_at - 2419200 "
-    " ORDER BY t.observed_at DESC LIMIT 1), "
-    /* The best health of the last 14 days, for the health-drop trigger. */
-    "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id AND t.observed_at >= c.latest_at - 1209600), "
-    /* Seat utilisation 28 days before, for the churn model. */
-    "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id "
-    " AND t.observed_at <= c.latest_at - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1) "
+    TREND_COLUMNS ("c.latest_at") " "
     "FROM customers c JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
     JOIN_SCORES
@@ -2659,16 +2665,7 @@ vigil_store_list_portfolio_at (VigilStore  *self,
     "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
     "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)) "
     "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= at.t - 604800 "
-    " ORDER BY t.observed_at DESC LIMIT 1), "
-    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= at.t - 1209600 "
-    " ORDER BY t.observed_at DESC LIMIT 1), "
-    "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= at.t - 2419200 "
-    " ORDER BY t.observed_at DESC LIMIT 1), "
-    "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id "
-    " AND t.observed_at >= at.t - 1209600 AND t.observed_at <= at.t), "
-    "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id "
-    " AND t.observed_at <= at.t - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1) "
+    TREND_COLUMNS ("at.t") " "
     "FROM at JOIN customers c ON c.id = at.customer_id "
     "JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = at.t "

@@ -36,13 +36,14 @@ static const struct
 {
   const char *id;
   const char *kind;
+  const char *title;
 } rules[VIGIL_N_TRIGGER_RULES] = {
-  [VIGIL_TRIGGER_SEAT_EXPANSION] = { "seat-expansion", "upsell" },
-  [VIGIL_TRIGGER_PLAN_LIMIT] = { "plan-limit", "upsell" },
-  [VIGIL_TRIGGER_ADVOCATE] = { "advocate", "upsell" },
-  [VIGIL_TRIGGER_HEALTH_DROP] = { "health-drop", "risk" },
-  [VIGIL_TRIGGER_GONE_SILENT] = { "gone-silent", "risk" },
-  [VIGIL_TRIGGER_RENEWAL_RISK] = { "renewal-risk", "risk" },
+  [VIGIL_TRIGGER_SEAT_EXPANSION] = { "seat-expansion", "upsell", N_("Seat expansion") },
+  [VIGIL_TRIGGER_PLAN_LIMIT] = { "plan-limit", "upsell", N_("Near the plan limit") },
+  [VIGIL_TRIGGER_ADVOCATE] = { "advocate", "upsell", N_("Possible advocate") },
+  [VIGIL_TRIGGER_HEALTH_DROP] = { "health-drop", "risk", N_("Health drop") },
+  [VIGIL_TRIGGER_GONE_SILENT] = { "gone-silent", "risk", N_("Gone silent") },
+  [VIGIL_TRIGGER_RENEWAL_RISK] = { "renewal-risk", "risk", N_("Renewal at risk") },
 };
 
 const char *
@@ -57,6 +58,21 @@ vigil_trigger_rule_get_kind (VigilTriggerRule rule)
 {
   g_return_val_if_fail (rule < VIGIL_N_TRIGGER_RULES, NULL);
   return rules[rule].kind;
+}
+
+/**
+ * vigil_trigger_rule_get_title:
+ * @id: a rule's stable id
+ *
+ * Returns: the rule's name for people, translated; @id itself for an
+ *   id no rule has
+ */
+const char *
+vigil_trigger_rule_get_title (const char *id)
+{
+  VigilTriggerRule rule = vigil_trigger_rule_from_id (id);
+
+  return rule < VIGIL_N_TRIGGER_RULES ? _(rules[rule].title) : id;
 }
 
 /**

@@ -26,6 +26,7 @@ typedef enum
 const char *vigil_trigger_rule_get_id   (VigilTriggerRule         rule);
 const char *vigil_trigger_rule_get_kind (VigilTriggerRule         rule);
 VigilTriggerRule vigil_trigger_rule_from_id (const char          *id);
+const char *vigil_trigger_rule_get_title (const char            *id);
 const char *vigil_trigger_play_for_tier (VigilTier                tier);
 void        vigil_triggers_evaluate_row (const VigilPortfolioRow *row,
                                          GHashTable              *plan_limits,

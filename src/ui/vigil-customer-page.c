@@ -131,22 +131,6 @@ measure_get_label (VigilMeasure measure)
 }
 
 static const char *
-rule_get_label (const char *rule)
-{
-  switch (vigil_trigger_rule_from_id (rule))
-    {
-    case VIGIL_TRIGGER_SEAT_EXPANSION: return _("Seat expansion");
-    case VIGIL_TRIGGER_PLAN_LIMIT: return _("Near the plan limit");
-    case VIGIL_TRIGGER_ADVOCATE: return _("Possible advocate");
-    case VIGIL_TRIGGER_HEALTH_DROP: return _("Health drop");
-    case VIGIL_TRIGGER_GONE_SILENT: return _("Gone silent");
-    case VIGIL_TRIGGER_RENEWAL_RISK: return _("Renewal at risk");
-    case VIGIL_N_TRIGGER_RULES:
-    default: return rule;
-    }
-}
-
-static const char *
 tier_get_css_class (VigilTier tier)
 {
   switch (tier)
@@ -858,7 +842,7 @@ fill_triggers (VigilCustomerPage *self)
 
       /* TRANSLATORS: a trigger's kind and rule, e.g. "Risk: Gone silent" */
       title = g_strdup_printf (g_strcmp0 (trigger->kind, "upsell") == 0 ? _("Upsell: %s") : _("Risk: %s"),
-                               rule_get_label (trigger->rule));
+                               vigil_trigger_rule_get_title (trigger->rule));
       label = gtk_label_new (title);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);

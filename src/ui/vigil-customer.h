@@ -27,6 +27,9 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (VigilCustomer, vigil_customer, VIGIL, CUSTOMER, GObject)
 
+/* One of a customer's texts, such as vigil_customer_get_owner(). */
+typedef const char *(*VigilCustomerGetText) (VigilCustomer *self);
+
 VigilCustomer           *vigil_customer_new                (VigilPortfolioRow   *row,
                                                             double               churn_risk,
                                                             char               **churn_factors,

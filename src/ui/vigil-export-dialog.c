@@ -185,20 +185,9 @@ fill_weeks (VigilExportDialog *self)
 static void
 fill_owners (VigilExportDialog *self)
 {
-  GListModel *customers = vigil_portfolio_get_customers (self->portfolio);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) names = vigil_portfolio_list_texts (self->portfolio, vigil_customer_get_owner);
   g_autoptr(GtkStringList) owners = gtk_string_list_new ((const char *[]) { _("All owners"), NULL });
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
-  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
-    {
-      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
-      const char *owner = vigil_customer_get_owner (customer);
-
-      if (owner != NULL && g_hash_table_add (seen, (gpointer) owner))
-        g_ptr_array_add (names, (gpointer) owner);
-    }
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
   for (guint i = 0; i < names->len; i++)
     gtk_string_list_append (owners, names->pdata[i]);
   adw_combo_row_set_model (self->owner_row, G_LIST_MODEL (owners));

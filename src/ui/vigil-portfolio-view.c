@@ -574,35 +574,18 @@ filters_changed_cb (VigilPortfolioView *self)
   refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
-static int
-compare_string_pointers (gconstpointer a,
-                         gconstpointer b)
-{
-  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
-}
-
 /* The owners and segments of the book, sorted, after "All …". */
 static void
-fill_choices (GtkDropDown *dropdown,
-              GListModel  *customers,
-              const char  *(*get) (VigilCustomer *),
-              const char  *all,
-              const char  *keep)
+fill_choices (GtkDropDown     *dropdown,
+              VigilPortfolio  *portfolio,
+              VigilCustomerGetText get,
+              const char      *all,
+              const char      *keep)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) values = g_ptr_array_new ();
+  g_autoptr(GPtrArray) values = vigil_portfolio_list_texts (portfolio, get);
   g_autoptr(GtkStringList) list = gtk_string_list_new ((const char *[]) { all, NULL });
   guint selected = 0;
 
-  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
-    {
-      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
-      const char *value = get (customer);
-
-      if (value != NULL && g_hash_table_add (seen, (gpointer) value))
-        g_ptr_array_add (values, (gpointer) value);
-    }
-  g_ptr_array_sort (values, compare_string_pointers);
   for (guint i = 0; i < values->len; i++)
     {
       gtk_string_list_append (list, values->pdata[i]);
@@ -616,11 +599,10 @@ fill_choices (GtkDropDown *dropdown,
 static void
 portfolio_loaded_cb (VigilPortfolioView *self)
 {
-  GListModel *customers = vigil_portfolio_get_customers (self->portfolio);
-
   self->updating_choices = TRUE;
-  fill_choices (self->owner_dropdown, customers, vigil_customer_get_owner, _("All owners"), self->owner);
-  fill_choices (self->segment_dropdown, customers, vigil_customer_get_segment, _("All segments"), self->segment);
+  fill_choices (self->owner_dropdown, self->portfolio, vigil_customer_get_owner, _("All owners"), self->owner);
+  fill_choices (self->segment_dropdown, self->portfolio, vigil_customer_get_segment, _("All segments"),
+                self->segment);
   self->updating_choices = FALSE;
   filters_changed_cb (self);
 }

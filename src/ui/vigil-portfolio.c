@@ -528,6 +528,47 @@ vigil_portfolio_is_polling (VigilPortfolio *self)
   return self->polls_in_flight > 0;
 }
 
+static int
+compare_collated (gconstpointer a,
+                  gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * vigil_portfolio_list_texts:
+ * @get: which text, e.g. vigil_customer_get_owner()
+ *
+ * The different values of one of the customers' texts, in the user's
+ * collation order, unknown ones left out: the choices of a filter.
+ *
+ * Returns: (transfer container) (element-type utf8): the values, owned
+ *   by the customers until the next load
+ */
+GPtrArray *
+vigil_portfolio_list_texts (VigilPortfolio       *self,
+                            VigilCustomerGetText  get)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *values = g_ptr_array_new ();
+  GListModel *customers;
+
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), NULL);
+  g_return_val_if_fail (get != NULL, NULL);
+
+  customers = G_LIST_MODEL (self->customers);
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+      const char *value = get (customer);
+
+      if (value != NULL && g_hash_table_add (seen, (gpointer) value))
+        g_ptr_array_add (values, (gpointer) value);
+    }
+  g_ptr_array_sort (values, compare_collated);
+  return values;
+}
+
 /* Returns: (transfer none) (nullable): the customer of that store id */
 VigilCustomer *
 vigil_portfolio_find_customer (VigilPortfolio *self,

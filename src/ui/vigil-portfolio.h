@@ -33,6 +33,8 @@ GArray          *vigil_portfolio_get_average_health  (VigilPortfolio      *self)
 gint64           vigil_portfolio_get_latest_time     (VigilPortfolio      *self);
 gboolean         vigil_portfolio_is_loaded           (VigilPortfolio      *self);
 gboolean         vigil_portfolio_is_polling          (VigilPortfolio      *self);
+GPtrArray       *vigil_portfolio_list_texts      (VigilPortfolio      *self,
+                                                      VigilCustomerGetText get);
 VigilCustomer   *vigil_portfolio_find_customer       (VigilPortfolio      *self,
                                                       gint64               store_id);
 void             vigil_portfolio_reload              (VigilPortfolio      *self);

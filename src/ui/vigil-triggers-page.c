@@ -84,22 +84,6 @@ pending_change_free (PendingChange *pending)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PendingChange, pending_change_free)
 
-static const char *
-get_rule_title (const char *rule_id)
-{
-  switch (vigil_trigger_rule_from_id (rule_id))
-    {
-    case VIGIL_TRIGGER_SEAT_EXPANSION: return _("Seat expansion");
-    case VIGIL_TRIGGER_PLAN_LIMIT: return _("Near the plan limit");
-    case VIGIL_TRIGGER_ADVOCATE: return _("Possible advocate");
-    case VIGIL_TRIGGER_HEALTH_DROP: return _("Health drop");
-    case VIGIL_TRIGGER_GONE_SILENT: return _("Gone silent");
-    case VIGIL_TRIGGER_RENEWAL_RISK: return _("Renewal at risk");
-    case VIGIL_N_TRIGGER_RULES:
-    default: return rule_id;
-    }
-}
-
 static char *
 format_day (gint64 time)
 {
@@ -158,7 +142,7 @@ create_trigger_row (VigilTriggersPage     *self,
    * suggested play, e.g. "Gone silent: No activity for 80 hours\nSince
    * 3 Nov 2025 · At risk · Suggested: CSM outreach and training" */
   subtitle = g_strdup_printf (_("%s: %s\nSince %s · %s · Suggested: %s"),
-                              get_rule_title (trigger->rule),
+                              vigil_trigger_rule_get_title (trigger->rule),
                               trigger->evidence != NULL ? trigger->evidence : "",
                               since, vigil_tier_get_label (trigger->tier),
                               vigil_trigger_play_for_tier (trigger->tier));
