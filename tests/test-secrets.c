@@ -183,6 +183,18 @@ test_secrets_in_keyring (void)
     run_clear (&again);
   }
 
+  /* Forgetting one secret leaves the other, as editing a source does. */
+  g_assert_true (vigil_secrets_forget (db, "crm", "X-Api-Key", NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&stored, g_free);
+  stored = vigil_secrets_lookup (db, "crm", "X-Api-Key", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
+  stored = vigil_secrets_lookup (db, "crm", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, TOKEN);
+  g_assert_true (vigil_secrets_store (db, "crm", "X-Api-Key", API_KEY, NULL, &error));
+
   /* Neither secret is in the database, the output or the errors. */
   assert_nowhere (db, &add, TOKEN);
   assert_nowhere (db, &add, API_KEY);

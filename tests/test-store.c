@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -299,6 +300,82 @@ test_store_idempotent (void)
   g_assert_no_error (error);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores"), ==, 1);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots"), ==, 1);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* Editing a source changes its settings and keeps what it has gathered. */
+static void
+test_store_update_source (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  g_autoptr(VigilSource) read = NULL;
+  g_autoptr(VigilSource) missing = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  source = vigil_source_new ("crm", "http://127.0.0.1:1/usage");
+  source->keyring_token = TRUE;
+  g_assert_true (vigil_store_add_source (store, source, &error));
+  add_snapshots (store, "crm", make_snapshot ("acme", "Acme", T0), NULL);
+  vigil_source_set_outcome (source, T0, "1 customer", NULL);
+  g_assert_true (vigil_store_record_poll (store, source, &error));
+  g_assert_true (vigil_store_set_validators (store, source->id, source->url, "\"v1\"", NULL, &error));
+  g_assert_no_error (error);
+
+  /* A new interval only: due one new interval after the last poll. */
+  source->interval_min = 5;
+  source->timeout_s = 7;
+  source->token_env = g_strdup ("CRM_TOKEN");
+  source->keyring_token = FALSE;
+  source->header_names = g_strsplit ("X-Api-Key", ",", -1);
+  g_assert_true (vigil_store_update_source (store, source, &error));
+  g_assert_no_error (error);
+  read = vigil_store_get_source (store, "crm", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->interval_min, ==, 5);
+  g_assert_cmpuint (read->timeout_s, ==, 7);
+  g_assert_cmpstr (read->token_env, ==, "CRM_TOKEN");
+  g_assert_false (read->keyring_token);
+  g_assert_cmpstr (read->header_names[0], ==, "X-Api-Key");
+  g_assert_cmpint (read->last_poll_at, ==, T0);
+  g_assert_cmpstr (read->last_summary, ==, "1 customer");
+  g_assert_cmpint (read->next_due, ==, T0 + 5 * 60);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM source_validators"), ==, 0);
+  g_clear_pointer (&read, vigil_source_free);
+
+  /* A new address after failures: due at once, failures forgotten. */
+  vigil_source_set_outcome (source, T0 + 600, NULL, "HTTP 500");
+  vigil_source_set_outcome (source, T0 + 1200, NULL, "HTTP 500");
+  g_assert_true (vigil_store_record_poll (store, source, &error));
+  g_free (source->url);
+  source->url = g_strdup ("http://127.0.0.1:2/v2/usage");
+  g_assert_true (vigil_store_update_source (store, source, &error));
+  read = vigil_store_get_source (store, "crm", &error);
+  g_assert_cmpstr (read->url, ==, "http://127.0.0.1:2/v2/usage");
+  g_assert_cmpuint (read->failures, ==, 0);
+  g_assert_cmpint (read->next_due, ==, 0);
+  g_assert_cmpstr (read->last_error, ==, "HTTP 500");
+
+  /* Its customers and history stay. */
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 1);
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 1);
+
+  /* A source that is not there is named in the error, and none is made. */
+  missing = vigil_source_new ("billing", "http://127.0.0.1:3/");
+  g_assert_false (vigil_store_update_source (store, missing, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "billing"));
+  g_clear_error (&error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM sources WHERE name = 'billing'"), ==, 0);
 
   g_clear_object (&store);
   test_dir_clear (&dir);
@@ -728,6 +805,7 @@ main (int    argc,
   g_test_add_func ("/core/store/reopen", test_store_reopen);
   g_test_add_func ("/core/store/idempotent", test_store_idempotent);
   g_test_add_func ("/core/store/rollback", test_store_rollback);
+  g_test_add_func ("/core/store/update-source", test_store_update_source);
   g_test_add_func ("/core/store/backfill-keeps-newest-name", test_store_backfill_keeps_newest_name);
   g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
   g_test_add_func ("/core/store/trends", test_store_trends);

@@ -8,12 +8,15 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <adwaita.h>
+#include <libsoup/soup.h>
 
 #include "vigil-core.h"
 #include "vigil-application.h"
 #include "vigil-customer-page.h"
+#include "vigil-source-dialog.h"
 #include "vigil-test-util.h"
 #include "vigil-window-private.h"
 
@@ -447,6 +450,119 @@ test_window_failing_source (Fixture       *f,
   g_assert_nonnull (failing->last_error);
 }
 
+/* /old fails as a broken endpoint does; /usage answers an empty book. */
+static void
+edit_handler (SoupServer        *server,
+              SoupServerMessage *message,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  static const char body[] = "{\"customers\": []}";
+
+  if (g_str_equal (path, "/usage"))
+    {
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body, strlen (body));
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+    }
+  else
+    soup_server_message_set_status (message, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+}
+
+static void
+poll_ok_cb (VigilPortfolio *portfolio,
+            const char     *name,
+            gboolean        ok,
+            const char     *message,
+            int            *outcome)
+{
+  if (g_strcmp0 (name, "edited") == 0)
+    *outcome = ok ? 1 : -1;
+}
+
+static gboolean
+is_nonzero (gpointer data)
+{
+  return *(int *) data != 0;
+}
+
+static gboolean
+has_source (gpointer data)
+{
+  GPtrArray *sources = vigil_portfolio_get_sources (data);
+
+  for (guint i = 0; sources != NULL && i < sources->len; i++)
+    if (g_str_equal (((VigilSource *) sources->pdata[i])->name, "edited"))
+      return TRUE;
+  return FALSE;
+}
+
+/* Editing a source in its dialog saves the new settings, keeps the
+ * name, and polls it at once through the new address. */
+static void
+test_window_edit_source (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  g_autoptr(VigilSource) saved = NULL;
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *old_url = NULL;
+  g_autofree char *new_url = NULL;
+  GPtrArray *sources;
+  VigilSourceDialog *dialog = NULL;
+  GtkWidget *url_row;
+  int outcome = 0;
+
+  soup_server_add_handler (server, NULL, edit_handler, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  old_url = g_strdup_printf ("http://127.0.0.1:%d/old", g_uri_get_port (uris->data));
+  new_url = g_strdup_printf ("http://127.0.0.1:%d/usage", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  source = vigil_source_new ("edited", old_url);
+  source->interval_min = 60;
+  g_assert_true (vigil_store_add_source (store, source, &error));
+  vigil_portfolio_reload (f->portfolio);
+  g_assert_true (wait_for (has_source, f->portfolio));
+
+  sources = vigil_portfolio_get_sources (f->portfolio);
+  for (guint i = 0; i < sources->len; i++)
+    if (g_str_equal (((VigilSource *) sources->pdata[i])->name, "edited"))
+      dialog = vigil_source_dialog_new_for_source (GTK_WINDOW (f->window), f->portfolio, sources->pdata[i]);
+  g_assert_nonnull (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* The form starts from the source's settings. */
+  url_row = find_named (GTK_WIDGET (dialog), "url");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (url_row)), ==, old_url);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_named (GTK_WIDGET (dialog), "interval"))),
+                   ==, 60);
+
+  gtk_editable_set_text (GTK_EDITABLE (url_row), new_url);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_named (GTK_WIDGET (dialog), "interval")), 15);
+  g_signal_connect (f->portfolio, "poll-finished", G_CALLBACK (poll_ok_cb), &outcome);
+  g_signal_emit_by_name (find_named (GTK_WIDGET (dialog), "save"), "clicked");
+  g_assert_true (wait_for (is_nonzero, &outcome));
+  g_signal_handlers_disconnect_by_func (f->portfolio, poll_ok_cb, &outcome);
+  g_assert_cmpint (outcome, ==, 1);
+
+  saved = vigil_store_get_source (store, "edited", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (saved->url, ==, new_url);
+  g_assert_cmpuint (saved->interval_min, ==, 15);
+  g_assert_true (saved->last_ok);
+
+  g_assert_true (vigil_store_remove_source (store, "edited", TRUE, &error));
+  soup_server_disconnect (server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -469,6 +585,7 @@ main (int    argc,
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
   ADD ("/window/failing-source", test_window_failing_source);
+  ADD ("/window/edit-source", test_window_edit_source);
 
   suite_setup ();
   status = g_test_run ();

@@ -129,3 +129,29 @@ vigil_secrets_clear (const char    *database,
     return explain_error (error, local_error, source);
   return TRUE;
 }
+
+/**
+ * vigil_secrets_forget:
+ * @header: (nullable): the header whose value goes, %NULL for the token
+ *
+ * Forgets one secret of @source, leaving its others. Forgetting a
+ * secret that is not there is not an error.
+ */
+gboolean
+vigil_secrets_forget (const char    *database,
+                      const char    *source,
+                      const char    *header,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (database != NULL && source != NULL, FALSE);
+
+  secret_password_clear_sync (get_schema (), cancellable, &local_error,
+                              "database", database, "source", source,
+                              "header", header != NULL ? header : TOKEN_KEY, NULL);
+  if (local_error != NULL)
+    return explain_error (error, local_error, source);
+  return TRUE;
+}

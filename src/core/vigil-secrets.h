@@ -27,6 +27,11 @@ char     *vigil_secrets_lookup (const char    *database,
                                 const char    *header,
                                 GCancellable  *cancellable,
                                 GError       **error);
+gboolean  vigil_secrets_forget (const char    *database,
+                                const char    *source,
+                                const char    *header,
+                                GCancellable  *cancellable,
+                                GError       **error);
 gboolean  vigil_secrets_clear  (const char    *database,
                                 const char    *source,
                                 GCancellable  *cancellable,

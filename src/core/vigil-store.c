@@ -1635,6 +1635,51 @@ read_source (sqlite3_stmt *stmt)
   return source;
 }
 
+/* Binds the settings a user chooses, shared by add and update: ?2 url,
+ * ?3 mapping, ?4 interval, ?5 timeout, ?6 concurrency, ?7 max bytes,
+ * ?8 token variable, ?10 keyring token, ?11 header names (@names keeps
+ * the joined names alive until the statement has run). */
+static void
+bind_source_settings (sqlite3_stmt       *stmt,
+                      const VigilSource  *source,
+                      char              **names)
+{
+  sqlite3_bind_text (stmt, 1, source->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, source->url, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 3, source->mapping);
+  sqlite3_bind_int (stmt, 4, (int) source->interval_min);
+  sqlite3_bind_int (stmt, 5, (int) source->timeout_s);
+  sqlite3_bind_int (stmt, 6, (int) source->concurrency);
+  sqlite3_bind_int64 (stmt, 7, source->max_bytes);
+  bind_text_or_null (stmt, 8, source->token_env);
+  sqlite3_bind_int (stmt, 10, source->keyring_token);
+  /* Header names only: their values are in the keyring. */
+  if (source->header_names != NULL && source->header_names[0] != NULL)
+    {
+      *names = g_strjoinv ("\n", source->header_names);
+      sqlite3_bind_text (stmt, 11, *names, -1, SQLITE_STATIC);
+    }
+}
+
+/* The HTTP validators of a source's last answers, dropped when its
+ * settings change so that a 304 cannot hide what they would change. */
+static gboolean
+drop_validators (VigilStore  *self,
+                 gint64       source_id,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_prepare_v2 (self->db, "DELETE FROM source_validators WHERE source_id = ?1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Changing a source"));
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  ok = step_done (self, stmt, _("Changing a source"), error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 /**
  * vigil_store_add_source:
  * @source: a validated source; its id is set
@@ -1665,22 +1710,8 @@ vigil_store_add_source (VigilStore   *self,
                           -1, &stmt, NULL) != SQLITE_OK)
     return set_sqlite_error (self, error, _("Adding a source"));
 
-  sqlite3_bind_text (stmt, 1, source->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, source->url, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 3, source->mapping);
-  sqlite3_bind_int (stmt, 4, (int) source->interval_min);
-  sqlite3_bind_int (stmt, 5, (int) source->timeout_s);
-  sqlite3_bind_int (stmt, 6, (int) source->concurrency);
-  sqlite3_bind_int64 (stmt, 7, source->max_bytes);
-  bind_text_or_null (stmt, 8, source->token_env);
+  bind_source_settings (stmt, source, &names);
   sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
-  sqlite3_bind_int (stmt, 10, source->keyring_token);
-  /* Header names only: their values are in the keyring. */
-  if (source->header_names != NULL && source->header_names[0] != NULL)
-    {
-      names = g_strjoinv ("\n", source->header_names);
-      sqlite3_bind_text (stmt, 11, names, -1, SQLITE_STATIC);
-    }
   ok = step_done (self, stmt, _("Adding a source"), error);
   sqlite3_finalize (stmt);
   if (!ok)
@@ -1768,6 +1799,70 @@ vigil_store_get_source (VigilStore  *self,
   else if (source == NULL)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
   return source;
+}
+
+/**
+ * vigil_store_update_source:
+ * @source: a validated source, named as one that exists
+ *
+ * Changes the settings of the endpoint source of that name: address,
+ * mapping, schedule, limits and how it authenticates. Its customers,
+ * their history and the last poll's outcome stay. A new address or
+ * mapping makes it due at once with its failures forgotten, and the
+ * HTTP validators of its last answers are dropped, so the next poll
+ * reads everything again through the new settings.
+ */
+gboolean
+vigil_store_update_source (VigilStore   *self,
+                           VigilSource  *source,
+                           GError      **error)
+{
+  g_autofree char *names = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (source != NULL && source->name != NULL && source->url != NULL, FALSE);
+
+  /* Right-hand sides see the row as it was before the update. */
+  if (sqlite3_prepare_v2 (self->db,
+                          "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
+                          "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
+                          "header_names = ?11, "
+                          "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
+                          "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
+                          "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
+                          "failures = CASE WHEN url IS ?2 AND mapping IS ?3 THEN failures ELSE 0 END "
+                          "WHERE name = ?1 AND url IS NOT NULL",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, _("Changing a source"));
+  bind_source_settings (stmt, source, &names);
+
+  if (!vigil_store_begin (self, error))
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  ok = step_done (self, stmt, _("Changing a source"), error);
+  sqlite3_finalize (stmt);
+  if (ok && sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), source->name);
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      source->id = vigil_store_lookup_source (self, source->name, error);
+      ok = source->id > 0;
+    }
+  if (ok)
+    ok = drop_validators (self, source->id, error);
+  if (!ok)
+    {
+      vigil_store_rollback (self);
+      return FALSE;
+    }
+  return vigil_store_commit (self, error);
 }
 
 /**

@@ -210,6 +210,9 @@ gint64          vigil_store_count_customers      (VigilStore           *self,
 gboolean        vigil_store_add_source           (VigilStore           *self,
                                                   VigilSource          *source,
                                                   GError              **error);
+gboolean        vigil_store_update_source        (VigilStore           *self,
+                                                  VigilSource          *source,
+                                                  GError              **error);
 GPtrArray      *vigil_store_list_sources         (VigilStore           *self,
                                                   GError              **error);
 VigilSource    *vigil_store_get_source           (VigilStore           *self,

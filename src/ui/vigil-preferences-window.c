@@ -29,6 +29,7 @@ typedef struct
   AdwExpanderRow *row;
   GtkSpinner     *spinner;
   GtkButton      *poll_button;
+  GtkButton      *edit_button;
   GtkButton      *remove_button;
   AdwActionRow   *url_row;
   AdwActionRow   *schedule_row;
@@ -428,6 +429,32 @@ remove_clicked_cb (GtkButton              *button,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+source_changed_cb (VigilPreferencesWindow *self,
+                   const char             *name)
+{
+  g_autofree char *text = g_strdup_printf (_("Saved “%s”; polling it now"), name);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+}
+
+static void
+edit_clicked_cb (GtkButton              *button,
+                 VigilPreferencesWindow *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (button), "vigil-source-name");
+  SourceRow *source_row;
+  VigilSourceDialog *dialog;
+
+  g_assert (VIGIL_IS_PREFERENCES_WINDOW (self));
+
+  if ((source_row = g_hash_table_lookup (self->source_rows, name)) == NULL)
+    return;
+  dialog = vigil_source_dialog_new_for_source (GTK_WINDOW (self), self->portfolio, source_row->source);
+  g_signal_connect_object (dialog, "source-changed", G_CALLBACK (source_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static GtkButton *
 new_row_button (const char *icon_name,
                 const char *label,
@@ -449,6 +476,7 @@ new_source_row (VigilPreferencesWindow *self,
 {
   SourceRow *source_row = g_new0 (SourceRow, 1);
   g_autofree char *poll_label = g_strdup_printf (_("Poll “%s” Now"), source->name);
+  g_autofree char *edit_label = g_strdup_printf (_("Edit “%s”…"), source->name);
   g_autofree char *remove_label = g_strdup_printf (_("Remove “%s”…"), source->name);
 
   source_row->source = vigil_source_copy (source);
@@ -463,6 +491,10 @@ new_source_row (VigilPreferencesWindow *self,
   source_row->poll_button = new_row_button ("view-refresh-symbolic", poll_label, source->name);
   g_signal_connect_object (source_row->poll_button, "clicked", G_CALLBACK (poll_clicked_cb), self, 0);
   adw_expander_row_add_action (source_row->row, GTK_WIDGET (source_row->poll_button));
+
+  source_row->edit_button = new_row_button ("document-edit-symbolic", edit_label, source->name);
+  g_signal_connect_object (source_row->edit_button, "clicked", G_CALLBACK (edit_clicked_cb), self, 0);
+  adw_expander_row_add_action (source_row->row, GTK_WIDGET (source_row->edit_button));
 
   source_row->remove_button = new_row_button ("user-trash-symbolic", remove_label, source->name);
   g_signal_connect_object (source_row->remove_button, "clicked", G_CALLBACK (remove_clicked_cb), self, 0);

@@ -35,6 +35,8 @@ struct _VigilSourceDialog
   GtkSpinner           *spinner;
   GtkSpinButton        *timeout_spin;
   AdwEntryRow          *token_env_row;
+  AdwActionRow         *token_forget_row;
+  GtkSwitch            *token_forget_switch;
   AdwPasswordEntryRow  *token_row;
   AdwEntryRow          *url_row;
 
@@ -42,6 +44,7 @@ struct _VigilSourceDialog
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
   char                 *mapping_json;  /* normalised, NULL for native */
+  VigilSource          *editing;       /* the source as it was, NULL when adding */
   gboolean              saving;
 };
 
@@ -49,17 +52,19 @@ G_DEFINE_FINAL_TYPE (VigilSourceDialog, vigil_source_dialog, ADW_TYPE_WINDOW)
 
 enum {
   SOURCE_ADDED,
+  SOURCE_CHANGED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
-/* What the worker thread needs to add a source. */
+/* What the worker thread needs to add or change a source. */
 typedef struct
 {
   VigilSource *source;
-  char        *token;         /* NULL for none; wiped when freed */
+  char        *token;         /* NULL for none or unchanged; wiped when freed */
   char        *header_value;  /* for source->header_names[0]; wiped */
+  gboolean     forget_token;  /* editing: drop the token in the keyring */
 } AddSourceData;
 
 static void
@@ -181,6 +186,62 @@ add_source_work (VigilStore  *store,
   return g_strdup (data->source->name);
 }
 
+/* The first extra header's name, or NULL. */
+static const char *
+first_header (const VigilSource *source)
+{
+  return source->header_names != NULL ? source->header_names[0] : NULL;
+}
+
+/* Runs on a worker thread: the keyring first, then the database, and the
+ * old header's value is forgotten only once the source no longer names
+ * it, so a failure leaves the source working as it did. */
+static gpointer
+edit_source_work (VigilStore  *store,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  AddSourceData *data = user_data;
+  const char *database = vigil_store_get_path (store);
+  g_autoptr(VigilSource) existing = NULL;
+  const char *old_header;
+  const char *new_header = first_header (data->source);
+
+  if (!(existing = vigil_store_get_source (store, data->source->name, error)))
+    return NULL;
+  old_header = first_header (existing);
+
+  if (data->token != NULL)
+    {
+      if (!vigil_secrets_store (database, data->source->name, NULL, data->token, NULL, error))
+        return NULL;
+      data->source->keyring_token = TRUE;
+    }
+  else
+    data->source->keyring_token = existing->keyring_token && !data->forget_token;
+
+  if (new_header != NULL && data->header_value != NULL &&
+      !vigil_secrets_store (database, data->source->name, new_header, data->header_value, NULL, error))
+    return NULL;
+  if (new_header != NULL && data->header_value == NULL && g_strcmp0 (new_header, old_header) != 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("The header %s needs a value"), new_header);
+      return NULL;
+    }
+
+  if (!vigil_store_update_source (store, data->source, error))
+    return NULL;
+
+  /* The database no longer points at them: a failure here only leaves
+   * an unused secret behind, which removing the source clears. */
+  if (existing->keyring_token && !data->source->keyring_token)
+    vigil_secrets_forget (database, data->source->name, NULL, NULL, NULL);
+  if (old_header != NULL && g_strcmp0 (old_header, new_header) != 0)
+    vigil_secrets_forget (database, data->source->name, old_header, NULL, NULL);
+  return g_strdup (data->source->name);
+}
+
 static void
 add_source_cb (GObject      *object,
                GAsyncResult *result,
@@ -202,10 +263,32 @@ add_source_cb (GObject      *object,
     }
 
   vigil_portfolio_reload (self->portfolio);
-  /* Its first poll at once: the user wants to see the data arrive. */
+  /* A poll at once: the user wants to see the data arrive, or whether
+   * the new settings work. */
   vigil_portfolio_poll_now (self->portfolio, name);
-  g_signal_emit (self, signals[SOURCE_ADDED], 0, name);
+  g_signal_emit (self, signals[self->editing != NULL ? SOURCE_CHANGED : SOURCE_ADDED], 0, name);
   gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* The extra headers a source will send: the one in the form first, then
+ * any others it was given on the command line, which the form keeps. */
+static char **
+build_header_names (VigilSourceDialog *self,
+                    const char        *first)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **names;
+
+  if (first != NULL)
+    g_strv_builder_add (builder, first);
+  if (self->editing != NULL && self->editing->header_names != NULL)
+    for (guint i = 1; self->editing->header_names[0] != NULL && self->editing->header_names[i] != NULL; i++)
+      g_strv_builder_add (builder, self->editing->header_names[i]);
+  names = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  if (names[0] == NULL)
+    g_clear_pointer (&names, g_strfreev);
+  return names;
 }
 
 static void
@@ -229,7 +312,14 @@ add_clicked_cb (VigilSourceDialog *self)
       show_error (self, _("The mapping file could not be read: choose another or use the native format"));
       return;
     }
-  if ((header_name != NULL) != (*header_value != '\0'))
+  if (header_name == NULL && *header_value != '\0')
+    {
+      show_error (self, _("An extra header needs both a name and a value"));
+      return;
+    }
+  /* Editing, the value of the header already there may stay as it is. */
+  if (header_name != NULL && *header_value == '\0' &&
+      (self->editing == NULL || g_strcmp0 (header_name, first_header (self->editing)) != 0))
     {
       show_error (self, _("An extra header needs both a name and a value"));
       return;
@@ -243,11 +333,7 @@ add_clicked_cb (VigilSourceDialog *self)
   source->max_bytes = (gint64) gtk_spin_button_get_value_as_int (self->max_mib_spin) * 1024 * 1024;
   source->token_env = dup_entry_text (self->token_env_row);
   source->keyring_token = *token != '\0';
-  if (header_name != NULL)
-    {
-      source->header_names = g_new0 (char *, 2);
-      source->header_names[0] = g_steal_pointer (&header_name);
-    }
+  source->header_names = build_header_names (self, header_name);
 
   if (!vigil_source_validate (source, &error))
     {
@@ -260,9 +346,11 @@ add_clicked_cb (VigilSourceDialog *self)
   data->source = g_steal_pointer (&source);
   data->token = *token != '\0' ? g_strdup (token) : NULL;
   data->header_value = *header_value != '\0' ? g_strdup (header_value) : NULL;
+  data->forget_token = gtk_switch_get_active (self->token_forget_switch);
 
   set_saving (self, TRUE);
-  vigil_portfolio_run_async (self->portfolio, add_source_work, data, (GDestroyNotify) add_source_data_free,
+  vigil_portfolio_run_async (self->portfolio, self->editing != NULL ? edit_source_work : add_source_work,
+                             data, (GDestroyNotify) add_source_data_free,
                              self->cancellable, add_source_cb, g_object_ref (self));
 }
 
@@ -384,6 +472,7 @@ vigil_source_dialog_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->mapping_json, g_free);
+  g_clear_pointer (&self->editing, vigil_source_free);
 
   G_OBJECT_CLASS (vigil_source_dialog_parent_class)->finalize (object);
 }
@@ -400,6 +489,10 @@ vigil_source_dialog_class_init (VigilSourceDialogClass *klass)
   /* A source was added (its name); the portfolio reloads. */
   signals[SOURCE_ADDED] =
     g_signal_new ("source-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* An existing source's settings were saved (its name). */
+  signals[SOURCE_CHANGED] =
+    g_signal_new ("source-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-source-dialog.ui");
@@ -419,6 +512,8 @@ vigil_source_dialog_class_init (VigilSourceDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, token_env_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, token_forget_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, token_forget_switch);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, token_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, url_row);
   gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
@@ -449,6 +544,47 @@ vigil_source_dialog_init (VigilSourceDialog *self)
   label_editable (self->header_value_row, _("Extra header value, kept in the keyring"));
 }
 
+/* Fills the form with @source's settings and makes it a form to change
+ * them. The name is how customers are keyed, so it stays. */
+static void
+fill_for_editing (VigilSourceDialog *self,
+                  const VigilSource *source)
+{
+  const char *header = first_header (source);
+
+  self->editing = vigil_source_copy (source);
+  gtk_window_set_title (GTK_WINDOW (self), _("Edit Source"));
+  gtk_button_set_label (self->add_button, _("_Save"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->spinner), _("Saving the source"));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), source->name);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->name_row), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), source->url != NULL ? source->url : "");
+  if (source->mapping != NULL)
+    {
+      self->mapping_json = g_strdup (source->mapping);
+      update_mapping_row (self, _("The mapping saved with this source"), FALSE);
+    }
+  gtk_spin_button_set_value (self->interval_spin, source->interval_min);
+  gtk_spin_button_set_value (self->timeout_spin, source->timeout_s);
+  gtk_spin_button_set_value (self->concurrency_spin, source->concurrency);
+  gtk_spin_button_set_value (self->max_mib_spin, (double) MAX (source->max_bytes / (1024 * 1024), 1));
+  gtk_editable_set_text (GTK_EDITABLE (self->token_env_row), source->token_env != NULL ? source->token_env : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->header_name_row), header != NULL ? header : "");
+
+  /* Secrets are never read back into the form: empty keeps them. */
+  if (source->keyring_token)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row),
+                                     _("New Bearer Token (empty keeps the current one)"));
+      gtk_widget_set_visible (GTK_WIDGET (self->token_forget_row), TRUE);
+    }
+  if (header != NULL)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->header_value_row),
+                                   _("New Extra Header Value (empty keeps the current one)"));
+  form_changed_cb (self);
+}
+
 /**
  * vigil_source_dialog_new:
  * @parent: the window it belongs to
@@ -466,5 +602,27 @@ vigil_source_dialog_new (GtkWindow      *parent,
 
   self = g_object_new (VIGIL_TYPE_SOURCE_DIALOG, "transient-for", parent, NULL);
   self->portfolio = g_object_ref (portfolio);
+  return self;
+}
+
+/**
+ * vigil_source_dialog_new_for_source:
+ * @parent: the window it belongs to
+ * @source: the endpoint source to change
+ *
+ * A modal window to change the settings of @source; it saves them
+ * through @portfolio and polls the source at once.
+ */
+VigilSourceDialog *
+vigil_source_dialog_new_for_source (GtkWindow         *parent,
+                                    VigilPortfolio    *portfolio,
+                                    const VigilSource *source)
+{
+  VigilSourceDialog *self;
+
+  g_return_val_if_fail (source != NULL && source->name != NULL, NULL);
+
+  self = vigil_source_dialog_new (parent, portfolio);
+  fill_for_editing (self, source);
   return self;
 }

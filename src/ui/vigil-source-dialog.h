@@ -19,5 +19,8 @@ G_DECLARE_FINAL_TYPE (VigilSourceDialog, vigil_source_dialog, VIGIL, SOURCE_DIAL
 
 VigilSourceDialog *vigil_source_dialog_new (GtkWindow      *parent,
                                             VigilPortfolio *portfolio);
+VigilSourceDialog *vigil_source_dialog_new_for_source (GtkWindow         *parent,
+                                                       VigilPortfolio    *portfolio,
+                                                       const VigilSource *source);
 
 G_END_DECLS
