@@ -563,6 +563,80 @@ test_window_edit_source (Fixture       *f,
   soup_server_disconnect (server);
 }
 
+static gboolean
+has_label (GtkWidget  *root,
+           const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+count_changes_cb (VigilCustomer *customer,
+                  guint         *changes)
+{
+  (*changes)++;
+}
+
+/* A reload updates the customers already listed in place: the same
+ * objects, the new figures, and the rows on screen show them. */
+static void
+test_window_reload_in_place (Fixture       *f,
+                             gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(VigilSnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  guint counts[2] = { 0, 1 };
+  guint changes = 0;
+  VigilCustomer *top;
+  const VigilPortfolioRow *row;
+
+  g_assert_true (vigil_portfolio_view_sort_by (view, "name", GTK_SORT_ASCENDING));
+  /* Let the list build its rows. */
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  top = shown (view, 0);
+  row = vigil_customer_get_row (top);
+  g_assert_false (has_label (GTK_WIDGET (f->window), "987654"));
+
+  /* A newer snapshot of the same customer, the same name, a new MRR. */
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  snapshot = vigil_snapshot_copy (row->latest);
+  snapshot->mrr = 987654;
+  snapshot->observed_at += 3600;
+  ingest = vigil_ingest_begin (store, row->source, snapshot->observed_at, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+
+  g_signal_connect (top, "changed", G_CALLBACK (count_changes_cb), &changes);
+  g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (f->portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+  g_signal_handlers_disconnect_by_func (top, count_changes_cb, &changes);
+
+  g_assert_true (shown (view, 0) == top);
+  g_assert_true (vigil_portfolio_find_customer (f->portfolio, vigil_customer_get_store_id (top)) == top);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpfloat (vigil_customer_get_mrr (top), ==, 987654);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_get_customers (f->portfolio)), ==, N_CUSTOMERS);
+  /* The row kept on screen was bound again to what the customer says now. */
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (has_label (GTK_WIDGET (f->window), "987654"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -586,6 +660,7 @@ main (int    argc,
   ADD ("/window/trigger-ack", test_window_trigger_ack);
   ADD ("/window/failing-source", test_window_failing_source);
   ADD ("/window/edit-source", test_window_edit_source);
+  ADD ("/window/reload-in-place", test_window_reload_in_place);
 
   suite_setup ();
   status = g_test_run ();

@@ -6,8 +6,10 @@
  *
  * One customer as the window lists it: the store's portfolio row with
  * what the window adds to it (churn risk and its reasons, open triggers,
- * the recent health for the sparkline), immutable once made. A reload
- * makes new objects; views never edit them.
+ * the recent health for the sparkline). Views never edit it. A reload
+ * reads every customer afresh and moves what it read into the objects
+ * already listed (vigil_customer_update()), so that a list keeps its row
+ * widgets and only rebinds them: ::changed says when.
  */
 
 #define G_LOG_DOMAIN "vigil-customer"
@@ -22,10 +24,9 @@
 /* Points in a sparkline: recent health, thinned to at most this many. */
 #define SPARKLINE_POINTS 28
 
-struct _VigilCustomer
+/* All a customer knows, swapped whole by an update. */
+typedef struct
 {
-  GObject            parent_instance;
-
   VigilPortfolioRow *row;
   double             churn_risk;
   char             **churn_factors;
@@ -34,9 +35,23 @@ struct _VigilCustomer
   guint              n_sparkline;
   char              *search_key;   /* name and id, case-folded */
   char              *sort_keys[VIGIL_CUSTOMER_N_TEXTS];  /* collation keys */
+} CustomerData;
+
+struct _VigilCustomer
+{
+  GObject       parent_instance;
+
+  CustomerData  data;
 };
 
 G_DEFINE_FINAL_TYPE (VigilCustomer, vigil_customer, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 fill_sparkline (VigilCustomer *self,
@@ -45,12 +60,12 @@ fill_sparkline (VigilCustomer *self,
   guint n = recent_health != NULL ? recent_health->len : 0;
 
   /* Evenly thinned, always keeping the newest point. */
-  self->n_sparkline = MIN (n, SPARKLINE_POINTS);
-  for (guint i = 0; i < self->n_sparkline; i++)
+  self->data.n_sparkline = MIN (n, SPARKLINE_POINTS);
+  for (guint i = 0; i < self->data.n_sparkline; i++)
     {
-      guint from = n - 1 - (guint) ((guint64) (self->n_sparkline - 1 - i) * (n - 1) / MAX (self->n_sparkline - 1, 1));
+      guint from = n - 1 - (guint) ((guint64) (self->data.n_sparkline - 1 - i) * (n - 1) / MAX (self->data.n_sparkline - 1, 1));
 
-      self->sparkline[i] = g_array_index (recent_health, VigilHealthPoint, from).health;
+      self->data.sparkline[i] = g_array_index (recent_health, VigilHealthPoint, from).health;
     }
 }
 
@@ -59,11 +74,11 @@ vigil_customer_finalize (GObject *object)
 {
   VigilCustomer *self = (VigilCustomer *) object;
 
-  g_clear_pointer (&self->row, vigil_portfolio_row_free);
-  g_clear_pointer (&self->churn_factors, g_strfreev);
-  g_clear_pointer (&self->search_key, g_free);
+  g_clear_pointer (&self->data.row, vigil_portfolio_row_free);
+  g_clear_pointer (&self->data.churn_factors, g_strfreev);
+  g_clear_pointer (&self->data.search_key, g_free);
   for (guint i = 0; i < VIGIL_CUSTOMER_N_TEXTS; i++)
-    g_clear_pointer (&self->sort_keys[i], g_free);
+    g_clear_pointer (&self->data.sort_keys[i], g_free);
 
   G_OBJECT_CLASS (vigil_customer_parent_class)->finalize (object);
 }
@@ -72,12 +87,17 @@ static void
 vigil_customer_class_init (VigilCustomerClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = vigil_customer_finalize;
+
+  /* What the customer knows was replaced by a reload. */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
 vigil_customer_init (VigilCustomer *self)
 {
-  self->churn_risk = NAN;
+  self->data.churn_risk = NAN;
 }
 
 /**
@@ -100,15 +120,15 @@ vigil_customer_new (VigilPortfolioRow  *row,
   g_return_val_if_fail (row != NULL && row->latest != NULL, NULL);
 
   self = g_object_new (VIGIL_TYPE_CUSTOMER, NULL);
-  self->row = row;
-  self->churn_risk = churn_risk;
-  self->churn_factors = churn_factors != NULL ? churn_factors : g_new0 (char *, 1);
-  self->open_triggers = open_triggers;
+  self->data.row = row;
+  self->data.churn_risk = churn_risk;
+  self->data.churn_factors = churn_factors != NULL ? churn_factors : g_new0 (char *, 1);
+  self->data.open_triggers = open_triggers;
   fill_sparkline (self, recent_health);
 
   key = g_strconcat (row->latest->name != NULL ? row->latest->name : "", "\n",
                      row->latest->customer_id, NULL);
-  self->search_key = g_utf8_casefold (key, -1);
+  self->data.search_key = g_utf8_casefold (key, -1);
 
   /* Sorting 10,000 names compares them ~140,000 times: collate once. */
   texts[VIGIL_CUSTOMER_NAME] = vigil_customer_get_display_name (self);
@@ -116,7 +136,7 @@ vigil_customer_new (VigilPortfolioRow  *row,
   texts[VIGIL_CUSTOMER_SEGMENT] = row->latest->segment;
   texts[VIGIL_CUSTOMER_PLAN] = row->latest->plan;
   for (guint i = 0; i < VIGIL_CUSTOMER_N_TEXTS; i++)
-    self->sort_keys[i] = texts[i] != NULL ? g_utf8_collate_key (texts[i], -1) : NULL;
+    self->data.sort_keys[i] = texts[i] != NULL ? g_utf8_collate_key (texts[i], -1) : NULL;
   return self;
 }
 
@@ -133,28 +153,28 @@ vigil_customer_get_sort_key (VigilCustomer     *self,
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
   g_return_val_if_fail (text < VIGIL_CUSTOMER_N_TEXTS, NULL);
 
-  return self->sort_keys[text];
+  return self->data.sort_keys[text];
 }
 
 const VigilPortfolioRow *
 vigil_customer_get_row (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->row;
+  return self->data.row;
 }
 
 gint64
 vigil_customer_get_store_id (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), 0);
-  return self->row->customer_id;
+  return self->data.row->customer_id;
 }
 
 const char *
 vigil_customer_get_id (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->row->latest->customer_id;
+  return self->data.row->latest->customer_id;
 }
 
 /* (nullable): the name the endpoint gave, if any */
@@ -162,7 +182,7 @@ const char *
 vigil_customer_get_name (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->row->latest->name;
+  return self->data.row->latest->name;
 }
 
 /* The name, else the id: what a list shows. */
@@ -170,28 +190,28 @@ const char *
 vigil_customer_get_display_name (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->row->latest->name != NULL ? self->row->latest->name : self->row->latest->customer_id;
+  return self->data.row->latest->name != NULL ? self->data.row->latest->name : self->data.row->latest->customer_id;
 }
 
 const char *
 vigil_customer_get_owner (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->row->latest->owner;
+  return self->data.row->latest->owner;
 }
 
 const char *
 vigil_customer_get_segment (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->row->latest->segment;
+  return self->data.row->latest->segment;
 }
 
 const char *
 vigil_customer_get_plan (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->row->latest->plan;
+  return self->data.row->latest->plan;
 }
 
 /* NAN when no measure is known */
@@ -199,14 +219,14 @@ double
 vigil_customer_get_health (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
-  return self->row->score.health;
+  return self->data.row->score.health;
 }
 
 VigilTier
 vigil_customer_get_tier (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), VIGIL_TIER_NONE);
-  return self->row->score.tier;
+  return self->data.row->score.tier;
 }
 
 /* The change over 7 days, NAN when the history is shorter. */
@@ -214,35 +234,35 @@ double
 vigil_customer_get_trend (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
-  return self->row->trends[VIGIL_TREND_7D];
+  return self->data.row->trends[VIGIL_TREND_7D];
 }
 
 double
 vigil_customer_get_churn_risk (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
-  return self->churn_risk;
+  return self->data.churn_risk;
 }
 
 const char * const *
 vigil_customer_get_churn_factors (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return (const char * const *) self->churn_factors;
+  return (const char * const *) self->data.churn_factors;
 }
 
 double
 vigil_customer_get_mrr (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
-  return self->row->latest->mrr;
+  return self->data.row->latest->mrr;
 }
 
 gint32
 vigil_customer_get_renewal_day (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), VIGIL_UNKNOWN_DAY);
-  return self->row->latest->renewal_day;
+  return self->data.row->latest->renewal_day;
 }
 
 /* seats used / seats, NAN when unknown */
@@ -253,7 +273,7 @@ vigil_customer_get_seat_use (VigilCustomer *self)
 
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
 
-  latest = self->row->latest;
+  latest = self->data.row->latest;
   if (latest->seats == VIGIL_UNKNOWN || latest->seats_used == VIGIL_UNKNOWN || latest->seats <= 0)
     return NAN;
   return (double) latest->seats_used / (double) latest->seats;
@@ -263,14 +283,14 @@ gint64
 vigil_customer_get_last_active (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), VIGIL_UNKNOWN);
-  return self->row->latest->last_active;
+  return self->data.row->latest->last_active;
 }
 
 guint
 vigil_customer_get_open_triggers (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), 0);
-  return self->open_triggers;
+  return self->data.open_triggers;
 }
 
 /* The recent health, oldest first, at most a few dozen points. */
@@ -281,8 +301,8 @@ vigil_customer_get_sparkline (VigilCustomer *self,
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
   g_return_val_if_fail (out_n != NULL, NULL);
 
-  *out_n = self->n_sparkline;
-  return self->sparkline;
+  *out_n = self->data.n_sparkline;
+  return self->data.sparkline;
 }
 
 /**
@@ -297,5 +317,29 @@ vigil_customer_matches (VigilCustomer *self,
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), FALSE);
 
-  return folded_query == NULL || *folded_query == '\0' || strstr (self->search_key, folded_query) != NULL;
+  return folded_query == NULL || *folded_query == '\0' || strstr (self->data.search_key, folded_query) != NULL;
+}
+
+/**
+ * vigil_customer_update:
+ * @fresh: the same customer as read again; it gets @self's old data
+ *
+ * Moves what @fresh knows into @self, which keeps its identity in every
+ * list, and says so with ::changed. @fresh is left with the old data,
+ * to be dropped with it.
+ */
+void
+vigil_customer_update (VigilCustomer *self,
+                       VigilCustomer *fresh)
+{
+  CustomerData old;
+
+  g_return_if_fail (VIGIL_IS_CUSTOMER (self));
+  g_return_if_fail (VIGIL_IS_CUSTOMER (fresh));
+  g_return_if_fail (self->data.row->customer_id == fresh->data.row->customer_id);
+
+  old = self->data;
+  self->data = fresh->data;
+  fresh->data = old;
+  g_signal_emit (self, signals[CHANGED], 0);
 }

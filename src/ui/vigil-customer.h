@@ -59,5 +59,7 @@ const char              *vigil_customer_get_sort_key       (VigilCustomer       
                                                             VigilCustomerText    text);
 gboolean                 vigil_customer_matches            (VigilCustomer       *self,
                                                             const char          *folded_query);
+void                     vigil_customer_update             (VigilCustomer       *self,
+                                                            VigilCustomer       *fresh);
 
 G_END_DECLS

@@ -409,6 +409,17 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, cell);
 }
 
+/* A reload updated the customer of a row the list kept: show it anew. */
+static void
+customer_changed_cb (VigilCustomer *customer,
+                     GtkWidget     *cell)
+{
+  const Column *column = g_object_get_data (G_OBJECT (cell), "vigil-column");
+  VigilPortfolioView *self = g_object_get_data (G_OBJECT (cell), "vigil-view");
+
+  column->bind (cell, customer, self);
+}
+
 static void
 bind_cell_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
@@ -416,12 +427,31 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
 {
   const Column *column = user_data;
   VigilPortfolioView *self = g_object_get_data (G_OBJECT (factory), "view");
-
   GtkWidget *cell = gtk_list_item_get_child (item);
   VigilCustomer *customer = gtk_list_item_get_item (item);
+  gulong handler;
 
   g_object_set_data_full (G_OBJECT (cell), "customer", g_object_ref (customer), g_object_unref);
+  g_object_set_data (G_OBJECT (cell), "vigil-column", (gpointer) column);
+  g_object_set_data (G_OBJECT (cell), "vigil-view", self);
+  handler = g_signal_connect_object (customer, "changed", G_CALLBACK (customer_changed_cb), cell, 0);
+  g_object_set_data (G_OBJECT (cell), "vigil-changed-handler", GSIZE_TO_POINTER (handler));
   column->bind (cell, customer, self);
+}
+
+static void
+unbind_cell_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  VigilCustomer *customer = g_object_get_data (G_OBJECT (cell), "customer");
+  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (cell), "vigil-changed-handler"));
+
+  if (customer != NULL && handler != 0)
+    g_signal_handler_disconnect (customer, handler);
+  g_object_set_data (G_OBJECT (cell), "vigil-changed-handler", NULL);
+  g_object_set_data (G_OBJECT (cell), "customer", NULL);
 }
 
 static void
@@ -435,6 +465,7 @@ add_columns (VigilPortfolioView *self)
       g_object_set_data (G_OBJECT (factory), "view", self);
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), (gpointer) &columns[i]);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), (gpointer) &columns[i]);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), (gpointer) &columns[i]);
       column = gtk_column_view_column_new (_(columns[i].title), factory);
       /* Column ids are GTK 4.10: the column's entry rides along instead. */
       g_object_set_data (G_OBJECT (column), "vigil-column", (gpointer) &columns[i]);
@@ -574,7 +605,22 @@ filters_changed_cb (VigilPortfolioView *self)
   refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
-/* The owners and segments of the book, sorted, after "All …". */
+static gboolean
+same_choices (GtkDropDown *dropdown,
+              GPtrArray   *values)
+{
+  GListModel *list = gtk_drop_down_get_model (dropdown);
+
+  if (list == NULL || g_list_model_get_n_items (list) != values->len + 1)
+    return FALSE;
+  for (guint i = 0; i < values->len; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (list), i + 1), values->pdata[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The owners and segments of the book, sorted, after "All …"; left as
+ * they are when a reload brought no new one. */
 static void
 fill_choices (GtkDropDown     *dropdown,
               VigilPortfolio  *portfolio,
@@ -583,9 +629,12 @@ fill_choices (GtkDropDown     *dropdown,
               const char      *keep)
 {
   g_autoptr(GPtrArray) values = vigil_portfolio_list_texts (portfolio, get);
-  g_autoptr(GtkStringList) list = gtk_string_list_new ((const char *[]) { all, NULL });
+  g_autoptr(GtkStringList) list = NULL;
   guint selected = 0;
 
+  if (same_choices (dropdown, values))
+    return;
+  list = gtk_string_list_new ((const char *[]) { all, NULL });
   for (guint i = 0; i < values->len; i++)
     {
       gtk_string_list_append (list, values->pdata[i]);
@@ -596,15 +645,24 @@ fill_choices (GtkDropDown     *dropdown,
   gtk_drop_down_set_selected (dropdown, selected);
 }
 
+/* The list has already filtered the customers a reload brought; it is
+ * filtered again only if a chosen owner or segment is gone. */
 static void
 portfolio_loaded_cb (VigilPortfolioView *self)
 {
+  g_autofree char *owner = NULL;
+  g_autofree char *segment = NULL;
+
   self->updating_choices = TRUE;
   fill_choices (self->owner_dropdown, self->portfolio, vigil_customer_get_owner, _("All owners"), self->owner);
   fill_choices (self->segment_dropdown, self->portfolio, vigil_customer_get_segment, _("All segments"),
                 self->segment);
   self->updating_choices = FALSE;
-  filters_changed_cb (self);
+
+  owner = dropdown_choice (self->owner_dropdown);
+  segment = dropdown_choice (self->segment_dropdown);
+  if (g_strcmp0 (owner, self->owner) != 0 || g_strcmp0 (segment, self->segment) != 0)
+    filters_changed_cb (self);
 }
 
 /* A new order starts at its top. */

@@ -45,6 +45,7 @@ struct _VigilPortfolio
   guint            loading;
   gboolean         reload_again;
   gboolean         loaded;
+  guint            finish_load_id;
 
   VigilStore      *poll_store;
   VigilPoller     *poller;
@@ -259,41 +260,102 @@ announce_new_triggers (VigilPortfolio *self,
     g_signal_emit (self, signals[NEW_TRIGGERS], 0, fresh);
 }
 
+/* Customers already listed are updated in place, so that the lists keep
+ * their row widgets (a list rebinds the rows of items it still holds, but
+ * builds new rows for new items, which for a whole book stalls the main
+ * loop); the fresh objects of those are left holding the old data. */
+static GPtrArray *
+merge_customers (VigilPortfolio *self,
+                 GPtrArray      *fresh)
+{
+  GHashTable *by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GPtrArray *listed = g_ptr_array_new_full (fresh->len, g_object_unref);
+
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      VigilCustomer *customer = g_ptr_array_index (fresh, i);
+      gint64 id = vigil_customer_get_store_id (customer);
+      VigilCustomer *existing = g_hash_table_lookup (self->by_id, &id);
+
+      if (existing != NULL)
+        {
+          vigil_customer_update (existing, customer);
+          customer = existing;
+        }
+      g_ptr_array_add (listed, g_object_ref (customer));
+      g_hash_table_insert (by_id, g_memdup2 (&id, sizeof id), customer);
+    }
+  g_hash_table_unref (self->by_id);
+  self->by_id = by_id;
+  return listed;
+}
+
+/* The second half of a reload, a main loop iteration after the first:
+ * the lists have their rows, and a frame may be drawn before the other
+ * views catch up. */
+static gboolean
+finish_load_cb (gpointer user_data)
+{
+  VigilPortfolio *self = user_data;
+  gboolean first_load = !self->loaded;
+  gint64 started = g_get_monotonic_time ();
+
+  self->finish_load_id = 0;
+  self->loaded = TRUE;
+  announce_new_triggers (self, first_load);
+  g_signal_emit (self, signals[LOADED], 0);
+  g_debug ("Views followed in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->customers)) > 0)
+    vigil_portfolio_run_async (self, trend_work, g_memdup2 (&self->latest_time, sizeof (gint64)), g_free,
+                               self->cancellable, trend_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+free_load_result_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  load_result_free (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* What a reload replaced (a whole book of rows) is freed on a worker
+ * thread: no view holds any of it any more. */
+static void
+free_load_result_later (LoadResult *result)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_set_task_data (task, result, NULL);
+  g_task_run_in_thread (task, free_load_result_thread);
+}
+
 static void
 apply_load (VigilPortfolio *self,
             LoadResult     *result)
 {
-  gboolean first_load = !self->loaded;
   gint64 started = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) listed = NULL;
 
-  g_hash_table_remove_all (self->by_id);
-  for (guint i = 0; i < result->customers->len; i++)
-    {
-      VigilCustomer *customer = g_ptr_array_index (result->customers, i);
-
-      g_hash_table_insert (self->by_id, g_memdup2 (&vigil_customer_get_row (customer)->customer_id,
-                                                   sizeof (gint64)), customer);
-    }
-  /* One items-changed for the whole book. */
-  g_list_store_splice (self->customers, 0, g_list_model_get_n_items (G_LIST_MODEL (self->customers)),
-                       result->customers->pdata, result->customers->len);
-
+  /* Before the rows are bound again, which reads the scorecard. */
   g_clear_pointer (&self->triggers, g_ptr_array_unref);
   self->triggers = g_steal_pointer (&result->triggers);
   g_clear_pointer (&self->sources, g_ptr_array_unref);
   self->sources = g_steal_pointer (&result->sources);
   g_set_object (&self->scorecard, result->scorecard);
   self->latest_time = result->latest_time;
-  self->loaded = TRUE;
 
+  listed = merge_customers (self, result->customers);
+  /* One items-changed for the whole book. */
+  g_list_store_splice (self->customers, 0, g_list_model_get_n_items (G_LIST_MODEL (self->customers)),
+                       listed->pdata, listed->len);
   g_debug ("Replaced the customers in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
-  announce_new_triggers (self, first_load);
-  g_signal_emit (self, signals[LOADED], 0);
-  g_debug ("Views followed in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
 
-  if (result->customers->len > 0)
-    vigil_portfolio_run_async (self, trend_work, g_memdup2 (&self->latest_time, sizeof (gint64)), g_free,
-                               self->cancellable, trend_cb, NULL);
+  if (self->finish_load_id == 0)
+    self->finish_load_id = g_idle_add_full (G_PRIORITY_DEFAULT, finish_load_cb, self, NULL);
 }
 
 static void
@@ -314,7 +376,7 @@ load_cb (GObject      *object,
   else
     {
       apply_load (self, loaded);
-      load_result_free (loaded);
+      free_load_result_later (loaded);
     }
 
   /* Changes that came in meanwhile are read now. */
@@ -370,6 +432,7 @@ vigil_portfolio_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->scheduler != NULL)
     vigil_scheduler_stop (self->scheduler);
+  g_clear_handle_id (&self->finish_load_id, g_source_remove);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->poller);
   g_clear_object (&self->poll_store);

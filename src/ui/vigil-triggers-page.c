@@ -34,6 +34,12 @@ struct _VigilTriggersPage
   GCancellable    *cancellable;
   GPtrArray       *rows;         /* of AdwActionRow, borrowed, in order */
   int              focus_index;  /* the row to focus after a rebuild, or -1 */
+
+  /* Risks, then upsells: each group as shown, its rows, and what each
+   * row says, so that a reload that changes none of them keeps them. */
+  GtkWidget       *groups[2];
+  GPtrArray       *group_rows[2];        /* of AdwActionRow, borrowed */
+  GPtrArray       *group_signatures[2];  /* of char * */
 };
 
 G_DEFINE_FINAL_TYPE (VigilTriggersPage, vigil_triggers_page, ADW_TYPE_BIN)
@@ -176,76 +182,131 @@ create_trigger_row (VigilTriggersPage     *self,
   return row;
 }
 
+/* All a row shows: when it changes, the row is made again. */
+static char *
+trigger_signature (const VigilTriggerRow *trigger)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%" G_GINT64_FORMAT,
+                          trigger->id, trigger->state, trigger->evidence != NULL ? trigger->evidence : "",
+                          trigger->name != NULL ? trigger->name : "", trigger->customer, trigger->tier,
+                          trigger->first_seen);
+}
+
+static gboolean
+signatures_equal (GPtrArray *a,
+                  GPtrArray *b)
+{
+  if (a == NULL || a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (!g_str_equal (a->pdata[i], b->pdata[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+remove_group (VigilTriggersPage *self,
+              guint              pass)
+{
+  if (self->groups[pass] != NULL)
+    gtk_box_remove (self->groups_box, self->groups[pass]);
+  self->groups[pass] = NULL;
+  g_clear_pointer (&self->group_rows[pass], g_ptr_array_unref);
+  g_clear_pointer (&self->group_signatures[pass], g_ptr_array_unref);
+}
+
+/* Makes a group's rows again, unless they would say what they say now:
+ * a book's inbox holds a hundred rows, and a poll rarely changes them. */
+static void
+update_group (VigilTriggersPage *self,
+              guint              pass,
+              GPtrArray         *listed,
+              guint              count)
+{
+  g_autoptr(GPtrArray) signatures = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *title = NULL;
+
+  if (count == 0)
+    {
+      remove_group (self, pass);
+      return;
+    }
+
+  for (guint i = 0; i < listed->len; i++)
+    g_ptr_array_add (signatures, trigger_signature (listed->pdata[i]));
+  if (!signatures_equal (self->group_signatures[pass], signatures))
+    {
+      remove_group (self, pass);
+      self->groups[pass] = adw_preferences_group_new ();
+      self->group_rows[pass] = g_ptr_array_new ();
+      for (guint i = 0; i < listed->len; i++)
+        {
+          GtkWidget *row = create_trigger_row (self, listed->pdata[i]);
+
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->groups[pass]), row);
+          g_ptr_array_add (self->group_rows[pass], row);
+        }
+      self->group_signatures[pass] = g_steal_pointer (&signatures);
+      /* Risks first: they are what can be lost. */
+      gtk_box_insert_child_after (self->groups_box, self->groups[pass], pass == 1 ? self->groups[0] : NULL);
+    }
+
+  title = g_strdup_printf (pass == 0 ? _("Risks (%u)") : _("Upsell Opportunities (%u)"), count);
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->groups[pass]), title);
+  if (count > MAX_ROWS_PER_GROUP)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("The oldest %u are listed; %u more follow as you work them.",
+                                                         "The oldest %u are listed; %u more follow as you work them.",
+                                                         count - MAX_ROWS_PER_GROUP),
+                                               MAX_ROWS_PER_GROUP, count - MAX_ROWS_PER_GROUP);
+
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->groups[pass]), more);
+    }
+  else
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->groups[pass]), NULL);
+}
+
 static void
 rebuild (VigilTriggersPage *self)
 {
   GPtrArray *triggers = self->portfolio != NULL ? vigil_portfolio_get_triggers (self->portfolio) : NULL;
   gboolean new_only = gtk_toggle_button_get_active (self->new_only_button);
-  GtkWidget *groups[2] = { NULL, NULL };
+  g_autoptr(GPtrArray) risks = g_ptr_array_new ();
+  g_autoptr(GPtrArray) upsells = g_ptr_array_new ();
+  GPtrArray *listed[2] = { risks, upsells };
   guint counts[2] = { 0, 0 };
   guint n_new = 0, n_open = triggers != NULL ? triggers->len : 0;
   g_autofree char *summary = NULL;
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))) != NULL)
-    gtk_box_remove (self->groups_box, child);
+  for (guint i = 0; i < n_open; i++)
+    {
+      const VigilTriggerRow *trigger = g_ptr_array_index (triggers, i);
+      guint pass = g_strcmp0 (trigger->kind, "upsell") == 0;
+      gboolean fresh = g_strcmp0 (trigger->state, "new") == 0;
+
+      if (fresh)
+        n_new++;
+      if (new_only && !fresh)
+        continue;
+      /* A big book can hold thousands: the inbox lists the first
+       * ones and says how many more wait. */
+      if (counts[pass]++ < MAX_ROWS_PER_GROUP)
+        g_ptr_array_add (listed[pass], (gpointer) trigger);
+    }
+
   g_ptr_array_set_size (self->rows, 0);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      update_group (self, pass, listed[pass], counts[pass]);
+      if (self->group_rows[pass] != NULL)
+        g_ptr_array_extend (self->rows, self->group_rows[pass], NULL, NULL);
+    }
 
   if (n_open == 0)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       self->focus_index = -1;
       return;
-    }
-
-  /* Risks first: they are what can be lost. */
-  groups[0] = adw_preferences_group_new ();
-  groups[1] = adw_preferences_group_new ();
-  for (guint pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < triggers->len; i++)
-      {
-        const VigilTriggerRow *trigger = g_ptr_array_index (triggers, i);
-        gboolean upsell = g_strcmp0 (trigger->kind, "upsell") == 0;
-        gboolean fresh = g_strcmp0 (trigger->state, "new") == 0;
-        GtkWidget *row;
-
-        if ((guint) upsell != pass)
-          continue;
-        if (fresh)
-          n_new++;
-        if (new_only && !fresh)
-          continue;
-        /* A big book can hold thousands: the inbox lists the first
-         * ones and says how many more wait. */
-        if (counts[pass]++ >= MAX_ROWS_PER_GROUP)
-          continue;
-        row = create_trigger_row (self, trigger);
-        adw_preferences_group_add (ADW_PREFERENCES_GROUP (groups[pass]), row);
-        g_ptr_array_add (self->rows, row);
-      }
-
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      g_autofree char *title = NULL;
-
-      if (counts[pass] == 0)
-        {
-          g_object_ref_sink (groups[pass]);
-          g_object_unref (groups[pass]);
-          continue;
-        }
-      title = g_strdup_printf (pass == 0 ? _("Risks (%u)") : _("Upsell Opportunities (%u)"), counts[pass]);
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (groups[pass]), title);
-      if (counts[pass] > MAX_ROWS_PER_GROUP)
-        {
-          g_autofree char *more = g_strdup_printf (ngettext ("The oldest %u are listed; %u more follow as you work them.",
-                                                             "The oldest %u are listed; %u more follow as you work them.",
-                                                             counts[pass] - MAX_ROWS_PER_GROUP),
-                                                   MAX_ROWS_PER_GROUP, counts[pass] - MAX_ROWS_PER_GROUP);
-
-          adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (groups[pass]), more);
-        }
-      gtk_box_append (self->groups_box, groups[pass]);
     }
 
   summary = g_strdup_printf (ngettext ("%u open trigger, %u new", "%u open triggers, %u new", n_open),
@@ -423,6 +484,11 @@ vigil_triggers_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_clear_pointer (&self->group_rows[pass], g_ptr_array_unref);
+      g_clear_pointer (&self->group_signatures[pass], g_ptr_array_unref);
+    }
 
   G_OBJECT_CLASS (vigil_triggers_page_parent_class)->finalize (object);
 }
