@@ -22,15 +22,19 @@
 #include "vigil-health-cell.h"
 
 #define BAR_WIDTH 44
+#define BAR_HEIGHT 8
 #define SPARK_WIDTH 48
+#define SPARK_HEIGHT 22
+#define SPACING 6
 
+/* One widget with one child (the words): the bar and the sparkline are
+ * drawn in its own snapshot, as a table builds and binds this cell for
+ * every row it holds, again at each sort and keystroke. */
 struct _VigilHealthCell
 {
   GtkWidget      parent_instance;
 
-  GtkWidget     *bar;
   GtkWidget     *label;
-  GtkWidget     *sparkline;
   VigilCustomer *customer;
   double         healthy_cutoff;
   double         at_risk_cutoff;
@@ -59,42 +63,58 @@ is_dark (void)
 }
 
 static void
-draw_bar (GtkDrawingArea *area,
-          cairo_t        *cr,
-          int             width,
-          int             height,
-          gpointer        user_data)
+append_rect (GtkSnapshot  *snapshot,
+             const double  rgb[3],
+             float         x,
+             float         y,
+             float         width,
+             float         height)
 {
-  VigilHealthCell *self = user_data;
+  GdkRGBA color = { rgb[0], rgb[1], rgb[2], 1 };
+
+  gtk_snapshot_append_color (snapshot, &color, &GRAPHENE_RECT_INIT (x, y, width, height));
+}
+
+/* Bar, words, sparkline from the start edge: mirrored right to left. */
+static gboolean
+is_rtl (VigilHealthCell *self)
+{
+  return gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
+}
+
+static void
+snapshot_bar (VigilHealthCell   *self,
+              GtkSnapshot       *snapshot,
+              VigilChartStyle   *style,
+              int                width,
+              int                height)
+{
   double health, rgb[3], track[3];
-  VigilChartStyle style;
-  double y = height / 2.0 - 4;
+  float y = height / 2.0f - BAR_HEIGHT / 2.0f;
+  float x = is_rtl (self) ? width - BAR_WIDTH : 0;
+  float filled;
 
   if (self->customer == NULL || isnan (health = vigil_customer_get_health (self->customer)))
     return;
 
-  vigil_chart_style_init (&style, is_dark ());
-  vigil_chart_style_color (&style, VIGIL_CHART_COLOR_GRID, track);
-  vigil_chart_tier_color (vigil_tier_to_chart (vigil_customer_get_tier (self->customer)), style.dark, rgb);
-
-  cairo_set_source_rgb (cr, track[0], track[1], track[2]);
-  cairo_rectangle (cr, 0, y, width, 8);
-  cairo_fill (cr);
-  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
-  cairo_rectangle (cr, 0, y, width * CLAMP (health, 0, 100) / 100.0, 8);
-  cairo_fill (cr);
+  vigil_chart_style_color (style, VIGIL_CHART_COLOR_GRID, track);
+  vigil_chart_tier_color (vigil_tier_to_chart (vigil_customer_get_tier (self->customer)), style->dark, rgb);
+  filled = BAR_WIDTH * CLAMP (health, 0, 100) / 100.0f;
+  append_rect (snapshot, track, x, y, BAR_WIDTH, BAR_HEIGHT);
+  append_rect (snapshot, rgb, is_rtl (self) ? x + BAR_WIDTH - filled : x, y, filled, BAR_HEIGHT);
 }
 
 static void
-draw_sparkline (GtkDrawingArea *area,
-                cairo_t        *cr,
-                int             width,
-                int             height,
-                gpointer        user_data)
+snapshot_sparkline (VigilHealthCell *self,
+                    GtkSnapshot     *snapshot,
+                    VigilChartStyle *style,
+                    int              width,
+                    int              height)
 {
-  VigilHealthCell *self = user_data;
-  VigilChartStyle style;
   const double *values;
+  float x = is_rtl (self) ? 0 : width - SPARK_WIDTH;
+  float y = height / 2.0f - SPARK_HEIGHT / 2.0f;
+  cairo_t *cr;
   guint n;
 
   if (self->customer == NULL)
@@ -103,16 +123,72 @@ draw_sparkline (GtkDrawingArea *area,
   if (n < 2)
     return;
 
+  style->fill_background = FALSE;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x, y, SPARK_WIDTH, SPARK_HEIGHT));
+  cairo_translate (cr, x, y);
+  vigil_chart_sparkline (cr, SPARK_WIDTH, SPARK_HEIGHT, style, values, n, self->healthy_cutoff,
+                         self->at_risk_cutoff);
+  cairo_destroy (cr);
+}
+
+static void
+vigil_health_cell_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  VigilHealthCell *self = VIGIL_HEALTH_CELL (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  VigilChartStyle style;
+
   vigil_chart_style_init (&style, is_dark ());
-  style.fill_background = FALSE;
-  vigil_chart_sparkline (cr, width, height, &style, values, n, self->healthy_cutoff, self->at_risk_cutoff);
+  snapshot_bar (self, snapshot, &style, width, height);
+  gtk_widget_snapshot_child (widget, self->label, snapshot);
+  snapshot_sparkline (self, snapshot, &style, width, height);
+}
+
+static void
+vigil_health_cell_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  VigilHealthCell *self = VIGIL_HEALTH_CELL (widget);
+  int label_min, label_nat;
+
+  gtk_widget_measure (self->label, orientation, -1, &label_min, &label_nat, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = BAR_WIDTH + SPACING + label_min + SPACING + SPARK_WIDTH;
+      *natural = BAR_WIDTH + SPACING + label_nat + SPACING + SPARK_WIDTH;
+    }
+  else
+    {
+      *minimum = MAX (label_min, SPARK_HEIGHT);
+      *natural = MAX (label_nat, SPARK_HEIGHT);
+    }
+}
+
+static void
+vigil_health_cell_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  VigilHealthCell *self = VIGIL_HEALTH_CELL (widget);
+  int label_width = MAX (width - BAR_WIDTH - SPARK_WIDTH - 2 * SPACING, 0);
+
+  int x = (is_rtl (self) ? SPARK_WIDTH : BAR_WIDTH) + SPACING;
+
+  gtk_widget_size_allocate (self->label, &(GtkAllocation) { x, 0, label_width, height }, -1);
 }
 
 static void
 dark_changed_cb (VigilHealthCell *self)
 {
-  gtk_widget_queue_draw (self->bar);
-  gtk_widget_queue_draw (self->sparkline);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -120,9 +196,7 @@ vigil_health_cell_dispose (GObject *object)
 {
   VigilHealthCell *self = (VigilHealthCell *) object;
 
-  g_clear_pointer (&self->bar, gtk_widget_unparent);
   g_clear_pointer (&self->label, gtk_widget_unparent);
-  g_clear_pointer (&self->sparkline, gtk_widget_unparent);
   g_clear_object (&self->customer);
 
   G_OBJECT_CLASS (vigil_health_cell_parent_class)->dispose (object);
@@ -134,7 +208,9 @@ vigil_health_cell_class_init (VigilHealthCellClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = vigil_health_cell_dispose;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  widget_class->measure = vigil_health_cell_measure;
+  widget_class->size_allocate = vigil_health_cell_size_allocate;
+  widget_class->snapshot = vigil_health_cell_snapshot;
   gtk_widget_class_set_css_name (widget_class, "healthcell");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -142,26 +218,11 @@ vigil_health_cell_class_init (VigilHealthCellClass *klass)
 static void
 vigil_health_cell_init (VigilHealthCell *self)
 {
-  GtkBoxLayout *layout = GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
-
-  gtk_box_layout_set_spacing (layout, 6);
-
-  self->bar = gtk_drawing_area_new ();
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->bar), BAR_WIDTH);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->bar), draw_bar, self, NULL);
-  gtk_widget_set_parent (self->bar, GTK_WIDGET (self));
-
   self->label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->label), 0);
   gtk_label_set_width_chars (GTK_LABEL (self->label), 10);
   gtk_widget_add_css_class (self->label, "numeric");
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
-
-  self->sparkline = gtk_drawing_area_new ();
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->sparkline), SPARK_WIDTH);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->sparkline), 22);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->sparkline), draw_sparkline, self, NULL);
-  gtk_widget_set_parent (self->sparkline, GTK_WIDGET (self));
 
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (dark_changed_cb),
                            self, G_CONNECT_SWAPPED);
@@ -210,6 +271,5 @@ vigil_health_cell_set_customer (VigilHealthCell *self,
                                       vigil_tier_get_label (vigil_customer_get_tier (customer)), trend);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
     }
-  gtk_widget_queue_draw (self->bar);
-  gtk_widget_queue_draw (self->sparkline);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -396,8 +396,13 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
     {
       cell = gtk_label_new (NULL);
       gtk_label_set_xalign (GTK_LABEL (cell), column->numeric ? 1 : 0);
-      gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (cell), column->max_chars);
+      /* Figures are short and never cut; an ellipsized label is laid
+       * out again at each width it is measured for. */
+      if (!column->numeric)
+        {
+          gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
+          gtk_label_set_max_width_chars (GTK_LABEL (cell), column->max_chars);
+        }
       if (column->bind == bind_name || column->bind == bind_risk)
         {
           gtk_widget_set_has_tooltip (cell, TRUE);
@@ -406,6 +411,9 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
       if (column->numeric)
         gtk_widget_add_css_class (cell, "numeric");
     }
+  /* For binding the cell again when its customer changes. */
+  g_object_set_data (G_OBJECT (cell), "vigil-column", (gpointer) column);
+  g_object_set_data (G_OBJECT (cell), "vigil-view", g_object_get_data (G_OBJECT (factory), "view"));
   gtk_list_item_set_child (item, cell);
 }
 
@@ -432,8 +440,6 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   gulong handler;
 
   g_object_set_data_full (G_OBJECT (cell), "customer", g_object_ref (customer), g_object_unref);
-  g_object_set_data (G_OBJECT (cell), "vigil-column", (gpointer) column);
-  g_object_set_data (G_OBJECT (cell), "vigil-view", self);
   handler = g_signal_connect_object (customer, "changed", G_CALLBACK (customer_changed_cb), cell, 0);
   g_object_set_data (G_OBJECT (cell), "vigil-changed-handler", GSIZE_TO_POINTER (handler));
   column->bind (cell, customer, self);

@@ -19,6 +19,9 @@
 #include <math.h>
 
 #include <glib/gi18n.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include "vigil-portfolio.h"
 
@@ -319,6 +322,11 @@ free_load_result_thread (GTask        *task,
                          GCancellable *cancellable)
 {
   load_result_free (task_data);
+#ifdef HAVE_MALLOC_TRIM
+  /* A book's worth of rows was just freed: give the pages back, or the
+   * resident size only ever grows with each poll. */
+  malloc_trim (0);
+#endif
   g_task_return_boolean (task, TRUE);
 }
 
