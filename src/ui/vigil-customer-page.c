@@ -1434,8 +1434,9 @@ load_history (VigilCustomerPage *self)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
-  vigil_portfolio_run_async (self->portfolio, load_history_work, g_memdup2 (&self->store_id, sizeof (gint64)),
-                             g_free, self->load_cancellable, load_history_cb, g_object_ref (self));
+  vigil_portfolio_run_async_full (self->portfolio, load_history_work, g_memdup2 (&self->store_id, sizeof (gint64)),
+                                  g_free, (GDestroyNotify) history_result_free, self->load_cancellable,
+                                  load_history_cb, g_object_ref (self));
 }
 
 /* Everything from the current customer object; the history as loaded. */

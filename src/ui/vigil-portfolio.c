@@ -96,6 +96,7 @@ typedef struct
   VigilPortfolioWork  work;
   gpointer            data;
   GDestroyNotify      data_free;
+  GDestroyNotify      result_free;
 } WorkData;
 
 static void
@@ -127,7 +128,7 @@ run_work_thread (GTask        *task,
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, result, NULL);
+    g_task_return_pointer (task, result, work->result_free);
 }
 
 /* Counts each customer's open triggers. */
@@ -310,8 +311,8 @@ finish_load_cb (gpointer user_data)
   g_debug ("Views followed in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->customers)) > 0)
-    vigil_portfolio_run_async (self, trend_work, g_memdup2 (&self->latest_time, sizeof (gint64)), g_free,
-                               self->cancellable, trend_cb, NULL);
+    vigil_portfolio_run_async_full (self, trend_work, g_memdup2 (&self->latest_time, sizeof (gint64)), g_free,
+                                    (GDestroyNotify) g_array_unref, self->cancellable, trend_cb, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -666,7 +667,8 @@ vigil_portfolio_reload (VigilPortfolio *self)
       return;
     }
   self->loading++;
-  vigil_portfolio_run_async (self, load_work, NULL, NULL, self->cancellable, load_cb, NULL);
+  vigil_portfolio_run_async_full (self, load_work, NULL, NULL, (GDestroyNotify) load_result_free,
+                                  self->cancellable, load_cb, NULL);
 }
 
 /**
@@ -726,6 +728,26 @@ vigil_portfolio_run_async (VigilPortfolio      *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
+  vigil_portfolio_run_async_full (self, work, data, data_free, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * vigil_portfolio_run_async_full:
+ * @result_free: (nullable): frees what @work returned when nobody takes
+ *   it (the work was cancelled, or ended after its caller)
+ *
+ * As vigil_portfolio_run_async(), for work whose result owns memory.
+ */
+void
+vigil_portfolio_run_async_full (VigilPortfolio      *self,
+                                VigilPortfolioWork   work,
+                                gpointer             data,
+                                GDestroyNotify       data_free,
+                                GDestroyNotify       result_free,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   WorkData *work_data;
 
@@ -738,6 +760,7 @@ vigil_portfolio_run_async (VigilPortfolio      *self,
   work_data->work = work;
   work_data->data = data;
   work_data->data_free = data_free;
+  work_data->result_free = result_free;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, vigil_portfolio_run_async);

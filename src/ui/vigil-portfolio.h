@@ -48,6 +48,14 @@ void             vigil_portfolio_run_async           (VigilPortfolio      *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
+void             vigil_portfolio_run_async_full      (VigilPortfolio      *self,
+                                                      VigilPortfolioWork   work,
+                                                      gpointer             data,
+                                                      GDestroyNotify       data_free,
+                                                      GDestroyNotify       result_free,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
 gpointer         vigil_portfolio_run_finish          (VigilPortfolio      *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
