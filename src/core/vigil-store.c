@@ -2274,9 +2274,11 @@ vigil_store_list_recent_health (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   if (sqlite3_prepare_v2 (self->db,
-                          "SELECT customer_id, observed_at, health FROM scores "
-                          "WHERE observed_at >= ?1 AND health IS NOT NULL "
-                          "ORDER BY customer_id, observed_at",
+                          /* A seek per customer into the scores' key
+                           * reads the recent weeks only, not all years. */
+                          "SELECT s.customer_id, s.observed_at, s.health FROM customers c "
+                          "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
+                          "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
       set_sqlite_error (self, error, _("Reading history"));
