@@ -17,6 +17,7 @@
 #include "vigil-application.h"
 #include "vigil-customer-page.h"
 #include "vigil-source-dialog.h"
+#include "vigil-text-cell.h"
 #include "vigil-test-util.h"
 #include "vigil-window-private.h"
 
@@ -569,6 +570,8 @@ has_label (GtkWidget  *root,
 {
   if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
     return TRUE;
+  if (VIGIL_IS_TEXT_CELL (root) && g_strcmp0 (vigil_text_cell_get_text (VIGIL_TEXT_CELL (root)), text) == 0)
+    return TRUE;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (has_label (child, text))
@@ -637,6 +640,48 @@ test_window_reload_in_place (Fixture       *f,
   g_assert_true (has_label (GTK_WIDGET (f->window), "987654"));
 }
 
+/* A table cell is as wide as the widest text its column expects, not as
+ * its own text: setting the text measures nothing. */
+static void
+test_window_text_cell (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *figure = vigil_text_cell_new (1, TRUE, 0, "88\n8,888,888");
+  GtkWidget *name = vigil_text_cell_new (0, FALSE, 12, NULL);
+  GtkWidget *label = gtk_label_new ("8,888,888");
+  int minimum, natural, label_natural, before;
+
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_box_append (GTK_BOX (box), figure);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+
+  /* The widest line of the sample, and never less: figures are not cut. */
+  gtk_widget_measure (figure, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &label_natural, NULL, NULL);
+  g_assert_cmpint (natural, >=, label_natural - 1);
+  g_assert_cmpint (natural, <=, label_natural + 1);
+  g_assert_cmpint (minimum, ==, natural);
+
+  /* A name's cell may shrink to a few letters; its text does not move it. */
+  gtk_widget_measure (name, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &before, NULL, NULL);
+  g_assert_cmpint (minimum, <, before);
+  vigil_text_cell_set_text (VIGIL_TEXT_CELL (name), "A customer with a very long name indeed, Inc.");
+  gtk_widget_measure (name, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_assert_cmpint (natural, ==, before);
+  g_assert_cmpstr (vigil_text_cell_get_text (VIGIL_TEXT_CELL (name)), ==,
+                   "A customer with a very long name indeed, Inc.");
+
+  /* As tall as a line of text. */
+  gtk_widget_measure (name, GTK_ORIENTATION_VERTICAL, -1, &minimum, NULL, NULL, NULL);
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, -1, NULL, &label_natural, NULL, NULL);
+  g_assert_cmpint (ABS (minimum - label_natural), <=, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -661,6 +706,8 @@ main (int    argc,
   ADD ("/window/failing-source", test_window_failing_source);
   ADD ("/window/edit-source", test_window_edit_source);
   ADD ("/window/reload-in-place", test_window_reload_in_place);
+
+  g_test_add_func ("/window/text-cell", test_window_text_cell);
 
   suite_setup ();
   status = g_test_run ();

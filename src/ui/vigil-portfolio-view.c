@@ -24,6 +24,7 @@
 
 #include "vigil-health-cell.h"
 #include "vigil-portfolio-view.h"
+#include "vigil-text-cell.h"
 
 struct _VigilPortfolioView
 {
@@ -67,6 +68,7 @@ static guint signals[N_SIGNALS];
 #define NAME_WIDTH_COMPACT 130
 
 typedef void (*BindFunc) (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self);
+typedef char *(*SampleFunc) (void);
 
 typedef struct
 {
@@ -78,6 +80,7 @@ typedef struct
   gboolean          expand;
   gboolean          compact;   /* still shown in a narrow window */
   int               max_chars; /* a text column's widest, or -1 */
+  SampleFunc        sample;    /* a figure column's widest text */
 } Column;
 
 /* Unknown numbers sort below every known one, in both directions' logic. */
@@ -201,7 +204,114 @@ static void
 set_text (GtkWidget  *cell,
           const char *text)
 {
-  gtk_label_set_text (GTK_LABEL (cell), text != NULL ? text : "—");
+  vigil_text_cell_set_text (VIGIL_TEXT_CELL (cell), text != NULL ? text : "—");
+}
+
+/* Each figure's words, for its cells and for the widest text its column
+ * makes room for. */
+
+static char *
+format_trend (double trend)
+{
+  /* Arrows and signs, so the direction never rests on colour alone. */
+  return g_strdup_printf ("%s %+.1f", trend > 0.05 ? "▲" : trend < -0.05 ? "▼" : "▶", trend);
+}
+
+static char *
+format_risk (double risk)
+{
+  return g_strdup_printf ("%.0f %%", risk * 100);
+}
+
+static char *
+format_mrr (double mrr)
+{
+  return g_strdup_printf ("%'.0f", mrr);
+}
+
+static char *
+format_day (gint32 day)
+{
+  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc ((gint64) day * 86400);
+
+  return date != NULL ? g_date_time_format (date, "%-d %b %Y") : NULL;
+}
+
+static char *
+format_seats (gint64 used,
+              gint64 seats,
+              double use)
+{
+  return g_strdup_printf (_("%" PRId64 " / %" PRId64 " (%.0f %%)"), used, seats, use * 100);
+}
+
+static char *
+format_ago (gint64 hours)
+{
+  if (hours < 48)
+    return g_strdup_printf (ngettext ("%" PRId64 " hour ago", "%" PRId64 " hours ago", hours), hours);
+  return g_strdup_printf (ngettext ("%" PRId64 " day ago", "%" PRId64 " days ago", hours / 24), hours / 24);
+}
+
+/* Candidates for the widest text, a line each: the cell measures them. */
+static char *
+join_lines (char *a,
+            char *b)
+{
+  char *joined = g_strconcat (a, "\n", b, NULL);
+
+  g_free (a);
+  g_free (b);
+  return joined;
+}
+
+static char *
+sample_trend (void)
+{
+  return format_trend (-88.8);
+}
+
+static char *
+sample_risk (void)
+{
+  return format_risk (1);
+}
+
+static char *
+sample_mrr (void)
+{
+  return format_mrr (8888888);
+}
+
+/* The 28th of each month of a year, in this language's month names. */
+static char *
+sample_day (void)
+{
+  /* 2028-01-28, then a month of 31 days at a time: the 28th or so. */
+  gint32 day = vigil_time_get_day (G_GINT64_CONSTANT (1832630400));
+  char *days = format_day (day);
+
+  for (int month = 1; month < 12; month++)
+    days = join_lines (days, format_day (day + month * 30 + month / 2));
+  return days;
+}
+
+static char *
+sample_seats (void)
+{
+  return format_seats (8888, 8888, 1);
+}
+
+static char *
+sample_ago (void)
+{
+  return join_lines (format_ago (47), format_ago (888 * 24));
+}
+
+static char *
+sample_triggers (void)
+{
+  return g_strdup ("88");
 }
 
 static void
@@ -239,39 +349,33 @@ bind_health (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 }
 
 static void
+set_css_class (GtkWidget  *cell,
+               const char *name,
+               gboolean    set)
+{
+  if (set)
+    gtk_widget_add_css_class (cell, name);
+  else
+    gtk_widget_remove_css_class (cell, name);
+}
+
+static void
 bind_trend (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   double trend = vigil_customer_get_trend (customer);
-  g_autofree char *text = NULL;
+  g_autofree char *text = isnan (trend) ? NULL : format_trend (trend);
 
-  gtk_widget_remove_css_class (cell, "trend-up");
-  gtk_widget_remove_css_class (cell, "trend-down");
-  if (isnan (trend))
-    {
-      set_text (cell, NULL);
-      return;
-    }
-  /* Arrows and signs, so the direction never rests on colour alone. */
-  text = g_strdup_printf ("%s %+.1f", trend > 0.05 ? "▲" : trend < -0.05 ? "▼" : "▶", trend);
   set_text (cell, text);
-  if (trend >= 5)
-    gtk_widget_add_css_class (cell, "trend-up");
-  else if (trend <= -5)
-    gtk_widget_add_css_class (cell, "trend-down");
+  set_css_class (cell, "trend-up", !isnan (trend) && trend >= 5);
+  set_css_class (cell, "trend-down", !isnan (trend) && trend <= -5);
 }
 
 static void
 bind_risk (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   double risk = vigil_customer_get_churn_risk (customer);
-  g_autofree char *text = NULL;
+  g_autofree char *text = isnan (risk) ? NULL : format_risk (risk);
 
-  if (isnan (risk))
-    {
-      set_text (cell, NULL);
-      return;
-    }
-  text = g_strdup_printf ("%.0f %%", risk * 100);
   set_text (cell, text);
 }
 
@@ -306,7 +410,7 @@ static void
 bind_mrr (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   double mrr = vigil_customer_get_mrr (customer);
-  g_autofree char *text = isnan (mrr) ? NULL : g_strdup_printf ("%'.0f", mrr);
+  g_autofree char *text = isnan (mrr) ? NULL : format_mrr (mrr);
 
   set_text (cell, text);
 }
@@ -315,11 +419,8 @@ static void
 bind_renewal (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   gint32 day = vigil_customer_get_renewal_day (customer);
-  g_autoptr(GDateTime) date = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *text = day != VIGIL_UNKNOWN_DAY ? format_day (day) : NULL;
 
-  if (day != VIGIL_UNKNOWN_DAY && (date = g_date_time_new_from_unix_utc ((gint64) day * 86400)))
-    text = g_date_time_format (date, "%-d %b %Y");
   set_text (cell, text);
 }
 
@@ -328,15 +429,12 @@ bind_seats (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   const VigilSnapshot *latest = vigil_customer_get_row (customer)->latest;
   double use = vigil_customer_get_seat_use (customer);
-  g_autofree char *text = NULL;
+  g_autofree char *text = isnan (use) ? NULL : format_seats (latest->seats_used, latest->seats, use);
 
-  if (!isnan (use))
-    text = g_strdup_printf (_("%" PRId64 " / %" PRId64 " (%.0f %%)"),
-                            latest->seats_used, latest->seats, use * 100);
   set_text (cell, text);
 }
 
-/* "3 h ago", "5 d ago" against the book's own "now". */
+/* "3 hours ago", "5 days ago" against the book's own "now". */
 static void
 bind_last_active (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
@@ -345,16 +443,7 @@ bind_last_active (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *
   g_autofree char *text = NULL;
 
   if (last != VIGIL_UNKNOWN && now != VIGIL_UNKNOWN)
-    {
-      gint64 hours = MAX (now - last, 0) / 3600;
-
-      if (hours < 48)
-        text = g_strdup_printf (ngettext ("%" PRId64 " hour ago", "%" PRId64 " hours ago", hours),
-                                hours);
-      else
-        text = g_strdup_printf (ngettext ("%" PRId64 " day ago", "%" PRId64 " days ago",
-                                          hours / 24), hours / 24);
-    }
+    text = format_ago (MAX (now - last, 0) / 3600);
   set_text (cell, text);
 }
 
@@ -368,18 +457,18 @@ bind_triggers (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *sel
 }
 
 static const Column columns[] = {
-  { "name", N_("Customer"), compare_name, bind_name, FALSE, TRUE, TRUE, 24 },
-  { "owner", N_("Owner"), compare_owner, bind_owner, FALSE, FALSE, FALSE, 14 },
-  { "segment", N_("Segment"), compare_segment, bind_segment, FALSE, FALSE, FALSE, 8 },
-  { "plan", N_("Plan"), compare_plan, bind_plan, FALSE, FALSE, FALSE, 10 },
-  { "health", N_("Health"), compare_health, bind_health, FALSE, FALSE, TRUE, -1 },
-  { "trend", N_("7-Day Trend"), compare_trend, bind_trend, TRUE, FALSE, FALSE, -1 },
-  { "risk", N_("Churn Risk"), compare_risk, bind_risk, TRUE, FALSE, TRUE, -1 },
-  { "mrr", N_("MRR"), compare_mrr, bind_mrr, TRUE, FALSE, FALSE, -1 },
-  { "renewal", N_("Renewal"), compare_renewal, bind_renewal, TRUE, FALSE, FALSE, -1 },
-  { "seats", N_("Seat Use"), compare_seats, bind_seats, TRUE, FALSE, FALSE, 16 },
-  { "last-active", N_("Last Active"), compare_last_active, bind_last_active, TRUE, FALSE, FALSE, -1 },
-  { "triggers", N_("Triggers"), compare_triggers, bind_triggers, TRUE, FALSE, FALSE, -1 },
+  { "name", N_("Customer"), compare_name, bind_name, FALSE, TRUE, TRUE, 24, NULL },
+  { "owner", N_("Owner"), compare_owner, bind_owner, FALSE, FALSE, FALSE, 14, NULL },
+  { "segment", N_("Segment"), compare_segment, bind_segment, FALSE, FALSE, FALSE, 8, NULL },
+  { "plan", N_("Plan"), compare_plan, bind_plan, FALSE, FALSE, FALSE, 10, NULL },
+  { "health", N_("Health"), compare_health, bind_health, FALSE, FALSE, TRUE, -1, NULL },
+  { "trend", N_("7-Day Trend"), compare_trend, bind_trend, TRUE, FALSE, FALSE, -1, sample_trend },
+  { "risk", N_("Churn Risk"), compare_risk, bind_risk, TRUE, FALSE, TRUE, -1, sample_risk },
+  { "mrr", N_("MRR"), compare_mrr, bind_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
+  { "renewal", N_("Renewal"), compare_renewal, bind_renewal, TRUE, FALSE, FALSE, -1, sample_day },
+  { "seats", N_("Seat Use"), compare_seats, bind_seats, TRUE, FALSE, FALSE, -1, sample_seats },
+  { "last-active", N_("Last Active"), compare_last_active, bind_last_active, TRUE, FALSE, FALSE, -1, sample_ago },
+  { "triggers", N_("Triggers"), compare_triggers, bind_triggers, TRUE, FALSE, FALSE, -1, sample_triggers },
 };
 
 static void
@@ -394,15 +483,9 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
     cell = vigil_health_cell_new ();
   else
     {
-      cell = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (cell), column->numeric ? 1 : 0);
-      /* Figures are short and never cut; an ellipsized label is laid
-       * out again at each width it is measured for. */
-      if (!column->numeric)
-        {
-          gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
-          gtk_label_set_max_width_chars (GTK_LABEL (cell), column->max_chars);
-        }
+      g_autofree char *sample = column->sample != NULL ? column->sample () : NULL;
+
+      cell = vigil_text_cell_new (column->numeric ? 1 : 0, column->numeric, MAX (column->max_chars, 0), sample);
       if (column->bind == bind_name || column->bind == bind_risk)
         {
           gtk_widget_set_has_tooltip (cell, TRUE);
