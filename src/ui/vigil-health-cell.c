@@ -20,6 +20,7 @@
 
 #include "vigil-charts.h"
 #include "vigil-health-cell.h"
+#include "vigil-text-cell.h"
 
 #define BAR_WIDTH 44
 #define BAR_HEIGHT 8
@@ -215,12 +216,31 @@ vigil_health_cell_class_init (VigilHealthCellClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+static char *
+describe (double    health,
+          VigilTier tier)
+{
+  /* TRANSLATORS: a health score and its tier, e.g. "87 Healthy" */
+  return g_strdup_printf (_("%.0f %s"), health, vigil_tier_get_label (tier));
+}
+
+/* What the words may say at their widest, a candidate a line. */
+static char *
+describe_widest (void)
+{
+  g_autofree char *healthy = describe (100, VIGIL_TIER_HEALTHY);
+  g_autofree char *at_risk = describe (100, VIGIL_TIER_AT_RISK);
+  g_autofree char *high_risk = describe (100, VIGIL_TIER_HIGH_RISK);
+
+  return g_strjoin ("\n", healthy, at_risk, high_risk, _("No score"), NULL);
+}
+
 static void
 vigil_health_cell_init (VigilHealthCell *self)
 {
-  self->label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->label), 0);
-  gtk_label_set_width_chars (GTK_LABEL (self->label), 10);
+  g_autofree char *sample = describe_widest ();
+
+  self->label = vigil_text_cell_new (0, TRUE, 0, sample);
   gtk_widget_add_css_class (self->label, "numeric");
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
 
@@ -253,16 +273,15 @@ vigil_health_cell_set_customer (VigilHealthCell *self,
 
   if (customer == NULL || isnan (health = vigil_customer_get_health (customer)))
     {
-      gtk_label_set_text (GTK_LABEL (self->label), _("No score"));
+      vigil_text_cell_set_text (VIGIL_TEXT_CELL (self->label), _("No score"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("No score"), -1);
     }
   else
     {
       double trend = vigil_customer_get_trend (customer);
 
-      /* TRANSLATORS: a health score and its tier, e.g. "87 Healthy" */
-      text = g_strdup_printf (_("%.0f %s"), health, vigil_tier_get_label (vigil_customer_get_tier (customer)));
-      gtk_label_set_text (GTK_LABEL (self->label), text);
+      text = describe (health, vigil_customer_get_tier (customer));
+      vigil_text_cell_set_text (VIGIL_TEXT_CELL (self->label), text);
       if (isnan (trend))
         accessible = g_strdup_printf (_("Health %.0f, %s"), health,
                                       vigil_tier_get_label (vigil_customer_get_tier (customer)));
