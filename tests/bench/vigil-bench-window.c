@@ -9,9 +9,10 @@
  * --db so later runs reuse it) it measures: the first frame showing the
  * populated table, from the start of the program; sorting each column
  * until the next frame; each keystroke of a search; opening a customer
- * page until its next frame; resident memory; and the longest stall of
- * the main loop while a live endpoint of the whole book is polled and
- * the window reloads.
+ * page until its next frame (the first, then a dozen more); resident
+ * memory; and the longest stall of the main loop while a live endpoint
+ * of the whole book (served from a thread of its own, as a remote one
+ * would be) is polled and the window reloads.
  */
 
 #include "config.h"
@@ -129,6 +130,62 @@ poll_finished_cb (VigilPortfolio *portfolio,
   *finished = TRUE;
 }
 
+/* The live endpoint answers from a thread and main context of its own,
+ * as a real one answers from another machine: its work (making 10,000
+ * customers' JSON) must not count as the window's stalls. */
+typedef struct
+{
+  VigilDemo       *demo;
+  VigilDemoServer *server;
+  GMainContext    *context;
+  GMainLoop       *loop;
+  GMutex           lock;
+  GCond            ready;
+  char            *url;
+  char            *error;
+} Endpoint;
+
+static gpointer
+endpoint_thread (gpointer data)
+{
+  Endpoint *endpoint = data;
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (endpoint->context);
+  endpoint->server = vigil_demo_server_new (endpoint->demo, 500);
+  g_mutex_lock (&endpoint->lock);
+  if (vigil_demo_server_listen (endpoint->server, 0, &error))
+    endpoint->url = vigil_demo_server_get_url (endpoint->server);
+  else
+    endpoint->error = g_strdup (error->message);
+  g_cond_signal (&endpoint->ready);
+  g_mutex_unlock (&endpoint->lock);
+  if (endpoint->url != NULL)
+    g_main_loop_run (endpoint->loop);
+  g_clear_object (&endpoint->server);
+  g_main_context_pop_thread_default (endpoint->context);
+  return NULL;
+}
+
+static char *
+start_endpoint (Endpoint  *endpoint,
+                VigilDemo *demo)
+{
+  endpoint->demo = demo;
+  endpoint->context = g_main_context_new ();
+  endpoint->loop = g_main_loop_new (endpoint->context, FALSE);
+  g_mutex_init (&endpoint->lock);
+  g_cond_init (&endpoint->ready);
+  g_mutex_lock (&endpoint->lock);
+  g_thread_unref (g_thread_new ("bench-endpoint", endpoint_thread, endpoint));
+  while (endpoint->url == NULL && endpoint->error == NULL)
+    g_cond_wait (&endpoint->ready, &endpoint->lock);
+  g_mutex_unlock (&endpoint->lock);
+  if (endpoint->error != NULL)
+    g_printerr ("%s\n", endpoint->error);
+  return endpoint->url;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -150,7 +207,7 @@ main (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("- issue 6's window figures");
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilApplication) app = NULL;
-  g_autoptr(VigilDemoServer) server = NULL;
+  Endpoint endpoint = { NULL };
   g_autoptr(VigilDemo) demo = NULL;
   g_autoptr(VigilSource) source = NULL;
   g_autofree char *url = NULL;
@@ -253,13 +310,8 @@ main (int    argc,
 
   /* A poll of the whole book from a live endpoint, stored, scored and
    * shown, while a 5 ms timer measures how long the main loop stalls. */
-  server = vigil_demo_server_new (demo, 500);
-  if (!vigil_demo_server_listen (server, 0, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
-  url = vigil_demo_server_get_url (server);
+  if (!(url = g_strdup (start_endpoint (&endpoint, demo))))
+    return 1;
   {
     g_autoptr(VigilStore) store = vigil_store_open (db, &error);
 
@@ -308,5 +360,6 @@ main (int    argc,
       vigil_store_remove_source (store, "bench-live", TRUE, NULL);
   }
   gtk_window_destroy (GTK_WINDOW (window));
+  g_main_loop_quit (endpoint.loop);
   return 0;
 }
