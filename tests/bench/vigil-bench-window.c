@@ -228,6 +228,7 @@ main (int    argc,
   double worst_sort_call = 0, worst_key_call = 0;
   double sorts[24], keys[8];
   double page_call = 0, pages[13];
+  double poll_s;
   guint n_sorts = 0;
   gboolean finished = FALSE;
   guint loads = 0, loads_before;
@@ -347,6 +348,16 @@ main (int    argc,
   while (loads == loads_before)
     g_main_context_iteration (NULL, TRUE);
   wait_for_frame (GTK_WIDGET (window));
+  poll_s = ms_since (start) / 1000;
+  /* A second more, still timed: the trend read after a reload and the
+   * freeing of the replaced book are part of it, and the memory is
+   * measured once they are done. */
+  {
+    gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+  }
 
   printf ("\n%-52s %10s %10s\n", "figure", "measured", "goal");
   printf ("%-52s %8.0fms %8.0fms\n", "first frame with the populated table, from launch", first_frame, 1000.0);
@@ -364,7 +375,7 @@ main (int    argc,
   printf ("%-52s %8.0fMB %8.0fMB\n", "resident memory, after a poll of the whole book", rss_mb (), 200.0);
   printf ("%-52s %8.1fms %8.0fms  (poll + reload %.1f s, %u customers shown)\n",
           "longest main-loop stall during a poll and reload", stall.worst / 1000.0, 50.0,
-          ms_since (start) / 1000, g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)));
+          poll_s, g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)));
 
   {
     g_autoptr(VigilStore) store = vigil_store_open (db, NULL);
