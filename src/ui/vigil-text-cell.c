@@ -58,6 +58,33 @@ create_layout (VigilTextCell *self,
   return layout;
 }
 
+/* Every cell of a column measures the same sample in the same font: a
+ * row is built at each new item shown, so each sample is laid out once
+ * per font, not once per cell. Widgets live on the main thread only. */
+static int
+measure_sample (VigilTextCell *self,
+                PangoContext  *context)
+{
+  static GHashTable *widths = NULL;  /* sample, font, resolution, digits → width */
+  g_autofree char *font = pango_font_description_to_string (pango_context_get_font_description (context));
+  g_autofree char *key = g_strdup_printf ("%s\x1f%s\x1f%g\x1f%d", self->sample, font,
+                                          pango_cairo_context_get_resolution (context), self->numeric);
+  gpointer known;
+
+  if (widths == NULL)
+    widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!g_hash_table_lookup_extended (widths, key, NULL, &known))
+    {
+      g_autoptr(PangoLayout) layout = create_layout (self, self->sample);
+      int width;
+
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      known = GINT_TO_POINTER (width);
+      g_hash_table_insert (widths, g_steal_pointer (&key), known);
+    }
+  return GPOINTER_TO_INT (known);
+}
+
 static void
 measure_widths (VigilTextCell *self)
 {
@@ -75,13 +102,7 @@ measure_widths (VigilTextCell *self)
   pango_font_metrics_unref (metrics);
   width = PANGO_PIXELS_CEIL (char_width * self->width_chars);
   if (self->sample != NULL)
-    {
-      g_autoptr(PangoLayout) layout = create_layout (self, self->sample);
-      int sample_width;
-
-      pango_layout_get_pixel_size (layout, &sample_width, NULL);
-      width = MAX (width, sample_width);
-    }
+    width = MAX (width, measure_sample (self, context));
 
   self->natural_width = MAX (width, 1);
   /* Names may shrink to a few letters and an ellipsis; figures are
