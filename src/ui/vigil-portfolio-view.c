@@ -483,7 +483,7 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
     cell = vigil_health_cell_new ();
   else
     {
-      g_autofree char *sample = column->sample != NULL ? column->sample () : NULL;
+      const char *sample = g_object_get_data (G_OBJECT (factory), "vigil-sample");
 
       cell = vigil_text_cell_new (column->numeric ? 1 : 0, column->numeric, MAX (column->max_chars, 0), sample);
       if (column->bind == bind_name || column->bind == bind_risk)
@@ -552,6 +552,9 @@ add_columns (VigilPortfolioView *self)
       g_autoptr(GtkColumnViewColumn) column = NULL;
 
       g_object_set_data (G_OBJECT (factory), "view", self);
+      /* Worked out once per column, not at each row built. */
+      if (columns[i].sample != NULL)
+        g_object_set_data_full (G_OBJECT (factory), "vigil-sample", columns[i].sample (), g_free);
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), (gpointer) &columns[i]);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), (gpointer) &columns[i]);
       g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), (gpointer) &columns[i]);
