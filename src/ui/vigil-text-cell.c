@@ -31,10 +31,12 @@ struct _VigilTextCell
   int         width_chars;
   gboolean    numeric;
 
-  /* The widths, for the font they were measured with. */
+  /* The sizes, for the font they were measured with. */
   int         minimum_width;
   int         natural_width;
-  guint       natural_serial;
+  int         line_height;
+  int         baseline;
+  guint       sizes_serial;
 };
 
 G_DEFINE_FINAL_TYPE (VigilTextCell, vigil_text_cell, GTK_TYPE_WIDGET)
@@ -58,58 +60,106 @@ create_layout (VigilTextCell *self,
   return layout;
 }
 
-/* Every cell of a column measures the same sample in the same font: a
- * row is built at each new item shown, so each sample is laid out once
- * per font, not once per cell. Widgets live on the main thread only. */
-static int
-measure_sample (VigilTextCell *self,
-                PangoContext  *context)
+/* What a font gives every cell: its character width and line. */
+typedef struct
 {
-  static GHashTable *widths = NULL;  /* sample, font, resolution, digits → width */
-  g_autofree char *font = pango_font_description_to_string (pango_context_get_font_description (context));
-  g_autofree char *key = g_strdup_printf ("%s\x1f%s\x1f%g\x1f%d", self->sample, font,
-                                          pango_cairo_context_get_resolution (context), self->numeric);
-  gpointer known;
+  int char_width;   /* Pango units */
+  int line_height;  /* pixels */
+  int baseline;     /* pixels */
+} FontSizes;
 
-  if (widths == NULL)
-    widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  if (!g_hash_table_lookup_extended (widths, key, NULL, &known))
-    {
-      g_autoptr(PangoLayout) layout = create_layout (self, self->sample);
-      int width;
+/* Every cell of a table measures in the same few fonts, and every cell of
+ * a column measures the same sample: a row is built at each new item
+ * shown, so fonts and samples are measured once each, not once per cell.
+ * Widgets live on the main thread only. */
+static GHashTable *
+get_cache (void)
+{
+  static GHashTable *cache = NULL;  /* font key (+ sample) → FontSizes or width */
 
-      pango_layout_get_pixel_size (layout, &width, NULL);
-      known = GINT_TO_POINTER (width);
-      g_hash_table_insert (widths, g_steal_pointer (&key), known);
-    }
-  return GPOINTER_TO_INT (known);
+  if (cache == NULL)
+    cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return cache;
 }
 
+static char *
+font_key (PangoContext *context)
+{
+  g_autofree char *font = pango_font_description_to_string (pango_context_get_font_description (context));
+
+  return g_strdup_printf ("%s\x1f%g", font, pango_cairo_context_get_resolution (context));
+}
+
+static const FontSizes *
+measure_font (PangoContext *context,
+              const char   *key)
+{
+  FontSizes *sizes = g_hash_table_lookup (get_cache (), key);
+  PangoFontMetrics *metrics;
+  int ascent, descent;
+
+  if (sizes != NULL)
+    return sizes;
+
+  metrics = pango_context_get_metrics (context, NULL, NULL);
+  ascent = pango_font_metrics_get_ascent (metrics);
+  descent = pango_font_metrics_get_descent (metrics);
+  sizes = g_new0 (FontSizes, 1);
+  sizes->char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
+                           pango_font_metrics_get_approximate_digit_width (metrics));
+  sizes->line_height = PANGO_PIXELS_CEIL (MAX (pango_font_metrics_get_height (metrics), ascent + descent));
+  sizes->baseline = PANGO_PIXELS_CEIL (ascent);
+  pango_font_metrics_unref (metrics);
+  g_hash_table_insert (get_cache (), g_strdup (key), sizes);
+  return sizes;
+}
+
+static int
+measure_sample (VigilTextCell *self,
+                const char    *font)
+{
+  g_autofree char *key = g_strdup_printf ("%s\x1f%d\x1f%s", font, self->numeric, self->sample);
+  int *width = g_hash_table_lookup (get_cache (), key);
+
+  if (width == NULL)
+    {
+      g_autoptr(PangoLayout) layout = create_layout (self, self->sample);
+
+      width = g_new (int, 1);
+      pango_layout_get_pixel_size (layout, width, NULL);
+      g_hash_table_insert (get_cache (), g_steal_pointer (&key), width);
+    }
+  return *width;
+}
+
+/* The sizes for the cell's current font, worked out again only when
+ * its font changes. */
 static void
-measure_widths (VigilTextCell *self)
+update_sizes (VigilTextCell *self)
 {
   PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
   guint serial = pango_context_get_serial (context);
-  PangoFontMetrics *metrics;
-  int char_width, width;
+  g_autofree char *font = NULL;
+  const FontSizes *sizes;
+  int width;
 
-  if (self->natural_serial == serial && self->natural_width > 0)
+  if (self->sizes_serial == serial && self->natural_width > 0)
     return;
 
-  metrics = pango_context_get_metrics (context, NULL, NULL);
-  char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
-                    pango_font_metrics_get_approximate_digit_width (metrics));
-  pango_font_metrics_unref (metrics);
-  width = PANGO_PIXELS_CEIL (char_width * self->width_chars);
+  font = font_key (context);
+  sizes = measure_font (context, font);
+  width = PANGO_PIXELS_CEIL (sizes->char_width * self->width_chars);
   if (self->sample != NULL)
-    width = MAX (width, measure_sample (self, context));
+    width = MAX (width, measure_sample (self, font));
 
   self->natural_width = MAX (width, 1);
   /* Names may shrink to a few letters and an ellipsis; figures are
    * never cut. */
   self->minimum_width = self->numeric ? self->natural_width
-                                      : MIN (self->natural_width, PANGO_PIXELS_CEIL (char_width * 4));
-  self->natural_serial = serial;
+                                      : MIN (self->natural_width, PANGO_PIXELS_CEIL (sizes->char_width * 4));
+  self->line_height = sizes->line_height;
+  self->baseline = sizes->baseline;
+  self->sizes_serial = serial;
 }
 
 static void
@@ -123,23 +173,16 @@ vigil_text_cell_measure (GtkWidget      *widget,
 {
   VigilTextCell *self = VIGIL_TEXT_CELL (widget);
 
+  update_sizes (self);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      measure_widths (self);
       *minimum = self->minimum_width;
       *natural = self->natural_width;
     }
   else
     {
-      PangoContext *context = gtk_widget_get_pango_context (widget);
-      PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
-      int ascent = pango_font_metrics_get_ascent (metrics);
-      int descent = pango_font_metrics_get_descent (metrics);
-      int line = pango_font_metrics_get_height (metrics);
-
-      *minimum = *natural = PANGO_PIXELS_CEIL (MAX (line, ascent + descent));
-      *minimum_baseline = *natural_baseline = PANGO_PIXELS_CEIL (ascent);
-      pango_font_metrics_unref (metrics);
+      *minimum = *natural = self->line_height;
+      *minimum_baseline = *natural_baseline = self->baseline;
     }
 }
 
