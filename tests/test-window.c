@@ -640,6 +640,56 @@ test_window_reload_in_place (Fixture       *f,
   g_assert_true (has_label (GTK_WIDGET (f->window), "987654"));
 }
 
+static void
+count_trends_cb (VigilPortfolio *portfolio,
+                 guint          *trends)
+{
+  (*trends)++;
+}
+
+static gboolean
+trend_read (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+/* The year's trend is read for the overview on screen, not after every
+ * reload behind another page. */
+static void
+test_window_trend_on_demand (Fixture       *f,
+                             gconstpointer  data)
+{
+  guint counts[2] = { 0, 1 };
+  guint trends = 0;
+  GArray *average;
+
+  vigil_window_show_page (f->window, "portfolio");
+  g_signal_connect (f->portfolio, "trend-loaded", G_CALLBACK (count_trends_cb), &trends);
+  g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (f->portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  for (int i = 0; i < 200; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (trends, ==, 0);
+
+  vigil_window_show_page (f->window, "overview");
+  g_assert_true (wait_for (trend_read, &trends));
+  average = vigil_portfolio_get_average_health (f->portfolio);
+  g_assert_nonnull (average);
+  g_assert_cmpuint (average->len, >, 30);
+
+  /* On screen, a reload reads it again. */
+  trends = 0;
+  counts[0] = 0;
+  vigil_portfolio_reload (f->portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_assert_true (wait_for (trend_read, &trends));
+
+  g_signal_handlers_disconnect_by_func (f->portfolio, count_trends_cb, &trends);
+  g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+  vigil_window_show_page (f->window, "portfolio");
+}
+
 /* A table cell is as wide as the widest text its column expects, not as
  * its own text: setting the text measures nothing. */
 static void
@@ -706,6 +756,7 @@ main (int    argc,
   ADD ("/window/failing-source", test_window_failing_source);
   ADD ("/window/edit-source", test_window_edit_source);
   ADD ("/window/reload-in-place", test_window_reload_in_place);
+  ADD ("/window/trend-on-demand", test_window_trend_on_demand);
 
   g_test_add_func ("/window/text-cell", test_window_text_cell);
 

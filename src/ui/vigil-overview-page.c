@@ -49,6 +49,7 @@ struct _VigilOverviewPage
   GtkLabel       *tile_mrr_labels[3];
 
   VigilPortfolio *portfolio;
+  gboolean        holds_trend;
 
   /* What the charts draw, worked out on ::loaded and ::trend-loaded. */
   double          healthy_cutoff;
@@ -514,6 +515,26 @@ portfolio_trend_loaded_cb (VigilOverviewPage *self,
   update_trend (self);
 }
 
+/* The year's trend is read while the page is on screen, not after every
+ * reload behind it. */
+static void
+map_cb (VigilOverviewPage *self)
+{
+  if (self->portfolio != NULL && !self->holds_trend)
+    {
+      self->holds_trend = TRUE;
+      vigil_portfolio_hold_trend (self->portfolio);
+    }
+}
+
+static void
+unmap_cb (VigilOverviewPage *self)
+{
+  if (self->portfolio != NULL && self->holds_trend)
+    vigil_portfolio_release_trend (self->portfolio);
+  self->holds_trend = FALSE;
+}
+
 static void
 row_activated_cb (VigilOverviewPage *self,
                   GtkListBoxRow     *row,
@@ -532,6 +553,7 @@ vigil_overview_page_dispose (GObject *object)
 {
   VigilOverviewPage *self = (VigilOverviewPage *) object;
 
+  unmap_cb (self);
   if (self->portfolio != NULL)
     g_signal_handlers_disconnect_by_data (self->portfolio, self);
   g_clear_object (&self->portfolio);
@@ -611,6 +633,8 @@ vigil_overview_page_init (VigilOverviewPage *self)
   vigil_chart_view_set_draw_func (self->histogram_chart, draw_histogram, self, NULL);
   vigil_chart_view_set_tooltip_func (self->histogram_chart, histogram_tooltip, self, NULL);
   vigil_chart_view_set_draw_func (self->trend_chart, draw_trend, self, NULL);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (unmap_cb), NULL);
   vigil_chart_view_set_tooltip_func (self->trend_chart, trend_tooltip, self, NULL);
 
   for (guint i = 0; i < 2; i++)
@@ -642,6 +666,7 @@ vigil_overview_page_set_portfolio (VigilOverviewPage *self,
   if (self->portfolio == portfolio)
     return;
 
+  unmap_cb (self);
   if (self->portfolio != NULL)
     g_signal_handlers_disconnect_by_data (self->portfolio, self);
   g_set_object (&self->portfolio, portfolio);
@@ -653,4 +678,6 @@ vigil_overview_page_set_portfolio (VigilOverviewPage *self,
                            G_CONNECT_SWAPPED);
   if (vigil_portfolio_is_loaded (portfolio))
     portfolio_loaded_cb (self, portfolio);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    map_cb (self);
 }

@@ -50,6 +50,12 @@ struct _VigilPortfolio
   gboolean         loaded;
   guint            finish_load_id;
 
+  /* The year's trend is read for a view that shows it, not after every
+   * reload: reading it takes a core for half a second on a big book. */
+  guint            trend_wanted;    /* views showing it now */
+  gboolean         trend_stale;     /* a reload came since it was read */
+  gboolean         trend_reading;
+
   VigilStore      *poll_store;
   VigilPoller     *poller;
   VigilScheduler  *scheduler;
@@ -222,6 +228,8 @@ trend_work (VigilStore  *store,
   return vigil_store_list_average_health (store, latest_time - TREND_SPAN_S, 86400, NULL, error);
 }
 
+static void read_trend (VigilPortfolio *self);
+
 static void
 trend_cb (GObject      *object,
           GAsyncResult *result,
@@ -231,6 +239,7 @@ trend_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   GArray *average = vigil_portfolio_run_finish (self, result, &error);
 
+  self->trend_reading = FALSE;
   if (average == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -240,6 +249,20 @@ trend_cb (GObject      *object,
   g_clear_pointer (&self->average_health, g_array_unref);
   self->average_health = average;
   g_signal_emit (self, signals[TREND_LOADED], 0);
+  /* A reload that landed meanwhile. */
+  read_trend (self);
+}
+
+/* Reads the trend if it is stale and a view shows it. */
+static void
+read_trend (VigilPortfolio *self)
+{
+  if (!self->trend_stale || self->trend_wanted == 0 || self->trend_reading || !self->loaded)
+    return;
+  self->trend_stale = FALSE;
+  self->trend_reading = TRUE;
+  vigil_portfolio_run_async_full (self, trend_work, g_memdup2 (&self->latest_time, sizeof (gint64)), g_free,
+                                  (GDestroyNotify) g_array_unref, self->cancellable, trend_cb, NULL);
 }
 
 /* Announces the triggers not seen before, all at once, except on the
@@ -310,9 +333,8 @@ finish_load_cb (gpointer user_data)
   g_signal_emit (self, signals[LOADED], 0);
   g_debug ("Views followed in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->customers)) > 0)
-    vigil_portfolio_run_async_full (self, trend_work, g_memdup2 (&self->latest_time, sizeof (gint64)), g_free,
-                                    (GDestroyNotify) g_array_unref, self->cancellable, trend_cb, NULL);
+  self->trend_stale = TRUE;
+  read_trend (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -570,7 +592,8 @@ vigil_portfolio_get_scorecard (VigilPortfolio *self)
 }
 
 /* Returns: (transfer none) (nullable) (element-type VigilHealthPoint): the
- * portfolio's average health a day, over the last year of its history */
+ * portfolio's average health a day, over the last year of its history, as
+ * last read for a view that holds it (vigil_portfolio_hold_trend()) */
 GArray *
 vigil_portfolio_get_average_health (VigilPortfolio *self)
 {
@@ -835,4 +858,30 @@ vigil_portfolio_set_trigger_state_async (VigilPortfolio      *self,
   change->until = g_strdup (until);
   vigil_portfolio_run_async (self, trigger_state_work, change, (GDestroyNotify) trigger_state_free,
                              cancellable, callback, user_data);
+}
+
+/**
+ * vigil_portfolio_hold_trend:
+ *
+ * Says a view shows the portfolio's trend from now on: it is read now if
+ * it is out of date, and after each reload while the view holds it.
+ * Undo with vigil_portfolio_release_trend(); ::trend-loaded tells when
+ * vigil_portfolio_get_average_health() has it.
+ */
+void
+vigil_portfolio_hold_trend (VigilPortfolio *self)
+{
+  g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
+
+  self->trend_wanted++;
+  read_trend (self);
+}
+
+void
+vigil_portfolio_release_trend (VigilPortfolio *self)
+{
+  g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
+  g_return_if_fail (self->trend_wanted > 0);
+
+  self->trend_wanted--;
 }

@@ -30,6 +30,8 @@ GPtrArray       *vigil_portfolio_get_triggers        (VigilPortfolio      *self)
 GPtrArray       *vigil_portfolio_get_sources         (VigilPortfolio      *self);
 VigilScorecard  *vigil_portfolio_get_scorecard       (VigilPortfolio      *self);
 GArray          *vigil_portfolio_get_average_health  (VigilPortfolio      *self);
+void             vigil_portfolio_hold_trend          (VigilPortfolio      *self);
+void             vigil_portfolio_release_trend       (VigilPortfolio      *self);
 gint64           vigil_portfolio_get_latest_time     (VigilPortfolio      *self);
 gboolean         vigil_portfolio_is_loaded           (VigilPortfolio      *self);
 gboolean         vigil_portfolio_is_polling          (VigilPortfolio      *self);
