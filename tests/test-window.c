@@ -16,6 +16,7 @@
 #include "vigil-core.h"
 #include "vigil-application.h"
 #include "vigil-customer-page.h"
+#include "vigil-preferences-window.h"
 #include "vigil-source-dialog.h"
 #include "vigil-text-cell.h"
 #include "vigil-test-util.h"
@@ -498,6 +499,23 @@ has_source (gpointer data)
   return FALSE;
 }
 
+static GtkWidget *
+find_with_tooltip (GtkWidget  *root,
+                   const char *tooltip)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_with_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Editing a source in its dialog saves the new settings, keeps the
  * name, and polls it at once through the new address. */
 static void
@@ -532,6 +550,23 @@ test_window_edit_source (Fixture       *f,
   g_assert_true (vigil_store_add_source (store, source, &error));
   vigil_portfolio_reload (f->portfolio);
   g_assert_true (wait_for (has_source, f->portfolio));
+
+  /* Preferences offer Edit except while the source polls: a running poll
+   * records its outcome with the settings it started with. */
+  {
+    GtkWindow *preferences = GTK_WINDOW (vigil_preferences_window_new (GTK_WINDOW (f->window), f->portfolio));
+    GtkWidget *edit;
+
+    gtk_window_present (preferences);
+    edit = find_with_tooltip (GTK_WIDGET (preferences), "Edit “edited”…");
+    g_assert_nonnull (edit);
+    g_assert_true (gtk_widget_get_sensitive (edit));
+    g_signal_emit_by_name (f->portfolio, "poll-started", "edited");
+    g_assert_false (gtk_widget_get_sensitive (edit));
+    g_signal_emit_by_name (f->portfolio, "poll-finished", "edited", TRUE, NULL);
+    g_assert_true (gtk_widget_get_sensitive (edit));
+    gtk_window_destroy (preferences);
+  }
 
   sources = vigil_portfolio_get_sources (f->portfolio);
   for (guint i = 0; i < sources->len; i++)

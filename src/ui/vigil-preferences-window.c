@@ -241,6 +241,8 @@ update_source_row (VigilPreferencesWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (source_row->spinner), polling);
   gtk_spinner_set_spinning (source_row->spinner, polling);
   gtk_widget_set_sensitive (GTK_WIDGET (source_row->poll_button), !polling);
+  /* A poll running records its outcome with the settings it started with. */
+  gtk_widget_set_sensitive (GTK_WIDGET (source_row->edit_button), !polling);
 
   adw_action_row_set_subtitle (source_row->url_row, source->url != NULL ? source->url : "");
 
