@@ -46,7 +46,8 @@ if [ ! -d "$build_dir" ]; then
 fi
 ninja -C "$build_dir" tests/vigil-screenshots
 
-# English with thousands separators (en_US.UTF-8, or SCREENSHOT_LOCALE),
+# English with thousands separators (en_US.UTF-8, or SCREENSHOT_LOCALE, in
+# whose language the window then speaks, from the build's catalogues),
 # compiled into a private folder when the system lacks it.
 locale=${SCREENSHOT_LOCALE:-en_US.UTF-8}
 if ! locale -a 2>/dev/null | grep -qi "^$(echo "$locale" | sed 's/UTF-8/utf-\{0,1\}8/I')\$"; then
@@ -69,5 +70,6 @@ NO_AT_BRIDGE=1 \
 GDK_BACKEND=x11 \
 LC_ALL=$locale \
 LANGUAGE= \
+VIGIL_LOCALEDIR="$build_dir/po" \
   xvfb-run -a -s '-screen 0 1600x1000x24' \
     "$build_dir/tests/vigil-screenshots" "$output" "$@"

@@ -18,9 +18,11 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <stdlib.h>
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "vigil-core.h"
@@ -235,6 +237,13 @@ main (int    argc,
   AdwStyleManager *style;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC / 86400 * 86400;
   int status = EXIT_SUCCESS;
+
+  /* As vigil itself: the language of the locale, from the build's
+   * catalogues when VIGIL_LOCALEDIR names them. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VIGIL_LOCALEDIR") != NULL ? g_getenv ("VIGIL_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   if (argc != 2 && !(argc == 4 && g_str_equal (argv[2], "--now")))
     {
