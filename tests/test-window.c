@@ -547,6 +547,9 @@ test_window_edit_source (Fixture       *f,
   g_assert_no_error (error);
   source = vigil_source_new ("edited", old_url);
   source->interval_min = 60;
+  /* Set in bytes, as `vigil source add --max-bytes` can: the form shows
+   * whole MiB and must not round it away when it was left alone. */
+  source->max_bytes = 1500000;
   g_assert_true (vigil_store_add_source (store, source, &error));
   vigil_portfolio_reload (f->portfolio);
   g_assert_true (wait_for (has_source, f->portfolio));
@@ -593,6 +596,7 @@ test_window_edit_source (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpstr (saved->url, ==, new_url);
   g_assert_cmpuint (saved->interval_min, ==, 15);
+  g_assert_cmpint (saved->max_bytes, ==, 1500000);
   g_assert_true (saved->last_ok);
 
   g_assert_true (vigil_store_remove_source (store, "edited", TRUE, &error));

@@ -45,6 +45,7 @@ struct _VigilSourceDialog
   GtkFileChooserNative *chooser;
   char                 *mapping_json;  /* normalised, NULL for native */
   VigilSource          *editing;       /* the source as it was, NULL when adding */
+  int                   shown_max_mib; /* its limit as the form first showed it */
   gboolean              saving;
 };
 
@@ -331,6 +332,11 @@ add_clicked_cb (VigilSourceDialog *self)
   source->timeout_s = (guint) gtk_spin_button_get_value_as_int (self->timeout_spin);
   source->concurrency = (guint) gtk_spin_button_get_value_as_int (self->concurrency_spin);
   source->max_bytes = (gint64) gtk_spin_button_get_value_as_int (self->max_mib_spin) * 1024 * 1024;
+  /* A limit set in bytes on the command line stays as it was unless the
+   * form's rounded MiB were changed. */
+  if (self->editing != NULL &&
+      gtk_spin_button_get_value_as_int (self->max_mib_spin) == self->shown_max_mib)
+    source->max_bytes = self->editing->max_bytes;
   source->token_env = dup_entry_text (self->token_env_row);
   source->keyring_token = *token != '\0';
   source->header_names = build_header_names (self, header_name);
@@ -569,6 +575,7 @@ fill_for_editing (VigilSourceDialog *self,
   gtk_spin_button_set_value (self->timeout_spin, source->timeout_s);
   gtk_spin_button_set_value (self->concurrency_spin, source->concurrency);
   gtk_spin_button_set_value (self->max_mib_spin, (double) MAX (source->max_bytes / (1024 * 1024), 1));
+  self->shown_max_mib = gtk_spin_button_get_value_as_int (self->max_mib_spin);
   gtk_editable_set_text (GTK_EDITABLE (self->token_env_row), source->token_env != NULL ? source->token_env : "");
   gtk_editable_set_text (GTK_EDITABLE (self->header_name_row), header != NULL ? header : "");
 
