@@ -304,6 +304,23 @@ get_stmt (VigilStore  *self,
   return self->stmts[id];
 }
 
+/* Prepares @sql, or says what was being done when it could not. */
+static sqlite3_stmt *
+prepare (VigilStore  *self,
+         const char  *sql,
+         const char  *doing,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, doing);
+      return NULL;
+    }
+  return stmt;
+}
+
 /* Runs a statement that returns no rows. */
 static gboolean
 step_done (VigilStore    *self,
@@ -340,8 +357,8 @@ query_int (VigilStore  *self,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Opening the database"));
+  if (!(stmt = prepare (self, sql, _("Opening the database"), error)))
+    return FALSE;
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -398,10 +415,10 @@ insert_default_scorecard (VigilStore  *self,
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Creating the database"));
+  if (!(stmt = prepare (self,
+                        "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)",
+                        _("Creating the database"), error)))
+    return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
   sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
@@ -456,8 +473,8 @@ load_features (VigilStore  *self,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, name FROM features", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Opening the database"));
+  if (!(stmt = prepare (self, "SELECT id, name FROM features", _("Opening the database"), error)))
+    return FALSE;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -766,13 +783,10 @@ vigil_store_load_scorecard (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT version, definition FROM scorecards ORDER BY version DESC LIMIT 1",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading the scorecard"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self,
+                        "SELECT version, definition FROM scorecards ORDER BY version DESC LIMIT 1",
+                        _("Reading the scorecard"), error)))
+    return NULL;
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -1224,12 +1238,9 @@ load_all_scorecards (VigilStore  *self,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT version, definition FROM scorecards",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading the scorecard"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self, "SELECT version, definition FROM scorecards",
+                        _("Reading the scorecard"), error)))
+    return NULL;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1390,11 +1401,8 @@ vigil_store_list_portfolio (VigilStore  *self,
   if (!(scorecards = load_all_scorecards (self, error)))
     return NULL;
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading the portfolio"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self, sql, _("Reading the portfolio"), error)))
+    return NULL;
   bind_text_or_null (stmt, 1, owner);
   bind_text_or_null (stmt, 2, vigil_tier_get_id (tier));
 
@@ -1423,14 +1431,11 @@ vigil_store_find_customer (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
   g_return_val_if_fail (external_id != NULL, -1);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT c.id FROM customers c JOIN sources s ON s.id = c.source_id "
-                          "WHERE c.external_id = ?1 AND (?2 IS NULL OR s.name = ?2)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Finding a customer"));
-      return -1;
-    }
+  if (!(stmt = prepare (self,
+                        "SELECT c.id FROM customers c JOIN sources s ON s.id = c.source_id "
+                        "WHERE c.external_id = ?1 AND (?2 IS NULL OR s.name = ?2)",
+                        _("Finding a customer"), error)))
+    return -1;
   sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 2, source);
 
@@ -1492,11 +1497,8 @@ vigil_store_list_history (VigilStore  *self,
   if (!(scorecards = load_all_scorecards (self, error)))
     return NULL;
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading history"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self, sql, _("Reading history"), error)))
+    return NULL;
   sqlite3_bind_int64 (stmt, 1, customer_id);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1566,8 +1568,8 @@ vigil_store_get_meta (VigilStore  *self,
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (out_value != NULL, FALSE);
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = ?1", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Reading the database"));
+  if (!(stmt = prepare (self, "SELECT value FROM meta WHERE key = ?1", _("Reading the database"), error)))
+    return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   *out_value = rc == SQLITE_ROW ? column_strdup (stmt, 0) : NULL;
@@ -1590,9 +1592,9 @@ vigil_store_set_meta (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Writing the database"));
+  if (!(stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                        _("Writing the database"), error)))
+    return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 2, value);
   ok = step_done (self, stmt, _("Writing the database"), error);
@@ -1671,9 +1673,9 @@ drop_validators (VigilStore  *self,
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  if (sqlite3_prepare_v2 (self->db, "DELETE FROM source_validators WHERE source_id = ?1",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Changing a source"));
+  if (!(stmt = prepare (self, "DELETE FROM source_validators WHERE source_id = ?1",
+                        _("Changing a source"), error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, source_id);
   ok = step_done (self, stmt, _("Changing a source"), error);
   sqlite3_finalize (stmt);
@@ -1700,15 +1702,15 @@ vigil_store_add_source (VigilStore   *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL && source->url != NULL, FALSE);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
-                          "concurrency, max_bytes, token_env, created_at, keyring_token, header_names) "
-                          "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-                          "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
-                          "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
-                          "token_env = ?8, keyring_token = ?10, header_names = ?11 WHERE url IS NULL",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Adding a source"));
+  if (!(stmt = prepare (self,
+                        "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
+                        "concurrency, max_bytes, token_env, created_at, keyring_token, header_names) "
+                        "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                        "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
+                        "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
+                        "token_env = ?8, keyring_token = ?10, header_names = ?11 WHERE url IS NULL",
+                        _("Adding a source"), error)))
+    return FALSE;
 
   bind_source_settings (stmt, source, &names);
   sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
@@ -1744,13 +1746,10 @@ vigil_store_list_sources (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT " SOURCE_COLUMNS " FROM sources WHERE url IS NOT NULL ORDER BY name",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading the sources"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self,
+                        "SELECT " SOURCE_COLUMNS " FROM sources WHERE url IS NOT NULL ORDER BY name",
+                        _("Reading the sources"), error)))
+    return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (sources, read_source (stmt));
   sqlite3_finalize (stmt);
@@ -1781,13 +1780,10 @@ vigil_store_get_source (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT " SOURCE_COLUMNS " FROM sources WHERE name = ?1 AND url IS NOT NULL",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading the sources"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self,
+                        "SELECT " SOURCE_COLUMNS " FROM sources WHERE name = ?1 AND url IS NOT NULL",
+                        _("Reading the sources"), error)))
+    return NULL;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -1825,17 +1821,17 @@ vigil_store_update_source (VigilStore   *self,
   g_return_val_if_fail (source != NULL && source->name != NULL && source->url != NULL, FALSE);
 
   /* Right-hand sides see the row as it was before the update. */
-  if (sqlite3_prepare_v2 (self->db,
-                          "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
-                          "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
-                          "header_names = ?11, "
-                          "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
-                          "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
-                          "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
-                          "failures = CASE WHEN url IS ?2 AND mapping IS ?3 THEN failures ELSE 0 END "
-                          "WHERE name = ?1 AND url IS NOT NULL",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Changing a source"));
+  if (!(stmt = prepare (self,
+                        "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
+                        "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
+                        "header_names = ?11, "
+                        "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
+                        "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
+                        "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
+                        "failures = CASE WHEN url IS ?2 AND mapping IS ?3 THEN failures ELSE 0 END "
+                        "WHERE name = ?1 AND url IS NOT NULL",
+                        _("Changing a source"), error)))
+    return FALSE;
   bind_source_settings (stmt, source, &names);
 
   if (!vigil_store_begin (self, error))
@@ -1885,14 +1881,14 @@ vigil_store_remove_source (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          delete_history
-                          ? "DELETE FROM sources WHERE name = ?1"
-                          : "UPDATE sources SET kind = 'file', url = NULL, mapping = NULL, "
-                            "token_env = NULL, keyring_token = 0, header_names = NULL, next_due = NULL "
-                            "WHERE name = ?1 AND url IS NOT NULL",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Removing a source"));
+  if (!(stmt = prepare (self,
+                        delete_history
+                        ? "DELETE FROM sources WHERE name = ?1"
+                        : "UPDATE sources SET kind = 'file', url = NULL, mapping = NULL, "
+                        "token_env = NULL, keyring_token = 0, header_names = NULL, next_due = NULL "
+                        "WHERE name = ?1 AND url IS NOT NULL",
+                        _("Removing a source"), error)))
+    return FALSE;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   ok = step_done (self, stmt, _("Removing a source"), error);
   sqlite3_finalize (stmt);
@@ -1925,11 +1921,11 @@ vigil_store_record_poll (VigilStore         *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL, FALSE);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "UPDATE sources SET last_poll_at = ?2, last_ok = ?3, last_error = ?4, "
-                          "last_summary = ?5, next_due = ?6, failures = ?7 WHERE id = ?1",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Saving a poll's result"));
+  if (!(stmt = prepare (self,
+                        "UPDATE sources SET last_poll_at = ?2, last_ok = ?3, last_error = ?4, "
+                        "last_summary = ?5, next_due = ?6, failures = ?7 WHERE id = ?1",
+                        _("Saving a poll's result"), error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, source->id);
   sqlite3_bind_int64 (stmt, 2, source->last_poll_at);
   sqlite3_bind_int (stmt, 3, source->last_ok);
@@ -1966,10 +1962,10 @@ vigil_store_get_validators (VigilStore  *self,
 
   *out_etag = NULL;
   *out_last_modified = NULL;
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT etag, last_modified FROM source_validators WHERE source_id = ?1 AND url = ?2",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Reading the sources"));
+  if (!(stmt = prepare (self,
+                        "SELECT etag, last_modified FROM source_validators WHERE source_id = ?1 AND url = ?2",
+                        _("Reading the sources"), error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, source_id);
   sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
@@ -1999,13 +1995,13 @@ vigil_store_set_validators (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (url != NULL, FALSE);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          etag == NULL && last_modified == NULL
-                          ? "DELETE FROM source_validators WHERE source_id = ?1 AND url = ?2"
-                          : "INSERT OR REPLACE INTO source_validators (source_id, url, etag, last_modified) "
-                            "VALUES (?1, ?2, ?3, ?4)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Saving a poll's result"));
+  if (!(stmt = prepare (self,
+                        etag == NULL && last_modified == NULL
+                        ? "DELETE FROM source_validators WHERE source_id = ?1 AND url = ?2"
+                        : "INSERT OR REPLACE INTO source_validators (source_id, url, etag, last_modified) "
+                        "VALUES (?1, ?2, ?3, ?4)",
+                        _("Saving a poll's result"), error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, source_id);
   sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
   if (etag != NULL || last_modified != NULL)
@@ -2196,10 +2192,11 @@ vigil_store_record_outcome (VigilStore  *self,
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
       return FALSE;
     }
-  if (sqlite3_prepare_v2 (self->db,
-                          "INSERT OR REPLACE INTO outcomes (customer_id, day, outcome, recorded_at) "
-                          "VALUES (?1, ?2, ?3, ?4)", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Recording an outcome"));
+  if (!(stmt = prepare (self,
+                        "INSERT OR REPLACE INTO outcomes (customer_id, day, outcome, recorded_at) "
+                        "VALUES (?1, ?2, ?3, ?4)",
+                        _("Recording an outcome"), error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   sqlite3_bind_text (stmt, 2, buffer, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, outcome, -1, SQLITE_STATIC);
@@ -2226,13 +2223,10 @@ vigil_store_list_outcomes (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT day, outcome FROM outcomes WHERE customer_id = ?1 ORDER BY day",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading outcomes"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self,
+                        "SELECT day, outcome FROM outcomes WHERE customer_id = ?1 ORDER BY day",
+                        _("Reading outcomes"), error)))
+    return NULL;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (outcomes, g_strdup_printf ("%s %s", sqlite3_column_text (stmt, 0),
@@ -2273,17 +2267,14 @@ vigil_store_list_recent_health (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          /* A seek per customer into the scores' key
-                           * reads the recent weeks only, not all years. */
-                          "SELECT s.customer_id, s.observed_at, s.health FROM customers c "
-                          "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
-                          "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading history"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self,
+                        /* A seek per customer into the scores' key
+                        * reads the recent weeks only, not all years. */
+                        "SELECT s.customer_id, s.observed_at, s.health FROM customers c "
+                        "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
+                        "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at",
+                        _("Reading history"), error)))
+    return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -2339,16 +2330,13 @@ vigil_store_list_average_health (VigilStore  *self,
   /* Summed here rather than by GROUP BY: a year of a big book is
    * millions of scores, and sorting them into buckets costs SQLite more
    * than one pass adding them up in order. */
-  if (sqlite3_prepare_v2 (self->db,
-                          owner == NULL
-                          ? "SELECT observed_at, health FROM scores WHERE observed_at >= ?1 AND health IS NOT NULL"
-                          : "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id "
-                            "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading history"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self,
+                        owner == NULL
+                        ? "SELECT observed_at, health FROM scores WHERE observed_at >= ?1 AND health IS NOT NULL"
+                        : "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id "
+                        "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2",
+                        _("Reading history"), error)))
+    return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
   if (owner != NULL)
     sqlite3_bind_text (stmt, 2, owner, -1, SQLITE_STATIC);
@@ -2443,10 +2431,11 @@ open_trigger (VigilStore               *self,
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "INSERT INTO triggers (customer_id, rule, kind, first_seen, last_seen, evidence) "
-                          "VALUES (?1, ?2, ?3, ?4, ?4, ?5)", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Updating triggers"));
+  if (!(stmt = prepare (self,
+                        "INSERT INTO triggers (customer_id, rule, kind, first_seen, last_seen, evidence) "
+                        "VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                        _("Updating triggers"), error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, fire->customer_id);
   sqlite3_bind_text (stmt, 2, fire->rule, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, fire->kind, -1, SQLITE_STATIC);
@@ -2473,9 +2462,9 @@ sync_triggers (VigilStore  *self,
   gboolean ok = TRUE;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db, "SELECT id, customer_id, rule FROM triggers WHERE cleared_at IS NULL",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Updating triggers"));
+  if (!(stmt = prepare (self, "SELECT id, customer_id, rule FROM triggers WHERE cleared_at IS NULL",
+                        _("Updating triggers"), error)))
+    return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_insert (open,
                          trigger_key (sqlite3_column_int64 (stmt, 1), (const char *) sqlite3_column_text (stmt, 2)),
@@ -2575,20 +2564,17 @@ vigil_store_list_triggers (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   format_day (vigil_time_get_day (now), today);
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, "
-                          "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN 'new' ELSE t.state END, "
-                          "t.snoozed_until, t.evidence, k.tier, c.id "
-                          "FROM triggers t JOIN customers c ON c.id = t.customer_id "
-                          "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
-                          "WHERE t.cleared_at IS NULL AND t.state != 'done' "
-                          "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) "
-                          "ORDER BY t.kind = 'upsell', t.first_seen, t.id",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading triggers"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self,
+                        "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, "
+                        "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN 'new' ELSE t.state END, "
+                        "t.snoozed_until, t.evidence, k.tier, c.id "
+                        "FROM triggers t JOIN customers c ON c.id = t.customer_id "
+                        "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
+                        "WHERE t.cleared_at IS NULL AND t.state != 'done' "
+                        "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) "
+                        "ORDER BY t.kind = 'upsell', t.first_seen, t.id",
+                        _("Reading triggers"), error)))
+    return NULL;
   sqlite3_bind_text (stmt, 1, today, -1, SQLITE_STATIC);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -2637,9 +2623,9 @@ vigil_store_set_trigger_state (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (state != NULL, FALSE);
 
-  if (sqlite3_prepare_v2 (self->db, "UPDATE triggers SET state = ?2, snoozed_until = ?3 WHERE id = ?1",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Updating a trigger"));
+  if (!(stmt = prepare (self, "UPDATE triggers SET state = ?2, snoozed_until = ?3 WHERE id = ?1",
+                        _("Updating a trigger"), error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 3, snoozed_until);
@@ -2690,8 +2676,8 @@ vigil_store_get_outcome_samples (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Reading outcomes"));
+  if (!(stmt = prepare (self, sql, _("Reading outcomes"), error)))
+    return FALSE;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -2776,11 +2762,8 @@ vigil_store_list_portfolio_at (VigilStore  *self,
   if (!(scorecards = load_all_scorecards (self, error)))
     return NULL;
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading the portfolio"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self, sql, _("Reading the portfolio"), error)))
+    return NULL;
   bind_text_or_null (stmt, 1, owner);
   sqlite3_bind_int64 (stmt, 2, time);
 
@@ -2812,14 +2795,14 @@ vigil_store_get_average_health_at (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (out_average != NULL, FALSE);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT avg (k.health), count (k.health) FROM customers c "
-                          "JOIN scores k ON k.customer_id = c.id AND k.observed_at = "
-                          "  (SELECT max (t.observed_at) FROM scores t "
-                          "   WHERE t.customer_id = c.id AND t.observed_at <= ?1) "
-                          "WHERE (?2 IS NULL OR c.owner = ?2)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Reading history"));
+  if (!(stmt = prepare (self,
+                        "SELECT avg (k.health), count (k.health) FROM customers c "
+                        "JOIN scores k ON k.customer_id = c.id AND k.observed_at = "
+                        "  (SELECT max (t.observed_at) FROM scores t "
+                        "   WHERE t.customer_id = c.id AND t.observed_at <= ?1) "
+                        "WHERE (?2 IS NULL OR c.owner = ?2)",
+                        _("Reading history"), error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, time);
   bind_text_or_null (stmt, 2, owner);
   rc = sqlite3_step (stmt);
@@ -2859,13 +2842,13 @@ vigil_store_get_history_span (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT count (*), "
-                          "  min ((SELECT min (s.observed_at) FROM snapshots s WHERE s.customer_id = c.id)), "
-                          "  max (c.latest_at) "
-                          "FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Reading history"));
+  if (!(stmt = prepare (self,
+                        "SELECT count (*), "
+                        "  min ((SELECT min (s.observed_at) FROM snapshots s WHERE s.customer_id = c.id)), "
+                        "  max (c.latest_at) "
+                        "FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)",
+                        _("Reading history"), error)))
+    return FALSE;
   bind_text_or_null (stmt, 1, owner);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -2908,18 +2891,15 @@ vigil_store_list_triggers_first_seen (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, t.state, "
-                          "t.snoozed_until, t.evidence, c.id "
-                          "FROM triggers t JOIN customers c ON c.id = t.customer_id "
-                          "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 "
-                          "AND (?3 IS NULL OR c.owner = ?3) "
-                          "ORDER BY t.first_seen, t.id",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Reading triggers"));
-      return NULL;
-    }
+  if (!(stmt = prepare (self,
+                        "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, t.state, "
+                        "t.snoozed_until, t.evidence, c.id "
+                        "FROM triggers t JOIN customers c ON c.id = t.customer_id "
+                        "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 "
+                        "AND (?3 IS NULL OR c.owner = ?3) "
+                        "ORDER BY t.first_seen, t.id",
+                        _("Reading triggers"), error)))
+    return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
   sqlite3_bind_int64 (stmt, 2, until);
   bind_text_or_null (stmt, 3, owner);
@@ -2981,13 +2961,13 @@ vigil_store_count_outcomes_between (VigilStore  *self,
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
       return FALSE;
     }
-  if (sqlite3_prepare_v2 (self->db,
-                          "SELECT count (*) FILTER (WHERE o.outcome = 'churned'), "
-                          "  count (*) FILTER (WHERE o.outcome = 'renewed') "
-                          "FROM outcomes o JOIN customers c ON c.id = o.customer_id "
-                          "WHERE o.day >= ?1 AND o.day <= ?2 AND (?3 IS NULL OR c.owner = ?3)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Reading outcomes"));
+  if (!(stmt = prepare (self,
+                        "SELECT count (*) FILTER (WHERE o.outcome = 'churned'), "
+                        "  count (*) FILTER (WHERE o.outcome = 'renewed') "
+                        "FROM outcomes o JOIN customers c ON c.id = o.customer_id "
+                        "WHERE o.day >= ?1 AND o.day <= ?2 AND (?3 IS NULL OR c.owner = ?3)",
+                        _("Reading outcomes"), error)))
+    return FALSE;
   sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, last, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 3, owner);
