@@ -69,12 +69,14 @@ static guint signals[N_SIGNALS];
 
 typedef void (*BindFunc) (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self);
 typedef char *(*SampleFunc) (void);
+typedef double (*FigureFunc) (VigilCustomer *customer);
 
 typedef struct
 {
   const char       *id;
   const char       *title;
-  GCompareDataFunc  compare;
+  VigilCustomerText text;      /* what a text column sorts by */
+  FigureFunc        figure;    /* what a figure column sorts by (NAN unknown) */
   BindFunc          bind;
   gboolean          numeric;
   gboolean          expand;
@@ -107,97 +109,43 @@ compare_keys (VigilCustomer     *a,
   return strcmp (x, y);
 }
 
-/* The sorters are handed the model's own items: no type checks needed. */
-#define CUSTOMER(p) ((VigilCustomer *) (p))
-
-static int
-compare_name (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return compare_keys (CUSTOMER (a), CUSTOMER (b), VIGIL_CUSTOMER_NAME);
-}
-
-static int
-compare_owner (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return compare_keys (CUSTOMER (a), CUSTOMER (b), VIGIL_CUSTOMER_OWNER);
-}
-
-static int
-compare_segment (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return compare_keys (CUSTOMER (a), CUSTOMER (b), VIGIL_CUSTOMER_SEGMENT);
-}
-
-static int
-compare_plan (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return compare_keys (CUSTOMER (a), CUSTOMER (b), VIGIL_CUSTOMER_PLAN);
-}
-
-static int
-compare_health (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return compare_doubles (vigil_customer_get_health (CUSTOMER (a)), vigil_customer_get_health (CUSTOMER (b)));
-}
-
-static int
-compare_trend (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return compare_doubles (vigil_customer_get_trend (CUSTOMER (a)), vigil_customer_get_trend (CUSTOMER (b)));
-}
-
-static int
-compare_risk (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return compare_doubles (vigil_customer_get_churn_risk (CUSTOMER (a)),
-                          vigil_customer_get_churn_risk (CUSTOMER (b)));
-}
-
-static int
-compare_mrr (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return compare_doubles (vigil_customer_get_mrr (CUSTOMER (a)), vigil_customer_get_mrr (CUSTOMER (b)));
-}
-
 static double
-day_or_nan (gint32 day)
+figure_renewal (VigilCustomer *customer)
 {
+  gint32 day = vigil_customer_get_renewal_day (customer);
+
   return day == VIGIL_UNKNOWN_DAY ? NAN : day;
 }
 
-static int
-compare_renewal (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return compare_doubles (day_or_nan (vigil_customer_get_renewal_day (CUSTOMER (a))),
-                          day_or_nan (vigil_customer_get_renewal_day (CUSTOMER (b))));
-}
-
-static int
-compare_seats (gconstpointer a, gconstpointer b, gpointer data)
-{
-  return compare_doubles (vigil_customer_get_seat_use (CUSTOMER (a)), vigil_customer_get_seat_use (CUSTOMER (b)));
-}
-
 static double
-time_or_nan (gint64 time)
+figure_last_active (VigilCustomer *customer)
 {
+  gint64 time = vigil_customer_get_last_active (customer);
+
   return time == VIGIL_UNKNOWN ? NAN : (double) time;
 }
 
-static int
-compare_last_active (gconstpointer a, gconstpointer b, gpointer data)
+static double
+figure_triggers (VigilCustomer *customer)
 {
-  return compare_doubles (time_or_nan (vigil_customer_get_last_active (CUSTOMER (a))),
-                          time_or_nan (vigil_customer_get_last_active (CUSTOMER (b))));
+  return vigil_customer_get_open_triggers (customer);
 }
 
+/* One sorter function for every column, handed the column: a figure's
+ * number, or a text's collation key. The sorters are handed the model's
+ * own items, so no type checks are needed. */
 static int
-compare_triggers (gconstpointer a, gconstpointer b, gpointer data)
+compare_column (gconstpointer a,
+                gconstpointer b,
+                gpointer      data)
 {
-  guint x = vigil_customer_get_open_triggers (CUSTOMER (a));
-  guint y = vigil_customer_get_open_triggers (CUSTOMER (b));
+  const Column *column = data;
+  VigilCustomer *x = (VigilCustomer *) a;
+  VigilCustomer *y = (VigilCustomer *) b;
 
-  return (x > y) - (x < y);
+  if (column->figure != NULL)
+    return compare_doubles (column->figure (x), column->figure (y));
+  return compare_keys (x, y, column->text);
 }
 
 static void
@@ -457,18 +405,19 @@ bind_triggers (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *sel
 }
 
 static const Column columns[] = {
-  { "name", N_("Customer"), compare_name, bind_name, FALSE, TRUE, TRUE, 24, NULL },
-  { "owner", N_("Owner"), compare_owner, bind_owner, FALSE, FALSE, FALSE, 14, NULL },
-  { "segment", N_("Segment"), compare_segment, bind_segment, FALSE, FALSE, FALSE, 8, NULL },
-  { "plan", N_("Plan"), compare_plan, bind_plan, FALSE, FALSE, FALSE, 10, NULL },
-  { "health", N_("Health"), compare_health, bind_health, FALSE, FALSE, TRUE, -1, NULL },
-  { "trend", N_("7-Day Trend"), compare_trend, bind_trend, TRUE, FALSE, FALSE, -1, sample_trend },
-  { "risk", N_("Churn Risk"), compare_risk, bind_risk, TRUE, FALSE, TRUE, -1, sample_risk },
-  { "mrr", N_("MRR"), compare_mrr, bind_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
-  { "renewal", N_("Renewal"), compare_renewal, bind_renewal, TRUE, FALSE, FALSE, -1, sample_day },
-  { "seats", N_("Seat Use"), compare_seats, bind_seats, TRUE, FALSE, FALSE, -1, sample_seats },
-  { "last-active", N_("Last Active"), compare_last_active, bind_last_active, TRUE, FALSE, FALSE, -1, sample_ago },
-  { "triggers", N_("Triggers"), compare_triggers, bind_triggers, TRUE, FALSE, FALSE, -1, sample_triggers },
+  { "name", N_("Customer"), VIGIL_CUSTOMER_NAME, NULL, bind_name, FALSE, TRUE, TRUE, 24, NULL },
+  { "owner", N_("Owner"), VIGIL_CUSTOMER_OWNER, NULL, bind_owner, FALSE, FALSE, FALSE, 14, NULL },
+  { "segment", N_("Segment"), VIGIL_CUSTOMER_SEGMENT, NULL, bind_segment, FALSE, FALSE, FALSE, 8, NULL },
+  { "plan", N_("Plan"), VIGIL_CUSTOMER_PLAN, NULL, bind_plan, FALSE, FALSE, FALSE, 10, NULL },
+  { "health", N_("Health"), 0, vigil_customer_get_health, bind_health, FALSE, FALSE, TRUE, -1, NULL },
+  { "trend", N_("7-Day Trend"), 0, vigil_customer_get_trend, bind_trend, TRUE, FALSE, FALSE, -1, sample_trend },
+  { "risk", N_("Churn Risk"), 0, vigil_customer_get_churn_risk, bind_risk, TRUE, FALSE, TRUE, -1, sample_risk },
+  { "mrr", N_("MRR"), 0, vigil_customer_get_mrr, bind_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
+  { "renewal", N_("Renewal"), 0, figure_renewal, bind_renewal, TRUE, FALSE, FALSE, -1, sample_day },
+  { "seats", N_("Seat Use"), 0, vigil_customer_get_seat_use, bind_seats, TRUE, FALSE, FALSE, -1, sample_seats },
+  { "last-active", N_("Last Active"), 0, figure_last_active, bind_last_active, TRUE, FALSE, FALSE, -1,
+    sample_ago },
+  { "triggers", N_("Triggers"), 0, figure_triggers, bind_triggers, TRUE, FALSE, FALSE, -1, sample_triggers },
 };
 
 static void
@@ -561,8 +510,9 @@ add_columns (VigilPortfolioView *self)
       column = gtk_column_view_column_new (_(columns[i].title), factory);
       /* Column ids are GTK 4.10: the column's entry rides along instead. */
       g_object_set_data (G_OBJECT (column), "vigil-column", (gpointer) &columns[i]);
-      gtk_column_view_column_set_sorter (column, GTK_SORTER (gtk_custom_sorter_new (columns[i].compare,
-                                                                                    NULL, NULL)));
+      gtk_column_view_column_set_sorter (column, GTK_SORTER (gtk_custom_sorter_new (compare_column,
+                                                                                    (gpointer) &columns[i],
+                                                                                    NULL)));
       gtk_column_view_column_set_expand (column, columns[i].expand);
       /* The name is what a row is about: it gets room before the rest. */
       if (columns[i].bind == bind_name)
