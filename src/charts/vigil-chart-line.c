@@ -27,6 +27,25 @@ has_finite (const double *values,
   return FALSE;
 }
 
+/* Saves @cr and lays the background; with nothing to plot, says so and
+ * restores @cr, returning FALSE. */
+static gboolean
+begin_line_chart (cairo_t               *cr,
+                  double                 width,
+                  double                 height,
+                  const VigilChartStyle *style,
+                  const double          *values,
+                  guint                  n)
+{
+  cairo_save (cr);
+  _vigil_chart_begin (cr, width, height, style);
+  if (n > 0 && has_finite (values, n))
+    return TRUE;
+  _vigil_chart_draw_no_data (cr, width, height, style);
+  cairo_restore (cr);
+  return FALSE;
+}
+
 static double
 value_y (const cairo_rectangle_t *area,
          double                   lo,
@@ -140,15 +159,8 @@ vigil_chart_health_history (cairo_t               *cr,
   g_return_if_fail (n == 0 || (times != NULL && values != NULL));
   g_return_if_fail (n_markers == 0 || marker_times != NULL);
 
-  cairo_save (cr);
-  _vigil_chart_begin (cr, width, height, style);
-
-  if (n == 0 || !has_finite (values, n))
-    {
-      _vigil_chart_draw_no_data (cr, width, height, style);
-      cairo_restore (cr);
-      return;
-    }
+  if (!begin_line_chart (cr, width, height, style, values, n))
+    return;
 
   f = MAX (style->font_size, 1.0);
   vigil_chart_plot_area (width, height, style, &area);
@@ -275,15 +287,8 @@ vigil_chart_series (cairo_t               *cr,
   g_return_if_fail (style != NULL);
   g_return_if_fail (n == 0 || (times != NULL && values != NULL));
 
-  cairo_save (cr);
-  _vigil_chart_begin (cr, width, height, style);
-
-  if (n == 0 || !has_finite (values, n))
-    {
-      _vigil_chart_draw_no_data (cr, width, height, style);
-      cairo_restore (cr);
-      return;
-    }
+  if (!begin_line_chart (cr, width, height, style, values, n))
+    return;
 
   f = MAX (style->font_size, 1.0);
   vigil_chart_plot_area (width, height, style, &area);

@@ -79,9 +79,12 @@ compare_by_risk (gconstpointer pa,
   return compare_identity (a->row, b->row);
 }
 
+/* By the week's change, @sign 1 for the biggest rise first, -1 for the
+ * biggest fall first; ties by identity. */
 static int
-compare_trend_up (gconstpointer pa,
-                  gconstpointer pb)
+compare_trends (gconstpointer pa,
+                gconstpointer pb,
+                gpointer      sign)
 {
   const VigilReportCustomer *a = *(const VigilReportCustomer * const *) pa;
   const VigilReportCustomer *b = *(const VigilReportCustomer * const *) pb;
@@ -89,21 +92,7 @@ compare_trend_up (gconstpointer pa,
   double tb = b->row->trends[VIGIL_TREND_7D];
 
   if (ta != tb)
-    return ta > tb ? -1 : 1;
-  return compare_identity (a->row, b->row);
-}
-
-static int
-compare_trend_down (gconstpointer pa,
-                    gconstpointer pb)
-{
-  const VigilReportCustomer *a = *(const VigilReportCustomer * const *) pa;
-  const VigilReportCustomer *b = *(const VigilReportCustomer * const *) pb;
-  double ta = a->row->trends[VIGIL_TREND_7D];
-  double tb = b->row->trends[VIGIL_TREND_7D];
-
-  if (ta != tb)
-    return ta < tb ? -1 : 1;
+    return (ta > tb ? -1 : 1) * GPOINTER_TO_INT (sign);
   return compare_identity (a->row, b->row);
 }
 
@@ -244,8 +233,8 @@ find_movers (VigilReportData *self)
         continue;
       g_ptr_array_add (trend > 0 ? self->movers_up : self->movers_down, customer);
     }
-  g_ptr_array_sort (self->movers_up, compare_trend_up);
-  g_ptr_array_sort (self->movers_down, compare_trend_down);
+  g_ptr_array_sort_with_data (self->movers_up, compare_trends, GINT_TO_POINTER (1));
+  g_ptr_array_sort_with_data (self->movers_down, compare_trends, GINT_TO_POINTER (-1));
   if (self->movers_up->len > N_MOVERS)
     g_ptr_array_set_size (self->movers_up, N_MOVERS);
   if (self->movers_down->len > N_MOVERS)
