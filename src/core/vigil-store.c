@@ -321,6 +321,21 @@ prepare (VigilStore  *self,
   return stmt;
 }
 
+/* Finalizes a statement stepped through its rows; @rc is its last step,
+ * which says whether it ran to the end. */
+static gboolean
+finish_rows (VigilStore    *self,
+             sqlite3_stmt  *stmt,
+             int            rc,
+             const char    *doing,
+             GError       **error)
+{
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, doing);
+  return TRUE;
+}
+
 /* Runs a statement that returns no rows. */
 static gboolean
 step_done (VigilStore    *self,
@@ -484,10 +499,8 @@ load_features (VigilStore  *self,
       g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER ((int) id));
       g_hash_table_insert (self->feature_names, GINT_TO_POINTER ((int) id), g_strdup (name));
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("Opening the database"));
+  if (!finish_rows (self, stmt, rc, _("Opening the database"), error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1256,13 +1269,8 @@ load_all_scorecards (VigilStore  *self,
         }
       g_hash_table_insert (scorecards, g_memdup2 (&version, sizeof version), scorecard);
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading the scorecard"));
-      return NULL;
-    }
+  if (!finish_rows (self, stmt, rc, _("Reading the scorecard"), error))
+    return NULL;
   return g_steal_pointer (&scorecards);
 }
 
@@ -1360,13 +1368,8 @@ collect_portfolio_rows (VigilStore    *self,
       row->seat_use_28d_ago = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
       g_ptr_array_add (rows, row);
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading the portfolio"));
-      return NULL;
-    }
+  if (!finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -1444,13 +1447,8 @@ vigil_store_find_customer (VigilStore  *self,
       id = sqlite3_column_int64 (stmt, 0);
       n++;
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Finding a customer"));
-      return -1;
-    }
+  if (!finish_rows (self, stmt, rc, _("Finding a customer"), error))
+    return -1;
   if (n == 0)
     {
       if (source != NULL)
@@ -1508,13 +1506,8 @@ vigil_store_list_history (VigilStore  *self,
       row->snapshot = read_observation (self, stmt, 0, TRUE, scorecards, &row->score);
       g_ptr_array_add (rows, row);
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading history"));
-      return NULL;
-    }
+  if (!finish_rows (self, stmt, rc, _("Reading history"), error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -1752,13 +1745,8 @@ vigil_store_list_sources (VigilStore  *self,
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (sources, read_source (stmt));
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading the sources"));
-      return NULL;
-    }
+  if (!finish_rows (self, stmt, rc, _("Reading the sources"), error))
+    return NULL;
   return g_steal_pointer (&sources);
 }
 
@@ -2231,13 +2219,8 @@ vigil_store_list_outcomes (VigilStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (outcomes, g_strdup_printf ("%s %s", sqlite3_column_text (stmt, 0),
                                                 sqlite3_column_text (stmt, 1)));
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading outcomes"));
-      return NULL;
-    }
+  if (!finish_rows (self, stmt, rc, _("Reading outcomes"), error))
+    return NULL;
   return g_steal_pointer (&outcomes);
 }
 
@@ -2289,13 +2272,8 @@ vigil_store_list_recent_health (VigilStore  *self,
         }
       g_array_append_val (points, point);
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading history"));
-      return NULL;
-    }
+  if (!finish_rows (self, stmt, rc, _("Reading history"), error))
+    return NULL;
   return g_steal_pointer (&health);
 }
 
@@ -2352,13 +2330,8 @@ vigil_store_list_average_health (VigilStore  *self,
       g_array_index (sums, double, index) += sqlite3_column_double (stmt, 1);
       g_array_index (points, VigilHealthPoint, index).count++;
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading history"));
-      return NULL;
-    }
+  if (!finish_rows (self, stmt, rc, _("Reading history"), error))
+    return NULL;
 
   /* Buckets without a score are left out. */
   for (guint i = points->len; i-- > 0;)
@@ -2469,9 +2442,8 @@ sync_triggers (VigilStore  *self,
     g_hash_table_insert (open,
                          trigger_key (sqlite3_column_int64 (stmt, 1), (const char *) sqlite3_column_text (stmt, 2)),
                          g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)));
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("Updating triggers"));
+  if (!finish_rows (self, stmt, rc, _("Updating triggers"), error))
+    return FALSE;
 
   if (sqlite3_prepare_v2 (self->db, "UPDATE triggers SET last_seen = ?2, evidence = ?3 WHERE id = ?1",
                           -1, &keep, NULL) != SQLITE_OK ||
@@ -2595,13 +2567,8 @@ vigil_store_list_triggers (VigilStore  *self,
       row->customer_id = sqlite3_column_int64 (stmt, 10);
       g_ptr_array_add (rows, row);
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading triggers"));
-      return NULL;
-    }
+  if (!finish_rows (self, stmt, rc, _("Reading triggers"), error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -2707,10 +2674,8 @@ vigil_store_get_outcome_samples (VigilStore  *self,
       g_array_append_vals (features, sample, VIGIL_CHURN_N_FEATURES);
       g_array_append_val (labels, label);
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("Reading outcomes"));
+  if (!finish_rows (self, stmt, rc, _("Reading outcomes"), error))
+    return FALSE;
 
   *out_features = g_steal_pointer (&features);
   *out_labels = g_steal_pointer (&labels);
@@ -2921,13 +2886,8 @@ vigil_store_list_triggers_first_seen (VigilStore  *self,
       row->customer_id = sqlite3_column_int64 (stmt, 9);
       g_ptr_array_add (rows, row);
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading triggers"));
-      return NULL;
-    }
+  if (!finish_rows (self, stmt, rc, _("Reading triggers"), error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
