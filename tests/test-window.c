@@ -104,21 +104,58 @@ fixture_teardown (Fixture       *f,
   g_free (f->db);
 }
 
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, const char *text);
+
+/* The first widget below @root, depth first, that @match takes. */
 static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
+find_widget (GtkWidget   *root,
+             WidgetMatch  match,
+             const char  *text)
 {
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+  if (match (root, text))
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_named (child, name);
+      GtkWidget *found = find_widget (child, match, text);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_named (GtkWidget  *widget,
+          const char *name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static gboolean
+has_tooltip (GtkWidget  *widget,
+             const char *tooltip)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+/* A label or a table cell showing @text. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget))
+    return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+  if (VIGIL_IS_TEXT_CELL (widget))
+    return g_strcmp0 (vigil_text_cell_get_text (VIGIL_TEXT_CELL (widget)), text) == 0;
+  return FALSE;
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  return find_widget (root, is_named, name);
 }
 
 static VigilCustomer *
@@ -499,23 +536,6 @@ has_source (gpointer data)
   return FALSE;
 }
 
-static GtkWidget *
-find_with_tooltip (GtkWidget  *root,
-                   const char *tooltip)
-{
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_with_tooltip (child, tooltip);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Editing a source in its dialog saves the new settings, keeps the
  * name, and polls it at once through the new address. */
 static void
@@ -561,7 +581,7 @@ test_window_edit_source (Fixture       *f,
     GtkWidget *edit;
 
     gtk_window_present (preferences);
-    edit = find_with_tooltip (GTK_WIDGET (preferences), "Edit “edited”…");
+    edit = find_widget (GTK_WIDGET (preferences), has_tooltip, "Edit “edited”…");
     g_assert_nonnull (edit);
     g_assert_true (gtk_widget_get_sensitive (edit));
     g_signal_emit_by_name (f->portfolio, "poll-started", "edited");
@@ -603,21 +623,6 @@ test_window_edit_source (Fixture       *f,
   soup_server_disconnect (server);
 }
 
-static gboolean
-has_label (GtkWidget  *root,
-           const char *text)
-{
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
-    return TRUE;
-  if (VIGIL_IS_TEXT_CELL (root) && g_strcmp0 (vigil_text_cell_get_text (VIGIL_TEXT_CELL (root)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (has_label (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 count_changes_cb (VigilCustomer *customer,
                   guint         *changes)
@@ -647,7 +652,7 @@ test_window_reload_in_place (Fixture       *f,
     g_main_context_iteration (NULL, FALSE);
   top = shown (view, 0);
   row = vigil_customer_get_row (top);
-  g_assert_false (has_label (GTK_WIDGET (f->window), "987654"));
+  g_assert_false (find_widget (GTK_WIDGET (f->window), shows_text, "987654") != NULL);
 
   /* A newer snapshot of the same customer, the same name, a new MRR. */
   store = vigil_store_open (f->db, &error);
@@ -676,7 +681,7 @@ test_window_reload_in_place (Fixture       *f,
   /* The row kept on screen was bound again to what the customer says now. */
   for (int i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
-  g_assert_true (has_label (GTK_WIDGET (f->window), "987654"));
+  g_assert_true (find_widget (GTK_WIDGET (f->window), shows_text, "987654") != NULL);
 }
 
 static void
