@@ -477,6 +477,8 @@ test_cli_sources_and_poll (void)
   g_auto(Run) add_dead = { 0 };
   g_auto(Run) add_again = { 0 };
   g_auto(Run) add_bad = { 0 };
+  g_auto(Run) add_capped = { 0 };
+  g_auto(Run) add_no_records = { 0 };
   g_auto(Run) poll_all = { 0 };
   g_auto(Run) poll_due = { 0 };
   g_auto(Run) list = { 0 };
@@ -499,12 +501,20 @@ test_cli_sources_and_poll (void)
   g_assert_nonnull (strstr (add_again.err, "already exists"));
   run_vigil (&add_bad, "--db", db, "source", "add", "x", "not a url");
   g_assert_cmpint (add_bad.status, ==, 1);
+  /* The same 50 customers, with room for 49. */
+  run_vigil (&add_capped, "--db", db, "source", "add", "capped", url, "--max-records", "49");
+  g_assert_cmpint (add_capped.status, ==, 0);
+  run_vigil (&add_no_records, "--db", db, "source", "add", "none", url, "--max-records", "0");
+  g_assert_cmpint (add_no_records.status, ==, 1);
+  g_assert_nonnull (strstr (add_no_records.err, "--max-records must be at least 1"));
 
   /* One source fails, the other is polled all the same; exit 1. */
   run_vigil (&poll_all, "--db", db, "poll");
   g_assert_cmpint (poll_all.status, ==, 1);
   g_assert_nonnull (strstr (poll_all.out, "demo: 50 read, 50 stored"));
   g_assert_nonnull (strstr (poll_all.err, "dead: FAILED, nothing stored"));
+  g_assert_nonnull (strstr (poll_all.err, "capped: FAILED, nothing stored: "));
+  g_assert_nonnull (strstr (poll_all.err, "source “capped” answered more than 49 records (--max-records): refused"));
 
   /* Both were just polled: nothing is due. */
   run_vigil (&poll_due, "--db", db, "poll");
@@ -519,6 +529,7 @@ test_cli_sources_and_poll (void)
 
   run_vigil (&scores, "--db", db, "scores", "--format", "csv");
   g_assert_nonnull (strstr (scores.out, ",demo,"));
+  g_assert_null (strstr (scores.out, ",capped,"));
 
   /* Removing a source keeps its customers' history. */
   run_vigil (&remove, "--db", db, "source", "remove", "demo");

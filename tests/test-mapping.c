@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "vigil-core.h"
 
@@ -254,6 +255,324 @@ test_mapping_native (void)
   g_assert_cmpstr (vigil_mapping_get_page_pointer (native), ==, "/next");
 }
 
+/* Reading answers as text ------------------------------------------------ */
+
+/* Every field of @snapshot, to compare two readings. */
+static char *
+describe_snapshot (const VigilSnapshot *snapshot)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "id=%s name=%s plan=%s owner=%s segment=%s mrr=%.17g",
+                          snapshot->customer_id, snapshot->name, snapshot->plan, snapshot->owner,
+                          snapshot->segment, snapshot->mrr);
+  g_string_append_printf (out, " seats=%" G_GINT64_FORMAT " used=%" G_GINT64_FORMAT " calls=%" G_GINT64_FORMAT
+                          " features_used=%" G_GINT64_FORMAT " tickets=%" G_GINT64_FORMAT " nps=%" G_GINT64_FORMAT
+                          " active=%" G_GINT64_FORMAT " observed=%" G_GINT64_FORMAT " renewal=%d unknown=%u",
+                          snapshot->seats, snapshot->seats_used, snapshot->api_calls_7d, snapshot->features_used,
+                          snapshot->open_tickets, snapshot->nps, snapshot->last_active, snapshot->observed_at,
+                          snapshot->renewal_day, snapshot->n_unknown);
+  if (snapshot->features != NULL)
+    for (guint i = 0; i < snapshot->features->len; i++)
+      {
+        VigilFeatureUsage *usage = &g_array_index (snapshot->features, VigilFeatureUsage, i);
+
+        g_string_append_printf (out, " %s:%" G_GINT64_FORMAT, usage->name, usage->calls);
+      }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+describe_record (VigilSnapshot  *snapshot,
+                 gpointer        user_data,
+                 GError        **error)
+{
+  g_ptr_array_add (user_data, describe_snapshot (snapshot));
+  /* What the poller does: it may take what the snapshot holds. */
+  vigil_snapshot_clear (snapshot);
+  return TRUE;
+}
+
+/* The records of @text as vigil_mapping_read_records() reads them. */
+static GPtrArray *
+read_as_text (VigilMapping  *mapping,
+              const char    *text,
+              char         **out_next,
+              GError       **error)
+{
+  g_autoptr(GPtrArray) described = g_ptr_array_new_with_free_func (g_free);
+
+  if (!vigil_mapping_read_records (mapping, text, strlen (text), describe_record, described, out_next, error))
+    return NULL;
+  return g_steal_pointer (&described);
+}
+
+/* The same, read through a json-glib tree as the mapping's pointers say. */
+static GPtrArray *
+read_as_tree (VigilMapping  *mapping,
+              const char    *text,
+              char         **out_next)
+{
+  g_autoptr(JsonNode) doc = parse (text);
+  GPtrArray *described = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *records = vigil_mapping_get_records (mapping, doc, NULL);
+  const char *pointer = vigil_mapping_get_page_pointer (mapping);
+  JsonNode *next = pointer != NULL ? vigil_json_pointer_get (doc, pointer) : NULL;
+
+  g_assert_nonnull (records);
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+
+      vigil_mapping_apply (mapping, json_array_get_element (records, i), snapshot);
+      g_ptr_array_add (described, describe_snapshot (snapshot));
+    }
+
+  *out_next = NULL;
+  if (next != NULL && JSON_NODE_HOLDS_VALUE (next) && json_node_get_value_type (next) == G_TYPE_STRING &&
+      *json_node_get_string (next) != '\0')
+    *out_next = g_strdup (json_node_get_string (next));
+  else if (next != NULL && JSON_NODE_HOLDS_VALUE (next) && json_node_get_value_type (next) == G_TYPE_INT64)
+    *out_next = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (next));
+  return described;
+}
+
+/* Reading an answer as text gives the records, and the next page, that
+ * reading it as a tree gives, whatever the shape of the records. */
+static void
+test_read_records_as_tree (void)
+{
+  static const struct { const char *mapping; const char *text; guint n; } cases[] = {
+    /* The native format: every field, wrong types, nulls, numbers as text,
+     * members that are not fields (deep ones too), escapes in names. */
+    { NULL,
+      "{\"customers\": ["
+      "  {\"id\": \"acme\", \"name\": \" Acme Corp \", \"plan\": \"enterprise\", \"owner\": \"Dana\","
+      "   \"segment\": \"EMEA\", \"mrr\": 4200.5, \"seats\": 50, \"seats_used\": 47,"
+      "   \"renewal_date\": \"2027-03-01\", \"last_active\": \"2026-11-21T10:00:00Z\","
+      "   \"api_calls_7d\": 3200, \"features\": {\"workflow\": 120, \"reports\": 40, \"off\": null,"
+      "   \"bad\": \"x\"}, \"features_used\": 2, \"open_tickets\": 2, \"nps\": 8,"
+      "   \"observed_at\": \"2026-11-21T12:00:00Z\", \"extra\": {\"deep\": [[[{\"id\": \"no\"}]]]}},"
+      "  {\"id\": 17, \"mrr\": \"99.5\", \"seats\": \"12\", \"nps\": 11, \"api_calls_7d\": -1,"
+      "   \"features\": [\"a\", \"b\", 3, \"\"], \"name\": [\"not\", \"text\"], \"plan\": true},"
+      "  {\"i\\u0064\": \"escaped-name\", \"na\\u006De\": \"caf\\u00e9 \\ud83d\\ude00\", \"owner\": null},"
+      "  {\"id\": \"\", \"seats\": 1e2, \"seats_used\": 2.5, \"last_active\": 1795255200},"
+      "  {}, [], \"text\", 42, null, true"
+      "], \"next\": \"https://example.com/usage?page=2\"}", 10 },
+    /* A bare array, an index into an array, features as names. */
+    { "{\"records\": \"\", \"fields\": {\"id\": \"/account_id\", \"api_calls_7d\": \"/usage/1/calls\","
+      " \"features\": \"/enabled\"}, \"features_format\": \"array\"}",
+      "[{\"account_id\": 17, \"usage\": [{\"calls\": 1}, {\"calls\": 900}], \"enabled\": [\"a\", \"b\"]},"
+      " {\"account_id\": \"x\", \"usage\": {\"1\": {\"calls\": 5}}, \"enabled\": {\"a\": 1}}]", 2 },
+    /* Nested records, pointers that share a path or end inside one
+     * another, two fields on one pointer, "~0" and "~1", a cursor that is
+     * a number. */
+    { "{\"records\": \"/a/b~1c/0/list\", \"fields\": {\"id\": \"/key\", \"name\": \"/f/label\","
+      " \"features\": \"/f\", \"owner\": \"/key\", \"segment\": \"/m~0n\"},"
+      " \"pagination\": {\"style\": \"cursor\", \"pointer\": \"/a/cursor\", \"param\": \"after\"}}",
+      "{\"a\": {\"cursor\": 4200, \"b/c\": [{\"list\": ["
+      "  {\"key\": \"k1\", \"f\": {\"label\": \"First\", \"reports\": 3}, \"m~n\": \"tilde\"},"
+      "  {\"key\": \"k2\", \"f\": \"neither\"}]}, {\"list\": [{\"key\": \"not-this\"}]}]}}", 2 },
+    /* The whole record is the id. */
+    { "{\"records\": \"/ids\", \"fields\": {\"id\": \"\"}, "
+      " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/next\"}}",
+      "{\"next\": \"\", \"ids\": [\"a\", 12, {\"id\": \"b\"}, null]}", 4 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VigilMapping) mapping = cases[i].mapping != NULL
+        ? vigil_mapping_new_from_data (cases[i].mapping, -1, &error) : vigil_mapping_new_native ();
+      g_autoptr(GPtrArray) as_text = NULL;
+      g_autoptr(GPtrArray) as_tree = NULL;
+      g_autofree char *next_text = NULL;
+      g_autofree char *next_tree = NULL;
+
+      g_assert_no_error (error);
+      g_test_message ("case %u", i);
+      as_text = read_as_text (mapping, cases[i].text, &next_text, &error);
+      g_assert_no_error (error);
+      as_tree = read_as_tree (mapping, cases[i].text, &next_tree);
+      g_assert_cmpuint (as_text->len, ==, cases[i].n);
+      g_assert_cmpuint (as_text->len, ==, as_tree->len);
+      for (guint r = 0; r < as_text->len; r++)
+        g_assert_cmpstr (as_text->pdata[r], ==, as_tree->pdata[r]);
+      g_assert_cmpstr (next_text, ==, next_tree);
+    }
+}
+
+/* What the reader finds, said plainly (the comparison above could agree
+ * on a wrong reading). */
+static void
+test_read_records_values (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) native = vigil_mapping_new_native ();
+  g_autoptr(VigilMapping) cursor = vigil_mapping_new_from_data (
+    "{\"records\": \"/r\", \"fields\": {\"id\": \"/id\"},"
+    " \"pagination\": {\"style\": \"cursor\", \"pointer\": \"/c\", \"param\": \"after\"}}", -1, &error);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *next = NULL;
+
+  g_assert_no_error (error);
+  records = read_as_text (native, "{\"next\": \"?page=2\", \"customers\": [{\"id\": \"a\\u00e9\", \"nps\": 9},"
+                          " {\"nps\": 3}]}", &next, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 2);
+  g_assert_true (g_str_has_prefix (records->pdata[0], "id=a\xc3\xa9 name=(null)"));
+  g_assert_nonnull (strstr (records->pdata[0], " nps=9 "));
+  g_assert_true (g_str_has_prefix (records->pdata[1], "id=(null)"));
+  g_assert_cmpstr (next, ==, "?page=2");
+  g_clear_pointer (&records, g_ptr_array_unref);
+  g_clear_pointer (&next, g_free);
+
+  /* A cursor that is a whole number is sent back as one; null, empty
+   * text, other values and no cursor at all end the pages. */
+  records = read_as_text (cursor, "{\"r\": [], \"c\": -42}", &next, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (next, ==, "-42");
+  g_clear_pointer (&records, g_ptr_array_unref);
+  g_clear_pointer (&next, g_free);
+  for (guint i = 0; i < 5; i++)
+    {
+      static const char * const ends[] = {
+        "{\"r\": [], \"c\": null}", "{\"r\": [], \"c\": \"\"}", "{\"r\": [], \"c\": 4.5}",
+        "{\"r\": [], \"c\": {\"x\": 1}}", "{\"r\": []}",
+      };
+
+      records = read_as_text (cursor, ends[i], &next, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (records->len, ==, 0);
+      g_assert_null (next);
+      g_clear_pointer (&records, g_ptr_array_unref);
+    }
+}
+
+/* Every byte is checked, the parts no pointer looks at too; the error
+ * says what is wrong and where, and no bracket depth crashes it. */
+static void
+test_read_records_invalid (void)
+{
+  static const struct { const char *text; const char *message; } cases[] = {
+    { "", "not JSON: column 1: no JSON value" },
+    { "<html>Login required</html>", "not JSON: column 1" },
+    { "{\"customers\": [{\"id\": \"a\"}], \"other\": [01]}", "not JSON: column 41: expected “,” or “]”" },
+    { "{\"customers\": [{\"id\": \"a\", \"x\": [1,]}]}", "not JSON" },
+    { "{\"customers\": [{\"id\": \"a\"}]} {}", "unexpected data after the JSON value" },
+    { "{\"customers\": [{\"id\": \"a\"}", "not JSON" },
+    { "{\"customers\": [], \"x\": \"tab\there\"}", "control character in string" },
+    { "{\"customers\": [], \"x\": \"\\x41\"}", "invalid escape" },
+    { "{\"customers\": [], \"x\": 'single'}", "not JSON" },
+    { "{\"customers\": [], \"x\": [.5]}", "not JSON" },
+    { "{\"customers\": {\"id\": \"a\"}}", "no array of records at “/customers”" },
+    { "{\"data\": [{\"id\": \"a\"}]}", "no array of records at “/customers”" },
+    { "[{\"id\": \"a\"}]", "no array of records at “/customers”" },
+  };
+  g_autoptr(VigilMapping) native = vigil_mapping_new_native ();
+  g_autoptr(GString) deep = g_string_new ("{\"customers\": [], \"x\": ");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) records = read_as_text (native, cases[i].text, NULL, &error);
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_null (records);
+      g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+      if (strstr (error->message, cases[i].message) == NULL)
+        g_error ("%s: “%s” does not say “%s”", cases[i].text, error->message, cases[i].message);
+    }
+
+  /* A million brackets deep: an error, not a crash. */
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) records = read_as_text (native, deep->str, NULL, &error);
+
+    g_assert_null (records);
+    g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+    g_assert_nonnull (strstr (error->message, "nested too deeply"));
+  }
+}
+
+static gboolean
+stop_at_second (VigilSnapshot  *snapshot,
+                gpointer        user_data,
+                GError        **error)
+{
+  guint *seen = user_data;
+
+  if (++*seen < 2)
+    return TRUE;
+  g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, "enough");
+  return FALSE;
+}
+
+/* The function given the records can stop the reading with its error. */
+static void
+test_read_records_stopped (void)
+{
+  g_autoptr(VigilMapping) native = vigil_mapping_new_native ();
+  g_autoptr(GError) error = NULL;
+  const char *text = "{\"customers\": [{}, {}, {}, \"not JSON after this: ]";
+  guint seen = 0;
+
+  g_assert_false (vigil_mapping_read_records (native, text, strlen (text), stop_at_second, &seen, NULL, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "enough");
+  g_assert_cmpuint (seen, ==, 2);
+}
+
+/* Detail answers are read as text the way vigil_mapping_apply_detail()
+ * reads them as a tree. */
+static void
+test_read_detail (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_data (
+    "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+    " \"detail_url\": \"https://api.example.com/customers/{id}/usage\","
+    " \"detail_fields\": {\"api_calls_7d\": \"/usage/calls_7d\", \"seats\": \"/usage/seats/total\","
+    "   \"seats_used\": \"/usage/seats/active\", \"features\": \"/usage/features\"}}", -1, &error);
+  const char *text = "{\"usage\": {\"calls_7d\": 4100, \"seats\": {\"total\": 20, \"active\": \"19\"},"
+                     " \"features\": [\"a\", 2], \"ignored\": [[{}]]}}";
+  g_autoptr(JsonNode) doc = parse (text);
+  g_autoptr(VigilSnapshot) as_text = vigil_snapshot_new ();
+  g_autoptr(VigilSnapshot) as_tree = vigil_snapshot_new ();
+  g_autofree char *text_description = NULL;
+  g_autofree char *tree_description = NULL;
+  g_autoptr(GString) deep = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_mapping_read_detail (mapping, text, strlen (text), as_text, &error));
+  g_assert_no_error (error);
+  vigil_mapping_apply_detail (mapping, doc, as_tree);
+  text_description = describe_snapshot (as_text);
+  tree_description = describe_snapshot (as_tree);
+  g_assert_cmpstr (text_description, ==, tree_description);
+  g_assert_cmpint (as_text->api_calls_7d, ==, 4100);
+  g_assert_cmpint (as_text->seats_used, ==, 19);
+  g_assert_cmpuint (as_text->n_unknown, ==, 1);
+
+  g_assert_false (vigil_mapping_read_detail (mapping, "{\"usage\": ", 10, as_text, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_clear_error (&error);
+
+  /* A detail nested a million deep, well within --max-bytes. */
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (deep, ']');
+  g_assert_false (vigil_mapping_read_detail (mapping, deep->str, deep->len, as_text, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "nested too deeply"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -267,6 +586,11 @@ main (int    argc,
   g_test_add_func ("/core/mapping/cursor-and-hal", test_mapping_cursor_and_hal);
   g_test_add_func ("/core/mapping/records-missing", test_mapping_records_missing);
   g_test_add_func ("/core/mapping/native", test_mapping_native);
+  g_test_add_func ("/core/mapping/read-records-as-tree", test_read_records_as_tree);
+  g_test_add_func ("/core/mapping/read-records-values", test_read_records_values);
+  g_test_add_func ("/core/mapping/read-records-invalid", test_read_records_invalid);
+  g_test_add_func ("/core/mapping/read-records-stopped", test_read_records_stopped);
+  g_test_add_func ("/core/mapping/read-detail", test_read_detail);
 
   return g_test_run ();
 }

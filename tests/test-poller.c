@@ -34,6 +34,8 @@ typedef struct
   GPtrArray  *detail_paths;
   VigilPollResult last_result;
   char       *last_if_none_match;
+  gint64      max_records;   /* of the next poll's source; 0: the default */
+  int         lock_probe;    /* what a writer got while /late-broken page 3 was asked for */
 } Fixture;
 
 static char *
@@ -107,6 +109,35 @@ answer_detail_cb (gpointer data)
   g_object_unref (detail->msg);
   g_free (detail->id);
   g_free (detail);
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether another connection could start writing now (SQLITE_OK), or
+ * whether a transaction holds the database (SQLITE_BUSY). */
+static int
+probe_write_lock (const char *db_path)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 0);
+  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  return rc;
+}
+
+static gboolean
+answer_page_cb (gpointer data)
+{
+  SoupServerMessage *msg = data;
+  g_autofree char *records = records_json (100, 2);
+  g_autofree char *body = g_strdup_printf ("{\"customers\": %s}", records);
+
+  respond (msg, 200, body);
+  soup_server_message_unpause (msg);
   return G_SOURCE_REMOVE;
 }
 
@@ -187,6 +218,50 @@ handler (SoupServer        *server,
           respond (msg, 503, "{\"error\": \"maintenance\"}");
           return;
         }
+    }
+  else if (g_str_equal (path, "/late-broken"))
+    {
+      /* Three good pages of 3, then a fourth whose records are fine but
+       * whose text is not JSON after them. */
+      g_autofree char *records = records_json ((page - 1) * 3, 3);
+
+      if (page == 3)
+        f->lock_probe = probe_write_lock (f->db_path);
+      if (page <= 3)
+        body = g_strdup_printf ("{\"customers\": %s, \"next\": \"?page=%d\"}", records, page + 1);
+      else
+        body = g_strdup_printf ("{\"customers\": %s, \"next\": null} ]", records);
+    }
+  else if (g_str_equal (path, "/slow-second"))
+    {
+      /* Two records, then two more 300 ms later. */
+      g_autofree char *records = records_json (0, 2);
+
+      if (page == 1)
+        body = g_strdup_printf ("{\"customers\": %s, \"next\": \"?page=2\"}", records);
+      else
+        {
+          soup_server_message_pause (msg);
+          g_timeout_add_full (G_PRIORITY_DEFAULT, 300, answer_page_cb, g_object_ref (msg), g_object_unref);
+          return;
+        }
+    }
+  else if (g_str_equal (path, "/accounts-paged"))
+    {
+      /* 15 customers a page, two pages; the second may hold one whose
+       * details fail. */
+      GString *list = g_string_new ("{\"data\": [");
+      const char *with_broken = query != NULL ? g_hash_table_lookup (query, "broken") : NULL;
+
+      for (guint i = 0; i < 15; i++)
+        g_string_append_printf (list, "%s{\"id\": \"p%d-%u\"}", i > 0 ? ", " : "", page, i);
+      if (with_broken != NULL && page == 2)
+        g_string_append (list, ", {\"id\": \"broken\"}");
+      g_string_append (list, "]");
+      if (page == 1)
+        g_string_append_printf (list, ", \"next\": \"?page=2%s\"", with_broken != NULL ? "&broken=1" : "");
+      g_string_append (list, "}");
+      body = g_string_free (list, FALSE);
     }
   else if (g_str_equal (path, "/flaky"))
     {
@@ -404,6 +479,8 @@ poll (Fixture          *f,
   source->timeout_s = 1;
   source->concurrency = 6;
   source->max_bytes = 64 * 1024;
+  if (f->max_records > 0)
+    source->max_records = f->max_records;
   source->token_env = g_strdup (g_str_equal (path, "/auth") ? "VIGIL_TEST_TOKEN" : NULL);
   g_assert_true (vigil_source_validate (source, NULL));
   /* Sources live in the store, so validators can be kept. */
@@ -687,6 +764,165 @@ test_poll_detail_failure (Fixture       *f,
   g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 0);
 }
 
+static const char paged_detail_mapping[] =
+  "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+  " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/next\"},"
+  " \"detail_url\": \"%s/detail/{id}\","
+  " \"detail_fields\": {\"api_calls_7d\": \"/usage/calls\"}}";
+
+/* Details are asked for page by page; a detail that fails on the second
+ * page leaves nothing of the first stored. */
+static void
+test_poll_details_paged (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mapping = g_strdup_printf (paged_detail_mapping, f->base);
+  gint64 customer;
+  g_autoptr(GPtrArray) history = NULL;
+  VigilIngestStats stats;
+
+  g_assert_false (poll (f, "/accounts-paged?broken=1", mapping, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "/detail/broken: HTTP 500"));
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 0);
+  g_assert_cmpint (vigil_store_count_customers (f->store, NULL), ==, 0);
+  g_clear_error (&error);
+
+  g_ptr_array_set_size (f->detail_paths, 0);
+  g_assert_true (poll (f, "/accounts-paged", mapping, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->last_result.pages, ==, 2);
+  g_assert_cmpuint (stats.stored, ==, 30);
+  g_assert_cmpuint (f->last_result.details, ==, 30);
+  g_assert_cmpuint (f->detail_paths->len, ==, 30);
+  /* Each record of each page has its own details: "p2-14" (5 letters)
+   * was given 500 calls by its detail answer. */
+  customer = vigil_store_find_customer (f->store, "p2-14", NULL, &error);
+  g_assert_no_error (error);
+  history = vigil_store_list_history (f->store, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((VigilHistoryRow *) history->pdata[0])->snapshot->api_calls_7d, ==, 500);
+}
+
+/* Pages are stored as they come, into the poll's one transaction: it
+ * holds the database while later pages are fetched, and a failure on a
+ * later page rolls back the pages stored before it. */
+static void
+test_poll_pages_all_or_nothing (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (poll (f, "/relative", NULL, NULL, &error));
+  g_assert_no_error (error);
+  before = dump_content (f->db_path);
+
+  f->lock_probe = SQLITE_OK;
+  g_assert_false (poll (f, "/late-broken", NULL, NULL, &error));
+  /* While page 3 was fetched, the first two were in the open transaction. */
+  g_assert_cmpint (f->lock_probe, ==, SQLITE_BUSY);
+  g_assert_nonnull (strstr (error->message, "/late-broken?page=4: not JSON"));
+  after = dump_content (f->db_path);
+  g_assert_cmpstr (after, ==, before);
+  /* And the database is free again for the caller. */
+  g_assert_cmpint (probe_write_lock (f->db_path), ==, SQLITE_OK);
+}
+
+/* More records than the source's limit, over all pages: refused, nothing
+ * stored, what was there kept; exactly the limit is fine. */
+static void
+test_poll_record_limit (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (poll (f, "/relative", NULL, NULL, &error));
+  g_assert_no_error (error);
+  before = dump_content (f->db_path);
+
+  /* /native has 12 records over 3 pages: the 12th, on page 3, is one too many. */
+  f->max_records = 11;
+  g_assert_false (poll (f, "/native", NULL, NULL, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“native” answered more than 11 records (--max-records): refused"));
+  g_assert_nonnull (strstr (error->message, "/native?page=3"));
+  g_clear_error (&error);
+  after = dump_content (f->db_path);
+  g_assert_cmpstr (after, ==, before);
+
+  /* On the first page too. */
+  f->max_records = 3;
+  g_assert_false (poll (f, "/native", NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "more than 3 records"));
+  g_clear_error (&error);
+  g_clear_pointer (&after, g_free);
+  after = dump_content (f->db_path);
+  g_assert_cmpstr (after, ==, before);
+
+  f->max_records = 12;
+  g_assert_true (poll (f, "/native", NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.records_read, ==, 12);
+  g_assert_cmpuint (stats.stored, ==, 12);
+}
+
+typedef struct
+{
+  Wait  wait;
+  guint *pending;
+} SharedWait;
+
+static void
+shared_poll_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SharedWait *wait = user_data;
+
+  wait->wait.ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->wait.result,
+                                            &wait->wait.error);
+  if (--*wait->pending == 0)
+    g_main_loop_quit (wait->wait.loop);
+}
+
+/* Two polls of one poller at once: the second waits for the first's
+ * transaction instead of failing on the database's lock; both store. */
+static void
+test_poll_side_by_side (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char * const paths[] = { "/slow-second", "/native" };
+  g_autoptr(VigilPoller) poller = vigil_poller_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  SharedWait waits[G_N_ELEMENTS (paths)];
+  guint pending = G_N_ELEMENTS (paths);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *url = g_strconcat (f->base, paths[i], NULL);
+      g_autoptr(VigilSource) source = vigil_source_new (paths[i] + 1, url);
+
+      g_assert_true (vigil_store_add_source (f->store, source, NULL));
+      waits[i] = (SharedWait) { { loop, FALSE, NULL, { { 0, }, 0, FALSE } }, &pending };
+      vigil_poller_poll_async (poller, f->store, source, NULL, shared_poll_cb, &waits[i]);
+    }
+  g_main_loop_run (loop);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_assert_no_error (waits[i].wait.error);
+      g_assert_true (waits[i].wait.ok);
+    }
+  g_assert_cmpuint (waits[0].wait.result.stats.stored, ==, 4);
+  g_assert_cmpuint (waits[1].wait.result.stats.stored, ==, 12);
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 16);
+}
+
 static void
 test_poll_gzip (Fixture       *f,
                 gconstpointer  data)
@@ -763,6 +999,10 @@ main (int    argc,
   ADD ("/core/poller/details", test_poll_details);
   ADD ("/core/poller/gzip", test_poll_gzip);
   ADD ("/core/poller/detail-failure", test_poll_detail_failure);
+  ADD ("/core/poller/details-paged", test_poll_details_paged);
+  ADD ("/core/poller/pages-all-or-nothing", test_poll_pages_all_or_nothing);
+  ADD ("/core/poller/record-limit", test_poll_record_limit);
+  ADD ("/core/poller/side-by-side", test_poll_side_by_side);
 #undef ADD
 
   return g_test_run ();

@@ -197,6 +197,73 @@ test_store_migrate_from_1 (void)
   test_dir_clear (&dir);
 }
 
+/* Schema 4 gives sources a record limit; a database of schema 3 keeps
+ * its history and its sources take the default limit. */
+static void
+test_store_migrate_from_3 (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  g_autoptr(VigilSource) added = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "v3.db");
+  g_assert_true (_vigil_store_create_at_version (path, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pragma_table_info ('sources') WHERE name = 'max_records'"),
+                   ==, 0);
+  sqlite_exec (path,
+               "INSERT INTO sources (id, name, kind, url, max_bytes, created_at, last_poll_at, last_ok, last_summary)"
+               " VALUES (1, 'crm', 'endpoint', 'https://example.com/u', 2048, 0, 100, 1, '1 stored');"
+               "INSERT INTO customers (id, source_id, external_id, name, latest_at) VALUES (1, 1, 'acme', 'Acme', 100);"
+               "INSERT INTO snapshots (customer_id, observed_at, api_calls_7d) VALUES (1, 50, 2500), (1, 100, 5000);"
+               "INSERT INTO scores (customer_id, observed_at, version, health, tier)"
+               " VALUES (1, 50, 1, 50, 'high-risk'), (1, 100, 1, 100, 'healthy');"
+               "INSERT INTO source_validators (source_id, url, etag) VALUES (1, 'https://example.com/u', '\"v7\"');");
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, 4);
+
+  /* The history and the source's settings and last poll are as they were. */
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores"), ==, 2);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM source_validators"), ==, 1);
+  rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpfloat (((VigilPortfolioRow *) rows->pdata[0])->score.health, ==, 100);
+  source = vigil_store_get_source (store, "crm", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (source->max_bytes, ==, 2048);
+  g_assert_cmpint (source->last_poll_at, ==, 100);
+  g_assert_cmpstr (source->last_summary, ==, "1 stored");
+  g_assert_cmpint (source->max_records, ==, VIGIL_SOURCE_DEFAULT_MAX_RECORDS);
+
+  /* The new column is written by adding and by editing a source. */
+  source->max_records = 500;
+  g_assert_true (vigil_store_update_source (store, source, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&source, vigil_source_free);
+  source = vigil_store_get_source (store, "crm", &error);
+  g_assert_cmpint (source->max_records, ==, 500);
+
+  added = vigil_source_new ("billing", "https://example.com/b");
+  added->max_records = 7;
+  g_assert_true (vigil_store_add_source (store, added, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&added, vigil_source_free);
+  added = vigil_store_get_source (store, "billing", &error);
+  g_assert_cmpint (added->max_records, ==, 7);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_empty_file (void)
 {
@@ -802,6 +869,7 @@ main (int    argc,
   g_test_add_func ("/core/store/create", test_store_create);
   g_test_add_func ("/core/store/empty-file", test_store_empty_file);
   g_test_add_func ("/core/store/migrate-from-1", test_store_migrate_from_1);
+  g_test_add_func ("/core/store/migrate-from-3", test_store_migrate_from_3);
   g_test_add_func ("/core/store/reopen", test_store_reopen);
   g_test_add_func ("/core/store/idempotent", test_store_idempotent);
   g_test_add_func ("/core/store/rollback", test_store_rollback);

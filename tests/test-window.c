@@ -570,6 +570,8 @@ test_window_edit_source (Fixture       *f,
   /* Set in bytes, as `vigil source add --max-bytes` can: the form shows
    * whole MiB and must not round it away when it was left alone. */
   source->max_bytes = 1500000;
+  /* More records than an int holds. */
+  source->max_records = G_GINT64_CONSTANT (3000000000);
   g_assert_true (vigil_store_add_source (store, source, &error));
   vigil_portfolio_reload (f->portfolio);
   g_assert_true (wait_for (has_source, f->portfolio));
@@ -603,9 +605,12 @@ test_window_edit_source (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (url_row)), ==, old_url);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find_named (GTK_WIDGET (dialog), "interval"))),
                    ==, 60);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_named (GTK_WIDGET (dialog), "max-records"))),
+                     ==, 3e9);
 
   gtk_editable_set_text (GTK_EDITABLE (url_row), new_url);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_named (GTK_WIDGET (dialog), "interval")), 15);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_named (GTK_WIDGET (dialog), "max-records")), 250000);
   g_signal_connect (f->portfolio, "poll-finished", G_CALLBACK (poll_ok_cb), &outcome);
   g_signal_emit_by_name (find_named (GTK_WIDGET (dialog), "save"), "clicked");
   g_assert_true (wait_for (is_nonzero, &outcome));
@@ -617,6 +622,7 @@ test_window_edit_source (Fixture       *f,
   g_assert_cmpstr (saved->url, ==, new_url);
   g_assert_cmpuint (saved->interval_min, ==, 15);
   g_assert_cmpint (saved->max_bytes, ==, 1500000);
+  g_assert_cmpint (saved->max_records, ==, 250000);
   g_assert_true (saved->last_ok);
 
   g_assert_true (vigil_store_remove_source (store, "edited", TRUE, &error));

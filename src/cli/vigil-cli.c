@@ -1216,6 +1216,7 @@ run_source_add (CliContext  *context,
   int timeout = VIGIL_SOURCE_DEFAULT_TIMEOUT_S;
   int concurrency = VIGIL_SOURCE_DEFAULT_CONCURRENCY;
   gint64 max_bytes = VIGIL_SOURCE_DEFAULT_MAX_BYTES;
+  gint64 max_records = VIGIL_SOURCE_DEFAULT_MAX_RECORDS;
   GOptionEntry entries[] = {
     { "mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path,
       N_("A mapping file for JSON that is not in the native format (copied into the database)"), N_("FILE") },
@@ -1225,6 +1226,8 @@ run_source_add (CliContext  *context,
       N_("Requests at once for per-customer endpoints (default 6)"), N_("N") },
     { "max-bytes", 0, 0, G_OPTION_ARG_INT64, &max_bytes,
       N_("Largest response accepted, in bytes (default 64 MiB)"), N_("N") },
+    { "max-records", 0, 0, G_OPTION_ARG_INT64, &max_records,
+      N_("Most records one poll may read, all pages together (default 1,000,000)"), N_("N") },
     { "token-env", 0, 0, G_OPTION_ARG_STRING, &token_env,
       N_("Environment variable holding a bearer token (the token is never stored)"), N_("VAR") },
     { "ask-token", 0, 0, G_OPTION_ARG_NONE, &ask_token,
@@ -1251,6 +1254,7 @@ run_source_add (CliContext  *context,
   source->timeout_s = (guint) timeout;
   source->concurrency = (guint) concurrency;
   source->max_bytes = max_bytes;
+  source->max_records = max_records;
   source->token_env = g_steal_pointer (&token_env);
   source->keyring_token = ask_token;
   if (headers != NULL && !split_headers (headers, &source->header_names, &header_values))

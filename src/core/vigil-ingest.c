@@ -17,7 +17,8 @@
 /* One import or one poll: a single write transaction in which every
  * record is stored and scored, so that it lands wholly or not at all.
  * Customers' names and owners are gathered in memory and written once
- * at the end rather than once per snapshot.
+ * at the end (or whenever MAX_CUSTOMER_STATES of them are gathered)
+ * rather than once per snapshot.
  *
  * Snapshots are keyed by (customer, time), but history files come day
  * by day: written in file order, each row would land on another
@@ -33,6 +34,10 @@
 /* About 32 MB of pending rows at most: with SQLite's cache this stays
  * well under 100 MB whatever the size of the input. */
 #define BATCH_ROWS 131072
+/* Customers whose latest attributes are gathered before they are
+ * written: a poll of a million new customers must not hold them all
+ * (DESIGN 7); most books are far smaller and are written once. */
+#define MAX_CUSTOMER_STATES 65536
 /* Records handed over at a time, and how many such chunks may exist. */
 #define CHUNK_ROWS 4096
 #define N_CHUNKS 3
@@ -199,6 +204,37 @@ intern_plan (VigilIngest *self,
   return interned;
 }
 
+/* Writes the customers' latest attributes gathered so far and forgets
+ * them. The store merges them with what it has by the rule of
+ * merge_attributes(), as it does across imports: written in several
+ * goes they end the same, unless a customer's records go back and forth
+ * in time across two goes (then a gap may be filled from an older
+ * record than in one go). */
+static gboolean
+write_customers (VigilIngest  *self,
+                 GError      **error)
+{
+  GHashTableIter iter;
+  CustomerState *state;
+
+  g_hash_table_iter_init (&iter, self->customers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
+    {
+      VigilSnapshot attributes = {
+        .name = state->name, .plan = state->plan,
+        .owner = state->owner, .segment = state->segment,
+      };
+
+      if (state->latest_at == G_MININT64)
+        continue;
+      if (!vigil_store_update_customer (self->store, state->id, &attributes,
+                                        state->latest_at, error))
+        return FALSE;
+    }
+  g_hash_table_remove_all (self->customers);
+  return TRUE;
+}
+
 /* Writes the pending rows in key order. */
 static gboolean
 flush_pending (VigilIngest  *self,
@@ -259,6 +295,8 @@ add_pending (VigilIngest    *self,
   row.snapshot.features_used = vigil_snapshot_get_features_used (snapshot);
   g_array_append_val (self->pending, row);
 
+  if (g_hash_table_size (self->customers) >= MAX_CUSTOMER_STATES && !write_customers (self, error))
+    return FALSE;
   if (self->pending->len >= BATCH_ROWS)
     return flush_pending (self, error);
   return TRUE;
@@ -416,7 +454,8 @@ vigil_ingest_init (VigilIngest *self)
   g_mutex_init (&self->error_lock);
   self->customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
   self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), 1024);
+  /* Its full size at once: grown by doubling it would take half again. */
+  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), BATCH_ROWS);
   g_array_set_clear_func (self->pending, clear_pending_row);
 }
 
@@ -522,34 +561,13 @@ gboolean
 vigil_ingest_commit (VigilIngest  *self,
                      GError      **error)
 {
-  GHashTableIter iter;
-  CustomerState *state;
-
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
 
-  if (!join_writer (self, error))
+  if (!join_writer (self, error) || !write_customers (self, error))
     {
       vigil_ingest_abort (self);
       return FALSE;
-    }
-
-  g_hash_table_iter_init (&iter, self->customers);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
-    {
-      VigilSnapshot attributes = {
-        .name = state->name, .plan = state->plan,
-        .owner = state->owner, .segment = state->segment,
-      };
-
-      if (state->latest_at == G_MININT64)
-        continue;
-      if (!vigil_store_update_customer (self->store, state->id, &attributes,
-                                        state->latest_at, error))
-        {
-          vigil_ingest_abort (self);
-          return FALSE;
-        }
     }
 
   self->open = FALSE;

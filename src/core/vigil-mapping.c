@@ -17,6 +17,7 @@
 #include "vigil-error.h"
 #include "vigil-json-private.h"
 #include "vigil-mapping.h"
+#include "vigil-pointer-tree.h"
 
 /* A mapping (DESIGN 2.2) says where, in JSON of any shape, the native
  * fields of DESIGN 2.1 are: JSON Pointers (RFC 6901) to the array of
@@ -37,6 +38,19 @@ struct _VigilMapping
   gint64                page_start;
   char                 *detail_url;
   char                 *detail_fields[VIGIL_N_FIELDS];
+
+  /* The pointers above, for reading answers as text (see
+   * vigil_mapping_read_records()). */
+  VigilPointerTree     *page_tree;    /* records and next page */
+  VigilPointerTree     *record_tree;  /* fields, in one record */
+  VigilPointerTree     *detail_tree;  /* detail_fields, in a detail answer */
+};
+
+/* What a pointer of the page tree refers to. */
+enum
+{
+  PAGE_RECORDS,
+  PAGE_NEXT,
 };
 
 G_DEFINE_FINAL_TYPE (VigilMapping, vigil_mapping, G_TYPE_OBJECT)
@@ -111,43 +125,14 @@ vigil_json_pointer_validate (const char  *pointer,
   return TRUE;
 }
 
-/* Decodes one reference token (up to the next "/") into @token. */
-static const char *
-next_token (const char *p,
-            GString    *token)
-{
-  g_string_truncate (token, 0);
-  for (; *p != '\0' && *p != '/'; p++)
-    {
-      if (*p == '~' && p[1] == '1')
-        {
-          g_string_append_c (token, '/');
-          p++;
-        }
-      else if (*p == '~' && p[1] == '0')
-        {
-          g_string_append_c (token, '~');
-          p++;
-        }
-      else
-        g_string_append_c (token, *p);
-    }
-  return p;
-}
-
 static gboolean
 parse_array_index (const char *token,
                    guint       length,
                    guint      *out_index)
 {
-  char *end = NULL;
   guint64 value;
 
-  /* RFC 6901: "0" or digits without a leading zero. */
-  if (*token == '\0' || (token[0] == '0' && token[1] != '\0') || !g_ascii_isdigit (*token))
-    return FALSE;
-  value = g_ascii_strtoull (token, &end, 10);
-  if (*end != '\0' || value >= length)
+  if (!_vigil_json_pointer_token_index (token, &value) || value >= length)
     return FALSE;
   *out_index = (guint) value;
   return TRUE;
@@ -173,7 +158,7 @@ vigil_json_pointer_get (JsonNode   *root,
 
   while (node != NULL && *p == '/')
     {
-      p = next_token (p + 1, token);
+      p = _vigil_json_pointer_next_token (p + 1, token);
 
       if (JSON_NODE_HOLDS_OBJECT (node))
         node = json_object_get_member (json_node_get_object (node), token->str);
@@ -206,6 +191,9 @@ vigil_mapping_finalize (GObject *object)
   g_free (self->page_pointer);
   g_free (self->page_param);
   g_free (self->detail_url);
+  g_clear_pointer (&self->page_tree, _vigil_pointer_tree_free);
+  g_clear_pointer (&self->record_tree, _vigil_pointer_tree_free);
+  g_clear_pointer (&self->detail_tree, _vigil_pointer_tree_free);
 
   G_OBJECT_CLASS (vigil_mapping_parent_class)->finalize (object);
 }
@@ -224,6 +212,29 @@ vigil_mapping_init (VigilMapping *self)
   self->page_start = 1;
 }
 
+static VigilPointerTree *
+fields_tree (char **fields)
+{
+  VigilPointerTree *tree = _vigil_pointer_tree_new ();
+
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    if (fields[i] != NULL)
+      _vigil_pointer_tree_add (tree, fields[i], i);
+  return tree;
+}
+
+/* Once the pointers are known; a mapping does not change after. */
+static void
+build_trees (VigilMapping *self)
+{
+  self->page_tree = _vigil_pointer_tree_new ();
+  _vigil_pointer_tree_add (self->page_tree, self->records, PAGE_RECORDS);
+  if (self->page_pointer != NULL)
+    _vigil_pointer_tree_add (self->page_tree, self->page_pointer, PAGE_NEXT);
+  self->record_tree = fields_tree (self->fields);
+  self->detail_tree = fields_tree (self->detail_fields);
+}
+
 /**
  * vigil_mapping_new_native:
  *
@@ -240,6 +251,7 @@ vigil_mapping_new_native (void)
     self->fields[i] = g_strconcat ("/", vigil_field_get_name ((VigilField) i), NULL);
   self->pagination = VIGIL_PAGINATION_NEXT_URL;
   self->page_pointer = g_strdup ("/next");
+  build_trees (self);
   return self;
 }
 
@@ -458,6 +470,7 @@ mapping_from_node (JsonNode  *node,
       return NULL;
     }
 
+  build_trees (self);
   return g_steal_pointer (&self);
 }
 
@@ -669,6 +682,254 @@ vigil_mapping_apply_detail (VigilMapping  *self,
   g_return_if_fail (snapshot != NULL);
 
   apply_fields (self, self->detail_fields, detail, snapshot);
+}
+
+/* Reading answers as text ------------------------------------------------
+ *
+ * An answer is read once, front to back, straight into snapshots, one
+ * record at a time: memory follows the records being worked on, not the
+ * size or shape of the answer (DESIGN 2.3). The rules are those of
+ * vigil_mapping_get_records() and vigil_mapping_apply(). */
+
+typedef struct
+{
+  VigilMapping    *mapping;
+  VigilSnapshot   *snapshot;    /* the record being read */
+  VigilRecordFunc  func;
+  gpointer         user_data;
+  gboolean         found_records;
+  char            *next;
+  GError          *error;       /* not about the text: from @func, or no records */
+} AnswerReader;
+
+/* One field's value, as vigil_mapping_apply() takes it. */
+static gboolean
+read_field_value (int              field,
+                  VigilJsonCursor *c,
+                  int              depth,
+                  gpointer         user_data)
+{
+  AnswerReader *reader = user_data;
+  VigilFeaturesFormat format = reader->mapping->features_format;
+
+  if (field == VIGIL_FIELD_FEATURES &&
+      ((format == VIGIL_FEATURES_FORMAT_OBJECT && *c->p == '[') ||
+       (format == VIGIL_FEATURES_FORMAT_ARRAY && *c->p == '{')))
+    {
+      /* Not the shape the mapping promised: unusable. */
+      reader->snapshot->n_unknown++;
+      return _vigil_json_cursor_skip_value (c, depth);
+    }
+  return _vigil_snapshot_read_json_field (reader->snapshot, (VigilField) field, c);
+}
+
+static gboolean
+read_record_array (AnswerReader    *reader,
+                   VigilJsonCursor *c,
+                   int              depth)
+{
+  if (*c->p != '[')
+    {
+      g_set_error (&reader->error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                   _("no array of records at “%s” (the mapping's records pointer)"),
+                   reader->mapping->records);
+      return FALSE;
+    }
+  if (depth >= VIGIL_JSON_MAX_READ_DEPTH)
+    return _vigil_json_cursor_fail (c, _("nested too deeply"));
+
+  reader->found_records = TRUE;
+  c->p++;
+  _vigil_json_cursor_skip_space (c);
+  if (c->p < c->end && *c->p == ']')
+    {
+      c->p++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      vigil_snapshot_clear (reader->snapshot);
+      if (!_vigil_pointer_tree_read (reader->mapping->record_tree, c, depth + 1, read_field_value, reader))
+        return FALSE;
+      if (!reader->func (reader->snapshot, reader->user_data, &reader->error))
+        return FALSE;
+
+      _vigil_json_cursor_skip_space (c);
+      if (c->p < c->end && *c->p == ',')
+        {
+          c->p++;
+          continue;
+        }
+      if (c->p < c->end && *c->p == ']')
+        {
+          c->p++;
+          return TRUE;
+        }
+      return _vigil_json_cursor_fail (c, _("expected “,” or “]”"));
+    }
+}
+
+/* The next page's URL or cursor: a non-empty string or a whole number. */
+static gboolean
+read_next (AnswerReader    *reader,
+           VigilJsonCursor *c,
+           int              depth)
+{
+  const char *begin = c->p;
+  double number;
+  gboolean integer;
+
+  /* A member given twice keeps its last value, as JSON parsers do. */
+  g_clear_pointer (&reader->next, g_free);
+  if (*c->p == '"')
+    {
+      if (!_vigil_json_cursor_read_string (c, c->scratch))
+        return FALSE;
+      if (c->scratch->len > 0)
+        reader->next = g_strndup (c->scratch->str, c->scratch->len);
+      return TRUE;
+    }
+  if (*c->p == '-' || g_ascii_isdigit (*c->p))
+    {
+      g_autofree char *digits = NULL;
+      gint64 value;
+
+      if (!_vigil_json_cursor_read_number (c, &number, &integer))
+        return FALSE;
+      digits = g_strndup (begin, c->p - begin);
+      if (integer && g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, &value, NULL))
+        reader->next = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+      return TRUE;
+    }
+  return _vigil_json_cursor_skip_value (c, depth);
+}
+
+static gboolean
+read_page_value (int              role,
+                 VigilJsonCursor *c,
+                 int              depth,
+                 gpointer         user_data)
+{
+  AnswerReader *reader = user_data;
+
+  if (role == PAGE_RECORDS)
+    return read_record_array (reader, c, depth);
+  return read_next (reader, c, depth);
+}
+
+/* Reads the one JSON value of @data through @tree; FALSE with @error
+ * set when it is not JSON, FALSE alone when @visit stopped. */
+static gboolean
+read_answer (VigilPointerTree       *tree,
+             const char             *data,
+             gsize                   length,
+             VigilPointerVisitFunc   visit,
+             AnswerReader           *reader,
+             GError                **error)
+{
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  VigilJsonCursor c = { data, data, data + length, scratch, error };
+
+  _vigil_json_cursor_skip_space (&c);
+  if (c.p >= c.end)
+    return _vigil_json_cursor_fail (&c, _("no JSON value"));
+  if (!_vigil_pointer_tree_read (tree, &c, 0, visit, reader))
+    return FALSE;
+  _vigil_json_cursor_skip_space (&c);
+  if (c.p < c.end)
+    return _vigil_json_cursor_fail (&c, _("unexpected data after the JSON value"));
+  return TRUE;
+}
+
+/**
+ * vigil_mapping_read_records:
+ * @data: (array length=length): a whole answer, JSON text
+ * @func: called with each record, in order
+ * @out_next: (out) (optional) (nullable): the next page's URL or cursor
+ *   at the mapping's page pointer, if there is one
+ *
+ * Reads the records of one answer, each into a snapshot handed to
+ * @func, without building the answer in memory: every byte is checked
+ * (RFC 8259), but only the mapped values are kept, and a record lives
+ * only until @func returns. @func may take over the snapshot's contents
+ * (vigil_ingest_add() does); returning %FALSE with its error set stops
+ * the reading with that error.
+ *
+ * Returns: %FALSE with @error set when @data is not JSON (the message
+ *   says so and names the column), when there is no array at the records
+ *   pointer, or when @func failed. Records before the fault have been
+ *   handed over.
+ */
+gboolean
+vigil_mapping_read_records (VigilMapping     *self,
+                            const char       *data,
+                            gsize             length,
+                            VigilRecordFunc   func,
+                            gpointer          user_data,
+                            char            **out_next,
+                            GError          **error)
+{
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  g_autoptr(GError) text_error = NULL;
+  AnswerReader reader = { self, snapshot, func, user_data, FALSE, NULL, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  ok = read_answer (self->page_tree, data, length, read_page_value, &reader, &text_error);
+  if (ok && !reader.found_records)
+    {
+      g_set_error (&reader.error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                   _("no array of records at “%s” (the mapping's records pointer)"), self->records);
+      ok = FALSE;
+    }
+
+  if (!ok)
+    {
+      g_free (reader.next);
+      if (reader.error != NULL)
+        g_propagate_error (error, reader.error);
+      else if (text_error != NULL)
+        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE, _("not JSON: %s"), text_error->message);
+      else
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("reading the records was stopped"));
+      return FALSE;
+    }
+
+  if (out_next != NULL)
+    *out_next = reader.next;
+  else
+    g_free (reader.next);
+  return TRUE;
+}
+
+/**
+ * vigil_mapping_read_detail:
+ * @data: (array length=length): a per-customer detail answer, JSON text
+ *
+ * Sets the fields of @snapshot that the mapping's detail_fields find in
+ * @data, as vigil_mapping_apply_detail() does, reading the text without
+ * building it in memory.
+ *
+ * Returns: %FALSE with @error naming the column if @data is not JSON
+ */
+gboolean
+vigil_mapping_read_detail (VigilMapping   *self,
+                           const char     *data,
+                           gsize           length,
+                           VigilSnapshot  *snapshot,
+                           GError        **error)
+{
+  AnswerReader reader = { self, snapshot, NULL, NULL, FALSE, NULL, NULL };
+
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+
+  return read_answer (self->detail_tree, data, length, read_field_value, &reader, error);
 }
 
 VigilPaginationStyle

@@ -29,6 +29,17 @@ typedef enum
   VIGIL_FEATURES_FORMAT_ARRAY,
 } VigilFeaturesFormat;
 
+/**
+ * VigilRecordFunc:
+ * @snapshot: one record, read; the function may take over what it holds
+ * @error: set when returning %FALSE
+ *
+ * Returns: %FALSE to stop reading, with @error set
+ */
+typedef gboolean (*VigilRecordFunc) (VigilSnapshot  *snapshot,
+                                     gpointer        user_data,
+                                     GError        **error);
+
 #define VIGIL_TYPE_MAPPING (vigil_mapping_get_type ())
 
 G_DECLARE_FINAL_TYPE (VigilMapping, vigil_mapping, VIGIL, MAPPING, GObject)
@@ -49,6 +60,18 @@ void                  vigil_mapping_apply               (VigilMapping   *self,
 void                  vigil_mapping_apply_detail        (VigilMapping   *self,
                                                          JsonNode       *detail,
                                                          VigilSnapshot  *snapshot);
+gboolean              vigil_mapping_read_records        (VigilMapping     *self,
+                                                         const char       *data,
+                                                         gsize             length,
+                                                         VigilRecordFunc   func,
+                                                         gpointer          user_data,
+                                                         char            **out_next,
+                                                         GError          **error);
+gboolean              vigil_mapping_read_detail         (VigilMapping   *self,
+                                                         const char     *data,
+                                                         gsize           length,
+                                                         VigilSnapshot  *snapshot,
+                                                         GError        **error);
 VigilPaginationStyle  vigil_mapping_get_pagination      (VigilMapping   *self);
 const char           *vigil_mapping_get_page_pointer    (VigilMapping   *self);
 const char           *vigil_mapping_get_page_param      (VigilMapping   *self);

@@ -17,16 +17,19 @@
 #include <libsoup/soup.h>
 
 #include "vigil-error.h"
-#include "vigil-json-private.h"
 #include "vigil-link-header.h"
 #include "vigil-mapping.h"
 #include "vigil-poller.h"
 #include "vigil-secrets.h"
 
 /* One poll of one source: fetch every page (DESIGN 2.2 pagination),
- * each body bounded while it streams and parsed off the main thread,
- * then store all of them in one transaction. Any failure fails the poll
- * as a whole and stores nothing of it (DESIGN 2.3). */
+ * each body bounded while it streams, and read it off the main thread
+ * straight into the poll's one transaction, opened with the first page:
+ * a page's records are stored (or, with per-customer details, kept until
+ * their details are in) before the next page is fetched, so memory
+ * follows one page, not the whole answer. Any failure fails the poll as
+ * a whole and rolls the transaction back: nothing of it is stored
+ * (DESIGN 2.3). */
 
 #define READ_CHUNK 65536
 
@@ -37,6 +40,9 @@
 #define DEFAULT_RETRY_BASE_MS 500
 #define MAX_RETRY_AFTER_S 60
 
+/* How often a long page looks whether the poll was cancelled. */
+#define CANCEL_CHECK_EVERY 4096
+
 struct _VigilPoller
 {
   GObject      parent_instance;
@@ -45,9 +51,26 @@ struct _VigilPoller
   guint        max_retries;
   guint        retry_base_ms;
   guint        max_pages;
+
+  /* SQLite has one writer, and a poll holds its transaction from its
+   * first page to its last: polls of several sources run side by side,
+   * but one at a time writes; the others wait here with their first page
+   * rather than time out on the database's lock. */
+  GTask       *writing;
+  GQueue       waiting;       /* of GTask, a reference each */
+  guint        resume_id;
 };
 
 G_DEFINE_FINAL_TYPE (VigilPoller, vigil_poller, G_TYPE_OBJECT)
+
+/* One page, from its body to its records stored. */
+typedef struct
+{
+  GBytes    *body;            /* until it is read */
+  GPtrArray *snapshots;       /* of VigilSnapshot waiting for their details; NULL without */
+  char      *next;            /* next-url target or cursor, if any */
+  gboolean   empty;
+} PageResult;
 
 typedef struct
 {
@@ -60,28 +83,32 @@ typedef struct
 
   char         *url;          /* the page being fetched */
   SoupMessage  *message;      /* its answer */
+  PageResult   *page;         /* and what it holds */
   guint         pages;
   gint64        page_number;  /* for the page style */
+  guint64       records;      /* read so far, for the source's max_records */
+  VigilStore   *writer;       /* the poll's own connection, and on it */
+  VigilIngest  *ingest;       /* its transaction, from the first page on */
   GCancellable *details_cancellable;
-  guint         next_detail;  /* index into snapshots */
+  guint         next_detail;  /* index into the page's snapshots */
   guint         in_flight;
   guint         max_in_flight;
   gboolean      returned;
+  GError       *error;        /* the poll's, while its transaction rolls back */
   GHashTable   *seen;         /* URLs and cursors fetched in this poll */
-  GPtrArray    *snapshots;    /* of VigilSnapshot, from every page */
   char         *etag;         /* validators: sent with the first page, */
   char         *last_modified;/* then what it answered, kept on success */
   VigilPollResult result;
 } PollJob;
 
-/* What parsing one page gives back to the main thread. */
-typedef struct
+static void
+page_result_free (PageResult *page)
 {
-  GBytes    *body;
-  GPtrArray *snapshots;
-  char      *next;            /* next-url target or cursor, if any */
-  gboolean   empty;
-} PageResult;
+  g_clear_pointer (&page->body, g_bytes_unref);
+  g_clear_pointer (&page->snapshots, g_ptr_array_unref);
+  g_free (page->next);
+  g_free (page);
+}
 
 static void
 poll_job_free (PollJob *job)
@@ -100,156 +127,268 @@ poll_job_free (PollJob *job)
   g_free (job->etag);
   g_free (job->last_modified);
   g_clear_object (&job->message);
+  g_clear_pointer (&job->page, page_result_free);
+  /* Rolled back already, unless the poll never returned. */
+  g_clear_object (&job->ingest);
+  g_clear_object (&job->writer);
+  g_clear_error (&job->error);
   g_clear_object (&job->details_cancellable);
   g_clear_pointer (&job->seen, g_hash_table_unref);
-  g_clear_pointer (&job->snapshots, g_ptr_array_unref);
   g_free (job);
 }
 
-static void
-page_result_free (PageResult *page)
-{
-  g_clear_pointer (&page->body, g_bytes_unref);
-  g_clear_pointer (&page->snapshots, g_ptr_array_unref);
-  g_free (page->next);
-  g_free (page);
-}
-
 static void fetch_page (GTask *task);
-static void parse_page_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 static void start_details (GTask *task);
+static void read_page (GTask *task);
 
-/* Stores every page's records at once, or nothing. Runs on a worker
- * thread with a connection of its own: storing, scoring and evaluating
- * the triggers of a big book takes a while, and the main loop (a window)
- * must not wait for it. @task_data is the poll's own task. */
+/* Runs @func on a worker thread with the poll @task as its task data,
+ * then @done on this thread with the poll task (a reference of its own)
+ * as user data: storing a big page takes a while, and the main loop (a
+ * window) must not wait for it. */
 static void
-store_poll_thread (GTask        *store_task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+run_in_thread (GTask               *task,
+               GTaskThreadFunc      func,
+               GAsyncReadyCallback  done)
 {
-  PollJob *job = g_task_get_task_data (G_TASK (task_data));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VigilIngest) ingest = NULL;
-  g_autoptr(VigilStore) store = NULL;
+  GTask *thread_task = g_task_new (NULL, NULL, done, g_object_ref (task));
 
-  if (!(store = vigil_store_open (vigil_store_get_path (job->store), &error)) ||
-      !(ingest = vigil_ingest_begin (store, job->source->name, job->started_at, &error)))
-    {
-      g_task_return_error (store_task, g_steal_pointer (&error));
-      return;
-    }
+  g_task_set_task_data (thread_task, g_object_ref (task), g_object_unref);
+  g_task_run_in_thread (thread_task, func);
+  g_object_unref (thread_task);
+}
 
-  for (guint i = 0; i < job->snapshots->len; i++)
-    if (!vigil_ingest_add (ingest, g_ptr_array_index (job->snapshots, i), &error))
-      {
-        vigil_ingest_abort (ingest);
-        g_task_return_error (store_task, g_steal_pointer (&error));
-        return;
-      }
+static PollJob *
+thread_job (gpointer task_data)
+{
+  return g_task_get_task_data (G_TASK (task_data));
+}
 
-  if (!vigil_ingest_commit (ingest, &error))
-    {
-      g_task_return_error (store_task, g_steal_pointer (&error));
-      return;
-    }
+/* The one writer ----------------------------------------------------------- */
 
-  job->result.stats = *vigil_ingest_get_stats (ingest);
-  job->result.pages = job->pages;
-  job->result.max_in_flight = job->max_in_flight;
+static gboolean
+claim_writer (VigilPoller *self,
+              GTask       *task)
+{
+  if (self->writing == NULL)
+    self->writing = task;
+  if (self->writing == task)
+    return TRUE;
+  g_queue_push_tail (&self->waiting, g_object_ref (task));
+  return FALSE;
+}
 
-  /* Only a poll that was stored may make the next one conditional. */
-  if (!vigil_store_set_validators (store, job->source->id, job->source->url,
-                                   job->etag, job->last_modified, &error))
-    {
-      g_task_return_error (store_task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_boolean (store_task, TRUE);
+static gboolean
+resume_waiting_cb (gpointer user_data)
+{
+  VigilPoller *self = user_data;
+  GTask *task;
+
+  self->resume_id = 0;
+  if (self->writing != NULL || (task = g_queue_pop_head (&self->waiting)) == NULL)
+    return G_SOURCE_REMOVE;
+  self->writing = task;
+  read_page (task);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-store_poll_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+release_writer (VigilPoller *self,
+                GTask       *task)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
+  if (self->writing != task)
+    return;
+  self->writing = NULL;
+  /* Once the poll that ends has been handed to its caller, who may
+   * record its outcome before the next poll takes the database. */
+  if (!g_queue_is_empty (&self->waiting) && self->resume_id == 0)
+    self->resume_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, resume_waiting_cb,
+                                       g_object_ref (self), g_object_unref);
+}
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_task_return_error (task, g_steal_pointer (&error));
+/* Ending a poll ------------------------------------------------------------ */
+
+static void
+return_poll (GTask  *task,
+             GError *error)
+{
+  release_writer (g_task_get_source_object (task), task);
+  if (error != NULL)
+    g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
 }
 
 static void
-store_poll (GTask *task)
+roll_back_thread (GTask        *thread_task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
 {
-  g_autoptr(GTask) store_task = g_task_new (NULL, NULL, store_poll_done_cb, g_object_ref (task));
+  PollJob *job = thread_job (task_data);
 
-  g_task_set_source_tag (store_task, store_poll);
-  g_task_set_task_data (store_task, g_object_ref (task), g_object_unref);
-  g_task_run_in_thread (store_task, store_poll_thread);
+  vigil_ingest_abort (job->ingest);
+  g_clear_object (&job->ingest);
+  g_clear_object (&job->writer);
+  g_task_return_boolean (thread_task, TRUE);
 }
 
 static void
-parse_page_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+rolled_back_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  PageResult *page = task_data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GTask) task = user_data;
+  PollJob *job = g_task_get_task_data (task);
+
+  return_poll (task, g_steal_pointer (&job->error));
+}
+
+/* The poll's first error ends it: the requests still out are dropped,
+ * and what it stored so far is rolled back before the poll returns, so
+ * that its caller finds the database free and as it was. */
+static void
+fail_poll (GTask  *task,
+           GError *error)
+{
+  PollJob *job = g_task_get_task_data (task);
+
+  if (job->returned)
+    {
+      g_error_free (error);
+      return;
+    }
+  job->returned = TRUE;
+  g_cancellable_cancel (job->details_cancellable);
+  if (job->ingest == NULL)
+    {
+      return_poll (task, error);
+      return;
+    }
+  job->error = error;
+  run_in_thread (task, roll_back_thread, rolled_back_cb);
+}
+
+/* Commits what every page stored, or nothing. */
+static void
+commit_thread (GTask        *thread_task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  PollJob *job = thread_job (task_data);
   g_autoptr(GError) error = NULL;
-  VigilMapping *mapping = g_object_get_data (G_OBJECT (task), "mapping");
-  JsonArray *records;
-  JsonNode *root;
+  gboolean ok = vigil_ingest_commit (job->ingest, &error);
+
+  if (ok)
+    {
+      job->result.stats = *vigil_ingest_get_stats (job->ingest);
+      job->result.pages = job->pages;
+      job->result.max_in_flight = job->max_in_flight;
+      /* Only a poll that was stored may make the next one conditional. */
+      ok = vigil_store_set_validators (job->writer, job->source->id, job->source->url,
+                                       job->etag, job->last_modified, &error);
+    }
+  /* The connection closes here, before the caller writes the outcome. */
+  g_clear_object (&job->ingest);
+  g_clear_object (&job->writer);
+
+  if (!ok)
+    g_task_return_error (thread_task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (thread_task, TRUE);
+}
+
+static void
+committed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  return_poll (task, error);
+}
+
+/* Reading a page ----------------------------------------------------------- */
+
+/* Moves what @snapshot holds into a new snapshot, leaving it empty. */
+static VigilSnapshot *
+take_snapshot (VigilSnapshot *snapshot)
+{
+  VigilSnapshot *taken = g_new (VigilSnapshot, 1);
+
+  *taken = *snapshot;
+  memset (snapshot, 0, sizeof *snapshot);
+  vigil_snapshot_clear (snapshot);
+  return taken;
+}
+
+/* One record of the page: counted against the source's limit, then
+ * stored, or kept for its details. */
+static gboolean
+take_record (VigilSnapshot  *snapshot,
+             gpointer        user_data,
+             GError        **error)
+{
+  GTask *task = user_data;
+  PollJob *job = g_task_get_task_data (task);
+
+  if (++job->records > (guint64) job->source->max_records)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("source “%s” answered more than %" G_GINT64_FORMAT " records (--max-records): refused"),
+                   job->source->name, job->source->max_records);
+      return FALSE;
+    }
+  if (job->records % CANCEL_CHECK_EVERY == 0 &&
+      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), error))
+    return FALSE;
+
+  if (job->page->snapshots != NULL)
+    {
+      g_ptr_array_add (job->page->snapshots, take_snapshot (snapshot));
+      return TRUE;
+    }
+  return vigil_ingest_add (job->ingest, snapshot, error);
+}
+
+/* Opens the poll's transaction on a connection of its own. */
+static gboolean
+begin_storing (PollJob  *job,
+               GError  **error)
+{
+  if (!(job->writer = vigil_store_open (vigil_store_get_path (job->store), error)))
+    return FALSE;
+  job->ingest = vigil_ingest_begin (job->writer, job->source->name, job->started_at, error);
+  return job->ingest != NULL;
+}
+
+static void
+read_page_thread (GTask        *thread_task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  PollJob *job = thread_job (task_data);
+  PageResult *page = job->page;
+  g_autoptr(GError) error = NULL;
+  guint64 before = job->records;
   gsize length;
   const char *data = g_bytes_get_data (page->body, &length);
-  guint n;
 
-  if (!_vigil_json_check_depth (data, length, &error) ||
-      !json_parser_load_from_data (parser, data, (gssize) length, &error))
+  if ((job->ingest == NULL && !begin_storing (job, &error)) ||
+      !vigil_mapping_read_records (job->mapping, data, length, take_record, task_data, &page->next, &error))
     {
-      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                               _("the response is not JSON: %s"), error->message);
+      g_task_return_error (thread_task, g_steal_pointer (&error));
       return;
     }
-
-  root = json_parser_get_root (parser);
-  if (!(records = vigil_mapping_get_records (mapping, root, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  n = json_array_get_length (records);
-  page->snapshots = g_ptr_array_new_full (n, (GDestroyNotify) vigil_snapshot_free);
-  page->empty = n == 0;
-  for (guint i = 0; i < n; i++)
-    {
-      VigilSnapshot *snapshot = vigil_snapshot_new ();
-
-      vigil_mapping_apply (mapping, json_array_get_element (records, i), snapshot);
-      g_ptr_array_add (page->snapshots, snapshot);
-    }
-
-  if (vigil_mapping_get_page_pointer (mapping) != NULL)
-    {
-      JsonNode *next = vigil_json_pointer_get (root, vigil_mapping_get_page_pointer (mapping));
-
-      if (next != NULL && JSON_NODE_HOLDS_VALUE (next))
-        {
-          if (json_node_get_value_type (next) == G_TYPE_STRING && *json_node_get_string (next) != '\0')
-            page->next = g_strdup (json_node_get_string (next));
-          else if (json_node_get_value_type (next) == G_TYPE_INT64)
-            page->next = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (next));
-        }
-    }
-
-  g_task_return_boolean (task, TRUE);
+  page->empty = job->records == before;
+  /* Read: not needed while the next page is fetched. */
+  g_clear_pointer (&page->body, g_bytes_unref);
+  g_task_return_boolean (thread_task, TRUE);
 }
+
 
 /* @url with query parameter @param set to @value. */
 static char *
@@ -338,67 +477,103 @@ next_page_url (PollJob     *job,
     }
 }
 
+/* Fetches the next page, or commits after the last. Takes over @task. */
 static void
-parse_page_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+next_page (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) owned = task;
   PollJob *job = g_task_get_task_data (task);
-  GTask *parse_task = G_TASK (result);
-  PageResult *page = g_task_get_task_data (parse_task);
   g_autoptr(GError) error = NULL;
   g_autofree char *next = NULL;
 
-  if (!g_task_propagate_boolean (parse_task, &error))
-    {
-      g_prefix_error (&error, "%s: ", job->url);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_ptr_array_extend_and_steal (job->snapshots, g_steal_pointer (&page->snapshots));
-
-  next = next_page_url (job, page, &error);
+  next = next_page_url (job, job->page, &error);
   if (error != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      fail_poll (task, g_steal_pointer (&error));
       return;
     }
   if (next == NULL)
     {
-      if (vigil_mapping_get_detail_url (job->mapping) != NULL)
-        {
-          /* Cancelled with the poll, and by the first failing detail. */
-          job->details_cancellable = g_cancellable_new ();
-          if (g_task_get_cancellable (task) != NULL)
-            g_signal_connect_object (g_task_get_cancellable (task), "cancelled",
-                                     G_CALLBACK (g_cancellable_cancel), job->details_cancellable,
-                                     G_CONNECT_SWAPPED);
-          start_details (g_steal_pointer (&task));
-        }
-      else
-        store_poll (task);
+      run_in_thread (task, commit_thread, committed_cb);
       return;
     }
 
   if (g_hash_table_contains (job->seen, next))
     {
-      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                               _("page loop: %s was already fetched in this poll"), next);
+      fail_poll (task, g_error_new (VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                                    _("page loop: %s was already fetched in this poll"), next));
       return;
     }
   if (job->pages >= VIGIL_POLLER (g_task_get_source_object (task))->max_pages)
     {
-      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                               _("%s: more than %u pages: stopped"), job->source->url,
-                               VIGIL_POLLER (g_task_get_source_object (task))->max_pages);
+      fail_poll (task, g_error_new (VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                                    _("%s: more than %u pages: stopped"), job->source->url,
+                                    VIGIL_POLLER (g_task_get_source_object (task))->max_pages));
       return;
     }
 
   g_free (job->url);
   job->url = g_steal_pointer (&next);
-  fetch_page (g_steal_pointer (&task));
+  fetch_page (g_steal_pointer (&owned));
+}
+
+static void
+page_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PollJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_prefix_error (&error, "%s: ", job->url);
+      fail_poll (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (job->page->snapshots != NULL && job->page->snapshots->len > 0)
+    {
+      job->next_detail = 0;
+      start_details (g_steal_pointer (&task));
+    }
+  else
+    next_page (g_steal_pointer (&task));
+}
+
+/* A page's records with their details in: stored. */
+static void
+store_page_thread (GTask        *thread_task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  PollJob *job = thread_job (task_data);
+  g_autoptr(GPtrArray) snapshots = g_steal_pointer (&job->page->snapshots);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < snapshots->len; i++)
+    if (!vigil_ingest_add (job->ingest, g_ptr_array_index (snapshots, i), &error))
+      {
+        g_task_return_error (thread_task, g_steal_pointer (&error));
+        return;
+      }
+  g_task_return_boolean (thread_task, TRUE);
+}
+
+static void
+page_stored_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    fail_poll (task, g_steal_pointer (&error));
+  else
+    next_page (g_steal_pointer (&task));
 }
 
 /* Fetching one URL ---------------------------------------------------------
@@ -669,7 +844,11 @@ fetch_send_cb (GObject      *object,
   if (too_large (task, soup_message_headers_get_content_length (soup_message_get_response_headers (fetch->message))))
     return;
 
-  fetch->body = g_byte_array_new ();
+  /* Of its announced size (within the limit): grown by doubling, a body
+   * would take up to twice its size. */
+  fetch->body = g_byte_array_sized_new ((guint) MIN (soup_message_headers_get_content_length (
+                                          soup_message_get_response_headers (fetch->message)),
+                                        fetch->max_bytes));
   fetch->stream = g_steal_pointer (&stream);
   fetch_read_more (g_steal_pointer (&task));
 }
@@ -764,23 +943,6 @@ fetch_finish (GAsyncResult  *result,
 
 /* Per-customer details ------------------------------------------------- */
 
-/* The poll's first error ends it; the requests still out are dropped. */
-static void
-fail_poll (GTask  *task,
-           GError *error)
-{
-  PollJob *job = g_task_get_task_data (task);
-
-  if (job->returned)
-    {
-      g_error_free (error);
-      return;
-    }
-  job->returned = TRUE;
-  g_cancellable_cancel (job->details_cancellable);
-  g_task_return_error (task, error);
-}
-
 typedef struct
 {
   GTask         *poll;
@@ -798,7 +960,6 @@ detail_cb (GObject      *object,
   PollJob *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = fetch_finish (result, NULL, &error);
-  g_autoptr(JsonParser) parser = NULL;
 
   g_free (request);
   job->in_flight--;
@@ -810,30 +971,31 @@ detail_cb (GObject      *object,
       return;
     }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), &error))
+  if (!vigil_mapping_read_detail (job->mapping, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                  snapshot, &error))
     {
       fail_poll (task, g_error_new (VIGIL_ERROR, VIGIL_ERROR_PARSE, _("a detail response is not JSON: %s"),
                                     error->message));
       return;
     }
-  vigil_mapping_apply_detail (job->mapping, json_parser_get_root (parser), snapshot);
   job->result.details++;
 
   start_details (g_steal_pointer (&task));
 }
 
-/* Keeps up to the source's concurrency of detail requests in flight;
- * stores the poll when the last has come back. Takes over @task. */
+/* Keeps up to the source's concurrency of detail requests in flight for
+ * the page's records; stores them when the last has come back. Takes
+ * over @task. */
 static void
 start_details (GTask *task)
 {
   VigilPoller *self = g_task_get_source_object (task);
   PollJob *job = g_task_get_task_data (task);
+  GPtrArray *snapshots = job->page->snapshots;
 
-  while (job->in_flight < job->source->concurrency && job->next_detail < job->snapshots->len)
+  while (job->in_flight < job->source->concurrency && job->next_detail < snapshots->len)
     {
-      VigilSnapshot *snapshot = g_ptr_array_index (job->snapshots, job->next_detail++);
+      VigilSnapshot *snapshot = g_ptr_array_index (snapshots, job->next_detail++);
       g_autofree char *url = NULL;
       DetailRequest *request;
 
@@ -848,26 +1010,31 @@ start_details (GTask *task)
       fetch_async (self, url, job, FALSE, job->details_cancellable, detail_cb, request);
     }
 
-  if (job->in_flight == 0 && job->next_detail >= job->snapshots->len && !job->returned)
-    store_poll (task);
+  if (job->in_flight == 0 && job->next_detail >= snapshots->len && !job->returned)
+    run_in_thread (task, store_page_thread, page_stored_cb);
   g_object_unref (task);
 }
 
 /* Pages -------------------------------------------------------------------- */
 
+/* Reads the page's body into the poll's transaction, once no other poll
+ * of this poller is writing. Takes over @task. */
 static void
-parse_body (GTask  *task,
-            GBytes *body)
+read_page (GTask *task)
 {
-  PollJob *job = g_task_get_task_data (task);
-  GTask *parse_task = g_task_new (NULL, g_task_get_cancellable (task), parse_page_cb, g_object_ref (task));
-  PageResult *page = g_new0 (PageResult, 1);
+  VigilPoller *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
 
-  page->body = g_bytes_ref (body);
-  g_object_set_data_full (G_OBJECT (parse_task), "mapping", g_object_ref (job->mapping), g_object_unref);
-  g_task_set_task_data (parse_task, page, (GDestroyNotify) page_result_free);
-  g_task_run_in_thread (parse_task, parse_page_thread);
-  g_object_unref (parse_task);
+  if (!claim_writer (self, task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  /* It may have waited for another poll long enough to be cancelled. */
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    fail_poll (task, g_steal_pointer (&error));
+  else
+    run_in_thread (task, read_page_thread, page_read_cb);
   g_object_unref (task);
 }
 
@@ -885,7 +1052,7 @@ page_fetched_cb (GObject      *object,
   body = fetch_finish (result, &job->message, &error);
   if (body == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      fail_poll (task, g_steal_pointer (&error));
       return;
     }
 
@@ -896,7 +1063,7 @@ page_fetched_cb (GObject      *object,
       if (soup_message_get_status (job->message) == SOUP_STATUS_NOT_MODIFIED)
         {
           job->result.not_modified = TRUE;
-          g_task_return_boolean (task, TRUE);
+          return_poll (task, NULL);
           return;
         }
       g_free (job->etag);
@@ -905,7 +1072,13 @@ page_fetched_cb (GObject      *object,
       job->last_modified = g_strdup (soup_message_headers_get_one (response, "Last-Modified"));
     }
   job->pages++;
-  parse_body (g_steal_pointer (&task), body);
+
+  g_clear_pointer (&job->page, page_result_free);
+  job->page = g_new0 (PageResult, 1);
+  job->page->body = g_steal_pointer (&body);
+  if (vigil_mapping_get_detail_url (job->mapping) != NULL)
+    job->page->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_snapshot_free);
+  read_page (g_steal_pointer (&task));
 }
 
 static void
@@ -925,6 +1098,8 @@ vigil_poller_dispose (GObject *object)
   VigilPoller *self = (VigilPoller *) object;
 
   g_clear_object (&self->session);
+  g_clear_handle_id (&self->resume_id, g_source_remove);
+  g_queue_clear_full (&self->waiting, g_object_unref);
 
   G_OBJECT_CLASS (vigil_poller_parent_class)->dispose (object);
 }
@@ -1051,9 +1226,10 @@ load_secrets (PollJob            *job,
  * @store: where the poll is stored
  * @source: the source to poll (copied)
  *
- * Polls every page of @source and stores them in one transaction.
- * Nothing of a failed poll is stored; recording the outcome on the
- * source is the caller's (see vigil_store_record_poll()).
+ * Polls every page of @source and stores them in one transaction,
+ * page by page as they come. Nothing of a failed poll is stored, nor of
+ * one that reads more than the source's max_records; recording the
+ * outcome on the source is the caller's (see vigil_store_record_poll()).
  */
 void
 vigil_poller_poll_async (VigilPoller         *self,
@@ -1081,7 +1257,6 @@ vigil_poller_poll_async (VigilPoller         *self,
   job->started_at = g_get_real_time () / G_USEC_PER_SEC;
   job->url = g_strdup (source->url);
   job->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  job->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_snapshot_free);
   g_task_set_task_data (task, job, (GDestroyNotify) poll_job_free);
 
   job->mapping = source->mapping != NULL ? vigil_mapping_new_from_data (source->mapping, -1, &error)
@@ -1092,6 +1267,14 @@ vigil_poller_poll_async (VigilPoller         *self,
       return;
     }
   job->page_number = vigil_mapping_get_page_start (job->mapping);
+  if (vigil_mapping_get_detail_url (job->mapping) != NULL)
+    {
+      /* Cancelled with the poll, and by the first failing detail. */
+      job->details_cancellable = g_cancellable_new ();
+      if (cancellable != NULL)
+        g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
+                                 job->details_cancellable, G_CONNECT_SWAPPED);
+    }
   if (vigil_mapping_get_pagination (job->mapping) == VIGIL_PAGINATION_PAGE)
     {
       g_autofree char *first = g_strdup_printf ("%" G_GINT64_FORMAT, job->page_number);

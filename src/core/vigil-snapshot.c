@@ -707,16 +707,9 @@ vigil_snapshot_set_json_object (VigilSnapshot *self,
  * (RFC 8259): anything that is not JSON is an error naming the column. */
 
 /* Deeper nesting than any record needs is refused, not recursed into. */
-#define MAX_JSON_DEPTH 256
+#define MAX_JSON_DEPTH VIGIL_JSON_MAX_READ_DEPTH
 
-typedef struct
-{
-  const char *start;
-  const char *p;
-  const char *end;
-  GString    *scratch;
-  GError    **error;
-} Cursor;
+typedef VigilJsonCursor Cursor;
 
 static gboolean
 cursor_fail (Cursor     *c,
@@ -1302,4 +1295,50 @@ _vigil_json_check_depth (const char  *data,
         }
     }
   return TRUE;
+}
+
+/* The reader above, for the mapping's reader of whole answers (see
+ * vigil-json-private.h). */
+
+void
+_vigil_json_cursor_skip_space (VigilJsonCursor *c)
+{
+  cursor_skip_space (c);
+}
+
+gboolean
+_vigil_json_cursor_fail (VigilJsonCursor *c,
+                         const char      *message)
+{
+  return cursor_fail (c, message);
+}
+
+gboolean
+_vigil_json_cursor_skip_value (VigilJsonCursor *c,
+                               int              depth)
+{
+  return skip_value (c, depth);
+}
+
+gboolean
+_vigil_json_cursor_read_string (VigilJsonCursor *c,
+                                GString         *out)
+{
+  return read_string (c, out);
+}
+
+gboolean
+_vigil_json_cursor_read_number (VigilJsonCursor *c,
+                                double          *out,
+                                gboolean        *out_integer)
+{
+  return read_number (c, out, out_integer);
+}
+
+gboolean
+_vigil_snapshot_read_json_field (VigilSnapshot   *self,
+                                 VigilField       field,
+                                 VigilJsonCursor *c)
+{
+  return read_field (self, field, c);
 }

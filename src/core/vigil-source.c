@@ -39,6 +39,7 @@ vigil_source_new (const char *name,
   self->timeout_s = VIGIL_SOURCE_DEFAULT_TIMEOUT_S;
   self->concurrency = VIGIL_SOURCE_DEFAULT_CONCURRENCY;
   self->max_bytes = VIGIL_SOURCE_DEFAULT_MAX_BYTES;
+  self->max_records = VIGIL_SOURCE_DEFAULT_MAX_RECORDS;
   return self;
 }
 
@@ -194,6 +195,12 @@ vigil_source_validate (VigilSource  *self,
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
                            _("--max-bytes must be at least 1024"));
+      return FALSE;
+    }
+  if (self->max_records < 1)
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                           _("--max-records must be at least 1"));
       return FALSE;
     }
   for (guint i = 0; self->header_names != NULL && self->header_names[i] != NULL; i++)

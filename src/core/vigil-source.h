@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 #define VIGIL_SOURCE_DEFAULT_TIMEOUT_S 30
 #define VIGIL_SOURCE_DEFAULT_CONCURRENCY 6
 #define VIGIL_SOURCE_DEFAULT_MAX_BYTES (G_GINT64_CONSTANT (64) * 1024 * 1024)
+#define VIGIL_SOURCE_DEFAULT_MAX_RECORDS G_GINT64_CONSTANT (1000000)
 
 /**
  * VigilSource:
@@ -22,6 +23,8 @@ G_BEGIN_DECLS
  * @name: unique name
  * @url: the usage endpoint (http or https), %NULL for a file source
  * @mapping: (nullable): the mapping as JSON (DESIGN 2.2), %NULL for native
+ * @max_bytes: the largest answer accepted
+ * @max_records: the most records one poll may read, all pages together
  * @token_env: (nullable): the environment variable holding a bearer token
  *   (the token itself is never stored)
  * @last_poll_at: when it was last polled, or 0
@@ -46,6 +49,7 @@ typedef struct
   guint     timeout_s;
   guint     concurrency;
   gint64    max_bytes;
+  gint64    max_records;
   char     *token_env;
   gint64    last_poll_at;
   gboolean  last_ok;

@@ -240,6 +240,10 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "  ORDER BY customer_id, observed_at;"
   "DROP TABLE snapshots;"
   "ALTER TABLE snapshots_v3 RENAME TO snapshots;",
+
+  /* 4: the most records one poll of a source may read (NULL: the
+   * default). */
+  "ALTER TABLE sources ADD COLUMN max_records INTEGER;",
 };
 
 struct _VigilStore
@@ -1340,6 +1344,30 @@ vigil_history_row_free (VigilHistoryRow *row)
 
 /* Steps a portfolio query (customer id, source, customer, snapshot and
  * score columns, then the trend columns) into rows, and finalizes it. */
+/* The row @stmt is on, of portfolio_sql or a query with its columns. */
+static VigilPortfolioRow *
+read_portfolio_row (VigilStore    *self,
+                    sqlite3_stmt  *stmt,
+                    GHashTable    *scorecards)
+{
+  const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
+  VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
+
+  row->customer_id = sqlite3_column_int64 (stmt, 0);
+  row->source = column_strdup (stmt, 1);
+  row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
+  for (int t = 0; t < VIGIL_N_TRENDS; t++)
+    {
+      double then = column_double_or_nan (stmt, trend_column + t);
+
+      row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
+                       : round ((row->score.health - then) * 1e6) / 1e6;
+    }
+  row->peak_14d = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
+  row->seat_use_28d_ago = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
+  return row;
+}
+
 static GPtrArray *
 collect_portfolio_rows (VigilStore    *self,
                         sqlite3_stmt  *stmt,
@@ -1347,31 +1375,24 @@ collect_portfolio_rows (VigilStore    *self,
                         GError       **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
-  const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
-
-      row->customer_id = sqlite3_column_int64 (stmt, 0);
-      row->source = column_strdup (stmt, 1);
-      row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
-      for (int t = 0; t < VIGIL_N_TRENDS; t++)
-        {
-          double then = column_double_or_nan (stmt, trend_column + t);
-
-          row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
-                           : round ((row->score.health - then) * 1e6) / 1e6;
-        }
-      row->peak_14d = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
-      row->seat_use_28d_ago = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
-      g_ptr_array_add (rows, row);
-    }
+    g_ptr_array_add (rows, read_portfolio_row (self, stmt, scorecards));
   if (!finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
     return NULL;
   return g_steal_pointer (&rows);
 }
+
+/* Every customer with its latest snapshot and score, from one query. */
+static const char portfolio_sql[] =
+  "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
+  TREND_COLUMNS ("c.latest_at") " "
+  "FROM customers c JOIN sources src ON src.id = c.source_id "
+  "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
+  JOIN_SCORES
+  "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR k.tier = ?2) "
+  "ORDER BY c.id";
 
 /**
  * vigil_store_list_portfolio:
@@ -1388,14 +1409,6 @@ vigil_store_list_portfolio (VigilStore  *self,
                             VigilTier    tier,
                             GError     **error)
 {
-  static const char sql[] =
-    "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-    TREND_COLUMNS ("c.latest_at") " "
-    "FROM customers c JOIN sources src ON src.id = c.source_id "
-    "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
-    JOIN_SCORES
-    "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR k.tier = ?2) "
-    "ORDER BY c.id";
   g_autoptr(GHashTable) scorecards = NULL;
   sqlite3_stmt *stmt = NULL;
 
@@ -1404,12 +1417,50 @@ vigil_store_list_portfolio (VigilStore  *self,
   if (!(scorecards = load_all_scorecards (self, error)))
     return NULL;
 
-  if (!(stmt = prepare (self, sql, _("Reading the portfolio"), error)))
+  if (!(stmt = prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
     return NULL;
   bind_text_or_null (stmt, 1, owner);
   bind_text_or_null (stmt, 2, vigil_tier_get_id (tier));
 
   return collect_portfolio_rows (self, stmt, scorecards, error);
+}
+
+/**
+ * vigil_store_foreach_portfolio_row:
+ * @func: called with each row, in customer id order; returning %FALSE
+ *   with its error set stops
+ *
+ * The rows of vigil_store_list_portfolio() for every customer, one at a
+ * time: a book of a million customers is not held in memory at once.
+ */
+gboolean
+vigil_store_foreach_portfolio_row (VigilStore             *self,
+                                   VigilPortfolioRowFunc   func,
+                                   gpointer                user_data,
+                                   GError                **error)
+{
+  g_autoptr(GHashTable) scorecards = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  if (!(scorecards = load_all_scorecards (self, error)) ||
+      !(stmt = prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(VigilPortfolioRow) row = read_portfolio_row (self, stmt, scorecards);
+
+      if (!func (row, user_data, error))
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+    }
+  return finish_rows (self, stmt, rc, _("Reading the portfolio"), error);
 }
 
 /**
@@ -1599,7 +1650,8 @@ vigil_store_set_meta (VigilStore  *self,
 
 #define SOURCE_COLUMNS \
   "id, name, url, mapping, interval_min, timeout_s, concurrency, max_bytes, token_env, " \
-  "last_poll_at, last_ok, last_error, last_summary, next_due, failures, keyring_token, header_names"
+  "last_poll_at, last_ok, last_error, last_summary, next_due, failures, keyring_token, header_names, " \
+  "max_records"
 
 static VigilSource *
 read_source (sqlite3_stmt *stmt)
@@ -1627,13 +1679,15 @@ read_source (sqlite3_stmt *stmt)
   source->keyring_token = sqlite3_column_int (stmt, 15) != 0;
   if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
     source->header_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 16), "\n", -1);
+  if (sqlite3_column_type (stmt, 17) != SQLITE_NULL)
+    source->max_records = sqlite3_column_int64 (stmt, 17);
   return source;
 }
 
 /* Binds the settings a user chooses, shared by add and update: ?2 url,
  * ?3 mapping, ?4 interval, ?5 timeout, ?6 concurrency, ?7 max bytes,
  * ?8 token variable, ?10 keyring token, ?11 header names (@names keeps
- * the joined names alive until the statement has run). */
+ * the joined names alive until the statement has run), ?12 max records. */
 static void
 bind_source_settings (sqlite3_stmt       *stmt,
                       const VigilSource  *source,
@@ -1648,6 +1702,7 @@ bind_source_settings (sqlite3_stmt       *stmt,
   sqlite3_bind_int64 (stmt, 7, source->max_bytes);
   bind_text_or_null (stmt, 8, source->token_env);
   sqlite3_bind_int (stmt, 10, source->keyring_token);
+  sqlite3_bind_int64 (stmt, 12, source->max_records);
   /* Header names only: their values are in the keyring. */
   if (source->header_names != NULL && source->header_names[0] != NULL)
     {
@@ -1697,11 +1752,13 @@ vigil_store_add_source (VigilStore   *self,
 
   if (!(stmt = prepare (self,
                         "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
-                        "concurrency, max_bytes, token_env, created_at, keyring_token, header_names) "
-                        "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                        "concurrency, max_bytes, token_env, created_at, keyring_token, header_names, "
+                        "max_records) "
+                        "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
                         "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
                         "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
-                        "token_env = ?8, keyring_token = ?10, header_names = ?11 WHERE url IS NULL",
+                        "token_env = ?8, keyring_token = ?10, header_names = ?11, max_records = ?12 "
+                        "WHERE url IS NULL",
                         _("Adding a source"), error)))
     return FALSE;
 
@@ -1812,7 +1869,7 @@ vigil_store_update_source (VigilStore   *self,
   if (!(stmt = prepare (self,
                         "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
                         "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
-                        "header_names = ?11, "
+                        "header_names = ?11, max_records = ?12, "
                         "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
                         "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
                         "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "

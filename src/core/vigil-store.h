@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this Vigil writes (PRAGMA user_version). */
-#define VIGIL_STORE_SCHEMA_VERSION 3
+#define VIGIL_STORE_SCHEMA_VERSION 4
 
 /**
  * VigilPortfolioRow:
@@ -114,6 +114,12 @@ typedef struct
 void vigil_trigger_firing_clear (VigilTriggerFiring *firing);
 void vigil_trigger_row_free     (VigilTriggerRow    *row);
 void vigil_portfolio_row_free (VigilPortfolioRow *row);
+
+/* Returns: %FALSE to stop, with @error set */
+typedef gboolean (*VigilPortfolioRowFunc) (const VigilPortfolioRow  *row,
+                                           gpointer                  user_data,
+                                           GError                  **error);
+
 void vigil_portfolio_row_get_churn_features (const VigilPortfolioRow *row,
                                              double                  *out_features);
 void vigil_history_row_free   (VigilHistoryRow   *row);
@@ -195,6 +201,10 @@ GPtrArray      *vigil_store_list_portfolio       (VigilStore           *self,
                                                   const char           *owner,
                                                   VigilTier             tier,
                                                   GError              **error);
+gboolean        vigil_store_foreach_portfolio_row (VigilStore            *self,
+                                                   VigilPortfolioRowFunc  func,
+                                                   gpointer               user_data,
+                                                   GError               **error);
 gint64          vigil_store_find_customer        (VigilStore           *self,
                                                   const char           *external_id,
                                                   const char           *source,

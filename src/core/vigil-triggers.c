@@ -258,36 +258,51 @@ vigil_triggers_set_plan_limit (VigilStore  *store,
  * Evaluates every customer and brings the trigger episodes up to date,
  * in one transaction.
  */
+typedef struct
+{
+  GHashTable *limits;
+  GArray     *firing;
+} TriggerScan;
+
+static gboolean
+scan_row (const VigilPortfolioRow  *row,
+          gpointer                  user_data,
+          GError                  **error)
+{
+  TriggerScan *scan = user_data;
+  char *evidence[VIGIL_N_TRIGGER_RULES];
+
+  vigil_triggers_evaluate_row (row, scan->limits, evidence);
+  for (int r = 0; r < VIGIL_N_TRIGGER_RULES; r++)
+    if (evidence[r] != NULL)
+      {
+        VigilTriggerFiring fire = { row->customer_id, rules[r].id, rules[r].kind, evidence[r] };
+
+        g_array_append_val (scan->firing, fire);
+      }
+  return TRUE;
+}
+
 gboolean
 vigil_triggers_update (VigilStore  *store,
                        gint64       now,
                        guint       *out_opened,
                        GError     **error)
 {
-  g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GHashTable) limits = NULL;
   g_autoptr(GArray) firing = g_array_new (FALSE, FALSE, sizeof (VigilTriggerFiring));
+  TriggerScan scan;
 
   g_array_set_clear_func (firing, (GDestroyNotify) vigil_trigger_firing_clear);
 
-  if (!(limits = vigil_triggers_load_plan_limits (store, error)) ||
-      !(rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, error)))
+  /* Row by row: after a poll of a million customers, the whole book
+   * would not fit in the memory a poll may take (DESIGN 7). */
+  if (!(limits = vigil_triggers_load_plan_limits (store, error)))
     return FALSE;
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
-      char *evidence[VIGIL_N_TRIGGER_RULES];
-
-      vigil_triggers_evaluate_row (row, limits, evidence);
-      for (int r = 0; r < VIGIL_N_TRIGGER_RULES; r++)
-        if (evidence[r] != NULL)
-          {
-            VigilTriggerFiring fire = { row->customer_id, rules[r].id, rules[r].kind, evidence[r] };
-
-            g_array_append_val (firing, fire);
-          }
-    }
+  scan.limits = limits;
+  scan.firing = firing;
+  if (!vigil_store_foreach_portfolio_row (store, scan_row, &scan, error))
+    return FALSE;
 
   return vigil_store_sync_triggers (store, firing, now, out_opened, error);
 }

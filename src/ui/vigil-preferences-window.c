@@ -205,6 +205,7 @@ update_source_row (VigilPreferencesWindow *self,
   g_autofree char *auth = NULL;
   g_autofree char *every = NULL;
   g_autofree char *max_bytes = g_format_size_full ((guint64) source->max_bytes, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *max_records = g_strdup_printf ("%'" G_GINT64_FORMAT, source->max_records);
   gboolean failed = FALSE;
 
   if (polling)
@@ -261,10 +262,12 @@ update_source_row (VigilPreferencesWindow *self,
     }
   adw_action_row_set_subtitle (source_row->schedule_row, schedule);
 
-  limits = g_strdup_printf (ngettext ("%u s timeout · %u request at once · responses up to %s",
-                                      "%u s timeout · %u requests at once · responses up to %s",
+  /* TRANSLATORS: "30 s timeout · 6 requests at once · responses up to
+   * 64.0 MiB · 1,000,000 records a poll" */
+  limits = g_strdup_printf (ngettext ("%u s timeout · %u request at once · responses up to %s · %s records a poll",
+                                      "%u s timeout · %u requests at once · responses up to %s · %s records a poll",
                                       source->concurrency),
-                            source->timeout_s, source->concurrency, max_bytes);
+                            source->timeout_s, source->concurrency, max_bytes, max_records);
   adw_action_row_set_subtitle (source_row->limits_row, limits);
 
   {

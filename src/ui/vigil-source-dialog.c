@@ -30,6 +30,7 @@ struct _VigilSourceDialog
   GtkButton            *mapping_clear_button;
   AdwActionRow         *mapping_row;
   GtkSpinButton        *max_mib_spin;
+  GtkSpinButton        *max_records_spin;
   AdwEntryRow          *name_row;
   GtkScrolledWindow    *scroller;
   GtkSpinner           *spinner;
@@ -332,6 +333,8 @@ add_clicked_cb (VigilSourceDialog *self)
   source->timeout_s = (guint) gtk_spin_button_get_value_as_int (self->timeout_spin);
   source->concurrency = (guint) gtk_spin_button_get_value_as_int (self->concurrency_spin);
   source->max_bytes = (gint64) gtk_spin_button_get_value_as_int (self->max_mib_spin) * 1024 * 1024;
+  /* As a double: more than an int holds. */
+  source->max_records = (gint64) gtk_spin_button_get_value (self->max_records_spin);
   /* A limit set in bytes on the command line stays as it was unless the
    * form's rounded MiB were changed. */
   if (self->editing != NULL &&
@@ -513,6 +516,7 @@ vigil_source_dialog_class_init (VigilSourceDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, mapping_clear_button);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, mapping_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, max_mib_spin);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, max_records_spin);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, scroller);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceDialog, spinner);
@@ -539,6 +543,7 @@ vigil_source_dialog_init (VigilSourceDialog *self)
   gtk_spin_button_set_value (self->timeout_spin, VIGIL_SOURCE_DEFAULT_TIMEOUT_S);
   gtk_spin_button_set_value (self->concurrency_spin, VIGIL_SOURCE_DEFAULT_CONCURRENCY);
   gtk_spin_button_set_value (self->max_mib_spin, (double) (VIGIL_SOURCE_DEFAULT_MAX_BYTES / (1024 * 1024)));
+  gtk_spin_button_set_value (self->max_records_spin, (double) VIGIL_SOURCE_DEFAULT_MAX_RECORDS);
   mapping_clear_clicked_cb (self);
 
   /* Entry rows name their text field after their title only visually. */
@@ -576,6 +581,7 @@ fill_for_editing (VigilSourceDialog *self,
   gtk_spin_button_set_value (self->concurrency_spin, source->concurrency);
   gtk_spin_button_set_value (self->max_mib_spin, (double) MAX (source->max_bytes / (1024 * 1024), 1));
   self->shown_max_mib = gtk_spin_button_get_value_as_int (self->max_mib_spin);
+  gtk_spin_button_set_value (self->max_records_spin, (double) source->max_records);
   gtk_editable_set_text (GTK_EDITABLE (self->token_env_row), source->token_env != NULL ? source->token_env : "");
   gtk_editable_set_text (GTK_EDITABLE (self->header_name_row), header != NULL ? header : "");
 
