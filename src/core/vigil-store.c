@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vigil-error.h"
 #include "vigil-churn-model.h"
@@ -504,6 +507,65 @@ load_features (VigilStore  *self,
   return TRUE;
 }
 
+/* The files SQLite keeps beside a database: the write-ahead log, its
+ * shared-memory index, and the rollback journal of a migration. */
+static const char * const database_file_suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+/* design 2.4: the database is private to its user, whatever the umask.
+ * A missing database is created empty with mode 0600 before SQLite opens
+ * it; SQLite then gives its -wal and -shm files the database's mode. */
+static gboolean
+create_private_database (VigilStore  *self,
+                         GError     **error)
+{
+  int fd = g_open (self->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  if (fd >= 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+
+  if (errno == EEXIST)
+    return TRUE;
+
+  {
+    int saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Cannot create %s: %s"), self->path, g_strerror (saved_errno));
+    return FALSE;
+  }
+}
+
+/* An existing database (and its companions) that other users can read
+ * is made private when it is ours; someone else's is left as it is. The
+ * store is opened by every front end, and the person running it is the
+ * one to tell, so the notice goes to standard error, once per file. */
+static void
+tighten_database_files (VigilStore *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (database_file_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (self->path, database_file_suffixes[i], NULL);
+      GStatBuf st;
+
+      if (g_stat (file, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 077) == 0)
+        continue;
+
+      if (st.st_uid != geteuid ())
+        g_printerr (_("Warning: %s can be read by other users, and it is not yours, so Vigil "
+                      "left its permissions alone (mode %04o)\n"),
+                    file, (unsigned) (st.st_mode & 07777));
+      else if (g_chmod (file, st.st_mode & 0700) != 0)
+        g_printerr (_("Warning: %s can be read by other users and could not be made private: %s\n"),
+                    file, g_strerror (errno));
+      else
+        g_printerr (_("%s could be read by other users; it is now private to you (mode %04o)\n"),
+                    file, (unsigned) (st.st_mode & 0700));
+    }
+}
+
 static gboolean
 open_database (VigilStore  *self,
                gint64       target_version,
@@ -521,6 +583,10 @@ open_database (VigilStore  *self,
                    _("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }
+
+  tighten_database_files (self);
+  if (!create_private_database (self, error))
+    return FALSE;
 
   rc = sqlite3_open_v2 (self->path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
