@@ -1144,6 +1144,23 @@ vigil_poller_set_max_pages (VigilPoller *self,
 }
 
 /**
+ * vigil_poller_set_tls_database:
+ * @database: the certificate authorities to trust instead of the
+ *   system's (tests trust their own loopback server's certificate)
+ *
+ * Certificates are verified as ever; only the anchors change.
+ */
+void
+vigil_poller_set_tls_database (VigilPoller  *self,
+                               GTlsDatabase *database)
+{
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (G_IS_TLS_DATABASE (database));
+
+  g_object_set (self->session, "tls-database", database, NULL);
+}
+
+/**
  * vigil_poller_set_retries:
  * @max_retries: further tries of a request after a retryable failure
  * @base_delay_ms: the wait before the first, doubling for each next one
