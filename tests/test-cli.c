@@ -533,6 +533,69 @@ test_cli_sources_and_poll (void)
   test_dir_clear (&dir);
 }
 
+/* A URL carrying a secret in its query is refused with a pointer to
+ * --query-secret; --query-secret-env keeps the value in the environment,
+ * out of the database and of `source list`. */
+static void
+test_cli_query_secrets (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *secret_url = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) bad_env = { 0 };
+  g_auto(Run) add = { 0 };
+  g_auto(Run) poll_unset = { 0 };
+  g_auto(Run) poll_set = { 0 };
+  g_auto(Run) list = { 0 };
+  const char *env[] = { "VIGIL_CLI_API_KEY", "SEKRIT-cli-4f2a", NULL };
+  g_autoptr(GBytes) contents = NULL;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  server = start_demo_server (&url);
+
+  secret_url = g_strconcat (url, "?region=eu&API_KEY=SEKRIT-cli-4f2a", NULL);
+  run_vigil (&refused, "--db", db, "source", "add", "crm", secret_url);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "--query-secret api_key"));
+  g_assert_nonnull (strstr (refused.err, "--query-secret-env api_key=VAR"));
+  g_assert_null (strstr (refused.err, "SEKRIT"));
+
+  /* A value given where the variable's name goes is not echoed. */
+  run_vigil (&bad_env, "--db", db, "source", "add", "crm", url, "--query-secret-env", "api_key=SEKRIT-cli-4f2a");
+  g_assert_cmpint (bad_env.status, ==, 1);
+  g_assert_nonnull (strstr (bad_env.err, "--query-secret-env takes NAME=VAR"));
+  g_assert_null (strstr (bad_env.err, "SEKRIT"));
+
+  run_vigil (&add, "--db", db, "source", "add", "crm", url, "--query-secret-env", "api_key=VIGIL_CLI_API_KEY");
+  g_assert_cmpint (add.status, ==, 0);
+
+  run_vigil (&poll_unset, "--db", db, "poll", "crm");
+  g_assert_cmpint (poll_unset.status, ==, 1);
+  g_assert_nonnull (strstr (poll_unset.err, "VIGIL_CLI_API_KEY"));
+  g_assert_nonnull (strstr (poll_unset.err, "api_key query parameter"));
+
+  run_vigil_env (&poll_set, env, "--db", db, "poll", "crm", NULL);
+  g_assert_cmpint (poll_set.status, ==, 0);
+  g_assert_nonnull (strstr (poll_set.out, "crm: 50 read, 50 stored"));
+
+  run_vigil_env (&list, env, "--db", db, "source", "list", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, url));
+  g_assert_null (strstr (list.out, "SEKRIT"));
+  /* The database holds NUL bytes: a plain byte search, not strstr. */
+  contents = test_read_bytes (db);
+  for (gsize i = 0; i + 6 <= g_bytes_get_size (contents); i++)
+    g_assert_cmpint (memcmp ((const char *) g_bytes_get_data (contents, NULL) + i, "SEKRIT", 6), !=, 0);
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  test_dir_clear (&dir);
+}
+
 static void
 test_cli_scorecard (Fixture       *f,
                     gconstpointer  data)
@@ -692,6 +755,7 @@ main (int    argc,
   g_test_add_func ("/cli/import-mapping", test_cli_import_mapping);
   g_test_add_func ("/cli/refuses-foreign-file", test_cli_refuses_foreign_file);
   g_test_add_func ("/cli/sources-and-poll", test_cli_sources_and_poll);
+  g_test_add_func ("/cli/query-secrets", test_cli_query_secrets);
   g_test_add_func ("/cli/demo", test_cli_demo);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/import-failure", test_cli_import_failure);

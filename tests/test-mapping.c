@@ -83,6 +83,14 @@ static const BadMapping bad_mappings[] = {
     "detail_url: must contain {id}" },
   { "detail-not-http", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"ftp://x/{id}\"}",
     "detail_url: must be an http" },
+  /* The ids come from the answer: in the host, they would choose where
+   * the secrets go. */
+  { "detail-id-in-host", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"https://{id}.example.com/u\"}",
+    "detail_url: must have {id} in its path or query, not in its host" },
+  { "detail-id-in-port", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"https://x:{id}/u\"}",
+    "detail_url: must have {id} in its path or query, not in its host" },
+  { "detail-id-as-host", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"http://{id}\"}",
+    "detail_url: must have {id} in its path or query, not in its host" },
   { "detail-fields-alone", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_fields\": {}}",
     "detail_fields: needs a detail_url" },
   { "typo", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"pagnation\": {}}", "pagnation: unknown member" },

@@ -199,6 +199,76 @@ test_store_migrate_from_1 (void)
   test_dir_clear (&dir);
 }
 
+/* Schema 3 → 4 adds the query secret columns: a source and its history
+ * come through unchanged, and the new settings are kept from then on. */
+static void
+test_store_migrate_from_3 (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  g_autoptr(VigilSource) changed = NULL;
+  g_autoptr(VigilSource) reread = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  gint64 customer;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "old.db");
+  g_assert_true (_vigil_store_create_at_version (path, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, 3);
+  sqlite_exec (path,
+               "INSERT INTO sources (id, name, kind, url, created_at, keyring_token, header_names, last_ok, failures)"
+               " VALUES (1, 'crm', 'endpoint', 'https://example.com/u', 0, 1, 'X-Api-Key', 1, 0);"
+               "INSERT INTO customers (id, source_id, external_id, name, latest_at) VALUES (1, 1, 'acme', 'Acme', 200);"
+               "INSERT INTO snapshots (customer_id, observed_at, api_calls_7d) VALUES (1, 100, 5000), (1, 200, 4000);"
+               "INSERT INTO scores (customer_id, observed_at, version, health, tier)"
+               " VALUES (1, 100, 1, 100, 'healthy'), (1, 200, 1, 90, 'healthy');");
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, VIGIL_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pragma_table_info ('sources') "
+                                     "WHERE name IN ('query_secret_names', 'query_secret_env')"), ==, 2);
+
+  source = vigil_store_get_source (store, "crm", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (source->url, ==, "https://example.com/u");
+  g_assert_true (source->keyring_token);
+  g_assert_cmpstr (source->header_names[0], ==, "X-Api-Key");
+  g_assert_null (source->query_secret_names);
+  g_assert_null (source->query_secret_env);
+  customer = vigil_store_find_customer (store, "acme", NULL, &error);
+  g_assert_no_error (error);
+  history = vigil_store_list_history (store, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2);
+
+  /* The new settings round-trip, names only. */
+  changed = vigil_source_copy (source);
+  changed->query_secret_names = g_strsplit ("api_key\nsig", "\n", -1);
+  changed->query_secret_env = g_strsplit ("access_token=CRM_TOKEN", "\n", -1);
+  g_assert_true (vigil_store_update_source (store, changed, &error));
+  g_assert_no_error (error);
+  reread = vigil_store_get_source (store, "crm", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (reread->query_secret_names, ((const char * const[]) { "api_key", "sig", NULL }));
+  g_assert_cmpstrv (reread->query_secret_env, ((const char * const[]) { "access_token=CRM_TOKEN", NULL }));
+
+  /* A removed source keeping its history forgets them too. */
+  g_assert_true (vigil_store_remove_source (store, "crm", FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM sources WHERE query_secret_names IS NOT NULL "
+                                     "OR query_secret_env IS NOT NULL"), ==, 0);
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_empty_file (void)
 {
@@ -936,6 +1006,7 @@ main (int    argc,
   g_test_add_func ("/core/store/tighten-existing", test_store_tighten_existing);
   g_test_add_func ("/core/store/foreign-owner", test_store_foreign_owner);
   g_test_add_func ("/core/store/migrate-from-1", test_store_migrate_from_1);
+  g_test_add_func ("/core/store/migrate-from-3", test_store_migrate_from_3);
   g_test_add_func ("/core/store/reopen", test_store_reopen);
   g_test_add_func ("/core/store/idempotent", test_store_idempotent);
   g_test_add_func ("/core/store/rollback", test_store_rollback);

@@ -489,7 +489,8 @@ test_window_failing_source (Fixture       *f,
   g_assert_nonnull (failing->last_error);
 }
 
-/* /old fails as a broken endpoint does; /usage answers an empty book. */
+/* /old fails as a broken endpoint does; /usage answers an empty book
+ * to a request with the source's query secret. */
 static void
 edit_handler (SoupServer        *server,
               SoupServerMessage *message,
@@ -498,8 +499,9 @@ edit_handler (SoupServer        *server,
               gpointer           user_data)
 {
   static const char body[] = "{\"customers\": []}";
+  const char *sig = query != NULL ? g_hash_table_lookup (query, "sig") : NULL;
 
-  if (g_str_equal (path, "/usage"))
+  if (g_str_equal (path, "/usage") && g_strcmp0 (sig, "sig-window-test") == 0)
     {
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body, strlen (body));
       soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
@@ -537,7 +539,8 @@ has_source (gpointer data)
 }
 
 /* Editing a source in its dialog saves the new settings, keeps the
- * name, and polls it at once through the new address. */
+ * name and the query secrets given on the command line, and polls it at
+ * once through the new address. */
 static void
 test_window_edit_source (Fixture       *f,
                          gconstpointer  data)
@@ -570,6 +573,7 @@ test_window_edit_source (Fixture       *f,
   /* Set in bytes, as `vigil source add --max-bytes` can: the form shows
    * whole MiB and must not round it away when it was left alone. */
   source->max_bytes = 1500000;
+  source->query_secret_env = g_strsplit ("sig=VIGIL_WINDOW_TEST_SIG", "\n", -1);
   g_assert_true (vigil_store_add_source (store, source, &error));
   vigil_portfolio_reload (f->portfolio);
   g_assert_true (wait_for (has_source, f->portfolio));
@@ -617,6 +621,7 @@ test_window_edit_source (Fixture       *f,
   g_assert_cmpstr (saved->url, ==, new_url);
   g_assert_cmpuint (saved->interval_min, ==, 15);
   g_assert_cmpint (saved->max_bytes, ==, 1500000);
+  g_assert_cmpstrv (saved->query_secret_env, ((const char * const[]) { "sig=VIGIL_WINDOW_TEST_SIG", NULL }));
   g_assert_true (saved->last_ok);
 
   g_assert_true (vigil_store_remove_source (store, "edited", TRUE, &error));
@@ -783,6 +788,8 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  /* Before any thread: the edited source's query secret. */
+  g_setenv ("VIGIL_WINDOW_TEST_SIG", "sig-window-test", TRUE);
   if (!gtk_init_check ())
     {
       g_printerr ("test-window needs a display: run it under xvfb-run\n");

@@ -1182,12 +1182,49 @@ split_headers (char   **headers,
   return TRUE;
 }
 
+/* Reads the value of each query secret from standard input, in the
+ * order given, after the token if there is one. */
+static char **
+read_query_secrets (char **names)
+{
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) secret_text_free);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf (_("Value of query parameter %s: "), names[i]);
+      char *value = read_secret_line (prompt);
+
+      if (value == NULL || *value == '\0')
+        {
+          secret_text_free (value);
+          g_printerr (_("vigil: no value was given for query parameter %s\n"), names[i]);
+          return NULL;
+        }
+      g_ptr_array_add (values, value);
+    }
+  g_ptr_array_add (values, NULL);
+  g_ptr_array_set_free_func (values, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&values), FALSE);
+}
+
+static void
+secret_texts_free (char **texts)
+{
+  for (guint i = 0; texts != NULL && texts[i] != NULL; i++)
+    secret_text_free (texts[i]);
+  g_free (texts);
+}
+
+typedef char **SecretTexts;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (SecretTexts, secret_texts_free, NULL)
+
 /* Puts the source's secrets in the keyring; on failure nothing stays. */
 static gboolean
 store_source_secrets (const char   *database,
                       VigilSource  *source,
                       const char   *token,
                       char        **values,
+                      char        **query_values,
                       GError      **error)
 {
   if (token != NULL && !vigil_secrets_store (database, source->name, NULL, token, NULL, error))
@@ -1198,7 +1235,24 @@ store_source_secrets (const char   *database,
         vigil_secrets_clear (database, source->name, NULL, NULL);
         return FALSE;
       }
+  for (guint i = 0; query_values != NULL && query_values[i] != NULL; i++)
+    {
+      g_autofree char *key = vigil_secrets_query_key (source->query_secret_names[i]);
+
+      if (!vigil_secrets_store (database, source->name, key, query_values[i], NULL, error))
+        {
+          vigil_secrets_clear (database, source->name, NULL, NULL);
+          return FALSE;
+        }
+    }
   return TRUE;
+}
+
+/* Whether the keyring holds anything of @source. */
+static gboolean
+has_keyring_secrets (const VigilSource *source)
+{
+  return source->keyring_token || source->header_names != NULL || source->query_secret_names != NULL;
 }
 
 static int
@@ -1210,6 +1264,9 @@ run_source_add (CliContext  *context,
   g_autofree char *token_env = NULL;
   g_auto(GStrv) headers = NULL;
   g_auto(GStrv) header_values = NULL;
+  g_auto(GStrv) query_secrets = NULL;
+  g_auto(GStrv) query_secrets_env = NULL;
+  g_auto(SecretTexts) query_values = NULL;
   g_autoptr(SecretText) token = NULL;
   gboolean ask_token = FALSE;
   int interval = VIGIL_SOURCE_DEFAULT_INTERVAL_MIN;
@@ -1231,6 +1288,12 @@ run_source_add (CliContext  *context,
       N_("Read a bearer token from standard input (not echoed) into the keyring"), NULL },
     { "header", 0, 0, G_OPTION_ARG_STRING_ARRAY, &headers,
       N_("An extra request header; its value goes into the keyring"), N_("'K: V'") },
+    { "query-secret", 0, 0, G_OPTION_ARG_STRING_ARRAY, &query_secrets,
+      N_("A query parameter added to each request; its value is read from standard input "
+         "(not echoed) into the keyring"), N_("NAME") },
+    { "query-secret-env", 0, 0, G_OPTION_ARG_STRING_ARRAY, &query_secrets_env,
+      N_("A query parameter added to each request, its value taken from environment variable VAR"),
+      N_("NAME=VAR") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -1253,6 +1316,8 @@ run_source_add (CliContext  *context,
   source->max_bytes = max_bytes;
   source->token_env = g_steal_pointer (&token_env);
   source->keyring_token = ask_token;
+  source->query_secret_names = g_steal_pointer (&query_secrets);
+  source->query_secret_env = g_steal_pointer (&query_secrets_env);
   if (headers != NULL && !split_headers (headers, &source->header_names, &header_values))
     return usage_error (_("--header takes 'Name: value'"));
   if (mapping_path != NULL)
@@ -1283,13 +1348,16 @@ run_source_add (CliContext  *context,
       g_printerr (_("vigil: no token was given\n"));
       return VIGIL_EXIT_FAILURE;
     }
+  if (source->query_secret_names != NULL &&
+      (query_values = read_query_secrets (source->query_secret_names)) == NULL)
+    return VIGIL_EXIT_FAILURE;
   /* Secrets first: a source that cannot reach its keyring is not added. */
-  if ((ask_token || header_values != NULL) &&
-      !store_source_secrets (vigil_store_get_path (store), source, token, header_values, &error))
+  if (has_keyring_secrets (source) &&
+      !store_source_secrets (vigil_store_get_path (store), source, token, header_values, query_values, &error))
     return fail (error);
   if (!vigil_store_add_source (store, source, &error))
     {
-      if (ask_token || header_values != NULL)
+      if (has_keyring_secrets (source))
         vigil_secrets_clear (vigil_store_get_path (store), source->name, NULL, NULL);
       return fail (error);
     }
@@ -1386,7 +1454,7 @@ run_source_remove (CliContext  *context,
       !vigil_store_remove_source (store, argv[1], delete_history, &error))
     return fail (error);
 
-  if ((source->keyring_token || source->header_names != NULL) &&
+  if (has_keyring_secrets (source) &&
       !vigil_secrets_clear (vigil_store_get_path (store), source->name, NULL, &error))
     g_printerr (_("vigil: the source is removed, but its secrets stay in the keyring: %s\n"),
                 error->message);

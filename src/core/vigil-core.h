@@ -25,3 +25,4 @@
 #include "vigil-store.h"
 #include "vigil-time.h"
 #include "vigil-triggers.h"
+#include "vigil-url.h"

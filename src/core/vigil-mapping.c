@@ -399,6 +399,15 @@ parse_detail_url (VigilMapping  *self,
     return set_mapping_error (error, "detail_url", _("must be an http:// or https:// URL"));
   if (strstr (self->detail_url, "{id}") == NULL)
     return set_mapping_error (error, "detail_url", _("must contain {id} where the customer's id goes"));
+  /* The ids come from the endpoint's answer: were one to go into the
+   * host, the answer would choose where the source's secrets are sent. */
+  {
+    const char *authority = strstr (self->detail_url, "://") + 3;
+    const char *authority_end = authority + strcspn (authority, "/?#");
+
+    if (strstr (self->detail_url, "{id}") < authority_end)
+      return set_mapping_error (error, "detail_url", _("must have {id} in its path or query, not in its host"));
+  }
 
   return parse_fields (root, "detail_fields", self->detail_fields, FALSE, error);
 }

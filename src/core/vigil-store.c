@@ -26,6 +26,7 @@
 #include "vigil-store.h"
 #include "vigil-store-private.h"
 #include "vigil-time.h"
+#include "vigil-url.h"
 
 /* "VIGL": PRAGMA application_id tells a Vigil database from any other
  * SQLite file, so that `--db` pointed at the wrong file changes nothing. */
@@ -243,6 +244,12 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "  ORDER BY customer_id, observed_at;"
   "DROP TABLE snapshots;"
   "ALTER TABLE snapshots_v3 RENAME TO snapshots;",
+
+  /* 4: query parameters that carry a secret (DESIGN 2.3): their names
+   * only, "\n"-joined; the values are in the keyring (names) or in the
+   * environment ("NAME=VAR"). */
+  "ALTER TABLE sources ADD COLUMN query_secret_names TEXT;"
+  "ALTER TABLE sources ADD COLUMN query_secret_env TEXT;",
 };
 
 struct _VigilStore
@@ -1665,7 +1672,8 @@ vigil_store_set_meta (VigilStore  *self,
 
 #define SOURCE_COLUMNS \
   "id, name, url, mapping, interval_min, timeout_s, concurrency, max_bytes, token_env, " \
-  "last_poll_at, last_ok, last_error, last_summary, next_due, failures, keyring_token, header_names"
+  "last_poll_at, last_ok, last_error, last_summary, next_due, failures, keyring_token, header_names, " \
+  "query_secret_names, query_secret_env"
 
 static VigilSource *
 read_source (sqlite3_stmt *stmt)
@@ -1693,17 +1701,47 @@ read_source (sqlite3_stmt *stmt)
   source->keyring_token = sqlite3_column_int (stmt, 15) != 0;
   if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
     source->header_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 16), "\n", -1);
+  if (sqlite3_column_type (stmt, 17) != SQLITE_NULL)
+    source->query_secret_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 17), "\n", -1);
+  if (sqlite3_column_type (stmt, 18) != SQLITE_NULL)
+    source->query_secret_env = g_strsplit ((const char *) sqlite3_column_text (stmt, 18), "\n", -1);
   return source;
 }
 
+/* Names joined by "\n" for a TEXT column, NULL for none. */
+static char *
+join_names (GStrv names)
+{
+  return names != NULL && names[0] != NULL ? g_strjoinv ("\n", names) : NULL;
+}
+
+/* The joined name lists a source statement binds, kept alive until it
+ * has run. */
+typedef struct
+{
+  char *header_names;
+  char *query_secret_names;
+  char *query_secret_env;
+} JoinedNames;
+
+static void
+joined_names_clear (JoinedNames *joined)
+{
+  g_free (joined->header_names);
+  g_free (joined->query_secret_names);
+  g_free (joined->query_secret_env);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (JoinedNames, joined_names_clear)
+
 /* Binds the settings a user chooses, shared by add and update: ?2 url,
  * ?3 mapping, ?4 interval, ?5 timeout, ?6 concurrency, ?7 max bytes,
- * ?8 token variable, ?10 keyring token, ?11 header names (@names keeps
- * the joined names alive until the statement has run). */
+ * ?8 token variable, ?10 keyring token, ?11 header names, ?12 query
+ * secret names, ?13 query secrets from the environment. */
 static void
 bind_source_settings (sqlite3_stmt       *stmt,
                       const VigilSource  *source,
-                      char              **names)
+                      JoinedNames        *joined)
 {
   sqlite3_bind_text (stmt, 1, source->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, source->url, -1, SQLITE_STATIC);
@@ -1714,12 +1752,13 @@ bind_source_settings (sqlite3_stmt       *stmt,
   sqlite3_bind_int64 (stmt, 7, source->max_bytes);
   bind_text_or_null (stmt, 8, source->token_env);
   sqlite3_bind_int (stmt, 10, source->keyring_token);
-  /* Header names only: their values are in the keyring. */
-  if (source->header_names != NULL && source->header_names[0] != NULL)
-    {
-      *names = g_strjoinv ("\n", source->header_names);
-      sqlite3_bind_text (stmt, 11, *names, -1, SQLITE_STATIC);
-    }
+  /* Names only: the values are in the keyring or the environment. */
+  joined->header_names = join_names (source->header_names);
+  joined->query_secret_names = join_names (source->query_secret_names);
+  joined->query_secret_env = join_names (source->query_secret_env);
+  bind_text_or_null (stmt, 11, joined->header_names);
+  bind_text_or_null (stmt, 12, joined->query_secret_names);
+  bind_text_or_null (stmt, 13, joined->query_secret_env);
 }
 
 /* The HTTP validators of a source's last answers, dropped when its
@@ -1754,24 +1793,30 @@ vigil_store_add_source (VigilStore   *self,
                         VigilSource  *source,
                         GError      **error)
 {
-  g_autofree char *names = NULL;
+  g_auto(JoinedNames) joined = { NULL, };
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL && source->url != NULL, FALSE);
 
+  /* Whoever calls, a secret in the URL is never stored. */
+  if (!vigil_url_check_no_secret (source->url, error))
+    return FALSE;
+
   if (!(stmt = prepare (self,
                         "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
-                        "concurrency, max_bytes, token_env, created_at, keyring_token, header_names) "
-                        "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                        "concurrency, max_bytes, token_env, created_at, keyring_token, header_names, "
+                        "query_secret_names, query_secret_env) "
+                        "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
                         "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
                         "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
-                        "token_env = ?8, keyring_token = ?10, header_names = ?11 WHERE url IS NULL",
+                        "token_env = ?8, keyring_token = ?10, header_names = ?11, "
+                        "query_secret_names = ?12, query_secret_env = ?13 WHERE url IS NULL",
                         _("Adding a source"), error)))
     return FALSE;
 
-  bind_source_settings (stmt, source, &names);
+  bind_source_settings (stmt, source, &joined);
   sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
   ok = step_done (self, stmt, _("Adding a source"), error);
   sqlite3_finalize (stmt);
@@ -1867,18 +1912,21 @@ vigil_store_update_source (VigilStore   *self,
                            VigilSource  *source,
                            GError      **error)
 {
-  g_autofree char *names = NULL;
+  g_auto(JoinedNames) joined = { NULL, };
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL && source->name != NULL && source->url != NULL, FALSE);
 
+  if (!vigil_url_check_no_secret (source->url, error))
+    return FALSE;
+
   /* Right-hand sides see the row as it was before the update. */
   if (!(stmt = prepare (self,
                         "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
                         "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
-                        "header_names = ?11, "
+                        "header_names = ?11, query_secret_names = ?12, query_secret_env = ?13, "
                         "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
                         "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
                         "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
@@ -1886,7 +1934,7 @@ vigil_store_update_source (VigilStore   *self,
                         "WHERE name = ?1 AND url IS NOT NULL",
                         _("Changing a source"), error)))
     return FALSE;
-  bind_source_settings (stmt, source, &names);
+  bind_source_settings (stmt, source, &joined);
 
   if (!vigil_store_begin (self, error))
     {
@@ -1939,7 +1987,8 @@ vigil_store_remove_source (VigilStore  *self,
                         delete_history
                         ? "DELETE FROM sources WHERE name = ?1"
                         : "UPDATE sources SET kind = 'file', url = NULL, mapping = NULL, "
-                        "token_env = NULL, keyring_token = 0, header_names = NULL, next_due = NULL "
+                        "token_env = NULL, keyring_token = 0, header_names = NULL, query_secret_names = NULL, "
+                        "query_secret_env = NULL, next_due = NULL "
                         "WHERE name = ?1 AND url IS NOT NULL",
                         _("Removing a source"), error)))
     return FALSE;
