@@ -506,13 +506,14 @@ vigil_churn_model_get_n_samples (VigilChurnModel *self)
  * log-loss summed over the samples plus @lambda/2 × the sum of the
  * squared coefficients of the standardised features (the intercept is
  * not penalised): the most likely coefficients under a normal prior of
- * variance 1/@lambda on each standardised coefficient. The penalty
- * weighs as much as one sample's loss whatever @n, so many outcomes
- * outweigh it and a few cannot run away from it. Any @lambda above 0
- * makes the minimum unique and finite, even when the features separate
- * the outcomes perfectly. Features are clamped to their ranges; unknown
- * ones are replaced by the training mean of the feature, which becomes
- * the model's reference. A feature that never varies gets coefficient 0.
+ * variance 1/@lambda on each standardised coefficient. With @lambda 1
+ * the penalty weighs about as much as one sample's loss whatever @n:
+ * many outcomes outweigh it, a few cannot run away from it. Any @lambda
+ * above 0 makes the minimum unique and finite, even when the features
+ * separate the outcomes perfectly. Features are clamped to their ranges;
+ * unknown ones are replaced by the training mean of the feature, which
+ * becomes the model's reference. A feature that never varies gets
+ * coefficient 0.
  *
  * Returns: (transfer full): the model, or %NULL with @error set when
  *   there are fewer than 10 samples, only one class of outcome, a label
