@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vigil-test-util.h"
+#include "vigil-test-churn.h"
 
 typedef struct
 {
@@ -743,6 +744,215 @@ test_cli_demo (void)
   test_dir_clear (&dir);
 }
 
+/* Cells a spreadsheet would run as formulas, in every place a name can
+ * come from: a customer's text fields, and source names (kept as given,
+ * leading tab and carriage return included). f1's health falls from 100
+ * to 30 in a week, a negative number Vigil writes; f3 has no measure at
+ * all, so no health and no churn risk. */
+static const char formula_csv[] =
+  "id,name,owner,segment,plan,api_calls_7d,observed_at\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),5000,2026-11-14T12:00:00Z\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-21T12:00:00Z\n"
+  "f3,Nobody Knows,,,,,2026-11-21T12:00:00Z\n";
+static const char plain_csv[] =
+  "id,api_calls_7d,observed_at\n"
+  "t1,2500,2026-11-21T12:00:00Z\n";
+
+static char *
+formula_book (TestDir *dir)
+{
+  char *db = test_dir_file (dir, "vigil.db");
+  g_autofree char *formulas = test_dir_write (dir, "formulas.csv", formula_csv, -1);
+  g_autofree char *plain = test_dir_write (dir, "plain.csv", plain_csv, -1);
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+
+  run_vigil (&a, "--db", db, "import", formulas);
+  g_assert_cmpint (a.status, ==, 0);
+  run_vigil (&b, "--db", db, "import", plain, "--source", "\ttab");
+  g_assert_cmpint (b.status, ==, 0);
+  run_vigil (&c, "--db", db, "import", plain, "--source", "\rcr");
+  g_assert_cmpint (c.status, ==, 0);
+  return db;
+}
+
+/* OWASP's rule for CSV injection: a text cell starting with = + - @, tab
+ * or CR gets a leading apostrophe; numbers Vigil wrote (-70) stay
+ * numbers; the rest is RFC 4180 as before (quotes doubled, a cell with
+ * a quote or CR quoted). */
+static void
+test_cli_csv_formulas (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_auto(Run) scores = { 0 };
+  g_auto(Run) history = { 0 };
+  g_auto(Run) triggers = { 0 };
+
+  test_dir_init (&dir);
+  db = formula_book (&dir);
+
+  run_vigil (&scores, "--db", db, "scores", "--format", "csv", "--sort", "id");
+  g_assert_cmpint (scores.status, ==, 0);
+  g_assert_cmpstr (scores.out, ==,
+                   "id,source,name,owner,segment,plan,mrr,health,tier,churn_risk,observed_at,last_active,"
+                   "seats,seats_used,api_calls_7d,features_used,renewal_date,activity_points,volume_points,"
+                   "breadth_points,trend_7d\r\n"
+                   "f1,imported,\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'-2 cm,'@SUM(A1),,30,high-risk,0.5744,"
+                   "2026-11-21T12:00:00Z,,,,1500,,,,30,,-70\r\n"
+                   "f3,imported,Nobody Knows,,,,,,,,2026-11-21T12:00:00Z,,,,,,,,,,\r\n"
+                   "t1,'\ttab,,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,\r\n"
+                   "t1,\"'\rcr\",,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,\r\n");
+
+  run_vigil (&history, "--db", db, "history", "f1", "--format", "csv");
+  g_assert_cmpint (history.status, ==, 0);
+  g_assert_cmpstr (history.out, ==,
+                   "observed_at,health,tier,activity_points,volume_points,breadth_points,last_active,"
+                   "api_calls_7d,features_used,seats,seats_used,mrr,open_tickets,nps,renewal_date,plan\r\n"
+                   "2026-11-14T12:00:00Z,100,healthy,,100,,,5000,,,,,,,,'@SUM(A1)\r\n"
+                   "2026-11-21T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1)\r\n");
+
+  /* The health drop of f1 is open; its "since" is when it was seen. */
+  run_vigil (&triggers, "--db", db, "triggers", "--format", "csv");
+  g_assert_cmpint (triggers.status, ==, 0);
+  g_assert_true (g_str_has_prefix (triggers.out, "id,rule,kind,customer,name,since,state,evidence,play\r\n"
+                                   "1,health-drop,risk,f1,\"'=HYPERLINK(\"\"http://x\"\")\","));
+  g_assert_true (g_str_has_suffix (triggers.out, ",new,Health fell 70.0 points in 14 days (100.0 → 30.0),"
+                                   "Retention plan and usage review\r\n"));
+
+  test_dir_clear (&dir);
+}
+
+/* Whether a line of @text matches @pattern. */
+static gboolean
+has_line (const char *text,
+          const char *pattern)
+{
+  return g_regex_match_simple (pattern, text, G_REGEX_MULTILINE, 0);
+}
+
+/* The first cell of each line of a table, or of a CSV. */
+static char *
+first_cells (const char *text,
+             const char *separator)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], separator, 2);
+
+      g_string_append_printf (out, "%s ", cells[0]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* One rule for a customer's churn risk, whatever the format: JSON null,
+ * an empty CSV cell and a dash in the table for the customer without a
+ * health score, the same number for the others; sorted by risk, unknown
+ * last in both directions, as every other sort key of `scores`. */
+static void
+test_cli_churn_risk_agrees (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_auto(Run) json = { 0 };
+  g_auto(Run) table = { 0 };
+  g_auto(Run) highest = { 0 };
+  g_auto(Run) lowest = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *highest_order = NULL;
+  g_autofree char *lowest_order = NULL;
+  JsonArray *array;
+  JsonObject *f1, *f3;
+
+  test_dir_init (&dir);
+  db = formula_book (&dir);
+
+  run_vigil (&json, "--db", db, "scores", "--format", "json");
+  g_assert_cmpint (json.status, ==, 0);
+  root = parse_json (json.out);
+  array = json_node_get_array (root);
+  f1 = find_customer (array, "f1");
+  f3 = find_customer (array, "f3");
+  g_assert_cmpfloat (json_object_get_double_member (f1, "churn_risk"), ==, 0.5744);
+  g_assert_true (json_object_get_null_member (f3, "churn_risk"));
+  g_assert_false (json_object_has_member (f3, "churn_factors"));
+
+  run_vigil (&table, "--db", db, "scores", "--sort", "id");
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_true (has_line (table.out, "^f1 .* High risk +57 % +— +— +—$"));
+  g_assert_true (has_line (table.out, "^f3 +Nobody Knows( +—){10}$"));
+  g_assert_true (has_line (table.out, "^t1 .* High risk +33 % +— +— +—$"));
+
+  run_vigil (&highest, "--db", db, "scores", "--sort", "risk", "--format", "csv");
+  highest_order = first_cells (highest.out, ",");
+  g_assert_cmpstr (highest_order, ==, "f1 t1 t1 f3 ");
+  run_vigil (&lowest, "--db", db, "scores", "--sort", "risk", "--reverse", "--format", "csv");
+  lowest_order = first_cells (lowest.out, ",");
+  g_assert_cmpstr (lowest_order, ==, "t1 t1 f1 f3 ");
+
+  test_dir_clear (&dir);
+}
+
+/* A refit that fails (here the churn model's status cannot be written)
+ * does not fail the outcome: it is stored, the command exits 0, the
+ * previous model stays in use and one line of standard error says so. */
+static void
+test_cli_outcome_refit_fails (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_auto(Run) record = { 0 };
+  g_auto(Run) model = { 0 };
+  g_auto(Run) history = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  {
+    g_autoptr(VigilStore) store = vigil_store_open (db, &error);
+    VigilChurnStatus status;
+
+    g_assert_no_error (error);
+    test_churn_separated_history (store, 41);
+    for (guint i = 0; i < 40; i++)
+      {
+        g_autofree char *id = g_strdup_printf ("c%02u", i);
+        gint64 customer = vigil_store_find_customer (store, id, NULL, &error);
+
+        g_assert_true (vigil_store_record_outcome (store, customer, i % 2 == 0 ? "churned" : "renewed",
+                                                   vigil_time_get_day (TEST_CHURN_T0), &error));
+      }
+    g_assert_true (vigil_churn_trainer_refit (store, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (status.refit_in_use);
+  }
+  test_churn_refuse_meta (db, "churn_status");
+
+  run_vigil (&record, "--db", db, "outcome", "c40", "churned", "--date", "2026-11-21");
+  g_assert_cmpint (record.status, ==, 0);
+  g_assert_cmpstr (record.out, ==, "Recorded: c40 churned on 2026-11-21\n");
+  g_assert_true (g_str_has_prefix (record.err, "vigil: the churn model was not refit ("));
+  g_assert_nonnull (strstr (record.err, "writing churn_status failed"));
+  g_assert_true (g_str_has_suffix (record.err, "); the previous model stays in use\n"));
+  g_assert_true (strchr (record.err, '\n') == record.err + strlen (record.err) - 1);
+
+  run_vigil (&model, "--db", db, "churn-model");
+  g_assert_cmpint (model.status, ==, 0);
+  g_assert_true (g_str_has_prefix (model.out, "Model: refit on 40 outcomes;"));
+
+  run_vigil (&history, "--db", db, "history", "c40", "--format", "json");
+  root = parse_json (history.out);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root), "outcomes")),
+                    ==, 1);
+
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -757,6 +967,9 @@ main (int    argc,
   g_test_add_func ("/cli/sources-and-poll", test_cli_sources_and_poll);
   g_test_add_func ("/cli/query-secrets", test_cli_query_secrets);
   g_test_add_func ("/cli/demo", test_cli_demo);
+  g_test_add_func ("/cli/csv-formulas", test_cli_csv_formulas);
+  g_test_add_func ("/cli/churn-risk-agrees", test_cli_churn_risk_agrees);
+  g_test_add_func ("/cli/outcome-refit-fails", test_cli_outcome_refit_fails);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/import-failure", test_cli_import_failure);
   ADD ("/cli/scores-json", test_cli_scores_json);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "vigil-churn-model.h"
+#include "vigil-churn-risk.h"
 #include "vigil-churn-trainer.h"
 #include "vigil-demo.h"
 #include "vigil-demo-server.h"
