@@ -123,19 +123,17 @@ test_snapshot_parse_json_errors (void)
     { "", "column 1: no JSON value" },
     { "{\"id\": \"a\"", "column 11: expected “,” or “}”" },
     { "{\"id\": \"a}", "column 8: unterminated string" },
-    { "{\"id\": 01}", "column 9: expected “,” or “}”" },
+    { "{\"id\": 01}", "column 9: invalid number: no digit may follow a leading zero" },
     { "{\"id\": -}", "column 9: invalid number" },
-    { "{\"id\": tru}", "column 8: unexpected character" },
+    { "{\"id\": tru}", "column 8: unknown word" },
     { "{id: 1}", "column 2: expected a member name" },
     { "{\"id\" 1}", "column 7: expected “:”" },
     { "{\"id\": \"a\"} x", "column 13: unexpected data" },
     { "{\"id\": \"\\x\"}", "invalid escape" },
-    { "{\"id\": \"\\ud800\"}", "unpaired surrogate" },
-    { "{\"id\": \"\\u0000\"}", "\\u0000" },
     { "{\"id\": \"a\tb\"}", "control character" },
     { "{\"id\": \"\xff\"}", "not valid UTF-8" },
     { "{\"features\": {\"a\" 1}}", "expected “:”" },
-    { "{\"x\": [1, 2,]}", "column 13: invalid number" },
+    { "{\"x\": [1, 2,]}", "column 13: expected a value" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

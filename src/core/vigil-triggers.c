@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vigil-error.h"
+#include "vigil-json-private.h"
 #include "vigil-time.h"
 #include "vigil-triggers.h"
 
@@ -188,18 +189,20 @@ vigil_triggers_load_plan_limits (VigilStore  *store,
 {
   g_autoptr(GHashTable) limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *json = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   JsonObjectIter iter;
   const char *plan;
   JsonNode *node;
 
   if (!vigil_store_get_meta (store, "plan_limits", &json, error))
     return NULL;
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* Through the guarded reader (DESIGN 2.3): a stored setting edited by
+   * hand cannot crash Vigil; one that is not JSON means no limits. */
+  if (json == NULL || !(root = _vigil_json_parse (json, -1, VIGIL_JSON_SETTINGS, NULL)) ||
+      !JSON_NODE_HOLDS_OBJECT (root))
     return g_steal_pointer (&limits);
 
-  json_object_iter_init (&iter, json_node_get_object (json_parser_get_root (parser)));
+  json_object_iter_init (&iter, json_node_get_object (root));
   while (json_object_iter_next (&iter, &plan, &node))
     if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
       g_hash_table_insert (limits, g_strdup (plan), g_memdup2 (&(gint64) { json_node_get_int (node) }, sizeof (gint64)));
