@@ -361,6 +361,50 @@ test_json_tree (void)
   g_assert_cmpuint (json_object_get_size (json_array_get_object_element (array, 2)), ==, 0);
 }
 
+/* A name given again keeps its first place and takes its last value,
+ * whatever the values' kinds, at any depth. */
+static void
+test_json_duplicate_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root =
+    _vigil_json_parse ("{\"a\": 1, \"b\": {\"x\": 1, \"x\": [1, {\"y\": 1, \"y\": \"last\"}]},"
+                       " \"a\": [true], \"c\": null, \"a\": \"three\", \"b\": {\"x\": 2, \"z\": 0, \"x\": 3},"
+                       " \"c\": {}, \"a\": 4}", -1, VIGIL_JSON_DATA, &error);
+  JsonObject *object;
+  JsonObject *b;
+  GList *names;
+
+  g_assert_no_error (error);
+  object = json_node_get_object (root);
+  names = json_object_get_members (object);
+  g_assert_cmpuint (g_list_length (names), ==, 3);
+  g_assert_cmpstr (names->data, ==, "a");
+  g_assert_cmpstr (names->next->data, ==, "b");
+  g_assert_cmpstr (names->next->next->data, ==, "c");
+  g_list_free (names);
+
+  g_assert_cmpint (json_object_get_int_member (object, "a"), ==, 4);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "c")));
+  b = json_object_get_object_member (object, "b");
+  g_assert_cmpuint (json_object_get_size (b), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (b, "x"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (b, "z"), ==, 0);
+
+  /* Inside a value that is itself replaced later, and one that stays. */
+  g_clear_pointer (&root, json_node_unref);
+  root = _vigil_json_parse ("[{\"k\": {\"y\": 1, \"y\": 2}, \"k\": {\"y\": 3, \"y\": 4}}]", -1,
+                            VIGIL_JSON_DATA, &error);
+  g_assert_no_error (error);
+  object = json_array_get_object_element (json_node_get_array (root), 0);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "k"), "y"), ==, 4);
+
+  /* An error after duplicates frees what was built (checked under
+   * valgrind and ASan). */
+  g_assert_null (_vigil_json_parse ("{\"a\": 1, \"a\": {\"b\": 2, \"b\": [", -1, VIGIL_JSON_DATA, &error));
+  g_assert_nonnull (error);
+}
+
 /* U+0000 and lone surrogates are valid JSON that no C string or UTF-8
  * text can hold. In data they stay distinct, as bytes that are not
  * UTF-8 (and so unusable); in settings they are an error. */
@@ -436,6 +480,7 @@ main (int    argc,
   g_test_add_func ("/core/json/structure", test_json_structure);
   g_test_add_func ("/core/json/depth", test_json_depth);
   g_test_add_func ("/core/json/tree", test_json_tree);
+  g_test_add_func ("/core/json/duplicate-names", test_json_duplicate_names);
   g_test_add_func ("/core/json/unrepresentable", test_json_unrepresentable);
   g_test_add_func ("/core/json/cursor-lines", test_json_cursor_lines);
 

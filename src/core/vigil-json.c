@@ -473,52 +473,58 @@ _vigil_json_cursor_read_literal (VigilJsonCursor *c)
   return TRUE;
 }
 
-/* Reads one scalar at the cursor into a node, when @text is given. */
+/* A scalar read, before it goes into a node. */
+typedef struct
+{
+  JsonNodeType  type;      /* JSON_NODE_VALUE or JSON_NODE_NULL */
+  GType         value_type;
+  gboolean      boolean;
+  gint64        integer;
+  double        number;
+} Scalar;
+
+/* Reads one scalar at the cursor; a string's text goes into @text when
+ * it is given. */
 static gboolean
-read_scalar (VigilJsonCursor  *c,
-             GString          *text,
-             JsonNode        **out)
+read_scalar (VigilJsonCursor *c,
+             GString         *text,
+             Scalar          *out)
 {
   const char *begin = c->p;
-  double number;
   gboolean integer;
 
+  out->type = JSON_NODE_VALUE;
   switch (*c->p)
     {
     case '"':
-      if (!_vigil_json_cursor_read_string (c, text))
-        return FALSE;
-      if (text != NULL)
-        *out = json_node_init_string (json_node_alloc (), text->str);
-      return TRUE;
+      out->value_type = G_TYPE_STRING;
+      return _vigil_json_cursor_read_string (c, text);
 
     case 't':
     case 'f':
     case 'n':
       if (!_vigil_json_cursor_read_literal (c))
         return FALSE;
-      if (text != NULL)
-        *out = *begin == 'n' ? json_node_init_null (json_node_alloc ())
-                             : json_node_init_boolean (json_node_alloc (), *begin == 't');
+      out->type = *begin == 'n' ? JSON_NODE_NULL : JSON_NODE_VALUE;
+      out->value_type = G_TYPE_BOOLEAN;
+      out->boolean = *begin == 't';
       return TRUE;
 
     case '-':
     case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
-      if (!_vigil_json_cursor_read_number (c, text != NULL ? &number : NULL, &integer))
+      if (!_vigil_json_cursor_read_number (c, text != NULL ? &out->number : NULL, &integer))
         return FALSE;
-      if (text != NULL)
+      out->value_type = G_TYPE_DOUBLE;
+      if (text != NULL && integer)
         {
-          gint64 exact;
           char *end = NULL;
 
           /* Integers stay exact in 64 bits; larger ones are doubles. */
           errno = 0;
-          exact = integer ? g_ascii_strtoll (begin, &end, 10) : 0;
-          if (integer && errno == 0 && end == c->p)
-            *out = json_node_init_int (json_node_alloc (), exact);
-          else
-            *out = json_node_init_double (json_node_alloc (), number);
+          out->integer = g_ascii_strtoll (begin, &end, 10);
+          if (errno == 0 && end == c->p)
+            out->value_type = G_TYPE_INT64;
         }
       return TRUE;
 
@@ -534,6 +540,23 @@ read_scalar (VigilJsonCursor  *c,
     default:
       return fail_unexpected (c);
     }
+}
+
+static void
+init_scalar (JsonNode     *node,
+             const Scalar *scalar,
+             GString      *text)
+{
+  if (scalar->type == JSON_NODE_NULL)
+    json_node_init_null (node);
+  else if (scalar->value_type == G_TYPE_STRING)
+    json_node_init_string (node, text->str);
+  else if (scalar->value_type == G_TYPE_BOOLEAN)
+    json_node_init_boolean (node, scalar->boolean);
+  else if (scalar->value_type == G_TYPE_INT64)
+    json_node_init_int (node, scalar->integer);
+  else
+    json_node_init_double (node, scalar->number);
 }
 
 /* Reads a member name and its colon, the cursor on the name. */
@@ -553,19 +576,87 @@ read_member_name (VigilJsonCursor *c,
   return TRUE;
 }
 
-/* Adds @node where the walk is: the root, or the open container. */
-static void
-attach (JsonNode  **root,
-        JsonNode   *container,
-        GString    *name,
-        JsonNode   *node)
+/* One open array or object of a walk. */
+typedef struct
 {
-  if (container == NULL)
+  gboolean    is_object;
+  JsonNode   *node;      /* when building */
+  GHashTable *latest;    /* names given again: name → their last value */
+} Level;
+
+/* Puts @node where the walk is: the root, or a new element or member of
+ * the open container. A name an object already has keeps its place and
+ * takes the last value, as in json-glib; but json_object_set_member()
+ * finds the place by a search of the member list, quadratic time for a
+ * hostile object, so the last values wait in a table until the object
+ * closes (finish_object()). */
+static void
+place_value (JsonNode  **root,
+             Level      *open,
+             GString    *name,
+             JsonNode   *node)
+{
+  JsonObject *object;
+
+  if (open == NULL)
     *root = node;
-  else if (JSON_NODE_HOLDS_OBJECT (container))
-    json_object_set_member (json_node_get_object (container), name->str, node);
+  else if (!open->is_object)
+    json_array_add_element (json_node_get_array (open->node), node);
+  else if (!json_object_has_member ((object = json_node_get_object (open->node)), name->str))
+    json_object_set_member (object, name->str, node);
   else
-    json_array_add_element (json_node_get_array (container), node);
+    {
+      if (open->latest == NULL)
+        open->latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) json_node_unref);
+      g_hash_table_replace (open->latest, g_strdup (name->str), node);
+    }
+}
+
+/* Gives the names given more than once their last values: the members
+ * again, in their order, into a new object (each added once). */
+static void
+finish_object (Level *level)
+{
+  JsonObject *first;
+  JsonObject *merged;
+  GList *names;
+
+  if (level->latest == NULL)
+    return;
+
+  first = json_node_get_object (level->node);
+  merged = json_object_new ();
+  names = json_object_get_members (first);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *value = g_hash_table_lookup (level->latest, l->data);
+
+      if (value == NULL)
+        value = json_object_get_member (first, l->data);
+      json_object_set_member (merged, l->data, json_node_ref (value));
+    }
+  g_list_free (names);
+  json_node_take_object (level->node, merged);
+  g_clear_pointer (&level->latest, g_hash_table_unref);
+}
+
+static JsonNode *
+new_container (gboolean is_object)
+{
+  JsonNode *node = json_node_alloc ();
+
+  if (is_object)
+    {
+      json_node_init (node, JSON_NODE_OBJECT);
+      json_node_take_object (node, json_object_new ());
+    }
+  else
+    {
+      json_node_init (node, JSON_NODE_ARRAY);
+      json_node_take_array (node, json_array_new ());
+    }
+  return node;
 }
 
 /* Reads one value, whatever its nesting, with an explicit stack: @depth
@@ -578,23 +669,19 @@ walk_value (VigilJsonCursor  *c,
             GString          *name,
             JsonNode        **out_root)
 {
-  /* Each open level: an object?, and with @text its node. */
-  gboolean is_object[VIGIL_JSON_MAX_DEPTH];
-  JsonNode *containers[VIGIL_JSON_MAX_DEPTH];
+  Level levels[VIGIL_JSON_MAX_DEPTH];
   JsonNode *root = NULL;
   guint n_open = 0;
 
   for (;;)
     {
-      JsonNode *node = NULL;
-
       /* A value. */
       _vigil_json_cursor_skip_space (c);
       if (c->p >= c->end)
         goto failed_unexpected;
       if (*c->p == '[' || *c->p == '{')
         {
-          gboolean object = *c->p == '{';
+          Level *level = &levels[n_open];
 
           if (depth + n_open >= VIGIL_JSON_MAX_DEPTH)
             {
@@ -604,47 +691,50 @@ walk_value (VigilJsonCursor  *c,
               _vigil_json_cursor_fail (c, message);
               goto failed;
             }
+          level->is_object = *c->p == '{';
+          level->node = NULL;
+          level->latest = NULL;
           c->p++;
           if (text != NULL)
             {
-              node = object ? json_node_init_object (json_node_alloc (), NULL)
-                            : json_node_init_array (json_node_alloc (), NULL);
-              if (object)
-                json_node_take_object (node, json_object_new ());
-              else
-                json_node_take_array (node, json_array_new ());
-              attach (&root, n_open > 0 ? containers[n_open - 1] : NULL, name, node);
+              level->node = new_container (level->is_object);
+              place_value (&root, n_open > 0 ? &levels[n_open - 1] : NULL, name, level->node);
             }
-          is_object[n_open] = object;
-          containers[n_open] = node;
           n_open++;
 
           _vigil_json_cursor_skip_space (c);
-          if (c->p < c->end && *c->p == (object ? '}' : ']'))
+          if (c->p < c->end && *c->p == (level->is_object ? '}' : ']'))
             {
               c->p++;
               n_open--;
             }
           else
             {
-              if (object && !read_member_name (c, name))
+              if (level->is_object && !read_member_name (c, name))
                 goto failed;
               continue;
             }
         }
       else
         {
-          if (!read_scalar (c, text, &node))
+          Scalar scalar;
+
+          if (!read_scalar (c, text, &scalar))
             goto failed;
           if (text != NULL)
-            attach (&root, n_open > 0 ? containers[n_open - 1] : NULL, name, node);
+            {
+              JsonNode *node = json_node_alloc ();
+
+              init_scalar (node, &scalar, text);
+              place_value (&root, n_open > 0 ? &levels[n_open - 1] : NULL, name, node);
+            }
         }
 
       /* After a value: the next member or element, or the end of the
        * container, as many as close here. */
       for (;;)
         {
-          gboolean object;
+          Level *level;
 
           if (n_open == 0)
             {
@@ -652,22 +742,25 @@ walk_value (VigilJsonCursor  *c,
                 *out_root = root;
               return TRUE;
             }
-          object = is_object[n_open - 1];
+          level = &levels[n_open - 1];
           _vigil_json_cursor_skip_space (c);
           if (c->p < c->end && *c->p == ',')
             {
               c->p++;
-              if (object && !read_member_name (c, name))
+              if (level->is_object && !read_member_name (c, name))
                 goto failed;
               break;
             }
-          if (c->p < c->end && *c->p == (object ? '}' : ']'))
+          if (c->p < c->end && *c->p == (level->is_object ? '}' : ']'))
             {
               c->p++;
+              if (level->is_object)
+                finish_object (level);
               n_open--;
               continue;
             }
-          _vigil_json_cursor_fail (c, object ? _("expected “,” or “}”") : _("expected “,” or “]”"));
+          _vigil_json_cursor_fail (c, level->is_object ? _("expected “,” or “}”")
+                                                       : _("expected “,” or “]”"));
           goto failed;
         }
     }
@@ -675,7 +768,9 @@ walk_value (VigilJsonCursor  *c,
 failed_unexpected:
   fail_unexpected (c);
 failed:
-  /* Every node built hangs from the root. */
+  /* Every node built hangs from the root, or waits in a level's table. */
+  for (guint i = 0; i < n_open; i++)
+    g_clear_pointer (&levels[i].latest, g_hash_table_unref);
   if (root != NULL)
     json_node_unref (root);
   return FALSE;
