@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "vigil-test-util.h"
 #include "vigil-test-churn.h"
@@ -61,7 +62,9 @@ run_vigil_env (Run         *run,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
+  /* Killed by a signal: 128 + its number, as a shell says it. */
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
+                                                     : 128 + g_subprocess_get_term_sig (process);
 }
 
 #define run_vigil(run, ...) run_vigil_env (run, NULL, __VA_ARGS__, NULL)
@@ -953,6 +956,208 @@ test_cli_outcome_refit_fails (void)
   test_dir_clear (&dir);
 }
 
+/* `vigil import` of documents RFC 8259 forbids, each with a good record
+ * first: exit 1, the line and column named, nothing stored, the earlier
+ * import intact (issue 14). */
+static void
+test_cli_import_invalid_json (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const struct { const char *name; const char *text; gssize length; const char *where; } bad[] = {
+    { "leading-zero.json", "[{\"id\": \"new1\"}, -01]", -1, "line 1, column 20: invalid number" },
+    { "hex.json", "[{\"id\": \"new1\"}, 0x1]", -1, "line 1, column 19: invalid number" },
+    { "no-int.json", "[{\"id\": \"new1\"}, .2e-3]", -1, "line 1, column 18: invalid number" },
+    { "no-fraction.json", "[{\"id\": \"new1\"}, 2.e3]", -1, "line 1, column 20: invalid number" },
+    { "single-quote.json", "[{\"id\": \"new1\"}, 'single quote']", -1, "line 1, column 18: unexpected character" },
+    { "x-escape.json", "[{\"id\": \"new1\"}, \"\\x00\"]", -1, "line 1, column 19: invalid escape" },
+    { "nul-byte.json", "[{\"id\": \"new1\"}, \"\0\"]", 21, "line 1, column 19: control character U+0000" },
+    { "tab.json", "[{\"id\": \"new1\"}, \"a\tb\"]", -1, "line 1, column 20: control character U+0009" },
+    { "newline.json", "[{\"id\": \"new1\"}, \"a\nb\"]", -1, "line 1, column 20: control character U+000A" },
+    { "u-escape.json", "[{\"id\": \"new1\"}, \"\\u12G4\"]", -1, "line 1, column 19: invalid \\u escape" },
+    { "after.json", "[{\"id\": \"new1\"}][]", -1, "line 1, column 17: unexpected data after the JSON value" },
+    { "lines.json", "{\"customers\": [\n  {\"id\": \"new1\"},\n  -01\n]}", -1, "line 3, column 5: invalid number" },
+    { "bad-utf8.json", "[{\"id\": \"new1\"}, \"\xc0\xaf\"]", -1, "line 1, column 19: text is not valid UTF-8" },
+    { "skipped.jsonl", "{\"id\": \"new1\"}\n{\"id\": \"new2\", \"skipped\": [0x1]}\n", -1, "line 2, column 29: invalid number" },
+  };
+  g_auto(Run) scores = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = test_dir_write (&f->dir, bad[i].name, bad[i].text, bad[i].length);
+      g_autofree char *where = g_strdup_printf ("%s: %s", path, bad[i].where);
+      g_auto(Run) run = { 0 };
+
+      run_vigil (&run, "--db", f->db, "import", path);
+      g_test_message ("%s: %s", bad[i].name, run.err);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "nothing was stored"));
+      if (strstr (run.err, where) == NULL)
+        g_error ("%s: “%s” does not say “%s”", bad[i].name, run.err, where);
+    }
+
+  run_vigil (&scores, "--db", f->db, "scores", "--format", "json");
+  g_assert_cmpint (scores.status, ==, 0);
+  root = parse_json (scores.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 3);
+  g_assert_null (strstr (scores.out, "new1"));
+}
+
+/* An HTTP server on loopback in a thread of its own, so that it answers
+ * while the test waits for `vigil`. */
+typedef struct
+{
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  char         *base;
+  GMutex        lock;
+  GCond         ready;
+  GBytes       *deep;
+} ThreadServer;
+
+static void
+thread_server_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  ThreadServer *ts = user_data;
+  static const char good[] = "{\"customers\": [{\"id\": \"g1\", \"name\": \"Good\"}]}";
+  static const char list[] = "{\"data\": [{\"id\": \"d1\"}, {\"id\": \"d2\"}]}";
+
+  soup_server_message_set_status (msg, 200, NULL);
+  if (g_str_equal (path, "/good"))
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, good, strlen (good));
+  else if (g_str_equal (path, "/list"))
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, list, strlen (list));
+  else
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                      g_bytes_get_data (ts->deep, NULL), g_bytes_get_size (ts->deep));
+}
+
+static gpointer
+thread_server_run (gpointer data)
+{
+  ThreadServer *ts = data;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  g_main_context_push_thread_default (ts->context);
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, NULL, thread_server_cb, ts, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  uri = g_uri_to_string (uris->data);
+
+  g_mutex_lock (&ts->lock);
+  ts->base = g_strndup (uri, strlen (uri) - (g_str_has_suffix (uri, "/") ? 1 : 0));
+  g_cond_signal (&ts->ready);
+  g_mutex_unlock (&ts->lock);
+
+  g_main_loop_run (ts->loop);
+  soup_server_disconnect (server);
+  g_main_context_pop_thread_default (ts->context);
+  return NULL;
+}
+
+static void
+thread_server_start (ThreadServer *ts)
+{
+  GString *deep = g_string_sized_new (2000000);
+
+  /* A million levels, 2 MB: the detail answer that killed `vigil poll`. */
+  for (int i = 0; i < 1000000; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < 1000000; i++)
+    g_string_append_c (deep, ']');
+  ts->deep = g_string_free_to_bytes (deep);
+  ts->context = g_main_context_new ();
+  ts->loop = g_main_loop_new (ts->context, FALSE);
+  ts->base = NULL;
+  g_mutex_init (&ts->lock);
+  g_cond_init (&ts->ready);
+  ts->thread = g_thread_new ("server", thread_server_run, ts);
+  g_mutex_lock (&ts->lock);
+  while (ts->base == NULL)
+    g_cond_wait (&ts->ready, &ts->lock);
+  g_mutex_unlock (&ts->lock);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+thread_server_stop (ThreadServer *ts)
+{
+  g_main_context_invoke (ts->context, quit_cb, ts->loop);
+  g_thread_join (ts->thread);
+  g_main_loop_unref (ts->loop);
+  g_main_context_unref (ts->context);
+  g_bytes_unref (ts->deep);
+  g_free (ts->base);
+  g_mutex_clear (&ts->lock);
+  g_cond_clear (&ts->ready);
+}
+
+/* Two sources due: the one whose detail answer is nested a million deep
+ * fails with a clear error, the other is polled and stored; no crash. */
+static void
+test_cli_poll_deep_detail (void)
+{
+  TestDir dir;
+  ThreadServer ts;
+  g_autofree char *db = NULL;
+  g_autofree char *mapping = NULL;
+  g_autofree char *mapping_path = NULL;
+  g_autofree char *good_url = NULL;
+  g_autofree char *list_url = NULL;
+  g_auto(Run) add_good = { 0 };
+  g_auto(Run) add_deep = { 0 };
+  g_auto(Run) poll = { 0 };
+  g_auto(Run) scores = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+
+  test_dir_init (&dir);
+  thread_server_start (&ts);
+  db = test_dir_file (&dir, "vigil.db");
+  good_url = g_strconcat (ts.base, "/good", NULL);
+  list_url = g_strconcat (ts.base, "/list", NULL);
+  mapping = g_strdup_printf ("{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+                             " \"detail_url\": \"%s/detail/{id}\", \"detail_fields\": {\"name\": \"/name\"}}",
+                             ts.base);
+  mapping_path = test_dir_write (&dir, "detail.json", mapping, -1);
+
+  run_vigil (&add_deep, "--db", db, "source", "add", "deep", list_url, "--mapping", mapping_path);
+  g_assert_cmpint (add_deep.status, ==, 0);
+  run_vigil (&add_good, "--db", db, "source", "add", "good", good_url);
+  g_assert_cmpint (add_good.status, ==, 0);
+
+  run_vigil (&poll, "--db", db, "poll");
+  g_test_message ("poll: status %d\n%s%s", poll.status, poll.out, poll.err);
+  g_assert_cmpint (poll.status, ==, 1);
+  g_assert_nonnull (strstr (poll.out, "good: 1 read, 1 stored"));
+  g_assert_nonnull (strstr (poll.err, "deep: FAILED, nothing stored"));
+  g_assert_nonnull (strstr (poll.err, "a detail response is not JSON: line 1, column 513: nested too deeply"));
+
+  run_vigil (&scores, "--db", db, "scores", "--format", "json");
+  root = parse_json (scores.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_node_get_array (root), 0), "id"),
+                   ==, "g1");
+
+  thread_server_stop (&ts);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -970,8 +1175,10 @@ main (int    argc,
   g_test_add_func ("/cli/csv-formulas", test_cli_csv_formulas);
   g_test_add_func ("/cli/churn-risk-agrees", test_cli_churn_risk_agrees);
   g_test_add_func ("/cli/outcome-refit-fails", test_cli_outcome_refit_fails);
+  g_test_add_func ("/cli/poll-deep-detail", test_cli_poll_deep_detail);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/import-failure", test_cli_import_failure);
+  ADD ("/cli/import-invalid-json", test_cli_import_invalid_json);
   ADD ("/cli/scores-json", test_cli_scores_json);
   ADD ("/cli/scores-filters", test_cli_scores_filters);
   ADD ("/cli/scores-table-csv", test_cli_scores_table_and_csv);

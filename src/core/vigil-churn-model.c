@@ -1059,7 +1059,7 @@ vigil_churn_model_new_from_json (const char  *json,
                                  GError     **error)
 {
   g_autoptr(VigilChurnModel) self = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) document = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonObject *features;
@@ -1070,23 +1070,20 @@ vigil_churn_model_new_from_json (const char  *json,
   g_return_val_if_fail (json != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!_vigil_json_check_depth (json, strlen (json), &local_error) ||
-      !json_parser_load_from_data (parser, json, -1, &local_error))
+  if (!(document = _vigil_json_parse (json, -1, VIGIL_JSON_SETTINGS, &local_error)))
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                    _("Churn model is not valid JSON: %s"), local_error->message);
       return NULL;
     }
-  /* An empty document parses, to no root at all. */
-  if (json_parser_get_root (parser) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (document))
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                            _("Churn model must be a JSON object"));
       return NULL;
     }
 
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (document);
   self = g_object_new (VIGIL_TYPE_CHURN_MODEL, NULL);
 
   if (!read_number (root, "format", "", FALSE, &format, error))

@@ -482,19 +482,18 @@ vigil_mapping_new_from_data (const char  *data,
                              gssize       length,
                              GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (data != NULL, NULL);
 
-  if (!_vigil_json_check_depth (data, length < 0 ? strlen (data) : (gsize) length, &local_error) ||
-      !json_parser_load_from_data (parser, data, length, &local_error))
+  if (!(root = _vigil_json_parse (data, length, VIGIL_JSON_SETTINGS, &local_error)))
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                    _("Mapping is not valid JSON: %s"), local_error->message);
       return NULL;
     }
-  return mapping_from_node (json_parser_get_root (parser), error);
+  return mapping_from_node (root, error);
 }
 
 /**

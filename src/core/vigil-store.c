@@ -23,6 +23,7 @@
 
 #include "vigil-error.h"
 #include "vigil-churn-model.h"
+#include "vigil-json-private.h"
 #include "vigil-store.h"
 #include "vigil-store-private.h"
 #include "vigil-time.h"
@@ -1214,16 +1215,18 @@ decode_features (VigilStore    *self,
                  const char    *json,
                  VigilSnapshot *snapshot)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   JsonObjectIter iter;
   const char *key;
   JsonNode *value;
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* Written by Vigil, but read as any JSON is (DESIGN 2.3): a database
+   * edited by hand cannot crash it. */
+  if (json == NULL || !(root = _vigil_json_parse (json, -1, VIGIL_JSON_SETTINGS, NULL)) ||
+      !JSON_NODE_HOLDS_OBJECT (root))
     return;
 
-  json_object_iter_init (&iter, json_node_get_object (json_parser_get_root (parser)));
+  json_object_iter_init (&iter, json_node_get_object (root));
   while (json_object_iter_next (&iter, &key, &value))
     {
       const char *name = g_hash_table_lookup (self->feature_names,
