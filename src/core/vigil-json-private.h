@@ -56,6 +56,8 @@ gboolean   _vigil_json_cursor_fail         (VigilJsonCursor  *c,
 void       _vigil_json_cursor_skip_space   (VigilJsonCursor  *c);
 gboolean   _vigil_json_cursor_read_string  (VigilJsonCursor  *c,
                                             GString          *out);
+gboolean   _vigil_json_cursor_read_member_name (VigilJsonCursor *c,
+                                                GString         *name);
 gboolean   _vigil_json_cursor_read_number  (VigilJsonCursor  *c,
                                             double           *out,
                                             gboolean         *out_integer);

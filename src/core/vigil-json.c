@@ -559,10 +559,11 @@ init_scalar (JsonNode     *node,
     json_node_init_double (node, scalar->number);
 }
 
-/* Reads a member name and its colon, the cursor on the name. */
-static gboolean
-read_member_name (VigilJsonCursor *c,
-                  GString         *name)
+/* Reads a member name, its colon and the space after it, the cursor on
+ * the name. */
+gboolean
+_vigil_json_cursor_read_member_name (VigilJsonCursor *c,
+                                     GString         *name)
 {
   _vigil_json_cursor_skip_space (c);
   if (c->p >= c->end || *c->p != '"')
@@ -573,6 +574,7 @@ read_member_name (VigilJsonCursor *c,
   if (c->p >= c->end || *c->p != ':')
     return _vigil_json_cursor_fail (c, _("expected “:”"));
   c->p++;
+  _vigil_json_cursor_skip_space (c);
   return TRUE;
 }
 
@@ -710,7 +712,7 @@ walk_value (VigilJsonCursor  *c,
             }
           else
             {
-              if (level->is_object && !read_member_name (c, name))
+              if (level->is_object && !_vigil_json_cursor_read_member_name (c, name))
                 goto failed;
               continue;
             }
@@ -747,7 +749,7 @@ walk_value (VigilJsonCursor  *c,
           if (c->p < c->end && *c->p == ',')
             {
               c->p++;
-              if (level->is_object && !read_member_name (c, name))
+              if (level->is_object && !_vigil_json_cursor_read_member_name (c, name))
                 goto failed;
               break;
             }

@@ -749,23 +749,6 @@ read_separator (VigilJsonCursor *c,
                                                     : _("expected “,” or “]”"));
 }
 
-static gboolean
-read_member_name (VigilJsonCursor *c,
-                  GString         *name)
-{
-  _vigil_json_cursor_skip_space (c);
-  if (c->p >= c->end || *c->p != '"')
-    return _vigil_json_cursor_fail (c, _("expected a member name (a string in double quotes)"));
-  if (!_vigil_json_cursor_read_string (c, name))
-    return FALSE;
-  _vigil_json_cursor_skip_space (c);
-  if (c->p >= c->end || *c->p != ':')
-    return _vigil_json_cursor_fail (c, _("expected “:”"));
-  c->p++;
-  _vigil_json_cursor_skip_space (c);
-  return TRUE;
-}
-
 /* One member of the features object, or element of the names array. */
 static gboolean
 read_feature (VigilSnapshot   *self,
@@ -773,7 +756,7 @@ read_feature (VigilSnapshot   *self,
               gboolean         is_object,
               GString         *name)
 {
-  if (is_object && !read_member_name (c, name))
+  if (is_object && !_vigil_json_cursor_read_member_name (c, name))
     return FALSE;
 
   if (c->p < c->end && is_object && (*c->p == '-' || g_ascii_isdigit (*c->p)))
@@ -947,7 +930,7 @@ read_record_members (VigilSnapshot   *self,
     {
       VigilField field;
 
-      if (!read_member_name (c, key))
+      if (!_vigil_json_cursor_read_member_name (c, key))
         return FALSE;
       /* A name that held U+0000 is no field's (it is not UTF-8). */
       field = vigil_field_from_name (key->str);
