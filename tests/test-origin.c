@@ -20,6 +20,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-core.h"
+#include "vigil-test-poll.h"
 #include "vigil-test-util.h"
 
 #define TOKEN "tok-origin-5d1f9a3c7e"
@@ -268,24 +269,6 @@ fixture_teardown (Fixture       *f,
   test_dir_clear (&f->dir);
 }
 
-typedef struct
-{
-  GMainLoop *loop;
-  gboolean   ok;
-  GError    *error;
-} Wait;
-
-static void
-poll_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, NULL, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
 /* Polls home's @path with a token and a query secret, both from the
  * environment. */
 static gboolean
@@ -295,11 +278,9 @@ poll (Fixture     *f,
       GError     **error)
 {
   g_autoptr(VigilPoller) poller = vigil_poller_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(VigilSource) source = NULL;
   g_autofree char *url = g_strconcat (f->home.base, path, NULL);
   g_autoptr(GError) invalid = NULL;
-  Wait wait = { loop, FALSE, NULL };
 
   source = vigil_source_new ("crm", url);
   source->mapping = g_strdup (mapping);
@@ -310,11 +291,7 @@ poll (Fixture     *f,
   g_assert_no_error (invalid);
 
   vigil_poller_set_retries (poller, 0, 1);
-  vigil_poller_poll_async (poller, f->store, source, NULL, poll_cb, &wait);
-  g_main_loop_run (loop);
-  if (wait.error != NULL)
-    g_propagate_error (error, wait.error);
-  return wait.ok;
+  return test_poll_run (poller, f->store, source, error);
 }
 
 /* The poll failed, naming @away and home's origin, sent nothing to

@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-core.h"
+#include "vigil-test-poll.h"
 #include "vigil-test-util.h"
 
 static guint requests;
@@ -34,24 +35,6 @@ handler (SoupServer        *server,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
 }
 
-typedef struct
-{
-  GMainLoop *loop;
-  gboolean   ok;
-  GError    *error;
-} Wait;
-
-static void
-poll_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, NULL, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
 static void
 test_tls_self_signed_refused (void)
 {
@@ -64,9 +47,8 @@ test_tls_self_signed_refused (void)
   g_autofree char *db = NULL;
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(VigilPoller) poller = vigil_poller_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(VigilSource) source = NULL;
-  Wait wait = { loop, FALSE, NULL };
+  g_autoptr(GError) poll_error = NULL;
   TestDir dir;
 
   g_assert_no_error (error);
@@ -84,15 +66,11 @@ test_tls_self_signed_refused (void)
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
 
   source = vigil_source_new ("tls", url);
-  vigil_poller_poll_async (poller, store, source, NULL, poll_cb, &wait);
-  g_main_loop_run (loop);
-
-  g_assert_false (wait.ok);
-  g_assert_error (wait.error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
-  g_assert_nonnull (strstr (wait.error->message, url));
+  g_assert_false (test_poll_run (poller, store, source, &poll_error));
+  g_assert_error (poll_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_assert_nonnull (strstr (poll_error->message, url));
   g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 0);
   g_assert_cmpuint (requests, ==, 0);
-  g_clear_error (&wait.error);
 
   soup_server_disconnect (server);
   g_clear_object (&store);
@@ -185,18 +163,12 @@ poll_source (VigilPoller *poller,
              const char  *url,
              GError     **error)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(VigilSource) source = vigil_source_new ("crm", url);
-  Wait wait = { loop, FALSE, NULL };
 
   source->token_env = g_strdup ("VIGIL_TLS_TEST_TOKEN");
   source->query_secret_env = g_strsplit ("api_key=VIGIL_TLS_TEST_API_KEY", "\n", -1);
   g_assert_true (vigil_source_validate (source, NULL));
-  vigil_poller_poll_async (poller, store, source, NULL, poll_cb, &wait);
-  g_main_loop_run (loop);
-  if (wait.error != NULL)
-    g_propagate_error (error, wait.error);
-  return wait.ok;
+  return test_poll_run (poller, store, source, error);
 }
 
 static void
