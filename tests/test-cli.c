@@ -10,8 +10,10 @@
 #include <signal.h>
 
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "vigil-test-util.h"
+#include "vigil-test-churn.h"
 
 typedef struct
 {
@@ -60,7 +62,9 @@ run_vigil_env (Run         *run,
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
+  /* Killed by a signal: 128 + its number, as a shell says it. */
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
+                                                     : 128 + g_subprocess_get_term_sig (process);
 }
 
 #define run_vigil(run, ...) run_vigil_env (run, NULL, __VA_ARGS__, NULL)
@@ -544,6 +548,69 @@ test_cli_sources_and_poll (void)
   test_dir_clear (&dir);
 }
 
+/* A URL carrying a secret in its query is refused with a pointer to
+ * --query-secret; --query-secret-env keeps the value in the environment,
+ * out of the database and of `source list`. */
+static void
+test_cli_query_secrets (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *secret_url = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) bad_env = { 0 };
+  g_auto(Run) add = { 0 };
+  g_auto(Run) poll_unset = { 0 };
+  g_auto(Run) poll_set = { 0 };
+  g_auto(Run) list = { 0 };
+  const char *env[] = { "VIGIL_CLI_API_KEY", "SEKRIT-cli-4f2a", NULL };
+  g_autoptr(GBytes) contents = NULL;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  server = start_demo_server (&url);
+
+  secret_url = g_strconcat (url, "?region=eu&API_KEY=SEKRIT-cli-4f2a", NULL);
+  run_vigil (&refused, "--db", db, "source", "add", "crm", secret_url);
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "--query-secret api_key"));
+  g_assert_nonnull (strstr (refused.err, "--query-secret-env api_key=VAR"));
+  g_assert_null (strstr (refused.err, "SEKRIT"));
+
+  /* A value given where the variable's name goes is not echoed. */
+  run_vigil (&bad_env, "--db", db, "source", "add", "crm", url, "--query-secret-env", "api_key=SEKRIT-cli-4f2a");
+  g_assert_cmpint (bad_env.status, ==, 1);
+  g_assert_nonnull (strstr (bad_env.err, "--query-secret-env takes NAME=VAR"));
+  g_assert_null (strstr (bad_env.err, "SEKRIT"));
+
+  run_vigil (&add, "--db", db, "source", "add", "crm", url, "--query-secret-env", "api_key=VIGIL_CLI_API_KEY");
+  g_assert_cmpint (add.status, ==, 0);
+
+  run_vigil (&poll_unset, "--db", db, "poll", "crm");
+  g_assert_cmpint (poll_unset.status, ==, 1);
+  g_assert_nonnull (strstr (poll_unset.err, "VIGIL_CLI_API_KEY"));
+  g_assert_nonnull (strstr (poll_unset.err, "api_key query parameter"));
+
+  run_vigil_env (&poll_set, env, "--db", db, "poll", "crm", NULL);
+  g_assert_cmpint (poll_set.status, ==, 0);
+  g_assert_nonnull (strstr (poll_set.out, "crm: 50 read, 50 stored"));
+
+  run_vigil_env (&list, env, "--db", db, "source", "list", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, url));
+  g_assert_null (strstr (list.out, "SEKRIT"));
+  /* The database holds NUL bytes: a plain byte search, not strstr. */
+  contents = test_read_bytes (db);
+  for (gsize i = 0; i + 6 <= g_bytes_get_size (contents); i++)
+    g_assert_cmpint (memcmp ((const char *) g_bytes_get_data (contents, NULL) + i, "SEKRIT", 6), !=, 0);
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  test_dir_clear (&dir);
+}
+
 static void
 test_cli_scorecard (Fixture       *f,
                     gconstpointer  data)
@@ -691,6 +758,417 @@ test_cli_demo (void)
   test_dir_clear (&dir);
 }
 
+/* Cells a spreadsheet would run as formulas, in every place a name can
+ * come from: a customer's text fields, and source names (kept as given,
+ * leading tab and carriage return included). f1's health falls from 100
+ * to 30 in a week, a negative number Vigil writes; f3 has no measure at
+ * all, so no health and no churn risk. */
+static const char formula_csv[] =
+  "id,name,owner,segment,plan,api_calls_7d,observed_at\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),5000,2026-11-14T12:00:00Z\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-21T12:00:00Z\n"
+  "f3,Nobody Knows,,,,,2026-11-21T12:00:00Z\n";
+static const char plain_csv[] =
+  "id,api_calls_7d,observed_at\n"
+  "t1,2500,2026-11-21T12:00:00Z\n";
+
+static char *
+formula_book (TestDir *dir)
+{
+  char *db = test_dir_file (dir, "vigil.db");
+  g_autofree char *formulas = test_dir_write (dir, "formulas.csv", formula_csv, -1);
+  g_autofree char *plain = test_dir_write (dir, "plain.csv", plain_csv, -1);
+  g_auto(Run) a = { 0 };
+  g_auto(Run) b = { 0 };
+  g_auto(Run) c = { 0 };
+
+  run_vigil (&a, "--db", db, "import", formulas);
+  g_assert_cmpint (a.status, ==, 0);
+  run_vigil (&b, "--db", db, "import", plain, "--source", "\ttab");
+  g_assert_cmpint (b.status, ==, 0);
+  run_vigil (&c, "--db", db, "import", plain, "--source", "\rcr");
+  g_assert_cmpint (c.status, ==, 0);
+  return db;
+}
+
+/* OWASP's rule for CSV injection: a text cell starting with = + - @, tab
+ * or CR gets a leading apostrophe; numbers Vigil wrote (-70) stay
+ * numbers; the rest is RFC 4180 as before (quotes doubled, a cell with
+ * a quote or CR quoted). */
+static void
+test_cli_csv_formulas (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_auto(Run) scores = { 0 };
+  g_auto(Run) history = { 0 };
+  g_auto(Run) triggers = { 0 };
+
+  test_dir_init (&dir);
+  db = formula_book (&dir);
+
+  run_vigil (&scores, "--db", db, "scores", "--format", "csv", "--sort", "id");
+  g_assert_cmpint (scores.status, ==, 0);
+  g_assert_cmpstr (scores.out, ==,
+                   "id,source,name,owner,segment,plan,mrr,health,tier,churn_risk,observed_at,last_active,"
+                   "seats,seats_used,api_calls_7d,features_used,renewal_date,activity_points,volume_points,"
+                   "breadth_points,trend_7d\r\n"
+                   "f1,imported,\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'-2 cm,'@SUM(A1),,30,high-risk,0.5744,"
+                   "2026-11-21T12:00:00Z,,,,1500,,,,30,,-70\r\n"
+                   "f3,imported,Nobody Knows,,,,,,,,2026-11-21T12:00:00Z,,,,,,,,,,\r\n"
+                   "t1,'\ttab,,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,\r\n"
+                   "t1,\"'\rcr\",,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,\r\n");
+
+  run_vigil (&history, "--db", db, "history", "f1", "--format", "csv");
+  g_assert_cmpint (history.status, ==, 0);
+  g_assert_cmpstr (history.out, ==,
+                   "observed_at,health,tier,activity_points,volume_points,breadth_points,last_active,"
+                   "api_calls_7d,features_used,seats,seats_used,mrr,open_tickets,nps,renewal_date,plan\r\n"
+                   "2026-11-14T12:00:00Z,100,healthy,,100,,,5000,,,,,,,,'@SUM(A1)\r\n"
+                   "2026-11-21T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1)\r\n");
+
+  /* The health drop of f1 is open; its "since" is when it was seen. */
+  run_vigil (&triggers, "--db", db, "triggers", "--format", "csv");
+  g_assert_cmpint (triggers.status, ==, 0);
+  g_assert_true (g_str_has_prefix (triggers.out, "id,rule,kind,customer,name,since,state,evidence,play\r\n"
+                                   "1,health-drop,risk,f1,\"'=HYPERLINK(\"\"http://x\"\")\","));
+  g_assert_true (g_str_has_suffix (triggers.out, ",new,Health fell 70.0 points in 14 days (100.0 → 30.0),"
+                                   "Retention plan and usage review\r\n"));
+
+  test_dir_clear (&dir);
+}
+
+/* Whether a line of @text matches @pattern. */
+static gboolean
+has_line (const char *text,
+          const char *pattern)
+{
+  return g_regex_match_simple (pattern, text, G_REGEX_MULTILINE, 0);
+}
+
+/* The first cell of each line of a table, or of a CSV. */
+static char *
+first_cells (const char *text,
+             const char *separator)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], separator, 2);
+
+      g_string_append_printf (out, "%s ", cells[0]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* One rule for a customer's churn risk, whatever the format: JSON null,
+ * an empty CSV cell and a dash in the table for the customer without a
+ * health score, the same number for the others; sorted by risk, unknown
+ * last in both directions, as every other sort key of `scores`. */
+static void
+test_cli_churn_risk_agrees (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_auto(Run) json = { 0 };
+  g_auto(Run) table = { 0 };
+  g_auto(Run) highest = { 0 };
+  g_auto(Run) lowest = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *highest_order = NULL;
+  g_autofree char *lowest_order = NULL;
+  JsonArray *array;
+  JsonObject *f1, *f3;
+
+  test_dir_init (&dir);
+  db = formula_book (&dir);
+
+  run_vigil (&json, "--db", db, "scores", "--format", "json");
+  g_assert_cmpint (json.status, ==, 0);
+  root = parse_json (json.out);
+  array = json_node_get_array (root);
+  f1 = find_customer (array, "f1");
+  f3 = find_customer (array, "f3");
+  g_assert_cmpfloat (json_object_get_double_member (f1, "churn_risk"), ==, 0.5744);
+  g_assert_true (json_object_get_null_member (f3, "churn_risk"));
+  g_assert_false (json_object_has_member (f3, "churn_factors"));
+
+  run_vigil (&table, "--db", db, "scores", "--sort", "id");
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_true (has_line (table.out, "^f1 .* High risk +57 % +— +— +—$"));
+  g_assert_true (has_line (table.out, "^f3 +Nobody Knows( +—){10}$"));
+  g_assert_true (has_line (table.out, "^t1 .* High risk +33 % +— +— +—$"));
+
+  run_vigil (&highest, "--db", db, "scores", "--sort", "risk", "--format", "csv");
+  highest_order = first_cells (highest.out, ",");
+  g_assert_cmpstr (highest_order, ==, "f1 t1 t1 f3 ");
+  run_vigil (&lowest, "--db", db, "scores", "--sort", "risk", "--reverse", "--format", "csv");
+  lowest_order = first_cells (lowest.out, ",");
+  g_assert_cmpstr (lowest_order, ==, "t1 t1 f1 f3 ");
+
+  test_dir_clear (&dir);
+}
+
+/* A refit that fails (here the churn model's status cannot be written)
+ * does not fail the outcome: it is stored, the command exits 0, the
+ * previous model stays in use and one line of standard error says so. */
+static void
+test_cli_outcome_refit_fails (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_auto(Run) record = { 0 };
+  g_auto(Run) model = { 0 };
+  g_auto(Run) history = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  {
+    g_autoptr(VigilStore) store = vigil_store_open (db, &error);
+    VigilChurnStatus status;
+
+    g_assert_no_error (error);
+    test_churn_separated_history (store, 41);
+    for (guint i = 0; i < 40; i++)
+      {
+        g_autofree char *id = g_strdup_printf ("c%02u", i);
+        gint64 customer = vigil_store_find_customer (store, id, NULL, &error);
+
+        g_assert_true (vigil_store_record_outcome (store, customer, i % 2 == 0 ? "churned" : "renewed",
+                                                   vigil_time_get_day (TEST_CHURN_T0), &error));
+      }
+    g_assert_true (vigil_churn_trainer_refit (store, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (status.refit_in_use);
+  }
+  test_churn_refuse_meta (db, "churn_status");
+
+  run_vigil (&record, "--db", db, "outcome", "c40", "churned", "--date", "2026-11-21");
+  g_assert_cmpint (record.status, ==, 0);
+  g_assert_cmpstr (record.out, ==, "Recorded: c40 churned on 2026-11-21\n");
+  g_assert_true (g_str_has_prefix (record.err, "vigil: the churn model was not refit ("));
+  g_assert_nonnull (strstr (record.err, "writing churn_status failed"));
+  g_assert_true (g_str_has_suffix (record.err, "); the previous model stays in use\n"));
+  g_assert_true (strchr (record.err, '\n') == record.err + strlen (record.err) - 1);
+
+  run_vigil (&model, "--db", db, "churn-model");
+  g_assert_cmpint (model.status, ==, 0);
+  g_assert_true (g_str_has_prefix (model.out, "Model: refit on 40 outcomes;"));
+
+  run_vigil (&history, "--db", db, "history", "c40", "--format", "json");
+  root = parse_json (history.out);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root), "outcomes")),
+                    ==, 1);
+
+  test_dir_clear (&dir);
+}
+
+/* `vigil import` of documents RFC 8259 forbids, each with a good record
+ * first: exit 1, the line and column named, nothing stored, the earlier
+ * import intact (issue 14). */
+static void
+test_cli_import_invalid_json (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const struct { const char *name; const char *text; gssize length; const char *where; } bad[] = {
+    { "leading-zero.json", "[{\"id\": \"new1\"}, -01]", -1, "line 1, column 20: invalid number" },
+    { "hex.json", "[{\"id\": \"new1\"}, 0x1]", -1, "line 1, column 19: invalid number" },
+    { "no-int.json", "[{\"id\": \"new1\"}, .2e-3]", -1, "line 1, column 18: invalid number" },
+    { "no-fraction.json", "[{\"id\": \"new1\"}, 2.e3]", -1, "line 1, column 20: invalid number" },
+    { "single-quote.json", "[{\"id\": \"new1\"}, 'single quote']", -1, "line 1, column 18: unexpected character" },
+    { "x-escape.json", "[{\"id\": \"new1\"}, \"\\x00\"]", -1, "line 1, column 19: invalid escape" },
+    { "nul-byte.json", "[{\"id\": \"new1\"}, \"\0\"]", 21, "line 1, column 19: control character U+0000" },
+    { "tab.json", "[{\"id\": \"new1\"}, \"a\tb\"]", -1, "line 1, column 20: control character U+0009" },
+    { "newline.json", "[{\"id\": \"new1\"}, \"a\nb\"]", -1, "line 1, column 20: control character U+000A" },
+    { "u-escape.json", "[{\"id\": \"new1\"}, \"\\u12G4\"]", -1, "line 1, column 19: invalid \\u escape" },
+    { "after.json", "[{\"id\": \"new1\"}][]", -1, "line 1, column 17: unexpected data after the JSON value" },
+    { "lines.json", "{\"customers\": [\n  {\"id\": \"new1\"},\n  -01\n]}", -1, "line 3, column 5: invalid number" },
+    { "bad-utf8.json", "[{\"id\": \"new1\"}, \"\xc0\xaf\"]", -1, "line 1, column 19: text is not valid UTF-8" },
+    { "skipped.jsonl", "{\"id\": \"new1\"}\n{\"id\": \"new2\", \"skipped\": [0x1]}\n", -1, "line 2, column 29: invalid number" },
+  };
+  g_auto(Run) scores = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = test_dir_write (&f->dir, bad[i].name, bad[i].text, bad[i].length);
+      g_autofree char *where = g_strdup_printf ("%s: %s", path, bad[i].where);
+      g_auto(Run) run = { 0 };
+
+      run_vigil (&run, "--db", f->db, "import", path);
+      g_test_message ("%s: %s", bad[i].name, run.err);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "nothing was stored"));
+      if (strstr (run.err, where) == NULL)
+        g_error ("%s: “%s” does not say “%s”", bad[i].name, run.err, where);
+    }
+
+  run_vigil (&scores, "--db", f->db, "scores", "--format", "json");
+  g_assert_cmpint (scores.status, ==, 0);
+  root = parse_json (scores.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 3);
+  g_assert_null (strstr (scores.out, "new1"));
+}
+
+/* An HTTP server on loopback in a thread of its own, so that it answers
+ * while the test waits for `vigil`. */
+typedef struct
+{
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  char         *base;
+  GMutex        lock;
+  GCond         ready;
+  GBytes       *deep;
+} ThreadServer;
+
+static void
+thread_server_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  ThreadServer *ts = user_data;
+  static const char good[] = "{\"customers\": [{\"id\": \"g1\", \"name\": \"Good\"}]}";
+  static const char list[] = "{\"data\": [{\"id\": \"d1\"}, {\"id\": \"d2\"}]}";
+
+  soup_server_message_set_status (msg, 200, NULL);
+  if (g_str_equal (path, "/good"))
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, good, strlen (good));
+  else if (g_str_equal (path, "/list"))
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, list, strlen (list));
+  else
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                      g_bytes_get_data (ts->deep, NULL), g_bytes_get_size (ts->deep));
+}
+
+static gpointer
+thread_server_run (gpointer data)
+{
+  ThreadServer *ts = data;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  g_main_context_push_thread_default (ts->context);
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, NULL, thread_server_cb, ts, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  uri = g_uri_to_string (uris->data);
+
+  g_mutex_lock (&ts->lock);
+  ts->base = g_strndup (uri, strlen (uri) - (g_str_has_suffix (uri, "/") ? 1 : 0));
+  g_cond_signal (&ts->ready);
+  g_mutex_unlock (&ts->lock);
+
+  g_main_loop_run (ts->loop);
+  soup_server_disconnect (server);
+  g_main_context_pop_thread_default (ts->context);
+  return NULL;
+}
+
+static void
+thread_server_start (ThreadServer *ts)
+{
+  GString *deep = g_string_sized_new (2000000);
+
+  /* A million levels, 2 MB: the detail answer that killed `vigil poll`. */
+  for (int i = 0; i < 1000000; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < 1000000; i++)
+    g_string_append_c (deep, ']');
+  ts->deep = g_string_free_to_bytes (deep);
+  ts->context = g_main_context_new ();
+  ts->loop = g_main_loop_new (ts->context, FALSE);
+  ts->base = NULL;
+  g_mutex_init (&ts->lock);
+  g_cond_init (&ts->ready);
+  ts->thread = g_thread_new ("server", thread_server_run, ts);
+  g_mutex_lock (&ts->lock);
+  while (ts->base == NULL)
+    g_cond_wait (&ts->ready, &ts->lock);
+  g_mutex_unlock (&ts->lock);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+thread_server_stop (ThreadServer *ts)
+{
+  g_main_context_invoke (ts->context, quit_cb, ts->loop);
+  g_thread_join (ts->thread);
+  g_main_loop_unref (ts->loop);
+  g_main_context_unref (ts->context);
+  g_bytes_unref (ts->deep);
+  g_free (ts->base);
+  g_mutex_clear (&ts->lock);
+  g_cond_clear (&ts->ready);
+}
+
+/* Two sources due: the one whose detail answer is nested a million deep
+ * fails with a clear error, the other is polled and stored; no crash. */
+static void
+test_cli_poll_deep_detail (void)
+{
+  TestDir dir;
+  ThreadServer ts;
+  g_autofree char *db = NULL;
+  g_autofree char *mapping = NULL;
+  g_autofree char *mapping_path = NULL;
+  g_autofree char *good_url = NULL;
+  g_autofree char *list_url = NULL;
+  g_auto(Run) add_good = { 0 };
+  g_auto(Run) add_deep = { 0 };
+  g_auto(Run) poll = { 0 };
+  g_auto(Run) scores = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+
+  test_dir_init (&dir);
+  thread_server_start (&ts);
+  db = test_dir_file (&dir, "vigil.db");
+  good_url = g_strconcat (ts.base, "/good", NULL);
+  list_url = g_strconcat (ts.base, "/list", NULL);
+  mapping = g_strdup_printf ("{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+                             " \"detail_url\": \"%s/detail/{id}\", \"detail_fields\": {\"name\": \"/name\"}}",
+                             ts.base);
+  mapping_path = test_dir_write (&dir, "detail.json", mapping, -1);
+
+  run_vigil (&add_deep, "--db", db, "source", "add", "deep", list_url, "--mapping", mapping_path);
+  g_assert_cmpint (add_deep.status, ==, 0);
+  run_vigil (&add_good, "--db", db, "source", "add", "good", good_url);
+  g_assert_cmpint (add_good.status, ==, 0);
+
+  run_vigil (&poll, "--db", db, "poll");
+  g_test_message ("poll: status %d\n%s%s", poll.status, poll.out, poll.err);
+  g_assert_cmpint (poll.status, ==, 1);
+  g_assert_nonnull (strstr (poll.out, "good: 1 read, 1 stored"));
+  g_assert_nonnull (strstr (poll.err, "deep: FAILED, nothing stored"));
+  g_assert_nonnull (strstr (poll.err, "a detail response is not JSON: line 1, column 513: nested too deeply"));
+
+  run_vigil (&scores, "--db", db, "scores", "--format", "json");
+  root = parse_json (scores.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_node_get_array (root), 0), "id"),
+                   ==, "g1");
+
+  thread_server_stop (&ts);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -703,9 +1181,15 @@ main (int    argc,
   g_test_add_func ("/cli/import-mapping", test_cli_import_mapping);
   g_test_add_func ("/cli/refuses-foreign-file", test_cli_refuses_foreign_file);
   g_test_add_func ("/cli/sources-and-poll", test_cli_sources_and_poll);
+  g_test_add_func ("/cli/query-secrets", test_cli_query_secrets);
   g_test_add_func ("/cli/demo", test_cli_demo);
+  g_test_add_func ("/cli/csv-formulas", test_cli_csv_formulas);
+  g_test_add_func ("/cli/churn-risk-agrees", test_cli_churn_risk_agrees);
+  g_test_add_func ("/cli/outcome-refit-fails", test_cli_outcome_refit_fails);
+  g_test_add_func ("/cli/poll-deep-detail", test_cli_poll_deep_detail);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/import-failure", test_cli_import_failure);
+  ADD ("/cli/import-invalid-json", test_cli_import_invalid_json);
   ADD ("/cli/scores-json", test_cli_scores_json);
   ADD ("/cli/scores-filters", test_cli_scores_filters);
   ADD ("/cli/scores-table-csv", test_cli_scores_table_and_csv);

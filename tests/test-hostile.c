@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "vigil-core.h"
 #include "vigil-test-util.h"
@@ -36,7 +37,8 @@ typedef struct
   VigilStore *store;
   SoupServer *server;
   char       *base;
-  GBytes     *body;      /* what /body answers */
+  GBytes     *body;         /* what every path but /detail/… answers */
+  GBytes     *detail_body;  /* what /detail/… answers */
 } Fixture;
 
 static void
@@ -47,10 +49,11 @@ server_cb (SoupServer        *server,
            gpointer           user_data)
 {
   Fixture *f = user_data;
+  GBytes *body = g_str_has_prefix (path, "/detail/") && f->detail_body != NULL ? f->detail_body : f->body;
 
   soup_server_message_set_status (msg, 200, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (f->body, NULL), g_bytes_get_size (f->body));
+                                    g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 }
 
 static void
@@ -86,6 +89,7 @@ fixture_teardown (Fixture       *f,
     soup_server_disconnect (f->server);
   g_clear_object (&f->server);
   g_clear_pointer (&f->body, g_bytes_unref);
+  g_clear_pointer (&f->detail_body, g_bytes_unref);
   g_free (f->base);
   g_free (f->db_path);
   test_dir_clear (&f->dir);
@@ -121,16 +125,18 @@ give_up_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Polls @url once with @timeout_s; fails the test if it takes over @limit_s. */
+/* Polls @url once with @timeout_s, through @mapping_json if given;
+ * fails the test if it takes over @limit_s. */
 static gboolean
-poll_url (Fixture          *f,
-          const char       *name,
-          const char       *url,
-          guint             timeout_s,
-          guint             limit_s,
-          VigilIngestStats *stats,
-          gboolean         *out_hung,
-          GError          **error)
+poll_url_mapped (Fixture          *f,
+                 const char       *name,
+                 const char       *url,
+                 const char       *mapping_json,
+                 guint             timeout_s,
+                 guint             limit_s,
+                 VigilIngestStats *stats,
+                 gboolean         *out_hung,
+                 GError          **error)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(VigilPoller) poller = vigil_poller_new ();
@@ -139,6 +145,7 @@ poll_url (Fixture          *f,
   Wait wait = { loop, FALSE, FALSE, NULL, { { 0, }, 0, FALSE } };
   guint guard;
 
+  source->mapping = g_strdup (mapping_json);
   source->timeout_s = timeout_s;
   source->concurrency = 2;
   source->max_bytes = 64 * 1024 * 1024;
@@ -168,6 +175,19 @@ poll_url (Fixture          *f,
   if (wait.error != NULL)
     g_propagate_error (error, wait.error);
   return wait.ok;
+}
+
+static gboolean
+poll_url (Fixture          *f,
+          const char       *name,
+          const char       *url,
+          guint             timeout_s,
+          guint             limit_s,
+          VigilIngestStats *stats,
+          gboolean         *out_hung,
+          GError          **error)
+{
+  return poll_url_mapped (f, name, url, NULL, timeout_s, limit_s, stats, out_hung, error);
 }
 
 static gboolean
@@ -271,6 +291,214 @@ test_hostile_deep (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "nested too deeply"));
 
   g_assert_cmpint (count_snapshots (f), ==, 0);
+}
+
+/* [[[…]]] a million levels deep: 2 MB, the detail answer that killed
+ * `vigil poll` (issue 14). */
+static char *
+million_deep (const char *before,
+              const char *after)
+{
+  GString *text = g_string_new (before);
+
+  for (int i = 0; i < 1000000; i++)
+    g_string_append_c (text, '[');
+  for (int i = 0; i < 1000000; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, after);
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_too_deep (const GError *error,
+                 const char   *where)
+{
+  g_assert_nonnull (error);
+  g_test_message ("%s: %s", where, error->message);
+  if (strstr (error->message, "column") == NULL || strstr (error->message, "nested too deeply") == NULL)
+    g_error ("%s: “%s” does not name the column nested too deeply", where, error->message);
+}
+
+/* The same 2 MB through every way JSON comes in: each is a clear error
+ * (or, in a CSV cell, an unusable value), never a stack overflow, and
+ * nothing of a refused poll or import is stored. */
+static void
+test_hostile_deep_everywhere (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *bare = million_deep ("", "");
+  g_autofree char *document = million_deep ("{\"customers\": [{\"id\": \"a\"}, ", "]}");
+  g_autofree char *line = million_deep ("{\"id\": \"a\"}\n{\"id\": \"deep\", \"x\": ", "}\n");
+  g_autofree char *mapped = million_deep ("{\"data\": [{\"id\": \"a\"}, {\"id\": \"deep\", \"x\": ", "}]}");
+  g_autofree char *csv = million_deep ("id,features\ndeep,\"", "\"\n");
+  g_autofree char *url = g_strconcat (f->base, "/list", NULL);
+  g_autofree char *detail_mapping = g_strdup_printf (
+    "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"%s/detail/{id}\","
+    " \"detail_fields\": {\"name\": \"/name\"}}", f->base);
+  static const char list_mapping[] = "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"}}";
+  static const char record_mapping[] = "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}}";
+  static const char features_line[] = "{\"id\": \"feat\", \"features\": {\"a\": 1}}\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) limits = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  VigilIngestStats stats;
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  gint64 customer;
+
+  g_assert_cmpuint (strlen (bare), ==, 2000000);
+
+  /* Imports: a native document (whose first line is also read to tell
+   * the format), one through a mapping, JSON Lines native and mapped. */
+  g_assert_false (import_text (f, "deep.json", document, strlen (document), NULL, &stats, &error));
+  assert_too_deep (error, "document");
+  g_clear_error (&error);
+  g_assert_false (import_text (f, "mapped.json", mapped, strlen (mapped), list_mapping, &stats, &error));
+  assert_too_deep (error, "document through a mapping");
+  g_clear_error (&error);
+  g_assert_false (import_text (f, "deep.jsonl", line, strlen (line), NULL, &stats, &error));
+  assert_too_deep (error, "JSON Lines");
+  g_assert_nonnull (strstr (error->message, "line 2, column"));
+  g_clear_error (&error);
+  g_assert_false (import_text (f, "mapped.jsonl", line, strlen (line), record_mapping, &stats, &error));
+  assert_too_deep (error, "JSON Lines through a mapping");
+  g_assert_nonnull (strstr (error->message, "line 2, column"));
+  g_clear_error (&error);
+  g_assert_cmpint (count_snapshots (f), ==, 0);
+
+  /* A CSV cell of features is JSON too: an unusable value there. */
+  g_assert_true (import_text (f, "deep.csv", csv, strlen (csv), NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 1);
+  g_assert_cmpuint (stats.unknown_values, ==, 1);
+
+  /* Settings: a mapping, a scorecard, a churn model, stored limits. */
+  g_assert_null (vigil_mapping_new_from_data (bare, -1, &error));
+  assert_too_deep (error, "mapping");
+  g_clear_error (&error);
+  g_assert_null (vigil_scorecard_new_from_json (bare, 2, &error));
+  assert_too_deep (error, "scorecard");
+  g_clear_error (&error);
+  g_assert_null (vigil_churn_model_new_from_json (bare, &error));
+  assert_too_deep (error, "churn model");
+  g_clear_error (&error);
+
+  g_assert_true (vigil_store_set_meta (f->store, "plan_limits", bare, &error));
+  g_assert_null (vigil_triggers_load_plan_limits (f->store, &error));
+  assert_too_deep (error, "stored plan limits");
+  g_clear_error (&error);
+  /* Setting a limit replaces what could not be read. */
+  g_assert_true (vigil_triggers_set_plan_limit (f->store, "pro", 100, &error));
+  g_assert_no_error (error);
+  limits = vigil_triggers_load_plan_limits (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (limits), ==, 1);
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (limits, "pro"), ==, 100);
+
+  /* A snapshot's stored features, edited into the database by hand:
+   * read as unknown, not a crash. */
+  g_assert_true (import_text (f, "features.jsonl", features_line, strlen (features_line), NULL,
+                              &stats, &error));
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE snapshots SET features = ?1 WHERE features IS NOT NULL",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, bare, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  customer = vigil_store_find_customer (f->store, "feat", "features.jsonl", &error);
+  g_assert_cmpint (customer, >, 0);
+  history = vigil_store_list_history (f->store, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_null (((VigilHistoryRow *) g_ptr_array_index (history, 0))->snapshot->features);
+
+  /* Polls: a page, and a detail answer. */
+  f->body = g_bytes_new (document, strlen (document));
+  g_assert_false (poll_url (f, "deep-page", url, 5, 60, &stats, NULL, &error));
+  assert_too_deep (error, "page");
+  g_clear_error (&error);
+
+  g_clear_pointer (&f->body, g_bytes_unref);
+  {
+    static const char list[] = "{\"data\": [{\"id\": \"a\"}, {\"id\": \"b\"}]}";
+
+    f->body = g_bytes_new_static (list, strlen (list));
+  }
+  f->detail_body = g_bytes_new (bare, strlen (bare));
+  g_assert_false (poll_url_mapped (f, "deep-detail", url, detail_mapping, 5, 60, &stats, NULL, &error));
+  assert_too_deep (error, "detail");
+  g_assert_nonnull (strstr (error->message, "detail"));
+  g_clear_error (&error);
+
+  /* The CSV's and the JSON line's records, nothing of any refused one. */
+  g_assert_cmpint (count_snapshots (f), ==, 2);
+}
+
+/* U+0000 in an id: the record has no usable id and is skipped, counted;
+ * "dup\u0000A" is not "dup" (two customers merged before). Nor does a
+ * feature named "a\u0000x" become "a". */
+static void
+test_hostile_nul_in_ids (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const char records[] =
+    "{\"id\": \"dup\\u0000A\", \"mrr\": 1}, {\"id\": \"dup\\u0000B\", \"mrr\": 2},"
+    " {\"id\": \"dup\", \"mrr\": 3, \"features\": {\"a\": 0, \"a\\u0000x\": 5}},"
+    " {\"id\\u0000\": \"shadow\", \"id\": \"other\"}";
+  static const char lines[] =
+    "{\"id\": \"dup\\u0000A\", \"mrr\": 1}\n{\"id\": \"dup\\u0000B\", \"mrr\": 2}\n"
+    "{\"id\": \"dup\", \"mrr\": 3, \"features\": {\"a\": 0, \"a\\u0000x\": 5}}\n"
+    "{\"id\\u0000\": \"shadow\", \"id\": \"other\"}\n";
+  static const char record_mapping[] =
+    "{\"records\": \"\", \"fields\": {\"id\": \"/id\", \"mrr\": \"/mrr\", \"features\": \"/features\"}}";
+  static const char list_mapping[] =
+    "{\"records\": \"/customers\", \"fields\": {\"id\": \"/id\", \"mrr\": \"/mrr\", \"features\": \"/features\"}}";
+  g_autofree char *document = g_strdup_printf ("{\"customers\": [%s]}", records);
+  g_autofree char *url = g_strconcat (f->base, "/usage", NULL);
+  static const char *sources[] = { "poll", "native.json", "mapped.json", "native.jsonl", "mapped.jsonl" };
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats[G_N_ELEMENTS (sources)];
+  g_autoptr(GPtrArray) rows = NULL;
+
+  f->body = g_bytes_new (document, strlen (document));
+  g_assert_true (poll_url (f, "poll", url, 5, 30, &stats[0], NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (import_text (f, "native.json", document, strlen (document), NULL, &stats[1], &error));
+  g_assert_no_error (error);
+  g_assert_true (import_text (f, "mapped.json", document, strlen (document), list_mapping, &stats[2], &error));
+  g_assert_no_error (error);
+  g_assert_true (import_text (f, "native.jsonl", lines, strlen (lines), NULL, &stats[3], &error));
+  g_assert_no_error (error);
+  g_assert_true (import_text (f, "mapped.jsonl", lines, strlen (lines), record_mapping, &stats[4], &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      g_test_message ("%s: %" G_GUINT64_FORMAT " read, %" G_GUINT64_FORMAT " stored, %"
+                      G_GUINT64_FORMAT " skipped", sources[i], stats[i].records_read,
+                      stats[i].stored, stats[i].skipped);
+      g_assert_cmpuint (stats[i].records_read, ==, 4);
+      g_assert_cmpuint (stats[i].stored, ==, 2);
+      g_assert_cmpuint (stats[i].skipped, ==, 2);
+    }
+
+  rows = vigil_store_list_portfolio (f->store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2 * G_N_ELEMENTS (sources));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
+      const VigilSnapshot *latest = row->latest;
+
+      if (g_str_equal (latest->customer_id, "other"))
+        continue;
+      /* "dup" is dup's own record, not one of the others merged in. */
+      g_assert_cmpstr (latest->customer_id, ==, "dup");
+      g_assert_cmpfloat (latest->mrr, ==, 3);
+      g_assert_cmpint (vigil_snapshot_get_features_used (latest), ==, 0);
+    }
 }
 
 /* A number past double's range is valid JSON, stored as unknown, counted. */
@@ -485,6 +713,8 @@ main (int    argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/hostile/deep-nesting", test_hostile_deep);
+  ADD ("/hostile/deep-everywhere", test_hostile_deep_everywhere);
+  ADD ("/hostile/nul-in-ids", test_hostile_nul_in_ids);
   ADD ("/hostile/huge-numbers", test_hostile_huge_numbers);
   ADD ("/hostile/huge-string", test_hostile_huge_string);
   ADD ("/hostile/many-fields", test_hostile_many_fields);

@@ -84,6 +84,14 @@ static const BadMapping bad_mappings[] = {
     "detail_url: must contain {id}" },
   { "detail-not-http", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"ftp://x/{id}\"}",
     "detail_url: must be an http" },
+  /* The ids come from the answer: in the host, they would choose where
+   * the secrets go. */
+  { "detail-id-in-host", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"https://{id}.example.com/u\"}",
+    "detail_url: must have {id} in its path or query, not in its host" },
+  { "detail-id-in-port", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"https://x:{id}/u\"}",
+    "detail_url: must have {id} in its path or query, not in its host" },
+  { "detail-id-as-host", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"http://{id}\"}",
+    "detail_url: must have {id} in its path or query, not in its host" },
   { "detail-fields-alone", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_fields\": {}}",
     "detail_fields: needs a detail_url" },
   { "typo", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"pagnation\": {}}", "pagnation: unknown member" },
@@ -455,13 +463,13 @@ static void
 test_read_records_invalid (void)
 {
   static const struct { const char *text; const char *message; } cases[] = {
-    { "", "not JSON: column 1: no JSON value" },
-    { "<html>Login required</html>", "not JSON: column 1" },
-    { "{\"customers\": [{\"id\": \"a\"}], \"other\": [01]}", "not JSON: column 41: expected “,” or “]”" },
+    { "", "not JSON: line 1, column 1: no JSON value" },
+    { "<html>Login required</html>", "not JSON: line 1, column 1" },
+    { "{\"customers\": [{\"id\": \"a\"}], \"other\": [01]}", "not JSON: line 1, column 41: invalid number" },
     { "{\"customers\": [{\"id\": \"a\", \"x\": [1,]}]}", "not JSON" },
     { "{\"customers\": [{\"id\": \"a\"}]} {}", "unexpected data after the JSON value" },
     { "{\"customers\": [{\"id\": \"a\"}", "not JSON" },
-    { "{\"customers\": [], \"x\": \"tab\there\"}", "control character in string" },
+    { "{\"customers\": [], \"x\": \"tab\there\"}", "control character U+0009 in a string" },
     { "{\"customers\": [], \"x\": \"\\x41\"}", "invalid escape" },
     { "{\"customers\": [], \"x\": 'single'}", "not JSON" },
     { "{\"customers\": [], \"x\": [.5]}", "not JSON" },

@@ -15,6 +15,7 @@
 
 #include "vigil-core.h"
 #include "vigil-report.h"
+#include "vigil-report-data.h"
 
 /* The fixed book: daily snapshots at noon UTC for five weeks that end on
  * Sunday 15 November 2026, the last day of ISO week 2026-W46. */
@@ -322,6 +323,102 @@ test_iso_week_last_full (void)
   g_assert_cmpint (monday, ==, vigil_date_from_civil (2026, 11, 9));
   g_assert_true (vigil_iso_week_get_first_day (2026, 1, &monday));
   g_assert_cmpint (monday, ==, vigil_date_from_civil (2025, 12, 29));
+}
+
+/* The figures ---------------------------------------------------------------- */
+
+#define GHOST_OWNER "Ghost Owner"
+
+/* A customer nothing is measured of (no activity, calls or features, so
+ * no health score) but whose other churn features look dire: 20 open
+ * tickets, renewal today. A model fed reference values for the rest would
+ * rank it first; with no health score it has no risk at all. */
+static void
+add_ghost (Book *book)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = vigil_store_open (book->db_path, &error);
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+  gint64 last = (gint64) LAST_DAY * 86400 + 12 * 3600;
+
+  g_assert_no_error (error);
+  ingest = vigil_ingest_begin (store, "crm", last, &error);
+  g_assert_no_error (error);
+  s->customer_id = g_strdup ("ghost");
+  s->name = g_strdup ("Ghost Ltd");
+  s->owner = g_strdup (GHOST_OWNER);
+  s->mrr = 5000;
+  s->observed_at = last;
+  s->open_tickets = 20;
+  s->renewal_day = LAST_DAY;
+  g_assert_true (vigil_ingest_add (ingest, s, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_report_data_unknown_risk (void)
+{
+  g_autoptr(Book) book = build_book (12);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilReportData) data = NULL;
+  g_autoptr(VigilReportData) ghost_only = NULL;
+  const VigilReportCustomer *last;
+
+  add_ghost (book);
+  store = vigil_store_open (book->db_path, &error);
+  g_assert_no_error (error);
+
+  /* Asked for more top risks than there are customers: every customer
+   * with a risk is one, highest first, with its reasons; the ghost is not. */
+  data = vigil_report_data_gather (store, WEEK_YEAR, WEEK_NUMBER, NULL, 20, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (data->customers->len, ==, 13);
+  g_assert_cmpuint (data->n_top_risks, ==, 12);
+  for (guint i = 0; i < data->n_top_risks; i++)
+    {
+      const VigilReportCustomer *c = &g_array_index (data->customers, VigilReportCustomer, i);
+
+      g_assert_cmpstr (c->row->latest->customer_id, !=, "ghost");
+      g_assert_true (isfinite (c->churn_risk));
+      g_assert_nonnull (c->reasons);
+      if (i > 0)
+        g_assert_cmpfloat (c->churn_risk, <=,
+                           g_array_index (data->customers, VigilReportCustomer, i - 1).churn_risk);
+    }
+
+  /* The ghost has no risk and comes after every customer that has one. */
+  last = &g_array_index (data->customers, VigilReportCustomer, data->customers->len - 1);
+  g_assert_cmpstr (last->row->latest->customer_id, ==, "ghost");
+  g_assert_true (isnan (last->churn_risk));
+  g_assert_null (last->reasons);
+
+  /* An owner whose only customer has no risk has no top risks. */
+  ghost_only = vigil_report_data_gather (store, WEEK_YEAR, WEEK_NUMBER, GHOST_OWNER, 20, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ghost_only->customers->len, ==, 1);
+  g_assert_cmpuint (ghost_only->n_top_risks, ==, 0);
+}
+
+/* The PDF says so: no top risk, and the portfolio row shows no risk. */
+static void
+test_report_unknown_risk_pdf (void)
+{
+  g_autoptr(Book) book = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *layout = NULL;
+
+  if (!have_poppler ())
+    return;
+
+  book = build_book (3);
+  add_ghost (book);
+  path = write_report (book, GHOST_OWNER, VIGIL_REPORT_PAPER_A4, "ghost.pdf");
+  layout = pdf_text (path, 0, TRUE);
+  g_assert_nonnull (strstr (layout, "No customer has a churn risk: none has a health score."));
+  g_assert_true (has_line (layout, "^\\s*1\\s+Ghost Ltd\\s+Ghost Owner\\s+—\\s+—\\s+—\\s+—\\s"));
 }
 
 /* The PDF -------------------------------------------------------------------- */
@@ -633,7 +730,9 @@ main (int    argc,
 
   g_test_add_func ("/report/iso-week/parse", test_iso_week_parse);
   g_test_add_func ("/report/iso-week/last-full", test_iso_week_last_full);
+  g_test_add_func ("/report/data/unknown-risk", test_report_data_unknown_risk);
   g_test_add_func ("/report/pdf/content", test_report_content);
+  g_test_add_func ("/report/pdf/unknown-risk", test_report_unknown_risk_pdf);
   g_test_add_func ("/report/pdf/pages-grow", test_report_pages_grow);
   g_test_add_func ("/report/pdf/deterministic", test_report_deterministic);
   g_test_add_func ("/report/pdf/owner", test_report_owner);

@@ -17,9 +17,14 @@
 
 #define TOKEN "tok-7f3a9c1e5b2d8f4a"
 #define API_KEY "key-2b8e4d6f0a1c3e5g"
+#define QUERY_KEY "qk-9d3f1b7e5a2c0e8f"
 
 static char *seen_authorization;
 static char *seen_api_key;
+static char *seen_query_key;
+static char *other_base;         /* the server that must see nothing */
+static guint other_requests;
+static guint other_secrets;
 
 static void
 handler (SoupServer        *server,
@@ -29,17 +34,53 @@ handler (SoupServer        *server,
          gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *body = "{\"customers\": [{\"id\": \"k1\", \"api_calls_7d\": 5000}]}";
+  g_autofree char *body = NULL;
 
   g_free (seen_authorization);
   g_free (seen_api_key);
+  g_free (seen_query_key);
   seen_authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
   seen_api_key = g_strdup (soup_message_headers_get_one (headers, "X-Api-Key"));
-  if (g_strcmp0 (seen_authorization, "Bearer " TOKEN) != 0 || g_strcmp0 (seen_api_key, API_KEY) != 0)
+  seen_query_key = g_strdup (query != NULL ? g_hash_table_lookup (query, "api_key") : NULL);
+  if (g_strcmp0 (seen_authorization, "Bearer " TOKEN) != 0 || g_strcmp0 (seen_api_key, API_KEY) != 0 ||
+      (g_str_equal (path, "/query") && g_strcmp0 (seen_query_key, QUERY_KEY) != 0))
     {
       soup_server_message_set_status (msg, 401, NULL);
       return;
     }
+  if (g_str_equal (path, "/away"))
+    /* The next page is on the other server. */
+    body = g_strdup_printf ("{\"customers\": [{\"id\": \"k1\"}], \"next\": \"%s/usage?page=2\"}", other_base);
+  else if (g_str_equal (path, "/redirect"))
+    {
+      g_autofree char *location = g_strconcat (other_base, "/usage", NULL);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location", location);
+      soup_server_message_set_status (msg, 308, NULL);
+      return;
+    }
+  else
+    body = g_strdup ("{\"customers\": [{\"id\": \"k1\", \"api_calls_7d\": 5000}]}");
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+/* Another origin: whatever reaches it is counted, secrets apart. */
+static void
+other_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *body = "{\"customers\": [{\"id\": \"stolen\"}]}";
+
+  other_requests++;
+  if (soup_message_headers_get_one (headers, "Authorization") != NULL ||
+      soup_message_headers_get_one (headers, "X-Api-Key") != NULL ||
+      (query != NULL && g_hash_table_lookup (query, "api_key") != NULL))
+    other_secrets++;
   soup_server_message_set_status (msg, 200, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
 }
@@ -218,6 +259,134 @@ test_secrets_in_keyring (void)
   soup_server_disconnect (server);
   g_clear_pointer (&seen_authorization, g_free);
   g_clear_pointer (&seen_api_key, g_free);
+  g_clear_pointer (&seen_query_key, g_free);
+  test_dir_clear (&dir);
+}
+
+static char *
+listen_on_loopback (SoupServer          *server,
+                    SoupServerCallback   callback)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  char *base;
+
+  soup_server_add_handler (server, NULL, callback, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  return base;
+}
+
+/* Token, header and query secret from the keyring go with every request
+ * to the source's origin and to no other: a next page or a redirect to
+ * another server fails the poll with nothing sent there or stored. */
+static void
+test_secrets_stay_home (void)
+{
+  TestDir dir;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupServer) home = soup_server_new (NULL, NULL);
+  g_autoptr(SoupServer) other = soup_server_new (NULL, NULL);
+  g_autofree char *home_base = listen_on_loopback (home, handler);
+  g_autofree char *db = NULL;
+  g_autofree char *query_key = vigil_secrets_query_key ("api_key");
+  g_autofree char *stored = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  static const char * const names[] = { "crm", "away", "bounce" };
+  static const char * const paths[] = { "/query", "/away", "/redirect" };
+  Run add[3], poll[3], list, removed, env_add, env_poll;
+
+  other_base = listen_on_loopback (other, other_handler);
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *url = g_strconcat (home_base, paths[i], NULL);
+
+      run_vigil (&add[i], TOKEN "\n" QUERY_KEY "\n",
+                 (const char *[]) { "--db", db, "source", "add", names[i], url, "--ask-token",
+                                    "--header", "X-Api-Key: " API_KEY, "--query-secret", "api_key", NULL });
+      g_assert_cmpint (add[i].status, ==, 0);
+      run_vigil (&poll[i], NULL, (const char *[]) { "--db", db, "poll", names[i], NULL });
+    }
+
+  /* At home, all three arrive, the query secret from the keyring. */
+  g_assert_cmpint (poll[0].status, ==, 0);
+  g_assert_cmpstr (seen_query_key, ==, QUERY_KEY);
+  stored = vigil_secrets_lookup (db, "crm", query_key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, QUERY_KEY);
+
+  /* Elsewhere, nothing: refused, both origins named, nothing stored. */
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    {
+      g_test_message ("%s", poll[i].err);
+      g_assert_cmpint (poll[i].status, ==, 1);
+      g_assert_nonnull (strstr (poll[i].err, other_base));
+      g_assert_nonnull (strstr (poll[i].err, home_base));
+      g_assert_nonnull (strstr (poll[i].err, "refused"));
+    }
+  g_assert_nonnull (strstr (poll[1].err, "next page is on"));
+  g_assert_nonnull (strstr (poll[2].err, "redirected to"));
+  g_assert_cmpuint (other_requests, ==, 0);
+  g_assert_cmpuint (other_secrets, ==, 0);
+  store = vigil_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 1);
+  g_clear_object (&store);
+
+  /* No secret in the database, the output or the errors. */
+  run_vigil (&list, NULL, (const char *[]) { "--db", db, "source", "list", NULL });
+  g_assert_nonnull (strstr (list.out, "refused"));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      assert_nowhere (db, &add[i], QUERY_KEY);
+      assert_nowhere (db, &poll[i], QUERY_KEY);
+      assert_nowhere (db, &poll[i], TOKEN);
+      assert_nowhere (db, &poll[i], API_KEY);
+    }
+  assert_nowhere (db, &list, QUERY_KEY);
+
+  /* A token from the environment goes along with keyring headers. */
+  {
+    g_autofree char *url = g_strconcat (home_base, "/usage", NULL);
+
+    run_vigil (&env_add, NULL, (const char *[]) { "--db", db, "source", "add", "env", url,
+                                                  "--token-env", "VIGIL_SECRETS_TEST_TOKEN",
+                                                  "--header", "X-Api-Key: " API_KEY, NULL });
+    g_assert_cmpint (env_add.status, ==, 0);
+    run_vigil (&env_poll, NULL, (const char *[]) { "--db", db, "poll", "env", NULL });
+    g_assert_cmpint (env_poll.status, ==, 0);
+    g_assert_cmpstr (seen_authorization, ==, "Bearer " TOKEN);
+  }
+
+  /* Removing a source forgets its query secret too. */
+  run_vigil (&removed, NULL, (const char *[]) { "--db", db, "source", "remove", "crm", NULL });
+  g_assert_cmpint (removed.status, ==, 0);
+  g_clear_pointer (&stored, g_free);
+  stored = vigil_secrets_lookup (db, "crm", query_key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      run_clear (&add[i]);
+      run_clear (&poll[i]);
+    }
+  run_clear (&list);
+  run_clear (&removed);
+  run_clear (&env_add);
+  run_clear (&env_poll);
+  soup_server_disconnect (home);
+  soup_server_disconnect (other);
+  g_clear_pointer (&other_base, g_free);
+  g_clear_pointer (&seen_authorization, g_free);
+  g_clear_pointer (&seen_api_key, g_free);
+  g_clear_pointer (&seen_query_key, g_free);
   test_dir_clear (&dir);
 }
 
@@ -227,7 +396,11 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  /* Before any thread: a source of the tests reads it. */
+  g_setenv ("VIGIL_SECRETS_TEST_TOKEN", TOKEN, TRUE);
+
   g_test_add_func ("/core/secrets/in-keyring", test_secrets_in_keyring);
+  g_test_add_func ("/core/secrets/stay-home", test_secrets_stay_home);
 
   return g_test_run ();
 }

@@ -9,6 +9,8 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -197,10 +199,80 @@ test_store_migrate_from_1 (void)
   test_dir_clear (&dir);
 }
 
-/* Schema 4 gives sources a record limit; a database of schema 3 keeps
- * its history and its sources take the default limit. */
+/* Schema 3 → 4 adds the query secret columns: a source and its history
+ * come through unchanged, and the new settings are kept from then on. */
 static void
 test_store_migrate_from_3 (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  g_autoptr(VigilSource) changed = NULL;
+  g_autoptr(VigilSource) reread = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  gint64 customer;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "old.db");
+  g_assert_true (_vigil_store_create_at_version (path, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, 3);
+  sqlite_exec (path,
+               "INSERT INTO sources (id, name, kind, url, created_at, keyring_token, header_names, last_ok, failures)"
+               " VALUES (1, 'crm', 'endpoint', 'https://example.com/u', 0, 1, 'X-Api-Key', 1, 0);"
+               "INSERT INTO customers (id, source_id, external_id, name, latest_at) VALUES (1, 1, 'acme', 'Acme', 200);"
+               "INSERT INTO snapshots (customer_id, observed_at, api_calls_7d) VALUES (1, 100, 5000), (1, 200, 4000);"
+               "INSERT INTO scores (customer_id, observed_at, version, health, tier)"
+               " VALUES (1, 100, 1, 100, 'healthy'), (1, 200, 1, 90, 'healthy');");
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, VIGIL_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pragma_table_info ('sources') "
+                                     "WHERE name IN ('query_secret_names', 'query_secret_env')"), ==, 2);
+
+  source = vigil_store_get_source (store, "crm", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (source->url, ==, "https://example.com/u");
+  g_assert_true (source->keyring_token);
+  g_assert_cmpstr (source->header_names[0], ==, "X-Api-Key");
+  g_assert_null (source->query_secret_names);
+  g_assert_null (source->query_secret_env);
+  customer = vigil_store_find_customer (store, "acme", NULL, &error);
+  g_assert_no_error (error);
+  history = vigil_store_list_history (store, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2);
+
+  /* The new settings round-trip, names only. */
+  changed = vigil_source_copy (source);
+  changed->query_secret_names = g_strsplit ("api_key\nsig", "\n", -1);
+  changed->query_secret_env = g_strsplit ("access_token=CRM_TOKEN", "\n", -1);
+  g_assert_true (vigil_store_update_source (store, changed, &error));
+  g_assert_no_error (error);
+  reread = vigil_store_get_source (store, "crm", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (reread->query_secret_names, ((const char * const[]) { "api_key", "sig", NULL }));
+  g_assert_cmpstrv (reread->query_secret_env, ((const char * const[]) { "access_token=CRM_TOKEN", NULL }));
+
+  /* A removed source keeping its history forgets them too. */
+  g_assert_true (vigil_store_remove_source (store, "crm", FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM sources WHERE query_secret_names IS NOT NULL "
+                                     "OR query_secret_env IS NOT NULL"), ==, 0);
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* Schema 4 also gives sources a record limit; a database of schema 3
+ * keeps its history and its sources take the default limit. */
+static void
+test_store_migrate_record_limit (void)
 {
   TestDir dir;
   g_autofree char *path = NULL;
@@ -860,6 +932,135 @@ test_store_not_a_database (void)
   test_dir_clear (&dir);
 }
 
+static guint
+file_mode (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
+/* design 2.4: whatever the umask, a new database, its WAL and shared
+ * memory are readable by their user only, and so is the folder made. */
+static void
+test_store_private_files (void)
+{
+  TestDir dir;
+  g_autofree char *folder = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *wal = NULL;
+  g_autofree char *shm = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  mode_t saved_umask = umask (022);
+
+  test_dir_init (&dir);
+  folder = g_build_filename (dir.path, "vigil", NULL);
+  path = g_build_filename (folder, "vigil.db", NULL);
+  wal = g_strconcat (path, "-wal", NULL);
+  shm = g_strconcat (path, "-shm", NULL);
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (shm, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpuint (file_mode (folder), ==, 0700);
+  g_assert_cmpuint (file_mode (path), ==, 0600);
+  g_assert_cmpuint (file_mode (wal), ==, 0600);
+  g_assert_cmpuint (file_mode (shm), ==, 0600);
+
+  g_clear_object (&store);
+  umask (saved_umask);
+  g_remove (wal);
+  g_remove (shm);
+  g_remove (path);
+  g_rmdir (folder);
+  test_dir_clear (&dir);
+}
+
+/* Opens and closes a store; the tests below run it in a subprocess too,
+ * to read what it says on standard error. */
+static void
+open_and_close_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = vigil_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+}
+
+/* An existing database that others can read is made private on open,
+ * with one notice on standard error, and only the first time. */
+static void
+test_store_tighten_existing (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+
+  if (g_test_subprocess ())
+    {
+      open_and_close_store (g_getenv ("VIGIL_TEST_DB"));
+      return;
+    }
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  open_and_close_store (path);
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+
+  g_setenv ("VIGIL_TEST_DB", path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*could be read by other users; it is now private to you (mode 0600)*");
+  g_assert_cmpuint (file_mode (path), ==, 0600);
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr_unmatched ("*other users*");
+
+  g_unsetenv ("VIGIL_TEST_DB");
+  test_dir_clear (&dir);
+}
+
+/* Someone else's database is opened, its permissions left alone, with a
+ * warning. Only root can give a file away, so this runs as root (CI). */
+static void
+test_store_foreign_owner (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+
+  if (g_test_subprocess ())
+    {
+      open_and_close_store (g_getenv ("VIGIL_TEST_DB"));
+      return;
+    }
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("giving a file to another user needs root");
+      return;
+    }
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  open_and_close_store (path);
+  g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+
+  g_setenv ("VIGIL_TEST_DB", path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*can be read by other users, and it is not yours*mode 0644*");
+  g_assert_cmpuint (file_mode (path), ==, 0644);
+
+  g_unsetenv ("VIGIL_TEST_DB");
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -868,8 +1069,12 @@ main (int    argc,
 
   g_test_add_func ("/core/store/create", test_store_create);
   g_test_add_func ("/core/store/empty-file", test_store_empty_file);
+  g_test_add_func ("/core/store/private-files", test_store_private_files);
+  g_test_add_func ("/core/store/tighten-existing", test_store_tighten_existing);
+  g_test_add_func ("/core/store/foreign-owner", test_store_foreign_owner);
   g_test_add_func ("/core/store/migrate-from-1", test_store_migrate_from_1);
   g_test_add_func ("/core/store/migrate-from-3", test_store_migrate_from_3);
+  g_test_add_func ("/core/store/migrate-record-limit", test_store_migrate_record_limit);
   g_test_add_func ("/core/store/reopen", test_store_reopen);
   g_test_add_func ("/core/store/idempotent", test_store_idempotent);
   g_test_add_func ("/core/store/rollback", test_store_rollback);

@@ -20,6 +20,7 @@
 #include "vigil-source-dialog.h"
 #include "vigil-text-cell.h"
 #include "vigil-test-util.h"
+#include "vigil-test-churn.h"
 #include "vigil-window-private.h"
 
 #define N_CUSTOMERS 150
@@ -429,6 +430,66 @@ test_window_trigger_ack (Fixture       *f,
   g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* The outcome buttons go through the core's one way of recording an
+ * outcome: when the refit fails (here its status cannot be written), the
+ * outcome is stored and the toast says the model stays as it was. */
+static void
+test_window_outcome_refit_fails (Fixture       *f,
+                                 gconstpointer  data)
+{
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilCustomer) customer = g_list_model_get_item (all, 5);
+  gint64 id = vigil_customer_get_store_id (customer);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  guint counts[2] = { 0, 1 };
+  AdwMessageDialog *dialog;
+  GtkWidget *label;
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  before = vigil_store_list_outcomes (store, id, &error);
+  g_assert_no_error (error);
+  test_churn_refuse_meta (f->db, "churn_status");
+
+  vigil_window_show_customer (f->window, id);
+  label = find_widget (GTK_WIDGET (_vigil_window_get_customer_page (f->window)), shows_text, "Mark Churned…");
+  g_assert_nonnull (label);
+  g_signal_emit_by_name (gtk_widget_get_parent (label), "clicked");
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+
+  g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  adw_message_dialog_response (dialog, "record");
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+  test_churn_exec (f->db, "DROP TRIGGER refuse_insert; DROP TRIGGER refuse_update;");
+
+  g_assert_nonnull (strstr (_vigil_window_get_last_toast (f->window), "marked as churned"));
+  g_assert_nonnull (strstr (_vigil_window_get_last_toast (f->window), "stays as it was"));
+  g_assert_nonnull (strstr (_vigil_window_get_last_toast (f->window), "writing churn_status failed"));
+  after = vigil_store_list_outcomes (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len + 1);
+}
+
 static void
 poll_finished_cb (VigilPortfolio *portfolio,
                   const char     *name,
@@ -489,7 +550,8 @@ test_window_failing_source (Fixture       *f,
   g_assert_nonnull (failing->last_error);
 }
 
-/* /old fails as a broken endpoint does; /usage answers an empty book. */
+/* /old fails as a broken endpoint does; /usage answers an empty book
+ * to a request with the source's query secret. */
 static void
 edit_handler (SoupServer        *server,
               SoupServerMessage *message,
@@ -498,8 +560,9 @@ edit_handler (SoupServer        *server,
               gpointer           user_data)
 {
   static const char body[] = "{\"customers\": []}";
+  const char *sig = query != NULL ? g_hash_table_lookup (query, "sig") : NULL;
 
-  if (g_str_equal (path, "/usage"))
+  if (g_str_equal (path, "/usage") && g_strcmp0 (sig, "sig-window-test") == 0)
     {
       soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body, strlen (body));
       soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
@@ -537,7 +600,8 @@ has_source (gpointer data)
 }
 
 /* Editing a source in its dialog saves the new settings, keeps the
- * name, and polls it at once through the new address. */
+ * name and the query secrets given on the command line, and polls it at
+ * once through the new address. */
 static void
 test_window_edit_source (Fixture       *f,
                          gconstpointer  data)
@@ -572,6 +636,7 @@ test_window_edit_source (Fixture       *f,
   source->max_bytes = 1500000;
   /* More records than an int holds. */
   source->max_records = G_GINT64_CONSTANT (3000000000);
+  source->query_secret_env = g_strsplit ("sig=VIGIL_WINDOW_TEST_SIG", "\n", -1);
   g_assert_true (vigil_store_add_source (store, source, &error));
   vigil_portfolio_reload (f->portfolio);
   g_assert_true (wait_for (has_source, f->portfolio));
@@ -623,6 +688,7 @@ test_window_edit_source (Fixture       *f,
   g_assert_cmpuint (saved->interval_min, ==, 15);
   g_assert_cmpint (saved->max_bytes, ==, 1500000);
   g_assert_cmpint (saved->max_records, ==, 250000);
+  g_assert_cmpstrv (saved->query_secret_env, ((const char * const[]) { "sig=VIGIL_WINDOW_TEST_SIG", NULL }));
   g_assert_true (saved->last_ok);
 
   g_assert_true (vigil_store_remove_source (store, "edited", TRUE, &error));
@@ -789,6 +855,8 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  /* Before any thread: the edited source's query secret. */
+  g_setenv ("VIGIL_WINDOW_TEST_SIG", "sig-window-test", TRUE);
   if (!gtk_init_check ())
     {
       g_printerr ("test-window needs a display: run it under xvfb-run\n");
@@ -803,6 +871,7 @@ main (int    argc,
   ADD ("/window/search-and-filters", test_window_search_and_filters);
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
+  ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);
   ADD ("/window/failing-source", test_window_failing_source);
   ADD ("/window/edit-source", test_window_edit_source);
   ADD ("/window/reload-in-place", test_window_reload_in_place);

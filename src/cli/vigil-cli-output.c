@@ -38,18 +38,44 @@ vigil_output_format_parse (const char         *text,
   return TRUE;
 }
 
-/* RFC 4180: quote when needed, double the quotes inside. */
+/* What a spreadsheet reads as the start of a formula (OWASP, "CSV
+ * injection"): = + - @, and tab or carriage return, which some strip
+ * before looking again. */
+static gboolean
+starts_like_formula (const char *text)
+{
+  return text[0] != '\0' && strchr ("=+-@\t\r", text[0]) != NULL;
+}
+
+/**
+ * vigil_output_csv_field:
+ * @text: (nullable): the cell; %NULL (unknown) is written empty
+ * @numeric: whether @text is a number Vigil formatted itself
+ *
+ * One CSV cell, the one way every CSV Vigil writes makes them. A text
+ * cell that a spreadsheet would run as a formula gets a leading
+ * apostrophe, which spreadsheets take as "this is text" and do not show;
+ * a number Vigil wrote stays a number, so -3.5 stays -3.5. Then RFC 4180:
+ * quoted when it holds a comma, a quote, CR or LF, with quotes doubled.
+ *
+ * Returns: (transfer full): the cell as it goes between the commas
+ */
 char *
-vigil_output_csv_field (const char *text)
+vigil_output_csv_field (const char *text,
+                        gboolean    numeric)
 {
   GString *out;
+  gboolean neutralise;
 
   if (text == NULL)
     return g_strdup ("");
+  neutralise = !numeric && starts_like_formula (text);
   if (strpbrk (text, ",\"\r\n") == NULL)
-    return g_strdup (text);
+    return neutralise ? g_strconcat ("'", text, NULL) : g_strdup (text);
 
   out = g_string_new ("\"");
+  if (neutralise)
+    g_string_append_c (out, '\'');
   for (const char *p = text; *p != '\0'; p++)
     {
       if (*p == '"')

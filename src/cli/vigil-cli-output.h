@@ -21,7 +21,8 @@ typedef enum
 gboolean  vigil_output_format_parse (const char         *text,
                                      VigilOutputFormat  *out_format,
                                      GError            **error);
-char     *vigil_output_csv_field    (const char         *text);
+char     *vigil_output_csv_field    (const char         *text,
+                                     gboolean            numeric);
 gsize     vigil_output_text_width   (const char         *text);
 char     *vigil_output_table        (const char * const *headers,
                                      const gboolean     *right_aligned,

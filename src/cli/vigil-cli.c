@@ -303,16 +303,19 @@ print_json (JsonBuilder *builder)
   g_print ("%s\n", text);
 }
 
-/* @cells holds @n cells; a NULL cell (unknown) is written empty. */
+/* @cells holds @n cells; a NULL cell (unknown) is written empty.
+ * @numeric (nullable: all text) says which cells hold numbers Vigil
+ * wrote, which vigil_output_csv_field() leaves as they are. */
 static void
 print_csv_row (const char * const *cells,
+               const gboolean     *numeric,
                guint               n)
 {
   g_autoptr(GString) line = g_string_new (NULL);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *field = vigil_output_csv_field (cells[i]);
+      g_autofree char *field = vigil_output_csv_field (cells[i], numeric != NULL && numeric[i]);
 
       if (i > 0)
         g_string_append_c (line, ',');
@@ -333,11 +336,12 @@ csv_decimal (double      value,
   return g_strdup (g_ascii_formatd (buffer, sizeof buffer, format, value));
 }
 
-/* Scores are rounded to a millionth: up to six decimals, no trailing zeros. */
+/* Up to the decimals of @format, no trailing zeros. */
 static char *
-csv_score (double value)
+csv_trimmed (double      value,
+             const char *format)
 {
-  char *text = csv_decimal (value, "%.6f");
+  char *text = csv_decimal (value, format);
 
   if (strchr (text, '.') != NULL)
     {
@@ -349,6 +353,20 @@ csv_score (double value)
         *end = '\0';
     }
   return text;
+}
+
+/* Scores are rounded to a millionth. */
+static char *
+csv_score (double value)
+{
+  return csv_trimmed (value, "%.6f");
+}
+
+/* Churn risks to four decimals, as in JSON. */
+static char *
+csv_risk (double value)
+{
+  return csv_trimmed (value, "%.4f");
 }
 
 static char *
@@ -394,11 +412,12 @@ typedef enum
   SORT_RENEWAL,
   SORT_LAST_ACTIVE,
   SORT_TREND,
+  SORT_RISK,
   N_SORT_KEYS
 } SortKey;
 
 static const char * const sort_key_names[N_SORT_KEYS] = {
-  "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active", "trend",
+  "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active", "trend", "risk",
 };
 
 /* Unknown values sort last whatever the direction. */
@@ -420,8 +439,9 @@ compare_double (double a,
 
 typedef struct
 {
-  SortKey  key;
-  gboolean reverse;
+  SortKey          key;
+  gboolean         reverse;
+  VigilChurnModel *churn;
 } SortSpec;
 
 static int
@@ -473,6 +493,14 @@ compare_rows (gconstpointer a,
       unknown = compare_unknown_last (sa->segment != NULL, sb->segment != NULL);
       result = g_strcmp0 (sa->segment, sb->segment);
       break;
+    case SORT_RISK:
+      /* Highest first (lowest with --reverse), unknown last either way:
+       * the rule of the core, which the report and the window follow. */
+      result = vigil_churn_risk_compare (vigil_churn_risk_of (spec->churn, ra, NULL),
+                                         vigil_churn_risk_of (spec->churn, rb, NULL), !spec->reverse);
+      if (result != 0)
+        return result;
+      break;
     case SORT_ID:
     case N_SORT_KEYS:
     default:
@@ -490,14 +518,23 @@ compare_rows (gconstpointer a,
   return result;
 }
 
+static char *
+format_risk (double risk)
+{
+  if (isnan (risk))
+    return g_strdup ("—");
+  return g_strdup_printf ("%.0f %%", risk * 100);
+}
+
 static void
-print_scores_table (GPtrArray *rows)
+print_scores_table (GPtrArray       *rows,
+                    VigilChurnModel *churn)
 {
   const char *headers[] = {
     _("ID"), _("NAME"), _("OWNER"), _("SEGMENT"), _("PLAN"), _("HEALTH"), _("7 DAYS"), _("TIER"),
-    _("MRR"), _("SEATS"), _("RENEWAL"), NULL
+    _("RISK"), _("MRR"), _("SEATS"), _("RENEWAL"), NULL
   };
-  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0 };
+  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 0 };
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autofree char *table = NULL;
   double total_mrr = 0;
@@ -517,9 +554,10 @@ print_scores_table (GPtrArray *rows)
       line[6] = isnan (row->trends[VIGIL_TREND_7D]) ? g_strdup ("—")
                 : g_strdup_printf ("%+.1f", row->trends[VIGIL_TREND_7D]);
       line[7] = g_strdup (tier_label_or_dash (row->score.tier));
-      line[8] = format_number (s->mrr, 2);
-      line[9] = format_seats (s);
-      line[10] = format_day_or_dash (s->renewal_day);
+      line[8] = format_risk (vigil_churn_risk_of (churn, row, NULL));
+      line[9] = format_number (s->mrr, 2);
+      line[10] = format_seats (s);
+      line[11] = format_day_or_dash (s->renewal_day);
       if (!isnan (s->mrr))
         total_mrr += s->mrr;
       g_ptr_array_add (cells, line);
@@ -532,15 +570,18 @@ print_scores_table (GPtrArray *rows)
 }
 
 static void
-print_scores_csv (GPtrArray *rows)
+print_scores_csv (GPtrArray       *rows,
+                  VigilChurnModel *churn)
 {
   const char *headers[] = {
     "id", "source", "name", "owner", "segment", "plan", "mrr", "health", "tier", "churn_risk",
     "observed_at", "last_active", "seats", "seats_used", "api_calls_7d", "features_used",
-    "renewal_date", "activity_points", "volume_points", "breadth_points", NULL
+    "renewal_date", "activity_points", "volume_points", "breadth_points", "trend_7d", NULL
   };
+  const gboolean numeric[] = { 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1 };
 
-  print_csv_row (headers, G_N_ELEMENTS (headers) - 1);
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
   for (guint i = 0; i < rows->len; i++)
     {
       const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
@@ -548,6 +589,7 @@ print_scores_csv (GPtrArray *rows)
       const VigilMeasureResult *m = row->score.measures;
       g_autofree char *mrr = csv_decimal (s->mrr, "%.2f");
       g_autofree char *health = csv_score (row->score.health);
+      g_autofree char *risk = csv_risk (vigil_churn_risk_of (churn, row, NULL));
       g_autofree char *observed = csv_time (s->observed_at);
       g_autofree char *active = csv_time (s->last_active);
       g_autofree char *seats = csv_count (s->seats);
@@ -558,13 +600,14 @@ print_scores_csv (GPtrArray *rows)
       g_autofree char *p0 = csv_points (&m[VIGIL_MEASURE_ACTIVITY]);
       g_autofree char *p1 = csv_points (&m[VIGIL_MEASURE_VOLUME]);
       g_autofree char *p2 = csv_points (&m[VIGIL_MEASURE_BREADTH]);
+      g_autofree char *trend = csv_score (row->trends[VIGIL_TREND_7D]);
       const char *cells[] = {
         s->customer_id, row->source, s->name, s->owner, s->segment, s->plan, mrr, health,
-        csv_tier (row->score.tier), "", observed, active, seats, used, calls, features, renewal,
-        p0, p1, p2, NULL
+        csv_tier (row->score.tier), risk, observed, active, seats, used, calls, features, renewal,
+        p0, p1, p2, trend, NULL
       };
 
-      print_csv_row (cells, G_N_ELEMENTS (cells) - 1);
+      print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
     }
 }
 
@@ -600,25 +643,24 @@ index_triggers (GPtrArray *triggers)
   return index;
 }
 
-/* The churn risk and the three factors that raise it most, in words. */
+/* The churn risk and the factors that raise it most, in words; null
+ * and no factors when the risk is unknown. */
 static void
 add_churn (JsonBuilder             *builder,
            VigilChurnModel         *churn,
            const VigilPortfolioRow *row)
 {
-  double features[VIGIL_CHURN_N_FEATURES];
   g_auto(GStrv) factors = NULL;
+  double risk = vigil_churn_risk_of (churn, row, &factors);
 
-  vigil_portfolio_row_get_churn_features (row, features);
   json_builder_set_member_name (builder, "churn_risk");
-  if (isnan (row->score.health))
+  if (isnan (risk))
     {
       json_builder_add_null_value (builder);
       return;
     }
-  json_builder_add_double_value (builder, round (vigil_churn_model_predict (churn, features) * 1e4) / 1e4);
+  json_builder_add_double_value (builder, round (risk * 1e4) / 1e4);
 
-  factors = vigil_churn_model_describe_top_factors (churn, features, 3);
   json_builder_set_member_name (builder, "churn_factors");
   json_builder_begin_array (builder);
   for (guint i = 0; factors[i] != NULL; i++)
@@ -712,19 +754,20 @@ print_portfolio (CliContext        *context,
 
   if (!(store = open_store (context, &error)) ||
       !(scorecard = vigil_store_load_scorecard (store, &error)) ||
-      !(rows = vigil_store_list_portfolio (store, owner, tier, &error)))
+      !(rows = vigil_store_list_portfolio (store, owner, tier, &error)) ||
+      !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
     return fail (error);
 
+  sort->churn = churn;
   g_ptr_array_sort_with_data (rows, compare_rows, sort);
 
   switch (format)
     {
     case VIGIL_OUTPUT_CSV:
-      print_scores_csv (rows);
+      print_scores_csv (rows, churn);
       break;
     case VIGIL_OUTPUT_JSON:
-      if (!(triggers = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)) ||
-          !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
+      if (!(triggers = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
         return fail (error);
       print_scores_json (rows, scorecard, triggers, churn);
       break;
@@ -734,7 +777,7 @@ print_portfolio (CliContext        *context,
         g_print (_("No customers yet. Import history with “vigil import FILE”, "
                    "or try “vigil --demo”.\n"));
       else
-        print_scores_table (rows);
+        print_scores_table (rows, churn);
       break;
     }
 
@@ -756,13 +799,14 @@ run_scores (CliContext  *context,
     { "tier", 't', 0, G_OPTION_ARG_STRING, &tier_text, N_("Only this tier: healthy, at-risk or high-risk"), N_("TIER") },
     { "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, N_("Only the customers of this owner"), N_("OWNER") },
     { "sort", 's', 0, G_OPTION_ARG_STRING, &sort_text,
-      N_("Sort by health (default), name, id, owner, segment, mrr, renewal, last-active or trend"), N_("KEY") },
+      N_("Sort by health (default), name, id, owner, segment, mrr, renewal, last-active, trend "
+         "or risk (highest first)"), N_("KEY") },
     { "reverse", 'r', 0, G_OPTION_ARG_NONE, &reverse, N_("Sort in descending order"), NULL },
     { NULL }
   };
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
   VigilTier tier = VIGIL_TIER_NONE;
-  SortSpec sort = { SORT_HEALTH, FALSE };
+  SortSpec sort = { SORT_HEALTH, FALSE, NULL };
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -934,8 +978,10 @@ print_history_csv (GPtrArray *rows)
     "last_active", "api_calls_7d", "features_used", "seats", "seats_used", "mrr",
     "open_tickets", "nps", "renewal_date", "plan", NULL
   };
+  const gboolean numeric[] = { 0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0 };
 
-  print_csv_row (headers, G_N_ELEMENTS (headers) - 1);
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
   for (guint i = 0; i < rows->len; i++)
     {
       const VigilHistoryRow *row = g_ptr_array_index (rows, i);
@@ -960,7 +1006,7 @@ print_history_csv (GPtrArray *rows)
         seats, used, mrr, tickets, nps, renewal, s->plan, NULL
       };
 
-      print_csv_row (cells, G_N_ELEMENTS (cells) - 1);
+      print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
     }
 }
 
@@ -1182,12 +1228,49 @@ split_headers (char   **headers,
   return TRUE;
 }
 
+/* Reads the value of each query secret from standard input, in the
+ * order given, after the token if there is one. */
+static char **
+read_query_secrets (char **names)
+{
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) secret_text_free);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf (_("Value of query parameter %s: "), names[i]);
+      char *value = read_secret_line (prompt);
+
+      if (value == NULL || *value == '\0')
+        {
+          secret_text_free (value);
+          g_printerr (_("vigil: no value was given for query parameter %s\n"), names[i]);
+          return NULL;
+        }
+      g_ptr_array_add (values, value);
+    }
+  g_ptr_array_add (values, NULL);
+  g_ptr_array_set_free_func (values, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&values), FALSE);
+}
+
+static void
+secret_texts_free (char **texts)
+{
+  for (guint i = 0; texts != NULL && texts[i] != NULL; i++)
+    secret_text_free (texts[i]);
+  g_free (texts);
+}
+
+typedef char **SecretTexts;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (SecretTexts, secret_texts_free, NULL)
+
 /* Puts the source's secrets in the keyring; on failure nothing stays. */
 static gboolean
 store_source_secrets (const char   *database,
                       VigilSource  *source,
                       const char   *token,
                       char        **values,
+                      char        **query_values,
                       GError      **error)
 {
   if (token != NULL && !vigil_secrets_store (database, source->name, NULL, token, NULL, error))
@@ -1198,7 +1281,24 @@ store_source_secrets (const char   *database,
         vigil_secrets_clear (database, source->name, NULL, NULL);
         return FALSE;
       }
+  for (guint i = 0; query_values != NULL && query_values[i] != NULL; i++)
+    {
+      g_autofree char *key = vigil_secrets_query_key (source->query_secret_names[i]);
+
+      if (!vigil_secrets_store (database, source->name, key, query_values[i], NULL, error))
+        {
+          vigil_secrets_clear (database, source->name, NULL, NULL);
+          return FALSE;
+        }
+    }
   return TRUE;
+}
+
+/* Whether the keyring holds anything of @source. */
+static gboolean
+has_keyring_secrets (const VigilSource *source)
+{
+  return source->keyring_token || source->header_names != NULL || source->query_secret_names != NULL;
 }
 
 static int
@@ -1210,6 +1310,9 @@ run_source_add (CliContext  *context,
   g_autofree char *token_env = NULL;
   g_auto(GStrv) headers = NULL;
   g_auto(GStrv) header_values = NULL;
+  g_auto(GStrv) query_secrets = NULL;
+  g_auto(GStrv) query_secrets_env = NULL;
+  g_auto(SecretTexts) query_values = NULL;
   g_autoptr(SecretText) token = NULL;
   gboolean ask_token = FALSE;
   int interval = VIGIL_SOURCE_DEFAULT_INTERVAL_MIN;
@@ -1234,6 +1337,12 @@ run_source_add (CliContext  *context,
       N_("Read a bearer token from standard input (not echoed) into the keyring"), NULL },
     { "header", 0, 0, G_OPTION_ARG_STRING_ARRAY, &headers,
       N_("An extra request header; its value goes into the keyring"), N_("'K: V'") },
+    { "query-secret", 0, 0, G_OPTION_ARG_STRING_ARRAY, &query_secrets,
+      N_("A query parameter added to each request; its value is read from standard input "
+         "(not echoed) into the keyring"), N_("NAME") },
+    { "query-secret-env", 0, 0, G_OPTION_ARG_STRING_ARRAY, &query_secrets_env,
+      N_("A query parameter added to each request, its value taken from environment variable VAR"),
+      N_("NAME=VAR") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -1257,6 +1366,8 @@ run_source_add (CliContext  *context,
   source->max_records = max_records;
   source->token_env = g_steal_pointer (&token_env);
   source->keyring_token = ask_token;
+  source->query_secret_names = g_steal_pointer (&query_secrets);
+  source->query_secret_env = g_steal_pointer (&query_secrets_env);
   if (headers != NULL && !split_headers (headers, &source->header_names, &header_values))
     return usage_error (_("--header takes 'Name: value'"));
   if (mapping_path != NULL)
@@ -1287,13 +1398,16 @@ run_source_add (CliContext  *context,
       g_printerr (_("vigil: no token was given\n"));
       return VIGIL_EXIT_FAILURE;
     }
+  if (source->query_secret_names != NULL &&
+      (query_values = read_query_secrets (source->query_secret_names)) == NULL)
+    return VIGIL_EXIT_FAILURE;
   /* Secrets first: a source that cannot reach its keyring is not added. */
-  if ((ask_token || header_values != NULL) &&
-      !store_source_secrets (vigil_store_get_path (store), source, token, header_values, &error))
+  if (has_keyring_secrets (source) &&
+      !store_source_secrets (vigil_store_get_path (store), source, token, header_values, query_values, &error))
     return fail (error);
   if (!vigil_store_add_source (store, source, &error))
     {
-      if (ask_token || header_values != NULL)
+      if (has_keyring_secrets (source))
         vigil_secrets_clear (vigil_store_get_path (store), source->name, NULL, NULL);
       return fail (error);
     }
@@ -1390,7 +1504,7 @@ run_source_remove (CliContext  *context,
       !vigil_store_remove_source (store, argv[1], delete_history, &error))
     return fail (error);
 
-  if ((source->keyring_token || source->header_names != NULL) &&
+  if (has_keyring_secrets (source) &&
       !vigil_secrets_clear (vigil_store_get_path (store), source->name, NULL, &error))
     g_printerr (_("vigil: the source is removed, but its secrets stay in the keyring: %s\n"),
                 error->message);
@@ -1703,8 +1817,8 @@ print_churn_status (const VigilChurnStatus *status)
     g_print (_("Model: the default; a refit on %u outcomes reached a held-out AUC of %.3f, "
                "not better than the default's %.3f\n"), status->n_outcomes, status->auc, status->default_auc);
   else
-    g_print (_("Model: the default (DESIGN 3.2); %u usable outcomes, a refit needs %d of both kinds\n"),
-             status->n_outcomes, VIGIL_CHURN_MIN_OUTCOMES);
+    g_print (_("Model: the default (DESIGN 3.2); %u usable outcomes, a refit needs %d with at least %d "
+               "of each kind\n"), status->n_outcomes, VIGIL_CHURN_MIN_OUTCOMES, VIGIL_CHURN_MIN_PER_KIND);
 }
 
 /* vigil outcome ----------------------------------------------------------- */
@@ -1723,8 +1837,11 @@ run_outcome (CliContext  *context,
     { NULL }
   };
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) refit_error = NULL;
   g_autoptr(VigilStore) store = NULL;
+  g_autofree char *when = NULL;
   gint32 day = vigil_time_get_day (g_get_real_time () / G_USEC_PER_SEC);
+  VigilChurnStatus churn;
   gint64 customer;
   int status;
 
@@ -1736,21 +1853,24 @@ run_outcome (CliContext  *context,
   if (date != NULL && !vigil_date_parse (date, &day))
     return usage_error (_("“%s” is not a date (YYYY-MM-DD)"), date);
 
+  /* Every outcome is a chance for the churn model to learn; a refit that
+   * fails leaves the previous model in use and the outcome stored. */
   if (!(store = open_store (context, &error)) ||
       (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0 ||
-      !vigil_store_record_outcome (store, customer, argv[2], day, &error))
+      !vigil_churn_trainer_record_outcome (store, customer, argv[2], day, &churn, &refit_error, &error))
     return fail (error);
 
-  {
-    g_autofree char *when = vigil_date_format (day);
-    VigilChurnStatus churn;
-
-    g_print (_("Recorded: %s %s on %s\n"), argv[1], argv[2], when);
-    /* Every outcome is a chance for the churn model to learn. */
-    if (!vigil_churn_trainer_refit (store, &churn, &error))
-      return fail (error);
+  when = vigil_date_format (day);
+  g_print (_("Recorded: %s %s on %s\n"), argv[1], argv[2], when);
+  if (refit_error != NULL)
+    {
+      /* One line, whatever the message holds. */
+      g_strdelimit (refit_error->message, "\r\n", ' ');
+      g_printerr (_("vigil: the churn model was not refit (%s); the previous model stays in use\n"),
+                  refit_error->message);
+    }
+  else
     print_churn_status (&churn);
-  }
   return VIGIL_EXIT_OK;
 }
 
@@ -1814,8 +1934,10 @@ run_triggers (CliContext  *context,
   else if (format == VIGIL_OUTPUT_CSV)
     {
       const char *headers[] = { "id", "rule", "kind", "customer", "name", "since", "state", "evidence", "play", NULL };
+      const gboolean numeric[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0 };
 
-      print_csv_row (headers, G_N_ELEMENTS (headers) - 1);
+      G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+      print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
       for (guint i = 0; i < rows->len; i++)
         {
           const VigilTriggerRow *row = g_ptr_array_index (rows, i);
@@ -1824,7 +1946,7 @@ run_triggers (CliContext  *context,
           const char *cells[] = { id, row->rule, row->kind, row->customer, row->name, since, row->state,
                                   row->evidence, vigil_trigger_play_for_tier (row->tier), NULL };
 
-          print_csv_row (cells, G_N_ELEMENTS (cells) - 1);
+          print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
         }
     }
   else if (rows->len == 0)
@@ -2016,7 +2138,7 @@ static int
 open_window_or_print (CliContext *context,
                       gboolean    demo)
 {
-  SortSpec sort = { SORT_HEALTH, FALSE };
+  SortSpec sort = { SORT_HEALTH, FALSE, NULL };
 
   if (context->open_window != NULL && g_getenv ("VIGIL_NO_WINDOW") == NULL)
     {

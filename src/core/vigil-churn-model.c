@@ -28,7 +28,9 @@
 #define MIN_SAMPLES 10
 #define MAX_ITERATIONS 100
 #define MAX_HALVINGS 40
-#define GRADIENT_TOLERANCE 1e-9
+/* Newton stops when half the Newton decrement, its own estimate of how
+ * far the mean loss still is above the minimum, is below this. */
+#define DECREMENT_TOLERANCE 1e-14
 #define JSON_FORMAT 1
 
 struct _VigilChurnModel
@@ -238,8 +240,15 @@ cholesky_solve (double *a,
   return TRUE;
 }
 
-/* Newton's method (IRLS) with step halving on the penalised loss. On
- * return @theta holds the minimum; FALSE if it did not converge. */
+/* Newton's method (IRLS) with step halving on the penalised mean loss.
+ * On return @theta holds the minimum; FALSE if it did not converge.
+ *
+ * It stops on the Newton decrement (gradient · Newton step), not on the
+ * size of the gradient: near a direction that almost separates the
+ * outcomes the gradient's rounding floor (about 1e-9 on realistic
+ * histories) can sit above any fixed gradient tolerance while the loss
+ * no longer moves, and the method would spin to its iteration limit on
+ * a problem it has solved. */
 static gboolean
 newton_minimise (const double *z,
                  const int    *labels,
@@ -255,6 +264,7 @@ newton_minimise (const double *z,
       double hessian[N_PARAMS * N_PARAMS] = { 0 };
       double step[N_PARAMS];
       double max_gradient = 0;
+      double decrement = 0;
       double t = 1;
       gboolean improved = FALSE;
 
@@ -301,12 +311,13 @@ newton_minimise (const double *z,
           max_gradient = MAX (max_gradient, fabs (gradient[a]));
         }
 
-      if (max_gradient < GRADIENT_TOLERANCE)
-        return TRUE;
-
       memcpy (step, gradient, sizeof step);
       if (!cholesky_solve (hessian, step, N_PARAMS))
         return FALSE;
+      for (guint a = 0; a < N_PARAMS; a++)
+        decrement += gradient[a] * step[a];
+      if (decrement / 2 < DECREMENT_TOLERANCE)
+        return TRUE;
 
       for (guint halving = 0; halving < MAX_HALVINGS; halving++, t /= 2)
         {
@@ -488,15 +499,21 @@ vigil_churn_model_get_n_samples (VigilChurnModel *self)
  * @features: @n rows of #VIGIL_CHURN_N_FEATURES features, row-major
  * @labels: @n outcomes: 1 churned, 0 renewed
  * @n: the number of samples
- * @lambda: the L2 penalty on the standardised coefficients, ≥ 0
+ * @lambda: the L2 penalty on the standardised coefficients, ≥ 0;
+ *   %VIGIL_CHURN_DEFAULT_LAMBDA is what the refit uses
  *
  * Fits a logistic regression by Newton's method (IRLS), minimising the
- * mean log-loss plus @lambda/2 × the sum of the squared coefficients of
- * the standardised features (the intercept is not penalised). Because the
- * loss is a mean, @lambda does not depend on @n: 0.01 is a light touch, 1
- * a heavy one. Features are clamped to their ranges; unknown ones are
- * replaced by the training mean of the feature, which becomes the
- * model's reference. A feature that never varies gets coefficient 0.
+ * log-loss summed over the samples plus @lambda/2 × the sum of the
+ * squared coefficients of the standardised features (the intercept is
+ * not penalised): the most likely coefficients under a normal prior of
+ * variance 1/@lambda on each standardised coefficient. With @lambda 1
+ * the penalty weighs about as much as one sample's loss whatever @n:
+ * many outcomes outweigh it, a few cannot run away from it. Any @lambda
+ * above 0 makes the minimum unique and finite, even when the features
+ * separate the outcomes perfectly. Features are clamped to their ranges;
+ * unknown ones are replaced by the training mean of the feature, which
+ * becomes the model's reference. A feature that never varies gets
+ * coefficient 0.
  *
  * Returns: (transfer full): the model, or %NULL with @error set when
  *   there are fewer than 10 samples, only one class of outcome, a label
@@ -598,7 +615,9 @@ vigil_churn_model_fit (const double  *features,
       }
 
   theta[0] = log ((double) n_positive / (n - n_positive));
-  if (!newton_minimise (z, labels, n, lambda, theta))
+  /* The minimiser works on the mean loss, whose gradients stay of the
+   * order of 1 whatever @n: the penalty is divided by @n with it. */
+  if (!newton_minimise (z, labels, n, lambda / n, theta))
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
                            _("Churn model: the fit did not converge; the outcomes may be "
@@ -1040,7 +1059,7 @@ vigil_churn_model_new_from_json (const char  *json,
                                  GError     **error)
 {
   g_autoptr(VigilChurnModel) self = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) document = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonObject *features;
@@ -1051,23 +1070,20 @@ vigil_churn_model_new_from_json (const char  *json,
   g_return_val_if_fail (json != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!_vigil_json_check_depth (json, strlen (json), &local_error) ||
-      !json_parser_load_from_data (parser, json, -1, &local_error))
+  if (!(document = _vigil_json_parse (json, -1, VIGIL_JSON_SETTINGS, &local_error)))
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                    _("Churn model is not valid JSON: %s"), local_error->message);
       return NULL;
     }
-  /* An empty document parses, to no root at all. */
-  if (json_parser_get_root (parser) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (document))
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                            _("Churn model must be a JSON object"));
       return NULL;
     }
 
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (document);
   self = g_object_new (VIGIL_TYPE_CHURN_MODEL, NULL);
 
   if (!read_number (root, "format", "", FALSE, &format, error))

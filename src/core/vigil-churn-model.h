@@ -17,6 +17,13 @@ G_BEGIN_DECLS
  * renewal, open tickets. */
 #define VIGIL_CHURN_N_FEATURES 7
 
+/* The L2 penalty a refit uses (DESIGN 3.2): 1/2 Σ β² over the coefficients
+ * of the standardised features, added to the summed log-loss; the
+ * intercept is not penalised. This is a standard normal prior on each
+ * standardised coefficient, and the default of common logistic
+ * regression libraries (scikit-learn's C = 1). */
+#define VIGIL_CHURN_DEFAULT_LAMBDA 1.0
+
 /**
  * VigilChurnFeature:
  * @VIGIL_CHURN_FEATURE_HEALTH: the health score, 0..100

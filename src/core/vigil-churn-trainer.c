@@ -18,8 +18,8 @@
  * only if it beats the default model on held-out outcomes: a model is
  * used because it is measurably better, never because it is newer. */
 
-#define FOLDS 5
-#define LAMBDA 0.01
+/* Cross-validation folds: the refit asks one outcome of each kind per fold. */
+#define FOLDS VIGIL_CHURN_MIN_PER_KIND
 #define SEED 20261123
 
 static void
@@ -54,6 +54,41 @@ format_status (const VigilChurnStatus *status)
                           g_ascii_dtostr (default_auc, sizeof default_auc, status->default_auc));
 }
 
+static gboolean
+read_status (VigilStore        *store,
+             VigilChurnStatus  *out_status,
+             GError           **error)
+{
+  g_autofree char *status_text = NULL;
+
+  if (!vigil_store_get_meta (store, "churn_status", &status_text, error))
+    return FALSE;
+  parse_status (status_text, out_status);
+  return TRUE;
+}
+
+/* The status and the model change together or not at all: a refit that
+ * fails half-way leaves the previous model in use, as it was. */
+static gboolean
+save_status (VigilStore              *store,
+             const VigilChurnStatus  *status,
+             const char              *model_json,
+             GError                 **error)
+{
+  g_autofree char *status_text = format_status (status);
+
+  if (!vigil_store_begin (store, error))
+    return FALSE;
+  if (!vigil_store_set_meta (store, "churn_status", status_text, error) ||
+      !vigil_store_set_meta (store, "churn_model", model_json, error) ||
+      !vigil_store_commit (store, error))
+    {
+      vigil_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * vigil_churn_trainer_load_model:
  * @out_status: (out) (optional): how the model in use came to be
@@ -67,13 +102,11 @@ vigil_churn_trainer_load_model (VigilStore        *store,
                                 GError           **error)
 {
   g_autofree char *json = NULL;
-  g_autofree char *status_text = NULL;
   VigilChurnStatus status;
 
   if (!vigil_store_get_meta (store, "churn_model", &json, error) ||
-      !vigil_store_get_meta (store, "churn_status", &status_text, error))
+      !read_status (store, &status, error))
     return NULL;
-  parse_status (status_text, &status);
   if (out_status != NULL)
     *out_status = status;
 
@@ -86,10 +119,15 @@ vigil_churn_trainer_load_model (VigilStore        *store,
  * vigil_churn_trainer_refit:
  * @out_status: (out) (optional): the outcome of the attempt
  *
- * With at least %VIGIL_CHURN_MIN_OUTCOMES outcomes of both kinds, fits
- * a regularised logistic model on features as they stood before each
+ * With at least %VIGIL_CHURN_MIN_OUTCOMES outcomes, %VIGIL_CHURN_MIN_PER_KIND
+ * of each kind or more, fits a logistic model with the default L2 penalty
+ * (%VIGIL_CHURN_DEFAULT_LAMBDA) on features as they stood before each
  * outcome, measures it by k-fold cross-validation against the default
  * model, and puts it in use only if its held-out AUC is higher.
+ *
+ * Returns: %FALSE with @error set when the outcomes cannot be read, a fit
+ *   fails or the result cannot be stored; the model in use is then the
+ *   one before the call
  */
 gboolean
 vigil_churn_trainer_refit (VigilStore        *store,
@@ -99,7 +137,6 @@ vigil_churn_trainer_refit (VigilStore        *store,
   g_autoptr(GArray) features = NULL;
   g_autoptr(GArray) labels = NULL;
   g_autoptr(VigilChurnModel) model = NULL;
-  g_autofree char *status_text = NULL;
   g_autofree char *json = NULL;
   VigilChurnStatus status = { 0, FALSE, NAN, NAN };
   guint positives = 0;
@@ -111,16 +148,20 @@ vigil_churn_trainer_refit (VigilStore        *store,
   for (guint i = 0; i < labels->len; i++)
     positives += g_array_index (labels, int, i) != 0;
 
-  if (labels->len >= VIGIL_CHURN_MIN_OUTCOMES && positives > 0 && positives < labels->len)
+  /* One of each kind in every fold: every training set has both kinds,
+   * and every held-out fold ranks a churner against a renewal. */
+  if (labels->len >= VIGIL_CHURN_MIN_OUTCOMES &&
+      positives >= VIGIL_CHURN_MIN_PER_KIND && labels->len - positives >= VIGIL_CHURN_MIN_PER_KIND)
     {
       status.auc = vigil_churn_cross_validate ((const double *) features->data, (const int *) labels->data,
-                                               labels->len, FOLDS, LAMBDA, SEED, &status.default_auc, error);
+                                               labels->len, FOLDS, VIGIL_CHURN_DEFAULT_LAMBDA, SEED,
+                                               &status.default_auc, error);
       if (isnan (status.auc))
         return FALSE;
       if (status.auc > status.default_auc)
         {
           model = vigil_churn_model_fit ((const double *) features->data, (const int *) labels->data,
-                                         labels->len, LAMBDA, error);
+                                         labels->len, VIGIL_CHURN_DEFAULT_LAMBDA, error);
           if (model == NULL)
             return FALSE;
           status.refit_in_use = TRUE;
@@ -128,10 +169,58 @@ vigil_churn_trainer_refit (VigilStore        *store,
         }
     }
 
-  status_text = format_status (&status);
-  if (!vigil_store_set_meta (store, "churn_status", status_text, error) ||
-      !vigil_store_set_meta (store, "churn_model", json, error))
+  if (!save_status (store, &status, json, error))
     return FALSE;
+
+  if (out_status != NULL)
+    *out_status = status;
+  return TRUE;
+}
+
+/**
+ * vigil_churn_trainer_record_outcome:
+ * @customer_id: the customer's store id
+ * @outcome: `churned` or `renewed`
+ * @day: the day it happened (days since 1970-01-01)
+ * @out_status: (out) (optional): the model in use afterwards
+ * @out_refit_error: (out) (optional) (transfer full): why the refit
+ *   failed, or %NULL when it did not
+ *
+ * Records an outcome, then gives the churn model the chance to learn from
+ * it (vigil_churn_trainer_refit()). The outcome is a fact the user saw:
+ * it is stored whatever the model does. When the refit fails, the
+ * previous model stays in use, @out_status describes that model and
+ * @out_refit_error says why; the call still succeeds.
+ *
+ * Returns: %FALSE with @error set only when the outcome was not stored
+ */
+gboolean
+vigil_churn_trainer_record_outcome (VigilStore        *store,
+                                    gint64             customer_id,
+                                    const char        *outcome,
+                                    gint32             day,
+                                    VigilChurnStatus  *out_status,
+                                    GError           **out_refit_error,
+                                    GError           **error)
+{
+  g_autoptr(GError) refit_error = NULL;
+  VigilChurnStatus status = { 0, FALSE, NAN, NAN };
+
+  g_return_val_if_fail (VIGIL_IS_STORE (store), FALSE);
+  g_return_val_if_fail (out_refit_error == NULL || *out_refit_error == NULL, FALSE);
+
+  if (!vigil_store_record_outcome (store, customer_id, outcome, day, error))
+    return FALSE;
+
+  if (!vigil_churn_trainer_refit (store, &status, &refit_error))
+    {
+      g_debug ("Refit failed, the previous churn model stays: %s", refit_error->message);
+      /* What is in use now is what was before: say so if it can be read. */
+      if (!read_status (store, &status, NULL))
+        status = (VigilChurnStatus) { 0, FALSE, NAN, NAN };
+      if (out_refit_error != NULL)
+        *out_refit_error = g_steal_pointer (&refit_error);
+    }
 
   if (out_status != NULL)
     *out_status = status;

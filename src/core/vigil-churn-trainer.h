@@ -12,8 +12,10 @@
 
 G_BEGIN_DECLS
 
-/* A refit needs this many outcomes, of both kinds. */
+/* A refit needs this many outcomes, and this many of each kind: one
+ * churned and one renewed in each of its cross-validation folds. */
 #define VIGIL_CHURN_MIN_OUTCOMES 30
+#define VIGIL_CHURN_MIN_PER_KIND 5
 
 /**
  * VigilChurnStatus:
@@ -36,5 +38,12 @@ VigilChurnModel *vigil_churn_trainer_load_model (VigilStore        *store,
 gboolean         vigil_churn_trainer_refit      (VigilStore        *store,
                                                  VigilChurnStatus  *out_status,
                                                  GError           **error);
+gboolean         vigil_churn_trainer_record_outcome (VigilStore        *store,
+                                                     gint64             customer_id,
+                                                     const char        *outcome,
+                                                     gint32             day,
+                                                     VigilChurnStatus  *out_status,
+                                                     GError           **out_refit_error,
+                                                     GError           **error);
 
 G_END_DECLS

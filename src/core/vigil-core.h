@@ -8,6 +8,7 @@
 #pragma once
 
 #include "vigil-churn-model.h"
+#include "vigil-churn-risk.h"
 #include "vigil-churn-trainer.h"
 #include "vigil-demo.h"
 #include "vigil-demo-server.h"
@@ -25,3 +26,4 @@
 #include "vigil-store.h"
 #include "vigil-time.h"
 #include "vigil-triggers.h"
+#include "vigil-url.h"

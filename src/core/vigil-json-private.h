@@ -1,4 +1,4 @@
-/* vigil-json-private.h: guards shared by the readers of JSON text
+/* vigil-json-private.h: the one way JSON text enters Vigil
  *
  * Copyright 2026 The Vigil developers
  *
@@ -7,49 +7,81 @@
 
 #pragma once
 
-#include <glib.h>
-
-#include "vigil-snapshot.h"
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
-/* json-glib parses by recursion, one stack frame per level: a document
- * nested 100,000 deep overflows the stack. Documents are checked for
- * depth before json-glib sees them; no real endpoint nests this deep. */
-#define VIGIL_JSON_MAX_DOCUMENT_DEPTH 512
+/* Every JSON text Vigil reads, an endpoint's answer, an imported file,
+ * a mapping or a stored setting, is read here (DESIGN 2.3): checked
+ * against RFC 8259's grammar byte by byte, skipped parts included, as
+ * UTF-8, and no deeper than this many nested arrays and objects. The
+ * reader itself never recurses; the limit keeps the trees it builds
+ * small enough for json-glib, which frees them by recursion. */
+#define VIGIL_JSON_MAX_DEPTH 512
 
-gboolean _vigil_json_check_depth (const char  *data,
-                                  gsize        length,
-                                  GError     **error);
+/* What the text is, which decides what becomes of a string that holds
+ * U+0000 or an unpaired surrogate (valid JSON, but no C string or UTF-8
+ * text can carry it).
+ * @VIGIL_JSON_DATA: an answer or an import. Such a string is kept as
+ *   bytes that are not UTF-8 (U+0000 as C0 80, a lone surrogate as its
+ *   three-byte form), so that it stays distinct from every other string;
+ *   the snapshot refuses text that is not UTF-8 as an unusable value.
+ * @VIGIL_JSON_SETTINGS: a mapping, scorecard, model or stored setting:
+ *   such a string is an error. */
+typedef enum
+{
+  VIGIL_JSON_DATA,
+  VIGIL_JSON_SETTINGS,
+} VigilJsonUse;
 
-/* The strict reader of JSON text (RFC 8259) in vigil-snapshot.c, which
- * reads records without building a json-glib tree. Containers nested
- * deeper than this are refused rather than recursed into. */
-#define VIGIL_JSON_MAX_READ_DEPTH 256
-
+/* A position in JSON text, for readers that walk it themselves (the
+ * native record reader of vigil-snapshot.c) with the same rules. */
 typedef struct
 {
-  const char *start;    /* of the text, for the column in errors */
-  const char *p;        /* the next byte to read */
-  const char *end;
-  GString    *scratch;  /* for strings read only to be checked */
-  GError    **error;
+  const char    *start;
+  const char    *p;
+  const char    *end;
+  guint64        line;   /* the line @start is on; 0 names only the column */
+  VigilJsonUse   use;
+  GError       **error;
 } VigilJsonCursor;
 
-void     _vigil_json_cursor_skip_space    (VigilJsonCursor  *c);
-gboolean _vigil_json_cursor_fail          (VigilJsonCursor  *c,
-                                           const char       *message);
-/* Checks and passes one value; @depth is how deep it sits. */
-gboolean _vigil_json_cursor_skip_value    (VigilJsonCursor  *c,
-                                           int               depth);
-gboolean _vigil_json_cursor_read_string   (VigilJsonCursor  *c,
-                                           GString          *out);
-gboolean _vigil_json_cursor_read_number   (VigilJsonCursor  *c,
-                                           double           *out,
-                                           gboolean         *out_integer);
-/* Reads one value into @field, with the rules of vigil_snapshot_set_json(). */
-gboolean _vigil_snapshot_read_json_field  (VigilSnapshot    *self,
-                                           VigilField        field,
-                                           VigilJsonCursor  *c);
+void       _vigil_json_cursor_init         (VigilJsonCursor  *c,
+                                            const char       *text,
+                                            gsize             length,
+                                            VigilJsonUse      use,
+                                            GError          **error);
+void       _vigil_json_cursor_init_document (VigilJsonCursor *c,
+                                             const char      *data,
+                                             gssize           length,
+                                             VigilJsonUse     use,
+                                             GError         **error);
+gboolean   _vigil_json_cursor_fail         (VigilJsonCursor  *c,
+                                            const char       *message);
+void       _vigil_json_cursor_skip_space   (VigilJsonCursor  *c);
+gboolean   _vigil_json_cursor_read_string  (VigilJsonCursor  *c,
+                                            GString          *out);
+gboolean   _vigil_json_cursor_read_member_name (VigilJsonCursor *c,
+                                                GString         *name);
+gboolean   _vigil_json_cursor_read_separator (VigilJsonCursor *c,
+                                              char             closing,
+                                              gboolean        *out_more);
+gboolean   _vigil_json_cursor_read_number  (VigilJsonCursor  *c,
+                                            double           *out,
+                                            gboolean         *out_integer);
+gboolean   _vigil_json_cursor_read_literal (VigilJsonCursor  *c);
+gboolean   _vigil_json_cursor_skip_value   (VigilJsonCursor  *c,
+                                            guint             depth);
+gboolean   _vigil_json_cursor_finish       (VigilJsonCursor  *c);
+JsonNode  *_vigil_json_cursor_parse        (VigilJsonCursor  *c);
+
+gboolean   _vigil_json_validate            (const char       *data,
+                                            gssize            length,
+                                            VigilJsonUse      use,
+                                            GError          **error);
+JsonNode  *_vigil_json_parse               (const char       *data,
+                                            gssize            length,
+                                            VigilJsonUse      use,
+                                            GError          **error);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 #include "vigil-json-private.h"
 #include "vigil-mapping.h"
 #include "vigil-pointer-tree.h"
+#include "vigil-snapshot-private.h"
 
 /* A mapping (DESIGN 2.2) says where, in JSON of any shape, the native
  * fields of DESIGN 2.1 are: JSON Pointers (RFC 6901) to the array of
@@ -411,6 +412,15 @@ parse_detail_url (VigilMapping  *self,
     return set_mapping_error (error, "detail_url", _("must be an http:// or https:// URL"));
   if (strstr (self->detail_url, "{id}") == NULL)
     return set_mapping_error (error, "detail_url", _("must contain {id} where the customer's id goes"));
+  /* The ids come from the endpoint's answer: were one to go into the
+   * host, the answer would choose where the source's secrets are sent. */
+  {
+    const char *authority = strstr (self->detail_url, "://") + 3;
+    const char *authority_end = authority + strcspn (authority, "/?#");
+
+    if (strstr (self->detail_url, "{id}") < authority_end)
+      return set_mapping_error (error, "detail_url", _("must have {id} in its path or query, not in its host"));
+  }
 
   return parse_fields (root, "detail_fields", self->detail_fields, FALSE, error);
 }
@@ -486,19 +496,18 @@ vigil_mapping_new_from_data (const char  *data,
                              gssize       length,
                              GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (data != NULL, NULL);
 
-  if (!_vigil_json_check_depth (data, length < 0 ? strlen (data) : (gsize) length, &local_error) ||
-      !json_parser_load_from_data (parser, data, length, &local_error))
+  if (!(root = _vigil_json_parse (data, length, VIGIL_JSON_SETTINGS, &local_error)))
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                    _("Mapping is not valid JSON: %s"), local_error->message);
       return NULL;
     }
-  return mapping_from_node (json_parser_get_root (parser), error);
+  return mapping_from_node (root, error);
 }
 
 /**
@@ -697,6 +706,8 @@ typedef struct
   VigilSnapshot   *snapshot;    /* the record being read */
   VigilRecordFunc  func;
   gpointer         user_data;
+  GString         *name;        /* member names on the pointers' paths */
+  GString         *scratch;     /* strings read into fields */
   gboolean         found_records;
   char            *next;
   GError          *error;       /* not about the text: from @func, or no records */
@@ -706,7 +717,7 @@ typedef struct
 static gboolean
 read_field_value (int              field,
                   VigilJsonCursor *c,
-                  int              depth,
+                  guint            depth,
                   gpointer         user_data)
 {
   AnswerReader *reader = user_data;
@@ -720,14 +731,16 @@ read_field_value (int              field,
       reader->snapshot->n_unknown++;
       return _vigil_json_cursor_skip_value (c, depth);
     }
-  return _vigil_snapshot_read_json_field (reader->snapshot, (VigilField) field, c);
+  return _vigil_snapshot_read_json_field (reader->snapshot, (VigilField) field, c, reader->scratch);
 }
 
 static gboolean
 read_record_array (AnswerReader    *reader,
                    VigilJsonCursor *c,
-                   int              depth)
+                   guint            depth)
 {
+  gboolean more = TRUE;
+
   if (*c->p != '[')
     {
       g_set_error (&reader->error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
@@ -735,8 +748,9 @@ read_record_array (AnswerReader    *reader,
                    reader->mapping->records);
       return FALSE;
     }
-  if (depth >= VIGIL_JSON_MAX_READ_DEPTH)
-    return _vigil_json_cursor_fail (c, _("nested too deeply"));
+  /* Too deep to open: the reader of every JSON text says so. */
+  if (depth >= VIGIL_JSON_MAX_DEPTH)
+    return _vigil_json_cursor_skip_value (c, depth);
 
   reader->found_records = TRUE;
   c->p++;
@@ -747,47 +761,36 @@ read_record_array (AnswerReader    *reader,
       return TRUE;
     }
 
-  for (;;)
+  while (more)
     {
       vigil_snapshot_clear (reader->snapshot);
-      if (!_vigil_pointer_tree_read (reader->mapping->record_tree, c, depth + 1, read_field_value, reader))
+      if (!_vigil_pointer_tree_read (reader->mapping->record_tree, c, depth + 1, reader->name,
+                                     read_field_value, reader) ||
+          !reader->func (reader->snapshot, reader->user_data, &reader->error) ||
+          !_vigil_json_cursor_read_separator (c, ']', &more))
         return FALSE;
-      if (!reader->func (reader->snapshot, reader->user_data, &reader->error))
-        return FALSE;
-
-      _vigil_json_cursor_skip_space (c);
-      if (c->p < c->end && *c->p == ',')
-        {
-          c->p++;
-          continue;
-        }
-      if (c->p < c->end && *c->p == ']')
-        {
-          c->p++;
-          return TRUE;
-        }
-      return _vigil_json_cursor_fail (c, _("expected “,” or “]”"));
     }
+  return TRUE;
 }
 
 /* The next page's URL or cursor: a non-empty string or a whole number. */
 static gboolean
 read_next (AnswerReader    *reader,
            VigilJsonCursor *c,
-           int              depth)
+           guint            depth)
 {
   const char *begin = c->p;
   double number;
   gboolean integer;
 
-  /* A member given twice keeps its last value, as JSON parsers do. */
+  /* A member given twice keeps its last value, as in a tree. */
   g_clear_pointer (&reader->next, g_free);
   if (*c->p == '"')
     {
-      if (!_vigil_json_cursor_read_string (c, c->scratch))
+      if (!_vigil_json_cursor_read_string (c, reader->scratch))
         return FALSE;
-      if (c->scratch->len > 0)
-        reader->next = g_strndup (c->scratch->str, c->scratch->len);
+      if (reader->scratch->len > 0)
+        reader->next = g_strndup (reader->scratch->str, reader->scratch->len);
       return TRUE;
     }
   if (*c->p == '-' || g_ascii_isdigit (*c->p))
@@ -808,7 +811,7 @@ read_next (AnswerReader    *reader,
 static gboolean
 read_page_value (int              role,
                  VigilJsonCursor *c,
-                 int              depth,
+                 guint            depth,
                  gpointer         user_data)
 {
   AnswerReader *reader = user_data;
@@ -818,7 +821,7 @@ read_page_value (int              role,
   return read_next (reader, c, depth);
 }
 
-/* Reads the one JSON value of @data through @tree; FALSE with @error
+/* Reads the one JSON text of @data through @tree; FALSE with @error
  * set when it is not JSON, FALSE alone when @visit stopped. */
 static gboolean
 read_answer (VigilPointerTree       *tree,
@@ -828,18 +831,17 @@ read_answer (VigilPointerTree       *tree,
              AnswerReader           *reader,
              GError                **error)
 {
+  g_autoptr(GString) name = g_string_new (NULL);
   g_autoptr(GString) scratch = g_string_new (NULL);
-  VigilJsonCursor c = { data, data, data + length, scratch, error };
+  VigilJsonCursor c;
 
+  reader->name = name;
+  reader->scratch = scratch;
+  _vigil_json_cursor_init_document (&c, data != NULL ? data : "", (gssize) length, VIGIL_JSON_DATA, error);
   _vigil_json_cursor_skip_space (&c);
   if (c.p >= c.end)
     return _vigil_json_cursor_fail (&c, _("no JSON value"));
-  if (!_vigil_pointer_tree_read (tree, &c, 0, visit, reader))
-    return FALSE;
-  _vigil_json_cursor_skip_space (&c);
-  if (c.p < c.end)
-    return _vigil_json_cursor_fail (&c, _("unexpected data after the JSON value"));
-  return TRUE;
+  return _vigil_pointer_tree_read (tree, &c, 0, name, visit, reader) && _vigil_json_cursor_finish (&c);
 }
 
 /**
@@ -857,7 +859,7 @@ read_answer (VigilPointerTree       *tree,
  * the reading with that error.
  *
  * Returns: %FALSE with @error set when @data is not JSON (the message
- *   says so and names the column), when there is no array at the records
+ *   says so and names the line and column), when there is no array at the records
  *   pointer, or when @func failed. Records before the fault have been
  *   handed over.
  */
@@ -872,7 +874,7 @@ vigil_mapping_read_records (VigilMapping     *self,
 {
   g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
   g_autoptr(GError) text_error = NULL;
-  AnswerReader reader = { self, snapshot, func, user_data, FALSE, NULL, NULL };
+  AnswerReader reader = { self, snapshot, func, user_data, NULL, NULL, FALSE, NULL, NULL };
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
@@ -914,7 +916,7 @@ vigil_mapping_read_records (VigilMapping     *self,
  * @data, as vigil_mapping_apply_detail() does, reading the text without
  * building it in memory.
  *
- * Returns: %FALSE with @error naming the column if @data is not JSON
+ * Returns: %FALSE with @error naming the line and column if @data is not JSON
  */
 gboolean
 vigil_mapping_read_detail (VigilMapping   *self,
@@ -923,7 +925,7 @@ vigil_mapping_read_detail (VigilMapping   *self,
                            VigilSnapshot  *snapshot,
                            GError        **error)
 {
-  AnswerReader reader = { self, snapshot, NULL, NULL, FALSE, NULL, NULL };
+  AnswerReader reader = { self, snapshot, NULL, NULL, NULL, NULL, FALSE, NULL, NULL };
 
   g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);

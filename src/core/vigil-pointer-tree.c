@@ -11,8 +11,6 @@
 
 #include <string.h>
 
-#include <glib/gi18n-lib.h>
-
 #include "vigil-pointer-tree.h"
 
 /* Reading JSON text for the values some pointers refer to, without
@@ -170,15 +168,19 @@ find_element (VigilPointerTree *tree,
 static gboolean
 read_container (VigilPointerTree      *tree,
                 VigilJsonCursor       *c,
-                int                    depth,
+                guint                  depth,
+                GString               *name,
                 VigilPointerVisitFunc  visit,
                 gpointer               user_data)
 {
   gboolean is_object = *c->p == '{';
   char closing = is_object ? '}' : ']';
+  gboolean more = TRUE;
 
-  if (depth >= VIGIL_JSON_MAX_READ_DEPTH)
-    return _vigil_json_cursor_fail (c, _("nested too deeply"));
+  /* Too deep to open: the reader of every JSON text says so. */
+  if (depth >= VIGIL_JSON_MAX_DEPTH)
+    return _vigil_json_cursor_skip_value (c, depth);
+
   c->p++;
   _vigil_json_cursor_skip_space (c);
   if (c->p < c->end && *c->p == closing)
@@ -187,49 +189,33 @@ read_container (VigilPointerTree      *tree,
       return TRUE;
     }
 
-  for (guint64 index = 0;; index++)
+  for (guint64 index = 0; more; index++)
     {
       VigilPointerTree *child;
 
-      _vigil_json_cursor_skip_space (c);
       if (is_object)
         {
-          if (c->p >= c->end || *c->p != '"')
-            return _vigil_json_cursor_fail (c, _("expected a member name"));
-          if (!_vigil_json_cursor_read_string (c, c->scratch))
+          if (!_vigil_json_cursor_read_member_name (c, name))
             return FALSE;
-          child = find_member (tree, c->scratch);
-          _vigil_json_cursor_skip_space (c);
-          if (c->p >= c->end || *c->p != ':')
-            return _vigil_json_cursor_fail (c, _("expected “:”"));
-          c->p++;
+          child = find_member (tree, name);
         }
       else
         child = find_element (tree, index);
 
-      if (child != NULL ? !_vigil_pointer_tree_read (child, c, depth + 1, visit, user_data)
+      if (child != NULL ? !_vigil_pointer_tree_read (child, c, depth + 1, name, visit, user_data)
                         : !_vigil_json_cursor_skip_value (c, depth + 1))
         return FALSE;
-
-      _vigil_json_cursor_skip_space (c);
-      if (c->p < c->end && *c->p == ',')
-        {
-          c->p++;
-          continue;
-        }
-      if (c->p < c->end && *c->p == closing)
-        {
-          c->p++;
-          return TRUE;
-        }
-      return _vigil_json_cursor_fail (c, is_object ? _("expected “,” or “}”") : _("expected “,” or “]”"));
+      if (!_vigil_json_cursor_read_separator (c, closing, &more))
+        return FALSE;
     }
+  return TRUE;
 }
 
 /**
  * _vigil_pointer_tree_read:
  * @c: at the value @tree's root refers to
- * @depth: how deep that value sits in the document
+ * @depth: how many arrays and objects are open around that value
+ * @name: for the member names read
  * @visit: called for each value a pointer of the tree refers to
  *
  * Reads one value, calling @visit for every pointer that ends in it or
@@ -243,7 +229,8 @@ read_container (VigilPointerTree      *tree,
 gboolean
 _vigil_pointer_tree_read (VigilPointerTree      *tree,
                           VigilJsonCursor       *c,
-                          int                    depth,
+                          guint                  depth,
+                          GString               *name,
                           VigilPointerVisitFunc  visit,
                           gpointer               user_data)
 {
@@ -251,7 +238,7 @@ _vigil_pointer_tree_read (VigilPointerTree      *tree,
 
   _vigil_json_cursor_skip_space (c);
   if (c->p >= c->end)
-    return _vigil_json_cursor_fail (c, _("unexpected end of data"));
+    return _vigil_json_cursor_skip_value (c, depth);
 
   for (guint i = 0; tree->roles != NULL && i < tree->roles->len; i++)
     {
@@ -266,7 +253,7 @@ _vigil_pointer_tree_read (VigilPointerTree      *tree,
     }
 
   if (tree->children != NULL && (*c->p == '{' || *c->p == '['))
-    return read_container (tree, c, depth, visit, user_data);
+    return read_container (tree, c, depth, name, visit, user_data);
   if (after != NULL)
     {
       c->p = after;

@@ -17,11 +17,12 @@ G_BEGIN_DECLS
  * the user of the tree chooses), merged by their common prefixes. */
 typedef struct _VigilPointerTree VigilPointerTree;
 
-/* Called with @c at the value a pointer of @role refers to; must read
- * exactly that value (or fail with @c's error set). */
+/* Called with @c at the value a pointer of @role refers to, @depth
+ * arrays and objects open around it; must read exactly that value (or
+ * fail with @c's error set, or stop). */
 typedef gboolean (*VigilPointerVisitFunc) (int               role,
                                            VigilJsonCursor  *c,
-                                           int               depth,
+                                           guint             depth,
                                            gpointer          user_data);
 
 /* RFC 6901's reading of one reference token (up to the next "/"),
@@ -40,7 +41,8 @@ void              _vigil_pointer_tree_add   (VigilPointerTree       *tree,
                                              int                     role);
 gboolean          _vigil_pointer_tree_read  (VigilPointerTree       *tree,
                                              VigilJsonCursor        *c,
-                                             int                     depth,
+                                             guint                   depth,
+                                             GString                *name,
                                              VigilPointerVisitFunc   visit,
                                              gpointer                user_data);
 

@@ -21,6 +21,7 @@
 #include "vigil-mapping.h"
 #include "vigil-poller.h"
 #include "vigil-secrets.h"
+#include "vigil-url.h"
 
 /* One poll of one source: fetch every page (DESIGN 2.2 pagination),
  * each body bounded while it streams, and read it off the main thread
@@ -29,6 +30,12 @@
  * their details are in) before the next page is fetched, so memory
  * follows one page, not the whole answer. Any failure fails the poll as
  * a whole and rolls the transaction back: nothing of it is stored
+ * (DESIGN 2.3).
+ *
+ * Every request stays on its origin: pages on the source URL's, detail
+ * requests on the detail_url's. A next page or a redirect elsewhere
+ * fails the poll before anything is sent there, so the secrets (token,
+ * header values, query secrets) only ever go where the user sent them
  * (DESIGN 2.3). */
 
 #define READ_CHUNK 65536
@@ -79,6 +86,9 @@ typedef struct
   VigilMapping *mapping;
   char         *token;
   GPtrArray    *headers;      /* name, value, name, value… from the keyring */
+  GPtrArray    *query_secrets;/* name, value… added to each request's query */
+  char         *origin;       /* the source URL's: pages stay on it */
+  char         *detail_origin;/* the detail_url's, if the mapping has one */
   gint64        started_at;
 
   char         *url;          /* the page being fetched */
@@ -123,6 +133,9 @@ poll_job_free (PollJob *job)
       g_free (job->token);
     }
   g_clear_pointer (&job->headers, g_ptr_array_unref);
+  g_clear_pointer (&job->query_secrets, g_ptr_array_unref);
+  g_free (job->origin);
+  g_free (job->detail_origin);
   g_free (job->url);
   g_free (job->etag);
   g_free (job->last_modified);
@@ -390,41 +403,21 @@ read_page_thread (GTask        *thread_task,
 }
 
 
-/* @url with query parameter @param set to @value. */
+/* @url without the query secrets a server may have echoed into a link:
+ * they are added again when requesting, and must not reach an error
+ * message. NULL if @url does not parse. */
 static char *
-set_query_param (const char *url,
-                 const char *param,
-                 const char *value)
+strip_query_secrets (const char *url,
+                     GPtrArray  *query_secrets)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  g_autoptr(GString) query = g_string_new (NULL);
-  g_autofree char *escaped_param = g_uri_escape_string (param, NULL, TRUE);
-  g_autofree char *escaped_value = g_uri_escape_string (value, NULL, TRUE);
-  g_autoptr(GUri) result = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
-  if (uri == NULL)
-    return NULL;
-
-  if (g_uri_get_query (uri) != NULL)
-    {
-      g_auto(GStrv) pairs = g_strsplit (g_uri_get_query (uri), "&", -1);
-
-      for (guint i = 0; pairs[i] != NULL; i++)
-        {
-          g_autofree char *prefix = g_strconcat (escaped_param, "=", NULL);
-
-          if (*pairs[i] == '\0' || g_str_has_prefix (pairs[i], prefix) ||
-              g_strcmp0 (pairs[i], escaped_param) == 0)
-            continue;
-          g_string_append_printf (query, "%s%s", query->len > 0 ? "&" : "", pairs[i]);
-        }
-    }
-  g_string_append_printf (query, "%s%s=%s", query->len > 0 ? "&" : "", escaped_param, escaped_value);
-
-  result = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
-                        g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri),
-                        query->str, g_uri_get_fragment (uri));
-  return g_uri_to_string (result);
+  if (query_secrets == NULL || query_secrets->len == 0)
+    return g_strdup (url);
+  for (guint i = 0; i + 1 < query_secrets->len; i += 2)
+    g_ptr_array_add (names, g_ptr_array_index (query_secrets, i));
+  g_ptr_array_add (names, NULL);
+  return vigil_url_remove_query_params (url, (const char * const *) names->pdata);
 }
 
 /* The URL of the next page, NULL when this was the last. */
@@ -455,13 +448,15 @@ next_page_url (PollJob     *job,
     case VIGIL_PAGINATION_CURSOR:
       if (page->next == NULL)
         return NULL;
-      return set_query_param (job->source->url, vigil_mapping_get_page_param (job->mapping), page->next);
+      return vigil_url_set_query_param (job->source->url, vigil_mapping_get_page_param (job->mapping),
+                                        page->next);
 
     case VIGIL_PAGINATION_PAGE:
       if (page->empty)
         return NULL;
       page_text = g_strdup_printf ("%" G_GINT64_FORMAT, ++job->page_number);
-      return set_query_param (job->source->url, vigil_mapping_get_page_param (job->mapping), page_text);
+      return vigil_url_set_query_param (job->source->url, vigil_mapping_get_page_param (job->mapping),
+                                        page_text);
 
     case VIGIL_PAGINATION_LINK_HEADER:
       {
@@ -477,6 +472,37 @@ next_page_url (PollJob     *job,
     }
 }
 
+/* @next (taken) if it is on the source's origin, without any query
+ * secret echoed into it; NULL with @error set, naming both origins, if
+ * it is elsewhere: nothing is sent there. */
+static char *
+check_next_page (PollJob  *job,
+                 char     *next,
+                 GError  **error)
+{
+  g_autofree char *url = next;
+  g_autofree char *origin = vigil_url_get_origin (url, NULL);
+  char *stripped;
+
+  if (origin == NULL)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                   _("%s: the next page link is not an http(s) URL"), job->url);
+      return NULL;
+    }
+  if (g_strcmp0 (origin, job->origin) != 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("%s: next page is on %s, not on the source's %s: refused"),
+                   job->url, origin, job->origin);
+      return NULL;
+    }
+  if ((stripped = strip_query_secrets (url, job->query_secrets)) == NULL)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("%s: the next page link is not an http(s) URL"), job->url);
+  return stripped;
+}
+
 /* Fetches the next page, or commits after the last. Takes over @task. */
 static void
 next_page (GTask *task)
@@ -487,6 +513,8 @@ next_page (GTask *task)
   g_autofree char *next = NULL;
 
   next = next_page_url (job, job->page, &error);
+  if (next != NULL)
+    next = check_next_page (job, g_steal_pointer (&next), &error);
   if (error != NULL)
     {
       fail_poll (task, g_steal_pointer (&error));
@@ -578,15 +606,20 @@ page_stored_cb (GObject      *object,
 
 /* Fetching one URL ---------------------------------------------------------
  *
- * A GET with the poll's token, bounded by max_bytes while it streams,
- * tried again after connection errors, 429 and 5xx. Pages and
- * per-customer details both go through it. */
+ * A GET with the poll's secrets, bounded by max_bytes while it streams,
+ * tried again after connection errors, 429 and 5xx, following redirects
+ * on its own origin only. Pages and per-customer details both go
+ * through it. */
 
 typedef struct
 {
-  char         *url;
+  char         *url;          /* without the query secrets, as shown */
+  char         *origin;       /* where it may go: the source's or the detail_url's */
+  gboolean      detail;       /* a detail request, on the detail_url's origin */
+  guint         redirects;
   char         *token;
   GPtrArray    *headers;
+  GPtrArray    *query_secrets;
   char         *etag;
   char         *last_modified;
   gint64        max_bytes;
@@ -606,7 +639,9 @@ static void
 fetch_free (Fetch *fetch)
 {
   g_clear_pointer (&fetch->headers, g_ptr_array_unref);
+  g_clear_pointer (&fetch->query_secrets, g_ptr_array_unref);
   g_free (fetch->url);
+  g_free (fetch->origin);
   if (fetch->token != NULL)
     {
       memset (fetch->token, 0, strlen (fetch->token));
@@ -793,6 +828,83 @@ fetch_read_cb (GObject      *object,
   fetch_read_more (g_steal_pointer (&task));
 }
 
+/* The error for a request that would leave @fetch's origin for
+ * @origin: it names both, and nothing is sent. */
+static GError *
+origin_refused (const Fetch *fetch,
+                const char  *origin,
+                gboolean     redirect)
+{
+  if (redirect)
+    return g_error_new (VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                        fetch->detail ? _("%s: redirected to %s, not to the detail_url's %s: refused")
+                                      : _("%s: redirected to %s, not to the source's %s: refused"),
+                        fetch->url, origin, fetch->origin);
+  return g_error_new (VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                      fetch->detail ? _("%s is on %s, not on the detail_url's %s: refused")
+                                    : _("%s is on %s, not on the source's %s: refused"),
+                      fetch->url, origin, fetch->origin);
+}
+
+static gboolean
+is_followed_redirect (guint status)
+{
+  return status == SOUP_STATUS_MOVED_PERMANENTLY || status == SOUP_STATUS_FOUND ||
+         status == SOUP_STATUS_SEE_OTHER || status == SOUP_STATUS_TEMPORARY_REDIRECT ||
+         status == SOUP_STATUS_PERMANENT_REDIRECT;
+}
+
+/* Vigil's redirect policy, not libsoup's: the Location, resolved against
+ * the request, must be on the fetch's origin, and at most
+ * VIGIL_URL_MAX_REDIRECTS are followed. Takes over @task. */
+static void
+fetch_follow_redirect (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (fetch->message),
+                                                       "Location");
+  g_autofree char *target = NULL;
+  g_autofree char *origin = NULL;
+  char *stripped;
+
+  if (location == NULL || *location == '\0')
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("%s: HTTP %u without a Location"),
+                               fetch->url, soup_message_get_status (fetch->message));
+      g_object_unref (task);
+      return;
+    }
+  target = g_uri_resolve_relative (fetch->url, location, SOUP_HTTP_URI_FLAGS, NULL);
+  if (target == NULL || (origin = vigil_url_get_origin (target, NULL)) == NULL ||
+      (stripped = strip_query_secrets (target, fetch->query_secrets)) == NULL)
+    {
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                               _("%s: redirected to something that is not an http(s) URL"), fetch->url);
+      g_object_unref (task);
+      return;
+    }
+  if (g_strcmp0 (origin, fetch->origin) != 0)
+    {
+      g_free (stripped);
+      g_task_return_error (task, origin_refused (fetch, origin, TRUE));
+      g_object_unref (task);
+      return;
+    }
+  if (fetch->redirects >= VIGIL_URL_MAX_REDIRECTS)
+    {
+      g_free (stripped);
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                               _("%s: more than %d redirects: stopped"), fetch->url, VIGIL_URL_MAX_REDIRECTS);
+      g_object_unref (task);
+      return;
+    }
+
+  fetch->redirects++;
+  g_free (fetch->url);
+  fetch->url = stripped;
+  fetch_send (task);
+}
+
 static void
 fetch_send_cb (GObject      *object,
                GAsyncResult *result,
@@ -819,6 +931,13 @@ fetch_send_cb (GObject      *object,
     }
 
   status = soup_message_get_status (fetch->message);
+  if (is_followed_redirect (status))
+    {
+      /* Its body is not wanted; closing it frees the connection. */
+      g_clear_object (&stream);
+      fetch_follow_redirect (g_steal_pointer (&task));
+      return;
+    }
   if (status == SOUP_STATUS_NOT_MODIFIED && (fetch->etag != NULL || fetch->last_modified != NULL))
     {
       g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
@@ -853,21 +972,64 @@ fetch_send_cb (GObject      *object,
   fetch_read_more (g_steal_pointer (&task));
 }
 
+/* The request for @uri (@fetch's URL, parsed), with the query secrets
+ * added; copies of their values are wiped. */
+static SoupMessage *
+new_request (Fetch *fetch,
+             GUri  *uri)
+{
+  g_autoptr(GUri) with_secrets = NULL;
+  char *url;
+
+  if (fetch->query_secrets == NULL || fetch->query_secrets->len == 0)
+    return soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+
+  url = g_strdup (fetch->url);
+  for (guint i = 0; url != NULL && i + 1 < fetch->query_secrets->len; i += 2)
+    {
+      char *next = vigil_url_set_query_param (url, g_ptr_array_index (fetch->query_secrets, i),
+                                              g_ptr_array_index (fetch->query_secrets, i + 1));
+
+      memset (url, 0, strlen (url));
+      g_free (url);
+      url = next;
+    }
+  if (url == NULL)
+    return NULL;
+  with_secrets = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  memset (url, 0, strlen (url));
+  g_free (url);
+  return with_secrets != NULL ? soup_message_new_from_uri (SOUP_METHOD_GET, with_secrets) : NULL;
+}
+
 static void
 fetch_send (GTask *task)
 {
   VigilPoller *self = g_task_get_source_object (task);
   Fetch *fetch = g_task_get_task_data (task);
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *origin = NULL;
   SoupMessageHeaders *headers;
 
   g_clear_object (&fetch->message);
-  fetch->message = soup_message_new (SOUP_METHOD_GET, fetch->url);
-  if (fetch->message == NULL)
+  uri = g_uri_parse (fetch->url, SOUP_HTTP_URI_FLAGS, NULL);
+  origin = uri != NULL ? vigil_url_origin_of (uri) : NULL;
+  /* The last guard: whatever led here, no request leaves its origin,
+   * so no secret is sent anywhere else. */
+  if (origin != NULL && g_strcmp0 (origin, fetch->origin) != 0)
+    {
+      g_task_return_error (task, origin_refused (fetch, origin, FALSE));
+      g_object_unref (task);
+      return;
+    }
+  if (origin == NULL || (fetch->message = new_request (fetch, uri)) == NULL)
     {
       g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“%s” is not a valid URL"), fetch->url);
       g_object_unref (task);
       return;
     }
+  /* Redirects are followed by fetch_follow_redirect(), on the origin. */
+  soup_message_add_flags (fetch->message, SOUP_MESSAGE_NO_REDIRECT);
 
   headers = soup_message_get_request_headers (fetch->message);
   soup_message_headers_replace (headers, "Accept", "application/json");
@@ -894,12 +1056,14 @@ fetch_send (GTask *task)
                            fetch->cancellable, fetch_send_cb, task);
 }
 
-/* Fetches @url; the result is its body (empty for a 304 answer to
- * @etag or @last_modified). */
+/* Fetches @url, a page or (@detail) a detail request, with the poll's
+ * secrets; the result is its body (empty for a 304 answer to @etag or
+ * @last_modified). */
 static void
 fetch_async (VigilPoller         *self,
              const char          *url,
              const PollJob       *job,
+             gboolean             detail,
              gboolean             conditional,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
@@ -909,8 +1073,11 @@ fetch_async (VigilPoller         *self,
   Fetch *fetch = g_new0 (Fetch, 1);
 
   fetch->url = g_strdup (url);
+  fetch->detail = detail;
+  fetch->origin = g_strdup (detail ? job->detail_origin : job->origin);
   fetch->token = g_strdup (job->token);
   fetch->headers = job->headers != NULL ? g_ptr_array_ref (job->headers) : NULL;
+  fetch->query_secrets = job->query_secrets != NULL ? g_ptr_array_ref (job->query_secrets) : NULL;
   fetch->max_bytes = job->source->max_bytes;
   fetch->timeout_s = job->source->timeout_s;
   fetch->cancellable = g_cancellable_new ();
@@ -929,15 +1096,19 @@ fetch_async (VigilPoller         *self,
   fetch_send (task);
 }
 
+/* @out_url: (optional): the URL answered, after any redirects */
 static GBytes *
 fetch_finish (GAsyncResult  *result,
               SoupMessage  **out_message,
+              char         **out_url,
               GError       **error)
 {
   Fetch *fetch = g_task_get_task_data (G_TASK (result));
 
   if (out_message != NULL)
     *out_message = fetch->message != NULL ? g_object_ref (fetch->message) : NULL;
+  if (out_url != NULL)
+    *out_url = g_strdup (fetch->url);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -959,7 +1130,7 @@ detail_cb (GObject      *object,
   VigilSnapshot *snapshot = request->snapshot;
   PollJob *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = fetch_finish (result, NULL, &error);
+  g_autoptr(GBytes) body = fetch_finish (result, NULL, NULL, &error);
 
   g_free (request);
   job->in_flight--;
@@ -1007,7 +1178,7 @@ start_details (GTask *task)
       request->snapshot = snapshot;
       job->in_flight++;
       job->max_in_flight = MAX (job->max_in_flight, job->in_flight);
-      fetch_async (self, url, job, FALSE, job->details_cancellable, detail_cb, request);
+      fetch_async (self, url, job, TRUE, FALSE, job->details_cancellable, detail_cb, request);
     }
 
   if (job->in_flight == 0 && job->next_detail >= snapshots->len && !job->returned)
@@ -1047,13 +1218,21 @@ page_fetched_cb (GObject      *object,
   PollJob *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autofree char *answered = NULL;
 
   g_clear_object (&job->message);
-  body = fetch_finish (result, &job->message, &error);
+  body = fetch_finish (result, &job->message, &answered, &error);
   if (body == NULL)
     {
       fail_poll (task, g_steal_pointer (&error));
       return;
+    }
+  /* After a redirect, relative links resolve against where it led. */
+  if (g_strcmp0 (answered, job->url) != 0)
+    {
+      g_hash_table_add (job->seen, g_strdup (answered));
+      g_free (job->url);
+      job->url = g_steal_pointer (&answered);
     }
 
   if (job->pages == 0)
@@ -1088,7 +1267,7 @@ fetch_page (GTask *task)
   PollJob *job = g_task_get_task_data (task);
 
   g_hash_table_add (job->seen, g_strdup (job->url));
-  fetch_async (self, job->url, job, job->pages == 0, g_task_get_cancellable (task),
+  fetch_async (self, job->url, job, FALSE, job->pages == 0, g_task_get_cancellable (task),
                page_fetched_cb, task);
 }
 
@@ -1140,6 +1319,23 @@ vigil_poller_set_max_pages (VigilPoller *self,
 }
 
 /**
+ * vigil_poller_set_tls_database:
+ * @database: the certificate authorities to trust instead of the
+ *   system's (tests trust their own loopback server's certificate)
+ *
+ * Certificates are verified as ever; only the anchors change.
+ */
+void
+vigil_poller_set_tls_database (VigilPoller  *self,
+                               GTlsDatabase *database)
+{
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (G_IS_TLS_DATABASE (database));
+
+  g_object_set (self->session, "tls-database", database, NULL);
+}
+
+/**
  * vigil_poller_set_retries:
  * @max_retries: further tries of a request after a retryable failure
  * @base_delay_ms: the wait before the first, doubling for each next one
@@ -1176,7 +1372,53 @@ wipe_free (gpointer data)
   g_free (text);
 }
 
-/* The token and header values of @source, from the keyring. */
+/* The value of environment variable @variable, or NULL with @error set
+ * saying what it should hold. */
+static char *
+secret_from_env (const char  *variable,
+                 const char  *what,
+                 GError     **error)
+{
+  const char *value = g_getenv (variable);
+
+  if (value == NULL || *value == '\0')
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("the environment variable %s, which should hold %s, is not set"), variable, what);
+      return NULL;
+    }
+  return g_strdup (value);
+}
+
+/* @key's value of @source from the keyring, or NULL with @error set
+ * (@missing when the keyring holds none). */
+static char *
+secret_from_keyring (const char         *database,
+                     const VigilSource  *source,
+                     const char         *key,
+                     const char         *missing,
+                     GCancellable       *cancellable,
+                     GError            **error)
+{
+  GError *local_error = NULL;
+  char *value = vigil_secrets_lookup (database, source->name, key, cancellable, &local_error);
+  char *copy;
+
+  if (value == NULL)
+    {
+      if (local_error == NULL)
+        local_error = g_error_new_literal (VIGIL_ERROR, VIGIL_ERROR_INVALID, missing);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  copy = g_strdup (value);
+  secret_password_free (value);
+  return copy;
+}
+
+/* The token, header values and query secrets of @source, from the
+ * keyring or the environment; the keyring is asked only for what the
+ * source keeps there. */
 static gboolean
 load_secrets (PollJob            *job,
               const char         *database,
@@ -1184,39 +1426,66 @@ load_secrets (PollJob            *job,
               GCancellable       *cancellable,
               GError            **error)
 {
+  job->headers = g_ptr_array_new_with_free_func (wipe_free);
+  job->query_secrets = g_ptr_array_new_with_free_func (wipe_free);
+
   if (source->keyring_token)
     {
-      char *token = vigil_secrets_lookup (database, source->name, NULL, cancellable, error);
+      g_autofree char *missing = g_strdup_printf (_("the keyring holds no token for source “%s”; "
+                                                    "add the source again"), source->name);
 
-      if (token == NULL)
-        {
-          if (error == NULL || *error == NULL)
-            g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                         _("the keyring holds no token for source “%s”; add the source again"),
-                         source->name);
-          return FALSE;
-        }
-      job->token = g_strdup (token);
-      secret_password_free (token);
+      if (!(job->token = secret_from_keyring (database, source, NULL, missing, cancellable, error)))
+        return FALSE;
     }
+  else if (source->token_env != NULL &&
+           !(job->token = secret_from_env (source->token_env, _("the token"), error)))
+    return FALSE;
 
-  job->headers = g_ptr_array_new_with_free_func (wipe_free);
   for (guint i = 0; source->header_names != NULL && source->header_names[i] != NULL; i++)
     {
       const char *name = source->header_names[i];
-      char *value = vigil_secrets_lookup (database, source->name, name, cancellable, error);
+      g_autofree char *missing = g_strdup_printf (_("the keyring holds no value for the %s header of "
+                                                    "source “%s”"), name, source->name);
+      char *value = secret_from_keyring (database, source, name, missing, cancellable, error);
 
       if (value == NULL)
+        return FALSE;
+      g_ptr_array_add (job->headers, g_strdup (name));
+      g_ptr_array_add (job->headers, value);
+    }
+
+  for (guint i = 0; source->query_secret_names != NULL && source->query_secret_names[i] != NULL; i++)
+    {
+      const char *name = source->query_secret_names[i];
+      g_autofree char *key = vigil_secrets_query_key (name);
+      g_autofree char *missing = g_strdup_printf (_("the keyring holds no value for the %s query parameter "
+                                                    "of source “%s”"), name, source->name);
+      char *value = secret_from_keyring (database, source, key, missing, cancellable, error);
+
+      if (value == NULL)
+        return FALSE;
+      g_ptr_array_add (job->query_secrets, g_strdup (name));
+      g_ptr_array_add (job->query_secrets, value);
+    }
+
+  for (guint i = 0; source->query_secret_env != NULL && source->query_secret_env[i] != NULL; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *variable = NULL;
+      g_autofree char *what = NULL;
+      char *value;
+
+      if (!vigil_source_split_query_secret_env (source->query_secret_env[i], &name, &variable))
         {
-          if (error == NULL || *error == NULL)
-            g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                         _("the keyring holds no value for the %s header of source “%s”"),
-                         name, source->name);
+          g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                               _("a query secret of the source is not NAME=VAR; edit the source"));
           return FALSE;
         }
-      g_ptr_array_add (job->headers, g_strdup (name));
-      g_ptr_array_add (job->headers, g_strdup (value));
-      secret_password_free (value);
+      what = g_strdup_printf (_("the %s query parameter"), name);
+      if (!(value = secret_from_env (variable, what, error)))
+        return FALSE;
+      g_ptr_array_add (job->query_secrets, g_steal_pointer (&name));
+      g_ptr_array_add (job->query_secrets, value);
     }
   return TRUE;
 }
@@ -1266,43 +1535,41 @@ vigil_poller_poll_async (VigilPoller         *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  job->page_number = vigil_mapping_get_page_start (job->mapping);
+  /* The origins requests may go to, and the secrets with them. */
+  if (!(job->origin = vigil_url_get_origin (source->url, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   if (vigil_mapping_get_detail_url (job->mapping) != NULL)
     {
+      /* {id} is never in the host (see the mapping): any id will do. */
+      g_autofree char *example = vigil_mapping_expand_detail_url (job->mapping, "id");
+
+      if (!(job->detail_origin = vigil_url_get_origin (example, &error)))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
       /* Cancelled with the poll, and by the first failing detail. */
       job->details_cancellable = g_cancellable_new ();
       if (cancellable != NULL)
         g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
                                  job->details_cancellable, G_CONNECT_SWAPPED);
     }
+  job->page_number = vigil_mapping_get_page_start (job->mapping);
   if (vigil_mapping_get_pagination (job->mapping) == VIGIL_PAGINATION_PAGE)
     {
       g_autofree char *first = g_strdup_printf ("%" G_GINT64_FORMAT, job->page_number);
 
       g_free (job->url);
-      job->url = set_query_param (source->url, vigil_mapping_get_page_param (job->mapping), first);
+      job->url = vigil_url_set_query_param (source->url, vigil_mapping_get_page_param (job->mapping), first);
     }
 
-  if (source->keyring_token || source->header_names != NULL)
+  if (!load_secrets (job, vigil_store_get_path (store), source, cancellable, &error))
     {
-      if (!load_secrets (job, vigil_store_get_path (store), source, cancellable, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-    }
-  else if (source->token_env != NULL)
-    {
-      const char *token = g_getenv (source->token_env);
-
-      if (token == NULL || *token == '\0')
-        {
-          g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                                   _("the environment variable %s, which should hold the token, is not set"),
-                                   source->token_env);
-          return;
-        }
-      job->token = g_strdup (token);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
 
   if (source->id > 0 &&

@@ -243,7 +243,7 @@ vigil_scorecard_new_from_json (const char  *json,
                                GError     **error)
 {
   g_autoptr(VigilScorecard) self = vigil_scorecard_new_default ();
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) document = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonObject *measures;
@@ -251,21 +251,20 @@ vigil_scorecard_new_from_json (const char  *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!_vigil_json_check_depth (json, strlen (json), &local_error) ||
-      !json_parser_load_from_data (parser, json, -1, &local_error))
+  if (!(document = _vigil_json_parse (json, -1, VIGIL_JSON_SETTINGS, &local_error)))
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                    _("Scorecard is not valid JSON: %s"), local_error->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (document))
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                            _("Scorecard must be a JSON object"));
       return NULL;
     }
 
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (document);
   self->version = version;
 
   measures = json_object_has_member (root, "measures")

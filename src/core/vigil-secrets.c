@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 
@@ -34,6 +36,26 @@ get_schema (void)
   };
 
   return &schema;
+}
+
+/* Header names are RFC 9110 tokens, which never hold '?': a query
+ * parameter's key cannot be taken for a header's. */
+#define QUERY_KEY_PREFIX "?"
+
+/**
+ * vigil_secrets_query_key:
+ * @parameter: a query parameter's name
+ *
+ * Returns: (transfer full): the key under which the value of query
+ *   parameter @parameter is kept, to pass as the header of the other
+ *   functions here
+ */
+char *
+vigil_secrets_query_key (const char *parameter)
+{
+  g_return_val_if_fail (parameter != NULL, NULL);
+
+  return g_strconcat (QUERY_KEY_PREFIX, parameter, NULL);
 }
 
 /* Errors from the Secret Service, said in words a user can act on. */
@@ -68,8 +90,13 @@ vigil_secrets_store (const char    *database,
 
   g_return_val_if_fail (database != NULL && source != NULL && value != NULL, FALSE);
 
-  label = header != NULL ? g_strdup_printf (_("Vigil: %s header of source “%s”"), header, source)
-                         : g_strdup_printf (_("Vigil: token of source “%s”"), source);
+  if (header == NULL)
+    label = g_strdup_printf (_("Vigil: token of source “%s”"), source);
+  else if (g_str_has_prefix (header, QUERY_KEY_PREFIX))
+    label = g_strdup_printf (_("Vigil: %s query parameter of source “%s”"),
+                             header + strlen (QUERY_KEY_PREFIX), source);
+  else
+    label = g_strdup_printf (_("Vigil: %s header of source “%s”"), header, source);
   if (!secret_password_store_sync (get_schema (), SECRET_COLLECTION_DEFAULT, label, value,
                                    cancellable, &local_error,
                                    "database", database, "source", source,

@@ -11,10 +11,13 @@
 
 G_BEGIN_DECLS
 
-/* A source's secrets (its bearer token, its extra header values) live in
- * the Secret Service, keyed by the database and the source's name, so
- * they never reach the database, GSettings or a log. @header is NULL for
- * the token. */
+/* A source's secrets (its bearer token, its extra header values, its
+ * query secrets) live in the Secret Service, keyed by the database and
+ * the source's name, so they never reach the database, GSettings or a
+ * log. @header is NULL for the token, a header's name for its value, and
+ * vigil_secrets_query_key() for a query parameter's value. */
+
+char     *vigil_secrets_query_key (const char *parameter);
 
 gboolean  vigil_secrets_store  (const char    *database,
                                 const char    *source,

@@ -16,6 +16,7 @@
 
 #include "vigil-error.h"
 #include "vigil-json-private.h"
+#include "vigil-snapshot-private.h"
 #include "vigil-snapshot.h"
 #include "vigil-time.h"
 
@@ -165,6 +166,17 @@ vigil_snapshot_copy (const VigilSnapshot *self)
   return copy;
 }
 
+/* Text read from JSON that held U+0000 or an unpaired surrogate is kept
+ * as bytes that are not UTF-8 (vigil-json-private.h), so that it never
+ * equals another text: such a value cannot be stored or shown, and is
+ * refused like any unusable value (DESIGN 2.3). */
+static gboolean
+is_usable_text (const char *text,
+                gssize      length)
+{
+  return g_utf8_validate (text, length, NULL);
+}
+
 /**
  * vigil_snapshot_add_feature:
  * @calls: calls in the last 7 days, or %VIGIL_FEATURE_USED_NO_COUNT
@@ -187,7 +199,7 @@ vigil_snapshot_add_feature (VigilSnapshot *self,
       g_array_set_clear_func (self->features, clear_feature);
     }
 
-  if (self->features->len >= VIGIL_SNAPSHOT_MAX_FEATURES)
+  if (self->features->len >= VIGIL_SNAPSHOT_MAX_FEATURES || !is_usable_text (name, -1))
     {
       self->n_unknown++;
       return;
@@ -533,7 +545,7 @@ add_feature_slice (VigilSnapshot *self,
 
   /* Bounded: beyond the cap a name is unusable, counted, not kept
    * (nor searched for: a duplicate past the cap counts too). */
-  if (self->features->len >= VIGIL_SNAPSHOT_MAX_FEATURES)
+  if (self->features->len >= VIGIL_SNAPSHOT_MAX_FEATURES || !is_usable_text (name, length))
     {
       self->n_unknown++;
       return;
@@ -565,7 +577,10 @@ static void set_features_text (VigilSnapshot *self, const char *text);
  *
  * Sets @field from text. Empty text or `null` leaves the field unknown;
  * text that is not a value of the field's type, or is out of range,
- * makes it unknown and counts in @self's n_unknown.
+ * makes it unknown and counts in @self's n_unknown. So does text that is
+ * not UTF-8, which is how JSON text holding U+0000 arrives: an id with
+ * it is unusable, and the record is skipped rather than merged with
+ * another (DESIGN 2.3).
  */
 void
 vigil_snapshot_set_text (VigilSnapshot *self,
@@ -580,6 +595,11 @@ vigil_snapshot_set_text (VigilSnapshot *self,
   g_return_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS);
   g_return_if_fail (text != NULL);
 
+  if (!is_usable_text (text, -1))
+    {
+      reject_value (self, field);
+      return;
+    }
   if (is_null_text (text))
     return;
 
@@ -703,384 +723,80 @@ vigil_snapshot_set_json_object (VigilSnapshot *self,
 /* JSON Lines history files hold millions of records: parsing each into
  * a json-glib tree first costs more than everything else an import does,
  * so native records are read here in one pass, with the same rules as
- * vigil_snapshot_set_json(). It is a complete, strict JSON parser
- * (RFC 8259): anything that is not JSON is an error naming the column. */
+ * vigil_snapshot_set_json(). The grammar is vigil-json.c's, the one every
+ * JSON text is checked against (RFC 8259, DESIGN 2.3): anything that is
+ * not JSON, skipped members included, is an error naming the column. */
 
-/* Deeper nesting than any record needs is refused, not recursed into. */
-#define MAX_JSON_DEPTH VIGIL_JSON_MAX_READ_DEPTH
-
-typedef VigilJsonCursor Cursor;
-
+/* One member of the features object, or element of the names array. */
 static gboolean
-cursor_fail (Cursor     *c,
-             const char *message)
+read_feature (VigilSnapshot   *self,
+              VigilJsonCursor *c,
+              gboolean         is_object,
+              GString         *name)
 {
-  glong column = g_utf8_pointer_to_offset (c->start, c->p) + 1;
+  if (is_object && !_vigil_json_cursor_read_member_name (c, name))
+    return FALSE;
 
-  if (!g_utf8_validate (c->start, c->p - c->start, NULL))
-    column = (glong) (c->p - c->start) + 1;
-  g_set_error (c->error, VIGIL_ERROR, VIGIL_ERROR_PARSE, _("column %ld: %s"), column, message);
-  return FALSE;
-}
-
-static void
-cursor_skip_space (Cursor *c)
-{
-  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-    c->p++;
-}
-
-static int
-hex_value (char ch)
-{
-  if (ch >= '0' && ch <= '9')
-    return ch - '0';
-  if (ch >= 'a' && ch <= 'f')
-    return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F')
-    return ch - 'A' + 10;
-  return -1;
-}
-
-static gboolean
-read_hex4 (Cursor  *c,
-           guint32 *out)
-{
-  guint32 value = 0;
-
-  if (c->end - c->p < 4)
-    return cursor_fail (c, _("incomplete \\u escape"));
-  for (int i = 0; i < 4; i++)
+  if (c->p < c->end && is_object && (*c->p == '-' || g_ascii_isdigit (*c->p)))
     {
-      int digit = hex_value (c->p[i]);
+      double number;
+      gint64 calls;
 
-      if (digit < 0)
-        return cursor_fail (c, _("invalid \\u escape"));
-      value = value * 16 + (guint32) digit;
-    }
-  c->p += 4;
-  *out = value;
-  return TRUE;
-}
-
-static gboolean
-read_escape (Cursor *c,
-             GString *out)
-{
-  guint32 unit;
-  char escaped = *c->p++;
-
-  switch (escaped)
-    {
-    case '"': g_string_append_c (out, '"'); return TRUE;
-    case '\\': g_string_append_c (out, '\\'); return TRUE;
-    case '/': g_string_append_c (out, '/'); return TRUE;
-    case 'b': g_string_append_c (out, '\b'); return TRUE;
-    case 'f': g_string_append_c (out, '\f'); return TRUE;
-    case 'n': g_string_append_c (out, '\n'); return TRUE;
-    case 'r': g_string_append_c (out, '\r'); return TRUE;
-    case 't': g_string_append_c (out, '\t'); return TRUE;
-    case 'u':
-      if (!read_hex4 (c, &unit))
+      if (!_vigil_json_cursor_read_number (c, &number, NULL))
         return FALSE;
-      if (unit >= 0xD800 && unit <= 0xDBFF)
-        {
-          guint32 low;
-
-          if (c->end - c->p < 2 || c->p[0] != '\\' || c->p[1] != 'u')
-            return cursor_fail (c, _("unpaired surrogate in \\u escape"));
-          c->p += 2;
-          if (!read_hex4 (c, &low))
-            return FALSE;
-          if (low < 0xDC00 || low > 0xDFFF)
-            return cursor_fail (c, _("unpaired surrogate in \\u escape"));
-          unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-        }
-      else if (unit >= 0xDC00 && unit <= 0xDFFF)
-        return cursor_fail (c, _("unpaired surrogate in \\u escape"));
-      if (unit == 0)
-        return cursor_fail (c, _("\\u0000 is not allowed in text"));
-      g_string_append_unichar (out, unit);
-      return TRUE;
-    default:
-      c->p--;
-      return cursor_fail (c, _("invalid escape in string"));
+      if (double_to_count (number, MAX_COUNT, &calls))
+        add_feature_slice (self, name->str, name->len, calls);
+      else
+        self->n_unknown++;
     }
-}
-
-/* Reads a string into @out (cleared first), decoded and checked. */
-static gboolean
-read_string (Cursor  *c,
-             GString *out)
-{
-  const char *opening = c->p;
-
-  g_string_truncate (out, 0);
-  c->p++;
-  for (;;)
+  else if (c->p < c->end && !is_object && *c->p == '"')
     {
-      const char *run = c->p;
-
-      while (c->p < c->end && *c->p != '"' && *c->p != '\\' && (guchar) *c->p >= 0x20)
-        c->p++;
-      g_string_append_len (out, run, c->p - run);
-
-      if (c->p >= c->end)
-        {
-          c->p = opening;
-          return cursor_fail (c, _("unterminated string"));
-        }
-      if (*c->p == '"')
-        break;
-      if (*c->p != '\\')
-        return cursor_fail (c, _("control character in string"));
-      c->p++;
-      if (c->p >= c->end)
-        return cursor_fail (c, _("unterminated string"));
-      if (!read_escape (c, out))
+      if (!_vigil_json_cursor_read_string (c, name))
         return FALSE;
+      if (name->len > 0)
+        add_feature_slice (self, name->str, name->len, VIGIL_FEATURE_USED_NO_COUNT);
+      else
+        self->n_unknown++;
     }
-
-  if (!g_utf8_validate (out->str, out->len, NULL))
-    {
-      c->p = opening;
-      return cursor_fail (c, _("text is not valid UTF-8"));
-    }
-  c->p++;
-  return TRUE;
-}
-
-/* Reads a number with JSON's grammar; @out_integer is set when it has
- * no fraction or exponent. */
-static gboolean
-read_number (Cursor   *c,
-             double   *out,
-             gboolean *out_integer)
-{
-  const char *begin = c->p;
-  char buffer[64];
-  g_autofree char *copy = NULL;
-  const char *digits;
-
-  *out_integer = TRUE;
-  if (c->p < c->end && *c->p == '-')
-    c->p++;
-  if (c->p < c->end && *c->p == '0')
-    c->p++;
-  else if (c->p < c->end && *c->p >= '1' && *c->p <= '9')
-    while (c->p < c->end && g_ascii_isdigit (*c->p))
-      c->p++;
+  else if (c->p < c->end && is_object && *c->p == 'n')
+    return _vigil_json_cursor_read_literal (c);
   else
-    return cursor_fail (c, _("invalid number"));
-
-  if (c->p < c->end && *c->p == '.')
     {
-      *out_integer = FALSE;
-      c->p++;
-      if (c->p >= c->end || !g_ascii_isdigit (*c->p))
-        return cursor_fail (c, _("invalid number"));
-      while (c->p < c->end && g_ascii_isdigit (*c->p))
-        c->p++;
-    }
-  if (c->p < c->end && (*c->p == 'e' || *c->p == 'E'))
-    {
-      *out_integer = FALSE;
-      c->p++;
-      if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
-        c->p++;
-      if (c->p >= c->end || !g_ascii_isdigit (*c->p))
-        return cursor_fail (c, _("invalid number"));
-      while (c->p < c->end && g_ascii_isdigit (*c->p))
-        c->p++;
-    }
-
-  if ((gsize) (c->p - begin) < sizeof buffer)
-    {
-      memcpy (buffer, begin, c->p - begin);
-      buffer[c->p - begin] = '\0';
-      digits = buffer;
-    }
-  else
-    digits = copy = g_strndup (begin, c->p - begin);
-
-  /* 1e400 is valid JSON; it becomes infinity, which no field accepts. */
-  *out = g_ascii_strtod (digits, NULL);
-  return TRUE;
-}
-
-static gboolean
-read_literal (Cursor     *c,
-              const char *word)
-{
-  gsize length = strlen (word);
-
-  if ((gsize) (c->end - c->p) < length || memcmp (c->p, word, length) != 0)
-    return cursor_fail (c, _("unexpected character"));
-  c->p += length;
-  return TRUE;
-}
-
-static gboolean skip_value (Cursor *c, int depth);
-
-static gboolean
-skip_container (Cursor *c,
-                int     depth)
-{
-  gboolean is_object = *c->p == '{';
-  char closing = is_object ? '}' : ']';
-
-  if (depth >= MAX_JSON_DEPTH)
-    return cursor_fail (c, _("nested too deeply"));
-  c->p++;
-  cursor_skip_space (c);
-  if (c->p < c->end && *c->p == closing)
-    {
-      c->p++;
-      return TRUE;
-    }
-
-  for (;;)
-    {
-      cursor_skip_space (c);
-      if (is_object)
-        {
-          if (c->p >= c->end || *c->p != '"')
-            return cursor_fail (c, _("expected a member name"));
-          if (!read_string (c, c->scratch))
-            return FALSE;
-          cursor_skip_space (c);
-          if (c->p >= c->end || *c->p != ':')
-            return cursor_fail (c, _("expected “:”"));
-          c->p++;
-        }
-      if (!skip_value (c, depth + 1))
+      if (!_vigil_json_cursor_skip_value (c, 2))
         return FALSE;
-      cursor_skip_space (c);
-      if (c->p < c->end && *c->p == ',')
-        {
-          c->p++;
-          continue;
-        }
-      if (c->p < c->end && *c->p == closing)
-        {
-          c->p++;
-          return TRUE;
-        }
-      return cursor_fail (c, is_object ? _("expected “,” or “}”") : _("expected “,” or “]”"));
+      self->n_unknown++;
     }
-}
-
-static gboolean
-skip_value (Cursor *c,
-            int     depth)
-{
-  double number;
-  gboolean integer;
-
-  cursor_skip_space (c);
-  if (c->p >= c->end)
-    return cursor_fail (c, _("unexpected end of data"));
-
-  switch (*c->p)
-    {
-    case '{':
-    case '[':
-      return skip_container (c, depth);
-    case '"':
-      return read_string (c, c->scratch);
-    case 't':
-      return read_literal (c, "true");
-    case 'f':
-      return read_literal (c, "false");
-    case 'n':
-      return read_literal (c, "null");
-    default:
-      return read_number (c, &number, &integer);
-    }
+  return TRUE;
 }
 
 /* The features member: an object of counts or an array of names. */
 static gboolean
-read_features (VigilSnapshot *self,
-               Cursor        *c)
+read_features (VigilSnapshot   *self,
+               VigilJsonCursor *c)
 {
   gboolean is_object = *c->p == '{';
   char closing = is_object ? '}' : ']';
   g_autoptr(GString) name = g_string_new (NULL);
+  gboolean more = TRUE;
 
   g_clear_pointer (&self->features, g_array_unref);
   set_features_known (self);
   c->p++;
-  cursor_skip_space (c);
+  _vigil_json_cursor_skip_space (c);
   if (c->p < c->end && *c->p == closing)
     {
       c->p++;
       return TRUE;
     }
 
-  for (;;)
+  while (more)
     {
-      cursor_skip_space (c);
-      if (is_object)
-        {
-          if (c->p >= c->end || *c->p != '"')
-            return cursor_fail (c, _("expected a member name"));
-          if (!read_string (c, name))
-            return FALSE;
-          cursor_skip_space (c);
-          if (c->p >= c->end || *c->p != ':')
-            return cursor_fail (c, _("expected “:”"));
-          c->p++;
-          cursor_skip_space (c);
-        }
-
-      if (c->p < c->end && is_object && (*c->p == '-' || g_ascii_isdigit (*c->p)))
-        {
-          double number;
-          gboolean integer;
-          gint64 calls;
-
-          if (!read_number (c, &number, &integer))
-            return FALSE;
-          if (double_to_count (number, MAX_COUNT, &calls))
-            add_feature_slice (self, name->str, name->len, calls);
-          else
-            self->n_unknown++;
-        }
-      else if (c->p < c->end && !is_object && *c->p == '"')
-        {
-          if (!read_string (c, name))
-            return FALSE;
-          if (name->len > 0)
-            add_feature_slice (self, name->str, name->len, VIGIL_FEATURE_USED_NO_COUNT);
-          else
-            self->n_unknown++;
-        }
-      else if (c->p < c->end && is_object && *c->p == 'n')
-        {
-          if (!read_literal (c, "null"))
-            return FALSE;
-        }
-      else
-        {
-          if (!skip_value (c, 2))
-            return FALSE;
-          self->n_unknown++;
-        }
-
-      cursor_skip_space (c);
-      if (c->p < c->end && *c->p == ',')
-        {
-          c->p++;
-          continue;
-        }
-      if (c->p < c->end && *c->p == closing)
-        {
-          c->p++;
-          return TRUE;
-        }
-      return cursor_fail (c, is_object ? _("expected “,” or “}”") : _("expected “,” or “]”"));
+      _vigil_json_cursor_skip_space (c);
+      if (!read_feature (self, c, is_object, name) ||
+          !_vigil_json_cursor_read_separator (c, closing, &more))
+        return FALSE;
     }
+  return TRUE;
 }
 
 /* A CSV cell holding features, read with the JSON record reader: an
@@ -1091,18 +807,15 @@ static void
 set_features_text (VigilSnapshot *self,
                    const char    *text)
 {
-  g_autoptr(GString) scratch = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  Cursor c = { text, text, text + strlen (text), scratch, &error };
+  VigilJsonCursor c;
   guint n_unknown = self->n_unknown;
 
-  cursor_skip_space (&c);
-  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c))
-    {
-      cursor_skip_space (&c);
-      if (c.p == c.end)
-        return;
-    }
+  _vigil_json_cursor_init (&c, text, strlen (text), VIGIL_JSON_DATA, &error);
+  _vigil_json_cursor_skip_space (&c);
+  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c) &&
+      _vigil_json_cursor_finish (&c))
+    return;
 
   self->n_unknown = n_unknown;
   reject_value (self, VIGIL_FIELD_FEATURES);
@@ -1110,53 +823,49 @@ set_features_text (VigilSnapshot *self,
 
 /* One member's value, with the rules of vigil_snapshot_set_json(). */
 static gboolean
-read_field (VigilSnapshot *self,
-            VigilField     field,
-            Cursor        *c)
+read_field (VigilSnapshot   *self,
+            VigilField       field,
+            VigilJsonCursor *c,
+            GString         *scratch)
 {
   const char *begin;
   double number;
   gboolean integer;
 
-  cursor_skip_space (c);
+  _vigil_json_cursor_skip_space (c);
   if (c->p >= c->end)
-    return cursor_fail (c, _("unexpected end of data"));
+    return _vigil_json_cursor_fail (c, _("unexpected end of data"));
 
   switch (*c->p)
     {
     case '"':
-      if (!read_string (c, c->scratch))
+      if (!_vigil_json_cursor_read_string (c, scratch))
         return FALSE;
-      if (field == VIGIL_FIELD_ID && is_null_text (c->scratch->str))
+      if (field == VIGIL_FIELD_ID && is_null_text (scratch->str))
         reject_value (self, field);
       else if (field == VIGIL_FIELD_FEATURES)
         reject_value (self, field);
       else
-        vigil_snapshot_set_text (self, field, c->scratch->str);
+        vigil_snapshot_set_text (self, field, scratch->str);
       return TRUE;
 
     case 'n':
-      return read_literal (c, "null");
+      return _vigil_json_cursor_read_literal (c);
 
     case '{':
     case '[':
       if (field == VIGIL_FIELD_FEATURES)
         return read_features (self, c);
-      if (!skip_value (c, 1))
+      if (!_vigil_json_cursor_skip_value (c, 1))
         return FALSE;
       reject_value (self, field);
       return TRUE;
 
-    case 't':
-    case 'f':
-      if (!skip_value (c, 1))
-        return FALSE;
-      reject_value (self, field);
-      return TRUE;
-
-    default:
+    case '-':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
       begin = c->p;
-      if (!read_number (c, &number, &integer))
+      if (!_vigil_json_cursor_read_number (c, &number, &integer))
         return FALSE;
       if (field == VIGIL_FIELD_ID && integer && c->p - begin < 19)
         {
@@ -1170,7 +879,47 @@ read_field (VigilSnapshot *self,
       else
         set_number (self, field, number);
       return TRUE;
+
+    default:
+      /* true, false, or not JSON at all: the shared reader says which. */
+      if (!_vigil_json_cursor_skip_value (c, 1))
+        return FALSE;
+      reject_value (self, field);
+      return TRUE;
     }
+}
+
+/* The members of the record object, the cursor past its “{”. */
+static gboolean
+read_record_members (VigilSnapshot   *self,
+                     VigilJsonCursor *c)
+{
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr(GString) key = g_string_new (NULL);
+  gboolean more = TRUE;
+
+  _vigil_json_cursor_skip_space (c);
+  if (c->p < c->end && *c->p == '}')
+    {
+      c->p++;
+      return TRUE;
+    }
+
+  while (more)
+    {
+      VigilField field;
+
+      if (!_vigil_json_cursor_read_member_name (c, key))
+        return FALSE;
+      /* A name that held U+0000 is no field's (it is not UTF-8). */
+      field = vigil_field_from_name (key->str);
+      if (field == VIGIL_FIELD_NONE ? !_vigil_json_cursor_skip_value (c, 1)
+                                    : !read_field (self, field, c, scratch))
+        return FALSE;
+      if (!_vigil_json_cursor_read_separator (c, '}', &more))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -1189,156 +938,46 @@ vigil_snapshot_parse_json (VigilSnapshot  *self,
                            gsize           length,
                            GError        **error)
 {
-  g_autoptr(GString) scratch = g_string_new (NULL);
-  g_autoptr(GString) key = g_string_new (NULL);
-  Cursor c = { text, text, text + length, scratch, error };
+  VigilJsonCursor c;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
 
-  cursor_skip_space (&c);
+  _vigil_json_cursor_init (&c, text, length, VIGIL_JSON_DATA, error);
+  /* One line: the caller knows which, and names it. */
+  c.line = 0;
+  _vigil_json_cursor_skip_space (&c);
   if (c.p >= c.end)
-    return cursor_fail (&c, _("no JSON value"));
+    return _vigil_json_cursor_fail (&c, _("no JSON value"));
 
   if (*c.p != '{')
     {
-      if (!skip_value (&c, 0))
+      if (!_vigil_json_cursor_skip_value (&c, 0))
         return FALSE;
     }
   else
     {
       c.p++;
-      cursor_skip_space (&c);
-      if (c.p < c.end && *c.p == '}')
-        c.p++;
-      else
-        for (;;)
-          {
-            VigilField field;
-
-            cursor_skip_space (&c);
-            if (c.p >= c.end || *c.p != '"')
-              return cursor_fail (&c, _("expected a member name"));
-            if (!read_string (&c, key))
-              return FALSE;
-            cursor_skip_space (&c);
-            if (c.p >= c.end || *c.p != ':')
-              return cursor_fail (&c, _("expected “:”"));
-            c.p++;
-
-            field = vigil_field_from_name (key->str);
-            if (field == VIGIL_FIELD_NONE ? !skip_value (&c, 1) : !read_field (self, field, &c))
-              return FALSE;
-
-            cursor_skip_space (&c);
-            if (c.p < c.end && *c.p == ',')
-              {
-                c.p++;
-                continue;
-              }
-            if (c.p < c.end && *c.p == '}')
-              {
-                c.p++;
-                break;
-              }
-            return cursor_fail (&c, _("expected “,” or “}”"));
-          }
+      if (!read_record_members (self, &c))
+        return FALSE;
     }
 
-  cursor_skip_space (&c);
-  if (c.p < c.end)
-    return cursor_fail (&c, _("unexpected data after the JSON value"));
-  return TRUE;
+  return _vigil_json_cursor_finish (&c);
 }
 
-/* Refuses JSON text nested deeper than VIGIL_JSON_MAX_DOCUMENT_DEPTH
- * before json-glib, which recurses once per level, can overflow the
- * stack on it. Brackets inside strings do not count; anything else that
- * is not JSON is left for the parser to report. */
-gboolean
-_vigil_json_check_depth (const char  *data,
-                         gsize        length,
-                         GError     **error)
-{
-  const char *p = data;
-  const char *end = data + length;
-  guint depth = 0;
-
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-
-  while (p < end)
-    {
-      switch (*p++)
-        {
-        case '"':
-          while (p < end && *p != '"')
-            p += *p == '\\' ? 2 : 1;
-          p++;
-          break;
-        case '[':
-        case '{':
-          if (++depth > VIGIL_JSON_MAX_DOCUMENT_DEPTH)
-            {
-              g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                           _("JSON nested too deeply (more than %d levels)"),
-                           VIGIL_JSON_MAX_DOCUMENT_DEPTH);
-              return FALSE;
-            }
-          break;
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-        default:
-          break;
-        }
-    }
-  return TRUE;
-}
-
-/* The reader above, for the mapping's reader of whole answers (see
- * vigil-json-private.h). */
-
-void
-_vigil_json_cursor_skip_space (VigilJsonCursor *c)
-{
-  cursor_skip_space (c);
-}
-
-gboolean
-_vigil_json_cursor_fail (VigilJsonCursor *c,
-                         const char      *message)
-{
-  return cursor_fail (c, message);
-}
-
-gboolean
-_vigil_json_cursor_skip_value (VigilJsonCursor *c,
-                               int              depth)
-{
-  return skip_value (c, depth);
-}
-
-gboolean
-_vigil_json_cursor_read_string (VigilJsonCursor *c,
-                                GString         *out)
-{
-  return read_string (c, out);
-}
-
-gboolean
-_vigil_json_cursor_read_number (VigilJsonCursor *c,
-                                double          *out,
-                                gboolean        *out_integer)
-{
-  return read_number (c, out, out_integer);
-}
-
+/**
+ * _vigil_snapshot_read_json_field:
+ * @c: at the value
+ * @scratch: for strings read
+ *
+ * Reads one value into @field with the rules of vigil_snapshot_set_json(),
+ * for the mapping's reader of whole answers.
+ */
 gboolean
 _vigil_snapshot_read_json_field (VigilSnapshot   *self,
                                  VigilField       field,
-                                 VigilJsonCursor *c)
+                                 VigilJsonCursor *c,
+                                 GString         *scratch)
 {
-  return read_field (self, field, c);
+  return read_field (self, field, c, scratch);
 }

@@ -16,6 +16,7 @@
 #include "vigil-error.h"
 #include "vigil-mapping.h"
 #include "vigil-source.h"
+#include "vigil-url.h"
 
 /* Bounds that keep a typo from hammering an endpoint or the machine. */
 #define MAX_INTERVAL_MIN (60 * 24 * 31)
@@ -55,6 +56,8 @@ vigil_source_free (VigilSource *self)
   g_free (self->last_error);
   g_free (self->last_summary);
   g_strfreev (self->header_names);
+  g_strfreev (self->query_secret_names);
+  g_strfreev (self->query_secret_env);
   g_free (self);
 }
 
@@ -78,6 +81,8 @@ vigil_source_copy (const VigilSource *self)
   copy->last_error = g_strdup (self->last_error);
   copy->last_summary = g_strdup (self->last_summary);
   copy->header_names = g_strdupv (self->header_names);
+  copy->query_secret_names = g_strdupv (self->query_secret_names);
+  copy->query_secret_env = g_strdupv (self->query_secret_env);
   return copy;
 }
 
@@ -88,6 +93,10 @@ validate_url (const char  *url,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *scheme;
+
+  /* First: every other error below shows the URL, secret and all. */
+  if (!vigil_url_check_no_secret (url, error))
+    return FALSE;
 
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, &local_error);
   if (uri == NULL)
@@ -142,6 +151,82 @@ is_header_name (const char *name)
 }
 
 /**
+ * vigil_source_split_query_secret_env:
+ * @entry: "NAME=VAR", as --query-secret-env takes it
+ *
+ * Returns: whether @entry is a query parameter's name and an environment
+ *   variable's name joined by "="; if so, both are set
+ */
+gboolean
+vigil_source_split_query_secret_env (const char  *entry,
+                                     char       **out_name,
+                                     char       **out_variable)
+{
+  const char *equals;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (out_name != NULL && out_variable != NULL, FALSE);
+
+  if (entry == NULL || (equals = strchr (entry, '=')) == NULL)
+    return FALSE;
+  name = g_strndup (entry, (gsize) (equals - entry));
+  if (!vigil_url_is_query_name (name) || !is_env_name (equals + 1))
+    return FALSE;
+  *out_name = g_steal_pointer (&name);
+  *out_variable = g_strdup (equals + 1);
+  return TRUE;
+}
+
+/* Each query secret names a parameter once, by a name it can have; the
+ * text is never echoed, as a value given by mistake must not reach a
+ * log. */
+static gboolean
+validate_query_secrets (const VigilSource  *self,
+                        GError            **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; self->query_secret_names != NULL && self->query_secret_names[i] != NULL; i++)
+    {
+      const char *name = self->query_secret_names[i];
+
+      if (!vigil_url_is_query_name (name))
+        {
+          g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                               _("--query-secret takes the name of a query parameter (letters, digits "
+                                 "and -._~); its value is read from standard input"));
+          return FALSE;
+        }
+      if (!g_hash_table_add (seen, g_strdup (name)))
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                       _("the query parameter %s is given more than once"), name);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; self->query_secret_env != NULL && self->query_secret_env[i] != NULL; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *variable = NULL;
+
+      if (!vigil_source_split_query_secret_env (self->query_secret_env[i], &name, &variable))
+        {
+          g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                               _("--query-secret-env takes NAME=VAR: the query parameter's name and "
+                                 "the name of the environment variable holding its value"));
+          return FALSE;
+        }
+      if (!g_hash_table_add (seen, g_strdup (name)))
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                       _("the query parameter %s is given more than once"), name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
  * vigil_source_validate:
  *
  * Checks everything a user gave before anything is stored: the name,
@@ -172,6 +257,12 @@ vigil_source_validate (VigilSource  *self,
 
       if (mapping == NULL)
         return FALSE;
+      if (vigil_mapping_get_detail_url (mapping) != NULL &&
+          !vigil_url_check_no_secret (vigil_mapping_get_detail_url (mapping), error))
+        {
+          g_prefix_error (error, _("the mapping's detail_url: "));
+          return FALSE;
+        }
     }
   if (self->interval_min < 1 || self->interval_min > MAX_INTERVAL_MIN)
     {
@@ -210,6 +301,8 @@ vigil_source_validate (VigilSource  *self,
                      _("“%s” is not an HTTP header name"), self->header_names[i]);
         return FALSE;
       }
+  if (!validate_query_secrets (self, error))
+    return FALSE;
   if (self->token_env != NULL && self->keyring_token)
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,

@@ -36,6 +36,10 @@ G_BEGIN_DECLS
  * @keyring_token: a bearer token for it is in the keyring
  * @header_names: (nullable): extra request headers, whose values are in
  *   the keyring
+ * @query_secret_names: (nullable): query parameters added to each
+ *   request on the source's origin, whose values are in the keyring
+ * @query_secret_env: (nullable): query parameters added likewise, as
+ *   "NAME=VAR": the value is in environment variable VAR
  *
  * A source of usage data and how it was last polled.
  */
@@ -59,6 +63,8 @@ typedef struct
   guint     failures;
   gboolean  keyring_token;
   GStrv     header_names;
+  GStrv     query_secret_names;
+  GStrv     query_secret_env;
 } VigilSource;
 
 VigilSource *vigil_source_new      (const char   *name,
@@ -67,6 +73,9 @@ void         vigil_source_free     (VigilSource  *self);
 VigilSource *vigil_source_copy     (const VigilSource *self);
 gboolean     vigil_source_validate (VigilSource  *self,
                                     GError      **error);
+gboolean     vigil_source_split_query_secret_env (const char  *entry,
+                                                  char       **out_name,
+                                                  char       **out_variable);
 void         vigil_source_set_outcome (VigilSource *self,
                                        gint64       now,
                                        const char  *summary,

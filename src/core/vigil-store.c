@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -17,12 +18,16 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vigil-error.h"
 #include "vigil-churn-model.h"
+#include "vigil-json-private.h"
 #include "vigil-store.h"
 #include "vigil-store-private.h"
 #include "vigil-time.h"
+#include "vigil-url.h"
 
 /* "VIGL": PRAGMA application_id tells a Vigil database from any other
  * SQLite file, so that `--db` pointed at the wrong file changes nothing. */
@@ -241,8 +246,12 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "DROP TABLE snapshots;"
   "ALTER TABLE snapshots_v3 RENAME TO snapshots;",
 
-  /* 4: the most records one poll of a source may read (NULL: the
-   * default). */
+  /* 4: query parameters that carry a secret (DESIGN 2.3): their names
+   * only, "\n"-joined; the values are in the keyring (names) or in the
+   * environment ("NAME=VAR"); and the most records one poll of a source
+   * may read (NULL: the default). */
+  "ALTER TABLE sources ADD COLUMN query_secret_names TEXT;"
+  "ALTER TABLE sources ADD COLUMN query_secret_env TEXT;"
   "ALTER TABLE sources ADD COLUMN max_records INTEGER;",
 };
 
@@ -508,6 +517,65 @@ load_features (VigilStore  *self,
   return TRUE;
 }
 
+/* The files SQLite keeps beside a database: the write-ahead log, its
+ * shared-memory index, and the rollback journal of a migration. */
+static const char * const database_file_suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+/* design 2.4: the database is private to its user, whatever the umask.
+ * A missing database is created empty with mode 0600 before SQLite opens
+ * it; SQLite then gives its -wal and -shm files the database's mode. */
+static gboolean
+create_private_database (VigilStore  *self,
+                         GError     **error)
+{
+  int fd = g_open (self->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  if (fd >= 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+
+  if (errno == EEXIST)
+    return TRUE;
+
+  {
+    int saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Cannot create %s: %s"), self->path, g_strerror (saved_errno));
+    return FALSE;
+  }
+}
+
+/* An existing database (and its companions) that other users can read
+ * is made private when it is ours; someone else's is left as it is. The
+ * store is opened by every front end, and the person running it is the
+ * one to tell, so the notice goes to standard error, once per file. */
+static void
+tighten_database_files (VigilStore *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (database_file_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (self->path, database_file_suffixes[i], NULL);
+      GStatBuf st;
+
+      if (g_stat (file, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 077) == 0)
+        continue;
+
+      if (st.st_uid != geteuid ())
+        g_printerr (_("Warning: %s can be read by other users, and it is not yours, so Vigil "
+                      "left its permissions alone (mode %04o)\n"),
+                    file, (unsigned) (st.st_mode & 07777));
+      else if (g_chmod (file, st.st_mode & 0700) != 0)
+        g_printerr (_("Warning: %s can be read by other users and could not be made private: %s\n"),
+                    file, g_strerror (errno));
+      else
+        g_printerr (_("%s could be read by other users; it is now private to you (mode %04o)\n"),
+                    file, (unsigned) (st.st_mode & 0700));
+    }
+}
+
 static gboolean
 open_database (VigilStore  *self,
                gint64       target_version,
@@ -525,6 +593,10 @@ open_database (VigilStore  *self,
                    _("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }
+
+  tighten_database_files (self);
+  if (!create_private_database (self, error))
+    return FALSE;
 
   rc = sqlite3_open_v2 (self->path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -1145,16 +1217,18 @@ decode_features (VigilStore    *self,
                  const char    *json,
                  VigilSnapshot *snapshot)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   JsonObjectIter iter;
   const char *key;
   JsonNode *value;
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* Written by Vigil, but read as any JSON is (DESIGN 2.3): a database
+   * edited by hand cannot crash it. */
+  if (json == NULL || !(root = _vigil_json_parse (json, -1, VIGIL_JSON_SETTINGS, NULL)) ||
+      !JSON_NODE_HOLDS_OBJECT (root))
     return;
 
-  json_object_iter_init (&iter, json_node_get_object (json_parser_get_root (parser)));
+  json_object_iter_init (&iter, json_node_get_object (root));
   while (json_object_iter_next (&iter, &key, &value))
     {
       const char *name = g_hash_table_lookup (self->feature_names,
@@ -1651,7 +1725,7 @@ vigil_store_set_meta (VigilStore  *self,
 #define SOURCE_COLUMNS \
   "id, name, url, mapping, interval_min, timeout_s, concurrency, max_bytes, token_env, " \
   "last_poll_at, last_ok, last_error, last_summary, next_due, failures, keyring_token, header_names, " \
-  "max_records"
+  "query_secret_names, query_secret_env, max_records"
 
 static VigilSource *
 read_source (sqlite3_stmt *stmt)
@@ -1680,18 +1754,48 @@ read_source (sqlite3_stmt *stmt)
   if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
     source->header_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 16), "\n", -1);
   if (sqlite3_column_type (stmt, 17) != SQLITE_NULL)
-    source->max_records = sqlite3_column_int64 (stmt, 17);
+    source->query_secret_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 17), "\n", -1);
+  if (sqlite3_column_type (stmt, 18) != SQLITE_NULL)
+    source->query_secret_env = g_strsplit ((const char *) sqlite3_column_text (stmt, 18), "\n", -1);
+  if (sqlite3_column_type (stmt, 19) != SQLITE_NULL)
+    source->max_records = sqlite3_column_int64 (stmt, 19);
   return source;
 }
 
+/* Names joined by "\n" for a TEXT column, NULL for none. */
+static char *
+join_names (GStrv names)
+{
+  return names != NULL && names[0] != NULL ? g_strjoinv ("\n", names) : NULL;
+}
+
+/* The joined name lists a source statement binds, kept alive until it
+ * has run. */
+typedef struct
+{
+  char *header_names;
+  char *query_secret_names;
+  char *query_secret_env;
+} JoinedNames;
+
+static void
+joined_names_clear (JoinedNames *joined)
+{
+  g_free (joined->header_names);
+  g_free (joined->query_secret_names);
+  g_free (joined->query_secret_env);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (JoinedNames, joined_names_clear)
+
 /* Binds the settings a user chooses, shared by add and update: ?2 url,
  * ?3 mapping, ?4 interval, ?5 timeout, ?6 concurrency, ?7 max bytes,
- * ?8 token variable, ?10 keyring token, ?11 header names (@names keeps
- * the joined names alive until the statement has run), ?12 max records. */
+ * ?8 token variable, ?10 keyring token, ?11 header names, ?12 query
+ * secret names, ?13 query secrets from the environment, ?14 max records. */
 static void
 bind_source_settings (sqlite3_stmt       *stmt,
                       const VigilSource  *source,
-                      char              **names)
+                      JoinedNames        *joined)
 {
   sqlite3_bind_text (stmt, 1, source->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, source->url, -1, SQLITE_STATIC);
@@ -1702,13 +1806,14 @@ bind_source_settings (sqlite3_stmt       *stmt,
   sqlite3_bind_int64 (stmt, 7, source->max_bytes);
   bind_text_or_null (stmt, 8, source->token_env);
   sqlite3_bind_int (stmt, 10, source->keyring_token);
-  sqlite3_bind_int64 (stmt, 12, source->max_records);
-  /* Header names only: their values are in the keyring. */
-  if (source->header_names != NULL && source->header_names[0] != NULL)
-    {
-      *names = g_strjoinv ("\n", source->header_names);
-      sqlite3_bind_text (stmt, 11, *names, -1, SQLITE_STATIC);
-    }
+  sqlite3_bind_int64 (stmt, 14, source->max_records);
+  /* Names only: the values are in the keyring or the environment. */
+  joined->header_names = join_names (source->header_names);
+  joined->query_secret_names = join_names (source->query_secret_names);
+  joined->query_secret_env = join_names (source->query_secret_env);
+  bind_text_or_null (stmt, 11, joined->header_names);
+  bind_text_or_null (stmt, 12, joined->query_secret_names);
+  bind_text_or_null (stmt, 13, joined->query_secret_env);
 }
 
 /* The HTTP validators of a source's last answers, dropped when its
@@ -1743,26 +1848,31 @@ vigil_store_add_source (VigilStore   *self,
                         VigilSource  *source,
                         GError      **error)
 {
-  g_autofree char *names = NULL;
+  g_auto(JoinedNames) joined = { NULL, };
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL && source->url != NULL, FALSE);
 
+  /* Whoever calls, a secret in the URL is never stored. */
+  if (!vigil_url_check_no_secret (source->url, error))
+    return FALSE;
+
   if (!(stmt = prepare (self,
                         "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
                         "concurrency, max_bytes, token_env, created_at, keyring_token, header_names, "
-                        "max_records) "
-                        "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                        "query_secret_names, query_secret_env, max_records) "
+                        "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
                         "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
                         "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
-                        "token_env = ?8, keyring_token = ?10, header_names = ?11, max_records = ?12 "
+                        "token_env = ?8, keyring_token = ?10, header_names = ?11, "
+                        "query_secret_names = ?12, query_secret_env = ?13, max_records = ?14 "
                         "WHERE url IS NULL",
                         _("Adding a source"), error)))
     return FALSE;
 
-  bind_source_settings (stmt, source, &names);
+  bind_source_settings (stmt, source, &joined);
   sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
   ok = step_done (self, stmt, _("Adding a source"), error);
   sqlite3_finalize (stmt);
@@ -1858,18 +1968,22 @@ vigil_store_update_source (VigilStore   *self,
                            VigilSource  *source,
                            GError      **error)
 {
-  g_autofree char *names = NULL;
+  g_auto(JoinedNames) joined = { NULL, };
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL && source->name != NULL && source->url != NULL, FALSE);
 
+  if (!vigil_url_check_no_secret (source->url, error))
+    return FALSE;
+
   /* Right-hand sides see the row as it was before the update. */
   if (!(stmt = prepare (self,
                         "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
                         "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
-                        "header_names = ?11, max_records = ?12, "
+                        "header_names = ?11, query_secret_names = ?12, query_secret_env = ?13, "
+                        "max_records = ?14, "
                         "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
                         "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
                         "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
@@ -1877,7 +1991,7 @@ vigil_store_update_source (VigilStore   *self,
                         "WHERE name = ?1 AND url IS NOT NULL",
                         _("Changing a source"), error)))
     return FALSE;
-  bind_source_settings (stmt, source, &names);
+  bind_source_settings (stmt, source, &joined);
 
   if (!vigil_store_begin (self, error))
     {
@@ -1930,7 +2044,8 @@ vigil_store_remove_source (VigilStore  *self,
                         delete_history
                         ? "DELETE FROM sources WHERE name = ?1"
                         : "UPDATE sources SET kind = 'file', url = NULL, mapping = NULL, "
-                        "token_env = NULL, keyring_token = 0, header_names = NULL, next_due = NULL "
+                        "token_env = NULL, keyring_token = 0, header_names = NULL, query_secret_names = NULL, "
+                        "query_secret_env = NULL, next_due = NULL "
                         "WHERE name = ?1 AND url IS NOT NULL",
                         _("Removing a source"), error)))
     return FALSE;

@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vigil-error.h"
+#include "vigil-json-private.h"
 #include "vigil-time.h"
 #include "vigil-triggers.h"
 
@@ -176,34 +177,54 @@ vigil_triggers_evaluate_row (const VigilPortfolioRow *row,
     }
 }
 
+/* The stored limits, or an error when the stored text is not a JSON
+ * object (a database edited by hand): read through the guarded reader
+ * like any JSON (DESIGN 2.3), so it cannot crash Vigil. */
+static GHashTable *
+read_plan_limits (const char  *json,
+                  GError     **error)
+{
+  g_autoptr(GHashTable) limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObjectIter iter;
+  const char *plan;
+  JsonNode *node;
+
+  if (json == NULL)
+    return g_steal_pointer (&limits);
+  if (!(root = _vigil_json_parse (json, -1, VIGIL_JSON_SETTINGS, &local_error)) ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                   _("The stored plan limits are not a JSON object (%s); set a plan's limit "
+                     "again to replace them"),
+                   local_error != NULL ? local_error->message : _("another JSON value"));
+      return NULL;
+    }
+
+  json_object_iter_init (&iter, json_node_get_object (root));
+  while (json_object_iter_next (&iter, &plan, &node))
+    if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+      g_hash_table_insert (limits, g_strdup (plan), g_memdup2 (&(gint64) { json_node_get_int (node) }, sizeof (gint64)));
+  return g_steal_pointer (&limits);
+}
+
 /**
  * vigil_triggers_load_plan_limits:
  *
  * Returns: (transfer full) (element-type utf8 gint64): the weekly API call
- *   limit of each plan that has one
+ *   limit of each plan that has one, or %NULL with @error set
  */
 GHashTable *
 vigil_triggers_load_plan_limits (VigilStore  *store,
                                  GError     **error)
 {
-  g_autoptr(GHashTable) limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *json = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonObjectIter iter;
-  const char *plan;
-  JsonNode *node;
 
   if (!vigil_store_get_meta (store, "plan_limits", &json, error))
     return NULL;
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return g_steal_pointer (&limits);
-
-  json_object_iter_init (&iter, json_node_get_object (json_parser_get_root (parser)));
-  while (json_object_iter_next (&iter, &plan, &node))
-    if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
-      g_hash_table_insert (limits, g_strdup (plan), g_memdup2 (&(gint64) { json_node_get_int (node) }, sizeof (gint64)));
-  return g_steal_pointer (&limits);
+  return read_plan_limits (json, error);
 }
 
 /**
@@ -230,8 +251,13 @@ vigil_triggers_set_plan_limit (VigilStore  *store,
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("A plan limit cannot be negative"));
       return FALSE;
     }
-  if (!(limits = vigil_triggers_load_plan_limits (store, error)))
+  if (!vigil_store_get_meta (store, "plan_limits", &json, error))
     return FALSE;
+  /* Limits that cannot be read are replaced: setting one is the repair
+   * the error of vigil_triggers_load_plan_limits() suggests. */
+  if (!(limits = read_plan_limits (json, NULL)))
+    limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_clear_pointer (&json, g_free);
   if (calls == 0)
     g_hash_table_remove (limits, plan);
   else

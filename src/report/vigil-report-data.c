@@ -60,7 +60,8 @@ compare_identity (const VigilPortfolioRow *a,
   return (a->customer_id > b->customer_id) - (a->customer_id < b->customer_id);
 }
 
-/* Highest churn risk first, then lowest health (unknown last). */
+/* Highest churn risk first, unknown risks last (the core's rule), then
+ * lowest health (unknown last). */
 static int
 compare_by_risk (gconstpointer pa,
                  gconstpointer pb)
@@ -69,9 +70,10 @@ compare_by_risk (gconstpointer pa,
   const VigilReportCustomer *b = pb;
   double ha = a->row->score.health;
   double hb = b->row->score.health;
+  int by_risk = vigil_churn_risk_compare (a->churn_risk, b->churn_risk, TRUE);
 
-  if (a->churn_risk != b->churn_risk)
-    return a->churn_risk > b->churn_risk ? -1 : 1;
+  if (by_risk != 0)
+    return by_risk;
   if (isnan (ha) != isnan (hb))
     return isnan (ha) ? 1 : -1;
   if (!isnan (ha) && ha != hb)
@@ -381,24 +383,24 @@ vigil_report_data_gather (VigilStore   *store,
   for (guint i = 0; i < self->rows->len; i++)
     {
       const VigilPortfolioRow *row = g_ptr_array_index (self->rows, i);
-      VigilReportCustomer customer = { row, 0, NULL };
-      double features[VIGIL_CHURN_N_FEATURES];
+      VigilReportCustomer customer = { row, vigil_churn_risk_of (model, row, NULL), NULL };
 
-      vigil_portfolio_row_get_churn_features (row, features);
-      customer.churn_risk = vigil_churn_model_predict (model, features);
       g_array_append_val (self->customers, customer);
       if (!isnan (row->score.health))
         self->scores[self->n_scores++] = row->score.health;
     }
   g_array_sort (self->customers, compare_by_risk);
 
+  /* The top risks are known risks: a customer without one is not ranked
+   * among them, however little is known of it. */
   for (guint i = 0; i < MIN (n_top_risks, self->customers->len); i++)
     {
       VigilReportCustomer *customer = &g_array_index (self->customers, VigilReportCustomer, i);
-      double features[VIGIL_CHURN_N_FEATURES];
 
-      vigil_portfolio_row_get_churn_features (customer->row, features);
-      customer->reasons = vigil_churn_model_describe_top_factors (model, features, 3);
+      if (isnan (customer->churn_risk))
+        break;
+      vigil_churn_risk_of (model, customer->row, &customer->reasons);
+      self->n_top_risks++;
     }
 
   find_movers (self);

@@ -37,7 +37,8 @@ typedef struct
 /**
  * VigilReportCustomer:
  * @row: (not owned): the customer as of the week's end
- * @churn_risk: the churn model's probability
+ * @churn_risk: the churn model's probability, NAN when unknown
+ *   (vigil_churn_risk_of(): no health score, no risk)
  * @reasons: (nullable): the top factors in words (only for top risks)
  */
 typedef struct
@@ -79,7 +80,8 @@ typedef struct
   VigilReportFigures   before;          /* the week before */
 
   GPtrArray           *rows;            /* VigilPortfolioRow, as of the end */
-  GArray              *customers;       /* VigilReportCustomer, by risk */
+  GArray              *customers;       /* VigilReportCustomer, by risk, unknown last */
+  guint                n_top_risks;     /* the first customers that are top risks: known risks only */
   GPtrArray           *movers_up;       /* VigilReportCustomer *, best 7-day trend first */
   GPtrArray           *movers_down;     /* worst first */
   GArray              *upsells;         /* VigilReportUpsell */

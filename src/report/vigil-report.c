@@ -362,9 +362,15 @@ render_top_risks (VigilReportLayout *layout,
   const VigilReportData *data = report->data;
   double left = vigil_report_layout_get_left (layout);
   double width = vigil_report_layout_get_width (layout);
-  guint n = MIN (N_TOP_RISKS, data->customers->len);
+  guint n = data->n_top_risks;
 
   vigil_report_layout_heading (layout, _("Top risks: most likely to churn"), 60);
+  if (n == 0)
+    {
+      vigil_report_layout_paragraph (layout, _("No customer has a churn risk: none has a health score."),
+                                     0, BODY_SIZE, FALSE, VIGIL_REPORT_INK_DIM);
+      return;
+    }
 
   for (guint i = 0; i < n; i++)
     {

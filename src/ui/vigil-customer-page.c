@@ -954,16 +954,18 @@ record_outcome_work (VigilStore  *store,
   OutcomeData *outcome = data;
   gboolean churned = g_str_equal (outcome->outcome, "churned");
   g_autoptr(GError) refit_error = NULL;
-  VigilChurnStatus status;
 
-  if (!vigil_store_record_outcome (store, outcome->customer_id, outcome->outcome,
-                                   vigil_time_get_day (get_now ()), error))
+  /* The core's one way, as the command line does: the outcome is stored
+   * whatever the churn model does, and a refit that fails leaves the
+   * previous model in use. */
+  if (!vigil_churn_trainer_record_outcome (store, outcome->customer_id, outcome->outcome,
+                                           vigil_time_get_day (get_now ()), NULL, &refit_error, error))
     return NULL;
-  /* As the CLI does: every outcome is a chance for the churn model to
-   * learn. The outcome stands even when the refit fails. */
-  if (!vigil_churn_trainer_refit (store, &status, &refit_error))
-    return g_strdup_printf (churned ? _("“%s” marked as churned; the churn model could not learn from it: %s")
-                                    : _("“%s” marked as renewed; the churn model could not learn from it: %s"),
+  if (refit_error != NULL)
+    return g_strdup_printf (churned ? _("“%s” marked as churned; the churn model could not learn from it "
+                                        "and stays as it was: %s")
+                                    : _("“%s” marked as renewed; the churn model could not learn from it "
+                                        "and stays as it was: %s"),
                             outcome->name, refit_error->message);
   return g_strdup_printf (churned ? _("“%s” marked as churned") : _("“%s” marked as renewed"), outcome->name);
 }

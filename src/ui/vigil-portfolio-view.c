@@ -70,6 +70,7 @@ static guint signals[N_SIGNALS];
 typedef void (*BindFunc) (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self);
 typedef char *(*SampleFunc) (void);
 typedef double (*FigureFunc) (VigilCustomer *customer);
+typedef int (*CompareFunc) (double a, double b);
 
 typedef struct
 {
@@ -77,6 +78,7 @@ typedef struct
   const char       *title;
   VigilCustomerText text;      /* what a text column sorts by */
   FigureFunc        figure;    /* what a figure column sorts by (NAN unknown) */
+  CompareFunc       compare;   /* how its figures compare, if not as plain numbers */
   BindFunc          bind;
   gboolean          numeric;
   gboolean          expand;
@@ -107,6 +109,19 @@ compare_keys (VigilCustomer     *a,
   if (x == NULL || y == NULL)
     return (x != NULL) - (y != NULL);
   return strcmp (x, y);
+}
+
+/* By the core's rule for churn risks, in the order GTK asks a column
+ * for: the rule's highest-first order reversed. GTK 4.8 flips a
+ * column's order for the other direction and does not tell the sorter
+ * which one it shows, so unknown risks come last when the column shows
+ * the highest risk first, as the report and the command line put them,
+ * and first the other way, as unknowns do in every other column. */
+static int
+compare_risks (double a,
+               double b)
+{
+  return -vigil_churn_risk_compare (a, b, TRUE);
 }
 
 static double
@@ -144,7 +159,8 @@ compare_column (gconstpointer a,
   VigilCustomer *y = (VigilCustomer *) b;
 
   if (column->figure != NULL)
-    return compare_doubles (column->figure (x), column->figure (y));
+    return (column->compare != NULL ? column->compare : compare_doubles) (column->figure (x),
+                                                                           column->figure (y));
   return compare_keys (x, y, column->text);
 }
 
@@ -405,19 +421,23 @@ bind_triggers (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *sel
 }
 
 static const Column columns[] = {
-  { "name", N_("Customer"), VIGIL_CUSTOMER_NAME, NULL, bind_name, FALSE, TRUE, TRUE, 24, NULL },
-  { "owner", N_("Owner"), VIGIL_CUSTOMER_OWNER, NULL, bind_owner, FALSE, FALSE, FALSE, 14, NULL },
-  { "segment", N_("Segment"), VIGIL_CUSTOMER_SEGMENT, NULL, bind_segment, FALSE, FALSE, FALSE, 8, NULL },
-  { "plan", N_("Plan"), VIGIL_CUSTOMER_PLAN, NULL, bind_plan, FALSE, FALSE, FALSE, 10, NULL },
-  { "health", N_("Health"), 0, vigil_customer_get_health, bind_health, FALSE, FALSE, TRUE, -1, NULL },
-  { "trend", N_("7-Day Trend"), 0, vigil_customer_get_trend, bind_trend, TRUE, FALSE, FALSE, -1, sample_trend },
-  { "risk", N_("Churn Risk"), 0, vigil_customer_get_churn_risk, bind_risk, TRUE, FALSE, TRUE, -1, sample_risk },
-  { "mrr", N_("MRR"), 0, vigil_customer_get_mrr, bind_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
-  { "renewal", N_("Renewal"), 0, figure_renewal, bind_renewal, TRUE, FALSE, FALSE, -1, sample_day },
-  { "seats", N_("Seat Use"), 0, vigil_customer_get_seat_use, bind_seats, TRUE, FALSE, FALSE, -1, sample_seats },
-  { "last-active", N_("Last Active"), 0, figure_last_active, bind_last_active, TRUE, FALSE, FALSE, -1,
+  { "name", N_("Customer"), VIGIL_CUSTOMER_NAME, NULL, NULL, bind_name, FALSE, TRUE, TRUE, 24, NULL },
+  { "owner", N_("Owner"), VIGIL_CUSTOMER_OWNER, NULL, NULL, bind_owner, FALSE, FALSE, FALSE, 14, NULL },
+  { "segment", N_("Segment"), VIGIL_CUSTOMER_SEGMENT, NULL, NULL, bind_segment, FALSE, FALSE, FALSE, 8, NULL },
+  { "plan", N_("Plan"), VIGIL_CUSTOMER_PLAN, NULL, NULL, bind_plan, FALSE, FALSE, FALSE, 10, NULL },
+  { "health", N_("Health"), 0, vigil_customer_get_health, NULL, bind_health, FALSE, FALSE, TRUE, -1, NULL },
+  { "trend", N_("7-Day Trend"), 0, vigil_customer_get_trend, NULL, bind_trend, TRUE, FALSE, FALSE, -1,
+    sample_trend },
+  { "risk", N_("Churn Risk"), 0, vigil_customer_get_churn_risk, compare_risks, bind_risk, TRUE, FALSE, TRUE, -1,
+    sample_risk },
+  { "mrr", N_("MRR"), 0, vigil_customer_get_mrr, NULL, bind_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
+  { "renewal", N_("Renewal"), 0, figure_renewal, NULL, bind_renewal, TRUE, FALSE, FALSE, -1, sample_day },
+  { "seats", N_("Seat Use"), 0, vigil_customer_get_seat_use, NULL, bind_seats, TRUE, FALSE, FALSE, -1,
+    sample_seats },
+  { "last-active", N_("Last Active"), 0, figure_last_active, NULL, bind_last_active, TRUE, FALSE, FALSE, -1,
     sample_ago },
-  { "triggers", N_("Triggers"), 0, figure_triggers, bind_triggers, TRUE, FALSE, FALSE, -1, sample_triggers },
+  { "triggers", N_("Triggers"), 0, figure_triggers, NULL, bind_triggers, TRUE, FALSE, FALSE, -1,
+    sample_triggers },
 };
 
 static void

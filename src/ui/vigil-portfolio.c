@@ -160,16 +160,9 @@ make_customer (VigilPortfolioRow *row,
                GHashTable        *trigger_counts,
                GHashTable        *recent)
 {
-  double features[VIGIL_CHURN_N_FEATURES];
-  double risk = NAN;
   char **factors = NULL;
+  double risk = vigil_churn_risk_of (churn, row, &factors);
 
-  if (!isnan (row->score.health))
-    {
-      vigil_portfolio_row_get_churn_features (row, features);
-      risk = vigil_churn_model_predict (churn, features);
-      factors = vigil_churn_model_describe_top_factors (churn, features, 3);
-    }
   return vigil_customer_new (row, risk, factors,
                              GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &row->customer_id)),
                              g_hash_table_lookup (recent, &row->customer_id));

@@ -343,6 +343,12 @@ add_clicked_cb (VigilSourceDialog *self)
   source->token_env = dup_entry_text (self->token_env_row);
   source->keyring_token = *token != '\0';
   source->header_names = build_header_names (self, header_name);
+  /* Query secrets are given on the command line; editing keeps them. */
+  if (self->editing != NULL)
+    {
+      source->query_secret_names = g_strdupv (self->editing->query_secret_names);
+      source->query_secret_env = g_strdupv (self->editing->query_secret_env);
+    }
 
   if (!vigil_source_validate (source, &error))
     {

@@ -21,7 +21,7 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
   $(pkg-config --cflags glib-2.0 gio-2.0 json-glib-1.0 libsoup-3.0 libsecret-1 sqlite3)"
 libs="$(pkg-config --libs glib-2.0 gio-2.0 json-glib-1.0 libsoup-3.0 libsecret-1 sqlite3) -lm"
 core="$src/core/vigil-*.c"
-for target in snapshot-json csv mapping link-header dates; do
+for target in json snapshot-json csv mapping link-header dates; do
   extra=""
   [ "$target" = dates ] && extra="$src/report/vigil-iso-week.c"
   # shellcheck disable=SC2086

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "vigil-core.h"
+#include "vigil-json-private.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
@@ -38,7 +39,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   JsonArray *records;
 
   if (root == NULL)
-    root = json_from_string (document, NULL);
+    root = _vigil_json_parse (document, -1, VIGIL_JSON_DATA, NULL);
 
   /* The input as a JSON Pointer. */
   if (vigil_json_pointer_validate (text, NULL))

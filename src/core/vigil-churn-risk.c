@@ -1,0 +1,80 @@
+/* vigil-churn-risk.c: a customer's churn risk, the one rule for it
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-churn"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "vigil-churn-risk.h"
+
+/* The window, the command line and the weekly report all ask here, so a
+ * customer has the same risk, or the same lack of one, wherever it is
+ * shown (DESIGN 3.2). */
+
+/**
+ * vigil_churn_risk_of:
+ * @model: the churn model in use
+ * @row: the customer as of its latest snapshot
+ * @out_factors: (out) (optional) (transfer full) (nullable): the
+ *   %VIGIL_CHURN_RISK_N_FACTORS factors that raise the risk most, in
+ *   words; %NULL when the risk is unknown
+ *
+ * A customer without a health score has no churn risk: the model's
+ * strongest input is the health level, and a risk made of reference
+ * values only would rank a customer nobody has data about among real
+ * ones.
+ *
+ * Returns: the probability that the customer churns, 0..1, or NAN when
+ *   it is unknown
+ */
+double
+vigil_churn_risk_of (VigilChurnModel          *model,
+                     const VigilPortfolioRow  *row,
+                     char                   ***out_factors)
+{
+  double features[VIGIL_CHURN_N_FEATURES];
+
+  g_return_val_if_fail (VIGIL_IS_CHURN_MODEL (model), NAN);
+  g_return_val_if_fail (row != NULL, NAN);
+
+  if (out_factors != NULL)
+    *out_factors = NULL;
+  if (isnan (row->score.health))
+    return NAN;
+
+  vigil_portfolio_row_get_churn_features (row, features);
+  if (out_factors != NULL)
+    *out_factors = vigil_churn_model_describe_top_factors (model, features, VIGIL_CHURN_RISK_N_FACTORS);
+  return vigil_churn_model_predict (model, features);
+}
+
+/**
+ * vigil_churn_risk_compare:
+ * @a: a churn risk, NAN when unknown
+ * @b: another
+ * @highest_first: the order of known risks
+ *
+ * Orders customers by risk: known risks in the order asked, an unknown
+ * risk after every known one whichever the order (an unknown is not a
+ * low risk, nor a high one).
+ *
+ * Returns: negative when @a comes first, positive when @b does, 0 for
+ *   equal risks and for two unknown ones
+ */
+int
+vigil_churn_risk_compare (double   a,
+                          double   b,
+                          gboolean highest_first)
+{
+  if (isnan (a) || isnan (b))
+    return isnan (a) - isnan (b);
+  if (highest_first)
+    return (a < b) - (a > b);
+  return (a > b) - (a < b);
+}

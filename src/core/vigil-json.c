@@ -1,0 +1,945 @@
+/* vigil-json.c: the one way JSON text enters Vigil
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-json"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
+#include "vigil-json-private.h"
+
+/* RFC 8259, section 2 to 7, read as one forward scan:
+ *
+ *   JSON-text = ws value ws
+ *   value     = false / null / true / object / array / number / string
+ *   ws        = *( %x20 / %x09 / %x0A / %x0D )
+ *   number    = [ "-" ] ( "0" / %x31-39 *DIGIT ) [ "." 1*DIGIT ]
+ *               [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ]
+ *   string    = '"' *( unescaped / "\" ( '"' / "\" / "/" / "b" / "f" /
+ *               "n" / "r" / "t" / "u" 4HEXDIG ) ) '"'
+ *   unescaped = %x20-21 / %x23-5B / %x5D-10FFFF
+ *
+ * and section 8.1: the text is UTF-8 (RFC 3629, so no overlong forms,
+ * no encoded surrogates, nothing past U+10FFFF). json-glib is lenient
+ * where this is not (comments, 0x1, -01, single quotes, \u12G4, text
+ * after the value, an empty text) and recurses once per level, so
+ * nothing reaches it: the trees are built here. Nothing here recurses
+ * either; nesting is counted against VIGIL_JSON_MAX_DEPTH. */
+
+void
+_vigil_json_cursor_init (VigilJsonCursor  *c,
+                         const char       *text,
+                         gsize             length,
+                         VigilJsonUse      use,
+                         GError          **error)
+{
+  c->start = text;
+  c->p = text;
+  c->end = text + length;
+  c->line = 1;
+  c->use = use;
+  c->error = error;
+}
+
+/* Sets an error at the cursor, naming its line and column (in
+ * characters, as an editor counts them). */
+gboolean
+_vigil_json_cursor_fail (VigilJsonCursor *c,
+                         const char      *message)
+{
+  guint64 line = c->line;
+  guint64 column = 1;
+
+  for (const char *q = c->start; q < c->p; q++)
+    {
+      if (*q == '\n' && c->line > 0)
+        {
+          line++;
+          column = 1;
+        }
+      else if (((guchar) *q & 0xC0) != 0x80)
+        column++;
+    }
+
+  if (c->line == 0)
+    g_set_error (c->error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("column %" G_GUINT64_FORMAT ": %s"), column, message);
+  else
+    g_set_error (c->error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s"),
+                 line, column, message);
+  return FALSE;
+}
+
+static gboolean
+fail_at (VigilJsonCursor *c,
+         const char      *where,
+         const char      *message)
+{
+  c->p = where;
+  return _vigil_json_cursor_fail (c, message);
+}
+
+void
+_vigil_json_cursor_skip_space (VigilJsonCursor *c)
+{
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
+/* The length of the UTF-8 sequence at @s (RFC 3629, section 4), or 0
+ * when it is not one. */
+static gsize
+utf8_sequence_length (const guchar *s,
+                      gsize         available)
+{
+  guchar low = 0x80;
+  guchar high = 0xBF;
+  gsize length;
+
+  if (s[0] >= 0xC2 && s[0] <= 0xDF)
+    length = 2;
+  else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+    {
+      length = 3;
+      if (s[0] == 0xE0)
+        low = 0xA0;       /* overlong */
+      else if (s[0] == 0xED)
+        high = 0x9F;      /* a surrogate */
+    }
+  else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+    {
+      length = 4;
+      if (s[0] == 0xF0)
+        low = 0x90;       /* overlong */
+      else if (s[0] == 0xF4)
+        high = 0x8F;      /* past U+10FFFF */
+    }
+  else
+    return 0;
+
+  if (available < length || s[1] < low || s[1] > high)
+    return 0;
+  for (gsize i = 2; i < length; i++)
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+  return length;
+}
+
+/* Names the character at the cursor in an "unexpected" error. */
+static gboolean
+fail_unexpected (VigilJsonCursor *c)
+{
+  g_autofree char *message = NULL;
+  gsize length;
+
+  if (c->p >= c->end)
+    return _vigil_json_cursor_fail (c, _("unexpected end of data"));
+  if (*c->p == '\0')
+    return _vigil_json_cursor_fail (c, _("unexpected NUL byte"));
+  if ((guchar) *c->p < 0x20)
+    message = g_strdup_printf (_("unexpected control character U+%04X"), (guint) (guchar) *c->p);
+  else if ((guchar) *c->p < 0x80)
+    message = g_strdup_printf (_("unexpected character “%c”"), *c->p);
+  else if ((length = utf8_sequence_length ((const guchar *) c->p, c->end - c->p)) > 0)
+    message = g_strdup_printf (_("unexpected character “%.*s”"), (int) length, c->p);
+  else
+    return _vigil_json_cursor_fail (c, _("text is not valid UTF-8"));
+  return _vigil_json_cursor_fail (c, message);
+}
+
+static int
+hex_value (char ch)
+{
+  if (ch >= '0' && ch <= '9')
+    return ch - '0';
+  if (ch >= 'a' && ch <= 'f')
+    return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F')
+    return ch - 'A' + 10;
+  return -1;
+}
+
+/* Four hex digits at @s, or -1. */
+static gint32
+read_hex4 (const char *s,
+           const char *end)
+{
+  gint32 value = 0;
+
+  if (end - s < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int digit = hex_value (s[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
+/* A code point UTF-8 cannot carry: U+0000 (a C string would end there)
+ * or a surrogate without its other half. Data keeps it as bytes that
+ * are not UTF-8, distinct from any other text (see VigilJsonUse). */
+static gboolean
+take_unusable_unit (VigilJsonCursor *c,
+                    const char      *escape,
+                    guint32          unit,
+                    GString         *out)
+{
+  if (c->use == VIGIL_JSON_SETTINGS)
+    {
+      g_autofree char *message = NULL;
+
+      if (unit == 0)
+        return fail_at (c, escape, _("\\u0000 (U+0000) is not allowed here"));
+      message = g_strdup_printf (_("\\u%04X is half of a surrogate pair without its other half"),
+                                 unit);
+      return fail_at (c, escape, message);
+    }
+
+  if (out == NULL)
+    return TRUE;
+  if (unit == 0)
+    g_string_append_len (out, "\xC0\x80", 2);
+  else
+    {
+      g_string_append_c (out, (char) (0xE0 | (unit >> 12)));
+      g_string_append_c (out, (char) (0x80 | ((unit >> 6) & 0x3F)));
+      g_string_append_c (out, (char) (0x80 | (unit & 0x3F)));
+    }
+  return TRUE;
+}
+
+/* \u escapes, with a surrogate pair taken as one character. */
+static gboolean
+read_unicode_escape (VigilJsonCursor *c,
+                     const char      *escape,
+                     GString         *out)
+{
+  gint32 unit = read_hex4 (c->p, c->end);
+
+  if (unit < 0)
+    return fail_at (c, escape, _("invalid \\u escape: it needs four hexadecimal digits"));
+  c->p += 4;
+
+  if (unit >= 0xD800 && unit <= 0xDBFF && c->end - c->p >= 6 && c->p[0] == '\\' && c->p[1] == 'u')
+    {
+      gint32 low = read_hex4 (c->p + 2, c->end);
+
+      if (low >= 0xDC00 && low <= 0xDFFF)
+        {
+          c->p += 6;
+          if (out != NULL)
+            g_string_append_unichar (out, 0x10000 + (((gunichar) unit - 0xD800) << 10) +
+                                          ((gunichar) low - 0xDC00));
+          return TRUE;
+        }
+    }
+
+  if (unit == 0 || (unit >= 0xD800 && unit <= 0xDFFF))
+    return take_unusable_unit (c, escape, (guint32) unit, out);
+  if (out != NULL)
+    g_string_append_unichar (out, (gunichar) unit);
+  return TRUE;
+}
+
+static gboolean
+read_escape (VigilJsonCursor *c,
+             GString         *out)
+{
+  const char *escape = c->p;
+  char decoded;
+
+  c->p++;
+  if (c->p >= c->end)
+    return fail_at (c, escape, _("unterminated string"));
+
+  switch (*c->p++)
+    {
+    case '"': decoded = '"'; break;
+    case '\\': decoded = '\\'; break;
+    case '/': decoded = '/'; break;
+    case 'b': decoded = '\b'; break;
+    case 'f': decoded = '\f'; break;
+    case 'n': decoded = '\n'; break;
+    case 'r': decoded = '\r'; break;
+    case 't': decoded = '\t'; break;
+    case 'u':
+      return read_unicode_escape (c, escape, out);
+    default:
+      return fail_at (c, escape, _("invalid escape in string (JSON has \\\" \\\\ \\/ \\b \\f \\n "
+                                   "\\r \\t and \\u followed by four hexadecimal digits)"));
+    }
+
+  if (out != NULL)
+    g_string_append_c (out, decoded);
+  return TRUE;
+}
+
+/**
+ * _vigil_json_cursor_read_string:
+ * @out: (nullable): receives the decoded string; %NULL only checks it
+ *
+ * Reads the string at the cursor, which is on its opening quote.
+ */
+gboolean
+_vigil_json_cursor_read_string (VigilJsonCursor *c,
+                                GString         *out)
+{
+  const char *opening = c->p;
+
+  g_assert (c->p < c->end && *c->p == '"');
+
+  if (out != NULL)
+    g_string_truncate (out, 0);
+  c->p++;
+  for (;;)
+    {
+      const char *run = c->p;
+
+      while (c->p < c->end)
+        {
+          guchar ch = (guchar) *c->p;
+
+          if (ch >= 0x80)
+            {
+              gsize length = utf8_sequence_length ((const guchar *) c->p, c->end - c->p);
+
+              if (length == 0)
+                return _vigil_json_cursor_fail (c, _("text is not valid UTF-8"));
+              c->p += length;
+            }
+          else if (ch < 0x20 || ch == '"' || ch == '\\')
+            break;
+          else
+            c->p++;
+        }
+      if (out != NULL)
+        g_string_append_len (out, run, c->p - run);
+
+      if (c->p >= c->end)
+        return fail_at (c, opening, _("unterminated string"));
+      if (*c->p == '"')
+        {
+          c->p++;
+          return TRUE;
+        }
+      if (*c->p != '\\')
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("control character U+%04X in a string (it must be written "
+                               "as an escape)"), (guint) (guchar) *c->p);
+
+          return _vigil_json_cursor_fail (c, message);
+        }
+      if (!read_escape (c, out))
+        return FALSE;
+    }
+}
+
+static gboolean
+skip_digits (VigilJsonCursor *c)
+{
+  const char *first = c->p;
+
+  while (c->p < c->end && g_ascii_isdigit (*c->p))
+    c->p++;
+  return c->p > first;
+}
+
+static double
+number_value (const char *begin,
+              const char *end,
+              gboolean    integer)
+{
+  char buffer[64];
+  g_autofree char *copy = NULL;
+  const char *text;
+
+  /* Up to 15 digits are exact in a double: the common case, without
+   * strtod. */
+  if (integer && end - begin <= 15)
+    {
+      gboolean negative = *begin == '-';
+      double value = 0;
+
+      for (const char *q = begin + negative; q < end; q++)
+        value = value * 10 + (*q - '0');
+      return negative ? -value : value;
+    }
+
+  if ((gsize) (end - begin) < sizeof buffer)
+    {
+      memcpy (buffer, begin, end - begin);
+      buffer[end - begin] = '\0';
+      text = buffer;
+    }
+  else
+    text = copy = g_strndup (begin, end - begin);
+
+  /* 1e400 is valid JSON; it becomes infinity, which no field accepts. */
+  return g_ascii_strtod (text, NULL);
+}
+
+/**
+ * _vigil_json_cursor_read_number:
+ * @out: (out) (optional): the number's value
+ * @out_integer: (out) (optional): whether it has neither fraction nor
+ *   exponent
+ *
+ * Reads the number at the cursor.
+ */
+gboolean
+_vigil_json_cursor_read_number (VigilJsonCursor *c,
+                                double          *out,
+                                gboolean        *out_integer)
+{
+  const char *begin = c->p;
+  gboolean integer = TRUE;
+
+  if (c->p < c->end && *c->p == '-')
+    c->p++;
+  if (c->p >= c->end || !g_ascii_isdigit (*c->p))
+    {
+      if (c->p == begin)
+        return fail_unexpected (c);
+      return _vigil_json_cursor_fail (c, _("invalid number: “-” must be followed by a digit"));
+    }
+  if (*c->p == '0')
+    {
+      c->p++;
+      if (c->p < c->end && g_ascii_isdigit (*c->p))
+        return _vigil_json_cursor_fail (c, _("invalid number: no digit may follow a leading zero"));
+    }
+  else
+    skip_digits (c);
+
+  if (c->p < c->end && *c->p == '.')
+    {
+      integer = FALSE;
+      c->p++;
+      if (!skip_digits (c))
+        return _vigil_json_cursor_fail (c, _("invalid number: “.” must be followed by a digit"));
+    }
+  if (c->p < c->end && (*c->p == 'e' || *c->p == 'E'))
+    {
+      integer = FALSE;
+      c->p++;
+      if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
+        c->p++;
+      if (!skip_digits (c))
+        return _vigil_json_cursor_fail (c, _("invalid number: the exponent needs a digit"));
+    }
+
+  /* 0x1, 1.2.3, 1e5e5, 12abc: not a number, whatever comes next. */
+  if (c->p < c->end && (g_ascii_isalnum (*c->p) || *c->p == '.' || *c->p == '+' || *c->p == '-'))
+    return _vigil_json_cursor_fail (c, _("invalid number"));
+
+  if (out_integer != NULL)
+    *out_integer = integer;
+  if (out != NULL)
+    *out = number_value (begin, c->p, integer);
+  return TRUE;
+}
+
+/**
+ * _vigil_json_cursor_read_literal:
+ *
+ * Reads `true`, `false` or `null` at the cursor; the caller tells
+ * which by the first character.
+ */
+gboolean
+_vigil_json_cursor_read_literal (VigilJsonCursor *c)
+{
+  const char *word = *c->p == 't' ? "true" : *c->p == 'f' ? "false" : "null";
+  gsize length = strlen (word);
+
+  if ((gsize) (c->end - c->p) < length || memcmp (c->p, word, length) != 0 ||
+      (c->end - c->p > (gssize) length && g_ascii_isalnum (c->p[length])))
+    return _vigil_json_cursor_fail (c, _("unknown word (JSON has only true, false and null)"));
+  c->p += length;
+  return TRUE;
+}
+
+/* A scalar read, before it goes into a node. */
+typedef struct
+{
+  JsonNodeType  type;      /* JSON_NODE_VALUE or JSON_NODE_NULL */
+  GType         value_type;
+  gboolean      boolean;
+  gint64        integer;
+  double        number;
+} Scalar;
+
+/* Reads one scalar at the cursor; a string's text goes into @text when
+ * it is given. */
+static gboolean
+read_scalar (VigilJsonCursor *c,
+             GString         *text,
+             Scalar          *out)
+{
+  const char *begin = c->p;
+  gboolean integer;
+
+  out->type = JSON_NODE_VALUE;
+  switch (*c->p)
+    {
+    case '"':
+      out->value_type = G_TYPE_STRING;
+      return _vigil_json_cursor_read_string (c, text);
+
+    case 't':
+    case 'f':
+    case 'n':
+      if (!_vigil_json_cursor_read_literal (c))
+        return FALSE;
+      out->type = *begin == 'n' ? JSON_NODE_NULL : JSON_NODE_VALUE;
+      out->value_type = G_TYPE_BOOLEAN;
+      out->boolean = *begin == 't';
+      return TRUE;
+
+    case '-':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+      if (!_vigil_json_cursor_read_number (c, text != NULL ? &out->number : NULL, &integer))
+        return FALSE;
+      out->value_type = G_TYPE_DOUBLE;
+      if (text != NULL && integer)
+        {
+          char *end = NULL;
+
+          /* Integers stay exact in 64 bits; larger ones are doubles. */
+          errno = 0;
+          out->integer = g_ascii_strtoll (begin, &end, 10);
+          if (errno == 0 && end == c->p)
+            out->value_type = G_TYPE_INT64;
+        }
+      return TRUE;
+
+    case '+':
+    case '.':
+      return _vigil_json_cursor_fail (c, _("invalid number: a number begins with a digit or “-”"));
+
+    case ']':
+    case '}':
+    case ',':
+      return _vigil_json_cursor_fail (c, _("expected a value"));
+
+    default:
+      return fail_unexpected (c);
+    }
+}
+
+static void
+init_scalar (JsonNode     *node,
+             const Scalar *scalar,
+             GString      *text)
+{
+  if (scalar->type == JSON_NODE_NULL)
+    json_node_init_null (node);
+  else if (scalar->value_type == G_TYPE_STRING)
+    json_node_init_string (node, text->str);
+  else if (scalar->value_type == G_TYPE_BOOLEAN)
+    json_node_init_boolean (node, scalar->boolean);
+  else if (scalar->value_type == G_TYPE_INT64)
+    json_node_init_int (node, scalar->integer);
+  else
+    json_node_init_double (node, scalar->number);
+}
+
+/* Reads a member name, its colon and the space after it, the cursor on
+ * the name. */
+gboolean
+_vigil_json_cursor_read_member_name (VigilJsonCursor *c,
+                                     GString         *name)
+{
+  _vigil_json_cursor_skip_space (c);
+  if (c->p >= c->end || *c->p != '"')
+    return _vigil_json_cursor_fail (c, _("expected a member name (a string in double quotes)"));
+  if (!_vigil_json_cursor_read_string (c, name))
+    return FALSE;
+  _vigil_json_cursor_skip_space (c);
+  if (c->p >= c->end || *c->p != ':')
+    return _vigil_json_cursor_fail (c, _("expected “:”"));
+  c->p++;
+  _vigil_json_cursor_skip_space (c);
+  return TRUE;
+}
+
+/**
+ * _vigil_json_cursor_read_separator:
+ * @closing: “}” or “]”, the end of the container the cursor is in
+ * @out_more: (out): whether a member or element follows
+ *
+ * Reads what comes after a member or element: a comma, or the end of
+ * the container.
+ */
+gboolean
+_vigil_json_cursor_read_separator (VigilJsonCursor *c,
+                                   char             closing,
+                                   gboolean        *out_more)
+{
+  _vigil_json_cursor_skip_space (c);
+  if (c->p < c->end && *c->p == ',')
+    {
+      c->p++;
+      *out_more = TRUE;
+      return TRUE;
+    }
+  if (c->p < c->end && *c->p == closing)
+    {
+      c->p++;
+      *out_more = FALSE;
+      return TRUE;
+    }
+  return _vigil_json_cursor_fail (c, closing == '}' ? _("expected “,” or “}”")
+                                                    : _("expected “,” or “]”"));
+}
+
+/* One open array or object of a walk. */
+typedef struct
+{
+  gboolean    is_object;
+  JsonNode   *node;      /* when building */
+  GHashTable *latest;    /* names given again: name → their last value */
+} Level;
+
+/* Puts @node where the walk is: the root, or a new element or member of
+ * the open container. A name an object already has keeps its place and
+ * takes the last value, as in json-glib; but json_object_set_member()
+ * finds the place by a search of the member list, quadratic time for a
+ * hostile object, so the last values wait in a table until the object
+ * closes (finish_object()). */
+static void
+place_value (JsonNode  **root,
+             Level      *open,
+             GString    *name,
+             JsonNode   *node)
+{
+  JsonObject *object;
+
+  if (open == NULL)
+    *root = node;
+  else if (!open->is_object)
+    json_array_add_element (json_node_get_array (open->node), node);
+  else if (!json_object_has_member ((object = json_node_get_object (open->node)), name->str))
+    json_object_set_member (object, name->str, node);
+  else
+    {
+      if (open->latest == NULL)
+        open->latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) json_node_unref);
+      g_hash_table_replace (open->latest, g_strdup (name->str), node);
+    }
+}
+
+/* Gives the names given more than once their last values: the members
+ * again, in their order, into a new object (each added once). */
+static void
+finish_object (Level *level)
+{
+  JsonObject *first;
+  JsonObject *merged;
+  GList *names;
+
+  if (level->latest == NULL)
+    return;
+
+  first = json_node_get_object (level->node);
+  merged = json_object_new ();
+  names = json_object_get_members (first);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *value = g_hash_table_lookup (level->latest, l->data);
+
+      if (value == NULL)
+        value = json_object_get_member (first, l->data);
+      json_object_set_member (merged, l->data, json_node_ref (value));
+    }
+  g_list_free (names);
+  json_node_take_object (level->node, merged);
+  g_clear_pointer (&level->latest, g_hash_table_unref);
+}
+
+static JsonNode *
+new_container (gboolean is_object)
+{
+  JsonNode *node = json_node_alloc ();
+
+  if (is_object)
+    {
+      json_node_init (node, JSON_NODE_OBJECT);
+      json_node_take_object (node, json_object_new ());
+    }
+  else
+    {
+      json_node_init (node, JSON_NODE_ARRAY);
+      json_node_take_array (node, json_array_new ());
+    }
+  return node;
+}
+
+/* Reads one value, whatever its nesting, with an explicit stack: @depth
+ * levels are open around it already. With @text, builds its tree into
+ * @out_root; without, only checks it. */
+static gboolean
+walk_value (VigilJsonCursor  *c,
+            guint             depth,
+            GString          *text,
+            GString          *name,
+            JsonNode        **out_root)
+{
+  Level levels[VIGIL_JSON_MAX_DEPTH];
+  JsonNode *root = NULL;
+  guint n_open = 0;
+
+  for (;;)
+    {
+      /* A value. */
+      _vigil_json_cursor_skip_space (c);
+      if (c->p >= c->end)
+        goto failed_unexpected;
+      if (*c->p == '[' || *c->p == '{')
+        {
+          Level *level = &levels[n_open];
+
+          if (depth + n_open >= VIGIL_JSON_MAX_DEPTH)
+            {
+              g_autofree char *message =
+                g_strdup_printf (_("nested too deeply (more than %d levels)"), VIGIL_JSON_MAX_DEPTH);
+
+              _vigil_json_cursor_fail (c, message);
+              goto failed;
+            }
+          level->is_object = *c->p == '{';
+          level->node = NULL;
+          level->latest = NULL;
+          c->p++;
+          if (text != NULL)
+            {
+              level->node = new_container (level->is_object);
+              place_value (&root, n_open > 0 ? &levels[n_open - 1] : NULL, name, level->node);
+            }
+          n_open++;
+
+          _vigil_json_cursor_skip_space (c);
+          if (c->p < c->end && *c->p == (level->is_object ? '}' : ']'))
+            {
+              c->p++;
+              n_open--;
+            }
+          else
+            {
+              if (level->is_object && !_vigil_json_cursor_read_member_name (c, name))
+                goto failed;
+              continue;
+            }
+        }
+      else
+        {
+          Scalar scalar;
+
+          if (!read_scalar (c, text, &scalar))
+            goto failed;
+          if (text != NULL)
+            {
+              JsonNode *node = json_node_alloc ();
+
+              init_scalar (node, &scalar, text);
+              place_value (&root, n_open > 0 ? &levels[n_open - 1] : NULL, name, node);
+            }
+        }
+
+      /* After a value: the next member or element, or the end of the
+       * container, as many as close here. */
+      for (;;)
+        {
+          Level *level;
+
+          if (n_open == 0)
+            {
+              if (out_root != NULL)
+                *out_root = root;
+              return TRUE;
+            }
+          level = &levels[n_open - 1];
+          _vigil_json_cursor_skip_space (c);
+          if (c->p < c->end && *c->p == ',')
+            {
+              c->p++;
+              if (level->is_object && !_vigil_json_cursor_read_member_name (c, name))
+                goto failed;
+              break;
+            }
+          if (c->p < c->end && *c->p == (level->is_object ? '}' : ']'))
+            {
+              c->p++;
+              if (level->is_object)
+                finish_object (level);
+              n_open--;
+              continue;
+            }
+          _vigil_json_cursor_fail (c, level->is_object ? _("expected “,” or “}”")
+                                                       : _("expected “,” or “]”"));
+          goto failed;
+        }
+    }
+
+failed_unexpected:
+  fail_unexpected (c);
+failed:
+  /* Every node built hangs from the root, or waits in a level's table. */
+  for (guint i = 0; i < n_open; i++)
+    g_clear_pointer (&levels[i].latest, g_hash_table_unref);
+  if (root != NULL)
+    json_node_unref (root);
+  return FALSE;
+}
+
+/**
+ * _vigil_json_cursor_skip_value:
+ * @depth: how many arrays and objects are open around the value
+ *
+ * Checks the value at the cursor and moves past it.
+ */
+gboolean
+_vigil_json_cursor_skip_value (VigilJsonCursor *c,
+                               guint            depth)
+{
+  return walk_value (c, depth, NULL, NULL, NULL);
+}
+
+/**
+ * _vigil_json_cursor_finish:
+ *
+ * Checks that nothing but white space is left.
+ */
+gboolean
+_vigil_json_cursor_finish (VigilJsonCursor *c)
+{
+  _vigil_json_cursor_skip_space (c);
+  if (c->p < c->end)
+    return _vigil_json_cursor_fail (c, _("unexpected data after the JSON value"));
+  return TRUE;
+}
+
+static gboolean
+walk_text (VigilJsonCursor  *c,
+           JsonNode        **out_root)
+{
+  g_autoptr(GString) text = out_root != NULL ? g_string_new (NULL) : NULL;
+  g_autoptr(GString) name = out_root != NULL ? g_string_new (NULL) : NULL;
+  JsonNode *root = NULL;
+
+  _vigil_json_cursor_skip_space (c);
+  if (c->p >= c->end)
+    return _vigil_json_cursor_fail (c, _("no JSON value"));
+  if (!walk_value (c, 0, text, name, out_root != NULL ? &root : NULL))
+    return FALSE;
+  if (!_vigil_json_cursor_finish (c))
+    {
+      g_clear_pointer (&root, json_node_unref);
+      return FALSE;
+    }
+  if (out_root != NULL)
+    *out_root = root;
+  return TRUE;
+}
+
+/**
+ * _vigil_json_cursor_parse:
+ *
+ * Reads the whole text left at the cursor: one value and white space.
+ *
+ * Returns: (transfer full): its tree, or %NULL with the cursor's error
+ */
+JsonNode *
+_vigil_json_cursor_parse (VigilJsonCursor *c)
+{
+  JsonNode *root = NULL;
+
+  return walk_text (c, &root) ? root : NULL;
+}
+
+/**
+ * _vigil_json_cursor_init_document:
+ * @length: the length of @data, or -1 when it ends with a NUL
+ *
+ * Puts @c at the start of a whole JSON text, past a byte order mark
+ * (RFC 8259 section 8.1 lets a reader ignore one).
+ */
+void
+_vigil_json_cursor_init_document (VigilJsonCursor  *c,
+                                  const char       *data,
+                                  gssize            length,
+                                  VigilJsonUse      use,
+                                  GError          **error)
+{
+  gsize size = length < 0 ? strlen (data) : (gsize) length;
+
+  if (size >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      size -= 3;
+    }
+  _vigil_json_cursor_init (c, data, size, use, error);
+}
+
+/**
+ * _vigil_json_validate:
+ * @length: the length of @data, or -1 when it ends with a NUL
+ *
+ * Checks that @data is one JSON text (RFC 8259), UTF-8, nested no
+ * deeper than %VIGIL_JSON_MAX_DEPTH.
+ *
+ * Returns: %FALSE with @error naming the line and column at fault
+ */
+gboolean
+_vigil_json_validate (const char    *data,
+                      gssize         length,
+                      VigilJsonUse   use,
+                      GError       **error)
+{
+  VigilJsonCursor c;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  _vigil_json_cursor_init_document (&c, data != NULL ? data : "", length, use, error);
+  return walk_text (&c, NULL);
+}
+
+/**
+ * _vigil_json_parse:
+ * @length: the length of @data, or -1 when it ends with a NUL
+ *
+ * Reads @data, checked as _vigil_json_validate() does, into a tree.
+ * Every JSON text Vigil reads comes through here.
+ *
+ * Returns: (transfer full): the tree's root, or %NULL with @error naming
+ *   the line and column at fault
+ */
+JsonNode *
+_vigil_json_parse (const char    *data,
+                   gssize         length,
+                   VigilJsonUse   use,
+                   GError       **error)
+{
+  VigilJsonCursor c;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  _vigil_json_cursor_init_document (&c, data != NULL ? data : "", length, use, error);
+  return _vigil_json_cursor_parse (&c);
+}

@@ -1,0 +1,262 @@
+/* vigil-url.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-url"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "vigil-error.h"
+#include "vigil-url.h"
+
+/* Query parameters that carry a credential by their name: a URL holding
+ * one would put the secret in the database, `source list` and every
+ * error message (DESIGN 2.3). Compared case-insensitively. */
+static const char * const secret_param_names[] = {
+  "api_key", "apikey", "token", "access_token", "key", "secret", NULL
+};
+
+static int
+default_port (const char *scheme)
+{
+  return g_ascii_strcasecmp (scheme, "https") == 0 ? 443 : 80;
+}
+
+/**
+ * vigil_url_origin_of:
+ * @uri: an http or https URI, parsed as libsoup parses it
+ *   (%SOUP_HTTP_URI_FLAGS)
+ *
+ * The origin (RFC 6454) of @uri, normalised so that two URIs on the same
+ * origin give the same text: scheme and host in lower case, an IPv6
+ * host in brackets, the port only when it is not the scheme's default.
+ *
+ * Returns: (transfer full) (nullable): "https://api.example.com",
+ *   "http://127.0.0.1:8080"…, or %NULL if @uri is not http(s) or has
+ *   no host
+ */
+char *
+vigil_url_origin_of (GUri *uri)
+{
+  const char *scheme;
+  const char *host;
+  g_autofree char *lower_host = NULL;
+  GString *origin;
+  int port;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  if (scheme == NULL || host == NULL || *host == '\0' ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    return NULL;
+
+  origin = g_string_new (NULL);
+  g_string_append_printf (origin, "%s://", g_ascii_strcasecmp (scheme, "https") == 0 ? "https" : "http");
+  lower_host = g_ascii_strdown (host, -1);
+  /* GUri gives an IPv6 literal without its brackets. */
+  if (strchr (lower_host, ':') != NULL)
+    g_string_append_printf (origin, "[%s]", lower_host);
+  else
+    g_string_append (origin, lower_host);
+  port = g_uri_get_port (uri);
+  if (port >= 0 && port != default_port (scheme))
+    g_string_append_printf (origin, ":%d", port);
+  return g_string_free (origin, FALSE);
+}
+
+/**
+ * vigil_url_get_origin:
+ * @url: an http or https URL
+ *
+ * Returns: (transfer full) (nullable): the origin of @url (see
+ *   vigil_url_origin_of()), or %NULL with @error set
+ */
+char *
+vigil_url_get_origin (const char  *url,
+                      GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  char *origin;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  origin = uri != NULL ? vigil_url_origin_of (uri) : NULL;
+  if (origin == NULL)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                 _("“%s” is not an http:// or https:// URL with a host"), url);
+  return origin;
+}
+
+/* The query of @url as written (from the first '?' to any '#'), or
+ * NULL. Taken from the text itself, so that even a URL that does not
+ * parse is searched. */
+static char *
+raw_query (const char *url)
+{
+  const char *start = strchr (url, '?');
+  const char *end;
+
+  if (start == NULL)
+    return NULL;
+  start++;
+  end = strchr (start, '#');
+  return g_strndup (start, end != NULL ? (gsize) (end - start) : strlen (start));
+}
+
+/* The name of one "name=value" pair, percent-decoded where it can be. */
+static char *
+pair_name (const char *pair)
+{
+  const char *equals = strchr (pair, '=');
+  g_autofree char *raw = g_strndup (pair, equals != NULL ? (gsize) (equals - pair) : strlen (pair));
+  char *decoded = g_uri_unescape_string (raw, NULL);
+
+  return decoded != NULL ? decoded : g_steal_pointer (&raw);
+}
+
+/**
+ * vigil_url_check_no_secret:
+ *
+ * Refuses a URL whose query carries a parameter named like a credential
+ * (api_key, apikey, token, access_token, key, secret; any case, escaped
+ * or not; pairs split at '&' or ';'). The error names the parameter and
+ * the options that keep its value in the keyring, never the value.
+ */
+gboolean
+vigil_url_check_no_secret (const char  *url,
+                           GError     **error)
+{
+  g_autofree char *query = NULL;
+  g_auto(GStrv) pairs = NULL;
+
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  if ((query = raw_query (url)) == NULL)
+    return TRUE;
+
+  pairs = g_strsplit_set (query, "&;", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      g_autofree char *name = pair_name (pairs[i]);
+
+      for (guint k = 0; secret_param_names[k] != NULL; k++)
+        if (g_ascii_strcasecmp (name, secret_param_names[k]) == 0)
+          {
+            g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                         _("the URL's query carries a secret (%s=…), which would be stored and shown: "
+                           "take it out of the URL and give it with --query-secret %s (its value is "
+                           "read from standard input into the keyring) or --query-secret-env %s=VAR"),
+                         secret_param_names[k], secret_param_names[k], secret_param_names[k]);
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+/**
+ * vigil_url_is_query_name:
+ *
+ * Whether @name may name a query parameter Vigil adds: 1 to 100 of the
+ * characters RFC 3986 leaves unreserved (letters, digits, "-._~").
+ */
+gboolean
+vigil_url_is_query_name (const char *name)
+{
+  if (name == NULL || *name == '\0' || strlen (name) > 100)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!(g_ascii_isalnum (*p) || strchr ("-._~", *p) != NULL))
+      return FALSE;
+  return TRUE;
+}
+
+/* @url with its query rebuilt from the pairs whose name is none of
+ * @names (empty pairs dropped), then "@name=@value" if @name is given;
+ * NULL if @url does not parse. */
+static char *
+rebuild_query (const char         *url,
+               const char * const *names,
+               const char         *name,
+               const char         *value)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr(GString) query = g_string_new (NULL);
+  g_autoptr(GUri) result = NULL;
+
+  if (uri == NULL)
+    return NULL;
+
+  if (g_uri_get_query (uri) != NULL)
+    {
+      g_auto(GStrv) pairs = g_strsplit (g_uri_get_query (uri), "&", -1);
+
+      for (guint i = 0; pairs[i] != NULL; i++)
+        {
+          g_autofree char *pair_decoded = pair_name (pairs[i]);
+
+          if (*pairs[i] == '\0' || (names != NULL && g_strv_contains (names, pair_decoded)) ||
+              g_strcmp0 (pair_decoded, name) == 0)
+            continue;
+          g_string_append_printf (query, "%s%s", query->len > 0 ? "&" : "", pairs[i]);
+        }
+    }
+  if (name != NULL)
+    {
+      g_autofree char *escaped_name = g_uri_escape_string (name, NULL, TRUE);
+      g_autofree char *escaped_value = g_uri_escape_string (value, NULL, TRUE);
+
+      g_string_append_printf (query, "%s%s=%s", query->len > 0 ? "&" : "", escaped_name, escaped_value);
+      /* The value may be a secret: no copy of it stays in freed memory. */
+      memset (escaped_value, 0, strlen (escaped_value));
+    }
+
+  result = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
+                        g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri),
+                        query->len > 0 ? query->str : NULL, g_uri_get_fragment (uri));
+  memset (query->str, 0, query->len);
+  return g_uri_to_string (result);
+}
+
+/**
+ * vigil_url_set_query_param:
+ *
+ * Returns: (transfer full) (nullable): @url with query parameter @name
+ *   set to @value (both percent-encoded), replacing any it had; %NULL if
+ *   @url does not parse
+ */
+char *
+vigil_url_set_query_param (const char *url,
+                           const char *name,
+                           const char *value)
+{
+  g_return_val_if_fail (url != NULL && name != NULL && value != NULL, NULL);
+
+  return rebuild_query (url, NULL, name, value);
+}
+
+/**
+ * vigil_url_remove_query_params:
+ * @names: (array zero-terminated=1): parameter names, as decoded
+ *
+ * Returns: (transfer full) (nullable): @url without the query
+ *   parameters named in @names; %NULL if @url does not parse
+ */
+char *
+vigil_url_remove_query_params (const char         *url,
+                               const char * const *names)
+{
+  g_return_val_if_fail (url != NULL, NULL);
+
+  return rebuild_query (url, names, NULL, NULL);
+}

@@ -1,0 +1,488 @@
+/* test-json.c: the one JSON reader against RFC 8259, rule by rule
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each case is written from the RFC's grammar (sections 2 to 8.1), not
+ * from what another parser does: json-glib takes 0x1, -01, single
+ * quotes, comments and text after the value, and it is not the judge.
+ * Every text is read twice, checked only and into a tree, and both must
+ * agree.
+ */
+
+/* Tests check with g_assert*() whatever the build type. */
+#undef G_DISABLE_ASSERT
+#undef G_DISABLE_CAST_CHECKS
+
+#include "config.h"
+
+#include <string.h>
+
+#include "vigil-core.h"
+#include "vigil-json-private.h"
+
+typedef struct
+{
+  const char *text;
+  gssize      length;   /* -1: up to the NUL */
+} Valid;
+
+typedef struct
+{
+  const char *text;
+  gssize      length;     /* -1: up to the NUL; else it holds a NUL byte */
+  const char *position;   /* "line L, column C: " */
+  const char *message;    /* what the error must say besides */
+} Invalid;
+
+static void
+assert_valid (const char   *text,
+              gssize        length,
+              VigilJsonUse  use)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  if (!_vigil_json_validate (text, length, use, &error))
+    g_error ("“%s” is valid JSON, but: %s", g_strescape (text, NULL), error->message);
+  root = _vigil_json_parse (text, length, use, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (root);
+}
+
+static void
+assert_invalid (const Invalid *bad,
+                VigilJsonUse   use)
+{
+  g_autoptr(GError) check_error = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  g_autofree char *shown = g_strescape (bad->text, NULL);
+  JsonNode *root;
+
+  if (_vigil_json_validate (bad->text, bad->length, use, &check_error))
+    g_error ("“%s” is not JSON, yet it was taken", shown);
+  g_assert_error (check_error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  /* The position first, then what is wrong there. */
+  if (!g_str_has_prefix (check_error->message, bad->position) ||
+      strstr (check_error->message + strlen (bad->position), bad->message) == NULL)
+    g_error ("“%s”: “%s” does not say “%s…%s”", shown, check_error->message, bad->position,
+             bad->message);
+
+  root = _vigil_json_parse (bad->text, bad->length, use, &parse_error);
+  g_assert_null (root);
+  g_assert_error (parse_error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_assert_cmpstr (parse_error->message, ==, check_error->message);
+}
+
+static void
+assert_all_valid (const Valid *cases,
+                  gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      assert_valid (cases[i].text, cases[i].length, VIGIL_JSON_DATA);
+      assert_valid (cases[i].text, cases[i].length, VIGIL_JSON_SETTINGS);
+    }
+}
+
+static void
+assert_all_invalid (const Invalid *cases,
+                    gsize          n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      assert_invalid (&cases[i], VIGIL_JSON_DATA);
+      assert_invalid (&cases[i], VIGIL_JSON_SETTINGS);
+    }
+}
+
+/* number = [ minus ] int [ frac ] [ exp ] */
+static void
+test_json_numbers (void)
+{
+  static const Valid valid[] = {
+    { "0", -1 }, { "-0", -1 }, { "7", -1 }, { "-7", -1 }, { "10", -1 }, { "1234567890", -1 },
+    { "0.5", -1 }, { "-0.5", -1 }, { "10.25", -1 }, { "0.0", -1 },
+    { "1e5", -1 }, { "1E5", -1 }, { "1e+5", -1 }, { "1e-5", -1 }, { "1E-05", -1 }, { "0e0", -1 },
+    { "-1.5e10", -1 }, { "2.5E+3", -1 },
+    /* Past what a double or an int64 holds: valid JSON all the same. */
+    { "123456789012345678901234567890", -1 }, { "1e400", -1 }, { "-1e-400", -1 },
+    { "[0,-0,1.0,1e1]", -1 },
+  };
+  static const Invalid invalid[] = {
+    { "-01", -1, "line 1, column 3: ", "no digit may follow a leading zero" },
+    { "[-01]", -1, "line 1, column 4: ", "no digit may follow a leading zero" },
+    { "01", -1, "line 1, column 2: ", "leading zero" },
+    { "00", -1, "line 1, column 2: ", "leading zero" },
+    { "[0x1]", -1, "line 1, column 3: ", "invalid number" },
+    { "[.2e-3]", -1, "line 1, column 2: ", "a number begins with a digit or “-”" },
+    { "[2.e3]", -1, "line 1, column 4: ", "“.” must be followed by a digit" },
+    { "1.", -1, "line 1, column 3: ", "“.” must be followed by a digit" },
+    { "[+1]", -1, "line 1, column 2: ", "a number begins with a digit or “-”" },
+    { "-", -1, "line 1, column 2: ", "“-” must be followed by a digit" },
+    { "--1", -1, "line 1, column 2: ", "“-” must be followed by a digit" },
+    { "- 1", -1, "line 1, column 2: ", "“-” must be followed by a digit" },
+    { "-.5", -1, "line 1, column 2: ", "“-” must be followed by a digit" },
+    { "1e", -1, "line 1, column 3: ", "the exponent needs a digit" },
+    { "1e+", -1, "line 1, column 4: ", "the exponent needs a digit" },
+    { "1E-x", -1, "line 1, column 4: ", "the exponent needs a digit" },
+    { "1.2.3", -1, "line 1, column 4: ", "invalid number" },
+    { "1e5e5", -1, "line 1, column 4: ", "invalid number" },
+    { "12abc", -1, "line 1, column 3: ", "invalid number" },
+    { "[NaN]", -1, "line 1, column 2: ", "unexpected character “N”" },
+    { "[Infinity]", -1, "line 1, column 2: ", "unexpected character “I”" },
+    { "[-Infinity]", -1, "line 1, column 3: ", "“-” must be followed by a digit" },
+    { "[1,000]", -1, "line 1, column 5: ", "leading zero" },
+  };
+
+  assert_all_valid (valid, G_N_ELEMENTS (valid));
+  assert_all_invalid (invalid, G_N_ELEMENTS (invalid));
+}
+
+/* string = quotation-mark *char quotation-mark, UTF-8 (section 8.1) */
+static void
+test_json_strings (void)
+{
+  static const Valid valid[] = {
+    { "\"\"", -1 }, { "\"a\"", -1 }, { "\"with space and 'single' quotes\"", -1 },
+    { "\"\\\" \\\\ \\/ \\b \\f \\n \\r \\t\"", -1 },
+    { "\"\\u0041\\u00e9\\u00E9\\u4e2d\\uFFFF\"", -1 },
+    { "\"\\ud83d\\ude80\"", -1 },                    /* a surrogate pair: one character */
+    { "\"\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x9a\x80\"", -1 },  /* two-, three- and four-byte UTF-8 */
+    { "\"\xef\xbf\xbf \xf4\x8f\xbf\xbf \x7f\"", -1 },       /* U+FFFF, U+10FFFF, DEL */
+    { "\"/ not escaped\"", -1 },
+  };
+  static const Invalid invalid[] = {
+    { "['single quote']", -1, "line 1, column 2: ", "unexpected character “'”" },
+    { "[\"\\x00\"]", -1, "line 1, column 3: ", "invalid escape" },
+    { "[\"\\a\"]", -1, "line 1, column 3: ", "invalid escape" },
+    { "[\"\\U0041\"]", -1, "line 1, column 3: ", "invalid escape" },
+    { "[\"\\'\"]", -1, "line 1, column 3: ", "invalid escape" },
+    { "[\"\\u12G4\"]", -1, "line 1, column 3: ", "four hexadecimal digits" },
+    { "[\"\\u12\"]", -1, "line 1, column 3: ", "four hexadecimal digits" },
+    { "[\"\\u\"]", -1, "line 1, column 3: ", "four hexadecimal digits" },
+    { "[\"a\tb\"]", -1, "line 1, column 4: ", "control character U+0009" },
+    { "[\"a\nb\"]", -1, "line 1, column 4: ", "control character U+000A" },
+    { "[\"a\rb\"]", -1, "line 1, column 4: ", "control character U+000D" },
+    { "[\"\x1f\"]", -1, "line 1, column 3: ", "control character U+001F" },
+    { "[\"a\0b\"]", 7, "line 1, column 4: ", "control character U+0000" },
+    { "[\"abc", -1, "line 1, column 2: ", "unterminated string" },
+    { "[\"abc\\", -1, "line 1, column 6: ", "unterminated string" },
+    { "\"", -1, "line 1, column 1: ", "unterminated string" },
+    /* Not UTF-8: a byte that begins nothing, overlong forms, an encoded
+     * surrogate, past U+10FFFF, cut short, a lone continuation byte. */
+    { "[\"\xff\"]", -1, "line 1, column 3: ", "not valid UTF-8" },
+    { "[\"a\xc0\x80\"]", -1, "line 1, column 4: ", "not valid UTF-8" },
+    { "[\"\xc1\xbf\"]", -1, "line 1, column 3: ", "not valid UTF-8" },
+    { "[\"\xe0\x80\x80\"]", -1, "line 1, column 3: ", "not valid UTF-8" },
+    { "[\"\xf0\x80\x80\x80\"]", -1, "line 1, column 3: ", "not valid UTF-8" },
+    { "[\"\xed\xa0\x80\"]", -1, "line 1, column 3: ", "not valid UTF-8" },
+    { "[\"\xf4\x90\x80\x80\"]", -1, "line 1, column 3: ", "not valid UTF-8" },
+    { "[\"\xf8\x88\x80\x80\x80\"]", -1, "line 1, column 3: ", "not valid UTF-8" },
+    { "[\"\xc3\"]", -1, "line 1, column 3: ", "not valid UTF-8" },
+    { "[\"\xe4\xb8\"]", -1, "line 1, column 3: ", "not valid UTF-8" },
+    { "[\"\x80\"]", -1, "line 1, column 3: ", "not valid UTF-8" },
+    /* Columns count characters, not bytes. */
+    { "[\"\xc3\xa9\xc3\xa9\", \"\\q\"]", -1, "line 1, column 9: ", "invalid escape" },
+  };
+
+  assert_all_valid (valid, G_N_ELEMENTS (valid));
+  assert_all_invalid (invalid, G_N_ELEMENTS (invalid));
+}
+
+/* JSON-text = ws value ws; objects, arrays, the three literals */
+static void
+test_json_structure (void)
+{
+  static const Valid valid[] = {
+    { "[]", -1 }, { "{}", -1 }, { "[[]]", -1 }, { "{\"a\":{}}", -1 },
+    { "[1,2]", -1 }, { "{\"a\":1,\"b\":[true,false,null]}", -1 },
+    { "{\"\":0}", -1 }, { "{\"a\":1,\"a\":2}", -1 },
+    { " \t\r\n[ 1 ,\t2\n,\r3 ] \r\n\t ", -1 },
+    { "{ \"a\" : 1 , \"b\" : 2 }", -1 },
+    /* Any value is a JSON text, not only arrays and objects. */
+    { "1", -1 }, { "\"x\"", -1 }, { "true", -1 }, { "false", -1 }, { "null", -1 }, { " null ", -1 },
+    /* Section 8.1: a reader may ignore a byte order mark. */
+    { "\xef\xbb\xbf[1]", -1 },
+  };
+  static const Invalid invalid[] = {
+    { "", -1, "line 1, column 1: ", "no JSON value" },
+    { " \t\r\n ", -1, "line 2, column 2: ", "no JSON value" },
+    { "[][]", -1, "line 1, column 3: ", "unexpected data after the JSON value" },
+    { "{} {}", -1, "line 1, column 4: ", "unexpected data after the JSON value" },
+    { "1 2", -1, "line 1, column 3: ", "unexpected data after the JSON value" },
+    { "[1]]", -1, "line 1, column 4: ", "unexpected data after the JSON value" },
+    { "{\"a\":1}}", -1, "line 1, column 8: ", "unexpected data after the JSON value" },
+    { "[1]\0", 4, "line 1, column 4: ", "unexpected data after the JSON value" },
+    { "[1]//", -1, "line 1, column 4: ", "unexpected data after the JSON value" },
+    { "/*c*/[1]", -1, "line 1, column 1: ", "unexpected character “/”" },
+    { "#[1]", -1, "line 1, column 1: ", "unexpected character “#”" },
+    { "[1,]", -1, "line 1, column 4: ", "expected a value" },
+    { "[,1]", -1, "line 1, column 2: ", "expected a value" },
+    { "[1,,2]", -1, "line 1, column 4: ", "expected a value" },
+    { "{\"a\":1,}", -1, "line 1, column 8: ", "expected a member name" },
+    { "{,}", -1, "line 1, column 2: ", "expected a member name" },
+    { "{\"a\":}", -1, "line 1, column 6: ", "expected a value" },
+    { "{\"a\"}", -1, "line 1, column 5: ", "expected “:”" },
+    { "{\"a\" 1}", -1, "line 1, column 6: ", "expected “:”" },
+    { "{\"a\"=1}", -1, "line 1, column 5: ", "expected “:”" },
+    { "{\"a\":1 \"b\":2}", -1, "line 1, column 8: ", "expected “,” or “}”" },
+    { "[1 2]", -1, "line 1, column 4: ", "expected “,” or “]”" },
+    { "[1}", -1, "line 1, column 3: ", "expected “,” or “]”" },
+    { "{\"a\":1]", -1, "line 1, column 7: ", "expected “,” or “}”" },
+    { "{a:1}", -1, "line 1, column 2: ", "expected a member name" },
+    { "{1:1}", -1, "line 1, column 2: ", "expected a member name" },
+    { "{'a':1}", -1, "line 1, column 2: ", "expected a member name" },
+    { "[", -1, "line 1, column 2: ", "unexpected end of data" },
+    { "[1", -1, "line 1, column 3: ", "expected “,” or “]”" },
+    { "[1,", -1, "line 1, column 4: ", "unexpected end of data" },
+    { "{", -1, "line 1, column 2: ", "expected a member name" },
+    { "{\"a\":", -1, "line 1, column 6: ", "unexpected end of data" },
+    { "{\"a\":1", -1, "line 1, column 7: ", "expected “,” or “}”" },
+    { "]", -1, "line 1, column 1: ", "expected a value" },
+    { "}", -1, "line 1, column 1: ", "expected a value" },
+    /* White space is space, tab, line feed and carriage return only. */
+    { "\f[1]", -1, "line 1, column 1: ", "unexpected control character U+000C" },
+    { "[1,\v2]", -1, "line 1, column 4: ", "unexpected control character U+000B" },
+    { "[\xc2\xa0" "1]", -1, "line 1, column 2: ", "unexpected character “\xc2\xa0”" },
+    { "\xe2\x80\x83[1]", -1, "line 1, column 1: ", "unexpected character" },
+    { "\0[1]", 4, "line 1, column 1: ", "unexpected NUL byte" },
+    { "[\xff]", -1, "line 1, column 2: ", "not valid UTF-8" },
+    /* The literals, spelt exactly, in lower case. */
+    { "tru", -1, "line 1, column 1: ", "unknown word" },
+    { "[True]", -1, "line 1, column 2: ", "unexpected character “T”" },
+    { "[FALSE]", -1, "line 1, column 2: ", "unexpected character “F”" },
+    { "[Null]", -1, "line 1, column 2: ", "unexpected character “N”" },
+    { "nul", -1, "line 1, column 1: ", "unknown word" },
+    { "nulll", -1, "line 1, column 1: ", "unknown word" },
+    { "[falsey]", -1, "line 1, column 2: ", "unknown word" },
+    { "[truefalse]", -1, "line 1, column 2: ", "unknown word" },
+    { "[true false]", -1, "line 1, column 7: ", "expected “,” or “]”" },
+    { "[none]", -1, "line 1, column 2: ", "unknown word" },
+    { "[undefined]", -1, "line 1, column 2: ", "unexpected character “u”" },
+    /* Lines count line feeds; columns restart after each. */
+    { "[1,\n 2,\n 01]", -1, "line 3, column 3: ", "leading zero" },
+    { "{\r\n  \"a\": 1,\r\n  \"b\" 2\r\n}", -1, "line 3, column 7: ", "expected “:”" },
+  };
+
+  assert_all_valid (valid, G_N_ELEMENTS (valid));
+  assert_all_invalid (invalid, G_N_ELEMENTS (invalid));
+}
+
+static char *
+nested_text (guint       levels,
+             const char *open,
+             const char *inner,
+             const char *close)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < levels; i++)
+    g_string_append (text, open);
+  g_string_append (text, inner);
+  for (guint i = 0; i < levels; i++)
+    g_string_append (text, close);
+  return g_string_free (text, FALSE);
+}
+
+/* The depth limit holds exactly, and a million levels (2 MB) are an
+ * error, never a stack overflow. */
+static void
+test_json_depth (void)
+{
+  g_autofree char *deepest = nested_text (VIGIL_JSON_MAX_DEPTH, "[", "1", "]");
+  g_autofree char *too_deep = nested_text (VIGIL_JSON_MAX_DEPTH + 1, "[", "1", "]");
+  g_autofree char *deepest_objects = nested_text (VIGIL_JSON_MAX_DEPTH, "{\"a\":", "1", "}");
+  g_autofree char *million = nested_text (1000000, "[", "", "]");
+  g_autofree char *million_objects = nested_text (1000000, "{\"a\":", "null", "}");
+  g_autofree char *unclosed = nested_text (1000000, "[", "", "");
+  g_autofree char *position = g_strdup_printf ("line 1, column %d: nested too deeply",
+                                               VIGIL_JSON_MAX_DEPTH + 1);
+  const char *texts[] = { too_deep, million, unclosed };
+
+  assert_valid (deepest, -1, VIGIL_JSON_DATA);
+  assert_valid (deepest_objects, -1, VIGIL_JSON_SETTINGS);
+
+  g_assert_cmpuint (strlen (million), ==, 2000000);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      Invalid bad = { texts[i], -1, position, "" };
+
+      assert_invalid (&bad, VIGIL_JSON_DATA);
+      assert_invalid (&bad, VIGIL_JSON_SETTINGS);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (_vigil_json_parse (million_objects, -1, VIGIL_JSON_DATA, &error));
+    g_assert_nonnull (strstr (error->message, "nested too deeply (more than 512 levels)"));
+  }
+}
+
+/* The trees built are json-glib's, typed as json-glib types them. */
+static void
+test_json_tree (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root =
+    _vigil_json_parse ("{\"int\": 9007199254740993, \"neg\": -0, \"big\": 123456789012345678901234567890,"
+                       " \"real\": 1.0, \"exp\": 1e2, \"t\": true, \"f\": false, \"n\": null,"
+                       " \"s\": \"A\\u00e9\\ud83d\\ude80\\n\", \"a\": [1, [2], {}], \"dup\": 1, \"dup\": 2}",
+                       -1, VIGIL_JSON_DATA, &error);
+  JsonObject *object;
+  JsonArray *array;
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  object = json_node_get_object (root);
+
+  /* Integers are exact in 64 bits; larger ones are doubles. */
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (object, "int")), ==, G_TYPE_INT64);
+  g_assert_cmpint (json_object_get_int_member (object, "int"), ==, G_GINT64_CONSTANT (9007199254740993));
+  g_assert_cmpint (json_object_get_int_member (object, "neg"), ==, 0);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (object, "big")), ==, G_TYPE_DOUBLE);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "big"), 1.2345678901234568e29, 1e15);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (object, "real")), ==, G_TYPE_DOUBLE);
+  g_assert_cmpfloat (json_object_get_double_member (object, "exp"), ==, 100.0);
+  g_assert_true (json_object_get_boolean_member (object, "t"));
+  g_assert_false (json_object_get_boolean_member (object, "f"));
+  g_assert_true (json_object_get_null_member (object, "n"));
+  g_assert_cmpstr (json_object_get_string_member (object, "s"), ==, "Aé🚀\n");
+  /* A name given twice keeps its last value. */
+  g_assert_cmpint (json_object_get_int_member (object, "dup"), ==, 2);
+  g_assert_cmpuint (json_object_get_size (object), ==, 11);
+
+  array = json_object_get_array_member (object, "a");
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  g_assert_cmpint (json_array_get_int_element (array, 0), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (array, 1), 0), ==, 2);
+  g_assert_cmpuint (json_object_get_size (json_array_get_object_element (array, 2)), ==, 0);
+}
+
+/* A name given again keeps its first place and takes its last value,
+ * whatever the values' kinds, at any depth. */
+static void
+test_json_duplicate_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root =
+    _vigil_json_parse ("{\"a\": 1, \"b\": {\"x\": 1, \"x\": [1, {\"y\": 1, \"y\": \"last\"}]},"
+                       " \"a\": [true], \"c\": null, \"a\": \"three\", \"b\": {\"x\": 2, \"z\": 0, \"x\": 3},"
+                       " \"c\": {}, \"a\": 4}", -1, VIGIL_JSON_DATA, &error);
+  JsonObject *object;
+  JsonObject *b;
+  GList *names;
+
+  g_assert_no_error (error);
+  object = json_node_get_object (root);
+  names = json_object_get_members (object);
+  g_assert_cmpuint (g_list_length (names), ==, 3);
+  g_assert_cmpstr (names->data, ==, "a");
+  g_assert_cmpstr (names->next->data, ==, "b");
+  g_assert_cmpstr (names->next->next->data, ==, "c");
+  g_list_free (names);
+
+  g_assert_cmpint (json_object_get_int_member (object, "a"), ==, 4);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "c")));
+  b = json_object_get_object_member (object, "b");
+  g_assert_cmpuint (json_object_get_size (b), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (b, "x"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (b, "z"), ==, 0);
+
+  /* Inside a value that is itself replaced later, and one that stays. */
+  g_clear_pointer (&root, json_node_unref);
+  root = _vigil_json_parse ("[{\"k\": {\"y\": 1, \"y\": 2}, \"k\": {\"y\": 3, \"y\": 4}}]", -1,
+                            VIGIL_JSON_DATA, &error);
+  g_assert_no_error (error);
+  object = json_array_get_object_element (json_node_get_array (root), 0);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "k"), "y"), ==, 4);
+
+  /* An error after duplicates frees what was built (checked under
+   * valgrind and ASan). */
+  g_assert_null (_vigil_json_parse ("{\"a\": 1, \"a\": {\"b\": 2, \"b\": [", -1, VIGIL_JSON_DATA, &error));
+  g_assert_nonnull (error);
+}
+
+/* U+0000 and lone surrogates are valid JSON that no C string or UTF-8
+ * text can hold. In data they stay distinct, as bytes that are not
+ * UTF-8 (and so unusable); in settings they are an error. */
+static void
+test_json_unrepresentable (void)
+{
+  static const struct { const char *text; const char *decoded; } cases[] = {
+    { "\"dup\\u0000A\"", "dup\xc0\x80" "A" },
+    { "\"\\u0000\"", "\xc0\x80" },
+    { "\"a\\ud800\"", "a\xed\xa0\x80" },
+    { "\"\\udfff\"", "\xed\xbf\xbf" },
+    { "\"\\ud800\\u0041\"", "\xed\xa0\x80" "A" },        /* a high half, then no low half */
+    { "\"\\ud800\\ud800\\udc00\"", "\xed\xa0\x80\xf0\x90\x80\x80" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keys = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = _vigil_json_parse (cases[i].text, -1, VIGIL_JSON_DATA, &error);
+      Invalid bad = { cases[i].text, -1, "line 1, column ", "" };
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_node_get_string (node), ==, cases[i].decoded);
+      g_assert_false (g_utf8_validate (json_node_get_string (node), -1, NULL));
+      assert_invalid (&bad, VIGIL_JSON_SETTINGS);
+    }
+
+  /* As names: "a\u0000b" is neither "a" nor "a\u0000c". */
+  keys = _vigil_json_parse ("{\"a\\u0000b\": 1, \"a\": 2, \"a\\u0000c\": 3}", -1, VIGIL_JSON_DATA, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (keys)), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (keys), "a"), ==, 2);
+
+  {
+    g_autoptr(GError) settings_error = NULL;
+
+    g_assert_false (_vigil_json_validate ("{\"plan\\u0000\": 1}", -1, VIGIL_JSON_SETTINGS,
+                                          &settings_error));
+    g_assert_cmpstr (settings_error->message, ==,
+                     "line 1, column 7: \\u0000 (U+0000) is not allowed here");
+  }
+}
+
+/* A reader of one line names the column only, and may start at any line. */
+static void
+test_json_cursor_lines (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) line_error = NULL;
+  VigilJsonCursor c;
+
+  _vigil_json_cursor_init (&c, "[1, 01]", 7, VIGIL_JSON_DATA, &error);
+  c.line = 0;
+  g_assert_null (_vigil_json_cursor_parse (&c));
+  g_assert_cmpstr (error->message, ==, "column 6: invalid number: no digit may follow a leading zero");
+
+  _vigil_json_cursor_init (&c, "{\"a\": 1,}", 9, VIGIL_JSON_DATA, &line_error);
+  c.line = 42;
+  g_assert_false (_vigil_json_cursor_skip_value (&c, 0));
+  g_assert_cmpstr (line_error->message, ==,
+                   "line 42, column 9: expected a member name (a string in double quotes)");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/json/numbers", test_json_numbers);
+  g_test_add_func ("/core/json/strings", test_json_strings);
+  g_test_add_func ("/core/json/structure", test_json_structure);
+  g_test_add_func ("/core/json/depth", test_json_depth);
+  g_test_add_func ("/core/json/tree", test_json_tree);
+  g_test_add_func ("/core/json/duplicate-names", test_json_duplicate_names);
+  g_test_add_func ("/core/json/unrepresentable", test_json_unrepresentable);
+  g_test_add_func ("/core/json/cursor-lines", test_json_cursor_lines);
+
+  return g_test_run ();
+}

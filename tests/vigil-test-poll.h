@@ -1,0 +1,46 @@
+/* vigil-test-poll.h: one poll run to its end, for the suites that poll
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "vigil-core.h"
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   ok;
+  GError    *error;
+} TestPollWait;
+
+static inline void
+test_poll_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  TestPollWait *wait = user_data;
+
+  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, NULL, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+/* Polls @source into @store on the thread-default main context and
+ * returns when the poll has ended, with its outcome. */
+static inline gboolean
+test_poll_run (VigilPoller  *poller,
+               VigilStore   *store,
+               VigilSource  *source,
+               GError      **error)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  TestPollWait wait = { loop, FALSE, NULL };
+
+  vigil_poller_poll_async (poller, store, source, NULL, test_poll_done_cb, &wait);
+  g_main_loop_run (loop);
+  if (wait.error != NULL)
+    g_propagate_error (error, wait.error);
+  return wait.ok;
+}
