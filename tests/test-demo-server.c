@@ -15,6 +15,8 @@
 #include <libsoup/soup.h>
 
 #include "vigil-core.h"
+#include "vigil-demo.h"
+#include "vigil-demo-server.h"
 #include "vigil-demo-server.h"
 
 #define DAY G_GINT64_CONSTANT (86400)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "vigil-core.h"
+#include "vigil-demo.h"
 
 #define DAY G_GINT64_CONSTANT (86400)
 

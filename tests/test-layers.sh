@@ -29,11 +29,14 @@ ui_files='vigil-(application|window|customer|portfolio|overview-page|triggers-pa
 report_files='vigil-report|vigil-iso-week'
 chart_files='vigil-chart|vigil-charts\.h'
 
-check core "$ui_headers|cairo|pango|$chart_files|$report_files|$ui_files|cli/" "includes neither GTK, cairo, charts, report, UI nor CLI"
+demo_files='vigil-demo'
+
+check core "$ui_headers|cairo|pango|$chart_files|$report_files|$ui_files|$demo_files|cli/" "includes neither GTK, cairo, charts, report, UI, demo nor CLI"
+check demo "$ui_headers|cairo|pango|$chart_files|$report_files|$ui_files|cli/" "includes neither GTK, cairo, charts, report, UI nor CLI"
 check charts "$ui_headers|sqlite3|libsoup|json-glib|vigil-core\.h|vigil-store|$report_files|$ui_files" "includes neither GTK, the database, the core, report nor UI"
 check report "$ui_headers|sqlite3|$ui_files|cli/" "includes neither GTK, SQL, UI nor CLI"
 check cli "$ui_headers|sqlite3|$ui_files" "includes neither GTK, SQL nor UI"
-check ui "sqlite3|cli/" "includes neither SQL nor the CLI"
+check ui "sqlite3|cli/|$demo_files" "includes neither SQL, the demo nor the CLI"
 
 echo "1..$n"
 exit $failed

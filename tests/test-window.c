@@ -14,6 +14,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-core.h"
+#include "vigil-demo.h"
 #include "vigil-application.h"
 #include "vigil-customer-page.h"
 #include "vigil-preferences-window.h"

@@ -26,6 +26,7 @@
 #include <glib/gstdio.h>
 
 #include "vigil-core.h"
+#include "vigil-demo.h"
 #include "vigil-application.h"
 #include "vigil-window-private.h"
 

@@ -21,6 +21,8 @@
 #include <json-glib/json-glib.h>
 
 #include "vigil-core.h"
+#include "vigil-demo.h"
+#include "vigil-demo-server.h"
 #include "vigil-report.h"
 
 #include "vigil-cli.h"

@@ -10,8 +10,6 @@
 #include "vigil-churn-model.h"
 #include "vigil-churn-risk.h"
 #include "vigil-churn-trainer.h"
-#include "vigil-demo.h"
-#include "vigil-demo-server.h"
 #include "vigil-error.h"
 #include "vigil-importer.h"
 #include "vigil-ingest.h"

@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "vigil-core.h"
+#include "vigil-demo.h"
 
 #define WEEK (7 * 86400)
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "vigil-core.h"
+#include "vigil-demo.h"
 
 /* vigil-bench-gen --customers N --days D --format csv|jsonl --output FILE [--seed S]
  *

@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "vigil-core.h"
+#include "vigil-demo.h"
 #include "vigil-report.h"
 
 #define SEED 20261123

@@ -23,6 +23,8 @@
 
 #include "vigil-application.h"
 #include "vigil-core.h"
+#include "vigil-demo.h"
+#include "vigil-demo-server.h"
 #include "vigil-window-private.h"
 
 static gint64 program_start;
