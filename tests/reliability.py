@@ -82,7 +82,7 @@ def run_vigil(db, *args, env=None, timeout=120, check=None):
 
 
 def write_csv(path, customers, days, first_day=20000, seed=1):
-    """A native CSV history: one row per customer per day (DESIGN 2.1)."""
+    """A native CSV history: one row per customer per day (design 2.1)."""
     rng = random.Random(seed)
     with open(path, 'w', newline='') as f:
         f.write('id,name,plan,owner,segment,mrr,seats,seats_used,renewal_date,last_active,'

@@ -18,7 +18,7 @@
 #define N VIGIL_CHURN_N_FEATURES
 
 /* The direction each feature moves the default risk: +1 raises it as
- * the feature grows, -1 lowers it (DESIGN 3.2, vigil-churn-model.c). */
+ * the feature grows, -1 lowers it (design 3.2, vigil-churn-model.c). */
 static const int default_direction[N] = { -1, -1, -1, +1, -1, -1, +1 };
 
 /* Ranges the monotonicity test sweeps, inside each feature's range. */

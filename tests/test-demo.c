@@ -38,7 +38,7 @@ typedef enum
   TIER_HIGH_RISK,
 } Tier;
 
-/* The default health score of DESIGN 3.1, computed here independently of
+/* The default health score of design 3.1, computed here independently of
  * the scorecard code: activity 40, volume 30, breadth 30, unknown measures
  * left out and the other weights rescaled. */
 static gboolean

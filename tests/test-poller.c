@@ -151,7 +151,7 @@ unpause_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Endpoints shaped like the pagination styles and failures of DESIGN 2. */
+/* Endpoints shaped like the pagination styles and failures of design 2. */
 static void
 handler (SoupServer        *server,
          SoupServerMessage *msg,

@@ -29,7 +29,7 @@ typedef struct
   double      breadth_points;
 } ScoreCase;
 
-/* Every expectation below was worked out by hand from DESIGN 3.1. */
+/* Every expectation below was worked out by hand from design 3.1. */
 static const ScoreCase cases[] = {
   { "perfect", 0, 5000, 8, 100, VIGIL_TIER_HEALTHY, 40, 30, 30 },
   { "halves", 36, 2500, 4, 50, VIGIL_TIER_HIGH_RISK, 20, 15, 15 },

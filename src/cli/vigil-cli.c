@@ -1819,7 +1819,7 @@ print_churn_status (const VigilChurnStatus *status)
     g_print (_("Model: the default; a refit on %u outcomes reached a held-out AUC of %.3f, "
                "not better than the default's %.3f\n"), status->n_outcomes, status->auc, status->default_auc);
   else
-    g_print (_("Model: the default (DESIGN 3.2); %u usable outcomes, a refit needs %d with at least %d "
+    g_print (_("Model: the default; %u usable outcomes, a refit needs %d with at least %d "
                "of each kind\n"), status->n_outcomes, VIGIL_CHURN_MIN_OUTCOMES, VIGIL_CHURN_MIN_PER_KIND);
 }
 

@@ -50,7 +50,7 @@ struct _VigilChurnModel
 
 G_DEFINE_FINAL_TYPE (VigilChurnModel, vigil_churn_model, G_TYPE_OBJECT)
 
-/* The default churn model of DESIGN 3.2: the one place its numbers live.
+/* The default churn model of design 3.2: the one place its numbers live.
  *
  * Raw scale, log-odds per unit of the feature. "Reference" is the typical
  * customer a missing value is replaced by and contributions are measured
@@ -366,7 +366,7 @@ vigil_churn_model_init (VigilChurnModel *self)
  * The model Vigil uses until enough outcomes are known to fit one; its
  * coefficients are documented in vigil-churn-model.c.
  *
- * Returns: (transfer full): the default churn model of DESIGN 3.2
+ * Returns: (transfer full): the default churn model of design 3.2
  */
 VigilChurnModel *
 vigil_churn_model_new_default (void)

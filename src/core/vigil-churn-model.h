@@ -11,13 +11,13 @@
 
 G_BEGIN_DECLS
 
-/* Features, in this order (DESIGN 3.2 / issue 5): health level (0-100),
+/* Features, in this order (design 3.2 / issue 5): health level (0-100),
  * health change over 14 days, over 28 days, days since last activity,
  * seat-utilisation change over 28 days (in percentage points), days to
  * renewal, open tickets. */
 #define VIGIL_CHURN_N_FEATURES 7
 
-/* The L2 penalty a refit uses (DESIGN 3.2): 1/2 Σ β² over the coefficients
+/* The L2 penalty a refit uses (design 3.2): 1/2 Σ β² over the coefficients
  * of the standardised features, added to the summed log-loss; the
  * intercept is not penalised. This is a standard normal prior on each
  * standardised coefficient, and the default of common logistic

@@ -15,7 +15,7 @@
 
 /* The window, the command line and the weekly report all ask here, so a
  * customer has the same risk, or the same lack of one, wherever it is
- * shown (DESIGN 3.2). */
+ * shown (design 3.2). */
 
 /**
  * vigil_churn_risk_of:

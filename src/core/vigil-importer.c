@@ -269,7 +269,7 @@ import_json_document (VigilImporter  *self,
       return FALSE;
     }
 
-  /* Every byte is checked, records skipped or not (DESIGN 2.3); the
+  /* Every byte is checked, records skipped or not (design 2.3); the
    * error names the line and column, the caller the file. */
   if (!(mapped = g_mapped_file_new (path, FALSE, error)) ||
       !(root = _vigil_json_parse (g_mapped_file_get_contents (mapped),
@@ -579,7 +579,7 @@ vigil_importer_set_format (VigilImporter     *self,
 /**
  * vigil_importer_set_mapping:
  * @mapping: (nullable): where the native fields are in JSON of another
- *   shape (DESIGN 2.2), or %NULL for the native format
+ *   shape (design 2.2), or %NULL for the native format
  */
 void
 vigil_importer_set_mapping (VigilImporter *self,
@@ -605,7 +605,7 @@ prefix_error (GError     **error,
 
 /**
  * vigil_importer_import_file:
- * @file: a native JSON document, JSON Lines or CSV (DESIGN 2.1)
+ * @file: a native JSON document, JSON Lines or CSV (design 2.1)
  * @out_stats: (out caller-allocates) (optional): what was read and stored
  *
  * Imports @file in one transaction: on any error nothing of it is

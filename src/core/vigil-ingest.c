@@ -36,7 +36,7 @@
 #define BATCH_ROWS 131072
 /* Customers whose latest attributes are gathered before they are
  * written: a poll of a million new customers must not hold them all
- * (DESIGN 7); most books are far smaller and are written once. */
+ * (design 7); most books are far smaller and are written once. */
 #define MAX_CUSTOMER_STATES 65536
 /* Records handed over at a time, and how many such chunks may exist. */
 #define CHUNK_ROWS 4096

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* Every JSON text Vigil reads, an endpoint's answer, an imported file,
- * a mapping or a stored setting, is read here (DESIGN 2.3): checked
+ * a mapping or a stored setting, is read here (design 2.3): checked
  * against RFC 8259's grammar byte by byte, skipped parts included, as
  * UTF-8, and no deeper than this many nested arrays and objects. The
  * reader itself never recurses; the limit keeps the trees it builds

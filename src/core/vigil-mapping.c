@@ -20,8 +20,8 @@
 #include "vigil-pointer-tree.h"
 #include "vigil-snapshot-private.h"
 
-/* A mapping (DESIGN 2.2) says where, in JSON of any shape, the native
- * fields of DESIGN 2.1 are: JSON Pointers (RFC 6901) to the array of
+/* A mapping (design 2.2) says where, in JSON of any shape, the native
+ * fields of design 2.1 are: JSON Pointers (RFC 6901) to the array of
  * records and to each field inside one record. Without a mapping a
  * source speaks the native format, which is itself a mapping: records
  * at /customers, each field under its own name. */
@@ -299,6 +299,17 @@ get_pointer_member (JsonObject  *object,
   return TRUE;
 }
 
+/* The native field names (design 2.1), for an error that names them. */
+static char *
+list_field_names (void)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (VigilField field = 0; field < VIGIL_N_FIELDS; field++)
+    g_string_append_printf (names, "%s%s", field > 0 ? ", " : "", vigil_field_get_name (field));
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
 static gboolean
 parse_fields (JsonObject  *root,
               const char  *member,
@@ -324,7 +335,12 @@ parse_fields (JsonObject  *root,
       g_autoptr(GError) local_error = NULL;
 
       if (field == VIGIL_FIELD_NONE)
-        return set_mapping_error (error, path, _("“%s” is not a field Vigil knows (see DESIGN 2.1)"), name);
+        {
+          g_autofree char *known = list_field_names ();
+
+          return set_mapping_error (error, path, _("“%s” is not a field Vigil knows (it knows %s)"),
+                                    name, known);
+        }
       if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
         return set_mapping_error (error, path, _("must be a JSON Pointer string"));
       if (!vigil_json_pointer_validate (json_node_get_string (value), &local_error))
@@ -486,7 +502,7 @@ mapping_from_node (JsonNode  *node,
 
 /**
  * vigil_mapping_new_from_data:
- * @data: a mapping as JSON (DESIGN 2.2)
+ * @data: a mapping as JSON (design 2.2)
  *
  * Returns: (transfer full): the mapping, or %NULL with @error naming
  *   the member at fault
@@ -697,7 +713,7 @@ vigil_mapping_apply_detail (VigilMapping  *self,
  *
  * An answer is read once, front to back, straight into snapshots, one
  * record at a time: memory follows the records being worked on, not the
- * size or shape of the answer (DESIGN 2.3). The rules are those of
+ * size or shape of the answer (design 2.3). The rules are those of
  * vigil_mapping_get_records() and vigil_mapping_apply(). */
 
 typedef struct

@@ -23,20 +23,20 @@
 #include "vigil-secrets.h"
 #include "vigil-url.h"
 
-/* One poll of one source: fetch every page (DESIGN 2.2 pagination),
+/* One poll of one source: fetch every page (design 2.2 pagination),
  * each body bounded while it streams, and read it off the main thread
  * straight into the poll's one transaction, opened with the first page:
  * a page's records are stored (or, with per-customer details, kept until
  * their details are in) before the next page is fetched, so memory
  * follows one page, not the whole answer. Any failure fails the poll as
  * a whole and rolls the transaction back: nothing of it is stored
- * (DESIGN 2.3).
+ * (design 2.3).
  *
  * Every request stays on its origin: pages on the source URL's, detail
  * requests on the detail_url's. A next page or a redirect elsewhere
  * fails the poll before anything is sent there, so the secrets (token,
  * header values, query secrets) only ever go where the user sent them
- * (DESIGN 2.3). */
+ * (design 2.3). */
 
 #define READ_CHUNK 65536
 

@@ -32,7 +32,7 @@ struct _VigilScorecard
 
 G_DEFINE_FINAL_TYPE (VigilScorecard, vigil_scorecard, G_TYPE_OBJECT)
 
-/* The default scorecard of DESIGN 3.1: the one place its numbers live.
+/* The default scorecard of design 3.1: the one place its numbers live.
  * A weight of 0 leaves a measure out. Targets: hours of silence that
  * take activity to 0, calls a week that make volume 1, features that
  * make breadth 1, the seat utilisation that counts as full, the ticket
@@ -150,7 +150,7 @@ vigil_scorecard_init (VigilScorecard *self)
 /**
  * vigil_scorecard_new_default:
  *
- * Returns: (transfer full): the default scorecard of DESIGN 3.1, version 1
+ * Returns: (transfer full): the default scorecard of design 3.1, version 1
  */
 VigilScorecard *
 vigil_scorecard_new_default (void)

@@ -169,7 +169,7 @@ vigil_snapshot_copy (const VigilSnapshot *self)
 /* Text read from JSON that held U+0000 or an unpaired surrogate is kept
  * as bytes that are not UTF-8 (vigil-json-private.h), so that it never
  * equals another text: such a value cannot be stored or shown, and is
- * refused like any unusable value (DESIGN 2.3). */
+ * refused like any unusable value (design 2.3). */
 static gboolean
 is_usable_text (const char *text,
                 gssize      length)
@@ -580,7 +580,7 @@ static void set_features_text (VigilSnapshot *self, const char *text);
  * makes it unknown and counts in @self's n_unknown. So does text that is
  * not UTF-8, which is how JSON text holding U+0000 arrives: an id with
  * it is unusable, and the record is skipped rather than merged with
- * another (DESIGN 2.3).
+ * another (design 2.3).
  */
 void
 vigil_snapshot_set_text (VigilSnapshot *self,
@@ -698,7 +698,7 @@ vigil_snapshot_set_json (VigilSnapshot *self,
 
 /**
  * vigil_snapshot_set_json_object:
- * @object: a record in the native format of DESIGN 2.1
+ * @object: a record in the native format of design 2.1
  *
  * Sets every native field @object has; other members are ignored.
  */
@@ -724,7 +724,7 @@ vigil_snapshot_set_json_object (VigilSnapshot *self,
  * a json-glib tree first costs more than everything else an import does,
  * so native records are read here in one pass, with the same rules as
  * vigil_snapshot_set_json(). The grammar is vigil-json.c's, the one every
- * JSON text is checked against (RFC 8259, DESIGN 2.3): anything that is
+ * JSON text is checked against (RFC 8259, design 2.3): anything that is
  * not JSON, skipped members included, is an error naming the column. */
 
 /* One member of the features object, or element of the names array. */

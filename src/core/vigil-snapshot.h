@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* "Unknown" is never zero (DESIGN 2.1): integers and times use this
+/* "Unknown" is never zero (design 2.1): integers and times use this
  * sentinel, mrr uses NAN, strings use NULL. */
 #define VIGIL_UNKNOWN G_MININT64
 
@@ -31,7 +31,7 @@ typedef struct
 /**
  * VigilSnapshot:
  *
- * One observation of one customer, in the native shape of DESIGN 2.1.
+ * One observation of one customer, in the native shape of design 2.1.
  * A plain struct rather than a GObject: millions of them pass through an
  * import, and each lives only until it is stored.
  */
@@ -58,7 +58,7 @@ typedef struct
 
 #define VIGIL_UNKNOWN_DAY G_MININT32
 
-/* The native fields of DESIGN 2.1, in a fixed order. */
+/* The native fields of design 2.1, in a fixed order. */
 typedef enum
 {
   VIGIL_FIELD_NONE = -1,

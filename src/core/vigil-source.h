@@ -22,7 +22,7 @@ G_BEGIN_DECLS
  * @id: the store's id (0 before it is added)
  * @name: unique name
  * @url: the usage endpoint (http or https), %NULL for a file source
- * @mapping: (nullable): the mapping as JSON (DESIGN 2.2), %NULL for native
+ * @mapping: (nullable): the mapping as JSON (design 2.2), %NULL for native
  * @max_bytes: the largest answer accepted
  * @max_records: the most records one poll may read, all pages together
  * @token_env: (nullable): the environment variable holding a bearer token

@@ -246,7 +246,7 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "DROP TABLE snapshots;"
   "ALTER TABLE snapshots_v3 RENAME TO snapshots;",
 
-  /* 4: query parameters that carry a secret (DESIGN 2.3): their names
+  /* 4: query parameters that carry a secret (design 2.3): their names
    * only, "\n"-joined; the values are in the keyring (names) or in the
    * environment ("NAME=VAR"); and the most records one poll of a source
    * may read (NULL: the default). */
@@ -1222,7 +1222,7 @@ decode_features (VigilStore    *self,
   const char *key;
   JsonNode *value;
 
-  /* Written by Vigil, but read as any JSON is (DESIGN 2.3): a database
+  /* Written by Vigil, but read as any JSON is (design 2.3): a database
    * edited by hand cannot crash it. */
   if (json == NULL || !(root = _vigil_json_parse (json, -1, VIGIL_JSON_SETTINGS, NULL)) ||
       !JSON_NODE_HOLDS_OBJECT (root))
@@ -1367,7 +1367,7 @@ vigil_portfolio_row_free (VigilPortfolioRow *row)
  * @out_features: (array fixed-size=7): the churn model's inputs, NAN where
  *   unknown (the model then uses its reference value)
  *
- * The churn features of DESIGN 3.2 as of the customer's latest snapshot;
+ * The churn features of design 3.2 as of the customer's latest snapshot;
  * the seat-utilisation trend is in percentage points over 28 days.
  */
 void

@@ -190,7 +190,7 @@ parse_fast_iso8601 (const char *text,
         return FALSE;
       offset = sign * (oh * 3600 + om * 60);
     }
-  /* No zone: DESIGN 2.1 timestamps are UTC unless they say otherwise. */
+  /* No zone: design 2.1 timestamps are UTC unless they say otherwise. */
 
   if (*p != '\0')
     return FALSE;

@@ -20,7 +20,7 @@
 #include "vigil-time.h"
 #include "vigil-triggers.h"
 
-/* Upsell and risk triggers (DESIGN 3.3), evaluated on every customer's
+/* Upsell and risk triggers (design 3.3), evaluated on every customer's
  * latest snapshot after each import and poll. A trigger fires once per
  * episode: it opens when its condition starts to hold, stays open while
  * it holds, and closes when it clears; the next time it holds is a new
@@ -179,7 +179,7 @@ vigil_triggers_evaluate_row (const VigilPortfolioRow *row,
 
 /* The stored limits, or an error when the stored text is not a JSON
  * object (a database edited by hand): read through the guarded reader
- * like any JSON (DESIGN 2.3), so it cannot crash Vigil. */
+ * like any JSON (design 2.3), so it cannot crash Vigil. */
 static GHashTable *
 read_plan_limits (const char  *json,
                   GError     **error)
@@ -322,7 +322,7 @@ vigil_triggers_update (VigilStore  *store,
   g_array_set_clear_func (firing, (GDestroyNotify) vigil_trigger_firing_clear);
 
   /* Row by row: after a poll of a million customers, the whole book
-   * would not fit in the memory a poll may take (DESIGN 7). */
+   * would not fit in the memory a poll may take (design 7). */
   if (!(limits = vigil_triggers_load_plan_limits (store, error)))
     return FALSE;
   scan.limits = limits;

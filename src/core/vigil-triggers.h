@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* The default triggers of DESIGN 3.3, with stable ids. */
+/* The default triggers of design 3.3, with stable ids. */
 typedef enum
 {
   VIGIL_TRIGGER_SEAT_EXPANSION,

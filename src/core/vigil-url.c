@@ -19,7 +19,7 @@
 
 /* Query parameters that carry a credential by their name: a URL holding
  * one would put the secret in the database, `source list` and every
- * error message (DESIGN 2.3). Compared case-insensitively. */
+ * error message (design 2.3). Compared case-insensitively. */
 static const char * const secret_param_names[] = {
   "api_key", "apikey", "token", "access_token", "key", "secret", NULL
 };

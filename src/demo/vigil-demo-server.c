@@ -19,12 +19,12 @@
 #include "vigil-time.h"
 
 /* A live endpoint for the demo book: GET /usage?page=N answers in the
- * native format of DESIGN 2.1, each customer as seen at the time of the
+ * native format of design 2.1, each customer as seen at the time of the
  * request, so that polling it over time shows the book moving. Pages
  * past the last one are empty (so a "page" mapping stops on them too);
  * the others carry "next", the absolute URL of the following page.
  *
- * For per-customer endpoints (DESIGN 2.2) the same book is also served
+ * For per-customer endpoints (design 2.2) the same book is also served
  * as a list and its details:
  *
  *   GET /accounts?page=N  {"data": [{"id": ..., "name": ...}, ...],

@@ -33,7 +33,7 @@
  * (steady, middling, improving, decaying towards churn, volatile).
  * Daily activity, API calls, the features in use, seat use, tickets and
  * NPS all derive from h plus small noise, so values move smoothly from
- * day to day with a weekly rhythm, and the DESIGN 3.1 score follows h. */
+ * day to day with a weekly rhythm, and the design 3.1 score follows h. */
 
 #define SECONDS_PER_DAY G_GINT64_CONSTANT (86400)
 

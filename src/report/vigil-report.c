@@ -1,4 +1,4 @@
-/* vigil-report.c: the weekly PDF report (DESIGN 6), page by page
+/* vigil-report.c: the weekly PDF report (design 6), page by page
  *
  * Copyright 2026 The Vigil developers
  *
@@ -723,7 +723,7 @@ render_to_fd (Report      *report,
  * @options: the week, the owner (or all) and the paper
  * @path: the PDF file to write (replaced only on success)
  *
- * Writes the weekly report of DESIGN 6. The file is written beside @path
+ * Writes the weekly report of design 6. The file is written beside @path
  * under a temporary name and renamed over it only when complete, so a
  * failure leaves no partial file. The same database, week, owner and
  * paper give the same bytes.

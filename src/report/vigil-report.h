@@ -1,4 +1,4 @@
-/* vigil-report.h: the weekly PDF report (DESIGN 6); the one header users
+/* vigil-report.h: the weekly PDF report (design 6); the one header users
  * of libvigil-report include
  *
  * Copyright 2026 The Vigil developers

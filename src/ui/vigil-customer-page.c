@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One customer in full (DESIGN 5): the health score and what drives it,
+ * One customer in full (design 5): the health score and what drives it,
  * its history with the tier bands and the triggers that fired, usage
  * and feature adoption over time, the open triggers to work, the
  * contract's outcome and the raw latest snapshot. The portfolio row

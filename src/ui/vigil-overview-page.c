@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The portfolio at a glance (DESIGN 5): customers and MRR per tier, MRR
+ * The portfolio at a glance (design 5): customers and MRR per tier, MRR
  * at risk, the tier distribution, the score histogram, the portfolio's
  * average health over time and the week's biggest movers. Everything is
  * worked out in one pass over the customers when the portfolio loads.

@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The triggers inbox: the open risk and upsell triggers (DESIGN 3.3), each
+ * The triggers inbox: the open risk and upsell triggers (design 3.3), each
  * with its evidence and suggested play, to acknowledge, snooze for a week
  * or mark done. A change is written on a worker thread, then the
  * portfolio reloads and every view follows.

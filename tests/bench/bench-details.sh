@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench-details.sh: the per-customer endpoint benchmark of DESIGN 7
+# bench-details.sh: the per-customer endpoint benchmark of design 7
 #
 # Copyright 2026 The Vigil developers
 #
@@ -18,7 +18,7 @@
 # The floor is the time the latency alone takes: the list pages come one
 # after another, then the details C at a time:
 #   floor = pages × 20 ms + details × 20 ms / C
-# The goal (DESIGN 7) is a poll at concurrency 6 within 1.25× of it.
+# The goal (design 7) is a poll at concurrency 6 within 1.25× of it.
 #
 # Environment:
 #   VIGIL_BINARY     the vigil binary (default: the script's ../../build/src/vigil)
@@ -272,7 +272,7 @@ printf '  %11s %9s %6s %8s %8s %8s %6s  %s\n' concurrency customers pages reques
 printf '%s\n' "${rows[@]}"
 echo
 
-echo "Goal (DESIGN 7):"
+echo "Goal (design 7):"
 if [ "$customers" -ne 10000 ]; then
   echo "  (the goal is set for 10,000 customers; this run has $customers)"
 fi

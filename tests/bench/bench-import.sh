@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench-import.sh: the history import benchmark of DESIGN 7, Vigil against its Python peer
+# bench-import.sh: the history import benchmark of design 7, Vigil against its Python peer
 #
 # Copyright 2026 The Vigil developers
 #
@@ -11,7 +11,7 @@
 # 10,000 × 365 = 3.65 M rows) as CSV and as JSON Lines, imports each with
 # `vigil import` and with tests/bench/peer_import.py into fresh databases,
 # side by side, then times `vigil scores --format json` on the CSV-imported
-# database, and prints the figures against the goals of DESIGN 7.
+# database, and prints the figures against the goals of design 7.
 #
 # Environment:
 #   VIGIL_BINARY     the vigil binary (default: /work/main/build/src/vigil)
@@ -281,7 +281,7 @@ goal ()
   printf '  %-40s %10s %-2s %s\n' "$label" "$figure" "$unit" "$verdict"
 }
 
-echo "Goals (DESIGN 7):"
+echo "Goals (design 7):"
 if [ "$full_size" -eq 0 ]; then
   echo "  (the goals are set for 10,000 customers x 365 days; this run is smaller)"
 fi

@@ -8,7 +8,7 @@
 
     bench-memory.py [--records N] [--page-size N] [--no-over-limit] [--keep]
 
-DESIGN 2.3 and 7: a poll of 1,000,000 records of any shape stays under
+design 2.3 and 7: a poll of 1,000,000 records of any shape stays under
 256 MB peak RSS. This serves native-format answers from a loopback HTTP
 server (127.0.0.1, a free port, standard library only) and runs, each on a
 fresh database, `vigil source add` (untimed) then `vigil poll`, reading the
@@ -64,7 +64,7 @@ SEGMENTS = ("EMEA", "AMER", "APAC")
 
 
 def full_records(first, n):
-    """Records with every native field (DESIGN 2.1), about 330 bytes each."""
+    """Records with every native field (design 2.1), about 330 bytes each."""
     return "[" + ",".join(
         '{"id":"c%07d","name":"Customer %d","plan":"%s","owner":"Owner %d","segment":"%s",'
         '"mrr":%d.5,"seats":50,"seats_used":%d,"renewal_date":"2027-03-01",'
@@ -186,7 +186,7 @@ def main():
         cases.append(("over limit", "/over", over, 1, len(bodies["/over"]), "more than 1000000 records", 1))
 
     tmp = tempfile.mkdtemp(prefix="vigil-bench-memory.", dir=os.environ.get("TMPDIR"))
-    print("Vigil memory benchmark: peak RSS of one `vigil poll`, goal < %d MB (DESIGN 7)" % GOAL_MB)
+    print("Vigil memory benchmark: peak RSS of one `vigil poll`, goal < %d MB (design 7)" % GOAL_MB)
     print("  vigil:  %s" % os.path.abspath(vigil))
     print("  server: %s (in this process)" % base)
     print("  files:  %s" % tmp)

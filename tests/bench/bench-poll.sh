@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench-poll.sh: the paged-endpoint poll benchmark of DESIGN 7, Vigil against its Python peer
+# bench-poll.sh: the paged-endpoint poll benchmark of design 7, Vigil against its Python peer
 #
 # Copyright 2026 The Vigil developers
 #
@@ -12,7 +12,7 @@
 # each on a fresh database every run, times one `vigil poll` of it (after
 # an untimed `vigil source add`) and one run of tests/bench/peer_poll.py
 # (after an untimed `vigil scores` creates the same schema): best of 3
-# runs each, interleaved. Prints the figures against the goal of DESIGN 7
+# runs each, interleaved. Prints the figures against the goal of design 7
 # and checks that both did the same work.
 #
 # Environment:
@@ -144,7 +144,7 @@ max_kb ()
 # What a database ends with: snapshots, scores, customers, features,
 # healthy, at-risk and high-risk snapshots, the sum of all health scores,
 # and how many stored scores differ (by more than 1e-6) from the default
-# score of DESIGN 3.1 recomputed by peer_import.py from the stored inputs.
+# score of design 3.1 recomputed by peer_import.py from the stored inputs.
 fingerprint ()
 {
   PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$python" - "$1" <<'EOF'
@@ -272,7 +272,7 @@ fi
 # The demo server serves live usage as of the moment of each request (last
 # activity, 7-day calls), so two polls a second apart cannot score to the
 # identical sum: they must agree to within 0.01 point a snapshot on
-# average, and every stored score must be the one DESIGN 3.1 gives for
+# average, and every stored score must be the one design 3.1 gives for
 # the stored inputs (recomputed independently by peer_import.py).
 diff="$(calc "%.3f" "$v_sum - $p_sum")"
 if awk "BEGIN { d = $v_sum - $p_sum; if (d < 0) d = -d; exit !(d <= 0.01 * $v_snap) }"; then
@@ -289,7 +289,7 @@ else
 fi
 echo
 
-echo "Goal (DESIGN 7):"
+echo "Goal (design 7):"
 if [ "$full_size" -eq 0 ]; then
   echo "  (the goal is set for 10,000 customers; this run has $customers)"
 fi

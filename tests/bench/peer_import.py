@@ -8,17 +8,17 @@
 
     peer_import.py [--vigil VIGIL] DB FILE
 
-The benchmark (DESIGN 7) compares Vigil with "a straightforward Python
+The benchmark (design 7) compares Vigil with "a straightforward Python
 script doing the same work". This is that script: standard library only
 (csv, json, sqlite3), written the way a competent Python developer would,
 neither deliberately slow nor heroically optimised.
 
 It does what one Vigil import does for each record: parse the native
-fields of DESIGN 2.1 with the same unknown and range rules, get or create
+fields of design 2.1 with the same unknown and range rules, get or create
 the customer (ids cached in a dict), intern features into the features
 table and store the same compact JSON (feature id -> calls), insert the
 snapshot unless it is already stored, compute the default score of
-DESIGN 3.1 and insert it with each measure's value and points; at the end
+design 3.1 and insert it with each measure's value and points; at the end
 it writes each customer's latest name, plan, owner and segment. All in
 one transaction.
 
@@ -162,7 +162,7 @@ def to_count(value, limit):
 
 
 class Record:
-    """One snapshot: the fields of DESIGN 2.1, None where unknown."""
+    """One snapshot: the fields of design 2.1, None where unknown."""
 
     __slots__ = ("id", "name", "plan", "owner", "segment", "mrr", "seats", "seats_used",
                  "renewal_date", "last_active", "api_calls_7d", "features", "features_used",
@@ -374,7 +374,7 @@ def round_points(value):
 
 
 class Scorecard:
-    """The scorecard in use, read from the database (DESIGN 3.1)."""
+    """The scorecard in use, read from the database (design 3.1)."""
 
     def __init__(self, version, definition):
         self.version = version

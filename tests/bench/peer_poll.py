@@ -8,13 +8,13 @@
 
     peer_poll.py [--vigil VIGIL] [--source NAME] DB URL
 
-The poll benchmark (DESIGN 7) compares Vigil with "a straightforward
+The poll benchmark (design 7) compares Vigil with "a straightforward
 Python script doing the same work". This is that script: standard library
 only (urllib.request, json, sqlite3), written the way a competent Python
 developer would, neither deliberately slow nor heroically optimised. It
 opens a new connection per page, as urllib does.
 
-It fetches URL, follows the native format's "next" (DESIGN 2.1) across
+It fetches URL, follows the native format's "next" (design 2.1) across
 pages (refusing a page loop, as Vigil does), parses every record with the
 rules of peer_import.py, then in one transaction stores and scores all of
 them exactly as one Vigil ingest does (peer_import.Importer: customers,

@@ -24,7 +24,7 @@
  * One row per customer per day, day-major (every customer for the first
  * day, then the second day, ...), observed at 12:00 UTC on each day of
  * the D days that end yesterday, with the values of VigilDemo. CSV uses
- * the native field names as its header (DESIGN 2.1), RFC 4180 quoting and
+ * the native field names as its header (design 2.1), RFC 4180 quoting and
  * an empty cell for unknown; JSON Lines holds one native record a line,
  * with null for unknown. Output is formatted by hand into a large buffer:
  * millions of rows must be written in seconds. */
@@ -287,7 +287,7 @@ output_csv_cell (Output     *out,
   output_c (out, '"');
 }
 
-/* Features as the JSON object of DESIGN 2.1 (name → calls), or an array
+/* Features as the JSON object of design 2.1 (name → calls), or an array
  * of names when no count is known for any of them; into @json, which
  * has no file. */
 static void

@@ -1,4 +1,4 @@
-/* vigil-bench-report.c: times the weekly PDF report (DESIGN 7)
+/* vigil-bench-report.c: times the weekly PDF report (design 7)
  *
  * Copyright 2026 The Vigil developers
  *

@@ -1,4 +1,4 @@
-/* fuzz-json.c: the one JSON reader every JSON text goes through (DESIGN 2.3)
+/* fuzz-json.c: the one JSON reader every JSON text goes through (design 2.3)
  *
  * Copyright 2026 The Vigil developers
  *

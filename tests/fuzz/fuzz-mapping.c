@@ -1,4 +1,4 @@
-/* fuzz-mapping.c: mapping files (DESIGN 2.2) and JSON Pointers, applied to a document
+/* fuzz-mapping.c: mapping files (design 2.2) and JSON Pointers, applied to a document
  *
  * Copyright 2026 The Vigil developers
  *
