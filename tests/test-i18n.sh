@@ -118,6 +118,23 @@ check "Chinese plural" zh_CN "已读取 2 条记录" --db "$tmp/zh.db" import "$
 check "Chinese table header" zh_CN "健康分" --db "$tmp/zh.db" scores
 check "Chinese tier word" zh_CN "高风险" --db "$tmp/zh.db" scores
 
+# A JSON syntax error names its line and column in the language; the
+# msgid carries PRIu64, which xgettext keeps (G_GUINT64_FORMAT would cut
+# it short and leave the message in English).
+printf '[{"id": "a",\n  "mrr": 01}]\n' > "$tmp/bad.json"
+check "German JSON error with line and column" de \
+  "Zeile 2, Spalte 11: ungültige Zahl: Auf eine führende Null darf keine Ziffer folgen" \
+  --db "$tmp/de.db" import "$tmp/bad.json"
+check "Chinese JSON error with line and column" zh_CN \
+  "第 2 行，第 11 列：无效的数字：前导零后不能再有数字" \
+  --db "$tmp/zh.db" import "$tmp/bad.json"
+
+# Newer messages of a source: a secret in the URL, --max-records.
+check "German secret in a URL" de "der Query-Teil der URL enthält ein Geheimnis (api_key=…)" \
+  --db "$db" source add leaky "https://example.com/usage?api_key=x"
+check "Chinese --max-records bound" zh_CN "--max-records 必须至少为 1" \
+  --db "$db" source add few "https://example.com/usage" --max-records 0
+
 # Without LANGUAGE, English.
 check "English without LANGUAGE" "" "Commands:" --help
 

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -56,8 +57,8 @@ gboolean
 _vigil_json_cursor_fail (VigilJsonCursor *c,
                          const char      *message)
 {
-  guint64 line = c->line;
-  guint64 column = 1;
+  uint64_t line = c->line;
+  uint64_t column = 1;
 
   for (const char *q = c->start; q < c->p; q++)
     {
@@ -70,12 +71,14 @@ _vigil_json_cursor_fail (VigilJsonCursor *c,
         column++;
     }
 
+  /* PRIu64, not G_GUINT64_FORMAT: xgettext knows the former and would cut
+   * the msgid short at the latter, which then never finds its translation. */
   if (c->line == 0)
     g_set_error (c->error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                 _("column %" G_GUINT64_FORMAT ": %s"), column, message);
+                 _("column %" PRIu64 ": %s"), column, message);
   else
     g_set_error (c->error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                 _("line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s"),
+                 _("line %" PRIu64 ", column %" PRIu64 ": %s"),
                  line, column, message);
   return FALSE;
 }

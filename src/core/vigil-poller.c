@@ -350,8 +350,8 @@ take_record (VigilSnapshot  *snapshot,
   if (++job->records > (guint64) job->source->max_records)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                   _("source “%s” answered more than %" G_GINT64_FORMAT " records (--max-records): refused"),
-                   job->source->name, job->source->max_records);
+                   _("source “%s” answered more than %" PRId64 " records (--max-records): refused"),
+                   job->source->name, (int64_t) job->source->max_records);
       return FALSE;
     }
   if (job->records % CANCEL_CHECK_EVERY == 0 &&
@@ -1384,6 +1384,8 @@ secret_from_env (const char  *variable,
   if (value == NULL || *value == '\0')
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   /* Translators: the first %s is the variable's name, the second
+                    * "the token" or "the NAME query parameter". */
                    _("the environment variable %s, which should hold %s, is not set"), variable, what);
       return NULL;
     }
@@ -1438,6 +1440,8 @@ load_secrets (PollJob            *job,
         return FALSE;
     }
   else if (source->token_env != NULL &&
+           /* Translators: fills the second %s of "the environment variable
+            * %s, which should hold %s, is not set". */
            !(job->token = secret_from_env (source->token_env, _("the token"), error)))
     return FALSE;
 
@@ -1481,6 +1485,8 @@ load_secrets (PollJob            *job,
                                _("a query secret of the source is not NAME=VAR; edit the source"));
           return FALSE;
         }
+      /* Translators: fills the second %s of "the environment variable %s,
+       * which should hold %s, is not set"; %s is the parameter's name. */
       what = g_strdup_printf (_("the %s query parameter"), name);
       if (!(value = secret_from_env (variable, what, error)))
         return FALSE;

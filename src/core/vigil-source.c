@@ -260,6 +260,8 @@ vigil_source_validate (VigilSource  *self,
       if (vigil_mapping_get_detail_url (mapping) != NULL &&
           !vigil_url_check_no_secret (vigil_mapping_get_detail_url (mapping), error))
         {
+          /* Translators: put before an error about the URL, such as "the URL's
+           * query carries a secret…". */
           g_prefix_error (error, _("the mapping's detail_url: "));
           return FALSE;
         }

@@ -199,6 +199,7 @@ read_plan_limits (const char  *json,
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                    _("The stored plan limits are not a JSON object (%s); set a plan's limit "
                      "again to replace them"),
+                   /* Translators: fills the %s when the text is JSON but not an object. */
                    local_error != NULL ? local_error->message : _("another JSON value"));
       return NULL;
     }
