@@ -849,6 +849,33 @@ test_window_text_cell (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A new user's empty book loads to no customers: no latest time, so no
+ * sparkline span (the span was once computed from the smallest time and
+ * overflowed). */
+static void
+test_window_empty_book (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilPortfolio) portfolio = NULL;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "empty.db");
+  store = vigil_store_open (db, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  portfolio = vigil_portfolio_new (db);
+  vigil_portfolio_reload (portfolio);
+  g_assert_true (wait_for (is_loaded, portfolio));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)), ==, 0);
+
+  g_clear_object (&portfolio);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -879,6 +906,7 @@ main (int    argc,
   ADD ("/window/trend-on-demand", test_window_trend_on_demand);
 
   g_test_add_func ("/window/text-cell", test_window_text_cell);
+  g_test_add_func ("/window/empty-book", test_window_empty_book);
 
   suite_setup ();
   status = g_test_run ();

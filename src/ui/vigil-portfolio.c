@@ -196,7 +196,12 @@ load_work (VigilStore  *store,
     result->latest_time = MAX (result->latest_time,
                                ((VigilPortfolioRow *) rows->pdata[i])->latest->observed_at);
 
-  if (!(recent = vigil_store_list_recent_health (store, result->latest_time - SPARKLINE_SPAN_S, error)))
+  /* An empty book has no latest time: every sparkline is empty, and the
+   * span must not reach below the first representable second. */
+  if (!(recent = vigil_store_list_recent_health (store,
+                                                 rows->len > 0 ? result->latest_time - SPARKLINE_SPAN_S
+                                                               : G_MAXINT64,
+                                                 error)))
     {
       load_result_free (result);
       return NULL;
