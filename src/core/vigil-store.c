@@ -40,23 +40,6 @@
 /* Bounded so that memory stays flat during a large import. */
 #define CACHE_SIZE_KIB 16384
 
-typedef enum
-{
-  STMT_BEGIN,
-  STMT_COMMIT,
-  STMT_ROLLBACK,
-  STMT_INSERT_SOURCE,
-  STMT_LOOKUP_SOURCE,
-  STMT_INSERT_CUSTOMER,
-  STMT_LOOKUP_CUSTOMER,
-  STMT_UPDATE_CUSTOMER,
-  STMT_INSERT_SNAPSHOT,
-  STMT_INSERT_SCORE,
-  STMT_INSERT_FEATURE,
-  STMT_LOOKUP_FEATURE,
-  N_STMTS
-} StmtId;
-
 static const char * const stmt_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
   [STMT_COMMIT] = "COMMIT",
@@ -255,27 +238,12 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "ALTER TABLE sources ADD COLUMN max_records INTEGER;",
 };
 
-struct _VigilStore
-{
-  GObject       parent_instance;
-
-  char         *path;
-  sqlite3      *db;
-  sqlite3_stmt *stmts[N_STMTS];
-
-  /* Feature name → id, so that each snapshot's features cost no query. */
-  GHashTable   *feature_ids;
-  /* Feature id → name, for reading history back. */
-  GHashTable   *feature_names;
-  GString      *features_buffer;  /* reused by vigil_store_encode_features() */
-};
-
 G_DEFINE_FINAL_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
 
-static gboolean
-set_sqlite_error (VigilStore  *self,
-                  GError     **error,
-                  const char  *doing)
+gboolean
+_vigil_store_set_sqlite_error (VigilStore  *self,
+                               GError     **error,
+                               const char  *doing)
 {
   int code = sqlite3_errcode (self->db);
 
@@ -299,16 +267,16 @@ set_sqlite_error (VigilStore  *self,
   return FALSE;
 }
 
-static sqlite3_stmt *
-get_stmt (VigilStore  *self,
-          StmtId       id,
-          GError     **error)
+sqlite3_stmt *
+_vigil_store_get_stmt (VigilStore  *self,
+                       StmtId       id,
+                       GError     **error)
 {
   if (self->stmts[id] == NULL &&
       sqlite3_prepare_v3 (self->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
                           &self->stmts[id], NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, _("Preparing a query"));
+      _vigil_store_set_sqlite_error (self, error, _("Preparing a query"));
       return NULL;
     }
 
@@ -318,17 +286,17 @@ get_stmt (VigilStore  *self,
 }
 
 /* Prepares @sql, or says what was being done when it could not. */
-static sqlite3_stmt *
-prepare (VigilStore  *self,
-         const char  *sql,
-         const char  *doing,
-         GError     **error)
+sqlite3_stmt *
+_vigil_store_prepare (VigilStore  *self,
+                      const char  *sql,
+                      const char  *doing,
+                      GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
 
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, doing);
+      _vigil_store_set_sqlite_error (self, error, doing);
       return NULL;
     }
   return stmt;
@@ -336,56 +304,56 @@ prepare (VigilStore  *self,
 
 /* Finalizes a statement stepped through its rows; @rc is its last step,
  * which says whether it ran to the end. */
-static gboolean
-finish_rows (VigilStore    *self,
-             sqlite3_stmt  *stmt,
-             int            rc,
-             const char    *doing,
-             GError       **error)
+gboolean
+_vigil_store_finish_rows (VigilStore    *self,
+                          sqlite3_stmt  *stmt,
+                          int            rc,
+                          const char    *doing,
+                          GError       **error)
 {
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, doing);
+    return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
 }
 
 /* Runs a statement that returns no rows. */
-static gboolean
-step_done (VigilStore    *self,
-           sqlite3_stmt  *stmt,
-           const char    *doing,
-           GError       **error)
+gboolean
+_vigil_store_step_done (VigilStore    *self,
+                        sqlite3_stmt  *stmt,
+                        const char    *doing,
+                        GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, doing);
+    return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
 }
 
-static gboolean
-exec_sql (VigilStore  *self,
-          const char  *sql,
-          const char  *doing,
-          GError     **error)
+gboolean
+_vigil_store_exec_sql (VigilStore  *self,
+                       const char  *sql,
+                       const char  *doing,
+                       GError     **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, doing);
+    return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
 }
 
 /* Reads one integer from a query without parameters (PRAGMAs). */
-static gboolean
-query_int (VigilStore  *self,
-           const char  *sql,
-           gint64      *out,
-           GError     **error)
+gboolean
+_vigil_store_query_int (VigilStore  *self,
+                        const char  *sql,
+                        gint64      *out,
+                        GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self, sql, _("Opening the database"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Opening the database"), error)))
     return FALSE;
 
   rc = sqlite3_step (stmt);
@@ -396,21 +364,21 @@ query_int (VigilStore  *self,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("Opening the database"));
+    return _vigil_store_set_sqlite_error (self, error, _("Opening the database"));
   return TRUE;
 }
 
-static gboolean
-check_identity (VigilStore  *self,
-                gint64      *out_version,
-                GError     **error)
+gboolean
+_vigil_store_check_identity (VigilStore  *self,
+                             gint64      *out_version,
+                             GError     **error)
 {
   gint64 application_id = 0;
   gint64 n_objects = 0;
 
-  if (!query_int (self, "PRAGMA application_id", &application_id, error) ||
-      !query_int (self, "PRAGMA user_version", out_version, error) ||
-      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
+  if (!_vigil_store_query_int (self, "PRAGMA application_id", &application_id, error) ||
+      !_vigil_store_query_int (self, "PRAGMA user_version", out_version, error) ||
+      !_vigil_store_query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
     return FALSE;
 
   if (application_id != VIGIL_APPLICATION_ID && (n_objects > 0 || *out_version != 0))
@@ -438,29 +406,29 @@ static gboolean
 insert_default_scorecard (VigilStore  *self,
                           GError     **error)
 {
+  static const char sql[] =
+    "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)";
   g_autoptr(VigilScorecard) scorecard = vigil_scorecard_new_default ();
   g_autofree char *definition = vigil_scorecard_to_json (scorecard);
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  if (!(stmt = prepare (self,
-                        "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)",
-                        _("Creating the database"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Creating the database"), error)))
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
   sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (self, stmt, _("Creating the database"), error);
+  ok = _vigil_store_step_done (self, stmt, _("Creating the database"), error);
   sqlite3_finalize (stmt);
   return ok;
 }
 
-static gboolean
-migrate (VigilStore  *self,
-         gint64       from_version,
-         gint64       to_version,
-         GError     **error)
+gboolean
+_vigil_store_migrate (VigilStore  *self,
+                      gint64       from_version,
+                      gint64       to_version,
+                      GError     **error)
 {
   g_autofree char *set_version = NULL;
   g_autofree char *set_application = NULL;
@@ -468,12 +436,12 @@ migrate (VigilStore  *self,
   if (from_version >= to_version)
     return TRUE;
 
-  if (!exec_sql (self, "BEGIN IMMEDIATE", _("Updating the database"), error))
+  if (!_vigil_store_exec_sql (self, "BEGIN IMMEDIATE", _("Updating the database"), error))
     return FALSE;
 
   for (gint64 v = from_version; v < to_version; v++)
     {
-      if (!exec_sql (self, migrations[v], _("Updating the database"), error))
+      if (!_vigil_store_exec_sql (self, migrations[v], _("Updating the database"), error))
         goto fail;
       if (v == 0 && !insert_default_scorecard (self, error))
         goto fail;
@@ -482,9 +450,9 @@ migrate (VigilStore  *self,
   /* PRAGMAs take no parameters; both values are our own constants. */
   set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, to_version);
   set_application = g_strdup_printf ("PRAGMA application_id = %d", VIGIL_APPLICATION_ID);
-  if (!exec_sql (self, set_version, _("Updating the database"), error) ||
-      !exec_sql (self, set_application, _("Updating the database"), error) ||
-      !exec_sql (self, "COMMIT", _("Updating the database"), error))
+  if (!_vigil_store_exec_sql (self, set_version, _("Updating the database"), error) ||
+      !_vigil_store_exec_sql (self, set_application, _("Updating the database"), error) ||
+      !_vigil_store_exec_sql (self, "COMMIT", _("Updating the database"), error))
     goto fail;
 
   return TRUE;
@@ -501,7 +469,8 @@ load_features (VigilStore  *self,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self, "SELECT id, name FROM features", _("Opening the database"), error)))
+  if (!(stmt = _vigil_store_prepare (self, "SELECT id, name FROM features",
+                                     _("Opening the database"), error)))
     return FALSE;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -512,7 +481,7 @@ load_features (VigilStore  *self,
       g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER ((int) id));
       g_hash_table_insert (self->feature_names, GINT_TO_POINTER ((int) id), g_strdup (name));
     }
-  if (!finish_rows (self, stmt, rc, _("Opening the database"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Opening the database"), error))
     return FALSE;
   return TRUE;
 }
@@ -582,6 +551,7 @@ open_database (VigilStore  *self,
                GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (self->path);
+  const char *opening = _("Opening the database");
   gint64 version = 0;
   int rc;
 
@@ -608,29 +578,29 @@ open_database (VigilStore  *self,
                        _("Cannot open %s: out of memory"), self->path);
           return FALSE;
         }
-      return set_sqlite_error (self, error, _("Opening the database"));
+      return _vigil_store_set_sqlite_error (self, error, opening);
     }
 
   sqlite3_extended_result_codes (self->db, 0);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
   /* Look before writing anything: a foreign or newer file stays as it is. */
-  if (!check_identity (self, &version, error))
+  if (!_vigil_store_check_identity (self, &version, error))
     return FALSE;
 
   /* Rows of about 200 bytes fill 8 KiB pages better; a page size can
    * only be chosen before the first table exists. */
-  if (version == 0 && !exec_sql (self, "PRAGMA page_size = 8192", _("Opening the database"), error))
+  if (version == 0 && !_vigil_store_exec_sql (self, "PRAGMA page_size = 8192", opening, error))
     return FALSE;
 
-  if (!exec_sql (self, "PRAGMA journal_mode = WAL", _("Opening the database"), error) ||
-      !exec_sql (self, "PRAGMA synchronous = NORMAL", _("Opening the database"), error) ||
-      !exec_sql (self, "PRAGMA foreign_keys = ON", _("Opening the database"), error) ||
-      !exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_SIZE_KIB),
-                 _("Opening the database"), error))
+  if (!_vigil_store_exec_sql (self, "PRAGMA journal_mode = WAL", opening, error) ||
+      !_vigil_store_exec_sql (self, "PRAGMA synchronous = NORMAL", opening, error) ||
+      !_vigil_store_exec_sql (self, "PRAGMA foreign_keys = ON", opening, error) ||
+      !_vigil_store_exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_SIZE_KIB),
+                              opening, error))
     return FALSE;
 
-  if (!migrate (self, version, target_version, error))
+  if (!_vigil_store_migrate (self, version, target_version, error))
     return FALSE;
 
   return load_features (self, error);
@@ -751,9 +721,9 @@ vigil_store_begin (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
-  if (!(stmt = get_stmt (self, STMT_BEGIN, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_BEGIN, error)))
     return FALSE;
-  return step_done (self, stmt, _("Starting to write"), error);
+  return _vigil_store_step_done (self, stmt, _("Starting to write"), error);
 }
 
 gboolean
@@ -764,9 +734,9 @@ vigil_store_commit (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
-  if (!(stmt = get_stmt (self, STMT_COMMIT, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_COMMIT, error)))
     return FALSE;
-  if (!step_done (self, stmt, _("Saving"), error))
+  if (!_vigil_store_step_done (self, stmt, _("Saving"), error))
     {
       vigil_store_rollback (self);
       return FALSE;
@@ -788,10 +758,10 @@ vigil_store_rollback (VigilStore *self)
   load_features (self, NULL);
 }
 
-static gint64
-lookup_id (VigilStore    *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+gint64
+_vigil_store_lookup_id (VigilStore    *self,
+                        sqlite3_stmt  *stmt,
+                        GError       **error)
 {
   int rc = sqlite3_step (stmt);
   gint64 id = 0;
@@ -802,7 +772,7 @@ lookup_id (VigilStore    *self,
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, _("Reading the database"));
+      _vigil_store_set_sqlite_error (self, error, _("Reading the database"));
       return -1;
     }
   return id;
@@ -824,10 +794,10 @@ vigil_store_lookup_source (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
   g_return_val_if_fail (name != NULL, -1);
 
-  if (!(stmt = get_stmt (self, STMT_LOOKUP_SOURCE, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_LOOKUP_SOURCE, error)))
     return -1;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  return lookup_id (self, stmt, error);
+  return _vigil_store_lookup_id (self, stmt, error);
 }
 
 /**
@@ -847,11 +817,11 @@ vigil_store_ensure_source (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
   g_return_val_if_fail (name != NULL, -1);
 
-  if (!(stmt = get_stmt (self, STMT_INSERT_SOURCE, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SOURCE, error)))
     return -1;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
-  if (!step_done (self, stmt, _("Adding a source"), error))
+  if (!_vigil_store_step_done (self, stmt, _("Adding a source"), error))
     return -1;
 
   return vigil_store_lookup_source (self, name, error);
@@ -866,15 +836,15 @@ VigilScorecard *
 vigil_store_load_scorecard (VigilStore  *self,
                             GError     **error)
 {
+  static const char sql[] =
+    "SELECT version, definition FROM scorecards ORDER BY version DESC LIMIT 1";
   sqlite3_stmt *stmt = NULL;
   VigilScorecard *scorecard = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(stmt = prepare (self,
-                        "SELECT version, definition FROM scorecards ORDER BY version DESC LIMIT 1",
-                        _("Reading the scorecard"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the scorecard"), error)))
     return NULL;
 
   rc = sqlite3_step (stmt);
@@ -885,7 +855,7 @@ vigil_store_load_scorecard (VigilStore  *self,
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
                  _("%s has no scorecard; the database is damaged"), self->path);
   else
-    set_sqlite_error (self, error, _("Reading the scorecard"));
+    _vigil_store_set_sqlite_error (self, error, _("Reading the scorecard"));
   sqlite3_finalize (stmt);
 
   return scorecard;
@@ -908,24 +878,24 @@ vigil_store_ensure_customer (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
   g_return_val_if_fail (external_id != NULL, -1);
 
-  if (!(stmt = get_stmt (self, STMT_INSERT_CUSTOMER, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_CUSTOMER, error)))
     return -1;
   sqlite3_bind_int64 (stmt, 1, source_id);
   sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  if (!step_done (self, stmt, _("Adding a customer"), error))
+  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
     return -1;
 
-  if (!(stmt = get_stmt (self, STMT_LOOKUP_CUSTOMER, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_LOOKUP_CUSTOMER, error)))
     return -1;
   sqlite3_bind_int64 (stmt, 1, source_id);
   sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  return lookup_id (self, stmt, error);
+  return _vigil_store_lookup_id (self, stmt, error);
 }
 
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
+void
+_vigil_store_bind_text_or_null (sqlite3_stmt *stmt,
+                                int           index,
+                                const char   *text)
 {
   if (text != NULL)
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
@@ -933,10 +903,10 @@ bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
-static void
-bind_int_or_null (sqlite3_stmt *stmt,
-                  int           index,
-                  gint64        value)
+void
+_vigil_store_bind_int_or_null (sqlite3_stmt *stmt,
+                               int           index,
+                               gint64        value)
 {
   if (value != VIGIL_UNKNOWN)
     sqlite3_bind_int64 (stmt, index, value);
@@ -944,10 +914,10 @@ bind_int_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
-static void
-bind_double_or_null (sqlite3_stmt *stmt,
-                     int           index,
-                     double        value)
+void
+_vigil_store_bind_double_or_null (sqlite3_stmt *stmt,
+                                  int           index,
+                                  double        value)
 {
   if (!isnan (value))
     sqlite3_bind_double (stmt, index, value);
@@ -972,15 +942,15 @@ vigil_store_update_customer (VigilStore           *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (attributes != NULL, FALSE);
 
-  if (!(stmt = get_stmt (self, STMT_UPDATE_CUSTOMER, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_UPDATE_CUSTOMER, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
-  bind_text_or_null (stmt, 2, attributes->name);
-  bind_text_or_null (stmt, 3, attributes->plan);
-  bind_text_or_null (stmt, 4, attributes->owner);
-  bind_text_or_null (stmt, 5, attributes->segment);
+  _vigil_store_bind_text_or_null (stmt, 2, attributes->name);
+  _vigil_store_bind_text_or_null (stmt, 3, attributes->plan);
+  _vigil_store_bind_text_or_null (stmt, 4, attributes->owner);
+  _vigil_store_bind_text_or_null (stmt, 5, attributes->segment);
   sqlite3_bind_int64 (stmt, 6, latest_at);
-  return step_done (self, stmt, _("Updating a customer"), error);
+  return _vigil_store_step_done (self, stmt, _("Updating a customer"), error);
 }
 
 static int
@@ -995,16 +965,16 @@ intern_feature (VigilStore  *self,
   if (g_hash_table_lookup_extended (self->feature_ids, name, NULL, &id))
     return GPOINTER_TO_INT (id);
 
-  if (!(stmt = get_stmt (self, STMT_INSERT_FEATURE, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_FEATURE, error)))
     return -1;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (!step_done (self, stmt, _("Adding a feature"), error))
+  if (!_vigil_store_step_done (self, stmt, _("Adding a feature"), error))
     return -1;
 
-  if (!(stmt = get_stmt (self, STMT_LOOKUP_FEATURE, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_LOOKUP_FEATURE, error)))
     return -1;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  new_id = lookup_id (self, stmt, error);
+  new_id = _vigil_store_lookup_id (self, stmt, error);
   if (new_id <= 0)
     return -1;
 
@@ -1075,9 +1045,9 @@ vigil_store_encode_features (VigilStore           *self,
 }
 
 /* YYYY-MM-DD into @buffer, without printf for the same reason. */
-static const char *
-format_day (gint32 day,
-            char   buffer[16])
+const char *
+_vigil_store_format_day (gint32 day,
+                         char   buffer[16])
 {
   int y, m, d;
 
@@ -1106,8 +1076,8 @@ bind_score (sqlite3_stmt     *stmt,
             const VigilScore *score)
 {
   sqlite3_bind_int64 (stmt, first, score->version);
-  bind_double_or_null (stmt, first + 1, score->health);
-  bind_text_or_null (stmt, first + 2, vigil_tier_get_id (score->tier));
+  _vigil_store_bind_double_or_null (stmt, first + 1, score->health);
+  _vigil_store_bind_text_or_null (stmt, first + 2, vigil_tier_get_id (score->tier));
 }
 
 /**
@@ -1141,24 +1111,24 @@ vigil_store_insert_snapshot (VigilStore           *self,
   g_return_val_if_fail (score != NULL, FALSE);
 
   if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
-    renewal = format_day (snapshot->renewal_day, renewal_buffer);
+    renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
 
-  if (!(stmt = get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
-  bind_int_or_null (stmt, 3, snapshot->last_active);
-  bind_double_or_null (stmt, 4, snapshot->mrr);
-  bind_int_or_null (stmt, 5, snapshot->seats);
-  bind_int_or_null (stmt, 6, snapshot->seats_used);
-  bind_int_or_null (stmt, 7, snapshot->api_calls_7d);
-  bind_int_or_null (stmt, 8, snapshot->features_used);
-  bind_int_or_null (stmt, 9, snapshot->open_tickets);
-  bind_int_or_null (stmt, 10, snapshot->nps);
-  bind_text_or_null (stmt, 11, renewal);
-  bind_text_or_null (stmt, 12, snapshot->plan);
-  bind_text_or_null (stmt, 13, features);
-  if (!step_done (self, stmt, _("Storing a snapshot"), error))
+  _vigil_store_bind_int_or_null (stmt, 3, snapshot->last_active);
+  _vigil_store_bind_double_or_null (stmt, 4, snapshot->mrr);
+  _vigil_store_bind_int_or_null (stmt, 5, snapshot->seats);
+  _vigil_store_bind_int_or_null (stmt, 6, snapshot->seats_used);
+  _vigil_store_bind_int_or_null (stmt, 7, snapshot->api_calls_7d);
+  _vigil_store_bind_int_or_null (stmt, 8, snapshot->features_used);
+  _vigil_store_bind_int_or_null (stmt, 9, snapshot->open_tickets);
+  _vigil_store_bind_int_or_null (stmt, 10, snapshot->nps);
+  _vigil_store_bind_text_or_null (stmt, 11, renewal);
+  _vigil_store_bind_text_or_null (stmt, 12, snapshot->plan);
+  _vigil_store_bind_text_or_null (stmt, 13, features);
+  if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
 
   inserted = sqlite3_changes (self->db) > 0;
@@ -1167,50 +1137,40 @@ vigil_store_insert_snapshot (VigilStore           *self,
   if (!inserted)
     return TRUE;
 
-  if (!(stmt = get_stmt (self, STMT_INSERT_SCORE, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
   bind_score (stmt, 3, score);
-  return step_done (self, stmt, _("Storing a snapshot"), error);
+  return _vigil_store_step_done (self, stmt, _("Storing a snapshot"), error);
 }
 
 /* Reading back ------------------------------------------------------------ */
 
-static char *
-column_strdup (sqlite3_stmt *stmt,
-               int           column)
+char *
+_vigil_store_column_strdup (sqlite3_stmt *stmt,
+                            int           column)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
-static gint64
-column_int_or_unknown (sqlite3_stmt *stmt,
-                       int           column)
+gint64
+_vigil_store_column_int_or_unknown (sqlite3_stmt *stmt,
+                                    int           column)
 {
   if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
     return VIGIL_UNKNOWN;
   return sqlite3_column_int64 (stmt, column);
 }
 
-static double
-column_double_or_nan (sqlite3_stmt *stmt,
-                      int           column)
+double
+_vigil_store_column_double_or_nan (sqlite3_stmt *stmt,
+                                   int           column)
 {
   if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
     return NAN;
   return sqlite3_column_double (stmt, column);
 }
-
-/* The snapshot columns every reading query selects, from column @first on. */
-#define SNAPSHOT_COLUMNS \
-  "s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, s.api_calls_7d, " \
-  "s.features_used, s.open_tickets, s.nps, s.renewal_date, s.plan, s.features"
-#define N_SNAPSHOT_COLUMNS 12
-/* The score columns, from the scores table joined as k. */
-#define N_SCORE_COLUMNS 3
-#define SCORE_COLUMNS "k.version, k.health, k.tier"
-#define JOIN_SCORES "JOIN scores k ON k.customer_id = s.customer_id AND k.observed_at = s.observed_at "
 
 static void
 decode_features (VigilStore    *self,
@@ -1248,22 +1208,22 @@ read_snapshot_columns (VigilStore    *self,
 {
   const char *renewal = (const char *) sqlite3_column_text (stmt, first + 9);
 
-  snapshot->observed_at = column_int_or_unknown (stmt, first);
-  snapshot->last_active = column_int_or_unknown (stmt, first + 1);
-  snapshot->mrr = column_double_or_nan (stmt, first + 2);
-  snapshot->seats = column_int_or_unknown (stmt, first + 3);
-  snapshot->seats_used = column_int_or_unknown (stmt, first + 4);
-  snapshot->api_calls_7d = column_int_or_unknown (stmt, first + 5);
-  snapshot->features_used = column_int_or_unknown (stmt, first + 6);
-  snapshot->open_tickets = column_int_or_unknown (stmt, first + 7);
-  snapshot->nps = column_int_or_unknown (stmt, first + 8);
+  snapshot->observed_at = _vigil_store_column_int_or_unknown (stmt, first);
+  snapshot->last_active = _vigil_store_column_int_or_unknown (stmt, first + 1);
+  snapshot->mrr = _vigil_store_column_double_or_nan (stmt, first + 2);
+  snapshot->seats = _vigil_store_column_int_or_unknown (stmt, first + 3);
+  snapshot->seats_used = _vigil_store_column_int_or_unknown (stmt, first + 4);
+  snapshot->api_calls_7d = _vigil_store_column_int_or_unknown (stmt, first + 5);
+  snapshot->features_used = _vigil_store_column_int_or_unknown (stmt, first + 6);
+  snapshot->open_tickets = _vigil_store_column_int_or_unknown (stmt, first + 7);
+  snapshot->nps = _vigil_store_column_int_or_unknown (stmt, first + 8);
   if (renewal == NULL || !vigil_date_parse (renewal, &snapshot->renewal_day))
     snapshot->renewal_day = VIGIL_UNKNOWN_DAY;
   /* The plan of that moment, else the customer's latest. */
   if (sqlite3_column_type (stmt, first + 10) != SQLITE_NULL)
     {
       g_free (snapshot->plan);
-      snapshot->plan = column_strdup (stmt, first + 10);
+      snapshot->plan = _vigil_store_column_strdup (stmt, first + 10);
     }
   if (with_features)
     decode_features (self, (const char *) sqlite3_column_text (stmt, first + 11), snapshot);
@@ -1290,14 +1250,9 @@ read_score_columns (sqlite3_stmt        *stmt,
       score->measures[i] = (VigilMeasureResult) { NAN, NAN, 0, 0 };
 
   score->version = version;
-  score->health = column_double_or_nan (stmt, first + 1);
+  score->health = _vigil_store_column_double_or_nan (stmt, first + 1);
   score->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
 }
-
-/* The customer's attributes, one snapshot and its score, as the reading
- * queries select them from column @first on. */
-#define CUSTOMER_COLUMNS "c.external_id, c.name, c.plan, c.owner, c.segment"
-#define N_CUSTOMER_COLUMNS 5
 
 static VigilSnapshot *
 read_observation (VigilStore   *self,
@@ -1309,28 +1264,28 @@ read_observation (VigilStore   *self,
 {
   VigilSnapshot *snapshot = vigil_snapshot_new ();
 
-  snapshot->customer_id = column_strdup (stmt, first);
-  snapshot->name = column_strdup (stmt, first + 1);
-  snapshot->plan = column_strdup (stmt, first + 2);
-  snapshot->owner = column_strdup (stmt, first + 3);
-  snapshot->segment = column_strdup (stmt, first + 4);
+  snapshot->customer_id = _vigil_store_column_strdup (stmt, first);
+  snapshot->name = _vigil_store_column_strdup (stmt, first + 1);
+  snapshot->plan = _vigil_store_column_strdup (stmt, first + 2);
+  snapshot->owner = _vigil_store_column_strdup (stmt, first + 3);
+  snapshot->segment = _vigil_store_column_strdup (stmt, first + 4);
   first += N_CUSTOMER_COLUMNS;
   read_snapshot_columns (self, stmt, first, with_features, snapshot);
   read_score_columns (stmt, first + N_SNAPSHOT_COLUMNS, scorecards, snapshot, score);
   return snapshot;
 }
 
-static GHashTable *
-load_all_scorecards (VigilStore  *self,
-                     GError     **error)
+GHashTable *
+_vigil_store_load_all_scorecards (VigilStore  *self,
+                                  GError     **error)
 {
   g_autoptr(GHashTable) scorecards = g_hash_table_new_full (g_int64_hash, g_int64_equal,
                                                             g_free, g_object_unref);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self, "SELECT version, definition FROM scorecards",
-                        _("Reading the scorecard"), error)))
+  if (!(stmt = _vigil_store_prepare (self, "SELECT version, definition FROM scorecards",
+                                     _("Reading the scorecard"), error)))
     return NULL;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1347,7 +1302,7 @@ load_all_scorecards (VigilStore  *self,
         }
       g_hash_table_insert (scorecards, g_memdup2 (&version, sizeof version), scorecard);
     }
-  if (!finish_rows (self, stmt, rc, _("Reading the scorecard"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the scorecard"), error))
     return NULL;
   return g_steal_pointer (&scorecards);
 }
@@ -1399,25 +1354,6 @@ vigil_history_row_free (VigilHistoryRow *row)
   g_free (row);
 }
 
-/* The columns a portfolio row takes from the history before the
- * snapshot observed at SQL expression @now: health 7, 14 and 28 days
- * before (one index lookup each, for the trends), the best health of
- * the last 14 days (the health-drop trigger) and seat utilisation 28
- * days before (the churn model). */
-#define TREND_COLUMNS(now) \
-  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 604800 " \
-  " ORDER BY t.observed_at DESC LIMIT 1), " \
-  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 1209600 " \
-  " ORDER BY t.observed_at DESC LIMIT 1), " \
-  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 2419200 " \
-  " ORDER BY t.observed_at DESC LIMIT 1), " \
-  "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id " \
-  " AND t.observed_at >= " now " - 1209600 AND t.observed_at <= " now "), " \
-  "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id " \
-  " AND t.observed_at <= " now " - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1)"
-
-/* Steps a portfolio query (customer id, source, customer, snapshot and
- * score columns, then the trend columns) into rows, and finalizes it. */
 /* The row @stmt is on, of portfolio_sql or a query with its columns. */
 static VigilPortfolioRow *
 read_portfolio_row (VigilStore    *self,
@@ -1428,32 +1364,35 @@ read_portfolio_row (VigilStore    *self,
   VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
 
   row->customer_id = sqlite3_column_int64 (stmt, 0);
-  row->source = column_strdup (stmt, 1);
+  row->source = _vigil_store_column_strdup (stmt, 1);
   row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
   for (int t = 0; t < VIGIL_N_TRENDS; t++)
     {
-      double then = column_double_or_nan (stmt, trend_column + t);
+      double then = _vigil_store_column_double_or_nan (stmt, trend_column + t);
 
       row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
                        : round ((row->score.health - then) * 1e6) / 1e6;
     }
-  row->peak_14d = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
-  row->seat_use_28d_ago = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
+  row->peak_14d = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
+  row->seat_use_28d_ago =
+    _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
   return row;
 }
 
-static GPtrArray *
-collect_portfolio_rows (VigilStore    *self,
-                        sqlite3_stmt  *stmt,
-                        GHashTable    *scorecards,
-                        GError       **error)
+/* Steps a portfolio query (customer id, source, customer, snapshot and
+ * score columns, then the trend columns) into rows, and finalizes it. */
+GPtrArray *
+_vigil_store_collect_portfolio_rows (VigilStore    *self,
+                                     sqlite3_stmt  *stmt,
+                                     GHashTable    *scorecards,
+                                     GError       **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, read_portfolio_row (self, stmt, scorecards));
-  if (!finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
     return NULL;
   return g_steal_pointer (&rows);
 }
@@ -1488,15 +1427,15 @@ vigil_store_list_portfolio (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(scorecards = load_all_scorecards (self, error)))
+  if (!(scorecards = _vigil_store_load_all_scorecards (self, error)))
     return NULL;
 
-  if (!(stmt = prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
+  if (!(stmt = _vigil_store_prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
     return NULL;
-  bind_text_or_null (stmt, 1, owner);
-  bind_text_or_null (stmt, 2, vigil_tier_get_id (tier));
+  _vigil_store_bind_text_or_null (stmt, 1, owner);
+  _vigil_store_bind_text_or_null (stmt, 2, vigil_tier_get_id (tier));
 
-  return collect_portfolio_rows (self, stmt, scorecards, error);
+  return _vigil_store_collect_portfolio_rows (self, stmt, scorecards, error);
 }
 
 /**
@@ -1520,8 +1459,8 @@ vigil_store_foreach_portfolio_row (VigilStore             *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  if (!(scorecards = load_all_scorecards (self, error)) ||
-      !(stmt = prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
+  if (!(scorecards = _vigil_store_load_all_scorecards (self, error)) ||
+      !(stmt = _vigil_store_prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
     return FALSE;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1534,7 +1473,7 @@ vigil_store_foreach_portfolio_row (VigilStore             *self,
           return FALSE;
         }
     }
-  return finish_rows (self, stmt, rc, _("Reading the portfolio"), error);
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error);
 }
 
 /**
@@ -1551,6 +1490,9 @@ vigil_store_find_customer (VigilStore  *self,
                            const char  *source,
                            GError     **error)
 {
+  static const char sql[] =
+    "SELECT c.id FROM customers c JOIN sources s ON s.id = c.source_id "
+    "WHERE c.external_id = ?1 AND (?2 IS NULL OR s.name = ?2)";
   sqlite3_stmt *stmt = NULL;
   gint64 id = -1;
   int n = 0;
@@ -1559,20 +1501,17 @@ vigil_store_find_customer (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
   g_return_val_if_fail (external_id != NULL, -1);
 
-  if (!(stmt = prepare (self,
-                        "SELECT c.id FROM customers c JOIN sources s ON s.id = c.source_id "
-                        "WHERE c.external_id = ?1 AND (?2 IS NULL OR s.name = ?2)",
-                        _("Finding a customer"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Finding a customer"), error)))
     return -1;
   sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 2, source);
+  _vigil_store_bind_text_or_null (stmt, 2, source);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       id = sqlite3_column_int64 (stmt, 0);
       n++;
     }
-  if (!finish_rows (self, stmt, rc, _("Finding a customer"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Finding a customer"), error))
     return -1;
   if (n == 0)
     {
@@ -1617,10 +1556,10 @@ vigil_store_list_history (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(scorecards = load_all_scorecards (self, error)))
+  if (!(scorecards = _vigil_store_load_all_scorecards (self, error)))
     return NULL;
 
-  if (!(stmt = prepare (self, sql, _("Reading history"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, customer_id);
 
@@ -1631,7 +1570,7 @@ vigil_store_list_history (VigilStore  *self,
       row->snapshot = read_observation (self, stmt, 0, TRUE, scorecards, &row->score);
       g_ptr_array_add (rows, row);
     }
-  if (!finish_rows (self, stmt, rc, _("Reading history"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
     return NULL;
   return g_steal_pointer (&rows);
 }
@@ -1649,7 +1588,7 @@ vigil_store_count_snapshots (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
 
-  if (!query_int (self, "SELECT count(*) FROM snapshots", &count, error))
+  if (!_vigil_store_query_int (self, "SELECT count(*) FROM snapshots", &count, error))
     return -1;
   return count;
 }
@@ -1662,7 +1601,7 @@ vigil_store_count_customers (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
 
-  if (!query_int (self, "SELECT count(*) FROM customers", &count, error))
+  if (!_vigil_store_query_int (self, "SELECT count(*) FROM customers", &count, error))
     return -1;
   return count;
 }
@@ -1686,15 +1625,15 @@ vigil_store_get_meta (VigilStore  *self,
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (out_value != NULL, FALSE);
 
-  if (!(stmt = prepare (self, "SELECT value FROM meta WHERE key = ?1", _("Reading the database"), error)))
+  if (!(stmt = _vigil_store_prepare (self, "SELECT value FROM meta WHERE key = ?1", _("Reading the database"), error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
-  *out_value = rc == SQLITE_ROW ? column_strdup (stmt, 0) : NULL;
+  *out_value = rc == SQLITE_ROW ? _vigil_store_column_strdup (stmt, 0) : NULL;
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("Reading the database"));
+    return _vigil_store_set_sqlite_error (self, error, _("Reading the database"));
   return TRUE;
 }
 
@@ -1710,12 +1649,13 @@ vigil_store_set_meta (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  if (!(stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                        _("Writing the database"), error)))
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                                     _("Writing the database"), error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 2, value);
-  ok = step_done (self, stmt, _("Writing the database"), error);
+  _vigil_store_bind_text_or_null (stmt, 2, value);
+  ok = _vigil_store_step_done (self, stmt, _("Writing the database"), error);
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -1734,7 +1674,7 @@ read_source (sqlite3_stmt *stmt)
                                           (const char *) sqlite3_column_text (stmt, 2));
 
   source->id = sqlite3_column_int64 (stmt, 0);
-  source->mapping = column_strdup (stmt, 3);
+  source->mapping = _vigil_store_column_strdup (stmt, 3);
   if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
     source->interval_min = (guint) sqlite3_column_int (stmt, 4);
   if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
@@ -1743,11 +1683,11 @@ read_source (sqlite3_stmt *stmt)
     source->concurrency = (guint) sqlite3_column_int (stmt, 6);
   if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
     source->max_bytes = sqlite3_column_int64 (stmt, 7);
-  source->token_env = column_strdup (stmt, 8);
+  source->token_env = _vigil_store_column_strdup (stmt, 8);
   source->last_poll_at = sqlite3_column_int64 (stmt, 9);
   source->last_ok = sqlite3_column_int (stmt, 10) != 0;
-  source->last_error = column_strdup (stmt, 11);
-  source->last_summary = column_strdup (stmt, 12);
+  source->last_error = _vigil_store_column_strdup (stmt, 11);
+  source->last_summary = _vigil_store_column_strdup (stmt, 12);
   source->next_due = sqlite3_column_int64 (stmt, 13);
   source->failures = (guint) sqlite3_column_int (stmt, 14);
   source->keyring_token = sqlite3_column_int (stmt, 15) != 0;
@@ -1799,21 +1739,21 @@ bind_source_settings (sqlite3_stmt       *stmt,
 {
   sqlite3_bind_text (stmt, 1, source->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, source->url, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 3, source->mapping);
+  _vigil_store_bind_text_or_null (stmt, 3, source->mapping);
   sqlite3_bind_int (stmt, 4, (int) source->interval_min);
   sqlite3_bind_int (stmt, 5, (int) source->timeout_s);
   sqlite3_bind_int (stmt, 6, (int) source->concurrency);
   sqlite3_bind_int64 (stmt, 7, source->max_bytes);
-  bind_text_or_null (stmt, 8, source->token_env);
+  _vigil_store_bind_text_or_null (stmt, 8, source->token_env);
   sqlite3_bind_int (stmt, 10, source->keyring_token);
   sqlite3_bind_int64 (stmt, 14, source->max_records);
   /* Names only: the values are in the keyring or the environment. */
   joined->header_names = join_names (source->header_names);
   joined->query_secret_names = join_names (source->query_secret_names);
   joined->query_secret_env = join_names (source->query_secret_env);
-  bind_text_or_null (stmt, 11, joined->header_names);
-  bind_text_or_null (stmt, 12, joined->query_secret_names);
-  bind_text_or_null (stmt, 13, joined->query_secret_env);
+  _vigil_store_bind_text_or_null (stmt, 11, joined->header_names);
+  _vigil_store_bind_text_or_null (stmt, 12, joined->query_secret_names);
+  _vigil_store_bind_text_or_null (stmt, 13, joined->query_secret_env);
 }
 
 /* The HTTP validators of a source's last answers, dropped when its
@@ -1826,11 +1766,11 @@ drop_validators (VigilStore  *self,
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  if (!(stmt = prepare (self, "DELETE FROM source_validators WHERE source_id = ?1",
-                        _("Changing a source"), error)))
+  if (!(stmt = _vigil_store_prepare (self, "DELETE FROM source_validators WHERE source_id = ?1",
+                                     _("Changing a source"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, source_id);
-  ok = step_done (self, stmt, _("Changing a source"), error);
+  ok = _vigil_store_step_done (self, stmt, _("Changing a source"), error);
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -1848,6 +1788,16 @@ vigil_store_add_source (VigilStore   *self,
                         VigilSource  *source,
                         GError      **error)
 {
+  static const char sql[] =
+    "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
+    "concurrency, max_bytes, token_env, created_at, keyring_token, header_names, "
+    "query_secret_names, query_secret_env, max_records) "
+    "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
+    "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
+    "token_env = ?8, keyring_token = ?10, header_names = ?11, "
+    "query_secret_names = ?12, query_secret_env = ?13, max_records = ?14 "
+    "WHERE url IS NULL";
   g_auto(JoinedNames) joined = { NULL, };
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
@@ -1859,22 +1809,12 @@ vigil_store_add_source (VigilStore   *self,
   if (!vigil_url_check_no_secret (source->url, error))
     return FALSE;
 
-  if (!(stmt = prepare (self,
-                        "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
-                        "concurrency, max_bytes, token_env, created_at, keyring_token, header_names, "
-                        "query_secret_names, query_secret_env, max_records) "
-                        "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
-                        "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
-                        "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
-                        "token_env = ?8, keyring_token = ?10, header_names = ?11, "
-                        "query_secret_names = ?12, query_secret_env = ?13, max_records = ?14 "
-                        "WHERE url IS NULL",
-                        _("Adding a source"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Adding a source"), error)))
     return FALSE;
 
   bind_source_settings (stmt, source, &joined);
   sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (self, stmt, _("Adding a source"), error);
+  ok = _vigil_store_step_done (self, stmt, _("Adding a source"), error);
   sqlite3_finalize (stmt);
   if (!ok)
     return FALSE;
@@ -1900,19 +1840,19 @@ GPtrArray *
 vigil_store_list_sources (VigilStore  *self,
                           GError     **error)
 {
+  static const char sql[] =
+    "SELECT " SOURCE_COLUMNS " FROM sources WHERE url IS NOT NULL ORDER BY name";
   g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_source_free);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(stmt = prepare (self,
-                        "SELECT " SOURCE_COLUMNS " FROM sources WHERE url IS NOT NULL ORDER BY name",
-                        _("Reading the sources"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the sources"), error)))
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (sources, read_source (stmt));
-  if (!finish_rows (self, stmt, rc, _("Reading the sources"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the sources"), error))
     return NULL;
   return g_steal_pointer (&sources);
 }
@@ -1928,6 +1868,8 @@ vigil_store_get_source (VigilStore  *self,
                         const char  *name,
                         GError     **error)
 {
+  static const char sql[] =
+    "SELECT " SOURCE_COLUMNS " FROM sources WHERE name = ?1 AND url IS NOT NULL";
   sqlite3_stmt *stmt = NULL;
   VigilSource *source = NULL;
   int rc;
@@ -1935,9 +1877,7 @@ vigil_store_get_source (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (!(stmt = prepare (self,
-                        "SELECT " SOURCE_COLUMNS " FROM sources WHERE name = ?1 AND url IS NOT NULL",
-                        _("Reading the sources"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the sources"), error)))
     return NULL;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
@@ -1946,7 +1886,7 @@ vigil_store_get_source (VigilStore  *self,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    set_sqlite_error (self, error, _("Reading the sources"));
+    _vigil_store_set_sqlite_error (self, error, _("Reading the sources"));
   else if (source == NULL)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
   return source;
@@ -1968,6 +1908,17 @@ vigil_store_update_source (VigilStore   *self,
                            VigilSource  *source,
                            GError      **error)
 {
+  /* Right-hand sides see the row as it was before the update. */
+  static const char sql[] =
+    "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
+    "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
+    "header_names = ?11, query_secret_names = ?12, query_secret_env = ?13, "
+    "max_records = ?14, "
+    "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
+    "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
+    "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
+    "failures = CASE WHEN url IS ?2 AND mapping IS ?3 THEN failures ELSE 0 END "
+    "WHERE name = ?1 AND url IS NOT NULL";
   g_auto(JoinedNames) joined = { NULL, };
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
@@ -1978,18 +1929,7 @@ vigil_store_update_source (VigilStore   *self,
   if (!vigil_url_check_no_secret (source->url, error))
     return FALSE;
 
-  /* Right-hand sides see the row as it was before the update. */
-  if (!(stmt = prepare (self,
-                        "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
-                        "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
-                        "header_names = ?11, query_secret_names = ?12, query_secret_env = ?13, "
-                        "max_records = ?14, "
-                        "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
-                        "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
-                        "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
-                        "failures = CASE WHEN url IS ?2 AND mapping IS ?3 THEN failures ELSE 0 END "
-                        "WHERE name = ?1 AND url IS NOT NULL",
-                        _("Changing a source"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Changing a source"), error)))
     return FALSE;
   bind_source_settings (stmt, source, &joined);
 
@@ -1998,7 +1938,7 @@ vigil_store_update_source (VigilStore   *self,
       sqlite3_finalize (stmt);
       return FALSE;
     }
-  ok = step_done (self, stmt, _("Changing a source"), error);
+  ok = _vigil_store_step_done (self, stmt, _("Changing a source"), error);
   sqlite3_finalize (stmt);
   if (ok && sqlite3_changes (self->db) == 0)
     {
@@ -2034,23 +1974,23 @@ vigil_store_remove_source (VigilStore  *self,
                            gboolean     delete_history,
                            GError     **error)
 {
+  static const char delete_sql[] = "DELETE FROM sources WHERE name = ?1";
+  static const char stop_sql[] =
+    "UPDATE sources SET kind = 'file', url = NULL, mapping = NULL, "
+    "token_env = NULL, keyring_token = 0, header_names = NULL, query_secret_names = NULL, "
+    "query_secret_env = NULL, next_due = NULL "
+    "WHERE name = ?1 AND url IS NOT NULL";
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  if (!(stmt = prepare (self,
-                        delete_history
-                        ? "DELETE FROM sources WHERE name = ?1"
-                        : "UPDATE sources SET kind = 'file', url = NULL, mapping = NULL, "
-                        "token_env = NULL, keyring_token = 0, header_names = NULL, query_secret_names = NULL, "
-                        "query_secret_env = NULL, next_due = NULL "
-                        "WHERE name = ?1 AND url IS NOT NULL",
-                        _("Removing a source"), error)))
+  if (!(stmt = _vigil_store_prepare (self, delete_history ? delete_sql : stop_sql,
+                                     _("Removing a source"), error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  ok = step_done (self, stmt, _("Removing a source"), error);
+  ok = _vigil_store_step_done (self, stmt, _("Removing a source"), error);
   sqlite3_finalize (stmt);
   if (!ok)
     return FALSE;
@@ -2075,25 +2015,25 @@ vigil_store_record_poll (VigilStore         *self,
                          const VigilSource  *source,
                          GError            **error)
 {
+  static const char sql[] =
+    "UPDATE sources SET last_poll_at = ?2, last_ok = ?3, last_error = ?4, "
+    "last_summary = ?5, next_due = ?6, failures = ?7 WHERE id = ?1";
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL, FALSE);
 
-  if (!(stmt = prepare (self,
-                        "UPDATE sources SET last_poll_at = ?2, last_ok = ?3, last_error = ?4, "
-                        "last_summary = ?5, next_due = ?6, failures = ?7 WHERE id = ?1",
-                        _("Saving a poll's result"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Saving a poll's result"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, source->id);
   sqlite3_bind_int64 (stmt, 2, source->last_poll_at);
   sqlite3_bind_int (stmt, 3, source->last_ok);
-  bind_text_or_null (stmt, 4, source->last_error);
-  bind_text_or_null (stmt, 5, source->last_summary);
+  _vigil_store_bind_text_or_null (stmt, 4, source->last_error);
+  _vigil_store_bind_text_or_null (stmt, 5, source->last_summary);
   sqlite3_bind_int64 (stmt, 6, source->next_due);
   sqlite3_bind_int (stmt, 7, (int) source->failures);
-  ok = step_done (self, stmt, _("Saving a poll's result"), error);
+  ok = _vigil_store_step_done (self, stmt, _("Saving a poll's result"), error);
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -2114,6 +2054,8 @@ vigil_store_get_validators (VigilStore  *self,
                             char       **out_last_modified,
                             GError     **error)
 {
+  static const char sql[] =
+    "SELECT etag, last_modified FROM source_validators WHERE source_id = ?1 AND url = ?2";
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -2122,22 +2064,20 @@ vigil_store_get_validators (VigilStore  *self,
 
   *out_etag = NULL;
   *out_last_modified = NULL;
-  if (!(stmt = prepare (self,
-                        "SELECT etag, last_modified FROM source_validators WHERE source_id = ?1 AND url = ?2",
-                        _("Reading the sources"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the sources"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, source_id);
   sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      *out_etag = column_strdup (stmt, 0);
-      *out_last_modified = column_strdup (stmt, 1);
+      *out_etag = _vigil_store_column_strdup (stmt, 0);
+      *out_last_modified = _vigil_store_column_strdup (stmt, 1);
     }
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("Reading the sources"));
+    return _vigil_store_set_sqlite_error (self, error, _("Reading the sources"));
   return TRUE;
 }
 
@@ -2149,27 +2089,29 @@ vigil_store_set_validators (VigilStore  *self,
                             const char  *last_modified,
                             GError     **error)
 {
+  static const char delete_sql[] =
+    "DELETE FROM source_validators WHERE source_id = ?1 AND url = ?2";
+  static const char set_sql[] =
+    "INSERT OR REPLACE INTO source_validators (source_id, url, etag, last_modified) "
+    "VALUES (?1, ?2, ?3, ?4)";
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (url != NULL, FALSE);
 
-  if (!(stmt = prepare (self,
-                        etag == NULL && last_modified == NULL
-                        ? "DELETE FROM source_validators WHERE source_id = ?1 AND url = ?2"
-                        : "INSERT OR REPLACE INTO source_validators (source_id, url, etag, last_modified) "
-                        "VALUES (?1, ?2, ?3, ?4)",
-                        _("Saving a poll's result"), error)))
+  if (!(stmt = _vigil_store_prepare (self,
+                                     etag == NULL && last_modified == NULL ? delete_sql : set_sql,
+                                     _("Saving a poll's result"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, source_id);
   sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
   if (etag != NULL || last_modified != NULL)
     {
-      bind_text_or_null (stmt, 3, etag);
-      bind_text_or_null (stmt, 4, last_modified);
+      _vigil_store_bind_text_or_null (stmt, 3, etag);
+      _vigil_store_bind_text_or_null (stmt, 4, last_modified);
     }
-  ok = step_done (self, stmt, _("Saving a poll's result"), error);
+  ok = _vigil_store_step_done (self, stmt, _("Saving a poll's result"), error);
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -2257,15 +2199,15 @@ rescore_all (VigilStore      *self,
                                sql_health, NULL, NULL) != SQLITE_OK ||
       sqlite3_create_function (self->db, "vigil_tier", 1, flags, scorecard,
                                sql_tier, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Rescoring"));
+    return _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
 
-  ok = exec_sql (self, "DELETE FROM scores", _("Rescoring"), error);
+  ok = _vigil_store_exec_sql (self, "DELETE FROM scores", _("Rescoring"), error);
   if (ok && sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    ok = set_sqlite_error (self, error, _("Rescoring"));
+    ok = _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
   if (ok)
     {
       sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
-      ok = step_done (self, stmt, _("Rescoring"), error);
+      ok = _vigil_store_step_done (self, stmt, _("Rescoring"), error);
     }
   if (ok && out_rescored != NULL)
     *out_rescored = (guint64) sqlite3_changes64 (self->db);
@@ -2305,14 +2247,14 @@ vigil_store_save_scorecard (VigilStore      *self,
                           "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, _("Saving the scorecard"));
+      _vigil_store_set_sqlite_error (self, error, _("Saving the scorecard"));
       vigil_store_rollback (self);
       return FALSE;
     }
   sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
   sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (self, stmt, _("Saving the scorecard"), error);
+  ok = _vigil_store_step_done (self, stmt, _("Saving the scorecard"), error);
   sqlite3_finalize (stmt);
 
   if (!ok || !rescore_all (self, scorecard, out_rescored, error))
@@ -2340,6 +2282,9 @@ vigil_store_record_outcome (VigilStore  *self,
                             gint32       day,
                             GError     **error)
 {
+  static const char sql[] =
+    "INSERT OR REPLACE INTO outcomes (customer_id, day, outcome, recorded_at) "
+    "VALUES (?1, ?2, ?3, ?4)";
   char buffer[16];
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
@@ -2347,21 +2292,18 @@ vigil_store_record_outcome (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (g_strcmp0 (outcome, "churned") == 0 || g_strcmp0 (outcome, "renewed") == 0, FALSE);
 
-  if (format_day (day, buffer) == NULL)
+  if (_vigil_store_format_day (day, buffer) == NULL)
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
       return FALSE;
     }
-  if (!(stmt = prepare (self,
-                        "INSERT OR REPLACE INTO outcomes (customer_id, day, outcome, recorded_at) "
-                        "VALUES (?1, ?2, ?3, ?4)",
-                        _("Recording an outcome"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Recording an outcome"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   sqlite3_bind_text (stmt, 2, buffer, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, outcome, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (self, stmt, _("Recording an outcome"), error);
+  ok = _vigil_store_step_done (self, stmt, _("Recording an outcome"), error);
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -2377,21 +2319,21 @@ vigil_store_list_outcomes (VigilStore  *self,
                            gint64       customer_id,
                            GError     **error)
 {
+  static const char sql[] =
+    "SELECT day, outcome FROM outcomes WHERE customer_id = ?1 ORDER BY day";
   g_autoptr(GPtrArray) outcomes = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(stmt = prepare (self,
-                        "SELECT day, outcome FROM outcomes WHERE customer_id = ?1 ORDER BY day",
-                        _("Reading outcomes"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading outcomes"), error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (outcomes, g_strdup_printf ("%s %s", sqlite3_column_text (stmt, 0),
                                                 sqlite3_column_text (stmt, 1)));
-  if (!finish_rows (self, stmt, rc, _("Reading outcomes"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading outcomes"), error))
     return NULL;
   return g_steal_pointer (&outcomes);
 }
@@ -2413,6 +2355,12 @@ vigil_store_list_recent_health (VigilStore  *self,
                                 gint64       since,
                                 GError     **error)
 {
+  /* A seek per customer into the scores' key reads the recent weeks
+   * only, not all years. */
+  static const char sql[] =
+    "SELECT s.customer_id, s.observed_at, s.health FROM customers c "
+    "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
+    "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at";
   g_autoptr(GHashTable) health = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         (GDestroyNotify) g_array_unref);
   sqlite3_stmt *stmt = NULL;
@@ -2422,13 +2370,7 @@ vigil_store_list_recent_health (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(stmt = prepare (self,
-                        /* A seek per customer into the scores' key
-                        * reads the recent weeks only, not all years. */
-                        "SELECT s.customer_id, s.observed_at, s.health FROM customers c "
-                        "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
-                        "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at",
-                        _("Reading history"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -2444,7 +2386,7 @@ vigil_store_list_recent_health (VigilStore  *self,
         }
       g_array_append_val (points, point);
     }
-  if (!finish_rows (self, stmt, rc, _("Reading history"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
     return NULL;
   return g_steal_pointer (&health);
 }
@@ -2468,6 +2410,11 @@ vigil_store_list_average_health (VigilStore  *self,
                                  const char  *owner,
                                  GError     **error)
 {
+  static const char all_sql[] =
+    "SELECT observed_at, health FROM scores WHERE observed_at >= ?1 AND health IS NOT NULL";
+  static const char owner_sql[] =
+    "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id "
+    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2";
   g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (VigilHealthPoint));
   g_autoptr(GArray) sums = g_array_new (FALSE, TRUE, sizeof (double));
   sqlite3_stmt *stmt = NULL;
@@ -2480,12 +2427,8 @@ vigil_store_list_average_health (VigilStore  *self,
   /* Summed here rather than by GROUP BY: a year of a big book is
    * millions of scores, and sorting them into buckets costs SQLite more
    * than one pass adding them up in order. */
-  if (!(stmt = prepare (self,
-                        owner == NULL
-                        ? "SELECT observed_at, health FROM scores WHERE observed_at >= ?1 AND health IS NOT NULL"
-                        : "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id "
-                        "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2",
-                        _("Reading history"), error)))
+  if (!(stmt = _vigil_store_prepare (self, owner == NULL ? all_sql : owner_sql,
+                                     _("Reading history"), error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
   if (owner != NULL)
@@ -2502,7 +2445,7 @@ vigil_store_list_average_health (VigilStore  *self,
       g_array_index (sums, double, index) += sqlite3_column_double (stmt, 1);
       g_array_index (points, VigilHealthPoint, index).count++;
     }
-  if (!finish_rows (self, stmt, rc, _("Reading history"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
     return NULL;
 
   /* Buckets without a score are left out. */
@@ -2563,8 +2506,8 @@ step_trigger (VigilStore   *self,
   sqlite3_reset (stmt);
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, now);
-  bind_text_or_null (stmt, 3, evidence);
-  return step_done (self, stmt, _("Updating triggers"), error);
+  _vigil_store_bind_text_or_null (stmt, 3, evidence);
+  return _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
 }
 
 static gboolean
@@ -2573,20 +2516,20 @@ open_trigger (VigilStore               *self,
               gint64                    now,
               GError                  **error)
 {
+  static const char sql[] =
+    "INSERT INTO triggers (customer_id, rule, kind, first_seen, last_seen, evidence) "
+    "VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  if (!(stmt = prepare (self,
-                        "INSERT INTO triggers (customer_id, rule, kind, first_seen, last_seen, evidence) "
-                        "VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-                        _("Updating triggers"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Updating triggers"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, fire->customer_id);
   sqlite3_bind_text (stmt, 2, fire->rule, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, fire->kind, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, now);
-  bind_text_or_null (stmt, 5, fire->evidence);
-  ok = step_done (self, stmt, _("Updating triggers"), error);
+  _vigil_store_bind_text_or_null (stmt, 5, fire->evidence);
+  ok = _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -2607,14 +2550,16 @@ sync_triggers (VigilStore  *self,
   gboolean ok = TRUE;
   int rc;
 
-  if (!(stmt = prepare (self, "SELECT id, customer_id, rule FROM triggers WHERE cleared_at IS NULL",
-                        _("Updating triggers"), error)))
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "SELECT id, customer_id, rule FROM triggers "
+                                     "WHERE cleared_at IS NULL",
+                                     _("Updating triggers"), error)))
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_insert (open,
                          trigger_key (sqlite3_column_int64 (stmt, 1), (const char *) sqlite3_column_text (stmt, 2)),
                          g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)));
-  if (!finish_rows (self, stmt, rc, _("Updating triggers"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Updating triggers"), error))
     return FALSE;
 
   if (sqlite3_prepare_v2 (self->db, "UPDATE triggers SET last_seen = ?2, evidence = ?3 WHERE id = ?1",
@@ -2622,7 +2567,7 @@ sync_triggers (VigilStore  *self,
       sqlite3_prepare_v2 (self->db, "UPDATE triggers SET cleared_at = ?2 WHERE id = ?1",
                           -1, &clear, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, _("Updating triggers"));
+      _vigil_store_set_sqlite_error (self, error, _("Updating triggers"));
       ok = FALSE;
     }
 
@@ -2700,6 +2645,15 @@ vigil_store_list_triggers (VigilStore  *self,
                            gint64       now,
                            GError     **error)
 {
+  static const char sql[] =
+    "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, "
+    "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN 'new' ELSE t.state END, "
+    "t.snoozed_until, t.evidence, k.tier, c.id "
+    "FROM triggers t JOIN customers c ON c.id = t.customer_id "
+    "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
+    "WHERE t.cleared_at IS NULL AND t.state != 'done' "
+    "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) "
+    "ORDER BY t.kind = 'upsell', t.first_seen, t.id";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
   char today[16];
   sqlite3_stmt *stmt = NULL;
@@ -2707,17 +2661,8 @@ vigil_store_list_triggers (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  format_day (vigil_time_get_day (now), today);
-  if (!(stmt = prepare (self,
-                        "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, "
-                        "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN 'new' ELSE t.state END, "
-                        "t.snoozed_until, t.evidence, k.tier, c.id "
-                        "FROM triggers t JOIN customers c ON c.id = t.customer_id "
-                        "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
-                        "WHERE t.cleared_at IS NULL AND t.state != 'done' "
-                        "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) "
-                        "ORDER BY t.kind = 'upsell', t.first_seen, t.id",
-                        _("Reading triggers"), error)))
+  _vigil_store_format_day (vigil_time_get_day (now), today);
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
     return NULL;
   sqlite3_bind_text (stmt, 1, today, -1, SQLITE_STATIC);
 
@@ -2727,19 +2672,19 @@ vigil_store_list_triggers (VigilStore  *self,
       const char *tier = (const char *) sqlite3_column_text (stmt, 9);
 
       row->id = sqlite3_column_int64 (stmt, 0);
-      row->customer = column_strdup (stmt, 1);
-      row->name = column_strdup (stmt, 2);
-      row->rule = column_strdup (stmt, 3);
-      row->kind = column_strdup (stmt, 4);
+      row->customer = _vigil_store_column_strdup (stmt, 1);
+      row->name = _vigil_store_column_strdup (stmt, 2);
+      row->rule = _vigil_store_column_strdup (stmt, 3);
+      row->kind = _vigil_store_column_strdup (stmt, 4);
       row->first_seen = sqlite3_column_int64 (stmt, 5);
-      row->state = column_strdup (stmt, 6);
-      row->snoozed_until = column_strdup (stmt, 7);
-      row->evidence = column_strdup (stmt, 8);
+      row->state = _vigil_store_column_strdup (stmt, 6);
+      row->snoozed_until = _vigil_store_column_strdup (stmt, 7);
+      row->evidence = _vigil_store_column_strdup (stmt, 8);
       row->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
       row->customer_id = sqlite3_column_int64 (stmt, 10);
       g_ptr_array_add (rows, row);
     }
-  if (!finish_rows (self, stmt, rc, _("Reading triggers"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading triggers"), error))
     return NULL;
   return g_steal_pointer (&rows);
 }
@@ -2762,13 +2707,15 @@ vigil_store_set_trigger_state (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (state != NULL, FALSE);
 
-  if (!(stmt = prepare (self, "UPDATE triggers SET state = ?2, snoozed_until = ?3 WHERE id = ?1",
-                        _("Updating a trigger"), error)))
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "UPDATE triggers SET state = ?2, snoozed_until = ?3 "
+                                     "WHERE id = ?1",
+                                     _("Updating a trigger"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 3, snoozed_until);
-  ok = step_done (self, stmt, _("Updating a trigger"), error);
+  _vigil_store_bind_text_or_null (stmt, 3, snoozed_until);
+  ok = _vigil_store_step_done (self, stmt, _("Updating a trigger"), error);
   sqlite3_finalize (stmt);
   if (ok && sqlite3_changes (self->db) == 0)
     {
@@ -2815,7 +2762,7 @@ vigil_store_get_outcome_samples (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
-  if (!(stmt = prepare (self, sql, _("Reading outcomes"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading outcomes"), error)))
     return FALSE;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -2823,30 +2770,30 @@ vigil_store_get_outcome_samples (VigilStore  *self,
       VigilPortfolioRow row = { 0, };
       VigilSnapshot snapshot = { 0, };
       const char *renewal = (const char *) sqlite3_column_text (stmt, 4);
-      double then14 = column_double_or_nan (stmt, 6);
-      double then28 = column_double_or_nan (stmt, 7);
+      double then14 = _vigil_store_column_double_or_nan (stmt, 6);
+      double then28 = _vigil_store_column_double_or_nan (stmt, 7);
       double sample[VIGIL_CHURN_N_FEATURES];
       int label = g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "churned");
 
       row.latest = &snapshot;
       row.score.health = sqlite3_column_double (stmt, 1);
       snapshot.observed_at = sqlite3_column_int64 (stmt, 2);
-      snapshot.last_active = column_int_or_unknown (stmt, 3);
+      snapshot.last_active = _vigil_store_column_int_or_unknown (stmt, 3);
       if (renewal == NULL || !vigil_date_parse (renewal, &snapshot.renewal_day))
         snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
-      snapshot.open_tickets = column_int_or_unknown (stmt, 5);
+      snapshot.open_tickets = _vigil_store_column_int_or_unknown (stmt, 5);
       row.trends[VIGIL_TREND_7D] = NAN;
       row.trends[VIGIL_TREND_14D] = isnan (then14) ? NAN : row.score.health - then14;
       row.trends[VIGIL_TREND_28D] = isnan (then28) ? NAN : row.score.health - then28;
-      snapshot.seats = column_int_or_unknown (stmt, 8);
-      snapshot.seats_used = column_int_or_unknown (stmt, 9);
-      row.seat_use_28d_ago = column_double_or_nan (stmt, 10);
+      snapshot.seats = _vigil_store_column_int_or_unknown (stmt, 8);
+      snapshot.seats_used = _vigil_store_column_int_or_unknown (stmt, 9);
+      row.seat_use_28d_ago = _vigil_store_column_double_or_nan (stmt, 10);
 
       vigil_portfolio_row_get_churn_features (&row, sample);
       g_array_append_vals (features, sample, VIGIL_CHURN_N_FEATURES);
       g_array_append_val (labels, label);
     }
-  if (!finish_rows (self, stmt, rc, _("Reading outcomes"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading outcomes"), error))
     return FALSE;
 
   *out_features = g_steal_pointer (&features);
@@ -2896,15 +2843,15 @@ vigil_store_list_portfolio_at (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(scorecards = load_all_scorecards (self, error)))
+  if (!(scorecards = _vigil_store_load_all_scorecards (self, error)))
     return NULL;
 
-  if (!(stmt = prepare (self, sql, _("Reading the portfolio"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the portfolio"), error)))
     return NULL;
-  bind_text_or_null (stmt, 1, owner);
+  _vigil_store_bind_text_or_null (stmt, 1, owner);
   sqlite3_bind_int64 (stmt, 2, time);
 
-  return collect_portfolio_rows (self, stmt, scorecards, error);
+  return _vigil_store_collect_portfolio_rows (self, stmt, scorecards, error);
 }
 
 /**
@@ -2926,33 +2873,33 @@ vigil_store_get_average_health_at (VigilStore  *self,
                                    guint       *out_count,
                                    GError     **error)
 {
+  static const char sql[] =
+    "SELECT avg (k.health), count (k.health) FROM customers c "
+    "JOIN scores k ON k.customer_id = c.id AND k.observed_at = "
+    "  (SELECT max (t.observed_at) FROM scores t "
+    "   WHERE t.customer_id = c.id AND t.observed_at <= ?1) "
+    "WHERE (?2 IS NULL OR c.owner = ?2)";
   sqlite3_stmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (out_average != NULL, FALSE);
 
-  if (!(stmt = prepare (self,
-                        "SELECT avg (k.health), count (k.health) FROM customers c "
-                        "JOIN scores k ON k.customer_id = c.id AND k.observed_at = "
-                        "  (SELECT max (t.observed_at) FROM scores t "
-                        "   WHERE t.customer_id = c.id AND t.observed_at <= ?1) "
-                        "WHERE (?2 IS NULL OR c.owner = ?2)",
-                        _("Reading history"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, time);
-  bind_text_or_null (stmt, 2, owner);
+  _vigil_store_bind_text_or_null (stmt, 2, owner);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      *out_average = column_double_or_nan (stmt, 0);
+      *out_average = _vigil_store_column_double_or_nan (stmt, 0);
       if (out_count != NULL)
         *out_count = (guint) sqlite3_column_int64 (stmt, 1);
     }
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, _("Reading history"));
+    return _vigil_store_set_sqlite_error (self, error, _("Reading history"));
   return TRUE;
 }
 
@@ -2974,19 +2921,19 @@ vigil_store_get_history_span (VigilStore  *self,
                               gint64      *out_last,
                               GError     **error)
 {
+  static const char sql[] =
+    "SELECT count (*), "
+    "  min ((SELECT min (s.observed_at) FROM snapshots s WHERE s.customer_id = c.id)), "
+    "  max (c.latest_at) "
+    "FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)";
   sqlite3_stmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
-  if (!(stmt = prepare (self,
-                        "SELECT count (*), "
-                        "  min ((SELECT min (s.observed_at) FROM snapshots s WHERE s.customer_id = c.id)), "
-                        "  max (c.latest_at) "
-                        "FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)",
-                        _("Reading history"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
     return FALSE;
-  bind_text_or_null (stmt, 1, owner);
+  _vigil_store_bind_text_or_null (stmt, 1, owner);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -3000,7 +2947,7 @@ vigil_store_get_history_span (VigilStore  *self,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, _("Reading history"));
+    return _vigil_store_set_sqlite_error (self, error, _("Reading history"));
   return TRUE;
 }
 
@@ -3022,43 +2969,43 @@ vigil_store_list_triggers_first_seen (VigilStore  *self,
                                       const char  *owner,
                                       GError     **error)
 {
+  static const char sql[] =
+    "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, t.state, "
+    "t.snoozed_until, t.evidence, c.id "
+    "FROM triggers t JOIN customers c ON c.id = t.customer_id "
+    "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 "
+    "AND (?3 IS NULL OR c.owner = ?3) "
+    "ORDER BY t.first_seen, t.id";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(stmt = prepare (self,
-                        "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, t.state, "
-                        "t.snoozed_until, t.evidence, c.id "
-                        "FROM triggers t JOIN customers c ON c.id = t.customer_id "
-                        "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 "
-                        "AND (?3 IS NULL OR c.owner = ?3) "
-                        "ORDER BY t.first_seen, t.id",
-                        _("Reading triggers"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
   sqlite3_bind_int64 (stmt, 2, until);
-  bind_text_or_null (stmt, 3, owner);
+  _vigil_store_bind_text_or_null (stmt, 3, owner);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
 
       row->id = sqlite3_column_int64 (stmt, 0);
-      row->customer = column_strdup (stmt, 1);
-      row->name = column_strdup (stmt, 2);
-      row->rule = column_strdup (stmt, 3);
-      row->kind = column_strdup (stmt, 4);
+      row->customer = _vigil_store_column_strdup (stmt, 1);
+      row->name = _vigil_store_column_strdup (stmt, 2);
+      row->rule = _vigil_store_column_strdup (stmt, 3);
+      row->kind = _vigil_store_column_strdup (stmt, 4);
       row->first_seen = sqlite3_column_int64 (stmt, 5);
-      row->state = column_strdup (stmt, 6);
-      row->snoozed_until = column_strdup (stmt, 7);
-      row->evidence = column_strdup (stmt, 8);
+      row->state = _vigil_store_column_strdup (stmt, 6);
+      row->snoozed_until = _vigil_store_column_strdup (stmt, 7);
+      row->evidence = _vigil_store_column_strdup (stmt, 8);
       row->tier = VIGIL_TIER_NONE;
       row->customer_id = sqlite3_column_int64 (stmt, 9);
       g_ptr_array_add (rows, row);
     }
-  if (!finish_rows (self, stmt, rc, _("Reading triggers"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading triggers"), error))
     return NULL;
   return g_steal_pointer (&rows);
 }
@@ -3080,6 +3027,11 @@ vigil_store_count_outcomes_between (VigilStore  *self,
                                     guint       *out_renewed,
                                     GError     **error)
 {
+  static const char sql[] =
+    "SELECT count (*) FILTER (WHERE o.outcome = 'churned'), "
+    "  count (*) FILTER (WHERE o.outcome = 'renewed') "
+    "FROM outcomes o JOIN customers c ON c.id = o.customer_id "
+    "WHERE o.day >= ?1 AND o.day <= ?2 AND (?3 IS NULL OR c.owner = ?3)";
   char first[16];
   char last[16];
   sqlite3_stmt *stmt = NULL;
@@ -3088,21 +3040,17 @@ vigil_store_count_outcomes_between (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (out_churned != NULL && out_renewed != NULL, FALSE);
 
-  if (format_day (first_day, first) == NULL || format_day (last_day, last) == NULL)
+  if (_vigil_store_format_day (first_day, first) == NULL ||
+      _vigil_store_format_day (last_day, last) == NULL)
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
       return FALSE;
     }
-  if (!(stmt = prepare (self,
-                        "SELECT count (*) FILTER (WHERE o.outcome = 'churned'), "
-                        "  count (*) FILTER (WHERE o.outcome = 'renewed') "
-                        "FROM outcomes o JOIN customers c ON c.id = o.customer_id "
-                        "WHERE o.day >= ?1 AND o.day <= ?2 AND (?3 IS NULL OR c.owner = ?3)",
-                        _("Reading outcomes"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading outcomes"), error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, last, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 3, owner);
+  _vigil_store_bind_text_or_null (stmt, 3, owner);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -3112,7 +3060,7 @@ vigil_store_count_outcomes_between (VigilStore  *self,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, _("Reading outcomes"));
+    return _vigil_store_set_sqlite_error (self, error, _("Reading outcomes"));
   return TRUE;
 }
 
