@@ -99,6 +99,13 @@ gboolean       _vigil_store_step_done             (VigilStore     *self,
                                                    sqlite3_stmt   *stmt,
                                                    const char     *doing,
                                                    GError        **error);
+gboolean       _vigil_store_exec_prepared         (VigilStore     *self,
+                                                   sqlite3_stmt   *stmt,
+                                                   const char     *doing,
+                                                   GError        **error);
+gboolean       _vigil_store_end_transaction       (VigilStore     *self,
+                                                   gboolean        ok,
+                                                   GError        **error);
 gboolean       _vigil_store_exec_sql              (VigilStore     *self,
                                                    const char     *sql,
                                                    const char     *doing,
@@ -137,6 +144,11 @@ gboolean       _vigil_store_migrate               (VigilStore     *self,
                                                    GError        **error);
 GHashTable    *_vigil_store_load_all_scorecards   (VigilStore     *self,
                                                    GError        **error);
+gboolean       _vigil_store_insert_scorecard      (VigilStore     *self,
+                                                   VigilScorecard *scorecard,
+                                                   const char     *doing,
+                                                   GError        **error);
+VigilTriggerRow *_vigil_store_read_trigger_row    (sqlite3_stmt   *stmt);
 GPtrArray     *_vigil_store_collect_portfolio_rows (VigilStore    *self,
                                                    sqlite3_stmt   *stmt,
                                                    GHashTable     *scorecards,

@@ -332,6 +332,20 @@ _vigil_store_step_done (VigilStore    *self,
   return TRUE;
 }
 
+/* Runs @stmt, a statement prepared for this one use that returns no
+ * rows, and finalizes it. */
+gboolean
+_vigil_store_exec_prepared (VigilStore    *self,
+                            sqlite3_stmt  *stmt,
+                            const char    *doing,
+                            GError       **error)
+{
+  gboolean ok = _vigil_store_step_done (self, stmt, doing, error);
+
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 gboolean
 _vigil_store_exec_sql (VigilStore  *self,
                        const char  *sql,
@@ -406,22 +420,9 @@ static gboolean
 insert_default_scorecard (VigilStore  *self,
                           GError     **error)
 {
-  static const char sql[] =
-    "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)";
   g_autoptr(VigilScorecard) scorecard = vigil_scorecard_new_default ();
-  g_autofree char *definition = vigil_scorecard_to_json (scorecard);
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Creating the database"), error)))
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
-  sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  ok = _vigil_store_step_done (self, stmt, _("Creating the database"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return _vigil_store_insert_scorecard (self, scorecard, _("Creating the database"), error);
 }
 
 gboolean
@@ -756,6 +757,21 @@ vigil_store_rollback (VigilStore *self)
   g_hash_table_remove_all (self->feature_ids);
   g_hash_table_remove_all (self->feature_names);
   load_features (self, NULL);
+}
+
+/* Ends the transaction vigil_store_begin() started: commits it when @ok,
+ * else rolls it back (whatever failed has set @error). */
+gboolean
+_vigil_store_end_transaction (VigilStore  *self,
+                              gboolean     ok,
+                              GError     **error)
+{
+  if (!ok)
+    {
+      vigil_store_rollback (self);
+      return FALSE;
+    }
+  return vigil_store_commit (self, error);
 }
 
 gint64
@@ -1644,7 +1660,6 @@ vigil_store_set_meta (VigilStore  *self,
                       GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
@@ -1655,9 +1670,7 @@ vigil_store_set_meta (VigilStore  *self,
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   _vigil_store_bind_text_or_null (stmt, 2, value);
-  ok = _vigil_store_step_done (self, stmt, _("Writing the database"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return _vigil_store_exec_prepared (self, stmt, _("Writing the database"), error);
 }
 
 /* Sources ----------------------------------------------------------------- */
@@ -1764,15 +1777,12 @@ drop_validators (VigilStore  *self,
                  GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
 
   if (!(stmt = _vigil_store_prepare (self, "DELETE FROM source_validators WHERE source_id = ?1",
                                      _("Changing a source"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, source_id);
-  ok = _vigil_store_step_done (self, stmt, _("Changing a source"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return _vigil_store_exec_prepared (self, stmt, _("Changing a source"), error);
 }
 
 /**
@@ -1800,7 +1810,6 @@ vigil_store_add_source (VigilStore   *self,
     "WHERE url IS NULL";
   g_auto(JoinedNames) joined = { NULL, };
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL && source->url != NULL, FALSE);
@@ -1814,9 +1823,7 @@ vigil_store_add_source (VigilStore   *self,
 
   bind_source_settings (stmt, source, &joined);
   sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
-  ok = _vigil_store_step_done (self, stmt, _("Adding a source"), error);
-  sqlite3_finalize (stmt);
-  if (!ok)
+  if (!_vigil_store_exec_prepared (self, stmt, _("Adding a source"), error))
     return FALSE;
 
   if (sqlite3_changes (self->db) == 0)
@@ -1938,8 +1945,7 @@ vigil_store_update_source (VigilStore   *self,
       sqlite3_finalize (stmt);
       return FALSE;
     }
-  ok = _vigil_store_step_done (self, stmt, _("Changing a source"), error);
-  sqlite3_finalize (stmt);
+  ok = _vigil_store_exec_prepared (self, stmt, _("Changing a source"), error);
   if (ok && sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), source->name);
@@ -1952,12 +1958,7 @@ vigil_store_update_source (VigilStore   *self,
     }
   if (ok)
     ok = drop_validators (self, source->id, error);
-  if (!ok)
-    {
-      vigil_store_rollback (self);
-      return FALSE;
-    }
-  return vigil_store_commit (self, error);
+  return _vigil_store_end_transaction (self, ok, error);
 }
 
 /**
@@ -1981,7 +1982,6 @@ vigil_store_remove_source (VigilStore  *self,
     "query_secret_env = NULL, next_due = NULL "
     "WHERE name = ?1 AND url IS NOT NULL";
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
@@ -1990,9 +1990,7 @@ vigil_store_remove_source (VigilStore  *self,
                                      _("Removing a source"), error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  ok = _vigil_store_step_done (self, stmt, _("Removing a source"), error);
-  sqlite3_finalize (stmt);
-  if (!ok)
+  if (!_vigil_store_exec_prepared (self, stmt, _("Removing a source"), error))
     return FALSE;
 
   if (sqlite3_changes (self->db) == 0)
@@ -2019,7 +2017,6 @@ vigil_store_record_poll (VigilStore         *self,
     "UPDATE sources SET last_poll_at = ?2, last_ok = ?3, last_error = ?4, "
     "last_summary = ?5, next_due = ?6, failures = ?7 WHERE id = ?1";
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL, FALSE);
@@ -2033,9 +2030,7 @@ vigil_store_record_poll (VigilStore         *self,
   _vigil_store_bind_text_or_null (stmt, 5, source->last_summary);
   sqlite3_bind_int64 (stmt, 6, source->next_due);
   sqlite3_bind_int (stmt, 7, (int) source->failures);
-  ok = _vigil_store_step_done (self, stmt, _("Saving a poll's result"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return _vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error);
 }
 
 /**
@@ -2095,7 +2090,6 @@ vigil_store_set_validators (VigilStore  *self,
     "INSERT OR REPLACE INTO source_validators (source_id, url, etag, last_modified) "
     "VALUES (?1, ?2, ?3, ?4)";
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (url != NULL, FALSE);
@@ -2111,12 +2105,30 @@ vigil_store_set_validators (VigilStore  *self,
       _vigil_store_bind_text_or_null (stmt, 3, etag);
       _vigil_store_bind_text_or_null (stmt, 4, last_modified);
     }
-  ok = _vigil_store_step_done (self, stmt, _("Saving a poll's result"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return _vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error);
 }
 
 /* Scorecards and rescoring ----------------------------------------------- */
+
+/* Stores @scorecard as the version it carries. */
+gboolean
+_vigil_store_insert_scorecard (VigilStore      *self,
+                               VigilScorecard  *scorecard,
+                               const char      *doing,
+                               GError         **error)
+{
+  static const char sql[] =
+    "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)";
+  g_autofree char *definition = vigil_scorecard_to_json (scorecard);
+  sqlite3_stmt *stmt = NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, doing, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
+  sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  return _vigil_store_exec_prepared (self, stmt, doing, error);
+}
 
 /* SQL function vigil_health (observed_at, last_active, api_calls_7d,
  * features_used, seats, seats_used, open_tickets, nps): the health of a
@@ -2232,8 +2244,6 @@ vigil_store_save_scorecard (VigilStore      *self,
                             guint64         *out_rescored,
                             GError         **error)
 {
-  g_autofree char *definition = NULL;
-  sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -2241,28 +2251,9 @@ vigil_store_save_scorecard (VigilStore      *self,
 
   if (!vigil_store_begin (self, error))
     return FALSE;
-
-  definition = vigil_scorecard_to_json (scorecard);
-  if (sqlite3_prepare_v2 (self->db,
-                          "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _vigil_store_set_sqlite_error (self, error, _("Saving the scorecard"));
-      vigil_store_rollback (self);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
-  sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  ok = _vigil_store_step_done (self, stmt, _("Saving the scorecard"), error);
-  sqlite3_finalize (stmt);
-
-  if (!ok || !rescore_all (self, scorecard, out_rescored, error))
-    {
-      vigil_store_rollback (self);
-      return FALSE;
-    }
-  return vigil_store_commit (self, error);
+  ok = _vigil_store_insert_scorecard (self, scorecard, _("Saving the scorecard"), error) &&
+       rescore_all (self, scorecard, out_rescored, error);
+  return _vigil_store_end_transaction (self, ok, error);
 }
 
 /* Outcomes ------------------------------------------------------------------ */
@@ -2287,7 +2278,6 @@ vigil_store_record_outcome (VigilStore  *self,
     "VALUES (?1, ?2, ?3, ?4)";
   char buffer[16];
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (g_strcmp0 (outcome, "churned") == 0 || g_strcmp0 (outcome, "renewed") == 0, FALSE);
@@ -2303,9 +2293,7 @@ vigil_store_record_outcome (VigilStore  *self,
   sqlite3_bind_text (stmt, 2, buffer, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, outcome, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-  ok = _vigil_store_step_done (self, stmt, _("Recording an outcome"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return _vigil_store_exec_prepared (self, stmt, _("Recording an outcome"), error);
 }
 
 /**
@@ -2487,6 +2475,28 @@ vigil_trigger_row_free (VigilTriggerRow *row)
   g_free (row);
 }
 
+/* The trigger episode @stmt is on, from its columns 0 to 9: id, the
+ * customer's external id and name, rule, kind, first seen, state,
+ * snoozed until, evidence and the customer's store id. */
+VigilTriggerRow *
+_vigil_store_read_trigger_row (sqlite3_stmt *stmt)
+{
+  VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
+
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->customer = _vigil_store_column_strdup (stmt, 1);
+  row->name = _vigil_store_column_strdup (stmt, 2);
+  row->rule = _vigil_store_column_strdup (stmt, 3);
+  row->kind = _vigil_store_column_strdup (stmt, 4);
+  row->first_seen = sqlite3_column_int64 (stmt, 5);
+  row->state = _vigil_store_column_strdup (stmt, 6);
+  row->snoozed_until = _vigil_store_column_strdup (stmt, 7);
+  row->evidence = _vigil_store_column_strdup (stmt, 8);
+  row->customer_id = sqlite3_column_int64 (stmt, 9);
+  row->tier = VIGIL_TIER_NONE;
+  return row;
+}
+
 static char *
 trigger_key (gint64      customer_id,
              const char *rule)
@@ -2520,7 +2530,6 @@ open_trigger (VigilStore               *self,
     "INSERT INTO triggers (customer_id, rule, kind, first_seen, last_seen, evidence) "
     "VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Updating triggers"), error)))
     return FALSE;
@@ -2529,9 +2538,7 @@ open_trigger (VigilStore               *self,
   sqlite3_bind_text (stmt, 3, fire->kind, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, now);
   _vigil_store_bind_text_or_null (stmt, 5, fire->evidence);
-  ok = _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  return _vigil_store_exec_prepared (self, stmt, _("Updating triggers"), error);
 }
 
 static gboolean
@@ -2614,20 +2621,17 @@ vigil_store_sync_triggers (VigilStore  *self,
                            GError     **error)
 {
   guint opened = 0;
+  gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (firing != NULL, FALSE);
 
   if (!vigil_store_begin (self, error))
     return FALSE;
-  if (!sync_triggers (self, firing, now, &opened, error))
-    {
-      vigil_store_rollback (self);
-      return FALSE;
-    }
-  if (out_opened != NULL)
+  ok = sync_triggers (self, firing, now, &opened, error);
+  if (ok && out_opened != NULL)
     *out_opened = opened;
-  return vigil_store_commit (self, error);
+  return _vigil_store_end_transaction (self, ok, error);
 }
 
 /**
@@ -2648,7 +2652,7 @@ vigil_store_list_triggers (VigilStore  *self,
   static const char sql[] =
     "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, "
     "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN 'new' ELSE t.state END, "
-    "t.snoozed_until, t.evidence, k.tier, c.id "
+    "t.snoozed_until, t.evidence, c.id, k.tier "
     "FROM triggers t JOIN customers c ON c.id = t.customer_id "
     "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
     "WHERE t.cleared_at IS NULL AND t.state != 'done' "
@@ -2668,20 +2672,10 @@ vigil_store_list_triggers (VigilStore  *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
-      const char *tier = (const char *) sqlite3_column_text (stmt, 9);
+      VigilTriggerRow *row = _vigil_store_read_trigger_row (stmt);
+      const char *tier = (const char *) sqlite3_column_text (stmt, 10);
 
-      row->id = sqlite3_column_int64 (stmt, 0);
-      row->customer = _vigil_store_column_strdup (stmt, 1);
-      row->name = _vigil_store_column_strdup (stmt, 2);
-      row->rule = _vigil_store_column_strdup (stmt, 3);
-      row->kind = _vigil_store_column_strdup (stmt, 4);
-      row->first_seen = sqlite3_column_int64 (stmt, 5);
-      row->state = _vigil_store_column_strdup (stmt, 6);
-      row->snoozed_until = _vigil_store_column_strdup (stmt, 7);
-      row->evidence = _vigil_store_column_strdup (stmt, 8);
       row->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
-      row->customer_id = sqlite3_column_int64 (stmt, 10);
       g_ptr_array_add (rows, row);
     }
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading triggers"), error))
@@ -2715,8 +2709,7 @@ vigil_store_set_trigger_state (VigilStore  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
   _vigil_store_bind_text_or_null (stmt, 3, snoozed_until);
-  ok = _vigil_store_step_done (self, stmt, _("Updating a trigger"), error);
-  sqlite3_finalize (stmt);
+  ok = _vigil_store_exec_prepared (self, stmt, _("Updating a trigger"), error);
   if (ok && sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No trigger %" PRId64), id);
@@ -2989,22 +2982,7 @@ vigil_store_list_triggers_first_seen (VigilStore  *self,
   _vigil_store_bind_text_or_null (stmt, 3, owner);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
-
-      row->id = sqlite3_column_int64 (stmt, 0);
-      row->customer = _vigil_store_column_strdup (stmt, 1);
-      row->name = _vigil_store_column_strdup (stmt, 2);
-      row->rule = _vigil_store_column_strdup (stmt, 3);
-      row->kind = _vigil_store_column_strdup (stmt, 4);
-      row->first_seen = sqlite3_column_int64 (stmt, 5);
-      row->state = _vigil_store_column_strdup (stmt, 6);
-      row->snoozed_until = _vigil_store_column_strdup (stmt, 7);
-      row->evidence = _vigil_store_column_strdup (stmt, 8);
-      row->tier = VIGIL_TIER_NONE;
-      row->customer_id = sqlite3_column_int64 (stmt, 9);
-      g_ptr_array_add (rows, row);
-    }
+    g_ptr_array_add (rows, _vigil_store_read_trigger_row (stmt));
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading triggers"), error))
     return NULL;
   return g_steal_pointer (&rows);
