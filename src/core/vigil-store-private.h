@@ -135,13 +135,6 @@ double         _vigil_store_column_double_or_nan  (sqlite3_stmt   *stmt,
 const char    *_vigil_store_format_day            (gint32          day,
                                                    char            buffer[16]);
 
-gboolean       _vigil_store_check_identity        (VigilStore     *self,
-                                                   gint64         *out_version,
-                                                   GError        **error);
-gboolean       _vigil_store_migrate               (VigilStore     *self,
-                                                   gint64          from_version,
-                                                   gint64          to_version,
-                                                   GError        **error);
 GHashTable    *_vigil_store_load_all_scorecards   (VigilStore     *self,
                                                    GError        **error);
 gboolean       _vigil_store_insert_scorecard      (VigilStore     *self,
@@ -152,6 +145,17 @@ VigilTriggerRow *_vigil_store_read_trigger_row    (sqlite3_stmt   *stmt);
 GPtrArray     *_vigil_store_collect_portfolio_rows (VigilStore    *self,
                                                    sqlite3_stmt   *stmt,
                                                    GHashTable     *scorecards,
+                                                   GError        **error);
+
+/* vigil-store-schema.c: the file, its identity, its migrations */
+gboolean       _vigil_store_prepare_file          (VigilStore     *self,
+                                                   GError        **error);
+gboolean       _vigil_store_check_identity        (VigilStore     *self,
+                                                   gint64         *out_version,
+                                                   GError        **error);
+gboolean       _vigil_store_migrate               (VigilStore     *self,
+                                                   gint64          from_version,
+                                                   gint64          to_version,
                                                    GError        **error);
 
 /* For tests of the migrations: a database left at an older schema. */
