@@ -132,8 +132,6 @@ gint64         _vigil_store_column_int_or_unknown (sqlite3_stmt   *stmt,
                                                    int             column);
 double         _vigil_store_column_double_or_nan  (sqlite3_stmt   *stmt,
                                                    int             column);
-const char    *_vigil_store_format_day            (gint32          day,
-                                                   char            buffer[16]);
 
 GHashTable    *_vigil_store_load_all_scorecards   (VigilStore     *self,
                                                    GError        **error);
@@ -146,6 +144,10 @@ GPtrArray     *_vigil_store_collect_portfolio_rows (VigilStore    *self,
                                                    sqlite3_stmt   *stmt,
                                                    GHashTable     *scorecards,
                                                    GError        **error);
+
+/* vigil-store-ingest.c: customers, snapshots, features */
+const char    *_vigil_store_format_day            (gint32          day,
+                                                   char            buffer[16]);
 
 /* vigil-store-schema.c: the file, its identity, its migrations */
 gboolean       _vigil_store_prepare_file          (VigilStore     *self,
