@@ -133,12 +133,6 @@ gint64         _vigil_store_column_int_or_unknown (sqlite3_stmt   *stmt,
 double         _vigil_store_column_double_or_nan  (sqlite3_stmt   *stmt,
                                                    int             column);
 
-GHashTable    *_vigil_store_load_all_scorecards   (VigilStore     *self,
-                                                   GError        **error);
-gboolean       _vigil_store_insert_scorecard      (VigilStore     *self,
-                                                   VigilScorecard *scorecard,
-                                                   const char     *doing,
-                                                   GError        **error);
 VigilTriggerRow *_vigil_store_read_trigger_row    (sqlite3_stmt   *stmt);
 GPtrArray     *_vigil_store_collect_portfolio_rows (VigilStore    *self,
                                                    sqlite3_stmt   *stmt,
@@ -148,6 +142,14 @@ GPtrArray     *_vigil_store_collect_portfolio_rows (VigilStore    *self,
 /* vigil-store-ingest.c: customers, snapshots, features */
 const char    *_vigil_store_format_day            (gint32          day,
                                                    char            buffer[16]);
+
+/* vigil-store-scores.c: scorecards and rescoring */
+GHashTable    *_vigil_store_load_all_scorecards   (VigilStore     *self,
+                                                   GError        **error);
+gboolean       _vigil_store_insert_scorecard      (VigilStore     *self,
+                                                   VigilScorecard *scorecard,
+                                                   const char     *doing,
+                                                   GError        **error);
 
 /* vigil-store-schema.c: the file, its identity, its migrations */
 gboolean       _vigil_store_prepare_file          (VigilStore     *self,
