@@ -134,14 +134,16 @@ double         _vigil_store_column_double_or_nan  (sqlite3_stmt   *stmt,
                                                    int             column);
 
 VigilTriggerRow *_vigil_store_read_trigger_row    (sqlite3_stmt   *stmt);
-GPtrArray     *_vigil_store_collect_portfolio_rows (VigilStore    *self,
-                                                   sqlite3_stmt   *stmt,
-                                                   GHashTable     *scorecards,
-                                                   GError        **error);
 
 /* vigil-store-ingest.c: customers, snapshots, features */
 const char    *_vigil_store_format_day            (gint32          day,
                                                    char            buffer[16]);
+
+/* vigil-store-portfolio.c: the portfolio and history read back */
+GPtrArray     *_vigil_store_collect_portfolio_rows (VigilStore    *self,
+                                                   sqlite3_stmt   *stmt,
+                                                   GHashTable     *scorecards,
+                                                   GError        **error);
 
 /* vigil-store-scores.c: scorecards and rescoring */
 GHashTable    *_vigil_store_load_all_scorecards   (VigilStore     *self,
