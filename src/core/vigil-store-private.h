@@ -133,7 +133,6 @@ gint64         _vigil_store_column_int_or_unknown (sqlite3_stmt   *stmt,
 double         _vigil_store_column_double_or_nan  (sqlite3_stmt   *stmt,
                                                    int             column);
 
-VigilTriggerRow *_vigil_store_read_trigger_row    (sqlite3_stmt   *stmt);
 
 /* vigil-store-ingest.c: customers, snapshots, features */
 const char    *_vigil_store_format_day            (gint32          day,
@@ -163,6 +162,9 @@ gboolean       _vigil_store_migrate               (VigilStore     *self,
                                                    gint64          from_version,
                                                    gint64          to_version,
                                                    GError        **error);
+
+/* vigil-store-triggers.c: trigger episodes */
+VigilTriggerRow *_vigil_store_read_trigger_row    (sqlite3_stmt   *stmt);
 
 /* For tests of the migrations: a database left at an older schema. */
 gboolean       _vigil_store_create_at_version     (const char     *path,
