@@ -279,11 +279,7 @@ vigil_store_get_source (VigilStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     source = read_source (stmt);
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    _vigil_store_set_sqlite_error (self, error, _("Reading the sources"));
-  else if (source == NULL)
+  if (_vigil_store_finish_rows (self, stmt, rc, _("Reading the sources"), error) && source == NULL)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
   return source;
 }
@@ -458,11 +454,7 @@ vigil_store_get_validators (VigilStore  *self,
       *out_etag = _vigil_store_column_strdup (stmt, 0);
       *out_last_modified = _vigil_store_column_strdup (stmt, 1);
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _vigil_store_set_sqlite_error (self, error, _("Reading the sources"));
-  return TRUE;
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the sources"), error);
 }
 
 gboolean

@@ -120,8 +120,8 @@ _vigil_store_prepare (VigilStore  *self,
   return stmt;
 }
 
-/* Finalizes a statement stepped through its rows; @rc is its last step,
- * which says whether it ran to the end. */
+/* Finalizes a statement stepped through its rows, or to the one row it
+ * was run for; @rc is its last step, which says whether it failed. */
 gboolean
 _vigil_store_finish_rows (VigilStore    *self,
                           sqlite3_stmt  *stmt,
@@ -130,7 +130,7 @@ _vigil_store_finish_rows (VigilStore    *self,
                           GError       **error)
 {
   sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
 }
@@ -193,11 +193,7 @@ _vigil_store_query_int (VigilStore  *self,
     *out = sqlite3_column_int64 (stmt, 0);
   else if (rc == SQLITE_DONE)
     *out = 0;
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _vigil_store_set_sqlite_error (self, error, _("Opening the database"));
-  return TRUE;
+  return _vigil_store_finish_rows (self, stmt, rc, _("Opening the database"), error);
 }
 
 gint64
@@ -544,11 +540,7 @@ vigil_store_get_meta (VigilStore  *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   *out_value = rc == SQLITE_ROW ? _vigil_store_column_strdup (stmt, 0) : NULL;
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _vigil_store_set_sqlite_error (self, error, _("Reading the database"));
-  return TRUE;
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the database"), error);
 }
 
 gboolean
