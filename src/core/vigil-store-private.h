@@ -1,4 +1,4 @@
-/* vigil-store-private.h
+/* vigil-store-private.h: what the vigil-store-*.c files share
  *
  * Copyright 2026 The Vigil developers
  *
@@ -7,12 +7,174 @@
 
 #pragma once
 
+#include <sqlite3.h>
+
 #include "vigil-store.h"
 
 G_BEGIN_DECLS
 
-gboolean _vigil_store_create_at_version (const char  *path,
-                                         gint64       version,
-                                         GError     **error);
+/* VigilStore is one class split by concern: vigil-store.c holds the
+ * object, opening it, transactions and the statement helpers below;
+ * vigil-store-schema.c the file, its identity and its migrations;
+ * -ingest.c what imports and polls write; -portfolio.c and -report.c
+ * what the views and the weekly report read; -sources.c, -scores.c,
+ * -triggers.c and -outcomes.c the rest, one concern each. */
+
+/* Statements every import and poll runs, prepared once and kept for the
+ * life of the store: _vigil_store_get_stmt(). */
+typedef enum
+{
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  STMT_INSERT_SOURCE,
+  STMT_LOOKUP_SOURCE,
+  STMT_INSERT_CUSTOMER,
+  STMT_LOOKUP_CUSTOMER,
+  STMT_UPDATE_CUSTOMER,
+  STMT_INSERT_SNAPSHOT,
+  STMT_INSERT_SCORE,
+  STMT_INSERT_FEATURE,
+  STMT_LOOKUP_FEATURE,
+  N_STMTS
+} StmtId;
+
+struct _VigilStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  sqlite3      *db;
+  sqlite3_stmt *stmts[N_STMTS];
+
+  /* Feature name → id, so that each snapshot's features cost no query. */
+  GHashTable   *feature_ids;
+  /* Feature id → name, for reading history back. */
+  GHashTable   *feature_names;
+  GString      *features_buffer;  /* reused by vigil_store_encode_features() */
+};
+
+/* The snapshot columns every reading query selects, from column @first on. */
+#define SNAPSHOT_COLUMNS \
+  "s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, s.api_calls_7d, " \
+  "s.features_used, s.open_tickets, s.nps, s.renewal_date, s.plan, s.features"
+#define N_SNAPSHOT_COLUMNS 12
+/* The score columns, from the scores table joined as k. */
+#define N_SCORE_COLUMNS 3
+#define SCORE_COLUMNS "k.version, k.health, k.tier"
+#define JOIN_SCORES "JOIN scores k ON k.customer_id = s.customer_id AND k.observed_at = s.observed_at "
+
+/* The customer's attributes, one snapshot and its score, as the reading
+ * queries select them from column @first on. */
+#define CUSTOMER_COLUMNS "c.external_id, c.name, c.plan, c.owner, c.segment"
+#define N_CUSTOMER_COLUMNS 5
+
+/* The columns a portfolio row takes from the history before the
+ * snapshot observed at SQL expression @now: health 7, 14 and 28 days
+ * before (one index lookup each, for the trends), the best health of
+ * the last 14 days (the health-drop trigger) and seat utilisation 28
+ * days before (the churn model). */
+#define TREND_COLUMNS(now) \
+  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 604800 " \
+  " ORDER BY t.observed_at DESC LIMIT 1), " \
+  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 1209600 " \
+  " ORDER BY t.observed_at DESC LIMIT 1), " \
+  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 2419200 " \
+  " ORDER BY t.observed_at DESC LIMIT 1), " \
+  "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id " \
+  " AND t.observed_at >= " now " - 1209600 AND t.observed_at <= " now "), " \
+  "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id " \
+  " AND t.observed_at <= " now " - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1)"
+
+/* vigil-store.c: statements, their errors and values, transactions */
+gboolean          _vigil_store_set_sqlite_error       (VigilStore     *self,
+                                                       GError        **error,
+                                                       const char     *doing);
+sqlite3_stmt     *_vigil_store_get_stmt               (VigilStore     *self,
+                                                       StmtId          id,
+                                                       GError        **error);
+sqlite3_stmt     *_vigil_store_prepare                (VigilStore     *self,
+                                                       const char     *sql,
+                                                       const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_finish_rows            (VigilStore     *self,
+                                                       sqlite3_stmt   *stmt,
+                                                       int             rc,
+                                                       const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_step_done              (VigilStore     *self,
+                                                       sqlite3_stmt   *stmt,
+                                                       const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_exec_prepared          (VigilStore     *self,
+                                                       sqlite3_stmt   *stmt,
+                                                       const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_exec_sql               (VigilStore     *self,
+                                                       const char     *sql,
+                                                       const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_query_int              (VigilStore     *self,
+                                                       const char     *sql,
+                                                       gint64         *out,
+                                                       GError        **error);
+gint64            _vigil_store_lookup_id              (VigilStore     *self,
+                                                       sqlite3_stmt   *stmt,
+                                                       GError        **error);
+void              _vigil_store_bind_text_or_null      (sqlite3_stmt   *stmt,
+                                                       int             index,
+                                                       const char     *text);
+void              _vigil_store_bind_int_or_null       (sqlite3_stmt   *stmt,
+                                                       int             index,
+                                                       gint64          value);
+void              _vigil_store_bind_double_or_null    (sqlite3_stmt   *stmt,
+                                                       int             index,
+                                                       double          value);
+char             *_vigil_store_column_strdup          (sqlite3_stmt   *stmt,
+                                                       int             column);
+gint64            _vigil_store_column_int_or_unknown  (sqlite3_stmt   *stmt,
+                                                       int             column);
+double            _vigil_store_column_double_or_nan   (sqlite3_stmt   *stmt,
+                                                       int             column);
+gboolean          _vigil_store_end_transaction        (VigilStore     *self,
+                                                       gboolean        ok,
+                                                       GError        **error);
+
+/* vigil-store-schema.c: the file, its identity, its migrations */
+gboolean          _vigil_store_prepare_file           (VigilStore     *self,
+                                                       GError        **error);
+gboolean          _vigil_store_check_identity         (VigilStore     *self,
+                                                       gint64         *out_version,
+                                                       GError        **error);
+gboolean          _vigil_store_migrate                (VigilStore     *self,
+                                                       gint64          from_version,
+                                                       gint64          to_version,
+                                                       GError        **error);
+
+/* vigil-store-ingest.c: customers, snapshots, features */
+const char       *_vigil_store_format_day             (gint32          day,
+                                                       char            buffer[16]);
+
+/* vigil-store-portfolio.c: the portfolio and history read back */
+GPtrArray        *_vigil_store_collect_portfolio_rows (VigilStore     *self,
+                                                       sqlite3_stmt   *stmt,
+                                                       GHashTable     *scorecards,
+                                                       GError        **error);
+
+/* vigil-store-scores.c: scorecards and rescoring */
+GHashTable       *_vigil_store_load_all_scorecards    (VigilStore     *self,
+                                                       GError        **error);
+gboolean          _vigil_store_insert_scorecard       (VigilStore     *self,
+                                                       VigilScorecard *scorecard,
+                                                       const char     *doing,
+                                                       GError        **error);
+
+/* vigil-store-triggers.c: trigger episodes */
+VigilTriggerRow  *_vigil_store_read_trigger_row       (sqlite3_stmt   *stmt);
+
+/* For tests of the migrations: a database left at an older schema. */
+gboolean          _vigil_store_create_at_version      (const char     *path,
+                                                       gint64          version,
+                                                       GError        **error);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* vigil-store.c
+/* vigil-store.c: the store object, opening it, transactions and the statement helpers
  *
  * Copyright 2026 The Vigil developers
  *
@@ -9,29 +9,12 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <math.h>
-#include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <sqlite3.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "vigil-error.h"
-#include "vigil-churn-model.h"
-#include "vigil-json-private.h"
-#include "vigil-store.h"
 #include "vigil-store-private.h"
-#include "vigil-time.h"
-#include "vigil-url.h"
-
-/* "VIGL": PRAGMA application_id tells a Vigil database from any other
- * SQLite file, so that `--db` pointed at the wrong file changes nothing. */
-#define VIGIL_APPLICATION_ID 0x5649474C
 
 /* Another Vigil (the window's poller, a cron job) may hold the write
  * lock for the length of one poll or import. */
@@ -39,23 +22,6 @@
 
 /* Bounded so that memory stays flat during a large import. */
 #define CACHE_SIZE_KIB 16384
-
-typedef enum
-{
-  STMT_BEGIN,
-  STMT_COMMIT,
-  STMT_ROLLBACK,
-  STMT_INSERT_SOURCE,
-  STMT_LOOKUP_SOURCE,
-  STMT_INSERT_CUSTOMER,
-  STMT_LOOKUP_CUSTOMER,
-  STMT_UPDATE_CUSTOMER,
-  STMT_INSERT_SNAPSHOT,
-  STMT_INSERT_SCORE,
-  STMT_INSERT_FEATURE,
-  STMT_LOOKUP_FEATURE,
-  N_STMTS
-} StmtId;
 
 static const char * const stmt_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -90,192 +56,12 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_LOOKUP_FEATURE] = "SELECT id FROM features WHERE name = ?1",
 };
 
-/* Forward migrations: migrations[i] takes user_version i to i + 1.
- * Never edit one that has shipped; add the next. */
-static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
-  "CREATE TABLE meta ("
-  "  key TEXT PRIMARY KEY,"
-  "  value TEXT"
-  ") WITHOUT ROWID;"
-  "CREATE TABLE sources ("
-  "  id INTEGER PRIMARY KEY,"
-  "  name TEXT NOT NULL UNIQUE,"
-  "  kind TEXT NOT NULL CHECK (kind IN ('endpoint', 'file')),"
-  "  url TEXT,"
-  "  mapping TEXT,"
-  "  interval_min INTEGER,"
-  "  timeout_s INTEGER,"
-  "  concurrency INTEGER,"
-  "  max_bytes INTEGER,"
-  "  header_names TEXT,"
-  "  token_env TEXT,"
-  "  created_at INTEGER NOT NULL"
-  ");"
-  "CREATE TABLE customers ("
-  "  id INTEGER PRIMARY KEY,"
-  "  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,"
-  "  external_id TEXT NOT NULL,"
-  "  name TEXT,"
-  "  plan TEXT,"
-  "  owner TEXT,"
-  "  segment TEXT,"
-  "  latest_at INTEGER,"
-  "  UNIQUE (source_id, external_id)"
-  ");"
-  "CREATE INDEX customers_owner ON customers (owner);"
-  "CREATE TABLE features ("
-  "  id INTEGER PRIMARY KEY,"
-  "  name TEXT NOT NULL UNIQUE"
-  ");"
-  /* One row per observation. The observed columns are append-only;
-   * features is a JSON object from feature id to calls in the last 7
-   * days (-1: used, count unknown): compact, and json_each() keeps
-   * adoption over time queryable. The score columns are derived: each
-   * measure's value (0..1) and points, its weight following from the
-   * scorecard version and which measures were known; rescoring rewrites
-   * them. Keeping them in the same row halves the writes of an import. */
-  "CREATE TABLE snapshots ("
-  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
-  "  observed_at INTEGER NOT NULL,"
-  "  last_active INTEGER,"
-  "  mrr REAL,"
-  "  seats INTEGER,"
-  "  seats_used INTEGER,"
-  "  api_calls_7d INTEGER,"
-  "  features_used INTEGER,"
-  "  open_tickets INTEGER,"
-  "  nps INTEGER,"
-  "  renewal_date TEXT,"
-  "  plan TEXT,"
-  "  features TEXT,"
-  "  score_version INTEGER REFERENCES scorecards (version),"
-  "  health REAL,"
-  "  tier TEXT,"
-  "  activity REAL, activity_pts REAL,"
-  "  volume REAL, volume_pts REAL,"
-  "  breadth REAL, breadth_pts REAL,"
-  "  seats_util REAL, seats_util_pts REAL,"
-  "  tickets REAL, tickets_pts REAL,"
-  "  nps_score REAL, nps_score_pts REAL,"
-  "  PRIMARY KEY (customer_id, observed_at)"
-  ") WITHOUT ROWID;"
-  "CREATE TABLE scorecards ("
-  "  version INTEGER PRIMARY KEY,"
-  "  definition TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL"
-  ");"
-  "CREATE TABLE outcomes ("
-  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
-  "  day TEXT NOT NULL,"
-  "  outcome TEXT NOT NULL CHECK (outcome IN ('churned', 'renewed')),"
-  "  recorded_at INTEGER NOT NULL,"
-  "  PRIMARY KEY (customer_id, day)"
-  ");"
-  "CREATE TABLE triggers ("
-  "  id INTEGER PRIMARY KEY,"
-  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
-  "  rule TEXT NOT NULL,"
-  "  kind TEXT NOT NULL CHECK (kind IN ('upsell', 'risk')),"
-  "  first_seen INTEGER NOT NULL,"
-  "  last_seen INTEGER NOT NULL,"
-  "  cleared_at INTEGER,"
-  "  state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'acknowledged', 'snoozed', 'done')),"
-  "  snoozed_until TEXT,"
-  "  evidence TEXT"
-  ");"
-  "CREATE INDEX triggers_customer ON triggers (customer_id, rule);",
-
-  /* 2: how each source was last polled, and the validators of its
-   * pages for conditional requests. */
-  "ALTER TABLE sources ADD COLUMN last_poll_at INTEGER;"
-  "ALTER TABLE sources ADD COLUMN last_ok INTEGER;"
-  "ALTER TABLE sources ADD COLUMN last_error TEXT;"
-  "ALTER TABLE sources ADD COLUMN last_summary TEXT;"
-  "ALTER TABLE sources ADD COLUMN next_due INTEGER;"
-  "ALTER TABLE sources ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
-  "ALTER TABLE sources ADD COLUMN keyring_token INTEGER NOT NULL DEFAULT 0;"
-  "CREATE TABLE source_validators ("
-  "  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,"
-  "  url TEXT NOT NULL,"
-  "  etag TEXT,"
-  "  last_modified TEXT,"
-  "  PRIMARY KEY (source_id, url)"
-  ") WITHOUT ROWID;",
-
-  /* 3: scores move to their own narrow table. Snapshots become purely
-   * the observations, written once; a scorecard change rewrites only
-   * (version, health, tier) per snapshot instead of every wide row,
-   * which makes a full rescore several times faster. Each measure's
-   * value and points follow from the snapshot and the scorecard
-   * version, so they are computed when read. No foreign key: it would
-   * cost a lookup per row written and keep a rescore from emptying the
-   * table at once; a trigger on customers does the cascade instead. */
-  "CREATE TABLE scores ("
-  "  customer_id INTEGER NOT NULL,"
-  "  observed_at INTEGER NOT NULL,"
-  "  version INTEGER NOT NULL,"
-  "  health REAL,"
-  "  tier TEXT,"
-  "  PRIMARY KEY (customer_id, observed_at)"
-  ") WITHOUT ROWID;"
-  "CREATE TRIGGER customers_delete_scores AFTER DELETE ON customers BEGIN"
-  "  DELETE FROM scores WHERE customer_id = old.id;"
-  "END;"
-  "INSERT INTO scores (customer_id, observed_at, version, health, tier) "
-  "  SELECT customer_id, observed_at, score_version, health, tier FROM snapshots "
-  "  WHERE score_version IS NOT NULL ORDER BY customer_id, observed_at;"
-  "CREATE TABLE snapshots_v3 ("
-  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
-  "  observed_at INTEGER NOT NULL,"
-  "  last_active INTEGER,"
-  "  mrr REAL,"
-  "  seats INTEGER,"
-  "  seats_used INTEGER,"
-  "  api_calls_7d INTEGER,"
-  "  features_used INTEGER,"
-  "  open_tickets INTEGER,"
-  "  nps INTEGER,"
-  "  renewal_date TEXT,"
-  "  plan TEXT,"
-  "  features TEXT,"
-  "  PRIMARY KEY (customer_id, observed_at)"
-  ") WITHOUT ROWID;"
-  "INSERT INTO snapshots_v3 SELECT customer_id, observed_at, last_active, mrr, seats, seats_used, "
-  "  api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features FROM snapshots "
-  "  ORDER BY customer_id, observed_at;"
-  "DROP TABLE snapshots;"
-  "ALTER TABLE snapshots_v3 RENAME TO snapshots;",
-
-  /* 4: query parameters that carry a secret (design 2.3): their names
-   * only, "\n"-joined; the values are in the keyring (names) or in the
-   * environment ("NAME=VAR"); and the most records one poll of a source
-   * may read (NULL: the default). */
-  "ALTER TABLE sources ADD COLUMN query_secret_names TEXT;"
-  "ALTER TABLE sources ADD COLUMN query_secret_env TEXT;"
-  "ALTER TABLE sources ADD COLUMN max_records INTEGER;",
-};
-
-struct _VigilStore
-{
-  GObject       parent_instance;
-
-  char         *path;
-  sqlite3      *db;
-  sqlite3_stmt *stmts[N_STMTS];
-
-  /* Feature name → id, so that each snapshot's features cost no query. */
-  GHashTable   *feature_ids;
-  /* Feature id → name, for reading history back. */
-  GHashTable   *feature_names;
-  GString      *features_buffer;  /* reused by vigil_store_encode_features() */
-};
-
 G_DEFINE_FINAL_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
 
-static gboolean
-set_sqlite_error (VigilStore  *self,
-                  GError     **error,
-                  const char  *doing)
+gboolean
+_vigil_store_set_sqlite_error (VigilStore  *self,
+                               GError     **error,
+                               const char  *doing)
 {
   int code = sqlite3_errcode (self->db);
 
@@ -299,16 +85,16 @@ set_sqlite_error (VigilStore  *self,
   return FALSE;
 }
 
-static sqlite3_stmt *
-get_stmt (VigilStore  *self,
-          StmtId       id,
-          GError     **error)
+sqlite3_stmt *
+_vigil_store_get_stmt (VigilStore  *self,
+                       StmtId       id,
+                       GError     **error)
 {
   if (self->stmts[id] == NULL &&
       sqlite3_prepare_v3 (self->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
                           &self->stmts[id], NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, _("Preparing a query"));
+      _vigil_store_set_sqlite_error (self, error, _("Preparing a query"));
       return NULL;
     }
 
@@ -318,74 +104,88 @@ get_stmt (VigilStore  *self,
 }
 
 /* Prepares @sql, or says what was being done when it could not. */
-static sqlite3_stmt *
-prepare (VigilStore  *self,
-         const char  *sql,
-         const char  *doing,
-         GError     **error)
+sqlite3_stmt *
+_vigil_store_prepare (VigilStore  *self,
+                      const char  *sql,
+                      const char  *doing,
+                      GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
 
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, doing);
+      _vigil_store_set_sqlite_error (self, error, doing);
       return NULL;
     }
   return stmt;
 }
 
-/* Finalizes a statement stepped through its rows; @rc is its last step,
- * which says whether it ran to the end. */
-static gboolean
-finish_rows (VigilStore    *self,
-             sqlite3_stmt  *stmt,
-             int            rc,
-             const char    *doing,
-             GError       **error)
+/* Finalizes a statement stepped through its rows, or to the one row it
+ * was run for; @rc is its last step, which says whether it failed. */
+gboolean
+_vigil_store_finish_rows (VigilStore    *self,
+                          sqlite3_stmt  *stmt,
+                          int            rc,
+                          const char    *doing,
+                          GError       **error)
 {
   sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, doing);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
 }
 
 /* Runs a statement that returns no rows. */
-static gboolean
-step_done (VigilStore    *self,
-           sqlite3_stmt  *stmt,
-           const char    *doing,
-           GError       **error)
+gboolean
+_vigil_store_step_done (VigilStore    *self,
+                        sqlite3_stmt  *stmt,
+                        const char    *doing,
+                        GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, doing);
+    return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
 }
 
-static gboolean
-exec_sql (VigilStore  *self,
-          const char  *sql,
-          const char  *doing,
-          GError     **error)
+/* Runs @stmt, a statement prepared for this one use that returns no
+ * rows, and finalizes it. */
+gboolean
+_vigil_store_exec_prepared (VigilStore    *self,
+                            sqlite3_stmt  *stmt,
+                            const char    *doing,
+                            GError       **error)
+{
+  gboolean ok = _vigil_store_step_done (self, stmt, doing, error);
+
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+gboolean
+_vigil_store_exec_sql (VigilStore  *self,
+                       const char  *sql,
+                       const char  *doing,
+                       GError     **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, doing);
+    return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
 }
 
 /* Reads one integer from a query without parameters (PRAGMAs). */
-static gboolean
-query_int (VigilStore  *self,
-           const char  *sql,
-           gint64      *out,
-           GError     **error)
+gboolean
+_vigil_store_query_int (VigilStore  *self,
+                        const char  *sql,
+                        gint64      *out,
+                        GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self, sql, _("Opening the database"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Opening the database"), error)))
     return FALSE;
 
   rc = sqlite3_step (stmt);
@@ -393,105 +193,85 @@ query_int (VigilStore  *self,
     *out = sqlite3_column_int64 (stmt, 0);
   else if (rc == SQLITE_DONE)
     *out = 0;
-  sqlite3_finalize (stmt);
+  return _vigil_store_finish_rows (self, stmt, rc, _("Opening the database"), error);
+}
+
+gint64
+_vigil_store_lookup_id (VigilStore    *self,
+                        sqlite3_stmt  *stmt,
+                        GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+  gint64 id = 0;
+
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("Opening the database"));
-  return TRUE;
+    {
+      _vigil_store_set_sqlite_error (self, error, _("Reading the database"));
+      return -1;
+    }
+  return id;
 }
 
-static gboolean
-check_identity (VigilStore  *self,
-                gint64      *out_version,
-                GError     **error)
+void
+_vigil_store_bind_text_or_null (sqlite3_stmt *stmt,
+                                int           index,
+                                const char   *text)
 {
-  gint64 application_id = 0;
-  gint64 n_objects = 0;
-
-  if (!query_int (self, "PRAGMA application_id", &application_id, error) ||
-      !query_int (self, "PRAGMA user_version", out_version, error) ||
-      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
-    return FALSE;
-
-  if (application_id != VIGIL_APPLICATION_ID && (n_objects > 0 || *out_version != 0))
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_A_DATABASE,
-                   _("%s is an SQLite database of another application, not a Vigil database; "
-                     "it was left unchanged"), self->path);
-      return FALSE;
-    }
-
-  if (*out_version > VIGIL_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NEWER_SCHEMA,
-                   _("%s was written by a newer Vigil (schema %" PRId64
-                     ", this Vigil knows up to %d); it was left unchanged. "
-                     "Update Vigil to open it."),
-                   self->path, *out_version, VIGIL_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
-
-  return TRUE;
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
 }
 
-static gboolean
-insert_default_scorecard (VigilStore  *self,
-                          GError     **error)
+void
+_vigil_store_bind_int_or_null (sqlite3_stmt *stmt,
+                               int           index,
+                               gint64        value)
 {
-  g_autoptr(VigilScorecard) scorecard = vigil_scorecard_new_default ();
-  g_autofree char *definition = vigil_scorecard_to_json (scorecard);
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  if (!(stmt = prepare (self,
-                        "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)",
-                        _("Creating the database"), error)))
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
-  sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (self, stmt, _("Creating the database"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  if (value != VIGIL_UNKNOWN)
+    sqlite3_bind_int64 (stmt, index, value);
+  else
+    sqlite3_bind_null (stmt, index);
 }
 
-static gboolean
-migrate (VigilStore  *self,
-         gint64       from_version,
-         gint64       to_version,
-         GError     **error)
+void
+_vigil_store_bind_double_or_null (sqlite3_stmt *stmt,
+                                  int           index,
+                                  double        value)
 {
-  g_autofree char *set_version = NULL;
-  g_autofree char *set_application = NULL;
+  if (!isnan (value))
+    sqlite3_bind_double (stmt, index, value);
+  else
+    sqlite3_bind_null (stmt, index);
+}
 
-  if (from_version >= to_version)
-    return TRUE;
+char *
+_vigil_store_column_strdup (sqlite3_stmt *stmt,
+                            int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
 
-  if (!exec_sql (self, "BEGIN IMMEDIATE", _("Updating the database"), error))
-    return FALSE;
+gint64
+_vigil_store_column_int_or_unknown (sqlite3_stmt *stmt,
+                                    int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return VIGIL_UNKNOWN;
+  return sqlite3_column_int64 (stmt, column);
+}
 
-  for (gint64 v = from_version; v < to_version; v++)
-    {
-      if (!exec_sql (self, migrations[v], _("Updating the database"), error))
-        goto fail;
-      if (v == 0 && !insert_default_scorecard (self, error))
-        goto fail;
-    }
-
-  /* PRAGMAs take no parameters; both values are our own constants. */
-  set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, to_version);
-  set_application = g_strdup_printf ("PRAGMA application_id = %d", VIGIL_APPLICATION_ID);
-  if (!exec_sql (self, set_version, _("Updating the database"), error) ||
-      !exec_sql (self, set_application, _("Updating the database"), error) ||
-      !exec_sql (self, "COMMIT", _("Updating the database"), error))
-    goto fail;
-
-  return TRUE;
-
-fail:
-  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
+double
+_vigil_store_column_double_or_nan (sqlite3_stmt *stmt,
+                                   int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NAN;
+  return sqlite3_column_double (stmt, column);
 }
 
 static gboolean
@@ -501,7 +281,8 @@ load_features (VigilStore  *self,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (!(stmt = prepare (self, "SELECT id, name FROM features", _("Opening the database"), error)))
+  if (!(stmt = _vigil_store_prepare (self, "SELECT id, name FROM features",
+                                     _("Opening the database"), error)))
     return FALSE;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -512,68 +293,9 @@ load_features (VigilStore  *self,
       g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER ((int) id));
       g_hash_table_insert (self->feature_names, GINT_TO_POINTER ((int) id), g_strdup (name));
     }
-  if (!finish_rows (self, stmt, rc, _("Opening the database"), error))
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Opening the database"), error))
     return FALSE;
   return TRUE;
-}
-
-/* The files SQLite keeps beside a database: the write-ahead log, its
- * shared-memory index, and the rollback journal of a migration. */
-static const char * const database_file_suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-/* design 2.4: the database is private to its user, whatever the umask.
- * A missing database is created empty with mode 0600 before SQLite opens
- * it; SQLite then gives its -wal and -shm files the database's mode. */
-static gboolean
-create_private_database (VigilStore  *self,
-                         GError     **error)
-{
-  int fd = g_open (self->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-  if (fd >= 0)
-    {
-      close (fd);
-      return TRUE;
-    }
-
-  if (errno == EEXIST)
-    return TRUE;
-
-  {
-    int saved_errno = errno;
-
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 _("Cannot create %s: %s"), self->path, g_strerror (saved_errno));
-    return FALSE;
-  }
-}
-
-/* An existing database (and its companions) that other users can read
- * is made private when it is ours; someone else's is left as it is. The
- * store is opened by every front end, and the person running it is the
- * one to tell, so the notice goes to standard error, once per file. */
-static void
-tighten_database_files (VigilStore *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (database_file_suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (self->path, database_file_suffixes[i], NULL);
-      GStatBuf st;
-
-      if (g_stat (file, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 077) == 0)
-        continue;
-
-      if (st.st_uid != geteuid ())
-        g_printerr (_("Warning: %s can be read by other users, and it is not yours, so Vigil "
-                      "left its permissions alone (mode %04o)\n"),
-                    file, (unsigned) (st.st_mode & 07777));
-      else if (g_chmod (file, st.st_mode & 0700) != 0)
-        g_printerr (_("Warning: %s can be read by other users and could not be made private: %s\n"),
-                    file, g_strerror (errno));
-      else
-        g_printerr (_("%s could be read by other users; it is now private to you (mode %04o)\n"),
-                    file, (unsigned) (st.st_mode & 0700));
-    }
 }
 
 static gboolean
@@ -581,21 +303,11 @@ open_database (VigilStore  *self,
                gint64       target_version,
                GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (self->path);
+  const char *opening = _("Opening the database");
   gint64 version = 0;
   int rc;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  tighten_database_files (self);
-  if (!create_private_database (self, error))
+  if (!_vigil_store_prepare_file (self, error))
     return FALSE;
 
   rc = sqlite3_open_v2 (self->path, &self->db,
@@ -608,29 +320,29 @@ open_database (VigilStore  *self,
                        _("Cannot open %s: out of memory"), self->path);
           return FALSE;
         }
-      return set_sqlite_error (self, error, _("Opening the database"));
+      return _vigil_store_set_sqlite_error (self, error, opening);
     }
 
   sqlite3_extended_result_codes (self->db, 0);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
   /* Look before writing anything: a foreign or newer file stays as it is. */
-  if (!check_identity (self, &version, error))
+  if (!_vigil_store_check_identity (self, &version, error))
     return FALSE;
 
   /* Rows of about 200 bytes fill 8 KiB pages better; a page size can
    * only be chosen before the first table exists. */
-  if (version == 0 && !exec_sql (self, "PRAGMA page_size = 8192", _("Opening the database"), error))
+  if (version == 0 && !_vigil_store_exec_sql (self, "PRAGMA page_size = 8192", opening, error))
     return FALSE;
 
-  if (!exec_sql (self, "PRAGMA journal_mode = WAL", _("Opening the database"), error) ||
-      !exec_sql (self, "PRAGMA synchronous = NORMAL", _("Opening the database"), error) ||
-      !exec_sql (self, "PRAGMA foreign_keys = ON", _("Opening the database"), error) ||
-      !exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_SIZE_KIB),
-                 _("Opening the database"), error))
+  if (!_vigil_store_exec_sql (self, "PRAGMA journal_mode = WAL", opening, error) ||
+      !_vigil_store_exec_sql (self, "PRAGMA synchronous = NORMAL", opening, error) ||
+      !_vigil_store_exec_sql (self, "PRAGMA foreign_keys = ON", opening, error) ||
+      !_vigil_store_exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_SIZE_KIB),
+                              opening, error))
     return FALSE;
 
-  if (!migrate (self, version, target_version, error))
+  if (!_vigil_store_migrate (self, version, target_version, error))
     return FALSE;
 
   return load_features (self, error);
@@ -751,9 +463,9 @@ vigil_store_begin (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
-  if (!(stmt = get_stmt (self, STMT_BEGIN, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_BEGIN, error)))
     return FALSE;
-  return step_done (self, stmt, _("Starting to write"), error);
+  return _vigil_store_step_done (self, stmt, _("Starting to write"), error);
 }
 
 gboolean
@@ -764,9 +476,9 @@ vigil_store_commit (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
-  if (!(stmt = get_stmt (self, STMT_COMMIT, error)))
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_COMMIT, error)))
     return FALSE;
-  if (!step_done (self, stmt, _("Saving"), error))
+  if (!_vigil_store_step_done (self, stmt, _("Saving"), error))
     {
       vigil_store_rollback (self);
       return FALSE;
@@ -788,883 +500,19 @@ vigil_store_rollback (VigilStore *self)
   load_features (self, NULL);
 }
 
-static gint64
-lookup_id (VigilStore    *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-  gint64 id = 0;
-
-  if (rc == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, error, _("Reading the database"));
-      return -1;
-    }
-  return id;
-}
-
-/**
- * vigil_store_lookup_source:
- *
- * Returns: the source's id, 0 if there is none of that name, or -1 with
- *   @error set
- */
-gint64
-vigil_store_lookup_source (VigilStore  *self,
-                           const char  *name,
-                           GError     **error)
-{
-  sqlite3_stmt *stmt;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
-  g_return_val_if_fail (name != NULL, -1);
-
-  if (!(stmt = get_stmt (self, STMT_LOOKUP_SOURCE, error)))
-    return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  return lookup_id (self, stmt, error);
-}
-
-/**
- * vigil_store_ensure_source:
- *
- * Finds the source called @name, adding it as a file source if missing.
- *
- * Returns: its id, or -1 with @error set
- */
-gint64
-vigil_store_ensure_source (VigilStore  *self,
-                           const char  *name,
-                           GError     **error)
-{
-  sqlite3_stmt *stmt;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
-  g_return_val_if_fail (name != NULL, -1);
-
-  if (!(stmt = get_stmt (self, STMT_INSERT_SOURCE, error)))
-    return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
-  if (!step_done (self, stmt, _("Adding a source"), error))
-    return -1;
-
-  return vigil_store_lookup_source (self, name, error);
-}
-
-/**
- * vigil_store_load_scorecard:
- *
- * Returns: (transfer full): the scorecard in use (the newest version)
- */
-VigilScorecard *
-vigil_store_load_scorecard (VigilStore  *self,
-                            GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  VigilScorecard *scorecard = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-
-  if (!(stmt = prepare (self,
-                        "SELECT version, definition FROM scorecards ORDER BY version DESC LIMIT 1",
-                        _("Reading the scorecard"), error)))
-    return NULL;
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    scorecard = vigil_scorecard_new_from_json ((const char *) sqlite3_column_text (stmt, 1),
-                                               sqlite3_column_int64 (stmt, 0), error);
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
-                 _("%s has no scorecard; the database is damaged"), self->path);
-  else
-    set_sqlite_error (self, error, _("Reading the scorecard"));
-  sqlite3_finalize (stmt);
-
-  return scorecard;
-}
-
-/**
- * vigil_store_ensure_customer:
- *
- * Returns: the id of the customer @external_id of @source_id, added if
- *   missing, or -1 with @error set
- */
-gint64
-vigil_store_ensure_customer (VigilStore  *self,
-                             gint64       source_id,
-                             const char  *external_id,
-                             GError     **error)
-{
-  sqlite3_stmt *stmt;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
-  g_return_val_if_fail (external_id != NULL, -1);
-
-  if (!(stmt = get_stmt (self, STMT_INSERT_CUSTOMER, error)))
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  if (!step_done (self, stmt, _("Adding a customer"), error))
-    return -1;
-
-  if (!(stmt = get_stmt (self, STMT_LOOKUP_CUSTOMER, error)))
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  return lookup_id (self, stmt, error);
-}
-
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static void
-bind_int_or_null (sqlite3_stmt *stmt,
-                  int           index,
-                  gint64        value)
-{
-  if (value != VIGIL_UNKNOWN)
-    sqlite3_bind_int64 (stmt, index, value);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static void
-bind_double_or_null (sqlite3_stmt *stmt,
-                     int           index,
-                     double        value)
-{
-  if (!isnan (value))
-    sqlite3_bind_double (stmt, index, value);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-/**
- * vigil_store_update_customer:
- * @attributes: name, plan, owner and segment to set where known
- * @latest_at: the time of the customer's newest snapshot so far
- */
+/* Ends the transaction vigil_store_begin() started: commits it when @ok,
+ * else rolls it back (whatever failed has set @error). */
 gboolean
-vigil_store_update_customer (VigilStore           *self,
-                             gint64                customer_id,
-                             const VigilSnapshot  *attributes,
-                             gint64                latest_at,
-                             GError              **error)
+_vigil_store_end_transaction (VigilStore  *self,
+                              gboolean     ok,
+                              GError     **error)
 {
-  sqlite3_stmt *stmt;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (attributes != NULL, FALSE);
-
-  if (!(stmt = get_stmt (self, STMT_UPDATE_CUSTOMER, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  bind_text_or_null (stmt, 2, attributes->name);
-  bind_text_or_null (stmt, 3, attributes->plan);
-  bind_text_or_null (stmt, 4, attributes->owner);
-  bind_text_or_null (stmt, 5, attributes->segment);
-  sqlite3_bind_int64 (stmt, 6, latest_at);
-  return step_done (self, stmt, _("Updating a customer"), error);
-}
-
-static int
-intern_feature (VigilStore  *self,
-                const char  *name,
-                GError     **error)
-{
-  gpointer id;
-  sqlite3_stmt *stmt;
-  gint64 new_id;
-
-  if (g_hash_table_lookup_extended (self->feature_ids, name, NULL, &id))
-    return GPOINTER_TO_INT (id);
-
-  if (!(stmt = get_stmt (self, STMT_INSERT_FEATURE, error)))
-    return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  if (!step_done (self, stmt, _("Adding a feature"), error))
-    return -1;
-
-  if (!(stmt = get_stmt (self, STMT_LOOKUP_FEATURE, error)))
-    return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  new_id = lookup_id (self, stmt, error);
-  if (new_id <= 0)
-    return -1;
-
-  g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER ((int) new_id));
-  g_hash_table_insert (self->feature_names, GINT_TO_POINTER ((int) new_id), g_strdup (name));
-  return (int) new_id;
-}
-
-/* Appends a decimal integer: this runs for every feature of every
- * snapshot of an import, where printf's parsing shows in profiles. */
-static void
-append_int (GString *out,
-            gint64   value)
-{
-  char digits[24];
-  int n = 0;
-  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
-
-  do
+  if (!ok)
     {
-      digits[n++] = (char) ('0' + magnitude % 10);
-      magnitude /= 10;
+      vigil_store_rollback (self);
+      return FALSE;
     }
-  while (magnitude > 0);
-  if (value < 0)
-    g_string_append_c (out, '-');
-  while (n > 0)
-    g_string_append_c (out, digits[--n]);
-}
-
-/**
- * vigil_store_encode_features:
- * @snapshot: a snapshot whose features are known
- *
- * Encodes the features of @snapshot as stored: a JSON object from
- * feature id to calls, adding features not seen before.
- *
- * Returns: (transfer full): the encoding, or %NULL with @error set
- */
-char *
-vigil_store_encode_features (VigilStore           *self,
-                             const VigilSnapshot  *snapshot,
-                             GError              **error)
-{
-  GString *out = self->features_buffer;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-  g_return_val_if_fail (snapshot != NULL && snapshot->features != NULL, NULL);
-
-  g_string_truncate (out, 0);
-  g_string_append_c (out, '{');
-  for (guint i = 0; i < snapshot->features->len; i++)
-    {
-      const VigilFeatureUsage *usage = &g_array_index (snapshot->features, VigilFeatureUsage, i);
-      int id = intern_feature (self, usage->name, error);
-
-      if (id < 0)
-        return NULL;
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '"');
-      append_int (out, id);
-      g_string_append (out, "\":");
-      append_int (out, usage->calls);
-    }
-  g_string_append_c (out, '}');
-  return g_strndup (out->str, out->len);
-}
-
-/* YYYY-MM-DD into @buffer, without printf for the same reason. */
-static const char *
-format_day (gint32 day,
-            char   buffer[16])
-{
-  int y, m, d;
-
-  vigil_date_to_civil (day, &y, &m, &d);
-  if (y < 0 || y > 9999)
-    return NULL;
-  buffer[0] = (char) ('0' + y / 1000);
-  buffer[1] = (char) ('0' + y / 100 % 10);
-  buffer[2] = (char) ('0' + y / 10 % 10);
-  buffer[3] = (char) ('0' + y % 10);
-  buffer[4] = '-';
-  buffer[5] = (char) ('0' + m / 10);
-  buffer[6] = (char) ('0' + m % 10);
-  buffer[7] = '-';
-  buffer[8] = (char) ('0' + d / 10);
-  buffer[9] = (char) ('0' + d % 10);
-  buffer[10] = '\0';
-  return buffer;
-}
-
-/* Binds a score from parameter @first on: its explanation is not
- * stored, it follows from the snapshot and the scorecard version. */
-static void
-bind_score (sqlite3_stmt     *stmt,
-            int               first,
-            const VigilScore *score)
-{
-  sqlite3_bind_int64 (stmt, first, score->version);
-  bind_double_or_null (stmt, first + 1, score->health);
-  bind_text_or_null (stmt, first + 2, vigil_tier_get_id (score->tier));
-}
-
-/**
- * vigil_store_insert_snapshot:
- * @features: (nullable): the features as vigil_store_encode_features()
- *   gave them, %NULL when unknown
- * @score: the score of @snapshot, with its explanation
- * @out_inserted: (out) (optional): %FALSE when the customer already has a
- *   snapshot at that time (the same data imported twice is stored once)
- *
- * Stores @snapshot, which must have its observed_at time set. Its
- * features_used is stored as given: set it to the count of features used.
- */
-gboolean
-vigil_store_insert_snapshot (VigilStore           *self,
-                             gint64                customer_id,
-                             const VigilSnapshot  *snapshot,
-                             const char           *features,
-                             const VigilScore     *score,
-                             gboolean             *out_inserted,
-                             GError              **error)
-{
-  const char *renewal = NULL;
-  char renewal_buffer[16];
-  sqlite3_stmt *stmt;
-  gboolean inserted;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (snapshot != NULL, FALSE);
-  g_return_val_if_fail (snapshot->observed_at != VIGIL_UNKNOWN, FALSE);
-  g_return_val_if_fail (score != NULL, FALSE);
-
-  if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
-    renewal = format_day (snapshot->renewal_day, renewal_buffer);
-
-  if (!(stmt = get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
-  bind_int_or_null (stmt, 3, snapshot->last_active);
-  bind_double_or_null (stmt, 4, snapshot->mrr);
-  bind_int_or_null (stmt, 5, snapshot->seats);
-  bind_int_or_null (stmt, 6, snapshot->seats_used);
-  bind_int_or_null (stmt, 7, snapshot->api_calls_7d);
-  bind_int_or_null (stmt, 8, snapshot->features_used);
-  bind_int_or_null (stmt, 9, snapshot->open_tickets);
-  bind_int_or_null (stmt, 10, snapshot->nps);
-  bind_text_or_null (stmt, 11, renewal);
-  bind_text_or_null (stmt, 12, snapshot->plan);
-  bind_text_or_null (stmt, 13, features);
-  if (!step_done (self, stmt, _("Storing a snapshot"), error))
-    return FALSE;
-
-  inserted = sqlite3_changes (self->db) > 0;
-  if (out_inserted != NULL)
-    *out_inserted = inserted;
-  if (!inserted)
-    return TRUE;
-
-  if (!(stmt = get_stmt (self, STMT_INSERT_SCORE, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
-  bind_score (stmt, 3, score);
-  return step_done (self, stmt, _("Storing a snapshot"), error);
-}
-
-/* Reading back ------------------------------------------------------------ */
-
-static char *
-column_strdup (sqlite3_stmt *stmt,
-               int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
-static gint64
-column_int_or_unknown (sqlite3_stmt *stmt,
-                       int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    return VIGIL_UNKNOWN;
-  return sqlite3_column_int64 (stmt, column);
-}
-
-static double
-column_double_or_nan (sqlite3_stmt *stmt,
-                      int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    return NAN;
-  return sqlite3_column_double (stmt, column);
-}
-
-/* The snapshot columns every reading query selects, from column @first on. */
-#define SNAPSHOT_COLUMNS \
-  "s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, s.api_calls_7d, " \
-  "s.features_used, s.open_tickets, s.nps, s.renewal_date, s.plan, s.features"
-#define N_SNAPSHOT_COLUMNS 12
-/* The score columns, from the scores table joined as k. */
-#define N_SCORE_COLUMNS 3
-#define SCORE_COLUMNS "k.version, k.health, k.tier"
-#define JOIN_SCORES "JOIN scores k ON k.customer_id = s.customer_id AND k.observed_at = s.observed_at "
-
-static void
-decode_features (VigilStore    *self,
-                 const char    *json,
-                 VigilSnapshot *snapshot)
-{
-  g_autoptr(JsonNode) root = NULL;
-  JsonObjectIter iter;
-  const char *key;
-  JsonNode *value;
-
-  /* Written by Vigil, but read as any JSON is (design 2.3): a database
-   * edited by hand cannot crash it. */
-  if (json == NULL || !(root = _vigil_json_parse (json, -1, VIGIL_JSON_SETTINGS, NULL)) ||
-      !JSON_NODE_HOLDS_OBJECT (root))
-    return;
-
-  json_object_iter_init (&iter, json_node_get_object (root));
-  while (json_object_iter_next (&iter, &key, &value))
-    {
-      const char *name = g_hash_table_lookup (self->feature_names,
-                                              GINT_TO_POINTER (atoi (key)));
-
-      if (name != NULL && JSON_NODE_HOLDS_VALUE (value))
-        vigil_snapshot_add_feature (snapshot, name, json_node_get_int (value));
-    }
-}
-
-static void
-read_snapshot_columns (VigilStore    *self,
-                       sqlite3_stmt  *stmt,
-                       int            first,
-                       gboolean       with_features,
-                       VigilSnapshot *snapshot)
-{
-  const char *renewal = (const char *) sqlite3_column_text (stmt, first + 9);
-
-  snapshot->observed_at = column_int_or_unknown (stmt, first);
-  snapshot->last_active = column_int_or_unknown (stmt, first + 1);
-  snapshot->mrr = column_double_or_nan (stmt, first + 2);
-  snapshot->seats = column_int_or_unknown (stmt, first + 3);
-  snapshot->seats_used = column_int_or_unknown (stmt, first + 4);
-  snapshot->api_calls_7d = column_int_or_unknown (stmt, first + 5);
-  snapshot->features_used = column_int_or_unknown (stmt, first + 6);
-  snapshot->open_tickets = column_int_or_unknown (stmt, first + 7);
-  snapshot->nps = column_int_or_unknown (stmt, first + 8);
-  if (renewal == NULL || !vigil_date_parse (renewal, &snapshot->renewal_day))
-    snapshot->renewal_day = VIGIL_UNKNOWN_DAY;
-  /* The plan of that moment, else the customer's latest. */
-  if (sqlite3_column_type (stmt, first + 10) != SQLITE_NULL)
-    {
-      g_free (snapshot->plan);
-      snapshot->plan = column_strdup (stmt, first + 10);
-    }
-  if (with_features)
-    decode_features (self, (const char *) sqlite3_column_text (stmt, first + 11), snapshot);
-}
-
-/* The stored score of @snapshot, explained: each measure's input,
- * value, weight and points are recomputed with the scorecard version the
- * score was stored with, which gives back what that version computed. */
-static void
-read_score_columns (sqlite3_stmt        *stmt,
-                    int                  first,
-                    GHashTable          *scorecards,
-                    const VigilSnapshot *snapshot,
-                    VigilScore          *score)
-{
-  const char *tier = (const char *) sqlite3_column_text (stmt, first + 2);
-  gint64 version = sqlite3_column_int64 (stmt, first);
-  VigilScorecard *scorecard = g_hash_table_lookup (scorecards, &version);
-
-  if (scorecard != NULL)
-    vigil_scorecard_compute (scorecard, snapshot, score);
-  else
-    for (int i = 0; i < VIGIL_N_MEASURES; i++)
-      score->measures[i] = (VigilMeasureResult) { NAN, NAN, 0, 0 };
-
-  score->version = version;
-  score->health = column_double_or_nan (stmt, first + 1);
-  score->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
-}
-
-/* The customer's attributes, one snapshot and its score, as the reading
- * queries select them from column @first on. */
-#define CUSTOMER_COLUMNS "c.external_id, c.name, c.plan, c.owner, c.segment"
-#define N_CUSTOMER_COLUMNS 5
-
-static VigilSnapshot *
-read_observation (VigilStore   *self,
-                  sqlite3_stmt *stmt,
-                  int           first,
-                  gboolean      with_features,
-                  GHashTable   *scorecards,
-                  VigilScore   *score)
-{
-  VigilSnapshot *snapshot = vigil_snapshot_new ();
-
-  snapshot->customer_id = column_strdup (stmt, first);
-  snapshot->name = column_strdup (stmt, first + 1);
-  snapshot->plan = column_strdup (stmt, first + 2);
-  snapshot->owner = column_strdup (stmt, first + 3);
-  snapshot->segment = column_strdup (stmt, first + 4);
-  first += N_CUSTOMER_COLUMNS;
-  read_snapshot_columns (self, stmt, first, with_features, snapshot);
-  read_score_columns (stmt, first + N_SNAPSHOT_COLUMNS, scorecards, snapshot, score);
-  return snapshot;
-}
-
-static GHashTable *
-load_all_scorecards (VigilStore  *self,
-                     GError     **error)
-{
-  g_autoptr(GHashTable) scorecards = g_hash_table_new_full (g_int64_hash, g_int64_equal,
-                                                            g_free, g_object_unref);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (!(stmt = prepare (self, "SELECT version, definition FROM scorecards",
-                        _("Reading the scorecard"), error)))
-    return NULL;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 version = sqlite3_column_int64 (stmt, 0);
-      VigilScorecard *scorecard;
-
-      scorecard = vigil_scorecard_new_from_json ((const char *) sqlite3_column_text (stmt, 1),
-                                                 version, error);
-      if (scorecard == NULL)
-        {
-          sqlite3_finalize (stmt);
-          return NULL;
-        }
-      g_hash_table_insert (scorecards, g_memdup2 (&version, sizeof version), scorecard);
-    }
-  if (!finish_rows (self, stmt, rc, _("Reading the scorecard"), error))
-    return NULL;
-  return g_steal_pointer (&scorecards);
-}
-
-void
-vigil_portfolio_row_free (VigilPortfolioRow *row)
-{
-  if (row == NULL)
-    return;
-  g_free (row->source);
-  vigil_snapshot_free (row->latest);
-  g_free (row);
-}
-
-/**
- * vigil_portfolio_row_get_churn_features:
- * @out_features: (array fixed-size=7): the churn model's inputs, NAN where
- *   unknown (the model then uses its reference value)
- *
- * The churn features of design 3.2 as of the customer's latest snapshot;
- * the seat-utilisation trend is in percentage points over 28 days.
- */
-void
-vigil_portfolio_row_get_churn_features (const VigilPortfolioRow *row,
-                                        double                  *out_features)
-{
-  const VigilSnapshot *s = row->latest;
-
-  out_features[VIGIL_CHURN_FEATURE_HEALTH] = row->score.health;
-  out_features[VIGIL_CHURN_FEATURE_TREND_14D] = row->trends[VIGIL_TREND_14D];
-  out_features[VIGIL_CHURN_FEATURE_TREND_28D] = row->trends[VIGIL_TREND_28D];
-  out_features[VIGIL_CHURN_FEATURE_DAYS_SILENT] =
-    s->last_active != VIGIL_UNKNOWN ? MAX (0, s->observed_at - s->last_active) / 86400.0 : NAN;
-  out_features[VIGIL_CHURN_FEATURE_SEAT_TREND] =
-    s->seats != VIGIL_UNKNOWN && s->seats_used != VIGIL_UNKNOWN && s->seats > 0 && !isnan (row->seat_use_28d_ago)
-    ? 100.0 * ((double) s->seats_used / (double) s->seats - row->seat_use_28d_ago) : NAN;
-  out_features[VIGIL_CHURN_FEATURE_DAYS_TO_RENEWAL] =
-    s->renewal_day != VIGIL_UNKNOWN_DAY ? (double) (s->renewal_day - vigil_time_get_day (s->observed_at)) : NAN;
-  out_features[VIGIL_CHURN_FEATURE_OPEN_TICKETS] =
-    s->open_tickets != VIGIL_UNKNOWN ? (double) s->open_tickets : NAN;
-}
-
-void
-vigil_history_row_free (VigilHistoryRow *row)
-{
-  if (row == NULL)
-    return;
-  vigil_snapshot_free (row->snapshot);
-  g_free (row);
-}
-
-/* The columns a portfolio row takes from the history before the
- * snapshot observed at SQL expression @now: health 7, 14 and 28 days
- * before (one index lookup each, for the trends), the best health of
- * the last 14 days (the health-drop trigger) and seat utilisation 28
- * days before (the churn model). */
-#define TREND_COLUMNS(now) \
-  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 604800 " \
-  " ORDER BY t.observed_at DESC LIMIT 1), " \
-  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 1209600 " \
-  " ORDER BY t.observed_at DESC LIMIT 1), " \
-  "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 2419200 " \
-  " ORDER BY t.observed_at DESC LIMIT 1), " \
-  "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id " \
-  " AND t.observed_at >= " now " - 1209600 AND t.observed_at <= " now "), " \
-  "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id " \
-  " AND t.observed_at <= " now " - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1)"
-
-/* Steps a portfolio query (customer id, source, customer, snapshot and
- * score columns, then the trend columns) into rows, and finalizes it. */
-/* The row @stmt is on, of portfolio_sql or a query with its columns. */
-static VigilPortfolioRow *
-read_portfolio_row (VigilStore    *self,
-                    sqlite3_stmt  *stmt,
-                    GHashTable    *scorecards)
-{
-  const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
-  VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
-
-  row->customer_id = sqlite3_column_int64 (stmt, 0);
-  row->source = column_strdup (stmt, 1);
-  row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
-  for (int t = 0; t < VIGIL_N_TRENDS; t++)
-    {
-      double then = column_double_or_nan (stmt, trend_column + t);
-
-      row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
-                       : round ((row->score.health - then) * 1e6) / 1e6;
-    }
-  row->peak_14d = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
-  row->seat_use_28d_ago = column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
-  return row;
-}
-
-static GPtrArray *
-collect_portfolio_rows (VigilStore    *self,
-                        sqlite3_stmt  *stmt,
-                        GHashTable    *scorecards,
-                        GError       **error)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (rows, read_portfolio_row (self, stmt, scorecards));
-  if (!finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
-    return NULL;
-  return g_steal_pointer (&rows);
-}
-
-/* Every customer with its latest snapshot and score, from one query. */
-static const char portfolio_sql[] =
-  "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-  TREND_COLUMNS ("c.latest_at") " "
-  "FROM customers c JOIN sources src ON src.id = c.source_id "
-  "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
-  JOIN_SCORES
-  "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR k.tier = ?2) "
-  "ORDER BY c.id";
-
-/**
- * vigil_store_list_portfolio:
- * @owner: (nullable): keep only this owner's customers
- * @tier: keep only this tier, or %VIGIL_TIER_NONE for all
- *
- * Every customer with its latest snapshot and score, from one query.
- *
- * Returns: (transfer full) (element-type VigilPortfolioRow): the rows
- */
-GPtrArray *
-vigil_store_list_portfolio (VigilStore  *self,
-                            const char  *owner,
-                            VigilTier    tier,
-                            GError     **error)
-{
-  g_autoptr(GHashTable) scorecards = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-
-  if (!(scorecards = load_all_scorecards (self, error)))
-    return NULL;
-
-  if (!(stmt = prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
-    return NULL;
-  bind_text_or_null (stmt, 1, owner);
-  bind_text_or_null (stmt, 2, vigil_tier_get_id (tier));
-
-  return collect_portfolio_rows (self, stmt, scorecards, error);
-}
-
-/**
- * vigil_store_foreach_portfolio_row:
- * @func: called with each row, in customer id order; returning %FALSE
- *   with its error set stops
- *
- * The rows of vigil_store_list_portfolio() for every customer, one at a
- * time: a book of a million customers is not held in memory at once.
- */
-gboolean
-vigil_store_foreach_portfolio_row (VigilStore             *self,
-                                   VigilPortfolioRowFunc   func,
-                                   gpointer                user_data,
-                                   GError                **error)
-{
-  g_autoptr(GHashTable) scorecards = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
-
-  if (!(scorecards = load_all_scorecards (self, error)) ||
-      !(stmt = prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
-    return FALSE;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(VigilPortfolioRow) row = read_portfolio_row (self, stmt, scorecards);
-
-      if (!func (row, user_data, error))
-        {
-          sqlite3_finalize (stmt);
-          return FALSE;
-        }
-    }
-  return finish_rows (self, stmt, rc, _("Reading the portfolio"), error);
-}
-
-/**
- * vigil_store_find_customer:
- * @external_id: the customer's id within its source
- * @source: (nullable): the source's name; needed only when two sources
- *   have a customer with that id
- *
- * Returns: the customer's store id, or -1 with @error set
- */
-gint64
-vigil_store_find_customer (VigilStore  *self,
-                           const char  *external_id,
-                           const char  *source,
-                           GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 id = -1;
-  int n = 0;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
-  g_return_val_if_fail (external_id != NULL, -1);
-
-  if (!(stmt = prepare (self,
-                        "SELECT c.id FROM customers c JOIN sources s ON s.id = c.source_id "
-                        "WHERE c.external_id = ?1 AND (?2 IS NULL OR s.name = ?2)",
-                        _("Finding a customer"), error)))
-    return -1;
-  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 2, source);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      id = sqlite3_column_int64 (stmt, 0);
-      n++;
-    }
-  if (!finish_rows (self, stmt, rc, _("Finding a customer"), error))
-    return -1;
-  if (n == 0)
-    {
-      if (source != NULL)
-        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND,
-                     _("No customer “%s” in source “%s”"), external_id, source);
-      else
-        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND,
-                     _("No customer “%s”"), external_id);
-      return -1;
-    }
-  if (n > 1)
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_AMBIGUOUS,
-                   _("%d sources have a customer “%s”: name one with --source"), n, external_id);
-      return -1;
-    }
-  return id;
-}
-
-/**
- * vigil_store_list_history:
- *
- * Every snapshot of one customer with its score, oldest first.
- *
- * Returns: (transfer full) (element-type VigilHistoryRow): the rows
- */
-GPtrArray *
-vigil_store_list_history (VigilStore  *self,
-                          gint64       customer_id,
-                          GError     **error)
-{
-  static const char sql[] =
-    "SELECT " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
-    "FROM snapshots s JOIN customers c ON c.id = s.customer_id "
-    JOIN_SCORES
-    "WHERE s.customer_id = ?1 ORDER BY s.observed_at";
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_history_row_free);
-  g_autoptr(GHashTable) scorecards = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-
-  if (!(scorecards = load_all_scorecards (self, error)))
-    return NULL;
-
-  if (!(stmt = prepare (self, sql, _("Reading history"), error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VigilHistoryRow *row = g_new0 (VigilHistoryRow, 1);
-
-      row->snapshot = read_observation (self, stmt, 0, TRUE, scorecards, &row->score);
-      g_ptr_array_add (rows, row);
-    }
-  if (!finish_rows (self, stmt, rc, _("Reading history"), error))
-    return NULL;
-  return g_steal_pointer (&rows);
-}
-
-/**
- * vigil_store_count_snapshots:
- *
- * Returns: the number of snapshots stored, or -1 with @error set
- */
-gint64
-vigil_store_count_snapshots (VigilStore  *self,
-                             GError     **error)
-{
-  gint64 count = 0;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
-
-  if (!query_int (self, "SELECT count(*) FROM snapshots", &count, error))
-    return -1;
-  return count;
-}
-
-gint64
-vigil_store_count_customers (VigilStore  *self,
-                             GError     **error)
-{
-  gint64 count = 0;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
-
-  if (!query_int (self, "SELECT count(*) FROM customers", &count, error))
-    return -1;
-  return count;
+  return vigil_store_commit (self, error);
 }
 
 /**
@@ -1686,16 +534,13 @@ vigil_store_get_meta (VigilStore  *self,
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (out_value != NULL, FALSE);
 
-  if (!(stmt = prepare (self, "SELECT value FROM meta WHERE key = ?1", _("Reading the database"), error)))
+  if (!(stmt = _vigil_store_prepare (self, "SELECT value FROM meta WHERE key = ?1",
+                                     _("Reading the database"), error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
-  *out_value = rc == SQLITE_ROW ? column_strdup (stmt, 0) : NULL;
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("Reading the database"));
-  return TRUE;
+  *out_value = rc == SQLITE_ROW ? _vigil_store_column_strdup (stmt, 0) : NULL;
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the database"), error);
 }
 
 gboolean
@@ -1705,1415 +550,15 @@ vigil_store_set_meta (VigilStore  *self,
                       GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  if (!(stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                        _("Writing the database"), error)))
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                                     _("Writing the database"), error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 2, value);
-  ok = step_done (self, stmt, _("Writing the database"), error);
-  sqlite3_finalize (stmt);
-  return ok;
+  _vigil_store_bind_text_or_null (stmt, 2, value);
+  return _vigil_store_exec_prepared (self, stmt, _("Writing the database"), error);
 }
-
-/* Sources ----------------------------------------------------------------- */
-
-#define SOURCE_COLUMNS \
-  "id, name, url, mapping, interval_min, timeout_s, concurrency, max_bytes, token_env, " \
-  "last_poll_at, last_ok, last_error, last_summary, next_due, failures, keyring_token, header_names, " \
-  "query_secret_names, query_secret_env, max_records"
-
-static VigilSource *
-read_source (sqlite3_stmt *stmt)
-{
-  VigilSource *source = vigil_source_new ((const char *) sqlite3_column_text (stmt, 1),
-                                          (const char *) sqlite3_column_text (stmt, 2));
-
-  source->id = sqlite3_column_int64 (stmt, 0);
-  source->mapping = column_strdup (stmt, 3);
-  if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-    source->interval_min = (guint) sqlite3_column_int (stmt, 4);
-  if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
-    source->timeout_s = (guint) sqlite3_column_int (stmt, 5);
-  if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
-    source->concurrency = (guint) sqlite3_column_int (stmt, 6);
-  if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
-    source->max_bytes = sqlite3_column_int64 (stmt, 7);
-  source->token_env = column_strdup (stmt, 8);
-  source->last_poll_at = sqlite3_column_int64 (stmt, 9);
-  source->last_ok = sqlite3_column_int (stmt, 10) != 0;
-  source->last_error = column_strdup (stmt, 11);
-  source->last_summary = column_strdup (stmt, 12);
-  source->next_due = sqlite3_column_int64 (stmt, 13);
-  source->failures = (guint) sqlite3_column_int (stmt, 14);
-  source->keyring_token = sqlite3_column_int (stmt, 15) != 0;
-  if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
-    source->header_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 16), "\n", -1);
-  if (sqlite3_column_type (stmt, 17) != SQLITE_NULL)
-    source->query_secret_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 17), "\n", -1);
-  if (sqlite3_column_type (stmt, 18) != SQLITE_NULL)
-    source->query_secret_env = g_strsplit ((const char *) sqlite3_column_text (stmt, 18), "\n", -1);
-  if (sqlite3_column_type (stmt, 19) != SQLITE_NULL)
-    source->max_records = sqlite3_column_int64 (stmt, 19);
-  return source;
-}
-
-/* Names joined by "\n" for a TEXT column, NULL for none. */
-static char *
-join_names (GStrv names)
-{
-  return names != NULL && names[0] != NULL ? g_strjoinv ("\n", names) : NULL;
-}
-
-/* The joined name lists a source statement binds, kept alive until it
- * has run. */
-typedef struct
-{
-  char *header_names;
-  char *query_secret_names;
-  char *query_secret_env;
-} JoinedNames;
-
-static void
-joined_names_clear (JoinedNames *joined)
-{
-  g_free (joined->header_names);
-  g_free (joined->query_secret_names);
-  g_free (joined->query_secret_env);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (JoinedNames, joined_names_clear)
-
-/* Binds the settings a user chooses, shared by add and update: ?2 url,
- * ?3 mapping, ?4 interval, ?5 timeout, ?6 concurrency, ?7 max bytes,
- * ?8 token variable, ?10 keyring token, ?11 header names, ?12 query
- * secret names, ?13 query secrets from the environment, ?14 max records. */
-static void
-bind_source_settings (sqlite3_stmt       *stmt,
-                      const VigilSource  *source,
-                      JoinedNames        *joined)
-{
-  sqlite3_bind_text (stmt, 1, source->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, source->url, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 3, source->mapping);
-  sqlite3_bind_int (stmt, 4, (int) source->interval_min);
-  sqlite3_bind_int (stmt, 5, (int) source->timeout_s);
-  sqlite3_bind_int (stmt, 6, (int) source->concurrency);
-  sqlite3_bind_int64 (stmt, 7, source->max_bytes);
-  bind_text_or_null (stmt, 8, source->token_env);
-  sqlite3_bind_int (stmt, 10, source->keyring_token);
-  sqlite3_bind_int64 (stmt, 14, source->max_records);
-  /* Names only: the values are in the keyring or the environment. */
-  joined->header_names = join_names (source->header_names);
-  joined->query_secret_names = join_names (source->query_secret_names);
-  joined->query_secret_env = join_names (source->query_secret_env);
-  bind_text_or_null (stmt, 11, joined->header_names);
-  bind_text_or_null (stmt, 12, joined->query_secret_names);
-  bind_text_or_null (stmt, 13, joined->query_secret_env);
-}
-
-/* The HTTP validators of a source's last answers, dropped when its
- * settings change so that a 304 cannot hide what they would change. */
-static gboolean
-drop_validators (VigilStore  *self,
-                 gint64       source_id,
-                 GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  if (!(stmt = prepare (self, "DELETE FROM source_validators WHERE source_id = ?1",
-                        _("Changing a source"), error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  ok = step_done (self, stmt, _("Changing a source"), error);
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
-/**
- * vigil_store_add_source:
- * @source: a validated source; its id is set
- *
- * Adds an endpoint source. A source of that name that only holds
- * imported history (no URL yet) becomes this endpoint, keeping its
- * customers, so history can be backfilled before polling starts.
- */
-gboolean
-vigil_store_add_source (VigilStore   *self,
-                        VigilSource  *source,
-                        GError      **error)
-{
-  g_auto(JoinedNames) joined = { NULL, };
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (source != NULL && source->url != NULL, FALSE);
-
-  /* Whoever calls, a secret in the URL is never stored. */
-  if (!vigil_url_check_no_secret (source->url, error))
-    return FALSE;
-
-  if (!(stmt = prepare (self,
-                        "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
-                        "concurrency, max_bytes, token_env, created_at, keyring_token, header_names, "
-                        "query_secret_names, query_secret_env, max_records) "
-                        "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
-                        "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
-                        "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
-                        "token_env = ?8, keyring_token = ?10, header_names = ?11, "
-                        "query_secret_names = ?12, query_secret_env = ?13, max_records = ?14 "
-                        "WHERE url IS NULL",
-                        _("Adding a source"), error)))
-    return FALSE;
-
-  bind_source_settings (stmt, source, &joined);
-  sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (self, stmt, _("Adding a source"), error);
-  sqlite3_finalize (stmt);
-  if (!ok)
-    return FALSE;
-
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                   _("A source named “%s” already exists"), source->name);
-      return FALSE;
-    }
-
-  source->id = vigil_store_lookup_source (self, source->name, error);
-  return source->id > 0;
-}
-
-/**
- * vigil_store_list_sources:
- *
- * Returns: (transfer full) (element-type VigilSource): the endpoint
- *   sources, by name
- */
-GPtrArray *
-vigil_store_list_sources (VigilStore  *self,
-                          GError     **error)
-{
-  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_source_free);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-
-  if (!(stmt = prepare (self,
-                        "SELECT " SOURCE_COLUMNS " FROM sources WHERE url IS NOT NULL ORDER BY name",
-                        _("Reading the sources"), error)))
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (sources, read_source (stmt));
-  if (!finish_rows (self, stmt, rc, _("Reading the sources"), error))
-    return NULL;
-  return g_steal_pointer (&sources);
-}
-
-/**
- * vigil_store_get_source:
- *
- * Returns: (transfer full): the endpoint source @name, or %NULL with
- *   @error set
- */
-VigilSource *
-vigil_store_get_source (VigilStore  *self,
-                        const char  *name,
-                        GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  VigilSource *source = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  if (!(stmt = prepare (self,
-                        "SELECT " SOURCE_COLUMNS " FROM sources WHERE name = ?1 AND url IS NOT NULL",
-                        _("Reading the sources"), error)))
-    return NULL;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    source = read_source (stmt);
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    set_sqlite_error (self, error, _("Reading the sources"));
-  else if (source == NULL)
-    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
-  return source;
-}
-
-/**
- * vigil_store_update_source:
- * @source: a validated source, named as one that exists
- *
- * Changes the settings of the endpoint source of that name: address,
- * mapping, schedule, limits and how it authenticates. Its customers,
- * their history and the last poll's outcome stay. A new address or
- * mapping makes it due at once with its failures forgotten, and the
- * HTTP validators of its last answers are dropped, so the next poll
- * reads everything again through the new settings.
- */
-gboolean
-vigil_store_update_source (VigilStore   *self,
-                           VigilSource  *source,
-                           GError      **error)
-{
-  g_auto(JoinedNames) joined = { NULL, };
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (source != NULL && source->name != NULL && source->url != NULL, FALSE);
-
-  if (!vigil_url_check_no_secret (source->url, error))
-    return FALSE;
-
-  /* Right-hand sides see the row as it was before the update. */
-  if (!(stmt = prepare (self,
-                        "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
-                        "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
-                        "header_names = ?11, query_secret_names = ?12, query_secret_env = ?13, "
-                        "max_records = ?14, "
-                        "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
-                        "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
-                        "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
-                        "failures = CASE WHEN url IS ?2 AND mapping IS ?3 THEN failures ELSE 0 END "
-                        "WHERE name = ?1 AND url IS NOT NULL",
-                        _("Changing a source"), error)))
-    return FALSE;
-  bind_source_settings (stmt, source, &joined);
-
-  if (!vigil_store_begin (self, error))
-    {
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
-  ok = step_done (self, stmt, _("Changing a source"), error);
-  sqlite3_finalize (stmt);
-  if (ok && sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), source->name);
-      ok = FALSE;
-    }
-  if (ok)
-    {
-      source->id = vigil_store_lookup_source (self, source->name, error);
-      ok = source->id > 0;
-    }
-  if (ok)
-    ok = drop_validators (self, source->id, error);
-  if (!ok)
-    {
-      vigil_store_rollback (self);
-      return FALSE;
-    }
-  return vigil_store_commit (self, error);
-}
-
-/**
- * vigil_store_remove_source:
- * @delete_history: also delete its customers and their history
- *
- * Stops polling @name. Its customers' history stays, as imported
- * history does, unless @delete_history says otherwise: months of
- * observations are not lost to one command.
- */
-gboolean
-vigil_store_remove_source (VigilStore  *self,
-                           const char  *name,
-                           gboolean     delete_history,
-                           GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (name != NULL, FALSE);
-
-  if (!(stmt = prepare (self,
-                        delete_history
-                        ? "DELETE FROM sources WHERE name = ?1"
-                        : "UPDATE sources SET kind = 'file', url = NULL, mapping = NULL, "
-                        "token_env = NULL, keyring_token = 0, header_names = NULL, query_secret_names = NULL, "
-                        "query_secret_env = NULL, next_due = NULL "
-                        "WHERE name = ?1 AND url IS NOT NULL",
-                        _("Removing a source"), error)))
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  ok = step_done (self, stmt, _("Removing a source"), error);
-  sqlite3_finalize (stmt);
-  if (!ok)
-    return FALSE;
-
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/**
- * vigil_store_record_poll:
- * @source: the source with its last poll's outcome filled in
- *
- * Keeps how a poll went (time, result, error, summary, next due time and
- * failures in a row) for `source list` and the window.
- */
-gboolean
-vigil_store_record_poll (VigilStore         *self,
-                         const VigilSource  *source,
-                         GError            **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (source != NULL, FALSE);
-
-  if (!(stmt = prepare (self,
-                        "UPDATE sources SET last_poll_at = ?2, last_ok = ?3, last_error = ?4, "
-                        "last_summary = ?5, next_due = ?6, failures = ?7 WHERE id = ?1",
-                        _("Saving a poll's result"), error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source->id);
-  sqlite3_bind_int64 (stmt, 2, source->last_poll_at);
-  sqlite3_bind_int (stmt, 3, source->last_ok);
-  bind_text_or_null (stmt, 4, source->last_error);
-  bind_text_or_null (stmt, 5, source->last_summary);
-  sqlite3_bind_int64 (stmt, 6, source->next_due);
-  sqlite3_bind_int (stmt, 7, (int) source->failures);
-  ok = step_done (self, stmt, _("Saving a poll's result"), error);
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
-/**
- * vigil_store_get_validators:
- * @out_etag: (out) (transfer full) (nullable): the page's ETag
- * @out_last_modified: (out) (transfer full) (nullable): its Last-Modified
- *
- * What the last successful poll learnt about a page, for a conditional
- * request.
- */
-gboolean
-vigil_store_get_validators (VigilStore  *self,
-                            gint64       source_id,
-                            const char  *url,
-                            char       **out_etag,
-                            char       **out_last_modified,
-                            GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (url != NULL, FALSE);
-
-  *out_etag = NULL;
-  *out_last_modified = NULL;
-  if (!(stmt = prepare (self,
-                        "SELECT etag, last_modified FROM source_validators WHERE source_id = ?1 AND url = ?2",
-                        _("Reading the sources"), error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *out_etag = column_strdup (stmt, 0);
-      *out_last_modified = column_strdup (stmt, 1);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, _("Reading the sources"));
-  return TRUE;
-}
-
-gboolean
-vigil_store_set_validators (VigilStore  *self,
-                            gint64       source_id,
-                            const char  *url,
-                            const char  *etag,
-                            const char  *last_modified,
-                            GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (url != NULL, FALSE);
-
-  if (!(stmt = prepare (self,
-                        etag == NULL && last_modified == NULL
-                        ? "DELETE FROM source_validators WHERE source_id = ?1 AND url = ?2"
-                        : "INSERT OR REPLACE INTO source_validators (source_id, url, etag, last_modified) "
-                        "VALUES (?1, ?2, ?3, ?4)",
-                        _("Saving a poll's result"), error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
-  if (etag != NULL || last_modified != NULL)
-    {
-      bind_text_or_null (stmt, 3, etag);
-      bind_text_or_null (stmt, 4, last_modified);
-    }
-  ok = step_done (self, stmt, _("Saving a poll's result"), error);
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
-/* Scorecards and rescoring ----------------------------------------------- */
-
-/* SQL function vigil_health (observed_at, last_active, api_calls_7d,
- * features_used, seats, seats_used, open_tickets, nps): the health of a
- * stored snapshot under the scorecard being applied (the function's user
- * data), or NULL when no measure is known. */
-static void
-sql_health (sqlite3_context  *context,
-            int               argc,
-            sqlite3_value   **argv)
-{
-  VigilScorecard *scorecard = sqlite3_user_data (context);
-  gint64 *fields[] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
-  VigilSnapshot snapshot = { 0, };
-  VigilScore score;
-
-  g_assert (argc == G_N_ELEMENTS (fields));
-
-  fields[0] = &snapshot.observed_at;
-  fields[1] = &snapshot.last_active;
-  fields[2] = &snapshot.api_calls_7d;
-  fields[3] = &snapshot.features_used;
-  fields[4] = &snapshot.seats;
-  fields[5] = &snapshot.seats_used;
-  fields[6] = &snapshot.open_tickets;
-  fields[7] = &snapshot.nps;
-  for (int i = 0; i < argc; i++)
-    *fields[i] = sqlite3_value_type (argv[i]) == SQLITE_NULL ? VIGIL_UNKNOWN
-                                                             : sqlite3_value_int64 (argv[i]);
-  snapshot.mrr = NAN;
-  snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
-
-  vigil_scorecard_compute (scorecard, &snapshot, &score);
-  if (isnan (score.health))
-    sqlite3_result_null (context);
-  else
-    sqlite3_result_double (context, score.health);
-}
-
-/* SQL function vigil_tier (health): its tier under the scorecard being
- * applied, or NULL. */
-static void
-sql_tier (sqlite3_context  *context,
-          int               argc,
-          sqlite3_value   **argv)
-{
-  VigilScorecard *scorecard = sqlite3_user_data (context);
-
-  g_assert (argc == 1);
-
-  if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
-    sqlite3_result_null (context);
-  else
-    sqlite3_result_text (context,
-                         vigil_tier_get_id (vigil_scorecard_get_tier (scorecard,
-                                                                      sqlite3_value_double (argv[0]))),
-                         -1, SQLITE_STATIC);
-}
-
-/* Rewrites every stored score with @scorecard in one statement: the
- * scores table is emptied and refilled in key order from the
- * observations, inside SQLite, with the scoring done by the scorecard
- * itself through two SQL functions that exist only meanwhile. */
-static gboolean
-rescore_all (VigilStore      *self,
-             VigilScorecard  *scorecard,
-             guint64         *out_rescored,
-             GError         **error)
-{
-  static const char sql[] =
-    "INSERT INTO scores (customer_id, observed_at, version, health, tier) "
-    "SELECT customer_id, observed_at, ?1, health, vigil_tier (health) FROM "
-    "(SELECT customer_id, observed_at, vigil_health (observed_at, last_active, api_calls_7d, "
-    " features_used, seats, seats_used, open_tickets, nps) AS health FROM snapshots "
-    " ORDER BY customer_id, observed_at)";
-  const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  if (sqlite3_create_function (self->db, "vigil_health", 8, flags, scorecard,
-                               sql_health, NULL, NULL) != SQLITE_OK ||
-      sqlite3_create_function (self->db, "vigil_tier", 1, flags, scorecard,
-                               sql_tier, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, _("Rescoring"));
-
-  ok = exec_sql (self, "DELETE FROM scores", _("Rescoring"), error);
-  if (ok && sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    ok = set_sqlite_error (self, error, _("Rescoring"));
-  if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
-      ok = step_done (self, stmt, _("Rescoring"), error);
-    }
-  if (ok && out_rescored != NULL)
-    *out_rescored = (guint64) sqlite3_changes64 (self->db);
-
-  sqlite3_finalize (stmt);
-  sqlite3_create_function (self->db, "vigil_health", 8, SQLITE_UTF8, NULL, NULL, NULL, NULL);
-  sqlite3_create_function (self->db, "vigil_tier", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
-  return ok;
-}
-
-/**
- * vigil_store_save_scorecard:
- * @scorecard: a validated scorecard; its version must be the next one
- * @out_rescored: (out) (optional): how many snapshots were rescored
- *
- * Makes @scorecard the one in use and rescores the whole history with
- * it, in one transaction, so charts never mix versions.
- */
-gboolean
-vigil_store_save_scorecard (VigilStore      *self,
-                            VigilScorecard  *scorecard,
-                            guint64         *out_rescored,
-                            GError         **error)
-{
-  g_autofree char *definition = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (VIGIL_IS_SCORECARD (scorecard), FALSE);
-
-  if (!vigil_store_begin (self, error))
-    return FALSE;
-
-  definition = vigil_scorecard_to_json (scorecard);
-  if (sqlite3_prepare_v2 (self->db,
-                          "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Saving the scorecard"));
-      vigil_store_rollback (self);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
-  sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (self, stmt, _("Saving the scorecard"), error);
-  sqlite3_finalize (stmt);
-
-  if (!ok || !rescore_all (self, scorecard, out_rescored, error))
-    {
-      vigil_store_rollback (self);
-      return FALSE;
-    }
-  return vigil_store_commit (self, error);
-}
-
-/* Outcomes ------------------------------------------------------------------ */
-
-/**
- * vigil_store_record_outcome:
- * @outcome: `churned` or `renewed`
- * @day: the day it happened (days since 1970-01-01)
- *
- * Records how a customer's story ended (or renewed), for history and the
- * churn model. A second outcome on the same day replaces the first.
- */
-gboolean
-vigil_store_record_outcome (VigilStore  *self,
-                            gint64       customer_id,
-                            const char  *outcome,
-                            gint32       day,
-                            GError     **error)
-{
-  char buffer[16];
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (g_strcmp0 (outcome, "churned") == 0 || g_strcmp0 (outcome, "renewed") == 0, FALSE);
-
-  if (format_day (day, buffer) == NULL)
-    {
-      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
-      return FALSE;
-    }
-  if (!(stmt = prepare (self,
-                        "INSERT OR REPLACE INTO outcomes (customer_id, day, outcome, recorded_at) "
-                        "VALUES (?1, ?2, ?3, ?4)",
-                        _("Recording an outcome"), error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_text (stmt, 2, buffer, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, outcome, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (self, stmt, _("Recording an outcome"), error);
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
-/**
- * vigil_store_list_outcomes:
- *
- * Returns: (transfer full) (element-type utf8): "YYYY-MM-DD outcome"
- *   strings, oldest first
- */
-GPtrArray *
-vigil_store_list_outcomes (VigilStore  *self,
-                           gint64       customer_id,
-                           GError     **error)
-{
-  g_autoptr(GPtrArray) outcomes = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-
-  if (!(stmt = prepare (self,
-                        "SELECT day, outcome FROM outcomes WHERE customer_id = ?1 ORDER BY day",
-                        _("Reading outcomes"), error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (outcomes, g_strdup_printf ("%s %s", sqlite3_column_text (stmt, 0),
-                                                sqlite3_column_text (stmt, 1)));
-  if (!finish_rows (self, stmt, rc, _("Reading outcomes"), error))
-    return NULL;
-  return g_steal_pointer (&outcomes);
-}
-
-/* Health over time --------------------------------------------------------- */
-
-/**
- * vigil_store_list_recent_health:
- * @since: the oldest observation time to include (Unix seconds)
- *
- * Every customer's health since @since, oldest first, from one query:
- * the sparklines of the portfolio. Unknown scores are left out.
- *
- * Returns: (transfer full): customer id (a #gint64 key) → #GArray of
- *   #VigilHealthPoint
- */
-GHashTable *
-vigil_store_list_recent_health (VigilStore  *self,
-                                gint64       since,
-                                GError     **error)
-{
-  g_autoptr(GHashTable) health = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                        (GDestroyNotify) g_array_unref);
-  sqlite3_stmt *stmt = NULL;
-  GArray *points = NULL;
-  gint64 current = G_MININT64;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-
-  if (!(stmt = prepare (self,
-                        /* A seek per customer into the scores' key
-                        * reads the recent weeks only, not all years. */
-                        "SELECT s.customer_id, s.observed_at, s.health FROM customers c "
-                        "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
-                        "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at",
-                        _("Reading history"), error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, since);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 customer_id = sqlite3_column_int64 (stmt, 0);
-      VigilHealthPoint point = { sqlite3_column_int64 (stmt, 1), sqlite3_column_double (stmt, 2), 1 };
-
-      if (customer_id != current)
-        {
-          current = customer_id;
-          points = g_array_new (FALSE, FALSE, sizeof (VigilHealthPoint));
-          g_hash_table_insert (health, g_memdup2 (&customer_id, sizeof customer_id), points);
-        }
-      g_array_append_val (points, point);
-    }
-  if (!finish_rows (self, stmt, rc, _("Reading history"), error))
-    return NULL;
-  return g_steal_pointer (&health);
-}
-
-/**
- * vigil_store_list_average_health:
- * @since: the oldest observation time to include (Unix seconds)
- * @bucket_s: the width of a bucket in seconds (86400: days)
- * @owner: (nullable): only this owner's customers
- *
- * The portfolio's average health per bucket of time since @since, from
- * every stored score in it: the portfolio trend.
- *
- * Returns: (transfer full) (element-type VigilHealthPoint): the buckets
- *   in time order, each with its start time, average and count
- */
-GArray *
-vigil_store_list_average_health (VigilStore  *self,
-                                 gint64       since,
-                                 gint64       bucket_s,
-                                 const char  *owner,
-                                 GError     **error)
-{
-  g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (VigilHealthPoint));
-  g_autoptr(GArray) sums = g_array_new (FALSE, TRUE, sizeof (double));
-  sqlite3_stmt *stmt = NULL;
-  gint64 first = since >= 0 ? since / bucket_s * bucket_s : -((-since + bucket_s - 1) / bucket_s) * bucket_s;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-  g_return_val_if_fail (bucket_s > 0, NULL);
-
-  /* Summed here rather than by GROUP BY: a year of a big book is
-   * millions of scores, and sorting them into buckets costs SQLite more
-   * than one pass adding them up in order. */
-  if (!(stmt = prepare (self,
-                        owner == NULL
-                        ? "SELECT observed_at, health FROM scores WHERE observed_at >= ?1 AND health IS NOT NULL"
-                        : "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id "
-                        "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2",
-                        _("Reading history"), error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, since);
-  if (owner != NULL)
-    sqlite3_bind_text (stmt, 2, owner, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      guint index = (guint) ((sqlite3_column_int64 (stmt, 0) - first) / bucket_s);
-
-      if (index >= points->len)
-        {
-          g_array_set_size (points, index + 1);
-          g_array_set_size (sums, index + 1);
-        }
-      g_array_index (sums, double, index) += sqlite3_column_double (stmt, 1);
-      g_array_index (points, VigilHealthPoint, index).count++;
-    }
-  if (!finish_rows (self, stmt, rc, _("Reading history"), error))
-    return NULL;
-
-  /* Buckets without a score are left out. */
-  for (guint i = points->len; i-- > 0;)
-    {
-      VigilHealthPoint *point = &g_array_index (points, VigilHealthPoint, i);
-
-      if (point->count == 0)
-        g_array_remove_index (points, i);
-      else
-        {
-          point->time = first + (gint64) i * bucket_s;
-          point->health = g_array_index (sums, double, i) / point->count;
-        }
-    }
-  return g_steal_pointer (&points);
-}
-
-/* Triggers ----------------------------------------------------------------- */
-
-void
-vigil_trigger_firing_clear (VigilTriggerFiring *firing)
-{
-  g_clear_pointer (&firing->evidence, g_free);
-}
-
-void
-vigil_trigger_row_free (VigilTriggerRow *row)
-{
-  if (row == NULL)
-    return;
-  g_free (row->customer);
-  g_free (row->name);
-  g_free (row->rule);
-  g_free (row->kind);
-  g_free (row->state);
-  g_free (row->snoozed_until);
-  g_free (row->evidence);
-  g_free (row);
-}
-
-static char *
-trigger_key (gint64      customer_id,
-             const char *rule)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT " %s", customer_id, rule);
-}
-
-/* Runs one of sync's statements with a trigger id, a time and evidence. */
-static gboolean
-step_trigger (VigilStore   *self,
-              sqlite3_stmt *stmt,
-              gint64        id,
-              gint64        now,
-              const char   *evidence,
-              GError      **error)
-{
-  sqlite3_reset (stmt);
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, now);
-  bind_text_or_null (stmt, 3, evidence);
-  return step_done (self, stmt, _("Updating triggers"), error);
-}
-
-static gboolean
-open_trigger (VigilStore               *self,
-              const VigilTriggerFiring *fire,
-              gint64                    now,
-              GError                  **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  if (!(stmt = prepare (self,
-                        "INSERT INTO triggers (customer_id, rule, kind, first_seen, last_seen, evidence) "
-                        "VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-                        _("Updating triggers"), error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, fire->customer_id);
-  sqlite3_bind_text (stmt, 2, fire->rule, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, fire->kind, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
-  bind_text_or_null (stmt, 5, fire->evidence);
-  ok = step_done (self, stmt, _("Updating triggers"), error);
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
-static gboolean
-sync_triggers (VigilStore  *self,
-               GArray      *firing,
-               gint64       now,
-               guint       *opened,
-               GError     **error)
-{
-  g_autoptr(GHashTable) open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  sqlite3_stmt *stmt = NULL;
-  sqlite3_stmt *keep = NULL;
-  sqlite3_stmt *clear = NULL;
-  GHashTableIter iter;
-  gpointer value;
-  gboolean ok = TRUE;
-  int rc;
-
-  if (!(stmt = prepare (self, "SELECT id, customer_id, rule FROM triggers WHERE cleared_at IS NULL",
-                        _("Updating triggers"), error)))
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_hash_table_insert (open,
-                         trigger_key (sqlite3_column_int64 (stmt, 1), (const char *) sqlite3_column_text (stmt, 2)),
-                         g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)));
-  if (!finish_rows (self, stmt, rc, _("Updating triggers"), error))
-    return FALSE;
-
-  if (sqlite3_prepare_v2 (self->db, "UPDATE triggers SET last_seen = ?2, evidence = ?3 WHERE id = ?1",
-                          -1, &keep, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (self->db, "UPDATE triggers SET cleared_at = ?2 WHERE id = ?1",
-                          -1, &clear, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, error, _("Updating triggers"));
-      ok = FALSE;
-    }
-
-  for (guint i = 0; ok && i < firing->len; i++)
-    {
-      const VigilTriggerFiring *fire = &g_array_index (firing, VigilTriggerFiring, i);
-      g_autofree char *key = trigger_key (fire->customer_id, fire->rule);
-      gint64 *id = g_hash_table_lookup (open, key);
-
-      /* Still holding: the same episode, its evidence brought up to date. */
-      if (id != NULL)
-        {
-          ok = step_trigger (self, keep, *id, now, fire->evidence, error);
-          g_hash_table_remove (open, key);
-        }
-      else if ((ok = open_trigger (self, fire, now, error)))
-        (*opened)++;
-    }
-
-  /* No longer holding: the episode ends. */
-  g_hash_table_iter_init (&iter, open);
-  while (ok && g_hash_table_iter_next (&iter, NULL, &value))
-    ok = step_trigger (self, clear, *(gint64 *) value, now, NULL, error);
-
-  sqlite3_finalize (keep);
-  sqlite3_finalize (clear);
-  return ok;
-}
-
-/**
- * vigil_store_sync_triggers:
- * @firing: (element-type VigilTriggerFiring): every condition that holds now
- * @out_opened: (out) (optional): episodes that opened
- *
- * Opens an episode for each condition that starts to hold, keeps the
- * open ones that still hold, and closes those that cleared, in one
- * transaction.
- */
-gboolean
-vigil_store_sync_triggers (VigilStore  *self,
-                           GArray      *firing,
-                           gint64       now,
-                           guint       *out_opened,
-                           GError     **error)
-{
-  guint opened = 0;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (firing != NULL, FALSE);
-
-  if (!vigil_store_begin (self, error))
-    return FALSE;
-  if (!sync_triggers (self, firing, now, &opened, error))
-    {
-      vigil_store_rollback (self);
-      return FALSE;
-    }
-  if (out_opened != NULL)
-    *out_opened = opened;
-  return vigil_store_commit (self, error);
-}
-
-/**
- * vigil_store_list_triggers:
- * @now: to tell snoozes that have ended
- *
- * The open episodes that need attention: not done, not snoozed past
- * @now; a snooze that has ended shows as new again.
- *
- * Returns: (transfer full) (element-type VigilTriggerRow): risk first,
- *   then upsell, oldest first
- */
-GPtrArray *
-vigil_store_list_triggers (VigilStore  *self,
-                           gint64       now,
-                           GError     **error)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
-  char today[16];
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-
-  format_day (vigil_time_get_day (now), today);
-  if (!(stmt = prepare (self,
-                        "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, "
-                        "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN 'new' ELSE t.state END, "
-                        "t.snoozed_until, t.evidence, k.tier, c.id "
-                        "FROM triggers t JOIN customers c ON c.id = t.customer_id "
-                        "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
-                        "WHERE t.cleared_at IS NULL AND t.state != 'done' "
-                        "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) "
-                        "ORDER BY t.kind = 'upsell', t.first_seen, t.id",
-                        _("Reading triggers"), error)))
-    return NULL;
-  sqlite3_bind_text (stmt, 1, today, -1, SQLITE_STATIC);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
-      const char *tier = (const char *) sqlite3_column_text (stmt, 9);
-
-      row->id = sqlite3_column_int64 (stmt, 0);
-      row->customer = column_strdup (stmt, 1);
-      row->name = column_strdup (stmt, 2);
-      row->rule = column_strdup (stmt, 3);
-      row->kind = column_strdup (stmt, 4);
-      row->first_seen = sqlite3_column_int64 (stmt, 5);
-      row->state = column_strdup (stmt, 6);
-      row->snoozed_until = column_strdup (stmt, 7);
-      row->evidence = column_strdup (stmt, 8);
-      row->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
-      row->customer_id = sqlite3_column_int64 (stmt, 10);
-      g_ptr_array_add (rows, row);
-    }
-  if (!finish_rows (self, stmt, rc, _("Reading triggers"), error))
-    return NULL;
-  return g_steal_pointer (&rows);
-}
-
-/**
- * vigil_store_set_trigger_state:
- * @state: `new`, `acknowledged`, `snoozed` or `done`
- * @snoozed_until: (nullable): YYYY-MM-DD, for `snoozed`
- */
-gboolean
-vigil_store_set_trigger_state (VigilStore  *self,
-                               gint64       id,
-                               const char  *state,
-                               const char  *snoozed_until,
-                               GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (state != NULL, FALSE);
-
-  if (!(stmt = prepare (self, "UPDATE triggers SET state = ?2, snoozed_until = ?3 WHERE id = ?1",
-                        _("Updating a trigger"), error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 3, snoozed_until);
-  ok = step_done (self, stmt, _("Updating a trigger"), error);
-  sqlite3_finalize (stmt);
-  if (ok && sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No trigger %" PRId64), id);
-      return FALSE;
-    }
-  return ok;
-}
-
-/**
- * vigil_store_get_outcome_samples:
- * @out_features: (out) (transfer full) (element-type double): 7 churn
- *   features per outcome, row after row
- * @out_labels: (out) (transfer full) (element-type int): 1 churned, 0 renewed
- *
- * The training set of the churn model: for each recorded outcome, the
- * features as they stood before the outcome's day. Snapshots from the
- * day on are never read, so nothing leaks back from after the fact.
- */
-gboolean
-vigil_store_get_outcome_samples (VigilStore  *self,
-                                 GArray     **out_features,
-                                 GArray     **out_labels,
-                                 GError     **error)
-{
-  static const char sql[] =
-    "SELECT o.outcome, k.health, s.observed_at, s.last_active, s.renewal_date, s.open_tickets, "
-    "(SELECT t.health FROM scores t WHERE t.customer_id = s.customer_id "
-    "  AND t.observed_at <= s.observed_at - 1209600 ORDER BY t.observed_at DESC LIMIT 1), "
-    "(SELECT t.health FROM scores t WHERE t.customer_id = s.customer_id "
-    "  AND t.observed_at <= s.observed_at - 2419200 ORDER BY t.observed_at DESC LIMIT 1), "
-    "s.seats, s.seats_used, "
-    "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = s.customer_id "
-    "  AND t.observed_at <= s.observed_at - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1) "
-    "FROM outcomes o JOIN snapshots s ON s.customer_id = o.customer_id AND s.observed_at = "
-    "  (SELECT max (u.observed_at) FROM snapshots u WHERE u.customer_id = o.customer_id "
-    "   AND u.observed_at < (julianday (o.day) - 2440587.5) * 86400) "
-    JOIN_SCORES
-    "WHERE k.health IS NOT NULL ORDER BY o.customer_id, o.day";
-  g_autoptr(GArray) features = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (int));
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-
-  if (!(stmt = prepare (self, sql, _("Reading outcomes"), error)))
-    return FALSE;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VigilPortfolioRow row = { 0, };
-      VigilSnapshot snapshot = { 0, };
-      const char *renewal = (const char *) sqlite3_column_text (stmt, 4);
-      double then14 = column_double_or_nan (stmt, 6);
-      double then28 = column_double_or_nan (stmt, 7);
-      double sample[VIGIL_CHURN_N_FEATURES];
-      int label = g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "churned");
-
-      row.latest = &snapshot;
-      row.score.health = sqlite3_column_double (stmt, 1);
-      snapshot.observed_at = sqlite3_column_int64 (stmt, 2);
-      snapshot.last_active = column_int_or_unknown (stmt, 3);
-      if (renewal == NULL || !vigil_date_parse (renewal, &snapshot.renewal_day))
-        snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
-      snapshot.open_tickets = column_int_or_unknown (stmt, 5);
-      row.trends[VIGIL_TREND_7D] = NAN;
-      row.trends[VIGIL_TREND_14D] = isnan (then14) ? NAN : row.score.health - then14;
-      row.trends[VIGIL_TREND_28D] = isnan (then28) ? NAN : row.score.health - then28;
-      snapshot.seats = column_int_or_unknown (stmt, 8);
-      snapshot.seats_used = column_int_or_unknown (stmt, 9);
-      row.seat_use_28d_ago = column_double_or_nan (stmt, 10);
-
-      vigil_portfolio_row_get_churn_features (&row, sample);
-      g_array_append_vals (features, sample, VIGIL_CHURN_N_FEATURES);
-      g_array_append_val (labels, label);
-    }
-  if (!finish_rows (self, stmt, rc, _("Reading outcomes"), error))
-    return FALSE;
-
-  *out_features = g_steal_pointer (&features);
-  *out_labels = g_steal_pointer (&labels);
-  return TRUE;
-}
-
-/* Report queries ----------------------------------------------------------- */
-
-/* The book as it stood at a past time, for the weekly report (src/report):
- * each customer's latest snapshot at or before that time, trigger
- * episodes and outcomes within a period, and the history's span. */
-
-/**
- * vigil_store_list_portfolio_at:
- * @time: the moment (Unix seconds): snapshots observed after it are ignored
- * @owner: (nullable): keep only this owner's customers
- *
- * Every customer observed at or before @time, with the latest snapshot
- * at or before @time, its score, and the trends, 14-day peak and seat
- * use of 28 days before counted back from that snapshot, as
- * vigil_store_list_portfolio() gives them for the newest one.
- *
- * Returns: (transfer full) (element-type VigilPortfolioRow): the rows,
- *   in customer id order
- */
-GPtrArray *
-vigil_store_list_portfolio_at (VigilStore  *self,
-                               gint64       time,
-                               const char  *owner,
-                               GError     **error)
-{
-  static const char sql[] =
-    "WITH at (customer_id, t) AS ("
-    "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u "
-    "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
-    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)) "
-    "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-    TREND_COLUMNS ("at.t") " "
-    "FROM at JOIN customers c ON c.id = at.customer_id "
-    "JOIN sources src ON src.id = c.source_id "
-    "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = at.t "
-    JOIN_SCORES
-    "ORDER BY c.id";
-  g_autoptr(GHashTable) scorecards = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-
-  if (!(scorecards = load_all_scorecards (self, error)))
-    return NULL;
-
-  if (!(stmt = prepare (self, sql, _("Reading the portfolio"), error)))
-    return NULL;
-  bind_text_or_null (stmt, 1, owner);
-  sqlite3_bind_int64 (stmt, 2, time);
-
-  return collect_portfolio_rows (self, stmt, scorecards, error);
-}
-
-/**
- * vigil_store_get_average_health_at:
- * @time: the moment (Unix seconds)
- * @owner: (nullable): only this owner's customers
- * @out_average: (out): the average of each customer's latest score at or
- *   before @time, NAN when there is none
- * @out_count: (out) (optional): how many scores it averages
- *
- * The portfolio's average health as it stood at @time: one point of the
- * report's weekly trend, from one index lookup per customer.
- */
-gboolean
-vigil_store_get_average_health_at (VigilStore  *self,
-                                   gint64       time,
-                                   const char  *owner,
-                                   double      *out_average,
-                                   guint       *out_count,
-                                   GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (out_average != NULL, FALSE);
-
-  if (!(stmt = prepare (self,
-                        "SELECT avg (k.health), count (k.health) FROM customers c "
-                        "JOIN scores k ON k.customer_id = c.id AND k.observed_at = "
-                        "  (SELECT max (t.observed_at) FROM scores t "
-                        "   WHERE t.customer_id = c.id AND t.observed_at <= ?1) "
-                        "WHERE (?2 IS NULL OR c.owner = ?2)",
-                        _("Reading history"), error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, time);
-  bind_text_or_null (stmt, 2, owner);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *out_average = column_double_or_nan (stmt, 0);
-      if (out_count != NULL)
-        *out_count = (guint) sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, _("Reading history"));
-  return TRUE;
-}
-
-/**
- * vigil_store_get_history_span:
- * @owner: (nullable): only this owner's customers
- * @out_customers: (out) (optional): how many customers there are
- * @out_first: (out) (optional): the oldest observation, or 0 when none
- * @out_last: (out) (optional): the newest observation, or 0 when none
- *
- * What history the store holds, to tell "no such owner" from "no data
- * that week" and to pick a default week.
- */
-gboolean
-vigil_store_get_history_span (VigilStore  *self,
-                              const char  *owner,
-                              gint64      *out_customers,
-                              gint64      *out_first,
-                              gint64      *out_last,
-                              GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-
-  if (!(stmt = prepare (self,
-                        "SELECT count (*), "
-                        "  min ((SELECT min (s.observed_at) FROM snapshots s WHERE s.customer_id = c.id)), "
-                        "  max (c.latest_at) "
-                        "FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)",
-                        _("Reading history"), error)))
-    return FALSE;
-  bind_text_or_null (stmt, 1, owner);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      if (out_customers != NULL)
-        *out_customers = sqlite3_column_int64 (stmt, 0);
-      if (out_first != NULL)
-        *out_first = sqlite3_column_int64 (stmt, 1);
-      if (out_last != NULL)
-        *out_last = sqlite3_column_int64 (stmt, 2);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, _("Reading history"));
-  return TRUE;
-}
-
-/**
- * vigil_store_list_triggers_first_seen:
- * @since: the start of the period (Unix seconds, included)
- * @until: its end (excluded)
- * @owner: (nullable): only this owner's customers
- *
- * The trigger episodes that opened within a period, whatever their
- * state now.
- *
- * Returns: (transfer full) (element-type VigilTriggerRow): oldest first
- */
-GPtrArray *
-vigil_store_list_triggers_first_seen (VigilStore  *self,
-                                      gint64       since,
-                                      gint64       until,
-                                      const char  *owner,
-                                      GError     **error)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-
-  if (!(stmt = prepare (self,
-                        "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, t.state, "
-                        "t.snoozed_until, t.evidence, c.id "
-                        "FROM triggers t JOIN customers c ON c.id = t.customer_id "
-                        "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 "
-                        "AND (?3 IS NULL OR c.owner = ?3) "
-                        "ORDER BY t.first_seen, t.id",
-                        _("Reading triggers"), error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int64 (stmt, 2, until);
-  bind_text_or_null (stmt, 3, owner);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
-
-      row->id = sqlite3_column_int64 (stmt, 0);
-      row->customer = column_strdup (stmt, 1);
-      row->name = column_strdup (stmt, 2);
-      row->rule = column_strdup (stmt, 3);
-      row->kind = column_strdup (stmt, 4);
-      row->first_seen = sqlite3_column_int64 (stmt, 5);
-      row->state = column_strdup (stmt, 6);
-      row->snoozed_until = column_strdup (stmt, 7);
-      row->evidence = column_strdup (stmt, 8);
-      row->tier = VIGIL_TIER_NONE;
-      row->customer_id = sqlite3_column_int64 (stmt, 9);
-      g_ptr_array_add (rows, row);
-    }
-  if (!finish_rows (self, stmt, rc, _("Reading triggers"), error))
-    return NULL;
-  return g_steal_pointer (&rows);
-}
-
-/**
- * vigil_store_count_outcomes_between:
- * @first_day: the first day (days since 1970-01-01, included)
- * @last_day: the last day (included)
- * @owner: (nullable): only this owner's customers
- * @out_churned: (out): outcomes `churned` on those days
- * @out_renewed: (out): outcomes `renewed` on those days
- */
-gboolean
-vigil_store_count_outcomes_between (VigilStore  *self,
-                                    gint32       first_day,
-                                    gint32       last_day,
-                                    const char  *owner,
-                                    guint       *out_churned,
-                                    guint       *out_renewed,
-                                    GError     **error)
-{
-  char first[16];
-  char last[16];
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (out_churned != NULL && out_renewed != NULL, FALSE);
-
-  if (format_day (first_day, first) == NULL || format_day (last_day, last) == NULL)
-    {
-      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
-      return FALSE;
-    }
-  if (!(stmt = prepare (self,
-                        "SELECT count (*) FILTER (WHERE o.outcome = 'churned'), "
-                        "  count (*) FILTER (WHERE o.outcome = 'renewed') "
-                        "FROM outcomes o JOIN customers c ON c.id = o.customer_id "
-                        "WHERE o.day >= ?1 AND o.day <= ?2 AND (?3 IS NULL OR c.owner = ?3)",
-                        _("Reading outcomes"), error)))
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, last, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 3, owner);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *out_churned = (guint) sqlite3_column_int64 (stmt, 0);
-      *out_renewed = (guint) sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, _("Reading outcomes"));
-  return TRUE;
-}
-
-/* End of the report queries. */

@@ -1,0 +1,163 @@
+/* vigil-store-outcomes.c: how customers' stories ended, and the churn model's training set
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-churn-model.h"
+#include "vigil-error.h"
+#include "vigil-store-private.h"
+#include "vigil-time.h"
+
+/**
+ * vigil_store_record_outcome:
+ * @outcome: `churned` or `renewed`
+ * @day: the day it happened (days since 1970-01-01)
+ *
+ * Records how a customer's story ended (or renewed), for history and the
+ * churn model. A second outcome on the same day replaces the first.
+ */
+gboolean
+vigil_store_record_outcome (VigilStore  *self,
+                            gint64       customer_id,
+                            const char  *outcome,
+                            gint32       day,
+                            GError     **error)
+{
+  static const char sql[] =
+    "INSERT OR REPLACE INTO outcomes (customer_id, day, outcome, recorded_at) "
+    "VALUES (?1, ?2, ?3, ?4)";
+  char buffer[16];
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_strcmp0 (outcome, "churned") == 0 || g_strcmp0 (outcome, "renewed") == 0, FALSE);
+
+  if (_vigil_store_format_day (day, buffer) == NULL)
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
+      return FALSE;
+    }
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Recording an outcome"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_text (stmt, 2, buffer, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, outcome, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  return _vigil_store_exec_prepared (self, stmt, _("Recording an outcome"), error);
+}
+
+/**
+ * vigil_store_list_outcomes:
+ *
+ * Returns: (transfer full) (element-type utf8): "YYYY-MM-DD outcome"
+ *   strings, oldest first
+ */
+GPtrArray *
+vigil_store_list_outcomes (VigilStore  *self,
+                           gint64       customer_id,
+                           GError     **error)
+{
+  static const char sql[] =
+    "SELECT day, outcome FROM outcomes WHERE customer_id = ?1 ORDER BY day";
+  g_autoptr(GPtrArray) outcomes = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading outcomes"), error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (outcomes, g_strdup_printf ("%s %s", sqlite3_column_text (stmt, 0),
+                                                sqlite3_column_text (stmt, 1)));
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading outcomes"), error))
+    return NULL;
+  return g_steal_pointer (&outcomes);
+}
+
+/**
+ * vigil_store_get_outcome_samples:
+ * @out_features: (out) (transfer full) (element-type double): 7 churn
+ *   features per outcome, row after row
+ * @out_labels: (out) (transfer full) (element-type int): 1 churned, 0 renewed
+ *
+ * The training set of the churn model: for each recorded outcome, the
+ * features as they stood before the outcome's day. Snapshots from the
+ * day on are never read, so nothing leaks back from after the fact.
+ */
+gboolean
+vigil_store_get_outcome_samples (VigilStore  *self,
+                                 GArray     **out_features,
+                                 GArray     **out_labels,
+                                 GError     **error)
+{
+  static const char sql[] =
+    "SELECT o.outcome, k.health, s.observed_at, s.last_active, s.renewal_date, s.open_tickets, "
+    "(SELECT t.health FROM scores t WHERE t.customer_id = s.customer_id "
+    "  AND t.observed_at <= s.observed_at - 1209600 ORDER BY t.observed_at DESC LIMIT 1), "
+    "(SELECT t.health FROM scores t WHERE t.customer_id = s.customer_id "
+    "  AND t.observed_at <= s.observed_at - 2419200 ORDER BY t.observed_at DESC LIMIT 1), "
+    "s.seats, s.seats_used, "
+    "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = s.customer_id "
+    "  AND t.observed_at <= s.observed_at - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1) "
+    "FROM outcomes o JOIN snapshots s ON s.customer_id = o.customer_id AND s.observed_at = "
+    "  (SELECT max (u.observed_at) FROM snapshots u WHERE u.customer_id = o.customer_id "
+    "   AND u.observed_at < (julianday (o.day) - 2440587.5) * 86400) "
+    JOIN_SCORES
+    "WHERE k.health IS NOT NULL ORDER BY o.customer_id, o.day";
+  g_autoptr(GArray) features = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (int));
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading outcomes"), error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilPortfolioRow row = { 0, };
+      VigilSnapshot snapshot = { 0, };
+      const char *renewal = (const char *) sqlite3_column_text (stmt, 4);
+      double then14 = _vigil_store_column_double_or_nan (stmt, 6);
+      double then28 = _vigil_store_column_double_or_nan (stmt, 7);
+      double sample[VIGIL_CHURN_N_FEATURES];
+      int label = g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "churned");
+
+      row.latest = &snapshot;
+      row.score.health = sqlite3_column_double (stmt, 1);
+      snapshot.observed_at = sqlite3_column_int64 (stmt, 2);
+      snapshot.last_active = _vigil_store_column_int_or_unknown (stmt, 3);
+      if (renewal == NULL || !vigil_date_parse (renewal, &snapshot.renewal_day))
+        snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
+      snapshot.open_tickets = _vigil_store_column_int_or_unknown (stmt, 5);
+      row.trends[VIGIL_TREND_7D] = NAN;
+      row.trends[VIGIL_TREND_14D] = isnan (then14) ? NAN : row.score.health - then14;
+      row.trends[VIGIL_TREND_28D] = isnan (then28) ? NAN : row.score.health - then28;
+      snapshot.seats = _vigil_store_column_int_or_unknown (stmt, 8);
+      snapshot.seats_used = _vigil_store_column_int_or_unknown (stmt, 9);
+      row.seat_use_28d_ago = _vigil_store_column_double_or_nan (stmt, 10);
+
+      vigil_portfolio_row_get_churn_features (&row, sample);
+      g_array_append_vals (features, sample, VIGIL_CHURN_N_FEATURES);
+      g_array_append_val (labels, label);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading outcomes"), error))
+    return FALSE;
+
+  *out_features = g_steal_pointer (&features);
+  *out_labels = g_steal_pointer (&labels);
+  return TRUE;
+}

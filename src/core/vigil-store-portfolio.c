@@ -1,0 +1,549 @@
+/* vigil-store-portfolio.c: the portfolio, a customer's history and health over time
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-churn-model.h"
+#include "vigil-error.h"
+#include "vigil-json-private.h"
+#include "vigil-store-private.h"
+#include "vigil-time.h"
+
+static void
+decode_features (VigilStore    *self,
+                 const char    *json,
+                 VigilSnapshot *snapshot)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *value;
+
+  /* Written by Vigil, but read as any JSON is (design 2.3): a database
+   * edited by hand cannot crash it. */
+  if (json == NULL || !(root = _vigil_json_parse (json, -1, VIGIL_JSON_SETTINGS, NULL)) ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+
+  json_object_iter_init (&iter, json_node_get_object (root));
+  while (json_object_iter_next (&iter, &key, &value))
+    {
+      const char *name = g_hash_table_lookup (self->feature_names,
+                                              GINT_TO_POINTER (atoi (key)));
+
+      if (name != NULL && JSON_NODE_HOLDS_VALUE (value))
+        vigil_snapshot_add_feature (snapshot, name, json_node_get_int (value));
+    }
+}
+
+static void
+read_snapshot_columns (VigilStore    *self,
+                       sqlite3_stmt  *stmt,
+                       int            first,
+                       gboolean       with_features,
+                       VigilSnapshot *snapshot)
+{
+  const char *renewal = (const char *) sqlite3_column_text (stmt, first + 9);
+
+  snapshot->observed_at = _vigil_store_column_int_or_unknown (stmt, first);
+  snapshot->last_active = _vigil_store_column_int_or_unknown (stmt, first + 1);
+  snapshot->mrr = _vigil_store_column_double_or_nan (stmt, first + 2);
+  snapshot->seats = _vigil_store_column_int_or_unknown (stmt, first + 3);
+  snapshot->seats_used = _vigil_store_column_int_or_unknown (stmt, first + 4);
+  snapshot->api_calls_7d = _vigil_store_column_int_or_unknown (stmt, first + 5);
+  snapshot->features_used = _vigil_store_column_int_or_unknown (stmt, first + 6);
+  snapshot->open_tickets = _vigil_store_column_int_or_unknown (stmt, first + 7);
+  snapshot->nps = _vigil_store_column_int_or_unknown (stmt, first + 8);
+  if (renewal == NULL || !vigil_date_parse (renewal, &snapshot->renewal_day))
+    snapshot->renewal_day = VIGIL_UNKNOWN_DAY;
+  /* The plan of that moment, else the customer's latest. */
+  if (sqlite3_column_type (stmt, first + 10) != SQLITE_NULL)
+    {
+      g_free (snapshot->plan);
+      snapshot->plan = _vigil_store_column_strdup (stmt, first + 10);
+    }
+  if (with_features)
+    decode_features (self, (const char *) sqlite3_column_text (stmt, first + 11), snapshot);
+}
+
+/* The stored score of @snapshot, explained: each measure's input,
+ * value, weight and points are recomputed with the scorecard version the
+ * score was stored with, which gives back what that version computed. */
+static void
+read_score_columns (sqlite3_stmt        *stmt,
+                    int                  first,
+                    GHashTable          *scorecards,
+                    const VigilSnapshot *snapshot,
+                    VigilScore          *score)
+{
+  const char *tier = (const char *) sqlite3_column_text (stmt, first + 2);
+  gint64 version = sqlite3_column_int64 (stmt, first);
+  VigilScorecard *scorecard = g_hash_table_lookup (scorecards, &version);
+
+  if (scorecard != NULL)
+    vigil_scorecard_compute (scorecard, snapshot, score);
+  else
+    for (int i = 0; i < VIGIL_N_MEASURES; i++)
+      score->measures[i] = (VigilMeasureResult) { NAN, NAN, 0, 0 };
+
+  score->version = version;
+  score->health = _vigil_store_column_double_or_nan (stmt, first + 1);
+  score->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
+}
+
+static VigilSnapshot *
+read_observation (VigilStore   *self,
+                  sqlite3_stmt *stmt,
+                  int           first,
+                  gboolean      with_features,
+                  GHashTable   *scorecards,
+                  VigilScore   *score)
+{
+  VigilSnapshot *snapshot = vigil_snapshot_new ();
+
+  snapshot->customer_id = _vigil_store_column_strdup (stmt, first);
+  snapshot->name = _vigil_store_column_strdup (stmt, first + 1);
+  snapshot->plan = _vigil_store_column_strdup (stmt, first + 2);
+  snapshot->owner = _vigil_store_column_strdup (stmt, first + 3);
+  snapshot->segment = _vigil_store_column_strdup (stmt, first + 4);
+  first += N_CUSTOMER_COLUMNS;
+  read_snapshot_columns (self, stmt, first, with_features, snapshot);
+  read_score_columns (stmt, first + N_SNAPSHOT_COLUMNS, scorecards, snapshot, score);
+  return snapshot;
+}
+
+void
+vigil_portfolio_row_free (VigilPortfolioRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->source);
+  vigil_snapshot_free (row->latest);
+  g_free (row);
+}
+
+/**
+ * vigil_portfolio_row_get_churn_features:
+ * @out_features: (array fixed-size=7): the churn model's inputs, NAN where
+ *   unknown (the model then uses its reference value)
+ *
+ * The churn features of design 3.2 as of the customer's latest snapshot;
+ * the seat-utilisation trend is in percentage points over 28 days.
+ */
+void
+vigil_portfolio_row_get_churn_features (const VigilPortfolioRow *row,
+                                        double                  *out_features)
+{
+  const VigilSnapshot *s = row->latest;
+
+  out_features[VIGIL_CHURN_FEATURE_HEALTH] = row->score.health;
+  out_features[VIGIL_CHURN_FEATURE_TREND_14D] = row->trends[VIGIL_TREND_14D];
+  out_features[VIGIL_CHURN_FEATURE_TREND_28D] = row->trends[VIGIL_TREND_28D];
+  out_features[VIGIL_CHURN_FEATURE_DAYS_SILENT] =
+    s->last_active != VIGIL_UNKNOWN ? MAX (0, s->observed_at - s->last_active) / 86400.0 : NAN;
+  out_features[VIGIL_CHURN_FEATURE_SEAT_TREND] =
+    s->seats != VIGIL_UNKNOWN && s->seats_used != VIGIL_UNKNOWN && s->seats > 0 && !isnan (row->seat_use_28d_ago)
+    ? 100.0 * ((double) s->seats_used / (double) s->seats - row->seat_use_28d_ago) : NAN;
+  out_features[VIGIL_CHURN_FEATURE_DAYS_TO_RENEWAL] =
+    s->renewal_day != VIGIL_UNKNOWN_DAY ? (double) (s->renewal_day - vigil_time_get_day (s->observed_at)) : NAN;
+  out_features[VIGIL_CHURN_FEATURE_OPEN_TICKETS] =
+    s->open_tickets != VIGIL_UNKNOWN ? (double) s->open_tickets : NAN;
+}
+
+void
+vigil_history_row_free (VigilHistoryRow *row)
+{
+  if (row == NULL)
+    return;
+  vigil_snapshot_free (row->snapshot);
+  g_free (row);
+}
+
+/* The row @stmt is on, of portfolio_sql or a query with its columns. */
+static VigilPortfolioRow *
+read_portfolio_row (VigilStore    *self,
+                    sqlite3_stmt  *stmt,
+                    GHashTable    *scorecards)
+{
+  const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
+  VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
+
+  row->customer_id = sqlite3_column_int64 (stmt, 0);
+  row->source = _vigil_store_column_strdup (stmt, 1);
+  row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
+  for (int t = 0; t < VIGIL_N_TRENDS; t++)
+    {
+      double then = _vigil_store_column_double_or_nan (stmt, trend_column + t);
+
+      row->trends[t] = isnan (then) || isnan (row->score.health) ? NAN
+                       : round ((row->score.health - then) * 1e6) / 1e6;
+    }
+  row->peak_14d = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
+  row->seat_use_28d_ago =
+    _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
+  return row;
+}
+
+/* Steps a portfolio query (customer id, source, customer, snapshot and
+ * score columns, then the trend columns) into rows, and finalizes it. */
+GPtrArray *
+_vigil_store_collect_portfolio_rows (VigilStore    *self,
+                                     sqlite3_stmt  *stmt,
+                                     GHashTable    *scorecards,
+                                     GError       **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, read_portfolio_row (self, stmt, scorecards));
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+/* Every customer with its latest snapshot and score, from one query. */
+static const char portfolio_sql[] =
+  "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
+  TREND_COLUMNS ("c.latest_at") " "
+  "FROM customers c JOIN sources src ON src.id = c.source_id "
+  "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
+  JOIN_SCORES
+  "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR k.tier = ?2) "
+  "ORDER BY c.id";
+
+/**
+ * vigil_store_list_portfolio:
+ * @owner: (nullable): keep only this owner's customers
+ * @tier: keep only this tier, or %VIGIL_TIER_NONE for all
+ *
+ * Every customer with its latest snapshot and score, from one query.
+ *
+ * Returns: (transfer full) (element-type VigilPortfolioRow): the rows
+ */
+GPtrArray *
+vigil_store_list_portfolio (VigilStore  *self,
+                            const char  *owner,
+                            VigilTier    tier,
+                            GError     **error)
+{
+  g_autoptr(GHashTable) scorecards = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(scorecards = _vigil_store_load_all_scorecards (self, error)))
+    return NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
+    return NULL;
+  _vigil_store_bind_text_or_null (stmt, 1, owner);
+  _vigil_store_bind_text_or_null (stmt, 2, vigil_tier_get_id (tier));
+
+  return _vigil_store_collect_portfolio_rows (self, stmt, scorecards, error);
+}
+
+/**
+ * vigil_store_foreach_portfolio_row:
+ * @func: called with each row, in customer id order; returning %FALSE
+ *   with its error set stops
+ *
+ * The rows of vigil_store_list_portfolio() for every customer, one at a
+ * time: a book of a million customers is not held in memory at once.
+ */
+gboolean
+vigil_store_foreach_portfolio_row (VigilStore             *self,
+                                   VigilPortfolioRowFunc   func,
+                                   gpointer                user_data,
+                                   GError                **error)
+{
+  g_autoptr(GHashTable) scorecards = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  if (!(scorecards = _vigil_store_load_all_scorecards (self, error)) ||
+      !(stmt = _vigil_store_prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(VigilPortfolioRow) row = read_portfolio_row (self, stmt, scorecards);
+
+      if (!func (row, user_data, error))
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+    }
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error);
+}
+
+/**
+ * vigil_store_find_customer:
+ * @external_id: the customer's id within its source
+ * @source: (nullable): the source's name; needed only when two sources
+ *   have a customer with that id
+ *
+ * Returns: the customer's store id, or -1 with @error set
+ */
+gint64
+vigil_store_find_customer (VigilStore  *self,
+                           const char  *external_id,
+                           const char  *source,
+                           GError     **error)
+{
+  static const char sql[] =
+    "SELECT c.id FROM customers c JOIN sources s ON s.id = c.source_id "
+    "WHERE c.external_id = ?1 AND (?2 IS NULL OR s.name = ?2)";
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = -1;
+  int n = 0;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+  g_return_val_if_fail (external_id != NULL, -1);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Finding a customer"), error)))
+    return -1;
+  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
+  _vigil_store_bind_text_or_null (stmt, 2, source);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      n++;
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Finding a customer"), error))
+    return -1;
+  if (n == 0)
+    {
+      if (source != NULL)
+        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND,
+                     _("No customer “%s” in source “%s”"), external_id, source);
+      else
+        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND,
+                     _("No customer “%s”"), external_id);
+      return -1;
+    }
+  if (n > 1)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_AMBIGUOUS,
+                   _("%d sources have a customer “%s”: name one with --source"), n, external_id);
+      return -1;
+    }
+  return id;
+}
+
+/**
+ * vigil_store_list_history:
+ *
+ * Every snapshot of one customer with its score, oldest first.
+ *
+ * Returns: (transfer full) (element-type VigilHistoryRow): the rows
+ */
+GPtrArray *
+vigil_store_list_history (VigilStore  *self,
+                          gint64       customer_id,
+                          GError     **error)
+{
+  static const char sql[] =
+    "SELECT " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS " "
+    "FROM snapshots s JOIN customers c ON c.id = s.customer_id "
+    JOIN_SCORES
+    "WHERE s.customer_id = ?1 ORDER BY s.observed_at";
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_history_row_free);
+  g_autoptr(GHashTable) scorecards = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(scorecards = _vigil_store_load_all_scorecards (self, error)))
+    return NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilHistoryRow *row = g_new0 (VigilHistoryRow, 1);
+
+      row->snapshot = read_observation (self, stmt, 0, TRUE, scorecards, &row->score);
+      g_ptr_array_add (rows, row);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * vigil_store_count_snapshots:
+ *
+ * Returns: the number of snapshots stored, or -1 with @error set
+ */
+gint64
+vigil_store_count_snapshots (VigilStore  *self,
+                             GError     **error)
+{
+  gint64 count = 0;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+
+  if (!_vigil_store_query_int (self, "SELECT count(*) FROM snapshots", &count, error))
+    return -1;
+  return count;
+}
+
+gint64
+vigil_store_count_customers (VigilStore  *self,
+                             GError     **error)
+{
+  gint64 count = 0;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+
+  if (!_vigil_store_query_int (self, "SELECT count(*) FROM customers", &count, error))
+    return -1;
+  return count;
+}
+
+/* Health over time --------------------------------------------------------- */
+
+/**
+ * vigil_store_list_recent_health:
+ * @since: the oldest observation time to include (Unix seconds)
+ *
+ * Every customer's health since @since, oldest first, from one query:
+ * the sparklines of the portfolio. Unknown scores are left out.
+ *
+ * Returns: (transfer full): customer id (a #gint64 key) → #GArray of
+ *   #VigilHealthPoint
+ */
+GHashTable *
+vigil_store_list_recent_health (VigilStore  *self,
+                                gint64       since,
+                                GError     **error)
+{
+  /* A seek per customer into the scores' key reads the recent weeks
+   * only, not all years. */
+  static const char sql[] =
+    "SELECT s.customer_id, s.observed_at, s.health FROM customers c "
+    "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
+    "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at";
+  g_autoptr(GHashTable) health = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        (GDestroyNotify) g_array_unref);
+  sqlite3_stmt *stmt = NULL;
+  GArray *points = NULL;
+  gint64 current = G_MININT64;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 customer_id = sqlite3_column_int64 (stmt, 0);
+      VigilHealthPoint point = { sqlite3_column_int64 (stmt, 1), sqlite3_column_double (stmt, 2), 1 };
+
+      if (customer_id != current)
+        {
+          current = customer_id;
+          points = g_array_new (FALSE, FALSE, sizeof (VigilHealthPoint));
+          g_hash_table_insert (health, g_memdup2 (&customer_id, sizeof customer_id), points);
+        }
+      g_array_append_val (points, point);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
+    return NULL;
+  return g_steal_pointer (&health);
+}
+
+/**
+ * vigil_store_list_average_health:
+ * @since: the oldest observation time to include (Unix seconds)
+ * @bucket_s: the width of a bucket in seconds (86400: days)
+ * @owner: (nullable): only this owner's customers
+ *
+ * The portfolio's average health per bucket of time since @since, from
+ * every stored score in it: the portfolio trend.
+ *
+ * Returns: (transfer full) (element-type VigilHealthPoint): the buckets
+ *   in time order, each with its start time, average and count
+ */
+GArray *
+vigil_store_list_average_health (VigilStore  *self,
+                                 gint64       since,
+                                 gint64       bucket_s,
+                                 const char  *owner,
+                                 GError     **error)
+{
+  static const char all_sql[] =
+    "SELECT observed_at, health FROM scores WHERE observed_at >= ?1 AND health IS NOT NULL";
+  static const char owner_sql[] =
+    "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id "
+    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2";
+  g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (VigilHealthPoint));
+  g_autoptr(GArray) sums = g_array_new (FALSE, TRUE, sizeof (double));
+  sqlite3_stmt *stmt = NULL;
+  gint64 first = since >= 0 ? since / bucket_s * bucket_s : -((-since + bucket_s - 1) / bucket_s) * bucket_s;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (bucket_s > 0, NULL);
+
+  /* Summed here rather than by GROUP BY: a year of a big book is
+   * millions of scores, and sorting them into buckets costs SQLite more
+   * than one pass adding them up in order. */
+  if (!(stmt = _vigil_store_prepare (self, owner == NULL ? all_sql : owner_sql,
+                                     _("Reading history"), error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  if (owner != NULL)
+    sqlite3_bind_text (stmt, 2, owner, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint index = (guint) ((sqlite3_column_int64 (stmt, 0) - first) / bucket_s);
+
+      if (index >= points->len)
+        {
+          g_array_set_size (points, index + 1);
+          g_array_set_size (sums, index + 1);
+        }
+      g_array_index (sums, double, index) += sqlite3_column_double (stmt, 1);
+      g_array_index (points, VigilHealthPoint, index).count++;
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
+    return NULL;
+
+  /* Buckets without a score are left out. */
+  for (guint i = points->len; i-- > 0;)
+    {
+      VigilHealthPoint *point = &g_array_index (points, VigilHealthPoint, i);
+
+      if (point->count == 0)
+        g_array_remove_index (points, i);
+      else
+        {
+          point->time = first + (gint64) i * bucket_s;
+          point->health = g_array_index (sums, double, i) / point->count;
+        }
+    }
+  return g_steal_pointer (&points);
+}

@@ -1,0 +1,261 @@
+/* vigil-store-report.c: the weekly report's queries
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
+#include "vigil-store-private.h"
+
+/* The book as it stood at a past time, for the weekly report (src/report):
+ * each customer's latest snapshot at or before that time, trigger
+ * episodes and outcomes within a period, and the history's span. */
+
+/**
+ * vigil_store_list_portfolio_at:
+ * @time: the moment (Unix seconds): snapshots observed after it are ignored
+ * @owner: (nullable): keep only this owner's customers
+ *
+ * Every customer observed at or before @time, with the latest snapshot
+ * at or before @time, its score, and the trends, 14-day peak and seat
+ * use of 28 days before counted back from that snapshot, as
+ * vigil_store_list_portfolio() gives them for the newest one.
+ *
+ * Returns: (transfer full) (element-type VigilPortfolioRow): the rows,
+ *   in customer id order
+ */
+GPtrArray *
+vigil_store_list_portfolio_at (VigilStore  *self,
+                               gint64       time,
+                               const char  *owner,
+                               GError     **error)
+{
+  static const char sql[] =
+    "WITH at (customer_id, t) AS ("
+    "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u "
+    "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
+    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)) "
+    "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
+    TREND_COLUMNS ("at.t") " "
+    "FROM at JOIN customers c ON c.id = at.customer_id "
+    "JOIN sources src ON src.id = c.source_id "
+    "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = at.t "
+    JOIN_SCORES
+    "ORDER BY c.id";
+  g_autoptr(GHashTable) scorecards = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(scorecards = _vigil_store_load_all_scorecards (self, error)))
+    return NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the portfolio"), error)))
+    return NULL;
+  _vigil_store_bind_text_or_null (stmt, 1, owner);
+  sqlite3_bind_int64 (stmt, 2, time);
+
+  return _vigil_store_collect_portfolio_rows (self, stmt, scorecards, error);
+}
+
+/**
+ * vigil_store_get_average_health_at:
+ * @time: the moment (Unix seconds)
+ * @owner: (nullable): only this owner's customers
+ * @out_average: (out): the average of each customer's latest score at or
+ *   before @time, NAN when there is none
+ * @out_count: (out) (optional): how many scores it averages
+ *
+ * The portfolio's average health as it stood at @time: one point of the
+ * report's weekly trend, from one index lookup per customer.
+ */
+gboolean
+vigil_store_get_average_health_at (VigilStore  *self,
+                                   gint64       time,
+                                   const char  *owner,
+                                   double      *out_average,
+                                   guint       *out_count,
+                                   GError     **error)
+{
+  static const char sql[] =
+    "SELECT avg (k.health), count (k.health) FROM customers c "
+    "JOIN scores k ON k.customer_id = c.id AND k.observed_at = "
+    "  (SELECT max (t.observed_at) FROM scores t "
+    "   WHERE t.customer_id = c.id AND t.observed_at <= ?1) "
+    "WHERE (?2 IS NULL OR c.owner = ?2)";
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out_average != NULL, FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, time);
+  _vigil_store_bind_text_or_null (stmt, 2, owner);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_average = _vigil_store_column_double_or_nan (stmt, 0);
+      if (out_count != NULL)
+        *out_count = (guint) sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW)
+    return _vigil_store_set_sqlite_error (self, error, _("Reading history"));
+  return TRUE;
+}
+
+/**
+ * vigil_store_get_history_span:
+ * @owner: (nullable): only this owner's customers
+ * @out_customers: (out) (optional): how many customers there are
+ * @out_first: (out) (optional): the oldest observation, or 0 when none
+ * @out_last: (out) (optional): the newest observation, or 0 when none
+ *
+ * What history the store holds, to tell "no such owner" from "no data
+ * that week" and to pick a default week.
+ */
+gboolean
+vigil_store_get_history_span (VigilStore  *self,
+                              const char  *owner,
+                              gint64      *out_customers,
+                              gint64      *out_first,
+                              gint64      *out_last,
+                              GError     **error)
+{
+  static const char sql[] =
+    "SELECT count (*), "
+    "  min ((SELECT min (s.observed_at) FROM snapshots s WHERE s.customer_id = c.id)), "
+    "  max (c.latest_at) "
+    "FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)";
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
+    return FALSE;
+  _vigil_store_bind_text_or_null (stmt, 1, owner);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (out_customers != NULL)
+        *out_customers = sqlite3_column_int64 (stmt, 0);
+      if (out_first != NULL)
+        *out_first = sqlite3_column_int64 (stmt, 1);
+      if (out_last != NULL)
+        *out_last = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW)
+    return _vigil_store_set_sqlite_error (self, error, _("Reading history"));
+  return TRUE;
+}
+
+/**
+ * vigil_store_list_triggers_first_seen:
+ * @since: the start of the period (Unix seconds, included)
+ * @until: its end (excluded)
+ * @owner: (nullable): only this owner's customers
+ *
+ * The trigger episodes that opened within a period, whatever their
+ * state now.
+ *
+ * Returns: (transfer full) (element-type VigilTriggerRow): oldest first
+ */
+GPtrArray *
+vigil_store_list_triggers_first_seen (VigilStore  *self,
+                                      gint64       since,
+                                      gint64       until,
+                                      const char  *owner,
+                                      GError     **error)
+{
+  static const char sql[] =
+    "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, t.state, "
+    "t.snoozed_until, t.evidence, c.id "
+    "FROM triggers t JOIN customers c ON c.id = t.customer_id "
+    "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 "
+    "AND (?3 IS NULL OR c.owner = ?3) "
+    "ORDER BY t.first_seen, t.id";
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, until);
+  _vigil_store_bind_text_or_null (stmt, 3, owner);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, _vigil_store_read_trigger_row (stmt));
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading triggers"), error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * vigil_store_count_outcomes_between:
+ * @first_day: the first day (days since 1970-01-01, included)
+ * @last_day: the last day (included)
+ * @owner: (nullable): only this owner's customers
+ * @out_churned: (out): outcomes `churned` on those days
+ * @out_renewed: (out): outcomes `renewed` on those days
+ */
+gboolean
+vigil_store_count_outcomes_between (VigilStore  *self,
+                                    gint32       first_day,
+                                    gint32       last_day,
+                                    const char  *owner,
+                                    guint       *out_churned,
+                                    guint       *out_renewed,
+                                    GError     **error)
+{
+  static const char sql[] =
+    "SELECT count (*) FILTER (WHERE o.outcome = 'churned'), "
+    "  count (*) FILTER (WHERE o.outcome = 'renewed') "
+    "FROM outcomes o JOIN customers c ON c.id = o.customer_id "
+    "WHERE o.day >= ?1 AND o.day <= ?2 AND (?3 IS NULL OR c.owner = ?3)";
+  char first[16];
+  char last[16];
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out_churned != NULL && out_renewed != NULL, FALSE);
+
+  if (_vigil_store_format_day (first_day, first) == NULL ||
+      _vigil_store_format_day (last_day, last) == NULL)
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
+      return FALSE;
+    }
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading outcomes"), error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, last, -1, SQLITE_STATIC);
+  _vigil_store_bind_text_or_null (stmt, 3, owner);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_churned = (guint) sqlite3_column_int64 (stmt, 0);
+      *out_renewed = (guint) sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW)
+    return _vigil_store_set_sqlite_error (self, error, _("Reading outcomes"));
+  return TRUE;
+}

@@ -1,0 +1,352 @@
+/* vigil-store-schema.c: the database's file, its identity and its migrations
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vigil-error.h"
+#include "vigil-store-private.h"
+
+/* "VIGL": PRAGMA application_id tells a Vigil database from any other
+ * SQLite file, so that `--db` pointed at the wrong file changes nothing. */
+#define VIGIL_APPLICATION_ID 0x5649474C
+
+/* Forward migrations: migrations[i] takes user_version i to i + 1.
+ * Never edit one that has shipped; add the next. */
+static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE sources ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('endpoint', 'file')),"
+  "  url TEXT,"
+  "  mapping TEXT,"
+  "  interval_min INTEGER,"
+  "  timeout_s INTEGER,"
+  "  concurrency INTEGER,"
+  "  max_bytes INTEGER,"
+  "  header_names TEXT,"
+  "  token_env TEXT,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE customers ("
+  "  id INTEGER PRIMARY KEY,"
+  "  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,"
+  "  external_id TEXT NOT NULL,"
+  "  name TEXT,"
+  "  plan TEXT,"
+  "  owner TEXT,"
+  "  segment TEXT,"
+  "  latest_at INTEGER,"
+  "  UNIQUE (source_id, external_id)"
+  ");"
+  "CREATE INDEX customers_owner ON customers (owner);"
+  "CREATE TABLE features ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE"
+  ");"
+  /* One row per observation. The observed columns are append-only;
+   * features is a JSON object from feature id to calls in the last 7
+   * days (-1: used, count unknown): compact, and json_each() keeps
+   * adoption over time queryable. The score columns are derived: each
+   * measure's value (0..1) and points, its weight following from the
+   * scorecard version and which measures were known; rescoring rewrites
+   * them. Keeping them in the same row halves the writes of an import. */
+  "CREATE TABLE snapshots ("
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  observed_at INTEGER NOT NULL,"
+  "  last_active INTEGER,"
+  "  mrr REAL,"
+  "  seats INTEGER,"
+  "  seats_used INTEGER,"
+  "  api_calls_7d INTEGER,"
+  "  features_used INTEGER,"
+  "  open_tickets INTEGER,"
+  "  nps INTEGER,"
+  "  renewal_date TEXT,"
+  "  plan TEXT,"
+  "  features TEXT,"
+  "  score_version INTEGER REFERENCES scorecards (version),"
+  "  health REAL,"
+  "  tier TEXT,"
+  "  activity REAL, activity_pts REAL,"
+  "  volume REAL, volume_pts REAL,"
+  "  breadth REAL, breadth_pts REAL,"
+  "  seats_util REAL, seats_util_pts REAL,"
+  "  tickets REAL, tickets_pts REAL,"
+  "  nps_score REAL, nps_score_pts REAL,"
+  "  PRIMARY KEY (customer_id, observed_at)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE scorecards ("
+  "  version INTEGER PRIMARY KEY,"
+  "  definition TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE outcomes ("
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  day TEXT NOT NULL,"
+  "  outcome TEXT NOT NULL CHECK (outcome IN ('churned', 'renewed')),"
+  "  recorded_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (customer_id, day)"
+  ");"
+  "CREATE TABLE triggers ("
+  "  id INTEGER PRIMARY KEY,"
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  rule TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('upsell', 'risk')),"
+  "  first_seen INTEGER NOT NULL,"
+  "  last_seen INTEGER NOT NULL,"
+  "  cleared_at INTEGER,"
+  "  state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'acknowledged', 'snoozed', 'done')),"
+  "  snoozed_until TEXT,"
+  "  evidence TEXT"
+  ");"
+  "CREATE INDEX triggers_customer ON triggers (customer_id, rule);",
+
+  /* 2: how each source was last polled, and the validators of its
+   * pages for conditional requests. */
+  "ALTER TABLE sources ADD COLUMN last_poll_at INTEGER;"
+  "ALTER TABLE sources ADD COLUMN last_ok INTEGER;"
+  "ALTER TABLE sources ADD COLUMN last_error TEXT;"
+  "ALTER TABLE sources ADD COLUMN last_summary TEXT;"
+  "ALTER TABLE sources ADD COLUMN next_due INTEGER;"
+  "ALTER TABLE sources ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE sources ADD COLUMN keyring_token INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE source_validators ("
+  "  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,"
+  "  url TEXT NOT NULL,"
+  "  etag TEXT,"
+  "  last_modified TEXT,"
+  "  PRIMARY KEY (source_id, url)"
+  ") WITHOUT ROWID;",
+
+  /* 3: scores move to their own narrow table. Snapshots become purely
+   * the observations, written once; a scorecard change rewrites only
+   * (version, health, tier) per snapshot instead of every wide row,
+   * which makes a full rescore several times faster. Each measure's
+   * value and points follow from the snapshot and the scorecard
+   * version, so they are computed when read. No foreign key: it would
+   * cost a lookup per row written and keep a rescore from emptying the
+   * table at once; a trigger on customers does the cascade instead. */
+  "CREATE TABLE scores ("
+  "  customer_id INTEGER NOT NULL,"
+  "  observed_at INTEGER NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  health REAL,"
+  "  tier TEXT,"
+  "  PRIMARY KEY (customer_id, observed_at)"
+  ") WITHOUT ROWID;"
+  "CREATE TRIGGER customers_delete_scores AFTER DELETE ON customers BEGIN"
+  "  DELETE FROM scores WHERE customer_id = old.id;"
+  "END;"
+  "INSERT INTO scores (customer_id, observed_at, version, health, tier) "
+  "  SELECT customer_id, observed_at, score_version, health, tier FROM snapshots "
+  "  WHERE score_version IS NOT NULL ORDER BY customer_id, observed_at;"
+  "CREATE TABLE snapshots_v3 ("
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  observed_at INTEGER NOT NULL,"
+  "  last_active INTEGER,"
+  "  mrr REAL,"
+  "  seats INTEGER,"
+  "  seats_used INTEGER,"
+  "  api_calls_7d INTEGER,"
+  "  features_used INTEGER,"
+  "  open_tickets INTEGER,"
+  "  nps INTEGER,"
+  "  renewal_date TEXT,"
+  "  plan TEXT,"
+  "  features TEXT,"
+  "  PRIMARY KEY (customer_id, observed_at)"
+  ") WITHOUT ROWID;"
+  "INSERT INTO snapshots_v3 SELECT customer_id, observed_at, last_active, mrr, seats, seats_used, "
+  "  api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features FROM snapshots "
+  "  ORDER BY customer_id, observed_at;"
+  "DROP TABLE snapshots;"
+  "ALTER TABLE snapshots_v3 RENAME TO snapshots;",
+
+  /* 4: query parameters that carry a secret (design 2.3): their names
+   * only, "\n"-joined; the values are in the keyring (names) or in the
+   * environment ("NAME=VAR"); and the most records one poll of a source
+   * may read (NULL: the default). */
+  "ALTER TABLE sources ADD COLUMN query_secret_names TEXT;"
+  "ALTER TABLE sources ADD COLUMN query_secret_env TEXT;"
+  "ALTER TABLE sources ADD COLUMN max_records INTEGER;",
+};
+
+gboolean
+_vigil_store_check_identity (VigilStore  *self,
+                             gint64      *out_version,
+                             GError     **error)
+{
+  gint64 application_id = 0;
+  gint64 n_objects = 0;
+
+  if (!_vigil_store_query_int (self, "PRAGMA application_id", &application_id, error) ||
+      !_vigil_store_query_int (self, "PRAGMA user_version", out_version, error) ||
+      !_vigil_store_query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
+    return FALSE;
+
+  if (application_id != VIGIL_APPLICATION_ID && (n_objects > 0 || *out_version != 0))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_A_DATABASE,
+                   _("%s is an SQLite database of another application, not a Vigil database; "
+                     "it was left unchanged"), self->path);
+      return FALSE;
+    }
+
+  if (*out_version > VIGIL_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NEWER_SCHEMA,
+                   _("%s was written by a newer Vigil (schema %" PRId64
+                     ", this Vigil knows up to %d); it was left unchanged. "
+                     "Update Vigil to open it."),
+                   self->path, *out_version, VIGIL_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+insert_default_scorecard (VigilStore  *self,
+                          GError     **error)
+{
+  g_autoptr(VigilScorecard) scorecard = vigil_scorecard_new_default ();
+
+  return _vigil_store_insert_scorecard (self, scorecard, _("Creating the database"), error);
+}
+
+gboolean
+_vigil_store_migrate (VigilStore  *self,
+                      gint64       from_version,
+                      gint64       to_version,
+                      GError     **error)
+{
+  g_autofree char *set_version = NULL;
+  g_autofree char *set_application = NULL;
+
+  if (from_version >= to_version)
+    return TRUE;
+
+  if (!_vigil_store_exec_sql (self, "BEGIN IMMEDIATE", _("Updating the database"), error))
+    return FALSE;
+
+  for (gint64 v = from_version; v < to_version; v++)
+    {
+      if (!_vigil_store_exec_sql (self, migrations[v], _("Updating the database"), error))
+        goto fail;
+      if (v == 0 && !insert_default_scorecard (self, error))
+        goto fail;
+    }
+
+  /* PRAGMAs take no parameters; both values are our own constants. */
+  set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, to_version);
+  set_application = g_strdup_printf ("PRAGMA application_id = %d", VIGIL_APPLICATION_ID);
+  if (!_vigil_store_exec_sql (self, set_version, _("Updating the database"), error) ||
+      !_vigil_store_exec_sql (self, set_application, _("Updating the database"), error) ||
+      !_vigil_store_exec_sql (self, "COMMIT", _("Updating the database"), error))
+    goto fail;
+
+  return TRUE;
+
+fail:
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+/* The files SQLite keeps beside a database: the write-ahead log, its
+ * shared-memory index, and the rollback journal of a migration. */
+static const char * const database_file_suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+/* design 2.4: the database is private to its user, whatever the umask.
+ * A missing database is created empty with mode 0600 before SQLite opens
+ * it; SQLite then gives its -wal and -shm files the database's mode. */
+static gboolean
+create_private_database (VigilStore  *self,
+                         GError     **error)
+{
+  int fd = g_open (self->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  if (fd >= 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+
+  if (errno == EEXIST)
+    return TRUE;
+
+  {
+    int saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Cannot create %s: %s"), self->path, g_strerror (saved_errno));
+    return FALSE;
+  }
+}
+
+/* An existing database (and its companions) that other users can read
+ * is made private when it is ours; someone else's is left as it is. The
+ * store is opened by every front end, and the person running it is the
+ * one to tell, so the notice goes to standard error, once per file. */
+static void
+tighten_database_files (VigilStore *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (database_file_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (self->path, database_file_suffixes[i], NULL);
+      GStatBuf st;
+
+      if (g_stat (file, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 077) == 0)
+        continue;
+
+      if (st.st_uid != geteuid ())
+        g_printerr (_("Warning: %s can be read by other users, and it is not yours, so Vigil "
+                      "left its permissions alone (mode %04o)\n"),
+                    file, (unsigned) (st.st_mode & 07777));
+      else if (g_chmod (file, st.st_mode & 0700) != 0)
+        g_printerr (_("Warning: %s can be read by other users and could not be made private: %s\n"),
+                    file, g_strerror (errno));
+      else
+        g_printerr (_("%s could be read by other users; it is now private to you (mode %04o)\n"),
+                    file, (unsigned) (st.st_mode & 0700));
+    }
+}
+
+/* The folder of the database, and the database when missing, are
+ * created private to the user; an existing database is made private. */
+gboolean
+_vigil_store_prepare_file (VigilStore  *self,
+                           GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  tighten_database_files (self);
+  return create_private_database (self, error);
+}

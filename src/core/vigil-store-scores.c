@@ -1,0 +1,229 @@
+/* vigil-store-scores.c: the scorecards' versions, and rescoring the history with a new one
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
+#include "vigil-store-private.h"
+
+/**
+ * vigil_store_load_scorecard:
+ *
+ * Returns: (transfer full): the scorecard in use (the newest version)
+ */
+VigilScorecard *
+vigil_store_load_scorecard (VigilStore  *self,
+                            GError     **error)
+{
+  static const char sql[] =
+    "SELECT version, definition FROM scorecards ORDER BY version DESC LIMIT 1";
+  sqlite3_stmt *stmt = NULL;
+  VigilScorecard *scorecard = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the scorecard"), error)))
+    return NULL;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    scorecard = vigil_scorecard_new_from_json ((const char *) sqlite3_column_text (stmt, 1),
+                                               sqlite3_column_int64 (stmt, 0), error);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+                 _("%s has no scorecard; the database is damaged"), self->path);
+  else
+    _vigil_store_set_sqlite_error (self, error, _("Reading the scorecard"));
+  sqlite3_finalize (stmt);
+
+  return scorecard;
+}
+
+GHashTable *
+_vigil_store_load_all_scorecards (VigilStore  *self,
+                                  GError     **error)
+{
+  g_autoptr(GHashTable) scorecards = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                            g_free, g_object_unref);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self, "SELECT version, definition FROM scorecards",
+                                     _("Reading the scorecard"), error)))
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 version = sqlite3_column_int64 (stmt, 0);
+      VigilScorecard *scorecard;
+
+      scorecard = vigil_scorecard_new_from_json ((const char *) sqlite3_column_text (stmt, 1),
+                                                 version, error);
+      if (scorecard == NULL)
+        {
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      g_hash_table_insert (scorecards, g_memdup2 (&version, sizeof version), scorecard);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the scorecard"), error))
+    return NULL;
+  return g_steal_pointer (&scorecards);
+}
+
+/* Stores @scorecard as the version it carries. */
+gboolean
+_vigil_store_insert_scorecard (VigilStore      *self,
+                               VigilScorecard  *scorecard,
+                               const char      *doing,
+                               GError         **error)
+{
+  static const char sql[] =
+    "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)";
+  g_autofree char *definition = vigil_scorecard_to_json (scorecard);
+  sqlite3_stmt *stmt = NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, doing, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
+  sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  return _vigil_store_exec_prepared (self, stmt, doing, error);
+}
+
+/* SQL function vigil_health (observed_at, last_active, api_calls_7d,
+ * features_used, seats, seats_used, open_tickets, nps): the health of a
+ * stored snapshot under the scorecard being applied (the function's user
+ * data), or NULL when no measure is known. */
+static void
+sql_health (sqlite3_context  *context,
+            int               argc,
+            sqlite3_value   **argv)
+{
+  VigilScorecard *scorecard = sqlite3_user_data (context);
+  gint64 *fields[] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+  VigilSnapshot snapshot = { 0, };
+  VigilScore score;
+
+  g_assert (argc == G_N_ELEMENTS (fields));
+
+  fields[0] = &snapshot.observed_at;
+  fields[1] = &snapshot.last_active;
+  fields[2] = &snapshot.api_calls_7d;
+  fields[3] = &snapshot.features_used;
+  fields[4] = &snapshot.seats;
+  fields[5] = &snapshot.seats_used;
+  fields[6] = &snapshot.open_tickets;
+  fields[7] = &snapshot.nps;
+  for (int i = 0; i < argc; i++)
+    *fields[i] = sqlite3_value_type (argv[i]) == SQLITE_NULL ? VIGIL_UNKNOWN
+                                                             : sqlite3_value_int64 (argv[i]);
+  snapshot.mrr = NAN;
+  snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
+
+  vigil_scorecard_compute (scorecard, &snapshot, &score);
+  if (isnan (score.health))
+    sqlite3_result_null (context);
+  else
+    sqlite3_result_double (context, score.health);
+}
+
+/* SQL function vigil_tier (health): its tier under the scorecard being
+ * applied, or NULL. */
+static void
+sql_tier (sqlite3_context  *context,
+          int               argc,
+          sqlite3_value   **argv)
+{
+  VigilScorecard *scorecard = sqlite3_user_data (context);
+
+  g_assert (argc == 1);
+
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
+    sqlite3_result_null (context);
+  else
+    sqlite3_result_text (context,
+                         vigil_tier_get_id (vigil_scorecard_get_tier (scorecard,
+                                                                      sqlite3_value_double (argv[0]))),
+                         -1, SQLITE_STATIC);
+}
+
+/* Rewrites every stored score with @scorecard in one statement: the
+ * scores table is emptied and refilled in key order from the
+ * observations, inside SQLite, with the scoring done by the scorecard
+ * itself through two SQL functions that exist only meanwhile. */
+static gboolean
+rescore_all (VigilStore      *self,
+             VigilScorecard  *scorecard,
+             guint64         *out_rescored,
+             GError         **error)
+{
+  static const char sql[] =
+    "INSERT INTO scores (customer_id, observed_at, version, health, tier) "
+    "SELECT customer_id, observed_at, ?1, health, vigil_tier (health) FROM "
+    "(SELECT customer_id, observed_at, vigil_health (observed_at, last_active, api_calls_7d, "
+    " features_used, seats, seats_used, open_tickets, nps) AS health FROM snapshots "
+    " ORDER BY customer_id, observed_at)";
+  const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  if (sqlite3_create_function (self->db, "vigil_health", 8, flags, scorecard,
+                               sql_health, NULL, NULL) != SQLITE_OK ||
+      sqlite3_create_function (self->db, "vigil_tier", 1, flags, scorecard,
+                               sql_tier, NULL, NULL) != SQLITE_OK)
+    return _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
+
+  ok = _vigil_store_exec_sql (self, "DELETE FROM scores", _("Rescoring"), error);
+  if (ok && sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    ok = _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
+      ok = _vigil_store_step_done (self, stmt, _("Rescoring"), error);
+    }
+  if (ok && out_rescored != NULL)
+    *out_rescored = (guint64) sqlite3_changes64 (self->db);
+
+  sqlite3_finalize (stmt);
+  sqlite3_create_function (self->db, "vigil_health", 8, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+  sqlite3_create_function (self->db, "vigil_tier", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+  return ok;
+}
+
+/**
+ * vigil_store_save_scorecard:
+ * @scorecard: a validated scorecard; its version must be the next one
+ * @out_rescored: (out) (optional): how many snapshots were rescored
+ *
+ * Makes @scorecard the one in use and rescores the whole history with
+ * it, in one transaction, so charts never mix versions.
+ */
+gboolean
+vigil_store_save_scorecard (VigilStore      *self,
+                            VigilScorecard  *scorecard,
+                            guint64         *out_rescored,
+                            GError         **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (VIGIL_IS_SCORECARD (scorecard), FALSE);
+
+  if (!vigil_store_begin (self, error))
+    return FALSE;
+  ok = _vigil_store_insert_scorecard (self, scorecard, _("Saving the scorecard"), error) &&
+       rescore_all (self, scorecard, out_rescored, error);
+  return _vigil_store_end_transaction (self, ok, error);
+}

@@ -1,0 +1,490 @@
+/* vigil-store-sources.c: sources, how each was last polled, and the validators of its pages
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
+#include "vigil-store-private.h"
+#include "vigil-url.h"
+
+/**
+ * vigil_store_lookup_source:
+ *
+ * Returns: the source's id, 0 if there is none of that name, or -1 with
+ *   @error set
+ */
+gint64
+vigil_store_lookup_source (VigilStore  *self,
+                           const char  *name,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+  g_return_val_if_fail (name != NULL, -1);
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_LOOKUP_SOURCE, error)))
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  return _vigil_store_lookup_id (self, stmt, error);
+}
+
+/**
+ * vigil_store_ensure_source:
+ *
+ * Finds the source called @name, adding it as a file source if missing.
+ *
+ * Returns: its id, or -1 with @error set
+ */
+gint64
+vigil_store_ensure_source (VigilStore  *self,
+                           const char  *name,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+  g_return_val_if_fail (name != NULL, -1);
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SOURCE, error)))
+    return -1;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  if (!_vigil_store_step_done (self, stmt, _("Adding a source"), error))
+    return -1;
+
+  return vigil_store_lookup_source (self, name, error);
+}
+
+#define SOURCE_COLUMNS \
+  "id, name, url, mapping, interval_min, timeout_s, concurrency, max_bytes, token_env, " \
+  "last_poll_at, last_ok, last_error, last_summary, next_due, failures, keyring_token, header_names, " \
+  "query_secret_names, query_secret_env, max_records"
+
+static VigilSource *
+read_source (sqlite3_stmt *stmt)
+{
+  VigilSource *source = vigil_source_new ((const char *) sqlite3_column_text (stmt, 1),
+                                          (const char *) sqlite3_column_text (stmt, 2));
+
+  source->id = sqlite3_column_int64 (stmt, 0);
+  source->mapping = _vigil_store_column_strdup (stmt, 3);
+  if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+    source->interval_min = (guint) sqlite3_column_int (stmt, 4);
+  if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
+    source->timeout_s = (guint) sqlite3_column_int (stmt, 5);
+  if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
+    source->concurrency = (guint) sqlite3_column_int (stmt, 6);
+  if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
+    source->max_bytes = sqlite3_column_int64 (stmt, 7);
+  source->token_env = _vigil_store_column_strdup (stmt, 8);
+  source->last_poll_at = sqlite3_column_int64 (stmt, 9);
+  source->last_ok = sqlite3_column_int (stmt, 10) != 0;
+  source->last_error = _vigil_store_column_strdup (stmt, 11);
+  source->last_summary = _vigil_store_column_strdup (stmt, 12);
+  source->next_due = sqlite3_column_int64 (stmt, 13);
+  source->failures = (guint) sqlite3_column_int (stmt, 14);
+  source->keyring_token = sqlite3_column_int (stmt, 15) != 0;
+  if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
+    source->header_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 16), "\n", -1);
+  if (sqlite3_column_type (stmt, 17) != SQLITE_NULL)
+    source->query_secret_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 17), "\n", -1);
+  if (sqlite3_column_type (stmt, 18) != SQLITE_NULL)
+    source->query_secret_env = g_strsplit ((const char *) sqlite3_column_text (stmt, 18), "\n", -1);
+  if (sqlite3_column_type (stmt, 19) != SQLITE_NULL)
+    source->max_records = sqlite3_column_int64 (stmt, 19);
+  return source;
+}
+
+/* Names joined by "\n" for a TEXT column, NULL for none. */
+static char *
+join_names (GStrv names)
+{
+  return names != NULL && names[0] != NULL ? g_strjoinv ("\n", names) : NULL;
+}
+
+/* The joined name lists a source statement binds, kept alive until it
+ * has run. */
+typedef struct
+{
+  char *header_names;
+  char *query_secret_names;
+  char *query_secret_env;
+} JoinedNames;
+
+static void
+joined_names_clear (JoinedNames *joined)
+{
+  g_free (joined->header_names);
+  g_free (joined->query_secret_names);
+  g_free (joined->query_secret_env);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (JoinedNames, joined_names_clear)
+
+/* Binds the settings a user chooses, shared by add and update: ?2 url,
+ * ?3 mapping, ?4 interval, ?5 timeout, ?6 concurrency, ?7 max bytes,
+ * ?8 token variable, ?10 keyring token, ?11 header names, ?12 query
+ * secret names, ?13 query secrets from the environment, ?14 max records. */
+static void
+bind_source_settings (sqlite3_stmt       *stmt,
+                      const VigilSource  *source,
+                      JoinedNames        *joined)
+{
+  sqlite3_bind_text (stmt, 1, source->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, source->url, -1, SQLITE_STATIC);
+  _vigil_store_bind_text_or_null (stmt, 3, source->mapping);
+  sqlite3_bind_int (stmt, 4, (int) source->interval_min);
+  sqlite3_bind_int (stmt, 5, (int) source->timeout_s);
+  sqlite3_bind_int (stmt, 6, (int) source->concurrency);
+  sqlite3_bind_int64 (stmt, 7, source->max_bytes);
+  _vigil_store_bind_text_or_null (stmt, 8, source->token_env);
+  sqlite3_bind_int (stmt, 10, source->keyring_token);
+  sqlite3_bind_int64 (stmt, 14, source->max_records);
+  /* Names only: the values are in the keyring or the environment. */
+  joined->header_names = join_names (source->header_names);
+  joined->query_secret_names = join_names (source->query_secret_names);
+  joined->query_secret_env = join_names (source->query_secret_env);
+  _vigil_store_bind_text_or_null (stmt, 11, joined->header_names);
+  _vigil_store_bind_text_or_null (stmt, 12, joined->query_secret_names);
+  _vigil_store_bind_text_or_null (stmt, 13, joined->query_secret_env);
+}
+
+/* The HTTP validators of a source's last answers, dropped when its
+ * settings change so that a 304 cannot hide what they would change. */
+static gboolean
+drop_validators (VigilStore  *self,
+                 gint64       source_id,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, "DELETE FROM source_validators WHERE source_id = ?1",
+                                     _("Changing a source"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  return _vigil_store_exec_prepared (self, stmt, _("Changing a source"), error);
+}
+
+/**
+ * vigil_store_add_source:
+ * @source: a validated source; its id is set
+ *
+ * Adds an endpoint source. A source of that name that only holds
+ * imported history (no URL yet) becomes this endpoint, keeping its
+ * customers, so history can be backfilled before polling starts.
+ */
+gboolean
+vigil_store_add_source (VigilStore   *self,
+                        VigilSource  *source,
+                        GError      **error)
+{
+  static const char sql[] =
+    "INSERT INTO sources (name, kind, url, mapping, interval_min, timeout_s, "
+    "concurrency, max_bytes, token_env, created_at, keyring_token, header_names, "
+    "query_secret_names, query_secret_env, max_records) "
+    "VALUES (?1, 'endpoint', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
+    "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
+    "token_env = ?8, keyring_token = ?10, header_names = ?11, "
+    "query_secret_names = ?12, query_secret_env = ?13, max_records = ?14 "
+    "WHERE url IS NULL";
+  g_auto(JoinedNames) joined = { NULL, };
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (source != NULL && source->url != NULL, FALSE);
+
+  /* Whoever calls, a secret in the URL is never stored. */
+  if (!vigil_url_check_no_secret (source->url, error))
+    return FALSE;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Adding a source"), error)))
+    return FALSE;
+
+  bind_source_settings (stmt, source, &joined);
+  sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
+  if (!_vigil_store_exec_prepared (self, stmt, _("Adding a source"), error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("A source named “%s” already exists"), source->name);
+      return FALSE;
+    }
+
+  source->id = vigil_store_lookup_source (self, source->name, error);
+  return source->id > 0;
+}
+
+/**
+ * vigil_store_list_sources:
+ *
+ * Returns: (transfer full) (element-type VigilSource): the endpoint
+ *   sources, by name
+ */
+GPtrArray *
+vigil_store_list_sources (VigilStore  *self,
+                          GError     **error)
+{
+  static const char sql[] =
+    "SELECT " SOURCE_COLUMNS " FROM sources WHERE url IS NOT NULL ORDER BY name";
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_source_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the sources"), error)))
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (sources, read_source (stmt));
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the sources"), error))
+    return NULL;
+  return g_steal_pointer (&sources);
+}
+
+/**
+ * vigil_store_get_source:
+ *
+ * Returns: (transfer full): the endpoint source @name, or %NULL with
+ *   @error set
+ */
+VigilSource *
+vigil_store_get_source (VigilStore  *self,
+                        const char  *name,
+                        GError     **error)
+{
+  static const char sql[] =
+    "SELECT " SOURCE_COLUMNS " FROM sources WHERE name = ?1 AND url IS NOT NULL";
+  sqlite3_stmt *stmt = NULL;
+  VigilSource *source = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the sources"), error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    source = read_source (stmt);
+  if (_vigil_store_finish_rows (self, stmt, rc, _("Reading the sources"), error) && source == NULL)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
+  return source;
+}
+
+/**
+ * vigil_store_update_source:
+ * @source: a validated source, named as one that exists
+ *
+ * Changes the settings of the endpoint source of that name: address,
+ * mapping, schedule, limits and how it authenticates. Its customers,
+ * their history and the last poll's outcome stay. A new address or
+ * mapping makes it due at once with its failures forgotten, and the
+ * HTTP validators of its last answers are dropped, so the next poll
+ * reads everything again through the new settings.
+ */
+gboolean
+vigil_store_update_source (VigilStore   *self,
+                           VigilSource  *source,
+                           GError      **error)
+{
+  /* Right-hand sides see the row as it was before the update. */
+  static const char sql[] =
+    "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
+    "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
+    "header_names = ?11, query_secret_names = ?12, query_secret_env = ?13, "
+    "max_records = ?14, "
+    "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
+    "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
+    "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
+    "failures = CASE WHEN url IS ?2 AND mapping IS ?3 THEN failures ELSE 0 END "
+    "WHERE name = ?1 AND url IS NOT NULL";
+  g_auto(JoinedNames) joined = { NULL, };
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (source != NULL && source->name != NULL && source->url != NULL, FALSE);
+
+  if (!vigil_url_check_no_secret (source->url, error))
+    return FALSE;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Changing a source"), error)))
+    return FALSE;
+  bind_source_settings (stmt, source, &joined);
+
+  if (!vigil_store_begin (self, error))
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  ok = _vigil_store_exec_prepared (self, stmt, _("Changing a source"), error);
+  if (ok && sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), source->name);
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      source->id = vigil_store_lookup_source (self, source->name, error);
+      ok = source->id > 0;
+    }
+  if (ok)
+    ok = drop_validators (self, source->id, error);
+  return _vigil_store_end_transaction (self, ok, error);
+}
+
+/**
+ * vigil_store_remove_source:
+ * @delete_history: also delete its customers and their history
+ *
+ * Stops polling @name. Its customers' history stays, as imported
+ * history does, unless @delete_history says otherwise: months of
+ * observations are not lost to one command.
+ */
+gboolean
+vigil_store_remove_source (VigilStore  *self,
+                           const char  *name,
+                           gboolean     delete_history,
+                           GError     **error)
+{
+  static const char delete_sql[] = "DELETE FROM sources WHERE name = ?1";
+  static const char stop_sql[] =
+    "UPDATE sources SET kind = 'file', url = NULL, mapping = NULL, "
+    "token_env = NULL, keyring_token = 0, header_names = NULL, query_secret_names = NULL, "
+    "query_secret_env = NULL, next_due = NULL "
+    "WHERE name = ?1 AND url IS NOT NULL";
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self, delete_history ? delete_sql : stop_sql,
+                                     _("Removing a source"), error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (!_vigil_store_exec_prepared (self, stmt, _("Removing a source"), error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vigil_store_record_poll:
+ * @source: the source with its last poll's outcome filled in
+ *
+ * Keeps how a poll went (time, result, error, summary, next due time and
+ * failures in a row) for `source list` and the window.
+ */
+gboolean
+vigil_store_record_poll (VigilStore         *self,
+                         const VigilSource  *source,
+                         GError            **error)
+{
+  static const char sql[] =
+    "UPDATE sources SET last_poll_at = ?2, last_ok = ?3, last_error = ?4, "
+    "last_summary = ?5, next_due = ?6, failures = ?7 WHERE id = ?1";
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (source != NULL, FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Saving a poll's result"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source->id);
+  sqlite3_bind_int64 (stmt, 2, source->last_poll_at);
+  sqlite3_bind_int (stmt, 3, source->last_ok);
+  _vigil_store_bind_text_or_null (stmt, 4, source->last_error);
+  _vigil_store_bind_text_or_null (stmt, 5, source->last_summary);
+  sqlite3_bind_int64 (stmt, 6, source->next_due);
+  sqlite3_bind_int (stmt, 7, (int) source->failures);
+  return _vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error);
+}
+
+/**
+ * vigil_store_get_validators:
+ * @out_etag: (out) (transfer full) (nullable): the page's ETag
+ * @out_last_modified: (out) (transfer full) (nullable): its Last-Modified
+ *
+ * What the last successful poll learnt about a page, for a conditional
+ * request.
+ */
+gboolean
+vigil_store_get_validators (VigilStore  *self,
+                            gint64       source_id,
+                            const char  *url,
+                            char       **out_etag,
+                            char       **out_last_modified,
+                            GError     **error)
+{
+  static const char sql[] =
+    "SELECT etag, last_modified FROM source_validators WHERE source_id = ?1 AND url = ?2";
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  *out_etag = NULL;
+  *out_last_modified = NULL;
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the sources"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_etag = _vigil_store_column_strdup (stmt, 0);
+      *out_last_modified = _vigil_store_column_strdup (stmt, 1);
+    }
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the sources"), error);
+}
+
+gboolean
+vigil_store_set_validators (VigilStore  *self,
+                            gint64       source_id,
+                            const char  *url,
+                            const char  *etag,
+                            const char  *last_modified,
+                            GError     **error)
+{
+  static const char delete_sql[] =
+    "DELETE FROM source_validators WHERE source_id = ?1 AND url = ?2";
+  static const char set_sql[] =
+    "INSERT OR REPLACE INTO source_validators (source_id, url, etag, last_modified) "
+    "VALUES (?1, ?2, ?3, ?4)";
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self,
+                                     etag == NULL && last_modified == NULL ? delete_sql : set_sql,
+                                     _("Saving a poll's result"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
+  if (etag != NULL || last_modified != NULL)
+    {
+      _vigil_store_bind_text_or_null (stmt, 3, etag);
+      _vigil_store_bind_text_or_null (stmt, 4, last_modified);
+    }
+  return _vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error);
+}

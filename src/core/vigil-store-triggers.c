@@ -1,0 +1,282 @@
+/* vigil-store-triggers.c: trigger episodes, opened, kept and closed, and their inbox
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
+#include "vigil-store-private.h"
+#include "vigil-time.h"
+
+void
+vigil_trigger_firing_clear (VigilTriggerFiring *firing)
+{
+  g_clear_pointer (&firing->evidence, g_free);
+}
+
+void
+vigil_trigger_row_free (VigilTriggerRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->customer);
+  g_free (row->name);
+  g_free (row->rule);
+  g_free (row->kind);
+  g_free (row->state);
+  g_free (row->snoozed_until);
+  g_free (row->evidence);
+  g_free (row);
+}
+
+/* The trigger episode @stmt is on, from its columns 0 to 9: id, the
+ * customer's external id and name, rule, kind, first seen, state,
+ * snoozed until, evidence and the customer's store id. */
+VigilTriggerRow *
+_vigil_store_read_trigger_row (sqlite3_stmt *stmt)
+{
+  VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
+
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->customer = _vigil_store_column_strdup (stmt, 1);
+  row->name = _vigil_store_column_strdup (stmt, 2);
+  row->rule = _vigil_store_column_strdup (stmt, 3);
+  row->kind = _vigil_store_column_strdup (stmt, 4);
+  row->first_seen = sqlite3_column_int64 (stmt, 5);
+  row->state = _vigil_store_column_strdup (stmt, 6);
+  row->snoozed_until = _vigil_store_column_strdup (stmt, 7);
+  row->evidence = _vigil_store_column_strdup (stmt, 8);
+  row->customer_id = sqlite3_column_int64 (stmt, 9);
+  row->tier = VIGIL_TIER_NONE;
+  return row;
+}
+
+static char *
+trigger_key (gint64      customer_id,
+             const char *rule)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %s", customer_id, rule);
+}
+
+/* Runs one of sync's statements with a trigger id, a time and evidence. */
+static gboolean
+step_trigger (VigilStore   *self,
+              sqlite3_stmt *stmt,
+              gint64        id,
+              gint64        now,
+              const char   *evidence,
+              GError      **error)
+{
+  sqlite3_reset (stmt);
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  _vigil_store_bind_text_or_null (stmt, 3, evidence);
+  return _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
+}
+
+static gboolean
+open_trigger (VigilStore               *self,
+              const VigilTriggerFiring *fire,
+              gint64                    now,
+              GError                  **error)
+{
+  static const char sql[] =
+    "INSERT INTO triggers (customer_id, rule, kind, first_seen, last_seen, evidence) "
+    "VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
+  sqlite3_stmt *stmt = NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Updating triggers"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, fire->customer_id);
+  sqlite3_bind_text (stmt, 2, fire->rule, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, fire->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now);
+  _vigil_store_bind_text_or_null (stmt, 5, fire->evidence);
+  return _vigil_store_exec_prepared (self, stmt, _("Updating triggers"), error);
+}
+
+static gboolean
+sync_triggers (VigilStore  *self,
+               GArray      *firing,
+               gint64       now,
+               guint       *opened,
+               GError     **error)
+{
+  g_autoptr(GHashTable) open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *keep = NULL;
+  sqlite3_stmt *clear = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  gboolean ok = TRUE;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "SELECT id, customer_id, rule FROM triggers "
+                                     "WHERE cleared_at IS NULL",
+                                     _("Updating triggers"), error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (open,
+                         trigger_key (sqlite3_column_int64 (stmt, 1), (const char *) sqlite3_column_text (stmt, 2)),
+                         g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)));
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Updating triggers"), error))
+    return FALSE;
+
+  if (sqlite3_prepare_v2 (self->db, "UPDATE triggers SET last_seen = ?2, evidence = ?3 WHERE id = ?1",
+                          -1, &keep, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (self->db, "UPDATE triggers SET cleared_at = ?2 WHERE id = ?1",
+                          -1, &clear, NULL) != SQLITE_OK)
+    {
+      _vigil_store_set_sqlite_error (self, error, _("Updating triggers"));
+      ok = FALSE;
+    }
+
+  for (guint i = 0; ok && i < firing->len; i++)
+    {
+      const VigilTriggerFiring *fire = &g_array_index (firing, VigilTriggerFiring, i);
+      g_autofree char *key = trigger_key (fire->customer_id, fire->rule);
+      gint64 *id = g_hash_table_lookup (open, key);
+
+      /* Still holding: the same episode, its evidence brought up to date. */
+      if (id != NULL)
+        {
+          ok = step_trigger (self, keep, *id, now, fire->evidence, error);
+          g_hash_table_remove (open, key);
+        }
+      else if ((ok = open_trigger (self, fire, now, error)))
+        (*opened)++;
+    }
+
+  /* No longer holding: the episode ends. */
+  g_hash_table_iter_init (&iter, open);
+  while (ok && g_hash_table_iter_next (&iter, NULL, &value))
+    ok = step_trigger (self, clear, *(gint64 *) value, now, NULL, error);
+
+  sqlite3_finalize (keep);
+  sqlite3_finalize (clear);
+  return ok;
+}
+
+/**
+ * vigil_store_sync_triggers:
+ * @firing: (element-type VigilTriggerFiring): every condition that holds now
+ * @out_opened: (out) (optional): episodes that opened
+ *
+ * Opens an episode for each condition that starts to hold, keeps the
+ * open ones that still hold, and closes those that cleared, in one
+ * transaction.
+ */
+gboolean
+vigil_store_sync_triggers (VigilStore  *self,
+                           GArray      *firing,
+                           gint64       now,
+                           guint       *out_opened,
+                           GError     **error)
+{
+  guint opened = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (firing != NULL, FALSE);
+
+  if (!vigil_store_begin (self, error))
+    return FALSE;
+  ok = sync_triggers (self, firing, now, &opened, error);
+  if (ok && out_opened != NULL)
+    *out_opened = opened;
+  return _vigil_store_end_transaction (self, ok, error);
+}
+
+/**
+ * vigil_store_list_triggers:
+ * @now: to tell snoozes that have ended
+ *
+ * The open episodes that need attention: not done, not snoozed past
+ * @now; a snooze that has ended shows as new again.
+ *
+ * Returns: (transfer full) (element-type VigilTriggerRow): risk first,
+ *   then upsell, oldest first
+ */
+GPtrArray *
+vigil_store_list_triggers (VigilStore  *self,
+                           gint64       now,
+                           GError     **error)
+{
+  static const char sql[] =
+    "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, "
+    "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN 'new' ELSE t.state END, "
+    "t.snoozed_until, t.evidence, c.id, k.tier "
+    "FROM triggers t JOIN customers c ON c.id = t.customer_id "
+    "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
+    "WHERE t.cleared_at IS NULL AND t.state != 'done' "
+    "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) "
+    "ORDER BY t.kind = 'upsell', t.first_seen, t.id";
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  char today[16];
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  _vigil_store_format_day (vigil_time_get_day (now), today);
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, today, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilTriggerRow *row = _vigil_store_read_trigger_row (stmt);
+      const char *tier = (const char *) sqlite3_column_text (stmt, 10);
+
+      row->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
+      g_ptr_array_add (rows, row);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading triggers"), error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * vigil_store_set_trigger_state:
+ * @state: `new`, `acknowledged`, `snoozed` or `done`
+ * @snoozed_until: (nullable): YYYY-MM-DD, for `snoozed`
+ */
+gboolean
+vigil_store_set_trigger_state (VigilStore  *self,
+                               gint64       id,
+                               const char  *state,
+                               const char  *snoozed_until,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "UPDATE triggers SET state = ?2, snoozed_until = ?3 "
+                                     "WHERE id = ?1",
+                                     _("Updating a trigger"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
+  _vigil_store_bind_text_or_null (stmt, 3, snoozed_until);
+  ok = _vigil_store_exec_prepared (self, stmt, _("Updating a trigger"), error);
+  if (ok && sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No trigger %" PRId64), id);
+      return FALSE;
+    }
+  return ok;
+}
