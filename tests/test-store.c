@@ -1061,6 +1061,39 @@ test_store_foreign_owner (void)
   test_dir_clear (&dir);
 }
 
+/* A companion file that is a symbolic link (planted by whoever can write
+ * to the folder) is not followed: the file it points at keeps its mode. */
+static void
+test_store_companion_link (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *journal = NULL;
+  g_autofree char *victim = NULL;
+
+  if (g_test_subprocess ())
+    {
+      open_and_close_store (g_getenv ("VIGIL_TEST_DB"));
+      return;
+    }
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  journal = test_dir_file (&dir, "vigil.db-journal");
+  victim = test_dir_write (&dir, "victim", "", 0);
+  open_and_close_store (path);
+  g_assert_cmpint (g_chmod (victim, 0644), ==, 0);
+  g_assert_cmpint (symlink (victim, journal), ==, 0);
+
+  g_setenv ("VIGIL_TEST_DB", path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_stderr_unmatched ("*victim*");
+  g_assert_cmpuint (file_mode (victim), ==, 0644);
+
+  g_unsetenv ("VIGIL_TEST_DB");
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1072,6 +1105,7 @@ main (int    argc,
   g_test_add_func ("/core/store/private-files", test_store_private_files);
   g_test_add_func ("/core/store/tighten-existing", test_store_tighten_existing);
   g_test_add_func ("/core/store/foreign-owner", test_store_foreign_owner);
+  g_test_add_func ("/core/store/companion-link", test_store_companion_link);
   g_test_add_func ("/core/store/migrate-from-1", test_store_migrate_from_1);
   g_test_add_func ("/core/store/migrate-from-3", test_store_migrate_from_3);
   g_test_add_func ("/core/store/migrate-record-limit", test_store_migrate_record_limit);

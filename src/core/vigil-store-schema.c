@@ -305,28 +305,42 @@ create_private_database (VigilStore  *self,
 /* An existing database (and its companions) that other users can read
  * is made private when it is ours; someone else's is left as it is. The
  * store is opened by every front end, and the person running it is the
- * one to tell, so the notice goes to standard error, once per file. */
+ * one to tell, so the notice goes to standard error, once per file.
+ *
+ * The mode is read and changed through one descriptor, so the file
+ * checked is the file changed. The database's own path may be a link
+ * the user made; a companion (-wal, -shm, -journal) that is a symbolic
+ * link is not followed: whoever can write to the folder could point it
+ * at another of the user's files. */
 static void
 tighten_database_files (VigilStore *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (database_file_suffixes); i++)
     {
       g_autofree char *file = g_strconcat (self->path, database_file_suffixes[i], NULL);
-      GStatBuf st;
+      int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (i > 0 ? O_NOFOLLOW : 0);
+      int fd = g_open (file, flags, 0);
+      struct stat st;
 
-      if (g_stat (file, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 077) == 0)
+      if (fd < 0)
         continue;
+      if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (st.st_mode & 077) == 0)
+        {
+          close (fd);
+          continue;
+        }
 
       if (st.st_uid != geteuid ())
         g_printerr (_("Warning: %s can be read by other users, and it is not yours, so Vigil "
                       "left its permissions alone (mode %04o)\n"),
                     file, (unsigned) (st.st_mode & 07777));
-      else if (g_chmod (file, st.st_mode & 0700) != 0)
+      else if (fchmod (fd, st.st_mode & 0700) != 0)
         g_printerr (_("Warning: %s can be read by other users and could not be made private: %s\n"),
                     file, g_strerror (errno));
       else
         g_printerr (_("%s could be read by other users; it is now private to you (mode %04o)\n"),
                     file, (unsigned) (st.st_mode & 0700));
+      close (fd);
     }
 }
 
