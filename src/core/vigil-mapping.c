@@ -816,16 +816,15 @@ apply_keys (VigilMapping  *self,
   _vigil_snapshot_add_keys (snapshot, values, n);
 }
 
-/* Sets the fields @fields point at in @record; the keys are gathered
- * apart when @record is a record of the list. */
+/* Sets the fields @fields point at in @record; in a record of the list
+ * (@is_record), the keys are gathered from every pointer that gives them. */
 static void
 apply_fields (VigilMapping  *self,
               char         **fields,
+              gboolean       is_record,
               JsonNode      *record,
               VigilSnapshot *snapshot)
 {
-  gboolean is_record = fields == self->fields;
-
   for (int i = 0; i < VIGIL_N_FIELDS; i++)
     {
       JsonNode *value;
@@ -864,7 +863,7 @@ vigil_mapping_apply (VigilMapping  *self,
   g_return_if_fail (record != NULL);
   g_return_if_fail (snapshot != NULL);
 
-  apply_fields (self, self->fields, record, snapshot);
+  apply_fields (self, self->fields, TRUE, record, snapshot);
 }
 
 /**
@@ -882,7 +881,7 @@ vigil_mapping_apply_detail (VigilMapping  *self,
   g_return_if_fail (detail != NULL);
   g_return_if_fail (snapshot != NULL);
 
-  apply_fields (self, self->detail_fields, detail, snapshot);
+  apply_fields (self, self->detail_fields, FALSE, detail, snapshot);
 }
 
 /* Reading answers as text ------------------------------------------------
