@@ -783,10 +783,14 @@ _vigil_snapshot_add_keys (VigilSnapshot  *self,
         self->n_unknown++;
       else if (values[i].keys != NULL && values[i].keys->len > 0)
         {
-          if (keys == NULL)
-            keys = self->keys != NULL ? g_steal_pointer (&self->keys)
-                                      : g_ptr_array_new_with_free_func (g_free);
-          g_ptr_array_extend_and_steal (keys, g_steal_pointer (&values[i].keys));
+          if (keys == NULL && self->keys == NULL)
+            keys = g_steal_pointer (&values[i].keys);
+          else
+            {
+              if (keys == NULL)
+                keys = g_steal_pointer (&self->keys);
+              g_ptr_array_extend_and_steal (keys, g_steal_pointer (&values[i].keys));
+            }
         }
       _vigil_keys_value_clear (&values[i]);
     }
