@@ -392,6 +392,75 @@ test_import_with_mapping (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (find_row (rows, "globex")->score.health, 100, 1e-9);
 }
 
+/* Every form of import reads the keys (design 2.1): a value that is no
+ * keys is counted as unusable, and its record is stored all the same.
+ * The keys themselves are not stored yet: accounts will join by them. */
+static void
+test_import_keys (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const struct { const char *name; const char *contents; guint read; guint unknown; } files[] = {
+    { "keys.csv",
+      "id,keys,observed_at\n"
+      "a,acme.com,2026-11-21T12:00:00Z\n"
+      "b,\"[\"\"b.com\"\", \"\"B\"\", 17]\",2026-11-21T12:00:00Z\n"
+      "c,\"[\"\"c.com\"\", true]\",2026-11-21T12:00:00Z\n"
+      "d,\"[\"\"d.com\"\"\",2026-11-21T12:00:00Z\n"
+      "e,,2026-11-21T12:00:00Z\n", 5, 2 },
+    { "keys.json",
+      "[{\"id\": \"a\", \"keys\": \"acme.com\", \"observed_at\": \"2026-11-22\"},"
+      " {\"id\": \"b\", \"keys\": [\"b.com\", 1.5], \"observed_at\": \"2026-11-22\"}]", 2, 1 },
+    { "keys.jsonl",
+      "{\"id\": \"a\", \"keys\": [\"acme.com\", \"a\\u0000\"], \"observed_at\": \"2026-11-23\"}\n"
+      "{\"id\": \"b\", \"keys\": [\"b.com\"], \"observed_at\": \"2026-11-23\"}\n", 2, 1 },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilIngestStats stats;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_test_message ("%s", files[i].name);
+      g_assert_true (import_text (f, files[i].name, files[i].contents, &stats, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (stats.records_read, ==, files[i].read);
+      g_assert_cmpuint (stats.stored, ==, files[i].read);
+      g_assert_cmpuint (stats.skipped, ==, 0);
+      g_assert_cmpuint (stats.unknown_values, ==, files[i].unknown);
+    }
+  rows = portfolio (f);
+  g_assert_cmpuint (rows->len, ==, 5);
+
+  /* A column is named once, keys as any other. */
+  g_assert_false (import_text (f, "twice.csv", "id,keys,Keys\na,x,y\n", &stats, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "the column “keys” appears twice"));
+}
+
+/* A mapping's keys member is read on import, the tree way. */
+static void
+test_import_mapping_keys (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_data (
+    "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\", \"observed_at\": \"/as_of\"},"
+    " \"keys\": [\"/domain\", {\"pointer\": \"/emails\", \"lower\": true}]}", -1, &error);
+  g_autofree char *path = test_dir_write (&f->dir, "crm.json",
+    "{\"data\": [{\"id\": \"a\", \"domain\": \"a.com\", \"emails\": [\"X@A.COM\"], \"as_of\": \"2026-11-21\"},"
+    " {\"id\": \"b\", \"domain\": [\"b.com\", false], \"emails\": \"Y@B.COM\", \"as_of\": \"2026-11-21\"}]}", -1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(VigilImporter) importer = vigil_importer_new (f->store);
+  VigilIngestStats stats;
+
+  g_assert_no_error (error);
+  vigil_importer_set_mapping (importer, mapping);
+  g_assert_true (vigil_importer_import_file (importer, file, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 2);
+  g_assert_cmpuint (stats.unknown_values, ==, 1);
+}
+
 static void
 test_import_detect (void)
 {
@@ -437,6 +506,8 @@ main (int    argc,
   ADD ("/core/import/missing-file", test_import_missing_file);
   ADD ("/core/import/source", test_import_source);
   ADD ("/core/import/with-mapping", test_import_with_mapping);
+  ADD ("/core/import/keys", test_import_keys);
+  ADD ("/core/import/mapping-keys", test_import_mapping_keys);
 #undef ADD
   g_test_add_func ("/core/import/detect", test_import_detect);
 

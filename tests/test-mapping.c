@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vigil-core.h"
+#include "vigil-json-private.h"
 
 static JsonNode *
 parse (const char *text)
@@ -95,11 +96,42 @@ static const BadMapping bad_mappings[] = {
   { "detail-fields-alone", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"detail_fields\": {}}",
     "detail_fields: needs a detail_url" },
   { "typo", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"pagnation\": {}}", "pagnation: unknown member" },
+  /* The error lists every field, keys among them. */
+  { "fields-listed", "{\"records\": \"\", \"fields\": {\"id\": \"/id\", \"key\": \"/k\"}}",
+    "fields.key: “key” is not a field Vigil knows (it knows id, keys, name, plan," },
+  { "keys-not-list", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"keys\": \"/domain\"}",
+    "keys: must be a list of JSON Pointers" },
+  { "keys-bad-pointer", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"keys\": [\"/a\", \"domain\"]}",
+    "keys[1]: “domain” is not a JSON Pointer" },
+  { "keys-number", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"keys\": [3]}",
+    "keys[0]: must be a JSON Pointer or an object with a “pointer”" },
+  { "keys-no-pointer", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"keys\": [{\"lower\": true}]}",
+    "keys[0].pointer: missing" },
+  { "keys-pointer-bad", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"keys\": [{\"pointer\": \"/a~2\"}]}",
+    "keys[0].pointer: “/a~2” is not a JSON Pointer" },
+  { "keys-bad-lower", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"keys\": [\"/a\", {\"pointer\": \"/b\", \"lower\": \"yes\"}]}",
+    "keys[1].lower: must be true or false" },
+  { "keys-typo", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"keys\": [{\"pointer\": \"/b\", \"lowercase\": true}]}",
+    "keys[0].lowercase: unknown member" },
+  { "keys-field-not-string", "{\"records\": \"\", \"fields\": {\"id\": \"/id\", \"keys\": [\"/a\"]}}",
+    "fields.keys: must be a JSON Pointer string" },
 };
 
 static void
 test_mapping_invalid (void)
 {
+  g_autoptr(GString) many = g_string_new ("{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"keys\": [");
+  g_autoptr(VigilMapping) too_many = NULL;
+  g_autoptr(GError) many_error = NULL;
+
+  /* More pointers than a record may carry keys. */
+  for (guint i = 0; i < 65; i++)
+    g_string_append_printf (many, "%s\"/k%u\"", i > 0 ? ", " : "", i);
+  g_string_append (many, "]}");
+  too_many = vigil_mapping_new_from_data (many->str, -1, &many_error);
+  g_assert_null (too_many);
+  g_assert_nonnull (strstr (many_error->message, "keys: at most 64 pointers"));
+
   for (guint i = 0; i < G_N_ELEMENTS (bad_mappings); i++)
     {
       g_autoptr(GError) error = NULL;
@@ -280,6 +312,9 @@ describe_snapshot (const VigilSnapshot *snapshot)
                           snapshot->seats, snapshot->seats_used, snapshot->api_calls_7d, snapshot->features_used,
                           snapshot->open_tickets, snapshot->nps, snapshot->last_active, snapshot->observed_at,
                           snapshot->renewal_day, snapshot->n_unknown);
+  if (snapshot->keys != NULL)
+    for (guint i = 0; i < snapshot->keys->len; i++)
+      g_string_append_printf (out, "%s%s", i == 0 ? " keys=" : "|", (const char *) snapshot->keys->pdata[i]);
   if (snapshot->features != NULL)
     for (guint i = 0; i < snapshot->features->len; i++)
       {
@@ -381,6 +416,21 @@ test_read_records_as_tree (void)
       "{\"a\": {\"cursor\": 4200, \"b/c\": [{\"list\": ["
       "  {\"key\": \"k1\", \"f\": {\"label\": \"First\", \"reports\": 3}, \"m~n\": \"tilde\"},"
       "  {\"key\": \"k2\", \"f\": \"neither\"}]}, {\"list\": [{\"key\": \"not-this\"}]}]}}", 2 },
+    /* Keys from fields.keys and from the keys member, gathered: strings,
+     * integers, arrays, lower-cased or not; a value that is no keys,
+     * members given twice, pointers that share a path. */
+    { "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\", \"keys\": \"/crm_id\"},"
+      " \"keys\": [\"/properties/domain\", {\"pointer\": \"/properties/emails\", \"lower\": true},"
+      "   \"/aliases\", {\"pointer\": \"/id\", \"lower\": false}, \"/properties/domain\"]}",
+      "{\"data\": ["
+      "  {\"id\": 1, \"crm_id\": 512, \"properties\": {\"domain\": \" Acme.com \","
+      "   \"emails\": [\"Ops@ACME.com\", \"\u00c4RGER@x.de\", \"ops@acme.com\"]}, \"aliases\": [\"Acme.com\", \"\"]},"
+      "  {\"id\": \"2\", \"crm_id\": true, \"properties\": {\"emails\": [\"a\", [\"b\"]]}, \"aliases\": \"b\"},"
+      "  {\"id\": \"3\", \"aliases\": [\"x\"], \"aliases\": [\"y\", \"z\"], \"crm_id\": null},"
+      "  {\"id\": \"4\", \"properties\": {\"domain\": {\"deep\": [[1]]}, \"emails\": \"\"}},"
+      "  {\"id\": \"5\", \"crm_id\": 12.5, \"aliases\": [\" \", \"null\"]},"
+      "  {}, \"text\""
+      "]}", 7 },
     /* The whole record is the id. */
     { "{\"records\": \"/ids\", \"fields\": {\"id\": \"\"}, "
       " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/next\"}}",
@@ -581,6 +631,259 @@ test_read_detail (void)
   g_assert_nonnull (strstr (error->message, "nested too deeply"));
 }
 
+/* The records of @text read as text and as a tree, which must agree. */
+static GPtrArray *
+read_both_ways (VigilMapping *mapping,
+                const char   *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) as_text = NULL;
+  g_autoptr(GPtrArray) as_tree = NULL;
+  g_autofree char *next_text = NULL;
+  g_autofree char *next_tree = NULL;
+
+  as_text = read_as_text (mapping, text, &next_text, &error);
+  g_assert_no_error (error);
+  as_tree = read_as_tree (mapping, text, &next_tree);
+  g_assert_cmpuint (as_text->len, ==, as_tree->len);
+  for (guint r = 0; r < as_text->len; r++)
+    g_assert_cmpstr (as_text->pdata[r], ==, as_tree->pdata[r]);
+  return g_steal_pointer (&as_text);
+}
+
+/* What follows " keys=" in a description, up to the next space. */
+static char *
+described_keys (const char *description)
+{
+  const char *keys = strstr (description, " keys=");
+  const char *end;
+
+  if (keys == NULL)
+    return NULL;
+  keys += strlen (" keys=");
+  end = strchr (keys, ' ');
+  return end != NULL ? g_strndup (keys, end - keys) : g_strdup (keys);
+}
+
+static const char keys_mapping[] =
+  "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\", \"keys\": \"/crm_id\"},"
+  " \"keys\": [\"/properties/domain\", {\"pointer\": \"/properties/emails\", \"lower\": true}]}";
+
+/* The keys a mapping finds, said plainly: each pointer's, gathered,
+ * sorted, each once; lower-cased where the mapping says so. */
+static void
+test_mapping_keys (void)
+{
+  static const struct { const char *record; const char *keys; guint unknown; } cases[] = {
+    { "{\"id\": \"1\", \"crm_id\": 512, \"properties\": {\"domain\": \" Acme.com \","
+      " \"emails\": [\"Ops@ACME.COM\", \"\\u00c4RGER@X.DE\", \"ops@acme.com\", \"\\u0130\"]}}",
+      "512|Acme.com|i\xcc\x87|ops@acme.com|\xc3\xa4rger@x.de", 0 },
+    /* One pointer's value is no keys: the others' stand, counted once. */
+    { "{\"id\": \"2\", \"crm_id\": true, \"properties\": {\"domain\": \"b.com\", \"emails\": \"C@D.com\"}}",
+      "b.com|c@d.com", 1 },
+    { "{\"id\": \"3\", \"properties\": {\"emails\": [\"x\", 1.5]}, \"crm_id\": \"x\"}", "x", 1 },
+    { "{\"id\": \"4\"}", NULL, 0 },
+    { "{\"id\": \"5\", \"crm_id\": null, \"properties\": {\"domain\": \"\", \"emails\": []}}", NULL, 0 },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_data (keys_mapping, -1, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"data\": [%s]}", cases[i].record);
+      g_autoptr(GPtrArray) records = read_both_ways (mapping, text);
+      g_autofree char *keys = described_keys (records->pdata[0]);
+      g_autofree char *unknown = g_strdup_printf (" unknown=%u", cases[i].unknown);
+
+      g_test_message ("%s", (const char *) records->pdata[0]);
+      g_assert_cmpstr (keys, ==, cases[i].keys);
+      g_assert_nonnull (strstr (records->pdata[0], unknown));
+    }
+}
+
+/* A record carries at most 64 keys, however many pointers give them:
+ * more, and it carries none, counted once, whichever came first. */
+static void
+test_mapping_keys_limit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_data (
+    "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"keys\": [\"/a\", \"/b\"]}", -1, &error);
+  static const struct { guint a; guint b; guint overlap; } cases[] = {
+    /* 40 + 24 different: 64, kept. */
+    { 40, 24, 0 },
+    /* 40 + 25: 65, none. */
+    { 40, 25, 0 },
+    /* 40 + 40 of which 16 are the same: 64, kept. */
+    { 40, 40, 16 },
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GString) a = g_string_new (NULL);
+      g_autoptr(GString) b = g_string_new (NULL);
+      g_autoptr(GPtrArray) records = NULL;
+      g_autofree char *keys = NULL;
+      guint n = cases[i].a + cases[i].b - cases[i].overlap;
+
+      for (guint k = 0; k < cases[i].a; k++)
+        g_string_append_printf (a, "%s\"k%02u\"", k > 0 ? ", " : "", k);
+      for (guint k = 0; k < cases[i].b; k++)
+        g_string_append_printf (b, "%s\"k%02u\"", k > 0 ? ", " : "", cases[i].a - cases[i].overlap + k);
+      /* Both orders of the members, so that which is read first cannot matter. */
+      g_string_printf (text, "[{\"id\": \"x\", \"a\": [%s], \"b\": [%s]}, {\"b\": [%s], \"id\": \"y\", \"a\": [%s]}]",
+                       a->str, b->str, b->str, a->str);
+      records = read_both_ways (mapping, text->str);
+      for (guint r = 0; r < 2; r++)
+        {
+          g_clear_pointer (&keys, g_free);
+          keys = described_keys (records->pdata[r]);
+          if (n <= 64)
+            {
+              g_assert_nonnull (keys);
+              g_assert_true (g_str_has_prefix (keys, "k00|k01|"));
+              g_assert_true (g_str_has_suffix (keys, "|k63"));
+              g_assert_nonnull (strstr (records->pdata[r], " unknown=0"));
+            }
+          else
+            {
+              g_assert_null (keys);
+              g_assert_nonnull (strstr (records->pdata[r], " unknown=1"));
+            }
+        }
+    }
+}
+
+/* Keys read as part of a detail answer are a field like the others:
+ * given, they replace what the list gave. */
+static void
+test_mapping_keys_detail (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_data (
+    "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\", \"keys\": \"/domain\"},"
+    " \"detail_url\": \"https://api.example.com/customers/{id}\","
+    " \"detail_fields\": {\"keys\": \"/account/domains\"}}", -1, &error);
+  const char *detail = "{\"account\": {\"domains\": [\"b.com\", \" a.com\"]}}";
+  const char *no_keys = "{\"account\": {\"domains\": null}}";
+  g_autoptr(JsonNode) detail_doc = parse (detail);
+  g_autoptr(JsonNode) no_keys_doc = parse (no_keys);
+  g_autoptr(VigilSnapshot) as_text = vigil_snapshot_new ();
+  g_autoptr(VigilSnapshot) as_tree = vigil_snapshot_new ();
+  g_autofree char *text_description = NULL;
+  g_autofree char *tree_description = NULL;
+
+  g_assert_no_error (error);
+  vigil_snapshot_set_text (as_text, VIGIL_FIELD_KEYS, "list.com");
+  vigil_snapshot_set_text (as_tree, VIGIL_FIELD_KEYS, "list.com");
+  g_assert_true (vigil_mapping_read_detail (mapping, no_keys, strlen (no_keys), as_text, &error));
+  vigil_mapping_apply_detail (mapping, no_keys_doc, as_tree);
+  g_assert_cmpstr (as_text->keys->pdata[0], ==, "list.com");
+  g_assert_cmpstr (as_tree->keys->pdata[0], ==, "list.com");
+
+  g_assert_true (vigil_mapping_read_detail (mapping, detail, strlen (detail), as_text, &error));
+  g_assert_no_error (error);
+  vigil_mapping_apply_detail (mapping, detail_doc, as_tree);
+  text_description = describe_snapshot (as_text);
+  tree_description = describe_snapshot (as_tree);
+  g_assert_cmpstr (text_description, ==, tree_description);
+  g_assert_nonnull (strstr (text_description, " keys=a.com|b.com"));
+}
+
+/* Mappings are stored as JSON and read back: the keys member too. */
+static void
+test_mapping_keys_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_data (keys_mapping, -1, &error);
+  g_autoptr(VigilMapping) reread = NULL;
+  g_autoptr(VigilMapping) plain = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json_again = NULL;
+  g_autofree char *plain_json = NULL;
+  g_autofree char *round_keys = NULL;
+  g_autoptr(JsonNode) stored = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  JsonArray *keys;
+  const char *text = "{\"data\": [{\"id\": \"1\", \"crm_id\": 7, \"properties\": {\"domain\": \"A.com\","
+                     " \"emails\": [\"X@Y.com\"]}}]}";
+
+  g_assert_no_error (error);
+  json = vigil_mapping_to_json (mapping);
+  stored = parse (json);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (stored),
+                                                                                   "fields"), "keys"), ==, "/crm_id");
+  keys = json_object_get_array_member (json_node_get_object (stored), "keys");
+  g_assert_cmpuint (json_array_get_length (keys), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (keys, 0), ==, "/properties/domain");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (keys, 1), "pointer"), ==,
+                   "/properties/emails");
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (keys, 1), "lower"));
+
+  reread = vigil_mapping_new_from_data (json, -1, &error);
+  g_assert_no_error (error);
+  json_again = vigil_mapping_to_json (reread);
+  g_assert_cmpstr (json_again, ==, json);
+  first = read_both_ways (mapping, text);
+  second = read_both_ways (reread, text);
+  g_assert_cmpstr (first->pdata[0], ==, second->pdata[0]);
+  round_keys = described_keys (first->pdata[0]);
+  g_assert_cmpstr (round_keys, ==, "7|A.com|x@y.com");
+
+  /* A mapping without keys says nothing of them. */
+  plain = vigil_mapping_new_from_data ("{\"records\": \"\", \"fields\": {\"id\": \"/id\"}}", -1, &error);
+  g_assert_no_error (error);
+  plain_json = vigil_mapping_to_json (plain);
+  g_assert_null (strstr (plain_json, "keys"));
+}
+
+/* A value a pointer finds is checked no deeper than any JSON text
+ * (design 2.3), however deep the pointer goes: the limit counts the
+ * levels around the value too. */
+static void
+test_read_records_deep_values (void)
+{
+  static const char * const fields[] = { "name", "features", "keys" };
+
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    {
+      g_autoptr(GString) mapping_text = g_string_new ("{\"records\": \"");
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(VigilMapping) mapping = NULL;
+      g_autoptr(GPtrArray) records = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *next = NULL;
+
+      /* Records 500 objects down; the value 20 arrays deep in them. */
+      for (guint i = 0; i < 500; i++)
+        {
+          g_string_append (mapping_text, "/a");
+          g_string_append (text, "{\"a\": ");
+        }
+      g_string_append_printf (mapping_text, "\", \"fields\": {\"id\": \"/id\", \"%s\": \"/v\"}}", fields[f]);
+      g_string_append (text, "[{\"id\": \"x\", \"v\": ");
+      for (guint i = 0; i < 20; i++)
+        g_string_append_c (text, '[');
+      for (guint i = 0; i < 20; i++)
+        g_string_append_c (text, ']');
+      g_string_append (text, "}]");
+      for (guint i = 0; i < 500; i++)
+        g_string_append_c (text, '}');
+
+      mapping = vigil_mapping_new_from_data (mapping_text->str, -1, &error);
+      g_assert_no_error (error);
+      g_assert_false (_vigil_json_validate (text->str, text->len, VIGIL_JSON_DATA, NULL));
+      records = read_as_text (mapping, text->str, &next, &error);
+      g_assert_null (records);
+      g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+      g_assert_nonnull (strstr (error->message, "nested too deeply"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -599,6 +902,11 @@ main (int    argc,
   g_test_add_func ("/core/mapping/read-records-invalid", test_read_records_invalid);
   g_test_add_func ("/core/mapping/read-records-stopped", test_read_records_stopped);
   g_test_add_func ("/core/mapping/read-detail", test_read_detail);
+  g_test_add_func ("/core/mapping/read-records-deep-values", test_read_records_deep_values);
+  g_test_add_func ("/core/mapping/keys", test_mapping_keys);
+  g_test_add_func ("/core/mapping/keys-limit", test_mapping_keys_limit);
+  g_test_add_func ("/core/mapping/keys-detail", test_mapping_keys_detail);
+  g_test_add_func ("/core/mapping/keys-round-trip", test_mapping_keys_round_trip);
 
   return g_test_run ();
 }

@@ -12,11 +12,31 @@
 #include "vigil-core.h"
 #include "vigil-json-private.h"
 
+/* @snapshot's keys, joined by "|", or NULL when it carries none. */
+static char *
+join_keys (const VigilSnapshot *snapshot)
+{
+  g_autoptr(GString) joined = NULL;
+
+  if (snapshot->keys == NULL)
+    return NULL;
+  /* Never an empty array: a record without keys has NULL. */
+  g_assert_cmpuint (snapshot->keys->len, >, 0);
+  joined = g_string_new (NULL);
+  for (guint i = 0; i < snapshot->keys->len; i++)
+    g_string_append_printf (joined, "%s%s", i > 0 ? "|" : "", (const char *) snapshot->keys->pdata[i]);
+  return g_string_free (g_steal_pointer (&joined), FALSE);
+}
+
 static void
 assert_same_snapshot (const VigilSnapshot *a,
                       const VigilSnapshot *b)
 {
+  g_autofree char *a_keys = join_keys (a);
+  g_autofree char *b_keys = join_keys (b);
+
   g_assert_cmpstr (a->customer_id, ==, b->customer_id);
+  g_assert_cmpstr (a_keys, ==, b_keys);
   g_assert_cmpstr (a->name, ==, b->name);
   g_assert_cmpstr (a->plan, ==, b->plan);
   g_assert_cmpstr (a->owner, ==, b->owner);
@@ -81,6 +101,19 @@ static const char * const records[] = {
   /* U+0000 and lone surrogates: unusable values, and names no field has. */
   "{\"id\": \"dup\\u0000A\", \"name\": \"n\\ud800\", \"features\": {\"a\\u0000x\": 5, \"a\": 0}}",
   "{\"id\\u0000\": \"shadow\", \"id\": \"real\", \"plan\": \"\\udc00\", \"features\": [\"x\\u0000\", \"x\"]}",
+  /* Keys: one, several, numbers, and values that are not keys. */
+  "{\"id\": \"k1\", \"keys\": \" acme.com \"}",
+  "{\"id\": \"k2\", \"keys\": [\"b\", \" a \", \"b\", \"\", \"null\", 512, -7, 1e3, 9007199254740993]}",
+  "{\"id\": \"k3\", \"keys\": [\"a\", 1.5], \"name\": \"n\"}",
+  "{\"id\": \"k4\", \"keys\": [\"a\\u0000b\", \"c\"]}",
+  "{\"id\": \"k5\", \"keys\": [\"a\", null]}",
+  "{\"id\": \"k6\", \"keys\": {\"a\": \"b\"}}",
+  "{\"id\": \"k7\", \"keys\": [[\"a\"], {\"b\": [true]}]}",
+  "{\"id\": \"k8\", \"keys\": [\"x\"], \"keys\": [\"y\", \"z\"]}",
+  "{\"id\": \"k9\", \"keys\": true}",
+  "{\"id\": \"k10\", \"keys\": 12345678901234567890}",
+  "{\"id\": \"k11\", \"keys\": [], \"k\\u0065ys\\u0000\": [\"shadow\"]}",
+  "{\"id\": \"k12\", \"keys\": [\"\\ud800\"]}",
 };
 
 static void
@@ -244,6 +277,223 @@ test_snapshot_text_values (void)
   g_assert_cmpuint (s->n_unknown, ==, 3);
 }
 
+/* @json read both ways, which must agree. */
+static VigilSnapshot *
+read_record (const char *json)
+{
+  g_autoptr(VigilSnapshot) fast = vigil_snapshot_new ();
+  g_autoptr(VigilSnapshot) tree = vigil_snapshot_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vigil_snapshot_parse_json (fast, json, strlen (json), &error));
+  g_assert_no_error (error);
+  root = _vigil_json_parse (json, -1, VIGIL_JSON_DATA, &error);
+  g_assert_no_error (error);
+  vigil_snapshot_set_json_object (tree, json_node_get_object (root));
+  assert_same_snapshot (fast, tree);
+  return g_steal_pointer (&fast);
+}
+
+static void
+assert_keys (const VigilSnapshot *snapshot,
+             const char          *expected,
+             guint                n_unknown)
+{
+  g_autofree char *joined = join_keys (snapshot);
+
+  g_assert_cmpstr (joined, ==, expected);
+  g_assert_cmpuint (snapshot->n_unknown, ==, n_unknown);
+}
+
+/* The rules of design 2.1: a key or an array of keys, trimmed and then
+ * compared exactly; empty ones dropped, each kept once; anything that is
+ * not a key refuses the whole value, counted, and the record stands. */
+static void
+test_snapshot_keys (void)
+{
+  static const struct { const char *keys; const char *expected; guint unknown; } cases[] = {
+    { "\" acme.com \"", "acme.com", 0 },
+    { "\"\\tAcme.com\\r\\n\"", "Acme.com", 0 },
+    { "[\"b\", \" a \", \"b\", \"a\"]", "a|b", 0 },
+    /* Exact: case and other spaces are the key's own. */
+    { "[\"acme.com\", \"Acme.com\"]", "Acme.com|acme.com", 0 },
+    { "[\"\\u00a0a\"]", "\xc2\xa0" "a", 0 },
+    /* An integer is its decimal text, as an id; exact in 64 bits. */
+    { "512", "512", 0 },
+    { "[512, \"512\", -7]", "-7|512", 0 },
+    { "1e3", "1000", 0 },
+    { "9007199254740993", "9007199254740993", 0 },
+    { "12.5", NULL, 1 },
+    { "12345678901234567890", NULL, 1 },
+    /* Nothing to keep: no keys, nothing unusable. */
+    { "\"\"", NULL, 0 },
+    { "\"   \"", NULL, 0 },
+    { "[]", NULL, 0 },
+    { "[\"\", \" \", \"null\"]", NULL, 0 },
+    { "null", NULL, 0 },
+    /* U+0000 is no key, and does not make "a" or "ab" of one. */
+    { "[\"a\\u0000b\", \"c\"]", NULL, 1 },
+    { "\"a\\u0000\"", NULL, 1 },
+    { "[\"a\", \"\\udc00\"]", NULL, 1 },
+    /* An element that is not a key refuses the whole value. */
+    { "[\"a\", true]", NULL, 1 },
+    { "[\"a\", null]", NULL, 1 },
+    { "[\"a\", [\"b\"]]", NULL, 1 },
+    { "[\"a\", {}]", NULL, 1 },
+    { "[\"a\", 0.5]", NULL, 1 },
+    { "{\"a\": \"b\"}", NULL, 1 },
+    { "false", NULL, 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\": \"x\", \"name\": \"N\", \"keys\": %s}", cases[i].keys);
+      g_autoptr(VigilSnapshot) s = NULL;
+
+      g_test_message ("keys: %s", cases[i].keys);
+      s = read_record (json);
+      assert_keys (s, cases[i].expected, cases[i].unknown);
+      /* The record stands whatever its keys. */
+      g_assert_cmpstr (s->customer_id, ==, "x");
+      g_assert_cmpstr (s->name, ==, "N");
+    }
+}
+
+/* A record with @n keys, all different or all the same. */
+static char *
+keys_array (guint    n,
+            gboolean distinct)
+{
+  GString *json = g_string_new ("{\"id\": \"x\", \"keys\": [");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (json, "%s\"k%u\"", i > 0 ? ", " : "", distinct ? i : 0);
+  g_string_append (json, "]}");
+  return g_string_free (json, FALSE);
+}
+
+static char *
+key_of_bytes (const char *unit,
+              guint       n,
+              const char *around)
+{
+  GString *json = g_string_new ("{\"id\": \"x\", \"keys\": \"");
+
+  g_string_append (json, around);
+  for (guint i = 0; i < n; i++)
+    g_string_append (json, unit);
+  g_string_append (json, around);
+  g_string_append (json, "\"}");
+  return g_string_free (json, FALSE);
+}
+
+/* Untrusted input is bounded: 64 keys a record, 512 bytes a key. */
+static void
+test_snapshot_keys_limits (void)
+{
+  static const struct { guint n; gboolean distinct; guint kept; guint unknown; } arrays[] = {
+    { 64, TRUE, 64, 0 },
+    { 65, TRUE, 0, 1 },
+    /* Elements are counted, not what is left of them. */
+    { 64, FALSE, 1, 0 },
+    { 65, FALSE, 0, 1 },
+    { 100000, TRUE, 0, 1 },
+  };
+  static const struct { const char *unit; guint n; const char *around; gboolean kept; } lengths[] = {
+    { "x", 512, "", TRUE },
+    { "x", 513, "", FALSE },
+    /* Measured once trimmed. */
+    { "x", 512, "  ", TRUE },
+    /* Bytes, not characters: é is two. */
+    { "\xc3\xa9", 256, "", TRUE },
+    { "\xc3\xa9", 257, "", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (arrays); i++)
+    {
+      g_autofree char *json = keys_array (arrays[i].n, arrays[i].distinct);
+      g_autoptr(VigilSnapshot) s = read_record (json);
+
+      g_assert_cmpuint (s->keys != NULL ? s->keys->len : 0, ==, arrays[i].kept);
+      g_assert_cmpuint (s->n_unknown, ==, arrays[i].unknown);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      g_autofree char *json = key_of_bytes (lengths[i].unit, lengths[i].n, lengths[i].around);
+      g_autoptr(VigilSnapshot) s = read_record (json);
+
+      if (lengths[i].kept)
+        {
+          g_assert_cmpuint (s->keys->len, ==, 1);
+          g_assert_cmpuint (strlen (s->keys->pdata[0]), ==, strlen (lengths[i].unit) * lengths[i].n);
+          g_assert_cmpuint (s->n_unknown, ==, 0);
+        }
+      else
+        assert_keys (s, NULL, 1);
+    }
+}
+
+/* A copy holds its own keys; clearing forgets them. */
+static void
+test_snapshot_keys_copy (void)
+{
+  g_autoptr(VigilSnapshot) s = read_record ("{\"id\": \"x\", \"keys\": [\"b\", \"a\"]}");
+  g_autoptr(VigilSnapshot) copy = vigil_snapshot_copy (s);
+
+  assert_keys (copy, "a|b", 0);
+  g_assert_true (copy->keys != s->keys);
+  g_assert_true (copy->keys->pdata[0] != s->keys->pdata[0]);
+  vigil_snapshot_clear (s);
+  g_assert_null (s->keys);
+  assert_keys (copy, "a|b", 0);
+}
+
+/* A CSV `keys` cell: one key as it is, or a JSON array of them when it
+ * begins with "[" (checked as JSON to its last byte). */
+static void
+test_snapshot_text_keys (void)
+{
+  static const struct { const char *cell; const char *expected; guint unknown; } cases[] = {
+    { " acme.com ", "acme.com", 0 },
+    { "a, b", "a, b", 0 },
+    { "\"quoted\"", "\"quoted\"", 0 },
+    { "512", "512", 0 },
+    { "[\"b\", \"a\", \"b\"]", "a|b", 0 },
+    { " [\"a\", 512] ", "512|a", 0 },
+    { "[\" A \", \"\"]", "A", 0 },
+    { "[]", NULL, 0 },
+    { "", NULL, 0 },
+    { "null", NULL, 0 },
+    { "[\"a\"", NULL, 1 },
+    { "[\"a\"] x", NULL, 1 },
+    { "['a']", NULL, 1 },
+    { "[01]", NULL, 1 },
+    { "[\"a\", true]", NULL, 1 },
+    { "[\"a\\u0000\"]", NULL, 1 },
+    { "a\xff", NULL, 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+
+      g_test_message ("cell: %s", cases[i].cell);
+      vigil_snapshot_set_text (s, VIGIL_FIELD_KEYS, cases[i].cell);
+      assert_keys (s, cases[i].expected, cases[i].unknown);
+    }
+
+  /* A cell sets the keys; it does not add to what was there. */
+  {
+    g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+
+    vigil_snapshot_set_text (s, VIGIL_FIELD_KEYS, "[\"a\", \"b\"]");
+    vigil_snapshot_set_text (s, VIGIL_FIELD_KEYS, "c");
+    assert_keys (s, "c", 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -256,6 +506,10 @@ main (int    argc,
   g_test_add_func ("/core/snapshot/parse-json/deep", test_snapshot_parse_json_deep);
   g_test_add_func ("/core/snapshot/text/features", test_snapshot_text_features);
   g_test_add_func ("/core/snapshot/text/values", test_snapshot_text_values);
+  g_test_add_func ("/core/snapshot/keys", test_snapshot_keys);
+  g_test_add_func ("/core/snapshot/keys/limits", test_snapshot_keys_limits);
+  g_test_add_func ("/core/snapshot/keys/copy", test_snapshot_keys_copy);
+  g_test_add_func ("/core/snapshot/text/keys", test_snapshot_text_keys);
 
   return g_test_run ();
 }

@@ -153,6 +153,14 @@ shows_text (GtkWidget  *widget,
   return FALSE;
 }
 
+/* A label whose text begins with @prefix. */
+static gboolean
+shows_text_starting (GtkWidget  *widget,
+                     const char *prefix)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
 static GtkWidget *
 find_named (GtkWidget  *root,
             const char *name)
@@ -368,6 +376,8 @@ test_window_customer_page (Fixture       *f,
   g_autoptr(VigilCustomer) customer = g_list_model_get_item (all, 3);
   const VigilScore *score = &vigil_customer_get_row (customer)->score;
   GtkWidget *breakdown;
+  GtkWidget *raw;
+  const char *raw_text;
 
   vigil_window_show_customer (f->window, vigil_customer_get_store_id (customer));
   g_assert_cmpstr (_vigil_window_get_visible_page (f->window), ==, "customer");
@@ -384,6 +394,14 @@ test_window_customer_page (Fixture       *f,
       else
         g_assert_nonnull (find_named (breakdown, name));
     }
+
+  /* The raw snapshot lists what a stored snapshot holds: keys are not
+   * kept with one, so no line calls them unknown. */
+  raw = find_widget (GTK_WIDGET (page), shows_text_starting, "id ");
+  g_assert_nonnull (raw);
+  raw_text = gtk_label_get_text (GTK_LABEL (raw));
+  g_assert_nonnull (strstr (raw_text, "\nname "));
+  g_assert_null (strstr (raw_text, "\nkeys "));
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
   g_assert_cmpstr (_vigil_window_get_visible_page (f->window), !=, "customer");

@@ -26,12 +26,20 @@
  * source speaks the native format, which is itself a mapping: records
  * at /customers, each field under its own name. */
 
+/* One pointer of the keys member. */
+typedef struct
+{
+  char     *pointer;
+  gboolean  lower;
+} KeyPointer;
+
 struct _VigilMapping
 {
   GObject               parent_instance;
 
   char                 *records;
   char                 *fields[VIGIL_N_FIELDS];
+  GArray               *key_pointers;  /* of KeyPointer, the keys member */
   VigilFeaturesFormat   features_format;
   VigilPaginationStyle  pagination;
   char                 *page_pointer;
@@ -53,6 +61,13 @@ enum
   PAGE_RECORDS,
   PAGE_NEXT,
 };
+
+/* In the record tree, a pointer's role is the field it is for, or this
+ * plus its index in the keys member. */
+#define ROLE_KEY_POINTER VIGIL_N_FIELDS
+
+/* More keys pointers than a record may carry keys make no sense. */
+#define MAX_KEY_POINTERS VIGIL_SNAPSHOT_MAX_KEYS
 
 G_DEFINE_FINAL_TYPE (VigilMapping, vigil_mapping, G_TYPE_OBJECT)
 
@@ -179,11 +194,20 @@ vigil_json_pointer_get (JsonNode   *root,
 }
 
 static void
+clear_key_pointer (gpointer data)
+{
+  KeyPointer *key = data;
+
+  g_free (key->pointer);
+}
+
+static void
 vigil_mapping_finalize (GObject *object)
 {
   VigilMapping *self = (VigilMapping *) object;
 
   g_free (self->records);
+  g_clear_pointer (&self->key_pointers, g_array_unref);
   for (int i = 0; i < VIGIL_N_FIELDS; i++)
     {
       g_free (self->fields[i]);
@@ -211,6 +235,8 @@ static void
 vigil_mapping_init (VigilMapping *self)
 {
   self->page_start = 1;
+  self->key_pointers = g_array_new (FALSE, FALSE, sizeof (KeyPointer));
+  g_array_set_clear_func (self->key_pointers, clear_key_pointer);
 }
 
 static VigilPointerTree *
@@ -233,6 +259,9 @@ build_trees (VigilMapping *self)
   if (self->page_pointer != NULL)
     _vigil_pointer_tree_add (self->page_tree, self->page_pointer, PAGE_NEXT);
   self->record_tree = fields_tree (self->fields);
+  for (guint i = 0; i < self->key_pointers->len; i++)
+    _vigil_pointer_tree_add (self->record_tree, g_array_index (self->key_pointers, KeyPointer, i).pointer,
+                             ROLE_KEY_POINTER + (int) i);
   self->detail_tree = fields_tree (self->detail_fields);
 }
 
@@ -355,6 +384,89 @@ parse_fields (JsonObject  *root,
   return TRUE;
 }
 
+/* One element of the keys member: a pointer, or {"pointer", "lower"}. */
+static gboolean
+parse_key_pointer (JsonNode    *node,
+                   const char  *where,
+                   KeyPointer  *key,
+                   GError     **error)
+{
+  static const char * const known[] = { "pointer", "lower", NULL };
+  g_autoptr(GError) local_error = NULL;
+  JsonObjectIter iter;
+  JsonObject *object;
+  const char *name;
+  JsonNode *lower;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      if (!vigil_json_pointer_validate (json_node_get_string (node), &local_error))
+        return set_mapping_error (error, where, "%s", local_error->message);
+      key->pointer = g_strdup (json_node_get_string (node));
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return set_mapping_error (error, where, _("must be a JSON Pointer or an object with a “pointer”"));
+
+  object = json_node_get_object (node);
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, NULL))
+    if (!g_strv_contains (known, name))
+      {
+        g_autofree char *path = g_strdup_printf ("%s.%s", where, name);
+
+        return set_mapping_error (error, path, _("unknown member"));
+      }
+  if (!get_pointer_member (object, "pointer", where, TRUE, &key->pointer, error))
+    return FALSE;
+  lower = json_object_get_member (object, "lower");
+  if (lower != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (lower) || json_node_get_value_type (lower) != G_TYPE_BOOLEAN)
+        {
+          g_autofree char *path = g_strdup_printf ("%s.lower", where);
+
+          return set_mapping_error (error, path, _("must be true or false"));
+        }
+      key->lower = json_node_get_boolean (lower);
+    }
+  return TRUE;
+}
+
+/* The keys member: where each record's keys are (design 2.2). */
+static gboolean
+parse_keys (VigilMapping  *self,
+            JsonObject    *root,
+            GError       **error)
+{
+  JsonNode *node = json_object_get_member (root, "keys");
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return set_mapping_error (error, "keys", _("must be a list of JSON Pointers"));
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  if (n > MAX_KEY_POINTERS)
+    return set_mapping_error (error, "keys", _("at most %d pointers"), MAX_KEY_POINTERS);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *where = g_strdup_printf ("keys[%u]", i);
+      KeyPointer key = { NULL, FALSE };
+
+      if (!parse_key_pointer (json_array_get_element (array, i), where, &key, error))
+        {
+          g_free (key.pointer);
+          return FALSE;
+        }
+      g_array_append_val (self->key_pointers, key);
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_pagination (VigilMapping  *self,
                   JsonObject    *root,
@@ -447,7 +559,7 @@ check_members (JsonObject  *root,
                GError     **error)
 {
   static const char * const known[] = {
-    "records", "fields", "features_format", "pagination", "detail_url", "detail_fields", NULL
+    "records", "fields", "keys", "features_format", "pagination", "detail_url", "detail_fields", NULL
   };
   JsonObjectIter iter;
   const char *name;
@@ -479,6 +591,7 @@ mapping_from_node (JsonNode  *node,
 
   if (!get_pointer_member (root, "records", "", TRUE, &self->records, error) ||
       !parse_fields (root, "fields", self->fields, TRUE, error) ||
+      !parse_keys (self, root, error) ||
       !get_string_member (root, "features_format", "", FALSE, &format, error) ||
       !parse_pagination (self, root, error) ||
       !parse_detail_url (self, root, error))
@@ -564,6 +677,31 @@ add_fields (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+static void
+add_key_pointers (JsonBuilder *builder,
+                  GArray      *key_pointers)
+{
+  json_builder_set_member_name (builder, "keys");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < key_pointers->len; i++)
+    {
+      const KeyPointer *key = &g_array_index (key_pointers, KeyPointer, i);
+
+      if (!key->lower)
+        {
+          json_builder_add_string_value (builder, key->pointer);
+          continue;
+        }
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "pointer");
+      json_builder_add_string_value (builder, key->pointer);
+      json_builder_set_member_name (builder, "lower");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 /**
  * vigil_mapping_to_json:
  *
@@ -582,6 +720,8 @@ vigil_mapping_to_json (VigilMapping *self)
   json_builder_set_member_name (builder, "records");
   json_builder_add_string_value (builder, self->records);
   add_fields (builder, "fields", self->fields);
+  if (self->key_pointers->len > 0)
+    add_key_pointers (builder, self->key_pointers);
   if (self->features_format != VIGIL_FEATURES_FORMAT_ANY)
     {
       json_builder_set_member_name (builder, "features_format");
@@ -647,9 +787,41 @@ vigil_mapping_get_records (VigilMapping  *self,
   return json_node_get_array (node);
 }
 
+static gboolean
+has_keys (VigilMapping *self)
+{
+  return self->fields[VIGIL_FIELD_KEYS] != NULL || self->key_pointers->len > 0;
+}
+
+/* The keys in @record: what fields.keys and each pointer of the keys
+ * member find there, gathered (design 2.2). */
+static void
+apply_keys (VigilMapping  *self,
+            JsonNode      *record,
+            VigilSnapshot *snapshot)
+{
+  VigilKeysValue values[1 + MAX_KEY_POINTERS];
+  guint n = 1 + self->key_pointers->len;
+
+  memset (values, 0, n * sizeof *values);
+  if (self->fields[VIGIL_FIELD_KEYS] != NULL)
+    _vigil_keys_value_set_node (&values[0], vigil_json_pointer_get (record, self->fields[VIGIL_FIELD_KEYS]),
+                                FALSE);
+  for (guint i = 0; i < self->key_pointers->len; i++)
+    {
+      const KeyPointer *key = &g_array_index (self->key_pointers, KeyPointer, i);
+
+      _vigil_keys_value_set_node (&values[1 + i], vigil_json_pointer_get (record, key->pointer), key->lower);
+    }
+  _vigil_snapshot_add_keys (snapshot, values, n);
+}
+
+/* Sets the fields @fields point at in @record; in a record of the list
+ * (@is_record), the keys are gathered from every pointer that gives them. */
 static void
 apply_fields (VigilMapping  *self,
               char         **fields,
+              gboolean       is_record,
               JsonNode      *record,
               VigilSnapshot *snapshot)
 {
@@ -657,7 +829,8 @@ apply_fields (VigilMapping  *self,
     {
       JsonNode *value;
 
-      if (fields[i] == NULL || !(value = vigil_json_pointer_get (record, fields[i])))
+      if (fields[i] == NULL || (is_record && i == VIGIL_FIELD_KEYS) ||
+          !(value = vigil_json_pointer_get (record, fields[i])))
         continue;
 
       if (i == VIGIL_FIELD_FEATURES &&
@@ -670,6 +843,8 @@ apply_fields (VigilMapping  *self,
         }
       vigil_snapshot_set_json (snapshot, (VigilField) i, value);
     }
+  if (is_record && has_keys (self))
+    apply_keys (self, record, snapshot);
 }
 
 /**
@@ -688,7 +863,7 @@ vigil_mapping_apply (VigilMapping  *self,
   g_return_if_fail (record != NULL);
   g_return_if_fail (snapshot != NULL);
 
-  apply_fields (self, self->fields, record, snapshot);
+  apply_fields (self, self->fields, TRUE, record, snapshot);
 }
 
 /**
@@ -706,7 +881,7 @@ vigil_mapping_apply_detail (VigilMapping  *self,
   g_return_if_fail (detail != NULL);
   g_return_if_fail (snapshot != NULL);
 
-  apply_fields (self, self->detail_fields, detail, snapshot);
+  apply_fields (self, self->detail_fields, FALSE, detail, snapshot);
 }
 
 /* Reading answers as text ------------------------------------------------
@@ -724,10 +899,31 @@ typedef struct
   gpointer         user_data;
   GString         *name;        /* member names on the pointers' paths */
   GString         *scratch;     /* strings read into fields */
+  VigilKeysValue  *keys;        /* the record's keys values: fields.keys, then the keys member's */
   gboolean         found_records;
   char            *next;
   GError          *error;       /* not about the text: from @func, or no records */
 } AnswerReader;
+
+/* A value for the record's keys, kept until the record is read, as
+ * apply_keys() gathers them; a member given twice keeps its last value,
+ * as in a tree. */
+static gboolean
+read_keys_value (AnswerReader    *reader,
+                 int              role,
+                 VigilJsonCursor *c,
+                 guint            depth)
+{
+  VigilKeysValue *value = &reader->keys[0];
+  gboolean lower = FALSE;
+
+  if (role >= ROLE_KEY_POINTER)
+    {
+      value = &reader->keys[1 + role - ROLE_KEY_POINTER];
+      lower = g_array_index (reader->mapping->key_pointers, KeyPointer, role - ROLE_KEY_POINTER).lower;
+    }
+  return _vigil_keys_value_read (value, c, depth, lower, reader->scratch);
+}
 
 /* One field's value, as vigil_mapping_apply() takes it. */
 static gboolean
@@ -739,6 +935,11 @@ read_field_value (int              field,
   AnswerReader *reader = user_data;
   VigilFeaturesFormat format = reader->mapping->features_format;
 
+  /* Only a record of the list has keys pointers; in a detail answer,
+   * keys are a field like the others. */
+  if (reader->keys != NULL && (field == VIGIL_FIELD_KEYS || field >= ROLE_KEY_POINTER))
+    return read_keys_value (reader, field, c, depth);
+
   if (field == VIGIL_FIELD_FEATURES &&
       ((format == VIGIL_FEATURES_FORMAT_OBJECT && *c->p == '[') ||
        (format == VIGIL_FEATURES_FORMAT_ARRAY && *c->p == '{')))
@@ -747,7 +948,7 @@ read_field_value (int              field,
       reader->snapshot->n_unknown++;
       return _vigil_json_cursor_skip_value (c, depth);
     }
-  return _vigil_snapshot_read_json_field (reader->snapshot, (VigilField) field, c, reader->scratch);
+  return _vigil_snapshot_read_json_field (reader->snapshot, (VigilField) field, c, depth, reader->scratch);
 }
 
 static gboolean
@@ -781,8 +982,10 @@ read_record_array (AnswerReader    *reader,
     {
       vigil_snapshot_clear (reader->snapshot);
       if (!_vigil_pointer_tree_read (reader->mapping->record_tree, c, depth + 1, reader->name,
-                                     read_field_value, reader) ||
-          !reader->func (reader->snapshot, reader->user_data, &reader->error) ||
+                                     read_field_value, reader))
+        return FALSE;
+      _vigil_snapshot_add_keys (reader->snapshot, reader->keys, 1 + reader->mapping->key_pointers->len);
+      if (!reader->func (reader->snapshot, reader->user_data, &reader->error) ||
           !_vigil_json_cursor_read_separator (c, ']', &more))
         return FALSE;
     }
@@ -890,14 +1093,21 @@ vigil_mapping_read_records (VigilMapping     *self,
 {
   g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
   g_autoptr(GError) text_error = NULL;
-  AnswerReader reader = { self, snapshot, func, user_data, NULL, NULL, FALSE, NULL, NULL };
+  g_autofree VigilKeysValue *keys = NULL;
+  AnswerReader reader = { self, snapshot, func, user_data, NULL, NULL, NULL, FALSE, NULL, NULL };
+  guint n_keys;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
+  n_keys = 1 + self->key_pointers->len;
+  reader.keys = keys = g_new0 (VigilKeysValue, n_keys);
   ok = read_answer (self->page_tree, data, length, read_page_value, &reader, &text_error);
+  /* What a record cut short by a fault had read. */
+  for (guint i = 0; i < n_keys; i++)
+    _vigil_keys_value_clear (&keys[i]);
   if (ok && !reader.found_records)
     {
       g_set_error (&reader.error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
@@ -941,7 +1151,7 @@ vigil_mapping_read_detail (VigilMapping   *self,
                            VigilSnapshot  *snapshot,
                            GError        **error)
 {
-  AnswerReader reader = { self, snapshot, NULL, NULL, NULL, NULL, FALSE, NULL, NULL };
+  AnswerReader reader = { self, snapshot, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL };
 
   g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);

@@ -12,9 +12,31 @@
 
 G_BEGIN_DECLS
 
+/* The keys one value gives (design 2.1), before they join a record's:
+ * a mapping gathers the values of several pointers into one record. */
+typedef struct
+{
+  GPtrArray *keys;      /* of char *: trimmed, not empty; NULL if none */
+  gboolean   unusable;  /* given, but not keys: none are kept */
+} VigilKeysValue;
+
 gboolean _vigil_snapshot_read_json_field (VigilSnapshot    *self,
                                           VigilField        field,
                                           VigilJsonCursor  *c,
+                                          guint             depth,
                                           GString          *scratch);
+
+void     _vigil_keys_value_clear         (VigilKeysValue   *value);
+void     _vigil_keys_value_set_node      (VigilKeysValue   *value,
+                                          JsonNode         *node,
+                                          gboolean          lower);
+gboolean _vigil_keys_value_read          (VigilKeysValue   *value,
+                                          VigilJsonCursor  *c,
+                                          guint             depth,
+                                          gboolean          lower,
+                                          GString          *scratch);
+void     _vigil_snapshot_add_keys        (VigilSnapshot    *self,
+                                          VigilKeysValue   *values,
+                                          guint             n_values);
 
 G_END_DECLS

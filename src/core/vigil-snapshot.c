@@ -27,6 +27,7 @@
 
 static const char * const field_names[VIGIL_N_FIELDS] = {
   [VIGIL_FIELD_ID] = "id",
+  [VIGIL_FIELD_KEYS] = "keys",
   [VIGIL_FIELD_NAME] = "name",
   [VIGIL_FIELD_PLAN] = "plan",
   [VIGIL_FIELD_OWNER] = "owner",
@@ -113,6 +114,7 @@ vigil_snapshot_clear (VigilSnapshot *self)
   g_return_if_fail (self != NULL);
 
   g_clear_pointer (&self->customer_id, g_free);
+  g_clear_pointer (&self->keys, g_ptr_array_unref);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->plan, g_free);
   g_clear_pointer (&self->owner, g_free);
@@ -146,6 +148,13 @@ vigil_snapshot_copy (const VigilSnapshot *self)
 
   copy = g_memdup2 (self, sizeof *self);
   copy->customer_id = g_strdup (self->customer_id);
+  copy->keys = NULL;
+  if (self->keys != NULL)
+    {
+      copy->keys = g_ptr_array_new_full (self->keys->len, g_free);
+      for (guint i = 0; i < self->keys->len; i++)
+        g_ptr_array_add (copy->keys, g_strdup (g_ptr_array_index (self->keys, i)));
+    }
   copy->name = g_strdup (self->name);
   copy->plan = g_strdup (self->plan);
   copy->owner = g_strdup (self->owner);
@@ -390,6 +399,18 @@ reject_value (VigilSnapshot *self,
     g_clear_pointer (&self->features, g_array_unref);
   else if (field == VIGIL_FIELD_ID)
     g_clear_pointer (&self->customer_id, g_free);
+  else if (field == VIGIL_FIELD_KEYS)
+    g_clear_pointer (&self->keys, g_ptr_array_unref);
+}
+
+/* A number given for an id or a key, as its decimal text: whole numbers
+ * only, and only up to 9e15, where doubles stop counting by one. */
+static char *
+integer_text (double value)
+{
+  if (!isfinite (value) || value != floor (value) || fabs (value) >= 9e15)
+    return NULL;
+  return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) value);
 }
 
 static void
@@ -424,10 +445,12 @@ set_number (VigilSnapshot *self,
     }
   else if (field == VIGIL_FIELD_ID)
     {
-      if (isfinite (value) && value == floor (value) && fabs (value) < 9e15)
+      char *text = integer_text (value);
+
+      if (text != NULL)
         {
           g_free (self->customer_id);
-          self->customer_id = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) value);
+          self->customer_id = text;
         }
       else
         reject_value (self, field);
@@ -477,6 +500,356 @@ set_date_text (VigilSnapshot *self,
     self->renewal_day = vigil_time_get_day (time);
   else
     reject_value (self, VIGIL_FIELD_RENEWAL_DATE);
+}
+
+/* Keys ----------------------------------------------------------------------
+ *
+ * The keys that identify a record's company across systems (design 2.1):
+ * a domain, a CRM id. Records are joined by them, so a key is taken only
+ * as given: trimmed, compared byte for byte, never guessed at. A value
+ * that cannot be keys is refused whole rather than read in part. */
+
+/* @text as a key, trimmed and, if @lower, lower-cased; *@out is NULL when
+ * it holds none (empty, or `null` as every text field reads it).
+ * Returns: FALSE if it cannot be a key (U+0000, too long) */
+static gboolean
+normalise_key (const char  *text,
+               gboolean     lower,
+               char       **out)
+{
+  g_autofree char *copy = NULL;
+  g_autofree char *key = NULL;
+  const char *trimmed;
+
+  *out = NULL;
+  if (!is_usable_text (text, -1))
+    return FALSE;
+  if (is_null_text (text))
+    return TRUE;
+
+  trimmed = trim_text (text, &copy);
+  if (lower)
+    key = g_utf8_strdown (trimmed, -1);
+  else
+    key = copy != NULL ? g_steal_pointer (&copy) : g_strdup (trimmed);
+  /* Measured as kept: lower-casing may change the length. */
+  if (strlen (key) > VIGIL_SNAPSHOT_MAX_KEY_BYTES)
+    return FALSE;
+  *out = g_steal_pointer (&key);
+  return TRUE;
+}
+
+/**
+ * _vigil_keys_value_clear:
+ *
+ * Frees what @value holds and makes it a value not given.
+ */
+void
+_vigil_keys_value_clear (VigilKeysValue *value)
+{
+  g_clear_pointer (&value->keys, g_ptr_array_unref);
+  value->unusable = FALSE;
+}
+
+static void
+keys_value_refuse (VigilKeysValue *value)
+{
+  g_clear_pointer (&value->keys, g_ptr_array_unref);
+  value->unusable = TRUE;
+}
+
+static void
+keys_value_add_text (VigilKeysValue *value,
+                     const char     *text,
+                     gboolean        lower)
+{
+  char *key;
+
+  if (value->unusable)
+    return;
+  if (!normalise_key (text, lower, &key))
+    {
+      keys_value_refuse (value);
+      return;
+    }
+  if (key == NULL)
+    return;
+  if (value->keys == NULL)
+    value->keys = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (value->keys, key);
+}
+
+/* A key given as a number: an integer counts as its decimal text, as
+ * an id does; a fraction is no key. */
+static void
+keys_value_add_number (VigilKeysValue *value,
+                       double          number)
+{
+  g_autofree char *text = integer_text (number);
+
+  if (text == NULL)
+    keys_value_refuse (value);
+  else
+    keys_value_add_text (value, text, FALSE);
+}
+
+static void
+keys_value_add_integer (VigilKeysValue *value,
+                        gint64          integer)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, integer);
+  keys_value_add_text (value, text, FALSE);
+}
+
+/* One key in a tree: a string or an integer, nothing else. */
+static void
+keys_value_add_node (VigilKeysValue *value,
+                     JsonNode       *node,
+                     gboolean        lower)
+{
+  GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (type == G_TYPE_STRING)
+    keys_value_add_text (value, json_node_get_string (node), lower);
+  else if (type == G_TYPE_INT64)
+    keys_value_add_integer (value, json_node_get_int (node));
+  else if (type == G_TYPE_DOUBLE)
+    keys_value_add_number (value, json_node_get_double (node));
+  else
+    keys_value_refuse (value);
+}
+
+/**
+ * _vigil_keys_value_set_node:
+ * @node: (nullable): a `keys` value: a key, an array of keys, or null
+ * @lower: whether to lower-case the keys (a mapping may ask it)
+ *
+ * Reads @node into @value, which forgets what it held: a null or missing
+ * @node is a value not given.
+ */
+void
+_vigil_keys_value_set_node (VigilKeysValue *value,
+                            JsonNode       *node,
+                            gboolean        lower)
+{
+  _vigil_keys_value_clear (value);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return;
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint n = json_array_get_length (array);
+
+      if (n > VIGIL_SNAPSHOT_MAX_KEYS)
+        keys_value_refuse (value);
+      for (guint i = 0; i < n && !value->unusable; i++)
+        keys_value_add_node (value, json_array_get_element (array, i), lower);
+    }
+  else
+    keys_value_add_node (value, node, lower);
+}
+
+/* One key at the cursor, @depth arrays and objects open around it. */
+static gboolean
+read_key (VigilKeysValue  *value,
+          VigilJsonCursor *c,
+          guint            depth,
+          gboolean         lower,
+          GString         *scratch)
+{
+  const char *begin = c->p;
+  double number;
+  gboolean integer;
+
+  if (*c->p == '"')
+    {
+      if (!_vigil_json_cursor_read_string (c, scratch))
+        return FALSE;
+      keys_value_add_text (value, scratch->str, lower);
+      return TRUE;
+    }
+
+  if (*c->p == '-' || g_ascii_isdigit (*c->p))
+    {
+      g_autofree char *digits = NULL;
+      gint64 exact;
+
+      if (!_vigil_json_cursor_read_number (c, &number, &integer))
+        return FALSE;
+      /* Exactly as the tree holds it: 64-bit integers stay exact. */
+      digits = g_strndup (begin, c->p - begin);
+      if (integer && g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, &exact, NULL))
+        keys_value_add_integer (value, exact);
+      else
+        keys_value_add_number (value, number);
+      return TRUE;
+    }
+
+  /* null, true, false, an object or an array: read, and no key. */
+  if (!_vigil_json_cursor_skip_value (c, depth))
+    return FALSE;
+  keys_value_refuse (value);
+  return TRUE;
+}
+
+/**
+ * _vigil_keys_value_read:
+ * @c: at a `keys` value
+ * @depth: how many arrays and objects are open around it
+ *
+ * Reads the value at @c into @value, with the rules of
+ * _vigil_keys_value_set_node(), checking every byte.
+ *
+ * Returns: %FALSE with @c's error set when the text is not JSON
+ */
+gboolean
+_vigil_keys_value_read (VigilKeysValue  *value,
+                        VigilJsonCursor *c,
+                        guint            depth,
+                        gboolean         lower,
+                        GString         *scratch)
+{
+  gboolean more = TRUE;
+  guint n = 0;
+
+  _vigil_keys_value_clear (value);
+  _vigil_json_cursor_skip_space (c);
+  if (c->p >= c->end)
+    return _vigil_json_cursor_fail (c, _("unexpected end of data"));
+  if (*c->p == 'n')
+    return _vigil_json_cursor_read_literal (c);
+  if (*c->p != '[')
+    return read_key (value, c, depth, lower, scratch);
+
+  /* Too deep to open: the reader of every JSON text says so. */
+  if (depth >= VIGIL_JSON_MAX_DEPTH)
+    return _vigil_json_cursor_skip_value (c, depth);
+  c->p++;
+  _vigil_json_cursor_skip_space (c);
+  if (c->p < c->end && *c->p == ']')
+    {
+      c->p++;
+      return TRUE;
+    }
+
+  while (more)
+    {
+      _vigil_json_cursor_skip_space (c);
+      if (c->p >= c->end)
+        return _vigil_json_cursor_fail (c, _("unexpected end of data"));
+      /* Bounded: past the limit the rest is checked, not kept. */
+      if (++n > VIGIL_SNAPSHOT_MAX_KEYS)
+        keys_value_refuse (value);
+      if (value->unusable ? !_vigil_json_cursor_skip_value (c, depth + 1)
+                          : !read_key (value, c, depth + 1, lower, scratch))
+        return FALSE;
+      if (!_vigil_json_cursor_read_separator (c, ']', &more))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/**
+ * _vigil_snapshot_add_keys:
+ * @values: (array length=n_values): the values read for @self's keys
+ *
+ * Gathers the keys of @values into @self's, emptying them. Each unusable
+ * value counts once in n_unknown and adds nothing; if the keys come to
+ * more than %VIGIL_SNAPSHOT_MAX_KEYS, the record carries none, counted
+ * once. The keys are kept sorted, each once, so that the order in which
+ * the values were found does not matter.
+ */
+void
+_vigil_snapshot_add_keys (VigilSnapshot  *self,
+                          VigilKeysValue *values,
+                          guint           n_values)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  guint kept = 0;
+
+  for (guint i = 0; i < n_values; i++)
+    {
+      if (values[i].unusable)
+        self->n_unknown++;
+      else if (values[i].keys != NULL && values[i].keys->len > 0)
+        {
+          if (keys == NULL && self->keys == NULL)
+            keys = g_steal_pointer (&values[i].keys);
+          else
+            {
+              if (keys == NULL)
+                keys = g_steal_pointer (&self->keys);
+              g_ptr_array_extend_and_steal (keys, g_steal_pointer (&values[i].keys));
+            }
+        }
+      _vigil_keys_value_clear (&values[i]);
+    }
+  if (keys == NULL)
+    return;
+
+  g_ptr_array_sort (keys, compare_keys);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      if (kept > 0 && strcmp (keys->pdata[kept - 1], keys->pdata[i]) == 0)
+        g_free (keys->pdata[i]);
+      else
+        keys->pdata[kept++] = keys->pdata[i];
+    }
+  /* Shortened without freeing: the rest were freed or moved above. */
+  g_ptr_array_set_free_func (keys, NULL);
+  g_ptr_array_set_size (keys, kept);
+  g_ptr_array_set_free_func (keys, g_free);
+
+  if (keys->len > VIGIL_SNAPSHOT_MAX_KEYS)
+    self->n_unknown++;
+  else
+    self->keys = g_steal_pointer (&keys);
+}
+
+/* The record's keys become those of @value alone. */
+static void
+set_keys (VigilSnapshot  *self,
+          VigilKeysValue *value)
+{
+  g_clear_pointer (&self->keys, g_ptr_array_unref);
+  _vigil_snapshot_add_keys (self, value, 1);
+}
+
+/* A CSV cell: one key, or a JSON array of keys when it begins with “[”,
+ * read by the reader of every JSON text; one that is not JSON is an
+ * unusable value. */
+static void
+set_keys_text (VigilSnapshot *self,
+               const char    *text)
+{
+  VigilKeysValue value = { NULL, FALSE };
+  const char *p = text;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p == '[')
+    {
+      g_autoptr(GString) scratch = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      VigilJsonCursor c;
+
+      _vigil_json_cursor_init (&c, text, strlen (text), VIGIL_JSON_DATA, &error);
+      if (!_vigil_keys_value_read (&value, &c, 0, FALSE, scratch) || !_vigil_json_cursor_finish (&c))
+        keys_value_refuse (&value);
+    }
+  else
+    keys_value_add_text (&value, text, FALSE);
+  set_keys (self, &value);
 }
 
 static void
@@ -631,6 +1004,10 @@ vigil_snapshot_set_text (VigilSnapshot *self,
       set_features_text (self, text);
       break;
 
+    case VIGIL_FIELD_KEYS:
+      set_keys_text (self, text);
+      break;
+
     default:
       if (parse_plain_count (text, &count))
         set_number (self, field, (double) count);
@@ -668,6 +1045,14 @@ vigil_snapshot_set_json (VigilSnapshot *self,
   if (field == VIGIL_FIELD_FEATURES)
     {
       set_features_node (self, node);
+      return;
+    }
+  if (field == VIGIL_FIELD_KEYS)
+    {
+      VigilKeysValue value = { NULL, FALSE };
+
+      _vigil_keys_value_set_node (&value, node, FALSE);
+      set_keys (self, &value);
       return;
     }
 
@@ -727,10 +1112,12 @@ vigil_snapshot_set_json_object (VigilSnapshot *self,
  * JSON text is checked against (RFC 8259, design 2.3): anything that is
  * not JSON, skipped members included, is an error naming the column. */
 
-/* One member of the features object, or element of the names array. */
+/* One member of the features object, or element of the names array,
+ * @depth arrays and objects open around it. */
 static gboolean
 read_feature (VigilSnapshot   *self,
               VigilJsonCursor *c,
+              guint            depth,
               gboolean         is_object,
               GString         *name)
 {
@@ -762,22 +1149,28 @@ read_feature (VigilSnapshot   *self,
     return _vigil_json_cursor_read_literal (c);
   else
     {
-      if (!_vigil_json_cursor_skip_value (c, 2))
+      if (!_vigil_json_cursor_skip_value (c, depth))
         return FALSE;
       self->n_unknown++;
     }
   return TRUE;
 }
 
-/* The features member: an object of counts or an array of names. */
+/* The features member: an object of counts or an array of names,
+ * @depth arrays and objects open around it. */
 static gboolean
 read_features (VigilSnapshot   *self,
-               VigilJsonCursor *c)
+               VigilJsonCursor *c,
+               guint            depth)
 {
   gboolean is_object = *c->p == '{';
   char closing = is_object ? '}' : ']';
   g_autoptr(GString) name = g_string_new (NULL);
   gboolean more = TRUE;
+
+  /* Too deep to open: the reader of every JSON text says so. */
+  if (depth >= VIGIL_JSON_MAX_DEPTH)
+    return _vigil_json_cursor_skip_value (c, depth);
 
   g_clear_pointer (&self->features, g_array_unref);
   set_features_known (self);
@@ -792,7 +1185,7 @@ read_features (VigilSnapshot   *self,
   while (more)
     {
       _vigil_json_cursor_skip_space (c);
-      if (!read_feature (self, c, is_object, name) ||
+      if (!read_feature (self, c, depth + 1, is_object, name) ||
           !_vigil_json_cursor_read_separator (c, closing, &more))
         return FALSE;
     }
@@ -813,7 +1206,7 @@ set_features_text (VigilSnapshot *self,
 
   _vigil_json_cursor_init (&c, text, strlen (text), VIGIL_JSON_DATA, &error);
   _vigil_json_cursor_skip_space (&c);
-  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c) &&
+  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c, 0) &&
       _vigil_json_cursor_finish (&c))
     return;
 
@@ -821,11 +1214,31 @@ set_features_text (VigilSnapshot *self,
   reject_value (self, VIGIL_FIELD_FEATURES);
 }
 
-/* One member's value, with the rules of vigil_snapshot_set_json(). */
+/* The value of a `keys` member, as vigil_snapshot_set_json() takes it. */
+static gboolean
+read_keys (VigilSnapshot   *self,
+           VigilJsonCursor *c,
+           guint            depth,
+           GString         *scratch)
+{
+  VigilKeysValue value = { NULL, FALSE };
+
+  if (!_vigil_keys_value_read (&value, c, depth, FALSE, scratch))
+    {
+      _vigil_keys_value_clear (&value);
+      return FALSE;
+    }
+  set_keys (self, &value);
+  return TRUE;
+}
+
+/* One member's value, with the rules of vigil_snapshot_set_json(),
+ * @depth arrays and objects open around it. */
 static gboolean
 read_field (VigilSnapshot   *self,
             VigilField       field,
             VigilJsonCursor *c,
+            guint            depth,
             GString         *scratch)
 {
   const char *begin;
@@ -835,6 +1248,9 @@ read_field (VigilSnapshot   *self,
   _vigil_json_cursor_skip_space (c);
   if (c->p >= c->end)
     return _vigil_json_cursor_fail (c, _("unexpected end of data"));
+  /* null leaves the keys as they are, like every field's. */
+  if (field == VIGIL_FIELD_KEYS && *c->p != 'n')
+    return read_keys (self, c, depth, scratch);
 
   switch (*c->p)
     {
@@ -855,8 +1271,8 @@ read_field (VigilSnapshot   *self,
     case '{':
     case '[':
       if (field == VIGIL_FIELD_FEATURES)
-        return read_features (self, c);
-      if (!_vigil_json_cursor_skip_value (c, 1))
+        return read_features (self, c, depth);
+      if (!_vigil_json_cursor_skip_value (c, depth))
         return FALSE;
       reject_value (self, field);
       return TRUE;
@@ -882,7 +1298,7 @@ read_field (VigilSnapshot   *self,
 
     default:
       /* true, false, or not JSON at all: the shared reader says which. */
-      if (!_vigil_json_cursor_skip_value (c, 1))
+      if (!_vigil_json_cursor_skip_value (c, depth))
         return FALSE;
       reject_value (self, field);
       return TRUE;
@@ -914,7 +1330,7 @@ read_record_members (VigilSnapshot   *self,
       /* A name that held U+0000 is no field's (it is not UTF-8). */
       field = vigil_field_from_name (key->str);
       if (field == VIGIL_FIELD_NONE ? !_vigil_json_cursor_skip_value (c, 1)
-                                    : !read_field (self, field, c, scratch))
+                                    : !read_field (self, field, c, 1, scratch))
         return FALSE;
       if (!_vigil_json_cursor_read_separator (c, '}', &more))
         return FALSE;
@@ -968,6 +1384,7 @@ vigil_snapshot_parse_json (VigilSnapshot  *self,
 /**
  * _vigil_snapshot_read_json_field:
  * @c: at the value
+ * @depth: how many arrays and objects are open around it
  * @scratch: for strings read
  *
  * Reads one value into @field with the rules of vigil_snapshot_set_json(),
@@ -977,7 +1394,8 @@ gboolean
 _vigil_snapshot_read_json_field (VigilSnapshot   *self,
                                  VigilField       field,
                                  VigilJsonCursor *c,
+                                 guint            depth,
                                  GString         *scratch)
 {
-  return read_field (self, field, c, scratch);
+  return read_field (self, field, c, depth, scratch);
 }

@@ -19,6 +19,11 @@ G_BEGIN_DECLS
  * and not kept: hostile input must not cost quadratic time. */
 #define VIGIL_SNAPSHOT_MAX_FEATURES 4096
 
+/* A record carries at most this many keys, each at most this many
+ * bytes (design 2.1): more is an unusable value, counted, not kept. */
+#define VIGIL_SNAPSHOT_MAX_KEYS 64
+#define VIGIL_SNAPSHOT_MAX_KEY_BYTES 512
+
 /* A feature seen in an array of names ("used") has no call count. */
 #define VIGIL_FEATURE_USED_NO_COUNT (-1)
 
@@ -38,6 +43,8 @@ typedef struct
 typedef struct
 {
   char    *customer_id;
+  GPtrArray *keys;         /* of char *: the company's keys across systems,
+                            * sorted, each once; NULL when it carries none */
   char    *name;
   char    *plan;
   char    *owner;
@@ -63,6 +70,7 @@ typedef enum
 {
   VIGIL_FIELD_NONE = -1,
   VIGIL_FIELD_ID,
+  VIGIL_FIELD_KEYS,
   VIGIL_FIELD_NAME,
   VIGIL_FIELD_PLAN,
   VIGIL_FIELD_OWNER,

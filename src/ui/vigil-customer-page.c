@@ -1084,6 +1084,9 @@ fill_snapshot (VigilCustomerPage *self)
       switch ((VigilField) field)
         {
         case VIGIL_FIELD_ID: value = g_strdup (s->customer_id); break;
+        case VIGIL_FIELD_KEYS:
+          /* Not kept with a stored snapshot: no line says "unknown" for them. */
+          continue;
         case VIGIL_FIELD_NAME: value = g_strdup (s->name); break;
         case VIGIL_FIELD_PLAN: value = g_strdup (s->plan); break;
         case VIGIL_FIELD_OWNER: value = g_strdup (s->owner); break;
