@@ -11,6 +11,7 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "vigil-test-util.h"
 #include "vigil-test-churn.h"
@@ -310,6 +311,32 @@ test_cli_scores_json (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (initech, "name"), ==, "<b>Initech</b>, Inc");
   g_assert_true (json_object_get_null_member (initech, "mrr"));
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (initech, "health"), 40.0 * 60 / 72 + 60, 1e-5);
+}
+
+/* Design 2.6: a book of schema 4 reads the same after its migration to
+ * accounts. The fixture's book is taken back to schema 4 (what
+ * migration 5 added is removed) and opened again. */
+static void
+test_cli_scores_after_migration (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_auto(Run) before = { 0 };
+  g_auto(Run) after = { 0 };
+  sqlite3 *db = NULL;
+
+  run_vigil (&before, "scores", "--format", "json", "--db", f->db);
+  g_assert_cmpint (before.status, ==, 0);
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TABLE observations; DROP TABLE record_keys; DROP TABLE records;"
+                                 "ALTER TABLE snapshots DROP COLUMN origins; PRAGMA user_version = 4;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  run_vigil (&after, "scores", "--format", "json", "--db", f->db);
+  g_assert_cmpint (after.status, ==, 0);
+  g_assert_cmpstr (after.out, ==, before.out);
 }
 
 static void
@@ -1192,6 +1219,7 @@ main (int    argc,
   ADD ("/cli/import-invalid-json", test_cli_import_invalid_json);
   ADD ("/cli/scores-json", test_cli_scores_json);
   ADD ("/cli/scores-filters", test_cli_scores_filters);
+  ADD ("/cli/scores-after-migration", test_cli_scores_after_migration);
   ADD ("/cli/scores-table-csv", test_cli_scores_table_and_csv);
   ADD ("/cli/history", test_cli_history);
   ADD ("/cli/scorecard", test_cli_scorecard);

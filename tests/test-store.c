@@ -299,7 +299,7 @@ test_store_migrate_record_limit (void)
 
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, VIGIL_STORE_SCHEMA_VERSION);
 
   /* The history and the source's settings and last poll are as they were. */
   g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2);
@@ -331,6 +331,115 @@ test_store_migrate_record_limit (void)
   g_clear_pointer (&added, vigil_source_free);
   added = vigil_store_get_source (store, "billing", &error);
   g_assert_cmpint (added->max_records, ==, 7);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* Every row of @table (its @columns) in a fixed order, as one text: a
+ * table's contents compared before and after a migration. */
+static char *
+table_text (const char *path,
+            const char *table,
+            const char *columns,
+            const char *order)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT group_concat (row, char (10)) FROM "
+                                          "(SELECT json_array (%s) AS row FROM %s ORDER BY %s)",
+                                          columns, table, order);
+
+  return sqlite_text (path, sql);
+}
+
+/* Schema 4 → 5 (design 2.6): each customer becomes an account of one
+ * record with the customer's id; a year of history, its scores, the
+ * outcomes and triggers come through unchanged, and the next import
+ * of a known customer lands on its account. */
+static void
+test_store_migrate_to_accounts (void)
+{
+  static const char * const tables[][3] = {
+    { "customers", "id, source_id, external_id, name, plan, owner, segment, latest_at", "id" },
+    { "snapshots", "customer_id, observed_at, last_active, mrr, seats, seats_used, api_calls_7d, "
+      "features_used, open_tickets, nps, renewal_date, plan, features", "customer_id, observed_at" },
+    { "scores", "customer_id, observed_at, version, health, tier", "customer_id, observed_at" },
+    { "outcomes", "customer_id, day, outcome, recorded_at", "customer_id, day" },
+    { "triggers", "id, customer_id, rule, kind, first_seen, last_seen, cleared_at, state, "
+      "snoozed_until, evidence", "id" },
+  };
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  char *before[G_N_ELEMENTS (tables)];
+  gint64 customer;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "v4.db");
+  g_assert_true (_vigil_store_create_at_version (path, 4, &error));
+  g_assert_no_error (error);
+  sqlite_exec (path,
+               "INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'crm', 'file', 0), (2, 'usage', 'file', 0);"
+               "INSERT INTO customers (id, source_id, external_id, name, owner, plan, latest_at) VALUES"
+               " (1, 1, 'acme', 'Acme', 'Dana', 'pro', 31449600), (2, 1, 'globex', 'Globex', 'Noa', NULL, 31449600),"
+               " (5, 2, 'acme', NULL, NULL, NULL, 31449600);"
+               "WITH RECURSIVE d (n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 364)"
+               " INSERT INTO snapshots (customer_id, observed_at, last_active, mrr, api_calls_7d, seats, seats_used)"
+               " SELECT c.id, n * 86400, n * 86400 - 3600, 100 + n, 1000 + n * c.id, 10, n % 11"
+               " FROM d, customers c ORDER BY c.id, n;"
+               "INSERT INTO scores (customer_id, observed_at, version, health, tier)"
+               " SELECT customer_id, observed_at, 1, api_calls_7d % 100, 'at-risk' FROM snapshots;"
+               "INSERT INTO outcomes (customer_id, day, outcome, recorded_at) VALUES (2, '1970-06-01', 'renewed', 5);"
+               "INSERT INTO triggers (customer_id, rule, kind, first_seen, last_seen, state, evidence)"
+               " VALUES (1, 'seat-expansion', 'upsell', 86400, 31449600, 'acknowledged', '{}');");
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    before[i] = table_text (path, tables[i][0], tables[i][1], tables[i][2]);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots"), ==, 3 * 365);
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *after = NULL;
+
+      after = table_text (path, tables[i][0], tables[i][1], tables[i][2]);
+      g_assert_cmpstr (after, ==, before[i]);
+      g_free (before[i]);
+    }
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots WHERE origins IS NOT NULL"), ==, 0);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM records r JOIN customers c ON c.id = r.id"
+                                     " AND r.customer_id = c.id AND r.source_id = c.source_id"
+                                     " AND r.external_id = c.external_id AND r.detached = 0"
+                                     " AND r.name IS c.name AND r.owner IS c.owner"), ==, 3);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM records"), ==, 3);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM observations"), ==, 0);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM record_keys"), ==, 0);
+
+  /* A record of the same company in another source stays its own
+   * account: it carried no keys. A new observation of acme goes to
+   * its account, not to a new one. */
+  add_snapshots (store, "crm", make_snapshot ("acme", "Acme Inc", 365 * 86400), NULL);
+  customer = vigil_store_find_customer (store, "acme", "crm", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (customer, ==, 1);
+  history = vigil_store_list_history (store, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 366);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM customers"), ==, 3);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM records"), ==, 3);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM observations"), ==, 0);
+  {
+    g_autofree char *name = sqlite_text (path, "SELECT name FROM customers WHERE id = 1");
+
+    g_assert_cmpstr (name, ==, "Acme Inc");
+  }
+
+  /* A new customer is an account with its own record. */
+  add_snapshots (store, "crm", make_snapshot ("initech", "Initech", 365 * 86400), NULL);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM records r JOIN customers c ON c.id = r.customer_id"
+                                     " WHERE r.external_id = 'initech' AND c.external_id = 'initech'"), ==, 1);
 
   g_clear_object (&store);
   test_dir_clear (&dir);
@@ -1109,6 +1218,7 @@ main (int    argc,
   g_test_add_func ("/core/store/migrate-from-1", test_store_migrate_from_1);
   g_test_add_func ("/core/store/migrate-from-3", test_store_migrate_from_3);
   g_test_add_func ("/core/store/migrate-record-limit", test_store_migrate_record_limit);
+  g_test_add_func ("/core/store/migrate-to-accounts", test_store_migrate_to_accounts);
   g_test_add_func ("/core/store/reopen", test_store_reopen);
   g_test_add_func ("/core/store/idempotent", test_store_idempotent);
   g_test_add_func ("/core/store/rollback", test_store_rollback);

@@ -14,11 +14,81 @@
 #include "vigil-store-private.h"
 #include "vigil-time.h"
 
+/* Looks up the record @external_id of @source_id: its id, its account
+ * and whether the account has other records. */
+static gboolean
+lookup_record (VigilStore      *self,
+               gint64           source_id,
+               const char      *external_id,
+               VigilRecordRef  *out,
+               gboolean        *out_found,
+               GError         **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_LOOKUP_RECORD, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  *out_found = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW)
+    {
+      out->record_id = sqlite3_column_int64 (stmt, 0);
+      out->customer_id = sqlite3_column_int64 (stmt, 1);
+      out->shared = sqlite3_column_int (stmt, 2) != 0;
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _vigil_store_set_sqlite_error (self, error, _("Adding a customer"));
+  return TRUE;
+}
+
+/* The record @external_id of @source_id, added if missing as an account
+ * of its own (design 2.6: its keys may join it to others later). */
+gboolean
+_vigil_store_ensure_record (VigilStore      *self,
+                            gint64           source_id,
+                            const char      *external_id,
+                            VigilRecordRef  *out,
+                            GError         **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+
+  if (!lookup_record (self, source_id, external_id, out, &found, error))
+    return FALSE;
+  if (found)
+    return TRUE;
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_CUSTOMER, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+    return FALSE;
+  out->customer_id = sqlite3_last_insert_rowid (self->db);
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_RECORD, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, out->customer_id);
+  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+    return FALSE;
+  out->record_id = sqlite3_last_insert_rowid (self->db);
+  out->shared = FALSE;
+  return TRUE;
+}
+
 /**
  * vigil_store_ensure_customer:
  *
- * Returns: the id of the customer @external_id of @source_id, added if
- *   missing, or -1 with @error set
+ * Returns: the id of the account of the record @external_id of
+ *   @source_id, added as an account of its own if missing, or -1 with
+ *   @error set
  */
 gint64
 vigil_store_ensure_customer (VigilStore  *self,
@@ -26,23 +96,14 @@ vigil_store_ensure_customer (VigilStore  *self,
                              const char  *external_id,
                              GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilRecordRef record;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
   g_return_val_if_fail (external_id != NULL, -1);
 
-  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_CUSTOMER, error)))
+  if (!_vigil_store_ensure_record (self, source_id, external_id, &record, error))
     return -1;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
-    return -1;
-
-  if (!(stmt = _vigil_store_get_stmt (self, STMT_LOOKUP_CUSTOMER, error)))
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  return _vigil_store_lookup_id (self, stmt, error);
+  return record.customer_id;
 }
 
 /**

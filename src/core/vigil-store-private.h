@@ -30,8 +30,12 @@ typedef enum
   STMT_INSERT_SOURCE,
   STMT_LOOKUP_SOURCE,
   STMT_INSERT_CUSTOMER,
-  STMT_LOOKUP_CUSTOMER,
+  STMT_INSERT_RECORD,
+  STMT_LOOKUP_RECORD,
   STMT_UPDATE_CUSTOMER,
+  STMT_UPDATE_RECORD,
+  STMT_INSERT_OBSERVATION,
+  STMT_INSERT_RECORD_KEY,
   STMT_INSERT_SNAPSHOT,
   STMT_INSERT_SCORE,
   STMT_INSERT_FEATURE,
@@ -152,6 +156,18 @@ gboolean          _vigil_store_migrate                (VigilStore     *self,
                                                        GError        **error);
 
 /* vigil-store-ingest.c: customers, snapshots, features */
+typedef struct
+{
+  gint64   record_id;
+  gint64   customer_id;   /* its account */
+  gboolean shared;        /* the account has other records */
+} VigilRecordRef;
+
+gboolean          _vigil_store_ensure_record          (VigilStore      *self,
+                                                       gint64           source_id,
+                                                       const char      *external_id,
+                                                       VigilRecordRef  *out,
+                                                       GError         **error);
 const char       *_vigil_store_format_day             (gint32          day,
                                                        char            buffer[16]);
 

@@ -188,6 +188,55 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "ALTER TABLE sources ADD COLUMN query_secret_names TEXT;"
   "ALTER TABLE sources ADD COLUMN query_secret_env TEXT;"
   "ALTER TABLE sources ADD COLUMN max_records INTEGER;",
+
+  /* 5: accounts (design 2.6). A customers row becomes an account, made
+   * of records: what one source says about one company. Each customer
+   * becomes an account of one record with the customer's id, so a
+   * migrated book is the same book. A record keeps its own latest
+   * attributes (name, plan, owner, segment) for the merged state; the
+   * raw observations of the records of a multi-record account are kept
+   * in observations, while snapshots hold the merged state, origins
+   * naming the record that gave each field when not the display one. */
+  "CREATE TABLE records ("
+  "  id INTEGER PRIMARY KEY,"
+  "  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,"
+  "  external_id TEXT NOT NULL,"
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  detached INTEGER NOT NULL DEFAULT 0,"
+  "  name TEXT,"
+  "  plan TEXT,"
+  "  owner TEXT,"
+  "  segment TEXT,"
+  "  latest_at INTEGER,"
+  "  UNIQUE (source_id, external_id)"
+  ");"
+  "CREATE INDEX records_customer ON records (customer_id);"
+  "CREATE TABLE record_keys ("
+  "  key TEXT NOT NULL,"
+  "  record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (key, record_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX record_keys_record ON record_keys (record_id);"
+  "CREATE TABLE observations ("
+  "  record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+  "  observed_at INTEGER NOT NULL,"
+  "  last_active INTEGER,"
+  "  mrr REAL,"
+  "  seats INTEGER,"
+  "  seats_used INTEGER,"
+  "  api_calls_7d INTEGER,"
+  "  features_used INTEGER,"
+  "  open_tickets INTEGER,"
+  "  nps INTEGER,"
+  "  renewal_date TEXT,"
+  "  plan TEXT,"
+  "  features TEXT,"
+  "  PRIMARY KEY (record_id, observed_at)"
+  ") WITHOUT ROWID;"
+  "ALTER TABLE snapshots ADD COLUMN origins TEXT;"
+  "INSERT INTO records (id, source_id, external_id, customer_id, name, plan, owner, segment, latest_at) "
+  "  SELECT id, source_id, external_id, id, name, plan, owner, segment, latest_at FROM customers "
+  "  ORDER BY id;",
 };
 
 gboolean

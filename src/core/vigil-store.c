@@ -31,10 +31,15 @@ static const char * const stmt_sql[N_STMTS] = {
     "INSERT INTO sources (name, kind, created_at) VALUES (?1, 'file', ?2) "
     "ON CONFLICT (name) DO NOTHING",
   [STMT_LOOKUP_SOURCE] = "SELECT id FROM sources WHERE name = ?1",
-  [STMT_INSERT_CUSTOMER] =
-    "INSERT INTO customers (source_id, external_id) VALUES (?1, ?2) "
-    "ON CONFLICT (source_id, external_id) DO NOTHING",
-  [STMT_LOOKUP_CUSTOMER] = "SELECT id FROM customers WHERE source_id = ?1 AND external_id = ?2",
+  [STMT_INSERT_CUSTOMER] = "INSERT INTO customers (source_id, external_id) VALUES (?1, ?2)",
+  [STMT_INSERT_RECORD] =
+    "INSERT INTO records (source_id, external_id, customer_id) VALUES (?1, ?2, ?3)",
+  /* A record, its account, and whether the account has other records
+   * (design 2.6: then its observations are kept raw and merged). */
+  [STMT_LOOKUP_RECORD] =
+    "SELECT r.id, r.customer_id, EXISTS (SELECT 1 FROM records o "
+    " WHERE o.customer_id = r.customer_id AND o.id <> r.id) "
+    "FROM records r WHERE r.source_id = ?1 AND r.external_id = ?2",
   /* A backfill of older history only fills gaps in what newer
    * snapshots said about the customer. */
   [STMT_UPDATE_CUSTOMER] =
@@ -45,6 +50,21 @@ static const char * const stmt_sql[N_STMTS] = {
     "segment = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?5, segment) "
     "ELSE coalesce (segment, ?5) END, "
     "latest_at = max (coalesce (latest_at, ?6), ?6) WHERE id = ?1",
+  [STMT_UPDATE_RECORD] =
+    "UPDATE records SET "
+    "name = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?2, name) ELSE coalesce (name, ?2) END, "
+    "plan = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?3, plan) ELSE coalesce (plan, ?3) END, "
+    "owner = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?4, owner) ELSE coalesce (owner, ?4) END, "
+    "segment = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?5, segment) "
+    "ELSE coalesce (segment, ?5) END, "
+    "latest_at = max (coalesce (latest_at, ?6), ?6) WHERE id = ?1",
+  [STMT_INSERT_OBSERVATION] =
+    "INSERT INTO observations (record_id, observed_at, last_active, mrr, seats, seats_used, "
+    "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "ON CONFLICT (record_id, observed_at) DO NOTHING",
+  [STMT_INSERT_RECORD_KEY] =
+    "INSERT INTO record_keys (key, record_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
   [STMT_INSERT_SNAPSHOT] =
     "INSERT INTO snapshots (customer_id, observed_at, last_active, mrr, seats, seats_used, "
     "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features) "
