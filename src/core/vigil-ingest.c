@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vigil-ingest.h"
+#include "vigil-store-private.h"
 #include "vigil-triggers.h"
 
 /* One import or one poll: a single write transaction in which every
@@ -45,6 +46,9 @@
 typedef struct
 {
   gint64  id;
+  gint64  record_id;
+  gboolean shared;   /* the account has other records: observations stay raw */
+  GPtrArray *keys;   /* the record's keys seen in this ingest, NULL if none */
   gint64  latest_at;
   char   *name;
   char   *plan;
@@ -58,6 +62,7 @@ typedef struct
 typedef struct
 {
   gint64         customer_id;
+  gint64         record_id;  /* > 0: a raw observation of a shared account's record */
   guint64        sequence;   /* file order, so the first of two duplicates wins */
   VigilSnapshot  snapshot;
   char          *features;
@@ -82,6 +87,8 @@ struct _VigilIngest
   gint64           default_observed_at;
   GHashTable      *customers;   /* external id → CustomerState */
   GHashTable      *plans;       /* interned plan names */
+  GArray          *keyed;       /* accounts whose records gained keys: to join */
+  GHashTable      *to_recompute; /* accounts whose merged state changed */
   GArray          *pending;     /* of PendingRow */
   VigilIngestStats stats;
   gboolean         open;
@@ -111,6 +118,7 @@ customer_state_free (gpointer data)
   g_free (state->plan);
   g_free (state->owner);
   g_free (state->segment);
+  g_clear_pointer (&state->keys, g_ptr_array_unref);
   g_free (state);
 }
 
@@ -143,23 +151,45 @@ merge_attributes (CustomerState       *state,
     state->latest_at = snapshot->observed_at;
 }
 
+/* design 2.6: a record's keys are a union over time. They are copied:
+ * the record's own array is freed with the slot that holds it. */
+static void
+merge_keys (CustomerState       *state,
+            const VigilSnapshot *snapshot)
+{
+  if (snapshot->keys == NULL)
+    return;
+  if (state->keys == NULL)
+    state->keys = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < snapshot->keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (snapshot->keys, i);
+
+      if (!g_ptr_array_find_with_equal_func (state->keys, key, g_str_equal, NULL))
+        g_ptr_array_add (state->keys, g_strdup (key));
+    }
+}
+
 static CustomerState *
 lookup_customer (VigilIngest  *self,
                  const char   *external_id,
                  GError      **error)
 {
   CustomerState *state = g_hash_table_lookup (self->customers, external_id);
-  gint64 id;
+  VigilRecordRef record;
 
   if (state != NULL)
     return state;
 
-  id = vigil_store_ensure_customer (self->store, self->source_id, external_id, error);
-  if (id < 0)
+  if (!_vigil_store_ensure_record (self->store, self->source_id, external_id, &record, error))
     return NULL;
 
   state = g_new0 (CustomerState, 1);
-  state->id = id;
+  state->id = record.customer_id;
+  state->record_id = record.record_id;
+  state->shared = record.shared;
+  if (record.shared)
+    g_hash_table_add (self->to_recompute, g_memdup2 (&record.customer_id, sizeof (gint64)));
   state->latest_at = G_MININT64;
   g_hash_table_insert (self->customers, g_strdup (external_id), state);
   return state;
@@ -225,10 +255,24 @@ write_customers (VigilIngest  *self,
         .owner = state->owner, .segment = state->segment,
       };
 
+      if (state->keys != NULL)
+        {
+          gboolean added = FALSE;
+
+          if (!_vigil_store_add_record_keys (self->store, state->record_id, state->keys,
+                                             &added, error))
+            return FALSE;
+          if (added)
+            g_array_append_val (self->keyed, state->id);
+        }
       if (state->latest_at == G_MININT64)
         continue;
-      if (!vigil_store_update_customer (self->store, state->id, &attributes,
-                                        state->latest_at, error))
+      /* A shared account's row is rebuilt from its records' at the end. */
+      if (!_vigil_store_update_record (self->store, state->record_id, &attributes,
+                                       state->latest_at, error) ||
+          (!state->shared &&
+           !vigil_store_update_customer (self->store, state->id, &attributes,
+                                         state->latest_at, error)))
         return FALSE;
     }
   g_hash_table_remove_all (self->customers);
@@ -248,10 +292,19 @@ flush_pending (VigilIngest  *self,
       VigilScore score;
       gboolean inserted = FALSE;
 
-      vigil_scorecard_compute (self->scorecard, &row->snapshot, &score);
-      if (!vigil_store_insert_snapshot (self->store, row->customer_id, &row->snapshot,
-                                        row->features, &score, &inserted, error))
-        return FALSE;
+      if (row->record_id > 0)
+        {
+          if (!_vigil_store_insert_observation (self->store, row->record_id, &row->snapshot,
+                                                row->features, &inserted, error))
+            return FALSE;
+        }
+      else
+        {
+          vigil_scorecard_compute (self->scorecard, &row->snapshot, &score);
+          if (!vigil_store_insert_snapshot (self->store, row->customer_id, &row->snapshot,
+                                            row->features, &score, &inserted, error))
+            return FALSE;
+        }
 
       if (inserted)
         self->stats.stored++;
@@ -277,6 +330,7 @@ add_pending (VigilIngest    *self,
     return FALSE;
 
   row.customer_id = customer->id;
+  row.record_id = customer->shared ? customer->record_id : 0;
   row.sequence = sequence;
   row.features = NULL;
   if (snapshot->features != NULL &&
@@ -285,8 +339,10 @@ add_pending (VigilIngest    *self,
 
   /* The row keeps the numbers; the strings go to the customer. */
   merge_attributes (customer, snapshot);
+  merge_keys (customer, snapshot);
   row.snapshot = *snapshot;
   row.snapshot.customer_id = NULL;
+  row.snapshot.keys = NULL;   /* still the slot's: freed with it */
   row.snapshot.name = NULL;
   row.snapshot.owner = NULL;
   row.snapshot.segment = NULL;
@@ -433,6 +489,8 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->customers, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->plans, g_hash_table_unref);
+  g_clear_pointer (&self->keyed, g_array_unref);
+  g_clear_pointer (&self->to_recompute, g_hash_table_unref);
   g_clear_error (&self->writer_error);
   g_mutex_clear (&self->error_lock);
 
@@ -454,6 +512,8 @@ vigil_ingest_init (VigilIngest *self)
   g_mutex_init (&self->error_lock);
   self->customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
   self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->keyed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   /* Its full size at once: grown by doubling it would take half again. */
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), BATCH_ROWS);
   g_array_set_clear_func (self->pending, clear_pending_row);
@@ -552,6 +612,48 @@ vigil_ingest_add (VigilIngest    *self,
   return TRUE;
 }
 
+/* design 2.6: accounts whose records gained keys join the accounts they
+ * share a key with; then every account whose merged state changed is
+ * rebuilt, once, in the same transaction. */
+static gboolean
+resolve_accounts (VigilIngest  *self,
+                  GError      **error)
+{
+  GHashTableIter iter;
+  gint64 *id;
+
+  for (guint i = 0; i < self->keyed->len; i++)
+    {
+      gint64 account = g_array_index (self->keyed, gint64, i);
+      gint64 survivor = account;
+      gboolean merged = FALSE;
+      gint64 exists = 0;
+
+      /* an earlier join of this commit may have merged it away; its
+       * records are then in the survivor, which has been joined */
+      if (!_vigil_store_account_exists (self->store, account, &exists, error))
+        return FALSE;
+      if (!exists)
+        continue;
+      if (!_vigil_store_join_account (self->store, account, &survivor, &merged, error))
+        return FALSE;
+      if (merged)
+        g_hash_table_add (self->to_recompute, g_memdup2 (&survivor, sizeof survivor));
+    }
+
+  g_hash_table_iter_init (&iter, self->to_recompute);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    {
+      gint64 exists = 0;
+
+      if (!_vigil_store_account_exists (self->store, *id, &exists, error))
+        return FALSE;
+      if (exists && !_vigil_store_recompute_account (self->store, *id, self->scorecard, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * vigil_ingest_commit:
  *
@@ -564,7 +666,8 @@ vigil_ingest_commit (VigilIngest  *self,
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
 
-  if (!join_writer (self, error) || !write_customers (self, error))
+  if (!join_writer (self, error) || !write_customers (self, error) ||
+      !resolve_accounts (self, error))
     {
       vigil_ingest_abort (self);
       return FALSE;

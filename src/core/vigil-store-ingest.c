@@ -261,6 +261,102 @@ bind_score (sqlite3_stmt     *stmt,
   _vigil_store_bind_text_or_null (stmt, first + 2, vigil_tier_get_id (score->tier));
 }
 
+/* The key (customer or record), the time and the observed columns of
+ * the snapshots and observations tables, in their order. */
+static void
+bind_observed (sqlite3_stmt         *stmt,
+               gint64                key,
+               const VigilSnapshot  *snapshot,
+               const char           *renewal,
+               const char           *features)
+{
+  sqlite3_bind_int64 (stmt, 1, key);
+  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
+  _vigil_store_bind_int_or_null (stmt, 3, snapshot->last_active);
+  _vigil_store_bind_double_or_null (stmt, 4, snapshot->mrr);
+  _vigil_store_bind_int_or_null (stmt, 5, snapshot->seats);
+  _vigil_store_bind_int_or_null (stmt, 6, snapshot->seats_used);
+  _vigil_store_bind_int_or_null (stmt, 7, snapshot->api_calls_7d);
+  _vigil_store_bind_int_or_null (stmt, 8, snapshot->features_used);
+  _vigil_store_bind_int_or_null (stmt, 9, snapshot->open_tickets);
+  _vigil_store_bind_int_or_null (stmt, 10, snapshot->nps);
+  _vigil_store_bind_text_or_null (stmt, 11, renewal);
+  _vigil_store_bind_text_or_null (stmt, 12, snapshot->plan);
+  _vigil_store_bind_text_or_null (stmt, 13, features);
+}
+
+/* design 2.6: a raw observation of a record of a multi-record account;
+ * the account's merged snapshots are rebuilt from these. */
+gboolean
+_vigil_store_insert_observation (VigilStore           *self,
+                                 gint64                record_id,
+                                 const VigilSnapshot  *snapshot,
+                                 const char           *features,
+                                 gboolean             *out_inserted,
+                                 GError              **error)
+{
+  const char *renewal = NULL;
+  char renewal_buffer[16];
+  sqlite3_stmt *stmt;
+
+  if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
+    renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_OBSERVATION, error)))
+    return FALSE;
+  bind_observed (stmt, record_id, snapshot, renewal, features);
+  if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
+    return FALSE;
+  *out_inserted = sqlite3_changes (self->db) > 0;
+  return TRUE;
+}
+
+/* A record's own latest attributes, by the rule customers rows follow. */
+gboolean
+_vigil_store_update_record (VigilStore           *self,
+                            gint64                record_id,
+                            const VigilSnapshot  *attributes,
+                            gint64                latest_at,
+                            GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_UPDATE_RECORD, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, record_id);
+  _vigil_store_bind_text_or_null (stmt, 2, attributes->name);
+  _vigil_store_bind_text_or_null (stmt, 3, attributes->plan);
+  _vigil_store_bind_text_or_null (stmt, 4, attributes->owner);
+  _vigil_store_bind_text_or_null (stmt, 5, attributes->segment);
+  sqlite3_bind_int64 (stmt, 6, latest_at);
+  return _vigil_store_step_done (self, stmt, _("Updating a customer"), error);
+}
+
+/* Stores @keys of a record (a key once seen stays); @out_added says
+ * whether any was new, and so whether the record may join others. */
+gboolean
+_vigil_store_add_record_keys (VigilStore  *self,
+                              gint64       record_id,
+                              GPtrArray   *keys,
+                              gboolean    *out_added,
+                              GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  *out_added = FALSE;
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_RECORD_KEY, error)))
+    return FALSE;
+  for (guint i = 0; i < keys->len; i++)
+    {
+      sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, record_id);
+      if (!_vigil_store_step_done (self, stmt, _("Storing a record's keys"), error))
+        return FALSE;
+      if (sqlite3_changes (self->db) > 0)
+        *out_added = TRUE;
+    }
+  return TRUE;
+}
+
 /**
  * vigil_store_insert_snapshot:
  * @features: (nullable): the features as vigil_store_encode_features()
@@ -296,19 +392,7 @@ vigil_store_insert_snapshot (VigilStore           *self,
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
-  _vigil_store_bind_int_or_null (stmt, 3, snapshot->last_active);
-  _vigil_store_bind_double_or_null (stmt, 4, snapshot->mrr);
-  _vigil_store_bind_int_or_null (stmt, 5, snapshot->seats);
-  _vigil_store_bind_int_or_null (stmt, 6, snapshot->seats_used);
-  _vigil_store_bind_int_or_null (stmt, 7, snapshot->api_calls_7d);
-  _vigil_store_bind_int_or_null (stmt, 8, snapshot->features_used);
-  _vigil_store_bind_int_or_null (stmt, 9, snapshot->open_tickets);
-  _vigil_store_bind_int_or_null (stmt, 10, snapshot->nps);
-  _vigil_store_bind_text_or_null (stmt, 11, renewal);
-  _vigil_store_bind_text_or_null (stmt, 12, snapshot->plan);
-  _vigil_store_bind_text_or_null (stmt, 13, features);
+  bind_observed (stmt, customer_id, snapshot, renewal, features);
   if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
 

@@ -168,8 +168,47 @@ gboolean          _vigil_store_ensure_record          (VigilStore      *self,
                                                        const char      *external_id,
                                                        VigilRecordRef  *out,
                                                        GError         **error);
+gboolean          _vigil_store_insert_observation     (VigilStore           *self,
+                                                       gint64                record_id,
+                                                       const VigilSnapshot  *snapshot,
+                                                       const char           *features,
+                                                       gboolean             *out_inserted,
+                                                       GError              **error);
+gboolean          _vigil_store_update_record          (VigilStore           *self,
+                                                       gint64                record_id,
+                                                       const VigilSnapshot  *attributes,
+                                                       gint64                latest_at,
+                                                       GError              **error);
+gboolean          _vigil_store_add_record_keys        (VigilStore      *self,
+                                                       gint64           record_id,
+                                                       GPtrArray       *keys,
+                                                       gboolean        *out_added,
+                                                       GError         **error);
 const char       *_vigil_store_format_day             (gint32          day,
                                                        char            buffer[16]);
+
+/* vigil-store-accounts.c: accounts, their records and merged state */
+gboolean          _vigil_store_count_records          (VigilStore      *self,
+                                                       gint64           customer_id,
+                                                       gint64          *out_count,
+                                                       GError         **error);
+gboolean          _vigil_store_account_exists         (VigilStore      *self,
+                                                       gint64           customer_id,
+                                                       gint64          *out_exists,
+                                                       GError         **error);
+gboolean          _vigil_store_merge_accounts         (VigilStore      *self,
+                                                       gint64           survivor,
+                                                       gint64           absorbed,
+                                                       GError         **error);
+gboolean          _vigil_store_recompute_account      (VigilStore      *self,
+                                                       gint64           customer_id,
+                                                       VigilScorecard  *scorecard,
+                                                       GError         **error);
+gboolean          _vigil_store_join_account           (VigilStore      *self,
+                                                       gint64           customer_id,
+                                                       gint64          *out_survivor,
+                                                       gboolean        *out_merged,
+                                                       GError         **error);
 
 /* vigil-store-portfolio.c: the portfolio and history read back */
 GPtrArray        *_vigil_store_collect_portfolio_rows (VigilStore     *self,

@@ -1,0 +1,602 @@
+/* vigil-store-accounts.c: accounts made of records, joined by their keys, and their merged state
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
+#include "vigil-store-private.h"
+
+/* design 2.6. An account of one record keeps that record's observations
+ * as its snapshots, exactly as before accounts existed. An account of
+ * several records keeps each record's raw observations in observations
+ * and its merged state in snapshots; _vigil_store_recompute_account()
+ * moves between the two shapes and rebuilds the merged state. */
+
+/* The observed columns, in the order of the observations and snapshots
+ * tables (after the key and observed_at). */
+#define OBSERVED_COLUMNS \
+  "last_active, mrr, seats, seats_used, api_calls_7d, features_used, open_tickets, nps, " \
+  "renewal_date, plan, features"
+#define N_OBSERVED 11
+
+enum
+{
+  COL_LAST_ACTIVE,
+  COL_MRR,
+  COL_SEATS,
+  COL_SEATS_USED,
+  COL_API_CALLS,
+  COL_FEATURES_USED,
+  COL_OPEN_TICKETS,
+  COL_NPS,
+  COL_RENEWAL,
+  COL_PLAN,
+  COL_FEATURES,
+};
+
+/* Fields that belong together are taken together from one observation:
+ * features with their count, seats with the seats used. The name is
+ * the one origins uses. */
+typedef struct
+{
+  const char *name;
+  int         columns[2];   /* -1: none */
+} FieldGroup;
+
+static const FieldGroup field_groups[] = {
+  { "last_active", { COL_LAST_ACTIVE, -1 } },
+  { "mrr", { COL_MRR, -1 } },
+  { "seats", { COL_SEATS, COL_SEATS_USED } },
+  { "api_calls_7d", { COL_API_CALLS, -1 } },
+  { "features", { COL_FEATURES, COL_FEATURES_USED } },
+  { "open_tickets", { COL_OPEN_TICKETS, -1 } },
+  { "nps", { COL_NPS, -1 } },
+  { "renewal_date", { COL_RENEWAL, -1 } },
+  { "plan", { COL_PLAN, -1 } },
+};
+
+/* One raw observation of one record, read back. */
+typedef struct
+{
+  gint64         record_id;
+  gint64         observed_at;
+  sqlite3_value *values[N_OBSERVED];   /* copies; SQL NULL: unknown */
+} Observation;
+
+static void
+observation_clear (gpointer data)
+{
+  Observation *observation = data;
+
+  for (int i = 0; i < N_OBSERVED; i++)
+    g_clear_pointer (&observation->values[i], sqlite3_value_free);
+}
+
+static gboolean
+observation_knows (const Observation *observation,
+                   const FieldGroup  *group)
+{
+  for (int i = 0; i < 2; i++)
+    if (group->columns[i] >= 0 &&
+        sqlite3_value_type (observation->values[group->columns[i]]) != SQLITE_NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+run_with_id (VigilStore  *self,
+             const char  *sql,
+             gint64       first,
+             gint64       second,
+             GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first);
+  if (sqlite3_bind_parameter_count (stmt) >= 2)
+    sqlite3_bind_int64 (stmt, 2, second);
+  return _vigil_store_exec_prepared (self, stmt, _("Joining accounts"), error);
+}
+
+static gboolean
+query_int_with_id (VigilStore  *self,
+                   const char  *sql,
+                   gint64       id,
+                   gint64      *out,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  if (rc == SQLITE_ROW)
+    rc = SQLITE_DONE;
+  return _vigil_store_finish_rows (self, stmt, rc, _("Joining accounts"), error);
+}
+
+gboolean
+_vigil_store_count_records (VigilStore  *self,
+                            gint64       customer_id,
+                            gint64      *out_count,
+                            GError     **error)
+{
+  return query_int_with_id (self, "SELECT count(*) FROM records WHERE customer_id = ?1",
+                            customer_id, out_count, error);
+}
+
+gboolean
+_vigil_store_account_exists (VigilStore  *self,
+                             gint64       customer_id,
+                             gint64      *out_exists,
+                             GError     **error)
+{
+  return query_int_with_id (self, "SELECT count(*) FROM customers WHERE id = ?1",
+                            customer_id, out_exists, error);
+}
+
+/* An account of one record about to gain others: its snapshots are
+ * that record's raw observations, kept from now on in observations. */
+static gboolean
+keep_raw_observations (VigilStore  *self,
+                       gint64       customer_id,
+                       GError     **error)
+{
+  gint64 n_records = 0;
+
+  if (!_vigil_store_count_records (self, customer_id, &n_records, error))
+    return FALSE;
+  if (n_records != 1)
+    return TRUE;
+  return run_with_id (self,
+                      "INSERT INTO observations (record_id, observed_at, " OBSERVED_COLUMNS ") "
+                      "SELECT r.id, s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, "
+                      " s.api_calls_7d, s.features_used, s.open_tickets, s.nps, s.renewal_date, "
+                      " s.plan, s.features FROM snapshots s JOIN records r ON r.customer_id = s.customer_id "
+                      "WHERE s.customer_id = ?1 ORDER BY r.id, s.observed_at "
+                      "ON CONFLICT (record_id, observed_at) DO NOTHING",
+                      customer_id, 0, error);
+}
+
+/* Open triggers of a rule both accounts have fold into the surviving
+ * account's (the earliest first_seen, the latest last_seen; its state
+ * stays); every other trigger moves with its history and state. */
+static gboolean
+move_triggers (VigilStore  *self,
+               gint64       survivor,
+               gint64       absorbed,
+               GError     **error)
+{
+  return run_with_id (self,
+                      "UPDATE triggers AS s SET first_seen = min (s.first_seen, a.first_seen), "
+                      " last_seen = max (s.last_seen, a.last_seen) FROM triggers a "
+                      "WHERE s.customer_id = ?1 AND s.cleared_at IS NULL AND a.customer_id = ?2 "
+                      " AND a.cleared_at IS NULL AND a.rule = s.rule",
+                      survivor, absorbed, error) &&
+         run_with_id (self,
+                      "DELETE FROM triggers WHERE customer_id = ?2 AND cleared_at IS NULL AND rule IN "
+                      "(SELECT rule FROM triggers WHERE customer_id = ?1 AND cleared_at IS NULL)",
+                      survivor, absorbed, error) &&
+         run_with_id (self, "UPDATE triggers SET customer_id = ?1 WHERE customer_id = ?2",
+                      survivor, absorbed, error);
+}
+
+/**
+ * _vigil_store_merge_accounts:
+ *
+ * Moves the records, outcomes and triggers of account @absorbed into
+ * @survivor and deletes @absorbed. The merged state of @survivor is not
+ * rebuilt here: call _vigil_store_recompute_account() once every merge
+ * of the moment is done.
+ */
+gboolean
+_vigil_store_merge_accounts (VigilStore  *self,
+                             gint64       survivor,
+                             gint64       absorbed,
+                             GError     **error)
+{
+  g_return_val_if_fail (survivor != absorbed, FALSE);
+
+  return keep_raw_observations (self, survivor, error) &&
+         keep_raw_observations (self, absorbed, error) &&
+         run_with_id (self, "UPDATE records SET customer_id = ?1 WHERE customer_id = ?2",
+                      survivor, absorbed, error) &&
+         /* on a clash of day, the surviving account's outcome stays */
+         run_with_id (self,
+                      "INSERT INTO outcomes (customer_id, day, outcome, recorded_at) "
+                      "SELECT ?1, day, outcome, recorded_at FROM outcomes WHERE customer_id = ?2 "
+                      "ORDER BY day ON CONFLICT (customer_id, day) DO NOTHING",
+                      survivor, absorbed, error) &&
+         move_triggers (self, survivor, absorbed, error) &&
+         run_with_id (self, "DELETE FROM customers WHERE id = ?1", absorbed, 0, error);
+}
+
+/* The account's name, plan, owner and segment by the merged-state rule
+ * applied to its records' latest attributes, and its display record. */
+static gboolean
+update_account_row (VigilStore  *self,
+                    gint64       customer_id,
+                    GError     **error)
+{
+#define LATEST_KNOWN(col) \
+  "(SELECT " col " FROM records WHERE customer_id = ?1 AND " col " IS NOT NULL " \
+  " ORDER BY latest_at DESC, id LIMIT 1)"
+  return run_with_id (self,
+                      "UPDATE customers SET name = " LATEST_KNOWN ("name") ", "
+                      "plan = " LATEST_KNOWN ("plan") ", owner = " LATEST_KNOWN ("owner") ", "
+                      "segment = " LATEST_KNOWN ("segment") ", "
+                      "latest_at = (SELECT max (latest_at) FROM records WHERE customer_id = ?1), "
+                      "(source_id, external_id) = (SELECT source_id, external_id FROM records "
+                      " WHERE customer_id = ?1 ORDER BY id LIMIT 1) WHERE id = ?1",
+                      customer_id, 0, error);
+#undef LATEST_KNOWN
+}
+
+/* Scores every snapshot of @customer_id with @scorecard. */
+static gboolean
+score_snapshots (VigilStore      *self,
+                 gint64           customer_id,
+                 VigilScorecard  *scorecard,
+                 GError         **error)
+{
+  sqlite3_stmt *read = NULL;
+  sqlite3_stmt *write = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  if (!run_with_id (self, "DELETE FROM scores WHERE customer_id = ?1", customer_id, 0, error))
+    return FALSE;
+  if (!(read = _vigil_store_prepare (self,
+                                     "SELECT observed_at, last_active, api_calls_7d, features_used, seats, "
+                                     "seats_used, open_tickets, nps FROM snapshots WHERE customer_id = ?1 "
+                                     "ORDER BY observed_at", _("Scoring"), error)))
+    return FALSE;
+  if (!(write = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
+    {
+      sqlite3_finalize (read);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (read, 1, customer_id);
+  while (ok && (rc = sqlite3_step (read)) == SQLITE_ROW)
+    {
+      VigilSnapshot snapshot = { 0, };
+      gint64 *fields[] = {
+        &snapshot.observed_at, &snapshot.last_active, &snapshot.api_calls_7d,
+        &snapshot.features_used, &snapshot.seats, &snapshot.seats_used,
+        &snapshot.open_tickets, &snapshot.nps,
+      };
+      VigilScore score;
+
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        *fields[i] = _vigil_store_column_int_or_unknown (read, (int) i);
+      snapshot.mrr = NAN;
+      snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
+      vigil_scorecard_compute (scorecard, &snapshot, &score);
+
+      sqlite3_bind_int64 (write, 1, customer_id);
+      sqlite3_bind_int64 (write, 2, snapshot.observed_at);
+      sqlite3_bind_int64 (write, 3, score.version);
+      _vigil_store_bind_double_or_null (write, 4, score.health);
+      _vigil_store_bind_text_or_null (write, 5, vigil_tier_get_id (score.tier));
+      ok = _vigil_store_step_done (self, write, _("Scoring"), error);
+    }
+  if (!ok)
+    {
+      sqlite3_finalize (read);
+      return FALSE;
+    }
+  return _vigil_store_finish_rows (self, read, rc, _("Scoring"), error);
+}
+
+/* An account left with one record: its observations become the
+ * snapshots again (design 2.6), when it had been merged. */
+static gboolean
+restore_single_record (VigilStore      *self,
+                       gint64           customer_id,
+                       VigilScorecard  *scorecard,
+                       GError         **error)
+{
+  gint64 n_raw = 0;
+
+  if (!query_int_with_id (self,
+                          "SELECT count(*) FROM observations WHERE record_id = "
+                          "(SELECT id FROM records WHERE customer_id = ?1)",
+                          customer_id, &n_raw, error))
+    return FALSE;
+  if (n_raw == 0)
+    return TRUE;
+
+  return run_with_id (self, "DELETE FROM snapshots WHERE customer_id = ?1", customer_id, 0, error) &&
+         run_with_id (self,
+                      "INSERT INTO snapshots (customer_id, observed_at, " OBSERVED_COLUMNS ") "
+                      "SELECT ?1, observed_at, " OBSERVED_COLUMNS " FROM observations "
+                      "WHERE record_id = (SELECT id FROM records WHERE customer_id = ?1) "
+                      "ORDER BY observed_at",
+                      customer_id, 0, error) &&
+         run_with_id (self,
+                      "DELETE FROM observations WHERE record_id = "
+                      "(SELECT id FROM records WHERE customer_id = ?1)",
+                      customer_id, 0, error) &&
+         score_snapshots (self, customer_id, scorecard, error);
+}
+
+static GArray *
+read_observations (VigilStore  *self,
+                   gint64       customer_id,
+                   GError     **error)
+{
+  g_autoptr(GArray) observations = g_array_new (FALSE, TRUE, sizeof (Observation));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_array_set_clear_func (observations, observation_clear);
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "SELECT record_id, observed_at, " OBSERVED_COLUMNS " "
+                                     "FROM observations WHERE record_id IN "
+                                     "(SELECT id FROM records WHERE customer_id = ?1) "
+                                     "ORDER BY observed_at, record_id",
+                                     _("Joining accounts"), error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Observation observation;
+
+      observation.record_id = sqlite3_column_int64 (stmt, 0);
+      observation.observed_at = sqlite3_column_int64 (stmt, 1);
+      for (int i = 0; i < N_OBSERVED; i++)
+        observation.values[i] = sqlite3_value_dup (sqlite3_column_value (stmt, 2 + i));
+      g_array_append_val (observations, observation);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Joining accounts"), error))
+    return NULL;
+  return g_steal_pointer (&observations);
+}
+
+/* Index of @record_id in @records (few: a linear search). */
+static guint
+record_index (GArray *records,
+              gint64  record_id)
+{
+  for (guint i = 0; i < records->len; i++)
+    if (g_array_index (records, gint64, i) == record_id)
+      return i;
+  g_array_append_val (records, record_id);
+  return records->len - 1;
+}
+
+/* Writes one merged snapshot at @time from each record's latest
+ * observation at or before it (@latest, indexed like @records). */
+static gboolean
+write_merged_snapshot (VigilStore          *self,
+                       sqlite3_stmt        *insert,
+                       gint64               customer_id,
+                       gint64               time,
+                       GArray              *records,
+                       const Observation  **latest,
+                       gint64               display_record,
+                       GString             *origins,
+                       GError             **error)
+{
+  const Observation *chosen[G_N_ELEMENTS (field_groups)];
+
+  g_string_truncate (origins, 0);
+  for (guint g = 0; g < G_N_ELEMENTS (field_groups); g++)
+    {
+      chosen[g] = NULL;
+      /* the one observed last that knows the field; ties: the smaller
+       * record id (records are in the order of their first observation,
+       * so compare ids, not positions) */
+      for (guint r = 0; r < records->len; r++)
+        {
+          const Observation *candidate = latest[r];
+
+          if (candidate == NULL || !observation_knows (candidate, &field_groups[g]))
+            continue;
+          if (chosen[g] == NULL || candidate->observed_at > chosen[g]->observed_at ||
+              (candidate->observed_at == chosen[g]->observed_at &&
+               candidate->record_id < chosen[g]->record_id))
+            chosen[g] = candidate;
+        }
+      if (chosen[g] != NULL && chosen[g]->record_id != display_record)
+        g_string_append_printf (origins, "%s%s=%" G_GINT64_FORMAT, origins->len > 0 ? ";" : "",
+                                field_groups[g].name, chosen[g]->record_id);
+    }
+
+  sqlite3_bind_int64 (insert, 1, customer_id);
+  sqlite3_bind_int64 (insert, 2, time);
+  for (guint g = 0; g < G_N_ELEMENTS (field_groups); g++)
+    for (int i = 0; i < 2; i++)
+      {
+        int column = field_groups[g].columns[i];
+
+        if (column < 0)
+          continue;
+        if (chosen[g] != NULL)
+          sqlite3_bind_value (insert, 3 + column, chosen[g]->values[column]);
+        else
+          sqlite3_bind_null (insert, 3 + column);
+      }
+  if (origins->len > 0)
+    sqlite3_bind_text (insert, 3 + N_OBSERVED, origins->str, (int) origins->len, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (insert, 3 + N_OBSERVED);
+  return _vigil_store_step_done (self, insert, _("Joining accounts"), error);
+}
+
+/* design 2.6, the merged state at time t: for each field, each record's
+ * latest observation at or before t, and among those that know the
+ * field, the one observed last (ties: the smaller record id). One
+ * merged snapshot at every time any record was observed. */
+static gboolean
+rebuild_merged_snapshots (VigilStore      *self,
+                          gint64           customer_id,
+                          VigilScorecard  *scorecard,
+                          GError         **error)
+{
+  g_autoptr(GArray) observations = NULL;
+  g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) origins = g_string_new (NULL);
+  g_autofree const Observation **latest = NULL;
+  gint64 display_record = 0;
+  sqlite3_stmt *insert;
+  gboolean ok = TRUE;
+
+  if (!(observations = read_observations (self, customer_id, error)) ||
+      !query_int_with_id (self, "SELECT min (id) FROM records WHERE customer_id = ?1",
+                          customer_id, &display_record, error) ||
+      !run_with_id (self, "DELETE FROM snapshots WHERE customer_id = ?1", customer_id, 0, error))
+    return FALSE;
+
+  for (guint i = 0; i < observations->len; i++)
+    record_index (records, g_array_index (observations, Observation, i).record_id);
+  latest = g_new0 (const Observation *, MAX (records->len, 1));
+
+  if (!(insert = _vigil_store_prepare (self,
+                                       "INSERT INTO snapshots (customer_id, observed_at, " OBSERVED_COLUMNS
+                                       ", origins) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                                       "?12, ?13, ?14)", _("Joining accounts"), error)))
+    return FALSE;
+
+  for (guint i = 0; ok && i < observations->len;)
+    {
+      gint64 time = g_array_index (observations, Observation, i).observed_at;
+
+      for (; i < observations->len && g_array_index (observations, Observation, i).observed_at == time; i++)
+        {
+          const Observation *observation = &g_array_index (observations, Observation, i);
+
+          latest[record_index (records, observation->record_id)] = observation;
+        }
+      ok = write_merged_snapshot (self, insert, customer_id, time, records, latest,
+                                  display_record, origins, error);
+    }
+  sqlite3_finalize (insert);
+
+  return ok && score_snapshots (self, customer_id, scorecard, error);
+}
+
+/**
+ * _vigil_store_recompute_account:
+ * @scorecard: scores the merged snapshots
+ *
+ * Brings account @customer_id to the shape its number of records asks
+ * for (design 2.6) and its name, owner and display record up to date.
+ * An account left without records is deleted.
+ */
+gboolean
+_vigil_store_recompute_account (VigilStore      *self,
+                                gint64           customer_id,
+                                VigilScorecard  *scorecard,
+                                GError         **error)
+{
+  gint64 n_records = 0;
+
+  if (!_vigil_store_count_records (self, customer_id, &n_records, error))
+    return FALSE;
+  if (n_records == 0)
+    return run_with_id (self, "DELETE FROM customers WHERE id = ?1", customer_id, 0, error);
+
+  if (!update_account_row (self, customer_id, error))
+    return FALSE;
+  if (n_records == 1)
+    return restore_single_record (self, customer_id, scorecard, error);
+  return rebuild_merged_snapshots (self, customer_id, scorecard, error);
+}
+
+/* The accounts, other than @customer_id, of attached records that share
+ * a key with an attached record of @customer_id. */
+static GArray *
+find_joining_accounts (VigilStore  *self,
+                       gint64       customer_id,
+                       GError     **error)
+{
+  g_autoptr(GArray) accounts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "SELECT DISTINCT other.customer_id FROM records mine "
+                                     "JOIN record_keys mk ON mk.record_id = mine.id "
+                                     "JOIN record_keys ok ON ok.key = mk.key AND ok.record_id <> mk.record_id "
+                                     "JOIN records other ON other.id = ok.record_id "
+                                     "WHERE mine.customer_id = ?1 AND mine.detached = 0 "
+                                     "AND other.detached = 0 AND other.customer_id <> ?1 "
+                                     "ORDER BY other.customer_id",
+                                     _("Joining accounts"), error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (accounts, id);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Joining accounts"), error))
+    return NULL;
+  return g_steal_pointer (&accounts);
+}
+
+/**
+ * _vigil_store_join_account:
+ * @out_survivor: (out): the account @customer_id is part of afterwards
+ *
+ * Merges into one account, the oldest, every account whose attached
+ * records share a key with the attached records of @customer_id,
+ * transitively (design 2.6). Recompute the survivor afterwards when
+ * @out_merged says merges happened.
+ */
+gboolean
+_vigil_store_join_account (VigilStore  *self,
+                           gint64       customer_id,
+                           gint64      *out_survivor,
+                           gboolean    *out_merged,
+                           GError     **error)
+{
+  gint64 current = customer_id;
+
+  *out_merged = FALSE;
+  for (;;)
+    {
+      g_autoptr(GArray) others = find_joining_accounts (self, current, error);
+      gint64 survivor = current;
+
+      if (others == NULL)
+        return FALSE;
+      if (others->len == 0)
+        break;
+
+      for (guint i = 0; i < others->len; i++)
+        survivor = MIN (survivor, g_array_index (others, gint64, i));
+      if (survivor != current &&
+          !_vigil_store_merge_accounts (self, survivor, current, error))
+        return FALSE;
+      for (guint i = 0; i < others->len; i++)
+        {
+          gint64 other = g_array_index (others, gint64, i);
+
+          if (other != survivor && !_vigil_store_merge_accounts (self, survivor, other, error))
+            return FALSE;
+        }
+      current = survivor;
+      *out_merged = TRUE;
+    }
+  *out_survivor = current;
+  return TRUE;
+}

@@ -1,0 +1,344 @@
+/* test-accounts.c: records of several sources joined into accounts by their keys
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+
+#include "vigil-core.h"
+#include "vigil-store-private.h"
+#include "vigil-test-util.h"
+#include "vigil-test-poll.h"
+
+/* Day 0 of the product history; the CRM and support exports are of
+ * the last day. */
+#define DAY0 1767225600   /* 2026-01-01T00:00:00Z */
+#define DAYS 365
+#define LAST (DAY0 + (DAYS - 1) * 86400)
+
+static gint64
+sql_int (VigilStore *store,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (vigil_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static char *
+crm_csv (void)
+{
+  return g_strdup_printf ("id,name,owner,mrr,keys,observed_at\r\n"
+                          "512,Acme Corp,Dana Park,4200,\"[\"\"acme.com\"\",\"\"crm-512\"\"]\",%d\r\n"
+                          "513,Globex,Noa Levi,900,\"[\"\"globex.com\"\",\"\"crm-513\"\"]\",%d\r\n",
+                          LAST, LAST);
+}
+
+/* A year of daily usage for acme and globex, and one company (hooli)
+ * that carries no keys. */
+static char *
+product_jsonl (void)
+{
+  GString *out = g_string_new (NULL);
+
+  for (int day = 0; day < DAYS; day++)
+    {
+      gint64 t = DAY0 + (gint64) day * 86400;
+
+      g_string_append_printf (out, "{\"id\":\"acme-io\",\"keys\":\"acme.com\",\"observed_at\":%" G_GINT64_FORMAT
+                              ",\"last_active\":%" G_GINT64_FORMAT ",\"api_calls_7d\":%d,\"seats\":50,"
+                              "\"seats_used\":%d}\n", t, t - 3600, 1000 + day, 10 + day % 40);
+      g_string_append_printf (out, "{\"id\":\"globex-io\",\"keys\":[\"globex.com\"],\"observed_at\":%"
+                              G_GINT64_FORMAT ",\"last_active\":%" G_GINT64_FORMAT ",\"api_calls_7d\":%d}\n",
+                              t, t - 86400, 20 + day);
+      g_string_append_printf (out, "{\"id\":\"hooli-io\",\"observed_at\":%" G_GINT64_FORMAT
+                              ",\"api_calls_7d\":7}\n", t);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+support_json (void)
+{
+  return g_strdup_printf ("{\"customers\":[{\"id\":\"t-1\",\"keys\":[\"crm-512\"],\"open_tickets\":3,"
+                          "\"nps\":9,\"observed_at\":%d},"
+                          "{\"id\":\"t-2\",\"keys\":\"crm-513\",\"open_tickets\":12,\"observed_at\":%d}]}",
+                          LAST, LAST);
+}
+
+static gboolean
+import_text (VigilStore  *store,
+             TestDir     *dir,
+             const char  *source,
+             const char  *name,
+             const char  *text,
+             GError     **error)
+{
+  g_autofree char *path = test_dir_write (dir, name, text, -1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(VigilImporter) importer = vigil_importer_new (store);
+
+  vigil_importer_set_source (importer, source);
+  return vigil_importer_import_file (importer, file, NULL, NULL, error);
+}
+
+static void
+import_source (VigilStore *store,
+               TestDir    *dir,
+               char        which)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = which == 'c' ? crm_csv () : which == 'p' ? product_jsonl () : support_json ();
+  const char *source = which == 'c' ? "crm" : which == 'p' ? "product" : "support";
+  const char *name = which == 'c' ? "crm.csv" : which == 'p' ? "product.jsonl" : "support.json";
+
+  import_text (store, dir, source, name, text, &error);
+  g_assert_no_error (error);
+}
+
+static VigilPortfolioRow *
+find_row (GPtrArray  *rows,
+          const char *name)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VigilPortfolioRow *row = rows->pdata[i];
+
+      if (g_strcmp0 (row->latest->name, name) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+/* The three exports of the same companies, in every order: one account
+ * per company with the CRM's name, owner and MRR, the product's usage
+ * and the support tool's tickets, scored on all of them; the company
+ * without keys stays an account of its own. */
+static void
+test_accounts_join_in_any_order (void)
+{
+  static const char * const orders[] = { "cps", "scp", "psc", "pcs" };
+  double acme_health = NAN;
+
+  for (guint o = 0; o < G_N_ELEMENTS (orders); o++)
+    {
+      TestDir dir;
+      g_autofree char *path = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VigilStore) store = NULL;
+      g_autoptr(GPtrArray) rows = NULL;
+      g_autoptr(GPtrArray) history = NULL;
+      VigilPortfolioRow *acme, *globex, *hooli;
+
+      test_dir_init (&dir);
+      path = test_dir_file (&dir, "vigil.db");
+      store = vigil_store_open (path, &error);
+      g_assert_no_error (error);
+      for (const char *c = orders[o]; *c != '\0'; c++)
+        import_source (store, &dir, *c);
+
+      rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (rows->len, ==, 3);
+      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM records"), ==, 7);
+
+      acme = find_row (rows, "Acme Corp");
+      g_assert_nonnull (acme);
+      g_assert_cmpstr (acme->latest->owner, ==, "Dana Park");
+      g_assert_cmpfloat (acme->latest->mrr, ==, 4200);
+      g_assert_cmpint (acme->latest->open_tickets, ==, 3);
+      g_assert_cmpint (acme->latest->nps, ==, 9);
+      g_assert_cmpint (acme->latest->api_calls_7d, ==, 1000 + DAYS - 1);
+      g_assert_cmpint (acme->latest->observed_at, ==, LAST);
+      g_assert_false (isnan (acme->score.health));
+      g_assert_false (isnan (acme->score.measures[VIGIL_MEASURE_ACTIVITY].value));
+      /* the stored score is the merged snapshot's */
+      {
+        g_autoptr(VigilScorecard) scorecard = vigil_store_load_scorecard (store, &error);
+        VigilScore score;
+
+        g_assert_no_error (error);
+        vigil_scorecard_compute (scorecard, acme->latest, &score);
+        g_assert_cmpfloat (score.health, ==, acme->score.health);
+      }
+      /* the merged state is the same whatever the order */
+      if (isnan (acme_health))
+        acme_health = acme->score.health;
+      g_assert_cmpfloat (acme->score.health, ==, acme_health);
+
+      globex = find_row (rows, "Globex");
+      g_assert_nonnull (globex);
+      g_assert_cmpfloat (globex->latest->mrr, ==, 900);
+      g_assert_cmpint (globex->latest->open_tickets, ==, 12);
+
+      /* no keys: alone, and stored as before accounts (no raw copies) */
+      hooli = find_row (rows, NULL);
+      g_assert_nonnull (hooli);
+      g_assert_cmpstr (hooli->latest->customer_id, ==, "hooli-io");
+      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations o JOIN records r ON r.id = o.record_id"
+                                       " WHERE r.external_id = 'hooli-io'"), ==, 0);
+      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM snapshots s JOIN customers c ON c.id = s.customer_id"
+                                       " WHERE c.external_id = 'hooli-io' AND s.origins IS NULL"), ==, DAYS);
+
+      /* a year of merged history, scored at every time, the raw
+       * observations of each record kept */
+      history = vigil_store_list_history (store, acme->customer_id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (history->len, ==, DAYS);
+      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations"), ==, 2 * DAYS + 4);
+      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM scores"), ==, 3 * DAYS);
+      /* the display record is the first seen; a field another record
+       * gave is named: when the product came first, only the last day's
+       * MRR and tickets are another record's */
+      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM snapshots WHERE origins IS NOT NULL"), ==,
+                       orders[o][0] == 'p' ? 2 : 2 * DAYS);
+
+      g_clear_object (&store);
+      test_dir_clear (&dir);
+    }
+}
+
+/* Importing one source again adds nothing and keeps the accounts. */
+static void
+test_accounts_reimport (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  import_source (store, &dir, 'c');
+  import_source (store, &dir, 'p');
+  import_source (store, &dir, 's');
+  import_source (store, &dir, 'c');
+  import_source (store, &dir, 's');
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 3);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM snapshots"), ==, 3 * DAYS);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM record_keys"), ==, 2 * 2 + 2 + 2);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* A failing import stores nothing: no record, no key, no merge. */
+static void
+test_accounts_failed_import (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *bad = g_strdup_printf ("{\"id\":\"t-1\",\"keys\":[\"crm-512\"],\"open_tickets\":3,"
+                                          "\"observed_at\":%d}\n{\"id\":", LAST);
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  import_source (store, &dir, 'c');
+
+  g_assert_false (import_text (store, &dir, "support", "bad.jsonl", bad, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 2);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM records"), ==, 2);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM record_keys"), ==, 4);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations"), ==, 0);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+static void
+support_handler (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  g_autofree char *body = support_json ();
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+/* A poll joins records as an import does. */
+static void
+test_accounts_poll_joins (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(VigilPoller) poller = vigil_poller_new ();
+  g_autoptr(VigilSource) source = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GSList *uris;
+  g_autofree char *url = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  import_source (store, &dir, 'c');
+
+  soup_server_add_handler (server, NULL, support_handler, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+
+  source = vigil_source_new ("support", url);
+  g_assert_true (vigil_source_validate (source, NULL));
+  g_assert_true (vigil_store_add_source (store, source, &error));
+  g_assert_no_error (error);
+  g_assert_true (test_poll_run (poller, store, source, &error));
+  g_assert_no_error (error);
+
+  rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpint (find_row (rows, "Acme Corp")->latest->open_tickets, ==, 3);
+  g_assert_cmpfloat (find_row (rows, "Acme Corp")->latest->mrr, ==, 4200);
+
+  soup_server_disconnect (server);
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/accounts/join-in-any-order", test_accounts_join_in_any_order);
+  g_test_add_func ("/core/accounts/reimport", test_accounts_reimport);
+  g_test_add_func ("/core/accounts/failed-import", test_accounts_failed_import);
+  g_test_add_func ("/core/accounts/poll-joins", test_accounts_poll_joins);
+
+  return g_test_run ();
+}
