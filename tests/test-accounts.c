@@ -329,6 +329,123 @@ test_accounts_poll_joins (void)
   test_dir_clear (&dir);
 }
 
+static VigilStore *
+open_book (TestDir    *dir,
+           const char *order)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  VigilStore *store;
+
+  test_dir_init (dir);
+  path = test_dir_file (dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  for (const char *c = order; *c != '\0'; c++)
+    import_source (store, dir, *c);
+  return store;
+}
+
+/* Unlink takes a record out and keeps it out of key joins, even when
+ * its source is imported again; link joins it back; the account's
+ * history follows each time. Both refuse what makes no sense. */
+static void
+test_accounts_unlink_and_link (void)
+{
+  TestDir dir;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = open_book (&dir, "cps");
+  gint64 acme = vigil_store_find_customer (store, "crm:512", NULL, NULL);
+  gint64 own = 0, joined = 0;
+
+  g_assert_cmpint (acme, >, 0);
+  g_assert_true (vigil_store_unlink_record (store, "product", "acme-io", &own, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (own, !=, acme);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 4);
+  /* the product record is stored as a lone record again */
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations o JOIN records r ON r.id = o.record_id"
+                                   " WHERE r.external_id = 'acme-io'"), ==, 0);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM snapshots WHERE customer_id = %"
+                                            G_GINT64_FORMAT " AND origins IS NULL", own);
+    g_autofree char *left = g_strdup_printf ("SELECT count(*) FROM snapshots WHERE customer_id = %"
+                                             G_GINT64_FORMAT, acme);
+
+    g_assert_cmpint (sql_int (store, sql), ==, DAYS);
+    g_assert_cmpint (sql_int (store, "SELECT count(*) FROM scores"), ==, 2 * DAYS + DAYS + 1);
+    /* CRM and support were both observed on the last day only */
+    g_assert_cmpint (sql_int (store, left), ==, 1);
+  }
+
+  /* its keys no longer pull it in, nor pull others */
+  import_source (store, &dir, 'p');
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 4);
+  g_assert_cmpint (vigil_store_find_customer (store, "product:acme-io", NULL, NULL), ==, own);
+
+  /* a key of two accounts is ambiguous, and the message names both */
+  g_assert_cmpint (vigil_store_find_customer (store, "acme.com", NULL, &error), ==, -1);
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_AMBIGUOUS);
+  g_assert_nonnull (strstr (error->message, "crm:512"));
+  g_assert_nonnull (strstr (error->message, "product:acme-io"));
+  g_clear_error (&error);
+
+  g_assert_false (vigil_store_unlink_record (store, "product", "acme-io", NULL, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (vigil_store_link_records (store, "crm", "512", "support", "t-1", NULL, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (vigil_store_link_records (store, "crm", "512", "support", "t-9", NULL, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "support:t-9"));
+  g_clear_error (&error);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 4);
+
+  g_assert_true (vigil_store_link_records (store, "product", "acme-io", "crm", "512", &joined, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (joined, ==, acme);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 3);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM records WHERE detached = 1"), ==, 0);
+  {
+    g_autoptr(GPtrArray) history = vigil_store_list_history (store, acme, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (history->len, ==, DAYS);
+  }
+  g_assert_cmpint (vigil_store_find_customer (store, "acme.com", NULL, NULL), ==, acme);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* Any record's id, SOURCE:ID or any key names the account; --source
+ * narrows a name to one source's records. */
+static void
+test_accounts_addressing (void)
+{
+  TestDir dir;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = open_book (&dir, "pcs");
+  gint64 acme = vigil_store_find_customer (store, "product:acme-io", NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (acme, >, 0);
+  g_assert_cmpint (vigil_store_find_customer (store, "crm:512", NULL, NULL), ==, acme);
+  g_assert_cmpint (vigil_store_find_customer (store, "512", NULL, NULL), ==, acme);
+  g_assert_cmpint (vigil_store_find_customer (store, "t-1", NULL, NULL), ==, acme);
+  g_assert_cmpint (vigil_store_find_customer (store, "acme.com", NULL, NULL), ==, acme);
+  g_assert_cmpint (vigil_store_find_customer (store, "crm-512", "support", NULL), ==, acme);
+  g_assert_cmpint (vigil_store_find_customer (store, "acme.com", "support", &error), ==, -1);
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (vigil_store_find_customer (store, "crm:999", NULL, &error), ==, -1);
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -339,6 +456,8 @@ main (int    argc,
   g_test_add_func ("/core/accounts/reimport", test_accounts_reimport);
   g_test_add_func ("/core/accounts/failed-import", test_accounts_failed_import);
   g_test_add_func ("/core/accounts/poll-joins", test_accounts_poll_joins);
+  g_test_add_func ("/core/accounts/unlink-and-link", test_accounts_unlink_and_link);
+  g_test_add_func ("/core/accounts/addressing", test_accounts_addressing);
 
   return g_test_run ();
 }

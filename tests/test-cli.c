@@ -339,6 +339,83 @@ test_cli_scores_after_migration (Fixture       *f,
   g_assert_cmpstr (after.out, ==, before.out);
 }
 
+/* design 2.6 from the command line: records of two sources sharing a
+ * key are one customer, addressed by any id or key; unlink and link
+ * say what they did, and refuse what makes no sense. */
+static void
+test_cli_link_unlink (void)
+{
+  static const char crm[] =
+    "id,name,owner,mrr,keys,observed_at\n"
+    "512,Acme Corp,Dana Park,4200,\"[\"\"acme.com\"\",\"\"crm-512\"\"]\",2026-11-20T12:00:00Z\n";
+  static const char support[] =
+    "{\"id\":\"t-1\",\"keys\":\"crm-512\",\"open_tickets\":3,\"observed_at\":\"2026-11-21T12:00:00Z\"}\n";
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autofree char *crm_path = NULL;
+  g_autofree char *support_path = NULL;
+  g_auto(Run) run = { 0 };
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  crm_path = test_dir_write (&dir, "crm.csv", crm, -1);
+  support_path = test_dir_write (&dir, "support.jsonl", support, -1);
+  run_vigil (&run, "--db", db, "import", crm_path, "--source", "crm");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_vigil (&run, "--db", db, "import", support_path, "--source", "support");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  /* one customer, two snapshots: the CRM's day and the support's */
+  run_vigil (&run, "--db", db, "history", "support:t-1", "--format", "csv");
+  g_assert_cmpint (run.status, ==, 0);
+  {
+    g_auto(GStrv) lines = g_strsplit (run.out, "\r\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  }
+  run_clear (&run);
+  run_vigil (&run, "--db", db, "history", "crm-512");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", db, "unlink", "support:t-1");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "support:t-1"));
+  run_clear (&run);
+  /* the key now names two customers */
+  run_vigil (&run, "--db", db, "history", "crm-512");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "crm:512"));
+  g_assert_nonnull (strstr (run.err, "support:t-1"));
+  run_clear (&run);
+  run_vigil (&run, "--db", db, "unlink", "support:t-1");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "only record"));
+  run_clear (&run);
+  run_vigil (&run, "--db", db, "unlink", "t-1");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", db, "link", "crm:512", "support:t-1");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Linked"));
+  run_clear (&run);
+  run_vigil (&run, "--db", db, "link", "crm:512", "support:t-1");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "already one account"));
+  run_clear (&run);
+  run_vigil (&run, "--db", db, "link", "crm:512", "support:t-2");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "support:t-2"));
+  run_clear (&run);
+  run_vigil (&run, "--db", db, "history", "crm-512");
+  g_assert_cmpint (run.status, ==, 0);
+
+  test_dir_clear (&dir);
+}
+
 static void
 test_cli_scores_filters (Fixture       *f,
                          gconstpointer  data)
@@ -1214,6 +1291,7 @@ main (int    argc,
   g_test_add_func ("/cli/churn-risk-agrees", test_cli_churn_risk_agrees);
   g_test_add_func ("/cli/outcome-refit-fails", test_cli_outcome_refit_fails);
   g_test_add_func ("/cli/poll-deep-detail", test_cli_poll_deep_detail);
+  g_test_add_func ("/cli/link-unlink", test_cli_link_unlink);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/import-failure", test_cli_import_failure);
   ADD ("/cli/import-invalid-json", test_cli_import_invalid_json);

@@ -1876,6 +1876,83 @@ run_outcome (CliContext  *context,
   return VIGIL_EXIT_OK;
 }
 
+/* vigil link, vigil unlink -------------------------------------------------- */
+
+/* SOURCE:ID, split at its first colon (a source name has none; an id may). */
+static gboolean
+parse_record_name (const char  *text,
+                   char       **out_source,
+                   const char **out_id)
+{
+  const char *colon = strchr (text, ':');
+
+  if (colon == NULL || colon == text || colon[1] == '\0')
+    return FALSE;
+  *out_source = g_strndup (text, (gsize) (colon - text));
+  *out_id = colon + 1;
+  return TRUE;
+}
+
+static int
+run_link (CliContext  *context,
+          int          argc,
+          char       **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *source_a = NULL;
+  g_autofree char *source_b = NULL;
+  const char *id_a, *id_b;
+  int status;
+
+  if (!parse_options (_("SOURCE:ID SOURCE:ID"), _("Join two records' accounts into one customer; "
+                                                  "an unlinked record is joined by its keys again."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return usage_error (_("link needs two records, each as SOURCE:ID"));
+  if (!parse_record_name (argv[1], &source_a, &id_a))
+    return usage_error (_("“%s” is not SOURCE:ID"), argv[1]);
+  if (!parse_record_name (argv[2], &source_b, &id_b))
+    return usage_error (_("“%s” is not SOURCE:ID"), argv[2]);
+
+  if (!(store = open_store (context, &error)) ||
+      !vigil_store_link_records (store, source_a, id_a, source_b, id_b, NULL, &error))
+    return fail (error);
+  g_print (_("Linked: %s and %s are one customer\n"), argv[1], argv[2]);
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_unlink (CliContext  *context,
+            int          argc,
+            char       **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *source = NULL;
+  const char *id;
+  int status;
+
+  if (!parse_options (_("SOURCE:ID"), _("Take a record out of its customer into one of its own; its "
+                                        "keys no longer join it until it is linked again."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("unlink needs one record as SOURCE:ID"));
+  if (!parse_record_name (argv[1], &source, &id))
+    return usage_error (_("“%s” is not SOURCE:ID"), argv[1]);
+
+  if (!(store = open_store (context, &error)) ||
+      !vigil_store_unlink_record (store, source, id, NULL, &error))
+    return fail (error);
+  g_print (_("Unlinked: %s is a customer of its own; its keys join it to no other until linked\n"),
+           argv[1]);
+  return VIGIL_EXIT_OK;
+}
+
 /* vigil triggers ---------------------------------------------------------- */
 
 static int
@@ -2197,6 +2274,8 @@ static const Command commands[] = {
   { "demo-server", "", N_("Serve the demo book as a live endpoint on 127.0.0.1"), run_demo_server },
   { "scorecard", N_("show|set|load"), N_("The health scorecard; changes rescore the history"), run_scorecard },
   { "outcome", N_("ID churned|renewed"), N_("Record how a customer's contract ended"), run_outcome },
+  { "link", N_("SOURCE:ID SOURCE:ID"), N_("Join two records' accounts into one customer"), run_link },
+  { "unlink", N_("SOURCE:ID"), N_("Take a record out of its customer into one of its own"), run_unlink },
   { "triggers", "", N_("Open upsell and risk triggers with suggested plays"), run_triggers },
   { "churn-model", "", N_("The churn model in use and its coefficients"), run_churn_model },
   { "report", N_("--output FILE.pdf"), N_("Write the weekly PDF report (a week, an owner)"), run_report },

@@ -600,3 +600,260 @@ _vigil_store_join_account (VigilStore  *self,
   *out_survivor = current;
   return TRUE;
 }
+
+/* The records that @text names, with their accounts' display records:
+ * SOURCE:ID exactly when it names one; otherwise any record's id and
+ * any key, within @source when given. */
+static const char find_by_source_and_id_sql[] =
+  "SELECT r.customer_id, ds.name, c.external_id FROM records r "
+  "JOIN sources s ON s.id = r.source_id JOIN customers c ON c.id = r.customer_id "
+  "JOIN sources ds ON ds.id = c.source_id WHERE s.name = ?1 AND r.external_id = ?2";
+static const char find_by_id_or_key_sql[] =
+  "SELECT DISTINCT r.customer_id, ds.name, c.external_id FROM records r "
+  "JOIN sources s ON s.id = r.source_id JOIN customers c ON c.id = r.customer_id "
+  "JOIN sources ds ON ds.id = c.source_id "
+  "WHERE (r.external_id = ?1 OR r.id IN (SELECT record_id FROM record_keys WHERE key = ?1)) "
+  "AND (?2 IS NULL OR s.name = ?2) ORDER BY r.customer_id";
+
+/* Runs a finding query; @out_names gathers "SOURCE:ID" of each account. */
+static gboolean
+collect_accounts (VigilStore  *self,
+                  const char  *sql,
+                  const char  *first,
+                  const char  *second,
+                  GArray      *out_ids,
+                  GPtrArray   *out_names,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Finding a customer"), error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
+  _vigil_store_bind_text_or_null (stmt, 2, second);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (out_ids->len > 0 && g_array_index (out_ids, gint64, out_ids->len - 1) == id)
+        continue;
+      g_array_append_val (out_ids, id);
+      g_ptr_array_add (out_names, g_strdup_printf ("%s:%s", sqlite3_column_text (stmt, 1),
+                                                   sqlite3_column_text (stmt, 2)));
+    }
+  return _vigil_store_finish_rows (self, stmt, rc, _("Finding a customer"), error);
+}
+
+/**
+ * vigil_store_find_customer:
+ * @text: what names the account (design 2.6): `SOURCE:ID`, the id of
+ *   any of its records, or any of its keys
+ * @source: (nullable): only records of this source are considered
+ *
+ * Returns: the account's id, or -1 with @error set (not found, or
+ *   ambiguous: the message names the candidates)
+ */
+gint64
+vigil_store_find_customer (VigilStore  *self,
+                           const char  *text,
+                           const char  *source,
+                           GError     **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *colon;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
+  g_return_val_if_fail (text != NULL, -1);
+
+  colon = source == NULL ? strchr (text, ':') : NULL;
+  if (colon != NULL)
+    {
+      g_autofree char *prefix = g_strndup (text, (gsize) (colon - text));
+
+      if (!collect_accounts (self, find_by_source_and_id_sql, prefix, colon + 1, ids, names, error))
+        return -1;
+    }
+  if (ids->len == 0 &&
+      !collect_accounts (self, find_by_id_or_key_sql, text, source, ids, names, error))
+    return -1;
+
+  if (ids->len == 1)
+    return g_array_index (ids, gint64, 0);
+  if (ids->len == 0)
+    {
+      if (source != NULL)
+        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND,
+                     _("No customer “%s” in source “%s”"), text, source);
+      else
+        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No customer “%s”"), text);
+      return -1;
+    }
+
+  g_ptr_array_add (names, NULL);
+  {
+    g_autofree char *list = g_strjoinv (", ", (char **) names->pdata);
+
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_AMBIGUOUS,
+                 ngettext ("“%s” names %u accounts: %s; say which with SOURCE:ID",
+                           "“%s” names %u accounts: %s; say which with SOURCE:ID", ids->len),
+                 text, ids->len, list);
+  }
+  return -1;
+}
+
+/* The record SOURCE:ID: its id and account, or an error naming it. */
+static gboolean
+find_record (VigilStore  *self,
+             const char  *source,
+             const char  *external_id,
+             gint64      *out_record,
+             gint64      *out_account,
+             GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "SELECT r.id, r.customer_id FROM records r JOIN sources s "
+                                     "ON s.id = r.source_id WHERE s.name = ?1 AND r.external_id = ?2",
+                                     _("Finding a customer"), error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, source, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  *out_record = 0;
+  if (rc == SQLITE_ROW)
+    {
+      *out_record = sqlite3_column_int64 (stmt, 0);
+      *out_account = sqlite3_column_int64 (stmt, 1);
+      rc = SQLITE_DONE;
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Finding a customer"), error))
+    return FALSE;
+  if (*out_record == 0)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND,
+                   _("No record “%s:%s”: name a record as SOURCE:ID, its source and its id there"),
+                   source, external_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+finish (VigilStore  *self,
+        gboolean     ok,
+        GError     **error)
+{
+  if (!ok)
+    {
+      vigil_store_rollback (self);
+      return FALSE;
+    }
+  return vigil_store_commit (self, error);
+}
+
+/**
+ * vigil_store_link_records:
+ * @out_account: (out) (optional): the account both records are part of
+ *
+ * Joins the accounts of the records @source_a:@id_a and @source_b:@id_b
+ * into the older one and lets both be joined by their keys again
+ * (design 2.6). Linking two records of one account is an error.
+ */
+gboolean
+vigil_store_link_records (VigilStore  *self,
+                          const char  *source_a,
+                          const char  *id_a,
+                          const char  *source_b,
+                          const char  *id_b,
+                          gint64      *out_account,
+                          GError     **error)
+{
+  g_autoptr(VigilScorecard) scorecard = NULL;
+  gint64 record_a, record_b, account_a = 0, account_b = 0, survivor;
+  gboolean merged = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  if (!(scorecard = vigil_store_load_scorecard (self, error)) || !vigil_store_begin (self, error))
+    return FALSE;
+
+  ok = find_record (self, source_a, id_a, &record_a, &account_a, error) &&
+       find_record (self, source_b, id_b, &record_b, &account_b, error);
+  if (ok && account_a == account_b)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("%s:%s and %s:%s are already one account"), source_a, id_a, source_b, id_b);
+      ok = FALSE;
+    }
+  survivor = MIN (account_a, account_b);
+  ok = ok &&
+       run_with_id (self, "UPDATE records SET detached = 0 WHERE id IN (?1, ?2)", record_a, record_b, error) &&
+       _vigil_store_merge_accounts (self, survivor, MAX (account_a, account_b), error) &&
+       _vigil_store_join_account (self, survivor, &survivor, &merged, error) &&
+       _vigil_store_recompute_account (self, survivor, scorecard, error);
+  if (ok && out_account != NULL)
+    *out_account = survivor;
+  return finish (self, ok, error);
+}
+
+/**
+ * vigil_store_unlink_record:
+ * @out_account: (out) (optional): the record's own new account
+ *
+ * Takes the record @source:@id out of its account into an account of
+ * its own, and keeps it out of joins by key until it is linked again
+ * (design 2.6). The outcomes and triggers stay with the account.
+ * Unlinking an account's only record is an error.
+ */
+gboolean
+vigil_store_unlink_record (VigilStore  *self,
+                           const char  *source,
+                           const char  *external_id,
+                           gint64      *out_account,
+                           GError     **error)
+{
+  g_autoptr(VigilScorecard) scorecard = NULL;
+  gint64 record = 0, account = 0, n_records = 0, own = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  if (!(scorecard = vigil_store_load_scorecard (self, error)) || !vigil_store_begin (self, error))
+    return FALSE;
+
+  ok = find_record (self, source, external_id, &record, &account, error) &&
+       _vigil_store_count_records (self, account, &n_records, error);
+  if (ok && n_records < 2)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("%s:%s is its account's only record: there is nothing to unlink it from"),
+                   source, external_id);
+      ok = FALSE;
+    }
+  /* The account shows another record first: the record's (source, id)
+   * must be free for its own account's row. */
+  ok = ok &&
+       run_with_id (self,
+                    "UPDATE customers SET (source_id, external_id) = (SELECT source_id, external_id "
+                    " FROM records WHERE customer_id = ?1 AND id <> ?2 ORDER BY id LIMIT 1) WHERE id = ?1",
+                    account, record, error) &&
+       run_with_id (self,
+                    "INSERT INTO customers (source_id, external_id) "
+                    "SELECT source_id, external_id FROM records WHERE id = ?1",
+                    record, 0, error);
+  if (ok)
+    own = sqlite3_last_insert_rowid (self->db);
+  ok = ok &&
+       run_with_id (self, "UPDATE records SET customer_id = ?1, detached = 1 WHERE id = ?2",
+                    own, record, error) &&
+       _vigil_store_recompute_account (self, account, scorecard, error) &&
+       _vigil_store_recompute_account (self, own, scorecard, error);
+  if (ok && out_account != NULL)
+    *out_account = own;
+  return finish (self, ok, error);
+}

@@ -293,62 +293,6 @@ vigil_store_foreach_portfolio_row (VigilStore             *self,
 }
 
 /**
- * vigil_store_find_customer:
- * @external_id: the customer's id within its source
- * @source: (nullable): the source's name; needed only when two sources
- *   have a customer with that id
- *
- * Returns: the customer's store id, or -1 with @error set
- */
-gint64
-vigil_store_find_customer (VigilStore  *self,
-                           const char  *external_id,
-                           const char  *source,
-                           GError     **error)
-{
-  static const char sql[] =
-    "SELECT c.id FROM customers c JOIN sources s ON s.id = c.source_id "
-    "WHERE c.external_id = ?1 AND (?2 IS NULL OR s.name = ?2)";
-  sqlite3_stmt *stmt = NULL;
-  gint64 id = -1;
-  int n = 0;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
-  g_return_val_if_fail (external_id != NULL, -1);
-
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Finding a customer"), error)))
-    return -1;
-  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
-  _vigil_store_bind_text_or_null (stmt, 2, source);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      id = sqlite3_column_int64 (stmt, 0);
-      n++;
-    }
-  if (!_vigil_store_finish_rows (self, stmt, rc, _("Finding a customer"), error))
-    return -1;
-  if (n == 0)
-    {
-      if (source != NULL)
-        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND,
-                     _("No customer “%s” in source “%s”"), external_id, source);
-      else
-        g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND,
-                     _("No customer “%s”"), external_id);
-      return -1;
-    }
-  if (n > 1)
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_AMBIGUOUS,
-                   _("%d sources have a customer “%s”: name one with --source"), n, external_id);
-      return -1;
-    }
-  return id;
-}
-
-/**
  * vigil_store_list_history:
  *
  * Every snapshot of one customer with its score, oldest first.

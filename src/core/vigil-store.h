@@ -209,6 +209,18 @@ gint64          vigil_store_find_customer        (VigilStore           *self,
                                                   const char           *external_id,
                                                   const char           *source,
                                                   GError              **error);
+gboolean        vigil_store_link_records         (VigilStore           *self,
+                                                  const char           *source_a,
+                                                  const char           *id_a,
+                                                  const char           *source_b,
+                                                  const char           *id_b,
+                                                  gint64               *out_account,
+                                                  GError              **error);
+gboolean        vigil_store_unlink_record        (VigilStore           *self,
+                                                  const char           *source,
+                                                  const char           *external_id,
+                                                  gint64               *out_account,
+                                                  GError              **error);
 GPtrArray      *vigil_store_list_history         (VigilStore           *self,
                                                   gint64                customer_id,
                                                   GError              **error);
