@@ -446,6 +446,51 @@ test_accounts_addressing (void)
   test_dir_clear (&dir);
 }
 
+/* Removing a source with its history takes only its records: the
+ * account keeps the others' fields, shown by its next record, and an
+ * account of that source alone goes. */
+static void
+test_accounts_remove_source (void)
+{
+  TestDir dir;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = open_book (&dir, "cps");
+  g_autoptr(GPtrArray) rows = NULL;
+  gint64 acme = vigil_store_find_customer (store, "crm:512", NULL, NULL);
+  VigilPortfolioRow *row;
+
+  g_assert_true (vigil_store_remove_source (store, "crm", TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 3);
+  g_assert_cmpint (vigil_store_find_customer (store, "product:acme-io", NULL, NULL), ==, acme);
+  rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  row = NULL;
+  for (guint i = 0; i < rows->len; i++)
+    if (((VigilPortfolioRow *) rows->pdata[i])->customer_id == acme)
+      row = rows->pdata[i];
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row->latest->customer_id, ==, "acme-io");
+  g_assert_null (row->latest->name);
+  g_assert_true (isnan (row->latest->mrr));
+  g_assert_cmpint (row->latest->open_tickets, ==, 3);
+  g_assert_cmpint (row->latest->api_calls_7d, ==, 1000 + DAYS - 1);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM records"), ==, 5);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM record_keys WHERE key LIKE 'crm-%' AND record_id IN"
+                                   " (SELECT id FROM records WHERE source_id NOT IN (SELECT id FROM sources))"), ==, 0);
+
+  /* the support source goes too: acme is the product record alone again */
+  g_assert_true (vigil_store_remove_source (store, "support", TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vigil_store_find_customer (store, "acme.com", NULL, NULL), ==, acme);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations"), ==, 0);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM snapshots WHERE origins IS NOT NULL"), ==, 0);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM snapshots"), ==, 3 * DAYS);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -458,6 +503,7 @@ main (int    argc,
   g_test_add_func ("/core/accounts/poll-joins", test_accounts_poll_joins);
   g_test_add_func ("/core/accounts/unlink-and-link", test_accounts_unlink_and_link);
   g_test_add_func ("/core/accounts/addressing", test_accounts_addressing);
+  g_test_add_func ("/core/accounts/remove-source", test_accounts_remove_source);
 
   return g_test_run ();
 }

@@ -742,19 +742,6 @@ find_record (VigilStore  *self,
   return TRUE;
 }
 
-static gboolean
-finish (VigilStore  *self,
-        gboolean     ok,
-        GError     **error)
-{
-  if (!ok)
-    {
-      vigil_store_rollback (self);
-      return FALSE;
-    }
-  return vigil_store_commit (self, error);
-}
-
 /**
  * vigil_store_link_records:
  * @out_account: (out) (optional): the account both records are part of
@@ -798,7 +785,7 @@ vigil_store_link_records (VigilStore  *self,
        _vigil_store_recompute_account (self, survivor, scorecard, error);
   if (ok && out_account != NULL)
     *out_account = survivor;
-  return finish (self, ok, error);
+  return _vigil_store_end_transaction (self, ok, error);
 }
 
 /**
@@ -855,5 +842,59 @@ vigil_store_unlink_record (VigilStore  *self,
        _vigil_store_recompute_account (self, own, scorecard, error);
   if (ok && out_account != NULL)
     *out_account = own;
-  return finish (self, ok, error);
+  return _vigil_store_end_transaction (self, ok, error);
+}
+
+/**
+ * _vigil_store_detach_source_records:
+ *
+ * Before source @name and its history go (design 2.6): accounts that
+ * also have other sources' records lose only this source's records and
+ * their observations, are shown by their next record and keep what the
+ * others know, recomputed. Accounts of this source alone are left for
+ * the source's deletion to take.
+ */
+gboolean
+_vigil_store_detach_source_records (VigilStore  *self,
+                                    const char  *name,
+                                    GError     **error)
+{
+  g_autoptr(GArray) accounts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(VigilScorecard) scorecard = NULL;
+  sqlite3_stmt *stmt;
+  gint64 source_id = 0;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "SELECT DISTINCT r.customer_id, r.source_id FROM records r "
+                                     "JOIN sources s ON s.id = r.source_id WHERE s.name = ?1 AND EXISTS "
+                                     "(SELECT 1 FROM records o WHERE o.customer_id = r.customer_id "
+                                     " AND o.source_id <> r.source_id)",
+                                     _("Removing a source"), error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      source_id = sqlite3_column_int64 (stmt, 1);
+      g_array_append_val (accounts, id);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Removing a source"), error))
+    return FALSE;
+  if (accounts->len == 0)
+    return TRUE;
+
+  if (!(scorecard = vigil_store_load_scorecard (self, error)))
+    return FALSE;
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      gint64 account = g_array_index (accounts, gint64, i);
+
+      if (!run_with_id (self, "DELETE FROM records WHERE customer_id = ?1 AND source_id = ?2",
+                        account, source_id, error) ||
+          !_vigil_store_recompute_account (self, account, scorecard, error))
+        return FALSE;
+    }
+  return TRUE;
 }

@@ -204,6 +204,9 @@ gboolean          _vigil_store_recompute_account      (VigilStore      *self,
                                                        gint64           customer_id,
                                                        VigilScorecard  *scorecard,
                                                        GError         **error);
+gboolean          _vigil_store_detach_source_records  (VigilStore      *self,
+                                                       const char      *name,
+                                                       GError         **error);
 gboolean          _vigil_store_join_account           (VigilStore      *self,
                                                        gint64           customer_id,
                                                        gint64          *out_survivor,

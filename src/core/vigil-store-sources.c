@@ -371,19 +371,25 @@ vigil_store_remove_source (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
+  if (!vigil_store_begin (self, error))
+    return FALSE;
+  /* design 2.6: a source takes only its own records */
+  if (delete_history && !_vigil_store_detach_source_records (self, name, error))
+    return _vigil_store_end_transaction (self, FALSE, error);
+
   if (!(stmt = _vigil_store_prepare (self, delete_history ? delete_sql : stop_sql,
                                      _("Removing a source"), error)))
-    return FALSE;
+    return _vigil_store_end_transaction (self, FALSE, error);
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   if (!_vigil_store_exec_prepared (self, stmt, _("Removing a source"), error))
-    return FALSE;
+    return _vigil_store_end_transaction (self, FALSE, error);
 
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
-      return FALSE;
+      return _vigil_store_end_transaction (self, FALSE, error);
     }
-  return TRUE;
+  return _vigil_store_end_transaction (self, TRUE, error);
 }
 
 /**
