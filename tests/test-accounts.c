@@ -419,6 +419,73 @@ test_accounts_unlink_and_link (void)
   test_dir_clear (&dir);
 }
 
+static void
+assert_record (const VigilRecordRow *row,
+               const char           *source,
+               const char           *external_id,
+               const char           *keys,
+               gint64                latest_at,
+               gboolean              detached)
+{
+  g_autofree char *joined = g_strjoinv (",", row->keys);
+
+  g_assert_cmpstr (row->source, ==, source);
+  g_assert_cmpstr (row->external_id, ==, external_id);
+  g_assert_cmpstr (joined, ==, keys);
+  g_assert_cmpint (row->latest_at, ==, latest_at);
+  g_assert_cmpint (row->detached, ==, detached);
+}
+
+/* An account's records, in the order they were first seen (the display
+ * record first), each with its own keys sorted, when it was last
+ * observed and whether it was unlinked; a record without keys has an
+ * empty list. */
+static void
+test_accounts_list_records (void)
+{
+  TestDir dir;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = open_book (&dir, "pcs");
+  gint64 acme = vigil_store_find_customer (store, "crm:512", NULL, NULL);
+  gint64 hooli = vigil_store_find_customer (store, "hooli-io", NULL, NULL);
+  gint64 own = 0;
+  g_autoptr(GPtrArray) records = vigil_store_list_records (store, acme, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 3);
+  assert_record (records->pdata[0], "product", "acme-io", "acme.com", LAST, FALSE);
+  assert_record (records->pdata[1], "crm", "512", "acme.com,crm-512", LAST, FALSE);
+  assert_record (records->pdata[2], "support", "t-1", "crm-512", LAST, FALSE);
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  records = vigil_store_list_records (store, hooli, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  assert_record (records->pdata[0], "product", "hooli-io", "", LAST, FALSE);
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  g_assert_true (vigil_store_unlink_record (store, "crm", "512", &own, &error));
+  g_assert_no_error (error);
+  records = vigil_store_list_records (store, own, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  assert_record (records->pdata[0], "crm", "512", "acme.com,crm-512", LAST, TRUE);
+  g_clear_pointer (&records, g_ptr_array_unref);
+  records = vigil_store_list_records (store, acme, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 2);
+  g_assert_cmpstr (((VigilRecordRow *) records->pdata[1])->external_id, ==, "t-1");
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  /* an account that does not exist has no records */
+  records = vigil_store_list_records (store, 9999, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 0);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 /* Any record's id, SOURCE:ID or any key names the account; --source
  * narrows a name to one source's records. */
 static void
@@ -503,6 +570,7 @@ main (int    argc,
   g_test_add_func ("/core/accounts/poll-joins", test_accounts_poll_joins);
   g_test_add_func ("/core/accounts/unlink-and-link", test_accounts_unlink_and_link);
   g_test_add_func ("/core/accounts/addressing", test_accounts_addressing);
+  g_test_add_func ("/core/accounts/list-records", test_accounts_list_records);
   g_test_add_func ("/core/accounts/remove-source", test_accounts_remove_source);
 
   return g_test_run ();

@@ -898,3 +898,90 @@ _vigil_store_detach_source_records (VigilStore  *self,
     }
   return TRUE;
 }
+
+void
+vigil_record_row_free (VigilRecordRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->source);
+  g_free (row->external_id);
+  g_strfreev (row->keys);
+  g_free (row);
+}
+
+/* The record a row of the listing query belongs to: @last when the row
+ * is one more key of it, else a new record (its keys still to come). */
+static VigilRecordRow *
+record_of_row (sqlite3_stmt   *stmt,
+               VigilRecordRow *last,
+               GPtrArray      *rows)
+{
+  VigilRecordRow *row;
+
+  if (last != NULL && last->id == sqlite3_column_int64 (stmt, 0))
+    return last;
+  row = g_new0 (VigilRecordRow, 1);
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->source = _vigil_store_column_strdup (stmt, 1);
+  row->external_id = _vigil_store_column_strdup (stmt, 2);
+  row->latest_at = _vigil_store_column_int_or_unknown (stmt, 3);
+  row->detached = sqlite3_column_int (stmt, 4) != 0;
+  g_ptr_array_add (rows, row);
+  return row;
+}
+
+static void
+set_keys (VigilRecordRow *row,
+          GPtrArray      *keys)
+{
+  g_ptr_array_add (keys, NULL);
+  row->keys = (char **) g_ptr_array_steal (keys, NULL);
+}
+
+/**
+ * vigil_store_list_records:
+ * @customer_id: an account
+ *
+ * Returns: (transfer full) (element-type VigilRecordRow): the account's
+ *   records, the display record first (design 2.6), each with its
+ *   keys and when it was last observed; %NULL with @error set
+ */
+GPtrArray *
+vigil_store_list_records (VigilStore  *self,
+                          gint64       customer_id,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_record_row_free);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  VigilRecordRow *last = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  /* One statement, so records and keys are read from one state of the book. */
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "SELECT r.id, s.name, r.external_id, r.latest_at, r.detached, k.key "
+                                     "FROM records r JOIN sources s ON s.id = r.source_id "
+                                     "LEFT JOIN record_keys k ON k.record_id = r.id "
+                                     "WHERE r.customer_id = ?1 ORDER BY r.id, k.key",
+                                     _("Reading the records"), error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilRecordRow *row = record_of_row (stmt, last, rows);
+
+      if (row != last && last != NULL)
+        set_keys (last, keys);
+      last = row;
+      if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
+        g_ptr_array_add (keys, _vigil_store_column_strdup (stmt, 5));
+    }
+  if (last != NULL)
+    set_keys (last, keys);
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the records"), error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}

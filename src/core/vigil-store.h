@@ -111,6 +111,30 @@ typedef struct
   guint  count;
 } VigilHealthPoint;
 
+/**
+ * VigilRecordRow:
+ * @id: the store's id of the record
+ * @source: the name of its source
+ * @external_id: its id in that source
+ * @keys: (array zero-terminated=1): its keys, sorted
+ * @latest_at: when it was last observed (Unix seconds), or
+ *   %VIGIL_UNKNOWN when it never was
+ * @detached: whether it was unlinked and stays out of joins by key
+ *
+ * One record of an account (design 2.6), as the customer page lists it.
+ */
+typedef struct
+{
+  gint64    id;
+  char     *source;
+  char     *external_id;
+  char    **keys;
+  gint64    latest_at;
+  gboolean  detached;
+} VigilRecordRow;
+
+void vigil_record_row_free (VigilRecordRow *row);
+
 void vigil_trigger_firing_clear (VigilTriggerFiring *firing);
 void vigil_trigger_row_free     (VigilTriggerRow    *row);
 void vigil_portfolio_row_free (VigilPortfolioRow *row);
@@ -221,6 +245,9 @@ gboolean        vigil_store_unlink_record        (VigilStore           *self,
                                                   const char           *external_id,
                                                   gint64               *out_account,
                                                   GError              **error);
+GPtrArray      *vigil_store_list_records         (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  GError              **error);
 GPtrArray      *vigil_store_list_history         (VigilStore           *self,
                                                   gint64                customer_id,
                                                   GError              **error);
@@ -308,5 +335,6 @@ gboolean        vigil_store_count_outcomes_between (VigilStore         *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilPortfolioRow, vigil_portfolio_row_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilHistoryRow, vigil_history_row_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilRecordRow, vigil_record_row_free)
 
 G_END_DECLS
