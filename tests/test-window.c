@@ -17,6 +17,7 @@
 #include "vigil-demo.h"
 #include "vigil-application.h"
 #include "vigil-customer-page.h"
+#include "vigil-merge-dialog.h"
 #include "vigil-preferences-window.h"
 #include "vigil-source-dialog.h"
 #include "vigil-text-cell.h"
@@ -894,6 +895,324 @@ test_window_empty_book (void)
   test_dir_clear (&dir);
 }
 
+/* Accounts in the window --------------------------------------------------- */
+
+/* A book of records with keys, imported for real from a CRM export and a
+ * product-usage file: Acme is one customer of two records (crm:512 and
+ * product:acme-io share acme.com), Globex, Initech and Umbrella one
+ * record each. The suite's demo book has no keys. */
+typedef struct
+{
+  TestDir         dir;
+  char           *db;
+  VigilPortfolio *portfolio;
+  GtkWindow      *window;
+  VigilCustomerPage *page;
+  char           *toast;
+} AccountsBook;
+
+static void
+import_into (VigilStore *store,
+             TestDir    *dir,
+             const char *source,
+             const char *name,
+             const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = test_dir_write (dir, name, text, -1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(VigilImporter) importer = vigil_importer_new (store);
+
+  vigil_importer_set_source (importer, source);
+  vigil_importer_import_file (importer, file, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+page_toast_cb (VigilCustomerPage *page,
+               const char        *message,
+               AccountsBook      *book)
+{
+  g_free (book->toast);
+  book->toast = g_strdup (message);
+}
+
+static void
+accounts_book_init (AccountsBook *book)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  gint64 t = g_get_real_time () / G_USEC_PER_SEC - 2 * 86400;
+  g_autofree char *crm = g_strdup_printf ("id,name,owner,mrr,keys,observed_at\r\n"
+                                          "512,Acme Corp,Dana Park,4200,\"[\"\"acme.com\"\",\"\"crm-512\"\"]\",%" G_GINT64_FORMAT "\r\n"
+                                          "513,Globex,Noa Levi,900,globex.com,%" G_GINT64_FORMAT "\r\n"
+                                          "514,Initech,Noa Levi,300,,%" G_GINT64_FORMAT "\r\n",
+                                          t, t, t);
+  g_autofree char *product = g_strdup_printf ("{\"customers\":["
+                                              "{\"id\":\"acme-io\",\"keys\":\"acme.com\",\"observed_at\":%" G_GINT64_FORMAT ","
+                                              "\"last_active\":%" G_GINT64_FORMAT ",\"api_calls_7d\":5400,\"seats\":50,\"seats_used\":41},"
+                                              "{\"id\":\"umbrella-io\",\"name\":\"Umbrella\",\"observed_at\":%" G_GINT64_FORMAT ","
+                                              "\"api_calls_7d\":70}]}",
+                                              t + 86400, t + 86400, t + 86400);
+
+  test_dir_init (&book->dir);
+  book->db = test_dir_file (&book->dir, "accounts.db");
+  store = vigil_store_open (book->db, &error);
+  g_assert_no_error (error);
+  import_into (store, &book->dir, "crm", "crm.csv", crm);
+  import_into (store, &book->dir, "product", "product.json", product);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 4);
+  g_clear_object (&store);
+
+  book->portfolio = vigil_portfolio_new (book->db);
+  vigil_portfolio_reload (book->portfolio);
+  g_assert_true (wait_for (is_loaded, book->portfolio));
+
+  book->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (book->window, 800, 900);
+  book->page = g_object_new (VIGIL_TYPE_CUSTOMER_PAGE, NULL);
+  vigil_customer_page_set_portfolio (book->page, book->portfolio);
+  g_signal_connect (book->page, "show-toast", G_CALLBACK (page_toast_cb), book);
+  gtk_window_set_child (book->window, GTK_WIDGET (book->page));
+  gtk_window_present (book->window);
+}
+
+static void
+accounts_book_clear (AccountsBook *book)
+{
+  gtk_window_destroy (book->window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&book->portfolio);
+  g_free (book->db);
+  g_free (book->toast);
+  test_dir_clear (&book->dir);
+}
+
+static VigilCustomer *
+customer_named (VigilPortfolio *portfolio,
+                const char     *name)
+{
+  GListModel *all = vigil_portfolio_get_customers (portfolio);
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (all, i);
+
+      if (g_strcmp0 (vigil_customer_get_display_name (customer), name) == 0)
+        return customer;  /* the model keeps it */
+    }
+  return NULL;
+}
+
+static guint
+n_customers (VigilPortfolio *portfolio)
+{
+  return g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio));
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *name;
+} Lookup;
+
+static gboolean
+widget_is_there (gpointer data)
+{
+  Lookup *lookup = data;
+
+  return find_named (lookup->root, lookup->name) != NULL;
+}
+
+static gboolean
+widget_is_gone (gpointer data)
+{
+  return !widget_is_there (data);
+}
+
+static gboolean
+is_button (GtkWidget  *widget,
+           const char *unused)
+{
+  return GTK_IS_BUTTON (widget);
+}
+
+/* The record row SOURCE:ID of the page, once the records are loaded. */
+static AdwActionRow *
+wait_for_record_row (AccountsBook *book,
+                     const char   *record)
+{
+  g_autofree char *name = g_strdup_printf ("record-%s", record);
+  Lookup lookup = { GTK_WIDGET (book->page), name };
+
+  g_assert_true (wait_for (widget_is_there, &lookup));
+  return ADW_ACTION_ROW (find_named (GTK_WIDGET (book->page), name));
+}
+
+static GtkWidget *
+row_button (AdwActionRow *row)
+{
+  GtkWidget *button = find_widget (GTK_WIDGET (row), is_button, NULL);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+/* The customer page of an account of two records lists both, each with
+ * its source, id, keys and last observation, and each can be unlinked;
+ * an account of one record lists it with Unlink off. */
+static void
+test_window_records (void)
+{
+  AccountsBook book = { 0 };
+  AdwActionRow *crm, *product, *initech;
+  const char *subtitle;
+
+  accounts_book_init (&book);
+  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Acme Corp"));
+
+  crm = wait_for_record_row (&book, "crm:512");
+  product = wait_for_record_row (&book, "product:acme-io");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (crm)), ==, "crm · 512");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (product)), ==, "product · acme-io");
+  subtitle = adw_action_row_get_subtitle (crm);
+  g_assert_nonnull (strstr (subtitle, "Keys: acme.com, crm-512"));
+  g_assert_nonnull (strstr (subtitle, "Last observed "));
+  g_assert_nonnull (strstr (subtitle, "(2 days ago)"));
+  subtitle = adw_action_row_get_subtitle (product);
+  g_assert_nonnull (strstr (subtitle, "Keys: acme.com\n"));
+  g_assert_nonnull (strstr (subtitle, "(24 hours ago)"));
+  g_assert_true (gtk_widget_get_sensitive (row_button (crm)));
+  g_assert_true (gtk_widget_get_sensitive (row_button (product)));
+
+  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Initech"));
+  initech = wait_for_record_row (&book, "crm:514");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (initech), "No keys"));
+  g_assert_false (gtk_widget_get_sensitive (row_button (initech)));
+
+  accounts_book_clear (&book);
+}
+
+/* Unlink takes the record out into a customer of its own through the
+ * core, reloads, says so, and the page lists what is left. */
+static void
+test_window_unlink (void)
+{
+  AccountsBook book = { 0 };
+  guint counts[2] = { 0, 1 };
+  Lookup gone = { NULL, "record-product:acme-io" };
+  AdwActionRow *crm;
+
+  accounts_book_init (&book);
+  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Acme Corp"));
+  g_signal_connect (book.portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  g_signal_emit_by_name (row_button (wait_for_record_row (&book, "product:acme-io")), "clicked");
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (book.portfolio, count_loads_cb, &counts[0]);
+
+  g_assert_cmpuint (n_customers (book.portfolio), ==, 5);
+  g_assert_cmpstr (book.toast, ==, "product:acme-io unlinked: it is a customer of its own now");
+  gone.root = GTK_WIDGET (book.page);
+  g_assert_true (wait_for (widget_is_gone, &gone));
+  crm = wait_for_record_row (&book, "crm:512");
+  g_assert_false (gtk_widget_get_sensitive (row_button (crm)));
+  g_assert_cmpstr (vigil_customer_page_get_title (book.page), ==, "Acme Corp");
+
+  accounts_book_clear (&book);
+}
+
+static void
+merged_cb (VigilMergeDialog *dialog,
+           const char       *message,
+           gint64            absorbed,
+           gint64            survivor,
+           AccountsBook     *book)
+{
+  g_free (book->toast);
+  book->toast = g_strdup (message);
+}
+
+static gboolean
+shows_one (gpointer data)
+{
+  return g_list_model_get_n_items (vigil_merge_dialog_get_shown (data)) == 1;
+}
+
+static gboolean
+shows_none (gpointer data)
+{
+  return g_list_model_get_n_items (vigil_merge_dialog_get_shown (data)) == 0;
+}
+
+static gboolean
+is_list_view (GtkWidget  *widget,
+              const char *unused)
+{
+  return GTK_IS_LIST_VIEW (widget);
+}
+
+static gboolean
+is_search_entry (GtkWidget  *widget,
+                 const char *unused)
+{
+  return GTK_IS_SEARCH_ENTRY (widget);
+}
+
+/* Merge…: the other customers, never the customer itself, filtered by
+ * what is typed; nothing is merged until one is chosen; choosing one and
+ * confirming joins the two through the core, reloads and says so. */
+static void
+test_window_merge (void)
+{
+  AccountsBook book = { 0 };
+  guint counts[2] = { 0, 1 };
+  VigilMergeDialog *dialog;
+  GtkWidget *search, *merge;
+  GtkSelectionModel *selection;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  VigilCustomer *initech;
+
+  accounts_book_init (&book);
+  initech = customer_named (book.portfolio, "Initech");
+  dialog = vigil_merge_dialog_new (book.window, book.portfolio, initech);
+  g_signal_connect (dialog, "merged", G_CALLBACK (merged_cb), &book);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_merge_dialog_get_shown (dialog)), ==, 3);
+
+  search = find_widget (GTK_WIDGET (dialog), is_search_entry, NULL);
+  merge = find_widget (GTK_WIDGET (dialog), shows_text, "Merge");
+  g_assert_nonnull (merge);
+  merge = gtk_widget_get_parent (merge);
+  gtk_editable_set_text (GTK_EDITABLE (search), "initech");
+  g_assert_true (wait_for (shows_none, dialog));
+  gtk_editable_set_text (GTK_EDITABLE (search), "UMBR");
+  g_assert_true (wait_for (shows_one, dialog));
+  g_assert_false (gtk_widget_get_sensitive (merge));
+
+  selection = gtk_list_view_get_model (GTK_LIST_VIEW (find_widget (GTK_WIDGET (dialog), is_list_view, NULL)));
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (merge));
+
+  g_signal_connect (book.portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  g_signal_emit_by_name (merge, "clicked");
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (book.portfolio, count_loads_cb, &counts[0]);
+
+  g_assert_cmpuint (n_customers (book.portfolio), ==, 3);
+  g_assert_cmpstr (book.toast, ==, "“Initech” and “Umbrella” merged into one customer");
+  store = vigil_store_open (book.db, &error);
+  g_assert_no_error (error);
+  records = vigil_store_list_records (store, vigil_store_find_customer (store, "crm:514", NULL, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 2);
+  g_assert_cmpstr (((VigilRecordRow *) records->pdata[1])->external_id, ==, "umbrella-io");
+
+  accounts_book_clear (&book);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -925,6 +1244,9 @@ main (int    argc,
 
   g_test_add_func ("/window/text-cell", test_window_text_cell);
   g_test_add_func ("/window/empty-book", test_window_empty_book);
+  g_test_add_func ("/window/records", test_window_records);
+  g_test_add_func ("/window/unlink", test_window_unlink);
+  g_test_add_func ("/window/merge", test_window_merge);
 
   suite_setup ();
   status = g_test_run ();

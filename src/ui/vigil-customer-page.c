@@ -7,7 +7,8 @@
  * One customer in full (design 5): the health score and what drives it,
  * its history with the tier bands and the triggers that fired, usage
  * and feature adoption over time, the open triggers to work, the
- * contract's outcome and the raw latest snapshot. The portfolio row
+ * contract's outcome, the records the account is made of (design 2.6)
+ * and the raw latest snapshot. The portfolio row
  * shows at once; the full history loads off the main thread.
  */
 
@@ -54,6 +55,8 @@ struct _VigilCustomerPage
   GtkStack       *history_stack;
   GtkLabel       *mrr_label;
   GtkListBox     *outcomes_list;
+  AdwPreferencesGroup *records_group;
+  GtkListBox     *records_list;
   GtkLabel       *renewal_label;
   AdwActionRow   *renewal_row;
   GtkWidget      *renewed_button;
@@ -87,6 +90,7 @@ struct _VigilCustomerPage
   /* The loaded history, oldest first; history_id says whose. */
   GPtrArray      *history;           /* of VigilHistoryRow */
   GPtrArray      *outcomes;          /* of "YYYY-MM-DD outcome" */
+  GPtrArray      *records;           /* of VigilRecordRow */
   gint64          history_id;
   GArray         *times;             /* gint64 observed_at */
   GArray         *health;            /* double, NAN when unscored */
@@ -344,6 +348,7 @@ drop_history (VigilCustomerPage *self)
 {
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->outcomes, g_ptr_array_unref);
+  g_clear_pointer (&self->records, g_ptr_array_unref);
   g_array_set_size (self->times, 0);
   g_array_set_size (self->health, 0);
   g_array_set_size (self->calls, 0);
@@ -1058,7 +1063,154 @@ confirm_outcome (VigilCustomerPage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Section 8: the raw snapshot ---------------------------------------------- */
+/* Section 8: the account's records ----------------------------------------- */
+
+typedef struct
+{
+  char *source;
+  char *external_id;
+} UnlinkData;
+
+static void
+unlink_data_free (gpointer data)
+{
+  UnlinkData *unlink = data;
+
+  g_free (unlink->source);
+  g_free (unlink->external_id);
+  g_free (unlink);
+}
+
+static gpointer
+unlink_work (VigilStore  *store,
+             gpointer     data,
+             GError     **error)
+{
+  UnlinkData *unlink = data;
+
+  if (!vigil_store_unlink_record (store, unlink->source, unlink->external_id, NULL, error))
+    return NULL;
+  /* TRANSLATORS: a record as SOURCE:ID, e.g. "crm:512" */
+  return g_strdup_printf (_("%s:%s unlinked: it is a customer of its own now"),
+                          unlink->source, unlink->external_id);
+}
+
+static void
+unlink_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(VigilCustomerPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->records_list), TRUE);
+  if (message == NULL)
+    {
+      message = g_strdup_printf (_("Could not unlink the record: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+  toast (self, message);
+  vigil_portfolio_reload (VIGIL_PORTFOLIO (object));
+}
+
+static void
+unlink_clicked_cb (GtkButton         *button,
+                   VigilCustomerPage *self)
+{
+  const VigilRecordRow *record = g_object_get_data (G_OBJECT (button), "record");
+  UnlinkData *data = g_new0 (UnlinkData, 1);
+
+  data->source = g_strdup (record->source);
+  data->external_id = g_strdup (record->external_id);
+  /* One change at a time: the reload lists the records again. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->records_list), FALSE);
+  vigil_portfolio_run_async (self->portfolio, unlink_work, data, unlink_data_free, self->cancellable,
+                             unlink_cb, g_object_ref (self));
+}
+
+/* "Keys: a, b" and when it was last observed, in plain text. */
+static char *
+describe_record (const VigilRecordRow *record)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (record->keys != NULL && record->keys[0] != NULL)
+    {
+      g_autofree char *keys = g_strjoinv (", ", record->keys);
+
+      g_string_append_printf (text, _("Keys: %s"), keys);
+    }
+  else
+    g_string_append (text, _("No keys"));
+  g_string_append_c (text, '\n');
+  if (record->latest_at == VIGIL_UNKNOWN)
+    g_string_append (text, _("Never observed"));
+  else
+    {
+      g_autofree char *when = format_date_time (record->latest_at);
+      g_autofree char *ago = format_ago (get_now () - record->latest_at);
+
+      /* TRANSLATORS: a date and how long ago it was, e.g. "Last observed 3 Mar 2026, 14:00 (5 days ago)" */
+      g_string_append_printf (text, _("Last observed %s (%s)"), when, ago);
+    }
+  if (record->detached)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append (text, _("Unlinked: shared keys do not join it to other customers"));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+fill_records (VigilCustomerPage *self)
+{
+  g_autofree char *description = NULL;
+
+  clear_list (self->records_list);
+
+  if (self->records == NULL || self->history_id != self->store_id)
+    {
+      add_spinner_row (self->records_list, _("Loading the records…"));
+      set_group_description (self->records_group, NULL);
+      return;
+    }
+
+  for (guint i = 0; i < self->records->len; i++)
+    {
+      const VigilRecordRow *record = self->records->pdata[i];
+      /* TRANSLATORS: a record's source and its id there, e.g. "crm · 512" */
+      g_autofree char *title = g_strdup_printf (_("%s · %s"), record->source, record->external_id);
+      g_autofree char *subtitle = describe_record (record);
+      g_autofree char *name = g_strdup_printf ("record-%s:%s", record->source, record->external_id);
+      AdwActionRow *row = new_row (title, subtitle);
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Unlink"));
+
+      gtk_widget_set_name (GTK_WIDGET (row), name);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_sensitive (button, self->records->len > 1);
+      gtk_widget_set_tooltip_text (button, self->records->len > 1
+                                   ? _("Take this record out into a customer of its own")
+                                   : _("The customer’s only record: there is nothing to unlink it from"));
+      g_object_set_data (G_OBJECT (button), "record", (gpointer) record);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (unlink_clicked_cb), self, 0);
+      adw_action_row_add_suffix (row, button);
+      gtk_list_box_append (self->records_list, GTK_WIDGET (row));
+    }
+
+  if (self->records->len > 1)
+    description = g_strdup_printf (ngettext ("What %u source says about this customer, scored together",
+                                             "What %u sources say about this customer, scored together",
+                                             self->records->len), self->records->len);
+  else
+    description = g_strdup (_("One source knows this customer; Merge… joins another customer’s records to it"));
+  set_group_description (self->records_group, description);
+}
+
+/* Section 9: the raw snapshot ---------------------------------------------- */
 
 static char *
 format_count (gint64 value)
@@ -1355,6 +1507,7 @@ typedef struct
   gint64     customer_id;
   GPtrArray *history;
   GPtrArray *outcomes;
+  GPtrArray *records;
 } HistoryResult;
 
 static void
@@ -1362,6 +1515,7 @@ history_result_free (HistoryResult *result)
 {
   g_clear_pointer (&result->history, g_ptr_array_unref);
   g_clear_pointer (&result->outcomes, g_ptr_array_unref);
+  g_clear_pointer (&result->records, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -1376,7 +1530,8 @@ load_history_work (VigilStore  *store,
 
   result->customer_id = *(gint64 *) data;
   if (!(result->history = vigil_store_list_history (store, result->customer_id, error)) ||
-      !(result->outcomes = vigil_store_list_outcomes (store, result->customer_id, error)))
+      !(result->outcomes = vigil_store_list_outcomes (store, result->customer_id, error)) ||
+      !(result->records = vigil_store_list_records (store, result->customer_id, error)))
     return NULL;
   return g_steal_pointer (&result);
 }
@@ -1413,6 +1568,7 @@ load_history_cb (GObject      *object,
   drop_history (self);
   self->history = g_steal_pointer (&result->history);
   self->outcomes = g_steal_pointer (&result->outcomes);
+  self->records = g_steal_pointer (&result->records);
   self->history_id = self->store_id;
   for (guint i = 0; i < self->history->len; i++)
     {
@@ -1430,6 +1586,7 @@ load_history_cb (GObject      *object,
   fill_charts (self);
   fill_features (self);
   fill_outcomes (self);
+  fill_records (self);
   fill_snapshot (self);
 }
 
@@ -1467,6 +1624,7 @@ refresh (VigilCustomerPage *self)
   fill_charts (self);
   fill_features (self);
   fill_outcomes (self);
+  fill_records (self);
   fill_snapshot (self);
 }
 
@@ -1547,6 +1705,7 @@ vigil_customer_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->outcomes, g_ptr_array_unref);
+  g_clear_pointer (&self->records, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vigil_customer_page_parent_class)->dispose (object);
 }
@@ -1604,6 +1763,8 @@ vigil_customer_page_class_init (VigilCustomerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, history_stack);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, mrr_label);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, outcomes_list);
+  gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, records_group);
+  gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, records_list);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, renewal_label);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, renewal_row);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, renewed_button);
@@ -1744,4 +1905,30 @@ vigil_customer_page_get_breakdown (VigilCustomerPage *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER_PAGE (self), NULL);
   return GTK_WIDGET (self->breakdown_list);
+}
+
+/* Returns: (transfer none) (nullable): the customer shown */
+VigilCustomer *
+vigil_customer_page_get_customer (VigilCustomerPage *self)
+{
+  g_return_val_if_fail (VIGIL_IS_CUSTOMER_PAGE (self), NULL);
+  return self->customer;
+}
+
+/**
+ * vigil_customer_page_follow_merge:
+ * @absorbed: an account merged into @survivor
+ *
+ * When the page shows @absorbed, it shows @survivor from the next
+ * reload on, instead of saying the customer is gone.
+ */
+void
+vigil_customer_page_follow_merge (VigilCustomerPage *self,
+                                  gint64             absorbed,
+                                  gint64             survivor)
+{
+  g_return_if_fail (VIGIL_IS_CUSTOMER_PAGE (self));
+
+  if (self->customer != NULL && self->store_id == absorbed)
+    self->store_id = survivor;
 }

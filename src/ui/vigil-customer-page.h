@@ -22,6 +22,10 @@ void        vigil_customer_page_set_portfolio (VigilCustomerPage *self,
 void        vigil_customer_page_show          (VigilCustomerPage *self,
                                                VigilCustomer     *customer);
 const char *vigil_customer_page_get_title     (VigilCustomerPage *self);
+VigilCustomer *vigil_customer_page_get_customer  (VigilCustomerPage *self);
+void        vigil_customer_page_follow_merge  (VigilCustomerPage *self,
+                                               gint64             absorbed,
+                                               gint64             survivor);
 GtkWidget  *vigil_customer_page_get_breakdown (VigilCustomerPage *self);
 
 G_END_DECLS

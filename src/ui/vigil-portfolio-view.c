@@ -56,6 +56,7 @@ G_DEFINE_FINAL_TYPE (VigilPortfolioView, vigil_portfolio_view, ADW_TYPE_BIN)
 
 enum {
   CUSTOMER_ACTIVATED,
+  SELECTION_CHANGED,
   N_SIGNALS
 };
 
@@ -795,6 +796,15 @@ vigil_portfolio_view_class_init (VigilPortfolioViewClass *klass)
   signals[CUSTOMER_ACTIVATED] =
     g_signal_new ("customer-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, VIGIL_TYPE_CUSTOMER);
+  /**
+   * VigilPortfolioView::selection-changed:
+   *
+   * Another customer, or none, is selected: see
+   * vigil_portfolio_view_get_selected().
+   */
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-portfolio-view.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, column_view);
@@ -827,7 +837,25 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
   g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (activate_cb), self);
 }
 
+static void
+selection_changed_cb (VigilPortfolioView *self)
+{
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
 /* Public API --------------------------------------------------------------------- */
+
+/* Returns: (transfer none) (nullable): the customer selected in the table */
+VigilCustomer *
+vigil_portfolio_view_get_selected (VigilPortfolioView *self)
+{
+  GtkSelectionModel *model;
+
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
+
+  model = gtk_column_view_get_model (self->column_view);
+  return model != NULL ? gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model)) : NULL;
+}
 
 void
 vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
@@ -848,6 +876,8 @@ vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
   selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (queue_summary), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",

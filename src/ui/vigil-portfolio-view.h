@@ -33,5 +33,6 @@ void          vigil_portfolio_view_set_filters    (VigilPortfolioView *self,
                                                    const char         *owner,
                                                    const char         *segment);
 const char   *vigil_portfolio_view_get_summary    (VigilPortfolioView *self);
+VigilCustomer *vigil_portfolio_view_get_selected  (VigilPortfolioView *self);
 
 G_END_DECLS

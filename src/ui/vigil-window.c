@@ -17,6 +17,7 @@
 #include "vigil-export-dialog.h"
 #include "vigil-overview-page.h"
 #include "vigil-portfolio-view.h"
+#include "vigil-merge-dialog.h"
 #include "vigil-preferences-window.h"
 #include "vigil-triggers-page.h"
 #include "vigil-window.h"
@@ -77,6 +78,27 @@ update_trigger_badge (VigilWindow *self)
   adw_view_stack_page_set_needs_attention (self->triggers_stack_page, fresh > 0);
 }
 
+/* The customer Merge… works on: the one the customer page shows, or the
+ * one selected in the portfolio table. */
+static VigilCustomer *
+get_merge_target (VigilWindow *self)
+{
+  if (adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->customer_page))
+    return vigil_customer_page_get_customer (self->customer_page);
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "portfolio") == 0)
+    return vigil_portfolio_view_get_selected (self->portfolio_view);
+  return NULL;
+}
+
+static void
+update_merge_action (VigilWindow *self)
+{
+  gboolean others = self->portfolio != NULL &&
+                    g_list_model_get_n_items (vigil_portfolio_get_customers (self->portfolio)) >= 2;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.merge", others && get_merge_target (self) != NULL);
+}
+
 static void
 portfolio_loaded_cb (VigilWindow    *self,
                      VigilPortfolio *portfolio)
@@ -86,6 +108,7 @@ portfolio_loaded_cb (VigilWindow    *self,
   gtk_stack_set_visible_child_name (self->content_stack, empty ? "empty" : "content");
   gtk_widget_set_sensitive (GTK_WIDGET (self->search_button), !empty);
   update_trigger_badge (self);
+  update_merge_action (self);
 }
 
 static void
@@ -228,6 +251,32 @@ poll_action (GtkWidget  *widget,
       return;
     }
   vigil_portfolio_poll_now (self->portfolio, NULL);
+}
+
+static void
+merged_cb (VigilWindow *self,
+           const char  *message,
+           gint64       absorbed,
+           gint64       survivor)
+{
+  vigil_customer_page_follow_merge (self->customer_page, absorbed, survivor);
+  vigil_window_show_toast (self, message);
+}
+
+static void
+merge_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  VigilWindow *self = VIGIL_WINDOW (widget);
+  VigilCustomer *customer = get_merge_target (self);
+  VigilMergeDialog *dialog;
+
+  if (customer == NULL)
+    return;
+  dialog = vigil_merge_dialog_new (GTK_WINDOW (self), self->portfolio, customer);
+  g_signal_connect_object (dialog, "merged", G_CALLBACK (merged_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -441,6 +490,7 @@ vigil_window_class_init (VigilWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.poll", NULL, poll_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.merge", NULL, merge_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
@@ -450,6 +500,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.poll", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.poll", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.merge", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -487,9 +538,14 @@ vigil_window_init (VigilWindow *self)
   g_signal_connect_swapped (self->triggers_page, "show-toast", G_CALLBACK (page_toast_cb), self);
   g_signal_connect_swapped (self->customer_page, "show-toast", G_CALLBACK (page_toast_cb), self);
   g_signal_connect_swapped (self->customer_page, "back", G_CALLBACK (customer_page_back_cb), self);
+  g_signal_connect_swapped (self->portfolio_view, "selection-changed", G_CALLBACK (update_merge_action), self);
+  g_signal_connect_swapped (self->leaflet, "notify::visible-child", G_CALLBACK (update_merge_action), self);
+  g_signal_connect_swapped (self->view_stack, "notify::visible-child-name", G_CALLBACK (update_merge_action),
+                            self);
   g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (size_changed_cb), self);
   g_signal_connect_swapped (self, "notify::maximized", G_CALLBACK (size_changed_cb), self);
   update_compact (self);
+  update_merge_action (self);
 }
 
 /* Public API ---------------------------------------------------------------- */
