@@ -1177,6 +1177,17 @@ test_window_merge (void)
 
   accounts_book_init (&book);
   initech = customer_named (book.portfolio, "Initech");
+
+  /* Escape in the search (the search entry's stop-search) cancels. */
+  dialog = vigil_merge_dialog_new (book.window, book.portfolio, initech);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_signal_emit_by_name (find_widget (GTK_WIDGET (dialog), is_search_entry, NULL), "stop-search");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (dialog);
+  g_assert_cmpuint (n_customers (book.portfolio), ==, 4);
+
   dialog = vigil_merge_dialog_new (book.window, book.portfolio, initech);
   g_signal_connect (dialog, "merged", G_CALLBACK (merged_cb), &book);
   gtk_window_present (GTK_WINDOW (dialog));

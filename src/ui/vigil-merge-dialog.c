@@ -151,6 +151,14 @@ search_activate_cb (VigilMergeDialog *self)
     gtk_single_selection_set_selected (self->selection, 0);
 }
 
+/* Escape in the search (which takes the key before the window's
+ * shortcut) cancels, as it does everywhere else in the dialog. */
+static void
+stop_search_cb (VigilMergeDialog *self)
+{
+  gtk_window_close (GTK_WINDOW (self));
+}
+
 /* Merging ------------------------------------------------------------------- */
 
 typedef struct
@@ -319,6 +327,7 @@ vigil_merge_dialog_class_init (VigilMergeDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, merge_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
 }
 
 static void
