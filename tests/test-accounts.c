@@ -558,6 +558,88 @@ test_accounts_remove_source (void)
   test_dir_clear (&dir);
 }
 
+/* The account of acme's merged history and scores, as one text. */
+static char *
+acme_history (VigilStore *store)
+{
+  static const char sql[] =
+    "SELECT group_concat (line, '|') FROM (SELECT s.observed_at || ',' || "
+    "ifnull (s.last_active, '') || ',' || ifnull (s.mrr, '') || ',' || ifnull (s.seats_used, '') || ',' || "
+    "ifnull (s.api_calls_7d, '') || ',' || ifnull (s.open_tickets, '') || ',' || ifnull (s.origins, '') "
+    "|| ',' || ifnull (k.health, '') AS line "
+    "FROM snapshots s JOIN scores k ON k.customer_id = s.customer_id AND k.observed_at = s.observed_at "
+    "WHERE s.customer_id = (SELECT customer_id FROM records WHERE external_id = '512') "
+    "ORDER BY s.observed_at)";
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (vigil_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+/* A product observation backfilled between two days, and one that
+ * comes later (a poll the next day). */
+static char *
+product_backfill (void)
+{
+  return g_strdup_printf ("{\"id\":\"acme-io\",\"keys\":\"acme.com\",\"observed_at\":%d,"
+                          "\"api_calls_7d\":99999}\n", DAY0 + 100 * 86400 + 43200);
+}
+
+static char *
+product_next_day (void)
+{
+  return g_strdup_printf ("{\"id\":\"acme-io\",\"keys\":\"acme.com\",\"observed_at\":%d,"
+                          "\"last_active\":%d,\"api_calls_7d\":5000}\n", LAST + 86400, LAST + 86000);
+}
+
+/* A poll or import into an account of several records rebuilds its
+ * merged history only from the oldest observation it adds: the result
+ * is the same as building the whole history at once. */
+static void
+test_accounts_incremental (void)
+{
+  TestDir dir_a;
+  TestDir dir_b;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) a = open_book (&dir_a, "cps");
+  g_autoptr(VigilStore) b = NULL;
+  g_autofree char *backfill = product_backfill ();
+  g_autofree char *next_day = product_next_day ();
+  g_autofree char *product = product_jsonl ();
+  g_autofree char *combined = g_strconcat (product, backfill, next_day, NULL);
+  g_autofree char *incremental = NULL;
+  g_autofree char *whole = NULL;
+
+  import_text (a, &dir_a, "product", "backfill.jsonl", backfill, &error);
+  g_assert_no_error (error);
+  import_text (a, &dir_a, "product", "next-day.jsonl", next_day, &error);
+  g_assert_no_error (error);
+
+  b = open_book (&dir_b, "c");
+  import_text (b, &dir_b, "product", "product.jsonl", combined, &error);
+  g_assert_no_error (error);
+  import_source (b, &dir_b, 's');
+
+  incremental = acme_history (a);
+  whole = acme_history (b);
+  g_assert_nonnull (strstr (incremental, "99999"));
+  g_assert_nonnull (strstr (incremental, ",5000,"));
+  g_assert_cmpstr (incremental, ==, whole);
+
+  g_clear_object (&a);
+  g_clear_object (&b);
+  test_dir_clear (&dir_a);
+  test_dir_clear (&dir_b);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -572,6 +654,7 @@ main (int    argc,
   g_test_add_func ("/core/accounts/addressing", test_accounts_addressing);
   g_test_add_func ("/core/accounts/list-records", test_accounts_list_records);
   g_test_add_func ("/core/accounts/remove-source", test_accounts_remove_source);
+  g_test_add_func ("/core/accounts/incremental", test_accounts_incremental);
 
   return g_test_run ();
 }

@@ -88,7 +88,7 @@ struct _VigilIngest
   GHashTable      *customers;   /* external id → CustomerState */
   GHashTable      *plans;       /* interned plan names */
   GArray          *keyed;       /* accounts whose records gained keys: to join */
-  GHashTable      *to_recompute; /* accounts whose merged state changed */
+  GHashTable      *to_recompute; /* account → the oldest time its merged state changed at */
   GArray          *pending;     /* of PendingRow */
   VigilIngestStats stats;
   gboolean         open;
@@ -170,6 +170,22 @@ merge_keys (CustomerState       *state,
     }
 }
 
+/* Notes that @account's merged state changed from @since on (G_MAXINT64:
+ * only its name and owner may have; G_MININT64: all of it). */
+static void
+mark_for_recompute (VigilIngest *self,
+                    gint64       account,
+                    gint64       since)
+{
+  gint64 *known = g_hash_table_lookup (self->to_recompute, &account);
+
+  if (known == NULL)
+    g_hash_table_insert (self->to_recompute, g_memdup2 (&account, sizeof account),
+                         g_memdup2 (&since, sizeof since));
+  else if (since < *known)
+    *known = since;
+}
+
 static CustomerState *
 lookup_customer (VigilIngest  *self,
                  const char   *external_id,
@@ -189,7 +205,7 @@ lookup_customer (VigilIngest  *self,
   state->record_id = record.record_id;
   state->shared = record.shared;
   if (record.shared)
-    g_hash_table_add (self->to_recompute, g_memdup2 (&record.customer_id, sizeof (gint64)));
+    mark_for_recompute (self, record.customer_id, G_MAXINT64);
   state->latest_at = G_MININT64;
   g_hash_table_insert (self->customers, g_strdup (external_id), state);
   return state;
@@ -331,6 +347,8 @@ add_pending (VigilIngest    *self,
 
   row.customer_id = customer->id;
   row.record_id = customer->shared ? customer->record_id : 0;
+  if (customer->shared)
+    mark_for_recompute (self, customer->id, snapshot->observed_at);
   row.sequence = sequence;
   row.features = NULL;
   if (snapshot->features != NULL &&
@@ -513,7 +531,7 @@ vigil_ingest_init (VigilIngest *self)
   self->customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
   self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->keyed = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   /* Its full size at once: grown by doubling it would take half again. */
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), BATCH_ROWS);
   g_array_set_clear_func (self->pending, clear_pending_row);
@@ -621,6 +639,7 @@ resolve_accounts (VigilIngest  *self,
 {
   GHashTableIter iter;
   gint64 *id;
+  gint64 *since;
 
   for (guint i = 0; i < self->keyed->len; i++)
     {
@@ -638,17 +657,17 @@ resolve_accounts (VigilIngest  *self,
       if (!_vigil_store_join_account (self->store, account, &survivor, &merged, error))
         return FALSE;
       if (merged)
-        g_hash_table_add (self->to_recompute, g_memdup2 (&survivor, sizeof survivor));
+        mark_for_recompute (self, survivor, G_MININT64);
     }
 
   g_hash_table_iter_init (&iter, self->to_recompute);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &since))
     {
       gint64 exists = 0;
 
       if (!_vigil_store_account_exists (self->store, *id, &exists, error))
         return FALSE;
-      if (exists && !_vigil_store_recompute_account (self->store, *id, self->scorecard, error))
+      if (exists && !_vigil_store_recompute_account (self->store, *id, *since, self->scorecard, error))
         return FALSE;
     }
   return TRUE;

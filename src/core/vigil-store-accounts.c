@@ -28,6 +28,9 @@
 #define OBSERVED_COLUMNS \
   "last_active, mrr, seats, seats_used, api_calls_7d, features_used, open_tickets, nps, " \
   "renewal_date, plan, features"
+#define OBSERVED_COLUMNS_OF(t) \
+  t ".last_active, " t ".mrr, " t ".seats, " t ".seats_used, " t ".api_calls_7d, " \
+  t ".features_used, " t ".open_tickets, " t ".nps, " t ".renewal_date, " t ".plan, " t ".features"
 #define N_OBSERVED 11
 
 enum
@@ -248,10 +251,12 @@ update_account_row (VigilStore  *self,
 #undef LATEST_KNOWN
 }
 
-/* Scores every snapshot of @customer_id with @scorecard. */
+/* Scores the snapshots of @customer_id observed at or after @since
+ * with @scorecard. */
 static gboolean
 score_snapshots (VigilStore      *self,
                  gint64           customer_id,
+                 gint64           since,
                  VigilScorecard  *scorecard,
                  GError         **error)
 {
@@ -260,12 +265,13 @@ score_snapshots (VigilStore      *self,
   gboolean ok = TRUE;
   int rc;
 
-  if (!run_with_id (self, "DELETE FROM scores WHERE customer_id = ?1", customer_id, 0, error))
+  if (!run_with_id (self, "DELETE FROM scores WHERE customer_id = ?1 AND observed_at >= ?2",
+                    customer_id, since, error))
     return FALSE;
   if (!(read = _vigil_store_prepare (self,
                                      "SELECT observed_at, last_active, api_calls_7d, features_used, seats, "
                                      "seats_used, open_tickets, nps FROM snapshots WHERE customer_id = ?1 "
-                                     "ORDER BY observed_at", _("Scoring"), error)))
+                                     "AND observed_at >= ?2 ORDER BY observed_at", _("Scoring"), error)))
     return FALSE;
   if (!(write = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
     {
@@ -273,6 +279,7 @@ score_snapshots (VigilStore      *self,
       return FALSE;
     }
   sqlite3_bind_int64 (read, 1, customer_id);
+  sqlite3_bind_int64 (read, 2, since);
   while (ok && (rc = sqlite3_step (read)) == SQLITE_ROW)
     {
       VigilSnapshot snapshot = { 0, };
@@ -333,27 +340,34 @@ restore_single_record (VigilStore      *self,
                       "DELETE FROM observations WHERE record_id = "
                       "(SELECT id FROM records WHERE customer_id = ?1)",
                       customer_id, 0, error) &&
-         score_snapshots (self, customer_id, scorecard, error);
+         score_snapshots (self, customer_id, G_MININT64, scorecard, error);
 }
 
+/* The raw observations of @customer_id's records from @since on, and
+ * before them, as seeds, each record's latest observation before
+ * @since: the merged state at @since depends on them. Oldest first. */
 static GArray *
 read_observations (VigilStore  *self,
                    gint64       customer_id,
+                   gint64       since,
                    GError     **error)
 {
+  static const char sql[] =
+    "SELECT o.record_id, o.observed_at, " OBSERVED_COLUMNS_OF ("o") " "
+    "FROM observations o JOIN records r ON r.id = o.record_id "
+    "WHERE r.customer_id = ?1 AND (o.observed_at >= ?2 OR o.observed_at = "
+    "  (SELECT max (p.observed_at) FROM observations p "
+    "   WHERE p.record_id = o.record_id AND p.observed_at < ?2)) "
+    "ORDER BY o.observed_at, o.record_id";
   g_autoptr(GArray) observations = g_array_new (FALSE, TRUE, sizeof (Observation));
   sqlite3_stmt *stmt;
   int rc;
 
   g_array_set_clear_func (observations, observation_clear);
-  if (!(stmt = _vigil_store_prepare (self,
-                                     "SELECT record_id, observed_at, " OBSERVED_COLUMNS " "
-                                     "FROM observations WHERE record_id IN "
-                                     "(SELECT id FROM records WHERE customer_id = ?1) "
-                                     "ORDER BY observed_at, record_id",
-                                     _("Joining accounts"), error)))
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_int64 (stmt, 2, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Observation observation;
@@ -443,10 +457,13 @@ write_merged_snapshot (VigilStore          *self,
 /* design 2.6, the merged state at time t: for each field, each record's
  * latest observation at or before t, and among those that know the
  * field, the one observed last (ties: the smaller record id). One
- * merged snapshot at every time any record was observed. */
+ * merged snapshot at every time any record was observed, rebuilt from
+ * @since on: a poll that adds today's observations rewrites today's
+ * snapshot, not the account's year (G_MININT64 rebuilds it all). */
 static gboolean
 rebuild_merged_snapshots (VigilStore      *self,
                           gint64           customer_id,
+                          gint64           since,
                           VigilScorecard  *scorecard,
                           GError         **error)
 {
@@ -458,10 +475,11 @@ rebuild_merged_snapshots (VigilStore      *self,
   sqlite3_stmt *insert;
   gboolean ok = TRUE;
 
-  if (!(observations = read_observations (self, customer_id, error)) ||
+  if (!(observations = read_observations (self, customer_id, since, error)) ||
       !query_int_with_id (self, "SELECT min (id) FROM records WHERE customer_id = ?1",
                           customer_id, &display_record, error) ||
-      !run_with_id (self, "DELETE FROM snapshots WHERE customer_id = ?1", customer_id, 0, error))
+      !run_with_id (self, "DELETE FROM snapshots WHERE customer_id = ?1 AND observed_at >= ?2",
+                    customer_id, since, error))
     return FALSE;
 
   for (guint i = 0; i < observations->len; i++)
@@ -484,12 +502,14 @@ rebuild_merged_snapshots (VigilStore      *self,
 
           latest[record_index (records, observation->record_id)] = observation;
         }
-      ok = write_merged_snapshot (self, insert, customer_id, time, records, latest,
-                                  display_record, origins, error);
+      /* a seed only says what its record knew when @since came */
+      if (time >= since)
+        ok = write_merged_snapshot (self, insert, customer_id, time, records, latest,
+                                    display_record, origins, error);
     }
   sqlite3_finalize (insert);
 
-  return ok && score_snapshots (self, customer_id, scorecard, error);
+  return ok && score_snapshots (self, customer_id, since, scorecard, error);
 }
 
 /**
@@ -503,6 +523,7 @@ rebuild_merged_snapshots (VigilStore      *self,
 gboolean
 _vigil_store_recompute_account (VigilStore      *self,
                                 gint64           customer_id,
+                                gint64           since,
                                 VigilScorecard  *scorecard,
                                 GError         **error)
 {
@@ -517,7 +538,9 @@ _vigil_store_recompute_account (VigilStore      *self,
     return FALSE;
   if (n_records == 1)
     return restore_single_record (self, customer_id, scorecard, error);
-  return rebuild_merged_snapshots (self, customer_id, scorecard, error);
+  if (since == G_MAXINT64)
+    return TRUE;
+  return rebuild_merged_snapshots (self, customer_id, since, scorecard, error);
 }
 
 /* The accounts, other than @customer_id, of attached records that share
@@ -782,7 +805,7 @@ vigil_store_link_records (VigilStore  *self,
        run_with_id (self, "UPDATE records SET detached = 0 WHERE id IN (?1, ?2)", record_a, record_b, error) &&
        _vigil_store_merge_accounts (self, survivor, MAX (account_a, account_b), error) &&
        _vigil_store_join_account (self, survivor, &survivor, &merged, error) &&
-       _vigil_store_recompute_account (self, survivor, scorecard, error);
+       _vigil_store_recompute_account (self, survivor, G_MININT64, scorecard, error);
   if (ok && out_account != NULL)
     *out_account = survivor;
   return _vigil_store_end_transaction (self, ok, error);
@@ -838,8 +861,8 @@ vigil_store_unlink_record (VigilStore  *self,
   ok = ok &&
        run_with_id (self, "UPDATE records SET customer_id = ?1, detached = 1 WHERE id = ?2",
                     own, record, error) &&
-       _vigil_store_recompute_account (self, account, scorecard, error) &&
-       _vigil_store_recompute_account (self, own, scorecard, error);
+       _vigil_store_recompute_account (self, account, G_MININT64, scorecard, error) &&
+       _vigil_store_recompute_account (self, own, G_MININT64, scorecard, error);
   if (ok && out_account != NULL)
     *out_account = own;
   return _vigil_store_end_transaction (self, ok, error);
@@ -893,7 +916,7 @@ _vigil_store_detach_source_records (VigilStore  *self,
 
       if (!run_with_id (self, "DELETE FROM records WHERE customer_id = ?1 AND source_id = ?2",
                         account, source_id, error) ||
-          !_vigil_store_recompute_account (self, account, scorecard, error))
+          !_vigil_store_recompute_account (self, account, G_MININT64, scorecard, error))
         return FALSE;
     }
   return TRUE;

@@ -202,6 +202,7 @@ gboolean          _vigil_store_merge_accounts         (VigilStore      *self,
                                                        GError         **error);
 gboolean          _vigil_store_recompute_account      (VigilStore      *self,
                                                        gint64           customer_id,
+                                                       gint64           since,
                                                        VigilScorecard  *scorecard,
                                                        GError         **error);
 gboolean          _vigil_store_detach_source_records  (VigilStore      *self,
