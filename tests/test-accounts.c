@@ -640,6 +640,144 @@ test_accounts_incremental (void)
   test_dir_clear (&dir_b);
 }
 
+static void
+assert_records (GPtrArray   *records,
+                const char  *expected)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const VigilAccountRecord *record = records->pdata[i];
+
+      g_string_append_printf (text, "%s%s:%s", i > 0 ? " " : "", record->source, record->id);
+    }
+  g_assert_cmpstr (text->str, ==, expected);
+}
+
+static const char *
+field_source (const VigilHistoryRow *row,
+              const char            *field)
+{
+  for (guint i = 0; i < row->field_sources->len; i++)
+    {
+      const VigilFieldSource *f = &g_array_index (row->field_sources, VigilFieldSource, i);
+
+      if (g_str_equal (f->field, field))
+        return f->source;
+    }
+  return NULL;
+}
+
+static gboolean
+collect_row (const VigilPortfolioRow  *row,
+             gpointer                  user_data,
+             GError                  **error)
+{
+  GHashTable *records = user_data;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < row->records->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? " " : "",
+                            ((VigilAccountRecord *) row->records->pdata[i])->id);
+  g_string_append_printf (text, " keys %u", g_strv_length (row->keys));
+  g_hash_table_insert (records, g_strdup (row->latest->customer_id), g_string_free (g_steal_pointer (&text), FALSE));
+  return TRUE;
+}
+
+/* design 2.6, the explanation source by source: each portfolio row
+ * carries its account's records (display record first, then by record
+ * id), its keys (sorted, once each) and the source that gave each
+ * measure's input; each history row the fields other records gave.
+ * Read beside the portfolio, whatever rows a filter keeps. */
+static void
+test_accounts_sources_of_inputs (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilScorecard) defaults = vigil_scorecard_new_default ();
+  g_autoptr(VigilScorecard) with_tickets = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) globex_only = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GHashTable) each = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const VigilHistoryRow *first, *last;
+  VigilPortfolioRow *acme, *hooli;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  /* the support record comes first: it is the display record */
+  import_source (store, &dir, 's');
+  import_source (store, &dir, 'c');
+  import_source (store, &dir, 'p');
+  with_tickets = vigil_scorecard_new_with (defaults, "tickets.weight", 10, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_save_scorecard (store, with_tickets, NULL, &error));
+  g_assert_no_error (error);
+
+  rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  acme = find_row (rows, "Acme Corp");
+  g_assert_nonnull (acme);
+  g_assert_cmpstr (acme->source, ==, "support");
+  g_assert_cmpstr (acme->latest->customer_id, ==, "t-1");
+  assert_records (acme->records, "support:t-1 crm:512 product:acme-io");
+  g_assert_cmpuint (g_strv_length (acme->keys), ==, 2);
+  g_assert_cmpstr (acme->keys[0], ==, "acme.com");
+  g_assert_cmpstr (acme->keys[1], ==, "crm-512");
+  g_assert_cmpstr (acme->input_sources[VIGIL_MEASURE_ACTIVITY], ==, "product");
+  g_assert_cmpstr (acme->input_sources[VIGIL_MEASURE_VOLUME], ==, "product");
+  /* the display record's own field */
+  g_assert_cmpstr (acme->input_sources[VIGIL_MEASURE_TICKETS], ==, "support");
+  g_assert_cmpstr (acme->input_sources[VIGIL_MEASURE_SEATS], ==, "product");
+  /* no record knows the features */
+  g_assert_null (acme->input_sources[VIGIL_MEASURE_BREADTH]);
+
+  hooli = find_row (rows, NULL);
+  assert_records (hooli->records, "product:hooli-io");
+  g_assert_cmpuint (g_strv_length (hooli->keys), ==, 0);
+  g_assert_cmpstr (hooli->input_sources[VIGIL_MEASURE_VOLUME], ==, "product");
+
+  /* a filter skips accounts: the records still go to the right rows */
+  globex_only = vigil_store_list_portfolio (store, "Noa Levi", VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (globex_only->len, ==, 1);
+  assert_records (((VigilPortfolioRow *) globex_only->pdata[0])->records, "support:t-2 crm:513 product:globex-io");
+  g_assert_cmpstr (((VigilPortfolioRow *) globex_only->pdata[0])->keys[0], ==, "crm-513");
+  g_assert_cmpstr (((VigilPortfolioRow *) globex_only->pdata[0])->keys[1], ==, "globex.com");
+
+  g_assert_true (vigil_store_foreach_portfolio_row (store, collect_row, each, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (each, "t-1"), ==, "t-1 512 acme-io keys 2");
+  g_assert_cmpstr (g_hash_table_lookup (each, "t-2"), ==, "t-2 513 globex-io keys 2");
+  g_assert_cmpstr (g_hash_table_lookup (each, "hooli-io"), ==, "hooli-io keys 0");
+
+  /* the first day only the product knew; the last day the CRM's MRR
+   * joins, and the support tool's tickets are the display record's */
+  history = vigil_store_list_history (store, acme->customer_id, &error);
+  g_assert_no_error (error);
+  first = history->pdata[0];
+  last = history->pdata[history->len - 1];
+  g_assert_cmpstr (field_source (first, "last_active"), ==, "product");
+  g_assert_cmpstr (field_source (first, "api_calls_7d"), ==, "product");
+  g_assert_cmpstr (field_source (first, "seats"), ==, "product");
+  g_assert_null (field_source (first, "mrr"));
+  g_assert_cmpuint (first->field_sources->len, ==, 3);
+  g_assert_cmpstr (first->input_sources[VIGIL_MEASURE_ACTIVITY], ==, "product");
+  g_assert_null (first->input_sources[VIGIL_MEASURE_TICKETS]);
+  g_assert_cmpstr (field_source (last, "mrr"), ==, "crm");
+  g_assert_null (field_source (last, "open_tickets"));
+  g_assert_cmpstr (last->input_sources[VIGIL_MEASURE_TICKETS], ==, "support");
+  g_assert_cmpuint (last->field_sources->len, ==, 4);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -655,6 +793,7 @@ main (int    argc,
   g_test_add_func ("/core/accounts/list-records", test_accounts_list_records);
   g_test_add_func ("/core/accounts/remove-source", test_accounts_remove_source);
   g_test_add_func ("/core/accounts/incremental", test_accounts_incremental);
+  g_test_add_func ("/core/accounts/sources-of-inputs", test_accounts_sources_of_inputs);
 
   return g_test_run ();
 }

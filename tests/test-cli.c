@@ -248,6 +248,129 @@ test_cli_import_failure (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 3);
 }
 
+/* @object has exactly the members @names (sorted), no more. */
+static void
+assert_members (JsonObject         *object,
+                const char * const *names)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+  g_autoptr(GString) have = g_string_new (NULL);
+  g_autofree char *want = g_strjoinv (" ", (char **) names);
+
+  members = g_list_sort (members, (GCompareFunc) strcmp);
+  for (GList *l = members; l != NULL; l = l->next)
+    g_string_append_printf (have, "%s%s", have->len > 0 ? " " : "", (const char *) l->data);
+  g_assert_cmpstr (have->str, ==, want);
+}
+
+static const char *
+measure_source (JsonObject *customer,
+                const char *measure)
+{
+  JsonObject *measures = json_object_get_object_member (customer, "measures");
+
+  return json_object_get_string_member (json_object_get_object_member (measures, measure), "source");
+}
+
+/* design 2.6 from the command line: a customer of three sources lists
+ * its keys (sorted, once each) and its records (the display record
+ * first), and each measure's input names the source that gave it, in
+ * the scores and in each snapshot of its history. */
+static void
+test_cli_scores_json_accounts (void)
+{
+  static const char crm[] =
+    "id,name,owner,mrr,seats,seats_used,keys,observed_at\n"
+    "512,Acme Corp,Dana Park,4200,50,45,\"[\"\"acme.com\"\",\"\"crm-512\"\"]\",2026-11-21T12:00:00Z\n";
+  static const char product[] =
+    "{\"id\":\"acme-io\",\"keys\":[\"acme.com\",\"acme-app\"],\"observed_at\":\"2026-11-19T12:00:00Z\","
+    "\"last_active\":\"2026-11-19T11:00:00Z\",\"api_calls_7d\":4000,\"features\":{\"a\":1,\"b\":2}}\n"
+    "{\"id\":\"acme-io\",\"keys\":\"acme.com\",\"observed_at\":\"2026-11-21T12:00:00Z\","
+    "\"last_active\":\"2026-11-21T11:00:00Z\",\"api_calls_7d\":5000,\"features\":{\"a\":1,\"b\":2,\"c\":3}}\n";
+  static const char support[] =
+    "{\"id\":\"t-1\",\"keys\":\"crm-512\",\"open_tickets\":3,\"observed_at\":\"2026-11-21T12:00:00Z\"}\n";
+  static const char * const files[][3] = {
+    { "crm.csv", crm, "crm" }, { "product.jsonl", product, "product" }, { "support.jsonl", support, "support" },
+  };
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) history = NULL;
+  JsonObject *acme, *first, *last, *sources;
+  JsonArray *keys, *records, *snapshots;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = test_dir_write (&dir, files[i][0], files[i][1], -1);
+
+      run_vigil (&run, "--db", db, "import", path, "--source", files[i][2]);
+      g_assert_cmpint (run.status, ==, 0);
+      run_clear (&run);
+    }
+  run_vigil (&run, "--db", db, "scorecard", "set", "seats.weight", "10");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_vigil (&run, "--db", db, "scorecard", "set", "tickets.weight", "10");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", db, "scores", "--format", "json");
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+  acme = find_customer (json_node_get_array (root), "512");
+  g_assert_cmpstr (json_object_get_string_member (acme, "source"), ==, "crm");
+  g_assert_cmpstr (json_object_get_string_member (acme, "name"), ==, "Acme Corp");
+  keys = json_object_get_array_member (acme, "keys");
+  g_assert_cmpuint (json_array_get_length (keys), ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (keys, 0), ==, "acme-app");
+  g_assert_cmpstr (json_array_get_string_element (keys, 1), ==, "acme.com");
+  g_assert_cmpstr (json_array_get_string_element (keys, 2), ==, "crm-512");
+  records = json_object_get_array_member (acme, "records");
+  g_assert_cmpuint (json_array_get_length (records), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      static const char * const ids[] = { "512", "acme-io", "t-1" };
+      JsonObject *record = json_array_get_object_element (records, i);
+
+      g_assert_cmpstr (json_object_get_string_member (record, "source"), ==, files[i][2]);
+      g_assert_cmpstr (json_object_get_string_member (record, "id"), ==, ids[i]);
+    }
+  g_assert_cmpstr (measure_source (acme, "activity"), ==, "product");
+  g_assert_cmpstr (measure_source (acme, "volume"), ==, "product");
+  g_assert_cmpstr (measure_source (acme, "breadth"), ==, "product");
+  g_assert_cmpstr (measure_source (acme, "seats"), ==, "crm");
+  g_assert_cmpstr (measure_source (acme, "tickets"), ==, "support");
+
+  run_clear (&run);
+  run_vigil (&run, "--db", db, "history", "acme.com", "--format", "json");
+  g_assert_cmpint (run.status, ==, 0);
+  history = parse_json (run.out);
+  snapshots = json_object_get_array_member (json_node_get_object (history), "snapshots");
+  g_assert_cmpuint (json_array_get_length (snapshots), ==, 2);
+  /* the first day only the product knew; then the CRM's MRR and seats
+   * (the display record's: not listed) and the support's tickets */
+  first = json_array_get_object_element (snapshots, 0);
+  sources = json_object_get_object_member (first, "sources");
+  g_assert_cmpuint (json_object_get_size (sources), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (sources, "last_active"), ==, "product");
+  g_assert_cmpstr (json_object_get_string_member (sources, "api_calls_7d"), ==, "product");
+  g_assert_cmpstr (json_object_get_string_member (sources, "features"), ==, "product");
+  g_assert_cmpstr (measure_source (first, "activity"), ==, "product");
+  last = json_array_get_object_element (snapshots, 1);
+  sources = json_object_get_object_member (last, "sources");
+  g_assert_cmpuint (json_object_get_size (sources), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (sources, "open_tickets"), ==, "support");
+  g_assert_false (json_object_has_member (sources, "mrr"));
+  g_assert_cmpstr (measure_source (last, "seats"), ==, "crm");
+  g_assert_cmpstr (measure_source (last, "tickets"), ==, "support");
+
+  test_dir_clear (&dir);
+}
+
 static void
 test_cli_scores_json (Fixture       *f,
                       gconstpointer  data)
@@ -305,6 +428,39 @@ test_cli_scores_json (Fixture       *f,
   g_assert_true (json_object_get_null_member (json_object_get_object_member (measures, "breadth"), "value"));
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_object_get_object_member (measures, "volume"),
                                                                  "weight"), 42.857143, 1e-6);
+
+  /* design 2.6: an account of one record lists that record, no keys,
+   * and its source beside every known input; nothing else changes. */
+  {
+    static const char * const members[] = {
+      "api_calls_7d", "churn_factors", "churn_risk", "features_used", "health", "id", "keys",
+      "last_active", "measures", "mrr", "name", "observed_at", "owner", "plan", "records",
+      "renewal_date", "scorecard_version", "seats", "seats_used", "segment", "source", "tier",
+      "trend", "triggers", NULL
+    };
+    static const char * const measure_members[] = {
+      "input", "points", "source", "value", "weight", NULL
+    };
+    JsonArray *records = json_object_get_array_member (acme, "records");
+
+    assert_members (acme, members);
+    assert_members (activity, measure_members);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (acme, "keys")), ==, 0);
+    g_assert_cmpuint (json_array_get_length (records), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 0), "source"), ==,
+                     "imported");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 0), "id"), ==,
+                     "acme");
+    measures = json_object_get_object_member (acme, "measures");
+    for (int i = 0; i < VIGIL_N_MEASURES; i++)
+      if (json_object_has_member (measures, vigil_measure_get_name ((VigilMeasure) i)))
+        g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (measures,
+                                                                                       vigil_measure_get_name ((VigilMeasure) i)),
+                                                        "source"), ==, "imported");
+    /* an unknown input has no source */
+    measures = json_object_get_object_member (find_customer (array, "globex"), "measures");
+    g_assert_true (json_object_get_null_member (json_object_get_object_member (measures, "breadth"), "source"));
+  }
 
   /* Initech: 12 h → 40 × 60/72; 30; 8 names → 30; mrr unknown is null. */
   initech = find_customer (array, "initech");
@@ -497,6 +653,9 @@ test_cli_history (Fixture       *f,
   g_assert_cmpfloat (json_object_get_double_member (first, "health"), ==, 62.5);
   g_assert_cmpstr (json_object_get_string_member (first, "tier"), ==, "at-risk");
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (first, "features"), "b"), ==, 2);
+  /* one record: every field is its own, every input its source's */
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (first, "sources")), ==, 0);
+  g_assert_cmpstr (measure_source (first, "volume"), ==, "imported");
 
   run_vigil (&csv, "--db", f->db, "history", "acme", "--format", "csv");
   g_assert_true (g_str_has_prefix (csv.out, "observed_at,health,tier,"));
@@ -1292,6 +1451,7 @@ main (int    argc,
   g_test_add_func ("/cli/outcome-refit-fails", test_cli_outcome_refit_fails);
   g_test_add_func ("/cli/poll-deep-detail", test_cli_poll_deep_detail);
   g_test_add_func ("/cli/link-unlink", test_cli_link_unlink);
+  g_test_add_func ("/cli/scores-json-accounts", test_cli_scores_json_accounts);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/import-failure", test_cli_import_failure);
   ADD ("/cli/import-invalid-json", test_cli_import_invalid_json);

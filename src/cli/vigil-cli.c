@@ -253,12 +253,15 @@ add_time_or_null (JsonBuilder *builder,
   add_string_or_null (builder, member, text);
 }
 
-/* Each active measure: its value, rescaled weight and points; a measure
- * whose input was unknown shows as left out (value null, weight 0). */
+/* Each active measure: its value, rescaled weight and points, its
+ * input and the source of the record that gave it (design 2.6); a
+ * measure whose input was unknown shows as left out (value null,
+ * weight 0). */
 static void
-add_measures (JsonBuilder      *builder,
-              VigilScorecard   *scorecard,
-              const VigilScore *score)
+add_measures (JsonBuilder        *builder,
+              VigilScorecard     *scorecard,
+              const VigilScore   *score,
+              const char * const *input_sources)
 {
   json_builder_set_member_name (builder, "measures");
   json_builder_begin_object (builder);
@@ -275,21 +278,48 @@ add_measures (JsonBuilder      *builder,
       add_double_or_null (builder, "weight", m->weight);
       add_double_or_null (builder, "points", m->points);
       add_double_or_null (builder, "input", m->input);
+      add_string_or_null (builder, "source", input_sources[i]);
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
 }
 
 static void
-add_score (JsonBuilder      *builder,
-           VigilScorecard   *scorecard,
-           const VigilScore *score)
+add_score (JsonBuilder        *builder,
+           VigilScorecard     *scorecard,
+           const VigilScore   *score,
+           const char * const *input_sources)
 {
   add_double_or_null (builder, "health", score->health);
   add_string_or_null (builder, "tier", vigil_tier_get_id (score->tier));
   json_builder_set_member_name (builder, "scorecard_version");
   json_builder_add_int_value (builder, score->version);
-  add_measures (builder, scorecard, score);
+  add_measures (builder, scorecard, score, input_sources);
+}
+
+/* The account's keys and its records, the display record first. */
+static void
+add_account (JsonBuilder             *builder,
+             const VigilPortfolioRow *row)
+{
+  json_builder_set_member_name (builder, "keys");
+  json_builder_begin_array (builder);
+  for (guint i = 0; row->keys[i] != NULL; i++)
+    json_builder_add_string_value (builder, row->keys[i]);
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "records");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < row->records->len; i++)
+    {
+      const VigilAccountRecord *record = g_ptr_array_index (row->records, i);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "source", record->source);
+      add_string_or_null (builder, "id", record->id);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
 }
 
 static void
@@ -693,12 +723,13 @@ print_scores_json (GPtrArray       *rows,
       json_builder_begin_object (builder);
       add_string_or_null (builder, "id", s->customer_id);
       add_string_or_null (builder, "source", row->source);
+      add_account (builder, row);
       add_string_or_null (builder, "name", s->name);
       add_string_or_null (builder, "owner", s->owner);
       add_string_or_null (builder, "segment", s->segment);
       add_string_or_null (builder, "plan", s->plan);
       add_double_or_null (builder, "mrr", s->mrr);
-      add_score (builder, scorecard, &row->score);
+      add_score (builder, scorecard, &row->score, row->input_sources);
       json_builder_set_member_name (builder, "trend");
       json_builder_begin_object (builder);
       add_double_or_null (builder, "7d", row->trends[VIGIL_TREND_7D]);
@@ -1012,6 +1043,23 @@ print_history_csv (GPtrArray *rows)
     }
 }
 
+/* The fields of a snapshot that a record other than the account's
+ * display record gave, each with that record's source (design 2.6). */
+static void
+add_field_sources (JsonBuilder  *builder,
+                   const GArray *field_sources)
+{
+  json_builder_set_member_name (builder, "sources");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < field_sources->len; i++)
+    {
+      const VigilFieldSource *field = &g_array_index (field_sources, VigilFieldSource, i);
+
+      add_string_or_null (builder, field->field, field->source);
+    }
+  json_builder_end_object (builder);
+}
+
 static void
 print_history_json (GPtrArray      *rows,
                     const char     *source,
@@ -1049,7 +1097,8 @@ print_history_json (GPtrArray      *rows,
 
       json_builder_begin_object (builder);
       add_time_or_null (builder, "observed_at", s->observed_at);
-      add_score (builder, scorecard, &row->score);
+      add_score (builder, scorecard, &row->score, row->input_sources);
+      add_field_sources (builder, row->field_sources);
       add_time_or_null (builder, "last_active", s->last_active);
       add_count_or_null (builder, "api_calls_7d", s->api_calls_7d);
       add_count_or_null (builder, "features_used", vigil_snapshot_get_features_used (s));

@@ -69,6 +69,73 @@ static const FieldGroup field_groups[] = {
   { "plan", { COL_PLAN, -1 } },
 };
 
+G_STATIC_ASSERT (G_N_ELEMENTS (field_groups) == N_FIELD_GROUPS);
+
+/* The field group each measure's input is computed from (design 3.1):
+ * the record that gave that group gave the input. */
+static const guint measure_field_groups[] = {
+  [VIGIL_MEASURE_ACTIVITY] = 0,   /* last_active */
+  [VIGIL_MEASURE_VOLUME] = 3,     /* api_calls_7d */
+  [VIGIL_MEASURE_BREADTH] = 4,    /* features */
+  [VIGIL_MEASURE_SEATS] = 2,      /* seats */
+  [VIGIL_MEASURE_TICKETS] = 5,    /* open_tickets */
+  [VIGIL_MEASURE_NPS] = 6,        /* nps */
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (measure_field_groups) == VIGIL_N_MEASURES);
+
+const char *
+_vigil_store_field_group_name (guint group)
+{
+  g_return_val_if_fail (group < N_FIELD_GROUPS, NULL);
+  return field_groups[group].name;
+}
+
+guint
+_vigil_store_measure_field_group (VigilMeasure measure)
+{
+  g_return_val_if_fail ((guint) measure < VIGIL_N_MEASURES, 0);
+  return measure_field_groups[measure];
+}
+
+/**
+ * _vigil_store_parse_origins:
+ * @origins: (nullable): a snapshot's origins column, `field=RECORD_ID;…`
+ * @out_records: (array fixed-size=N_FIELD_GROUPS): for each field
+ *   group, the record that gave it, 0 for the display record
+ *
+ * Reads what write_merged_snapshot() wrote. Written by Vigil but read
+ * as any input is (design 2.3): a part that does not parse, or names no
+ * field group, says nothing, and that field counts as the display
+ * record's.
+ */
+void
+_vigil_store_parse_origins (const char *origins,
+                            gint64      out_records[N_FIELD_GROUPS])
+{
+  g_auto(GStrv) parts = NULL;
+
+  for (guint g = 0; g < N_FIELD_GROUPS; g++)
+    out_records[g] = 0;
+  if (origins == NULL || *origins == '\0')
+    return;
+
+  parts = g_strsplit (origins, ";", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *equals = strchr (parts[i], '=');
+      guint64 record_id = 0;
+
+      if (equals == NULL ||
+          !g_ascii_string_to_unsigned (equals + 1, 10, 1, G_MAXINT64, &record_id, NULL))
+        continue;
+      for (guint g = 0; g < N_FIELD_GROUPS; g++)
+        if (strlen (field_groups[g].name) == (gsize) (equals - parts[i]) &&
+            strncmp (field_groups[g].name, parts[i], (gsize) (equals - parts[i])) == 0)
+          out_records[g] = (gint64) record_id;
+    }
+}
+
 /* One raw observation of one record, read back. */
 typedef struct
 {

@@ -123,6 +123,13 @@ read_observation (VigilStore   *self,
   return snapshot;
 }
 
+static void
+account_record_free (VigilAccountRecord *record)
+{
+  g_free (record->id);
+  g_free (record);
+}
+
 void
 vigil_portfolio_row_free (VigilPortfolioRow *row)
 {
@@ -130,7 +137,186 @@ vigil_portfolio_row_free (VigilPortfolioRow *row)
     return;
   g_free (row->source);
   vigil_snapshot_free (row->latest);
+  g_clear_pointer (&row->records, g_ptr_array_unref);
+  g_strfreev (row->keys);
   g_free (row);
+}
+
+/* Accounts, their records and where each field came from --------------- */
+
+/* An account's records as read for its rows: what the rows show, and
+ * each record's id, which origins name (design 2.6). */
+typedef struct
+{
+  GPtrArray *records;     /* of VigilAccountRecord, in record id order */
+  GArray    *record_ids;  /* of gint64, indexed like records */
+} AccountRecords;
+
+static void
+account_records_init (AccountRecords *account)
+{
+  account->records = g_ptr_array_new_with_free_func ((GDestroyNotify) account_record_free);
+  account->record_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
+static void
+account_records_clear (AccountRecords *account)
+{
+  g_clear_pointer (&account->records, g_ptr_array_unref);
+  g_clear_pointer (&account->record_ids, g_array_unref);
+}
+
+/* Reads the record the statement is on: customer id, record id,
+ * source name, external id. */
+static void
+account_records_add (AccountRecords *account,
+                     sqlite3_stmt   *stmt)
+{
+  VigilAccountRecord *record = g_new0 (VigilAccountRecord, 1);
+  gint64 record_id = sqlite3_column_int64 (stmt, 1);
+
+  record->source = g_intern_string ((const char *) sqlite3_column_text (stmt, 2));
+  record->id = _vigil_store_column_strdup (stmt, 3);
+  g_ptr_array_add (account->records, record);
+  g_array_append_val (account->record_ids, record_id);
+}
+
+/* The source of @record_id (0: the display record, the first), or NULL
+ * when the account has no such record (a database edited by hand). */
+static const char *
+account_records_source_of (const AccountRecords *account,
+                           gint64                record_id)
+{
+  if (account->records->len == 0)
+    return NULL;
+  if (record_id == 0)
+    return ((VigilAccountRecord *) account->records->pdata[0])->source;
+  for (guint i = 0; i < account->record_ids->len; i++)
+    if (g_array_index (account->record_ids, gint64, i) == record_id)
+      return ((VigilAccountRecord *) account->records->pdata[i])->source;
+  return NULL;
+}
+
+/* From a snapshot's @origins: the source of each measure's input (NULL
+ * where the input is unknown) and, when @field_sources is given, each
+ * field a record other than the display record gave. */
+static void
+resolve_sources (const AccountRecords *account,
+                 const char           *origins,
+                 const VigilScore     *score,
+                 const char          **input_sources,
+                 GArray               *field_sources)
+{
+  gint64 origin_records[N_FIELD_GROUPS];
+
+  _vigil_store_parse_origins (origins, origin_records);
+  for (int m = 0; m < VIGIL_N_MEASURES; m++)
+    input_sources[m] = isnan (score->measures[m].input) ? NULL
+                       : account_records_source_of (account,
+                                                    origin_records[_vigil_store_measure_field_group ((VigilMeasure) m)]);
+  for (guint g = 0; field_sources != NULL && g < N_FIELD_GROUPS; g++)
+    {
+      VigilFieldSource field = { _vigil_store_field_group_name (g), NULL };
+
+      if (origin_records[g] != 0 &&
+          (field.source = account_records_source_of (account, origin_records[g])) != NULL)
+        g_array_append_val (field_sources, field);
+    }
+}
+
+/* The records and keys of every account, read beside a portfolio query
+ * in the same customer id order and joined to its rows as they come (a
+ * merge join): two queries for the whole book whatever its size, none
+ * per customer, and nothing held beyond the current account. */
+typedef struct
+{
+  sqlite3_stmt *records;
+  sqlite3_stmt *keys;
+  int           records_rc;
+  int           keys_rc;
+} AccountReader;
+
+#define ACCOUNT_RECORDS_SQL(where) \
+  "SELECT r.customer_id, r.id, src.name, r.external_id FROM records r " \
+  "JOIN sources src ON src.id = r.source_id " where " ORDER BY r.customer_id, r.id"
+
+static gboolean
+account_reader_open (VigilStore     *self,
+                     AccountReader  *reader,
+                     GError        **error)
+{
+  static const char keys_sql[] =
+    "SELECT DISTINCT r.customer_id, k.key FROM record_keys k JOIN records r ON r.id = k.record_id "
+    "ORDER BY r.customer_id, k.key";
+
+  *reader = (AccountReader) { NULL, };
+  if (!(reader->records = _vigil_store_prepare (self, ACCOUNT_RECORDS_SQL (""),
+                                                _("Reading the portfolio"), error)) ||
+      !(reader->keys = _vigil_store_prepare (self, keys_sql, _("Reading the portfolio"), error)))
+    {
+      g_clear_pointer (&reader->records, sqlite3_finalize);
+      return FALSE;
+    }
+  reader->records_rc = sqlite3_step (reader->records);
+  reader->keys_rc = sqlite3_step (reader->keys);
+  return TRUE;
+}
+
+/* Steps @stmt past every row of a customer before @customer_id. */
+static int
+skip_to_customer (sqlite3_stmt *stmt,
+                  int           rc,
+                  gint64        customer_id)
+{
+  while (rc == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) < customer_id)
+    rc = sqlite3_step (stmt);
+  return rc;
+}
+
+static void
+account_reader_fill (AccountReader     *reader,
+                     VigilPortfolioRow *row,
+                     const char        *origins)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  AccountRecords account;
+
+  account_records_init (&account);
+  reader->records_rc = skip_to_customer (reader->records, reader->records_rc, row->customer_id);
+  for (; reader->records_rc == SQLITE_ROW &&
+         sqlite3_column_int64 (reader->records, 0) == row->customer_id;
+       reader->records_rc = sqlite3_step (reader->records))
+    account_records_add (&account, reader->records);
+
+  reader->keys_rc = skip_to_customer (reader->keys, reader->keys_rc, row->customer_id);
+  for (; reader->keys_rc == SQLITE_ROW &&
+         sqlite3_column_int64 (reader->keys, 0) == row->customer_id;
+       reader->keys_rc = sqlite3_step (reader->keys))
+    g_ptr_array_add (keys, _vigil_store_column_strdup (reader->keys, 1));
+  g_ptr_array_add (keys, NULL);
+
+  resolve_sources (&account, origins, &row->score, row->input_sources, NULL);
+  row->records = g_steal_pointer (&account.records);
+  row->keys = (GStrv) g_ptr_array_free (g_steal_pointer (&keys), FALSE);
+  account_records_clear (&account);
+}
+
+/* Finalizes the reader; a failed step of either query is an error. */
+static gboolean
+account_reader_close (VigilStore     *self,
+                      AccountReader  *reader,
+                      GError        **error)
+{
+  gboolean ok = _vigil_store_finish_rows (self, reader->records, reader->records_rc,
+                                          _("Reading the portfolio"), error);
+
+  if (!ok)
+    {
+      sqlite3_finalize (reader->keys);
+      return FALSE;
+    }
+  return _vigil_store_finish_rows (self, reader->keys, reader->keys_rc,
+                                   _("Reading the portfolio"), error);
 }
 
 /**
@@ -167,14 +353,17 @@ vigil_history_row_free (VigilHistoryRow *row)
   if (row == NULL)
     return;
   vigil_snapshot_free (row->snapshot);
+  g_clear_pointer (&row->field_sources, g_array_unref);
   g_free (row);
 }
 
-/* The row @stmt is on, of portfolio_sql or a query with its columns. */
+/* The row @stmt is on, of portfolio_sql or a query with its columns,
+ * with its account's records and keys from @accounts. */
 static VigilPortfolioRow *
 read_portfolio_row (VigilStore    *self,
                     sqlite3_stmt  *stmt,
-                    GHashTable    *scorecards)
+                    GHashTable    *scorecards,
+                    AccountReader *accounts)
 {
   const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
   VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
@@ -192,6 +381,8 @@ read_portfolio_row (VigilStore    *self,
   row->peak_14d = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
   row->seat_use_28d_ago =
     _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
+  account_reader_fill (accounts, row,
+                       (const char *) sqlite3_column_text (stmt, 2 + N_CUSTOMER_COLUMNS + ORIGINS_COLUMN));
   return row;
 }
 
@@ -204,11 +395,22 @@ _vigil_store_collect_portfolio_rows (VigilStore    *self,
                                      GError       **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
+  AccountReader accounts;
   int rc;
 
+  if (!account_reader_open (self, &accounts, error))
+    {
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (rows, read_portfolio_row (self, stmt, scorecards));
+    g_ptr_array_add (rows, read_portfolio_row (self, stmt, scorecards, &accounts));
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
+    {
+      account_reader_close (self, &accounts, NULL);
+      return NULL;
+    }
+  if (!account_reader_close (self, &accounts, error))
     return NULL;
   return g_steal_pointer (&rows);
 }
@@ -270,6 +472,7 @@ vigil_store_foreach_portfolio_row (VigilStore             *self,
 {
   g_autoptr(GHashTable) scorecards = NULL;
   sqlite3_stmt *stmt = NULL;
+  AccountReader accounts;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -278,18 +481,48 @@ vigil_store_foreach_portfolio_row (VigilStore             *self,
   if (!(scorecards = _vigil_store_load_all_scorecards (self, error)) ||
       !(stmt = _vigil_store_prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
     return FALSE;
+  if (!account_reader_open (self, &accounts, error))
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(VigilPortfolioRow) row = read_portfolio_row (self, stmt, scorecards);
+      g_autoptr(VigilPortfolioRow) row = read_portfolio_row (self, stmt, scorecards, &accounts);
 
       if (!func (row, user_data, error))
         {
           sqlite3_finalize (stmt);
+          account_reader_close (self, &accounts, NULL);
           return FALSE;
         }
     }
-  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error);
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
+    {
+      account_reader_close (self, &accounts, NULL);
+      return FALSE;
+    }
+  return account_reader_close (self, &accounts, error);
+}
+
+/* The records of one account, for its history. */
+static gboolean
+read_account_records (VigilStore      *self,
+                      gint64           customer_id,
+                      AccountRecords  *account,
+                      GError         **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self, ACCOUNT_RECORDS_SQL ("WHERE r.customer_id = ?1"),
+                                     _("Reading history"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    account_records_add (account, stmt);
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error);
 }
 
 /**
@@ -311,6 +544,7 @@ vigil_store_list_history (VigilStore  *self,
     "WHERE s.customer_id = ?1 ORDER BY s.observed_at";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_history_row_free);
   g_autoptr(GHashTable) scorecards = NULL;
+  AccountRecords account;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -319,8 +553,13 @@ vigil_store_list_history (VigilStore  *self,
   if (!(scorecards = _vigil_store_load_all_scorecards (self, error)))
     return NULL;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
-    return NULL;
+  account_records_init (&account);
+  if (!read_account_records (self, customer_id, &account, error) ||
+      !(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
+    {
+      account_records_clear (&account);
+      return NULL;
+    }
   sqlite3_bind_int64 (stmt, 1, customer_id);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -328,8 +567,13 @@ vigil_store_list_history (VigilStore  *self,
       VigilHistoryRow *row = g_new0 (VigilHistoryRow, 1);
 
       row->snapshot = read_observation (self, stmt, 0, TRUE, scorecards, &row->score);
+      row->field_sources = g_array_new (FALSE, FALSE, sizeof (VigilFieldSource));
+      resolve_sources (&account,
+                       (const char *) sqlite3_column_text (stmt, N_CUSTOMER_COLUMNS + ORIGINS_COLUMN),
+                       &row->score, row->input_sources, row->field_sources);
       g_ptr_array_add (rows, row);
     }
+  account_records_clear (&account);
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
     return NULL;
   return g_steal_pointer (&rows);

@@ -61,8 +61,10 @@ struct _VigilStore
 /* The snapshot columns every reading query selects, from column @first on. */
 #define SNAPSHOT_COLUMNS \
   "s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, s.api_calls_7d, " \
-  "s.features_used, s.open_tickets, s.nps, s.renewal_date, s.plan, s.features"
-#define N_SNAPSHOT_COLUMNS 12
+  "s.features_used, s.open_tickets, s.nps, s.renewal_date, s.plan, s.features, s.origins"
+#define N_SNAPSHOT_COLUMNS 13
+/* Where s.origins is, counted from the first snapshot column. */
+#define ORIGINS_COLUMN 12
 /* The score columns, from the scores table joined as k. */
 #define N_SCORE_COLUMNS 3
 #define SCORE_COLUMNS "k.version, k.health, k.tier"
@@ -188,6 +190,11 @@ const char       *_vigil_store_format_day             (gint32          day,
                                                        char            buffer[16]);
 
 /* vigil-store-accounts.c: accounts, their records and merged state */
+#define N_FIELD_GROUPS 9
+const char       *_vigil_store_field_group_name       (guint            group);
+guint             _vigil_store_measure_field_group    (VigilMeasure     measure);
+void              _vigil_store_parse_origins          (const char      *origins,
+                                                       gint64           out_records[N_FIELD_GROUPS]);
 gboolean          _vigil_store_count_records          (VigilStore      *self,
                                                        gint64           customer_id,
                                                        gint64          *out_count,

@@ -29,6 +29,11 @@ G_BEGIN_DECLS
  *   newest snapshot at least that old), NAN where history is too short
  * @peak_14d: the best health of the last 14 days (the latest included)
  * @seat_use_28d_ago: seats used / seats 28 days before, or NAN
+ * @records: (element-type VigilAccountRecord): the account's records,
+ *   the display record first, then by record id (design 2.6)
+ * @keys: the keys of the account's records, sorted, each once
+ * @input_sources: for each measure, the source of the record that gave
+ *   its input in @latest (an interned string), NULL when it is unknown
  *
  * One customer as the portfolio shows it.
  */
@@ -49,17 +54,53 @@ typedef struct
   double         trends[VIGIL_N_TRENDS];
   double         peak_14d;
   double         seat_use_28d_ago;
+  GPtrArray     *records;
+  GStrv          keys;
+  const char    *input_sources[VIGIL_N_MEASURES];
 } VigilPortfolioRow;
+
+/**
+ * VigilAccountRecord:
+ * @source: the record's source (an interned string)
+ * @id: the record's id in that source
+ *
+ * One record of an account: what one source says about the customer.
+ */
+typedef struct
+{
+  const char *source;
+  char       *id;
+} VigilAccountRecord;
+
+/**
+ * VigilFieldSource:
+ * @field: a field group of design 2.6 (`last_active`, `mrr`, `seats`,
+ *   `api_calls_7d`, `features`, `open_tickets`, `nps`, `renewal_date`,
+ *   `plan`), a static string
+ * @source: the source of the record that gave it (an interned string)
+ */
+typedef struct
+{
+  const char *field;
+  const char *source;
+} VigilFieldSource;
 
 /**
  * VigilHistoryRow:
  * @snapshot: one observation, features with their names
  * @score: its score
+ * @field_sources: (element-type VigilFieldSource): the fields a record
+ *   other than the display record gave, in field order; empty for an
+ *   account of one record
+ * @input_sources: for each measure, the source of the record that gave
+ *   its input (an interned string), NULL when it is unknown
  */
 typedef struct
 {
   VigilSnapshot *snapshot;
   VigilScore     score;
+  GArray        *field_sources;
+  const char    *input_sources[VIGIL_N_MEASURES];
 } VigilHistoryRow;
 
 /**

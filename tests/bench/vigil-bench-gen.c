@@ -20,6 +20,7 @@
 #include "vigil-demo.h"
 
 /* vigil-bench-gen --customers N --days D --format csv|jsonl --output FILE [--seed S]
+ *                 [--role all|crm|product|support]
  *
  * One row per customer per day, day-major (every customer for the first
  * day, then the second day, ...), observed at 12:00 UTC on each day of
@@ -27,7 +28,15 @@
  * the native field names as its header (design 2.1), RFC 4180 quoting and
  * an empty cell for unknown; JSON Lines holds one native record a line,
  * with null for unknown. Output is formatted by hand into a large buffer:
- * millions of rows must be written in seconds. */
+ * millions of rows must be written in seconds.
+ *
+ * --role writes what one of three systems knows of the same customers,
+ * each record with keys that join it to the others (design 2.6), for
+ * the accounts benchmark: the CRM (id CUSTOMER, name, plan, owner,
+ * segment, MRR, seats, renewal; keys CUSTOMER.example and crm:CUSTOMER),
+ * product analytics (id CUSTOMER-app, activity, calls, features; key
+ * CUSTOMER.example) and support (id t-CUSTOMER, tickets, NPS; key
+ * crm:CUSTOMER). `all`, the default, writes every field and no keys. */
 
 #define SECONDS_PER_DAY G_GINT64_CONSTANT (86400)
 #define OBSERVED_SECOND (12 * 3600)
@@ -42,8 +51,18 @@ typedef enum
   FORMAT_JSON_LINES,
 } OutputFormat;
 
+typedef enum
+{
+  ROLE_ALL,
+  ROLE_CRM,
+  ROLE_PRODUCT,
+  ROLE_SUPPORT,
+} Role;
+
+static const char * const role_names[] = { "all", "crm", "product", "support" };
+
 /* The columns of the CSV header and the members of each JSON line. */
-static const VigilField output_fields[] = {
+static const VigilField all_fields[] = {
   VIGIL_FIELD_ID,
   VIGIL_FIELD_NAME,
   VIGIL_FIELD_PLAN,
@@ -61,6 +80,57 @@ static const VigilField output_fields[] = {
   VIGIL_FIELD_NPS,
   VIGIL_FIELD_OBSERVED_AT,
 };
+
+static const VigilField crm_fields[] = {
+  VIGIL_FIELD_ID, VIGIL_FIELD_NAME, VIGIL_FIELD_PLAN, VIGIL_FIELD_OWNER, VIGIL_FIELD_SEGMENT,
+  VIGIL_FIELD_MRR, VIGIL_FIELD_SEATS, VIGIL_FIELD_SEATS_USED, VIGIL_FIELD_RENEWAL_DATE,
+  VIGIL_FIELD_KEYS, VIGIL_FIELD_OBSERVED_AT,
+};
+
+static const VigilField product_fields[] = {
+  VIGIL_FIELD_ID, VIGIL_FIELD_LAST_ACTIVE, VIGIL_FIELD_API_CALLS_7D, VIGIL_FIELD_FEATURES,
+  VIGIL_FIELD_FEATURES_USED, VIGIL_FIELD_KEYS, VIGIL_FIELD_OBSERVED_AT,
+};
+
+static const VigilField support_fields[] = {
+  VIGIL_FIELD_ID, VIGIL_FIELD_OPEN_TICKETS, VIGIL_FIELD_NPS, VIGIL_FIELD_KEYS, VIGIL_FIELD_OBSERVED_AT,
+};
+
+/* What one row holds: the fields of a role, and the row's keys as a
+ * JSON array (empty: none). */
+typedef struct
+{
+  Role              role;
+  const VigilField *fields;
+  guint             n_fields;
+} Layout;
+
+static void
+layout_init (Layout *layout,
+             Role    role)
+{
+  layout->role = role;
+  switch (role)
+    {
+    case ROLE_CRM:
+      layout->fields = crm_fields;
+      layout->n_fields = G_N_ELEMENTS (crm_fields);
+      break;
+    case ROLE_PRODUCT:
+      layout->fields = product_fields;
+      layout->n_fields = G_N_ELEMENTS (product_fields);
+      break;
+    case ROLE_SUPPORT:
+      layout->fields = support_fields;
+      layout->n_fields = G_N_ELEMENTS (support_fields);
+      break;
+    case ROLE_ALL:
+    default:
+      layout->fields = all_fields;
+      layout->n_fields = G_N_ELEMENTS (all_fields);
+      break;
+    }
+}
 
 /* Text being written: to a file, flushed when full, or (without a
  * file) into memory that grows. */
@@ -405,34 +475,85 @@ output_value (Output              *out,
     }
 }
 
+/* The id of the customer's record in @layout's system, and its keys as
+ * a JSON array, into @id and @keys (outputs without a file, kept as C
+ * strings). */
 static void
-write_csv_header (Output *out)
+format_record (const Layout *layout,
+               const char   *customer,
+               Output       *id,
+               Output       *keys)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (output_fields); i++)
+  id->length = 0;
+  keys->length = 0;
+  switch (layout->role)
+    {
+    case ROLE_PRODUCT:
+      output_literal (id, customer);
+      output_literal (id, "-app");
+      output_literal (keys, "[\"");
+      output_literal (keys, customer);
+      output_literal (keys, ".example\"]");
+      break;
+    case ROLE_SUPPORT:
+      output_literal (id, "t-");
+      output_literal (id, customer);
+      output_literal (keys, "[\"crm:");
+      output_literal (keys, customer);
+      output_literal (keys, "\"]");
+      break;
+    case ROLE_CRM:
+      output_literal (id, customer);
+      output_literal (keys, "[\"");
+      output_literal (keys, customer);
+      output_literal (keys, ".example\",\"crm:");
+      output_literal (keys, customer);
+      output_literal (keys, "\"]");
+      break;
+    case ROLE_ALL:
+    default:
+      output_literal (id, customer);
+      break;
+    }
+  *output_reserve (id, 1) = '\0';
+  *output_reserve (keys, 1) = '\0';
+}
+
+static void
+write_csv_header (Output       *out,
+                  const Layout *layout)
+{
+  for (guint i = 0; i < layout->n_fields; i++)
     {
       if (i > 0)
         output_c (out, ',');
-      output_literal (out, vigil_field_get_name (output_fields[i]));
+      output_literal (out, vigil_field_get_name (layout->fields[i]));
     }
   output_literal (out, "\r\n");
 }
 
 static void
 write_csv_row (Output              *out,
+               const Layout        *layout,
                const VigilSnapshot *snapshot,
+               const Output        *id,
+               const Output        *keys,
                Output              *features)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (output_fields); i++)
+  for (guint i = 0; i < layout->n_fields; i++)
     {
-      VigilField field = output_fields[i];
+      VigilField field = layout->fields[i];
       const char *text;
 
       if (i > 0)
         output_c (out, ',');
-      if (!is_known (snapshot, field))
+      if (field == VIGIL_FIELD_ID)
+        output_csv_cell (out, id->data, id->length);
+      else if (field == VIGIL_FIELD_KEYS)
+        output_csv_cell (out, keys->data, keys->length);
+      else if (!is_known (snapshot, field))
         continue;
-
-      if ((text = snapshot_string (snapshot, field)) != NULL)
+      else if ((text = snapshot_string (snapshot, field)) != NULL)
         output_csv_cell (out, text, strlen (text));
       else if (field == VIGIL_FIELD_FEATURES)
         {
@@ -447,13 +568,16 @@ write_csv_row (Output              *out,
 
 static void
 write_json_line (Output              *out,
+                 const Layout        *layout,
                  const VigilSnapshot *snapshot,
+                 const Output        *id,
+                 const Output        *keys,
                  Output              *features)
 {
   output_c (out, '{');
-  for (guint i = 0; i < G_N_ELEMENTS (output_fields); i++)
+  for (guint i = 0; i < layout->n_fields; i++)
     {
-      VigilField field = output_fields[i];
+      VigilField field = layout->fields[i];
       const char *text;
       gboolean quoted = field == VIGIL_FIELD_RENEWAL_DATE ||
                         field == VIGIL_FIELD_LAST_ACTIVE ||
@@ -465,7 +589,11 @@ write_json_line (Output              *out,
       output_literal (out, vigil_field_get_name (field));
       output_literal (out, "\":");
 
-      if (!is_known (snapshot, field))
+      if (field == VIGIL_FIELD_ID)
+        output_json_string (out, id->data);
+      else if (field == VIGIL_FIELD_KEYS)
+        output_append (out, keys->data, keys->length);
+      else if (!is_known (snapshot, field))
         output_literal (out, "null");
       else if ((text = snapshot_string (snapshot, field)) != NULL)
         output_json_string (out, text);
@@ -501,6 +629,19 @@ parse_format (const char   *text,
   return TRUE;
 }
 
+static gboolean
+parse_role (const char *text,
+            Role       *out_role)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
+    if (g_strcmp0 (text, role_names[i]) == 0)
+      {
+        *out_role = (Role) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 static int
 usage_error (GOptionContext *context,
              const char     *message)
@@ -521,6 +662,7 @@ main (int   argc,
   g_autofree char *format_text = NULL;
   g_autofree char *output_path = NULL;
   g_autofree char *end_text = NULL;
+  g_autofree char *role_text = NULL;
   GOptionEntry entries[] = {
     { "customers", 'c', 0, G_OPTION_ARG_INT64, &n_customers, "Customers (default 10000)", "N" },
     { "days", 'd', 0, G_OPTION_ARG_INT64, &n_days, "Days of history (default 365)", "D" },
@@ -529,6 +671,8 @@ main (int   argc,
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Seed of the generated portfolio", "N" },
     { "end", 'e', 0, G_OPTION_ARG_STRING, &end_text,
       "The last day, YYYY-MM-DD (default: yesterday, UTC)", "DATE" },
+    { "role", 'r', 0, G_OPTION_ARG_STRING, &role_text,
+      "What one system knows, with keys: all (default), crm, product or support", "ROLE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -540,6 +684,10 @@ main (int   argc,
   FILE *file;
   Output out;
   Output features;
+  Output id;
+  Output keys;
+  Layout layout;
+  Role role = ROLE_ALL;
   gint32 last_day;
   gint32 first_day;
   guint64 n_rows = 0;
@@ -562,6 +710,9 @@ main (int   argc,
     return usage_error (context, "--days must be between 1 and 100000");
   if (seed < 0)
     return usage_error (context, "--seed must not be negative");
+  if (role_text != NULL && !parse_role (role_text, &role))
+    return usage_error (context, "--role must be all, crm, product or support");
+  layout_init (&layout, role);
 
   if (end_text != NULL)
     {
@@ -583,12 +734,14 @@ main (int   argc,
     }
   output_init (&out, file, OUT_BUFFER_SIZE);
   output_init (&features, NULL, 1024);
+  output_init (&id, NULL, 256);
+  output_init (&keys, NULL, 256);
 
   demo = vigil_demo_new ((guint64) seed, (guint) n_customers);
   snapshot.mrr = NAN;
 
   if (format == FORMAT_CSV)
-    write_csv_header (&out);
+    write_csv_header (&out, &layout);
 
   for (gint32 day = first_day; day <= last_day && !out.failed; day++)
     {
@@ -597,10 +750,11 @@ main (int   argc,
       for (guint index = 0; index < (guint) n_customers; index++)
         {
           vigil_demo_fill_snapshot (demo, index, observed_at, &snapshot);
+          format_record (&layout, snapshot.customer_id, &id, &keys);
           if (format == FORMAT_CSV)
-            write_csv_row (&out, &snapshot, &features);
+            write_csv_row (&out, &layout, &snapshot, &id, &keys, &features);
           else
-            write_json_line (&out, &snapshot, &features);
+            write_json_line (&out, &layout, &snapshot, &id, &keys, &features);
           n_rows++;
         }
     }
@@ -609,6 +763,8 @@ main (int   argc,
   vigil_snapshot_clear (&snapshot);
   g_free (out.data);
   g_free (features.data);
+  g_free (id.data);
+  g_free (keys.data);
   if ((file == stdout ? fflush (file) : fclose (file)) != 0 && !out.failed)
     {
       out.failed = TRUE;
