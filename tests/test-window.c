@@ -1086,10 +1086,26 @@ test_window_records (void)
   g_assert_true (gtk_widget_get_sensitive (row_button (crm)));
   g_assert_true (gtk_widget_get_sensitive (row_button (product)));
 
+  /* The breakdown says, in words, which source gave each input. */
+  {
+    GtkWidget *volume = find_named (GTK_WIDGET (book.page), "measure-volume");
+
+    g_assert_nonnull (volume);
+    g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)),
+                                     ", from product"));
+  }
+
   vigil_customer_page_show (book.page, customer_named (book.portfolio, "Initech"));
   initech = wait_for_record_row (&book, "crm:514");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (initech), "No keys"));
   g_assert_false (gtk_widget_get_sensitive (row_button (initech)));
+  /* one source: nothing to say */
+  {
+    GtkWidget *breadth = find_named (GTK_WIDGET (book.page), "measure-activity");
+
+    g_assert_true (breadth == NULL ||
+                   strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (breadth)), ", from ") == NULL);
+  }
 
   accounts_book_clear (&book);
 }

@@ -546,6 +546,17 @@ fill_breakdown (VigilCustomerPage *self)
         }
 
       input = describe_measure_input (self, (VigilMeasure) i, m, row->latest);
+      /* design 2.6: an account of several sources says which one gave
+       * each input; one source needs no saying. */
+      if (row->records != NULL && row->records->len > 1 && row->input_sources[i] != NULL)
+        {
+          /* TRANSLATORS: a measure's input and the source it came from,
+           * e.g. "3 hours since last active, from product" */
+          char *with_source = g_strdup_printf (_("%s, from %s"), input, row->input_sources[i]);
+
+          g_free (input);
+          input = with_source;
+        }
       measure_row = new_row (measure_get_label ((VigilMeasure) i), input);
       name = g_strdup_printf ("measure-%s", vigil_measure_get_name ((VigilMeasure) i));
       gtk_widget_set_name (GTK_WIDGET (measure_row), name);
