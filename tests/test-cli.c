@@ -221,6 +221,40 @@ test_cli_import_summary (void)
   test_dir_clear (&dir);
 }
 
+/* A JSON document whose last byte is a digit, the file a whole number
+ * of pages (so that nothing follows it in memory once mapped): a clear
+ * error naming where, never a read past its end. */
+static void
+test_cli_import_page_sized (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  long page = sysconf (_SC_PAGESIZE);
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  for (guint pages = 16; pages <= 256; pages *= 4)
+    {
+      gsize size = (gsize) page * pages;
+      g_autofree char *text = g_malloc (size);
+      g_autofree char *path = NULL;
+      g_autofree char *position = g_strdup_printf ("line 1, column %" G_GSIZE_FORMAT ": expected “,” or “]”",
+                                                   size + 1);
+      g_auto(Run) run = { 0 };
+
+      /* "[", spaces, "1": not JSON, as the array is never closed. */
+      memset (text, ' ', size);
+      text[0] = '[';
+      text[size - 1] = '1';
+      path = test_dir_write (&dir, "page.json", text, (gssize) size);
+      run_vigil (&run, "--db", db, "import", path);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "nothing was stored"));
+      g_assert_nonnull (strstr (run.err, position));
+    }
+  test_dir_clear (&dir);
+}
+
 static void
 test_cli_import_failure (Fixture       *f,
                          gconstpointer  data)
@@ -1178,6 +1212,7 @@ main (int    argc,
   g_test_add_func ("/cli/version-help", test_cli_version_help);
   g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
   g_test_add_func ("/cli/import-summary", test_cli_import_summary);
+  g_test_add_func ("/cli/import-page-sized", test_cli_import_page_sized);
   g_test_add_func ("/cli/import-mapping", test_cli_import_mapping);
   g_test_add_func ("/cli/refuses-foreign-file", test_cli_refuses_foreign_file);
   g_test_add_func ("/cli/sources-and-poll", test_cli_sources_and_poll);

@@ -747,7 +747,7 @@ read_field_value (int              field,
       reader->snapshot->n_unknown++;
       return _vigil_json_cursor_skip_value (c, depth);
     }
-  return _vigil_snapshot_read_json_field (reader->snapshot, (VigilField) field, c, reader->scratch);
+  return _vigil_snapshot_read_json_field (reader->snapshot, (VigilField) field, c, depth, reader->scratch);
 }
 
 static gboolean

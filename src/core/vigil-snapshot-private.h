@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 gboolean _vigil_snapshot_read_json_field (VigilSnapshot    *self,
                                           VigilField        field,
                                           VigilJsonCursor  *c,
+                                          guint             depth,
                                           GString          *scratch);
 
 G_END_DECLS

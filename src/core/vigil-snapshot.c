@@ -727,10 +727,12 @@ vigil_snapshot_set_json_object (VigilSnapshot *self,
  * JSON text is checked against (RFC 8259, design 2.3): anything that is
  * not JSON, skipped members included, is an error naming the column. */
 
-/* One member of the features object, or element of the names array. */
+/* One member of the features object, or element of the names array,
+ * @depth arrays and objects open around its value. */
 static gboolean
 read_feature (VigilSnapshot   *self,
               VigilJsonCursor *c,
+              guint            depth,
               gboolean         is_object,
               GString         *name)
 {
@@ -762,22 +764,29 @@ read_feature (VigilSnapshot   *self,
     return _vigil_json_cursor_read_literal (c);
   else
     {
-      if (!_vigil_json_cursor_skip_value (c, 2))
+      if (!_vigil_json_cursor_skip_value (c, depth))
         return FALSE;
       self->n_unknown++;
     }
   return TRUE;
 }
 
-/* The features member: an object of counts or an array of names. */
+/* The features member: an object of counts or an array of names, with
+ * @depth arrays and objects open around it. The limit on nesting is the
+ * whole document's (design 2.3), not the record's. */
 static gboolean
 read_features (VigilSnapshot   *self,
-               VigilJsonCursor *c)
+               VigilJsonCursor *c,
+               guint            depth)
 {
   gboolean is_object = *c->p == '{';
   char closing = is_object ? '}' : ']';
   g_autoptr(GString) name = g_string_new (NULL);
   gboolean more = TRUE;
+
+  /* Too deep to open: the reader of every JSON text says so. */
+  if (depth >= VIGIL_JSON_MAX_DEPTH)
+    return _vigil_json_cursor_skip_value (c, depth);
 
   g_clear_pointer (&self->features, g_array_unref);
   set_features_known (self);
@@ -792,7 +801,7 @@ read_features (VigilSnapshot   *self,
   while (more)
     {
       _vigil_json_cursor_skip_space (c);
-      if (!read_feature (self, c, is_object, name) ||
+      if (!read_feature (self, c, depth + 1, is_object, name) ||
           !_vigil_json_cursor_read_separator (c, closing, &more))
         return FALSE;
     }
@@ -813,7 +822,7 @@ set_features_text (VigilSnapshot *self,
 
   _vigil_json_cursor_init (&c, text, strlen (text), VIGIL_JSON_DATA, &error);
   _vigil_json_cursor_skip_space (&c);
-  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c) &&
+  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c, 0) &&
       _vigil_json_cursor_finish (&c))
     return;
 
@@ -821,11 +830,13 @@ set_features_text (VigilSnapshot *self,
   reject_value (self, VIGIL_FIELD_FEATURES);
 }
 
-/* One member's value, with the rules of vigil_snapshot_set_json(). */
+/* One member's value, with the rules of vigil_snapshot_set_json(),
+ * @depth arrays and objects open around it. */
 static gboolean
 read_field (VigilSnapshot   *self,
             VigilField       field,
             VigilJsonCursor *c,
+            guint            depth,
             GString         *scratch)
 {
   const char *begin;
@@ -855,8 +866,8 @@ read_field (VigilSnapshot   *self,
     case '{':
     case '[':
       if (field == VIGIL_FIELD_FEATURES)
-        return read_features (self, c);
-      if (!_vigil_json_cursor_skip_value (c, 1))
+        return read_features (self, c, depth);
+      if (!_vigil_json_cursor_skip_value (c, depth))
         return FALSE;
       reject_value (self, field);
       return TRUE;
@@ -882,14 +893,15 @@ read_field (VigilSnapshot   *self,
 
     default:
       /* true, false, or not JSON at all: the shared reader says which. */
-      if (!_vigil_json_cursor_skip_value (c, 1))
+      if (!_vigil_json_cursor_skip_value (c, depth))
         return FALSE;
       reject_value (self, field);
       return TRUE;
     }
 }
 
-/* The members of the record object, the cursor past its “{”. */
+/* The members of the record object, the cursor past its “{”: the
+ * record is a whole text, so its members' values are inside it alone. */
 static gboolean
 read_record_members (VigilSnapshot   *self,
                      VigilJsonCursor *c)
@@ -914,7 +926,7 @@ read_record_members (VigilSnapshot   *self,
       /* A name that held U+0000 is no field's (it is not UTF-8). */
       field = vigil_field_from_name (key->str);
       if (field == VIGIL_FIELD_NONE ? !_vigil_json_cursor_skip_value (c, 1)
-                                    : !read_field (self, field, c, scratch))
+                                    : !read_field (self, field, c, 1, scratch))
         return FALSE;
       if (!_vigil_json_cursor_read_separator (c, '}', &more))
         return FALSE;
@@ -968,6 +980,8 @@ vigil_snapshot_parse_json (VigilSnapshot  *self,
 /**
  * _vigil_snapshot_read_json_field:
  * @c: at the value
+ * @depth: how many arrays and objects of the document are open around
+ *   the value, which may go no deeper than the document's limit
  * @scratch: for strings read
  *
  * Reads one value into @field with the rules of vigil_snapshot_set_json(),
@@ -977,7 +991,8 @@ gboolean
 _vigil_snapshot_read_json_field (VigilSnapshot   *self,
                                  VigilField       field,
                                  VigilJsonCursor *c,
+                                 guint            depth,
                                  GString         *scratch)
 {
-  return read_field (self, field, c, scratch);
+  return read_field (self, field, c, depth, scratch);
 }
