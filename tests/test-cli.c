@@ -1030,7 +1030,11 @@ test_cli_import_invalid_json (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autofree char *path = test_dir_write (&f->dir, bad[i].name, bad[i].text, bad[i].length);
-      g_autofree char *where = g_strdup_printf ("%s: %s", path, bad[i].where);
+      /* A JSON document is read as answers are, and says so; JSON Lines
+       * name the line. */
+      g_autofree char *where = g_strdup_printf ("%s: %s%s", path,
+                                                g_str_has_suffix (path, ".jsonl") ? "" : "not JSON: ",
+                                                bad[i].where);
       g_auto(Run) run = { 0 };
 
       run_vigil (&run, "--db", f->db, "import", path);

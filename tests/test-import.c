@@ -273,7 +273,7 @@ typedef struct
 } BadFile;
 
 static const BadFile bad_files[] = {
-  { "truncated.json", "{\"customers\": [{\"id\": \"x\", \"observed_at\": \"2026-11-21\"}, {\"id\": ", "truncated.json: line 1, column 65: unexpected end of data" },
+  { "truncated.json", "{\"customers\": [{\"id\": \"x\", \"observed_at\": \"2026-11-21\"}, {\"id\": ", "truncated.json: not JSON: line 1, column 65: unexpected end of data" },
   { "notjson.json", "{this is not json at all\n", "notjson.json" },
   { "broken.jsonl",
     "{\"id\": \"a1\", \"observed_at\": \"2026-11-21\"}\n"

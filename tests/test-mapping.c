@@ -478,6 +478,8 @@ test_read_records_invalid (void)
     { "{\"customers\": {\"id\": \"a\"}}", "no array of records at “/customers”" },
     { "{\"data\": [{\"id\": \"a\"}]}", "no array of records at “/customers”" },
     { "[{\"id\": \"a\"}]", "no array of records at “/customers”" },
+    { "{\"customers\": [{\"id\": \"a\"}], \"customers\": []}",
+      "more than one array of records at “/customers” (a member name given twice): refused" },
   };
   g_autoptr(VigilMapping) native = vigil_mapping_new_native ();
   g_autoptr(GString) deep = g_string_new ("{\"customers\": [], \"x\": ");

@@ -39,6 +39,7 @@ struct _VigilMapping
   gint64                page_start;
   char                 *detail_url;
   char                 *detail_fields[VIGIL_N_FIELDS];
+  gboolean              native;       /* the native format's, not a user's */
 
   /* The pointers above, for reading answers as text (see
    * vigil_mapping_read_records()). */
@@ -236,6 +237,26 @@ build_trees (VigilMapping *self)
   self->detail_tree = fields_tree (self->detail_fields);
 }
 
+/* The native format, records at @records; a document that is the array
+ * of records itself has no room for a next page. */
+static VigilMapping *
+new_native (const char *records)
+{
+  VigilMapping *self = g_object_new (VIGIL_TYPE_MAPPING, NULL);
+
+  self->native = TRUE;
+  self->records = g_strdup (records);
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    self->fields[i] = g_strconcat ("/", vigil_field_get_name ((VigilField) i), NULL);
+  if (*records != '\0')
+    {
+      self->pagination = VIGIL_PAGINATION_NEXT_URL;
+      self->page_pointer = g_strdup ("/next");
+    }
+  build_trees (self);
+  return self;
+}
+
 /**
  * vigil_mapping_new_native:
  *
@@ -245,15 +266,19 @@ build_trees (VigilMapping *self)
 VigilMapping *
 vigil_mapping_new_native (void)
 {
-  VigilMapping *self = g_object_new (VIGIL_TYPE_MAPPING, NULL);
+  return new_native ("/customers");
+}
 
-  self->records = g_strdup ("/customers");
-  for (int i = 0; i < VIGIL_N_FIELDS; i++)
-    self->fields[i] = g_strconcat ("/", vigil_field_get_name ((VigilField) i), NULL);
-  self->pagination = VIGIL_PAGINATION_NEXT_URL;
-  self->page_pointer = g_strdup ("/next");
-  build_trees (self);
-  return self;
+/**
+ * vigil_mapping_new_native_array:
+ *
+ * Returns: (transfer full): the mapping of the native format for a
+ *   document that is the array of records itself (an import, design 2.5)
+ */
+VigilMapping *
+vigil_mapping_new_native_array (void)
+{
+  return new_native ("");
 }
 
 static gboolean
@@ -620,6 +645,21 @@ vigil_mapping_to_json (VigilMapping *self)
   return json_to_string (root, TRUE);
 }
 
+/* No array where the records pointer points: said the native format's
+ * way when there is no mapping. */
+static void
+set_no_records_error (VigilMapping  *self,
+                      GError       **error)
+{
+  if (self->native)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("no array of records at “%s”: in the native format the records are the "
+                   "“customers” array (other shapes need a mapping)"), self->records);
+  else
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("no array of records at “%s” (the mapping's records pointer)"), self->records);
+}
+
 /**
  * vigil_mapping_get_records:
  * @document: a whole response or file
@@ -640,8 +680,7 @@ vigil_mapping_get_records (VigilMapping  *self,
   node = vigil_json_pointer_get (document, self->records);
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                   _("no array of records at “%s” (the mapping's records pointer)"), self->records);
+      set_no_records_error (self, error);
       return NULL;
     }
   return json_node_get_array (node);
@@ -759,8 +798,16 @@ read_record_array (AnswerReader    *reader,
 
   if (*c->p != '[')
     {
+      set_no_records_error (reader->mapping, &reader->error);
+      return FALSE;
+    }
+  /* A name given twice on the records' path: a tree would keep the last
+   * value, but the records before it are handed over already. Neither
+   * is taken (design 2.3). */
+  if (reader->found_records)
+    {
       g_set_error (&reader->error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                   _("no array of records at “%s” (the mapping's records pointer)"),
+                   _("more than one array of records at “%s” (a member name given twice): refused"),
                    reader->mapping->records);
       return FALSE;
     }
@@ -900,8 +947,7 @@ vigil_mapping_read_records (VigilMapping     *self,
   ok = read_answer (self->page_tree, data, length, read_page_value, &reader, &text_error);
   if (ok && !reader.found_records)
     {
-      g_set_error (&reader.error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                   _("no array of records at “%s” (the mapping's records pointer)"), self->records);
+      set_no_records_error (self, &reader.error);
       ok = FALSE;
     }
 

@@ -45,6 +45,7 @@ typedef gboolean (*VigilRecordFunc) (VigilSnapshot  *snapshot,
 G_DECLARE_FINAL_TYPE (VigilMapping, vigil_mapping, VIGIL, MAPPING, GObject)
 
 VigilMapping         *vigil_mapping_new_native          (void);
+VigilMapping         *vigil_mapping_new_native_array    (void);
 VigilMapping         *vigil_mapping_new_from_data       (const char     *data,
                                                          gssize          length,
                                                          GError        **error);
