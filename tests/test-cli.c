@@ -545,6 +545,22 @@ test_cli_sources_and_poll (void)
   run_vigil (&add_no_records, "--db", db, "source", "add", "none", url, "--max-records", "0");
   g_assert_cmpint (add_no_records.status, ==, 1);
   g_assert_nonnull (strstr (add_no_records.err, "--max-records must be at least 1"));
+  /* A response is one GByteArray, its length a guint: 4 GiB is one byte too many. */
+  {
+    g_auto(Run) add_huge = { 0 };
+    g_auto(Run) add_largest = { 0 };
+
+    run_vigil (&add_huge, "--db", db, "source", "add", "huge", url, "--max-bytes", "4294967296");
+    g_assert_cmpint (add_huge.status, ==, 1);
+    g_assert_nonnull (strstr (add_huge.err, "--max-bytes must be between 1024 and 4294967295"));
+    g_auto(Run) remove_largest = { 0 };
+
+    run_vigil (&add_largest, "--db", db, "source", "add", "largest", url, "--max-bytes", "4294967295");
+    g_assert_cmpint (add_largest.status, ==, 0);
+    /* Not polled: the same customers twice would make their ids ambiguous below. */
+    run_vigil (&remove_largest, "--db", db, "source", "remove", "largest");
+    g_assert_cmpint (remove_largest.status, ==, 0);
+  }
 
   /* One source fails, the other is polled all the same; exit 1. */
   run_vigil (&poll_all, "--db", db, "poll");
