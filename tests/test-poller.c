@@ -288,6 +288,20 @@ handler (SoupServer        *server,
       respond (msg, 403, "{}");
       return;
     }
+  else if (g_str_equal (path, "/escapes"))
+    {
+      /* A reason phrase that would turn a terminal red, then more
+       * control characters (DEL, C1 CSI) and a byte that is not UTF-8. */
+      soup_server_message_set_status (msg, 404, "\x1b[31mRED\x7f\xc2\x9b" "2J\xff \xe2\x80\x94 gone");
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+      return;
+    }
+  else if (g_str_equal (path, "/c1-in-json"))
+    {
+      /* U+009B (CSI) where a value should be: not JSON, and named. */
+      respond (msg, 200, "{\"customers\": [], \"x\": \xc2\x9b}");
+      return;
+    }
   else if (g_str_equal (path, "/down"))
     {
       respond (msg, 500, "{}");
@@ -657,6 +671,51 @@ test_poll_failures (Fixture       *f,
     }
 }
 
+/* Text a server chose reaches a message (standard error, the source's
+ * last error in the database) without control characters: each C0, DEL
+ * and C1 character and each byte that is not UTF-8 becomes U+FFFD. */
+static void
+test_poll_server_text (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) reason_error = NULL;
+  g_autoptr(GError) json_error = NULL;
+
+  g_assert_false (poll (f, "/escapes", NULL, NULL, &reason_error));
+  g_test_message ("%s", reason_error->message);
+  g_assert_true (g_utf8_validate (reason_error->message, -1, NULL));
+  g_assert_true (g_str_has_suffix (reason_error->message,
+                                   "/escapes: HTTP 404 \xef\xbf\xbd[31mRED\xef\xbf\xbd\xef\xbf\xbd"
+                                   "2J\xef\xbf\xbd \xe2\x80\x94 gone"));
+
+  g_assert_false (poll (f, "/c1-in-json", NULL, NULL, &json_error));
+  g_test_message ("%s", json_error->message);
+  g_assert_nonnull (strstr (json_error->message, "unexpected control character U+009B"));
+  g_assert_null (strstr (json_error->message, "\xc2\x9b"));
+
+  /* The rule itself. */
+  {
+    static const struct { const char *text; gssize length; const char *printable; } cases[] = {
+      { "plain text, déjà vu, 北京", -1, "plain text, déjà vu, 北京" },
+      { "\x1b]8;;http://x\x07link", -1, "\xef\xbf\xbd]8;;http://x\xef\xbf\xbdlink" },
+      { "tab\there\r\n", -1, "tab\xef\xbf\xbdhere\xef\xbf\xbd\xef\xbf\xbd" },
+      { "a\0b", 3, "a\xef\xbf\xbd" "b" },
+      { "\x7f\xc2\x80\xc2\x9f\xc2\xa0", -1, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xc2\xa0" },
+      { "\xc0\xaf\xed\xa0\x80x", -1,
+        "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx" },
+      { "cut \xe2\x80", -1, "cut \xef\xbf\xbd\xef\xbf\xbd" },
+      { "", -1, "" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *printable = vigil_text_printable (cases[i].text, cases[i].length);
+
+        g_assert_cmpstr (printable, ==, cases[i].printable);
+      }
+  }
+}
+
 static void
 test_poll_retries (Fixture       *f,
                    gconstpointer  data)
@@ -993,6 +1052,7 @@ main (int    argc,
   ADD ("/core/poller/page-numbers", test_poll_page_numbers);
   ADD ("/core/poller/link-header", test_poll_link_header);
   ADD ("/core/poller/failures", test_poll_failures);
+  ADD ("/core/poller/server-text", test_poll_server_text);
   ADD ("/core/poller/token", test_poll_token);
   ADD ("/core/poller/retries", test_poll_retries);
   ADD ("/core/poller/etag", test_poll_etag);

@@ -226,7 +226,16 @@ return_poll (GTask  *task,
 {
   release_writer (g_task_get_source_object (task), task);
   if (error != NULL)
-    g_task_return_error (task, error);
+    {
+      /* A poll's error goes to a terminal and into the database, and much
+       * of it is the server's (links, excerpts of its answer): whatever
+       * put it there, it leaves without control characters. */
+      char *printable = vigil_text_printable (error->message, -1);
+
+      g_free (error->message);
+      error->message = printable;
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -950,8 +959,12 @@ fetch_send_cb (GObject      *object,
     }
   if (status >= 400)
     {
+      /* The server's words, for a terminal and the database: no escapes. */
+      const char *phrase = soup_message_get_reason_phrase (fetch->message);
+      g_autofree char *reason = vigil_text_printable (phrase != NULL ? phrase : "", -1);
+
       g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("%s: HTTP %u %s"), fetch->url,
-                               status, soup_message_get_reason_phrase (fetch->message));
+                               status, reason);
       return;
     }
   if (status < 200 || status >= 300)
