@@ -223,8 +223,34 @@ test_mapping_cursor_and_hal (void)
   g_assert_cmpint (snapshot->seats_used, ==, 19);
 
   /* The id is percent-encoded into the template. */
-  url = vigil_mapping_expand_detail_url (hal, snapshot->customer_id);
+  url = vigil_mapping_expand_detail_url (hal, snapshot->customer_id, NULL);
   g_assert_cmpstr (url, ==, "https://api.example.com/customers/a%20b%2Fc/usage");
+
+  /* "." and ".." are path segments however written: not in the path. */
+  {
+    g_autoptr(VigilMapping) in_query = vigil_mapping_new_from_data (
+      "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+      " \"detail_url\": \"https://api.example.com/usage?customer={id}\"}", -1, &error);
+    static const char * const dots[] = { ".", ".." };
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (dots); i++)
+      {
+        g_autofree char *refused = vigil_mapping_expand_detail_url (hal, dots[i], &error);
+        g_autofree char *in_query_url = vigil_mapping_expand_detail_url (in_query, dots[i], NULL);
+        g_autofree char *expected = g_strconcat ("https://api.example.com/usage?customer=", dots[i], NULL);
+
+        g_assert_null (refused);
+        g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+        g_assert_nonnull (strstr (error->message, "cannot go into the detail_url's path"));
+        g_clear_error (&error);
+        g_assert_cmpstr (in_query_url, ==, expected);
+      }
+    g_free (url);
+    url = vigil_mapping_expand_detail_url (hal, "...", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (url, ==, "https://api.example.com/customers/.../usage");
+  }
 
   /* What is stored in the database reads back to the same mapping. */
   json = vigil_mapping_to_json (hal);

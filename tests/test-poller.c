@@ -315,8 +315,12 @@ handler (SoupServer        *server,
 
       for (guint i = 1; i < 30; i++)
         g_string_append_printf (list, ", {\"id\": \"d%u\"}", i);
+      const char *with_id = query != NULL ? g_hash_table_lookup (query, "with") : NULL;
+
       if (with_broken != NULL)
         g_string_append (list, ", {\"id\": \"broken\"}");
+      if (with_id != NULL)
+        g_string_append_printf (list, ", {\"id\": \"%s\"}", with_id);
       g_string_append (list, "]}");
       body = g_string_free (list, FALSE);
     }
@@ -823,6 +827,45 @@ test_poll_detail_failure (Fixture       *f,
   g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 0);
 }
 
+/* An id of "." or ".." would take the detail request to another path
+ * of the detail_url's origin (/detail/x/.. is /detail/): the poll fails
+ * naming the id, as for a detail that fails, and nothing is stored. An
+ * id that merely holds dots is an id like any other. */
+static void
+test_poll_detail_dot_ids (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *mapping = g_strdup_printf (
+    "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"%s/detail/x/{id}\","
+    " \"detail_fields\": {\"api_calls_7d\": \"/usage/calls\"}}", f->base);
+  static const char * const refused[] = { "..", "." };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = g_strdup_printf ("/accounts?with=%s", refused[i]);
+      g_autofree char *quoted = g_strdup_printf ("the customer id “%s” cannot go into the detail_url's path",
+                                                 refused[i]);
+
+      g_ptr_array_set_size (f->detail_paths, 0);
+      g_assert_false (poll (f, path, mapping, NULL, &error));
+      g_test_message ("%s", error->message);
+      g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, quoted));
+      g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 0);
+      for (guint p = 0; p < f->detail_paths->len; p++)
+        g_assert_true (g_str_has_prefix (f->detail_paths->pdata[p], "/detail/x/"));
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (poll (f, "/accounts?with=...", mapping, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_ptr_array_find_with_equal_func (f->detail_paths, "/detail/x/...", g_str_equal, NULL));
+  }
+}
+
 static const char paged_detail_mapping[] =
   "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
   " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/next\"},"
@@ -1059,6 +1102,7 @@ main (int    argc,
   ADD ("/core/poller/details", test_poll_details);
   ADD ("/core/poller/gzip", test_poll_gzip);
   ADD ("/core/poller/detail-failure", test_poll_detail_failure);
+  ADD ("/core/poller/detail-dot-ids", test_poll_detail_dot_ids);
   ADD ("/core/poller/details-paged", test_poll_details_paged);
   ADD ("/core/poller/pages-all-or-nothing", test_poll_pages_all_or_nothing);
   ADD ("/core/poller/record-limit", test_poll_record_limit);

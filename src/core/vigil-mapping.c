@@ -1040,12 +1040,20 @@ vigil_mapping_get_detail_url (VigilMapping *self)
  * vigil_mapping_expand_detail_url:
  * @customer_id: the customer's id
  *
+ * The id of a customer comes from the endpoint's answer. Percent-encoded,
+ * it can name no other host and leave no path segment; but "." and ".."
+ * are path segments whatever their encoding (a URL's reader removes them,
+ * %2E%2E too), which would send the request to another path of the
+ * detail_url's origin: such an id is refused where {id} is in the path.
+ *
  * Returns: (transfer full) (nullable): the detail URL with @customer_id
- *   percent-encoded in place of each {id}, or %NULL without a detail_url
+ *   percent-encoded in place of each {id}; %NULL without a detail_url,
+ *   or with @error set for an id refused
  */
 char *
-vigil_mapping_expand_detail_url (VigilMapping *self,
-                                 const char   *customer_id)
+vigil_mapping_expand_detail_url (VigilMapping  *self,
+                                 const char    *customer_id,
+                                 GError       **error)
 {
   g_autofree char *escaped = NULL;
   g_auto(GStrv) parts = NULL;
@@ -1055,6 +1063,15 @@ vigil_mapping_expand_detail_url (VigilMapping *self,
 
   if (self->detail_url == NULL)
     return NULL;
+
+  if ((g_str_equal (customer_id, ".") || g_str_equal (customer_id, "..")) &&
+      strstr (self->detail_url, "{id}") < self->detail_url + strcspn (self->detail_url, "?#"))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("the customer id “%s” cannot go into the detail_url's path, where “.” and “..” "
+                     "would name another path: refused"), customer_id);
+      return NULL;
+    }
 
   escaped = g_uri_escape_string (customer_id, NULL, FALSE);
   parts = g_strsplit (self->detail_url, "{id}", -1);

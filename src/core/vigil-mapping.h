@@ -79,7 +79,8 @@ const char           *vigil_mapping_get_page_param      (VigilMapping   *self);
 gint64                vigil_mapping_get_page_start      (VigilMapping   *self);
 const char           *vigil_mapping_get_detail_url      (VigilMapping   *self);
 char                 *vigil_mapping_expand_detail_url   (VigilMapping   *self,
-                                                         const char     *customer_id);
+                                                         const char     *customer_id,
+                                                         GError        **error);
 
 JsonNode             *vigil_json_pointer_get            (JsonNode       *root,
                                                          const char     *pointer);

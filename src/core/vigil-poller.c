@@ -1195,11 +1195,18 @@ start_details (GTask *task)
     {
       VigilSnapshot *snapshot = g_ptr_array_index (snapshots, job->next_detail++);
       g_autofree char *url = NULL;
+      g_autoptr(GError) error = NULL;
       DetailRequest *request;
 
       if (snapshot->customer_id == NULL)
         continue;
-      url = vigil_mapping_expand_detail_url (job->mapping, snapshot->customer_id);
+      /* An id that cannot go into the detail_url fails the poll, as a
+       * detail request that fails does (design 2.3). */
+      if (!(url = vigil_mapping_expand_detail_url (job->mapping, snapshot->customer_id, &error)))
+        {
+          fail_poll (task, g_steal_pointer (&error));
+          break;
+        }
       request = g_new0 (DetailRequest, 1);
       request->poll = g_object_ref (task);
       request->snapshot = snapshot;
@@ -1577,7 +1584,7 @@ vigil_poller_poll_async (VigilPoller         *self,
   if (vigil_mapping_get_detail_url (job->mapping) != NULL)
     {
       /* {id} is never in the host (see the mapping): any id will do. */
-      g_autofree char *example = vigil_mapping_expand_detail_url (job->mapping, "id");
+      g_autofree char *example = vigil_mapping_expand_detail_url (job->mapping, "id", NULL);
 
       if (!(job->detail_origin = vigil_url_get_origin (example, &error)))
         {

@@ -53,7 +53,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       return 0;
     }
   g_free (vigil_mapping_to_json (mapping));
-  g_free (vigil_mapping_expand_detail_url (mapping, "a b/c?d=é"));
+  g_free (vigil_mapping_expand_detail_url (mapping, "a b/c?d=é", NULL));
+  g_free (vigil_mapping_expand_detail_url (mapping, "..", NULL));
   vigil_mapping_get_pagination (mapping);
   vigil_mapping_get_page_pointer (mapping);
   vigil_mapping_get_page_param (mapping);
