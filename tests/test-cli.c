@@ -222,6 +222,40 @@ test_cli_import_summary (void)
   test_dir_clear (&dir);
 }
 
+/* A JSON document whose last byte is a digit, the file a whole number
+ * of pages (so that nothing follows it in memory once mapped): a clear
+ * error naming where, never a read past its end. */
+static void
+test_cli_import_page_sized (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  long page = sysconf (_SC_PAGESIZE);
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  for (guint pages = 16; pages <= 256; pages *= 4)
+    {
+      gsize size = (gsize) page * pages;
+      g_autofree char *text = g_malloc (size);
+      g_autofree char *path = NULL;
+      g_autofree char *position = g_strdup_printf ("line 1, column %" G_GSIZE_FORMAT ": expected “,” or “]”",
+                                                   size + 1);
+      g_auto(Run) run = { 0 };
+
+      /* "[", spaces, "1": not JSON, as the array is never closed. */
+      memset (text, ' ', size);
+      text[0] = '[';
+      text[size - 1] = '1';
+      path = test_dir_write (&dir, "page.json", text, (gssize) size);
+      run_vigil (&run, "--db", db, "import", path);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "nothing was stored"));
+      g_assert_nonnull (strstr (run.err, position));
+    }
+  test_dir_clear (&dir);
+}
+
 static void
 test_cli_import_failure (Fixture       *f,
                          gconstpointer  data)
@@ -774,6 +808,22 @@ test_cli_sources_and_poll (void)
   run_vigil (&add_no_records, "--db", db, "source", "add", "none", url, "--max-records", "0");
   g_assert_cmpint (add_no_records.status, ==, 1);
   g_assert_nonnull (strstr (add_no_records.err, "--max-records must be at least 1"));
+  /* A response is one GByteArray, its length a guint: 4 GiB is one byte too many. */
+  {
+    g_auto(Run) add_huge = { 0 };
+    g_auto(Run) add_largest = { 0 };
+
+    run_vigil (&add_huge, "--db", db, "source", "add", "huge", url, "--max-bytes", "4294967296");
+    g_assert_cmpint (add_huge.status, ==, 1);
+    g_assert_nonnull (strstr (add_huge.err, "--max-bytes must be between 1024 and 4294967295"));
+    g_auto(Run) remove_largest = { 0 };
+
+    run_vigil (&add_largest, "--db", db, "source", "add", "largest", url, "--max-bytes", "4294967295");
+    g_assert_cmpint (add_largest.status, ==, 0);
+    /* Not polled: the same customers twice would make their ids ambiguous below. */
+    run_vigil (&remove_largest, "--db", db, "source", "remove", "largest");
+    g_assert_cmpint (remove_largest.status, ==, 0);
+  }
 
   /* One source fails, the other is polled all the same; exit 1. */
   run_vigil (&poll_all, "--db", db, "poll");
@@ -1259,7 +1309,11 @@ test_cli_import_invalid_json (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autofree char *path = test_dir_write (&f->dir, bad[i].name, bad[i].text, bad[i].length);
-      g_autofree char *where = g_strdup_printf ("%s: %s", path, bad[i].where);
+      /* A JSON document is read as answers are, and says so; JSON Lines
+       * name the line. */
+      g_autofree char *where = g_strdup_printf ("%s: %s%s", path,
+                                                g_str_has_suffix (path, ".jsonl") ? "" : "not JSON: ",
+                                                bad[i].where);
       g_auto(Run) run = { 0 };
 
       run_vigil (&run, "--db", f->db, "import", path);
@@ -1441,6 +1495,7 @@ main (int    argc,
   g_test_add_func ("/cli/version-help", test_cli_version_help);
   g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
   g_test_add_func ("/cli/import-summary", test_cli_import_summary);
+  g_test_add_func ("/cli/import-page-sized", test_cli_import_page_sized);
   g_test_add_func ("/cli/import-mapping", test_cli_import_mapping);
   g_test_add_func ("/cli/refuses-foreign-file", test_cli_refuses_foreign_file);
   g_test_add_func ("/cli/sources-and-poll", test_cli_sources_and_poll);

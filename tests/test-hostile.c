@@ -705,6 +705,59 @@ test_hostile_slow_loris (Fixture       *f,
   g_clear_object (&loris.listener);
 }
 
+/* A member given twice on the records' path: a poll and an import of the
+ * same text agree, and refuse it, naming the records' place; nothing of
+ * either array is stored (design 2.3). */
+static void
+test_hostile_repeated_records (Fixture       *f,
+                               gconstpointer  data)
+{
+  static const struct { const char *mapping; const char *text; const char *where; } cases[] = {
+    { NULL, "{\"customers\": [{\"id\": \"A\"}], \"customers\": [{\"id\": \"B\"}]}", "“/customers”" },
+    { NULL, "{\"customers\": [], \"customers\": [{\"id\": \"B\"}]}", "“/customers”" },
+    { "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"}}",
+      "{\"data\": [{\"id\": \"A\"}], \"data\": [{\"id\": \"B\"}]}", "“/data”" },
+    /* Given twice further up the path. */
+    { "{\"records\": \"/page/items\", \"fields\": {\"id\": \"/id\"}}",
+      "{\"page\": {\"items\": [{\"id\": \"A\"}]},\n \"page\": {\"items\": [{\"id\": \"B\"}]}}",
+      "“/page/items”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("twice-%u", i);
+      g_autofree char *file_name = g_strdup_printf ("twice-%u.json", i);
+      g_autofree char *url = g_strdup_printf ("%s/twice-%u", f->base, i);
+      g_autoptr(GError) poll_error = NULL;
+      g_autoptr(GError) import_error = NULL;
+
+      g_clear_pointer (&f->body, g_bytes_unref);
+      f->body = g_bytes_new_static (cases[i].text, strlen (cases[i].text));
+      g_assert_false (poll_url_mapped (f, name, url, cases[i].mapping, 10, 60, NULL, NULL, &poll_error));
+      g_assert_false (import_text (f, file_name, cases[i].text, strlen (cases[i].text), cases[i].mapping,
+                                   NULL, &import_error));
+      g_test_message ("%s / %s", poll_error->message, import_error->message);
+      g_assert_error (poll_error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+      g_assert_error (import_error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+      g_assert_nonnull (strstr (poll_error->message, "more than one array of records at"));
+      g_assert_nonnull (strstr (poll_error->message, cases[i].where));
+      g_assert_nonnull (strstr (import_error->message, "more than one array of records at"));
+      g_assert_nonnull (strstr (import_error->message, cases[i].where));
+      g_assert_cmpint (count_snapshots (f), ==, 0);
+    }
+
+  /* Once is fine, as ever. */
+  {
+    const char *once = "{\"customers\": [{\"id\": \"B\"}], \"next\": null}";
+    g_autoptr(GError) error = NULL;
+    VigilIngestStats stats;
+
+    g_assert_true (import_text (f, "once.json", once, strlen (once), NULL, &stats, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (stats.stored, ==, 1);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -720,5 +773,6 @@ main (int    argc,
   ADD ("/hostile/many-fields", test_hostile_many_fields);
   ADD ("/hostile/million-features", test_hostile_million_features);
   ADD ("/hostile/slow-loris", test_hostile_slow_loris);
+  ADD ("/hostile/repeated-records", test_hostile_repeated_records);
   return g_test_run ();
 }

@@ -273,7 +273,7 @@ typedef struct
 } BadFile;
 
 static const BadFile bad_files[] = {
-  { "truncated.json", "{\"customers\": [{\"id\": \"x\", \"observed_at\": \"2026-11-21\"}, {\"id\": ", "truncated.json: line 1, column 65: unexpected end of data" },
+  { "truncated.json", "{\"customers\": [{\"id\": \"x\", \"observed_at\": \"2026-11-21\"}, {\"id\": ", "truncated.json: not JSON: line 1, column 65: unexpected end of data" },
   { "notjson.json", "{this is not json at all\n", "notjson.json" },
   { "broken.jsonl",
     "{\"id\": \"a1\", \"observed_at\": \"2026-11-21\"}\n"
@@ -488,6 +488,27 @@ test_import_detect (void)
   g_assert_cmpint (vigil_importer_detect_format (cut, strlen (cut), "big.ndjson"), ==,
                    VIGIL_IMPORT_FORMAT_JSON_LINES);
   g_assert_cmpint (vigil_importer_detect_format (cut, strlen (cut), "big.json"), ==, VIGIL_IMPORT_FORMAT_JSON);
+
+  /* The head is a buffer without a NUL after it: a first line cut off
+   * in a number is read within it, never past (a page nothing may read
+   * follows it here). */
+  {
+    static const struct { const char *head; const char *name; VigilImportFormat format; } ends[] = {
+      { "{\"id\": \"a\", \"mrr\": 4200", "big.jsonl", VIGIL_IMPORT_FORMAT_JSON_LINES },
+      { "{\"id\": 12", "big.json", VIGIL_IMPORT_FORMAT_JSON },
+      { "{\"id\": 1}", "x.json", VIGIL_IMPORT_FORMAT_JSON_LINES },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
+      {
+        GuardedText guarded;
+        const char *head = test_guarded_text_init (&guarded, ends[i].head, strlen (ends[i].head));
+
+        g_assert_cmpint (vigil_importer_detect_format (head, strlen (ends[i].head), ends[i].name), ==,
+                         ends[i].format);
+        test_guarded_text_clear (&guarded);
+      }
+  }
 }
 
 int

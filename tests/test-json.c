@@ -21,6 +21,7 @@
 
 #include "vigil-core.h"
 #include "vigil-json-private.h"
+#include "vigil-test-util.h"
 
 typedef struct
 {
@@ -469,6 +470,83 @@ test_json_cursor_lines (void)
                    "line 42, column 9: expected a member name (a string in double quotes)");
 }
 
+/* Text that ends where the memory does (a mapped file, a buffer without
+ * a NUL): nothing is read past its length, whatever it ends with. Each
+ * text is read against a page nothing may read (vigil-test-util.h) and
+ * must give what its NUL-terminated copy gives. */
+static void
+test_json_unterminated (void)
+{
+  static const char * const texts[] = {
+    "1", "-7", "0", "-0", "123456789012345", "1234567890123456", "9223372036854775807",
+    "-9223372036854775808", "9223372036854775808", "123456789012345678901234567890",
+    "1.5", "1e5", "-2.5E+3", "1e400", "1.", "1e", "1e+", "-", "01",
+    "[1", "[1,", "[1,22", "{\"a\":7", "{\"a\"", "{\"a\":", "[[[", "[1]", "{\"a\":1}",
+    "t", "tru", "true", "fals", "false", "nul", "null", "nulls",
+    "\"", "\"ab", "\"a\\", "\"\\u12", "\"\\ud800", "\"\\ud800\\u", "\"\\ud800\\udc0", "\"\\u0041\"",
+    "\"\xC3", "\"\xE2\x82", "\"\xF0\x9F\x98", "\xEF\xBB", "\xEF\xBB\xBF", "\xEF\xBB\xBF" "7",
+    " ", "[1] ", "[1]\n", "\x7F", "\xC2\x85",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    for (int use = VIGIL_JSON_DATA; use <= VIGIL_JSON_SETTINGS; use++)
+      {
+        gsize length = strlen (texts[i]);
+        GuardedText guarded;
+        const char *text = test_guarded_text_init (&guarded, texts[i], length);
+        g_autoptr(GError) check_error = NULL;
+        g_autoptr(GError) parse_error = NULL;
+        g_autoptr(GError) expected_error = NULL;
+        g_autoptr(JsonNode) root = NULL;
+        g_autoptr(JsonNode) expected = _vigil_json_parse (texts[i], -1, use, &expected_error);
+        gboolean valid = _vigil_json_validate (text, length, use, &check_error);
+
+        root = _vigil_json_parse (text, length, use, &parse_error);
+        g_assert_cmpint (valid, ==, expected != NULL);
+        g_assert_cmpint (root != NULL, ==, expected != NULL);
+        if (expected != NULL)
+          g_assert_true (json_node_equal (root, expected));
+        else
+          {
+            g_assert_cmpstr (check_error->message, ==, expected_error->message);
+            g_assert_cmpstr (parse_error->message, ==, expected_error->message);
+          }
+        test_guarded_text_clear (&guarded);
+      }
+
+  /* Integers at the end of the text keep their exact 64-bit values. */
+  {
+    static const struct { const char *text; gint64 value; } integers[] = {
+      { "1", 1 }, { "-0", 0 }, { "9223372036854775807", G_MAXINT64 },
+      { "-9223372036854775808", G_MININT64 },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (integers); i++)
+      {
+        GuardedText guarded;
+        const char *text = test_guarded_text_init (&guarded, integers[i].text, strlen (integers[i].text));
+        g_autoptr(GError) error = NULL;
+        g_autoptr(JsonNode) root = _vigil_json_parse (text, strlen (integers[i].text), VIGIL_JSON_DATA, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpint (json_node_get_value_type (root), ==, G_TYPE_INT64);
+        g_assert_cmpint (json_node_get_int (root), ==, integers[i].value);
+        test_guarded_text_clear (&guarded);
+      }
+  }
+
+  /* One past: a double, not a wrapped integer. */
+  {
+    GuardedText guarded;
+    const char *text = test_guarded_text_init (&guarded, "9223372036854775808", 19);
+    g_autoptr(JsonNode) root = _vigil_json_parse (text, 19, VIGIL_JSON_DATA, NULL);
+
+    g_assert_cmpint (json_node_get_value_type (root), ==, G_TYPE_DOUBLE);
+    g_assert_cmpfloat (json_node_get_double (root), ==, 9223372036854775808.0);
+    test_guarded_text_clear (&guarded);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -483,6 +561,7 @@ main (int    argc,
   g_test_add_func ("/core/json/duplicate-names", test_json_duplicate_names);
   g_test_add_func ("/core/json/unrepresentable", test_json_unrepresentable);
   g_test_add_func ("/core/json/cursor-lines", test_json_cursor_lines);
+  g_test_add_func ("/core/json/unterminated", test_json_unterminated);
 
   return g_test_run ();
 }

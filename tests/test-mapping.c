@@ -12,6 +12,7 @@
 
 #include "vigil-core.h"
 #include "vigil-json-private.h"
+#include "vigil-test-util.h"
 
 static JsonNode *
 parse (const char *text)
@@ -253,8 +254,34 @@ test_mapping_cursor_and_hal (void)
   g_assert_cmpint (snapshot->seats_used, ==, 19);
 
   /* The id is percent-encoded into the template. */
-  url = vigil_mapping_expand_detail_url (hal, snapshot->customer_id);
+  url = vigil_mapping_expand_detail_url (hal, snapshot->customer_id, NULL);
   g_assert_cmpstr (url, ==, "https://api.example.com/customers/a%20b%2Fc/usage");
+
+  /* "." and ".." are path segments however written: not in the path. */
+  {
+    g_autoptr(VigilMapping) in_query = vigil_mapping_new_from_data (
+      "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+      " \"detail_url\": \"https://api.example.com/usage?customer={id}\"}", -1, &error);
+    static const char * const dots[] = { ".", ".." };
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (dots); i++)
+      {
+        g_autofree char *refused = vigil_mapping_expand_detail_url (hal, dots[i], &error);
+        g_autofree char *in_query_url = vigil_mapping_expand_detail_url (in_query, dots[i], NULL);
+        g_autofree char *expected = g_strconcat ("https://api.example.com/usage?customer=", dots[i], NULL);
+
+        g_assert_null (refused);
+        g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+        g_assert_nonnull (strstr (error->message, "cannot go into the detail_url's path"));
+        g_clear_error (&error);
+        g_assert_cmpstr (in_query_url, ==, expected);
+      }
+    g_free (url);
+    url = vigil_mapping_expand_detail_url (hal, "...", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (url, ==, "https://api.example.com/customers/.../usage");
+  }
 
   /* What is stored in the database reads back to the same mapping. */
   json = vigil_mapping_to_json (hal);
@@ -526,6 +553,8 @@ test_read_records_invalid (void)
     { "{\"customers\": {\"id\": \"a\"}}", "no array of records at “/customers”" },
     { "{\"data\": [{\"id\": \"a\"}]}", "no array of records at “/customers”" },
     { "[{\"id\": \"a\"}]", "no array of records at “/customers”" },
+    { "{\"customers\": [{\"id\": \"a\"}], \"customers\": []}",
+      "more than one array of records at “/customers” (a member name given twice): refused" },
   };
   g_autoptr(VigilMapping) native = vigil_mapping_new_native ();
   g_autoptr(GString) deep = g_string_new ("{\"customers\": [], \"x\": ");
@@ -556,6 +585,190 @@ test_read_records_invalid (void)
     g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
     g_assert_nonnull (strstr (error->message, "nested too deeply"));
   }
+}
+
+/* @prefix, @n brackets opened and closed, @suffix. */
+static char *
+nested_answer (const char *prefix,
+               guint       n,
+               const char *suffix)
+{
+  GString *text = g_string_new (prefix);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < n; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, suffix);
+  return g_string_free (text, FALSE);
+}
+
+/* The limit on nesting is the whole answer's, wherever the deep part
+ * is: a field's value, a feature, inside a record at any depth. The
+ * reader of records takes what the reader of every JSON text takes,
+ * and refuses what it refuses. */
+static void
+test_read_records_depth (void)
+{
+  static const struct { const char *prefix; guint open; const char *suffix; } shapes[] = {
+    /* A feature's count, four levels in: answer, data, record, features. */
+    { "{\"data\": [{\"id\": \"a\", \"features\": {\"x\": ", 4, "}}]}" },
+    /* A feature's name in the array form. */
+    { "{\"data\": [{\"id\": \"a\", \"features\": [", 4, "]}]}" },
+    /* A text field holding an array, three levels in. */
+    { "{\"data\": [{\"id\": \"a\", \"name\": ", 3, "}]}" },
+    /* The features themselves, deeper in the answer. */
+    { "{\"data\": [{\"id\": \"a\", \"features\": ", 3, "}]}" },
+    /* A member no pointer looks at. */
+    { "{\"data\": [{\"id\": \"a\", \"other\": ", 3, "}]}" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_data (
+    "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\", \"name\": \"/name\","
+    " \"features\": \"/features\"}}", -1, &error);
+  g_autoptr(VigilMapping) native = vigil_mapping_new_native ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    for (guint total = VIGIL_JSON_MAX_DEPTH - 1; total <= VIGIL_JSON_MAX_DEPTH + 2; total++)
+      {
+        guint n = total - shapes[i].open;
+        g_autofree char *text = nested_answer (shapes[i].prefix, n, shapes[i].suffix);
+        g_autoptr(GString) native_text = g_string_new (text);
+        g_autoptr(GError) read_error = NULL;
+        g_autoptr(GError) native_error = NULL;
+        g_autoptr(GPtrArray) records = NULL;
+        g_autoptr(GPtrArray) native_records = NULL;
+        gboolean valid = _vigil_json_validate (text, -1, VIGIL_JSON_DATA, NULL);
+
+        g_test_message ("shape %u, depth %u", i, total);
+        g_assert_cmpint (valid, ==, total <= VIGIL_JSON_MAX_DEPTH);
+        records = read_as_text (mapping, text, NULL, &read_error);
+        /* The same in the native format, records at /customers. */
+        g_string_replace (native_text, "\"data\"", "\"customers\"", 1);
+        native_records = read_as_text (native, native_text->str, NULL, &native_error);
+        if (valid)
+          {
+            g_assert_no_error (read_error);
+            g_assert_no_error (native_error);
+            g_assert_cmpuint (records->len, ==, 1);
+            g_assert_cmpuint (native_records->len, ==, 1);
+          }
+        else
+          {
+            g_assert_null (records);
+            g_assert_null (native_records);
+            g_assert_error (read_error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+            g_assert_error (native_error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+            g_assert_nonnull (strstr (read_error->message, "nested too deeply (more than 512 levels)"));
+            g_assert_nonnull (strstr (native_error->message, "nested too deeply (more than 512 levels)"));
+          }
+      }
+
+  /* A detail answer: its features two levels in. */
+  {
+    g_autoptr(VigilMapping) detail = vigil_mapping_new_from_data (
+      "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+      " \"detail_url\": \"https://api.example.com/c/{id}\", \"detail_fields\": {\"features\": \"/f\"}}",
+      -1, &error);
+
+    g_assert_no_error (error);
+    for (guint total = VIGIL_JSON_MAX_DEPTH; total <= VIGIL_JSON_MAX_DEPTH + 1; total++)
+      {
+        g_autofree char *text = nested_answer ("{\"f\": {\"x\": ", total - 2, "}}");
+        g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+        g_autoptr(GError) detail_error = NULL;
+        gboolean read = vigil_mapping_read_detail (detail, text, strlen (text), snapshot, &detail_error);
+
+        g_assert_cmpint (read, ==, total <= VIGIL_JSON_MAX_DEPTH);
+        if (!read)
+          g_assert_nonnull (strstr (detail_error->message, "nested too deeply"));
+      }
+  }
+}
+
+/* Records of @length bytes of @text, read as vigil_mapping_read_records()
+ * does, described, or the error's message. */
+static char *
+read_prefix (VigilMapping *mapping,
+             const char   *text,
+             gsize         length)
+{
+  g_autoptr(GPtrArray) described = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+  g_autofree char *joined = NULL;
+
+  if (!vigil_mapping_read_records (mapping, text, length, describe_record, described, &next, &error))
+    return g_strdup (error->message);
+  g_ptr_array_add (described, NULL);
+  joined = g_strjoinv ("\n", (char **) described->pdata);
+  return g_strdup_printf ("%s\nnext=%s", joined, next);
+}
+
+/* An answer is bytes without a NUL at the end: cut short at each byte
+ * and read against a page nothing may read (vigil-test-util.h), it
+ * gives what its NUL-terminated copy gives, records, next page and
+ * errors alike. */
+static void
+test_read_records_unterminated (void)
+{
+  static const struct { const char *mapping; const char *text; } cases[] = {
+    { NULL, "{\"customers\": [{\"id\": 17, \"mrr\": 4200.5, \"seats\": 12,"
+            " \"features\": {\"a\": 3, \"b\": [1]}, \"nps\": 9}], \"next\": \"?p=2\"}" },
+    { "{\"records\": \"\", \"fields\": {\"id\": \"\"}}", "[1, -22, 123456789012345678901, 3]" },
+    { "{\"records\": \"/r\", \"fields\": {\"id\": \"/id\"},"
+      " \"pagination\": {\"style\": \"cursor\", \"pointer\": \"/c\", \"param\": \"after\"}}",
+      "{\"r\": [{\"id\": 5}], \"c\": 4200}" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) detail = vigil_mapping_new_from_data (
+    "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+    " \"detail_url\": \"https://api.example.com/c/{id}\", \"detail_fields\": {\"seats\": \"/s\"}}",
+    -1, &error);
+  const char *detail_text = "{\"s\": 20, \"t\": 31}";
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(VigilMapping) mapping = cases[i].mapping != NULL
+        ? vigil_mapping_new_from_data (cases[i].mapping, -1, &error) : vigil_mapping_new_native ();
+
+      g_assert_no_error (error);
+      for (gsize length = 1; length <= strlen (cases[i].text); length++)
+        {
+          g_autofree char *copy = g_strndup (cases[i].text, length);
+          g_autofree char *from_copy = read_prefix (mapping, copy, length);
+          g_autofree char *from_guarded = NULL;
+          GuardedText guarded;
+
+          from_guarded = read_prefix (mapping, test_guarded_text_init (&guarded, cases[i].text, length), length);
+          g_assert_cmpstr (from_guarded, ==, from_copy);
+          test_guarded_text_clear (&guarded);
+        }
+    }
+
+  for (gsize length = 1; length <= strlen (detail_text); length++)
+    {
+      g_autofree char *copy = g_strndup (detail_text, length);
+      g_autoptr(VigilSnapshot) from_copy = vigil_snapshot_new ();
+      g_autoptr(VigilSnapshot) from_guarded = vigil_snapshot_new ();
+      g_autoptr(GError) copy_error = NULL;
+      g_autoptr(GError) guarded_error = NULL;
+      g_autofree char *copy_description = NULL;
+      g_autofree char *guarded_description = NULL;
+      GuardedText guarded;
+      const char *text = test_guarded_text_init (&guarded, detail_text, length);
+      gboolean read = vigil_mapping_read_detail (detail, text, length, from_guarded, &guarded_error);
+
+      g_assert_cmpint (read, ==, vigil_mapping_read_detail (detail, copy, length, from_copy, &copy_error));
+      if (!read)
+        g_assert_cmpstr (guarded_error->message, ==, copy_error->message);
+      copy_description = describe_snapshot (from_copy);
+      guarded_description = describe_snapshot (from_guarded);
+      g_assert_cmpstr (guarded_description, ==, copy_description);
+      test_guarded_text_clear (&guarded);
+    }
 }
 
 static gboolean
@@ -901,6 +1114,8 @@ main (int    argc,
   g_test_add_func ("/core/mapping/read-records-values", test_read_records_values);
   g_test_add_func ("/core/mapping/read-records-invalid", test_read_records_invalid);
   g_test_add_func ("/core/mapping/read-records-stopped", test_read_records_stopped);
+  g_test_add_func ("/core/mapping/read-records-depth", test_read_records_depth);
+  g_test_add_func ("/core/mapping/read-records-unterminated", test_read_records_unterminated);
   g_test_add_func ("/core/mapping/read-detail", test_read_detail);
   g_test_add_func ("/core/mapping/read-records-deep-values", test_read_records_deep_values);
   g_test_add_func ("/core/mapping/keys", test_mapping_keys);

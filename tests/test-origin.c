@@ -160,13 +160,20 @@ home_handler (SoupServer        *soup_server,
     body = g_strdup ("{\"customers\": [{\"id\": \"f1\"}], \"next\": \"second\"}");
   else if (g_str_equal (path, "/folder/second"))
     body = g_strdup ("{\"customers\": [{\"id\": \"f2\"}]}");
-  else if (g_str_equal (path, "/echo"))
+  else if (g_str_has_prefix (path, "/echo"))
     {
       /* A next link that repeats the secret, then a failing page: the
-       * error names the page, never the secret. */
+       * error names the page, never the secret. The name in another
+       * case, escaped, or after a ";" is the same parameter. */
+      const char *pair = g_str_equal (path, "/echo-upper") ? "&API_KEY="
+                         : g_str_equal (path, "/echo-semicolon") ? ";api_key="
+                         : g_str_equal (path, "/echo-escaped") ? "&Api%5fKey="
+                         : "&api_key=";
+      g_autofree char *query_text = g_strconcat ("page=2", pair, API_KEY, NULL);
+
       if (page == NULL)
-        body = g_strdup_printf ("{\"customers\": [{\"id\": \"e1\"}], \"next\": \"/echo?page=2&api_key=%s\"}",
-                                API_KEY);
+        body = g_strdup_printf ("{\"customers\": [{\"id\": \"e1\"}], \"next\": \"%s?%s\"}",
+                                path, query_text);
       else
         {
           respond (msg, 500, "{}");
@@ -446,15 +453,23 @@ static void
 test_origin_echoed_secret (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
+  static const char * const paths[] = { "/echo", "/echo-upper", "/echo-semicolon", "/echo-escaped" };
 
-  g_assert_false (poll (f, "/echo", NULL, &error));
-  g_assert_nonnull (error);
-  g_assert_nonnull (strstr (error->message, "/echo?page=2"));
-  g_assert_nonnull (strstr (error->message, "HTTP 500"));
-  g_assert_null (strstr (error->message, API_KEY));
-  /* Sent again from the environment, once, to its own origin. */
-  g_assert_cmpuint (f->home.with_api_key, ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *shown = g_strconcat (paths[i], "?page=2:", NULL);
+
+      f->home.with_api_key = 0;
+      g_assert_false (poll (f, paths[i], NULL, &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, shown));
+      g_assert_nonnull (strstr (error->message, "HTTP 500"));
+      g_assert_null (strstr (error->message, API_KEY));
+      /* Sent again from the environment, once, to its own origin. */
+      g_assert_cmpuint (f->home.with_api_key, ==, 2);
+    }
 }
 
 static const char detail_mapping[] =
@@ -534,6 +549,11 @@ test_origin_normalised (void)
   static const char * const refused[] = {
     "ftp://api.example.com/", "file:///etc/passwd", "javascript:alert(1)", "/relative/path", "http://", "",
     "http://user:pw@evil.example:8080@api.example.com/",
+    /* Hosts that decode to what no host name holds: one text, two hosts
+     * (checked as "exa/mple.com", sent to "exa"), or a control
+     * character for a terminal. */
+    "http://exa%2fmple.com/", "http://exa%2Fmple.com:8080/p", "http://a%40b.example/", "http://a%20b/",
+    "http://a%1b%5b31mb/", "http://a%7fb/", "http://a%5cb/", "http://a%3fb/", "http://a%23b/",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -615,6 +635,68 @@ test_origin_query_secret_refused (void)
     g_assert_nonnull (strstr (error->message, "--query-secret"));
     g_assert_null (strstr (error->message, "SEKRIT1"));
   }
+}
+
+/* The detail_url gets the source's secrets: it is held to the rules of
+ * the source's URL, a user name and password in it above all (they
+ * would be stored, and sent to whatever the mapping names). */
+static void
+test_origin_detail_url_rules (void)
+{
+  static const struct { const char *detail_url; const char *message; } refused[] = {
+    { "https://user:SEKRIT1@api.example.com/d/{id}", "must not hold a user name or password" },
+    { "https://:SEKRIT1@api.example.com/d/{id}", "must not hold a user name or password" },
+    { "https://api.example.com/d/{id}?Token=SEKRIT1", "--query-secret" },
+    { "https://exa%2fmple.com/d/{id}", "is not an http:// or https:// URL with a host" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VigilSource) source = vigil_source_new ("crm", "https://api.example.com/u");
+
+      source->mapping = g_strdup_printf ("{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+                                         " \"detail_url\": \"%s\"}", refused[i].detail_url);
+      g_assert_false (vigil_source_validate (source, &error));
+      g_test_message ("%s", error->message);
+      g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+      g_assert_true (g_str_has_prefix (error->message, "the mapping's detail_url: "));
+      g_assert_nonnull (strstr (error->message, refused[i].message));
+      g_assert_null (strstr (error->message, "SEKRIT1"));
+    }
+
+  /* The source's URL alike, the error pointing at where credentials go. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VigilSource) source = vigil_source_new ("crm", "https://user:SEKRIT1@api.example.com/u");
+
+    g_assert_false (vigil_source_validate (source, &error));
+    g_assert_nonnull (strstr (error->message, "--token-env"));
+    g_assert_nonnull (strstr (error->message, "--header"));
+    g_assert_null (strstr (error->message, "SEKRIT1"));
+  }
+}
+
+/* A response is held in one GByteArray: --max-bytes goes up to the most
+ * its length (a guint) holds, and no further. */
+static void
+test_origin_max_bytes_bounds (void)
+{
+  static const struct { gint64 max_bytes; gboolean valid; } cases[] = {
+    { 1023, FALSE }, { 1024, TRUE }, { 64 * 1024 * 1024, TRUE }, { G_MAXUINT, TRUE },
+    { (gint64) G_MAXUINT + 1, FALSE }, { G_GINT64_CONSTANT (5) << 30, FALSE }, { G_MAXINT64, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VigilSource) source = vigil_source_new ("crm", "https://api.example.com/u");
+
+      source->max_bytes = cases[i].max_bytes;
+      g_assert_cmpint (vigil_source_validate (source, &error), ==, cases[i].valid);
+      if (!cases[i].valid)
+        g_assert_cmpstr (error->message, ==, "--max-bytes must be between 1024 and 4294967295 (4 GiB less one byte)");
+    }
 }
 
 /* The store never keeps such a URL, whoever calls it: adding and
@@ -707,6 +789,46 @@ test_origin_query_params (void)
   g_assert_cmpstr (added, ==, "https://h/u?api_key=v");
   g_assert_cmpstr (removed, ==, "https://h/u?page=2");
   g_assert_cmpstr (emptied, ==, "https://h/u");
+
+  /* Removing: any case, escaped or not, pairs split at "&" or ";", the
+   * other pairs kept with their separators; a fragment is not a query. */
+  {
+    static const struct { const char *url; const char *expected; } cases[] = {
+      { "https://h/u?API_KEY=x&page=2", "https://h/u?page=2" },
+      { "https://h/u?x=1;api_key=s&y=2", "https://h/u?x=1&y=2" },
+      { "https://h/u?x=1;Api%5FKey=s;y=2&z=3", "https://h/u?x=1;y=2&z=3" },
+      { "https://h/u?sIg=1;page=2#f?api_key=z", "https://h/u?page=2#f?api_key=z" },
+      { "https://h/u?;;&page=2&&", "https://h/u?page=2" },
+      { "https://h/u#api_key=z", "https://h/u#api_key=z" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *result = vigil_url_remove_query_params (cases[i].url, names);
+
+        g_assert_cmpstr (result, ==, cases[i].expected);
+      }
+  }
+
+  /* Adding: all but the query stays as written, the host above all: a
+   * host decoded and written back raw would be another one
+   * (exa%2Fmple.com is not exa). */
+  {
+    static const struct { const char *url; const char *expected; } cases[] = {
+      { "http://exa%2fmple.com/p", "http://exa%2fmple.com/p?api_key=v" },
+      { "http://exa%2fmple.com:8080/p?q=1", "http://exa%2fmple.com:8080/p?q=1&api_key=v" },
+      { "http://[::1]:8080/a%2Fb/c?x=1;y=2#frag", "http://[::1]:8080/a%2Fb/c?x=1;y=2&api_key=v#frag" },
+      { "https://h/u?API_KEY=old", "https://h/u?API_KEY=old&api_key=v" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *result = vigil_url_set_query_param (cases[i].url, "api_key", "v");
+
+        g_assert_cmpstr (result, ==, cases[i].expected);
+      }
+    g_assert_null (vigil_url_set_query_param ("not a url", "api_key", "v"));
+  }
 }
 
 int
@@ -723,6 +845,8 @@ main (int    argc,
   g_test_add_func ("/core/origin/store-refuses-secret-url", test_origin_store_refuses_secret_url);
   g_test_add_func ("/core/origin/query-secret-names", test_origin_query_secret_names);
   g_test_add_func ("/core/origin/query-params", test_origin_query_params);
+  g_test_add_func ("/core/origin/detail-url-rules", test_origin_detail_url_rules);
+  g_test_add_func ("/core/origin/max-bytes-bounds", test_origin_max_bytes_bounds);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/core/origin/home-gets-secrets", test_origin_home_gets_secrets);
   ADD ("/core/origin/native-next", test_origin_native_next);

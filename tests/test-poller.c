@@ -288,6 +288,20 @@ handler (SoupServer        *server,
       respond (msg, 403, "{}");
       return;
     }
+  else if (g_str_equal (path, "/escapes"))
+    {
+      /* A reason phrase that would turn a terminal red, then more
+       * control characters (DEL, C1 CSI) and a byte that is not UTF-8. */
+      soup_server_message_set_status (msg, 404, "\x1b[31mRED\x7f\xc2\x9b" "2J\xff \xe2\x80\x94 gone");
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+      return;
+    }
+  else if (g_str_equal (path, "/c1-in-json"))
+    {
+      /* U+009B (CSI) where a value should be: not JSON, and named. */
+      respond (msg, 200, "{\"customers\": [], \"x\": \xc2\x9b}");
+      return;
+    }
   else if (g_str_equal (path, "/down"))
     {
       respond (msg, 500, "{}");
@@ -301,8 +315,12 @@ handler (SoupServer        *server,
 
       for (guint i = 1; i < 30; i++)
         g_string_append_printf (list, ", {\"id\": \"d%u\"}", i);
+      const char *with_id = query != NULL ? g_hash_table_lookup (query, "with") : NULL;
+
       if (with_broken != NULL)
         g_string_append (list, ", {\"id\": \"broken\"}");
+      if (with_id != NULL)
+        g_string_append_printf (list, ", {\"id\": \"%s\"}", with_id);
       g_string_append (list, "]}");
       body = g_string_free (list, FALSE);
     }
@@ -657,6 +675,51 @@ test_poll_failures (Fixture       *f,
     }
 }
 
+/* Text a server chose reaches a message (standard error, the source's
+ * last error in the database) without control characters: each C0, DEL
+ * and C1 character and each byte that is not UTF-8 becomes U+FFFD. */
+static void
+test_poll_server_text (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) reason_error = NULL;
+  g_autoptr(GError) json_error = NULL;
+
+  g_assert_false (poll (f, "/escapes", NULL, NULL, &reason_error));
+  g_test_message ("%s", reason_error->message);
+  g_assert_true (g_utf8_validate (reason_error->message, -1, NULL));
+  g_assert_true (g_str_has_suffix (reason_error->message,
+                                   "/escapes: HTTP 404 \xef\xbf\xbd[31mRED\xef\xbf\xbd\xef\xbf\xbd"
+                                   "2J\xef\xbf\xbd \xe2\x80\x94 gone"));
+
+  g_assert_false (poll (f, "/c1-in-json", NULL, NULL, &json_error));
+  g_test_message ("%s", json_error->message);
+  g_assert_nonnull (strstr (json_error->message, "unexpected control character U+009B"));
+  g_assert_null (strstr (json_error->message, "\xc2\x9b"));
+
+  /* The rule itself. */
+  {
+    static const struct { const char *text; gssize length; const char *printable; } cases[] = {
+      { "plain text, déjà vu, 北京", -1, "plain text, déjà vu, 北京" },
+      { "\x1b]8;;http://x\x07link", -1, "\xef\xbf\xbd]8;;http://x\xef\xbf\xbdlink" },
+      { "tab\there\r\n", -1, "tab\xef\xbf\xbdhere\xef\xbf\xbd\xef\xbf\xbd" },
+      { "a\0b", 3, "a\xef\xbf\xbd" "b" },
+      { "\x7f\xc2\x80\xc2\x9f\xc2\xa0", -1, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xc2\xa0" },
+      { "\xc0\xaf\xed\xa0\x80x", -1,
+        "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx" },
+      { "cut \xe2\x80", -1, "cut \xef\xbf\xbd\xef\xbf\xbd" },
+      { "", -1, "" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *printable = vigil_text_printable (cases[i].text, cases[i].length);
+
+        g_assert_cmpstr (printable, ==, cases[i].printable);
+      }
+  }
+}
+
 static void
 test_poll_retries (Fixture       *f,
                    gconstpointer  data)
@@ -762,6 +825,45 @@ test_poll_detail_failure (Fixture       *f,
   g_assert_false (poll (f, "/accounts?broken=1", mapping, NULL, &error));
   g_assert_nonnull (strstr (error->message, "/detail/broken: HTTP 500"));
   g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 0);
+}
+
+/* An id of "." or ".." would take the detail request to another path
+ * of the detail_url's origin (/detail/x/.. is /detail/): the poll fails
+ * naming the id, as for a detail that fails, and nothing is stored. An
+ * id that merely holds dots is an id like any other. */
+static void
+test_poll_detail_dot_ids (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *mapping = g_strdup_printf (
+    "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"}, \"detail_url\": \"%s/detail/x/{id}\","
+    " \"detail_fields\": {\"api_calls_7d\": \"/usage/calls\"}}", f->base);
+  static const char * const refused[] = { "..", "." };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = g_strdup_printf ("/accounts?with=%s", refused[i]);
+      g_autofree char *quoted = g_strdup_printf ("the customer id “%s” cannot go into the detail_url's path",
+                                                 refused[i]);
+
+      g_ptr_array_set_size (f->detail_paths, 0);
+      g_assert_false (poll (f, path, mapping, NULL, &error));
+      g_test_message ("%s", error->message);
+      g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, quoted));
+      g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 0);
+      for (guint p = 0; p < f->detail_paths->len; p++)
+        g_assert_true (g_str_has_prefix (f->detail_paths->pdata[p], "/detail/x/"));
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (poll (f, "/accounts?with=...", mapping, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_ptr_array_find_with_equal_func (f->detail_paths, "/detail/x/...", g_str_equal, NULL));
+  }
 }
 
 static const char paged_detail_mapping[] =
@@ -993,12 +1095,14 @@ main (int    argc,
   ADD ("/core/poller/page-numbers", test_poll_page_numbers);
   ADD ("/core/poller/link-header", test_poll_link_header);
   ADD ("/core/poller/failures", test_poll_failures);
+  ADD ("/core/poller/server-text", test_poll_server_text);
   ADD ("/core/poller/token", test_poll_token);
   ADD ("/core/poller/retries", test_poll_retries);
   ADD ("/core/poller/etag", test_poll_etag);
   ADD ("/core/poller/details", test_poll_details);
   ADD ("/core/poller/gzip", test_poll_gzip);
   ADD ("/core/poller/detail-failure", test_poll_detail_failure);
+  ADD ("/core/poller/detail-dot-ids", test_poll_detail_dot_ids);
   ADD ("/core/poller/details-paged", test_poll_details_paged);
   ADD ("/core/poller/pages-all-or-nothing", test_poll_pages_all_or_nothing);
   ADD ("/core/poller/record-limit", test_poll_record_limit);

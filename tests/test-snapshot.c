@@ -11,6 +11,7 @@
 
 #include "vigil-core.h"
 #include "vigil-json-private.h"
+#include "vigil-test-util.h"
 
 /* @snapshot's keys, joined by "|", or NULL when it carries none. */
 static char *
@@ -221,6 +222,41 @@ test_snapshot_parse_json_deep (void)
 
   g_assert_false (vigil_snapshot_parse_json (s, text->str, text->len, &error));
   g_assert_nonnull (strstr (error->message, "nested too deeply"));
+}
+
+/* A record's text need not end with a NUL: every record above, cut
+ * short at each byte, is read against a page nothing may read
+ * (vigil-test-util.h) and gives what its NUL-terminated copy gives. */
+static void
+test_snapshot_parse_json_unterminated (void)
+{
+  static const char * const more[] = {
+    "7", "-12", "{\"id\": 12", "{\"id\": 12345678901234567890", "{\"mrr\": 1e5", "{\"nps\": 9}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (records) + G_N_ELEMENTS (more); i++)
+    {
+      const char *record = i < G_N_ELEMENTS (records) ? records[i] : more[i - G_N_ELEMENTS (records)];
+
+      for (gsize length = 1; length <= strlen (record); length++)
+        {
+          g_autofree char *copy = g_strndup (record, length);
+          g_autoptr(VigilSnapshot) guarded_snapshot = vigil_snapshot_new ();
+          g_autoptr(VigilSnapshot) copy_snapshot = vigil_snapshot_new ();
+          g_autoptr(GError) guarded_error = NULL;
+          g_autoptr(GError) copy_error = NULL;
+          GuardedText guarded;
+          const char *text = test_guarded_text_init (&guarded, record, length);
+          gboolean read = vigil_snapshot_parse_json (guarded_snapshot, text, length, &guarded_error);
+
+          g_assert_cmpint (read, ==, vigil_snapshot_parse_json (copy_snapshot, copy, length, &copy_error));
+          if (read)
+            assert_same_snapshot (guarded_snapshot, copy_snapshot);
+          else
+            g_assert_cmpstr (guarded_error->message, ==, copy_error->message);
+          test_guarded_text_clear (&guarded);
+        }
+    }
 }
 
 static void
@@ -504,6 +540,7 @@ main (int    argc,
   g_test_add_func ("/core/snapshot/parse-json/values", test_snapshot_parse_json_values);
   g_test_add_func ("/core/snapshot/parse-json/errors", test_snapshot_parse_json_errors);
   g_test_add_func ("/core/snapshot/parse-json/deep", test_snapshot_parse_json_deep);
+  g_test_add_func ("/core/snapshot/parse-json/unterminated", test_snapshot_parse_json_unterminated);
   g_test_add_func ("/core/snapshot/text/features", test_snapshot_text_features);
   g_test_add_func ("/core/snapshot/text/values", test_snapshot_text_values);
   g_test_add_func ("/core/snapshot/keys", test_snapshot_keys);

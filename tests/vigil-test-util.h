@@ -7,6 +7,10 @@
 
 #pragma once
 
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <glib.h>
 #include <glib/gstdio.h>
 
@@ -73,4 +77,41 @@ test_read_bytes (const char *path)
   g_file_get_contents (path, &contents, &length, &error);
   g_assert_no_error (error);
   return g_bytes_new_take (contents, length);
+}
+
+/* A copy of some text that ends exactly where a page nothing may read
+ * begins: a reader that looks one byte past the end of what it was
+ * given crashes there (SIGSEGV), with or without a sanitizer, instead of
+ * reading whatever happens to follow (a NUL, often). */
+typedef struct
+{
+  char  *base;
+  gsize  size;
+  char  *text;
+} GuardedText;
+
+static inline const char *
+test_guarded_text_init (GuardedText *guarded,
+                        const char  *text,
+                        gsize        length)
+{
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  gsize pages = MAX ((length + page - 1) / page, 1);
+
+  guarded->size = (pages + 1) * page;
+  guarded->base = mmap (NULL, guarded->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  g_assert_true (guarded->base != MAP_FAILED);
+  g_assert_cmpint (mprotect (guarded->base + pages * page, page, PROT_NONE), ==, 0);
+  guarded->text = guarded->base + pages * page - length;
+  memcpy (guarded->text, text, length);
+  return guarded->text;
+}
+
+static inline void
+test_guarded_text_clear (GuardedText *guarded)
+{
+  if (guarded->base != NULL)
+    munmap (guarded->base, guarded->size);
+  guarded->base = NULL;
+  guarded->text = NULL;
 }

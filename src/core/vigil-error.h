@@ -39,4 +39,7 @@ typedef enum
 
 GQuark vigil_error_quark (void);
 
+char   *vigil_text_printable (const char *text,
+                              gssize      length);
+
 G_END_DECLS

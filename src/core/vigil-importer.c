@@ -248,6 +248,27 @@ fill_from_record (VigilImporter *self,
     vigil_snapshot_set_json_object (snapshot, json_node_get_object (record));
 }
 
+typedef struct
+{
+  VigilIngest  *ingest;
+  GCancellable *cancellable;
+} DocumentImport;
+
+static gboolean
+add_document_record (VigilSnapshot  *snapshot,
+                     gpointer        user_data,
+                     GError        **error)
+{
+  DocumentImport *import = user_data;
+
+  return vigil_ingest_add (import->ingest, snapshot, error) &&
+         !check_cancelled (vigil_ingest_get_stats (import->ingest), import->cancellable, error);
+}
+
+/* A JSON document is read as polls read answers (design 2.3): once,
+ * front to back, every byte checked, each record stored as it is read,
+ * never built in memory whole. One reader, so one rule for a member
+ * given twice on the records' path: refused. */
 static gboolean
 import_json_document (VigilImporter  *self,
                       GFile          *file,
@@ -257,10 +278,11 @@ import_json_document (VigilImporter  *self,
 {
   g_autofree char *path = g_file_get_path (file);
   g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *records;
-  guint n;
+  g_autoptr(VigilMapping) native = NULL;
+  DocumentImport import = { ingest, cancellable };
+  const char *data;
+  gsize length;
+  const char *first;
 
   if (path == NULL)
     {
@@ -268,44 +290,29 @@ import_json_document (VigilImporter  *self,
                            _("Only local files can be imported"));
       return FALSE;
     }
-
-  /* Every byte is checked, records skipped or not (design 2.3); the
-   * error names the line and column, the caller the file. */
-  if (!(mapped = g_mapped_file_new (path, FALSE, error)) ||
-      !(root = _vigil_json_parse (g_mapped_file_get_contents (mapped),
-                                  (gssize) g_mapped_file_get_length (mapped),
-                                  VIGIL_JSON_DATA, error)))
+  if (!(mapped = g_mapped_file_new (path, FALSE, error)))
     return FALSE;
+  /* Mapped, not read: no NUL follows the last byte (the reader never
+   * looks past @length). */
+  data = g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+  first = skip_bom_and_space (data != NULL ? data : "", (data != NULL ? data : "") + length);
 
-  if (self->mapping != NULL)
+  if (self->mapping == NULL && (length == 0 || (*first != '[' && *first != '{')))
     {
-      if (!(records = vigil_mapping_get_records (self->mapping, root, error)))
+      /* Not JSON at all is said first, with its line and column. */
+      if (!_vigil_json_validate (data, (gssize) length, VIGIL_JSON_DATA, error))
         return FALSE;
-    }
-  else if (JSON_NODE_HOLDS_ARRAY (root))
-    records = json_node_get_array (root);
-  else if (JSON_NODE_HOLDS_OBJECT (root) &&
-           json_object_has_member (json_node_get_object (root), "customers") &&
-           JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "customers")))
-    records = json_object_get_array_member (json_node_get_object (root), "customers");
-  else
-    {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                            _("a JSON document must be an array of records or an object "
                              "with a “customers” array (other shapes need a mapping)"));
       return FALSE;
     }
+  if (self->mapping == NULL)
+    native = *first == '[' ? vigil_mapping_new_native_array () : vigil_mapping_new_native ();
 
-  n = json_array_get_length (records);
-  for (guint i = 0; i < n; i++)
-    {
-      fill_from_record (self, json_array_get_element (records, i), snapshot);
-      if (!vigil_ingest_add (ingest, snapshot, error) ||
-          check_cancelled (vigil_ingest_get_stats (ingest), cancellable, error))
-        return FALSE;
-    }
-
-  return TRUE;
+  return vigil_mapping_read_records (self->mapping != NULL ? self->mapping : native, data, length,
+                                     add_document_record, &import, NULL, error);
 }
 
 /* One line of JSON Lines as a tree, for a mapping: the error names the

@@ -9,7 +9,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -149,14 +148,18 @@ fail_unexpected (VigilJsonCursor *c)
     return _vigil_json_cursor_fail (c, _("unexpected end of data"));
   if (*c->p == '\0')
     return _vigil_json_cursor_fail (c, _("unexpected NUL byte"));
-  if ((guchar) *c->p < 0x20)
+  /* A control character (C0, DEL, C1) is named by its code point, not
+   * printed: it would reach a terminal (design 2.3). */
+  if ((guchar) *c->p < 0x20 || (guchar) *c->p == 0x7F)
     message = g_strdup_printf (_("unexpected control character U+%04X"), (guint) (guchar) *c->p);
   else if ((guchar) *c->p < 0x80)
     message = g_strdup_printf (_("unexpected character “%c”"), *c->p);
-  else if ((length = utf8_sequence_length ((const guchar *) c->p, c->end - c->p)) > 0)
-    message = g_strdup_printf (_("unexpected character “%.*s”"), (int) length, c->p);
-  else
+  else if ((length = utf8_sequence_length ((const guchar *) c->p, c->end - c->p)) == 0)
     return _vigil_json_cursor_fail (c, _("text is not valid UTF-8"));
+  else if (g_utf8_get_char (c->p) <= 0x9F)
+    message = g_strdup_printf (_("unexpected control character U+%04X"), (guint) g_utf8_get_char (c->p));
+  else
+    message = g_strdup_printf (_("unexpected character “%.*s”"), (int) length, c->p);
   return _vigil_json_cursor_fail (c, message);
 }
 
@@ -396,6 +399,33 @@ number_value (const char *begin,
   return g_ascii_strtod (text, NULL);
 }
 
+/* The integer written from @begin to @end (an optional "-" and digits,
+ * checked already), or FALSE when 64 bits cannot hold it. Read digit by
+ * digit within the bounds: the text need not end with a NUL, and a
+ * number may be its last byte (strtoll() would read past it). */
+static gboolean
+integer_value (const char *begin,
+               const char *end,
+               gint64     *out)
+{
+  gboolean negative = begin < end && *begin == '-';
+  /* Accumulated as a negative number: G_MININT64 has no positive twin. */
+  gint64 value = 0;
+
+  for (const char *q = begin + negative; q < end; q++)
+    {
+      int digit = *q - '0';
+
+      if (value < (G_MININT64 + digit) / 10)
+        return FALSE;
+      value = value * 10 - digit;
+    }
+  if (!negative && value == G_MININT64)
+    return FALSE;
+  *out = negative ? value : -value;
+  return TRUE;
+}
+
 /**
  * _vigil_json_cursor_read_number:
  * @out: (out) (optional): the number's value
@@ -519,16 +549,9 @@ read_scalar (VigilJsonCursor *c,
       if (!_vigil_json_cursor_read_number (c, text != NULL ? &out->number : NULL, &integer))
         return FALSE;
       out->value_type = G_TYPE_DOUBLE;
-      if (text != NULL && integer)
-        {
-          char *end = NULL;
-
-          /* Integers stay exact in 64 bits; larger ones are doubles. */
-          errno = 0;
-          out->integer = g_ascii_strtoll (begin, &end, 10);
-          if (errno == 0 && end == c->p)
-            out->value_type = G_TYPE_INT64;
-        }
+      /* Integers stay exact in 64 bits; larger ones are doubles. */
+      if (text != NULL && integer && integer_value (begin, c->p, &out->integer))
+        out->value_type = G_TYPE_INT64;
       return TRUE;
 
     case '+':

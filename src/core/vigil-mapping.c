@@ -47,6 +47,7 @@ struct _VigilMapping
   gint64                page_start;
   char                 *detail_url;
   char                 *detail_fields[VIGIL_N_FIELDS];
+  gboolean              native;       /* the native format's, not a user's */
 
   /* The pointers above, for reading answers as text (see
    * vigil_mapping_read_records()). */
@@ -265,6 +266,26 @@ build_trees (VigilMapping *self)
   self->detail_tree = fields_tree (self->detail_fields);
 }
 
+/* The native format, records at @records; a document that is the array
+ * of records itself has no room for a next page. */
+static VigilMapping *
+new_native (const char *records)
+{
+  VigilMapping *self = g_object_new (VIGIL_TYPE_MAPPING, NULL);
+
+  self->native = TRUE;
+  self->records = g_strdup (records);
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    self->fields[i] = g_strconcat ("/", vigil_field_get_name ((VigilField) i), NULL);
+  if (*records != '\0')
+    {
+      self->pagination = VIGIL_PAGINATION_NEXT_URL;
+      self->page_pointer = g_strdup ("/next");
+    }
+  build_trees (self);
+  return self;
+}
+
 /**
  * vigil_mapping_new_native:
  *
@@ -274,15 +295,19 @@ build_trees (VigilMapping *self)
 VigilMapping *
 vigil_mapping_new_native (void)
 {
-  VigilMapping *self = g_object_new (VIGIL_TYPE_MAPPING, NULL);
+  return new_native ("/customers");
+}
 
-  self->records = g_strdup ("/customers");
-  for (int i = 0; i < VIGIL_N_FIELDS; i++)
-    self->fields[i] = g_strconcat ("/", vigil_field_get_name ((VigilField) i), NULL);
-  self->pagination = VIGIL_PAGINATION_NEXT_URL;
-  self->page_pointer = g_strdup ("/next");
-  build_trees (self);
-  return self;
+/**
+ * vigil_mapping_new_native_array:
+ *
+ * Returns: (transfer full): the mapping of the native format for a
+ *   document that is the array of records itself (an import, design 2.5)
+ */
+VigilMapping *
+vigil_mapping_new_native_array (void)
+{
+  return new_native ("");
 }
 
 static gboolean
@@ -760,6 +785,21 @@ vigil_mapping_to_json (VigilMapping *self)
   return json_to_string (root, TRUE);
 }
 
+/* No array where the records pointer points: said the native format's
+ * way when there is no mapping. */
+static void
+set_no_records_error (VigilMapping  *self,
+                      GError       **error)
+{
+  if (self->native)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("no array of records at “%s”: in the native format the records are the "
+                   "“customers” array (other shapes need a mapping)"), self->records);
+  else
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("no array of records at “%s” (the mapping's records pointer)"), self->records);
+}
+
 /**
  * vigil_mapping_get_records:
  * @document: a whole response or file
@@ -780,8 +820,7 @@ vigil_mapping_get_records (VigilMapping  *self,
   node = vigil_json_pointer_get (document, self->records);
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                   _("no array of records at “%s” (the mapping's records pointer)"), self->records);
+      set_no_records_error (self, error);
       return NULL;
     }
   return json_node_get_array (node);
@@ -960,8 +999,16 @@ read_record_array (AnswerReader    *reader,
 
   if (*c->p != '[')
     {
+      set_no_records_error (reader->mapping, &reader->error);
+      return FALSE;
+    }
+  /* A name given twice on the records' path: a tree would keep the last
+   * value, but the records before it are handed over already. Neither
+   * is taken (design 2.3). */
+  if (reader->found_records)
+    {
       g_set_error (&reader->error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                   _("no array of records at “%s” (the mapping's records pointer)"),
+                   _("more than one array of records at “%s” (a member name given twice): refused"),
                    reader->mapping->records);
       return FALSE;
     }
@@ -1110,8 +1157,7 @@ vigil_mapping_read_records (VigilMapping     *self,
     _vigil_keys_value_clear (&keys[i]);
   if (ok && !reader.found_records)
     {
-      g_set_error (&reader.error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                   _("no array of records at “%s” (the mapping's records pointer)"), self->records);
+      set_no_records_error (self, &reader.error);
       ok = FALSE;
     }
 
@@ -1204,12 +1250,20 @@ vigil_mapping_get_detail_url (VigilMapping *self)
  * vigil_mapping_expand_detail_url:
  * @customer_id: the customer's id
  *
+ * The id of a customer comes from the endpoint's answer. Percent-encoded,
+ * it can name no other host and leave no path segment; but "." and ".."
+ * are path segments whatever their encoding (a URL's reader removes them,
+ * %2E%2E too), which would send the request to another path of the
+ * detail_url's origin: such an id is refused where {id} is in the path.
+ *
  * Returns: (transfer full) (nullable): the detail URL with @customer_id
- *   percent-encoded in place of each {id}, or %NULL without a detail_url
+ *   percent-encoded in place of each {id}; %NULL without a detail_url,
+ *   or with @error set for an id refused
  */
 char *
-vigil_mapping_expand_detail_url (VigilMapping *self,
-                                 const char   *customer_id)
+vigil_mapping_expand_detail_url (VigilMapping  *self,
+                                 const char    *customer_id,
+                                 GError       **error)
 {
   g_autofree char *escaped = NULL;
   g_auto(GStrv) parts = NULL;
@@ -1219,6 +1273,15 @@ vigil_mapping_expand_detail_url (VigilMapping *self,
 
   if (self->detail_url == NULL)
     return NULL;
+
+  if ((g_str_equal (customer_id, ".") || g_str_equal (customer_id, "..")) &&
+      strstr (self->detail_url, "{id}") < self->detail_url + strcspn (self->detail_url, "?#"))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("the customer id “%s” cannot go into the detail_url's path, where “.” and “..” "
+                     "would name another path: refused"), customer_id);
+      return NULL;
+    }
 
   escaped = g_uri_escape_string (customer_id, NULL, FALSE);
   parts = g_strsplit (self->detail_url, "{id}", -1);

@@ -45,6 +45,7 @@ typedef gboolean (*VigilRecordFunc) (VigilSnapshot  *snapshot,
 G_DECLARE_FINAL_TYPE (VigilMapping, vigil_mapping, VIGIL, MAPPING, GObject)
 
 VigilMapping         *vigil_mapping_new_native          (void);
+VigilMapping         *vigil_mapping_new_native_array    (void);
 VigilMapping         *vigil_mapping_new_from_data       (const char     *data,
                                                          gssize          length,
                                                          GError        **error);
@@ -78,7 +79,8 @@ const char           *vigil_mapping_get_page_param      (VigilMapping   *self);
 gint64                vigil_mapping_get_page_start      (VigilMapping   *self);
 const char           *vigil_mapping_get_detail_url      (VigilMapping   *self);
 char                 *vigil_mapping_expand_detail_url   (VigilMapping   *self,
-                                                         const char     *customer_id);
+                                                         const char     *customer_id,
+                                                         GError        **error);
 
 JsonNode             *vigil_json_pointer_get            (JsonNode       *root,
                                                          const char     *pointer);

@@ -226,7 +226,16 @@ return_poll (GTask  *task,
 {
   release_writer (g_task_get_source_object (task), task);
   if (error != NULL)
-    g_task_return_error (task, error);
+    {
+      /* A poll's error goes to a terminal and into the database, and much
+       * of it is the server's (links, excerpts of its answer): whatever
+       * put it there, it leaves without control characters. */
+      char *printable = vigil_text_printable (error->message, -1);
+
+      g_free (error->message);
+      error->message = printable;
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -950,8 +959,12 @@ fetch_send_cb (GObject      *object,
     }
   if (status >= 400)
     {
+      /* The server's words, for a terminal and the database: no escapes. */
+      const char *phrase = soup_message_get_reason_phrase (fetch->message);
+      g_autofree char *reason = vigil_text_printable (phrase != NULL ? phrase : "", -1);
+
       g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("%s: HTTP %u %s"), fetch->url,
-                               status, soup_message_get_reason_phrase (fetch->message));
+                               status, reason);
       return;
     }
   if (status < 200 || status >= 300)
@@ -1028,6 +1041,18 @@ fetch_send (GTask *task)
       g_object_unref (task);
       return;
     }
+  /* And on what is sent: the message's own URI, the query secrets in it,
+   * not the text it was made from. */
+  g_free (origin);
+  origin = vigil_url_origin_of (soup_message_get_uri (fetch->message));
+  if (origin == NULL || g_strcmp0 (origin, fetch->origin) != 0)
+    {
+      g_task_return_error (task, origin != NULL ? origin_refused (fetch, origin, FALSE)
+                                                : g_error_new (VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                                                               _("“%s” is not a valid URL"), fetch->url));
+      g_object_unref (task);
+      return;
+    }
   /* Redirects are followed by fetch_follow_redirect(), on the origin. */
   soup_message_add_flags (fetch->message, SOUP_MESSAGE_NO_REDIRECT);
 
@@ -1078,7 +1103,9 @@ fetch_async (VigilPoller         *self,
   fetch->token = g_strdup (job->token);
   fetch->headers = job->headers != NULL ? g_ptr_array_ref (job->headers) : NULL;
   fetch->query_secrets = job->query_secrets != NULL ? g_ptr_array_ref (job->query_secrets) : NULL;
-  fetch->max_bytes = job->source->max_bytes;
+  /* A body is one GByteArray, its length a guint; a limit stored before
+   * sources were held to that (design 2.3) is read as the most it can be. */
+  fetch->max_bytes = MIN (job->source->max_bytes, (gint64) G_MAXUINT);
   fetch->timeout_s = job->source->timeout_s;
   fetch->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
@@ -1168,11 +1195,18 @@ start_details (GTask *task)
     {
       VigilSnapshot *snapshot = g_ptr_array_index (snapshots, job->next_detail++);
       g_autofree char *url = NULL;
+      g_autoptr(GError) error = NULL;
       DetailRequest *request;
 
       if (snapshot->customer_id == NULL)
         continue;
-      url = vigil_mapping_expand_detail_url (job->mapping, snapshot->customer_id);
+      /* An id that cannot go into the detail_url fails the poll, as a
+       * detail request that fails does (design 2.3). */
+      if (!(url = vigil_mapping_expand_detail_url (job->mapping, snapshot->customer_id, &error)))
+        {
+          fail_poll (task, g_steal_pointer (&error));
+          break;
+        }
       request = g_new0 (DetailRequest, 1);
       request->poll = g_object_ref (task);
       request->snapshot = snapshot;
@@ -1550,7 +1584,7 @@ vigil_poller_poll_async (VigilPoller         *self,
   if (vigil_mapping_get_detail_url (job->mapping) != NULL)
     {
       /* {id} is never in the host (see the mapping): any id will do. */
-      g_autofree char *example = vigil_mapping_expand_detail_url (job->mapping, "id");
+      g_autofree char *example = vigil_mapping_expand_detail_url (job->mapping, "id", NULL);
 
       if (!(job->detail_origin = vigil_url_get_origin (example, &error)))
         {

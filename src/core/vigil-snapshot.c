@@ -1156,8 +1156,9 @@ read_feature (VigilSnapshot   *self,
   return TRUE;
 }
 
-/* The features member: an object of counts or an array of names,
- * @depth arrays and objects open around it. */
+/* The features member: an object of counts or an array of names, with
+ * @depth arrays and objects open around it. The limit on nesting is the
+ * whole document's (design 2.3), not the record's. */
 static gboolean
 read_features (VigilSnapshot   *self,
                VigilJsonCursor *c,
@@ -1305,7 +1306,8 @@ read_field (VigilSnapshot   *self,
     }
 }
 
-/* The members of the record object, the cursor past its “{”. */
+/* The members of the record object, the cursor past its “{”: the
+ * record is a whole text, so its members' values are inside it alone. */
 static gboolean
 read_record_members (VigilSnapshot   *self,
                      VigilJsonCursor *c)
@@ -1384,7 +1386,8 @@ vigil_snapshot_parse_json (VigilSnapshot  *self,
 /**
  * _vigil_snapshot_read_json_field:
  * @c: at the value
- * @depth: how many arrays and objects are open around it
+ * @depth: how many arrays and objects of the document are open around
+ *   the value, which may go no deeper than the document's limit
  * @scratch: for strings read
  *
  * Reads one value into @field with the rules of vigil_snapshot_set_json(),

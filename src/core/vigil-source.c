@@ -92,6 +92,7 @@ validate_url (const char  *url,
 {
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *origin = NULL;
   const char *scheme;
 
   /* First: every other error below shows the URL, secret and all. */
@@ -120,11 +121,16 @@ validate_url (const char  *url,
   if (g_uri_get_userinfo (uri) != NULL)
     {
       /* Credentials in a URL would be stored in the database. */
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                   _("the URL must not hold a user name or password; use --token-env"));
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                           _("the URL must not hold a user name or password (it would be stored and "
+                             "shown): give a token with --ask-token or --token-env, or a header with "
+                             "--header"));
       return FALSE;
     }
-  return TRUE;
+  /* A host that decodes to "/", "@" or a control character is refused
+   * here rather than at every poll. */
+  origin = vigil_url_get_origin (url, error);
+  return origin != NULL;
 }
 
 static gboolean
@@ -257,8 +263,10 @@ vigil_source_validate (VigilSource  *self,
 
       if (mapping == NULL)
         return FALSE;
+      /* The detail_url gets the source's secrets: the rules of the source's
+       * URL hold for it too. */
       if (vigil_mapping_get_detail_url (mapping) != NULL &&
-          !vigil_url_check_no_secret (vigil_mapping_get_detail_url (mapping), error))
+          !validate_url (vigil_mapping_get_detail_url (mapping), error))
         {
           /* Translators: put before an error about the URL, such as "the URL's
            * query carries a secret…". */
@@ -284,10 +292,11 @@ vigil_source_validate (VigilSource  *self,
                    _("--concurrency must be between 1 and %d"), MAX_CONCURRENCY);
       return FALSE;
     }
-  if (self->max_bytes < 1024)
+  /* A response is held in one GByteArray, whose length is a guint. */
+  if (self->max_bytes < 1024 || self->max_bytes > (gint64) G_MAXUINT)
     {
-      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                           _("--max-bytes must be at least 1024"));
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("--max-bytes must be between 1024 and %u (4 GiB less one byte)"), G_MAXUINT);
       return FALSE;
     }
   if (self->max_records < 1)

@@ -30,6 +30,20 @@ default_port (const char *scheme)
   return g_ascii_strcasecmp (scheme, "https") == 0 ? 443 : 80;
 }
 
+/* Whether @host (as GUri gives it: decoded, IDN as punycode) could name
+ * a machine: a host that decodes to "/", "@", white space or a control
+ * character is a trick, whose text means one host to one reader and
+ * another to the next (exa%2Fmple.com checked as "exa/mple.com", sent
+ * to "exa"), and it would put that character into messages. */
+static gboolean
+is_plain_host (const char *host)
+{
+  for (const guchar *p = (const guchar *) host; *p != '\0'; p++)
+    if (*p <= 0x20 || *p >= 0x7F || strchr ("/\\?#@[]", *p) != NULL)
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * vigil_url_origin_of:
  * @uri: an http or https URI, parsed as libsoup parses it
@@ -41,7 +55,7 @@ default_port (const char *scheme)
  *
  * Returns: (transfer full) (nullable): "https://api.example.com",
  *   "http://127.0.0.1:8080"…, or %NULL if @uri is not http(s) or has
- *   no host
+ *   no host, or a host no machine can have (see is_plain_host())
  */
 char *
 vigil_url_origin_of (GUri *uri)
@@ -56,7 +70,7 @@ vigil_url_origin_of (GUri *uri)
 
   scheme = g_uri_get_scheme (uri);
   host = g_uri_get_host (uri);
-  if (scheme == NULL || host == NULL || *host == '\0' ||
+  if (scheme == NULL || host == NULL || *host == '\0' || !is_plain_host (host) ||
       (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
     return NULL;
 
@@ -181,51 +195,86 @@ vigil_url_is_query_name (const char *name)
   return TRUE;
 }
 
-/* @url with its query rebuilt from the pairs whose name is none of
- * @names (empty pairs dropped), then "@name=@value" if @name is given;
- * NULL if @url does not parse. */
+/* Whether one "name=value" pair of @length bytes is named, once
+ * percent-decoded, @name exactly or (@any_case) in any case. */
+static gboolean
+pair_is_named (const char *pair,
+               gsize       length,
+               const char *name,
+               gboolean    any_case)
+{
+  g_autofree char *text = g_strndup (pair, length);
+  g_autofree char *decoded = pair_name (text);
+
+  return any_case ? g_ascii_strcasecmp (decoded, name) == 0 : strcmp (decoded, name) == 0;
+}
+
+static gboolean
+pair_is_removed (const char          *pair,
+                 gsize                length,
+                 const char * const  *names,
+                 const char          *name)
+{
+  if (length == 0 || (name != NULL && pair_is_named (pair, length, name, FALSE)))
+    return TRUE;
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    if (pair_is_named (pair, length, names[i], TRUE))
+      return TRUE;
+  return FALSE;
+}
+
+/* @url with its query rebuilt from the pairs named none of @names (in
+ * any case; pairs split at "&" or ";", as vigil_url_check_no_secret()
+ * splits them) nor @name (exactly), empty pairs dropped, then
+ * "@name=@value" if @name is given; NULL if @url does not parse.
+ *
+ * The text is edited where it stands, never parsed and rebuilt: a round
+ * trip through GUri decodes the host (exa%2Fmple.com becomes
+ * "exa/mple.com"), and a host written back raw is another host. All but
+ * the query stays byte for byte what was checked (design 2.3). */
 static char *
 rebuild_query (const char         *url,
                const char * const *names,
                const char         *name,
                const char         *value)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  g_autoptr(GString) query = g_string_new (NULL);
-  g_autoptr(GUri) result = NULL;
+  g_autoptr(GString) result = NULL;
+  gsize fragment = strcspn (url, "#");
+  const char *question = memchr (url, '?', fragment);
+  const char *end = url + fragment;
+  gboolean first = TRUE;
 
-  if (uri == NULL)
+  if (!g_uri_is_valid (url, G_URI_FLAGS_ENCODED, NULL))
     return NULL;
 
-  if (g_uri_get_query (uri) != NULL)
+  /* Room for all of it at once: a secret's value is not left behind in
+   * a buffer given up as the string grows. */
+  result = g_string_sized_new (strlen (url) + 3 * (name != NULL ? strlen (name) + strlen (value) : 0) + 3);
+  g_string_append_len (result, url, question != NULL ? (gssize) (question - url) : (gssize) fragment);
+  for (const char *pair = question != NULL ? question + 1 : end; pair < end;)
     {
-      g_auto(GStrv) pairs = g_strsplit (g_uri_get_query (uri), "&", -1);
+      gsize length = strcspn (pair, "&;#");
 
-      for (guint i = 0; pairs[i] != NULL; i++)
+      if (!pair_is_removed (pair, length, names, name))
         {
-          g_autofree char *pair_decoded = pair_name (pairs[i]);
-
-          if (*pairs[i] == '\0' || (names != NULL && g_strv_contains (names, pair_decoded)) ||
-              g_strcmp0 (pair_decoded, name) == 0)
-            continue;
-          g_string_append_printf (query, "%s%s", query->len > 0 ? "&" : "", pairs[i]);
+          /* Each pair keeps the separator it had, the first none. */
+          g_string_append_c (result, first ? '?' : pair[-1]);
+          g_string_append_len (result, pair, (gssize) length);
+          first = FALSE;
         }
+      pair += length < (gsize) (end - pair) ? length + 1 : length;
     }
   if (name != NULL)
     {
       g_autofree char *escaped_name = g_uri_escape_string (name, NULL, TRUE);
       g_autofree char *escaped_value = g_uri_escape_string (value, NULL, TRUE);
 
-      g_string_append_printf (query, "%s%s=%s", query->len > 0 ? "&" : "", escaped_name, escaped_value);
+      g_string_append_printf (result, "%s%s=%s", first ? "?" : "&", escaped_name, escaped_value);
       /* The value may be a secret: no copy of it stays in freed memory. */
       memset (escaped_value, 0, strlen (escaped_value));
     }
-
-  result = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
-                        g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri),
-                        query->len > 0 ? query->str : NULL, g_uri_get_fragment (uri));
-  memset (query->str, 0, query->len);
-  return g_uri_to_string (result);
+  g_string_append (result, end);
+  return g_string_free (g_steal_pointer (&result), FALSE);
 }
 
 /**
@@ -250,7 +299,9 @@ vigil_url_set_query_param (const char *url,
  * @names: (array zero-terminated=1): parameter names, as decoded
  *
  * Returns: (transfer full) (nullable): @url without the query
- *   parameters named in @names; %NULL if @url does not parse
+ *   parameters named in @names, in any case, percent-encoded or not,
+ *   pairs split at "&" or ";" (a server echoing a query secret into a
+ *   link may write it either way); %NULL if @url does not parse
  */
 char *
 vigil_url_remove_query_params (const char         *url,

@@ -109,7 +109,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_assert_no_error (error);
   json_again = vigil_mapping_to_json (reread);
   g_assert_cmpstr (json, ==, json_again);
-  g_free (vigil_mapping_expand_detail_url (mapping, "a b/c?d=é"));
+  g_free (vigil_mapping_expand_detail_url (mapping, "a b/c?d=é", NULL));
+  g_free (vigil_mapping_expand_detail_url (mapping, "..", NULL));
   vigil_mapping_get_pagination (mapping);
   vigil_mapping_get_page_pointer (mapping);
   vigil_mapping_get_page_param (mapping);
