@@ -106,6 +106,29 @@ vigil_store_ensure_customer (VigilStore  *self,
   return record.customer_id;
 }
 
+/* Sets a customer's or a record's name, plan, owner and segment where
+ * known, by the newest-wins rule both statements hold. */
+static gboolean
+update_attributes (VigilStore           *self,
+                   StmtId                statement,
+                   gint64                id,
+                   const VigilSnapshot  *attributes,
+                   gint64                latest_at,
+                   GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _vigil_store_get_stmt (self, statement, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  _vigil_store_bind_text_or_null (stmt, 2, attributes->name);
+  _vigil_store_bind_text_or_null (stmt, 3, attributes->plan);
+  _vigil_store_bind_text_or_null (stmt, 4, attributes->owner);
+  _vigil_store_bind_text_or_null (stmt, 5, attributes->segment);
+  sqlite3_bind_int64 (stmt, 6, latest_at);
+  return _vigil_store_step_done (self, stmt, _("Updating a customer"), error);
+}
+
 /**
  * vigil_store_update_customer:
  * @attributes: name, plan, owner and segment to set where known
@@ -118,20 +141,10 @@ vigil_store_update_customer (VigilStore           *self,
                              gint64                latest_at,
                              GError              **error)
 {
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (attributes != NULL, FALSE);
 
-  if (!(stmt = _vigil_store_get_stmt (self, STMT_UPDATE_CUSTOMER, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  _vigil_store_bind_text_or_null (stmt, 2, attributes->name);
-  _vigil_store_bind_text_or_null (stmt, 3, attributes->plan);
-  _vigil_store_bind_text_or_null (stmt, 4, attributes->owner);
-  _vigil_store_bind_text_or_null (stmt, 5, attributes->segment);
-  sqlite3_bind_int64 (stmt, 6, latest_at);
-  return _vigil_store_step_done (self, stmt, _("Updating a customer"), error);
+  return update_attributes (self, STMT_UPDATE_CUSTOMER, customer_id, attributes, latest_at, error);
 }
 
 static int
@@ -318,17 +331,7 @@ _vigil_store_update_record (VigilStore           *self,
                             gint64                latest_at,
                             GError              **error)
 {
-  sqlite3_stmt *stmt;
-
-  if (!(stmt = _vigil_store_get_stmt (self, STMT_UPDATE_RECORD, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, record_id);
-  _vigil_store_bind_text_or_null (stmt, 2, attributes->name);
-  _vigil_store_bind_text_or_null (stmt, 3, attributes->plan);
-  _vigil_store_bind_text_or_null (stmt, 4, attributes->owner);
-  _vigil_store_bind_text_or_null (stmt, 5, attributes->segment);
-  sqlite3_bind_int64 (stmt, 6, latest_at);
-  return _vigil_store_step_done (self, stmt, _("Updating a customer"), error);
+  return update_attributes (self, STMT_UPDATE_RECORD, record_id, attributes, latest_at, error);
 }
 
 /* Stores @keys of a record (a key once seen stays); @out_added says
