@@ -21,6 +21,24 @@
 
 static guint requests;
 
+typedef struct
+{
+  GMainLoop    *loop;
+  VigilPreview *preview;
+  GError       *error;
+} TestPreviewWait;
+
+static void
+test_preview_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  TestPreviewWait *wait = user_data;
+
+  wait->preview = vigil_poller_preview_finish (VIGIL_POLLER (object), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
 static void
 handler (SoupServer        *server,
          SoupServerMessage *msg,
@@ -71,6 +89,22 @@ test_tls_self_signed_refused (void)
   g_assert_nonnull (strstr (poll_error->message, url));
   g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 0);
   g_assert_cmpuint (requests, ==, 0);
+
+  /* A source's first page looked at before it is saved (design 5): the
+   * same refusal, said in words, the token never sent. */
+  {
+    g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+    TestPreviewWait wait = { loop, NULL, NULL };
+
+    vigil_poller_preview_async (poller, source, db, "tok-preview-tls", NULL, test_preview_done_cb, &wait);
+    g_main_loop_run (loop);
+    g_assert_null (wait.preview);
+    g_assert_error (wait.error, VIGIL_PREVIEW_ERROR, VIGIL_PREVIEW_ERROR_TLS);
+    g_assert_nonnull (strstr (wait.error->message, "certificate cannot be trusted"));
+    g_assert_nonnull (strstr (wait.error->message, url));
+    g_assert_cmpuint (requests, ==, 0);
+    g_clear_error (&wait.error);
+  }
 
   soup_server_disconnect (server);
   g_clear_object (&store);

@@ -142,6 +142,37 @@ vigil_json_pointer_validate (const char  *pointer,
   return TRUE;
 }
 
+/**
+ * vigil_json_pointer_append:
+ * @pointer: a valid JSON Pointer
+ * @token: a member name or an array index, as it is
+ *
+ * Returns: (transfer full): the pointer to @token below @pointer, its
+ *   "~" and "/" escaped as RFC 6901 says ("~0", "~1")
+ */
+char *
+vigil_json_pointer_append (const char *pointer,
+                           const char *token)
+{
+  GString *out;
+
+  g_return_val_if_fail (pointer != NULL, NULL);
+  g_return_val_if_fail (token != NULL, NULL);
+
+  out = g_string_new (pointer);
+  g_string_append_c (out, '/');
+  for (const char *p = token; *p != '\0'; p++)
+    {
+      if (*p == '~')
+        g_string_append (out, "~0");
+      else if (*p == '/')
+        g_string_append (out, "~1");
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static gboolean
 parse_array_index (const char *token,
                    guint       length,
@@ -1204,6 +1235,19 @@ vigil_mapping_read_detail (VigilMapping   *self,
   g_return_val_if_fail (snapshot != NULL, FALSE);
 
   return read_answer (self->detail_tree, data, length, read_field_value, &reader, error);
+}
+
+/**
+ * vigil_mapping_get_records_pointer:
+ *
+ * Returns: the JSON Pointer to the array of records in an answer
+ */
+const char *
+vigil_mapping_get_records_pointer (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+
+  return self->records;
 }
 
 VigilPaginationStyle

@@ -20,6 +20,7 @@
 #include "vigil-link-header.h"
 #include "vigil-mapping.h"
 #include "vigil-poller.h"
+#include "vigil-preview-private.h"
 #include "vigil-secrets.h"
 #include "vigil-url.h"
 
@@ -220,6 +221,18 @@ release_writer (VigilPoller *self,
 
 /* Ending a poll ------------------------------------------------------------ */
 
+/* A poll's error goes to a terminal and into the database, and much of
+ * it is the server's (links, excerpts of its answer): whatever put it
+ * there, it leaves without control characters. */
+static void
+make_printable (GError *error)
+{
+  char *printable = vigil_text_printable (error->message, -1);
+
+  g_free (error->message);
+  error->message = printable;
+}
+
 static void
 return_poll (GTask  *task,
              GError *error)
@@ -227,13 +240,7 @@ return_poll (GTask  *task,
   release_writer (g_task_get_source_object (task), task);
   if (error != NULL)
     {
-      /* A poll's error goes to a terminal and into the database, and much
-       * of it is the server's (links, excerpts of its answer): whatever
-       * put it there, it leaves without control characters. */
-      char *printable = vigil_text_printable (error->message, -1);
-
-      g_free (error->message);
-      error->message = printable;
+      make_printable (error);
       g_task_return_error (task, error);
     }
   else
@@ -1530,6 +1537,44 @@ load_secrets (PollJob            *job,
   return TRUE;
 }
 
+/* What a poll and a preview set up alike: the mapping, the origins
+ * requests may go to, the first page's URL and the secrets. */
+static gboolean
+prepare_job (PollJob            *job,
+             const char         *database,
+             const VigilSource  *source,
+             GCancellable       *cancellable,
+             GError            **error)
+{
+  job->source = vigil_source_copy (source);
+  job->started_at = g_get_real_time () / G_USEC_PER_SEC;
+  job->url = g_strdup (source->url);
+  job->mapping = source->mapping != NULL ? vigil_mapping_new_from_data (source->mapping, -1, error)
+                                         : vigil_mapping_new_native ();
+  if (job->mapping == NULL)
+    return FALSE;
+  /* The origins requests may go to, and the secrets with them. */
+  if (!(job->origin = vigil_url_get_origin (source->url, error)))
+    return FALSE;
+  if (vigil_mapping_get_detail_url (job->mapping) != NULL)
+    {
+      /* {id} is never in the host (see the mapping): any id will do. */
+      g_autofree char *example = vigil_mapping_expand_detail_url (job->mapping, "id", NULL);
+
+      if (!(job->detail_origin = vigil_url_get_origin (example, error)))
+        return FALSE;
+    }
+  job->page_number = vigil_mapping_get_page_start (job->mapping);
+  if (vigil_mapping_get_pagination (job->mapping) == VIGIL_PAGINATION_PAGE)
+    {
+      g_autofree char *first = g_strdup_printf ("%" G_GINT64_FORMAT, job->page_number);
+
+      g_free (job->url);
+      job->url = vigil_url_set_query_param (source->url, vigil_mapping_get_page_param (job->mapping), first);
+    }
+  return load_secrets (job, database, source, cancellable, error);
+}
+
 /**
  * vigil_poller_poll_async:
  * @store: where the poll is stored
@@ -1562,54 +1607,21 @@ vigil_poller_poll_async (VigilPoller         *self,
 
   job = g_new0 (PollJob, 1);
   job->store = g_object_ref (store);
-  job->source = vigil_source_copy (source);
-  job->started_at = g_get_real_time () / G_USEC_PER_SEC;
-  job->url = g_strdup (source->url);
   job->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) poll_job_free);
 
-  job->mapping = source->mapping != NULL ? vigil_mapping_new_from_data (source->mapping, -1, &error)
-                                         : vigil_mapping_new_native ();
-  if (job->mapping == NULL)
+  if (!prepare_job (job, vigil_store_get_path (store), source, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* The origins requests may go to, and the secrets with them. */
-  if (!(job->origin = vigil_url_get_origin (source->url, &error)))
+  if (job->detail_origin != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (vigil_mapping_get_detail_url (job->mapping) != NULL)
-    {
-      /* {id} is never in the host (see the mapping): any id will do. */
-      g_autofree char *example = vigil_mapping_expand_detail_url (job->mapping, "id", NULL);
-
-      if (!(job->detail_origin = vigil_url_get_origin (example, &error)))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
       /* Cancelled with the poll, and by the first failing detail. */
       job->details_cancellable = g_cancellable_new ();
       if (cancellable != NULL)
         g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
                                  job->details_cancellable, G_CONNECT_SWAPPED);
-    }
-  job->page_number = vigil_mapping_get_page_start (job->mapping);
-  if (vigil_mapping_get_pagination (job->mapping) == VIGIL_PAGINATION_PAGE)
-    {
-      g_autofree char *first = g_strdup_printf ("%" G_GINT64_FORMAT, job->page_number);
-
-      g_free (job->url);
-      job->url = vigil_url_set_query_param (source->url, vigil_mapping_get_page_param (job->mapping), first);
-    }
-
-  if (!load_secrets (job, vigil_store_get_path (store), source, cancellable, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
     }
 
   if (source->id > 0 &&
@@ -1641,6 +1653,134 @@ vigil_poller_poll_finish (VigilPoller      *self,
   if (out_result != NULL)
     *out_result = ((PollJob *) g_task_get_task_data (G_TASK (result)))->result;
   return TRUE;
+}
+
+/* Previews ------------------------------------------------------------------ */
+
+static void
+preview_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  PollJob *job = task_data;
+  const char *content_type = soup_message_headers_get_content_type (
+    soup_message_get_response_headers (job->message), NULL);
+  g_autofree char *url = vigil_text_printable (job->url, -1);
+  GError *error = NULL;
+  VigilPreview *preview;
+
+  preview = vigil_preview_new_from_bytes (url, job->page->body, content_type, job->page->next,
+                                          job->started_at, &error);
+  if (preview == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, preview, g_object_unref);
+}
+
+static void
+preview_fetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PollJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answered = NULL;
+  GBytes *body;
+  const char *link;
+
+  body = fetch_finish (result, &job->message, &answered, &error);
+  if (body == NULL)
+    {
+      /* The server's words first made printable: the explanation is on
+       * a line of its own. */
+      make_printable (error);
+      _vigil_preview_explain_fetch_error (&error, job->message != NULL ? soup_message_get_status (job->message) : 0);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_free (job->url);
+  job->url = g_steal_pointer (&answered);
+  job->page = g_new0 (PageResult, 1);
+  job->page->body = body;
+  /* A Link header's next page, for a person choosing how pages go. */
+  link = soup_message_headers_get_list (soup_message_get_response_headers (job->message), "Link");
+  if (link != NULL)
+    job->page->next = vigil_link_header_find_next (link, job->url);
+  g_task_run_in_thread (task, preview_thread);
+}
+
+/**
+ * vigil_poller_preview_async:
+ * @source: the source to look at (copied), saved or not
+ * @database: the database whose keyring entries hold the source's
+ *   secrets, if it keeps any there
+ * @token: (nullable): the bearer token to send instead of the source's
+ *   own (one typed but not yet saved)
+ *
+ * Fetches the first page of @source as its poll would (the same
+ * request, origin, secrets, size limit, redirects, retries and timeout)
+ * and checks it, without storing anything (design 5). Why it failed is
+ * said in words (%VIGIL_PREVIEW_ERROR).
+ */
+void
+vigil_poller_preview_async (VigilPoller         *self,
+                            VigilSource         *source,
+                            const char          *database,
+                            const char          *token,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(VigilSource) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  PollJob *job;
+
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (source != NULL && source->url != NULL);
+  g_return_if_fail (database != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_poller_preview_async);
+  job = g_new0 (PollJob, 1);
+  g_task_set_task_data (task, job, (GDestroyNotify) poll_job_free);
+
+  /* A token given replaces wherever the source would find its own. */
+  copy = vigil_source_copy (source);
+  if (token != NULL)
+    {
+      copy->keyring_token = FALSE;
+      g_clear_pointer (&copy->token_env, g_free);
+    }
+  if (!prepare_job (job, database, copy, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (token != NULL)
+    job->token = g_strdup (token);
+
+  g_object_set (self->session, "timeout", source->timeout_s, NULL);
+  fetch_async (self, job->url, job, FALSE, FALSE, cancellable, preview_fetched_cb, g_steal_pointer (&task));
+}
+
+/**
+ * vigil_poller_preview_finish:
+ *
+ * Returns: (transfer full): the first page, or %NULL with @error set
+ */
+VigilPreview *
+vigil_poller_preview_finish (VigilPoller   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

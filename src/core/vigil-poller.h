@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "vigil-ingest.h"
+#include "vigil-preview.h"
 #include "vigil-source.h"
 #include "vigil-store.h"
 
@@ -60,5 +61,15 @@ gboolean     vigil_poller_poll_finish (VigilPoller          *self,
                                        GAsyncResult         *result,
                                        VigilPollResult      *out_result,
                                        GError              **error);
+void         vigil_poller_preview_async  (VigilPoller       *self,
+                                          VigilSource       *source,
+                                          const char        *database,
+                                          const char        *token,
+                                          GCancellable      *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer           user_data);
+VigilPreview *vigil_poller_preview_finish (VigilPoller      *self,
+                                           GAsyncResult     *result,
+                                           GError          **error);
 
 G_END_DECLS

@@ -1,0 +1,676 @@
+/* test-preview.c: a source's first page looked at before it is saved
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "vigil-core.h"
+#include "vigil-test-util.h"
+
+#define TOKEN "sk-preview-0123456789-secret"
+
+/* A CRM-like list: its own names, money in cents, times in epoch
+ * milliseconds, a next link (design 5's "Any JSON endpoint"). */
+#define CRM_PAGE \
+  "{\"meta\": {\"total\": 3}," \
+  " \"results\": {\"items\": [" \
+  "  {\"id\": 512, \"company_name\": \"Acme Corp\", \"owner\": {\"name\": \"Dana Park\"}," \
+  "   \"mrr_cents\": 420000, \"lastSeen\": 1795176000000, \"domain\": \"ACME.com\", \"tags\": [\"a\", \"b\"]}," \
+  "  {\"id\": 513, \"company_name\": \"Initech\", \"mrr_cents\": 99900, \"lastSeen\": 1795000000000}," \
+  "  {\"company_name\": \"No id\"}," \
+  "  {\"id\": 514, \"company_name\": \"Umbrella\", \"mrr_cents\": \"lots\"}]}," \
+  " \"links\": {\"next\": \"/crm?page=2\"}}"
+
+typedef struct
+{
+  TestDir      dir;
+  char        *db_path;
+  SoupServer  *server;
+  SoupServer  *elsewhere;
+  char        *base;
+  char        *elsewhere_base;
+  guint        elsewhere_requests;
+  char        *last_authorization;
+  GPtrArray   *paused;      /* messages never answered */
+  VigilPoller *poller;
+} Fixture;
+
+static void
+respond (SoupServerMessage *msg,
+         guint              status,
+         const char        *type,
+         const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static char *
+many_records (guint n)
+{
+  GString *out = g_string_new ("{\"customers\": [");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, "%s{\"id\": \"c%u\", \"name\": \"Customer %u\", \"seats\": %u}",
+                            i > 0 ? ", " : "", i, i, i % 50);
+  g_string_append (out, "]}");
+  return g_string_free (out, FALSE);
+}
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  Fixture *f = user_data;
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+
+  g_free (f->last_authorization);
+  f->last_authorization = g_strdup (soup_message_headers_get_one (request, "Authorization"));
+
+  if (g_str_equal (path, "/crm"))
+    respond (msg, 200, "application/json", CRM_PAGE);
+  else if (g_str_equal (path, "/native"))
+    respond (msg, 200, "application/json",
+             "{\"customers\": [{\"id\": \"acme\", \"name\": \"Acme\", \"mrr\": 4200.5, \"seats\": 50,"
+             " \"last_active\": \"2026-11-21T10:00:00Z\"}, {\"name\": \"nameless\"}]}");
+  else if (g_str_equal (path, "/linked"))
+    {
+      soup_message_headers_append (soup_server_message_get_response_headers (msg), "Link",
+                                   "</linked?page=2>; rel=\"next\"");
+      respond (msg, 200, "application/json", "[{\"uuid\": \"u1\", \"plan\": \"pro\"}]");
+    }
+  else if (g_str_equal (path, "/many"))
+    {
+      g_autofree char *body = many_records (20000);
+
+      respond (msg, 200, "application/json", body);
+    }
+  else if (g_str_equal (path, "/web-page"))
+    respond (msg, 200, "text/html; charset=utf-8", "<!doctype html><html><body>Sign in</body></html>");
+  else if (g_str_equal (path, "/html-as-json"))
+    respond (msg, 200, "application/json", "\n  <html><body>Oops</body></html>");
+  else if (g_str_equal (path, "/not-json"))
+    respond (msg, 200, "application/json", "{'customers': []}");
+  else if (g_str_equal (path, "/empty"))
+    respond (msg, 200, "application/json", "");
+  else if (g_str_equal (path, "/unauthorized"))
+    respond (msg, 401, "application/json", "{\"error\": \"bad token\"}");
+  else if (g_str_equal (path, "/forbidden"))
+    respond (msg, 403, "application/json", "{}");
+  else if (g_str_equal (path, "/gone"))
+    respond (msg, 404, "text/html", "<h1>Not found</h1>");
+  else if (g_str_equal (path, "/broken"))
+    respond (msg, 500, "application/json", "{}");
+  else if (g_str_equal (path, "/bad-request"))
+    respond (msg, 400, "application/json", "{}");
+  else if (g_str_equal (path, "/away"))
+    {
+      g_autofree char *target = g_strdup_printf ("%s/steal", f->elsewhere_base);
+
+      soup_server_message_set_redirect (msg, 302, target);
+    }
+  else if (g_str_equal (path, "/silent"))
+    {
+      /* Never answered while the test runs. */
+      soup_server_message_pause (msg);
+      g_ptr_array_add (f->paused, g_object_ref (msg));
+    }
+  else
+    respond (msg, 404, "application/json", "{}");
+}
+
+static void
+elsewhere_handler (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  Fixture *f = user_data;
+
+  f->elsewhere_requests++;
+  respond (msg, 200, "application/json", "{\"customers\": []}");
+}
+
+static char *
+listen_on_loopback (SoupServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *uri = NULL;
+
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  uri = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  return g_strndup (uri, strlen (uri) - 1);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  test_dir_init (&f->dir);
+  f->db_path = test_dir_file (&f->dir, "vigil.db");
+  f->paused = g_ptr_array_new_with_free_func (g_object_unref);
+  f->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (f->server, NULL, handler, f, NULL);
+  f->base = listen_on_loopback (f->server);
+  f->elsewhere = soup_server_new (NULL, NULL);
+  soup_server_add_handler (f->elsewhere, NULL, elsewhere_handler, f, NULL);
+  f->elsewhere_base = listen_on_loopback (f->elsewhere);
+  f->poller = vigil_poller_new ();
+  /* The errors are the point here, not trying again. */
+  vigil_poller_set_retries (f->poller, 0, 1);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->poller);
+  soup_server_disconnect (f->server);
+  soup_server_disconnect (f->elsewhere);
+  g_clear_pointer (&f->paused, g_ptr_array_unref);
+  g_clear_object (&f->server);
+  g_clear_object (&f->elsewhere);
+  g_free (f->base);
+  g_free (f->elsewhere_base);
+  g_free (f->last_authorization);
+  g_free (f->db_path);
+  test_dir_clear (&f->dir);
+}
+
+typedef struct
+{
+  GMainLoop    *loop;
+  VigilPreview *preview;
+  GError       *error;
+} Wait;
+
+static void
+preview_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->preview = vigil_poller_preview_finish (VIGIL_POLLER (object), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+/* The first page of @source, or NULL with @error. */
+static VigilPreview *
+run_preview (Fixture      *f,
+             VigilSource  *source,
+             const char   *token,
+             GError      **error)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Wait wait = { loop, NULL, NULL };
+
+  vigil_poller_preview_async (f->poller, source, f->db_path, token, NULL, preview_cb, &wait);
+  g_main_loop_run (loop);
+  if (wait.error != NULL)
+    g_propagate_error (error, wait.error);
+  return wait.preview;
+}
+
+static VigilPreview *
+preview_path (Fixture     *f,
+              const char  *path,
+              const char  *mapping,
+              GError     **error)
+{
+  g_autofree char *url = g_strconcat (f->base, path, NULL);
+  g_autoptr(VigilSource) source = vigil_source_new ("preview", url);
+
+  source->mapping = g_strdup (mapping);
+  return run_preview (f, source, NULL, error);
+}
+
+static VigilSnapshot *
+snapshot_at (VigilPreviewRecords *records,
+             guint                index)
+{
+  g_assert_cmpuint (index, <, records->snapshots->len);
+  return records->snapshots->pdata[index];
+}
+
+/* A page in the native format, read as a poll would store it: records
+ * without an id skipped and counted, observation time the fetch's. */
+static void
+test_preview_native (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilPreview) preview = preview_path (f, "/native", NULL, &error);
+  g_autoptr(VigilMapping) native = vigil_mapping_new_native ();
+  g_autoptr(VigilPreviewRecords) records = NULL;
+  VigilSnapshot *acme;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (preview);
+  g_assert_false (vigil_preview_is_cut (preview));
+  g_assert_null (vigil_preview_get_link_next (preview));
+  g_assert_true (g_str_has_suffix (vigil_preview_get_url (preview), "/native"));
+
+  records = vigil_preview_read (preview, native, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->records, ==, 2);
+  g_assert_cmpuint (records->skipped, ==, 1);
+  g_assert_cmpuint (records->snapshots->len, ==, 1);
+  acme = snapshot_at (records, 0);
+  g_assert_cmpstr (acme->customer_id, ==, "acme");
+  g_assert_cmpstr (acme->name, ==, "Acme");
+  g_assert_cmpfloat (acme->mrr, ==, 4200.5);
+  g_assert_cmpint (acme->seats, ==, 50);
+  g_assert_cmpint (acme->last_active, ==, 1795255200);
+  g_assert_cmpint (acme->api_calls_7d, ==, VIGIL_UNKNOWN);
+  g_assert_cmpint (acme->observed_at, ==, vigil_preview_get_fetched_at (preview));
+  g_assert_cmpint (ABS (acme->observed_at - now), <=, 60);
+  /* The first record as the answer gave it. */
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (records->first_record));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (records->first_record), "name"), ==,
+                   "Acme");
+
+  /* Nothing was stored: no database was even made. */
+  g_assert_false (g_file_test (f->db_path, G_FILE_TEST_EXISTS));
+}
+
+/* The token typed (not yet in any keyring) goes with the request; a
+ * redirect to another origin is refused before anything is sent there. */
+static void
+test_preview_token (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strconcat (f->base, "/native", NULL);
+  g_autofree char *away = g_strconcat (f->base, "/away", NULL);
+  g_autoptr(VigilSource) source = vigil_source_new ("preview", url);
+  g_autoptr(VigilPreview) preview = NULL;
+  g_autoptr(VigilPreview) refused = NULL;
+
+  preview = run_preview (f, source, TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (f->last_authorization, ==, "Bearer " TOKEN);
+
+  g_free (source->url);
+  source->url = g_strdup (away);
+  refused = run_preview (f, source, TOKEN, &error);
+  g_assert_null (refused);
+  g_assert_error (error, VIGIL_PREVIEW_ERROR, VIGIL_PREVIEW_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "refused"));
+  g_assert_null (strstr (error->message, TOKEN));
+  g_assert_cmpuint (f->elsewhere_requests, ==, 0);
+}
+
+/* Each failure is said in words that say what to check. */
+static void
+test_preview_errors (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const struct
+  {
+    const char *path;
+    int         code;
+    const char *words;
+  } cases[] = {
+    { "/web-page", VIGIL_PREVIEW_ERROR_HTML, "The answer is HTML, not JSON: is the URL an API address" },
+    { "/html-as-json", VIGIL_PREVIEW_ERROR_HTML, "The answer is HTML, not JSON" },
+    { "/not-json", VIGIL_PREVIEW_ERROR_NOT_JSON, "line 1, column 2" },
+    { "/empty", VIGIL_PREVIEW_ERROR_NOT_JSON, "The answer is empty" },
+    { "/unauthorized", VIGIL_PREVIEW_ERROR_TOKEN, "did not accept the token (HTTP 401)" },
+    { "/forbidden", VIGIL_PREVIEW_ERROR_TOKEN, "permissions or scopes" },
+    { "/gone", VIGIL_PREVIEW_ERROR_ADDRESS, "There is nothing at this address (HTTP 404)" },
+    { "/broken", VIGIL_PREVIEW_ERROR_SERVER, "The server failed to answer (HTTP 500)" },
+    { "/bad-request", VIGIL_PREVIEW_ERROR_REFUSED, "The server refused the request (HTTP 400)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VigilPreview) preview = preview_path (f, cases[i].path, NULL, &error);
+
+      g_test_message ("%s: %s", cases[i].path, error != NULL ? error->message : "(none)");
+      g_assert_null (preview);
+      g_assert_error (error, VIGIL_PREVIEW_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].words));
+      /* And the poll's own words on their own line, for support. */
+      g_assert_nonnull (strstr (error->message, cases[i].path));
+    }
+}
+
+/* No server listening: the connection is refused. */
+static void
+test_preview_no_server (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  g_autoptr(VigilPreview) preview = NULL;
+
+  /* A port nothing listens on: bound, then let go. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u/x",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (socket, NULL);
+
+  source = vigil_source_new ("preview", url);
+  preview = run_preview (f, source, NULL, &error);
+  g_assert_null (preview);
+  g_assert_error (error, VIGIL_PREVIEW_ERROR, VIGIL_PREVIEW_ERROR_CONNECT);
+  g_assert_nonnull (strstr (error->message, "refused the connection"));
+}
+
+/* A server that never answers: the source's timeout, said as such. */
+static void
+test_preview_timeout (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strconcat (f->base, "/silent", NULL);
+  g_autoptr(VigilSource) source = vigil_source_new ("preview", url);
+  g_autoptr(VigilPreview) preview = NULL;
+
+  source->timeout_s = 1;
+  preview = run_preview (f, source, NULL, &error);
+  g_assert_null (preview);
+  g_assert_error (error, VIGIL_PREVIEW_ERROR, VIGIL_PREVIEW_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "did not answer in time"));
+}
+
+/* A big first page is checked whole, read whole (every record counted),
+ * but only a sample of it is built and a few records kept; a page over
+ * the source's size limit is refused as a poll refuses it. */
+static void
+test_preview_large (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilPreview) preview = preview_path (f, "/many", NULL, &error);
+  g_autoptr(VigilMapping) native = vigil_mapping_new_native ();
+  g_autoptr(VigilPreviewRecords) records = NULL;
+  g_autofree char *url = g_strconcat (f->base, "/many", NULL);
+  g_autoptr(VigilSource) small = vigil_source_new ("preview", url);
+  g_autoptr(VigilPreview) refused = NULL;
+  JsonNode *customers;
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_preview_is_cut (preview));
+  customers = vigil_json_pointer_get (vigil_preview_get_sample (preview), "/customers");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (customers)), ==, 3);
+
+  records = vigil_preview_read (preview, native, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->records, ==, 20000);
+  g_assert_cmpuint (records->snapshots->len, ==, 5);
+  g_assert_cmpstr (snapshot_at (records, 4)->customer_id, ==, "c4");
+
+  small->max_bytes = 1000;
+  refused = run_preview (f, small, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, VIGIL_PREVIEW_ERROR, VIGIL_PREVIEW_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "larger than 1000 bytes"));
+}
+
+/* Where the records are: the first array of objects, shallowest first. */
+static void
+test_preview_find_records (void)
+{
+  static const struct
+  {
+    const char *page;
+    const char *records;
+  } cases[] = {
+    { "[{\"id\": 1}]", "" },
+    { "{\"meta\": {\"tags\": [1, 2]}, \"data\": [{\"id\": 1}]}", "/data" },
+    { "{\"results\": {\"items\": [{\"id\": 1}]}, \"more\": {\"deeper\": {\"x\": [{}]}}}", "/results/items" },
+    { "{\"a/b\": {\"c~d\": [{}]}}", "/a~1b/c~0d" },
+    { "{\"rows\": [[1, 2], [3, 4]]}", NULL },
+    { "{\"customers\": []}", NULL },
+    { "42", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) body = g_bytes_new_static (cases[i].page, strlen (cases[i].page));
+      g_autoptr(VigilPreview) preview = vigil_preview_new_from_bytes ("http://x/", body, "application/json", NULL,
+                                                                      0, &error);
+      g_autofree char *found = NULL;
+
+      g_assert_no_error (error);
+      found = vigil_preview_find_records (preview);
+      g_assert_cmpstr (found, ==, cases[i].records);
+    }
+}
+
+/* The draft guessed from a CRM's page: records, id, name, the owner in
+ * an object, money in cents, a time in epoch milliseconds, the domain as
+ * a lower-cased key, and the next link. The JSON is what a person would
+ * write, and the mapping loader reads it. */
+static void
+test_preview_guess (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilPreview) preview = preview_path (f, "/crm", NULL, &error);
+  g_autoptr(VigilMappingDraft) draft = NULL;
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) expected = NULL;
+  g_autofree char *json = NULL;
+  const char *next = NULL;
+
+  g_assert_no_error (error);
+  draft = vigil_mapping_draft_new_guessed (preview);
+  g_assert_cmpstr (vigil_mapping_draft_get_records (draft), ==, "/results/items");
+  g_assert_cmpstr (vigil_mapping_draft_get_pointer (draft, VIGIL_FIELD_ID), ==, "/id");
+  g_assert_cmpstr (vigil_mapping_draft_get_pointer (draft, VIGIL_FIELD_NAME), ==, "/company_name");
+  g_assert_cmpstr (vigil_mapping_draft_get_pointer (draft, VIGIL_FIELD_OWNER), ==, "/owner/name");
+  g_assert_cmpint (vigil_mapping_draft_lookup (draft, "/mrr_cents")->transform, ==, VIGIL_TRANSFORM_CENTS);
+  g_assert_cmpint (vigil_mapping_draft_lookup (draft, "/lastSeen")->field, ==, VIGIL_FIELD_LAST_ACTIVE);
+  g_assert_cmpint (vigil_mapping_draft_lookup (draft, "/lastSeen")->transform, ==, VIGIL_TRANSFORM_EPOCH_MS);
+  g_assert_cmpint (vigil_mapping_draft_lookup (draft, "/domain")->transform, ==, VIGIL_TRANSFORM_LOWER);
+  g_assert_null (vigil_mapping_draft_lookup (draft, "/tags"));
+  g_assert_cmpint (vigil_mapping_draft_get_pagination (draft, &next), ==, VIGIL_PAGINATION_NEXT_URL);
+  g_assert_cmpstr (next, ==, "/links/next");
+
+  json = vigil_mapping_draft_to_json (draft);
+  written = json_from_string (json, &error);
+  g_assert_no_error (error);
+  expected = json_from_string ("{\"records\": \"/results/items\","
+                               " \"fields\": {\"id\": \"/id\", \"name\": \"/company_name\","
+                               "   \"owner\": \"/owner/name\", \"mrr\": {\"pointer\": \"/mrr_cents\", \"scale\": 0.01},"
+                               "   \"last_active\": {\"pointer\": \"/lastSeen\", \"time\": \"epoch-ms\"}},"
+                               " \"keys\": [{\"pointer\": \"/domain\", \"lower\": true}],"
+                               " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/links/next\"}}", &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (written, expected));
+}
+
+/* A Link header's next page gives the link-header style; an array
+ * document has its records at "". */
+static void
+test_preview_link_header (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilPreview) preview = preview_path (f, "/linked", NULL, &error);
+  g_autoptr(VigilMappingDraft) draft = NULL;
+  g_autoptr(VigilMapping) mapping = NULL;
+  g_autoptr(VigilPreviewRecords) records = NULL;
+  g_autofree char *expected_next = g_strconcat (f->base, "/linked?page=2", NULL);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (vigil_preview_get_link_next (preview), ==, expected_next);
+  draft = vigil_mapping_draft_new_guessed (preview);
+  g_assert_cmpstr (vigil_mapping_draft_get_records (draft), ==, "");
+  g_assert_cmpint (vigil_mapping_draft_get_pagination (draft, NULL), ==, VIGIL_PAGINATION_LINK_HEADER);
+  g_assert_cmpstr (vigil_mapping_draft_get_pointer (draft, VIGIL_FIELD_ID), ==, "/uuid");
+  g_assert_cmpstr (vigil_mapping_draft_get_pointer (draft, VIGIL_FIELD_PLAN), ==, "/plan");
+
+  mapping = vigil_mapping_draft_build (draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vigil_mapping_get_pagination (mapping), ==, VIGIL_PAGINATION_LINK_HEADER);
+  records = vigil_preview_read (preview, mapping, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->snapshots->len, ==, 1);
+  g_assert_cmpstr (snapshot_at (records, 0)->customer_id, ==, "u1");
+  g_assert_cmpstr (snapshot_at (records, 0)->plan, ==, "pro");
+}
+
+/* Editing a draft by clicks: a field is filled by one value, a value
+ * fills one field, keys may come from several; without an id the
+ * mapping loader says what is missing; the page read with the draft's
+ * mapping follows each change. */
+static void
+test_preview_draft_edits (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilPreview) preview = preview_path (f, "/crm", NULL, &error);
+  g_autoptr(VigilMappingDraft) draft = vigil_mapping_draft_new ();
+  g_autoptr(VigilMapping) mapping = NULL;
+  g_autoptr(VigilPreviewRecords) records = NULL;
+  VigilFieldChoice name = { VIGIL_FIELD_NAME, VIGIL_TRANSFORM_NONE, NULL };
+  VigilFieldChoice plan = { VIGIL_FIELD_PLAN, VIGIL_TRANSFORM_NONE, NULL };
+  VigilFieldChoice id = { VIGIL_FIELD_ID, VIGIL_TRANSFORM_NONE, NULL };
+  VigilFieldChoice key = { VIGIL_FIELD_KEYS, VIGIL_TRANSFORM_NONE, NULL };
+
+  g_assert_no_error (error);
+  vigil_mapping_draft_set_records (draft, "/results/items");
+  vigil_mapping_draft_assign (draft, "/company_name", &name);
+  g_assert_null (vigil_mapping_draft_build (draft, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "needs a pointer for “id”"));
+  g_clear_error (&error);
+
+  vigil_mapping_draft_assign (draft, "/id", &id);
+  /* Name from another value: the first no longer fills it. */
+  vigil_mapping_draft_assign (draft, "/owner/name", &name);
+  g_assert_null (vigil_mapping_draft_lookup (draft, "/company_name"));
+  /* The same value to another field: it fills that one only. */
+  vigil_mapping_draft_assign (draft, "/owner/name", &plan);
+  g_assert_null (vigil_mapping_draft_get_pointer (draft, VIGIL_FIELD_NAME));
+  vigil_mapping_draft_assign (draft, "/company_name", &name);
+  vigil_mapping_draft_assign (draft, "/domain", &key);
+  vigil_mapping_draft_assign (draft, "/id", &key);
+  g_assert_null (vigil_mapping_draft_get_pointer (draft, VIGIL_FIELD_ID));
+  vigil_mapping_draft_assign (draft, "/company_name", &id);
+  vigil_mapping_draft_assign (draft, "/company_name", &name);
+  vigil_mapping_draft_assign (draft, "/id", &id);
+  vigil_mapping_draft_assign (draft, "/domain", &key);
+
+  mapping = vigil_mapping_draft_build (draft, &error);
+  g_assert_no_error (error);
+  records = vigil_preview_read (preview, mapping, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->records, ==, 4);
+  g_assert_cmpuint (records->skipped, ==, 1);
+  g_assert_cmpstr (snapshot_at (records, 0)->customer_id, ==, "512");
+  g_assert_cmpstr (snapshot_at (records, 0)->name, ==, "Acme Corp");
+  g_assert_cmpstr (snapshot_at (records, 0)->plan, ==, "Dana Park");
+  g_assert_cmpstr (snapshot_at (records, 0)->owner, ==, NULL);
+  g_assert_cmpuint (snapshot_at (records, 0)->keys->len, ==, 1);
+  g_assert_cmpstr (snapshot_at (records, 0)->keys->pdata[0], ==, "ACME.com");
+
+  /* Elsewhere records: what was assigned in the old ones is gone. */
+  vigil_mapping_draft_set_records (draft, "/meta");
+  g_assert_null (vigil_mapping_draft_get_pointer (draft, VIGIL_FIELD_ID));
+}
+
+/* What each kind of value is offered for. */
+static void
+test_preview_choices (void)
+{
+  static const struct
+  {
+    const char     *value;
+    VigilField      field;
+    VigilTransform  transform;
+    gboolean        offered;
+  } cases[] = {
+    { "1795176000000", VIGIL_FIELD_LAST_ACTIVE, VIGIL_TRANSFORM_EPOCH_MS, TRUE },
+    { "1795176000000", VIGIL_FIELD_LAST_ACTIVE, VIGIL_TRANSFORM_EPOCH_S, FALSE },
+    { "1795176000", VIGIL_FIELD_LAST_ACTIVE, VIGIL_TRANSFORM_EPOCH_S, TRUE },
+    { "1795176000", VIGIL_FIELD_RENEWAL_DATE, VIGIL_TRANSFORM_EPOCH_S, TRUE },
+    { "42", VIGIL_FIELD_LAST_ACTIVE, VIGIL_TRANSFORM_EPOCH_S, FALSE },
+    { "420000", VIGIL_FIELD_MRR, VIGIL_TRANSFORM_CENTS, TRUE },
+    { "420000", VIGIL_FIELD_MRR, VIGIL_TRANSFORM_NONE, TRUE },
+    { "8", VIGIL_FIELD_NPS, VIGIL_TRANSFORM_NONE, TRUE },
+    { "11", VIGIL_FIELD_NPS, VIGIL_TRANSFORM_NONE, FALSE },
+    { "4200.5", VIGIL_FIELD_MRR, VIGIL_TRANSFORM_NONE, TRUE },
+    { "4200.5", VIGIL_FIELD_ID, VIGIL_TRANSFORM_NONE, FALSE },
+    { "\"2026-11-21T10:00:00Z\"", VIGIL_FIELD_LAST_ACTIVE, VIGIL_TRANSFORM_NONE, TRUE },
+    { "\"2027-03-01\"", VIGIL_FIELD_RENEWAL_DATE, VIGIL_TRANSFORM_NONE, TRUE },
+    { "\"Acme\"", VIGIL_FIELD_LAST_ACTIVE, VIGIL_TRANSFORM_NONE, FALSE },
+    { "\"Acme\"", VIGIL_FIELD_NAME, VIGIL_TRANSFORM_NONE, TRUE },
+    { "\"ACME.com\"", VIGIL_FIELD_KEYS, VIGIL_TRANSFORM_LOWER, TRUE },
+    { "[\"sso\", \"api\"]", VIGIL_FIELD_FEATURES, VIGIL_TRANSFORM_NONE, TRUE },
+    { "[{\"x\": 1}]", VIGIL_FIELD_FEATURES, VIGIL_TRANSFORM_NONE, FALSE },
+    { "{\"sso\": 3}", VIGIL_FIELD_FEATURES, VIGIL_TRANSFORM_NONE, TRUE },
+    { "true", VIGIL_FIELD_NAME, VIGIL_TRANSFORM_NONE, FALSE },
+    { "null", VIGIL_FIELD_NAME, VIGIL_TRANSFORM_NONE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) value = json_from_string (cases[i].value, NULL);
+      g_autoptr(GPtrArray) choices = vigil_field_choices_for_value (value);
+      gboolean offered = FALSE;
+
+      for (guint c = 0; c < choices->len; c++)
+        {
+          VigilFieldChoice *choice = choices->pdata[c];
+
+          offered |= choice->field == cases[i].field && choice->transform == cases[i].transform;
+        }
+      g_test_message ("%s as %s", cases[i].value, vigil_field_get_name (cases[i].field));
+      g_assert_cmpint (offered, ==, cases[i].offered);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/core/preview/native", test_preview_native);
+  ADD ("/core/preview/token", test_preview_token);
+  ADD ("/core/preview/errors", test_preview_errors);
+  ADD ("/core/preview/no-server", test_preview_no_server);
+  ADD ("/core/preview/timeout", test_preview_timeout);
+  ADD ("/core/preview/large", test_preview_large);
+  ADD ("/core/preview/guess", test_preview_guess);
+  ADD ("/core/preview/link-header", test_preview_link_header);
+  ADD ("/core/preview/draft-edits", test_preview_draft_edits);
+#undef ADD
+  g_test_add_func ("/core/preview/find-records", test_preview_find_records);
+  g_test_add_func ("/core/preview/choices", test_preview_choices);
+
+  return g_test_run ();
+}
