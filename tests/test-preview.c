@@ -448,6 +448,9 @@ test_preview_find_records (void)
     { "{\"meta\": {\"tags\": [1, 2]}, \"data\": [{\"id\": 1}]}", "/data" },
     { "{\"results\": {\"items\": [{\"id\": 1}]}, \"more\": {\"deeper\": {\"x\": [{}]}}}", "/results/items" },
     { "{\"a/b\": {\"c~d\": [{}]}}", "/a~1b/c~0d" },
+    /* Members in their order, whatever a hash table would say. */
+    { "{\"zeta\": [{}], \"alpha\": [{}], \"mid\": [{}]}", "/zeta" },
+    { "{\"m\": 1, \"b\": [{}], \"a\": [{}]}", "/b" },
     { "{\"rows\": [[1, 2], [3, 4]]}", NULL },
     { "{\"customers\": []}", NULL },
     { "42", NULL },

@@ -24,10 +24,12 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "vigil-core.h"
 #include "vigil-demo.h"
 #include "vigil-application.h"
+#include "vigil-source-assistant.h"
 #include "vigil-window-private.h"
 
 /* As `vigil --demo` (src/cli/vigil-cli.c) */
@@ -198,6 +200,149 @@ save_window (GtkWidget   *window,
   return TRUE;
 }
 
+
+/* The assistant (design 5) --------------------------------------------------
+ *
+ * Adding a source by clicking, against a CRM-like list served on
+ * 127.0.0.1 by this program: its own member names, the owner in an
+ * object, money in cents, times in Unix milliseconds, a next link. */
+
+#define CRM_PAGE \
+  "{\"results\": {\"items\": [" \
+  "  {\"id\": 512, \"company_name\": \"Acme Corp\", \"owner\": {\"name\": \"Dana Park\"}," \
+  "   \"plan\": {\"name\": \"Enterprise\", \"interval\": \"month\"}, \"amount\": 420000," \
+  "   \"usage\": {\"api_calls\": 3200, \"seats_active\": 47}, \"seats\": 50," \
+  "   \"lastSeen\": 1795255200000, \"domain\": \"ACME.com\", \"tags\": [\"emea\", \"priority\"]}," \
+  "  {\"id\": 513, \"company_name\": \"Initech\", \"owner\": {\"name\": \"Sam Lee\"}," \
+  "   \"plan\": {\"name\": \"Starter\", \"interval\": \"month\"}, \"amount\": 99900," \
+  "   \"usage\": {\"api_calls\": 12, \"seats_active\": 3}, \"seats\": 10," \
+  "   \"lastSeen\": 1795000000000, \"domain\": \"initech.example\", \"tags\": []}," \
+  "  {\"id\": 514, \"company_name\": \"Umbrella\", \"owner\": {\"name\": \"Dana Park\"}," \
+  "   \"plan\": {\"name\": \"Growth\", \"interval\": \"month\"}, \"amount\": 250000," \
+  "   \"usage\": {\"api_calls\": 900, \"seats_active\": 18}, \"seats\": 25," \
+  "   \"lastSeen\": 1794900000000, \"domain\": \"umbrella.example\", \"tags\": [\"renewal\"]}]}," \
+  " \"links\": {\"next\": \"/v2/companies?page=2\"}}"
+
+static void
+crm_handler (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  const char *body = g_str_equal (path, "/login") ? "<!doctype html><title>Sign in</title>" : CRM_PAGE;
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, g_str_equal (path, "/login") ? "text/html" : "application/json",
+                                    SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
+static gboolean
+assistant_is_idle (VigilSourceAssistant *assistant)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (vigil_source_assistant_is_busy (assistant) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  return !vigil_source_assistant_is_busy (assistant);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+save_assistant (VigilSourceAssistant  *assistant,
+                const char            *output,
+                const char            *name,
+                GError               **error)
+{
+  g_autofree char *path = g_build_filename (output, name, NULL);
+
+  run_main_loop_for (600);
+  return save_window (GTK_WIDGET (assistant), path, error);
+}
+
+/* Each step: what to connect, where (and a web page where the API should
+ * be), the first customer with the fields guessed and some clicked. */
+static gboolean
+shoot_assistant (VigilWindow  *window,
+                 const char   *output,
+                 GError      **error)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *login = NULL;
+  VigilSourceAssistant *assistant;
+  gboolean ok;
+  int port;
+
+  soup_server_add_handler (server, NULL, crm_handler, NULL, NULL);
+  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+    return FALSE;
+  uris = soup_server_get_uris (server);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  url = g_strdup_printf ("http://127.0.0.1:%d/v2/companies", port);
+  login = g_strdup_printf ("http://127.0.0.1:%d/login", port);
+
+  assistant = vigil_source_assistant_new (GTK_WINDOW (window), vigil_window_get_portfolio (window));
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 980, 720);
+  gtk_window_present (GTK_WINDOW (assistant));
+  ok = wait_for_layout (GTK_WIDGET (assistant)) &&
+       save_assistant (assistant, output, "add-source-1-kind.png", error);
+
+  if (ok)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.choose", "s", "json");
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "url")), login);
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "name")), "crm");
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "token")), "pat-eu1-0000");
+      g_signal_emit_by_name (find_named (GTK_WIDGET (assistant), "primary"), "clicked");
+      ok = assistant_is_idle (assistant) && save_assistant (assistant, output, "add-source-2-error.png", error);
+    }
+  if (ok)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "url")), url);
+      ok = save_assistant (assistant, output, "add-source-2-connect.png", error);
+    }
+  if (ok)
+    {
+      g_signal_emit_by_name (find_named (GTK_WIDGET (assistant), "primary"), "clicked");
+      ok = assistant_is_idle (assistant);
+    }
+  if (ok)
+    {
+      /* Two clicks beyond the guess: seats used, and the plan's name. */
+      gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "/usage/seats_active",
+                                  (gint32) VIGIL_FIELD_SEATS_USED, (gint32) VIGIL_TRANSFORM_NONE, "");
+      ok = assistant_is_idle (assistant);
+      gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "/usage/api_calls",
+                                  (gint32) VIGIL_FIELD_API_CALLS_7D, (gint32) VIGIL_TRANSFORM_NONE, "");
+      ok = ok && assistant_is_idle (assistant) &&
+           save_assistant (assistant, output, "add-source-3-map.png", error);
+    }
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  run_main_loop_for (100);
+  soup_server_disconnect (server);
+  return ok;
+}
+
 static gboolean
 copy_file (const char  *from,
            const char  *to,
@@ -311,6 +456,14 @@ main (int    argc,
         }
       customer = pick_customer (portfolio);
       sort_by_mrr (window);
+
+      if (g_str_equal (layout->name, "wide") && !shoot_assistant (window, output, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          status = EXIT_FAILURE;
+          gtk_window_destroy (GTK_WINDOW (window));
+          break;
+        }
 
       for (guint dark = 0; dark <= (guint) layout->dark_too && status == EXIT_SUCCESS; dark++)
         {

@@ -406,8 +406,8 @@ guess_fields (VigilMappingDraft *self,
 
           if (!JSON_NODE_HOLDS_OBJECT (node))
             continue;
-          json_object_iter_init (&iter, json_node_get_object (node));
-          while (json_object_iter_next (&iter, &name, &member))
+          json_object_iter_init_ordered (&iter, json_node_get_object (node));
+          while (json_object_iter_next_ordered (&iter, &name, &member))
             {
               g_autofree char *pointer = vigil_json_pointer_append (level->pdata[i], name);
               VigilField field = field_for_name (name);
@@ -458,8 +458,8 @@ find_next_link (JsonNode *page)
 
           if (!JSON_NODE_HOLDS_OBJECT (nodes->pdata[i]))
             continue;
-          json_object_iter_init (&iter, json_node_get_object (nodes->pdata[i]));
-          while (json_object_iter_next (&iter, &name, &member))
+          json_object_iter_init_ordered (&iter, json_node_get_object (nodes->pdata[i]));
+          while (json_object_iter_next_ordered (&iter, &name, &member))
             {
               g_autofree char *normal = normalise_name (name);
               g_autofree char *pointer = vigil_json_pointer_append (level->pdata[i], name);

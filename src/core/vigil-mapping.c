@@ -1250,6 +1250,23 @@ vigil_mapping_get_records_pointer (VigilMapping *self)
   return self->records;
 }
 
+/**
+ * vigil_mapping_fills_field:
+ *
+ * Returns: whether the mapping says where @field is, in a record of the
+ *   list or in a detail answer
+ */
+gboolean
+vigil_mapping_fills_field (VigilMapping *self,
+                           VigilField    field)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
+  g_return_val_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS, FALSE);
+
+  return self->fields[field] != NULL || self->detail_fields[field] != NULL ||
+         (field == VIGIL_FIELD_KEYS && self->key_pointers->len > 0);
+}
+
 VigilPaginationStyle
 vigil_mapping_get_pagination (VigilMapping *self)
 {

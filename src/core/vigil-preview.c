@@ -397,8 +397,8 @@ vigil_preview_find_records (VigilPreview *self)
           const char *name;
           JsonNode *member;
 
-          json_object_iter_init (&iter, json_node_get_object (place->node));
-          while (json_object_iter_next (&iter, &name, &member))
+          json_object_iter_init_ordered (&iter, json_node_get_object (place->node));
+          while (json_object_iter_next_ordered (&iter, &name, &member))
             {
               Place *next = g_new0 (Place, 1);
 

@@ -1,0 +1,983 @@
+/* vigil-source-assistant.c
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-source-assistant"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "vigil-json-tree.h"
+#include "vigil-records-preview.h"
+#include "vigil-snapshot-text.h"
+#include "vigil-source-assistant.h"
+#include "vigil-source-dialog.h"
+
+/* Adding a source as a conversation (design 5): what to connect, where
+ * and with which token, then the first page as Vigil will store it. For
+ * an endpoint of any shape, the first record is shown as a tree and a
+ * click on a value says which field it fills; the mapping is drafted as
+ * the JSON a person would write, checked by the mapping loader, and the
+ * page read with it again after every click. Nothing is stored until
+ * Save, which adds the source (its token to the keyring) and polls it. */
+
+/* Records of the first page shown as they will be stored. */
+#define RECORDS_SHOWN 5
+
+typedef enum
+{
+  KIND_NONE,
+  KIND_JSON,
+} Kind;
+
+/* The choices of the pages row, in its order. */
+typedef enum
+{
+  PAGES_ONE,
+  PAGES_LINK_HEADER,
+  PAGES_NEXT_LINK,
+} PagesChoice;
+
+struct _VigilSourceAssistant
+{
+  AdwWindow            parent_instance;
+
+  GtkButton           *back_button;
+  GtkToggleButton     *choose_records_button;
+  GtkLabel            *error_label;
+  GtkSpinButton       *interval_spin;
+  VigilRecordsPreview *map_preview;
+  AdwEntryRow         *name_row;
+  AdwComboRow         *pages_row;
+  VigilRecordsPreview *preset_preview;
+  GtkButton           *primary_button;
+  VigilJsonTree       *record_tree;
+  AdwActionRow        *records_row;
+  GtkSpinner          *spinner;
+  GtkStack            *stack;
+  AdwPasswordEntryRow *token_row;
+  GtkLabel            *tree_heading;
+  AdwEntryRow         *url_row;
+  AdwWindowTitle      *window_title;
+
+  VigilPortfolio      *portfolio;
+  VigilPoller         *poller;
+  GCancellable        *cancellable;   /* the window's: cancelled when it goes */
+  GCancellable        *testing;       /* the test or reading under way */
+  Kind                 kind;
+  VigilPreview        *preview;       /* the first page, once tested */
+  VigilMappingDraft   *draft;
+  char                *mapping_json;  /* what Save stores, once it reads records */
+  char                *pages_pointer; /* the next link's, among the pages choices */
+  guint                reading;       /* the latest reading asked for */
+  gboolean             busy;
+  gboolean             updating_pages;
+};
+
+G_DEFINE_FINAL_TYPE (VigilSourceAssistant, vigil_source_assistant, ADW_TYPE_WINDOW)
+
+enum {
+  SOURCE_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void update_draft (VigilSourceAssistant *self);
+
+/* Helpers ------------------------------------------------------------------- */
+
+static char *
+dup_entry_text (gpointer editable)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (editable))));
+
+  return *text != '\0' ? g_steal_pointer (&text) : NULL;
+}
+
+static void
+show_error (VigilSourceAssistant *self,
+            const char           *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+set_busy (VigilSourceAssistant *self,
+          gboolean              busy)
+{
+  self->busy = busy;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "assistant.back", !busy);
+}
+
+/* Whether the primary button can act on the page shown. */
+static void
+update_primary (VigilSourceAssistant *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean sensitive = FALSE;
+
+  if (g_strcmp0 (page, "connect") == 0)
+    sensitive = *gtk_editable_get_text (GTK_EDITABLE (self->url_row)) != '\0';
+  else if (g_strcmp0 (page, "map") == 0)
+    sensitive = self->mapping_json != NULL;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->primary_button), sensitive && !self->busy);
+}
+
+/* A name from the URL's host: "api.hubspot.com" → "hubspot". */
+static char *
+guess_name (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_auto(GStrv) labels = NULL;
+  const char *host;
+
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL || *host == '\0')
+    return NULL;
+  if (g_hostname_is_ip_address (host))
+    return g_strdup (host);
+  labels = g_strsplit (host, ".", -1);
+  for (guint i = 0; labels[i] != NULL && labels[i + 1] != NULL; i++)
+    if (!g_str_equal (labels[i], "api") && !g_str_equal (labels[i], "www") && *labels[i] != '\0')
+      return g_strdup (labels[i]);
+  return g_strdup (host);
+}
+
+/* The source the form describes, with @mapping_json; NULL with @error
+ * naming what is wrong. */
+static VigilSource *
+build_source (VigilSourceAssistant  *self,
+              const char            *mapping_json,
+              GError               **error)
+{
+  g_autofree char *url = dup_entry_text (self->url_row);
+  g_autofree char *name = dup_entry_text (self->name_row);
+  g_autoptr(VigilSource) source = NULL;
+
+  if (name == NULL && url != NULL && (name = guess_name (url)) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  source = vigil_source_new (name, url);
+  source->mapping = g_strdup (mapping_json);
+  source->interval_min = (guint) gtk_spin_button_get_value_as_int (self->interval_spin);
+  source->keyring_token = *gtk_editable_get_text (GTK_EDITABLE (self->token_row)) != '\0';
+  if (!vigil_source_validate (source, error))
+    return NULL;
+  return g_steal_pointer (&source);
+}
+
+static const char *
+token_text (VigilSourceAssistant *self)
+{
+  const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+
+  return *token != '\0' ? token : NULL;
+}
+
+/* A fresh cancellable for the next test or reading; the one before is
+ * cancelled: only the latest answer counts. */
+static GCancellable *
+restart_testing (VigilSourceAssistant *self)
+{
+  g_cancellable_cancel (self->testing);
+  g_clear_object (&self->testing);
+  self->testing = g_cancellable_new ();
+  return self->testing;
+}
+
+/* Pages --------------------------------------------------------------------- */
+
+static void
+go_to_page (VigilSourceAssistant *self,
+            const char           *page)
+{
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static void
+page_changed_cb (VigilSourceAssistant *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean first = g_strcmp0 (page, "kind") == 0;
+
+  g_assert (VIGIL_IS_SOURCE_ASSISTANT (self));
+
+  show_error (self, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), !first);
+  gtk_widget_set_visible (GTK_WIDGET (self->primary_button), !first);
+  if (first)
+    adw_window_title_set_subtitle (self->window_title, _("Step 1 of 3: what to connect"));
+  else if (g_strcmp0 (page, "connect") == 0)
+    {
+      adw_window_title_set_subtitle (self->window_title, _("Step 2 of 3: where, and with which token"));
+      gtk_button_set_label (self->primary_button, _("_Test"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->primary_button), _("Fetch the first page"));
+    }
+  else
+    {
+      adw_window_title_set_subtitle (self->window_title,
+                                     g_strcmp0 (page, "map") == 0
+                                     ? _("Step 3 of 3: click a value to say what it is")
+                                     : _("Step 3 of 3: what Vigil will store"));
+      gtk_button_set_label (self->primary_button, _("_Save"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->primary_button), _("Add the source and poll it"));
+    }
+  update_primary (self);
+}
+
+/* Words for a choice of field: "MRR, from cents (× 0.01)". */
+static char *
+describe_choice (const VigilFieldChoice *choice)
+{
+  const char *field = vigil_field_get_label (choice->field);
+
+  switch (choice->transform)
+    {
+    case VIGIL_TRANSFORM_CENTS:
+      /* TRANSLATORS: %s is a field, e.g. "MRR" */
+      return g_strdup_printf (_("%s, from cents (× 0.01)"), field);
+    case VIGIL_TRANSFORM_EPOCH_MS:
+      return g_strdup_printf (_("%s, from Unix time in milliseconds"), field);
+    case VIGIL_TRANSFORM_EPOCH_S:
+      return g_strdup_printf (_("%s, from Unix time in seconds"), field);
+    case VIGIL_TRANSFORM_TIME_FORMAT:
+      /* TRANSLATORS: the second %s is a time format such as %d/%m/%Y */
+      return g_strdup_printf (_("%s, written %s"), field, choice->time_format);
+    case VIGIL_TRANSFORM_LOWER:
+      return g_strdup_printf (_("%s, lower-cased"), field);
+    case VIGIL_TRANSFORM_NONE:
+    default:
+      return g_strdup (field);
+    }
+}
+
+/* The tree: the first record, or the whole page to choose the records --- */
+
+static gboolean
+choosing_records (VigilSourceAssistant *self)
+{
+  return gtk_toggle_button_get_active (self->choose_records_button);
+}
+
+static JsonNode *
+first_record (VigilSourceAssistant *self)
+{
+  JsonNode *array = vigil_json_pointer_get (vigil_preview_get_sample (self->preview),
+                                            vigil_mapping_draft_get_records (self->draft));
+
+  if (array == NULL || !JSON_NODE_HOLDS_ARRAY (array) || json_array_get_length (json_node_get_array (array)) == 0)
+    return NULL;
+  return json_array_get_element (json_node_get_array (array), 0);
+}
+
+static gboolean
+is_list_of_objects (JsonNode *node)
+{
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  return json_array_get_length (array) > 0 && JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, 0));
+}
+
+static gboolean
+is_link_text (JsonNode *node)
+{
+  const char *text;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  text = json_node_get_string (node);
+  return g_str_has_prefix (text, "http://") || g_str_has_prefix (text, "https://") || text[0] == '/' ||
+         text[0] == '?';
+}
+
+/* What a click on a value offers: in the first record, the fields it
+ * can fill; in the whole page, a list of objects may be the customers
+ * and a link the next page's. */
+static GMenuModel *
+tree_menu_cb (const char *pointer,
+              JsonNode   *node,
+              gpointer    user_data)
+{
+  VigilSourceAssistant *self = user_data;
+  g_autoptr(GPtrArray) choices = NULL;
+  GMenu *menu;
+  GMenu *fields;
+
+  if (choosing_records (self))
+    {
+      GMenuItem *item;
+
+      if (is_list_of_objects (node))
+        {
+          menu = g_menu_new ();
+          item = g_menu_item_new (_("These Are the Customers"), NULL);
+          g_menu_item_set_action_and_target_value (item, "assistant.use-records", g_variant_new_string (pointer));
+          g_menu_append_item (menu, item);
+          g_object_unref (item);
+          return G_MENU_MODEL (menu);
+        }
+      if (is_link_text (node))
+        {
+          menu = g_menu_new ();
+          item = g_menu_item_new (_("The Next Page’s Link"), NULL);
+          g_menu_item_set_action_and_target_value (item, "assistant.use-next", g_variant_new_string (pointer));
+          g_menu_append_item (menu, item);
+          g_object_unref (item);
+          return G_MENU_MODEL (menu);
+        }
+      return NULL;
+    }
+
+  choices = vigil_field_choices_for_value (node);
+  if (choices->len == 0 && vigil_mapping_draft_lookup (self->draft, pointer) == NULL)
+    return NULL;
+  menu = g_menu_new ();
+  fields = g_menu_new ();
+  for (guint i = 0; i < choices->len; i++)
+    {
+      const VigilFieldChoice *choice = choices->pdata[i];
+      g_autofree char *label = describe_choice (choice);
+      GMenuItem *item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "assistant.assign",
+                                               g_variant_new ("(siis)", pointer, (gint32) choice->field,
+                                                              (gint32) choice->transform,
+                                                              choice->time_format != NULL ? choice->time_format : ""));
+      g_menu_append_item (fields, item);
+      g_object_unref (item);
+    }
+  g_menu_append_section (menu, _("Fill"), G_MENU_MODEL (fields));
+  g_object_unref (fields);
+  if (vigil_mapping_draft_lookup (self->draft, pointer) != NULL)
+    {
+      GMenu *others = g_menu_new ();
+      GMenuItem *item = g_menu_item_new (_("Not Used"), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "assistant.unassign", g_variant_new_string (pointer));
+      g_menu_append_item (others, item);
+      g_object_unref (item);
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (others));
+      g_object_unref (others);
+    }
+  return G_MENU_MODEL (menu);
+}
+
+static char *
+tree_badge_cb (const char *pointer,
+               JsonNode   *node,
+               gpointer    user_data)
+{
+  VigilSourceAssistant *self = user_data;
+  const VigilFieldChoice *choice;
+  const char *next = NULL;
+
+  if (choosing_records (self))
+    {
+      if (g_str_equal (pointer, vigil_mapping_draft_get_records (self->draft)))
+        return g_strdup (_("the customers"));
+      if (vigil_mapping_draft_get_pagination (self->draft, &next) == VIGIL_PAGINATION_NEXT_URL &&
+          g_strcmp0 (next, pointer) == 0)
+        return g_strdup (_("the next page"));
+      return NULL;
+    }
+  choice = vigil_mapping_draft_lookup (self->draft, pointer);
+  return choice != NULL ? describe_choice (choice) : NULL;
+}
+
+/* Shows the first record, or the whole page when choosing where the
+ * records are (or when no list of records was found). */
+static void
+show_tree (VigilSourceAssistant *self)
+{
+  JsonNode *record = first_record (self);
+
+  if (choosing_records (self) || record == NULL)
+    {
+      gtk_label_set_text (self->tree_heading,
+                          record == NULL && !choosing_records (self)
+                          ? _("Vigil found no list of customers on this page: click the list that holds them")
+                          : _("The first page: click the list that holds the customers"));
+      vigil_json_tree_set_root (self->record_tree, vigil_preview_get_sample (self->preview));
+    }
+  else
+    {
+      gtk_label_set_text (self->tree_heading, _("The first customer: click a value to say what it is"));
+      vigil_json_tree_set_root (self->record_tree, record);
+    }
+}
+
+static void
+choose_records_toggled_cb (VigilSourceAssistant *self)
+{
+  g_assert (VIGIL_IS_SOURCE_ASSISTANT (self));
+
+  if (self->preview != NULL)
+    show_tree (self);
+}
+
+/* The pages row: one page, the Link header, or a next link at a pointer
+ * (the one guessed or clicked). */
+static void
+fill_pages_row (VigilSourceAssistant *self)
+{
+  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
+  const char *next = NULL;
+  VigilPaginationStyle style = vigil_mapping_draft_get_pagination (self->draft, &next);
+  guint selected = PAGES_ONE;
+
+  if (next != NULL)
+    {
+      g_free (self->pages_pointer);
+      self->pages_pointer = g_strdup (next);
+    }
+  gtk_string_list_append (choices, _("One page"));
+  gtk_string_list_append (choices, _("Follow the Link header"));
+  if (self->pages_pointer != NULL)
+    {
+      g_autofree char *label = g_strdup_printf (_("Follow the link at %s"), self->pages_pointer);
+
+      gtk_string_list_append (choices, label);
+    }
+  if (style == VIGIL_PAGINATION_LINK_HEADER)
+    selected = PAGES_LINK_HEADER;
+  else if (style == VIGIL_PAGINATION_NEXT_URL)
+    selected = PAGES_NEXT_LINK;
+
+  self->updating_pages = TRUE;
+  adw_combo_row_set_model (self->pages_row, G_LIST_MODEL (choices));
+  adw_combo_row_set_selected (self->pages_row, selected);
+  self->updating_pages = FALSE;
+}
+
+static void
+pages_selected_cb (VigilSourceAssistant *self)
+{
+  g_assert (VIGIL_IS_SOURCE_ASSISTANT (self));
+
+  if (self->updating_pages || self->draft == NULL)
+    return;
+  switch (adw_combo_row_get_selected (self->pages_row))
+    {
+    case PAGES_LINK_HEADER:
+      vigil_mapping_draft_set_pagination (self->draft, VIGIL_PAGINATION_LINK_HEADER, NULL);
+      break;
+    case PAGES_NEXT_LINK:
+      vigil_mapping_draft_set_pagination (self->draft, VIGIL_PAGINATION_NEXT_URL, self->pages_pointer);
+      break;
+    case PAGES_ONE:
+    default:
+      vigil_mapping_draft_set_pagination (self->draft, VIGIL_PAGINATION_NONE, NULL);
+      break;
+    }
+  update_draft (self);
+}
+
+/* Reading the page with a mapping ------------------------------------------ */
+
+typedef struct
+{
+  VigilSourceAssistant *self;
+  VigilMapping         *mapping;
+  char                 *mapping_json;
+  VigilRecordsPreview  *shown_in;
+  guint                 reading;
+} Reading;
+
+static void
+reading_free (Reading *reading)
+{
+  g_object_unref (reading->self);
+  g_object_unref (reading->mapping);
+  g_free (reading->mapping_json);
+  g_free (reading);
+}
+
+static void
+read_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Reading *reading = user_data;
+  VigilSourceAssistant *self = reading->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilPreviewRecords) records = vigil_preview_read_finish (VIGIL_PREVIEW (object), result, &error);
+  gboolean mapped[VIGIL_N_FIELDS];
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || reading->reading != self->reading)
+    {
+      reading_free (reading);
+      return;
+    }
+  set_busy (self, FALSE);
+  g_clear_pointer (&self->mapping_json, g_free);
+  if (records == NULL)
+    vigil_records_preview_show_error (reading->shown_in, error->message);
+  else
+    {
+      for (VigilField field = 0; field < VIGIL_N_FIELDS; field++)
+        mapped[field] = vigil_mapping_fills_field (reading->mapping, field);
+      vigil_records_preview_show (reading->shown_in, records, mapped);
+      if (records->snapshots->len > 0)
+        self->mapping_json = g_steal_pointer (&reading->mapping_json);
+    }
+  update_primary (self);
+  reading_free (reading);
+}
+
+/* Reads the first page with @mapping into @shown_in; Save stores
+ * @mapping_json once that gives records. */
+static void
+start_reading (VigilSourceAssistant *self,
+               VigilMapping         *mapping,
+               const char           *mapping_json,
+               VigilRecordsPreview  *shown_in)
+{
+  Reading *reading = g_new0 (Reading, 1);
+
+  reading->self = g_object_ref (self);
+  reading->mapping = g_object_ref (mapping);
+  reading->mapping_json = g_strdup (mapping_json);
+  reading->shown_in = shown_in;
+  reading->reading = ++self->reading;
+  g_clear_pointer (&self->mapping_json, g_free);
+  set_busy (self, TRUE);
+  update_primary (self);
+  vigil_preview_read_async (self->preview, mapping, RECORDS_SHOWN, restart_testing (self), read_done_cb, reading);
+}
+
+/* The draft changed: its mapping checked by the loader, the page read
+ * with it again, the tree's badges and the rows above it redone. */
+static void
+update_draft (VigilSourceAssistant *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = NULL;
+  g_autofree char *json = vigil_mapping_draft_to_json (self->draft);
+  g_autofree char *records_text = NULL;
+  const char *records = vigil_mapping_draft_get_records (self->draft);
+
+  records_text = g_strdup_printf (_("The list at %s"), *records != '\0' ? records : _("the top of the page"));
+  adw_action_row_set_subtitle (self->records_row, first_record (self) != NULL
+                               ? records_text : _("No list of customers found yet"));
+  vigil_json_tree_refresh (self->record_tree);
+
+  if (!(mapping = vigil_mapping_draft_build (self->draft, &error)))
+    {
+      g_autofree char *message = NULL;
+
+      self->reading++;
+      set_busy (self, FALSE);
+      g_clear_pointer (&self->mapping_json, g_free);
+      if (vigil_mapping_draft_get_pointer (self->draft, VIGIL_FIELD_ID) == NULL)
+        message = g_strdup (_("Vigil needs to know which value names each customer: click it and choose “Id”."));
+      else
+        message = g_strdup (error->message);
+      vigil_records_preview_show_error (self->map_preview, message);
+      update_primary (self);
+      return;
+    }
+  start_reading (self, mapping, json, self->map_preview);
+}
+
+/* Testing ------------------------------------------------------------------- */
+
+static void
+preview_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VigilSourceAssistant) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilPreview) preview = vigil_poller_preview_finish (VIGIL_POLLER (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (preview == NULL)
+    {
+      show_error (self, error->message);
+      update_primary (self);
+      return;
+    }
+
+  g_set_object (&self->preview, preview);
+  g_clear_object (&self->draft);
+  self->draft = vigil_mapping_draft_new_guessed (preview);
+  g_clear_pointer (&self->pages_pointer, g_free);
+  fill_pages_row (self);
+  gtk_toggle_button_set_active (self->choose_records_button, FALSE);
+  vigil_json_tree_set_funcs (self->record_tree, tree_menu_cb, tree_badge_cb, self);
+  show_tree (self);
+  go_to_page (self, "map");
+  update_draft (self);
+}
+
+static void
+test_source (VigilSourceAssistant *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSource) source = build_source (self, NULL, &error);
+
+  if (source == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  update_primary (self);
+  vigil_poller_preview_async (self->poller, source, vigil_portfolio_get_db_path (self->portfolio),
+                              token_text (self), restart_testing (self), preview_done_cb, g_object_ref (self));
+}
+
+/* Saving -------------------------------------------------------------------- */
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(VigilSourceAssistant) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = vigil_portfolio_add_source_finish (VIGIL_PORTFOLIO (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (name == NULL)
+    {
+      show_error (self, error->message);
+      update_primary (self);
+      return;
+    }
+  vigil_portfolio_reload (self->portfolio);
+  /* The user wants to see the customers arrive. */
+  vigil_portfolio_poll_now (self->portfolio, name);
+  g_signal_emit (self, signals[SOURCE_ADDED], 0, name);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+save_source (VigilSourceAssistant *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSource) source = NULL;
+
+  if (self->mapping_json == NULL)
+    return;
+  if (!(source = build_source (self, self->mapping_json, &error)))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  update_primary (self);
+  vigil_portfolio_add_source_async (self->portfolio, source, token_text (self), NULL, self->cancellable,
+                                    saved_cb, g_object_ref (self));
+}
+
+/* Callbacks and actions ----------------------------------------------------- */
+
+static void
+primary_clicked_cb (VigilSourceAssistant *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  g_assert (VIGIL_IS_SOURCE_ASSISTANT (self));
+
+  if (self->busy || !gtk_widget_get_sensitive (GTK_WIDGET (self->primary_button)))
+    return;
+  if (g_strcmp0 (page, "connect") == 0)
+    test_source (self);
+  else
+    save_source (self);
+}
+
+static void
+form_changed_cb (VigilSourceAssistant *self)
+{
+  g_assert (VIGIL_IS_SOURCE_ASSISTANT (self));
+
+  update_primary (self);
+}
+
+static void
+manual_added_cb (VigilSourceAssistant *self,
+                 const char           *name)
+{
+  g_signal_emit (self, signals[SOURCE_ADDED], 0, name);
+}
+
+static void
+choose_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VigilSourceAssistant *self = VIGIL_SOURCE_ASSISTANT (widget);
+  const char *kind = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (kind, "manual"))
+    {
+      /* The full form takes over; what it adds is this window's to tell. */
+      VigilSourceDialog *dialog = vigil_source_dialog_new (gtk_window_get_transient_for (GTK_WINDOW (self)),
+                                                           self->portfolio);
+
+      g_signal_connect_object (dialog, "source-added", G_CALLBACK (manual_added_cb), self, G_CONNECT_SWAPPED);
+      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      g_signal_connect_object (dialog, "destroy", G_CALLBACK (gtk_window_destroy), self, G_CONNECT_SWAPPED);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  if (g_str_equal (kind, "json"))
+    {
+      self->kind = KIND_JSON;
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->url_row), _("URL of the API’s list (https:// or http://)"));
+    }
+  go_to_page (self, "connect");
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  VigilSourceAssistant *self = VIGIL_SOURCE_ASSISTANT (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  g_cancellable_cancel (self->testing);
+  set_busy (self, FALSE);
+  go_to_page (self, g_strcmp0 (page, "connect") == 0 ? "kind" : "connect");
+}
+
+static void
+assign_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VigilSourceAssistant *self = VIGIL_SOURCE_ASSISTANT (widget);
+  const char *pointer = NULL;
+  const char *format = NULL;
+  gint32 field = 0;
+  gint32 transform = 0;
+  VigilFieldChoice choice = { 0 };
+
+  g_variant_get (parameter, "(&sii&s)", &pointer, &field, &transform, &format);
+  if (self->draft == NULL || field <= VIGIL_FIELD_NONE || field >= VIGIL_N_FIELDS ||
+      transform < VIGIL_TRANSFORM_NONE || transform > VIGIL_TRANSFORM_LOWER)
+    return;
+  choice.field = (VigilField) field;
+  choice.transform = (VigilTransform) transform;
+  choice.time_format = *format != '\0' ? (char *) format : NULL;
+  vigil_mapping_draft_assign (self->draft, pointer, &choice);
+  update_draft (self);
+}
+
+static void
+unassign_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  VigilSourceAssistant *self = VIGIL_SOURCE_ASSISTANT (widget);
+
+  if (self->draft == NULL)
+    return;
+  vigil_mapping_draft_unassign (self->draft, g_variant_get_string (parameter, NULL));
+  update_draft (self);
+}
+
+static void
+use_records_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  VigilSourceAssistant *self = VIGIL_SOURCE_ASSISTANT (widget);
+
+  if (self->draft == NULL)
+    return;
+  vigil_mapping_draft_set_records (self->draft, g_variant_get_string (parameter, NULL));
+  /* Back to the record, now one of those. */
+  gtk_toggle_button_set_active (self->choose_records_button, FALSE);
+  show_tree (self);
+  update_draft (self);
+}
+
+static void
+use_next_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  VigilSourceAssistant *self = VIGIL_SOURCE_ASSISTANT (widget);
+
+  if (self->draft == NULL)
+    return;
+  vigil_mapping_draft_set_pagination (self->draft, VIGIL_PAGINATION_NEXT_URL,
+                                      g_variant_get_string (parameter, NULL));
+  fill_pages_row (self);
+  update_draft (self);
+}
+
+/* Object -------------------------------------------------------------------- */
+
+static void
+vigil_source_assistant_dispose (GObject *object)
+{
+  VigilSourceAssistant *self = (VigilSourceAssistant *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->testing);
+  if (self->record_tree != NULL)
+    vigil_json_tree_set_funcs (self->record_tree, NULL, NULL, NULL);
+  g_clear_object (&self->portfolio);
+  g_clear_object (&self->poller);
+  g_clear_object (&self->preview);
+  g_clear_object (&self->draft);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_SOURCE_ASSISTANT);
+
+  G_OBJECT_CLASS (vigil_source_assistant_parent_class)->dispose (object);
+}
+
+static void
+vigil_source_assistant_finalize (GObject *object)
+{
+  VigilSourceAssistant *self = (VigilSourceAssistant *) object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->testing);
+  g_free (self->mapping_json);
+  g_free (self->pages_pointer);
+
+  G_OBJECT_CLASS (vigil_source_assistant_parent_class)->finalize (object);
+}
+
+static void
+vigil_source_assistant_class_init (VigilSourceAssistantClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vigil_source_assistant_dispose;
+  object_class->finalize = vigil_source_assistant_finalize;
+
+  /* A source was added (its name); it is being polled. */
+  signals[SOURCE_ADDED] =
+    g_signal_new ("source-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  g_type_ensure (VIGIL_TYPE_JSON_TREE);
+  g_type_ensure (VIGIL_TYPE_RECORDS_PREVIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-source-assistant.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, back_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, choose_records_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, error_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, map_preview);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, name_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, pages_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, preset_preview);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, primary_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, record_tree);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, records_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, spinner);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, stack);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, token_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, tree_heading);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, url_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, window_title);
+  gtk_widget_class_bind_template_callback (widget_class, choose_records_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, form_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pages_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, primary_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "assistant.assign", "(siis)", assign_action);
+  gtk_widget_class_install_action (widget_class, "assistant.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "assistant.choose", "s", choose_action);
+  gtk_widget_class_install_action (widget_class, "assistant.unassign", "s", unassign_action);
+  gtk_widget_class_install_action (widget_class, "assistant.use-next", "s", use_next_action);
+  gtk_widget_class_install_action (widget_class, "assistant.use-records", "s", use_records_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+vigil_source_assistant_init (VigilSourceAssistant *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->poller = vigil_poller_new ();
+  gtk_spin_button_set_value (self->interval_spin, VIGIL_SOURCE_DEFAULT_INTERVAL_MIN);
+  page_changed_cb (self);
+}
+
+/**
+ * vigil_source_assistant_new:
+ * @parent: the window it belongs to
+ *
+ * A modal window that adds a source by asking, testing and showing; it
+ * adds it through @portfolio and polls it.
+ */
+VigilSourceAssistant *
+vigil_source_assistant_new (GtkWindow      *parent,
+                            VigilPortfolio *portfolio)
+{
+  VigilSourceAssistant *self;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (portfolio), NULL);
+
+  self = g_object_new (VIGIL_TYPE_SOURCE_ASSISTANT, "transient-for", parent, NULL);
+  self->portfolio = g_object_ref (portfolio);
+  return self;
+}
+
+/**
+ * vigil_source_assistant_get_preview:
+ *
+ * Returns: (transfer none) (nullable): the first page, once tested
+ */
+VigilPreview *
+vigil_source_assistant_get_preview (VigilSourceAssistant *self)
+{
+  g_return_val_if_fail (VIGIL_IS_SOURCE_ASSISTANT (self), NULL);
+
+  return self->preview;
+}
+
+/**
+ * vigil_source_assistant_get_mapping:
+ *
+ * Returns: (nullable): the mapping Save would store, once it reads
+ *   records from the first page
+ */
+const char *
+vigil_source_assistant_get_mapping (VigilSourceAssistant *self)
+{
+  g_return_val_if_fail (VIGIL_IS_SOURCE_ASSISTANT (self), NULL);
+
+  return self->mapping_json;
+}
+
+/**
+ * vigil_source_assistant_is_busy:
+ *
+ * Returns: whether a test, a reading or a save is under way
+ */
+gboolean
+vigil_source_assistant_is_busy (VigilSourceAssistant *self)
+{
+  g_return_val_if_fail (VIGIL_IS_SOURCE_ASSISTANT (self), FALSE);
+
+  return self->busy;
+}

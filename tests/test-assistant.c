@@ -1,0 +1,614 @@
+/* test-assistant.c: adding a source in the window by clicking (run under
+ * xvfb-run and run-with-keyring.sh)
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The assistant of design 5 driven as a person drives it: rows activated,
+ * fields typed, buttons clicked, a value's menu opened and one of its
+ * items chosen (the item's own action and target, as a click sends
+ * them), against a loopback server answering a CRM-like list. What it
+ * saves is read back from the database, the keyring and the polled
+ * customers.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+#include <libsoup/soup.h>
+
+#include "vigil-core.h"
+#include "vigil-application.h"
+#include "vigil-source-assistant.h"
+#include "vigil-test-util.h"
+#include "vigil-window-private.h"
+
+#define TOKEN "crm-token-7f3a9c2e51"
+
+/* Two pages of a CRM's companies: its own names, the owner in an
+ * object, a nested usage count, a next link. Only with the token. */
+#define CRM_PAGE_1 \
+  "{\"results\": {\"items\": [" \
+  "  {\"id\": 512, \"company_name\": \"Acme Corp\", \"owner\": {\"name\": \"Dana Park\"}, \"amount\": 4200.5," \
+  "   \"usage\": {\"calls\": 3200}, \"last_seen\": \"2026-11-21T10:00:00Z\", \"tier\": \"enterprise\"}," \
+  "  {\"id\": 513, \"company_name\": \"Initech\", \"owner\": {\"name\": \"Sam Lee\"}, \"amount\": 999," \
+  "   \"usage\": {\"calls\": 12}, \"last_seen\": \"2026-11-20T08:00:00Z\", \"tier\": \"starter\"}]}," \
+  " \"links\": {\"next\": \"/crm?page=2\"}}"
+#define CRM_PAGE_2 \
+  "{\"results\": {\"items\": [" \
+  "  {\"id\": 514, \"company_name\": \"Umbrella\", \"owner\": {\"name\": \"Dana Park\"}, \"amount\": 150," \
+  "   \"usage\": {\"calls\": 0}, \"last_seen\": \"2026-11-01T09:30:00Z\", \"tier\": \"starter\"}]}," \
+  " \"links\": {}}"
+
+/* The customers under a list that is not the first list of objects. */
+#define NESTED_PAGE \
+  "{\"facets\": [{\"name\": \"region\", \"count\": 2}]," \
+  " \"data\": {\"accounts\": [{\"key\": \"n1\", \"title\": \"Northwind\"}, {\"key\": \"n2\", \"title\": \"Contoso\"}]}}"
+
+typedef struct
+{
+  char            *db;
+  VigilWindow     *window;
+  VigilPortfolio  *portfolio;
+  SoupServer      *server;
+  char            *base;
+  guint            unauthorized;
+} Fixture;
+
+static gboolean
+wait_for (gboolean (*done) (gpointer data),
+          gpointer  data)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return done (data);
+}
+
+static gboolean
+is_loaded (gpointer data)
+{
+  return vigil_portfolio_is_loaded (data);
+}
+
+static void
+respond (SoupServerMessage *msg,
+         guint              status,
+         const char        *type,
+         const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  Fixture *f = user_data;
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                            "Authorization");
+  const char *page = query != NULL ? g_hash_table_lookup (query, "page") : NULL;
+
+  if (g_str_equal (path, "/nested"))
+    respond (msg, 200, "application/json", NESTED_PAGE);
+  else if (g_str_equal (path, "/login"))
+    respond (msg, 200, "text/html", "<!doctype html><title>Sign in</title>");
+  else if (g_strcmp0 (authorization, "Bearer " TOKEN) != 0)
+    {
+      f->unauthorized++;
+      respond (msg, 401, "application/json", "{\"message\": \"authentication required\"}");
+    }
+  else if (g_str_equal (path, "/crm"))
+    respond (msg, 200, "application/json", g_strcmp0 (page, "2") == 0 ? CRM_PAGE_2 : CRM_PAGE_1);
+  else
+    respond (msg, 404, "application/json", "{}");
+}
+
+/* One database and one application for the suite (an application is
+ * registered on the bus once); each test has a window of its own. */
+static TestDir suite_dir;
+static char *suite_db;
+static VigilApplication *suite_app;
+
+static void
+suite_setup (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  test_dir_init (&suite_dir);
+  suite_db = test_dir_file (&suite_dir, "vigil.db");
+  store = vigil_store_open (suite_db, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  suite_app = vigil_application_new (suite_db, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (suite_app), NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *uri = NULL;
+
+  f->db = g_strdup (suite_db);
+
+  f->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (f->server, NULL, handler, f, NULL);
+  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (f->server);
+  uri = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  f->base = g_strndup (uri, strlen (uri) - 1);
+
+  f->window = vigil_window_new (suite_app);
+  f->portfolio = vigil_window_get_portfolio (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (is_loaded, f->portfolio));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  soup_server_disconnect (f->server);
+  g_clear_object (&f->server);
+  g_free (f->base);
+  g_free (f->db);
+}
+
+/* Widgets ------------------------------------------------------------------- */
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, const char *text);
+
+static GtkWidget *
+find_widget (GtkWidget   *root,
+             WidgetMatch  match,
+             const char  *text)
+{
+  if (match (root, text))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_named (GtkWidget  *widget,
+          const char *name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0 && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+is_named_anywhere (GtkWidget  *widget,
+                   const char *name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static GtkWidget *
+find_named (gpointer    root,
+            const char *name)
+{
+  return find_widget (GTK_WIDGET (root), is_named, name);
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *name;
+} Lookup;
+
+static gboolean
+named_is_shown (gpointer data)
+{
+  Lookup *lookup = data;
+
+  return find_widget (lookup->root, is_named, lookup->name) != NULL;
+}
+
+static GtkWidget *
+wait_for_named (gpointer    root,
+                const char *name)
+{
+  Lookup lookup = { GTK_WIDGET (root), name };
+
+  g_assert_true (wait_for (named_is_shown, &lookup));
+  return find_named (root, name);
+}
+
+static gboolean
+is_idle (gpointer data)
+{
+  return !vigil_source_assistant_is_busy (data);
+}
+
+static gboolean
+is_stack (GtkWidget  *widget,
+          const char *unused)
+{
+  return GTK_IS_STACK (widget);
+}
+
+static const char *
+page_of (VigilSourceAssistant *assistant)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (find_widget (GTK_WIDGET (assistant), is_stack, NULL)));
+}
+
+static void
+type_into (VigilSourceAssistant *assistant,
+           const char           *row,
+           const char           *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (assistant), is_named_anywhere, row)), text);
+}
+
+/* A click on the header bar's main button (Test, Save), once it may be
+ * clicked, and the wait for what it started. */
+static void
+click_primary (VigilSourceAssistant *assistant)
+{
+  GtkWidget *button = find_named (assistant, "primary");
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (wait_for (is_idle, assistant));
+}
+
+/* The item labelled @label in @menu or its sections: its action and
+ * target. */
+static gboolean
+find_menu_item (GMenuModel  *menu,
+                const char  *label,
+                char       **out_action,
+                GVariant   **out_target)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *item_label = NULL;
+
+      if (section != NULL)
+        {
+          if (find_menu_item (section, label, out_action, out_target))
+            return TRUE;
+          continue;
+        }
+      g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &item_label);
+      if (g_strcmp0 (item_label, label) != 0)
+        continue;
+      g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", out_action);
+      *out_target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET, NULL);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Opens the menu of the value at @pointer and chooses the item labelled
+ * @label: its action with its target, as a click on it sends them. */
+static void
+choose_in_menu (VigilSourceAssistant *assistant,
+                const char           *pointer,
+                const char           *label)
+{
+  GtkWidget *button = wait_for_named (assistant, pointer);
+  g_autofree char *action = NULL;
+  g_autoptr(GVariant) target = NULL;
+  GMenuModel *menu;
+
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  g_assert_true (gtk_widget_get_sensitive (button));
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (menu);
+  if (!find_menu_item (menu, label, &action, &target))
+    g_error ("no “%s” in the menu of %s", label, pointer);
+  /* The menu opens, closes on the click, and the item acts. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  g_assert_true (gtk_widget_activate_action_variant (button, action, target));
+  g_assert_true (wait_for (is_idle, assistant));
+}
+
+static char *
+badge_of (VigilSourceAssistant *assistant,
+          const char           *pointer)
+{
+  GtkWidget *button = wait_for_named (assistant, pointer);
+  GtkWidget *content = gtk_menu_button_get_child (GTK_MENU_BUTTON (button));
+  GtkWidget *badge = gtk_widget_get_last_child (content);
+
+  return gtk_widget_get_visible (badge) ? g_strdup (gtk_label_get_text (GTK_LABEL (badge))) : NULL;
+}
+
+static void
+assert_same_json (const char *actual,
+                  const char *expected)
+{
+  g_autoptr(JsonNode) a = json_from_string (actual, NULL);
+  g_autoptr(JsonNode) b = json_from_string (expected, NULL);
+
+  g_test_message ("mapping: %s", actual);
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_true (json_node_equal (a, b));
+}
+
+static void
+poll_finished_cb (VigilPortfolio *portfolio,
+                  const char     *name,
+                  gboolean        ok,
+                  const char     *message,
+                  int            *outcome)
+{
+  if (g_strcmp0 (name, "crm") == 0)
+    *outcome = ok ? 1 : -1;
+}
+
+static gboolean
+is_nonzero (gpointer data)
+{
+  return *(int *) data != 0;
+}
+
+static VigilCustomer *
+customer_named (VigilPortfolio *portfolio,
+                const char     *name)
+{
+  GListModel *customers = vigil_portfolio_get_customers (portfolio);
+
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+
+      if (g_strcmp0 (vigil_customer_get_name (customer), name) == 0)
+        return customer;
+    }
+  return NULL;
+}
+
+static gboolean
+has_three_customers (gpointer data)
+{
+  return g_list_model_get_n_items (vigil_portfolio_get_customers (data)) == 3;
+}
+
+/* Tests --------------------------------------------------------------------- */
+
+/* A CRM's list added by a person who never saw a JSON Pointer: Any JSON
+ * Endpoint, its address, Test (refused without the token, said in
+ * words), the token, Test; the guessed fields shown on the first record;
+ * three more clicks; Save. The source is stored with the mapping built,
+ * the token in the keyring and not in the database, and its poll brings
+ * every customer of both pages with the fields clicked. */
+static void
+test_assistant_any_json (Fixture       *f,
+                         gconstpointer  data)
+{
+  VigilSourceAssistant *assistant = vigil_source_assistant_new (GTK_WINDOW (f->window), f->portfolio);
+  g_autofree char *url = g_strconcat (f->base, "/crm", NULL);
+  g_autofree char *badge = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  GtkWidget *error_label;
+  VigilCustomer *acme;
+  int outcome = 0;
+
+  gtk_window_present (GTK_WINDOW (assistant));
+  g_assert_cmpstr (page_of (assistant), ==, "kind");
+
+  g_signal_emit_by_name (wait_for_named (assistant, "any-json"), "activate");
+  g_assert_cmpstr (page_of (assistant), ==, "connect");
+  g_assert_false (gtk_widget_get_sensitive (find_named (assistant, "primary")));
+  type_into (assistant, "url", url);
+
+  /* Without the token: refused, and the window says what to check. */
+  click_primary (assistant);
+  g_assert_cmpstr (page_of (assistant), ==, "connect");
+  g_assert_cmpuint (f->unauthorized, ==, 1);
+  error_label = find_named (assistant, "error");
+  g_assert_nonnull (error_label);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "did not accept the token (HTTP 401)"));
+  /* The name was taken from the address. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (assistant, "name"))), ==, "127.0.0.1");
+  type_into (assistant, "name", "crm");
+  type_into (assistant, "token", TOKEN);
+  click_primary (assistant);
+  g_assert_cmpstr (page_of (assistant), ==, "map");
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (assistant), is_named_anywhere, "error")));
+
+  /* What was guessed is on the first record, in words. */
+  badge = badge_of (assistant, "/company_name");
+  g_assert_cmpstr (badge, ==, "Name");
+  g_clear_pointer (&badge, g_free);
+  badge = badge_of (assistant, "/owner/name");
+  g_assert_cmpstr (badge, ==, "Owner");
+  g_clear_pointer (&badge, g_free);
+  badge = badge_of (assistant, "/amount");
+  g_assert_null (badge);
+
+  /* Three clicks: the amount is MRR, the calls and the tier what they are. */
+  choose_in_menu (assistant, "/amount", "MRR");
+  choose_in_menu (assistant, "/usage/calls", "API calls in 7 days");
+  choose_in_menu (assistant, "/tier", "Plan");
+  badge = badge_of (assistant, "/amount");
+  g_assert_cmpstr (badge, ==, "MRR");
+  /* The preview follows: the first record as Vigil will store it. */
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "4200.50"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "enterprise"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "unknown: not filled from this source"));
+
+  assert_same_json (vigil_source_assistant_get_mapping (assistant),
+                    "{\"records\": \"/results/items\","
+                    " \"fields\": {\"id\": \"/id\", \"name\": \"/company_name\", \"plan\": \"/tier\","
+                    "   \"owner\": \"/owner/name\", \"mrr\": \"/amount\", \"last_active\": \"/last_seen\","
+                    "   \"api_calls_7d\": \"/usage/calls\"},"
+                    " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/links/next\"}}");
+
+  /* Save: stored, the token to the keyring, polled. */
+  g_signal_connect (f->portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), &outcome);
+  g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
+  g_signal_emit_by_name (find_named (assistant, "primary"), "clicked");
+  g_assert_true (wait_for (is_nonzero, &outcome));
+  g_signal_handlers_disconnect_by_func (f->portfolio, poll_finished_cb, &outcome);
+  g_assert_cmpint (outcome, ==, 1);
+  g_assert_null (assistant);
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  saved = vigil_store_get_source (store, "crm", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (saved->url, ==, url);
+  g_assert_true (saved->keyring_token);
+  g_assert_true (saved->last_ok);
+  assert_same_json (saved->mapping,
+                    "{\"records\": \"/results/items\","
+                    " \"fields\": {\"id\": \"/id\", \"name\": \"/company_name\", \"plan\": \"/tier\","
+                    "   \"owner\": \"/owner/name\", \"mrr\": \"/amount\", \"last_active\": \"/last_seen\","
+                    "   \"api_calls_7d\": \"/usage/calls\"},"
+                    " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/links/next\"}}");
+  secret = vigil_secrets_lookup (f->db, "crm", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, TOKEN);
+  {
+    g_autoptr(GBytes) database = test_read_bytes (f->db);
+
+    g_assert_null (g_strstr_len (g_bytes_get_data (database, NULL), g_bytes_get_size (database), TOKEN));
+  }
+
+  g_assert_true (wait_for (has_three_customers, f->portfolio));
+  acme = customer_named (f->portfolio, "Acme Corp");
+  g_assert_nonnull (acme);
+  g_assert_cmpfloat (vigil_customer_get_mrr (acme), ==, 4200.5);
+  g_assert_cmpstr (vigil_customer_get_plan (acme), ==, "enterprise");
+  g_assert_nonnull (customer_named (f->portfolio, "Initech"));
+  g_assert_cmpfloat (vigil_customer_get_mrr (customer_named (f->portfolio, "Umbrella")), ==, 150);
+  vigil_secrets_clear (f->db, "crm", NULL, NULL);
+}
+
+/* The first list of objects is not the customers: Change… shows the
+ * whole page, a click on the right list makes it the records, and the
+ * first customer and its preview follow. */
+static void
+test_assistant_choose_records (Fixture       *f,
+                               gconstpointer  data)
+{
+  VigilSourceAssistant *assistant = vigil_source_assistant_new (GTK_WINDOW (f->window), f->portfolio);
+  g_autofree char *url = g_strconcat (f->base, "/nested", NULL);
+  g_autofree char *badge = NULL;
+  GtkWidget *change;
+
+  gtk_window_present (GTK_WINDOW (assistant));
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.choose", "s", "json");
+  type_into (assistant, "url", url);
+  type_into (assistant, "name", "nested");
+  click_primary (assistant);
+  g_assert_cmpstr (page_of (assistant), ==, "map");
+
+  /* The facets were taken for the customers, and have no id. */
+  wait_for_named (assistant, "/count");
+  g_assert_null (vigil_source_assistant_get_mapping (assistant));
+  g_assert_false (gtk_widget_get_sensitive (find_named (assistant, "primary")));
+
+  change = find_named (assistant, "choose-records");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (change), TRUE);
+  badge = badge_of (assistant, "/facets");
+  g_assert_cmpstr (badge, ==, "the customers");
+  choose_in_menu (assistant, "/data/accounts", "These Are the Customers");
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (change)));
+
+  /* Now one of the accounts: "key" names it, "title" is its name. */
+  choose_in_menu (assistant, "/key", "Id");
+  choose_in_menu (assistant, "/title", "Name");
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "Northwind"));
+  assert_same_json (vigil_source_assistant_get_mapping (assistant),
+                    "{\"records\": \"/data/accounts\", \"fields\": {\"id\": \"/key\", \"name\": \"/title\"}}");
+  g_assert_true (gtk_widget_get_sensitive (find_named (assistant, "primary")));
+  gtk_window_destroy (GTK_WINDOW (assistant));
+}
+
+/* A web page where the API should be: said in words, and nothing
+ * further until the address is right. */
+static void
+test_assistant_html (Fixture       *f,
+                     gconstpointer  data)
+{
+  VigilSourceAssistant *assistant = vigil_source_assistant_new (GTK_WINDOW (f->window), f->portfolio);
+  g_autofree char *url = g_strconcat (f->base, "/login", NULL);
+  GtkWidget *error_label;
+
+  gtk_window_present (GTK_WINDOW (assistant));
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.choose", "s", "json");
+  type_into (assistant, "url", url);
+  click_primary (assistant);
+  g_assert_cmpstr (page_of (assistant), ==, "connect");
+  error_label = find_named (assistant, "error");
+  g_assert_nonnull (error_label);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (error_label)),
+                                   "The answer is HTML, not JSON: is the URL an API address, not a web page?"));
+  g_assert_null (vigil_source_assistant_get_preview (assistant));
+  gtk_window_destroy (GTK_WINDOW (assistant));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-assistant needs a display: run it under xvfb-run\n");
+      return 77;
+    }
+  adw_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/window/assistant/any-json", test_assistant_any_json);
+  ADD ("/window/assistant/choose-records", test_assistant_choose_records);
+  ADD ("/window/assistant/html", test_assistant_html);
+#undef ADD
+
+  suite_setup ();
+  status = g_test_run ();
+  vigil_secrets_clear (suite_db, "crm", NULL, NULL);
+  g_clear_object (&suite_app);
+  test_dir_clear (&suite_dir);
+  g_free (suite_db);
+  return status;
+}
