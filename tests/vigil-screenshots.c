@@ -157,38 +157,86 @@ sort_by_mrr (VigilWindow *window)
     gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column_view)), 0);
 }
 
-static gboolean
-save_window (GtkWidget   *window,
-             const char  *path,
-             GError     **error)
+/* What @widget, a native (a window or a popover), shows, as a texture. */
+static GdkTexture *
+render_native (GtkWidget  *widget,
+               GError    **error)
 {
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  cairo_surface_t *surface;
-  gboolean written;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
 
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   if (node == NULL || renderer == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing to render for %s (%d×%d, %s)", path,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing to render (%d×%d, %s)",
                    width, height, renderer == NULL ? "no renderer" : "no render node");
-      return FALSE;
+      return NULL;
     }
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
 
-  /* The window is opaque: RGB without alpha keeps the committed files small. */
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, gdk_texture_get_width (texture),
-                                        gdk_texture_get_height (texture));
+static cairo_surface_t *
+texture_to_surface (GdkTexture     *texture,
+                    cairo_format_t  format)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (format, gdk_texture_get_width (texture),
+                                                         gdk_texture_get_height (texture));
+
   cairo_surface_flush (surface);
   gdk_texture_download (texture, cairo_image_surface_get_data (surface),
                         (gsize) cairo_image_surface_get_stride (surface));
   cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+/* @window, and @popover (a menu open on it, a surface of its own) drawn
+ * where it is. */
+static gboolean
+save_window_with (GtkWidget   *window,
+                  GtkWidget   *popover,
+                  const char  *path,
+                  GError     **error)
+{
+  g_autoptr(GdkTexture) texture = render_native (window, error);
+  cairo_surface_t *surface;
+  gboolean written;
+
+  if (texture == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  /* The window is opaque: RGB without alpha keeps the committed files small. */
+  surface = texture_to_surface (texture, CAIRO_FORMAT_RGB24);
+  if (popover != NULL && gtk_widget_get_mapped (popover))
+    {
+      g_autoptr(GdkTexture) popup = render_native (popover, error);
+      GdkSurface *popup_surface = gtk_native_get_surface (GTK_NATIVE (popover));
+      double window_x, window_y, popup_x, popup_y;
+      cairo_surface_t *menu;
+      cairo_t *cr;
+
+      if (popup == NULL)
+        {
+          cairo_surface_destroy (surface);
+          return FALSE;
+        }
+      /* Surfaces hold their shadows around the widgets. */
+      gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
+      gtk_native_get_surface_transform (GTK_NATIVE (popover), &popup_x, &popup_y);
+      menu = texture_to_surface (popup, CAIRO_FORMAT_ARGB32);
+      cr = cairo_create (surface);
+      cairo_set_source_surface (cr, menu, gdk_popup_get_position_x (GDK_POPUP (popup_surface)) + popup_x - window_x,
+                                gdk_popup_get_position_y (GDK_POPUP (popup_surface)) + popup_y - window_y);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      cairo_surface_destroy (menu);
+    }
   written = cairo_surface_write_to_png (surface, path) == CAIRO_STATUS_SUCCESS;
   cairo_surface_destroy (surface);
   if (!written)
@@ -196,10 +244,17 @@ save_window (GtkWidget   *window,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not write %s", path);
       return FALSE;
     }
-  g_print ("%s (%d×%d)\n", path, width, height);
+  g_print ("%s (%d×%d)\n", path, gtk_widget_get_width (window), gtk_widget_get_height (window));
   return TRUE;
 }
 
+static gboolean
+save_window (GtkWidget   *window,
+             const char  *path,
+             GError     **error)
+{
+  return save_window_with (window, NULL, path, error);
+}
 
 /* The assistant (design 5) --------------------------------------------------
  *
@@ -266,15 +321,25 @@ find_named (GtkWidget  *root,
 }
 
 static gboolean
+save_assistant_with (VigilSourceAssistant  *assistant,
+                     GtkWidget             *popover,
+                     const char            *output,
+                     const char            *name,
+                     GError               **error)
+{
+  g_autofree char *path = g_build_filename (output, name, NULL);
+
+  run_main_loop_for (600);
+  return save_window_with (GTK_WIDGET (assistant), popover, path, error);
+}
+
+static gboolean
 save_assistant (VigilSourceAssistant  *assistant,
                 const char            *output,
                 const char            *name,
                 GError               **error)
 {
-  g_autofree char *path = g_build_filename (output, name, NULL);
-
-  run_main_loop_for (600);
-  return save_window (GTK_WIDGET (assistant), path, error);
+  return save_assistant_with (assistant, NULL, output, name, error);
 }
 
 /* Each step: what to connect, where (and a web page where the API should
@@ -336,6 +401,22 @@ shoot_assistant (VigilWindow  *window,
                                   (gint32) VIGIL_FIELD_API_CALLS_7D, (gint32) VIGIL_TRANSFORM_NONE, "");
       ok = ok && assistant_is_idle (assistant) &&
            save_assistant (assistant, output, "add-source-3-map.png", error);
+    }
+  if (ok)
+    {
+      /* The menu a click on a value opens. */
+      GtkWidget *button = find_named (GTK_WIDGET (assistant), "/amount");
+
+      ok = button != NULL;
+      if (ok)
+        {
+          /* Beside the value: below it, the window would cut it short. */
+          gtk_popover_set_position (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)), GTK_POS_RIGHT);
+          gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+          ok = save_assistant_with (assistant, GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                                    output, "add-source-3-menu.png", error);
+          gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+        }
     }
   gtk_window_destroy (GTK_WINDOW (assistant));
   run_main_loop_for (100);

@@ -30,6 +30,9 @@
 /* Records of the first page shown as they will be stored. */
 #define RECORDS_SHOWN 5
 
+/* Narrower than this, the first record and the records stored stack. */
+#define NARROW_WIDTH 760
+
 typedef enum
 {
   KIND_NONE,
@@ -52,6 +55,7 @@ struct _VigilSourceAssistant
   GtkToggleButton     *choose_records_button;
   GtkLabel            *error_label;
   GtkSpinButton       *interval_spin;
+  GtkBox              *map_box;
   VigilRecordsPreview *map_preview;
   AdwEntryRow         *name_row;
   AdwComboRow         *pages_row;
@@ -357,7 +361,7 @@ tree_menu_cb (const char *pointer,
       g_menu_append_item (fields, item);
       g_object_unref (item);
     }
-  g_menu_append_section (menu, _("Fill"), G_MENU_MODEL (fields));
+  g_menu_append_section (menu, _("Use As"), G_MENU_MODEL (fields));
   g_object_unref (fields);
   if (vigil_mapping_draft_lookup (self->draft, pointer) != NULL)
     {
@@ -690,6 +694,21 @@ save_source (VigilSourceAssistant *self)
 
 /* Callbacks and actions ----------------------------------------------------- */
 
+/* The first record beside what Vigil will store, or above it when the
+ * window is too narrow for both side by side. */
+static void
+width_changed_cb (VigilSourceAssistant *self)
+{
+  int width = 0;
+
+  g_assert (VIGIL_IS_SOURCE_ASSISTANT (self));
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, NULL);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->map_box),
+                                  width > 0 && width < NARROW_WIDTH ? GTK_ORIENTATION_VERTICAL
+                                                                    : GTK_ORIENTATION_HORIZONTAL);
+}
+
 static void
 primary_clicked_cb (VigilSourceAssistant *self)
 {
@@ -882,6 +901,7 @@ vigil_source_assistant_class_init (VigilSourceAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, choose_records_button);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, error_label);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, map_box);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, map_preview);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, name_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, pages_row);
@@ -918,6 +938,7 @@ vigil_source_assistant_init (VigilSourceAssistant *self)
   self->cancellable = g_cancellable_new ();
   self->poller = vigil_poller_new ();
   gtk_spin_button_set_value (self->interval_spin, VIGIL_SOURCE_DEFAULT_INTERVAL_MIN);
+  g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (width_changed_cb), self);
   page_changed_cb (self);
 }
 
