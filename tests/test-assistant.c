@@ -23,6 +23,7 @@
 #include "vigil-core.h"
 #include "vigil-application.h"
 #include "vigil-source-assistant.h"
+#include "vigil-source-dialog.h"
 #include "vigil-test-util.h"
 #include "vigil-window-private.h"
 
@@ -584,6 +585,78 @@ test_assistant_html (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (assistant));
 }
 
+static void
+added_cb (VigilSourceAssistant *assistant,
+          const char           *name,
+          char                **added)
+{
+  g_free (*added);
+  *added = g_strdup (name);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static GtkWidget *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (VIGIL_IS_SOURCE_DIALOG (window) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+/* Every setting by hand: the full form takes over, what it adds is the
+ * assistant's to tell, and closing it closes both. */
+static void
+test_assistant_by_hand (Fixture       *f,
+                        gconstpointer  data)
+{
+  VigilSourceAssistant *assistant = vigil_source_assistant_new (GTK_WINDOW (f->window), f->portfolio);
+  g_autofree char *url = g_strconcat (f->base, "/nested", NULL);
+  g_autofree char *added = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  g_signal_connect (assistant, "source-added", G_CALLBACK (added_cb), &added);
+  g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
+  gtk_window_present (GTK_WINDOW (assistant));
+  g_signal_emit_by_name (wait_for_named (assistant, "manual"), "activate");
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (assistant)));
+
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, is_named_anywhere, "name")), "by-hand");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, is_named_anywhere, "url")), url);
+  g_signal_emit_by_name (find_widget (dialog, is_named_anywhere, "save"), "clicked");
+  g_assert_true (wait_for (is_set, &added));
+  g_assert_cmpstr (added, ==, "by-hand");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (find_dialog ());
+  g_assert_null (assistant);
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  saved = vigil_store_get_source (store, "by-hand", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (saved->url, ==, url);
+  g_assert_null (saved->mapping);
+  g_assert_false (saved->keyring_token);
+  g_assert_true (vigil_store_remove_source (store, "by-hand", TRUE, &error));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -602,6 +675,7 @@ main (int    argc,
   ADD ("/window/assistant/any-json", test_assistant_any_json);
   ADD ("/window/assistant/choose-records", test_assistant_choose_records);
   ADD ("/window/assistant/html", test_assistant_html);
+  ADD ("/window/assistant/by-hand", test_assistant_by_hand);
 #undef ADD
 
   suite_setup ();
