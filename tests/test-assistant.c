@@ -480,6 +480,16 @@ test_assistant_any_json (Fixture       *f,
                     "   \"api_calls_7d\": \"/usage/calls\"},"
                     " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/links/next\"}}");
 
+  /* Back and tested again: what was clicked stays. */
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.back", NULL);
+  g_assert_cmpstr (page_of (assistant), ==, "connect");
+  click_primary (assistant);
+  g_assert_cmpstr (page_of (assistant), ==, "map");
+  g_clear_pointer (&badge, g_free);
+  badge = badge_of (assistant, "/amount");
+  g_assert_cmpstr (badge, ==, "MRR");
+  g_assert_nonnull (vigil_source_assistant_get_mapping (assistant));
+
   /* Save: stored, the token to the keyring, polled. */
   g_signal_connect (f->portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), &outcome);
   g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);

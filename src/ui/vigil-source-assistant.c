@@ -616,9 +616,14 @@ preview_done_cb (GObject      *object,
     }
 
   g_set_object (&self->preview, preview);
-  g_clear_object (&self->draft);
-  self->draft = vigil_mapping_draft_new_guessed (preview);
-  g_clear_pointer (&self->pages_pointer, g_free);
+  /* Tested again (a token corrected): what was clicked stays, as long
+   * as the records are still where they were. */
+  if (self->draft == NULL || first_record (self) == NULL)
+    {
+      g_clear_object (&self->draft);
+      self->draft = vigil_mapping_draft_new_guessed (preview);
+      g_clear_pointer (&self->pages_pointer, g_free);
+    }
   fill_pages_row (self);
   gtk_toggle_button_set_active (self->choose_records_button, FALSE);
   vigil_json_tree_set_funcs (self->record_tree, tree_menu_cb, tree_badge_cb, self);
