@@ -240,8 +240,8 @@ walk_body_strings (JsonNode  *node,
       const char *name;
       JsonNode *member;
 
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &name, &member))
+      json_object_iter_init_ordered (&iter, json_node_get_object (node));
+      while (json_object_iter_next_ordered (&iter, &name, &member))
         {
           g_string_append_printf (path, ".%s", name);
           if (!walk_body_strings (member, path, expand, now, error))
@@ -310,8 +310,8 @@ get_string_object (JsonObject   *root,
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return _vigil_mapping_error (error, member, _("must be an object of names and text values"));
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &name, &value))
+  json_object_iter_init_ordered (&iter, json_node_get_object (node));
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
       {
         g_autofree char *path = g_strdup_printf ("%s.%s", member, name);
@@ -347,8 +347,8 @@ parse_query (VigilMappingRequest  *request,
   if (query == NULL)
     return TRUE;
 
-  json_object_iter_init (&iter, query);
-  while (json_object_iter_next (&iter, &name, &value))
+  json_object_iter_init_ordered (&iter, query);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     {
       g_autofree char *path = g_strdup_printf ("query.%s", name);
       g_autoptr(GString) expanded = g_string_new (NULL);
@@ -449,8 +449,8 @@ parse_headers (VigilMappingRequest  *request,
   if (object == NULL || json_object_get_size (object) == 0)
     return TRUE;
 
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &value))
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     {
       if (!check_header (name, json_node_get_string (value), error))
         return FALSE;

@@ -1838,8 +1838,7 @@ vigil_poller_poll_async (VigilPoller         *self,
       return;
     }
 
-  /* A POST is never asked conditionally: no validators to send. */
-  if (source->id > 0 && !vigil_mapping_is_post (job->mapping) &&
+  if (source->id > 0 &&
       !vigil_store_get_validators (store, source->id, source->url, &job->etag, &job->last_modified, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
