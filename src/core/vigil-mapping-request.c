@@ -33,7 +33,7 @@
 #define MAX_BACK_S G_GINT64_CONSTANT (3155760000)
 
 /* Limits far above any real mapping, so a hostile one stays small. */
-#define MAX_QUERY_NAME 200
+#define MAX_NAME 200
 #define MAX_HEADER_VALUE 4096
 
 typedef enum
@@ -331,6 +331,23 @@ has_control_character (const char *text)
   return FALSE;
 }
 
+/**
+ * _vigil_mapping_check_name:
+ * @where: the member, for the error
+ *
+ * A name a mapping sends: a query parameter's, a paging parameter's (in
+ * a query or a POST body): 1 to 200 bytes without control characters.
+ */
+gboolean
+_vigil_mapping_check_name (const char  *name,
+                           const char  *where,
+                           GError     **error)
+{
+  if (*name == '\0' || strlen (name) > MAX_NAME || has_control_character (name))
+    return _vigil_mapping_error (error, where, _("must be a name of 1 to 200 bytes without control characters"));
+  return TRUE;
+}
+
 static gboolean
 parse_query (VigilMappingRequest  *request,
              JsonObject           *root,
@@ -354,9 +371,8 @@ parse_query (VigilMappingRequest  *request,
       g_autoptr(GString) expanded = g_string_new (NULL);
       g_autoptr(GError) local_error = NULL;
 
-      if (*name == '\0' || strlen (name) > MAX_QUERY_NAME || has_control_character (name))
-        return _vigil_mapping_error (error, path, _("a query parameter's name must be 1 to 200 bytes of "
-                                                    "text without control characters"));
+      if (!_vigil_mapping_check_name (name, path, error))
+        return FALSE;
       if (vigil_url_is_secret_param (name))
         return _vigil_mapping_error (error, path,
                                      _("a query parameter named like a secret would be stored and shown "

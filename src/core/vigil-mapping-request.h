@@ -40,6 +40,10 @@ char     *_vigil_mapping_request_body    (const VigilMappingRequest *request,
                                           const VigilPagingParam    *params,
                                           guint                      n_params);
 
+gboolean  _vigil_mapping_check_name      (const char                *name,
+                                          const char                *where,
+                                          GError                   **error);
+
 /* "Mapping: WHERE: MESSAGE", the form of every mapping error. */
 gboolean  _vigil_mapping_error           (GError                   **error,
                                           const char                *where,

@@ -571,14 +571,7 @@ get_param_member (JsonObject  *object,
 
   if (!get_string_member (object, member, "pagination", required, out, error))
     return FALSE;
-  if (*out == NULL)
-    return TRUE;
-  if (**out == '\0' || strlen (*out) > 200)
-    return set_mapping_error (error, path, _("must be a name of 1 to 200 bytes"));
-  for (const guchar *p = (const guchar *) *out; *p != '\0'; p++)
-    if (*p < 0x20 || *p == 0x7F)
-      return set_mapping_error (error, path, _("must be a name without control characters"));
-  return TRUE;
+  return *out == NULL || _vigil_mapping_check_name (*out, path, error);
 }
 
 /* A whole number member of "pagination" between @min and @max. */
