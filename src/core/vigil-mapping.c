@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -591,8 +592,8 @@ get_count_member (JsonObject  *object,
     return required ? set_mapping_error (error, path, _("missing")) : TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
       json_node_get_int (node) < min || json_node_get_int (node) > max)
-    return set_mapping_error (error, path, _("must be a whole number from %" G_GINT64_FORMAT
-                                             " to %" G_GINT64_FORMAT), min, max);
+    return set_mapping_error (error, path, _("must be a whole number from %" PRId64 " to %" PRId64),
+                              (int64_t) min, (int64_t) max);
   *out = json_node_get_int (node);
   return TRUE;
 }

@@ -640,8 +640,9 @@ next_page_request (PollJob   *job,
       if (page->last_id == NULL)
         {
           g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                       _("%s: none of the page's %" G_GUINT64_FORMAT " records has a usable id, so the "
-                         "next page cannot be asked for (pagination last-id)"), job->url, page->n_records);
+                       _("%s: none of the page's %" PRIu64 " records has a usable id, so the "
+                         "next page cannot be asked for (pagination last-id)"), job->url,
+                       (uint64_t) page->n_records);
           return FALSE;
         }
       params[n_params++] = (VigilPagingParam) { param, page->last_id, FALSE };
