@@ -746,6 +746,27 @@ test_stripe_more_values (Fixture       *f,
       g_clear_error (&error);
     }
 
+  /* What the server put there reaches the message short and printable. */
+  {
+    g_autoptr(GString) long_text = g_string_new ("\"");
+
+    for (guint i = 0; i < 100000; i++)
+      g_string_append_c (long_text, 'x');
+    g_string_append_c (long_text, '"');
+    f->has_more = long_text->str;
+    g_assert_false (poll_path (f, "/v1/customers", STRIPE_MAPPING (", \"more\": \"/has_more\""), &error));
+    assert_error_says (error, "is \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\", not true or false");
+    g_assert_cmpuint (strlen (error->message), <, 300);
+    g_clear_error (&error);
+
+    f->has_more = "\"\\u001b[31mred\\u0000\"";
+    g_assert_false (poll_path (f, "/v1/customers", STRIPE_MAPPING (", \"more\": \"/has_more\""), &error));
+    /* U+0000 is kept as C0 80, two bytes that are not UTF-8 (design 2.3). */
+    assert_error_says (error, "is \"\xef\xbf\xbd[31mred\xef\xbf\xbd\xef\xbf\xbd\", not true or false");
+    g_assert_null (strchr (error->message, '\x1b'));
+    g_clear_error (&error);
+  }
+
   /* A string "false" ends the pages, a full one notwithstanding. */
   f->has_more = "\"false\"";
   g_assert_true (poll_path (f, "/v1/customers", STRIPE_MAPPING (", \"more\": \"/has_more\""), &error));

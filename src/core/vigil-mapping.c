@@ -1254,7 +1254,11 @@ read_record_array (AnswerReader    *reader,
 
   if (*c->p != '[' && *c->p != 'n')
     {
-      set_no_records_error (reader->mapping, *c->p, &reader->error);
+      char found = *c->p;
+
+      /* Text that is not JSON says so first. */
+      if (_vigil_json_cursor_skip_value (c, depth))
+        set_no_records_error (reader->mapping, found, &reader->error);
       return FALSE;
     }
   /* A name given twice on the records' path: a tree would keep the last
