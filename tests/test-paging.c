@@ -392,6 +392,15 @@ handler (SoupServer        *server,
 
       redirect (msg, 307, location);
     }
+  else if (g_str_equal (path, "/links"))
+    {
+      /* Two pages whose next link keeps none of the query. */
+      int page = param_int (request->params, "page", 1);
+
+      g_string_printf (body, "{\"data\": [{\"id\": \"l%d\"}], \"links\": {\"next\": %s}}", page,
+                       page == 1 ? "\"/links?page=2\"" : "null");
+      respond (msg, 200, body);
+    }
   else if (g_str_has_prefix (path, "/detail/"))
     {
       g_string_assign (body, "{\"usage\": {\"calls\": 5}}");
@@ -979,6 +988,18 @@ test_offset_counts (Fixture       *f,
   g_assert_cmpstr (param (nth_request (f, 100), "offset"), ==, "10000");
   g_assert_cmpuint (f->result.stats.records_read, ==, 10050);
   g_assert_cmpint (count_stored (f), ==, 10050);
+
+  /* Without limit_param the server's own page size is the limit. */
+  f->n_records = 25;
+  g_assert_true (poll_path (f, "/items",
+                            "{\"records\": \"/items\", \"fields\": {\"id\": \"/id\"},"
+                            " \"pagination\": {\"style\": \"offset\", \"param\": \"offset\", \"limit\": 10}}",
+                            &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&offsets, g_free);
+  offsets = offsets_asked (f);
+  g_assert_cmpstr (offsets, ==, "0,10,20");
+  g_assert_null (param (nth_request (f, 0), "limit"));
 }
 
 /* Records skipped for want of an id are counted in the offset: the
@@ -1060,6 +1081,16 @@ test_query_parameters (Fixture       *f,
   g_assert_cmpstr (param (nth_request (f, 1), "offset"), ==, "100");
   g_assert_cmpstr (param (nth_request (f, 1), "since"), ==, "2026-11-28T07:00:00Z");
   g_assert_cmpstr (param (nth_request (f, 1), "region"), ==, "eu");
+
+  /* On a next page a server links to, too. */
+  g_assert_true (poll_path (f, "/links",
+                            "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"},"
+                            " \"query\": {\"per_page\": \"1\"},"
+                            " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/links/next\"}}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->requests->len, ==, 2);
+  g_assert_cmpstr (nth_request (f, 0)->query, ==, "per_page=1");
+  g_assert_cmpstr (nth_request (f, 1)->query, ==, "page=2&per_page=1");
 }
 
 /* HubSpot v3 search: POST with a JSON body ------------------------------ */
