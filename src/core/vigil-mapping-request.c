@@ -562,7 +562,7 @@ _vigil_mapping_request_to_json (const VigilMappingRequest *request,
     }
 }
 
-/* Replaces *@url by @next, NULL if either is. */
+/* Replaces *@url by @next (NULL when the URL did not parse). */
 static void
 take_url (char **url,
           char  *next)
