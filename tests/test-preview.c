@@ -38,6 +38,10 @@ typedef struct
   char        *elsewhere_base;
   guint        elsewhere_requests;
   char        *last_authorization;
+  char        *last_method;
+  char        *last_query;
+  char        *last_version;
+  char        *last_body;
   GPtrArray   *paused;      /* messages never answered */
   VigilPoller *poller;
 } Fixture;
@@ -76,6 +80,19 @@ handler (SoupServer        *server,
 
   g_free (f->last_authorization);
   f->last_authorization = g_strdup (soup_message_headers_get_one (request, "Authorization"));
+  g_free (f->last_method);
+  f->last_method = g_strdup (soup_server_message_get_method (msg));
+  g_free (f->last_query);
+  f->last_query = g_strdup (g_uri_get_query (soup_server_message_get_uri (msg)));
+  g_free (f->last_version);
+  f->last_version = g_strdup (soup_message_headers_get_one (request, "X-Api-Version"));
+  g_free (f->last_body);
+  {
+    SoupMessageBody *body = soup_server_message_get_request_body (msg);
+    g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+
+    f->last_body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  }
 
   if (g_str_equal (path, "/crm"))
     respond (msg, 200, "application/json", CRM_PAGE);
@@ -95,6 +112,8 @@ handler (SoupServer        *server,
 
       respond (msg, 200, "application/json", body);
     }
+  else if (g_str_equal (path, "/search"))
+    respond (msg, 200, "application/json", "{\"results\": [{\"id\": \"s1\"}], \"paging\": {\"next\": {\"after\": \"7\"}}}");
   else if (g_str_equal (path, "/web-page"))
     respond (msg, 200, "text/html; charset=utf-8", "<!doctype html><html><body>Sign in</body></html>");
   else if (g_str_equal (path, "/html-as-json"))
@@ -188,6 +207,10 @@ fixture_teardown (Fixture       *f,
   g_free (f->base);
   g_free (f->elsewhere_base);
   g_free (f->last_authorization);
+  g_free (f->last_method);
+  g_free (f->last_query);
+  g_free (f->last_version);
+  g_free (f->last_body);
   g_free (f->db_path);
   test_dir_clear (&f->dir);
 }
@@ -315,6 +338,35 @@ test_preview_token (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "refused"));
   g_assert_null (strstr (error->message, TOKEN));
   g_assert_cmpuint (f->elsewhere_requests, ==, 0);
+}
+
+/* The first page is asked for as the poll would ask: the mapping's
+ * method, body with its paging value, static query and headers. */
+static void
+test_preview_request (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilPreview) preview = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  JsonObject *object;
+
+  preview = preview_path (f, "/search?region=eu",
+                          "{\"records\": \"/results\", \"fields\": {\"id\": \"/id\"},"
+                          " \"method\": \"POST\", \"body\": {\"limit\": 100, \"sorts\": [\"id\"]},"
+                          " \"query\": {\"archived\": \"false\"}, \"headers\": {\"X-Api-Version\": \"2\"},"
+                          " \"pagination\": {\"style\": \"cursor\", \"pointer\": \"/paging/next/after\","
+                          "   \"param\": \"after\"}}", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (preview);
+  g_assert_cmpstr (f->last_method, ==, "POST");
+  g_assert_cmpstr (f->last_query, ==, "region=eu&archived=false");
+  g_assert_cmpstr (f->last_version, ==, "2");
+  body = json_from_string (f->last_body, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (body);
+  g_assert_cmpint (json_object_get_int_member (object, "limit"), ==, 100);
+  g_assert_false (json_object_has_member (object, "after"));
 }
 
 /* Each failure is said in words that say what to check. */
@@ -664,6 +716,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/core/preview/native", test_preview_native);
   ADD ("/core/preview/token", test_preview_token);
+  ADD ("/core/preview/request", test_preview_request);
   ADD ("/core/preview/errors", test_preview_errors);
   ADD ("/core/preview/no-server", test_preview_no_server);
   ADD ("/core/preview/timeout", test_preview_timeout);
