@@ -399,7 +399,7 @@ test_store_migrate_to_accounts (void)
 
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, 5);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, VIGIL_STORE_SCHEMA_VERSION);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       g_autofree char *after = NULL;
@@ -416,6 +416,8 @@ test_store_migrate_to_accounts (void)
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM records"), ==, 3);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM observations"), ==, 0);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM record_keys"), ==, 0);
+  /* schema 6: each account's only record is its main record */
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM customers WHERE main_record = id"), ==, 3);
 
   /* A record of the same company in another source stays its own
    * account: it carried no keys. A new observation of acme goes to

@@ -48,6 +48,7 @@ typedef struct
   gint64  id;
   gint64  record_id;
   gboolean shared;   /* the account has other records: observations stay raw */
+  gboolean main;     /* the account's main record (design 2.6) */
   GPtrArray *keys;   /* the record's keys seen in this ingest, NULL if none */
   gint64  latest_at;
   char   *name;
@@ -63,6 +64,7 @@ typedef struct
 {
   gint64         customer_id;
   gint64         record_id;  /* > 0: a raw observation of a shared account's record */
+  gboolean       main;       /* of the account's main record */
   guint64        sequence;   /* file order, so the first of two duplicates wins */
   VigilSnapshot  snapshot;
   char          *features;
@@ -204,6 +206,7 @@ lookup_customer (VigilIngest  *self,
   state->id = record.customer_id;
   state->record_id = record.record_id;
   state->shared = record.shared;
+  state->main = record.main;
   if (record.shared)
     mark_for_recompute (self, record.customer_id, G_MAXINT64);
   state->latest_at = G_MININT64;
@@ -310,7 +313,9 @@ flush_pending (VigilIngest  *self,
 
       if (row->record_id > 0)
         {
-          if (!_vigil_store_insert_observation (self->store, row->record_id, &row->snapshot,
+          VigilRecordRef record = { row->record_id, row->customer_id, TRUE, row->main };
+
+          if (!_vigil_store_insert_observation (self->store, &record, &row->snapshot,
                                                 row->features, &inserted, error))
             return FALSE;
         }
@@ -347,6 +352,7 @@ add_pending (VigilIngest    *self,
 
   row.customer_id = customer->id;
   row.record_id = customer->shared ? customer->record_id : 0;
+  row.main = customer->main;
   if (customer->shared)
     mark_for_recompute (self, customer->id, snapshot->observed_at);
   row.sequence = sequence;
@@ -645,7 +651,7 @@ resolve_accounts (VigilIngest  *self,
     {
       gint64 account = g_array_index (self->keyed, gint64, i);
       gint64 survivor = account;
-      gboolean merged = FALSE;
+      gint64 joined_since = G_MAXINT64;
       gint64 exists = 0;
 
       /* an earlier join of this commit may have merged it away; its
@@ -654,10 +660,10 @@ resolve_accounts (VigilIngest  *self,
         return FALSE;
       if (!exists)
         continue;
-      if (!_vigil_store_join_account (self->store, account, &survivor, &merged, error))
+      if (!_vigil_store_join_account (self->store, account, &survivor, &joined_since, error))
         return FALSE;
-      if (merged)
-        mark_for_recompute (self, survivor, G_MININT64);
+      if (joined_since != G_MAXINT64)
+        mark_for_recompute (self, survivor, joined_since);
     }
 
   g_hash_table_iter_init (&iter, self->to_recompute);

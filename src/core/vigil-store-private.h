@@ -32,6 +32,8 @@ typedef enum
   STMT_INSERT_CUSTOMER,
   STMT_INSERT_RECORD,
   STMT_LOOKUP_RECORD,
+  STMT_SET_MAIN_RECORD,
+  STMT_FIND_IMPLICIT,
   STMT_UPDATE_CUSTOMER,
   STMT_UPDATE_RECORD,
   STMT_INSERT_OBSERVATION,
@@ -163,6 +165,7 @@ typedef struct
   gint64   record_id;
   gint64   customer_id;   /* its account */
   gboolean shared;        /* the account has other records */
+  gboolean main;          /* the account's main record (design 2.6) */
 } VigilRecordRef;
 
 gboolean          _vigil_store_ensure_record          (VigilStore      *self,
@@ -171,7 +174,7 @@ gboolean          _vigil_store_ensure_record          (VigilStore      *self,
                                                        VigilRecordRef  *out,
                                                        GError         **error);
 gboolean          _vigil_store_insert_observation     (VigilStore           *self,
-                                                       gint64                record_id,
+                                                       const VigilRecordRef *record,
                                                        const VigilSnapshot  *snapshot,
                                                        const char           *features,
                                                        gboolean             *out_inserted,
@@ -193,6 +196,8 @@ const char       *_vigil_store_format_day             (gint32          day,
 #define N_FIELD_GROUPS 9
 const char       *_vigil_store_field_group_name       (guint            group);
 guint             _vigil_store_measure_field_group    (VigilMeasure     measure);
+gboolean          _vigil_store_snapshot_knows_group   (const VigilSnapshot *snapshot,
+                                                       guint                group);
 void              _vigil_store_parse_origins          (const char      *origins,
                                                        gint64           out_records[N_FIELD_GROUPS]);
 gboolean          _vigil_store_count_records          (VigilStore      *self,
@@ -206,6 +211,7 @@ gboolean          _vigil_store_account_exists         (VigilStore      *self,
 gboolean          _vigil_store_merge_accounts         (VigilStore      *self,
                                                        gint64           survivor,
                                                        gint64           absorbed,
+                                                       gint64          *out_since,
                                                        GError         **error);
 gboolean          _vigil_store_recompute_account      (VigilStore      *self,
                                                        gint64           customer_id,
@@ -218,7 +224,7 @@ gboolean          _vigil_store_detach_source_records  (VigilStore      *self,
 gboolean          _vigil_store_join_account           (VigilStore      *self,
                                                        gint64           customer_id,
                                                        gint64          *out_survivor,
-                                                       gboolean        *out_merged,
+                                                       gint64          *out_since,
                                                        GError         **error);
 
 /* vigil-store-portfolio.c: the portfolio and history read back */

@@ -38,8 +38,16 @@ static const char * const stmt_sql[N_STMTS] = {
    * (design 2.6: then its observations are kept raw and merged). */
   [STMT_LOOKUP_RECORD] =
     "SELECT r.id, r.customer_id, EXISTS (SELECT 1 FROM records o "
-    " WHERE o.customer_id = r.customer_id AND o.id <> r.id) "
-    "FROM records r WHERE r.source_id = ?1 AND r.external_id = ?2",
+    " WHERE o.customer_id = r.customer_id AND o.id <> r.id), c.main_record IS r.id "
+    "FROM records r JOIN customers c ON c.id = r.customer_id "
+    "WHERE r.source_id = ?1 AND r.external_id = ?2",
+  /* A new account's only record is its main record (design 2.6). */
+  [STMT_SET_MAIN_RECORD] = "UPDATE customers SET main_record = ?2 WHERE id = ?1",
+  /* Whether the account's snapshot at a time holds an observation of
+   * its main record: then that observation is stored already. */
+  [STMT_FIND_IMPLICIT] =
+    "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2 "
+    "AND (origins IS NULL OR instr (';' || origins || ';', ';absent;') = 0)",
   /* A backfill of older history only fills gaps in what newer
    * snapshots said about the customer. */
   [STMT_UPDATE_CUSTOMER] =
