@@ -262,12 +262,12 @@ run_with_id (VigilStore  *self,
 {
   sqlite3_stmt *stmt;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
+  if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, first);
   if (sqlite3_bind_parameter_count (stmt) >= 2)
     sqlite3_bind_int64 (stmt, 2, second);
-  return _vigil_store_exec_prepared (self, stmt, _("Joining accounts"), error);
+  return _vigil_store_step_done (self, stmt, _("Joining accounts"), error);
 }
 
 static gboolean
@@ -280,14 +280,14 @@ query_int_with_id (VigilStore  *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
+  if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
   *out = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
   if (rc == SQLITE_ROW)
     rc = SQLITE_DONE;
-  return _vigil_store_finish_rows (self, stmt, rc, _("Joining accounts"), error);
+  return _vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error);
 }
 
 gboolean
@@ -345,7 +345,7 @@ read_implicit_observations (VigilStore  *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
+  if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   sqlite3_bind_int64 (stmt, 2, since);
@@ -368,7 +368,7 @@ read_implicit_observations (VigilStore  *self,
           }
       g_array_append_val (observations, observation);
     }
-  return _vigil_store_finish_rows (self, stmt, rc, _("Joining accounts"), error);
+  return _vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error);
 }
 
 /* design 2.6: before an account's main record leaves it, or the account
@@ -400,7 +400,7 @@ demote_main_record (VigilStore  *self,
     {
       if (!read_implicit_observations (self, customer_id, main_record, G_MININT64,
                                        observations, error) ||
-          !(insert = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
+          !(insert = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
         return FALSE;
       for (guint i = 0; ok && i < observations->len; i++)
         {
@@ -412,7 +412,7 @@ demote_main_record (VigilStore  *self,
             bind_value_or_null (insert, 3 + c, observation->values[c]);
           ok = _vigil_store_step_done (self, insert, _("Joining accounts"), error);
         }
-      sqlite3_finalize (insert);
+      sqlite3_reset (insert);
     }
   return ok && run_with_id (self, "UPDATE customers SET main_record = NULL WHERE id = ?1",
                             customer_id, 0, error);
@@ -493,24 +493,79 @@ _vigil_store_merge_accounts (VigilStore  *self,
 }
 
 /* The account's name, plan, owner and segment by the merged-state rule
- * applied to its records' latest attributes, and its display record. */
+ * applied to its records' latest attributes (each from the record whose
+ * attributes are newest among those that know it; ties: the smaller
+ * id), its latest time and its display record. Worked out here from
+ * one read of its records rather than by a subquery per column: this
+ * runs once per account an import joins. */
 static gboolean
 update_account_row (VigilStore  *self,
                     gint64       customer_id,
                     GError     **error)
 {
-#define LATEST_KNOWN(col) \
-  "(SELECT " col " FROM records WHERE customer_id = ?1 AND " col " IS NOT NULL " \
-  " ORDER BY latest_at DESC, id LIMIT 1)"
-  return run_with_id (self,
-                      "UPDATE customers SET name = " LATEST_KNOWN ("name") ", "
-                      "plan = " LATEST_KNOWN ("plan") ", owner = " LATEST_KNOWN ("owner") ", "
-                      "segment = " LATEST_KNOWN ("segment") ", "
-                      "latest_at = (SELECT max (latest_at) FROM records WHERE customer_id = ?1), "
-                      "(source_id, external_id) = (SELECT source_id, external_id FROM records "
-                      " WHERE customer_id = ?1 ORDER BY id LIMIT 1) WHERE id = ?1",
-                      customer_id, 0, error);
-#undef LATEST_KNOWN
+  static const char read_sql[] =
+    "SELECT source_id, external_id, latest_at, name, plan, owner, segment FROM records "
+    "WHERE customer_id = ?1 ORDER BY id";
+  static const char write_sql[] =
+    "UPDATE customers SET source_id = ?2, external_id = ?3, latest_at = ?4, name = ?5, plan = ?6, "
+    "owner = ?7, segment = ?8 WHERE id = ?1";
+  enum { N_ATTRIBUTES = 4 };
+  sqlite3_stmt *read, *write;
+  sqlite3_value *attributes[N_ATTRIBUTES] = { NULL, };
+  sqlite3_value *display[2] = { NULL, };
+  gint64 attribute_times[N_ATTRIBUTES];
+  gint64 latest_at = G_MININT64;
+  gboolean any_latest = FALSE;
+  gboolean ok;
+  int rc;
+
+  if (!(read = _vigil_store_cached (self, read_sql, _("Joining accounts"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (read, 1, customer_id);
+  while ((rc = sqlite3_step (read)) == SQLITE_ROW)
+    {
+      gboolean timed = sqlite3_column_type (read, 2) != SQLITE_NULL;
+      gint64 time = timed ? sqlite3_column_int64 (read, 2) : G_MININT64;
+
+      if (display[0] == NULL)
+        for (int c = 0; c < 2; c++)
+          display[c] = sqlite3_value_dup (sqlite3_column_value (read, c));
+      if (timed && (!any_latest || time > latest_at))
+        latest_at = time;
+      any_latest = any_latest || timed;
+      /* records come in id order: a tie keeps the smaller id */
+      for (int a = 0; a < N_ATTRIBUTES; a++)
+        if (sqlite3_column_type (read, 3 + a) != SQLITE_NULL &&
+            (attributes[a] == NULL || time > attribute_times[a]))
+          {
+            g_clear_pointer (&attributes[a], sqlite3_value_free);
+            attributes[a] = sqlite3_value_dup (sqlite3_column_value (read, 3 + a));
+            attribute_times[a] = time;
+          }
+    }
+  /* an account without records has no row to update: it is deleted */
+  ok = _vigil_store_finish_cached_rows (self, read, rc, _("Joining accounts"), error);
+  if (ok && display[0] != NULL)
+    {
+      if (!(write = _vigil_store_cached (self, write_sql, _("Joining accounts"), error)))
+        ok = FALSE;
+    }
+  if (ok && display[0] != NULL)
+    {
+      sqlite3_bind_int64 (write, 1, customer_id);
+      sqlite3_bind_value (write, 2, display[0]);
+      sqlite3_bind_value (write, 3, display[1]);
+      if (any_latest)
+        sqlite3_bind_int64 (write, 4, latest_at);
+      for (int a = 0; a < N_ATTRIBUTES; a++)
+        bind_value_or_null (write, 5 + a, attributes[a]);
+      ok = _vigil_store_step_done (self, write, _("Joining accounts"), error);
+    }
+  for (int a = 0; a < N_ATTRIBUTES; a++)
+    g_clear_pointer (&attributes[a], sqlite3_value_free);
+  for (int c = 0; c < 2; c++)
+    g_clear_pointer (&display[c], sqlite3_value_free);
+  return ok;
 }
 
 /* Scores the snapshots of @customer_id observed at or after @since
@@ -530,14 +585,14 @@ score_snapshots (VigilStore      *self,
   if (!run_with_id (self, "DELETE FROM scores WHERE customer_id = ?1 AND observed_at >= ?2",
                     customer_id, since, error))
     return FALSE;
-  if (!(read = _vigil_store_prepare (self,
+  if (!(read = _vigil_store_cached (self,
                                      "SELECT observed_at, last_active, api_calls_7d, features_used, seats, "
                                      "seats_used, open_tickets, nps FROM snapshots WHERE customer_id = ?1 "
                                      "AND observed_at >= ?2 ORDER BY observed_at", _("Scoring"), error)))
     return FALSE;
   if (!(write = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
     {
-      sqlite3_finalize (read);
+      sqlite3_reset (read);
       return FALSE;
     }
   sqlite3_bind_int64 (read, 1, customer_id);
@@ -567,10 +622,10 @@ score_snapshots (VigilStore      *self,
     }
   if (!ok)
     {
-      sqlite3_finalize (read);
+      sqlite3_reset (read);
       return FALSE;
     }
-  return _vigil_store_finish_rows (self, read, rc, _("Scoring"), error);
+  return _vigil_store_finish_cached_rows (self, read, rc, _("Scoring"), error);
 }
 
 /* The raw observations of @customer_id's records kept in observations
@@ -593,7 +648,7 @@ read_observations (VigilStore  *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
+  if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   sqlite3_bind_int64 (stmt, 2, since);
@@ -606,7 +661,7 @@ read_observations (VigilStore  *self,
         observation.values[i] = sqlite3_value_dup (sqlite3_column_value (stmt, 2 + i));
       g_array_append_val (observations, observation);
     }
-  return _vigil_store_finish_rows (self, stmt, rc, _("Joining accounts"), error);
+  return _vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error);
 }
 
 /* Index of @record_id in @records (few: a linear search). */
@@ -764,7 +819,7 @@ rebuild_merged_snapshots (VigilStore      *self,
     record_index (records, g_array_index (observations, Observation, i).record_id);
   latest = g_new0 (const Observation *, MAX (records->len, 1));
 
-  if (!(insert = _vigil_store_prepare (self,
+  if (!(insert = _vigil_store_cached (self,
                                        "INSERT INTO snapshots (customer_id, observed_at, " OBSERVED_COLUMNS
                                        ", origins) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                                        "?12, ?13, ?14)", _("Joining accounts"), error)))
@@ -788,7 +843,7 @@ rebuild_merged_snapshots (VigilStore      *self,
         ok = write_merged_snapshot (self, insert, customer_id, time, records, latest,
                                     main_record, origins, error);
     }
-  sqlite3_finalize (insert);
+  sqlite3_reset (insert);
 
   return ok &&
          run_with_id (self, "DELETE FROM observations WHERE record_id = ?1", main_record, 0, error) &&
@@ -838,7 +893,7 @@ find_joining_accounts (VigilStore  *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = _vigil_store_prepare (self,
+  if (!(stmt = _vigil_store_cached (self,
                                      "SELECT DISTINCT other.customer_id FROM records mine "
                                      "JOIN record_keys mk ON mk.record_id = mine.id "
                                      "JOIN record_keys ok ON ok.key = mk.key AND ok.record_id <> mk.record_id "
@@ -855,7 +910,7 @@ find_joining_accounts (VigilStore  *self,
 
       g_array_append_val (accounts, id);
     }
-  if (!_vigil_store_finish_rows (self, stmt, rc, _("Joining accounts"), error))
+  if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error))
     return NULL;
   return g_steal_pointer (&accounts);
 }

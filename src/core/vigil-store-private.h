@@ -58,6 +58,7 @@ struct _VigilStore
   /* Feature id → name, for reading history back. */
   GHashTable   *feature_names;
   GString      *features_buffer;  /* reused by vigil_store_encode_features() */
+  GHashTable   *cached_stmts;     /* SQL → statement: _vigil_store_cached() */
 };
 
 /* The snapshot columns every reading query selects, from column @first on. */
@@ -103,6 +104,15 @@ sqlite3_stmt     *_vigil_store_get_stmt               (VigilStore     *self,
                                                        GError        **error);
 sqlite3_stmt     *_vigil_store_prepare                (VigilStore     *self,
                                                        const char     *sql,
+                                                       const char     *doing,
+                                                       GError        **error);
+sqlite3_stmt     *_vigil_store_cached                 (VigilStore     *self,
+                                                       const char     *sql,
+                                                       const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_finish_cached_rows     (VigilStore     *self,
+                                                       sqlite3_stmt   *stmt,
+                                                       int             rc,
                                                        const char     *doing,
                                                        GError        **error);
 gboolean          _vigil_store_finish_rows            (VigilStore     *self,

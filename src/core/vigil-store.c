@@ -131,6 +131,53 @@ _vigil_store_get_stmt (VigilStore  *self,
   return self->stmts[id];
 }
 
+/* @sql prepared once for the life of the store and kept, reset and
+ * without bindings: for the statements an account's join or rebuild
+ * runs thousands of times in one import (preparing costs more than
+ * running them). @sql must be a static string: statements are kept by
+ * its address. Step it, then reset it, never finalize it:
+ * _vigil_store_step_done() or _vigil_store_finish_cached_rows(). */
+sqlite3_stmt *
+_vigil_store_cached (VigilStore  *self,
+                     const char  *sql,
+                     const char  *doing,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->cached_stmts, sql);
+
+  if (stmt == NULL)
+    {
+      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+        {
+          _vigil_store_set_sqlite_error (self, error, doing);
+          return NULL;
+        }
+      g_hash_table_insert (self->cached_stmts, (gpointer) sql, stmt);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
+/* Resets a cached statement stepped through its rows, or to the one row
+ * it was run for; @rc is its last step, which says whether it failed. */
+gboolean
+_vigil_store_finish_cached_rows (VigilStore    *self,
+                                 sqlite3_stmt  *stmt,
+                                 int            rc,
+                                 const char    *doing,
+                                 GError       **error)
+{
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      _vigil_store_set_sqlite_error (self, error, doing);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 /* Prepares @sql, or says what was being done when it could not. */
 sqlite3_stmt *
 _vigil_store_prepare (VigilStore  *self,
@@ -383,6 +430,7 @@ vigil_store_finalize (GObject *object)
 
   for (int i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+  g_clear_pointer (&self->cached_stmts, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->feature_ids, g_hash_table_unref);
@@ -402,11 +450,18 @@ vigil_store_class_init (VigilStoreClass *klass)
 }
 
 static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
 vigil_store_init (VigilStore *self)
 {
   self->feature_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->feature_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->features_buffer = g_string_sized_new (256);
+  self->cached_stmts = g_hash_table_new_full (NULL, NULL, NULL, finalize_stmt);
 }
 
 /**
