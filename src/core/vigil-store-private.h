@@ -92,8 +92,17 @@ struct _VigilStore
   " ORDER BY t.observed_at DESC LIMIT 1), " \
   "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id " \
   " AND t.observed_at >= " now " - 1209600 AND t.observed_at <= " now "), " \
-  "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id " \
-  " AND t.observed_at <= " now " - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1)"
+  SEAT_USE_28D_BEFORE ("c.id", now)
+
+/* design 3.2: seat utilisation 28 days before SQL expression @now, for
+ * the churn model's seat trend: the latest known in the 28 days before
+ * that. An older one says nothing of a month ago, and looking further
+ * back would read an account's whole history when its seats come from
+ * a record observed rarely (design 2.6). */
+#define SEAT_USE_28D_BEFORE(customer, now) \
+  "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = " customer \
+  " AND t.observed_at <= " now " - 2419200 AND t.observed_at > " now " - 4838400 AND t.seats > 0 " \
+  " ORDER BY t.observed_at DESC LIMIT 1)"
 
 /* vigil-store.c: statements, their errors and values, transactions */
 gboolean          _vigil_store_set_sqlite_error       (VigilStore     *self,
