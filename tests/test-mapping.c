@@ -66,7 +66,22 @@ typedef struct
 static const BadMapping bad_mappings[] = {
   { "not-json", "{\"records\": ", "not valid JSON" },
   { "not-object", "[]", "must be a JSON object" },
-  { "no-records", "{\"fields\": {\"id\": \"/id\"}}", "records: missing" },
+  /* Without records a mapping names a CSV file's columns (design 2.5):
+   * what belongs to JSON alone is said so. */
+  { "csv-pagination", "{\"fields\": {\"id\": \"/id\"}, \"pagination\": {\"style\": \"none\"}}",
+    "pagination: a mapping without “records” reads the columns of a CSV file" },
+  { "csv-pointer", "{\"fields\": {\"id\": \"Id\", \"mrr\": {\"pointer\": \"/m\"}}}",
+    "fields.mrr.pointer: a CSV mapping names columns: use “column”" },
+  { "csv-sum", "{\"fields\": {\"id\": \"Id\", \"mrr\": {\"column\": \"M\", \"sum\": \"/m\"}}}",
+    "fields.mrr.sum: a sum adds up an array of a JSON record" },
+  { "csv-no-id", "{\"fields\": {\"name\": \"Name\"}}", "fields: needs a column for “id”" },
+  { "csv-empty-column", "{\"fields\": {\"id\": \"  \"}}", "fields.id: must name a column" },
+  { "csv-delimiter", "{\"fields\": {\"id\": \"Id\"}, \"delimiter\": \"|\"}", "delimiter: must be “,”, “;” or a tab" },
+  { "csv-decimal", "{\"fields\": {\"id\": \"Id\"}, \"decimal\": \"'\"}", "decimal: must be “.” or “,”" },
+  { "json-decimal", "{\"records\": \"\", \"fields\": {\"id\": \"/id\"}, \"decimal\": \",\"}",
+    "decimal: applies to a CSV file's mapping" },
+  { "csv-keys-pointer", "{\"fields\": {\"id\": \"Id\"}, \"keys\": [{\"pointer\": \"/d\"}]}",
+    "keys[0].pointer: unknown member" },
   { "bad-records", "{\"records\": \"data\", \"fields\": {\"id\": \"/id\"}}", "records: “data” is not a JSON Pointer" },
   { "no-fields", "{\"records\": \"\"}", "fields: must be an object" },
   { "no-id", "{\"records\": \"\", \"fields\": {\"name\": \"/n\"}}", "fields: needs a pointer for “id”" },
