@@ -1512,7 +1512,7 @@ read_keys_value (AnswerReader    *reader,
                  guint            depth)
 {
   VigilKeysValue *value = &reader->keys[0];
-  gboolean lower = FALSE;
+  gboolean lower = reader->mapping->keys_lower;
 
   if (role >= ROLE_KEY_POINTER)
     {
