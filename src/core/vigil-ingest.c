@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -1050,9 +1051,9 @@ vigil_ingest_stats_describe_repeats (const VigilIngestStats *stats)
 
   if (stats->repeated == 0)
     return NULL;
-  head = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " record repeated an id",
-                                    "%" G_GUINT64_FORMAT " records repeated an id",
-                                    (gulong) stats->repeated), stats->repeated);
+  head = g_strdup_printf (ngettext ("%" PRIu64 " record repeated an id",
+                                    "%" PRIu64 " records repeated an id",
+                                    (gulong) stats->repeated), (uint64_t) stats->repeated);
   for (int i = 0; i < VIGIL_N_FIELDS; i++)
     {
       const char *name = vigil_field_get_name ((VigilField) i);
