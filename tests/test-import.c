@@ -651,6 +651,48 @@ test_import_csv_delimiters (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (find_row (rows, "n1")->latest->mrr, 12.5, 1e-9);
 }
 
+/* Columns for a billing interval, keys from several columns (one of them
+ * a JSON array of keys, lower-cased), features as JSON, an id lower-cased. */
+static void
+test_import_csv_mapping_columns (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(VigilMapping) mapping = load_mapping (
+    "{\"fields\": {\"id\": {\"column\": \"Account\", \"lower\": true},"
+    " \"keys\": {\"column\": \"Emails\", \"lower\": true}, \"features\": \"Features\","
+    " \"mrr\": {\"column\": \"Price\", \"per\": {\"interval\": \"Period\", \"count\": \"Every\"}}},"
+    " \"keys\": [\"Domain\"]}");
+  g_autofree char *path = test_dir_write (&f->dir, "billing.csv",
+    "Account,Price,Period,Every,Domain,Emails,Features\n"
+    "ACME,1200,year,1,acme.com,\"[\"\"Ops@ACME.com\"\", \"\"CEO@acme.com\"\"]\",\"{\"\"reports\"\": 3}\"\n"
+    "Beta,90,month,3,beta.io,Billing@Beta.io,\"[\"\"sso\"\"]\"\n"
+    "Gamma,10,fortnight,1,,,\n", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilPortfolioRow *row;
+  VigilIngestStats stats;
+
+  g_assert_true (import_mapped (f, mapping, path, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 3);
+  g_assert_cmpuint (stats.unknown_values, ==, 1);
+  g_assert_cmpstr (stats.unusable_example, ==, "field “mrr” in column “Period”: “fortnight” is not a billing "
+                   "interval (day, week, month or year)");
+
+  rows = portfolio (f);
+  row = find_row (rows, "acme");
+  g_assert_cmpfloat_with_epsilon (row->latest->mrr, 100, 1e-9);
+  g_assert_cmpuint (g_strv_length (row->keys), ==, 3);
+  g_assert_cmpstr (row->keys[0], ==, "acme.com");
+  g_assert_cmpstr (row->keys[1], ==, "ceo@acme.com");
+  g_assert_cmpstr (row->keys[2], ==, "ops@acme.com");
+  g_assert_cmpint (vigil_snapshot_get_features_used (row->latest), ==, 1);
+  row = find_row (rows, "beta");
+  g_assert_cmpfloat_with_epsilon (row->latest->mrr, 30, 1e-9);
+  g_assert_cmpstr (row->keys[1], ==, "billing@beta.io");
+  g_assert_true (isnan (find_row (rows, "gamma")->latest->mrr));
+}
+
 /* Each kind of mapping reads its own kind of file, and says so. */
 static void
 test_import_mapping_kinds (Fixture       *f,
@@ -748,6 +790,7 @@ main (int    argc,
   ADD ("/core/import/csv-mapping", test_import_csv_mapping);
   ADD ("/core/import/csv-mapping-missing-column", test_import_csv_mapping_missing_column);
   ADD ("/core/import/csv-delimiters", test_import_csv_delimiters);
+  ADD ("/core/import/csv-mapping-columns", test_import_csv_mapping_columns);
   ADD ("/core/import/mapping-kinds", test_import_mapping_kinds);
 #undef ADD
   g_test_add_func ("/core/import/detect", test_import_detect);
