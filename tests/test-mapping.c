@@ -70,6 +70,8 @@ static const BadMapping bad_mappings[] = {
    * what belongs to JSON alone is said so. */
   { "csv-pagination", "{\"fields\": {\"id\": \"/id\"}, \"pagination\": {\"style\": \"none\"}}",
     "pagination: a mapping without “records” reads the columns of a CSV file" },
+  { "csv-query", "{\"fields\": {\"id\": \"Id\"}, \"query\": {\"limit\": \"100\"}}",
+    "query: a mapping without “records” reads the columns of a CSV file" },
   { "csv-pointer", "{\"fields\": {\"id\": \"Id\", \"mrr\": {\"pointer\": \"/m\"}}}",
     "fields.mrr.pointer: a CSV mapping names columns: use “column”" },
   { "csv-sum", "{\"fields\": {\"id\": \"Id\", \"mrr\": {\"column\": \"M\", \"sum\": \"/m\"}}}",
