@@ -305,10 +305,10 @@ bind_observed (sqlite3_stmt         *stmt,
   _vigil_store_bind_text_or_null (stmt, 13, features);
 }
 
-/* Whether the account's snapshots already hold its main record's
- * observation at @observed_at. */
-static gboolean
-find_implicit_observation (VigilStore  *self,
+/* design 2.6: whether the snapshots of @customer_id already hold its
+ * main record's observation at @observed_at. */
+gboolean
+_vigil_store_find_implicit_observation (VigilStore  *self,
                            gint64       customer_id,
                            gint64       observed_at,
                            gboolean    *out_found,
@@ -332,11 +332,11 @@ find_implicit_observation (VigilStore  *self,
 
 /* design 2.6: a raw observation of a record of a multi-record account.
  * Another record's stays in observations; the main record's waits there
- * until the account's merged snapshots are rebuilt, which take it in.
- * An observation stored already is not stored again: the first stays. */
+ * until the account's merged snapshots are rebuilt, which take it in
+ * (check _vigil_store_find_implicit_observation() first for those). */
 gboolean
 _vigil_store_insert_observation (VigilStore           *self,
-                                 const VigilRecordRef *record,
+                                 gint64                record_id,
                                  const VigilSnapshot  *snapshot,
                                  const char           *features,
                                  gboolean             *out_inserted,
@@ -345,20 +345,12 @@ _vigil_store_insert_observation (VigilStore           *self,
   const char *renewal = NULL;
   char renewal_buffer[16];
   sqlite3_stmt *stmt;
-  gboolean stored = FALSE;
-
-  *out_inserted = FALSE;
-  if (record->main &&
-      !find_implicit_observation (self, record->customer_id, snapshot->observed_at, &stored, error))
-    return FALSE;
-  if (stored)
-    return TRUE;
 
   if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
     renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_OBSERVATION, error)))
     return FALSE;
-  bind_observed (stmt, record->record_id, snapshot, renewal, features);
+  bind_observed (stmt, record_id, snapshot, renewal, features);
   if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
   *out_inserted = sqlite3_changes (self->db) > 0;

@@ -192,8 +192,13 @@ gboolean          _vigil_store_ensure_record          (VigilStore      *self,
                                                        const char      *external_id,
                                                        VigilRecordRef  *out,
                                                        GError         **error);
+gboolean          _vigil_store_find_implicit_observation (VigilStore      *self,
+                                                          gint64           customer_id,
+                                                          gint64           observed_at,
+                                                          gboolean        *out_found,
+                                                          GError         **error);
 gboolean          _vigil_store_insert_observation     (VigilStore           *self,
-                                                       const VigilRecordRef *record,
+                                                       gint64                record_id,
                                                        const VigilSnapshot  *snapshot,
                                                        const char           *features,
                                                        gboolean             *out_inserted,
@@ -262,6 +267,28 @@ gboolean          _vigil_store_insert_scorecard       (VigilStore     *self,
 
 /* vigil-store-triggers.c: trigger episodes */
 VigilTriggerRow  *_vigil_store_read_trigger_row       (sqlite3_stmt   *stmt);
+
+/* vigil-store-repeats.c: records of one ingest that share an id (2.5) */
+typedef struct _VigilStoreRepeats VigilStoreRepeats;
+
+VigilStoreRepeats *_vigil_store_repeats_new           (VigilStore         *self,
+                                                       GError            **error);
+void              _vigil_store_repeats_free           (VigilStoreRepeats  *repeats);
+gboolean          _vigil_store_repeats_predates       (VigilStoreRepeats  *repeats,
+                                                       gboolean            observation,
+                                                       gint64              key,
+                                                       gint64              observed_at,
+                                                       gboolean           *out_predates,
+                                                       GError            **error);
+gboolean          _vigil_store_repeats_take_row       (VigilStoreRepeats  *repeats,
+                                                       gboolean            observation,
+                                                       gint64              key,
+                                                       gint64              observed_at,
+                                                       VigilSnapshot      *out,
+                                                       char              **out_features,
+                                                       GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilStoreRepeats, _vigil_store_repeats_free)
 
 /* For tests of the migrations: a database left at an older schema. */
 gboolean          _vigil_store_create_at_version      (const char     *path,
