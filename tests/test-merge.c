@@ -454,12 +454,16 @@ test_merge_across_batches (Fixture       *f,
   g_assert_cmpint (sqlite_int (f->db_path, "SELECT last_active FROM snapshots WHERE customer_id = ?1", alone), ==, 70);
   /* One row, and one score for it, rewritten. */
   g_assert_cmpint (sqlite_int (f->db_path, "SELECT count(*) FROM scores WHERE customer_id = ?1", alone), ==, 1);
+  /* "shared" is its account's main record (design 2.6): its combined
+   * observation is the account's snapshot at T0 */
   g_assert_cmpfloat_with_epsilon (sqlite_double (f->db_path,
-    "SELECT o.mrr FROM observations o JOIN records r ON r.id = o.record_id "
-    "WHERE r.external_id = 'shared' AND o.observed_at = ?1", T0), 15, 1e-9);
+    "SELECT s.mrr FROM snapshots s JOIN records r ON r.customer_id = s.customer_id "
+    "WHERE r.external_id = 'shared' AND s.observed_at = ?1", T0), 15, 1e-9);
   g_assert_cmpint (sqlite_int (f->db_path,
-    "SELECT o.last_active FROM observations o JOIN records r ON r.id = o.record_id "
-    "WHERE r.external_id = 'shared' AND o.observed_at = ?1", T0), ==, 100);
+    "SELECT s.last_active FROM snapshots s JOIN records r ON r.customer_id = s.customer_id "
+    "WHERE r.external_id = 'shared' AND s.observed_at = ?1", T0), ==, 100);
+  g_assert_cmpint (sqlite_int (f->db_path, "SELECT count(*) FROM observations o JOIN records r "
+                                           "ON r.id = o.record_id WHERE r.external_id = 'shared'", 0), ==, 0);
   /* The account's merged state follows its record's combined row. */
   g_assert_cmpfloat_with_epsilon (latest_mrr (f, "shared", "crm"), 15, 1e-9);
 
@@ -471,8 +475,8 @@ test_merge_across_batches (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (sqlite_double (f->db_path, "SELECT mrr FROM snapshots WHERE customer_id = ?1",
                                                  alone), 6, 1e-9);
   g_assert_cmpfloat_with_epsilon (sqlite_double (f->db_path,
-    "SELECT o.mrr FROM observations o JOIN records r ON r.id = o.record_id "
-    "WHERE r.external_id = 'shared' AND o.observed_at = ?1", T0), 15, 1e-9);
+    "SELECT s.mrr FROM snapshots s JOIN records r ON r.customer_id = s.customer_id "
+    "WHERE r.external_id = 'shared' AND s.observed_at = ?1", T0), 15, 1e-9);
 }
 
 /* The summary in words, for each rule. */

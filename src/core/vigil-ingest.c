@@ -61,6 +61,7 @@ typedef struct
   gint64  id;
   gint64  record_id;
   gboolean shared;   /* the account has other records: observations stay raw */
+  gboolean main;     /* the account's main record (design 2.6) */
   GPtrArray *keys;   /* the record's keys seen in this ingest, NULL if none */
   gint64  latest_at;
   char   *name;
@@ -76,6 +77,7 @@ typedef struct
 {
   gint64         customer_id;
   gint64         record_id;  /* > 0: a raw observation of a shared account's record */
+  gboolean       main;       /* of the account's main record */
   guint64        sequence;   /* file order, so the first of two duplicates wins */
   VigilSnapshot  snapshot;
   char          *features;
@@ -304,6 +306,7 @@ lookup_customer (VigilIngest  *self,
   state->id = record.customer_id;
   state->record_id = record.record_id;
   state->shared = record.shared;
+  state->main = record.main;
   if (record.shared)
     mark_for_recompute (self, record.customer_id, G_MAXINT64);
   state->latest_at = G_MININT64;
@@ -505,7 +508,7 @@ write_over_row (VigilIngest  *self,
   gboolean predates = TRUE;
   gboolean inserted = FALSE;
   g_autofree char *stored_plan = NULL;
-  PendingRow earlier = { row->customer_id, row->record_id, 0, { 0, }, NULL };
+  PendingRow earlier = { .customer_id = row->customer_id, .record_id = row->record_id, .main = row->main };
   gboolean ok;
 
   if (self->repeats == NULL && !(self->repeats = _vigil_store_repeats_new (self->store, error)))
@@ -567,6 +570,22 @@ flush_pending (VigilIngest  *self,
           self->stats.repeated++;
         }
 
+      /* design 2.6: the main record's observation at that time may be in
+       * the account's snapshots already (never written by this ingest,
+       * which keeps the main record's new ones in observations) */
+      if (row->record_id > 0 && row->main)
+        {
+          gboolean stored = FALSE;
+
+          if (!_vigil_store_find_implicit_observation (self->store, row->customer_id,
+                                                       row->snapshot.observed_at, &stored, error))
+            return FALSE;
+          if (stored)
+            {
+              self->stats.duplicates++;
+              continue;
+            }
+        }
       if (!write_row (self, row, &inserted, error))
         return FALSE;
       if (inserted)
@@ -594,6 +613,7 @@ add_pending (VigilIngest    *self,
 
   row.customer_id = customer->id;
   row.record_id = customer->shared ? customer->record_id : 0;
+  row.main = customer->main;
   if (customer->shared)
     mark_for_recompute (self, customer->id, snapshot->observed_at);
   row.sequence = sequence;
@@ -937,7 +957,7 @@ resolve_accounts (VigilIngest  *self,
     {
       gint64 account = g_array_index (self->keyed, gint64, i);
       gint64 survivor = account;
-      gboolean merged = FALSE;
+      gint64 joined_since = G_MAXINT64;
       gint64 exists = 0;
 
       /* an earlier join of this commit may have merged it away; its
@@ -946,10 +966,10 @@ resolve_accounts (VigilIngest  *self,
         return FALSE;
       if (!exists)
         continue;
-      if (!_vigil_store_join_account (self->store, account, &survivor, &merged, error))
+      if (!_vigil_store_join_account (self->store, account, &survivor, &joined_since, error))
         return FALSE;
-      if (merged)
-        mark_for_recompute (self, survivor, G_MININT64);
+      if (joined_since != G_MAXINT64)
+        mark_for_recompute (self, survivor, joined_since);
     }
 
   g_hash_table_iter_init (&iter, self->to_recompute);
