@@ -30,19 +30,29 @@
 #define TOKEN "crm-token-7f3a9c2e51"
 
 /* Two pages of a CRM's companies: its own names, the owner in an
- * object, a nested usage count, a next link. Only with the token. */
+ * object, money in cents, a nested usage count, times written month
+ * first, a next link. Only with the token. */
 #define CRM_PAGE_1 \
   "{\"results\": {\"items\": [" \
-  "  {\"id\": 512, \"company_name\": \"Acme Corp\", \"owner\": {\"name\": \"Dana Park\"}, \"amount\": 4200.5," \
-  "   \"usage\": {\"calls\": 3200}, \"last_seen\": \"2026-11-21T10:00:00Z\", \"tier\": \"enterprise\"}," \
-  "  {\"id\": 513, \"company_name\": \"Initech\", \"owner\": {\"name\": \"Sam Lee\"}, \"amount\": 999," \
-  "   \"usage\": {\"calls\": 12}, \"last_seen\": \"2026-11-20T08:00:00Z\", \"tier\": \"starter\"}]}," \
+  "  {\"id\": 512, \"company_name\": \"Acme Corp\", \"owner\": {\"name\": \"Dana Park\"}, \"amount\": 420050," \
+  "   \"usage\": {\"calls\": 3200}, \"last_login\": \"05/03/2026 14:23\", \"tier\": \"enterprise\"}," \
+  "  {\"id\": 513, \"company_name\": \"Initech\", \"owner\": {\"name\": \"Sam Lee\"}, \"amount\": 99900," \
+  "   \"usage\": {\"calls\": 12}, \"last_login\": \"11/20/2026 08:00\", \"tier\": \"starter\"}]}," \
   " \"links\": {\"next\": \"/crm?page=2\"}}"
 #define CRM_PAGE_2 \
   "{\"results\": {\"items\": [" \
-  "  {\"id\": 514, \"company_name\": \"Umbrella\", \"owner\": {\"name\": \"Dana Park\"}, \"amount\": 150," \
-  "   \"usage\": {\"calls\": 0}, \"last_seen\": \"2026-11-01T09:30:00Z\", \"tier\": \"starter\"}]}," \
+  "  {\"id\": 514, \"company_name\": \"Umbrella\", \"owner\": {\"name\": \"Dana Park\"}, \"amount\": 15000," \
+  "   \"usage\": {\"calls\": 0}, \"last_login\": \"11/01/2026 09:30\", \"tier\": \"starter\"}]}," \
   " \"links\": {}}"
+
+/* The mapping those clicks make. */
+#define CRM_MAPPING \
+  "{\"records\": \"/results/items\"," \
+  " \"fields\": {\"id\": \"/id\", \"name\": \"/company_name\", \"plan\": \"/tier\"," \
+  "   \"owner\": \"/owner/name\", \"mrr\": {\"pointer\": \"/amount\", \"scale\": 0.01}," \
+  "   \"last_active\": {\"pointer\": \"/last_login\", \"time\": \"%m/%d/%Y %H:%M\"}," \
+  "   \"api_calls_7d\": \"/usage/calls\"}," \
+  " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/links/next\"}}"
 
 /* The customers under a list that is not the first list of objects. */
 #define NESTED_PAGE \
@@ -452,33 +462,35 @@ test_assistant_any_json (Fixture       *f,
   g_assert_cmpstr (page_of (assistant), ==, "map");
   g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (assistant), is_named_anywhere, "error")));
 
-  /* What was guessed is on the first record, in words. */
+  /* What was guessed is on the first record, in words: the login time
+   * read day first, which the second record's 11/20 cannot be. */
   badge = badge_of (assistant, "/company_name");
   g_assert_cmpstr (badge, ==, "Name");
   g_clear_pointer (&badge, g_free);
   badge = badge_of (assistant, "/owner/name");
   g_assert_cmpstr (badge, ==, "Owner");
   g_clear_pointer (&badge, g_free);
+  badge = badge_of (assistant, "/last_login");
+  g_assert_cmpstr (badge, ==, "Last active, written %d/%m/%Y %H:%M");
+  g_clear_pointer (&badge, g_free);
   badge = badge_of (assistant, "/amount");
   g_assert_null (badge);
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "2026-03-05T14:23:00Z"));
 
-  /* Three clicks: the amount is MRR, the calls and the tier what they are. */
-  choose_in_menu (assistant, "/amount", "MRR");
+  /* Four clicks: the amount is MRR in cents, the login month first, the
+   * calls and the tier what they are. */
+  choose_in_menu (assistant, "/amount", "MRR, from cents (× 0.01)");
+  choose_in_menu (assistant, "/last_login", "Last active, read as 2026-05-03T14:23:00Z");
   choose_in_menu (assistant, "/usage/calls", "API calls in 7 days");
   choose_in_menu (assistant, "/tier", "Plan");
   badge = badge_of (assistant, "/amount");
-  g_assert_cmpstr (badge, ==, "MRR");
+  g_assert_cmpstr (badge, ==, "MRR, from cents (× 0.01)");
   /* The preview follows: the first record as Vigil will store it. */
   g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "4200.50"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "2026-05-03T14:23:00Z"));
   g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "enterprise"));
   g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "unknown: not filled from this source"));
-
-  assert_same_json (vigil_source_assistant_get_mapping (assistant),
-                    "{\"records\": \"/results/items\","
-                    " \"fields\": {\"id\": \"/id\", \"name\": \"/company_name\", \"plan\": \"/tier\","
-                    "   \"owner\": \"/owner/name\", \"mrr\": \"/amount\", \"last_active\": \"/last_seen\","
-                    "   \"api_calls_7d\": \"/usage/calls\"},"
-                    " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/links/next\"}}");
+  assert_same_json (vigil_source_assistant_get_mapping (assistant), CRM_MAPPING);
 
   /* Back and tested again: what was clicked stays. */
   gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.back", NULL);
@@ -487,8 +499,8 @@ test_assistant_any_json (Fixture       *f,
   g_assert_cmpstr (page_of (assistant), ==, "map");
   g_clear_pointer (&badge, g_free);
   badge = badge_of (assistant, "/amount");
-  g_assert_cmpstr (badge, ==, "MRR");
-  g_assert_nonnull (vigil_source_assistant_get_mapping (assistant));
+  g_assert_cmpstr (badge, ==, "MRR, from cents (× 0.01)");
+  assert_same_json (vigil_source_assistant_get_mapping (assistant), CRM_MAPPING);
 
   /* Save: stored, the token to the keyring, polled. */
   g_signal_connect (f->portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), &outcome);
@@ -506,12 +518,7 @@ test_assistant_any_json (Fixture       *f,
   g_assert_cmpstr (saved->url, ==, url);
   g_assert_true (saved->keyring_token);
   g_assert_true (saved->last_ok);
-  assert_same_json (saved->mapping,
-                    "{\"records\": \"/results/items\","
-                    " \"fields\": {\"id\": \"/id\", \"name\": \"/company_name\", \"plan\": \"/tier\","
-                    "   \"owner\": \"/owner/name\", \"mrr\": \"/amount\", \"last_active\": \"/last_seen\","
-                    "   \"api_calls_7d\": \"/usage/calls\"},"
-                    " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/links/next\"}}");
+  assert_same_json (saved->mapping, CRM_MAPPING);
   secret = vigil_secrets_lookup (f->db, "crm", NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (secret, ==, TOKEN);
@@ -526,7 +533,8 @@ test_assistant_any_json (Fixture       *f,
   g_assert_nonnull (acme);
   g_assert_cmpfloat (vigil_customer_get_mrr (acme), ==, 4200.5);
   g_assert_cmpstr (vigil_customer_get_plan (acme), ==, "enterprise");
-  g_assert_nonnull (customer_named (f->portfolio, "Initech"));
+  g_assert_cmpint (vigil_customer_get_last_active (acme), ==, 1777818180);
+  g_assert_cmpint (vigil_customer_get_last_active (customer_named (f->portfolio, "Initech")), ==, 1795161600);
   g_assert_cmpfloat (vigil_customer_get_mrr (customer_named (f->portfolio, "Umbrella")), ==, 150);
   vigil_secrets_clear (f->db, "crm", NULL, NULL);
 }

@@ -535,6 +535,8 @@ test_preview_guess (Fixture       *f,
   g_autoptr(VigilMappingDraft) draft = NULL;
   g_autoptr(JsonNode) written = NULL;
   g_autoptr(JsonNode) expected = NULL;
+  g_autoptr(VigilMapping) mapping = NULL;
+  g_autoptr(VigilPreviewRecords) records = NULL;
   g_autofree char *json = NULL;
   const char *next = NULL;
 
@@ -563,6 +565,25 @@ test_preview_guess (Fixture       *f,
                                " \"pagination\": {\"style\": \"next-url\", \"pointer\": \"/links/next\"}}", &error);
   g_assert_no_error (error);
   g_assert_true (json_node_equal (written, expected));
+
+  /* The mapping loader takes it, and the page read with it is in
+   * currency units and seconds. */
+  mapping = vigil_mapping_draft_build (draft, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_mapping_fills_field (mapping, VIGIL_FIELD_MRR));
+  g_assert_true (vigil_mapping_fills_field (mapping, VIGIL_FIELD_KEYS));
+  g_assert_false (vigil_mapping_fills_field (mapping, VIGIL_FIELD_SEATS));
+  records = vigil_preview_read (preview, mapping, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->records, ==, 4);
+  g_assert_cmpuint (records->skipped, ==, 1);
+  /* "lots" is no number of cents. */
+  g_assert_cmpuint (records->unknown_values, ==, 1);
+  g_assert_cmpfloat (snapshot_at (records, 0)->mrr, ==, 4200.0);
+  g_assert_cmpint (snapshot_at (records, 0)->last_active, ==, 1795176000);
+  g_assert_cmpstr (snapshot_at (records, 0)->owner, ==, "Dana Park");
+  g_assert_cmpstr (snapshot_at (records, 0)->keys->pdata[0], ==, "acme.com");
+  g_assert_cmpfloat (snapshot_at (records, 1)->mrr, ==, 999.0);
 }
 
 /* A Link header's next page gives the link-header style; an array
@@ -707,6 +728,57 @@ test_preview_choices (void)
     }
 }
 
+static gboolean
+offers (GPtrArray      *choices,
+        VigilField      field,
+        VigilTransform  transform,
+        const char     *format)
+{
+  for (guint c = 0; c < choices->len; c++)
+    {
+      VigilFieldChoice *choice = choices->pdata[c];
+
+      if (choice->field == field && choice->transform == transform && g_strcmp0 (choice->time_format, format) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Text: times in the formats people write them (both readings where a
+ * date reads either way), numbers written as text (with the file's
+ * decimal mark, in a CSV cell). */
+static void
+test_preview_text_choices (void)
+{
+  g_autoptr(JsonNode) either = json_from_string ("\"05/03/2024 14:23\"", NULL);
+  g_autoptr(JsonNode) day_first = json_from_string ("\"25/03/2024\"", NULL);
+  g_autoptr(JsonNode) named = json_from_string ("\"Mar 5, 2024 2:23 PM\"", NULL);
+  g_autoptr(JsonNode) money = json_from_string ("\"4200.50\"", NULL);
+  g_autoptr(JsonNode) millis = json_from_string ("\"1795176000000\"", NULL);
+  g_autoptr(GPtrArray) a = vigil_field_choices_for_value (either);
+  g_autoptr(GPtrArray) b = vigil_field_choices_for_value (day_first);
+  g_autoptr(GPtrArray) c = vigil_field_choices_for_value (named);
+  g_autoptr(GPtrArray) d = vigil_field_choices_for_value (money);
+  g_autoptr(GPtrArray) e = vigil_field_choices_for_value (millis);
+  g_autoptr(GPtrArray) comma = vigil_field_choices_for_cell ("4.200,50", ',');
+  g_autoptr(GPtrArray) point = vigil_field_choices_for_cell ("4.200,50", '.');
+  g_autoptr(GPtrArray) empty = vigil_field_choices_for_cell ("  ", ',');
+
+  g_assert_true (offers (a, VIGIL_FIELD_LAST_ACTIVE, VIGIL_TRANSFORM_TIME_FORMAT, "%d/%m/%Y %H:%M"));
+  g_assert_true (offers (a, VIGIL_FIELD_LAST_ACTIVE, VIGIL_TRANSFORM_TIME_FORMAT, "%m/%d/%Y %H:%M"));
+  g_assert_true (offers (b, VIGIL_FIELD_RENEWAL_DATE, VIGIL_TRANSFORM_TIME_FORMAT, "%d/%m/%Y"));
+  g_assert_false (offers (b, VIGIL_FIELD_RENEWAL_DATE, VIGIL_TRANSFORM_TIME_FORMAT, "%m/%d/%Y"));
+  g_assert_true (offers (c, VIGIL_FIELD_LAST_ACTIVE, VIGIL_TRANSFORM_TIME_FORMAT, "%b %d, %Y %I:%M %p"));
+  g_assert_true (offers (c, VIGIL_FIELD_NAME, VIGIL_TRANSFORM_NONE, NULL));
+  g_assert_true (offers (d, VIGIL_FIELD_MRR, VIGIL_TRANSFORM_NONE, NULL));
+  g_assert_false (offers (d, VIGIL_FIELD_NAME, VIGIL_TRANSFORM_NONE, NULL));
+  g_assert_true (offers (e, VIGIL_FIELD_LAST_ACTIVE, VIGIL_TRANSFORM_EPOCH_MS, NULL));
+  g_assert_true (offers (comma, VIGIL_FIELD_MRR, VIGIL_TRANSFORM_NONE, NULL));
+  g_assert_false (offers (point, VIGIL_FIELD_MRR, VIGIL_TRANSFORM_NONE, NULL));
+  g_assert_true (offers (point, VIGIL_FIELD_NAME, VIGIL_TRANSFORM_NONE, NULL));
+  g_assert_cmpuint (empty->len, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -727,6 +799,7 @@ main (int    argc,
 #undef ADD
   g_test_add_func ("/core/preview/find-records", test_preview_find_records);
   g_test_add_func ("/core/preview/choices", test_preview_choices);
+  g_test_add_func ("/core/preview/text-choices", test_preview_text_choices);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "vigil-field-rule.h"
 #include "vigil-mapping-draft.h"
 #include "vigil-time.h"
 
@@ -128,32 +129,18 @@ add_choice (GPtrArray      *choices,
 
 static void
 add_time_choices (GPtrArray      *choices,
-                  VigilTransform  transform)
+                  VigilTransform  transform,
+                  const char     *format)
 {
-  add_choice (choices, VIGIL_FIELD_LAST_ACTIVE, transform);
-  add_choice (choices, VIGIL_FIELD_RENEWAL_DATE, transform);
-  add_choice (choices, VIGIL_FIELD_OBSERVED_AT, transform);
-}
+  static const VigilField time_fields[] = {
+    VIGIL_FIELD_LAST_ACTIVE, VIGIL_FIELD_RENEWAL_DATE, VIGIL_FIELD_OBSERVED_AT,
+  };
 
-static void
-add_string_choices (GPtrArray  *choices,
-                    const char *text)
-{
-  gint64 time;
-  gint32 day;
-
-  if (vigil_time_parse_iso8601 (text, &time))
-    add_time_choices (choices, VIGIL_TRANSFORM_NONE);
-  else if (vigil_date_parse (text, &day))
-    add_choice (choices, VIGIL_FIELD_RENEWAL_DATE, VIGIL_TRANSFORM_NONE);
-
-  add_choice (choices, VIGIL_FIELD_NAME, VIGIL_TRANSFORM_NONE);
-  add_choice (choices, VIGIL_FIELD_ID, VIGIL_TRANSFORM_NONE);
-  add_choice (choices, VIGIL_FIELD_KEYS, VIGIL_TRANSFORM_NONE);
-  add_choice (choices, VIGIL_FIELD_KEYS, VIGIL_TRANSFORM_LOWER);
-  add_choice (choices, VIGIL_FIELD_OWNER, VIGIL_TRANSFORM_NONE);
-  add_choice (choices, VIGIL_FIELD_PLAN, VIGIL_TRANSFORM_NONE);
-  add_choice (choices, VIGIL_FIELD_SEGMENT, VIGIL_TRANSFORM_NONE);
+  for (guint i = 0; i < G_N_ELEMENTS (time_fields); i++)
+    {
+      add_choice (choices, time_fields[i], transform);
+      ((VigilFieldChoice *) choices->pdata[choices->len - 1])->time_format = g_strdup (format);
+    }
 }
 
 static void
@@ -161,9 +148,9 @@ add_integer_choices (GPtrArray *choices,
                      gint64     value)
 {
   if (value >= EPOCH_MS_MIN && value < EPOCH_MS_END)
-    add_time_choices (choices, VIGIL_TRANSFORM_EPOCH_MS);
+    add_time_choices (choices, VIGIL_TRANSFORM_EPOCH_MS, NULL);
   else if (value >= EPOCH_S_MIN && value < EPOCH_S_END)
-    add_time_choices (choices, VIGIL_TRANSFORM_EPOCH_S);
+    add_time_choices (choices, VIGIL_TRANSFORM_EPOCH_S, NULL);
 
   add_choice (choices, VIGIL_FIELD_MRR, VIGIL_TRANSFORM_NONE);
   add_choice (choices, VIGIL_FIELD_MRR, VIGIL_TRANSFORM_CENTS);
@@ -176,6 +163,64 @@ add_integer_choices (GPtrArray *choices,
     add_choice (choices, VIGIL_FIELD_NPS, VIGIL_TRANSFORM_NONE);
   add_choice (choices, VIGIL_FIELD_ID, VIGIL_TRANSFORM_NONE);
   add_choice (choices, VIGIL_FIELD_KEYS, VIGIL_TRANSFORM_NONE);
+}
+
+static void
+add_number_choices (GPtrArray *choices,
+                    double     number)
+{
+  add_choice (choices, VIGIL_FIELD_MRR, VIGIL_TRANSFORM_NONE);
+  if (number >= 0 && number <= 10)
+    add_choice (choices, VIGIL_FIELD_NPS, VIGIL_TRANSFORM_NONE);
+}
+
+/* How people write times that are not ISO 8601, day first before month
+ * first: both are offered where a text reads either way (05/03/2024). */
+static const char * const time_formats[] = {
+  "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S",
+  "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y",
+  "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d-%m-%Y",
+  "%b %d, %Y %I:%M %p", "%b %d, %Y", "%d %b %Y %H:%M", "%d %b %Y", "%B %d, %Y",
+};
+
+static void
+add_text_choices (GPtrArray  *choices,
+                  const char *text,
+                  char        decimal)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  gint64 time;
+  gint32 day;
+  double number;
+
+  if (*trimmed == '\0')
+    return;
+  if (vigil_time_parse_iso8601 (trimmed, &time))
+    add_time_choices (choices, VIGIL_TRANSFORM_NONE, NULL);
+  else if (vigil_date_parse (trimmed, &day))
+    add_choice (choices, VIGIL_FIELD_RENEWAL_DATE, VIGIL_TRANSFORM_NONE);
+  else
+    for (guint i = 0; i < G_N_ELEMENTS (time_formats); i++)
+      if (vigil_time_parse_format (trimmed, time_formats[i], &time))
+        add_time_choices (choices, VIGIL_TRANSFORM_TIME_FORMAT, time_formats[i]);
+
+  /* A number written as text is a number (design 2.2). */
+  if (_vigil_number_from_text (trimmed, decimal, TRUE, &number))
+    {
+      if (number == (double) (gint64) number && ABS (number) < 9007199254740992.0)
+        add_integer_choices (choices, (gint64) number);
+      else
+        add_number_choices (choices, number);
+      return;
+    }
+
+  add_choice (choices, VIGIL_FIELD_NAME, VIGIL_TRANSFORM_NONE);
+  add_choice (choices, VIGIL_FIELD_ID, VIGIL_TRANSFORM_NONE);
+  add_choice (choices, VIGIL_FIELD_KEYS, VIGIL_TRANSFORM_NONE);
+  add_choice (choices, VIGIL_FIELD_KEYS, VIGIL_TRANSFORM_LOWER);
+  add_choice (choices, VIGIL_FIELD_OWNER, VIGIL_TRANSFORM_NONE);
+  add_choice (choices, VIGIL_FIELD_PLAN, VIGIL_TRANSFORM_NONE);
+  add_choice (choices, VIGIL_FIELD_SEGMENT, VIGIL_TRANSFORM_NONE);
 }
 
 static gboolean
@@ -196,10 +241,12 @@ holds_only_strings (JsonArray *array)
  * @value: a value of a record
  *
  * The ways @value can fill a native field, the likeliest first: a
- * string written as a time can be a time; an integer of 13 digits may be
- * Unix milliseconds and one of 10 digits Unix seconds; an integer may be
- * money in cents; text may be a key, as it is or lower-cased. A value
- * is offered only to the fields it can fill.
+ * string written as a time can be a time (ISO 8601 as it is, other ways
+ * of writing it with the format that reads it); an integer of 13 digits
+ * may be Unix milliseconds and one of 10 digits Unix seconds; an integer
+ * may be money in cents; a number written as text is a number; text may
+ * be a key, as it is or lower-cased. A value is offered only to the
+ * fields it can fill.
  *
  * Returns: (transfer full) (element-type VigilFieldChoice): the choices,
  *   none for null and booleans
@@ -227,18 +274,36 @@ vigil_field_choices_for_value (JsonNode *value)
       GType type = json_node_get_value_type (value);
 
       if (type == G_TYPE_STRING)
-        add_string_choices (choices, json_node_get_string (value));
+        add_text_choices (choices, json_node_get_string (value), '.');
       else if (type == G_TYPE_INT64)
         add_integer_choices (choices, json_node_get_int (value));
       else if (type == G_TYPE_DOUBLE)
-        {
-          double number = json_node_get_double (value);
-
-          add_choice (choices, VIGIL_FIELD_MRR, VIGIL_TRANSFORM_NONE);
-          if (number >= 0 && number <= 10)
-            add_choice (choices, VIGIL_FIELD_NPS, VIGIL_TRANSFORM_NONE);
-        }
+        add_number_choices (choices, json_node_get_double (value));
     }
+  return choices;
+}
+
+/**
+ * vigil_field_choices_for_cell:
+ * @cell: a CSV file's cell
+ * @decimal: the file's decimal mark, '.' or ','
+ *
+ * As vigil_field_choices_for_value() for a cell, whose numbers are text
+ * (`4.200,50` with a decimal comma, thousands grouped).
+ *
+ * Returns: (transfer full) (element-type VigilFieldChoice): the choices,
+ *   none for an empty cell
+ */
+GPtrArray *
+vigil_field_choices_for_cell (const char *cell,
+                              char        decimal)
+{
+  GPtrArray *choices = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_field_choice_free);
+
+  g_return_val_if_fail (cell != NULL, choices);
+  g_return_val_if_fail (decimal == '.' || decimal == ',', choices);
+
+  add_text_choices (choices, cell, decimal);
   return choices;
 }
 

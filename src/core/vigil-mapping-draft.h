@@ -54,7 +54,9 @@ typedef struct
 
 void vigil_field_choice_free (VigilFieldChoice *choice);
 
-GPtrArray *vigil_field_choices_for_value (JsonNode *value);
+GPtrArray *vigil_field_choices_for_value (JsonNode   *value);
+GPtrArray *vigil_field_choices_for_cell  (const char *cell,
+                                          char        decimal);
 
 #define VIGIL_TYPE_MAPPING_DRAFT (vigil_mapping_draft_get_type ())
 

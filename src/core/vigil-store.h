@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this Vigil writes (PRAGMA user_version). */
-#define VIGIL_STORE_SCHEMA_VERSION 5
+#define VIGIL_STORE_SCHEMA_VERSION 6
 
 /**
  * VigilPortfolioRow:

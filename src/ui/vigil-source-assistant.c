@@ -263,6 +263,26 @@ describe_choice (const VigilFieldChoice *choice)
     }
 }
 
+/* A choice as its menu item says it: a time in a format of its own as the
+ * time it reads, so that 05/03/2024 read day first or month first can be
+ * told apart. */
+static char *
+describe_choice_of (const VigilFieldChoice *choice,
+                    const char             *text)
+{
+  gint64 time;
+
+  if (choice->transform == VIGIL_TRANSFORM_TIME_FORMAT && text != NULL &&
+      vigil_time_parse_format (text, choice->time_format, &time))
+    {
+      g_autofree char *read = vigil_time_format (time);
+
+      /* TRANSLATORS: "Last active, read as 2024-03-05T14:23:00Z" */
+      return g_strdup_printf (_("%s, read as %s"), vigil_field_get_label (choice->field), read);
+    }
+  return describe_choice (choice);
+}
+
 /* The tree: the first record, or the whole page to choose the records --- */
 
 static gboolean
@@ -315,6 +335,7 @@ tree_menu_cb (const char *pointer,
 {
   VigilSourceAssistant *self = user_data;
   g_autoptr(GPtrArray) choices = NULL;
+  const char *text = NULL;
   GMenu *menu;
   GMenu *fields;
 
@@ -346,12 +367,14 @@ tree_menu_cb (const char *pointer,
   choices = vigil_field_choices_for_value (node);
   if (choices->len == 0 && vigil_mapping_draft_lookup (self->draft, pointer) == NULL)
     return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    text = json_node_get_string (node);
   menu = g_menu_new ();
   fields = g_menu_new ();
   for (guint i = 0; i < choices->len; i++)
     {
       const VigilFieldChoice *choice = choices->pdata[i];
-      g_autofree char *label = describe_choice (choice);
+      g_autofree char *label = describe_choice_of (choice, text);
       GMenuItem *item = g_menu_item_new (label, NULL);
 
       g_menu_item_set_action_and_target_value (item, "assistant.assign",

@@ -96,32 +96,37 @@ calc ()
 }
 
 # timed LOG COMMAND...: runs COMMAND with its output in LOG and sets
-# $elapsed (seconds).
+# $elapsed (seconds) and $cpu (user + system seconds: on a machine
+# shared with other work, the steadier of the two).
 timed ()
 {
-  local log="$1" start
+  local log="$1" times
   shift
   sync
-  start="$(now)"
-  if ! "$@" >"$log" 2>&1; then
+  if ! times="$( { TIMEFORMAT='%R %U %S'; time "$@" >"$log" 2>&1; } 2>&1 )"; then
     echo "bench-accounts.sh: failed: $*" >&2
     tail -n 20 "$log" >&2
     exit 1
   fi
-  elapsed="$(calc "%.2f" "$(now) - $start")"
+  elapsed="$(calc "%.2f" "$(echo "$times" | awk '{ print $1 }')")"
+  cpu="$(calc "%.2f" "$(echo "$times" | awk '{ print $2 + $3 }')")"
 }
 
 # scores_time DB: the best of three runs of `vigil scores --format json`.
 scores_time ()
 {
-  local best=""
+  local best="" best_cpu=""
   for _ in 1 2 3; do
     timed "$tmp/scores.json" "$vigil" --db "$1" scores --format json
     if [ -z "$best" ] || awk "BEGIN { exit !($elapsed < $best) }"; then
       best="$elapsed"
     fi
+    if [ -z "$best_cpu" ] || awk "BEGIN { exit !($cpu < $best_cpu) }"; then
+      best_cpu="$cpu"
+    fi
   done
   elapsed="$best"
+  cpu="$best_cpu"
 }
 
 generate ()
@@ -149,14 +154,19 @@ declare -A import_s
 
 timed "$tmp/import.log" "$vigil" --db "$single_db" import "$tmp/single.csv" --source single
 single_s="$elapsed"
+single_cpu="$cpu"
+declare -A import_cpu
 for source in crm product support; do
   timed "$tmp/import.log" "$vigil" --db "$three_db" import "$tmp/$source.csv" --source "$source"
   import_s[$source]="$elapsed"
+  import_cpu[$source]="$cpu"
 done
 scores_time "$single_db"
 single_scores_s="$elapsed"
+single_scores_cpu="$cpu"
 scores_time "$three_db"
 three_scores_s="$elapsed"
+three_scores_cpu="$cpu"
 
 # The three-source book must be one customer per company, each with its
 # three records and a score.
@@ -171,16 +181,26 @@ PY
 )"
 
 three_total="$(calc "%.2f" "${import_s[crm]} + ${import_s[product]} + ${import_s[support]}")"
-printf '%-44s %9s\n' "single source: import ($((customers * days)) rows)" "$single_s s"
-printf '%-44s %9s\n' "three sources: import crm ($customers rows)" "${import_s[crm]} s"
-printf '%-44s %9s   %s\n' "three sources: import product ($((customers * days)) rows)" "${import_s[product]} s" \
-  "$(calc "%.2fx single" "${import_s[product]} / $single_s")"
-printf '%-44s %9s\n' "three sources: import support ($customers rows)" "${import_s[support]} s"
-printf '%-44s %9s   %s\n' "three sources: the three imports" "$three_total s" \
-  "$(calc "%.2fx single" "$three_total / $single_s")"
-printf '%-44s %9s\n' "single source: scores --format json" "$single_scores_s s"
-printf '%-44s %9s   %s\n' "three sources: scores --format json" "$three_scores_s s" \
-  "$(calc "%.2fx single" "$three_scores_s / $single_scores_s")"
+three_cpu="$(calc "%.2f" "${import_cpu[crm]} + ${import_cpu[product]} + ${import_cpu[support]}")"
+# row LABEL SECONDS CPU [SINGLE_SECONDS SINGLE_CPU]: one line of figures,
+# with the ratios to the single-source book when given.
+row ()
+{
+  local ratios=""
+  if [ $# -ge 5 ]; then
+    ratios="$(calc "%.2fx single" "$2 / $4") ($(calc "%.2fx" "$3 / $5") in cpu)"
+  fi
+  printf '%-44s %9s %11s   %s\n' "$1" "$2 s" "cpu $3 s" "$ratios"
+}
+row "single source: import ($((customers * days)) rows)" "$single_s" "$single_cpu"
+row "three sources: import crm ($customers rows)" "${import_s[crm]}" "${import_cpu[crm]}"
+row "three sources: import product ($((customers * days)) rows)" "${import_s[product]}" "${import_cpu[product]}" \
+  "$single_s" "$single_cpu"
+row "three sources: import support ($customers rows)" "${import_s[support]}" "${import_cpu[support]}"
+row "three sources: the three imports" "$three_total" "$three_cpu" "$single_s" "$single_cpu"
+row "single source: scores --format json" "$single_scores_s" "$single_scores_cpu"
+row "three sources: scores --format json" "$three_scores_s" "$three_scores_cpu" \
+  "$single_scores_s" "$single_scores_cpu"
 echo "goal (design 7): each within 1.2x of the single-source book"
 echo "three-source book: $n_customers customers, $n_records records, $n_unscored without a score"
 
