@@ -1476,6 +1476,13 @@ format_source_status (const VigilSource *source)
   if (source->last_poll_at == 0)
     return g_strdup (_("never polled"));
   when = vigil_time_format (source->last_poll_at);
+  if (source->last_ok && vigil_source_is_suspect (source))
+    {
+      g_autofree char *reasons = vigil_source_describe_suspect (source);
+
+      return g_strdup_printf (_("SUSPECT at %s: %s (%s)"), when, reasons,
+                              source->last_summary ? source->last_summary : "");
+    }
   if (source->last_ok)
     return g_strdup_printf (_("ok at %s: %s"), when, source->last_summary ? source->last_summary : "");
   return g_strdup_printf (_("FAILED at %s: %s"), when, source->last_error ? source->last_error : "");
@@ -1616,30 +1623,32 @@ poll_one (VigilStore  *store,
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) record_error = NULL;
-  PollWait wait = { loop, FALSE, NULL, { { 0, }, 0, FALSE } };
+  PollWait wait = { loop, FALSE, NULL, { { 0, }, } };
   gint64 started = g_get_monotonic_time ();
-  gint64 now;
+  gboolean recorded;
 
   vigil_poller_poll_async (poller, store, source, NULL, poll_done_cb, &wait);
   g_main_loop_run (loop);
 
-  now = g_get_real_time () / G_USEC_PER_SEC;
+  recorded = vigil_poll_record_outcome (store, source, g_get_real_time () / G_USEC_PER_SEC,
+                                        wait.ok ? &wait.result : NULL,
+                                        wait.ok ? NULL : wait.error->message, NULL, &record_error);
   if (wait.ok)
-    {
-      g_autofree char *summary = vigil_poll_result_describe (&wait.result);
-
-      vigil_source_set_outcome (source, now, summary, NULL);
-      g_print (_("%s: %s (%.2f s)\n"), source->name, summary, (g_get_monotonic_time () - started) / 1e6);
-    }
+    g_print (_("%s: %s (%.2f s)\n"), source->name, source->last_summary,
+             (g_get_monotonic_time () - started) / 1e6);
   else
-    {
-      vigil_source_set_outcome (source, now, NULL, wait.error->message);
-      g_printerr (_("%s: FAILED, nothing stored: %s\n"), source->name, wait.error->message);
-    }
+    g_printerr (_("%s: FAILED, nothing stored: %s\n"), source->name, wait.error->message);
   g_clear_error (&wait.error);
 
-  if (!vigil_store_record_poll (store, source, &record_error))
+  if (!recorded)
     g_printerr ("vigil: %s\n", record_error->message);
+  else if (wait.ok && vigil_source_is_suspect (source))
+    {
+      g_autofree char *reasons = vigil_source_describe_suspect (source);
+
+      /* design 2.5: the poll is stored, but the connector may be broken. */
+      g_printerr (_("%s: SUSPECT: %s\n"), source->name, reasons);
+    }
   return wait.ok;
 }
 

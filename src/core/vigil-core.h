@@ -15,6 +15,7 @@
 #include "vigil-ingest.h"
 #include "vigil-link-header.h"
 #include "vigil-mapping.h"
+#include "vigil-poll-census.h"
 #include "vigil-poller.h"
 #include "vigil-scheduler.h"
 #include "vigil-secrets.h"
