@@ -17,6 +17,7 @@
 #include "vigil-mapping.h"
 #include "vigil-poll-census.h"
 #include "vigil-poller.h"
+#include "vigil-preset.h"
 #include "vigil-scheduler.h"
 #include "vigil-secrets.h"
 #include "vigil-scorecard.h"
