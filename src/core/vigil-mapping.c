@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "vigil-error.h"
 #include "vigil-json-private.h"
 #include "vigil-mapping.h"
+#include "vigil-mapping-request.h"
 #include "vigil-pointer-tree.h"
 #include "vigil-snapshot-private.h"
 
@@ -45,6 +47,12 @@ struct _VigilMapping
   char                 *page_pointer;
   char                 *page_param;
   gint64                page_start;
+  char                 *limit_param;  /* the offset style's */
+  gint64                page_limit;
+  char                 *more_pointer; /* any style's: false ends the pages */
+  char                 *total_pointer;/* the offset style's */
+  VigilMappingRequest   request;      /* method, query, headers, body */
+  JsonArray            *no_records;   /* what a page without records has */
   char                 *detail_url;
   char                 *detail_fields[VIGIL_N_FIELDS];
   gboolean              native;       /* the native format's, not a user's */
@@ -61,6 +69,8 @@ enum
 {
   PAGE_RECORDS,
   PAGE_NEXT,
+  PAGE_MORE,
+  PAGE_TOTAL,
 };
 
 /* In the record tree, a pointer's role is the field it is for, or this
@@ -78,10 +88,45 @@ static const char * const pagination_names[] = {
   [VIGIL_PAGINATION_CURSOR] = "cursor",
   [VIGIL_PAGINATION_PAGE] = "page",
   [VIGIL_PAGINATION_LINK_HEADER] = "link-header",
+  [VIGIL_PAGINATION_LAST_ID] = "last-id",
+  [VIGIL_PAGINATION_OFFSET] = "offset",
 };
+
+/* The members of "pagination" each style takes besides "style" and
+ * "more" (which every style but none takes). */
+static const char * const *const style_members[] = {
+  [VIGIL_PAGINATION_NONE] = (const char * const[]) { NULL },
+  [VIGIL_PAGINATION_NEXT_URL] = (const char * const[]) { "pointer", NULL },
+  [VIGIL_PAGINATION_CURSOR] = (const char * const[]) { "pointer", "param", NULL },
+  [VIGIL_PAGINATION_PAGE] = (const char * const[]) { "param", "start", NULL },
+  [VIGIL_PAGINATION_LINK_HEADER] = (const char * const[]) { NULL },
+  [VIGIL_PAGINATION_LAST_ID] = (const char * const[]) { "param", NULL },
+  [VIGIL_PAGINATION_OFFSET] = (const char * const[]) { "param", "limit_param", "limit", "total", NULL },
+};
+
+/* A page size far above any API's, so that a hostile one stays sane. */
+#define MAX_PAGE_LIMIT 1000000
 
 /* A limit far above any real mapping, so a hostile one stays small. */
 #define MAX_POINTER_LENGTH 4096
+
+static gboolean
+set_mapping_verror (GError     **error,
+                    const char  *where,
+                    const char  *format,
+                    va_list      args) G_GNUC_PRINTF (3, 0);
+
+static gboolean
+set_mapping_verror (GError     **error,
+                    const char  *where,
+                    const char  *format,
+                    va_list      args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("Mapping: %s: %s"), where, message);
+  return FALSE;
+}
 
 static gboolean
 set_mapping_error (GError     **error,
@@ -95,14 +140,26 @@ set_mapping_error (GError     **error,
                    const char  *format,
                    ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  set_mapping_verror (error, where, format, args);
   va_end (args);
+  return FALSE;
+}
 
-  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("Mapping: %s: %s"), where, message);
+/* The same, for the mapping's request members (vigil-mapping-request.c). */
+gboolean
+_vigil_mapping_error (GError     **error,
+                      const char  *where,
+                      const char  *format,
+                      ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  set_mapping_verror (error, where, format, args);
+  va_end (args);
   return FALSE;
 }
 
@@ -216,6 +273,11 @@ vigil_mapping_finalize (GObject *object)
     }
   g_free (self->page_pointer);
   g_free (self->page_param);
+  g_free (self->limit_param);
+  g_free (self->more_pointer);
+  g_free (self->total_pointer);
+  _vigil_mapping_request_clear (&self->request);
+  g_clear_pointer (&self->no_records, json_array_unref);
   g_free (self->detail_url);
   g_clear_pointer (&self->page_tree, _vigil_pointer_tree_free);
   g_clear_pointer (&self->record_tree, _vigil_pointer_tree_free);
@@ -236,6 +298,7 @@ static void
 vigil_mapping_init (VigilMapping *self)
 {
   self->page_start = 1;
+  self->no_records = json_array_new ();
   self->key_pointers = g_array_new (FALSE, FALSE, sizeof (KeyPointer));
   g_array_set_clear_func (self->key_pointers, clear_key_pointer);
 }
@@ -259,6 +322,10 @@ build_trees (VigilMapping *self)
   _vigil_pointer_tree_add (self->page_tree, self->records, PAGE_RECORDS);
   if (self->page_pointer != NULL)
     _vigil_pointer_tree_add (self->page_tree, self->page_pointer, PAGE_NEXT);
+  if (self->more_pointer != NULL)
+    _vigil_pointer_tree_add (self->page_tree, self->more_pointer, PAGE_MORE);
+  if (self->total_pointer != NULL)
+    _vigil_pointer_tree_add (self->page_tree, self->total_pointer, PAGE_TOTAL);
   self->record_tree = fields_tree (self->fields);
   for (guint i = 0; i < self->key_pointers->len; i++)
     _vigil_pointer_tree_add (self->record_tree, g_array_index (self->key_pointers, KeyPointer, i).pointer,
@@ -492,15 +559,94 @@ parse_keys (VigilMapping  *self,
   return TRUE;
 }
 
+/* A name a page's value is sent under: a query parameter or a POST
+ * body's member. */
+static gboolean
+get_param_member (JsonObject  *object,
+                  const char  *member,
+                  gboolean     required,
+                  char       **out,
+                  GError     **error)
+{
+  g_autofree char *path = g_strdup_printf ("pagination.%s", member);
+
+  if (!get_string_member (object, member, "pagination", required, out, error))
+    return FALSE;
+  return *out == NULL || _vigil_mapping_check_name (*out, path, error);
+}
+
+/* A whole number member of "pagination" between @min and @max. */
+static gboolean
+get_count_member (JsonObject  *object,
+                  const char  *member,
+                  gboolean     required,
+                  gint64       min,
+                  gint64       max,
+                  gint64      *out,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *path = g_strdup_printf ("pagination.%s", member);
+
+  if (node == NULL)
+    return required ? set_mapping_error (error, path, _("missing")) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < min || json_node_get_int (node) > max)
+    return set_mapping_error (error, path, _("must be a whole number from %" PRId64 " to %" PRId64),
+                              (int64_t) min, (int64_t) max);
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+/* A misspelt member, or one of another style, would be ignored without
+ * a word. */
+static gboolean
+check_pagination_members (JsonObject            *object,
+                          VigilPaginationStyle   style,
+                          GError               **error)
+{
+  JsonObjectIter iter;
+  const char *name;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, NULL))
+    if (!g_str_equal (name, "style") && !(g_str_equal (name, "more") && style != VIGIL_PAGINATION_NONE) &&
+        !g_strv_contains (style_members[style], name))
+      {
+        g_autofree char *path = g_strdup_printf ("pagination.%s", name);
+
+        return set_mapping_error (error, path, _("the %s style takes no such member"), pagination_names[style]);
+      }
+  return TRUE;
+}
+
+static gboolean
+parse_pagination_style (JsonObject            *object,
+                        VigilPaginationStyle  *out,
+                        GError               **error)
+{
+  g_autofree char *style = NULL;
+
+  if (!get_string_member (object, "style", "pagination", TRUE, &style, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (pagination_names); i++)
+    if (g_str_equal (pagination_names[i], style))
+      {
+        *out = (VigilPaginationStyle) i;
+        return TRUE;
+      }
+  return set_mapping_error (error, "pagination.style",
+                            _("unknown style “%s”: use none, next-url, cursor, page, link-header, "
+                              "last-id or offset"), style);
+}
+
 static gboolean
 parse_pagination (VigilMapping  *self,
                   JsonObject    *root,
                   GError       **error)
 {
   JsonNode *node = json_object_get_member (root, "pagination");
-  g_autofree char *style = NULL;
   JsonObject *object;
-  JsonNode *start;
 
   self->pagination = VIGIL_PAGINATION_NONE;
   if (node == NULL)
@@ -509,15 +655,10 @@ parse_pagination (VigilMapping  *self,
     return set_mapping_error (error, "pagination", _("must be an object"));
   object = json_node_get_object (node);
 
-  if (!get_string_member (object, "style", "pagination", TRUE, &style, error))
+  if (!parse_pagination_style (object, &self->pagination, error) ||
+      !check_pagination_members (object, self->pagination, error) ||
+      !get_pointer_member (object, "more", "pagination", FALSE, &self->more_pointer, error))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (pagination_names); i++)
-    if (g_strcmp0 (pagination_names[i], style) == 0)
-      self->pagination = (VigilPaginationStyle) i;
-  if (self->pagination == VIGIL_PAGINATION_NONE && g_strcmp0 (style, "none") != 0)
-    return set_mapping_error (error, "pagination.style",
-                              _("unknown style “%s”: use none, next-url, cursor, page or link-header"),
-                              style);
 
   switch (self->pagination)
     {
@@ -526,19 +667,23 @@ parse_pagination (VigilMapping  *self,
 
     case VIGIL_PAGINATION_CURSOR:
       return get_pointer_member (object, "pointer", "pagination", TRUE, &self->page_pointer, error) &&
-             get_string_member (object, "param", "pagination", TRUE, &self->page_param, error);
+             get_param_member (object, "param", TRUE, &self->page_param, error);
 
     case VIGIL_PAGINATION_PAGE:
-      if (!get_string_member (object, "param", "pagination", TRUE, &self->page_param, error))
+      return get_param_member (object, "param", TRUE, &self->page_param, error) &&
+             get_count_member (object, "start", FALSE, 0, G_MAXINT32, &self->page_start, error);
+
+    case VIGIL_PAGINATION_LAST_ID:
+      return get_param_member (object, "param", TRUE, &self->page_param, error);
+
+    case VIGIL_PAGINATION_OFFSET:
+      if (!get_param_member (object, "param", TRUE, &self->page_param, error) ||
+          !get_param_member (object, "limit_param", FALSE, &self->limit_param, error) ||
+          !get_count_member (object, "limit", TRUE, 1, MAX_PAGE_LIMIT, &self->page_limit, error) ||
+          !get_pointer_member (object, "total", "pagination", FALSE, &self->total_pointer, error))
         return FALSE;
-      start = json_object_get_member (object, "start");
-      if (start != NULL)
-        {
-          if (!JSON_NODE_HOLDS_VALUE (start) || json_node_get_value_type (start) != G_TYPE_INT64 ||
-              json_node_get_int (start) < 0)
-            return set_mapping_error (error, "pagination.start", _("must be a whole number ≥ 0"));
-          self->page_start = json_node_get_int (start);
-        }
+      if (self->limit_param != NULL && g_str_equal (self->limit_param, self->page_param))
+        return set_mapping_error (error, "pagination.limit_param", _("must differ from param"));
       return TRUE;
 
     case VIGIL_PAGINATION_NONE:
@@ -584,7 +729,8 @@ check_members (JsonObject  *root,
                GError     **error)
 {
   static const char * const known[] = {
-    "records", "fields", "keys", "features_format", "pagination", "detail_url", "detail_fields", NULL
+    "records", "fields", "keys", "features_format", "pagination", "detail_url", "detail_fields",
+    "method", "query", "headers", "body", NULL
   };
   JsonObjectIter iter;
   const char *name;
@@ -619,6 +765,7 @@ mapping_from_node (JsonNode  *node,
       !parse_keys (self, root, error) ||
       !get_string_member (root, "features_format", "", FALSE, &format, error) ||
       !parse_pagination (self, root, error) ||
+      !_vigil_mapping_request_parse (&self->request, root, error) ||
       !parse_detail_url (self, root, error))
     return NULL;
 
@@ -727,6 +874,34 @@ add_key_pointers (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
+/* The members of the offset style and "more", as parse_pagination()
+ * reads them. */
+static void
+add_pagination_counts (JsonBuilder  *builder,
+                       VigilMapping *self)
+{
+  if (self->limit_param != NULL)
+    {
+      json_builder_set_member_name (builder, "limit_param");
+      json_builder_add_string_value (builder, self->limit_param);
+    }
+  if (self->pagination == VIGIL_PAGINATION_OFFSET)
+    {
+      json_builder_set_member_name (builder, "limit");
+      json_builder_add_int_value (builder, self->page_limit);
+    }
+  if (self->total_pointer != NULL)
+    {
+      json_builder_set_member_name (builder, "total");
+      json_builder_add_string_value (builder, self->total_pointer);
+    }
+  if (self->more_pointer != NULL)
+    {
+      json_builder_set_member_name (builder, "more");
+      json_builder_add_string_value (builder, self->more_pointer);
+    }
+}
+
 /**
  * vigil_mapping_to_json:
  *
@@ -772,7 +947,9 @@ vigil_mapping_to_json (VigilMapping *self)
       json_builder_set_member_name (builder, "start");
       json_builder_add_int_value (builder, self->page_start);
     }
+  add_pagination_counts (builder, self);
   json_builder_end_object (builder);
+  _vigil_mapping_request_to_json (&self->request, builder);
   if (self->detail_url != NULL)
     {
       json_builder_set_member_name (builder, "detail_url");
@@ -785,27 +962,86 @@ vigil_mapping_to_json (VigilMapping *self)
   return json_to_string (root, TRUE);
 }
 
-/* No array where the records pointer points: said the native format's
- * way when there is no mapping. */
+/* Whether a page with nothing at the records pointer is a page without
+ * records (design 2.2): so it is with a mapping, which says where the
+ * records are when there are any (an API may leave the member out of
+ * an empty answer). Without one, a document with no "customers" is not
+ * in the native format, and the error says how to read it. */
+static gboolean
+missing_records_are_none (VigilMapping *self)
+{
+  return !self->native;
+}
+
+/* The kind of value a JSON text's first character begins, in words. */
+static const char *
+kind_of_value (char first)
+{
+  switch (first)
+    {
+    case '{':
+      return _("an object");
+    case '[':
+      return _("an array");
+    case '"':
+      return _("a string");
+    case 't':
+    case 'f':
+      return _("true or false");
+    case 'n':
+      return "null";
+    default:
+      return _("a number");
+    }
+}
+
+/* No array where the records pointer points, but a value whose text
+ * begins with @found (or nothing, '\0'): said the native format's way
+ * when there is no mapping. */
 static void
 set_no_records_error (VigilMapping  *self,
+                      char           found,
                       GError       **error)
 {
   if (self->native)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                  _("no array of records at “%s”: in the native format the records are the "
                    "“customers” array (other shapes need a mapping)"), self->records);
-  else
+  else if (found == '\0')
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                  _("no array of records at “%s” (the mapping's records pointer)"), self->records);
+  else
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("no array of records at “%s” (the mapping's records pointer): it holds %s"),
+                 self->records, kind_of_value (found));
+}
+
+/* The first character of @node's JSON text, for set_no_records_error(). */
+static char
+first_char_of_node (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return '{';
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return '[';
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return '"';
+    case G_TYPE_BOOLEAN:
+      return 't';
+    default:
+      return '0';
+    }
 }
 
 /**
  * vigil_mapping_get_records:
  * @document: a whole response or file
  *
- * Returns: (transfer none): the array of records in @document, or %NULL
- *   with @error set when the records pointer finds no array
+ * Returns: (transfer none): the array of records in @document (empty
+ *   when it holds null there, or, with a mapping, nothing), or %NULL
+ *   with @error set when the records pointer finds something else
  */
 JsonArray *
 vigil_mapping_get_records (VigilMapping  *self,
@@ -818,9 +1054,12 @@ vigil_mapping_get_records (VigilMapping  *self,
   g_return_val_if_fail (document != NULL, NULL);
 
   node = vigil_json_pointer_get (document, self->records);
+  /* null is an empty collection (Pipedrive answers one so). */
+  if ((node == NULL && missing_records_are_none (self)) || (node != NULL && JSON_NODE_HOLDS_NULL (node)))
+    return self->no_records;
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
-      set_no_records_error (self, error);
+      set_no_records_error (self, node != NULL ? first_char_of_node (node) : '\0', error);
       return NULL;
     }
   return json_node_get_array (node);
@@ -930,6 +1169,17 @@ vigil_mapping_apply_detail (VigilMapping  *self,
  * size or shape of the answer (design 2.3). The rules are those of
  * vigil_mapping_get_records() and vigil_mapping_apply(). */
 
+/* What a page says at the more or total pointer; a member given twice
+ * keeps its last value, as in a tree, so it is judged once the whole
+ * page is read. */
+typedef struct
+{
+  gboolean  found;
+  gboolean  valid;
+  gint64    value;       /* more: 1 or 0; total: the count */
+  char     *found_text;  /* what it was, for the error, when not valid */
+} PageValue;
+
 typedef struct
 {
   VigilMapping    *mapping;
@@ -940,7 +1190,12 @@ typedef struct
   GString         *scratch;     /* strings read into fields */
   VigilKeysValue  *keys;        /* the record's keys values: fields.keys, then the keys member's */
   gboolean         found_records;
+  gboolean         found_null;  /* null at the records pointer: no records */
   char            *next;
+  gboolean         next_is_number;
+  gboolean         page_values; /* a poll's page: more and total are read */
+  PageValue        more;
+  PageValue        total;
   GError          *error;       /* not about the text: from @func, or no records */
 } AnswerReader;
 
@@ -997,9 +1252,13 @@ read_record_array (AnswerReader    *reader,
 {
   gboolean more = TRUE;
 
-  if (*c->p != '[')
+  if (*c->p != '[' && *c->p != 'n')
     {
-      set_no_records_error (reader->mapping, &reader->error);
+      char found = *c->p;
+
+      /* Text that is not JSON says so first. */
+      if (_vigil_json_cursor_skip_value (c, depth))
+        set_no_records_error (reader->mapping, found, &reader->error);
       return FALSE;
     }
   /* A name given twice on the records' path: a tree would keep the last
@@ -1011,6 +1270,13 @@ read_record_array (AnswerReader    *reader,
                    _("more than one array of records at “%s” (a member name given twice): refused"),
                    reader->mapping->records);
       return FALSE;
+    }
+  /* null is an empty collection (Pipedrive answers one so), and hands
+   * over nothing: an array after it is the records. */
+  if (*c->p == 'n')
+    {
+      reader->found_null = TRUE;
+      return _vigil_json_cursor_read_literal (c);
     }
   /* Too deep to open: the reader of every JSON text says so. */
   if (depth >= VIGIL_JSON_MAX_DEPTH)
@@ -1051,6 +1317,7 @@ read_next (AnswerReader    *reader,
 
   /* A member given twice keeps its last value, as in a tree. */
   g_clear_pointer (&reader->next, g_free);
+  reader->next_is_number = FALSE;
   if (*c->p == '"')
     {
       if (!_vigil_json_cursor_read_string (c, reader->scratch))
@@ -1068,10 +1335,114 @@ read_next (AnswerReader    *reader,
         return FALSE;
       digits = g_strndup (begin, c->p - begin);
       if (integer && g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, &value, NULL))
-        reader->next = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+        {
+          reader->next = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+          reader->next_is_number = TRUE;
+        }
       return TRUE;
     }
   return _vigil_json_cursor_skip_value (c, depth);
+}
+
+/* A value at the more or total pointer, as an error shows it: a string
+ * in quotes and a number or word as written (at most 40 characters of
+ * either), an object or array by its kind. The poller makes the message
+ * printable. */
+static gboolean
+read_found_text (AnswerReader     *reader,
+                 VigilJsonCursor  *c,
+                 guint             depth,
+                 char            **out)
+{
+  const char *begin = c->p;
+  GString *text = reader->scratch;
+
+  if (*c->p == '{' || *c->p == '[')
+    {
+      *out = g_strdup (kind_of_value (*c->p));
+      return _vigil_json_cursor_skip_value (c, depth);
+    }
+  if (*c->p == '"' ? !_vigil_json_cursor_read_string (c, text) : !_vigil_json_cursor_skip_value (c, depth))
+    return FALSE;
+  if (*begin != '"')
+    {
+      g_string_truncate (text, 0);
+      g_string_append_len (text, begin, c->p - begin);
+    }
+  if (g_utf8_validate (text->str, (gssize) text->len, NULL) && g_utf8_strlen (text->str, (gssize) text->len) > 40)
+    {
+      g_autofree char *head = g_utf8_substring (text->str, 0, 40);
+
+      g_string_assign (text, head);
+      g_string_append (text, "…");
+    }
+  *out = *begin == '"' ? g_strdup_printf ("\"%s\"", text->str) : g_strdup (text->str);
+  return TRUE;
+}
+
+/* The value at the more pointer: true or false, or the same as a
+ * string ("true", "false"); anything else is kept to be named. */
+static gboolean
+read_more (AnswerReader    *reader,
+           VigilJsonCursor *c,
+           guint            depth)
+{
+  PageValue *more = &reader->more;
+  VigilJsonCursor at = *c;
+
+  more->found = TRUE;
+  more->valid = FALSE;
+  g_clear_pointer (&more->found_text, g_free);
+  if (*c->p == 't' || *c->p == 'f')
+    {
+      more->valid = TRUE;
+      more->value = *c->p == 't';
+      return _vigil_json_cursor_read_literal (c);
+    }
+  if (*c->p == '"')
+    {
+      if (!_vigil_json_cursor_read_string (c, reader->scratch))
+        return FALSE;
+      more->valid = g_str_equal (reader->scratch->str, "true") || g_str_equal (reader->scratch->str, "false");
+      more->value = g_str_equal (reader->scratch->str, "true");
+      if (more->valid)
+        return TRUE;
+      *c = at;
+    }
+  return read_found_text (reader, c, depth, &more->found_text);
+}
+
+/* The value at the total pointer: a whole number ≥ 0, or the same as a
+ * string of digits; anything else is kept to be named. */
+static gboolean
+read_total (AnswerReader    *reader,
+            VigilJsonCursor *c,
+            guint            depth)
+{
+  PageValue *total = &reader->total;
+  VigilJsonCursor at = *c;
+  guint64 value;
+
+  total->found = TRUE;
+  total->valid = FALSE;
+  g_clear_pointer (&total->found_text, g_free);
+  if (*c->p == '"' || g_ascii_isdigit (*c->p))
+    {
+      g_autofree char *digits = NULL;
+
+      if (*c->p == '"' ? !_vigil_json_cursor_read_string (c, reader->scratch)
+                       : !_vigil_json_cursor_skip_value (c, depth))
+        return FALSE;
+      digits = *at.p == '"' ? g_strdup (reader->scratch->str) : g_strndup (at.p, c->p - at.p);
+      if (g_ascii_string_to_unsigned (digits, 10, 0, G_MAXINT64, &value, NULL))
+        {
+          total->valid = TRUE;
+          total->value = (gint64) value;
+          return TRUE;
+        }
+      *c = at;
+    }
+  return read_found_text (reader, c, depth, &total->found_text);
 }
 
 static gboolean
@@ -1082,9 +1453,47 @@ read_page_value (int              role,
 {
   AnswerReader *reader = user_data;
 
-  if (role == PAGE_RECORDS)
-    return read_record_array (reader, c, depth);
-  return read_next (reader, c, depth);
+  switch (role)
+    {
+    case PAGE_RECORDS:
+      return read_record_array (reader, c, depth);
+    case PAGE_NEXT:
+      return read_next (reader, c, depth);
+    case PAGE_MORE:
+      return reader->page_values ? read_more (reader, c, depth) : _vigil_json_cursor_skip_value (c, depth);
+    case PAGE_TOTAL:
+    default:
+      return reader->page_values ? read_total (reader, c, depth) : _vigil_json_cursor_skip_value (c, depth);
+    }
+}
+
+/* What a page says at the more or total pointer, checked once the whole
+ * page is read: the error names the pointer and what was there. */
+static gboolean
+check_page_values (AnswerReader  *reader,
+                   GError       **error)
+{
+  VigilMapping *self = reader->mapping;
+
+  if (self->more_pointer != NULL && !reader->more.found)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("the page has nothing at “%s” (pagination.more), which should say whether more "
+                   "pages follow: true or false"), self->more_pointer);
+  else if (self->more_pointer != NULL && !reader->more.valid)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("the page's “%s” (pagination.more) is %s, not true or false"),
+                 self->more_pointer, reader->more.found_text);
+  else if (self->total_pointer != NULL && !reader->total.found)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("the page has nothing at “%s” (pagination.total), which should give the number "
+                   "of records"), self->total_pointer);
+  else if (self->total_pointer != NULL && !reader->total.valid)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                 _("the page's “%s” (pagination.total) is %s, not a whole number of records"),
+                 self->total_pointer, reader->total.found_text);
+  else
+    return TRUE;
+  return FALSE;
 }
 
 /* Reads the one JSON text of @data through @tree; FALSE with @error
@@ -1110,56 +1519,41 @@ read_answer (VigilPointerTree       *tree,
   return _vigil_pointer_tree_read (tree, &c, 0, name, visit, reader) && _vigil_json_cursor_finish (&c);
 }
 
-/**
- * vigil_mapping_read_records:
- * @data: (array length=length): a whole answer, JSON text
- * @func: called with each record, in order
- * @out_next: (out) (optional) (nullable): the next page's URL or cursor
- *   at the mapping's page pointer, if there is one
- *
- * Reads the records of one answer, each into a snapshot handed to
- * @func, without building the answer in memory: every byte is checked
- * (RFC 8259), but only the mapped values are kept, and a record lives
- * only until @func returns. @func may take over the snapshot's contents
- * (vigil_ingest_add() does); returning %FALSE with its error set stops
- * the reading with that error.
- *
- * Returns: %FALSE with @error set when @data is not JSON (the message
- *   says so and names the line and column), when there is no array at the records
- *   pointer, or when @func failed. Records before the fault have been
- *   handed over.
- */
-gboolean
-vigil_mapping_read_records (VigilMapping     *self,
-                            const char       *data,
-                            gsize             length,
-                            VigilRecordFunc   func,
-                            gpointer          user_data,
-                            char            **out_next,
-                            GError          **error)
+/* Reads one answer's records into @func and, with @info, what it says
+ * of the pages after it (checked: see check_page_values()). */
+static gboolean
+read_page_records (VigilMapping     *self,
+                   const char       *data,
+                   gsize             length,
+                   VigilRecordFunc   func,
+                   gpointer          user_data,
+                   VigilPageInfo    *info,
+                   char            **out_next,
+                   GError          **error)
 {
   g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
   g_autoptr(GError) text_error = NULL;
   g_autofree VigilKeysValue *keys = NULL;
-  AnswerReader reader = { self, snapshot, func, user_data, NULL, NULL, NULL, FALSE, NULL, NULL };
+  AnswerReader reader = { self, snapshot, func, user_data, };
   guint n_keys;
   gboolean ok;
 
-  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
-
   n_keys = 1 + self->key_pointers->len;
   reader.keys = keys = g_new0 (VigilKeysValue, n_keys);
+  reader.page_values = info != NULL;
   ok = read_answer (self->page_tree, data, length, read_page_value, &reader, &text_error);
   /* What a record cut short by a fault had read. */
   for (guint i = 0; i < n_keys; i++)
     _vigil_keys_value_clear (&keys[i]);
-  if (ok && !reader.found_records)
+  if (ok && !reader.found_records && !reader.found_null && !missing_records_are_none (self))
     {
-      set_no_records_error (self, &reader.error);
+      set_no_records_error (self, '\0', &reader.error);
       ok = FALSE;
     }
+  if (ok && info != NULL)
+    ok = check_page_values (&reader, &reader.error);
+  g_free (reader.more.found_text);
+  g_free (reader.total.found_text);
 
   if (!ok)
     {
@@ -1173,11 +1567,104 @@ vigil_mapping_read_records (VigilMapping     *self,
       return FALSE;
     }
 
+  if (info != NULL)
+    {
+      info->next_is_number = reader.next_is_number;
+      info->more = self->more_pointer == NULL ? VIGIL_PAGE_MORE_UNSAID
+                   : reader.more.value ? VIGIL_PAGE_MORE_TRUE : VIGIL_PAGE_MORE_FALSE;
+      info->total = self->total_pointer != NULL ? reader.total.value : -1;
+    }
   if (out_next != NULL)
     *out_next = reader.next;
   else
     g_free (reader.next);
   return TRUE;
+}
+
+/**
+ * vigil_mapping_read_records:
+ * @data: (array length=length): a whole answer, JSON text
+ * @func: called with each record, in order
+ * @out_next: (out) (optional) (nullable): the next page's URL or cursor
+ *   at the mapping's page pointer, if there is one
+ *
+ * Reads the records of one answer, each into a snapshot handed to
+ * @func, without building the answer in memory: every byte is checked
+ * (RFC 8259), but only the mapped values are kept, and a record lives
+ * only until @func returns. @func may take over the snapshot's contents
+ * (vigil_ingest_add() does); returning %FALSE with its error set stops
+ * the reading with that error. null at the records pointer, or with a
+ * mapping nothing there, is no records (design 2.2).
+ *
+ * Returns: %FALSE with @error set when @data is not JSON (the message
+ *   says so and names the line and column), when the records pointer
+ *   finds neither an array nor null (nor, in the native format, anything),
+ *   or when @func failed. Records before the fault have been handed over.
+ */
+gboolean
+vigil_mapping_read_records (VigilMapping     *self,
+                            const char       *data,
+                            gsize             length,
+                            VigilRecordFunc   func,
+                            gpointer          user_data,
+                            char            **out_next,
+                            GError          **error)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  return read_page_records (self, data, length, func, user_data, NULL, out_next, error);
+}
+
+/**
+ * vigil_mapping_read_page:
+ * @out_info: (out caller-allocates): what the page says of the pages
+ *   after it; cleared with vigil_page_info_clear()
+ *
+ * Reads one page of a poll as vigil_mapping_read_records() reads an
+ * answer, and what the page says at the pagination's pointers: the next
+ * URL or cursor, whether more pages follow, the total of records.
+ *
+ * Returns: %FALSE with @error set as vigil_mapping_read_records() does,
+ *   or when the pagination's more or total pointer finds nothing, or
+ *   something else than true or false, or a whole number; the error names
+ *   the pointer and what it found
+ */
+gboolean
+vigil_mapping_read_page (VigilMapping     *self,
+                         const char       *data,
+                         gsize             length,
+                         VigilRecordFunc   func,
+                         gpointer          user_data,
+                         VigilPageInfo    *out_info,
+                         GError          **error)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (out_info != NULL, FALSE);
+
+  memset (out_info, 0, sizeof *out_info);
+  out_info->total = -1;
+  return read_page_records (self, data, length, func, user_data, out_info, &out_info->next, error);
+}
+
+/**
+ * vigil_page_info_clear:
+ *
+ * Frees what @info holds, leaving it as vigil_mapping_read_page() found
+ * nothing.
+ */
+void
+vigil_page_info_clear (VigilPageInfo *info)
+{
+  g_return_if_fail (info != NULL);
+
+  g_clear_pointer (&info->next, g_free);
+  info->next_is_number = FALSE;
+  info->more = VIGIL_PAGE_MORE_UNSAID;
+  info->total = -1;
 }
 
 /**
@@ -1197,7 +1684,7 @@ vigil_mapping_read_detail (VigilMapping   *self,
                            VigilSnapshot  *snapshot,
                            GError        **error)
 {
-  AnswerReader reader = { self, snapshot, NULL, NULL, NULL, NULL, NULL, FALSE, NULL, NULL };
+  AnswerReader reader = { self, snapshot, NULL, NULL, };
 
   g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
@@ -1236,6 +1723,126 @@ vigil_mapping_get_page_start (VigilMapping *self)
   g_return_val_if_fail (VIGIL_IS_MAPPING (self), 0);
 
   return self->page_start;
+}
+
+/**
+ * vigil_mapping_get_limit_param:
+ *
+ * Returns: (nullable): the offset style's query parameter (or POST body
+ *   member) for the page size
+ */
+const char *
+vigil_mapping_get_limit_param (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+
+  return self->limit_param;
+}
+
+/**
+ * vigil_mapping_get_page_limit:
+ *
+ * Returns: the offset style's page size: a page with fewer records is
+ *   the last unless the more or total pointer says otherwise; 0 for the
+ *   other styles
+ */
+gint64
+vigil_mapping_get_page_limit (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), 0);
+
+  return self->page_limit;
+}
+
+gboolean
+vigil_mapping_has_more_pointer (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
+
+  return self->more_pointer != NULL;
+}
+
+gboolean
+vigil_mapping_has_total_pointer (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
+
+  return self->total_pointer != NULL;
+}
+
+/**
+ * vigil_mapping_is_post:
+ *
+ * Returns: whether the list is asked for with a POST and a JSON body (a
+ *   search endpoint), not a GET
+ */
+gboolean
+vigil_mapping_is_post (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
+
+  return self->request.post;
+}
+
+/**
+ * vigil_mapping_get_headers:
+ *
+ * Returns: (nullable) (array zero-terminated=1): the mapping's static
+ *   headers, name, value, name, value…, for list and detail requests
+ */
+const char * const *
+vigil_mapping_get_headers (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+
+  return (const char * const *) self->request.headers;
+}
+
+/**
+ * vigil_mapping_build_list_url:
+ * @url: the page's URL: the source's, or the next page's a server gave
+ * @now: the poll's time (Unix seconds), for time placeholders
+ * @params: (array length=n_params): the values that ask for the page
+ *
+ * The URL of a list request: @url with the mapping's static query
+ * parameters (each replacing those of its name in @url) and, for a GET,
+ * @params (each replacing a static one of its name), percent-encoded.
+ *
+ * Returns: (transfer full) (nullable): the URL, %NULL if @url does not parse
+ */
+char *
+vigil_mapping_build_list_url (VigilMapping           *self,
+                              const char             *url,
+                              gint64                  now,
+                              const VigilPagingParam *params,
+                              guint                   n_params)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+  g_return_val_if_fail (url != NULL, NULL);
+  g_return_val_if_fail (params != NULL || n_params == 0, NULL);
+
+  return _vigil_mapping_request_url (&self->request, url, now, params, n_params);
+}
+
+/**
+ * vigil_mapping_build_list_body:
+ * @now: the poll's time (Unix seconds), for time placeholders
+ * @params: (array length=n_params): the values that ask for the page
+ *
+ * Returns: (transfer full) (nullable): for a POST mapping, the JSON body
+ *   of a list request: the mapping's body with its placeholders expanded
+ *   and @params as top-level members; %NULL for a GET
+ */
+char *
+vigil_mapping_build_list_body (VigilMapping           *self,
+                               gint64                  now,
+                               const VigilPagingParam *params,
+                               guint                   n_params)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+  g_return_val_if_fail (params != NULL || n_params == 0, NULL);
+
+  return _vigil_mapping_request_body (&self->request, now, params, n_params);
 }
 
 const char *

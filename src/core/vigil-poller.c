@@ -58,6 +58,7 @@ struct _VigilPoller
   guint        max_retries;
   guint        retry_base_ms;
   guint        max_pages;
+  gint64       now;          /* the polls' time, for tests; -1: the clock's */
 
   /* SQLite has one writer, and a poll holds its transaction from its
    * first page to its last: polls of several sources run side by side,
@@ -73,10 +74,11 @@ G_DEFINE_FINAL_TYPE (VigilPoller, vigil_poller, G_TYPE_OBJECT)
 /* One page, from its body to its records stored. */
 typedef struct
 {
-  GBytes    *body;            /* until it is read */
-  GPtrArray *snapshots;       /* of VigilSnapshot waiting for their details; NULL without */
-  char      *next;            /* next-url target or cursor, if any */
-  gboolean   empty;
+  GBytes        *body;        /* until it is read */
+  GPtrArray     *snapshots;   /* of VigilSnapshot waiting for their details; NULL without */
+  VigilPageInfo  info;        /* what it says of the next pages */
+  guint64        n_records;   /* in its array, those without a usable id too */
+  char          *last_id;     /* of its last record with a usable id */
 } PageResult;
 
 typedef struct
@@ -89,13 +91,15 @@ typedef struct
   GPtrArray    *query_secrets;/* name, value… added to each request's query */
   char         *origin;       /* the source URL's: pages stay on it */
   char         *detail_origin;/* the detail_url's, if the mapping has one */
-  gint64        started_at;
+  gint64        started_at;   /* the poll's time: its placeholders' "now" too */
 
   char         *url;          /* the page being fetched */
+  char         *body;         /* and, for a POST, its JSON body */
   SoupMessage  *message;      /* its answer */
   PageResult   *page;         /* and what it holds */
   guint         pages;
   gint64        page_number;  /* for the page style */
+  guint64       offset;       /* for the offset style */
   guint64       records;      /* read so far, for the source's max_records */
   VigilStore   *writer;       /* the poll's own connection, and on it */
   VigilIngest  *ingest;       /* its transaction, from the first page on */
@@ -105,7 +109,7 @@ typedef struct
   guint         max_in_flight;
   gboolean      returned;
   GError       *error;        /* the poll's, while its transaction rolls back */
-  GHashTable   *seen;         /* URLs and cursors fetched in this poll */
+  GHashTable   *seen;         /* requests made in this poll (see request_key()) */
   char         *etag;         /* validators: sent with the first page, */
   char         *last_modified;/* then what it answered, kept on success */
   VigilPollResult result;
@@ -116,7 +120,8 @@ page_result_free (PageResult *page)
 {
   g_clear_pointer (&page->body, g_bytes_unref);
   g_clear_pointer (&page->snapshots, g_ptr_array_unref);
-  g_free (page->next);
+  vigil_page_info_clear (&page->info);
+  g_free (page->last_id);
   g_free (page);
 }
 
@@ -137,6 +142,7 @@ poll_job_free (PollJob *job)
   g_free (job->origin);
   g_free (job->detail_origin);
   g_free (job->url);
+  g_free (job->body);
   g_free (job->etag);
   g_free (job->last_modified);
   g_clear_object (&job->message);
@@ -378,6 +384,13 @@ take_record (VigilSnapshot  *snapshot,
   if (job->records % CANCEL_CHECK_EVERY == 0 &&
       g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), error))
     return FALSE;
+  /* What the offset and last-id styles ask the next page by. */
+  job->page->n_records++;
+  if (snapshot->customer_id != NULL)
+    {
+      g_free (job->page->last_id);
+      job->page->last_id = g_strdup (snapshot->customer_id);
+    }
 
   if (job->page->snapshots != NULL)
     {
@@ -407,17 +420,15 @@ read_page_thread (GTask        *thread_task,
   PollJob *job = thread_job (task_data);
   PageResult *page = job->page;
   g_autoptr(GError) error = NULL;
-  guint64 before = job->records;
   gsize length;
   const char *data = g_bytes_get_data (page->body, &length);
 
   if ((job->ingest == NULL && !begin_storing (job, &error)) ||
-      !vigil_mapping_read_records (job->mapping, data, length, take_record, task_data, &page->next, &error))
+      !vigil_mapping_read_page (job->mapping, data, length, take_record, task_data, &page->info, &error))
     {
       g_task_return_error (thread_task, g_steal_pointer (&error));
       return;
     }
-  page->empty = job->records == before;
   /* Read: not needed while the next page is fetched. */
   g_clear_pointer (&page->body, g_bytes_unref);
   g_task_return_boolean (thread_task, TRUE);
@@ -439,58 +450,6 @@ strip_query_secrets (const char *url,
     g_ptr_array_add (names, g_ptr_array_index (query_secrets, i));
   g_ptr_array_add (names, NULL);
   return vigil_url_remove_query_params (url, (const char * const *) names->pdata);
-}
-
-/* The URL of the next page, NULL when this was the last. */
-static char *
-next_page_url (PollJob     *job,
-               PageResult  *page,
-               GError     **error)
-{
-  VigilPaginationStyle style = vigil_mapping_get_pagination (job->mapping);
-  g_autofree char *page_text = NULL;
-  char *next = NULL;
-
-  switch (style)
-    {
-    case VIGIL_PAGINATION_NEXT_URL:
-      if (page->next == NULL)
-        return NULL;
-      next = g_uri_resolve_relative (job->url, page->next, G_URI_FLAGS_NONE, NULL);
-      if (next == NULL || !(g_str_has_prefix (next, "http://") || g_str_has_prefix (next, "https://")))
-        {
-          g_free (next);
-          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                       _("the next page link is not an http(s) URL"));
-          return NULL;
-        }
-      return next;
-
-    case VIGIL_PAGINATION_CURSOR:
-      if (page->next == NULL)
-        return NULL;
-      return vigil_url_set_query_param (job->source->url, vigil_mapping_get_page_param (job->mapping),
-                                        page->next);
-
-    case VIGIL_PAGINATION_PAGE:
-      if (page->empty)
-        return NULL;
-      page_text = g_strdup_printf ("%" G_GINT64_FORMAT, ++job->page_number);
-      return vigil_url_set_query_param (job->source->url, vigil_mapping_get_page_param (job->mapping),
-                                        page_text);
-
-    case VIGIL_PAGINATION_LINK_HEADER:
-      {
-        const char *link = soup_message_headers_get_list (soup_message_get_response_headers (job->message),
-                                                          "Link");
-
-        return link != NULL ? vigil_link_header_find_next (link, job->url) : NULL;
-      }
-
-    case VIGIL_PAGINATION_NONE:
-    default:
-      return NULL;
-    }
 }
 
 /* @next (taken) if it is on the source's origin, without any query
@@ -524,45 +483,247 @@ check_next_page (PollJob  *job,
   return stripped;
 }
 
+/* The next page's URL a server gave (a next-url pointer's, resolved
+ * against the request, or a Link header's), checked; NULL without one
+ * or with @error set. */
+static char *
+server_next_page (PollJob     *job,
+                  PageResult  *page,
+                  GError     **error)
+{
+  char *next;
+
+  if (vigil_mapping_get_pagination (job->mapping) == VIGIL_PAGINATION_LINK_HEADER)
+    {
+      const char *link = soup_message_headers_get_list (soup_message_get_response_headers (job->message),
+                                                        "Link");
+
+      next = link != NULL ? vigil_link_header_find_next (link, job->url) : NULL;
+    }
+  else
+    {
+      if (page->info.next == NULL)
+        return NULL;
+      next = g_uri_resolve_relative (job->url, page->info.next, G_URI_FLAGS_NONE, NULL);
+      if (next == NULL || !(g_str_has_prefix (next, "http://") || g_str_has_prefix (next, "https://")))
+        {
+          g_free (next);
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                       _("the next page link is not an http(s) URL"));
+          return NULL;
+        }
+    }
+  return next != NULL ? check_next_page (job, next, error) : NULL;
+}
+
+/* Sets the request for a page, job->url and (for a POST) job->body:
+ * @base with the mapping's query, and @params in the query of a GET or
+ * the body of a POST (design 2.2). */
+static gboolean
+set_page_request (PollJob                 *job,
+                  const char              *base,
+                  const VigilPagingParam  *params,
+                  guint                    n_params,
+                  GError                 **error)
+{
+  char *url = vigil_mapping_build_list_url (job->mapping, base, job->started_at, params, n_params);
+
+  if (url == NULL)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“%s” is not a valid URL"), base);
+      return FALSE;
+    }
+  g_free (job->url);
+  job->url = url;
+  g_free (job->body);
+  job->body = vigil_mapping_build_list_body (job->mapping, job->started_at, params, n_params);
+  return TRUE;
+}
+
+/* The offset and, if the mapping names it, the page size: the offset
+ * style's values, in @params; the texts are @offset and @limit's. */
+static guint
+offset_params (PollJob           *job,
+               VigilPagingParam  *params,
+               char             **offset,
+               char             **limit)
+{
+  const char *limit_param = vigil_mapping_get_limit_param (job->mapping);
+
+  *offset = g_strdup_printf ("%" G_GUINT64_FORMAT, job->offset);
+  params[0] = (VigilPagingParam) { vigil_mapping_get_page_param (job->mapping), *offset, TRUE };
+  if (limit_param == NULL)
+    return 1;
+  *limit = g_strdup_printf ("%" G_GINT64_FORMAT, vigil_mapping_get_page_limit (job->mapping));
+  params[1] = (VigilPagingParam) { limit_param, *limit, TRUE };
+  return 2;
+}
+
+/* Whether the offset style asks for another page after @page, the
+ * offset advanced by all the records in its array (those skipped for
+ * want of an id too: the server counted them). An empty page ends the
+ * pages; a total, when the mapping points at one, ends them once
+ * reached; without it a page shorter than the limit does, unless the
+ * page says more follow. */
+static gboolean
+offset_advance (PollJob    *job,
+                PageResult *page)
+{
+  if (page->n_records == 0)
+    return FALSE;
+  job->offset += page->n_records;
+  if (page->info.total >= 0)
+    return job->offset < (guint64) page->info.total;
+  return page->n_records >= (guint64) vigil_mapping_get_page_limit (job->mapping) ||
+         page->info.more == VIGIL_PAGE_MORE_TRUE;
+}
+
+/* The first page's request. */
+static gboolean
+first_page_request (PollJob  *job,
+                    GError  **error)
+{
+  g_autofree char *number = NULL;
+  g_autofree char *limit = NULL;
+  VigilPagingParam params[2];
+  guint n_params = 0;
+
+  switch (vigil_mapping_get_pagination (job->mapping))
+    {
+    case VIGIL_PAGINATION_PAGE:
+      number = g_strdup_printf ("%" G_GINT64_FORMAT, job->page_number);
+      params[n_params++] = (VigilPagingParam) { vigil_mapping_get_page_param (job->mapping), number, TRUE };
+      break;
+
+    case VIGIL_PAGINATION_OFFSET:
+      n_params = offset_params (job, params, &number, &limit);
+      break;
+
+    default:
+      break;
+    }
+  return set_page_request (job, job->source->url, params, n_params, error);
+}
+
+/* Sets the request for the page after job->page; *@out_last when that
+ * was the last page (design 2.2). */
+static gboolean
+next_page_request (PollJob   *job,
+                   gboolean  *out_last,
+                   GError   **error)
+{
+  PageResult *page = job->page;
+  const char *param = vigil_mapping_get_page_param (job->mapping);
+  g_autofree char *next = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *limit = NULL;
+  VigilPagingParam params[2];
+  guint n_params = 0;
+
+  *out_last = TRUE;
+  /* "more": false ends the pages, whatever else the page says. */
+  if (page->info.more == VIGIL_PAGE_MORE_FALSE)
+    return TRUE;
+
+  switch (vigil_mapping_get_pagination (job->mapping))
+    {
+    case VIGIL_PAGINATION_NEXT_URL:
+    case VIGIL_PAGINATION_LINK_HEADER:
+      if ((next = server_next_page (job, page, error)) == NULL)
+        return *error == NULL;
+      break;
+
+    case VIGIL_PAGINATION_CURSOR:
+      if (page->info.next == NULL)
+        return TRUE;
+      params[n_params++] = (VigilPagingParam) { param, page->info.next, page->info.next_is_number };
+      break;
+
+    case VIGIL_PAGINATION_PAGE:
+      if (page->n_records == 0)
+        return TRUE;
+      number = g_strdup_printf ("%" G_GINT64_FORMAT, ++job->page_number);
+      params[n_params++] = (VigilPagingParam) { param, number, TRUE };
+      break;
+
+    case VIGIL_PAGINATION_LAST_ID:
+      if (page->n_records == 0)
+        return TRUE;
+      if (page->last_id == NULL)
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                       _("%s: none of the page's %" PRIu64 " records has a usable id, so the "
+                         "next page cannot be asked for (pagination last-id)"), job->url,
+                       (uint64_t) page->n_records);
+          return FALSE;
+        }
+      params[n_params++] = (VigilPagingParam) { param, page->last_id, FALSE };
+      break;
+
+    case VIGIL_PAGINATION_OFFSET:
+      if (!offset_advance (job, page))
+        return TRUE;
+      n_params = offset_params (job, params, &number, &limit);
+      break;
+
+    case VIGIL_PAGINATION_NONE:
+    default:
+      return TRUE;
+    }
+
+  *out_last = FALSE;
+  return set_page_request (job, next != NULL ? next : job->source->url, params, n_params, error);
+}
+
+/* What makes a request the same as another: its URL and, for a POST,
+ * its body (a search asks one URL for every page). */
+static char *
+request_key (const char *url,
+             const char *body)
+{
+  return body != NULL ? g_strconcat (url, "\n", body, NULL) : g_strdup (url);
+}
+
 /* Fetches the next page, or commits after the last. Takes over @task. */
 static void
 next_page (GTask *task)
 {
   g_autoptr(GTask) owned = task;
   PollJob *job = g_task_get_task_data (task);
+  VigilPoller *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *next = NULL;
+  g_autofree char *key = NULL;
+  gboolean last;
 
-  next = next_page_url (job, job->page, &error);
-  if (next != NULL)
-    next = check_next_page (job, g_steal_pointer (&next), &error);
-  if (error != NULL)
+  if (!next_page_request (job, &last, &error))
     {
       fail_poll (task, g_steal_pointer (&error));
       return;
     }
-  if (next == NULL)
+  if (last)
     {
       run_in_thread (task, commit_thread, committed_cb);
       return;
     }
 
-  if (g_hash_table_contains (job->seen, next))
+  key = request_key (job->url, job->body);
+  if (g_hash_table_contains (job->seen, key))
     {
-      fail_poll (task, g_error_new (VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                                    _("page loop: %s was already fetched in this poll"), next));
+      fail_poll (task, job->body != NULL
+                       ? g_error_new (VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                                      _("page loop: %s was already asked with the same body in this poll"),
+                                      job->url)
+                       : g_error_new (VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                                      _("page loop: %s was already fetched in this poll"), job->url));
       return;
     }
-  if (job->pages >= VIGIL_POLLER (g_task_get_source_object (task))->max_pages)
+  if (job->pages >= self->max_pages)
     {
       fail_poll (task, g_error_new (VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                                    _("%s: more than %u pages: stopped"), job->source->url,
-                                    VIGIL_POLLER (g_task_get_source_object (task))->max_pages));
+                                    _("%s: more than %u pages: stopped"), job->source->url, self->max_pages));
       return;
     }
 
-  g_free (job->url);
-  job->url = g_steal_pointer (&next);
   fetch_page (g_steal_pointer (&owned));
 }
 
@@ -637,8 +798,10 @@ typedef struct
   char         *url;          /* without the query secrets, as shown */
   char         *origin;       /* where it may go: the source's or the detail_url's */
   gboolean      detail;       /* a detail request, on the detail_url's origin */
+  GBytes       *request_body; /* a POST's JSON body; NULL for a GET */
   guint         redirects;
   char         *token;
+  GStrv         mapping_headers; /* name, value…: the mapping's, not secret */
   GPtrArray    *headers;
   GPtrArray    *query_secrets;
   char         *etag;
@@ -660,6 +823,8 @@ static void
 fetch_free (Fetch *fetch)
 {
   g_clear_pointer (&fetch->headers, g_ptr_array_unref);
+  g_clear_pointer (&fetch->mapping_headers, g_strfreev);
+  g_clear_pointer (&fetch->request_body, g_bytes_unref);
   g_clear_pointer (&fetch->query_secrets, g_ptr_array_unref);
   g_free (fetch->url);
   g_free (fetch->origin);
@@ -911,6 +1076,20 @@ fetch_follow_redirect (GTask *task)
       g_object_unref (task);
       return;
     }
+  /* 301, 302 and 303 turn a POST into a GET (RFC 9110 §15.4), which
+   * would ask for something else than the search: only 307 and 308
+   * keep the method and body. */
+  if (fetch->request_body != NULL && soup_message_get_status (fetch->message) != SOUP_STATUS_TEMPORARY_REDIRECT &&
+      soup_message_get_status (fetch->message) != SOUP_STATUS_PERMANENT_REDIRECT)
+    {
+      g_free (stripped);
+      g_task_return_new_error (task, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                               _("%s: HTTP %u would turn the POST into a GET without its body: refused "
+                                 "(give the source the URL it redirects to)"),
+                               fetch->url, soup_message_get_status (fetch->message));
+      g_object_unref (task);
+      return;
+    }
   if (fetch->redirects >= VIGIL_URL_MAX_REDIRECTS)
     {
       g_free (stripped);
@@ -997,6 +1176,22 @@ fetch_send_cb (GObject      *object,
   fetch_read_more (g_steal_pointer (&task));
 }
 
+/* A GET, or the POST of @fetch's body, to @uri. Made again for each
+ * try, which sends the same body: a POST search is asked again after
+ * the failures a GET is (design 2.5). */
+static SoupMessage *
+new_message (Fetch *fetch,
+             GUri  *uri)
+{
+  SoupMessage *message;
+
+  if (fetch->request_body == NULL)
+    return soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  message = soup_message_new_from_uri (SOUP_METHOD_POST, uri);
+  soup_message_set_request_body_from_bytes (message, "application/json", fetch->request_body);
+  return message;
+}
+
 /* The request for @uri (@fetch's URL, parsed), with the query secrets
  * added; copies of their values are wiped. */
 static SoupMessage *
@@ -1007,7 +1202,7 @@ new_request (Fetch *fetch,
   char *url;
 
   if (fetch->query_secrets == NULL || fetch->query_secrets->len == 0)
-    return soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+    return new_message (fetch, uri);
 
   url = g_strdup (fetch->url);
   for (guint i = 0; url != NULL && i + 1 < fetch->query_secrets->len; i += 2)
@@ -1024,7 +1219,7 @@ new_request (Fetch *fetch,
   with_secrets = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
   memset (url, 0, strlen (url));
   g_free (url);
-  return with_secrets != NULL ? soup_message_new_from_uri (SOUP_METHOD_GET, with_secrets) : NULL;
+  return with_secrets != NULL ? new_message (fetch, with_secrets) : NULL;
 }
 
 static void
@@ -1070,6 +1265,10 @@ fetch_send (GTask *task)
 
   headers = soup_message_get_request_headers (fetch->message);
   soup_message_headers_replace (headers, "Accept", "application/json");
+  /* The mapping's headers (an API version, another Accept), then the
+   * secret ones, which win where both name one. */
+  for (guint i = 0; fetch->mapping_headers != NULL && fetch->mapping_headers[i] != NULL; i += 2)
+    soup_message_headers_replace (headers, fetch->mapping_headers[i], fetch->mapping_headers[i + 1]);
   for (guint i = 0; fetch->headers != NULL && i + 1 < fetch->headers->len; i += 2)
     soup_message_headers_replace (headers, g_ptr_array_index (fetch->headers, i),
                                   g_ptr_array_index (fetch->headers, i + 1));
@@ -1094,11 +1293,13 @@ fetch_send (GTask *task)
 }
 
 /* Fetches @url, a page or (@detail) a detail request, with the poll's
- * secrets; the result is its body (empty for a 304 answer to @etag or
+ * secrets and the mapping's headers, a POST of @body when it is given;
+ * the result is its body (empty for a 304 answer to @etag or
  * @last_modified). */
 static void
 fetch_async (VigilPoller         *self,
              const char          *url,
+             const char          *body,
              const PollJob       *job,
              gboolean             detail,
              gboolean             conditional,
@@ -1110,6 +1311,8 @@ fetch_async (VigilPoller         *self,
   Fetch *fetch = g_new0 (Fetch, 1);
 
   fetch->url = g_strdup (url);
+  fetch->request_body = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+  fetch->mapping_headers = g_strdupv ((char **) vigil_mapping_get_headers (job->mapping));
   fetch->detail = detail;
   fetch->origin = g_strdup (detail ? job->detail_origin : job->origin);
   fetch->token = g_strdup (job->token);
@@ -1224,7 +1427,7 @@ start_details (GTask *task)
       request->snapshot = snapshot;
       job->in_flight++;
       job->max_in_flight = MAX (job->max_in_flight, job->in_flight);
-      fetch_async (self, url, job, TRUE, FALSE, job->details_cancellable, detail_cb, request);
+      fetch_async (self, url, NULL, job, TRUE, FALSE, job->details_cancellable, detail_cb, request);
     }
 
   if (job->in_flight == 0 && job->next_detail >= snapshots->len && !job->returned)
@@ -1276,7 +1479,7 @@ page_fetched_cb (GObject      *object,
   /* After a redirect, relative links resolve against where it led. */
   if (g_strcmp0 (answered, job->url) != 0)
     {
-      g_hash_table_add (job->seen, g_strdup (answered));
+      g_hash_table_add (job->seen, request_key (answered, job->body));
       g_free (job->url);
       job->url = g_steal_pointer (&answered);
     }
@@ -1292,10 +1495,15 @@ page_fetched_cb (GObject      *object,
           return_poll (task, NULL);
           return;
         }
-      g_free (job->etag);
-      g_free (job->last_modified);
-      job->etag = g_strdup (soup_message_headers_get_one (response, "ETag"));
-      job->last_modified = g_strdup (soup_message_headers_get_one (response, "Last-Modified"));
+      g_clear_pointer (&job->etag, g_free);
+      g_clear_pointer (&job->last_modified, g_free);
+      /* Validators are a GET's: a POST's answer is not a resource's
+       * state that a later request could ask about. */
+      if (job->body == NULL)
+        {
+          job->etag = g_strdup (soup_message_headers_get_one (response, "ETag"));
+          job->last_modified = g_strdup (soup_message_headers_get_one (response, "Last-Modified"));
+        }
     }
   job->pages++;
 
@@ -1313,9 +1521,10 @@ fetch_page (GTask *task)
   VigilPoller *self = g_task_get_source_object (task);
   PollJob *job = g_task_get_task_data (task);
 
-  g_hash_table_add (job->seen, g_strdup (job->url));
-  fetch_async (self, job->url, job, FALSE, job->pages == 0, g_task_get_cancellable (task),
-               page_fetched_cb, task);
+  g_hash_table_add (job->seen, request_key (job->url, job->body));
+  /* Only a GET asks conditionally (RFC 9110 §13.1). */
+  fetch_async (self, job->url, job->body, job, FALSE, job->pages == 0 && job->body == NULL,
+               g_task_get_cancellable (task), page_fetched_cb, task);
 }
 
 static void
@@ -1349,6 +1558,26 @@ vigil_poller_init (VigilPoller *self)
   self->max_retries = DEFAULT_MAX_RETRIES;
   self->retry_base_ms = DEFAULT_RETRY_BASE_MS;
   self->max_pages = VIGIL_POLLER_MAX_PAGES;
+  self->now = -1;
+}
+
+/**
+ * vigil_poller_set_now:
+ * @now: the time the polls take as theirs, Unix seconds (tests fix it),
+ *   or -1 for the clock's
+ *
+ * A poll's time is when it starts: the time of its snapshots that give
+ * none, and the "now" of its mapping's time placeholders, one for all
+ * its pages (design 2.2).
+ */
+void
+vigil_poller_set_now (VigilPoller *self,
+                      gint64       now)
+{
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (now >= -1);
+
+  self->now = now;
 }
 
 /**
@@ -1576,7 +1805,7 @@ vigil_poller_poll_async (VigilPoller         *self,
   job = g_new0 (PollJob, 1);
   job->store = g_object_ref (store);
   job->source = vigil_source_copy (source);
-  job->started_at = g_get_real_time () / G_USEC_PER_SEC;
+  job->started_at = self->now >= 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
   job->url = g_strdup (source->url);
   job->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) poll_job_free);
@@ -1611,12 +1840,10 @@ vigil_poller_poll_async (VigilPoller         *self,
                                  job->details_cancellable, G_CONNECT_SWAPPED);
     }
   job->page_number = vigil_mapping_get_page_start (job->mapping);
-  if (vigil_mapping_get_pagination (job->mapping) == VIGIL_PAGINATION_PAGE)
+  if (!first_page_request (job, &error))
     {
-      g_autofree char *first = g_strdup_printf ("%" G_GINT64_FORMAT, job->page_number);
-
-      g_free (job->url);
-      job->url = vigil_url_set_query_param (source->url, vigil_mapping_get_page_param (job->mapping), first);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
 
   if (!load_secrets (job, vigil_store_get_path (store), source, cancellable, &error))

@@ -59,6 +59,8 @@ void         vigil_poller_set_retries (VigilPoller          *self,
                                        guint                 base_delay_ms);
 void         vigil_poller_set_max_pages (VigilPoller        *self,
                                          guint               max_pages);
+void         vigil_poller_set_now     (VigilPoller          *self,
+                                       gint64                now);
 void         vigil_poller_set_tls_database (VigilPoller     *self,
                                             GTlsDatabase    *database);
 void         vigil_poller_poll_async  (VigilPoller          *self,

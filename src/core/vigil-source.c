@@ -150,18 +150,6 @@ is_env_name (const char *name)
   return TRUE;
 }
 
-/* RFC 9110 token characters. */
-static gboolean
-is_header_name (const char *name)
-{
-  if (name == NULL || *name == '\0' || strlen (name) > 100)
-    return FALSE;
-  for (const char *p = name; *p != '\0'; p++)
-    if (!(g_ascii_isalnum (*p) || strchr ("!#$%&'*+-.^_`|~", *p) != NULL))
-      return FALSE;
-  return TRUE;
-}
-
 /**
  * vigil_source_split_query_secret_env:
  * @entry: "NAME=VAR", as --query-secret-env takes it
@@ -312,7 +300,7 @@ vigil_source_validate (VigilSource  *self,
       return FALSE;
     }
   for (guint i = 0; self->header_names != NULL && self->header_names[i] != NULL; i++)
-    if (!is_header_name (self->header_names[i]))
+    if (!vigil_url_is_header_name (self->header_names[i]))
       {
         g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
                      _("“%s” is not an HTTP header name"), self->header_names[i]);

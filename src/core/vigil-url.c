@@ -139,6 +139,49 @@ pair_name (const char *pair)
   return decoded != NULL ? decoded : g_steal_pointer (&raw);
 }
 
+/* The credential name @name is, in any case, or NULL. */
+static const char *
+secret_param_name (const char *name)
+{
+  for (guint k = 0; secret_param_names[k] != NULL; k++)
+    if (g_ascii_strcasecmp (name, secret_param_names[k]) == 0)
+      return secret_param_names[k];
+  return NULL;
+}
+
+/**
+ * vigil_url_is_secret_param:
+ * @name: a query parameter's name, decoded
+ *
+ * Returns: whether @name carries a credential by its name (api_key,
+ *   apikey, token, access_token, key, secret; any case): a URL or a
+ *   mapping holding one would store and show the secret (design 2.3)
+ */
+gboolean
+vigil_url_is_secret_param (const char *name)
+{
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  return secret_param_name (name) != NULL;
+}
+
+/**
+ * vigil_url_is_header_name:
+ *
+ * Returns: whether @name is an HTTP field name: 1 to 100 RFC 9110 token
+ *   characters
+ */
+gboolean
+vigil_url_is_header_name (const char *name)
+{
+  if (name == NULL || *name == '\0' || strlen (name) > 100)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!(g_ascii_isalnum (*p) || strchr ("!#$%&'*+-.^_`|~", *p) != NULL))
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * vigil_url_check_no_secret:
  *
@@ -164,16 +207,17 @@ vigil_url_check_no_secret (const char  *url,
     {
       g_autofree char *name = pair_name (pairs[i]);
 
-      for (guint k = 0; secret_param_names[k] != NULL; k++)
-        if (g_ascii_strcasecmp (name, secret_param_names[k]) == 0)
-          {
-            g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                         _("the URL's query carries a secret (%s=…), which would be stored and shown: "
-                           "take it out of the URL and give it with --query-secret %s (its value is "
-                           "read from standard input into the keyring) or --query-secret-env %s=VAR"),
-                         secret_param_names[k], secret_param_names[k], secret_param_names[k]);
-            return FALSE;
-          }
+      const char *secret = secret_param_name (name);
+
+      if (secret != NULL)
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                       _("the URL's query carries a secret (%s=…), which would be stored and shown: "
+                         "take it out of the URL and give it with --query-secret %s (its value is "
+                         "read from standard input into the keyring) or --query-secret-env %s=VAR"),
+                       secret, secret, secret);
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -266,8 +310,11 @@ rebuild_query (const char         *url,
     }
   if (name != NULL)
     {
-      g_autofree char *escaped_name = g_uri_escape_string (name, NULL, TRUE);
-      g_autofree char *escaped_value = g_uri_escape_string (value, NULL, TRUE);
+      /* Every byte outside RFC 3986's unreserved set is percent-encoded,
+       * UTF-8 too: a value may come from a server (a cursor, an id) and
+       * hold "&", "#", spaces or any character (design 2.2). */
+      g_autofree char *escaped_name = g_uri_escape_string (name, NULL, FALSE);
+      g_autofree char *escaped_value = g_uri_escape_string (value, NULL, FALSE);
 
       g_string_append_printf (result, "%s%s=%s", first ? "?" : "&", escaped_name, escaped_value);
       /* The value may be a secret: no copy of it stays in freed memory. */

@@ -20,6 +20,8 @@ char     *vigil_url_origin_of           (GUri                *uri);
 gboolean  vigil_url_check_no_secret     (const char          *url,
                                          GError             **error);
 gboolean  vigil_url_is_query_name       (const char          *name);
+gboolean  vigil_url_is_secret_param     (const char          *name);
+gboolean  vigil_url_is_header_name      (const char          *name);
 char     *vigil_url_set_query_param     (const char          *url,
                                          const char          *name,
                                          const char          *value);
