@@ -197,18 +197,23 @@ test_accounts_join_in_any_order (void)
       g_assert_cmpint (sql_int (store, "SELECT count(*) FROM snapshots s JOIN customers c ON c.id = s.customer_id"
                                        " WHERE c.external_id = 'hooli-io' AND s.origins IS NULL"), ==, DAYS);
 
-      /* a year of merged history, scored at every time, the raw
-       * observations of each record kept */
+      /* a year of merged history, scored at every time, each
+       * observation stored once: the product's year is the accounts'
+       * snapshots (the product record is their main record, having the
+       * longest history), the CRM's and support's apart */
       history = vigil_store_list_history (store, acme->customer_id, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (history->len, ==, DAYS);
-      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations"), ==, 2 * DAYS + 4);
+      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations"), ==, 4);
+      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations o JOIN records r ON r.id = o.record_id"
+                                       " JOIN sources s ON s.id = r.source_id WHERE s.name = 'product'"), ==, 0);
+      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM customers c JOIN records r ON r.id = c.main_record"
+                                       " JOIN sources s ON s.id = r.source_id WHERE s.name = 'product'"), ==, 3);
       g_assert_cmpint (sql_int (store, "SELECT count(*) FROM scores"), ==, 3 * DAYS);
-      /* the display record is the first seen; a field another record
-       * gave is named: when the product came first, only the last day's
-       * MRR and tickets are another record's */
-      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM snapshots WHERE origins IS NOT NULL"), ==,
-                       orders[o][0] == 'p' ? 2 : 2 * DAYS);
+      /* a field another record than the main one gave is named, in
+       * whatever order the sources came: only the last day's MRR and
+       * tickets are another record's */
+      g_assert_cmpint (sql_int (store, "SELECT count(*) FROM snapshots WHERE origins IS NOT NULL"), ==, 2);
 
       g_clear_object (&store);
       test_dir_clear (&dir);
@@ -402,18 +407,24 @@ test_accounts_unlink_and_link (void)
   g_clear_error (&error);
   g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 4);
 
+  /* the account with the longer history survives, its snapshots
+   * where they are; it is still shown as crm:512, its first record */
   g_assert_true (vigil_store_link_records (store, "product", "acme-io", "crm", "512", &joined, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (joined, ==, acme);
+  g_assert_cmpint (joined, ==, own);
   g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 3);
   g_assert_cmpint (sql_int (store, "SELECT count(*) FROM records WHERE detached = 1"), ==, 0);
   {
-    g_autoptr(GPtrArray) history = vigil_store_list_history (store, acme, &error);
+    g_autoptr(GPtrArray) history = vigil_store_list_history (store, joined, &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (history->len, ==, DAYS);
+    g_assert_cmpstr (((VigilHistoryRow *) history->pdata[DAYS - 1])->snapshot->customer_id, ==, "512");
   }
-  g_assert_cmpint (vigil_store_find_customer (store, "acme.com", NULL, NULL), ==, acme);
+  g_assert_cmpint (vigil_store_find_customer (store, "acme.com", NULL, NULL), ==, joined);
+  g_assert_cmpint (vigil_store_find_customer (store, "crm:512", NULL, NULL), ==, joined);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations o JOIN records r ON r.id = o.record_id"
+                                   " WHERE r.external_id = 'acme-io'"), ==, 0);
 
   g_clear_object (&store);
   test_dir_clear (&dir);
@@ -434,6 +445,102 @@ assert_record (const VigilRecordRow *row,
   g_assert_cmpstr (joined, ==, keys);
   g_assert_cmpint (row->latest_at, ==, latest_at);
   g_assert_cmpint (row->detached, ==, detached);
+}
+
+static char *
+sql_text (VigilStore *store,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (vigil_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+/* The observed columns of every snapshot of @customer_id, as text. */
+static char *
+snapshots_text (VigilStore *store,
+                gint64      customer_id)
+{
+  g_autofree char *sql =
+    g_strdup_printf ("SELECT group_concat (row, char (10)) FROM (SELECT json_array (observed_at, last_active, "
+                     "mrr, seats, seats_used, api_calls_7d, features_used, open_tickets, nps, renewal_date, "
+                     "plan, features) AS row FROM snapshots WHERE customer_id = %" G_GINT64_FORMAT
+                     " ORDER BY observed_at)", customer_id);
+
+  return sql_text (store, sql);
+}
+
+/* design 2.6: an account's main record (the product here, the longest
+ * history) has its observations in the snapshots, and they stay whole:
+ * when it and another record were observed at one time and both knew a
+ * field, the snapshot takes the main record's value. Importing its
+ * source again stores nothing twice, and unlinking it gives back
+ * exactly what it observed, as if it had been imported alone. */
+static void
+test_accounts_main_record_whole (void)
+{
+  const gint64 mid = DAY0 + 100 * 86400;
+  TestDir dir;
+  TestDir alone_dir;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = open_book (&dir, "cp");
+  g_autoptr(VigilStore) alone = open_book (&alone_dir, "p");
+  g_autofree char *crm_mid = g_strdup_printf ("{\"id\":\"512\",\"keys\":\"crm-512\",\"observed_at\":%"
+                                              G_GINT64_FORMAT ",\"api_calls_7d\":1,\"mrr\":3000}\n", mid);
+  g_autofree char *sql = NULL;
+  g_autofree char *merged = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *own_text = NULL;
+  g_autofree char *alone_text = NULL;
+  gint64 acme, own = 0;
+
+  g_assert_true (import_text (store, &dir, "crm", "mid.jsonl", crm_mid, &error));
+  g_assert_no_error (error);
+  acme = vigil_store_find_customer (store, "crm:512", NULL, &error);
+  g_assert_no_error (error);
+
+  sql = g_strdup_printf ("SELECT api_calls_7d || ',' || mrr || ',' || origins FROM snapshots "
+                         "WHERE customer_id = %" G_GINT64_FORMAT " AND observed_at = %" G_GINT64_FORMAT,
+                         acme, mid);
+  merged = sql_text (store, sql);
+  g_assert_cmpstr (merged, ==, "1100,3000.0,mrr=1");
+  /* apart: the CRM's observations (acme's two, globex's one) */
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations"), ==, 3);
+
+  /* the product again: nothing new */
+  g_clear_pointer (&merged, g_free);
+  merged = snapshots_text (store, acme);
+  import_source (store, &dir, 'p');
+  again = snapshots_text (store, acme);
+  g_assert_cmpstr (again, ==, merged);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations"), ==, 3);
+
+  g_assert_true (vigil_store_unlink_record (store, "product", "acme-io", &own, &error));
+  g_assert_no_error (error);
+  own_text = snapshots_text (store, own);
+  alone_text = snapshots_text (alone, vigil_store_find_customer (alone, "product:acme-io", NULL, NULL));
+  g_assert_cmpstr (own_text, ==, alone_text);
+  /* the CRM record keeps its two observations, its own again */
+  g_clear_pointer (&merged, g_free);
+  merged = snapshots_text (store, vigil_store_find_customer (store, "crm:512", NULL, NULL));
+  g_assert_nonnull (strstr (merged, ",1,null,null,null,null,null,null]"));
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM snapshots WHERE customer_id = "
+                                   "(SELECT customer_id FROM records WHERE external_id = '512')"), ==, 2);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations"), ==, 1);
+
+  g_clear_object (&alone);
+  test_dir_clear (&alone_dir);
+  g_clear_object (&store);
+  test_dir_clear (&dir);
 }
 
 /* An account's records, in the order they were first seen (the display
@@ -789,6 +896,7 @@ main (int    argc,
   g_test_add_func ("/core/accounts/failed-import", test_accounts_failed_import);
   g_test_add_func ("/core/accounts/poll-joins", test_accounts_poll_joins);
   g_test_add_func ("/core/accounts/unlink-and-link", test_accounts_unlink_and_link);
+  g_test_add_func ("/core/accounts/main-record-whole", test_accounts_main_record_whole);
   g_test_add_func ("/core/accounts/addressing", test_accounts_addressing);
   g_test_add_func ("/core/accounts/list-records", test_accounts_list_records);
   g_test_add_func ("/core/accounts/remove-source", test_accounts_remove_source);

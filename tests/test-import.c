@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "vigil-core.h"
+#include "vigil-csv-reader.h"
 #include "vigil-test-util.h"
 
 typedef struct
@@ -461,6 +462,263 @@ test_import_mapping_keys (Fixture       *f,
   g_assert_cmpuint (stats.unknown_values, ==, 1);
 }
 
+/* A CSV file through a mapping (design 2.5) -------------------------------- */
+
+static VigilMapping *
+load_mapping (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  VigilMapping *mapping = vigil_mapping_new_from_data (text, -1, &error);
+
+  g_assert_no_error (error);
+  return mapping;
+}
+
+static gboolean
+import_mapped (Fixture          *f,
+               VigilMapping     *mapping,
+               const char       *path,
+               VigilIngestStats *stats,
+               GError          **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(VigilImporter) importer = vigil_importer_new (f->store);
+
+  vigil_importer_set_mapping (importer, mapping);
+  memset (stats, 0, sizeof *stats);
+  return vigil_importer_import_file (importer, file, NULL, stats, error);
+}
+
+/* A CRM export as a spreadsheet in a decimal-comma locale writes it:
+ * its own column names, semicolons, a BOM and CRLF, decimal commas with
+ * thousands grouped, `05/03/2024 14:23` dates, quoted cells holding the
+ * delimiter and a newline, a company on two rows (two deals). */
+static void
+test_import_csv_mapping (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "data", "crm-export.csv", NULL);
+  g_autofree char *mapping_path = g_test_build_filename (G_TEST_DIST, "data", "crm-export.mapping.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_file (mapping_path, &error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *repeats = NULL;
+  VigilIngestStats stats;
+  VigilPortfolioRow *row;
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_mapping_is_csv (mapping));
+  g_assert_true (import_mapped (f, mapping, csv, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.records_read, ==, 6);
+  g_assert_cmpuint (stats.stored, ==, 4);
+  g_assert_cmpuint (stats.skipped, ==, 1);
+  g_assert_cmpuint (stats.repeated, ==, 1);
+  /* Initech's 31 February and Umbrella's revenue "abc". */
+  g_assert_cmpuint (stats.unknown_values, ==, 2);
+  g_assert_cmpstr (stats.unusable_example, ==, "field “last_active” in column “Last Activity Date”: "
+                   "“31/02/2024 10:00” is not a time in the format “%d/%m/%Y %H:%M”");
+  repeats = vigil_ingest_stats_describe_repeats (&stats);
+  g_assert_cmpstr (repeats, ==, "1 record repeated an id: mrr summed, last_active the largest, "
+                   "other fields from the last");
+
+  rows = portfolio (f);
+  g_assert_cmpuint (rows->len, ==, 4);
+  /* Two deals: 50.400,00 and 1.200,00 a year, summed, a month of it. */
+  row = find_row (rows, "512");
+  g_assert_cmpstr (row->latest->name, ==, "Acme Corp");
+  g_assert_cmpstr (row->latest->owner, ==, "Dana Park");
+  g_assert_cmpfloat_with_epsilon (row->latest->mrr, 51600 * 0.0833333, 1e-6);
+  g_assert_cmpint (row->latest->last_active, ==, G_GINT64_CONSTANT (1709712000));
+  g_assert_cmpint (row->latest->seats, ==, 120);
+  g_assert_cmpint (row->latest->renewal_day, ==, vigil_date_from_civil (2027, 3, 1));
+  g_assert_cmpuint (g_strv_length (row->keys), ==, 1);
+  g_assert_cmpstr (row->keys[0], ==, "acme.com");
+
+  row = find_row (rows, "513");
+  g_assert_cmpstr (row->latest->name, ==, "Globex; Inc.");
+  g_assert_cmpstr (row->latest->owner, ==, "Lee\r\nChan");
+  g_assert_cmpfloat_with_epsilon (row->latest->mrr, 12000 * 0.0833333, 1e-6);
+  g_assert_cmpint (row->latest->last_active, ==, G_GINT64_CONSTANT (1709197500));
+  g_assert_cmpint (row->latest->renewal_day, ==, VIGIL_UNKNOWN_DAY);
+
+  row = find_row (rows, "514");
+  g_assert_cmpfloat_with_epsilon (row->latest->mrr, 1234.56 * 0.0833333, 1e-6);
+  g_assert_cmpint (row->latest->last_active, ==, VIGIL_UNKNOWN);
+  g_assert_cmpint (row->latest->seats, ==, VIGIL_UNKNOWN);
+  g_assert_cmpint (row->latest->renewal_day, ==, vigil_date_from_civil (2026, 6, 15));
+
+  row = find_row (rows, "515");
+  g_assert_true (isnan (row->latest->mrr));
+  g_assert_cmpint (row->latest->seats, ==, 12);
+}
+
+/* A column the mapping names that the header lacks is named, with the
+ * header, before any row is read; nothing is stored. */
+static void
+test_import_csv_mapping_missing_column (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "data", "crm-export.csv", NULL);
+  g_autoptr(VigilMapping) mapping = load_mapping (
+    "{\"fields\": {\"id\": \"Record ID\", \"name\": \"Company Name\"}, \"decimal\": \",\"}");
+  g_autoptr(VigilMapping) per_column = load_mapping (
+    "{\"fields\": {\"id\": \"Record ID\", \"mrr\": {\"column\": \"Annual Revenue\","
+    " \"per\": {\"interval\": \"Billing period\"}}}}");
+  g_autoptr(VigilMapping) keys = load_mapping (
+    "{\"fields\": {\"id\": \"Record ID\"}, \"keys\": [\"Website\"]}");
+  g_autofree char *twice = test_dir_write (&f->dir, "twice.csv", "Id,Name, Name \n1,a,b\n", -1);
+  g_autoptr(VigilMapping) name = load_mapping ("{\"fields\": {\"id\": \"Id\", \"name\": \"Name\"}}");
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_false (import_mapped (f, mapping, csv, &stats, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_assert_true (g_str_has_prefix (error->message, "the mapping's column “Company Name” (field name) is not "
+                                   "in the header of "));
+  g_assert_nonnull (strstr (error->message, "crm-export.csv: the header has “Record ID”, “Company name”, "
+                            "“Company Domain Name”, “Annual Revenue”, “Number of Employees”, "
+                            "“Last Activity Date”, “Renewal”, “Company owner”"));
+  g_assert_cmpuint (stats.records_read, ==, 0);
+  g_assert_cmpint (vigil_store_count_customers (f->store, NULL), ==, 0);
+  g_clear_error (&error);
+
+  g_assert_false (import_mapped (f, per_column, csv, &stats, &error));
+  g_assert_nonnull (strstr (error->message, "the mapping's column “Billing period” (field mrr) is not in the header"));
+  g_clear_error (&error);
+  g_assert_false (import_mapped (f, keys, csv, &stats, &error));
+  g_assert_nonnull (strstr (error->message, "the mapping's column “Website” (field keys) is not in the header"));
+  g_clear_error (&error);
+
+  /* Trimmed, two header names are one: which is meant cannot be told. */
+  g_assert_false (import_mapped (f, name, twice, &stats, &error));
+  g_assert_nonnull (strstr (error->message, "the mapping's column “Name” appears twice in the header of"));
+  g_assert_cmpint (vigil_store_count_customers (f->store, NULL), ==, 0);
+}
+
+/* The delimiter is told from the header line, outside quotes, unless the
+ * mapping says it; tab-separated files as spreadsheets save them. */
+static void
+test_import_csv_delimiters (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(VigilMapping) mapping = load_mapping (
+    "{\"fields\": {\"id\": \" Account \", \"name\": \"Name; legal\", \"mrr\": \"MRR\","
+    " \"api_calls_7d\": \"Calls\"}}");
+  g_autoptr(VigilMapping) semicolon = load_mapping (
+    "{\"fields\": {\"id\": \"id\", \"name\": \"name,short\"}, \"delimiter\": \";\"}");
+  g_autoptr(VigilMapping) tab = load_mapping (
+    "{\"fields\": {\"id\": \"id\", \"mrr\": \"mrr\"}, \"delimiter\": \"\\t\", \"decimal\": \",\"}");
+  g_autofree char *tsv = test_dir_write (&f->dir, "export.tsv",
+    "Account\t\"Name; legal\"\tMRR\tCalls\n"
+    "a1\tAcme, Inc.\t1,234.50\t\"12,000\"\n"
+    "a2\t\"Tab\there\"\t99\t7\n", -1);
+  g_autofree char *both = test_dir_write (&f->dir, "both.csv", "id;name,short\nb1;Beta, Ltd\n", -1);
+  g_autofree char *tab_comma = test_dir_write (&f->dir, "comma.txt", "id\tmrr\nc1\t1.500,25\n", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilIngestStats stats;
+
+  g_assert_cmpint (vigil_csv_detect_delimiter ("a\tb\tc\n1,2\t3\t4", 17), ==, '\t');
+  g_assert_cmpint (vigil_csv_detect_delimiter ("\"a;b;c\",d,e\n", 12), ==, ',');
+  g_assert_cmpint (vigil_csv_detect_delimiter ("a;b,c\n", 6), ==, ',');
+  g_assert_cmpint (vigil_csv_detect_delimiter ("a;b;c,d\n", 8), ==, ';');
+  g_assert_cmpint (vigil_csv_detect_delimiter ("\"a\nb;c;d\",e\nx;y;z;w", 20), ==, ',');
+  g_assert_cmpint (vigil_csv_detect_delimiter ("id\n1\n", 5), ==, ',');
+
+  g_assert_true (import_mapped (f, mapping, tsv, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 2);
+  g_assert_cmpuint (stats.unknown_values, ==, 0);
+  g_assert_true (import_mapped (f, semicolon, both, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_true (import_mapped (f, tab, tab_comma, &stats, &error));
+  g_assert_no_error (error);
+
+  rows = portfolio (f);
+  g_assert_cmpstr (find_row (rows, "a1")->latest->name, ==, "Acme, Inc.");
+  g_assert_cmpfloat_with_epsilon (find_row (rows, "a1")->latest->mrr, 1234.5, 1e-9);
+  g_assert_cmpint (find_row (rows, "a1")->latest->api_calls_7d, ==, 12000);
+  g_assert_cmpstr (find_row (rows, "a2")->latest->name, ==, "Tab\there");
+  g_assert_cmpstr (find_row (rows, "b1")->latest->name, ==, "Beta, Ltd");
+  g_assert_cmpfloat_with_epsilon (find_row (rows, "c1")->latest->mrr, 1500.25, 1e-9);
+
+  /* Native field names, semicolons: told from the header too. */
+  g_assert_true (import_text (f, "native.csv", "id;name;mrr\nn1;Nu;12.5\n", &stats, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = portfolio (f);
+  g_assert_cmpfloat_with_epsilon (find_row (rows, "n1")->latest->mrr, 12.5, 1e-9);
+}
+
+/* Columns for a billing interval, keys from several columns (one of them
+ * a JSON array of keys, lower-cased), features as JSON, an id lower-cased. */
+static void
+test_import_csv_mapping_columns (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(VigilMapping) mapping = load_mapping (
+    "{\"fields\": {\"id\": {\"column\": \"Account\", \"lower\": true},"
+    " \"keys\": {\"column\": \"Emails\", \"lower\": true}, \"features\": \"Features\","
+    " \"mrr\": {\"column\": \"Price\", \"per\": {\"interval\": \"Period\", \"count\": \"Every\"}}},"
+    " \"keys\": [\"Domain\"]}");
+  g_autofree char *path = test_dir_write (&f->dir, "billing.csv",
+    "Account,Price,Period,Every,Domain,Emails,Features\n"
+    "ACME,1200,year,1,acme.com,\"[\"\"Ops@ACME.com\"\", \"\"CEO@acme.com\"\"]\",\"{\"\"reports\"\": 3}\"\n"
+    "Beta,90,month,3,beta.io,Billing@Beta.io,\"[\"\"sso\"\"]\"\n"
+    "Gamma,10,fortnight,1,,,\n", -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  VigilPortfolioRow *row;
+  VigilIngestStats stats;
+
+  g_assert_true (import_mapped (f, mapping, path, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 3);
+  g_assert_cmpuint (stats.unknown_values, ==, 1);
+  g_assert_cmpstr (stats.unusable_example, ==, "field “mrr” in column “Period”: “fortnight” is not a billing "
+                   "interval (day, week, month or year)");
+
+  rows = portfolio (f);
+  row = find_row (rows, "acme");
+  g_assert_cmpfloat_with_epsilon (row->latest->mrr, 100, 1e-9);
+  g_assert_cmpuint (g_strv_length (row->keys), ==, 3);
+  g_assert_cmpstr (row->keys[0], ==, "acme.com");
+  g_assert_cmpstr (row->keys[1], ==, "ceo@acme.com");
+  g_assert_cmpstr (row->keys[2], ==, "ops@acme.com");
+  g_assert_cmpint (vigil_snapshot_get_features_used (row->latest), ==, 1);
+  row = find_row (rows, "beta");
+  g_assert_cmpfloat_with_epsilon (row->latest->mrr, 30, 1e-9);
+  g_assert_cmpstr (row->keys[1], ==, "billing@beta.io");
+  g_assert_true (isnan (find_row (rows, "gamma")->latest->mrr));
+}
+
+/* Each kind of mapping reads its own kind of file, and says so. */
+static void
+test_import_mapping_kinds (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(VigilMapping) csv_mapping = load_mapping ("{\"fields\": {\"id\": \"id\"}}");
+  g_autofree char *jsonl = test_dir_write (&f->dir, "a.jsonl", "{\"id\": \"x\"}\n", -1);
+  g_autofree char *braces = test_dir_write (&f->dir, "braces.csv", "id\n{x}\n", -1);
+  g_autoptr(GFile) file = g_file_new_for_path (jsonl);
+  g_autoptr(VigilImporter) importer = vigil_importer_new (f->store);
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  /* Given a CSV mapping, a file is CSV: a first cell with a brace too. */
+  g_assert_true (import_mapped (f, csv_mapping, braces, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 1);
+
+  vigil_importer_set_mapping (importer, csv_mapping);
+  vigil_importer_set_format (importer, VIGIL_IMPORT_FORMAT_JSON_LINES);
+  g_assert_false (vigil_importer_import_file (importer, file, NULL, &stats, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "the mapping has no “records”, so it names the columns of a CSV "
+                            "file, and this file is JSON Lines"));
+}
+
 static void
 test_import_detect (void)
 {
@@ -529,6 +787,11 @@ main (int    argc,
   ADD ("/core/import/with-mapping", test_import_with_mapping);
   ADD ("/core/import/keys", test_import_keys);
   ADD ("/core/import/mapping-keys", test_import_mapping_keys);
+  ADD ("/core/import/csv-mapping", test_import_csv_mapping);
+  ADD ("/core/import/csv-mapping-missing-column", test_import_csv_mapping_missing_column);
+  ADD ("/core/import/csv-delimiters", test_import_csv_delimiters);
+  ADD ("/core/import/csv-mapping-columns", test_import_csv_mapping_columns);
+  ADD ("/core/import/mapping-kinds", test_import_mapping_kinds);
 #undef ADD
   g_test_add_func ("/core/import/detect", test_import_detect);
 

@@ -416,6 +416,8 @@ test_store_migrate_to_accounts (void)
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM records"), ==, 3);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM observations"), ==, 0);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM record_keys"), ==, 0);
+  /* schema 6: each account's only record is its main record */
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM customers WHERE main_record = id"), ==, 3);
 
   /* A record of the same company in another source stays its own
    * account: it carried no keys. A new observation of acme goes to
@@ -445,7 +447,103 @@ test_store_migrate_to_accounts (void)
   test_dir_clear (&dir);
 }
 
-/* Schema 5 → 6 (design 2.5): sources keep everything they had, start
+/* Schema 5 → 6 (design 2.6): an account merged by schema 5 kept every
+ * record's raw observations in observations beside its merged
+ * snapshots. It reads the same after the migration; its next import
+ * gives it a main record, whose observations then live only in the
+ * snapshots, and its merged history is what it was. */
+static void
+test_store_migrate_to_main_records (void)
+{
+  static const char merged_columns[] =
+    "customer_id, observed_at, last_active, mrr, seats, seats_used, api_calls_7d, features_used, "
+    "open_tickets, nps, renewal_date, plan, features";
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *origins = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  VigilSnapshot *next;
+  VigilHistoryRow *first;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "v5.db");
+  g_assert_true (_vigil_store_create_at_version (path, 5, &error));
+  g_assert_no_error (error);
+  /* acme: a CRM record (the display record, one observation with the
+   * MRR on the last day) and a usage record (a year of activity) */
+  sqlite_exec (path,
+               "INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'crm', 'file', 0), (2, 'usage', 'file', 0);"
+               "INSERT INTO customers (id, source_id, external_id, name, latest_at) VALUES (1, 1, 'acme', 'Acme', 31449600);"
+               "INSERT INTO records (id, source_id, external_id, customer_id, name, latest_at) VALUES"
+               " (1, 1, 'acme', 1, 'Acme', 31449600), (2, 2, 'acme-app', 1, NULL, 31449600);"
+               "WITH RECURSIVE d (n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 364)"
+               " INSERT INTO observations (record_id, observed_at, last_active, api_calls_7d)"
+               " SELECT 2, n * 86400, n * 86400 - 3600, 1000 + n FROM d;"
+               "INSERT INTO observations (record_id, observed_at, mrr) VALUES (1, 31449600, 4200);"
+               "INSERT INTO snapshots (customer_id, observed_at, last_active, mrr, api_calls_7d, origins)"
+               " SELECT 1, observed_at, last_active, CASE WHEN observed_at = 31449600 THEN 4200 END, api_calls_7d,"
+               " 'last_active=2;api_calls_7d=2' FROM observations WHERE record_id = 2 ORDER BY observed_at;"
+               "INSERT INTO scores (customer_id, observed_at, version, health, tier)"
+               " SELECT customer_id, observed_at, 1, 50, 'at-risk' FROM snapshots;");
+  before = table_text (path, "snapshots", merged_columns, "customer_id, observed_at");
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, VIGIL_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM customers WHERE main_record IS NULL"), ==, 1);
+  after = table_text (path, "snapshots", merged_columns, "customer_id, observed_at");
+  g_assert_cmpstr (after, ==, before);
+  /* origins still read against the display record */
+  history = vigil_store_list_history (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 365);
+  first = history->pdata[0];
+  g_assert_cmpuint (first->field_sources->len, ==, 2);
+  g_assert_cmpstr (g_array_index (first->field_sources, VigilFieldSource, 0).field, ==, "last_active");
+  g_assert_cmpstr (g_array_index (first->field_sources, VigilFieldSource, 0).source, ==, "usage");
+  g_clear_pointer (&history, g_ptr_array_unref);
+
+  /* the next day's usage: the account takes the usage record, the one
+   * with the most observations, as its main record */
+  next = vigil_snapshot_new ();
+  next->customer_id = g_strdup ("acme-app");
+  next->observed_at = 365 * 86400;
+  next->last_active = 365 * 86400 - 60;
+  next->api_calls_7d = 5000;
+  add_snapshots (store, "usage", next, NULL);
+
+  g_assert_cmpint (sqlite_int (path, "SELECT main_record FROM customers WHERE id = 1"), ==, 2);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM observations"), ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM observations WHERE record_id = 1"), ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots"), ==, 366);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores"), ==, 366);
+  g_clear_pointer (&after, g_free);
+  after = sqlite_text (path, "SELECT group_concat (row, char (10)) FROM (SELECT json_array (customer_id, "
+                             "observed_at, last_active, mrr, seats, seats_used, api_calls_7d, features_used, "
+                             "open_tickets, nps, renewal_date, plan, features) AS row FROM snapshots "
+                             "WHERE observed_at < 31536000 ORDER BY customer_id, observed_at)");
+  g_assert_cmpstr (after, ==, before);
+  /* the new day carries the CRM's MRR; origins now name the CRM */
+  g_assert_cmpint (sqlite_int (path, "SELECT mrr FROM snapshots WHERE observed_at = 31536000"), ==, 4200);
+  origins = sqlite_text (path, "SELECT group_concat (DISTINCT ifnull (origins, '-')) FROM snapshots");
+  g_assert_cmpstr (origins, ==, "-,mrr=1");
+  history = vigil_store_list_history (store, 1, &error);
+  g_assert_no_error (error);
+  first = history->pdata[0];
+  g_assert_cmpuint (first->field_sources->len, ==, 2);
+  g_assert_cmpstr (g_array_index (first->field_sources, VigilFieldSource, 1).field, ==, "api_calls_7d");
+  g_assert_cmpstr (g_array_index (first->field_sources, VigilFieldSource, 1).source, ==, "usage");
+  g_assert_cmpuint (((VigilHistoryRow *) history->pdata[365])->field_sources->len, ==, 2);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* Schema 6 → 7 (design 2.5): sources keep everything they had, start
  * with no baseline and no mark, and the next polls are compared. */
 static void
 test_store_migrate_to_suspect (void)
@@ -465,8 +563,8 @@ test_store_migrate_to_suspect (void)
   gboolean became = TRUE;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "v5.db");
-  g_assert_true (_vigil_store_create_at_version (path, 5, &error));
+  path = test_dir_file (&dir, "v6.db");
+  g_assert_true (_vigil_store_create_at_version (path, 6, &error));
   g_assert_no_error (error);
   sqlite_exec (path,
                "INSERT INTO sources (id, name, kind, url, interval_min, timeout_s, concurrency, max_bytes,"
@@ -931,8 +1029,9 @@ test_store_features_queryable (void)
 }
 
 /* More rows than one batch and many hand-over chunks, day by day as
- * history files come: every row stored once, in order, duplicates
- * counted, whatever the batching does. */
+ * history files come: every row stored once, in order, a repeat of a
+ * customer and time combined with the row written in an earlier batch
+ * (design 2.5), whatever the batching does. */
 static void
 test_store_large_ingest (void)
 {
@@ -966,7 +1065,9 @@ test_store_large_ingest (void)
         vigil_snapshot_add_feature (snapshot, day % 2 ? "odd" : "even", 1);
         g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
       }
-  /* The same customer and time again, with other values: the first wins. */
+  /* The same customer and time again, with other values, after the
+   * batch that holds the first was written: each field from the last
+   * record that gives it. */
   vigil_snapshot_clear (snapshot);
   snapshot->customer_id = g_strdup ("c7");
   snapshot->observed_at = T0 + 3 * 86400;
@@ -978,7 +1079,8 @@ test_store_large_ingest (void)
   stats = vigil_ingest_get_stats (ingest);
   g_assert_cmpuint (stats->records_read, ==, n_customers * n_days + 1);
   g_assert_cmpuint (stats->stored, ==, n_customers * n_days);
-  g_assert_cmpuint (stats->duplicates, ==, 1);
+  g_assert_cmpuint (stats->duplicates, ==, 0);
+  g_assert_cmpuint (stats->repeated, ==, 1);
   g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, n_customers * n_days);
 
   customer = vigil_store_find_customer (store, "c7", NULL, &error);
@@ -991,7 +1093,8 @@ test_store_large_ingest (void)
       VigilHistoryRow *row = g_ptr_array_index (history, day);
 
       g_assert_cmpint (row->snapshot->observed_at, ==, T0 + day * 86400);
-      g_assert_cmpint (row->snapshot->api_calls_7d, ==, day);
+      g_assert_cmpint (row->snapshot->api_calls_7d, ==, day == 3 ? 999999 : day);
+      /* Features the repeat did not give are the first record's. */
       g_assert_cmpstr (g_array_index (row->snapshot->features, VigilFeatureUsage, 0).name, ==,
                        day % 2 ? "odd" : "even");
     }
@@ -1293,6 +1396,7 @@ main (int    argc,
   g_test_add_func ("/core/store/migrate-from-3", test_store_migrate_from_3);
   g_test_add_func ("/core/store/migrate-record-limit", test_store_migrate_record_limit);
   g_test_add_func ("/core/store/migrate-to-accounts", test_store_migrate_to_accounts);
+  g_test_add_func ("/core/store/migrate-to-main-records", test_store_migrate_to_main_records);
   g_test_add_func ("/core/store/migrate-to-suspect", test_store_migrate_to_suspect);
   g_test_add_func ("/core/store/reopen", test_store_reopen);
   g_test_add_func ("/core/store/idempotent", test_store_idempotent);

@@ -890,6 +890,8 @@ print_import_summary (const char             *path,
                       const char             *source,
                       const VigilIngestStats *stats)
 {
+  g_autofree char *repeats = vigil_ingest_stats_describe_repeats (stats);
+
   g_print (_("Imported %s into source “%s”:\n"), path, source);
   g_print (ngettext ("  %" PRIu64 " record read\n",
                      "  %" PRIu64 " records read\n", stats->records_read),
@@ -907,6 +909,10 @@ print_import_summary (const char             *path,
                      "  %" PRIu64 " values unusable (wrong type or out of range), stored as unknown\n",
                      stats->unknown_values),
            stats->unknown_values);
+  if (stats->unusable_example[0] != '\0')
+    g_print (_("    the first: %s\n"), stats->unusable_example);
+  if (repeats != NULL)
+    g_print ("  %s\n", repeats);
   g_print (ngettext ("  %" PRIu64 " trigger opened\n", "  %" PRIu64 " triggers opened\n",
                      stats->triggers_opened),
            stats->triggers_opened);
@@ -924,7 +930,7 @@ run_import (CliContext  *context,
     { "source", 's', 0, G_OPTION_ARG_STRING, &source,
       N_("The source the customers belong to (default: imported)"), N_("NAME") },
     { "mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping,
-      N_("A mapping file for JSON that is not in the native format"), N_("FILE") },
+      N_("A mapping file: for JSON not in the native format, or for a CSV file's own columns"), N_("FILE") },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text,
       N_("auto (default: by content), csv, json or jsonl"), N_("FORMAT") },
     { NULL }
@@ -939,7 +945,8 @@ run_import (CliContext  *context,
   int status;
 
   if (!parse_options (_("FILE"),
-                      _("Backfill history from a native JSON document, JSON Lines or CSV.\n"
+                      _("Backfill history from a native JSON document, JSON Lines or CSV\n"
+                        "(native field names, or any columns through --mapping).\n"
                         "The whole file is stored in one transaction, or nothing of it."),
                       entries, &argc, &argv, &status))
     return status;
@@ -1408,6 +1415,15 @@ read_source_mapping (VigilSource         *source,
     {
       if (mapping_path != NULL)
         g_prefix_error (error, "%s: ", mapping_path);
+      return FALSE;
+    }
+  /* A source answers JSON; a mapping without records reads CSV. */
+  if (vigil_mapping_is_csv (mapping))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("%s: the mapping has no “records”, so it names the columns of a CSV file (for vigil "
+                     "import): a source answers JSON, and its mapping needs “records”, the JSON Pointer to "
+                     "the array of records"), mapping_path != NULL ? mapping_path : preset_name);
       return FALSE;
     }
   source->mapping = vigil_mapping_to_json (mapping);

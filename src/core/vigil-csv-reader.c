@@ -55,6 +55,8 @@ struct _VigilCsvReader
   guint64       row_line;
   guint64       offset;
 
+  char          delimiter;   /* ',' unless told otherwise */
+
   guint         bom_checked : 1;
   guint         eof : 1;
 };
@@ -400,7 +402,7 @@ parse_record (VigilCsvReader  *self,
               break;
             }
 
-          if (*p == ',')
+          if (*p == self->delimiter)
             {
               p++;
               continue;
@@ -447,7 +449,7 @@ parse_record (VigilCsvReader  *self,
                 line_end = end;
             }
 
-          comma = memchr (p, ',', line_end - p);
+          comma = memchr (p, self->delimiter, line_end - p);
           if (comma != NULL)
             {
               append_to_row (self, p, comma - p);
@@ -682,13 +684,15 @@ vigil_csv_reader_init (VigilCsvReader *self)
   self->starts = g_new (guint32, self->starts_size);
   self->line = 1;
   self->open_quote = -1;
+  self->delimiter = ',';
 }
 
 /**
  * vigil_csv_reader_new:
  * @stream: the stream to read CSV text from
  *
- * Creates a reader for RFC 4180 CSV text in UTF-8: fields separated by commas, optionally
+ * Creates a reader for RFC 4180 CSV text in UTF-8: fields separated by commas (or the
+ * delimiter vigil_csv_reader_set_delimiter() sets), optionally
  * quoted with '"' (a quote inside written twice), records ending with LF or CRLF. A UTF-8
  * byte order mark at the start and empty lines are skipped.
  *
@@ -704,6 +708,67 @@ vigil_csv_reader_new (GInputStream *stream)
   return g_object_new (VIGIL_TYPE_CSV_READER,
                        "stream", stream,
                        NULL);
+}
+
+/**
+ * vigil_csv_reader_set_delimiter:
+ * @delimiter: what separates fields: ',' (RFC 4180's), ';' or a tab
+ *
+ * Sets the delimiter, before the first row is read. Spreadsheets where
+ * the decimal mark is a comma write ';' (design 2.5).
+ */
+void
+vigil_csv_reader_set_delimiter (VigilCsvReader *self,
+                                char            delimiter)
+{
+  g_return_if_fail (VIGIL_IS_CSV_READER (self));
+  g_return_if_fail (delimiter == ',' || delimiter == ';' || delimiter == '\t');
+
+  self->delimiter = delimiter;
+}
+
+/**
+ * vigil_csv_detect_delimiter:
+ * @head: (array length=length): the first bytes of a CSV file
+ *
+ * Tells the delimiter from the header line: the one of ',', ';' and
+ * tab found most often outside quotes in it (a quoted name may hold any
+ * of them, or a newline), ',' when none is found or on a tie with it.
+ *
+ * Returns: ',', ';' or '\t'
+ */
+char
+vigil_csv_detect_delimiter (const char *head,
+                            gsize       length)
+{
+  static const char candidates[] = { ',', ';', '\t' };
+  guint counts[G_N_ELEMENTS (candidates)] = { 0, };
+  gboolean quoted = FALSE;
+  char best = ',';
+  guint best_count = 0;
+
+  g_return_val_if_fail (head != NULL || length == 0, ',');
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = head[i];
+
+      if (c == '"')
+        quoted = !quoted;
+      else if (!quoted && (c == '\n' || c == '\r'))
+        break;
+      else if (!quoted)
+        for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+          if (c == candidates[k])
+            counts[k]++;
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+    if (counts[k] > best_count)
+      {
+        best = candidates[k];
+        best_count = counts[k];
+      }
+  return best;
 }
 
 /**

@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VigilCsvReader, vigil_csv_reader, VIGIL, CSV_READER, GObject)
 
 VigilCsvReader *vigil_csv_reader_new          (GInputStream   *stream);
+void            vigil_csv_reader_set_delimiter (VigilCsvReader *self,
+                                                char            delimiter);
+char            vigil_csv_detect_delimiter    (const char     *head,
+                                               gsize           length);
 /* Reads the next record. Returns TRUE with a row, FALSE at end of input (error unset) or on
  * error (error set). */
 gboolean        vigil_csv_reader_next_row     (VigilCsvReader *self,

@@ -19,9 +19,13 @@
 #include "vigil-error.h"
 #include "vigil-json-private.h"
 #include "vigil-importer.h"
+#include "vigil-mapping-private.h"
+#include "vigil-snapshot-private.h"
 
 /* How much of a file is looked at to tell its format. */
 #define HEAD_SIZE 65536
+/* Header names an error lists before it says how many there are. */
+#define MAX_LISTED_COLUMNS 40
 #define CHUNK_SIZE (256 * 1024)
 /* One JSON line may hold a record with a long feature list, not more. */
 #define MAX_LINE_LENGTH (64 * 1024 * 1024)
@@ -433,9 +437,175 @@ map_csv_header (VigilCsvReader  *reader,
   return TRUE;
 }
 
+/* A CSV file read through a mapping (design 2.5) ---------------------------
+ *
+ * The mapping names columns; they are found in the header, trimmed, by
+ * their exact names, before any row is read. Each row's cells then go
+ * through the same rules as JSON values do. */
+
+typedef struct
+{
+  int      column;
+  gboolean lower;
+} KeyColumn;
+
+typedef struct
+{
+  int     value[VIGIL_N_FIELDS];      /* -1: the field is not mapped */
+  int     interval[VIGIL_N_FIELDS];   /* per, if the rule has one */
+  int     count[VIGIL_N_FIELDS];
+  GArray *keys;                       /* of KeyColumn: fields.keys, then the keys member */
+} MappedColumns;
+
+/* The header's names, as a message lists them. */
+static char *
+list_header (GPtrArray *header)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < header->len && i < MAX_LISTED_COLUMNS; i++)
+    {
+      g_autofree char *name = vigil_text_printable (g_ptr_array_index (header, i), -1);
+
+      g_string_append_printf (names, "%s“%s”", i > 0 ? ", " : "", name);
+    }
+  if (header->len > MAX_LISTED_COLUMNS)
+    g_string_append_printf (names, _(" and %u more"), header->len - MAX_LISTED_COLUMNS);
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static gboolean
+find_column (GPtrArray   *header,
+             const char  *name,
+             VigilField   field,
+             const char  *file_name,
+             int         *out_column,
+             GError     **error)
+{
+  int found = -1;
+
+  for (guint i = 0; i < header->len; i++)
+    {
+      if (strcmp (g_ptr_array_index (header, i), name) != 0)
+        continue;
+      if (found >= 0)
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                       _("the mapping's column “%s” appears twice in the header of %s"), name, file_name);
+          return FALSE;
+        }
+      found = (int) i;
+    }
+  if (found < 0)
+    {
+      g_autofree char *listed = list_header (header);
+
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                   /* TRANSLATORS: the mapping's column “Company name” (field name) is not in … */
+                   _("the mapping's column “%s” (field %s) is not in the header of %s: the header has %s"),
+                   name, vigil_field_get_name (field), file_name, listed);
+      return FALSE;
+    }
+  *out_column = found;
+  return TRUE;
+}
+
+/* Where each column the mapping names is, or an error naming the first
+ * one the header does not have. */
+static gboolean
+map_mapping_header (VigilMapping    *mapping,
+                    VigilCsvReader  *reader,
+                    const char      *file_name,
+                    MappedColumns   *columns,
+                    GError         **error)
+{
+  g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
+  guint n_keys = _vigil_mapping_get_n_key_pointers (mapping);
+
+  for (guint i = 0; i < vigil_csv_reader_get_n_fields (reader); i++)
+    g_ptr_array_add (header, g_strstrip (g_strdup (vigil_csv_reader_get_field (reader, i, NULL))));
+
+  for (int f = 0; f < VIGIL_N_FIELDS; f++)
+    {
+      const VigilFieldRule *rule = _vigil_mapping_get_field_rule (mapping, (VigilField) f);
+
+      columns->value[f] = columns->interval[f] = columns->count[f] = -1;
+      if (rule == NULL)
+        continue;
+      if (!find_column (header, rule->source, (VigilField) f, file_name, &columns->value[f], error) ||
+          (rule->per_interval != NULL &&
+           !find_column (header, rule->per_interval, (VigilField) f, file_name, &columns->interval[f], error)) ||
+          (rule->per_count != NULL &&
+           !find_column (header, rule->per_count, (VigilField) f, file_name, &columns->count[f], error)))
+        return FALSE;
+      if (f == VIGIL_FIELD_KEYS)
+        {
+          KeyColumn key = { columns->value[f], rule->lower };
+
+          g_array_append_val (columns->keys, key);
+        }
+    }
+  for (guint i = 0; i < n_keys; i++)
+    {
+      KeyColumn key = { -1, FALSE };
+      const char *name = _vigil_mapping_get_key_pointer (mapping, i, &key.lower);
+
+      if (!find_column (header, name, VIGIL_FIELD_KEYS, file_name, &key.column, error))
+        return FALSE;
+      g_array_append_val (columns->keys, key);
+    }
+  return TRUE;
+}
+
+static void
+cell_value (VigilCsvReader *reader,
+            int             column,
+            VigilRawValue  *raw)
+{
+  if (column < 0)
+    _vigil_raw_value_clear (raw);
+  else
+    _vigil_raw_value_set_cell (raw, vigil_csv_reader_get_field (reader, (guint) column, NULL));
+}
+
+/* One row through the mapping's rules, its keys gathered from every
+ * column that gives them. */
+static void
+apply_mapped_row (VigilMapping        *mapping,
+                  const MappedColumns *columns,
+                  VigilCsvReader      *reader,
+                  VigilRawValue        raw[3],
+                  VigilKeysValue      *keys,
+                  VigilSnapshot       *snapshot)
+{
+  for (int f = 0; f < VIGIL_N_FIELDS; f++)
+    {
+      const VigilFieldRule *rule = _vigil_mapping_get_field_rule (mapping, (VigilField) f);
+
+      if (rule == NULL || f == VIGIL_FIELD_KEYS)
+        continue;
+      cell_value (reader, columns->value[f], &raw[0]);
+      cell_value (reader, columns->interval[f], &raw[1]);
+      cell_value (reader, columns->count[f], &raw[2]);
+      _vigil_field_rule_apply (rule, &raw[0], &raw[1], &raw[2], snapshot);
+    }
+  if (columns->keys->len == 0)
+    return;
+  for (guint i = 0; i < columns->keys->len; i++)
+    {
+      const KeyColumn *key = &g_array_index (columns->keys, KeyColumn, i);
+
+      _vigil_keys_value_set_text (&keys[i], vigil_csv_reader_get_field (reader, (guint) key->column, NULL),
+                                  key->lower);
+    }
+  _vigil_snapshot_add_keys (snapshot, keys, columns->keys->len);
+}
+
 static gboolean
 import_csv (VigilImporter  *self,
             GInputStream   *stream,
+            char            delimiter,
+            const char     *file_name,
             VigilIngest    *ingest,
             GCancellable   *cancellable,
             GError        **error)
@@ -444,7 +614,14 @@ import_csv (VigilImporter  *self,
   g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
   g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (VigilField));
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GArray) key_columns = g_array_new (FALSE, FALSE, sizeof (KeyColumn));
+  g_autofree VigilKeysValue *keys = NULL;
+  MappedColumns mapped = { .keys = key_columns };
+  VigilRawValue raw[3] = { { 0, }, };
+  guint n_header;
+  gboolean ok = TRUE;
 
+  vigil_csv_reader_set_delimiter (reader, delimiter);
   if (!vigil_csv_reader_next_row (reader, cancellable, &local_error))
     {
       if (local_error != NULL)
@@ -454,23 +631,29 @@ import_csv (VigilImporter  *self,
       return FALSE;
     }
 
-  if (!map_csv_header (reader, columns, error))
+  n_header = vigil_csv_reader_get_n_fields (reader);
+  if (self->mapping != NULL ? !map_mapping_header (self->mapping, reader, file_name, &mapped, error)
+                            : !map_csv_header (reader, columns, error))
     return FALSE;
+  keys = g_new0 (VigilKeysValue, MAX (key_columns->len, 1));
 
-  while (vigil_csv_reader_next_row (reader, cancellable, &local_error))
+  while (ok && vigil_csv_reader_next_row (reader, cancellable, &local_error))
     {
       guint n = vigil_csv_reader_get_n_fields (reader);
 
-      if (n != columns->len)
+      if (n != n_header)
         {
           g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                        _("line %" PRIu64 ": %u fields, but the header has %u"),
-                       vigil_csv_reader_get_line (reader), n, columns->len);
-          return FALSE;
+                       vigil_csv_reader_get_line (reader), n, n_header);
+          ok = FALSE;
+          break;
         }
 
       vigil_snapshot_clear (snapshot);
-      for (guint i = 0; i < n; i++)
+      if (self->mapping != NULL)
+        apply_mapped_row (self->mapping, &mapped, reader, raw, keys, snapshot);
+      for (guint i = 0; self->mapping == NULL && i < n; i++)
         {
           VigilField field = g_array_index (columns, VigilField, i);
 
@@ -480,15 +663,17 @@ import_csv (VigilImporter  *self,
 
       if (!vigil_ingest_add (ingest, snapshot, error) ||
           check_cancelled (vigil_ingest_get_stats (ingest), cancellable, error))
-        return FALSE;
+        ok = FALSE;
     }
+  for (guint i = 0; i < G_N_ELEMENTS (raw); i++)
+    _vigil_raw_value_free_text (&raw[i]);
 
-  if (local_error != NULL)
+  if (ok && local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  return TRUE;
+  return ok;
 }
 
 static gboolean
@@ -604,8 +789,9 @@ prefix_error (GError     **error,
 {
   g_autofree char *name = g_file_get_parse_name (file);
 
+  /* A message that names the file already needs no prefix. */
   if (error != NULL && *error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      !g_str_has_prefix ((*error)->message, name))
+      strstr ((*error)->message, name) == NULL)
     g_prefix_error (error, "%s: ", name);
   return FALSE;
 }
@@ -630,8 +816,10 @@ vigil_importer_import_file (VigilImporter     *self,
   g_autoptr(VigilIngest) ingest = NULL;
   g_autofree char *head = NULL;
   g_autofree char *basename = NULL;
+  g_autofree char *file_name = NULL;
   VigilImportFormat format = self->format;
   gsize head_length = 0;
+  char delimiter;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_IMPORTER (self), FALSE);
@@ -653,14 +841,28 @@ vigil_importer_import_file (VigilImporter     *self,
     }
 
   basename = g_file_get_basename (file);
+  file_name = g_file_get_parse_name (file);
+  /* A CSV mapping says what the file is (design 2.5). */
+  if (format == VIGIL_IMPORT_FORMAT_AUTO && self->mapping != NULL && vigil_mapping_is_csv (self->mapping))
+    format = VIGIL_IMPORT_FORMAT_CSV;
   if (format == VIGIL_IMPORT_FORMAT_AUTO)
     format = vigil_importer_detect_format (head, head_length, basename);
+  delimiter = self->mapping != NULL && _vigil_mapping_get_delimiter (self->mapping) != 0
+    ? _vigil_mapping_get_delimiter (self->mapping) : vigil_csv_detect_delimiter (head, head_length);
   g_clear_pointer (&head, g_free);
 
-  if (format == VIGIL_IMPORT_FORMAT_CSV && self->mapping != NULL)
+  if (format == VIGIL_IMPORT_FORMAT_CSV && self->mapping != NULL && !vigil_mapping_is_csv (self->mapping))
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                           _("a mapping applies to JSON; a CSV file needs a header of native field names"));
+                           _("the mapping has “records”, so it points into JSON: a CSV file needs a "
+                             "mapping without “records”, whose fields name columns"));
+      return prefix_error (error, file);
+    }
+  if (format != VIGIL_IMPORT_FORMAT_CSV && self->mapping != NULL && vigil_mapping_is_csv (self->mapping))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("the mapping has no “records”, so it names the columns of a CSV file, "
+                     "and this file is %s"), vigil_import_format_get_name (format));
       return prefix_error (error, file);
     }
 
@@ -669,6 +871,8 @@ vigil_importer_import_file (VigilImporter     *self,
                                g_get_real_time () / G_USEC_PER_SEC, error);
   if (ingest == NULL)
     return FALSE;
+  if (self->mapping != NULL)
+    vigil_ingest_set_merge (ingest, vigil_mapping_get_merge (self->mapping));
 
   switch (format)
     {
@@ -681,7 +885,7 @@ vigil_importer_import_file (VigilImporter     *self,
     case VIGIL_IMPORT_FORMAT_CSV:
     case VIGIL_IMPORT_FORMAT_AUTO:
     default:
-      ok = import_csv (self, G_INPUT_STREAM (stream), ingest, cancellable, error);
+      ok = import_csv (self, G_INPUT_STREAM (stream), delimiter, file_name, ingest, cancellable, error);
       break;
     }
 

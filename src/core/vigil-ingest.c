@@ -9,8 +9,13 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
 #include "vigil-ingest.h"
 #include "vigil-store-private.h"
 #include "vigil-triggers.h"
@@ -30,7 +35,15 @@
  * Parsing and writing run side by side: the caller's thread parses
  * records and hands them over in chunks; a writer thread, the only one
  * to touch the database until the commit, scores and stores them. A
- * small pool of chunks bounds the memory in flight. */
+ * small pool of chunks bounds the memory in flight.
+ *
+ * Records of one ingest that share an id and a time (a customer with two
+ * subscriptions, a CRM export with a row per deal) make one row, field
+ * by field as the merge rules say (design 2.5). The sorted batch puts
+ * them side by side, to be combined before they are written; one that
+ * comes in a later batch finds the row of the first written, which the
+ * store gives back to be combined and written again. Memory stays that
+ * of a batch, whatever the number of records. */
 
 /* About 32 MB of pending rows at most: with SQLite's cache this stays
  * well under 100 MB whatever the size of the input. */
@@ -48,6 +61,7 @@ typedef struct
   gint64  id;
   gint64  record_id;
   gboolean shared;   /* the account has other records: observations stay raw */
+  gboolean main;     /* the account's main record (design 2.6) */
   GPtrArray *keys;   /* the record's keys seen in this ingest, NULL if none */
   gint64  latest_at;
   char   *name;
@@ -63,6 +77,7 @@ typedef struct
 {
   gint64         customer_id;
   gint64         record_id;  /* > 0: a raw observation of a shared account's record */
+  gboolean       main;       /* of the account's main record */
   guint64        sequence;   /* file order, so the first of two duplicates wins */
   VigilSnapshot  snapshot;
   char          *features;
@@ -92,6 +107,8 @@ struct _VigilIngest
   GArray          *pending;     /* of PendingRow */
   VigilIngestStats stats;
   gboolean         open;
+  VigilMergeRule   merge[VIGIL_N_FIELDS];
+  VigilStoreRepeats *repeats;   /* once a row is found already written */
 
   /* The hand-over between the caller and the writer thread. */
   GThread         *writer;
@@ -108,6 +125,91 @@ struct _VigilIngest
 static Chunk end_of_records;
 
 G_DEFINE_FINAL_TYPE (VigilIngest, vigil_ingest, G_TYPE_OBJECT)
+
+static const char * const merge_rule_names[] = {
+  [VIGIL_MERGE_LAST] = "last",
+  [VIGIL_MERGE_FIRST] = "first",
+  [VIGIL_MERGE_SUM] = "sum",
+  [VIGIL_MERGE_MAX] = "max",
+  [VIGIL_MERGE_MIN] = "min",
+};
+
+const char *
+vigil_merge_rule_get_name (VigilMergeRule rule)
+{
+  g_return_val_if_fail (rule >= VIGIL_MERGE_LAST && rule <= VIGIL_MERGE_MIN, NULL);
+
+  return merge_rule_names[rule];
+}
+
+/**
+ * vigil_merge_rule_parse:
+ * @field: the field the rule is for
+ * @name: sum, max, min, first or last
+ *
+ * Amounts and counts may be summed; a score, a time and a date are
+ * compared; text, keys and features are the last record's (design 2.5).
+ *
+ * Returns: %TRUE with the rule in @out_rule, or %FALSE with @error
+ *   saying why @name is not one for @field
+ */
+gboolean
+vigil_merge_rule_parse (VigilField       field,
+                        const char      *name,
+                        VigilMergeRule  *out_rule,
+                        GError         **error)
+{
+  VigilMergeRule rule = VIGIL_MERGE_LAST;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (merge_rule_names); i++)
+    if (g_str_equal (name, merge_rule_names[i]))
+      {
+        rule = (VigilMergeRule) i;
+        found = TRUE;
+      }
+  if (!found)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("“%s” is not sum, max, min, first or last"), name);
+      return FALSE;
+    }
+
+  switch (field)
+    {
+    case VIGIL_FIELD_MRR:
+    case VIGIL_FIELD_SEATS:
+    case VIGIL_FIELD_SEATS_USED:
+    case VIGIL_FIELD_API_CALLS_7D:
+    case VIGIL_FIELD_OPEN_TICKETS:
+      break;
+    case VIGIL_FIELD_NPS:
+    case VIGIL_FIELD_LAST_ACTIVE:
+    case VIGIL_FIELD_RENEWAL_DATE:
+      if (rule == VIGIL_MERGE_SUM)
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                       _("%s cannot be summed: use max, min, first or last"), vigil_field_get_name (field));
+          return FALSE;
+        }
+      break;
+    default:
+      if (rule != VIGIL_MERGE_LAST)
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                       _("merge applies to mrr, seats, seats_used, api_calls_7d, open_tickets, nps, "
+                         "last_active and renewal_date; %s is the last record's"),
+                       vigil_field_get_name (field));
+          return FALSE;
+        }
+      break;
+    }
+  *out_rule = rule;
+  return TRUE;
+}
 
 static void
 customer_state_free (gpointer data)
@@ -204,6 +306,7 @@ lookup_customer (VigilIngest  *self,
   state->id = record.customer_id;
   state->record_id = record.record_id;
   state->shared = record.shared;
+  state->main = record.main;
   if (record.shared)
     mark_for_recompute (self, record.customer_id, G_MAXINT64);
   state->latest_at = G_MININT64;
@@ -228,6 +331,9 @@ compare_pending_rows (gconstpointer a,
 
   if (ra->customer_id != rb->customer_id)
     return ra->customer_id < rb->customer_id ? -1 : 1;
+  /* Records of one account, each apart: a repeat is of one record. */
+  if (ra->record_id != rb->record_id)
+    return ra->record_id < rb->record_id ? -1 : 1;
   if (ra->snapshot.observed_at != rb->snapshot.observed_at)
     return ra->snapshot.observed_at < rb->snapshot.observed_at ? -1 : 1;
   return (ra->sequence > rb->sequence) - (ra->sequence < rb->sequence);
@@ -295,7 +401,156 @@ write_customers (VigilIngest  *self,
   return TRUE;
 }
 
-/* Writes the pending rows in key order. */
+/* Combining records that share an id ------------------------------------ */
+
+static void
+combine_double (VigilMergeRule  rule,
+                double         *into,
+                double          later)
+{
+  /* A record that does not know a field says nothing about it. */
+  if (isnan (later))
+    return;
+  if (isnan (*into))
+    *into = later;
+  else if (rule == VIGIL_MERGE_LAST)
+    *into = later;
+  else if (rule == VIGIL_MERGE_SUM)
+    *into += later;
+  else if (rule == VIGIL_MERGE_MAX)
+    *into = MAX (*into, later);
+  else if (rule == VIGIL_MERGE_MIN)
+    *into = MIN (*into, later);
+}
+
+static void
+combine_integer (VigilMergeRule  rule,
+                 gint64         *into,
+                 gint64          later,
+                 gint64          unknown)
+{
+  if (later == unknown)
+    return;
+  if (*into == unknown)
+    *into = later;
+  else if (rule == VIGIL_MERGE_LAST)
+    *into = later;
+  else if (rule == VIGIL_MERGE_SUM)
+    *into += later;
+  else if (rule == VIGIL_MERGE_MAX)
+    *into = MAX (*into, later);
+  else if (rule == VIGIL_MERGE_MIN)
+    *into = MIN (*into, later);
+}
+
+/* @later's values into @into's, field by field as @rules say (design
+ * 2.5). The plan and the features (with their count) are the last
+ * record's that gives them; features pointers are swapped, not copied,
+ * so each is freed once with its row. */
+static void
+combine_rows (const VigilMergeRule  *rules,
+              VigilSnapshot         *into,
+              char                 **into_features,
+              const VigilSnapshot   *later,
+              char                 **later_features)
+{
+  gint64 renewal = into->renewal_day;
+
+  combine_double (rules[VIGIL_FIELD_MRR], &into->mrr, later->mrr);
+  combine_integer (rules[VIGIL_FIELD_SEATS], &into->seats, later->seats, VIGIL_UNKNOWN);
+  combine_integer (rules[VIGIL_FIELD_SEATS_USED], &into->seats_used, later->seats_used, VIGIL_UNKNOWN);
+  combine_integer (rules[VIGIL_FIELD_API_CALLS_7D], &into->api_calls_7d, later->api_calls_7d,
+                   VIGIL_UNKNOWN);
+  combine_integer (rules[VIGIL_FIELD_OPEN_TICKETS], &into->open_tickets, later->open_tickets,
+                   VIGIL_UNKNOWN);
+  combine_integer (rules[VIGIL_FIELD_NPS], &into->nps, later->nps, VIGIL_UNKNOWN);
+  combine_integer (rules[VIGIL_FIELD_LAST_ACTIVE], &into->last_active, later->last_active, VIGIL_UNKNOWN);
+  combine_integer (rules[VIGIL_FIELD_RENEWAL_DATE], &renewal, later->renewal_day, VIGIL_UNKNOWN_DAY);
+  into->renewal_day = (gint32) renewal;
+  if (later->plan != NULL)
+    into->plan = later->plan;
+  if (*later_features != NULL || later->features_used != VIGIL_UNKNOWN)
+    {
+      char *features = *into_features;
+
+      *into_features = *later_features;
+      *later_features = features;
+      into->features_used = later->features_used;
+    }
+}
+
+static gboolean
+write_row (VigilIngest  *self,
+           PendingRow   *row,
+           gboolean     *out_inserted,
+           GError      **error)
+{
+  VigilScore score;
+
+  if (row->record_id > 0)
+    return _vigil_store_insert_observation (self->store, row->record_id, &row->snapshot, row->features,
+                                            out_inserted, error);
+  vigil_scorecard_compute (self->scorecard, &row->snapshot, &score);
+  return vigil_store_insert_snapshot (self->store, row->customer_id, &row->snapshot, row->features,
+                                      &score, out_inserted, error);
+}
+
+/* @row found a row at its key already: one stored before this ingest is
+ * the same data again, left alone; one this ingest wrote (an earlier
+ * page or batch) is taken back, combined with @row and written again. */
+static gboolean
+write_over_row (VigilIngest  *self,
+                PendingRow   *row,
+                GError      **error)
+{
+  gboolean observation = row->record_id > 0;
+  gint64 key = observation ? row->record_id : row->customer_id;
+  gboolean predates = TRUE;
+  gboolean inserted = FALSE;
+  g_autofree char *stored_plan = NULL;
+  PendingRow earlier = { .customer_id = row->customer_id, .record_id = row->record_id, .main = row->main };
+  gboolean ok;
+
+  if (self->repeats == NULL && !(self->repeats = _vigil_store_repeats_new (self->store, error)))
+    return FALSE;
+  if (!_vigil_store_repeats_predates (self->repeats, observation, key, row->snapshot.observed_at,
+                                      &predates, error))
+    return FALSE;
+  if (predates)
+    {
+      self->stats.duplicates++;
+      return TRUE;
+    }
+
+  vigil_snapshot_clear (&earlier.snapshot);
+  if (!_vigil_store_repeats_take_row (self->repeats, observation, key, row->snapshot.observed_at,
+                                      &earlier.snapshot, &earlier.features, error))
+    {
+      g_free (earlier.snapshot.plan);
+      g_free (earlier.features);
+      return FALSE;
+    }
+  /* The plan read back is ours to free, whichever plan the row keeps. */
+  stored_plan = earlier.snapshot.plan;
+  combine_rows (self->merge, &earlier.snapshot, &earlier.features, &row->snapshot, &row->features);
+  ok = write_row (self, &earlier, &inserted, error);
+  earlier.snapshot.plan = NULL;
+  g_free (earlier.features);
+  if (ok)
+    self->stats.repeated++;
+  return ok;
+}
+
+static gboolean
+same_key (const PendingRow *a,
+          const PendingRow *b)
+{
+  return a->customer_id == b->customer_id && a->record_id == b->record_id &&
+         a->snapshot.observed_at == b->snapshot.observed_at;
+}
+
+/* Writes the pending rows in key order, those that share a key (a
+ * record's repeats, side by side) combined into one. */
 static gboolean
 flush_pending (VigilIngest  *self,
                GError      **error)
@@ -305,27 +560,38 @@ flush_pending (VigilIngest  *self,
   for (guint i = 0; i < self->pending->len; i++)
     {
       PendingRow *row = &g_array_index (self->pending, PendingRow, i);
-      VigilScore score;
       gboolean inserted = FALSE;
 
-      if (row->record_id > 0)
+      while (i + 1 < self->pending->len && same_key (row, &g_array_index (self->pending, PendingRow, i + 1)))
         {
-          if (!_vigil_store_insert_observation (self->store, row->record_id, &row->snapshot,
-                                                row->features, &inserted, error))
-            return FALSE;
-        }
-      else
-        {
-          vigil_scorecard_compute (self->scorecard, &row->snapshot, &score);
-          if (!vigil_store_insert_snapshot (self->store, row->customer_id, &row->snapshot,
-                                            row->features, &score, &inserted, error))
-            return FALSE;
+          PendingRow *later = &g_array_index (self->pending, PendingRow, ++i);
+
+          combine_rows (self->merge, &row->snapshot, &row->features, &later->snapshot, &later->features);
+          self->stats.repeated++;
         }
 
+      /* design 2.6: the main record's observation at that time may be in
+       * the account's snapshots already (never written by this ingest,
+       * which keeps the main record's new ones in observations) */
+      if (row->record_id > 0 && row->main)
+        {
+          gboolean stored = FALSE;
+
+          if (!_vigil_store_find_implicit_observation (self->store, row->customer_id,
+                                                       row->snapshot.observed_at, &stored, error))
+            return FALSE;
+          if (stored)
+            {
+              self->stats.duplicates++;
+              continue;
+            }
+        }
+      if (!write_row (self, row, &inserted, error))
+        return FALSE;
       if (inserted)
         self->stats.stored++;
-      else
-        self->stats.duplicates++;
+      else if (!write_over_row (self, row, error))
+        return FALSE;
     }
 
   g_array_set_size (self->pending, 0);
@@ -347,6 +613,7 @@ add_pending (VigilIngest    *self,
 
   row.customer_id = customer->id;
   row.record_id = customer->shared ? customer->record_id : 0;
+  row.main = customer->main;
   if (customer->shared)
     mark_for_recompute (self, customer->id, snapshot->observed_at);
   row.sequence = sequence;
@@ -360,6 +627,7 @@ add_pending (VigilIngest    *self,
   merge_keys (customer, snapshot);
   row.snapshot = *snapshot;
   row.snapshot.customer_id = NULL;
+  row.snapshot.problem = NULL;
   row.snapshot.keys = NULL;   /* still the slot's: freed with it */
   row.snapshot.name = NULL;
   row.snapshot.owner = NULL;
@@ -509,6 +777,7 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->plans, g_hash_table_unref);
   g_clear_pointer (&self->keyed, g_array_unref);
   g_clear_pointer (&self->to_recompute, g_hash_table_unref);
+  g_clear_pointer (&self->repeats, _vigil_store_repeats_free);
   g_clear_error (&self->writer_error);
   g_mutex_clear (&self->error_lock);
 
@@ -578,6 +847,47 @@ vigil_ingest_begin (VigilStore  *store,
   return g_steal_pointer (&self);
 }
 
+/* The first unusable value in words, cut at a whole character. */
+static void
+keep_example (VigilIngestStats *stats,
+              const char       *problem)
+{
+  gsize size = sizeof stats->unusable_example;
+  gsize length = strlen (problem);
+
+  if (length >= size)
+    {
+      const char *end = g_utf8_find_prev_char (problem, problem + size - 3);
+
+      length = end != NULL ? (gsize) (end - problem) : 0;
+      memcpy (stats->unusable_example, problem, length);
+      /* An ellipsis: three bytes, within the room kept for it. */
+      memcpy (stats->unusable_example + length, "…", 4);
+      return;
+    }
+  memcpy (stats->unusable_example, problem, length + 1);
+}
+
+/**
+ * vigil_ingest_set_merge:
+ * @merge: (array fixed-size=VIGIL_N_FIELDS): how records that share an
+ *   id combine, field by field (a mapping's, vigil_mapping_get_merge())
+ *
+ * Sets the rules before any record is added; without them every field
+ * is the last record's that gives it.
+ */
+void
+vigil_ingest_set_merge (VigilIngest          *self,
+                        const VigilMergeRule *merge)
+{
+  g_return_if_fail (VIGIL_IS_INGEST (self));
+  g_return_if_fail (merge != NULL);
+  g_return_if_fail (self->stats.records_read == 0);
+
+  memcpy (self->merge, merge, sizeof self->merge);
+  memcpy (self->stats.merge, merge, sizeof self->stats.merge);
+}
+
 /**
  * vigil_ingest_add:
  * @snapshot: a parsed record; its strings may be taken over
@@ -601,6 +911,8 @@ vigil_ingest_add (VigilIngest    *self,
 
   self->stats.records_read++;
   self->stats.unknown_values += snapshot->n_unknown;
+  if (snapshot->problem != NULL && self->stats.unusable_example[0] == '\0')
+    keep_example (&self->stats, snapshot->problem);
 
   if (snapshot->customer_id == NULL)
     {
@@ -645,7 +957,7 @@ resolve_accounts (VigilIngest  *self,
     {
       gint64 account = g_array_index (self->keyed, gint64, i);
       gint64 survivor = account;
-      gboolean merged = FALSE;
+      gint64 joined_since = G_MAXINT64;
       gint64 exists = 0;
 
       /* an earlier join of this commit may have merged it away; its
@@ -654,10 +966,10 @@ resolve_accounts (VigilIngest  *self,
         return FALSE;
       if (!exists)
         continue;
-      if (!_vigil_store_join_account (self->store, account, &survivor, &merged, error))
+      if (!_vigil_store_join_account (self->store, account, &survivor, &joined_since, error))
         return FALSE;
-      if (merged)
-        mark_for_recompute (self, survivor, G_MININT64);
+      if (joined_since != G_MAXINT64)
+        mark_for_recompute (self, survivor, joined_since);
     }
 
   g_hash_table_iter_init (&iter, self->to_recompute);
@@ -740,4 +1052,69 @@ vigil_ingest_get_stats (VigilIngest *self)
   g_return_val_if_fail (VIGIL_IS_INGEST (self), NULL);
 
   return &self->stats;
+}
+
+/**
+ * vigil_ingest_stats_describe_repeats:
+ *
+ * Returns: (transfer full) (nullable): what was done with records that
+ *   repeated an id, in words ("12 records repeated an id: mrr summed,
+ *   other fields from the last"), %NULL if none did
+ */
+char *
+vigil_ingest_stats_describe_repeats (const VigilIngestStats *stats)
+{
+  g_autoptr(GString) rules = g_string_new (NULL);
+  g_autofree char *head = NULL;
+
+  g_return_val_if_fail (stats != NULL, NULL);
+
+  if (stats->repeated == 0)
+    return NULL;
+  head = g_strdup_printf (ngettext ("%" PRIu64 " record repeated an id",
+                                    "%" PRIu64 " records repeated an id",
+                                    (gulong) stats->repeated), (uint64_t) stats->repeated);
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    {
+      const char *name = vigil_field_get_name ((VigilField) i);
+      g_autofree char *part = NULL;
+
+      switch (stats->merge[i])
+        {
+        case VIGIL_MERGE_SUM: part = g_strdup_printf (_("%s summed"), name); break;
+        case VIGIL_MERGE_MAX: part = g_strdup_printf (_("%s the largest"), name); break;
+        case VIGIL_MERGE_MIN: part = g_strdup_printf (_("%s the smallest"), name); break;
+        case VIGIL_MERGE_FIRST: part = g_strdup_printf (_("%s from the first"), name); break;
+        case VIGIL_MERGE_LAST:
+        default: continue;
+        }
+      g_string_append_printf (rules, "%s%s", rules->len > 0 ? ", " : "", part);
+    }
+  if (rules->len == 0)
+    /* TRANSLATORS: "12 records repeated an id: each field from the last" */
+    return g_strdup_printf (_("%s: each field from the last"), head);
+  /* TRANSLATORS: "12 records repeated an id: mrr summed, other fields from the last" */
+  return g_strdup_printf (_("%s: %s, other fields from the last"), head, rules->str);
+}
+
+/**
+ * vigil_ingest_stats_describe_notes:
+ *
+ * Returns: (transfer full) (nullable): what a summary adds to the counts:
+ *   the records that repeated an id and the first unusable value a rule
+ *   described, in words; %NULL if neither
+ */
+char *
+vigil_ingest_stats_describe_notes (const VigilIngestStats *stats)
+{
+  g_autofree char *repeats = NULL;
+
+  g_return_val_if_fail (stats != NULL, NULL);
+
+  repeats = vigil_ingest_stats_describe_repeats (stats);
+  if (stats->unusable_example[0] == '\0')
+    return g_steal_pointer (&repeats);
+  if (repeats == NULL)
+    return g_strdup_printf (_("first unusable value: %s"), stats->unusable_example);
+  return g_strdup_printf (_("%s; first unusable value: %s"), repeats, stats->unusable_example);
 }

@@ -16,7 +16,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-error.h"
+#include "vigil-field-rule.h"
 #include "vigil-json-private.h"
+#include "vigil-mapping-private.h"
 #include "vigil-mapping.h"
 #include "vigil-mapping-request.h"
 #include "vigil-pointer-tree.h"
@@ -57,6 +59,20 @@ struct _VigilMapping
   char                 *detail_fields[VIGIL_N_FIELDS];
   gboolean              native;       /* the native format's, not a user's */
 
+  /* Fields in their object form (design 2.2), read by a rule rather
+   * than straight into the snapshot; in a CSV mapping, every field. A
+   * field has a pointer above or a rule here, never both. */
+  VigilFieldRule       *field_rules[VIGIL_N_FIELDS];
+  VigilFieldRule       *detail_rules[VIGIL_N_FIELDS];
+  VigilPointerTree     *sum_trees[VIGIL_N_FIELDS];         /* of, times, per in an element */
+  VigilPointerTree     *detail_sum_trees[VIGIL_N_FIELDS];
+  gboolean              keys_lower;         /* fields.keys lower-cased */
+  gboolean              detail_keys_lower;  /* detail_fields.keys lower-cased */
+  VigilMergeRule        merge[VIGIL_N_FIELDS];  /* records that share an id (design 2.5) */
+  gboolean              csv;          /* no records pointer: names a CSV file's columns */
+  char                  delimiter;    /* CSV: 0 to detect it from the header */
+  char                  decimal;      /* CSV: the decimal mark of text numbers */
+
   /* The pointers above, for reading answers as text (see
    * vigil_mapping_read_records()). */
   VigilPointerTree     *page_tree;    /* records and next page */
@@ -79,6 +95,27 @@ enum
 
 /* More keys pointers than a record may carry keys make no sense. */
 #define MAX_KEY_POINTERS VIGIL_SNAPSHOT_MAX_KEYS
+
+/* A rule's pointers (in the record and detail trees): this plus the
+ * field × RULE_SLOTS plus the slot. */
+#define ROLE_RULE (ROLE_KEY_POINTER + MAX_KEY_POINTERS)
+enum
+{
+  RULE_VALUE,      /* the value, or a sum's array */
+  RULE_INTERVAL,   /* per: the billing interval */
+  RULE_COUNT,      /* per: how many intervals */
+  RULE_SLOTS,
+};
+
+/* A sum's pointers inside each element of its array. */
+enum
+{
+  ITEM_OF,
+  ITEM_TIMES,
+  ITEM_INTERVAL,
+  ITEM_COUNT,
+  N_ITEM_PARTS,
+};
 
 G_DEFINE_FINAL_TYPE (VigilMapping, vigil_mapping, G_TYPE_OBJECT)
 
@@ -270,6 +307,10 @@ vigil_mapping_finalize (GObject *object)
     {
       g_free (self->fields[i]);
       g_free (self->detail_fields[i]);
+      g_clear_pointer (&self->field_rules[i], _vigil_field_rule_free);
+      g_clear_pointer (&self->detail_rules[i], _vigil_field_rule_free);
+      g_clear_pointer (&self->sum_trees[i], _vigil_pointer_tree_free);
+      g_clear_pointer (&self->detail_sum_trees[i], _vigil_pointer_tree_free);
     }
   g_free (self->page_pointer);
   g_free (self->page_param);
@@ -298,19 +339,56 @@ static void
 vigil_mapping_init (VigilMapping *self)
 {
   self->page_start = 1;
+  self->decimal = '.';
   self->no_records = json_array_new ();
   self->key_pointers = g_array_new (FALSE, FALSE, sizeof (KeyPointer));
   g_array_set_clear_func (self->key_pointers, clear_key_pointer);
 }
 
+/* A sum's pointers inside one element of its array. */
 static VigilPointerTree *
-fields_tree (char **fields)
+sum_tree (const VigilFieldRule *rule)
+{
+  VigilPointerTree *tree = _vigil_pointer_tree_new ();
+
+  _vigil_pointer_tree_add (tree, rule->of, ITEM_OF);
+  if (rule->times != NULL)
+    _vigil_pointer_tree_add (tree, rule->times, ITEM_TIMES);
+  if (rule->per_interval != NULL)
+    _vigil_pointer_tree_add (tree, rule->per_interval, ITEM_INTERVAL);
+  if (rule->per_count != NULL)
+    _vigil_pointer_tree_add (tree, rule->per_count, ITEM_COUNT);
+  return tree;
+}
+
+static VigilPointerTree *
+fields_tree (char            **fields,
+             VigilFieldRule  **rules,
+             VigilPointerTree **sum_trees)
 {
   VigilPointerTree *tree = _vigil_pointer_tree_new ();
 
   for (int i = 0; i < VIGIL_N_FIELDS; i++)
-    if (fields[i] != NULL)
-      _vigil_pointer_tree_add (tree, fields[i], i);
+    {
+      const VigilFieldRule *rule = rules[i];
+      int role = ROLE_RULE + i * RULE_SLOTS;
+
+      if (fields[i] != NULL)
+        _vigil_pointer_tree_add (tree, fields[i], i);
+      if (rule == NULL)
+        continue;
+      _vigil_pointer_tree_add (tree, rule->source, role + RULE_VALUE);
+      if (rule->is_sum)
+        {
+          /* A sum's per is in each element, not in the record. */
+          sum_trees[i] = sum_tree (rule);
+          continue;
+        }
+      if (rule->per_interval != NULL)
+        _vigil_pointer_tree_add (tree, rule->per_interval, role + RULE_INTERVAL);
+      if (rule->per_count != NULL)
+        _vigil_pointer_tree_add (tree, rule->per_count, role + RULE_COUNT);
+    }
   return tree;
 }
 
@@ -318,6 +396,9 @@ fields_tree (char **fields)
 static void
 build_trees (VigilMapping *self)
 {
+  /* A CSV mapping has columns, not pointers: nothing to find in JSON. */
+  if (self->csv)
+    return;
   self->page_tree = _vigil_pointer_tree_new ();
   _vigil_pointer_tree_add (self->page_tree, self->records, PAGE_RECORDS);
   if (self->page_pointer != NULL)
@@ -326,11 +407,11 @@ build_trees (VigilMapping *self)
     _vigil_pointer_tree_add (self->page_tree, self->more_pointer, PAGE_MORE);
   if (self->total_pointer != NULL)
     _vigil_pointer_tree_add (self->page_tree, self->total_pointer, PAGE_TOTAL);
-  self->record_tree = fields_tree (self->fields);
+  self->record_tree = fields_tree (self->fields, self->field_rules, self->sum_trees);
   for (guint i = 0; i < self->key_pointers->len; i++)
     _vigil_pointer_tree_add (self->record_tree, g_array_index (self->key_pointers, KeyPointer, i).pointer,
                              ROLE_KEY_POINTER + (int) i);
-  self->detail_tree = fields_tree (self->detail_fields);
+  self->detail_tree = fields_tree (self->detail_fields, self->detail_rules, self->detail_sum_trees);
 }
 
 /* The native format, records at @records; a document that is the array
@@ -431,29 +512,73 @@ list_field_names (void)
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
+/* Whether @rule asks for nothing a bare pointer would not do: then the
+ * field is read as a pointer's is, straight from the text. */
 static gboolean
-parse_fields (JsonObject  *root,
-              const char  *member,
-              char       **fields,
-              gboolean     need_id,
-              GError     **error)
+rule_is_pointer (const VigilFieldRule *rule)
+{
+  return !rule->is_sum && !rule->has_scale && rule->per_interval == NULL &&
+         rule->time == VIGIL_TIME_AS_GIVEN && !rule->lower;
+}
+
+/* One member of fields or detail_fields (design 2.2): a pointer, or an
+ * object that says how the value is read. */
+static gboolean
+parse_field (VigilMapping  *self,
+             VigilField     field,
+             JsonNode      *value,
+             const char    *path,
+             gboolean       detail,
+             GError       **error)
+{
+  char **fields = detail ? self->detail_fields : self->fields;
+  VigilFieldRule **rules = detail ? self->detail_rules : self->field_rules;
+  g_autoptr(VigilFieldRule) rule = NULL;
+
+  g_clear_pointer (&fields[field], g_free);
+  g_clear_pointer (&rules[field], _vigil_field_rule_free);
+  rule = _vigil_field_rule_parse (field, value, path, self->csv ? VIGIL_RULE_CSV : VIGIL_RULE_JSON,
+                                  self->decimal, error);
+  if (rule == NULL)
+    return FALSE;
+
+  /* Keys, whole (a key or an array of them), and features are read by
+   * the mapping itself; lower-casing keys is the keys' own rule (2.1). */
+  if (field == VIGIL_FIELD_KEYS)
+    *(detail ? &self->detail_keys_lower : &self->keys_lower) = rule->lower;
+  if (self->csv)
+    rules[field] = g_steal_pointer (&rule);
+  else if (field == VIGIL_FIELD_KEYS || field == VIGIL_FIELD_FEATURES || rule_is_pointer (rule))
+    fields[field] = g_steal_pointer (&rule->source);
+  else
+    rules[field] = g_steal_pointer (&rule);
+  return TRUE;
+}
+
+static gboolean
+parse_fields (VigilMapping  *self,
+              JsonObject    *root,
+              const char    *member,
+              gboolean       detail,
+              GError       **error)
 {
   JsonNode *node = json_object_get_member (root, member);
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
 
-  if (node == NULL && !need_id)
+  if (node == NULL && detail)
     return TRUE;
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return set_mapping_error (error, member, _("must be an object from field names to JSON Pointers"));
+    return set_mapping_error (error, member, self->csv
+                              ? _("must be an object from field names to column names")
+                              : _("must be an object from field names to JSON Pointers"));
 
   json_object_iter_init (&iter, json_node_get_object (node));
   while (json_object_iter_next (&iter, &name, &value))
     {
       VigilField field = vigil_field_from_name (name);
       g_autofree char *path = g_strdup_printf ("%s.%s", member, name);
-      g_autoptr(GError) local_error = NULL;
 
       if (field == VIGIL_FIELD_NONE)
         {
@@ -462,34 +587,40 @@ parse_fields (JsonObject  *root,
           return set_mapping_error (error, path, _("“%s” is not a field Vigil knows (it knows %s)"),
                                     name, known);
         }
-      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
-        return set_mapping_error (error, path, _("must be a JSON Pointer string"));
-      if (!vigil_json_pointer_validate (json_node_get_string (value), &local_error))
-        return set_mapping_error (error, path, "%s", local_error->message);
-
-      g_free (fields[field]);
-      fields[field] = g_strdup (json_node_get_string (value));
+      if (!parse_field (self, field, value, path, detail, error))
+        return FALSE;
     }
 
-  if (need_id && fields[VIGIL_FIELD_ID] == NULL)
-    return set_mapping_error (error, member, _("needs a pointer for “id”"));
+  if (!detail && self->fields[VIGIL_FIELD_ID] == NULL && self->field_rules[VIGIL_FIELD_ID] == NULL)
+    return set_mapping_error (error, member, self->csv ? _("needs a column for “id”")
+                                                       : _("needs a pointer for “id”"));
   return TRUE;
 }
 
-/* One element of the keys member: a pointer, or {"pointer", "lower"}. */
+/* One element of the keys member: a pointer, or {"pointer", "lower"};
+ * in a CSV mapping a column, or {"column", "lower"}. */
 static gboolean
-parse_key_pointer (JsonNode    *node,
-                   const char  *where,
-                   KeyPointer  *key,
-                   GError     **error)
+parse_key_pointer (VigilMapping  *self,
+                   JsonNode      *node,
+                   const char    *where,
+                   KeyPointer    *key,
+                   GError       **error)
 {
   static const char * const known[] = { "pointer", "lower", NULL };
+  static const char * const known_csv[] = { "column", "lower", NULL };
   g_autoptr(GError) local_error = NULL;
   JsonObjectIter iter;
   JsonObject *object;
   const char *name;
   JsonNode *lower;
 
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING && self->csv)
+    {
+      key->pointer = g_strstrip (g_strdup (json_node_get_string (node)));
+      if (*key->pointer == '\0')
+        return set_mapping_error (error, where, _("must name a column"));
+      return TRUE;
+    }
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     {
       if (!vigil_json_pointer_validate (json_node_get_string (node), &local_error))
@@ -498,18 +629,26 @@ parse_key_pointer (JsonNode    *node,
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return set_mapping_error (error, where, _("must be a JSON Pointer or an object with a “pointer”"));
+    return set_mapping_error (error, where, self->csv
+                              ? _("must be a column name or an object with a “column”")
+                              : _("must be a JSON Pointer or an object with a “pointer”"));
 
   object = json_node_get_object (node);
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &name, NULL))
-    if (!g_strv_contains (known, name))
+    if (!g_strv_contains (self->csv ? known_csv : known, name))
       {
         g_autofree char *path = g_strdup_printf ("%s.%s", where, name);
 
         return set_mapping_error (error, path, _("unknown member"));
       }
-  if (!get_pointer_member (object, "pointer", where, TRUE, &key->pointer, error))
+  if (self->csv)
+    {
+      if (!get_string_member (object, "column", where, TRUE, &key->pointer, error))
+        return FALSE;
+      g_strstrip (key->pointer);
+    }
+  else if (!get_pointer_member (object, "pointer", where, TRUE, &key->pointer, error))
     return FALSE;
   lower = json_object_get_member (object, "lower");
   if (lower != NULL)
@@ -538,7 +677,8 @@ parse_keys (VigilMapping  *self,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return set_mapping_error (error, "keys", _("must be a list of JSON Pointers"));
+    return set_mapping_error (error, "keys", self->csv ? _("must be a list of column names")
+                                                       : _("must be a list of JSON Pointers"));
   array = json_node_get_array (node);
   n = json_array_get_length (array);
   if (n > MAX_KEY_POINTERS)
@@ -549,7 +689,7 @@ parse_keys (VigilMapping  *self,
       g_autofree char *where = g_strdup_printf ("keys[%u]", i);
       KeyPointer key = { NULL, FALSE };
 
-      if (!parse_key_pointer (json_array_get_element (array, i), where, &key, error))
+      if (!parse_key_pointer (self, json_array_get_element (array, i), where, &key, error))
         {
           g_free (key.pointer);
           return FALSE;
@@ -720,25 +860,104 @@ parse_detail_url (VigilMapping  *self,
       return set_mapping_error (error, "detail_url", _("must have {id} in its path or query, not in its host"));
   }
 
-  return parse_fields (root, "detail_fields", self->detail_fields, FALSE, error);
+  return parse_fields (self, root, "detail_fields", TRUE, error);
 }
 
-/* A misspelt member would otherwise be ignored without a word. */
+/* How repeated records combine (design 2.5): field → rule. */
 static gboolean
-check_members (JsonObject  *root,
-               GError     **error)
+parse_merge (VigilMapping  *self,
+             JsonObject    *root,
+             GError       **error)
+{
+  JsonNode *node = json_object_get_member (root, "merge");
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return set_mapping_error (error, "merge", _("must be an object from field names to sum, max, "
+                                                "min, first or last"));
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      g_autofree char *path = g_strdup_printf ("merge.%s", name);
+      g_autoptr(GError) local_error = NULL;
+      VigilField field = vigil_field_from_name (name);
+
+      if (field == VIGIL_FIELD_NONE)
+        {
+          g_autofree char *known = list_field_names ();
+
+          return set_mapping_error (error, path, _("“%s” is not a field Vigil knows (it knows %s)"),
+                                    name, known);
+        }
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+        return set_mapping_error (error, path, _("must be sum, max, min, first or last"));
+      if (!vigil_merge_rule_parse (field, json_node_get_string (value), &self->merge[field], &local_error))
+        return set_mapping_error (error, path, "%s", local_error->message);
+    }
+  return TRUE;
+}
+
+/* A CSV mapping's delimiter and decimal mark (design 2.5). */
+static gboolean
+parse_csv_style (VigilMapping  *self,
+                 JsonObject    *root,
+                 GError       **error)
+{
+  g_autofree char *delimiter = NULL;
+  g_autofree char *decimal = NULL;
+
+  if (!get_string_member (root, "delimiter", "", FALSE, &delimiter, error) ||
+      !get_string_member (root, "decimal", "", FALSE, &decimal, error))
+    return FALSE;
+  if (delimiter != NULL)
+    {
+      if (g_strcmp0 (delimiter, ",") != 0 && g_strcmp0 (delimiter, ";") != 0 &&
+          g_strcmp0 (delimiter, "\t") != 0)
+        return set_mapping_error (error, "delimiter", _("must be “,”, “;” or a tab (“\\t”)"));
+      self->delimiter = *delimiter;
+    }
+  if (decimal != NULL)
+    {
+      if (g_strcmp0 (decimal, ".") != 0 && g_strcmp0 (decimal, ",") != 0)
+        return set_mapping_error (error, "decimal", _("must be “.” or “,”"));
+      self->decimal = *decimal;
+    }
+  return TRUE;
+}
+
+/* A misspelt member would otherwise be ignored without a word; one
+ * that belongs to the other kind of mapping is said so. */
+static gboolean
+check_members (VigilMapping  *self,
+               JsonObject    *root,
+               GError       **error)
 {
   static const char * const known[] = {
     "records", "fields", "keys", "features_format", "pagination", "detail_url", "detail_fields",
-    "method", "query", "headers", "body", NULL
+    "method", "query", "headers", "body", "merge", NULL
   };
+  static const char * const csv_only[] = { "delimiter", "decimal", NULL };
+  static const char * const csv_known[] = { "fields", "keys", "merge", "delimiter", "decimal", NULL };
   JsonObjectIter iter;
   const char *name;
 
   json_object_iter_init (&iter, root);
   while (json_object_iter_next (&iter, &name, NULL))
-    if (!g_strv_contains (known, name))
-      return set_mapping_error (error, name, _("unknown member"));
+    {
+      if (!g_strv_contains (known, name) && !g_strv_contains (csv_only, name))
+        return set_mapping_error (error, name, _("unknown member"));
+      if (self->csv && !g_strv_contains (csv_known, name))
+        return set_mapping_error (error, name, _("a mapping without “records” reads the columns of a "
+                                                 "CSV file, where this means nothing (a mapping for "
+                                                 "JSON needs “records”)"));
+      if (!self->csv && g_strv_contains (csv_only, name))
+        return set_mapping_error (error, name, _("applies to a CSV file's mapping, which has no "
+                                                 "“records”"));
+    }
   return TRUE;
 }
 
@@ -756,13 +975,27 @@ mapping_from_node (JsonNode  *node,
       return NULL;
     }
   root = json_node_get_object (node);
+  /* design 2.5: a mapping with no records pointer reads a CSV file,
+   * each field from a column. */
+  self->csv = !json_object_has_member (root, "records");
 
-  if (!check_members (root, error))
+  if (!check_members (self, root, error))
     return NULL;
 
+  if (self->csv)
+    {
+      if (!parse_csv_style (self, root, error) ||
+          !parse_fields (self, root, "fields", FALSE, error) ||
+          !parse_keys (self, root, error) ||
+          !parse_merge (self, root, error))
+        return NULL;
+      return g_steal_pointer (&self);
+    }
+
   if (!get_pointer_member (root, "records", "", TRUE, &self->records, error) ||
-      !parse_fields (root, "fields", self->fields, TRUE, error) ||
+      !parse_fields (self, root, "fields", FALSE, error) ||
       !parse_keys (self, root, error) ||
+      !parse_merge (self, root, error) ||
       !get_string_member (root, "features_format", "", FALSE, &format, error) ||
       !parse_pagination (self, root, error) ||
       !_vigil_mapping_request_parse (&self->request, root, error) ||
@@ -834,24 +1067,82 @@ vigil_mapping_new_from_file (const char  *path,
 }
 
 static void
-add_fields (JsonBuilder *builder,
-            const char  *member,
-            char       **fields)
+add_fields (JsonBuilder     *builder,
+            const char      *member,
+            char           **fields,
+            VigilFieldRule **rules,
+            gboolean         keys_lower)
 {
   json_builder_set_member_name (builder, member);
   json_builder_begin_object (builder);
   for (int i = 0; i < VIGIL_N_FIELDS; i++)
-    if (fields[i] != NULL)
-      {
-        json_builder_set_member_name (builder, vigil_field_get_name ((VigilField) i));
+    {
+      if (fields[i] == NULL && rules[i] == NULL)
+        continue;
+      json_builder_set_member_name (builder, vigil_field_get_name ((VigilField) i));
+      if (rules[i] != NULL)
+        _vigil_field_rule_to_json (rules[i], builder);
+      else if (i == VIGIL_FIELD_KEYS && keys_lower)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "pointer");
+          json_builder_add_string_value (builder, fields[i]);
+          json_builder_set_member_name (builder, "lower");
+          json_builder_add_boolean_value (builder, TRUE);
+          json_builder_end_object (builder);
+        }
+      else
         json_builder_add_string_value (builder, fields[i]);
-      }
+    }
   json_builder_end_object (builder);
 }
 
 static void
+add_merge (JsonBuilder          *builder,
+           const VigilMergeRule *merge)
+{
+  gboolean any = FALSE;
+
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    {
+      if (merge[i] == VIGIL_MERGE_LAST)
+        continue;
+      if (!any)
+        {
+          json_builder_set_member_name (builder, "merge");
+          json_builder_begin_object (builder);
+          any = TRUE;
+        }
+      json_builder_set_member_name (builder, vigil_field_get_name ((VigilField) i));
+      json_builder_add_string_value (builder, vigil_merge_rule_get_name (merge[i]));
+    }
+  if (any)
+    json_builder_end_object (builder);
+}
+
+/* A CSV mapping: columns, how repeated ids combine, the text style. */
+static void
+add_csv_members (VigilMapping *self,
+                 JsonBuilder  *builder)
+{
+  if (self->delimiter != 0)
+    {
+      char delimiter[2] = { self->delimiter, '\0' };
+
+      json_builder_set_member_name (builder, "delimiter");
+      json_builder_add_string_value (builder, delimiter);
+    }
+  if (self->decimal != '.')
+    {
+      json_builder_set_member_name (builder, "decimal");
+      json_builder_add_string_value (builder, ",");
+    }
+}
+
+static void
 add_key_pointers (JsonBuilder *builder,
-                  GArray      *key_pointers)
+                  GArray      *key_pointers,
+                  gboolean     csv)
 {
   json_builder_set_member_name (builder, "keys");
   json_builder_begin_array (builder);
@@ -865,7 +1156,7 @@ add_key_pointers (JsonBuilder *builder,
           continue;
         }
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "pointer");
+      json_builder_set_member_name (builder, csv ? "column" : "pointer");
       json_builder_add_string_value (builder, key->pointer);
       json_builder_set_member_name (builder, "lower");
       json_builder_add_boolean_value (builder, TRUE);
@@ -917,11 +1208,23 @@ vigil_mapping_to_json (VigilMapping *self)
   g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
 
   json_builder_begin_object (builder);
+  if (self->csv)
+    {
+      add_fields (builder, "fields", self->fields, self->field_rules, FALSE);
+      if (self->key_pointers->len > 0)
+        add_key_pointers (builder, self->key_pointers, TRUE);
+      add_merge (builder, self->merge);
+      add_csv_members (self, builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      return json_to_string (root, TRUE);
+    }
   json_builder_set_member_name (builder, "records");
   json_builder_add_string_value (builder, self->records);
-  add_fields (builder, "fields", self->fields);
+  add_fields (builder, "fields", self->fields, self->field_rules, self->keys_lower);
   if (self->key_pointers->len > 0)
-    add_key_pointers (builder, self->key_pointers);
+    add_key_pointers (builder, self->key_pointers, FALSE);
+  add_merge (builder, self->merge);
   if (self->features_format != VIGIL_FEATURES_FORMAT_ANY)
     {
       json_builder_set_member_name (builder, "features_format");
@@ -954,12 +1257,22 @@ vigil_mapping_to_json (VigilMapping *self)
     {
       json_builder_set_member_name (builder, "detail_url");
       json_builder_add_string_value (builder, self->detail_url);
-      add_fields (builder, "detail_fields", self->detail_fields);
+      add_fields (builder, "detail_fields", self->detail_fields, self->detail_rules, self->detail_keys_lower);
     }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   return json_to_string (root, TRUE);
+}
+
+/* A CSV file's mapping given JSON to read. */
+static gboolean
+set_csv_mapping_error (GError **error)
+{
+  g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                       _("the mapping has no “records”, so it names the columns of a CSV file: JSON "
+                         "needs a mapping with “records”, the JSON Pointer to the array of records"));
+  return FALSE;
 }
 
 /* Whether a page with nothing at the records pointer is a page without
@@ -1053,6 +1366,11 @@ vigil_mapping_get_records (VigilMapping  *self,
   g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
   g_return_val_if_fail (document != NULL, NULL);
 
+  if (self->csv)
+    {
+      set_csv_mapping_error (error);
+      return NULL;
+    }
   node = vigil_json_pointer_get (document, self->records);
   /* null is an empty collection (Pipedrive answers one so). */
   if ((node == NULL && missing_records_are_none (self)) || (node != NULL && JSON_NODE_HOLDS_NULL (node)))
@@ -1084,7 +1402,7 @@ apply_keys (VigilMapping  *self,
   memset (values, 0, n * sizeof *values);
   if (self->fields[VIGIL_FIELD_KEYS] != NULL)
     _vigil_keys_value_set_node (&values[0], vigil_json_pointer_get (record, self->fields[VIGIL_FIELD_KEYS]),
-                                FALSE);
+                                self->keys_lower);
   for (guint i = 0; i < self->key_pointers->len; i++)
     {
       const KeyPointer *key = &g_array_index (self->key_pointers, KeyPointer, i);
@@ -1094,14 +1412,80 @@ apply_keys (VigilMapping  *self,
   _vigil_snapshot_add_keys (snapshot, values, n);
 }
 
-/* Sets the fields @fields point at in @record; in a record of the list
- * (@is_record), the keys are gathered from every pointer that gives them. */
+/* Keys a detail answer gives replace the list's (design 2.2); null, or
+ * none found, leaves them. */
 static void
-apply_fields (VigilMapping  *self,
-              char         **fields,
-              gboolean       is_record,
-              JsonNode      *record,
-              VigilSnapshot *snapshot)
+replace_keys (VigilSnapshot  *snapshot,
+              VigilKeysValue *value)
+{
+  g_clear_pointer (&snapshot->keys, g_ptr_array_unref);
+  _vigil_snapshot_add_keys (snapshot, value, 1);
+}
+
+/* The fields read by a rule, from a record as a tree. */
+static void
+apply_rules (VigilFieldRule **rules,
+             JsonNode        *record,
+             VigilSnapshot   *snapshot)
+{
+  VigilRawValue raw[N_ITEM_PARTS + 1] = { { 0, }, };
+  VigilRawValue *value = &raw[N_ITEM_PARTS];
+
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    {
+      const VigilFieldRule *rule = rules[i];
+      JsonNode *node;
+
+      if (rule == NULL)
+        continue;
+      node = vigil_json_pointer_get (record, rule->source);
+      _vigil_raw_value_set_node (value, node);
+      if (!rule->is_sum)
+        {
+          _vigil_raw_value_set_node (&raw[ITEM_INTERVAL], rule->per_interval != NULL
+                                     ? vigil_json_pointer_get (record, rule->per_interval) : NULL);
+          _vigil_raw_value_set_node (&raw[ITEM_COUNT], rule->per_count != NULL
+                                     ? vigil_json_pointer_get (record, rule->per_count) : NULL);
+          _vigil_field_rule_apply (rule, value, &raw[ITEM_INTERVAL], &raw[ITEM_COUNT], snapshot);
+          continue;
+        }
+
+      {
+        VigilRuleSum sum;
+        JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+        _vigil_rule_sum_init (&sum);
+        for (guint e = 0; array != NULL && e < json_array_get_length (array); e++)
+          {
+            JsonNode *element = json_array_get_element (array, e);
+
+            _vigil_raw_value_set_node (&raw[ITEM_OF], vigil_json_pointer_get (element, rule->of));
+            _vigil_raw_value_set_node (&raw[ITEM_TIMES], rule->times != NULL
+                                       ? vigil_json_pointer_get (element, rule->times) : NULL);
+            _vigil_raw_value_set_node (&raw[ITEM_INTERVAL], rule->per_interval != NULL
+                                       ? vigil_json_pointer_get (element, rule->per_interval) : NULL);
+            _vigil_raw_value_set_node (&raw[ITEM_COUNT], rule->per_count != NULL
+                                       ? vigil_json_pointer_get (element, rule->per_count) : NULL);
+            _vigil_rule_sum_add (rule, &sum, &raw[ITEM_OF], &raw[ITEM_TIMES], &raw[ITEM_INTERVAL],
+                                 &raw[ITEM_COUNT]);
+          }
+        _vigil_rule_sum_finish (rule, &sum, value, snapshot);
+      }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (raw); i++)
+    _vigil_raw_value_free_text (&raw[i]);
+}
+
+/* Sets the fields @fields point at, and those @rules read, in @record;
+ * in a record of the list (@is_record), the keys are gathered from every
+ * pointer that gives them. */
+static void
+apply_fields (VigilMapping    *self,
+              char           **fields,
+              VigilFieldRule **rules,
+              gboolean         is_record,
+              JsonNode        *record,
+              VigilSnapshot   *snapshot)
 {
   for (int i = 0; i < VIGIL_N_FIELDS; i++)
     {
@@ -1110,6 +1494,15 @@ apply_fields (VigilMapping  *self,
       if (fields[i] == NULL || (is_record && i == VIGIL_FIELD_KEYS) ||
           !(value = vigil_json_pointer_get (record, fields[i])))
         continue;
+
+      if (i == VIGIL_FIELD_KEYS && self->detail_keys_lower && !JSON_NODE_HOLDS_NULL (value))
+        {
+          VigilKeysValue keys = { NULL, FALSE };
+
+          _vigil_keys_value_set_node (&keys, value, TRUE);
+          replace_keys (snapshot, &keys);
+          continue;
+        }
 
       if (i == VIGIL_FIELD_FEATURES &&
           ((self->features_format == VIGIL_FEATURES_FORMAT_OBJECT && JSON_NODE_HOLDS_ARRAY (value)) ||
@@ -1121,6 +1514,7 @@ apply_fields (VigilMapping  *self,
         }
       vigil_snapshot_set_json (snapshot, (VigilField) i, value);
     }
+  apply_rules (rules, record, snapshot);
   if (is_record && has_keys (self))
     apply_keys (self, record, snapshot);
 }
@@ -1138,10 +1532,11 @@ vigil_mapping_apply (VigilMapping  *self,
                      VigilSnapshot *snapshot)
 {
   g_return_if_fail (VIGIL_IS_MAPPING (self));
+  g_return_if_fail (!self->csv);
   g_return_if_fail (record != NULL);
   g_return_if_fail (snapshot != NULL);
 
-  apply_fields (self, self->fields, TRUE, record, snapshot);
+  apply_fields (self, self->fields, self->field_rules, TRUE, record, snapshot);
 }
 
 /**
@@ -1156,10 +1551,11 @@ vigil_mapping_apply_detail (VigilMapping  *self,
                             VigilSnapshot *snapshot)
 {
   g_return_if_fail (VIGIL_IS_MAPPING (self));
+  g_return_if_fail (!self->csv);
   g_return_if_fail (detail != NULL);
   g_return_if_fail (snapshot != NULL);
 
-  apply_fields (self, self->detail_fields, FALSE, detail, snapshot);
+  apply_fields (self, self->detail_fields, self->detail_rules, FALSE, detail, snapshot);
 }
 
 /* Reading answers as text ------------------------------------------------
@@ -1168,6 +1564,16 @@ vigil_mapping_apply_detail (VigilMapping  *self,
  * record at a time: memory follows the records being worked on, not the
  * size or shape of the answer (design 2.3). The rules are those of
  * vigil_mapping_get_records() and vigil_mapping_apply(). */
+
+/* What a field's rule found in the record being read: the rule reads
+ * it once the record is whole, since its parts (a value, its billing
+ * interval) may come in any order. */
+typedef struct
+{
+  VigilRawValue slots[RULE_SLOTS];
+  VigilRuleSum  sum;
+  VigilRawValue item[N_ITEM_PARTS];   /* a sum: the element being read */
+} RuleInputs;
 
 /* What a page says at the more or total pointer; a member given twice
  * keeps its last value, as in a tree, so it is judged once the whole
@@ -1197,7 +1603,158 @@ typedef struct
   PageValue        more;
   PageValue        total;
   GError          *error;       /* not about the text: from @func, or no records */
+  VigilFieldRule **rules;       /* the rules of the fields being read */
+  VigilPointerTree **sum_trees;
+  RuleInputs      *inputs;      /* one per field */
 } AnswerReader;
+
+static RuleInputs *
+rule_inputs_new (void)
+{
+  return g_new0 (RuleInputs, VIGIL_N_FIELDS);
+}
+
+static void
+rule_inputs_free (RuleInputs *inputs)
+{
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    {
+      for (guint k = 0; k < RULE_SLOTS; k++)
+        _vigil_raw_value_free_text (&inputs[i].slots[k]);
+      for (guint k = 0; k < N_ITEM_PARTS; k++)
+        _vigil_raw_value_free_text (&inputs[i].item[k]);
+      _vigil_rule_sum_clear (&inputs[i].sum);
+    }
+  g_free (inputs);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RuleInputs, rule_inputs_free)
+
+/* Before each record: nothing found yet. */
+static void
+rule_inputs_reset (RuleInputs      *inputs,
+                   VigilFieldRule **rules)
+{
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    {
+      if (rules[i] == NULL)
+        continue;
+      for (guint k = 0; k < RULE_SLOTS; k++)
+        _vigil_raw_value_clear (&inputs[i].slots[k]);
+      _vigil_rule_sum_clear (&inputs[i].sum);
+    }
+}
+
+/* Once the record is read: each rule makes its field of what it found. */
+static void
+finish_rules (VigilFieldRule **rules,
+              RuleInputs      *inputs,
+              VigilSnapshot   *snapshot)
+{
+  for (int i = 0; i < VIGIL_N_FIELDS; i++)
+    {
+      RuleInputs *found = &inputs[i];
+
+      if (rules[i] == NULL)
+        continue;
+      if (rules[i]->is_sum)
+        _vigil_rule_sum_finish (rules[i], &found->sum, &found->slots[RULE_VALUE], snapshot);
+      else
+        _vigil_field_rule_apply (rules[i], &found->slots[RULE_VALUE], &found->slots[RULE_INTERVAL],
+                                 &found->slots[RULE_COUNT], snapshot);
+    }
+}
+
+/* A part of one element of a sum's array. */
+static gboolean
+read_item_value (int              part,
+                 VigilJsonCursor *c,
+                 guint            depth,
+                 gpointer         user_data)
+{
+  RuleInputs *inputs = user_data;
+
+  return _vigil_raw_value_read (&inputs->item[part], c, depth);
+}
+
+/* The array a sum adds up, element by element as it is read: memory
+ * follows one element, whatever the array's length. A member given
+ * twice keeps its last value, as in a tree. */
+static gboolean
+read_sum (AnswerReader         *reader,
+          const VigilFieldRule *rule,
+          VigilPointerTree     *tree,
+          RuleInputs           *inputs,
+          VigilJsonCursor      *c,
+          guint                 depth)
+{
+  gboolean more = TRUE;
+
+  _vigil_rule_sum_clear (&inputs->sum);
+  if (*c->p != '[')
+    return _vigil_raw_value_read (&inputs->slots[RULE_VALUE], c, depth);
+  /* Too deep to open: the reader of every JSON text says so. */
+  if (depth >= VIGIL_JSON_MAX_DEPTH)
+    return _vigil_json_cursor_skip_value (c, depth);
+
+  _vigil_raw_value_clear (&inputs->slots[RULE_VALUE]);
+  inputs->slots[RULE_VALUE].kind = VIGIL_RAW_ARRAY;
+  c->p++;
+  _vigil_json_cursor_skip_space (c);
+  if (c->p < c->end && *c->p == ']')
+    {
+      c->p++;
+      return TRUE;
+    }
+  while (more)
+    {
+      for (guint k = 0; k < N_ITEM_PARTS; k++)
+        _vigil_raw_value_clear (&inputs->item[k]);
+      if (!_vigil_pointer_tree_read (tree, c, depth + 1, reader->name, read_item_value, inputs))
+        return FALSE;
+      _vigil_rule_sum_add (rule, &inputs->sum, &inputs->item[ITEM_OF], &inputs->item[ITEM_TIMES],
+                           &inputs->item[ITEM_INTERVAL], &inputs->item[ITEM_COUNT]);
+      if (!_vigil_json_cursor_read_separator (c, ']', &more))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A value one of the rules' pointers found. */
+static gboolean
+read_rule_value (AnswerReader    *reader,
+                 int              role,
+                 VigilJsonCursor *c,
+                 guint            depth)
+{
+  int field = role / RULE_SLOTS;
+  int slot = role % RULE_SLOTS;
+  RuleInputs *inputs = &reader->inputs[field];
+
+  if (slot == RULE_VALUE && reader->rules[field]->is_sum)
+    return read_sum (reader, reader->rules[field], reader->sum_trees[field], inputs, c, depth);
+  return _vigil_raw_value_read (&inputs->slots[slot], c, depth);
+}
+
+/* Keys in a detail answer, lower-cased: they replace the list's. */
+static gboolean
+read_detail_keys (AnswerReader    *reader,
+                  VigilJsonCursor *c,
+                  guint            depth)
+{
+  VigilKeysValue value = { NULL, FALSE };
+
+  /* null leaves the keys as they are, like every field's. */
+  if (*c->p == 'n')
+    return _vigil_json_cursor_read_literal (c);
+  if (!_vigil_keys_value_read (&value, c, depth, TRUE, reader->scratch))
+    {
+      _vigil_keys_value_clear (&value);
+      return FALSE;
+    }
+  replace_keys (reader->snapshot, &value);
+  return TRUE;
+}
 
 /* A value for the record's keys, kept until the record is read, as
  * apply_keys() gathers them; a member given twice keeps its last value,
@@ -1209,7 +1766,7 @@ read_keys_value (AnswerReader    *reader,
                  guint            depth)
 {
   VigilKeysValue *value = &reader->keys[0];
-  gboolean lower = FALSE;
+  gboolean lower = reader->mapping->keys_lower;
 
   if (role >= ROLE_KEY_POINTER)
     {
@@ -1229,10 +1786,14 @@ read_field_value (int              field,
   AnswerReader *reader = user_data;
   VigilFeaturesFormat format = reader->mapping->features_format;
 
+  if (field >= ROLE_RULE)
+    return read_rule_value (reader, field - ROLE_RULE, c, depth);
   /* Only a record of the list has keys pointers; in a detail answer,
    * keys are a field like the others. */
   if (reader->keys != NULL && (field == VIGIL_FIELD_KEYS || field >= ROLE_KEY_POINTER))
     return read_keys_value (reader, field, c, depth);
+  if (field == VIGIL_FIELD_KEYS && reader->mapping->detail_keys_lower)
+    return read_detail_keys (reader, c, depth);
 
   if (field == VIGIL_FIELD_FEATURES &&
       ((format == VIGIL_FEATURES_FORMAT_OBJECT && *c->p == '[') ||
@@ -1294,10 +1855,12 @@ read_record_array (AnswerReader    *reader,
   while (more)
     {
       vigil_snapshot_clear (reader->snapshot);
+      rule_inputs_reset (reader->inputs, reader->rules);
       if (!_vigil_pointer_tree_read (reader->mapping->record_tree, c, depth + 1, reader->name,
                                      read_field_value, reader))
         return FALSE;
       _vigil_snapshot_add_keys (reader->snapshot, reader->keys, 1 + reader->mapping->key_pointers->len);
+      finish_rules (reader->rules, reader->inputs, reader->snapshot);
       if (!reader->func (reader->snapshot, reader->user_data, &reader->error) ||
           !_vigil_json_cursor_read_separator (c, ']', &more))
         return FALSE;
@@ -1534,10 +2097,16 @@ read_page_records (VigilMapping     *self,
   g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
   g_autoptr(GError) text_error = NULL;
   g_autofree VigilKeysValue *keys = NULL;
+  g_autoptr(RuleInputs) inputs = rule_inputs_new ();
   AnswerReader reader = { self, snapshot, func, user_data, };
   guint n_keys;
   gboolean ok;
 
+  if (self->csv)
+    return set_csv_mapping_error (error);
+  reader.rules = self->field_rules;
+  reader.sum_trees = self->sum_trees;
+  reader.inputs = inputs;
   n_keys = 1 + self->key_pointers->len;
   reader.keys = keys = g_new0 (VigilKeysValue, n_keys);
   reader.page_values = info != NULL;
@@ -1684,13 +2253,94 @@ vigil_mapping_read_detail (VigilMapping   *self,
                            VigilSnapshot  *snapshot,
                            GError        **error)
 {
+  g_autoptr(RuleInputs) inputs = rule_inputs_new ();
   AnswerReader reader = { self, snapshot, NULL, NULL, };
 
   g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (snapshot != NULL, FALSE);
 
-  return read_answer (self->detail_tree, data, length, read_field_value, &reader, error);
+  if (self->csv)
+    return set_csv_mapping_error (error);
+  reader.rules = self->detail_rules;
+  reader.sum_trees = self->detail_sum_trees;
+  reader.inputs = inputs;
+  rule_inputs_reset (inputs, reader.rules);
+  if (!read_answer (self->detail_tree, data, length, read_field_value, &reader, error))
+    return FALSE;
+  finish_rules (reader.rules, inputs, snapshot);
+  return TRUE;
+}
+
+/**
+ * vigil_mapping_is_csv:
+ *
+ * Returns: whether the mapping reads a CSV file's columns (it has no
+ *   records pointer, design 2.5) rather than JSON
+ */
+gboolean
+vigil_mapping_is_csv (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
+
+  return self->csv;
+}
+
+/**
+ * vigil_mapping_get_merge:
+ *
+ * Returns: (array fixed-size=VIGIL_N_FIELDS): how records of one poll or
+ *   import that share an id combine, field by field (design 2.5)
+ */
+const VigilMergeRule *
+vigil_mapping_get_merge (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+
+  return self->merge;
+}
+
+VigilFieldRule *
+_vigil_mapping_get_field_rule (VigilMapping *self,
+                               VigilField    field)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+  g_return_val_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS, NULL);
+
+  return self->field_rules[field];
+}
+
+guint
+_vigil_mapping_get_n_key_pointers (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), 0);
+
+  return self->key_pointers->len;
+}
+
+/* The keys member's @index-th pointer, or column in a CSV mapping. */
+const char *
+_vigil_mapping_get_key_pointer (VigilMapping *self,
+                                guint         index,
+                                gboolean     *out_lower)
+{
+  const KeyPointer *key;
+
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+  g_return_val_if_fail (index < self->key_pointers->len, NULL);
+
+  key = &g_array_index (self->key_pointers, KeyPointer, index);
+  *out_lower = key->lower;
+  return key->pointer;
+}
+
+/* A CSV mapping's delimiter, 0 when it is to be detected. */
+char
+_vigil_mapping_get_delimiter (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), 0);
+
+  return self->delimiter;
 }
 
 VigilPaginationStyle

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "vigil-ingest.h"
 #include "vigil-snapshot.h"
 
 G_BEGIN_DECLS
@@ -127,6 +128,8 @@ gboolean              vigil_mapping_read_detail         (VigilMapping   *self,
                                                          gsize           length,
                                                          VigilSnapshot  *snapshot,
                                                          GError        **error);
+gboolean              vigil_mapping_is_csv              (VigilMapping   *self);
+const VigilMergeRule *vigil_mapping_get_merge           (VigilMapping   *self);
 VigilPaginationStyle  vigil_mapping_get_pagination      (VigilMapping   *self);
 const char           *vigil_mapping_get_page_pointer    (VigilMapping   *self);
 const char           *vigil_mapping_get_page_param      (VigilMapping   *self);

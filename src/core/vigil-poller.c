@@ -408,7 +408,11 @@ begin_storing (PollJob  *job,
   if (!(job->writer = vigil_store_open (vigil_store_get_path (job->store), error)))
     return FALSE;
   job->ingest = vigil_ingest_begin (job->writer, job->source->name, job->started_at, error);
-  return job->ingest != NULL;
+  if (job->ingest == NULL)
+    return FALSE;
+  /* design 2.5: records of one poll that share an id make one row. */
+  vigil_ingest_set_merge (job->ingest, vigil_mapping_get_merge (job->mapping));
+  return TRUE;
 }
 
 static void
@@ -1892,17 +1896,22 @@ char *
 vigil_poll_result_describe (const VigilPollResult *result)
 {
   const VigilIngestStats *stats;
+  g_autofree char *counts = NULL;
+  g_autofree char *notes = NULL;
 
   g_return_val_if_fail (result != NULL, NULL);
 
   if (result->not_modified)
     return g_strdup (_("not modified since the last poll"));
   stats = &result->stats;
-  return g_strdup_printf (_("%" PRIu64 " read, %" PRIu64 " stored, %"
-                            PRIu64 " already stored, %" PRIu64
-                            " skipped without id, %" PRIu64 " unusable values"),
-                          stats->records_read, stats->stored, stats->duplicates, stats->skipped,
-                          stats->unknown_values);
+  counts = g_strdup_printf (_("%" PRIu64 " read, %" PRIu64 " stored, %"
+                              PRIu64 " already stored, %" PRIu64
+                              " skipped without id, %" PRIu64 " unusable values"),
+                            stats->records_read, stats->stored, stats->duplicates, stats->skipped,
+                            stats->unknown_values);
+  if ((notes = vigil_ingest_stats_describe_notes (stats)) == NULL)
+    return g_steal_pointer (&counts);
+  return g_strdup_printf ("%s; %s", counts, notes);
 }
 
 /**

@@ -38,5 +38,16 @@ gboolean _vigil_keys_value_read          (VigilKeysValue   *value,
 void     _vigil_snapshot_add_keys        (VigilSnapshot    *self,
                                           VigilKeysValue   *values,
                                           guint             n_values);
+void     _vigil_keys_value_set_text      (VigilKeysValue   *value,
+                                          const char       *text,
+                                          gboolean          lower);
+
+gboolean _vigil_snapshot_store_number    (VigilSnapshot    *self,
+                                          VigilField        field,
+                                          double            value);
+void     _vigil_snapshot_reject          (VigilSnapshot    *self,
+                                          VigilField        field,
+                                          char             *problem);
+gboolean _vigil_text_is_null             (const char       *text);
 
 G_END_DECLS

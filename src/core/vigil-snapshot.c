@@ -120,6 +120,7 @@ vigil_snapshot_clear (VigilSnapshot *self)
   g_clear_pointer (&self->owner, g_free);
   g_clear_pointer (&self->segment, g_free);
   g_clear_pointer (&self->features, g_array_unref);
+  g_clear_pointer (&self->problem, g_free);
   self->n_unknown = 0;
   init_unknown (self);
 }
@@ -159,6 +160,7 @@ vigil_snapshot_copy (const VigilSnapshot *self)
   copy->plan = g_strdup (self->plan);
   copy->owner = g_strdup (self->owner);
   copy->segment = g_strdup (self->segment);
+  copy->problem = g_strdup (self->problem);
   copy->features = NULL;
   if (self->features != NULL)
     {
@@ -413,50 +415,84 @@ integer_text (double value)
   return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) value);
 }
 
-static void
-set_number (VigilSnapshot *self,
-            VigilField     field,
-            double         value)
+/**
+ * _vigil_snapshot_store_number:
+ * @field: which native field
+ * @value: the number given for it
+ *
+ * Stores @value in @field if it is a value of that field: a finite
+ * amount ≥ 0 and below 1e15 for mrr, a whole count in range, epoch
+ * seconds of the years 1970–9999 for a time, a whole number for an id.
+ *
+ * Returns: %FALSE, leaving @self as it was and counting nothing, if not
+ */
+gboolean
+_vigil_snapshot_store_number (VigilSnapshot *self,
+                              VigilField     field,
+                              double         value)
 {
   gint64 max;
   gint64 *count = count_slot (self, field, &max);
 
   if (field == VIGIL_FIELD_MRR)
     {
-      if (isfinite (value) && value >= 0 && value < 1e15)
-        self->mrr = value;
-      else
-        reject_value (self, field);
+      if (!isfinite (value) || value < 0 || value >= 1e15)
+        return FALSE;
+      self->mrr = value;
+      return TRUE;
     }
-  else if (count != NULL)
-    {
-      if (!double_to_count (value, max, count))
-        reject_value (self, field);
-    }
-  else if (field == VIGIL_FIELD_LAST_ACTIVE || field == VIGIL_FIELD_OBSERVED_AT)
+  if (count != NULL)
+    return double_to_count (value, max, count);
+  if (field == VIGIL_FIELD_LAST_ACTIVE || field == VIGIL_FIELD_OBSERVED_AT)
     {
       /* Epoch seconds, as some APIs send them; years 1970..9999 only. */
       gint64 time;
 
-      if (double_to_count (value, G_GINT64_CONSTANT (253402300799), &time))
-        *(field == VIGIL_FIELD_LAST_ACTIVE ? &self->last_active : &self->observed_at) = time;
-      else
-        reject_value (self, field);
+      if (!double_to_count (value, G_GINT64_CONSTANT (253402300799), &time))
+        return FALSE;
+      *(field == VIGIL_FIELD_LAST_ACTIVE ? &self->last_active : &self->observed_at) = time;
+      return TRUE;
     }
-  else if (field == VIGIL_FIELD_ID)
+  if (field == VIGIL_FIELD_ID)
     {
       char *text = integer_text (value);
 
-      if (text != NULL)
-        {
-          g_free (self->customer_id);
-          self->customer_id = text;
-        }
-      else
-        reject_value (self, field);
+      if (text == NULL)
+        return FALSE;
+      g_free (self->customer_id);
+      self->customer_id = text;
+      return TRUE;
     }
-  else
+  return FALSE;
+}
+
+static void
+set_number (VigilSnapshot *self,
+            VigilField     field,
+            double         value)
+{
+  if (!_vigil_snapshot_store_number (self, field, value))
     reject_value (self, field);
+}
+
+/**
+ * _vigil_snapshot_reject:
+ * @problem: (transfer full) (nullable): the value and why it cannot be
+ *   used, in words
+ *
+ * Makes @field unknown because what was given cannot be used, counts it,
+ * and keeps @problem if it is the record's first (design 2.3).
+ */
+void
+_vigil_snapshot_reject (VigilSnapshot *self,
+                        VigilField     field,
+                        char          *problem)
+{
+  reject_value (self, field);
+  if (self->problem == NULL)
+    self->problem = problem;
+  else
+    g_free (problem);
 }
 
 static gboolean
@@ -465,6 +501,13 @@ is_null_text (const char *text)
   while (g_ascii_isspace (*text))
     text++;
   return *text == '\0' || g_ascii_strcasecmp (text, "null") == 0;
+}
+
+/* Text that stands for no value: empty, white space, or `null`. */
+gboolean
+_vigil_text_is_null (const char *text)
+{
+  return is_null_text (text);
 }
 
 static void
@@ -828,13 +871,14 @@ set_keys (VigilSnapshot  *self,
 /* A CSV cell: one key, or a JSON array of keys when it begins with “[”,
  * read by the reader of every JSON text; one that is not JSON is an
  * unusable value. */
-static void
-set_keys_text (VigilSnapshot *self,
-               const char    *text)
+void
+_vigil_keys_value_set_text (VigilKeysValue *value,
+                            const char     *text,
+                            gboolean        lower)
 {
-  VigilKeysValue value = { NULL, FALSE };
   const char *p = text;
 
+  _vigil_keys_value_clear (value);
   while (g_ascii_isspace (*p))
     p++;
   if (*p == '[')
@@ -844,11 +888,20 @@ set_keys_text (VigilSnapshot *self,
       VigilJsonCursor c;
 
       _vigil_json_cursor_init (&c, text, strlen (text), VIGIL_JSON_DATA, &error);
-      if (!_vigil_keys_value_read (&value, &c, 0, FALSE, scratch) || !_vigil_json_cursor_finish (&c))
-        keys_value_refuse (&value);
+      if (!_vigil_keys_value_read (value, &c, 0, lower, scratch) || !_vigil_json_cursor_finish (&c))
+        keys_value_refuse (value);
     }
   else
-    keys_value_add_text (&value, text, FALSE);
+    keys_value_add_text (value, text, lower);
+}
+
+static void
+set_keys_text (VigilSnapshot *self,
+               const char    *text)
+{
+  VigilKeysValue value = { NULL, FALSE };
+
+  _vigil_keys_value_set_text (&value, text, FALSE);
   set_keys (self, &value);
 }
 

@@ -61,6 +61,8 @@ typedef struct
   gint32   renewal_day;    /* days since 1970-01-01, or G_MININT32 */
   GArray  *features;       /* of VigilFeatureUsage, NULL when unknown */
   guint    n_unknown;      /* values given but unusable (wrong type, out of range) */
+  char    *problem;        /* the first unusable value a mapping's rule met, in words
+                            * (design 2.3); NULL if none */
 } VigilSnapshot;
 
 #define VIGIL_UNKNOWN_DAY G_MININT32

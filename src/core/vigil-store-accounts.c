@@ -17,11 +17,17 @@
 #include "vigil-error.h"
 #include "vigil-store-private.h"
 
-/* design 2.6. An account of one record keeps that record's observations
- * as its snapshots, exactly as before accounts existed. An account of
- * several records keeps each record's raw observations in observations
- * and its merged state in snapshots; _vigil_store_recompute_account()
- * moves between the two shapes and rebuilds the merged state. */
+/* design 2.6. An account's snapshots are its merged state at every time
+ * any of its records was observed. They hold its main record's
+ * observations too, without a copy: at a snapshot where the main record
+ * was observed, every field no other record gave is the main record's.
+ * The other records' raw observations are kept in observations. So an
+ * account of one record stores its history exactly as before accounts
+ * existed, and an account of several stores each observation once. When
+ * accounts merge, the one with the longer history keeps its main record
+ * and its snapshots; the other's main record's observations are copied
+ * out of its snapshots into observations. _vigil_store_recompute_account()
+ * rebuilds the merged state from the time it changed. */
 
 /* The observed columns, in the order of the observations and snapshots
  * tables (after the key and observed_at). */
@@ -101,12 +107,14 @@ _vigil_store_measure_field_group (VigilMeasure measure)
 /**
  * _vigil_store_parse_origins:
  * @origins: (nullable): a snapshot's origins column, `field=RECORD_ID;…`
+ *   and `absent` when the main record was not observed at its time
  * @out_records: (array fixed-size=N_FIELD_GROUPS): for each field
- *   group, the record that gave it, 0 for the display record
+ *   group, the record that gave it, 0 for the account's main record (the
+ *   display record for an account merged before main records existed)
  *
  * Reads what write_merged_snapshot() wrote. Written by Vigil but read
  * as any input is (design 2.3): a part that does not parse, or names no
- * field group, says nothing, and that field counts as the display
+ * field group, says nothing, and that field counts as the main
  * record's.
  */
 void
@@ -136,12 +144,51 @@ _vigil_store_parse_origins (const char *origins,
     }
 }
 
+/* Whether a snapshot's @origins say the account's main record was not
+ * observed at its time: then none of its fields are the main record's
+ * observation of that time. */
+static gboolean
+origins_main_absent (const char *origins)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (origins == NULL)
+    return FALSE;
+  parts = g_strsplit (origins, ";", -1);
+  return g_strv_contains ((const char * const *) parts, "absent");
+}
+
+/**
+ * _vigil_store_snapshot_knows_group:
+ *
+ * Whether @snapshot knows field group @group (either of its fields).
+ */
+gboolean
+_vigil_store_snapshot_knows_group (const VigilSnapshot *snapshot,
+                                   guint                group)
+{
+  switch (field_groups[group].columns[0])
+    {
+    case COL_LAST_ACTIVE: return snapshot->last_active != VIGIL_UNKNOWN;
+    case COL_MRR: return !isnan (snapshot->mrr);
+    case COL_SEATS: return snapshot->seats != VIGIL_UNKNOWN || snapshot->seats_used != VIGIL_UNKNOWN;
+    case COL_API_CALLS: return snapshot->api_calls_7d != VIGIL_UNKNOWN;
+    case COL_FEATURES: return snapshot->features != NULL || snapshot->features_used != VIGIL_UNKNOWN;
+    case COL_OPEN_TICKETS: return snapshot->open_tickets != VIGIL_UNKNOWN;
+    case COL_NPS: return snapshot->nps != VIGIL_UNKNOWN;
+    case COL_RENEWAL: return snapshot->renewal_day != VIGIL_UNKNOWN_DAY;
+    case COL_PLAN: return snapshot->plan != NULL;
+    default: g_return_val_if_reached (FALSE);
+    }
+}
+
 /* One raw observation of one record, read back. */
 typedef struct
 {
   gint64         record_id;
   gint64         observed_at;
-  sqlite3_value *values[N_OBSERVED];   /* copies; SQL NULL: unknown */
+  gboolean       implicit;             /* the main record's, read from snapshots */
+  sqlite3_value *values[N_OBSERVED];   /* copies; NULL or SQL NULL: unknown */
 } Observation;
 
 static void
@@ -154,14 +201,56 @@ observation_clear (gpointer data)
 }
 
 static gboolean
+value_known (sqlite3_value *value)
+{
+  return value != NULL && sqlite3_value_type (value) != SQLITE_NULL;
+}
+
+static void
+bind_value_or_null (sqlite3_stmt  *stmt,
+                    int            parameter,
+                    sqlite3_value *value)
+{
+  if (value_known (value))
+    sqlite3_bind_value (stmt, parameter, value);
+  else
+    sqlite3_bind_null (stmt, parameter);
+}
+
+static gboolean
 observation_knows (const Observation *observation,
                    const FieldGroup  *group)
 {
   for (int i = 0; i < 2; i++)
-    if (group->columns[i] >= 0 &&
-        sqlite3_value_type (observation->values[group->columns[i]]) != SQLITE_NULL)
+    if (group->columns[i] >= 0 && value_known (observation->values[group->columns[i]]))
       return TRUE;
   return FALSE;
+}
+
+/* Observations sort by time; at one time by record, and the copy of a
+ * main record's observation in snapshots before one waiting in
+ * observations: an observation stored already stays. */
+static int
+compare_observations (gconstpointer a,
+                      gconstpointer b)
+{
+  const Observation *oa = a;
+  const Observation *ob = b;
+
+  if (oa->observed_at != ob->observed_at)
+    return oa->observed_at < ob->observed_at ? -1 : 1;
+  if (oa->record_id != ob->record_id)
+    return oa->record_id < ob->record_id ? -1 : 1;
+  return (ob->implicit != 0) - (oa->implicit != 0);
+}
+
+static GArray *
+observation_array_new (void)
+{
+  GArray *observations = g_array_new (FALSE, TRUE, sizeof (Observation));
+
+  g_array_set_clear_func (observations, observation_clear);
+  return observations;
 }
 
 static gboolean
@@ -173,12 +262,12 @@ run_with_id (VigilStore  *self,
 {
   sqlite3_stmt *stmt;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
+  if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, first);
   if (sqlite3_bind_parameter_count (stmt) >= 2)
     sqlite3_bind_int64 (stmt, 2, second);
-  return _vigil_store_exec_prepared (self, stmt, _("Joining accounts"), error);
+  return _vigil_store_step_done (self, stmt, _("Joining accounts"), error);
 }
 
 static gboolean
@@ -191,14 +280,14 @@ query_int_with_id (VigilStore  *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
+  if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
   *out = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
   if (rc == SQLITE_ROW)
     rc = SQLITE_DONE;
-  return _vigil_store_finish_rows (self, stmt, rc, _("Joining accounts"), error);
+  return _vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error);
 }
 
 gboolean
@@ -221,27 +310,112 @@ _vigil_store_account_exists (VigilStore  *self,
                             customer_id, out_exists, error);
 }
 
-/* An account of one record about to gain others: its snapshots are
- * that record's raw observations, kept from now on in observations. */
+/* The account's main record, 0 when it has none among its records. */
 static gboolean
-keep_raw_observations (VigilStore  *self,
-                       gint64       customer_id,
-                       GError     **error)
+lookup_main_record (VigilStore  *self,
+                    gint64       customer_id,
+                    gint64      *out_record,
+                    GError     **error)
 {
-  gint64 n_records = 0;
+  return query_int_with_id (self,
+                            "SELECT r.id FROM customers c JOIN records r ON r.id = c.main_record "
+                            "AND r.customer_id = c.id WHERE c.id = ?1",
+                            customer_id, out_record, error);
+}
 
-  if (!_vigil_store_count_records (self, customer_id, &n_records, error))
+/* design 2.6: the observations of @main_record that the snapshots of
+ * @customer_id hold, from @since on, and the latest before it as a seed:
+ * at each snapshot where the main record was observed, the fields no
+ * other record gave. Appended to @observations. */
+static gboolean
+read_implicit_observations (VigilStore  *self,
+                            gint64       customer_id,
+                            gint64       main_record,
+                            gint64       since,
+                            GArray      *observations,
+                            GError     **error)
+{
+  static const char sql[] =
+    "SELECT observed_at, " OBSERVED_COLUMNS ", origins FROM snapshots "
+    "WHERE customer_id = ?1 AND observed_at >= ?2 "
+    "UNION ALL SELECT * FROM (SELECT observed_at, " OBSERVED_COLUMNS ", origins FROM snapshots "
+    " WHERE customer_id = ?1 AND observed_at < ?2 "
+    " AND (origins IS NULL OR instr (';' || origins || ';', ';absent;') = 0) "
+    " ORDER BY observed_at DESC LIMIT 1)";
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
-  if (n_records != 1)
-    return TRUE;
-  return run_with_id (self,
-                      "INSERT INTO observations (record_id, observed_at, " OBSERVED_COLUMNS ") "
-                      "SELECT r.id, s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, "
-                      " s.api_calls_7d, s.features_used, s.open_tickets, s.nps, s.renewal_date, "
-                      " s.plan, s.features FROM snapshots s JOIN records r ON r.customer_id = s.customer_id "
-                      "WHERE s.customer_id = ?1 ORDER BY r.id, s.observed_at "
-                      "ON CONFLICT (record_id, observed_at) DO NOTHING",
-                      customer_id, 0, error);
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_int64 (stmt, 2, since);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *origins = (const char *) sqlite3_column_text (stmt, 1 + N_OBSERVED);
+      gint64 origin_records[N_FIELD_GROUPS];
+      Observation observation = { main_record, sqlite3_column_int64 (stmt, 0), TRUE, { NULL, } };
+
+      if (origins_main_absent (origins))
+        continue;
+      _vigil_store_parse_origins (origins, origin_records);
+      for (guint g = 0; g < N_FIELD_GROUPS; g++)
+        for (int i = 0; i < 2; i++)
+          {
+            int column = field_groups[g].columns[i];
+
+            if (column >= 0 && origin_records[g] == 0)
+              observation.values[column] = sqlite3_value_dup (sqlite3_column_value (stmt, 1 + column));
+          }
+      g_array_append_val (observations, observation);
+    }
+  return _vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error);
+}
+
+/* design 2.6: before an account's main record leaves it, or the account
+ * joins another, the main record's observations are copied from the
+ * snapshots into observations, where its other records' are, and the
+ * account has no main record until it is rebuilt. An observation of the
+ * main record waiting in observations gives way to the stored one. */
+static gboolean
+demote_main_record (VigilStore  *self,
+                    gint64       customer_id,
+                    GError     **error)
+{
+  static const char sql[] =
+    "INSERT INTO observations (record_id, observed_at, " OBSERVED_COLUMNS ") "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "ON CONFLICT (record_id, observed_at) DO UPDATE SET last_active = excluded.last_active, "
+    "mrr = excluded.mrr, seats = excluded.seats, seats_used = excluded.seats_used, "
+    "api_calls_7d = excluded.api_calls_7d, features_used = excluded.features_used, "
+    "open_tickets = excluded.open_tickets, nps = excluded.nps, renewal_date = excluded.renewal_date, "
+    "plan = excluded.plan, features = excluded.features";
+  g_autoptr(GArray) observations = observation_array_new ();
+  sqlite3_stmt *insert = NULL;
+  gint64 main_record = 0;
+  gboolean ok = TRUE;
+
+  if (!lookup_main_record (self, customer_id, &main_record, error))
+    return FALSE;
+  if (main_record != 0)
+    {
+      if (!read_implicit_observations (self, customer_id, main_record, G_MININT64,
+                                       observations, error) ||
+          !(insert = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
+        return FALSE;
+      for (guint i = 0; ok && i < observations->len; i++)
+        {
+          const Observation *observation = &g_array_index (observations, Observation, i);
+
+          sqlite3_bind_int64 (insert, 1, observation->record_id);
+          sqlite3_bind_int64 (insert, 2, observation->observed_at);
+          for (int c = 0; c < N_OBSERVED; c++)
+            bind_value_or_null (insert, 3 + c, observation->values[c]);
+          ok = _vigil_store_step_done (self, insert, _("Joining accounts"), error);
+        }
+      sqlite3_reset (insert);
+    }
+  return ok && run_with_id (self, "UPDATE customers SET main_record = NULL WHERE id = ?1",
+                            customer_id, 0, error);
 }
 
 /* Open triggers of a rule both accounts have fold into the surviving
@@ -267,24 +441,45 @@ move_triggers (VigilStore  *self,
                       survivor, absorbed, error);
 }
 
+/* The time of the oldest observation of any record of @customer_id,
+ * G_MAXINT64 when it has none: its records change another account's
+ * merged state from then on. */
+static gboolean
+oldest_observation (VigilStore  *self,
+                    gint64       customer_id,
+                    gint64      *out_time,
+                    GError     **error)
+{
+  return query_int_with_id (self,
+                            "SELECT coalesce (min (t), 9223372036854775807) FROM ("
+                            " SELECT min (observed_at) AS t FROM snapshots WHERE customer_id = ?1 "
+                            " UNION ALL SELECT min (o.observed_at) FROM observations o "
+                            " JOIN records r ON r.id = o.record_id WHERE r.customer_id = ?1)",
+                            customer_id, out_time, error);
+}
+
 /**
  * _vigil_store_merge_accounts:
+ * @out_since: (out): the time from which the merged state of @survivor
+ *   changes
  *
  * Moves the records, outcomes and triggers of account @absorbed into
  * @survivor and deletes @absorbed. The merged state of @survivor is not
  * rebuilt here: call _vigil_store_recompute_account() once every merge
- * of the moment is done.
+ * of the moment is done. The survivor keeps its main record, so its
+ * history stays where it is (design 2.6).
  */
 gboolean
 _vigil_store_merge_accounts (VigilStore  *self,
                              gint64       survivor,
                              gint64       absorbed,
+                             gint64      *out_since,
                              GError     **error)
 {
   g_return_val_if_fail (survivor != absorbed, FALSE);
 
-  return keep_raw_observations (self, survivor, error) &&
-         keep_raw_observations (self, absorbed, error) &&
+  return oldest_observation (self, absorbed, out_since, error) &&
+         demote_main_record (self, absorbed, error) &&
          run_with_id (self, "UPDATE records SET customer_id = ?1 WHERE customer_id = ?2",
                       survivor, absorbed, error) &&
          /* on a clash of day, the surviving account's outcome stays */
@@ -298,24 +493,79 @@ _vigil_store_merge_accounts (VigilStore  *self,
 }
 
 /* The account's name, plan, owner and segment by the merged-state rule
- * applied to its records' latest attributes, and its display record. */
+ * applied to its records' latest attributes (each from the record whose
+ * attributes are newest among those that know it; ties: the smaller
+ * id), its latest time and its display record. Worked out here from
+ * one read of its records rather than by a subquery per column: this
+ * runs once per account an import joins. */
 static gboolean
 update_account_row (VigilStore  *self,
                     gint64       customer_id,
                     GError     **error)
 {
-#define LATEST_KNOWN(col) \
-  "(SELECT " col " FROM records WHERE customer_id = ?1 AND " col " IS NOT NULL " \
-  " ORDER BY latest_at DESC, id LIMIT 1)"
-  return run_with_id (self,
-                      "UPDATE customers SET name = " LATEST_KNOWN ("name") ", "
-                      "plan = " LATEST_KNOWN ("plan") ", owner = " LATEST_KNOWN ("owner") ", "
-                      "segment = " LATEST_KNOWN ("segment") ", "
-                      "latest_at = (SELECT max (latest_at) FROM records WHERE customer_id = ?1), "
-                      "(source_id, external_id) = (SELECT source_id, external_id FROM records "
-                      " WHERE customer_id = ?1 ORDER BY id LIMIT 1) WHERE id = ?1",
-                      customer_id, 0, error);
-#undef LATEST_KNOWN
+  static const char read_sql[] =
+    "SELECT source_id, external_id, latest_at, name, plan, owner, segment FROM records "
+    "WHERE customer_id = ?1 ORDER BY id";
+  static const char write_sql[] =
+    "UPDATE customers SET source_id = ?2, external_id = ?3, latest_at = ?4, name = ?5, plan = ?6, "
+    "owner = ?7, segment = ?8 WHERE id = ?1";
+  enum { N_ATTRIBUTES = 4 };
+  sqlite3_stmt *read, *write;
+  sqlite3_value *attributes[N_ATTRIBUTES] = { NULL, };
+  sqlite3_value *display[2] = { NULL, };
+  gint64 attribute_times[N_ATTRIBUTES];
+  gint64 latest_at = G_MININT64;
+  gboolean any_latest = FALSE;
+  gboolean ok;
+  int rc;
+
+  if (!(read = _vigil_store_cached (self, read_sql, _("Joining accounts"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (read, 1, customer_id);
+  while ((rc = sqlite3_step (read)) == SQLITE_ROW)
+    {
+      gboolean timed = sqlite3_column_type (read, 2) != SQLITE_NULL;
+      gint64 time = timed ? sqlite3_column_int64 (read, 2) : G_MININT64;
+
+      if (display[0] == NULL)
+        for (int c = 0; c < 2; c++)
+          display[c] = sqlite3_value_dup (sqlite3_column_value (read, c));
+      if (timed && (!any_latest || time > latest_at))
+        latest_at = time;
+      any_latest = any_latest || timed;
+      /* records come in id order: a tie keeps the smaller id */
+      for (int a = 0; a < N_ATTRIBUTES; a++)
+        if (sqlite3_column_type (read, 3 + a) != SQLITE_NULL &&
+            (attributes[a] == NULL || time > attribute_times[a]))
+          {
+            g_clear_pointer (&attributes[a], sqlite3_value_free);
+            attributes[a] = sqlite3_value_dup (sqlite3_column_value (read, 3 + a));
+            attribute_times[a] = time;
+          }
+    }
+  /* an account without records has no row to update: it is deleted */
+  ok = _vigil_store_finish_cached_rows (self, read, rc, _("Joining accounts"), error);
+  if (ok && display[0] != NULL)
+    {
+      if (!(write = _vigil_store_cached (self, write_sql, _("Joining accounts"), error)))
+        ok = FALSE;
+    }
+  if (ok && display[0] != NULL)
+    {
+      sqlite3_bind_int64 (write, 1, customer_id);
+      sqlite3_bind_value (write, 2, display[0]);
+      sqlite3_bind_value (write, 3, display[1]);
+      if (any_latest)
+        sqlite3_bind_int64 (write, 4, latest_at);
+      for (int a = 0; a < N_ATTRIBUTES; a++)
+        bind_value_or_null (write, 5 + a, attributes[a]);
+      ok = _vigil_store_step_done (self, write, _("Joining accounts"), error);
+    }
+  for (int a = 0; a < N_ATTRIBUTES; a++)
+    g_clear_pointer (&attributes[a], sqlite3_value_free);
+  for (int c = 0; c < 2; c++)
+    g_clear_pointer (&display[c], sqlite3_value_free);
+  return ok;
 }
 
 /* Scores the snapshots of @customer_id observed at or after @since
@@ -335,14 +585,14 @@ score_snapshots (VigilStore      *self,
   if (!run_with_id (self, "DELETE FROM scores WHERE customer_id = ?1 AND observed_at >= ?2",
                     customer_id, since, error))
     return FALSE;
-  if (!(read = _vigil_store_prepare (self,
+  if (!(read = _vigil_store_cached (self,
                                      "SELECT observed_at, last_active, api_calls_7d, features_used, seats, "
                                      "seats_used, open_tickets, nps FROM snapshots WHERE customer_id = ?1 "
                                      "AND observed_at >= ?2 ORDER BY observed_at", _("Scoring"), error)))
     return FALSE;
   if (!(write = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
     {
-      sqlite3_finalize (read);
+      sqlite3_reset (read);
       return FALSE;
     }
   sqlite3_bind_int64 (read, 1, customer_id);
@@ -372,51 +622,21 @@ score_snapshots (VigilStore      *self,
     }
   if (!ok)
     {
-      sqlite3_finalize (read);
+      sqlite3_reset (read);
       return FALSE;
     }
-  return _vigil_store_finish_rows (self, read, rc, _("Scoring"), error);
+  return _vigil_store_finish_cached_rows (self, read, rc, _("Scoring"), error);
 }
 
-/* An account left with one record: its observations become the
- * snapshots again (design 2.6), when it had been merged. */
+/* The raw observations of @customer_id's records kept in observations
+ * from @since on, and before them, as seeds, each record's latest
+ * observation before @since: the merged state at @since depends on
+ * them. Appended to @observations. */
 static gboolean
-restore_single_record (VigilStore      *self,
-                       gint64           customer_id,
-                       VigilScorecard  *scorecard,
-                       GError         **error)
-{
-  gint64 n_raw = 0;
-
-  if (!query_int_with_id (self,
-                          "SELECT count(*) FROM observations WHERE record_id = "
-                          "(SELECT id FROM records WHERE customer_id = ?1)",
-                          customer_id, &n_raw, error))
-    return FALSE;
-  if (n_raw == 0)
-    return TRUE;
-
-  return run_with_id (self, "DELETE FROM snapshots WHERE customer_id = ?1", customer_id, 0, error) &&
-         run_with_id (self,
-                      "INSERT INTO snapshots (customer_id, observed_at, " OBSERVED_COLUMNS ") "
-                      "SELECT ?1, observed_at, " OBSERVED_COLUMNS " FROM observations "
-                      "WHERE record_id = (SELECT id FROM records WHERE customer_id = ?1) "
-                      "ORDER BY observed_at",
-                      customer_id, 0, error) &&
-         run_with_id (self,
-                      "DELETE FROM observations WHERE record_id = "
-                      "(SELECT id FROM records WHERE customer_id = ?1)",
-                      customer_id, 0, error) &&
-         score_snapshots (self, customer_id, G_MININT64, scorecard, error);
-}
-
-/* The raw observations of @customer_id's records from @since on, and
- * before them, as seeds, each record's latest observation before
- * @since: the merged state at @since depends on them. Oldest first. */
-static GArray *
 read_observations (VigilStore  *self,
                    gint64       customer_id,
                    gint64       since,
+                   GArray      *observations,
                    GError     **error)
 {
   static const char sql[] =
@@ -424,30 +644,24 @@ read_observations (VigilStore  *self,
     "FROM observations o JOIN records r ON r.id = o.record_id "
     "WHERE r.customer_id = ?1 AND (o.observed_at >= ?2 OR o.observed_at = "
     "  (SELECT max (p.observed_at) FROM observations p "
-    "   WHERE p.record_id = o.record_id AND p.observed_at < ?2)) "
-    "ORDER BY o.observed_at, o.record_id";
-  g_autoptr(GArray) observations = g_array_new (FALSE, TRUE, sizeof (Observation));
+    "   WHERE p.record_id = o.record_id AND p.observed_at < ?2))";
   sqlite3_stmt *stmt;
   int rc;
 
-  g_array_set_clear_func (observations, observation_clear);
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Joining accounts"), error)))
-    return NULL;
+  if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   sqlite3_bind_int64 (stmt, 2, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      Observation observation;
+      Observation observation = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                                  FALSE, { NULL, } };
 
-      observation.record_id = sqlite3_column_int64 (stmt, 0);
-      observation.observed_at = sqlite3_column_int64 (stmt, 1);
       for (int i = 0; i < N_OBSERVED; i++)
         observation.values[i] = sqlite3_value_dup (sqlite3_column_value (stmt, 2 + i));
       g_array_append_val (observations, observation);
     }
-  if (!_vigil_store_finish_rows (self, stmt, rc, _("Joining accounts"), error))
-    return NULL;
-  return g_steal_pointer (&observations);
+  return _vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error);
 }
 
 /* Index of @record_id in @records (few: a linear search). */
@@ -462,8 +676,25 @@ record_index (GArray *records,
   return records->len - 1;
 }
 
+/* Whether @candidate gives a field before @chosen: observed later; at
+ * the same time, the main record's first (its observation must stay
+ * whole in the snapshot), then the smaller record id. */
+static gboolean
+observation_wins (const Observation *candidate,
+                  const Observation *chosen,
+                  gint64             main_record)
+{
+  if (chosen == NULL || candidate->observed_at != chosen->observed_at)
+    return chosen == NULL || candidate->observed_at > chosen->observed_at;
+  if ((candidate->record_id == main_record) != (chosen->record_id == main_record))
+    return candidate->record_id == main_record;
+  return candidate->record_id < chosen->record_id;
+}
+
 /* Writes one merged snapshot at @time from each record's latest
- * observation at or before it (@latest, indexed like @records). */
+ * observation at or before it (@latest, indexed like @records). Its
+ * origins name each field another record than the main one gave, and
+ * say `absent` when the main record was not observed at @time. */
 static gboolean
 write_merged_snapshot (VigilStore          *self,
                        sqlite3_stmt        *insert,
@@ -471,31 +702,28 @@ write_merged_snapshot (VigilStore          *self,
                        gint64               time,
                        GArray              *records,
                        const Observation  **latest,
-                       gint64               display_record,
+                       gint64               main_record,
                        GString             *origins,
                        GError             **error)
 {
   const Observation *chosen[G_N_ELEMENTS (field_groups)];
+  gboolean main_observed = FALSE;
 
   g_string_truncate (origins, 0);
+  for (guint r = 0; r < records->len; r++)
+    if (latest[r] != NULL && latest[r]->record_id == main_record && latest[r]->observed_at == time)
+      main_observed = TRUE;
+  if (!main_observed)
+    g_string_append (origins, "absent");
+
   for (guint g = 0; g < G_N_ELEMENTS (field_groups); g++)
     {
       chosen[g] = NULL;
-      /* the one observed last that knows the field; ties: the smaller
-       * record id (records are in the order of their first observation,
-       * so compare ids, not positions) */
       for (guint r = 0; r < records->len; r++)
-        {
-          const Observation *candidate = latest[r];
-
-          if (candidate == NULL || !observation_knows (candidate, &field_groups[g]))
-            continue;
-          if (chosen[g] == NULL || candidate->observed_at > chosen[g]->observed_at ||
-              (candidate->observed_at == chosen[g]->observed_at &&
-               candidate->record_id < chosen[g]->record_id))
-            chosen[g] = candidate;
-        }
-      if (chosen[g] != NULL && chosen[g]->record_id != display_record)
+        if (latest[r] != NULL && observation_knows (latest[r], &field_groups[g]) &&
+            observation_wins (latest[r], chosen[g], main_record))
+          chosen[g] = latest[r];
+      if (chosen[g] != NULL && chosen[g]->record_id != main_record)
         g_string_append_printf (origins, "%s%s=%" G_GINT64_FORMAT, origins->len > 0 ? ";" : "",
                                 field_groups[g].name, chosen[g]->record_id);
     }
@@ -507,12 +735,8 @@ write_merged_snapshot (VigilStore          *self,
       {
         int column = field_groups[g].columns[i];
 
-        if (column < 0)
-          continue;
-        if (chosen[g] != NULL)
-          sqlite3_bind_value (insert, 3 + column, chosen[g]->values[column]);
-        else
-          sqlite3_bind_null (insert, 3 + column);
+        if (column >= 0)
+          bind_value_or_null (insert, 3 + column, chosen[g] != NULL ? chosen[g]->values[column] : NULL);
       }
   if (origins->len > 0)
     sqlite3_bind_text (insert, 3 + N_OBSERVED, origins->str, (int) origins->len, SQLITE_TRANSIENT);
@@ -521,12 +745,47 @@ write_merged_snapshot (VigilStore          *self,
   return _vigil_store_step_done (self, insert, _("Joining accounts"), error);
 }
 
+/* An account without a main record takes the record with the most
+ * observations (ties: the smaller id), or its display record when none
+ * has any. @observations holds all of them. */
+static gboolean
+choose_main_record (VigilStore  *self,
+                    gint64       customer_id,
+                    GArray      *observations,
+                    gint64      *out_record,
+                    GError     **error)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint best = 0;
+
+  *out_record = 0;
+  for (guint i = 0; i < observations->len; i++)
+    {
+      Observation *observation = &g_array_index (observations, Observation, i);
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, &observation->record_id)) + 1;
+
+      g_hash_table_insert (counts, &observation->record_id, GUINT_TO_POINTER (count));
+      if (count > best || (count == best && observation->record_id < *out_record))
+        {
+          best = count;
+          *out_record = observation->record_id;
+        }
+    }
+  if (*out_record != 0)
+    return TRUE;
+  return query_int_with_id (self, "SELECT min (id) FROM records WHERE customer_id = ?1",
+                            customer_id, out_record, error);
+}
+
 /* design 2.6, the merged state at time t: for each field, each record's
  * latest observation at or before t, and among those that know the
- * field, the one observed last (ties: the smaller record id). One
- * merged snapshot at every time any record was observed, rebuilt from
- * @since on: a poll that adds today's observations rewrites today's
- * snapshot, not the account's year (G_MININT64 rebuilds it all). */
+ * field, the one observed last (ties: the main record, then the smaller
+ * record id). One merged snapshot at every time any record was
+ * observed, rebuilt from @since on: a poll that adds today's
+ * observations rewrites today's snapshot, not the account's year
+ * (G_MININT64 rebuilds it all). The main record's observations are
+ * the snapshots' own: read from them, and those that waited in
+ * observations move into them. */
 static gboolean
 rebuild_merged_snapshots (VigilStore      *self,
                           gint64           customer_id,
@@ -534,26 +793,33 @@ rebuild_merged_snapshots (VigilStore      *self,
                           VigilScorecard  *scorecard,
                           GError         **error)
 {
-  g_autoptr(GArray) observations = NULL;
+  g_autoptr(GArray) observations = observation_array_new ();
   g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GString) origins = g_string_new (NULL);
   g_autofree const Observation **latest = NULL;
-  gint64 display_record = 0;
+  gint64 main_record = 0;
   sqlite3_stmt *insert;
   gboolean ok = TRUE;
 
-  if (!(observations = read_observations (self, customer_id, since, error)) ||
-      !query_int_with_id (self, "SELECT min (id) FROM records WHERE customer_id = ?1",
-                          customer_id, &display_record, error) ||
+  if (!lookup_main_record (self, customer_id, &main_record, error))
+    return FALSE;
+  /* origins name records against the main one: a new one rewrites all */
+  if (main_record == 0)
+    since = G_MININT64;
+  if (!read_observations (self, customer_id, since, observations, error) ||
+      (main_record != 0 &&
+       !read_implicit_observations (self, customer_id, main_record, since, observations, error)) ||
+      (main_record == 0 && !choose_main_record (self, customer_id, observations, &main_record, error)) ||
       !run_with_id (self, "DELETE FROM snapshots WHERE customer_id = ?1 AND observed_at >= ?2",
                     customer_id, since, error))
     return FALSE;
+  g_array_sort (observations, compare_observations);
 
   for (guint i = 0; i < observations->len; i++)
     record_index (records, g_array_index (observations, Observation, i).record_id);
   latest = g_new0 (const Observation *, MAX (records->len, 1));
 
-  if (!(insert = _vigil_store_prepare (self,
+  if (!(insert = _vigil_store_cached (self,
                                        "INSERT INTO snapshots (customer_id, observed_at, " OBSERVED_COLUMNS
                                        ", origins) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                                        "?12, ?13, ?14)", _("Joining accounts"), error)))
@@ -566,26 +832,35 @@ rebuild_merged_snapshots (VigilStore      *self,
       for (; i < observations->len && g_array_index (observations, Observation, i).observed_at == time; i++)
         {
           const Observation *observation = &g_array_index (observations, Observation, i);
+          guint r = record_index (records, observation->record_id);
 
-          latest[record_index (records, observation->record_id)] = observation;
+          /* of two observations of a record at one time, the first stays */
+          if (latest[r] == NULL || latest[r]->observed_at != time)
+            latest[r] = observation;
         }
       /* a seed only says what its record knew when @since came */
       if (time >= since)
         ok = write_merged_snapshot (self, insert, customer_id, time, records, latest,
-                                    display_record, origins, error);
+                                    main_record, origins, error);
     }
-  sqlite3_finalize (insert);
+  sqlite3_reset (insert);
 
-  return ok && score_snapshots (self, customer_id, since, scorecard, error);
+  return ok &&
+         run_with_id (self, "DELETE FROM observations WHERE record_id = ?1", main_record, 0, error) &&
+         run_with_id (self, "UPDATE customers SET main_record = ?2 WHERE id = ?1",
+                      customer_id, main_record, error) &&
+         score_snapshots (self, customer_id, since, scorecard, error);
 }
 
 /**
  * _vigil_store_recompute_account:
+ * @since: the time from which the account's merged state changed
+ *   (G_MININT64: all of it; G_MAXINT64: only its name and owner)
  * @scorecard: scores the merged snapshots
  *
- * Brings account @customer_id to the shape its number of records asks
- * for (design 2.6) and its name, owner and display record up to date.
- * An account left without records is deleted.
+ * Brings account @customer_id's merged snapshots (design 2.6) and its
+ * name, owner and display record up to date. An account left without
+ * records is deleted.
  */
 gboolean
 _vigil_store_recompute_account (VigilStore      *self,
@@ -603,13 +878,10 @@ _vigil_store_recompute_account (VigilStore      *self,
 
   if (!update_account_row (self, customer_id, error))
     return FALSE;
-  if (n_records == 1)
-    return restore_single_record (self, customer_id, scorecard, error);
   if (since == G_MAXINT64)
     return TRUE;
   return rebuild_merged_snapshots (self, customer_id, since, scorecard, error);
 }
-
 /* The accounts, other than @customer_id, of attached records that share
  * a key with an attached record of @customer_id. */
 static GArray *
@@ -621,7 +893,7 @@ find_joining_accounts (VigilStore  *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!(stmt = _vigil_store_prepare (self,
+  if (!(stmt = _vigil_store_cached (self,
                                      "SELECT DISTINCT other.customer_id FROM records mine "
                                      "JOIN record_keys mk ON mk.record_id = mine.id "
                                      "JOIN record_keys ok ON ok.key = mk.key AND ok.record_id <> mk.record_id "
@@ -638,34 +910,57 @@ find_joining_accounts (VigilStore  *self,
 
       g_array_append_val (accounts, id);
     }
-  if (!_vigil_store_finish_rows (self, stmt, rc, _("Joining accounts"), error))
+  if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error))
     return NULL;
   return g_steal_pointer (&accounts);
+}
+
+/* Of two accounts about to merge, the one that survives: the one with
+ * the longer history, so that the fewest snapshots are rewritten (ties:
+ * the older account). */
+static gboolean
+choose_survivor (VigilStore  *self,
+                 gint64       a,
+                 gint64       b,
+                 gint64      *out_survivor,
+                 GError     **error)
+{
+  static const char sql[] = "SELECT count(*) FROM snapshots WHERE customer_id = ?1";
+  gint64 length_a = 0, length_b = 0;
+
+  if (!query_int_with_id (self, sql, a, &length_a, error) ||
+      !query_int_with_id (self, sql, b, &length_b, error))
+    return FALSE;
+  *out_survivor = length_a > length_b || (length_a == length_b && a < b) ? a : b;
+  return TRUE;
 }
 
 /**
  * _vigil_store_join_account:
  * @out_survivor: (out): the account @customer_id is part of afterwards
+ * @out_since: (out): the time from which the survivor's merged state
+ *   changed, G_MAXINT64 when nothing merged
  *
- * Merges into one account, the oldest, every account whose attached
- * records share a key with the attached records of @customer_id,
- * transitively (design 2.6). Recompute the survivor afterwards when
- * @out_merged says merges happened.
+ * Merges into one account every account whose attached records share a
+ * key with the attached records of @customer_id, transitively (design
+ * 2.6); the one with the longest history survives. Recompute the
+ * survivor afterwards when @out_since says merges happened.
  */
 gboolean
 _vigil_store_join_account (VigilStore  *self,
                            gint64       customer_id,
                            gint64      *out_survivor,
-                           gboolean    *out_merged,
+                           gint64      *out_since,
                            GError     **error)
 {
   gint64 current = customer_id;
 
-  *out_merged = FALSE;
+  *out_since = G_MAXINT64;
   for (;;)
     {
       g_autoptr(GArray) others = find_joining_accounts (self, current, error);
       gint64 survivor = current;
+      gint64 since;
 
       if (others == NULL)
         return FALSE;
@@ -673,19 +968,25 @@ _vigil_store_join_account (VigilStore  *self,
         break;
 
       for (guint i = 0; i < others->len; i++)
-        survivor = MIN (survivor, g_array_index (others, gint64, i));
-      if (survivor != current &&
-          !_vigil_store_merge_accounts (self, survivor, current, error))
-        return FALSE;
+        if (!choose_survivor (self, survivor, g_array_index (others, gint64, i), &survivor, error))
+          return FALSE;
+      if (survivor != current)
+        {
+          if (!_vigil_store_merge_accounts (self, survivor, current, &since, error))
+            return FALSE;
+          *out_since = MIN (*out_since, since);
+        }
       for (guint i = 0; i < others->len; i++)
         {
           gint64 other = g_array_index (others, gint64, i);
 
-          if (other != survivor && !_vigil_store_merge_accounts (self, survivor, other, error))
+          if (other == survivor)
+            continue;
+          if (!_vigil_store_merge_accounts (self, survivor, other, &since, error))
             return FALSE;
+          *out_since = MIN (*out_since, since);
         }
       current = survivor;
-      *out_merged = TRUE;
     }
   *out_survivor = current;
   return TRUE;
@@ -837,7 +1138,7 @@ find_record (VigilStore  *self,
  * @out_account: (out) (optional): the account both records are part of
  *
  * Joins the accounts of the records @source_a:@id_a and @source_b:@id_b
- * into the older one and lets both be joined by their keys again
+ * into the one with the longer history and lets both be joined by their keys again
  * (design 2.6). Linking two records of one account is an error.
  */
 gboolean
@@ -850,8 +1151,8 @@ vigil_store_link_records (VigilStore  *self,
                           GError     **error)
 {
   g_autoptr(VigilScorecard) scorecard = NULL;
-  gint64 record_a, record_b, account_a = 0, account_b = 0, survivor;
-  gboolean merged = FALSE;
+  gint64 record_a, record_b, account_a = 0, account_b = 0, survivor = 0;
+  gint64 since = G_MININT64, joined_since = G_MAXINT64;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -867,12 +1168,13 @@ vigil_store_link_records (VigilStore  *self,
                    _("%s:%s and %s:%s are already one account"), source_a, id_a, source_b, id_b);
       ok = FALSE;
     }
-  survivor = MIN (account_a, account_b);
   ok = ok &&
+       choose_survivor (self, account_a, account_b, &survivor, error) &&
        run_with_id (self, "UPDATE records SET detached = 0 WHERE id IN (?1, ?2)", record_a, record_b, error) &&
-       _vigil_store_merge_accounts (self, survivor, MAX (account_a, account_b), error) &&
-       _vigil_store_join_account (self, survivor, &survivor, &merged, error) &&
-       _vigil_store_recompute_account (self, survivor, G_MININT64, scorecard, error);
+       _vigil_store_merge_accounts (self, survivor, survivor == account_a ? account_b : account_a,
+                                    &since, error) &&
+       _vigil_store_join_account (self, survivor, &survivor, &joined_since, error) &&
+       _vigil_store_recompute_account (self, survivor, MIN (since, joined_since), scorecard, error);
   if (ok && out_account != NULL)
     *out_account = survivor;
   return _vigil_store_end_transaction (self, ok, error);
@@ -895,7 +1197,7 @@ vigil_store_unlink_record (VigilStore  *self,
                            GError     **error)
 {
   g_autoptr(VigilScorecard) scorecard = NULL;
-  gint64 record = 0, account = 0, n_records = 0, own = 0;
+  gint64 record = 0, account = 0, n_records = 0, own = 0, main_record = 0;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -912,6 +1214,10 @@ vigil_store_unlink_record (VigilStore  *self,
                    source, external_id);
       ok = FALSE;
     }
+  /* The main record's observations leave with it: they go where the
+   * other records' are first. */
+  ok = ok && lookup_main_record (self, account, &main_record, error) &&
+       (main_record != record || demote_main_record (self, account, error));
   /* The account shows another record first: the record's (source, id)
    * must be free for its own account's row. */
   ok = ok &&
@@ -933,6 +1239,24 @@ vigil_store_unlink_record (VigilStore  *self,
   if (ok && out_account != NULL)
     *out_account = own;
   return _vigil_store_end_transaction (self, ok, error);
+}
+
+/* Demotes the main record of @customer_id (demote_main_record()) when
+ * it is a record of @source_id, about to go. */
+static gboolean
+demote_main_record_of_source (VigilStore  *self,
+                              gint64       customer_id,
+                              gint64       source_id,
+                              GError     **error)
+{
+  gint64 main_record = 0, main_source = 0;
+
+  if (!lookup_main_record (self, customer_id, &main_record, error) ||
+      !query_int_with_id (self, "SELECT source_id FROM records WHERE id = ?1", main_record,
+                          &main_source, error))
+    return FALSE;
+  return main_record == 0 || main_source != source_id ||
+         demote_main_record (self, customer_id, error);
 }
 
 /**
@@ -981,7 +1305,8 @@ _vigil_store_detach_source_records (VigilStore  *self,
     {
       gint64 account = g_array_index (accounts, gint64, i);
 
-      if (!run_with_id (self, "DELETE FROM records WHERE customer_id = ?1 AND source_id = ?2",
+      if (!demote_main_record_of_source (self, account, source_id, error) ||
+          !run_with_id (self, "DELETE FROM records WHERE customer_id = ?1 AND source_id = ?2",
                         account, source_id, error) ||
           !_vigil_store_recompute_account (self, account, G_MININT64, scorecard, error))
         return FALSE;

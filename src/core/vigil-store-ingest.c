@@ -38,6 +38,7 @@ lookup_record (VigilStore      *self,
       out->record_id = sqlite3_column_int64 (stmt, 0);
       out->customer_id = sqlite3_column_int64 (stmt, 1);
       out->shared = sqlite3_column_int (stmt, 2) != 0;
+      out->main = sqlite3_column_int (stmt, 3) != 0;
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -80,7 +81,13 @@ _vigil_store_ensure_record (VigilStore      *self,
     return FALSE;
   out->record_id = sqlite3_last_insert_rowid (self->db);
   out->shared = FALSE;
-  return TRUE;
+  out->main = TRUE;
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_SET_MAIN_RECORD, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, out->customer_id);
+  sqlite3_bind_int64 (stmt, 2, out->record_id);
+  return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
 }
 
 /**
@@ -298,8 +305,35 @@ bind_observed (sqlite3_stmt         *stmt,
   _vigil_store_bind_text_or_null (stmt, 13, features);
 }
 
-/* design 2.6: a raw observation of a record of a multi-record account;
- * the account's merged snapshots are rebuilt from these. */
+/* design 2.6: whether the snapshots of @customer_id already hold its
+ * main record's observation at @observed_at. */
+gboolean
+_vigil_store_find_implicit_observation (VigilStore  *self,
+                           gint64       customer_id,
+                           gint64       observed_at,
+                           gboolean    *out_found,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_FIND_IMPLICIT, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_int64 (stmt, 2, observed_at);
+  rc = sqlite3_step (stmt);
+  *out_found = rc == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _vigil_store_set_sqlite_error (self, error, _("Storing a snapshot"));
+  return TRUE;
+}
+
+/* design 2.6: a raw observation of a record of a multi-record account.
+ * Another record's stays in observations; the main record's waits there
+ * until the account's merged snapshots are rebuilt, which take it in
+ * (check _vigil_store_find_implicit_observation() first for those). */
 gboolean
 _vigil_store_insert_observation (VigilStore           *self,
                                  gint64                record_id,

@@ -150,6 +150,9 @@ typedef struct
 {
   GPtrArray *records;     /* of VigilAccountRecord, in record id order */
   GArray    *record_ids;  /* of gint64, indexed like records */
+  guint      main;        /* the index of the main record, which origins
+                           * leave unnamed (the display record, 0, in an
+                           * account merged before main records existed) */
 } AccountRecords;
 
 static void
@@ -157,6 +160,7 @@ account_records_init (AccountRecords *account)
 {
   account->records = g_ptr_array_new_with_free_func ((GDestroyNotify) account_record_free);
   account->record_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  account->main = 0;
 }
 
 static void
@@ -167,7 +171,7 @@ account_records_clear (AccountRecords *account)
 }
 
 /* Reads the record the statement is on: customer id, record id,
- * source name, external id. */
+ * source name, external id, whether it is the account's main record. */
 static void
 account_records_add (AccountRecords *account,
                      sqlite3_stmt   *stmt)
@@ -179,18 +183,30 @@ account_records_add (AccountRecords *account,
   record->id = _vigil_store_column_strdup (stmt, 3);
   g_ptr_array_add (account->records, record);
   g_array_append_val (account->record_ids, record_id);
+  if (sqlite3_column_int (stmt, 4) != 0)
+    account->main = account->records->len - 1;
 }
 
-/* The source of @record_id (0: the display record, the first), or NULL
- * when the account has no such record (a database edited by hand). */
+/* The record that origins say gave a field: @record_id, or the main
+ * record for 0. */
+static gint64
+account_records_resolve (const AccountRecords *account,
+                         gint64                record_id)
+{
+  if (record_id != 0 || account->records->len == 0)
+    return record_id;
+  return g_array_index (account->record_ids, gint64, account->main);
+}
+
+/* The source of @record_id (0: the main record), or NULL when the
+ * account has no such record (a database edited by hand). */
 static const char *
 account_records_source_of (const AccountRecords *account,
                            gint64                record_id)
 {
   if (account->records->len == 0)
     return NULL;
-  if (record_id == 0)
-    return ((VigilAccountRecord *) account->records->pdata[0])->source;
+  record_id = account_records_resolve (account, record_id);
   for (guint i = 0; i < account->record_ids->len; i++)
     if (g_array_index (account->record_ids, gint64, i) == record_id)
       return ((VigilAccountRecord *) account->records->pdata[i])->source;
@@ -199,12 +215,13 @@ account_records_source_of (const AccountRecords *account,
 
 /* From a snapshot's @origins: the source of each measure's input (NULL
  * where the input is unknown) and, when @field_sources is given, each
- * field a record other than the display record gave. */
+ * field of @snapshot a record other than the display record gave. */
 static void
 resolve_sources (const AccountRecords *account,
                  const char           *origins,
                  const VigilScore     *score,
                  const char          **input_sources,
+                 const VigilSnapshot  *snapshot,
                  GArray               *field_sources)
 {
   gint64 origin_records[N_FIELD_GROUPS];
@@ -218,8 +235,12 @@ resolve_sources (const AccountRecords *account,
     {
       VigilFieldSource field = { _vigil_store_field_group_name (g), NULL };
 
-      if (origin_records[g] != 0 &&
-          (field.source = account_records_source_of (account, origin_records[g])) != NULL)
+      gint64 record = account_records_resolve (account, origin_records[g]);
+
+      if (account->records->len > 0 &&
+          record != g_array_index (account->record_ids, gint64, 0) &&
+          _vigil_store_snapshot_knows_group (snapshot, g) &&
+          (field.source = account_records_source_of (account, record)) != NULL)
         g_array_append_val (field_sources, field);
     }
 }
@@ -237,8 +258,9 @@ typedef struct
 } AccountReader;
 
 #define ACCOUNT_RECORDS_SQL(where) \
-  "SELECT r.customer_id, r.id, src.name, r.external_id FROM records r " \
-  "JOIN sources src ON src.id = r.source_id " where " ORDER BY r.customer_id, r.id"
+  "SELECT r.customer_id, r.id, src.name, r.external_id, c.main_record IS r.id FROM records r " \
+  "JOIN sources src ON src.id = r.source_id JOIN customers c ON c.id = r.customer_id " \
+  where " ORDER BY r.customer_id, r.id"
 
 static gboolean
 account_reader_open (VigilStore     *self,
@@ -295,7 +317,7 @@ account_reader_fill (AccountReader     *reader,
     g_ptr_array_add (keys, _vigil_store_column_strdup (reader->keys, 1));
   g_ptr_array_add (keys, NULL);
 
-  resolve_sources (&account, origins, &row->score, row->input_sources, NULL);
+  resolve_sources (&account, origins, &row->score, row->input_sources, NULL, NULL);
   row->records = g_steal_pointer (&account.records);
   row->keys = (GStrv) g_ptr_array_free (g_steal_pointer (&keys), FALSE);
   account_records_clear (&account);
@@ -570,7 +592,7 @@ vigil_store_list_history (VigilStore  *self,
       row->field_sources = g_array_new (FALSE, FALSE, sizeof (VigilFieldSource));
       resolve_sources (&account,
                        (const char *) sqlite3_column_text (stmt, N_CUSTOMER_COLUMNS + ORIGINS_COLUMN),
-                       &row->score, row->input_sources, row->field_sources);
+                       &row->score, row->input_sources, row->snapshot, row->field_sources);
       g_ptr_array_add (rows, row);
     }
   account_records_clear (&account);

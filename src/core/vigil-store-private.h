@@ -32,6 +32,8 @@ typedef enum
   STMT_INSERT_CUSTOMER,
   STMT_INSERT_RECORD,
   STMT_LOOKUP_RECORD,
+  STMT_SET_MAIN_RECORD,
+  STMT_FIND_IMPLICIT,
   STMT_UPDATE_CUSTOMER,
   STMT_UPDATE_RECORD,
   STMT_INSERT_OBSERVATION,
@@ -56,6 +58,7 @@ struct _VigilStore
   /* Feature id → name, for reading history back. */
   GHashTable   *feature_names;
   GString      *features_buffer;  /* reused by vigil_store_encode_features() */
+  GHashTable   *cached_stmts;     /* SQL → statement: _vigil_store_cached() */
 };
 
 /* The snapshot columns every reading query selects, from column @first on. */
@@ -89,8 +92,17 @@ struct _VigilStore
   " ORDER BY t.observed_at DESC LIMIT 1), " \
   "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id " \
   " AND t.observed_at >= " now " - 1209600 AND t.observed_at <= " now "), " \
-  "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = c.id " \
-  " AND t.observed_at <= " now " - 2419200 AND t.seats > 0 ORDER BY t.observed_at DESC LIMIT 1)"
+  SEAT_USE_28D_BEFORE ("c.id", now)
+
+/* design 3.2: seat utilisation 28 days before SQL expression @now, for
+ * the churn model's seat trend: the latest known in the 28 days before
+ * that. An older one says nothing of a month ago, and looking further
+ * back would read an account's whole history when its seats come from
+ * a record observed rarely (design 2.6). */
+#define SEAT_USE_28D_BEFORE(customer, now) \
+  "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = " customer \
+  " AND t.observed_at <= " now " - 2419200 AND t.observed_at > " now " - 4838400 AND t.seats > 0 " \
+  " ORDER BY t.observed_at DESC LIMIT 1)"
 
 /* vigil-store.c: statements, their errors and values, transactions */
 gboolean          _vigil_store_set_sqlite_error       (VigilStore     *self,
@@ -101,6 +113,15 @@ sqlite3_stmt     *_vigil_store_get_stmt               (VigilStore     *self,
                                                        GError        **error);
 sqlite3_stmt     *_vigil_store_prepare                (VigilStore     *self,
                                                        const char     *sql,
+                                                       const char     *doing,
+                                                       GError        **error);
+sqlite3_stmt     *_vigil_store_cached                 (VigilStore     *self,
+                                                       const char     *sql,
+                                                       const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_finish_cached_rows     (VigilStore     *self,
+                                                       sqlite3_stmt   *stmt,
+                                                       int             rc,
                                                        const char     *doing,
                                                        GError        **error);
 gboolean          _vigil_store_finish_rows            (VigilStore     *self,
@@ -163,6 +184,7 @@ typedef struct
   gint64   record_id;
   gint64   customer_id;   /* its account */
   gboolean shared;        /* the account has other records */
+  gboolean main;          /* the account's main record (design 2.6) */
 } VigilRecordRef;
 
 gboolean          _vigil_store_ensure_record          (VigilStore      *self,
@@ -170,6 +192,11 @@ gboolean          _vigil_store_ensure_record          (VigilStore      *self,
                                                        const char      *external_id,
                                                        VigilRecordRef  *out,
                                                        GError         **error);
+gboolean          _vigil_store_find_implicit_observation (VigilStore      *self,
+                                                          gint64           customer_id,
+                                                          gint64           observed_at,
+                                                          gboolean        *out_found,
+                                                          GError         **error);
 gboolean          _vigil_store_insert_observation     (VigilStore           *self,
                                                        gint64                record_id,
                                                        const VigilSnapshot  *snapshot,
@@ -193,6 +220,8 @@ const char       *_vigil_store_format_day             (gint32          day,
 #define N_FIELD_GROUPS 9
 const char       *_vigil_store_field_group_name       (guint            group);
 guint             _vigil_store_measure_field_group    (VigilMeasure     measure);
+gboolean          _vigil_store_snapshot_knows_group   (const VigilSnapshot *snapshot,
+                                                       guint                group);
 void              _vigil_store_parse_origins          (const char      *origins,
                                                        gint64           out_records[N_FIELD_GROUPS]);
 gboolean          _vigil_store_count_records          (VigilStore      *self,
@@ -206,6 +235,7 @@ gboolean          _vigil_store_account_exists         (VigilStore      *self,
 gboolean          _vigil_store_merge_accounts         (VigilStore      *self,
                                                        gint64           survivor,
                                                        gint64           absorbed,
+                                                       gint64          *out_since,
                                                        GError         **error);
 gboolean          _vigil_store_recompute_account      (VigilStore      *self,
                                                        gint64           customer_id,
@@ -218,7 +248,7 @@ gboolean          _vigil_store_detach_source_records  (VigilStore      *self,
 gboolean          _vigil_store_join_account           (VigilStore      *self,
                                                        gint64           customer_id,
                                                        gint64          *out_survivor,
-                                                       gboolean        *out_merged,
+                                                       gint64          *out_since,
                                                        GError         **error);
 
 /* vigil-store-portfolio.c: the portfolio and history read back */
@@ -237,6 +267,28 @@ gboolean          _vigil_store_insert_scorecard       (VigilStore     *self,
 
 /* vigil-store-triggers.c: trigger episodes */
 VigilTriggerRow  *_vigil_store_read_trigger_row       (sqlite3_stmt   *stmt);
+
+/* vigil-store-repeats.c: records of one ingest that share an id (2.5) */
+typedef struct _VigilStoreRepeats VigilStoreRepeats;
+
+VigilStoreRepeats *_vigil_store_repeats_new           (VigilStore         *self,
+                                                       GError            **error);
+void              _vigil_store_repeats_free           (VigilStoreRepeats  *repeats);
+gboolean          _vigil_store_repeats_predates       (VigilStoreRepeats  *repeats,
+                                                       gboolean            observation,
+                                                       gint64              key,
+                                                       gint64              observed_at,
+                                                       gboolean           *out_predates,
+                                                       GError            **error);
+gboolean          _vigil_store_repeats_take_row       (VigilStoreRepeats  *repeats,
+                                                       gboolean            observation,
+                                                       gint64              key,
+                                                       gint64              observed_at,
+                                                       VigilSnapshot      *out,
+                                                       char              **out_features,
+                                                       GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilStoreRepeats, _vigil_store_repeats_free)
 
 /* For tests of the migrations: a database left at an older schema. */
 gboolean          _vigil_store_create_at_version      (const char     *path,

@@ -238,7 +238,17 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "  SELECT id, source_id, external_id, id, name, plan, owner, segment, latest_at FROM customers "
   "  ORDER BY id;",
 
-  /* 6: a connector that breaks quietly (design 2.5). What the last
+  /* 6: one copy of history (design 2.6). An account's main record is
+   * the one whose observations its snapshots hold without a copy in
+   * observations: every account of one record has its record as main.
+   * An account of several records merged by schema 5 has none until it
+   * is next rebuilt (all its raw observations are in observations, and
+   * its origins name records other than the display record). */
+  "ALTER TABLE customers ADD COLUMN main_record INTEGER;"
+  "UPDATE customers SET main_record = (SELECT min (r.id) FROM records r WHERE r.customer_id = customers.id) "
+  "  WHERE (SELECT count(*) FROM records r WHERE r.customer_id = customers.id) = 1;",
+
+  /* 7: a connector that breaks quietly (design 2.5). What the last
    * successful poll of each source brought, to compare the next one
    * with: its records (with an id; NULL before the first poll), the
    * fingerprint of their values and, in source_field_counts, how many

@@ -38,8 +38,16 @@ static const char * const stmt_sql[N_STMTS] = {
    * (design 2.6: then its observations are kept raw and merged). */
   [STMT_LOOKUP_RECORD] =
     "SELECT r.id, r.customer_id, EXISTS (SELECT 1 FROM records o "
-    " WHERE o.customer_id = r.customer_id AND o.id <> r.id) "
-    "FROM records r WHERE r.source_id = ?1 AND r.external_id = ?2",
+    " WHERE o.customer_id = r.customer_id AND o.id <> r.id), c.main_record IS r.id "
+    "FROM records r JOIN customers c ON c.id = r.customer_id "
+    "WHERE r.source_id = ?1 AND r.external_id = ?2",
+  /* A new account's only record is its main record (design 2.6). */
+  [STMT_SET_MAIN_RECORD] = "UPDATE customers SET main_record = ?2 WHERE id = ?1",
+  /* Whether the account's snapshot at a time holds an observation of
+   * its main record: then that observation is stored already. */
+  [STMT_FIND_IMPLICIT] =
+    "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2 "
+    "AND (origins IS NULL OR instr (';' || origins || ';', ';absent;') = 0)",
   /* A backfill of older history only fills gaps in what newer
    * snapshots said about the customer. */
   [STMT_UPDATE_CUSTOMER] =
@@ -121,6 +129,53 @@ _vigil_store_get_stmt (VigilStore  *self,
   sqlite3_reset (self->stmts[id]);
   sqlite3_clear_bindings (self->stmts[id]);
   return self->stmts[id];
+}
+
+/* @sql prepared once for the life of the store and kept, reset and
+ * without bindings: for the statements an account's join or rebuild
+ * runs thousands of times in one import (preparing costs more than
+ * running them). @sql must be a static string: statements are kept by
+ * its address. Step it, then reset it, never finalize it:
+ * _vigil_store_step_done() or _vigil_store_finish_cached_rows(). */
+sqlite3_stmt *
+_vigil_store_cached (VigilStore  *self,
+                     const char  *sql,
+                     const char  *doing,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->cached_stmts, sql);
+
+  if (stmt == NULL)
+    {
+      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+        {
+          _vigil_store_set_sqlite_error (self, error, doing);
+          return NULL;
+        }
+      g_hash_table_insert (self->cached_stmts, (gpointer) sql, stmt);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return stmt;
+}
+
+/* Resets a cached statement stepped through its rows, or to the one row
+ * it was run for; @rc is its last step, which says whether it failed. */
+gboolean
+_vigil_store_finish_cached_rows (VigilStore    *self,
+                                 sqlite3_stmt  *stmt,
+                                 int            rc,
+                                 const char    *doing,
+                                 GError       **error)
+{
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      _vigil_store_set_sqlite_error (self, error, doing);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
 }
 
 /* Prepares @sql, or says what was being done when it could not. */
@@ -375,6 +430,7 @@ vigil_store_finalize (GObject *object)
 
   for (int i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+  g_clear_pointer (&self->cached_stmts, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->feature_ids, g_hash_table_unref);
@@ -394,11 +450,18 @@ vigil_store_class_init (VigilStoreClass *klass)
 }
 
 static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
 vigil_store_init (VigilStore *self)
 {
   self->feature_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->feature_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->features_buffer = g_string_sized_new (256);
+  self->cached_stmts = g_hash_table_new_full (NULL, NULL, NULL, finalize_stmt);
 }
 
 /**

@@ -9,6 +9,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
 #include "vigil-time.h"
 
 /* Timestamps arrive by the million during an import, so the common
@@ -259,4 +264,327 @@ vigil_time_format (gint64 time)
   vigil_date_to_civil (day, &y, &m, &d);
   return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
                           (int) (rest / 3600), (int) (rest / 60 % 60), (int) (rest % 60));
+}
+
+/* Times in a format of the mapping's choosing -----------------------------
+ *
+ * design 2.2: a CRM export writes `05/03/2024 14:23`, a billing system
+ * `Mar 5, 2024 2:23 PM`. The format is written with strftime's
+ * conversions, but read here, by hand: strptime() follows the locale
+ * (month names, and whether it exists at all), and a mapping must read
+ * the same on every machine. English month names, UTC unless %z says. */
+
+/* The conversions a format may use; each at most once. */
+static const char format_conversions[] = "YymbBdeHIMSpz";
+
+/* English month names: %b and %B read either form, in any case. */
+static const char * const month_names[] = {
+  "january", "february", "march", "april", "may", "june",
+  "july", "august", "september", "october", "november", "december",
+};
+
+/**
+ * vigil_time_format_check:
+ * @format: a strftime-like format (design 2.2)
+ *
+ * Returns: %TRUE if @format uses only %Y %y %m %b %B %d %e %H %I %M %S %p
+ *   %z and %%, each once, with a year, a month and a day; else %FALSE
+ *   with @error naming what is wrong
+ */
+gboolean
+vigil_time_format_check (const char  *format,
+                         GError     **error)
+{
+  gboolean seen[G_N_ELEMENTS (format_conversions)] = { FALSE, };
+
+  g_return_val_if_fail (format != NULL, FALSE);
+
+  for (const char *p = format; *p != '\0'; p++)
+    {
+      const char *known;
+
+      if (*p != '%')
+        continue;
+      p++;
+      if (*p == '%')
+        continue;
+      known = *p != '\0' ? strchr (format_conversions, *p) : NULL;
+      if (known == NULL)
+        {
+          /* The whole character after the %, whatever its length. */
+          int length = *p == '\0' ? 0 : (int) (g_utf8_next_char (p) - p);
+
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                       _("the time format “%s” has “%%%.*s”, which Vigil does not read "
+                         "(it reads %%Y %%y %%m %%b %%B %%d %%e %%H %%I %%M %%S %%p %%z and %%%%)"),
+                       format, length, p);
+          return FALSE;
+        }
+      if (seen[known - format_conversions])
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                       _("the time format “%s” has “%%%c” twice"), format, *p);
+          return FALSE;
+        }
+      seen[known - format_conversions] = TRUE;
+    }
+
+#define SEEN(c) seen[strchr (format_conversions, c) - format_conversions]
+  if (!(SEEN ('Y') || SEEN ('y')) || !(SEEN ('m') || SEEN ('b') || SEEN ('B')) ||
+      !(SEEN ('d') || SEEN ('e')))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("the time format “%s” needs a year (%%Y or %%y), a month (%%m or %%b) "
+                     "and a day (%%d or %%e)"), format);
+      return FALSE;
+    }
+  if ((SEEN ('Y') && SEEN ('y')) || (SEEN ('m') && (SEEN ('b') || SEEN ('B'))) ||
+      (SEEN ('b') && SEEN ('B')) || (SEEN ('d') && SEEN ('e')) || (SEEN ('H') && SEEN ('I')))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("the time format “%s” gives the same part of the time twice"), format);
+      return FALSE;
+    }
+  if (SEEN ('I') && !SEEN ('p'))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("the time format “%s” has %%I (a 12-hour clock) but no %%p (AM or PM)"),
+                   format);
+      return FALSE;
+    }
+  if (SEEN ('M') && !(SEEN ('H') || SEEN ('I')))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("the time format “%s” has minutes (%%M) but no hour (%%H or %%I)"), format);
+      return FALSE;
+    }
+  if (SEEN ('S') && !SEEN ('M'))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("the time format “%s” has seconds (%%S) but no minutes (%%M)"), format);
+      return FALSE;
+    }
+#undef SEEN
+  return TRUE;
+}
+
+/* Between @min and @max digits, as many as there are. */
+static gboolean
+read_number (const char **p,
+             int          min,
+             int          max,
+             int         *out)
+{
+  int value = 0;
+  int n = 0;
+
+  while (n < max && g_ascii_isdigit ((*p)[n]))
+    {
+      value = value * 10 + ((*p)[n] - '0');
+      n++;
+    }
+  if (n < min)
+    return FALSE;
+  *p += n;
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+read_month_name (const char **p,
+                 int         *out)
+{
+  for (int i = 0; i < 12; i++)
+    {
+      gsize full = strlen (month_names[i]);
+
+      /* The full name first: "march" must not stop at "mar". */
+      if (g_ascii_strncasecmp (*p, month_names[i], full) == 0)
+        {
+          *p += full;
+          *out = i + 1;
+          return TRUE;
+        }
+      if (g_ascii_strncasecmp (*p, month_names[i], 3) == 0)
+        {
+          *p += 3;
+          *out = i + 1;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+read_meridiem (const char **p,
+               gboolean    *out_pm)
+{
+  if ((**p == 'a' || **p == 'A' || **p == 'p' || **p == 'P') && ((*p)[1] == 'm' || (*p)[1] == 'M'))
+    {
+      *out_pm = **p == 'p' || **p == 'P';
+      *p += 2;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Z, or ±hh, ±hhmm, ±hh:mm; seconds east of UTC. */
+static gboolean
+read_zone (const char **p,
+           int         *out_offset)
+{
+  int sign;
+  int hours;
+  int minutes = 0;
+
+  if (**p == 'Z' || **p == 'z')
+    {
+      (*p)++;
+      *out_offset = 0;
+      return TRUE;
+    }
+  if (**p != '+' && **p != '-')
+    return FALSE;
+  sign = **p == '-' ? -1 : 1;
+  (*p)++;
+  if (!read_digits (p, 2, &hours))
+    return FALSE;
+  if (**p == ':')
+    {
+      (*p)++;
+      if (!read_digits (p, 2, &minutes))
+        return FALSE;
+    }
+  else if (g_ascii_isdigit (**p) && !read_digits (p, 2, &minutes))
+    return FALSE;
+  if (hours > 23 || minutes > 59)
+    return FALSE;
+  *out_offset = sign * (hours * 3600 + minutes * 60);
+  return TRUE;
+}
+
+/**
+ * vigil_time_parse_format:
+ * @text: a time as @format writes it
+ * @format: a format vigil_time_format_check() accepts
+ * @out_time: (out): Unix seconds
+ *
+ * Reads @text by @format: %Y four digits, %y two (69–99 the 1900s, 00–68
+ * the 2000s, as POSIX has it), %m %d %H %I %M %S one or two, %e one or two
+ * after an optional space, %b and %B an English month name, full or its
+ * first three letters, in any case, %p AM or PM (then the hour is 1–12),
+ * %z `Z` or an offset `+hh`, `+hhmm`, `+hh:mm`. A space in @format
+ * matches one or more spaces or tabs; any other character itself.
+ *
+ * Returns: %TRUE if @text is a time that exists in @format (not
+ *   31/02, not 24:00); UTC unless %z gives the offset
+ */
+gboolean
+vigil_time_parse_format (const char *text,
+                         const char *format,
+                         gint64     *out_time)
+{
+  int year = -1, month = -1, day = -1, hour = 0, minute = 0, second = 0, offset = 0;
+  gboolean has_meridiem = FALSE;
+  gboolean pm = FALSE;
+  const char *p = text;
+  int value;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (format != NULL, FALSE);
+  g_return_val_if_fail (out_time != NULL, FALSE);
+
+  for (const char *f = format; *f != '\0'; f++)
+    {
+      if (*f == ' ')
+        {
+          if (*p != ' ' && *p != '\t')
+            return FALSE;
+          while (*p == ' ' || *p == '\t')
+            p++;
+          continue;
+        }
+      if (*f != '%' || f[1] == '%')
+        {
+          if (*f == '%')
+            f++;
+          if (*p != *f)
+            return FALSE;
+          p++;
+          continue;
+        }
+
+      f++;
+      switch (*f)
+        {
+        case 'Y':
+          if (!read_digits (&p, 4, &year))
+            return FALSE;
+          break;
+        case 'y':
+          if (!read_digits (&p, 2, &value))
+            return FALSE;
+          year = value < 69 ? 2000 + value : 1900 + value;
+          break;
+        case 'm':
+          if (!read_number (&p, 1, 2, &month))
+            return FALSE;
+          break;
+        case 'b':
+        case 'B':
+          if (!read_month_name (&p, &month))
+            return FALSE;
+          break;
+        case 'e':
+          if (*p == ' ')
+            p++;
+          G_GNUC_FALLTHROUGH;
+        case 'd':
+          if (!read_number (&p, 1, 2, &day))
+            return FALSE;
+          break;
+        case 'H':
+        case 'I':
+          if (!read_number (&p, 1, 2, &hour))
+            return FALSE;
+          break;
+        case 'M':
+          if (!read_number (&p, 1, 2, &minute))
+            return FALSE;
+          break;
+        case 'S':
+          if (!read_number (&p, 1, 2, &second))
+            return FALSE;
+          break;
+        case 'p':
+          if (!read_meridiem (&p, &pm))
+            return FALSE;
+          has_meridiem = TRUE;
+          break;
+        case 'z':
+          if (!read_zone (&p, &offset))
+            return FALSE;
+          break;
+        default:
+          /* Not a format vigil_time_format_check() accepts. */
+          return FALSE;
+        }
+    }
+  if (*p != '\0')
+    return FALSE;
+
+  if (has_meridiem)
+    {
+      if (hour < 1 || hour > 12)
+        return FALSE;
+      hour = hour % 12 + (pm ? 12 : 0);
+    }
+  /* Like the ISO 8601 reader, a leap second is a second that exists. */
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > days_in_month (year, month) ||
+      hour > 23 || minute > 59 || second > 60)
+    return FALSE;
+
+  *out_time = vigil_date_from_civil (year, month, day) * SECONDS_PER_DAY + hour * 3600 +
+              minute * 60 + second - offset;
+  return TRUE;
 }

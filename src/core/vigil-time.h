@@ -28,4 +28,10 @@ char     *vigil_date_format        (gint32      days);
 char     *vigil_time_format        (gint64      time);
 gint32    vigil_time_get_day       (gint64      time);
 
+gboolean  vigil_time_format_check  (const char *format,
+                                    GError    **error);
+gboolean  vigil_time_parse_format  (const char *text,
+                                    const char *format,
+                                    gint64     *out_time);
+
 G_END_DECLS

@@ -13,6 +13,7 @@
 #undef G_DISABLE_ASSERT
 #undef G_DISABLE_CAST_CHECKS
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -24,7 +25,10 @@ int LLVMFuzzerTestOneInput (const uint8_t *data,
 
 static const char document[] =
   "{\"data\": [{\"id\": \"a/b~c\", \"attributes\": {\"company_name\": \"Acme\", \"billing\": {\"mrr\": 4200},"
-  " \"features_used\": {\"reports\": 3}, \"last_seen\": \"2026-11-21T10:00:00Z\"}, \"\": {\"\": 1}},"
+  " \"features_used\": {\"reports\": 3}, \"last_seen\": \"2026-11-21T10:00:00Z\"}, \"\": {\"\": 1},"
+  " \"items\": {\"data\": [{\"price\": {\"unit_amount\": 1000, \"recurring\": {\"interval\": \"year\","
+  " \"interval_count\": 1}}, \"quantity\": 2}, {\"price\": {\"unit_amount\": \"x\"}, \"quantity\": [1]}]},"
+  " \"seen\": 1709648580000, \"renews\": \"01/03/2027\", \"seats\": \"7\", \"domain\": \"ACME.com\"},"
   " {\"id\": 7, \"attributes\": [1, 2, {\"x\": null}]}, 3, null],"
   " \"links\": {\"next\": \"/page/2\"}, \"meta\": {\"cursor\": \"abc\"}}";
 
@@ -71,6 +75,13 @@ compare_record (VigilSnapshot  *snapshot,
   check_keys (snapshot);
   g_assert_cmpstr (snapshot->customer_id, ==, tree->customer_id);
   assert_same_keys (snapshot, tree);
+  /* A field's rule reads the same values the same way (design 2.2). */
+  g_assert_true ((isnan (snapshot->mrr) && isnan (tree->mrr)) || snapshot->mrr == tree->mrr);
+  g_assert_cmpint (snapshot->seats, ==, tree->seats);
+  g_assert_cmpint (snapshot->last_active, ==, tree->last_active);
+  g_assert_cmpint (snapshot->renewal_day, ==, tree->renewal_day);
+  g_assert_cmpuint (snapshot->n_unknown, ==, tree->n_unknown);
+  g_assert_cmpint (snapshot->problem != NULL, ==, tree->problem != NULL);
   vigil_snapshot_free (tree);
   return TRUE;
 }

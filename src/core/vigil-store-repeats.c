@@ -1,0 +1,214 @@
+/* vigil-store-repeats.c: records of one import or poll that share an id
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vigil-error.h"
+#include "vigil-store-private.h"
+#include "vigil-time.h"
+
+/* design 2.5: records of one import or poll that carry the same id (at
+ * the same time) combine into one row. The ingest combines those it
+ * holds; when one comes after the row of the first was written (another
+ * page, a later batch), the row is taken back here, combined and written
+ * again. A row that was in the database before the import or poll began
+ * is another matter: the same data imported again, left as it is and
+ * counted as already stored, so that nothing is ever counted twice.
+ *
+ * Which is which is asked of a second connection: the ingest's
+ * transaction holds the only write lock until it ends, so a reader on
+ * the same file (WAL) sees the database exactly as it was before it. It
+ * is opened at the first row found already written, never otherwise. */
+
+struct _VigilStoreRepeats
+{
+  VigilStore   *store;
+  sqlite3      *baseline;         /* read only: the database before the ingest */
+  sqlite3_stmt *had_snapshot;     /* on baseline */
+  sqlite3_stmt *had_observation;  /* on baseline */
+};
+
+/* The columns read back, in order, after customer_id (or record_id) and
+ * observed_at, which the row is found by. */
+#define ROW_COLUMNS \
+  "last_active, mrr, seats, seats_used, api_calls_7d, features_used, open_tickets, nps, " \
+  "renewal_date, plan, features"
+
+static gboolean
+set_baseline_error (VigilStoreRepeats  *self,
+                    GError            **error)
+{
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+               _("Reading the database as it was before this import or poll: %s: %s"),
+               vigil_store_get_path (self->store),
+               self->baseline != NULL ? sqlite3_errmsg (self->baseline) : _("out of memory"));
+  return FALSE;
+}
+
+void
+_vigil_store_repeats_free (VigilStoreRepeats *self)
+{
+  if (self == NULL)
+    return;
+
+  sqlite3_finalize (self->had_snapshot);
+  sqlite3_finalize (self->had_observation);
+  sqlite3_close (self->baseline);
+  g_clear_object (&self->store);
+  g_free (self);
+}
+
+/**
+ * _vigil_store_repeats_new:
+ * @self: a store in the middle of an ingest's transaction
+ *
+ * Returns: (transfer full): what tells this ingest's rows from those
+ *   before it, or %NULL with @error set
+ */
+VigilStoreRepeats *
+_vigil_store_repeats_new (VigilStore  *self,
+                          GError     **error)
+{
+  g_autoptr(VigilStoreRepeats) repeats = g_new0 (VigilStoreRepeats, 1);
+
+  repeats->store = g_object_ref (self);
+  /* Read and write, though it only reads: a read-only connection to a
+   * WAL database may be refused its shared memory. No CREATE: the file
+   * is there. */
+  if (sqlite3_open_v2 (self->path, &repeats->baseline,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      set_baseline_error (repeats, error);
+      return NULL;
+    }
+  sqlite3_busy_timeout (repeats->baseline, 30000);
+  if (sqlite3_prepare_v2 (repeats->baseline,
+                          "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2",
+                          -1, &repeats->had_snapshot, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (repeats->baseline,
+                          "SELECT 1 FROM observations WHERE record_id = ?1 AND observed_at = ?2",
+                          -1, &repeats->had_observation, NULL) != SQLITE_OK)
+    {
+      set_baseline_error (repeats, error);
+      return NULL;
+    }
+  return g_steal_pointer (&repeats);
+}
+
+/**
+ * _vigil_store_repeats_predates:
+ * @observation: whether the row is a raw observation of a record
+ *   (@key a record id) or a snapshot (@key an account id)
+ * @out_predates: (out): whether the row was stored before this ingest
+ */
+gboolean
+_vigil_store_repeats_predates (VigilStoreRepeats  *self,
+                               gboolean            observation,
+                               gint64              key,
+                               gint64              observed_at,
+                               gboolean           *out_predates,
+                               GError            **error)
+{
+  sqlite3_stmt *stmt = observation ? self->had_observation : self->had_snapshot;
+  int rc;
+
+  sqlite3_reset (stmt);
+  sqlite3_bind_int64 (stmt, 1, key);
+  sqlite3_bind_int64 (stmt, 2, observed_at);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_baseline_error (self, error);
+  *out_predates = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/**
+ * _vigil_store_repeats_take_row:
+ * @out: (out caller-allocates): a cleared snapshot, given the row's
+ *   observed values (its plan among them)
+ * @out_features: (out): the row's features as stored, %NULL if unknown
+ *
+ * Reads the row this ingest wrote at (@key, @observed_at) and deletes it
+ * (with its score), for the row that combines it with a later record to
+ * be written in its place, in the same transaction.
+ */
+gboolean
+_vigil_store_repeats_take_row (VigilStoreRepeats  *self,
+                               gboolean            observation,
+                               gint64              key,
+                               gint64              observed_at,
+                               VigilSnapshot      *out,
+                               char              **out_features,
+                               GError            **error)
+{
+  const char *doing = _("Combining records that share an id");
+  VigilStore *store = self->store;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _vigil_store_prepare (store, observation
+                               ? "SELECT " ROW_COLUMNS " FROM observations "
+                                 "WHERE record_id = ?1 AND observed_at = ?2"
+                               : "SELECT " ROW_COLUMNS " FROM snapshots "
+                                 "WHERE customer_id = ?1 AND observed_at = ?2",
+                               doing, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, key);
+  sqlite3_bind_int64 (stmt, 2, observed_at);
+  rc = sqlite3_step (stmt);
+  out->observed_at = observed_at;
+  *out_features = NULL;
+  if (rc == SQLITE_ROW)
+    {
+      const char *renewal = (const char *) sqlite3_column_text (stmt, 8);
+
+      out->last_active = _vigil_store_column_int_or_unknown (stmt, 0);
+      out->mrr = _vigil_store_column_double_or_nan (stmt, 1);
+      out->seats = _vigil_store_column_int_or_unknown (stmt, 2);
+      out->seats_used = _vigil_store_column_int_or_unknown (stmt, 3);
+      out->api_calls_7d = _vigil_store_column_int_or_unknown (stmt, 4);
+      out->features_used = _vigil_store_column_int_or_unknown (stmt, 5);
+      out->open_tickets = _vigil_store_column_int_or_unknown (stmt, 6);
+      out->nps = _vigil_store_column_int_or_unknown (stmt, 7);
+      if (renewal == NULL || !vigil_date_parse (renewal, &out->renewal_day))
+        out->renewal_day = VIGIL_UNKNOWN_DAY;
+      out->plan = _vigil_store_column_strdup (stmt, 9);
+      *out_features = _vigil_store_column_strdup (stmt, 10);
+    }
+  if (!_vigil_store_finish_rows (store, stmt, rc, doing, error))
+    return FALSE;
+
+  if (observation)
+    {
+      if (!(stmt = _vigil_store_prepare (store, "DELETE FROM observations WHERE record_id = ?1 "
+                                                "AND observed_at = ?2", doing, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, key);
+      sqlite3_bind_int64 (stmt, 2, observed_at);
+      return _vigil_store_exec_prepared (store, stmt, doing, error);
+    }
+
+  if (!(stmt = _vigil_store_prepare (store, "DELETE FROM snapshots WHERE customer_id = ?1 "
+                                            "AND observed_at = ?2", doing, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, key);
+  sqlite3_bind_int64 (stmt, 2, observed_at);
+  if (!_vigil_store_exec_prepared (store, stmt, doing, error))
+    return FALSE;
+  if (!(stmt = _vigil_store_prepare (store, "DELETE FROM scores WHERE customer_id = ?1 "
+                                            "AND observed_at = ?2", doing, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, key);
+  sqlite3_bind_int64 (stmt, 2, observed_at);
+  return _vigil_store_exec_prepared (store, stmt, doing, error);
+}
