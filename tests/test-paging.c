@@ -648,6 +648,46 @@ test_hubspot_v2_has_more (Fixture       *f,
   " \"pagination\": {\"style\": \"last-id\", \"param\": \"starting_after\"" more "}}"
 #define STRIPE_MAPPING(more) STRIPE_MAPPING_LIMIT ("3", more)
 
+/* A record's id need not be what the API pages by: here each customer
+ * is keyed by its e-mail, while Stripe pages by the object's own id,
+ * which the style's pointer names (Stripe's subscriptions, keyed by
+ * their customer, page so). Without it the server is asked for a page
+ * after an id it never gave. */
+static void
+test_stripe_last_id_pointer (Fixture       *f,
+                             gconstpointer  data)
+{
+  static const char mapping[] =
+    "{\"records\": \"/data\", \"fields\": {\"id\": \"/email\", \"name\": \"/name\"},"
+    " \"query\": {\"limit\": \"3\"},"
+    " \"pagination\": {\"style\": \"last-id\", \"param\": \"starting_after\", \"pointer\": \"/id\","
+    " \"more\": \"/has_more\"}}";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ids = NULL;
+
+  f->n_records = G_N_ELEMENTS (stripe_ids);
+  g_assert_true (poll_path (f, "/v1/customers", mapping, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->requests->len, ==, 3);
+  g_assert_cmpstr (param (nth_request (f, 1), "starting_after"), ==, "cus_#frag");
+  g_assert_cmpstr (param (nth_request (f, 2), "starting_after"), ==, "cus_%41");
+  g_assert_cmpuint (f->result.stats.stored, ==, G_N_ELEMENTS (stripe_ids));
+  ids = stored_ids (f);
+  g_assert_nonnull (strstr (ids, "billing0@example.com"));
+  g_assert_null (strstr (ids, "cus_"));
+
+  /* (poll_path() stores the mapping as vigil_mapping_to_json() writes
+   * it: the pointer survived that too) */
+
+  /* without it, the e-mail goes back, and Stripe knows no such object */
+  g_assert_false (poll_path (f, "/v1/customers",
+                             "{\"records\": \"/data\", \"fields\": {\"id\": \"/email\"},"
+                             " \"query\": {\"limit\": \"3\"}, \"pagination\": {\"style\": \"last-id\","
+                             " \"param\": \"starting_after\", \"more\": \"/has_more\"}}", &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (param (nth_request (f, 1), "starting_after"), ==, "billing2@example.com");
+}
+
 /* Stripe pages by the id of the last object received; ids come from the
  * server and reach the query percent-encoded, whatever they hold. */
 static void
@@ -1542,6 +1582,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/core/paging/hubspot-v2-has-more", test_hubspot_v2_has_more);
   ADD ("/core/paging/stripe-last-id", test_stripe_last_id);
+  ADD ("/core/paging/stripe-last-id-pointer", test_stripe_last_id_pointer);
   ADD ("/core/paging/stripe-empty-page", test_stripe_empty_page);
   ADD ("/core/paging/stripe-more-values", test_stripe_more_values);
   ADD ("/core/paging/last-id-without-ids", test_last_id_without_ids);

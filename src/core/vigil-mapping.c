@@ -107,6 +107,9 @@ enum
   RULE_SLOTS,
 };
 
+/* The last-id style's own pointer in each record, when it names one. */
+#define ROLE_PAGE_ID (ROLE_RULE + VIGIL_N_FIELDS * RULE_SLOTS)
+
 /* A sum's pointers inside each element of its array. */
 enum
 {
@@ -137,7 +140,7 @@ static const char * const *const style_members[] = {
   [VIGIL_PAGINATION_CURSOR] = (const char * const[]) { "pointer", "param", NULL },
   [VIGIL_PAGINATION_PAGE] = (const char * const[]) { "param", "start", NULL },
   [VIGIL_PAGINATION_LINK_HEADER] = (const char * const[]) { NULL },
-  [VIGIL_PAGINATION_LAST_ID] = (const char * const[]) { "param", NULL },
+  [VIGIL_PAGINATION_LAST_ID] = (const char * const[]) { "param", "pointer", NULL },
   [VIGIL_PAGINATION_OFFSET] = (const char * const[]) { "param", "limit_param", "limit", "total", NULL },
 };
 
@@ -401,7 +404,8 @@ build_trees (VigilMapping *self)
     return;
   self->page_tree = _vigil_pointer_tree_new ();
   _vigil_pointer_tree_add (self->page_tree, self->records, PAGE_RECORDS);
-  if (self->page_pointer != NULL)
+  /* last-id's pointer is in each record; the others' in the page */
+  if (self->page_pointer != NULL && self->pagination != VIGIL_PAGINATION_LAST_ID)
     _vigil_pointer_tree_add (self->page_tree, self->page_pointer, PAGE_NEXT);
   if (self->more_pointer != NULL)
     _vigil_pointer_tree_add (self->page_tree, self->more_pointer, PAGE_MORE);
@@ -411,6 +415,8 @@ build_trees (VigilMapping *self)
   for (guint i = 0; i < self->key_pointers->len; i++)
     _vigil_pointer_tree_add (self->record_tree, g_array_index (self->key_pointers, KeyPointer, i).pointer,
                              ROLE_KEY_POINTER + (int) i);
+  if (self->page_pointer != NULL && self->pagination == VIGIL_PAGINATION_LAST_ID)
+    _vigil_pointer_tree_add (self->record_tree, self->page_pointer, ROLE_PAGE_ID);
   self->detail_tree = fields_tree (self->detail_fields, self->detail_rules, self->detail_sum_trees);
 }
 
@@ -814,7 +820,10 @@ parse_pagination (VigilMapping  *self,
              get_count_member (object, "start", FALSE, 0, G_MAXINT32, &self->page_start, error);
 
     case VIGIL_PAGINATION_LAST_ID:
-      return get_param_member (object, "param", TRUE, &self->page_param, error);
+      /* by default the record's id; its own pointer when the id is not
+       * what the API pages by (Stripe's subscriptions, one customer's) */
+      return get_param_member (object, "param", TRUE, &self->page_param, error) &&
+             get_pointer_member (object, "pointer", "pagination", FALSE, &self->page_pointer, error);
 
     case VIGIL_PAGINATION_OFFSET:
       if (!get_param_member (object, "param", TRUE, &self->page_param, error) ||
@@ -1599,6 +1608,8 @@ typedef struct
   gboolean         found_null;  /* null at the records pointer: no records */
   char            *next;
   gboolean         next_is_number;
+  char            *record_page_id; /* last-id's pointer in the record being read */
+  char            *last_page_id;   /* ... in the last record that had it */
   gboolean         page_values; /* a poll's page: more and total are read */
   PageValue        more;
   PageValue        total;
@@ -1776,6 +1787,47 @@ read_keys_value (AnswerReader    *reader,
   return _vigil_keys_value_read (value, c, depth, lower, reader->scratch);
 }
 
+/* A non-empty string or a whole number, as text (@out NULL for any
+ * other value); a member given twice keeps its last value, as in a tree. */
+static gboolean
+read_text_or_integer (VigilJsonCursor  *c,
+                      guint             depth,
+                      GString          *scratch,
+                      char            **out,
+                      gboolean         *out_is_number)
+{
+  const char *begin = c->p;
+  double number;
+  gboolean integer;
+
+  g_clear_pointer (out, g_free);
+  *out_is_number = FALSE;
+  if (*c->p == '"')
+    {
+      if (!_vigil_json_cursor_read_string (c, scratch))
+        return FALSE;
+      if (scratch->len > 0)
+        *out = g_strndup (scratch->str, scratch->len);
+      return TRUE;
+    }
+  if (*c->p == '-' || g_ascii_isdigit (*c->p))
+    {
+      g_autofree char *digits = NULL;
+      gint64 value;
+
+      if (!_vigil_json_cursor_read_number (c, &number, &integer))
+        return FALSE;
+      digits = g_strndup (begin, c->p - begin);
+      if (integer && g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, &value, NULL))
+        {
+          *out = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+          *out_is_number = TRUE;
+        }
+      return TRUE;
+    }
+  return _vigil_json_cursor_skip_value (c, depth);
+}
+
 /* One field's value, as vigil_mapping_apply() takes it. */
 static gboolean
 read_field_value (int              field,
@@ -1786,6 +1838,12 @@ read_field_value (int              field,
   AnswerReader *reader = user_data;
   VigilFeaturesFormat format = reader->mapping->features_format;
 
+  if (field == ROLE_PAGE_ID)
+    {
+      gboolean is_number;
+
+      return read_text_or_integer (c, depth, reader->scratch, &reader->record_page_id, &is_number);
+    }
   if (field >= ROLE_RULE)
     return read_rule_value (reader, field - ROLE_RULE, c, depth);
   /* Only a record of the list has keys pointers; in a detail answer,
@@ -1861,6 +1919,11 @@ read_record_array (AnswerReader    *reader,
         return FALSE;
       _vigil_snapshot_add_keys (reader->snapshot, reader->keys, 1 + reader->mapping->key_pointers->len);
       finish_rules (reader->rules, reader->inputs, reader->snapshot);
+      if (reader->record_page_id != NULL)
+        {
+          g_free (reader->last_page_id);
+          reader->last_page_id = g_steal_pointer (&reader->record_page_id);
+        }
       if (!reader->func (reader->snapshot, reader->user_data, &reader->error) ||
           !_vigil_json_cursor_read_separator (c, ']', &more))
         return FALSE;
@@ -1874,37 +1937,7 @@ read_next (AnswerReader    *reader,
            VigilJsonCursor *c,
            guint            depth)
 {
-  const char *begin = c->p;
-  double number;
-  gboolean integer;
-
-  /* A member given twice keeps its last value, as in a tree. */
-  g_clear_pointer (&reader->next, g_free);
-  reader->next_is_number = FALSE;
-  if (*c->p == '"')
-    {
-      if (!_vigil_json_cursor_read_string (c, reader->scratch))
-        return FALSE;
-      if (reader->scratch->len > 0)
-        reader->next = g_strndup (reader->scratch->str, reader->scratch->len);
-      return TRUE;
-    }
-  if (*c->p == '-' || g_ascii_isdigit (*c->p))
-    {
-      g_autofree char *digits = NULL;
-      gint64 value;
-
-      if (!_vigil_json_cursor_read_number (c, &number, &integer))
-        return FALSE;
-      digits = g_strndup (begin, c->p - begin);
-      if (integer && g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, &value, NULL))
-        {
-          reader->next = g_strdup_printf ("%" G_GINT64_FORMAT, value);
-          reader->next_is_number = TRUE;
-        }
-      return TRUE;
-    }
-  return _vigil_json_cursor_skip_value (c, depth);
+  return read_text_or_integer (c, depth, reader->scratch, &reader->next, &reader->next_is_number);
 }
 
 /* A value at the more or total pointer, as an error shows it: a string
@@ -2123,10 +2156,12 @@ read_page_records (VigilMapping     *self,
     ok = check_page_values (&reader, &reader.error);
   g_free (reader.more.found_text);
   g_free (reader.total.found_text);
+  g_free (reader.record_page_id);
 
   if (!ok)
     {
       g_free (reader.next);
+      g_free (reader.last_page_id);
       if (reader.error != NULL)
         g_propagate_error (error, reader.error);
       else if (text_error != NULL)
@@ -2142,7 +2177,9 @@ read_page_records (VigilMapping     *self,
       info->more = self->more_pointer == NULL ? VIGIL_PAGE_MORE_UNSAID
                    : reader.more.value ? VIGIL_PAGE_MORE_TRUE : VIGIL_PAGE_MORE_FALSE;
       info->total = self->total_pointer != NULL ? reader.total.value : -1;
+      info->last_id = g_steal_pointer (&reader.last_page_id);
     }
+  g_free (reader.last_page_id);
   if (out_next != NULL)
     *out_next = reader.next;
   else
@@ -2231,6 +2268,7 @@ vigil_page_info_clear (VigilPageInfo *info)
   g_return_if_fail (info != NULL);
 
   g_clear_pointer (&info->next, g_free);
+  g_clear_pointer (&info->last_id, g_free);
   info->next_is_number = FALSE;
   info->more = VIGIL_PAGE_MORE_UNSAID;
   info->total = -1;

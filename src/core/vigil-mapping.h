@@ -57,6 +57,8 @@ typedef enum
  * @more: whether the page says more pages follow, at the pagination's
  *   more pointer; %VIGIL_PAGE_MORE_UNSAID without one
  * @total: the number at the pagination's total pointer, or -1 without one
+ * @last_id: the last-id style's pointer in the page's last record that
+ *   gave a string or a whole number, %NULL without one
  *
  * What a page says about the pages after it (design 2.2).
  */
@@ -66,6 +68,7 @@ typedef struct
   gboolean       next_is_number;
   VigilPageMore  more;
   gint64         total;
+  char          *last_id;
 } VigilPageInfo;
 
 void vigil_page_info_clear (VigilPageInfo *info);

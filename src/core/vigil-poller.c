@@ -653,6 +653,12 @@ next_page_request (PollJob   *job,
     case VIGIL_PAGINATION_LAST_ID:
       if (page->n_records == 0)
         return TRUE;
+      /* design 2.2: the pagination's own pointer when it names one */
+      if (vigil_mapping_get_page_pointer (job->mapping) != NULL)
+        {
+          g_free (page->last_id);
+          page->last_id = g_strdup (page->info.last_id);
+        }
       if (page->last_id == NULL)
         {
           g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
