@@ -543,6 +543,80 @@ test_store_migrate_to_main_records (void)
   test_dir_clear (&dir);
 }
 
+/* Schema 6 → 7 (design 2.5): sources keep everything they had, start
+ * with no baseline and no mark, and the next polls are compared. */
+static void
+test_store_migrate_to_suspect (void)
+{
+  static const char columns[] =
+    "id, name, kind, url, mapping, interval_min, timeout_s, concurrency, max_bytes, header_names, "
+    "token_env, created_at, last_poll_at, last_ok, last_error, last_summary, next_due, failures, "
+    "keyring_token, query_secret_names, query_secret_env, max_records";
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  VigilPollCensus census = { 0, };
+  gboolean became = TRUE;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "v6.db");
+  g_assert_true (_vigil_store_create_at_version (path, 6, &error));
+  g_assert_no_error (error);
+  sqlite_exec (path,
+               "INSERT INTO sources (id, name, kind, url, interval_min, timeout_s, concurrency, max_bytes,"
+               " created_at, last_poll_at, last_ok, last_summary, next_due, failures, max_records) VALUES"
+               " (1, 'crm', 'endpoint', 'https://crm.example.com/api', 60, 30, 6, 65536, 10, 1000, 1,"
+               "  '3 read', 4600, 0, 500),"
+               " (2, 'billing', 'file', NULL, NULL, NULL, NULL, NULL, 20, NULL, NULL, NULL, NULL, 0, NULL);"
+               "INSERT INTO customers (id, source_id, external_id, name) VALUES (1, 1, 'acme', 'Acme');"
+               "INSERT INTO records (id, source_id, external_id, customer_id, name) VALUES (1, 1, 'acme', 1, 'Acme');"
+               "INSERT INTO snapshots (customer_id, observed_at, mrr) VALUES (1, 1000, 42);");
+  before = table_text (path, "sources", columns, "id");
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, VIGIL_STORE_SCHEMA_VERSION);
+  after = table_text (path, "sources", columns, "id");
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM sources WHERE baseline_records IS NULL"
+                                     " AND baseline_fingerprint IS NULL AND stalled_polls = 0"
+                                     " AND suspect_since IS NULL AND suspect_records IS NULL"
+                                     " AND suspect_previous_records IS NULL AND suspect_fields IS NULL"), ==, 2);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM source_field_counts"), ==, 0);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots WHERE mrr = 42"), ==, 1);
+
+  source = vigil_store_get_source (store, "crm", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (source->last_summary, ==, "3 read");
+  g_assert_false (vigil_source_is_suspect (source));
+  g_assert_cmpint (source->suspect_records, ==, -1);
+  g_assert_null (source->suspect_fields);
+
+  /* The first poll after the migration is the baseline, not a drop. */
+  census.records = 1;
+  census.known[VIGIL_FIELD_MRR] = 1;
+  census.stored = 1;
+  vigil_source_set_outcome (source, 5000, "1 read", NULL);
+  g_assert_true (vigil_store_record_poll (store, source, &census, &became, &error));
+  g_assert_no_error (error);
+  g_assert_false (became);
+  g_assert_cmpint (sqlite_int (path, "SELECT baseline_records FROM sources WHERE id = 1"), ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT known FROM source_field_counts WHERE source_id = 1"
+                                     " AND field = 'mrr'"), ==, 1);
+
+  /* The counts go with their source. */
+  g_assert_true (vigil_store_remove_source (store, "crm", TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM source_field_counts"), ==, 0);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_empty_file (void)
 {
@@ -673,7 +747,7 @@ test_store_update_source (void)
   g_assert_true (vigil_store_add_source (store, source, &error));
   add_snapshots (store, "crm", make_snapshot ("acme", "Acme", T0), NULL);
   vigil_source_set_outcome (source, T0, "1 customer", NULL);
-  g_assert_true (vigil_store_record_poll (store, source, &error));
+  g_assert_true (vigil_store_record_poll (store, source, NULL, NULL, &error));
   g_assert_true (vigil_store_set_validators (store, source->id, source->url, "\"v1\"", NULL, &error));
   g_assert_no_error (error);
 
@@ -701,7 +775,7 @@ test_store_update_source (void)
   /* A new address after failures: due at once, failures forgotten. */
   vigil_source_set_outcome (source, T0 + 600, NULL, "HTTP 500");
   vigil_source_set_outcome (source, T0 + 1200, NULL, "HTTP 500");
-  g_assert_true (vigil_store_record_poll (store, source, &error));
+  g_assert_true (vigil_store_record_poll (store, source, NULL, NULL, &error));
   g_free (source->url);
   source->url = g_strdup ("http://127.0.0.1:2/v2/usage");
   g_assert_true (vigil_store_update_source (store, source, &error));
@@ -1323,6 +1397,7 @@ main (int    argc,
   g_test_add_func ("/core/store/migrate-record-limit", test_store_migrate_record_limit);
   g_test_add_func ("/core/store/migrate-to-accounts", test_store_migrate_to_accounts);
   g_test_add_func ("/core/store/migrate-to-main-records", test_store_migrate_to_main_records);
+  g_test_add_func ("/core/store/migrate-to-suspect", test_store_migrate_to_suspect);
   g_test_add_func ("/core/store/reopen", test_store_reopen);
   g_test_add_func ("/core/store/idempotent", test_store_idempotent);
   g_test_add_func ("/core/store/rollback", test_store_rollback);

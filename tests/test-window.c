@@ -62,6 +62,83 @@ count_loads_cb (VigilPortfolio *portfolio,
   (*loads)++;
 }
 
+/* The desktop's notification server (org.freedesktop.Notifications)
+ * on the suite's private session bus: what the window sends arrives
+ * here, as "summary\nbody". */
+static GPtrArray *notifications;
+
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
+  "<signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+  "<signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+  "</interface></node>";
+
+static void
+notifications_call_cb (GDBusConnection       *connection,
+                       const char            *sender,
+                       const char            *object_path,
+                       const char            *interface_name,
+                       const char            *method_name,
+                       GVariant              *parameters,
+                       GDBusMethodInvocation *invocation,
+                       gpointer               user_data)
+{
+  if (g_str_equal (method_name, "Notify"))
+    {
+      const char *summary = NULL;
+      const char *body = NULL;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_variant_get_child (parameters, 4, "&s", &body);
+      g_ptr_array_add (notifications, g_strdup_printf ("%s\n%s", summary, body));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", notifications->len));
+    }
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new_parsed ("(@as ['body'],)"));
+  else if (g_str_equal (method_name, "GetServerInformation"))
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(ssss)", "test", "vigil", "1", "1.2"));
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+name_acquired_cb (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+start_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_call_cb, NULL, NULL, { 0 } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GDBusNodeInfo) info = NULL;
+  gboolean acquired = FALSE;
+
+  g_assert_no_error (error);
+  notifications = g_ptr_array_new_with_free_func (g_free);
+  info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0], &vtable,
+                                     NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                name_acquired_cb, NULL, &acquired, NULL);
+  while (!acquired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* One database and one application for the suite (an application can
  * be registered on the bus once); each test has a window of its own. */
 static TestDir suite_dir;
@@ -81,6 +158,7 @@ suite_setup (void)
   g_assert_no_error (error);
   g_clear_object (&store);
 
+  start_notification_server ();
   suite_app = vigil_application_new (suite_db, G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (suite_app), NULL, &error);
   g_assert_no_error (error);
@@ -568,6 +646,128 @@ test_window_failing_source (Fixture       *f,
   failing = vigil_store_get_source (store, "broken", &error);
   g_assert_no_error (error);
   g_assert_nonnull (failing->last_error);
+}
+
+/* Answers "shrinking" with the customers of the next count of *counts. */
+static void
+shrinking_handler (SoupServer        *server,
+                   SoupServerMessage *message,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  guint *n = user_data;
+  g_autoptr(GString) body = g_string_new ("{\"customers\": [");
+
+  for (guint i = 0; i < *n; i++)
+    g_string_append_printf (body, "%s{\"id\": \"s%u\", \"mrr\": %u}", i > 0 ? ", " : "", i, 10 + *n);
+  g_string_append (body, "]}");
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, body->str, body->len);
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+}
+
+static void
+poll_named (Fixture    *f,
+            const char *name)
+{
+  gboolean finished = FALSE;
+
+  g_signal_connect (f->portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), &finished);
+  vigil_portfolio_poll_now (f->portfolio, name);
+  g_assert_true (wait_for (is_true, &finished));
+  g_signal_handlers_disconnect_by_func (f->portfolio, poll_finished_cb, &finished);
+}
+
+static gboolean
+has_subtitle (GtkWidget  *widget,
+              const char *prefix)
+{
+  return ADW_IS_EXPANDER_ROW (widget) && adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (widget)) != NULL &&
+         g_str_has_prefix (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (widget)), prefix);
+}
+
+static gboolean
+has_more_notifications (gpointer data)
+{
+  return notifications->len > GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+has_suspect_row (gpointer data)
+{
+  GtkWidget *row = find_widget (GTK_WIDGET (data), has_subtitle, "Suspect, polled ");
+
+  return row != NULL && strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "0 records") != NULL;
+}
+
+/* design 2.5: a source whose poll brings fewer than half the records of
+ * the previous one sends one desktop notification saying why, and its
+ * row in the sources says so until a normal poll. */
+static void
+test_window_suspect_source (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *url = NULL;
+  GtkWindow *preferences;
+  GtkWidget *row;
+  guint customers = 4;
+  guint sent_before;
+
+  soup_server_add_handler (server, NULL, shrinking_handler, &customers, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/usage", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  source = vigil_source_new ("shrinking", url);
+  g_assert_true (vigil_store_add_source (store, source, &error));
+  g_assert_no_error (error);
+
+  sent_before = notifications->len;
+  poll_named (f, "shrinking");
+  customers = 1;
+  poll_named (f, "shrinking");
+  g_assert_true (wait_for (has_more_notifications, GUINT_TO_POINTER (sent_before)));
+  g_assert_cmpuint (notifications->len, ==, sent_before + 1);
+  g_assert_cmpstr (g_ptr_array_index (notifications, sent_before), ==,
+                   "Source “shrinking” may be broken\n1 record, the previous poll had 4");
+
+  /* Still suspect (none of one): no second notification. */
+  customers = 0;
+  poll_named (f, "shrinking");
+
+  /* The row shows the mark once the reload after the poll is in. */
+  preferences = GTK_WINDOW (vigil_preferences_window_new (GTK_WINDOW (f->window), f->portfolio));
+  gtk_window_present (preferences);
+  g_assert_true (wait_for (has_suspect_row, preferences));
+  row = find_widget (GTK_WIDGET (preferences), has_subtitle, "Suspect, polled ");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)),
+                            ": 0 records, the previous poll had 1"));
+  g_assert_true (gtk_widget_has_css_class (row, "vigil-row-suspect"));
+  gtk_window_destroy (preferences);
+
+  /* A normal poll clears the mark; the poll that made it suspect was
+   * the one that notified. */
+  customers = 1;
+  poll_named (f, "shrinking");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (notifications->len, ==, sent_before + 1);
+  g_clear_pointer (&source, vigil_source_free);
+  source = vigil_store_get_source (store, "shrinking", &error);
+  g_assert_no_error (error);
+  g_assert_false (vigil_source_is_suspect (source));
+  g_assert_true (vigil_store_remove_source (store, "shrinking", TRUE, &error));
+  g_assert_no_error (error);
 }
 
 /* /old fails as a broken endpoint does; /usage answers an empty book
@@ -1265,6 +1465,7 @@ main (int    argc,
   ADD ("/window/trigger-ack", test_window_trigger_ack);
   ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);
   ADD ("/window/failing-source", test_window_failing_source);
+  ADD ("/window/suspect-source", test_window_suspect_source);
   ADD ("/window/edit-source", test_window_edit_source);
   ADD ("/window/reload-in-place", test_window_reload_in_place);
   ADD ("/window/trend-on-demand", test_window_trend_on_demand);
@@ -1278,6 +1479,7 @@ main (int    argc,
   suite_setup ();
   status = g_test_run ();
   g_clear_object (&suite_app);
+  g_clear_pointer (&notifications, g_ptr_array_unref);
   test_dir_clear (&suite_dir);
   g_free (suite_db);
   return status;

@@ -323,9 +323,8 @@ add_account (JsonBuilder             *builder,
 }
 
 static void
-print_json (JsonBuilder *builder)
+print_json_node (JsonNode *root)
 {
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
 
@@ -333,6 +332,14 @@ print_json (JsonBuilder *builder)
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
+}
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  print_json_node (root);
 }
 
 /* @cells holds @n cells; a NULL cell (unknown) is written empty.
@@ -1359,12 +1366,78 @@ has_keyring_secrets (const VigilSource *source)
   return source->keyring_token || source->header_names != NULL || source->query_secret_names != NULL;
 }
 
+/* The mapping (and, for a preset, the URL when none was given) of a
+ * source being added: from --preset or --mapping, with each --field
+ * (design 2.7); stored normalised, so the file can go away. */
+static gboolean
+read_source_mapping (VigilSource         *source,
+                     const char          *preset_name,
+                     const char          *mapping_path,
+                     const char * const  *fields,
+                     GError             **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(VigilMapping) mapping = NULL;
+  gsize length = 0;
+
+  if (preset_name != NULL)
+    {
+      g_autoptr(VigilPreset) preset = vigil_preset_lookup (preset_name, error);
+      g_autofree char *url = NULL;
+
+      if (preset == NULL || !vigil_preset_configure (preset, source->url, fields, &url, &text, error))
+        return FALSE;
+      g_free (source->url);
+      source->url = g_steal_pointer (&url);
+    }
+  else if (mapping_path != NULL)
+    {
+      if (!g_file_get_contents (mapping_path, &text, &length, error))
+        return FALSE;
+      if (fields != NULL)
+        {
+          char *changed = vigil_mapping_override_fields (text, (gssize) length, fields, error);
+
+          if (changed == NULL)
+            {
+              g_prefix_error (error, "%s: ", mapping_path);
+              return FALSE;
+            }
+          g_free (text);
+          text = changed;
+          length = strlen (text);
+        }
+    }
+  else
+    return TRUE;
+
+  if (!(mapping = vigil_mapping_new_from_data (text, length > 0 ? (gssize) length : -1, error)))
+    {
+      if (mapping_path != NULL)
+        g_prefix_error (error, "%s: ", mapping_path);
+      return FALSE;
+    }
+  /* A source answers JSON; a mapping without records reads CSV. */
+  if (vigil_mapping_is_csv (mapping))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("%s: the mapping has no “records”, so it names the columns of a CSV file (for vigil "
+                     "import): a source answers JSON, and its mapping needs “records”, the JSON Pointer to "
+                     "the array of records"), mapping_path != NULL ? mapping_path : preset_name);
+      return FALSE;
+    }
+  source->mapping = vigil_mapping_to_json (mapping);
+  return TRUE;
+}
+
 static int
 run_source_add (CliContext  *context,
                 int          argc,
                 char       **argv)
 {
   g_autofree char *mapping_path = NULL;
+  g_autofree char *preset_name = NULL;
+  g_auto(GStrv) fields = NULL;
   g_autofree char *token_env = NULL;
   g_auto(GStrv) headers = NULL;
   g_auto(GStrv) header_values = NULL;
@@ -1381,6 +1454,10 @@ run_source_add (CliContext  *context,
   GOptionEntry entries[] = {
     { "mapping", 'm', 0, G_OPTION_ARG_FILENAME, &mapping_path,
       N_("A mapping file for JSON that is not in the native format (copied into the database)"), N_("FILE") },
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset_name,
+      N_("A ready mapping for a vendor's API (see “vigil presets”); it gives the URL too"), N_("PRESET") },
+    { "field", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fields,
+      N_("Add or replace one field of the preset or mapping: NAME=/pointer or NAME={…}"), N_("NAME=POINTER") },
     { "interval", 'i', 0, G_OPTION_ARG_INT, &interval, N_("Minutes between polls (default 60)"), N_("MIN") },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, N_("Seconds before a request fails (default 30)"), N_("S") },
     { "concurrency", 'c', 0, G_OPTION_ARG_INT, &concurrency,
@@ -1409,14 +1486,21 @@ run_source_add (CliContext  *context,
   g_autoptr(VigilSource) existing = NULL;
   int status;
 
-  if (!parse_options (_("NAME URL"), _("Add a usage endpoint to poll."), entries, &argc, &argv, &status))
+  if (!parse_options (_("NAME URL | NAME [URL] --preset PRESET"), _("Add a usage endpoint to poll."), entries,
+                      &argc, &argv, &status))
     return status;
-  if (argc != 3)
+  if (preset_name == NULL && argc != 3)
     return usage_error (_("source add needs a NAME and a URL"));
+  if (preset_name != NULL && argc != 2 && argc != 3)
+    return usage_error (_("source add --preset needs a NAME, and takes a URL that overrides the preset's"));
+  if (preset_name != NULL && mapping_path != NULL)
+    return usage_error (_("--preset and --mapping both give the mapping: choose one"));
+  if (fields != NULL && preset_name == NULL && mapping_path == NULL)
+    return usage_error (_("--field changes the mapping of --preset or --mapping: give one of them"));
   if (interval < 1 || timeout < 1 || concurrency < 1)
     return usage_error (_("--interval, --timeout and --concurrency take numbers of at least 1"));
 
-  source = vigil_source_new (argv[1], argv[2]);
+  source = vigil_source_new (argv[1], argc == 3 ? argv[2] : NULL);
   source->interval_min = (guint) interval;
   source->timeout_s = (guint) timeout;
   source->concurrency = (guint) concurrency;
@@ -1428,23 +1512,8 @@ run_source_add (CliContext  *context,
   source->query_secret_env = g_steal_pointer (&query_secrets_env);
   if (headers != NULL && !split_headers (headers, &source->header_names, &header_values))
     return usage_error (_("--header takes 'Name: value'"));
-  if (mapping_path != NULL)
-    {
-      g_autoptr(VigilMapping) mapping = vigil_mapping_new_from_file (mapping_path, &error);
-
-      if (mapping == NULL)
-        return fail (error);
-      /* A source answers JSON; a mapping without records reads CSV. */
-      if (vigil_mapping_is_csv (mapping))
-        {
-          g_printerr (_("vigil: %s: the mapping has no “records”, so it names the columns of a CSV "
-                        "file (for vigil import): a source answers JSON, and its mapping needs "
-                        "“records”, the JSON Pointer to the array of records\n"), mapping_path);
-          return VIGIL_EXIT_FAILURE;
-        }
-      /* Stored normalised, so the file can go away. */
-      source->mapping = vigil_mapping_to_json (mapping);
-    }
+  if (!read_source_mapping (source, preset_name, mapping_path, (const char * const *) fields, &error))
+    return fail (error);
 
   if (!vigil_source_validate (source, &error) ||
       !(store = open_store (context, &error)))
@@ -1491,6 +1560,13 @@ format_source_status (const VigilSource *source)
   if (source->last_poll_at == 0)
     return g_strdup (_("never polled"));
   when = vigil_time_format (source->last_poll_at);
+  if (source->last_ok && vigil_source_is_suspect (source))
+    {
+      g_autofree char *reasons = vigil_source_describe_suspect (source);
+
+      return g_strdup_printf (_("SUSPECT at %s: %s (%s)"), when, reasons,
+                              source->last_summary ? source->last_summary : "");
+    }
   if (source->last_ok)
     return g_strdup_printf (_("ok at %s: %s"), when, source->last_summary ? source->last_summary : "");
   return g_strdup_printf (_("FAILED at %s: %s"), when, source->last_error ? source->last_error : "");
@@ -1595,11 +1671,125 @@ run_source (CliContext  *context,
     return run_source_remove (context, argc - 1, argv + 1);
   if (argc >= 2 && (g_strcmp0 (argv[1], "--help") == 0 || g_strcmp0 (argv[1], "-h") == 0))
     {
-      g_print (_("Usage:\n  vigil source add NAME URL [OPTIONS…]\n  vigil source list\n"
-                 "  vigil source remove NAME [--delete-history]\n"));
+      g_print (_("Usage:\n  vigil source add NAME URL [OPTIONS…]\n"
+                 "  vigil source add NAME [URL] --preset PRESET [--field NAME=POINTER…] [OPTIONS…]\n"
+                 "  vigil source list\n  vigil source remove NAME [--delete-history]\n"));
       return VIGIL_EXIT_OK;
     }
   return usage_error (_("source needs add, list or remove"));
+}
+
+/* vigil presets ----------------------------------------------------------- */
+
+static void
+print_preset (VigilPreset *preset)
+{
+  g_auto(GStrv) fills = vigil_preset_get_fills (preset);
+  g_autofree char *fills_text = g_strjoinv (", ", fills);
+  g_autofree char *auth = vigil_preset_describe_auth (preset);
+  g_autofree char *mapping = vigil_preset_get_mapping (preset);
+
+  g_print ("%s: %s\n", vigil_preset_get_name (preset), vigil_preset_get_system (preset));
+  g_print ("  %s %s\n", _("URL:"), vigil_preset_get_url (preset));
+  g_print ("  %s %s\n", _("Documentation:"), vigil_preset_get_documentation (preset));
+  g_print ("  %s %s\n", _("Fills:"), fills_text);
+  g_print ("  %s\n", _("Cannot fill:"));
+  for (VigilField field = 0; field < VIGIL_N_FIELDS; field++)
+    {
+      const char *reason = vigil_preset_get_cannot_fill (preset, field);
+
+      if (reason != NULL)
+        g_print ("    %-14s %s\n", vigil_field_get_name (field), vigil_preset_describe_reason (reason));
+    }
+  for (VigilField field = 0; field < VIGIL_N_FIELDS; field++)
+    {
+      const char *pointer = vigil_preset_get_usual_pointer (preset, field);
+
+      if (pointer != NULL)
+        /* Translators: a custom property users of the vendor usually
+         * keep, and the option that maps it. */
+        g_print ("  %s --field %s=%s\n", _("Usually added:"), vigil_field_get_name (field), pointer);
+    }
+  g_print ("  %s %s\n", _("Authentication:"), auth);
+  g_print ("  %s %s\n", _("Mapping:"), mapping);
+}
+
+static int
+run_presets (CliContext  *context,
+             int          argc,
+             char       **argv)
+{
+  g_autofree char *format_text = NULL;
+  GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table or json"), N_("FORMAT") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) presets = NULL;
+  VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
+  int status;
+
+  if (!parse_options (_("[PRESET]"), _("The ready mappings for vendors' APIs, for “source add --preset”."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc > 2)
+    return usage_error (_("presets takes at most one PRESET"));
+  if (format_text != NULL && (!vigil_output_format_parse (format_text, &format, &error) ||
+                              format == VIGIL_OUTPUT_CSV))
+    return usage_error (_("Unknown format “%s”: use table or json"), format_text);
+
+  if (argc == 2)
+    {
+      VigilPreset *preset = vigil_preset_lookup (argv[1], &error);
+
+      if (preset == NULL)
+        return fail (error);
+      presets = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (presets, preset);
+    }
+  else if (!(presets = vigil_preset_list_all (&error)))
+    return fail (error);
+
+  if (format == VIGIL_OUTPUT_JSON)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      for (guint i = 0; i < presets->len; i++)
+        json_array_add_element (array, vigil_preset_to_json (g_ptr_array_index (presets, i)));
+      /* One preset is an object; the list, an array of them. */
+      if (argc == 2)
+        root = json_array_dup_element (array, 0);
+      else
+        root = json_node_init_array (json_node_alloc (), array);
+      print_json_node (root);
+    }
+  else if (argc == 2)
+    print_preset (g_ptr_array_index (presets, 0));
+  else
+    {
+      const char *headers[] = { _("PRESET"), _("SYSTEM"), _("FILLS"), _("URL"), NULL };
+      const gboolean right[] = { 0, 0, 0, 0 };
+      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+      g_autofree char *table = NULL;
+
+      for (guint i = 0; i < presets->len; i++)
+        {
+          VigilPreset *preset = g_ptr_array_index (presets, i);
+          g_auto(GStrv) fills = vigil_preset_get_fills (preset);
+          char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+
+          line[0] = g_strdup (vigil_preset_get_name (preset));
+          line[1] = g_strdup (vigil_preset_get_system (preset));
+          line[2] = g_strjoinv (", ", fills);
+          line[3] = g_strdup (vigil_preset_get_url (preset));
+          g_ptr_array_add (cells, line);
+        }
+      table = vigil_output_table (headers, right, cells);
+      g_print ("%s", table);
+      g_print (_("“vigil presets PRESET” tells what one fills, what it cannot, and how to authenticate.\n"));
+    }
+  return VIGIL_EXIT_OK;
 }
 
 /* vigil poll -------------------------------------------------------------- */
@@ -1631,30 +1821,32 @@ poll_one (VigilStore  *store,
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) record_error = NULL;
-  PollWait wait = { loop, FALSE, NULL, { { 0, }, 0, FALSE } };
+  PollWait wait = { loop, FALSE, NULL, { { 0, }, } };
   gint64 started = g_get_monotonic_time ();
-  gint64 now;
+  gboolean recorded;
 
   vigil_poller_poll_async (poller, store, source, NULL, poll_done_cb, &wait);
   g_main_loop_run (loop);
 
-  now = g_get_real_time () / G_USEC_PER_SEC;
+  recorded = vigil_poll_record_outcome (store, source, g_get_real_time () / G_USEC_PER_SEC,
+                                        wait.ok ? &wait.result : NULL,
+                                        wait.ok ? NULL : wait.error->message, NULL, &record_error);
   if (wait.ok)
-    {
-      g_autofree char *summary = vigil_poll_result_describe (&wait.result);
-
-      vigil_source_set_outcome (source, now, summary, NULL);
-      g_print (_("%s: %s (%.2f s)\n"), source->name, summary, (g_get_monotonic_time () - started) / 1e6);
-    }
+    g_print (_("%s: %s (%.2f s)\n"), source->name, source->last_summary,
+             (g_get_monotonic_time () - started) / 1e6);
   else
-    {
-      vigil_source_set_outcome (source, now, NULL, wait.error->message);
-      g_printerr (_("%s: FAILED, nothing stored: %s\n"), source->name, wait.error->message);
-    }
+    g_printerr (_("%s: FAILED, nothing stored: %s\n"), source->name, wait.error->message);
   g_clear_error (&wait.error);
 
-  if (!vigil_store_record_poll (store, source, &record_error))
+  if (!recorded)
     g_printerr ("vigil: %s\n", record_error->message);
+  else if (wait.ok && vigil_source_is_suspect (source))
+    {
+      g_autofree char *reasons = vigil_source_describe_suspect (source);
+
+      /* design 2.5: the poll is stored, but the connector may be broken. */
+      g_printerr (_("%s: SUSPECT: %s\n"), source->name, reasons);
+    }
   return wait.ok;
 }
 
@@ -2334,6 +2526,7 @@ static const Command commands[] = {
   { "scores", "", N_("The portfolio with health scores (table, csv, json)"), run_scores },
   { "history", N_("ID"), N_("One customer's snapshots and scores over time"), run_history },
   { "source", N_("add|list|remove"), N_("The usage endpoints Vigil polls"), run_source },
+  { "presets", N_("[PRESET]"), N_("Ready mappings for vendors' APIs (HubSpot, Stripe, …)"), run_presets },
   { "poll", N_("[NAME…]"), N_("Poll the sources that are due (or the named ones) once"), run_poll },
   { "demo-server", "", N_("Serve the demo book as a live endpoint on 127.0.0.1"), run_demo_server },
   { "scorecard", N_("show|set|load"), N_("The health scorecard; changes rescore the history"), run_scorecard },

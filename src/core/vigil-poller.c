@@ -317,6 +317,7 @@ commit_thread (GTask        *thread_task,
   if (ok)
     {
       job->result.stats = *vigil_ingest_get_stats (job->ingest);
+      job->result.census.stored = job->result.stats.stored;
       job->result.pages = job->pages;
       job->result.max_in_flight = job->max_in_flight;
       /* Only a poll that was stored may make the next one conditional. */
@@ -359,6 +360,17 @@ take_snapshot (VigilSnapshot *snapshot)
   return taken;
 }
 
+/* Counted for the comparison with the next poll (design 2.5), as the
+ * store receives it, then stored. */
+static gboolean
+store_record (PollJob        *job,
+              VigilSnapshot  *snapshot,
+              GError        **error)
+{
+  vigil_poll_census_add (&job->result.census, snapshot);
+  return vigil_ingest_add (job->ingest, snapshot, error);
+}
+
 /* One record of the page: counted against the source's limit, then
  * stored, or kept for its details. */
 static gboolean
@@ -392,7 +404,7 @@ take_record (VigilSnapshot  *snapshot,
       g_ptr_array_add (job->page->snapshots, take_snapshot (snapshot));
       return TRUE;
     }
-  return vigil_ingest_add (job->ingest, snapshot, error);
+  return store_record (job, snapshot, error);
 }
 
 /* Opens the poll's transaction on a connection of its own. */
@@ -769,7 +781,7 @@ store_page_thread (GTask        *thread_task,
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < snapshots->len; i++)
-    if (!vigil_ingest_add (job->ingest, g_ptr_array_index (snapshots, i), &error))
+    if (!store_record (job, g_ptr_array_index (snapshots, i), &error))
       {
         g_task_return_error (thread_task, g_steal_pointer (&error));
         return;
@@ -1496,6 +1508,7 @@ page_fetched_cb (GObject      *object,
       if (soup_message_get_status (job->message) == SOUP_STATUS_NOT_MODIFIED)
         {
           job->result.not_modified = TRUE;
+          job->result.census.not_modified = TRUE;
           return_poll (task, NULL);
           return;
         }
@@ -1816,7 +1829,7 @@ prepare_job (VigilPoller        *self,
  * Polls every page of @source and stores them in one transaction,
  * page by page as they come. Nothing of a failed poll is stored, nor of
  * one that reads more than the source's max_records; recording the
- * outcome on the source is the caller's (see vigil_store_record_poll()).
+ * outcome on the source is the caller's (see vigil_poll_record_outcome()).
  */
 void
 vigil_poller_poll_async (VigilPoller         *self,
@@ -2042,4 +2055,39 @@ vigil_poll_result_describe (const VigilPollResult *result)
   if ((notes = vigil_ingest_stats_describe_notes (stats)) == NULL)
     return g_steal_pointer (&counts);
   return g_strdup_printf ("%s; %s", counts, notes);
+}
+
+/**
+ * vigil_poll_record_outcome:
+ * @now: when the poll ended
+ * @result: (nullable): what a successful poll did; %NULL when it failed
+ * @error_message: (nullable): why it failed
+ * @out_became_suspect: (out) (optional): whether the poll made the
+ *   source suspect when it was not (design 2.5): one notice per episode
+ *
+ * Records how a poll of @source ended, on @source and in @store: the
+ * outcome, when it is next due, and, after a success, the comparison
+ * with the previous successful poll. A failed poll does not count in
+ * that comparison.
+ */
+gboolean
+vigil_poll_record_outcome (VigilStore            *store,
+                           VigilSource           *source,
+                           gint64                 now,
+                           const VigilPollResult *result,
+                           const char            *error_message,
+                           gboolean              *out_became_suspect,
+                           GError               **error)
+{
+  g_autofree char *summary = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (store), FALSE);
+  g_return_val_if_fail (source != NULL, FALSE);
+  g_return_val_if_fail (result != NULL || error_message != NULL, FALSE);
+
+  if (result != NULL)
+    summary = vigil_poll_result_describe (result);
+  vigil_source_set_outcome (source, now, summary, result != NULL ? NULL : error_message);
+  return vigil_store_record_poll (store, source, result != NULL ? &result->census : NULL,
+                                  out_became_suspect, error);
 }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "vigil-ingest.h"
+#include "vigil-poll-census.h"
 #include "vigil-preview.h"
 #include "vigil-source.h"
 #include "vigil-store.h"
@@ -27,6 +28,8 @@ G_BEGIN_DECLS
  * @max_in_flight: the most detail requests that were out at once
  * @not_modified: the endpoint said nothing changed since the last poll
  *   (HTTP 304 to a conditional request): nothing new to store
+ * @census: what the poll brought, to compare with the previous poll
+ *   (design 2.5)
  */
 typedef struct
 {
@@ -35,9 +38,17 @@ typedef struct
   guint            details;
   guint            max_in_flight;
   gboolean         not_modified;
+  VigilPollCensus  census;
 } VigilPollResult;
 
-char *vigil_poll_result_describe (const VigilPollResult *result);
+char     *vigil_poll_result_describe (const VigilPollResult *result);
+gboolean  vigil_poll_record_outcome  (VigilStore            *store,
+                                      VigilSource           *source,
+                                      gint64                 now,
+                                      const VigilPollResult *result,
+                                      const char            *error_message,
+                                      gboolean              *out_became_suspect,
+                                      GError               **error);
 
 #define VIGIL_TYPE_POLLER (vigil_poller_get_type ())
 

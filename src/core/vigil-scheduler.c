@@ -35,6 +35,7 @@ G_DEFINE_FINAL_TYPE (VigilScheduler, vigil_scheduler, G_TYPE_OBJECT)
 enum {
   POLL_STARTED,
   POLL_FINISHED,
+  SOURCE_SUSPECT,
   N_SIGNALS
 };
 
@@ -56,8 +57,8 @@ poll_done_cb (GObject      *object,
   g_autoptr(VigilSource) source = context->source;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) record_error = NULL;
-  g_autofree char *summary = NULL;
   VigilPollResult poll_result;
+  gboolean became_suspect = FALSE;
   gboolean ok;
 
   g_free (context);
@@ -68,13 +69,19 @@ poll_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  summary = ok ? vigil_poll_result_describe (&poll_result) : NULL;
-  vigil_source_set_outcome (source, g_get_real_time () / G_USEC_PER_SEC, summary,
-                            ok ? NULL : error->message);
-  if (!vigil_store_record_poll (self->store, source, &record_error))
+  if (!vigil_poll_record_outcome (self->store, source, g_get_real_time () / G_USEC_PER_SEC,
+                                  ok ? &poll_result : NULL, ok ? NULL : error->message,
+                                  &became_suspect, &record_error))
     g_debug ("Could not record the poll of %s: %s", source->name, record_error->message);
 
-  g_signal_emit (self, signals[POLL_FINISHED], 0, source->name, ok, ok ? summary : error->message);
+  g_signal_emit (self, signals[POLL_FINISHED], 0, source->name, ok,
+                 ok ? source->last_summary : error->message);
+  if (became_suspect)
+    {
+      g_autofree char *reasons = vigil_source_describe_suspect (source);
+
+      g_signal_emit (self, signals[SOURCE_SUSPECT], 0, source->name, reasons);
+    }
 }
 
 static gboolean
@@ -146,6 +153,18 @@ vigil_scheduler_class_init (VigilSchedulerClass *klass)
   signals[POLL_FINISHED] =
     g_signal_new ("poll-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
+
+  /**
+   * VigilScheduler::source-suspect:
+   * @name: the source's name
+   * @reasons: why it is suspect, in words
+   *
+   * A successful poll made the source suspect (design 2.5): emitted
+   * once when it becomes so, not at every poll while it stays so.
+   */
+  signals[SOURCE_SUSPECT] =
+    g_signal_new ("source-suspect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

@@ -9,12 +9,14 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "vigil-error.h"
 #include "vigil-mapping.h"
+#include "vigil-poll-census.h"
 #include "vigil-source.h"
 #include "vigil-url.h"
 
@@ -41,6 +43,8 @@ vigil_source_new (const char *name,
   self->concurrency = VIGIL_SOURCE_DEFAULT_CONCURRENCY;
   self->max_bytes = VIGIL_SOURCE_DEFAULT_MAX_BYTES;
   self->max_records = VIGIL_SOURCE_DEFAULT_MAX_RECORDS;
+  self->suspect_records = -1;
+  self->suspect_previous_records = -1;
   return self;
 }
 
@@ -58,6 +62,7 @@ vigil_source_free (VigilSource *self)
   g_strfreev (self->header_names);
   g_strfreev (self->query_secret_names);
   g_strfreev (self->query_secret_env);
+  g_strfreev (self->suspect_fields);
   g_free (self);
 }
 
@@ -83,6 +88,7 @@ vigil_source_copy (const VigilSource *self)
   copy->header_names = g_strdupv (self->header_names);
   copy->query_secret_names = g_strdupv (self->query_secret_names);
   copy->query_secret_env = g_strdupv (self->query_secret_env);
+  copy->suspect_fields = g_strdupv (self->suspect_fields);
   return copy;
 }
 
@@ -353,4 +359,63 @@ vigil_source_set_outcome (VigilSource *self,
   for (guint i = 0; i < self->failures && interval < ceiling; i++)
     interval *= 2;
   self->next_due = now + MIN (interval, ceiling);
+}
+
+/**
+ * vigil_source_is_suspect:
+ *
+ * Returns: whether the source's last successful poll looked like a
+ *   connector that broke quietly (design 2.5)
+ */
+gboolean
+vigil_source_is_suspect (const VigilSource *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->suspect_since != 0;
+}
+
+/**
+ * vigil_source_describe_suspect:
+ *
+ * Returns: (transfer full) (nullable): why the source is suspect, each
+ *   reason that holds with its figures ("412 records, the previous poll
+ *   had 1,030"), or %NULL when it is not
+ */
+char *
+vigil_source_describe_suspect (const VigilSource *self)
+{
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (!vigil_source_is_suspect (self))
+    return NULL;
+
+  if (self->suspect_previous_records >= 0)
+    g_ptr_array_add (reasons,
+                     g_strdup_printf (ngettext ("%'" PRId64 " record, the previous poll had %'" PRId64,
+                                                "%'" PRId64 " records, the previous poll had %'" PRId64,
+                                                (gulong) self->suspect_records),
+                                      (int64_t) self->suspect_records,
+                                      (int64_t) self->suspect_previous_records));
+  if (self->suspect_fields != NULL && self->suspect_fields[0] != NULL)
+    {
+      g_autofree char *fields = g_strjoinv (", ", self->suspect_fields);
+
+      g_ptr_array_add (reasons,
+                       g_strdup_printf (ngettext ("%s unknown on every record (the previous poll knew it)",
+                                                  "%s unknown on every record (the previous poll knew them)",
+                                                  g_strv_length (self->suspect_fields)),
+                                        fields));
+    }
+  if (self->stalled_polls >= VIGIL_SUSPECT_STALLED_POLLS)
+    g_ptr_array_add (reasons,
+                     g_strdup_printf (ngettext ("nothing new for %u poll in a row",
+                                                "nothing new for %u polls in a row",
+                                                self->stalled_polls),
+                                      self->stalled_polls));
+  g_ptr_array_add (reasons, NULL);
+  /* Translators: joins the reasons a source is suspect. */
+  return g_strjoinv (_("; "), (char **) reasons->pdata);
 }

@@ -40,6 +40,14 @@ G_BEGIN_DECLS
  *   request on the source's origin, whose values are in the keyring
  * @query_secret_env: (nullable): query parameters added likewise, as
  *   "NAME=VAR": the value is in environment variable VAR
+ * @suspect_since: when the source became suspect (design 2.5), 0 when
+ *   its last successful poll was normal
+ * @suspect_records: the records of the last successful poll when they
+ *   were fewer than half the previous poll's, else -1
+ * @suspect_previous_records: the previous poll's records then, else -1
+ * @suspect_fields: (nullable): the fields the last successful poll knew
+ *   on no record where the previous one knew them on some
+ * @stalled_polls: successful polls in a row that brought nothing new
  *
  * A source of usage data and how it was last polled.
  */
@@ -65,6 +73,11 @@ typedef struct
   GStrv     header_names;
   GStrv     query_secret_names;
   GStrv     query_secret_env;
+  gint64    suspect_since;
+  gint64    suspect_records;
+  gint64    suspect_previous_records;
+  GStrv     suspect_fields;
+  guint     stalled_polls;
 } VigilSource;
 
 VigilSource *vigil_source_new      (const char   *name,
@@ -80,6 +93,8 @@ void         vigil_source_set_outcome (VigilSource *self,
                                        gint64       now,
                                        const char  *summary,
                                        const char  *error_message);
+gboolean     vigil_source_is_suspect  (const VigilSource *self);
+char        *vigil_source_describe_suspect (const VigilSource *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilSource, vigil_source_free)
 

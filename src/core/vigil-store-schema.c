@@ -247,6 +247,29 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "ALTER TABLE customers ADD COLUMN main_record INTEGER;"
   "UPDATE customers SET main_record = (SELECT min (r.id) FROM records r WHERE r.customer_id = customers.id) "
   "  WHERE (SELECT count(*) FROM records r WHERE r.customer_id = customers.id) = 1;",
+
+  /* 7: a connector that breaks quietly (design 2.5). What the last
+   * successful poll of each source brought, to compare the next one
+   * with: its records (with an id; NULL before the first poll), the
+   * fingerprint of their values and, in source_field_counts, how many
+   * records knew each field; the successful polls in a row that brought
+   * nothing new; and the mark: since when the source is suspect (NULL
+   * when it is not), with the figures of each reason that holds (the
+   * records and the previous poll's when they fell below half, the
+   * fields no record knew any more). */
+  "ALTER TABLE sources ADD COLUMN baseline_records INTEGER;"
+  "ALTER TABLE sources ADD COLUMN baseline_fingerprint TEXT;"
+  "ALTER TABLE sources ADD COLUMN stalled_polls INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE sources ADD COLUMN suspect_since INTEGER;"
+  "ALTER TABLE sources ADD COLUMN suspect_records INTEGER;"
+  "ALTER TABLE sources ADD COLUMN suspect_previous_records INTEGER;"
+  "ALTER TABLE sources ADD COLUMN suspect_fields TEXT;"
+  "CREATE TABLE source_field_counts ("
+  "  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,"
+  "  field TEXT NOT NULL,"
+  "  known INTEGER NOT NULL,"
+  "  PRIMARY KEY (source_id, field)"
+  ") WITHOUT ROWID;",
 };
 
 gboolean

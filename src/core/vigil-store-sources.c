@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-error.h"
+#include "vigil-poll-census.h"
 #include "vigil-store-private.h"
 #include "vigil-url.h"
 
@@ -67,7 +68,8 @@ vigil_store_ensure_source (VigilStore  *self,
 #define SOURCE_COLUMNS \
   "id, name, url, mapping, interval_min, timeout_s, concurrency, max_bytes, token_env, " \
   "last_poll_at, last_ok, last_error, last_summary, next_due, failures, keyring_token, header_names, " \
-  "query_secret_names, query_secret_env, max_records"
+  "query_secret_names, query_secret_env, max_records, stalled_polls, suspect_since, suspect_records, " \
+  "suspect_previous_records, suspect_fields"
 
 static VigilSource *
 read_source (sqlite3_stmt *stmt)
@@ -101,6 +103,14 @@ read_source (sqlite3_stmt *stmt)
     source->query_secret_env = g_strsplit ((const char *) sqlite3_column_text (stmt, 18), "\n", -1);
   if (sqlite3_column_type (stmt, 19) != SQLITE_NULL)
     source->max_records = sqlite3_column_int64 (stmt, 19);
+  source->stalled_polls = (guint) sqlite3_column_int (stmt, 20);
+  source->suspect_since = sqlite3_column_int64 (stmt, 21);
+  if (sqlite3_column_type (stmt, 22) != SQLITE_NULL)
+    source->suspect_records = sqlite3_column_int64 (stmt, 22);
+  if (sqlite3_column_type (stmt, 23) != SQLITE_NULL)
+    source->suspect_previous_records = sqlite3_column_int64 (stmt, 23);
+  if (sqlite3_column_type (stmt, 24) != SQLITE_NULL)
+    source->suspect_fields = g_strsplit ((const char *) sqlite3_column_text (stmt, 24), "\n", -1);
   return source;
 }
 
@@ -174,6 +184,30 @@ drop_validators (VigilStore  *self,
   return _vigil_store_exec_prepared (self, stmt, _("Changing a source"), error);
 }
 
+/* design 2.5: what a source's polls are compared with starts afresh
+ * when it is added again or its address or mapping change: another
+ * endpoint, or the same one read otherwise, is not the one the last
+ * poll saw. The mark goes with it. */
+#define RESET_CHECK \
+  "baseline_records = NULL, baseline_fingerprint = NULL, stalled_polls = 0, suspect_since = NULL, " \
+  "suspect_records = NULL, suspect_previous_records = NULL, suspect_fields = NULL "
+
+static gboolean
+forget_field_counts (VigilStore  *self,
+                     gint64       source_id,
+                     GError     **error)
+{
+  static const char sql[] =
+    "DELETE FROM source_field_counts WHERE source_id = ?1 "
+    "AND (SELECT baseline_records FROM sources WHERE id = ?1) IS NULL";
+  sqlite3_stmt *stmt = NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Changing a source"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  return _vigil_store_exec_prepared (self, stmt, _("Changing a source"), error);
+}
+
 /**
  * vigil_store_add_source:
  * @source: a validated source; its id is set
@@ -195,7 +229,7 @@ vigil_store_add_source (VigilStore   *self,
     "ON CONFLICT (name) DO UPDATE SET kind = 'endpoint', url = ?2, mapping = ?3, "
     "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
     "token_env = ?8, keyring_token = ?10, header_names = ?11, "
-    "query_secret_names = ?12, query_secret_env = ?13, max_records = ?14 "
+    "query_secret_names = ?12, query_secret_env = ?13, max_records = ?14, " RESET_CHECK
     "WHERE url IS NULL";
   g_auto(JoinedNames) joined = { NULL, };
   sqlite3_stmt *stmt = NULL;
@@ -223,7 +257,7 @@ vigil_store_add_source (VigilStore   *self,
     }
 
   source->id = vigil_store_lookup_source (self, source->name, error);
-  return source->id > 0;
+  return source->id > 0 && forget_field_counts (self, source->id, error);
 }
 
 /**
@@ -306,6 +340,13 @@ vigil_store_update_source (VigilStore   *self,
     "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
     "header_names = ?11, query_secret_names = ?12, query_secret_env = ?13, "
     "max_records = ?14, "
+    "baseline_records = CASE WHEN url IS ?2 AND mapping IS ?3 THEN baseline_records END, "
+    "baseline_fingerprint = CASE WHEN url IS ?2 AND mapping IS ?3 THEN baseline_fingerprint END, "
+    "stalled_polls = CASE WHEN url IS ?2 AND mapping IS ?3 THEN stalled_polls ELSE 0 END, "
+    "suspect_since = CASE WHEN url IS ?2 AND mapping IS ?3 THEN suspect_since END, "
+    "suspect_records = CASE WHEN url IS ?2 AND mapping IS ?3 THEN suspect_records END, "
+    "suspect_previous_records = CASE WHEN url IS ?2 AND mapping IS ?3 THEN suspect_previous_records END, "
+    "suspect_fields = CASE WHEN url IS ?2 AND mapping IS ?3 THEN suspect_fields END, "
     "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
     "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
     "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
@@ -342,7 +383,7 @@ vigil_store_update_source (VigilStore   *self,
       ok = source->id > 0;
     }
   if (ok)
-    ok = drop_validators (self, source->id, error);
+    ok = drop_validators (self, source->id, error) && forget_field_counts (self, source->id, error);
   return _vigil_store_end_transaction (self, ok, error);
 }
 
@@ -392,26 +433,249 @@ vigil_store_remove_source (VigilStore  *self,
   return _vigil_store_end_transaction (self, TRUE, error);
 }
 
+/* What the previous successful poll brought (design 2.5). */
+typedef struct
+{
+  gint64   records;       /* -1 before the first successful poll */
+  char    *fingerprint;
+  guint64  known[VIGIL_N_FIELDS];
+} Baseline;
+
+/* Reads the baseline, and the source's stall count and mark as they
+ * are now: the source given may have been read before a long poll. */
+static gboolean
+read_baseline (VigilStore   *self,
+               VigilSource  *source,
+               Baseline     *baseline,
+               GError      **error)
+{
+  static const char sources_sql[] =
+    "SELECT baseline_records, baseline_fingerprint, stalled_polls, suspect_since "
+    "FROM sources WHERE id = ?1";
+  gint64 source_id = source->id;
+  static const char counts_sql[] =
+    "SELECT field, known FROM source_field_counts WHERE source_id = ?1";
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  baseline->records = -1;
+  if (!(stmt = _vigil_store_prepare (self, sources_sql, _("Saving a poll's result"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        {
+          baseline->records = sqlite3_column_int64 (stmt, 0);
+          baseline->fingerprint = _vigil_store_column_strdup (stmt, 1);
+        }
+      source->stalled_polls = (guint) sqlite3_column_int (stmt, 2);
+      source->suspect_since = sqlite3_column_int64 (stmt, 3);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Saving a poll's result"), error))
+    return FALSE;
+
+  if (!(stmt = _vigil_store_prepare (self, counts_sql, _("Saving a poll's result"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      VigilField field = vigil_field_from_name ((const char *) sqlite3_column_text (stmt, 0));
+
+      if (field != VIGIL_FIELD_NONE)
+        baseline->known[field] = (guint64) sqlite3_column_int64 (stmt, 1);
+    }
+  return _vigil_store_finish_rows (self, stmt, rc, _("Saving a poll's result"), error);
+}
+
+/* The fields no record of the poll knew where the previous poll knew
+ * them on at least one; NULL for none. A poll without records knows
+ * nothing: that is the fewer-records reason, not one per field. */
+static GStrv
+lost_fields (const Baseline        *baseline,
+             const VigilPollCensus *census)
+{
+  g_autoptr(GStrvBuilder) lost = g_strv_builder_new ();
+  g_auto(GStrv) fields = NULL;
+
+  if (census->records == 0)
+    return NULL;
+  for (VigilField field = 0; field < VIGIL_N_FIELDS; field++)
+    if (baseline->known[field] > 0 && census->known[field] == 0)
+      g_strv_builder_add (lost, vigil_field_get_name (field));
+  fields = g_strv_builder_end (lost);
+  return fields[0] != NULL ? g_steal_pointer (&fields) : NULL;
+}
+
+/* design 2.5: the poll is compared with the previous successful one.
+ * Sets the source's mark and its figures; the mark's time is kept while
+ * it lasts, so that one episode is one notice. */
+static void
+judge_poll (VigilSource           *source,
+            const Baseline        *baseline,
+            const VigilPollCensus *census,
+            const char            *fingerprint)
+{
+  gboolean nothing_new;
+  gboolean suspect;
+
+  g_clear_pointer (&source->suspect_fields, g_strfreev);
+  source->suspect_records = -1;
+  source->suspect_previous_records = -1;
+
+  /* 304: the records are the previous poll's, so nothing fell. */
+  if (census->not_modified)
+    nothing_new = TRUE;
+  else
+    {
+      if (baseline->records >= 0 && 2 * (gint64) census->records < baseline->records)
+        {
+          source->suspect_records = (gint64) census->records;
+          source->suspect_previous_records = baseline->records;
+        }
+      source->suspect_fields = lost_fields (baseline, census);
+      nothing_new = census->stored == 0 ||
+                    (baseline->records == (gint64) census->records &&
+                     g_strcmp0 (baseline->fingerprint, fingerprint) == 0);
+    }
+
+  source->stalled_polls = nothing_new ? source->stalled_polls + 1 : 0;
+  suspect = source->suspect_previous_records >= 0 || source->suspect_fields != NULL ||
+            source->stalled_polls >= VIGIL_SUSPECT_STALLED_POLLS;
+  if (!suspect)
+    source->suspect_since = 0;
+  else if (source->suspect_since == 0)
+    source->suspect_since = source->last_poll_at;
+}
+
+static gboolean
+write_field_counts (VigilStore             *self,
+                    gint64                  source_id,
+                    const VigilPollCensus  *census,
+                    GError                **error)
+{
+  static const char delete_sql[] = "DELETE FROM source_field_counts WHERE source_id = ?1";
+  static const char insert_sql[] =
+    "INSERT INTO source_field_counts (source_id, field, known) VALUES (?1, ?2, ?3)";
+  sqlite3_stmt *stmt = NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, delete_sql, _("Saving a poll's result"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  if (!_vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error))
+    return FALSE;
+
+  for (VigilField field = 0; field < VIGIL_N_FIELDS; field++)
+    {
+      if (census->known[field] == 0)
+        continue;
+      if (!(stmt = _vigil_store_prepare (self, insert_sql, _("Saving a poll's result"), error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, source_id);
+      sqlite3_bind_text (stmt, 2, vigil_field_get_name (field), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, (gint64) census->known[field]);
+      if (!_vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Keeps the mark and, unless the answer was 304 (the previous poll's
+ * records again), the poll as the next one's baseline. */
+static gboolean
+write_check (VigilStore             *self,
+             const VigilSource      *source,
+             const VigilPollCensus  *census,
+             const char             *fingerprint,
+             GError                **error)
+{
+  static const char sql[] =
+    "UPDATE sources SET stalled_polls = ?2, suspect_since = ?3, suspect_records = ?4, "
+    "suspect_previous_records = ?5, suspect_fields = ?6, "
+    "baseline_records = CASE WHEN ?7 THEN baseline_records ELSE ?8 END, "
+    "baseline_fingerprint = CASE WHEN ?7 THEN baseline_fingerprint ELSE ?9 END "
+    "WHERE id = ?1";
+  g_autofree char *fields = join_names (source->suspect_fields);
+  sqlite3_stmt *stmt = NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Saving a poll's result"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source->id);
+  sqlite3_bind_int (stmt, 2, (int) source->stalled_polls);
+  if (source->suspect_since != 0)
+    sqlite3_bind_int64 (stmt, 3, source->suspect_since);
+  if (source->suspect_records >= 0)
+    {
+      sqlite3_bind_int64 (stmt, 4, source->suspect_records);
+      sqlite3_bind_int64 (stmt, 5, source->suspect_previous_records);
+    }
+  _vigil_store_bind_text_or_null (stmt, 6, fields);
+  sqlite3_bind_int (stmt, 7, census->not_modified);
+  sqlite3_bind_int64 (stmt, 8, (gint64) census->records);
+  sqlite3_bind_text (stmt, 9, fingerprint, -1, SQLITE_STATIC);
+  if (!_vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error))
+    return FALSE;
+  return census->not_modified || write_field_counts (self, source->id, census, error);
+}
+
+static gboolean
+check_poll (VigilStore             *self,
+            VigilSource            *source,
+            const VigilPollCensus  *census,
+            gboolean               *out_became_suspect,
+            GError                **error)
+{
+  g_autofree char *fingerprint = vigil_poll_census_get_fingerprint (census);
+  Baseline baseline = { -1, NULL, { 0, } };
+  gboolean was_suspect = FALSE;
+  gboolean ok;
+
+  ok = read_baseline (self, source, &baseline, error);
+  if (ok)
+    {
+      was_suspect = vigil_source_is_suspect (source);
+      judge_poll (source, &baseline, census, fingerprint);
+      ok = write_check (self, source, census, fingerprint, error);
+    }
+  g_free (baseline.fingerprint);
+  if (ok && out_became_suspect != NULL)
+    *out_became_suspect = !was_suspect && vigil_source_is_suspect (source);
+  return ok;
+}
+
 /**
  * vigil_store_record_poll:
- * @source: the source with its last poll's outcome filled in
+ * @source: the source with its last poll's outcome filled in, and its
+ *   mark as last read from the store; the mark is brought up to date
+ * @census: (nullable): what the poll brought when it succeeded; %NULL
+ *   leaves the comparison of polls alone (a failed poll does not count)
+ * @out_became_suspect: (out) (optional): whether this poll made the
+ *   source suspect when it was not
  *
  * Keeps how a poll went (time, result, error, summary, next due time and
- * failures in a row) for `source list` and the window.
+ * failures in a row) for `source list` and the window, and, after a
+ * successful poll, compares it with the previous one to tell a
+ * connector that breaks quietly (design 2.5).
  */
 gboolean
-vigil_store_record_poll (VigilStore         *self,
-                         const VigilSource  *source,
-                         GError            **error)
+vigil_store_record_poll (VigilStore             *self,
+                         VigilSource            *source,
+                         const VigilPollCensus  *census,
+                         gboolean               *out_became_suspect,
+                         GError                **error)
 {
   static const char sql[] =
     "UPDATE sources SET last_poll_at = ?2, last_ok = ?3, last_error = ?4, "
     "last_summary = ?5, next_due = ?6, failures = ?7 WHERE id = ?1";
   sqlite3_stmt *stmt = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL, FALSE);
 
+  if (out_became_suspect != NULL)
+    *out_became_suspect = FALSE;
   if (!(stmt = _vigil_store_prepare (self, sql, _("Saving a poll's result"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, source->id);
@@ -421,7 +685,16 @@ vigil_store_record_poll (VigilStore         *self,
   _vigil_store_bind_text_or_null (stmt, 5, source->last_summary);
   sqlite3_bind_int64 (stmt, 6, source->next_due);
   sqlite3_bind_int (stmt, 7, (int) source->failures);
-  return _vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error);
+
+  if (!vigil_store_begin (self, error))
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  ok = _vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error);
+  if (ok && census != NULL && source->last_ok)
+    ok = check_poll (self, source, census, out_became_suspect, error);
+  return _vigil_store_end_transaction (self, ok, error);
 }
 
 /**

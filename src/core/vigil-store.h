@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "vigil-poll-census.h"
 #include "vigil-scorecard.h"
 #include "vigil-snapshot.h"
 #include "vigil-source.h"
@@ -16,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this Vigil writes (PRAGMA user_version). */
-#define VIGIL_STORE_SCHEMA_VERSION 6
+#define VIGIL_STORE_SCHEMA_VERSION 7
 
 /**
  * VigilPortfolioRow:
@@ -313,7 +314,9 @@ gboolean        vigil_store_remove_source        (VigilStore           *self,
                                                   gboolean              delete_history,
                                                   GError              **error);
 gboolean        vigil_store_record_poll          (VigilStore           *self,
-                                                  const VigilSource    *source,
+                                                  VigilSource          *source,
+                                                  const VigilPollCensus *census,
+                                                  gboolean             *out_became_suspect,
                                                   GError              **error);
 gboolean        vigil_store_get_validators       (VigilStore           *self,
                                                   gint64                source_id,

@@ -358,3 +358,46 @@ vigil_url_remove_query_params (const char         *url,
 
   return rebuild_query (url, names, NULL, NULL);
 }
+
+/**
+ * vigil_url_get_query_param:
+ * @name: a parameter's name, as decoded
+ *
+ * Reads the query as a form does: pairs split at "&" or ";", "+" a
+ * space, percent escapes decoded (a SOQL query is written
+ * `q=SELECT+Id+FROM+Account`).
+ *
+ * Returns: (transfer full) (nullable): the decoded value of the first
+ *   parameter named @name exactly, or %NULL if there is none
+ */
+char *
+vigil_url_get_query_param (const char *url,
+                           const char *name)
+{
+  gsize fragment;
+  const char *question;
+  const char *end;
+
+  g_return_val_if_fail (url != NULL && name != NULL, NULL);
+
+  fragment = strcspn (url, "#");
+  question = memchr (url, '?', fragment);
+  end = url + fragment;
+  for (const char *pair = question != NULL ? question + 1 : end; pair < end;)
+    {
+      gsize length = strcspn (pair, "&;#");
+      g_autofree char *text = g_strndup (pair, length);
+      g_autofree char *decoded_name = pair_name (text);
+      const char *equals = strchr (text, '=');
+
+      if (strcmp (decoded_name, name) == 0)
+        {
+          g_autofree char *raw = g_strdup (equals != NULL ? equals + 1 : "");
+
+          g_strdelimit (raw, "+", ' ');
+          return g_uri_unescape_string (raw, NULL);
+        }
+      pair += length < (gsize) (end - pair) ? length + 1 : length;
+    }
+  return NULL;
+}

@@ -27,5 +27,7 @@ char     *vigil_url_set_query_param     (const char          *url,
                                          const char          *value);
 char     *vigil_url_remove_query_params (const char          *url,
                                          const char * const  *names);
+char     *vigil_url_get_query_param     (const char          *url,
+                                         const char          *name);
 
 G_END_DECLS

@@ -72,6 +72,7 @@ enum {
   NEW_TRIGGERS,
   POLL_STARTED,
   POLL_FINISHED,
+  SOURCE_SUSPECT,
   N_SIGNALS
 };
 
@@ -436,6 +437,14 @@ scheduler_poll_finished_cb (VigilPortfolio *self,
   vigil_portfolio_reload (self);
 }
 
+static void
+scheduler_source_suspect_cb (VigilPortfolio *self,
+                             const char     *source_name,
+                             const char     *reasons)
+{
+  g_signal_emit (self, signals[SOURCE_SUSPECT], 0, source_name, reasons);
+}
+
 static gboolean
 ensure_scheduler (VigilPortfolio  *self,
                   GError         **error)
@@ -450,6 +459,8 @@ ensure_scheduler (VigilPortfolio  *self,
   g_signal_connect_object (self->scheduler, "poll-started", G_CALLBACK (scheduler_poll_started_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scheduler, "poll-finished", G_CALLBACK (scheduler_poll_finished_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scheduler, "source-suspect", G_CALLBACK (scheduler_source_suspect_cb),
                            self, G_CONNECT_SWAPPED);
   return TRUE;
 }
@@ -520,6 +531,10 @@ vigil_portfolio_class_init (VigilPortfolioClass *klass)
   signals[POLL_FINISHED] =
     g_signal_new ("poll-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
+  /* A poll made a source suspect (design 2.5): its name and why. */
+  signals[SOURCE_SUSPECT] =
+    g_signal_new ("source-suspect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void

@@ -178,6 +178,18 @@ set_row_failed (gpointer row,
     gtk_widget_remove_css_class (GTK_WIDGET (row), "vigil-row-failed");
 }
 
+/* design 2.5: a source whose last poll looked like a connector that
+ * broke quietly. */
+static void
+set_row_suspect (gpointer row,
+                 gboolean suspect)
+{
+  if (suspect)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "vigil-row-suspect");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "vigil-row-suspect");
+}
+
 static AdwActionRow *
 add_detail_row (SourceRow  *source_row,
                 const char *title)
@@ -208,6 +220,7 @@ update_source_row (VigilPreferencesWindow *self,
   g_autofree char *max_bytes = g_format_size_full ((guint64) source->max_bytes, G_FORMAT_SIZE_IEC_UNITS);
   g_autofree char *max_records = g_strdup_printf ("%'" G_GINT64_FORMAT, source->max_records);
   gboolean failed = FALSE;
+  gboolean suspect = FALSE;
 
   if (polling)
     status = g_strdup (_("Polling…"));
@@ -217,7 +230,16 @@ update_source_row (VigilPreferencesWindow *self,
     {
       g_autofree char *ago = format_ago (source->last_poll_at, now);
 
-      if (source->last_ok)
+      if (source->last_ok && vigil_source_is_suspect (source))
+        {
+          g_autofree char *reasons = vigil_source_describe_suspect (source);
+
+          suspect = TRUE;
+          /* TRANSLATORS: "Suspect, polled 5 minutes ago: 412 records, the
+           * previous poll had 1,030" */
+          status = g_strdup_printf (_("Suspect, polled %s: %s"), ago, reasons);
+        }
+      else if (source->last_ok)
         {
           guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->customer_counts, source->name));
           g_autofree char *count_text = format_count (count);
@@ -240,6 +262,7 @@ update_source_row (VigilPreferencesWindow *self,
     }
   adw_expander_row_set_subtitle (source_row->row, status);
   set_row_failed (source_row->row, failed);
+  set_row_suspect (source_row->row, suspect && !polling);
   gtk_widget_set_visible (GTK_WIDGET (source_row->spinner), polling);
   gtk_spinner_set_spinning (source_row->spinner, polling);
   gtk_widget_set_sensitive (GTK_WIDGET (source_row->poll_button), !polling);

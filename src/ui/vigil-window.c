@@ -199,6 +199,29 @@ new_triggers_cb (VigilWindow *self,
     }
 }
 
+/* design 2.5: one desktop notification when a source becomes suspect;
+ * its id is the source's, so a later episode replaces an unread one.
+ * Clicking it opens the sources. */
+static void
+source_suspect_cb (VigilWindow *self,
+                   const char  *source_name,
+                   const char  *reasons)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+
+  if (app == NULL)
+    return;
+  title = g_strdup_printf (_("Source “%s” may be broken"), source_name);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, reasons);
+  g_notification_set_default_action (notification, "app.preferences");
+  id = g_strdup_printf ("source-suspect-%s", source_name);
+  g_application_send_notification (app, id, notification);
+}
+
 static void
 customer_activated_cb (VigilWindow   *self,
                        VigilCustomer *customer)
@@ -572,6 +595,8 @@ vigil_window_new (VigilApplication *application)
   g_signal_connect_object (self->portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->portfolio, "new-triggers", G_CALLBACK (new_triggers_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->portfolio, "source-suspect", G_CALLBACK (source_suspect_cb), self,
+                           G_CONNECT_SWAPPED);
 
   vigil_portfolio_view_set_portfolio (self->portfolio_view, self->portfolio);
   vigil_overview_page_set_portfolio (self->overview_page, self->portfolio);
