@@ -97,6 +97,54 @@ respond (SoupServerMessage *msg,
   soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
 }
 
+/* Zendesk's organizations as the preset's recorded fixture has them
+ * (tests/data/presets), with HTTP basic authentication. */
+#define ZENDESK_USER "dana@acme.example/token"
+#define ZENDESK_KEY "zd-api-token-5be0c1"
+
+static void
+serve_zendesk (Fixture           *f,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query)
+{
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                            "Authorization");
+  g_autofree char *expected = NULL;
+  g_autofree char *encoded = g_base64_encode ((const guchar *) ZENDESK_USER ":" ZENDESK_KEY,
+                                              strlen (ZENDESK_USER ":" ZENDESK_KEY));
+  const char *after = query != NULL ? g_hash_table_lookup (query, "page[after]") : NULL;
+  const char *file = "page-1.json";
+  g_autofree char *fixture = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  expected = g_strconcat ("Basic ", encoded, NULL);
+  if (g_strcmp0 (authorization, expected) != 0)
+    {
+      f->unauthorized++;
+      respond (msg, 401, "application/json", "{\"error\": \"Couldn't authenticate you\"}");
+      return;
+    }
+  if (g_strcmp0 (after, "eyJvIjoibmljZV9pZCIsInYiOiJhUUlBQUFBQUFBQUEifQ==") == 0)
+    file = "page-2.json";
+  else if (g_strcmp0 (after, "eyJvIjoibmljZV9pZCIsInYiOiJhUVFBQUFBQUFBQUEifQ==") == 0)
+    file = "page-3.json";
+  else if (after != NULL || !g_str_equal (path, "/api/v2/organizations"))
+    {
+      respond (msg, 404, "application/json", "{}");
+      return;
+    }
+  fixture = g_test_build_filename (G_TEST_DIST, "data", "presets", "zendesk-organizations", file, NULL);
+  g_file_get_contents (fixture, &contents, NULL, &error);
+  g_assert_no_error (error);
+  parts = g_strsplit (contents, "{{base}}", -1);
+  body = g_strjoinv (f->base, parts);
+  respond (msg, 200, "application/json", body);
+}
+
 static void
 handler (SoupServer        *server,
          SoupServerMessage *msg,
@@ -109,6 +157,11 @@ handler (SoupServer        *server,
                                                             "Authorization");
   const char *page = query != NULL ? g_hash_table_lookup (query, "page") : NULL;
 
+  if (g_str_has_prefix (path, "/api/v2/organizations"))
+    {
+      serve_zendesk (f, msg, path, query);
+      return;
+    }
   if (g_str_equal (path, "/nested"))
     respond (msg, 200, "application/json", NESTED_PAGE);
   else if (g_str_equal (path, "/login"))
@@ -603,6 +656,102 @@ test_assistant_html (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (assistant));
 }
 
+static gboolean
+has_eight_customers (gpointer data)
+{
+  return g_list_model_get_n_items (vigil_portfolio_get_customers (data)) == 8;
+}
+
+static void
+zendesk_polled_cb (VigilPortfolio *portfolio,
+                   const char     *name,
+                   gboolean        ok,
+                   const char     *message,
+                   int            *outcome)
+{
+  if (g_strcmp0 (name, "zendesk") == 0)
+    *outcome = ok ? 1 : -1;
+}
+
+/* A preset: Zendesk, which wants HTTP basic authentication of the
+ * account's email and API token, on the account's own host. The rows
+ * say so; a host alone takes the vendor's path; the MRR its users keep
+ * in an organization field is one switch; the first records show what
+ * the preset cannot fill and why. Saved, the header goes to the
+ * keyring, and the poll brings every page. */
+static void
+test_assistant_preset (Fixture       *f,
+                       gconstpointer  data)
+{
+  VigilSourceAssistant *assistant = vigil_source_assistant_new (GTK_WINDOW (f->window), f->portfolio);
+  g_autofree char *expected_url = g_strconcat (f->base, "/api/v2/organizations?page%5Bsize%5D=100", NULL);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) ZENDESK_USER ":" ZENDESK_KEY,
+                                              strlen (ZENDESK_USER ":" ZENDESK_KEY));
+  g_autofree char *header = g_strconcat ("Basic ", encoded, NULL);
+  g_autofree char *secret = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) saved = NULL;
+  g_autoptr(VigilMapping) mapping = NULL;
+  g_autoptr(GError) error = NULL;
+  VigilCustomer *acme;
+  int outcome = 0;
+
+  gtk_window_present (GTK_WINDOW (assistant));
+  g_signal_emit_by_name (wait_for_named (assistant, "preset-zendesk-organizations"), "activate");
+  g_assert_cmpstr (page_of (assistant), ==, "connect");
+  g_assert_true (g_str_has_prefix (gtk_editable_get_text (GTK_EDITABLE (find_named (assistant, "url"))),
+                                   "https://{subdomain}.zendesk.com/"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (assistant, "name"))), ==, "zendesk");
+  g_assert_true (gtk_widget_get_visible (find_named (assistant, "user")));
+
+  type_into (assistant, "url", f->base);
+  type_into (assistant, "user", ZENDESK_USER);
+  type_into (assistant, "token", ZENDESK_KEY);
+  gtk_switch_set_active (GTK_SWITCH (find_named (assistant, "usual-mrr")), TRUE);
+  click_primary (assistant);
+  g_assert_cmpstr (page_of (assistant), ==, "records");
+  g_assert_cmpuint (f->unauthorized, ==, 0);
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "4200.00"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text,
+                                 "unknown: the CRM knows owners, segments and renewals"));
+
+  g_signal_connect (f->portfolio, "poll-finished", G_CALLBACK (zendesk_polled_cb), &outcome);
+  g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
+  g_signal_emit_by_name (find_named (assistant, "primary"), "clicked");
+  g_assert_true (wait_for (is_nonzero, &outcome));
+  g_signal_handlers_disconnect_by_func (f->portfolio, zendesk_polled_cb, &outcome);
+  g_assert_cmpint (outcome, ==, 1);
+  g_assert_null (assistant);
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  saved = vigil_store_get_source (store, "zendesk", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (saved->url, ==, expected_url);
+  g_assert_false (saved->keyring_token);
+  g_assert_cmpstrv (saved->header_names, ((const char * const[]) { "Authorization", NULL }));
+  mapping = vigil_mapping_new_from_data (saved->mapping, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_mapping_fills_field (mapping, VIGIL_FIELD_MRR));
+  secret = vigil_secrets_lookup (f->db, "zendesk", "Authorization", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, header);
+  {
+    g_autoptr(GBytes) database = test_read_bytes (f->db);
+
+    g_assert_null (g_strstr_len (g_bytes_get_data (database, NULL), g_bytes_get_size (database), encoded));
+    g_assert_null (g_strstr_len (g_bytes_get_data (database, NULL), g_bytes_get_size (database), ZENDESK_KEY));
+  }
+
+  /* Five organizations on three pages, beside the three of the CRM. */
+  g_assert_true (wait_for (has_eight_customers, f->portfolio));
+  acme = customer_named (f->portfolio, "Acme Corp");
+  g_assert_nonnull (acme);
+  g_assert_nonnull (customer_named (f->portfolio, "Globex"));
+  g_assert_true (vigil_store_remove_source (store, "zendesk", TRUE, &error));
+  vigil_secrets_clear (f->db, "zendesk", NULL, NULL);
+}
+
 static void
 added_cb (VigilSourceAssistant *assistant,
           const char           *name,
@@ -691,6 +840,7 @@ main (int    argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/window/assistant/any-json", test_assistant_any_json);
+  ADD ("/window/assistant/preset", test_assistant_preset);
   ADD ("/window/assistant/choose-records", test_assistant_choose_records);
   ADD ("/window/assistant/html", test_assistant_html);
   ADD ("/window/assistant/by-hand", test_assistant_by_hand);

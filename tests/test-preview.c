@@ -242,8 +242,9 @@ run_preview (Fixture      *f,
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Wait wait = { loop, NULL, NULL };
+  VigilGivenSecrets given = { token, NULL, NULL };
 
-  vigil_poller_preview_async (f->poller, source, f->db_path, token, NULL, preview_cb, &wait);
+  vigil_poller_preview_async (f->poller, source, f->db_path, &given, NULL, preview_cb, &wait);
   g_main_loop_run (loop);
   if (wait.error != NULL)
     g_propagate_error (error, wait.error);

@@ -95,8 +95,9 @@ test_tls_self_signed_refused (void)
   {
     g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
     TestPreviewWait wait = { loop, NULL, NULL };
+    VigilGivenSecrets given = { "tok-preview-tls", NULL, NULL };
 
-    vigil_poller_preview_async (poller, source, db, "tok-preview-tls", NULL, test_preview_done_cb, &wait);
+    vigil_poller_preview_async (poller, source, db, &given, NULL, test_preview_done_cb, &wait);
     g_main_loop_run (loop);
     g_assert_null (wait.preview);
     g_assert_error (wait.error, VIGIL_PREVIEW_ERROR, VIGIL_PREVIEW_ERROR_TLS);

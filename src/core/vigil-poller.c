@@ -1958,13 +1958,30 @@ preview_fetched_cb (GObject      *object,
   g_task_run_in_thread (task, preview_thread);
 }
 
+/* @names without its first name, which is returned. */
+static char *
+take_first_name (GStrv *names)
+{
+  char *first;
+  GStrv rest;
+
+  if (*names == NULL || (*names)[0] == NULL)
+    return NULL;
+  first = g_strdup ((*names)[0]);
+  rest = (*names)[1] != NULL ? g_strdupv (*names + 1) : NULL;
+  g_strfreev (*names);
+  *names = rest;
+  return first;
+}
+
 /**
  * vigil_poller_preview_async:
  * @source: the source to look at (copied), saved or not
  * @database: the database whose keyring entries hold the source's
  *   secrets, if it keeps any there
- * @token: (nullable): the bearer token to send instead of the source's
- *   own (one typed but not yet saved)
+ * @given: (nullable): secrets typed but not yet kept, sent instead of the
+ *   source's own: the token, the first header's value, the first query
+ *   secret's
  *
  * Fetches the first page of @source as its poll would (the same
  * request, origin, secrets, size limit, redirects, retries and timeout)
@@ -1972,17 +1989,19 @@ preview_fetched_cb (GObject      *object,
  * said in words (%VIGIL_PREVIEW_ERROR).
  */
 void
-vigil_poller_preview_async (VigilPoller         *self,
-                            VigilSource         *source,
-                            const char          *database,
-                            const char          *token,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+vigil_poller_preview_async (VigilPoller             *self,
+                            VigilSource             *source,
+                            const char              *database,
+                            const VigilGivenSecrets *given,
+                            GCancellable            *cancellable,
+                            GAsyncReadyCallback      callback,
+                            gpointer                 user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(VigilSource) copy = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *param = NULL;
   PollJob *job;
 
   g_return_if_fail (VIGIL_IS_POLLER (self));
@@ -1995,20 +2014,34 @@ vigil_poller_preview_async (VigilPoller         *self,
   job = g_new0 (PollJob, 1);
   g_task_set_task_data (task, job, (GDestroyNotify) poll_job_free);
 
-  /* A token given replaces wherever the source would find its own. */
+  /* A secret given replaces wherever the source would find its own. */
   copy = vigil_source_copy (source);
-  if (token != NULL)
+  if (given != NULL && given->token != NULL)
     {
       copy->keyring_token = FALSE;
       g_clear_pointer (&copy->token_env, g_free);
     }
+  if (given != NULL && given->header_value != NULL)
+    header = take_first_name (&copy->header_names);
+  if (given != NULL && given->query_value != NULL)
+    param = take_first_name (&copy->query_secret_names);
   if (!prepare_job (self, job, database, copy, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (token != NULL)
-    job->token = g_strdup (token);
+  if (given != NULL && given->token != NULL)
+    job->token = g_strdup (given->token);
+  if (header != NULL)
+    {
+      g_ptr_array_add (job->headers, g_steal_pointer (&header));
+      g_ptr_array_add (job->headers, g_strdup (given->header_value));
+    }
+  if (param != NULL)
+    {
+      g_ptr_array_add (job->query_secrets, g_steal_pointer (&param));
+      g_ptr_array_add (job->query_secrets, g_strdup (given->query_value));
+    }
 
   g_object_set (self->session, "timeout", source->timeout_s, NULL);
   fetch_async (self, job->url, job->body, job, FALSE, FALSE, cancellable, preview_fetched_cb, g_steal_pointer (&task));

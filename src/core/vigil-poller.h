@@ -12,6 +12,7 @@
 #include "vigil-ingest.h"
 #include "vigil-poll-census.h"
 #include "vigil-preview.h"
+#include "vigil-secrets.h"
 #include "vigil-source.h"
 #include "vigil-store.h"
 
@@ -77,7 +78,7 @@ gboolean     vigil_poller_poll_finish (VigilPoller          *self,
 void         vigil_poller_preview_async  (VigilPoller       *self,
                                           VigilSource       *source,
                                           const char        *database,
-                                          const char        *token,
+                                          const VigilGivenSecrets *given,
                                           GCancellable      *cancellable,
                                           GAsyncReadyCallback callback,
                                           gpointer           user_data);

@@ -824,6 +824,7 @@ typedef struct
   VigilSource *source;
   char        *token;         /* NULL for none; wiped when freed */
   char        *header_value;  /* for source->header_names[0]; wiped */
+  char        *query_value;   /* for source->query_secret_names[0]; wiped */
 } NewSource;
 
 static void
@@ -840,6 +841,7 @@ new_source_free (NewSource *data)
   vigil_source_free (data->source);
   wipe_free (data->token);
   wipe_free (data->header_value);
+  wipe_free (data->query_value);
   g_free (data);
 }
 
@@ -854,7 +856,7 @@ add_source_work (VigilStore  *store,
   const char *database = vigil_store_get_path (store);
   g_autoptr(VigilSource) existing = NULL;
   g_autoptr(GError) local_error = NULL;
-  gboolean has_secrets = data->token != NULL || data->header_value != NULL;
+  gboolean has_secrets = data->token != NULL || data->header_value != NULL || data->query_value != NULL;
 
   /* Checked before the keyring is touched: a failed add must not replace
    * or clear the secrets of the source already of that name. */
@@ -881,6 +883,16 @@ add_source_work (VigilStore  *store,
       vigil_secrets_clear (database, data->source->name, NULL, NULL);
       return NULL;
     }
+  if (data->query_value != NULL)
+    {
+      g_autofree char *key = vigil_secrets_query_key (data->source->query_secret_names[0]);
+
+      if (!vigil_secrets_store (database, data->source->name, key, data->query_value, NULL, error))
+        {
+          vigil_secrets_clear (database, data->source->name, NULL, NULL);
+          return NULL;
+        }
+    }
 
   if (!vigil_store_add_source (store, data->source, error))
     {
@@ -894,34 +906,40 @@ add_source_work (VigilStore  *store,
 /**
  * vigil_portfolio_add_source_async:
  * @source: the source to add (copied), validated
- * @token: (nullable): its bearer token, for the keyring
- * @header_value: (nullable): the value of its first extra header, for
- *   the keyring
+ * @secrets: (nullable): its token, the value of its first extra header
+ *   and of its first query secret, for the keyring
  *
  * Adds @source on a worker thread: its secrets into the keyring first,
  * then the source into the database (never the secrets); a failure
  * leaves neither, and a source of that name already there untouched.
  */
 void
-vigil_portfolio_add_source_async (VigilPortfolio      *self,
-                                  const VigilSource   *source,
-                                  const char          *token,
-                                  const char          *header_value,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+vigil_portfolio_add_source_async (VigilPortfolio          *self,
+                                  const VigilSource       *source,
+                                  const VigilGivenSecrets *secrets,
+                                  GCancellable            *cancellable,
+                                  GAsyncReadyCallback      callback,
+                                  gpointer                 user_data)
 {
+  VigilGivenSecrets none = { NULL, NULL, NULL };
   NewSource *data;
 
   g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
   g_return_if_fail (source != NULL && source->name != NULL);
-  g_return_if_fail (header_value == NULL || (source->header_names != NULL && source->header_names[0] != NULL));
+
+  if (secrets == NULL)
+    secrets = &none;
+  g_return_if_fail (secrets->header_value == NULL ||
+                    (source->header_names != NULL && source->header_names[0] != NULL));
+  g_return_if_fail (secrets->query_value == NULL ||
+                    (source->query_secret_names != NULL && source->query_secret_names[0] != NULL));
 
   data = g_new0 (NewSource, 1);
   data->source = vigil_source_copy (source);
-  data->source->keyring_token = token != NULL;
-  data->token = g_strdup (token);
-  data->header_value = g_strdup (header_value);
+  data->source->keyring_token = secrets->token != NULL;
+  data->token = g_strdup (secrets->token);
+  data->header_value = g_strdup (secrets->header_value);
+  data->query_value = g_strdup (secrets->query_value);
   vigil_portfolio_run_async_full (self, add_source_work, data, (GDestroyNotify) new_source_free, g_free,
                                   cancellable, callback, user_data);
 }

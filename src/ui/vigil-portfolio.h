@@ -63,8 +63,7 @@ gpointer         vigil_portfolio_run_finish          (VigilPortfolio      *self,
                                                       GError             **error);
 void             vigil_portfolio_add_source_async    (VigilPortfolio      *self,
                                                       const VigilSource   *source,
-                                                      const char          *token,
-                                                      const char          *header_value,
+                                                      const VigilGivenSecrets *secrets,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);

@@ -44,7 +44,8 @@ remove_group (VigilRecordsPreview *self)
 static GtkWidget *
 new_field_row (const VigilSnapshot *snapshot,
                VigilField           field,
-               gboolean             mapped)
+               gboolean             mapped,
+               const char          *reason)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *value = vigil_snapshot_format_field (snapshot, field);
@@ -64,8 +65,18 @@ new_field_row (const VigilSnapshot *snapshot,
     }
   else
     {
-      gtk_label_set_text (GTK_LABEL (label), mapped ? _("unknown: not in this record")
-                                                    : _("unknown: not filled from this source"));
+      g_autofree char *why = NULL;
+
+      if (mapped)
+        why = g_strdup (_("unknown: not in this record"));
+      else if (reason != NULL)
+        /* TRANSLATORS: why a source cannot fill a field, e.g. "unknown: the
+         * support desk knows the tickets" */
+        why = g_strdup_printf (_("unknown: %s"), reason);
+      else
+        why = g_strdup (_("unknown: not filled from this source"));
+      gtk_label_set_text (GTK_LABEL (label), why);
+      gtk_widget_set_tooltip_text (label, why);
       gtk_widget_add_css_class (label, "dim-label");
     }
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
@@ -75,6 +86,7 @@ new_field_row (const VigilSnapshot *snapshot,
 static GtkWidget *
 new_record_row (const VigilSnapshot *snapshot,
                 const gboolean      *mapped,
+                const char * const  *reasons,
                 gboolean             expanded)
 {
   GtkWidget *row = adw_expander_row_new ();
@@ -108,7 +120,8 @@ new_record_row (const VigilSnapshot *snapshot,
                                  snapshot->name != NULL ? snapshot->name : snapshot->customer_id);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
   for (VigilField field = 0; field < VIGIL_N_FIELDS; field++)
-    adw_expander_row_add_row (ADW_EXPANDER_ROW (row), new_field_row (snapshot, field, mapped[field]));
+    adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
+                              new_field_row (snapshot, field, mapped[field], reasons != NULL ? reasons[field] : NULL));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), expanded);
   return row;
 }
@@ -182,13 +195,16 @@ vigil_records_preview_new (void)
  * @records: a first page's records, read with a mapping
  * @mapped: (array fixed-size=VIGIL_N_FIELDS): whether that mapping
  *   fills each field
+ * @reasons: (array fixed-size=VIGIL_N_FIELDS) (nullable): why the
+ *   source cannot fill a field it does not, where it is known
  *
  * Shows every record of @records kept, the first opened.
  */
 void
 vigil_records_preview_show (VigilRecordsPreview       *self,
                             const VigilPreviewRecords *records,
-                            const gboolean            *mapped)
+                            const gboolean            *mapped,
+                            const char * const        *reasons)
 {
   g_autofree char *summary = NULL;
 
@@ -214,7 +230,7 @@ vigil_records_preview_show (VigilRecordsPreview       *self,
   self->group = adw_preferences_group_new ();
   for (guint i = 0; i < records->snapshots->len; i++)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group),
-                               new_record_row (records->snapshots->pdata[i], mapped, i == 0));
+                               new_record_row (records->snapshots->pdata[i], mapped, reasons, i == 0));
   gtk_box_append (self->box, self->group);
 }
 

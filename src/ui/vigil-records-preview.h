@@ -20,7 +20,8 @@ G_DECLARE_FINAL_TYPE (VigilRecordsPreview, vigil_records_preview, VIGIL, RECORDS
 GtkWidget *vigil_records_preview_new         (void);
 void       vigil_records_preview_show        (VigilRecordsPreview       *self,
                                               const VigilPreviewRecords *records,
-                                              const gboolean            *mapped);
+                                              const gboolean            *mapped,
+                                              const char * const        *reasons);
 void       vigil_records_preview_show_error  (VigilRecordsPreview       *self,
                                               const char                *message);
 

@@ -36,6 +36,7 @@
 typedef enum
 {
   KIND_NONE,
+  KIND_PRESET,
   KIND_JSON,
 } Kind;
 
@@ -51,14 +52,17 @@ struct _VigilSourceAssistant
 {
   AdwWindow            parent_instance;
 
+  AdwPreferencesGroup *auth_group;
   GtkButton           *back_button;
   GtkToggleButton     *choose_records_button;
   GtkLabel            *error_label;
   GtkSpinButton       *interval_spin;
   GtkBox              *map_box;
   VigilRecordsPreview *map_preview;
+  AdwPreferencesGroup *endpoint_group;
   AdwEntryRow         *name_row;
   AdwComboRow         *pages_row;
+  AdwPreferencesGroup *presets_group;
   VigilRecordsPreview *preset_preview;
   GtkButton           *primary_button;
   VigilJsonTree       *record_tree;
@@ -68,6 +72,8 @@ struct _VigilSourceAssistant
   AdwPasswordEntryRow *token_row;
   GtkLabel            *tree_heading;
   AdwEntryRow         *url_row;
+  AdwPreferencesGroup *usual_group;
+  AdwEntryRow         *user_row;
   AdwWindowTitle      *window_title;
 
   VigilPortfolio      *portfolio;
@@ -75,6 +81,8 @@ struct _VigilSourceAssistant
   GCancellable        *cancellable;   /* the window's: cancelled when it goes */
   GCancellable        *testing;       /* the test or reading under way */
   Kind                 kind;
+  VigilPreset         *preset;        /* the one chosen, for KIND_PRESET */
+  GPtrArray           *usual_rows;    /* of AdwActionRow: fields the preset's users usually add */
   VigilPreview        *preview;       /* the first page, once tested */
   VigilMappingDraft   *draft;
   char                *mapping_json;  /* what Save stores, once it reads records */
@@ -132,7 +140,7 @@ update_primary (VigilSourceAssistant *self)
 
   if (g_strcmp0 (page, "connect") == 0)
     sensitive = *gtk_editable_get_text (GTK_EDITABLE (self->url_row)) != '\0';
-  else if (g_strcmp0 (page, "map") == 0)
+  else if (g_strcmp0 (page, "map") == 0 || g_strcmp0 (page, "records") == 0)
     sensitive = self->mapping_json != NULL;
   gtk_widget_set_sensitive (GTK_WIDGET (self->primary_button), sensitive && !self->busy);
 }
@@ -156,11 +164,141 @@ guess_name (const char *url)
   return g_strdup (host);
 }
 
-/* The source the form describes, with @mapping_json; NULL with @error
- * naming what is wrong. */
+/* The secrets typed, as the source will send them; wiped when cleared. */
+typedef struct
+{
+  char *token;
+  char *header_value;
+  char *query_value;
+} Typed;
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static void
+typed_clear (Typed *typed)
+{
+  g_clear_pointer (&typed->token, wipe_free);
+  g_clear_pointer (&typed->header_value, wipe_free);
+  g_clear_pointer (&typed->query_value, wipe_free);
+}
+
+static VigilGivenSecrets
+typed_given (const Typed *typed)
+{
+  return (VigilGivenSecrets) { typed->token, typed->header_value, typed->query_value };
+}
+
+/* The text of an entry, NULL when empty; not trimmed (a secret is as
+ * typed). */
+static char *
+dup_secret_text (gpointer editable)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (editable));
+
+  return *text != '\0' ? g_strdup (text) : NULL;
+}
+
+/* A member of the chosen preset's auth: scheme, credential, param. */
+static char *
+dup_preset_auth (VigilSourceAssistant *self,
+                 const char           *member)
+{
+  g_autoptr(JsonNode) preset = vigil_preset_to_json (self->preset);
+  JsonNode *value = vigil_json_pointer_get (preset, member);
+
+  return value != NULL && JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING
+         ? g_strdup (json_node_get_string (value)) : NULL;
+}
+
+/* The fields the preset's users usually add that are switched on, as
+ * `--field` gives them (design 2.7). */
+static GStrv
+dup_usual_fields (VigilSourceAssistant *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; self->usual_rows != NULL && i < self->usual_rows->len; i++)
+    {
+      GtkWidget *row = self->usual_rows->pdata[i];
+      GtkSwitch *on = g_object_get_data (G_OBJECT (row), "vigil-switch");
+      VigilField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "vigil-field"));
+
+      if (gtk_switch_get_active (on))
+        {
+          g_autofree char *value = g_strdup_printf ("%s=%s", vigil_field_get_name (field),
+                                                    vigil_preset_get_usual_pointer (self->preset, field));
+
+          g_strv_builder_add (builder, value);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* For a preset: its address (the URL given, or the vendor's path on a
+ * host given alone), its mapping with the fields switched on, and its
+ * credential where the vendor wants it: a bearer token, HTTP basic
+ * authentication, or a query parameter. */
+static gboolean
+configure_preset (VigilSourceAssistant  *self,
+                  VigilSource           *source,
+                  Typed                 *typed,
+                  GError               **error)
+{
+  g_auto(GStrv) fields = dup_usual_fields (self);
+  g_autofree char *url = NULL;
+  g_autofree char *mapping = NULL;
+  const char *scheme = vigil_preset_get_auth_scheme (self->preset);
+
+  if (!vigil_preset_configure (self->preset, source->url, (const char * const *) fields, &url, &mapping, error))
+    return FALSE;
+  g_free (source->url);
+  source->url = g_steal_pointer (&url);
+  g_free (source->mapping);
+  source->mapping = g_steal_pointer (&mapping);
+
+  if (g_str_equal (scheme, "basic"))
+    {
+      g_autofree char *user = dup_secret_text (self->user_row);
+      g_autofree char *password = dup_secret_text (self->token_row);
+
+      if (user != NULL || password != NULL)
+        {
+          g_autofree char *pair = g_strconcat (user != NULL ? user : "", ":", password != NULL ? password : "", NULL);
+          g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+
+          typed->header_value = g_strconcat ("Basic ", encoded, NULL);
+          source->header_names = g_strsplit ("Authorization", "\n", -1);
+          memset (pair, 0, strlen (pair));
+          memset (encoded, 0, strlen (encoded));
+          if (password != NULL)
+            memset (password, 0, strlen (password));
+        }
+    }
+  else if (g_str_equal (scheme, "query"))
+    {
+      g_autofree char *param = dup_preset_auth (self, "/auth/param");
+
+      if ((typed->query_value = dup_secret_text (self->token_row)) != NULL)
+        source->query_secret_names = g_strsplit (param, "\n", -1);
+    }
+  else
+    typed->token = dup_secret_text (self->token_row);
+  return TRUE;
+}
+
+/* The source the form describes (with @mapping_json for an endpoint of
+ * any shape) and the secrets typed for it; NULL with @error naming what
+ * is wrong. */
 static VigilSource *
 build_source (VigilSourceAssistant  *self,
               const char            *mapping_json,
+              Typed                 *typed,
               GError               **error)
 {
   g_autofree char *url = dup_entry_text (self->url_row);
@@ -170,20 +308,21 @@ build_source (VigilSourceAssistant  *self,
   if (name == NULL && url != NULL && (name = guess_name (url)) != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
   source = vigil_source_new (name, url);
-  source->mapping = g_strdup (mapping_json);
   source->interval_min = (guint) gtk_spin_button_get_value_as_int (self->interval_spin);
-  source->keyring_token = *gtk_editable_get_text (GTK_EDITABLE (self->token_row)) != '\0';
+  if (self->kind == KIND_PRESET)
+    {
+      if (!configure_preset (self, source, typed, error))
+        return NULL;
+    }
+  else
+    {
+      source->mapping = g_strdup (mapping_json);
+      typed->token = dup_secret_text (self->token_row);
+    }
+  source->keyring_token = typed->token != NULL;
   if (!vigil_source_validate (source, error))
     return NULL;
   return g_steal_pointer (&source);
-}
-
-static const char *
-token_text (VigilSourceAssistant *self)
-{
-  const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
-
-  return *token != '\0' ? token : NULL;
 }
 
 /* A fresh cancellable for the next test or reading; the one before is
@@ -512,6 +651,19 @@ pages_selected_cb (VigilSourceAssistant *self)
 
 /* Reading the page with a mapping ------------------------------------------ */
 
+/* Why @preset cannot fill @field, in the window's words, or NULL. */
+static const char *
+describe_cannot_fill (VigilPreset *preset,
+                      VigilField   field)
+{
+  const char *reason = vigil_preset_get_cannot_fill (preset, field);
+
+  /* The command line's words say how to add it there (--field). */
+  if (g_strcmp0 (reason, "custom") == 0)
+    return _("no standard property: see More Fields");
+  return vigil_preset_describe_reason (reason);
+}
+
 typedef struct
 {
   VigilSourceAssistant *self;
@@ -552,9 +704,15 @@ read_done_cb (GObject      *object,
     vigil_records_preview_show_error (reading->shown_in, error->message);
   else
     {
+      const char *reasons[VIGIL_N_FIELDS] = { NULL };
+
       for (VigilField field = 0; field < VIGIL_N_FIELDS; field++)
-        mapped[field] = vigil_mapping_fills_field (reading->mapping, field);
-      vigil_records_preview_show (reading->shown_in, records, mapped);
+        {
+          mapped[field] = vigil_mapping_fills_field (reading->mapping, field);
+          if (self->kind == KIND_PRESET)
+            reasons[field] = describe_cannot_fill (self->preset, field);
+        }
+      vigil_records_preview_show (reading->shown_in, records, mapped, reasons);
       if (records->snapshots->len > 0)
         self->mapping_json = g_steal_pointer (&reading->mapping_json);
     }
@@ -639,6 +797,24 @@ preview_done_cb (GObject      *object,
     }
 
   g_set_object (&self->preview, preview);
+  if (self->kind == KIND_PRESET)
+    {
+      g_autoptr(VigilMapping) mapping = NULL;
+      g_autoptr(VigilSource) source = NULL;
+      Typed typed = { NULL };
+
+      /* The preset's mapping as the test asked with it. */
+      source = build_source (self, NULL, &typed, &error);
+      typed_clear (&typed);
+      if (source == NULL || !(mapping = vigil_mapping_new_from_data (source->mapping, -1, &error)))
+        {
+          show_error (self, error->message);
+          return;
+        }
+      go_to_page (self, "records");
+      start_reading (self, mapping, source->mapping, self->preset_preview);
+      return;
+    }
   /* Tested again (a token corrected): what was clicked stays, as long
    * as the records are still where they were. */
   if (self->draft == NULL || first_record (self) == NULL)
@@ -659,18 +835,23 @@ static void
 test_source (VigilSourceAssistant *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(VigilSource) source = build_source (self, NULL, &error);
+  g_autoptr(VigilSource) source = NULL;
+  Typed typed = { NULL };
+  VigilGivenSecrets given;
 
-  if (source == NULL)
+  if (!(source = build_source (self, NULL, &typed, &error)))
     {
+      typed_clear (&typed);
       show_error (self, error->message);
       return;
     }
   show_error (self, NULL);
   set_busy (self, TRUE);
   update_primary (self);
-  vigil_poller_preview_async (self->poller, source, vigil_portfolio_get_db_path (self->portfolio),
-                              token_text (self), restart_testing (self), preview_done_cb, g_object_ref (self));
+  given = typed_given (&typed);
+  vigil_poller_preview_async (self->poller, source, vigil_portfolio_get_db_path (self->portfolio), &given,
+                              restart_testing (self), preview_done_cb, g_object_ref (self));
+  typed_clear (&typed);
 }
 
 /* Saving -------------------------------------------------------------------- */
@@ -705,19 +886,24 @@ save_source (VigilSourceAssistant *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilSource) source = NULL;
+  Typed typed = { NULL };
+  VigilGivenSecrets given;
 
   if (self->mapping_json == NULL)
     return;
-  if (!(source = build_source (self, self->mapping_json, &error)))
+  if (!(source = build_source (self, self->mapping_json, &typed, &error)))
     {
+      typed_clear (&typed);
       show_error (self, error->message);
       return;
     }
   show_error (self, NULL);
   set_busy (self, TRUE);
   update_primary (self);
-  vigil_portfolio_add_source_async (self->portfolio, source, token_text (self), NULL, self->cancellable,
-                                    saved_cb, g_object_ref (self));
+  given = typed_given (&typed);
+  vigil_portfolio_add_source_async (self->portfolio, source, &given, self->cancellable, saved_cb,
+                                    g_object_ref (self));
+  typed_clear (&typed);
 }
 
 /* Callbacks and actions ----------------------------------------------------- */
@@ -767,6 +953,97 @@ manual_added_cb (VigilSourceAssistant *self,
   g_signal_emit (self, signals[SOURCE_ADDED], 0, name);
 }
 
+/* The rows of the fields the preset's users usually add, off. */
+static void
+fill_usual_fields (VigilSourceAssistant *self)
+{
+  for (guint i = 0; self->usual_rows != NULL && i < self->usual_rows->len; i++)
+    adw_preferences_group_remove (self->usual_group, self->usual_rows->pdata[i]);
+  g_clear_pointer (&self->usual_rows, g_ptr_array_unref);
+  self->usual_rows = g_ptr_array_new ();
+  for (VigilField field = 0; self->preset != NULL && field < VIGIL_N_FIELDS; field++)
+    {
+      const char *pointer = vigil_preset_get_usual_pointer (self->preset, field);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *name = NULL;
+      GtkWidget *row;
+      GtkWidget *on;
+
+      if (pointer == NULL)
+        continue;
+      row = adw_action_row_new ();
+      on = gtk_switch_new ();
+      /* TRANSLATORS: where a preset reads a field users often add, e.g.
+       * "From /properties/mrr" */
+      subtitle = g_strdup_printf (_("From %s"), pointer);
+      name = g_strdup_printf ("usual-%s", vigil_field_get_name (field));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), vigil_field_get_label (field));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (on, GTK_ALIGN_CENTER);
+      gtk_widget_set_name (on, name);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (on), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      vigil_field_get_label (field), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), on);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), on);
+      g_object_set_data (G_OBJECT (row), "vigil-switch", on);
+      g_object_set_data (G_OBJECT (row), "vigil-field", GINT_TO_POINTER (field));
+      adw_preferences_group_add (self->usual_group, row);
+      g_ptr_array_add (self->usual_rows, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->usual_group), self->usual_rows->len > 0);
+}
+
+/* The second step for an endpoint of any shape, as the template has it. */
+static void
+prepare_for_json (VigilSourceAssistant *self)
+{
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->url_row), _("URL of the API’s list (https:// or http://)"));
+  adw_preferences_group_set_description (self->endpoint_group, NULL);
+  adw_preferences_group_set_description (self->auth_group,
+                                         _("The token goes into the keyring, never into the database. Leave it "
+                                           "empty for an endpoint that needs none."));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), _("Token (sent as “Bearer”)"));
+  gtk_widget_set_visible (GTK_WIDGET (self->user_row), FALSE);
+  fill_usual_fields (self);
+}
+
+/* The second step as the preset wants it: its address (yours where it
+ * has a host in braces), a name, and its credential's rows. */
+static void
+prepare_for_preset (VigilSourceAssistant *self)
+{
+  const char *scheme = vigil_preset_get_auth_scheme (self->preset);
+  const char *url = vigil_preset_get_url (self->preset);
+  g_autofree char *credential = dup_preset_auth (self, "/auth/credential");
+  g_autofree char *param = dup_preset_auth (self, "/auth/param");
+  g_autofree char *needs = NULL;
+  g_auto(GStrv) name = g_strsplit (vigil_preset_get_name (self->preset), "-", 2);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->url_row), _("URL (https:// or http://)"));
+  gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name[0]);
+  adw_preferences_group_set_description (self->endpoint_group,
+                                         strchr (url, '{') != NULL
+                                         ? _("Put your own address where the part in braces is.")
+                                         : _("The vendor’s address, as its documentation gives it."));
+  /* TRANSLATORS: %s is what the vendor calls the credential, e.g. "the
+   * access token of a HubSpot private app" */
+  needs = g_strdup_printf (_("It needs %s. It goes into the keyring, never into the database."), credential);
+  adw_preferences_group_set_description (self->auth_group, needs);
+  gtk_widget_set_visible (GTK_WIDGET (self->user_row), g_str_equal (scheme, "basic"));
+  if (g_str_equal (scheme, "basic"))
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), _("Password or Key"));
+  else if (g_str_equal (scheme, "query"))
+    {
+      /* TRANSLATORS: %s is the name of a query parameter */
+      g_autofree char *title = g_strdup_printf (_("Key (sent as the query parameter %s)"), param);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->token_row), title);
+    }
+  fill_usual_fields (self);
+}
+
 static void
 choose_action (GtkWidget  *widget,
                const char *action_name,
@@ -787,11 +1064,26 @@ choose_action (GtkWidget  *widget,
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
-  if (g_str_equal (kind, "json"))
+  /* Another kind of source: nothing of the last one's test stays. */
+  g_clear_object (&self->preset);
+  g_clear_object (&self->preview);
+  g_clear_object (&self->draft);
+  g_clear_pointer (&self->mapping_json, g_free);
+  prepare_for_json (self);
+  if (g_str_has_prefix (kind, "preset:"))
     {
-      self->kind = KIND_JSON;
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->url_row), _("URL of the API’s list (https:// or http://)"));
+      g_autoptr(GError) error = NULL;
+
+      if (!(self->preset = vigil_preset_lookup (kind + strlen ("preset:"), &error)))
+        {
+          show_error (self, error->message);
+          return;
+        }
+      self->kind = KIND_PRESET;
+      prepare_for_preset (self);
     }
+  else
+    self->kind = KIND_JSON;
   go_to_page (self, "connect");
 }
 
@@ -877,6 +1169,47 @@ use_next_action (GtkWidget  *widget,
 
 /* Object -------------------------------------------------------------------- */
 
+/* A row of the first step for each preset: the vendor's system, and
+ * what it fills. */
+static void
+fill_presets (VigilSourceAssistant *self)
+{
+  g_autoptr(GPtrArray) presets = vigil_preset_list_all (NULL);
+
+  for (guint i = 0; presets != NULL && i < presets->len; i++)
+    {
+      VigilPreset *preset = presets->pdata[i];
+      g_auto(GStrv) fills = vigil_preset_get_fills (preset);
+      g_autoptr(GString) labels = g_string_new (NULL);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *name = g_strdup_printf ("preset-%s", vigil_preset_get_name (preset));
+      g_autofree char *target = g_strdup_printf ("preset:%s", vigil_preset_get_name (preset));
+      GtkWidget *row = adw_action_row_new ();
+
+      for (guint f = 0; fills != NULL && fills[f] != NULL; f++)
+        {
+          VigilField field = vigil_field_from_name (fills[f]);
+
+          /* Every source has ids: what else it brings is the news. */
+          if (field == VIGIL_FIELD_NONE || field == VIGIL_FIELD_ID)
+            continue;
+          g_string_append_printf (labels, "%s%s", labels->len > 0 ? ", " : "", vigil_field_get_label (field));
+        }
+      /* TRANSLATORS: %s lists fields, e.g. "Keys, Name, MRR" */
+      subtitle = g_strdup_printf (_("Brings %s"), labels->str);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), vigil_preset_get_system (preset));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "assistant.choose");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", target);
+      gtk_widget_set_name (row, name);
+      adw_preferences_group_add (self->presets_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->presets_group), presets != NULL && presets->len > 0);
+}
+
 static void
 vigil_source_assistant_dispose (GObject *object)
 {
@@ -890,6 +1223,8 @@ vigil_source_assistant_dispose (GObject *object)
   g_clear_object (&self->poller);
   g_clear_object (&self->preview);
   g_clear_object (&self->draft);
+  g_clear_object (&self->preset);
+  g_clear_pointer (&self->usual_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_SOURCE_ASSISTANT);
 
   G_OBJECT_CLASS (vigil_source_assistant_parent_class)->dispose (object);
@@ -925,15 +1260,18 @@ vigil_source_assistant_class_init (VigilSourceAssistantClass *klass)
   g_type_ensure (VIGIL_TYPE_JSON_TREE);
   g_type_ensure (VIGIL_TYPE_RECORDS_PREVIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-source-assistant.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, auth_group);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, back_button);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, choose_records_button);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, error_label);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, map_box);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, endpoint_group);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, map_preview);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, name_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, pages_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, preset_preview);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, presets_group);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, primary_button);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, record_tree);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, records_row);
@@ -942,6 +1280,8 @@ vigil_source_assistant_class_init (VigilSourceAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, token_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, tree_heading);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, url_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, usual_group);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, user_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, window_title);
   gtk_widget_class_bind_template_callback (widget_class, choose_records_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, form_changed_cb);
@@ -967,6 +1307,7 @@ vigil_source_assistant_init (VigilSourceAssistant *self)
   self->poller = vigil_poller_new ();
   gtk_spin_button_set_value (self->interval_spin, VIGIL_SOURCE_DEFAULT_INTERVAL_MIN);
   g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (width_changed_cb), self);
+  fill_presets (self);
   page_changed_cb (self);
 }
 

@@ -315,9 +315,11 @@ add_clicked_cb (VigilSourceDialog *self)
   set_saving (self, TRUE);
   if (self->editing == NULL)
     {
-      vigil_portfolio_add_source_async (self->portfolio, source, *token != '\0' ? token : NULL,
-                                        *header_value != '\0' ? header_value : NULL,
-                                        self->cancellable, add_source_cb, g_object_ref (self));
+      VigilGivenSecrets secrets = { *token != '\0' ? token : NULL, *header_value != '\0' ? header_value : NULL,
+                                    NULL };
+
+      vigil_portfolio_add_source_async (self->portfolio, source, &secrets, self->cancellable, add_source_cb,
+                                        g_object_ref (self));
       return;
     }
 
