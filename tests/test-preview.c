@@ -780,6 +780,161 @@ test_preview_text_choices (void)
   g_assert_cmpuint (empty->len, ==, 0);
 }
 
+/* A CRM export as a spreadsheet writes it: its own column names,
+ * semicolons, decimal commas, day-first times, a quoted name holding the
+ * delimiter and a line break. */
+#define CRM_CSV \
+  "Account ID;Company name;Monthly Revenue;Last Activity Date;Owner;Domain\r\n" \
+  "512;\"Acme; Corp\";4.200,50;05/03/2024 14:23;Dana Park;ACME.com\r\n" \
+  "513;\"Initech\nLabs\";999,00;25/03/2024 08:00;Sam Lee;initech.example\r\n" \
+  "514;Umbrella;;;Dana Park;\r\n" \
+  "515;too;few\r\n"
+
+/* The start of a CSV file: columns, first rows, delimiter and decimal
+ * mark as the cells show them; a row of another width is left out. */
+static void
+test_preview_csv_head (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(VigilCsvHead) head = NULL;
+  g_autoptr(VigilCsvHead) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *empty = NULL;
+  g_autoptr(GFile) empty_file = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_write (&dir, "crm.csv", CRM_CSV, -1);
+  file = g_file_new_for_path (path);
+  head = vigil_csv_head_read (file, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (head->delimiter, ==, ';');
+  g_assert_cmpint (head->decimal, ==, ',');
+  g_assert_cmpuint (head->columns->len, ==, 6);
+  g_assert_cmpstr (head->columns->pdata[1], ==, "Company name");
+  g_assert_cmpuint (head->rows->len, ==, 3);
+  g_assert_cmpstr (((GStrv) head->rows->pdata[0])[1], ==, "Acme; Corp");
+  g_assert_cmpstr (((GStrv) head->rows->pdata[1])[1], ==, "Initech\nLabs");
+  g_clear_pointer (&head, vigil_csv_head_free);
+  head = vigil_csv_head_read (file, 1, NULL, &error);
+  g_assert_cmpuint (head->rows->len, ==, 1);
+
+  /* Commas and decimal points; "1,234" alone says nothing either way. */
+  g_clear_pointer (&path, g_free);
+  path = test_dir_write (&dir, "plain.csv", "id,mrr,seats\n1,\"1,234\",3\n2,12.50,4\n", -1);
+  g_clear_object (&file);
+  file = g_file_new_for_path (path);
+  plain = vigil_csv_head_read (file, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plain->delimiter, ==, ',');
+  g_assert_cmpint (plain->decimal, ==, '.');
+
+  empty = test_dir_write (&dir, "empty.csv", "", 0);
+  empty_file = g_file_new_for_path (empty);
+  g_assert_null (vigil_csv_head_read (empty_file, 10, NULL, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "the file is empty"));
+  test_dir_clear (&dir);
+}
+
+/* A CSV mapping drafted from the header and first cells, a column
+ * clicked, and the first rows read through it as an import would read
+ * them, nothing stored. */
+static void
+test_preview_csv_draft (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(VigilCsvHead) head = NULL;
+  g_autoptr(VigilMappingDraft) draft = NULL;
+  g_autoptr(VigilMapping) mapping = NULL;
+  g_autoptr(VigilPreviewRecords) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) written = NULL;
+  g_autoptr(JsonNode) expected = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GPtrArray) choices = NULL;
+  VigilFieldChoice *mrr = NULL;
+  GString *many = g_string_new ("Account ID;Company name\n");
+
+  test_dir_init (&dir);
+  path = test_dir_write (&dir, "crm.csv", CRM_CSV, -1);
+  file = g_file_new_for_path (path);
+  head = vigil_csv_head_read (file, 10, NULL, &error);
+  g_assert_no_error (error);
+  draft = vigil_mapping_draft_new_csv (head);
+  g_assert_true (vigil_mapping_draft_is_csv (draft));
+  g_assert_cmpstr (vigil_mapping_draft_get_pointer (draft, VIGIL_FIELD_ID), ==, "Account ID");
+  g_assert_cmpstr (vigil_mapping_draft_get_pointer (draft, VIGIL_FIELD_NAME), ==, "Company name");
+  g_assert_cmpint (vigil_mapping_draft_lookup (draft, "Last Activity Date")->transform, ==,
+                   VIGIL_TRANSFORM_TIME_FORMAT);
+  /* The revenue, a number with a decimal comma, can be MRR, and is. */
+  choices = vigil_field_choices_for_cell ("4.200,50", vigil_mapping_draft_get_decimal (draft));
+  for (guint i = 0; i < choices->len; i++)
+    if (((VigilFieldChoice *) choices->pdata[i])->field == VIGIL_FIELD_MRR &&
+        ((VigilFieldChoice *) choices->pdata[i])->transform == VIGIL_TRANSFORM_NONE)
+      mrr = choices->pdata[i];
+  g_assert_nonnull (mrr);
+  g_assert_cmpint (vigil_mapping_draft_lookup (draft, "Monthly Revenue")->field, ==, VIGIL_FIELD_MRR);
+  /* A click: the owner column is not used. */
+  vigil_mapping_draft_unassign (draft, "Owner");
+
+  json = vigil_mapping_draft_to_json (draft);
+  written = json_from_string (json, &error);
+  g_assert_no_error (error);
+  expected = json_from_string ("{\"fields\": {\"id\": \"Account ID\", \"name\": \"Company name\","
+                               "   \"mrr\": \"Monthly Revenue\","
+                               "   \"last_active\": {\"column\": \"Last Activity Date\", \"time\": \"%d/%m/%Y %H:%M\"}},"
+                               " \"keys\": [{\"column\": \"Domain\", \"lower\": true}],"
+                               " \"delimiter\": \";\", \"decimal\": \",\"}", &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", json);
+  g_assert_true (json_node_equal (written, expected));
+
+  mapping = vigil_mapping_draft_build (draft, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_mapping_is_csv (mapping));
+  records = vigil_import_preview_csv (file, mapping, 100, 10, NULL, &error);
+  /* The row of three cells is an error, as in an import. */
+  g_assert_null (records);
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "but the header has 6"));
+  g_clear_error (&error);
+  records = vigil_import_preview_csv (file, mapping, 3, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->records, ==, 3);
+  g_assert_cmpstr (snapshot_at (records, 0)->name, ==, "Acme; Corp");
+  g_assert_cmpfloat (snapshot_at (records, 0)->mrr, ==, 4200.5);
+  g_assert_cmpint (snapshot_at (records, 0)->last_active, ==, 1709648580);
+  g_assert_cmpstr (snapshot_at (records, 0)->keys->pdata[0], ==, "acme.com");
+  g_assert_null (snapshot_at (records, 0)->owner);
+  g_assert_cmpfloat (snapshot_at (records, 1)->mrr, ==, 999.0);
+  g_clear_pointer (&records, vigil_preview_records_free);
+
+  /* Only the rows asked for are read. */
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (many, "%u;Customer %u\n", i, i);
+  g_clear_pointer (&path, g_free);
+  path = test_dir_write (&dir, "many.csv", many->str, (gssize) many->len);
+  g_string_free (many, TRUE);
+  g_clear_object (&file);
+  file = g_file_new_for_path (path);
+  g_clear_pointer (&head, vigil_csv_head_free);
+  head = vigil_csv_head_read (file, 10, NULL, &error);
+  g_clear_object (&draft);
+  draft = vigil_mapping_draft_new_csv (head);
+  g_clear_object (&mapping);
+  mapping = vigil_mapping_draft_build (draft, &error);
+  g_assert_no_error (error);
+  records = vigil_import_preview_csv (file, mapping, 200, 5, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->records, ==, 200);
+  g_assert_cmpuint (records->snapshots->len, ==, 5);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -801,6 +956,8 @@ main (int    argc,
   g_test_add_func ("/core/preview/find-records", test_preview_find_records);
   g_test_add_func ("/core/preview/choices", test_preview_choices);
   g_test_add_func ("/core/preview/text-choices", test_preview_text_choices);
+  g_test_add_func ("/core/preview/csv-head", test_preview_csv_head);
+  g_test_add_func ("/core/preview/csv-draft", test_preview_csv_draft);
 
   return g_test_run ();
 }

@@ -40,6 +40,9 @@ struct _VigilMappingDraft
   GPtrArray            *assignments;  /* of Assignment, in the order made */
   VigilPaginationStyle  pagination;
   char                 *page_pointer;
+  gboolean              csv;        /* columns of a CSV file, not pointers */
+  char                  delimiter;  /* CSV: as the file has it */
+  char                  decimal;    /* CSV: the decimal mark of its numbers */
 };
 
 G_DEFINE_FINAL_TYPE (VigilMappingDraft, vigil_mapping_draft, G_TYPE_OBJECT)
@@ -76,7 +79,7 @@ static const struct
   { "last_active", VIGIL_FIELD_LAST_ACTIVE }, { "last_active_at", VIGIL_FIELD_LAST_ACTIVE },
   { "last_seen", VIGIL_FIELD_LAST_ACTIVE }, { "last_seen_at", VIGIL_FIELD_LAST_ACTIVE },
   { "last_login", VIGIL_FIELD_LAST_ACTIVE }, { "last_login_at", VIGIL_FIELD_LAST_ACTIVE },
-  { "last_activity", VIGIL_FIELD_LAST_ACTIVE },
+  { "last_activity", VIGIL_FIELD_LAST_ACTIVE }, { "last_activity_date", VIGIL_FIELD_LAST_ACTIVE },
   { "api_calls_7d", VIGIL_FIELD_API_CALLS_7D }, { "api_calls", VIGIL_FIELD_API_CALLS_7D },
   { "features", VIGIL_FIELD_FEATURES },
   { "features_used", VIGIL_FIELD_FEATURES_USED },
@@ -334,6 +337,8 @@ vigil_mapping_draft_init (VigilMappingDraft *self)
 {
   self->records = g_strdup ("");
   self->assignments = g_ptr_array_new_with_free_func ((GDestroyNotify) assignment_free);
+  self->delimiter = ',';
+  self->decimal = '.';
 }
 
 /**
@@ -584,6 +589,94 @@ vigil_mapping_draft_new_guessed (VigilPreview *preview)
   return self;
 }
 
+/* The first cell of @column that is not empty, or NULL. */
+static const char *
+sample_cell (const VigilCsvHead *head,
+             guint               column)
+{
+  for (guint r = 0; r < head->rows->len; r++)
+    {
+      const char *cell = ((GStrv) head->rows->pdata[r])[column];
+
+      if (*cell != '\0')
+        return cell;
+    }
+  return NULL;
+}
+
+/**
+ * vigil_mapping_draft_new_csv:
+ * @head: the start of a CSV file
+ *
+ * A draft of a CSV mapping (design 2.5) for @head's file: its delimiter
+ * and decimal mark, and the columns whose names say what they are
+ * ("Company name", "Last Activity Date") assigned, as their first cells
+ * allow.
+ *
+ * Returns: (transfer full): the draft
+ */
+VigilMappingDraft *
+vigil_mapping_draft_new_csv (const VigilCsvHead *head)
+{
+  VigilMappingDraft *self = vigil_mapping_draft_new ();
+
+  g_return_val_if_fail (head != NULL, self);
+
+  self->csv = TRUE;
+  self->delimiter = head->delimiter;
+  self->decimal = head->decimal;
+  for (guint c = 0; c < head->columns->len; c++)
+    {
+      const char *name = head->columns->pdata[c];
+      const char *cell = sample_cell (head, c);
+      VigilField field = field_for_name (name);
+      g_autoptr(GPtrArray) choices = NULL;
+      const VigilFieldChoice *choice;
+
+      if (field == VIGIL_FIELD_NONE || cell == NULL || (field != VIGIL_FIELD_KEYS && field_is_assigned (self, field)))
+        continue;
+      choices = vigil_field_choices_for_cell (cell, self->decimal);
+      if ((choice = pick_choice (choices, field, name)) != NULL)
+        vigil_mapping_draft_assign (self, name, choice);
+    }
+  return self;
+}
+
+/**
+ * vigil_mapping_draft_is_csv:
+ *
+ * Returns: whether the draft names a CSV file's columns
+ */
+gboolean
+vigil_mapping_draft_is_csv (VigilMappingDraft *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING_DRAFT (self), FALSE);
+
+  return self->csv;
+}
+
+/**
+ * vigil_mapping_draft_set_decimal:
+ * @decimal: the decimal mark of a CSV file's numbers, '.' or ','
+ */
+void
+vigil_mapping_draft_set_decimal (VigilMappingDraft *self,
+                                 char               decimal)
+{
+  g_return_if_fail (VIGIL_IS_MAPPING_DRAFT (self));
+  g_return_if_fail (decimal == '.' || decimal == ',');
+
+  self->decimal = decimal;
+}
+
+char
+vigil_mapping_draft_get_decimal (VigilMappingDraft *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING_DRAFT (self), '.');
+
+  return self->decimal;
+}
+
 /* Editing ------------------------------------------------------------------ */
 
 const char *
@@ -773,7 +866,8 @@ vigil_mapping_draft_get_pagination (VigilMappingDraft  *self,
  * pointer and the transform (design 2.2). */
 static void
 add_field_value (JsonBuilder      *builder,
-                 const Assignment *assignment)
+                 const Assignment *assignment,
+                 gboolean          csv)
 {
   const VigilFieldChoice *choice = &assignment->choice;
 
@@ -783,7 +877,7 @@ add_field_value (JsonBuilder      *builder,
       return;
     }
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "pointer");
+  json_builder_set_member_name (builder, csv ? "column" : "pointer");
   json_builder_add_string_value (builder, assignment->pointer);
   switch (choice->transform)
     {
@@ -829,7 +923,7 @@ add_fields (VigilMappingDraft *self,
         if (assignment->choice.field != field || field == VIGIL_FIELD_KEYS)
           continue;
         json_builder_set_member_name (builder, vigil_field_get_name (field));
-        add_field_value (builder, assignment);
+        add_field_value (builder, assignment, self->csv);
       }
   json_builder_end_object (builder);
 }
@@ -848,7 +942,7 @@ add_keys (VigilMappingDraft *self,
       Assignment *assignment = self->assignments->pdata[i];
 
       if (assignment->choice.field == VIGIL_FIELD_KEYS)
-        add_field_value (builder, assignment);
+        add_field_value (builder, assignment, self->csv);
     }
   json_builder_end_array (builder);
 }
@@ -887,11 +981,26 @@ vigil_mapping_draft_to_json (VigilMappingDraft *self)
   g_return_val_if_fail (VIGIL_IS_MAPPING_DRAFT (self), NULL);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "records");
-  json_builder_add_string_value (builder, self->records);
+  /* A CSV mapping is one without records (design 2.5). */
+  if (!self->csv)
+    {
+      json_builder_set_member_name (builder, "records");
+      json_builder_add_string_value (builder, self->records);
+    }
   add_fields (self, builder);
   add_keys (self, builder);
-  add_pagination (self, builder);
+  if (self->csv)
+    {
+      char delimiter[2] = { self->delimiter, '\0' };
+      char decimal[2] = { self->decimal, '\0' };
+
+      json_builder_set_member_name (builder, "delimiter");
+      json_builder_add_string_value (builder, delimiter);
+      json_builder_set_member_name (builder, "decimal");
+      json_builder_add_string_value (builder, decimal);
+    }
+  else
+    add_pagination (self, builder);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

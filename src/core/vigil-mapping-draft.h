@@ -64,6 +64,11 @@ G_DECLARE_FINAL_TYPE (VigilMappingDraft, vigil_mapping_draft, VIGIL, MAPPING_DRA
 
 VigilMappingDraft    *vigil_mapping_draft_new              (void);
 VigilMappingDraft    *vigil_mapping_draft_new_guessed      (VigilPreview          *preview);
+VigilMappingDraft    *vigil_mapping_draft_new_csv          (const VigilCsvHead    *head);
+gboolean              vigil_mapping_draft_is_csv           (VigilMappingDraft     *self);
+void                  vigil_mapping_draft_set_decimal      (VigilMappingDraft     *self,
+                                                            char                   decimal);
+char                  vigil_mapping_draft_get_decimal      (VigilMappingDraft     *self);
 const char           *vigil_mapping_draft_get_records      (VigilMappingDraft     *self);
 void                  vigil_mapping_draft_set_records      (VigilMappingDraft     *self,
                                                             const char            *pointer);

@@ -9,9 +9,16 @@
 
 #include <glib.h>
 
+#include "vigil-preview.h"
+
 G_BEGIN_DECLS
 
-void _vigil_preview_explain_fetch_error (GError **error,
-                                         guint    status);
+void                 _vigil_preview_explain_fetch_error (GError              **error,
+                                                         guint                 status);
+VigilPreviewRecords *_vigil_preview_records_new         (void);
+void                 _vigil_preview_records_take        (VigilPreviewRecords  *records,
+                                                         VigilSnapshot        *snapshot,
+                                                         guint                 max_kept,
+                                                         gint64                observed_at);
 
 G_END_DECLS

@@ -13,6 +13,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vigil-csv-reader.h"
+#include "vigil-error.h"
 #include "vigil-json-private.h"
 #include "vigil-preview.h"
 #include "vigil-preview-private.h"
@@ -422,27 +424,57 @@ typedef struct
   gint64               fetched_at;
 } ReadState;
 
-/* One record of the page: counted as a poll counts it (vigil_ingest_add()),
- * and the first ones kept as a poll would store them. */
+/**
+ * _vigil_preview_records_new:
+ *
+ * Returns: (transfer full): no records yet
+ */
+VigilPreviewRecords *
+_vigil_preview_records_new (void)
+{
+  VigilPreviewRecords *records = g_new0 (VigilPreviewRecords, 1);
+
+  records->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_snapshot_free);
+  return records;
+}
+
+/**
+ * _vigil_preview_records_take:
+ * @snapshot: a record read
+ * @observed_at: when it was observed if it does not say
+ *
+ * Counts @snapshot as a poll or an import counts it (vigil_ingest_add()),
+ * and keeps a copy of it as it would be stored while fewer than
+ * @max_kept are.
+ */
+void
+_vigil_preview_records_take (VigilPreviewRecords *records,
+                             VigilSnapshot       *snapshot,
+                             guint                max_kept,
+                             gint64               observed_at)
+{
+  records->records++;
+  records->unknown_values += snapshot->n_unknown;
+  if (snapshot->customer_id == NULL)
+    {
+      records->skipped++;
+      return;
+    }
+  if (snapshot->observed_at == VIGIL_UNKNOWN)
+    snapshot->observed_at = observed_at;
+  if (records->snapshots->len < max_kept)
+    g_ptr_array_add (records->snapshots, vigil_snapshot_copy (snapshot));
+}
+
+/* One record of the page. */
 static gboolean
 keep_record (VigilSnapshot  *snapshot,
              gpointer        user_data,
              GError        **error)
 {
   ReadState *state = user_data;
-  VigilPreviewRecords *records = state->records;
 
-  records->records++;
-  records->unknown_values += snapshot->n_unknown;
-  if (snapshot->customer_id == NULL)
-    {
-      records->skipped++;
-      return TRUE;
-    }
-  if (snapshot->observed_at == VIGIL_UNKNOWN)
-    snapshot->observed_at = state->fetched_at;
-  if (records->snapshots->len < state->max_kept)
-    g_ptr_array_add (records->snapshots, vigil_snapshot_copy (snapshot));
+  _vigil_preview_records_take (state->records, snapshot, state->max_kept, state->fetched_at);
   return TRUE;
 }
 
@@ -466,7 +498,7 @@ vigil_preview_read (VigilPreview  *self,
                     guint          max_kept,
                     GError       **error)
 {
-  g_autoptr(VigilPreviewRecords) records = g_new0 (VigilPreviewRecords, 1);
+  g_autoptr(VigilPreviewRecords) records = _vigil_preview_records_new ();
   ReadState state = { records, max_kept, self->fetched_at };
   JsonArray *array;
   gsize length;
@@ -475,7 +507,6 @@ vigil_preview_read (VigilPreview  *self,
   g_return_val_if_fail (VIGIL_IS_PREVIEW (self), NULL);
   g_return_val_if_fail (VIGIL_IS_MAPPING (mapping), NULL);
 
-  records->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_snapshot_free);
   data = g_bytes_get_data (self->body, &length);
   if (!vigil_mapping_read_records (mapping, data, length, keep_record, &state, NULL, error))
     return NULL;
@@ -545,4 +576,162 @@ vigil_preview_read_finish (VigilPreview  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The start of a CSV file -------------------------------------------------- */
+
+/* As much of a file as the header's delimiter is told from. */
+#define CSV_HEAD_BYTES 65536
+
+/**
+ * vigil_csv_head_free:
+ */
+void
+vigil_csv_head_free (VigilCsvHead *head)
+{
+  if (head == NULL)
+    return;
+  g_clear_pointer (&head->columns, g_ptr_array_unref);
+  g_clear_pointer (&head->rows, g_ptr_array_unref);
+  g_free (head);
+}
+
+/* The digits at *@p, moved past them. */
+static guint
+skip_digits (const char **p)
+{
+  guint n = 0;
+
+  while (g_ascii_isdigit (**p))
+    {
+      (*p)++;
+      n++;
+    }
+  return n;
+}
+
+/* Whether @cell is a number with @mark as its decimal mark and digits
+ * after it, thousands grouped by @group or a space, or not grouped:
+ * "1.234,5" and "1234,5" with ','. */
+static gboolean
+written_with (const char *cell,
+              char        mark,
+              char        group)
+{
+  const char *p = cell;
+  guint first;
+
+  while (*p == ' ')
+    p++;
+  if (*p == '-' || *p == '+')
+    p++;
+  first = skip_digits (&p);
+  if (first == 0)
+    return FALSE;
+  while (*p == group || *p == ' ')
+    {
+      p++;
+      if (first > 3 || skip_digits (&p) != 3)
+        return FALSE;
+    }
+  if (*p != mark)
+    return FALSE;
+  p++;
+  if (skip_digits (&p) == 0)
+    return FALSE;
+  while (*p == ' ')
+    p++;
+  return *p == '\0';
+}
+
+/* A vote of @cell for the decimal mark it is written with: 1 for ',',
+ * -1 for '.', 0 when it is no number or reads both ways ("1,234" is a
+ * thousand and more with a point, one and a bit with a comma). */
+static int
+decimal_vote (const char *cell)
+{
+  const char *comma = strrchr (cell, ',');
+  const char *point = strrchr (cell, '.');
+
+  if (written_with (cell, ',', '.'))
+    return point == NULL && strspn (comma + 1, "0123456789") == 3 ? 0 : 1;
+  if (written_with (cell, '.', ','))
+    return comma == NULL && strspn (point + 1, "0123456789") == 3 ? 0 : -1;
+  return 0;
+}
+
+/**
+ * vigil_csv_head_read:
+ * @file: a CSV file
+ * @max_rows: the most rows read after the header
+ *
+ * Reads the header of @file, with the delimiter an import would find
+ * (vigil_csv_detect_delimiter()), and its first rows (a row of another
+ * width than the header is left out: the import says so). The decimal
+ * mark is ',' when more numbers are written with a decimal comma than
+ * with a point, which a comma-delimited file cannot do unquoted.
+ *
+ * Returns: (transfer full): the head, or %NULL with @error set (the
+ *   file cannot be read, is not CSV, or is empty)
+ */
+VigilCsvHead *
+vigil_csv_head_read (GFile         *file,
+                     guint          max_rows,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(VigilCsvReader) reader = NULL;
+  g_autoptr(VigilCsvHead) head = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *bytes = g_malloc (CSV_HEAD_BYTES);
+  g_autofree char *name = g_file_get_parse_name (file);
+  gsize length = 0;
+  int votes = 0;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  if (!(stream = g_file_read (file, cancellable, error)) ||
+      !g_input_stream_read_all (G_INPUT_STREAM (stream), bytes, CSV_HEAD_BYTES, &length, cancellable, error) ||
+      !g_seekable_seek (G_SEEKABLE (stream), 0, G_SEEK_SET, cancellable, error))
+    return NULL;
+
+  head = g_new0 (VigilCsvHead, 1);
+  head->columns = g_ptr_array_new_with_free_func (g_free);
+  head->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  head->delimiter = vigil_csv_detect_delimiter (bytes, length);
+  reader = vigil_csv_reader_new (G_INPUT_STREAM (stream));
+  vigil_csv_reader_set_delimiter (reader, head->delimiter);
+  if (!vigil_csv_reader_next_row (reader, cancellable, &local_error))
+    {
+      if (local_error == NULL)
+        local_error = g_error_new_literal (VIGIL_ERROR, VIGIL_ERROR_PARSE, _("the file is empty"));
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", name);
+      return NULL;
+    }
+  for (guint i = 0; i < vigil_csv_reader_get_n_fields (reader); i++)
+    g_ptr_array_add (head->columns, g_strstrip (g_strdup (vigil_csv_reader_get_field (reader, i, NULL))));
+
+  while (head->rows->len < max_rows && vigil_csv_reader_next_row (reader, cancellable, &local_error))
+    {
+      GStrv cells;
+
+      if (vigil_csv_reader_get_n_fields (reader) != head->columns->len)
+        continue;
+      cells = g_new0 (char *, head->columns->len + 1);
+      for (guint i = 0; i < head->columns->len; i++)
+        {
+          cells[i] = g_strdup (vigil_csv_reader_get_field (reader, i, NULL));
+          votes += decimal_vote (cells[i]);
+        }
+      g_ptr_array_add (head->rows, cells);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", name);
+      return NULL;
+    }
+  head->decimal = votes > 0 && head->delimiter != ',' ? ',' : '.';
+  return g_steal_pointer (&head);
 }

@@ -74,6 +74,32 @@ void vigil_preview_records_free (VigilPreviewRecords *records);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilPreviewRecords, vigil_preview_records_free)
 
+/**
+ * VigilCsvHead:
+ * @columns: of char *: the header's column names, trimmed
+ * @rows: of #GStrv: the first rows, a cell for each column
+ * @delimiter: the delimiter the header uses (',', ';' or tab)
+ * @decimal: the decimal mark the numbers in those rows are written
+ *   with, '.' or ','
+ *
+ * The start of a CSV file, for a person to say which column is what.
+ */
+typedef struct
+{
+  GPtrArray *columns;
+  GPtrArray *rows;
+  char       delimiter;
+  char       decimal;
+} VigilCsvHead;
+
+VigilCsvHead *vigil_csv_head_read (GFile         *file,
+                                   guint          max_rows,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+void          vigil_csv_head_free (VigilCsvHead  *head);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilCsvHead, vigil_csv_head_free)
+
 #define VIGIL_TYPE_PREVIEW (vigil_preview_get_type ())
 
 G_DECLARE_FINAL_TYPE (VigilPreview, vigil_preview, VIGIL, PREVIEW, GObject)
