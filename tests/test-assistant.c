@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -464,6 +465,27 @@ customer_named (VigilPortfolio *portfolio,
 }
 
 static gboolean
+has_northwind (gpointer data)
+{
+  return customer_named (data, "Northwind Traders") != NULL;
+}
+
+/* The header bar's main button, which says @label, clicked; nothing to
+ * wait for but the click. */
+static void
+click_primary_named (VigilSourceAssistant *assistant,
+                     const char           *label)
+{
+  GtkWidget *button = find_named (assistant, "primary");
+  g_autofree char *plain = NULL;
+
+  g_assert_true (gtk_widget_get_sensitive (button));
+  plain = g_strdup (gtk_button_get_label (GTK_BUTTON (button)));
+  g_assert_cmpstr (g_strdelimit (plain, "_", ' ') + (plain[0] == ' '), ==, label);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
 has_three_customers (gpointer data)
 {
   return g_list_model_get_n_items (vigil_portfolio_get_customers (data)) == 3;
@@ -752,6 +774,102 @@ test_assistant_preset (Fixture       *f,
   vigil_secrets_clear (f->db, "zendesk", NULL, NULL);
 }
 
+/* A CRM export as a spreadsheet writes it (design 2.5): its own column
+ * names, semicolons, decimal commas with thousands grouped, times day
+ * first, and a column no field is for. */
+#define CRM_EXPORT \
+  "Account ID;Company name;Annual Revenue;Monthly Revenue;Last Activity Date;Account Owner\r\n" \
+  "c-1;Northwind Traders;\"50.406,00\";4.200,50;05/03/2026 14:23;Dana Park\r\n" \
+  "c-2;Contoso;11.988,00;999,00;25/03/2026 08:00;Sam Lee\r\n" \
+  "c-3;Fabrikam;;;;\r\n"
+
+static VigilSourceAssistant *
+find_assistant (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (VIGIL_IS_SOURCE_ASSISTANT (window) && gtk_widget_get_visible (window))
+        return VIGIL_SOURCE_ASSISTANT (window);
+    }
+  return NULL;
+}
+
+static gboolean
+assistant_shows_columns (gpointer data)
+{
+  VigilSourceAssistant *assistant = find_assistant ();
+
+  return assistant != NULL && !vigil_source_assistant_is_busy (assistant) &&
+         g_strcmp0 (page_of (assistant), "columns") == 0;
+}
+
+static gboolean
+toast_is (gpointer data)
+{
+  Fixture *f = data;
+
+  return g_strcmp0 (_vigil_window_get_last_toast (f->window), "Imported 3 snapshots") == 0;
+}
+
+/* Importing a CSV file from the window: the assistant opens on its
+ * columns, those whose names say what they are already chosen; the MRR
+ * column is chosen by a click, its decimal commas read as such; the
+ * import stores what the preview showed. */
+static void
+test_assistant_csv (Fixture       *f,
+                    gconstpointer  data)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  VigilSourceAssistant *assistant;
+  GtkWidget *button;
+  VigilCustomer *northwind;
+
+  test_dir_init (&dir);
+  path = test_dir_write (&dir, "crm-export.csv", CRM_EXPORT, -1);
+  file = g_file_new_for_path (path);
+  _vigil_window_import_file (f->window, file);
+  g_assert_true (wait_for (assistant_shows_columns, NULL));
+  assistant = find_assistant ();
+  g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
+
+  /* Guessed: the id, the name, the owner and the time, read day first;
+   * the file's decimal comma seen. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_named (assistant, "csv-name"))), ==, "crm-export");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_named (assistant, "decimal"))), ==, 1);
+  button = find_named (assistant, "column:Company name");
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "Name");
+  button = find_named (assistant, "column:Last Activity Date");
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "Last active, written %d/%m/%Y %H:%M");
+  button = find_named (assistant, "column:Annual Revenue");
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "Not used");
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "2026-03-05T14:23:00Z"));
+
+  choose_in_menu (assistant, "column:Monthly Revenue", "MRR");
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "4200.50"));
+  assert_same_json (vigil_source_assistant_get_mapping (assistant),
+                    "{\"fields\": {\"id\": \"Account ID\", \"name\": \"Company name\", \"owner\": \"Account Owner\","
+                    "   \"mrr\": \"Monthly Revenue\","
+                    "   \"last_active\": {\"column\": \"Last Activity Date\", \"time\": \"%d/%m/%Y %H:%M\"}},"
+                    " \"delimiter\": \";\", \"decimal\": \",\"}");
+
+  click_primary_named (assistant, "Import");
+  g_assert_true (wait_for (toast_is, f));
+  g_assert_null (assistant);
+  g_assert_true (wait_for (has_northwind, f->portfolio));
+  northwind = customer_named (f->portfolio, "Northwind Traders");
+  g_assert_cmpfloat (vigil_customer_get_mrr (northwind), ==, 4200.5);
+  g_assert_cmpstr (vigil_customer_get_owner (northwind), ==, "Dana Park");
+  g_assert_cmpint (vigil_customer_get_last_active (northwind), ==, 1772720580);
+  g_assert_true (isnan (vigil_customer_get_mrr (customer_named (f->portfolio, "Fabrikam"))));
+  test_dir_clear (&dir);
+}
+
 static void
 added_cb (VigilSourceAssistant *assistant,
           const char           *name,
@@ -841,6 +959,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/window/assistant/any-json", test_assistant_any_json);
   ADD ("/window/assistant/preset", test_assistant_preset);
+  ADD ("/window/assistant/csv", test_assistant_csv);
   ADD ("/window/assistant/choose-records", test_assistant_choose_records);
   ADD ("/window/assistant/html", test_assistant_html);
   ADD ("/window/assistant/by-hand", test_assistant_by_hand);

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -38,7 +39,13 @@ typedef enum
   KIND_NONE,
   KIND_PRESET,
   KIND_JSON,
+  KIND_CSV,
 } Kind;
+
+/* Rows of a CSV file read to show what an import would store. */
+#define CSV_ROWS_READ 200
+/* Cells shown under each column's name. */
+#define CSV_SAMPLES 3
 
 /* The choices of the pages row, in its order. */
 typedef enum
@@ -55,6 +62,12 @@ struct _VigilSourceAssistant
   AdwPreferencesGroup *auth_group;
   GtkButton           *back_button;
   GtkToggleButton     *choose_records_button;
+  GtkBox              *columns_box;
+  AdwPreferencesGroup *columns_group;
+  AdwEntryRow         *csv_name_row;
+  VigilRecordsPreview *csv_preview;
+  AdwComboRow         *decimal_row;
+  AdwPreferencesGroup *file_group;
   GtkLabel            *error_label;
   GtkSpinButton       *interval_spin;
   GtkBox              *map_box;
@@ -84,24 +97,30 @@ struct _VigilSourceAssistant
   VigilPreset         *preset;        /* the one chosen, for KIND_PRESET */
   GPtrArray           *usual_rows;    /* of AdwActionRow: fields the preset's users usually add */
   VigilPreview        *preview;       /* the first page, once tested */
+  GFile               *csv_file;      /* for KIND_CSV */
+  VigilCsvHead        *csv_head;      /* its start */
+  GPtrArray           *column_rows;   /* of AdwActionRow, a column each */
+  GtkFileChooserNative *chooser;
   VigilMappingDraft   *draft;
   char                *mapping_json;  /* what Save stores, once it reads records */
   char                *pages_pointer; /* the next link's, among the pages choices */
   guint                reading;       /* the latest reading asked for */
   gboolean             busy;
-  gboolean             updating_pages;
+  gboolean             updating_rows;
 };
 
 G_DEFINE_FINAL_TYPE (VigilSourceAssistant, vigil_source_assistant, ADW_TYPE_WINDOW)
 
 enum {
   SOURCE_ADDED,
+  IMPORTED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 static void update_draft (VigilSourceAssistant *self);
+static void refresh_columns (VigilSourceAssistant *self);
 
 /* Helpers ------------------------------------------------------------------- */
 
@@ -142,6 +161,8 @@ update_primary (VigilSourceAssistant *self)
     sensitive = *gtk_editable_get_text (GTK_EDITABLE (self->url_row)) != '\0';
   else if (g_strcmp0 (page, "map") == 0 || g_strcmp0 (page, "records") == 0)
     sensitive = self->mapping_json != NULL;
+  else if (g_strcmp0 (page, "columns") == 0)
+    sensitive = self->mapping_json != NULL && *gtk_editable_get_text (GTK_EDITABLE (self->csv_name_row)) != '\0';
   gtk_widget_set_sensitive (GTK_WIDGET (self->primary_button), sensitive && !self->busy);
 }
 
@@ -363,6 +384,12 @@ page_changed_cb (VigilSourceAssistant *self)
       adw_window_title_set_subtitle (self->window_title, _("Step 2 of 3: where, and with which token"));
       gtk_button_set_label (self->primary_button, _("_Test"));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->primary_button), _("Fetch the first page"));
+    }
+  else if (g_strcmp0 (page, "columns") == 0)
+    {
+      adw_window_title_set_subtitle (self->window_title, _("Step 2 of 2: say what each column holds"));
+      gtk_button_set_label (self->primary_button, _("_Import"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->primary_button), _("Import the file’s records"));
     }
   else
     {
@@ -620,10 +647,10 @@ fill_pages_row (VigilSourceAssistant *self)
   else if (style == VIGIL_PAGINATION_NEXT_URL)
     selected = PAGES_NEXT_LINK;
 
-  self->updating_pages = TRUE;
+  self->updating_rows = TRUE;
   adw_combo_row_set_model (self->pages_row, G_LIST_MODEL (choices));
   adw_combo_row_set_selected (self->pages_row, selected);
-  self->updating_pages = FALSE;
+  self->updating_rows = FALSE;
 }
 
 static void
@@ -631,7 +658,7 @@ pages_selected_cb (VigilSourceAssistant *self)
 {
   g_assert (VIGIL_IS_SOURCE_ASSISTANT (self));
 
-  if (self->updating_pages || self->draft == NULL)
+  if (self->updating_rows || self->draft == NULL)
     return;
   switch (adw_combo_row_get_selected (self->pages_row))
     {
@@ -671,6 +698,7 @@ typedef struct
   char                 *mapping_json;
   VigilRecordsPreview  *shown_in;
   guint                 reading;
+  gboolean              csv;      /* the first rows of a CSV file, not a page */
 } Reading;
 
 static void
@@ -690,7 +718,9 @@ read_done_cb (GObject      *object,
   Reading *reading = user_data;
   VigilSourceAssistant *self = reading->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(VigilPreviewRecords) records = vigil_preview_read_finish (VIGIL_PREVIEW (object), result, &error);
+  g_autoptr(VigilPreviewRecords) records = reading->csv ? vigil_import_preview_csv_finish (result, &error)
+                                                        : vigil_preview_read_finish (VIGIL_PREVIEW (object),
+                                                                                     result, &error);
   gboolean mapped[VIGIL_N_FIELDS];
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || reading->reading != self->reading)
@@ -735,10 +765,16 @@ start_reading (VigilSourceAssistant *self,
   reading->mapping_json = g_strdup (mapping_json);
   reading->shown_in = shown_in;
   reading->reading = ++self->reading;
+  reading->csv = self->kind == KIND_CSV;
   g_clear_pointer (&self->mapping_json, g_free);
   set_busy (self, TRUE);
   update_primary (self);
-  vigil_preview_read_async (self->preview, mapping, RECORDS_SHOWN, restart_testing (self), read_done_cb, reading);
+  if (reading->csv)
+    vigil_import_preview_csv_async (self->csv_file, mapping, CSV_ROWS_READ, RECORDS_SHOWN, restart_testing (self),
+                                    read_done_cb, reading);
+  else
+    vigil_preview_read_async (self->preview, mapping, RECORDS_SHOWN, restart_testing (self), read_done_cb,
+                              reading);
 }
 
 /* The draft changed: its mapping checked by the loader, the page read
@@ -752,10 +788,15 @@ update_draft (VigilSourceAssistant *self)
   g_autofree char *records_text = NULL;
   const char *records = vigil_mapping_draft_get_records (self->draft);
 
-  records_text = g_strdup_printf (_("The list at %s"), *records != '\0' ? records : _("the top of the page"));
-  adw_action_row_set_subtitle (self->records_row, first_record (self) != NULL
-                               ? records_text : _("No list of customers found yet"));
-  vigil_json_tree_refresh (self->record_tree);
+  if (self->kind == KIND_CSV)
+    refresh_columns (self);
+  else
+    {
+      records_text = g_strdup_printf (_("The list at %s"), *records != '\0' ? records : _("the top of the page"));
+      adw_action_row_set_subtitle (self->records_row, first_record (self) != NULL
+                                   ? records_text : _("No list of customers found yet"));
+      vigil_json_tree_refresh (self->record_tree);
+    }
 
   if (!(mapping = vigil_mapping_draft_build (self->draft, &error)))
     {
@@ -765,14 +806,333 @@ update_draft (VigilSourceAssistant *self)
       set_busy (self, FALSE);
       g_clear_pointer (&self->mapping_json, g_free);
       if (vigil_mapping_draft_get_pointer (self->draft, VIGIL_FIELD_ID) == NULL)
-        message = g_strdup (_("Vigil needs to know which value names each customer: click it and choose “Id”."));
+        message = g_strdup (self->kind == KIND_CSV
+                            ? _("Vigil needs to know which column names each customer: choose “Id” for it.")
+                            : _("Vigil needs to know which value names each customer: click it and choose “Id”."));
       else
         message = g_strdup (error->message);
-      vigil_records_preview_show_error (self->map_preview, message);
+      vigil_records_preview_show_error (self->kind == KIND_CSV ? self->csv_preview : self->map_preview, message);
       update_primary (self);
       return;
     }
-  start_reading (self, mapping, json, self->map_preview);
+  start_reading (self, mapping, json, self->kind == KIND_CSV ? self->csv_preview : self->map_preview);
+}
+
+/* A CSV file ---------------------------------------------------------------- */
+
+/* The first cell of @column that is not empty, or NULL. */
+static const char *
+first_cell (VigilSourceAssistant *self,
+            guint                 column)
+{
+  for (guint r = 0; r < self->csv_head->rows->len; r++)
+    {
+      const char *cell = ((GStrv) self->csv_head->rows->pdata[r])[column];
+
+      if (*cell != '\0')
+        return cell;
+    }
+  return NULL;
+}
+
+/* What a column's choice offers: the fields its first cell can fill,
+ * read with the file's decimal mark. */
+static GMenuModel *
+column_menu (VigilSourceAssistant *self,
+             const char           *column,
+             const char           *cell)
+{
+  g_autoptr(GPtrArray) choices = NULL;
+  GMenu *menu = g_menu_new ();
+  GMenu *fields = g_menu_new ();
+  GMenu *others = g_menu_new ();
+  GMenuItem *item;
+
+  choices = cell != NULL ? vigil_field_choices_for_cell (cell, vigil_mapping_draft_get_decimal (self->draft))
+                         : g_ptr_array_new ();
+  for (guint i = 0; i < choices->len; i++)
+    {
+      const VigilFieldChoice *choice = choices->pdata[i];
+      g_autofree char *label = describe_choice_of (choice, cell);
+
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "assistant.assign",
+                                               g_variant_new ("(siis)", column, (gint32) choice->field,
+                                                              (gint32) choice->transform,
+                                                              choice->time_format != NULL ? choice->time_format : ""));
+      g_menu_append_item (fields, item);
+      g_object_unref (item);
+    }
+  g_menu_append_section (menu, _("Use As"), G_MENU_MODEL (fields));
+  item = g_menu_item_new (_("Not Used"), NULL);
+  g_menu_item_set_action_and_target_value (item, "assistant.unassign", g_variant_new_string (column));
+  g_menu_append_item (others, item);
+  g_object_unref (item);
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (others));
+  g_object_unref (fields);
+  g_object_unref (others);
+  return G_MENU_MODEL (menu);
+}
+
+/* Each column's choice says what it fills, and offers what it can. */
+static void
+refresh_columns (VigilSourceAssistant *self)
+{
+  for (guint c = 0; self->column_rows != NULL && c < self->column_rows->len; c++)
+    {
+      GtkWidget *row = self->column_rows->pdata[c];
+      GtkMenuButton *button = g_object_get_data (G_OBJECT (row), "vigil-button");
+      const char *column = self->csv_head->columns->pdata[c];
+      const VigilFieldChoice *choice = vigil_mapping_draft_lookup (self->draft, column);
+      g_autofree char *label = choice != NULL ? describe_choice (choice) : g_strdup (_("Not used"));
+      g_autoptr(GMenuModel) menu = column_menu (self, column, first_cell (self, c));
+
+      gtk_menu_button_set_label (button, label);
+      gtk_menu_button_set_menu_model (button, menu);
+      if (choice != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (button), "dim-label");
+      else
+        gtk_widget_add_css_class (GTK_WIDGET (button), "dim-label");
+    }
+}
+
+/* A row for each column: its name, its first cells, and its choice. */
+static void
+fill_columns (VigilSourceAssistant *self)
+{
+  g_autofree char *file_name = g_file_get_basename (self->csv_file);
+  g_autofree char *description = NULL;
+
+  for (guint c = 0; self->column_rows != NULL && c < self->column_rows->len; c++)
+    adw_preferences_group_remove (self->columns_group, self->column_rows->pdata[c]);
+  g_clear_pointer (&self->column_rows, g_ptr_array_unref);
+  self->column_rows = g_ptr_array_new ();
+
+  for (guint c = 0; c < self->csv_head->columns->len; c++)
+    {
+      const char *column = self->csv_head->columns->pdata[c];
+      g_autoptr(GString) samples = g_string_new (NULL);
+      g_autofree char *name = g_strdup_printf ("column:%s", column);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_menu_button_new ();
+
+      for (guint r = 0, shown = 0; r < self->csv_head->rows->len && shown < CSV_SAMPLES; r++)
+        {
+          const char *cell = ((GStrv) self->csv_head->rows->pdata[r])[c];
+          g_autofree char *printable = NULL;
+
+          if (*cell == '\0')
+            continue;
+          printable = vigil_text_printable (cell, -1);
+          g_string_append_printf (samples, "%s%s", shown++ > 0 ? " · " : "", printable);
+        }
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), *column != '\0' ? column : _("(no name)"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), samples->len > 0 ? samples->str : _("empty in the first rows"));
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_name (button, name);
+      gtk_menu_button_set_always_show_arrow (GTK_MENU_BUTTON (button), TRUE);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, column, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      g_object_set_data (G_OBJECT (row), "vigil-button", button);
+      adw_preferences_group_add (self->columns_group, row);
+      g_ptr_array_add (self->column_rows, row);
+    }
+
+  adw_preferences_group_set_title (self->file_group, file_name);
+  description = g_strdup_printf (_("Columns separated by %s; %u columns"),
+                                 self->csv_head->delimiter == ';' ? _("semicolons")
+                                 : self->csv_head->delimiter == '\t' ? _("tabs") : _("commas"),
+                                 self->csv_head->columns->len);
+  adw_preferences_group_set_description (self->file_group, description);
+  self->updating_rows = TRUE;
+  adw_combo_row_set_selected (self->decimal_row, vigil_mapping_draft_get_decimal (self->draft) == ',' ? 1 : 0);
+  self->updating_rows = FALSE;
+  refresh_columns (self);
+}
+
+static void
+decimal_selected_cb (VigilSourceAssistant *self)
+{
+  g_assert (VIGIL_IS_SOURCE_ASSISTANT (self));
+
+  if (self->updating_rows || self->draft == NULL || !vigil_mapping_draft_is_csv (self->draft))
+    return;
+  vigil_mapping_draft_set_decimal (self->draft, adw_combo_row_get_selected (self->decimal_row) == 1 ? ',' : '.');
+  update_draft (self);
+}
+
+static void
+csv_head_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GError *error = NULL;
+  VigilCsvHead *head = vigil_csv_head_read (task_data, CSV_ROWS_READ, cancellable, &error);
+
+  if (head == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, head, (GDestroyNotify) vigil_csv_head_free);
+}
+
+static void
+csv_head_read_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  VigilSourceAssistant *self = VIGIL_SOURCE_ASSISTANT (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilCsvHead) head = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *basename = NULL;
+  char *dot;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (head == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->csv_head, vigil_csv_head_free);
+  self->csv_head = g_steal_pointer (&head);
+  g_clear_object (&self->draft);
+  self->draft = vigil_mapping_draft_new_csv (self->csv_head);
+  /* The source the records are of: the file's name, as an import names it. */
+  basename = g_file_get_basename (self->csv_file);
+  if ((dot = strrchr (basename, '.')) != NULL && dot != basename)
+    *dot = '\0';
+  gtk_editable_set_text (GTK_EDITABLE (self->csv_name_row), basename);
+  fill_columns (self);
+  go_to_page (self, "columns");
+  update_draft (self);
+}
+
+typedef struct
+{
+  GFile        *file;
+  VigilMapping *mapping;
+  char         *source;
+} CsvImport;
+
+static void
+csv_import_free (CsvImport *import)
+{
+  g_object_unref (import->file);
+  g_object_unref (import->mapping);
+  g_free (import->source);
+  g_free (import);
+}
+
+/* Runs on a worker thread: the file through the mapping, into the
+ * source named, in one transaction (design 2.5). */
+static gpointer
+csv_import_work (VigilStore  *store,
+                 gpointer     data,
+                 GError     **error)
+{
+  CsvImport *import = data;
+  g_autoptr(VigilImporter) importer = vigil_importer_new (store);
+  VigilIngestStats *stats = g_new0 (VigilIngestStats, 1);
+
+  vigil_importer_set_source (importer, import->source);
+  vigil_importer_set_mapping (importer, import->mapping);
+  if (!vigil_importer_import_file (importer, import->file, NULL, stats, error))
+    g_clear_pointer (&stats, g_free);
+  return stats;
+}
+
+static void
+csv_imported_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(VigilSourceAssistant) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree VigilIngestStats *stats = vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error);
+  g_autofree char *message = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (stats == NULL)
+    {
+      show_error (self, error->message);
+      update_primary (self);
+      return;
+    }
+  vigil_portfolio_reload (self->portfolio);
+  message = g_strdup_printf (ngettext ("Imported %" PRIu64 " snapshot", "Imported %" PRIu64 " snapshots",
+                                       stats->stored),
+                             stats->stored);
+  g_signal_emit (self, signals[IMPORTED], 0, message);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+import_csv (VigilSourceAssistant *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilMapping) mapping = NULL;
+  g_autofree char *source = dup_entry_text (self->csv_name_row);
+  CsvImport *import;
+
+  if (self->mapping_json == NULL || source == NULL)
+    return;
+  if (!(mapping = vigil_mapping_new_from_data (self->mapping_json, -1, &error)))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  show_error (self, NULL);
+  import = g_new0 (CsvImport, 1);
+  import->file = g_object_ref (self->csv_file);
+  import->mapping = g_steal_pointer (&mapping);
+  import->source = g_steal_pointer (&source);
+  set_busy (self, TRUE);
+  update_primary (self);
+  vigil_portfolio_run_async_full (self->portfolio, csv_import_work, import, (GDestroyNotify) csv_import_free, g_free,
+                                  self->cancellable, csv_imported_cb, g_object_ref (self));
+}
+
+static void
+chooser_response_cb (VigilSourceAssistant *self,
+                     int                   response,
+                     GtkNativeDialog      *chooser)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_assert (VIGIL_IS_SOURCE_ASSISTANT (self));
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    vigil_source_assistant_open_file (self, file);
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_csv_file (VigilSourceAssistant *self)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Choose a CSV File"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("CSV Files"));
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_suffix (filter, "tsv");
+  gtk_file_filter_add_suffix (filter, "txt");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 /* Testing ------------------------------------------------------------------- */
@@ -914,13 +1274,15 @@ static void
 width_changed_cb (VigilSourceAssistant *self)
 {
   int width = 0;
+  GtkOrientation orientation;
 
   g_assert (VIGIL_IS_SOURCE_ASSISTANT (self));
 
+
   gtk_window_get_default_size (GTK_WINDOW (self), &width, NULL);
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->map_box),
-                                  width > 0 && width < NARROW_WIDTH ? GTK_ORIENTATION_VERTICAL
-                                                                    : GTK_ORIENTATION_HORIZONTAL);
+  orientation = width > 0 && width < NARROW_WIDTH ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->map_box), orientation);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->columns_box), orientation);
 }
 
 static void
@@ -934,6 +1296,8 @@ primary_clicked_cb (VigilSourceAssistant *self)
     return;
   if (g_strcmp0 (page, "connect") == 0)
     test_source (self);
+  else if (g_strcmp0 (page, "columns") == 0)
+    import_csv (self);
   else
     save_source (self);
 }
@@ -1082,6 +1446,11 @@ choose_action (GtkWidget  *widget,
       self->kind = KIND_PRESET;
       prepare_for_preset (self);
     }
+  else if (g_str_equal (kind, "csv"))
+    {
+      choose_csv_file (self);
+      return;
+    }
   else
     self->kind = KIND_JSON;
   go_to_page (self, "connect");
@@ -1097,7 +1466,7 @@ back_action (GtkWidget  *widget,
 
   g_cancellable_cancel (self->testing);
   set_busy (self, FALSE);
-  go_to_page (self, g_strcmp0 (page, "connect") == 0 ? "kind" : "connect");
+  go_to_page (self, g_strcmp0 (page, "connect") == 0 || g_strcmp0 (page, "columns") == 0 ? "kind" : "connect");
 }
 
 static void
@@ -1225,6 +1594,12 @@ vigil_source_assistant_dispose (GObject *object)
   g_clear_object (&self->draft);
   g_clear_object (&self->preset);
   g_clear_pointer (&self->usual_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->column_rows, g_ptr_array_unref);
+  g_clear_object (&self->csv_file);
+  g_clear_pointer (&self->csv_head, vigil_csv_head_free);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_SOURCE_ASSISTANT);
 
   G_OBJECT_CLASS (vigil_source_assistant_parent_class)->dispose (object);
@@ -1257,16 +1632,27 @@ vigil_source_assistant_class_init (VigilSourceAssistantClass *klass)
     g_signal_new ("source-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /* A CSV file was imported (what was stored, in words). */
+  signals[IMPORTED] =
+    g_signal_new ("imported", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
   g_type_ensure (VIGIL_TYPE_JSON_TREE);
   g_type_ensure (VIGIL_TYPE_RECORDS_PREVIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-source-assistant.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, auth_group);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, back_button);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, choose_records_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, columns_box);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, columns_group);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, csv_name_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, csv_preview);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, decimal_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, error_label);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, map_box);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, endpoint_group);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, file_group);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, map_preview);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, name_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, pages_row);
@@ -1284,6 +1670,7 @@ vigil_source_assistant_class_init (VigilSourceAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, user_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, window_title);
   gtk_widget_class_bind_template_callback (widget_class, choose_records_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, decimal_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, form_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, pages_selected_cb);
@@ -1370,4 +1757,33 @@ vigil_source_assistant_is_busy (VigilSourceAssistant *self)
   g_return_val_if_fail (VIGIL_IS_SOURCE_ASSISTANT (self), FALSE);
 
   return self->busy;
+}
+
+/**
+ * vigil_source_assistant_open_file:
+ * @file: a CSV file to import
+ *
+ * Goes to the step that says what each of @file's columns holds, the
+ * first rows read through the mapping that makes (design 5).
+ */
+void
+vigil_source_assistant_open_file (VigilSourceAssistant *self,
+                                  GFile                *file)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (VIGIL_IS_SOURCE_ASSISTANT (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  self->kind = KIND_CSV;
+  g_clear_object (&self->preset);
+  g_clear_object (&self->preview);
+  g_clear_object (&self->draft);
+  g_clear_pointer (&self->mapping_json, g_free);
+  g_set_object (&self->csv_file, file);
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  task = g_task_new (self, restart_testing (self), csv_head_read_cb, NULL);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, csv_head_thread);
 }

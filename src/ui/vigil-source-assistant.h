@@ -22,5 +22,7 @@ VigilSourceAssistant *vigil_source_assistant_new         (GtkWindow            *
 VigilPreview         *vigil_source_assistant_get_preview (VigilSourceAssistant *self);
 const char           *vigil_source_assistant_get_mapping (VigilSourceAssistant *self);
 gboolean              vigil_source_assistant_is_busy     (VigilSourceAssistant *self);
+void                  vigil_source_assistant_open_file   (VigilSourceAssistant *self,
+                                                          GFile                *file);
 
 G_END_DECLS
