@@ -546,7 +546,7 @@ test_assistant_any_json (Fixture       *f,
   g_assert_cmpstr (badge, ==, "Owner");
   g_clear_pointer (&badge, g_free);
   badge = badge_of (assistant, "/last_login");
-  g_assert_cmpstr (badge, ==, "Last active, written %d/%m/%Y %H:%M");
+  g_assert_cmpstr (badge, ==, "Last active (DD/MM/YYYY hh:mm)");
   g_clear_pointer (&badge, g_free);
   badge = badge_of (assistant, "/amount");
   g_assert_null (badge);
@@ -564,7 +564,7 @@ test_assistant_any_json (Fixture       *f,
   g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "4200.50"));
   g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "2026-05-03T14:23:00Z"));
   g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "enterprise"));
-  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "unknown: not filled from this source"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "not filled from this source"));
   assert_same_json (vigil_source_assistant_get_mapping (assistant), CRM_MAPPING);
 
   /* Back and tested again: what was clicked stays. */
@@ -735,7 +735,7 @@ test_assistant_preset (Fixture       *f,
   g_assert_cmpuint (f->unauthorized, ==, 0);
   g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "4200.00"));
   g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text,
-                                 "unknown: the CRM knows owners, segments and renewals"));
+                                 "the CRM knows owners, segments and renewals"));
 
   g_signal_connect (f->portfolio, "poll-finished", G_CALLBACK (zendesk_polled_cb), &outcome);
   g_object_add_weak_pointer (G_OBJECT (assistant), (gpointer *) &assistant);
@@ -845,7 +845,7 @@ test_assistant_csv (Fixture       *f,
   button = find_named (assistant, "column:Company name");
   g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "Name");
   button = find_named (assistant, "column:Last Activity Date");
-  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "Last active, written %d/%m/%Y %H:%M");
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "Last active (DD/MM/YYYY hh:mm)");
   button = find_named (assistant, "column:Annual Revenue");
   g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, "Not used");
   g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "2026-03-05T14:23:00Z"));

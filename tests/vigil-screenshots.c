@@ -278,6 +278,22 @@ save_window (GtkWidget   *window,
   "   \"lastSeen\": 1794900000000, \"domain\": \"umbrella.example\", \"tags\": [\"renewal\"]}]}," \
   " \"links\": {\"next\": \"/v2/companies?page=2\"}}"
 
+/* Zendesk's organizations, as its documentation shows them. */
+#define ZENDESK_PAGE \
+  "{\"organizations\": [" \
+  "  {\"id\": 35436, \"name\": \"Acme Corp\", \"external_id\": \"crm-512\"," \
+  "   \"domain_names\": [\"Acme.com\", \"acme.io\"], \"organization_fields\": {\"mrr\": 4200}}," \
+  "  {\"id\": 35437, \"name\": \"Biglytics\", \"external_id\": null," \
+  "   \"domain_names\": [\"biglytics.net\"], \"organization_fields\": {\"mrr\": 1200.5}}]," \
+  " \"meta\": {\"has_more\": false}, \"links\": {\"next\": null}}"
+
+/* A CRM export as a spreadsheet writes it. */
+#define CRM_EXPORT \
+  "Account ID;Company name;Annual Revenue;Monthly Revenue;Last Activity Date;Account Owner;Region\r\n" \
+  "c-1;Northwind Traders;\"50.406,00\";4.200,50;05/03/2026 14:23;Dana Park;EMEA\r\n" \
+  "c-2;Contoso;11.988,00;999,00;25/03/2026 08:00;Sam Lee;Americas\r\n" \
+  "c-3;Fabrikam;30.000,00;2.500,00;02/04/2026 17:45;Dana Park;EMEA\r\n"
+
 static void
 crm_handler (SoupServer        *server,
              SoupServerMessage *msg,
@@ -285,7 +301,8 @@ crm_handler (SoupServer        *server,
              GHashTable        *query,
              gpointer           user_data)
 {
-  const char *body = g_str_equal (path, "/login") ? "<!doctype html><title>Sign in</title>" : CRM_PAGE;
+  const char *body = g_str_equal (path, "/login") ? "<!doctype html><title>Sign in</title>"
+                     : g_str_has_prefix (path, "/api/v2/organizations") ? ZENDESK_PAGE : CRM_PAGE;
 
   soup_server_message_set_status (msg, 200, NULL);
   soup_server_message_set_response (msg, g_str_equal (path, "/login") ? "text/html" : "application/json",
@@ -393,10 +410,14 @@ shoot_assistant (VigilWindow  *window,
     }
   if (ok)
     {
-      /* Two clicks beyond the guess: seats used, and the plan's name. */
+      /* Clicks beyond the guess: the amount in cents is MRR, seats used,
+       * API calls. */
+      gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "/amount",
+                                  (gint32) VIGIL_FIELD_MRR, (gint32) VIGIL_TRANSFORM_CENTS, "");
+      ok = assistant_is_idle (assistant);
       gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "/usage/seats_active",
                                   (gint32) VIGIL_FIELD_SEATS_USED, (gint32) VIGIL_TRANSFORM_NONE, "");
-      ok = assistant_is_idle (assistant);
+      ok = ok && assistant_is_idle (assistant);
       gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "/usage/api_calls",
                                   (gint32) VIGIL_FIELD_API_CALLS_7D, (gint32) VIGIL_TRANSFORM_NONE, "");
       ok = ok && assistant_is_idle (assistant) &&
@@ -405,7 +426,12 @@ shoot_assistant (VigilWindow  *window,
   if (ok)
     {
       /* The menu a click on a value opens. */
-      GtkWidget *button = find_named (GTK_WIDGET (assistant), "/amount");
+      GtkWidget *button;
+
+      /* Tall enough for the menu of a value halfway down. */
+      gtk_window_set_default_size (GTK_WINDOW (assistant), 980, 960);
+      run_main_loop_for (600);
+      button = find_named (GTK_WIDGET (assistant), "/amount");
 
       ok = button != NULL;
       if (ok)
@@ -420,6 +446,60 @@ shoot_assistant (VigilWindow  *window,
     }
   gtk_window_destroy (GTK_WINDOW (assistant));
   run_main_loop_for (100);
+
+  /* A preset: its second step, and the records it brings. */
+  assistant = vigil_source_assistant_new (GTK_WINDOW (window), vigil_window_get_portfolio (window));
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 980, 720);
+  gtk_window_present (GTK_WINDOW (assistant));
+  ok = ok && wait_for_layout (GTK_WIDGET (assistant));
+  if (ok)
+    {
+      g_autofree char *base = g_strdup_printf ("http://127.0.0.1:%d", port);
+
+      gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.choose", "s", "preset:zendesk-organizations");
+      ok = save_assistant (assistant, output, "add-source-preset-connect.png", error);
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "url")), base);
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "user")), "dana@acme.example/token");
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "token")), "zd-0000");
+      gtk_switch_set_active (GTK_SWITCH (find_named (GTK_WIDGET (assistant), "usual-mrr")), TRUE);
+      g_signal_emit_by_name (find_named (GTK_WIDGET (assistant), "primary"), "clicked");
+      ok = ok && assistant_is_idle (assistant) &&
+           save_assistant (assistant, output, "add-source-preset-records.png", error);
+    }
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  run_main_loop_for (100);
+
+  /* A CSV file's columns. */
+  if (ok)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("vigil-screenshots-csv-XXXXXX", error);
+      g_autofree char *csv = dir != NULL ? g_build_filename (dir, "crm-export.csv", NULL) : NULL;
+      g_autoptr(GFile) file = NULL;
+
+      ok = dir != NULL && g_file_set_contents (csv, CRM_EXPORT, -1, error);
+      if (ok)
+        {
+          file = g_file_new_for_path (csv);
+          assistant = vigil_source_assistant_new (GTK_WINDOW (window), vigil_window_get_portfolio (window));
+          gtk_window_set_title (GTK_WINDOW (assistant), _("Import a CSV File"));
+          gtk_window_set_default_size (GTK_WINDOW (assistant), 980, 720);
+          vigil_source_assistant_open_file (assistant, file);
+          gtk_window_present (GTK_WINDOW (assistant));
+          ok = wait_for_layout (GTK_WIDGET (assistant)) && assistant_is_idle (assistant);
+          gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "Monthly Revenue",
+                                      (gint32) VIGIL_FIELD_MRR, (gint32) VIGIL_TRANSFORM_NONE, "");
+          gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "Region",
+                                      (gint32) VIGIL_FIELD_SEGMENT, (gint32) VIGIL_TRANSFORM_NONE, "");
+          ok = ok && assistant_is_idle (assistant) &&
+               save_assistant (assistant, output, "import-csv-columns.png", error);
+          gtk_window_destroy (GTK_WINDOW (assistant));
+          run_main_loop_for (100);
+        }
+      if (csv != NULL)
+        g_remove (csv);
+      if (dir != NULL)
+        g_rmdir (dir);
+    }
   soup_server_disconnect (server);
   return ok;
 }

@@ -239,6 +239,10 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (value), 0);
   gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (value), 40);
+  gtk_label_set_width_chars (GTK_LABEL (value), 8);
+  /* The value first: a long badge gives way to it. */
+  gtk_label_set_ellipsize (GTK_LABEL (badge), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (badge), 22);
   gtk_widget_add_css_class (badge, "vigil-field-badge");
   gtk_widget_set_visible (badge, FALSE);
   gtk_box_append (GTK_BOX (content), value);
@@ -278,6 +282,7 @@ update_row (VigilJsonTree     *self,
   gtk_menu_button_set_menu_model (parts->button, menu);
   gtk_widget_set_sensitive (GTK_WIDGET (parts->button), menu != NULL);
   gtk_label_set_text (parts->badge, badge != NULL ? badge : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (parts->badge), badge);
   gtk_widget_set_visible (GTK_WIDGET (parts->badge), badge != NULL);
 }
 

@@ -25,6 +25,8 @@ struct _VigilRecordsPreview
 {
   AdwBin      parent_instance;
 
+  gboolean    of_file;    /* the first rows of a file, not a page */
+
   GtkLabel   *summary;
   GtkLabel   *error;
   GtkWidget  *group;      /* rebuilt for each page shown */
@@ -65,19 +67,12 @@ new_field_row (const VigilSnapshot *snapshot,
     }
   else
     {
-      g_autofree char *why = NULL;
-
-      if (mapped)
-        why = g_strdup (_("unknown: not in this record"));
-      else if (reason != NULL)
-        /* TRANSLATORS: why a source cannot fill a field, e.g. "unknown: the
-         * support desk knows the tickets" */
-        why = g_strdup_printf (_("unknown: %s"), reason);
-      else
-        why = g_strdup (_("unknown: not filled from this source"));
-      gtk_label_set_text (GTK_LABEL (label), why);
-      gtk_widget_set_tooltip_text (label, why);
+      /* Unknown, and why, in words the row can wrap. */
+      gtk_label_set_text (GTK_LABEL (label), _("unknown"));
       gtk_widget_add_css_class (label, "dim-label");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   mapped ? _("not in this record")
+                                          : reason != NULL ? reason : _("not filled from this source"));
     }
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
   return row;
@@ -128,13 +123,19 @@ new_record_row (const VigilSnapshot *snapshot,
 
 /* "12 records on the first page, 1 skipped without an id, 3 values unusable" */
 static char *
-describe_page (const VigilPreviewRecords *records)
+describe_page (const VigilPreviewRecords *records,
+               gboolean                   of_file)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
-  g_string_append_printf (text, ngettext ("%" PRIu64 " record on the first page",
-                                          "%" PRIu64 " records on the first page", records->records),
-                          (uint64_t) records->records);
+  if (of_file)
+    g_string_append_printf (text, ngettext ("%" PRIu64 " record in the first rows of the file",
+                                            "%" PRIu64 " records in the first rows of the file", records->records),
+                            (uint64_t) records->records);
+  else
+    g_string_append_printf (text, ngettext ("%" PRIu64 " record on the first page",
+                                            "%" PRIu64 " records on the first page", records->records),
+                            (uint64_t) records->records);
   if (records->skipped > 0)
     {
       g_string_append (text, "; ");
@@ -214,7 +215,7 @@ vigil_records_preview_show (VigilRecordsPreview       *self,
 
   remove_group (self);
   gtk_widget_set_visible (GTK_WIDGET (self->error), FALSE);
-  summary = describe_page (records);
+  summary = describe_page (records, self->of_file);
   gtk_label_set_text (self->summary, summary);
   gtk_widget_set_visible (GTK_WIDGET (self->summary), TRUE);
   if (records->snapshots->len == 0)
@@ -249,4 +250,17 @@ vigil_records_preview_show_error (VigilRecordsPreview *self,
   gtk_widget_set_visible (GTK_WIDGET (self->summary), FALSE);
   gtk_label_set_text (self->error, message);
   gtk_widget_set_visible (GTK_WIDGET (self->error), TRUE);
+}
+
+/**
+ * vigil_records_preview_set_of_file:
+ * @of_file: whether the records are a file's first rows, not a page
+ */
+void
+vigil_records_preview_set_of_file (VigilRecordsPreview *self,
+                                   gboolean             of_file)
+{
+  g_return_if_fail (VIGIL_IS_RECORDS_PREVIEW (self));
+
+  self->of_file = of_file;
 }

@@ -24,5 +24,7 @@ void       vigil_records_preview_show        (VigilRecordsPreview       *self,
                                               const char * const        *reasons);
 void       vigil_records_preview_show_error  (VigilRecordsPreview       *self,
                                               const char                *message);
+void       vigil_records_preview_set_of_file (VigilRecordsPreview       *self,
+                                              gboolean                   of_file);
 
 G_END_DECLS

@@ -403,6 +403,41 @@ page_changed_cb (VigilSourceAssistant *self)
   update_primary (self);
 }
 
+/* A time format as people read one: "%d/%m/%Y %H:%M" as "DD/MM/YYYY
+ * hh:mm" (design 2.2's conversions). */
+static char *
+format_for_people (const char *format)
+{
+  static const struct
+  {
+    char        conversion;
+    const char *shown;
+  } shown[] = {
+    { 'Y', "YYYY" }, { 'y', "YY" }, { 'm', "MM" }, { 'd', "DD" }, { 'e', "D" }, { 'b', "Mon" },
+    { 'B', "Month" }, { 'H', "hh" }, { 'I', "hh" }, { 'M', "mm" }, { 'S', "ss" }, { 'p', "AM/PM" },
+    { 'z', "±hh:mm" }, { '%', "%" },
+  };
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = format; *p != '\0'; p++)
+    {
+      const char *text = NULL;
+
+      if (*p == '%' && p[1] != '\0')
+        for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+          if (shown[i].conversion == p[1])
+            text = shown[i].shown;
+      if (text != NULL)
+        {
+          g_string_append (out, text);
+          p++;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Words for a choice of field: "MRR, from cents (× 0.01)". */
 static char *
 describe_choice (const VigilFieldChoice *choice)
@@ -419,8 +454,13 @@ describe_choice (const VigilFieldChoice *choice)
     case VIGIL_TRANSFORM_EPOCH_S:
       return g_strdup_printf (_("%s, from Unix time in seconds"), field);
     case VIGIL_TRANSFORM_TIME_FORMAT:
-      /* TRANSLATORS: the second %s is a time format such as %d/%m/%Y */
-      return g_strdup_printf (_("%s, written %s"), field, choice->time_format);
+      {
+        g_autofree char *format = format_for_people (choice->time_format);
+
+        /* TRANSLATORS: a field and the way its times are written, e.g.
+         * "Last active (DD/MM/YYYY hh:mm)" */
+        return g_strdup_printf (_("%s (%s)"), field, format);
+      }
     case VIGIL_TRANSFORM_LOWER:
       return g_strdup_printf (_("%s, lower-cased"), field);
     case VIGIL_TRANSFORM_NONE:
@@ -1694,6 +1734,7 @@ vigil_source_assistant_init (VigilSourceAssistant *self)
   self->poller = vigil_poller_new ();
   gtk_spin_button_set_value (self->interval_spin, VIGIL_SOURCE_DEFAULT_INTERVAL_MIN);
   g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (width_changed_cb), self);
+  vigil_records_preview_set_of_file (self->csv_preview, TRUE);
   fill_presets (self);
   page_changed_cb (self);
 }
