@@ -290,22 +290,40 @@ test_merge_import_csv_again (Fixture       *f,
     g_assert_cmpfloat_with_epsilon (((VigilHistoryRow *) history->pdata[i])->snapshot->mrr, 150, 1e-9);
 }
 
-static gint64
-sqlite_int (const char *path,
-            const char *sql,
-            gint64      parameter)
+/* The first column of the one row @sql (with @parameter bound to its
+ * ?1) answers from the database at @path, read beside Vigil's own
+ * connection: as an integer into @out_int or a real into @out_double,
+ * whichever is given. */
+static void
+sqlite_value (const char *path,
+              const char *sql,
+              gint64      parameter,
+              gint64     *out_int,
+              double     *out_double)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
-  gint64 value;
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   sqlite3_bind_int64 (stmt, 1, parameter);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
+  if (out_int != NULL)
+    *out_int = sqlite3_column_int64 (stmt, 0);
+  if (out_double != NULL)
+    *out_double = sqlite3_column_double (stmt, 0);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
+}
+
+static gint64
+sqlite_int (const char *path,
+            const char *sql,
+            gint64      parameter)
+{
+  gint64 value;
+
+  sqlite_value (path, sql, parameter, &value, NULL);
   return value;
 }
 
@@ -314,17 +332,9 @@ sqlite_double (const char *path,
                const char *sql,
                gint64      parameter)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
   double value;
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, parameter);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_double (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  sqlite_value (path, sql, parameter, NULL, &value);
   return value;
 }
 
