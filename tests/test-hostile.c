@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "vigil-core.h"
+#include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
 #define DEEP 100000
@@ -61,23 +62,13 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-  g_autofree char *uri = NULL;
 
   test_dir_init (&f->dir);
   f->db_path = test_dir_file (&f->dir, "vigil.db");
   f->store = vigil_store_open (f->db_path, &error);
   g_assert_no_error (error);
 
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, server_cb, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  uri = g_uri_to_string (uris->data);
-  f->base = g_strdup (uri);
-  if (g_str_has_suffix (f->base, "/"))
-    f->base[strlen (f->base) - 1] = '\0';
+  f->server = test_server_new (server_cb, f, &f->base);
 }
 
 static void
@@ -85,9 +76,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->store);
-  if (f->server != NULL)
-    soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
+  test_server_clear (&f->server);
   g_clear_pointer (&f->body, g_bytes_unref);
   g_clear_pointer (&f->detail_body, g_bytes_unref);
   g_free (f->base);

@@ -14,6 +14,8 @@
 #include <sqlite3.h>
 
 #include "vigil-core.h"
+#include "vigil-test-poll.h"
+#include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
 /* 2026-11-21T12:00:00Z */
@@ -70,54 +72,24 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
-  g_autofree char *uri = NULL;
 
   test_dir_init (&f->dir);
   f->db_path = test_dir_file (&f->dir, "vigil.db");
   f->store = vigil_store_open (f->db_path, &error);
   g_assert_no_error (error);
 
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, handler, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  uri = g_uri_to_string (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  f->base = g_strndup (uri, strlen (uri) - 1);
-  g_assert_true (g_str_has_prefix (f->base, "http://127.0.0.1:"));
+  f->server = test_server_new (handler, f, &f->base);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
+  test_server_clear (&f->server);
   g_clear_object (&f->store);
   g_free (f->db_path);
   g_free (f->base);
   test_dir_clear (&f->dir);
-}
-
-typedef struct
-{
-  GMainLoop       *loop;
-  gboolean         ok;
-  GError          *error;
-  VigilPollResult  result;
-} Wait;
-
-static void
-poll_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->result, &wait->error);
-  g_main_loop_quit (wait->loop);
 }
 
 static gboolean
@@ -128,11 +100,9 @@ poll (Fixture          *f,
       GError          **error)
 {
   g_autoptr(VigilPoller) poller = vigil_poller_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(VigilSource) source = NULL;
   g_autoptr(VigilSource) stored = NULL;
   g_autofree char *url = g_strconcat (f->base, "/subscriptions", NULL);
-  Wait wait = { loop, FALSE, NULL, { { 0, }, 0, FALSE } };
 
   source = vigil_source_new (name, url);
   source->mapping = g_strdup (mapping);
@@ -144,12 +114,7 @@ poll (Fixture          *f,
   else
     source->id = stored->id;
 
-  vigil_poller_poll_async (poller, f->store, source, NULL, poll_cb, &wait);
-  g_main_loop_run (loop);
-  *out_result = wait.result;
-  if (wait.error != NULL)
-    g_propagate_error (error, wait.error);
-  return wait.ok;
+  return test_poll_run_result (poller, f->store, source, out_result, error);
 }
 
 static double
@@ -325,22 +290,40 @@ test_merge_import_csv_again (Fixture       *f,
     g_assert_cmpfloat_with_epsilon (((VigilHistoryRow *) history->pdata[i])->snapshot->mrr, 150, 1e-9);
 }
 
-static gint64
-sqlite_int (const char *path,
-            const char *sql,
-            gint64      parameter)
+/* The first column of the one row @sql (with @parameter bound to its
+ * ?1) answers from the database at @path, read beside Vigil's own
+ * connection: as an integer into @out_int or a real into @out_double,
+ * whichever is given. */
+static void
+sqlite_value (const char *path,
+              const char *sql,
+              gint64      parameter,
+              gint64     *out_int,
+              double     *out_double)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
-  gint64 value;
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   sqlite3_bind_int64 (stmt, 1, parameter);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
+  if (out_int != NULL)
+    *out_int = sqlite3_column_int64 (stmt, 0);
+  if (out_double != NULL)
+    *out_double = sqlite3_column_double (stmt, 0);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
+}
+
+static gint64
+sqlite_int (const char *path,
+            const char *sql,
+            gint64      parameter)
+{
+  gint64 value;
+
+  sqlite_value (path, sql, parameter, &value, NULL);
   return value;
 }
 
@@ -349,17 +332,9 @@ sqlite_double (const char *path,
                const char *sql,
                gint64      parameter)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
   double value;
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, parameter);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_double (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  sqlite_value (path, sql, parameter, NULL, &value);
   return value;
 }
 

@@ -15,6 +15,8 @@
 #include <sqlite3.h>
 
 #include "vigil-core.h"
+#include "vigil-test-poll.h"
+#include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
 #define TOKEN "sk-test-paging-0123456789-secret"
@@ -415,8 +417,6 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
-  g_autofree char *uri = NULL;
 
   test_dir_init (&f->dir);
   f->db_path = test_dir_file (&f->dir, "vigil.db");
@@ -424,16 +424,8 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
 
   f->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, handler, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  uri = g_uri_to_string (uris->data);
-  f->port = g_strdup_printf ("%d", g_uri_get_port (uris->data));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  /* "http://127.0.0.1:PORT/" without the slash */
-  f->base = g_strndup (uri, strlen (uri) - 1);
+  f->server = test_server_new (handler, f, &f->base);
+  f->port = g_strdup (strrchr (f->base, ':') + 1);
   f->now = -1;
 }
 
@@ -441,33 +433,13 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
+  test_server_clear (&f->server);
   g_clear_object (&f->store);
   g_clear_pointer (&f->requests, g_ptr_array_unref);
   g_free (f->db_path);
   g_free (f->base);
   g_free (f->port);
   test_dir_clear (&f->dir);
-}
-
-typedef struct
-{
-  GMainLoop       *loop;
-  gboolean         ok;
-  GError          *error;
-  VigilPollResult  result;
-} Wait;
-
-static void
-poll_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->result, &wait->error);
-  g_main_loop_quit (wait->loop);
 }
 
 /* Polls @path (and query) of the fixture's server through @mapping, as
@@ -480,13 +452,11 @@ poll_path (Fixture     *f,
            GError     **error)
 {
   g_autoptr(VigilPoller) poller = vigil_poller_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(VigilSource) source = NULL;
   g_autoptr(VigilSource) stored = NULL;
   g_autoptr(VigilMapping) mapping = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *url = g_strconcat (f->base, path, NULL);
-  Wait wait = { loop, FALSE, NULL, };
 
   mapping = vigil_mapping_new_from_data (mapping_json, -1, &local_error);
   g_assert_no_error (local_error);
@@ -511,13 +481,7 @@ poll_path (Fixture     *f,
   if (f->max_pages > 0)
     vigil_poller_set_max_pages (poller, f->max_pages);
   vigil_poller_set_now (poller, f->now);
-  vigil_poller_poll_async (poller, f->store, source, NULL, poll_cb, &wait);
-  g_main_loop_run (loop);
-
-  f->result = wait.result;
-  if (wait.error != NULL)
-    g_propagate_error (error, wait.error);
-  return wait.ok;
+  return test_poll_run_result (poller, f->store, source, &f->result, error);
 }
 
 /* The records stored, their ids in order, joined by "|". */

@@ -13,6 +13,8 @@
 #include <sqlite3.h>
 
 #include "vigil-core.h"
+#include "vigil-test-poll.h"
+#include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
 #define TOKEN "sk-test-0123456789abcdef-secret"
@@ -422,8 +424,6 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
-  g_autofree char *uri = NULL;
 
   test_dir_init (&f->dir);
   f->db_path = test_dir_file (&f->dir, "vigil.db");
@@ -431,16 +431,7 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
 
   f->detail_paths = g_ptr_array_new_with_free_func (g_free);
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, handler, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  uri = g_uri_to_string (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  /* "http://127.0.0.1:PORT/" without the slash */
-  f->base = g_strndup (uri, strlen (uri) - 1);
-  g_assert_true (g_str_has_prefix (f->base, "http://127.0.0.1:"));
+  f->server = test_server_new (handler, f, &f->base);
 }
 
 static void
@@ -448,8 +439,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_handle_id (&f->slow_source, g_source_remove);
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
+  test_server_clear (&f->server);
   g_clear_object (&f->store);
   g_free (f->db_path);
   g_free (f->base);
@@ -460,25 +450,6 @@ fixture_teardown (Fixture       *f,
   test_dir_clear (&f->dir);
 }
 
-typedef struct
-{
-  GMainLoop       *loop;
-  gboolean         ok;
-  GError          *error;
-  VigilPollResult  result;
-} Wait;
-
-static void
-poll_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
 static gboolean
 poll (Fixture          *f,
       const char       *path,
@@ -487,10 +458,10 @@ poll (Fixture          *f,
       GError          **error)
 {
   g_autoptr(VigilPoller) poller = vigil_poller_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(VigilSource) source = NULL;
   g_autofree char *url = g_strconcat (f->base, path, NULL);
-  Wait wait = { loop, FALSE, NULL, { { 0, }, 0, FALSE } };
+  VigilPollResult result = { { 0, }, };
+  gboolean ok;
 
   source = vigil_source_new (path + 1, url);
   source->mapping = g_strdup (mapping);
@@ -514,16 +485,13 @@ poll (Fixture          *f,
   /* Retries after 10 ms, 20 ms, 40 ms: quick, yet the real code path. */
   vigil_poller_set_retries (poller, 3, 10);
   vigil_poller_set_max_pages (poller, 50);
-  vigil_poller_poll_async (poller, f->store, source, NULL, poll_cb, &wait);
-  g_main_loop_run (loop);
+  ok = test_poll_run_result (poller, f->store, source, &result, error);
 
   if (stats != NULL)
-    *stats = wait.result.stats;
-  f->not_modified = wait.result.not_modified;
-  f->last_result = wait.result;
-  if (wait.error != NULL)
-    g_propagate_error (error, wait.error);
-  return wait.ok;
+    *stats = result.stats;
+  f->not_modified = result.not_modified;
+  f->last_result = result;
+  return ok;
 }
 
 static void
@@ -975,8 +943,8 @@ test_poll_record_limit (Fixture       *f,
 
 typedef struct
 {
-  Wait  wait;
-  guint *pending;
+  TestPollWait  wait;
+  guint        *pending;
 } SharedWait;
 
 static void
@@ -1010,7 +978,7 @@ test_poll_side_by_side (Fixture       *f,
       g_autoptr(VigilSource) source = vigil_source_new (paths[i] + 1, url);
 
       g_assert_true (vigil_store_add_source (f->store, source, NULL));
-      waits[i] = (SharedWait) { { loop, FALSE, NULL, { { 0, }, 0, FALSE } }, &pending };
+      waits[i] = (SharedWait) { { loop, FALSE, NULL, { { 0, }, } }, &pending };
       vigil_poller_poll_async (poller, f->store, source, NULL, shared_poll_cb, &waits[i]);
     }
   g_main_loop_run (loop);

@@ -15,6 +15,7 @@
 
 #include "vigil-core.h"
 #include "vigil-test-run.h"
+#include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
 /* Each preset has, under tests/data/presets/PRESET/, the pages of a
@@ -169,20 +170,12 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
-  g_autofree char *uri = NULL;
 
   test_dir_init (&f->dir);
   f->requests = g_ptr_array_new_with_free_func (g_free);
   f->refusals = g_ptr_array_new_with_free_func (g_free);
   f->served = g_ptr_array_new_with_free_func (g_free);
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, handler, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  uri = g_uri_to_string (uris->data);
-  f->base = g_strndup (uri, strlen (uri) - 1);
+  f->server = test_server_new (handler, f, &f->base);
 
   if (data != NULL)
     {
@@ -200,8 +193,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
+  test_server_clear (&f->server);
   g_clear_pointer (&f->cas, json_node_unref);
   g_clear_pointer (&f->requests, g_ptr_array_unref);
   g_clear_pointer (&f->refusals, g_ptr_array_unref);

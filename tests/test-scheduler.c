@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-core.h"
+#include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
 /* A network monitor whose availability the test decides. */
@@ -156,9 +157,7 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
   g_autofree char *db = NULL;
-  g_autofree char *uri = NULL;
   g_autoptr(VigilPoller) poller = vigil_poller_new ();
 
   test_dir_init (&f->dir);
@@ -166,14 +165,7 @@ fixture_setup (Fixture       *f,
   f->store = vigil_store_open (db, &error);
   g_assert_no_error (error);
 
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, handler, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  uri = g_uri_to_string (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  f->base = g_strndup (uri, strlen (uri) - 1);
+  f->server = test_server_new (handler, f, &f->base);
 
   vigil_poller_set_retries (poller, 0, 1);
   f->monitor = g_object_new (TEST_TYPE_MONITOR, NULL);
@@ -191,8 +183,7 @@ fixture_teardown (Fixture       *f,
   vigil_scheduler_stop (f->scheduler);
   g_clear_object (&f->scheduler);
   g_clear_object (&f->monitor);
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
+  test_server_clear (&f->server);
   g_clear_object (&f->store);
   g_free (f->base);
   test_dir_clear (&f->dir);

@@ -14,7 +14,9 @@
 #include <libsoup/soup.h>
 
 #include "vigil-core.h"
+#include "vigil-test-poll.h"
 #include "vigil-test-run.h"
+#include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
 /* A real endpoint on 127.0.0.1 whose answer each test sets before each
@@ -64,9 +66,7 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
   g_autofree char *db = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *url = NULL;
   g_autoptr(VigilSource) source = NULL;
 
@@ -75,13 +75,7 @@ fixture_setup (Fixture       *f,
   f->store = vigil_store_open (db, &error);
   g_assert_no_error (error);
 
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, handler, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  uri = g_uri_to_string (uris->data);
-  f->base = g_strndup (uri, strlen (uri) - 1);
+  f->server = test_server_new (handler, f, &f->base);
   f->status = 200;
 
   f->poller = vigil_poller_new ();
@@ -98,8 +92,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->poller);
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
+  test_server_clear (&f->server);
   g_clear_object (&f->store);
   g_free (f->base);
   g_free (f->body);
@@ -161,25 +154,6 @@ set_answer (Fixture    *f,
   f->status = 200;
 }
 
-typedef struct
-{
-  GMainLoop       *loop;
-  gboolean         ok;
-  GError          *error;
-  VigilPollResult  result;
-} PollWait;
-
-static void
-poll_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  PollWait *wait = user_data;
-
-  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
 /* Polls "crm" once and records it; returns the source as stored then,
  * and whether this poll made it suspect. */
 static VigilSource *
@@ -187,23 +161,22 @@ poll_once (Fixture  *f,
            gboolean  expect_ok,
            gboolean *out_became_suspect)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) poll_error = NULL;
   g_autoptr(VigilSource) source = vigil_store_get_source (f->store, "crm", &error);
-  PollWait wait = { loop, FALSE, NULL, { { 0, }, } };
+  VigilPollResult result = { { 0, }, };
   VigilSource *stored;
+  gboolean ok;
 
   g_assert_no_error (error);
-  vigil_poller_poll_async (f->poller, f->store, source, NULL, poll_done_cb, &wait);
-  g_main_loop_run (loop);
-  g_assert_cmpint (wait.ok, ==, expect_ok);
+  ok = test_poll_run_result (f->poller, f->store, source, &result, &poll_error);
+  g_assert_cmpint (ok, ==, expect_ok);
 
   g_assert_true (vigil_poll_record_outcome (f->store, source, g_get_real_time () / G_USEC_PER_SEC,
-                                            wait.ok ? &wait.result : NULL,
-                                            wait.ok ? NULL : wait.error->message,
+                                            ok ? &result : NULL,
+                                            ok ? NULL : poll_error->message,
                                             out_became_suspect, &error));
   g_assert_no_error (error);
-  g_clear_error (&wait.error);
 
   /* What the store kept is what the poll's source says. */
   stored = vigil_store_get_source (f->store, "crm", &error);

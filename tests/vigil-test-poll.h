@@ -11,9 +11,10 @@
 
 typedef struct
 {
-  GMainLoop *loop;
-  gboolean   ok;
-  GError    *error;
+  GMainLoop       *loop;
+  gboolean         ok;
+  GError          *error;
+  VigilPollResult  result;
 } TestPollWait;
 
 static inline void
@@ -23,24 +24,38 @@ test_poll_done_cb (GObject      *object,
 {
   TestPollWait *wait = user_data;
 
-  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, NULL, &wait->error);
+  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->result, &wait->error);
   g_main_loop_quit (wait->loop);
 }
 
 /* Polls @source into @store on the thread-default main context and
- * returns when the poll has ended, with its outcome. */
+ * returns when the poll has ended, with its outcome and, when
+ * @out_result is given, what vigil_poller_poll_finish() told of it
+ * (zeroes when it failed). */
+static inline gboolean
+test_poll_run_result (VigilPoller      *poller,
+                      VigilStore       *store,
+                      VigilSource      *source,
+                      VigilPollResult  *out_result,
+                      GError          **error)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  TestPollWait wait = { loop, FALSE, NULL, { { 0, }, } };
+
+  vigil_poller_poll_async (poller, store, source, NULL, test_poll_done_cb, &wait);
+  g_main_loop_run (loop);
+  if (out_result != NULL)
+    *out_result = wait.result;
+  if (wait.error != NULL)
+    g_propagate_error (error, wait.error);
+  return wait.ok;
+}
+
 static inline gboolean
 test_poll_run (VigilPoller  *poller,
                VigilStore   *store,
                VigilSource  *source,
                GError      **error)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  TestPollWait wait = { loop, FALSE, NULL };
-
-  vigil_poller_poll_async (poller, store, source, NULL, test_poll_done_cb, &wait);
-  g_main_loop_run (loop);
-  if (wait.error != NULL)
-    g_propagate_error (error, wait.error);
-  return wait.ok;
+  return test_poll_run_result (poller, store, source, NULL, error);
 }

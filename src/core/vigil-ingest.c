@@ -62,6 +62,13 @@ typedef struct
   gint64  record_id;
   gboolean shared;   /* the account has other records: observations stay raw */
   gboolean main;     /* the account's main record (design 2.6) */
+  /* A record new to the store waits for its batch to be written before
+   * it is stored: by then its rows in the batch say whether it joins an
+   * account at once (resolve_new_records()). */
+  gboolean    pending;
+  const char *external_id;  /* the table's key, while pending */
+  guint64     n_rows;       /* in this ingest */
+  gint64      oldest;       /* its oldest observation in this ingest */
   GPtrArray *keys;   /* the record's keys seen in this ingest, NULL if none */
   gint64  latest_at;
   char   *name;
@@ -75,6 +82,7 @@ typedef struct
  * the features are encoded, so that the row holds one allocation. */
 typedef struct
 {
+  CustomerState *state;      /* its record's, until the batch is written */
   gint64         customer_id;
   gint64         record_id;  /* > 0: a raw observation of a shared account's record */
   gboolean       main;       /* of the account's main record */
@@ -101,6 +109,7 @@ struct _VigilIngest
   gint64           source_id;
   gint64           default_observed_at;
   GHashTable      *customers;   /* external id → CustomerState */
+  GPtrArray       *new_states;  /* the pending ones, in the order first seen */
   GHashTable      *plans;       /* interned plan names */
   GArray          *keyed;       /* accounts whose records gained keys: to join */
   GHashTable      *to_recompute; /* account → the oldest time its merged state changed at */
@@ -296,22 +305,120 @@ lookup_customer (VigilIngest  *self,
   CustomerState *state = g_hash_table_lookup (self->customers, external_id);
   VigilRecordRef record;
 
+  gboolean found = FALSE;
+  char *key;
+
   if (state != NULL)
     return state;
 
-  if (!_vigil_store_ensure_record (self->store, self->source_id, external_id, &record, error))
+  if (!_vigil_store_find_record (self->store, self->source_id, external_id, &record, &found, error))
     return NULL;
 
   state = g_new0 (CustomerState, 1);
-  state->id = record.customer_id;
-  state->record_id = record.record_id;
-  state->shared = record.shared;
-  state->main = record.main;
-  if (record.shared)
-    mark_for_recompute (self, record.customer_id, G_MAXINT64);
   state->latest_at = G_MININT64;
-  g_hash_table_insert (self->customers, g_strdup (external_id), state);
+  state->oldest = G_MAXINT64;
+  if (found)
+    {
+      state->id = record.customer_id;
+      state->record_id = record.record_id;
+      state->shared = record.shared;
+      state->main = record.main;
+      if (record.shared)
+        mark_for_recompute (self, record.customer_id, G_MAXINT64);
+    }
+  else
+    {
+      state->pending = TRUE;
+      g_ptr_array_add (self->new_states, state);
+    }
+  key = g_strdup (external_id);
+  state->external_id = key;
+  g_hash_table_insert (self->customers, key, state);
   return state;
+}
+
+/* design 2.6: the one account that attached records holding any of
+ * @keys belong to, 0 when none or several do (those join at the end,
+ * by the rule of resolve_accounts()). */
+static gboolean
+find_key_account (VigilIngest  *self,
+                  GPtrArray    *keys,
+                  gint64       *out_account,
+                  GError      **error)
+{
+  *out_account = 0;
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    {
+      g_autoptr(GArray) accounts = _vigil_store_find_key_accounts (self->store, keys->pdata[i], error);
+
+      if (accounts == NULL)
+        return FALSE;
+      for (guint a = 0; a < accounts->len; a++)
+        {
+          gint64 account = g_array_index (accounts, gint64, a);
+
+          if (*out_account != 0 && *out_account != account)
+            {
+              *out_account = 0;
+              return TRUE;
+            }
+          *out_account = account;
+        }
+    }
+  return TRUE;
+}
+
+/* design 2.6: stores the records first seen in this batch. One whose
+ * keys name one account, with at least as much history as the record
+ * brings in this ingest so far (a CRM or support export's one row
+ * joining a product's year), joins that account at once as one more
+ * record: its rows go where other records' do, and nothing is merged
+ * later. Any other (a product's year joining a CRM's one row, keys
+ * naming several accounts, no keys) becomes an account of its own, to
+ * be joined at the end: then the longer history keeps its place. */
+static gboolean
+resolve_new_records (VigilIngest  *self,
+                     GError      **error)
+{
+  /* in the order first seen: record ids keep it (design 2.6) */
+  for (guint i = 0; i < self->new_states->len; i++)
+    {
+      CustomerState *state = self->new_states->pdata[i];
+      VigilRecordRef record;
+      gint64 account = 0;
+      gint64 history = 0;
+
+      if (!find_key_account (self, state->keys, &account, error) ||
+          (account != 0 && !_vigil_store_count_snapshots (self->store, account, &history, error)))
+        return FALSE;
+      if (account != 0 && (guint64) history >= state->n_rows)
+        {
+          if (!_vigil_store_attach_record (self->store, self->source_id, state->external_id, account,
+                                           &record, error))
+            return FALSE;
+          mark_for_recompute (self, account, state->oldest);
+        }
+      else if (!_vigil_store_ensure_record (self->store, self->source_id, state->external_id,
+                                            &record, error))
+        return FALSE;
+      state->id = record.customer_id;
+      state->record_id = record.record_id;
+      state->shared = record.shared;
+      state->main = record.main;
+      state->pending = FALSE;
+    }
+  g_ptr_array_set_size (self->new_states, 0);
+
+  for (guint i = 0; i < self->pending->len; i++)
+    {
+      PendingRow *row = &g_array_index (self->pending, PendingRow, i);
+
+      row->customer_id = row->state->id;
+      row->record_id = row->state->shared ? row->state->record_id : 0;
+      row->main = row->state->main;
+      row->state = NULL;
+    }
+  return TRUE;
 }
 
 static void
@@ -555,6 +662,8 @@ static gboolean
 flush_pending (VigilIngest  *self,
                GError      **error)
 {
+  if (!resolve_new_records (self, error))
+    return FALSE;
   g_array_sort (self->pending, compare_pending_rows);
 
   for (guint i = 0; i < self->pending->len; i++)
@@ -611,9 +720,13 @@ add_pending (VigilIngest    *self,
   if (!(customer = lookup_customer (self, snapshot->customer_id, error)))
     return FALSE;
 
-  row.customer_id = customer->id;
-  row.record_id = customer->shared ? customer->record_id : 0;
-  row.main = customer->main;
+  /* the ids are the record's, set when the batch is written */
+  row.state = customer;
+  row.customer_id = 0;
+  row.record_id = 0;
+  row.main = FALSE;
+  customer->n_rows++;
+  customer->oldest = MIN (customer->oldest, snapshot->observed_at);
   if (customer->shared)
     mark_for_recompute (self, customer->id, snapshot->observed_at);
   row.sequence = sequence;
@@ -637,7 +750,9 @@ add_pending (VigilIngest    *self,
   row.snapshot.features_used = vigil_snapshot_get_features_used (snapshot);
   g_array_append_val (self->pending, row);
 
-  if (g_hash_table_size (self->customers) >= MAX_CUSTOMER_STATES && !write_customers (self, error))
+  /* the batch's rows point at the states: written first */
+  if (g_hash_table_size (self->customers) >= MAX_CUSTOMER_STATES &&
+      !(flush_pending (self, error) && write_customers (self, error)))
     return FALSE;
   if (self->pending->len >= BATCH_ROWS)
     return flush_pending (self, error);
@@ -772,6 +887,7 @@ vigil_ingest_finalize (GObject *object)
 {
   VigilIngest *self = (VigilIngest *) object;
 
+  g_clear_pointer (&self->new_states, g_ptr_array_unref);
   g_clear_pointer (&self->customers, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->plans, g_hash_table_unref);
@@ -798,6 +914,7 @@ vigil_ingest_init (VigilIngest *self)
 {
   g_mutex_init (&self->error_lock);
   self->customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
+  self->new_states = g_ptr_array_new ();
   self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->keyed = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);

@@ -69,6 +69,10 @@ gboolean   _vigil_json_cursor_read_separator (VigilJsonCursor *c,
 gboolean   _vigil_json_cursor_read_number  (VigilJsonCursor  *c,
                                             double           *out,
                                             gboolean         *out_integer);
+gboolean   _vigil_json_cursor_read_exact_number (VigilJsonCursor *c,
+                                                 double          *out,
+                                                 gint64          *out_integer,
+                                                 gboolean        *out_exact);
 gboolean   _vigil_json_cursor_read_literal (VigilJsonCursor  *c);
 gboolean   _vigil_json_cursor_skip_value   (VigilJsonCursor  *c,
                                             guint             depth);

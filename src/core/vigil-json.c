@@ -489,6 +489,33 @@ _vigil_json_cursor_read_number (VigilJsonCursor *c,
 }
 
 /**
+ * _vigil_json_cursor_read_exact_number:
+ * @out: (out): the number's value
+ * @out_integer: (out): its value as a 64-bit integer, when it is exact
+ *
+ * Reads the number at the cursor as the tree holds it (design 2.3): a
+ * whole number that 64 bits hold stays exact, which a double would not
+ * keep above 2^53.
+ *
+ * Returns: whether the number was read; @out_exact tells whether
+ *   @out_integer holds it
+ */
+gboolean
+_vigil_json_cursor_read_exact_number (VigilJsonCursor *c,
+                                      double          *out,
+                                      gint64          *out_integer,
+                                      gboolean        *out_exact)
+{
+  const char *begin = c->p;
+  gboolean integer;
+
+  if (!_vigil_json_cursor_read_number (c, out, &integer))
+    return FALSE;
+  *out_exact = integer && integer_value (begin, c->p, out_integer);
+  return TRUE;
+}
+
+/**
  * _vigil_json_cursor_read_literal:
  *
  * Reads `true`, `false` or `null` at the cursor; the caller tells

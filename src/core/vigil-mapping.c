@@ -1827,10 +1827,6 @@ read_text_or_integer (VigilJsonCursor  *c,
                       char            **out,
                       gboolean         *out_is_number)
 {
-  const char *begin = c->p;
-  double number;
-  gboolean integer;
-
   g_clear_pointer (out, g_free);
   *out_is_number = FALSE;
   if (*c->p == '"')
@@ -1843,13 +1839,13 @@ read_text_or_integer (VigilJsonCursor  *c,
     }
   if (*c->p == '-' || g_ascii_isdigit (*c->p))
     {
-      g_autofree char *digits = NULL;
+      double number;
       gint64 value;
+      gboolean exact;
 
-      if (!_vigil_json_cursor_read_number (c, &number, &integer))
+      if (!_vigil_json_cursor_read_exact_number (c, &number, &value, &exact))
         return FALSE;
-      digits = g_strndup (begin, c->p - begin);
-      if (integer && g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, &value, NULL))
+      if (exact)
         {
           *out = g_strdup_printf ("%" G_GINT64_FORMAT, value);
           *out_is_number = TRUE;

@@ -703,10 +703,6 @@ read_key (VigilKeysValue  *value,
           gboolean         lower,
           GString         *scratch)
 {
-  const char *begin = c->p;
-  double number;
-  gboolean integer;
-
   if (*c->p == '"')
     {
       if (!_vigil_json_cursor_read_string (c, scratch))
@@ -717,15 +713,15 @@ read_key (VigilKeysValue  *value,
 
   if (*c->p == '-' || g_ascii_isdigit (*c->p))
     {
-      g_autofree char *digits = NULL;
-      gint64 exact;
+      double number;
+      gint64 integer;
+      gboolean exact;
 
-      if (!_vigil_json_cursor_read_number (c, &number, &integer))
-        return FALSE;
       /* Exactly as the tree holds it: 64-bit integers stay exact. */
-      digits = g_strndup (begin, c->p - begin);
-      if (integer && g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, &exact, NULL))
-        keys_value_add_integer (value, exact);
+      if (!_vigil_json_cursor_read_exact_number (c, &number, &integer, &exact))
+        return FALSE;
+      if (exact)
+        keys_value_add_integer (value, integer);
       else
         keys_value_add_number (value, number);
       return TRUE;

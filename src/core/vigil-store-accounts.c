@@ -300,6 +300,49 @@ _vigil_store_count_records (VigilStore  *self,
                             customer_id, out_count, error);
 }
 
+/**
+ * _vigil_store_find_key_accounts:
+ *
+ * Returns: (transfer full) (element-type gint64): the accounts of the
+ *   attached records that hold @key, or %NULL with @error set
+ */
+GArray *
+_vigil_store_find_key_accounts (VigilStore  *self,
+                                const char  *key,
+                                GError     **error)
+{
+  static const char sql[] =
+    "SELECT DISTINCT r.customer_id FROM record_keys k JOIN records r ON r.id = k.record_id "
+    "WHERE k.key = ?1 AND r.detached = 0";
+  g_autoptr(GArray) accounts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 account = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (accounts, account);
+    }
+  if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error))
+    return NULL;
+  return g_steal_pointer (&accounts);
+}
+
+/* How long an account's history is: its snapshots. */
+gboolean
+_vigil_store_count_snapshots (VigilStore  *self,
+                              gint64       customer_id,
+                              gint64      *out_count,
+                              GError     **error)
+{
+  return query_int_with_id (self, "SELECT count(*) FROM snapshots WHERE customer_id = ?1",
+                            customer_id, out_count, error);
+}
+
 gboolean
 _vigil_store_account_exists (VigilStore  *self,
                              gint64       customer_id,
@@ -925,11 +968,10 @@ choose_survivor (VigilStore  *self,
                  gint64      *out_survivor,
                  GError     **error)
 {
-  static const char sql[] = "SELECT count(*) FROM snapshots WHERE customer_id = ?1";
   gint64 length_a = 0, length_b = 0;
 
-  if (!query_int_with_id (self, sql, a, &length_a, error) ||
-      !query_int_with_id (self, sql, b, &length_b, error))
+  if (!_vigil_store_count_snapshots (self, a, &length_a, error) ||
+      !_vigil_store_count_snapshots (self, b, &length_b, error))
     return FALSE;
   *out_survivor = length_a > length_b || (length_a == length_b && a < b) ? a : b;
   return TRUE;

@@ -16,8 +16,8 @@
 
 /* Looks up the record @external_id of @source_id: its id, its account
  * and whether the account has other records. */
-static gboolean
-lookup_record (VigilStore      *self,
+gboolean
+_vigil_store_find_record (VigilStore      *self,
                gint64           source_id,
                const char      *external_id,
                VigilRecordRef  *out,
@@ -59,7 +59,7 @@ _vigil_store_ensure_record (VigilStore      *self,
   sqlite3_stmt *stmt;
   gboolean found = FALSE;
 
-  if (!lookup_record (self, source_id, external_id, out, &found, error))
+  if (!_vigil_store_find_record (self, source_id, external_id, out, &found, error))
     return FALSE;
   if (found)
     return TRUE;
@@ -88,6 +88,32 @@ _vigil_store_ensure_record (VigilStore      *self,
   sqlite3_bind_int64 (stmt, 1, out->customer_id);
   sqlite3_bind_int64 (stmt, 2, out->record_id);
   return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
+}
+
+/* design 2.6: adds the record @external_id of @source_id to account
+ * @customer_id, as one more of its records (not its main record). */
+gboolean
+_vigil_store_attach_record (VigilStore      *self,
+                            gint64           source_id,
+                            const char      *external_id,
+                            gint64           customer_id,
+                            VigilRecordRef  *out,
+                            GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_RECORD, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, customer_id);
+  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+    return FALSE;
+  out->record_id = sqlite3_last_insert_rowid (self->db);
+  out->customer_id = customer_id;
+  out->shared = TRUE;
+  out->main = FALSE;
+  return TRUE;
 }
 
 /**

@@ -187,6 +187,18 @@ typedef struct
   gboolean main;          /* the account's main record (design 2.6) */
 } VigilRecordRef;
 
+gboolean          _vigil_store_find_record            (VigilStore      *self,
+                                                       gint64           source_id,
+                                                       const char      *external_id,
+                                                       VigilRecordRef  *out,
+                                                       gboolean        *out_found,
+                                                       GError         **error);
+gboolean          _vigil_store_attach_record          (VigilStore      *self,
+                                                       gint64           source_id,
+                                                       const char      *external_id,
+                                                       gint64           customer_id,
+                                                       VigilRecordRef  *out,
+                                                       GError         **error);
 gboolean          _vigil_store_ensure_record          (VigilStore      *self,
                                                        gint64           source_id,
                                                        const char      *external_id,
@@ -225,6 +237,13 @@ gboolean          _vigil_store_snapshot_knows_group   (const VigilSnapshot *snap
 void              _vigil_store_parse_origins          (const char      *origins,
                                                        gint64           out_records[N_FIELD_GROUPS]);
 gboolean          _vigil_store_count_records          (VigilStore      *self,
+                                                       gint64           customer_id,
+                                                       gint64          *out_count,
+                                                       GError         **error);
+GArray           *_vigil_store_find_key_accounts      (VigilStore      *self,
+                                                       const char      *key,
+                                                       GError         **error);
+gboolean          _vigil_store_count_snapshots        (VigilStore      *self,
                                                        gint64           customer_id,
                                                        gint64          *out_count,
                                                        GError         **error);
