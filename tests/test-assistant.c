@@ -25,6 +25,7 @@
 #include "vigil-application.h"
 #include "vigil-source-assistant.h"
 #include "vigil-source-dialog.h"
+#include "vigil-test-server.h"
 #include "vigil-test-util.h"
 #include "vigil-window-private.h"
 
@@ -204,21 +205,8 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
-  g_autofree char *uri = NULL;
-
   f->db = g_strdup (suite_db);
-
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, handler, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  uri = g_uri_to_string (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  f->base = g_strndup (uri, strlen (uri) - 1);
-
+  f->server = test_server_new (handler, f, &f->base);
   f->window = vigil_window_new (suite_app);
   f->portfolio = vigil_window_get_portfolio (f->window);
   gtk_window_present (GTK_WINDOW (f->window));
@@ -232,8 +220,7 @@ fixture_teardown (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (f->window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
+  test_server_clear (&f->server);
   g_free (f->base);
   g_free (f->db);
 }

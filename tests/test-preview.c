@@ -12,6 +12,8 @@
 #include <libsoup/soup.h>
 
 #include "vigil-core.h"
+#include "vigil-test-poll.h"
+#include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
 #define TOKEN "sk-preview-0123456789-secret"
@@ -161,21 +163,6 @@ elsewhere_handler (SoupServer        *server,
   respond (msg, 200, "application/json", "{\"customers\": []}");
 }
 
-static char *
-listen_on_loopback (SoupServer *server)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
-  g_autofree char *uri = NULL;
-
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  uri = g_uri_to_string (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  return g_strndup (uri, strlen (uri) - 1);
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -183,12 +170,8 @@ fixture_setup (Fixture       *f,
   test_dir_init (&f->dir);
   f->db_path = test_dir_file (&f->dir, "vigil.db");
   f->paused = g_ptr_array_new_with_free_func (g_object_unref);
-  f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, handler, f, NULL);
-  f->base = listen_on_loopback (f->server);
-  f->elsewhere = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->elsewhere, NULL, elsewhere_handler, f, NULL);
-  f->elsewhere_base = listen_on_loopback (f->elsewhere);
+  f->server = test_server_new (handler, f, &f->base);
+  f->elsewhere = test_server_new (elsewhere_handler, f, &f->elsewhere_base);
   f->poller = vigil_poller_new ();
   /* The errors are the point here, not trying again. */
   vigil_poller_set_retries (f->poller, 0, 1);
@@ -199,11 +182,9 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->poller);
-  soup_server_disconnect (f->server);
-  soup_server_disconnect (f->elsewhere);
+  test_server_clear (&f->server);
+  test_server_clear (&f->elsewhere);
   g_clear_pointer (&f->paused, g_ptr_array_unref);
-  g_clear_object (&f->server);
-  g_clear_object (&f->elsewhere);
   g_free (f->base);
   g_free (f->elsewhere_base);
   g_free (f->last_authorization);
@@ -215,24 +196,6 @@ fixture_teardown (Fixture       *f,
   test_dir_clear (&f->dir);
 }
 
-typedef struct
-{
-  GMainLoop    *loop;
-  VigilPreview *preview;
-  GError       *error;
-} Wait;
-
-static void
-preview_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->preview = vigil_poller_preview_finish (VIGIL_POLLER (object), result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
 /* The first page of @source, or NULL with @error. */
 static VigilPreview *
 run_preview (Fixture      *f,
@@ -240,15 +203,9 @@ run_preview (Fixture      *f,
              const char   *token,
              GError      **error)
 {
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Wait wait = { loop, NULL, NULL };
   VigilGivenSecrets given = { token, NULL, NULL };
 
-  vigil_poller_preview_async (f->poller, source, f->db_path, &given, NULL, preview_cb, &wait);
-  g_main_loop_run (loop);
-  if (wait.error != NULL)
-    g_propagate_error (error, wait.error);
-  return wait.preview;
+  return test_preview_run (f->poller, source, f->db_path, &given, error);
 }
 
 static VigilPreview *

@@ -21,24 +21,6 @@
 
 static guint requests;
 
-typedef struct
-{
-  GMainLoop    *loop;
-  VigilPreview *preview;
-  GError       *error;
-} TestPreviewWait;
-
-static void
-test_preview_done_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  TestPreviewWait *wait = user_data;
-
-  wait->preview = vigil_poller_preview_finish (VIGIL_POLLER (object), result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
 static void
 handler (SoupServer        *server,
          SoupServerMessage *msg,
@@ -93,18 +75,15 @@ test_tls_self_signed_refused (void)
   /* A source's first page looked at before it is saved (design 5): the
    * same refusal, said in words, the token never sent. */
   {
-    g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-    TestPreviewWait wait = { loop, NULL, NULL };
     VigilGivenSecrets given = { "tok-preview-tls", NULL, NULL };
+    g_autoptr(GError) preview_error = NULL;
+    g_autoptr(VigilPreview) preview = test_preview_run (poller, source, db, &given, &preview_error);
 
-    vigil_poller_preview_async (poller, source, db, &given, NULL, test_preview_done_cb, &wait);
-    g_main_loop_run (loop);
-    g_assert_null (wait.preview);
-    g_assert_error (wait.error, VIGIL_PREVIEW_ERROR, VIGIL_PREVIEW_ERROR_TLS);
-    g_assert_nonnull (strstr (wait.error->message, "certificate cannot be trusted"));
-    g_assert_nonnull (strstr (wait.error->message, url));
+    g_assert_null (preview);
+    g_assert_error (preview_error, VIGIL_PREVIEW_ERROR, VIGIL_PREVIEW_ERROR_TLS);
+    g_assert_nonnull (strstr (preview_error->message, "certificate cannot be trusted"));
+    g_assert_nonnull (strstr (preview_error->message, url));
     g_assert_cmpuint (requests, ==, 0);
-    g_clear_error (&wait.error);
   }
 
   soup_server_disconnect (server);
