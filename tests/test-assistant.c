@@ -89,16 +89,6 @@ is_loaded (gpointer data)
   return vigil_portfolio_is_loaded (data);
 }
 
-static void
-respond (SoupServerMessage *msg,
-         guint              status,
-         const char        *type,
-         const char        *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
-}
-
 /* Zendesk's organizations as the preset's recorded fixture has them
  * (tests/data/presets), with HTTP basic authentication. */
 #define ZENDESK_USER "dana@acme.example/token"
@@ -127,7 +117,7 @@ serve_zendesk (Fixture           *f,
   if (g_strcmp0 (authorization, expected) != 0)
     {
       f->unauthorized++;
-      respond (msg, 401, "application/json", "{\"error\": \"Couldn't authenticate you\"}");
+      test_server_respond (msg, 401, "application/json", "{\"error\": \"Couldn't authenticate you\"}");
       return;
     }
   if (g_strcmp0 (after, "eyJvIjoibmljZV9pZCIsInYiOiJhUUlBQUFBQUFBQUEifQ==") == 0)
@@ -136,7 +126,7 @@ serve_zendesk (Fixture           *f,
     file = "page-3.json";
   else if (after != NULL || !g_str_equal (path, "/api/v2/organizations"))
     {
-      respond (msg, 404, "application/json", "{}");
+      test_server_respond (msg, 404, "application/json", "{}");
       return;
     }
   fixture = g_test_build_filename (G_TEST_DIST, "data", "presets", "zendesk-organizations", file, NULL);
@@ -144,7 +134,7 @@ serve_zendesk (Fixture           *f,
   g_assert_no_error (error);
   parts = g_strsplit (contents, "{{base}}", -1);
   body = g_strjoinv (f->base, parts);
-  respond (msg, 200, "application/json", body);
+  test_server_respond (msg, 200, "application/json", body);
 }
 
 static void
@@ -165,18 +155,18 @@ handler (SoupServer        *server,
       return;
     }
   if (g_str_equal (path, "/nested"))
-    respond (msg, 200, "application/json", NESTED_PAGE);
+    test_server_respond (msg, 200, "application/json", NESTED_PAGE);
   else if (g_str_equal (path, "/login"))
-    respond (msg, 200, "text/html", "<!doctype html><title>Sign in</title>");
+    test_server_respond (msg, 200, "text/html", "<!doctype html><title>Sign in</title>");
   else if (g_strcmp0 (authorization, "Bearer " TOKEN) != 0)
     {
       f->unauthorized++;
-      respond (msg, 401, "application/json", "{\"message\": \"authentication required\"}");
+      test_server_respond (msg, 401, "application/json", "{\"message\": \"authentication required\"}");
     }
   else if (g_str_equal (path, "/crm"))
-    respond (msg, 200, "application/json", g_strcmp0 (page, "2") == 0 ? CRM_PAGE_2 : CRM_PAGE_1);
+    test_server_respond (msg, 200, "application/json", g_strcmp0 (page, "2") == 0 ? CRM_PAGE_2 : CRM_PAGE_1);
   else
-    respond (msg, 404, "application/json", "{}");
+    test_server_respond (msg, 404, "application/json", "{}");
 }
 
 /* One database and one application for the suite (an application is

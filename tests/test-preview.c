@@ -48,16 +48,6 @@ typedef struct
   VigilPoller *poller;
 } Fixture;
 
-static void
-respond (SoupServerMessage *msg,
-         guint              status,
-         const char        *type,
-         const char        *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
-}
-
 static char *
 many_records (guint n)
 {
@@ -97,43 +87,43 @@ handler (SoupServer        *server,
   }
 
   if (g_str_equal (path, "/crm"))
-    respond (msg, 200, "application/json", CRM_PAGE);
+    test_server_respond (msg, 200, "application/json", CRM_PAGE);
   else if (g_str_equal (path, "/native"))
-    respond (msg, 200, "application/json",
+    test_server_respond (msg, 200, "application/json",
              "{\"customers\": [{\"id\": \"acme\", \"name\": \"Acme\", \"mrr\": 4200.5, \"seats\": 50,"
              " \"last_active\": \"2026-11-21T10:00:00Z\"}, {\"name\": \"nameless\"}]}");
   else if (g_str_equal (path, "/linked"))
     {
       soup_message_headers_append (soup_server_message_get_response_headers (msg), "Link",
                                    "</linked?page=2>; rel=\"next\"");
-      respond (msg, 200, "application/json", "[{\"uuid\": \"u1\", \"plan\": \"pro\"}]");
+      test_server_respond (msg, 200, "application/json", "[{\"uuid\": \"u1\", \"plan\": \"pro\"}]");
     }
   else if (g_str_equal (path, "/many"))
     {
       g_autofree char *body = many_records (20000);
 
-      respond (msg, 200, "application/json", body);
+      test_server_respond (msg, 200, "application/json", body);
     }
   else if (g_str_equal (path, "/search"))
-    respond (msg, 200, "application/json", "{\"results\": [{\"id\": \"s1\"}], \"paging\": {\"next\": {\"after\": \"7\"}}}");
+    test_server_respond (msg, 200, "application/json", "{\"results\": [{\"id\": \"s1\"}], \"paging\": {\"next\": {\"after\": \"7\"}}}");
   else if (g_str_equal (path, "/web-page"))
-    respond (msg, 200, "text/html; charset=utf-8", "<!doctype html><html><body>Sign in</body></html>");
+    test_server_respond (msg, 200, "text/html; charset=utf-8", "<!doctype html><html><body>Sign in</body></html>");
   else if (g_str_equal (path, "/html-as-json"))
-    respond (msg, 200, "application/json", "\n  <html><body>Oops</body></html>");
+    test_server_respond (msg, 200, "application/json", "\n  <html><body>Oops</body></html>");
   else if (g_str_equal (path, "/not-json"))
-    respond (msg, 200, "application/json", "{'customers': []}");
+    test_server_respond (msg, 200, "application/json", "{'customers': []}");
   else if (g_str_equal (path, "/empty"))
-    respond (msg, 200, "application/json", "");
+    test_server_respond (msg, 200, "application/json", "");
   else if (g_str_equal (path, "/unauthorized"))
-    respond (msg, 401, "application/json", "{\"error\": \"bad token\"}");
+    test_server_respond (msg, 401, "application/json", "{\"error\": \"bad token\"}");
   else if (g_str_equal (path, "/forbidden"))
-    respond (msg, 403, "application/json", "{}");
+    test_server_respond (msg, 403, "application/json", "{}");
   else if (g_str_equal (path, "/gone"))
-    respond (msg, 404, "text/html", "<h1>Not found</h1>");
+    test_server_respond (msg, 404, "text/html", "<h1>Not found</h1>");
   else if (g_str_equal (path, "/broken"))
-    respond (msg, 500, "application/json", "{}");
+    test_server_respond (msg, 500, "application/json", "{}");
   else if (g_str_equal (path, "/bad-request"))
-    respond (msg, 400, "application/json", "{}");
+    test_server_respond (msg, 400, "application/json", "{}");
   else if (g_str_equal (path, "/away"))
     {
       g_autofree char *target = g_strdup_printf ("%s/steal", f->elsewhere_base);
@@ -147,7 +137,7 @@ handler (SoupServer        *server,
       g_ptr_array_add (f->paused, g_object_ref (msg));
     }
   else
-    respond (msg, 404, "application/json", "{}");
+    test_server_respond (msg, 404, "application/json", "{}");
 }
 
 static void
@@ -160,7 +150,7 @@ elsewhere_handler (SoupServer        *server,
   Fixture *f = user_data;
 
   f->elsewhere_requests++;
-  respond (msg, 200, "application/json", "{\"customers\": []}");
+  test_server_respond (msg, 200, "application/json", "{\"customers\": []}");
 }
 
 static void

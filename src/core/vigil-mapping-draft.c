@@ -451,70 +451,25 @@ guess_field (VigilMappingDraft *self,
     vigil_mapping_draft_assign (self, pointer, choice);
 }
 
-/* Assigns the members of @record whose names say which field they are,
- * going down through objects, shallow ones first. */
+/* Called with a member found going down through objects; FALSE stops. */
+typedef gboolean (*MemberFunc) (const char *pointer,
+                                const char *name,
+                                JsonNode   *member,
+                                gpointer    user_data);
+
+/* Calls @visit with each member of @root and of the objects in it, up
+ * to GUESS_MAX_DEPTH levels down, shallow ones first, members in their
+ * order, until it returns FALSE. */
 static void
-guess_fields (VigilMappingDraft *self,
-              JsonNode          *record)
+walk_members (JsonNode   *root,
+              MemberFunc  visit,
+              gpointer    user_data)
 {
   g_autoptr(GPtrArray) level = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
 
   g_ptr_array_add (level, g_strdup (""));
-  g_ptr_array_add (nodes, record);
-  for (guint depth = 0; depth < GUESS_MAX_DEPTH && level->len > 0; depth++)
-    {
-      g_autoptr(GPtrArray) next_level = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr(GPtrArray) next_nodes = g_ptr_array_new ();
-
-      for (guint i = 0; i < level->len; i++)
-        {
-          JsonNode *node = nodes->pdata[i];
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *member;
-
-          if (!JSON_NODE_HOLDS_OBJECT (node))
-            continue;
-          json_object_iter_init_ordered (&iter, json_node_get_object (node));
-          while (json_object_iter_next_ordered (&iter, &name, &member))
-            {
-              g_autofree char *pointer = vigil_json_pointer_append (level->pdata[i], name);
-              VigilField field = field_for_name (name);
-
-              if (field != VIGIL_FIELD_NONE && (field == VIGIL_FIELD_KEYS || !field_is_assigned (self, field)))
-                guess_field (self, field, name, pointer, member);
-              if (JSON_NODE_HOLDS_OBJECT (member))
-                {
-                  g_ptr_array_add (next_level, g_steal_pointer (&pointer));
-                  g_ptr_array_add (next_nodes, member);
-                }
-            }
-        }
-      g_ptr_array_unref (level);
-      g_ptr_array_unref (nodes);
-      level = g_steal_pointer (&next_level);
-      nodes = g_steal_pointer (&next_nodes);
-    }
-}
-
-static gboolean
-looks_like_link (const char *text)
-{
-  return g_str_has_prefix (text, "http://") || g_str_has_prefix (text, "https://") || text[0] == '/' ||
-         text[0] == '?';
-}
-
-/* A member of the page (or of an object in it, "links", "paging") named
- * for the next page and holding a link: the next-url style. */
-static char *
-find_next_link (JsonNode *page)
-{
-  g_autoptr(GPtrArray) level = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
-
-  g_ptr_array_add (level, g_strdup (""));
-  g_ptr_array_add (nodes, page);
+  g_ptr_array_add (nodes, root);
   for (guint depth = 0; depth < GUESS_MAX_DEPTH && level->len > 0; depth++)
     {
       g_autoptr(GPtrArray) next_level = g_ptr_array_new_with_free_func (g_free);
@@ -531,13 +486,10 @@ find_next_link (JsonNode *page)
           json_object_iter_init_ordered (&iter, json_node_get_object (nodes->pdata[i]));
           while (json_object_iter_next_ordered (&iter, &name, &member))
             {
-              g_autofree char *normal = normalise_name (name);
               g_autofree char *pointer = vigil_json_pointer_append (level->pdata[i], name);
 
-              if (strstr (normal, "next") != NULL && JSON_NODE_HOLDS_VALUE (member) &&
-                  json_node_get_value_type (member) == G_TYPE_STRING &&
-                  looks_like_link (json_node_get_string (member)))
-                return g_steal_pointer (&pointer);
+              if (!visit (pointer, name, member, user_data))
+                return;
               if (JSON_NODE_HOLDS_OBJECT (member))
                 {
                   g_ptr_array_add (next_level, g_steal_pointer (&pointer));
@@ -550,7 +502,37 @@ find_next_link (JsonNode *page)
       level = g_steal_pointer (&next_level);
       nodes = g_steal_pointer (&next_nodes);
     }
-  return NULL;
+}
+
+/* A member whose name says which field it is fills it. */
+static gboolean
+guess_member (const char *pointer,
+              const char *name,
+              JsonNode   *member,
+              gpointer    user_data)
+{
+  VigilMappingDraft *self = user_data;
+  VigilField field = field_for_name (name);
+
+  if (field != VIGIL_FIELD_NONE && (field == VIGIL_FIELD_KEYS || !field_is_assigned (self, field)))
+    guess_field (self, field, name, pointer, member);
+  return TRUE;
+}
+
+/* A member named for the next page and holding a link: the next-url
+ * style (@user_data receives its pointer). */
+static gboolean
+find_next_member (const char *pointer,
+                  const char *name,
+                  JsonNode   *member,
+                  gpointer    user_data)
+{
+  g_autofree char *normal = normalise_name (name);
+
+  if (strstr (normal, "next") == NULL || !vigil_json_holds_link (member))
+    return TRUE;
+  *(char **) user_data = g_strdup (pointer);
+  return FALSE;
 }
 
 /**
@@ -580,12 +562,16 @@ vigil_mapping_draft_new_guessed (VigilPreview *preview)
     {
       vigil_mapping_draft_set_records (self, records);
       array = vigil_json_pointer_get (sample, records);
-      guess_fields (self, json_array_get_element (json_node_get_array (array), 0));
+      walk_members (json_array_get_element (json_node_get_array (array), 0), guess_member, self);
     }
   if (vigil_preview_get_link_next (preview) != NULL)
     vigil_mapping_draft_set_pagination (self, VIGIL_PAGINATION_LINK_HEADER, NULL);
-  else if ((next = find_next_link (sample)) != NULL)
-    vigil_mapping_draft_set_pagination (self, VIGIL_PAGINATION_NEXT_URL, next);
+  else
+    {
+      walk_members (sample, find_next_member, &next);
+      if (next != NULL)
+        vigil_mapping_draft_set_pagination (self, VIGIL_PAGINATION_NEXT_URL, next);
+    }
   return self;
 }
 

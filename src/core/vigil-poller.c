@@ -1655,16 +1655,6 @@ vigil_poller_new (void)
   return g_object_new (VIGIL_TYPE_POLLER, NULL);
 }
 
-static void
-wipe_free (gpointer data)
-{
-  char *text = data;
-
-  if (text != NULL)
-    memset (text, 0, strlen (text));
-  g_free (text);
-}
-
 /* The value of environment variable @variable, or NULL with @error set
  * saying what it should hold. */
 static char *
@@ -1721,8 +1711,8 @@ load_secrets (PollJob            *job,
               GCancellable       *cancellable,
               GError            **error)
 {
-  job->headers = g_ptr_array_new_with_free_func (wipe_free);
-  job->query_secrets = g_ptr_array_new_with_free_func (wipe_free);
+  job->headers = g_ptr_array_new_with_free_func (vigil_secrets_wipe_free);
+  job->query_secrets = g_ptr_array_new_with_free_func (vigil_secrets_wipe_free);
 
   if (source->keyring_token)
     {

@@ -337,15 +337,43 @@ vigil_preview_get_fetched_at (VigilPreview *self)
 
 /* Where the records are ---------------------------------------------------- */
 
-static gboolean
-is_array_of_objects (JsonNode *node)
+/**
+ * vigil_json_holds_records:
+ *
+ * Returns: whether @node may be an array of records: an array whose
+ *   first element is an object
+ */
+gboolean
+vigil_json_holds_records (JsonNode *node)
 {
   JsonArray *array;
+
+  g_return_val_if_fail (node != NULL, FALSE);
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     return FALSE;
   array = json_node_get_array (node);
   return json_array_get_length (array) > 0 && JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, 0));
+}
+
+/**
+ * vigil_json_holds_link:
+ *
+ * Returns: whether @node may be a next page's link: a string that is an
+ *   http(s) URL, a path or a query
+ */
+gboolean
+vigil_json_holds_link (JsonNode *node)
+{
+  const char *text;
+
+  g_return_val_if_fail (node != NULL, FALSE);
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  text = json_node_get_string (node);
+  return g_str_has_prefix (text, "http://") || g_str_has_prefix (text, "https://") || text[0] == '/' ||
+         text[0] == '?';
 }
 
 typedef struct
@@ -391,7 +419,7 @@ vigil_preview_find_records (VigilPreview *self)
     {
       Place *place = g_queue_pop_head (queue);
 
-      if (is_array_of_objects (place->node))
+      if (vigil_json_holds_records (place->node))
         found = g_steal_pointer (&place->pointer);
       else if (JSON_NODE_HOLDS_OBJECT (place->node))
         {

@@ -92,6 +92,9 @@ typedef struct
   char       decimal;
 } VigilCsvHead;
 
+gboolean      vigil_json_holds_records (JsonNode *node);
+gboolean      vigil_json_holds_link    (JsonNode *node);
+
 VigilCsvHead *vigil_csv_head_read (GFile         *file,
                                    guint          max_rows,
                                    GCancellable  *cancellable,

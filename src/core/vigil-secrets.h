@@ -35,6 +35,7 @@ typedef struct
 } VigilGivenSecrets;
 
 char     *vigil_secrets_query_key (const char *parameter);
+void      vigil_secrets_wipe_free (gpointer    secret);
 
 gboolean  vigil_secrets_store  (const char    *database,
                                 const char    *source,

@@ -828,20 +828,12 @@ typedef struct
 } NewSource;
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-static void
 new_source_free (NewSource *data)
 {
   vigil_source_free (data->source);
-  wipe_free (data->token);
-  wipe_free (data->header_value);
-  wipe_free (data->query_value);
+  vigil_secrets_wipe_free (data->token);
+  vigil_secrets_wipe_free (data->header_value);
+  vigil_secrets_wipe_free (data->query_value);
   g_free (data);
 }
 

@@ -194,19 +194,11 @@ typedef struct
 } Typed;
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-static void
 typed_clear (Typed *typed)
 {
-  g_clear_pointer (&typed->token, wipe_free);
-  g_clear_pointer (&typed->header_value, wipe_free);
-  g_clear_pointer (&typed->query_value, wipe_free);
+  g_clear_pointer (&typed->token, vigil_secrets_wipe_free);
+  g_clear_pointer (&typed->header_value, vigil_secrets_wipe_free);
+  g_clear_pointer (&typed->query_value, vigil_secrets_wipe_free);
 }
 
 static VigilGivenSecrets
@@ -508,27 +500,50 @@ first_record (VigilSourceAssistant *self)
   return json_array_get_element (json_node_get_array (array), 0);
 }
 
-static gboolean
-is_list_of_objects (JsonNode *node)
+/* The menu of a value at @target (a pointer, or a CSV column) whose
+ * text is @text: the fields it can fill, and, when it fills one, "Not
+ * Used"; NULL when it can fill none and fills none. */
+static GMenuModel *
+choices_menu (VigilSourceAssistant *self,
+              GPtrArray            *choices,
+              const char           *target,
+              const char           *text)
 {
-  JsonArray *array;
+  gboolean assigned = vigil_mapping_draft_lookup (self->draft, target) != NULL;
+  GMenu *menu;
+  GMenu *fields;
 
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
-  array = json_node_get_array (node);
-  return json_array_get_length (array) > 0 && JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, 0));
-}
+  if (choices->len == 0 && !assigned)
+    return NULL;
+  menu = g_menu_new ();
+  fields = g_menu_new ();
+  for (guint i = 0; i < choices->len; i++)
+    {
+      const VigilFieldChoice *choice = choices->pdata[i];
+      g_autofree char *label = describe_choice_of (choice, text);
+      GMenuItem *item = g_menu_item_new (label, NULL);
 
-static gboolean
-is_link_text (JsonNode *node)
-{
-  const char *text;
+      g_menu_item_set_action_and_target_value (item, "assistant.assign",
+                                               g_variant_new ("(siis)", target, (gint32) choice->field,
+                                                              (gint32) choice->transform,
+                                                              choice->time_format != NULL ? choice->time_format : ""));
+      g_menu_append_item (fields, item);
+      g_object_unref (item);
+    }
+  g_menu_append_section (menu, _("Use As"), G_MENU_MODEL (fields));
+  g_object_unref (fields);
+  if (assigned)
+    {
+      GMenu *others = g_menu_new ();
+      GMenuItem *item = g_menu_item_new (_("Not Used"), NULL);
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return FALSE;
-  text = json_node_get_string (node);
-  return g_str_has_prefix (text, "http://") || g_str_has_prefix (text, "https://") || text[0] == '/' ||
-         text[0] == '?';
+      g_menu_item_set_action_and_target_value (item, "assistant.unassign", g_variant_new_string (target));
+      g_menu_append_item (others, item);
+      g_object_unref (item);
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (others));
+      g_object_unref (others);
+    }
+  return G_MENU_MODEL (menu);
 }
 
 /* What a click on a value offers: in the first record, the fields it
@@ -543,13 +558,12 @@ tree_menu_cb (const char *pointer,
   g_autoptr(GPtrArray) choices = NULL;
   const char *text = NULL;
   GMenu *menu;
-  GMenu *fields;
 
   if (choosing_records (self))
     {
       GMenuItem *item;
 
-      if (is_list_of_objects (node))
+      if (vigil_json_holds_records (node))
         {
           menu = g_menu_new ();
           item = g_menu_item_new (_("These Are the Customers"), NULL);
@@ -558,7 +572,7 @@ tree_menu_cb (const char *pointer,
           g_object_unref (item);
           return G_MENU_MODEL (menu);
         }
-      if (is_link_text (node))
+      if (vigil_json_holds_link (node))
         {
           menu = g_menu_new ();
           item = g_menu_item_new (_("The Next Page’s Link"), NULL);
@@ -571,39 +585,9 @@ tree_menu_cb (const char *pointer,
     }
 
   choices = vigil_field_choices_for_value (node);
-  if (choices->len == 0 && vigil_mapping_draft_lookup (self->draft, pointer) == NULL)
-    return NULL;
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     text = json_node_get_string (node);
-  menu = g_menu_new ();
-  fields = g_menu_new ();
-  for (guint i = 0; i < choices->len; i++)
-    {
-      const VigilFieldChoice *choice = choices->pdata[i];
-      g_autofree char *label = describe_choice_of (choice, text);
-      GMenuItem *item = g_menu_item_new (label, NULL);
-
-      g_menu_item_set_action_and_target_value (item, "assistant.assign",
-                                               g_variant_new ("(siis)", pointer, (gint32) choice->field,
-                                                              (gint32) choice->transform,
-                                                              choice->time_format != NULL ? choice->time_format : ""));
-      g_menu_append_item (fields, item);
-      g_object_unref (item);
-    }
-  g_menu_append_section (menu, _("Use As"), G_MENU_MODEL (fields));
-  g_object_unref (fields);
-  if (vigil_mapping_draft_lookup (self->draft, pointer) != NULL)
-    {
-      GMenu *others = g_menu_new ();
-      GMenuItem *item = g_menu_item_new (_("Not Used"), NULL);
-
-      g_menu_item_set_action_and_target_value (item, "assistant.unassign", g_variant_new_string (pointer));
-      g_menu_append_item (others, item);
-      g_object_unref (item);
-      g_menu_append_section (menu, NULL, G_MENU_MODEL (others));
-      g_object_unref (others);
-    }
-  return G_MENU_MODEL (menu);
+  return choices_menu (self, choices, pointer, text);
 }
 
 static char *
@@ -882,36 +866,11 @@ column_menu (VigilSourceAssistant *self,
              const char           *column,
              const char           *cell)
 {
-  g_autoptr(GPtrArray) choices = NULL;
-  GMenu *menu = g_menu_new ();
-  GMenu *fields = g_menu_new ();
-  GMenu *others = g_menu_new ();
-  GMenuItem *item;
+  g_autoptr(GPtrArray) choices = cell != NULL
+    ? vigil_field_choices_for_cell (cell, vigil_mapping_draft_get_decimal (self->draft))
+    : g_ptr_array_new ();
 
-  choices = cell != NULL ? vigil_field_choices_for_cell (cell, vigil_mapping_draft_get_decimal (self->draft))
-                         : g_ptr_array_new ();
-  for (guint i = 0; i < choices->len; i++)
-    {
-      const VigilFieldChoice *choice = choices->pdata[i];
-      g_autofree char *label = describe_choice_of (choice, cell);
-
-      item = g_menu_item_new (label, NULL);
-      g_menu_item_set_action_and_target_value (item, "assistant.assign",
-                                               g_variant_new ("(siis)", column, (gint32) choice->field,
-                                                              (gint32) choice->transform,
-                                                              choice->time_format != NULL ? choice->time_format : ""));
-      g_menu_append_item (fields, item);
-      g_object_unref (item);
-    }
-  g_menu_append_section (menu, _("Use As"), G_MENU_MODEL (fields));
-  item = g_menu_item_new (_("Not Used"), NULL);
-  g_menu_item_set_action_and_target_value (item, "assistant.unassign", g_variant_new_string (column));
-  g_menu_append_item (others, item);
-  g_object_unref (item);
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (others));
-  g_object_unref (fields);
-  g_object_unref (others);
-  return G_MENU_MODEL (menu);
+  return choices_menu (self, choices, column, cell);
 }
 
 /* Each column's choice says what it fills, and offers what it can. */

@@ -70,19 +70,11 @@ typedef struct
 } AddSourceData;
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-static void
 add_source_data_free (AddSourceData *data)
 {
   vigil_source_free (data->source);
-  wipe_free (data->token);
-  wipe_free (data->header_value);
+  vigil_secrets_wipe_free (data->token);
+  vigil_secrets_wipe_free (data->header_value);
   g_free (data);
 }
 
