@@ -20,13 +20,16 @@
 #include "vigil-source-assistant.h"
 #include "vigil-source-dialog.h"
 
-/* Adding a source as a conversation (design 5): what to connect, where
- * and with which token, then the first page as Vigil will store it. For
- * an endpoint of any shape, the first record is shown as a tree and a
- * click on a value says which field it fills; the mapping is drafted as
- * the JSON a person would write, checked by the mapping loader, and the
- * page read with it again after every click. Nothing is stored until
- * Save, which adds the source (its token to the keyring) and polls it. */
+/* Adding a source as a conversation (design 5): what to connect (a
+ * preset, any JSON endpoint, a CSV file), where and with which
+ * credential, then the first page as Vigil will store it. For an
+ * endpoint of any shape, the first record is shown as a tree and a click
+ * on a value says which field it fills; for a CSV file, each column has
+ * a menu of what it can fill. The mapping is drafted as the JSON a
+ * person would write, checked by the mapping loader, and the page (or
+ * the file's first rows) read with it again after every click. Nothing
+ * is stored until Save, which adds the source (its secrets to the
+ * keyring) and polls it, or Import, which imports the file. */
 
 /* Records of the first page shown as they will be stored. */
 #define RECORDS_SHOWN 5
@@ -67,16 +70,16 @@ struct _VigilSourceAssistant
   AdwEntryRow         *csv_name_row;
   VigilRecordsPreview *csv_preview;
   AdwComboRow         *decimal_row;
-  AdwPreferencesGroup *file_group;
+  AdwPreferencesGroup *endpoint_group;
   GtkLabel            *error_label;
+  AdwPreferencesGroup *file_group;
   GtkSpinButton       *interval_spin;
   GtkBox              *map_box;
   VigilRecordsPreview *map_preview;
-  AdwPreferencesGroup *endpoint_group;
   AdwEntryRow         *name_row;
   AdwComboRow         *pages_row;
-  AdwPreferencesGroup *presets_group;
   VigilRecordsPreview *preset_preview;
+  AdwPreferencesGroup *presets_group;
   GtkButton           *primary_button;
   VigilJsonTree       *record_tree;
   AdwActionRow        *records_row;
@@ -85,8 +88,8 @@ struct _VigilSourceAssistant
   AdwPasswordEntryRow *token_row;
   GtkLabel            *tree_heading;
   AdwEntryRow         *url_row;
-  AdwPreferencesGroup *usual_group;
   AdwEntryRow         *user_row;
+  AdwPreferencesGroup *usual_group;
   AdwWindowTitle      *window_title;
 
   VigilPortfolio      *portfolio;
@@ -1647,11 +1650,11 @@ vigil_source_assistant_class_init (VigilSourceAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, csv_name_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, csv_preview);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, decimal_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, endpoint_group);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, error_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, file_group);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, map_box);
-  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, endpoint_group);
-  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, file_group);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, map_preview);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, name_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, pages_row);
@@ -1665,8 +1668,8 @@ vigil_source_assistant_class_init (VigilSourceAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, token_row);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, tree_heading);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, url_row);
-  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, usual_group);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, user_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, usual_group);
   gtk_widget_class_bind_template_child (widget_class, VigilSourceAssistant, window_title);
   gtk_widget_class_bind_template_callback (widget_class, choose_records_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, decimal_selected_cb);
