@@ -89,6 +89,27 @@ is_loaded (gpointer data)
   return vigil_portfolio_is_loaded (data);
 }
 
+/* A preset's recorded answer (tests/data/presets), {{base}} in it this
+ * server's address. */
+static void
+serve_fixture (Fixture           *f,
+               SoupServerMessage *msg,
+               const char        *preset,
+               const char        *file)
+{
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "presets", preset, file, NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *body = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (fixture, &contents, NULL, &error);
+  g_assert_no_error (error);
+  parts = g_strsplit (contents, "{{base}}", -1);
+  body = g_strjoinv (f->base, parts);
+  test_server_respond (msg, 200, "application/json", body);
+}
+
 /* Zendesk's organizations as the preset's recorded fixture has them
  * (tests/data/presets), with HTTP basic authentication. */
 #define ZENDESK_USER "dana@acme.example/token"
@@ -107,11 +128,6 @@ serve_zendesk (Fixture           *f,
                                               strlen (ZENDESK_USER ":" ZENDESK_KEY));
   const char *after = query != NULL ? g_hash_table_lookup (query, "page[after]") : NULL;
   const char *file = "page-1.json";
-  g_autofree char *fixture = NULL;
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) parts = NULL;
-  g_autofree char *body = NULL;
-  g_autoptr(GError) error = NULL;
 
   expected = g_strconcat ("Basic ", encoded, NULL);
   if (g_strcmp0 (authorization, expected) != 0)
@@ -129,12 +145,38 @@ serve_zendesk (Fixture           *f,
       test_server_respond (msg, 404, "application/json", "{}");
       return;
     }
-  fixture = g_test_build_filename (G_TEST_DIST, "data", "presets", "zendesk-organizations", file, NULL);
-  g_file_get_contents (fixture, &contents, NULL, &error);
-  g_assert_no_error (error);
-  parts = g_strsplit (contents, "{{base}}", -1);
-  body = g_strjoinv (f->base, parts);
-  test_server_respond (msg, 200, "application/json", body);
+  serve_fixture (f, msg, "zendesk-organizations", file);
+}
+
+/* Pipedrive's organizations, which want the API token as a query
+ * parameter, three pages by offset. */
+#define PIPEDRIVE_KEY "pd-api-token-93c1e7"
+
+static void
+serve_pipedrive (Fixture           *f,
+                 SoupServerMessage *msg,
+                 GHashTable        *query)
+{
+  const char *key = query != NULL ? g_hash_table_lookup (query, "api_token") : NULL;
+  const char *start = query != NULL ? g_hash_table_lookup (query, "start") : NULL;
+  const char *file = NULL;
+
+  if (g_strcmp0 (key, PIPEDRIVE_KEY) != 0)
+    {
+      f->unauthorized++;
+      test_server_respond (msg, 401, "application/json", "{\"success\": false, \"error\": \"unauthorized access\"}");
+      return;
+    }
+  if (start == NULL || g_str_equal (start, "0"))
+    file = "page-1.json";
+  else if (g_str_equal (start, "100"))
+    file = "page-2.json";
+  else if (g_str_equal (start, "200"))
+    file = "page-3.json";
+  if (file == NULL)
+    test_server_respond (msg, 404, "application/json", "{}");
+  else
+    serve_fixture (f, msg, "pipedrive-organizations", file);
 }
 
 static void
@@ -152,6 +194,11 @@ handler (SoupServer        *server,
   if (g_str_has_prefix (path, "/api/v2/organizations"))
     {
       serve_zendesk (f, msg, path, query);
+      return;
+    }
+  if (g_str_equal (path, "/v1/organizations"))
+    {
+      serve_pipedrive (f, msg, query);
       return;
     }
   if (g_str_equal (path, "/nested"))
@@ -847,6 +894,77 @@ test_assistant_csv (Fixture       *f,
   test_dir_clear (&dir);
 }
 
+static gboolean
+has_organisation_203 (gpointer data)
+{
+  return customer_named (data, "Organisation 203") != NULL;
+}
+
+static void
+pipedrive_polled_cb (VigilPortfolio *portfolio,
+                     const char     *name,
+                     gboolean        ok,
+                     const char     *message,
+                     int            *outcome)
+{
+  if (g_strcmp0 (name, "pipedrive") == 0)
+    *outcome = ok ? 1 : -1;
+}
+
+/* A preset whose vendor wants the key in the query (Pipedrive): the row
+ * says which parameter; the key goes with the test and every page, and
+ * to the keyring, never into the stored URL or the database. */
+static void
+test_assistant_query_preset (Fixture       *f,
+                             gconstpointer  data)
+{
+  VigilSourceAssistant *assistant = vigil_source_assistant_new (GTK_WINDOW (f->window), f->portfolio);
+  g_autofree char *expected_url = g_strconcat (f->base, "/v1/organizations", NULL);
+  g_autofree char *secret = NULL;
+  g_autofree char *key = vigil_secrets_query_key ("api_token");
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  int outcome = 0;
+
+  gtk_window_present (GTK_WINDOW (assistant));
+  g_signal_emit_by_name (wait_for_named (assistant, "preset-pipedrive-organizations"), "activate");
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (assistant), is_named_anywhere, "user")));
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "Key (sent as the query parameter api_token)"));
+  type_into (assistant, "url", f->base);
+  type_into (assistant, "token", PIPEDRIVE_KEY);
+  click_primary (assistant);
+  g_assert_cmpstr (page_of (assistant), ==, "records");
+  g_assert_cmpuint (f->unauthorized, ==, 0);
+  g_assert_nonnull (find_widget (GTK_WIDGET (assistant), shows_text, "Organisation 1"));
+
+  g_signal_connect (f->portfolio, "poll-finished", G_CALLBACK (pipedrive_polled_cb), &outcome);
+  g_signal_emit_by_name (find_named (assistant, "primary"), "clicked");
+  g_assert_true (wait_for (is_nonzero, &outcome));
+  g_signal_handlers_disconnect_by_func (f->portfolio, pipedrive_polled_cb, &outcome);
+  g_assert_cmpint (outcome, ==, 1);
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  saved = vigil_store_get_source (store, "pipedrive", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (saved->url, ==, expected_url);
+  g_assert_cmpstrv (saved->query_secret_names, ((const char * const[]) { "api_token", NULL }));
+  g_assert_false (saved->keyring_token);
+  secret = vigil_secrets_lookup (f->db, "pipedrive", key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, PIPEDRIVE_KEY);
+  {
+    g_autoptr(GBytes) database = test_read_bytes (f->db);
+
+    g_assert_null (g_strstr_len (g_bytes_get_data (database, NULL), g_bytes_get_size (database), PIPEDRIVE_KEY));
+  }
+  /* Three pages: the last organization is in. */
+  g_assert_true (wait_for (has_organisation_203, f->portfolio));
+  g_assert_true (vigil_store_remove_source (store, "pipedrive", TRUE, &error));
+  vigil_secrets_clear (f->db, "pipedrive", NULL, NULL);
+}
+
 static void
 added_cb (VigilSourceAssistant *assistant,
           const char           *name,
@@ -936,6 +1054,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/window/assistant/any-json", test_assistant_any_json);
   ADD ("/window/assistant/preset", test_assistant_preset);
+  ADD ("/window/assistant/query-preset", test_assistant_query_preset);
   ADD ("/window/assistant/csv", test_assistant_csv);
   ADD ("/window/assistant/choose-records", test_assistant_choose_records);
   ADD ("/window/assistant/html", test_assistant_html);
