@@ -547,6 +547,84 @@ test_json_unterminated (void)
   }
 }
 
+/* A sampled tree (a preview's, design 5) keeps the first elements of each
+ * array and a bounded number of values, and still checks every byte:
+ * what it leaves out is valid JSON no deeper than the limit, or the
+ * text is refused as a whole text is. */
+static void
+test_json_sample (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) big = g_string_new ("{\"data\": [");
+  g_autoptr(GString) deep = g_string_new ("[1, 2, ");
+  gboolean cut = FALSE;
+  JsonArray *data;
+
+  root = _vigil_json_parse_sample ("{\"a\": [1, [2, 3, 4, 5], 6, 7], \"b\": {\"c\": true}}", -1,
+                                   VIGIL_JSON_DATA, 3, 100, &cut, &error);
+  g_assert_no_error (error);
+  g_assert_true (cut);
+  data = json_object_get_array_member (json_node_get_object (root), "a");
+  g_assert_cmpuint (json_array_get_length (data), ==, 3);
+  g_assert_cmpuint (json_array_get_length (json_array_get_array_element (data, 1)), ==, 3);
+  g_assert_cmpint (json_array_get_int_element (data, 2), ==, 6);
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (json_node_get_object (root), "b"),
+                                                 "c"));
+  g_clear_pointer (&root, json_node_unref);
+
+  /* Nothing left out: the whole tree, as the plain reader builds it. */
+  root = _vigil_json_parse_sample ("[1, {\"x\": [true]}]", -1, VIGIL_JSON_DATA, 3, 100, &cut, &error);
+  g_assert_no_error (error);
+  g_assert_false (cut);
+  {
+    g_autoptr(JsonNode) whole = _vigil_json_parse ("[1, {\"x\": [true]}]", -1, VIGIL_JSON_DATA, NULL);
+
+    g_assert_true (json_node_equal (root, whole));
+  }
+  g_clear_pointer (&root, json_node_unref);
+
+  /* A hundred thousand records: three kept, and no more than the budget
+   * of values in all. */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (big, "%s{\"id\": %u, \"tags\": [\"a\", \"b\"]}", i > 0 ? ", " : "", i);
+  g_string_append (big, "]}");
+  root = _vigil_json_parse_sample (big->str, (gssize) big->len, VIGIL_JSON_DATA, 3, 8, &cut, &error);
+  g_assert_no_error (error);
+  g_assert_true (cut);
+  data = json_object_get_array_member (json_node_get_object (root), "data");
+  /* root, data, {id, tags, a, b} = 7, and the second record's object: 8 */
+  g_assert_cmpuint (json_array_get_length (data), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (data, 0), "id"), ==, 0);
+  g_assert_cmpuint (json_object_get_size (json_array_get_object_element (data, 1)), ==, 0);
+  g_clear_pointer (&root, json_node_unref);
+
+  /* What is left out is checked all the same: a fault in the last
+   * element, or a nesting too deep where nothing is kept. */
+  g_string_truncate (big, big->len - 2);
+  g_string_append (big, ", 01]}");
+  g_assert_null (_vigil_json_parse_sample (big->str, (gssize) big->len, VIGIL_JSON_DATA, 3, 8, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "no digit may follow a leading zero"));
+  g_clear_error (&error);
+
+  for (guint i = 0; i < VIGIL_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < VIGIL_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, ']');
+  g_assert_null (_vigil_json_parse_sample (deep->str, (gssize) deep->len, VIGIL_JSON_DATA, 2, 100, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "nested too deeply"));
+  g_clear_error (&error);
+  /* One level less is within the limit, kept or not. */
+  g_string_erase (deep, 7, 1);
+  g_string_truncate (deep, deep->len - 1);
+  root = _vigil_json_parse_sample (deep->str, (gssize) deep->len, VIGIL_JSON_DATA, 2, 100, &cut, &error);
+  g_assert_no_error (error);
+  g_assert_true (cut);
+  g_clear_pointer (&root, json_node_unref);
+  g_assert_true (_vigil_json_validate (deep->str, (gssize) deep->len, VIGIL_JSON_DATA, NULL));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -562,6 +640,7 @@ main (int    argc,
   g_test_add_func ("/core/json/unrepresentable", test_json_unrepresentable);
   g_test_add_func ("/core/json/cursor-lines", test_json_cursor_lines);
   g_test_add_func ("/core/json/unterminated", test_json_unterminated);
+  g_test_add_func ("/core/json/sample", test_json_sample);
 
   return g_test_run ();
 }

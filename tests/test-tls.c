@@ -72,6 +72,20 @@ test_tls_self_signed_refused (void)
   g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 0);
   g_assert_cmpuint (requests, ==, 0);
 
+  /* A source's first page looked at before it is saved (design 5): the
+   * same refusal, said in words, the token never sent. */
+  {
+    VigilGivenSecrets given = { "tok-preview-tls", NULL, NULL };
+    g_autoptr(GError) preview_error = NULL;
+    g_autoptr(VigilPreview) preview = test_preview_run (poller, source, db, &given, &preview_error);
+
+    g_assert_null (preview);
+    g_assert_error (preview_error, VIGIL_PREVIEW_ERROR, VIGIL_PREVIEW_ERROR_TLS);
+    g_assert_nonnull (strstr (preview_error->message, "certificate cannot be trusted"));
+    g_assert_nonnull (strstr (preview_error->message, url));
+    g_assert_cmpuint (requests, ==, 0);
+  }
+
   soup_server_disconnect (server);
   g_clear_object (&store);
   test_dir_clear (&dir);

@@ -24,10 +24,12 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "vigil-core.h"
 #include "vigil-demo.h"
 #include "vigil-application.h"
+#include "vigil-source-assistant.h"
 #include "vigil-window-private.h"
 
 /* As `vigil --demo` (src/cli/vigil-cli.c) */
@@ -155,38 +157,86 @@ sort_by_mrr (VigilWindow *window)
     gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column_view)), 0);
 }
 
-static gboolean
-save_window (GtkWidget   *window,
-             const char  *path,
-             GError     **error)
+/* What @widget, a native (a window or a popover), shows, as a texture. */
+static GdkTexture *
+render_native (GtkWidget  *widget,
+               GError    **error)
 {
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  cairo_surface_t *surface;
-  gboolean written;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
 
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   if (node == NULL || renderer == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing to render for %s (%d×%d, %s)", path,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing to render (%d×%d, %s)",
                    width, height, renderer == NULL ? "no renderer" : "no render node");
-      return FALSE;
+      return NULL;
     }
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
 
-  /* The window is opaque: RGB without alpha keeps the committed files small. */
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, gdk_texture_get_width (texture),
-                                        gdk_texture_get_height (texture));
+static cairo_surface_t *
+texture_to_surface (GdkTexture     *texture,
+                    cairo_format_t  format)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (format, gdk_texture_get_width (texture),
+                                                         gdk_texture_get_height (texture));
+
   cairo_surface_flush (surface);
   gdk_texture_download (texture, cairo_image_surface_get_data (surface),
                         (gsize) cairo_image_surface_get_stride (surface));
   cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+/* @window, and @popover (a menu open on it, a surface of its own) drawn
+ * where it is. */
+static gboolean
+save_window_with (GtkWidget   *window,
+                  GtkWidget   *popover,
+                  const char  *path,
+                  GError     **error)
+{
+  g_autoptr(GdkTexture) texture = render_native (window, error);
+  cairo_surface_t *surface;
+  gboolean written;
+
+  if (texture == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  /* The window is opaque: RGB without alpha keeps the committed files small. */
+  surface = texture_to_surface (texture, CAIRO_FORMAT_RGB24);
+  if (popover != NULL && gtk_widget_get_mapped (popover))
+    {
+      g_autoptr(GdkTexture) popup = render_native (popover, error);
+      GdkSurface *popup_surface = gtk_native_get_surface (GTK_NATIVE (popover));
+      double window_x, window_y, popup_x, popup_y;
+      cairo_surface_t *menu;
+      cairo_t *cr;
+
+      if (popup == NULL)
+        {
+          cairo_surface_destroy (surface);
+          return FALSE;
+        }
+      /* Surfaces hold their shadows around the widgets. */
+      gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
+      gtk_native_get_surface_transform (GTK_NATIVE (popover), &popup_x, &popup_y);
+      menu = texture_to_surface (popup, CAIRO_FORMAT_ARGB32);
+      cr = cairo_create (surface);
+      cairo_set_source_surface (cr, menu, gdk_popup_get_position_x (GDK_POPUP (popup_surface)) + popup_x - window_x,
+                                gdk_popup_get_position_y (GDK_POPUP (popup_surface)) + popup_y - window_y);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      cairo_surface_destroy (menu);
+    }
   written = cairo_surface_write_to_png (surface, path) == CAIRO_STATUS_SUCCESS;
   cairo_surface_destroy (surface);
   if (!written)
@@ -194,8 +244,264 @@ save_window (GtkWidget   *window,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not write %s", path);
       return FALSE;
     }
-  g_print ("%s (%d×%d)\n", path, width, height);
+  g_print ("%s (%d×%d)\n", path, gtk_widget_get_width (window), gtk_widget_get_height (window));
   return TRUE;
+}
+
+static gboolean
+save_window (GtkWidget   *window,
+             const char  *path,
+             GError     **error)
+{
+  return save_window_with (window, NULL, path, error);
+}
+
+/* The assistant (design 5) --------------------------------------------------
+ *
+ * Adding a source by clicking, against a CRM-like list served on
+ * 127.0.0.1 by this program: its own member names, the owner in an
+ * object, money in cents, times in Unix milliseconds, a next link. */
+
+#define CRM_PAGE \
+  "{\"results\": {\"items\": [" \
+  "  {\"id\": 512, \"company_name\": \"Acme Corp\", \"owner\": {\"name\": \"Dana Park\"}," \
+  "   \"plan\": {\"name\": \"Enterprise\", \"interval\": \"month\"}, \"amount\": 420000," \
+  "   \"usage\": {\"api_calls\": 3200, \"seats_active\": 47}, \"seats\": 50," \
+  "   \"lastSeen\": 1795255200000, \"domain\": \"ACME.com\", \"tags\": [\"emea\", \"priority\"]}," \
+  "  {\"id\": 513, \"company_name\": \"Initech\", \"owner\": {\"name\": \"Sam Lee\"}," \
+  "   \"plan\": {\"name\": \"Starter\", \"interval\": \"month\"}, \"amount\": 99900," \
+  "   \"usage\": {\"api_calls\": 12, \"seats_active\": 3}, \"seats\": 10," \
+  "   \"lastSeen\": 1795000000000, \"domain\": \"initech.example\", \"tags\": []}," \
+  "  {\"id\": 514, \"company_name\": \"Umbrella\", \"owner\": {\"name\": \"Dana Park\"}," \
+  "   \"plan\": {\"name\": \"Growth\", \"interval\": \"month\"}, \"amount\": 250000," \
+  "   \"usage\": {\"api_calls\": 900, \"seats_active\": 18}, \"seats\": 25," \
+  "   \"lastSeen\": 1794900000000, \"domain\": \"umbrella.example\", \"tags\": [\"renewal\"]}]}," \
+  " \"links\": {\"next\": \"/v2/companies?page=2\"}}"
+
+/* Zendesk's organizations, as its documentation shows them. */
+#define ZENDESK_PAGE \
+  "{\"organizations\": [" \
+  "  {\"id\": 35436, \"name\": \"Acme Corp\", \"external_id\": \"crm-512\"," \
+  "   \"domain_names\": [\"Acme.com\", \"acme.io\"], \"organization_fields\": {\"mrr\": 4200}}," \
+  "  {\"id\": 35437, \"name\": \"Biglytics\", \"external_id\": null," \
+  "   \"domain_names\": [\"biglytics.net\"], \"organization_fields\": {\"mrr\": 1200.5}}]," \
+  " \"meta\": {\"has_more\": false}, \"links\": {\"next\": null}}"
+
+/* A CRM export as a spreadsheet writes it. */
+#define CRM_EXPORT \
+  "Account ID;Company name;Annual Revenue;Monthly Revenue;Last Activity Date;Account Owner;Region\r\n" \
+  "c-1;Northwind Traders;\"50.406,00\";4.200,50;05/03/2026 14:23;Dana Park;EMEA\r\n" \
+  "c-2;Contoso;11.988,00;999,00;25/03/2026 08:00;Sam Lee;Americas\r\n" \
+  "c-3;Fabrikam;30.000,00;2.500,00;02/04/2026 17:45;Dana Park;EMEA\r\n"
+
+static void
+crm_handler (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  const char *body = g_str_equal (path, "/login") ? "<!doctype html><title>Sign in</title>"
+                     : g_str_has_prefix (path, "/api/v2/organizations") ? ZENDESK_PAGE : CRM_PAGE;
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, g_str_equal (path, "/login") ? "text/html" : "application/json",
+                                    SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
+static gboolean
+assistant_is_idle (VigilSourceAssistant *assistant)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (vigil_source_assistant_is_busy (assistant) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  return !vigil_source_assistant_is_busy (assistant);
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+save_assistant_with (VigilSourceAssistant  *assistant,
+                     GtkWidget             *popover,
+                     const char            *output,
+                     const char            *name,
+                     GError               **error)
+{
+  g_autofree char *path = g_build_filename (output, name, NULL);
+
+  run_main_loop_for (600);
+  return save_window_with (GTK_WIDGET (assistant), popover, path, error);
+}
+
+static gboolean
+save_assistant (VigilSourceAssistant  *assistant,
+                const char            *output,
+                const char            *name,
+                GError               **error)
+{
+  return save_assistant_with (assistant, NULL, output, name, error);
+}
+
+/* Each step: what to connect, where (and a web page where the API should
+ * be), the first customer with the fields guessed and some clicked. */
+static gboolean
+shoot_assistant (VigilWindow  *window,
+                 const char   *output,
+                 GError      **error)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *login = NULL;
+  VigilSourceAssistant *assistant;
+  gboolean ok;
+  int port;
+
+  soup_server_add_handler (server, NULL, crm_handler, NULL, NULL);
+  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+    return FALSE;
+  uris = soup_server_get_uris (server);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  url = g_strdup_printf ("http://127.0.0.1:%d/v2/companies", port);
+  login = g_strdup_printf ("http://127.0.0.1:%d/login", port);
+
+  assistant = vigil_source_assistant_new (GTK_WINDOW (window), vigil_window_get_portfolio (window));
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 980, 720);
+  gtk_window_present (GTK_WINDOW (assistant));
+  ok = wait_for_layout (GTK_WIDGET (assistant)) &&
+       save_assistant (assistant, output, "add-source-1-kind.png", error);
+
+  if (ok)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.choose", "s", "json");
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "url")), login);
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "name")), "crm");
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "token")), "pat-eu1-0000");
+      g_signal_emit_by_name (find_named (GTK_WIDGET (assistant), "primary"), "clicked");
+      ok = assistant_is_idle (assistant) && save_assistant (assistant, output, "add-source-2-error.png", error);
+    }
+  if (ok)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "url")), url);
+      ok = save_assistant (assistant, output, "add-source-2-connect.png", error);
+    }
+  if (ok)
+    {
+      g_signal_emit_by_name (find_named (GTK_WIDGET (assistant), "primary"), "clicked");
+      ok = assistant_is_idle (assistant);
+    }
+  if (ok)
+    {
+      /* Clicks beyond the guess: the amount in cents is MRR, seats used,
+       * API calls. */
+      gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "/amount",
+                                  (gint32) VIGIL_FIELD_MRR, (gint32) VIGIL_TRANSFORM_CENTS, "");
+      ok = assistant_is_idle (assistant);
+      gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "/usage/seats_active",
+                                  (gint32) VIGIL_FIELD_SEATS_USED, (gint32) VIGIL_TRANSFORM_NONE, "");
+      ok = ok && assistant_is_idle (assistant);
+      gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "/usage/api_calls",
+                                  (gint32) VIGIL_FIELD_API_CALLS_7D, (gint32) VIGIL_TRANSFORM_NONE, "");
+      ok = ok && assistant_is_idle (assistant) &&
+           save_assistant (assistant, output, "add-source-3-map.png", error);
+    }
+  if (ok)
+    {
+      /* The menu a click on a value opens. */
+      GtkWidget *button;
+
+      /* Tall enough for the menu of a value halfway down. */
+      gtk_window_set_default_size (GTK_WINDOW (assistant), 980, 960);
+      run_main_loop_for (600);
+      button = find_named (GTK_WIDGET (assistant), "/amount");
+
+      ok = button != NULL;
+      if (ok)
+        {
+          /* Beside the value: below it, the window would cut it short. */
+          gtk_popover_set_position (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)), GTK_POS_RIGHT);
+          gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+          ok = save_assistant_with (assistant, GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
+                                    output, "add-source-3-menu.png", error);
+          gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  run_main_loop_for (100);
+
+  /* A preset: its second step, and the records it brings. */
+  assistant = vigil_source_assistant_new (GTK_WINDOW (window), vigil_window_get_portfolio (window));
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 980, 720);
+  gtk_window_present (GTK_WINDOW (assistant));
+  ok = ok && wait_for_layout (GTK_WIDGET (assistant));
+  if (ok)
+    {
+      g_autofree char *base = g_strdup_printf ("http://127.0.0.1:%d", port);
+
+      gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.choose", "s", "preset:zendesk-organizations");
+      ok = save_assistant (assistant, output, "add-source-preset-connect.png", error);
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "url")), base);
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "user")), "dana@acme.example/token");
+      gtk_editable_set_text (GTK_EDITABLE (find_named (GTK_WIDGET (assistant), "token")), "zd-0000");
+      gtk_switch_set_active (GTK_SWITCH (find_named (GTK_WIDGET (assistant), "usual-mrr")), TRUE);
+      g_signal_emit_by_name (find_named (GTK_WIDGET (assistant), "primary"), "clicked");
+      ok = ok && assistant_is_idle (assistant) &&
+           save_assistant (assistant, output, "add-source-preset-records.png", error);
+    }
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  run_main_loop_for (100);
+
+  /* A CSV file's columns. */
+  if (ok)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("vigil-screenshots-csv-XXXXXX", error);
+      g_autofree char *csv = dir != NULL ? g_build_filename (dir, "crm-export.csv", NULL) : NULL;
+      g_autoptr(GFile) file = NULL;
+
+      ok = dir != NULL && g_file_set_contents (csv, CRM_EXPORT, -1, error);
+      if (ok)
+        {
+          file = g_file_new_for_path (csv);
+          assistant = vigil_source_assistant_new (GTK_WINDOW (window), vigil_window_get_portfolio (window));
+          gtk_window_set_title (GTK_WINDOW (assistant), _("Import a CSV File"));
+          gtk_window_set_default_size (GTK_WINDOW (assistant), 980, 720);
+          vigil_source_assistant_open_file (assistant, file);
+          gtk_window_present (GTK_WINDOW (assistant));
+          ok = wait_for_layout (GTK_WIDGET (assistant)) && assistant_is_idle (assistant);
+          gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "Monthly Revenue",
+                                      (gint32) VIGIL_FIELD_MRR, (gint32) VIGIL_TRANSFORM_NONE, "");
+          gtk_widget_activate_action (GTK_WIDGET (assistant), "assistant.assign", "(siis)", "Region",
+                                      (gint32) VIGIL_FIELD_SEGMENT, (gint32) VIGIL_TRANSFORM_NONE, "");
+          ok = ok && assistant_is_idle (assistant) &&
+               save_assistant (assistant, output, "import-csv-columns.png", error);
+          gtk_window_destroy (GTK_WINDOW (assistant));
+          run_main_loop_for (100);
+        }
+      if (csv != NULL)
+        g_remove (csv);
+      if (dir != NULL)
+        g_rmdir (dir);
+    }
+  soup_server_disconnect (server);
+  return ok;
 }
 
 static gboolean
@@ -311,6 +617,14 @@ main (int    argc,
         }
       customer = pick_customer (portfolio);
       sort_by_mrr (window);
+
+      if (g_str_equal (layout->name, "wide") && !shoot_assistant (window, output, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          status = EXIT_FAILURE;
+          gtk_window_destroy (GTK_WINDOW (window));
+          break;
+        }
 
       for (guint dark = 0; dark <= (guint) layout->dark_too && status == EXIT_SUCCESS; dark++)
         {

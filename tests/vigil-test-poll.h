@@ -59,3 +59,41 @@ test_poll_run (VigilPoller  *poller,
 {
   return test_poll_run_result (poller, store, source, NULL, error);
 }
+
+typedef struct
+{
+  GMainLoop    *loop;
+  VigilPreview *preview;
+  GError       *error;
+} TestPreviewWait;
+
+static inline void
+test_preview_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  TestPreviewWait *wait = user_data;
+
+  wait->preview = vigil_poller_preview_finish (VIGIL_POLLER (object), result, &wait->error);
+  g_main_loop_quit (wait->loop);
+}
+
+/* Fetches the first page of @source as the assistant's Test does, with
+ * the secrets @given (a token typed), and returns it once it is in, or
+ * NULL with @error. */
+static inline VigilPreview *
+test_preview_run (VigilPoller              *poller,
+                  VigilSource              *source,
+                  const char               *database,
+                  const VigilGivenSecrets  *given,
+                  GError                  **error)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  TestPreviewWait wait = { loop, NULL, NULL };
+
+  vigil_poller_preview_async (poller, source, database, given, NULL, test_preview_done_cb, &wait);
+  g_main_loop_run (loop);
+  if (wait.error != NULL)
+    g_propagate_error (error, wait.error);
+  return wait.preview;
+}

@@ -44,3 +44,14 @@ test_server_clear (SoupServer **server)
     soup_server_disconnect (*server);
   g_clear_object (server);
 }
+
+/* Answers @msg with @status and @body of @type (copied). */
+static inline void
+test_server_respond (SoupServerMessage *msg,
+                     guint              status,
+                     const char        *type,
+                     const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
+}

@@ -20,6 +20,7 @@
 #include "vigil-json-private.h"
 #include "vigil-importer.h"
 #include "vigil-mapping-private.h"
+#include "vigil-preview-private.h"
 #include "vigil-snapshot-private.h"
 
 /* How much of a file is looked at to tell its format. */
@@ -602,13 +603,15 @@ apply_mapped_row (VigilMapping        *mapping,
 }
 
 static gboolean
-import_csv (VigilImporter  *self,
-            GInputStream   *stream,
-            char            delimiter,
-            const char     *file_name,
-            VigilIngest    *ingest,
-            GCancellable   *cancellable,
-            GError        **error)
+read_csv (VigilMapping     *mapping,
+          GInputStream     *stream,
+          char              delimiter,
+          const char       *file_name,
+          guint64           max_rows,
+          VigilRecordFunc   func,
+          gpointer          user_data,
+          GCancellable     *cancellable,
+          GError          **error)
 {
   g_autoptr(VigilCsvReader) reader = vigil_csv_reader_new (stream);
   g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
@@ -618,6 +621,7 @@ import_csv (VigilImporter  *self,
   g_autofree VigilKeysValue *keys = NULL;
   MappedColumns mapped = { .keys = key_columns };
   VigilRawValue raw[3] = { { 0, }, };
+  guint64 n_rows = 0;
   guint n_header;
   gboolean ok = TRUE;
 
@@ -632,12 +636,13 @@ import_csv (VigilImporter  *self,
     }
 
   n_header = vigil_csv_reader_get_n_fields (reader);
-  if (self->mapping != NULL ? !map_mapping_header (self->mapping, reader, file_name, &mapped, error)
-                            : !map_csv_header (reader, columns, error))
+  if (mapping != NULL ? !map_mapping_header (mapping, reader, file_name, &mapped, error)
+                      : !map_csv_header (reader, columns, error))
     return FALSE;
   keys = g_new0 (VigilKeysValue, MAX (key_columns->len, 1));
 
-  while (ok && vigil_csv_reader_next_row (reader, cancellable, &local_error))
+  while (ok && (max_rows == 0 || n_rows++ < max_rows) &&
+         vigil_csv_reader_next_row (reader, cancellable, &local_error))
     {
       guint n = vigil_csv_reader_get_n_fields (reader);
 
@@ -651,9 +656,9 @@ import_csv (VigilImporter  *self,
         }
 
       vigil_snapshot_clear (snapshot);
-      if (self->mapping != NULL)
-        apply_mapped_row (self->mapping, &mapped, reader, raw, keys, snapshot);
-      for (guint i = 0; self->mapping == NULL && i < n; i++)
+      if (mapping != NULL)
+        apply_mapped_row (mapping, &mapped, reader, raw, keys, snapshot);
+      for (guint i = 0; mapping == NULL && i < n; i++)
         {
           VigilField field = g_array_index (columns, VigilField, i);
 
@@ -661,8 +666,7 @@ import_csv (VigilImporter  *self,
             vigil_snapshot_set_text (snapshot, field, vigil_csv_reader_get_field (reader, i, NULL));
         }
 
-      if (!vigil_ingest_add (ingest, snapshot, error) ||
-          check_cancelled (vigil_ingest_get_stats (ingest), cancellable, error))
+      if (!func (snapshot, user_data, error))
         ok = FALSE;
     }
   for (guint i = 0; i < G_N_ELEMENTS (raw); i++)
@@ -674,6 +678,38 @@ import_csv (VigilImporter  *self,
       return FALSE;
     }
   return ok;
+}
+
+typedef struct
+{
+  VigilIngest  *ingest;
+  GCancellable *cancellable;
+} IngestRows;
+
+/* One row of an import, stored. */
+static gboolean
+ingest_row (VigilSnapshot  *snapshot,
+            gpointer        user_data,
+            GError        **error)
+{
+  IngestRows *rows = user_data;
+
+  return vigil_ingest_add (rows->ingest, snapshot, error) &&
+         !check_cancelled (vigil_ingest_get_stats (rows->ingest), rows->cancellable, error);
+}
+
+static gboolean
+import_csv (VigilImporter  *self,
+            GInputStream   *stream,
+            char            delimiter,
+            const char     *file_name,
+            VigilIngest    *ingest,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  IngestRows rows = { ingest, cancellable };
+
+  return read_csv (self->mapping, stream, delimiter, file_name, 0, ingest_row, &rows, cancellable, error);
 }
 
 static gboolean
@@ -901,4 +937,160 @@ vigil_importer_import_file (VigilImporter     *self,
   if (out_stats != NULL)
     *out_stats = *vigil_ingest_get_stats (ingest);
   return TRUE;
+}
+
+/* Previewing a CSV file ------------------------------------------------------ */
+
+typedef struct
+{
+  VigilPreviewRecords *records;
+  guint                max_kept;
+  gint64               now;
+} PreviewRows;
+
+static gboolean
+preview_row (VigilSnapshot  *snapshot,
+             gpointer        user_data,
+             GError        **error)
+{
+  PreviewRows *rows = user_data;
+
+  _vigil_preview_records_take (rows->records, snapshot, rows->max_kept, rows->now);
+  return TRUE;
+}
+
+/**
+ * vigil_import_preview_csv:
+ * @file: a CSV file
+ * @mapping: (nullable): a CSV mapping (design 2.5), or %NULL for the
+ *   native field names
+ * @max_rows: the most rows read
+ * @max_kept: the most records kept
+ *
+ * Reads the first @max_rows rows of @file as an import would (the same
+ * header, delimiter, rules and errors), keeping the first @max_kept
+ * records as they would be stored, without storing anything (design 5).
+ *
+ * Returns: (transfer full): the records, or %NULL with @error set
+ */
+VigilPreviewRecords *
+vigil_import_preview_csv (GFile         *file,
+                          VigilMapping  *mapping,
+                          guint          max_rows,
+                          guint          max_kept,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(VigilPreviewRecords) records = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *file_name = NULL;
+  gsize head_length = 0;
+  PreviewRows rows;
+  char delimiter;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (mapping == NULL || vigil_mapping_is_csv (mapping), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  if (!(stream = g_file_read (file, cancellable, error)))
+    return NULL;
+  head = g_malloc (HEAD_SIZE);
+  if (!read_head (G_INPUT_STREAM (stream), head, &head_length, cancellable, error))
+    {
+      prefix_error (error, file);
+      return NULL;
+    }
+  delimiter = mapping != NULL && _vigil_mapping_get_delimiter (mapping) != 0
+    ? _vigil_mapping_get_delimiter (mapping) : vigil_csv_detect_delimiter (head, head_length);
+  file_name = g_file_get_parse_name (file);
+  records = _vigil_preview_records_new ();
+  rows = (PreviewRows) { records, max_kept, g_get_real_time () / G_USEC_PER_SEC };
+  if (!read_csv (mapping, G_INPUT_STREAM (stream), delimiter, file_name, MAX (max_rows, 1), preview_row, &rows,
+                 cancellable, error))
+    {
+      prefix_error (error, file);
+      return NULL;
+    }
+  return g_steal_pointer (&records);
+}
+
+typedef struct
+{
+  GFile        *file;
+  VigilMapping *mapping;
+  guint         max_rows;
+  guint         max_kept;
+} PreviewCsv;
+
+static void
+preview_csv_free (PreviewCsv *preview)
+{
+  g_object_unref (preview->file);
+  g_clear_object (&preview->mapping);
+  g_free (preview);
+}
+
+static void
+preview_csv_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  PreviewCsv *preview = task_data;
+  GError *error = NULL;
+  VigilPreviewRecords *records = vigil_import_preview_csv (preview->file, preview->mapping, preview->max_rows,
+                                                           preview->max_kept, cancellable, &error);
+
+  if (records == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, records, (GDestroyNotify) vigil_preview_records_free);
+}
+
+/**
+ * vigil_import_preview_csv_async:
+ *
+ * vigil_import_preview_csv() on a worker thread.
+ */
+void
+vigil_import_preview_csv_async (GFile               *file,
+                                VigilMapping        *mapping,
+                                guint                max_rows,
+                                guint                max_kept,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PreviewCsv *preview;
+
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (mapping == NULL || vigil_mapping_is_csv (mapping));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_import_preview_csv_async);
+  preview = g_new0 (PreviewCsv, 1);
+  preview->file = g_object_ref (file);
+  preview->mapping = mapping != NULL ? g_object_ref (mapping) : NULL;
+  preview->max_rows = max_rows;
+  preview->max_kept = max_kept;
+  g_task_set_task_data (task, preview, (GDestroyNotify) preview_csv_free);
+  g_task_run_in_thread (task, preview_csv_thread);
+}
+
+/**
+ * vigil_import_preview_csv_finish:
+ *
+ * Returns: (transfer full): the records, or %NULL with @error set
+ */
+VigilPreviewRecords *
+vigil_import_preview_csv_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == vigil_import_preview_csv_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -11,6 +11,7 @@
 
 #include "vigil-ingest.h"
 #include "vigil-mapping.h"
+#include "vigil-preview.h"
 #include "vigil-store.h"
 
 G_BEGIN_DECLS
@@ -45,5 +46,21 @@ VigilImportFormat  vigil_importer_detect_format (const char         *head,
                                                  gsize               length,
                                                  const char         *filename);
 const char        *vigil_import_format_get_name (VigilImportFormat   format);
+
+VigilPreviewRecords *vigil_import_preview_csv        (GFile               *file,
+                                                      VigilMapping        *mapping,
+                                                      guint                max_rows,
+                                                      guint                max_kept,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
+void                 vigil_import_preview_csv_async  (GFile               *file,
+                                                      VigilMapping        *mapping,
+                                                      guint                max_rows,
+                                                      guint                max_kept,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+VigilPreviewRecords *vigil_import_preview_csv_finish (GAsyncResult        *result,
+                                                      GError             **error);
 
 G_END_DECLS

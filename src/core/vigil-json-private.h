@@ -87,5 +87,12 @@ JsonNode  *_vigil_json_parse               (const char       *data,
                                             gssize            length,
                                             VigilJsonUse      use,
                                             GError          **error);
+JsonNode  *_vigil_json_parse_sample        (const char       *data,
+                                            gssize            length,
+                                            VigilJsonUse      use,
+                                            guint             max_elements,
+                                            guint             max_nodes,
+                                            gboolean         *out_cut,
+                                            GError          **error);
 
 G_END_DECLS

@@ -33,7 +33,8 @@
  * where this is not (comments, 0x1, -01, single quotes, \u12G4, text
  * after the value, an empty text) and recurses once per level, so
  * nothing reaches it: the trees are built here. Nothing here recurses
- * either; nesting is counted against VIGIL_JSON_MAX_DEPTH. */
+ * either (a sampled tree checks what it leaves out with one plain walk,
+ * which does not); nesting is counted against VIGIL_JSON_MAX_DEPTH. */
 
 void
 _vigil_json_cursor_init (VigilJsonCursor  *c,
@@ -667,7 +668,18 @@ typedef struct
   gboolean    is_object;
   JsonNode   *node;      /* when building */
   GHashTable *latest;    /* names given again: name → their last value */
+  guint       n_values;  /* placed in it so far */
 } Level;
+
+/* A tree built to be looked at, not read whole (see
+ * _vigil_json_parse_sample()): how much of the text it keeps. */
+typedef struct
+{
+  guint     max_elements;  /* of each array */
+  guint     max_nodes;     /* of the whole tree */
+  guint     n_nodes;
+  gboolean  cut;           /* something was left out */
+} Sample;
 
 /* Puts @node where the walk is: the root, or a new element or member of
  * the open container. A name an object already has keeps its place and
@@ -683,6 +695,8 @@ place_value (JsonNode  **root,
 {
   JsonObject *object;
 
+  if (open != NULL)
+    open->n_values++;
   if (open == NULL)
     *root = node;
   else if (!open->is_object)
@@ -744,14 +758,25 @@ new_container (gboolean is_object)
   return node;
 }
 
+/* Whether a sampled tree has no room for the next value in @open. */
+static gboolean
+sample_is_full (Sample      *sample,
+                const Level *open)
+{
+  return sample->n_nodes >= sample->max_nodes ||
+         (!open->is_object && open->n_values >= sample->max_elements);
+}
+
 /* Reads one value, whatever its nesting, with an explicit stack: @depth
  * levels are open around it already. With @text, builds its tree into
- * @out_root; without, only checks it. */
+ * @out_root; without, only checks it. With @sample, the tree keeps what
+ * fits it, and the rest is only checked. */
 static gboolean
 walk_value (VigilJsonCursor  *c,
             guint             depth,
             GString          *text,
             GString          *name,
+            Sample           *sample,
             JsonNode        **out_root)
 {
   Level levels[VIGIL_JSON_MAX_DEPTH];
@@ -764,7 +789,15 @@ walk_value (VigilJsonCursor  *c,
       _vigil_json_cursor_skip_space (c);
       if (c->p >= c->end)
         goto failed_unexpected;
-      if (*c->p == '[' || *c->p == '{')
+      if (sample != NULL && n_open > 0 && sample_is_full (sample, &levels[n_open - 1]))
+        {
+          /* Checked as any other, kept by none: one walk below this one,
+           * whose depth goes on from here. */
+          if (!walk_value (c, depth + n_open, NULL, NULL, NULL, NULL))
+            goto failed;
+          sample->cut = TRUE;
+        }
+      else if (*c->p == '[' || *c->p == '{')
         {
           Level *level = &levels[n_open];
 
@@ -779,11 +812,14 @@ walk_value (VigilJsonCursor  *c,
           level->is_object = *c->p == '{';
           level->node = NULL;
           level->latest = NULL;
+          level->n_values = 0;
           c->p++;
           if (text != NULL)
             {
               level->node = new_container (level->is_object);
               place_value (&root, n_open > 0 ? &levels[n_open - 1] : NULL, name, level->node);
+              if (sample != NULL)
+                sample->n_nodes++;
             }
           n_open++;
 
@@ -812,6 +848,8 @@ walk_value (VigilJsonCursor  *c,
 
               init_scalar (node, &scalar, text);
               place_value (&root, n_open > 0 ? &levels[n_open - 1] : NULL, name, node);
+              if (sample != NULL)
+                sample->n_nodes++;
             }
         }
 
@@ -871,7 +909,7 @@ gboolean
 _vigil_json_cursor_skip_value (VigilJsonCursor *c,
                                guint            depth)
 {
-  return walk_value (c, depth, NULL, NULL, NULL);
+  return walk_value (c, depth, NULL, NULL, NULL, NULL);
 }
 
 /**
@@ -890,6 +928,7 @@ _vigil_json_cursor_finish (VigilJsonCursor *c)
 
 static gboolean
 walk_text (VigilJsonCursor  *c,
+           Sample           *sample,
            JsonNode        **out_root)
 {
   g_autoptr(GString) text = out_root != NULL ? g_string_new (NULL) : NULL;
@@ -899,7 +938,7 @@ walk_text (VigilJsonCursor  *c,
   _vigil_json_cursor_skip_space (c);
   if (c->p >= c->end)
     return _vigil_json_cursor_fail (c, _("no JSON value"));
-  if (!walk_value (c, 0, text, name, out_root != NULL ? &root : NULL))
+  if (!walk_value (c, 0, text, name, sample, out_root != NULL ? &root : NULL))
     return FALSE;
   if (!_vigil_json_cursor_finish (c))
     {
@@ -923,7 +962,7 @@ _vigil_json_cursor_parse (VigilJsonCursor *c)
 {
   JsonNode *root = NULL;
 
-  return walk_text (c, &root) ? root : NULL;
+  return walk_text (c, NULL, &root) ? root : NULL;
 }
 
 /**
@@ -970,7 +1009,7 @@ _vigil_json_validate (const char    *data,
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
   _vigil_json_cursor_init_document (&c, data != NULL ? data : "", length, use, error);
-  return walk_text (&c, NULL);
+  return walk_text (&c, NULL, NULL);
 }
 
 /**
@@ -995,4 +1034,44 @@ _vigil_json_parse (const char    *data,
 
   _vigil_json_cursor_init_document (&c, data != NULL ? data : "", length, use, error);
   return _vigil_json_cursor_parse (&c);
+}
+
+/**
+ * _vigil_json_parse_sample:
+ * @length: the length of @data, or -1 when it ends with a NUL
+ * @max_elements: the most elements kept of each array
+ * @max_nodes: the most values kept in the whole tree
+ * @out_cut: (out) (optional): whether anything was left out
+ *
+ * Reads @data, checked whole as _vigil_json_validate() does, into a
+ * tree that keeps the first @max_elements of each array and no more
+ * than @max_nodes values in all: a page of a million records is looked
+ * at in the memory of a few (a preview, design 5), and every byte of it
+ * is checked all the same. Objects keep their members in order until
+ * the tree is full.
+ *
+ * Returns: (transfer full): the tree's root, or %NULL with @error naming
+ *   the line and column at fault
+ */
+JsonNode *
+_vigil_json_parse_sample (const char    *data,
+                          gssize         length,
+                          VigilJsonUse   use,
+                          guint          max_elements,
+                          guint          max_nodes,
+                          gboolean      *out_cut,
+                          GError       **error)
+{
+  VigilJsonCursor c;
+  Sample sample = { max_elements, MAX (max_nodes, 1), 0, FALSE };
+  JsonNode *root = NULL;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  _vigil_json_cursor_init_document (&c, data != NULL ? data : "", length, use, error);
+  if (!walk_text (&c, &sample, &root))
+    return NULL;
+  if (out_cut != NULL)
+    *out_cut = sample.cut;
+  return root;
 }

@@ -239,6 +239,37 @@ vigil_json_pointer_validate (const char  *pointer,
   return TRUE;
 }
 
+/**
+ * vigil_json_pointer_append:
+ * @pointer: a valid JSON Pointer
+ * @token: a member name or an array index, as it is
+ *
+ * Returns: (transfer full): the pointer to @token below @pointer, its
+ *   "~" and "/" escaped as RFC 6901 says ("~0", "~1")
+ */
+char *
+vigil_json_pointer_append (const char *pointer,
+                           const char *token)
+{
+  GString *out;
+
+  g_return_val_if_fail (pointer != NULL, NULL);
+  g_return_val_if_fail (token != NULL, NULL);
+
+  out = g_string_new (pointer);
+  g_string_append_c (out, '/');
+  for (const char *p = token; *p != '\0'; p++)
+    {
+      if (*p == '~')
+        g_string_append (out, "~0");
+      else if (*p == '/')
+        g_string_append (out, "~1");
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static gboolean
 parse_array_index (const char *token,
                    guint       length,
@@ -2375,6 +2406,37 @@ _vigil_mapping_get_delimiter (VigilMapping *self)
   g_return_val_if_fail (VIGIL_IS_MAPPING (self), 0);
 
   return self->delimiter;
+}
+
+/**
+ * vigil_mapping_get_records_pointer:
+ *
+ * Returns: the JSON Pointer to the array of records in an answer
+ */
+const char *
+vigil_mapping_get_records_pointer (VigilMapping *self)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), NULL);
+
+  return self->records;
+}
+
+/**
+ * vigil_mapping_fills_field:
+ *
+ * Returns: whether the mapping says where @field is, in a record of the
+ *   list or in a detail answer
+ */
+gboolean
+vigil_mapping_fills_field (VigilMapping *self,
+                           VigilField    field)
+{
+  g_return_val_if_fail (VIGIL_IS_MAPPING (self), FALSE);
+  g_return_val_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS, FALSE);
+
+  return self->fields[field] != NULL || self->field_rules[field] != NULL ||
+         self->detail_fields[field] != NULL || self->detail_rules[field] != NULL ||
+         (field == VIGIL_FIELD_KEYS && self->key_pointers->len > 0);
 }
 
 VigilPaginationStyle

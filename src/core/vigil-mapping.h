@@ -164,5 +164,10 @@ JsonNode             *vigil_json_pointer_get            (JsonNode       *root,
                                                          const char     *pointer);
 gboolean              vigil_json_pointer_validate       (const char     *pointer,
                                                          GError        **error);
+char                 *vigil_json_pointer_append         (const char     *pointer,
+                                                         const char     *token);
+const char           *vigil_mapping_get_records_pointer (VigilMapping   *self);
+gboolean              vigil_mapping_fills_field         (VigilMapping   *self,
+                                                         VigilField      field);
 
 G_END_DECLS

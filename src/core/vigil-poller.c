@@ -20,6 +20,7 @@
 #include "vigil-link-header.h"
 #include "vigil-mapping.h"
 #include "vigil-poller.h"
+#include "vigil-preview-private.h"
 #include "vigil-secrets.h"
 #include "vigil-url.h"
 
@@ -226,6 +227,18 @@ release_writer (VigilPoller *self,
 
 /* Ending a poll ------------------------------------------------------------ */
 
+/* A poll's error goes to a terminal and into the database, and much of
+ * it is the server's (links, excerpts of its answer): whatever put it
+ * there, it leaves without control characters. */
+static void
+make_printable (GError *error)
+{
+  char *printable = vigil_text_printable (error->message, -1);
+
+  g_free (error->message);
+  error->message = printable;
+}
+
 static void
 return_poll (GTask  *task,
              GError *error)
@@ -233,13 +246,7 @@ return_poll (GTask  *task,
   release_writer (g_task_get_source_object (task), task);
   if (error != NULL)
     {
-      /* A poll's error goes to a terminal and into the database, and much
-       * of it is the server's (links, excerpts of its answer): whatever
-       * put it there, it leaves without control characters. */
-      char *printable = vigil_text_printable (error->message, -1);
-
-      g_free (error->message);
-      error->message = printable;
+      make_printable (error);
       g_task_return_error (task, error);
     }
   else
@@ -1648,16 +1655,6 @@ vigil_poller_new (void)
   return g_object_new (VIGIL_TYPE_POLLER, NULL);
 }
 
-static void
-wipe_free (gpointer data)
-{
-  char *text = data;
-
-  if (text != NULL)
-    memset (text, 0, strlen (text));
-  g_free (text);
-}
-
 /* The value of environment variable @variable, or NULL with @error set
  * saying what it should hold. */
 static char *
@@ -1714,8 +1711,8 @@ load_secrets (PollJob            *job,
               GCancellable       *cancellable,
               GError            **error)
 {
-  job->headers = g_ptr_array_new_with_free_func (wipe_free);
-  job->query_secrets = g_ptr_array_new_with_free_func (wipe_free);
+  job->headers = g_ptr_array_new_with_free_func (vigil_secrets_wipe_free);
+  job->query_secrets = g_ptr_array_new_with_free_func (vigil_secrets_wipe_free);
 
   if (source->keyring_token)
     {
@@ -1782,6 +1779,38 @@ load_secrets (PollJob            *job,
   return TRUE;
 }
 
+/* What a poll and a preview set up alike: the mapping, the origins
+ * requests may go to, the first page's request and the secrets. */
+static gboolean
+prepare_job (VigilPoller        *self,
+             PollJob            *job,
+             const char         *database,
+             const VigilSource  *source,
+             GCancellable       *cancellable,
+             GError            **error)
+{
+  job->source = vigil_source_copy (source);
+  job->started_at = self->now >= 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
+  job->url = g_strdup (source->url);
+  job->mapping = source->mapping != NULL ? vigil_mapping_new_from_data (source->mapping, -1, error)
+                                         : vigil_mapping_new_native ();
+  if (job->mapping == NULL)
+    return FALSE;
+  /* The origins requests may go to, and the secrets with them. */
+  if (!(job->origin = vigil_url_get_origin (source->url, error)))
+    return FALSE;
+  if (vigil_mapping_get_detail_url (job->mapping) != NULL)
+    {
+      /* {id} is never in the host (see the mapping): any id will do. */
+      g_autofree char *example = vigil_mapping_expand_detail_url (job->mapping, "id", NULL);
+
+      if (!(job->detail_origin = vigil_url_get_origin (example, error)))
+        return FALSE;
+    }
+  job->page_number = vigil_mapping_get_page_start (job->mapping);
+  return first_page_request (job, error) && load_secrets (job, database, source, cancellable, error);
+}
+
 /**
  * vigil_poller_poll_async:
  * @store: where the poll is stored
@@ -1814,52 +1843,21 @@ vigil_poller_poll_async (VigilPoller         *self,
 
   job = g_new0 (PollJob, 1);
   job->store = g_object_ref (store);
-  job->source = vigil_source_copy (source);
-  job->started_at = self->now >= 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
-  job->url = g_strdup (source->url);
   job->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) poll_job_free);
 
-  job->mapping = source->mapping != NULL ? vigil_mapping_new_from_data (source->mapping, -1, &error)
-                                         : vigil_mapping_new_native ();
-  if (job->mapping == NULL)
+  if (!prepare_job (self, job, vigil_store_get_path (store), source, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* The origins requests may go to, and the secrets with them. */
-  if (!(job->origin = vigil_url_get_origin (source->url, &error)))
+  if (job->detail_origin != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (vigil_mapping_get_detail_url (job->mapping) != NULL)
-    {
-      /* {id} is never in the host (see the mapping): any id will do. */
-      g_autofree char *example = vigil_mapping_expand_detail_url (job->mapping, "id", NULL);
-
-      if (!(job->detail_origin = vigil_url_get_origin (example, &error)))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
       /* Cancelled with the poll, and by the first failing detail. */
       job->details_cancellable = g_cancellable_new ();
       if (cancellable != NULL)
         g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
                                  job->details_cancellable, G_CONNECT_SWAPPED);
-    }
-  job->page_number = vigil_mapping_get_page_start (job->mapping);
-  if (!first_page_request (job, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (!load_secrets (job, vigil_store_get_path (store), source, cancellable, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
     }
 
   if (source->id > 0 &&
@@ -1891,6 +1889,168 @@ vigil_poller_poll_finish (VigilPoller      *self,
   if (out_result != NULL)
     *out_result = ((PollJob *) g_task_get_task_data (G_TASK (result)))->result;
   return TRUE;
+}
+
+/* Previews ------------------------------------------------------------------ */
+
+static void
+preview_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  PollJob *job = task_data;
+  const char *content_type = soup_message_headers_get_content_type (
+    soup_message_get_response_headers (job->message), NULL);
+  g_autofree char *url = vigil_text_printable (job->url, -1);
+  GError *error = NULL;
+  VigilPreview *preview;
+
+  preview = vigil_preview_new_from_bytes (url, job->page->body, content_type,
+                                          g_object_get_data (G_OBJECT (task), "link-next"), job->started_at,
+                                          &error);
+  if (preview == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, preview, g_object_unref);
+}
+
+static void
+preview_fetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PollJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answered = NULL;
+  GBytes *body;
+  const char *link;
+
+  body = fetch_finish (result, &job->message, &answered, &error);
+  if (body == NULL)
+    {
+      /* The server's words first made printable: the explanation is on
+       * a line of its own. */
+      make_printable (error);
+      _vigil_preview_explain_fetch_error (&error, job->message != NULL ? soup_message_get_status (job->message) : 0);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_free (job->url);
+  job->url = g_steal_pointer (&answered);
+  job->page = g_new0 (PageResult, 1);
+  job->page->body = body;
+  /* A Link header's next page, for a person choosing how pages go. */
+  link = soup_message_headers_get_list (soup_message_get_response_headers (job->message), "Link");
+  if (link != NULL)
+    g_object_set_data_full (G_OBJECT (task), "link-next", vigil_link_header_find_next (link, job->url), g_free);
+  g_task_run_in_thread (task, preview_thread);
+}
+
+/* @names without its first name, which is returned. */
+static char *
+take_first_name (GStrv *names)
+{
+  char *first;
+  GStrv rest;
+
+  if (*names == NULL || (*names)[0] == NULL)
+    return NULL;
+  first = g_strdup ((*names)[0]);
+  rest = (*names)[1] != NULL ? g_strdupv (*names + 1) : NULL;
+  g_strfreev (*names);
+  *names = rest;
+  return first;
+}
+
+/**
+ * vigil_poller_preview_async:
+ * @source: the source to look at (copied), saved or not
+ * @database: the database whose keyring entries hold the source's
+ *   secrets, if it keeps any there
+ * @given: (nullable): secrets typed but not yet kept, sent instead of the
+ *   source's own: the token, the first header's value, the first query
+ *   secret's
+ *
+ * Fetches the first page of @source as its poll would (the same
+ * request, origin, secrets, size limit, redirects, retries and timeout)
+ * and checks it, without storing anything (design 5). Why it failed is
+ * said in words (%VIGIL_PREVIEW_ERROR).
+ */
+void
+vigil_poller_preview_async (VigilPoller             *self,
+                            VigilSource             *source,
+                            const char              *database,
+                            const VigilGivenSecrets *given,
+                            GCancellable            *cancellable,
+                            GAsyncReadyCallback      callback,
+                            gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(VigilSource) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *param = NULL;
+  PollJob *job;
+
+  g_return_if_fail (VIGIL_IS_POLLER (self));
+  g_return_if_fail (source != NULL && source->url != NULL);
+  g_return_if_fail (database != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, vigil_poller_preview_async);
+  job = g_new0 (PollJob, 1);
+  g_task_set_task_data (task, job, (GDestroyNotify) poll_job_free);
+
+  /* A secret given replaces wherever the source would find its own. */
+  copy = vigil_source_copy (source);
+  if (given != NULL && given->token != NULL)
+    {
+      copy->keyring_token = FALSE;
+      g_clear_pointer (&copy->token_env, g_free);
+    }
+  if (given != NULL && given->header_value != NULL)
+    header = take_first_name (&copy->header_names);
+  if (given != NULL && given->query_value != NULL)
+    param = take_first_name (&copy->query_secret_names);
+  if (!prepare_job (self, job, database, copy, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (given != NULL && given->token != NULL)
+    job->token = g_strdup (given->token);
+  if (header != NULL)
+    {
+      g_ptr_array_add (job->headers, g_steal_pointer (&header));
+      g_ptr_array_add (job->headers, g_strdup (given->header_value));
+    }
+  if (param != NULL)
+    {
+      g_ptr_array_add (job->query_secrets, g_steal_pointer (&param));
+      g_ptr_array_add (job->query_secrets, g_strdup (given->query_value));
+    }
+
+  g_object_set (self->session, "timeout", source->timeout_s, NULL);
+  fetch_async (self, job->url, job->body, job, FALSE, FALSE, cancellable, preview_fetched_cb, g_steal_pointer (&task));
+}
+
+/**
+ * vigil_poller_preview_finish:
+ *
+ * Returns: (transfer full): the first page, or %NULL with @error set
+ */
+VigilPreview *
+vigil_poller_preview_finish (VigilPoller   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (VIGIL_IS_POLLER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

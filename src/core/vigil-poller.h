@@ -11,6 +11,8 @@
 
 #include "vigil-ingest.h"
 #include "vigil-poll-census.h"
+#include "vigil-preview.h"
+#include "vigil-secrets.h"
 #include "vigil-source.h"
 #include "vigil-store.h"
 
@@ -73,5 +75,15 @@ gboolean     vigil_poller_poll_finish (VigilPoller          *self,
                                        GAsyncResult         *result,
                                        VigilPollResult      *out_result,
                                        GError              **error);
+void         vigil_poller_preview_async  (VigilPoller       *self,
+                                          VigilSource       *source,
+                                          const char        *database,
+                                          const VigilGivenSecrets *given,
+                                          GCancellable      *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer           user_data);
+VigilPreview *vigil_poller_preview_finish (VigilPoller      *self,
+                                           GAsyncResult     *result,
+                                           GError          **error);
 
 G_END_DECLS

@@ -58,6 +58,23 @@ vigil_secrets_query_key (const char *parameter)
   return g_strconcat (QUERY_KEY_PREFIX, parameter, NULL);
 }
 
+/**
+ * vigil_secrets_wipe_free:
+ * @secret: (nullable) (type utf8): a secret's text
+ *
+ * Frees @secret after overwriting it: a token must not lie in freed
+ * memory (a GDestroyNotify).
+ */
+void
+vigil_secrets_wipe_free (gpointer secret)
+{
+  char *text = secret;
+
+  if (text != NULL)
+    memset (text, 0, strlen (text));
+  g_free (text);
+}
+
 /* Errors from the Secret Service, said in words a user can act on. */
 static gboolean
 explain_error (GError     **error,

@@ -17,7 +17,25 @@ G_BEGIN_DECLS
  * log. @header is NULL for the token, a header's name for its value, and
  * vigil_secrets_query_key() for a query parameter's value. */
 
+/**
+ * VigilGivenSecrets:
+ * @token: (nullable): a bearer token
+ * @header_value: (nullable): the value of the source's first extra header
+ * @query_value: (nullable): the value of the source's first query secret
+ *
+ * Secrets typed for a source not yet kept anywhere (a source being
+ * added in the window): sent, or stored, instead of what the keyring or
+ * the environment would give.
+ */
+typedef struct
+{
+  const char *token;
+  const char *header_value;
+  const char *query_value;
+} VigilGivenSecrets;
+
 char     *vigil_secrets_query_key (const char *parameter);
+void      vigil_secrets_wipe_free (gpointer    secret);
 
 gboolean  vigil_secrets_store  (const char    *database,
                                 const char    *source,

@@ -23,6 +23,7 @@
 
 #include "vigil-chart-view.h"
 #include "vigil-customer-page.h"
+#include "vigil-snapshot-text.h"
 
 #define SECONDS_PER_DAY 86400
 
@@ -1223,12 +1224,6 @@ fill_records (VigilCustomerPage *self)
 
 /* Section 9: the raw snapshot ---------------------------------------------- */
 
-static char *
-format_count (gint64 value)
-{
-  return value == VIGIL_UNKNOWN ? g_strdup (_("unknown")) : g_strdup_printf ("%" G_GINT64_FORMAT, value);
-}
-
 static void
 fill_snapshot (VigilCustomerPage *self)
 {
@@ -1244,27 +1239,12 @@ fill_snapshot (VigilCustomerPage *self)
     {
       g_autofree char *value = NULL;
 
-      switch ((VigilField) field)
+      if (field == VIGIL_FIELD_KEYS)
+        /* Not kept with a stored snapshot: no line says "unknown" for them. */
+        continue;
+      if (field == VIGIL_FIELD_FEATURES)
         {
-        case VIGIL_FIELD_ID: value = g_strdup (s->customer_id); break;
-        case VIGIL_FIELD_KEYS:
-          /* Not kept with a stored snapshot: no line says "unknown" for them. */
-          continue;
-        case VIGIL_FIELD_NAME: value = g_strdup (s->name); break;
-        case VIGIL_FIELD_PLAN: value = g_strdup (s->plan); break;
-        case VIGIL_FIELD_OWNER: value = g_strdup (s->owner); break;
-        case VIGIL_FIELD_SEGMENT: value = g_strdup (s->segment); break;
-        case VIGIL_FIELD_MRR: value = isnan (s->mrr) ? NULL : g_strdup_printf ("%.2f", s->mrr); break;
-        case VIGIL_FIELD_SEATS: value = format_count (s->seats); break;
-        case VIGIL_FIELD_SEATS_USED: value = format_count (s->seats_used); break;
-        case VIGIL_FIELD_RENEWAL_DATE:
-          value = s->renewal_day == VIGIL_UNKNOWN_DAY ? NULL : vigil_date_format (s->renewal_day);
-          break;
-        case VIGIL_FIELD_LAST_ACTIVE:
-          value = s->last_active == VIGIL_UNKNOWN ? NULL : vigil_time_format (s->last_active);
-          break;
-        case VIGIL_FIELD_API_CALLS_7D: value = format_count (s->api_calls_7d); break;
-        case VIGIL_FIELD_FEATURES:
+          /* Read with the history, not kept with the latest row. */
           if (features != NULL)
             {
               GString *list = g_string_new (NULL);
@@ -1284,16 +1264,9 @@ fill_snapshot (VigilCustomerPage *self)
             }
           else if (self->history_id != self->store_id)
             value = g_strdup ("…");
-          break;
-        case VIGIL_FIELD_FEATURES_USED: value = format_count (s->features_used); break;
-        case VIGIL_FIELD_OPEN_TICKETS: value = format_count (s->open_tickets); break;
-        case VIGIL_FIELD_NPS: value = format_count (s->nps); break;
-        case VIGIL_FIELD_OBSERVED_AT: value = vigil_time_format (s->observed_at); break;
-        case VIGIL_FIELD_NONE:
-        case VIGIL_N_FIELDS:
-        default:
-          break;
         }
+      else
+        value = vigil_snapshot_format_field (s, (VigilField) field);
       g_string_append_printf (text, "%-14s %s\n", vigil_field_get_name ((VigilField) field),
                               value != NULL ? value : _("unknown"));
     }

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 #ifdef HAVE_MALLOC_TRIM
@@ -813,6 +814,140 @@ vigil_portfolio_run_finish (VigilPortfolio  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Adding a source ---------------------------------------------------------- */
+
+/* What the worker thread needs to add a source. */
+typedef struct
+{
+  VigilSource *source;
+  char        *token;         /* NULL for none; wiped when freed */
+  char        *header_value;  /* for source->header_names[0]; wiped */
+  char        *query_value;   /* for source->query_secret_names[0]; wiped */
+} NewSource;
+
+static void
+new_source_free (NewSource *data)
+{
+  vigil_source_free (data->source);
+  vigil_secrets_wipe_free (data->token);
+  vigil_secrets_wipe_free (data->header_value);
+  vigil_secrets_wipe_free (data->query_value);
+  g_free (data);
+}
+
+/* Runs on a worker thread: secrets first, so a source whose keyring
+ * cannot be reached is not added (as `vigil source add` does). */
+static gpointer
+add_source_work (VigilStore  *store,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  NewSource *data = user_data;
+  const char *database = vigil_store_get_path (store);
+  g_autoptr(VigilSource) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean has_secrets = data->token != NULL || data->header_value != NULL || data->query_value != NULL;
+
+  /* Checked before the keyring is touched: a failed add must not replace
+   * or clear the secrets of the source already of that name. */
+  existing = vigil_store_get_source (store, data->source->name, &local_error);
+  if (existing != NULL)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("A source named “%s” already exists"), data->source->name);
+      return NULL;
+    }
+  if (!g_error_matches (local_error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (data->token != NULL &&
+      !vigil_secrets_store (database, data->source->name, NULL, data->token, NULL, error))
+    return NULL;
+  if (data->header_value != NULL &&
+      !vigil_secrets_store (database, data->source->name, data->source->header_names[0],
+                            data->header_value, NULL, error))
+    {
+      vigil_secrets_clear (database, data->source->name, NULL, NULL);
+      return NULL;
+    }
+  if (data->query_value != NULL)
+    {
+      g_autofree char *key = vigil_secrets_query_key (data->source->query_secret_names[0]);
+
+      if (!vigil_secrets_store (database, data->source->name, key, data->query_value, NULL, error))
+        {
+          vigil_secrets_clear (database, data->source->name, NULL, NULL);
+          return NULL;
+        }
+    }
+
+  if (!vigil_store_add_source (store, data->source, error))
+    {
+      if (has_secrets)
+        vigil_secrets_clear (database, data->source->name, NULL, NULL);
+      return NULL;
+    }
+  return g_strdup (data->source->name);
+}
+
+/**
+ * vigil_portfolio_add_source_async:
+ * @source: the source to add (copied), validated
+ * @secrets: (nullable): its token, the value of its first extra header
+ *   and of its first query secret, for the keyring
+ *
+ * Adds @source on a worker thread: its secrets into the keyring first,
+ * then the source into the database (never the secrets); a failure
+ * leaves neither, and a source of that name already there untouched.
+ */
+void
+vigil_portfolio_add_source_async (VigilPortfolio          *self,
+                                  const VigilSource       *source,
+                                  const VigilGivenSecrets *secrets,
+                                  GCancellable            *cancellable,
+                                  GAsyncReadyCallback      callback,
+                                  gpointer                 user_data)
+{
+  VigilGivenSecrets none = { NULL, NULL, NULL };
+  NewSource *data;
+
+  g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
+  g_return_if_fail (source != NULL && source->name != NULL);
+
+  if (secrets == NULL)
+    secrets = &none;
+  g_return_if_fail (secrets->header_value == NULL ||
+                    (source->header_names != NULL && source->header_names[0] != NULL));
+  g_return_if_fail (secrets->query_value == NULL ||
+                    (source->query_secret_names != NULL && source->query_secret_names[0] != NULL));
+
+  data = g_new0 (NewSource, 1);
+  data->source = vigil_source_copy (source);
+  data->source->keyring_token = secrets->token != NULL;
+  data->token = g_strdup (secrets->token);
+  data->header_value = g_strdup (secrets->header_value);
+  data->query_value = g_strdup (secrets->query_value);
+  vigil_portfolio_run_async_full (self, add_source_work, data, (GDestroyNotify) new_source_free, g_free,
+                                  cancellable, callback, user_data);
+}
+
+/**
+ * vigil_portfolio_add_source_finish:
+ *
+ * Returns: (transfer full): the name of the source added, or %NULL with
+ *   @error set
+ */
+char *
+vigil_portfolio_add_source_finish (VigilPortfolio  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  return vigil_portfolio_run_finish (self, result, error);
 }
 
 typedef struct

@@ -61,6 +61,15 @@ void             vigil_portfolio_run_async_full      (VigilPortfolio      *self,
 gpointer         vigil_portfolio_run_finish          (VigilPortfolio      *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
+void             vigil_portfolio_add_source_async    (VigilPortfolio      *self,
+                                                      const VigilSource   *source,
+                                                      const VigilGivenSecrets *secrets,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+char            *vigil_portfolio_add_source_finish   (VigilPortfolio      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 void             vigil_portfolio_set_trigger_state_async (VigilPortfolio      *self,
                                                           gint64               id,
                                                           const char          *state,

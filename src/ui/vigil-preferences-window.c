@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-preferences-window.h"
+#include "vigil-source-assistant.h"
 #include "vigil-source-dialog.h"
 
 /* How long the scorecard settings rest before the preview is recomputed. */
@@ -681,13 +682,13 @@ source_added_cb (VigilPreferencesWindow *self,
 static void
 add_source_clicked_cb (VigilPreferencesWindow *self)
 {
-  VigilSourceDialog *dialog;
+  VigilSourceAssistant *assistant;
 
   g_assert (VIGIL_IS_PREFERENCES_WINDOW (self));
 
-  dialog = vigil_source_dialog_new (GTK_WINDOW (self), self->portfolio);
-  g_signal_connect_object (dialog, "source-added", G_CALLBACK (source_added_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  assistant = vigil_source_assistant_new (GTK_WINDOW (self), self->portfolio);
+  g_signal_connect_object (assistant, "source-added", G_CALLBACK (source_added_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (assistant));
 }
 
 /* Scorecard page ----------------------------------------------------------- */

@@ -60,7 +60,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* What the worker thread needs to add or change a source. */
+/* What the worker thread needs to change a source. */
 typedef struct
 {
   VigilSource *source;
@@ -70,19 +70,11 @@ typedef struct
 } AddSourceData;
 
 static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-static void
 add_source_data_free (AddSourceData *data)
 {
   vigil_source_free (data->source);
-  wipe_free (data->token);
-  wipe_free (data->header_value);
+  vigil_secrets_wipe_free (data->token);
+  vigil_secrets_wipe_free (data->header_value);
   g_free (data);
 }
 
@@ -138,54 +130,6 @@ update_mapping_row (VigilSourceDialog *self,
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->mapping_row), "vigil-row-failed");
   gtk_widget_set_visible (GTK_WIDGET (self->mapping_clear_button), self->mapping_json != NULL || failed);
-}
-
-/* Runs on a worker thread: secrets first, so a source whose keyring
- * cannot be reached is not added (as `vigil source add` does). */
-static gpointer
-add_source_work (VigilStore  *store,
-                 gpointer     user_data,
-                 GError     **error)
-{
-  AddSourceData *data = user_data;
-  const char *database = vigil_store_get_path (store);
-  g_autoptr(VigilSource) existing = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean has_secrets = data->token != NULL || data->header_value != NULL;
-
-  /* Checked before the keyring is touched: a failed add must not replace
-   * or clear the secrets of the source already of that name. */
-  existing = vigil_store_get_source (store, data->source->name, &local_error);
-  if (existing != NULL)
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
-                   _("A source named “%s” already exists"), data->source->name);
-      return NULL;
-    }
-  if (!g_error_matches (local_error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  if (data->token != NULL &&
-      !vigil_secrets_store (database, data->source->name, NULL, data->token, NULL, error))
-    return NULL;
-  if (data->header_value != NULL &&
-      !vigil_secrets_store (database, data->source->name, data->source->header_names[0],
-                            data->header_value, NULL, error))
-    {
-      vigil_secrets_clear (database, data->source->name, NULL, NULL);
-      return NULL;
-    }
-
-  if (!vigil_store_add_source (store, data->source, error))
-    {
-      if (has_secrets)
-        vigil_secrets_clear (database, data->source->name, NULL, NULL);
-      return NULL;
-    }
-  return g_strdup (data->source->name);
 }
 
 /* The first extra header's name, or NULL. */
@@ -253,7 +197,10 @@ add_source_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
 
-  name = vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error);
+  if (self->editing != NULL)
+    name = vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error);
+  else
+    name = vigil_portfolio_add_source_finish (VIGIL_PORTFOLIO (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -357,15 +304,23 @@ add_clicked_cb (VigilSourceDialog *self)
     }
   show_error (self, NULL);
 
+  set_saving (self, TRUE);
+  if (self->editing == NULL)
+    {
+      VigilGivenSecrets secrets = { *token != '\0' ? token : NULL, *header_value != '\0' ? header_value : NULL,
+                                    NULL };
+
+      vigil_portfolio_add_source_async (self->portfolio, source, &secrets, self->cancellable, add_source_cb,
+                                        g_object_ref (self));
+      return;
+    }
+
   data = g_new0 (AddSourceData, 1);
   data->source = g_steal_pointer (&source);
   data->token = *token != '\0' ? g_strdup (token) : NULL;
   data->header_value = *header_value != '\0' ? g_strdup (header_value) : NULL;
   data->forget_token = gtk_switch_get_active (self->token_forget_switch);
-
-  set_saving (self, TRUE);
-  vigil_portfolio_run_async (self->portfolio, self->editing != NULL ? edit_source_work : add_source_work,
-                             data, (GDestroyNotify) add_source_data_free,
+  vigil_portfolio_run_async (self->portfolio, edit_source_work, data, (GDestroyNotify) add_source_data_free,
                              self->cancellable, add_source_cb, g_object_ref (self));
 }
 

@@ -20,5 +20,7 @@ VigilCustomerPage  *_vigil_window_get_customer_page  (VigilWindow *self);
 VigilTriggersPage  *_vigil_window_get_triggers_page  (VigilWindow *self);
 const char         *_vigil_window_get_visible_page   (VigilWindow *self);
 const char         *_vigil_window_get_last_toast     (VigilWindow *self);
+void                _vigil_window_import_file        (VigilWindow *self,
+                                                      GFile       *file);
 
 G_END_DECLS

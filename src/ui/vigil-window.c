@@ -20,6 +20,7 @@
 #include "vigil-merge-dialog.h"
 #include "vigil-preferences-window.h"
 #include "vigil-triggers-page.h"
+#include "vigil-source-assistant.h"
 #include "vigil-window.h"
 #include "vigil-window-private.h"
 
@@ -364,6 +365,62 @@ import_done_cb (GObject      *object,
 }
 
 static void
+assistant_imported_cb (VigilWindow *self,
+                       const char  *message)
+{
+  vigil_window_show_toast (self, message);
+}
+
+/* Enough of a file to tell its format by (design 2.5). */
+#define IMPORT_HEAD_BYTES 65536
+
+static gboolean
+read_more_cb (const char *contents,
+              goffset     size,
+              gpointer    user_data)
+{
+  return size < IMPORT_HEAD_BYTES;
+}
+
+/* A CSV file's columns are said in the assistant (design 5); JSON and
+ * JSON Lines are imported as they are. */
+static void
+import_head_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(VigilWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *basename = g_file_get_basename (G_FILE (object));
+  gsize length = 0;
+
+  if (!g_file_load_partial_contents_finish (G_FILE (object), result, &head, &length, NULL, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("Import failed: %s"), error->message);
+      vigil_window_show_toast (self, message);
+      return;
+    }
+  if (vigil_importer_detect_format (head, length, basename) == VIGIL_IMPORT_FORMAT_CSV)
+    {
+      VigilSourceAssistant *assistant = vigil_source_assistant_new (GTK_WINDOW (self), self->portfolio);
+
+      g_signal_connect_object (assistant, "imported", G_CALLBACK (assistant_imported_cb), self, G_CONNECT_SWAPPED);
+      gtk_window_set_title (GTK_WINDOW (assistant), _("Import a CSV File"));
+      vigil_source_assistant_open_file (assistant, G_FILE (object));
+      gtk_window_present (GTK_WINDOW (assistant));
+      return;
+    }
+  vigil_window_show_toast (self, _("Importing…"));
+  vigil_portfolio_run_async (self->portfolio, import_work, g_object_ref (object), g_object_unref,
+                             self->cancellable, import_done_cb, g_object_ref (self));
+}
+
+static void
 import_response_cb (GtkNativeDialog *dialog,
                     int              response,
                     gpointer         user_data)
@@ -374,9 +431,7 @@ import_response_cb (GtkNativeDialog *dialog,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
-      vigil_window_show_toast (self, _("Importing…"));
-      vigil_portfolio_run_async (self->portfolio, import_work, g_steal_pointer (&file), g_object_unref,
-                                 self->cancellable, import_done_cb, g_object_ref (self));
+      _vigil_window_import_file (self, file);
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -716,4 +771,21 @@ const char *
 _vigil_window_get_last_toast (VigilWindow *self)
 {
   return self->last_toast;
+}
+
+/**
+ * _vigil_window_import_file:
+ * @file: a file the user chose to import
+ *
+ * Imports @file: through the assistant when it is CSV (its columns said
+ * by clicks), at once otherwise.
+ */
+void
+_vigil_window_import_file (VigilWindow *self,
+                           GFile       *file)
+{
+  g_return_if_fail (VIGIL_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_file_load_partial_contents_async (file, self->cancellable, read_more_cb, import_head_cb, g_object_ref (self));
 }
