@@ -677,18 +677,8 @@ acme_history (VigilStore *store)
     "FROM snapshots s JOIN scores k ON k.customer_id = s.customer_id AND k.observed_at = s.observed_at "
     "WHERE s.customer_id = (SELECT customer_id FROM records WHERE external_id = '512') "
     "ORDER BY s.observed_at)";
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *text = NULL;
 
-  g_assert_cmpint (sqlite3_open_v2 (vigil_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return text;
+  return sql_text (store, sql);
 }
 
 /* A product observation backfilled between two days, and one that
