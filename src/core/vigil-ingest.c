@@ -369,13 +369,15 @@ find_key_account (VigilIngest  *self,
 }
 
 /* design 2.6: stores the records first seen in this batch. One whose
- * keys name one account, with at least as much history as the record
- * brings in this ingest so far (a CRM or support export's one row
- * joining a product's year), joins that account at once as one more
- * record: its rows go where other records' do, and nothing is merged
- * later. Any other (a product's year joining a CRM's one row, keys
- * naming several accounts, no keys) becomes an account of its own, to
- * be joined at the end: then the longer history keeps its place. */
+ * keys name one account joins it at once, nothing being merged later:
+ * when the account has at least as much history as the record brings
+ * in this ingest so far (a CRM or support export's one row joining a
+ * product's year), as one more record, its rows going where other
+ * records' do; when it brings more (a product's year joining a CRM's
+ * one row), as the account's main record, its rows becoming the
+ * snapshots, so the longer history is written once. Any other (keys
+ * naming several accounts, or none) becomes an account of its own, to
+ * be joined at the end. */
 static gboolean
 resolve_new_records (VigilIngest  *self,
                      GError      **error)
@@ -397,6 +399,15 @@ resolve_new_records (VigilIngest  *self,
                                            &record, error))
             return FALSE;
           mark_for_recompute (self, account, state->oldest);
+        }
+      else if (account != 0)
+        {
+          gint64 since = G_MAXINT64;
+
+          if (!_vigil_store_adopt_record (self->store, self->source_id, state->external_id, account,
+                                          &record, &since, error))
+            return FALSE;
+          mark_for_recompute (self, account, since);
         }
       else if (!_vigil_store_ensure_record (self->store, self->source_id, state->external_id,
                                             &record, error))

@@ -502,6 +502,50 @@ oldest_observation (VigilStore  *self,
 }
 
 /**
+ * _vigil_store_adopt_record:
+ * @out_since: (out): the time from which the account's merged state
+ *   is to be rebuilt once the record's rows are in
+ *
+ * design 2.6: adds the record @external_id of @source_id to account
+ * @customer_id as its main record, for a record that brings a longer
+ * history than the account has (a product's year joining a CRM's one
+ * row). The account's main record's observations move to observations
+ * and its snapshots and scores go: the record's rows are written as
+ * the account's snapshots, and the merged state is rebuilt from
+ * @out_since on, where the other records' observations begin.
+ */
+gboolean
+_vigil_store_adopt_record (VigilStore      *self,
+                           gint64           source_id,
+                           const char      *external_id,
+                           gint64           customer_id,
+                           VigilRecordRef  *out,
+                           gint64          *out_since,
+                           GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!oldest_observation (self, customer_id, out_since, error) ||
+      !demote_main_record (self, customer_id, error) ||
+      !run_with_id (self, "DELETE FROM snapshots WHERE customer_id = ?1", customer_id, 0, error) ||
+      !run_with_id (self, "DELETE FROM scores WHERE customer_id = ?1", customer_id, 0, error) ||
+      !(stmt = _vigil_store_get_stmt (self, STMT_INSERT_RECORD, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, customer_id);
+  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+    return FALSE;
+  out->record_id = sqlite3_last_insert_rowid (self->db);
+  out->customer_id = customer_id;
+  /* its rows go straight to the snapshots, as an only record's do */
+  out->shared = FALSE;
+  out->main = TRUE;
+  return run_with_id (self, "UPDATE customers SET main_record = ?2 WHERE id = ?1",
+                      customer_id, out->record_id, error);
+}
+
+/**
  * _vigil_store_merge_accounts:
  * @out_since: (out): the time from which the merged state of @survivor
  *   changes

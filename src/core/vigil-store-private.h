@@ -240,6 +240,13 @@ gboolean          _vigil_store_count_records          (VigilStore      *self,
                                                        gint64           customer_id,
                                                        gint64          *out_count,
                                                        GError         **error);
+gboolean          _vigil_store_adopt_record           (VigilStore      *self,
+                                                       gint64           source_id,
+                                                       const char      *external_id,
+                                                       gint64           customer_id,
+                                                       VigilRecordRef  *out,
+                                                       gint64          *out_since,
+                                                       GError         **error);
 GArray           *_vigil_store_find_key_accounts      (VigilStore      *self,
                                                        const char      *key,
                                                        GError         **error);
