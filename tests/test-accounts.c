@@ -543,6 +543,74 @@ test_accounts_main_record_whole (void)
   test_dir_clear (&dir);
 }
 
+/* Thirty days of two product records, both keyed acme.com when @keyed. */
+static char *
+two_products (gboolean keyed)
+{
+  GString *out = g_string_new (NULL);
+  const char *keys = keyed ? "\"keys\":\"acme.com\"," : "";
+
+  for (int day = 0; day < 30; day++)
+    {
+      gint64 t = DAY0 + (gint64) day * 86400;
+
+      g_string_append_printf (out, "{\"id\":\"acme-app\",%s\"observed_at\":%" G_GINT64_FORMAT
+                              ",\"api_calls_7d\":%d,\"seats\":50,\"seats_used\":%d}\n",
+                              keys, t, 100 + day, 10 + day);
+      g_string_append_printf (out, "{\"id\":\"acme-api\",%s\"observed_at\":%" G_GINT64_FORMAT
+                              ",\"api_calls_7d\":%d,\"open_tickets\":%d}\n", keys, t, 500 + day, day);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* design 2.6: two records of one import that both bring more history
+ * than the one account their keys name (a CRM's one row): the first
+ * becomes that account's main record at once, the second joins it at
+ * the end; each keeps exactly what it observed. */
+static void
+test_accounts_two_long_records (void)
+{
+  TestDir dir;
+  TestDir alone_dir;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = open_book (&dir, "c");
+  g_autoptr(VigilStore) alone = open_book (&alone_dir, "");
+  g_autofree char *keyed = two_products (TRUE);
+  g_autofree char *unkeyed = two_products (FALSE);
+  const char * const ids[] = { "acme-api", "acme-app" };
+  gint64 acme;
+
+  g_assert_true (import_text (store, &dir, "product", "two.jsonl", keyed, &error));
+  g_assert_no_error (error);
+  g_assert_true (import_text (alone, &alone_dir, "product", "two.jsonl", unkeyed, &error));
+  g_assert_no_error (error);
+
+  acme = vigil_store_find_customer (store, "crm:512", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vigil_store_find_customer (store, "product:acme-app", NULL, NULL), ==, acme);
+  g_assert_cmpint (vigil_store_find_customer (store, "product:acme-api", NULL, NULL), ==, acme);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *address = g_strconcat ("product:", ids[i], NULL);
+      g_autofree char *own_text = NULL;
+      g_autofree char *alone_text = NULL;
+      gint64 own = 0;
+
+      g_assert_true (vigil_store_unlink_record (store, "product", ids[i], &own, &error));
+      g_assert_no_error (error);
+      own_text = snapshots_text (store, own);
+      alone_text = snapshots_text (alone, vigil_store_find_customer (alone, address, NULL, NULL));
+      g_assert_cmpstr (own_text, ==, alone_text);
+    }
+
+  g_clear_object (&alone);
+  test_dir_clear (&alone_dir);
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 /* An account's records, in the order they were first seen (the display
  * record first), each with its own keys sorted, when it was last
  * observed and whether it was unlinked; a record without keys has an
@@ -887,6 +955,7 @@ main (int    argc,
   g_test_add_func ("/core/accounts/poll-joins", test_accounts_poll_joins);
   g_test_add_func ("/core/accounts/unlink-and-link", test_accounts_unlink_and_link);
   g_test_add_func ("/core/accounts/main-record-whole", test_accounts_main_record_whole);
+  g_test_add_func ("/core/accounts/two-long-records", test_accounts_two_long_records);
   g_test_add_func ("/core/accounts/addressing", test_accounts_addressing);
   g_test_add_func ("/core/accounts/list-records", test_accounts_list_records);
   g_test_add_func ("/core/accounts/remove-source", test_accounts_remove_source);

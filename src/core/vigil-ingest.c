@@ -110,6 +110,7 @@ struct _VigilIngest
   gint64           default_observed_at;
   GHashTable      *customers;   /* external id → CustomerState */
   GPtrArray       *new_states;  /* the pending ones, in the order first seen */
+  GHashTable      *direct;      /* accounts a live state writes snapshots of */
   GHashTable      *plans;       /* interned plan names */
   GArray          *keyed;       /* accounts whose records gained keys: to join */
   GHashTable      *to_recompute; /* account → the oldest time its merged state changed at */
@@ -325,6 +326,8 @@ lookup_customer (VigilIngest  *self,
       state->main = record.main;
       if (record.shared)
         mark_for_recompute (self, record.customer_id, G_MAXINT64);
+      else
+        g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
     }
   else
     {
@@ -400,7 +403,9 @@ resolve_new_records (VigilIngest  *self,
             return FALSE;
           mark_for_recompute (self, account, state->oldest);
         }
-      else if (account != 0)
+      /* an account whose snapshots a record of this ingest writes keeps
+       * its main record until the end, where accounts merge */
+      else if (account != 0 && !g_hash_table_contains (self->direct, &account))
         {
           gint64 since = G_MAXINT64;
 
@@ -417,6 +422,8 @@ resolve_new_records (VigilIngest  *self,
       state->shared = record.shared;
       state->main = record.main;
       state->pending = FALSE;
+      if (!state->shared)
+        g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
     }
   g_ptr_array_set_size (self->new_states, 0);
 
@@ -516,6 +523,7 @@ write_customers (VigilIngest  *self,
         return FALSE;
     }
   g_hash_table_remove_all (self->customers);
+  g_hash_table_remove_all (self->direct);
   return TRUE;
 }
 
@@ -899,6 +907,7 @@ vigil_ingest_finalize (GObject *object)
   VigilIngest *self = (VigilIngest *) object;
 
   g_clear_pointer (&self->new_states, g_ptr_array_unref);
+  g_clear_pointer (&self->direct, g_hash_table_unref);
   g_clear_pointer (&self->customers, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->plans, g_hash_table_unref);
@@ -926,6 +935,7 @@ vigil_ingest_init (VigilIngest *self)
   g_mutex_init (&self->error_lock);
   self->customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
   self->new_states = g_ptr_array_new ();
+  self->direct = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->keyed = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
