@@ -1,0 +1,45 @@
+/* vigil-test-widgets.h: finding widgets and waiting on the main loop, for the window suites
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* Runs the main loop until @done says so, for 30 s at most; returns
+ * what @done says at the end. */
+static inline gboolean
+wait_for (gboolean (*done) (gpointer data),
+          gpointer  data)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return done (data);
+}
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, const char *text);
+
+/* The first widget below @root, depth first, that @match takes. */
+static inline GtkWidget *
+find_widget (GtkWidget   *root,
+             WidgetMatch  match,
+             const char  *text)
+{
+  if (match (root, text))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
