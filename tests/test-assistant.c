@@ -26,6 +26,7 @@
 #include "vigil-source-assistant.h"
 #include "vigil-source-dialog.h"
 #include "vigil-test-server.h"
+#include "vigil-test-widgets.h"
 #include "vigil-test-util.h"
 #include "vigil-window-private.h"
 
@@ -70,18 +71,6 @@ typedef struct
   char            *base;
   guint            unauthorized;
 } Fixture;
-
-static gboolean
-wait_for (gboolean (*done) (gpointer data),
-          gpointer  data)
-{
-  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  return done (data);
-}
 
 static gboolean
 is_loaded (gpointer data)
@@ -263,26 +252,6 @@ fixture_teardown (Fixture       *f,
 }
 
 /* Widgets ------------------------------------------------------------------- */
-
-typedef gboolean (*WidgetMatch) (GtkWidget *widget, const char *text);
-
-static GtkWidget *
-find_widget (GtkWidget   *root,
-             WidgetMatch  match,
-             const char  *text)
-{
-  if (match (root, text))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 is_named (GtkWidget  *widget,

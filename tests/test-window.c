@@ -22,6 +22,7 @@
 #include "vigil-source-dialog.h"
 #include "vigil-text-cell.h"
 #include "vigil-test-util.h"
+#include "vigil-test-widgets.h"
 #include "vigil-test-churn.h"
 #include "vigil-window-private.h"
 
@@ -35,18 +36,6 @@ typedef struct
   VigilWindow      *window;
   VigilPortfolio   *portfolio;
 } Fixture;
-
-static gboolean
-wait_for (gboolean (*done) (gpointer data),
-          gpointer  data)
-{
-  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  return done (data);
-}
 
 static gboolean
 is_loaded (gpointer data)
@@ -183,27 +172,6 @@ fixture_teardown (Fixture       *f,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_free (f->db);
-}
-
-typedef gboolean (*WidgetMatch) (GtkWidget *widget, const char *text);
-
-/* The first widget below @root, depth first, that @match takes. */
-static GtkWidget *
-find_widget (GtkWidget   *root,
-             WidgetMatch  match,
-             const char  *text)
-{
-  if (match (root, text))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static gboolean

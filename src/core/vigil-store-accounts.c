@@ -1002,22 +1002,35 @@ find_joining_accounts (VigilStore  *self,
   return g_steal_pointer (&accounts);
 }
 
-/* Of two accounts about to merge, the one that survives: the one with
- * the longer history, so that the fewest snapshots are rewritten (ties:
- * the older account). */
+/* Of accounts about to merge (@current and @others), the one that
+ * survives: the one with the longest history, so that the fewest
+ * snapshots are rewritten (ties: the older account). Each is counted
+ * once. */
 static gboolean
 choose_survivor (VigilStore  *self,
-                 gint64       a,
-                 gint64       b,
+                 gint64       current,
+                 GArray      *others,
                  gint64      *out_survivor,
                  GError     **error)
 {
-  gint64 length_a = 0, length_b = 0;
+  gint64 best_length = 0;
 
-  if (!_vigil_store_count_snapshots (self, a, &length_a, error) ||
-      !_vigil_store_count_snapshots (self, b, &length_b, error))
+  if (!_vigil_store_count_snapshots (self, current, &best_length, error))
     return FALSE;
-  *out_survivor = length_a > length_b || (length_a == length_b && a < b) ? a : b;
+  *out_survivor = current;
+  for (guint i = 0; i < others->len; i++)
+    {
+      gint64 other = g_array_index (others, gint64, i);
+      gint64 length = 0;
+
+      if (!_vigil_store_count_snapshots (self, other, &length, error))
+        return FALSE;
+      if (length > best_length || (length == best_length && other < *out_survivor))
+        {
+          best_length = length;
+          *out_survivor = other;
+        }
+    }
   return TRUE;
 }
 
@@ -1053,9 +1066,8 @@ _vigil_store_join_account (VigilStore  *self,
       if (others->len == 0)
         break;
 
-      for (guint i = 0; i < others->len; i++)
-        if (!choose_survivor (self, survivor, g_array_index (others, gint64, i), &survivor, error))
-          return FALSE;
+      if (!choose_survivor (self, current, others, &survivor, error))
+        return FALSE;
       if (survivor != current)
         {
           if (!_vigil_store_merge_accounts (self, survivor, current, &since, error))
@@ -1239,6 +1251,7 @@ vigil_store_link_records (VigilStore  *self,
   g_autoptr(VigilScorecard) scorecard = NULL;
   gint64 record_a, record_b, account_a = 0, account_b = 0, survivor = 0;
   gint64 since = G_MININT64, joined_since = G_MAXINT64;
+  g_autoptr(GArray) other = g_array_new (FALSE, FALSE, sizeof (gint64));
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -1255,7 +1268,7 @@ vigil_store_link_records (VigilStore  *self,
       ok = FALSE;
     }
   ok = ok &&
-       choose_survivor (self, account_a, account_b, &survivor, error) &&
+       choose_survivor (self, account_a, g_array_append_val (other, account_b), &survivor, error) &&
        run_with_id (self, "UPDATE records SET detached = 0 WHERE id IN (?1, ?2)", record_a, record_b, error) &&
        _vigil_store_merge_accounts (self, survivor, survivor == account_a ? account_b : account_a,
                                     &since, error) &&
