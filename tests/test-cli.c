@@ -1277,7 +1277,8 @@ test_cli_active_book (Fixture       *f,
 
 /* design 3.2: what is at stake (churn risk × MRR) first by default and
  * with --sort at-stake; --reverse puts the least first, the unknown
- * (initech: no MRR) last either way. */
+ * (initech: no MRR) last either way. Whale, at risk with a large MRR,
+ * puts more at stake than globex, whose health is far lower. */
 static void
 test_cli_scores_at_stake (Fixture       *f,
                           gconstpointer  data)
@@ -1285,20 +1286,29 @@ test_cli_scores_at_stake (Fixture       *f,
   g_auto(Run) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *ids = NULL;
+  g_autofree char *whale = test_dir_write (&f->dir, "whale.csv",
+                                           "id,name,mrr,last_active,api_calls_7d,features_used,observed_at\n"
+                                           "whale,Whale Inc,50000,2026-11-21T12:00:00Z,2500,4,"
+                                           "2026-11-21T12:00:00Z\n", -1);
   JsonArray *array;
   double previous = G_MAXDOUBLE;
+
+  run_vigil (&run, "--db", f->db, "import", whale);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
 
   run_vigil (&run, "--db", f->db, "scores", "--format", "json");
   g_assert_cmpint (run.status, ==, 0);
   ids = json_ids (run.out, "id");
-  g_assert_cmpstr (ids, ==, "globex acme initech");
+  g_assert_cmpstr (ids, ==, "whale globex acme initech");
   g_clear_pointer (&ids, g_free);
 
   /* at_stake is the risk times the MRR, to the cent (the risk shown is
    * rounded to 4 decimals), null without MRR. */
   root = parse_json (run.out);
   array = json_node_get_array (root);
-  for (guint i = 0; i < 2; i++)
+  g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (array, 0), "health"), ==, 70);
+  for (guint i = 0; i < 3; i++)
     {
       JsonObject *customer = json_array_get_object_element (array, i);
       double at_stake = json_object_get_double_member (customer, "at_stake");
@@ -1310,18 +1320,25 @@ test_cli_scores_at_stake (Fixture       *f,
       g_assert_cmpfloat (at_stake, <, previous);
       previous = at_stake;
     }
-  g_assert_true (json_object_get_null_member (json_array_get_object_element (array, 2), "at_stake"));
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (array, 3), "at_stake"));
   run_clear (&run);
 
   run_vigil (&run, "--db", f->db, "scores", "--format", "csv", "--sort", "at-stake");
   ids = first_cells (run.out, ",");
-  g_assert_cmpstr (ids, ==, "globex acme initech ");
+  g_assert_cmpstr (ids, ==, "whale globex acme initech ");
   g_clear_pointer (&ids, g_free);
   run_clear (&run);
 
   run_vigil (&run, "--db", f->db, "scores", "--format", "csv", "--sort", "at-stake", "--reverse");
   ids = first_cells (run.out, ",");
-  g_assert_cmpstr (ids, ==, "acme globex initech ");
+  g_assert_cmpstr (ids, ==, "acme globex whale initech ");
+  g_clear_pointer (&ids, g_free);
+  run_clear (&run);
+
+  /* The table too, with the stake beside the MRR. */
+  run_vigil (&run, "--db", f->db, "scores");
+  g_assert_true (has_line (run.out, "^ID .* MRR +AT STAKE +SEATS +RENEWAL$"));
+  g_assert_true (g_str_has_prefix (strchr (run.out, '\n') + 1, "whale "));
 }
 
 /* One rule for a customer's churn risk, whatever the format: JSON null,
