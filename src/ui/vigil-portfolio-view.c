@@ -462,7 +462,7 @@ static const Column columns[] = {
   { "risk", N_("Churn Risk"), 0, vigil_customer_get_churn_risk, compare_risks, bind_risk, TRUE, FALSE, TRUE, -1,
     sample_risk },
   { "mrr", N_("MRR"), 0, vigil_customer_get_mrr, NULL, bind_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
-  { "at-stake", N_("At Stake"), 0, vigil_customer_get_at_stake, NULL, bind_at_stake, TRUE, FALSE, TRUE, -1,
+  { "at-stake", N_("At Stake"), 0, vigil_customer_get_at_stake, NULL, bind_at_stake, TRUE, FALSE, FALSE, -1,
     sample_mrr, order_at_stake },
   { "renewal", N_("Renewal"), 0, figure_renewal, NULL, bind_renewal, TRUE, FALSE, FALSE, -1, sample_day },
   { "seats", N_("Seat Use"), 0, vigil_customer_get_seat_use, NULL, bind_seats, TRUE, FALSE, FALSE, -1,
