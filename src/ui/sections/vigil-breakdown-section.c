@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The score's explanation (design 3, design 5): for each measure its
+ * The score's explanation (design 3.1, design 5): for each measure its
  * input in words, its value, its weight and the points it gives; a
  * weighted measure with no data says it was left out.
  */

@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The contract's outcome (design 3.3, design 5): the outcomes recorded,
+ * The contract's outcome (design 3.2, design 5): the outcomes recorded,
  * and buttons to record that the customer churned or renewed today,
  * through the core's one way of recording one.
  */

@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The churn risk and its factors, and what rides on it (design 5): the
+ * The churn risk and its factors (design 3.2), and what rides on it (design 5): the
  * monthly revenue, the renewal, seat use and the last activity.
  */
 

@@ -4,7 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The customer's open triggers (design 4, design 5), each with its
+ * The customer's open triggers (design 3.3, design 5), each with its
  * evidence and buttons to acknowledge, snooze or close it, under the
  * play its tier suggests.
  */
