@@ -115,6 +115,13 @@ sqlite3_stmt     *_vigil_store_prepare                (VigilStore     *self,
                                                        const char     *sql,
                                                        const char     *doing,
                                                        GError        **error);
+gboolean          _vigil_store_add_event              (VigilStore     *self,
+                                                       gint64          customer_id,
+                                                       gint64          at,
+                                                       const char     *kind,
+                                                       const char     *detail_json,
+                                                       const char     *author,
+                                                       GError        **error);
 sqlite3_stmt     *_vigil_store_cached                 (VigilStore     *self,
                                                        const char     *sql,
                                                        const char     *doing,

@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this Vigil writes (PRAGMA user_version). */
-#define VIGIL_STORE_SCHEMA_VERSION 7
+#define VIGIL_STORE_SCHEMA_VERSION 8
 
 /**
  * VigilPortfolioRow:
@@ -345,6 +345,8 @@ gboolean        vigil_store_get_meta             (VigilStore           *self,
 gboolean        vigil_store_set_meta             (VigilStore           *self,
                                                   const char           *key,
                                                   const char           *value,
+                                                  GError              **error);
+char           *vigil_store_dup_author           (VigilStore           *self,
                                                   GError              **error);
 
 /* Report queries: the book as it stood at a past time (src/report). */
