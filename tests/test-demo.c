@@ -794,7 +794,7 @@ test_demo_smooth (void)
   g_assert_cmpfloat (p95_score, <, 15);
 }
 
-/* design 3.4: the demo book records the outcome of every customer that
+/* design 3.2: the demo book records the outcome of every customer that
  * churned by its "now", on the day it churned, so that it opens on its
  * live customers: the churned ones are listed apart, none has an open
  * trigger, and no one else has an outcome. */

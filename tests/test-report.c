@@ -527,7 +527,7 @@ lists_customer (const VigilReportData *data,
   return FALSE;
 }
 
-/* design 3.4 and 6: the report counts and lists the active book as it
+/* design 3.2 and 6: the report counts and lists the active book as it
  * stood at the end of the week. A customer churned on the week's
  * Thursday is in the week before's figures, not in this week's, nor in
  * its lists and new triggers; this week says one churned. A renewal

@@ -617,6 +617,102 @@ test_store_migrate_to_suspect (void)
   test_dir_clear (&dir);
 }
 
+/* Schema 7 → 8 (design 3.3, 3.4): a book with history and trigger
+ * decisions keeps them; a decision made after the migration says when,
+ * who and the tier then, and lands on the timeline; what the CSM wrote
+ * about an account follows it into a merge. */
+static void
+test_store_migrate_to_timeline (void)
+{
+  static const char trigger_columns[] =
+    "id, customer_id, rule, kind, first_seen, last_seen, cleared_at, state, snoozed_until, evidence";
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *by = NULL;
+  g_autofree char *tier = NULL;
+  g_autofree char *detail = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  gint64 account = 0;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "v7.db");
+  g_assert_true (_vigil_store_create_at_version (path, 7, &error));
+  g_assert_no_error (error);
+  sqlite_exec (path,
+               "INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'product', 'file', 10),"
+               " (2, 'crm', 'file', 10);"
+               "INSERT INTO customers (id, source_id, external_id, name, main_record) VALUES"
+               " (1, 1, 'acme', 'Acme', 1), (2, 2, 'A-1', 'Acme Inc', 2);"
+               "INSERT INTO records (id, source_id, external_id, customer_id, name) VALUES"
+               " (1, 1, 'acme', 1, 'Acme'), (2, 2, 'A-1', 2, 'Acme Inc');"
+               "WITH RECURSIVE d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 364)"
+               " INSERT INTO snapshots (customer_id, observed_at, mrr, api_calls_7d)"
+               " SELECT 1, 1795262400 + n * 86400, 500, 4000 - n FROM d;"
+               "WITH RECURSIVE d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 364)"
+               " INSERT INTO scores (customer_id, observed_at, version, health, tier)"
+               " SELECT 1, 1795262400 + n * 86400, 1, 90 - n / 10.0,"
+               "  CASE WHEN n < 50 THEN 'healthy' ELSE 'at-risk' END FROM d;"
+               "INSERT INTO snapshots (customer_id, observed_at, mrr) VALUES (2, 1795262400, 510);"
+               "INSERT INTO outcomes (customer_id, day, outcome, recorded_at) VALUES (1, '2026-12-01', 'renewed', 5);"
+               "INSERT INTO triggers (id, customer_id, rule, kind, first_seen, last_seen, cleared_at, state,"
+               " snoozed_until, evidence) VALUES"
+               " (1, 1, 'health-drop', 'risk', 1795262400, 1826712000, NULL, 'new', NULL, 'fell 20'),"
+               " (2, 1, 'gone-silent', 'risk', 1795262400, 1795348800, 1795435200, 'done', NULL, NULL);");
+  before = table_text (path, "triggers", trigger_columns, "id");
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "PRAGMA user_version"), ==, VIGIL_STORE_SCHEMA_VERSION);
+  after = table_text (path, "triggers", trigger_columns, "id");
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM triggers WHERE state_at IS NULL"
+                                     " AND state_by IS NULL AND state_tier IS NULL"), ==, 2);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots WHERE customer_id = 1"), ==, 365);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM outcomes"), ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT (SELECT count(*) FROM touches) + (SELECT count(*) FROM pulses)"
+                                     " + (SELECT count(*) FROM events) + (SELECT count(*) FROM views)"), ==, 0);
+
+  /* A decision after the migration: when, by whom, the tier then. */
+  g_assert_true (vigil_store_set_meta (store, "me", "Dana Park", &error));
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_set_trigger_state (store, 1, "done", NULL, &error));
+  g_assert_no_error (error);
+  by = sqlite_text (path, "SELECT state_by FROM triggers WHERE id = 1");
+  tier = sqlite_text (path, "SELECT state_tier FROM triggers WHERE id = 1");
+  g_assert_cmpstr (by, ==, "Dana Park");
+  g_assert_cmpstr (tier, ==, "at-risk");
+  g_assert_cmpint (sqlite_int (path, "SELECT state_at > 1795262400 FROM triggers WHERE id = 1"), ==, 1);
+  detail = sqlite_text (path, "SELECT kind || ' ' || detail || ' ' || author FROM events WHERE customer_id = 1");
+  g_assert_cmpstr (detail, ==, "trigger-done {\"rule\":\"health-drop\",\"state\":\"done\",\"until\":null} Dana Park");
+
+  /* An unknown trigger is refused and leaves no event. */
+  g_assert_false (vigil_store_set_trigger_state (store, 99, "done", NULL, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM events"), ==, 1);
+
+  /* The CRM's account, with one day of history, joins the product's
+   * year: what was written about it moves along. */
+  sqlite_exec (path,
+               "INSERT INTO touches (customer_id, kind, at, body, author, created_at)"
+               " VALUES (2, 'call', 1826712000, 'Renewal call', 'Dana Park', 1826712000);"
+               "INSERT INTO pulses (customer_id, at, sentiment, author, created_at)"
+               " VALUES (2, 1826712000, 'yellow', 'Dana Park', 1826712000);");
+  g_assert_true (vigil_store_link_records (store, "product", "acme", "crm", "A-1", &account, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (account, ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM customers"), ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM touches WHERE customer_id = 1"), ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pulses WHERE customer_id = 1"), ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM events WHERE customer_id = 1"), ==, 1);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_empty_file (void)
 {
@@ -1005,7 +1101,7 @@ test_store_trends (void)
   test_dir_clear (&dir);
 }
 
-/* design 3.4: a customer with only weekly calls known has health calls
+/* design 3.2: a customer with only weekly calls known has health calls
  * / 50; @silent_days of silence on top make it high risk and open
  * gone-silent. */
 static VigilSnapshot *
@@ -1111,7 +1207,7 @@ sum_book (VigilStore *store)
   return figures;
 }
 
-/* design 3.4: the latest outcome by day decides whether a customer is in
+/* design 3.2: the latest outcome by day decides whether a customer is in
  * the active book, for the portfolio, its figures, the inbox, the
  * triggers and the book's health over time; a churned customer's
  * history stays, and a later renewal brings it back. */
@@ -1669,6 +1765,7 @@ main (int    argc,
   g_test_add_func ("/core/store/migrate-to-accounts", test_store_migrate_to_accounts);
   g_test_add_func ("/core/store/migrate-to-main-records", test_store_migrate_to_main_records);
   g_test_add_func ("/core/store/migrate-to-suspect", test_store_migrate_to_suspect);
+  g_test_add_func ("/core/store/migrate-to-timeline", test_store_migrate_to_timeline);
   g_test_add_func ("/core/store/reopen", test_store_reopen);
   g_test_add_func ("/core/store/idempotent", test_store_idempotent);
   g_test_add_func ("/core/store/rollback", test_store_rollback);

@@ -138,7 +138,7 @@ find_widget (GtkWidget *root,
   return NULL;
 }
 
-/* The table as it opens (design 3.2 and 3.4: the active book, the most
+/* The table as it opens (design 3.2: the active book, the most
  * at stake first), from the top. */
 static void
 show_top (VigilWindow *window)

@@ -588,7 +588,7 @@ print_scores_table (GPtrArray       *rows,
                     VigilChurnModel *churn,
                     VigilBook        book)
 {
-  /* The churned list says when each customer left (design 3.4). */
+  /* The churned list says when each customer left (design 3.2). */
   const char *headers[] = {
     _("ID"), _("NAME"), _("OWNER"), _("SEGMENT"), _("PLAN"), _("HEALTH"), _("7 DAYS"), _("TIER"),
     _("RISK"), _("MRR"), _("AT STAKE"), _("SEATS"), _("RENEWAL"),

@@ -14,7 +14,7 @@
 #include "vigil-book.h"
 
 /* The window's overview and the weekly report count the book here, so a
- * customer that churned is out of both the same way (design 3.4), and
+ * customer that churned is out of both the same way (design 3.2), and
  * "MRR at risk" means one thing. */
 
 /**

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 /**
  * VigilBookFigures:
- * @customers: the customers of the active book (design 3.4)
+ * @customers: the customers of the active book (design 3.2)
  * @unscored: of them, those without a tier
  * @tier_customers: of them, those of each tier
  * @tier_mrr: their MRR, per tier

@@ -545,12 +545,29 @@ _vigil_store_adopt_record (VigilStore      *self,
                       customer_id, out->record_id, error);
 }
 
+/* What the CSM wrote and what happened to the absorbed account (touches,
+ * pulses, events) is the merged customer's story too (design 3.4). */
+static gboolean
+move_timeline (VigilStore  *self,
+               gint64       survivor,
+               gint64       absorbed,
+               GError     **error)
+{
+  return run_with_id (self, "UPDATE touches SET customer_id = ?1 WHERE customer_id = ?2",
+                      survivor, absorbed, error) &&
+         run_with_id (self, "UPDATE pulses SET customer_id = ?1 WHERE customer_id = ?2",
+                      survivor, absorbed, error) &&
+         run_with_id (self, "UPDATE events SET customer_id = ?1 WHERE customer_id = ?2",
+                      survivor, absorbed, error);
+}
+
 /**
  * _vigil_store_merge_accounts:
  * @out_since: (out): the time from which the merged state of @survivor
  *   changes
  *
- * Moves the records, outcomes and triggers of account @absorbed into
+ * Moves the records, outcomes, triggers, touches, pulses and events of
+ * account @absorbed into
  * @survivor and deletes @absorbed. The merged state of @survivor is not
  * rebuilt here: call _vigil_store_recompute_account() once every merge
  * of the moment is done. The survivor keeps its main record, so its
@@ -576,6 +593,7 @@ _vigil_store_merge_accounts (VigilStore  *self,
                       "ORDER BY day ON CONFLICT (customer_id, day) DO NOTHING",
                       survivor, absorbed, error) &&
          move_triggers (self, survivor, absorbed, error) &&
+         move_timeline (self, survivor, absorbed, error) &&
          run_with_id (self, "DELETE FROM customers WHERE id = ?1", absorbed, 0, error);
 }
 

@@ -40,7 +40,7 @@ insert_outcome (VigilStore  *self,
   return _vigil_store_exec_prepared (self, stmt, _("Recording an outcome"), error);
 }
 
-/* design 3.4: a customer that left the active book has nothing open for
+/* design 3.2: a customer that left the active book has nothing open for
  * a CSM to act on, from the moment it is known. */
 static gboolean
 close_triggers_if_churned (VigilStore  *self,
@@ -68,7 +68,7 @@ close_triggers_if_churned (VigilStore  *self,
  * Records how a customer's story ended (or renewed), for history and the
  * churn model. A second outcome on the same day replaces the first. When
  * the customer's latest outcome is then `churned`, it leaves the active
- * book (design 3.4) and its open triggers close, in the same
+ * book (design 3.2) and its open triggers close, in the same
  * transaction (a savepoint: the call may be part of a larger one).
  */
 gboolean

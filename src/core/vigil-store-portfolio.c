@@ -389,7 +389,7 @@ column_day_or_unknown (sqlite3_stmt *stmt,
   return text != NULL && vigil_date_parse (text, &day) ? day : VIGIL_UNKNOWN_DAY;
 }
 
-/* LIFECYCLE_COLUMNS from column @first on (design 3.4). */
+/* LIFECYCLE_COLUMNS from column @first on (design 3.2). */
 static void
 read_lifecycle_columns (sqlite3_stmt      *stmt,
                         int                first,
@@ -488,7 +488,7 @@ bind_book (sqlite3_stmt *stmt,
  * vigil_portfolio_row_in_book:
  *
  * Returns: whether @row belongs to @book: the active book holds the
- *   customers whose latest outcome is not `churned` (design 3.4)
+ *   customers whose latest outcome is not `churned` (design 3.2)
  */
 gboolean
 vigil_portfolio_row_in_book (const VigilPortfolioRow *row,
@@ -507,7 +507,7 @@ vigil_portfolio_row_in_book (const VigilPortfolioRow *row,
 
 /**
  * vigil_store_list_book:
- * @book: the active book, the churned customers or both (design 3.4)
+ * @book: the active book, the churned customers or both (design 3.2)
  * @owner: (nullable): keep only this owner's customers
  * @tier: keep only this tier, or %VIGIL_TIER_NONE for all
  *
@@ -546,7 +546,7 @@ vigil_store_list_book (VigilStore  *self,
  * @owner: (nullable): keep only this owner's customers
  * @tier: keep only this tier, or %VIGIL_TIER_NONE for all
  *
- * The active book (design 3.4): vigil_store_list_book() with
+ * The active book (design 3.2): vigil_store_list_book() with
  * %VIGIL_BOOK_ACTIVE.
  *
  * Returns: (transfer full) (element-type VigilPortfolioRow): the rows
@@ -768,7 +768,7 @@ vigil_store_list_recent_health (VigilStore  *self,
   return g_steal_pointer (&health);
 }
 
-/* design 3.4: the score k was of a customer in the active book on the
+/* design 3.2: the score k was of a customer in the active book on the
  * day it was observed. Most customers never churned: a look-up in the
  * few that did spares them the rule's index seek, which on a year of a
  * big book is millions of them. */
@@ -784,7 +784,7 @@ vigil_store_list_recent_health (VigilStore  *self,
  *
  * The portfolio's average health per bucket of time since @since, from
  * every stored score in it of a customer then in the active book
- * (design 3.4): the portfolio trend.
+ * (design 3.2): the portfolio trend.
  *
  * Returns: (transfer full) (element-type VigilHealthPoint): the buckets
  *   in time order, each with its start time, average and count

@@ -104,7 +104,7 @@ struct _VigilStore
   " AND t.observed_at <= " now " - 2419200 AND t.observed_at > " now " - 4838400 AND t.seats > 0 " \
   " ORDER BY t.observed_at DESC LIMIT 1)"
 
-/* design 3.4, the active book: the day customer @customer (an SQL
+/* design 3.2, the active book: the day customer @customer (an SQL
  * expression) churned as it stood on day @until (SQL text YYYY-MM-DD):
  * the day of its latest outcome on or before @until when that outcome
  * is `churned`, else NULL (the customer is in the active book). The one
@@ -137,6 +137,13 @@ sqlite3_stmt     *_vigil_store_get_stmt               (VigilStore     *self,
 sqlite3_stmt     *_vigil_store_prepare                (VigilStore     *self,
                                                        const char     *sql,
                                                        const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_add_event              (VigilStore     *self,
+                                                       gint64          customer_id,
+                                                       gint64          at,
+                                                       const char     *kind,
+                                                       const char     *detail_json,
+                                                       const char     *author,
                                                        GError        **error);
 sqlite3_stmt     *_vigil_store_cached                 (VigilStore     *self,
                                                        const char     *sql,

@@ -24,7 +24,7 @@
  * @owner: (nullable): keep only this owner's customers
  *
  * Every customer observed at or before @time and in the active book on
- * its day (design 3.4: its latest outcome by then is not `churned`),
+ * its day (design 3.2: its latest outcome by then is not `churned`),
  * with the latest snapshot at or before @time, its score, and the
  * trends, 14-day peak and seat use of 28 days before counted back from
  * that snapshot, as vigil_store_list_portfolio() gives them for the
@@ -74,7 +74,7 @@ vigil_store_list_portfolio_at (VigilStore  *self,
  * @owner: (nullable): only this owner's customers
  * @out_average: (out): the average of each customer's latest score at or
  *   before @time, of the customers in the active book on its day
- *   (design 3.4), NAN when there is none
+ *   (design 3.2), NAN when there is none
  * @out_count: (out) (optional): how many scores it averages
  *
  * The portfolio's average health as it stood at @time: one point of the
@@ -175,7 +175,7 @@ vigil_store_get_history_span (VigilStore  *self,
  *
  * The trigger episodes that opened within a period, whatever their
  * state now, of the customers in the active book on the period's last
- * day (design 3.4).
+ * day (design 3.2).
  *
  * Returns: (transfer full) (element-type VigilTriggerRow): oldest first
  */

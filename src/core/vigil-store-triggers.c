@@ -202,7 +202,7 @@ vigil_store_sync_triggers (VigilStore  *self,
  * @now: to tell snoozes that have ended
  *
  * The open episodes that need attention: not done, not snoozed past
- * @now, of customers in the active book (design 3.4); a snooze that has
+ * @now, of customers in the active book (design 3.2); a snooze that has
  * ended shows as new again.
  *
  * Returns: (transfer full) (element-type VigilTriggerRow): risk first,
@@ -248,10 +248,19 @@ vigil_store_list_triggers (VigilStore  *self,
   return g_steal_pointer (&rows);
 }
 
+/* The customer's tier now: the tier of its latest scored snapshot. */
+#define CURRENT_TIER_SQL \
+  "(SELECT tier FROM scores s WHERE s.customer_id = triggers.customer_id " \
+  " ORDER BY s.observed_at DESC LIMIT 1)"
+
 /**
  * vigil_store_set_trigger_state:
  * @state: `new`, `acknowledged`, `snoozed` or `done`
  * @snoozed_until: (nullable): YYYY-MM-DD, for `snoozed`
+ *
+ * Puts a trigger in @state in the CSM's name (vigil_store_dup_author()),
+ * keeping when, by whom and the customer's tier then, and adds the
+ * decision to the customer's timeline (design 3.3, 3.4).
  */
 gboolean
 vigil_store_set_trigger_state (VigilStore  *self,
@@ -260,25 +269,48 @@ vigil_store_set_trigger_state (VigilStore  *self,
                                const char  *snoozed_until,
                                GError     **error)
 {
+  g_autofree char *author = NULL;
+  g_autofree char *kind = NULL;
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 customer_id = 0;
+  g_autofree char *detail = NULL;
+  int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (state != NULL, FALSE);
 
-  if (!(stmt = _vigil_store_prepare (self,
-                                     "UPDATE triggers SET state = ?2, snoozed_until = ?3 "
-                                     "WHERE id = ?1",
-                                     _("Updating a trigger"), error)))
+  if (!(author = vigil_store_dup_author (self, error)) || !vigil_store_begin (self, error))
     return FALSE;
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "UPDATE triggers SET state = ?2, snoozed_until = ?3, state_at = ?4, "
+                                     "state_by = ?5, state_tier = " CURRENT_TIER_SQL " "
+                                     "WHERE id = ?1 RETURNING customer_id, json_object ('rule', rule, "
+                                     "'state', state, 'until', snoozed_until)",
+                                     _("Updating a trigger"), error)))
+    return _vigil_store_end_transaction (self, FALSE, error);
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
   _vigil_store_bind_text_or_null (stmt, 3, snoozed_until);
-  ok = _vigil_store_exec_prepared (self, stmt, _("Updating a trigger"), error);
-  if (ok && sqlite3_changes (self->db) == 0)
+  sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_text (stmt, 5, author, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      customer_id = sqlite3_column_int64 (stmt, 0);
+      detail = _vigil_store_column_strdup (stmt, 1);
+      rc = sqlite3_step (stmt);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Updating a trigger"), error))
+    return _vigil_store_end_transaction (self, FALSE, error);
+  if (detail == NULL)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No trigger %" PRId64), id);
-      return FALSE;
+      return _vigil_store_end_transaction (self, FALSE, error);
     }
-  return ok;
+  kind = g_strconcat ("trigger-", state, NULL);
+  return _vigil_store_end_transaction (self,
+                                       _vigil_store_add_event (self, customer_id, now, kind, detail,
+                                                               author, error),
+                                       error);
 }

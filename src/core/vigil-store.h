@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this Vigil writes (PRAGMA user_version). */
-#define VIGIL_STORE_SCHEMA_VERSION 7
+#define VIGIL_STORE_SCHEMA_VERSION 8
 
 /**
  * VigilPortfolioRow:
@@ -36,7 +36,7 @@ G_BEGIN_DECLS
  * @input_sources: for each measure, the source of the record that gave
  *   its input in @latest (an interned string), NULL when it is unknown
  * @churned: whether the customer left the active book: its latest
- *   outcome is `churned` (design 3.4)
+ *   outcome is `churned` (design 3.2)
  * @churned_day: the day of that outcome, when @churned
  * @renewed_day: the day of its latest `renewed` outcome, or
  *   %VIGIL_UNKNOWN_DAY
@@ -71,7 +71,7 @@ typedef struct
 /**
  * VigilBook:
  * @VIGIL_BOOK_ACTIVE: the active book: customers whose latest outcome is
- *   not `churned` (design 3.4)
+ *   not `churned` (design 3.2)
  * @VIGIL_BOOK_CHURNED: the customers who churned
  * @VIGIL_BOOK_ALL: both
  *
@@ -376,6 +376,8 @@ gboolean        vigil_store_get_meta             (VigilStore           *self,
 gboolean        vigil_store_set_meta             (VigilStore           *self,
                                                   const char           *key,
                                                   const char           *value,
+                                                  GError              **error);
+char           *vigil_store_dup_author           (VigilStore           *self,
                                                   GError              **error);
 
 /* Report queries: the book as it stood at a past time (src/report). */

@@ -294,7 +294,7 @@ vigil_triggers_set_plan_limit (VigilStore  *store,
  * @now: when the evaluation happens
  * @out_opened: (out) (optional): triggers that opened now
  *
- * Evaluates every customer of the active book (design 3.4: a churned
+ * Evaluates every customer of the active book (design 3.2: a churned
  * customer raises none, and what it had open closes) and brings the
  * trigger episodes up to date, in one transaction.
  */

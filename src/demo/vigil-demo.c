@@ -1384,7 +1384,7 @@ populate (VigilDemo     *self,
 
 /* The customers that churned by @now have it recorded, on the day they
  * churned, as a CSM would have: the book opens on its active customers
- * (design 3.4), and what the churned ones had open is closed. */
+ * (design 3.2), and what the churned ones had open is closed. */
 static gboolean
 record_churns (VigilDemo   *self,
                VigilStore  *store,

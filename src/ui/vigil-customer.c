@@ -266,7 +266,7 @@ vigil_customer_get_at_stake (VigilCustomer *self)
   return vigil_churn_at_stake (self->data.churn_risk, self->data.row->latest->mrr);
 }
 
-/* design 3.4: whether the customer is in @book (the active book, the
+/* design 3.2: whether the customer is in @book (the active book, the
  * churned customers) */
 gboolean
 vigil_customer_in_book (VigilCustomer *self,
