@@ -149,24 +149,33 @@ test_triggers_boundaries (void)
     g_assert_false (fires (&row, limits, (VigilTriggerRule) r));
 }
 
+/* A poll that observed customer acme as @s says, at its time. */
+static void
+ingest_acme (VigilStore    *store,
+             VigilSnapshot *s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", s->observed_at, &error);
+
+  g_assert_no_error (error);
+  s->customer_id = g_strdup ("acme");
+  g_assert_true (vigil_ingest_add (ingest, s, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
 static void
 ingest_seats (VigilStore *store,
               gint64      observed_at,
               gint64      seats_used)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", observed_at, &error);
   g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
 
-  g_assert_no_error (error);
-  s->customer_id = g_strdup ("acme");
   s->observed_at = observed_at;
   s->last_active = observed_at;
   s->seats = 10;
   s->seats_used = seats_used;
-  g_assert_true (vigil_ingest_add (ingest, s, &error));
-  g_assert_true (vigil_ingest_commit (ingest, &error));
-  g_assert_no_error (error);
+  ingest_acme (store, s);
 }
 
 static guint
@@ -247,19 +256,13 @@ ingest_renewal (VigilStore *store,
                 gint64      observed_at,
                 gint32      renewal_day)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", observed_at, &error);
   g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
 
-  g_assert_no_error (error);
-  s->customer_id = g_strdup ("acme");
   s->observed_at = observed_at;
   /* Only the weekly calls known: health 70, at risk. */
   s->api_calls_7d = 3500;
   s->renewal_day = renewal_day;
-  g_assert_true (vigil_ingest_add (ingest, s, &error));
-  g_assert_true (vigil_ingest_commit (ingest, &error));
-  g_assert_no_error (error);
+  ingest_acme (store, s);
 }
 
 static const char *
