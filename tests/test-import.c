@@ -9,6 +9,8 @@
 
 #include <math.h>
 
+#include <sqlite3.h>
+
 #include "vigil-core.h"
 #include "vigil-csv-reader.h"
 #include "vigil-test-util.h"
@@ -769,6 +771,163 @@ test_import_detect (void)
   }
 }
 
+/* Bulk imports (design 2.5) --------------------------------------------- */
+
+/* The journal mode of the file, asked of a connection of its own that is
+ * closed again at once (an open one keeps a bulk import from starting). */
+static char *
+journal_mode (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *mode;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  mode = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return mode;
+}
+
+static gboolean
+companion_exists (const char *db_path,
+                  const char *suffix)
+{
+  g_autofree char *path = g_strconcat (db_path, suffix, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+add_record (VigilIngest *ingest,
+            const char  *id,
+            gint64       observed_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+
+  snapshot->customer_id = g_strdup (id);
+  snapshot->mrr = 100;
+  snapshot->observed_at = observed_at;
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_no_error (error);
+}
+
+/* An import into a database without history is written through the
+ * rollback journal, not the write-ahead log: while it runs the journal
+ * exists and the log does not; once committed the file is in WAL mode
+ * again, without a journal left behind. */
+static void
+test_import_bulk_journal (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin_bulk (f->store, "crm", 1764000000, &error);
+  g_autofree char *mode = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_is_bulk (ingest));
+  g_assert_true (vigil_ingest_get_stats (ingest)->bulk);
+  add_record (ingest, "acme", 1764000000);
+  /* The source row is written already: its page is in the journal. */
+  g_assert_true (companion_exists (f->db_path, "-journal"));
+  g_assert_false (companion_exists (f->db_path, "-wal"));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (companion_exists (f->db_path, "-journal"));
+  mode = journal_mode (f->db_path);
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, &error), ==, 1);
+  g_assert_no_error (error);
+}
+
+/* Only into an empty history: once anything is stored, an import goes
+ * through the log, and no journal is ever written. So does one while
+ * another connection has the file open (the window, another import),
+ * which SQLite would not let leave the log anyway. */
+static void
+test_import_bulk_only_when_empty (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (import_text (f, "first.csv", csv_text, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_true (stats.bulk);
+  g_assert_cmpuint (stats.stored, ==, 4);
+
+  {
+    g_autoptr(VigilIngest) ingest = vigil_ingest_begin_bulk (f->store, "crm", 1764000000, &error);
+
+    g_assert_no_error (error);
+    g_assert_false (vigil_ingest_is_bulk (ingest));
+    add_record (ingest, "acme", 1764000000);
+    g_assert_false (companion_exists (f->db_path, "-journal"));
+    g_assert_true (vigil_ingest_commit (ingest, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (import_text (f, "second.csv", "id,mrr,observed_at\nnew,5,2026-11-22T12:00:00Z\n",
+                              &stats, &error));
+  g_assert_no_error (error);
+  g_assert_false (stats.bulk);
+  g_assert_cmpuint (stats.stored, ==, 1);
+}
+
+static void
+test_import_bulk_other_connection (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) window = vigil_store_open (f->db_path, &error);
+  g_autofree char *mode = NULL;
+  VigilIngestStats stats;
+
+  g_assert_no_error (error);
+  g_assert_true (import_text (f, "first.csv", csv_text, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_false (stats.bulk);
+  g_assert_cmpuint (stats.stored, ==, 4);
+  g_assert_cmpint (vigil_store_count_snapshots (window, &error), ==, 4);
+  g_assert_no_error (error);
+  g_clear_object (&window);
+  mode = journal_mode (f->db_path);
+  g_assert_cmpstr (mode, ==, "wal");
+}
+
+/* A bulk import that fails rolls back like any other: nothing stored,
+ * no journal left, the file in WAL mode, and the next import works. */
+static void
+test_import_bulk_failed (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new ("id,mrr,observed_at\n");
+  g_autofree char *mode = NULL;
+  VigilIngestStats stats;
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (text, "c%u,%u,2026-11-21T12:00:00Z\n", i, i);
+  g_string_append (text, "bad,\"unterminated\n");
+  g_assert_false (import_text (f, "bad.csv", text->str, &stats, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_clear_error (&error);
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, &error), ==, 0);
+  g_assert_cmpint (vigil_store_count_customers (f->store, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_false (companion_exists (f->db_path, "-journal"));
+  mode = journal_mode (f->db_path);
+  g_assert_cmpstr (mode, ==, "wal");
+
+  g_assert_true (import_text (f, "good.csv", csv_text, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_true (stats.bulk);
+  g_assert_cmpuint (stats.stored, ==, 4);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -792,6 +951,10 @@ main (int    argc,
   ADD ("/core/import/csv-delimiters", test_import_csv_delimiters);
   ADD ("/core/import/csv-mapping-columns", test_import_csv_mapping_columns);
   ADD ("/core/import/mapping-kinds", test_import_mapping_kinds);
+  ADD ("/core/import/bulk/journal", test_import_bulk_journal);
+  ADD ("/core/import/bulk/only-when-empty", test_import_bulk_only_when_empty);
+  ADD ("/core/import/bulk/other-connection", test_import_bulk_other_connection);
+  ADD ("/core/import/bulk/failed", test_import_bulk_failed);
 #undef ADD
   g_test_add_func ("/core/import/detect", test_import_detect);
 

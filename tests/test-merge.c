@@ -454,6 +454,66 @@ test_merge_across_batches (Fixture       *f,
     "WHERE r.external_id = 'shared' AND s.observed_at = ?1", T0), 15, 1e-9);
 }
 
+/* design 2.5: a bulk import (into a database without history) holds the
+ * file from its first written page to its commit, so a repeat in a later
+ * batch cannot ask a second connection what was there before: nothing
+ * was. Enough rows to overflow SQLite's cache, so that pages are written
+ * to the file (and its lock taken) before the repeats come. */
+static void
+test_merge_across_batches_bulk (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin_bulk (f->store, "crm", T0, &error);
+  VigilMergeRule merge[VIGIL_N_FIELDS] = { VIGIL_MERGE_LAST, };
+  const VigilIngestStats *stats;
+  gint64 alone;
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_is_bulk (ingest));
+  merge[VIGIL_FIELD_MRR] = VIGIL_MERGE_SUM;
+  vigil_ingest_set_merge (ingest, merge);
+
+  add (ingest, "alone", 1, VIGIL_UNKNOWN);
+  for (guint i = 0; i < 131072; i++)
+    {
+      g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+
+      snapshot->customer_id = g_strdup_printf ("filler-with-a-long-id-%u", i);
+      snapshot->name = g_strdup_printf ("Filler company number %u, with a name of some length", i);
+      snapshot->observed_at = T0;
+      snapshot->mrr = i;
+      snapshot->seats = 50;
+      snapshot->seats_used = i % 50;
+      snapshot->api_calls_7d = i;
+      for (guint k = 0; k < 8; k++)
+        {
+          g_autofree char *feature = g_strdup_printf ("feature-%u", k);
+
+          vigil_snapshot_add_feature (snapshot, feature, i % 1000 + k);
+        }
+      g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+      g_assert_no_error (error);
+    }
+  add (ingest, "alone", 2, VIGIL_UNKNOWN);
+  add (ingest, "alone", 3, 70);
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+
+  stats = vigil_ingest_get_stats (ingest);
+  g_assert_true (stats->bulk);
+  g_assert_cmpuint (stats->records_read, ==, 131075);
+  g_assert_cmpuint (stats->stored, ==, 131073);
+  g_assert_cmpuint (stats->repeated, ==, 2);
+  g_assert_cmpuint (stats->duplicates, ==, 0);
+  alone = vigil_store_find_customer (f->store, "alone", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (sqlite_double (f->db_path, "SELECT mrr FROM snapshots WHERE customer_id = ?1",
+                                                 alone), 6, 1e-9);
+  g_assert_cmpint (sqlite_int (f->db_path, "SELECT last_active FROM snapshots WHERE customer_id = ?1", alone), ==, 70);
+  g_assert_cmpint (sqlite_int (f->db_path, "SELECT count(*) FROM scores WHERE customer_id = ?1", alone), ==, 1);
+}
+
 /* The summary in words, for each rule. */
 static void
 test_merge_describe (void)
@@ -571,6 +631,7 @@ main (int    argc,
   ADD ("/merge/import", test_merge_import);
   ADD ("/merge/import-csv-again", test_merge_import_csv_again);
   ADD ("/merge/across-batches", test_merge_across_batches);
+  ADD ("/merge/across-batches-bulk", test_merge_across_batches_bulk);
   ADD ("/merge/example-cut", test_merge_example_cut);
   ADD ("/merge/cli", test_merge_cli);
   g_test_add_func ("/merge/describe", test_merge_describe);

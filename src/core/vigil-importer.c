@@ -902,9 +902,10 @@ vigil_importer_import_file (VigilImporter     *self,
       return prefix_error (error, file);
     }
 
-  /* Records without a time were observed when the import ran. */
-  ingest = vigil_ingest_begin (self->store, self->source_name,
-                               g_get_real_time () / G_USEC_PER_SEC, error);
+  /* Records without a time were observed when the import ran. Into an
+   * empty history, without the write-ahead log (design 2.5). */
+  ingest = vigil_ingest_begin_bulk (self->store, self->source_name,
+                                    g_get_real_time () / G_USEC_PER_SEC, error);
   if (ingest == NULL)
     return FALSE;
   if (self->mapping != NULL)

@@ -119,6 +119,7 @@ struct _VigilIngest
   gboolean         open;
   VigilMergeRule   merge[VIGIL_N_FIELDS];
   VigilStoreRepeats *repeats;   /* once a row is found already written */
+  gboolean         bulk;        /* into an empty history, without the WAL (design 2.5) */
 
   /* The hand-over between the caller and the writer thread. */
   GThread         *writer;
@@ -639,8 +640,12 @@ write_over_row (VigilIngest  *self,
 
   if (self->repeats == NULL && !(self->repeats = _vigil_store_repeats_new (self->store, error)))
     return FALSE;
-  if (!_vigil_store_repeats_predates (self->repeats, observation, key, row->snapshot.observed_at,
-                                      &predates, error))
+  /* A bulk import began with no history: nothing predates it (and no
+   * second connection could read while it holds the file). */
+  if (self->bulk)
+    predates = FALSE;
+  else if (!_vigil_store_repeats_predates (self->repeats, observation, key, row->snapshot.observed_at,
+                                           &predates, error))
     return FALSE;
   if (predates)
     {
@@ -944,6 +949,35 @@ vigil_ingest_init (VigilIngest *self)
   g_array_set_clear_func (self->pending, clear_pending_row);
 }
 
+static VigilIngest *
+ingest_begin (VigilStore  *store,
+              const char  *source_name,
+              gint64       default_observed_at,
+              gboolean     bulk,
+              GError     **error)
+{
+  g_autoptr(VigilIngest) self = NULL;
+
+  self = g_object_new (VIGIL_TYPE_INGEST, NULL);
+  self->store = g_object_ref (store);
+  self->default_observed_at = default_observed_at;
+
+  if (bulk ? !_vigil_store_begin_bulk (store, &self->bulk, error) : !vigil_store_begin (store, error))
+    return NULL;
+  self->open = TRUE;
+  self->stats.bulk = self->bulk;
+
+  if (!(self->scorecard = vigil_store_load_scorecard (store, error)) ||
+      (self->source_id = vigil_store_ensure_source (store, source_name, error)) < 0)
+    {
+      vigil_ingest_abort (self);
+      return NULL;
+    }
+
+  start_writer (self);
+  return g_steal_pointer (&self);
+}
+
 /**
  * vigil_ingest_begin:
  * @store: where to write
@@ -961,28 +995,40 @@ vigil_ingest_begin (VigilStore  *store,
                     gint64       default_observed_at,
                     GError     **error)
 {
-  g_autoptr(VigilIngest) self = NULL;
-
   g_return_val_if_fail (VIGIL_IS_STORE (store), NULL);
   g_return_val_if_fail (source_name != NULL, NULL);
 
-  self = g_object_new (VIGIL_TYPE_INGEST, NULL);
-  self->store = g_object_ref (store);
-  self->default_observed_at = default_observed_at;
+  return ingest_begin (store, source_name, default_observed_at, FALSE, error);
+}
 
-  if (!vigil_store_begin (store, error))
-    return NULL;
-  self->open = TRUE;
+/**
+ * vigil_ingest_begin_bulk:
+ *
+ * Like vigil_ingest_begin(), for an import: into a database without
+ * history, when no other connection has it open, the transaction is
+ * written without the write-ahead log and readers wait for it (design
+ * 2.5); vigil_ingest_is_bulk() says whether it is.
+ *
+ * Returns: (transfer full): the ingest, or %NULL with @error set
+ */
+VigilIngest *
+vigil_ingest_begin_bulk (VigilStore  *store,
+                         const char  *source_name,
+                         gint64       default_observed_at,
+                         GError     **error)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (store), NULL);
+  g_return_val_if_fail (source_name != NULL, NULL);
 
-  if (!(self->scorecard = vigil_store_load_scorecard (store, error)) ||
-      (self->source_id = vigil_store_ensure_source (store, source_name, error)) < 0)
-    {
-      vigil_ingest_abort (self);
-      return NULL;
-    }
+  return ingest_begin (store, source_name, default_observed_at, TRUE, error);
+}
 
-  start_writer (self);
-  return g_steal_pointer (&self);
+gboolean
+vigil_ingest_is_bulk (VigilIngest *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
+
+  return self->bulk;
 }
 
 /* The first unusable value in words, cut at a whole character. */
@@ -1144,7 +1190,13 @@ vigil_ingest_commit (VigilIngest  *self,
 
   self->open = FALSE;
   if (!vigil_store_commit (self->store, error))
-    return FALSE;
+    {
+      if (self->bulk)
+        _vigil_store_end_bulk (self->store);
+      return FALSE;
+    }
+  if (self->bulk)
+    _vigil_store_end_bulk (self->store);
 
   /* Triggers follow every import and poll. What was stored stays
    * stored if they cannot be brought up to date; the next one will. */
@@ -1182,6 +1234,8 @@ vigil_ingest_abort (VigilIngest *self)
     }
   g_array_set_size (self->pending, 0);
   vigil_store_rollback (self->store);
+  if (self->bulk)
+    _vigil_store_end_bulk (self->store);
 }
 
 const VigilIngestStats *

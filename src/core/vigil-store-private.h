@@ -196,6 +196,10 @@ double            _vigil_store_column_double_or_nan   (sqlite3_stmt   *stmt,
 gboolean          _vigil_store_end_transaction        (VigilStore     *self,
                                                        gboolean        ok,
                                                        GError        **error);
+gboolean          _vigil_store_begin_bulk             (VigilStore     *self,
+                                                       gboolean       *out_bulk,
+                                                       GError        **error);
+void              _vigil_store_end_bulk               (VigilStore     *self);
 
 /* vigil-store-schema.c: the file, its identity, its migrations */
 gboolean          _vigil_store_prepare_file           (VigilStore     *self,

@@ -583,6 +583,109 @@ vigil_store_rollback (VigilStore *self)
   load_features (self, NULL);
 }
 
+/* Whether any snapshot or raw observation is stored: the history a
+ * bulk import must never put at risk. */
+static gboolean
+has_history (VigilStore  *self,
+             gboolean    *out_history,
+             GError     **error)
+{
+  gint64 history = 1;
+
+  if (!_vigil_store_query_int (self,
+                               "SELECT EXISTS (SELECT 1 FROM snapshots) OR "
+                               "EXISTS (SELECT 1 FROM observations)", &history, error))
+    return FALSE;
+  *out_history = history != 0;
+  return TRUE;
+}
+
+/* Sets the journal mode (outside any transaction) and says whether it
+ * took: SQLite refuses to leave the WAL while another connection has the
+ * file open, which is as it should be. */
+static gboolean
+set_journal_mode (VigilStore *self,
+                  const char *mode)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA journal_mode = %s", mode);
+  sqlite3_stmt *stmt = NULL;
+  gboolean took = FALSE;
+
+  /* A PRAGMA takes no parameters; @mode is one of our own constants. */
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    took = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), mode) == 0;
+  sqlite3_finalize (stmt);
+  return took;
+}
+
+/* design 2.5: back to the write-ahead log after a bulk import, whether
+ * it was committed or rolled back. Should another connection be waiting
+ * for the file just now, the switch waits for it (the busy timeout); if
+ * it still fails, the next Vigil to open the file makes it. */
+void
+_vigil_store_end_bulk (VigilStore *self)
+{
+  if (!set_journal_mode (self, "wal"))
+    g_debug ("%s stays in rollback-journal mode until it is next opened: %s",
+             self->path, sqlite3_errmsg (self->db));
+  sqlite3_exec (self->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+}
+
+/* design 2.5: starts the write transaction of an import. Into a
+ * database without history (no snapshot, no raw observation) it is a
+ * bulk import: written through SQLite's rollback journal rather than the
+ * write-ahead log, so that its pages are written once, not once to the
+ * log and again when the log is checkpointed into the database. Only
+ * pages the database held before are copied to the journal, few when
+ * there is no history, and the journal is synced before any of them is
+ * overwritten (synchronous FULL): a crash or a kill anywhere leaves a hot
+ * journal that the next connection to open the file rolls back, so the
+ * database is as it was before the import, like after any failed write.
+ *
+ * The journal mode can change only when no other connection has the
+ * file open (the window, another import); then the import goes through
+ * the log as usual. While a bulk import runs, readers wait for it (the
+ * busy timeout) instead of reading the database as it was: the empty
+ * history they would have seen. *out_bulk says which way it went. */
+gboolean
+_vigil_store_begin_bulk (VigilStore  *self,
+                         gboolean    *out_bulk,
+                         GError     **error)
+{
+  gboolean history = TRUE;
+
+  *out_bulk = FALSE;
+  if (!has_history (self, &history, error))
+    return FALSE;
+  if (history || !set_journal_mode (self, "delete"))
+    return vigil_store_begin (self, error);
+
+  if (!_vigil_store_exec_sql (self, "PRAGMA synchronous = FULL", _("Starting to write"), error) ||
+      !vigil_store_begin (self, error))
+    {
+      _vigil_store_end_bulk (self);
+      return FALSE;
+    }
+  /* Another Vigil may have written history between the look and the
+   * lock: then the log after all, which lets readers read meanwhile. */
+  if (!has_history (self, &history, error))
+    {
+      vigil_store_rollback (self);
+      _vigil_store_end_bulk (self);
+      return FALSE;
+    }
+  if (history)
+    {
+      vigil_store_rollback (self);
+      _vigil_store_end_bulk (self);
+      return vigil_store_begin (self, error);
+    }
+  *out_bulk = TRUE;
+  return TRUE;
+}
+
 /* Ends the transaction vigil_store_begin() started: commits it when @ok,
  * else rolls it back (whatever failed has set @error). */
 gboolean
