@@ -771,6 +771,109 @@ test_import_detect (void)
   }
 }
 
+/* Feature names and ids ------------------------------------------------- */
+
+/* One text from a query of the file, on a connection of its own. */
+static char *
+sqlite_text (const char *path,
+             const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+/* Each record's features are stored by the ids of the features table,
+ * given in the order names are first used: a name given twice in a
+ * record keeps its last count, one that holds U+0000 is unusable
+ * (design 2.3), and names are the same features in CSV and JSON Lines
+ * and across imports. */
+static void
+test_import_feature_ids (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (import_text (f, "a.jsonl",
+                              "{\"id\": \"a\", \"features\": {\"x\": 1, \"y\": 2, \"x\": 3}, "
+                              "\"observed_at\": \"2026-11-21T12:00:00Z\"}\n"
+                              "{\"id\": \"b\", \"features\": {\"bad\\u0000name\": 5, \"y\": 1, "
+                              "\"z\": 0, \"x\\u0000y\": 7}, \"observed_at\": \"2026-11-21T12:00:00Z\"}\n",
+                              &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 2);
+  g_assert_cmpuint (stats.unknown_values, ==, 2);
+  g_assert_true (import_text (f, "c.csv",
+                              "id,features,observed_at\n"
+                              "c,\"{\"\"w\"\": 4, \"\"z\"\": 1, \"\"w\"\": 6}\",2026-11-21T12:00:00Z\n",
+                              &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 1);
+
+  names = sqlite_text (f->db_path, "SELECT group_concat (id || '=' || name, ' ') FROM "
+                                   "(SELECT id, name FROM features ORDER BY id)");
+  g_assert_cmpstr (names, ==, "1=x 2=y 3=z 4=w");
+  a = sqlite_text (f->db_path, "SELECT s.features FROM snapshots s JOIN customers c "
+                               "ON c.id = s.customer_id WHERE c.external_id = 'a'");
+  b = sqlite_text (f->db_path, "SELECT s.features FROM snapshots s JOIN customers c "
+                               "ON c.id = s.customer_id WHERE c.external_id = 'b'");
+  c = sqlite_text (f->db_path, "SELECT s.features || ' ' || s.features_used FROM snapshots s "
+                               "JOIN customers c ON c.id = s.customer_id WHERE c.external_id = 'c'");
+  g_assert_cmpstr (a, ==, "{\"1\":3,\"2\":2}");
+  g_assert_cmpstr (b, ==, "{\"2\":1,\"3\":0}");
+  g_assert_cmpstr (c, ==, "{\"4\":6,\"3\":1} 2");
+}
+
+/* Another Vigil may add feature names after this store was opened: an
+ * import gives new names the ids after those, and uses theirs. */
+static void
+test_import_feature_ids_elsewhere (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *d = NULL;
+  VigilIngestStats stats;
+
+  {
+    g_autoptr(VigilStore) other = vigil_store_open (f->db_path, &error);
+    g_autoptr(VigilImporter) importer = NULL;
+    g_autofree char *path = test_dir_write (&f->dir, "other.jsonl",
+                                            "{\"id\": \"o\", \"features\": [\"p\", \"q\"]}\n", -1);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+
+    g_assert_no_error (error);
+    importer = vigil_importer_new (other);
+    g_assert_true (vigil_importer_import_file (importer, file, NULL, &stats, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_true (import_text (f, "d.jsonl",
+                              "{\"id\": \"d\", \"features\": {\"r\": 1, \"q\": 2}, "
+                              "\"observed_at\": \"2026-11-21T12:00:00Z\"}\n", &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 1);
+  names = sqlite_text (f->db_path, "SELECT group_concat (id || '=' || name, ' ') FROM "
+                                   "(SELECT id, name FROM features ORDER BY id)");
+  g_assert_cmpstr (names, ==, "1=p 2=q 3=r");
+  d = sqlite_text (f->db_path, "SELECT s.features FROM snapshots s JOIN customers c "
+                               "ON c.id = s.customer_id WHERE c.external_id = 'd'");
+  g_assert_cmpstr (d, ==, "{\"3\":1,\"2\":2}");
+}
+
 /* Bulk imports (design 2.5) --------------------------------------------- */
 
 /* The journal mode of the file, asked of a connection of its own that is
@@ -951,6 +1054,8 @@ main (int    argc,
   ADD ("/core/import/csv-delimiters", test_import_csv_delimiters);
   ADD ("/core/import/csv-mapping-columns", test_import_csv_mapping_columns);
   ADD ("/core/import/mapping-kinds", test_import_mapping_kinds);
+  ADD ("/core/import/feature-ids", test_import_feature_ids);
+  ADD ("/core/import/feature-ids-elsewhere", test_import_feature_ids_elsewhere);
   ADD ("/core/import/bulk/journal", test_import_bulk_journal);
   ADD ("/core/import/bulk/only-when-empty", test_import_bulk_only_when_empty);
   ADD ("/core/import/bulk/other-connection", test_import_bulk_other_connection);

@@ -17,6 +17,8 @@
 
 #include "vigil-error.h"
 #include "vigil-ingest.h"
+#include "vigil-ingest-private.h"
+#include "vigil-snapshot-private.h"
 #include "vigil-store-private.h"
 #include "vigil-triggers.h"
 
@@ -33,9 +35,13 @@
  * by key and written in order, so each batch touches each page once.
  *
  * Parsing and writing run side by side: the caller's thread parses
- * records and hands them over in chunks; a writer thread, the only one
+ * records, encodes their features as stored (the feature ids are given
+ * there: the ingest holds the write lock, so the table's next ids are
+ * known) and hands them over in chunks; a writer thread, the only one
  * to touch the database until the commit, scores and stores them. A
- * small pool of chunks bounds the memory in flight.
+ * small pool of chunks bounds the memory in flight. An import's readers
+ * share feature names through the ingest's table of them, so that the
+ * millions of rows that name the same few features allocate none.
  *
  * Records of one ingest that share an id and a time (a customer with two
  * subscriptions, a CRM export with a row per deal) make one row, field
@@ -91,12 +97,21 @@ typedef struct
   char          *features;
 } PendingRow;
 
+#define NO_FEATURES G_MAXUINT32
+
 /* Records on their way to the writer. The slots are reused: the caller
  * clears a slot's old record before filling it again, so memory is
- * freed by the thread that allocated it. */
+ * freed by the thread that allocated it. The caller has encoded each
+ * record's features as stored (features_at[i] is where row i's text
+ * starts in @features, NO_FEATURES when unknown) and counted those used
+ * into its features_used; @new_features are the names these rows use
+ * first, for the writer to add to the features table before them. */
 typedef struct
 {
   VigilSnapshot rows[CHUNK_ROWS];
+  guint32       features_at[CHUNK_ROWS];
+  GString      *features;
+  GPtrArray    *new_features;   /* of VigilFeatureName, the ingest's */
   guint         len;
 } Chunk;
 
@@ -120,6 +135,12 @@ struct _VigilIngest
   VigilMergeRule   merge[VIGIL_N_FIELDS];
   VigilStoreRepeats *repeats;   /* once a row is found already written */
   gboolean         bulk;        /* into an empty history, without the WAL (design 2.5) */
+
+  /* The caller's: every feature name known (the features table as this
+   * transaction has it, and the names records bring), shared with the
+   * records' readers (vigil-snapshot-private.h); the next id to give. */
+  GHashTable      *feature_names;
+  int              next_feature_id;
 
   /* The hand-over between the caller and the writer thread. */
   GThread         *writer;
@@ -731,10 +752,12 @@ flush_pending (VigilIngest  *self,
   return TRUE;
 }
 
-/* Writer thread: one record into the batch. */
+/* Writer thread: one record into the batch, with its features as the
+ * caller encoded them (%NULL: unknown). */
 static gboolean
 add_pending (VigilIngest    *self,
              VigilSnapshot  *snapshot,
+             const char     *features,
              guint64         sequence,
              GError        **error)
 {
@@ -754,10 +777,7 @@ add_pending (VigilIngest    *self,
   if (customer->shared)
     mark_for_recompute (self, customer->id, snapshot->observed_at);
   row.sequence = sequence;
-  row.features = NULL;
-  if (snapshot->features != NULL &&
-      !(row.features = vigil_store_encode_features (self->store, snapshot, error)))
-    return FALSE;
+  row.features = g_strdup (features);
 
   /* The row keeps the numbers; the strings go to the customer. */
   merge_attributes (customer, snapshot);
@@ -771,7 +791,6 @@ add_pending (VigilIngest    *self,
   row.snapshot.segment = NULL;
   row.snapshot.plan = (char *) intern_plan (self, snapshot->plan);
   row.snapshot.features = NULL;
-  row.snapshot.features_used = vigil_snapshot_get_features_used (snapshot);
   g_array_append_val (self->pending, row);
 
   /* the batch's rows point at the states: written first */
@@ -806,6 +825,23 @@ propagate_writer_error (VigilIngest  *self,
   g_mutex_unlock (&self->error_lock);
 }
 
+/* Writer thread: the feature names the chunk's rows use first, into
+ * the features table with the ids the caller gave them. */
+static gboolean
+add_new_features (VigilIngest  *self,
+                  Chunk        *chunk,
+                  GError      **error)
+{
+  for (guint i = 0; i < chunk->new_features->len; i++)
+    {
+      const VigilFeatureName *entry = g_ptr_array_index (chunk->new_features, i);
+
+      if (!_vigil_store_insert_feature (self->store, entry->id, entry->name, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
@@ -815,12 +851,17 @@ writer_thread (gpointer data)
 
   while ((chunk = g_async_queue_pop (self->filled)) != &end_of_records)
     {
+      GError *error = NULL;
+
+      if (!g_atomic_int_get (&self->failed) && !add_new_features (self, chunk, &error))
+        writer_fail (self, error);
       for (guint i = 0; i < chunk->len; i++)
         {
-          GError *error = NULL;
+          const char *features = chunk->features_at[i] != NO_FEATURES
+            ? chunk->features->str + chunk->features_at[i] : NULL;
 
           if (!g_atomic_int_get (&self->failed) &&
-              !add_pending (self, &chunk->rows[i], sequence++, &error))
+              !add_pending (self, &chunk->rows[i], features, sequence++, &error))
             writer_fail (self, error);
         }
       g_async_queue_push (self->emptied, chunk);
@@ -843,7 +884,19 @@ chunk_new (void)
 
   for (guint i = 0; i < CHUNK_ROWS; i++)
     vigil_snapshot_clear (&chunk->rows[i]);
+  /* About 100 bytes of features a row: grown once or twice, then kept. */
+  chunk->features = g_string_sized_new (CHUNK_ROWS * 128);
+  chunk->new_features = g_ptr_array_new ();
   return chunk;
+}
+
+/* Empties a chunk for the caller to fill again. */
+static void
+chunk_reset (Chunk *chunk)
+{
+  chunk->len = 0;
+  g_string_truncate (chunk->features, 0);
+  g_ptr_array_set_size (chunk->new_features, 0);
 }
 
 static void
@@ -851,6 +904,8 @@ chunk_free (Chunk *chunk)
 {
   for (guint i = 0; i < CHUNK_ROWS; i++)
     vigil_snapshot_clear (&chunk->rows[i]);
+  g_string_free (chunk->features, TRUE);
+  g_ptr_array_unref (chunk->new_features);
   g_free (chunk);
 }
 
@@ -919,6 +974,7 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->keyed, g_array_unref);
   g_clear_pointer (&self->to_recompute, g_hash_table_unref);
   g_clear_pointer (&self->repeats, _vigil_store_repeats_free);
+  g_clear_pointer (&self->feature_names, g_hash_table_unref);
   g_clear_error (&self->writer_error);
   g_mutex_clear (&self->error_lock);
 
@@ -949,6 +1005,30 @@ vigil_ingest_init (VigilIngest *self)
   g_array_set_clear_func (self->pending, clear_pending_row);
 }
 
+/* The features table as this transaction sees it (another Vigil may
+ * have added names since the store was opened), for the caller to give
+ * ids without asking the database. */
+static gboolean
+load_feature_names (VigilIngest  *self,
+                    GError      **error)
+{
+  GHashTableIter iter;
+  gpointer name;
+  gpointer id;
+
+  if (!_vigil_store_reload_features (self->store, error))
+    return FALSE;
+  self->feature_names = _vigil_feature_names_new ();
+  self->next_feature_id = 1;
+  g_hash_table_iter_init (&iter, _vigil_store_get_feature_ids (self->store));
+  while (g_hash_table_iter_next (&iter, &name, &id))
+    {
+      _vigil_feature_names_add (self->feature_names, name, GPOINTER_TO_INT (id));
+      self->next_feature_id = MAX (self->next_feature_id, GPOINTER_TO_INT (id) + 1);
+    }
+  return TRUE;
+}
+
 static VigilIngest *
 ingest_begin (VigilStore  *store,
               const char  *source_name,
@@ -968,7 +1048,8 @@ ingest_begin (VigilStore  *store,
   self->stats.bulk = self->bulk;
 
   if (!(self->scorecard = vigil_store_load_scorecard (store, error)) ||
-      (self->source_id = vigil_store_ensure_source (store, source_name, error)) < 0)
+      (self->source_id = vigil_store_ensure_source (store, source_name, error)) < 0 ||
+      !load_feature_names (self, error))
     {
       vigil_ingest_abort (self);
       return NULL;
@@ -1023,6 +1104,21 @@ vigil_ingest_begin_bulk (VigilStore  *store,
   return ingest_begin (store, source_name, default_observed_at, TRUE, error);
 }
 
+/**
+ * _vigil_ingest_get_feature_names:
+ *
+ * Returns: (transfer none): the table of feature names that the records
+ *   given to vigil_ingest_add() may share (vigil-snapshot-private.h), on
+ *   the caller's thread, for as long as the ingest lives
+ */
+GHashTable *
+_vigil_ingest_get_feature_names (VigilIngest *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INGEST (self), NULL);
+
+  return self->feature_names;
+}
+
 gboolean
 vigil_ingest_is_bulk (VigilIngest *self)
 {
@@ -1072,6 +1168,90 @@ vigil_ingest_set_merge (VigilIngest          *self,
   memcpy (self->stats.merge, merge, sizeof self->stats.merge);
 }
 
+/* Appends a decimal integer: this runs for every feature of every
+ * snapshot of an import, where printf's parsing shows in profiles. */
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char digits[24];
+  int n = 0;
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      digits[n++] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    g_string_append_c (out, '-');
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* The id of a feature of @row, given now if it has none: ids are handed
+ * out in the order names are first used, as the table would (its next
+ * rowid), and the chunk carries the new name to the writer. A shared
+ * name is its entry's; another is looked up. */
+static int
+feature_id (VigilIngest         *self,
+            Chunk               *chunk,
+            const VigilSnapshot *row,
+            const char          *name)
+{
+  VigilFeatureName *entry = row->features_shared ? VIGIL_FEATURE_NAME_OF (name)
+                                                 : g_hash_table_lookup (self->feature_names, name);
+
+  if (entry == NULL)
+    entry = _vigil_feature_names_add (self->feature_names, name, 0);
+  if (entry->id == 0)
+    {
+      entry->id = self->next_feature_id++;
+      g_ptr_array_add (chunk->new_features, entry);
+    }
+  return entry->id;
+}
+
+/* The caller's thread, which has the record's names in its cache and
+ * time to spare (the writer has the database): encodes the features of
+ * row @i of @chunk as stored, a JSON object from feature id to calls,
+ * and counts those used. The names are not needed past this point. */
+static void
+encode_features (VigilIngest *self,
+                 Chunk       *chunk,
+                 guint        i)
+{
+  VigilSnapshot *row = &chunk->rows[i];
+  GString *out = chunk->features;
+
+  if (row->features == NULL)
+    {
+      chunk->features_at[i] = NO_FEATURES;
+      return;
+    }
+
+  row->features_used = vigil_snapshot_get_features_used (row);
+  chunk->features_at[i] = (guint32) out->len;
+  g_string_append_c (out, '{');
+  for (guint f = 0; f < row->features->len; f++)
+    {
+      const VigilFeatureUsage *usage = &g_array_index (row->features, VigilFeatureUsage, f);
+
+      if (f > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      append_int (out, feature_id (self, chunk, row, usage->name));
+      g_string_append (out, "\":");
+      append_int (out, usage->calls);
+    }
+  g_string_append_c (out, '}');
+  /* Each row's text ends with its NUL, for the writer to copy. */
+  g_string_append_c (out, '\0');
+  g_clear_pointer (&row->features, g_array_unref);
+  row->features_shared = FALSE;
+}
+
 /**
  * vigil_ingest_add:
  * @snapshot: a parsed record; its strings may be taken over
@@ -1112,16 +1292,17 @@ vigil_ingest_add (VigilIngest    *self,
       return FALSE;
     }
 
-  slot = &self->chunk->rows[self->chunk->len++];
+  slot = &self->chunk->rows[self->chunk->len];
   vigil_snapshot_clear (slot);
   *slot = *snapshot;
   memset (snapshot, 0, sizeof *snapshot);
   vigil_snapshot_clear (snapshot);
+  encode_features (self, self->chunk, self->chunk->len++);
   if (self->chunk->len >= CHUNK_ROWS)
     {
       g_async_queue_push (self->filled, self->chunk);
       self->chunk = g_async_queue_pop (self->emptied);
-      self->chunk->len = 0;
+      chunk_reset (self->chunk);
     }
   return TRUE;
 }

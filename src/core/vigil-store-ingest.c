@@ -180,98 +180,31 @@ vigil_store_update_customer (VigilStore           *self,
   return update_attributes (self, STMT_UPDATE_CUSTOMER, customer_id, attributes, latest_at, error);
 }
 
-static int
-intern_feature (VigilStore  *self,
-                const char  *name,
-                GError     **error)
+/* Adds feature @name to the features table with the @id the ingest gave
+ * it (the next rowid: the ingest holds the write lock, so no other
+ * Vigil adds one meanwhile), and to the store's own maps. */
+gboolean
+_vigil_store_insert_feature (VigilStore  *self,
+                             int          id,
+                             const char  *name,
+                             GError     **error)
 {
-  gpointer id;
   sqlite3_stmt *stmt;
-  gint64 new_id;
-
-  if (g_hash_table_lookup_extended (self->feature_ids, name, NULL, &id))
-    return GPOINTER_TO_INT (id);
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_FEATURE, error)))
-    return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
   if (!_vigil_store_step_done (self, stmt, _("Adding a feature"), error))
-    return -1;
+    return FALSE;
 
-  if (!(stmt = _vigil_store_get_stmt (self, STMT_LOOKUP_FEATURE, error)))
-    return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  new_id = _vigil_store_lookup_id (self, stmt, error);
-  if (new_id <= 0)
-    return -1;
-
-  g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER ((int) new_id));
-  g_hash_table_insert (self->feature_names, GINT_TO_POINTER ((int) new_id), g_strdup (name));
-  return (int) new_id;
+  g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER (id));
+  g_hash_table_insert (self->feature_names, GINT_TO_POINTER (id), g_strdup (name));
+  return TRUE;
 }
 
-/* Appends a decimal integer: this runs for every feature of every
+/* YYYY-MM-DD into @buffer, without printf: this runs for every
  * snapshot of an import, where printf's parsing shows in profiles. */
-static void
-append_int (GString *out,
-            gint64   value)
-{
-  char digits[24];
-  int n = 0;
-  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
-
-  do
-    {
-      digits[n++] = (char) ('0' + magnitude % 10);
-      magnitude /= 10;
-    }
-  while (magnitude > 0);
-  if (value < 0)
-    g_string_append_c (out, '-');
-  while (n > 0)
-    g_string_append_c (out, digits[--n]);
-}
-
-/**
- * vigil_store_encode_features:
- * @snapshot: a snapshot whose features are known
- *
- * Encodes the features of @snapshot as stored: a JSON object from
- * feature id to calls, adding features not seen before.
- *
- * Returns: (transfer full): the encoding, or %NULL with @error set
- */
-char *
-vigil_store_encode_features (VigilStore           *self,
-                             const VigilSnapshot  *snapshot,
-                             GError              **error)
-{
-  GString *out = self->features_buffer;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-  g_return_val_if_fail (snapshot != NULL && snapshot->features != NULL, NULL);
-
-  g_string_truncate (out, 0);
-  g_string_append_c (out, '{');
-  for (guint i = 0; i < snapshot->features->len; i++)
-    {
-      const VigilFeatureUsage *usage = &g_array_index (snapshot->features, VigilFeatureUsage, i);
-      int id = intern_feature (self, usage->name, error);
-
-      if (id < 0)
-        return NULL;
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '"');
-      append_int (out, id);
-      g_string_append (out, "\":");
-      append_int (out, usage->calls);
-    }
-  g_string_append_c (out, '}');
-  return g_strndup (out->str, out->len);
-}
-
-/* YYYY-MM-DD into @buffer, without printf for the same reason. */
 const char *
 _vigil_store_format_day (gint32 day,
                          char   buffer[16])
@@ -422,8 +355,8 @@ _vigil_store_add_record_keys (VigilStore  *self,
 
 /**
  * vigil_store_insert_snapshot:
- * @features: (nullable): the features as vigil_store_encode_features()
- *   gave them, %NULL when unknown
+ * @features: (nullable): the features as stored, a JSON object from
+ *   feature id to calls (the ingest encodes them), %NULL when unknown
  * @score: the score of @snapshot, with its explanation
  * @out_inserted: (out) (optional): %FALSE when the customer already has a
  *   snapshot at that time (the same data imported twice is stored once)

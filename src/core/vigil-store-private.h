@@ -41,7 +41,6 @@ typedef enum
   STMT_INSERT_SNAPSHOT,
   STMT_INSERT_SCORE,
   STMT_INSERT_FEATURE,
-  STMT_LOOKUP_FEATURE,
   N_STMTS
 } StmtId;
 
@@ -57,7 +56,6 @@ struct _VigilStore
   GHashTable   *feature_ids;
   /* Feature id → name, for reading history back. */
   GHashTable   *feature_names;
-  GString      *features_buffer;  /* reused by vigil_store_encode_features() */
   GHashTable   *cached_stmts;     /* SQL → statement: _vigil_store_cached() */
 };
 
@@ -200,6 +198,13 @@ gboolean          _vigil_store_begin_bulk             (VigilStore     *self,
                                                        gboolean       *out_bulk,
                                                        GError        **error);
 void              _vigil_store_end_bulk               (VigilStore     *self);
+gboolean          _vigil_store_reload_features        (VigilStore     *self,
+                                                       GError        **error);
+GHashTable       *_vigil_store_get_feature_ids        (VigilStore     *self);
+gboolean          _vigil_store_insert_feature         (VigilStore     *self,
+                                                       int             id,
+                                                       const char     *name,
+                                                       GError        **error);
 
 /* vigil-store-schema.c: the file, its identity, its migrations */
 gboolean          _vigil_store_prepare_file           (VigilStore     *self,

@@ -80,8 +80,7 @@ static const char * const stmt_sql[N_STMTS] = {
     "ON CONFLICT (customer_id, observed_at) DO NOTHING",
   [STMT_INSERT_SCORE] =
     "INSERT INTO scores (customer_id, observed_at, version, health, tier) VALUES (?1, ?2, ?3, ?4, ?5)",
-  [STMT_INSERT_FEATURE] = "INSERT INTO features (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
-  [STMT_LOOKUP_FEATURE] = "SELECT id FROM features WHERE name = ?1",
+  [STMT_INSERT_FEATURE] = "INSERT INTO features (id, name) VALUES (?1, ?2)",
 };
 
 G_DEFINE_FINAL_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
@@ -435,8 +434,6 @@ vigil_store_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->feature_ids, g_hash_table_unref);
   g_clear_pointer (&self->feature_names, g_hash_table_unref);
-  if (self->features_buffer != NULL)
-    g_string_free (g_steal_pointer (&self->features_buffer), TRUE);
 
   G_OBJECT_CLASS (vigil_store_parent_class)->finalize (object);
 }
@@ -460,7 +457,6 @@ vigil_store_init (VigilStore *self)
 {
   self->feature_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->feature_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  self->features_buffer = g_string_sized_new (256);
   self->cached_stmts = g_hash_table_new_full (NULL, NULL, NULL, finalize_stmt);
 }
 
@@ -578,9 +574,25 @@ vigil_store_rollback (VigilStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 
   /* Feature ids handed out in the transaction are gone with it. */
+  _vigil_store_reload_features (self, NULL);
+}
+
+/* The store's maps of feature names and ids, as the features table has
+ * them now. */
+gboolean
+_vigil_store_reload_features (VigilStore  *self,
+                              GError     **error)
+{
   g_hash_table_remove_all (self->feature_ids);
   g_hash_table_remove_all (self->feature_names);
-  load_features (self, NULL);
+  return load_features (self, error);
+}
+
+/* Feature name → id (GINT_TO_POINTER), as the store knows them. */
+GHashTable *
+_vigil_store_get_feature_ids (VigilStore *self)
+{
+  return self->feature_ids;
 }
 
 /* Whether any snapshot or raw observation is stored: the history a
