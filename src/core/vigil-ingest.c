@@ -83,9 +83,18 @@ typedef struct
   char   *segment;
 } CustomerState;
 
+/* Where a pending row's features are, encoded as stored: in the batch's
+ * text (@at < 0: unknown). */
+typedef struct
+{
+  gint64  at;
+  guint32 length;
+} FeaturesText;
+
 /* A snapshot waiting for its batch to be written: the customer's
  * attributes have gone to its CustomerState, the plan is interned and
- * the features are encoded, so that the row holds one allocation. */
+ * the features are in the batch's text, so that the row holds no
+ * allocation of its own. */
 typedef struct
 {
   CustomerState *state;      /* its record's, until the batch is written */
@@ -94,7 +103,7 @@ typedef struct
   gboolean       main;       /* of the account's main record */
   guint64        sequence;   /* file order, so the first of two duplicates wins */
   VigilSnapshot  snapshot;
-  char          *features;
+  FeaturesText   features;
 } PendingRow;
 
 #define NO_FEATURES G_MAXUINT32
@@ -110,6 +119,7 @@ typedef struct
 {
   VigilSnapshot rows[CHUNK_ROWS];
   guint32       features_at[CHUNK_ROWS];
+  guint32       features_length[CHUNK_ROWS];
   GString      *features;
   GPtrArray    *new_features;   /* of VigilFeatureName, the ingest's */
   guint         len;
@@ -130,6 +140,7 @@ struct _VigilIngest
   GArray          *keyed;       /* accounts whose records gained keys: to join */
   GHashTable      *to_recompute; /* account → the oldest time its merged state changed at */
   GArray          *pending;     /* of PendingRow */
+  GString         *pending_features; /* their features, each text NUL-terminated */
   VigilIngestStats stats;
   gboolean         open;
   VigilMergeRule   merge[VIGIL_N_FIELDS];
@@ -461,12 +472,28 @@ resolve_new_records (VigilIngest  *self,
   return TRUE;
 }
 
-static void
-clear_pending_row (gpointer data)
+/* Adds @length bytes of features text to the batch's (the writer's). */
+static FeaturesText
+keep_features (VigilIngest *self,
+               const char  *text,
+               gsize        length)
 {
-  PendingRow *row = data;
+  FeaturesText kept = { -1, 0 };
 
-  g_clear_pointer (&row->features, g_free);
+  if (text == NULL)
+    return kept;
+  kept.at = (gint64) self->pending_features->len;
+  kept.length = (guint32) length;
+  g_string_append_len (self->pending_features, text, (gssize) length);
+  g_string_append_c (self->pending_features, '\0');
+  return kept;
+}
+
+static const char *
+features_text (VigilIngest        *self,
+               const FeaturesText *features)
+{
+  return features->at >= 0 ? self->pending_features->str + features->at : NULL;
 }
 
 static int
@@ -598,9 +625,9 @@ combine_integer (VigilMergeRule  rule,
 static void
 combine_rows (const VigilMergeRule  *rules,
               VigilSnapshot         *into,
-              char                 **into_features,
+              FeaturesText          *into_features,
               const VigilSnapshot   *later,
-              char                 **later_features)
+              FeaturesText          *later_features)
 {
   gint64 renewal = into->renewal_day;
 
@@ -617,9 +644,9 @@ combine_rows (const VigilMergeRule  *rules,
   into->renewal_day = (gint32) renewal;
   if (later->plan != NULL)
     into->plan = later->plan;
-  if (*later_features != NULL || later->features_used != VIGIL_UNKNOWN)
+  if (later_features->at >= 0 || later->features_used != VIGIL_UNKNOWN)
     {
-      char *features = *into_features;
+      FeaturesText features = *into_features;
 
       *into_features = *later_features;
       *later_features = features;
@@ -635,12 +662,14 @@ write_row (VigilIngest  *self,
 {
   VigilScore score;
 
+  const char *features = features_text (self, &row->features);
+
   if (row->record_id > 0)
-    return _vigil_store_insert_observation (self->store, row->record_id, &row->snapshot, row->features,
-                                            out_inserted, error);
+    return _vigil_store_insert_observation (self->store, row->record_id, &row->snapshot, features,
+                                            row->features.length, out_inserted, error);
   vigil_scorecard_compute (self->scorecard, &row->snapshot, &score);
-  return vigil_store_insert_snapshot (self->store, row->customer_id, &row->snapshot, row->features,
-                                      &score, out_inserted, error);
+  return _vigil_store_write_snapshot (self->store, row->customer_id, &row->snapshot, features,
+                                      row->features.length, &score, out_inserted, error);
 }
 
 /* @row found a row at its key already: one stored before this ingest is
@@ -656,6 +685,7 @@ write_over_row (VigilIngest  *self,
   gboolean predates = TRUE;
   gboolean inserted = FALSE;
   g_autofree char *stored_plan = NULL;
+  g_autofree char *stored_features = NULL;
   PendingRow earlier = { .customer_id = row->customer_id, .record_id = row->record_id, .main = row->main };
   gboolean ok;
 
@@ -675,19 +705,17 @@ write_over_row (VigilIngest  *self,
     }
 
   vigil_snapshot_clear (&earlier.snapshot);
-  if (!_vigil_store_repeats_take_row (self->repeats, observation, key, row->snapshot.observed_at,
-                                      &earlier.snapshot, &earlier.features, error))
-    {
-      g_free (earlier.snapshot.plan);
-      g_free (earlier.features);
-      return FALSE;
-    }
+  ok = _vigil_store_repeats_take_row (self->repeats, observation, key, row->snapshot.observed_at,
+                                      &earlier.snapshot, &stored_features, error);
   /* The plan read back is ours to free, whichever plan the row keeps. */
   stored_plan = earlier.snapshot.plan;
+  if (!ok)
+    return FALSE;
+  earlier.features = keep_features (self, stored_features,
+                                    stored_features != NULL ? strlen (stored_features) : 0);
   combine_rows (self->merge, &earlier.snapshot, &earlier.features, &row->snapshot, &row->features);
   ok = write_row (self, &earlier, &inserted, error);
   earlier.snapshot.plan = NULL;
-  g_free (earlier.features);
   if (ok)
     self->stats.repeated++;
   return ok;
@@ -749,6 +777,7 @@ flush_pending (VigilIngest  *self,
     }
 
   g_array_set_size (self->pending, 0);
+  g_string_truncate (self->pending_features, 0);
   return TRUE;
 }
 
@@ -758,6 +787,7 @@ static gboolean
 add_pending (VigilIngest    *self,
              VigilSnapshot  *snapshot,
              const char     *features,
+             gsize           features_length,
              guint64         sequence,
              GError        **error)
 {
@@ -777,7 +807,7 @@ add_pending (VigilIngest    *self,
   if (customer->shared)
     mark_for_recompute (self, customer->id, snapshot->observed_at);
   row.sequence = sequence;
-  row.features = g_strdup (features);
+  row.features = keep_features (self, features, features_length);
 
   /* The row keeps the numbers; the strings go to the customer. */
   merge_attributes (customer, snapshot);
@@ -861,7 +891,7 @@ writer_thread (gpointer data)
             ? chunk->features->str + chunk->features_at[i] : NULL;
 
           if (!g_atomic_int_get (&self->failed) &&
-              !add_pending (self, &chunk->rows[i], features, sequence++, &error))
+              !add_pending (self, &chunk->rows[i], features, chunk->features_length[i], sequence++, &error))
             writer_fail (self, error);
         }
       g_async_queue_push (self->emptied, chunk);
@@ -970,6 +1000,8 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->direct, g_hash_table_unref);
   g_clear_pointer (&self->customers, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_array_unref);
+  if (self->pending_features != NULL)
+    g_string_free (g_steal_pointer (&self->pending_features), TRUE);
   g_clear_pointer (&self->plans, g_hash_table_unref);
   g_clear_pointer (&self->keyed, g_array_unref);
   g_clear_pointer (&self->to_recompute, g_hash_table_unref);
@@ -1002,7 +1034,7 @@ vigil_ingest_init (VigilIngest *self)
   self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   /* Its full size at once: grown by doubling it would take half again. */
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), BATCH_ROWS);
-  g_array_set_clear_func (self->pending, clear_pending_row);
+  self->pending_features = g_string_new (NULL);
 }
 
 /* The features table as this transaction sees it (another Vigil may
@@ -1246,8 +1278,7 @@ encode_features (VigilIngest *self,
       append_int (out, usage->calls);
     }
   g_string_append_c (out, '}');
-  /* Each row's text ends with its NUL, for the writer to copy. */
-  g_string_append_c (out, '\0');
+  chunk->features_length[i] = (guint32) (out->len - chunk->features_at[i]);
   g_clear_pointer (&row->features, g_array_unref);
   row->features_shared = FALSE;
 }
@@ -1414,6 +1445,7 @@ vigil_ingest_abort (VigilIngest *self)
       join_writer (self, NULL);
     }
   g_array_set_size (self->pending, 0);
+  g_string_truncate (self->pending_features, 0);
   vigil_store_rollback (self->store);
   if (self->bulk)
     _vigil_store_end_bulk (self->store);

@@ -241,13 +241,15 @@ bind_score (sqlite3_stmt     *stmt,
 }
 
 /* The key (customer or record), the time and the observed columns of
- * the snapshots and observations tables, in their order. */
+ * the snapshots and observations tables, in their order; @features is
+ * @features_length bytes (-1: up to its NUL). */
 static void
 bind_observed (sqlite3_stmt         *stmt,
                gint64                key,
                const VigilSnapshot  *snapshot,
                const char           *renewal,
-               const char           *features)
+               const char           *features,
+               gssize                features_length)
 {
   sqlite3_bind_int64 (stmt, 1, key);
   sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
@@ -259,9 +261,15 @@ bind_observed (sqlite3_stmt         *stmt,
   _vigil_store_bind_int_or_null (stmt, 8, snapshot->features_used);
   _vigil_store_bind_int_or_null (stmt, 9, snapshot->open_tickets);
   _vigil_store_bind_int_or_null (stmt, 10, snapshot->nps);
-  _vigil_store_bind_text_or_null (stmt, 11, renewal);
+  if (renewal != NULL)
+    sqlite3_bind_text (stmt, 11, renewal, 10, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 11);
   _vigil_store_bind_text_or_null (stmt, 12, snapshot->plan);
-  _vigil_store_bind_text_or_null (stmt, 13, features);
+  if (features != NULL)
+    sqlite3_bind_text (stmt, 13, features, (int) features_length, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 13);
 }
 
 /* design 2.6: whether the snapshots of @customer_id already hold its
@@ -298,6 +306,7 @@ _vigil_store_insert_observation (VigilStore           *self,
                                  gint64                record_id,
                                  const VigilSnapshot  *snapshot,
                                  const char           *features,
+                                 gssize                features_length,
                                  gboolean             *out_inserted,
                                  GError              **error)
 {
@@ -309,7 +318,7 @@ _vigil_store_insert_observation (VigilStore           *self,
     renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_OBSERVATION, error)))
     return FALSE;
-  bind_observed (stmt, record_id, snapshot, renewal, features);
+  bind_observed (stmt, record_id, snapshot, renewal, features, features_length);
   if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
   *out_inserted = sqlite3_changes (self->db) > 0;
@@ -353,6 +362,46 @@ _vigil_store_add_record_keys (VigilStore  *self,
   return TRUE;
 }
 
+/* vigil_store_insert_snapshot() with @features_length bytes of features
+ * (-1: up to its NUL), for the ingest, which knows it. */
+gboolean
+_vigil_store_write_snapshot (VigilStore           *self,
+                             gint64                customer_id,
+                             const VigilSnapshot  *snapshot,
+                             const char           *features,
+                             gssize                features_length,
+                             const VigilScore     *score,
+                             gboolean             *out_inserted,
+                             GError              **error)
+{
+  const char *renewal = NULL;
+  char renewal_buffer[16];
+  sqlite3_stmt *stmt;
+  gboolean inserted;
+
+  if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
+    renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
+    return FALSE;
+  bind_observed (stmt, customer_id, snapshot, renewal, features, features_length);
+  if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
+    return FALSE;
+
+  inserted = sqlite3_changes (self->db) > 0;
+  if (out_inserted != NULL)
+    *out_inserted = inserted;
+  if (!inserted)
+    return TRUE;
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
+  bind_score (stmt, 3, score);
+  return _vigil_store_step_done (self, stmt, _("Storing a snapshot"), error);
+}
+
 /**
  * vigil_store_insert_snapshot:
  * @features: (nullable): the features as stored, a JSON object from
@@ -373,35 +422,10 @@ vigil_store_insert_snapshot (VigilStore           *self,
                              gboolean             *out_inserted,
                              GError              **error)
 {
-  const char *renewal = NULL;
-  char renewal_buffer[16];
-  sqlite3_stmt *stmt;
-  gboolean inserted;
-
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (snapshot != NULL, FALSE);
   g_return_val_if_fail (snapshot->observed_at != VIGIL_UNKNOWN, FALSE);
   g_return_val_if_fail (score != NULL, FALSE);
 
-  if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
-    renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
-
-  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
-    return FALSE;
-  bind_observed (stmt, customer_id, snapshot, renewal, features);
-  if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
-    return FALSE;
-
-  inserted = sqlite3_changes (self->db) > 0;
-  if (out_inserted != NULL)
-    *out_inserted = inserted;
-  if (!inserted)
-    return TRUE;
-
-  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
-  bind_score (stmt, 3, score);
-  return _vigil_store_step_done (self, stmt, _("Storing a snapshot"), error);
+  return _vigil_store_write_snapshot (self, customer_id, snapshot, features, -1, score, out_inserted, error);
 }

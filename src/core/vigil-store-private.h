@@ -252,6 +252,15 @@ gboolean          _vigil_store_insert_observation     (VigilStore           *sel
                                                        gint64                record_id,
                                                        const VigilSnapshot  *snapshot,
                                                        const char           *features,
+                                                       gssize                features_length,
+                                                       gboolean             *out_inserted,
+                                                       GError              **error);
+gboolean          _vigil_store_write_snapshot         (VigilStore           *self,
+                                                       gint64                customer_id,
+                                                       const VigilSnapshot  *snapshot,
+                                                       const char           *features,
+                                                       gssize                features_length,
+                                                       const VigilScore     *score,
                                                        gboolean             *out_inserted,
                                                        GError              **error);
 gboolean          _vigil_store_update_record          (VigilStore           *self,

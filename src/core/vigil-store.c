@@ -443,6 +443,12 @@ vigil_store_class_init (VigilStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  /* SQLite counts every allocation under a global mutex unless told not
+   * to, and an import makes tens of millions of them (design 7). It can
+   * be told only before its first use in the process; after, this
+   * changes nothing. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+
   object_class->finalize = vigil_store_finalize;
 }
 
