@@ -75,6 +75,11 @@ typedef struct
   const char *external_id;  /* the table's key, while pending */
   guint64     n_rows;       /* in this ingest */
   gint64      oldest;       /* its oldest observation in this ingest */
+  /* The newest snapshot its account has, this ingest's included: a row
+   * of a direct record after it cannot be there yet (no other Vigil
+   * writes while the ingest holds the lock), so it is written with
+   * others at once, not asked for one by one (design 7). */
+  gint64      newest_stored;
   GPtrArray *keys;   /* the record's keys seen in this ingest, NULL if none */
   gint64  latest_at;
   char   *name;
@@ -97,7 +102,8 @@ typedef struct
  * allocation of its own. */
 typedef struct
 {
-  CustomerState *state;      /* its record's, until the batch is written */
+  CustomerState *state;      /* its record's, until the batch is written (and
+                              * the states are, after it) */
   gint64         customer_id;
   gint64         record_id;  /* > 0: a raw observation of a shared account's record */
   gboolean       main;       /* of the account's main record */
@@ -357,6 +363,7 @@ lookup_customer (VigilIngest  *self,
       state->record_id = record.record_id;
       state->shared = record.shared;
       state->main = record.main;
+      state->newest_stored = record.newest;
       if (record.shared)
         mark_for_recompute (self, record.customer_id, G_MAXINT64);
       else
@@ -454,6 +461,7 @@ resolve_new_records (VigilIngest  *self,
       state->record_id = record.record_id;
       state->shared = record.shared;
       state->main = record.main;
+      state->newest_stored = record.newest;
       state->pending = FALSE;
       if (!state->shared)
         g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
@@ -467,7 +475,6 @@ resolve_new_records (VigilIngest  *self,
       row->customer_id = row->state->id;
       row->record_id = row->state->shared ? row->state->record_id : 0;
       row->main = row->state->main;
-      row->state = NULL;
     }
   return TRUE;
 }
@@ -729,28 +736,52 @@ same_key (const PendingRow *a,
          a->snapshot.observed_at == b->snapshot.observed_at;
 }
 
-/* Writes the pending rows in key order, those that share a key (a
- * record's repeats, side by side) combined into one. */
-static gboolean
-flush_pending (VigilIngest  *self,
-               GError      **error)
+/* Combines the pending rows that share a key (a record's repeats, side
+ * by side once sorted) into the first of them, and closes the gaps. */
+static void
+combine_repeats (VigilIngest *self)
 {
-  if (!resolve_new_records (self, error))
-    return FALSE;
-  g_array_sort (self->pending, compare_pending_rows);
+  GArray *pending = self->pending;
+  guint kept = 0;
 
-  for (guint i = 0; i < self->pending->len; i++)
+  for (guint i = 0; i < pending->len; i++)
+    {
+      PendingRow *row = &g_array_index (pending, PendingRow, i);
+      PendingRow *last = &g_array_index (pending, PendingRow, kept > 0 ? kept - 1 : 0);
+
+      if (kept > 0 && same_key (last, row))
+        {
+          combine_rows (self->merge, &last->snapshot, &last->features, &row->snapshot, &row->features);
+          self->stats.repeated++;
+          continue;
+        }
+      if (kept != i)
+        g_array_index (pending, PendingRow, kept) = *row;
+      kept++;
+    }
+  g_array_set_size (pending, kept);
+}
+
+/* Whether @row is a snapshot of a direct record after every one its
+ * account has: then no row has its key yet. */
+static gboolean
+is_new_row (const PendingRow *row)
+{
+  return row->record_id == 0 && row->snapshot.observed_at > row->state->newest_stored;
+}
+
+/* Writes @n rows of the batch, from @first, one at a time, as any row
+ * may need: found there already, or a main record's observation. */
+static gboolean
+write_rows_singly (VigilIngest  *self,
+                   guint         first,
+                   guint         n,
+                   GError      **error)
+{
+  for (guint i = first; i < first + n; i++)
     {
       PendingRow *row = &g_array_index (self->pending, PendingRow, i);
       gboolean inserted = FALSE;
-
-      while (i + 1 < self->pending->len && same_key (row, &g_array_index (self->pending, PendingRow, i + 1)))
-        {
-          PendingRow *later = &g_array_index (self->pending, PendingRow, ++i);
-
-          combine_rows (self->merge, &row->snapshot, &row->features, &later->snapshot, &later->features);
-          self->stats.repeated++;
-        }
 
       /* design 2.6: the main record's observation at that time may be in
        * the account's snapshots already (never written by this ingest,
@@ -775,7 +806,82 @@ flush_pending (VigilIngest  *self,
       else if (!write_over_row (self, row, error))
         return FALSE;
     }
+  return TRUE;
+}
 
+/* Writes VIGIL_STORE_ROWS_AT_ONCE new rows of the batch, from @first,
+ * scored, with one statement a table. */
+static gboolean
+write_new_rows (VigilIngest  *self,
+                guint         first,
+                GError      **error)
+{
+  VigilNewSnapshot rows[VIGIL_STORE_ROWS_AT_ONCE];
+
+  for (guint i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
+    {
+      PendingRow *row = &g_array_index (self->pending, PendingRow, first + i);
+      VigilScore score;
+
+      vigil_scorecard_compute (self->scorecard, &row->snapshot, &score);
+      rows[i] = (VigilNewSnapshot) {
+        .customer_id = row->customer_id,
+        .snapshot = &row->snapshot,
+        .features = features_text (self, &row->features),
+        .features_length = row->features.length,
+        .version = score.version,
+        .health = score.health,
+        .tier = score.tier,
+      };
+    }
+  if (!_vigil_store_insert_new_snapshots (self->store, rows, error))
+    return FALSE;
+  self->stats.stored += VIGIL_STORE_ROWS_AT_ONCE;
+  return TRUE;
+}
+
+/* Writes the pending rows in key order, those that share a key combined
+ * into one: new rows VIGIL_STORE_ROWS_AT_ONCE at a time, the others (and
+ * new ones short of that many) one by one. */
+static gboolean
+flush_pending (VigilIngest  *self,
+               GError      **error)
+{
+  guint run = 0;   /* new rows in a row, up to the current one */
+  guint i;
+
+  if (!resolve_new_records (self, error))
+    return FALSE;
+  g_array_sort (self->pending, compare_pending_rows);
+  combine_repeats (self);
+
+  for (i = 0; i < self->pending->len; i++)
+    {
+      if (is_new_row (&g_array_index (self->pending, PendingRow, i)))
+        {
+          if (++run == VIGIL_STORE_ROWS_AT_ONCE)
+            {
+              if (!write_new_rows (self, i + 1 - run, error))
+                return FALSE;
+              run = 0;
+            }
+          continue;
+        }
+      if (!write_rows_singly (self, i - run, run + 1, error))
+        return FALSE;
+      run = 0;
+    }
+  if (!write_rows_singly (self, i - run, run, error))
+    return FALSE;
+
+  /* What is written is stored: later rows of the accounts come after. */
+  for (i = 0; i < self->pending->len; i++)
+    {
+      PendingRow *row = &g_array_index (self->pending, PendingRow, i);
+
+      if (row->record_id == 0)
+        row->state->newest_stored = MAX (row->state->newest_stored, row->snapshot.observed_at);
+    }
   g_array_set_size (self->pending, 0);
   g_string_truncate (self->pending_features, 0);
   return TRUE;

@@ -39,6 +39,8 @@ _vigil_store_find_record (VigilStore      *self,
       out->customer_id = sqlite3_column_int64 (stmt, 1);
       out->shared = sqlite3_column_int (stmt, 2) != 0;
       out->main = sqlite3_column_int (stmt, 3) != 0;
+      out->newest = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? G_MININT64
+                                                                  : sqlite3_column_int64 (stmt, 4);
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -82,6 +84,7 @@ _vigil_store_ensure_record (VigilStore      *self,
   out->record_id = sqlite3_last_insert_rowid (self->db);
   out->shared = FALSE;
   out->main = TRUE;
+  out->newest = G_MININT64;
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_SET_MAIN_RECORD, error)))
     return FALSE;
@@ -113,6 +116,7 @@ _vigil_store_attach_record (VigilStore      *self,
   out->customer_id = customer_id;
   out->shared = TRUE;
   out->main = FALSE;
+  out->newest = G_MININT64;   /* its rows are observations */
   return TRUE;
 }
 
@@ -245,31 +249,34 @@ bind_score (sqlite3_stmt     *stmt,
  * @features_length bytes (-1: up to its NUL). */
 static void
 bind_observed (sqlite3_stmt         *stmt,
+               int                   first,
                gint64                key,
                const VigilSnapshot  *snapshot,
                const char           *renewal,
                const char           *features,
                gssize                features_length)
 {
-  sqlite3_bind_int64 (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
-  _vigil_store_bind_int_or_null (stmt, 3, snapshot->last_active);
-  _vigil_store_bind_double_or_null (stmt, 4, snapshot->mrr);
-  _vigil_store_bind_int_or_null (stmt, 5, snapshot->seats);
-  _vigil_store_bind_int_or_null (stmt, 6, snapshot->seats_used);
-  _vigil_store_bind_int_or_null (stmt, 7, snapshot->api_calls_7d);
-  _vigil_store_bind_int_or_null (stmt, 8, snapshot->features_used);
-  _vigil_store_bind_int_or_null (stmt, 9, snapshot->open_tickets);
-  _vigil_store_bind_int_or_null (stmt, 10, snapshot->nps);
+  int i = first - 1;
+
+  sqlite3_bind_int64 (stmt, i + 1, key);
+  sqlite3_bind_int64 (stmt, i + 2, snapshot->observed_at);
+  _vigil_store_bind_int_or_null (stmt, i + 3, snapshot->last_active);
+  _vigil_store_bind_double_or_null (stmt, i + 4, snapshot->mrr);
+  _vigil_store_bind_int_or_null (stmt, i + 5, snapshot->seats);
+  _vigil_store_bind_int_or_null (stmt, i + 6, snapshot->seats_used);
+  _vigil_store_bind_int_or_null (stmt, i + 7, snapshot->api_calls_7d);
+  _vigil_store_bind_int_or_null (stmt, i + 8, snapshot->features_used);
+  _vigil_store_bind_int_or_null (stmt, i + 9, snapshot->open_tickets);
+  _vigil_store_bind_int_or_null (stmt, i + 10, snapshot->nps);
   if (renewal != NULL)
-    sqlite3_bind_text (stmt, 11, renewal, 10, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, i + 11, renewal, 10, SQLITE_STATIC);
   else
-    sqlite3_bind_null (stmt, 11);
-  _vigil_store_bind_text_or_null (stmt, 12, snapshot->plan);
+    sqlite3_bind_null (stmt, i + 11);
+  _vigil_store_bind_text_or_null (stmt, i + 12, snapshot->plan);
   if (features != NULL)
-    sqlite3_bind_text (stmt, 13, features, (int) features_length, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, i + 13, features, (int) features_length, SQLITE_STATIC);
   else
-    sqlite3_bind_null (stmt, 13);
+    sqlite3_bind_null (stmt, i + 13);
 }
 
 /* design 2.6: whether the snapshots of @customer_id already hold its
@@ -318,7 +325,7 @@ _vigil_store_insert_observation (VigilStore           *self,
     renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_OBSERVATION, error)))
     return FALSE;
-  bind_observed (stmt, record_id, snapshot, renewal, features, features_length);
+  bind_observed (stmt, 1, record_id, snapshot, renewal, features, features_length);
   if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
   *out_inserted = sqlite3_changes (self->db) > 0;
@@ -362,6 +369,97 @@ _vigil_store_add_record_keys (VigilStore  *self,
   return TRUE;
 }
 
+/* "INSERT INTO @table (@columns) VALUES (?, …), …": the parameters of
+ * VIGIL_STORE_ROWS_AT_ONCE rows of @n_columns each. SQL of our own
+ * making, not of data. */
+static char *
+rows_at_once_sql (const char *table,
+                  const char *columns,
+                  int         n_columns)
+{
+  GString *sql = g_string_new (NULL);
+
+  g_string_append_printf (sql, "INSERT INTO %s (%s) VALUES ", table, columns);
+  for (int row = 0; row < VIGIL_STORE_ROWS_AT_ONCE; row++)
+    {
+      g_string_append (sql, row > 0 ? ", (?" : "(?");
+      for (int column = 1; column < n_columns; column++)
+        g_string_append (sql, ", ?");
+      g_string_append_c (sql, ')');
+    }
+  return g_string_free (sql, FALSE);
+}
+
+static const char *
+new_snapshots_sql (void)
+{
+  static char *sql;
+
+  if (g_once_init_enter (&sql))
+    g_once_init_leave (&sql, rows_at_once_sql ("snapshots", INSERTED_SNAPSHOT_COLUMNS,
+                                               N_INSERTED_SNAPSHOT_COLUMNS));
+  return sql;
+}
+
+static const char *
+new_scores_sql (void)
+{
+  static char *sql;
+
+  if (g_once_init_enter (&sql))
+    g_once_init_leave (&sql, rows_at_once_sql ("scores", "customer_id, observed_at, version, health, tier", 5));
+  return sql;
+}
+
+/**
+ * _vigil_store_insert_new_snapshots:
+ * @rows: (array fixed-size=VIGIL_STORE_ROWS_AT_ONCE): snapshots whose keys
+ *   (customer, time) no row has, with their scores
+ *
+ * Stores @rows and their scores with one statement a table: most of what
+ * SQLite does for a single row is starting and ending its statement,
+ * done here once for VIGIL_STORE_ROWS_AT_ONCE rows (design 7). A key
+ * already stored is an error (the caller knew better), not a row left
+ * out: nothing then is written.
+ */
+gboolean
+_vigil_store_insert_new_snapshots (VigilStore              *self,
+                                   const VigilNewSnapshot  *rows,
+                                   GError                 **error)
+{
+  const char *doing = _("Storing a snapshot");
+  char renewals[VIGIL_STORE_ROWS_AT_ONCE][16];
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _vigil_store_cached (self, new_snapshots_sql (), doing, error)))
+    return FALSE;
+  for (int i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
+    {
+      const VigilSnapshot *snapshot = rows[i].snapshot;
+      const char *renewal = snapshot->renewal_day != VIGIL_UNKNOWN_DAY
+        ? _vigil_store_format_day (snapshot->renewal_day, renewals[i]) : NULL;
+
+      bind_observed (stmt, 1 + i * N_INSERTED_SNAPSHOT_COLUMNS, rows[i].customer_id, snapshot, renewal,
+                     rows[i].features, rows[i].features_length);
+    }
+  if (!_vigil_store_step_done (self, stmt, doing, error))
+    return FALSE;
+
+  if (!(stmt = _vigil_store_cached (self, new_scores_sql (), doing, error)))
+    return FALSE;
+  for (int i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
+    {
+      int first = 1 + i * 5;
+
+      sqlite3_bind_int64 (stmt, first, rows[i].customer_id);
+      sqlite3_bind_int64 (stmt, first + 1, rows[i].snapshot->observed_at);
+      sqlite3_bind_int64 (stmt, first + 2, rows[i].version);
+      _vigil_store_bind_double_or_null (stmt, first + 3, rows[i].health);
+      _vigil_store_bind_text_or_null (stmt, first + 4, vigil_tier_get_id (rows[i].tier));
+    }
+  return _vigil_store_step_done (self, stmt, doing, error);
+}
+
 /* vigil_store_insert_snapshot() with @features_length bytes of features
  * (-1: up to its NUL), for the ingest, which knows it. */
 gboolean
@@ -384,7 +482,7 @@ _vigil_store_write_snapshot (VigilStore           *self,
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
     return FALSE;
-  bind_observed (stmt, customer_id, snapshot, renewal, features, features_length);
+  bind_observed (stmt, 1, customer_id, snapshot, renewal, features, features_length);
   if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
 

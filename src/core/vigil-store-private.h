@@ -224,7 +224,31 @@ typedef struct
   gint64   customer_id;   /* its account */
   gboolean shared;        /* the account has other records */
   gboolean main;          /* the account's main record (design 2.6) */
+  gint64   newest;        /* the time of the account's newest snapshot,
+                           * G_MININT64 without one */
 } VigilRecordRef;
+
+/* A snapshot no row of the database has the key (customer, time) of,
+ * with its score: _vigil_store_insert_new_snapshots() writes
+ * VIGIL_STORE_ROWS_AT_ONCE of them with one statement a table. */
+typedef struct
+{
+  gint64               customer_id;
+  const VigilSnapshot *snapshot;
+  const char          *features;        /* as stored, NULL when unknown */
+  gssize               features_length;
+  gint64               version;
+  double               health;
+  VigilTier            tier;
+} VigilNewSnapshot;
+
+#define VIGIL_STORE_ROWS_AT_ONCE 32
+
+/* The columns an insert into snapshots gives, in bind_observed() order. */
+#define INSERTED_SNAPSHOT_COLUMNS \
+  "customer_id, observed_at, last_active, mrr, seats, seats_used, api_calls_7d, features_used, " \
+  "open_tickets, nps, renewal_date, plan, features"
+#define N_INSERTED_SNAPSHOT_COLUMNS 13
 
 gboolean          _vigil_store_find_record            (VigilStore      *self,
                                                        gint64           source_id,
@@ -255,6 +279,9 @@ gboolean          _vigil_store_insert_observation     (VigilStore           *sel
                                                        gssize                features_length,
                                                        gboolean             *out_inserted,
                                                        GError              **error);
+gboolean          _vigil_store_insert_new_snapshots   (VigilStore             *self,
+                                                       const VigilNewSnapshot *rows,
+                                                       GError                **error);
 gboolean          _vigil_store_write_snapshot         (VigilStore           *self,
                                                        gint64                customer_id,
                                                        const VigilSnapshot  *snapshot,

@@ -38,7 +38,8 @@ static const char * const stmt_sql[N_STMTS] = {
    * (design 2.6: then its observations are kept raw and merged). */
   [STMT_LOOKUP_RECORD] =
     "SELECT r.id, r.customer_id, EXISTS (SELECT 1 FROM records o "
-    " WHERE o.customer_id = r.customer_id AND o.id <> r.id), c.main_record IS r.id "
+    " WHERE o.customer_id = r.customer_id AND o.id <> r.id), c.main_record IS r.id, "
+    " (SELECT max (s.observed_at) FROM snapshots s WHERE s.customer_id = r.customer_id) "
     "FROM records r JOIN customers c ON c.id = r.customer_id "
     "WHERE r.source_id = ?1 AND r.external_id = ?2",
   /* A new account's only record is its main record (design 2.6). */
@@ -74,8 +75,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_INSERT_RECORD_KEY] =
     "INSERT INTO record_keys (key, record_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
   [STMT_INSERT_SNAPSHOT] =
-    "INSERT INTO snapshots (customer_id, observed_at, last_active, mrr, seats, seats_used, "
-    "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features) "
+    "INSERT INTO snapshots (" INSERTED_SNAPSHOT_COLUMNS ") "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
     "ON CONFLICT (customer_id, observed_at) DO NOTHING",
   [STMT_INSERT_SCORE] =
