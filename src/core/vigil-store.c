@@ -443,11 +443,16 @@ vigil_store_class_init (VigilStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  /* SQLite counts every allocation under a global mutex unless told not
-   * to, and an import makes tens of millions of them (design 7). It can
-   * be told only before its first use in the process; after, this
-   * changes nothing. */
+  /* SQLite can be configured only before its first use in the process;
+   * after, these change nothing. It counts every allocation under a
+   * global mutex unless told not to, and an import makes tens of
+   * millions of them (design 7). A statement that writes many rows and
+   * may fail halfway keeps the pages it changes in a statement journal,
+   * a temporary file past 64 KiB: the ingest's inserts of 32 rows each
+   * (snapshots checked against customers) journal a few pages, kept in
+   * memory up to 1 MiB instead of written to a file and read back. */
   sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+  sqlite3_config (SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
 
   object_class->finalize = vigil_store_finalize;
 }
