@@ -450,9 +450,11 @@ vigil_store_class_init (VigilStoreClass *klass)
    * may fail halfway keeps the pages it changes in a statement journal,
    * a temporary file past 64 KiB: the ingest's inserts of 32 rows each
    * (snapshots checked against customers) journal a few pages, kept in
-   * memory up to 1 MiB instead of written to a file and read back. */
+   * memory up to 128 KiB instead of written to a file and read back.
+   * Not more: SQLite 3.40 then fails to spill a larger journal (a
+   * rescoring says the disk is full; test-store's large-ingest). */
   sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
-  sqlite3_config (SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
+  sqlite3_config (SQLITE_CONFIG_STMTJRNL_SPILL, 128 << 10);
 
   object_class->finalize = vigil_store_finalize;
 }
