@@ -51,9 +51,12 @@
  * store gives back to be combined and written again. Memory stays that
  * of a batch, whatever the number of records. */
 
-/* About 32 MB of pending rows at most: with SQLite's cache this stays
- * well under 100 MB whatever the size of the input. */
-#define BATCH_ROWS 131072
+/* About 27 MB of pending rows and their features' text, 24 MiB at most:
+ * with SQLite's cache this stays under 100 MB whatever the size of the
+ * input (design 7). Each batch comes back to the pages of every customer
+ * it has rows of, so the larger, the fewer times. */
+#define BATCH_ROWS 196608
+#define BATCH_FEATURES_BYTES (24 * 1024 * 1024)
 /* Customers whose latest attributes are gathered before they are
  * written: a poll of a million new customers must not hold them all
  * (design 7); most books are far smaller and are written once. */
@@ -89,12 +92,31 @@ typedef struct
 } CustomerState;
 
 /* Where a pending row's features are, encoded as stored: in the batch's
- * text (@at < 0: unknown). */
+ * text (@at NO_FEATURES: unknown). */
 typedef struct
 {
-  gint64  at;
+  guint32 at;
   guint32 length;
 } FeaturesText;
+
+#define NO_FEATURES G_MAXUINT32
+
+/* A pending row's observed values: a VigilSnapshot's numbers and plan,
+ * without its strings, in about half its bytes (design 7). */
+typedef struct
+{
+  gint64      observed_at;
+  gint64      last_active;
+  double      mrr;
+  gint64      seats;
+  gint64      seats_used;
+  gint64      api_calls_7d;
+  gint64      features_used;
+  gint64      open_tickets;
+  gint64      nps;
+  const char *plan;          /* interned by the ingest */
+  gint32      renewal_day;
+} ObservedValues;
 
 /* A snapshot waiting for its batch to be written: the customer's
  * attributes have gone to its CustomerState, the plan is interned and
@@ -106,13 +128,11 @@ typedef struct
                               * the states are, after it) */
   gint64         customer_id;
   gint64         record_id;  /* > 0: a raw observation of a shared account's record */
-  gboolean       main;       /* of the account's main record */
   guint64        sequence;   /* file order, so the first of two duplicates wins */
-  VigilSnapshot  snapshot;
+  ObservedValues values;
   FeaturesText   features;
+  gboolean       main;       /* of the account's main record */
 } PendingRow;
-
-#define NO_FEATURES G_MAXUINT32
 
 /* Records on their way to the writer. The slots are reused: the caller
  * clears a slot's old record before filling it again, so memory is
@@ -485,11 +505,11 @@ keep_features (VigilIngest *self,
                const char  *text,
                gsize        length)
 {
-  FeaturesText kept = { -1, 0 };
+  FeaturesText kept = { NO_FEATURES, 0 };
 
   if (text == NULL)
     return kept;
-  kept.at = (gint64) self->pending_features->len;
+  kept.at = (guint32) self->pending_features->len;
   kept.length = (guint32) length;
   g_string_append_len (self->pending_features, text, (gssize) length);
   g_string_append_c (self->pending_features, '\0');
@@ -500,7 +520,7 @@ static const char *
 features_text (VigilIngest        *self,
                const FeaturesText *features)
 {
-  return features->at >= 0 ? self->pending_features->str + features->at : NULL;
+  return features->at != NO_FEATURES ? self->pending_features->str + features->at : NULL;
 }
 
 static int
@@ -515,8 +535,8 @@ compare_pending_rows (gconstpointer a,
   /* Records of one account, each apart: a repeat is of one record. */
   if (ra->record_id != rb->record_id)
     return ra->record_id < rb->record_id ? -1 : 1;
-  if (ra->snapshot.observed_at != rb->snapshot.observed_at)
-    return ra->snapshot.observed_at < rb->snapshot.observed_at ? -1 : 1;
+  if (ra->values.observed_at != rb->values.observed_at)
+    return ra->values.observed_at < rb->values.observed_at ? -1 : 1;
   return (ra->sequence > rb->sequence) - (ra->sequence < rb->sequence);
 }
 
@@ -631,9 +651,9 @@ combine_integer (VigilMergeRule  rule,
  * so each is freed once with its row. */
 static void
 combine_rows (const VigilMergeRule  *rules,
-              VigilSnapshot         *into,
+              ObservedValues        *into,
               FeaturesText          *into_features,
-              const VigilSnapshot   *later,
+              const ObservedValues  *later,
               FeaturesText          *later_features)
 {
   gint64 renewal = into->renewal_day;
@@ -651,7 +671,7 @@ combine_rows (const VigilMergeRule  *rules,
   into->renewal_day = (gint32) renewal;
   if (later->plan != NULL)
     into->plan = later->plan;
-  if (later_features->at >= 0 || later->features_used != VIGIL_UNKNOWN)
+  if (later_features->at != NO_FEATURES || later->features_used != VIGIL_UNKNOWN)
     {
       FeaturesText features = *into_features;
 
@@ -661,21 +681,63 @@ combine_rows (const VigilMergeRule  *rules,
     }
 }
 
+static void
+keep_values (ObservedValues      *values,
+             const VigilSnapshot *snapshot,
+             const char          *plan)
+{
+  *values = (ObservedValues) {
+    .observed_at = snapshot->observed_at,
+    .last_active = snapshot->last_active,
+    .mrr = snapshot->mrr,
+    .seats = snapshot->seats,
+    .seats_used = snapshot->seats_used,
+    .api_calls_7d = snapshot->api_calls_7d,
+    .features_used = snapshot->features_used,
+    .open_tickets = snapshot->open_tickets,
+    .nps = snapshot->nps,
+    .plan = plan,
+    .renewal_day = snapshot->renewal_day,
+  };
+}
+
+/* The snapshot the store writes and the scorecard scores: @values, and
+ * nothing else (its strings borrowed, not to be freed). */
+static void
+values_to_snapshot (const ObservedValues *values,
+                    VigilSnapshot        *snapshot)
+{
+  *snapshot = (VigilSnapshot) {
+    .plan = (char *) values->plan,
+    .mrr = values->mrr,
+    .seats = values->seats,
+    .seats_used = values->seats_used,
+    .api_calls_7d = values->api_calls_7d,
+    .features_used = values->features_used,
+    .open_tickets = values->open_tickets,
+    .nps = values->nps,
+    .last_active = values->last_active,
+    .observed_at = values->observed_at,
+    .renewal_day = values->renewal_day,
+  };
+}
+
 static gboolean
 write_row (VigilIngest  *self,
            PendingRow   *row,
            gboolean     *out_inserted,
            GError      **error)
 {
+  const char *features = features_text (self, &row->features);
+  VigilSnapshot snapshot;
   VigilScore score;
 
-  const char *features = features_text (self, &row->features);
-
+  values_to_snapshot (&row->values, &snapshot);
   if (row->record_id > 0)
-    return _vigil_store_insert_observation (self->store, row->record_id, &row->snapshot, features,
+    return _vigil_store_insert_observation (self->store, row->record_id, &snapshot, features,
                                             row->features.length, out_inserted, error);
-  vigil_scorecard_compute (self->scorecard, &row->snapshot, &score);
-  return _vigil_store_write_snapshot (self->store, row->customer_id, &row->snapshot, features,
+  vigil_scorecard_compute (self->scorecard, &snapshot, &score);
+  return _vigil_store_write_snapshot (self->store, row->customer_id, &snapshot, features,
                                       row->features.length, &score, out_inserted, error);
 }
 
@@ -694,6 +756,7 @@ write_over_row (VigilIngest  *self,
   g_autofree char *stored_plan = NULL;
   g_autofree char *stored_features = NULL;
   PendingRow earlier = { .customer_id = row->customer_id, .record_id = row->record_id, .main = row->main };
+  VigilSnapshot stored;
   gboolean ok;
 
   if (self->repeats == NULL && !(self->repeats = _vigil_store_repeats_new (self->store, error)))
@@ -702,7 +765,7 @@ write_over_row (VigilIngest  *self,
    * second connection could read while it holds the file). */
   if (self->bulk)
     predates = FALSE;
-  else if (!_vigil_store_repeats_predates (self->repeats, observation, key, row->snapshot.observed_at,
+  else if (!_vigil_store_repeats_predates (self->repeats, observation, key, row->values.observed_at,
                                            &predates, error))
     return FALSE;
   if (predates)
@@ -711,18 +774,18 @@ write_over_row (VigilIngest  *self,
       return TRUE;
     }
 
-  vigil_snapshot_clear (&earlier.snapshot);
-  ok = _vigil_store_repeats_take_row (self->repeats, observation, key, row->snapshot.observed_at,
-                                      &earlier.snapshot, &stored_features, error);
+  vigil_snapshot_clear (&stored);
+  ok = _vigil_store_repeats_take_row (self->repeats, observation, key, row->values.observed_at,
+                                      &stored, &stored_features, error);
   /* The plan read back is ours to free, whichever plan the row keeps. */
-  stored_plan = earlier.snapshot.plan;
+  stored_plan = g_steal_pointer (&stored.plan);
   if (!ok)
     return FALSE;
+  keep_values (&earlier.values, &stored, stored_plan);
   earlier.features = keep_features (self, stored_features,
                                     stored_features != NULL ? strlen (stored_features) : 0);
-  combine_rows (self->merge, &earlier.snapshot, &earlier.features, &row->snapshot, &row->features);
+  combine_rows (self->merge, &earlier.values, &earlier.features, &row->values, &row->features);
   ok = write_row (self, &earlier, &inserted, error);
-  earlier.snapshot.plan = NULL;
   if (ok)
     self->stats.repeated++;
   return ok;
@@ -733,7 +796,7 @@ same_key (const PendingRow *a,
           const PendingRow *b)
 {
   return a->customer_id == b->customer_id && a->record_id == b->record_id &&
-         a->snapshot.observed_at == b->snapshot.observed_at;
+         a->values.observed_at == b->values.observed_at;
 }
 
 /* Combines the pending rows that share a key (a record's repeats, side
@@ -751,7 +814,7 @@ combine_repeats (VigilIngest *self)
 
       if (kept > 0 && same_key (last, row))
         {
-          combine_rows (self->merge, &last->snapshot, &last->features, &row->snapshot, &row->features);
+          combine_rows (self->merge, &last->values, &last->features, &row->values, &row->features);
           self->stats.repeated++;
           continue;
         }
@@ -767,7 +830,7 @@ combine_repeats (VigilIngest *self)
 static gboolean
 is_new_row (const PendingRow *row)
 {
-  return row->record_id == 0 && row->snapshot.observed_at > row->state->newest_stored;
+  return row->record_id == 0 && row->values.observed_at > row->state->newest_stored;
 }
 
 /* Writes @n rows of the batch, from @first, one at a time, as any row
@@ -791,7 +854,7 @@ write_rows_singly (VigilIngest  *self,
           gboolean stored = FALSE;
 
           if (!_vigil_store_find_implicit_observation (self->store, row->customer_id,
-                                                       row->snapshot.observed_at, &stored, error))
+                                                       row->values.observed_at, &stored, error))
             return FALSE;
           if (stored)
             {
@@ -817,16 +880,18 @@ write_new_rows (VigilIngest  *self,
                 GError      **error)
 {
   VigilNewSnapshot rows[VIGIL_STORE_ROWS_AT_ONCE];
+  VigilSnapshot snapshots[VIGIL_STORE_ROWS_AT_ONCE];
 
   for (guint i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
     {
       PendingRow *row = &g_array_index (self->pending, PendingRow, first + i);
       VigilScore score;
 
-      vigil_scorecard_compute (self->scorecard, &row->snapshot, &score);
+      values_to_snapshot (&row->values, &snapshots[i]);
+      vigil_scorecard_compute (self->scorecard, &snapshots[i], &score);
       rows[i] = (VigilNewSnapshot) {
         .customer_id = row->customer_id,
-        .snapshot = &row->snapshot,
+        .snapshot = &snapshots[i],
         .features = features_text (self, &row->features),
         .features_length = row->features.length,
         .version = score.version,
@@ -880,7 +945,7 @@ flush_pending (VigilIngest  *self,
       PendingRow *row = &g_array_index (self->pending, PendingRow, i);
 
       if (row->record_id == 0)
-        row->state->newest_stored = MAX (row->state->newest_stored, row->snapshot.observed_at);
+        row->state->newest_stored = MAX (row->state->newest_stored, row->values.observed_at);
     }
   g_array_set_size (self->pending, 0);
   g_string_truncate (self->pending_features, 0);
@@ -918,22 +983,14 @@ add_pending (VigilIngest    *self,
   /* The row keeps the numbers; the strings go to the customer. */
   merge_attributes (customer, snapshot);
   merge_keys (customer, snapshot);
-  row.snapshot = *snapshot;
-  row.snapshot.customer_id = NULL;
-  row.snapshot.problem = NULL;
-  row.snapshot.keys = NULL;   /* still the slot's: freed with it */
-  row.snapshot.name = NULL;
-  row.snapshot.owner = NULL;
-  row.snapshot.segment = NULL;
-  row.snapshot.plan = (char *) intern_plan (self, snapshot->plan);
-  row.snapshot.features = NULL;
+  keep_values (&row.values, snapshot, intern_plan (self, snapshot->plan));
   g_array_append_val (self->pending, row);
 
   /* the batch's rows point at the states: written first */
   if (g_hash_table_size (self->customers) >= MAX_CUSTOMER_STATES &&
       !(flush_pending (self, error) && write_customers (self, error)))
     return FALSE;
-  if (self->pending->len >= BATCH_ROWS)
+  if (self->pending->len >= BATCH_ROWS || self->pending_features->len >= BATCH_FEATURES_BYTES)
     return flush_pending (self, error);
   return TRUE;
 }
@@ -1140,7 +1197,8 @@ vigil_ingest_init (VigilIngest *self)
   self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   /* Its full size at once: grown by doubling it would take half again. */
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), BATCH_ROWS);
-  self->pending_features = g_string_new (NULL);
+  /* Room for a usual batch's: grown by doubling, it would be copied. */
+  self->pending_features = g_string_sized_new (BATCH_ROWS * 64);
 }
 
 /* The features table as this transaction sees it (another Vigil may
