@@ -756,7 +756,7 @@ write_over_row (VigilIngest  *self,
   g_autofree char *stored_plan = NULL;
   g_autofree char *stored_features = NULL;
   PendingRow earlier = { .customer_id = row->customer_id, .record_id = row->record_id, .main = row->main };
-  VigilSnapshot stored;
+  VigilSnapshot stored = { 0, };
   gboolean ok;
 
   if (self->repeats == NULL && !(self->repeats = _vigil_store_repeats_new (self->store, error)))
