@@ -34,13 +34,17 @@
  * fit in SQLite's cache. Rows are therefore gathered in batches, sorted
  * by key and written in order, so each batch touches each page once.
  *
- * Parsing and writing run side by side: the caller's thread parses
- * records, encodes their features as stored (the feature ids are given
- * there: the ingest holds the write lock, so the table's next ids are
- * known) and hands them over in chunks; a writer thread, the only one
- * to touch the database until the commit, scores and stores them. A
- * small pool of chunks bounds the memory in flight. An import's readers
- * share feature names through the ingest's table of them, so that the
+ * Parsing and writing run side by side, a batch apart: the caller's
+ * thread parses records and gathers them into a batch, each with its
+ * customer's state (found or made by external id, without the
+ * database), its attributes merged there, its features encoded as
+ * stored (the feature ids are given there: the ingest holds the write
+ * lock, so the table's next ids are known) and its values in a compact
+ * row; a writer thread, the only one to touch the database until the
+ * commit, takes full batches, finds or adds their new customers'
+ * records, then scores and stores the rows while the caller fills the
+ * other batch. Two batches bound the memory. An import's readers share
+ * feature names through the ingest's table of them, so that the
  * millions of rows that name the same few features allocate none.
  *
  * Records of one ingest that share an id and a time (a customer with two
@@ -51,31 +55,35 @@
  * store gives back to be combined and written again. Memory stays that
  * of a batch, whatever the number of records. */
 
-/* About 27 MB of pending rows and their features' text, 24 MiB at most:
- * with SQLite's cache this stays under 100 MB whatever the size of the
- * input (design 7). Each batch comes back to the pages of every customer
- * it has rows of, so the larger, the fewer times. */
-#define BATCH_ROWS 196608
-#define BATCH_FEATURES_BYTES (24 * 1024 * 1024)
+/* About 18 MB of rows and 10 MB of their features' text (16 MiB at
+ * most) a batch, two batches: with SQLite's cache this stays under
+ * 100 MB whatever the size of the input (design 7). Each batch comes
+ * back to the pages of every customer it has rows of, so the larger,
+ * the fewer times. */
+#define BATCH_ROWS 131072
+#define BATCH_FEATURES_BYTES (16 * 1024 * 1024)
+#define N_BATCHES 2
 /* Customers whose latest attributes are gathered before they are
  * written: a poll of a million new customers must not hold them all
  * (design 7); most books are far smaller and are written once. */
 #define MAX_CUSTOMER_STATES 65536
-/* Records handed over at a time, and how many such chunks may exist. */
-#define CHUNK_ROWS 4096
-#define N_CHUNKS 3
 
+/* A record of this ingest and what it knows of it. The caller's thread
+ * makes it and keeps its counts and attributes; the writer's fills in
+ * its record and account when the first batch that has it is written
+ * (never the same fields: the threads work on one at once). */
 typedef struct
 {
   gint64  id;
   gint64  record_id;
   gboolean shared;   /* the account has other records: observations stay raw */
   gboolean main;     /* the account's main record (design 2.6) */
-  /* A record new to the store waits for its batch to be written before
-   * it is stored: by then its rows in the batch say whether it joins an
-   * account at once (resolve_new_records()). */
+  /* Known to the writer once the batch it was first seen in is written:
+   * found in the store, or a record new to it, stored then, when its
+   * rows in the batch say whether it joins an account at once
+   * (resolve_records()). */
   gboolean    pending;
-  const char *external_id;  /* the table's key, while pending */
+  const char *external_id;  /* the table's key */
   guint64     n_rows;       /* in this ingest */
   gint64      oldest;       /* its oldest observation in this ingest */
   /* The newest snapshot its account has, this ingest's included: a row
@@ -134,22 +142,29 @@ typedef struct
   gboolean       main;       /* of the account's main record */
 } PendingRow;
 
-/* Records on their way to the writer. The slots are reused: the caller
- * clears a slot's old record before filling it again, so memory is
- * freed by the thread that allocated it. The caller has encoded each
- * record's features as stored (features_at[i] is where row i's text
- * starts in @features, NO_FEATURES when unknown) and counted those used
- * into its features_used; @new_features are the names these rows use
- * first, for the writer to add to the features table before them. */
+/* A state first seen in a batch, with what its record is resolved by as
+ * it was when the batch was handed over (the caller goes on counting). */
 typedef struct
 {
-  VigilSnapshot rows[CHUNK_ROWS];
-  guint32       features_at[CHUNK_ROWS];
-  guint32       features_length[CHUNK_ROWS];
-  GString      *features;
-  GPtrArray    *new_features;   /* of VigilFeatureName, the ingest's */
-  guint         len;
-} Chunk;
+  CustomerState *state;
+  guint64        n_rows;
+  gint64         oldest;
+  GPtrArray     *keys;   /* a copy, NULL if none */
+} NewState;
+
+/* Rows on their way to the database, filled by the caller and written
+ * by the writer, then filled again. */
+typedef struct
+{
+  GArray     *rows;          /* of PendingRow */
+  GString    *features;      /* their features' text, each NUL-terminated */
+  GPtrArray  *new_features;  /* of VigilFeatureName (the ingest's): names these rows use first */
+  GArray     *new_states;    /* of NewState: records these rows are the first of */
+  /* Set on the last batch of a generation of customer states (a poll of
+   * a million customers does not hold them all, design 7): the writer
+   * writes and forgets them after the rows. */
+  GHashTable *customers;
+} Batch;
 
 struct _VigilIngest
 {
@@ -159,14 +174,17 @@ struct _VigilIngest
   VigilScorecard  *scorecard;
   gint64           source_id;
   gint64           default_observed_at;
-  GHashTable      *customers;   /* external id → CustomerState */
-  GPtrArray       *new_states;  /* the pending ones, in the order first seen */
-  GHashTable      *direct;      /* accounts a live state writes snapshots of */
+  /* The caller's */
+  GHashTable      *customers;   /* external id → CustomerState, this generation's */
+  GPtrArray       *new_states;  /* first seen in the batch being filled, in that order */
   GHashTable      *plans;       /* interned plan names */
+  guint64          sequence;    /* rows read */
+  /* The writer's (and the caller's after it has joined) */
+  GHashTable      *direct;      /* accounts a live state writes snapshots of */
   GArray          *keyed;       /* accounts whose records gained keys: to join */
   GHashTable      *to_recompute; /* account → the oldest time its merged state changed at */
-  GArray          *pending;     /* of PendingRow */
-  GString         *pending_features; /* their features, each text NUL-terminated */
+  /* records_read, unknown_values, skipped and the example are the
+   * caller's; the rest the writer's */
   VigilIngestStats stats;
   gboolean         open;
   VigilMergeRule   merge[VIGIL_N_FIELDS];
@@ -181,17 +199,17 @@ struct _VigilIngest
 
   /* The hand-over between the caller and the writer thread. */
   GThread         *writer;
-  GAsyncQueue     *filled;      /* chunks to write */
-  GAsyncQueue     *emptied;     /* chunks written, to fill again */
-  Chunk           *chunk;       /* being filled by the caller */
-  Chunk           *chunks[N_CHUNKS];
+  GAsyncQueue     *filled;      /* batches to write */
+  GAsyncQueue     *emptied;     /* batches written, to fill again */
+  Batch           *batch;       /* being filled by the caller */
+  Batch           *batches[N_BATCHES];
   int              failed;      /* atomic: the writer met an error */
   GMutex           error_lock;
   GError          *writer_error;
 };
 
-/* Pushed after the last chunk: the writer finishes its batch and ends. */
-static Chunk end_of_records;
+/* Pushed after the last batch: the writer ends. */
+static Batch end_of_records;
 
 G_DEFINE_FINAL_TYPE (VigilIngest, vigil_ingest, G_TYPE_OBJECT)
 
@@ -293,10 +311,8 @@ customer_state_free (gpointer data)
   g_free (state);
 }
 
-/* The newest snapshot's attributes win; older ones only fill gaps. */
-/* The newest snapshot's attributes win; older ones only fill gaps. The
- * record's strings are copied, not taken: they belong to the thread
- * that parsed them, and most rows repeat the name they had. */
+/* The newest snapshot's attributes win; older ones only fill gaps. Most
+ * rows repeat the name they had. */
 static void
 merge_attribute (char       **slot,
                  const char  *value,
@@ -357,46 +373,26 @@ mark_for_recompute (VigilIngest *self,
     *known = since;
 }
 
+/* The caller's: the state of record @external_id, made if new to this
+ * generation, to be found or stored by the writer. */
 static CustomerState *
-lookup_customer (VigilIngest  *self,
-                 const char   *external_id,
-                 GError      **error)
+lookup_customer (VigilIngest *self,
+                 const char  *external_id)
 {
   CustomerState *state = g_hash_table_lookup (self->customers, external_id);
-  VigilRecordRef record;
-
-  gboolean found = FALSE;
   char *key;
 
   if (state != NULL)
     return state;
 
-  if (!_vigil_store_find_record (self->store, self->source_id, external_id, &record, &found, error))
-    return NULL;
-
   state = g_new0 (CustomerState, 1);
   state->latest_at = G_MININT64;
   state->oldest = G_MAXINT64;
-  if (found)
-    {
-      state->id = record.customer_id;
-      state->record_id = record.record_id;
-      state->shared = record.shared;
-      state->main = record.main;
-      state->newest_stored = record.newest;
-      if (record.shared)
-        mark_for_recompute (self, record.customer_id, G_MAXINT64);
-      else
-        g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
-    }
-  else
-    {
-      state->pending = TRUE;
-      g_ptr_array_add (self->new_states, state);
-    }
+  state->pending = TRUE;
   key = g_strdup (external_id);
   state->external_id = key;
   g_hash_table_insert (self->customers, key, state);
+  g_ptr_array_add (self->new_states, state);
   return state;
 }
 
@@ -431,37 +427,75 @@ find_key_account (VigilIngest  *self,
   return TRUE;
 }
 
-/* design 2.6: stores the records first seen in this batch. One whose
- * keys name one account joins it at once, nothing being merged later:
- * when the account has at least as much history as the record brings
- * in this ingest so far (a CRM or support export's one row joining a
- * product's year), as one more record, its rows going where other
- * records' do; when it brings more (a product's year joining a CRM's
- * one row), as the account's main record, its rows becoming the
- * snapshots, so the longer history is written once. Any other (keys
- * naming several accounts, or none) becomes an account of its own, to
- * be joined at the end. */
+/* The writer's: the records of this batch's new states that the store
+ * has already. */
 static gboolean
-resolve_new_records (VigilIngest  *self,
-                     GError      **error)
+find_records (VigilIngest  *self,
+              Batch        *batch,
+              GError      **error)
 {
-  /* in the order first seen: record ids keep it (design 2.6) */
-  for (guint i = 0; i < self->new_states->len; i++)
+  for (guint i = 0; i < batch->new_states->len; i++)
     {
-      CustomerState *state = self->new_states->pdata[i];
+      CustomerState *state = g_array_index (batch->new_states, NewState, i).state;
+      VigilRecordRef record;
+      gboolean found = FALSE;
+
+      if (!_vigil_store_find_record (self->store, self->source_id, state->external_id, &record, &found, error))
+        return FALSE;
+      if (!found)
+        continue;
+      state->id = record.customer_id;
+      state->record_id = record.record_id;
+      state->shared = record.shared;
+      state->main = record.main;
+      state->newest_stored = record.newest;
+      state->pending = FALSE;
+      if (record.shared)
+        mark_for_recompute (self, record.customer_id, G_MAXINT64);
+      else
+        g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
+    }
+  return TRUE;
+}
+
+/* design 2.6: stores the records first seen in this batch that the
+ * store has not. One whose keys name one account joins it at once,
+ * nothing being merged later: when the account has at least as much
+ * history as the record brings in this ingest so far (a CRM or support
+ * export's one row joining a product's year), as one more record, its
+ * rows going where other records' do; when it brings more (a product's
+ * year joining a CRM's one row), as the account's main record, its rows
+ * becoming the snapshots, so the longer history is written once. Any
+ * other (keys naming several accounts, or none) becomes an account of
+ * its own, to be joined at the end. Then each row knows its record. */
+static gboolean
+resolve_records (VigilIngest  *self,
+                 Batch        *batch,
+                 GError      **error)
+{
+  if (!find_records (self, batch, error))
+    return FALSE;
+
+  /* in the order first seen: record ids keep it (design 2.6) */
+  for (guint i = 0; i < batch->new_states->len; i++)
+    {
+      const NewState *new_state = &g_array_index (batch->new_states, NewState, i);
+      CustomerState *state = new_state->state;
       VigilRecordRef record;
       gint64 account = 0;
       gint64 history = 0;
 
-      if (!find_key_account (self, state->keys, &account, error) ||
+      if (!state->pending)
+        continue;
+      if (!find_key_account (self, new_state->keys, &account, error) ||
           (account != 0 && !_vigil_store_count_snapshots (self->store, account, &history, error)))
         return FALSE;
-      if (account != 0 && (guint64) history >= state->n_rows)
+      if (account != 0 && (guint64) history >= new_state->n_rows)
         {
           if (!_vigil_store_attach_record (self->store, self->source_id, state->external_id, account,
                                            &record, error))
             return FALSE;
-          mark_for_recompute (self, account, state->oldest);
+          mark_for_recompute (self, account, new_state->oldest);
         }
       /* an account whose snapshots a record of this ingest writes keeps
        * its main record until the end, where accounts merge */
@@ -486,41 +520,44 @@ resolve_new_records (VigilIngest  *self,
       if (!state->shared)
         g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
     }
-  g_ptr_array_set_size (self->new_states, 0);
 
-  for (guint i = 0; i < self->pending->len; i++)
+  for (guint i = 0; i < batch->rows->len; i++)
     {
-      PendingRow *row = &g_array_index (self->pending, PendingRow, i);
+      PendingRow *row = &g_array_index (batch->rows, PendingRow, i);
 
       row->customer_id = row->state->id;
       row->record_id = row->state->shared ? row->state->record_id : 0;
       row->main = row->state->main;
+      /* a shared account's merged state is rebuilt at the end */
+      if (row->state->shared)
+        mark_for_recompute (self, row->customer_id, row->values.observed_at);
     }
   return TRUE;
 }
 
-/* Adds @length bytes of features text to the batch's (the writer's). */
+/* Adds @length bytes of features text to the batch's (a repeat's read
+ * back, by the writer). */
 static FeaturesText
-keep_features (VigilIngest *self,
-               const char  *text,
-               gsize        length)
+keep_features (Batch      *batch,
+               const char *text,
+               gsize       length)
 {
   FeaturesText kept = { NO_FEATURES, 0 };
 
   if (text == NULL)
     return kept;
-  kept.at = (guint32) self->pending_features->len;
+  kept.at = (guint32) batch->features->len;
   kept.length = (guint32) length;
-  g_string_append_len (self->pending_features, text, (gssize) length);
-  g_string_append_c (self->pending_features, '\0');
+  g_string_append_len (batch->features, text, (gssize) length);
+  g_string_append_c (batch->features, '\0');
   return kept;
 }
 
 static const char *
-features_text (VigilIngest        *self,
+features_text (Batch              *batch,
                const FeaturesText *features)
 {
-  return features->at != NO_FEATURES ? self->pending_features->str + features->at : NULL;
+  return features->at != NO_FEATURES ? batch->features->str + features->at : NULL;
 }
 
 static int
@@ -565,12 +602,13 @@ intern_plan (VigilIngest *self,
  * record than in one go). */
 static gboolean
 write_customers (VigilIngest  *self,
+                 GHashTable   *customers,
                  GError      **error)
 {
   GHashTableIter iter;
   CustomerState *state;
 
-  g_hash_table_iter_init (&iter, self->customers);
+  g_hash_table_iter_init (&iter, customers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
     {
       VigilSnapshot attributes = {
@@ -598,7 +636,7 @@ write_customers (VigilIngest  *self,
                                          state->latest_at, error)))
         return FALSE;
     }
-  g_hash_table_remove_all (self->customers);
+  g_hash_table_remove_all (customers);
   g_hash_table_remove_all (self->direct);
   return TRUE;
 }
@@ -724,11 +762,12 @@ values_to_snapshot (const ObservedValues *values,
 
 static gboolean
 write_row (VigilIngest  *self,
+           Batch        *batch,
            PendingRow   *row,
            gboolean     *out_inserted,
            GError      **error)
 {
-  const char *features = features_text (self, &row->features);
+  const char *features = features_text (batch, &row->features);
   VigilSnapshot snapshot;
   VigilScore score;
 
@@ -746,6 +785,7 @@ write_row (VigilIngest  *self,
  * page or batch) is taken back, combined with @row and written again. */
 static gboolean
 write_over_row (VigilIngest  *self,
+                Batch        *batch,
                 PendingRow   *row,
                 GError      **error)
 {
@@ -782,10 +822,10 @@ write_over_row (VigilIngest  *self,
   if (!ok)
     return FALSE;
   keep_values (&earlier.values, &stored, stored_plan);
-  earlier.features = keep_features (self, stored_features,
+  earlier.features = keep_features (batch, stored_features,
                                     stored_features != NULL ? strlen (stored_features) : 0);
   combine_rows (self->merge, &earlier.values, &earlier.features, &row->values, &row->features);
-  ok = write_row (self, &earlier, &inserted, error);
+  ok = write_row (self, batch, &earlier, &inserted, error);
   if (ok)
     self->stats.repeated++;
   return ok;
@@ -802,9 +842,10 @@ same_key (const PendingRow *a,
 /* Combines the pending rows that share a key (a record's repeats, side
  * by side once sorted) into the first of them, and closes the gaps. */
 static void
-combine_repeats (VigilIngest *self)
+combine_repeats (VigilIngest *self,
+                 Batch       *batch)
 {
-  GArray *pending = self->pending;
+  GArray *pending = batch->rows;
   guint kept = 0;
 
   for (guint i = 0; i < pending->len; i++)
@@ -837,13 +878,14 @@ is_new_row (const PendingRow *row)
  * may need: found there already, or a main record's observation. */
 static gboolean
 write_rows_singly (VigilIngest  *self,
+                   Batch        *batch,
                    guint         first,
                    guint         n,
                    GError      **error)
 {
   for (guint i = first; i < first + n; i++)
     {
-      PendingRow *row = &g_array_index (self->pending, PendingRow, i);
+      PendingRow *row = &g_array_index (batch->rows, PendingRow, i);
       gboolean inserted = FALSE;
 
       /* design 2.6: the main record's observation at that time may be in
@@ -862,11 +904,11 @@ write_rows_singly (VigilIngest  *self,
               continue;
             }
         }
-      if (!write_row (self, row, &inserted, error))
+      if (!write_row (self, batch, row, &inserted, error))
         return FALSE;
       if (inserted)
         self->stats.stored++;
-      else if (!write_over_row (self, row, error))
+      else if (!write_over_row (self, batch, row, error))
         return FALSE;
     }
   return TRUE;
@@ -876,6 +918,7 @@ write_rows_singly (VigilIngest  *self,
  * scored, with one statement a table. */
 static gboolean
 write_new_rows (VigilIngest  *self,
+                Batch        *batch,
                 guint         first,
                 GError      **error)
 {
@@ -884,7 +927,7 @@ write_new_rows (VigilIngest  *self,
 
   for (guint i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
     {
-      PendingRow *row = &g_array_index (self->pending, PendingRow, first + i);
+      PendingRow *row = &g_array_index (batch->rows, PendingRow, first + i);
       VigilScore score;
 
       values_to_snapshot (&row->values, &snapshots[i]);
@@ -892,7 +935,7 @@ write_new_rows (VigilIngest  *self,
       rows[i] = (VigilNewSnapshot) {
         .customer_id = row->customer_id,
         .snapshot = &snapshots[i],
-        .features = features_text (self, &row->features),
+        .features = features_text (batch, &row->features),
         .features_length = row->features.length,
         .version = score.version,
         .health = score.health,
@@ -905,94 +948,69 @@ write_new_rows (VigilIngest  *self,
   return TRUE;
 }
 
-/* Writes the pending rows in key order, those that share a key combined
- * into one: new rows VIGIL_STORE_ROWS_AT_ONCE at a time, the others (and
- * new ones short of that many) one by one. */
+/* Writer thread: the feature names the batch's rows use first, into
+ * the features table with the ids the caller gave them. */
 static gboolean
-flush_pending (VigilIngest  *self,
-               GError      **error)
+add_new_features (VigilIngest  *self,
+                  Batch        *batch,
+                  GError      **error)
 {
+  for (guint i = 0; i < batch->new_features->len; i++)
+    {
+      const VigilFeatureName *entry = g_ptr_array_index (batch->new_features, i);
+
+      if (!_vigil_store_insert_feature (self->store, entry->id, entry->name, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writer thread: writes a batch's rows in key order, those that share a
+ * key combined into one: new rows VIGIL_STORE_ROWS_AT_ONCE at a time,
+ * the others (and new ones short of that many) one by one; then, after
+ * the last batch of a generation, its customers. */
+static gboolean
+write_batch (VigilIngest  *self,
+             Batch        *batch,
+             GError      **error)
+{
+  GArray *rows = batch->rows;
   guint run = 0;   /* new rows in a row, up to the current one */
   guint i;
 
-  if (!resolve_new_records (self, error))
+  if (!add_new_features (self, batch, error) || !resolve_records (self, batch, error))
     return FALSE;
-  g_array_sort (self->pending, compare_pending_rows);
-  combine_repeats (self);
+  g_array_sort (rows, compare_pending_rows);
+  combine_repeats (self, batch);
 
-  for (i = 0; i < self->pending->len; i++)
+  for (i = 0; i < rows->len; i++)
     {
-      if (is_new_row (&g_array_index (self->pending, PendingRow, i)))
+      if (is_new_row (&g_array_index (rows, PendingRow, i)))
         {
           if (++run == VIGIL_STORE_ROWS_AT_ONCE)
             {
-              if (!write_new_rows (self, i + 1 - run, error))
+              if (!write_new_rows (self, batch, i + 1 - run, error))
                 return FALSE;
               run = 0;
             }
           continue;
         }
-      if (!write_rows_singly (self, i - run, run + 1, error))
+      if (!write_rows_singly (self, batch, i - run, run + 1, error))
         return FALSE;
       run = 0;
     }
-  if (!write_rows_singly (self, i - run, run, error))
+  if (!write_rows_singly (self, batch, i - run, run, error))
     return FALSE;
 
   /* What is written is stored: later rows of the accounts come after. */
-  for (i = 0; i < self->pending->len; i++)
+  for (i = 0; i < rows->len; i++)
     {
-      PendingRow *row = &g_array_index (self->pending, PendingRow, i);
+      PendingRow *row = &g_array_index (rows, PendingRow, i);
 
       if (row->record_id == 0)
         row->state->newest_stored = MAX (row->state->newest_stored, row->values.observed_at);
     }
-  g_array_set_size (self->pending, 0);
-  g_string_truncate (self->pending_features, 0);
-  return TRUE;
-}
-
-/* Writer thread: one record into the batch, with its features as the
- * caller encoded them (%NULL: unknown). */
-static gboolean
-add_pending (VigilIngest    *self,
-             VigilSnapshot  *snapshot,
-             const char     *features,
-             gsize           features_length,
-             guint64         sequence,
-             GError        **error)
-{
-  CustomerState *customer;
-  PendingRow row;
-
-  if (!(customer = lookup_customer (self, snapshot->customer_id, error)))
-    return FALSE;
-
-  /* the ids are the record's, set when the batch is written */
-  row.state = customer;
-  row.customer_id = 0;
-  row.record_id = 0;
-  row.main = FALSE;
-  customer->n_rows++;
-  customer->oldest = MIN (customer->oldest, snapshot->observed_at);
-  if (customer->shared)
-    mark_for_recompute (self, customer->id, snapshot->observed_at);
-  row.sequence = sequence;
-  row.features = keep_features (self, features, features_length);
-
-  /* The row keeps the numbers; the strings go to the customer. */
-  merge_attributes (customer, snapshot);
-  merge_keys (customer, snapshot);
-  keep_values (&row.values, snapshot, intern_plan (self, snapshot->plan));
-  g_array_append_val (self->pending, row);
-
-  /* the batch's rows point at the states: written first */
-  if (g_hash_table_size (self->customers) >= MAX_CUSTOMER_STATES &&
-      !(flush_pending (self, error) && write_customers (self, error)))
-    return FALSE;
-  if (self->pending->len >= BATCH_ROWS || self->pending_features->len >= BATCH_FEATURES_BYTES)
-    return flush_pending (self, error);
-  return TRUE;
+  return batch->customers == NULL || write_customers (self, batch->customers, error);
 }
 
 /* The first error wins; the caller may also stop the writer (abort). */
@@ -1018,88 +1036,105 @@ propagate_writer_error (VigilIngest  *self,
   g_mutex_unlock (&self->error_lock);
 }
 
-/* Writer thread: the feature names the chunk's rows use first, into
- * the features table with the ids the caller gave them. */
-static gboolean
-add_new_features (VigilIngest  *self,
-                  Chunk        *chunk,
-                  GError      **error)
+static void
+new_state_clear (gpointer data)
 {
-  for (guint i = 0; i < chunk->new_features->len; i++)
-    {
-      const VigilFeatureName *entry = g_ptr_array_index (chunk->new_features, i);
+  NewState *new_state = data;
 
-      if (!_vigil_store_insert_feature (self->store, entry->id, entry->name, error))
-        return FALSE;
-    }
-  return TRUE;
+  g_clear_pointer (&new_state->keys, g_ptr_array_unref);
+}
+
+static Batch *
+batch_new (void)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  /* Their full size at once: grown by doubling they would be copied. */
+  batch->rows = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), BATCH_ROWS);
+  batch->features = g_string_sized_new (BATCH_ROWS * 64);
+  batch->new_features = g_ptr_array_new ();
+  batch->new_states = g_array_new (FALSE, FALSE, sizeof (NewState));
+  g_array_set_clear_func (batch->new_states, new_state_clear);
+  return batch;
+}
+
+/* Empties a batch, written or not, for the caller to fill again. */
+static void
+batch_reset (Batch *batch)
+{
+  g_array_set_size (batch->rows, 0);
+  g_string_truncate (batch->features, 0);
+  g_ptr_array_set_size (batch->new_features, 0);
+  g_array_set_size (batch->new_states, 0);
+  g_clear_pointer (&batch->customers, g_hash_table_unref);
+}
+
+static void
+batch_free (Batch *batch)
+{
+  batch_reset (batch);
+  g_array_unref (batch->rows);
+  g_string_free (batch->features, TRUE);
+  g_ptr_array_unref (batch->new_features);
+  g_array_unref (batch->new_states);
+  g_free (batch);
 }
 
 static gpointer
 writer_thread (gpointer data)
 {
   VigilIngest *self = data;
-  guint64 sequence = 0;
-  Chunk *chunk;
+  Batch *batch;
 
-  while ((chunk = g_async_queue_pop (self->filled)) != &end_of_records)
+  while ((batch = g_async_queue_pop (self->filled)) != &end_of_records)
     {
       GError *error = NULL;
 
-      if (!g_atomic_int_get (&self->failed) && !add_new_features (self, chunk, &error))
+      if (!g_atomic_int_get (&self->failed) && !write_batch (self, batch, &error))
         writer_fail (self, error);
-      for (guint i = 0; i < chunk->len; i++)
-        {
-          const char *features = chunk->features_at[i] != NO_FEATURES
-            ? chunk->features->str + chunk->features_at[i] : NULL;
-
-          if (!g_atomic_int_get (&self->failed) &&
-              !add_pending (self, &chunk->rows[i], features, chunk->features_length[i], sequence++, &error))
-            writer_fail (self, error);
-        }
-      g_async_queue_push (self->emptied, chunk);
-    }
-
-  if (!g_atomic_int_get (&self->failed))
-    {
-      GError *error = NULL;
-
-      if (!flush_pending (self, &error))
-        writer_fail (self, error);
+      batch_reset (batch);
+      g_async_queue_push (self->emptied, batch);
     }
   return NULL;
 }
 
-static Chunk *
-chunk_new (void)
+static GHashTable *
+customers_new (void)
 {
-  Chunk *chunk = g_new0 (Chunk, 1);
-
-  for (guint i = 0; i < CHUNK_ROWS; i++)
-    vigil_snapshot_clear (&chunk->rows[i]);
-  /* About 100 bytes of features a row: grown once or twice, then kept. */
-  chunk->features = g_string_sized_new (CHUNK_ROWS * 128);
-  chunk->new_features = g_ptr_array_new ();
-  return chunk;
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
 }
 
-/* Empties a chunk for the caller to fill again. */
+/* The caller's: hands the batch it filled over to the writer, with what
+ * its new states are resolved by as it is now and, at the end of a
+ * generation, the states themselves; then waits for the other batch
+ * (written) if the writer still has it. */
 static void
-chunk_reset (Chunk *chunk)
+hand_over (VigilIngest *self,
+           gboolean     with_customers)
 {
-  chunk->len = 0;
-  g_string_truncate (chunk->features, 0);
-  g_ptr_array_set_size (chunk->new_features, 0);
-}
+  Batch *batch = self->batch;
 
-static void
-chunk_free (Chunk *chunk)
-{
-  for (guint i = 0; i < CHUNK_ROWS; i++)
-    vigil_snapshot_clear (&chunk->rows[i]);
-  g_string_free (chunk->features, TRUE);
-  g_ptr_array_unref (chunk->new_features);
-  g_free (chunk);
+  for (guint i = 0; i < self->new_states->len; i++)
+    {
+      CustomerState *state = self->new_states->pdata[i];
+      NewState new_state = { state, state->n_rows, state->oldest, NULL };
+
+      if (state->keys != NULL)
+        {
+          new_state.keys = g_ptr_array_new_full (state->keys->len, g_free);
+          for (guint k = 0; k < state->keys->len; k++)
+            g_ptr_array_add (new_state.keys, g_strdup (state->keys->pdata[k]));
+        }
+      g_array_append_val (batch->new_states, new_state);
+    }
+  g_ptr_array_set_size (self->new_states, 0);
+  if (with_customers)
+    {
+      batch->customers = g_steal_pointer (&self->customers);
+      self->customers = customers_new ();
+    }
+  g_async_queue_push (self->filled, batch);
+  self->batch = g_async_queue_pop (self->emptied);
 }
 
 static void
@@ -1107,11 +1142,11 @@ start_writer (VigilIngest *self)
 {
   self->filled = g_async_queue_new ();
   self->emptied = g_async_queue_new ();
-  for (guint i = 0; i < N_CHUNKS; i++)
-    self->chunks[i] = chunk_new ();
-  for (guint i = 1; i < N_CHUNKS; i++)
-    g_async_queue_push (self->emptied, self->chunks[i]);
-  self->chunk = self->chunks[0];
+  for (guint i = 0; i < N_BATCHES; i++)
+    self->batches[i] = batch_new ();
+  for (guint i = 1; i < N_BATCHES; i++)
+    g_async_queue_push (self->emptied, self->batches[i]);
+  self->batch = self->batches[0];
   self->writer = g_thread_new ("vigil-ingest", writer_thread, self);
 }
 
@@ -1124,12 +1159,13 @@ join_writer (VigilIngest  *self,
   if (self->writer == NULL)
     return TRUE;
 
-  g_async_queue_push (self->filled, g_steal_pointer (&self->chunk));
+  hand_over (self, FALSE);
   g_async_queue_push (self->filled, &end_of_records);
   g_thread_join (g_steal_pointer (&self->writer));
 
-  for (guint i = 0; i < N_CHUNKS; i++)
-    g_clear_pointer (&self->chunks[i], chunk_free);
+  for (guint i = 0; i < N_BATCHES; i++)
+    g_clear_pointer (&self->batches[i], batch_free);
+  self->batch = NULL;
   g_clear_pointer (&self->filled, g_async_queue_unref);
   g_clear_pointer (&self->emptied, g_async_queue_unref);
 
@@ -1162,9 +1198,6 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->new_states, g_ptr_array_unref);
   g_clear_pointer (&self->direct, g_hash_table_unref);
   g_clear_pointer (&self->customers, g_hash_table_unref);
-  g_clear_pointer (&self->pending, g_array_unref);
-  if (self->pending_features != NULL)
-    g_string_free (g_steal_pointer (&self->pending_features), TRUE);
   g_clear_pointer (&self->plans, g_hash_table_unref);
   g_clear_pointer (&self->keyed, g_array_unref);
   g_clear_pointer (&self->to_recompute, g_hash_table_unref);
@@ -1189,16 +1222,12 @@ static void
 vigil_ingest_init (VigilIngest *self)
 {
   g_mutex_init (&self->error_lock);
-  self->customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
+  self->customers = customers_new ();
   self->new_states = g_ptr_array_new ();
   self->direct = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->keyed = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  /* Its full size at once: grown by doubling it would take half again. */
-  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), BATCH_ROWS);
-  /* Room for a usual batch's: grown by doubling, it would be copied. */
-  self->pending_features = g_string_sized_new (BATCH_ROWS * 64);
 }
 
 /* The features table as this transaction sees it (another Vigil may
@@ -1392,7 +1421,7 @@ append_int (GString *out,
  * name is its entry's; another is looked up. */
 static int
 feature_id (VigilIngest         *self,
-            Chunk               *chunk,
+            Batch               *batch,
             const VigilSnapshot *row,
             const char          *name)
 {
@@ -1404,47 +1433,69 @@ feature_id (VigilIngest         *self,
   if (entry->id == 0)
     {
       entry->id = self->next_feature_id++;
-      g_ptr_array_add (chunk->new_features, entry);
+      g_ptr_array_add (batch->new_features, entry);
     }
   return entry->id;
 }
 
 /* The caller's thread, which has the record's names in its cache and
  * time to spare (the writer has the database): encodes the features of
- * row @i of @chunk as stored, a JSON object from feature id to calls,
- * and counts those used. The names are not needed past this point. */
-static void
-encode_features (VigilIngest *self,
-                 Chunk       *chunk,
-                 guint        i)
+ * @snapshot as stored into the batch's text, a JSON object from feature
+ * id to calls, and counts those used. The names are not needed past
+ * this point. */
+static FeaturesText
+encode_features (VigilIngest   *self,
+                 Batch         *batch,
+                 VigilSnapshot *snapshot)
 {
-  VigilSnapshot *row = &chunk->rows[i];
-  GString *out = chunk->features;
+  GString *out = batch->features;
+  FeaturesText encoded = { NO_FEATURES, 0 };
 
-  if (row->features == NULL)
-    {
-      chunk->features_at[i] = NO_FEATURES;
-      return;
-    }
+  if (snapshot->features == NULL)
+    return encoded;
 
-  row->features_used = vigil_snapshot_get_features_used (row);
-  chunk->features_at[i] = (guint32) out->len;
+  snapshot->features_used = vigil_snapshot_get_features_used (snapshot);
+  encoded.at = (guint32) out->len;
   g_string_append_c (out, '{');
-  for (guint f = 0; f < row->features->len; f++)
+  for (guint f = 0; f < snapshot->features->len; f++)
     {
-      const VigilFeatureUsage *usage = &g_array_index (row->features, VigilFeatureUsage, f);
+      const VigilFeatureUsage *usage = &g_array_index (snapshot->features, VigilFeatureUsage, f);
 
       if (f > 0)
         g_string_append_c (out, ',');
       g_string_append_c (out, '"');
-      append_int (out, feature_id (self, chunk, row, usage->name));
+      append_int (out, feature_id (self, batch, snapshot, usage->name));
       g_string_append (out, "\":");
       append_int (out, usage->calls);
     }
   g_string_append_c (out, '}');
-  chunk->features_length[i] = (guint32) (out->len - chunk->features_at[i]);
-  g_clear_pointer (&row->features, g_array_unref);
-  row->features_shared = FALSE;
+  encoded.length = (guint32) (out->len - encoded.at);
+  g_string_append_c (out, '\0');
+  return encoded;
+}
+
+/* The caller's thread: one record into the batch. The row keeps the
+ * numbers; the strings go to the customer's state. */
+static void
+add_row (VigilIngest   *self,
+         VigilSnapshot *snapshot)
+{
+  Batch *batch = self->batch;
+  CustomerState *customer = lookup_customer (self, snapshot->customer_id);
+  PendingRow row = { .state = customer, .sequence = self->sequence++ };
+
+  customer->n_rows++;
+  customer->oldest = MIN (customer->oldest, snapshot->observed_at);
+  merge_attributes (customer, snapshot);
+  merge_keys (customer, snapshot);
+  row.features = encode_features (self, batch, snapshot);
+  keep_values (&row.values, snapshot, intern_plan (self, snapshot->plan));
+  g_array_append_val (batch->rows, row);
+
+  if (g_hash_table_size (self->customers) >= MAX_CUSTOMER_STATES)
+    hand_over (self, TRUE);
+  else if (batch->rows->len >= BATCH_ROWS || batch->features->len >= BATCH_FEATURES_BYTES)
+    hand_over (self, FALSE);
 }
 
 /**
@@ -1462,8 +1513,6 @@ vigil_ingest_add (VigilIngest    *self,
                   VigilSnapshot  *snapshot,
                   GError        **error)
 {
-  VigilSnapshot *slot;
-
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
   g_return_val_if_fail (snapshot != NULL, FALSE);
@@ -1487,18 +1536,8 @@ vigil_ingest_add (VigilIngest    *self,
       return FALSE;
     }
 
-  slot = &self->chunk->rows[self->chunk->len];
-  vigil_snapshot_clear (slot);
-  *slot = *snapshot;
-  memset (snapshot, 0, sizeof *snapshot);
+  add_row (self, snapshot);
   vigil_snapshot_clear (snapshot);
-  encode_features (self, self->chunk, self->chunk->len++);
-  if (self->chunk->len >= CHUNK_ROWS)
-    {
-      g_async_queue_push (self->filled, self->chunk);
-      self->chunk = g_async_queue_pop (self->emptied);
-      chunk_reset (self->chunk);
-    }
   return TRUE;
 }
 
@@ -1557,7 +1596,7 @@ vigil_ingest_commit (VigilIngest  *self,
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
 
-  if (!join_writer (self, error) || !write_customers (self, error) ||
+  if (!join_writer (self, error) || !write_customers (self, self->customers, error) ||
       !resolve_accounts (self, error))
     {
       vigil_ingest_abort (self);
@@ -1608,8 +1647,6 @@ vigil_ingest_abort (VigilIngest *self)
       writer_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "aborted"));
       join_writer (self, NULL);
     }
-  g_array_set_size (self->pending, 0);
-  g_string_truncate (self->pending_features, 0);
   vigil_store_rollback (self->store);
   if (self->bulk)
     _vigil_store_end_bulk (self->store);
