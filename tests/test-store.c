@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "vigil-core.h"
+#include "vigil-ingest-private.h"
 #include "vigil-store-private.h"
 #include "vigil-test-util.h"
 
@@ -1403,7 +1404,8 @@ static void
 test_store_large_ingest (void)
 {
   const guint n_customers = 700;
-  const guint n_days = 200;
+  /* More than one batch of rows. */
+  const guint n_days = VIGIL_INGEST_BATCH_ROWS / n_customers + 50;
   TestDir dir;
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
@@ -1466,7 +1468,11 @@ test_store_large_ingest (void)
                        day % 2 ? "odd" : "even");
     }
   /* The newest snapshot named the customer. */
-  g_assert_cmpstr (((VigilHistoryRow *) history->pdata[0])->snapshot->name, ==, "Customer 7 (day 199)");
+  {
+    g_autofree char *newest = g_strdup_printf ("Customer 7 (day %u)", n_days - 1);
+
+    g_assert_cmpstr (((VigilHistoryRow *) history->pdata[0])->snapshot->name, ==, newest);
+  }
 
   /* A new scorecard rescores every snapshot, across batches, at once. */
   {
@@ -1482,9 +1488,9 @@ test_store_large_ingest (void)
     g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores WHERE version = 2"), ==,
                      n_customers * n_days);
     rescored = vigil_store_list_history (store, customer, &error);
-    /* Only volume is known now: day 199 → 199 / 5000 of 100 points. */
+    /* Only volume is known now: day d → d / 5000 of 100 points. */
     g_assert_cmpfloat_with_epsilon (((VigilHistoryRow *) rescored->pdata[n_days - 1])->score.health,
-                                    199.0 / 5000 * 100, 1e-6);
+                                    (n_days - 1) / 5000.0 * 100, 1e-6);
   }
 
   g_clear_object (&store);
@@ -1605,10 +1611,10 @@ test_store_rows_at_once_repeated (void)
 
   ingest = vigil_ingest_begin (store, "crm", T0, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < n + 131072 + n; i++)
+  for (guint i = 0; i < n + VIGIL_INGEST_BATCH_ROWS + n; i++)
     {
       vigil_snapshot_clear (snapshot);
-      if (i < n || i >= n + 131072)
+      if (i < n || i >= n + VIGIL_INGEST_BATCH_ROWS)
         {
           snapshot->customer_id = g_strdup_printf ("repeated-%u", i % n);
           snapshot->api_calls_7d = i < n ? 1 : 2;
@@ -1618,7 +1624,7 @@ test_store_rows_at_once_repeated (void)
         snapshot->customer_id = g_strdup_printf ("filler-%u", i % 1000);
       /* Fewer customers than the ingest gathers before it writes them
        * and forgets them: it is the batch that tells. */
-      snapshot->observed_at = i < n || i >= n + 131072 ? T0 : T0 + 86400 * (1 + (i - n) / 1000);
+      snapshot->observed_at = i < n || i >= n + VIGIL_INGEST_BATCH_ROWS ? T0 : T0 + 86400 * (1 + (i - n) / 1000);
       g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
       g_assert_no_error (error);
     }
@@ -1626,7 +1632,7 @@ test_store_rows_at_once_repeated (void)
   g_assert_no_error (error);
 
   stats = vigil_ingest_get_stats (ingest);
-  g_assert_cmpuint (stats->stored, ==, n + 131072);
+  g_assert_cmpuint (stats->stored, ==, n + VIGIL_INGEST_BATCH_ROWS);
   g_assert_cmpuint (stats->repeated, ==, n);
   customer = vigil_store_find_customer (store, "repeated-7", NULL, &error);
   g_assert_no_error (error);

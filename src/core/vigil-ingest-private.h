@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* Rows written together, sorted (vigil-ingest.c): tests cross batches. */
+#define VIGIL_INGEST_BATCH_ROWS 163840
+
 GHashTable *_vigil_ingest_get_feature_names (VigilIngest *self);
 
 G_END_DECLS

@@ -55,14 +55,18 @@
  * store gives back to be combined and written again. Memory stays that
  * of a batch, whatever the number of records. */
 
-/* About 18 MB of rows and 10 MB of their features' text (16 MiB at
+/* About 22 MB of rows and 13 MB of their features' text (16 MiB at
  * most) a batch, two batches: with SQLite's cache this stays under
  * 100 MB whatever the size of the input (design 7). Each batch comes
  * back to the pages of every customer it has rows of, so the larger,
  * the fewer times. */
-#define BATCH_ROWS 131072
+#define BATCH_ROWS VIGIL_INGEST_BATCH_ROWS
 #define BATCH_FEATURES_BYTES (16 * 1024 * 1024)
 #define N_BATCHES 2
+/* SQLite's cache while an ingest writes: sorted, a batch comes to each
+ * page once, so a small cache does as well as a large one and leaves
+ * the memory to the batches. */
+#define INGEST_CACHE_KIB 4096
 /* Customers whose latest attributes are gathered before they are
  * written: a poll of a million new customers must not hold them all
  * (design 7); most books are far smaller and are written once. */
@@ -1271,6 +1275,7 @@ ingest_begin (VigilStore  *store,
     return NULL;
   self->open = TRUE;
   self->stats.bulk = self->bulk;
+  _vigil_store_set_cache_size (store, INGEST_CACHE_KIB);
 
   if (!(self->scorecard = vigil_store_load_scorecard (store, error)) ||
       (self->source_id = vigil_store_ensure_source (store, source_name, error)) < 0 ||
@@ -1604,6 +1609,7 @@ vigil_ingest_commit (VigilIngest  *self,
     }
 
   self->open = FALSE;
+  _vigil_store_set_cache_size (self->store, 0);
   if (!vigil_store_commit (self->store, error))
     {
       if (self->bulk)
@@ -1647,6 +1653,7 @@ vigil_ingest_abort (VigilIngest *self)
       writer_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "aborted"));
       join_writer (self, NULL);
     }
+  _vigil_store_set_cache_size (self->store, 0);
   vigil_store_rollback (self->store);
   if (self->bulk)
     _vigil_store_end_bulk (self->store);

@@ -198,6 +198,8 @@ gboolean          _vigil_store_begin_bulk             (VigilStore     *self,
                                                        gboolean       *out_bulk,
                                                        GError        **error);
 void              _vigil_store_end_bulk               (VigilStore     *self);
+void              _vigil_store_set_cache_size         (VigilStore     *self,
+                                                       int             kib);
 gboolean          _vigil_store_reload_features        (VigilStore     *self,
                                                        GError        **error);
 GHashTable       *_vigil_store_get_feature_ids        (VigilStore     *self);

@@ -645,6 +645,17 @@ set_journal_mode (VigilStore *self,
   return took;
 }
 
+/* SQLite's cache for this connection, @kib KiB, or its usual size when
+ * 0 (a PRAGMA: our own number, not data). */
+void
+_vigil_store_set_cache_size (VigilStore *self,
+                             int         kib)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", kib > 0 ? kib : CACHE_SIZE_KIB);
+
+  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+}
+
 /* design 2.5: back to the write-ahead log after a bulk import, whether
  * it was committed or rolled back. Should another connection be waiting
  * for the file just now, the switch waits for it (the busy timeout); if
