@@ -53,7 +53,7 @@
  * them side by side, to be combined before they are written; one that
  * comes in a later batch finds the row of the first written, which the
  * store gives back to be combined and written again. Memory stays that
- * of a batch, whatever the number of records. */
+ * of two batches, whatever the number of records. */
 
 /* About 22 MB of rows and 13 MB of their features' text (16 MiB at
  * most) a batch, two batches: with SQLite's cache this stays under
