@@ -1301,6 +1301,7 @@ test_window_accessible_names (Fixture       *f,
   g_autoptr(GPtrArray) tabs = g_ptr_array_new ();
   g_autofree char *read = NULL;
   GtkWidget *churned;
+  GtkWidget *merge;
   guint badge;
 
   assert_label (find_widget (window, is_poll_button, NULL), "Poll All Sources Now");
@@ -1328,6 +1329,14 @@ test_window_accessible_names (Fixture       *f,
   gtk_button_set_label (GTK_BUTTON (churned), "Mark _Churned…");
   g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (churned), GTK_ACCESSIBLE_PROPERTY_LABEL));
   gtk_widget_activate_action (window, "win.back", NULL);
+
+  /* A dialog too, from the moment it is shown: _Cancel and _Merge. */
+  merge = GTK_WIDGET (vigil_merge_dialog_new (GTK_WINDOW (f->window), f->portfolio,
+                                              vigil_portfolio_find_customer (f->portfolio,
+                                                                             ((VigilTriggerRow *) triggers->pdata[0])->customer_id)));
+  gtk_window_present (GTK_WINDOW (merge));
+  g_assert_cmpuint (assert_mnemonics_named_once (merge), >=, 2);
+  gtk_window_destroy (GTK_WINDOW (merge));
 
   /* The badge, on each switcher's Triggers tab. */
   collect_tabs (window, tabs);
