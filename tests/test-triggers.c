@@ -27,19 +27,21 @@ row_init (VigilPortfolioRow *row,
   row->score.health = 70;
   row->score.tier = VIGIL_TIER_AT_RISK;
   row->peak_14d = 70;
+  row->last_touch = VIGIL_UNKNOWN;
+  row->first_observed = VIGIL_UNKNOWN;
   for (int i = 0; i < VIGIL_N_MEASURES; i++)
     row->score.measures[i].value = NAN;
 }
 
 static gboolean
-fires (VigilPortfolioRow *row,
-       GHashTable        *limits,
-       VigilTriggerRule   rule)
+fires (VigilPortfolioRow    *row,
+       VigilTriggerSettings *settings,
+       VigilTriggerRule      rule)
 {
   char *evidence[VIGIL_N_TRIGGER_RULES];
   gboolean fired;
 
-  vigil_triggers_evaluate_row (row, limits, evidence);
+  vigil_triggers_evaluate_row (row, settings, evidence);
   fired = evidence[rule] != NULL;
   for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
     g_free (evidence[i]);
@@ -50,11 +52,13 @@ static void
 test_triggers_boundaries (void)
 {
   g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
-  g_autoptr(GHashTable) limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) plan_limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  VigilTriggerSettings settings = { plan_limits, VIGIL_NO_TOUCH_DEFAULT_DAYS, T0 - 365 * DAY };
+  VigilTriggerSettings *limits = &settings;
   VigilPortfolioRow row;
   gint64 limit = 10000;
 
-  g_hash_table_insert (limits, g_strdup ("growth"), g_memdup2 (&limit, sizeof limit));
+  g_hash_table_insert (plan_limits, g_strdup ("growth"), g_memdup2 (&limit, sizeof limit));
 
   /* seat-expansion at 90 % of seats */
   row_init (&row, s);

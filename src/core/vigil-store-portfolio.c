@@ -403,13 +403,16 @@ read_portfolio_row (VigilStore    *self,
   row->peak_14d = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
   row->seat_use_28d_ago =
     _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
+  row->last_touch = _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 2);
+  row->first_observed = _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 3);
   account_reader_fill (accounts, row,
                        (const char *) sqlite3_column_text (stmt, 2 + N_CUSTOMER_COLUMNS + ORIGINS_COLUMN));
   return row;
 }
 
 /* Steps a portfolio query (customer id, source, customer, snapshot and
- * score columns, then the trend columns) into rows, and finalizes it. */
+ * score columns, then the trend and last touch columns) into rows, and
+ * finalizes it. */
 GPtrArray *
 _vigil_store_collect_portfolio_rows (VigilStore    *self,
                                      sqlite3_stmt  *stmt,
@@ -440,7 +443,7 @@ _vigil_store_collect_portfolio_rows (VigilStore    *self,
 /* Every customer with its latest snapshot and score, from one query. */
 static const char portfolio_sql[] =
   "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-  TREND_COLUMNS ("c.latest_at") " "
+  TREND_COLUMNS ("c.latest_at") ", " LAST_TOUCH_COLUMNS ("") " "
   "FROM customers c JOIN sources src ON src.id = c.source_id "
   "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
   JOIN_SCORES

@@ -26,7 +26,8 @@
  * Every customer observed at or before @time, with the latest snapshot
  * at or before @time, its score, and the trends, 14-day peak and seat
  * use of 28 days before counted back from that snapshot, as
- * vigil_store_list_portfolio() gives them for the newest one.
+ * vigil_store_list_portfolio() gives them for the newest one; the last
+ * touch at or before @time.
  *
  * Returns: (transfer full) (element-type VigilPortfolioRow): the rows,
  *   in customer id order
@@ -43,7 +44,7 @@ vigil_store_list_portfolio_at (VigilStore  *self,
     "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
     "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)) "
     "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-    TREND_COLUMNS ("at.t") " "
+    TREND_COLUMNS ("at.t") ", " LAST_TOUCH_COLUMNS ("AND u.at <= ?2") " "
     "FROM at JOIN customers c ON c.id = at.customer_id "
     "JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = at.t "

@@ -35,6 +35,9 @@ G_BEGIN_DECLS
  * @keys: the keys of the account's records, sorted, each once
  * @input_sources: for each measure, the source of the record that gave
  *   its input in @latest (an interned string), NULL when it is unknown
+ * @last_touch: when the CSM last touched the customer (a logged touch
+ *   other than a note, design 3.4), %VIGIL_UNKNOWN when never
+ * @first_observed: the customer's oldest snapshot's time
  *
  * One customer as the portfolio shows it.
  */
@@ -58,6 +61,8 @@ typedef struct
   GPtrArray     *records;
   GStrv          keys;
   const char    *input_sources[VIGIL_N_MEASURES];
+  gint64         last_touch;
+  gint64         first_observed;
 } VigilPortfolioRow;
 
 /**
