@@ -296,6 +296,7 @@ static const char timeline_sql[] =
   "  WHEN kind LIKE 'trigger-%' THEN json_extract (detail, '$.state') "
   "  WHEN kind = 'source-added' THEN json_extract (detail, '$.record') "
   "  WHEN kind = 'record-linked' THEN json_extract (detail, '$.with') "
+  "  WHEN kind = 'record-unlinked' THEN NULL "
   "  ELSE detail END, "
   " NULL, NULL, "
   " CASE WHEN json_valid (detail) AND kind LIKE 'trigger-%' THEN json_extract (detail, '$.until') END, "
@@ -412,7 +413,8 @@ vigil_store_list_touch_texts (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   if (!(stmt = _vigil_store_prepare (self,
-                                     "SELECT customer_id, group_concat (body, char (10)) FROM touches "
+                                     "SELECT customer_id, group_concat (body, char (10)) FROM "
+                                     "(SELECT customer_id, body FROM touches ORDER BY customer_id, id) "
                                      "GROUP BY customer_id",
                                      _("Reading the timeline"), error)))
     return NULL;
