@@ -2584,7 +2584,7 @@ edit_or_delete_touch (CliContext     *context,
       (deleting && !vigil_store_delete_touch (store, touch_id, &error)) ||
       (!deleting && !vigil_store_edit_touch (store, touch_id, kind, at, text, &error)))
     return fail (error);
-  g_print (deleting ? _("Touch %" G_GINT64_FORMAT " deleted\n") : _("Touch %" G_GINT64_FORMAT " edited\n"),
+  g_print (deleting ? _("Touch %" PRId64 " deleted\n") : _("Touch %" PRId64 " edited\n"),
            touch_id);
   return update_triggers_after_touch (store);
 }
@@ -2657,7 +2657,7 @@ run_note (CliContext  *context,
     return fail (error);
   when = vigil_time_format (at);
   /* TRANSLATORS: a kind of touch, the customer, the touch's id and when */
-  g_print (_("Logged: %s on %s (touch %" G_GINT64_FORMAT "), %s\n"), vigil_touch_kind_get_label (kind), argv[1],
+  g_print (_("Logged: %s on %s (touch %" PRId64 "), %s\n"), vigil_touch_kind_get_label (kind), argv[1],
            touch, when);
   return update_triggers_after_touch (store);
 }
