@@ -505,7 +505,7 @@ test_cli_scores_json (Fixture       *f,
 
 /* Design 2.6: a book of schema 4 reads the same after its migration to
  * accounts. The fixture's book is taken back to schema 4 (what
- * migrations 5 to 7 added is removed) and opened again. */
+ * migrations 5 to 8 added is removed) and opened again. */
 static void
 test_cli_scores_after_migration (Fixture       *f,
                                  gconstpointer  data)
