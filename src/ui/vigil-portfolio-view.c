@@ -8,9 +8,8 @@
  * sortable both ways (the sort is stable: ties keep the store's order),
  * a search by name, id or the text of a touch as one types, filters by
  * tier, owner and segment, and the count and MRR of what is shown. The
- * chain is
- * customers → sort → filter → selection, so typing filters an already
- * sorted list and never sorts again.
+ * chain is customers → sort → filter → selection, so typing filters an
+ * already sorted list and never sorts again.
  */
 
 #define G_LOG_DOMAIN "vigil-portfolio-view"
