@@ -350,6 +350,19 @@ test_triggers_no_touch_store (void)
   settings = vigil_triggers_load_settings (store, &error);
   g_assert_no_error (error);
   g_assert_cmpint (settings->no_touch_days, ==, 0);
+  g_clear_pointer (&settings, vigil_trigger_settings_free);
+
+  /* A setting a hand made unreadable reads as the default. */
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const unreadable[] = { "soon", "-3", "99999" };
+
+      g_assert_true (vigil_store_set_meta (store, "no_touch_days", unreadable[i], &error));
+      settings = vigil_triggers_load_settings (store, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (settings->no_touch_days, ==, VIGIL_NO_TOUCH_DEFAULT_DAYS);
+      g_clear_pointer (&settings, vigil_trigger_settings_free);
+    }
 
   g_clear_object (&store);
   test_dir_clear (&dir);
