@@ -1209,12 +1209,26 @@ test_cli_note_timeline (Fixture       *f,
   g_assert_cmpint (run.status, ==, 2);
   run_clear (&run);
 
-  /* The table and CSV say the same. */
+  /* The table and CSV say the same. A text a hand wrote into the
+   * database with a terminal's escape and a line break cannot move the
+   * cursor or break the table. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO touches (customer_id, kind, at, body, author, created_at)"
+                                       " SELECT id, 'note', 1, 'wipe' || char (27) || '[2J' || char (10) || 'line',"
+                                       " 'Mallory', 1 FROM customers WHERE external_id = 'acme'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
   run_vigil (&run, "--db", f->db, "timeline", "acme");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_true (g_str_has_prefix (run.out, "imported:acme\n"));
   g_assert_nonnull (strstr (run.out, "Champion may leave"));
   g_assert_null (strstr (run.out, "Renewal call"));
+  g_assert_null (strchr (run.out, '\x1b'));
+  g_assert_nonnull (strstr (run.out, "wipe\xef\xbf\xbd[2J line"));
   run_clear (&run);
   run_vigil (&run, "--db", f->db, "timeline", "acme", "--format", "csv");
   g_assert_cmpint (run.status, ==, 0);
