@@ -508,7 +508,15 @@ new_entry_row (VigilTimelineSection     *self,
     }
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  /* What a screen reader says of the row: what, who and when; then
+   * what was written. */
+  {
+    g_autofree char *label = g_strdup_printf ("%s, %s", title, when);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    if (entry->text != NULL)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, entry->text, -1);
+  }
   return row;
 }
 
