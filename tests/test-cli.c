@@ -1087,11 +1087,14 @@ test_cli_demo (void)
 /* Cells a spreadsheet would run as formulas, in every place a name can
  * come from: a customer's text fields, and source names (kept as given,
  * leading tab and carriage return included). f1's health falls from 100
- * to 30 in a week, a negative number Vigil writes; f3 has no measure at
- * all, so no health and no churn risk. */
+ * to 30 in a week, a negative number Vigil writes, and stays there three
+ * days (a health drop, design 3.3); f3 has no measure at all, so no
+ * health and no churn risk. */
 static const char formula_csv[] =
   "id,name,owner,segment,plan,api_calls_7d,observed_at\n"
   "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),5000,2026-11-14T12:00:00Z\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-19T12:00:00Z\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-20T12:00:00Z\n"
   "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-21T12:00:00Z\n"
   "f3,Nobody Knows,,,,,2026-11-21T12:00:00Z\n";
 static const char plain_csv[] =
@@ -1151,6 +1154,8 @@ test_cli_csv_formulas (void)
                    "observed_at,health,tier,activity_points,volume_points,breadth_points,last_active,"
                    "api_calls_7d,features_used,seats,seats_used,mrr,open_tickets,nps,renewal_date,plan\r\n"
                    "2026-11-14T12:00:00Z,100,healthy,,100,,,5000,,,,,,,,'@SUM(A1)\r\n"
+                   "2026-11-19T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1)\r\n"
+                   "2026-11-20T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1)\r\n"
                    "2026-11-21T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1)\r\n");
 
   /* The health drop of f1 is open; its "since" is when it was seen. */
