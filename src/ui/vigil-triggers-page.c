@@ -22,6 +22,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-format.h"
 #include "vigil-inbox-item.h"
 #include "vigil-triggers-page.h"
 
@@ -92,41 +93,29 @@ pending_change_free (PendingChange *pending)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PendingChange, pending_change_free)
 
-static char *
-format_day (gint64 time)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (time);
-
-  return dt != NULL ? g_date_time_format (dt, "%-d %b %Y") : g_strdup ("");
-}
-
-static char *
-format_renewal (gint32 day)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc ((gint64) day * 86400);
-
-  return dt != NULL ? g_date_time_format (dt, "%-d %b %Y") : g_strdup ("");
-}
-
 /* The customer's figures that rank it, in words: what is unknown is
  * said to be, never shown as a zero. */
 static char *
 describe_stake (const VigilInboxStake *stake)
 {
-  g_autofree char *mrr = isnan (stake->mrr) ? g_strdup (_("MRR unknown"))
-                         /* Translators: a customer's monthly revenue, grouped digits */
-                         : g_strdup_printf (_("MRR %'.0f"), stake->mrr);
-  g_autofree char *risk = isnan (stake->churn_risk) ? g_strdup (_("churn risk unknown"))
-                          : g_strdup_printf (_("churn risk %.0f %%"), stake->churn_risk * 100);
+  g_autofree char *money = vigil_format_money (stake->mrr);
+  g_autofree char *share = vigil_format_percent (stake->churn_risk);
+  g_autofree char *day = NULL;
+  g_autofree char *mrr = NULL;
+  g_autofree char *risk = NULL;
   g_autofree char *renewal = NULL;
-  g_autofree char *renewal_day = NULL;
 
+  /* Translators: a customer's monthly revenue, e.g. "MRR 12,300" */
+  mrr = isnan (stake->mrr) ? g_strdup (_("MRR unknown")) : g_strdup_printf (_("MRR %s"), money);
+  /* Translators: e.g. "churn risk 34 %" */
+  risk = isnan (stake->churn_risk) ? g_strdup (_("churn risk unknown")) : g_strdup_printf (_("churn risk %s"), share);
   if (stake->renewal_day == VIGIL_UNKNOWN_DAY)
     renewal = g_strdup (_("renewal unknown"));
   else
     {
-      renewal_day = format_renewal (stake->renewal_day);
-      renewal = g_strdup_printf (_("renews %s"), renewal_day);
+      day = vigil_format_day (stake->renewal_day);
+      /* Translators: e.g. "renews 3 Mar 2027" */
+      renewal = g_strdup_printf (_("renews %s"), day);
     }
   /* Translators: MRR, churn risk and renewal, e.g. "MRR 12,300 · churn
    * risk 34 % · renews 3 Mar 2027" */
@@ -137,12 +126,14 @@ static char *
 format_at_stake (const VigilInboxStake *stake)
 {
   double value = vigil_inbox_stake_get_value (stake);
+  g_autofree char *money = NULL;
 
   if (isnan (value))
     return g_strdup (_("Stake unknown"));
+  money = vigil_format_money (value);
   /* Translators: MRR × churn risk, the revenue a month the customer may
-   * take away, grouped digits */
-  return g_strdup_printf (_("%'.0f at stake"), value);
+   * take away, e.g. "4,182 at stake" */
+  return g_strdup_printf (_("%s at stake"), money);
 }
 
 static void ack_clicked_cb    (VigilTriggersPage *self,
@@ -271,7 +262,7 @@ create_trigger_line (VigilTriggersPage     *self,
   GtkWidget *label;
   gboolean fresh = g_strcmp0 (trigger->state, "new") == 0;
   g_autofree char *name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, trigger->id);
-  g_autofree char *since = format_day (trigger->first_seen);
+  g_autofree char *since = vigil_format_date (trigger->first_seen);
   g_autofree char *since_text = NULL;
   TriggerInfo *info = g_new0 (TriggerInfo, 1);
 
@@ -766,8 +757,7 @@ snooze_clicked_cb (VigilTriggersPage *self,
   TriggerInfo *info = get_button_info (button, NULL);
   gint32 day = vigil_time_get_day (g_get_real_time () / G_USEC_PER_SEC) + SNOOZE_DAYS;
   g_autofree char *until = vigil_date_format (day);
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc ((gint64) day * 86400);
-  g_autofree char *shown = g_date_time_format (dt, "%-d %b");
+  g_autofree char *shown = vigil_format_day_short (day);
 
   g_assert (info != NULL);
   /* Translators: a customer and a day, e.g. "Acme: snoozed until 30 Nov" */
