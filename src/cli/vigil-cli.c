@@ -28,10 +28,10 @@
 #include "vigil-cli.h"
 #include "vigil-cli-output.h"
 
-/* The demo book: a few hundred customers with a year of daily history. */
-#define DEMO_SEED 20261123
-#define DEMO_CUSTOMERS 300
-#define DEMO_DAYS 365
+/* The demo book (vigil-demo.h). */
+#define DEMO_SEED VIGIL_DEMO_SEED
+#define DEMO_CUSTOMERS VIGIL_DEMO_CUSTOMERS
+#define DEMO_DAYS VIGIL_DEMO_DAYS
 
 typedef struct
 {
