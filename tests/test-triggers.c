@@ -526,16 +526,18 @@ stake (gint64 id,
 static void
 test_inbox_rank (void)
 {
+  /* The ids run against the expected order, so that no tie is broken
+   * by the fallback. */
   VigilInboxStake stakes[] = {
-    stake (1, 1000, 0.1, 100),               /* 100 */
-    stake (2, 200, 0.9, 100),                /* 180 */
-    stake (3, NAN, 0.9, 10),                 /* unknown MRR */
-    stake (4, 500, 0.2, 300),                /* 100, renews later than 1 */
-    stake (5, 500, NAN, 5),                  /* unknown risk */
-    stake (6, 400, 0.25, VIGIL_UNKNOWN_DAY), /* 100, renewal unknown */
-    stake (7, 100000, 0, 1),                 /* 0: known, and small */
+    stake (10, 1000, 0.1, 300),              /* 100, renews after 40 */
+    stake (20, 200, 0.9, 100),               /* 180 */
+    stake (30, NAN, 0.9, 10),                /* unknown MRR */
+    stake (40, 500, 0.2, 100),               /* 100 */
+    stake (50, 500, NAN, 5),                 /* unknown risk, renews before 30 */
+    stake (5, 400, 0.25, VIGIL_UNKNOWN_DAY), /* 100, renewal unknown */
+    stake (70, 100000, 0, 1),                /* 0: known, and small */
   };
-  const gint64 expected[] = { 2, 1, 4, 6, 7, 5, 3 };
+  const gint64 expected[] = { 20, 40, 10, 5, 70, 50, 30 };
   g_autoptr(GPtrArray) triggers = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
   g_autoptr(GPtrArray) entries = NULL;
 
