@@ -1648,6 +1648,31 @@ test_window_inbox (void)
   g_assert_cmpuint (g_hash_table_size (listed), ==, triggers->len);
   g_assert_cmpstr (vigil_inbox_item_get_name (inbox_item (inbox, 0)), ==, "Customer 299");
 
+  /* Acknowledged from the keyboard, the first customer's risk keeps the
+   * keyboard in its row, on the same trigger's next button. */
+  {
+    VigilInboxItem *first = inbox_item (inbox, 0);
+    VigilTriggerRow *risk = vigil_inbox_item_get_triggers (first)->pdata[0];
+    g_autofree char *row_name = g_strdup_printf ("customer-%" G_GINT64_FORMAT,
+                                                 vigil_inbox_item_get_customer_id (first));
+    g_autofree char *first_ack = g_strdup_printf ("ack-%" G_GINT64_FORMAT, risk->id);
+    g_autofree char *line_name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, risk->id);
+    GtkWidget *button;
+    GtkWidget *focus;
+
+    g_assert_cmpstr (risk->kind, ==, "risk");
+    lookup = (Lookup) { GTK_WIDGET (book.page), first_ack };
+    g_assert_true (wait_for (widget_is_there, &lookup));
+    button = find_named (GTK_WIDGET (book.page), first_ack);
+    g_assert_true (gtk_widget_grab_focus (button));
+    click_and_reload (book.portfolio, button);
+    g_assert_null (find_named (GTK_WIDGET (book.page), first_ack));
+    focus = gtk_root_get_focus (GTK_ROOT (book.window));
+    g_assert_nonnull (focus);
+    g_assert_true (gtk_widget_is_ancestor (focus, find_named (GTK_WIDGET (book.page), line_name)));
+    g_assert_true (gtk_widget_is_ancestor (focus, find_named (GTK_WIDGET (book.page), row_name)));
+  }
+
   /* The last row, far below the first screen, is reached by scrolling. */
   last = inbox_item (inbox, INBOX_CUSTOMERS - 1);
   last_customer = vigil_inbox_item_get_customer_id (last);
@@ -1701,10 +1726,13 @@ test_window_inbox (void)
   /* Done on its upsell too: the customer leaves the inbox. */
   lookup = (Lookup) { list_view, upsell_done_name };
   g_assert_true (wait_for (widget_is_there, &lookup));
+  g_assert_true (gtk_widget_grab_focus (find_named (list_view, upsell_done_name)));
   click_and_reload (book.portfolio, find_named (list_view, upsell_done_name));
   g_assert_cmpuint (g_list_model_get_n_items (inbox), ==, INBOX_CUSTOMERS - 1);
   for (guint i = 0; i < INBOX_CUSTOMERS - 1; i++)
     g_assert_cmpint (vigil_inbox_item_get_customer_id (inbox_item (inbox, i)), !=, last_customer);
+  /* The keyboard stays in the list, on the row that took its place. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (book.window)), list_view));
 
   inbox_book_clear (&book);
 }

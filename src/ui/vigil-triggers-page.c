@@ -45,6 +45,7 @@ struct _VigilTriggersPage
 
   /* After working a trigger, the keyboard stays with its customer. */
   gint64           focus_customer;  /* 0: none */
+  gint64           focus_trigger;   /* the trigger whose button had it, 0: none */
   guint            focus_position;
 };
 
@@ -374,7 +375,9 @@ fill_row (VigilTriggersPage *self,
   gint64 focus_trigger = 0;
   GtkWidget *child;
 
-  /* Which trigger had the keyboard, before its line goes. */
+  /* Which trigger had the keyboard, before its line goes: the one
+   * focused now, or the one worked on from the keyboard (its line was
+   * made insensitive meanwhile, which took the focus away). */
   if (focus != NULL && gtk_widget_is_ancestor (focus, parts->triggers))
     for (GtkWidget *w = focus; w != NULL && w != parts->triggers; w = gtk_widget_get_parent (w))
       {
@@ -383,6 +386,10 @@ fill_row (VigilTriggersPage *self,
         if (info != NULL)
           focus_trigger = info->id;
       }
+  else if (self->focus_trigger != 0 && self->focus_customer == stake->customer_id)
+    focus_trigger = self->focus_trigger;
+  if (focus_trigger != 0)
+    self->focus_trigger = 0;
 
   gtk_widget_set_name (row, name);
   gtk_label_set_text (GTK_LABEL (parts->name), customer);
@@ -571,10 +578,13 @@ refocus (VigilTriggersPage *self)
 {
   VigilInboxItem *item = g_hash_table_lookup (self->items_by_id, &self->focus_customer);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  gboolean keyboard = self->focus_trigger != 0;
 
   self->focus_customer = 0;
-  if (item != NULL || n == 0)
+  /* A customer still listed gets it back as its row is redrawn. */
+  if (item != NULL || n == 0 || !keyboard)
     return;
+  self->focus_trigger = 0;
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
                               MIN (self->focus_position, n - 1));
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
@@ -699,6 +709,7 @@ set_state (VigilTriggersPage *self,
   TriggerInfo *info = get_button_info (button, &line);
   PendingChange *pending;
   VigilInboxItem *item;
+  GtkWidget *focus;
   guint position;
 
   g_assert (info != NULL);
@@ -715,6 +726,8 @@ set_state (VigilTriggersPage *self,
   pending->message = message;
 
   self->focus_customer = info->customer_id;
+  focus = gtk_root_get_focus (gtk_widget_get_root (line));
+  self->focus_trigger = focus != NULL && (focus == line || gtk_widget_is_ancestor (focus, line)) ? info->id : 0;
   item = g_hash_table_lookup (self->items_by_id, &info->customer_id);
   if (item != NULL && g_list_store_find (self->items, item, &position))
     self->focus_position = position;
