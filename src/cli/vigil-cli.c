@@ -2434,7 +2434,7 @@ print_inbox_table (GPtrArray *entries)
 
           /* Translators: a trigger in the by-customer list: its id, rule
            * and state, e.g. "#12 health-drop (new)" */
-          g_string_append_printf (triggers, _("%s#%" G_GINT64_FORMAT " %s (%s)"), t > 0 ? ", " : "",
+          g_string_append_printf (triggers, _("%s#%" PRId64 " %s (%s)"), t > 0 ? ", " : "",
                                   row->id, row->rule, row->state);
         }
       line[0] = g_strdup (first->name != NULL ? first->name : first->customer);
