@@ -415,6 +415,8 @@ test_triggers_health_drop_holds (void)
 {
   TestDir dir;
   g_autoptr(VigilStore) store = NULL;
+  VigilSnapshot *history[72];
+  guint n = 0;
   gint64 t = T0;
 
   test_dir_init (&dir);
@@ -422,34 +424,39 @@ test_triggers_health_drop_holds (void)
 
   /* Daily: ten days at 100, then one day at 70 and back. */
   for (int d = 0; d < 10; d++, t += DAY)
-    ingest_one (store, make_observation ("daily", t, 5000, 5, 10));
-  g_assert_cmpuint (ingest_one (store, make_observation ("daily", t, 3500, 5, VIGIL_UNKNOWN)), ==, 0);
+    history[n++] = make_observation ("daily", t, 5000, 5, 10);
+  history[n++] = make_observation ("daily", t, 3500, 5, VIGIL_UNKNOWN);
+  g_assert_cmpuint (ingest_observations (store, t, history, n), ==, 0);
   g_assert_cmpuint (count_open (store, "daily", "health-drop", t), ==, 0);
   t += DAY;
   ingest_one (store, make_observation ("daily", t, 5000, 5, 10));
   g_assert_cmpuint (count_open (store, "daily", "health-drop", t), ==, 0);
 
   /* Then three days at 70: a drop on the third, not before. */
+  n = 0;
   for (int d = 0; d < 2; d++)
     {
       t += DAY;
-      ingest_one (store, make_observation ("daily", t, 3500, 5, VIGIL_UNKNOWN));
-      g_assert_cmpuint (count_open (store, "daily", "health-drop", t), ==, 0);
+      history[n++] = make_observation ("daily", t, 3500, 5, VIGIL_UNKNOWN);
     }
+  ingest_observations (store, t, history, n);
+  g_assert_cmpuint (count_open (store, "daily", "health-drop", t), ==, 0);
   t += DAY;
   g_assert_cmpuint (ingest_one (store, make_observation ("daily", t, 3500, 5, VIGIL_UNKNOWN)), ==, 1);
   g_assert_cmpuint (count_open (store, "daily", "health-drop", t), ==, 1);
 
-  /* Hourly polls: three observations are not enough, 48 hours are. */
+  /* Hourly polls: a day at 100, then 47 hours at 70 is more than three
+   * observations but not 48 hours; the 48th hour makes it a drop. */
   t = T0;
+  n = 0;
   for (int h = 0; h < 24; h++, t += 3600)
-    ingest_one (store, make_observation ("hourly", t, 5000, 5, 10));
+    history[n++] = make_observation ("hourly", t, 5000, 5, 10);
   for (int h = 0; h < 48; h++, t += 3600)
-    {
-      ingest_one (store, make_observation ("hourly", t, 3500, 5, VIGIL_UNKNOWN));
-      g_assert_cmpuint (count_open (store, "hourly", "health-drop", t), ==, 0);
-    }
-  ingest_one (store, make_observation ("hourly", t, 3500, 5, VIGIL_UNKNOWN));
+    history[n++] = make_observation ("hourly", t, 3500, 5, VIGIL_UNKNOWN);
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (history));
+  ingest_observations (store, t - 3600, history, n);
+  g_assert_cmpuint (count_open (store, "hourly", "health-drop", t), ==, 0);
+  g_assert_cmpuint (ingest_one (store, make_observation ("hourly", t, 3500, 5, VIGIL_UNKNOWN)), ==, 1);
   g_assert_cmpuint (count_open (store, "hourly", "health-drop", t), ==, 1);
 
   g_clear_object (&store);
