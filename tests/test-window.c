@@ -1734,6 +1734,23 @@ test_window_inbox (void)
   /* The keyboard stays in the list, on the row that took its place. */
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (book.window)), list_view));
 
+  /* In a narrow window a trigger's buttons go below it. */
+  {
+    VigilInboxItem *first = inbox_item (inbox, 0);
+    gint64 id = ((VigilTriggerRow *) vigil_inbox_item_get_triggers (first)->pdata[0])->id;
+    g_autofree char *line_name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, id);
+
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", 0);
+    lookup = (Lookup) { list_view, line_name };
+    g_assert_true (wait_for (widget_is_there, &lookup));
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (find_named (list_view, line_name))), ==,
+                     GTK_ORIENTATION_HORIZONTAL);
+    vigil_triggers_page_set_compact (book.page, TRUE);
+    g_assert_true (wait_for (widget_is_there, &lookup));
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (find_named (list_view, line_name))), ==,
+                     GTK_ORIENTATION_VERTICAL);
+  }
+
   inbox_book_clear (&book);
 }
 

@@ -41,6 +41,7 @@ struct _VigilTriggersPage
   VigilPortfolio  *portfolio;
   GCancellable    *cancellable;
   GListStore      *items;         /* of VigilInboxItem, in the inbox's order */
+  gboolean         compact;       /* a narrow window: buttons below their trigger */
   GHashTable      *items_by_id;   /* customer store id → VigilInboxItem (borrowed) */
 
   /* After working a trigger, the keyboard stays with its customer. */
@@ -257,7 +258,9 @@ create_trigger_line (VigilTriggersPage     *self,
                      const VigilTriggerRow *trigger,
                      const char            *customer)
 {
-  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *line = gtk_box_new (self->compact ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *about = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *state;
   GtkWidget *label;
@@ -272,11 +275,11 @@ create_trigger_line (VigilTriggersPage     *self,
 
   state = gtk_label_new (fresh ? _("New") : _("Acknowledged"));
   gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
-  gtk_label_set_width_chars (GTK_LABEL (state), 12);
+  gtk_label_set_width_chars (GTK_LABEL (state), self->compact ? 0 : 12);
   gtk_label_set_xalign (GTK_LABEL (state), 0);
   gtk_widget_add_css_class (state, "caption-heading");
   gtk_widget_add_css_class (state, fresh ? "accent" : "dim-label");
-  gtk_box_append (GTK_BOX (line), state);
+  gtk_box_append (GTK_BOX (about), state);
 
   gtk_widget_set_hexpand (text, TRUE);
   gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
@@ -289,9 +292,14 @@ create_trigger_line (VigilTriggersPage     *self,
   since_text = g_strdup_printf (_("Since %s"), since);
   gtk_label_set_text (GTK_LABEL (label), since_text);
   gtk_box_append (GTK_BOX (text), label);
-  gtk_box_append (GTK_BOX (line), text);
+  gtk_widget_set_hexpand (about, TRUE);
+  gtk_box_append (GTK_BOX (about), text);
+  gtk_box_append (GTK_BOX (line), about);
 
-  add_trigger_buttons (self, GTK_BOX (line), trigger, customer);
+  /* Beside the trigger, or below it where the window is narrow. */
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  add_trigger_buttons (self, GTK_BOX (buttons), trigger, customer);
+  gtk_box_append (GTK_BOX (line), buttons);
 
   info->id = trigger->id;
   info->customer_id = trigger->customer_id;
@@ -444,11 +452,18 @@ create_row (VigilTriggersPage *self)
   gtk_box_append (GTK_BOX (heading), parts->details);
   gtk_box_append (GTK_BOX (header), heading);
 
+  /* What is at stake beside the name, or below it in a narrow window. */
   parts->stake = gtk_label_new (NULL);
   gtk_widget_set_valign (parts->stake, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (parts->stake, "heading");
   gtk_widget_add_css_class (parts->stake, "numeric");
-  gtk_box_append (GTK_BOX (header), parts->stake);
+  if (self->compact)
+    {
+      gtk_widget_set_halign (parts->stake, GTK_ALIGN_START);
+      gtk_box_insert_child_after (GTK_BOX (heading), parts->stake, parts->name);
+    }
+  else
+    gtk_box_append (GTK_BOX (header), parts->stake);
 
   parts->tier = gtk_label_new (NULL);
   gtk_widget_set_valign (parts->tier, GTK_ALIGN_CENTER);
@@ -896,21 +911,28 @@ vigil_triggers_page_class_init (VigilTriggersPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, list_activated_cb);
 }
 
+/* A new factory makes every row again, in the layout of the moment. */
 static void
-vigil_triggers_page_init (VigilTriggersPage *self)
+set_row_factory (VigilTriggersPage *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+}
+
+static void
+vigil_triggers_page_init (VigilTriggersPage *self)
+{
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->items = g_list_store_new (VIGIL_TYPE_INBOX_ITEM);
   self->items_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
-  gtk_list_view_set_factory (self->list_view, factory);
+  set_row_factory (self);
   gtk_list_view_set_model (self->list_view,
                            GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->items)))));
   gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -947,4 +969,24 @@ vigil_triggers_page_get_model (VigilTriggersPage *self)
 {
   g_return_val_if_fail (VIGIL_IS_TRIGGERS_PAGE (self), NULL);
   return G_LIST_MODEL (self->items);
+}
+
+/**
+ * vigil_triggers_page_set_compact:
+ * @compact: whether the window is narrow
+ *
+ * In a narrow window each trigger's buttons go below it, and what is at
+ * stake below the customer's name.
+ */
+void
+vigil_triggers_page_set_compact (VigilTriggersPage *self,
+                                 gboolean           compact)
+{
+  g_return_if_fail (VIGIL_IS_TRIGGERS_PAGE (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+  self->compact = compact;
+  set_row_factory (self);
 }

@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (VigilTriggersPage, vigil_triggers_page, VIGIL, TRIGGERS_PA
 
 void        vigil_triggers_page_set_portfolio (VigilTriggersPage *self,
                                                VigilPortfolio    *portfolio);
-GListModel *vigil_triggers_page_get_model (VigilTriggersPage *self);
+void        vigil_triggers_page_set_compact   (VigilTriggersPage *self,
+                                               gboolean           compact);
+GListModel *vigil_triggers_page_get_model     (VigilTriggersPage *self);
 
 G_END_DECLS

@@ -251,6 +251,7 @@ update_compact (VigilWindow *self)
   if (width <= 0)
     gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   vigil_portfolio_view_set_compact (self->portfolio_view, width > 0 && width < COMPACT_WIDTH);
+  vigil_triggers_page_set_compact (self->triggers_page, width > 0 && width < COMPACT_WIDTH);
 }
 
 static void
