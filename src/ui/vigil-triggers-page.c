@@ -379,7 +379,8 @@ fill_row (VigilTriggersPage *self,
   g_autofree char *details = describe_stake (stake);
   g_autofree char *at_stake = format_at_stake (stake);
   g_autofree char *play = NULL;
-  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (row));
+  GtkRoot *root = gtk_widget_get_root (row);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   gint64 focus_trigger = 0;
   GtkWidget *child;
 
@@ -531,8 +532,9 @@ static gpointer
 item_at (VigilTriggersPage *self,
          guint              position)
 {
-  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->items), position);
+  GObject *item = g_list_model_get_item (G_LIST_MODEL (self->items), position);
 
+  g_object_unref (item);  /* the list keeps it */
   return item;
 }
 
@@ -545,7 +547,7 @@ update_items (VigilTriggersPage *self,
               GPtrArray         *triggers)
 {
   g_autoptr(GPtrArray) listed = g_ptr_array_new_full (entries->len, g_object_unref);
-  GHashTable *by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, NULL);
+  GHashTable *by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->items));
   guint prefix = 0, suffix = 0;
 
