@@ -442,6 +442,7 @@ csv_tier (VigilTier tier)
 
 typedef enum
 {
+  SORT_AT_STAKE,
   SORT_HEALTH,
   SORT_NAME,
   SORT_ID,
@@ -456,7 +457,7 @@ typedef enum
 } SortKey;
 
 static const char * const sort_key_names[N_SORT_KEYS] = {
-  "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active", "trend", "risk",
+  "at-stake", "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active", "trend", "risk",
 };
 
 /* Unknown values sort last whatever the direction. */
@@ -482,6 +483,14 @@ typedef struct
   gboolean         reverse;
   VigilChurnModel *churn;
 } SortSpec;
+
+/* design 3.2: the MRR the customer's churn risk puts at stake. */
+static double
+get_at_stake (VigilChurnModel         *churn,
+              const VigilPortfolioRow *row)
+{
+  return vigil_churn_at_stake (vigil_churn_risk_of (churn, row, NULL), row->latest->mrr);
+}
 
 static int
 compare_rows (gconstpointer a,
@@ -540,6 +549,15 @@ compare_rows (gconstpointer a,
       if (result != 0)
         return result;
       break;
+    case SORT_AT_STAKE:
+      /* The core's order, which the window's default follows: most at
+       * stake first (least with --reverse), unknown last either way,
+       * ties by the sooner renewal. */
+      result = vigil_churn_at_stake_compare (get_at_stake (spec->churn, ra), sa->renewal_day,
+                                             get_at_stake (spec->churn, rb), sb->renewal_day, !spec->reverse);
+      if (result != 0)
+        return result;
+      break;
     case SORT_ID:
     case N_SORT_KEYS:
     default:
@@ -567,13 +585,16 @@ format_risk (double risk)
 
 static void
 print_scores_table (GPtrArray       *rows,
-                    VigilChurnModel *churn)
+                    VigilChurnModel *churn,
+                    VigilBook        book)
 {
+  /* The churned list says when each customer left (design 3.2). */
   const char *headers[] = {
     _("ID"), _("NAME"), _("OWNER"), _("SEGMENT"), _("PLAN"), _("HEALTH"), _("7 DAYS"), _("TIER"),
-    _("RISK"), _("MRR"), _("SEATS"), _("RENEWAL"), NULL
+    _("RISK"), _("MRR"), _("AT STAKE"), _("SEATS"), _("RENEWAL"),
+    book == VIGIL_BOOK_CHURNED ? _("CHURNED") : NULL, NULL
   };
-  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 0 };
+  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 0 };
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autofree char *table = NULL;
   double total_mrr = 0;
@@ -595,8 +616,11 @@ print_scores_table (GPtrArray       *rows,
       line[7] = g_strdup (tier_label_or_dash (row->score.tier));
       line[8] = format_risk (vigil_churn_risk_of (churn, row, NULL));
       line[9] = format_number (s->mrr, 2);
-      line[10] = format_seats (s);
-      line[11] = format_day_or_dash (s->renewal_day);
+      line[10] = format_number (get_at_stake (churn, row), 2);
+      line[11] = format_seats (s);
+      line[12] = format_day_or_dash (s->renewal_day);
+      if (book == VIGIL_BOOK_CHURNED)
+        line[13] = format_day_or_dash (row->churned_day);
       if (!isnan (s->mrr))
         total_mrr += s->mrr;
       g_ptr_array_add (cells, line);
@@ -604,8 +628,13 @@ print_scores_table (GPtrArray       *rows,
 
   table = vigil_output_table (headers, right, cells);
   g_print ("%s", table);
-  g_print (ngettext ("%u customer, MRR %'.2f\n", "%u customers, MRR %'.2f\n", rows->len),
-           rows->len, total_mrr);
+  if (book == VIGIL_BOOK_CHURNED)
+    g_print (ngettext ("%u churned customer, MRR %'.2f when last seen\n",
+                       "%u churned customers, MRR %'.2f when last seen\n", rows->len),
+             rows->len, total_mrr);
+  else
+    g_print (ngettext ("%u customer, MRR %'.2f\n", "%u customers, MRR %'.2f\n", rows->len),
+             rows->len, total_mrr);
 }
 
 static void
@@ -615,9 +644,10 @@ print_scores_csv (GPtrArray       *rows,
   const char *headers[] = {
     "id", "source", "name", "owner", "segment", "plan", "mrr", "health", "tier", "churn_risk",
     "observed_at", "last_active", "seats", "seats_used", "api_calls_7d", "features_used",
-    "renewal_date", "activity_points", "volume_points", "breadth_points", "trend_7d", NULL
+    "renewal_date", "activity_points", "volume_points", "breadth_points", "trend_7d", "at_stake",
+    "churned_on", NULL
   };
-  const gboolean numeric[] = { 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1 };
+  const gboolean numeric[] = { 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0 };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
   print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
@@ -640,10 +670,12 @@ print_scores_csv (GPtrArray       *rows,
       g_autofree char *p1 = csv_points (&m[VIGIL_MEASURE_VOLUME]);
       g_autofree char *p2 = csv_points (&m[VIGIL_MEASURE_BREADTH]);
       g_autofree char *trend = csv_score (row->trends[VIGIL_TREND_7D]);
+      g_autofree char *at_stake = csv_decimal (get_at_stake (churn, row), "%.2f");
+      g_autofree char *churned_on = csv_day (row->churned ? row->churned_day : VIGIL_UNKNOWN_DAY);
       const char *cells[] = {
         s->customer_id, row->source, s->name, s->owner, s->segment, s->plan, mrr, health,
         csv_tier (row->score.tier), risk, observed, active, seats, used, calls, features, renewal,
-        p0, p1, p2, trend, NULL
+        p0, p1, p2, trend, at_stake, churned_on, NULL
       };
 
       print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
@@ -723,6 +755,7 @@ print_scores_json (GPtrArray       *rows,
       const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
       const VigilSnapshot *s = row->latest;
       g_autofree char *renewal = s->renewal_day != VIGIL_UNKNOWN_DAY ? vigil_date_format (s->renewal_day) : NULL;
+      g_autofree char *churned_on = row->churned ? vigil_date_format (row->churned_day) : NULL;
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) node = NULL;
       g_autofree char *text = NULL;
@@ -744,6 +777,9 @@ print_scores_json (GPtrArray       *rows,
       add_double_or_null (builder, "28d", row->trends[VIGIL_TREND_28D]);
       json_builder_end_object (builder);
       add_churn (builder, churn, row);
+      /* In money: to the cent. */
+      add_double_or_null (builder, "at_stake", round (get_at_stake (churn, row) * 100) / 100);
+      add_string_or_null (builder, "churned_on", churned_on);
       json_builder_set_member_name (builder, "triggers");
       json_builder_begin_array (builder);
       for (GList *l = g_hash_table_lookup (triggers, &row->customer_id); l != NULL; l = l->next)
@@ -781,6 +817,7 @@ parse_sort_key (const char  *text,
 static int
 print_portfolio (CliContext        *context,
                  VigilOutputFormat  format,
+                 VigilBook          book,
                  const char        *owner,
                  VigilTier          tier,
                  SortSpec          *sort)
@@ -794,7 +831,7 @@ print_portfolio (CliContext        *context,
 
   if (!(store = open_store (context, &error)) ||
       !(scorecard = vigil_store_load_scorecard (store, &error)) ||
-      !(rows = vigil_store_list_portfolio (store, owner, tier, &error)) ||
+      !(rows = vigil_store_list_book (store, book, owner, tier, &error)) ||
       !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
     return fail (error);
 
@@ -813,11 +850,11 @@ print_portfolio (CliContext        *context,
       break;
     case VIGIL_OUTPUT_TABLE:
     default:
-      if (rows->len == 0 && owner == NULL && tier == VIGIL_TIER_NONE)
+      if (rows->len == 0 && owner == NULL && tier == VIGIL_TIER_NONE && book == VIGIL_BOOK_ACTIVE)
         g_print (_("No customers yet. Import history with “vigil import FILE”, "
                    "or try “vigil --demo”.\n"));
       else
-        print_scores_table (rows, churn);
+        print_scores_table (rows, churn, book);
       break;
     }
 
@@ -834,23 +871,26 @@ run_scores (CliContext  *context,
   g_autofree char *owner = NULL;
   g_autofree char *sort_text = NULL;
   gboolean reverse = FALSE;
+  gboolean churned = FALSE;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
     { "tier", 't', 0, G_OPTION_ARG_STRING, &tier_text, N_("Only this tier: healthy, at-risk or high-risk"), N_("TIER") },
     { "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, N_("Only the customers of this owner"), N_("OWNER") },
+    { "churned", 'c', 0, G_OPTION_ARG_NONE, &churned,
+      N_("The churned customers instead of the active book (latest outcome churned)"), NULL },
     { "sort", 's', 0, G_OPTION_ARG_STRING, &sort_text,
-      N_("Sort by health (default), name, id, owner, segment, mrr, renewal, last-active, trend "
-         "or risk (highest first)"), N_("KEY") },
+      N_("Sort by at-stake (default: churn risk × MRR, most first), health, name, id, owner, segment, "
+         "mrr, renewal, last-active, trend or risk (highest first)"), N_("KEY") },
     { "reverse", 'r', 0, G_OPTION_ARG_NONE, &reverse, N_("Sort in descending order"), NULL },
     { NULL }
   };
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
   VigilTier tier = VIGIL_TIER_NONE;
-  SortSpec sort = { SORT_HEALTH, FALSE, NULL };
+  SortSpec sort = { SORT_AT_STAKE, FALSE, NULL };
   g_autoptr(GError) error = NULL;
   int status;
 
-  if (!parse_options ("", _("The portfolio: every customer's latest health score."),
+  if (!parse_options ("", _("The portfolio: the latest health score of every customer in the active book."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc > 1)
@@ -863,7 +903,7 @@ run_scores (CliContext  *context,
     return usage_error (_("Unknown sort key “%s”"), sort_text);
   sort.reverse = reverse;
 
-  return print_portfolio (context, format, owner, tier, &sort);
+  return print_portfolio (context, format, churned ? VIGIL_BOOK_CHURNED : VIGIL_BOOK_ACTIVE, owner, tier, &sort);
 }
 
 /* vigil import ------------------------------------------------------------ */
@@ -2657,7 +2697,7 @@ static int
 open_window_or_print (CliContext *context,
                       gboolean    demo)
 {
-  SortSpec sort = { SORT_HEALTH, FALSE, NULL };
+  SortSpec sort = { SORT_AT_STAKE, FALSE, NULL };
 
   if (context->open_window != NULL && g_getenv ("VIGIL_NO_WINDOW") == NULL)
     {
@@ -2668,7 +2708,7 @@ open_window_or_print (CliContext *context,
       g_printerr (_("vigil: no display to open the window on; the portfolio as text:\n"));
     }
   g_print ("\n");
-  return print_portfolio (context, VIGIL_OUTPUT_TABLE, NULL, VIGIL_TIER_NONE, &sort);
+  return print_portfolio (context, VIGIL_OUTPUT_TABLE, VIGIL_BOOK_ACTIVE, NULL, VIGIL_TIER_NONE, &sort);
 }
 
 /* vigil --demo ------------------------------------------------------------ */

@@ -11,6 +11,7 @@
 
 #include <math.h>
 
+#include "vigil-churn-risk.h"
 #include "vigil-inbox.h"
 #include "vigil-time.h"
 
@@ -59,25 +60,15 @@ vigil_inbox_stake_set_row (VigilInboxStake         *stake,
 /**
  * vigil_inbox_stake_get_value:
  *
- * Returns: the MRR at stake, MRR × churn risk (the revenue a month the
- *   customer is expected to take away), NAN when either is unknown
+ * Returns: the MRR at stake, MRR × churn risk (vigil_churn_at_stake()),
+ *   NAN when either is unknown
  */
 double
 vigil_inbox_stake_get_value (const VigilInboxStake *stake)
 {
   g_return_val_if_fail (stake != NULL, NAN);
 
-  if (isnan (stake->mrr) || isnan (stake->churn_risk))
-    return NAN;
-  return stake->mrr * stake->churn_risk;
-}
-
-/* Known before unknown; otherwise 0. */
-static int
-compare_known (gboolean a_known,
-               gboolean b_known)
-{
-  return (int) b_known - (int) a_known;
+  return vigil_churn_at_stake (stake->churn_risk, stake->mrr);
 }
 
 /**
@@ -85,11 +76,10 @@ compare_known (gboolean a_known,
  * @a: a customer's stake
  * @b: another's
  *
- * The order of the inbox (design 5): the most MRR at stake first; on a
- * tie, the renewal that comes sooner; an unknown stake after every known
- * one and an unknown renewal after every known one (an unknown is not a
- * small stake); then the store's id, so that the order is the same each
- * time.
+ * The order of the inbox (design 5): the at-stake order of the active
+ * book (vigil_churn_at_stake_compare(), design 3.2: the most MRR at
+ * stake first, the sooner renewal first on a tie, unknowns last), then
+ * the store's id, so that the order is the same each time.
  *
  * Returns: negative when @a comes first, positive when @b does
  */
@@ -97,26 +87,15 @@ int
 vigil_inbox_rank (const VigilInboxStake *a,
                   const VigilInboxStake *b)
 {
-  double a_value, b_value;
-  gboolean a_renews, b_renews;
   int order;
 
   g_return_val_if_fail (a != NULL, 0);
   g_return_val_if_fail (b != NULL, 0);
 
-  a_value = vigil_inbox_stake_get_value (a);
-  b_value = vigil_inbox_stake_get_value (b);
-  a_renews = a->renewal_day != VIGIL_UNKNOWN_DAY;
-  b_renews = b->renewal_day != VIGIL_UNKNOWN_DAY;
-
-  if ((order = compare_known (!isnan (a_value), !isnan (b_value))) != 0)
+  order = vigil_churn_at_stake_compare (vigil_inbox_stake_get_value (a), a->renewal_day,
+                                        vigil_inbox_stake_get_value (b), b->renewal_day, TRUE);
+  if (order != 0)
     return order;
-  if (!isnan (a_value) && a_value != b_value)
-    return a_value > b_value ? -1 : 1;
-  if ((order = compare_known (a_renews, b_renews)) != 0)
-    return order;
-  if (a_renews && a->renewal_day != b->renewal_day)
-    return a->renewal_day < b->renewal_day ? -1 : 1;
   return (a->customer_id > b->customer_id) - (a->customer_id < b->customer_id);
 }
 
