@@ -1327,11 +1327,14 @@ test_cli_demo (void)
 /* Cells a spreadsheet would run as formulas, in every place a name can
  * come from: a customer's text fields, and source names (kept as given,
  * leading tab and carriage return included). f1's health falls from 100
- * to 30 in a week, a negative number Vigil writes; f3 has no measure at
- * all, so no health and no churn risk. */
+ * to 30 in a week, a negative number Vigil writes, and stays there three
+ * days (a health drop, design 3.3); f3 has no measure at all, so no
+ * health and no churn risk. */
 static const char formula_csv[] =
   "id,name,owner,segment,plan,api_calls_7d,observed_at\n"
   "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),5000,2026-11-14T12:00:00Z\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-19T12:00:00Z\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-20T12:00:00Z\n"
   "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-21T12:00:00Z\n"
   "f3,Nobody Knows,,,,,2026-11-21T12:00:00Z\n";
 static const char plain_csv[] =
@@ -1391,6 +1394,8 @@ test_cli_csv_formulas (void)
                    "observed_at,health,tier,activity_points,volume_points,breadth_points,last_active,"
                    "api_calls_7d,features_used,seats,seats_used,mrr,open_tickets,nps,renewal_date,plan\r\n"
                    "2026-11-14T12:00:00Z,100,healthy,,100,,,5000,,,,,,,,'@SUM(A1)\r\n"
+                   "2026-11-19T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1)\r\n"
+                   "2026-11-20T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1)\r\n"
                    "2026-11-21T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1)\r\n");
 
   /* The health drop of f1 is open; its "since" is when it was seen. */
@@ -1893,6 +1898,139 @@ test_cli_poll_deep_detail (void)
   test_dir_clear (&dir);
 }
 
+/* design 4, 5: `triggers --by-customer` is the window's inbox: one entry
+ * per customer with all its open triggers, the most MRR at stake (MRR ×
+ * churn risk) first, an unknown stake last; needs_decision while a risk
+ * is new. The plain list stays a list of triggers. */
+static const char inbox_csv[] =
+  "id,name,mrr,seats,seats_used,last_active,api_calls_7d,observed_at\n"
+  "acme,Acme,10000,10,9,2026-11-17T12:00:00Z,100,2026-11-21T12:00:00Z\n"
+  "beta,Beta,100,10,1,2026-11-17T12:00:00Z,100,2026-11-21T12:00:00Z\n"
+  "gamma,Gamma,,10,1,2026-11-17T12:00:00Z,100,2026-11-21T12:00:00Z\n"
+  "delta,Delta,5000,10,10,2026-11-21T12:00:00Z,5000,2026-11-21T12:00:00Z\n";
+
+static void
+test_cli_triggers_by_customer (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(Run) import = { 0 };
+  g_auto(Run) plain = { 0 };
+  g_auto(Run) inbox = { 0 };
+  g_auto(Run) ack = { 0 };
+  g_auto(Run) after = { 0 };
+  g_auto(Run) table = { 0 };
+  g_auto(Run) csv_run = { 0 };
+  g_autoptr(JsonNode) plain_root = NULL;
+  g_autoptr(JsonNode) inbox_root = NULL;
+  g_autoptr(JsonNode) after_root = NULL;
+  g_autofree char *ack_id = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *expected[] = { "acme", "delta", "beta", "gamma" };
+  JsonArray *list;
+  double previous = G_MAXDOUBLE;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  csv = test_dir_write (&dir, "inbox.csv", inbox_csv, -1);
+  run_vigil (&import, "--db", db, "import", csv);
+  g_assert_cmpint (import.status, ==, 0);
+
+  /* The list: five triggers, each the object it always was. */
+  run_vigil (&plain, "--db", db, "triggers", "--format", "json");
+  g_assert_cmpint (plain.status, ==, 0);
+  plain_root = parse_json (plain.out);
+  list = json_node_get_array (plain_root);
+  g_assert_cmpuint (json_array_get_length (list), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      JsonObject *trigger = json_array_get_object_element (list, i);
+      const char *members[] = { "id", "rule", "kind", "customer", "name", "since", "state", "snoozed_until",
+                                "evidence", "tier", "play", NULL };
+
+      g_assert_cmpuint (json_object_get_size (trigger), ==, g_strv_length ((char **) members));
+      for (guint m = 0; members[m] != NULL; m++)
+        g_assert_true (json_object_has_member (trigger, members[m]));
+    }
+
+  /* By customer: four entries, most at stake first, Gamma's unknown. */
+  run_vigil (&inbox, "--db", db, "triggers", "--by-customer", "--format", "json");
+  g_assert_cmpint (inbox.status, ==, 0);
+  inbox_root = parse_json (inbox.out);
+  list = json_node_get_array (inbox_root);
+  g_assert_cmpuint (json_array_get_length (list), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      JsonObject *entry = json_array_get_object_element (list, i);
+      JsonArray *triggers = json_object_get_array_member (entry, "triggers");
+
+      g_assert_cmpstr (json_object_get_string_member (entry, "customer"), ==, expected[i]);
+      for (guint t = 0; t < json_array_get_length (triggers); t++)
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (triggers, t), "customer"), ==,
+                         expected[i]);
+      if (i < 3)
+        {
+          double stake = json_object_get_double_member (entry, "at_stake");
+          double mrr = json_object_get_double_member (entry, "mrr");
+          double risk = json_object_get_double_member (entry, "churn_risk");
+
+          g_assert_cmpfloat_with_epsilon (stake, mrr * risk, mrr * 1e-4);
+          g_assert_cmpfloat (stake, <=, previous);
+          previous = stake;
+        }
+      else
+        {
+          g_assert_true (json_object_get_null_member (entry, "at_stake"));
+          g_assert_true (json_object_get_null_member (entry, "mrr"));
+        }
+    }
+  {
+    JsonObject *acme = json_array_get_object_element (list, 0);
+    JsonArray *triggers = json_object_get_array_member (acme, "triggers");
+
+    /* Acme's two triggers, its risk first; a new risk waits for a decision. */
+    g_assert_cmpuint (json_array_get_length (triggers), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (triggers, 0), "rule"), ==,
+                     "gone-silent");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (triggers, 1), "rule"), ==,
+                     "seat-expansion");
+    g_assert_true (json_object_get_boolean_member (acme, "needs_decision"));
+    /* Delta has an upsell only: nothing to decide today. */
+    g_assert_false (json_object_get_boolean_member (json_array_get_object_element (list, 1), "needs_decision"));
+    ack_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                              json_object_get_int_member (json_array_get_object_element (triggers, 0), "id"));
+  }
+
+  /* Acknowledged, Acme's risk no longer waits for a decision. */
+  run_vigil (&ack, "--db", db, "trigger", "ack", ack_id);
+  g_assert_cmpint (ack.status, ==, 0);
+  run_vigil (&after, "--db", db, "triggers", "--by-customer", "--format", "json");
+  after_root = parse_json (after.out);
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (json_node_get_array (after_root), 0),
+                                                  "needs_decision"));
+
+  /* A line per customer for people and spreadsheets alike. */
+  run_vigil (&table, "--db", db, "triggers", "--by-customer");
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_true (has_line (table.out, "^CUSTOMER +AT STAKE +MRR +RISK +RENEWAL +TRIGGERS$"));
+  g_assert_true (has_line (table.out, "^Acme .* #[0-9]+ gone-silent \\(acknowledged\\), #[0-9]+ seat-expansion \\(new\\)$"));
+  g_assert_true (has_line (table.out, "^Gamma +— +— +[0-9]+ % +— +#[0-9]+ gone-silent \\(new\\)$"));
+  lines = g_strsplit (table.out, "\n", -1);
+  /* A header, four customers, and the end of the last line. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);
+
+  run_vigil (&csv_run, "--db", db, "triggers", "--by-customer", "--format", "csv");
+  g_assert_cmpint (csv_run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (csv_run.out, "customer,name,at_stake,mrr,churn_risk,renewal_date,tier,triggers,"
+                                                "trigger_ids\r\nacme,Acme,"));
+  g_assert_nonnull (strstr (csv_run.out, ",gone-silent seat-expansion,"));
+  g_assert_true (g_str_has_suffix (csv_run.out, "\r\n"));
+  g_assert_nonnull (strstr (csv_run.out, "\r\ngamma,Gamma,,,"));
+
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1914,6 +2052,7 @@ main (int    argc,
   g_test_add_func ("/cli/poll-deep-detail", test_cli_poll_deep_detail);
   g_test_add_func ("/cli/link-unlink", test_cli_link_unlink);
   g_test_add_func ("/cli/scores-json-accounts", test_cli_scores_json_accounts);
+  g_test_add_func ("/cli/triggers-by-customer", test_cli_triggers_by_customer);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/import-failure", test_cli_import_failure);
   ADD ("/cli/import-invalid-json", test_cli_import_invalid_json);

@@ -17,6 +17,7 @@
 #include "vigil-demo.h"
 #include "vigil-application.h"
 #include "vigil-customer-page.h"
+#include "vigil-inbox-item.h"
 #include "vigil-customer-section.h"
 #include "vigil-format.h"
 #include "vigil-merge-dialog.h"
@@ -24,6 +25,7 @@
 #include "vigil-source-dialog.h"
 #include "vigil-timeline-section.h"
 #include "vigil-text-cell.h"
+#include "vigil-triggers-page.h"
 #include "vigil-test-util.h"
 #include "vigil-test-widgets.h"
 #include "vigil-test-churn.h"
@@ -623,8 +625,20 @@ test_window_trigger_ack (Fixture       *f,
   GtkWidget *button;
   gint64 id;
 
+  GListModel *inbox = vigil_triggers_page_get_model (_vigil_window_get_triggers_page (f->window));
+  g_autoptr(VigilInboxItem) first = NULL;
+  GPtrArray *first_triggers;
+
   g_assert_cmpuint (triggers->len, >, 0);
-  id = ((VigilTriggerRow *) triggers->pdata[0])->id;
+  /* The inbox's first customer is on screen: its first new trigger. */
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), >, 0);
+  first = g_list_model_get_item (inbox, 0);
+  first_triggers = vigil_inbox_item_get_triggers (first);
+  id = 0;
+  for (guint i = 0; i < first_triggers->len && id == 0; i++)
+    if (g_str_equal (((VigilTriggerRow *) first_triggers->pdata[i])->state, "new"))
+      id = ((VigilTriggerRow *) first_triggers->pdata[i])->id;
+  g_assert_cmpint (id, !=, 0);
   button_name = g_strdup_printf ("ack-%" G_GINT64_FORMAT, id);
   button = find_named (GTK_WIDGET (_vigil_window_get_triggers_page (f->window)), button_name);
   g_assert_nonnull (button);
@@ -1863,6 +1877,286 @@ test_window_merge (void)
   accounts_book_clear (&book);
 }
 
+/* The inbox (design 5) ------------------------------------------------------ */
+
+static gboolean
+is_view_stack (GtkWidget  *widget,
+               const char *unused)
+{
+  return ADW_IS_VIEW_STACK (widget);
+}
+
+/* The window's badge counts customers waiting for a decision on a new
+ * risk, not trigger rows: on the demo book, fewer than the new rows. */
+static void
+test_window_trigger_badge (Fixture       *f,
+                           gconstpointer  data)
+{
+  GPtrArray *triggers = vigil_portfolio_get_triggers (f->portfolio);
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (f->window), is_view_stack, NULL));
+  AdwViewStackPage *page = adw_view_stack_get_page (stack, GTK_WIDGET (_vigil_window_get_triggers_page (f->window)));
+  g_autoptr(GHashTable) deciding = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint new_rows = 0;
+
+  for (guint i = 0; i < triggers->len; i++)
+    {
+      VigilTriggerRow *trigger = triggers->pdata[i];
+
+      if (!g_str_equal (trigger->state, "new"))
+        continue;
+      new_rows++;
+      if (g_str_equal (trigger->kind, "risk"))
+        g_hash_table_add (deciding, &trigger->customer_id);
+    }
+  g_assert_cmpuint (g_hash_table_size (deciding), >, 0);
+  g_assert_cmpuint (g_hash_table_size (deciding), <, new_rows);
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, g_hash_table_size (deciding));
+  g_assert_true (adw_view_stack_page_get_needs_attention (page));
+}
+
+/* A book of 300 customers, each silent for four days and using 9 of 10
+ * seats: a risk and an upsell each, MRR 100 to 30,000. */
+typedef struct
+{
+  TestDir            dir;
+  char              *db;
+  VigilPortfolio    *portfolio;
+  GtkWindow         *window;
+  VigilTriggersPage *page;
+} InboxBook;
+
+/* More than a list view makes rows for at once (200 in GTK 4.8): the
+ * last ones exist only once scrolled to. */
+#define INBOX_CUSTOMERS 300
+
+static void
+inbox_book_init (InboxBook *book)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GString) csv = g_string_new ("id,name,mrr,seats,seats_used,last_active,api_calls_7d,observed_at\r\n");
+  gint64 t = g_get_real_time () / G_USEC_PER_SEC - 3600;
+
+  for (int i = 0; i < INBOX_CUSTOMERS; i++)
+    g_string_append_printf (csv, "c%03d,Customer %03d,%d,10,9,%" G_GINT64_FORMAT ",100,%" G_GINT64_FORMAT "\r\n",
+                            i, i, 100 * (i + 1), t - 4 * 86400, t);
+
+  test_dir_init (&book->dir);
+  book->db = test_dir_file (&book->dir, "inbox.db");
+  store = vigil_store_open (book->db, &error);
+  g_assert_no_error (error);
+  import_into (store, &book->dir, "crm", "crm.csv", csv->str);
+  g_clear_object (&store);
+
+  book->portfolio = vigil_portfolio_new (book->db);
+  vigil_portfolio_reload (book->portfolio);
+  g_assert_true (wait_for (is_loaded, book->portfolio));
+
+  book->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (book->window, 900, 700);
+  book->page = g_object_new (VIGIL_TYPE_TRIGGERS_PAGE, NULL);
+  vigil_triggers_page_set_portfolio (book->page, book->portfolio);
+  gtk_window_set_child (book->window, GTK_WIDGET (book->page));
+  gtk_window_present (book->window);
+}
+
+static void
+inbox_book_clear (InboxBook *book)
+{
+  gtk_window_destroy (book->window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&book->portfolio);
+  g_free (book->db);
+  test_dir_clear (&book->dir);
+}
+
+static VigilInboxItem *
+inbox_item (GListModel *inbox,
+            guint       position)
+{
+  VigilInboxItem *item = g_list_model_get_item (inbox, position);
+
+  g_object_unref (item);  /* the model keeps it */
+  return item;
+}
+
+static gboolean
+has_class (GtkWidget  *widget,
+           const char *css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+/* Clicks @button and waits for the reload it asks for. */
+static void
+click_and_reload (VigilPortfolio *portfolio,
+                  GtkWidget      *button)
+{
+  guint counts[2] = { 0, 1 };
+
+  g_signal_connect (portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (portfolio, count_loads_cb, &counts[0]);
+}
+
+/* The inbox lists one row per customer with all its open triggers, every
+ * one of them reachable (no cap: 300 customers, 600 triggers), ranked by
+ * MRR at stake; Acknowledge and Done look different; Done on the last
+ * customer's triggers works, and the customer leaves with its last. */
+static void
+test_window_inbox (void)
+{
+  InboxBook book = { 0 };
+  GListModel *inbox;
+  GPtrArray *triggers;
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_int64_hash, g_int64_equal);
+  VigilInboxItem *last;
+  GPtrArray *last_triggers;
+  gint64 risk_id = 0, upsell_id = 0, last_customer;
+  g_autofree char *ack_name = NULL;
+  g_autofree char *done_name = NULL;
+  g_autofree char *upsell_done_name = NULL;
+  GtkWidget *list_view, *ack, *done, *content;
+  char *icon_name = NULL, *label = NULL;
+  Lookup lookup;
+
+  inbox_book_init (&book);
+  inbox = vigil_triggers_page_get_model (book.page);
+  triggers = vigil_portfolio_get_triggers (book.portfolio);
+  g_assert_cmpuint (triggers->len, ==, 2 * INBOX_CUSTOMERS);
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), ==, INBOX_CUSTOMERS);
+
+  /* Each trigger in its customer's row, once; the rows in the order of
+   * vigil_inbox_rank, the largest MRR (same risk) first. */
+  for (guint i = 0; i < INBOX_CUSTOMERS; i++)
+    {
+      VigilInboxItem *item = inbox_item (inbox, i);
+      GPtrArray *item_triggers = vigil_inbox_item_get_triggers (item);
+
+      g_assert_cmpuint (item_triggers->len, ==, 2);
+      for (guint t = 0; t < item_triggers->len; t++)
+        {
+          VigilTriggerRow *trigger = item_triggers->pdata[t];
+
+          g_assert_cmpint (trigger->customer_id, ==, vigil_inbox_item_get_customer_id (item));
+          g_assert_false (g_hash_table_contains (listed, &trigger->id));
+          g_hash_table_add (listed, &trigger->id);
+        }
+      if (i > 0)
+        g_assert_cmpint (vigil_inbox_rank (vigil_inbox_item_get_stake (inbox_item (inbox, i - 1)),
+                                           vigil_inbox_item_get_stake (item)), <, 0);
+    }
+  g_assert_cmpuint (g_hash_table_size (listed), ==, triggers->len);
+  g_assert_cmpstr (vigil_inbox_item_get_name (inbox_item (inbox, 0)), ==, "Customer 299");
+
+  /* Acknowledged from the keyboard, the first customer's risk keeps the
+   * keyboard in its row, on the same trigger's next button. */
+  {
+    VigilInboxItem *first = inbox_item (inbox, 0);
+    VigilTriggerRow *risk = vigil_inbox_item_get_triggers (first)->pdata[0];
+    g_autofree char *row_name = g_strdup_printf ("customer-%" G_GINT64_FORMAT,
+                                                 vigil_inbox_item_get_customer_id (first));
+    g_autofree char *first_ack = g_strdup_printf ("ack-%" G_GINT64_FORMAT, risk->id);
+    g_autofree char *line_name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, risk->id);
+    GtkWidget *button;
+    GtkWidget *focus;
+
+    g_assert_cmpstr (risk->kind, ==, "risk");
+    lookup = (Lookup) { GTK_WIDGET (book.page), first_ack };
+    g_assert_true (wait_for (widget_is_there, &lookup));
+    button = find_named (GTK_WIDGET (book.page), first_ack);
+    g_assert_true (gtk_widget_grab_focus (button));
+    click_and_reload (book.portfolio, button);
+    g_assert_null (find_named (GTK_WIDGET (book.page), first_ack));
+    focus = gtk_root_get_focus (GTK_ROOT (book.window));
+    g_assert_nonnull (focus);
+    g_assert_true (gtk_widget_is_ancestor (focus, find_named (GTK_WIDGET (book.page), line_name)));
+    g_assert_true (gtk_widget_is_ancestor (focus, find_named (GTK_WIDGET (book.page), row_name)));
+  }
+
+  /* The last row, far below the first screen, is reached by scrolling. */
+  last = inbox_item (inbox, INBOX_CUSTOMERS - 1);
+  last_customer = vigil_inbox_item_get_customer_id (last);
+  g_assert_cmpstr (vigil_inbox_item_get_name (last), ==, "Customer 000");
+  last_triggers = vigil_inbox_item_get_triggers (last);
+  for (guint t = 0; t < last_triggers->len; t++)
+    {
+      VigilTriggerRow *trigger = last_triggers->pdata[t];
+
+      if (g_str_equal (trigger->kind, "risk"))
+        risk_id = trigger->id;
+      else
+        upsell_id = trigger->id;
+    }
+  ack_name = g_strdup_printf ("ack-%" G_GINT64_FORMAT, risk_id);
+  done_name = g_strdup_printf ("done-%" G_GINT64_FORMAT, risk_id);
+  upsell_done_name = g_strdup_printf ("done-%" G_GINT64_FORMAT, upsell_id);
+  list_view = find_widget (GTK_WIDGET (book.page), is_list_view, NULL);
+  g_assert_nonnull (list_view);
+  g_assert_null (find_named (list_view, done_name));
+  gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", INBOX_CUSTOMERS - 1);
+  lookup = (Lookup) { list_view, done_name };
+  g_assert_true (wait_for (widget_is_there, &lookup));
+
+  /* Acknowledge is a plain button in words; Done a flat check with its
+   * word: they do not look alike. */
+  ack = find_named (list_view, ack_name);
+  done = find_named (list_view, done_name);
+  g_assert_nonnull (ack);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (ack)), ==, "Acknowledge");
+  g_assert_false (has_class (ack, "flat"));
+  g_assert_false (gtk_button_get_use_underline (GTK_BUTTON (ack)));
+  g_assert_true (has_class (done, "flat"));
+  g_assert_true (has_class (done, "trigger-done"));
+  content = gtk_button_get_child (GTK_BUTTON (done));
+  g_assert_true (ADW_IS_BUTTON_CONTENT (content));
+  g_object_get (content, "icon-name", &icon_name, "label", &label, NULL);
+  g_assert_cmpstr (icon_name, ==, "object-select-symbolic");
+  g_assert_cmpstr (label, ==, "Done");
+  g_free (icon_name);
+  g_free (label);
+
+  /* Done on its risk: the customer stays with its upsell. */
+  click_and_reload (book.portfolio, done);
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), ==, INBOX_CUSTOMERS);
+  last = inbox_item (inbox, INBOX_CUSTOMERS - 1);
+  g_assert_cmpint (vigil_inbox_item_get_customer_id (last), ==, last_customer);
+  g_assert_cmpuint (vigil_inbox_item_get_triggers (last)->len, ==, 1);
+  g_assert_cmpint (((VigilTriggerRow *) vigil_inbox_item_get_triggers (last)->pdata[0])->id, ==, upsell_id);
+
+  /* Done on its upsell too: the customer leaves the inbox. */
+  lookup = (Lookup) { list_view, upsell_done_name };
+  g_assert_true (wait_for (widget_is_there, &lookup));
+  g_assert_true (gtk_widget_grab_focus (find_named (list_view, upsell_done_name)));
+  click_and_reload (book.portfolio, find_named (list_view, upsell_done_name));
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), ==, INBOX_CUSTOMERS - 1);
+  for (guint i = 0; i < INBOX_CUSTOMERS - 1; i++)
+    g_assert_cmpint (vigil_inbox_item_get_customer_id (inbox_item (inbox, i)), !=, last_customer);
+  /* The keyboard stays in the list, on the row that took its place. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (book.window)), list_view));
+
+  /* In a narrow window a trigger's buttons go below it. */
+  {
+    VigilInboxItem *first = inbox_item (inbox, 0);
+    gint64 id = ((VigilTriggerRow *) vigil_inbox_item_get_triggers (first)->pdata[0])->id;
+    g_autofree char *line_name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, id);
+
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", 0);
+    lookup = (Lookup) { list_view, line_name };
+    g_assert_true (wait_for (widget_is_there, &lookup));
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (find_named (list_view, line_name))), ==,
+                     GTK_ORIENTATION_HORIZONTAL);
+    vigil_triggers_page_set_compact (book.page, TRUE);
+    g_assert_true (wait_for (widget_is_there, &lookup));
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (find_named (list_view, line_name))), ==,
+                     GTK_ORIENTATION_VERTICAL);
+  }
+
+  inbox_book_clear (&book);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1887,6 +2181,7 @@ main (int    argc,
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
+  ADD ("/window/trigger-badge", test_window_trigger_badge);
   ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);
   ADD ("/window/timeline", test_window_timeline);
   ADD ("/window/failing-source", test_window_failing_source);
@@ -1901,6 +2196,7 @@ main (int    argc,
   g_test_add_func ("/window/unlink", test_window_unlink);
   g_test_add_func ("/window/sections", test_window_sections);
   g_test_add_func ("/window/merge", test_window_merge);
+  g_test_add_func ("/window/inbox", test_window_inbox);
 
   suite_setup ();
   status = g_test_run ();

@@ -28,10 +28,10 @@
 #include "vigil-cli.h"
 #include "vigil-cli-output.h"
 
-/* The demo book: a few hundred customers with a year of daily history. */
-#define DEMO_SEED 20261123
-#define DEMO_CUSTOMERS 300
-#define DEMO_DAYS 365
+/* The demo book (vigil-demo.h). */
+#define DEMO_SEED VIGIL_DEMO_SEED
+#define DEMO_CUSTOMERS VIGIL_DEMO_CUSTOMERS
+#define DEMO_DAYS VIGIL_DEMO_DAYS
 
 typedef struct
 {
@@ -2259,19 +2259,261 @@ run_unlink (CliContext  *context,
 
 /* vigil triggers ---------------------------------------------------------- */
 
+static void
+add_trigger_object (JsonBuilder           *builder,
+                    const VigilTriggerRow *row)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, row->id);
+  add_string_or_null (builder, "rule", row->rule);
+  add_string_or_null (builder, "kind", row->kind);
+  add_string_or_null (builder, "customer", row->customer);
+  add_string_or_null (builder, "name", row->name);
+  add_time_or_null (builder, "since", row->first_seen);
+  add_string_or_null (builder, "state", row->state);
+  add_string_or_null (builder, "snoozed_until", row->snoozed_until);
+  add_string_or_null (builder, "evidence", row->evidence);
+  add_string_or_null (builder, "tier", vigil_tier_get_id (row->tier));
+  add_string_or_null (builder, "play", vigil_trigger_play_for_tier (row->tier));
+  json_builder_end_object (builder);
+}
+
+static void
+print_triggers_json (GPtrArray *rows)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    add_trigger_object (builder, g_ptr_array_index (rows, i));
+  json_builder_end_array (builder);
+  print_json (builder);
+}
+
+static void
+print_triggers_csv (GPtrArray *rows)
+{
+  const char *headers[] = { "id", "rule", "kind", "customer", "name", "since", "state", "evidence", "play", NULL };
+  const gboolean numeric[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilTriggerRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+      g_autofree char *since = vigil_time_format (row->first_seen);
+      const char *cells[] = { id, row->rule, row->kind, row->customer, row->name, since, row->state,
+                              row->evidence, vigil_trigger_play_for_tier (row->tier), NULL };
+
+      print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
+    }
+}
+
+static void
+print_triggers_table (GPtrArray *rows)
+{
+  const char *headers[] = { _("ID"), _("TRIGGER"), _("KIND"), _("CUSTOMER"), _("SINCE"), _("STATE"),
+                            _("PLAY"), _("WHY"), NULL };
+  const gboolean right[] = { 1, 0, 0, 0, 0, 0, 0, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilTriggerRow *row = g_ptr_array_index (rows, i);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+
+      line[0] = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+      line[1] = g_strdup (row->rule);
+      line[2] = g_strdup (row->kind);
+      line[3] = g_strdup (row->name != NULL ? row->name : row->customer);
+      line[4] = vigil_date_format (vigil_time_get_day (row->first_seen));
+      line[5] = g_strdup (row->state);
+      line[6] = g_strdup (vigil_trigger_play_for_tier (row->tier));
+      line[7] = g_strdup (row->evidence != NULL ? row->evidence : "");
+      g_ptr_array_add (cells, line);
+    }
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
+/* The inbox of design 5: the open triggers by customer, each customer's
+ * stake from its latest snapshot and the churn model in use, ranked as
+ * the window ranks them. */
+static GPtrArray *
+build_inbox (VigilStore  *store,
+             GPtrArray   *triggers,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) entries = vigil_inbox_group (triggers);
+  g_autoptr(GHashTable) by_customer = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(VigilChurnModel) churn = NULL;
+
+  if (!(rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, error)) ||
+      !(churn = vigil_churn_trainer_load_model (store, NULL, error)))
+    return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    g_hash_table_insert (by_customer, &((VigilPortfolioRow *) rows->pdata[i])->customer_id, rows->pdata[i]);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilPortfolioRow *row = g_hash_table_lookup (by_customer, &entry->stake.customer_id);
+
+      if (row != NULL)
+        vigil_inbox_stake_set_row (&entry->stake, row, vigil_churn_risk_of (churn, row, NULL));
+    }
+  vigil_inbox_sort (entries);
+  return g_steal_pointer (&entries);
+}
+
+static void
+print_inbox_json (GPtrArray *entries)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilTriggerRow *first = g_ptr_array_index (entry->triggers, 0);
+      g_autofree char *renewal = entry->stake.renewal_day != VIGIL_UNKNOWN_DAY
+                                 ? vigil_date_format (entry->stake.renewal_day) : NULL;
+      double risk = entry->stake.churn_risk;
+      double stake = vigil_inbox_stake_get_value (&entry->stake);
+      gboolean decision = FALSE;
+
+      for (guint t = 0; t < entry->triggers->len; t++)
+        decision |= vigil_trigger_row_needs_decision (g_ptr_array_index (entry->triggers, t));
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "customer", first->customer);
+      add_string_or_null (builder, "name", first->name);
+      /* To the cent, as MRR is. */
+      add_double_or_null (builder, "at_stake", isnan (stake) ? NAN : round (stake * 100) / 100);
+      add_double_or_null (builder, "mrr", entry->stake.mrr);
+      add_double_or_null (builder, "churn_risk", isnan (risk) ? NAN : round (risk * 1e4) / 1e4);
+      add_string_or_null (builder, "renewal_date", renewal);
+      add_string_or_null (builder, "tier", vigil_tier_get_id (first->tier));
+      json_builder_set_member_name (builder, "needs_decision");
+      json_builder_add_boolean_value (builder, decision);
+      json_builder_set_member_name (builder, "triggers");
+      json_builder_begin_array (builder);
+      for (guint t = 0; t < entry->triggers->len; t++)
+        add_trigger_object (builder, g_ptr_array_index (entry->triggers, t));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  print_json (builder);
+}
+
+/* The entry's trigger ids and rules, each a space-separated list. */
+static void
+join_entry_triggers (const VigilInboxEntry  *entry,
+                     char                  **out_ids,
+                     char                  **out_rules)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autoptr(GString) rules = g_string_new (NULL);
+
+  for (guint t = 0; t < entry->triggers->len; t++)
+    {
+      const VigilTriggerRow *row = g_ptr_array_index (entry->triggers, t);
+
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, t > 0 ? " " : "", row->id);
+      g_string_append_printf (rules, "%s%s", t > 0 ? " " : "", row->rule);
+    }
+  *out_ids = g_string_free (g_steal_pointer (&ids), FALSE);
+  *out_rules = g_string_free (g_steal_pointer (&rules), FALSE);
+}
+
+static void
+print_inbox_csv (GPtrArray *entries)
+{
+  const char *headers[] = { "customer", "name", "at_stake", "mrr", "churn_risk", "renewal_date", "tier",
+                            "triggers", "trigger_ids", NULL };
+  const gboolean numeric[] = { 0, 0, 1, 1, 1, 0, 0, 0, 0 };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilTriggerRow *first = g_ptr_array_index (entry->triggers, 0);
+      g_autofree char *stake = csv_decimal (vigil_inbox_stake_get_value (&entry->stake), "%.2f");
+      g_autofree char *mrr = csv_decimal (entry->stake.mrr, "%.2f");
+      g_autofree char *risk = csv_risk (entry->stake.churn_risk);
+      g_autofree char *renewal = csv_day (entry->stake.renewal_day);
+      g_autofree char *ids = NULL;
+      g_autofree char *rules = NULL;
+
+      join_entry_triggers (entry, &ids, &rules);
+      {
+        const char *cells[] = { first->customer, first->name, stake, mrr, risk, renewal, csv_tier (first->tier),
+                                rules, ids, NULL };
+
+        print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
+      }
+    }
+}
+
+static void
+print_inbox_table (GPtrArray *entries)
+{
+  const char *headers[] = { _("CUSTOMER"), _("AT STAKE"), _("MRR"), _("RISK"), _("RENEWAL"), _("TRIGGERS"), NULL };
+  const gboolean right[] = { 0, 1, 1, 1, 0, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilTriggerRow *first = g_ptr_array_index (entry->triggers, 0);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+      g_autoptr(GString) triggers = g_string_new (NULL);
+
+      for (guint t = 0; t < entry->triggers->len; t++)
+        {
+          const VigilTriggerRow *row = g_ptr_array_index (entry->triggers, t);
+
+          /* Translators: a trigger in the by-customer list: its id, rule
+           * and state, e.g. "#12 health-drop (new)" */
+          g_string_append_printf (triggers, _("%s#%" PRId64 " %s (%s)"), t > 0 ? ", " : "",
+                                  row->id, row->rule, row->state);
+        }
+      line[0] = g_strdup (first->name != NULL ? first->name : first->customer);
+      line[1] = format_number (vigil_inbox_stake_get_value (&entry->stake), 0);
+      line[2] = format_number (entry->stake.mrr, 2);
+      line[3] = format_risk (entry->stake.churn_risk);
+      line[4] = format_day_or_dash (entry->stake.renewal_day);
+      line[5] = g_string_free (g_steal_pointer (&triggers), FALSE);
+      g_ptr_array_add (cells, line);
+    }
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
 static int
 run_triggers (CliContext  *context,
               int          argc,
               char       **argv)
 {
   g_autofree char *format_text = NULL;
+  gboolean by_customer = FALSE;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "by-customer", 0, 0, G_OPTION_ARG_NONE, &by_customer,
+      N_("One entry per customer with all its open triggers, most MRR at stake first"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) inbox = NULL;
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
   int status;
 
@@ -2284,82 +2526,24 @@ run_triggers (CliContext  *context,
     return usage_error ("%s", error->message);
 
   if (!(store = open_store (context, &error)) ||
-      !(rows = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
+      !(rows = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)) ||
+      (by_customer && !(inbox = build_inbox (store, rows, &error))))
     return fail (error);
 
-  if (format == VIGIL_OUTPUT_JSON)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < rows->len; i++)
-        {
-          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_int_value (builder, row->id);
-          add_string_or_null (builder, "rule", row->rule);
-          add_string_or_null (builder, "kind", row->kind);
-          add_string_or_null (builder, "customer", row->customer);
-          add_string_or_null (builder, "name", row->name);
-          add_time_or_null (builder, "since", row->first_seen);
-          add_string_or_null (builder, "state", row->state);
-          add_string_or_null (builder, "snoozed_until", row->snoozed_until);
-          add_string_or_null (builder, "evidence", row->evidence);
-          add_string_or_null (builder, "tier", vigil_tier_get_id (row->tier));
-          add_string_or_null (builder, "play", vigil_trigger_play_for_tier (row->tier));
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      print_json (builder);
-    }
+  if (format == VIGIL_OUTPUT_JSON && by_customer)
+    print_inbox_json (inbox);
+  else if (format == VIGIL_OUTPUT_JSON)
+    print_triggers_json (rows);
+  else if (format == VIGIL_OUTPUT_CSV && by_customer)
+    print_inbox_csv (inbox);
   else if (format == VIGIL_OUTPUT_CSV)
-    {
-      const char *headers[] = { "id", "rule", "kind", "customer", "name", "since", "state", "evidence", "play", NULL };
-      const gboolean numeric[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0 };
-
-      G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
-      print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
-      for (guint i = 0; i < rows->len; i++)
-        {
-          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
-          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
-          g_autofree char *since = vigil_time_format (row->first_seen);
-          const char *cells[] = { id, row->rule, row->kind, row->customer, row->name, since, row->state,
-                                  row->evidence, vigil_trigger_play_for_tier (row->tier), NULL };
-
-          print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
-        }
-    }
+    print_triggers_csv (rows);
   else if (rows->len == 0)
     g_print (_("No open triggers.\n"));
+  else if (by_customer)
+    print_inbox_table (inbox);
   else
-    {
-      const char *headers[] = { _("ID"), _("TRIGGER"), _("KIND"), _("CUSTOMER"), _("SINCE"), _("STATE"),
-                                _("PLAY"), _("WHY"), NULL };
-      const gboolean right[] = { 1, 0, 0, 0, 0, 0, 0, 0 };
-      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-      g_autofree char *table = NULL;
-
-      for (guint i = 0; i < rows->len; i++)
-        {
-          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
-          char **line = g_new0 (char *, G_N_ELEMENTS (headers));
-
-          line[0] = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
-          line[1] = g_strdup (row->rule);
-          line[2] = g_strdup (row->kind);
-          line[3] = g_strdup (row->name != NULL ? row->name : row->customer);
-          line[4] = vigil_date_format (vigil_time_get_day (row->first_seen));
-          line[5] = g_strdup (row->state);
-          line[6] = g_strdup (vigil_trigger_play_for_tier (row->tier));
-          line[7] = g_strdup (row->evidence != NULL ? row->evidence : "");
-          g_ptr_array_add (cells, line);
-        }
-      table = vigil_output_table (headers, right, cells);
-      g_print ("%s", table);
-    }
+    print_triggers_table (rows);
   return VIGIL_EXIT_OK;
 }
 

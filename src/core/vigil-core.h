@@ -13,6 +13,7 @@
 #include "vigil-churn-trainer.h"
 #include "vigil-error.h"
 #include "vigil-importer.h"
+#include "vigil-inbox.h"
 #include "vigil-ingest.h"
 #include "vigil-link-header.h"
 #include "vigil-mapping.h"

@@ -424,11 +424,13 @@ read_portfolio_row (VigilStore    *self,
   row->peak_14d = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
   row->seat_use_28d_ago =
     _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
-  read_lifecycle_columns (stmt, trend_column + VIGIL_N_TRENDS + 2, row);
+  row->recent_high = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 2);
+  row->nps_14d_ago = _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 3);
+  read_lifecycle_columns (stmt, trend_column + VIGIL_N_TRENDS + 4, row);
   row->last_touch =
-    _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 2 + N_LIFECYCLE_COLUMNS);
+    _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 4 + N_LIFECYCLE_COLUMNS);
   row->first_observed =
-    _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 3 + N_LIFECYCLE_COLUMNS);
+    _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 5 + N_LIFECYCLE_COLUMNS);
   account_reader_fill (accounts, row,
                        (const char *) sqlite3_column_text (stmt, 2 + N_CUSTOMER_COLUMNS + ORIGINS_COLUMN));
   return row;

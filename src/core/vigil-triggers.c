@@ -30,6 +30,7 @@
 #define SEAT_EXPANSION_SHARE 0.9
 #define PLAN_LIMIT_SHARE 0.8
 #define ADVOCATE_BREADTH 0.75
+#define ADVOCATE_NPS 9
 #define HEALTH_DROP_POINTS 15.0
 #define GONE_SILENT_HOURS 72
 #define RENEWAL_RISK_DAYS 60
@@ -147,6 +148,36 @@ evaluate_no_touch (const VigilPortfolioRow    *row,
                                     days), days);
 }
 
+/* An NPS of 9 or 10, the promoters of the NPS scale. */
+static gboolean
+is_promoter (gint64 nps)
+{
+  return nps != VIGIL_UNKNOWN && nps >= ADVOCATE_NPS;
+}
+
+/**
+ * vigil_triggers_may_open:
+ * @row: a customer for which @rule holds
+ *
+ * Whether @rule holding for @row opens an episode, or only keeps one
+ * that is open (design 3.3). An `advocate` opens on a new promoter
+ * answer, when the NPS 14 days before was not 9 or 10 (or unknown): a
+ * customer who has long been a promoter was an advocate episode then,
+ * and a book of contented customers would otherwise fill the inbox.
+ * Every other rule opens whenever it holds.
+ */
+gboolean
+vigil_triggers_may_open (const VigilPortfolioRow *row,
+                         VigilTriggerRule         rule)
+{
+  g_return_val_if_fail (row != NULL, FALSE);
+  g_return_val_if_fail (rule < VIGIL_N_TRIGGER_RULES, FALSE);
+
+  if (rule == VIGIL_TRIGGER_ADVOCATE)
+    return !is_promoter (row->nps_14d_ago);
+  return TRUE;
+}
+
 /* design 3.3: a `renewed` outcome recorded within the renewal's window
  * (60 days before its date) or later settles it, while the source may
  * still give the old date: the risk is not raised again on that date. A
@@ -193,13 +224,20 @@ vigil_triggers_evaluate_row (const VigilPortfolioRow    *row,
       g_strdup_printf (_("%" PRId64 " API calls this week, %.0f%% of the %s plan's %" PRId64),
                        s->api_calls_7d, 100.0 * (double) s->api_calls_7d / (double) *limit, s->plan, *limit);
 
+  /* A promoter who uses the product broadly: healthy alone is not
+   * enough, and without an NPS answer nobody knows they would speak
+   * for it. */
   if (score->tier == VIGIL_TIER_HEALTHY && !isnan (score->measures[VIGIL_MEASURE_BREADTH].value) &&
-      score->measures[VIGIL_MEASURE_BREADTH].value >= ADVOCATE_BREADTH)
+      score->measures[VIGIL_MEASURE_BREADTH].value >= ADVOCATE_BREADTH && is_promoter (s->nps))
     out_evidence[VIGIL_TRIGGER_ADVOCATE] =
-      g_strdup_printf (_("Healthy (%.1f) and using %.0f features"), score->health,
-                       score->measures[VIGIL_MEASURE_BREADTH].input);
+      g_strdup_printf (_("Healthy (%.1f), using %.0f features, NPS %" PRId64), score->health,
+                       score->measures[VIGIL_MEASURE_BREADTH].input, s->nps);
 
-  if (!isnan (score->health) && !isnan (row->peak_14d) && row->peak_14d - score->health >= HEALTH_DROP_POINTS)
+  /* The drop must hold: the best health of the last three observations
+   * (48 hours at least) is still 15 points under the 14-day peak, so a
+   * day without activity on a middling customer is not a drop. */
+  if (!isnan (score->health) && !isnan (row->peak_14d) && !isnan (row->recent_high) &&
+      row->peak_14d - row->recent_high >= HEALTH_DROP_POINTS)
     out_evidence[VIGIL_TRIGGER_HEALTH_DROP] =
       g_strdup_printf (_("Health fell %.1f points in 14 days (%.1f → %.1f)"),
                        row->peak_14d - score->health, row->peak_14d, score->health);
@@ -430,7 +468,8 @@ scan_row (const VigilPortfolioRow  *row,
   for (int r = 0; r < VIGIL_N_TRIGGER_RULES; r++)
     if (evidence[r] != NULL)
       {
-        VigilTriggerFiring fire = { row->customer_id, rules[r].id, rules[r].kind, evidence[r] };
+        VigilTriggerFiring fire = { row->customer_id, rules[r].id, rules[r].kind, evidence[r],
+                                    row->score.tier, !vigil_triggers_may_open (row, (VigilTriggerRule) r) };
 
         g_array_append_val (scan->firing, fire);
       }

@@ -49,6 +49,8 @@ const char *vigil_trigger_rule_get_kind (VigilTriggerRule         rule);
 VigilTriggerRule vigil_trigger_rule_from_id (const char          *id);
 const char *vigil_trigger_rule_get_title (const char            *id);
 const char *vigil_trigger_play_for_tier (VigilTier                tier);
+gboolean    vigil_triggers_may_open     (const VigilPortfolioRow    *row,
+                                         VigilTriggerRule            rule);
 void        vigil_triggers_evaluate_row (const VigilPortfolioRow    *row,
                                          const VigilTriggerSettings *settings,
                                          char                       *out_evidence[VIGIL_N_TRIGGER_RULES]);
