@@ -469,7 +469,7 @@ test_cli_scores_json (Fixture       *f,
     static const char * const members[] = {
       "api_calls_7d", "at_stake", "churn_factors", "churn_risk", "churned_on", "features_used", "health", "id",
       "keys",
-      "last_active", "measures", "mrr", "name", "observed_at", "owner", "plan", "records",
+      "last_active", "last_touch", "measures", "mrr", "name", "observed_at", "owner", "plan", "records",
       "renewal_date", "scorecard_version", "seats", "seats_used", "segment", "source", "tier",
       "trend", "triggers", NULL
     };
@@ -539,6 +539,7 @@ test_cli_scores_after_migration (Fixture       *f,
   sqlite3_close (db);
 
   run_vigil (&after, "scores", "--format", "json", "--db", f->db);
+  g_assert_cmpstr (after.err, ==, "");
   g_assert_cmpint (after.status, ==, 0);
   g_assert_cmpstr (after.out, ==, before.out);
 }
@@ -1020,6 +1021,243 @@ test_cli_outcome (Fixture       *f,
                    ==, "2026-10-31");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (outcomes, 0), "outcome"),
                    ==, "churned");
+}
+
+static void
+set_me (Fixture    *f,
+        const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT OR REPLACE INTO meta (key, value) VALUES ('me', '%s')", name);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static JsonArray *
+timeline_entries (JsonNode *root)
+{
+  return json_object_get_array_member (json_node_get_object (root), "timeline");
+}
+
+static JsonObject *
+find_touch (JsonArray  *entries,
+            const char *text)
+{
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "kind"), "touch") == 0 &&
+          g_strcmp0 (json_object_get_string_member (entry, "text"), text) == 0)
+        return entry;
+    }
+  return NULL;
+}
+
+/* The ids of `scores --format json`, in order. */
+static char *
+scores_order (Fixture     *f,
+              const char  *sort,
+              gboolean     reverse)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  JsonArray *array;
+
+  if (reverse)
+    run_vigil (&run, "--db", f->db, "scores", "--format", "json", "--sort", sort, "--reverse");
+  else
+    run_vigil (&run, "--db", f->db, "scores", "--format", "json", "--sort", sort);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (ids, (gpointer) json_object_get_string_member (json_array_get_object_element (array, i), "id"));
+  g_ptr_array_add (ids, NULL);
+  return g_strjoinv (" ", (char **) ids->pdata);
+}
+
+/* design 3.4 and 4: `vigil note` logs touches in the CSM's name, only
+ * their author changes them; `vigil timeline` lists them with the rest,
+ * newest first; `scores` gives and sorts by the last touch (a note is
+ * none); each mistake is said and changes nothing. */
+static void
+test_cli_note_timeline (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *order = NULL;
+  JsonArray *entries;
+  JsonObject *entry;
+
+  set_me (f, "Dana Park");
+  run_vigil (&run, "--db", f->db, "note", "acme", "Renewal call with Jo", "--kind", "call",
+             "--at", "2026-11-25T09:30:00Z");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "Logged: Call on acme (touch 1), 2026-11-25T09:30:00Z\n");
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "globex", "Intro email", "--kind", "email", "--at", "2026-11-10");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme", "Champion may leave");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "timeline", "acme", "--format", "json");
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "id"), ==, "acme");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "source"), ==, "imported");
+  entries = timeline_entries (root);
+  /* newest first (ISO times in UTC sort as text): the note logged now
+   * before the call of 25 November */
+  for (guint i = 1; i < json_array_get_length (entries); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, i - 1), "at"), >=,
+                     json_object_get_string_member (json_array_get_object_element (entries, i), "at"));
+  entry = find_touch (entries, "Champion may leave");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "subject"), ==, "note");
+  g_assert_cmpstr (json_object_get_string_member (entry, "at"), >,
+                   json_object_get_string_member (find_touch (entries, "Renewal call with Jo"), "at"));
+  entry = find_touch (entries, "Renewal call with Jo");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "subject"), ==, "call");
+  g_assert_cmpstr (json_object_get_string_member (entry, "at"), ==, "2026-11-25T09:30:00Z");
+  g_assert_cmpstr (json_object_get_string_member (entry, "author"), ==, "Dana Park");
+  g_assert_cmpint (json_object_get_int_member (entry, "id"), ==, 1);
+  g_assert_true (json_object_get_null_member (entry, "edited_at"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "summary"), ==, "Call");
+  /* the customer's own story is there too: the tier it first had is no change */
+  g_assert_null (find_touch (entries, "Intro email"));
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+
+  /* The last touch: the call, not the later note; none is null. */
+  run_vigil (&run, "--db", f->db, "scores", "--format", "json");
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (find_customer (json_node_get_array (root), "acme"), "last_touch"),
+                   ==, "2026-11-25T09:30:00Z");
+  g_assert_cmpstr (json_object_get_string_member (find_customer (json_node_get_array (root), "globex"), "last_touch"),
+                   ==, "2026-11-10T00:00:00Z");
+  g_assert_true (json_object_get_null_member (find_customer (json_node_get_array (root), "initech"), "last_touch"));
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+  order = scores_order (f, "last-touch", FALSE);
+  g_assert_cmpstr (order, ==, "globex acme initech");
+  g_clear_pointer (&order, g_free);
+  order = scores_order (f, "last-touch", TRUE);
+  g_assert_cmpstr (order, ==, "acme globex initech");
+  g_clear_pointer (&order, g_free);
+
+  /* Mistakes, each said; nothing is stored. */
+  run_vigil (&run, "--db", f->db, "note", "acme", "   ");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "empty"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme", "Faxed", "--kind", "fax");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "Unknown kind “fax”"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme", "Called", "--at", "yesterday");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "“yesterday” is not a time"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "nobody", "Called");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No customer “nobody”"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "timeline", "nobody");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No customer “nobody”"));
+  run_clear (&run);
+
+  /* Someone else cannot change Dana's call, and is told whose it is. */
+  set_me (f, "Sam Lee");
+  run_vigil (&run, "--db", f->db, "note", "--edit", "1", "Mine now");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "written by Dana Park"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--delete", "1");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "written by Dana Park"));
+  run_clear (&run);
+
+  /* Dana can. */
+  set_me (f, "Dana Park");
+  run_vigil (&run, "--db", f->db, "note", "--edit", "1", "Renewal call with Jo: signed", "--kind", "meeting");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "Touch 1 edited\n");
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "timeline", "acme", "--format", "json");
+  root = parse_json (run.out);
+  entry = find_touch (timeline_entries (root), "Renewal call with Jo: signed");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "subject"), ==, "meeting");
+  g_assert_cmpstr (json_object_get_string_member (entry, "at"), ==, "2026-11-25T09:30:00Z");
+  g_assert_false (json_object_get_null_member (entry, "edited_at"));
+  g_assert_null (find_touch (timeline_entries (root), "Mine now"));
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--delete", "1");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--delete", "1");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No touch 1"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--edit", "2", "--delete", "2");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  /* The table and CSV say the same. A text a hand wrote into the
+   * database with a terminal's escape and a line break cannot move the
+   * cursor or break the table. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO touches (customer_id, kind, at, body, author, created_at)"
+                                       " SELECT id, 'note', 1, 'wipe' || char (27) || '[2J' || char (10) || 'line',"
+                                       " 'Mallory', 1 FROM customers WHERE external_id = 'acme'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  run_vigil (&run, "--db", f->db, "timeline", "acme");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "imported:acme\n"));
+  g_assert_nonnull (strstr (run.out, "Champion may leave"));
+  g_assert_null (strstr (run.out, "Renewal call"));
+  g_assert_null (strchr (run.out, '\x1b'));
+  g_assert_nonnull (strstr (run.out, "wipe\xef\xbf\xbd[2J line"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "timeline", "acme", "--format", "csv");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "kind,at,id,author,subject,detail,text,until,edited_at,summary\r\n"));
+  g_assert_nonnull (strstr (run.out, ",Dana Park,note,,Champion may leave,,,Note\r\n"));
+  run_clear (&run);
+
+  /* The no-touch days, and the help of each command. */
+  run_vigil (&run, "--db", f->db, "trigger", "no-touch", "14");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "No-touch trigger: after 14 days without a touch\n");
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "trigger", "no-touch", "forever");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  run_vigil (&run, "note", "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "--kind"));
+  run_clear (&run);
+  run_vigil (&run, "timeline", "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "--format"));
 }
 
 static void
@@ -1827,6 +2065,7 @@ main (int    argc,
   ADD ("/cli/outcome", test_cli_outcome);
   ADD ("/cli/active-book", test_cli_active_book);
   ADD ("/cli/scores-at-stake", test_cli_scores_at_stake);
+  ADD ("/cli/note-timeline", test_cli_note_timeline);
 #undef ADD
 
   return g_test_run ();

@@ -30,19 +30,21 @@ row_init (VigilPortfolioRow *row,
   row->recent_high = 70;
   row->nps_14d_ago = VIGIL_UNKNOWN;
   row->renewed_day = VIGIL_UNKNOWN_DAY;
+  row->last_touch = VIGIL_UNKNOWN;
+  row->first_observed = VIGIL_UNKNOWN;
   for (int i = 0; i < VIGIL_N_MEASURES; i++)
     row->score.measures[i].value = NAN;
 }
 
 static gboolean
-fires (VigilPortfolioRow *row,
-       GHashTable        *limits,
-       VigilTriggerRule   rule)
+fires (VigilPortfolioRow    *row,
+       VigilTriggerSettings *settings,
+       VigilTriggerRule      rule)
 {
   char *evidence[VIGIL_N_TRIGGER_RULES];
   gboolean fired;
 
-  vigil_triggers_evaluate_row (row, limits, evidence);
+  vigil_triggers_evaluate_row (row, settings, evidence);
   fired = evidence[rule] != NULL;
   for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
     g_free (evidence[i]);
@@ -53,11 +55,13 @@ static void
 test_triggers_boundaries (void)
 {
   g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
-  g_autoptr(GHashTable) limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) plan_limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  VigilTriggerSettings settings = { plan_limits, VIGIL_NO_TOUCH_DEFAULT_DAYS, T0 - 365 * DAY };
+  VigilTriggerSettings *limits = &settings;
   VigilPortfolioRow row;
   gint64 limit = 10000;
 
-  g_hash_table_insert (limits, g_strdup ("growth"), g_memdup2 (&limit, sizeof limit));
+  g_hash_table_insert (plan_limits, g_strdup ("growth"), g_memdup2 (&limit, sizeof limit));
 
   /* seat-expansion at 90 % of seats */
   row_init (&row, s);
@@ -152,6 +156,234 @@ test_triggers_boundaries (void)
   s->last_active = VIGIL_UNKNOWN;
   for (int r = 0; r < VIGIL_N_TRIGGER_RULES; r++)
     g_assert_false (fires (&row, limits, (VigilTriggerRule) r));
+}
+
+/* design 3.4: no-touch fires at risk or high risk after the days set
+ * without a touch, counted for a customer never touched from its first
+ * snapshot but not from before the book's first touch; never in a book
+ * without touches, never for a healthy customer, never when set off. */
+static void
+test_triggers_no_touch_rule (void)
+{
+  g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+  VigilTriggerSettings settings = { NULL, 30, T0 - 365 * DAY };
+  VigilPortfolioRow row;
+
+  row_init (&row, s);
+  row.last_touch = T0 - 30 * DAY + 1;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  row.last_touch = T0 - 30 * DAY;
+  g_assert_true (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  {
+    char *evidence[VIGIL_N_TRIGGER_RULES];
+
+    row.last_touch = T0 - 45 * DAY - 3600;
+    vigil_triggers_evaluate_row (&row, &settings, evidence);
+    g_assert_cmpstr (evidence[VIGIL_TRIGGER_NO_TOUCH], ==, "Last touch 45 days ago");
+    for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
+      g_free (evidence[i]);
+  }
+  row.score.tier = VIGIL_TIER_HIGH_RISK;
+  g_assert_true (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  row.score.tier = VIGIL_TIER_HEALTHY;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  row.score.tier = VIGIL_TIER_NONE;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  row.score.tier = VIGIL_TIER_AT_RISK;
+
+  /* The days are the setting's; 0 turns the rule off. */
+  row.last_touch = T0 - 7 * DAY;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  settings.no_touch_days = 7;
+  g_assert_true (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  settings.no_touch_days = 0;
+  row.last_touch = T0 - 400 * DAY;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  settings.no_touch_days = 30;
+
+  /* Never touched: from the first snapshot... */
+  row.last_touch = VIGIL_UNKNOWN;
+  row.first_observed = T0 - 29 * DAY;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  row.first_observed = T0 - 30 * DAY;
+  g_assert_true (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  {
+    char *evidence[VIGIL_N_TRIGGER_RULES];
+
+    vigil_triggers_evaluate_row (&row, &settings, evidence);
+    g_assert_cmpstr (evidence[VIGIL_TRIGGER_NO_TOUCH], ==, "No touch logged in 30 days");
+    for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
+      g_free (evidence[i]);
+  }
+  /* ...but not from before the book's first touch... */
+  row.first_observed = T0 - 300 * DAY;
+  settings.touches_since = T0 - 29 * DAY;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  settings.touches_since = T0 - 30 * DAY;
+  g_assert_true (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  /* ...and never in a book where nobody logs touches. */
+  settings.touches_since = VIGIL_UNKNOWN;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  g_assert_false (fires (&row, NULL, VIGIL_TRIGGER_NO_TOUCH));
+}
+
+static void
+ingest_at_risk (VigilStore *store,
+                const char *id,
+                gint64      observed_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", observed_at, &error);
+  g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+
+  g_assert_no_error (error);
+  /* activity 40 + volume 30 + breadth 0: 70, at risk */
+  s->customer_id = g_strdup (id);
+  s->observed_at = observed_at;
+  s->last_active = observed_at;
+  s->api_calls_7d = 5000;
+  s->features_used = 0;
+  g_assert_true (vigil_ingest_add (ingest, s, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The open no-touch triggers' customers, by their ids, sorted. */
+static char *
+no_touch_customers (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_equal (((VigilTriggerRow *) rows->pdata[i])->rule, "no-touch"))
+      g_ptr_array_add (ids, ((VigilTriggerRow *) rows->pdata[i])->customer);
+  g_ptr_array_sort (ids, compare_strings);
+  g_ptr_array_add (ids, NULL);
+  return g_strjoinv (" ", (char **) ids->pdata);
+}
+
+static void
+update_triggers (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* design 3.4: the rule evaluated with the others on the stored book: the
+ * days stored as a setting, a touch logged closing the trigger at the
+ * next evaluation. */
+static void
+test_triggers_no_touch_store (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *open = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilTriggerSettings) settings = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 acme, beta;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  /* 40 days of history, both at risk, the latest an hour ago. */
+  for (int d = 40; d >= 0; d--)
+    {
+      ingest_at_risk (store, "acme", now - d * DAY - 3600);
+      ingest_at_risk (store, "beta", now - d * DAY - 3600);
+    }
+  acme = vigil_store_find_customer (store, "acme", NULL, &error);
+  beta = vigil_store_find_customer (store, "beta", NULL, &error);
+  g_assert_no_error (error);
+
+  /* A book without touches: none. */
+  settings = vigil_triggers_load_settings (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (settings->no_touch_days, ==, VIGIL_NO_TOUCH_DEFAULT_DAYS);
+  g_assert_cmpint (settings->touches_since, ==, VIGIL_UNKNOWN);
+  g_clear_pointer (&settings, vigil_trigger_settings_free);
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "");
+  g_clear_pointer (&open, g_free);
+
+  /* A call with beta 35 days ago: beta's last touch is old, and acme,
+   * never touched, has gone 35 days since the book's first touch. A
+   * note on acme yesterday is no touch. */
+  g_assert_cmpint (vigil_store_add_touch (store, beta, VIGIL_TOUCH_CALL, now - 35 * DAY, "Kick-off", &error), >, 0);
+  g_assert_cmpint (vigil_store_add_touch (store, acme, VIGIL_TOUCH_NOTE, now - DAY, "Thinking of calling", &error),
+                   >, 0);
+  g_assert_no_error (error);
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "acme beta");
+  g_clear_pointer (&open, g_free);
+
+  /* An email to acme today: its trigger closes. */
+  g_assert_cmpint (vigil_store_add_touch (store, acme, VIGIL_TOUCH_EMAIL, now - 60, "Checking in", &error), >, 0);
+  g_assert_no_error (error);
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "beta");
+  g_clear_pointer (&open, g_free);
+
+  /* 40 days: beta's 35 are not enough; off, none; bad values refused. */
+  g_assert_true (vigil_triggers_set_no_touch_days (store, 40, &error));
+  g_assert_no_error (error);
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "");
+  g_clear_pointer (&open, g_free);
+  g_assert_true (vigil_triggers_set_no_touch_days (store, 7, &error));
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "beta");
+  g_clear_pointer (&open, g_free);
+  g_assert_true (vigil_triggers_set_no_touch_days (store, 0, &error));
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "");
+  g_clear_pointer (&open, g_free);
+  g_assert_false (vigil_triggers_set_no_touch_days (store, -1, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (vigil_triggers_set_no_touch_days (store, VIGIL_NO_TOUCH_MAX_DAYS + 1, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_clear_error (&error);
+  settings = vigil_triggers_load_settings (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (settings->no_touch_days, ==, 0);
+  g_clear_pointer (&settings, vigil_trigger_settings_free);
+
+  /* A setting a hand made unreadable reads as the default. */
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const unreadable[] = { "soon", "-3", "99999" };
+
+      g_assert_true (vigil_store_set_meta (store, "no_touch_days", unreadable[i], &error));
+      settings = vigil_triggers_load_settings (store, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (settings->no_touch_days, ==, VIGIL_NO_TOUCH_DEFAULT_DAYS);
+      g_clear_pointer (&settings, vigil_trigger_settings_free);
+    }
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
 }
 
 /* A poll that observed customer acme as @s says, at its time. */
@@ -741,6 +973,8 @@ main (int    argc,
   g_test_add_func ("/core/inbox/rank", test_inbox_rank);
   g_test_add_func ("/core/inbox/decisions", test_inbox_decisions);
   g_test_add_func ("/core/triggers/renewal-recorded", test_triggers_renewal_recorded);
+  g_test_add_func ("/core/triggers/no-touch-rule", test_triggers_no_touch_rule);
+  g_test_add_func ("/core/triggers/no-touch-store", test_triggers_no_touch_store);
 
   return g_test_run ();
 }

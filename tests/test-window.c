@@ -19,9 +19,11 @@
 #include "vigil-customer-page.h"
 #include "vigil-inbox-item.h"
 #include "vigil-customer-section.h"
+#include "vigil-format.h"
 #include "vigil-merge-dialog.h"
 #include "vigil-preferences-window.h"
 #include "vigil-source-dialog.h"
+#include "vigil-timeline-section.h"
 #include "vigil-text-cell.h"
 #include "vigil-triggers-page.h"
 #include "vigil-test-util.h"
@@ -209,6 +211,27 @@ shows_text_starting (GtkWidget  *widget,
                      const char *prefix)
 {
   return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
+is_timeline_section (GtkWidget  *widget,
+                     const char *unused)
+{
+  return VIGIL_IS_TIMELINE_SECTION (widget);
+}
+
+static gboolean
+is_spinner (GtkWidget  *widget,
+            const char *unused)
+{
+  return GTK_IS_SPINNER (widget);
+}
+
+static gboolean
+is_button (GtkWidget  *widget,
+           const char *unused)
+{
+  return GTK_IS_BUTTON (widget);
 }
 
 static GtkWidget *
@@ -653,6 +676,268 @@ find_message_dialog (void)
 /* The outcome buttons go through the core's one way of recording an
  * outcome: when the refit fails (here its status cannot be written), the
  * outcome is stored and the toast says the model stays as it was. */
+/* A cell of the table says "less than an hour ago". */
+typedef struct
+{
+  GtkWidget     *view;
+  VigilCustomer *customer;
+} LastTouchCell;
+
+/* The table's row of the customer (a row is the cells' parent's
+ * parent) says how long ago it was touched, as the clock says now. */
+static gboolean
+row_shows_last_touch (gpointer data)
+{
+  LastTouchCell *look = data;
+  GtkWidget *name = find_widget (look->view, shows_text, vigil_customer_get_display_name (look->customer));
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *expected = vigil_format_ago (now - vigil_customer_get_last_touch (look->customer));
+  GtkWidget *row;
+
+  if (name == NULL || (row = gtk_widget_get_parent (gtk_widget_get_parent (name))) == NULL)
+    return FALSE;
+  return find_widget (row, shows_text, expected) != NULL;
+}
+
+/* The timeline section of the page on screen, and what its list shows. */
+static VigilTimelineSection *
+timeline_section (Fixture *f)
+{
+  GtkWidget *page = GTK_WIDGET (_vigil_window_get_customer_page (f->window));
+
+  return VIGIL_TIMELINE_SECTION (find_widget (page, is_timeline_section, NULL));
+}
+
+typedef struct
+{
+  VigilTimelineSection *section;
+  const char           *name;
+  gboolean              present;
+} ListWait;
+
+/* The list has (or has not) a widget of that name, and no spinner. */
+static gboolean
+list_shows (gpointer data)
+{
+  ListWait *wait = data;
+  GtkWidget *list = GTK_WIDGET (vigil_timeline_section_get_list (wait->section));
+
+  if (find_widget (list, is_spinner, NULL) != NULL)
+    return FALSE;
+  return wait->name == NULL || (find_named (list, wait->name) != NULL) == wait->present;
+}
+
+/* The composer's Ctrl+Enter, as GTK dispatches it: the shortcut whose
+ * trigger is Ctrl+Enter, found on the text view or around it, run on
+ * the widget that holds it. */
+static gboolean
+press_control_enter (GtkWidget *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+            continue;
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+            {
+              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+              g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+              if (g_str_equal (trigger, "<Control>Return|<Control>KP_Enter"))
+                {
+                  /* before the text view, which would break the line */
+                  g_assert_cmpint (gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (controller)),
+                                   ==, GTK_PHASE_CAPTURE);
+                  return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget, NULL);
+                }
+            }
+        }
+    }
+  return FALSE;
+}
+
+static gint64
+touch_id_of (Fixture    *f,
+             const char *body)
+{
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id FROM touches WHERE body = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, body, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return id;
+}
+
+/* design 3.4 and 5: a call logged from the customer page with Ctrl+Enter
+ * is on the timeline at once, in the CSM's name, with Edit and Delete;
+ * the Last Touch column and the search (by what the note says) follow
+ * the reload. Another CSM's touch has neither button. Edit and Delete
+ * change the stored touch. */
+static void
+test_window_timeline (Fixture       *f,
+                      gconstpointer  data)
+{
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilCustomer) customer = NULL;
+  gint64 id;
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *row_name = NULL;
+  g_autofree char *edit_name = NULL;
+  g_autofree char *delete_name = NULL;
+  g_autofree char *other_name = NULL;
+  guint counts[2] = { 0, 1 };
+  VigilTimelineSection *section;
+  GtkTextBuffer *buffer;
+  GtkWidget *row;
+  AdwMessageDialog *dialog;
+  ListWait wait = { NULL, NULL, TRUE };
+  gint64 touch, other;
+
+  /* A customer of the active book, which the table lists. */
+  for (guint i = 7; customer == NULL || vigil_customer_get_row (customer)->churned; i++)
+    {
+      g_clear_object (&customer);
+      customer = g_list_model_get_item (all, i);
+      g_assert_nonnull (customer);
+    }
+  id = vigil_customer_get_store_id (customer);
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_set_meta (store, "me", "Dana Park", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vigil_customer_get_last_touch (customer), ==, VIGIL_UNKNOWN);
+
+  vigil_window_show_customer (f->window, id);
+  section = timeline_section (f);
+  g_assert_nonnull (section);
+  wait.section = section;
+  g_assert_true (wait_for (list_shows, &wait));
+
+  /* A call, typed and logged with Ctrl+Enter. */
+  buffer = gtk_text_view_get_buffer (vigil_timeline_section_get_text_view (section));
+  gtk_text_buffer_set_text (buffer, "Called Jo about the renewal: <b>keen</b>", -1);
+  gtk_drop_down_set_selected (vigil_timeline_section_get_kind_dropdown (section), VIGIL_TOUCH_CALL);
+  g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  g_assert_true (press_control_enter (GTK_WIDGET (vigil_timeline_section_get_text_view (section))));
+  g_assert_true (wait_for (loads_reached, counts));
+  touch = touch_id_of (f, "Called Jo about the renewal: <b>keen</b>");
+  g_assert_cmpint (touch, >, 0);
+  row_name = g_strdup_printf ("touch-%" G_GINT64_FORMAT, touch);
+  wait.name = row_name;
+  g_assert_true (wait_for (list_shows, &wait));
+  row = find_named (GTK_WIDGET (vigil_timeline_section_get_list (section)), row_name);
+  /* plain text, newest first (what Vigil did in the same second may
+   * come before it), in Dana's name, with her buttons */
+  for (GtkWidget *before = gtk_widget_get_prev_sibling (row); before != NULL;
+       before = gtk_widget_get_prev_sibling (before))
+    g_assert_false (g_str_has_prefix (gtk_widget_get_name (before), "touch-"));
+  g_assert_nonnull (find_widget (row, shows_text, "Called Jo about the renewal: <b>keen</b>"));
+  g_assert_nonnull (find_widget (row, shows_text, "Call"));
+  g_assert_nonnull (find_widget (row, shows_text_starting, "Dana Park · "));
+  edit_name = g_strdup_printf ("edit-%" G_GINT64_FORMAT, touch);
+  delete_name = g_strdup_printf ("delete-%" G_GINT64_FORMAT, touch);
+  g_assert_nonnull (find_named (row, edit_name));
+  g_assert_nonnull (find_named (row, delete_name));
+  /* the composer is empty again */
+  {
+    GtkTextIter start, end;
+    g_autofree char *left = NULL;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    left = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (left, ==, "");
+  }
+
+  /* The Last Touch column: sorted, the touched customer first (the
+   * never touched last), saying how long ago. */
+  g_assert_cmpint (vigil_customer_get_last_touch (customer), !=, VIGIL_UNKNOWN);
+  g_assert_true (vigil_portfolio_view_sort_by (view, "last-touch", GTK_SORT_ASCENDING));
+  g_assert_true (shown (view, 0) == customer);
+  g_assert_cmpint (vigil_customer_get_last_touch (shown (view, g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)) - 1)),
+                   ==, VIGIL_UNKNOWN);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  {
+    LastTouchCell look = { GTK_WIDGET (view), customer };
+    g_autofree char *active = vigil_format_ago (vigil_customer_get_row (customer)->latest->observed_at -
+                                                vigil_customer_get_last_active (customer));
+
+    /* Last Active counts against the book's time: it cannot say the same */
+    g_assert_null (strstr (active, "just now"));
+    g_assert_true (wait_for (row_shows_last_touch, &look));
+  }
+  vigil_window_show_customer (f->window, id);
+
+  /* The search finds the customer by what the note says, in any case. */
+  vigil_portfolio_view_set_search (view, "JO ABOUT THE RENEWAL");
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, 1);
+  g_assert_true (shown (view, 0) == customer);
+  vigil_portfolio_view_set_search (view, "");
+  vigil_portfolio_view_sort_by (view, "at-stake", GTK_SORT_DESCENDING);
+
+  /* Sam's note on the same customer: no buttons for Dana. */
+  g_assert_true (vigil_store_set_meta (store, "me", "Sam Lee", &error));
+  other = vigil_store_add_touch (store, id, VIGIL_TOUCH_NOTE, g_get_real_time () / G_USEC_PER_SEC - 60,
+                                 "Sam's note", &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_set_meta (store, "me", "Dana Park", &error));
+  other_name = g_strdup_printf ("touch-%" G_GINT64_FORMAT, other);
+  counts[1] = counts[0] + 1;
+  vigil_portfolio_reload (f->portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  wait.name = other_name;
+  g_assert_true (wait_for (list_shows, &wait));
+  row = find_named (GTK_WIDGET (vigil_timeline_section_get_list (section)), other_name);
+  g_assert_nonnull (find_widget (row, shows_text_starting, "Sam Lee · "));
+  g_assert_null (find_widget (row, is_button, NULL));
+
+  /* Edit: the touch comes into the composer, Ctrl+Enter saves it. */
+  row = find_named (GTK_WIDGET (vigil_timeline_section_get_list (section)), row_name);
+  g_signal_emit_by_name (find_named (row, edit_name), "clicked");
+  gtk_text_buffer_set_text (buffer, "Called Jo: renewal signed", -1);
+  counts[1] = counts[0] + 1;
+  g_assert_true (press_control_enter (GTK_WIDGET (vigil_timeline_section_get_text_view (section))));
+  g_assert_true (wait_for (loads_reached, counts));
+  g_assert_cmpint (touch_id_of (f, "Called Jo: renewal signed"), ==, touch);
+  g_assert_cmpint (touch_id_of (f, "Called Jo about the renewal: <b>keen</b>"), ==, 0);
+
+  /* Delete, once confirmed. */
+  wait.name = row_name;
+  g_assert_true (wait_for (list_shows, &wait));
+  row = find_named (GTK_WIDGET (vigil_timeline_section_get_list (section)), row_name);
+  g_assert_nonnull (find_widget (row, shows_text, "Called Jo: renewal signed"));
+  g_signal_emit_by_name (find_named (row, delete_name), "clicked");
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  counts[1] = counts[0] + 1;
+  adw_message_dialog_response (dialog, "delete");
+  g_assert_true (wait_for (loads_reached, counts));
+  g_assert_cmpint (touch_id_of (f, "Called Jo: renewal signed"), ==, 0);
+  wait.present = FALSE;
+  g_assert_true (wait_for (list_shows, &wait));
+  g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+
+  /* Leave the book as the other tests know it. */
+  g_assert_true (vigil_store_set_meta (store, "me", "Sam Lee", &error));
+  g_assert_true (vigil_store_delete_touch (store, other, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_window_outcome_refit_fails (Fixture       *f,
                                  gconstpointer  data)
@@ -1338,13 +1623,6 @@ widget_is_gone (gpointer data)
   return !widget_is_there (data);
 }
 
-static gboolean
-is_button (GtkWidget  *widget,
-           const char *unused)
-{
-  return GTK_IS_BUTTON (widget);
-}
-
 /* The record row SOURCE:ID of the page, once the records are loaded. */
 static AdwActionRow *
 wait_for_record_row (AccountsBook *book,
@@ -1471,7 +1749,8 @@ test_window_sections (void)
 {
   static const char *const expected[] = {
     "VigilHeaderSection", "VigilRiskSection", "VigilHistorySection", "VigilBreakdownSection",
-    "VigilUsageSection", "VigilAdoptionSection", "VigilTriggersSection", "VigilOutcomeSection",
+    "VigilUsageSection", "VigilAdoptionSection", "VigilTimelineSection", "VigilTriggersSection",
+    "VigilOutcomeSection",
     "VigilRecordsSection", "VigilSnapshotSection",
   };
   AccountsBook book = { 0 };
@@ -1904,6 +2183,7 @@ main (int    argc,
   ADD ("/window/trigger-ack", test_window_trigger_ack);
   ADD ("/window/trigger-badge", test_window_trigger_badge);
   ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);
+  ADD ("/window/timeline", test_window_timeline);
   ADD ("/window/failing-source", test_window_failing_source);
   ADD ("/window/suspect-source", test_window_suspect_source);
   ADD ("/window/edit-source", test_window_edit_source);

@@ -453,11 +453,13 @@ typedef enum
   SORT_LAST_ACTIVE,
   SORT_TREND,
   SORT_RISK,
+  SORT_LAST_TOUCH,
   N_SORT_KEYS
 } SortKey;
 
 static const char * const sort_key_names[N_SORT_KEYS] = {
   "at-stake", "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active", "trend", "risk",
+  "last-touch",
 };
 
 /* Unknown values sort last whatever the direction. */
@@ -524,6 +526,11 @@ compare_rows (gconstpointer a,
       unknown = compare_unknown_last (sa->last_active != VIGIL_UNKNOWN,
                                       sb->last_active != VIGIL_UNKNOWN);
       result = (sa->last_active > sb->last_active) - (sa->last_active < sb->last_active);
+      break;
+    case SORT_LAST_TOUCH:
+      /* design 3.4: the longest untouched first; never touched last */
+      unknown = compare_unknown_last (ra->last_touch != VIGIL_UNKNOWN, rb->last_touch != VIGIL_UNKNOWN);
+      result = (ra->last_touch > rb->last_touch) - (ra->last_touch < rb->last_touch);
       break;
     case SORT_TREND:
       unknown = compare_unknown_last (!isnan (ra->trends[VIGIL_TREND_7D]), !isnan (rb->trends[VIGIL_TREND_7D]));
@@ -787,6 +794,7 @@ print_scores_json (GPtrArray       *rows,
       json_builder_end_array (builder);
       add_time_or_null (builder, "observed_at", s->observed_at);
       add_time_or_null (builder, "last_active", s->last_active);
+      add_time_or_null (builder, "last_touch", row->last_touch);
       add_count_or_null (builder, "seats", s->seats);
       add_count_or_null (builder, "seats_used", s->seats_used);
       add_count_or_null (builder, "api_calls_7d", s->api_calls_7d);
@@ -880,7 +888,7 @@ run_scores (CliContext  *context,
       N_("The churned customers instead of the active book (latest outcome churned)"), NULL },
     { "sort", 's', 0, G_OPTION_ARG_STRING, &sort_text,
       N_("Sort by at-stake (default: churn risk × MRR, most first), health, name, id, owner, segment, "
-         "mrr, renewal, last-active, trend or risk (highest first)"), N_("KEY") },
+         "mrr, renewal, last-active, trend, risk (highest first) or last-touch (longest ago first)"), N_("KEY") },
     { "reverse", 'r', 0, G_OPTION_ARG_NONE, &reverse, N_("Sort in descending order"), NULL },
     { NULL }
   };
@@ -2556,10 +2564,29 @@ run_trigger (CliContext  *context,
   gint32 day;
   int status;
 
-  if (!parse_options (_("ack|snooze|done ID | plan-limit PLAN CALLS"),
-                      _("Work a trigger, or set a plan's weekly API call limit for plan-limit."),
+  if (!parse_options (_("ack|snooze|done ID | plan-limit PLAN CALLS | no-touch DAYS"),
+                      _("Work a trigger, set a plan's weekly API call limit for plan-limit, or the days\n"
+                        "without a touch that raise no-touch (0 turns it off)."),
                       entries, &argc, &argv, &status))
     return status;
+
+  if (argc == 3 && g_str_equal (argv[1], "no-touch"))
+    {
+      guint64 days;
+
+      if (!g_ascii_string_to_unsigned (argv[2], 10, 0, VIGIL_NO_TOUCH_MAX_DAYS, &days, NULL))
+        return usage_error (_("“%s” is not a number of days from 0 (off) to %d"), argv[2], VIGIL_NO_TOUCH_MAX_DAYS);
+      if (!(store = open_store (context, &error)) ||
+          !vigil_triggers_set_no_touch_days (store, (gint64) days, &error) ||
+          !vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
+        return fail (error);
+      if (days == 0)
+        g_print (_("No-touch trigger: off\n"));
+      else
+        g_print (ngettext ("No-touch trigger: after %" PRIu64 " day without a touch\n",
+                           "No-touch trigger: after %" PRIu64 " days without a touch\n", days), days);
+      return VIGIL_EXIT_OK;
+    }
 
   if (argc == 4 && g_str_equal (argv[1], "plan-limit"))
     {
@@ -2743,12 +2770,297 @@ run_demo (CliContext *context)
   return open_window_or_print (context, TRUE);
 }
 
+/* vigil note, vigil timeline (design 3.4) ---------------------------------- */
+
+/* Triggers follow a touch at once: the no-touch trigger reads them. The
+ * touch is kept whatever happens here. */
+static int
+update_triggers_after_touch (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
+    {
+      g_printerr (_("vigil: the touch is saved, but the triggers could not be updated: %s\n"), error->message);
+      return VIGIL_EXIT_FAILURE;
+    }
+  return VIGIL_EXIT_OK;
+}
+
+static gboolean
+parse_touch_kind (const char     *text,
+                  VigilTouchKind *out_kind)
+{
+  return text != NULL && vigil_touch_kind_from_id (text, out_kind);
+}
+
+static int
+edit_or_delete_touch (CliContext     *context,
+                      gint64          touch_id,
+                      gboolean        deleting,
+                      VigilTouchKind  kind,
+                      gint64          at,
+                      const char     *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  if (!(store = open_store (context, &error)) ||
+      (deleting && !vigil_store_delete_touch (store, touch_id, &error)) ||
+      (!deleting && !vigil_store_edit_touch (store, touch_id, kind, at, text, &error)))
+    return fail (error);
+  g_print (deleting ? _("Touch %" PRId64 " deleted\n") : _("Touch %" PRId64 " edited\n"),
+           touch_id);
+  return update_triggers_after_touch (store);
+}
+
+static int
+run_note (CliContext  *context,
+          int          argc,
+          char       **argv)
+{
+  g_autofree char *kind_text = NULL;
+  g_autofree char *at_text = NULL;
+  g_autofree char *source = NULL;
+  /* not given: no id of a touch is this */
+  gint64 edit_id = G_MININT64;
+  gint64 delete_id = G_MININT64;
+  GOptionEntry entries[] = {
+    { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind_text,
+      N_("What it was: note (default), call, email, meeting or qbr"), N_("KIND") },
+    { "at", 'a', 0, G_OPTION_ARG_STRING, &at_text,
+      N_("When it happened, ISO 8601 (default: now; a date alone is midnight UTC)"), N_("TIME") },
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+      N_("The customer's source, when two sources have a customer with that id"), N_("NAME") },
+    { "edit", 'e', 0, G_OPTION_ARG_INT64, &edit_id,
+      N_("Change your touch TOUCH_ID (its text, --kind or --at)"), N_("TOUCH_ID") },
+    { "delete", 'd', 0, G_OPTION_ARG_INT64, &delete_id, N_("Delete your touch TOUCH_ID"), N_("TOUCH_ID") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *when = NULL;
+  VigilTouchKind kind = VIGIL_TOUCH_NOTE;
+  gint64 at = VIGIL_UNKNOWN;
+  gint64 customer, touch;
+  int status;
+
+  if (!parse_options (_("ID \"TEXT\" | --edit TOUCH_ID [\"TEXT\"] | --delete TOUCH_ID"),
+                      _("Log a note or a touch (call, email, meeting, QBR) on a customer's timeline,\n"
+                        "or change or delete one of your own; `vigil timeline ID` lists them."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (kind_text != NULL && !parse_touch_kind (kind_text, &kind))
+    return usage_error (_("Unknown kind “%s”: use note, call, email, meeting or qbr"), kind_text);
+  if (at_text != NULL && !vigil_time_parse_iso8601 (at_text, &at))
+    return usage_error (_("“%s” is not a time (ISO 8601, such as 2026-03-05T14:30:00Z or 2026-03-05)"),
+                        at_text);
+  if (edit_id != G_MININT64 && delete_id != G_MININT64)
+    return usage_error (_("note takes --edit or --delete, not both"));
+
+  if (delete_id != G_MININT64)
+    {
+      if (argc != 1 || kind_text != NULL || at_text != NULL)
+        return usage_error (_("note --delete takes a touch id and nothing else"));
+      return edit_or_delete_touch (context, delete_id, TRUE, VIGIL_N_TOUCH_KINDS, VIGIL_UNKNOWN, NULL);
+    }
+  if (edit_id != G_MININT64)
+    {
+      if (argc > 2 || (argc == 1 && kind_text == NULL && at_text == NULL))
+        return usage_error (_("note --edit needs the new text, --kind or --at"));
+      return edit_or_delete_touch (context, edit_id, FALSE, kind_text != NULL ? kind : VIGIL_N_TOUCH_KINDS, at,
+                                   argc == 2 ? argv[1] : NULL);
+    }
+
+  if (argc != 3)
+    return usage_error (_("note needs a customer ID and the text, in quotes"));
+  if (at == VIGIL_UNKNOWN)
+    at = g_get_real_time () / G_USEC_PER_SEC;
+  if (!(store = open_store (context, &error)) ||
+      (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0 ||
+      (touch = vigil_store_add_touch (store, customer, kind, at, argv[2], &error)) < 0)
+    return fail (error);
+  when = vigil_time_format (at);
+  /* TRANSLATORS: a kind of touch, the customer, the touch's id and when */
+  g_print (_("Logged: %s on %s (touch %" PRId64 "), %s\n"), vigil_touch_kind_get_label (kind), argv[1],
+           touch, when);
+  return update_triggers_after_touch (store);
+}
+
+/* One line of plain text for a table: line breaks become spaces and
+ * other control characters U+FFFD, so a note cannot move the cursor. */
+static char *
+one_line (const char *text)
+{
+  g_autofree char *flat = NULL;
+
+  if (text == NULL)
+    return g_strdup ("");
+  flat = g_strdelimit (g_strdup (text), "\r\n\t", ' ');
+  return vigil_text_printable (flat, -1);
+}
+
+static void
+print_timeline_table (const char *display,
+                      GPtrArray  *entries)
+{
+  const char *headers[] = { _("WHEN"), _("WHAT"), _("BY"), _("TOUCH"), _("TEXT"), NULL };
+  const gboolean right[] = { 0, 0, 0, 1, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+
+  g_print ("%s\n", display);
+  if (entries->len == 0)
+    {
+      g_print (_("Nothing on the timeline yet. Log a touch with “vigil note”.\n"));
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilTimelineEntry *entry = g_ptr_array_index (entries, i);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+      g_autofree char *what = vigil_timeline_entry_describe (entry);
+
+      line[0] = vigil_time_format (entry->at);
+      line[1] = one_line (what);
+      line[2] = one_line (entry->author != NULL ? entry->author : "—");
+      line[3] = entry->kind == VIGIL_TIMELINE_TOUCH ? g_strdup_printf ("%" G_GINT64_FORMAT, entry->id)
+                                                     : g_strdup ("");
+      line[4] = one_line (entry->text);
+      g_ptr_array_add (cells, line);
+    }
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
+static void
+print_timeline_csv (GPtrArray *entries)
+{
+  const char *headers[] = {
+    "kind", "at", "id", "author", "subject", "detail", "text", "until", "edited_at", "summary", NULL
+  };
+  const gboolean numeric[] = { 0, 0, 1, 0, 0, 0, 0, 0, 0, 0 };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilTimelineEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *at = csv_time (entry->at);
+      g_autofree char *id = entry->id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, entry->id) : NULL;
+      g_autofree char *edited = csv_time (entry->edited_at);
+      g_autofree char *summary = vigil_timeline_entry_describe (entry);
+      const char *cells[] = {
+        vigil_timeline_kind_get_id (entry->kind), at, id, entry->author, entry->subject, entry->detail,
+        entry->text, entry->until, edited, summary, NULL
+      };
+
+      print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
+    }
+}
+
+static void
+print_timeline_json (const VigilRecordRow *display,
+                     GPtrArray            *entries)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "id", display != NULL ? display->external_id : NULL);
+  add_string_or_null (builder, "source", display != NULL ? display->source : NULL);
+  json_builder_set_member_name (builder, "timeline");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilTimelineEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *summary = vigil_timeline_entry_describe (entry);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "kind", vigil_timeline_kind_get_id (entry->kind));
+      add_time_or_null (builder, "at", entry->at);
+      json_builder_set_member_name (builder, "id");
+      if (entry->id != 0)
+        json_builder_add_int_value (builder, entry->id);
+      else
+        json_builder_add_null_value (builder);
+      add_string_or_null (builder, "author", entry->author);
+      add_string_or_null (builder, "subject", entry->subject);
+      add_string_or_null (builder, "detail", entry->detail);
+      add_string_or_null (builder, "text", entry->text);
+      add_string_or_null (builder, "until", entry->until);
+      add_time_or_null (builder, "edited_at", entry->edited_at);
+      add_string_or_null (builder, "summary", summary);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+static int
+run_timeline (CliContext  *context,
+              int          argc,
+              char       **argv)
+{
+  g_autofree char *format_text = NULL;
+  g_autofree char *source = NULL;
+  GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+      N_("The customer's source, when two sources have a customer with that id"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) timeline = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *display = NULL;
+  const VigilRecordRow *first;
+  VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
+  gint64 customer;
+  int status;
+
+  if (!parse_options (_("ID"), _("One customer's timeline, newest first: touches, pulses, outcomes, triggers,\n"
+                                 "tier changes, records linked or unlinked and sources added."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("timeline needs exactly one customer ID"));
+  if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
+    return usage_error ("%s", error->message);
+
+  if (!(store = open_store (context, &error)) ||
+      (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0 ||
+      !(records = vigil_store_list_records (store, customer, &error)) ||
+      !(timeline = vigil_store_list_timeline (store, customer, &error)))
+    return fail (error);
+
+  first = records->len > 0 ? records->pdata[0] : NULL;
+  switch (format)
+    {
+    case VIGIL_OUTPUT_CSV:
+      print_timeline_csv (timeline);
+      break;
+    case VIGIL_OUTPUT_JSON:
+      print_timeline_json (first, timeline);
+      break;
+    case VIGIL_OUTPUT_TABLE:
+    default:
+      display = first != NULL ? g_strdup_printf ("%s:%s", first->source, first->external_id) : g_strdup (argv[1]);
+      print_timeline_table (display, timeline);
+      break;
+    }
+  return VIGIL_EXIT_OK;
+}
+
 /* Dispatch ---------------------------------------------------------------- */
 
 static const Command commands[] = {
   { "import", N_("FILE"), N_("Backfill history from JSON, JSON Lines or CSV"), run_import },
   { "scores", "", N_("The portfolio with health scores (table, csv, json)"), run_scores },
   { "history", N_("ID"), N_("One customer's snapshots and scores over time"), run_history },
+  { "note", N_("ID \"TEXT\""), N_("Log a note, call, email, meeting or QBR on a customer"), run_note },
+  { "timeline", N_("ID"), N_("One customer's timeline: touches, triggers, tiers, outcomes"), run_timeline },
   { "source", N_("add|list|remove"), N_("The usage endpoints Vigil polls"), run_source },
   { "presets", N_("[PRESET]"), N_("Ready mappings for vendors' APIs (HubSpot, Stripe, …)"), run_presets },
   { "poll", N_("[NAME…]"), N_("Poll the sources that are due (or the named ones) once"), run_poll },
@@ -2760,7 +3072,8 @@ static const Command commands[] = {
   { "triggers", "", N_("Open upsell and risk triggers with suggested plays"), run_triggers },
   { "churn-model", "", N_("The churn model in use and its coefficients"), run_churn_model },
   { "report", N_("--output FILE.pdf"), N_("Write the weekly PDF report (a week, an owner)"), run_report },
-  { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS sets a limit"), run_trigger },
+  { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS, no-touch DAYS set them"),
+    run_trigger },
 };
 
 static void

@@ -29,5 +29,6 @@
 #include "vigil-source.h"
 #include "vigil-store.h"
 #include "vigil-time.h"
+#include "vigil-timeline.h"
 #include "vigil-triggers.h"
 #include "vigil-url.h"

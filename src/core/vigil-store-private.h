@@ -108,6 +108,16 @@ struct _VigilStore
   "  (SELECT u.observed_at FROM scores u WHERE u.customer_id = " customer " AND u.health IS NOT NULL " \
   "   AND u.observed_at <= " now " ORDER BY u.observed_at DESC LIMIT 1 OFFSET 2)))"
 
+/* design 3.4: the columns a portfolio row takes from the timeline: the
+ * last touch (a touch other than a note; @bound narrows it, e.g. to a
+ * past time, or is "") walking the customer's touches back from the
+ * newest, and the oldest snapshot's time; one index seek each. */
+#define LAST_TOUCH_COLUMNS(bound) \
+  "(SELECT u.at FROM touches u WHERE u.customer_id = c.id AND u.kind <> 'note' " bound \
+  " ORDER BY u.at DESC LIMIT 1), " \
+  "(SELECT min (f.observed_at) FROM snapshots f WHERE f.customer_id = c.id)"
+#define N_LAST_TOUCH_COLUMNS 2
+
 /* design 3.2: seat utilisation 28 days before SQL expression @now, for
  * the churn model's seat trend: the latest known in the 28 days before
  * that. An older one says nothing of a month ago, and looking further
@@ -314,6 +324,9 @@ gboolean          _vigil_store_recompute_account      (VigilStore      *self,
                                                        GError         **error);
 gboolean          _vigil_store_detach_source_records  (VigilStore      *self,
                                                        const char      *name,
+                                                       GError         **error);
+gboolean          _vigil_store_note_source_added      (VigilStore      *self,
+                                                       gint64           record_id,
                                                        GError         **error);
 gboolean          _vigil_store_join_account           (VigilStore      *self,
                                                        gint64           customer_id,

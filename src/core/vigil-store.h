@@ -46,6 +46,9 @@ G_BEGIN_DECLS
  * @churned_day: the day of that outcome, when @churned
  * @renewed_day: the day of its latest `renewed` outcome, or
  *   %VIGIL_UNKNOWN_DAY
+ * @last_touch: when the CSM last touched the customer (a logged touch
+ *   other than a note, design 3.4), %VIGIL_UNKNOWN when never
+ * @first_observed: the customer's oldest snapshot's time
  *
  * One customer as the portfolio shows it.
  */
@@ -74,6 +77,8 @@ typedef struct
   gboolean       churned;
   gint32         churned_day;
   gint32         renewed_day;
+  gint64         last_touch;
+  gint64         first_observed;
 } VigilPortfolioRow;
 
 /**
