@@ -250,10 +250,16 @@ def main():
         # On its usual database (VIGIL_DB), the window is the one
         # application on the bus and takes actions from it.
         env.pop("VIGIL_NO_WINDOW", None)
-        vigil = subprocess.Popen([binary], env=dict(env, VIGIL_DB=db))
+        # Its output stays out of the TAP stream.
+        vigil = subprocess.Popen([binary], env=dict(env, VIGIL_DB=db), stdout=sys.stderr)
         processes.append(vigil)
 
-        app = wait_until("vigil on the accessibility bus", find_app)
+        def started():
+            if vigil.poll() is not None:
+                raise TimeoutError(f"vigil exited with status {vigil.returncode} before it showed its window")
+            return find_app()
+
+        app = wait_until("vigil on the accessibility bus", started)
         main_frame = wait_until("the window", lambda: frame_named(app, "Vigil"))
         # The book loaded: the badge shows.
         check_badge(main_frame)

@@ -7,11 +7,13 @@
 
 #pragma once
 
+#include "vigil-book.h"
 #include "vigil-churn-model.h"
 #include "vigil-churn-risk.h"
 #include "vigil-churn-trainer.h"
 #include "vigil-error.h"
 #include "vigil-importer.h"
+#include "vigil-inbox.h"
 #include "vigil-ingest.h"
 #include "vigil-link-header.h"
 #include "vigil-mapping.h"
@@ -27,5 +29,6 @@
 #include "vigil-source.h"
 #include "vigil-store.h"
 #include "vigil-time.h"
+#include "vigil-timeline.h"
 #include "vigil-triggers.h"
 #include "vigil-url.h"

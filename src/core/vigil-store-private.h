@@ -81,8 +81,9 @@ struct _VigilStore
 /* The columns a portfolio row takes from the history before the
  * snapshot observed at SQL expression @now: health 7, 14 and 28 days
  * before (one index lookup each, for the trends), the best health of
- * the last 14 days (the health-drop trigger) and seat utilisation 28
- * days before (the churn model). */
+ * the last 14 days (the health-drop trigger), seat utilisation 28
+ * days before (the churn model), the best health of the time a drop
+ * must hold (health-drop) and the NPS 14 days before (advocate). */
 #define TREND_COLUMNS(now) \
   "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 604800 " \
   " ORDER BY t.observed_at DESC LIMIT 1), " \
@@ -92,7 +93,30 @@ struct _VigilStore
   " ORDER BY t.observed_at DESC LIMIT 1), " \
   "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id " \
   " AND t.observed_at >= " now " - 1209600 AND t.observed_at <= " now "), " \
-  SEAT_USE_28D_BEFORE ("c.id", now)
+  SEAT_USE_28D_BEFORE ("c.id", now) ", " \
+  RECENT_HIGH ("c.id", now) ", " \
+  "(SELECT t.nps FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 1209600 " \
+  " ORDER BY t.observed_at DESC LIMIT 1)"
+
+/* design 3.3: the best health over the time a health drop must hold to
+ * count, the latest three scored observations before SQL expression
+ * @now, or the last 48 hours when they hold more (hourly polls); NULL
+ * with fewer than three. min () of a NULL is NULL, which selects none. */
+#define RECENT_HIGH(customer, now) \
+  "(SELECT max (t.health) FROM scores t WHERE t.customer_id = " customer " AND t.health IS NOT NULL " \
+  " AND t.observed_at <= " now " AND t.observed_at >= min (" now " - 172800, " \
+  "  (SELECT u.observed_at FROM scores u WHERE u.customer_id = " customer " AND u.health IS NOT NULL " \
+  "   AND u.observed_at <= " now " ORDER BY u.observed_at DESC LIMIT 1 OFFSET 2)))"
+
+/* design 3.4: the columns a portfolio row takes from the timeline: the
+ * last touch (a touch other than a note; @bound narrows it, e.g. to a
+ * past time, or is "") walking the customer's touches back from the
+ * newest, and the oldest snapshot's time; one index seek each. */
+#define LAST_TOUCH_COLUMNS(bound) \
+  "(SELECT u.at FROM touches u WHERE u.customer_id = c.id AND u.kind <> 'note' " bound \
+  " ORDER BY u.at DESC LIMIT 1), " \
+  "(SELECT min (f.observed_at) FROM snapshots f WHERE f.customer_id = c.id)"
+#define N_LAST_TOUCH_COLUMNS 2
 
 /* design 3.2: seat utilisation 28 days before SQL expression @now, for
  * the churn model's seat trend: the latest known in the 28 days before
@@ -104,6 +128,29 @@ struct _VigilStore
   " AND t.observed_at <= " now " - 2419200 AND t.observed_at > " now " - 4838400 AND t.seats > 0 " \
   " ORDER BY t.observed_at DESC LIMIT 1)"
 
+/* design 3.2, the active book: the day customer @customer (an SQL
+ * expression) churned as it stood on day @until (SQL text YYYY-MM-DD):
+ * the day of its latest outcome on or before @until when that outcome
+ * is `churned`, else NULL (the customer is in the active book). The one
+ * rule every query of the book, its triggers and its report uses. */
+#define CHURNED_ON_AS_OF(customer, until) \
+  "(SELECT CASE lo.outcome WHEN 'churned' THEN lo.day END FROM outcomes lo " \
+  " WHERE lo.customer_id = " customer " AND lo.day <= " until " ORDER BY lo.day DESC LIMIT 1)"
+/* The same, as the book stands now: every outcome recorded counts. */
+#define CHURNED_ON(customer) CHURNED_ON_AS_OF (customer, "'9999-12-31'")
+/* design 3.3: the day of customer @customer's latest `renewed` outcome on
+ * or before day @until, or NULL: a renewal it settles raises no
+ * renewal-risk trigger. */
+#define RENEWED_ON_AS_OF(customer, until) \
+  "(SELECT max (lr.day) FROM outcomes lr WHERE lr.customer_id = " customer \
+  " AND lr.outcome = 'renewed' AND lr.day <= " until ")"
+/* The columns a portfolio query selects after the trend columns: when
+ * the customer churned (NULL in the active book) and when it last
+ * renewed, as they stood on day @until. */
+#define LIFECYCLE_COLUMNS(customer, until) \
+  CHURNED_ON_AS_OF (customer, until) ", " RENEWED_ON_AS_OF (customer, until)
+#define N_LIFECYCLE_COLUMNS 2
+
 /* vigil-store.c: statements, their errors and values, transactions */
 gboolean          _vigil_store_set_sqlite_error       (VigilStore     *self,
                                                        GError        **error,
@@ -114,6 +161,13 @@ sqlite3_stmt     *_vigil_store_get_stmt               (VigilStore     *self,
 sqlite3_stmt     *_vigil_store_prepare                (VigilStore     *self,
                                                        const char     *sql,
                                                        const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_add_event              (VigilStore     *self,
+                                                       gint64          customer_id,
+                                                       gint64          at,
+                                                       const char     *kind,
+                                                       const char     *detail_json,
+                                                       const char     *author,
                                                        GError        **error);
 sqlite3_stmt     *_vigil_store_cached                 (VigilStore     *self,
                                                        const char     *sql,
@@ -270,6 +324,9 @@ gboolean          _vigil_store_recompute_account      (VigilStore      *self,
                                                        GError         **error);
 gboolean          _vigil_store_detach_source_records  (VigilStore      *self,
                                                        const char      *name,
+                                                       GError         **error);
+gboolean          _vigil_store_note_source_added      (VigilStore      *self,
+                                                       gint64           record_id,
                                                        GError         **error);
 gboolean          _vigil_store_join_account           (VigilStore      *self,
                                                        gint64           customer_id,

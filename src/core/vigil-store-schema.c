@@ -270,6 +270,56 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "  known INTEGER NOT NULL,"
   "  PRIMARY KEY (source_id, field)"
   ") WITHOUT ROWID;",
+
+  /* 8: the CSM's day (design 3.4, 3.5, 5). When and by whom a trigger
+   * was last put in its state, and its customer's tier then (a trigger
+   * marked done stays quiet unless the tier gets worse); touches the
+   * CSM logs (notes, calls, emails, meetings, QBRs); the CSM's pulse
+   * (sentiment) with its history; the events of an account's timeline
+   * that nothing else keeps (a trigger's state changes, records linked
+   * or unlinked, sources added), detail a JSON object; and saved views
+   * of the portfolio, definition a JSON object. An author is the name
+   * the CSM goes by (design 5): a row belongs to whoever wrote it. */
+  "ALTER TABLE triggers ADD COLUMN state_at INTEGER;"
+  "ALTER TABLE triggers ADD COLUMN state_by TEXT;"
+  "ALTER TABLE triggers ADD COLUMN state_tier TEXT;"
+  "CREATE TABLE touches ("
+  "  id INTEGER PRIMARY KEY,"
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('note', 'call', 'email', 'meeting', 'qbr')),"
+  "  at INTEGER NOT NULL,"
+  "  body TEXT NOT NULL,"
+  "  author TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  edited_at INTEGER"
+  ");"
+  "CREATE INDEX touches_customer ON touches (customer_id, at);"
+  "CREATE TABLE pulses ("
+  "  id INTEGER PRIMARY KEY,"
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  at INTEGER NOT NULL,"
+  "  sentiment TEXT NOT NULL CHECK (sentiment IN ('green', 'yellow', 'red')),"
+  "  reason TEXT,"
+  "  body TEXT,"
+  "  author TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX pulses_customer ON pulses (customer_id, at);"
+  "CREATE TABLE events ("
+  "  id INTEGER PRIMARY KEY,"
+  "  customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,"
+  "  at INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  detail TEXT,"
+  "  author TEXT"
+  ");"
+  "CREATE INDEX events_customer ON events (customer_id, at);"
+  "CREATE TABLE views ("
+  "  name TEXT PRIMARY KEY,"
+  "  definition TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ") WITHOUT ROWID;",
 };
 
 gboolean

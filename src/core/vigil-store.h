@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this Vigil writes (PRAGMA user_version). */
-#define VIGIL_STORE_SCHEMA_VERSION 7
+#define VIGIL_STORE_SCHEMA_VERSION 8
 
 /**
  * VigilPortfolioRow:
@@ -29,12 +29,26 @@ G_BEGIN_DECLS
  * @trends: the change of health over 7, 14 and 28 days (against the
  *   newest snapshot at least that old), NAN where history is too short
  * @peak_14d: the best health of the last 14 days (the latest included)
+ * @recent_high: the best health of the latest three scored observations,
+ *   or of every one of the last 48 hours when they are more; NAN with
+ *   fewer than three (a health drop must hold that long, design 3.3)
+ * @nps_14d_ago: the NPS of the latest snapshot 14 days or more before,
+ *   or %VIGIL_UNKNOWN (a promoter answer is new when it was not one
+ *   then, design 3.3)
  * @seat_use_28d_ago: seats used / seats 28 days before, or NAN
  * @records: (element-type VigilAccountRecord): the account's records,
  *   the display record first, then by record id (design 2.6)
  * @keys: the keys of the account's records, sorted, each once
  * @input_sources: for each measure, the source of the record that gave
  *   its input in @latest (an interned string), NULL when it is unknown
+ * @churned: whether the customer left the active book: its latest
+ *   outcome is `churned` (design 3.2)
+ * @churned_day: the day of that outcome, when @churned
+ * @renewed_day: the day of its latest `renewed` outcome, or
+ *   %VIGIL_UNKNOWN_DAY
+ * @last_touch: when the CSM last touched the customer (a logged touch
+ *   other than a note, design 3.4), %VIGIL_UNKNOWN when never
+ * @first_observed: the customer's oldest snapshot's time
  *
  * One customer as the portfolio shows it.
  */
@@ -54,11 +68,34 @@ typedef struct
   VigilScore     score;
   double         trends[VIGIL_N_TRENDS];
   double         peak_14d;
+  double         recent_high;
+  gint64         nps_14d_ago;
   double         seat_use_28d_ago;
   GPtrArray     *records;
   GStrv          keys;
   const char    *input_sources[VIGIL_N_MEASURES];
+  gboolean       churned;
+  gint32         churned_day;
+  gint32         renewed_day;
+  gint64         last_touch;
+  gint64         first_observed;
 } VigilPortfolioRow;
+
+/**
+ * VigilBook:
+ * @VIGIL_BOOK_ACTIVE: the active book: customers whose latest outcome is
+ *   not `churned` (design 3.2)
+ * @VIGIL_BOOK_CHURNED: the customers who churned
+ * @VIGIL_BOOK_ALL: both
+ *
+ * Which customers a portfolio query lists.
+ */
+typedef enum
+{
+  VIGIL_BOOK_ACTIVE,
+  VIGIL_BOOK_CHURNED,
+  VIGIL_BOOK_ALL
+} VigilBook;
 
 /**
  * VigilAccountRecord:
@@ -109,6 +146,10 @@ typedef struct
  * @rule: (not nullable): a trigger rule's stable id
  * @kind: `upsell` or `risk`
  * @evidence: (transfer full): why it fires, in words
+ * @tier: the customer's tier now, which a trigger marked done is
+ *   compared with (design 3.3)
+ * @keep_only: the condition holds but does not open an episode; it keeps
+ *   one that is open (an `advocate` whose promoter answer is not new)
  *
  * A trigger condition that holds for a customer now.
  */
@@ -118,6 +159,8 @@ typedef struct
   const char *rule;
   const char *kind;
   char       *evidence;
+  VigilTier   tier;
+  gboolean    keep_only;
 } VigilTriggerFiring;
 
 /**
@@ -188,6 +231,8 @@ typedef gboolean (*VigilPortfolioRowFunc) (const VigilPortfolioRow  *row,
 
 void vigil_portfolio_row_get_churn_features (const VigilPortfolioRow *row,
                                              double                  *out_features);
+gboolean vigil_portfolio_row_in_book (const VigilPortfolioRow *row,
+                                      VigilBook                book);
 void vigil_history_row_free   (VigilHistoryRow   *row);
 
 #define VIGIL_TYPE_STORE (vigil_store_get_type ())
@@ -264,6 +309,11 @@ gboolean        vigil_store_insert_snapshot      (VigilStore           *self,
                                                   GError              **error);
 
 GPtrArray      *vigil_store_list_portfolio       (VigilStore           *self,
+                                                  const char           *owner,
+                                                  VigilTier             tier,
+                                                  GError              **error);
+GPtrArray      *vigil_store_list_book            (VigilStore           *self,
+                                                  VigilBook             book,
                                                   const char           *owner,
                                                   VigilTier             tier,
                                                   GError              **error);
@@ -345,6 +395,8 @@ gboolean        vigil_store_get_meta             (VigilStore           *self,
 gboolean        vigil_store_set_meta             (VigilStore           *self,
                                                   const char           *key,
                                                   const char           *value,
+                                                  GError              **error);
+char           *vigil_store_dup_author           (VigilStore           *self,
                                                   GError              **error);
 
 /* Report queries: the book as it stood at a past time (src/report). */

@@ -49,9 +49,15 @@ double                   vigil_customer_get_trend          (VigilCustomer       
 double                   vigil_customer_get_churn_risk     (VigilCustomer       *self);
 const char * const      *vigil_customer_get_churn_factors  (VigilCustomer       *self);
 double                   vigil_customer_get_mrr            (VigilCustomer       *self);
+double                   vigil_customer_get_at_stake       (VigilCustomer       *self);
+gboolean                 vigil_customer_in_book            (VigilCustomer       *self,
+                                                            VigilBook            book);
 gint32                   vigil_customer_get_renewal_day    (VigilCustomer       *self);
 double                   vigil_customer_get_seat_use       (VigilCustomer       *self);
 gint64                   vigil_customer_get_last_active    (VigilCustomer       *self);
+gint64                   vigil_customer_get_last_touch     (VigilCustomer       *self);
+void                     vigil_customer_set_touch_texts    (VigilCustomer       *self,
+                                                            const char          *texts);
 guint                    vigil_customer_get_open_triggers  (VigilCustomer       *self);
 const double            *vigil_customer_get_sparkline      (VigilCustomer       *self,
                                                             guint               *out_n);

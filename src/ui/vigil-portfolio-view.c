@@ -6,10 +6,12 @@
  *
  * The portfolio table: every customer in a GtkColumnView, each column
  * sortable both ways (the sort is stable: ties keep the store's order),
- * a search by name or id as one types, filters by tier, owner and
- * segment, and the count and MRR of what is shown. The chain is
- * customers → sort → filter → selection, so typing filters an already
- * sorted list and never sorts again.
+ * what is at stake first by default, the active book or the churned
+ * customers (design 3.2), a search by name, id or the text of a touch
+ * as one types, filters by tier, owner and segment, and the count and
+ * MRR of what is shown. The chain is customers → sort → filter →
+ * selection, so typing filters an already sorted list and never sorts
+ * again.
  */
 
 #define G_LOG_DOMAIN "vigil-portfolio-view"
@@ -22,6 +24,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-format.h"
 #include "vigil-health-cell.h"
 #include "vigil-portfolio-view.h"
 #include "vigil-text-cell.h"
@@ -30,6 +33,8 @@ struct _VigilPortfolioView
 {
   AdwBin              parent_instance;
 
+  GtkToggleButton    *active_button;
+  GtkToggleButton    *churned_button;
   GtkColumnView      *column_view;
   GtkDropDown        *owner_dropdown;
   GtkSearchBar       *search_bar;
@@ -45,6 +50,7 @@ struct _VigilPortfolioView
   GtkStringList      *owners;
   GtkStringList      *segments;
   char               *query;        /* case-folded search */
+  VigilBook           book;         /* active or churned */
   VigilTier           tier;
   char               *owner;
   char               *segment;
@@ -74,6 +80,7 @@ typedef void (*BindFunc) (GtkWidget *cell, VigilCustomer *customer, VigilPortfol
 typedef char *(*SampleFunc) (void);
 typedef double (*FigureFunc) (VigilCustomer *customer);
 typedef int (*CompareFunc) (double a, double b);
+typedef int (*OrderFunc) (VigilCustomer *a, VigilCustomer *b);
 
 typedef struct
 {
@@ -88,6 +95,7 @@ typedef struct
   gboolean          compact;   /* still shown in a narrow window */
   int               max_chars; /* a text column's widest, or -1 */
   SampleFunc        sample;    /* a figure column's widest text */
+  OrderFunc         order;     /* how its customers compare, when more than a figure decides */
 } Column;
 
 /* Unknown numbers sort below every known one, in both directions' logic. */
@@ -127,6 +135,19 @@ compare_risks (double a,
   return -vigil_churn_risk_compare (a, b, TRUE);
 }
 
+/* By the core's order of what is at stake (design 3.2), reversed as for
+ * risks: the column sorted highest first, the window's default, shows
+ * the core's order, the most at stake first, unknown last, ties the
+ * sooner renewal first, as `vigil scores` lists them. */
+static int
+order_at_stake (VigilCustomer *a,
+                VigilCustomer *b)
+{
+  return -vigil_churn_at_stake_compare (vigil_customer_get_at_stake (a), vigil_customer_get_renewal_day (a),
+                                        vigil_customer_get_at_stake (b), vigil_customer_get_renewal_day (b),
+                                        TRUE);
+}
+
 static double
 figure_renewal (VigilCustomer *customer)
 {
@@ -141,6 +162,26 @@ figure_last_active (VigilCustomer *customer)
   gint64 time = vigil_customer_get_last_active (customer);
 
   return time == VIGIL_UNKNOWN ? NAN : (double) time;
+}
+
+/* The last touch's time; never touched is unknown. */
+static double
+figure_last_touch (VigilCustomer *customer)
+{
+  gint64 time = vigil_customer_get_last_touch (customer);
+
+  return time == VIGIL_UNKNOWN ? NAN : (double) time;
+}
+
+/* design 3.4: the first click shows the longest untouched first, and
+ * the customers never touched after them: unknown is last that way. */
+static int
+compare_last_touch (double a,
+                    double b)
+{
+  if (isnan (a) || isnan (b))
+    return isnan (a) - isnan (b);
+  return (a > b) - (a < b);
 }
 
 static double
@@ -161,6 +202,8 @@ compare_column (gconstpointer a,
   VigilCustomer *x = (VigilCustomer *) a;
   VigilCustomer *y = (VigilCustomer *) b;
 
+  if (column->order != NULL)
+    return column->order (x, y);
   if (column->figure != NULL)
     return (column->compare != NULL ? column->compare : compare_doubles) (column->figure (x),
                                                                            column->figure (y));
@@ -177,49 +220,6 @@ set_text (GtkWidget  *cell,
 /* Each figure's words, for its cells and for the widest text its column
  * makes room for. */
 
-static char *
-format_trend (double trend)
-{
-  /* Arrows and signs, so the direction never rests on colour alone. */
-  return g_strdup_printf ("%s %+.1f", trend > 0.05 ? "▲" : trend < -0.05 ? "▼" : "▶", trend);
-}
-
-static char *
-format_risk (double risk)
-{
-  return g_strdup_printf ("%.0f %%", risk * 100);
-}
-
-static char *
-format_mrr (double mrr)
-{
-  return g_strdup_printf ("%'.0f", mrr);
-}
-
-static char *
-format_day (gint32 day)
-{
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc ((gint64) day * 86400);
-
-  return date != NULL ? g_date_time_format (date, "%-d %b %Y") : NULL;
-}
-
-static char *
-format_seats (gint64 used,
-              gint64 seats,
-              double use)
-{
-  return g_strdup_printf (_("%" PRId64 " / %" PRId64 " (%.0f %%)"), used, seats, use * 100);
-}
-
-static char *
-format_ago (gint64 hours)
-{
-  if (hours < 48)
-    return g_strdup_printf (ngettext ("%" PRId64 " hour ago", "%" PRId64 " hours ago", hours), hours);
-  return g_strdup_printf (ngettext ("%" PRId64 " day ago", "%" PRId64 " days ago", hours / 24), hours / 24);
-}
-
 /* Candidates for the widest text, a line each: the cell measures them. */
 static char *
 join_lines (char *a,
@@ -235,19 +235,19 @@ join_lines (char *a,
 static char *
 sample_trend (void)
 {
-  return format_trend (-88.8);
+  return vigil_format_trend (-88.8);
 }
 
 static char *
 sample_risk (void)
 {
-  return format_risk (1);
+  return vigil_format_percent (1);
 }
 
 static char *
 sample_mrr (void)
 {
-  return format_mrr (8888888);
+  return vigil_format_money (8888888);
 }
 
 /* The 28th of each month of a year, in this language's month names. */
@@ -256,23 +256,24 @@ sample_day (void)
 {
   /* 2028-01-28, then a month of 31 days at a time: the 28th or so. */
   gint32 day = vigil_time_get_day (G_GINT64_CONSTANT (1832630400));
-  char *days = format_day (day);
+  char *days = vigil_format_day (day);
 
   for (int month = 1; month < 12; month++)
-    days = join_lines (days, format_day (day + month * 30 + month / 2));
+    days = join_lines (days, vigil_format_day (day + month * 30 + month / 2));
   return days;
 }
 
 static char *
 sample_seats (void)
 {
-  return format_seats (8888, 8888, 1);
+  return vigil_format_seats (8888, 8888, 1);
 }
 
 static char *
 sample_ago (void)
 {
-  return join_lines (format_ago (47), format_ago (888 * 24));
+  return join_lines (join_lines (vigil_format_ago (59 * 60), vigil_format_ago (47 * 3600)),
+                     vigil_format_ago (888 * 86400));
 }
 
 static char *
@@ -330,7 +331,7 @@ static void
 bind_trend (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   double trend = vigil_customer_get_trend (customer);
-  g_autofree char *text = isnan (trend) ? NULL : format_trend (trend);
+  g_autofree char *text = isnan (trend) ? NULL : vigil_format_trend (trend);
 
   set_text (cell, text);
   set_css_class (cell, "trend-up", !isnan (trend) && trend >= 5);
@@ -341,7 +342,7 @@ static void
 bind_risk (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   double risk = vigil_customer_get_churn_risk (customer);
-  g_autofree char *text = isnan (risk) ? NULL : format_risk (risk);
+  g_autofree char *text = isnan (risk) ? NULL : vigil_format_percent (risk);
 
   set_text (cell, text);
 }
@@ -377,7 +378,16 @@ static void
 bind_mrr (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   double mrr = vigil_customer_get_mrr (customer);
-  g_autofree char *text = isnan (mrr) ? NULL : format_mrr (mrr);
+  g_autofree char *text = isnan (mrr) ? NULL : vigil_format_money (mrr);
+
+  set_text (cell, text);
+}
+
+static void
+bind_at_stake (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  double at_stake = vigil_customer_get_at_stake (customer);
+  g_autofree char *text = isnan (at_stake) ? NULL : vigil_format_money (at_stake);
 
   set_text (cell, text);
 }
@@ -386,7 +396,7 @@ static void
 bind_renewal (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   gint32 day = vigil_customer_get_renewal_day (customer);
-  g_autofree char *text = day != VIGIL_UNKNOWN_DAY ? format_day (day) : NULL;
+  g_autofree char *text = day != VIGIL_UNKNOWN_DAY ? vigil_format_day (day) : NULL;
 
   set_text (cell, text);
 }
@@ -396,7 +406,7 @@ bind_seats (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   const VigilSnapshot *latest = vigil_customer_get_row (customer)->latest;
   double use = vigil_customer_get_seat_use (customer);
-  g_autofree char *text = isnan (use) ? NULL : format_seats (latest->seats_used, latest->seats, use);
+  g_autofree char *text = isnan (use) ? NULL : vigil_format_seats (latest->seats_used, latest->seats, use);
 
   set_text (cell, text);
 }
@@ -410,7 +420,19 @@ bind_last_active (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *
   g_autofree char *text = NULL;
 
   if (last != VIGIL_UNKNOWN && now != VIGIL_UNKNOWN)
-    text = format_ago (MAX (now - last, 0) / 3600);
+    text = vigil_format_ago (MAX (now - last, 0));
+  set_text (cell, text);
+}
+
+/* How long ago, by the clock: a touch is logged as it happens. */
+static void
+bind_last_touch (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  gint64 last = vigil_customer_get_last_touch (customer);
+  g_autofree char *text = NULL;
+
+  if (last != VIGIL_UNKNOWN)
+    text = vigil_format_ago (MAX (g_get_real_time () / G_USEC_PER_SEC - last, 0));
   set_text (cell, text);
 }
 
@@ -434,11 +456,15 @@ static const Column columns[] = {
   { "risk", N_("Churn Risk"), 0, vigil_customer_get_churn_risk, compare_risks, bind_risk, TRUE, FALSE, TRUE, -1,
     sample_risk },
   { "mrr", N_("MRR"), 0, vigil_customer_get_mrr, NULL, bind_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
+  { "at-stake", N_("At Stake"), 0, vigil_customer_get_at_stake, NULL, bind_at_stake, TRUE, FALSE, FALSE, -1,
+    sample_mrr, order_at_stake },
   { "renewal", N_("Renewal"), 0, figure_renewal, NULL, bind_renewal, TRUE, FALSE, FALSE, -1, sample_day },
   { "seats", N_("Seat Use"), 0, vigil_customer_get_seat_use, NULL, bind_seats, TRUE, FALSE, FALSE, -1,
     sample_seats },
   { "last-active", N_("Last Active"), 0, figure_last_active, NULL, bind_last_active, TRUE, FALSE, FALSE, -1,
     sample_ago },
+  { "last-touch", N_("Last Touch"), 0, figure_last_touch, compare_last_touch, bind_last_touch, TRUE, FALSE, FALSE,
+    -1, sample_ago },
   { "triggers", N_("Triggers"), 0, figure_triggers, NULL, bind_triggers, TRUE, FALSE, FALSE, -1,
     sample_triggers },
 };
@@ -448,7 +474,8 @@ static const Column columns[] = {
  * first. The compact columns never give way, nor does a column not
  * listed here. */
 static const char * const drop_order[] = {
-  "trend", "segment", "seats", "plan", "last-active", "triggers", "owner", "renewal", "mrr",
+  "trend", "segment", "seats", "plan", "last-active", "triggers", "mrr", "owner", "renewal", "last-touch",
+  "at-stake",
 };
 
 static void
@@ -739,7 +766,8 @@ filter_func (gpointer item,
   VigilPortfolioView *self = user_data;
   VigilCustomer *customer = item;
 
-  return (self->tier == VIGIL_TIER_NONE || vigil_customer_get_tier (customer) == self->tier) &&
+  return vigil_customer_in_book (customer, self->book) &&
+         (self->tier == VIGIL_TIER_NONE || vigil_customer_get_tier (customer) == self->tier) &&
          (self->owner == NULL || g_strcmp0 (vigil_customer_get_owner (customer), self->owner) == 0) &&
          (self->segment == NULL || g_strcmp0 (vigil_customer_get_segment (customer), self->segment) == 0) &&
          vigil_customer_matches (customer, self->query);
@@ -763,6 +791,7 @@ update_summary (VigilPortfolioView *self)
   GListModel *shown = G_LIST_MODEL (self->filtered);
   guint n = g_list_model_get_n_items (shown);
   g_autofree char *text = NULL;
+  g_autofree char *money = NULL;
   double mrr = 0;
 
   for (guint i = 0; i < n; i++)
@@ -773,7 +802,9 @@ update_summary (VigilPortfolioView *self)
       if (!isnan (value))
         mrr += value;
     }
-  text = g_strdup_printf (ngettext ("%u customer · MRR %'.0f", "%u customers · MRR %'.0f", n), n, mrr);
+  money = vigil_format_money (mrr);
+  /* TRANSLATORS: how many customers are shown and their MRR, e.g. "12 customers · MRR 45,000" */
+  text = g_strdup_printf (ngettext ("%u customer · MRR %s", "%u customers · MRR %s", n), n, money);
   gtk_label_set_text (self->summary_label, text);
 }
 
@@ -825,6 +856,17 @@ search_changed_cb (VigilPortfolioView *self)
   else if (old != NULL && g_str_has_prefix (old, self->query))
     change = GTK_FILTER_CHANGE_LESS_STRICT;
   refilter (self, change);
+}
+
+static void
+book_toggled_cb (VigilPortfolioView *self)
+{
+  VigilBook book = gtk_toggle_button_get_active (self->churned_button) ? VIGIL_BOOK_CHURNED : VIGIL_BOOK_ACTIVE;
+
+  if (book == self->book)
+    return;
+  self->book = book;
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static char *
@@ -1048,6 +1090,8 @@ vigil_portfolio_view_class_init (VigilPortfolioViewClass *klass)
                   G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-portfolio-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, active_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, churned_button);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, column_view);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, owner_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, search_bar);
@@ -1063,6 +1107,7 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
   g_autoptr(GtkStringList) tiers = NULL;
 
   self->tier = VIGIL_TIER_NONE;
+  self->book = VIGIL_BOOK_ACTIVE;
   self->fitted_width = -1;
   /* Laid out by its own size_allocate, which picks the columns first. */
   gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
@@ -1075,6 +1120,7 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
   add_columns (self);
 
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
+  g_signal_connect_swapped (self->churned_button, "toggled", G_CALLBACK (book_toggled_cb), self);
   g_signal_connect_swapped (self->tier_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->owner_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->segment_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
@@ -1128,8 +1174,8 @@ vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
                            G_CALLBACK (sort_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
 
-  /* Who needs attention first: the lowest health on top. */
-  vigil_portfolio_view_sort_by (self, "health", GTK_SORT_ASCENDING);
+  /* What needs attention first (design 5): the most at stake on top. */
+  vigil_portfolio_view_sort_by (self, "at-stake", GTK_SORT_DESCENDING);
   update_summary (self);
 }
 
@@ -1168,7 +1214,7 @@ vigil_portfolio_view_get_shown (VigilPortfolioView *self)
 /**
  * vigil_portfolio_view_sort_by:
  * @column_id: name, owner, segment, plan, health, trend, risk, mrr,
- *   renewal, seats, last-active or triggers
+ *   at-stake, renewal, seats, last-active, last-touch or triggers
  *
  * Returns: whether such a column exists
  */
@@ -1226,6 +1272,32 @@ vigil_portfolio_view_set_filters (VigilPortfolioView *self,
           selected = i;
       gtk_drop_down_set_selected (dropdowns[d], selected);
     }
+}
+
+/**
+ * vigil_portfolio_view_set_book:
+ * @book: %VIGIL_BOOK_ACTIVE (the default view) or %VIGIL_BOOK_CHURNED
+ *
+ * Shows the active book or the churned customers (design 3.2), as the
+ * Active and Churned buttons do.
+ */
+void
+vigil_portfolio_view_set_book (VigilPortfolioView *self,
+                               VigilBook           book)
+{
+  g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
+  g_return_if_fail (book == VIGIL_BOOK_ACTIVE || book == VIGIL_BOOK_CHURNED);
+
+  /* The buttons are a group: setting one unsets the other, and the
+   * toggle says the rest. */
+  gtk_toggle_button_set_active (book == VIGIL_BOOK_CHURNED ? self->churned_button : self->active_button, TRUE);
+}
+
+VigilBook
+vigil_portfolio_view_get_book (VigilPortfolioView *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), VIGIL_BOOK_ACTIVE);
+  return self->book;
 }
 
 /* The count and MRR line under the filters. */
