@@ -1418,6 +1418,551 @@ test_window_trend_on_demand (Fixture       *f,
   vigil_window_show_page (f->window, "portfolio");
 }
 
+/* Accessibility and layout (design 5) ------------------------------------------------ */
+
+/* Runs the main loop until the window has drawn @n more frames. */
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+frames_reached (gpointer data)
+{
+  guint *counts = data;
+
+  return counts[0] >= counts[1];
+}
+
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  guint counts[2] = { 0, n };
+  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &counts[0], NULL);
+
+  gtk_widget_queue_draw (widget);
+  g_assert_true (wait_for (frames_reached, counts));
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static gboolean
+is_column_view (GtkWidget  *widget,
+                const char *unused)
+{
+  return GTK_IS_COLUMN_VIEW (widget);
+}
+
+static gboolean
+is_list_view (GtkWidget  *widget,
+              const char *unused)
+{
+  return GTK_IS_LIST_VIEW (widget);
+}
+
+static GtkColumnView *
+table_of (Fixture *f)
+{
+  GtkWidget *table = find_widget (GTK_WIDGET (_vigil_window_get_portfolio_view (f->window)), is_column_view, NULL);
+
+  g_assert_nonnull (table);
+  return GTK_COLUMN_VIEW (table);
+}
+
+/* The customer of the row at the top edge of the table's list, as the
+ * screen shows it: of the mapped cells that reach below that edge, the
+ * highest. */
+static void
+find_top_cell (GtkWidget  *widget,
+               GtkWidget  *list,
+               GtkWidget **top,
+               float      *top_y)
+{
+  graphene_rect_t bounds;
+
+  if (VIGIL_IS_TEXT_CELL (widget) && gtk_widget_get_mapped (widget) &&
+      g_object_get_data (G_OBJECT (widget), "customer") != NULL &&
+      gtk_widget_compute_bounds (widget, list, &bounds) &&
+      bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < gtk_widget_get_height (list) &&
+      (*top == NULL || bounds.origin.y < *top_y))
+    {
+      *top = widget;
+      *top_y = bounds.origin.y;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_top_cell (child, list, top, top_y);
+}
+
+static VigilCustomer *
+top_row_customer (Fixture *f)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (table_of (f)), is_list_view, NULL);
+  GtkWidget *top = NULL;
+  float top_y = 0;
+
+  g_assert_nonnull (list);
+  find_top_cell (list, list, &top, &top_y);
+  return top != NULL ? g_object_get_data (G_OBJECT (top), "customer") : NULL;
+}
+
+static double
+table_scrolled_to (Fixture *f)
+{
+  return gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table_of (f))));
+}
+
+/* The first row of what the table shows is on top, the table not scrolled. */
+static gboolean
+shows_first_row (gpointer data)
+{
+  Fixture *f = data;
+  GListModel *shown_list = vigil_portfolio_view_get_shown (_vigil_window_get_portfolio_view (f->window));
+  g_autoptr(VigilCustomer) first = g_list_model_get_item (shown_list, 0);
+
+  return first != NULL && top_row_customer (f) == first && table_scrolled_to (f) == 0;
+}
+
+static gboolean
+scrolled_down (gpointer data)
+{
+  Fixture *f = data;
+
+  return table_scrolled_to (f) > 0 && !shows_first_row (f);
+}
+
+static void
+scroll_table_down (Fixture *f)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table_of (f)));
+
+  /* Rows laid out first: GTK 4.8 cannot scroll to rows it has not. */
+  wait_frames (GTK_WIDGET (f->window), 2);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_true (wait_for (scrolled_down, f));
+}
+
+/* GTK 4.8 keeps the row that was on top in view after a new order
+ * (row 275 of 300): the table shows the top of the new order, of a new
+ * search and of a new filter. */
+static void
+test_window_sort_shows_top (Fixture       *f,
+                            gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+
+  vigil_window_show_page (f->window, "portfolio");
+  g_assert_true (wait_for (shows_first_row, f));
+
+  /* At the top already, as a new user is. */
+  g_assert_true (vigil_portfolio_view_sort_by (view, "name", GTK_SORT_ASCENDING));
+  g_assert_true (wait_for (shows_first_row, f));
+  wait_frames (GTK_WIDGET (f->window), 3);
+  g_assert_true (shows_first_row (f));
+  g_assert_cmpfloat (table_scrolled_to (f), ==, 0);
+
+  /* Scrolled to the end, as after reading the book. */
+  scroll_table_down (f);
+  g_assert_true (vigil_portfolio_view_sort_by (view, "mrr", GTK_SORT_DESCENDING));
+  g_assert_true (wait_for (shows_first_row, f));
+  wait_frames (GTK_WIDGET (f->window), 3);
+  g_assert_true (shows_first_row (f));
+
+  scroll_table_down (f);
+  vigil_portfolio_view_set_filters (view, VIGIL_TIER_HEALTHY, NULL, NULL);
+  g_assert_true (wait_for (shows_first_row, f));
+  vigil_portfolio_view_set_filters (view, VIGIL_TIER_NONE, NULL, NULL);
+
+  scroll_table_down (f);
+  vigil_portfolio_view_set_search (view, "e");
+  g_assert_true (wait_for (shows_first_row, f));
+  vigil_portfolio_view_set_search (view, "");
+}
+
+static gboolean
+is_poll_button (GtkWidget  *widget,
+                const char *unused)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.poll") == 0;
+}
+
+static void
+assert_label (GtkWidget  *widget,
+              const char *label)
+{
+  g_autofree char *error = NULL;
+
+  g_assert_nonnull (widget);
+  error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+  if (error != NULL)
+    g_error ("%s labelled “%s”, not “%s”", G_OBJECT_TYPE_NAME (widget), error, label);
+}
+
+static void
+assert_description (GtkWidget  *widget,
+                    const char *description)
+{
+  g_autofree char *error = NULL;
+
+  error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                              description);
+  if (error != NULL)
+    g_error ("%s: %s", G_OBJECT_TYPE_NAME (widget), error);
+}
+
+/* Every button with a mnemonic below @root, on screen or on a page out
+ * of sight (a screen reader's tree holds both), is named once, by its
+ * mnemonic label's words: no accessible label with the underscore
+ * beside them. Returns how many it saw. */
+static guint
+assert_mnemonics_named_once (GtkWidget *root)
+{
+  guint seen = 0;
+
+  if (GTK_IS_BUTTON (root) && gtk_button_get_use_underline (GTK_BUTTON (root)) &&
+      gtk_button_get_label (GTK_BUTTON (root)) != NULL)
+    {
+      if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("“%s” is named twice: by its label and by its mnemonic", gtk_button_get_label (GTK_BUTTON (root)));
+      g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+      seen++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    seen += assert_mnemonics_named_once (child);
+  return seen;
+}
+
+static gboolean
+is_drop_down (GtkWidget  *widget,
+              const char *unused)
+{
+  return GTK_IS_DROP_DOWN (widget);
+}
+
+static void
+assert_drop_down_named (GtkWidget  *root,
+                        const char *name)
+{
+  GtkWidget *dropdown = NULL;
+  GtkWidget *button;
+  GtkStringObject *choice;
+  g_autofree char *error = NULL;
+
+  /* The drop-down labelled @name. */
+  for (GtkWidget *child = find_widget (root, is_drop_down, NULL); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_DROP_DOWN (child) &&
+        gtk_test_accessible_check_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name) == NULL)
+      dropdown = child;
+  g_assert_nonnull (dropdown);
+
+  /* Its button, which takes the focus, is named by it and described by
+   * the choice shown. */
+  button = gtk_widget_get_first_child (dropdown);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
+  error = gtk_test_accessible_check_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                              dropdown, NULL);
+  g_assert_null (error);
+  choice = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown));
+  g_assert_true (GTK_IS_STRING_OBJECT (choice));
+  assert_description (button, gtk_string_object_get_string (choice));
+}
+
+static gboolean
+is_done_button (GtkWidget  *widget,
+                const char *unused)
+{
+  return GTK_IS_BUTTON (widget) && g_str_has_prefix (gtk_widget_get_name (widget), "done-");
+}
+
+static gboolean
+shows_done_button (gpointer window)
+{
+  return find_widget (window, is_done_button, NULL) != NULL;
+}
+
+static gboolean
+is_triggers_tab (GtkWidget  *widget,
+                 const char *title)
+{
+  g_autofree char *label = NULL;
+
+  if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) != GTK_ACCESSIBLE_ROLE_TAB)
+    return FALSE;
+  g_object_get (widget, "label", &label, NULL);
+  return g_strcmp0 (label, title) == 0;
+}
+
+static void
+collect_tabs (GtkWidget *root,
+              GPtrArray *tabs)
+{
+  if (is_triggers_tab (root, "Triggers"))
+    g_ptr_array_add (tabs, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_tabs (child, tabs);
+}
+
+static gboolean
+is_view_stack (GtkWidget  *widget,
+               const char *unused)
+{
+  return ADW_IS_VIEW_STACK (widget);
+}
+
+/* Every control has one accessible name: the header's icon buttons, the
+ * filters, every button with a mnemonic, here and on a customer page
+ * with triggers; the Triggers badge is read out as it changes. */
+static void
+test_window_accessible_names (Fixture       *f,
+                              gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWidget *view = GTK_WIDGET (_vigil_window_get_portfolio_view (f->window));
+  GPtrArray *triggers = vigil_portfolio_get_triggers (f->portfolio);
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (window, is_view_stack, NULL));
+  AdwViewStackPage *page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "triggers"));
+  g_autoptr(GPtrArray) tabs = g_ptr_array_new ();
+  g_autofree char *read = NULL;
+  GtkWidget *churned;
+  GtkWidget *merge;
+  GtkWidget *done;
+  guint badge;
+
+  assert_label (find_widget (window, is_poll_button, NULL), "Poll All Sources Now");
+  assert_label (find_widget (window, has_tooltip, "Search Customers (Ctrl+F)"), "Search Customers");
+  assert_label (find_widget (window, has_tooltip, "Main Menu"), "Main Menu");
+  assert_drop_down_named (view, "Tier");
+  assert_drop_down_named (view, "Owner");
+  assert_drop_down_named (view, "Segment");
+  /* A new choice is described as it is made. */
+  vigil_portfolio_view_set_filters (VIGIL_PORTFOLIO_VIEW (view), VIGIL_TIER_AT_RISK, NULL, NULL);
+  assert_drop_down_named (view, "Tier");
+  vigil_portfolio_view_set_filters (VIGIL_PORTFOLIO_VIEW (view), VIGIL_TIER_NONE, NULL, NULL);
+
+  /* _Merge…, _All, _New Only, Mark _Churned…, Mark _Renewed…, and the
+   * customer page's trigger buttons once it shows a customer with some. */
+  g_assert_cmpuint (assert_mnemonics_named_once (window), >=, 5);
+  g_assert_cmpuint (triggers->len, >, 0);
+  vigil_window_show_customer (f->window, ((VigilTriggerRow *) triggers->pdata[0])->customer_id);
+  g_assert_nonnull (find_widget (window, shows_text, "Acknowledge"));
+  g_assert_cmpuint (assert_mnemonics_named_once (window), >=, 7);
+  /* A label set again is still said once. */
+  churned = find_widget (window, shows_text, "Mark Churned…");
+  g_assert_nonnull (churned);
+  churned = gtk_widget_get_ancestor (churned, GTK_TYPE_BUTTON);
+  gtk_button_set_label (GTK_BUTTON (churned), "Mark _Churned…");
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (churned), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  /* The timeline's day, a menu button showing "Now" or a date. */
+  assert_label (find_widget (window, has_tooltip, "When it happened"), "When it happened");
+  gtk_widget_activate_action (window, "win.back", NULL);
+
+  /* The inbox's Done, a check and its word, is named by the word once. */
+  vigil_window_show_page (f->window, "triggers");
+  g_assert_true (wait_for (shows_done_button, window));
+  done = find_widget (window, is_done_button, NULL);
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (done), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (done), GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+  vigil_window_show_page (f->window, "portfolio");
+
+  /* A dialog too, from the moment it is shown: _Cancel and _Merge. */
+  merge = GTK_WIDGET (vigil_merge_dialog_new (GTK_WINDOW (f->window), f->portfolio,
+                                              vigil_portfolio_find_customer (f->portfolio,
+                                                                             ((VigilTriggerRow *) triggers->pdata[0])->customer_id)));
+  gtk_window_present (GTK_WINDOW (merge));
+  g_assert_cmpuint (assert_mnemonics_named_once (merge), >=, 2);
+  gtk_window_destroy (GTK_WINDOW (merge));
+
+  /* The badge, on each switcher's Triggers tab. */
+  collect_tabs (window, tabs);
+  g_assert_cmpuint (tabs->len, >=, 1);
+  badge = adw_view_stack_page_get_badge_number (page);
+  g_assert_cmpuint (badge, >, 1);
+  read = g_strdup_printf ("%u need a decision", badge);
+  for (guint i = 0; i < tabs->len; i++)
+    assert_description (tabs->pdata[i], read);
+  /* Whatever the badge comes to count, what it shows is read. */
+  adw_view_stack_page_set_badge_number (page, 1);
+  for (guint i = 0; i < tabs->len; i++)
+    assert_description (tabs->pdata[i], "1 needs a decision");
+  adw_view_stack_page_set_badge_number (page, 0);
+  for (guint i = 0; i < tabs->len; i++)
+    g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (tabs->pdata[i]),
+                                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+  adw_view_stack_page_set_badge_number (page, badge);
+}
+
+/* The titles of the table's columns shown. */
+static char *
+shown_columns (Fixture *f)
+{
+  GListModel *list = gtk_column_view_get_columns (table_of (f));
+  GString *titles = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
+
+      if (gtk_column_view_column_get_visible (column))
+        g_string_append_printf (titles, "%s%s", titles->len > 0 ? ", " : "", gtk_column_view_column_get_title (column));
+    }
+  return g_string_free (titles, FALSE);
+}
+
+typedef struct
+{
+  guint checked;
+  guint cut;
+} CellCount;
+
+/* Each owner, segment and plan cell on screen is as wide as its text. */
+static void
+check_cells (GtkWidget *widget,
+             CellCount *count)
+{
+  VigilCustomer *customer = g_object_get_data (G_OBJECT (widget), "customer");
+
+  if (VIGIL_IS_TEXT_CELL (widget) && gtk_widget_get_mapped (widget) && customer != NULL)
+    {
+      const char *text = vigil_text_cell_get_text (VIGIL_TEXT_CELL (widget));
+
+      if (g_strcmp0 (text, vigil_customer_get_owner (customer)) == 0 ||
+          g_strcmp0 (text, vigil_customer_get_segment (customer)) == 0 ||
+          g_strcmp0 (text, vigil_customer_get_plan (customer)) == 0)
+        {
+          g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+          int width;
+
+          pango_layout_get_pixel_size (layout, &width, NULL);
+          count->checked++;
+          if (width > gtk_widget_get_width (widget))
+            {
+              g_printerr ("# “%s” is cut: %d pixels in a cell of %d\n", text, width, gtk_widget_get_width (widget));
+              count->cut++;
+            }
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_cells (child, count);
+}
+
+typedef struct
+{
+  Fixture *f;
+  int      width;
+} Resize;
+
+/* The window's default size holds its frame too (a few pixels). */
+static gboolean
+window_is_wide (gpointer data)
+{
+  Resize *resize = data;
+
+  return ABS (gtk_widget_get_width (GTK_WIDGET (resize->f->window)) - resize->width) <= 20;
+}
+
+static void
+resize_window (Fixture *f,
+               int      width)
+{
+  Resize resize = { f, width };
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, 720);
+  if (!wait_for (window_is_wide, &resize))
+    g_error ("window %d wide, not %d", gtk_widget_get_width (GTK_WIDGET (f->window)), width);
+  wait_frames (GTK_WIDGET (f->window), 3);
+}
+
+/* The table's columns at @width: none scrolled out of sight, none
+ * squeezed so that an owner or a plan is cut, and those given up are
+ * the first of the order design 5 gives. Returns the titles shown. */
+static char *
+check_columns (Fixture *f,
+               int      width)
+{
+  static const char * const drop_order[] = {
+    "7-Day Trend", "Segment", "Seat Use", "Plan", "Last Active", "Triggers", "MRR", "Owner", "Renewal",
+    "Last Touch", "At Stake",
+  };
+  GtkAdjustment *across = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (table_of (f)));
+  char *titles;
+  CellCount count = { 0, 0 };
+  gboolean dropped = TRUE;
+
+  resize_window (f, width);
+  titles = shown_columns (f);
+  g_test_message ("%d pixels: %s", width, titles);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (across), <=, gtk_adjustment_get_page_size (across));
+  check_cells (GTK_WIDGET (table_of (f)), &count);
+  g_assert_cmpuint (count.cut, ==, 0);
+  if (strstr (titles, "Owner") != NULL || strstr (titles, "Plan") != NULL)
+    g_assert_cmpuint (count.checked, >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (drop_order); i++)
+    {
+      g_autofree char *needle = g_strdup_printf (", %s,", drop_order[i]);
+      g_autofree char *haystack = g_strdup_printf (", %s,", titles);
+      gboolean shown_now = strstr (haystack, needle) != NULL;
+
+      /* Once one is shown, every later one is. */
+      g_assert_true (dropped || shown_now);
+      dropped = !shown_now;
+    }
+  g_assert_nonnull (strstr (titles, "Customer"));
+  g_assert_nonnull (strstr (titles, "Health"));
+  g_assert_nonnull (strstr (titles, "Churn Risk"));
+  return titles;
+}
+
+/* Whether every column of the table is shown. */
+static gboolean
+shows_every_column (Fixture *f)
+{
+  GListModel *list = gtk_column_view_get_columns (table_of (f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
+
+      if (!gtk_column_view_column_get_visible (column))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The default window (1,100 pixels) shows owners whole and every column
+ * it has room for; a window as wide as the screen shows every column. */
+static void
+test_window_columns_fit (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *wide = NULL;
+  g_autofree char *usual = NULL;
+  g_autofree char *narrower = NULL;
+
+  vigil_window_show_page (f->window, "portfolio");
+  g_assert_true (wait_for (shows_first_row, f));
+
+  wide = check_columns (f, 1900);
+  g_assert_true (shows_every_column (f));
+  usual = check_columns (f, 1100);
+  g_assert_false (shows_every_column (f));
+  g_assert_nonnull (strstr (usual, "Owner"));
+  narrower = check_columns (f, 800);
+  g_assert_cmpuint (strlen (narrower), <, strlen (usual));
+  /* And back: a column given up comes back with the room. */
+  g_clear_pointer (&wide, g_free);
+  wide = check_columns (f, 1900);
+  g_assert_true (shows_every_column (f));
+  resize_window (f, 1100);
+}
+
 /* A table cell is as wide as the widest text its column expects, not as
  * its own text: setting the text measures nothing. */
 static void
@@ -1799,13 +2344,6 @@ shows_none (gpointer data)
 }
 
 static gboolean
-is_list_view (GtkWidget  *widget,
-              const char *unused)
-{
-  return GTK_IS_LIST_VIEW (widget);
-}
-
-static gboolean
 is_search_entry (GtkWidget  *widget,
                  const char *unused)
 {
@@ -1878,13 +2416,6 @@ test_window_merge (void)
 }
 
 /* The inbox (design 5) ------------------------------------------------------ */
-
-static gboolean
-is_view_stack (GtkWidget  *widget,
-               const char *unused)
-{
-  return ADW_IS_VIEW_STACK (widget);
-}
 
 /* The window's badge counts customers waiting for a decision on a new
  * risk, not trigger rows: on the demo book, fewer than the new rows. */
@@ -2189,6 +2720,9 @@ main (int    argc,
   ADD ("/window/edit-source", test_window_edit_source);
   ADD ("/window/reload-in-place", test_window_reload_in_place);
   ADD ("/window/trend-on-demand", test_window_trend_on_demand);
+  ADD ("/window/sort-shows-top", test_window_sort_shows_top);
+  ADD ("/window/accessible-names", test_window_accessible_names);
+  ADD ("/window/columns-fit", test_window_columns_fit);
 
   g_test_add_func ("/window/text-cell", test_window_text_cell);
   g_test_add_func ("/window/empty-book", test_window_empty_book);

@@ -204,7 +204,8 @@ add_trigger_buttons (VigilTriggersPage     *self,
                                                            "label", _("Done"),
                                                            NULL));
   gtk_widget_set_tooltip_text (button, _("Done: close it; it stays quiet for 30 days"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Done"), -1);
+  /* Named by its content's label, once (design 5): a label of its own
+   * would be read beside it ("Done Done"). */
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_add_css_class (button, "trigger-done");
   gtk_box_append (line, button);

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-accessible.h"
 #include "vigil-customer-page.h"
 #include "vigil-export-dialog.h"
 #include "vigil-overview-page.h"
@@ -40,6 +41,8 @@ struct _VigilWindow
   GtkSpinner           *poll_spinner;
   VigilPortfolioView   *portfolio_view;
   GtkToggleButton      *search_button;
+  AdwViewSwitcherBar   *switcher_bar;
+  AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay      *toast_overlay;
   AdwViewStackPage     *triggers_stack_page;
   VigilTriggersPage    *triggers_page;
@@ -76,6 +79,51 @@ update_trigger_badge (VigilWindow *self)
 
   adw_view_stack_page_set_badge_number (self->triggers_stack_page, decisions);
   adw_view_stack_page_set_needs_attention (self->triggers_stack_page, decisions > 0);
+}
+
+/* Gives @description to the view switcher's tab titled @title below
+ * @root, or takes it away (%NULL). */
+static void
+describe_switcher_tab (GtkWidget  *root,
+                       const char *title,
+                       const char *description)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      g_autofree char *label = NULL;
+
+      if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (child)) != GTK_ACCESSIBLE_ROLE_TAB)
+        {
+          describe_switcher_tab (child, title, description);
+          continue;
+        }
+      g_object_get (child, "label", &label, NULL);
+      if (g_strcmp0 (label, title) != 0)
+        continue;
+      if (description != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                        -1);
+      else
+        gtk_accessible_reset_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+}
+
+/* design 5: the badge is read out. libadwaita 1.2 draws a page's badge
+ * on its tab but tells a screen reader nothing of it: the Triggers tab
+ * of each switcher (the header's, the narrow window's bar) is described
+ * by the number the badge shows, whatever that number counts. */
+static void
+describe_trigger_badge (VigilWindow *self)
+{
+  guint count = adw_view_stack_page_get_badge_number (self->triggers_stack_page);
+  const char *title = adw_view_stack_page_get_title (self->triggers_stack_page);
+  g_autofree char *description = NULL;
+
+  if (count > 0)
+    description = g_strdup_printf (ngettext ("%u needs a decision", "%u need a decision", count), count);
+  describe_switcher_tab (GTK_WIDGET (self->switcher_title), title, description);
+  describe_switcher_tab (GTK_WIDGET (self->switcher_bar), title, description);
 }
 
 /* The customer Merge… works on: the one the customer page shows, or the
@@ -546,6 +594,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   object_class->dispose = vigil_window_dispose;
   window_class->close_request = vigil_window_close_request;
 
+  vigil_accessible_watch_widgets ();
   g_type_ensure (VIGIL_TYPE_CUSTOMER_PAGE);
   g_type_ensure (VIGIL_TYPE_OVERVIEW_PAGE);
   g_type_ensure (VIGIL_TYPE_PORTFOLIO_VIEW);
@@ -561,6 +610,8 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, poll_spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, portfolio_view);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, triggers_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, triggers_stack_page);
@@ -619,6 +670,8 @@ vigil_window_init (VigilWindow *self)
   g_signal_connect_swapped (self->portfolio_view, "selection-changed", G_CALLBACK (update_merge_action), self);
   g_signal_connect_swapped (self->leaflet, "notify::visible-child", G_CALLBACK (update_merge_action), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name", G_CALLBACK (update_merge_action),
+                            self);
+  g_signal_connect_swapped (self->triggers_stack_page, "notify::badge-number", G_CALLBACK (describe_trigger_badge),
                             self);
   g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (size_changed_cb), self);
   g_signal_connect_swapped (self, "notify::maximized", G_CALLBACK (size_changed_cb), self);
