@@ -1388,14 +1388,23 @@ populate (VigilDemo     *self,
   return vigil_ingest_commit (ingest, error);
 }
 
-/* The customers that churned by @now have it recorded, on the day they
- * churned, as a CSM would have: the book opens on its active customers
- * (design 3.2), and what the churned ones had open is closed. */
+/* What to do for one customer of the demo book, @customer its id in the
+ * store, within the transaction of a foreach_customer(). */
+typedef gboolean (*DemoCustomerFunc) (VigilStore          *store,
+                                      const DemoCustomer  *c,
+                                      gint64               customer,
+                                      gint64               today,
+                                      gpointer             data,
+                                      GError             **error);
+
+/* Calls @func for each customer of the book in one transaction. */
 static gboolean
-record_churns (VigilDemo   *self,
-               VigilStore  *store,
-               gint64       now,
-               GError     **error)
+foreach_customer (VigilDemo         *self,
+                  VigilStore        *store,
+                  gint64             now,
+                  DemoCustomerFunc   func,
+                  gpointer           data,
+                  GError           **error)
 {
   gint64 today = vigil_time_get_day (now);
   gboolean ok = TRUE;
@@ -1407,18 +1416,41 @@ record_churns (VigilDemo   *self,
       const DemoCustomer *c = &self->customers[i];
       gint64 customer;
 
-      if (c->churn_day > today)
-        continue;
       ok = (customer = vigil_store_find_customer (store, c->id, DEMO_SOURCE, error)) >= 0 &&
-           vigil_store_record_outcome (store, customer, "churned", (gint32) c->churn_day, error);
+           func (store, c, customer, today, data, error);
     }
   if (!ok)
     {
       vigil_store_rollback (store);
       return FALSE;
     }
+  return vigil_store_commit (store, error);
+}
+
+static gboolean
+record_churn (VigilStore          *store,
+              const DemoCustomer  *c,
+              gint64               customer,
+              gint64               today,
+              gpointer             data,
+              GError             **error)
+{
+  return c->churn_day > today ||
+         vigil_store_record_outcome (store, customer, "churned", (gint32) c->churn_day, error);
+}
+
+/* The customers that churned by @now have it recorded, on the day they
+ * churned, as a CSM would have: the book opens on its active customers
+ * (design 3.2), and what the churned ones had open is closed. */
+static gboolean
+record_churns (VigilDemo   *self,
+               VigilStore  *store,
+               gint64       now,
+               GError     **error)
+{
   /* The churn model's status counts the outcomes as any recorded ones. */
-  return vigil_store_commit (store, error) && vigil_churn_trainer_refit (store, NULL, error);
+  return foreach_customer (self, store, now, record_churn, NULL, error) &&
+         vigil_churn_trainer_refit (store, NULL, error);
 }
 
 /* What the demo's CSMs wrote after each touch: data, like the
@@ -1479,15 +1511,16 @@ touch_kind (const DemoCustomer *c,
   return u < 0.45 ? VIGIL_TOUCH_CALL : u < 0.8 ? VIGIL_TOUCH_EMAIL : VIGIL_TOUCH_MEETING;
 }
 
+/* @data: the number of days of the book's history */
 static gboolean
-log_touches (VigilDemo           *self,
-             VigilStore          *store,
+log_touches (VigilStore          *store,
              const DemoCustomer  *c,
              gint64               customer,
-             gint64               first_day,
              gint64               today,
+             gpointer             data,
              GError             **error)
 {
+  gint64 first_day = today - GPOINTER_TO_UINT (data) + 1;
   double interval = touch_interval (c);
   /* one customer in twelve has not been touched for the last 45 days */
   gint64 last_day = unit_at (c->key, 0, HASH_TOUCH_QUIET) < 1.0 / 12 ? today - 45 : today;
@@ -1523,26 +1556,9 @@ record_touches (VigilDemo   *self,
                 guint        days,
                 GError     **error)
 {
-  gint64 today = vigil_time_get_day (now);
-  gboolean ok = TRUE;
-
-  if (!vigil_store_begin (store, error))
-    return FALSE;
-  for (guint i = 0; ok && i < self->n_customers; i++)
-    {
-      const DemoCustomer *c = &self->customers[i];
-      gint64 customer;
-
-      ok = (customer = vigil_store_find_customer (store, c->id, DEMO_SOURCE, error)) >= 0 &&
-           log_touches (self, store, c, customer, today - days + 1, today, error);
-    }
-  if (!ok)
-    {
-      vigil_store_rollback (store);
-      return FALSE;
-    }
   /* the import evaluated the triggers before any touch was logged */
-  return vigil_store_commit (store, error) && vigil_triggers_update (store, now, NULL, error);
+  return foreach_customer (self, store, now, log_touches, GUINT_TO_POINTER (days), error) &&
+         vigil_triggers_update (store, now, NULL, error);
 }
 
 /**
