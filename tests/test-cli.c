@@ -505,7 +505,7 @@ test_cli_scores_json (Fixture       *f,
 
 /* Design 2.6: a book of schema 4 reads the same after its migration to
  * accounts. The fixture's book is taken back to schema 4 (what
- * migrations 5 to 7 added is removed) and opened again. */
+ * migrations 5 to 8 added is removed) and opened again. */
 static void
 test_cli_scores_after_migration (Fixture       *f,
                                  gconstpointer  data)
@@ -519,6 +519,10 @@ test_cli_scores_after_migration (Fixture       *f,
 
   g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TABLE touches; DROP TABLE pulses; DROP TABLE events; DROP TABLE views;"
+                                 "ALTER TABLE triggers DROP COLUMN state_at;"
+                                 "ALTER TABLE triggers DROP COLUMN state_by;"
+                                 "ALTER TABLE triggers DROP COLUMN state_tier;"
                                  "DROP TABLE source_field_counts;"
                                  "ALTER TABLE sources DROP COLUMN baseline_records;"
                                  "ALTER TABLE sources DROP COLUMN baseline_fingerprint;"

@@ -20,6 +20,7 @@
 #include "vigil-poller.h"
 #include "vigil-preset.h"
 #include "vigil-preview.h"
+#include "vigil-pulse.h"
 #include "vigil-scheduler.h"
 #include "vigil-secrets.h"
 #include "vigil-scorecard.h"
@@ -29,3 +30,4 @@
 #include "vigil-time.h"
 #include "vigil-triggers.h"
 #include "vigil-url.h"
+#include "vigil-view.h"

@@ -130,6 +130,7 @@ measure_get_label (VigilMeasure measure)
     case VIGIL_MEASURE_SEATS: return _("Seat Use");
     case VIGIL_MEASURE_TICKETS: return _("Support Tickets");
     case VIGIL_MEASURE_NPS: return _("NPS");
+    case VIGIL_MEASURE_SENTIMENT: return _("CSM Sentiment");
     case VIGIL_N_MEASURES:
     default: return vigil_measure_get_name (measure);
     }
@@ -278,6 +279,11 @@ describe_measure_input (VigilCustomerPage        *self,
       return g_strdup_printf (ngettext ("%.0f open ticket", "%.0f open tickets", (gulong) input), input);
     case VIGIL_MEASURE_NPS:
       return g_strdup_printf (_("NPS %.0f of 10"), input);
+    case VIGIL_MEASURE_SENTIMENT:
+      /* TRANSLATORS: the CSM's pulse that counted and its age, e.g. "Yellow pulse, 12 days old" */
+      return g_strdup_printf (ngettext ("%s pulse, %.0f day old", "%s pulse, %.0f days old", (gulong) floor (input)),
+                              vigil_sentiment_get_label (vigil_sentiment_from_value (result->value)),
+                              floor (input));
     case VIGIL_N_MEASURES:
     default:
       return g_strdup_printf ("%g", input);
@@ -537,7 +543,14 @@ fill_breakdown (VigilCustomerPage *self)
           /* Weighted on the scorecard, but nothing to score it from. */
           if (scorecard != NULL && vigil_scorecard_get_weight (scorecard, (VigilMeasure) i) > 0)
             {
-              measure_row = new_row (measure_get_label ((VigilMeasure) i), _("Left out: no data"));
+              double days = vigil_scorecard_get_target (scorecard, (VigilMeasure) i);
+              /* design 3.1: no pulse, or one older than the target's days */
+              g_autofree char *why = i == VIGIL_MEASURE_SENTIMENT
+                ? g_strdup_printf (ngettext ("Left out: no pulse in the last %.0f day",
+                                             "Left out: no pulse in the last %.0f days", (gulong) days), days)
+                : g_strdup (_("Left out: no data"));
+
+              measure_row = new_row (measure_get_label ((VigilMeasure) i), why);
               name = g_strdup_printf ("measure-%s", vigil_measure_get_name ((VigilMeasure) i));
               gtk_widget_set_name (GTK_WIDGET (measure_row), name);
               gtk_widget_add_css_class (GTK_WIDGET (measure_row), "dim-label");

@@ -105,6 +105,8 @@ static const struct
                             0.05, 2 },
   [VIGIL_MEASURE_TICKETS] = { N_("Support Tickets"), N_("Target: open tickets that take it to 0"), 1, 0 },
   [VIGIL_MEASURE_NPS] = { N_("NPS"), N_("Target: NPS for full marks"), 1, 0 },
+  [VIGIL_MEASURE_SENTIMENT] = { N_("CSM Sentiment"), N_("Target: days a pulse counts before it is stale"),
+                                1, 0 },
 };
 
 static void
@@ -713,7 +715,7 @@ count_tiers (VigilScorecard *scorecard,
         {
           VigilScore score;
 
-          vigil_scorecard_compute (scorecard, row->latest, &score);
+          vigil_scorecard_compute_with_pulse (scorecard, row->latest, &row->latest_pulse, &score);
           tier = score.tier;
         }
       else
