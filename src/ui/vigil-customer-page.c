@@ -23,6 +23,7 @@
 
 #include "vigil-chart-view.h"
 #include "vigil-customer-page.h"
+#include "vigil-pulse-section.h"
 #include "vigil-snapshot-text.h"
 
 #define SECONDS_PER_DAY 86400
@@ -50,6 +51,7 @@ struct _VigilCustomerPage
   AdwPreferencesGroup *features_group;
   GtkListBox     *features_list;
   GtkLabel       *health_label;
+  VigilPulseSection *pulse_section;
   GtkBox         *history_box;
   GtkLabel       *history_message;
   GtkSpinner     *history_spinner;
@@ -1616,6 +1618,7 @@ refresh (VigilCustomerPage *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   fill_headline (self);
+  vigil_pulse_section_show_customer (self->pulse_section, self->customer);
   fill_breakdown (self);
   fill_triggers (self);
   fill_charts (self);
@@ -1744,6 +1747,7 @@ vigil_customer_page_class_init (VigilCustomerPageClass *klass)
   signals[SHOW_TOAST] = g_signal_new ("show-toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                       NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (VIGIL_TYPE_PULSE_SECTION);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-customer-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, active_label);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, active_row);
@@ -1760,6 +1764,7 @@ vigil_customer_page_class_init (VigilCustomerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, history_stack);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, mrr_label);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, outcomes_list);
+  gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, pulse_section);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, records_group);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, records_list);
   gtk_widget_class_bind_template_child (widget_class, VigilCustomerPage, renewal_label);
@@ -1801,6 +1806,7 @@ vigil_customer_page_init (VigilCustomerPage *self)
   GtkWidget *heading;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->pulse_section, "show-toast", G_CALLBACK (toast), self);
 
   self->cancellable = g_cancellable_new ();
   self->times = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -1850,7 +1856,10 @@ vigil_customer_page_set_portfolio (VigilCustomerPage *self,
     g_signal_handlers_disconnect_by_data (self->portfolio, self);
   g_set_object (&self->portfolio, portfolio);
   if (portfolio != NULL)
-    g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
+      vigil_pulse_section_set_portfolio (self->pulse_section, portfolio);
+    }
 }
 
 /**
