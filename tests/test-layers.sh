@@ -25,7 +25,7 @@ check () {
 }
 
 ui_headers='gtk/|adwaita\.h|gdk/'
-ui_files='vigil-(application|window|customer|portfolio|overview-page|triggers-page|preferences-window|source-dialog|export-dialog|health-cell|text-cell|chart-view)'
+ui_files='vigil-(application|window|customer|portfolio|overview-page|triggers-page|preferences-window|source-dialog|export-dialog|health-cell|text-cell|chart-view|format|[a-z]+-section)'
 report_files='vigil-report|vigil-iso-week'
 chart_files='vigil-chart|vigil-charts\.h'
 
@@ -37,6 +37,7 @@ check charts "$ui_headers|sqlite3|libsoup|json-glib|vigil-core\.h|vigil-store|$r
 check report "$ui_headers|sqlite3|$ui_files|cli/" "includes neither GTK, SQL, UI nor CLI"
 check cli "$ui_headers|sqlite3|$ui_files" "includes neither GTK, SQL nor UI"
 check ui "sqlite3|cli/|$demo_files" "includes neither SQL, the demo nor the CLI"
+check ui/sections "sqlite3|cli/|$demo_files" "includes neither SQL, the demo nor the CLI"
 
 echo "1..$n"
 exit $failed

@@ -17,6 +17,7 @@
 #include "vigil-demo.h"
 #include "vigil-application.h"
 #include "vigil-customer-page.h"
+#include "vigil-customer-section.h"
 #include "vigil-merge-dialog.h"
 #include "vigil-preferences-window.h"
 #include "vigil-source-dialog.h"
@@ -1307,6 +1308,65 @@ test_window_unlink (void)
 }
 
 static void
+collect_sections (GtkWidget *widget,
+                  GPtrArray *names)
+{
+  if (VIGIL_IS_CUSTOMER_SECTION (widget))
+    g_ptr_array_add (names, (gpointer) G_OBJECT_TYPE_NAME (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_sections (child, names);
+}
+
+static gboolean
+is_expander_row (GtkWidget  *widget,
+                 const char *unused)
+{
+  return ADW_IS_EXPANDER_ROW (widget);
+}
+
+static gboolean
+is_of_type (GtkWidget  *widget,
+            const char *type_name)
+{
+  return g_strcmp0 (G_OBJECT_TYPE_NAME (widget), type_name) == 0;
+}
+
+/* The customer page is its sections, in the order design 5 gives, each a
+ * VigilCustomerSection; a different customer folds the raw snapshot
+ * away again, the same one (a reload) leaves it as the user opened it. */
+static void
+test_window_sections (void)
+{
+  static const char *const expected[] = {
+    "VigilHeaderSection", "VigilRiskSection", "VigilHistorySection", "VigilPulseSection", "VigilBreakdownSection",
+    "VigilUsageSection", "VigilAdoptionSection", "VigilTriggersSection", "VigilOutcomeSection",
+    "VigilRecordsSection", "VigilSnapshotSection",
+  };
+  AccountsBook book = { 0 };
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  AdwExpanderRow *snapshot;
+
+  accounts_book_init (&book);
+  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Acme Corp"));
+  collect_sections (GTK_WIDGET (book.page), names);
+  g_assert_cmpuint (names->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < names->len; i++)
+    g_assert_cmpstr (names->pdata[i], ==, expected[i]);
+
+  snapshot = ADW_EXPANDER_ROW (find_widget (find_widget (GTK_WIDGET (book.page), is_of_type, "VigilSnapshotSection"),
+                                            is_expander_row, NULL));
+  g_assert_nonnull (snapshot);
+  adw_expander_row_set_expanded (snapshot, TRUE);
+  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Acme Corp"));
+  g_assert_true (adw_expander_row_get_expanded (snapshot));
+  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Initech"));
+  g_assert_false (adw_expander_row_get_expanded (snapshot));
+
+  accounts_book_clear (&book);
+}
+
+static void
 merged_cb (VigilMergeDialog *dialog,
            const char       *message,
            gint64            absorbed,
@@ -1442,6 +1502,7 @@ main (int    argc,
   g_test_add_func ("/window/empty-book", test_window_empty_book);
   g_test_add_func ("/window/records", test_window_records);
   g_test_add_func ("/window/unlink", test_window_unlink);
+  g_test_add_func ("/window/sections", test_window_sections);
   g_test_add_func ("/window/merge", test_window_merge);
 
   suite_setup ();

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-export-dialog.h"
+#include "vigil-format.h"
 #include "vigil-report.h"
 
 /* Weeks offered, newest first. */
@@ -168,8 +169,7 @@ fill_weeks (VigilExportDialog *self)
   for (self->n_weeks = 0; self->n_weeks < N_WEEKS; self->n_weeks++, day -= 7)
     {
       guint i = self->n_weeks;
-      g_autoptr(GDateTime) monday = g_date_time_new_from_unix_utc ((gint64) day * 86400);
-      g_autofree char *from = g_date_time_format (monday, "%-d %b %Y");
+      g_autofree char *from = vigil_format_day (day);
       g_autofree char *label = NULL;
 
       vigil_iso_week_from_day (day, &self->years[i], &self->weeks[i]);

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-chart-view.h"
+#include "vigil-format.h"
 #include "vigil-overview-page.h"
 
 #define N_BINS 20
@@ -72,28 +73,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 /* Helpers ------------------------------------------------------------------ */
-
-static char *
-format_money (double amount)
-{
-  /* Grouped for the locale; the data carries no currency. */
-  return g_strdup_printf ("%'.0f", amount);
-}
-
-static char *
-format_day (gint64 time)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (time);
-
-  return dt != NULL ? g_date_time_format (dt, "%-d %b %Y") : g_strdup ("");
-}
-
-static char *
-format_trend (double trend)
-{
-  /* A real minus sign, and always a sign: the direction is the point. */
-  return trend >= 0 ? g_strdup_printf ("+%.1f", trend) : g_strdup_printf ("−%.1f", -trend);
-}
 
 static VigilTier
 tier_for_score (VigilOverviewPage *self,
@@ -152,7 +131,7 @@ create_mover_row (VigilCustomer *customer)
   GtkWidget *delta;
   double health = vigil_customer_get_health (customer);
   double trend = vigil_customer_get_trend (customer);
-  g_autofree char *trend_text = format_trend (trend);
+  g_autofree char *trend_text = vigil_format_change (trend);
   g_autofree char *subtitle = NULL;
   g_autofree char *description = NULL;
 
@@ -296,7 +275,7 @@ trend_tooltip (double                 x,
 
   if (i < 0)
     return NULL;
-  day = format_day (g_array_index (self->trend_times, gint64, i));
+  day = vigil_format_day (vigil_time_get_day (g_array_index (self->trend_times, gint64, i)));
   count = g_array_index (self->trend_counts, guint, i);
   /* Translators: a day, the portfolio's average health that day and how many scores it averages */
   return g_strdup_printf (ngettext ("%s: average %.1f (%u customer)", "%s: average %.1f (%u customers)", count),
@@ -342,8 +321,8 @@ update_trend (VigilOverviewPage *self)
       guint days = (guint) ((last - first) / 86400) + 1;
       double last_value = g_array_index (self->trend_values, double, n - 1);
 
-      first_day = format_day (first);
-      last_day = format_day (last);
+      first_day = vigil_format_day (vigil_time_get_day (first));
+      last_day = vigil_format_day (vigil_time_get_day (last));
       title = g_strdup_printf (ngettext ("Average Health, Last %u Day", "Average Health, Last %u Days", days), days);
       /* Translators: "Average health from 1 Oct 2025 (78.1) to 30 Oct 2025 (80.4), healthy" */
       description = g_strdup_printf (_("Average health from %s (%.1f) to %s (%.1f), %s"),
@@ -377,6 +356,7 @@ update_figures (VigilOverviewPage *self)
   g_autofree char *text = NULL;
   g_autofree char *money = NULL;
   g_autofree char *money2 = NULL;
+  g_autofree char *share = NULL;
 
   self->healthy_cutoff = scorecard != NULL ? vigil_scorecard_get_cutoff (scorecard, VIGIL_TIER_HEALTHY)
                                            : DEFAULT_HEALTHY_CUTOFF;
@@ -431,14 +411,14 @@ update_figures (VigilOverviewPage *self)
   for (guint t = 0; t < 3; t++)
     {
       g_autofree char *count_text = g_strdup_printf ("%'u", counts[t]);
-      g_autofree char *mrr_text = format_money (mrr[t]);
+      g_autofree char *mrr_text = vigil_format_money (mrr[t]);
       g_autofree char *mrr_line = g_strdup_printf (_("MRR %s"), mrr_text);
 
       gtk_label_set_text (self->tile_count_labels[t], count_text);
       gtk_label_set_text (self->tile_mrr_labels[t], mrr_line);
       self->tier_counts[t] = counts[t];
     }
-  money = format_money (total_mrr);
+  money = vigil_format_money (total_mrr);
   if (n_unscored > 0)
     text = g_strdup_printf (ngettext ("%'u customer in all (%'u without a score), MRR %s",
                                       "%'u customers in all (%'u without a score), MRR %s", n),
@@ -451,22 +431,26 @@ update_figures (VigilOverviewPage *self)
   g_clear_pointer (&money, g_free);
 
   /* MRR at risk. */
-  money = format_money (mrr[VIGIL_TIER_AT_RISK] + mrr[VIGIL_TIER_HIGH_RISK]);
+  money = vigil_format_money (mrr[VIGIL_TIER_AT_RISK] + mrr[VIGIL_TIER_HIGH_RISK]);
   gtk_label_set_text (self->risk_mrr_label, money);
-  text = g_strdup_printf (ngettext ("in %'u at-risk or high-risk customer, %.0f%% of all MRR",
-                                    "in %'u at-risk or high-risk customers, %.0f%% of all MRR",
+  share = vigil_format_percent (total_mrr > 0 ? (mrr[VIGIL_TIER_AT_RISK] + mrr[VIGIL_TIER_HIGH_RISK]) / total_mrr
+                                             : 0.0);
+  /* TRANSLATORS: %s is a share, e.g. "in 12 at-risk or high-risk customers, 35 % of all MRR" */
+  text = g_strdup_printf (ngettext ("in %'u at-risk or high-risk customer, %s of all MRR",
+                                    "in %'u at-risk or high-risk customers, %s of all MRR",
                                     counts[VIGIL_TIER_AT_RISK] + counts[VIGIL_TIER_HIGH_RISK]),
-                          counts[VIGIL_TIER_AT_RISK] + counts[VIGIL_TIER_HIGH_RISK],
-                          total_mrr > 0 ? 100.0 * (mrr[VIGIL_TIER_AT_RISK] + mrr[VIGIL_TIER_HIGH_RISK]) / total_mrr
-                                        : 0.0);
+                          counts[VIGIL_TIER_AT_RISK] + counts[VIGIL_TIER_HIGH_RISK], share);
   gtk_label_set_text (self->risk_caption_label, text);
   g_clear_pointer (&text, g_free);
+  g_clear_pointer (&share, g_free);
 
-  money2 = format_money (churn_mrr);
+  money2 = vigil_format_money (churn_mrr);
   gtk_label_set_text (self->churn_mrr_label, money2);
-  text = g_strdup_printf (ngettext ("in %'u customer with a churn risk of %.0f%% or more",
-                                    "in %'u customers with a churn risk of %.0f%% or more", n_churn),
-                          n_churn, 100.0 * CHURN_RISK_HIGH);
+  share = vigil_format_percent (CHURN_RISK_HIGH);
+  /* TRANSLATORS: %s is a share, e.g. "in 3 customers with a churn risk of 50 % or more" */
+  text = g_strdup_printf (ngettext ("in %'u customer with a churn risk of %s or more",
+                                    "in %'u customers with a churn risk of %s or more", n_churn),
+                          n_churn, share);
   gtk_label_set_text (self->churn_caption_label, text);
   g_clear_pointer (&text, g_free);
 

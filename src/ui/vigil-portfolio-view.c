@@ -22,6 +22,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-format.h"
 #include "vigil-health-cell.h"
 #include "vigil-portfolio-view.h"
 #include "vigil-text-cell.h"
@@ -180,49 +181,6 @@ set_text (GtkWidget  *cell,
 /* Each figure's words, for its cells and for the widest text its column
  * makes room for. */
 
-static char *
-format_trend (double trend)
-{
-  /* Arrows and signs, so the direction never rests on colour alone. */
-  return g_strdup_printf ("%s %+.1f", trend > 0.05 ? "▲" : trend < -0.05 ? "▼" : "▶", trend);
-}
-
-static char *
-format_risk (double risk)
-{
-  return g_strdup_printf ("%.0f %%", risk * 100);
-}
-
-static char *
-format_mrr (double mrr)
-{
-  return g_strdup_printf ("%'.0f", mrr);
-}
-
-static char *
-format_day (gint32 day)
-{
-  g_autoptr(GDateTime) date = g_date_time_new_from_unix_utc ((gint64) day * 86400);
-
-  return date != NULL ? g_date_time_format (date, "%-d %b %Y") : NULL;
-}
-
-static char *
-format_seats (gint64 used,
-              gint64 seats,
-              double use)
-{
-  return g_strdup_printf (_("%" PRId64 " / %" PRId64 " (%.0f %%)"), used, seats, use * 100);
-}
-
-static char *
-format_ago (gint64 hours)
-{
-  if (hours < 48)
-    return g_strdup_printf (ngettext ("%" PRId64 " hour ago", "%" PRId64 " hours ago", hours), hours);
-  return g_strdup_printf (ngettext ("%" PRId64 " day ago", "%" PRId64 " days ago", hours / 24), hours / 24);
-}
-
 /* Candidates for the widest text, a line each: the cell measures them. */
 static char *
 join_lines (char *a,
@@ -238,19 +196,19 @@ join_lines (char *a,
 static char *
 sample_trend (void)
 {
-  return format_trend (-88.8);
+  return vigil_format_trend (-88.8);
 }
 
 static char *
 sample_risk (void)
 {
-  return format_risk (1);
+  return vigil_format_percent (1);
 }
 
 static char *
 sample_mrr (void)
 {
-  return format_mrr (8888888);
+  return vigil_format_money (8888888);
 }
 
 /* The 28th of each month of a year, in this language's month names. */
@@ -259,23 +217,24 @@ sample_day (void)
 {
   /* 2028-01-28, then a month of 31 days at a time: the 28th or so. */
   gint32 day = vigil_time_get_day (G_GINT64_CONSTANT (1832630400));
-  char *days = format_day (day);
+  char *days = vigil_format_day (day);
 
   for (int month = 1; month < 12; month++)
-    days = join_lines (days, format_day (day + month * 30 + month / 2));
+    days = join_lines (days, vigil_format_day (day + month * 30 + month / 2));
   return days;
 }
 
 static char *
 sample_seats (void)
 {
-  return format_seats (8888, 8888, 1);
+  return vigil_format_seats (8888, 8888, 1);
 }
 
 static char *
 sample_ago (void)
 {
-  return join_lines (format_ago (47), format_ago (888 * 24));
+  return join_lines (join_lines (vigil_format_ago (59 * 60), vigil_format_ago (47 * 3600)),
+                     vigil_format_ago (888 * 86400));
 }
 
 static char *
@@ -333,7 +292,7 @@ static void
 bind_trend (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   double trend = vigil_customer_get_trend (customer);
-  g_autofree char *text = isnan (trend) ? NULL : format_trend (trend);
+  g_autofree char *text = isnan (trend) ? NULL : vigil_format_trend (trend);
 
   set_text (cell, text);
   set_css_class (cell, "trend-up", !isnan (trend) && trend >= 5);
@@ -344,7 +303,7 @@ static void
 bind_risk (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   double risk = vigil_customer_get_churn_risk (customer);
-  g_autofree char *text = isnan (risk) ? NULL : format_risk (risk);
+  g_autofree char *text = isnan (risk) ? NULL : vigil_format_percent (risk);
 
   set_text (cell, text);
 }
@@ -380,7 +339,7 @@ static void
 bind_mrr (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   double mrr = vigil_customer_get_mrr (customer);
-  g_autofree char *text = isnan (mrr) ? NULL : format_mrr (mrr);
+  g_autofree char *text = isnan (mrr) ? NULL : vigil_format_money (mrr);
 
   set_text (cell, text);
 }
@@ -389,7 +348,7 @@ static void
 bind_renewal (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   gint32 day = vigil_customer_get_renewal_day (customer);
-  g_autofree char *text = day != VIGIL_UNKNOWN_DAY ? format_day (day) : NULL;
+  g_autofree char *text = day != VIGIL_UNKNOWN_DAY ? vigil_format_day (day) : NULL;
 
   set_text (cell, text);
 }
@@ -399,7 +358,7 @@ bind_seats (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   const VigilSnapshot *latest = vigil_customer_get_row (customer)->latest;
   double use = vigil_customer_get_seat_use (customer);
-  g_autofree char *text = isnan (use) ? NULL : format_seats (latest->seats_used, latest->seats, use);
+  g_autofree char *text = isnan (use) ? NULL : vigil_format_seats (latest->seats_used, latest->seats, use);
 
   set_text (cell, text);
 }
@@ -413,7 +372,7 @@ bind_last_active (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *
   g_autofree char *text = NULL;
 
   if (last != VIGIL_UNKNOWN && now != VIGIL_UNKNOWN)
-    text = format_ago (MAX (now - last, 0) / 3600);
+    text = vigil_format_ago (MAX (now - last, 0));
   set_text (cell, text);
 }
 
@@ -602,6 +561,7 @@ update_summary (VigilPortfolioView *self)
   GListModel *shown = G_LIST_MODEL (self->filtered);
   guint n = g_list_model_get_n_items (shown);
   g_autofree char *text = NULL;
+  g_autofree char *money = NULL;
   double mrr = 0;
 
   for (guint i = 0; i < n; i++)
@@ -612,7 +572,9 @@ update_summary (VigilPortfolioView *self)
       if (!isnan (value))
         mrr += value;
     }
-  text = g_strdup_printf (ngettext ("%u customer · MRR %'.0f", "%u customers · MRR %'.0f", n), n, mrr);
+  money = vigil_format_money (mrr);
+  /* TRANSLATORS: how many customers are shown and their MRR, e.g. "12 customers · MRR 45,000" */
+  text = g_strdup_printf (ngettext ("%u customer · MRR %s", "%u customers · MRR %s", n), n, money);
   gtk_label_set_text (self->summary_label, text);
 }
 

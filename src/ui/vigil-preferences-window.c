@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-format.h"
 #include "vigil-preferences-window.h"
 #include "vigil-source-assistant.h"
 #include "vigil-source-dialog.h"
@@ -118,30 +119,6 @@ source_row_free (SourceRow *source_row)
   g_free (source_row);
 }
 
-/* "5 minutes ago", for times in the past. */
-static char *
-format_ago (gint64 then,
-            gint64 now)
-{
-  gint64 seconds = MAX (now - then, 0);
-  int n;
-
-  if (seconds < 60)
-    return g_strdup (_("just now"));
-  if (seconds < 3600)
-    {
-      n = (int) (seconds / 60);
-      return g_strdup_printf (ngettext ("%d minute ago", "%d minutes ago", n), n);
-    }
-  if (seconds < 48 * 3600)
-    {
-      n = (int) (seconds / 3600);
-      return g_strdup_printf (ngettext ("%d hour ago", "%d hours ago", n), n);
-    }
-  n = (int) (seconds / 86400);
-  return g_strdup_printf (ngettext ("%d day ago", "%d days ago", n), n);
-}
-
 /* "in 5 minutes", for times to come. */
 static char *
 format_in (gint64 then,
@@ -232,7 +209,7 @@ update_source_row (VigilPreferencesWindow *self,
     status = g_strdup (_("Not polled yet"));
   else
     {
-      g_autofree char *ago = format_ago (source->last_poll_at, now);
+      g_autofree char *ago = vigil_format_ago (MAX (now - source->last_poll_at, 0));
 
       if (source->last_ok && vigil_source_is_suspect (source))
         {

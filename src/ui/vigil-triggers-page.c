@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-format.h"
 #include "vigil-triggers-page.h"
 
 #define SNOOZE_DAYS 7
@@ -90,14 +91,6 @@ pending_change_free (PendingChange *pending)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PendingChange, pending_change_free)
 
-static char *
-format_day (gint64 time)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (time);
-
-  return dt != NULL ? g_date_time_format (dt, "%-d %b %Y") : g_strdup ("");
-}
-
 static GtkWidget *
 create_action_button (const char *icon_name,
                       const char *label,
@@ -137,7 +130,7 @@ create_trigger_row (VigilTriggersPage     *self,
   const char *customer = trigger->name != NULL ? trigger->name : trigger->customer;
   gboolean fresh = g_strcmp0 (trigger->state, "new") == 0;
   g_autofree char *name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, trigger->id);
-  g_autofree char *since = format_day (trigger->first_seen);
+  g_autofree char *since = vigil_format_date (trigger->first_seen);
   g_autofree char *subtitle = NULL;
   TriggerInfo *info = g_new0 (TriggerInfo, 1);
 
@@ -405,8 +398,7 @@ snooze_clicked_cb (VigilTriggersPage *self,
   TriggerInfo *info = get_button_info (button);
   gint32 day = vigil_time_get_day (g_get_real_time () / G_USEC_PER_SEC) + SNOOZE_DAYS;
   g_autofree char *until = vigil_date_format (day);
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc ((gint64) day * 86400);
-  g_autofree char *shown = g_date_time_format (dt, "%-d %b");
+  g_autofree char *shown = vigil_format_day_short (day);
 
   g_assert (info != NULL);
   /* Translators: a customer and a day, e.g. "Acme: snoozed until 30 Nov" */

@@ -1,13 +1,15 @@
-/* vigil-pulse-section.c: the CSM's pulse of a customer, on its page
+/* vigil-pulse-section.c
  *
  * Copyright 2026 The Vigil developers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * design 5: the current pulse (green, yellow or red, its reason and
- * note, who took it and when), a control to take a new one (three
- * toggle buttons, a reason, a note, Save) and the earlier pulses. It is
- * read from the customer's portfolio row and saved off the main thread.
+ * The CSM's pulse (design 3.5, design 5): the current one (green,
+ * yellow or red, its reason and note, who took it and when), a control
+ * to take a new one (three toggle buttons, a reason, a note, Save) and
+ * the earlier ones. The current pulse comes with the customer's
+ * portfolio row; the earlier ones are read, and a new one saved, off the
+ * main thread.
  */
 
 #define G_LOG_DOMAIN "vigil-pulse-section"
@@ -16,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-format.h"
 #include "vigil-pulse-section.h"
 
 struct _VigilPulseSection
@@ -38,15 +41,12 @@ struct _VigilPulseSection
   gboolean          saving;
 };
 
-G_DEFINE_FINAL_TYPE (VigilPulseSection, vigil_pulse_section, ADW_TYPE_BIN)
+static void vigil_pulse_section_iface_init (VigilCustomerSectionInterface *iface);
+static void vigil_pulse_section_forget     (VigilCustomerSection          *section);
 
-enum
-{
-  SHOW_TOAST,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE_WITH_CODE (VigilPulseSection, vigil_pulse_section, ADW_TYPE_BIN,
+                               G_IMPLEMENT_INTERFACE (VIGIL_TYPE_CUSTOMER_SECTION,
+                                                      vigil_pulse_section_iface_init))
 
 /* The CSS class that colours a sentiment (style.css). */
 static const char * const sentiment_classes[VIGIL_N_SENTIMENTS] = {
@@ -56,16 +56,6 @@ static const char * const sentiment_classes[VIGIL_N_SENTIMENTS] = {
 };
 
 /* Helpers ------------------------------------------------------------------- */
-
-/* A time as a local date, e.g. "3 Mar 2026". */
-static char *
-format_date (gint64 time)
-{
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (time);
-  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
-
-  return local != NULL ? g_date_time_format (local, "%-d %b %Y") : g_strdup ("—");
-}
 
 /* "Yellow · Budget" */
 static char *
@@ -82,7 +72,7 @@ describe_sentiment (const VigilPulse *pulse)
 static char *
 describe_who_when (const VigilPulse *pulse)
 {
-  g_autofree char *date = format_date (pulse->at);
+  g_autofree char *date = vigil_format_date (pulse->at);
   g_autofree char *line = NULL;
 
   /* TRANSLATORS: who took a pulse and on which day, e.g. "by Dana Park on 3 Mar 2026" */
@@ -198,7 +188,7 @@ pulses_listed_cb (GObject      *object,
   if (pulses == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_signal_emit (self, signals[SHOW_TOAST], 0, error->message);
+        vigil_customer_section_toast (VIGIL_CUSTOMER_SECTION (self), error->message);
       return;
     }
   clear_history (self);
@@ -272,7 +262,7 @@ saved_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       message = g_strdup_printf (_("The pulse was not saved: %s"), error->message);
-      g_signal_emit (self, signals[SHOW_TOAST], 0, message);
+      vigil_customer_section_toast (VIGIL_CUSTOMER_SECTION (self), message);
       return;
     }
 
@@ -281,7 +271,7 @@ saved_cb (GObject      *object,
     message = g_strdup (_("Pulse saved; it counts in the health score from the next observation"));
   else
     message = g_strdup (_("Pulse saved"));
-  g_signal_emit (self, signals[SHOW_TOAST], 0, message);
+  vigil_customer_section_toast (VIGIL_CUSTOMER_SECTION (self), message);
   /* The row brings the new pulse back, and the scores it moved. */
   vigil_portfolio_reload (self->portfolio);
 }
@@ -330,14 +320,6 @@ vigil_pulse_section_class_init (VigilPulseSectionClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = vigil_pulse_section_dispose;
-
-  /**
-   * VigilPulseSection::show-toast:
-   * @message: what happened, in words (plain text)
-   */
-  signals[SHOW_TOAST] =
-    g_signal_new ("show-toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static GtkWidget *
@@ -434,53 +416,23 @@ vigil_pulse_section_init (VigilPulseSection *self)
   update_save_button (self);
 }
 
-/* Public API ---------------------------------------------------------------- */
+/* VigilCustomerSection ------------------------------------------------------- */
 
-GtkWidget *
-vigil_pulse_section_new (void)
+/* Shows @customer's current pulse from its row and reads its earlier
+ * pulses in the background. Shown again for the same customer (after a
+ * reload) it keeps what is being typed. */
+static void
+vigil_pulse_section_show (VigilCustomerSection *section,
+                          VigilPortfolio       *portfolio,
+                          VigilCustomer        *customer,
+                          VigilCustomerHistory *history)
 {
-  return g_object_new (VIGIL_TYPE_PULSE_SECTION, NULL);
-}
-
-void
-vigil_pulse_section_set_portfolio (VigilPulseSection *self,
-                                   VigilPortfolio    *portfolio)
-{
-  g_return_if_fail (VIGIL_IS_PULSE_SECTION (self));
-  g_return_if_fail (VIGIL_IS_PORTFOLIO (portfolio));
+  VigilPulseSection *self = VIGIL_PULSE_SECTION (section);
+  gboolean same = self->customer != NULL && vigil_customer_get_store_id (customer) == self->store_id;
 
   g_set_object (&self->portfolio, portfolio);
-}
-
-/**
- * vigil_pulse_section_show_customer:
- * @customer: the customer the page shows
- *
- * Shows @customer's current pulse from its row and reads its earlier
- * pulses in the background. Shown again for the same customer (after a
- * reload) it keeps what is being typed.
- */
-void
-vigil_pulse_section_show_customer (VigilPulseSection *self,
-                                   VigilCustomer     *customer)
-{
-  gboolean same;
-
-  g_return_if_fail (VIGIL_IS_PULSE_SECTION (self));
-  g_return_if_fail (VIGIL_IS_CUSTOMER (customer));
-  g_return_if_fail (self->portfolio != NULL);
-
-  same = self->customer != NULL && vigil_customer_get_store_id (customer) == self->store_id;
   if (!same)
-    {
-      /* What was asked for the last customer is no longer wanted. */
-      g_cancellable_cancel (self->cancellable);
-      g_clear_object (&self->cancellable);
-      self->cancellable = g_cancellable_new ();
-      self->saving = FALSE;
-      clear_inputs (self);
-      clear_history (self);
-    }
+    vigil_pulse_section_forget (section);
   g_set_object (&self->customer, customer);
   self->store_id = vigil_customer_get_store_id (customer);
   show_current (self, vigil_customer_get_row (customer)->pulse);
@@ -488,7 +440,31 @@ vigil_pulse_section_show_customer (VigilPulseSection *self,
   load_history (self);
 }
 
-/* Returns: how many earlier pulses are listed (for tests) */
+/* Another customer comes: what was asked or typed for this one goes. */
+static void
+vigil_pulse_section_forget (VigilCustomerSection *section)
+{
+  VigilPulseSection *self = VIGIL_PULSE_SECTION (section);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->saving = FALSE;
+  clear_inputs (self);
+  clear_history (self);
+  update_save_button (self);
+}
+
+static void
+vigil_pulse_section_iface_init (VigilCustomerSectionInterface *iface)
+{
+  iface->show = vigil_pulse_section_show;
+  iface->forget = vigil_pulse_section_forget;
+}
+
+/* Public API ---------------------------------------------------------------- */
+
+/* Returns: how many earlier pulses are listed */
 guint
 vigil_pulse_section_get_n_earlier (VigilPulseSection *self)
 {
