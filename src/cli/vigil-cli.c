@@ -590,6 +590,9 @@ compare_rows (gconstpointer a,
         return result;
       break;
     case SORT_ID:
+      /* by the ids themselves, so that --reverse turns them round too */
+      result = g_strcmp0 (sa->customer_id, sb->customer_id);
+      break;
     case N_SORT_KEYS:
     default:
       break;
