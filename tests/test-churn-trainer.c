@@ -362,6 +362,79 @@ test_churn_risk_compare (void)
   g_assert_cmpint (vigil_churn_risk_compare (1.0, NAN, FALSE), <, 0);
 }
 
+typedef struct
+{
+  const char *name;
+  double      stake;
+  gint32      renewal;
+} Stake;
+
+static int
+compare_most_first (gconstpointer a,
+                    gconstpointer b)
+{
+  const Stake *x = a, *y = b;
+
+  return vigil_churn_at_stake_compare (x->stake, x->renewal, y->stake, y->renewal, TRUE);
+}
+
+static int
+compare_least_first (gconstpointer a,
+                     gconstpointer b)
+{
+  const Stake *x = a, *y = b;
+
+  return vigil_churn_at_stake_compare (x->stake, x->renewal, y->stake, y->renewal, FALSE);
+}
+
+static char *
+stake_order (Stake *stakes,
+             guint  n)
+{
+  GString *order = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (order, stakes[i].name);
+  return g_string_free (order, FALSE);
+}
+
+/* design 3.2: risk × MRR at stake, the most first; unknown (an unknown
+ * risk or MRR) last whichever the order; equal stakes by the sooner
+ * renewal, an unknown renewal last. */
+static void
+test_churn_at_stake (void)
+{
+  Stake stakes[] = {
+    { "A", vigil_churn_at_stake (0.5, 1000), 100 },
+    { "B", vigil_churn_at_stake (0.25, 2000), 50 },
+    { "C", vigil_churn_at_stake (0.9, 100), 10 },
+    { "D", vigil_churn_at_stake (0.1, 10000), 400 },
+    { "E", vigil_churn_at_stake (NAN, 5000), VIGIL_UNKNOWN_DAY },
+    { "F", vigil_churn_at_stake (0.8, NAN), 10 },
+    { "G", vigil_churn_at_stake (0.5, 1000), VIGIL_UNKNOWN_DAY },
+  };
+  g_autofree char *most = NULL;
+  g_autofree char *least = NULL;
+
+  g_assert_cmpfloat (stakes[0].stake, ==, 500);
+  g_assert_cmpfloat (stakes[1].stake, ==, 500);
+  g_assert_true (isnan (stakes[4].stake));
+  g_assert_true (isnan (stakes[5].stake));
+
+  qsort (stakes, G_N_ELEMENTS (stakes), sizeof (Stake), compare_most_first);
+  most = stake_order (stakes, G_N_ELEMENTS (stakes));
+  g_assert_cmpstr (most, ==, "DBAGCFE");
+
+  qsort (stakes, G_N_ELEMENTS (stakes), sizeof (Stake), compare_least_first);
+  least = stake_order (stakes, G_N_ELEMENTS (stakes));
+  g_assert_cmpstr (least, ==, "CBAGDFE");
+
+  g_assert_cmpint (vigil_churn_at_stake_compare (NAN, VIGIL_UNKNOWN_DAY, NAN, VIGIL_UNKNOWN_DAY, TRUE), ==, 0);
+  g_assert_cmpint (vigil_churn_at_stake_compare (1, 5, 1, 5, TRUE), ==, 0);
+  g_assert_cmpint (vigil_churn_at_stake_compare (0, VIGIL_UNKNOWN_DAY, NAN, 1, TRUE), <, 0);
+  g_assert_cmpint (vigil_churn_at_stake_compare (0, VIGIL_UNKNOWN_DAY, NAN, 1, FALSE), <, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -374,6 +447,7 @@ main (int    argc,
   g_test_add_func ("/core/churn/trainer/refit-fails", test_churn_trainer_refit_fails);
   g_test_add_func ("/core/churn/risk/of", test_churn_risk_of);
   g_test_add_func ("/core/churn/risk/compare", test_churn_risk_compare);
+  g_test_add_func ("/core/churn/at-stake", test_churn_at_stake);
 
   return g_test_run ();
 }

@@ -467,8 +467,8 @@ test_cli_scores_json (Fixture       *f,
    * and its source beside every known input; nothing else changes. */
   {
     static const char * const members[] = {
-      "api_calls_7d", "churn_factors", "churn_risk", "features_used", "health", "id", "keys",
-      "last_active", "measures", "mrr", "name", "observed_at", "owner", "plan", "pulse", "records",
+      "api_calls_7d", "at_stake", "churn_factors", "churn_risk", "churned_on", "features_used", "health", "id",
+      "keys", "last_active", "measures", "mrr", "name", "observed_at", "owner", "plan", "pulse", "records",
       "renewal_date", "scorecard_version", "seats", "seats_used", "segment", "source", "tier",
       "trend", "triggers", NULL
     };
@@ -658,7 +658,8 @@ test_cli_scores_table_and_csv (Fixture       *f,
   g_assert_cmpint (table.status, ==, 0);
   lines = g_strsplit (table.out, "\n", -1);
   g_assert_true (g_str_has_prefix (lines[0], "ID"));
-  /* Health ascending by default: the most at risk first. */
+  /* What is at stake first by default (design 3.2): globex's 85 % of
+   * 900.50 above acme's 7 % of 4200, initech's unknown MRR last. */
   g_assert_true (g_str_has_prefix (lines[1], "globex"));
   g_assert_nonnull (strstr (lines[1], "Globex 环球"));
   g_assert_nonnull (strstr (table.out, "3 customers"));
@@ -1138,12 +1139,12 @@ test_cli_csv_formulas (void)
   g_assert_cmpstr (scores.out, ==,
                    "id,source,name,owner,segment,plan,mrr,health,tier,churn_risk,observed_at,last_active,"
                    "seats,seats_used,api_calls_7d,features_used,renewal_date,activity_points,volume_points,"
-                   "breadth_points,trend_7d,pulse,sentiment_points\r\n"
+                   "breadth_points,trend_7d,at_stake,churned_on,pulse,sentiment_points\r\n"
                    "f1,imported,\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'-2 cm,'@SUM(A1),,30,high-risk,0.5744,"
-                   "2026-11-21T12:00:00Z,,,,1500,,,,30,,-70,,\r\n"
-                   "f3,imported,Nobody Knows,,,,,,,,2026-11-21T12:00:00Z,,,,,,,,,,,,\r\n"
-                   "t1,'\ttab,,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,,,\r\n"
-                   "t1,\"'\rcr\",,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,,,\r\n");
+                   "2026-11-21T12:00:00Z,,,,1500,,,,30,,-70,,,,\r\n"
+                   "f3,imported,Nobody Knows,,,,,,,,2026-11-21T12:00:00Z,,,,,,,,,,,,,,\r\n"
+                   "t1,'\ttab,,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,,,,,\r\n"
+                   "t1,\"'\rcr\",,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,,,,,\r\n");
 
   run_vigil (&history, "--db", db, "history", "f1", "--format", "csv");
   g_assert_cmpint (history.status, ==, 0);
@@ -1190,6 +1191,160 @@ first_cells (const char *text,
   return g_string_free (out, FALSE);
 }
 
+/* The ids of a JSON array of customers or triggers (@member), in order. */
+static char *
+json_ids (const char *text,
+          const char *member)
+{
+  g_autoptr(JsonNode) root = parse_json (text);
+  JsonArray *array = json_node_get_array (root);
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_string_append_printf (ids, "%s%s", i > 0 ? " " : "",
+                            json_object_get_string_member (json_array_get_object_element (array, i), member));
+  return g_string_free (ids, FALSE);
+}
+
+/* design 3.2: `scores` and `triggers` list the active book, `scores
+ * --churned` the customers whose latest outcome is churned, with the
+ * day; a later renewal brings one back. */
+static void
+test_cli_active_book (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *ids = NULL;
+  JsonObject *globex;
+
+  run_vigil (&run, "--db", f->db, "triggers", "--format", "json");
+  ids = json_ids (run.out, "customer");
+  g_assert_nonnull (strstr (ids, "globex"));
+  g_clear_pointer (&ids, g_free);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "outcome", "globex", "churned", "--date", "2026-11-21");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "scores", "--format", "json", "--sort", "id");
+  g_assert_cmpint (run.status, ==, 0);
+  ids = json_ids (run.out, "id");
+  g_assert_cmpstr (ids, ==, "acme initech");
+  g_clear_pointer (&ids, g_free);
+  root = parse_json (run.out);
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (json_node_get_array (root), 0),
+                                              "churned_on"));
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "triggers", "--format", "json");
+  ids = json_ids (run.out, "customer");
+  g_assert_null (strstr (ids, "globex"));
+  g_assert_cmpstr (ids, !=, "");
+  g_clear_pointer (&ids, g_free);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "scores", "--churned", "--format", "json");
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+  globex = json_array_get_object_element (json_node_get_array (root), 0);
+  g_assert_cmpstr (json_object_get_string_member (globex, "id"), ==, "globex");
+  g_assert_cmpstr (json_object_get_string_member (globex, "churned_on"), ==, "2026-11-21");
+  /* Its figures are still there, as it was last seen. */
+  g_assert_cmpfloat (json_object_get_double_member (globex, "mrr"), ==, 900.5);
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "scores", "--churned");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (has_line (run.out, "^ID .* CHURNED$"));
+  g_assert_true (has_line (run.out, "^globex .* 2026-11-21$"));
+  g_assert_nonnull (strstr (run.out, "1 churned customer"));
+  run_clear (&run);
+
+  /* Renewed the day after: back in the book. */
+  run_vigil (&run, "--db", f->db, "outcome", "globex", "renewed", "--date", "2026-11-22");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "scores", "--format", "json", "--sort", "id");
+  ids = json_ids (run.out, "id");
+  g_assert_cmpstr (ids, ==, "acme globex initech");
+  g_clear_pointer (&ids, g_free);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "scores", "--churned", "--format", "json");
+  ids = json_ids (run.out, "id");
+  g_assert_cmpstr (ids, ==, "");
+}
+
+/* design 3.2: what is at stake (churn risk × MRR) first by default and
+ * with --sort at-stake; --reverse puts the least first, the unknown
+ * (initech: no MRR) last either way. Whale, at risk with a large MRR,
+ * puts more at stake than globex, whose health is far lower. */
+static void
+test_cli_scores_at_stake (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *ids = NULL;
+  g_autofree char *whale = test_dir_write (&f->dir, "whale.csv",
+                                           "id,name,mrr,last_active,api_calls_7d,features_used,observed_at\n"
+                                           "whale,Whale Inc,50000,2026-11-21T12:00:00Z,2500,4,"
+                                           "2026-11-21T12:00:00Z\n", -1);
+  JsonArray *array;
+  double previous = G_MAXDOUBLE;
+
+  run_vigil (&run, "--db", f->db, "import", whale);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "scores", "--format", "json");
+  g_assert_cmpint (run.status, ==, 0);
+  ids = json_ids (run.out, "id");
+  g_assert_cmpstr (ids, ==, "whale globex acme initech");
+  g_clear_pointer (&ids, g_free);
+
+  /* at_stake is the risk times the MRR, to the cent (the risk shown is
+   * rounded to 4 decimals), null without MRR. */
+  root = parse_json (run.out);
+  array = json_node_get_array (root);
+  g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (array, 0), "health"), ==, 70);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *customer = json_array_get_object_element (array, i);
+      double at_stake = json_object_get_double_member (customer, "at_stake");
+      double mrr = json_object_get_double_member (customer, "mrr");
+
+      g_assert_cmpfloat_with_epsilon (at_stake, json_object_get_double_member (customer, "churn_risk") * mrr,
+                                      0.00005 * mrr + 0.005);
+      g_assert_cmpfloat_with_epsilon (round (at_stake * 100), at_stake * 100, 1e-6);
+      g_assert_cmpfloat (at_stake, <, previous);
+      previous = at_stake;
+    }
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (array, 3), "at_stake"));
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "scores", "--format", "csv", "--sort", "at-stake");
+  ids = first_cells (run.out, ",");
+  g_assert_cmpstr (ids, ==, "whale globex acme initech ");
+  g_clear_pointer (&ids, g_free);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "scores", "--format", "csv", "--sort", "at-stake", "--reverse");
+  ids = first_cells (run.out, ",");
+  g_assert_cmpstr (ids, ==, "acme globex whale initech ");
+  g_clear_pointer (&ids, g_free);
+  run_clear (&run);
+
+  /* The table too, with the stake beside the MRR. */
+  run_vigil (&run, "--db", f->db, "scores");
+  g_assert_true (has_line (run.out, "^ID .* MRR +AT STAKE +SEATS +RENEWAL +PULSE$"));
+  g_assert_true (g_str_has_prefix (strchr (run.out, '\n') + 1, "whale "));
+}
+
 /* One rule for a customer's churn risk, whatever the format: JSON null,
  * an empty CSV cell and a dash in the table for the customer without a
  * health score, the same number for the others; sorted by risk, unknown
@@ -1224,10 +1379,10 @@ test_cli_churn_risk_agrees (void)
 
   run_vigil (&table, "--db", db, "scores", "--sort", "id");
   g_assert_cmpint (table.status, ==, 0);
-  /* MRR, seats, renewal and pulse unknown */
-  g_assert_true (has_line (table.out, "^f1 .* High risk +57 % +— +— +— +—$"));
-  g_assert_true (has_line (table.out, "^f3 +Nobody Knows( +—){11}$"));
-  g_assert_true (has_line (table.out, "^t1 .* High risk +33 % +— +— +— +—$"));
+  /* MRR, at stake, seats, renewal and pulse unknown */
+  g_assert_true (has_line (table.out, "^f1 .* High risk +57 % +— +— +— +— +—$"));
+  g_assert_true (has_line (table.out, "^f3 +Nobody Knows( +—){12}$"));
+  g_assert_true (has_line (table.out, "^t1 .* High risk +33 % +— +— +— +— +—$"));
 
   run_vigil (&highest, "--db", db, "scores", "--sort", "risk", "--format", "csv");
   highest_order = first_cells (highest.out, ",");
@@ -1720,7 +1875,7 @@ test_cli_sentiment_measure (Fixture       *f,
   g_assert_true (g_str_has_prefix (csv.out, "id,source,name,owner,segment,plan,mrr,health,tier,churn_risk,"
                                             "observed_at,last_active,seats,seats_used,api_calls_7d,features_used,"
                                             "renewal_date,activity_points,volume_points,breadth_points,trend_7d,"
-                                            "pulse,sentiment_points\r\n"));
+                                            "at_stake,churned_on,pulse,sentiment_points\r\n"));
   g_assert_true (has_line (csv.out, "^acme,.*,green,9\\.090909\r$"));
   g_assert_true (has_line (csv.out, "^initech,.*,yellow,\r$"));
   run_vigil (&history_csv_run, "--db", f->db, "history", "acme", "--format", "csv");
@@ -1861,6 +2016,30 @@ test_cli_views (Fixture       *f,
   g_assert_cmpstr (removed.out, ==, "Removed the view “Dana's”\n");
   run_vigil (&cleared, "--db", f->db, "view", "default");
   g_assert_cmpstr (cleared.out, ==, "The window opens on My Book when “I am” is set, else on the whole book\n");
+
+  /* A view of the churned customers (design 3.2): its book is kept. */
+  {
+    g_auto(Run) outcome = { 0 };
+    g_auto(Run) gone = { 0 };
+    g_auto(Run) churned = { 0 };
+    g_auto(Run) active = { 0 };
+    g_auto(Run) listed = { 0 };
+    g_autofree char *churned_ids = NULL;
+    g_autofree char *active_ids = NULL;
+
+    run_vigil (&outcome, "--db", f->db, "outcome", "globex", "churned", "--date", "2026-11-21");
+    g_assert_cmpint (outcome.status, ==, 0);
+    run_vigil (&gone, "--db", f->db, "view", "save", "gone", "--churned");
+    g_assert_cmpint (gone.status, ==, 0);
+    run_vigil (&churned, "--db", f->db, "scores", "--view", "gone", "--format", "csv");
+    churned_ids = first_cells (churned.out, ",");
+    g_assert_cmpstr (churned_ids, ==, "globex ");
+    run_vigil (&active, "--db", f->db, "scores", "--view", "emea", "--format", "csv");
+    active_ids = first_cells (active.out, ",");
+    g_assert_cmpstr (active_ids, ==, "acme ");
+    run_vigil (&listed, "--db", f->db, "view", "list");
+    g_assert_true (has_line (listed.out, "^gone +churned customers +default +$"));
+  }
 }
 
 static void
@@ -1922,6 +2101,8 @@ main (int    argc,
   ADD ("/cli/sentiment-measure", test_cli_sentiment_measure);
   ADD ("/cli/views", test_cli_views);
   ADD ("/cli/me", test_cli_me);
+  ADD ("/cli/active-book", test_cli_active_book);
+  ADD ("/cli/scores-at-stake", test_cli_scores_at_stake);
 #undef ADD
 
   return g_test_run ();

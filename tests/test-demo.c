@@ -12,8 +12,11 @@
 #include <math.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "vigil-core.h"
 #include "vigil-demo.h"
+#include "vigil-test-util.h"
 
 #define DAY G_GINT64_CONSTANT (86400)
 
@@ -791,6 +794,93 @@ test_demo_smooth (void)
   g_assert_cmpfloat (p95_score, <, 15);
 }
 
+/* design 3.2: the demo book records the outcome of every customer that
+ * churned by its "now", on the day it churned, so that it opens on its
+ * live customers: the churned ones are listed apart, none has an open
+ * trigger, and no one else has an outcome. */
+static void
+test_demo_outcomes (void)
+{
+  const guint n = 300;
+  g_autoptr(VigilDemo) demo = vigil_demo_new (TEST_SEED, n);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) active = NULL;
+  g_autoptr(GPtrArray) churned = NULL;
+  g_autoptr(GPtrArray) triggers = NULL;
+  g_autoptr(GHashTable) churned_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  gint64 now = FIXED_TIME;
+  guint n_churned = 0;
+  TestDir dir;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "demo.db");
+  store = vigil_demo_open_store (demo, path, now, 30, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("acct-%05u", i);
+      gint64 churn = vigil_demo_get_churn_time (demo, i);
+      gint64 customer = vigil_store_find_customer (store, id, "demo", &error);
+      g_autoptr(GPtrArray) outcomes = NULL;
+
+      g_assert_no_error (error);
+      outcomes = vigil_store_list_outcomes (store, customer, &error);
+      g_assert_no_error (error);
+      if (churn != VIGIL_UNKNOWN && churn <= now)
+        {
+          g_autofree char *day = vigil_date_format (vigil_time_get_day (churn));
+          g_autofree char *expected = g_strdup_printf ("%s churned", day);
+          gint64 *key = g_new (gint64, 1);
+
+          g_assert_cmpuint (outcomes->len, ==, 1);
+          g_assert_cmpstr (outcomes->pdata[0], ==, expected);
+          *key = customer;
+          g_hash_table_add (churned_ids, key);
+          n_churned++;
+        }
+      else
+        g_assert_cmpuint (outcomes->len, ==, 0);
+    }
+  g_test_message ("%u of %u customers churned by now", n_churned, n);
+  g_assert_cmpuint (n_churned, >, 0);
+
+  active = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  churned = vigil_store_list_book (store, VIGIL_BOOK_CHURNED, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (active->len, ==, n - n_churned);
+  g_assert_cmpuint (churned->len, ==, n_churned);
+  for (guint i = 0; i < active->len; i++)
+    g_assert_false (g_hash_table_contains (churned_ids, &((VigilPortfolioRow *) active->pdata[i])->customer_id));
+
+  /* Their triggers closed when their churn was recorded; the others'
+   * stay open. */
+  triggers = vigil_store_list_triggers (store, now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (triggers->len, >, 0);
+  for (guint i = 0; i < triggers->len; i++)
+    g_assert_false (g_hash_table_contains (churned_ids, &((VigilTriggerRow *) triggers->pdata[i])->customer_id));
+  {
+    static const char sql[] = "SELECT count(*) FROM triggers t JOIN outcomes o "
+                              "ON o.customer_id = t.customer_id WHERE t.cleared_at IS NULL";
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 0);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_demo_perf (void)
 {
@@ -837,6 +927,7 @@ main (int   argc,
   g_test_add_func ("/core/demo/tiers", test_demo_tiers);
   g_test_add_func ("/core/demo/churn", test_demo_churn);
   g_test_add_func ("/core/demo/smooth", test_demo_smooth);
+  g_test_add_func ("/core/demo/outcomes", test_demo_outcomes);
   g_test_add_func ("/core/demo/perf", test_demo_perf);
 
   return g_test_run ();

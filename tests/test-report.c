@@ -485,6 +485,112 @@ test_report_content (void)
   }
 }
 
+/* Records @outcome for customer c%04u (@index) on @day. */
+static void
+record_outcome (Book       *book,
+                guint       index,
+                const char *outcome,
+                gint32      day)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = vigil_store_open (book->db_path, &error);
+  g_autofree char *id = g_strdup_printf ("c%04u", index);
+  gint64 customer;
+
+  g_assert_no_error (error);
+  customer = vigil_store_find_customer (store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_record_outcome (store, customer, outcome, day, &error));
+  g_assert_no_error (error);
+}
+
+static VigilReportData *
+gather (Book *book)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = vigil_store_open (book->db_path, &error);
+  VigilReportData *data;
+
+  g_assert_no_error (error);
+  data = vigil_report_data_gather (store, WEEK_YEAR, WEEK_NUMBER, NULL, 10, &error);
+  g_assert_no_error (error);
+  return data;
+}
+
+static gboolean
+lists_customer (const VigilReportData *data,
+                const char            *id)
+{
+  for (guint i = 0; i < data->rows->len; i++)
+    if (g_str_equal (((VigilPortfolioRow *) data->rows->pdata[i])->latest->customer_id, id))
+      return TRUE;
+  return FALSE;
+}
+
+/* design 3.2 and 6: the report counts and lists the active book as it
+ * stood at the end of the week. A customer churned on the week's
+ * Thursday is in the week before's figures, not in this week's, nor in
+ * its lists and new triggers; this week says one churned. A renewal
+ * after it brings it back. */
+static void
+test_report_active_book (void)
+{
+  g_autoptr(Book) book = build_book (40);
+  g_autoptr(VigilReportData) before = NULL;
+  g_autoptr(VigilReportData) churned = NULL;
+  g_autoptr(VigilReportData) renewed = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *layout = NULL;
+  g_autofree char *pattern = NULL;
+  /* c0039, "Account 039", the largest MRR, silent and failing. */
+  double mrr = get_mrr (39);
+
+  before = gather (book);
+  g_assert_true (lists_customer (before, "c0039"));
+  g_assert_cmpuint (before->now.customers, ==, 40);
+  g_assert_cmpuint (before->now.churned, ==, 0);
+  g_assert_cmpuint (before->now.new_risk_triggers, >, 0);
+
+  record_outcome (book, 39, "churned", LAST_DAY - 3);
+  churned = gather (book);
+  g_assert_false (lists_customer (churned, "c0039"));
+  g_assert_cmpuint (churned->customers->len, ==, 39);
+  g_assert_cmpuint (churned->now.customers, ==, 39);
+  g_assert_cmpuint (churned->before.customers, ==, 40);
+  g_assert_cmpfloat_with_epsilon (churned->now.mrr, book->mrr_total - mrr, 1e-6);
+  g_assert_cmpfloat_with_epsilon (churned->before.mrr, book->mrr_total, 1e-6);
+  g_assert_cmpfloat_with_epsilon (churned->now.mrr_at_risk, before->now.mrr_at_risk - mrr, 1e-6);
+  g_assert_cmpuint (churned->now.churned, ==, 1);
+  g_assert_cmpuint (churned->now.new_risk_triggers, <, before->now.new_risk_triggers);
+  /* The health trend's last point is the week's book too. */
+  g_assert_cmpuint (churned->n_trend, >, 0);
+  g_assert_cmpfloat_with_epsilon (churned->trend_values[churned->n_trend - 1], churned->now.average_health, 1e-9);
+  g_assert_cmpfloat (churned->now.average_health, >, before->now.average_health);
+  for (guint i = 0; i < churned->upsells->len; i++)
+    g_assert_cmpstr (g_array_index (churned->upsells, VigilReportUpsell, i).customer->row->latest->customer_id,
+                     !=, "c0039");
+
+  if (have_poppler ())
+    {
+      path = write_report (book, NULL, VIGIL_REPORT_PAPER_A4, "churned.pdf");
+      raw = pdf_text (path, 0, FALSE);
+      layout = pdf_text (path, 0, TRUE);
+      g_assert_null (strstr (raw, "Account 039"));
+      g_assert_nonnull (strstr (raw, "Account 038"));
+      g_assert_true (has_line (layout, "^\\s*Customers\\s+39\\s+40\\s+−1\\s*$"));
+      g_assert_true (has_line (layout, "^\\s*Outcomes recorded: churned\\s+1\\s+0\\s+\\+1\\s*$"));
+      pattern = g_strdup_printf ("^\\s*Total MRR\\s+%.0f\\s+%.0f\\s", book->mrr_total - mrr, book->mrr_total);
+      g_assert_true (has_line (layout, pattern));
+    }
+
+  record_outcome (book, 39, "renewed", LAST_DAY - 1);
+  renewed = gather (book);
+  g_assert_true (lists_customer (renewed, "c0039"));
+  g_assert_cmpuint (renewed->now.customers, ==, 40);
+  g_assert_cmpuint (renewed->now.new_risk_triggers, ==, before->now.new_risk_triggers);
+}
+
 static void
 test_report_pages_grow (void)
 {
@@ -732,6 +838,7 @@ main (int    argc,
   g_test_add_func ("/report/iso-week/last-full", test_iso_week_last_full);
   g_test_add_func ("/report/data/unknown-risk", test_report_data_unknown_risk);
   g_test_add_func ("/report/pdf/content", test_report_content);
+  g_test_add_func ("/report/pdf/active-book", test_report_active_book);
   g_test_add_func ("/report/pdf/unknown-risk", test_report_unknown_risk_pdf);
   g_test_add_func ("/report/pdf/pages-grow", test_report_pages_grow);
   g_test_add_func ("/report/pdf/deterministic", test_report_deterministic);

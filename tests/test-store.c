@@ -1101,6 +1101,277 @@ test_store_trends (void)
   test_dir_clear (&dir);
 }
 
+/* design 3.2: a customer with only weekly calls known has health calls
+ * / 50; @silent_days of silence on top make it high risk and open
+ * gone-silent. */
+static VigilSnapshot *
+make_book_snapshot (const char *id,
+                    gint64      observed_at,
+                    gint64      calls,
+                    double      mrr,
+                    int         silent_days)
+{
+  VigilSnapshot *snapshot = vigil_snapshot_new ();
+
+  snapshot->customer_id = g_strdup (id);
+  snapshot->observed_at = observed_at;
+  snapshot->api_calls_7d = calls;
+  snapshot->mrr = mrr;
+  if (silent_days > 0)
+    snapshot->last_active = observed_at - silent_days * 86400;
+  return snapshot;
+}
+
+static void
+add_book_day (VigilStore *store,
+              gint64      observed_at)
+{
+  add_snapshots (store, "crm",
+                 make_book_snapshot ("keep", observed_at, 4500, 1000, 0),
+                 make_book_snapshot ("risky", observed_at, 3500, 2000, 0),
+                 make_book_snapshot ("gone", observed_at, 1000, 5000, 10),
+                 NULL);
+}
+
+static const VigilPortfolioRow *
+find_row (GPtrArray  *rows,
+          const char *id)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
+
+      if (g_strcmp0 (row->latest->customer_id, id) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+static char *
+list_ids (GPtrArray *rows)
+{
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < rows->len; i++)
+    g_string_append_printf (ids, "%s%s", i > 0 ? " " : "",
+                            ((VigilPortfolioRow *) rows->pdata[i])->latest->customer_id);
+  return g_string_free (ids, FALSE);
+}
+
+static char *
+book_ids (VigilStore *store,
+          VigilBook   book)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = vigil_store_list_book (store, book, NULL, VIGIL_TIER_NONE, &error);
+
+  g_assert_no_error (error);
+  return list_ids (rows);
+}
+
+/* How many open trigger episodes the inbox lists for customer @id. */
+static guint
+count_listed_triggers (VigilStore *store,
+                       const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) triggers = vigil_store_list_triggers (store, T0, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < triggers->len; i++)
+    n += g_strcmp0 (((VigilTriggerRow *) triggers->pdata[i])->customer, id) == 0;
+  return n;
+}
+
+static gint64
+count_open_episodes (const char *path,
+                     gint64      customer)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM triggers WHERE customer_id = %" G_GINT64_FORMAT
+                                          " AND cleared_at IS NULL", customer);
+
+  return sqlite_int (path, sql);
+}
+
+static VigilBookFigures
+sum_book (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = vigil_store_list_book (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, &error);
+  VigilBookFigures figures = { 0, };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    vigil_book_figures_add (&figures, rows->pdata[i]);
+  return figures;
+}
+
+/* design 3.2: the latest outcome by day decides whether a customer is in
+ * the active book, for the portfolio, its figures, the inbox, the
+ * triggers and the book's health over time; a churned customer's
+ * history stays, and a later renewal brings it back. */
+static void
+test_store_active_book (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) churned = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GArray) average = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  const gint64 day = 86400;
+  gint32 today = vigil_time_get_day (T0);
+  VigilBookFigures figures;
+  gint64 gone;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  add_book_day (store, T0 - 2 * day);
+  add_book_day (store, T0 - day);
+  add_book_day (store, T0);
+  gone = vigil_store_find_customer (store, "gone", NULL, &error);
+  g_assert_no_error (error);
+
+  /* Before any outcome: three customers, gone's silence open. */
+  ids = book_ids (store, VIGIL_BOOK_ACTIVE);
+  g_assert_cmpstr (ids, ==, "keep risky gone");
+  g_clear_pointer (&ids, g_free);
+  g_assert_cmpuint (count_listed_triggers (store, "gone"), ==, 1);
+  figures = sum_book (store);
+  g_assert_cmpuint (figures.customers, ==, 3);
+  g_assert_cmpfloat (figures.mrr, ==, 8000);
+  g_assert_cmpfloat (figures.mrr_at_risk, ==, 7000);
+
+  /* Churned yesterday: out of the active book, into the churned list,
+   * its open trigger closed at once. */
+  g_assert_true (vigil_store_record_outcome (store, gone, "churned", today - 1, &error));
+  g_assert_no_error (error);
+  ids = book_ids (store, VIGIL_BOOK_ACTIVE);
+  g_assert_cmpstr (ids, ==, "keep risky");
+  g_clear_pointer (&ids, g_free);
+  {
+    g_autoptr(GPtrArray) active = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+
+    g_assert_no_error (error);
+    ids = list_ids (active);
+    g_assert_cmpstr (ids, ==, "keep risky");
+    g_clear_pointer (&ids, g_free);
+  }
+  churned = vigil_store_list_book (store, VIGIL_BOOK_CHURNED, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (churned->len, ==, 1);
+  g_assert_cmpstr (((VigilPortfolioRow *) churned->pdata[0])->latest->customer_id, ==, "gone");
+  g_assert_true (((VigilPortfolioRow *) churned->pdata[0])->churned);
+  g_assert_cmpint (((VigilPortfolioRow *) churned->pdata[0])->churned_day, ==, today - 1);
+  all = vigil_store_list_book (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_cmpuint (all->len, ==, 3);
+  g_assert_false (vigil_portfolio_row_in_book (find_row (all, "keep"), VIGIL_BOOK_CHURNED));
+  g_assert_true (vigil_portfolio_row_in_book (find_row (all, "keep"), VIGIL_BOOK_ACTIVE));
+  g_assert_true (vigil_portfolio_row_in_book (find_row (all, "gone"), VIGIL_BOOK_CHURNED));
+  g_assert_false (vigil_portfolio_row_in_book (find_row (all, "gone"), VIGIL_BOOK_ACTIVE));
+  g_assert_cmpuint (count_listed_triggers (store, "gone"), ==, 0);
+  g_assert_cmpint (count_open_episodes (path, gone), ==, 0);
+
+  /* The figures count the active book; the churned customer is only
+   * counted as such. */
+  figures = sum_book (store);
+  g_assert_cmpuint (figures.customers, ==, 2);
+  g_assert_cmpuint (figures.churned, ==, 1);
+  g_assert_cmpuint (figures.unscored, ==, 0);
+  g_assert_cmpuint (figures.tier_customers[VIGIL_TIER_HEALTHY], ==, 1);
+  g_assert_cmpuint (figures.tier_customers[VIGIL_TIER_AT_RISK], ==, 1);
+  g_assert_cmpuint (figures.tier_customers[VIGIL_TIER_HIGH_RISK], ==, 0);
+  g_assert_cmpfloat (figures.mrr, ==, 3000);
+  g_assert_cmpfloat (figures.tier_mrr[VIGIL_TIER_HIGH_RISK], ==, 0);
+  g_assert_cmpfloat (figures.mrr_at_risk, ==, 2000);
+
+  /* Its history is still there, for its page. */
+  history = vigil_store_list_history (store, gone, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 3);
+
+  /* The book's health over time counts it while it was in the book:
+   * the day before it churned, not from that day on. */
+  average = vigil_store_list_average_health (store, T0 - 2 * day, day, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (average->len, ==, 3);
+  g_assert_cmpuint (g_array_index (average, VigilHealthPoint, 0).count, ==, 3);
+  g_assert_cmpuint (g_array_index (average, VigilHealthPoint, 1).count, ==, 2);
+  g_assert_cmpfloat_with_epsilon (g_array_index (average, VigilHealthPoint, 1).health, (90 + 70) / 2.0, 1e-9);
+  g_assert_cmpuint (g_array_index (average, VigilHealthPoint, 2).count, ==, 2);
+  g_clear_pointer (&average, g_array_unref);
+
+  /* The report's book as of a past day: in it before, out after. */
+  {
+    g_autoptr(GPtrArray) before = vigil_store_list_portfolio_at (store, T0 - 2 * day, NULL, &error);
+    g_autoptr(GPtrArray) after = vigil_store_list_portfolio_at (store, T0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (find_row (before, "gone"));
+    g_assert_false (find_row (before, "gone")->churned);
+    g_assert_null (find_row (after, "gone"));
+  }
+
+  /* A poll later, still silent: its triggers stay closed. */
+  add_book_day (store, T0 + day);
+  g_assert_cmpuint (count_listed_triggers (store, "gone"), ==, 0);
+  g_assert_cmpint (count_open_episodes (path, gone), ==, 0);
+
+  /* Renewed after it churned: back in the active book, its silence a
+   * new episode at the next poll. */
+  g_assert_true (vigil_store_record_outcome (store, gone, "renewed", today, &error));
+  ids = book_ids (store, VIGIL_BOOK_ACTIVE);
+  g_assert_cmpstr (ids, ==, "keep risky gone");
+  g_clear_pointer (&ids, g_free);
+  ids = book_ids (store, VIGIL_BOOK_CHURNED);
+  g_assert_cmpstr (ids, ==, "");
+  g_clear_pointer (&ids, g_free);
+  add_book_day (store, T0 + 2 * day);
+  g_assert_cmpuint (count_listed_triggers (store, "gone"), ==, 1);
+
+  /* The latest outcome by day decides, whatever came before it; one on
+   * the same day replaces it. */
+  g_assert_true (vigil_store_record_outcome (store, gone, "churned", today + 1, &error));
+  ids = book_ids (store, VIGIL_BOOK_CHURNED);
+  g_assert_cmpstr (ids, ==, "gone");
+  g_clear_pointer (&ids, g_free);
+  g_assert_cmpint (count_open_episodes (path, gone), ==, 0);
+  g_assert_true (vigil_store_record_outcome (store, gone, "renewed", today + 1, &error));
+  ids = book_ids (store, VIGIL_BOOK_CHURNED);
+  g_assert_cmpstr (ids, ==, "");
+  g_clear_pointer (&ids, g_free);
+  /* An older churn recorded late does not undo a later renewal. */
+  g_assert_true (vigil_store_record_outcome (store, gone, "churned", today - 5, &error));
+  ids = book_ids (store, VIGIL_BOOK_ACTIVE);
+  g_assert_cmpstr (ids, ==, "keep risky gone");
+  g_clear_pointer (&ids, g_free);
+  g_assert_no_error (error);
+
+  /* A churn stored without closing what was open (by a Vigil before the
+   * active book): the inbox leaves it out at once, the next poll closes it. */
+  add_book_day (store, T0 + 3 * day);
+  g_assert_cmpint (count_open_episodes (path, gone), ==, 1);
+  {
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO outcomes (customer_id, day, outcome, recorded_at) "
+                                            "VALUES (%" G_GINT64_FORMAT ", '2026-11-24', 'churned', 0)", gone);
+
+    sqlite_exec (path, sql);
+  }
+  g_assert_cmpuint (count_listed_triggers (store, "gone"), ==, 0);
+  g_assert_cmpint (count_open_episodes (path, gone), ==, 1);
+  add_book_day (store, T0 + 4 * day);
+  g_assert_cmpint (count_open_episodes (path, gone), ==, 0);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_features_queryable (void)
 {
@@ -1711,7 +1982,7 @@ test_store_views (void)
     bad->sort = g_strdup ("shoe-size");
     g_assert_false (vigil_store_save_view (store, bad, &refusal));
     g_assert_error (refusal, VIGIL_ERROR, VIGIL_ERROR_INVALID);
-    g_assert_true (g_str_has_prefix (refusal->message, "Unknown sort key “shoe-size”: use one of health, name"));
+    g_assert_true (g_str_has_prefix (refusal->message, "Unknown sort key “shoe-size”: use one of at-stake, health, name"));
     g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM views"), ==, 1);
   }
 
@@ -1808,6 +2079,7 @@ main (int    argc,
   g_test_add_func ("/core/store/backfill-keeps-newest-name", test_store_backfill_keeps_newest_name);
   g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
   g_test_add_func ("/core/store/trends", test_store_trends);
+  g_test_add_func ("/core/store/active-book", test_store_active_book);
   g_test_add_func ("/core/store/large-ingest", test_store_large_ingest);
   g_test_add_func ("/core/store/abort-in-flight", test_store_abort_in_flight);
   g_test_add_func ("/core/store/newer-schema", test_store_newer_schema);

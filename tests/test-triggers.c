@@ -27,6 +27,7 @@ row_init (VigilPortfolioRow *row,
   row->score.health = 70;
   row->score.tier = VIGIL_TIER_AT_RISK;
   row->peak_14d = 70;
+  row->renewed_day = VIGIL_UNKNOWN_DAY;
   for (int i = 0; i < VIGIL_N_MEASURES; i++)
     row->score.measures[i].value = NAN;
 }
@@ -127,6 +128,18 @@ test_triggers_boundaries (void)
   s->renewal_day = vigil_time_get_day (T0) - 1;
   g_assert_false (fires (&row, limits, VIGIL_TRIGGER_RENEWAL_RISK));
 
+  /* A renewal recorded within its 60 days, or after, settles it while
+   * the source still gives its date; one recorded before was another
+   * year's. */
+  s->renewal_day = vigil_time_get_day (T0) + 30;
+  row.renewed_day = s->renewal_day - 61;
+  g_assert_true (fires (&row, limits, VIGIL_TRIGGER_RENEWAL_RISK));
+  row.renewed_day = s->renewal_day - 60;
+  g_assert_false (fires (&row, limits, VIGIL_TRIGGER_RENEWAL_RISK));
+  row.renewed_day = s->renewal_day + 3;
+  g_assert_false (fires (&row, limits, VIGIL_TRIGGER_RENEWAL_RISK));
+  row.renewed_day = VIGIL_UNKNOWN_DAY;
+
   /* unknown inputs never fire */
   vigil_snapshot_clear (s);
   row_init (&row, s);
@@ -136,24 +149,33 @@ test_triggers_boundaries (void)
     g_assert_false (fires (&row, limits, (VigilTriggerRule) r));
 }
 
+/* A poll that observed customer acme as @s says, at its time. */
+static void
+ingest_acme (VigilStore    *store,
+             VigilSnapshot *s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", s->observed_at, &error);
+
+  g_assert_no_error (error);
+  s->customer_id = g_strdup ("acme");
+  g_assert_true (vigil_ingest_add (ingest, s, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
 static void
 ingest_seats (VigilStore *store,
               gint64      observed_at,
               gint64      seats_used)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", observed_at, &error);
   g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
 
-  g_assert_no_error (error);
-  s->customer_id = g_strdup ("acme");
   s->observed_at = observed_at;
   s->last_active = observed_at;
   s->seats = 10;
   s->seats_used = seats_used;
-  g_assert_true (vigil_ingest_add (ingest, s, &error));
-  g_assert_true (vigil_ingest_commit (ingest, &error));
-  g_assert_no_error (error);
+  ingest_acme (store, s);
 }
 
 static guint
@@ -229,6 +251,78 @@ test_triggers_episodes (void)
   test_dir_clear (&dir);
 }
 
+static void
+ingest_renewal (VigilStore *store,
+                gint64      observed_at,
+                gint32      renewal_day)
+{
+  g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+
+  s->observed_at = observed_at;
+  /* Only the weekly calls known: health 70, at risk. */
+  s->api_calls_7d = 3500;
+  s->renewal_day = renewal_day;
+  ingest_acme (store, s);
+}
+
+static const char *
+first_rule (VigilStore *store)
+{
+  static char rule[32];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = vigil_store_list_triggers (store, T0, &error);
+
+  g_assert_no_error (error);
+  if (rows->len == 0)
+    return NULL;
+  g_strlcpy (rule, ((VigilTriggerRow *) rows->pdata[0])->rule, sizeof rule);
+  return rule;
+}
+
+/* design 3.3: a renewal recorded before the source moves the date on
+ * closes renewal-risk and keeps it closed on the old date; the renewal
+ * shown is the newest the source gives; next year's renewal is a risk
+ * again. */
+static void
+test_triggers_renewal_recorded (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  gint32 today = vigil_time_get_day (T0);
+  gint64 acme;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  ingest_renewal (store, T0, today + 30);
+  g_assert_cmpstr (first_rule (store), ==, "renewal-risk");
+
+  acme = vigil_store_find_customer (store, "acme", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_record_outcome (store, acme, "renewed", today + 1, &error));
+  ingest_renewal (store, T0 + 2 * DAY, today + 30);
+  g_assert_null (first_rule (store));
+
+  /* The source moves the date on a year: that is the date shown. */
+  ingest_renewal (store, T0 + 3 * DAY, today + 395);
+  rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((VigilPortfolioRow *) rows->pdata[0])->latest->renewal_day, ==, today + 395);
+  g_assert_cmpint (((VigilPortfolioRow *) rows->pdata[0])->renewed_day, ==, today + 1);
+
+  /* A year on, the next renewal is within 60 days and not settled. */
+  ingest_renewal (store, T0 + 365 * DAY, today + 395);
+  g_assert_cmpstr (first_rule (store), ==, "renewal-risk");
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -237,6 +331,7 @@ main (int    argc,
 
   g_test_add_func ("/core/triggers/boundaries", test_triggers_boundaries);
   g_test_add_func ("/core/triggers/episodes", test_triggers_episodes);
+  g_test_add_func ("/core/triggers/renewal-recorded", test_triggers_renewal_recorded);
 
   return g_test_run ();
 }

@@ -275,6 +275,24 @@ scroll_into_view (GtkWidget *widget)
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), at.y - 60);
 }
 
+/* How many customers the book (active or churned) has: the demo
+ * records the outcomes of those it churns. */
+static guint
+n_in_book (Fixture   *f,
+           VigilBook  book)
+{
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (all, i);
+
+      n += vigil_customer_in_book (customer, book);
+    }
+  return n;
+}
+
 /* An owner of the demo book with customers of more than one tier. */
 static char *
 pick_owner (Fixture *f)
@@ -372,7 +390,7 @@ test_views_save_and_apply (Fixture       *f,
 
   /* The whole book, then the view again: its filters and its sort. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "views.show-book", NULL);
-  g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, N_CUSTOMERS);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, n_in_book (f, VIGIL_BOOK_ACTIVE));
   g_assert_cmpstr (vigil_views_menu_get_shown (menu), ==, "Whole Book");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "views.show", "s", "Dana's big ones");
   while (g_main_context_iteration (NULL, FALSE))
@@ -399,6 +417,32 @@ test_views_save_and_apply (Fixture       *f,
       take_shot ("views-menu");
       gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
     }
+
+  /* A view of the churned customers keeps its book. */
+  g_assert_cmpuint (n_in_book (f, VIGIL_BOOK_CHURNED), >, 0);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "views.show-book", NULL);
+  vigil_portfolio_view_set_book (table, VIGIL_BOOK_CHURNED);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, n_in_book (f, VIGIL_BOOK_CHURNED));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "views.save", NULL);
+  dialog = find_message_dialog ("Save View");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (dialog), is_named, "view-name")), "Gone");
+  click_response (dialog, "_Save");
+  wait_for_toast (f, "Saved the view “Gone”");
+  {
+    g_autoptr(VigilView) gone = vigil_store_get_view (store, "Gone", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (gone->book, ==, VIGIL_BOOK_CHURNED);
+    g_assert_null (gone->owner);
+  }
+  wait = (MenuWait) { section, "Gone" };
+  g_assert_true (wait_for (menu_has_item, &wait));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "views.show-book", NULL);
+  g_assert_cmpint (vigil_portfolio_view_get_book (table), ==, VIGIL_BOOK_ACTIVE);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, n_in_book (f, VIGIL_BOOK_ACTIVE));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "views.show", "s", "Gone");
+  g_assert_cmpint (vigil_portfolio_view_get_book (table), ==, VIGIL_BOOK_CHURNED);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, n_in_book (f, VIGIL_BOOK_CHURNED));
 
   /* Deleted from the menu's Delete View, after asking. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "views.delete", "s", "Dana's big ones");
@@ -453,7 +497,7 @@ test_views_search_and_tier (Fixture       *f,
   }
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "views.show-book", NULL);
-  g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, N_CUSTOMERS);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, n_in_book (f, VIGIL_BOOK_ACTIVE));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "views.show", "s", "At risk");
   g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, matching);
   for (guint i = 0; i < matching; i++)
@@ -473,7 +517,7 @@ test_views_opens_on_my_book (Fixture       *f,
   /* The owner, read from a first window, set as the CLI would set it. */
   open_window (f);
   owner = pick_owner (f);
-  g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, N_CUSTOMERS);
+  g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, n_in_book (f, VIGIL_BOOK_ACTIVE));
   gtk_window_destroy (GTK_WINDOW (f->window));
   f->window = NULL;
   {
@@ -496,7 +540,7 @@ test_views_opens_on_my_book (Fixture       *f,
 
   /* The whole book is a click away. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "views.show-book", NULL);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, N_CUSTOMERS);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, n_in_book (f, VIGIL_BOOK_ACTIVE));
 }
 
 /* My Book of an owner with no customer yet shows none, not all. */

@@ -226,26 +226,65 @@ shown (VigilPortfolioView *view,
   return customer;
 }
 
+/* design 3.2: how many customers the book holds in @book. */
+static guint
+count_in_book (VigilPortfolio *portfolio,
+               VigilBook       book)
+{
+  GListModel *all = vigil_portfolio_get_customers (portfolio);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(VigilCustomer) c = g_list_model_get_item (all, i);
+
+      n += vigil_customer_in_book (c, book);
+    }
+  return n;
+}
+
+/* The first customer of the active book, in the store's order. */
+static VigilCustomer *
+first_active (VigilPortfolio *portfolio)
+{
+  GListModel *all = vigil_portfolio_get_customers (portfolio);
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(VigilCustomer) c = g_list_model_get_item (all, i);
+
+      if (vigil_customer_in_book (c, VIGIL_BOOK_ACTIVE))
+        return c;  /* the model keeps it */
+    }
+  g_assert_not_reached ();
+}
+
+static int
+compare_at_stake (VigilCustomer *a,
+                  VigilCustomer *b)
+{
+  return vigil_churn_at_stake_compare (vigil_customer_get_at_stake (a), vigil_customer_get_renewal_day (a),
+                                       vigil_customer_get_at_stake (b), vigil_customer_get_renewal_day (b), TRUE);
+}
+
 static void
 test_window_rows (Fixture       *f,
                   gconstpointer  data)
 {
   VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
-  g_autofree char *expected = g_strdup_printf ("%d customers", N_CUSTOMERS);
+  guint n_active = count_in_book (f->portfolio, VIGIL_BOOK_ACTIVE);
+  g_autofree char *expected = g_strdup_printf ("%u customers", n_active);
 
   g_assert_cmpstr (_vigil_window_get_visible_page (f->window), !=, "loading");
   g_assert_cmpstr (_vigil_window_get_visible_page (f->window), !=, "empty");
-  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, N_CUSTOMERS);
+  g_assert_cmpuint (n_active, <, N_CUSTOMERS);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, n_active);
   g_assert_nonnull (strstr (vigil_portfolio_view_get_summary (view), expected));
 
-  /* The default order: lowest health first. */
-  for (guint i = 1; i < N_CUSTOMERS; i++)
-    {
-      double a = vigil_customer_get_health (shown (view, i - 1));
-      double b = vigil_customer_get_health (shown (view, i));
-
-      g_assert_true (isnan (a) || a <= b);
-    }
+  /* The default order (design 3.2): the most at stake first, unknown
+   * last, ties by the sooner renewal, the core's order. */
+  for (guint i = 1; i < n_active; i++)
+    g_assert_cmpint (compare_at_stake (shown (view, i - 1), shown (view, i)), <=, 0);
 }
 
 /* Each column's key as the test sees it, NAN for unknown. */
@@ -261,6 +300,8 @@ numeric_key (const char    *column,
     return vigil_customer_get_churn_risk (c);
   if (g_str_equal (column, "mrr"))
     return vigil_customer_get_mrr (c);
+  if (g_str_equal (column, "at-stake"))
+    return vigil_customer_get_at_stake (c);
   if (g_str_equal (column, "renewal"))
     return vigil_customer_get_renewal_day (c) == VIGIL_UNKNOWN_DAY ? NAN : vigil_customer_get_renewal_day (c);
   if (g_str_equal (column, "seats"))
@@ -317,10 +358,11 @@ test_window_sort (Fixture       *f,
                   gconstpointer  data)
 {
   static const char * const ids[] = {
-    "name", "owner", "segment", "plan", "health", "trend", "risk", "mrr", "renewal", "seats",
+    "name", "owner", "segment", "plan", "health", "trend", "risk", "mrr", "at-stake", "renewal", "seats",
     "last-active", "triggers",
   };
   VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  guint n_active = count_in_book (f->portfolio, VIGIL_BOOK_ACTIVE);
 
   for (guint c = 0; c < G_N_ELEMENTS (ids); c++)
     for (int direction = 0; direction < 2; direction++)
@@ -329,8 +371,8 @@ test_window_sort (Fixture       *f,
 
         g_assert_true (vigil_portfolio_view_sort_by (view, ids[c], direction ? GTK_SORT_DESCENDING
                                                                            : GTK_SORT_ASCENDING));
-        g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, N_CUSTOMERS);
-        for (guint i = 1; i < N_CUSTOMERS; i++)
+        g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, n_active);
+        for (guint i = 1; i < n_active; i++)
           {
             int order = compare_keys (ids[c], shown (view, i - 1), shown (view, i));
 
@@ -346,7 +388,7 @@ test_window_sort (Fixture       *f,
 
   /* Stable: customers of the same owner keep the store's order. */
   vigil_portfolio_view_sort_by (view, "owner", GTK_SORT_ASCENDING);
-  for (guint i = 1; i < N_CUSTOMERS; i++)
+  for (guint i = 1; i < n_active; i++)
     if (compare_keys ("owner", shown (view, i - 1), shown (view, i)) == 0)
       g_assert_cmpint (vigil_customer_get_store_id (shown (view, i - 1)), <,
                        vigil_customer_get_store_id (shown (view, i)));
@@ -358,7 +400,8 @@ test_window_search_and_filters (Fixture       *f,
 {
   VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
   GListModel *all = vigil_portfolio_get_customers (f->portfolio);
-  g_autoptr(VigilCustomer) first = g_list_model_get_item (all, 0);
+  VigilCustomer *first = first_active (f->portfolio);
+  guint n_active = count_in_book (f->portfolio, VIGIL_BOOK_ACTIVE);
   g_autofree char *name_part = NULL;
   g_autofree char *folded = NULL;
   const char *owner = vigil_customer_get_owner (first);
@@ -378,7 +421,7 @@ test_window_search_and_filters (Fixture       *f,
     {
       g_autoptr(VigilCustomer) c = g_list_model_get_item (all, i);
 
-      matching += vigil_customer_matches (c, folded);
+      matching += vigil_customer_matches (c, folded) && vigil_customer_in_book (c, VIGIL_BOOK_ACTIVE);
     }
   {
     g_autofree char *upper = g_utf8_strup (name_part, -1);
@@ -390,11 +433,13 @@ test_window_search_and_filters (Fixture       *f,
 
   /* Filters, with the search cleared. */
   vigil_portfolio_view_set_search (view, "");
-  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_CUSTOMERS);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_active);
   for (guint i = 0; i < N_CUSTOMERS; i++)
     {
       g_autoptr(VigilCustomer) c = g_list_model_get_item (all, i);
 
+      if (!vigil_customer_in_book (c, VIGIL_BOOK_ACTIVE))
+        continue;
       healthy += vigil_customer_get_tier (c) == VIGIL_TIER_HEALTHY;
       of_owner += g_strcmp0 (vigil_customer_get_owner (c), owner) == 0 &&
                   vigil_customer_get_tier (c) == VIGIL_TIER_HEALTHY;
@@ -402,7 +447,7 @@ test_window_search_and_filters (Fixture       *f,
   vigil_portfolio_view_set_filters (view, VIGIL_TIER_HEALTHY, NULL, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, healthy);
   g_assert_cmpuint (healthy, >, 0);
-  g_assert_cmpuint (healthy, <, N_CUSTOMERS);
+  g_assert_cmpuint (healthy, <, n_active);
   for (guint i = 0; i < healthy; i++)
     g_assert_cmpint (vigil_customer_get_tier (shown (view, i)), ==, VIGIL_TIER_HEALTHY);
 
@@ -412,7 +457,7 @@ test_window_search_and_filters (Fixture       *f,
     g_assert_cmpstr (vigil_customer_get_owner (shown (view, i)), ==, owner);
 
   vigil_portfolio_view_set_filters (view, VIGIL_TIER_NONE, NULL, NULL);
-  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_CUSTOMERS);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_active);
 }
 
 static void
@@ -453,6 +498,85 @@ test_window_customer_page (Fixture       *f,
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
   g_assert_cmpstr (_vigil_window_get_visible_page (f->window), !=, "customer");
+}
+
+/* A label of the portfolio's header inside a button: the button. */
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  GtkWidget *text = find_widget (root, shows_text, label);
+
+  g_assert_nonnull (text);
+  return gtk_widget_get_ancestor (text, GTK_TYPE_BUTTON);
+}
+
+/* design 3.2 and 5: the table opens on the active book, the most at
+ * stake on top; the Churned view lists the customers whose latest
+ * outcome is churned, and their pages still open; the overview counts
+ * the active book. */
+static void
+test_window_active_book (Fixture       *f,
+                         gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  GListModel *list = vigil_portfolio_view_get_shown (view);
+  guint n_active = count_in_book (f->portfolio, VIGIL_BOOK_ACTIVE);
+  guint n_churned = count_in_book (f->portfolio, VIGIL_BOOK_CHURNED);
+  VigilCustomer *gone = NULL;
+  VigilCustomer *most = NULL;
+  g_autofree char *overview_total = NULL;
+  GtkWidget *churned_button;
+
+  g_assert_cmpuint (n_churned, >, 0);
+  g_assert_cmpuint (n_active + n_churned, ==, g_list_model_get_n_items (all));
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(VigilCustomer) c = g_list_model_get_item (all, i);
+
+      if (vigil_customer_in_book (c, VIGIL_BOOK_CHURNED))
+        gone = gone != NULL ? gone : c;
+      else if (most == NULL || compare_at_stake (c, most) < 0)
+        most = c;
+    }
+
+  /* The default view: the active book, the most at stake first. */
+  g_assert_cmpint (vigil_portfolio_view_get_book (view), ==, VIGIL_BOOK_ACTIVE);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_active);
+  g_assert_true (shown (view, 0) == most);
+  g_assert_false (isnan (vigil_customer_get_at_stake (most)));
+  for (guint i = 0; i < n_active; i++)
+    g_assert_true (shown (view, i) != gone);
+  vigil_portfolio_view_set_search (view, vigil_customer_get_id (gone));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+
+  /* The Churned button, pressed for real: the churned customers only. */
+  churned_button = find_button (GTK_WIDGET (view), "Churned");
+  g_signal_emit_by_name (churned_button, "clicked");
+  g_assert_cmpint (vigil_portfolio_view_get_book (view), ==, VIGIL_BOOK_CHURNED);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_true (shown (view, 0) == gone);
+  vigil_portfolio_view_set_search (view, "");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_churned);
+  for (guint i = 0; i < n_churned; i++)
+    g_assert_true (vigil_customer_in_book (shown (view, i), VIGIL_BOOK_CHURNED));
+
+  /* Its history is still reachable. */
+  vigil_window_show_customer (f->window, vigil_customer_get_store_id (gone));
+  g_assert_cmpstr (_vigil_window_get_visible_page (f->window), ==, "customer");
+  g_assert_cmpstr (vigil_customer_page_get_title (_vigil_window_get_customer_page (f->window)), ==,
+                   vigil_customer_get_display_name (gone));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+
+  /* Back to the active book. */
+  g_signal_emit_by_name (find_button (GTK_WIDGET (view), "Active"), "clicked");
+  g_assert_cmpint (vigil_portfolio_view_get_book (view), ==, VIGIL_BOOK_ACTIVE);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_active);
+
+  /* The overview's figures count the active book alone. */
+  overview_total = g_strdup_printf ("%u customers in all", n_active);
+  g_assert_nonnull (find_widget (GTK_WIDGET (f->window), shows_text_starting, overview_total));
 }
 
 static gboolean
@@ -1489,6 +1613,7 @@ main (int    argc,
   ADD ("/window/rows", test_window_rows);
   ADD ("/window/sort", test_window_sort);
   ADD ("/window/search-and-filters", test_window_search_and_filters);
+  ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
   ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);

@@ -138,18 +138,14 @@ find_widget (GtkWidget *root,
   return NULL;
 }
 
-/* The biggest accounts first, from the top: the default (lowest health
- * first) opens on the demo's churned customers, all alike at 0. */
+/* The table as it opens (design 3.2: the active book, the most
+ * at stake first), from the top. */
 static void
-sort_by_mrr (VigilWindow *window)
+show_top (VigilWindow *window)
 {
   VigilPortfolioView *view = _vigil_window_get_portfolio_view (window);
   GtkWidget *column_view = find_widget (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
 
-  /* One sort indicator, not the default's too */
-  if (column_view != NULL)
-    gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (column_view), NULL, GTK_SORT_ASCENDING);
-  vigil_portfolio_view_sort_by (view, "mrr", GTK_SORT_DESCENDING);
   /* A list view keeps its top item in sight through a sort: once it has
    * scrolled there, back to the top. */
   run_main_loop_for (300);
@@ -616,7 +612,7 @@ main (int    argc,
           break;
         }
       customer = pick_customer (portfolio);
-      sort_by_mrr (window);
+      show_top (window);
 
       if (g_str_equal (layout->name, "wide") && !shoot_assistant (window, output, &error))
         {

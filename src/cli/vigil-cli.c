@@ -465,6 +465,7 @@ csv_tier (VigilTier tier)
 
 typedef enum
 {
+  SORT_AT_STAKE,
   SORT_HEALTH,
   SORT_NAME,
   SORT_ID,
@@ -483,7 +484,7 @@ typedef enum
 
 /* design 4: every key a saved view may sort by (vigil_view_get_sort_keys) */
 static const char * const sort_key_names[N_SORT_KEYS] = {
-  "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active", "trend", "risk",
+  "at-stake", "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active", "trend", "risk",
   "plan", "seats", "triggers",
 };
 
@@ -518,6 +519,14 @@ seat_use (const VigilSnapshot *s)
   if (s->seats == VIGIL_UNKNOWN || s->seats_used == VIGIL_UNKNOWN || s->seats <= 0)
     return NAN;
   return (double) s->seats_used / (double) s->seats;
+}
+
+/* design 3.2: the MRR the customer's churn risk puts at stake. */
+static double
+get_at_stake (VigilChurnModel         *churn,
+              const VigilPortfolioRow *row)
+{
+  return vigil_churn_at_stake (vigil_churn_risk_of (churn, row, NULL), row->latest->mrr);
 }
 
 static int
@@ -589,6 +598,15 @@ compare_rows (gconstpointer a,
       if (result != 0)
         return result;
       break;
+    case SORT_AT_STAKE:
+      /* The core's order, which the window's default follows: most at
+       * stake first (least with --reverse), unknown last either way,
+       * ties by the sooner renewal. */
+      result = vigil_churn_at_stake_compare (get_at_stake (spec->churn, ra), sa->renewal_day,
+                                             get_at_stake (spec->churn, rb), sb->renewal_day, !spec->reverse);
+      if (result != 0)
+        return result;
+      break;
     case SORT_ID:
       /* by the ids themselves, so that --reverse turns them round too */
       result = g_strcmp0 (sa->customer_id, sb->customer_id);
@@ -619,13 +637,16 @@ format_risk (double risk)
 
 static void
 print_scores_table (GPtrArray       *rows,
-                    VigilChurnModel *churn)
+                    VigilChurnModel *churn,
+                    VigilBook        book)
 {
+  /* The churned list says when each customer left (design 3.2). */
   const char *headers[] = {
     _("ID"), _("NAME"), _("OWNER"), _("SEGMENT"), _("PLAN"), _("HEALTH"), _("7 DAYS"), _("TIER"),
-    _("RISK"), _("MRR"), _("SEATS"), _("RENEWAL"), _("PULSE"), NULL
+    _("RISK"), _("MRR"), _("AT STAKE"), _("SEATS"), _("RENEWAL"), _("PULSE"),
+    book == VIGIL_BOOK_CHURNED ? _("CHURNED") : NULL, NULL
   };
-  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 0, 0 };
+  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0 };
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autofree char *table = NULL;
   double total_mrr = 0;
@@ -647,9 +668,12 @@ print_scores_table (GPtrArray       *rows,
       line[7] = g_strdup (tier_label_or_dash (row->score.tier));
       line[8] = format_risk (vigil_churn_risk_of (churn, row, NULL));
       line[9] = format_number (s->mrr, 2);
-      line[10] = format_seats (s);
-      line[11] = format_day_or_dash (s->renewal_day);
-      line[12] = g_strdup (row->pulse != NULL ? vigil_sentiment_get_label (row->pulse->sentiment) : "—");
+      line[10] = format_number (get_at_stake (churn, row), 2);
+      line[11] = format_seats (s);
+      line[12] = format_day_or_dash (s->renewal_day);
+      line[13] = g_strdup (row->pulse != NULL ? vigil_sentiment_get_label (row->pulse->sentiment) : "—");
+      if (book == VIGIL_BOOK_CHURNED)
+        line[14] = format_day_or_dash (row->churned_day);
       if (!isnan (s->mrr))
         total_mrr += s->mrr;
       g_ptr_array_add (cells, line);
@@ -657,8 +681,13 @@ print_scores_table (GPtrArray       *rows,
 
   table = vigil_output_table (headers, right, cells);
   g_print ("%s", table);
-  g_print (ngettext ("%u customer, MRR %'.2f\n", "%u customers, MRR %'.2f\n", rows->len),
-           rows->len, total_mrr);
+  if (book == VIGIL_BOOK_CHURNED)
+    g_print (ngettext ("%u churned customer, MRR %'.2f when last seen\n",
+                       "%u churned customers, MRR %'.2f when last seen\n", rows->len),
+             rows->len, total_mrr);
+  else
+    g_print (ngettext ("%u customer, MRR %'.2f\n", "%u customers, MRR %'.2f\n", rows->len),
+             rows->len, total_mrr);
 }
 
 static void
@@ -668,10 +697,10 @@ print_scores_csv (GPtrArray       *rows,
   const char *headers[] = {
     "id", "source", "name", "owner", "segment", "plan", "mrr", "health", "tier", "churn_risk",
     "observed_at", "last_active", "seats", "seats_used", "api_calls_7d", "features_used",
-    "renewal_date", "activity_points", "volume_points", "breadth_points", "trend_7d", "pulse",
-    "sentiment_points", NULL
+    "renewal_date", "activity_points", "volume_points", "breadth_points", "trend_7d", "at_stake",
+    "churned_on", "pulse", "sentiment_points", NULL
   };
-  const gboolean numeric[] = { 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1 };
+  const gboolean numeric[] = { 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1 };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
   print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
@@ -694,12 +723,14 @@ print_scores_csv (GPtrArray       *rows,
       g_autofree char *p1 = csv_points (&m[VIGIL_MEASURE_VOLUME]);
       g_autofree char *p2 = csv_points (&m[VIGIL_MEASURE_BREADTH]);
       g_autofree char *trend = csv_score (row->trends[VIGIL_TREND_7D]);
+      g_autofree char *at_stake = csv_decimal (get_at_stake (churn, row), "%.2f");
+      g_autofree char *churned_on = csv_day (row->churned ? row->churned_day : VIGIL_UNKNOWN_DAY);
       g_autofree char *p5 = csv_points (&m[VIGIL_MEASURE_SENTIMENT]);
       const char *cells[] = {
         s->customer_id, row->source, s->name, s->owner, s->segment, s->plan, mrr, health,
         csv_tier (row->score.tier), risk, observed, active, seats, used, calls, features, renewal,
-        p0, p1, p2, trend, row->pulse != NULL ? vigil_sentiment_get_id (row->pulse->sentiment) : NULL,
-        p5, NULL
+        p0, p1, p2, trend, at_stake, churned_on,
+        row->pulse != NULL ? vigil_sentiment_get_id (row->pulse->sentiment) : NULL, p5, NULL
       };
 
       print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
@@ -777,6 +808,7 @@ print_scores_json (GPtrArray       *rows,
       const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
       const VigilSnapshot *s = row->latest;
       g_autofree char *renewal = s->renewal_day != VIGIL_UNKNOWN_DAY ? vigil_date_format (s->renewal_day) : NULL;
+      g_autofree char *churned_on = row->churned ? vigil_date_format (row->churned_day) : NULL;
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) node = NULL;
       g_autofree char *text = NULL;
@@ -799,6 +831,9 @@ print_scores_json (GPtrArray       *rows,
       json_builder_end_object (builder);
       add_churn (builder, churn, row);
       add_pulse (builder, "pulse", row->pulse);
+      /* In money: to the cent. */
+      add_double_or_null (builder, "at_stake", round (get_at_stake (churn, row) * 100) / 100);
+      add_string_or_null (builder, "churned_on", churned_on);
       json_builder_set_member_name (builder, "triggers");
       json_builder_begin_array (builder);
       for (GList *l = g_hash_table_lookup (triggers, &row->customer_id); l != NULL; l = l->next)
@@ -869,7 +904,7 @@ print_portfolio (CliContext        *context,
 
   if (!(store = open_store (context, &error)) ||
       !(scorecard = vigil_store_load_scorecard (store, &error)) ||
-      !(rows = vigil_store_list_portfolio (store, view->owner, view->tier, &error)) ||
+      !(rows = vigil_store_list_book (store, view->book, view->owner, view->tier, &error)) ||
       !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
     return fail (error);
   if ((format == VIGIL_OUTPUT_JSON || sort->key == SORT_TRIGGERS) &&
@@ -892,11 +927,11 @@ print_portfolio (CliContext        *context,
       break;
     case VIGIL_OUTPUT_TABLE:
     default:
-      if (rows->len == 0 && !filtered)
+      if (rows->len == 0 && !filtered && view->book == VIGIL_BOOK_ACTIVE)
         g_print (_("No customers yet. Import history with “vigil import FILE”, "
                    "or try “vigil --demo”.\n"));
       else
-        print_scores_table (rows, churn);
+        print_scores_table (rows, churn, view->book);
       break;
     }
 
@@ -946,6 +981,7 @@ run_scores (CliContext  *context,
   g_autofree char *sort_text = NULL;
   g_autofree char *view_name = NULL;
   gboolean reverse = FALSE;
+  gboolean churned = FALSE;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
     { "view", 'v', 0, G_OPTION_ARG_STRING, &view_name,
@@ -955,19 +991,21 @@ run_scores (CliContext  *context,
     { "segment", 0, 0, G_OPTION_ARG_STRING, &segment, N_("Only the customers of this segment"), N_("SEGMENT") },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search,
       N_("Only customers whose name or id holds this text (any case)"), N_("TEXT") },
+    { "churned", 'c', 0, G_OPTION_ARG_NONE, &churned,
+      N_("The churned customers instead of the active book (latest outcome churned)"), NULL },
     { "sort", 's', 0, G_OPTION_ARG_STRING, &sort_text,
-      N_("Sort by health (default), name, id, owner, segment, plan, mrr, renewal, seats, last-active, "
-         "trend, triggers or risk (highest first)"), N_("KEY") },
+      N_("Sort by at-stake (default: churn risk × MRR, most first), health, name, id, owner, segment, "
+         "plan, mrr, renewal, seats, last-active, trend, triggers or risk (highest first)"), N_("KEY") },
     { "reverse", 'r', 0, G_OPTION_ARG_NONE, &reverse, N_("Sort in descending order"), NULL },
     { NULL }
   };
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
   g_autoptr(VigilView) view = NULL;
-  SortSpec sort = { SORT_HEALTH, FALSE, NULL, NULL };
+  SortSpec sort = { SORT_AT_STAKE, FALSE, NULL, NULL };
   g_autoptr(GError) error = NULL;
   int status;
 
-  if (!parse_options ("", _("The portfolio: every customer's latest health score."),
+  if (!parse_options ("", _("The portfolio: the latest health score of every customer in the active book."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc > 1)
@@ -988,6 +1026,8 @@ run_scores (CliContext  *context,
   replace_text (&view->owner, owner);
   replace_text (&view->segment, segment);
   replace_text (&view->search, search);
+  if (churned)
+    view->book = VIGIL_BOOK_CHURNED;
   if (sort_text != NULL)
     sort.reverse = reverse;
   else
@@ -2467,9 +2507,14 @@ describe_view_filters (const VigilView *view)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
+  if (view->book == VIGIL_BOOK_CHURNED)
+    g_string_append (text, _("churned customers"));
   /* TRANSLATORS: a saved view's filters, listed: "tier at-risk, owner Dana Park" */
   if (view->tier != VIGIL_TIER_NONE)
-    g_string_append_printf (text, _("tier %s"), vigil_tier_get_id (view->tier));
+    {
+      g_string_append (text, text->len > 0 ? ", " : "");
+      g_string_append_printf (text, _("tier %s"), vigil_tier_get_id (view->tier));
+    }
   if (view->owner != NULL)
     {
       g_string_append (text, text->len > 0 ? ", " : "");
@@ -2486,7 +2531,7 @@ describe_view_filters (const VigilView *view)
       g_string_append_printf (text, _("search “%s”"), view->search);
     }
   if (text->len == 0)
-    g_string_append (text, _("the whole book"));
+    g_string_append (text, _("the whole active book"));
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -2540,6 +2585,7 @@ run_view_list (CliContext  *context,
 
           json_builder_begin_object (builder);
           add_string_or_null (builder, "name", view->name);
+          add_string_or_null (builder, "lifecycle", view->book == VIGIL_BOOK_CHURNED ? "churned" : "active");
           add_string_or_null (builder, "tier", vigil_tier_get_id (view->tier));
           add_string_or_null (builder, "owner", view->owner);
           add_string_or_null (builder, "segment", view->segment);
@@ -2597,7 +2643,10 @@ run_view_save (CliContext  *context,
   g_autofree char *search = NULL;
   g_autofree char *sort = NULL;
   gboolean reverse = FALSE;
+  gboolean churned = FALSE;
   GOptionEntry entries[] = {
+    { "churned", 'c', 0, G_OPTION_ARG_NONE, &churned,
+      N_("The churned customers instead of the active book (latest outcome churned)"), NULL },
     { "tier", 't', 0, G_OPTION_ARG_STRING, &tier_text, N_("Only this tier: healthy, at-risk or high-risk"), N_("TIER") },
     { "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, N_("Only the customers of this owner"), N_("OWNER") },
     { "segment", 0, 0, G_OPTION_ARG_STRING, &segment, N_("Only the customers of this segment"), N_("SEGMENT") },
@@ -2624,6 +2673,7 @@ run_view_save (CliContext  *context,
   if (!(name = vigil_view_clean_name (argv[1], &error)))
     return usage_error ("%s", error->message);
   view->name = g_strdup (name);
+  view->book = churned ? VIGIL_BOOK_CHURNED : VIGIL_BOOK_ACTIVE;
   view->owner = g_steal_pointer (&owner);
   view->segment = g_steal_pointer (&segment);
   view->search = search != NULL && *search != '\0' ? g_steal_pointer (&search) : NULL;
@@ -2715,8 +2765,8 @@ run_view (CliContext  *context,
   if (argc >= 2 && (g_strcmp0 (argv[1], "--help") == 0 || g_strcmp0 (argv[1], "-h") == 0))
     {
       g_print (_("Usage:\n  vigil view list [--format table|json]\n"
-                 "  vigil view save NAME [--tier T] [--owner O] [--segment S] [--search TEXT] [--sort KEY] "
-                 "[--reverse]\n  vigil view remove NAME\n  vigil view default [NAME | --clear]\n"));
+                 "  vigil view save NAME [--churned] [--tier T] [--owner O] [--segment S] [--search TEXT] "
+                 "[--sort KEY] [--reverse]\n  vigil view remove NAME\n  vigil view default [NAME | --clear]\n"));
       return VIGIL_EXIT_OK;
     }
   return usage_error (_("view needs list, save, remove or default"));
@@ -3097,7 +3147,7 @@ static int
 open_window_or_print (CliContext *context,
                       gboolean    demo)
 {
-  SortSpec sort = { SORT_HEALTH, FALSE, NULL, NULL };
+  SortSpec sort = { SORT_AT_STAKE, FALSE, NULL, NULL };
   g_autoptr(VigilView) whole_book = vigil_view_new ();
 
   if (context->open_window != NULL && g_getenv ("VIGIL_NO_WINDOW") == NULL)

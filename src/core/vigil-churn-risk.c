@@ -78,3 +78,63 @@ vigil_churn_risk_compare (double   a,
     return (a < b) - (a > b);
   return (a > b) - (a < b);
 }
+
+/**
+ * vigil_churn_at_stake:
+ * @churn_risk: a churn risk, NAN when unknown
+ * @mrr: the customer's MRR, NAN when unknown
+ *
+ * What a customer puts at stake (design 3.2): the MRR its churn risk
+ * may take away, risk × MRR.
+ *
+ * Returns: the MRR at stake, NAN when the risk or the MRR is unknown
+ */
+double
+vigil_churn_at_stake (double churn_risk,
+                      double mrr)
+{
+  if (isnan (churn_risk) || isnan (mrr))
+    return NAN;
+  return churn_risk * mrr;
+}
+
+static int
+compare_renewals (gint32 a,
+                  gint32 b)
+{
+  if (a == VIGIL_UNKNOWN_DAY || b == VIGIL_UNKNOWN_DAY)
+    return (a == VIGIL_UNKNOWN_DAY) - (b == VIGIL_UNKNOWN_DAY);
+  return (a > b) - (a < b);
+}
+
+/**
+ * vigil_churn_at_stake_compare:
+ * @a: what one customer has at stake (vigil_churn_at_stake()), NAN when
+ *   unknown
+ * @renewal_a: its renewal day, or %VIGIL_UNKNOWN_DAY
+ * @b: another customer's
+ * @renewal_b: its renewal day
+ * @most_first: the order of known stakes
+ *
+ * The order that puts what needs attention first (design 3.2): the most
+ * at stake first (the least with @most_first %FALSE), an unknown stake
+ * after every known one whichever the order; between equal stakes, and
+ * between unknown ones, the sooner renewal first, an unknown renewal
+ * last.
+ *
+ * Returns: negative when @a comes first, positive when @b does, 0 when
+ *   neither does
+ */
+int
+vigil_churn_at_stake_compare (double   a,
+                              gint32   renewal_a,
+                              double   b,
+                              gint32   renewal_b,
+                              gboolean most_first)
+{
+  int by_stake = vigil_churn_risk_compare (a, b, most_first);
+
+  if (by_stake != 0)
+    return by_stake;
+  return compare_renewals (renewal_a, renewal_b);
+}

@@ -21,5 +21,12 @@ double vigil_churn_risk_of      (VigilChurnModel          *model,
 int    vigil_churn_risk_compare (double                    a,
                                  double                    b,
                                  gboolean                  highest_first);
+double vigil_churn_at_stake     (double                    churn_risk,
+                                 double                    mrr);
+int    vigil_churn_at_stake_compare (double                a,
+                                     gint32                renewal_a,
+                                     double                b,
+                                     gint32                renewal_b,
+                                     gboolean              most_first);
 
 G_END_DECLS

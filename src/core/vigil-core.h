@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "vigil-book.h"
 #include "vigil-churn-model.h"
 #include "vigil-churn-risk.h"
 #include "vigil-churn-trainer.h"

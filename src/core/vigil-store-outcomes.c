@@ -18,13 +18,58 @@
 #include "vigil-store-private.h"
 #include "vigil-time.h"
 
+static gboolean
+insert_outcome (VigilStore  *self,
+                gint64       customer_id,
+                const char  *outcome,
+                const char  *day,
+                gint64       now,
+                GError     **error)
+{
+  static const char sql[] =
+    "INSERT OR REPLACE INTO outcomes (customer_id, day, outcome, recorded_at) "
+    "VALUES (?1, ?2, ?3, ?4)";
+  sqlite3_stmt *stmt = NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Recording an outcome"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_text (stmt, 2, day, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, outcome, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now);
+  return _vigil_store_exec_prepared (self, stmt, _("Recording an outcome"), error);
+}
+
+/* design 3.2: a customer that left the active book has nothing open for
+ * a CSM to act on, from the moment it is known. */
+static gboolean
+close_triggers_if_churned (VigilStore  *self,
+                           gint64       customer_id,
+                           gint64       now,
+                           GError     **error)
+{
+  static const char sql[] =
+    "UPDATE triggers SET cleared_at = ?2 WHERE customer_id = ?1 AND cleared_at IS NULL "
+    "AND " CHURNED_ON ("?1") " IS NOT NULL";
+  sqlite3_stmt *stmt = NULL;
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Recording an outcome"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  return _vigil_store_exec_prepared (self, stmt, _("Recording an outcome"), error);
+}
+
 /**
  * vigil_store_record_outcome:
  * @outcome: `churned` or `renewed`
  * @day: the day it happened (days since 1970-01-01)
  *
  * Records how a customer's story ended (or renewed), for history and the
- * churn model. A second outcome on the same day replaces the first.
+ * churn model. A second outcome on the same day replaces the first. When
+ * the customer's latest outcome is then `churned`, it leaves the active
+ * book (design 3.2) and its open triggers close, in the same
+ * transaction (a savepoint: the call may be part of a larger one).
  */
 gboolean
 vigil_store_record_outcome (VigilStore  *self,
@@ -33,11 +78,9 @@ vigil_store_record_outcome (VigilStore  *self,
                             gint32       day,
                             GError     **error)
 {
-  static const char sql[] =
-    "INSERT OR REPLACE INTO outcomes (customer_id, day, outcome, recorded_at) "
-    "VALUES (?1, ?2, ?3, ?4)";
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   char buffer[16];
-  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (g_strcmp0 (outcome, "churned") == 0 || g_strcmp0 (outcome, "renewed") == 0, FALSE);
@@ -47,13 +90,16 @@ vigil_store_record_outcome (VigilStore  *self,
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
       return FALSE;
     }
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Recording an outcome"), error)))
+  if (!_vigil_store_exec_sql (self, "SAVEPOINT record_outcome", _("Recording an outcome"), error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_text (stmt, 2, buffer, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, outcome, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-  return _vigil_store_exec_prepared (self, stmt, _("Recording an outcome"), error);
+  ok = insert_outcome (self, customer_id, outcome, buffer, now, error) &&
+       close_triggers_if_churned (self, customer_id, now, error);
+  if (!ok)
+    _vigil_store_exec_sql (self, "ROLLBACK TO record_outcome", _("Recording an outcome"), NULL);
+  /* Released either way: after a rollback to it, it holds nothing. */
+  if (!_vigil_store_exec_sql (self, "RELEASE record_outcome", _("Recording an outcome"), ok ? error : NULL))
+    return FALSE;
+  return ok;
 }
 
 /**

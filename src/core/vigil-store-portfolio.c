@@ -403,6 +403,27 @@ vigil_history_row_free (VigilHistoryRow *row)
   g_free (row);
 }
 
+static gint32
+column_day_or_unknown (sqlite3_stmt *stmt,
+                       int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  gint32 day;
+
+  return text != NULL && vigil_date_parse (text, &day) ? day : VIGIL_UNKNOWN_DAY;
+}
+
+/* LIFECYCLE_COLUMNS from column @first on (design 3.2). */
+static void
+read_lifecycle_columns (sqlite3_stmt      *stmt,
+                        int                first,
+                        VigilPortfolioRow *row)
+{
+  row->churned = sqlite3_column_type (stmt, first) != SQLITE_NULL;
+  row->churned_day = column_day_or_unknown (stmt, first);
+  row->renewed_day = column_day_or_unknown (stmt, first + 1);
+}
+
 /* The row @stmt is on, of portfolio_sql or a query with its columns,
  * with its account's records and keys from @accounts. */
 static VigilPortfolioRow *
@@ -433,13 +454,15 @@ read_portfolio_row (VigilStore    *self,
   row->peak_14d = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
   row->seat_use_28d_ago =
     _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
+  read_lifecycle_columns (stmt, trend_column + VIGIL_N_TRENDS + 2, row);
   account_reader_fill (accounts, row,
                        (const char *) sqlite3_column_text (stmt, 2 + N_CUSTOMER_COLUMNS + ORIGINS_COLUMN));
   return row;
 }
 
 /* Steps a portfolio query (customer id, source, customer, snapshot and
- * score columns, then the trend columns) into rows, and finalizes it. */
+ * score columns, then the trend and the lifecycle columns) into rows,
+ * and finalizes it. */
 GPtrArray *
 _vigil_store_collect_portfolio_rows (VigilStore    *self,
                                      sqlite3_stmt  *stmt,
@@ -467,30 +490,69 @@ _vigil_store_collect_portfolio_rows (VigilStore    *self,
   return g_steal_pointer (&rows);
 }
 
-/* Every customer with its latest snapshot and score, from one query. */
+/* Every customer of a book (parameter 3: NULL for all, 0 the active
+ * book, 1 the churned) with its latest snapshot and score, from one
+ * query. */
 static const char portfolio_sql[] =
   "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-  TREND_COLUMNS ("c.latest_at") " "
+  TREND_COLUMNS ("c.latest_at") ", " LIFECYCLE_COLUMNS ("c.id", "'9999-12-31'") " "
   "FROM customers c JOIN sources src ON src.id = c.source_id "
   "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
   JOIN_SCORES
   "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR k.tier = ?2) "
+  "AND (?3 IS NULL OR (" CHURNED_ON ("c.id") " IS NOT NULL) = ?3) "
   "ORDER BY c.id";
 
+static void
+bind_book (sqlite3_stmt *stmt,
+           int           index,
+           VigilBook     book)
+{
+  if (book == VIGIL_BOOK_ALL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int (stmt, index, book == VIGIL_BOOK_CHURNED);
+}
+
 /**
- * vigil_store_list_portfolio:
+ * vigil_portfolio_row_in_book:
+ *
+ * Returns: whether @row belongs to @book: the active book holds the
+ *   customers whose latest outcome is not `churned` (design 3.2)
+ */
+gboolean
+vigil_portfolio_row_in_book (const VigilPortfolioRow *row,
+                             VigilBook                book)
+{
+  g_return_val_if_fail (row != NULL, FALSE);
+
+  switch (book)
+    {
+    case VIGIL_BOOK_ACTIVE: return !row->churned;
+    case VIGIL_BOOK_CHURNED: return row->churned;
+    case VIGIL_BOOK_ALL:
+    default: return TRUE;
+    }
+}
+
+/**
+ * vigil_store_list_book:
+ * @book: the active book, the churned customers or both (design 3.2)
  * @owner: (nullable): keep only this owner's customers
  * @tier: keep only this tier, or %VIGIL_TIER_NONE for all
  *
- * Every customer with its latest snapshot and score, from one query.
+ * Every customer of @book with its latest snapshot and score, and when
+ * it churned or last renewed, from one query.
  *
- * Returns: (transfer full) (element-type VigilPortfolioRow): the rows
+ * Returns: (transfer full) (element-type VigilPortfolioRow): the rows,
+ *   in customer id order
  */
 GPtrArray *
-vigil_store_list_portfolio (VigilStore  *self,
-                            const char  *owner,
-                            VigilTier    tier,
-                            GError     **error)
+vigil_store_list_book (VigilStore  *self,
+                       VigilBook    book,
+                       const char  *owner,
+                       VigilTier    tier,
+                       GError     **error)
 {
   g_autoptr(GHashTable) scorecards = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -504,8 +566,28 @@ vigil_store_list_portfolio (VigilStore  *self,
     return NULL;
   _vigil_store_bind_text_or_null (stmt, 1, owner);
   _vigil_store_bind_text_or_null (stmt, 2, vigil_tier_get_id (tier));
+  bind_book (stmt, 3, book);
 
   return _vigil_store_collect_portfolio_rows (self, stmt, scorecards, error);
+}
+
+/**
+ * vigil_store_list_portfolio:
+ * @owner: (nullable): keep only this owner's customers
+ * @tier: keep only this tier, or %VIGIL_TIER_NONE for all
+ *
+ * The active book (design 3.2): vigil_store_list_book() with
+ * %VIGIL_BOOK_ACTIVE.
+ *
+ * Returns: (transfer full) (element-type VigilPortfolioRow): the rows
+ */
+GPtrArray *
+vigil_store_list_portfolio (VigilStore  *self,
+                            const char  *owner,
+                            VigilTier    tier,
+                            GError     **error)
+{
+  return vigil_store_list_book (self, VIGIL_BOOK_ACTIVE, owner, tier, error);
 }
 
 /**
@@ -513,7 +595,7 @@ vigil_store_list_portfolio (VigilStore  *self,
  * @func: called with each row, in customer id order; returning %FALSE
  *   with its error set stops
  *
- * The rows of vigil_store_list_portfolio() for every customer, one at a
+ * The rows of vigil_store_list_portfolio(), the active book, one at a
  * time: a book of a million customers is not held in memory at once.
  */
 gboolean
@@ -533,6 +615,7 @@ vigil_store_foreach_portfolio_row (VigilStore             *self,
   if (!(scorecards = _vigil_store_load_all_scorecards (self, error)) ||
       !(stmt = _vigil_store_prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
     return FALSE;
+  bind_book (stmt, 3, VIGIL_BOOK_ACTIVE);
   if (!account_reader_open (self, &accounts, error))
     {
       sqlite3_finalize (stmt);
@@ -719,6 +802,14 @@ vigil_store_list_recent_health (VigilStore  *self,
   return g_steal_pointer (&health);
 }
 
+/* design 3.2: the score k was of a customer in the active book on the
+ * day it was observed. Most customers never churned: a look-up in the
+ * few that did spares them the rule's index seek, which on a year of a
+ * big book is millions of them. */
+#define ACTIVE_WHEN_SCORED \
+  "(k.customer_id NOT IN (SELECT customer_id FROM outcomes WHERE outcome = 'churned') " \
+  " OR " CHURNED_ON_AS_OF ("k.customer_id", "date (k.observed_at, 'unixepoch')") " IS NULL)"
+
 /**
  * vigil_store_list_average_health:
  * @since: the oldest observation time to include (Unix seconds)
@@ -726,7 +817,8 @@ vigil_store_list_recent_health (VigilStore  *self,
  * @owner: (nullable): only this owner's customers
  *
  * The portfolio's average health per bucket of time since @since, from
- * every stored score in it: the portfolio trend.
+ * every stored score in it of a customer then in the active book
+ * (design 3.2): the portfolio trend.
  *
  * Returns: (transfer full) (element-type VigilHealthPoint): the buckets
  *   in time order, each with its start time, average and count
@@ -739,10 +831,11 @@ vigil_store_list_average_health (VigilStore  *self,
                                  GError     **error)
 {
   static const char all_sql[] =
-    "SELECT observed_at, health FROM scores WHERE observed_at >= ?1 AND health IS NOT NULL";
+    "SELECT k.observed_at, k.health FROM scores k "
+    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND " ACTIVE_WHEN_SCORED;
   static const char owner_sql[] =
     "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id "
-    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2";
+    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2 AND " ACTIVE_WHEN_SCORED;
   g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (VigilHealthPoint));
   g_autoptr(GArray) sums = g_array_new (FALSE, TRUE, sizeof (double));
   sqlite3_stmt *stmt = NULL;

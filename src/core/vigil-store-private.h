@@ -104,6 +104,29 @@ struct _VigilStore
   " AND t.observed_at <= " now " - 2419200 AND t.observed_at > " now " - 4838400 AND t.seats > 0 " \
   " ORDER BY t.observed_at DESC LIMIT 1)"
 
+/* design 3.2, the active book: the day customer @customer (an SQL
+ * expression) churned as it stood on day @until (SQL text YYYY-MM-DD):
+ * the day of its latest outcome on or before @until when that outcome
+ * is `churned`, else NULL (the customer is in the active book). The one
+ * rule every query of the book, its triggers and its report uses. */
+#define CHURNED_ON_AS_OF(customer, until) \
+  "(SELECT CASE lo.outcome WHEN 'churned' THEN lo.day END FROM outcomes lo " \
+  " WHERE lo.customer_id = " customer " AND lo.day <= " until " ORDER BY lo.day DESC LIMIT 1)"
+/* The same, as the book stands now: every outcome recorded counts. */
+#define CHURNED_ON(customer) CHURNED_ON_AS_OF (customer, "'9999-12-31'")
+/* design 3.3: the day of customer @customer's latest `renewed` outcome on
+ * or before day @until, or NULL: a renewal it settles raises no
+ * renewal-risk trigger. */
+#define RENEWED_ON_AS_OF(customer, until) \
+  "(SELECT max (lr.day) FROM outcomes lr WHERE lr.customer_id = " customer \
+  " AND lr.outcome = 'renewed' AND lr.day <= " until ")"
+/* The columns a portfolio query selects after the trend columns: when
+ * the customer churned (NULL in the active book) and when it last
+ * renewed, as they stood on day @until. */
+#define LIFECYCLE_COLUMNS(customer, until) \
+  CHURNED_ON_AS_OF (customer, until) ", " RENEWED_ON_AS_OF (customer, until)
+#define N_LIFECYCLE_COLUMNS 2
+
 /* vigil-store.c: statements, their errors and values, transactions */
 gboolean          _vigil_store_set_sqlite_error       (VigilStore     *self,
                                                        GError        **error,

@@ -23,10 +23,12 @@
  * @time: the moment (Unix seconds): snapshots observed after it are ignored
  * @owner: (nullable): keep only this owner's customers
  *
- * Every customer observed at or before @time, with the latest snapshot
- * at or before @time, its score, and the trends, 14-day peak and seat
- * use of 28 days before counted back from that snapshot, as
- * vigil_store_list_portfolio() gives them for the newest one.
+ * Every customer observed at or before @time and in the active book on
+ * its day (design 3.2: its latest outcome by then is not `churned`),
+ * with the latest snapshot at or before @time, its score, and the
+ * trends, 14-day peak and seat use of 28 days before counted back from
+ * that snapshot, as vigil_store_list_portfolio() gives them for the
+ * newest one.
  *
  * Returns: (transfer full) (element-type VigilPortfolioRow): the rows,
  *   in customer id order
@@ -41,9 +43,10 @@ vigil_store_list_portfolio_at (VigilStore  *self,
     "WITH at (customer_id, t) AS ("
     "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u "
     "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
-    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)) "
+    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1) "
+    "  AND " CHURNED_ON_AS_OF ("c.id", "date (?2, 'unixepoch')") " IS NULL) "
     "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-    TREND_COLUMNS ("at.t") " "
+    TREND_COLUMNS ("at.t") ", " LIFECYCLE_COLUMNS ("c.id", "date (?2, 'unixepoch')") " "
     "FROM at JOIN customers c ON c.id = at.customer_id "
     "JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = at.t "
@@ -70,7 +73,8 @@ vigil_store_list_portfolio_at (VigilStore  *self,
  * @time: the moment (Unix seconds)
  * @owner: (nullable): only this owner's customers
  * @out_average: (out): the average of each customer's latest score at or
- *   before @time, NAN when there is none
+ *   before @time, of the customers in the active book on its day
+ *   (design 3.2), NAN when there is none
  * @out_count: (out) (optional): how many scores it averages
  *
  * The portfolio's average health as it stood at @time: one point of the
@@ -89,7 +93,8 @@ vigil_store_get_average_health_at (VigilStore  *self,
     "JOIN scores k ON k.customer_id = c.id AND k.observed_at = "
     "  (SELECT max (t.observed_at) FROM scores t "
     "   WHERE t.customer_id = c.id AND t.observed_at <= ?1) "
-    "WHERE (?2 IS NULL OR c.owner = ?2)";
+    "WHERE (?2 IS NULL OR c.owner = ?2) "
+    "AND " CHURNED_ON_AS_OF ("c.id", "date (?1, 'unixepoch')") " IS NULL";
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -169,7 +174,8 @@ vigil_store_get_history_span (VigilStore  *self,
  * @owner: (nullable): only this owner's customers
  *
  * The trigger episodes that opened within a period, whatever their
- * state now.
+ * state now, of the customers in the active book on the period's last
+ * day (design 3.2).
  *
  * Returns: (transfer full) (element-type VigilTriggerRow): oldest first
  */
@@ -186,6 +192,7 @@ vigil_store_list_triggers_first_seen (VigilStore  *self,
     "FROM triggers t JOIN customers c ON c.id = t.customer_id "
     "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 "
     "AND (?3 IS NULL OR c.owner = ?3) "
+    "AND " CHURNED_ON_AS_OF ("c.id", "date (?2 - 1, 'unixepoch')") " IS NULL "
     "ORDER BY t.first_seen, t.id";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
   sqlite3_stmt *stmt = NULL;

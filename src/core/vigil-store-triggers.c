@@ -202,7 +202,8 @@ vigil_store_sync_triggers (VigilStore  *self,
  * @now: to tell snoozes that have ended
  *
  * The open episodes that need attention: not done, not snoozed past
- * @now; a snooze that has ended shows as new again.
+ * @now, of customers in the active book (design 3.2); a snooze that has
+ * ended shows as new again.
  *
  * Returns: (transfer full) (element-type VigilTriggerRow): risk first,
  *   then upsell, oldest first
@@ -220,6 +221,7 @@ vigil_store_list_triggers (VigilStore  *self,
     "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
     "WHERE t.cleared_at IS NULL AND t.state != 'done' "
     "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) "
+    "AND " CHURNED_ON ("c.id") " IS NULL "
     "ORDER BY t.kind = 'upsell', t.first_seen, t.id";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
   char today[16];

@@ -39,6 +39,11 @@ G_BEGIN_DECLS
  * @pulse: (nullable): the customer's current pulse (design 3.5)
  * @latest_pulse: the pulse in force at @latest's time, which its score
  *   counted (none: %VIGIL_SENTIMENT_NONE)
+ * @churned: whether the customer left the active book: its latest
+ *   outcome is `churned` (design 3.2)
+ * @churned_day: the day of that outcome, when @churned
+ * @renewed_day: the day of its latest `renewed` outcome, or
+ *   %VIGIL_UNKNOWN_DAY
  *
  * One customer as the portfolio shows it.
  */
@@ -64,7 +69,26 @@ typedef struct
   const char    *input_sources[VIGIL_N_MEASURES];
   VigilPulse    *pulse;
   VigilPulseMark latest_pulse;
+  gboolean       churned;
+  gint32         churned_day;
+  gint32         renewed_day;
 } VigilPortfolioRow;
+
+/**
+ * VigilBook:
+ * @VIGIL_BOOK_ACTIVE: the active book: customers whose latest outcome is
+ *   not `churned` (design 3.2)
+ * @VIGIL_BOOK_CHURNED: the customers who churned
+ * @VIGIL_BOOK_ALL: both
+ *
+ * Which customers a portfolio query lists.
+ */
+typedef enum
+{
+  VIGIL_BOOK_ACTIVE,
+  VIGIL_BOOK_CHURNED,
+  VIGIL_BOOK_ALL
+} VigilBook;
 
 /**
  * VigilAccountRecord:
@@ -194,6 +218,8 @@ typedef gboolean (*VigilPortfolioRowFunc) (const VigilPortfolioRow  *row,
 
 void vigil_portfolio_row_get_churn_features (const VigilPortfolioRow *row,
                                              double                  *out_features);
+gboolean vigil_portfolio_row_in_book (const VigilPortfolioRow *row,
+                                      VigilBook                book);
 void vigil_history_row_free   (VigilHistoryRow   *row);
 
 #define VIGIL_TYPE_STORE (vigil_store_get_type ())
@@ -270,6 +296,11 @@ gboolean        vigil_store_insert_snapshot      (VigilStore           *self,
                                                   GError              **error);
 
 GPtrArray      *vigil_store_list_portfolio       (VigilStore           *self,
+                                                  const char           *owner,
+                                                  VigilTier             tier,
+                                                  GError              **error);
+GPtrArray      *vigil_store_list_book            (VigilStore           *self,
+                                                  VigilBook             book,
                                                   const char           *owner,
                                                   VigilTier             tier,
                                                   GError              **error);

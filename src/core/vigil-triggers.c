@@ -109,6 +109,17 @@ vigil_trigger_play_for_tier (VigilTier tier)
     }
 }
 
+/* design 3.3: a `renewed` outcome recorded within the renewal's window
+ * (60 days before its date) or later settles it, while the source may
+ * still give the old date: the risk is not raised again on that date. A
+ * renewal recorded earlier was another year's. */
+static gboolean
+renewal_settled (const VigilPortfolioRow *row)
+{
+  return row->renewed_day != VIGIL_UNKNOWN_DAY &&
+         (gint64) row->renewed_day >= (gint64) row->latest->renewal_day - RENEWAL_RISK_DAYS;
+}
+
 /**
  * vigil_triggers_evaluate_row:
  * @plan_limits: (element-type utf8 gint64): weekly API call limit per plan
@@ -166,7 +177,8 @@ vigil_triggers_evaluate_row (const VigilPortfolioRow *row,
                                      hours / 24), hours / 24);
     }
 
-  if (s->renewal_day != VIGIL_UNKNOWN_DAY && score->tier != VIGIL_TIER_HEALTHY)
+  if (s->renewal_day != VIGIL_UNKNOWN_DAY && score->tier != VIGIL_TIER_HEALTHY &&
+      !renewal_settled (row))
     {
       gint64 days = (gint64) s->renewal_day - vigil_time_get_day (s->observed_at);
 
@@ -282,8 +294,9 @@ vigil_triggers_set_plan_limit (VigilStore  *store,
  * @now: when the evaluation happens
  * @out_opened: (out) (optional): triggers that opened now
  *
- * Evaluates every customer and brings the trigger episodes up to date,
- * in one transaction.
+ * Evaluates every customer of the active book (design 3.2: a churned
+ * customer raises none, and what it had open closes) and brings the
+ * trigger episodes up to date, in one transaction.
  */
 typedef struct
 {

@@ -19,11 +19,21 @@
 
 /* design 4 and 5: what a view may sort by. `vigil scores --sort` takes
  * each; the window has a column for each but `id` (a view sorted so
- * keeps the window's order). Each sorts lowest first but `risk`, which
- * sorts highest first; `reverse` turns either round. */
+ * keeps the window's order). Each sorts lowest first but those of
+ * descending_keys, which sort highest first; `reverse` turns either
+ * round. */
 static const char * const sort_keys[] = {
-  "health", "name", "id", "owner", "segment", "plan", "mrr", "renewal", "seats", "last-active",
-  "trend", "risk", "triggers", NULL
+  "at-stake", "health", "name", "id", "owner", "segment", "plan", "mrr", "renewal", "seats",
+  "last-active", "trend", "risk", "triggers", NULL
+};
+
+static const char * const descending_keys[] = { "at-stake", "risk", NULL };
+
+/* The lifecycle member of a view's definition, by VigilBook. */
+static const char * const book_ids[] = {
+  [VIGIL_BOOK_ACTIVE] = "active",
+  [VIGIL_BOOK_CHURNED] = "churned",
+  [VIGIL_BOOK_ALL] = "all",
 };
 
 VigilView *
@@ -138,6 +148,12 @@ vigil_view_check (const VigilView  *view,
 {
   g_return_val_if_fail (view != NULL, FALSE);
 
+  if ((guint) view->book >= G_N_ELEMENTS (book_ids))
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                           _("Unknown book: a view shows the active book, the churned customers or all"));
+      return FALSE;
+    }
   if (view->tier != VIGIL_TIER_NONE && vigil_tier_get_id (view->tier) == NULL)
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
@@ -173,8 +189,9 @@ add_text_member (JsonBuilder *builder,
  * vigil_view_to_json:
  *
  * Returns: (transfer full): the view's definition as stored (design 5):
- *   a JSON object with the filters it has (`tier`, `owner`, `segment`,
- *   `search`), `sort` when it has one and `reverse`
+ *   a JSON object with the filters it has (`lifecycle` when it is not
+ *   the active book, `tier`, `owner`, `segment`, `search`), `sort` when
+ *   it has one and `reverse`
  */
 char *
 vigil_view_to_json (const VigilView *view)
@@ -185,6 +202,9 @@ vigil_view_to_json (const VigilView *view)
   g_return_val_if_fail (view != NULL, NULL);
 
   json_builder_begin_object (builder);
+  /* The active book, what a view shows unless it says otherwise. */
+  if (view->book != VIGIL_BOOK_ACTIVE)
+    add_text_member (builder, "lifecycle", book_ids[view->book]);
   add_text_member (builder, "tier", vigil_tier_get_id (view->tier));
   add_text_member (builder, "owner", view->owner);
   add_text_member (builder, "segment", view->segment);
@@ -239,6 +259,7 @@ vigil_view_new_from_json (const char  *name,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *tier = NULL;
+  g_autofree char *lifecycle = NULL;
   JsonObject *object;
   JsonNode *reverse;
 
@@ -255,12 +276,27 @@ vigil_view_new_from_json (const char  *name,
       return NULL;
     }
   object = json_node_get_object (root);
-  if (!read_text_member (object, name, "tier", &tier, error) ||
+  if (!read_text_member (object, name, "lifecycle", &lifecycle, error) ||
+      !read_text_member (object, name, "tier", &tier, error) ||
       !read_text_member (object, name, "owner", &view->owner, error) ||
       !read_text_member (object, name, "segment", &view->segment, error) ||
       !read_text_member (object, name, "search", &view->search, error) ||
       !read_text_member (object, name, "sort", &view->sort, error))
     return NULL;
+  if (lifecycle != NULL)
+    {
+      guint b = 0;
+
+      while (b < G_N_ELEMENTS (book_ids) && g_strcmp0 (book_ids[b], lifecycle) != 0)
+        b++;
+      if (b == G_N_ELEMENTS (book_ids))
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+                       _("The view “%s” is damaged: “%s” is not active, churned or all"), name, lifecycle);
+          return NULL;
+        }
+      view->book = (VigilBook) b;
+    }
   if (tier != NULL && (view->tier = vigil_tier_from_id (tier)) == VIGIL_TIER_NONE)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
@@ -305,17 +341,30 @@ vigil_view_is_sort_key (const char *key)
 }
 
 /**
+ * vigil_view_sort_key_is_descending:
+ *
+ * Returns: whether @key sorts highest first unless reversed (`risk`,
+ *   `at-stake`: what needs attention first)
+ */
+gboolean
+vigil_view_sort_key_is_descending (const char *key)
+{
+  return key != NULL && g_strv_contains (descending_keys, key);
+}
+
+/**
  * vigil_view_get_descending:
  *
  * Returns: whether @view shows the highest values of its sort key first:
- *   `risk` does unless reversed, every other key only reversed
+ *   `risk` and `at-stake` do unless reversed, every other key only
+ *   reversed
  */
 gboolean
 vigil_view_get_descending (const VigilView *view)
 {
   g_return_val_if_fail (view != NULL, FALSE);
 
-  return (g_strcmp0 (view->sort, "risk") == 0) != view->reverse;
+  return vigil_view_sort_key_is_descending (view->sort) != view->reverse;
 }
 
 /**
@@ -355,8 +404,9 @@ vigil_search_key_matches (const char *search_key,
 /**
  * vigil_view_matches:
  *
- * Returns: whether @view shows @row's customer: its tier, owner and
- *   segment as the view's (where it has one), and found by its search
+ * Returns: whether @view shows @row's customer: in the view's book
+ *   (active or churned), its tier, owner and segment as the view's
+ *   (where it has one), and found by its search
  */
 gboolean
 vigil_view_matches (const VigilView         *view,
@@ -368,7 +418,8 @@ vigil_view_matches (const VigilView         *view,
   g_return_val_if_fail (view != NULL, FALSE);
   g_return_val_if_fail (row != NULL && row->latest != NULL, FALSE);
 
-  if ((view->tier != VIGIL_TIER_NONE && row->score.tier != view->tier) ||
+  if ((view->book == VIGIL_BOOK_ACTIVE && row->churned) || (view->book == VIGIL_BOOK_CHURNED && !row->churned) ||
+      (view->tier != VIGIL_TIER_NONE && row->score.tier != view->tier) ||
       (view->owner != NULL && g_strcmp0 (row->latest->owner, view->owner) != 0) ||
       (view->segment != NULL && g_strcmp0 (row->latest->segment, view->segment) != 0))
     return FALSE;

@@ -25,6 +25,8 @@ G_BEGIN_DECLS
 /**
  * VigilView:
  * @name: (nullable): the view's name; %NULL for one not saved
+ * @book: the active book (the default) or the churned customers
+ *   (design 3.2)
  * @tier: only this tier, %VIGIL_TIER_NONE for every tier
  * @owner: (nullable): only this owner's customers
  * @segment: (nullable): only this segment
@@ -40,6 +42,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char      *name;
+  VigilBook  book;
   VigilTier  tier;
   char      *owner;
   char      *segment;
@@ -64,6 +67,7 @@ VigilView          *vigil_view_new_from_json      (const char         *name,
 const char * const *vigil_view_get_sort_keys      (void);
 gboolean            vigil_view_is_sort_key        (const char         *key);
 gboolean            vigil_view_get_descending     (const VigilView    *view);
+gboolean            vigil_view_sort_key_is_descending (const char     *key);
 gboolean            vigil_view_matches            (const VigilView    *view,
                                                    const VigilPortfolioRow *row);
 

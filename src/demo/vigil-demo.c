@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "vigil-churn-trainer.h"
 #include "vigil-demo.h"
 #include "vigil-error.h"
 #include "vigil-ingest.h"
@@ -1381,6 +1382,39 @@ populate (VigilDemo     *self,
   return vigil_ingest_commit (ingest, error);
 }
 
+/* The customers that churned by @now have it recorded, on the day they
+ * churned, as a CSM would have: the book opens on its active customers
+ * (design 3.2), and what the churned ones had open is closed. */
+static gboolean
+record_churns (VigilDemo   *self,
+               VigilStore  *store,
+               gint64       now,
+               GError     **error)
+{
+  gint64 today = vigil_time_get_day (now);
+  gboolean ok = TRUE;
+
+  if (!vigil_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; ok && i < self->n_customers; i++)
+    {
+      const DemoCustomer *c = &self->customers[i];
+      gint64 customer;
+
+      if (c->churn_day > today)
+        continue;
+      ok = (customer = vigil_store_find_customer (store, c->id, DEMO_SOURCE, error)) >= 0 &&
+           vigil_store_record_outcome (store, customer, "churned", (gint32) c->churn_day, error);
+    }
+  if (!ok)
+    {
+      vigil_store_rollback (store);
+      return FALSE;
+    }
+  /* The churn model's status counts the outcomes as any recorded ones. */
+  return vigil_store_commit (store, error) && vigil_churn_trainer_refit (store, NULL, error);
+}
+
 /**
  * vigil_demo_open_store:
  * @path: the demo's own database file
@@ -1388,8 +1422,9 @@ populate (VigilDemo     *self,
  * @days: how many daily snapshots each customer has
  *
  * Opens the demo database at @path, generating the book into it when it
- * is missing or was generated on another day. A database at @path that
- * holds anything but a demo book is refused and left alone.
+ * is missing or was generated on another day, with a `churned` outcome
+ * for each customer that churned by @now, on its churn day. A database
+ * at @path that holds anything but a demo book is refused and left alone.
  *
  * Returns: (transfer full): the store, or %NULL with @error set
  */
@@ -1437,6 +1472,7 @@ vigil_demo_open_store (VigilDemo     *self,
     }
 
   if (!populate (self, store, now, days, cancellable, error) ||
+      !record_churns (self, store, now, error) ||
       !vigil_store_set_meta (store, "demo", wanted, error))
     return NULL;
 

@@ -116,34 +116,35 @@ compare_upsells (gconstpointer pa,
   return (int) a->rule - (int) b->rule;
 }
 
-/* Customers, tiers and MRR of the book at @time (portfolio rows as of it). */
+/* Customers, tiers and MRR of the book at @time (portfolio rows as of
+ * it, the active book), counted as the window's overview counts them. */
 static void
 sum_rows (GPtrArray          *rows,
           VigilReportFigures *figures)
 {
+  VigilBookFigures book = { 0, };
   double health_sum = 0;
   guint n_health = 0;
 
-  figures->customers = rows->len;
   for (guint i = 0; i < rows->len; i++)
     {
       const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
-      double mrr = get_mrr (row);
 
-      figures->mrr += mrr;
-      if (!isnan (row->score.health))
+      if (vigil_book_figures_add (&book, row) && !isnan (row->score.health))
         {
           health_sum += row->score.health;
           n_health++;
         }
-      if (row->score.tier > VIGIL_TIER_NONE && row->score.tier < VIGIL_N_TIERS)
-        {
-          figures->tier_customers[row->score.tier]++;
-          figures->tier_mrr[row->score.tier] += mrr;
-        }
+    }
+  figures->customers = book.customers;
+  figures->mrr = book.mrr;
+  for (int t = 0; t < VIGIL_N_TIERS; t++)
+    {
+      figures->tier_customers[t] = book.tier_customers[t];
+      figures->tier_mrr[t] = book.tier_mrr[t];
     }
   figures->average_health = n_health > 0 ? health_sum / n_health : NAN;
-  figures->mrr_at_risk = figures->tier_mrr[VIGIL_TIER_AT_RISK] + figures->tier_mrr[VIGIL_TIER_HIGH_RISK];
+  figures->mrr_at_risk = book.mrr_at_risk;
 }
 
 /* Triggers and outcomes of the week starting at @start. */

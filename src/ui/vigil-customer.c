@@ -256,6 +256,24 @@ vigil_customer_get_mrr (VigilCustomer *self)
   return self->data.row->latest->mrr;
 }
 
+/* design 3.2: churn risk × MRR, NAN when either is unknown */
+double
+vigil_customer_get_at_stake (VigilCustomer *self)
+{
+  g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
+  return vigil_churn_at_stake (self->data.churn_risk, self->data.row->latest->mrr);
+}
+
+/* design 3.2: whether the customer is in @book (the active book, the
+ * churned customers) */
+gboolean
+vigil_customer_in_book (VigilCustomer *self,
+                        VigilBook      book)
+{
+  g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), FALSE);
+  return vigil_portfolio_row_in_book (self->data.row, book);
+}
+
 gint32
 vigil_customer_get_renewal_day (VigilCustomer *self)
 {

@@ -49,6 +49,9 @@ double                   vigil_customer_get_trend          (VigilCustomer       
 double                   vigil_customer_get_churn_risk     (VigilCustomer       *self);
 const char * const      *vigil_customer_get_churn_factors  (VigilCustomer       *self);
 double                   vigil_customer_get_mrr            (VigilCustomer       *self);
+double                   vigil_customer_get_at_stake       (VigilCustomer       *self);
+gboolean                 vigil_customer_in_book            (VigilCustomer       *self,
+                                                            VigilBook            book);
 gint32                   vigil_customer_get_renewal_day    (VigilCustomer       *self);
 double                   vigil_customer_get_seat_use       (VigilCustomer       *self);
 gint64                   vigil_customer_get_last_active    (VigilCustomer       *self);

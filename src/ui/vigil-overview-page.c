@@ -344,11 +344,12 @@ update_figures (VigilOverviewPage *self)
 {
   GListModel *customers = vigil_portfolio_get_customers (self->portfolio);
   VigilScorecard *scorecard = vigil_portfolio_get_scorecard (self->portfolio);
-  guint n = g_list_model_get_n_items (customers);
-  guint counts[3] = { 0, 0, 0 };
-  double mrr[3] = { 0, 0, 0 };
-  double total_mrr = 0, churn_mrr = 0;
-  guint n_unscored = 0, n_churn = 0;
+  guint n_listed = g_list_model_get_n_items (customers);
+  VigilBookFigures book = { 0, };
+  const guint *counts = book.tier_customers;
+  const double *mrr = book.tier_mrr;
+  double churn_mrr = 0;
+  guint n, n_churn = 0;
   VigilCustomer *up[N_MOVERS], *down[N_MOVERS];
   double up_keys[N_MOVERS], down_keys[N_MOVERS];
   guint n_up = 0, n_down = 0;
@@ -365,27 +366,21 @@ update_figures (VigilOverviewPage *self)
   g_array_set_size (self->scores, 0);
   memset (self->bins, 0, sizeof self->bins);
 
-  /* One pass over the book. */
-  for (guint i = 0; i < n; i++)
+  /* One pass over the active book (design 3.2): the core counts the
+   * tiers and MRR as the weekly report does; a churned customer is in
+   * none of the figures. */
+  for (guint i = 0; i < n_listed; i++)
     {
       g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
-      VigilTier tier = vigil_customer_get_tier (customer);
       double health = vigil_customer_get_health (customer);
       double value = vigil_customer_get_mrr (customer);
       double risk = vigil_customer_get_churn_risk (customer);
       double trend = vigil_customer_get_trend (customer);
 
+      if (!vigil_book_figures_add (&book, vigil_customer_get_row (customer)))
+        continue;
       if (isnan (value))
         value = 0;
-      total_mrr += value;
-
-      if (tier >= VIGIL_TIER_HEALTHY && tier <= VIGIL_TIER_HIGH_RISK)
-        {
-          counts[tier]++;
-          mrr[tier] += value;
-        }
-      else
-        n_unscored++;
 
       if (!isnan (health))
         {
@@ -418,11 +413,12 @@ update_figures (VigilOverviewPage *self)
       gtk_label_set_text (self->tile_mrr_labels[t], mrr_line);
       self->tier_counts[t] = counts[t];
     }
-  money = vigil_format_money (total_mrr);
-  if (n_unscored > 0)
+  n = book.customers;
+  money = vigil_format_money (book.mrr);
+  if (book.unscored > 0)
     text = g_strdup_printf (ngettext ("%'u customer in all (%'u without a score), MRR %s",
                                       "%'u customers in all (%'u without a score), MRR %s", n),
-                            n, n_unscored, money);
+                            n, book.unscored, money);
   else
     text = g_strdup_printf (ngettext ("%'u customer in all, MRR %s", "%'u customers in all, MRR %s", n),
                             n, money);
@@ -431,10 +427,9 @@ update_figures (VigilOverviewPage *self)
   g_clear_pointer (&money, g_free);
 
   /* MRR at risk. */
-  money = vigil_format_money (mrr[VIGIL_TIER_AT_RISK] + mrr[VIGIL_TIER_HIGH_RISK]);
+  money = vigil_format_money (book.mrr_at_risk);
   gtk_label_set_text (self->risk_mrr_label, money);
-  share = vigil_format_percent (total_mrr > 0 ? (mrr[VIGIL_TIER_AT_RISK] + mrr[VIGIL_TIER_HIGH_RISK]) / total_mrr
-                                             : 0.0);
+  share = vigil_format_percent (book.mrr > 0 ? book.mrr_at_risk / book.mrr : 0.0);
   /* TRANSLATORS: %s is a share, e.g. "in 12 at-risk or high-risk customers, 35 % of all MRR" */
   text = g_strdup_printf (ngettext ("in %'u at-risk or high-risk customer, %s of all MRR",
                                     "in %'u at-risk or high-risk customers, %s of all MRR",

@@ -6,10 +6,11 @@
  *
  * The portfolio table: every customer in a GtkColumnView, each column
  * sortable both ways (the sort is stable: ties keep the store's order),
- * a search by name or id as one types, filters by tier, owner and
- * segment, and the count and MRR of what is shown. The chain is
- * customers → sort → filter → selection, so typing filters an already
- * sorted list and never sorts again.
+ * what is at stake first by default, the active book or the churned
+ * customers (design 3.2), a search by name or id as one types, filters
+ * by tier, owner and segment, and the count and MRR of what is shown.
+ * The chain is customers → sort → filter → selection, so typing filters
+ * an already sorted list and never sorts again.
  */
 
 #define G_LOG_DOMAIN "vigil-portfolio-view"
@@ -31,6 +32,8 @@ struct _VigilPortfolioView
 {
   AdwBin              parent_instance;
 
+  GtkToggleButton    *active_button;
+  GtkToggleButton    *churned_button;
   GtkColumnView      *column_view;
   GtkDropDown        *owner_dropdown;
   GtkSearchBar       *search_bar;
@@ -46,6 +49,7 @@ struct _VigilPortfolioView
   GtkStringList      *owners;
   GtkStringList      *segments;
   char               *query;        /* case-folded search */
+  VigilBook           book;         /* active or churned */
   VigilTier           tier;
   char               *owner;
   char               *segment;
@@ -78,6 +82,7 @@ typedef void (*BindFunc) (GtkWidget *cell, VigilCustomer *customer, VigilPortfol
 typedef char *(*SampleFunc) (void);
 typedef double (*FigureFunc) (VigilCustomer *customer);
 typedef int (*CompareFunc) (double a, double b);
+typedef int (*OrderFunc) (VigilCustomer *a, VigilCustomer *b);
 
 typedef struct _Column
 {
@@ -92,6 +97,7 @@ typedef struct _Column
   gboolean          compact;   /* still shown in a narrow window */
   int               max_chars; /* a text column's widest, or -1 */
   SampleFunc        sample;    /* a figure column's widest text */
+  OrderFunc         order;     /* how its customers compare, when more than a figure decides */
 } Column;
 
 /* Unknown numbers sort below every known one, in both directions' logic. */
@@ -131,6 +137,19 @@ compare_risks (double a,
   return -vigil_churn_risk_compare (a, b, TRUE);
 }
 
+/* By the core's order of what is at stake (design 3.2), reversed as for
+ * risks: the column sorted highest first, the window's default, shows
+ * the core's order, the most at stake first, unknown last, ties the
+ * sooner renewal first, as `vigil scores` lists them. */
+static int
+order_at_stake (VigilCustomer *a,
+                VigilCustomer *b)
+{
+  return -vigil_churn_at_stake_compare (vigil_customer_get_at_stake (a), vigil_customer_get_renewal_day (a),
+                                        vigil_customer_get_at_stake (b), vigil_customer_get_renewal_day (b),
+                                        TRUE);
+}
+
 static double
 figure_renewal (VigilCustomer *customer)
 {
@@ -165,6 +184,8 @@ compare_column (gconstpointer a,
   VigilCustomer *x = (VigilCustomer *) a;
   VigilCustomer *y = (VigilCustomer *) b;
 
+  if (column->order != NULL)
+    return column->order (x, y);
   if (column->figure != NULL)
     return (column->compare != NULL ? column->compare : compare_doubles) (column->figure (x),
                                                                            column->figure (y));
@@ -345,6 +366,15 @@ bind_mrr (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 }
 
 static void
+bind_at_stake (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  double at_stake = vigil_customer_get_at_stake (customer);
+  g_autofree char *text = isnan (at_stake) ? NULL : vigil_format_money (at_stake);
+
+  set_text (cell, text);
+}
+
+static void
 bind_renewal (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
   gint32 day = vigil_customer_get_renewal_day (customer);
@@ -396,6 +426,8 @@ static const Column columns[] = {
   { "risk", N_("Churn Risk"), 0, vigil_customer_get_churn_risk, compare_risks, bind_risk, TRUE, FALSE, TRUE, -1,
     sample_risk },
   { "mrr", N_("MRR"), 0, vigil_customer_get_mrr, NULL, bind_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
+  { "at-stake", N_("At Stake"), 0, vigil_customer_get_at_stake, NULL, bind_at_stake, TRUE, FALSE, FALSE, -1,
+    sample_mrr, order_at_stake },
   { "renewal", N_("Renewal"), 0, figure_renewal, NULL, bind_renewal, TRUE, FALSE, FALSE, -1, sample_day },
   { "seats", N_("Seat Use"), 0, vigil_customer_get_seat_use, NULL, bind_seats, TRUE, FALSE, FALSE, -1,
     sample_seats },
@@ -537,7 +569,8 @@ filter_func (gpointer item,
   VigilPortfolioView *self = user_data;
   VigilCustomer *customer = item;
 
-  return (self->tier == VIGIL_TIER_NONE || vigil_customer_get_tier (customer) == self->tier) &&
+  return vigil_customer_in_book (customer, self->book) &&
+         (self->tier == VIGIL_TIER_NONE || vigil_customer_get_tier (customer) == self->tier) &&
          (self->owner == NULL || g_strcmp0 (vigil_customer_get_owner (customer), self->owner) == 0) &&
          (self->segment == NULL || g_strcmp0 (vigil_customer_get_segment (customer), self->segment) == 0) &&
          vigil_customer_matches (customer, self->query);
@@ -609,6 +642,17 @@ search_changed_cb (VigilPortfolioView *self)
   else if (old != NULL && g_str_has_prefix (old, self->query))
     change = GTK_FILTER_CHANGE_LESS_STRICT;
   refilter (self, change);
+}
+
+static void
+book_toggled_cb (VigilPortfolioView *self)
+{
+  VigilBook book = gtk_toggle_button_get_active (self->churned_button) ? VIGIL_BOOK_CHURNED : VIGIL_BOOK_ACTIVE;
+
+  if (book == self->book)
+    return;
+  self->book = book;
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static char *
@@ -785,6 +829,8 @@ vigil_portfolio_view_class_init (VigilPortfolioViewClass *klass)
                   G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-portfolio-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, active_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, churned_button);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, column_view);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, owner_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, search_bar);
@@ -800,6 +846,7 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
   g_autoptr(GtkStringList) tiers = NULL;
 
   self->tier = VIGIL_TIER_NONE;
+  self->book = VIGIL_BOOK_ACTIVE;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   tiers = gtk_string_list_new ((const char *[]) { _("All tiers"), _("Healthy"), _("At risk"), _("High risk"),
@@ -809,6 +856,7 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
   add_columns (self);
 
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
+  g_signal_connect_swapped (self->churned_button, "toggled", G_CALLBACK (book_toggled_cb), self);
   g_signal_connect_swapped (self->tier_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->owner_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->segment_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
@@ -819,8 +867,8 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
 static void
 sort_default (VigilPortfolioView *self)
 {
-  /* Who needs attention first: the lowest health on top. */
-  vigil_portfolio_view_sort_by (self, "health", GTK_SORT_ASCENDING);
+  /* What needs attention first (design 5): the most at stake on top. */
+  vigil_portfolio_view_sort_by (self, "at-stake", GTK_SORT_DESCENDING);
 }
 
 static void
@@ -914,7 +962,7 @@ vigil_portfolio_view_get_shown (VigilPortfolioView *self)
 /**
  * vigil_portfolio_view_sort_by:
  * @column_id: name, owner, segment, plan, health, trend, risk, mrr,
- *   renewal, seats, last-active or triggers
+ *   at-stake, renewal, seats, last-active or triggers
  *
  * Returns: whether such a column exists
  */
@@ -1018,8 +1066,9 @@ get_sort (VigilPortfolioView *self,
 /**
  * vigil_portfolio_view_dup_view:
  *
- * design 5: what the table shows, as a view (without a name): its tier,
- * owner and segment filters, its search and the column it is sorted by,
+ * design 5: what the table shows, as a view (without a name): the active
+ * book or the churned customers, its tier, owner and segment filters,
+ * its search and the column it is sorted by,
  * which a view's sort keys name (vigil_view_get_sort_keys()).
  *
  * Returns: (transfer full): the view
@@ -1035,6 +1084,7 @@ vigil_portfolio_view_dup_view (VigilPortfolioView *self)
   g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
 
   view = vigil_view_new ();
+  view->book = self->book;
   view->tier = self->tier;
   view->owner = g_strdup (self->owner);
   view->segment = g_strdup (self->segment);
@@ -1044,8 +1094,8 @@ vigil_portfolio_view_dup_view (VigilPortfolioView *self)
   if ((column = get_sort (self, &direction)) != NULL && vigil_view_is_sort_key (column->id))
     {
       view->sort = g_strdup (column->id);
-      /* GTK's descending is highest first, for risk too (compare_risks) */
-      view->reverse = (direction == GTK_SORT_DESCENDING) != (g_strcmp0 (column->id, "risk") == 0);
+      /* GTK's descending is highest first, for risk and at-stake too */
+      view->reverse = (direction == GTK_SORT_DESCENDING) != vigil_view_sort_key_is_descending (column->id);
     }
   return view;
 }
@@ -1054,7 +1104,7 @@ vigil_portfolio_view_dup_view (VigilPortfolioView *self)
  * vigil_portfolio_view_apply_view:
  * @view: the filters, search and sort to show
  *
- * Shows what @view says: its filters (an owner or segment the book does
+ * Shows what @view says: its book, its filters (an owner or segment the book does
  * not have becomes a choice, so the view shows no customer rather than
  * all), its search, and its sort; a view without a sort, or with one no
  * column shows (`id`), gets the table's default order.
@@ -1072,6 +1122,8 @@ vigil_portfolio_view_apply_view (VigilPortfolioView *self,
       !vigil_portfolio_view_sort_by (self, view->sort,
                                      vigil_view_get_descending (view) ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING))
     sort_default (self);
+  if (view->book == VIGIL_BOOK_ACTIVE || view->book == VIGIL_BOOK_CHURNED)
+    vigil_portfolio_view_set_book (self, view->book);
   vigil_portfolio_view_set_filters (self, view->tier, view->owner, view->segment);
   if (view->search != NULL && *view->search != '\0')
     vigil_portfolio_view_set_search (self, view->search);
@@ -1116,6 +1168,32 @@ vigil_portfolio_view_set_filters (VigilPortfolioView *self,
         }
       gtk_drop_down_set_selected (dropdowns[d], selected);
     }
+}
+
+/**
+ * vigil_portfolio_view_set_book:
+ * @book: %VIGIL_BOOK_ACTIVE (the default view) or %VIGIL_BOOK_CHURNED
+ *
+ * Shows the active book or the churned customers (design 3.2), as the
+ * Active and Churned buttons do.
+ */
+void
+vigil_portfolio_view_set_book (VigilPortfolioView *self,
+                               VigilBook           book)
+{
+  g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
+  g_return_if_fail (book == VIGIL_BOOK_ACTIVE || book == VIGIL_BOOK_CHURNED);
+
+  /* The buttons are a group: setting one unsets the other, and the
+   * toggle says the rest. */
+  gtk_toggle_button_set_active (book == VIGIL_BOOK_CHURNED ? self->churned_button : self->active_button, TRUE);
+}
+
+VigilBook
+vigil_portfolio_view_get_book (VigilPortfolioView *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), VIGIL_BOOK_ACTIVE);
+  return self->book;
 }
 
 /* The count and MRR line under the filters. */

@@ -32,6 +32,9 @@ void          vigil_portfolio_view_set_filters    (VigilPortfolioView *self,
                                                    VigilTier           tier,
                                                    const char         *owner,
                                                    const char         *segment);
+void          vigil_portfolio_view_set_book       (VigilPortfolioView *self,
+                                                   VigilBook           book);
+VigilBook     vigil_portfolio_view_get_book       (VigilPortfolioView *self);
 const char   *vigil_portfolio_view_get_summary    (VigilPortfolioView *self);
 VigilView    *vigil_portfolio_view_dup_view       (VigilPortfolioView *self);
 void          vigil_portfolio_view_apply_view     (VigilPortfolioView *self,

@@ -184,7 +184,10 @@ load_work (VigilStore  *store,
   gint64 started = g_get_monotonic_time ();
 
   if (!(result->scorecard = vigil_store_load_scorecard (store, error)) ||
-      !(rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, error)) ||
+      /* Churned customers too: the table's Churned view lists them and
+       * their pages still open (design 5); the views leave them out of
+       * the active book's figures. */
+      !(rows = vigil_store_list_book (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, error)) ||
       !(result->triggers = vigil_store_list_triggers (store, now, error)) ||
       !(result->sources = vigil_store_list_sources (store, error)) ||
       !(churn = vigil_churn_trainer_load_model (store, NULL, error)))
