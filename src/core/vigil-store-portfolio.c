@@ -290,8 +290,7 @@ account_reader_open (VigilStore     *self,
     "ORDER BY r.customer_id, k.key";
 
   *reader = (AccountReader) { NULL, };
-  if (!(reader->pulse_marks = _vigil_store_read_all_pulse_marks (self, error)) ||
-      !(reader->current_pulses = _vigil_store_read_current_pulses (self, error)) ||
+  if (!_vigil_store_read_book_pulses (self, &reader->pulse_marks, &reader->current_pulses, error) ||
       !(reader->records = _vigil_store_prepare (self, ACCOUNT_RECORDS_SQL (""),
                                                 _("Reading the portfolio"), error)) ||
       !(reader->keys = _vigil_store_prepare (self, keys_sql, _("Reading the portfolio"), error)))

@@ -333,7 +333,9 @@ GArray           *_vigil_store_read_pulse_marks       (VigilStore     *self,
                                                        GError        **error);
 GHashTable       *_vigil_store_read_all_pulse_marks   (VigilStore     *self,
                                                        GError        **error);
-GHashTable       *_vigil_store_read_current_pulses    (VigilStore     *self,
+gboolean          _vigil_store_read_book_pulses       (VigilStore     *self,
+                                                       GHashTable    **out_marks,
+                                                       GHashTable    **out_current,
                                                        GError        **error);
 
 /* vigil-store-triggers.c: trigger episodes */

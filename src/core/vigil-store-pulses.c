@@ -80,6 +80,48 @@ _vigil_store_read_pulse_marks (VigilStore  *self,
   return g_steal_pointer (&marks);
 }
 
+/* Every pulse of the book from one ordered query: each customer's
+ * marks, oldest first, into @marks (customer id → GArray of
+ * VigilPulseMark) and, when @current is given, its latest pulse
+ * (customer id → VigilPulse). */
+static gboolean
+read_book_pulses (VigilStore  *self,
+                  GHashTable  *marks,
+                  GHashTable  *current,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt;
+  GArray *customer_marks = NULL;
+  gint64 customer = 0;
+  int rc;
+
+  if (!(stmt = _vigil_store_cached (self,
+                                    "SELECT " PULSE_COLUMNS " FROM pulses ORDER BY customer_id, at, id",
+                                    _("Reading pulses"), error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 customer_id = sqlite3_column_int64 (stmt, 1);
+
+      if (customer_marks == NULL || customer_id != customer)
+        {
+          customer = customer_id;
+          customer_marks = g_array_new (FALSE, FALSE, sizeof (VigilPulseMark));
+          g_hash_table_insert (marks, g_memdup2 (&customer_id, sizeof customer_id), customer_marks);
+        }
+      append_mark (customer_marks, stmt, 2);
+      if (current != NULL)
+        g_hash_table_replace (current, g_memdup2 (&customer_id, sizeof customer_id), read_pulse (stmt));
+    }
+  return _vigil_store_finish_cached_rows (self, stmt, rc, _("Reading pulses"), error);
+}
+
+static GHashTable *
+new_marks_table (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref);
+}
+
 /**
  * _vigil_store_read_all_pulse_marks:
  *
@@ -94,66 +136,37 @@ GHashTable *
 _vigil_store_read_all_pulse_marks (VigilStore  *self,
                                    GError     **error)
 {
-  g_autoptr(GHashTable) all = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                     (GDestroyNotify) g_array_unref);
-  sqlite3_stmt *stmt;
-  GArray *marks = NULL;
-  gint64 current = 0;
-  int rc;
+  g_autoptr(GHashTable) marks = new_marks_table ();
 
-  if (!(stmt = _vigil_store_prepare (self,
-                                     "SELECT customer_id, at, sentiment FROM pulses "
-                                     "ORDER BY customer_id, at, id", _("Reading pulses"), error)))
+  if (!read_book_pulses (self, marks, NULL, error))
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 customer_id = sqlite3_column_int64 (stmt, 0);
-
-      if (marks == NULL || customer_id != current)
-        {
-          current = customer_id;
-          marks = g_array_new (FALSE, FALSE, sizeof (VigilPulseMark));
-          g_hash_table_insert (all, g_memdup2 (&customer_id, sizeof customer_id), marks);
-        }
-      append_mark (marks, stmt, 1);
-    }
-  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading pulses"), error))
-    return NULL;
-  return g_steal_pointer (&all);
+  return g_steal_pointer (&marks);
 }
 
 /**
- * _vigil_store_read_current_pulses:
+ * _vigil_store_read_book_pulses:
+ * @out_marks: (out) (transfer full): as _vigil_store_read_all_pulse_marks()
+ * @out_current: (out) (transfer full): customer id (a #gint64 key) →
+ *   its current #VigilPulse (the latest taken; of one time the last
+ *   written)
  *
- * Every customer's current pulse (the latest taken; of one time the
- * last written), from one query.
- *
- * Returns: (transfer full): customer id (a #gint64 key) → #VigilPulse
+ * Both from one ordered pass over the pulses: what the portfolio reads.
  */
-GHashTable *
-_vigil_store_read_current_pulses (VigilStore  *self,
-                                  GError     **error)
+gboolean
+_vigil_store_read_book_pulses (VigilStore   *self,
+                               GHashTable  **out_marks,
+                               GHashTable  **out_current,
+                               GError      **error)
 {
-  /* The newest of each customer, found by walking the pulses in order:
-   * pulses are few, and one ordered pass needs no subquery. */
+  g_autoptr(GHashTable) marks = new_marks_table ();
   g_autoptr(GHashTable) current = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                          (GDestroyNotify) vigil_pulse_free);
-  sqlite3_stmt *stmt;
-  int rc;
 
-  if (!(stmt = _vigil_store_prepare (self,
-                                     "SELECT " PULSE_COLUMNS " FROM pulses ORDER BY customer_id, at, id",
-                                     _("Reading pulses"), error)))
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      VigilPulse *pulse = read_pulse (stmt);
-
-      g_hash_table_replace (current, g_memdup2 (&pulse->customer_id, sizeof (gint64)), pulse);
-    }
-  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading pulses"), error))
-    return NULL;
-  return g_steal_pointer (&current);
+  if (!read_book_pulses (self, marks, current, error))
+    return FALSE;
+  *out_marks = g_steal_pointer (&marks);
+  *out_current = g_steal_pointer (&current);
+  return TRUE;
 }
 
 static gboolean

@@ -461,6 +461,7 @@ delete_activated (GSimpleAction *action,
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   g_object_set_data_full (G_OBJECT (dialog), "vigil-view-name", g_strdup (name), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -543,7 +544,9 @@ save_activated (GSimpleAction *action,
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save", FALSE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data (G_OBJECT (dialog), "vigil-views-menu", self);
+  /* The dialog may outlive a closed window: it holds what it calls. */
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), "vigil-views-menu", g_object_ref (self), g_object_unref);
   g_object_set_data (G_OBJECT (dialog), "vigil-entry", entry);
   g_object_set_data (G_OBJECT (dialog), "vigil-hint", hint);
   g_signal_connect (entry, "changed", G_CALLBACK (save_name_changed_cb), dialog);
