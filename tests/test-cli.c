@@ -468,7 +468,8 @@ test_cli_scores_json (Fixture       *f,
   {
     static const char * const members[] = {
       "api_calls_7d", "at_stake", "churn_factors", "churn_risk", "churned_on", "features_used", "health", "id",
-      "keys", "last_active", "measures", "mrr", "name", "observed_at", "owner", "plan", "pulse", "records",
+      "keys", "last_active", "last_touch", "measures", "mrr", "name", "observed_at", "owner", "plan", "pulse",
+      "records",
       "renewal_date", "scorecard_version", "seats", "seats_used", "segment", "source", "tier",
       "trend", "triggers", NULL
     };
@@ -538,6 +539,7 @@ test_cli_scores_after_migration (Fixture       *f,
   sqlite3_close (db);
 
   run_vigil (&after, "scores", "--format", "json", "--db", f->db);
+  g_assert_cmpstr (after.err, ==, "");
   g_assert_cmpint (after.status, ==, 0);
   g_assert_cmpstr (after.out, ==, before.out);
 }
@@ -1022,6 +1024,243 @@ test_cli_outcome (Fixture       *f,
 }
 
 static void
+set_me (Fixture    *f,
+        const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT OR REPLACE INTO meta (key, value) VALUES ('me', '%s')", name);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static JsonArray *
+timeline_entries (JsonNode *root)
+{
+  return json_object_get_array_member (json_node_get_object (root), "timeline");
+}
+
+static JsonObject *
+find_touch (JsonArray  *entries,
+            const char *text)
+{
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "kind"), "touch") == 0 &&
+          g_strcmp0 (json_object_get_string_member (entry, "text"), text) == 0)
+        return entry;
+    }
+  return NULL;
+}
+
+/* The ids of `scores --format json`, in order. */
+static char *
+scores_order (Fixture     *f,
+              const char  *sort,
+              gboolean     reverse)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  JsonArray *array;
+
+  if (reverse)
+    run_vigil (&run, "--db", f->db, "scores", "--format", "json", "--sort", sort, "--reverse");
+  else
+    run_vigil (&run, "--db", f->db, "scores", "--format", "json", "--sort", sort);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (ids, (gpointer) json_object_get_string_member (json_array_get_object_element (array, i), "id"));
+  g_ptr_array_add (ids, NULL);
+  return g_strjoinv (" ", (char **) ids->pdata);
+}
+
+/* design 3.4 and 4: `vigil note` logs touches in the CSM's name, only
+ * their author changes them; `vigil timeline` lists them with the rest,
+ * newest first; `scores` gives and sorts by the last touch (a note is
+ * none); each mistake is said and changes nothing. */
+static void
+test_cli_note_timeline (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *order = NULL;
+  JsonArray *entries;
+  JsonObject *entry;
+
+  set_me (f, "Dana Park");
+  run_vigil (&run, "--db", f->db, "note", "acme", "Renewal call with Jo", "--kind", "call",
+             "--at", "2026-11-25T09:30:00Z");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "Logged: Call on acme (touch 1), 2026-11-25T09:30:00Z\n");
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "globex", "Intro email", "--kind", "email", "--at", "2026-11-10");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme", "Champion may leave");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "timeline", "acme", "--format", "json");
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "id"), ==, "acme");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "source"), ==, "imported");
+  entries = timeline_entries (root);
+  /* newest first (ISO times in UTC sort as text): the note logged now
+   * before the call of 25 November */
+  for (guint i = 1; i < json_array_get_length (entries); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, i - 1), "at"), >=,
+                     json_object_get_string_member (json_array_get_object_element (entries, i), "at"));
+  entry = find_touch (entries, "Champion may leave");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "subject"), ==, "note");
+  g_assert_cmpstr (json_object_get_string_member (entry, "at"), >,
+                   json_object_get_string_member (find_touch (entries, "Renewal call with Jo"), "at"));
+  entry = find_touch (entries, "Renewal call with Jo");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "subject"), ==, "call");
+  g_assert_cmpstr (json_object_get_string_member (entry, "at"), ==, "2026-11-25T09:30:00Z");
+  g_assert_cmpstr (json_object_get_string_member (entry, "author"), ==, "Dana Park");
+  g_assert_cmpint (json_object_get_int_member (entry, "id"), ==, 1);
+  g_assert_true (json_object_get_null_member (entry, "edited_at"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "summary"), ==, "Call");
+  /* the customer's own story is there too: the tier it first had is no change */
+  g_assert_null (find_touch (entries, "Intro email"));
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+
+  /* The last touch: the call, not the later note; none is null. */
+  run_vigil (&run, "--db", f->db, "scores", "--format", "json");
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (find_customer (json_node_get_array (root), "acme"), "last_touch"),
+                   ==, "2026-11-25T09:30:00Z");
+  g_assert_cmpstr (json_object_get_string_member (find_customer (json_node_get_array (root), "globex"), "last_touch"),
+                   ==, "2026-11-10T00:00:00Z");
+  g_assert_true (json_object_get_null_member (find_customer (json_node_get_array (root), "initech"), "last_touch"));
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+  order = scores_order (f, "last-touch", FALSE);
+  g_assert_cmpstr (order, ==, "globex acme initech");
+  g_clear_pointer (&order, g_free);
+  order = scores_order (f, "last-touch", TRUE);
+  g_assert_cmpstr (order, ==, "acme globex initech");
+  g_clear_pointer (&order, g_free);
+
+  /* Mistakes, each said; nothing is stored. */
+  run_vigil (&run, "--db", f->db, "note", "acme", "   ");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "empty"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme", "Faxed", "--kind", "fax");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "Unknown kind “fax”"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme", "Called", "--at", "yesterday");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "“yesterday” is not a time"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "nobody", "Called");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No customer “nobody”"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "timeline", "nobody");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No customer “nobody”"));
+  run_clear (&run);
+
+  /* Someone else cannot change Dana's call, and is told whose it is. */
+  set_me (f, "Sam Lee");
+  run_vigil (&run, "--db", f->db, "note", "--edit", "1", "Mine now");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "written by Dana Park"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--delete", "1");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "written by Dana Park"));
+  run_clear (&run);
+
+  /* Dana can. */
+  set_me (f, "Dana Park");
+  run_vigil (&run, "--db", f->db, "note", "--edit", "1", "Renewal call with Jo: signed", "--kind", "meeting");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "Touch 1 edited\n");
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "timeline", "acme", "--format", "json");
+  root = parse_json (run.out);
+  entry = find_touch (timeline_entries (root), "Renewal call with Jo: signed");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "subject"), ==, "meeting");
+  g_assert_cmpstr (json_object_get_string_member (entry, "at"), ==, "2026-11-25T09:30:00Z");
+  g_assert_false (json_object_get_null_member (entry, "edited_at"));
+  g_assert_null (find_touch (timeline_entries (root), "Mine now"));
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--delete", "1");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--delete", "1");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No touch 1"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--edit", "2", "--delete", "2");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  /* The table and CSV say the same. A text a hand wrote into the
+   * database with a terminal's escape and a line break cannot move the
+   * cursor or break the table. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO touches (customer_id, kind, at, body, author, created_at)"
+                                       " SELECT id, 'note', 1, 'wipe' || char (27) || '[2J' || char (10) || 'line',"
+                                       " 'Mallory', 1 FROM customers WHERE external_id = 'acme'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  run_vigil (&run, "--db", f->db, "timeline", "acme");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "imported:acme\n"));
+  g_assert_nonnull (strstr (run.out, "Champion may leave"));
+  g_assert_null (strstr (run.out, "Renewal call"));
+  g_assert_null (strchr (run.out, '\x1b'));
+  g_assert_nonnull (strstr (run.out, "wipe\xef\xbf\xbd[2J line"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "timeline", "acme", "--format", "csv");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "kind,at,id,author,subject,detail,text,until,edited_at,summary\r\n"));
+  g_assert_nonnull (strstr (run.out, ",Dana Park,note,,Champion may leave,,,Note\r\n"));
+  run_clear (&run);
+
+  /* The no-touch days, and the help of each command. */
+  run_vigil (&run, "--db", f->db, "trigger", "no-touch", "14");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "No-touch trigger: after 14 days without a touch\n");
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "trigger", "no-touch", "forever");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  run_vigil (&run, "note", "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "--kind"));
+  run_clear (&run);
+  run_vigil (&run, "timeline", "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "--format"));
+}
+
+static void
 test_cli_refuses_foreign_file (void)
 {
   TestDir dir;
@@ -1088,11 +1327,14 @@ test_cli_demo (void)
 /* Cells a spreadsheet would run as formulas, in every place a name can
  * come from: a customer's text fields, and source names (kept as given,
  * leading tab and carriage return included). f1's health falls from 100
- * to 30 in a week, a negative number Vigil writes; f3 has no measure at
- * all, so no health and no churn risk. */
+ * to 30 in a week, a negative number Vigil writes, and stays there three
+ * days (a health drop, design 3.3); f3 has no measure at all, so no
+ * health and no churn risk. */
 static const char formula_csv[] =
   "id,name,owner,segment,plan,api_calls_7d,observed_at\n"
   "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),5000,2026-11-14T12:00:00Z\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-19T12:00:00Z\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-20T12:00:00Z\n"
   "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-21T12:00:00Z\n"
   "f3,Nobody Knows,,,,,2026-11-21T12:00:00Z\n";
 static const char plain_csv[] =
@@ -1153,6 +1395,8 @@ test_cli_csv_formulas (void)
                    "api_calls_7d,features_used,seats,seats_used,mrr,open_tickets,nps,renewal_date,plan,"
                    "sentiment_points\r\n"
                    "2026-11-14T12:00:00Z,100,healthy,,100,,,5000,,,,,,,,'@SUM(A1),\r\n"
+                   "2026-11-19T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1),\r\n"
+                   "2026-11-20T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1),\r\n"
                    "2026-11-21T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1),\r\n");
 
   /* The health drop of f1 is open; its "since" is when it was seen. */
@@ -2066,6 +2310,139 @@ test_cli_me (Fixture       *f,
   g_assert_true (g_str_has_prefix (clear.out, "I am: not set"));
 }
 
+/* design 4, 5: `triggers --by-customer` is the window's inbox: one entry
+ * per customer with all its open triggers, the most MRR at stake (MRR ×
+ * churn risk) first, an unknown stake last; needs_decision while a risk
+ * is new. The plain list stays a list of triggers. */
+static const char inbox_csv[] =
+  "id,name,mrr,seats,seats_used,last_active,api_calls_7d,observed_at\n"
+  "acme,Acme,10000,10,9,2026-11-17T12:00:00Z,100,2026-11-21T12:00:00Z\n"
+  "beta,Beta,100,10,1,2026-11-17T12:00:00Z,100,2026-11-21T12:00:00Z\n"
+  "gamma,Gamma,,10,1,2026-11-17T12:00:00Z,100,2026-11-21T12:00:00Z\n"
+  "delta,Delta,5000,10,10,2026-11-21T12:00:00Z,5000,2026-11-21T12:00:00Z\n";
+
+static void
+test_cli_triggers_by_customer (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(Run) import = { 0 };
+  g_auto(Run) plain = { 0 };
+  g_auto(Run) inbox = { 0 };
+  g_auto(Run) ack = { 0 };
+  g_auto(Run) after = { 0 };
+  g_auto(Run) table = { 0 };
+  g_auto(Run) csv_run = { 0 };
+  g_autoptr(JsonNode) plain_root = NULL;
+  g_autoptr(JsonNode) inbox_root = NULL;
+  g_autoptr(JsonNode) after_root = NULL;
+  g_autofree char *ack_id = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *expected[] = { "acme", "delta", "beta", "gamma" };
+  JsonArray *list;
+  double previous = G_MAXDOUBLE;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  csv = test_dir_write (&dir, "inbox.csv", inbox_csv, -1);
+  run_vigil (&import, "--db", db, "import", csv);
+  g_assert_cmpint (import.status, ==, 0);
+
+  /* The list: five triggers, each the object it always was. */
+  run_vigil (&plain, "--db", db, "triggers", "--format", "json");
+  g_assert_cmpint (plain.status, ==, 0);
+  plain_root = parse_json (plain.out);
+  list = json_node_get_array (plain_root);
+  g_assert_cmpuint (json_array_get_length (list), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      JsonObject *trigger = json_array_get_object_element (list, i);
+      const char *members[] = { "id", "rule", "kind", "customer", "name", "since", "state", "snoozed_until",
+                                "evidence", "tier", "play", NULL };
+
+      g_assert_cmpuint (json_object_get_size (trigger), ==, g_strv_length ((char **) members));
+      for (guint m = 0; members[m] != NULL; m++)
+        g_assert_true (json_object_has_member (trigger, members[m]));
+    }
+
+  /* By customer: four entries, most at stake first, Gamma's unknown. */
+  run_vigil (&inbox, "--db", db, "triggers", "--by-customer", "--format", "json");
+  g_assert_cmpint (inbox.status, ==, 0);
+  inbox_root = parse_json (inbox.out);
+  list = json_node_get_array (inbox_root);
+  g_assert_cmpuint (json_array_get_length (list), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      JsonObject *entry = json_array_get_object_element (list, i);
+      JsonArray *triggers = json_object_get_array_member (entry, "triggers");
+
+      g_assert_cmpstr (json_object_get_string_member (entry, "customer"), ==, expected[i]);
+      for (guint t = 0; t < json_array_get_length (triggers); t++)
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (triggers, t), "customer"), ==,
+                         expected[i]);
+      if (i < 3)
+        {
+          double stake = json_object_get_double_member (entry, "at_stake");
+          double mrr = json_object_get_double_member (entry, "mrr");
+          double risk = json_object_get_double_member (entry, "churn_risk");
+
+          g_assert_cmpfloat_with_epsilon (stake, mrr * risk, mrr * 1e-4);
+          g_assert_cmpfloat (stake, <=, previous);
+          previous = stake;
+        }
+      else
+        {
+          g_assert_true (json_object_get_null_member (entry, "at_stake"));
+          g_assert_true (json_object_get_null_member (entry, "mrr"));
+        }
+    }
+  {
+    JsonObject *acme = json_array_get_object_element (list, 0);
+    JsonArray *triggers = json_object_get_array_member (acme, "triggers");
+
+    /* Acme's two triggers, its risk first; a new risk waits for a decision. */
+    g_assert_cmpuint (json_array_get_length (triggers), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (triggers, 0), "rule"), ==,
+                     "gone-silent");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (triggers, 1), "rule"), ==,
+                     "seat-expansion");
+    g_assert_true (json_object_get_boolean_member (acme, "needs_decision"));
+    /* Delta has an upsell only: nothing to decide today. */
+    g_assert_false (json_object_get_boolean_member (json_array_get_object_element (list, 1), "needs_decision"));
+    ack_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                              json_object_get_int_member (json_array_get_object_element (triggers, 0), "id"));
+  }
+
+  /* Acknowledged, Acme's risk no longer waits for a decision. */
+  run_vigil (&ack, "--db", db, "trigger", "ack", ack_id);
+  g_assert_cmpint (ack.status, ==, 0);
+  run_vigil (&after, "--db", db, "triggers", "--by-customer", "--format", "json");
+  after_root = parse_json (after.out);
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (json_node_get_array (after_root), 0),
+                                                  "needs_decision"));
+
+  /* A line per customer for people and spreadsheets alike. */
+  run_vigil (&table, "--db", db, "triggers", "--by-customer");
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_true (has_line (table.out, "^CUSTOMER +AT STAKE +MRR +RISK +RENEWAL +TRIGGERS$"));
+  g_assert_true (has_line (table.out, "^Acme .* #[0-9]+ gone-silent \\(acknowledged\\), #[0-9]+ seat-expansion \\(new\\)$"));
+  g_assert_true (has_line (table.out, "^Gamma +— +— +[0-9]+ % +— +#[0-9]+ gone-silent \\(new\\)$"));
+  lines = g_strsplit (table.out, "\n", -1);
+  /* A header, four customers, and the end of the last line. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);
+
+  run_vigil (&csv_run, "--db", db, "triggers", "--by-customer", "--format", "csv");
+  g_assert_cmpint (csv_run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (csv_run.out, "customer,name,at_stake,mrr,churn_risk,renewal_date,tier,triggers,"
+                                                "trigger_ids\r\nacme,Acme,"));
+  g_assert_nonnull (strstr (csv_run.out, ",gone-silent seat-expansion,"));
+  g_assert_true (g_str_has_suffix (csv_run.out, "\r\n"));
+  g_assert_nonnull (strstr (csv_run.out, "\r\ngamma,Gamma,,,"));
+
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2087,6 +2464,7 @@ main (int    argc,
   g_test_add_func ("/cli/poll-deep-detail", test_cli_poll_deep_detail);
   g_test_add_func ("/cli/link-unlink", test_cli_link_unlink);
   g_test_add_func ("/cli/scores-json-accounts", test_cli_scores_json_accounts);
+  g_test_add_func ("/cli/triggers-by-customer", test_cli_triggers_by_customer);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/import-failure", test_cli_import_failure);
   ADD ("/cli/import-invalid-json", test_cli_import_invalid_json);
@@ -2103,6 +2481,7 @@ main (int    argc,
   ADD ("/cli/me", test_cli_me);
   ADD ("/cli/active-book", test_cli_active_book);
   ADD ("/cli/scores-at-stake", test_cli_scores_at_stake);
+  ADD ("/cli/note-timeline", test_cli_note_timeline);
 #undef ADD
 
   return g_test_run ();

@@ -881,6 +881,85 @@ test_demo_outcomes (void)
   test_dir_clear (&dir);
 }
 
+/* Whether a churned outcome is recorded for the customer: it has left
+ * the active book (design 3.2; the demo records its churns). */
+static gboolean
+has_churned (VigilStore *store,
+             const char *external_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outcomes = NULL;
+  gint64 customer_id;
+
+  customer_id = vigil_store_find_customer (store, external_id, NULL, &error);
+  g_assert_no_error (error);
+  outcomes = vigil_store_list_outcomes (store, customer_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < outcomes->len; i++)
+    if (g_str_has_suffix (g_ptr_array_index (outcomes, i), " churned"))
+      return TRUE;
+  return FALSE;
+}
+
+/* design 3.3, 5: on the book `vigil --demo` makes, at most one active
+ * customer in four has an open trigger: an inbox a CSM reads every day.
+ * The demo is seeded, so the figure is the same each run. */
+static void
+test_demo_inbox_share (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilDemo) demo = vigil_demo_new (VIGIL_DEMO_SEED, VIGIL_DEMO_CUSTOMERS);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  g_autoptr(GPtrArray) triggers = NULL;
+  g_autoptr(GHashTable) active = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) flagged = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) per_rule = g_string_new (NULL);
+  guint rule_counts[VIGIL_N_TRIGGER_RULES] = { 0 };
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  test_dir_init (&dir);
+  path = g_build_filename (dir.path, "demo.db", NULL);
+  store = vigil_demo_open_store (demo, path, FIXED_TIME, VIGIL_DEMO_DAYS, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < VIGIL_DEMO_CUSTOMERS; i++)
+    {
+      vigil_demo_fill_snapshot (demo, i, FIXED_TIME, snapshot);
+      g_ptr_array_add (ids, g_strdup (snapshot->customer_id));
+      if (!has_churned (store, snapshot->customer_id))
+        g_hash_table_add (active, ids->pdata[ids->len - 1]);
+    }
+
+  triggers = vigil_store_list_triggers (store, FIXED_TIME, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < triggers->len; i++)
+    {
+      VigilTriggerRow *trigger = g_ptr_array_index (triggers, i);
+
+      if (!g_hash_table_contains (active, trigger->customer))
+        continue;
+      g_hash_table_add (flagged, trigger->customer);
+      rule_counts[vigil_trigger_rule_from_id (trigger->rule)]++;
+    }
+  for (int r = 0; r < VIGIL_N_TRIGGER_RULES; r++)
+    g_string_append_printf (per_rule, " %s %u", vigil_trigger_rule_get_id ((VigilTriggerRule) r), rule_counts[r]);
+
+  g_test_message ("active customers with an open trigger: %u of %u (%.1f %%);%s",
+                  g_hash_table_size (flagged), g_hash_table_size (active),
+                  100.0 * g_hash_table_size (flagged) / g_hash_table_size (active), per_rule->str);
+  g_assert_cmpuint (g_hash_table_size (active), >, VIGIL_DEMO_CUSTOMERS * 3 / 4);
+  g_assert_cmpuint (4 * g_hash_table_size (flagged), <=, g_hash_table_size (active));
+  /* Not by silencing a rule: risks and upsells both still show. */
+  g_assert_cmpuint (rule_counts[VIGIL_TRIGGER_HEALTH_DROP], >, 0);
+  g_assert_cmpuint (rule_counts[VIGIL_TRIGGER_ADVOCATE], >, 0);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_demo_perf (void)
 {
@@ -928,6 +1007,7 @@ main (int   argc,
   g_test_add_func ("/core/demo/churn", test_demo_churn);
   g_test_add_func ("/core/demo/smooth", test_demo_smooth);
   g_test_add_func ("/core/demo/outcomes", test_demo_outcomes);
+  g_test_add_func ("/core/demo/inbox-share", test_demo_inbox_share);
   g_test_add_func ("/core/demo/perf", test_demo_perf);
 
   return g_test_run ();

@@ -707,7 +707,10 @@ test_store_migrate_to_timeline (void)
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM customers"), ==, 1);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM touches WHERE customer_id = 1"), ==, 1);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pulses WHERE customer_id = 1"), ==, 1);
-  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM events WHERE customer_id = 1"), ==, 1);
+  /* the decision moved along, and the link is an event of its own */
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM events WHERE customer_id = 1"), ==, 2);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM events WHERE customer_id = 1"
+                                     " AND kind = 'record-linked'"), ==, 1);
 
   g_clear_object (&store);
   test_dir_clear (&dir);

@@ -28,10 +28,10 @@
 #include "vigil-cli.h"
 #include "vigil-cli-output.h"
 
-/* The demo book: a few hundred customers with a year of daily history. */
-#define DEMO_SEED 20261123
-#define DEMO_CUSTOMERS 300
-#define DEMO_DAYS 365
+/* The demo book (vigil-demo.h). */
+#define DEMO_SEED VIGIL_DEMO_SEED
+#define DEMO_CUSTOMERS VIGIL_DEMO_CUSTOMERS
+#define DEMO_DAYS VIGIL_DEMO_DAYS
 
 typedef struct
 {
@@ -479,13 +479,14 @@ typedef enum
   SORT_PLAN,
   SORT_SEATS,
   SORT_TRIGGERS,
+  SORT_LAST_TOUCH,
   N_SORT_KEYS
 } SortKey;
 
 /* design 4: every key a saved view may sort by (vigil_view_get_sort_keys) */
 static const char * const sort_key_names[N_SORT_KEYS] = {
   "at-stake", "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active", "trend", "risk",
-  "plan", "seats", "triggers",
+  "plan", "seats", "triggers", "last-touch",
 };
 
 /* Unknown values sort last whatever the direction. */
@@ -561,6 +562,11 @@ compare_rows (gconstpointer a,
       unknown = compare_unknown_last (sa->last_active != VIGIL_UNKNOWN,
                                       sb->last_active != VIGIL_UNKNOWN);
       result = (sa->last_active > sb->last_active) - (sa->last_active < sb->last_active);
+      break;
+    case SORT_LAST_TOUCH:
+      /* design 3.4: the longest untouched first; never touched last */
+      unknown = compare_unknown_last (ra->last_touch != VIGIL_UNKNOWN, rb->last_touch != VIGIL_UNKNOWN);
+      result = (ra->last_touch > rb->last_touch) - (ra->last_touch < rb->last_touch);
       break;
     case SORT_TREND:
       unknown = compare_unknown_last (!isnan (ra->trends[VIGIL_TREND_7D]), !isnan (rb->trends[VIGIL_TREND_7D]));
@@ -841,6 +847,7 @@ print_scores_json (GPtrArray       *rows,
       json_builder_end_array (builder);
       add_time_or_null (builder, "observed_at", s->observed_at);
       add_time_or_null (builder, "last_active", s->last_active);
+      add_time_or_null (builder, "last_touch", row->last_touch);
       add_count_or_null (builder, "seats", s->seats);
       add_count_or_null (builder, "seats_used", s->seats_used);
       add_count_or_null (builder, "api_calls_7d", s->api_calls_7d);
@@ -995,7 +1002,8 @@ run_scores (CliContext  *context,
       N_("The churned customers instead of the active book (latest outcome churned)"), NULL },
     { "sort", 's', 0, G_OPTION_ARG_STRING, &sort_text,
       N_("Sort by at-stake (default: churn risk × MRR, most first), health, name, id, owner, segment, "
-         "plan, mrr, renewal, seats, last-active, trend, triggers or risk (highest first)"), N_("KEY") },
+         "plan, mrr, renewal, seats, last-active, trend, triggers, risk (highest first) or last-touch (longest "
+         "ago first)"), N_("KEY") },
     { "reverse", 'r', 0, G_OPTION_ARG_NONE, &reverse, N_("Sort in descending order"), NULL },
     { NULL }
   };
@@ -2326,8 +2334,9 @@ parse_when (const char *text,
   return FALSE;
 }
 
-/* A note on one line of a table, nothing in it a terminal obeys; JSON
- * keeps it as written. */
+/* One line of plain text for a table (a pulse's or a touch's note): line
+ * breaks become spaces and other control characters U+FFFD, so a note
+ * cannot move the cursor; JSON keeps it as written. */
 static char *
 one_line (const char *text)
 {
@@ -2885,19 +2894,261 @@ run_unlink (CliContext  *context,
 
 /* vigil triggers ---------------------------------------------------------- */
 
+static void
+add_trigger_object (JsonBuilder           *builder,
+                    const VigilTriggerRow *row)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, row->id);
+  add_string_or_null (builder, "rule", row->rule);
+  add_string_or_null (builder, "kind", row->kind);
+  add_string_or_null (builder, "customer", row->customer);
+  add_string_or_null (builder, "name", row->name);
+  add_time_or_null (builder, "since", row->first_seen);
+  add_string_or_null (builder, "state", row->state);
+  add_string_or_null (builder, "snoozed_until", row->snoozed_until);
+  add_string_or_null (builder, "evidence", row->evidence);
+  add_string_or_null (builder, "tier", vigil_tier_get_id (row->tier));
+  add_string_or_null (builder, "play", vigil_trigger_play_for_tier (row->tier));
+  json_builder_end_object (builder);
+}
+
+static void
+print_triggers_json (GPtrArray *rows)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    add_trigger_object (builder, g_ptr_array_index (rows, i));
+  json_builder_end_array (builder);
+  print_json (builder);
+}
+
+static void
+print_triggers_csv (GPtrArray *rows)
+{
+  const char *headers[] = { "id", "rule", "kind", "customer", "name", "since", "state", "evidence", "play", NULL };
+  const gboolean numeric[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilTriggerRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+      g_autofree char *since = vigil_time_format (row->first_seen);
+      const char *cells[] = { id, row->rule, row->kind, row->customer, row->name, since, row->state,
+                              row->evidence, vigil_trigger_play_for_tier (row->tier), NULL };
+
+      print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
+    }
+}
+
+static void
+print_triggers_table (GPtrArray *rows)
+{
+  const char *headers[] = { _("ID"), _("TRIGGER"), _("KIND"), _("CUSTOMER"), _("SINCE"), _("STATE"),
+                            _("PLAY"), _("WHY"), NULL };
+  const gboolean right[] = { 1, 0, 0, 0, 0, 0, 0, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilTriggerRow *row = g_ptr_array_index (rows, i);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+
+      line[0] = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+      line[1] = g_strdup (row->rule);
+      line[2] = g_strdup (row->kind);
+      line[3] = g_strdup (row->name != NULL ? row->name : row->customer);
+      line[4] = vigil_date_format (vigil_time_get_day (row->first_seen));
+      line[5] = g_strdup (row->state);
+      line[6] = g_strdup (vigil_trigger_play_for_tier (row->tier));
+      line[7] = g_strdup (row->evidence != NULL ? row->evidence : "");
+      g_ptr_array_add (cells, line);
+    }
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
+/* The inbox of design 5: the open triggers by customer, each customer's
+ * stake from its latest snapshot and the churn model in use, ranked as
+ * the window ranks them. */
+static GPtrArray *
+build_inbox (VigilStore  *store,
+             GPtrArray   *triggers,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) entries = vigil_inbox_group (triggers);
+  g_autoptr(GHashTable) by_customer = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(VigilChurnModel) churn = NULL;
+
+  if (!(rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, error)) ||
+      !(churn = vigil_churn_trainer_load_model (store, NULL, error)))
+    return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    g_hash_table_insert (by_customer, &((VigilPortfolioRow *) rows->pdata[i])->customer_id, rows->pdata[i]);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilPortfolioRow *row = g_hash_table_lookup (by_customer, &entry->stake.customer_id);
+
+      if (row != NULL)
+        vigil_inbox_stake_set_row (&entry->stake, row, vigil_churn_risk_of (churn, row, NULL));
+    }
+  vigil_inbox_sort (entries);
+  return g_steal_pointer (&entries);
+}
+
+static void
+print_inbox_json (GPtrArray *entries)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilTriggerRow *first = g_ptr_array_index (entry->triggers, 0);
+      g_autofree char *renewal = entry->stake.renewal_day != VIGIL_UNKNOWN_DAY
+                                 ? vigil_date_format (entry->stake.renewal_day) : NULL;
+      double risk = entry->stake.churn_risk;
+      double stake = vigil_inbox_stake_get_value (&entry->stake);
+      gboolean decision = FALSE;
+
+      for (guint t = 0; t < entry->triggers->len; t++)
+        decision |= vigil_trigger_row_needs_decision (g_ptr_array_index (entry->triggers, t));
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "customer", first->customer);
+      add_string_or_null (builder, "name", first->name);
+      /* To the cent, as MRR is. */
+      add_double_or_null (builder, "at_stake", isnan (stake) ? NAN : round (stake * 100) / 100);
+      add_double_or_null (builder, "mrr", entry->stake.mrr);
+      add_double_or_null (builder, "churn_risk", isnan (risk) ? NAN : round (risk * 1e4) / 1e4);
+      add_string_or_null (builder, "renewal_date", renewal);
+      add_string_or_null (builder, "tier", vigil_tier_get_id (first->tier));
+      json_builder_set_member_name (builder, "needs_decision");
+      json_builder_add_boolean_value (builder, decision);
+      json_builder_set_member_name (builder, "triggers");
+      json_builder_begin_array (builder);
+      for (guint t = 0; t < entry->triggers->len; t++)
+        add_trigger_object (builder, g_ptr_array_index (entry->triggers, t));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  print_json (builder);
+}
+
+/* The entry's trigger ids and rules, each a space-separated list. */
+static void
+join_entry_triggers (const VigilInboxEntry  *entry,
+                     char                  **out_ids,
+                     char                  **out_rules)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autoptr(GString) rules = g_string_new (NULL);
+
+  for (guint t = 0; t < entry->triggers->len; t++)
+    {
+      const VigilTriggerRow *row = g_ptr_array_index (entry->triggers, t);
+
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, t > 0 ? " " : "", row->id);
+      g_string_append_printf (rules, "%s%s", t > 0 ? " " : "", row->rule);
+    }
+  *out_ids = g_string_free (g_steal_pointer (&ids), FALSE);
+  *out_rules = g_string_free (g_steal_pointer (&rules), FALSE);
+}
+
+static void
+print_inbox_csv (GPtrArray *entries)
+{
+  const char *headers[] = { "customer", "name", "at_stake", "mrr", "churn_risk", "renewal_date", "tier",
+                            "triggers", "trigger_ids", NULL };
+  const gboolean numeric[] = { 0, 0, 1, 1, 1, 0, 0, 0, 0 };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilTriggerRow *first = g_ptr_array_index (entry->triggers, 0);
+      g_autofree char *stake = csv_decimal (vigil_inbox_stake_get_value (&entry->stake), "%.2f");
+      g_autofree char *mrr = csv_decimal (entry->stake.mrr, "%.2f");
+      g_autofree char *risk = csv_risk (entry->stake.churn_risk);
+      g_autofree char *renewal = csv_day (entry->stake.renewal_day);
+      g_autofree char *ids = NULL;
+      g_autofree char *rules = NULL;
+
+      join_entry_triggers (entry, &ids, &rules);
+      {
+        const char *cells[] = { first->customer, first->name, stake, mrr, risk, renewal, csv_tier (first->tier),
+                                rules, ids, NULL };
+
+        print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
+      }
+    }
+}
+
+static void
+print_inbox_table (GPtrArray *entries)
+{
+  const char *headers[] = { _("CUSTOMER"), _("AT STAKE"), _("MRR"), _("RISK"), _("RENEWAL"), _("TRIGGERS"), NULL };
+  const gboolean right[] = { 0, 1, 1, 1, 0, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilTriggerRow *first = g_ptr_array_index (entry->triggers, 0);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+      g_autoptr(GString) triggers = g_string_new (NULL);
+
+      for (guint t = 0; t < entry->triggers->len; t++)
+        {
+          const VigilTriggerRow *row = g_ptr_array_index (entry->triggers, t);
+
+          /* Translators: a trigger in the by-customer list: its id, rule
+           * and state, e.g. "#12 health-drop (new)" */
+          g_string_append_printf (triggers, _("%s#%" PRId64 " %s (%s)"), t > 0 ? ", " : "",
+                                  row->id, row->rule, row->state);
+        }
+      line[0] = g_strdup (first->name != NULL ? first->name : first->customer);
+      line[1] = format_number (vigil_inbox_stake_get_value (&entry->stake), 0);
+      line[2] = format_number (entry->stake.mrr, 2);
+      line[3] = format_risk (entry->stake.churn_risk);
+      line[4] = format_day_or_dash (entry->stake.renewal_day);
+      line[5] = g_string_free (g_steal_pointer (&triggers), FALSE);
+      g_ptr_array_add (cells, line);
+    }
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
 static int
 run_triggers (CliContext  *context,
               int          argc,
               char       **argv)
 {
   g_autofree char *format_text = NULL;
+  gboolean by_customer = FALSE;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "by-customer", 0, 0, G_OPTION_ARG_NONE, &by_customer,
+      N_("One entry per customer with all its open triggers, most MRR at stake first"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) inbox = NULL;
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
   int status;
 
@@ -2910,82 +3161,24 @@ run_triggers (CliContext  *context,
     return usage_error ("%s", error->message);
 
   if (!(store = open_store (context, &error)) ||
-      !(rows = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
+      !(rows = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)) ||
+      (by_customer && !(inbox = build_inbox (store, rows, &error))))
     return fail (error);
 
-  if (format == VIGIL_OUTPUT_JSON)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < rows->len; i++)
-        {
-          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_int_value (builder, row->id);
-          add_string_or_null (builder, "rule", row->rule);
-          add_string_or_null (builder, "kind", row->kind);
-          add_string_or_null (builder, "customer", row->customer);
-          add_string_or_null (builder, "name", row->name);
-          add_time_or_null (builder, "since", row->first_seen);
-          add_string_or_null (builder, "state", row->state);
-          add_string_or_null (builder, "snoozed_until", row->snoozed_until);
-          add_string_or_null (builder, "evidence", row->evidence);
-          add_string_or_null (builder, "tier", vigil_tier_get_id (row->tier));
-          add_string_or_null (builder, "play", vigil_trigger_play_for_tier (row->tier));
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      print_json (builder);
-    }
+  if (format == VIGIL_OUTPUT_JSON && by_customer)
+    print_inbox_json (inbox);
+  else if (format == VIGIL_OUTPUT_JSON)
+    print_triggers_json (rows);
+  else if (format == VIGIL_OUTPUT_CSV && by_customer)
+    print_inbox_csv (inbox);
   else if (format == VIGIL_OUTPUT_CSV)
-    {
-      const char *headers[] = { "id", "rule", "kind", "customer", "name", "since", "state", "evidence", "play", NULL };
-      const gboolean numeric[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0 };
-
-      G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
-      print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
-      for (guint i = 0; i < rows->len; i++)
-        {
-          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
-          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
-          g_autofree char *since = vigil_time_format (row->first_seen);
-          const char *cells[] = { id, row->rule, row->kind, row->customer, row->name, since, row->state,
-                                  row->evidence, vigil_trigger_play_for_tier (row->tier), NULL };
-
-          print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
-        }
-    }
+    print_triggers_csv (rows);
   else if (rows->len == 0)
     g_print (_("No open triggers.\n"));
+  else if (by_customer)
+    print_inbox_table (inbox);
   else
-    {
-      const char *headers[] = { _("ID"), _("TRIGGER"), _("KIND"), _("CUSTOMER"), _("SINCE"), _("STATE"),
-                                _("PLAY"), _("WHY"), NULL };
-      const gboolean right[] = { 1, 0, 0, 0, 0, 0, 0, 0 };
-      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-      g_autofree char *table = NULL;
-
-      for (guint i = 0; i < rows->len; i++)
-        {
-          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
-          char **line = g_new0 (char *, G_N_ELEMENTS (headers));
-
-          line[0] = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
-          line[1] = g_strdup (row->rule);
-          line[2] = g_strdup (row->kind);
-          line[3] = g_strdup (row->name != NULL ? row->name : row->customer);
-          line[4] = vigil_date_format (vigil_time_get_day (row->first_seen));
-          line[5] = g_strdup (row->state);
-          line[6] = g_strdup (vigil_trigger_play_for_tier (row->tier));
-          line[7] = g_strdup (row->evidence != NULL ? row->evidence : "");
-          g_ptr_array_add (cells, line);
-        }
-      table = vigil_output_table (headers, right, cells);
-      g_print ("%s", table);
-    }
+    print_triggers_table (rows);
   return VIGIL_EXIT_OK;
 }
 
@@ -3006,10 +3199,29 @@ run_trigger (CliContext  *context,
   gint32 day;
   int status;
 
-  if (!parse_options (_("ack|snooze|done ID | plan-limit PLAN CALLS"),
-                      _("Work a trigger, or set a plan's weekly API call limit for plan-limit."),
+  if (!parse_options (_("ack|snooze|done ID | plan-limit PLAN CALLS | no-touch DAYS"),
+                      _("Work a trigger, set a plan's weekly API call limit for plan-limit, or the days\n"
+                        "without a touch that raise no-touch (0 turns it off)."),
                       entries, &argc, &argv, &status))
     return status;
+
+  if (argc == 3 && g_str_equal (argv[1], "no-touch"))
+    {
+      guint64 days;
+
+      if (!g_ascii_string_to_unsigned (argv[2], 10, 0, VIGIL_NO_TOUCH_MAX_DAYS, &days, NULL))
+        return usage_error (_("“%s” is not a number of days from 0 (off) to %d"), argv[2], VIGIL_NO_TOUCH_MAX_DAYS);
+      if (!(store = open_store (context, &error)) ||
+          !vigil_triggers_set_no_touch_days (store, (gint64) days, &error) ||
+          !vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
+        return fail (error);
+      if (days == 0)
+        g_print (_("No-touch trigger: off\n"));
+      else
+        g_print (ngettext ("No-touch trigger: after %" PRIu64 " day without a touch\n",
+                           "No-touch trigger: after %" PRIu64 " days without a touch\n", days), days);
+      return VIGIL_EXIT_OK;
+    }
 
   if (argc == 4 && g_str_equal (argv[1], "plan-limit"))
     {
@@ -3194,12 +3406,284 @@ run_demo (CliContext *context)
   return open_window_or_print (context, TRUE);
 }
 
+/* vigil note, vigil timeline (design 3.4) ---------------------------------- */
+
+/* Triggers follow a touch at once: the no-touch trigger reads them. The
+ * touch is kept whatever happens here. */
+static int
+update_triggers_after_touch (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
+    {
+      g_printerr (_("vigil: the touch is saved, but the triggers could not be updated: %s\n"), error->message);
+      return VIGIL_EXIT_FAILURE;
+    }
+  return VIGIL_EXIT_OK;
+}
+
+static gboolean
+parse_touch_kind (const char     *text,
+                  VigilTouchKind *out_kind)
+{
+  return text != NULL && vigil_touch_kind_from_id (text, out_kind);
+}
+
+static int
+edit_or_delete_touch (CliContext     *context,
+                      gint64          touch_id,
+                      gboolean        deleting,
+                      VigilTouchKind  kind,
+                      gint64          at,
+                      const char     *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  if (!(store = open_store (context, &error)) ||
+      (deleting && !vigil_store_delete_touch (store, touch_id, &error)) ||
+      (!deleting && !vigil_store_edit_touch (store, touch_id, kind, at, text, &error)))
+    return fail (error);
+  g_print (deleting ? _("Touch %" PRId64 " deleted\n") : _("Touch %" PRId64 " edited\n"),
+           touch_id);
+  return update_triggers_after_touch (store);
+}
+
+static int
+run_note (CliContext  *context,
+          int          argc,
+          char       **argv)
+{
+  g_autofree char *kind_text = NULL;
+  g_autofree char *at_text = NULL;
+  g_autofree char *source = NULL;
+  /* not given: no id of a touch is this */
+  gint64 edit_id = G_MININT64;
+  gint64 delete_id = G_MININT64;
+  GOptionEntry entries[] = {
+    { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind_text,
+      N_("What it was: note (default), call, email, meeting or qbr"), N_("KIND") },
+    { "at", 'a', 0, G_OPTION_ARG_STRING, &at_text,
+      N_("When it happened, ISO 8601 (default: now; a date alone is midnight UTC)"), N_("TIME") },
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+      N_("The customer's source, when two sources have a customer with that id"), N_("NAME") },
+    { "edit", 'e', 0, G_OPTION_ARG_INT64, &edit_id,
+      N_("Change your touch TOUCH_ID (its text, --kind or --at)"), N_("TOUCH_ID") },
+    { "delete", 'd', 0, G_OPTION_ARG_INT64, &delete_id, N_("Delete your touch TOUCH_ID"), N_("TOUCH_ID") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *when = NULL;
+  VigilTouchKind kind = VIGIL_TOUCH_NOTE;
+  gint64 at = VIGIL_UNKNOWN;
+  gint64 customer, touch;
+  int status;
+
+  if (!parse_options (_("ID \"TEXT\" | --edit TOUCH_ID [\"TEXT\"] | --delete TOUCH_ID"),
+                      _("Log a note or a touch (call, email, meeting, QBR) on a customer's timeline,\n"
+                        "or change or delete one of your own; `vigil timeline ID` lists them."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (kind_text != NULL && !parse_touch_kind (kind_text, &kind))
+    return usage_error (_("Unknown kind “%s”: use note, call, email, meeting or qbr"), kind_text);
+  if (at_text != NULL && !vigil_time_parse_iso8601 (at_text, &at))
+    return usage_error (_("“%s” is not a time (ISO 8601, such as 2026-03-05T14:30:00Z or 2026-03-05)"),
+                        at_text);
+  if (edit_id != G_MININT64 && delete_id != G_MININT64)
+    return usage_error (_("note takes --edit or --delete, not both"));
+
+  if (delete_id != G_MININT64)
+    {
+      if (argc != 1 || kind_text != NULL || at_text != NULL)
+        return usage_error (_("note --delete takes a touch id and nothing else"));
+      return edit_or_delete_touch (context, delete_id, TRUE, VIGIL_N_TOUCH_KINDS, VIGIL_UNKNOWN, NULL);
+    }
+  if (edit_id != G_MININT64)
+    {
+      if (argc > 2 || (argc == 1 && kind_text == NULL && at_text == NULL))
+        return usage_error (_("note --edit needs the new text, --kind or --at"));
+      return edit_or_delete_touch (context, edit_id, FALSE, kind_text != NULL ? kind : VIGIL_N_TOUCH_KINDS, at,
+                                   argc == 2 ? argv[1] : NULL);
+    }
+
+  if (argc != 3)
+    return usage_error (_("note needs a customer ID and the text, in quotes"));
+  if (at == VIGIL_UNKNOWN)
+    at = g_get_real_time () / G_USEC_PER_SEC;
+  if (!(store = open_store (context, &error)) ||
+      (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0 ||
+      (touch = vigil_store_add_touch (store, customer, kind, at, argv[2], &error)) < 0)
+    return fail (error);
+  when = vigil_time_format (at);
+  /* TRANSLATORS: a kind of touch, the customer, the touch's id and when */
+  g_print (_("Logged: %s on %s (touch %" PRId64 "), %s\n"), vigil_touch_kind_get_label (kind), argv[1],
+           touch, when);
+  return update_triggers_after_touch (store);
+}
+
+static void
+print_timeline_table (const char *display,
+                      GPtrArray  *entries)
+{
+  const char *headers[] = { _("WHEN"), _("WHAT"), _("BY"), _("TOUCH"), _("TEXT"), NULL };
+  const gboolean right[] = { 0, 0, 0, 1, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+
+  g_print ("%s\n", display);
+  if (entries->len == 0)
+    {
+      g_print (_("Nothing on the timeline yet. Log a touch with “vigil note”.\n"));
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilTimelineEntry *entry = g_ptr_array_index (entries, i);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+      g_autofree char *what = vigil_timeline_entry_describe (entry);
+
+      line[0] = vigil_time_format (entry->at);
+      line[1] = one_line (what);
+      line[2] = one_line (entry->author != NULL ? entry->author : "—");
+      line[3] = entry->kind == VIGIL_TIMELINE_TOUCH ? g_strdup_printf ("%" G_GINT64_FORMAT, entry->id)
+                                                     : g_strdup ("");
+      line[4] = one_line (entry->text);
+      g_ptr_array_add (cells, line);
+    }
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
+static void
+print_timeline_csv (GPtrArray *entries)
+{
+  const char *headers[] = {
+    "kind", "at", "id", "author", "subject", "detail", "text", "until", "edited_at", "summary", NULL
+  };
+  const gboolean numeric[] = { 0, 0, 1, 0, 0, 0, 0, 0, 0, 0 };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilTimelineEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *at = csv_time (entry->at);
+      g_autofree char *id = entry->id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, entry->id) : NULL;
+      g_autofree char *edited = csv_time (entry->edited_at);
+      g_autofree char *summary = vigil_timeline_entry_describe (entry);
+      const char *cells[] = {
+        vigil_timeline_kind_get_id (entry->kind), at, id, entry->author, entry->subject, entry->detail,
+        entry->text, entry->until, edited, summary, NULL
+      };
+
+      print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
+    }
+}
+
+static void
+print_timeline_json (const VigilRecordRow *display,
+                     GPtrArray            *entries)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "id", display != NULL ? display->external_id : NULL);
+  add_string_or_null (builder, "source", display != NULL ? display->source : NULL);
+  json_builder_set_member_name (builder, "timeline");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilTimelineEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *summary = vigil_timeline_entry_describe (entry);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "kind", vigil_timeline_kind_get_id (entry->kind));
+      add_time_or_null (builder, "at", entry->at);
+      json_builder_set_member_name (builder, "id");
+      if (entry->id != 0)
+        json_builder_add_int_value (builder, entry->id);
+      else
+        json_builder_add_null_value (builder);
+      add_string_or_null (builder, "author", entry->author);
+      add_string_or_null (builder, "subject", entry->subject);
+      add_string_or_null (builder, "detail", entry->detail);
+      add_string_or_null (builder, "text", entry->text);
+      add_string_or_null (builder, "until", entry->until);
+      add_time_or_null (builder, "edited_at", entry->edited_at);
+      add_string_or_null (builder, "summary", summary);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+static int
+run_timeline (CliContext  *context,
+              int          argc,
+              char       **argv)
+{
+  g_autofree char *format_text = NULL;
+  g_autofree char *source = NULL;
+  GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+      N_("The customer's source, when two sources have a customer with that id"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) timeline = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *display = NULL;
+  const VigilRecordRow *first;
+  VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
+  gint64 customer;
+  int status;
+
+  if (!parse_options (_("ID"), _("One customer's timeline, newest first: touches, pulses, outcomes, triggers,\n"
+                                 "tier changes, records linked or unlinked and sources added."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("timeline needs exactly one customer ID"));
+  if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
+    return usage_error ("%s", error->message);
+
+  if (!(store = open_store (context, &error)) ||
+      (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0 ||
+      !(records = vigil_store_list_records (store, customer, &error)) ||
+      !(timeline = vigil_store_list_timeline (store, customer, &error)))
+    return fail (error);
+
+  first = records->len > 0 ? records->pdata[0] : NULL;
+  switch (format)
+    {
+    case VIGIL_OUTPUT_CSV:
+      print_timeline_csv (timeline);
+      break;
+    case VIGIL_OUTPUT_JSON:
+      print_timeline_json (first, timeline);
+      break;
+    case VIGIL_OUTPUT_TABLE:
+    default:
+      display = first != NULL ? g_strdup_printf ("%s:%s", first->source, first->external_id) : g_strdup (argv[1]);
+      print_timeline_table (display, timeline);
+      break;
+    }
+  return VIGIL_EXIT_OK;
+}
+
 /* Dispatch ---------------------------------------------------------------- */
 
 static const Command commands[] = {
   { "import", N_("FILE"), N_("Backfill history from JSON, JSON Lines or CSV"), run_import },
   { "scores", "", N_("The portfolio with health scores (table, csv, json)"), run_scores },
   { "history", N_("ID"), N_("One customer's snapshots and scores over time"), run_history },
+  { "note", N_("ID \"TEXT\""), N_("Log a note, call, email, meeting or QBR on a customer"), run_note },
+  { "timeline", N_("ID"), N_("One customer's timeline: touches, triggers, tiers, outcomes"), run_timeline },
   { "source", N_("add|list|remove"), N_("The usage endpoints Vigil polls"), run_source },
   { "presets", N_("[PRESET]"), N_("Ready mappings for vendors' APIs (HubSpot, Stripe, …)"), run_presets },
   { "poll", N_("[NAME…]"), N_("Poll the sources that are due (or the named ones) once"), run_poll },
@@ -3214,7 +3698,8 @@ static const Command commands[] = {
   { "triggers", "", N_("Open upsell and risk triggers with suggested plays"), run_triggers },
   { "churn-model", "", N_("The churn model in use and its coefficients"), run_churn_model },
   { "report", N_("--output FILE.pdf"), N_("Write the weekly PDF report (a week, an owner)"), run_report },
-  { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS sets a limit"), run_trigger },
+  { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS, no-touch DAYS set them"),
+    run_trigger },
 };
 
 static void

@@ -113,7 +113,7 @@ _vigil_store_attach_record (VigilStore      *self,
   out->customer_id = customer_id;
   out->shared = TRUE;
   out->main = FALSE;
-  return TRUE;
+  return _vigil_store_note_source_added (self, out->record_id, error);
 }
 
 /**

@@ -453,15 +453,21 @@ read_portfolio_row (VigilStore    *self,
   row->peak_14d = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
   row->seat_use_28d_ago =
     _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
-  read_lifecycle_columns (stmt, trend_column + VIGIL_N_TRENDS + 2, row);
+  row->recent_high = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 2);
+  row->nps_14d_ago = _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 3);
+  read_lifecycle_columns (stmt, trend_column + VIGIL_N_TRENDS + 4, row);
+  row->last_touch =
+    _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 4 + N_LIFECYCLE_COLUMNS);
+  row->first_observed =
+    _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 5 + N_LIFECYCLE_COLUMNS);
   account_reader_fill (accounts, row,
                        (const char *) sqlite3_column_text (stmt, 2 + N_CUSTOMER_COLUMNS + ORIGINS_COLUMN));
   return row;
 }
 
 /* Steps a portfolio query (customer id, source, customer, snapshot and
- * score columns, then the trend and the lifecycle columns) into rows,
- * and finalizes it. */
+ * score columns, then the trend, the lifecycle and the last touch
+ * columns) into rows, and finalizes it. */
 GPtrArray *
 _vigil_store_collect_portfolio_rows (VigilStore    *self,
                                      sqlite3_stmt  *stmt,
@@ -494,7 +500,8 @@ _vigil_store_collect_portfolio_rows (VigilStore    *self,
  * query. */
 static const char portfolio_sql[] =
   "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-  TREND_COLUMNS ("c.latest_at") ", " LIFECYCLE_COLUMNS ("c.id", "'9999-12-31'") " "
+  TREND_COLUMNS ("c.latest_at") ", " LIFECYCLE_COLUMNS ("c.id", "'9999-12-31'") ", "
+  LAST_TOUCH_COLUMNS ("") " "
   "FROM customers c JOIN sources src ON src.id = c.source_id "
   "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
   JOIN_SCORES

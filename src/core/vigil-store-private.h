@@ -81,8 +81,9 @@ struct _VigilStore
 /* The columns a portfolio row takes from the history before the
  * snapshot observed at SQL expression @now: health 7, 14 and 28 days
  * before (one index lookup each, for the trends), the best health of
- * the last 14 days (the health-drop trigger) and seat utilisation 28
- * days before (the churn model). */
+ * the last 14 days (the health-drop trigger), seat utilisation 28
+ * days before (the churn model), the best health of the time a drop
+ * must hold (health-drop) and the NPS 14 days before (advocate). */
 #define TREND_COLUMNS(now) \
   "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 604800 " \
   " ORDER BY t.observed_at DESC LIMIT 1), " \
@@ -92,7 +93,30 @@ struct _VigilStore
   " ORDER BY t.observed_at DESC LIMIT 1), " \
   "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id " \
   " AND t.observed_at >= " now " - 1209600 AND t.observed_at <= " now "), " \
-  SEAT_USE_28D_BEFORE ("c.id", now)
+  SEAT_USE_28D_BEFORE ("c.id", now) ", " \
+  RECENT_HIGH ("c.id", now) ", " \
+  "(SELECT t.nps FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 1209600 " \
+  " ORDER BY t.observed_at DESC LIMIT 1)"
+
+/* design 3.3: the best health over the time a health drop must hold to
+ * count, the latest three scored observations before SQL expression
+ * @now, or the last 48 hours when they hold more (hourly polls); NULL
+ * with fewer than three. min () of a NULL is NULL, which selects none. */
+#define RECENT_HIGH(customer, now) \
+  "(SELECT max (t.health) FROM scores t WHERE t.customer_id = " customer " AND t.health IS NOT NULL " \
+  " AND t.observed_at <= " now " AND t.observed_at >= min (" now " - 172800, " \
+  "  (SELECT u.observed_at FROM scores u WHERE u.customer_id = " customer " AND u.health IS NOT NULL " \
+  "   AND u.observed_at <= " now " ORDER BY u.observed_at DESC LIMIT 1 OFFSET 2)))"
+
+/* design 3.4: the columns a portfolio row takes from the timeline: the
+ * last touch (a touch other than a note; @bound narrows it, e.g. to a
+ * past time, or is "") walking the customer's touches back from the
+ * newest, and the oldest snapshot's time; one index seek each. */
+#define LAST_TOUCH_COLUMNS(bound) \
+  "(SELECT u.at FROM touches u WHERE u.customer_id = c.id AND u.kind <> 'note' " bound \
+  " ORDER BY u.at DESC LIMIT 1), " \
+  "(SELECT min (f.observed_at) FROM snapshots f WHERE f.customer_id = c.id)"
+#define N_LAST_TOUCH_COLUMNS 2
 
 /* design 3.2: seat utilisation 28 days before SQL expression @now, for
  * the churn model's seat trend: the latest known in the 28 days before
@@ -306,6 +330,9 @@ gboolean          _vigil_store_recompute_account      (VigilStore      *self,
                                                        GError         **error);
 gboolean          _vigil_store_detach_source_records  (VigilStore      *self,
                                                        const char      *name,
+                                                       GError         **error);
+gboolean          _vigil_store_note_source_added      (VigilStore      *self,
+                                                       gint64           record_id,
                                                        GError         **error);
 gboolean          _vigil_store_join_account           (VigilStore      *self,
                                                        gint64           customer_id,

@@ -24,7 +24,7 @@
  * round. */
 static const char * const sort_keys[] = {
   "at-stake", "health", "name", "id", "owner", "segment", "plan", "mrr", "renewal", "seats",
-  "last-active", "trend", "risk", "triggers", NULL
+  "last-active", "trend", "risk", "triggers", "last-touch", NULL
 };
 
 static const char * const descending_keys[] = { "at-stake", "risk", NULL };

@@ -30,6 +30,7 @@
 #include "vigil-pulse-section.h"
 #include "vigil-risk-section.h"
 #include "vigil-snapshot-section.h"
+#include "vigil-timeline-section.h"
 #include "vigil-triggers-section.h"
 #include "vigil-usage-section.h"
 
@@ -47,6 +48,7 @@ static GType (* const section_types[]) (void) = {
   vigil_breakdown_section_get_type,
   vigil_usage_section_get_type,
   vigil_adoption_section_get_type,
+  vigil_timeline_section_get_type,
   vigil_triggers_section_get_type,
   vigil_outcome_section_get_type,
   vigil_records_section_get_type,

@@ -7,10 +7,11 @@
  * The portfolio table: every customer in a GtkColumnView, each column
  * sortable both ways (the sort is stable: ties keep the store's order),
  * what is at stake first by default, the active book or the churned
- * customers (design 3.2), a search by name or id as one types, filters
- * by tier, owner and segment, and the count and MRR of what is shown.
- * The chain is customers → sort → filter → selection, so typing filters
- * an already sorted list and never sorts again.
+ * customers (design 3.2), a search by name, id or the text of a touch
+ * as one types, filters by tier, owner and segment, and the count and
+ * MRR of what is shown. The chain is customers → sort → filter →
+ * selection, so typing filters an already sorted list and never sorts
+ * again.
  */
 
 #define G_LOG_DOMAIN "vigil-portfolio-view"
@@ -164,6 +165,26 @@ figure_last_active (VigilCustomer *customer)
   gint64 time = vigil_customer_get_last_active (customer);
 
   return time == VIGIL_UNKNOWN ? NAN : (double) time;
+}
+
+/* The last touch's time; never touched is unknown. */
+static double
+figure_last_touch (VigilCustomer *customer)
+{
+  gint64 time = vigil_customer_get_last_touch (customer);
+
+  return time == VIGIL_UNKNOWN ? NAN : (double) time;
+}
+
+/* design 3.4: the first click shows the longest untouched first, and
+ * the customers never touched after them: unknown is last that way. */
+static int
+compare_last_touch (double a,
+                    double b)
+{
+  if (isnan (a) || isnan (b))
+    return isnan (a) - isnan (b);
+  return (a > b) - (a < b);
 }
 
 static double
@@ -406,6 +427,18 @@ bind_last_active (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *
   set_text (cell, text);
 }
 
+/* How long ago, by the clock: a touch is logged as it happens. */
+static void
+bind_last_touch (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  gint64 last = vigil_customer_get_last_touch (customer);
+  g_autofree char *text = NULL;
+
+  if (last != VIGIL_UNKNOWN)
+    text = vigil_format_ago (MAX (g_get_real_time () / G_USEC_PER_SEC - last, 0));
+  set_text (cell, text);
+}
+
 static void
 bind_triggers (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
@@ -433,6 +466,8 @@ static const Column columns[] = {
     sample_seats },
   { "last-active", N_("Last Active"), 0, figure_last_active, NULL, bind_last_active, TRUE, FALSE, FALSE, -1,
     sample_ago },
+  { "last-touch", N_("Last Touch"), 0, figure_last_touch, compare_last_touch, bind_last_touch, TRUE, FALSE, FALSE,
+    -1, sample_ago },
   { "triggers", N_("Triggers"), 0, figure_triggers, NULL, bind_triggers, TRUE, FALSE, FALSE, -1,
     sample_triggers },
 };
@@ -962,7 +997,7 @@ vigil_portfolio_view_get_shown (VigilPortfolioView *self)
 /**
  * vigil_portfolio_view_sort_by:
  * @column_id: name, owner, segment, plan, health, trend, risk, mrr,
- *   at-stake, renewal, seats, last-active or triggers
+ *   at-stake, renewal, seats, last-active, last-touch or triggers
  *
  * Returns: whether such a column exists
  */

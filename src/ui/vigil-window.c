@@ -69,17 +69,16 @@ new_settings (void)
   return g_settings_new (APP_ID);
 }
 
+/* design 5: the badge counts the customers who wait for a decision (a
+ * new risk trigger), not trigger rows: two risks on one customer are one
+ * call to make, and an upsell can wait. */
 static void
 update_trigger_badge (VigilWindow *self)
 {
-  GPtrArray *triggers = vigil_portfolio_get_triggers (self->portfolio);
-  guint fresh = 0;
+  guint decisions = vigil_inbox_count_decisions (vigil_portfolio_get_triggers (self->portfolio));
 
-  for (guint i = 0; i < triggers->len; i++)
-    if (g_strcmp0 (((VigilTriggerRow *) triggers->pdata[i])->state, "new") == 0)
-      fresh++;
-  adw_view_stack_page_set_badge_number (self->triggers_stack_page, fresh);
-  adw_view_stack_page_set_needs_attention (self->triggers_stack_page, fresh > 0);
+  adw_view_stack_page_set_badge_number (self->triggers_stack_page, decisions);
+  adw_view_stack_page_set_needs_attention (self->triggers_stack_page, decisions > 0);
 }
 
 /* The customer Merge… works on: the one the customer page shows, or the
@@ -255,6 +254,7 @@ update_compact (VigilWindow *self)
   if (width <= 0)
     gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   vigil_portfolio_view_set_compact (self->portfolio_view, width > 0 && width < COMPACT_WIDTH);
+  vigil_triggers_page_set_compact (self->triggers_page, width > 0 && width < COMPACT_WIDTH);
 }
 
 static void
