@@ -881,6 +881,76 @@ test_demo_outcomes (void)
   test_dir_clear (&dir);
 }
 
+static gint64
+query_int (const char *path,
+           const char *sql,
+           gint64      now)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, now);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* design 3.4: the demo's CSMs have logged their touches, each by the
+ * customer's owner, none after its churn or in the future, so the book
+ * opens with a Last Touch on nearly every customer; a few have gone
+ * untouched long enough for the no-touch trigger. */
+static void
+test_demo_touches (void)
+{
+  const guint n = 300;
+  g_autoptr(VigilDemo) demo = vigil_demo_new (TEST_SEED, n);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) active = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  gint64 now = FIXED_TIME;
+  guint touched = 0;
+  TestDir dir;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "demo.db");
+  store = vigil_demo_open_store (demo, path, now, 365, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM touches", now), >, 10 * n);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM touches t JOIN customers c ON c.id = t.customer_id "
+                                    "WHERE t.author IS NOT c.owner", now), ==, 0);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM touches WHERE at > ?1", now), ==, 0);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM touches t JOIN outcomes o "
+                                    "ON o.customer_id = t.customer_id AND o.outcome = 'churned' "
+                                    "WHERE t.at >= unixepoch (o.day)", now), ==, 0);
+  g_assert_cmpint (query_int (path, "SELECT count(DISTINCT kind) FROM touches", now), ==, 4);
+
+  active = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < active->len; i++)
+    {
+      const VigilPortfolioRow *row = active->pdata[i];
+
+      if (row->last_touch != VIGIL_UNKNOWN && now - row->last_touch <= 30 * DAY)
+        touched++;
+    }
+  g_test_message ("active customers touched in the last 30 days: %u of %u", touched, active->len);
+  g_assert_cmpuint (touched * 10, >=, active->len * 8);
+  g_assert_cmpuint (touched, <, active->len);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM triggers WHERE rule = 'no-touch' "
+                                    "AND cleared_at IS NULL", now), >, 0);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 /* Whether a churned outcome is recorded for the customer: it has left
  * the active book (design 3.2; the demo records its churns). */
 static gboolean
@@ -1008,6 +1078,7 @@ main (int   argc,
   g_test_add_func ("/core/demo/smooth", test_demo_smooth);
   g_test_add_func ("/core/demo/outcomes", test_demo_outcomes);
   g_test_add_func ("/core/demo/inbox-share", test_demo_inbox_share);
+  g_test_add_func ("/core/demo/touches", test_demo_touches);
   g_test_add_func ("/core/demo/perf", test_demo_perf);
 
   return g_test_run ();

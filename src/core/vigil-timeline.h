@@ -102,6 +102,13 @@ gint64      vigil_store_add_touch          (VigilStore               *self,
                                             gint64                    at,
                                             const char               *text,
                                             GError                  **error);
+gint64      vigil_store_add_touch_as       (VigilStore               *self,
+                                           gint64                    customer_id,
+                                           VigilTouchKind            kind,
+                                           gint64                    at,
+                                           const char               *text,
+                                           const char               *author,
+                                           GError                  **error);
 gboolean    vigil_store_edit_touch         (VigilStore               *self,
                                             gint64                    touch_id,
                                             VigilTouchKind            kind,
