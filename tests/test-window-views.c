@@ -187,11 +187,14 @@ is_named (GtkWidget  *widget,
   return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
 }
 
+/* The main menu's button: the one whose menu is the primary menu. */
+static GMenuModel *primary_menu;
+
 static gboolean
 is_menu_button (GtkWidget  *widget,
                 const char *unused)
 {
-  return GTK_IS_MENU_BUTTON (widget);
+  return GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)) == primary_menu;
 }
 
 /* A button whose label is @label, mnemonic included. */
@@ -260,19 +263,21 @@ take_shot (const char *name)
   g_test_message ("screenshot: %s", file);
 }
 
-/* Scrolls the page @widget is on so that it shows at the top. */
+/* Scrolls the page @widget is on so that it shows near the top. */
 static void
 scroll_into_view (GtkWidget *widget)
 {
   GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
   graphene_point_t at = GRAPHENE_POINT_INIT (0, 0);
 
   g_assert_nonnull (scrolled);
-  /* Where it is once the page is laid out. */
-  run_main_loop_for (300);
-  g_assert_true (gtk_widget_compute_point (widget, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
-                                           &GRAPHENE_POINT_INIT (0, 0), &at));
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), at.y - 60);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  /* Where it is once the page is laid out; the point is in what the
+   * viewport shows, which the scroll moves. */
+  run_main_loop_for (400);
+  g_assert_true (gtk_widget_compute_point (widget, scrolled, &GRAPHENE_POINT_INIT (0, 0), &at));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + at.y - 60);
 }
 
 /* How many customers the book (active or churned) has: the demo
@@ -334,7 +339,7 @@ test_views_save_and_apply (Fixture       *f,
   owner = pick_owner (f);
 
   /* The main menu begins with the views. */
-  primary = _vigil_window_get_primary_menu (f->window);
+  primary = primary_menu = _vigil_window_get_primary_menu (f->window);
   linked = g_menu_model_get_item_link (primary, 0, G_MENU_LINK_SECTION);
   g_assert_true (linked == section);
   g_assert_cmpint (find_item (section, "_Whole Book"), >=, 0);
@@ -713,7 +718,8 @@ test_views_pulse_on_page (Fixture       *f,
   g_assert_true (gtk_widget_get_sensitive (save));
   adw_combo_row_set_selected (reason, 1 + VIGIL_PULSE_REASON_BUDGET);
   gtk_editable_set_text (GTK_EDITABLE (note), "Budget cut next year");
-  scroll_into_view (current);
+  if (g_getenv ("VIGIL_SHOTS_DIR") != NULL)
+    scroll_into_view (current);
   take_shot ("pulse-control");
   g_signal_emit_by_name (save, "clicked");
   wait_for_toast (f, "Pulse saved");
@@ -732,7 +738,8 @@ test_views_pulse_on_page (Fixture       *f,
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (yellow)));
   g_assert_false (gtk_widget_get_sensitive (save));
   g_assert_true (wait_for (one_earlier, gtk_widget_get_ancestor (current, VIGIL_TYPE_PULSE_SECTION)));
-  scroll_into_view (current);
+  if (g_getenv ("VIGIL_SHOTS_DIR") != NULL)
+    scroll_into_view (current);
   take_shot ("pulse-saved");
 }
 
