@@ -999,9 +999,12 @@ test_window_timeline (Fixture       *f,
   g_assert_true (wait_for (list_shows, &wait));
   g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
 
-  /* Leave the book as the other tests know it. */
+  /* Leave the book as the other tests know it: Sam Lee's touch gone,
+   * and without "I am", which would open their windows on My Book
+   * (design 5). */
   g_assert_true (vigil_store_set_meta (store, "me", "Sam Lee", &error));
   g_assert_true (vigil_store_delete_touch (store, other, &error));
+  g_assert_true (vigil_store_set_meta (store, "me", NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -2353,6 +2356,13 @@ is_expander_row (GtkWidget  *widget,
   return ADW_IS_EXPANDER_ROW (widget);
 }
 
+static gboolean
+is_of_type (GtkWidget  *widget,
+            const char *type_name)
+{
+  return g_strcmp0 (G_OBJECT_TYPE_NAME (widget), type_name) == 0;
+}
+
 /* The customer page is its sections, in the order design 5 gives, each a
  * VigilCustomerSection; a different customer folds the raw snapshot
  * away again, the same one (a reload) leaves it as the user opened it. */
@@ -2360,7 +2370,7 @@ static void
 test_window_sections (void)
 {
   static const char *const expected[] = {
-    "VigilHeaderSection", "VigilRiskSection", "VigilHistorySection", "VigilBreakdownSection",
+    "VigilHeaderSection", "VigilRiskSection", "VigilHistorySection", "VigilPulseSection", "VigilBreakdownSection",
     "VigilUsageSection", "VigilAdoptionSection", "VigilTimelineSection", "VigilTriggersSection",
     "VigilOutcomeSection",
     "VigilRecordsSection", "VigilSnapshotSection",
@@ -2376,7 +2386,8 @@ test_window_sections (void)
   for (guint i = 0; i < names->len; i++)
     g_assert_cmpstr (names->pdata[i], ==, expected[i]);
 
-  snapshot = ADW_EXPANDER_ROW (find_widget (GTK_WIDGET (book.page), is_expander_row, NULL));
+  snapshot = ADW_EXPANDER_ROW (find_widget (find_widget (GTK_WIDGET (book.page), is_of_type, "VigilSnapshotSection"),
+                                            is_expander_row, NULL));
   g_assert_nonnull (snapshot);
   adw_expander_row_set_expanded (snapshot, TRUE);
   vigil_customer_page_show (book.page, customer_named (book.portfolio, "Acme Corp"));

@@ -22,6 +22,7 @@
 #include "vigil-poller.h"
 #include "vigil-preset.h"
 #include "vigil-preview.h"
+#include "vigil-pulse.h"
 #include "vigil-scheduler.h"
 #include "vigil-secrets.h"
 #include "vigil-scorecard.h"
@@ -32,3 +33,4 @@
 #include "vigil-timeline.h"
 #include "vigil-triggers.h"
 #include "vigil-url.h"
+#include "vigil-view.h"

@@ -42,7 +42,8 @@ typedef enum
 
 GQuark vigil_error_quark (void);
 
-char   *vigil_text_printable (const char *text,
-                              gssize      length);
+char     *vigil_text_printable    (const char *text,
+                                  gssize      length);
+gboolean  vigil_text_is_printable (const char *text);
 
 G_END_DECLS

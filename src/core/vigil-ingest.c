@@ -106,6 +106,7 @@ struct _VigilIngest
 
   VigilStore      *store;
   VigilScorecard  *scorecard;
+  GHashTable      *pulses;      /* customer id → its pulses, when sentiment counts (design 3.1) */
   gint64           source_id;
   gint64           default_observed_at;
   GHashTable      *customers;   /* external id → CustomerState */
@@ -616,7 +617,11 @@ write_row (VigilIngest  *self,
   if (row->record_id > 0)
     return _vigil_store_insert_observation (self->store, row->record_id, &row->snapshot, row->features,
                                             out_inserted, error);
-  vigil_scorecard_compute (self->scorecard, &row->snapshot, &score);
+  vigil_scorecard_compute_with_pulse (self->scorecard, &row->snapshot,
+                                      self->pulses == NULL ? NULL
+                                      : vigil_pulse_marks_find (g_hash_table_lookup (self->pulses, &row->customer_id),
+                                                                row->snapshot.observed_at, NULL),
+                                      &score);
   return vigil_store_insert_snapshot (self->store, row->customer_id, &row->snapshot, row->features,
                                       &score, out_inserted, error);
 }
@@ -914,6 +919,7 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->keyed, g_array_unref);
   g_clear_pointer (&self->to_recompute, g_hash_table_unref);
   g_clear_pointer (&self->repeats, _vigil_store_repeats_free);
+  g_clear_pointer (&self->pulses, g_hash_table_unref);
   g_clear_error (&self->writer_error);
   g_mutex_clear (&self->error_lock);
 
@@ -975,6 +981,8 @@ vigil_ingest_begin (VigilStore  *store,
   self->open = TRUE;
 
   if (!(self->scorecard = vigil_store_load_scorecard (store, error)) ||
+      (vigil_scorecard_get_weight (self->scorecard, VIGIL_MEASURE_SENTIMENT) > 0 &&
+       !(self->pulses = _vigil_store_read_all_pulse_marks (store, error))) ||
       (self->source_id = vigil_store_ensure_source (store, source_name, error)) < 0)
     {
       vigil_ingest_abort (self);

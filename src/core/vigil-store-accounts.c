@@ -87,6 +87,8 @@ static const guint measure_field_groups[] = {
   [VIGIL_MEASURE_SEATS] = 2,      /* seats */
   [VIGIL_MEASURE_TICKETS] = 5,    /* open_tickets */
   [VIGIL_MEASURE_NPS] = 6,        /* nps */
+  /* the CSM's pulse: no field, no record gives it */
+  [VIGIL_MEASURE_SENTIMENT] = N_FIELD_GROUPS,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (measure_field_groups) == VIGIL_N_MEASURES);
@@ -98,6 +100,7 @@ _vigil_store_field_group_name (guint group)
   return field_groups[group].name;
 }
 
+/* Returns: N_FIELD_GROUPS for a measure no record's field gives */
 guint
 _vigil_store_measure_field_group (VigilMeasure measure)
 {
@@ -674,8 +677,17 @@ _vigil_store_merge_accounts (VigilStore  *self,
 {
   g_return_val_if_fail (survivor != absorbed, FALSE);
 
-  return oldest_observation (self, absorbed, out_since, error) &&
-         demote_main_record (self, absorbed, error) &&
+  gint64 oldest_pulse = G_MAXINT64;
+
+  /* design 3.1: the absorbed account's pulses score the survivor's
+   * snapshots from their time on, which may be older than its records. */
+  if (!oldest_observation (self, absorbed, out_since, error) ||
+      !query_int_with_id (self, "SELECT coalesce (min (at), 9223372036854775807) FROM pulses "
+                          "WHERE customer_id = ?1", absorbed, &oldest_pulse, error))
+    return FALSE;
+  *out_since = MIN (*out_since, oldest_pulse);
+
+  return demote_main_record (self, absorbed, error) &&
          run_with_id (self, "UPDATE records SET customer_id = ?1 WHERE customer_id = ?2",
                       survivor, absorbed, error) &&
          /* on a clash of day, the surviving account's outcome stays */
@@ -765,20 +777,35 @@ update_account_row (VigilStore  *self,
   return ok;
 }
 
-/* Scores the snapshots of @customer_id observed at or after @since
- * with @scorecard. */
-static gboolean
-score_snapshots (VigilStore      *self,
-                 gint64           customer_id,
-                 gint64           since,
-                 VigilScorecard  *scorecard,
-                 GError         **error)
+/**
+ * _vigil_store_score_snapshots:
+ * @since: the oldest observation time to score again
+ * @out_rescored: (out) (optional): how many snapshots were scored
+ *
+ * Scores the snapshots of @customer_id observed at or after @since with
+ * @scorecard, each with the customer's pulse in force at its time when
+ * the scorecard weighs sentiment (design 3.1): the pulses are read once
+ * and walked in time order beside the snapshots.
+ */
+gboolean
+_vigil_store_score_snapshots (VigilStore      *self,
+                              gint64           customer_id,
+                              gint64           since,
+                              VigilScorecard  *scorecard,
+                              guint64         *out_rescored,
+                              GError         **error)
 {
+  g_autoptr(GArray) pulses = NULL;
   sqlite3_stmt *read = NULL;
   sqlite3_stmt *write = NULL;
+  guint pulse_hint = 0;
+  guint64 scored = 0;
   gboolean ok = TRUE;
   int rc;
 
+  if (vigil_scorecard_get_weight (scorecard, VIGIL_MEASURE_SENTIMENT) > 0 &&
+      !(pulses = _vigil_store_read_pulse_marks (self, customer_id, error)))
+    return FALSE;
   if (!run_with_id (self, "DELETE FROM scores WHERE customer_id = ?1 AND observed_at >= ?2",
                     customer_id, since, error))
     return FALSE;
@@ -808,7 +835,9 @@ score_snapshots (VigilStore      *self,
         *fields[i] = _vigil_store_column_int_or_unknown (read, (int) i);
       snapshot.mrr = NAN;
       snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
-      vigil_scorecard_compute (scorecard, &snapshot, &score);
+      vigil_scorecard_compute_with_pulse (scorecard, &snapshot,
+                                          vigil_pulse_marks_find (pulses, snapshot.observed_at, &pulse_hint),
+                                          &score);
 
       sqlite3_bind_int64 (write, 1, customer_id);
       sqlite3_bind_int64 (write, 2, snapshot.observed_at);
@@ -816,12 +845,15 @@ score_snapshots (VigilStore      *self,
       _vigil_store_bind_double_or_null (write, 4, score.health);
       _vigil_store_bind_text_or_null (write, 5, vigil_tier_get_id (score.tier));
       ok = _vigil_store_step_done (self, write, _("Scoring"), error);
+      scored++;
     }
   if (!ok)
     {
       sqlite3_reset (read);
       return FALSE;
     }
+  if (out_rescored != NULL)
+    *out_rescored = scored;
   return _vigil_store_finish_cached_rows (self, read, rc, _("Scoring"), error);
 }
 
@@ -1046,7 +1078,7 @@ rebuild_merged_snapshots (VigilStore      *self,
          run_with_id (self, "DELETE FROM observations WHERE record_id = ?1", main_record, 0, error) &&
          run_with_id (self, "UPDATE customers SET main_record = ?2 WHERE id = ?1",
                       customer_id, main_record, error) &&
-         score_snapshots (self, customer_id, since, scorecard, error);
+         _vigil_store_score_snapshots (self, customer_id, since, scorecard, NULL, error);
 }
 
 /**

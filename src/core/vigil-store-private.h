@@ -317,6 +317,12 @@ gboolean          _vigil_store_merge_accounts         (VigilStore      *self,
                                                        gint64           absorbed,
                                                        gint64          *out_since,
                                                        GError         **error);
+gboolean          _vigil_store_score_snapshots        (VigilStore      *self,
+                                                       gint64           customer_id,
+                                                       gint64           since,
+                                                       VigilScorecard  *scorecard,
+                                                       guint64         *out_rescored,
+                                                       GError         **error);
 gboolean          _vigil_store_recompute_account      (VigilStore      *self,
                                                        gint64           customer_id,
                                                        gint64           since,
@@ -346,6 +352,17 @@ GHashTable       *_vigil_store_load_all_scorecards    (VigilStore     *self,
 gboolean          _vigil_store_insert_scorecard       (VigilStore     *self,
                                                        VigilScorecard *scorecard,
                                                        const char     *doing,
+                                                       GError        **error);
+
+/* vigil-store-pulses.c: the CSM's pulses (design 3.5) */
+GArray           *_vigil_store_read_pulse_marks       (VigilStore     *self,
+                                                       gint64          customer_id,
+                                                       GError        **error);
+GHashTable       *_vigil_store_read_all_pulse_marks   (VigilStore     *self,
+                                                       GError        **error);
+gboolean          _vigil_store_read_book_pulses       (VigilStore     *self,
+                                                       GHashTable    **out_marks,
+                                                       GHashTable    **out_current,
                                                        GError        **error);
 
 /* vigil-store-triggers.c: trigger episodes */

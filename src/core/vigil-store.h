@@ -41,6 +41,10 @@ G_BEGIN_DECLS
  * @keys: the keys of the account's records, sorted, each once
  * @input_sources: for each measure, the source of the record that gave
  *   its input in @latest (an interned string), NULL when it is unknown
+ *   or no record gives it (sentiment)
+ * @pulse: (nullable): the customer's current pulse (design 3.5)
+ * @latest_pulse: the pulse in force at @latest's time, which its score
+ *   counted (none: %VIGIL_SENTIMENT_NONE)
  * @churned: whether the customer left the active book: its latest
  *   outcome is `churned` (design 3.2)
  * @churned_day: the day of that outcome, when @churned
@@ -74,6 +78,8 @@ typedef struct
   GPtrArray     *records;
   GStrv          keys;
   const char    *input_sources[VIGIL_N_MEASURES];
+  VigilPulse    *pulse;
+  VigilPulseMark latest_pulse;
   gboolean       churned;
   gint32         churned_day;
   gint32         renewed_day;
@@ -397,6 +403,22 @@ gboolean        vigil_store_set_meta             (VigilStore           *self,
                                                   const char           *value,
                                                   GError              **error);
 char           *vigil_store_dup_author           (VigilStore           *self,
+                                                  GError              **error);
+
+gint64          vigil_store_set_pulse            (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  VigilSentiment        sentiment,
+                                                  VigilPulseReason      reason,
+                                                  const char           *note,
+                                                  gint64                at,
+                                                  guint64              *out_rescored,
+                                                  GError              **error);
+gboolean        vigil_store_get_pulse            (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  VigilPulse          **out_pulse,
+                                                  GError              **error);
+GPtrArray      *vigil_store_list_pulses          (VigilStore           *self,
+                                                  gint64                customer_id,
                                                   GError              **error);
 
 /* Report queries: the book as it stood at a past time (src/report). */

@@ -27,6 +27,7 @@
 #include "vigil-history-section.h"
 #include "vigil-outcome-section.h"
 #include "vigil-records-section.h"
+#include "vigil-pulse-section.h"
 #include "vigil-risk-section.h"
 #include "vigil-snapshot-section.h"
 #include "vigil-timeline-section.h"
@@ -43,6 +44,7 @@ static GType (* const section_types[]) (void) = {
   vigil_header_section_get_type,
   vigil_risk_section_get_type,
   vigil_history_section_get_type,
+  vigil_pulse_section_get_type,
   vigil_breakdown_section_get_type,
   vigil_usage_section_get_type,
   vigil_adoption_section_get_type,

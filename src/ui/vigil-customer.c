@@ -116,7 +116,6 @@ vigil_customer_new (VigilPortfolioRow  *row,
                     GArray             *recent_health)
 {
   VigilCustomer *self;
-  g_autofree char *key = NULL;
   const char *texts[VIGIL_CUSTOMER_N_TEXTS];
 
   g_return_val_if_fail (row != NULL && row->latest != NULL, NULL);
@@ -128,9 +127,8 @@ vigil_customer_new (VigilPortfolioRow  *row,
   self->data.open_triggers = open_triggers;
   fill_sparkline (self, recent_health);
 
-  key = g_strconcat (row->latest->name != NULL ? row->latest->name : "", "\n",
-                     row->latest->customer_id, NULL);
-  self->data.search_key = g_utf8_casefold (key, -1);
+  /* design 5: the search of the window and of saved views is one */
+  self->data.search_key = vigil_search_key_new (row);
 
   /* Sorting 10,000 names compares them ~140,000 times: collate once. */
   texts[VIGIL_CUSTOMER_NAME] = vigil_customer_get_display_name (self);
@@ -347,7 +345,9 @@ vigil_customer_matches (VigilCustomer *self,
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), FALSE);
 
-  return folded_query == NULL || *folded_query == '\0' || strstr (self->data.search_key, folded_query) != NULL ||
+  /* design 5: the search of the window and of saved views is one; the
+   * window finds a customer by its touches too (design 3.4) */
+  return vigil_search_key_matches (self->data.search_key, folded_query) ||
          (self->data.touch_key != NULL && strstr (self->data.touch_key, folded_query) != NULL);
 }
 

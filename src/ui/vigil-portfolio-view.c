@@ -58,6 +58,11 @@ struct _VigilPortfolioView
   guint               summary_idle;
   gboolean            compact;
   int                 fitted_width;  /* the width the columns shown were chosen for */
+  /* The sort vigil_portfolio_view_sort_by() set, until a click changes
+   * it (GTK 4.8 leaves the old column's arrow when a program sorts). */
+  const struct _Column *sort_column;
+  GtkSortType         sort_direction;
+  gboolean            sorting;
 };
 
 G_DEFINE_FINAL_TYPE (VigilPortfolioView, vigil_portfolio_view, ADW_TYPE_BIN)
@@ -82,7 +87,7 @@ typedef double (*FigureFunc) (VigilCustomer *customer);
 typedef int (*CompareFunc) (double a, double b);
 typedef int (*OrderFunc) (VigilCustomer *a, VigilCustomer *b);
 
-typedef struct
+typedef struct _Column
 {
   const char       *id;
   const char       *title;
@@ -757,6 +762,9 @@ fit_columns (VigilPortfolioView *self,
     set_column_visible (self, find_column (self, drop_order[i]), FALSE);
 }
 
+static const Column *get_sort (VigilPortfolioView *self,
+                               GtkSortType        *out_direction);
+
 /* Filtering and the summary ---------------------------------------------------- */
 
 static gboolean
@@ -923,6 +931,11 @@ fill_choices (GtkDropDown     *dropdown,
   g_autoptr(GtkStringList) list = NULL;
   guint selected = 0;
 
+  /* A view's owner with no customer now (My Book before the first one)
+   * stays a choice, and chosen: the view shows none rather than all. */
+  if (keep != NULL && !g_ptr_array_find_with_equal_func (values, keep, g_str_equal, NULL))
+    g_ptr_array_add (values, (gpointer) keep);
+
   if (same_choices (dropdown, values))
     return;
   list = gtk_string_list_new ((const char *[]) { all, NULL });
@@ -964,6 +977,9 @@ portfolio_loaded_cb (VigilPortfolioView *self)
 static void
 sort_changed_cb (VigilPortfolioView *self)
 {
+  /* A click chose it: the column titles say which. */
+  if (!self->sorting)
+    self->sort_column = NULL;
   scroll_to_top (self);
 }
 
@@ -1127,6 +1143,14 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
   g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (activate_cb), self);
 }
 
+/* The order the table starts in, and a view without a sort keeps. */
+static void
+sort_default (VigilPortfolioView *self)
+{
+  /* What needs attention first (design 5): the most at stake on top. */
+  vigil_portfolio_view_sort_by (self, "at-stake", GTK_SORT_DESCENDING);
+}
+
 static void
 selection_changed_cb (VigilPortfolioView *self)
 {
@@ -1174,8 +1198,7 @@ vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
                            G_CALLBACK (sort_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
 
-  /* What needs attention first (design 5): the most at stake on top. */
-  vigil_portfolio_view_sort_by (self, "at-stake", GTK_SORT_DESCENDING);
+  sort_default (self);
   update_summary (self);
 }
 
@@ -1224,12 +1247,25 @@ vigil_portfolio_view_sort_by (VigilPortfolioView *self,
                               GtkSortType         direction)
 {
   GtkColumnViewColumn *column;
+  const Column *entry;
+  const Column *current;
+  GtkSortType current_direction;
 
   g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), FALSE);
 
   if (!(column = find_column (self, column_id)))
     return FALSE;
+  entry = g_object_get_data (G_OBJECT (column), "vigil-column");
+  current = get_sort (self, &current_direction);
+  self->sorting = TRUE;
+  /* GTK 4.8 leaves the arrow on the column sorted by before when a
+   * program sorts by another (a click clears it): cleared first. */
+  if (current != NULL && current != entry)
+    gtk_column_view_sort_by_column (self->column_view, NULL, direction);
   gtk_column_view_sort_by_column (self->column_view, column, direction);
+  self->sorting = FALSE;
+  self->sort_column = entry;
+  self->sort_direction = direction;
   return TRUE;
 }
 
@@ -1243,6 +1279,135 @@ vigil_portfolio_view_set_search (VigilPortfolioView *self,
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
   /* The entry waits a moment before it says; the view answers at once. */
   search_changed_cb (self);
+}
+
+/* A widget below @root whose CSS name is @name, depth first. */
+static GtkWidget *
+find_css_name (GtkWidget  *root,
+               const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_css_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_name (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The column the table is sorted by and its direction. GTK 4.8 does not
+ * say (gtk_column_view_sorter_get_primary_sort_column() is 4.10); each
+ * column's title in the header, in column order, shows it on its
+ * sort-indicator with the style classes themes draw it by: ascending,
+ * descending or unsorted. */
+static const Column *
+get_sort (VigilPortfolioView *self,
+          GtkSortType        *out_direction)
+{
+  GtkWidget *header = find_css_name (GTK_WIDGET (self->column_view), "header");
+  GListModel *list = gtk_column_view_get_columns (self->column_view);
+  guint i = 0;
+
+  /* Sorted by the program: as it said. A click updates every title. */
+  if (self->sort_column != NULL)
+    {
+      *out_direction = self->sort_direction;
+      return self->sort_column;
+    }
+
+  for (GtkWidget *title = header != NULL ? gtk_widget_get_first_child (header) : NULL;
+       title != NULL && i < g_list_model_get_n_items (list);
+       title = gtk_widget_get_next_sibling (title), i++)
+    {
+      GtkWidget *indicator = find_css_name (title, "sort-indicator");
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
+
+      if (indicator == NULL)
+        continue;
+      if (gtk_widget_has_css_class (indicator, "ascending") || gtk_widget_has_css_class (indicator, "descending"))
+        {
+          *out_direction = gtk_widget_has_css_class (indicator, "descending") ? GTK_SORT_DESCENDING
+                                                                              : GTK_SORT_ASCENDING;
+          return g_object_get_data (G_OBJECT (column), "vigil-column");
+        }
+    }
+  return NULL;
+}
+
+/**
+ * vigil_portfolio_view_dup_view:
+ *
+ * design 5: what the table shows, as a view (without a name): the active
+ * book or the churned customers, its tier, owner and segment filters,
+ * its search and the column it is sorted by,
+ * which a view's sort keys name (vigil_view_get_sort_keys()).
+ *
+ * Returns: (transfer full): the view
+ */
+VigilView *
+vigil_portfolio_view_dup_view (VigilPortfolioView *self)
+{
+  VigilView *view;
+  const Column *column;
+  GtkSortType direction = GTK_SORT_ASCENDING;
+  const char *search;
+
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
+
+  view = vigil_view_new ();
+  view->book = self->book;
+  view->tier = self->tier;
+  view->owner = g_strdup (self->owner);
+  view->segment = g_strdup (self->segment);
+  search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  if (gtk_search_bar_get_search_mode (self->search_bar) && *search != '\0')
+    view->search = g_strdup (search);
+  if ((column = get_sort (self, &direction)) != NULL && vigil_view_is_sort_key (column->id))
+    {
+      view->sort = g_strdup (column->id);
+      /* GTK's descending is highest first, for risk and at-stake too */
+      view->reverse = (direction == GTK_SORT_DESCENDING) != vigil_view_sort_key_is_descending (column->id);
+    }
+  return view;
+}
+
+/**
+ * vigil_portfolio_view_apply_view:
+ * @view: the filters, search and sort to show
+ *
+ * Shows what @view says: its book, its filters (an owner or segment the book does
+ * not have becomes a choice, so the view shows no customer rather than
+ * all), its search, and its sort; a view without a sort, or with one no
+ * column shows (`id`), gets the table's default order.
+ */
+void
+vigil_portfolio_view_apply_view (VigilPortfolioView *self,
+                                 const VigilView    *view)
+{
+  g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
+  g_return_if_fail (view != NULL);
+
+  /* Sorted first, while the table shows what it has laid out: its new
+   * order starts at the top (sort_changed_cb). */
+  if (view->sort == NULL ||
+      !vigil_portfolio_view_sort_by (self, view->sort,
+                                     vigil_view_get_descending (view) ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING))
+    sort_default (self);
+  if (view->book == VIGIL_BOOK_ACTIVE || view->book == VIGIL_BOOK_CHURNED)
+    vigil_portfolio_view_set_book (self, view->book);
+  vigil_portfolio_view_set_filters (self, view->tier, view->owner, view->segment);
+  if (view->search != NULL && *view->search != '\0')
+    vigil_portfolio_view_set_search (self, view->search);
+  else
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      search_changed_cb (self);
+      gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+    }
 }
 
 /**
@@ -1270,6 +1435,12 @@ vigil_portfolio_view_set_filters (VigilPortfolioView *self,
       for (guint i = 1; wanted[d] != NULL && list != NULL && i < g_list_model_get_n_items (list); i++)
         if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (list), i), wanted[d]) == 0)
           selected = i;
+      /* design 5: a view's owner the book has no customer of yet */
+      if (selected == 0 && wanted[d] != NULL && list != NULL)
+        {
+          gtk_string_list_append (GTK_STRING_LIST (list), wanted[d]);
+          selected = g_list_model_get_n_items (list) - 1;
+        }
       gtk_drop_down_set_selected (dropdowns[d], selected);
     }
 }

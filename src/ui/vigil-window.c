@@ -22,6 +22,7 @@
 #include "vigil-preferences-window.h"
 #include "vigil-triggers-page.h"
 #include "vigil-source-assistant.h"
+#include "vigil-views-menu.h"
 #include "vigil-window.h"
 #include "vigil-window-private.h"
 
@@ -37,6 +38,7 @@ struct _VigilWindow
   AdwLeaflet           *leaflet;
   GtkBox               *main_box;
   VigilOverviewPage    *overview_page;
+  GMenu                *primary_menu;
   GtkButton            *poll_button;
   GtkSpinner           *poll_spinner;
   VigilPortfolioView   *portfolio_view;
@@ -49,6 +51,7 @@ struct _VigilWindow
   AdwViewStack         *view_stack;
 
   VigilPortfolio       *portfolio;
+  VigilViewsMenu       *views_menu;
   GSettings            *settings;
   char                 *last_toast;
   GCancellable         *cancellable;
@@ -576,6 +579,7 @@ vigil_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_WINDOW);
+  g_clear_object (&self->views_menu);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -606,6 +610,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, main_box);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, poll_button);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, poll_spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, portfolio_view);
@@ -711,6 +716,12 @@ vigil_window_new (VigilApplication *application)
   vigil_triggers_page_set_portfolio (self->triggers_page, self->portfolio);
   vigil_customer_page_set_portfolio (self->customer_page, self->portfolio);
 
+  /* design 5: the saved views, first in the main menu */
+  self->views_menu = vigil_views_menu_new (self->portfolio, self->portfolio_view);
+  g_menu_insert_section (self->primary_menu, 0, _("Views"), vigil_views_menu_get_model (self->views_menu));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "views", vigil_views_menu_get_actions (self->views_menu));
+  g_signal_connect_object (self->views_menu, "show-toast", G_CALLBACK (page_toast_cb), self, G_CONNECT_SWAPPED);
+
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
   if (self->settings == NULL || g_settings_get_boolean (self->settings, "poll-in-background"))
     vigil_portfolio_start_polling (self->portfolio);
@@ -806,6 +817,18 @@ VigilTriggersPage *
 _vigil_window_get_triggers_page (VigilWindow *self)
 {
   return self->triggers_page;
+}
+
+VigilViewsMenu *
+_vigil_window_get_views_menu (VigilWindow *self)
+{
+  return self->views_menu;
+}
+
+GMenuModel *
+_vigil_window_get_primary_menu (VigilWindow *self)
+{
+  return G_MENU_MODEL (self->primary_menu);
 }
 
 /* "loading", "empty", "customer" or the view stack's page name */
