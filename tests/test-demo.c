@@ -807,7 +807,7 @@ test_demo_outcomes (void)
   g_autoptr(GPtrArray) active = NULL;
   g_autoptr(GPtrArray) churned = NULL;
   g_autoptr(GPtrArray) triggers = NULL;
-  g_autoptr(GHashTable) churned_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) churned_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   gint64 now = FIXED_TIME;

@@ -677,7 +677,10 @@ book_sample (VigilPortfolioView   *self,
   sample = g_string_new (NULL);
   for (guint i = 0; i < values->len; i++)
     {
-      g_autofree char *value = g_utf8_substring (values->pdata[i], 0, column->max_chars);
+      const char *text = values->pdata[i];
+      /* GLib 2.74 reads past the end when asked for more than the text holds */
+      glong n_chars = MIN (g_utf8_strlen (text, -1), (glong) column->max_chars);
+      g_autofree char *value = g_utf8_substring (text, 0, n_chars);
 
       if (i > 0)
         g_string_append_c (sample, '\n');
