@@ -12,9 +12,10 @@
 # writes {portfolio,overview,customer,triggers}-{light,dark}.png (a 1280×800
 # window), {portfolio,customer}-narrow.png (420×800, or the window's minimum
 # width if that is more), the portfolio.png, overview.png and customer.png
-# that the metainfo shows, and add-source-*.png, each step of the Add Source
-# assistant against a CRM-like list the program serves on 127.0.0.1 (an
-# open menu drawn where it opens). The files hold the window without its
+# that the metainfo shows, customer-timeline.png (the customer page scrolled
+# to its timeline, a few touches logged), and add-source-*.png, each step
+# of the Add Source assistant against a CRM-like list the program serves on
+# 127.0.0.1 (an open menu drawn where it opens). The files hold the window without its
 # resize border. Look at every one before committing them.
 
 set -eu

@@ -468,8 +468,8 @@ test_cli_scores_json (Fixture       *f,
   {
     static const char * const members[] = {
       "api_calls_7d", "at_stake", "churn_factors", "churn_risk", "churned_on", "features_used", "health", "id",
-      "keys",
-      "last_active", "measures", "mrr", "name", "observed_at", "owner", "plan", "records",
+      "keys", "last_active", "last_touch", "measures", "mrr", "name", "observed_at", "owner", "plan", "pulse",
+      "records",
       "renewal_date", "scorecard_version", "seats", "seats_used", "segment", "source", "tier",
       "trend", "triggers", NULL
     };
@@ -539,6 +539,7 @@ test_cli_scores_after_migration (Fixture       *f,
   sqlite3_close (db);
 
   run_vigil (&after, "scores", "--format", "json", "--db", f->db);
+  g_assert_cmpstr (after.err, ==, "");
   g_assert_cmpint (after.status, ==, 0);
   g_assert_cmpstr (after.out, ==, before.out);
 }
@@ -1023,6 +1024,243 @@ test_cli_outcome (Fixture       *f,
 }
 
 static void
+set_me (Fixture    *f,
+        const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT OR REPLACE INTO meta (key, value) VALUES ('me', '%s')", name);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static JsonArray *
+timeline_entries (JsonNode *root)
+{
+  return json_object_get_array_member (json_node_get_object (root), "timeline");
+}
+
+static JsonObject *
+find_touch (JsonArray  *entries,
+            const char *text)
+{
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "kind"), "touch") == 0 &&
+          g_strcmp0 (json_object_get_string_member (entry, "text"), text) == 0)
+        return entry;
+    }
+  return NULL;
+}
+
+/* The ids of `scores --format json`, in order. */
+static char *
+scores_order (Fixture     *f,
+              const char  *sort,
+              gboolean     reverse)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  JsonArray *array;
+
+  if (reverse)
+    run_vigil (&run, "--db", f->db, "scores", "--format", "json", "--sort", sort, "--reverse");
+  else
+    run_vigil (&run, "--db", f->db, "scores", "--format", "json", "--sort", sort);
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (ids, (gpointer) json_object_get_string_member (json_array_get_object_element (array, i), "id"));
+  g_ptr_array_add (ids, NULL);
+  return g_strjoinv (" ", (char **) ids->pdata);
+}
+
+/* design 3.4 and 4: `vigil note` logs touches in the CSM's name, only
+ * their author changes them; `vigil timeline` lists them with the rest,
+ * newest first; `scores` gives and sorts by the last touch (a note is
+ * none); each mistake is said and changes nothing. */
+static void
+test_cli_note_timeline (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *order = NULL;
+  JsonArray *entries;
+  JsonObject *entry;
+
+  set_me (f, "Dana Park");
+  run_vigil (&run, "--db", f->db, "note", "acme", "Renewal call with Jo", "--kind", "call",
+             "--at", "2026-11-25T09:30:00Z");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "Logged: Call on acme (touch 1), 2026-11-25T09:30:00Z\n");
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "globex", "Intro email", "--kind", "email", "--at", "2026-11-10");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme", "Champion may leave");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  run_vigil (&run, "--db", f->db, "timeline", "acme", "--format", "json");
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "id"), ==, "acme");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "source"), ==, "imported");
+  entries = timeline_entries (root);
+  /* newest first (ISO times in UTC sort as text): the note logged now
+   * before the call of 25 November */
+  for (guint i = 1; i < json_array_get_length (entries); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, i - 1), "at"), >=,
+                     json_object_get_string_member (json_array_get_object_element (entries, i), "at"));
+  entry = find_touch (entries, "Champion may leave");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "subject"), ==, "note");
+  g_assert_cmpstr (json_object_get_string_member (entry, "at"), >,
+                   json_object_get_string_member (find_touch (entries, "Renewal call with Jo"), "at"));
+  entry = find_touch (entries, "Renewal call with Jo");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "subject"), ==, "call");
+  g_assert_cmpstr (json_object_get_string_member (entry, "at"), ==, "2026-11-25T09:30:00Z");
+  g_assert_cmpstr (json_object_get_string_member (entry, "author"), ==, "Dana Park");
+  g_assert_cmpint (json_object_get_int_member (entry, "id"), ==, 1);
+  g_assert_true (json_object_get_null_member (entry, "edited_at"));
+  g_assert_cmpstr (json_object_get_string_member (entry, "summary"), ==, "Call");
+  /* the customer's own story is there too: the tier it first had is no change */
+  g_assert_null (find_touch (entries, "Intro email"));
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+
+  /* The last touch: the call, not the later note; none is null. */
+  run_vigil (&run, "--db", f->db, "scores", "--format", "json");
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (find_customer (json_node_get_array (root), "acme"), "last_touch"),
+                   ==, "2026-11-25T09:30:00Z");
+  g_assert_cmpstr (json_object_get_string_member (find_customer (json_node_get_array (root), "globex"), "last_touch"),
+                   ==, "2026-11-10T00:00:00Z");
+  g_assert_true (json_object_get_null_member (find_customer (json_node_get_array (root), "initech"), "last_touch"));
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+  order = scores_order (f, "last-touch", FALSE);
+  g_assert_cmpstr (order, ==, "globex acme initech");
+  g_clear_pointer (&order, g_free);
+  order = scores_order (f, "last-touch", TRUE);
+  g_assert_cmpstr (order, ==, "acme globex initech");
+  g_clear_pointer (&order, g_free);
+
+  /* Mistakes, each said; nothing is stored. */
+  run_vigil (&run, "--db", f->db, "note", "acme", "   ");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "empty"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme", "Faxed", "--kind", "fax");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "Unknown kind “fax”"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme", "Called", "--at", "yesterday");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "“yesterday” is not a time"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "nobody", "Called");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No customer “nobody”"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "acme");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "timeline", "nobody");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No customer “nobody”"));
+  run_clear (&run);
+
+  /* Someone else cannot change Dana's call, and is told whose it is. */
+  set_me (f, "Sam Lee");
+  run_vigil (&run, "--db", f->db, "note", "--edit", "1", "Mine now");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "written by Dana Park"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--delete", "1");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "written by Dana Park"));
+  run_clear (&run);
+
+  /* Dana can. */
+  set_me (f, "Dana Park");
+  run_vigil (&run, "--db", f->db, "note", "--edit", "1", "Renewal call with Jo: signed", "--kind", "meeting");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "Touch 1 edited\n");
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "timeline", "acme", "--format", "json");
+  root = parse_json (run.out);
+  entry = find_touch (timeline_entries (root), "Renewal call with Jo: signed");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (json_object_get_string_member (entry, "subject"), ==, "meeting");
+  g_assert_cmpstr (json_object_get_string_member (entry, "at"), ==, "2026-11-25T09:30:00Z");
+  g_assert_false (json_object_get_null_member (entry, "edited_at"));
+  g_assert_null (find_touch (timeline_entries (root), "Mine now"));
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--delete", "1");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--delete", "1");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No touch 1"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "note", "--edit", "2", "--delete", "2");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  /* The table and CSV say the same. A text a hand wrote into the
+   * database with a terminal's escape and a line break cannot move the
+   * cursor or break the table. */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO touches (customer_id, kind, at, body, author, created_at)"
+                                       " SELECT id, 'note', 1, 'wipe' || char (27) || '[2J' || char (10) || 'line',"
+                                       " 'Mallory', 1 FROM customers WHERE external_id = 'acme'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  run_vigil (&run, "--db", f->db, "timeline", "acme");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "imported:acme\n"));
+  g_assert_nonnull (strstr (run.out, "Champion may leave"));
+  g_assert_null (strstr (run.out, "Renewal call"));
+  g_assert_null (strchr (run.out, '\x1b'));
+  g_assert_nonnull (strstr (run.out, "wipe\xef\xbf\xbd[2J line"));
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "timeline", "acme", "--format", "csv");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "kind,at,id,author,subject,detail,text,until,edited_at,summary\r\n"));
+  g_assert_nonnull (strstr (run.out, ",Dana Park,note,,Champion may leave,,,Note\r\n"));
+  run_clear (&run);
+
+  /* The no-touch days, and the help of each command. */
+  run_vigil (&run, "--db", f->db, "trigger", "no-touch", "14");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "No-touch trigger: after 14 days without a touch\n");
+  run_clear (&run);
+  run_vigil (&run, "--db", f->db, "trigger", "no-touch", "forever");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+  run_vigil (&run, "note", "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "--kind"));
+  run_clear (&run);
+  run_vigil (&run, "timeline", "--help");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "--format"));
+}
+
+static void
 test_cli_refuses_foreign_file (void)
 {
   TestDir dir;
@@ -1089,11 +1327,14 @@ test_cli_demo (void)
 /* Cells a spreadsheet would run as formulas, in every place a name can
  * come from: a customer's text fields, and source names (kept as given,
  * leading tab and carriage return included). f1's health falls from 100
- * to 30 in a week, a negative number Vigil writes; f3 has no measure at
- * all, so no health and no churn risk. */
+ * to 30 in a week, a negative number Vigil writes, and stays there three
+ * days (a health drop, design 3.3); f3 has no measure at all, so no
+ * health and no churn risk. */
 static const char formula_csv[] =
   "id,name,owner,segment,plan,api_calls_7d,observed_at\n"
   "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),5000,2026-11-14T12:00:00Z\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-19T12:00:00Z\n"
+  "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-20T12:00:00Z\n"
   "f1,\"=HYPERLINK(\"\"http://x\"\")\",+1,-2 cm,@SUM(A1),1500,2026-11-21T12:00:00Z\n"
   "f3,Nobody Knows,,,,,2026-11-21T12:00:00Z\n";
 static const char plain_csv[] =
@@ -1140,20 +1381,23 @@ test_cli_csv_formulas (void)
   g_assert_cmpstr (scores.out, ==,
                    "id,source,name,owner,segment,plan,mrr,health,tier,churn_risk,observed_at,last_active,"
                    "seats,seats_used,api_calls_7d,features_used,renewal_date,activity_points,volume_points,"
-                   "breadth_points,trend_7d,at_stake,churned_on\r\n"
+                   "breadth_points,trend_7d,at_stake,churned_on,pulse,sentiment_points\r\n"
                    "f1,imported,\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'-2 cm,'@SUM(A1),,30,high-risk,0.5744,"
-                   "2026-11-21T12:00:00Z,,,,1500,,,,30,,-70,,\r\n"
-                   "f3,imported,Nobody Knows,,,,,,,,2026-11-21T12:00:00Z,,,,,,,,,,,,\r\n"
-                   "t1,'\ttab,,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,,,\r\n"
-                   "t1,\"'\rcr\",,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,,,\r\n");
+                   "2026-11-21T12:00:00Z,,,,1500,,,,30,,-70,,,,\r\n"
+                   "f3,imported,Nobody Knows,,,,,,,,2026-11-21T12:00:00Z,,,,,,,,,,,,,,\r\n"
+                   "t1,'\ttab,,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,,,,,\r\n"
+                   "t1,\"'\rcr\",,,,,,50,high-risk,0.3318,2026-11-21T12:00:00Z,,,,2500,,,,50,,,,,,\r\n");
 
   run_vigil (&history, "--db", db, "history", "f1", "--format", "csv");
   g_assert_cmpint (history.status, ==, 0);
   g_assert_cmpstr (history.out, ==,
                    "observed_at,health,tier,activity_points,volume_points,breadth_points,last_active,"
-                   "api_calls_7d,features_used,seats,seats_used,mrr,open_tickets,nps,renewal_date,plan\r\n"
-                   "2026-11-14T12:00:00Z,100,healthy,,100,,,5000,,,,,,,,'@SUM(A1)\r\n"
-                   "2026-11-21T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1)\r\n");
+                   "api_calls_7d,features_used,seats,seats_used,mrr,open_tickets,nps,renewal_date,plan,"
+                   "sentiment_points\r\n"
+                   "2026-11-14T12:00:00Z,100,healthy,,100,,,5000,,,,,,,,'@SUM(A1),\r\n"
+                   "2026-11-19T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1),\r\n"
+                   "2026-11-20T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1),\r\n"
+                   "2026-11-21T12:00:00Z,30,high-risk,,30,,,1500,,,,,,,,'@SUM(A1),\r\n");
 
   /* The health drop of f1 is open; its "since" is when it was seen. */
   run_vigil (&triggers, "--db", db, "triggers", "--format", "csv");
@@ -1341,7 +1585,7 @@ test_cli_scores_at_stake (Fixture       *f,
 
   /* The table too, with the stake beside the MRR. */
   run_vigil (&run, "--db", f->db, "scores");
-  g_assert_true (has_line (run.out, "^ID .* MRR +AT STAKE +SEATS +RENEWAL$"));
+  g_assert_true (has_line (run.out, "^ID .* MRR +AT STAKE +SEATS +RENEWAL +PULSE$"));
   g_assert_true (g_str_has_prefix (strchr (run.out, '\n') + 1, "whale "));
 }
 
@@ -1379,9 +1623,10 @@ test_cli_churn_risk_agrees (void)
 
   run_vigil (&table, "--db", db, "scores", "--sort", "id");
   g_assert_cmpint (table.status, ==, 0);
-  g_assert_true (has_line (table.out, "^f1 .* High risk +57 % +— +— +— +—$"));
-  g_assert_true (has_line (table.out, "^f3 +Nobody Knows( +—){11}$"));
-  g_assert_true (has_line (table.out, "^t1 .* High risk +33 % +— +— +— +—$"));
+  /* MRR, at stake, seats, renewal and pulse unknown */
+  g_assert_true (has_line (table.out, "^f1 .* High risk +57 % +— +— +— +— +—$"));
+  g_assert_true (has_line (table.out, "^f3 +Nobody Knows( +—){12}$"));
+  g_assert_true (has_line (table.out, "^t1 .* High risk +33 % +— +— +— +— +—$"));
 
   run_vigil (&highest, "--db", db, "scores", "--sort", "risk", "--format", "csv");
   highest_order = first_cells (highest.out, ",");
@@ -1655,6 +1900,549 @@ test_cli_poll_deep_detail (void)
   test_dir_clear (&dir);
 }
 
+/* design 3.5 and 4: vigil pulse */
+
+static JsonObject *
+measure_of (JsonObject *customer,
+            const char *measure)
+{
+  JsonObject *measures = json_object_get_object_member (customer, "measures");
+
+  return json_object_has_member (measures, measure) ? json_object_get_object_member (measures, measure) : NULL;
+}
+
+static JsonNode *
+scores_json (Fixture *f)
+{
+  g_auto(Run) run = { 0 };
+
+  run_vigil (&run, "--db", f->db, "scores", "--format", "json");
+  g_assert_cmpint (run.status, ==, 0);
+  return parse_json (run.out);
+}
+
+/* A pulse taken and shown, with its history, in the CSM's name; what
+ * is wrong with one is said and nothing is written. */
+static void
+test_cli_pulse (Fixture       *f,
+                gconstpointer  data)
+{
+  g_auto(Run) none = { 0 };
+  g_auto(Run) none_json = { 0 };
+  g_auto(Run) me = { 0 };
+  g_auto(Run) yellow = { 0 };
+  g_auto(Run) red = { 0 };
+  g_auto(Run) show = { 0 };
+  g_auto(Run) show_json = { 0 };
+  g_auto(Run) again = { 0 };
+  g_autoptr(JsonNode) before = scores_json (f);
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(JsonNode) history = NULL;
+  JsonObject *root, *pulse;
+  JsonArray *pulses;
+  const struct
+  {
+    const char *args[6];
+    int         status;
+    const char *error;
+  } refused[] = {
+    { { "pulse", "acme", "purple" }, 2, "“purple” is not a sentiment: use green, yellow or red" },
+    { { "pulse", "acme", "red", "--reason", "vibes" }, 2,
+      "“vibes” is not a pulse reason: use one of relationship, product-fit, support, budget, champion-left, other" },
+    { { "pulse", "acme", "--reason", "budget" }, 2, "--reason, --note and --at go with a pulse taken" },
+    { { "pulse", "acme", "red", "--at", "2099-01-01" }, 1, "A pulse cannot be taken in the future" },
+    { { "pulse", "acme", "red", "--at", "yesterday" }, 2, "“yesterday” is not a time" },
+    { { "pulse", "nobody", "red" }, 1, "nobody" },
+    { { "pulse", "acme", "red", "--format", "json" }, 2, "--format goes with showing a pulse" },
+  };
+
+  run_vigil (&none, "--db", f->db, "pulse", "acme");
+  g_assert_cmpint (none.status, ==, 0);
+  g_assert_cmpstr (none.out, ==, "acme: no pulse yet (“vigil pulse acme green|yellow|red” takes one)\n");
+  run_vigil (&none_json, "--db", f->db, "pulse", "acme", "--format", "json");
+  g_assert_cmpint (none_json.status, ==, 0);
+  {
+    g_autoptr(JsonNode) node = parse_json (none_json.out);
+
+    g_assert_true (json_object_get_null_member (json_node_get_object (node), "pulse"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (node), "history")),
+                      ==, 0);
+  }
+
+  run_vigil (&me, "--db", f->db, "me", "Dana Park");
+  g_assert_cmpint (me.status, ==, 0);
+  g_assert_cmpstr (me.out, ==, "I am: Dana Park\n");
+
+  run_vigil (&yellow, "--db", f->db, "pulse", "acme", "yellow", "--reason", "budget", "--note",
+             "  Budget cut\nnext year ", "--at", "2026-11-20T18:00:00Z");
+  g_assert_cmpint (yellow.status, ==, 0);
+  g_assert_cmpstr (yellow.out, ==,
+                   "Pulse of acme: Yellow (Budget), by Dana Park, 2026-11-20T18:00:00Z\n"
+                   "The scorecard gives sentiment no weight: scores are unchanged "
+                   "(“vigil scorecard set sentiment.weight 10” counts it)\n");
+  run_vigil (&red, "--db", f->db, "pulse", "acme", "red", "--at", "2026-11-21");
+  g_assert_cmpint (red.status, ==, 0);
+
+  /* Weight 0: every score as it was; the current pulse in JSON. */
+  after = scores_json (f);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (before)); i++)
+    {
+      JsonObject *was = json_array_get_object_element (json_node_get_array (before), i);
+      JsonObject *now = find_customer (json_node_get_array (after), json_object_get_string_member (was, "id"));
+
+      g_assert_cmpfloat (json_object_get_double_member (now, "health"), ==,
+                         json_object_get_double_member (was, "health"));
+      g_assert_null (measure_of (now, "sentiment"));
+    }
+  pulse = json_object_get_object_member (find_customer (json_node_get_array (after), "acme"), "pulse");
+  g_assert_cmpstr (json_object_get_string_member (pulse, "sentiment"), ==, "red");
+  g_assert_true (json_object_get_null_member (pulse, "reason"));
+  g_assert_cmpstr (json_object_get_string_member (pulse, "at"), ==, "2026-11-21T00:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (pulse, "author"), ==, "Dana Park");
+  g_assert_true (json_object_get_null_member (find_customer (json_node_get_array (after), "globex"), "pulse"));
+
+  /* The history, newest first; the note as written, trimmed. */
+  run_vigil (&show_json, "--db", f->db, "pulse", "acme", "--format", "json");
+  g_assert_cmpint (show_json.status, ==, 0);
+  history = parse_json (show_json.out);
+  root = json_node_get_object (history);
+  g_assert_cmpstr (json_object_get_string_member (root, "id"), ==, "acme");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "pulse"), "sentiment"), ==,
+                   "red");
+  pulses = json_object_get_array_member (root, "history");
+  g_assert_cmpuint (json_array_get_length (pulses), ==, 2);
+  pulse = json_array_get_object_element (pulses, 1);
+  g_assert_cmpstr (json_object_get_string_member (pulse, "sentiment"), ==, "yellow");
+  g_assert_cmpstr (json_object_get_string_member (pulse, "reason"), ==, "budget");
+  g_assert_cmpstr (json_object_get_string_member (pulse, "note"), ==, "Budget cut\nnext year");
+
+  /* The table keeps each note on its line. */
+  run_vigil (&show, "--db", f->db, "pulse", "acme");
+  g_assert_cmpint (show.status, ==, 0);
+  g_assert_true (g_str_has_prefix (show.out, "acme: Red, by Dana Park, 2026-11-21T00:00:00Z\n"));
+  g_assert_true (has_line (show.out, "^2026-11-20T18:00:00Z +Yellow +Budget +Dana Park +Budget cut next year$"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_auto(Run) run = { 0 };
+      const char * const *a = refused[i].args;
+
+      run_vigil (&run, "--db", f->db, a[0], a[1], a[2], a[3], a[4], a[5]);
+      g_assert_cmpint (run.status, ==, refused[i].status);
+      g_assert_nonnull (strstr (run.err, refused[i].error));
+    }
+  run_vigil (&again, "--db", f->db, "pulse", "acme", "--format", "json");
+  g_assert_cmpstr (again.out, ==, show_json.out);
+}
+
+/* design 3.1: the sentiment measure, off until given a weight; then it
+ * moves the scores of the snapshots a pulse is in force at (the latest
+ * at or before each, for 90 days), rescoring from the pulse's time. */
+static void
+test_cli_sentiment_measure (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(JsonNode) before = scores_json (f);
+  g_autoptr(JsonNode) weighted = NULL;
+  g_autoptr(JsonNode) green = NULL;
+  g_autoptr(JsonNode) history = NULL;
+  g_auto(Run) red = { 0 };
+  g_auto(Run) set = { 0 };
+  g_auto(Run) later = { 0 };
+  g_auto(Run) stale = { 0 };
+  g_auto(Run) exact = { 0 };
+  g_auto(Run) csv = { 0 };
+  g_auto(Run) history_csv_run = { 0 };
+  g_auto(Run) history_json = { 0 };
+  double acme0 = json_object_get_double_member (find_customer (json_node_get_array (before), "acme"), "health");
+  double globex0 = json_object_get_double_member (find_customer (json_node_get_array (before), "globex"), "health");
+  double initech0 = json_object_get_double_member (find_customer (json_node_get_array (before), "initech"), "health");
+  JsonObject *sentiment;
+  JsonArray *snapshots;
+
+  run_vigil (&red, "--db", f->db, "pulse", "acme", "red", "--at", "2026-11-20T00:00:00Z");
+  g_assert_cmpint (red.status, ==, 0);
+  run_vigil (&stale, "--db", f->db, "pulse", "initech", "yellow", "--at", "2026-08-01T00:00:00Z");
+  g_assert_cmpint (stale.status, ==, 0);
+  /* 90 days to the second before globex's snapshot still counts. */
+  run_vigil (&exact, "--db", f->db, "pulse", "globex", "green", "--at", "2026-08-23T12:00:00Z");
+  g_assert_cmpint (exact.status, ==, 0);
+
+  run_vigil (&set, "--db", f->db, "scorecard", "set", "sentiment.weight", "10");
+  g_assert_cmpint (set.status, ==, 0);
+  g_assert_cmpstr (set.out, ==, "Scorecard version 2 in use; 4 snapshots rescored\n");
+
+  weighted = scores_json (f);
+  /* acme: red counts at 10 of 110: the rest of its points × 100/110 */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (find_customer (json_node_get_array (weighted), "acme"),
+                                                                 "health"),
+                                  acme0 * 100 / 110, 1e-5);
+  sentiment = measure_of (find_customer (json_node_get_array (weighted), "acme"), "sentiment");
+  g_assert_nonnull (sentiment);
+  g_assert_cmpfloat (json_object_get_double_member (sentiment, "value"), ==, 0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (sentiment, "weight"), 1000.0 / 110, 1e-5);
+  g_assert_cmpfloat (json_object_get_double_member (sentiment, "input"), ==, 1.5);
+  g_assert_true (json_object_get_null_member (sentiment, "source"));
+  /* globex: green, exactly 90 days old; its breadth is unknown, so the
+   * weights known were 70 of 100, and are 80 now */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (find_customer (json_node_get_array (weighted), "globex"),
+                                                                 "health"),
+                                  (globex0 * 70 / 100 + 10) * 100 / 80, 1e-5);
+  /* initech: its pulse is 112 days old, left out: the score as before */
+  g_assert_cmpfloat (json_object_get_double_member (find_customer (json_node_get_array (weighted), "initech"),
+                                                    "health"), ==, initech0);
+  sentiment = measure_of (find_customer (json_node_get_array (weighted), "initech"), "sentiment");
+  g_assert_true (json_object_get_null_member (sentiment, "value"));
+  g_assert_cmpfloat (json_object_get_double_member (sentiment, "input"), ==, 112.5);
+
+  /* A pulse rescores from its time: one of acme's two snapshots. */
+  run_vigil (&later, "--db", f->db, "pulse", "acme", "green", "--at", "2026-11-21T00:00:00Z");
+  g_assert_cmpint (later.status, ==, 0);
+  g_assert_true (g_str_has_suffix (later.out, "\n1 snapshot rescored\n"));
+  green = scores_json (f);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (find_customer (json_node_get_array (green), "acme"),
+                                                                 "health"),
+                                  (acme0 + 10) * 100 / 110, 1e-5);
+  run_vigil (&history_json, "--db", f->db, "history", "acme", "--format", "json");
+  history = parse_json (history_json.out);
+  snapshots = json_object_get_array_member (json_node_get_object (history), "snapshots");
+  g_assert_cmpuint (json_array_get_length (snapshots), ==, 2);
+  sentiment = measure_of (json_array_get_object_element (snapshots, 0), "sentiment");
+  g_assert_cmpfloat (json_object_get_double_member (sentiment, "value"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (sentiment, "input"), ==, 0.5);
+  sentiment = measure_of (json_array_get_object_element (snapshots, 1), "sentiment");
+  g_assert_cmpfloat (json_object_get_double_member (sentiment, "value"), ==, 1);
+
+  /* CSV: the current pulse and the points it gave. */
+  run_vigil (&csv, "--db", f->db, "scores", "--format", "csv", "--sort", "id");
+  g_assert_cmpint (csv.status, ==, 0);
+  g_assert_true (g_str_has_prefix (csv.out, "id,source,name,owner,segment,plan,mrr,health,tier,churn_risk,"
+                                            "observed_at,last_active,seats,seats_used,api_calls_7d,features_used,"
+                                            "renewal_date,activity_points,volume_points,breadth_points,trend_7d,"
+                                            "at_stake,churned_on,pulse,sentiment_points\r\n"));
+  g_assert_true (has_line (csv.out, "^acme,.*,green,9\\.090909\r$"));
+  g_assert_true (has_line (csv.out, "^initech,.*,yellow,\r$"));
+  run_vigil (&history_csv_run, "--db", f->db, "history", "acme", "--format", "csv");
+  g_assert_true (has_line (history_csv_run.out, "^2026-11-20T12:00:00Z,.*,0\r$"));
+  g_assert_true (has_line (history_csv_run.out, "^2026-11-21T12:00:00Z,.*,9\\.090909\r$"));
+}
+
+/* design 4 and 5: saved views from the command line, applied by
+ * `scores --view`, explicit options winning; the default view and "I am". */
+static void
+test_cli_views (Fixture       *f,
+                gconstpointer  data)
+{
+  static const char * const sort_keys[] = {
+    "health", "name", "id", "owner", "segment", "plan", "mrr", "renewal", "seats", "last-active", "trend",
+    "risk", "triggers",
+  };
+  g_autofree char *long_name = g_strnfill (81, 'v');
+  const struct
+  {
+    const char *args[5];
+    int         status;
+    const char *error;
+  } refused[] = {
+    { { "view", "save", "   " }, 2, "A view needs a name" },
+    { { "view", "save", long_name }, 2, "A view's name has at most 80 characters" },
+    { { "view", "save", "x", "--sort", "shoe-size" }, 2, "Unknown sort key “shoe-size”" },
+    { { "view", "save", "x", "--tier", "purple" }, 2, "Unknown tier “purple”" },
+    { { "view", "remove", "nope" }, 1, "There is no saved view “nope”" },
+    { { "view", "default", "nope" }, 1, "There is no saved view “nope”" },
+    { { "scores", "--view", "nope" }, 1, "There is no saved view “nope” (“vigil view list” lists them)" },
+    { { "view", "frobnicate" }, 2, "view needs list, save, remove or default" },
+  };
+  const struct
+  {
+    const char *args[6];
+    const char *ids;
+  } applied[] = {
+    { { "--view", "Dana's" }, "acme initech " },
+    { { "--view", "Dana's", "--owner", "Noa Levi" }, "globex " },
+    { { "--view", "Dana's", "--sort", "id", "--reverse" }, "initech acme " },
+    { { "--view", "emea" }, "acme " },
+    { { "--view", "search" }, "initech " },
+    { { "--view", "high" }, "globex " },
+    { { "--segment", "APAC" }, "globex " },
+    { { "--search", "acme" }, "acme " },
+  };
+  g_auto(Run) empty = { 0 };
+  g_auto(Run) saved = { 0 };
+  g_auto(Run) replaced = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) table = { 0 };
+  g_auto(Run) made_default = { 0 };
+  g_auto(Run) removed = { 0 };
+  g_auto(Run) cleared = { 0 };
+  g_autoptr(JsonNode) views = NULL;
+  JsonObject *view;
+
+  run_vigil (&empty, "--db", f->db, "view", "list");
+  g_assert_cmpint (empty.status, ==, 0);
+  g_assert_cmpstr (empty.out, ==, "No saved views (“vigil view save NAME --owner O …” saves one)\n");
+
+  run_vigil (&saved, "--db", f->db, "view", "save", "  Dana's  ", "--owner", "Dana Park", "--sort", "name");
+  g_assert_cmpint (saved.status, ==, 0);
+  g_assert_cmpstr (saved.out, ==, "Saved the view “Dana's”\n");
+  run_vigil (&replaced, "--db", f->db, "view", "save", "Dana's", "--owner", "Dana Park", "--sort", "mrr",
+             "--reverse");
+  g_assert_cmpint (replaced.status, ==, 0);
+  g_assert_cmpstr (replaced.out, ==, "Replaced the view “Dana's”\n");
+  {
+    g_auto(Run) a = { 0 };
+    g_auto(Run) b = { 0 };
+    g_auto(Run) c = { 0 };
+
+    run_vigil (&a, "--db", f->db, "view", "save", "emea", "--segment", "EMEA");
+    run_vigil (&b, "--db", f->db, "view", "save", "search", "--search", "INIT");
+    run_vigil (&c, "--db", f->db, "view", "save", "high", "--tier", "high-risk");
+    g_assert_cmpint (a.status + b.status + c.status, ==, 0);
+  }
+
+  run_vigil (&list, "--db", f->db, "view", "list", "--format", "json");
+  g_assert_cmpint (list.status, ==, 0);
+  views = parse_json (list.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (views)), ==, 4);
+  view = json_array_get_object_element (json_node_get_array (views), 0);
+  g_assert_cmpstr (json_object_get_string_member (view, "name"), ==, "Dana's");
+  g_assert_cmpstr (json_object_get_string_member (view, "owner"), ==, "Dana Park");
+  g_assert_true (json_object_get_null_member (view, "tier"));
+  g_assert_true (json_object_get_null_member (view, "segment"));
+  g_assert_true (json_object_get_null_member (view, "search"));
+  g_assert_cmpstr (json_object_get_string_member (view, "sort"), ==, "mrr");
+  g_assert_true (json_object_get_boolean_member (view, "reverse"));
+  g_assert_false (json_object_get_boolean_member (view, "default"));
+  run_vigil (&table, "--db", f->db, "view", "list");
+  g_assert_true (has_line (table.out, "^Dana's +owner Dana Park +mrr, highest first +$"));
+  g_assert_true (has_line (table.out, "^high +tier high-risk +default +$"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (applied); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autofree char *ids = NULL;
+      const char * const *a = applied[i].args;
+
+      run_vigil (&run, "--db", f->db, "scores", "--format", "csv", a[0], a[1], a[2], a[3], a[4], a[5]);
+      g_assert_cmpint (run.status, ==, 0);
+      ids = first_cells (run.out, ",");
+      g_assert_cmpstr (ids, ==, applied[i].ids);
+    }
+
+  /* Every sort key a view takes, `scores` takes. */
+  for (guint i = 0; i < G_N_ELEMENTS (sort_keys); i++)
+    {
+      g_auto(Run) save = { 0 };
+      g_auto(Run) run = { 0 };
+
+      run_vigil (&save, "--db", f->db, "view", "save", "sorted", "--sort", sort_keys[i]);
+      g_assert_cmpint (save.status, ==, 0);
+      run_vigil (&run, "--db", f->db, "scores", "--view", "sorted", "--format", "csv");
+      g_assert_cmpint (run.status, ==, 0);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_auto(Run) run = { 0 };
+      const char * const *a = refused[i].args;
+
+      run_vigil (&run, "--db", f->db, a[0], a[1], a[2], a[3], a[4]);
+      g_assert_cmpint (run.status, ==, refused[i].status);
+      g_assert_nonnull (strstr (run.err, refused[i].error));
+    }
+
+  /* The default view, forgotten with the view. */
+  run_vigil (&made_default, "--db", f->db, "view", "default", "Dana's");
+  g_assert_cmpint (made_default.status, ==, 0);
+  g_assert_cmpstr (made_default.out, ==, "The window opens on the view “Dana's”\n");
+  run_vigil (&removed, "--db", f->db, "view", "remove", "Dana's");
+  g_assert_cmpint (removed.status, ==, 0);
+  g_assert_cmpstr (removed.out, ==, "Removed the view “Dana's”\n");
+  run_vigil (&cleared, "--db", f->db, "view", "default");
+  g_assert_cmpstr (cleared.out, ==, "The window opens on My Book when “I am” is set, else on the whole book\n");
+
+  /* A view of the churned customers (design 3.2): its book is kept. */
+  {
+    g_auto(Run) outcome = { 0 };
+    g_auto(Run) gone = { 0 };
+    g_auto(Run) churned = { 0 };
+    g_auto(Run) active = { 0 };
+    g_auto(Run) listed = { 0 };
+    g_autofree char *churned_ids = NULL;
+    g_autofree char *active_ids = NULL;
+
+    run_vigil (&outcome, "--db", f->db, "outcome", "globex", "churned", "--date", "2026-11-21");
+    g_assert_cmpint (outcome.status, ==, 0);
+    run_vigil (&gone, "--db", f->db, "view", "save", "gone", "--churned");
+    g_assert_cmpint (gone.status, ==, 0);
+    run_vigil (&churned, "--db", f->db, "scores", "--view", "gone", "--format", "csv");
+    churned_ids = first_cells (churned.out, ",");
+    g_assert_cmpstr (churned_ids, ==, "globex ");
+    run_vigil (&active, "--db", f->db, "scores", "--view", "emea", "--format", "csv");
+    active_ids = first_cells (active.out, ",");
+    g_assert_cmpstr (active_ids, ==, "acme ");
+    run_vigil (&listed, "--db", f->db, "view", "list");
+    g_assert_true (has_line (listed.out, "^gone +churned customers +default +$"));
+  }
+}
+
+static void
+test_cli_me (Fixture       *f,
+             gconstpointer  data)
+{
+  g_auto(Run) unset = { 0 };
+  g_auto(Run) set = { 0 };
+  g_auto(Run) shown = { 0 };
+  g_auto(Run) control = { 0 };
+  g_auto(Run) clear = { 0 };
+
+  run_vigil (&unset, "--db", f->db, "me");
+  g_assert_cmpint (unset.status, ==, 0);
+  g_assert_true (g_str_has_prefix (unset.out, "I am: not set (notes and pulses are written as "));
+  run_vigil (&set, "--db", f->db, "me", "  Noa Levi ");
+  g_assert_cmpstr (set.out, ==, "I am: Noa Levi\n");
+  run_vigil (&shown, "--db", f->db, "me");
+  g_assert_cmpstr (shown.out, ==, "I am: Noa Levi\n");
+  run_vigil (&control, "--db", f->db, "me", "Noa\x1b[31m");
+  g_assert_cmpint (control.status, ==, 1);
+  g_assert_nonnull (strstr (control.err, "cannot hold control characters"));
+  run_vigil (&clear, "--db", f->db, "me", "--clear");
+  g_assert_true (g_str_has_prefix (clear.out, "I am: not set"));
+}
+
+/* design 4, 5: `triggers --by-customer` is the window's inbox: one entry
+ * per customer with all its open triggers, the most MRR at stake (MRR ×
+ * churn risk) first, an unknown stake last; needs_decision while a risk
+ * is new. The plain list stays a list of triggers. */
+static const char inbox_csv[] =
+  "id,name,mrr,seats,seats_used,last_active,api_calls_7d,observed_at\n"
+  "acme,Acme,10000,10,9,2026-11-17T12:00:00Z,100,2026-11-21T12:00:00Z\n"
+  "beta,Beta,100,10,1,2026-11-17T12:00:00Z,100,2026-11-21T12:00:00Z\n"
+  "gamma,Gamma,,10,1,2026-11-17T12:00:00Z,100,2026-11-21T12:00:00Z\n"
+  "delta,Delta,5000,10,10,2026-11-21T12:00:00Z,5000,2026-11-21T12:00:00Z\n";
+
+static void
+test_cli_triggers_by_customer (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(Run) import = { 0 };
+  g_auto(Run) plain = { 0 };
+  g_auto(Run) inbox = { 0 };
+  g_auto(Run) ack = { 0 };
+  g_auto(Run) after = { 0 };
+  g_auto(Run) table = { 0 };
+  g_auto(Run) csv_run = { 0 };
+  g_autoptr(JsonNode) plain_root = NULL;
+  g_autoptr(JsonNode) inbox_root = NULL;
+  g_autoptr(JsonNode) after_root = NULL;
+  g_autofree char *ack_id = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *expected[] = { "acme", "delta", "beta", "gamma" };
+  JsonArray *list;
+  double previous = G_MAXDOUBLE;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  csv = test_dir_write (&dir, "inbox.csv", inbox_csv, -1);
+  run_vigil (&import, "--db", db, "import", csv);
+  g_assert_cmpint (import.status, ==, 0);
+
+  /* The list: five triggers, each the object it always was. */
+  run_vigil (&plain, "--db", db, "triggers", "--format", "json");
+  g_assert_cmpint (plain.status, ==, 0);
+  plain_root = parse_json (plain.out);
+  list = json_node_get_array (plain_root);
+  g_assert_cmpuint (json_array_get_length (list), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      JsonObject *trigger = json_array_get_object_element (list, i);
+      const char *members[] = { "id", "rule", "kind", "customer", "name", "since", "state", "snoozed_until",
+                                "evidence", "tier", "play", NULL };
+
+      g_assert_cmpuint (json_object_get_size (trigger), ==, g_strv_length ((char **) members));
+      for (guint m = 0; members[m] != NULL; m++)
+        g_assert_true (json_object_has_member (trigger, members[m]));
+    }
+
+  /* By customer: four entries, most at stake first, Gamma's unknown. */
+  run_vigil (&inbox, "--db", db, "triggers", "--by-customer", "--format", "json");
+  g_assert_cmpint (inbox.status, ==, 0);
+  inbox_root = parse_json (inbox.out);
+  list = json_node_get_array (inbox_root);
+  g_assert_cmpuint (json_array_get_length (list), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      JsonObject *entry = json_array_get_object_element (list, i);
+      JsonArray *triggers = json_object_get_array_member (entry, "triggers");
+
+      g_assert_cmpstr (json_object_get_string_member (entry, "customer"), ==, expected[i]);
+      for (guint t = 0; t < json_array_get_length (triggers); t++)
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (triggers, t), "customer"), ==,
+                         expected[i]);
+      if (i < 3)
+        {
+          double stake = json_object_get_double_member (entry, "at_stake");
+          double mrr = json_object_get_double_member (entry, "mrr");
+          double risk = json_object_get_double_member (entry, "churn_risk");
+
+          g_assert_cmpfloat_with_epsilon (stake, mrr * risk, mrr * 1e-4);
+          g_assert_cmpfloat (stake, <=, previous);
+          previous = stake;
+        }
+      else
+        {
+          g_assert_true (json_object_get_null_member (entry, "at_stake"));
+          g_assert_true (json_object_get_null_member (entry, "mrr"));
+        }
+    }
+  {
+    JsonObject *acme = json_array_get_object_element (list, 0);
+    JsonArray *triggers = json_object_get_array_member (acme, "triggers");
+
+    /* Acme's two triggers, its risk first; a new risk waits for a decision. */
+    g_assert_cmpuint (json_array_get_length (triggers), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (triggers, 0), "rule"), ==,
+                     "gone-silent");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (triggers, 1), "rule"), ==,
+                     "seat-expansion");
+    g_assert_true (json_object_get_boolean_member (acme, "needs_decision"));
+    /* Delta has an upsell only: nothing to decide today. */
+    g_assert_false (json_object_get_boolean_member (json_array_get_object_element (list, 1), "needs_decision"));
+    ack_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                              json_object_get_int_member (json_array_get_object_element (triggers, 0), "id"));
+  }
+
+  /* Acknowledged, Acme's risk no longer waits for a decision. */
+  run_vigil (&ack, "--db", db, "trigger", "ack", ack_id);
+  g_assert_cmpint (ack.status, ==, 0);
+  run_vigil (&after, "--db", db, "triggers", "--by-customer", "--format", "json");
+  after_root = parse_json (after.out);
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (json_node_get_array (after_root), 0),
+                                                  "needs_decision"));
+
+  /* A line per customer for people and spreadsheets alike. */
+  run_vigil (&table, "--db", db, "triggers", "--by-customer");
+  g_assert_cmpint (table.status, ==, 0);
+  g_assert_true (has_line (table.out, "^CUSTOMER +AT STAKE +MRR +RISK +RENEWAL +TRIGGERS$"));
+  g_assert_true (has_line (table.out, "^Acme .* #[0-9]+ gone-silent \\(acknowledged\\), #[0-9]+ seat-expansion \\(new\\)$"));
+  g_assert_true (has_line (table.out, "^Gamma +— +— +[0-9]+ % +— +#[0-9]+ gone-silent \\(new\\)$"));
+  lines = g_strsplit (table.out, "\n", -1);
+  /* A header, four customers, and the end of the last line. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);
+
+  run_vigil (&csv_run, "--db", db, "triggers", "--by-customer", "--format", "csv");
+  g_assert_cmpint (csv_run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (csv_run.out, "customer,name,at_stake,mrr,churn_risk,renewal_date,tier,triggers,"
+                                                "trigger_ids\r\nacme,Acme,"));
+  g_assert_nonnull (strstr (csv_run.out, ",gone-silent seat-expansion,"));
+  g_assert_true (g_str_has_suffix (csv_run.out, "\r\n"));
+  g_assert_nonnull (strstr (csv_run.out, "\r\ngamma,Gamma,,,"));
+
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1676,6 +2464,7 @@ main (int    argc,
   g_test_add_func ("/cli/poll-deep-detail", test_cli_poll_deep_detail);
   g_test_add_func ("/cli/link-unlink", test_cli_link_unlink);
   g_test_add_func ("/cli/scores-json-accounts", test_cli_scores_json_accounts);
+  g_test_add_func ("/cli/triggers-by-customer", test_cli_triggers_by_customer);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/cli/import-failure", test_cli_import_failure);
   ADD ("/cli/import-invalid-json", test_cli_import_invalid_json);
@@ -1686,8 +2475,13 @@ main (int    argc,
   ADD ("/cli/history", test_cli_history);
   ADD ("/cli/scorecard", test_cli_scorecard);
   ADD ("/cli/outcome", test_cli_outcome);
+  ADD ("/cli/pulse", test_cli_pulse);
+  ADD ("/cli/sentiment-measure", test_cli_sentiment_measure);
+  ADD ("/cli/views", test_cli_views);
+  ADD ("/cli/me", test_cli_me);
   ADD ("/cli/active-book", test_cli_active_book);
   ADD ("/cli/scores-at-stake", test_cli_scores_at_stake);
+  ADD ("/cli/note-timeline", test_cli_note_timeline);
 #undef ADD
 
   return g_test_run ();

@@ -807,7 +807,7 @@ test_demo_outcomes (void)
   g_autoptr(GPtrArray) active = NULL;
   g_autoptr(GPtrArray) churned = NULL;
   g_autoptr(GPtrArray) triggers = NULL;
-  g_autoptr(GHashTable) churned_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) churned_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   gint64 now = FIXED_TIME;
@@ -881,6 +881,155 @@ test_demo_outcomes (void)
   test_dir_clear (&dir);
 }
 
+static gint64
+query_int (const char *path,
+           const char *sql,
+           gint64      now)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, now);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* design 3.4: the demo's CSMs have logged their touches, each by the
+ * customer's owner, none after its churn or in the future, so the book
+ * opens with a Last Touch on nearly every customer; a few have gone
+ * untouched long enough for the no-touch trigger. */
+static void
+test_demo_touches (void)
+{
+  const guint n = 300;
+  g_autoptr(VigilDemo) demo = vigil_demo_new (TEST_SEED, n);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) active = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  gint64 now = FIXED_TIME;
+  guint touched = 0;
+  TestDir dir;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "demo.db");
+  store = vigil_demo_open_store (demo, path, now, 365, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM touches", now), >, 10 * n);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM touches t JOIN customers c ON c.id = t.customer_id "
+                                    "WHERE t.author IS NOT c.owner", now), ==, 0);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM touches WHERE at > ?1", now), ==, 0);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM touches t JOIN outcomes o "
+                                    "ON o.customer_id = t.customer_id AND o.outcome = 'churned' "
+                                    "WHERE t.at >= unixepoch (o.day)", now), ==, 0);
+  g_assert_cmpint (query_int (path, "SELECT count(DISTINCT kind) FROM touches", now), ==, 4);
+
+  active = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < active->len; i++)
+    {
+      const VigilPortfolioRow *row = active->pdata[i];
+
+      if (row->last_touch != VIGIL_UNKNOWN && now - row->last_touch <= 30 * DAY)
+        touched++;
+    }
+  g_test_message ("active customers touched in the last 30 days: %u of %u", touched, active->len);
+  g_assert_cmpuint (touched * 10, >=, active->len * 8);
+  g_assert_cmpuint (touched, <, active->len);
+  g_assert_cmpint (query_int (path, "SELECT count(*) FROM triggers WHERE rule = 'no-touch' "
+                                    "AND cleared_at IS NULL", now), >, 0);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* Whether a churned outcome is recorded for the customer: it has left
+ * the active book (design 3.2; the demo records its churns). */
+static gboolean
+has_churned (VigilStore *store,
+             const char *external_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outcomes = NULL;
+  gint64 customer_id;
+
+  customer_id = vigil_store_find_customer (store, external_id, NULL, &error);
+  g_assert_no_error (error);
+  outcomes = vigil_store_list_outcomes (store, customer_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < outcomes->len; i++)
+    if (g_str_has_suffix (g_ptr_array_index (outcomes, i), " churned"))
+      return TRUE;
+  return FALSE;
+}
+
+/* design 3.3, 5: on the book `vigil --demo` makes, at most one active
+ * customer in four has an open trigger: an inbox a CSM reads every day.
+ * The demo is seeded, so the figure is the same each run. */
+static void
+test_demo_inbox_share (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilDemo) demo = vigil_demo_new (VIGIL_DEMO_SEED, VIGIL_DEMO_CUSTOMERS);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  g_autoptr(GPtrArray) triggers = NULL;
+  g_autoptr(GHashTable) active = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) flagged = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) per_rule = g_string_new (NULL);
+  guint rule_counts[VIGIL_N_TRIGGER_RULES] = { 0 };
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  test_dir_init (&dir);
+  path = g_build_filename (dir.path, "demo.db", NULL);
+  store = vigil_demo_open_store (demo, path, FIXED_TIME, VIGIL_DEMO_DAYS, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < VIGIL_DEMO_CUSTOMERS; i++)
+    {
+      vigil_demo_fill_snapshot (demo, i, FIXED_TIME, snapshot);
+      g_ptr_array_add (ids, g_strdup (snapshot->customer_id));
+      if (!has_churned (store, snapshot->customer_id))
+        g_hash_table_add (active, ids->pdata[ids->len - 1]);
+    }
+
+  triggers = vigil_store_list_triggers (store, FIXED_TIME, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < triggers->len; i++)
+    {
+      VigilTriggerRow *trigger = g_ptr_array_index (triggers, i);
+
+      if (!g_hash_table_contains (active, trigger->customer))
+        continue;
+      g_hash_table_add (flagged, trigger->customer);
+      rule_counts[vigil_trigger_rule_from_id (trigger->rule)]++;
+    }
+  for (int r = 0; r < VIGIL_N_TRIGGER_RULES; r++)
+    g_string_append_printf (per_rule, " %s %u", vigil_trigger_rule_get_id ((VigilTriggerRule) r), rule_counts[r]);
+
+  g_test_message ("active customers with an open trigger: %u of %u (%.1f %%);%s",
+                  g_hash_table_size (flagged), g_hash_table_size (active),
+                  100.0 * g_hash_table_size (flagged) / g_hash_table_size (active), per_rule->str);
+  g_assert_cmpuint (g_hash_table_size (active), >, VIGIL_DEMO_CUSTOMERS * 3 / 4);
+  g_assert_cmpuint (4 * g_hash_table_size (flagged), <=, g_hash_table_size (active));
+  /* Not by silencing a rule: risks and upsells both still show. */
+  g_assert_cmpuint (rule_counts[VIGIL_TRIGGER_HEALTH_DROP], >, 0);
+  g_assert_cmpuint (rule_counts[VIGIL_TRIGGER_ADVOCATE], >, 0);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_demo_perf (void)
 {
@@ -928,6 +1077,8 @@ main (int   argc,
   g_test_add_func ("/core/demo/churn", test_demo_churn);
   g_test_add_func ("/core/demo/smooth", test_demo_smooth);
   g_test_add_func ("/core/demo/outcomes", test_demo_outcomes);
+  g_test_add_func ("/core/demo/inbox-share", test_demo_inbox_share);
+  g_test_add_func ("/core/demo/touches", test_demo_touches);
   g_test_add_func ("/core/demo/perf", test_demo_perf);
 
   return g_test_run ();

@@ -658,6 +658,58 @@ test_report_owner (void)
   g_assert_true (has_line (layout, pattern));
 }
 
+static guint
+count_occurrences (const char *text,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* design 6: each top risk says its last touch (design 3.4) as the book
+ * stood at the week's end: a call of the week, not a note, nor a
+ * meeting logged for a day after the week; "none logged" for the others. */
+static void
+test_report_last_touch (void)
+{
+  g_autoptr(Book) book = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilReportData) data = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *raw = NULL;
+  gint64 noon = (gint64) LAST_DAY * 86400 + 12 * 3600;
+  gint64 top;
+
+  if (!have_poppler ())
+    return;
+
+  book = build_book (12);
+  store = vigil_store_open (book->db_path, &error);
+  g_assert_no_error (error);
+  data = vigil_report_data_gather (store, WEEK_YEAR, WEEK_NUMBER, NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (data->n_top_risks, ==, 10);
+  top = g_array_index (data->customers, VigilReportCustomer, 0).row->customer_id;
+
+  g_assert_cmpint (vigil_store_add_touch (store, top, VIGIL_TOUCH_CALL, noon - 3 * 86400, "Renewal call", &error),
+                   >, 0);
+  g_assert_cmpint (vigil_store_add_touch (store, top, VIGIL_TOUCH_NOTE, noon - 86400, "A note", &error), >, 0);
+  g_assert_cmpint (vigil_store_add_touch (store, top, VIGIL_TOUCH_MEETING, noon + 5 * 86400, "After the week",
+                                          &error), >, 0);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  path = write_report (book, NULL, VIGIL_REPORT_PAPER_A4, "touch.pdf");
+  raw = pdf_text (path, 0, FALSE);
+  g_assert_nonnull (strstr (raw, "Last touch: 2026-11-12, 3 days before the week’s end"));
+  g_assert_cmpuint (count_occurrences (raw, "Last touch: none logged"), ==, 9);
+  g_assert_null (strstr (raw, "Last touch: 2026-11-20"));
+}
+
 static void
 test_report_letter (void)
 {
@@ -843,6 +895,7 @@ main (int    argc,
   g_test_add_func ("/report/pdf/pages-grow", test_report_pages_grow);
   g_test_add_func ("/report/pdf/deterministic", test_report_deterministic);
   g_test_add_func ("/report/pdf/owner", test_report_owner);
+  g_test_add_func ("/report/pdf/last-touch", test_report_last_touch);
   g_test_add_func ("/report/pdf/letter", test_report_letter);
   g_test_add_func ("/report/pdf/errors", test_report_errors);
   g_test_add_func ("/report/cli", test_report_cli);

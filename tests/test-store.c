@@ -708,7 +708,10 @@ test_store_migrate_to_timeline (void)
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM customers"), ==, 1);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM touches WHERE customer_id = 1"), ==, 1);
   g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM pulses WHERE customer_id = 1"), ==, 1);
-  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM events WHERE customer_id = 1"), ==, 1);
+  /* the decision moved along, and the link is an event of its own */
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM events WHERE customer_id = 1"), ==, 2);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM events WHERE customer_id = 1"
+                                     " AND kind = 'record-linked'"), ==, 1);
 
   g_clear_object (&store);
   test_dir_clear (&dir);
@@ -1908,6 +1911,312 @@ test_store_companion_link (void)
   test_dir_clear (&dir);
 }
 
+/* design 3.5: pulses --------------------------------------------------------- */
+
+static gint64
+count_pulses (const char *path)
+{
+  return sqlite_int (path, "SELECT count(*) FROM pulses");
+}
+
+/* A pulse is stored in the CSM's name, its note trimmed; the current one
+ * is the latest taken (of one time, the last written), the history
+ * newest first; what is wrong with one is an error naming it, and
+ * nothing is written. */
+static void
+test_store_pulses (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilPulse) current = NULL;
+  g_autoptr(GPtrArray) pulses = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_note = g_strnfill (VIGIL_PULSE_NOTE_MAX_CHARS + 1, 'x');
+  gint64 customer, first, second, third;
+  const struct
+  {
+    VigilSentiment    sentiment;
+    VigilPulseReason  reason;
+    const char       *note;
+    gint64            at;
+    gint64            customer;
+    int               code;
+    const char       *message;
+  } refused[] = {
+    { VIGIL_SENTIMENT_NONE, VIGIL_PULSE_REASON_NONE, NULL, T0, 0, VIGIL_ERROR_INVALID,
+      "A pulse needs a sentiment: green, yellow or red" },
+    { VIGIL_N_SENTIMENTS, VIGIL_PULSE_REASON_NONE, NULL, T0, 0, VIGIL_ERROR_INVALID,
+      "A pulse needs a sentiment: green, yellow or red" },
+    { VIGIL_SENTIMENT_RED, VIGIL_N_PULSE_REASONS, NULL, T0, 0, VIGIL_ERROR_INVALID, "Unknown pulse reason" },
+    { VIGIL_SENTIMENT_RED, VIGIL_PULSE_REASON_NONE, NULL, G_GINT64_CONSTANT (4102444800), 0, VIGIL_ERROR_INVALID,
+      "A pulse cannot be taken in the future (2100-01-01T00:00:00Z)" },
+    { VIGIL_SENTIMENT_RED, VIGIL_PULSE_REASON_NONE, long_note, T0, 0, VIGIL_ERROR_INVALID,
+      "The pulse's note has 4001 characters; at most 4000 are kept" },
+    { VIGIL_SENTIMENT_RED, VIGIL_PULSE_REASON_NONE, "bad \xff byte", T0, 0, VIGIL_ERROR_INVALID,
+      "The pulse's note is not valid UTF-8 text" },
+    { VIGIL_SENTIMENT_RED, VIGIL_PULSE_REASON_NONE, NULL, T0, 999, VIGIL_ERROR_NOT_FOUND,
+      "There is no customer 999 in the database" },
+  };
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  add_snapshots (store, "crm", make_snapshot ("acme", "Acme", T0), NULL);
+  customer = vigil_store_find_customer (store, "acme", NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (vigil_store_get_pulse (store, customer, &current, &error));
+  g_assert_null (current);
+  g_assert_true (vigil_store_set_me (store, "Dana Park", &error));
+
+  first = vigil_store_set_pulse (store, customer, VIGIL_SENTIMENT_YELLOW, VIGIL_PULSE_REASON_BUDGET,
+                                 "  Budget cut\nnext year\n", T0 - 86400, NULL, &error);
+  g_assert_no_error (error);
+  second = vigil_store_set_pulse (store, customer, VIGIL_SENTIMENT_RED, VIGIL_PULSE_REASON_CHAMPION_LEFT, "   ",
+                                  T0, NULL, &error);
+  g_assert_no_error (error);
+  /* Taken at the same time, written later: it is the current one. */
+  third = vigil_store_set_pulse (store, customer, VIGIL_SENTIMENT_GREEN, VIGIL_PULSE_REASON_NONE, NULL, T0, NULL,
+                                 &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (first, <, second);
+  g_assert_cmpint (second, <, third);
+
+  g_assert_true (vigil_store_get_pulse (store, customer, &current, &error));
+  g_assert_nonnull (current);
+  g_assert_cmpint (current->id, ==, third);
+  g_assert_cmpint (current->sentiment, ==, VIGIL_SENTIMENT_GREEN);
+  g_assert_cmpint (current->reason, ==, VIGIL_PULSE_REASON_NONE);
+  g_assert_cmpstr (current->author, ==, "Dana Park");
+  g_assert_cmpint (current->customer_id, ==, customer);
+
+  pulses = vigil_store_list_pulses (store, customer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pulses->len, ==, 3);
+  g_assert_cmpint (((VigilPulse *) pulses->pdata[0])->id, ==, third);
+  g_assert_cmpint (((VigilPulse *) pulses->pdata[1])->id, ==, second);
+  g_assert_null (((VigilPulse *) pulses->pdata[1])->note);
+  g_assert_cmpint (((VigilPulse *) pulses->pdata[1])->reason, ==, VIGIL_PULSE_REASON_CHAMPION_LEFT);
+  g_assert_cmpint (((VigilPulse *) pulses->pdata[2])->id, ==, first);
+  g_assert_cmpstr (((VigilPulse *) pulses->pdata[2])->note, ==, "Budget cut\nnext year");
+  g_assert_cmpint (((VigilPulse *) pulses->pdata[2])->at, ==, T0 - 86400);
+  {
+    g_autofree char *reason = sqlite_text (path, "SELECT reason FROM pulses WHERE id = 1");
+
+    g_assert_cmpstr (reason, ==, "budget");
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) refusal = NULL;
+
+      g_assert_cmpint (vigil_store_set_pulse (store, refused[i].customer != 0 ? refused[i].customer : customer,
+                                              refused[i].sentiment, refused[i].reason, refused[i].note,
+                                              refused[i].at, NULL, &refusal), ==, 0);
+      g_assert_error (refusal, VIGIL_ERROR, refused[i].code);
+      g_assert_cmpstr (refusal->message, ==, refused[i].message);
+    }
+  g_assert_cmpint (count_pulses (path), ==, 3);
+
+  /* The sentiments and reasons, as the command line takes them. */
+  {
+    VigilSentiment sentiment;
+    VigilPulseReason reason;
+    g_autoptr(GError) refusal = NULL;
+
+    g_assert_true (vigil_sentiment_parse ("yellow", &sentiment, NULL));
+    g_assert_cmpint (sentiment, ==, VIGIL_SENTIMENT_YELLOW);
+    g_assert_false (vigil_sentiment_parse ("Yellow", &sentiment, &refusal));
+    g_assert_error (refusal, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+    g_assert_true (vigil_pulse_reason_parse ("product-fit", &reason, NULL));
+    g_assert_cmpint (reason, ==, VIGIL_PULSE_REASON_PRODUCT_FIT);
+    for (int i = 0; i < VIGIL_N_PULSE_REASONS; i++)
+      g_assert_true (vigil_pulse_reason_parse (vigil_pulse_reason_get_id ((VigilPulseReason) i), &reason, NULL) &&
+                     reason == (VigilPulseReason) i);
+  }
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* design 5: saved views ------------------------------------------------------- */
+
+static void
+test_store_views (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilView) view = vigil_view_new ();
+  g_autoptr(VigilView) read = NULL;
+  g_autoptr(GPtrArray) views = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *me = NULL;
+  g_autofree char *eighty = g_strnfill (80, 'v');
+  g_autofree char *eighty_one = g_strnfill (81, 'v');
+  gint64 created;
+  const struct
+  {
+    const char *name;
+    const char *message;
+  } bad_names[] = {
+    { "", "A view needs a name" },
+    { " \t\n", "A view needs a name" },
+    { eighty_one, "A view's name has at most 80 characters; “vvvvvvvvvvvvvvvvvvvv…” has 81" },
+    { "my\x1b[31mview", "A view's name cannot hold control characters" },
+    { "bad \xff", "A view's name must be UTF-8 text" },
+  };
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  views = vigil_store_list_views (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (views->len, ==, 0);
+  g_clear_pointer (&views, g_ptr_array_unref);
+
+  /* Names: trimmed, not empty, 80 characters at most, printable. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad_names); i++)
+    {
+      g_autoptr(GError) refusal = NULL;
+
+      g_assert_null (vigil_view_clean_name (bad_names[i].name, &refusal));
+      g_assert_error (refusal, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+      g_assert_cmpstr (refusal->message, ==, bad_names[i].message);
+    }
+  name = vigil_view_clean_name (eighty, &error);
+  g_assert_cmpstr (name, ==, eighty);
+  g_clear_pointer (&name, g_free);
+
+  view->name = g_strdup ("  At risk, mine  ");
+  view->tier = VIGIL_TIER_AT_RISK;
+  view->owner = g_strdup ("Dana Park");
+  view->search = g_strdup ("ac");
+  view->sort = g_strdup ("risk");
+  g_assert_true (vigil_store_save_view (store, view, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *definition = sqlite_text (path, "SELECT definition FROM views");
+
+    g_assert_cmpstr (definition, ==,
+                     "{\"tier\":\"at-risk\",\"owner\":\"Dana Park\",\"search\":\"ac\",\"sort\":\"risk\","
+                     "\"reverse\":false}");
+  }
+
+  read = vigil_store_get_view (store, "At risk, mine", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->name, ==, "At risk, mine");
+  g_assert_cmpint (read->tier, ==, VIGIL_TIER_AT_RISK);
+  g_assert_cmpstr (read->owner, ==, "Dana Park");
+  g_assert_null (read->segment);
+  g_assert_cmpstr (read->search, ==, "ac");
+  g_assert_cmpstr (read->sort, ==, "risk");
+  g_assert_false (read->reverse);
+  /* risk's own order is highest first */
+  g_assert_true (vigil_view_get_descending (read));
+  created = read->created_at;
+  g_assert_cmpint (created, >, 0);
+  g_clear_pointer (&read, vigil_view_free);
+
+  /* Saved again under its name: replaced, first saved when it was. */
+  g_free (view->name);
+  view->name = g_strdup ("At risk, mine");
+  view->reverse = TRUE;
+  g_assert_true (vigil_store_save_view (store, view, &error));
+  read = vigil_store_get_view (store, "At risk, mine", &error);
+  g_assert_true (read->reverse);
+  g_assert_false (vigil_view_get_descending (read));
+  g_assert_cmpint (read->created_at, ==, created);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM views"), ==, 1);
+  g_clear_pointer (&read, vigil_view_free);
+
+  /* What cannot be saved is said, nothing written. */
+  {
+    g_autoptr(VigilView) bad = vigil_view_copy (view);
+    g_autoptr(GError) refusal = NULL;
+
+    g_free (bad->name);
+    bad->name = g_strdup ("other");
+    g_free (bad->sort);
+    bad->sort = g_strdup ("shoe-size");
+    g_assert_false (vigil_store_save_view (store, bad, &refusal));
+    g_assert_error (refusal, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+    g_assert_true (g_str_has_prefix (refusal->message, "Unknown sort key “shoe-size”: use one of at-stake, health, name"));
+    g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM views"), ==, 1);
+  }
+
+  /* A definition edited by hand: a member of a newer Vigil is left
+   * alone, a wrong one names the view. */
+  sqlite_exec (path, "INSERT INTO views VALUES ('newer', '{\"segment\":\"EMEA\",\"lifecycle\":\"active\"}', 1, 1);"
+                     "INSERT INTO views VALUES ('damaged', '{\"tier\":42}', 1, 1);");
+  read = vigil_store_get_view (store, "newer", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->segment, ==, "EMEA");
+  g_assert_null (read->sort);
+  g_clear_pointer (&read, vigil_view_free);
+  read = vigil_store_get_view (store, "damaged", &error);
+  g_assert_null (read);
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "The view “damaged” is damaged: its tier is not text");
+  g_clear_error (&error);
+  views = vigil_store_list_views (store, &error);
+  g_assert_null (views);
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_clear_error (&error);
+  sqlite_exec (path, "DELETE FROM views WHERE name = 'damaged'");
+  views = vigil_store_list_views (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (views->len, ==, 2);
+  g_assert_cmpstr (((VigilView *) views->pdata[0])->name, ==, "At risk, mine");
+  g_assert_cmpstr (((VigilView *) views->pdata[1])->name, ==, "newer");
+
+  /* The default view; removing it forgets it. */
+  g_assert_false (vigil_store_set_default_view (store, "nope", &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "There is no saved view “nope” (“vigil view list” lists them)");
+  g_clear_error (&error);
+  g_assert_true (vigil_store_set_default_view (store, "At risk, mine", &error));
+  g_assert_true (vigil_store_get_default_view (store, &name, &error));
+  g_assert_cmpstr (name, ==, "At risk, mine");
+  g_clear_pointer (&name, g_free);
+  g_assert_true (vigil_store_remove_view (store, "At risk, mine", &error));
+  g_assert_true (vigil_store_get_default_view (store, &name, &error));
+  g_assert_null (name);
+  g_assert_false (vigil_store_remove_view (store, "At risk, mine", &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* "I am": trimmed, cleared by blank, shared with the author. */
+  g_assert_true (vigil_store_get_me (store, &me, &error));
+  g_assert_null (me);
+  g_assert_true (vigil_store_set_me (store, "  Noa Levi\t", &error));
+  g_assert_true (vigil_store_get_me (store, &me, &error));
+  g_assert_cmpstr (me, ==, "Noa Levi");
+  g_clear_pointer (&me, g_free);
+  {
+    g_autofree char *stored = sqlite_text (path, "SELECT value FROM meta WHERE key = 'me'");
+
+    g_assert_cmpstr (stored, ==, "Noa Levi");
+  }
+  me = vigil_store_dup_author (store, &error);
+  g_assert_cmpstr (me, ==, "Noa Levi");
+  g_clear_pointer (&me, g_free);
+  g_assert_false (vigil_store_set_me (store, "Noa\x07", &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (vigil_store_set_me (store, "   ", &error));
+  g_assert_true (vigil_store_get_me (store, &me, &error));
+  g_assert_null (me);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1941,6 +2250,8 @@ main (int    argc,
   g_test_add_func ("/core/store/abort-in-flight", test_store_abort_in_flight);
   g_test_add_func ("/core/store/newer-schema", test_store_newer_schema);
   g_test_add_func ("/core/store/not-a-database", test_store_not_a_database);
+  g_test_add_func ("/core/store/pulses", test_store_pulses);
+  g_test_add_func ("/core/store/views", test_store_views);
 
   return g_test_run ();
 }

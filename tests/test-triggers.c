@@ -27,20 +27,24 @@ row_init (VigilPortfolioRow *row,
   row->score.health = 70;
   row->score.tier = VIGIL_TIER_AT_RISK;
   row->peak_14d = 70;
+  row->recent_high = 70;
+  row->nps_14d_ago = VIGIL_UNKNOWN;
   row->renewed_day = VIGIL_UNKNOWN_DAY;
+  row->last_touch = VIGIL_UNKNOWN;
+  row->first_observed = VIGIL_UNKNOWN;
   for (int i = 0; i < VIGIL_N_MEASURES; i++)
     row->score.measures[i].value = NAN;
 }
 
 static gboolean
-fires (VigilPortfolioRow *row,
-       GHashTable        *limits,
-       VigilTriggerRule   rule)
+fires (VigilPortfolioRow    *row,
+       VigilTriggerSettings *settings,
+       VigilTriggerRule      rule)
 {
   char *evidence[VIGIL_N_TRIGGER_RULES];
   gboolean fired;
 
-  vigil_triggers_evaluate_row (row, limits, evidence);
+  vigil_triggers_evaluate_row (row, settings, evidence);
   fired = evidence[rule] != NULL;
   for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
     g_free (evidence[i]);
@@ -51,11 +55,13 @@ static void
 test_triggers_boundaries (void)
 {
   g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
-  g_autoptr(GHashTable) limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) plan_limits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  VigilTriggerSettings settings = { plan_limits, VIGIL_NO_TOUCH_DEFAULT_DAYS, T0 - 365 * DAY };
+  VigilTriggerSettings *limits = &settings;
   VigilPortfolioRow row;
   gint64 limit = 10000;
 
-  g_hash_table_insert (limits, g_strdup ("growth"), g_memdup2 (&limit, sizeof limit));
+  g_hash_table_insert (plan_limits, g_strdup ("growth"), g_memdup2 (&limit, sizeof limit));
 
   /* seat-expansion at 90 % of seats */
   row_init (&row, s);
@@ -77,8 +83,9 @@ test_triggers_boundaries (void)
   s->plan = g_strdup ("starter");
   g_assert_false (fires (&row, limits, VIGIL_TRIGGER_PLAN_LIMIT));
 
-  /* advocate: healthy and breadth at 0.75 */
+  /* advocate: healthy, breadth at 0.75 and a promoter's NPS */
   row_init (&row, s);
+  s->nps = 9;
   row.score.tier = VIGIL_TIER_HEALTHY;
   row.score.measures[VIGIL_MEASURE_BREADTH].value = 0.74;
   g_assert_false (fires (&row, limits, VIGIL_TRIGGER_ADVOCATE));
@@ -87,7 +94,8 @@ test_triggers_boundaries (void)
   row.score.tier = VIGIL_TIER_AT_RISK;
   g_assert_false (fires (&row, limits, VIGIL_TRIGGER_ADVOCATE));
 
-  /* health-drop: 15 points below the best of 14 days */
+  /* health-drop: the best of the time it must hold 15 points below the
+   * best of 14 days */
   row_init (&row, s);
   row.peak_14d = 84.99;
   g_assert_false (fires (&row, limits, VIGIL_TRIGGER_HEALTH_DROP));
@@ -144,9 +152,238 @@ test_triggers_boundaries (void)
   vigil_snapshot_clear (s);
   row_init (&row, s);
   row.peak_14d = NAN;
+  row.recent_high = NAN;
   s->last_active = VIGIL_UNKNOWN;
   for (int r = 0; r < VIGIL_N_TRIGGER_RULES; r++)
     g_assert_false (fires (&row, limits, (VigilTriggerRule) r));
+}
+
+/* design 3.4: no-touch fires at risk or high risk after the days set
+ * without a touch, counted for a customer never touched from its first
+ * snapshot but not from before the book's first touch; never in a book
+ * without touches, never for a healthy customer, never when set off. */
+static void
+test_triggers_no_touch_rule (void)
+{
+  g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+  VigilTriggerSettings settings = { NULL, 30, T0 - 365 * DAY };
+  VigilPortfolioRow row;
+
+  row_init (&row, s);
+  row.last_touch = T0 - 30 * DAY + 1;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  row.last_touch = T0 - 30 * DAY;
+  g_assert_true (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  {
+    char *evidence[VIGIL_N_TRIGGER_RULES];
+
+    row.last_touch = T0 - 45 * DAY - 3600;
+    vigil_triggers_evaluate_row (&row, &settings, evidence);
+    g_assert_cmpstr (evidence[VIGIL_TRIGGER_NO_TOUCH], ==, "Last touch 45 days ago");
+    for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
+      g_free (evidence[i]);
+  }
+  row.score.tier = VIGIL_TIER_HIGH_RISK;
+  g_assert_true (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  row.score.tier = VIGIL_TIER_HEALTHY;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  row.score.tier = VIGIL_TIER_NONE;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  row.score.tier = VIGIL_TIER_AT_RISK;
+
+  /* The days are the setting's; 0 turns the rule off. */
+  row.last_touch = T0 - 7 * DAY;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  settings.no_touch_days = 7;
+  g_assert_true (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  settings.no_touch_days = 0;
+  row.last_touch = T0 - 400 * DAY;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  settings.no_touch_days = 30;
+
+  /* Never touched: from the first snapshot... */
+  row.last_touch = VIGIL_UNKNOWN;
+  row.first_observed = T0 - 29 * DAY;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  row.first_observed = T0 - 30 * DAY;
+  g_assert_true (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  {
+    char *evidence[VIGIL_N_TRIGGER_RULES];
+
+    vigil_triggers_evaluate_row (&row, &settings, evidence);
+    g_assert_cmpstr (evidence[VIGIL_TRIGGER_NO_TOUCH], ==, "No touch logged in 30 days");
+    for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
+      g_free (evidence[i]);
+  }
+  /* ...but not from before the book's first touch... */
+  row.first_observed = T0 - 300 * DAY;
+  settings.touches_since = T0 - 29 * DAY;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  settings.touches_since = T0 - 30 * DAY;
+  g_assert_true (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  /* ...and never in a book where nobody logs touches. */
+  settings.touches_since = VIGIL_UNKNOWN;
+  g_assert_false (fires (&row, &settings, VIGIL_TRIGGER_NO_TOUCH));
+  g_assert_false (fires (&row, NULL, VIGIL_TRIGGER_NO_TOUCH));
+}
+
+static void
+ingest_at_risk (VigilStore *store,
+                const char *id,
+                gint64      observed_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", observed_at, &error);
+  g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+
+  g_assert_no_error (error);
+  /* activity 40 + volume 30 + breadth 0: 70, at risk */
+  s->customer_id = g_strdup (id);
+  s->observed_at = observed_at;
+  s->last_active = observed_at;
+  s->api_calls_7d = 5000;
+  s->features_used = 0;
+  g_assert_true (vigil_ingest_add (ingest, s, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The open no-touch triggers' customers, by their ids, sorted. */
+static char *
+no_touch_customers (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_equal (((VigilTriggerRow *) rows->pdata[i])->rule, "no-touch"))
+      g_ptr_array_add (ids, ((VigilTriggerRow *) rows->pdata[i])->customer);
+  g_ptr_array_sort (ids, compare_strings);
+  g_ptr_array_add (ids, NULL);
+  return g_strjoinv (" ", (char **) ids->pdata);
+}
+
+static void
+update_triggers (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* design 3.4: the rule evaluated with the others on the stored book: the
+ * days stored as a setting, a touch logged closing the trigger at the
+ * next evaluation. */
+static void
+test_triggers_no_touch_store (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *open = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilTriggerSettings) settings = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 acme, beta;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  /* 40 days of history, both at risk, the latest an hour ago. */
+  for (int d = 40; d >= 0; d--)
+    {
+      ingest_at_risk (store, "acme", now - d * DAY - 3600);
+      ingest_at_risk (store, "beta", now - d * DAY - 3600);
+    }
+  acme = vigil_store_find_customer (store, "acme", NULL, &error);
+  beta = vigil_store_find_customer (store, "beta", NULL, &error);
+  g_assert_no_error (error);
+
+  /* A book without touches: none. */
+  settings = vigil_triggers_load_settings (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (settings->no_touch_days, ==, VIGIL_NO_TOUCH_DEFAULT_DAYS);
+  g_assert_cmpint (settings->touches_since, ==, VIGIL_UNKNOWN);
+  g_clear_pointer (&settings, vigil_trigger_settings_free);
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "");
+  g_clear_pointer (&open, g_free);
+
+  /* A call with beta 35 days ago: beta's last touch is old, and acme,
+   * never touched, has gone 35 days since the book's first touch. A
+   * note on acme yesterday is no touch. */
+  g_assert_cmpint (vigil_store_add_touch (store, beta, VIGIL_TOUCH_CALL, now - 35 * DAY, "Kick-off", &error), >, 0);
+  g_assert_cmpint (vigil_store_add_touch (store, acme, VIGIL_TOUCH_NOTE, now - DAY, "Thinking of calling", &error),
+                   >, 0);
+  g_assert_no_error (error);
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "acme beta");
+  g_clear_pointer (&open, g_free);
+
+  /* An email to acme today: its trigger closes. */
+  g_assert_cmpint (vigil_store_add_touch (store, acme, VIGIL_TOUCH_EMAIL, now - 60, "Checking in", &error), >, 0);
+  g_assert_no_error (error);
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "beta");
+  g_clear_pointer (&open, g_free);
+
+  /* 40 days: beta's 35 are not enough; off, none; bad values refused. */
+  g_assert_true (vigil_triggers_set_no_touch_days (store, 40, &error));
+  g_assert_no_error (error);
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "");
+  g_clear_pointer (&open, g_free);
+  g_assert_true (vigil_triggers_set_no_touch_days (store, 7, &error));
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "beta");
+  g_clear_pointer (&open, g_free);
+  g_assert_true (vigil_triggers_set_no_touch_days (store, 0, &error));
+  update_triggers (store);
+  open = no_touch_customers (store);
+  g_assert_cmpstr (open, ==, "");
+  g_clear_pointer (&open, g_free);
+  g_assert_false (vigil_triggers_set_no_touch_days (store, -1, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (vigil_triggers_set_no_touch_days (store, VIGIL_NO_TOUCH_MAX_DAYS + 1, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_clear_error (&error);
+  settings = vigil_triggers_load_settings (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (settings->no_touch_days, ==, 0);
+  g_clear_pointer (&settings, vigil_trigger_settings_free);
+
+  /* A setting a hand made unreadable reads as the default. */
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const unreadable[] = { "soon", "-3", "99999" };
+
+      g_assert_true (vigil_store_set_meta (store, "no_touch_days", unreadable[i], &error));
+      settings = vigil_triggers_load_settings (store, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (settings->no_touch_days, ==, VIGIL_NO_TOUCH_DEFAULT_DAYS);
+      g_clear_pointer (&settings, vigil_trigger_settings_free);
+    }
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
 }
 
 /* A poll that observed customer acme as @s says, at its time. */
@@ -251,6 +488,404 @@ test_triggers_episodes (void)
   test_dir_clear (&dir);
 }
 
+/* design 3.3: no NPS, no advocate; a passive (8) is not one; a promoter
+ * (9, 10) is. */
+static void
+test_triggers_advocate_nps (void)
+{
+  g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+  VigilPortfolioRow row;
+
+  row_init (&row, s);
+  row.score.health = 95;
+  row.score.tier = VIGIL_TIER_HEALTHY;
+  row.peak_14d = row.recent_high = 95;
+  row.score.measures[VIGIL_MEASURE_BREADTH].value = 1;
+  row.score.measures[VIGIL_MEASURE_BREADTH].input = 8;
+
+  s->nps = VIGIL_UNKNOWN;
+  g_assert_false (fires (&row, NULL, VIGIL_TRIGGER_ADVOCATE));
+  s->nps = 8;
+  g_assert_false (fires (&row, NULL, VIGIL_TRIGGER_ADVOCATE));
+  s->nps = 9;
+  g_assert_true (fires (&row, NULL, VIGIL_TRIGGER_ADVOCATE));
+  s->nps = 10;
+  g_assert_true (fires (&row, NULL, VIGIL_TRIGGER_ADVOCATE));
+
+  /* Its evidence names the answer. */
+  {
+    char *evidence[VIGIL_N_TRIGGER_RULES];
+
+    vigil_triggers_evaluate_row (&row, NULL, evidence);
+    g_assert_cmpstr (evidence[VIGIL_TRIGGER_ADVOCATE], ==, "Healthy (95.0), using 8 features, NPS 10");
+    for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
+      g_free (evidence[i]);
+  }
+
+  /* It opens on a new promoter answer only: not when the customer was a
+   * promoter 14 days before; every other rule opens whenever it holds. */
+  row.nps_14d_ago = VIGIL_UNKNOWN;
+  g_assert_true (vigil_triggers_may_open (&row, VIGIL_TRIGGER_ADVOCATE));
+  row.nps_14d_ago = 8;
+  g_assert_true (vigil_triggers_may_open (&row, VIGIL_TRIGGER_ADVOCATE));
+  row.nps_14d_ago = 9;
+  g_assert_false (vigil_triggers_may_open (&row, VIGIL_TRIGGER_ADVOCATE));
+  for (int r = 0; r < VIGIL_N_TRIGGER_RULES; r++)
+    if (r != VIGIL_TRIGGER_ADVOCATE)
+      g_assert_true (vigil_triggers_may_open (&row, (VigilTriggerRule) r));
+}
+
+/* One observation of customer @id for the stories below: its health
+ * comes from its API calls and features (5000 calls and 8 features
+ * make 100; 3500 calls alone 70); seats 10, @used of them; @nps. */
+static VigilSnapshot *
+make_observation (const char *id,
+                  gint64      observed_at,
+                  gint64      calls,
+                  gint64      used,
+                  gint64      nps)
+{
+  VigilSnapshot *s = vigil_snapshot_new ();
+
+  s->customer_id = g_strdup (id);
+  s->observed_at = observed_at;
+  s->api_calls_7d = calls;
+  s->seats = 10;
+  s->seats_used = used;
+  s->nps = nps;
+  if (nps != VIGIL_UNKNOWN)
+    s->features_used = 8;
+  return s;
+}
+
+/* Stores observations in one import, evaluated once at its end as
+ * every import is; returns the episodes it opened. */
+static guint64
+ingest_observations (VigilStore     *store,
+                     gint64          now,
+                     VigilSnapshot **snapshots,
+                     guint           n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", now, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (vigil_ingest_add (ingest, snapshots[i], &error));
+      g_assert_no_error (error);
+      vigil_snapshot_free (snapshots[i]);
+    }
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+  return vigil_ingest_get_stats (ingest)->triggers_opened;
+}
+
+static guint64
+ingest_one (VigilStore    *store,
+            VigilSnapshot *snapshot)
+{
+  return ingest_observations (store, snapshot->observed_at, &snapshot, 1);
+}
+
+/* The open triggers of one rule on customer @id. */
+static guint
+count_open (VigilStore *store,
+            const char *id,
+            const char *rule,
+            gint64      now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = vigil_store_list_triggers (store, now, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VigilTriggerRow *row = rows->pdata[i];
+
+      if (g_str_equal (row->customer, id) && g_str_equal (row->rule, rule))
+        n++;
+    }
+  return n;
+}
+
+static VigilStore *
+open_test_store (TestDir *dir)
+{
+  g_autofree char *path = test_dir_file (dir, "vigil.db");
+  g_autoptr(GError) error = NULL;
+  VigilStore *store = vigil_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+/* design 3.3 through the store: a long-standing promoter is not news; a
+ * customer who has just become one is, and its episode stays open while
+ * it remains a healthy promoter. */
+static void
+test_triggers_advocate_new_answer (void)
+{
+  TestDir dir;
+  g_autoptr(VigilStore) store = NULL;
+  VigilSnapshot *history[42];
+  gint64 end = T0 + 20 * DAY;
+
+  test_dir_init (&dir);
+  store = open_test_store (&dir);
+
+  /* Three weeks of daily history in one import: "steady" a promoter
+   * (10) throughout, "convert" a passive (8) until four days ago. */
+  for (int d = 0; d <= 20; d++)
+    {
+      history[2 * d] = make_observation ("steady", T0 + d * DAY, 5000, 5, 10);
+      history[2 * d + 1] = make_observation ("convert", T0 + d * DAY, 5000, 5, d < 17 ? 8 : 10);
+    }
+  ingest_observations (store, end, history, G_N_ELEMENTS (history));
+  g_assert_cmpuint (count_open (store, "steady", "advocate", end), ==, 0);
+  g_assert_cmpuint (count_open (store, "convert", "advocate", end), ==, 1);
+
+  /* Two weeks on, both still promoters: the open one is kept (it is no
+   * longer new, but it still holds), the other still does not open. */
+  ingest_one (store, make_observation ("convert", end + 15 * DAY, 5000, 5, 9));
+  ingest_one (store, make_observation ("steady", end + 15 * DAY, 5000, 5, 10));
+  g_assert_cmpuint (count_open (store, "convert", "advocate", end + 15 * DAY), ==, 1);
+  g_assert_cmpuint (count_open (store, "steady", "advocate", end + 15 * DAY), ==, 0);
+
+  /* Without an answer it clears. */
+  ingest_one (store, make_observation ("convert", end + 16 * DAY, 5000, 5, VIGIL_UNKNOWN));
+  g_assert_cmpuint (count_open (store, "convert", "advocate", end + 16 * DAY), ==, 0);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* design 3.3: a health drop counts once it has held over the latest
+ * three observations and 48 hours: a day without activity on a
+ * middling customer is not one. */
+static void
+test_triggers_health_drop_holds (void)
+{
+  TestDir dir;
+  g_autoptr(VigilStore) store = NULL;
+  VigilSnapshot *history[72];
+  guint n = 0;
+  gint64 t = T0;
+
+  test_dir_init (&dir);
+  store = open_test_store (&dir);
+
+  /* Daily: ten days at 100, then one day at 70 and back. */
+  for (int d = 0; d < 10; d++, t += DAY)
+    history[n++] = make_observation ("daily", t, 5000, 5, 10);
+  history[n++] = make_observation ("daily", t, 3500, 5, VIGIL_UNKNOWN);
+  g_assert_cmpuint (ingest_observations (store, t, history, n), ==, 0);
+  g_assert_cmpuint (count_open (store, "daily", "health-drop", t), ==, 0);
+  t += DAY;
+  ingest_one (store, make_observation ("daily", t, 5000, 5, 10));
+  g_assert_cmpuint (count_open (store, "daily", "health-drop", t), ==, 0);
+
+  /* Then three days at 70: a drop on the third, not before. */
+  n = 0;
+  for (int d = 0; d < 2; d++)
+    {
+      t += DAY;
+      history[n++] = make_observation ("daily", t, 3500, 5, VIGIL_UNKNOWN);
+    }
+  ingest_observations (store, t, history, n);
+  g_assert_cmpuint (count_open (store, "daily", "health-drop", t), ==, 0);
+  t += DAY;
+  g_assert_cmpuint (ingest_one (store, make_observation ("daily", t, 3500, 5, VIGIL_UNKNOWN)), ==, 1);
+  g_assert_cmpuint (count_open (store, "daily", "health-drop", t), ==, 1);
+
+  /* Hourly polls: a day at 100, then 47 hours at 70 is more than three
+   * observations but not 48 hours; the 48th hour makes it a drop. */
+  t = T0;
+  n = 0;
+  for (int h = 0; h < 24; h++, t += 3600)
+    history[n++] = make_observation ("hourly", t, 5000, 5, 10);
+  for (int h = 0; h < 48; h++, t += 3600)
+    history[n++] = make_observation ("hourly", t, 3500, 5, VIGIL_UNKNOWN);
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (history));
+  ingest_observations (store, t - 3600, history, n);
+  g_assert_cmpuint (count_open (store, "hourly", "health-drop", t), ==, 0);
+  g_assert_cmpuint (ingest_one (store, make_observation ("hourly", t, 3500, 5, VIGIL_UNKNOWN)), ==, 1);
+  g_assert_cmpuint (count_open (store, "hourly", "health-drop", t), ==, 1);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* design 3.3: marked done, a rule stays quiet on its customer for 30
+ * days (a new episode is not opened, announced or counted), unless the
+ * customer's tier gets worse; after 30 days it opens again. */
+static void
+test_triggers_done_quiet (void)
+{
+  TestDir dir;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  /* Decisions are stamped with the clock: the story is told around it. */
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 first_id, second_id;
+
+  test_dir_init (&dir);
+  store = open_test_store (&dir);
+
+  /* Healthy (100) with 9 of 10 seats used: seat-expansion, done. */
+  g_assert_cmpuint (ingest_one (store, make_observation ("acme", now - DAY, 5000, 9, VIGIL_UNKNOWN)), ==, 1);
+  rows = vigil_store_list_triggers (store, now, &error);
+  g_assert_no_error (error);
+  first_id = ((VigilTriggerRow *) rows->pdata[0])->id;
+  g_assert_true (vigil_store_set_trigger_state (store, first_id, "done", NULL, &error));
+  g_assert_no_error (error);
+
+  /* It clears and holds again a day later, as healthy: quiet. */
+  ingest_one (store, make_observation ("acme", now + 3600, 5000, 5, VIGIL_UNKNOWN));
+  g_assert_cmpuint (ingest_one (store, make_observation ("acme", now + DAY, 5000, 9, VIGIL_UNKNOWN)), ==, 0);
+  g_assert_cmpuint (count_open (store, "acme", "seat-expansion", now + DAY), ==, 0);
+  /* Still quiet on the 29th day. */
+  g_assert_cmpuint (ingest_one (store, make_observation ("acme", now + 29 * DAY, 5000, 9, VIGIL_UNKNOWN)), ==, 0);
+  g_assert_cmpuint (count_open (store, "acme", "seat-expansion", now + 29 * DAY), ==, 0);
+
+  /* At risk (70), worse than when it was marked done: it opens. */
+  g_assert_cmpuint (ingest_one (store, make_observation ("acme", now + 29 * DAY + 3600, 3500, 9,
+                                                         VIGIL_UNKNOWN)), ==, 1);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = vigil_store_list_triggers (store, now + 29 * DAY, &error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  second_id = ((VigilTriggerRow *) rows->pdata[0])->id;
+  g_assert_cmpint (second_id, !=, first_id);
+
+  /* That one done (at risk then), cleared, and holding again at risk
+   * within the month: quiet; after 30 days it opens. */
+  g_assert_true (vigil_store_set_trigger_state (store, second_id, "done", NULL, &error));
+  ingest_one (store, make_observation ("acme", now + 29 * DAY + 7200, 3500, 5, VIGIL_UNKNOWN));
+  g_assert_cmpuint (ingest_one (store, make_observation ("acme", now + 30 * DAY - 3600, 3500, 9,
+                                                         VIGIL_UNKNOWN)), ==, 0);
+  g_assert_cmpuint (count_open (store, "acme", "seat-expansion", now + 30 * DAY), ==, 0);
+  g_assert_cmpuint (ingest_one (store, make_observation ("acme", now + 31 * DAY, 3500, 9, VIGIL_UNKNOWN)), ==, 1);
+  g_assert_cmpuint (count_open (store, "acme", "seat-expansion", now + 31 * DAY), ==, 1);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+static VigilInboxStake
+stake (gint64 id,
+       double mrr,
+       double risk,
+       gint32 renewal_day)
+{
+  return (VigilInboxStake) { id, mrr, risk, renewal_day };
+}
+
+/* design 5: the inbox puts the most MRR at stake (MRR × churn risk)
+ * first, a sooner renewal first on a tie, unknowns last. */
+static void
+test_inbox_rank (void)
+{
+  /* The ids run against the expected order, so that no tie is broken
+   * by the fallback. */
+  VigilInboxStake stakes[] = {
+    stake (10, 1000, 0.1, 300),              /* 100, renews after 40 */
+    stake (20, 200, 0.9, 100),               /* 180 */
+    stake (30, NAN, 0.9, 10),                /* unknown MRR */
+    stake (40, 500, 0.2, 100),               /* 100 */
+    stake (50, 500, NAN, 5),                 /* unknown risk, renews before 30 */
+    stake (5, 400, 0.25, VIGIL_UNKNOWN_DAY), /* 100, renewal unknown */
+    stake (70, 100000, 0, 1),                /* 0: known, and small */
+  };
+  const gint64 expected[] = { 20, 40, 10, 5, 70, 50, 30 };
+  g_autoptr(GPtrArray) triggers = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  g_autoptr(GPtrArray) entries = NULL;
+
+  g_assert_cmpfloat (vigil_inbox_stake_get_value (&stakes[0]), ==, 100);
+  g_assert_true (isnan (vigil_inbox_stake_get_value (&stakes[2])));
+  g_assert_true (isnan (vigil_inbox_stake_get_value (&stakes[4])));
+
+  /* Two triggers of each customer, listed as the store lists them. */
+  for (int round = 0; round < 2; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (stakes); i++)
+      {
+        VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
+
+        row->id = 100 * round + (gint64) i;
+        row->customer_id = stakes[i].customer_id;
+        row->rule = g_strdup (round == 0 ? "gone-silent" : "seat-expansion");
+        row->kind = g_strdup (round == 0 ? "risk" : "upsell");
+        row->state = g_strdup ("new");
+        g_ptr_array_add (triggers, row);
+      }
+
+  entries = vigil_inbox_group (triggers);
+  g_assert_cmpuint (entries->len, ==, G_N_ELEMENTS (stakes));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      VigilInboxEntry *entry = entries->pdata[i];
+
+      g_assert_cmpint (entry->stake.customer_id, ==, stakes[i].customer_id);
+      g_assert_true (isnan (entry->stake.mrr) && isnan (entry->stake.churn_risk));
+      g_assert_cmpuint (entry->triggers->len, ==, 2);
+      g_assert_cmpstr (((VigilTriggerRow *) entry->triggers->pdata[0])->rule, ==, "gone-silent");
+      g_assert_cmpstr (((VigilTriggerRow *) entry->triggers->pdata[1])->rule, ==, "seat-expansion");
+      entry->stake = stakes[i];
+    }
+  vigil_inbox_sort (entries);
+  for (guint i = 0; i < entries->len; i++)
+    g_assert_cmpint (((VigilInboxEntry *) entries->pdata[i])->stake.customer_id, ==, expected[i]);
+
+  /* The comparator is antisymmetric and each stake ties with itself. */
+  for (guint i = 0; i < G_N_ELEMENTS (stakes); i++)
+    {
+      g_assert_cmpint (vigil_inbox_rank (&stakes[i], &stakes[i]), ==, 0);
+      for (guint j = 0; j < G_N_ELEMENTS (stakes); j++)
+        if (i != j)
+          g_assert_cmpint (vigil_inbox_rank (&stakes[i], &stakes[j]), ==, -vigil_inbox_rank (&stakes[j], &stakes[i]));
+    }
+}
+
+static void
+add_trigger (GPtrArray  *triggers,
+             gint64      customer_id,
+             const char *kind,
+             const char *state)
+{
+  VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
+
+  row->id = triggers->len + 1;
+  row->customer_id = customer_id;
+  row->kind = g_strdup (kind);
+  row->state = g_strdup (state);
+  row->rule = g_strdup (g_str_equal (kind, "risk") ? "health-drop" : "advocate");
+  g_ptr_array_add (triggers, row);
+}
+
+/* design 5: the badge counts customers with a new risk trigger: two
+ * risks on one customer count once, acknowledged risks and upsells do
+ * not count. */
+static void
+test_inbox_decisions (void)
+{
+  g_autoptr(GPtrArray) triggers = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+
+  g_assert_cmpuint (vigil_inbox_count_decisions (triggers), ==, 0);
+  add_trigger (triggers, 1, "risk", "new");
+  add_trigger (triggers, 1, "risk", "new");
+  add_trigger (triggers, 1, "upsell", "new");
+  add_trigger (triggers, 2, "risk", "acknowledged");
+  add_trigger (triggers, 3, "upsell", "new");
+  add_trigger (triggers, 4, "risk", "acknowledged");
+  add_trigger (triggers, 4, "risk", "new");
+  g_assert_cmpuint (triggers->len, ==, 7);
+  g_assert_cmpuint (vigil_inbox_count_decisions (triggers), ==, 2);
+  g_assert_true (vigil_trigger_row_needs_decision (triggers->pdata[0]));
+  g_assert_false (vigil_trigger_row_needs_decision (triggers->pdata[2]));
+  g_assert_false (vigil_trigger_row_needs_decision (triggers->pdata[3]));
+}
+
 static void
 ingest_renewal (VigilStore *store,
                 gint64      observed_at,
@@ -331,7 +966,15 @@ main (int    argc,
 
   g_test_add_func ("/core/triggers/boundaries", test_triggers_boundaries);
   g_test_add_func ("/core/triggers/episodes", test_triggers_episodes);
+  g_test_add_func ("/core/triggers/advocate-nps", test_triggers_advocate_nps);
+  g_test_add_func ("/core/triggers/advocate-new-answer", test_triggers_advocate_new_answer);
+  g_test_add_func ("/core/triggers/health-drop-holds", test_triggers_health_drop_holds);
+  g_test_add_func ("/core/triggers/done-quiet", test_triggers_done_quiet);
+  g_test_add_func ("/core/inbox/rank", test_inbox_rank);
+  g_test_add_func ("/core/inbox/decisions", test_inbox_decisions);
   g_test_add_func ("/core/triggers/renewal-recorded", test_triggers_renewal_recorded);
+  g_test_add_func ("/core/triggers/no-touch-rule", test_triggers_no_touch_rule);
+  g_test_add_func ("/core/triggers/no-touch-store", test_triggers_no_touch_store);
 
   return g_test_run ();
 }

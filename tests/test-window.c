@@ -12,16 +12,21 @@
 
 #include <adwaita.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "vigil-core.h"
 #include "vigil-demo.h"
 #include "vigil-application.h"
 #include "vigil-customer-page.h"
+#include "vigil-inbox-item.h"
 #include "vigil-customer-section.h"
+#include "vigil-format.h"
 #include "vigil-merge-dialog.h"
 #include "vigil-preferences-window.h"
 #include "vigil-source-dialog.h"
+#include "vigil-timeline-section.h"
 #include "vigil-text-cell.h"
+#include "vigil-triggers-page.h"
 #include "vigil-test-util.h"
 #include "vigil-test-widgets.h"
 #include "vigil-test-churn.h"
@@ -207,6 +212,27 @@ shows_text_starting (GtkWidget  *widget,
                      const char *prefix)
 {
   return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
+is_timeline_section (GtkWidget  *widget,
+                     const char *unused)
+{
+  return VIGIL_IS_TIMELINE_SECTION (widget);
+}
+
+static gboolean
+is_spinner (GtkWidget  *widget,
+            const char *unused)
+{
+  return GTK_IS_SPINNER (widget);
+}
+
+static gboolean
+is_button (GtkWidget  *widget,
+           const char *unused)
+{
+  return GTK_IS_BUTTON (widget);
 }
 
 static GtkWidget *
@@ -600,8 +626,20 @@ test_window_trigger_ack (Fixture       *f,
   GtkWidget *button;
   gint64 id;
 
+  GListModel *inbox = vigil_triggers_page_get_model (_vigil_window_get_triggers_page (f->window));
+  g_autoptr(VigilInboxItem) first = NULL;
+  GPtrArray *first_triggers;
+
   g_assert_cmpuint (triggers->len, >, 0);
-  id = ((VigilTriggerRow *) triggers->pdata[0])->id;
+  /* The inbox's first customer is on screen: its first new trigger. */
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), >, 0);
+  first = g_list_model_get_item (inbox, 0);
+  first_triggers = vigil_inbox_item_get_triggers (first);
+  id = 0;
+  for (guint i = 0; i < first_triggers->len && id == 0; i++)
+    if (g_str_equal (((VigilTriggerRow *) first_triggers->pdata[i])->state, "new"))
+      id = ((VigilTriggerRow *) first_triggers->pdata[i])->id;
+  g_assert_cmpint (id, !=, 0);
   button_name = g_strdup_printf ("ack-%" G_GINT64_FORMAT, id);
   button = find_named (GTK_WIDGET (_vigil_window_get_triggers_page (f->window)), button_name);
   g_assert_nonnull (button);
@@ -639,6 +677,337 @@ find_message_dialog (void)
 /* The outcome buttons go through the core's one way of recording an
  * outcome: when the refit fails (here its status cannot be written), the
  * outcome is stored and the toast says the model stays as it was. */
+/* A cell of the table says "less than an hour ago". */
+typedef struct
+{
+  GtkWidget     *view;
+  VigilCustomer *customer;
+} LastTouchCell;
+
+/* The table's row of the customer (a row is the cells' parent's
+ * parent) says how long ago it was touched, as the clock says now. */
+static gboolean
+row_shows_last_touch (gpointer data)
+{
+  LastTouchCell *look = data;
+  GtkWidget *name = find_widget (look->view, shows_text, vigil_customer_get_display_name (look->customer));
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *expected = vigil_format_ago (now - vigil_customer_get_last_touch (look->customer));
+  GtkWidget *row;
+
+  if (name == NULL || (row = gtk_widget_get_parent (gtk_widget_get_parent (name))) == NULL)
+    return FALSE;
+  return find_widget (row, shows_text, expected) != NULL;
+}
+
+/* The timeline section of the page on screen, and what its list shows. */
+static VigilTimelineSection *
+timeline_section (Fixture *f)
+{
+  GtkWidget *page = GTK_WIDGET (_vigil_window_get_customer_page (f->window));
+
+  return VIGIL_TIMELINE_SECTION (find_widget (page, is_timeline_section, NULL));
+}
+
+typedef struct
+{
+  VigilTimelineSection *section;
+  const char           *name;
+  gboolean              present;
+} ListWait;
+
+/* The list has (or has not) a widget of that name, and no spinner. */
+static gboolean
+list_shows (gpointer data)
+{
+  ListWait *wait = data;
+  GtkWidget *list = GTK_WIDGET (vigil_timeline_section_get_list (wait->section));
+
+  if (find_widget (list, is_spinner, NULL) != NULL)
+    return FALSE;
+  return wait->name == NULL || (find_named (list, wait->name) != NULL) == wait->present;
+}
+
+/* The composer's Ctrl+Enter, as GTK dispatches it: the shortcut whose
+ * trigger is Ctrl+Enter, found on the text view or around it, run on
+ * the widget that holds it. */
+static gboolean
+press_control_enter (GtkWidget *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+            continue;
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+            {
+              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+              g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+              if (g_str_equal (trigger, "<Control>Return|<Control>KP_Enter"))
+                {
+                  /* before the text view, which would break the line */
+                  g_assert_cmpint (gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (controller)),
+                                   ==, GTK_PHASE_CAPTURE);
+                  return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget, NULL);
+                }
+            }
+        }
+    }
+  return FALSE;
+}
+
+static gint64
+touch_id_of (Fixture    *f,
+             const char *body)
+{
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id FROM touches WHERE body = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, body, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return id;
+}
+
+static void
+forget_touches (const char *db_path,
+                gint64      customer_id)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "DELETE FROM touches WHERE customer_id = ?1", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* The customer of the reloaded portfolio with store id @id (a reload
+ * makes new customer objects). */
+static VigilCustomer *
+find_customer_by_id (GListModel *customers,
+                     gint64      id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+
+      if (vigil_customer_get_store_id (customer) == id)
+        return g_steal_pointer (&customer);
+    }
+  g_assert_not_reached ();
+}
+
+/* design 3.4 and 5: a call logged from the customer page with Ctrl+Enter
+ * is on the timeline at once, in the CSM's name, with Edit and Delete;
+ * the Last Touch column and the search (by what the note says) follow
+ * the reload. Another CSM's touch has neither button. Edit and Delete
+ * change the stored touch. */
+static void
+test_window_timeline (Fixture       *f,
+                      gconstpointer  data)
+{
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilCustomer) customer = NULL;
+  gint64 id;
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *row_name = NULL;
+  g_autofree char *edit_name = NULL;
+  g_autofree char *delete_name = NULL;
+  g_autofree char *other_name = NULL;
+  guint counts[2] = { 0, 1 };
+  VigilTimelineSection *section;
+  GtkTextBuffer *buffer;
+  GtkWidget *row;
+  AdwMessageDialog *dialog;
+  ListWait wait = { NULL, NULL, TRUE };
+  gint64 touch, other;
+
+  /* A customer of the active book, which the table lists. */
+  for (guint i = 7; customer == NULL || vigil_customer_get_row (customer)->churned; i++)
+    {
+      g_clear_object (&customer);
+      customer = g_list_model_get_item (all, i);
+      g_assert_nonnull (customer);
+    }
+  id = vigil_customer_get_store_id (customer);
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_set_meta (store, "me", "Dana Park", &error));
+  g_assert_no_error (error);
+  /* The demo's CSMs have touched every customer (design 3.4): this one
+   * and the next active one lose their touches, for a first touch and
+   * a customer never touched. */
+  {
+    g_autoptr(VigilCustomer) untouched = NULL;
+    guint loads[2] = { 0, 1 };
+    gulong handler;
+
+    for (guint i = 0; untouched == NULL || untouched == customer ||
+                      vigil_customer_get_row (untouched)->churned; i++)
+      {
+        g_clear_object (&untouched);
+        untouched = g_list_model_get_item (all, i);
+        g_assert_nonnull (untouched);
+      }
+    forget_touches (f->db, id);
+    forget_touches (f->db, vigil_customer_get_store_id (untouched));
+    handler = g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &loads[0]);
+    vigil_portfolio_reload (f->portfolio);
+    g_assert_true (wait_for (loads_reached, loads));
+    g_signal_handler_disconnect (f->portfolio, handler);
+    g_clear_object (&customer);
+    customer = find_customer_by_id (all, id);
+  }
+  g_assert_cmpint (vigil_customer_get_last_touch (customer), ==, VIGIL_UNKNOWN);
+
+  vigil_window_show_customer (f->window, id);
+  section = timeline_section (f);
+  g_assert_nonnull (section);
+  wait.section = section;
+  g_assert_true (wait_for (list_shows, &wait));
+
+  /* A call, typed and logged with Ctrl+Enter. */
+  buffer = gtk_text_view_get_buffer (vigil_timeline_section_get_text_view (section));
+  gtk_text_buffer_set_text (buffer, "Called Jo about the renewal: <b>keen</b>", -1);
+  gtk_drop_down_set_selected (vigil_timeline_section_get_kind_dropdown (section), VIGIL_TOUCH_CALL);
+  g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  g_assert_true (press_control_enter (GTK_WIDGET (vigil_timeline_section_get_text_view (section))));
+  g_assert_true (wait_for (loads_reached, counts));
+  touch = touch_id_of (f, "Called Jo about the renewal: <b>keen</b>");
+  g_assert_cmpint (touch, >, 0);
+  row_name = g_strdup_printf ("touch-%" G_GINT64_FORMAT, touch);
+  wait.name = row_name;
+  g_assert_true (wait_for (list_shows, &wait));
+  row = find_named (GTK_WIDGET (vigil_timeline_section_get_list (section)), row_name);
+  /* plain text, newest first (what Vigil did in the same second may
+   * come before it), in Dana's name, with her buttons */
+  for (GtkWidget *before = gtk_widget_get_prev_sibling (row); before != NULL;
+       before = gtk_widget_get_prev_sibling (before))
+    g_assert_false (g_str_has_prefix (gtk_widget_get_name (before), "touch-"));
+  g_assert_nonnull (find_widget (row, shows_text, "Called Jo about the renewal: <b>keen</b>"));
+  g_assert_nonnull (find_widget (row, shows_text, "Call"));
+  g_assert_nonnull (find_widget (row, shows_text_starting, "Dana Park · "));
+  edit_name = g_strdup_printf ("edit-%" G_GINT64_FORMAT, touch);
+  delete_name = g_strdup_printf ("delete-%" G_GINT64_FORMAT, touch);
+  g_assert_nonnull (find_named (row, edit_name));
+  g_assert_nonnull (find_named (row, delete_name));
+  /* the composer is empty again */
+  {
+    GtkTextIter start, end;
+    g_autofree char *left = NULL;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    left = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (left, ==, "");
+  }
+
+  /* The Last Touch column: sorted, the longest untouched first, the
+   * customer touched just now the last of the touched, the never
+   * touched after it; saying how long ago. */
+  g_assert_cmpint (vigil_customer_get_last_touch (customer), !=, VIGIL_UNKNOWN);
+  g_assert_true (vigil_portfolio_view_sort_by (view, "last-touch", GTK_SORT_ASCENDING));
+  {
+    guint n_shown = g_list_model_get_n_items (vigil_portfolio_view_get_shown (view));
+    guint last_known = n_shown;
+
+    g_assert_cmpint (vigil_customer_get_last_touch (shown (view, n_shown - 1)), ==, VIGIL_UNKNOWN);
+    while (last_known > 0 && vigil_customer_get_last_touch (shown (view, last_known - 1)) == VIGIL_UNKNOWN)
+      last_known--;
+    g_assert_cmpuint (last_known, >, 1);
+    g_assert_true (shown (view, last_known - 1) == customer);
+    g_assert_cmpint (vigil_customer_get_last_touch (shown (view, 0)), <,
+                     vigil_customer_get_last_touch (customer));
+  }
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  {
+    LastTouchCell look = { GTK_WIDGET (view), customer };
+    g_autofree char *active = vigil_format_ago (vigil_customer_get_row (customer)->latest->observed_at -
+                                                vigil_customer_get_last_active (customer));
+
+    /* Last Active counts against the book's time: it cannot say the same */
+    g_assert_null (strstr (active, "just now"));
+    g_assert_true (wait_for (row_shows_last_touch, &look));
+  }
+  vigil_window_show_customer (f->window, id);
+
+  /* The search finds the customer by what the note says, in any case. */
+  vigil_portfolio_view_set_search (view, "JO ABOUT THE RENEWAL");
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, 1);
+  g_assert_true (shown (view, 0) == customer);
+  vigil_portfolio_view_set_search (view, "");
+  vigil_portfolio_view_sort_by (view, "at-stake", GTK_SORT_DESCENDING);
+
+  /* Sam's note on the same customer: no buttons for Dana. */
+  g_assert_true (vigil_store_set_meta (store, "me", "Sam Lee", &error));
+  other = vigil_store_add_touch (store, id, VIGIL_TOUCH_NOTE, g_get_real_time () / G_USEC_PER_SEC - 60,
+                                 "Sam's note", &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_set_meta (store, "me", "Dana Park", &error));
+  other_name = g_strdup_printf ("touch-%" G_GINT64_FORMAT, other);
+  counts[1] = counts[0] + 1;
+  vigil_portfolio_reload (f->portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  wait.name = other_name;
+  g_assert_true (wait_for (list_shows, &wait));
+  row = find_named (GTK_WIDGET (vigil_timeline_section_get_list (section)), other_name);
+  g_assert_nonnull (find_widget (row, shows_text_starting, "Sam Lee · "));
+  g_assert_null (find_widget (row, is_button, NULL));
+
+  /* Edit: the touch comes into the composer, Ctrl+Enter saves it. */
+  row = find_named (GTK_WIDGET (vigil_timeline_section_get_list (section)), row_name);
+  g_signal_emit_by_name (find_named (row, edit_name), "clicked");
+  gtk_text_buffer_set_text (buffer, "Called Jo: renewal signed", -1);
+  counts[1] = counts[0] + 1;
+  g_assert_true (press_control_enter (GTK_WIDGET (vigil_timeline_section_get_text_view (section))));
+  g_assert_true (wait_for (loads_reached, counts));
+  g_assert_cmpint (touch_id_of (f, "Called Jo: renewal signed"), ==, touch);
+  g_assert_cmpint (touch_id_of (f, "Called Jo about the renewal: <b>keen</b>"), ==, 0);
+
+  /* Delete, once confirmed. */
+  wait.name = row_name;
+  g_assert_true (wait_for (list_shows, &wait));
+  row = find_named (GTK_WIDGET (vigil_timeline_section_get_list (section)), row_name);
+  g_assert_nonnull (find_widget (row, shows_text, "Called Jo: renewal signed"));
+  g_signal_emit_by_name (find_named (row, delete_name), "clicked");
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  counts[1] = counts[0] + 1;
+  adw_message_dialog_response (dialog, "delete");
+  g_assert_true (wait_for (loads_reached, counts));
+  g_assert_cmpint (touch_id_of (f, "Called Jo: renewal signed"), ==, 0);
+  wait.present = FALSE;
+  g_assert_true (wait_for (list_shows, &wait));
+  g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+
+  /* Leave the book as the other tests know it: Sam Lee's touch gone,
+   * and without "I am", which would open their windows on My Book
+   * (design 5). */
+  g_assert_true (vigil_store_set_meta (store, "me", "Sam Lee", &error));
+  g_assert_true (vigil_store_delete_touch (store, other, &error));
+  g_assert_true (vigil_store_set_meta (store, "me", NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_window_outcome_refit_fails (Fixture       *f,
                                  gconstpointer  data)
@@ -1119,6 +1488,551 @@ test_window_trend_on_demand (Fixture       *f,
   vigil_window_show_page (f->window, "portfolio");
 }
 
+/* Accessibility and layout (design 5) ------------------------------------------------ */
+
+/* Runs the main loop until the window has drawn @n more frames. */
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+frames_reached (gpointer data)
+{
+  guint *counts = data;
+
+  return counts[0] >= counts[1];
+}
+
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  guint counts[2] = { 0, n };
+  guint id = gtk_widget_add_tick_callback (widget, count_frame_cb, &counts[0], NULL);
+
+  gtk_widget_queue_draw (widget);
+  g_assert_true (wait_for (frames_reached, counts));
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static gboolean
+is_column_view (GtkWidget  *widget,
+                const char *unused)
+{
+  return GTK_IS_COLUMN_VIEW (widget);
+}
+
+static gboolean
+is_list_view (GtkWidget  *widget,
+              const char *unused)
+{
+  return GTK_IS_LIST_VIEW (widget);
+}
+
+static GtkColumnView *
+table_of (Fixture *f)
+{
+  GtkWidget *table = find_widget (GTK_WIDGET (_vigil_window_get_portfolio_view (f->window)), is_column_view, NULL);
+
+  g_assert_nonnull (table);
+  return GTK_COLUMN_VIEW (table);
+}
+
+/* The customer of the row at the top edge of the table's list, as the
+ * screen shows it: of the mapped cells that reach below that edge, the
+ * highest. */
+static void
+find_top_cell (GtkWidget  *widget,
+               GtkWidget  *list,
+               GtkWidget **top,
+               float      *top_y)
+{
+  graphene_rect_t bounds;
+
+  if (VIGIL_IS_TEXT_CELL (widget) && gtk_widget_get_mapped (widget) &&
+      g_object_get_data (G_OBJECT (widget), "customer") != NULL &&
+      gtk_widget_compute_bounds (widget, list, &bounds) &&
+      bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < gtk_widget_get_height (list) &&
+      (*top == NULL || bounds.origin.y < *top_y))
+    {
+      *top = widget;
+      *top_y = bounds.origin.y;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_top_cell (child, list, top, top_y);
+}
+
+static VigilCustomer *
+top_row_customer (Fixture *f)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (table_of (f)), is_list_view, NULL);
+  GtkWidget *top = NULL;
+  float top_y = 0;
+
+  g_assert_nonnull (list);
+  find_top_cell (list, list, &top, &top_y);
+  return top != NULL ? g_object_get_data (G_OBJECT (top), "customer") : NULL;
+}
+
+static double
+table_scrolled_to (Fixture *f)
+{
+  return gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table_of (f))));
+}
+
+/* The first row of what the table shows is on top, the table not scrolled. */
+static gboolean
+shows_first_row (gpointer data)
+{
+  Fixture *f = data;
+  GListModel *shown_list = vigil_portfolio_view_get_shown (_vigil_window_get_portfolio_view (f->window));
+  g_autoptr(VigilCustomer) first = g_list_model_get_item (shown_list, 0);
+
+  return first != NULL && top_row_customer (f) == first && table_scrolled_to (f) == 0;
+}
+
+static gboolean
+scrolled_down (gpointer data)
+{
+  Fixture *f = data;
+
+  return table_scrolled_to (f) > 0 && !shows_first_row (f);
+}
+
+static void
+scroll_table_down (Fixture *f)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table_of (f)));
+
+  /* Rows laid out first: GTK 4.8 cannot scroll to rows it has not. */
+  wait_frames (GTK_WIDGET (f->window), 2);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_true (wait_for (scrolled_down, f));
+}
+
+/* GTK 4.8 keeps the row that was on top in view after a new order
+ * (row 275 of 300): the table shows the top of the new order, of a new
+ * search and of a new filter. */
+static void
+test_window_sort_shows_top (Fixture       *f,
+                            gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+
+  vigil_window_show_page (f->window, "portfolio");
+  g_assert_true (wait_for (shows_first_row, f));
+
+  /* At the top already, as a new user is. */
+  g_assert_true (vigil_portfolio_view_sort_by (view, "name", GTK_SORT_ASCENDING));
+  g_assert_true (wait_for (shows_first_row, f));
+  wait_frames (GTK_WIDGET (f->window), 3);
+  g_assert_true (shows_first_row (f));
+  g_assert_cmpfloat (table_scrolled_to (f), ==, 0);
+
+  /* Scrolled to the end, as after reading the book. */
+  scroll_table_down (f);
+  g_assert_true (vigil_portfolio_view_sort_by (view, "mrr", GTK_SORT_DESCENDING));
+  g_assert_true (wait_for (shows_first_row, f));
+  wait_frames (GTK_WIDGET (f->window), 3);
+  g_assert_true (shows_first_row (f));
+
+  scroll_table_down (f);
+  vigil_portfolio_view_set_filters (view, VIGIL_TIER_HEALTHY, NULL, NULL);
+  g_assert_true (wait_for (shows_first_row, f));
+  vigil_portfolio_view_set_filters (view, VIGIL_TIER_NONE, NULL, NULL);
+
+  scroll_table_down (f);
+  vigil_portfolio_view_set_search (view, "e");
+  g_assert_true (wait_for (shows_first_row, f));
+  vigil_portfolio_view_set_search (view, "");
+}
+
+static gboolean
+is_poll_button (GtkWidget  *widget,
+                const char *unused)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.poll") == 0;
+}
+
+static void
+assert_label (GtkWidget  *widget,
+              const char *label)
+{
+  g_autofree char *error = NULL;
+
+  g_assert_nonnull (widget);
+  error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+  if (error != NULL)
+    g_error ("%s labelled “%s”, not “%s”", G_OBJECT_TYPE_NAME (widget), error, label);
+}
+
+static void
+assert_description (GtkWidget  *widget,
+                    const char *description)
+{
+  g_autofree char *error = NULL;
+
+  error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                              description);
+  if (error != NULL)
+    g_error ("%s: %s", G_OBJECT_TYPE_NAME (widget), error);
+}
+
+/* Every button with a mnemonic below @root, on screen or on a page out
+ * of sight (a screen reader's tree holds both), is named once, by its
+ * mnemonic label's words: no accessible label with the underscore
+ * beside them. Returns how many it saw. */
+static guint
+assert_mnemonics_named_once (GtkWidget *root)
+{
+  guint seen = 0;
+
+  if (GTK_IS_BUTTON (root) && gtk_button_get_use_underline (GTK_BUTTON (root)) &&
+      gtk_button_get_label (GTK_BUTTON (root)) != NULL)
+    {
+      if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("“%s” is named twice: by its label and by its mnemonic", gtk_button_get_label (GTK_BUTTON (root)));
+      g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+      seen++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    seen += assert_mnemonics_named_once (child);
+  return seen;
+}
+
+static gboolean
+is_drop_down (GtkWidget  *widget,
+              const char *unused)
+{
+  return GTK_IS_DROP_DOWN (widget);
+}
+
+static void
+assert_drop_down_named (GtkWidget  *root,
+                        const char *name)
+{
+  GtkWidget *dropdown = NULL;
+  GtkWidget *button;
+  GtkStringObject *choice;
+  g_autofree char *error = NULL;
+
+  /* The drop-down labelled @name. */
+  for (GtkWidget *child = find_widget (root, is_drop_down, NULL); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_DROP_DOWN (child) &&
+        gtk_test_accessible_check_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name) == NULL)
+      dropdown = child;
+  g_assert_nonnull (dropdown);
+
+  /* Its button, which takes the focus, is named by it and described by
+   * the choice shown. */
+  button = gtk_widget_get_first_child (dropdown);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (button));
+  error = gtk_test_accessible_check_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                              dropdown, NULL);
+  g_assert_null (error);
+  choice = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown));
+  g_assert_true (GTK_IS_STRING_OBJECT (choice));
+  assert_description (button, gtk_string_object_get_string (choice));
+}
+
+static gboolean
+is_done_button (GtkWidget  *widget,
+                const char *unused)
+{
+  return GTK_IS_BUTTON (widget) && g_str_has_prefix (gtk_widget_get_name (widget), "done-");
+}
+
+static gboolean
+shows_done_button (gpointer window)
+{
+  return find_widget (window, is_done_button, NULL) != NULL;
+}
+
+static gboolean
+is_triggers_tab (GtkWidget  *widget,
+                 const char *title)
+{
+  g_autofree char *label = NULL;
+
+  if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) != GTK_ACCESSIBLE_ROLE_TAB)
+    return FALSE;
+  g_object_get (widget, "label", &label, NULL);
+  return g_strcmp0 (label, title) == 0;
+}
+
+static void
+collect_tabs (GtkWidget *root,
+              GPtrArray *tabs)
+{
+  if (is_triggers_tab (root, "Triggers"))
+    g_ptr_array_add (tabs, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_tabs (child, tabs);
+}
+
+static gboolean
+is_view_stack (GtkWidget  *widget,
+               const char *unused)
+{
+  return ADW_IS_VIEW_STACK (widget);
+}
+
+/* Every control has one accessible name: the header's icon buttons, the
+ * filters, every button with a mnemonic, here and on a customer page
+ * with triggers; the Triggers badge is read out as it changes. */
+static void
+test_window_accessible_names (Fixture       *f,
+                              gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWidget *view = GTK_WIDGET (_vigil_window_get_portfolio_view (f->window));
+  GPtrArray *triggers = vigil_portfolio_get_triggers (f->portfolio);
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (window, is_view_stack, NULL));
+  AdwViewStackPage *page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "triggers"));
+  g_autoptr(GPtrArray) tabs = g_ptr_array_new ();
+  g_autofree char *read = NULL;
+  GtkWidget *churned;
+  GtkWidget *merge;
+  GtkWidget *done;
+  guint badge;
+
+  assert_label (find_widget (window, is_poll_button, NULL), "Poll All Sources Now");
+  assert_label (find_widget (window, has_tooltip, "Search Customers (Ctrl+F)"), "Search Customers");
+  assert_label (find_widget (window, has_tooltip, "Main Menu"), "Main Menu");
+  assert_drop_down_named (view, "Tier");
+  assert_drop_down_named (view, "Owner");
+  assert_drop_down_named (view, "Segment");
+  /* A new choice is described as it is made. */
+  vigil_portfolio_view_set_filters (VIGIL_PORTFOLIO_VIEW (view), VIGIL_TIER_AT_RISK, NULL, NULL);
+  assert_drop_down_named (view, "Tier");
+  vigil_portfolio_view_set_filters (VIGIL_PORTFOLIO_VIEW (view), VIGIL_TIER_NONE, NULL, NULL);
+
+  /* _Merge…, _All, _New Only, Mark _Churned…, Mark _Renewed…, and the
+   * customer page's trigger buttons once it shows a customer with some. */
+  g_assert_cmpuint (assert_mnemonics_named_once (window), >=, 5);
+  g_assert_cmpuint (triggers->len, >, 0);
+  vigil_window_show_customer (f->window, ((VigilTriggerRow *) triggers->pdata[0])->customer_id);
+  g_assert_nonnull (find_widget (window, shows_text, "Acknowledge"));
+  g_assert_cmpuint (assert_mnemonics_named_once (window), >=, 7);
+  /* A label set again is still said once. */
+  churned = find_widget (window, shows_text, "Mark Churned…");
+  g_assert_nonnull (churned);
+  churned = gtk_widget_get_ancestor (churned, GTK_TYPE_BUTTON);
+  gtk_button_set_label (GTK_BUTTON (churned), "Mark _Churned…");
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (churned), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  /* The timeline's day, a menu button showing "Now" or a date. */
+  assert_label (find_widget (window, has_tooltip, "When it happened"), "When it happened");
+  gtk_widget_activate_action (window, "win.back", NULL);
+
+  /* The inbox's Done, a check and its word, is named by the word once. */
+  vigil_window_show_page (f->window, "triggers");
+  g_assert_true (wait_for (shows_done_button, window));
+  done = find_widget (window, is_done_button, NULL);
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (done), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (done), GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+  vigil_window_show_page (f->window, "portfolio");
+
+  /* A dialog too, from the moment it is shown: _Cancel and _Merge. */
+  merge = GTK_WIDGET (vigil_merge_dialog_new (GTK_WINDOW (f->window), f->portfolio,
+                                              vigil_portfolio_find_customer (f->portfolio,
+                                                                             ((VigilTriggerRow *) triggers->pdata[0])->customer_id)));
+  gtk_window_present (GTK_WINDOW (merge));
+  g_assert_cmpuint (assert_mnemonics_named_once (merge), >=, 2);
+  gtk_window_destroy (GTK_WINDOW (merge));
+
+  /* The badge, on each switcher's Triggers tab. */
+  collect_tabs (window, tabs);
+  g_assert_cmpuint (tabs->len, >=, 1);
+  badge = adw_view_stack_page_get_badge_number (page);
+  g_assert_cmpuint (badge, >, 1);
+  read = g_strdup_printf ("%u need a decision", badge);
+  for (guint i = 0; i < tabs->len; i++)
+    assert_description (tabs->pdata[i], read);
+  /* Whatever the badge comes to count, what it shows is read. */
+  adw_view_stack_page_set_badge_number (page, 1);
+  for (guint i = 0; i < tabs->len; i++)
+    assert_description (tabs->pdata[i], "1 needs a decision");
+  adw_view_stack_page_set_badge_number (page, 0);
+  for (guint i = 0; i < tabs->len; i++)
+    g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (tabs->pdata[i]),
+                                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+  adw_view_stack_page_set_badge_number (page, badge);
+}
+
+/* The titles of the table's columns shown. */
+static char *
+shown_columns (Fixture *f)
+{
+  GListModel *list = gtk_column_view_get_columns (table_of (f));
+  GString *titles = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
+
+      if (gtk_column_view_column_get_visible (column))
+        g_string_append_printf (titles, "%s%s", titles->len > 0 ? ", " : "", gtk_column_view_column_get_title (column));
+    }
+  return g_string_free (titles, FALSE);
+}
+
+typedef struct
+{
+  guint checked;
+  guint cut;
+} CellCount;
+
+/* Each owner, segment and plan cell on screen is as wide as its text. */
+static void
+check_cells (GtkWidget *widget,
+             CellCount *count)
+{
+  VigilCustomer *customer = g_object_get_data (G_OBJECT (widget), "customer");
+
+  if (VIGIL_IS_TEXT_CELL (widget) && gtk_widget_get_mapped (widget) && customer != NULL)
+    {
+      const char *text = vigil_text_cell_get_text (VIGIL_TEXT_CELL (widget));
+
+      if (g_strcmp0 (text, vigil_customer_get_owner (customer)) == 0 ||
+          g_strcmp0 (text, vigil_customer_get_segment (customer)) == 0 ||
+          g_strcmp0 (text, vigil_customer_get_plan (customer)) == 0)
+        {
+          g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+          int width;
+
+          pango_layout_get_pixel_size (layout, &width, NULL);
+          count->checked++;
+          if (width > gtk_widget_get_width (widget))
+            {
+              g_printerr ("# “%s” is cut: %d pixels in a cell of %d\n", text, width, gtk_widget_get_width (widget));
+              count->cut++;
+            }
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_cells (child, count);
+}
+
+typedef struct
+{
+  Fixture *f;
+  int      width;
+} Resize;
+
+/* The window's default size holds its frame too (a few pixels). */
+static gboolean
+window_is_wide (gpointer data)
+{
+  Resize *resize = data;
+
+  return ABS (gtk_widget_get_width (GTK_WIDGET (resize->f->window)) - resize->width) <= 20;
+}
+
+static void
+resize_window (Fixture *f,
+               int      width)
+{
+  Resize resize = { f, width };
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, 720);
+  if (!wait_for (window_is_wide, &resize))
+    g_error ("window %d wide, not %d", gtk_widget_get_width (GTK_WIDGET (f->window)), width);
+  wait_frames (GTK_WIDGET (f->window), 3);
+}
+
+/* The table's columns at @width: none scrolled out of sight, none
+ * squeezed so that an owner or a plan is cut, and those given up are
+ * the first of the order design 5 gives. Returns the titles shown. */
+static char *
+check_columns (Fixture *f,
+               int      width)
+{
+  static const char * const drop_order[] = {
+    "7-Day Trend", "Segment", "Seat Use", "Plan", "Last Active", "Triggers", "MRR", "Owner", "Renewal",
+    "Last Touch", "At Stake",
+  };
+  GtkAdjustment *across = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (table_of (f)));
+  char *titles;
+  CellCount count = { 0, 0 };
+  gboolean dropped = TRUE;
+
+  resize_window (f, width);
+  titles = shown_columns (f);
+  g_test_message ("%d pixels: %s", width, titles);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (across), <=, gtk_adjustment_get_page_size (across));
+  check_cells (GTK_WIDGET (table_of (f)), &count);
+  g_assert_cmpuint (count.cut, ==, 0);
+  if (strstr (titles, "Owner") != NULL || strstr (titles, "Plan") != NULL)
+    g_assert_cmpuint (count.checked, >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (drop_order); i++)
+    {
+      g_autofree char *needle = g_strdup_printf (", %s,", drop_order[i]);
+      g_autofree char *haystack = g_strdup_printf (", %s,", titles);
+      gboolean shown_now = strstr (haystack, needle) != NULL;
+
+      /* Once one is shown, every later one is. */
+      g_assert_true (dropped || shown_now);
+      dropped = !shown_now;
+    }
+  g_assert_nonnull (strstr (titles, "Customer"));
+  g_assert_nonnull (strstr (titles, "Health"));
+  g_assert_nonnull (strstr (titles, "Churn Risk"));
+  return titles;
+}
+
+/* Whether every column of the table is shown. */
+static gboolean
+shows_every_column (Fixture *f)
+{
+  GListModel *list = gtk_column_view_get_columns (table_of (f));
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
+
+      if (!gtk_column_view_column_get_visible (column))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The default window (1,100 pixels) shows owners whole and every column
+ * it has room for; a window as wide as the screen shows every column. */
+static void
+test_window_columns_fit (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *wide = NULL;
+  g_autofree char *usual = NULL;
+  g_autofree char *narrower = NULL;
+
+  vigil_window_show_page (f->window, "portfolio");
+  g_assert_true (wait_for (shows_first_row, f));
+
+  wide = check_columns (f, 1900);
+  g_assert_true (shows_every_column (f));
+  usual = check_columns (f, 1100);
+  g_assert_false (shows_every_column (f));
+  g_assert_nonnull (strstr (usual, "Owner"));
+  narrower = check_columns (f, 800);
+  g_assert_cmpuint (strlen (narrower), <, strlen (usual));
+  /* And back: a column given up comes back with the room. */
+  g_clear_pointer (&wide, g_free);
+  wide = check_columns (f, 1900);
+  g_assert_true (shows_every_column (f));
+  resize_window (f, 1100);
+}
+
 /* A table cell is as wide as the widest text its column expects, not as
  * its own text: setting the text measures nothing. */
 static void
@@ -1324,13 +2238,6 @@ widget_is_gone (gpointer data)
   return !widget_is_there (data);
 }
 
-static gboolean
-is_button (GtkWidget  *widget,
-           const char *unused)
-{
-  return GTK_IS_BUTTON (widget);
-}
-
 /* The record row SOURCE:ID of the page, once the records are loaded. */
 static AdwActionRow *
 wait_for_record_row (AccountsBook *book,
@@ -1449,6 +2356,13 @@ is_expander_row (GtkWidget  *widget,
   return ADW_IS_EXPANDER_ROW (widget);
 }
 
+static gboolean
+is_of_type (GtkWidget  *widget,
+            const char *type_name)
+{
+  return g_strcmp0 (G_OBJECT_TYPE_NAME (widget), type_name) == 0;
+}
+
 /* The customer page is its sections, in the order design 5 gives, each a
  * VigilCustomerSection; a different customer folds the raw snapshot
  * away again, the same one (a reload) leaves it as the user opened it. */
@@ -1456,8 +2370,9 @@ static void
 test_window_sections (void)
 {
   static const char *const expected[] = {
-    "VigilHeaderSection", "VigilRiskSection", "VigilHistorySection", "VigilBreakdownSection",
-    "VigilUsageSection", "VigilAdoptionSection", "VigilTriggersSection", "VigilOutcomeSection",
+    "VigilHeaderSection", "VigilRiskSection", "VigilHistorySection", "VigilPulseSection", "VigilBreakdownSection",
+    "VigilUsageSection", "VigilAdoptionSection", "VigilTimelineSection", "VigilTriggersSection",
+    "VigilOutcomeSection",
     "VigilRecordsSection", "VigilSnapshotSection",
   };
   AccountsBook book = { 0 };
@@ -1471,7 +2386,8 @@ test_window_sections (void)
   for (guint i = 0; i < names->len; i++)
     g_assert_cmpstr (names->pdata[i], ==, expected[i]);
 
-  snapshot = ADW_EXPANDER_ROW (find_widget (GTK_WIDGET (book.page), is_expander_row, NULL));
+  snapshot = ADW_EXPANDER_ROW (find_widget (find_widget (GTK_WIDGET (book.page), is_of_type, "VigilSnapshotSection"),
+                                            is_expander_row, NULL));
   g_assert_nonnull (snapshot);
   adw_expander_row_set_expanded (snapshot, TRUE);
   vigil_customer_page_show (book.page, customer_named (book.portfolio, "Acme Corp"));
@@ -1503,13 +2419,6 @@ static gboolean
 shows_none (gpointer data)
 {
   return g_list_model_get_n_items (vigil_merge_dialog_get_shown (data)) == 0;
-}
-
-static gboolean
-is_list_view (GtkWidget  *widget,
-              const char *unused)
-{
-  return GTK_IS_LIST_VIEW (widget);
 }
 
 static gboolean
@@ -1584,6 +2493,279 @@ test_window_merge (void)
   accounts_book_clear (&book);
 }
 
+/* The inbox (design 5) ------------------------------------------------------ */
+
+/* The window's badge counts customers waiting for a decision on a new
+ * risk, not trigger rows: on the demo book, fewer than the new rows. */
+static void
+test_window_trigger_badge (Fixture       *f,
+                           gconstpointer  data)
+{
+  GPtrArray *triggers = vigil_portfolio_get_triggers (f->portfolio);
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (f->window), is_view_stack, NULL));
+  AdwViewStackPage *page = adw_view_stack_get_page (stack, GTK_WIDGET (_vigil_window_get_triggers_page (f->window)));
+  g_autoptr(GHashTable) deciding = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint new_rows = 0;
+
+  for (guint i = 0; i < triggers->len; i++)
+    {
+      VigilTriggerRow *trigger = triggers->pdata[i];
+
+      if (!g_str_equal (trigger->state, "new"))
+        continue;
+      new_rows++;
+      if (g_str_equal (trigger->kind, "risk"))
+        g_hash_table_add (deciding, &trigger->customer_id);
+    }
+  g_assert_cmpuint (g_hash_table_size (deciding), >, 0);
+  g_assert_cmpuint (g_hash_table_size (deciding), <, new_rows);
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, g_hash_table_size (deciding));
+  g_assert_true (adw_view_stack_page_get_needs_attention (page));
+}
+
+/* A book of 300 customers, each silent for four days and using 9 of 10
+ * seats: a risk and an upsell each, MRR 100 to 30,000. */
+typedef struct
+{
+  TestDir            dir;
+  char              *db;
+  VigilPortfolio    *portfolio;
+  GtkWindow         *window;
+  VigilTriggersPage *page;
+} InboxBook;
+
+/* More than a list view makes rows for at once (200 in GTK 4.8): the
+ * last ones exist only once scrolled to. */
+#define INBOX_CUSTOMERS 300
+
+static void
+inbox_book_init (InboxBook *book)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GString) csv = g_string_new ("id,name,mrr,seats,seats_used,last_active,api_calls_7d,observed_at\r\n");
+  gint64 t = g_get_real_time () / G_USEC_PER_SEC - 3600;
+
+  for (int i = 0; i < INBOX_CUSTOMERS; i++)
+    g_string_append_printf (csv, "c%03d,Customer %03d,%d,10,9,%" G_GINT64_FORMAT ",100,%" G_GINT64_FORMAT "\r\n",
+                            i, i, 100 * (i + 1), t - 4 * 86400, t);
+
+  test_dir_init (&book->dir);
+  book->db = test_dir_file (&book->dir, "inbox.db");
+  store = vigil_store_open (book->db, &error);
+  g_assert_no_error (error);
+  import_into (store, &book->dir, "crm", "crm.csv", csv->str);
+  g_clear_object (&store);
+
+  book->portfolio = vigil_portfolio_new (book->db);
+  vigil_portfolio_reload (book->portfolio);
+  g_assert_true (wait_for (is_loaded, book->portfolio));
+
+  book->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (book->window, 900, 700);
+  book->page = g_object_new (VIGIL_TYPE_TRIGGERS_PAGE, NULL);
+  vigil_triggers_page_set_portfolio (book->page, book->portfolio);
+  gtk_window_set_child (book->window, GTK_WIDGET (book->page));
+  gtk_window_present (book->window);
+}
+
+static void
+inbox_book_clear (InboxBook *book)
+{
+  gtk_window_destroy (book->window);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&book->portfolio);
+  g_free (book->db);
+  test_dir_clear (&book->dir);
+}
+
+static VigilInboxItem *
+inbox_item (GListModel *inbox,
+            guint       position)
+{
+  VigilInboxItem *item = g_list_model_get_item (inbox, position);
+
+  g_object_unref (item);  /* the model keeps it */
+  return item;
+}
+
+static gboolean
+has_class (GtkWidget  *widget,
+           const char *css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+/* Clicks @button and waits for the reload it asks for. */
+static void
+click_and_reload (VigilPortfolio *portfolio,
+                  GtkWidget      *button)
+{
+  guint counts[2] = { 0, 1 };
+
+  g_signal_connect (portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (portfolio, count_loads_cb, &counts[0]);
+}
+
+/* The inbox lists one row per customer with all its open triggers, every
+ * one of them reachable (no cap: 300 customers, 600 triggers), ranked by
+ * MRR at stake; Acknowledge and Done look different; Done on the last
+ * customer's triggers works, and the customer leaves with its last. */
+static void
+test_window_inbox (void)
+{
+  InboxBook book = { 0 };
+  GListModel *inbox;
+  GPtrArray *triggers;
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_int64_hash, g_int64_equal);
+  VigilInboxItem *last;
+  GPtrArray *last_triggers;
+  gint64 risk_id = 0, upsell_id = 0, last_customer;
+  g_autofree char *ack_name = NULL;
+  g_autofree char *done_name = NULL;
+  g_autofree char *upsell_done_name = NULL;
+  GtkWidget *list_view, *ack, *done, *content;
+  char *icon_name = NULL, *label = NULL;
+  Lookup lookup;
+
+  inbox_book_init (&book);
+  inbox = vigil_triggers_page_get_model (book.page);
+  triggers = vigil_portfolio_get_triggers (book.portfolio);
+  g_assert_cmpuint (triggers->len, ==, 2 * INBOX_CUSTOMERS);
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), ==, INBOX_CUSTOMERS);
+
+  /* Each trigger in its customer's row, once; the rows in the order of
+   * vigil_inbox_rank, the largest MRR (same risk) first. */
+  for (guint i = 0; i < INBOX_CUSTOMERS; i++)
+    {
+      VigilInboxItem *item = inbox_item (inbox, i);
+      GPtrArray *item_triggers = vigil_inbox_item_get_triggers (item);
+
+      g_assert_cmpuint (item_triggers->len, ==, 2);
+      for (guint t = 0; t < item_triggers->len; t++)
+        {
+          VigilTriggerRow *trigger = item_triggers->pdata[t];
+
+          g_assert_cmpint (trigger->customer_id, ==, vigil_inbox_item_get_customer_id (item));
+          g_assert_false (g_hash_table_contains (listed, &trigger->id));
+          g_hash_table_add (listed, &trigger->id);
+        }
+      if (i > 0)
+        g_assert_cmpint (vigil_inbox_rank (vigil_inbox_item_get_stake (inbox_item (inbox, i - 1)),
+                                           vigil_inbox_item_get_stake (item)), <, 0);
+    }
+  g_assert_cmpuint (g_hash_table_size (listed), ==, triggers->len);
+  g_assert_cmpstr (vigil_inbox_item_get_name (inbox_item (inbox, 0)), ==, "Customer 299");
+
+  /* Acknowledged from the keyboard, the first customer's risk keeps the
+   * keyboard in its row, on the same trigger's next button. */
+  {
+    VigilInboxItem *first = inbox_item (inbox, 0);
+    VigilTriggerRow *risk = vigil_inbox_item_get_triggers (first)->pdata[0];
+    g_autofree char *row_name = g_strdup_printf ("customer-%" G_GINT64_FORMAT,
+                                                 vigil_inbox_item_get_customer_id (first));
+    g_autofree char *first_ack = g_strdup_printf ("ack-%" G_GINT64_FORMAT, risk->id);
+    g_autofree char *line_name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, risk->id);
+    GtkWidget *button;
+    GtkWidget *focus;
+
+    g_assert_cmpstr (risk->kind, ==, "risk");
+    lookup = (Lookup) { GTK_WIDGET (book.page), first_ack };
+    g_assert_true (wait_for (widget_is_there, &lookup));
+    button = find_named (GTK_WIDGET (book.page), first_ack);
+    g_assert_true (gtk_widget_grab_focus (button));
+    click_and_reload (book.portfolio, button);
+    g_assert_null (find_named (GTK_WIDGET (book.page), first_ack));
+    focus = gtk_root_get_focus (GTK_ROOT (book.window));
+    g_assert_nonnull (focus);
+    g_assert_true (gtk_widget_is_ancestor (focus, find_named (GTK_WIDGET (book.page), line_name)));
+    g_assert_true (gtk_widget_is_ancestor (focus, find_named (GTK_WIDGET (book.page), row_name)));
+  }
+
+  /* The last row, far below the first screen, is reached by scrolling. */
+  last = inbox_item (inbox, INBOX_CUSTOMERS - 1);
+  last_customer = vigil_inbox_item_get_customer_id (last);
+  g_assert_cmpstr (vigil_inbox_item_get_name (last), ==, "Customer 000");
+  last_triggers = vigil_inbox_item_get_triggers (last);
+  for (guint t = 0; t < last_triggers->len; t++)
+    {
+      VigilTriggerRow *trigger = last_triggers->pdata[t];
+
+      if (g_str_equal (trigger->kind, "risk"))
+        risk_id = trigger->id;
+      else
+        upsell_id = trigger->id;
+    }
+  ack_name = g_strdup_printf ("ack-%" G_GINT64_FORMAT, risk_id);
+  done_name = g_strdup_printf ("done-%" G_GINT64_FORMAT, risk_id);
+  upsell_done_name = g_strdup_printf ("done-%" G_GINT64_FORMAT, upsell_id);
+  list_view = find_widget (GTK_WIDGET (book.page), is_list_view, NULL);
+  g_assert_nonnull (list_view);
+  g_assert_null (find_named (list_view, done_name));
+  gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", INBOX_CUSTOMERS - 1);
+  lookup = (Lookup) { list_view, done_name };
+  g_assert_true (wait_for (widget_is_there, &lookup));
+
+  /* Acknowledge is a plain button in words; Done a flat check with its
+   * word: they do not look alike. */
+  ack = find_named (list_view, ack_name);
+  done = find_named (list_view, done_name);
+  g_assert_nonnull (ack);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (ack)), ==, "Acknowledge");
+  g_assert_false (has_class (ack, "flat"));
+  g_assert_false (gtk_button_get_use_underline (GTK_BUTTON (ack)));
+  g_assert_true (has_class (done, "flat"));
+  g_assert_true (has_class (done, "trigger-done"));
+  content = gtk_button_get_child (GTK_BUTTON (done));
+  g_assert_true (ADW_IS_BUTTON_CONTENT (content));
+  g_object_get (content, "icon-name", &icon_name, "label", &label, NULL);
+  g_assert_cmpstr (icon_name, ==, "object-select-symbolic");
+  g_assert_cmpstr (label, ==, "Done");
+  g_free (icon_name);
+  g_free (label);
+
+  /* Done on its risk: the customer stays with its upsell. */
+  click_and_reload (book.portfolio, done);
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), ==, INBOX_CUSTOMERS);
+  last = inbox_item (inbox, INBOX_CUSTOMERS - 1);
+  g_assert_cmpint (vigil_inbox_item_get_customer_id (last), ==, last_customer);
+  g_assert_cmpuint (vigil_inbox_item_get_triggers (last)->len, ==, 1);
+  g_assert_cmpint (((VigilTriggerRow *) vigil_inbox_item_get_triggers (last)->pdata[0])->id, ==, upsell_id);
+
+  /* Done on its upsell too: the customer leaves the inbox. */
+  lookup = (Lookup) { list_view, upsell_done_name };
+  g_assert_true (wait_for (widget_is_there, &lookup));
+  g_assert_true (gtk_widget_grab_focus (find_named (list_view, upsell_done_name)));
+  click_and_reload (book.portfolio, find_named (list_view, upsell_done_name));
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), ==, INBOX_CUSTOMERS - 1);
+  for (guint i = 0; i < INBOX_CUSTOMERS - 1; i++)
+    g_assert_cmpint (vigil_inbox_item_get_customer_id (inbox_item (inbox, i)), !=, last_customer);
+  /* The keyboard stays in the list, on the row that took its place. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (book.window)), list_view));
+
+  /* In a narrow window a trigger's buttons go below it. */
+  {
+    VigilInboxItem *first = inbox_item (inbox, 0);
+    gint64 id = ((VigilTriggerRow *) vigil_inbox_item_get_triggers (first)->pdata[0])->id;
+    g_autofree char *line_name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, id);
+
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", 0);
+    lookup = (Lookup) { list_view, line_name };
+    g_assert_true (wait_for (widget_is_there, &lookup));
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (find_named (list_view, line_name))), ==,
+                     GTK_ORIENTATION_HORIZONTAL);
+    vigil_triggers_page_set_compact (book.page, TRUE);
+    g_assert_true (wait_for (widget_is_there, &lookup));
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (find_named (list_view, line_name))), ==,
+                     GTK_ORIENTATION_VERTICAL);
+  }
+
+  inbox_book_clear (&book);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1608,12 +2790,17 @@ main (int    argc,
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
+  ADD ("/window/trigger-badge", test_window_trigger_badge);
   ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);
+  ADD ("/window/timeline", test_window_timeline);
   ADD ("/window/failing-source", test_window_failing_source);
   ADD ("/window/suspect-source", test_window_suspect_source);
   ADD ("/window/edit-source", test_window_edit_source);
   ADD ("/window/reload-in-place", test_window_reload_in_place);
   ADD ("/window/trend-on-demand", test_window_trend_on_demand);
+  ADD ("/window/sort-shows-top", test_window_sort_shows_top);
+  ADD ("/window/accessible-names", test_window_accessible_names);
+  ADD ("/window/columns-fit", test_window_columns_fit);
 
   g_test_add_func ("/window/text-cell", test_window_text_cell);
   g_test_add_func ("/window/empty-book", test_window_empty_book);
@@ -1621,6 +2808,7 @@ main (int    argc,
   g_test_add_func ("/window/unlink", test_window_unlink);
   g_test_add_func ("/window/sections", test_window_sections);
   g_test_add_func ("/window/merge", test_window_merge);
+  g_test_add_func ("/window/inbox", test_window_inbox);
 
   suite_setup ();
   status = g_test_run ();

@@ -6,8 +6,9 @@
  *
  * Run by build-aux/screenshots.sh under xvfb-run. Opens the window on the
  * demo portfolio of `vigil --demo` (same seed, customers and days) and
- * renders each view, light and dark, wide and narrow, straight from the
- * widget tree: no X screenshot, no window-manager decorations.
+ * renders each view, light and dark, wide and narrow, and the customer
+ * page's timeline with a few touches logged, straight from the widget
+ * tree: no X screenshot, no window-manager decorations.
  *
  *   vigil-screenshots OUTPUT_DIR [--now UNIX_SECONDS]
  *
@@ -30,6 +31,7 @@
 #include "vigil-demo.h"
 #include "vigil-application.h"
 #include "vigil-source-assistant.h"
+#include "vigil-timeline-section.h"
 #include "vigil-window-private.h"
 
 /* As `vigil --demo` (src/cli/vigil-cli.c) */
@@ -500,6 +502,74 @@ shoot_assistant (VigilWindow  *window,
   return ok;
 }
 
+/* The timeline (design 3.4) -------------------------------------------------
+ *
+ * A week of a CSM's touches on the customer shown, and a colleague's:
+ * the timeline section scrolled to the top of the page. */
+
+static gboolean
+log_touches (const char  *db,
+             gint64       customer,
+             GError     **error)
+{
+  static const struct
+  {
+    const char     *author;
+    VigilTouchKind  kind;
+    gint64          ago;
+    const char     *text;
+  } touches[] = {
+    { "Sam Lee", VIGIL_TOUCH_MEETING, 20 * 86400, "Onboarding review with their ops team: two teams still on spreadsheets" },
+    { "Dana Park", VIGIL_TOUCH_EMAIL, 9 * 86400, "Sent the QBR deck and the usage summary" },
+    { "Dana Park", VIGIL_TOUCH_CALL, 2 * 86400 + 3 * 3600,
+      "Walked Jo through the new reports. Renewal paperwork by Friday; they want seats for the Berlin office." },
+    { "Dana Park", VIGIL_TOUCH_NOTE, 3600, "Jo moves to another team in March: find a second sponsor before then" },
+  };
+  g_autoptr(VigilStore) store = vigil_store_open (db, error);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (store == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (touches); i++)
+    if (!vigil_store_set_meta (store, "me", touches[i].author, error) ||
+        vigil_store_add_touch (store, customer, touches[i].kind, now - touches[i].ago, touches[i].text, error) < 0)
+      return FALSE;
+  return vigil_triggers_update (store, now, NULL, error);
+}
+
+static gboolean
+shoot_timeline (VigilWindow  *window,
+                gint64        customer,
+                const char   *db,
+                const char   *output,
+                GError      **error)
+{
+  VigilPortfolio *portfolio = vigil_window_get_portfolio (window);
+  GtkWidget *page = GTK_WIDGET (_vigil_window_get_customer_page (window));
+  g_autofree char *path = g_build_filename (output, "customer-timeline.png", NULL);
+  GtkWidget *section, *scrolled;
+  graphene_point_t at;
+
+  if (!log_touches (db, customer, error))
+    return FALSE;
+  vigil_portfolio_reload (portfolio);
+  run_main_loop_for (1500);
+  vigil_window_show_customer (window, customer);
+  run_main_loop_for (1500);
+  section = find_widget (page, VIGIL_TYPE_TIMELINE_SECTION);
+  scrolled = section != NULL ? gtk_widget_get_ancestor (section, GTK_TYPE_SCROLLED_WINDOW) : NULL;
+  if (scrolled == NULL ||
+      !gtk_widget_compute_point (section, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
+                                 &GRAPHENE_POINT_INIT (0, 0), &at))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "No timeline on the customer page");
+      return FALSE;
+    }
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), at.y - 12);
+  run_main_loop_for (500);
+  return save_window (GTK_WIDGET (window), path, error);
+}
+
 static gboolean
 copy_file (const char  *from,
            const char  *to,
@@ -653,6 +723,12 @@ main (int    argc,
             }
         }
       adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+      if (status == EXIT_SUCCESS && g_str_equal (layout->name, "wide") &&
+          !shoot_timeline (window, customer, db, output, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          status = EXIT_FAILURE;
+        }
       gtk_window_destroy (GTK_WINDOW (window));
       run_main_loop_for (100);
     }

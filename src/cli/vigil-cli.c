@@ -28,10 +28,10 @@
 #include "vigil-cli.h"
 #include "vigil-cli-output.h"
 
-/* The demo book: a few hundred customers with a year of daily history. */
-#define DEMO_SEED 20261123
-#define DEMO_CUSTOMERS 300
-#define DEMO_DAYS 365
+/* The demo book (vigil-demo.h). */
+#define DEMO_SEED VIGIL_DEMO_SEED
+#define DEMO_CUSTOMERS VIGIL_DEMO_CUSTOMERS
+#define DEMO_DAYS VIGIL_DEMO_DAYS
 
 typedef struct
 {
@@ -253,6 +253,29 @@ add_time_or_null (JsonBuilder *builder,
   add_string_or_null (builder, member, text);
 }
 
+/* design 3.5: a pulse as JSON, null for none */
+static void
+add_pulse (JsonBuilder      *builder,
+           const char       *member,
+           const VigilPulse *pulse)
+{
+  if (member != NULL)
+    json_builder_set_member_name (builder, member);
+  if (pulse == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "sentiment", vigil_sentiment_get_id (pulse->sentiment));
+  add_string_or_null (builder, "reason", vigil_pulse_reason_get_id (pulse->reason));
+  add_string_or_null (builder, "note", pulse->note);
+  add_time_or_null (builder, "at", pulse->at);
+  add_string_or_null (builder, "author", pulse->author);
+  add_time_or_null (builder, "created_at", pulse->created_at);
+  json_builder_end_object (builder);
+}
+
 /* Each active measure: its value, rescaled weight and points, its
  * input and the source of the record that gave it (design 2.6); a
  * measure whose input was unknown shows as left out (value null,
@@ -453,11 +476,17 @@ typedef enum
   SORT_LAST_ACTIVE,
   SORT_TREND,
   SORT_RISK,
+  SORT_PLAN,
+  SORT_SEATS,
+  SORT_TRIGGERS,
+  SORT_LAST_TOUCH,
   N_SORT_KEYS
 } SortKey;
 
+/* design 4: every key a saved view may sort by (vigil_view_get_sort_keys) */
 static const char * const sort_key_names[N_SORT_KEYS] = {
   "at-stake", "health", "name", "id", "owner", "segment", "mrr", "renewal", "last-active", "trend", "risk",
+  "plan", "seats", "triggers", "last-touch",
 };
 
 /* Unknown values sort last whatever the direction. */
@@ -482,7 +511,16 @@ typedef struct
   SortKey          key;
   gboolean         reverse;
   VigilChurnModel *churn;
+  GHashTable      *triggers;  /* customer id → its open triggers' rules */
 } SortSpec;
+
+static double
+seat_use (const VigilSnapshot *s)
+{
+  if (s->seats == VIGIL_UNKNOWN || s->seats_used == VIGIL_UNKNOWN || s->seats <= 0)
+    return NAN;
+  return (double) s->seats_used / (double) s->seats;
+}
 
 /* design 3.2: the MRR the customer's churn risk puts at stake. */
 static double
@@ -525,6 +563,11 @@ compare_rows (gconstpointer a,
                                       sb->last_active != VIGIL_UNKNOWN);
       result = (sa->last_active > sb->last_active) - (sa->last_active < sb->last_active);
       break;
+    case SORT_LAST_TOUCH:
+      /* design 3.4: the longest untouched first; never touched last */
+      unknown = compare_unknown_last (ra->last_touch != VIGIL_UNKNOWN, rb->last_touch != VIGIL_UNKNOWN);
+      result = (ra->last_touch > rb->last_touch) - (ra->last_touch < rb->last_touch);
+      break;
     case SORT_TREND:
       unknown = compare_unknown_last (!isnan (ra->trends[VIGIL_TREND_7D]), !isnan (rb->trends[VIGIL_TREND_7D]));
       result = compare_double (ra->trends[VIGIL_TREND_7D], rb->trends[VIGIL_TREND_7D]);
@@ -540,6 +583,18 @@ compare_rows (gconstpointer a,
     case SORT_SEGMENT:
       unknown = compare_unknown_last (sa->segment != NULL, sb->segment != NULL);
       result = g_strcmp0 (sa->segment, sb->segment);
+      break;
+    case SORT_PLAN:
+      unknown = compare_unknown_last (sa->plan != NULL, sb->plan != NULL);
+      result = g_utf8_collate (sa->plan ? sa->plan : "", sb->plan ? sb->plan : "");
+      break;
+    case SORT_SEATS:
+      unknown = compare_unknown_last (!isnan (seat_use (sa)), !isnan (seat_use (sb)));
+      result = compare_double (seat_use (sa), seat_use (sb));
+      break;
+    case SORT_TRIGGERS:
+      result = (int) g_list_length (g_hash_table_lookup (spec->triggers, &ra->customer_id)) -
+               (int) g_list_length (g_hash_table_lookup (spec->triggers, &rb->customer_id));
       break;
     case SORT_RISK:
       /* Highest first (lowest with --reverse), unknown last either way:
@@ -559,6 +614,9 @@ compare_rows (gconstpointer a,
         return result;
       break;
     case SORT_ID:
+      /* by the ids themselves, so that --reverse turns them round too */
+      result = g_strcmp0 (sa->customer_id, sb->customer_id);
+      break;
     case N_SORT_KEYS:
     default:
       break;
@@ -591,10 +649,10 @@ print_scores_table (GPtrArray       *rows,
   /* The churned list says when each customer left (design 3.2). */
   const char *headers[] = {
     _("ID"), _("NAME"), _("OWNER"), _("SEGMENT"), _("PLAN"), _("HEALTH"), _("7 DAYS"), _("TIER"),
-    _("RISK"), _("MRR"), _("AT STAKE"), _("SEATS"), _("RENEWAL"),
+    _("RISK"), _("MRR"), _("AT STAKE"), _("SEATS"), _("RENEWAL"), _("PULSE"),
     book == VIGIL_BOOK_CHURNED ? _("CHURNED") : NULL, NULL
   };
-  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 0 };
+  const gboolean right[] = { 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0 };
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autofree char *table = NULL;
   double total_mrr = 0;
@@ -619,8 +677,9 @@ print_scores_table (GPtrArray       *rows,
       line[10] = format_number (get_at_stake (churn, row), 2);
       line[11] = format_seats (s);
       line[12] = format_day_or_dash (s->renewal_day);
+      line[13] = g_strdup (row->pulse != NULL ? vigil_sentiment_get_label (row->pulse->sentiment) : "—");
       if (book == VIGIL_BOOK_CHURNED)
-        line[13] = format_day_or_dash (row->churned_day);
+        line[14] = format_day_or_dash (row->churned_day);
       if (!isnan (s->mrr))
         total_mrr += s->mrr;
       g_ptr_array_add (cells, line);
@@ -645,9 +704,9 @@ print_scores_csv (GPtrArray       *rows,
     "id", "source", "name", "owner", "segment", "plan", "mrr", "health", "tier", "churn_risk",
     "observed_at", "last_active", "seats", "seats_used", "api_calls_7d", "features_used",
     "renewal_date", "activity_points", "volume_points", "breadth_points", "trend_7d", "at_stake",
-    "churned_on", NULL
+    "churned_on", "pulse", "sentiment_points", NULL
   };
-  const gboolean numeric[] = { 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0 };
+  const gboolean numeric[] = { 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1 };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
   print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
@@ -672,10 +731,12 @@ print_scores_csv (GPtrArray       *rows,
       g_autofree char *trend = csv_score (row->trends[VIGIL_TREND_7D]);
       g_autofree char *at_stake = csv_decimal (get_at_stake (churn, row), "%.2f");
       g_autofree char *churned_on = csv_day (row->churned ? row->churned_day : VIGIL_UNKNOWN_DAY);
+      g_autofree char *p5 = csv_points (&m[VIGIL_MEASURE_SENTIMENT]);
       const char *cells[] = {
         s->customer_id, row->source, s->name, s->owner, s->segment, s->plan, mrr, health,
         csv_tier (row->score.tier), risk, observed, active, seats, used, calls, features, renewal,
-        p0, p1, p2, trend, at_stake, churned_on, NULL
+        p0, p1, p2, trend, at_stake, churned_on,
+        row->pulse != NULL ? vigil_sentiment_get_id (row->pulse->sentiment) : NULL, p5, NULL
       };
 
       print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
@@ -742,11 +803,9 @@ add_churn (JsonBuilder             *builder,
 static void
 print_scores_json (GPtrArray       *rows,
                    VigilScorecard  *scorecard,
-                   GPtrArray       *trigger_rows,
+                   GHashTable      *triggers,
                    VigilChurnModel *churn)
 {
-  g_autoptr(GHashTable) triggers = index_triggers (trigger_rows);
-
   /* One customer a line, each written as soon as it is built: the output
    * stays valid JSON, greps well, and memory stays flat. */
   g_print ("[\n");
@@ -777,6 +836,7 @@ print_scores_json (GPtrArray       *rows,
       add_double_or_null (builder, "28d", row->trends[VIGIL_TREND_28D]);
       json_builder_end_object (builder);
       add_churn (builder, churn, row);
+      add_pulse (builder, "pulse", row->pulse);
       /* In money: to the cent. */
       add_double_or_null (builder, "at_stake", round (get_at_stake (churn, row) * 100) / 100);
       add_string_or_null (builder, "churned_on", churned_on);
@@ -787,6 +847,7 @@ print_scores_json (GPtrArray       *rows,
       json_builder_end_array (builder);
       add_time_or_null (builder, "observed_at", s->observed_at);
       add_time_or_null (builder, "last_active", s->last_active);
+      add_time_or_null (builder, "last_touch", row->last_touch);
       add_count_or_null (builder, "seats", s->seats);
       add_count_or_null (builder, "seats_used", s->seats_used);
       add_count_or_null (builder, "api_calls_7d", s->api_calls_7d);
@@ -814,12 +875,28 @@ parse_sort_key (const char  *text,
   return FALSE;
 }
 
+/* Keeps the rows @view shows, in their order. */
+static void
+filter_rows (GPtrArray       *rows,
+             const VigilView *view)
+{
+  guint kept = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    if (vigil_view_matches (view, g_ptr_array_index (rows, i)))
+      {
+        gpointer row = rows->pdata[i];
+
+        rows->pdata[i] = rows->pdata[kept];
+        rows->pdata[kept++] = row;
+      }
+  g_ptr_array_set_size (rows, kept);
+}
+
 static int
 print_portfolio (CliContext        *context,
                  VigilOutputFormat  format,
-                 VigilBook          book,
-                 const char        *owner,
-                 VigilTier          tier,
+                 const VigilView   *view,
                  SortSpec          *sort)
 {
   g_autoptr(GError) error = NULL;
@@ -827,15 +904,24 @@ print_portfolio (CliContext        *context,
   g_autoptr(VigilScorecard) scorecard = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) triggers = NULL;
+  g_autoptr(GHashTable) trigger_index = NULL;
   g_autoptr(VigilChurnModel) churn = NULL;
+  gboolean filtered = view->tier != VIGIL_TIER_NONE || view->owner != NULL || view->segment != NULL ||
+                      (view->search != NULL && *view->search != '\0');
 
   if (!(store = open_store (context, &error)) ||
       !(scorecard = vigil_store_load_scorecard (store, &error)) ||
-      !(rows = vigil_store_list_book (store, book, owner, tier, &error)) ||
+      !(rows = vigil_store_list_book (store, view->book, view->owner, view->tier, &error)) ||
       !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
     return fail (error);
+  if ((format == VIGIL_OUTPUT_JSON || sort->key == SORT_TRIGGERS) &&
+      !(triggers = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
+    return fail (error);
 
+  filter_rows (rows, view);
+  trigger_index = index_triggers (triggers);
   sort->churn = churn;
+  sort->triggers = trigger_index;
   g_ptr_array_sort_with_data (rows, compare_rows, sort);
 
   switch (format)
@@ -844,21 +930,49 @@ print_portfolio (CliContext        *context,
       print_scores_csv (rows, churn);
       break;
     case VIGIL_OUTPUT_JSON:
-      if (!(triggers = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
-        return fail (error);
-      print_scores_json (rows, scorecard, triggers, churn);
+      print_scores_json (rows, scorecard, trigger_index, churn);
       break;
     case VIGIL_OUTPUT_TABLE:
     default:
-      if (rows->len == 0 && owner == NULL && tier == VIGIL_TIER_NONE && book == VIGIL_BOOK_ACTIVE)
+      if (rows->len == 0 && !filtered && view->book == VIGIL_BOOK_ACTIVE)
         g_print (_("No customers yet. Import history with “vigil import FILE”, "
                    "or try “vigil --demo”.\n"));
       else
-        print_scores_table (rows, churn, book);
+        print_scores_table (rows, churn, view->book);
       break;
     }
 
   return VIGIL_EXIT_OK;
+}
+
+/* The view --view names, or none; the options given override it. */
+static int
+build_scores_view (CliContext  *context,
+                   const char  *view_name,
+                   VigilView  **out_view)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  if (view_name == NULL)
+    {
+      *out_view = vigil_view_new ();
+      return VIGIL_EXIT_OK;
+    }
+  if (!(store = open_store (context, &error)) ||
+      !(*out_view = vigil_store_get_view (store, view_name, &error)))
+    return fail (error);
+  return VIGIL_EXIT_OK;
+}
+
+static void
+replace_text (char       **field,
+              const char  *value)
+{
+  if (value == NULL)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
 }
 
 static int
@@ -869,24 +983,33 @@ run_scores (CliContext  *context,
   g_autofree char *format_text = NULL;
   g_autofree char *tier_text = NULL;
   g_autofree char *owner = NULL;
+  g_autofree char *segment = NULL;
+  g_autofree char *search = NULL;
   g_autofree char *sort_text = NULL;
+  g_autofree char *view_name = NULL;
   gboolean reverse = FALSE;
   gboolean churned = FALSE;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "view", 'v', 0, G_OPTION_ARG_STRING, &view_name,
+      N_("A saved view's filters and sort (the options given override them)"), N_("NAME") },
     { "tier", 't', 0, G_OPTION_ARG_STRING, &tier_text, N_("Only this tier: healthy, at-risk or high-risk"), N_("TIER") },
     { "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, N_("Only the customers of this owner"), N_("OWNER") },
+    { "segment", 0, 0, G_OPTION_ARG_STRING, &segment, N_("Only the customers of this segment"), N_("SEGMENT") },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search,
+      N_("Only customers whose name or id holds this text (any case)"), N_("TEXT") },
     { "churned", 'c', 0, G_OPTION_ARG_NONE, &churned,
       N_("The churned customers instead of the active book (latest outcome churned)"), NULL },
     { "sort", 's', 0, G_OPTION_ARG_STRING, &sort_text,
       N_("Sort by at-stake (default: churn risk × MRR, most first), health, name, id, owner, segment, "
-         "mrr, renewal, last-active, trend or risk (highest first)"), N_("KEY") },
+         "plan, mrr, renewal, seats, last-active, trend, triggers, risk (highest first) or last-touch (longest "
+         "ago first)"), N_("KEY") },
     { "reverse", 'r', 0, G_OPTION_ARG_NONE, &reverse, N_("Sort in descending order"), NULL },
     { NULL }
   };
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
-  VigilTier tier = VIGIL_TIER_NONE;
-  SortSpec sort = { SORT_AT_STAKE, FALSE, NULL };
+  g_autoptr(VigilView) view = NULL;
+  SortSpec sort = { SORT_AT_STAKE, FALSE, NULL, NULL };
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -897,13 +1020,32 @@ run_scores (CliContext  *context,
     return usage_error (_("scores takes no arguments, got “%s”"), argv[1]);
   if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
     return usage_error ("%s", error->message);
-  if (tier_text != NULL && (tier = vigil_tier_from_id (tier_text)) == VIGIL_TIER_NONE)
+  if (tier_text != NULL && vigil_tier_from_id (tier_text) == VIGIL_TIER_NONE)
     return usage_error (_("Unknown tier “%s”: use healthy, at-risk or high-risk"), tier_text);
   if (sort_text != NULL && !parse_sort_key (sort_text, &sort.key))
     return usage_error (_("Unknown sort key “%s”"), sort_text);
-  sort.reverse = reverse;
+  if ((status = build_scores_view (context, view_name, &view)) != VIGIL_EXIT_OK)
+    return status;
 
-  return print_portfolio (context, format, churned ? VIGIL_BOOK_CHURNED : VIGIL_BOOK_ACTIVE, owner, tier, &sort);
+  /* design 4: what the options say wins over the view; a sort given
+   * anew takes its direction from --reverse alone. */
+  if (tier_text != NULL)
+    view->tier = vigil_tier_from_id (tier_text);
+  replace_text (&view->owner, owner);
+  replace_text (&view->segment, segment);
+  replace_text (&view->search, search);
+  if (churned)
+    view->book = VIGIL_BOOK_CHURNED;
+  if (sort_text != NULL)
+    sort.reverse = reverse;
+  else
+    {
+      if (view->sort != NULL)
+        parse_sort_key (view->sort, &sort.key);
+      sort.reverse = view->reverse || reverse;
+    }
+
+  return print_portfolio (context, format, view, &sort);
 }
 
 /* vigil import ------------------------------------------------------------ */
@@ -1063,9 +1205,9 @@ print_history_csv (GPtrArray *rows)
   const char *headers[] = {
     "observed_at", "health", "tier", "activity_points", "volume_points", "breadth_points",
     "last_active", "api_calls_7d", "features_used", "seats", "seats_used", "mrr",
-    "open_tickets", "nps", "renewal_date", "plan", NULL
+    "open_tickets", "nps", "renewal_date", "plan", "sentiment_points", NULL
   };
-  const gboolean numeric[] = { 0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0 };
+  const gboolean numeric[] = { 0, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1 };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
   print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
@@ -1088,9 +1230,10 @@ print_history_csv (GPtrArray *rows)
       g_autofree char *tickets = csv_count (s->open_tickets);
       g_autofree char *nps = csv_count (s->nps);
       g_autofree char *renewal = csv_day (s->renewal_day);
+      g_autofree char *p5 = csv_points (&m[VIGIL_MEASURE_SENTIMENT]);
       const char *cells[] = {
         observed, health, csv_tier (row->score.tier), p0, p1, p2, active, calls, features,
-        seats, used, mrr, tickets, nps, renewal, s->plan, NULL
+        seats, used, mrr, tickets, nps, renewal, s->plan, p5, NULL
       };
 
       print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
@@ -2172,6 +2315,506 @@ run_outcome (CliContext  *context,
   return VIGIL_EXIT_OK;
 }
 
+/* vigil pulse ----------------------------------------------------------- */
+
+/* A time as --at takes it: ISO 8601, or a day (its start, UTC). */
+static gboolean
+parse_when (const char *text,
+            gint64     *out_time)
+{
+  gint32 day;
+
+  if (vigil_time_parse_iso8601 (text, out_time))
+    return TRUE;
+  if (vigil_date_parse (text, &day))
+    {
+      *out_time = (gint64) day * 86400;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* One line of plain text for a table (a pulse's or a touch's note): line
+ * breaks become spaces and other control characters U+FFFD, so a note
+ * cannot move the cursor; JSON keeps it as written. */
+static char *
+one_line (const char *text)
+{
+  g_autofree char *copy = g_strdup (text != NULL ? text : "");
+
+  g_strdelimit (copy, "\t\r\n", ' ');
+  return vigil_text_printable (copy, -1);
+}
+
+static char *
+describe_pulse (const VigilPulse *pulse)
+{
+  g_autofree char *when = vigil_time_format (pulse->at);
+
+  if (pulse->reason == VIGIL_PULSE_REASON_NONE)
+    /* TRANSLATORS: a pulse, who took it and when: "Yellow, by Dana Park, 2026-12-01T10:00:00Z" */
+    return g_strdup_printf (_("%s, by %s, %s"), vigil_sentiment_get_label (pulse->sentiment),
+                            pulse->author, when);
+  /* TRANSLATORS: a pulse, its reason, who took it and when:
+   * "Yellow (Budget), by Dana Park, 2026-12-01T10:00:00Z" */
+  return g_strdup_printf (_("%s (%s), by %s, %s"), vigil_sentiment_get_label (pulse->sentiment),
+                          vigil_pulse_reason_get_label (pulse->reason), pulse->author, when);
+}
+
+static void
+print_pulses_table (const char *id,
+                    GPtrArray  *pulses)
+{
+  const char *headers[] = { _("SINCE"), _("PULSE"), _("REASON"), _("BY"), _("NOTE"), NULL };
+  const gboolean right[] = { 0, 0, 0, 0, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+  g_autofree char *current = NULL;
+
+  if (pulses->len == 0)
+    {
+      g_print (_("%s: no pulse yet (“vigil pulse %s green|yellow|red” takes one)\n"), id, id);
+      return;
+    }
+  current = describe_pulse (g_ptr_array_index (pulses, 0));
+  g_print (_("%s: %s\n"), id, current);
+  for (guint i = 0; i < pulses->len; i++)
+    {
+      const VigilPulse *pulse = g_ptr_array_index (pulses, i);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+
+      line[0] = vigil_time_format (pulse->at);
+      line[1] = g_strdup (vigil_sentiment_get_label (pulse->sentiment));
+      line[2] = g_strdup (pulse->reason != VIGIL_PULSE_REASON_NONE ? vigil_pulse_reason_get_label (pulse->reason)
+                                                                    : "—");
+      line[3] = g_strdup (pulse->author);
+      line[4] = one_line (pulse->note);
+      g_ptr_array_add (cells, line);
+    }
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
+static void
+print_pulses_json (const char *id,
+                   GPtrArray  *pulses)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "id", id);
+  add_pulse (builder, "pulse", pulses->len > 0 ? g_ptr_array_index (pulses, 0) : NULL);
+  json_builder_set_member_name (builder, "history");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < pulses->len; i++)
+    add_pulse (builder, NULL, g_ptr_array_index (pulses, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+static int
+set_pulse (VigilStore       *store,
+           const char       *id,
+           gint64            customer,
+           VigilSentiment    sentiment,
+           VigilPulseReason  reason,
+           const char       *note,
+           gint64            at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilPulse) pulse = NULL;
+  g_autoptr(VigilScorecard) scorecard = NULL;
+  g_autofree char *described = NULL;
+  guint64 rescored = 0;
+
+  if (vigil_store_set_pulse (store, customer, sentiment, reason, note, at, &rescored, &error) == 0 ||
+      !vigil_store_get_pulse (store, customer, &pulse, &error) ||
+      !(scorecard = vigil_store_load_scorecard (store, &error)))
+    return fail (error);
+
+  described = describe_pulse (pulse);
+  g_print (_("Pulse of %s: %s\n"), id, described);
+  if (vigil_scorecard_get_weight (scorecard, VIGIL_MEASURE_SENTIMENT) > 0)
+    g_print (ngettext ("%" PRIu64 " snapshot rescored\n", "%" PRIu64 " snapshots rescored\n", rescored),
+             rescored);
+  else
+    g_print (_("The scorecard gives sentiment no weight: scores are unchanged "
+               "(“vigil scorecard set sentiment.weight 10” counts it)\n"));
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_pulse (CliContext  *context,
+           int          argc,
+           char       **argv)
+{
+  g_autofree char *reason = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *at_text = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *format_text = NULL;
+  GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason,
+      N_("Why: relationship, product-fit, support, budget, champion-left or other"), N_("REASON") },
+    { "note", 'n', 0, G_OPTION_ARG_STRING, &note, N_("What you would add, in your words"), N_("TEXT") },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at_text, N_("When it holds from (default: now)"),
+      N_("TIME") },
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+      N_("The customer's source, when two sources have a customer with that id"), N_("NAME") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table or json"), N_("FORMAT") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) pulses = NULL;
+  VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
+  VigilSentiment sentiment = VIGIL_SENTIMENT_NONE;
+  VigilPulseReason reason_value = VIGIL_PULSE_REASON_NONE;
+  gint64 at = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 customer;
+  int status;
+
+  if (!parse_options (_("ID [green|yellow|red]"),
+                      _("Your pulse of a customer: take one (green, yellow or red), or show it with its "
+                        "history."), entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2 && argc != 3)
+    return usage_error (_("pulse needs a customer ID, and green, yellow or red to take a pulse"));
+  if (argc == 2 && (reason != NULL || note != NULL || at_text != NULL))
+    return usage_error (_("--reason, --note and --at go with a pulse taken: green, yellow or red"));
+  if (argc == 3 && format_text != NULL)
+    return usage_error (_("--format goes with showing a pulse, not taking one"));
+  if (format_text != NULL &&
+      (!vigil_output_format_parse (format_text, &format, &error) || format == VIGIL_OUTPUT_CSV))
+    return usage_error (_("Unknown format “%s”: use table or json"), format_text);
+  if (at_text != NULL && !parse_when (at_text, &at))
+    return usage_error (_("“%s” is not a time (ISO 8601, or YYYY-MM-DD)"), at_text);
+  if (argc == 3 && (!vigil_sentiment_parse (argv[2], &sentiment, &error) ||
+                    (reason != NULL && !vigil_pulse_reason_parse (reason, &reason_value, &error))))
+    return usage_error ("%s", error->message);
+
+  if (!(store = open_store (context, &error)) ||
+      (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0)
+    return fail (error);
+  if (argc == 3)
+    return set_pulse (store, argv[1], customer, sentiment, reason_value, note, at);
+
+  if (!(pulses = vigil_store_list_pulses (store, customer, &error)))
+    return fail (error);
+  if (format == VIGIL_OUTPUT_JSON)
+    print_pulses_json (argv[1], pulses);
+  else
+    print_pulses_table (argv[1], pulses);
+  return VIGIL_EXIT_OK;
+}
+
+/* vigil view, vigil me ------------------------------------------------------ */
+
+static char *
+describe_view_filters (const VigilView *view)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (view->book == VIGIL_BOOK_CHURNED)
+    g_string_append (text, _("churned customers"));
+  /* TRANSLATORS: a saved view's filters, listed: "tier at-risk, owner Dana Park" */
+  if (view->tier != VIGIL_TIER_NONE)
+    {
+      g_string_append (text, text->len > 0 ? ", " : "");
+      g_string_append_printf (text, _("tier %s"), vigil_tier_get_id (view->tier));
+    }
+  if (view->owner != NULL)
+    {
+      g_string_append (text, text->len > 0 ? ", " : "");
+      g_string_append_printf (text, _("owner %s"), view->owner);
+    }
+  if (view->segment != NULL)
+    {
+      g_string_append (text, text->len > 0 ? ", " : "");
+      g_string_append_printf (text, _("segment %s"), view->segment);
+    }
+  if (view->search != NULL)
+    {
+      g_string_append (text, text->len > 0 ? ", " : "");
+      g_string_append_printf (text, _("search “%s”"), view->search);
+    }
+  if (text->len == 0)
+    g_string_append (text, _("the whole active book"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+describe_view_sort (const VigilView *view)
+{
+  if (view->sort == NULL)
+    return g_strdup (_("default"));
+  /* TRANSLATORS: a sort key and its direction: "risk, highest first" */
+  return g_strdup_printf (vigil_view_get_descending (view) ? _("%s, highest first") : _("%s, lowest first"),
+                          view->sort);
+}
+
+static int
+run_view_list (CliContext  *context,
+               int          argc,
+               char       **argv)
+{
+  g_autofree char *format_text = NULL;
+  GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table or json"), N_("FORMAT") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) views = NULL;
+  g_autofree char *default_name = NULL;
+  VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
+  int status;
+
+  if (!parse_options ("", _("The saved views of the portfolio."), entries, &argc, &argv, &status))
+    return status;
+  if (argc > 1)
+    return usage_error (_("view list takes no arguments, got “%s”"), argv[1]);
+  if (format_text != NULL &&
+      (!vigil_output_format_parse (format_text, &format, &error) || format == VIGIL_OUTPUT_CSV))
+    return usage_error (_("Unknown format “%s”: use table or json"), format_text);
+  if (!(store = open_store (context, &error)) ||
+      !(views = vigil_store_list_views (store, &error)) ||
+      !vigil_store_get_default_view (store, &default_name, &error))
+    return fail (error);
+
+  if (format == VIGIL_OUTPUT_JSON)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < views->len; i++)
+        {
+          const VigilView *view = g_ptr_array_index (views, i);
+
+          json_builder_begin_object (builder);
+          add_string_or_null (builder, "name", view->name);
+          add_string_or_null (builder, "lifecycle", view->book == VIGIL_BOOK_CHURNED ? "churned" : "active");
+          add_string_or_null (builder, "tier", vigil_tier_get_id (view->tier));
+          add_string_or_null (builder, "owner", view->owner);
+          add_string_or_null (builder, "segment", view->segment);
+          add_string_or_null (builder, "search", view->search);
+          add_string_or_null (builder, "sort", view->sort);
+          json_builder_set_member_name (builder, "reverse");
+          json_builder_add_boolean_value (builder, view->reverse);
+          json_builder_set_member_name (builder, "default");
+          json_builder_add_boolean_value (builder, g_strcmp0 (default_name, view->name) == 0);
+          add_time_or_null (builder, "created_at", view->created_at);
+          add_time_or_null (builder, "updated_at", view->updated_at);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      print_json (builder);
+      return VIGIL_EXIT_OK;
+    }
+
+  if (views->len == 0)
+    {
+      g_print (_("No saved views (“vigil view save NAME --owner O …” saves one)\n"));
+      return VIGIL_EXIT_OK;
+    }
+  {
+    const char *headers[] = { _("NAME"), _("SHOWS"), _("SORT"), _("DEFAULT"), NULL };
+    const gboolean right[] = { 0, 0, 0, 0 };
+    g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+    g_autofree char *table = NULL;
+
+    for (guint i = 0; i < views->len; i++)
+      {
+        const VigilView *view = g_ptr_array_index (views, i);
+        char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+
+        line[0] = g_strdup (view->name);
+        line[1] = describe_view_filters (view);
+        line[2] = describe_view_sort (view);
+        line[3] = g_strdup (g_strcmp0 (default_name, view->name) == 0 ? _("yes") : "");
+        g_ptr_array_add (cells, line);
+      }
+    table = vigil_output_table (headers, right, cells);
+    g_print ("%s", table);
+  }
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_view_save (CliContext  *context,
+               int          argc,
+               char       **argv)
+{
+  g_autofree char *tier_text = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *segment = NULL;
+  g_autofree char *search = NULL;
+  g_autofree char *sort = NULL;
+  gboolean reverse = FALSE;
+  gboolean churned = FALSE;
+  GOptionEntry entries[] = {
+    { "churned", 'c', 0, G_OPTION_ARG_NONE, &churned,
+      N_("The churned customers instead of the active book (latest outcome churned)"), NULL },
+    { "tier", 't', 0, G_OPTION_ARG_STRING, &tier_text, N_("Only this tier: healthy, at-risk or high-risk"), N_("TIER") },
+    { "owner", 'o', 0, G_OPTION_ARG_STRING, &owner, N_("Only the customers of this owner"), N_("OWNER") },
+    { "segment", 0, 0, G_OPTION_ARG_STRING, &segment, N_("Only the customers of this segment"), N_("SEGMENT") },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search,
+      N_("Only customers whose name or id holds this text (any case)"), N_("TEXT") },
+    { "sort", 's', 0, G_OPTION_ARG_STRING, &sort, N_("Sort by this key, as “vigil scores --sort”"), N_("KEY") },
+    { "reverse", 'r', 0, G_OPTION_ARG_NONE, &reverse, N_("Sort the other way round"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilView) view = vigil_view_new ();
+  g_autoptr(VigilView) existing = NULL;
+  g_autofree char *name = NULL;
+  int status;
+
+  if (!parse_options (_("NAME"), _("Save filters, a search and a sort of the portfolio as a view."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("view save needs exactly one NAME"));
+  if (tier_text != NULL && (view->tier = vigil_tier_from_id (tier_text)) == VIGIL_TIER_NONE)
+    return usage_error (_("Unknown tier “%s”: use healthy, at-risk or high-risk"), tier_text);
+  if (!(name = vigil_view_clean_name (argv[1], &error)))
+    return usage_error ("%s", error->message);
+  view->name = g_strdup (name);
+  view->book = churned ? VIGIL_BOOK_CHURNED : VIGIL_BOOK_ACTIVE;
+  view->owner = g_steal_pointer (&owner);
+  view->segment = g_steal_pointer (&segment);
+  view->search = search != NULL && *search != '\0' ? g_steal_pointer (&search) : NULL;
+  view->sort = g_steal_pointer (&sort);
+  view->reverse = reverse;
+  if (!vigil_view_check (view, &error))
+    return usage_error ("%s", error->message);
+
+  if (!(store = open_store (context, &error)))
+    return fail (error);
+  existing = vigil_store_get_view (store, name, &error);
+  if (existing == NULL && !g_error_matches (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND))
+    return fail (error);
+  g_clear_error (&error);
+  if (!vigil_store_save_view (store, view, &error))
+    return fail (error);
+  g_print (existing != NULL ? _("Replaced the view “%s”\n") : _("Saved the view “%s”\n"), name);
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_view_remove (CliContext  *context,
+                 int          argc,
+                 char       **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  int status;
+
+  if (!parse_options (_("NAME"), _("Remove a saved view."), NULL, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("view remove needs exactly one NAME"));
+  if (!(store = open_store (context, &error)) || !vigil_store_remove_view (store, argv[1], &error))
+    return fail (error);
+  g_print (_("Removed the view “%s”\n"), argv[1]);
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_view_default (CliContext  *context,
+                  int          argc,
+                  char       **argv)
+{
+  gboolean clear = FALSE;
+  GOptionEntry entries[] = {
+    { "clear", 0, 0, G_OPTION_ARG_NONE, &clear,
+      N_("Open on My Book when “I am” is set, else on the whole book"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *name = NULL;
+  int status;
+
+  if (!parse_options (_("[NAME]"), _("The saved view the window opens on."), entries, &argc, &argv, &status))
+    return status;
+  if (argc > 2 || (clear && argc == 2))
+    return usage_error (_("view default takes one NAME, or --clear"));
+  if (!(store = open_store (context, &error)))
+    return fail (error);
+  if (argc == 2 || clear)
+    {
+      if (!vigil_store_set_default_view (store, clear ? NULL : argv[1], &error))
+        return fail (error);
+    }
+  if (!vigil_store_get_default_view (store, &name, &error))
+    return fail (error);
+  if (name != NULL)
+    g_print (_("The window opens on the view “%s”\n"), name);
+  else
+    g_print (_("The window opens on My Book when “I am” is set, else on the whole book\n"));
+  return VIGIL_EXIT_OK;
+}
+
+static int
+run_view (CliContext  *context,
+          int          argc,
+          char       **argv)
+{
+  if (argc >= 2 && g_strcmp0 (argv[1], "list") == 0)
+    return run_view_list (context, argc - 1, argv + 1);
+  if (argc >= 2 && g_strcmp0 (argv[1], "save") == 0)
+    return run_view_save (context, argc - 1, argv + 1);
+  if (argc >= 2 && g_strcmp0 (argv[1], "remove") == 0)
+    return run_view_remove (context, argc - 1, argv + 1);
+  if (argc >= 2 && g_strcmp0 (argv[1], "default") == 0)
+    return run_view_default (context, argc - 1, argv + 1);
+  if (argc >= 2 && (g_strcmp0 (argv[1], "--help") == 0 || g_strcmp0 (argv[1], "-h") == 0))
+    {
+      g_print (_("Usage:\n  vigil view list [--format table|json]\n"
+                 "  vigil view save NAME [--churned] [--tier T] [--owner O] [--segment S] [--search TEXT] "
+                 "[--sort KEY] [--reverse]\n  vigil view remove NAME\n  vigil view default [NAME | --clear]\n"));
+      return VIGIL_EXIT_OK;
+    }
+  return usage_error (_("view needs list, save, remove or default"));
+}
+
+static int
+run_me (CliContext  *context,
+        int          argc,
+        char       **argv)
+{
+  gboolean clear = FALSE;
+  GOptionEntry entries[] = {
+    { "clear", 0, 0, G_OPTION_ARG_NONE, &clear, N_("Forget the setting"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *me = NULL;
+  g_autofree char *author = NULL;
+  int status;
+
+  if (!parse_options (_("[NAME]"), _("“I am”: the owner name you go by. My Book shows its customers; "
+                                    "your notes and pulses carry it."), entries, &argc, &argv, &status))
+    return status;
+  if (argc > 2 || (clear && argc == 2))
+    return usage_error (_("me takes one NAME, or --clear"));
+  if (!(store = open_store (context, &error)))
+    return fail (error);
+  if ((argc == 2 || clear) && !vigil_store_set_me (store, clear ? NULL : argv[1], &error))
+    return fail (error);
+  if (!vigil_store_get_me (store, &me, &error) || !(author = vigil_store_dup_author (store, &error)))
+    return fail (error);
+  if (me != NULL)
+    g_print (_("I am: %s\n"), me);
+  else
+    g_print (_("I am: not set (notes and pulses are written as %s; “vigil me NAME” sets it)\n"), author);
+  return VIGIL_EXIT_OK;
+}
+
 /* vigil link, vigil unlink -------------------------------------------------- */
 
 /* SOURCE:ID, split at its first colon (a source name has none; an id may). */
@@ -2251,19 +2894,261 @@ run_unlink (CliContext  *context,
 
 /* vigil triggers ---------------------------------------------------------- */
 
+static void
+add_trigger_object (JsonBuilder           *builder,
+                    const VigilTriggerRow *row)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, row->id);
+  add_string_or_null (builder, "rule", row->rule);
+  add_string_or_null (builder, "kind", row->kind);
+  add_string_or_null (builder, "customer", row->customer);
+  add_string_or_null (builder, "name", row->name);
+  add_time_or_null (builder, "since", row->first_seen);
+  add_string_or_null (builder, "state", row->state);
+  add_string_or_null (builder, "snoozed_until", row->snoozed_until);
+  add_string_or_null (builder, "evidence", row->evidence);
+  add_string_or_null (builder, "tier", vigil_tier_get_id (row->tier));
+  add_string_or_null (builder, "play", vigil_trigger_play_for_tier (row->tier));
+  json_builder_end_object (builder);
+}
+
+static void
+print_triggers_json (GPtrArray *rows)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    add_trigger_object (builder, g_ptr_array_index (rows, i));
+  json_builder_end_array (builder);
+  print_json (builder);
+}
+
+static void
+print_triggers_csv (GPtrArray *rows)
+{
+  const char *headers[] = { "id", "rule", "kind", "customer", "name", "since", "state", "evidence", "play", NULL };
+  const gboolean numeric[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilTriggerRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+      g_autofree char *since = vigil_time_format (row->first_seen);
+      const char *cells[] = { id, row->rule, row->kind, row->customer, row->name, since, row->state,
+                              row->evidence, vigil_trigger_play_for_tier (row->tier), NULL };
+
+      print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
+    }
+}
+
+static void
+print_triggers_table (GPtrArray *rows)
+{
+  const char *headers[] = { _("ID"), _("TRIGGER"), _("KIND"), _("CUSTOMER"), _("SINCE"), _("STATE"),
+                            _("PLAY"), _("WHY"), NULL };
+  const gboolean right[] = { 1, 0, 0, 0, 0, 0, 0, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilTriggerRow *row = g_ptr_array_index (rows, i);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+
+      line[0] = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
+      line[1] = g_strdup (row->rule);
+      line[2] = g_strdup (row->kind);
+      line[3] = g_strdup (row->name != NULL ? row->name : row->customer);
+      line[4] = vigil_date_format (vigil_time_get_day (row->first_seen));
+      line[5] = g_strdup (row->state);
+      line[6] = g_strdup (vigil_trigger_play_for_tier (row->tier));
+      line[7] = g_strdup (row->evidence != NULL ? row->evidence : "");
+      g_ptr_array_add (cells, line);
+    }
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
+/* The inbox of design 5: the open triggers by customer, each customer's
+ * stake from its latest snapshot and the churn model in use, ranked as
+ * the window ranks them. */
+static GPtrArray *
+build_inbox (VigilStore  *store,
+             GPtrArray   *triggers,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) entries = vigil_inbox_group (triggers);
+  g_autoptr(GHashTable) by_customer = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(VigilChurnModel) churn = NULL;
+
+  if (!(rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, error)) ||
+      !(churn = vigil_churn_trainer_load_model (store, NULL, error)))
+    return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    g_hash_table_insert (by_customer, &((VigilPortfolioRow *) rows->pdata[i])->customer_id, rows->pdata[i]);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilPortfolioRow *row = g_hash_table_lookup (by_customer, &entry->stake.customer_id);
+
+      if (row != NULL)
+        vigil_inbox_stake_set_row (&entry->stake, row, vigil_churn_risk_of (churn, row, NULL));
+    }
+  vigil_inbox_sort (entries);
+  return g_steal_pointer (&entries);
+}
+
+static void
+print_inbox_json (GPtrArray *entries)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilTriggerRow *first = g_ptr_array_index (entry->triggers, 0);
+      g_autofree char *renewal = entry->stake.renewal_day != VIGIL_UNKNOWN_DAY
+                                 ? vigil_date_format (entry->stake.renewal_day) : NULL;
+      double risk = entry->stake.churn_risk;
+      double stake = vigil_inbox_stake_get_value (&entry->stake);
+      gboolean decision = FALSE;
+
+      for (guint t = 0; t < entry->triggers->len; t++)
+        decision |= vigil_trigger_row_needs_decision (g_ptr_array_index (entry->triggers, t));
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "customer", first->customer);
+      add_string_or_null (builder, "name", first->name);
+      /* To the cent, as MRR is. */
+      add_double_or_null (builder, "at_stake", isnan (stake) ? NAN : round (stake * 100) / 100);
+      add_double_or_null (builder, "mrr", entry->stake.mrr);
+      add_double_or_null (builder, "churn_risk", isnan (risk) ? NAN : round (risk * 1e4) / 1e4);
+      add_string_or_null (builder, "renewal_date", renewal);
+      add_string_or_null (builder, "tier", vigil_tier_get_id (first->tier));
+      json_builder_set_member_name (builder, "needs_decision");
+      json_builder_add_boolean_value (builder, decision);
+      json_builder_set_member_name (builder, "triggers");
+      json_builder_begin_array (builder);
+      for (guint t = 0; t < entry->triggers->len; t++)
+        add_trigger_object (builder, g_ptr_array_index (entry->triggers, t));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  print_json (builder);
+}
+
+/* The entry's trigger ids and rules, each a space-separated list. */
+static void
+join_entry_triggers (const VigilInboxEntry  *entry,
+                     char                  **out_ids,
+                     char                  **out_rules)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autoptr(GString) rules = g_string_new (NULL);
+
+  for (guint t = 0; t < entry->triggers->len; t++)
+    {
+      const VigilTriggerRow *row = g_ptr_array_index (entry->triggers, t);
+
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, t > 0 ? " " : "", row->id);
+      g_string_append_printf (rules, "%s%s", t > 0 ? " " : "", row->rule);
+    }
+  *out_ids = g_string_free (g_steal_pointer (&ids), FALSE);
+  *out_rules = g_string_free (g_steal_pointer (&rules), FALSE);
+}
+
+static void
+print_inbox_csv (GPtrArray *entries)
+{
+  const char *headers[] = { "customer", "name", "at_stake", "mrr", "churn_risk", "renewal_date", "tier",
+                            "triggers", "trigger_ids", NULL };
+  const gboolean numeric[] = { 0, 0, 1, 1, 1, 0, 0, 0, 0 };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilTriggerRow *first = g_ptr_array_index (entry->triggers, 0);
+      g_autofree char *stake = csv_decimal (vigil_inbox_stake_get_value (&entry->stake), "%.2f");
+      g_autofree char *mrr = csv_decimal (entry->stake.mrr, "%.2f");
+      g_autofree char *risk = csv_risk (entry->stake.churn_risk);
+      g_autofree char *renewal = csv_day (entry->stake.renewal_day);
+      g_autofree char *ids = NULL;
+      g_autofree char *rules = NULL;
+
+      join_entry_triggers (entry, &ids, &rules);
+      {
+        const char *cells[] = { first->customer, first->name, stake, mrr, risk, renewal, csv_tier (first->tier),
+                                rules, ids, NULL };
+
+        print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
+      }
+    }
+}
+
+static void
+print_inbox_table (GPtrArray *entries)
+{
+  const char *headers[] = { _("CUSTOMER"), _("AT STAKE"), _("MRR"), _("RISK"), _("RENEWAL"), _("TRIGGERS"), NULL };
+  const gboolean right[] = { 0, 1, 1, 1, 0, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      const VigilTriggerRow *first = g_ptr_array_index (entry->triggers, 0);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+      g_autoptr(GString) triggers = g_string_new (NULL);
+
+      for (guint t = 0; t < entry->triggers->len; t++)
+        {
+          const VigilTriggerRow *row = g_ptr_array_index (entry->triggers, t);
+
+          /* Translators: a trigger in the by-customer list: its id, rule
+           * and state, e.g. "#12 health-drop (new)" */
+          g_string_append_printf (triggers, _("%s#%" PRId64 " %s (%s)"), t > 0 ? ", " : "",
+                                  row->id, row->rule, row->state);
+        }
+      line[0] = g_strdup (first->name != NULL ? first->name : first->customer);
+      line[1] = format_number (vigil_inbox_stake_get_value (&entry->stake), 0);
+      line[2] = format_number (entry->stake.mrr, 2);
+      line[3] = format_risk (entry->stake.churn_risk);
+      line[4] = format_day_or_dash (entry->stake.renewal_day);
+      line[5] = g_string_free (g_steal_pointer (&triggers), FALSE);
+      g_ptr_array_add (cells, line);
+    }
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
 static int
 run_triggers (CliContext  *context,
               int          argc,
               char       **argv)
 {
   g_autofree char *format_text = NULL;
+  gboolean by_customer = FALSE;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "by-customer", 0, 0, G_OPTION_ARG_NONE, &by_customer,
+      N_("One entry per customer with all its open triggers, most MRR at stake first"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) inbox = NULL;
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
   int status;
 
@@ -2276,82 +3161,24 @@ run_triggers (CliContext  *context,
     return usage_error ("%s", error->message);
 
   if (!(store = open_store (context, &error)) ||
-      !(rows = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
+      !(rows = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)) ||
+      (by_customer && !(inbox = build_inbox (store, rows, &error))))
     return fail (error);
 
-  if (format == VIGIL_OUTPUT_JSON)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < rows->len; i++)
-        {
-          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_int_value (builder, row->id);
-          add_string_or_null (builder, "rule", row->rule);
-          add_string_or_null (builder, "kind", row->kind);
-          add_string_or_null (builder, "customer", row->customer);
-          add_string_or_null (builder, "name", row->name);
-          add_time_or_null (builder, "since", row->first_seen);
-          add_string_or_null (builder, "state", row->state);
-          add_string_or_null (builder, "snoozed_until", row->snoozed_until);
-          add_string_or_null (builder, "evidence", row->evidence);
-          add_string_or_null (builder, "tier", vigil_tier_get_id (row->tier));
-          add_string_or_null (builder, "play", vigil_trigger_play_for_tier (row->tier));
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      print_json (builder);
-    }
+  if (format == VIGIL_OUTPUT_JSON && by_customer)
+    print_inbox_json (inbox);
+  else if (format == VIGIL_OUTPUT_JSON)
+    print_triggers_json (rows);
+  else if (format == VIGIL_OUTPUT_CSV && by_customer)
+    print_inbox_csv (inbox);
   else if (format == VIGIL_OUTPUT_CSV)
-    {
-      const char *headers[] = { "id", "rule", "kind", "customer", "name", "since", "state", "evidence", "play", NULL };
-      const gboolean numeric[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0 };
-
-      G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
-      print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
-      for (guint i = 0; i < rows->len; i++)
-        {
-          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
-          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
-          g_autofree char *since = vigil_time_format (row->first_seen);
-          const char *cells[] = { id, row->rule, row->kind, row->customer, row->name, since, row->state,
-                                  row->evidence, vigil_trigger_play_for_tier (row->tier), NULL };
-
-          print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
-        }
-    }
+    print_triggers_csv (rows);
   else if (rows->len == 0)
     g_print (_("No open triggers.\n"));
+  else if (by_customer)
+    print_inbox_table (inbox);
   else
-    {
-      const char *headers[] = { _("ID"), _("TRIGGER"), _("KIND"), _("CUSTOMER"), _("SINCE"), _("STATE"),
-                                _("PLAY"), _("WHY"), NULL };
-      const gboolean right[] = { 1, 0, 0, 0, 0, 0, 0, 0 };
-      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-      g_autofree char *table = NULL;
-
-      for (guint i = 0; i < rows->len; i++)
-        {
-          const VigilTriggerRow *row = g_ptr_array_index (rows, i);
-          char **line = g_new0 (char *, G_N_ELEMENTS (headers));
-
-          line[0] = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
-          line[1] = g_strdup (row->rule);
-          line[2] = g_strdup (row->kind);
-          line[3] = g_strdup (row->name != NULL ? row->name : row->customer);
-          line[4] = vigil_date_format (vigil_time_get_day (row->first_seen));
-          line[5] = g_strdup (row->state);
-          line[6] = g_strdup (vigil_trigger_play_for_tier (row->tier));
-          line[7] = g_strdup (row->evidence != NULL ? row->evidence : "");
-          g_ptr_array_add (cells, line);
-        }
-      table = vigil_output_table (headers, right, cells);
-      g_print ("%s", table);
-    }
+    print_triggers_table (rows);
   return VIGIL_EXIT_OK;
 }
 
@@ -2372,10 +3199,29 @@ run_trigger (CliContext  *context,
   gint32 day;
   int status;
 
-  if (!parse_options (_("ack|snooze|done ID | plan-limit PLAN CALLS"),
-                      _("Work a trigger, or set a plan's weekly API call limit for plan-limit."),
+  if (!parse_options (_("ack|snooze|done ID | plan-limit PLAN CALLS | no-touch DAYS"),
+                      _("Work a trigger, set a plan's weekly API call limit for plan-limit, or the days\n"
+                        "without a touch that raise no-touch (0 turns it off)."),
                       entries, &argc, &argv, &status))
     return status;
+
+  if (argc == 3 && g_str_equal (argv[1], "no-touch"))
+    {
+      guint64 days;
+
+      if (!g_ascii_string_to_unsigned (argv[2], 10, 0, VIGIL_NO_TOUCH_MAX_DAYS, &days, NULL))
+        return usage_error (_("“%s” is not a number of days from 0 (off) to %d"), argv[2], VIGIL_NO_TOUCH_MAX_DAYS);
+      if (!(store = open_store (context, &error)) ||
+          !vigil_triggers_set_no_touch_days (store, (gint64) days, &error) ||
+          !vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
+        return fail (error);
+      if (days == 0)
+        g_print (_("No-touch trigger: off\n"));
+      else
+        g_print (ngettext ("No-touch trigger: after %" PRIu64 " day without a touch\n",
+                           "No-touch trigger: after %" PRIu64 " days without a touch\n", days), days);
+      return VIGIL_EXIT_OK;
+    }
 
   if (argc == 4 && g_str_equal (argv[1], "plan-limit"))
     {
@@ -2513,7 +3359,8 @@ static int
 open_window_or_print (CliContext *context,
                       gboolean    demo)
 {
-  SortSpec sort = { SORT_AT_STAKE, FALSE, NULL };
+  SortSpec sort = { SORT_AT_STAKE, FALSE, NULL, NULL };
+  g_autoptr(VigilView) whole_book = vigil_view_new ();
 
   if (context->open_window != NULL && g_getenv ("VIGIL_NO_WINDOW") == NULL)
     {
@@ -2524,7 +3371,7 @@ open_window_or_print (CliContext *context,
       g_printerr (_("vigil: no display to open the window on; the portfolio as text:\n"));
     }
   g_print ("\n");
-  return print_portfolio (context, VIGIL_OUTPUT_TABLE, VIGIL_BOOK_ACTIVE, NULL, VIGIL_TIER_NONE, &sort);
+  return print_portfolio (context, VIGIL_OUTPUT_TABLE, whole_book, &sort);
 }
 
 /* vigil --demo ------------------------------------------------------------ */
@@ -2559,24 +3406,300 @@ run_demo (CliContext *context)
   return open_window_or_print (context, TRUE);
 }
 
+/* vigil note, vigil timeline (design 3.4) ---------------------------------- */
+
+/* Triggers follow a touch at once: the no-touch trigger reads them. The
+ * touch is kept whatever happens here. */
+static int
+update_triggers_after_touch (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
+    {
+      g_printerr (_("vigil: the touch is saved, but the triggers could not be updated: %s\n"), error->message);
+      return VIGIL_EXIT_FAILURE;
+    }
+  return VIGIL_EXIT_OK;
+}
+
+static gboolean
+parse_touch_kind (const char     *text,
+                  VigilTouchKind *out_kind)
+{
+  return text != NULL && vigil_touch_kind_from_id (text, out_kind);
+}
+
+static int
+edit_or_delete_touch (CliContext     *context,
+                      gint64          touch_id,
+                      gboolean        deleting,
+                      VigilTouchKind  kind,
+                      gint64          at,
+                      const char     *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  if (!(store = open_store (context, &error)) ||
+      (deleting && !vigil_store_delete_touch (store, touch_id, &error)) ||
+      (!deleting && !vigil_store_edit_touch (store, touch_id, kind, at, text, &error)))
+    return fail (error);
+  g_print (deleting ? _("Touch %" PRId64 " deleted\n") : _("Touch %" PRId64 " edited\n"),
+           touch_id);
+  return update_triggers_after_touch (store);
+}
+
+static int
+run_note (CliContext  *context,
+          int          argc,
+          char       **argv)
+{
+  g_autofree char *kind_text = NULL;
+  g_autofree char *at_text = NULL;
+  g_autofree char *source = NULL;
+  /* not given: no id of a touch is this */
+  gint64 edit_id = G_MININT64;
+  gint64 delete_id = G_MININT64;
+  GOptionEntry entries[] = {
+    { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind_text,
+      N_("What it was: note (default), call, email, meeting or qbr"), N_("KIND") },
+    { "at", 'a', 0, G_OPTION_ARG_STRING, &at_text,
+      N_("When it happened, ISO 8601 (default: now; a date alone is midnight UTC)"), N_("TIME") },
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+      N_("The customer's source, when two sources have a customer with that id"), N_("NAME") },
+    { "edit", 'e', 0, G_OPTION_ARG_INT64, &edit_id,
+      N_("Change your touch TOUCH_ID (its text, --kind or --at)"), N_("TOUCH_ID") },
+    { "delete", 'd', 0, G_OPTION_ARG_INT64, &delete_id, N_("Delete your touch TOUCH_ID"), N_("TOUCH_ID") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *when = NULL;
+  VigilTouchKind kind = VIGIL_TOUCH_NOTE;
+  gint64 at = VIGIL_UNKNOWN;
+  gint64 customer, touch;
+  int status;
+
+  if (!parse_options (_("ID \"TEXT\" | --edit TOUCH_ID [\"TEXT\"] | --delete TOUCH_ID"),
+                      _("Log a note or a touch (call, email, meeting, QBR) on a customer's timeline,\n"
+                        "or change or delete one of your own; `vigil timeline ID` lists them."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (kind_text != NULL && !parse_touch_kind (kind_text, &kind))
+    return usage_error (_("Unknown kind “%s”: use note, call, email, meeting or qbr"), kind_text);
+  if (at_text != NULL && !vigil_time_parse_iso8601 (at_text, &at))
+    return usage_error (_("“%s” is not a time (ISO 8601, such as 2026-03-05T14:30:00Z or 2026-03-05)"),
+                        at_text);
+  if (edit_id != G_MININT64 && delete_id != G_MININT64)
+    return usage_error (_("note takes --edit or --delete, not both"));
+
+  if (delete_id != G_MININT64)
+    {
+      if (argc != 1 || kind_text != NULL || at_text != NULL)
+        return usage_error (_("note --delete takes a touch id and nothing else"));
+      return edit_or_delete_touch (context, delete_id, TRUE, VIGIL_N_TOUCH_KINDS, VIGIL_UNKNOWN, NULL);
+    }
+  if (edit_id != G_MININT64)
+    {
+      if (argc > 2 || (argc == 1 && kind_text == NULL && at_text == NULL))
+        return usage_error (_("note --edit needs the new text, --kind or --at"));
+      return edit_or_delete_touch (context, edit_id, FALSE, kind_text != NULL ? kind : VIGIL_N_TOUCH_KINDS, at,
+                                   argc == 2 ? argv[1] : NULL);
+    }
+
+  if (argc != 3)
+    return usage_error (_("note needs a customer ID and the text, in quotes"));
+  if (at == VIGIL_UNKNOWN)
+    at = g_get_real_time () / G_USEC_PER_SEC;
+  if (!(store = open_store (context, &error)) ||
+      (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0 ||
+      (touch = vigil_store_add_touch (store, customer, kind, at, argv[2], &error)) < 0)
+    return fail (error);
+  when = vigil_time_format (at);
+  /* TRANSLATORS: a kind of touch, the customer, the touch's id and when */
+  g_print (_("Logged: %s on %s (touch %" PRId64 "), %s\n"), vigil_touch_kind_get_label (kind), argv[1],
+           touch, when);
+  return update_triggers_after_touch (store);
+}
+
+static void
+print_timeline_table (const char *display,
+                      GPtrArray  *entries)
+{
+  const char *headers[] = { _("WHEN"), _("WHAT"), _("BY"), _("TOUCH"), _("TEXT"), NULL };
+  const gboolean right[] = { 0, 0, 0, 1, 0 };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *table = NULL;
+
+  g_print ("%s\n", display);
+  if (entries->len == 0)
+    {
+      g_print (_("Nothing on the timeline yet. Log a touch with “vigil note”.\n"));
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilTimelineEntry *entry = g_ptr_array_index (entries, i);
+      char **line = g_new0 (char *, G_N_ELEMENTS (headers));
+      g_autofree char *what = vigil_timeline_entry_describe (entry);
+
+      line[0] = vigil_time_format (entry->at);
+      line[1] = one_line (what);
+      line[2] = one_line (entry->author != NULL ? entry->author : "—");
+      line[3] = entry->kind == VIGIL_TIMELINE_TOUCH ? g_strdup_printf ("%" G_GINT64_FORMAT, entry->id)
+                                                     : g_strdup ("");
+      line[4] = one_line (entry->text);
+      g_ptr_array_add (cells, line);
+    }
+  table = vigil_output_table (headers, right, cells);
+  g_print ("%s", table);
+}
+
+static void
+print_timeline_csv (GPtrArray *entries)
+{
+  const char *headers[] = {
+    "kind", "at", "id", "author", "subject", "detail", "text", "until", "edited_at", "summary", NULL
+  };
+  const gboolean numeric[] = { 0, 0, 1, 0, 0, 0, 0, 0, 0, 0 };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
+  print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilTimelineEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *at = csv_time (entry->at);
+      g_autofree char *id = entry->id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, entry->id) : NULL;
+      g_autofree char *edited = csv_time (entry->edited_at);
+      g_autofree char *summary = vigil_timeline_entry_describe (entry);
+      const char *cells[] = {
+        vigil_timeline_kind_get_id (entry->kind), at, id, entry->author, entry->subject, entry->detail,
+        entry->text, entry->until, edited, summary, NULL
+      };
+
+      print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
+    }
+}
+
+static void
+print_timeline_json (const VigilRecordRow *display,
+                     GPtrArray            *entries)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "id", display != NULL ? display->external_id : NULL);
+  add_string_or_null (builder, "source", display != NULL ? display->source : NULL);
+  json_builder_set_member_name (builder, "timeline");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VigilTimelineEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *summary = vigil_timeline_entry_describe (entry);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "kind", vigil_timeline_kind_get_id (entry->kind));
+      add_time_or_null (builder, "at", entry->at);
+      json_builder_set_member_name (builder, "id");
+      if (entry->id != 0)
+        json_builder_add_int_value (builder, entry->id);
+      else
+        json_builder_add_null_value (builder);
+      add_string_or_null (builder, "author", entry->author);
+      add_string_or_null (builder, "subject", entry->subject);
+      add_string_or_null (builder, "detail", entry->detail);
+      add_string_or_null (builder, "text", entry->text);
+      add_string_or_null (builder, "until", entry->until);
+      add_time_or_null (builder, "edited_at", entry->edited_at);
+      add_string_or_null (builder, "summary", summary);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  print_json (builder);
+}
+
+static int
+run_timeline (CliContext  *context,
+              int          argc,
+              char       **argv)
+{
+  g_autofree char *format_text = NULL;
+  g_autofree char *source = NULL;
+  GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_text, N_("Output format: table, csv or json"), N_("FORMAT") },
+    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+      N_("The customer's source, when two sources have a customer with that id"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) timeline = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *display = NULL;
+  const VigilRecordRow *first;
+  VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
+  gint64 customer;
+  int status;
+
+  if (!parse_options (_("ID"), _("One customer's timeline, newest first: touches, pulses, outcomes, triggers,\n"
+                                 "tier changes, records linked or unlinked and sources added."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("timeline needs exactly one customer ID"));
+  if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
+    return usage_error ("%s", error->message);
+
+  if (!(store = open_store (context, &error)) ||
+      (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0 ||
+      !(records = vigil_store_list_records (store, customer, &error)) ||
+      !(timeline = vigil_store_list_timeline (store, customer, &error)))
+    return fail (error);
+
+  first = records->len > 0 ? records->pdata[0] : NULL;
+  switch (format)
+    {
+    case VIGIL_OUTPUT_CSV:
+      print_timeline_csv (timeline);
+      break;
+    case VIGIL_OUTPUT_JSON:
+      print_timeline_json (first, timeline);
+      break;
+    case VIGIL_OUTPUT_TABLE:
+    default:
+      display = first != NULL ? g_strdup_printf ("%s:%s", first->source, first->external_id) : g_strdup (argv[1]);
+      print_timeline_table (display, timeline);
+      break;
+    }
+  return VIGIL_EXIT_OK;
+}
+
 /* Dispatch ---------------------------------------------------------------- */
 
 static const Command commands[] = {
   { "import", N_("FILE"), N_("Backfill history from JSON, JSON Lines or CSV"), run_import },
   { "scores", "", N_("The portfolio with health scores (table, csv, json)"), run_scores },
   { "history", N_("ID"), N_("One customer's snapshots and scores over time"), run_history },
+  { "note", N_("ID \"TEXT\""), N_("Log a note, call, email, meeting or QBR on a customer"), run_note },
+  { "timeline", N_("ID"), N_("One customer's timeline: touches, triggers, tiers, outcomes"), run_timeline },
   { "source", N_("add|list|remove"), N_("The usage endpoints Vigil polls"), run_source },
   { "presets", N_("[PRESET]"), N_("Ready mappings for vendors' APIs (HubSpot, Stripe, …)"), run_presets },
   { "poll", N_("[NAME…]"), N_("Poll the sources that are due (or the named ones) once"), run_poll },
   { "demo-server", "", N_("Serve the demo book as a live endpoint on 127.0.0.1"), run_demo_server },
   { "scorecard", N_("show|set|load"), N_("The health scorecard; changes rescore the history"), run_scorecard },
   { "outcome", N_("ID churned|renewed"), N_("Record how a customer's contract ended"), run_outcome },
+  { "pulse", N_("ID [green|yellow|red]"), N_("Your pulse of a customer, and its history"), run_pulse },
+  { "view", N_("list|save|remove|default"), N_("Saved views of the portfolio (scores --view NAME)"), run_view },
+  { "me", N_("[NAME]"), N_("“I am”: the owner name My Book shows"), run_me },
   { "link", N_("SOURCE:ID SOURCE:ID"), N_("Join two records' accounts into one customer"), run_link },
   { "unlink", N_("SOURCE:ID"), N_("Take a record out of its customer into one of its own"), run_unlink },
   { "triggers", "", N_("Open upsell and risk triggers with suggested plays"), run_triggers },
   { "churn-model", "", N_("The churn model in use and its coefficients"), run_churn_model },
   { "report", N_("--output FILE.pdf"), N_("Write the weekly PDF report (a week, an owner)"), run_report },
-  { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS sets a limit"), run_trigger },
+  { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS, no-touch DAYS set them"),
+    run_trigger },
 };
 
 static void

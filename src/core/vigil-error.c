@@ -58,3 +58,28 @@ vigil_text_printable (const char *text,
     }
   return g_string_free (out, FALSE);
 }
+
+/**
+ * vigil_text_is_printable:
+ * @text: text a person typed, to be kept and shown (a view's name, an
+ *   owner's)
+ *
+ * Returns: whether @text is UTF-8 holding no control character (as
+ *   vigil_text_printable() would leave it unchanged)
+ */
+gboolean
+vigil_text_is_printable (const char *text)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * @VIGIL_ERROR_INVALID: a value given by the user is not acceptable
  * @VIGIL_ERROR_NOT_FOUND: a named customer or source does not exist
  * @VIGIL_ERROR_AMBIGUOUS: a name matches more than one thing
+ * @VIGIL_ERROR_PERMISSION: what was asked belongs to someone else (a
+ *   touch only its author may edit; the message names them)
  *
  * Failures a user or caller can see. Each comes with a message that
  * names what was wrong.
@@ -35,11 +37,13 @@ typedef enum
   VIGIL_ERROR_INVALID,
   VIGIL_ERROR_NOT_FOUND,
   VIGIL_ERROR_AMBIGUOUS,
+  VIGIL_ERROR_PERMISSION,
 } VigilError;
 
 GQuark vigil_error_quark (void);
 
-char   *vigil_text_printable (const char *text,
-                              gssize      length);
+char     *vigil_text_printable    (const char *text,
+                                  gssize      length);
+gboolean  vigil_text_is_printable (const char *text);
 
 G_END_DECLS

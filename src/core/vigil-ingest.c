@@ -176,6 +176,7 @@ struct _VigilIngest
 
   VigilStore      *store;
   VigilScorecard  *scorecard;
+  GHashTable      *pulses;      /* customer id → its pulses, when sentiment counts (design 3.1) */
   gint64           source_id;
   gint64           default_observed_at;
   /* The caller's */
@@ -764,6 +765,22 @@ values_to_snapshot (const ObservedValues *values,
   };
 }
 
+/* Writer thread: scores @snapshot of account @customer_id, with the
+ * pulse in force at its time when sentiment counts (design 3.1). */
+static void
+score_snapshot (VigilIngest         *self,
+                gint64               customer_id,
+                const VigilSnapshot *snapshot,
+                VigilScore          *out_score)
+{
+  const VigilPulseMark *pulse = NULL;
+
+  if (self->pulses != NULL)
+    pulse = vigil_pulse_marks_find (g_hash_table_lookup (self->pulses, &customer_id),
+                                    snapshot->observed_at, NULL);
+  vigil_scorecard_compute_with_pulse (self->scorecard, snapshot, pulse, out_score);
+}
+
 static gboolean
 write_row (VigilIngest  *self,
            Batch        *batch,
@@ -779,7 +796,7 @@ write_row (VigilIngest  *self,
   if (row->record_id > 0)
     return _vigil_store_insert_observation (self->store, row->record_id, &snapshot, features,
                                             row->features.length, out_inserted, error);
-  vigil_scorecard_compute (self->scorecard, &snapshot, &score);
+  score_snapshot (self, row->customer_id, &snapshot, &score);
   return _vigil_store_write_snapshot (self->store, row->customer_id, &snapshot, features,
                                       row->features.length, &score, out_inserted, error);
 }
@@ -935,7 +952,7 @@ write_new_rows (VigilIngest  *self,
       VigilScore score;
 
       values_to_snapshot (&row->values, &snapshots[i]);
-      vigil_scorecard_compute (self->scorecard, &snapshots[i], &score);
+      score_snapshot (self, row->customer_id, &snapshots[i], &score);
       rows[i] = (VigilNewSnapshot) {
         .customer_id = row->customer_id,
         .snapshot = &snapshots[i],
@@ -1207,6 +1224,7 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->to_recompute, g_hash_table_unref);
   g_clear_pointer (&self->repeats, _vigil_store_repeats_free);
   g_clear_pointer (&self->feature_names, g_hash_table_unref);
+  g_clear_pointer (&self->pulses, g_hash_table_unref);
   g_clear_error (&self->writer_error);
   g_mutex_clear (&self->error_lock);
 
@@ -1278,6 +1296,8 @@ ingest_begin (VigilStore  *store,
   _vigil_store_set_cache_size (store, INGEST_CACHE_KIB);
 
   if (!(self->scorecard = vigil_store_load_scorecard (store, error)) ||
+      (vigil_scorecard_get_weight (self->scorecard, VIGIL_MEASURE_SENTIMENT) > 0 &&
+       !(self->pulses = _vigil_store_read_all_pulse_marks (store, error))) ||
       (self->source_id = vigil_store_ensure_source (store, source_name, error)) < 0 ||
       !load_feature_names (self, error))
     {

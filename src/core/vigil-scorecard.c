@@ -36,7 +36,9 @@ G_DEFINE_FINAL_TYPE (VigilScorecard, vigil_scorecard, G_TYPE_OBJECT)
  * A weight of 0 leaves a measure out. Targets: hours of silence that
  * take activity to 0, calls a week that make volume 1, features that
  * make breadth 1, the seat utilisation that counts as full, the ticket
- * count that takes tickets to 0, the NPS that counts as full. */
+ * count that takes tickets to 0, the NPS that counts as full, the days a
+ * pulse counts before it is stale. Sentiment is off until a team gives
+ * it a weight, so turning it on is a choice and old scores stand. */
 static const struct
 {
   const char *name;
@@ -49,6 +51,7 @@ static const struct
   [VIGIL_MEASURE_SEATS] = { "seats", 0, 1 },
   [VIGIL_MEASURE_TICKETS] = { "tickets", 0, 10 },
   [VIGIL_MEASURE_NPS] = { "nps", 0, 10 },
+  [VIGIL_MEASURE_SENTIMENT] = { "sentiment", 0, 90 },
 };
 
 #define DEFAULT_HEALTHY_CUTOFF 85.0
@@ -62,13 +65,15 @@ clamp01 (double value)
   return CLAMP (value, 0.0, 1.0);
 }
 
-/* The measure's input and value, both NAN when the input is unknown. */
+/* The measure's input and value, both NAN when the input is unknown;
+ * a stale pulse keeps its age as the input, to say why it was left out. */
 static void
-compute_measure (VigilScorecard      *self,
-                 VigilMeasure         measure,
-                 const VigilSnapshot *snapshot,
-                 double              *input,
-                 double              *value)
+compute_measure (VigilScorecard       *self,
+                 VigilMeasure          measure,
+                 const VigilSnapshot  *snapshot,
+                 const VigilPulseMark *pulse,
+                 double               *input,
+                 double               *value)
 {
   double target = self->targets[measure];
   gint64 features_used;
@@ -121,6 +126,17 @@ compute_measure (VigilScorecard      *self,
         return;
       *input = (double) snapshot->nps;
       *value = MIN (*input / target, 1.0);
+      return;
+
+    case VIGIL_MEASURE_SENTIMENT:
+      /* design 3.1: the pulse in force at the snapshot's time, counted
+       * for target days; the caller found it at or before that time. */
+      if (pulse == NULL || pulse->sentiment == VIGIL_SENTIMENT_NONE || pulse->at == VIGIL_UNKNOWN ||
+          snapshot->observed_at == VIGIL_UNKNOWN || pulse->at > snapshot->observed_at)
+        return;
+      *input = (double) (snapshot->observed_at - pulse->at) / 86400.0;
+      if (*input <= target)
+        *value = vigil_sentiment_get_value (pulse->sentiment);
       return;
 
     case VIGIL_N_MEASURES:
@@ -376,7 +392,7 @@ vigil_scorecard_new_with (VigilScorecard  *self,
 unknown:
   g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
                _("Scorecard: “%s” is not a setting (try activity.weight, volume.target, "
-                 "tiers.healthy or tiers.at-risk)"), key);
+                 "sentiment.weight, tiers.healthy or tiers.at-risk)"), key);
   return NULL;
 }
 
@@ -500,13 +516,32 @@ round_points (double value)
  * @snapshot: the observation to score, as of its observed_at time
  * @out_score: (out caller-allocates): the score and its explanation
  *
- * Computes each measure with a weight above 0; measures whose input is
- * unknown are left out and the remaining weights rescaled to 100.
+ * vigil_scorecard_compute_with_pulse() without a pulse: the sentiment
+ * measure is unknown.
  */
 void
 vigil_scorecard_compute (VigilScorecard      *self,
                          const VigilSnapshot *snapshot,
                          VigilScore          *out_score)
+{
+  vigil_scorecard_compute_with_pulse (self, snapshot, NULL, out_score);
+}
+
+/**
+ * vigil_scorecard_compute_with_pulse:
+ * @snapshot: the observation to score, as of its observed_at time
+ * @pulse: (nullable): the customer's pulse in force at that time (the
+ *   latest taken at or before it), %NULL when there is none
+ * @out_score: (out caller-allocates): the score and its explanation
+ *
+ * Computes each measure with a weight above 0; measures whose input is
+ * unknown are left out and the remaining weights rescaled to 100.
+ */
+void
+vigil_scorecard_compute_with_pulse (VigilScorecard       *self,
+                                    const VigilSnapshot  *snapshot,
+                                    const VigilPulseMark *pulse,
+                                    VigilScore           *out_score)
 {
   double known_weight = 0;
   double health = 0;
@@ -520,7 +555,7 @@ vigil_scorecard_compute (VigilScorecard      *self,
     {
       VigilMeasureResult *result = &out_score->measures[i];
 
-      compute_measure (self, (VigilMeasure) i, snapshot, &result->input, &result->value);
+      compute_measure (self, (VigilMeasure) i, snapshot, pulse, &result->input, &result->value);
       result->weight = 0;
       result->points = 0;
       if (self->weights[i] <= 0)

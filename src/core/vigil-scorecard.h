@@ -9,6 +9,7 @@
 
 #include <glib-object.h>
 
+#include "vigil-pulse.h"
 #include "vigil-snapshot.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,7 @@ typedef enum
   VIGIL_MEASURE_SEATS,
   VIGIL_MEASURE_TICKETS,
   VIGIL_MEASURE_NPS,
+  VIGIL_MEASURE_SENTIMENT,
   VIGIL_N_MEASURES
 } VigilMeasure;
 
@@ -36,7 +38,8 @@ typedef enum
 /**
  * VigilMeasureResult:
  * @input: what the measure was computed from (hours since last active,
- *   calls, features, …), or NAN when unknown
+ *   calls, features, …, the age in days of the pulse in force), or NAN
+ *   when unknown
  * @value: the measure, 0..1, or NAN when it was left out
  * @weight: the weight it carried after rescaling over the known measures
  *   (0 when left out); the weights of one score add up to 100
@@ -87,6 +90,10 @@ double          vigil_scorecard_get_cutoff    (VigilScorecard        *self,
                                                VigilTier              tier);
 void            vigil_scorecard_compute       (VigilScorecard        *self,
                                                const VigilSnapshot   *snapshot,
+                                               VigilScore            *out_score);
+void            vigil_scorecard_compute_with_pulse (VigilScorecard   *self,
+                                               const VigilSnapshot   *snapshot,
+                                               const VigilPulseMark  *pulse,
                                                VigilScore            *out_score);
 VigilTier       vigil_scorecard_get_tier      (VigilScorecard        *self,
                                                double                 health);

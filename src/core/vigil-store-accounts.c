@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 
 #include "vigil-error.h"
 #include "vigil-store-private.h"
@@ -86,6 +87,8 @@ static const guint measure_field_groups[] = {
   [VIGIL_MEASURE_SEATS] = 2,      /* seats */
   [VIGIL_MEASURE_TICKETS] = 5,    /* open_tickets */
   [VIGIL_MEASURE_NPS] = 6,        /* nps */
+  /* the CSM's pulse: no field, no record gives it */
+  [VIGIL_MEASURE_SENTIMENT] = N_FIELD_GROUPS,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (measure_field_groups) == VIGIL_N_MEASURES);
@@ -97,6 +100,7 @@ _vigil_store_field_group_name (guint group)
   return field_groups[group].name;
 }
 
+/* Returns: N_FIELD_GROUPS for a measure no record's field gives */
 guint
 _vigil_store_measure_field_group (VigilMeasure measure)
 {
@@ -288,6 +292,96 @@ query_int_with_id (VigilStore  *self,
   if (rc == SQLITE_ROW)
     rc = SQLITE_DONE;
   return _vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error);
+}
+
+/* Timeline events of accounts (design 3.4) ----------------------------------- */
+
+/**
+ * _vigil_store_note_source_added:
+ * @record_id: a record just attached to an account Vigil knew
+ *
+ * design 3.4: a record of a source its account had no record of yet
+ * puts `source-added` on the account's timeline; a record of a source
+ * the account already has adds nothing. One event per record first
+ * attached, never one per row.
+ */
+gboolean
+_vigil_store_note_source_added (VigilStore  *self,
+                                gint64       record_id,
+                                GError     **error)
+{
+  return run_with_id (self,
+                      "INSERT INTO events (customer_id, at, kind, detail) "
+                      "SELECT r.customer_id, unixepoch (), 'source-added', "
+                      " json_object ('source', s.name, 'record', s.name || ':' || r.external_id) "
+                      "FROM records r JOIN sources s ON s.id = r.source_id WHERE r.id = ?1 "
+                      "AND NOT EXISTS (SELECT 1 FROM records o WHERE o.customer_id = r.customer_id "
+                      " AND o.source_id = r.source_id AND o.id <> r.id)",
+                      record_id, 0, error);
+}
+
+/* design 3.4: before accounts join by key, the sources that the newer
+ * of the two (the one Vigil made last) brings and the older one lacks
+ * go on the survivor's timeline as `source-added`, each with its first
+ * record: the customer Vigil knew first gained them. */
+static gboolean
+note_sources_joining (VigilStore  *self,
+                      gint64       survivor,
+                      gint64       absorbed,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _vigil_store_cached (self,
+                                    "INSERT INTO events (customer_id, at, kind, detail) "
+                                    "SELECT ?1, unixepoch (), 'source-added', json_object ('source', s.name, "
+                                    " 'record', s.name || ':' || (SELECT x.external_id FROM records x "
+                                    "  WHERE x.customer_id = ?2 AND x.source_id = s.id ORDER BY x.id LIMIT 1)) "
+                                    "FROM sources s WHERE s.id IN (SELECT source_id FROM records WHERE customer_id = ?2) "
+                                    "AND s.id NOT IN (SELECT source_id FROM records WHERE customer_id = ?3) "
+                                    "ORDER BY s.id",
+                                    _("Joining accounts"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, survivor);
+  sqlite3_bind_int64 (stmt, 2, MAX (survivor, absorbed));
+  sqlite3_bind_int64 (stmt, 3, MIN (survivor, absorbed));
+  return _vigil_store_step_done (self, stmt, _("Joining accounts"), error);
+}
+
+/* design 3.4: a person linked or unlinked a record; @with_source and
+ * @with_id name the record it was linked with (NULL for an unlink). */
+static gboolean
+note_record_event (VigilStore  *self,
+                   gint64       account,
+                   const char  *kind,
+                   const char  *source,
+                   const char  *external_id,
+                   const char  *with_source,
+                   const char  *with_id,
+                   GError     **error)
+{
+  g_autofree char *author = NULL;
+  g_autofree char *record = g_strdup_printf ("%s:%s", source, external_id);
+  g_autofree char *with = with_source != NULL ? g_strdup_printf ("%s:%s", with_source, with_id) : NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *detail = NULL;
+
+  if (!(author = vigil_store_dup_author (self, error)))
+    return FALSE;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "record");
+  json_builder_add_string_value (builder, record);
+  if (with != NULL)
+    {
+      json_builder_set_member_name (builder, "with");
+      json_builder_add_string_value (builder, with);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  detail = json_to_string (root, FALSE);
+  return _vigil_store_add_event (self, account, g_get_real_time () / G_USEC_PER_SEC, kind, detail,
+                                 author, error);
 }
 
 gboolean
@@ -544,7 +638,8 @@ _vigil_store_adopt_record (VigilStore      *self,
   out->main = TRUE;
   out->newest = G_MININT64;
   return run_with_id (self, "UPDATE customers SET main_record = ?2 WHERE id = ?1",
-                      customer_id, out->record_id, error);
+                      customer_id, out->record_id, error) &&
+         _vigil_store_note_source_added (self, out->record_id, error);
 }
 
 /* What the CSM wrote and what happened to the absorbed account (touches,
@@ -584,8 +679,17 @@ _vigil_store_merge_accounts (VigilStore  *self,
 {
   g_return_val_if_fail (survivor != absorbed, FALSE);
 
-  return oldest_observation (self, absorbed, out_since, error) &&
-         demote_main_record (self, absorbed, error) &&
+  gint64 oldest_pulse = G_MAXINT64;
+
+  /* design 3.1: the absorbed account's pulses score the survivor's
+   * snapshots from their time on, which may be older than its records. */
+  if (!oldest_observation (self, absorbed, out_since, error) ||
+      !query_int_with_id (self, "SELECT coalesce (min (at), 9223372036854775807) FROM pulses "
+                          "WHERE customer_id = ?1", absorbed, &oldest_pulse, error))
+    return FALSE;
+  *out_since = MIN (*out_since, oldest_pulse);
+
+  return demote_main_record (self, absorbed, error) &&
          run_with_id (self, "UPDATE records SET customer_id = ?1 WHERE customer_id = ?2",
                       survivor, absorbed, error) &&
          /* on a clash of day, the surviving account's outcome stays */
@@ -675,20 +779,35 @@ update_account_row (VigilStore  *self,
   return ok;
 }
 
-/* Scores the snapshots of @customer_id observed at or after @since
- * with @scorecard. */
-static gboolean
-score_snapshots (VigilStore      *self,
-                 gint64           customer_id,
-                 gint64           since,
-                 VigilScorecard  *scorecard,
-                 GError         **error)
+/**
+ * _vigil_store_score_snapshots:
+ * @since: the oldest observation time to score again
+ * @out_rescored: (out) (optional): how many snapshots were scored
+ *
+ * Scores the snapshots of @customer_id observed at or after @since with
+ * @scorecard, each with the customer's pulse in force at its time when
+ * the scorecard weighs sentiment (design 3.1): the pulses are read once
+ * and walked in time order beside the snapshots.
+ */
+gboolean
+_vigil_store_score_snapshots (VigilStore      *self,
+                              gint64           customer_id,
+                              gint64           since,
+                              VigilScorecard  *scorecard,
+                              guint64         *out_rescored,
+                              GError         **error)
 {
+  g_autoptr(GArray) pulses = NULL;
   sqlite3_stmt *read = NULL;
   sqlite3_stmt *write = NULL;
+  guint pulse_hint = 0;
+  guint64 scored = 0;
   gboolean ok = TRUE;
   int rc;
 
+  if (vigil_scorecard_get_weight (scorecard, VIGIL_MEASURE_SENTIMENT) > 0 &&
+      !(pulses = _vigil_store_read_pulse_marks (self, customer_id, error)))
+    return FALSE;
   if (!run_with_id (self, "DELETE FROM scores WHERE customer_id = ?1 AND observed_at >= ?2",
                     customer_id, since, error))
     return FALSE;
@@ -718,7 +837,9 @@ score_snapshots (VigilStore      *self,
         *fields[i] = _vigil_store_column_int_or_unknown (read, (int) i);
       snapshot.mrr = NAN;
       snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
-      vigil_scorecard_compute (scorecard, &snapshot, &score);
+      vigil_scorecard_compute_with_pulse (scorecard, &snapshot,
+                                          vigil_pulse_marks_find (pulses, snapshot.observed_at, &pulse_hint),
+                                          &score);
 
       sqlite3_bind_int64 (write, 1, customer_id);
       sqlite3_bind_int64 (write, 2, snapshot.observed_at);
@@ -726,12 +847,15 @@ score_snapshots (VigilStore      *self,
       _vigil_store_bind_double_or_null (write, 4, score.health);
       _vigil_store_bind_text_or_null (write, 5, vigil_tier_get_id (score.tier));
       ok = _vigil_store_step_done (self, write, _("Scoring"), error);
+      scored++;
     }
   if (!ok)
     {
       sqlite3_reset (read);
       return FALSE;
     }
+  if (out_rescored != NULL)
+    *out_rescored = scored;
   return _vigil_store_finish_cached_rows (self, read, rc, _("Scoring"), error);
 }
 
@@ -956,7 +1080,7 @@ rebuild_merged_snapshots (VigilStore      *self,
          run_with_id (self, "DELETE FROM observations WHERE record_id = ?1", main_record, 0, error) &&
          run_with_id (self, "UPDATE customers SET main_record = ?2 WHERE id = ?1",
                       customer_id, main_record, error) &&
-         score_snapshots (self, customer_id, since, scorecard, error);
+         _vigil_store_score_snapshots (self, customer_id, since, scorecard, NULL, error);
 }
 
 /**
@@ -1090,7 +1214,8 @@ _vigil_store_join_account (VigilStore  *self,
         return FALSE;
       if (survivor != current)
         {
-          if (!_vigil_store_merge_accounts (self, survivor, current, &since, error))
+          if (!note_sources_joining (self, survivor, current, error) ||
+              !_vigil_store_merge_accounts (self, survivor, current, &since, error))
             return FALSE;
           *out_since = MIN (*out_since, since);
         }
@@ -1100,7 +1225,8 @@ _vigil_store_join_account (VigilStore  *self,
 
           if (other == survivor)
             continue;
-          if (!_vigil_store_merge_accounts (self, survivor, other, &since, error))
+          if (!note_sources_joining (self, survivor, other, error) ||
+              !_vigil_store_merge_accounts (self, survivor, other, &since, error))
             return FALSE;
           *out_since = MIN (*out_since, since);
         }
@@ -1292,6 +1418,7 @@ vigil_store_link_records (VigilStore  *self,
        run_with_id (self, "UPDATE records SET detached = 0 WHERE id IN (?1, ?2)", record_a, record_b, error) &&
        _vigil_store_merge_accounts (self, survivor, survivor == account_a ? account_b : account_a,
                                     &since, error) &&
+       note_record_event (self, survivor, "record-linked", source_a, id_a, source_b, id_b, error) &&
        _vigil_store_join_account (self, survivor, &survivor, &joined_since, error) &&
        _vigil_store_recompute_account (self, survivor, MIN (since, joined_since), scorecard, error);
   if (ok && out_account != NULL)
@@ -1354,7 +1481,8 @@ vigil_store_unlink_record (VigilStore  *self,
        run_with_id (self, "UPDATE records SET customer_id = ?1, detached = 1 WHERE id = ?2",
                     own, record, error) &&
        _vigil_store_recompute_account (self, account, G_MININT64, scorecard, error) &&
-       _vigil_store_recompute_account (self, own, G_MININT64, scorecard, error);
+       _vigil_store_recompute_account (self, own, G_MININT64, scorecard, error) &&
+       note_record_event (self, account, "record-unlinked", source, external_id, NULL, NULL, error);
   if (ok && out_account != NULL)
     *out_account = own;
   return _vigil_store_end_transaction (self, ok, error);

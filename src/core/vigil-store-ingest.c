@@ -117,7 +117,7 @@ _vigil_store_attach_record (VigilStore      *self,
   out->shared = TRUE;
   out->main = FALSE;
   out->newest = G_MININT64;   /* its rows are observations */
-  return TRUE;
+  return _vigil_store_note_source_added (self, out->record_id, error);
 }
 
 /**

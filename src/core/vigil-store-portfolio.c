@@ -79,20 +79,22 @@ read_snapshot_columns (VigilStore    *self,
 
 /* The stored score of @snapshot, explained: each measure's input,
  * value, weight and points are recomputed with the scorecard version the
- * score was stored with, which gives back what that version computed. */
+ * score was stored with and the pulse in force then, which gives back
+ * what that version computed. */
 static void
-read_score_columns (sqlite3_stmt        *stmt,
-                    int                  first,
-                    GHashTable          *scorecards,
-                    const VigilSnapshot *snapshot,
-                    VigilScore          *score)
+read_score_columns (sqlite3_stmt         *stmt,
+                    int                   first,
+                    GHashTable           *scorecards,
+                    const VigilSnapshot  *snapshot,
+                    const VigilPulseMark *pulse,
+                    VigilScore           *score)
 {
   const char *tier = (const char *) sqlite3_column_text (stmt, first + 2);
   gint64 version = sqlite3_column_int64 (stmt, first);
   VigilScorecard *scorecard = g_hash_table_lookup (scorecards, &version);
 
   if (scorecard != NULL)
-    vigil_scorecard_compute (scorecard, snapshot, score);
+    vigil_scorecard_compute_with_pulse (scorecard, snapshot, pulse, score);
   else
     for (int i = 0; i < VIGIL_N_MEASURES; i++)
       score->measures[i] = (VigilMeasureResult) { NAN, NAN, 0, 0 };
@@ -102,15 +104,22 @@ read_score_columns (sqlite3_stmt        *stmt,
   score->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
 }
 
+/* @pulses: the customer's pulses, oldest first (NULL: none), searched
+ * from @pulse_hint for the one in force at the observation's time, which
+ * goes to @out_pulse when given. */
 static VigilSnapshot *
-read_observation (VigilStore   *self,
-                  sqlite3_stmt *stmt,
-                  int           first,
-                  gboolean      with_features,
-                  GHashTable   *scorecards,
-                  VigilScore   *score)
+read_observation (VigilStore     *self,
+                  sqlite3_stmt   *stmt,
+                  int             first,
+                  gboolean        with_features,
+                  GHashTable     *scorecards,
+                  GArray         *pulses,
+                  guint          *pulse_hint,
+                  VigilPulseMark *out_pulse,
+                  VigilScore     *score)
 {
   VigilSnapshot *snapshot = vigil_snapshot_new ();
+  const VigilPulseMark *pulse;
 
   snapshot->customer_id = _vigil_store_column_strdup (stmt, first);
   snapshot->name = _vigil_store_column_strdup (stmt, first + 1);
@@ -119,7 +128,10 @@ read_observation (VigilStore   *self,
   snapshot->segment = _vigil_store_column_strdup (stmt, first + 4);
   first += N_CUSTOMER_COLUMNS;
   read_snapshot_columns (self, stmt, first, with_features, snapshot);
-  read_score_columns (stmt, first + N_SNAPSHOT_COLUMNS, scorecards, snapshot, score);
+  pulse = vigil_pulse_marks_find (pulses, snapshot->observed_at, pulse_hint);
+  if (out_pulse != NULL)
+    *out_pulse = pulse != NULL ? *pulse : (VigilPulseMark) { VIGIL_UNKNOWN, VIGIL_SENTIMENT_NONE };
+  read_score_columns (stmt, first + N_SNAPSHOT_COLUMNS, scorecards, snapshot, pulse, score);
   return snapshot;
 }
 
@@ -137,6 +149,7 @@ vigil_portfolio_row_free (VigilPortfolioRow *row)
     return;
   g_free (row->source);
   vigil_snapshot_free (row->latest);
+  vigil_pulse_free (row->pulse);
   g_clear_pointer (&row->records, g_ptr_array_unref);
   g_strfreev (row->keys);
   g_free (row);
@@ -228,9 +241,12 @@ resolve_sources (const AccountRecords *account,
 
   _vigil_store_parse_origins (origins, origin_records);
   for (int m = 0; m < VIGIL_N_MEASURES; m++)
-    input_sources[m] = isnan (score->measures[m].input) ? NULL
-                       : account_records_source_of (account,
-                                                    origin_records[_vigil_store_measure_field_group ((VigilMeasure) m)]);
+    {
+      guint group = _vigil_store_measure_field_group ((VigilMeasure) m);
+
+      input_sources[m] = isnan (score->measures[m].input) || group >= N_FIELD_GROUPS ? NULL
+                         : account_records_source_of (account, origin_records[group]);
+    }
   for (guint g = 0; field_sources != NULL && g < N_FIELD_GROUPS; g++)
     {
       VigilFieldSource field = { _vigil_store_field_group_name (g), NULL };
@@ -255,6 +271,8 @@ typedef struct
   sqlite3_stmt *keys;
   int           records_rc;
   int           keys_rc;
+  GHashTable   *pulse_marks;     /* customer id → its pulses (design 3.5), */
+  GHashTable   *current_pulses;  /* and its current one: read whole, being few */
 } AccountReader;
 
 #define ACCOUNT_RECORDS_SQL(where) \
@@ -272,11 +290,14 @@ account_reader_open (VigilStore     *self,
     "ORDER BY r.customer_id, k.key";
 
   *reader = (AccountReader) { NULL, };
-  if (!(reader->records = _vigil_store_prepare (self, ACCOUNT_RECORDS_SQL (""),
+  if (!_vigil_store_read_book_pulses (self, &reader->pulse_marks, &reader->current_pulses, error) ||
+      !(reader->records = _vigil_store_prepare (self, ACCOUNT_RECORDS_SQL (""),
                                                 _("Reading the portfolio"), error)) ||
       !(reader->keys = _vigil_store_prepare (self, keys_sql, _("Reading the portfolio"), error)))
     {
       g_clear_pointer (&reader->records, sqlite3_finalize);
+      g_clear_pointer (&reader->pulse_marks, g_hash_table_unref);
+      g_clear_pointer (&reader->current_pulses, g_hash_table_unref);
       return FALSE;
     }
   reader->records_rc = sqlite3_step (reader->records);
@@ -332,6 +353,8 @@ account_reader_close (VigilStore     *self,
   gboolean ok = _vigil_store_finish_rows (self, reader->records, reader->records_rc,
                                           _("Reading the portfolio"), error);
 
+  g_clear_pointer (&reader->pulse_marks, g_hash_table_unref);
+  g_clear_pointer (&reader->current_pulses, g_hash_table_unref);
   if (!ok)
     {
       sqlite3_finalize (reader->keys);
@@ -410,10 +433,16 @@ read_portfolio_row (VigilStore    *self,
 {
   const int trend_column = 2 + N_CUSTOMER_COLUMNS + N_SNAPSHOT_COLUMNS + N_SCORE_COLUMNS;
   VigilPortfolioRow *row = g_new0 (VigilPortfolioRow, 1);
+  const VigilPulse *pulse;
+  guint pulse_hint = 0;
 
   row->customer_id = sqlite3_column_int64 (stmt, 0);
   row->source = _vigil_store_column_strdup (stmt, 1);
-  row->latest = read_observation (self, stmt, 2, FALSE, scorecards, &row->score);
+  row->latest = read_observation (self, stmt, 2, FALSE, scorecards,
+                                  g_hash_table_lookup (accounts->pulse_marks, &row->customer_id),
+                                  &pulse_hint, &row->latest_pulse, &row->score);
+  if ((pulse = g_hash_table_lookup (accounts->current_pulses, &row->customer_id)) != NULL)
+    row->pulse = vigil_pulse_copy (pulse);
   for (int t = 0; t < VIGIL_N_TRENDS; t++)
     {
       double then = _vigil_store_column_double_or_nan (stmt, trend_column + t);
@@ -424,15 +453,21 @@ read_portfolio_row (VigilStore    *self,
   row->peak_14d = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS);
   row->seat_use_28d_ago =
     _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 1);
-  read_lifecycle_columns (stmt, trend_column + VIGIL_N_TRENDS + 2, row);
+  row->recent_high = _vigil_store_column_double_or_nan (stmt, trend_column + VIGIL_N_TRENDS + 2);
+  row->nps_14d_ago = _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 3);
+  read_lifecycle_columns (stmt, trend_column + VIGIL_N_TRENDS + 4, row);
+  row->last_touch =
+    _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 4 + N_LIFECYCLE_COLUMNS);
+  row->first_observed =
+    _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 5 + N_LIFECYCLE_COLUMNS);
   account_reader_fill (accounts, row,
                        (const char *) sqlite3_column_text (stmt, 2 + N_CUSTOMER_COLUMNS + ORIGINS_COLUMN));
   return row;
 }
 
 /* Steps a portfolio query (customer id, source, customer, snapshot and
- * score columns, then the trend and the lifecycle columns) into rows,
- * and finalizes it. */
+ * score columns, then the trend, the lifecycle and the last touch
+ * columns) into rows, and finalizes it. */
 GPtrArray *
 _vigil_store_collect_portfolio_rows (VigilStore    *self,
                                      sqlite3_stmt  *stmt,
@@ -465,7 +500,8 @@ _vigil_store_collect_portfolio_rows (VigilStore    *self,
  * query. */
 static const char portfolio_sql[] =
   "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-  TREND_COLUMNS ("c.latest_at") ", " LIFECYCLE_COLUMNS ("c.id", "'9999-12-31'") " "
+  TREND_COLUMNS ("c.latest_at") ", " LIFECYCLE_COLUMNS ("c.id", "'9999-12-31'") ", "
+  LAST_TOUCH_COLUMNS ("") " "
   "FROM customers c JOIN sources src ON src.id = c.source_id "
   "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "
   JOIN_SCORES
@@ -649,13 +685,16 @@ vigil_store_list_history (VigilStore  *self,
     "WHERE s.customer_id = ?1 ORDER BY s.observed_at";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_history_row_free);
   g_autoptr(GHashTable) scorecards = NULL;
+  g_autoptr(GArray) pulses = NULL;
   AccountRecords account;
   sqlite3_stmt *stmt = NULL;
+  guint pulse_hint = 0;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(scorecards = _vigil_store_load_all_scorecards (self, error)))
+  if (!(scorecards = _vigil_store_load_all_scorecards (self, error)) ||
+      !(pulses = _vigil_store_read_pulse_marks (self, customer_id, error)))
     return NULL;
 
   account_records_init (&account);
@@ -671,7 +710,8 @@ vigil_store_list_history (VigilStore  *self,
     {
       VigilHistoryRow *row = g_new0 (VigilHistoryRow, 1);
 
-      row->snapshot = read_observation (self, stmt, 0, TRUE, scorecards, &row->score);
+      row->snapshot = read_observation (self, stmt, 0, TRUE, scorecards, pulses, &pulse_hint, NULL,
+                                        &row->score);
       row->field_sources = g_array_new (FALSE, FALSE, sizeof (VigilFieldSource));
       resolve_sources (&account,
                        (const char *) sqlite3_column_text (stmt, N_CUSTOMER_COLUMNS + ORIGINS_COLUMN),

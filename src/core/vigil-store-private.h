@@ -79,8 +79,9 @@ struct _VigilStore
 /* The columns a portfolio row takes from the history before the
  * snapshot observed at SQL expression @now: health 7, 14 and 28 days
  * before (one index lookup each, for the trends), the best health of
- * the last 14 days (the health-drop trigger) and seat utilisation 28
- * days before (the churn model). */
+ * the last 14 days (the health-drop trigger), seat utilisation 28
+ * days before (the churn model), the best health of the time a drop
+ * must hold (health-drop) and the NPS 14 days before (advocate). */
 #define TREND_COLUMNS(now) \
   "(SELECT health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 604800 " \
   " ORDER BY t.observed_at DESC LIMIT 1), " \
@@ -90,7 +91,30 @@ struct _VigilStore
   " ORDER BY t.observed_at DESC LIMIT 1), " \
   "(SELECT max (health) FROM scores t WHERE t.customer_id = c.id " \
   " AND t.observed_at >= " now " - 1209600 AND t.observed_at <= " now "), " \
-  SEAT_USE_28D_BEFORE ("c.id", now)
+  SEAT_USE_28D_BEFORE ("c.id", now) ", " \
+  RECENT_HIGH ("c.id", now) ", " \
+  "(SELECT t.nps FROM snapshots t WHERE t.customer_id = c.id AND t.observed_at <= " now " - 1209600 " \
+  " ORDER BY t.observed_at DESC LIMIT 1)"
+
+/* design 3.3: the best health over the time a health drop must hold to
+ * count, the latest three scored observations before SQL expression
+ * @now, or the last 48 hours when they hold more (hourly polls); NULL
+ * with fewer than three. min () of a NULL is NULL, which selects none. */
+#define RECENT_HIGH(customer, now) \
+  "(SELECT max (t.health) FROM scores t WHERE t.customer_id = " customer " AND t.health IS NOT NULL " \
+  " AND t.observed_at <= " now " AND t.observed_at >= min (" now " - 172800, " \
+  "  (SELECT u.observed_at FROM scores u WHERE u.customer_id = " customer " AND u.health IS NOT NULL " \
+  "   AND u.observed_at <= " now " ORDER BY u.observed_at DESC LIMIT 1 OFFSET 2)))"
+
+/* design 3.4: the columns a portfolio row takes from the timeline: the
+ * last touch (a touch other than a note; @bound narrows it, e.g. to a
+ * past time, or is "") walking the customer's touches back from the
+ * newest, and the oldest snapshot's time; one index seek each. */
+#define LAST_TOUCH_COLUMNS(bound) \
+  "(SELECT u.at FROM touches u WHERE u.customer_id = c.id AND u.kind <> 'note' " bound \
+  " ORDER BY u.at DESC LIMIT 1), " \
+  "(SELECT min (f.observed_at) FROM snapshots f WHERE f.customer_id = c.id)"
+#define N_LAST_TOUCH_COLUMNS 2
 
 /* design 3.2: seat utilisation 28 days before SQL expression @now, for
  * the churn model's seat trend: the latest known in the 28 days before
@@ -340,6 +364,12 @@ gboolean          _vigil_store_merge_accounts         (VigilStore      *self,
                                                        gint64           absorbed,
                                                        gint64          *out_since,
                                                        GError         **error);
+gboolean          _vigil_store_score_snapshots        (VigilStore      *self,
+                                                       gint64           customer_id,
+                                                       gint64           since,
+                                                       VigilScorecard  *scorecard,
+                                                       guint64         *out_rescored,
+                                                       GError         **error);
 gboolean          _vigil_store_recompute_account      (VigilStore      *self,
                                                        gint64           customer_id,
                                                        gint64           since,
@@ -347,6 +377,9 @@ gboolean          _vigil_store_recompute_account      (VigilStore      *self,
                                                        GError         **error);
 gboolean          _vigil_store_detach_source_records  (VigilStore      *self,
                                                        const char      *name,
+                                                       GError         **error);
+gboolean          _vigil_store_note_source_added      (VigilStore      *self,
+                                                       gint64           record_id,
                                                        GError         **error);
 gboolean          _vigil_store_join_account           (VigilStore      *self,
                                                        gint64           customer_id,
@@ -366,6 +399,17 @@ GHashTable       *_vigil_store_load_all_scorecards    (VigilStore     *self,
 gboolean          _vigil_store_insert_scorecard       (VigilStore     *self,
                                                        VigilScorecard *scorecard,
                                                        const char     *doing,
+                                                       GError        **error);
+
+/* vigil-store-pulses.c: the CSM's pulses (design 3.5) */
+GArray           *_vigil_store_read_pulse_marks       (VigilStore     *self,
+                                                       gint64          customer_id,
+                                                       GError        **error);
+GHashTable       *_vigil_store_read_all_pulse_marks   (VigilStore     *self,
+                                                       GError        **error);
+gboolean          _vigil_store_read_book_pulses       (VigilStore     *self,
+                                                       GHashTable    **out_marks,
+                                                       GHashTable    **out_current,
                                                        GError        **error);
 
 /* vigil-store-triggers.c: trigger episodes */

@@ -28,7 +28,7 @@
  * with the latest snapshot at or before @time, its score, and the
  * trends, 14-day peak and seat use of 28 days before counted back from
  * that snapshot, as vigil_store_list_portfolio() gives them for the
- * newest one.
+ * newest one; the last touch at or before @time (design 3.4).
  *
  * Returns: (transfer full) (element-type VigilPortfolioRow): the rows,
  *   in customer id order
@@ -46,7 +46,8 @@ vigil_store_list_portfolio_at (VigilStore  *self,
     "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1) "
     "  AND " CHURNED_ON_AS_OF ("c.id", "date (?2, 'unixepoch')") " IS NULL) "
     "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-    TREND_COLUMNS ("at.t") ", " LIFECYCLE_COLUMNS ("c.id", "date (?2, 'unixepoch')") " "
+    TREND_COLUMNS ("at.t") ", " LIFECYCLE_COLUMNS ("c.id", "date (?2, 'unixepoch')") ", "
+    LAST_TOUCH_COLUMNS ("AND u.at <= ?2") " "
     "FROM at JOIN customers c ON c.id = at.customer_id "
     "JOIN sources src ON src.id = c.source_id "
     "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = at.t "

@@ -102,21 +102,51 @@ _vigil_store_insert_scorecard (VigilStore      *self,
   return _vigil_store_exec_prepared (self, stmt, doing, error);
 }
 
+/* What a rescore scores with: the scorecard and, when it weighs
+ * sentiment, every customer's pulses, read once (design 3.1). The
+ * snapshots come in customer and time order, so the current customer's
+ * pulses are kept at hand and walked forward with a hint: one ordered
+ * pass per customer, not a query per snapshot. */
+typedef struct
+{
+  VigilScorecard *scorecard;
+  GHashTable     *pulses;       /* customer id → GArray of VigilPulseMark, or NULL */
+  gint64          customer_id;  /* whose pulses are at hand */
+  GArray         *customer_pulses;
+  guint           hint;
+} Rescore;
+
+static const VigilPulseMark *
+rescore_find_pulse (Rescore *rescore,
+                    gint64   customer_id,
+                    gint64   observed_at)
+{
+  if (rescore->pulses == NULL)
+    return NULL;
+  if (customer_id != rescore->customer_id || rescore->customer_id == 0)
+    {
+      rescore->customer_id = customer_id;
+      rescore->customer_pulses = g_hash_table_lookup (rescore->pulses, &customer_id);
+      rescore->hint = 0;
+    }
+  return vigil_pulse_marks_find (rescore->customer_pulses, observed_at, &rescore->hint);
+}
+
 /* SQL function vigil_health (observed_at, last_active, api_calls_7d,
- * features_used, seats, seats_used, open_tickets, nps): the health of a
- * stored snapshot under the scorecard being applied (the function's user
- * data), or NULL when no measure is known. */
+ * features_used, seats, seats_used, open_tickets, nps, customer_id): the
+ * health of a stored snapshot under the scorecard being applied (in the
+ * function's user data, a Rescore), or NULL when no measure is known. */
 static void
 sql_health (sqlite3_context  *context,
             int               argc,
             sqlite3_value   **argv)
 {
-  VigilScorecard *scorecard = sqlite3_user_data (context);
+  Rescore *rescore = sqlite3_user_data (context);
   gint64 *fields[] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
   VigilSnapshot snapshot = { 0, };
   VigilScore score;
 
-  g_assert (argc == G_N_ELEMENTS (fields));
+  g_assert (argc == G_N_ELEMENTS (fields) + 1);
 
   fields[0] = &snapshot.observed_at;
   fields[1] = &snapshot.last_active;
@@ -126,13 +156,16 @@ sql_health (sqlite3_context  *context,
   fields[5] = &snapshot.seats_used;
   fields[6] = &snapshot.open_tickets;
   fields[7] = &snapshot.nps;
-  for (int i = 0; i < argc; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     *fields[i] = sqlite3_value_type (argv[i]) == SQLITE_NULL ? VIGIL_UNKNOWN
                                                              : sqlite3_value_int64 (argv[i]);
   snapshot.mrr = NAN;
   snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
 
-  vigil_scorecard_compute (scorecard, &snapshot, &score);
+  vigil_scorecard_compute_with_pulse (rescore->scorecard, &snapshot,
+                                      rescore_find_pulse (rescore, sqlite3_value_int64 (argv[8]),
+                                                          snapshot.observed_at),
+                                      &score);
   if (isnan (score.health))
     sqlite3_result_null (context);
   else
@@ -146,7 +179,7 @@ sql_tier (sqlite3_context  *context,
           int               argc,
           sqlite3_value   **argv)
 {
-  VigilScorecard *scorecard = sqlite3_user_data (context);
+  VigilScorecard *scorecard = ((Rescore *) sqlite3_user_data (context))->scorecard;
 
   g_assert (argc == 1);
 
@@ -173,15 +206,21 @@ rescore_all (VigilStore      *self,
     "INSERT INTO scores (customer_id, observed_at, version, health, tier) "
     "SELECT customer_id, observed_at, ?1, health, vigil_tier (health) FROM "
     "(SELECT customer_id, observed_at, vigil_health (observed_at, last_active, api_calls_7d, "
-    " features_used, seats, seats_used, open_tickets, nps) AS health FROM snapshots "
+    " features_used, seats, seats_used, open_tickets, nps, customer_id) AS health FROM snapshots "
     " ORDER BY customer_id, observed_at)";
   const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+  g_autoptr(GHashTable) pulses = NULL;
+  Rescore rescore = { scorecard, NULL, 0, NULL, 0 };
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
 
-  if (sqlite3_create_function (self->db, "vigil_health", 8, flags, scorecard,
+  /* Without a weight the pulses change nothing: not even read. */
+  if (vigil_scorecard_get_weight (scorecard, VIGIL_MEASURE_SENTIMENT) > 0 &&
+      !(rescore.pulses = pulses = _vigil_store_read_all_pulse_marks (self, error)))
+    return FALSE;
+  if (sqlite3_create_function (self->db, "vigil_health", 9, flags, &rescore,
                                sql_health, NULL, NULL) != SQLITE_OK ||
-      sqlite3_create_function (self->db, "vigil_tier", 1, flags, scorecard,
+      sqlite3_create_function (self->db, "vigil_tier", 1, flags, &rescore,
                                sql_tier, NULL, NULL) != SQLITE_OK)
     return _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
 
@@ -197,7 +236,7 @@ rescore_all (VigilStore      *self,
     *out_rescored = (guint64) sqlite3_changes64 (self->db);
 
   sqlite3_finalize (stmt);
-  sqlite3_create_function (self->db, "vigil_health", 8, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+  sqlite3_create_function (self->db, "vigil_health", 9, SQLITE_UTF8, NULL, NULL, NULL, NULL);
   sqlite3_create_function (self->db, "vigil_tier", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
   return ok;
 }

@@ -104,6 +104,58 @@ open_trigger (VigilStore               *self,
   return _vigil_store_exec_prepared (self, stmt, _("Updating triggers"), error);
 }
 
+/* design 3.3: a trigger a CSM marked done stays quiet this long */
+#define DONE_QUIET_S (30 * 86400)
+
+/* Whether @now is worse than @then; an unknown tier is neither. */
+static gboolean
+tier_is_worse (VigilTier now,
+               VigilTier then)
+{
+  return now != VIGIL_TIER_NONE && then != VIGIL_TIER_NONE && now > then;
+}
+
+/* Whether a new episode of @fire stays quiet: the CSM marked an episode
+ * of the same rule on the same customer done less than 30 days before
+ * @now, and the customer's tier is no worse than it was then (design
+ * 3.3). @stmt is quiet_sql. */
+static const char quiet_sql[] =
+  "SELECT state_tier FROM triggers WHERE customer_id = ?1 AND rule = ?2 AND state = 'done' "
+  "AND state_at > ?3 ORDER BY state_at DESC, id DESC LIMIT 1";
+
+static gboolean
+is_quiet (VigilStore               *self,
+          sqlite3_stmt             *stmt,
+          const VigilTriggerFiring *fire,
+          gint64                    now,
+          gboolean                 *out_quiet,
+          GError                  **error)
+{
+  VigilTier then = VIGIL_TIER_NONE;
+  gboolean done = FALSE;
+  int rc;
+
+  sqlite3_reset (stmt);
+  sqlite3_bind_int64 (stmt, 1, fire->customer_id);
+  sqlite3_bind_text (stmt, 2, fire->rule, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, now - DONE_QUIET_S);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *tier = (const char *) sqlite3_column_text (stmt, 0);
+
+      done = TRUE;
+      then = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
+      rc = sqlite3_step (stmt);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _vigil_store_set_sqlite_error (self, error, _("Updating triggers"));
+      return FALSE;
+    }
+  *out_quiet = done && !tier_is_worse (fire->tier, then);
+  return TRUE;
+}
+
 static gboolean
 sync_triggers (VigilStore  *self,
                GArray      *firing,
@@ -115,6 +167,7 @@ sync_triggers (VigilStore  *self,
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *keep = NULL;
   sqlite3_stmt *clear = NULL;
+  sqlite3_stmt *quiet = NULL;
   GHashTableIter iter;
   gpointer value;
   gboolean ok = TRUE;
@@ -135,7 +188,8 @@ sync_triggers (VigilStore  *self,
   if (sqlite3_prepare_v2 (self->db, "UPDATE triggers SET last_seen = ?2, evidence = ?3 WHERE id = ?1",
                           -1, &keep, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (self->db, "UPDATE triggers SET cleared_at = ?2 WHERE id = ?1",
-                          -1, &clear, NULL) != SQLITE_OK)
+                          -1, &clear, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (self->db, quiet_sql, -1, &quiet, NULL) != SQLITE_OK)
     {
       _vigil_store_set_sqlite_error (self, error, _("Updating triggers"));
       ok = FALSE;
@@ -146,6 +200,7 @@ sync_triggers (VigilStore  *self,
       const VigilTriggerFiring *fire = &g_array_index (firing, VigilTriggerFiring, i);
       g_autofree char *key = trigger_key (fire->customer_id, fire->rule);
       gint64 *id = g_hash_table_lookup (open, key);
+      gboolean silent = FALSE;
 
       /* Still holding: the same episode, its evidence brought up to date. */
       if (id != NULL)
@@ -153,7 +208,10 @@ sync_triggers (VigilStore  *self,
           ok = step_trigger (self, keep, *id, now, fire->evidence, error);
           g_hash_table_remove (open, key);
         }
-      else if ((ok = open_trigger (self, fire, now, error)))
+      /* A new episode, unless the rule only keeps one or the CSM closed
+       * the last one lately: not opened, not announced, not counted. */
+      else if (!fire->keep_only && (ok = is_quiet (self, quiet, fire, now, &silent, error)) && !silent &&
+               (ok = open_trigger (self, fire, now, error)))
         (*opened)++;
     }
 
@@ -164,6 +222,7 @@ sync_triggers (VigilStore  *self,
 
   sqlite3_finalize (keep);
   sqlite3_finalize (clear);
+  sqlite3_finalize (quiet);
   return ok;
 }
 
@@ -174,7 +233,10 @@ sync_triggers (VigilStore  *self,
  *
  * Opens an episode for each condition that starts to hold, keeps the
  * open ones that still hold, and closes those that cleared, in one
- * transaction.
+ * transaction. A firing that only keeps (@keep_only) opens nothing, and
+ * neither does one whose rule a CSM marked done on the same customer
+ * less than 30 days before @now, unless the customer's tier is worse
+ * than it was then (design 3.3).
  */
 gboolean
 vigil_store_sync_triggers (VigilStore  *self,

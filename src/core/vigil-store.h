@@ -29,17 +29,30 @@ G_BEGIN_DECLS
  * @trends: the change of health over 7, 14 and 28 days (against the
  *   newest snapshot at least that old), NAN where history is too short
  * @peak_14d: the best health of the last 14 days (the latest included)
+ * @recent_high: the best health of the latest three scored observations,
+ *   or of every one of the last 48 hours when they are more; NAN with
+ *   fewer than three (a health drop must hold that long, design 3.3)
+ * @nps_14d_ago: the NPS of the latest snapshot 14 days or more before,
+ *   or %VIGIL_UNKNOWN (a promoter answer is new when it was not one
+ *   then, design 3.3)
  * @seat_use_28d_ago: seats used / seats 28 days before, or NAN
  * @records: (element-type VigilAccountRecord): the account's records,
  *   the display record first, then by record id (design 2.6)
  * @keys: the keys of the account's records, sorted, each once
  * @input_sources: for each measure, the source of the record that gave
  *   its input in @latest (an interned string), NULL when it is unknown
+ *   or no record gives it (sentiment)
+ * @pulse: (nullable): the customer's current pulse (design 3.5)
+ * @latest_pulse: the pulse in force at @latest's time, which its score
+ *   counted (none: %VIGIL_SENTIMENT_NONE)
  * @churned: whether the customer left the active book: its latest
  *   outcome is `churned` (design 3.2)
  * @churned_day: the day of that outcome, when @churned
  * @renewed_day: the day of its latest `renewed` outcome, or
  *   %VIGIL_UNKNOWN_DAY
+ * @last_touch: when the CSM last touched the customer (a logged touch
+ *   other than a note, design 3.4), %VIGIL_UNKNOWN when never
+ * @first_observed: the customer's oldest snapshot's time
  *
  * One customer as the portfolio shows it.
  */
@@ -59,13 +72,19 @@ typedef struct
   VigilScore     score;
   double         trends[VIGIL_N_TRENDS];
   double         peak_14d;
+  double         recent_high;
+  gint64         nps_14d_ago;
   double         seat_use_28d_ago;
   GPtrArray     *records;
   GStrv          keys;
   const char    *input_sources[VIGIL_N_MEASURES];
+  VigilPulse    *pulse;
+  VigilPulseMark latest_pulse;
   gboolean       churned;
   gint32         churned_day;
   gint32         renewed_day;
+  gint64         last_touch;
+  gint64         first_observed;
 } VigilPortfolioRow;
 
 /**
@@ -133,6 +152,10 @@ typedef struct
  * @rule: (not nullable): a trigger rule's stable id
  * @kind: `upsell` or `risk`
  * @evidence: (transfer full): why it fires, in words
+ * @tier: the customer's tier now, which a trigger marked done is
+ *   compared with (design 3.3)
+ * @keep_only: the condition holds but does not open an episode; it keeps
+ *   one that is open (an `advocate` whose promoter answer is not new)
  *
  * A trigger condition that holds for a customer now.
  */
@@ -142,6 +165,8 @@ typedef struct
   const char *rule;
   const char *kind;
   char       *evidence;
+  VigilTier   tier;
+  gboolean    keep_only;
 } VigilTriggerFiring;
 
 /**
@@ -375,6 +400,22 @@ gboolean        vigil_store_set_meta             (VigilStore           *self,
                                                   const char           *value,
                                                   GError              **error);
 char           *vigil_store_dup_author           (VigilStore           *self,
+                                                  GError              **error);
+
+gint64          vigil_store_set_pulse            (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  VigilSentiment        sentiment,
+                                                  VigilPulseReason      reason,
+                                                  const char           *note,
+                                                  gint64                at,
+                                                  guint64              *out_rescored,
+                                                  GError              **error);
+gboolean        vigil_store_get_pulse            (VigilStore           *self,
+                                                  gint64                customer_id,
+                                                  VigilPulse          **out_pulse,
+                                                  GError              **error);
+GPtrArray      *vigil_store_list_pulses          (VigilStore           *self,
+                                                  gint64                customer_id,
                                                   GError              **error);
 
 /* Report queries: the book as it stood at a past time (src/report). */

@@ -18,6 +18,7 @@
 #include "vigil-error.h"
 #include "vigil-json-private.h"
 #include "vigil-time.h"
+#include "vigil-timeline.h"
 #include "vigil-triggers.h"
 
 /* Upsell and risk triggers (design 3.3), evaluated on every customer's
@@ -29,9 +30,11 @@
 #define SEAT_EXPANSION_SHARE 0.9
 #define PLAN_LIMIT_SHARE 0.8
 #define ADVOCATE_BREADTH 0.75
+#define ADVOCATE_NPS 9
 #define HEALTH_DROP_POINTS 15.0
 #define GONE_SILENT_HOURS 72
 #define RENEWAL_RISK_DAYS 60
+#define SECONDS_PER_DAY 86400
 
 static const struct
 {
@@ -45,6 +48,7 @@ static const struct
   [VIGIL_TRIGGER_HEALTH_DROP] = { "health-drop", "risk", N_("Health drop") },
   [VIGIL_TRIGGER_GONE_SILENT] = { "gone-silent", "risk", N_("Gone silent") },
   [VIGIL_TRIGGER_RENEWAL_RISK] = { "renewal-risk", "risk", N_("Renewal at risk") },
+  [VIGIL_TRIGGER_NO_TOUCH] = { "no-touch", "risk", N_("No touch") },
 };
 
 const char *
@@ -109,6 +113,71 @@ vigil_trigger_play_for_tier (VigilTier tier)
     }
 }
 
+/* design 3.4: at risk or high risk, and no touch for the days set, as
+ * of the customer's latest snapshot like every rule. A customer never
+ * touched counts from its first snapshot, but not from before the
+ * book's first touch: a team that does not log touches in Vigil gets
+ * no such trigger, and when it starts to, a customer never touched
+ * raises it once the days have passed since that first touch. */
+static char *
+evaluate_no_touch (const VigilPortfolioRow    *row,
+                   const VigilTriggerSettings *settings)
+{
+  const VigilSnapshot *s = row->latest;
+  gint64 quiet_since;
+  gint64 days;
+
+  if (settings == NULL || settings->no_touch_days <= 0 || settings->touches_since == VIGIL_UNKNOWN ||
+      (row->score.tier != VIGIL_TIER_AT_RISK && row->score.tier != VIGIL_TIER_HIGH_RISK) ||
+      s->observed_at == VIGIL_UNKNOWN)
+    return NULL;
+  if (row->last_touch != VIGIL_UNKNOWN)
+    quiet_since = row->last_touch;
+  else if (row->first_observed != VIGIL_UNKNOWN)
+    quiet_since = MAX (row->first_observed, settings->touches_since);
+  else
+    return NULL;
+  if (s->observed_at - quiet_since < settings->no_touch_days * SECONDS_PER_DAY)
+    return NULL;
+
+  days = (s->observed_at - quiet_since) / SECONDS_PER_DAY;
+  if (row->last_touch != VIGIL_UNKNOWN)
+    return g_strdup_printf (ngettext ("Last touch %" PRId64 " day ago", "Last touch %" PRId64 " days ago", days),
+                            days);
+  return g_strdup_printf (ngettext ("No touch logged in %" PRId64 " day", "No touch logged in %" PRId64 " days",
+                                    days), days);
+}
+
+/* An NPS of 9 or 10, the promoters of the NPS scale. */
+static gboolean
+is_promoter (gint64 nps)
+{
+  return nps != VIGIL_UNKNOWN && nps >= ADVOCATE_NPS;
+}
+
+/**
+ * vigil_triggers_may_open:
+ * @row: a customer for which @rule holds
+ *
+ * Whether @rule holding for @row opens an episode, or only keeps one
+ * that is open (design 3.3). An `advocate` opens on a new promoter
+ * answer, when the NPS 14 days before was not 9 or 10 (or unknown): a
+ * customer who has long been a promoter was an advocate episode then,
+ * and a book of contented customers would otherwise fill the inbox.
+ * Every other rule opens whenever it holds.
+ */
+gboolean
+vigil_triggers_may_open (const VigilPortfolioRow *row,
+                         VigilTriggerRule         rule)
+{
+  g_return_val_if_fail (row != NULL, FALSE);
+  g_return_val_if_fail (rule < VIGIL_N_TRIGGER_RULES, FALSE);
+
+  if (rule == VIGIL_TRIGGER_ADVOCATE)
+    return !is_promoter (row->nps_14d_ago);
+  return TRUE;
+}
+
 /* design 3.3: a `renewed` outcome recorded within the renewal's window
  * (60 days before its date) or later settles it, while the source may
  * still give the old date: the risk is not raised again on that date. A
@@ -122,19 +191,21 @@ renewal_settled (const VigilPortfolioRow *row)
 
 /**
  * vigil_triggers_evaluate_row:
- * @plan_limits: (element-type utf8 gint64): weekly API call limit per plan
+ * @settings: (nullable): plan limits and the no-touch days; %NULL: no
+ *   plan has a limit, and no-touch never fires
  * @out_evidence: (out caller-allocates): for each rule, why it fires
  *   (transfer full), or %NULL when it does not
  *
  * Evaluates every rule on one customer's latest snapshot and score.
  */
 void
-vigil_triggers_evaluate_row (const VigilPortfolioRow *row,
-                             GHashTable              *plan_limits,
-                             char                    *out_evidence[VIGIL_N_TRIGGER_RULES])
+vigil_triggers_evaluate_row (const VigilPortfolioRow    *row,
+                             const VigilTriggerSettings *settings,
+                             char                       *out_evidence[VIGIL_N_TRIGGER_RULES])
 {
   const VigilSnapshot *s = row->latest;
   const VigilScore *score = &row->score;
+  GHashTable *plan_limits = settings != NULL ? settings->plan_limits : NULL;
   gint64 *limit;
 
   for (int i = 0; i < VIGIL_N_TRIGGER_RULES; i++)
@@ -153,13 +224,20 @@ vigil_triggers_evaluate_row (const VigilPortfolioRow *row,
       g_strdup_printf (_("%" PRId64 " API calls this week, %.0f%% of the %s plan's %" PRId64),
                        s->api_calls_7d, 100.0 * (double) s->api_calls_7d / (double) *limit, s->plan, *limit);
 
+  /* A promoter who uses the product broadly: healthy alone is not
+   * enough, and without an NPS answer nobody knows they would speak
+   * for it. */
   if (score->tier == VIGIL_TIER_HEALTHY && !isnan (score->measures[VIGIL_MEASURE_BREADTH].value) &&
-      score->measures[VIGIL_MEASURE_BREADTH].value >= ADVOCATE_BREADTH)
+      score->measures[VIGIL_MEASURE_BREADTH].value >= ADVOCATE_BREADTH && is_promoter (s->nps))
     out_evidence[VIGIL_TRIGGER_ADVOCATE] =
-      g_strdup_printf (_("Healthy (%.1f) and using %.0f features"), score->health,
-                       score->measures[VIGIL_MEASURE_BREADTH].input);
+      g_strdup_printf (_("Healthy (%.1f), using %.0f features, NPS %" PRId64), score->health,
+                       score->measures[VIGIL_MEASURE_BREADTH].input, s->nps);
 
-  if (!isnan (score->health) && !isnan (row->peak_14d) && row->peak_14d - score->health >= HEALTH_DROP_POINTS)
+  /* The drop must hold: the best health of the last three observations
+   * (48 hours at least) is still 15 points under the 14-day peak, so a
+   * day without activity on a middling customer is not a drop. */
+  if (!isnan (score->health) && !isnan (row->peak_14d) && !isnan (row->recent_high) &&
+      row->peak_14d - row->recent_high >= HEALTH_DROP_POINTS)
     out_evidence[VIGIL_TRIGGER_HEALTH_DROP] =
       g_strdup_printf (_("Health fell %.1f points in 14 days (%.1f → %.1f)"),
                        row->peak_14d - score->health, row->peak_14d, score->health);
@@ -187,6 +265,8 @@ vigil_triggers_evaluate_row (const VigilPortfolioRow *row,
           g_strdup_printf (_("Renewal in %" PRId64 " days and %s"), days,
                            vigil_tier_get_label (score->tier));
     }
+
+  out_evidence[VIGIL_TRIGGER_NO_TOUCH] = evaluate_no_touch (row, settings);
 }
 
 /* The stored limits, or an error when the stored text is not a JSON
@@ -289,6 +369,78 @@ vigil_triggers_set_plan_limit (VigilStore  *store,
   return vigil_store_set_meta (store, "plan_limits", json, error);
 }
 
+/* design 3.4: the no-touch days as stored (the database's
+ * `no_touch_days`), the default when unset or unreadable by hand. */
+static gboolean
+load_no_touch_days (VigilStore  *store,
+                    gint64      *out_days,
+                    GError     **error)
+{
+  g_autofree char *text = NULL;
+  guint64 days;
+
+  if (!vigil_store_get_meta (store, "no_touch_days", &text, error))
+    return FALSE;
+  if (text != NULL && g_ascii_string_to_unsigned (text, 10, 0, VIGIL_NO_TOUCH_MAX_DAYS, &days, NULL))
+    *out_days = (gint64) days;
+  else
+    *out_days = VIGIL_NO_TOUCH_DEFAULT_DAYS;
+  return TRUE;
+}
+
+/**
+ * vigil_triggers_load_settings:
+ *
+ * What the rules read besides a customer's row: the plan limits, the
+ * no-touch days and when the book's first touch was logged.
+ *
+ * Returns: (transfer full): the settings, or %NULL with @error set
+ */
+VigilTriggerSettings *
+vigil_triggers_load_settings (VigilStore  *store,
+                              GError     **error)
+{
+  g_autoptr(VigilTriggerSettings) settings = g_new0 (VigilTriggerSettings, 1);
+
+  if (!(settings->plan_limits = vigil_triggers_load_plan_limits (store, error)) ||
+      !load_no_touch_days (store, &settings->no_touch_days, error) ||
+      !vigil_store_get_first_touch (store, &settings->touches_since, error))
+    return NULL;
+  return g_steal_pointer (&settings);
+}
+
+void
+vigil_trigger_settings_free (VigilTriggerSettings *settings)
+{
+  if (settings == NULL)
+    return;
+  g_clear_pointer (&settings->plan_limits, g_hash_table_unref);
+  g_free (settings);
+}
+
+/**
+ * vigil_triggers_set_no_touch_days:
+ * @days: days without a touch that raise no-touch (design 3.4), 1 to
+ *   %VIGIL_NO_TOUCH_MAX_DAYS; 0 turns the rule off
+ */
+gboolean
+vigil_triggers_set_no_touch_days (VigilStore  *store,
+                                  gint64       days,
+                                  GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  if (days < 0 || days > VIGIL_NO_TOUCH_MAX_DAYS)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("The no-touch days must be 0 (off) to %d, not %" PRId64),
+                   VIGIL_NO_TOUCH_MAX_DAYS, days);
+      return FALSE;
+    }
+  text = g_strdup_printf ("%" PRId64, days);
+  return vigil_store_set_meta (store, "no_touch_days", text, error);
+}
+
 /**
  * vigil_triggers_update:
  * @now: when the evaluation happens
@@ -300,8 +452,8 @@ vigil_triggers_set_plan_limit (VigilStore  *store,
  */
 typedef struct
 {
-  GHashTable *limits;
-  GArray     *firing;
+  VigilTriggerSettings *settings;
+  GArray               *firing;
 } TriggerScan;
 
 static gboolean
@@ -312,11 +464,12 @@ scan_row (const VigilPortfolioRow  *row,
   TriggerScan *scan = user_data;
   char *evidence[VIGIL_N_TRIGGER_RULES];
 
-  vigil_triggers_evaluate_row (row, scan->limits, evidence);
+  vigil_triggers_evaluate_row (row, scan->settings, evidence);
   for (int r = 0; r < VIGIL_N_TRIGGER_RULES; r++)
     if (evidence[r] != NULL)
       {
-        VigilTriggerFiring fire = { row->customer_id, rules[r].id, rules[r].kind, evidence[r] };
+        VigilTriggerFiring fire = { row->customer_id, rules[r].id, rules[r].kind, evidence[r],
+                                    row->score.tier, !vigil_triggers_may_open (row, (VigilTriggerRule) r) };
 
         g_array_append_val (scan->firing, fire);
       }
@@ -329,7 +482,7 @@ vigil_triggers_update (VigilStore  *store,
                        guint       *out_opened,
                        GError     **error)
 {
-  g_autoptr(GHashTable) limits = NULL;
+  g_autoptr(VigilTriggerSettings) settings = NULL;
   g_autoptr(GArray) firing = g_array_new (FALSE, FALSE, sizeof (VigilTriggerFiring));
   TriggerScan scan;
 
@@ -337,9 +490,9 @@ vigil_triggers_update (VigilStore  *store,
 
   /* Row by row: after a poll of a million customers, the whole book
    * would not fit in the memory a poll may take (design 7). */
-  if (!(limits = vigil_triggers_load_plan_limits (store, error)))
+  if (!(settings = vigil_triggers_load_settings (store, error)))
     return FALSE;
-  scan.limits = limits;
+  scan.settings = settings;
   scan.firing = firing;
   if (!vigil_store_foreach_portfolio_row (store, scan_row, &scan, error))
     return FALSE;

@@ -20,6 +20,8 @@
 #include "vigil-error.h"
 #include "vigil-ingest.h"
 #include "vigil-time.h"
+#include "vigil-timeline.h"
+#include "vigil-triggers.h"
 
 /* A generated book of business for `vigil --demo`, the demo server and
  * the benchmarks.
@@ -101,6 +103,10 @@ enum
   HASH_NPS,
   HASH_FEATURE_USE,
   HASH_FEATURE_CALLS = HASH_FEATURE_USE + N_CATALOGUE,
+  HASH_TOUCH = HASH_FEATURE_CALLS + N_CATALOGUE,
+  HASH_TOUCH_KIND,
+  HASH_TOUCH_TEXT,
+  HASH_TOUCH_QUIET,
 };
 
 typedef struct
@@ -1382,14 +1388,23 @@ populate (VigilDemo     *self,
   return vigil_ingest_commit (ingest, error);
 }
 
-/* The customers that churned by @now have it recorded, on the day they
- * churned, as a CSM would have: the book opens on its active customers
- * (design 3.2), and what the churned ones had open is closed. */
+/* What to do for one customer of the demo book, @customer its id in the
+ * store, within the transaction of a foreach_customer(). */
+typedef gboolean (*DemoCustomerFunc) (VigilStore          *store,
+                                      const DemoCustomer  *c,
+                                      gint64               customer,
+                                      gint64               today,
+                                      gpointer             data,
+                                      GError             **error);
+
+/* Calls @func for each customer of the book in one transaction. */
 static gboolean
-record_churns (VigilDemo   *self,
-               VigilStore  *store,
-               gint64       now,
-               GError     **error)
+foreach_customer (VigilDemo         *self,
+                  VigilStore        *store,
+                  gint64             now,
+                  DemoCustomerFunc   func,
+                  gpointer           data,
+                  GError           **error)
 {
   gint64 today = vigil_time_get_day (now);
   gboolean ok = TRUE;
@@ -1401,18 +1416,149 @@ record_churns (VigilDemo   *self,
       const DemoCustomer *c = &self->customers[i];
       gint64 customer;
 
-      if (c->churn_day > today)
-        continue;
       ok = (customer = vigil_store_find_customer (store, c->id, DEMO_SOURCE, error)) >= 0 &&
-           vigil_store_record_outcome (store, customer, "churned", (gint32) c->churn_day, error);
+           func (store, c, customer, today, data, error);
     }
   if (!ok)
     {
       vigil_store_rollback (store);
       return FALSE;
     }
+  return vigil_store_commit (store, error);
+}
+
+static gboolean
+record_churn (VigilStore          *store,
+              const DemoCustomer  *c,
+              gint64               customer,
+              gint64               today,
+              gpointer             data,
+              GError             **error)
+{
+  return c->churn_day > today ||
+         vigil_store_record_outcome (store, customer, "churned", (gint32) c->churn_day, error);
+}
+
+/* The customers that churned by @now have it recorded, on the day they
+ * churned, as a CSM would have: the book opens on its active customers
+ * (design 3.2), and what the churned ones had open is closed. */
+static gboolean
+record_churns (VigilDemo   *self,
+               VigilStore  *store,
+               gint64       now,
+               GError     **error)
+{
   /* The churn model's status counts the outcomes as any recorded ones. */
-  return vigil_store_commit (store, error) && vigil_churn_trainer_refit (store, NULL, error);
+  return foreach_customer (self, store, now, record_churn, NULL, error) &&
+         vigil_churn_trainer_refit (store, NULL, error);
+}
+
+/* What the demo's CSMs wrote after each touch: data, like the
+ * customers' names, so not translated. */
+static const char * const touch_texts[VIGIL_N_TOUCH_KINDS][4] = {
+  [VIGIL_TOUCH_CALL] = {
+    "Check-in call: usage steady, no blockers",
+    "Call about the renewal timeline and the budget owner",
+    "Walked the admin through the new reporting features",
+    "Call with our champion: the team is growing next quarter",
+  },
+  [VIGIL_TOUCH_EMAIL] = {
+    "Sent the onboarding guide for the new seats",
+    "Shared the release notes and asked for feedback",
+    "Followed up on the open support tickets",
+    "Sent last month's usage summary",
+  },
+  [VIGIL_TOUCH_MEETING] = {
+    "Training session for the analytics team",
+    "Roadmap review with the product owners",
+    "Adoption workshop: goals set for the next quarter",
+    "Onsite visit: met the new head of operations",
+  },
+};
+
+/* Days between a customer's touches: its CSM keeps closer to the ones
+ * whose health moves. */
+static double
+touch_interval (const DemoCustomer *c)
+{
+  switch (c->trajectory)
+    {
+    case TRAJECTORY_DECAYING:
+    case TRAJECTORY_VOLATILE:
+      return 10;
+    case TRAJECTORY_IMPROVING:
+    case TRAJECTORY_MIDDLING:
+      return 16;
+    case TRAJECTORY_STEADY:
+    default:
+      return 30;
+    }
+}
+
+static VigilTouchKind
+touch_kind (const DemoCustomer *c,
+            gint64              day,
+            gint64             *last_qbr)
+{
+  double u = unit_at (c->key, day, HASH_TOUCH_KIND);
+
+  /* enterprise customers get a business review each quarter */
+  if (g_strcmp0 (plans[c->plan], "enterprise") == 0 && day - *last_qbr >= 90)
+    {
+      *last_qbr = day;
+      return VIGIL_TOUCH_QBR;
+    }
+  return u < 0.45 ? VIGIL_TOUCH_CALL : u < 0.8 ? VIGIL_TOUCH_EMAIL : VIGIL_TOUCH_MEETING;
+}
+
+/* @data: the number of days of the book's history */
+static gboolean
+log_touches (VigilStore          *store,
+             const DemoCustomer  *c,
+             gint64               customer,
+             gint64               today,
+             gpointer             data,
+             GError             **error)
+{
+  gint64 first_day = today - GPOINTER_TO_UINT (data) + 1;
+  double interval = touch_interval (c);
+  /* one customer in twelve has not been touched for the last 45 days */
+  gint64 last_day = unit_at (c->key, 0, HASH_TOUCH_QUIET) < 1.0 / 12 ? today - 45 : today;
+  gint64 last_qbr = first_day - 90 + (gint64) (unit_at (c->key, 1, HASH_TOUCH) * 90);
+  double day = first_day + unit_at (c->key, 0, HASH_TOUCH) * interval;
+
+  last_day = MIN (last_day, c->churn_day - 1);
+  for (; (gint64) day <= last_day;
+       day += interval * (0.6 + 0.8 * unit_at (c->key, (gint64) day, HASH_TOUCH)))
+    {
+      gint64 d = (gint64) day;
+      VigilTouchKind kind = touch_kind (c, d, &last_qbr);
+      const char *text = kind == VIGIL_TOUCH_QBR
+        ? "Quarterly business review: goals and adoption plan agreed"
+        : touch_texts[kind][(guint) (unit_at (c->key, d, HASH_TOUCH_TEXT) * 4)];
+      gint64 at = d * SECONDS_PER_DAY + (c->window_start + c->window_end) / 2;
+
+      if (d == today)
+        continue;
+      if (vigil_store_add_touch_as (store, customer, kind, at, text, owners[c->owner], error) < 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The demo's CSMs log their touches as they would have (design 3.4):
+ * calls, emails, meetings and quarterly reviews by each customer's
+ * owner, so the book opens with a Last Touch and a timeline. */
+static gboolean
+record_touches (VigilDemo   *self,
+                VigilStore  *store,
+                gint64       now,
+                guint        days,
+                GError     **error)
+{
+  /* the import evaluated the triggers before any touch was logged */
+  return foreach_customer (self, store, now, log_touches, GUINT_TO_POINTER (days), error) &&
+         vigil_triggers_update (store, now, NULL, error);
 }
 
 /**
@@ -1472,6 +1618,7 @@ vigil_demo_open_store (VigilDemo     *self,
     }
 
   if (!populate (self, store, now, days, cancellable, error) ||
+      !record_touches (self, store, now, days, error) ||
       !record_churns (self, store, now, error) ||
       !vigil_store_set_meta (store, "demo", wanted, error))
     return NULL;

@@ -14,6 +14,12 @@
 
 G_BEGIN_DECLS
 
+/* The demo book of `vigil --demo`: a few hundred customers with a year
+ * of daily history, the same each time (design 4). */
+#define VIGIL_DEMO_SEED G_GUINT64_CONSTANT (20261123)
+#define VIGIL_DEMO_CUSTOMERS 300
+#define VIGIL_DEMO_DAYS 365
+
 #define VIGIL_TYPE_DEMO (vigil_demo_get_type ())
 
 G_DECLARE_FINAL_TYPE (VigilDemo, vigil_demo, VIGIL, DEMO, GObject)

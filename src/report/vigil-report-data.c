@@ -249,9 +249,9 @@ find_upsells (VigilReportData  *self,
               VigilStore       *store,
               GError          **error)
 {
-  g_autoptr(GHashTable) plan_limits = NULL;
+  g_autoptr(VigilTriggerSettings) settings = NULL;
 
-  if (!(plan_limits = vigil_triggers_load_plan_limits (store, error)))
+  if (!(settings = vigil_triggers_load_settings (store, error)))
     return FALSE;
 
   self->upsells = g_array_new (FALSE, TRUE, sizeof (VigilReportUpsell));
@@ -263,7 +263,7 @@ find_upsells (VigilReportData  *self,
       const VigilReportCustomer *customer = &g_array_index (self->customers, VigilReportCustomer, i);
       char *evidence[VIGIL_N_TRIGGER_RULES];
 
-      vigil_triggers_evaluate_row (customer->row, plan_limits, evidence);
+      vigil_triggers_evaluate_row (customer->row, settings, evidence);
       for (int r = 0; r < VIGIL_N_TRIGGER_RULES; r++)
         {
           if (evidence[r] != NULL && g_str_equal (vigil_trigger_rule_get_kind ((VigilTriggerRule) r), "upsell"))

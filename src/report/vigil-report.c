@@ -355,6 +355,25 @@ describe_customer (const VigilPortfolioRow *row)
                           health, get_tier_label (row->score.tier), trend, mrr, renewal, owner);
 }
 
+/* design 6: when the CSM last touched the customer (design 3.4), as the
+ * book stood at the week's end. */
+static char *
+describe_last_touch (const VigilPortfolioRow *row,
+                     gint64                   week_end)
+{
+  g_autofree char *day = NULL;
+  gint64 days;
+
+  if (row->last_touch == VIGIL_UNKNOWN)
+    return g_strdup (_("Last touch: none logged"));
+  day = vigil_report_format_day (vigil_time_get_day (row->last_touch), FALSE);
+  days = MAX (week_end - row->last_touch, 0) / 86400;
+  /* TRANSLATORS: a date and how long before the end of the report's week it was */
+  return g_strdup_printf (ngettext ("Last touch: %s, %" PRId64 " day before the week’s end",
+                                    "Last touch: %s, %" PRId64 " days before the week’s end", days),
+                          day, days);
+}
+
 static void
 render_top_risks (VigilReportLayout *layout,
                   Report            *report)
@@ -384,10 +403,12 @@ render_top_risks (VigilReportLayout *layout,
                                 ? g_strjoinv ("; ", customer->reasons) : g_strdup (_("no single factor stands out"));
       g_autofree char *why = g_strdup_printf (_("Why: %s"), joined);
       g_autofree char *play = g_strdup_printf (_("Suggested play: %s"), vigil_trigger_play_for_tier (row->score.tier));
+      g_autofree char *touch = describe_last_touch (row, data->end);
       double risk_w = 110;
       double height = vigil_report_layout_measure (layout, title, 10.5, TRUE, width - risk_w)
                       + vigil_report_layout_measure (layout, line, SMALL_SIZE, FALSE, width - 14)
                       + vigil_report_layout_measure (layout, why, SMALL_SIZE, FALSE, width - 14)
+                      + vigil_report_layout_measure (layout, touch, SMALL_SIZE, FALSE, width - 14)
                       + vigil_report_layout_measure (layout, play, SMALL_SIZE, FALSE, width - 14) + 10;
       double y;
 
@@ -401,6 +422,8 @@ render_top_risks (VigilReportLayout *layout,
                                         VIGIL_REPORT_INK_DIM, PANGO_ALIGN_LEFT);
       y += vigil_report_layout_text_at (layout, why, left + 14, y, width - 14, SMALL_SIZE, FALSE,
                                         VIGIL_REPORT_INK_TEXT, PANGO_ALIGN_LEFT);
+      y += vigil_report_layout_text_at (layout, touch, left + 14, y, width - 14, SMALL_SIZE, FALSE,
+                                        VIGIL_REPORT_INK_DIM, PANGO_ALIGN_LEFT);
       y += vigil_report_layout_text_at (layout, play, left + 14, y, width - 14, SMALL_SIZE, FALSE,
                                         VIGIL_REPORT_INK_ACCENT, PANGO_ALIGN_LEFT);
       vigil_report_layout_set_y (layout, y + 10);

@@ -27,8 +27,10 @@
 #include "vigil-history-section.h"
 #include "vigil-outcome-section.h"
 #include "vigil-records-section.h"
+#include "vigil-pulse-section.h"
 #include "vigil-risk-section.h"
 #include "vigil-snapshot-section.h"
+#include "vigil-timeline-section.h"
 #include "vigil-triggers-section.h"
 #include "vigil-usage-section.h"
 
@@ -42,9 +44,11 @@ static GType (* const section_types[]) (void) = {
   vigil_header_section_get_type,
   vigil_risk_section_get_type,
   vigil_history_section_get_type,
+  vigil_pulse_section_get_type,
   vigil_breakdown_section_get_type,
   vigil_usage_section_get_type,
   vigil_adoption_section_get_type,
+  vigil_timeline_section_get_type,
   vigil_triggers_section_get_type,
   vigil_outcome_section_get_type,
   vigil_records_section_get_type,

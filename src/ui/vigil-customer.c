@@ -34,6 +34,7 @@ typedef struct
   double             sparkline[SPARKLINE_POINTS];
   guint              n_sparkline;
   char              *search_key;   /* name and id, case-folded */
+  char              *touch_key;    /* its touches' texts, case-folded, or NULL */
   char              *sort_keys[VIGIL_CUSTOMER_N_TEXTS];  /* collation keys */
 } CustomerData;
 
@@ -77,6 +78,7 @@ vigil_customer_finalize (GObject *object)
   g_clear_pointer (&self->data.row, vigil_portfolio_row_free);
   g_clear_pointer (&self->data.churn_factors, g_strfreev);
   g_clear_pointer (&self->data.search_key, g_free);
+  g_clear_pointer (&self->data.touch_key, g_free);
   for (guint i = 0; i < VIGIL_CUSTOMER_N_TEXTS; i++)
     g_clear_pointer (&self->data.sort_keys[i], g_free);
 
@@ -114,7 +116,6 @@ vigil_customer_new (VigilPortfolioRow  *row,
                     GArray             *recent_health)
 {
   VigilCustomer *self;
-  g_autofree char *key = NULL;
   const char *texts[VIGIL_CUSTOMER_N_TEXTS];
 
   g_return_val_if_fail (row != NULL && row->latest != NULL, NULL);
@@ -126,9 +127,8 @@ vigil_customer_new (VigilPortfolioRow  *row,
   self->data.open_triggers = open_triggers;
   fill_sparkline (self, recent_health);
 
-  key = g_strconcat (row->latest->name != NULL ? row->latest->name : "", "\n",
-                     row->latest->customer_id, NULL);
-  self->data.search_key = g_utf8_casefold (key, -1);
+  /* design 5: the search of the window and of saved views is one */
+  self->data.search_key = vigil_search_key_new (row);
 
   /* Sorting 10,000 names compares them ~140,000 times: collate once. */
   texts[VIGIL_CUSTOMER_NAME] = vigil_customer_get_display_name (self);
@@ -304,6 +304,15 @@ vigil_customer_get_last_active (VigilCustomer *self)
   return self->data.row->latest->last_active;
 }
 
+/* Returns: when the CSM last touched the customer (design 3.4), or
+ * %VIGIL_UNKNOWN when never */
+gint64
+vigil_customer_get_last_touch (VigilCustomer *self)
+{
+  g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), VIGIL_UNKNOWN);
+  return self->data.row->last_touch;
+}
+
 guint
 vigil_customer_get_open_triggers (VigilCustomer *self)
 {
@@ -327,7 +336,8 @@ vigil_customer_get_sparkline (VigilCustomer *self,
  * vigil_customer_matches:
  * @folded_query: a search, already passed through g_utf8_casefold()
  *
- * Whether the name or the id contains @folded_query, ignoring case.
+ * Whether the name, the id or the text of one of its touches (design 5)
+ * contains @folded_query, ignoring case.
  */
 gboolean
 vigil_customer_matches (VigilCustomer *self,
@@ -335,7 +345,27 @@ vigil_customer_matches (VigilCustomer *self,
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), FALSE);
 
-  return folded_query == NULL || *folded_query == '\0' || strstr (self->data.search_key, folded_query) != NULL;
+  /* design 5: the search of the window and of saved views is one; the
+   * window finds a customer by its touches too (design 3.4) */
+  return vigil_search_key_matches (self->data.search_key, folded_query) ||
+         (self->data.touch_key != NULL && strstr (self->data.touch_key, folded_query) != NULL);
+}
+
+/**
+ * vigil_customer_set_touch_texts:
+ * @texts: (nullable): the text of the customer's touches (design 3.4)
+ *
+ * What the search finds the customer by besides its name and id; set
+ * when the customer is read, before it is listed.
+ */
+void
+vigil_customer_set_touch_texts (VigilCustomer *self,
+                                const char    *texts)
+{
+  g_return_if_fail (VIGIL_IS_CUSTOMER (self));
+
+  g_free (self->data.touch_key);
+  self->data.touch_key = texts != NULL ? g_utf8_casefold (texts, -1) : NULL;
 }
 
 /**

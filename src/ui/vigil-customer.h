@@ -55,6 +55,9 @@ gboolean                 vigil_customer_in_book            (VigilCustomer       
 gint32                   vigil_customer_get_renewal_day    (VigilCustomer       *self);
 double                   vigil_customer_get_seat_use       (VigilCustomer       *self);
 gint64                   vigil_customer_get_last_active    (VigilCustomer       *self);
+gint64                   vigil_customer_get_last_touch     (VigilCustomer       *self);
+void                     vigil_customer_set_touch_texts    (VigilCustomer       *self,
+                                                            const char          *texts);
 guint                    vigil_customer_get_open_triggers  (VigilCustomer       *self);
 const double            *vigil_customer_get_sparkline      (VigilCustomer       *self,
                                                             guint               *out_n);

@@ -7,10 +7,11 @@
  * The portfolio table: every customer in a GtkColumnView, each column
  * sortable both ways (the sort is stable: ties keep the store's order),
  * what is at stake first by default, the active book or the churned
- * customers (design 3.2), a search by name or id as one types, filters
- * by tier, owner and segment, and the count and MRR of what is shown.
- * The chain is customers → sort → filter → selection, so typing filters
- * an already sorted list and never sorts again.
+ * customers (design 3.2), a search by name, id or the text of a touch
+ * as one types, filters by tier, owner and segment, and the count and
+ * MRR of what is shown. The chain is customers → sort → filter →
+ * selection, so typing filters an already sorted list and never sorts
+ * again.
  */
 
 #define G_LOG_DOMAIN "vigil-portfolio-view"
@@ -55,6 +56,13 @@ struct _VigilPortfolioView
   char               *segment;
   gboolean            updating_choices;
   guint               summary_idle;
+  gboolean            compact;
+  int                 fitted_width;  /* the width the columns shown were chosen for */
+  /* The sort vigil_portfolio_view_sort_by() set, until a click changes
+   * it (GTK 4.8 leaves the old column's arrow when a program sorts). */
+  const struct _Column *sort_column;
+  GtkSortType         sort_direction;
+  gboolean            sorting;
 };
 
 G_DEFINE_FINAL_TYPE (VigilPortfolioView, vigil_portfolio_view, ADW_TYPE_BIN)
@@ -79,7 +87,7 @@ typedef double (*FigureFunc) (VigilCustomer *customer);
 typedef int (*CompareFunc) (double a, double b);
 typedef int (*OrderFunc) (VigilCustomer *a, VigilCustomer *b);
 
-typedef struct
+typedef struct _Column
 {
   const char       *id;
   const char       *title;
@@ -159,6 +167,26 @@ figure_last_active (VigilCustomer *customer)
   gint64 time = vigil_customer_get_last_active (customer);
 
   return time == VIGIL_UNKNOWN ? NAN : (double) time;
+}
+
+/* The last touch's time; never touched is unknown. */
+static double
+figure_last_touch (VigilCustomer *customer)
+{
+  gint64 time = vigil_customer_get_last_touch (customer);
+
+  return time == VIGIL_UNKNOWN ? NAN : (double) time;
+}
+
+/* design 3.4: the first click shows the longest untouched first, and
+ * the customers never touched after them: unknown is last that way. */
+static int
+compare_last_touch (double a,
+                    double b)
+{
+  if (isnan (a) || isnan (b))
+    return isnan (a) - isnan (b);
+  return (a > b) - (a < b);
 }
 
 static double
@@ -401,6 +429,18 @@ bind_last_active (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *
   set_text (cell, text);
 }
 
+/* How long ago, by the clock: a touch is logged as it happens. */
+static void
+bind_last_touch (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+{
+  gint64 last = vigil_customer_get_last_touch (customer);
+  g_autofree char *text = NULL;
+
+  if (last != VIGIL_UNKNOWN)
+    text = vigil_format_ago (MAX (g_get_real_time () / G_USEC_PER_SEC - last, 0));
+  set_text (cell, text);
+}
+
 static void
 bind_triggers (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
 {
@@ -428,8 +468,19 @@ static const Column columns[] = {
     sample_seats },
   { "last-active", N_("Last Active"), 0, figure_last_active, NULL, bind_last_active, TRUE, FALSE, FALSE, -1,
     sample_ago },
+  { "last-touch", N_("Last Touch"), 0, figure_last_touch, compare_last_touch, bind_last_touch, TRUE, FALSE, FALSE,
+    -1, sample_ago },
   { "triggers", N_("Triggers"), 0, figure_triggers, NULL, bind_triggers, TRUE, FALSE, FALSE, -1,
     sample_triggers },
+};
+
+/* The order in which columns give way when the table is narrower than
+ * all of them at their natural widths (design 5), the first to go
+ * first. The compact columns never give way, nor does a column not
+ * listed here. */
+static const char * const drop_order[] = {
+  "trend", "segment", "seats", "plan", "last-active", "triggers", "mrr", "owner", "renewal", "last-touch",
+  "at-stake",
 };
 
 static void
@@ -446,7 +497,9 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
     {
       const char *sample = g_object_get_data (G_OBJECT (factory), "vigil-sample");
 
-      cell = vigil_text_cell_new (column->numeric ? 1 : 0, column->numeric, MAX (column->max_chars, 0), sample);
+      /* A text column with a sample is as wide as the book's widest value. */
+      cell = vigil_text_cell_new (column->numeric ? 1 : 0, column->numeric,
+                                  sample != NULL ? 0 : MAX (column->max_chars, 0), sample);
       if (column->bind == bind_name || column->bind == bind_risk)
         {
           gtk_widget_set_has_tooltip (cell, TRUE);
@@ -472,6 +525,25 @@ customer_changed_cb (VigilCustomer *customer,
   column->bind (cell, customer, self);
 }
 
+/* design 5: GTK 4.8 names the table's rows and cells after their types
+ * ("GtkListItemWidget", "GtkColumnViewCell"): each cell is named by what
+ * it shows, each row by its customer's name. Once per cell: a row keeps
+ * its cells while it is rebound. */
+static void
+name_row_and_cell (GtkWidget    *cell,
+                   const Column *column)
+{
+  GtkWidget *holder = gtk_widget_get_parent (cell);
+  GtkWidget *row = holder != NULL ? gtk_widget_get_parent (holder) : NULL;
+
+  if (holder == NULL || g_object_get_data (G_OBJECT (cell), "vigil-named") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (cell), "vigil-named", GINT_TO_POINTER (TRUE));
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (holder), GTK_ACCESSIBLE_RELATION_LABELLED_BY, cell, NULL, -1);
+  if (column->bind == bind_name && row != NULL)
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY, cell, NULL, -1);
+}
+
 static void
 bind_cell_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
@@ -487,6 +559,7 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   handler = g_signal_connect_object (customer, "changed", G_CALLBACK (customer_changed_cb), cell, 0);
   g_object_set_data (G_OBJECT (cell), "vigil-changed-handler", GSIZE_TO_POINTER (handler));
   column->bind (cell, customer, self);
+  name_row_and_cell (cell, column);
 }
 
 static void
@@ -504,21 +577,33 @@ unbind_cell_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (cell), "customer", NULL);
 }
 
+/* A column's cells, each made with @sample (taken), the widest text the
+ * column makes room for. */
+static GtkListItemFactory *
+new_cell_factory (VigilPortfolioView *self,
+                  const Column       *column,
+                  char               *sample)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_object_set_data (G_OBJECT (factory), "view", self);
+  g_object_set_data_full (G_OBJECT (factory), "vigil-sample", sample, g_free);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), (gpointer) column);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), (gpointer) column);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), (gpointer) column);
+  return factory;
+}
+
 static void
 add_columns (VigilPortfolioView *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkListItemFactory *factory;
       g_autoptr(GtkColumnViewColumn) column = NULL;
 
-      g_object_set_data (G_OBJECT (factory), "view", self);
       /* Worked out once per column, not at each row built. */
-      if (columns[i].sample != NULL)
-        g_object_set_data_full (G_OBJECT (factory), "vigil-sample", columns[i].sample (), g_free);
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), (gpointer) &columns[i]);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), (gpointer) &columns[i]);
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), (gpointer) &columns[i]);
+      factory = new_cell_factory (self, &columns[i], columns[i].sample != NULL ? columns[i].sample () : NULL);
       column = gtk_column_view_column_new (_(columns[i].title), factory);
       /* Column ids are GTK 4.10: the column's entry rides along instead. */
       g_object_set_data (G_OBJECT (column), "vigil-column", (gpointer) &columns[i]);
@@ -551,6 +636,137 @@ find_column (VigilPortfolioView *self,
     }
   return NULL;
 }
+
+/* Column widths ---------------------------------------------------------------- */
+
+/* The text columns as wide as the book's widest value (design 5): its
+ * owners, segments and plans, not a guess in characters that cuts
+ * "Dana Park" or "enterprise". */
+static VigilCustomerGetText
+book_texts (const Column *column)
+{
+  if (column->figure != NULL)
+    return NULL;
+  switch (column->text)
+    {
+    case VIGIL_CUSTOMER_OWNER:
+      return vigil_customer_get_owner;
+    case VIGIL_CUSTOMER_SEGMENT:
+      return vigil_customer_get_segment;
+    case VIGIL_CUSTOMER_PLAN:
+      return vigil_customer_get_plan;
+    case VIGIL_CUSTOMER_NAME:
+    case VIGIL_CUSTOMER_N_TEXTS:
+    default:
+      return NULL;
+    }
+}
+
+/* The column's values in the book, a line each, each at most the
+ * column's widest in characters; %NULL for none. */
+static char *
+book_sample (VigilPortfolioView   *self,
+             const Column         *column,
+             VigilCustomerGetText  get)
+{
+  g_autoptr(GPtrArray) values = vigil_portfolio_list_texts (self->portfolio, get);
+  GString *sample;
+
+  if (values->len == 0)
+    return NULL;
+  sample = g_string_new (NULL);
+  for (guint i = 0; i < values->len; i++)
+    {
+      const char *text = values->pdata[i];
+      /* GLib 2.74 reads past the end when asked for more than the text holds */
+      glong n_chars = MIN (g_utf8_strlen (text, -1), (glong) column->max_chars);
+      g_autofree char *value = g_utf8_substring (text, 0, n_chars);
+
+      if (i > 0)
+        g_string_append_c (sample, '\n');
+      g_string_append (sample, value);
+    }
+  return g_string_free (sample, FALSE);
+}
+
+/* New cells for a text column whose values changed: a reload that
+ * brings no new owner, segment or plan builds nothing. */
+static void
+update_book_widths (VigilPortfolioView *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      VigilCustomerGetText get = book_texts (&columns[i]);
+      GtkColumnViewColumn *column = get != NULL ? find_column (self, columns[i].id) : NULL;
+      g_autofree char *sample = NULL;
+      GtkListItemFactory *factory;
+
+      if (column == NULL)
+        continue;
+      sample = book_sample (self, &columns[i], get);
+      factory = gtk_column_view_column_get_factory (column);
+      if (g_strcmp0 (sample, g_object_get_data (G_OBJECT (factory), "vigil-sample")) == 0)
+        continue;
+      factory = new_cell_factory (self, &columns[i], g_steal_pointer (&sample));
+      gtk_column_view_column_set_factory (column, factory);
+      g_object_unref (factory);
+      self->fitted_width = -1;
+    }
+}
+
+static int
+natural_table_width (VigilPortfolioView *self)
+{
+  int natural = 0;
+
+  gtk_widget_measure (GTK_WIDGET (self->column_view), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  return natural;
+}
+
+/* Whether a column that may give way is still shown. */
+static gboolean
+can_drop_more (VigilPortfolioView *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (drop_order); i++)
+    {
+      GtkColumnViewColumn *column = find_column (self, drop_order[i]);
+
+      if (column != NULL && gtk_column_view_column_get_visible (column))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+set_column_visible (VigilPortfolioView  *self,
+                    GtkColumnViewColumn *column,
+                    gboolean             visible)
+{
+  if (column == NULL || gtk_column_view_column_get_visible (column) == visible)
+    return;
+  gtk_column_view_column_set_visible (column, visible);
+  /* The column asks its cells for a new size, and GTK 4.8 stops asking
+   * at a row not measured since: the table is asked itself. */
+  gtk_widget_queue_resize (GTK_WIDGET (self->column_view));
+}
+
+/* design 5: the table shows the columns @width holds at their natural
+ * widths, dropping them in drop_order, rather than squeezing each to a
+ * few letters and an ellipsis or hiding the last ones off the edge. A
+ * narrow window shows the compact columns alone. */
+static void
+fit_columns (VigilPortfolioView *self,
+             int                 width)
+{
+  self->fitted_width = width;
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    set_column_visible (self, find_column (self, columns[i].id), !self->compact || columns[i].compact);
+  for (guint i = 0; !self->compact && i < G_N_ELEMENTS (drop_order) && natural_table_width (self) > width; i++)
+    set_column_visible (self, find_column (self, drop_order[i]), FALSE);
+}
+
+static const Column *get_sort (VigilPortfolioView *self,
+                               GtkSortType        *out_direction);
 
 /* Filtering and the summary ---------------------------------------------------- */
 
@@ -613,11 +829,28 @@ update_summary_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* design 5: a new order, search or filter shows its first row. GTK 4.8
+ * keeps the row that was on top in view and follows it to its new place
+ * (row 275 of 300 after a click on a header), and setting the scroll
+ * position to 0 does nothing where it is 0 already: the list itself is
+ * asked to bring its first row into view. */
+static void
+scroll_to_top (VigilPortfolioView *self)
+{
+  if (self->filtered == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
+}
+
 static void
 refilter (VigilPortfolioView *self,
           GtkFilterChange     change)
 {
   gtk_filter_changed (GTK_FILTER (self->filter), change);
+  scroll_to_top (self);
 }
 
 static void
@@ -701,6 +934,11 @@ fill_choices (GtkDropDown     *dropdown,
   g_autoptr(GtkStringList) list = NULL;
   guint selected = 0;
 
+  /* A view's owner with no customer now (My Book before the first one)
+   * stays a choice, and chosen: the view shows none rather than all. */
+  if (keep != NULL && !g_ptr_array_find_with_equal_func (values, keep, g_str_equal, NULL))
+    g_ptr_array_add (values, (gpointer) keep);
+
   if (same_choices (dropdown, values))
     return;
   list = gtk_string_list_new ((const char *[]) { all, NULL });
@@ -727,6 +965,9 @@ portfolio_loaded_cb (VigilPortfolioView *self)
   fill_choices (self->segment_dropdown, self->portfolio, vigil_customer_get_segment, _("All segments"),
                 self->segment);
   self->updating_choices = FALSE;
+  update_book_widths (self);
+  if (self->fitted_width < 0)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
 
   owner = dropdown_choice (self->owner_dropdown);
   segment = dropdown_choice (self->segment_dropdown);
@@ -734,14 +975,15 @@ portfolio_loaded_cb (VigilPortfolioView *self)
     filters_changed_cb (self);
 }
 
-/* A new order starts at its top. */
+/* A new order starts at its top: connected after the sorted list's own
+ * handler, so the rows are in their new order already. */
 static void
 sort_changed_cb (VigilPortfolioView *self)
 {
-  GtkWidget *scrolled = self->column_view != NULL ? gtk_widget_get_parent (GTK_WIDGET (self->column_view)) : NULL;
-
-  if (scrolled != NULL && GTK_IS_SCROLLED_WINDOW (scrolled))
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), 0);
+  /* A click chose it: the column titles say which. */
+  if (!self->sorting)
+    self->sort_column = NULL;
+  scroll_to_top (self);
 }
 
 static void
@@ -752,6 +994,57 @@ activate_cb (VigilPortfolioView *self,
 
   if (customer != NULL)
     g_signal_emit (self, signals[CUSTOMER_ACTIVATED], 0, customer);
+}
+
+/* Sizes -------------------------------------------------------------------- */
+
+static GtkSizeRequestMode
+vigil_portfolio_view_get_request_mode (GtkWidget *widget)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  return child != NULL ? gtk_widget_get_request_mode (child) : GTK_SIZE_REQUEST_CONSTANT_SIZE;
+}
+
+static void
+vigil_portfolio_view_measure (GtkWidget      *widget,
+                              GtkOrientation  orientation,
+                              int             for_size,
+                              int            *minimum,
+                              int            *natural,
+                              int            *minimum_baseline,
+                              int            *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+/* The columns are chosen for the width the table is given, before it
+ * is laid out in it: no frame shows the table squeezed. */
+static void
+vigil_portfolio_view_size_allocate (GtkWidget *widget,
+                                    int        width,
+                                    int        height,
+                                    int        baseline)
+{
+  VigilPortfolioView *self = VIGIL_PORTFOLIO_VIEW (widget);
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child == NULL || !gtk_widget_should_layout (child))
+    return;
+  /* Chosen again for a new width, and when rows built since need more
+   * room than the columns shown have. */
+  if (width != self->fitted_width ||
+      (!self->compact && natural_table_width (self) > width && can_drop_more (self)))
+    {
+      fit_columns (self, width);
+      /* Measured again, as its parent must, before it is given a size. */
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL, NULL, NULL);
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, NULL, NULL, NULL, NULL);
+    }
+  gtk_widget_allocate (child, width, height, baseline, NULL);
 }
 
 /* GObject ------------------------------------------------------------------- */
@@ -798,6 +1091,9 @@ vigil_portfolio_view_class_init (VigilPortfolioViewClass *klass)
 
   object_class->dispose = vigil_portfolio_view_dispose;
   object_class->finalize = vigil_portfolio_view_finalize;
+  widget_class->get_request_mode = vigil_portfolio_view_get_request_mode;
+  widget_class->measure = vigil_portfolio_view_measure;
+  widget_class->size_allocate = vigil_portfolio_view_size_allocate;
 
   signals[CUSTOMER_ACTIVATED] =
     g_signal_new ("customer-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -831,6 +1127,9 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
 
   self->tier = VIGIL_TIER_NONE;
   self->book = VIGIL_BOOK_ACTIVE;
+  self->fitted_width = -1;
+  /* Laid out by its own size_allocate, which picks the columns first. */
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   tiers = gtk_string_list_new ((const char *[]) { _("All tiers"), _("Healthy"), _("At risk"), _("High risk"),
@@ -845,6 +1144,14 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
   g_signal_connect_swapped (self->owner_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->segment_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (activate_cb), self);
+}
+
+/* The order the table starts in, and a view without a sort keeps. */
+static void
+sort_default (VigilPortfolioView *self)
+{
+  /* What needs attention first (design 5): the most at stake on top. */
+  vigil_portfolio_view_sort_by (self, "at-stake", GTK_SORT_DESCENDING);
 }
 
 static void
@@ -894,8 +1201,7 @@ vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
                            G_CALLBACK (sort_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
 
-  /* What needs attention first (design 5): the most at stake on top. */
-  vigil_portfolio_view_sort_by (self, "at-stake", GTK_SORT_DESCENDING);
+  sort_default (self);
   update_summary (self);
 }
 
@@ -907,25 +1213,20 @@ vigil_portfolio_view_get_search_bar (VigilPortfolioView *self)
   return self->search_bar;
 }
 
-/* A narrow window shows only the main columns. */
+/* A narrow window shows only the main columns; a wider one those its
+ * width holds (design 5). */
 void
 vigil_portfolio_view_set_compact (VigilPortfolioView *self,
                                   gboolean            compact)
 {
   g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
 
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    {
-      GtkColumnViewColumn *column = find_column (self, columns[i].id);
-
-      if (column == NULL)
-        continue;
-      gtk_column_view_column_set_visible (column, !compact || columns[i].compact);
-      if (columns[i].bind == bind_name)
-        gtk_column_view_column_set_fixed_width (column, compact ? NAME_WIDTH_COMPACT : NAME_WIDTH);
-    }
+  self->compact = compact;
+  gtk_column_view_column_set_fixed_width (find_column (self, "name"), compact ? NAME_WIDTH_COMPACT : NAME_WIDTH);
   gtk_widget_set_visible (GTK_WIDGET (self->owner_dropdown), !compact);
   gtk_widget_set_visible (GTK_WIDGET (self->segment_dropdown), !compact);
+  self->fitted_width = -1;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 /* Returns: (transfer none): the customers shown, in the order shown */
@@ -939,7 +1240,7 @@ vigil_portfolio_view_get_shown (VigilPortfolioView *self)
 /**
  * vigil_portfolio_view_sort_by:
  * @column_id: name, owner, segment, plan, health, trend, risk, mrr,
- *   at-stake, renewal, seats, last-active or triggers
+ *   at-stake, renewal, seats, last-active, last-touch or triggers
  *
  * Returns: whether such a column exists
  */
@@ -949,12 +1250,25 @@ vigil_portfolio_view_sort_by (VigilPortfolioView *self,
                               GtkSortType         direction)
 {
   GtkColumnViewColumn *column;
+  const Column *entry;
+  const Column *current;
+  GtkSortType current_direction;
 
   g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), FALSE);
 
   if (!(column = find_column (self, column_id)))
     return FALSE;
+  entry = g_object_get_data (G_OBJECT (column), "vigil-column");
+  current = get_sort (self, &current_direction);
+  self->sorting = TRUE;
+  /* GTK 4.8 leaves the arrow on the column sorted by before when a
+   * program sorts by another (a click clears it): cleared first. */
+  if (current != NULL && current != entry)
+    gtk_column_view_sort_by_column (self->column_view, NULL, direction);
   gtk_column_view_sort_by_column (self->column_view, column, direction);
+  self->sorting = FALSE;
+  self->sort_column = entry;
+  self->sort_direction = direction;
   return TRUE;
 }
 
@@ -968,6 +1282,135 @@ vigil_portfolio_view_set_search (VigilPortfolioView *self,
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
   /* The entry waits a moment before it says; the view answers at once. */
   search_changed_cb (self);
+}
+
+/* A widget below @root whose CSS name is @name, depth first. */
+static GtkWidget *
+find_css_name (GtkWidget  *root,
+               const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_css_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_name (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The column the table is sorted by and its direction. GTK 4.8 does not
+ * say (gtk_column_view_sorter_get_primary_sort_column() is 4.10); each
+ * column's title in the header, in column order, shows it on its
+ * sort-indicator with the style classes themes draw it by: ascending,
+ * descending or unsorted. */
+static const Column *
+get_sort (VigilPortfolioView *self,
+          GtkSortType        *out_direction)
+{
+  GtkWidget *header = find_css_name (GTK_WIDGET (self->column_view), "header");
+  GListModel *list = gtk_column_view_get_columns (self->column_view);
+  guint i = 0;
+
+  /* Sorted by the program: as it said. A click updates every title. */
+  if (self->sort_column != NULL)
+    {
+      *out_direction = self->sort_direction;
+      return self->sort_column;
+    }
+
+  for (GtkWidget *title = header != NULL ? gtk_widget_get_first_child (header) : NULL;
+       title != NULL && i < g_list_model_get_n_items (list);
+       title = gtk_widget_get_next_sibling (title), i++)
+    {
+      GtkWidget *indicator = find_css_name (title, "sort-indicator");
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
+
+      if (indicator == NULL)
+        continue;
+      if (gtk_widget_has_css_class (indicator, "ascending") || gtk_widget_has_css_class (indicator, "descending"))
+        {
+          *out_direction = gtk_widget_has_css_class (indicator, "descending") ? GTK_SORT_DESCENDING
+                                                                              : GTK_SORT_ASCENDING;
+          return g_object_get_data (G_OBJECT (column), "vigil-column");
+        }
+    }
+  return NULL;
+}
+
+/**
+ * vigil_portfolio_view_dup_view:
+ *
+ * design 5: what the table shows, as a view (without a name): the active
+ * book or the churned customers, its tier, owner and segment filters,
+ * its search and the column it is sorted by,
+ * which a view's sort keys name (vigil_view_get_sort_keys()).
+ *
+ * Returns: (transfer full): the view
+ */
+VigilView *
+vigil_portfolio_view_dup_view (VigilPortfolioView *self)
+{
+  VigilView *view;
+  const Column *column;
+  GtkSortType direction = GTK_SORT_ASCENDING;
+  const char *search;
+
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
+
+  view = vigil_view_new ();
+  view->book = self->book;
+  view->tier = self->tier;
+  view->owner = g_strdup (self->owner);
+  view->segment = g_strdup (self->segment);
+  search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  if (gtk_search_bar_get_search_mode (self->search_bar) && *search != '\0')
+    view->search = g_strdup (search);
+  if ((column = get_sort (self, &direction)) != NULL && vigil_view_is_sort_key (column->id))
+    {
+      view->sort = g_strdup (column->id);
+      /* GTK's descending is highest first, for risk and at-stake too */
+      view->reverse = (direction == GTK_SORT_DESCENDING) != vigil_view_sort_key_is_descending (column->id);
+    }
+  return view;
+}
+
+/**
+ * vigil_portfolio_view_apply_view:
+ * @view: the filters, search and sort to show
+ *
+ * Shows what @view says: its book, its filters (an owner or segment the book does
+ * not have becomes a choice, so the view shows no customer rather than
+ * all), its search, and its sort; a view without a sort, or with one no
+ * column shows (`id`), gets the table's default order.
+ */
+void
+vigil_portfolio_view_apply_view (VigilPortfolioView *self,
+                                 const VigilView    *view)
+{
+  g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
+  g_return_if_fail (view != NULL);
+
+  /* Sorted first, while the table shows what it has laid out: its new
+   * order starts at the top (sort_changed_cb). */
+  if (view->sort == NULL ||
+      !vigil_portfolio_view_sort_by (self, view->sort,
+                                     vigil_view_get_descending (view) ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING))
+    sort_default (self);
+  if (view->book == VIGIL_BOOK_ACTIVE || view->book == VIGIL_BOOK_CHURNED)
+    vigil_portfolio_view_set_book (self, view->book);
+  vigil_portfolio_view_set_filters (self, view->tier, view->owner, view->segment);
+  if (view->search != NULL && *view->search != '\0')
+    vigil_portfolio_view_set_search (self, view->search);
+  else
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      search_changed_cb (self);
+      gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+    }
 }
 
 /**
@@ -995,6 +1438,12 @@ vigil_portfolio_view_set_filters (VigilPortfolioView *self,
       for (guint i = 1; wanted[d] != NULL && list != NULL && i < g_list_model_get_n_items (list); i++)
         if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (list), i), wanted[d]) == 0)
           selected = i;
+      /* design 5: a view's owner the book has no customer of yet */
+      if (selected == 0 && wanted[d] != NULL && list != NULL)
+        {
+          gtk_string_list_append (GTK_STRING_LIST (list), wanted[d]);
+          selected = g_list_model_get_n_items (list) - 1;
+        }
       gtk_drop_down_set_selected (dropdowns[d], selected);
     }
 }

@@ -36,6 +36,9 @@ void          vigil_portfolio_view_set_book       (VigilPortfolioView *self,
                                                    VigilBook           book);
 VigilBook     vigil_portfolio_view_get_book       (VigilPortfolioView *self);
 const char   *vigil_portfolio_view_get_summary    (VigilPortfolioView *self);
+VigilView    *vigil_portfolio_view_dup_view       (VigilPortfolioView *self);
+void          vigil_portfolio_view_apply_view     (VigilPortfolioView *self,
+                                                   const VigilView    *view);
 VigilCustomer *vigil_portfolio_view_get_selected  (VigilPortfolioView *self);
 
 G_END_DECLS

@@ -160,14 +160,18 @@ static VigilCustomer *
 make_customer (VigilPortfolioRow *row,
                VigilChurnModel   *churn,
                GHashTable        *trigger_counts,
-               GHashTable        *recent)
+               GHashTable        *recent,
+               GHashTable        *touch_texts)
 {
   char **factors = NULL;
   double risk = vigil_churn_risk_of (churn, row, &factors);
+  VigilCustomer *customer;
 
-  return vigil_customer_new (row, risk, factors,
-                             GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &row->customer_id)),
-                             g_hash_table_lookup (recent, &row->customer_id));
+  customer = vigil_customer_new (row, risk, factors,
+                                 GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &row->customer_id)),
+                                 g_hash_table_lookup (recent, &row->customer_id));
+  vigil_customer_set_touch_texts (customer, g_hash_table_lookup (touch_texts, &row->customer_id));
+  return customer;
 }
 
 static gpointer
@@ -180,6 +184,7 @@ load_work (VigilStore  *store,
   g_autoptr(VigilChurnModel) churn = NULL;
   g_autoptr(GHashTable) recent = NULL;
   g_autoptr(GHashTable) trigger_counts = NULL;
+  g_autoptr(GHashTable) touch_texts = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 started = g_get_monotonic_time ();
 
@@ -190,6 +195,8 @@ load_work (VigilStore  *store,
       !(rows = vigil_store_list_book (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, error)) ||
       !(result->triggers = vigil_store_list_triggers (store, now, error)) ||
       !(result->sources = vigil_store_list_sources (store, error)) ||
+      /* the search finds customers by what their touches say (design 5) */
+      !(touch_texts = vigil_store_list_touch_texts (store, error)) ||
       !(churn = vigil_churn_trainer_load_model (store, NULL, error)))
     {
       load_result_free (result);
@@ -216,7 +223,7 @@ load_work (VigilStore  *store,
   result->customers = g_ptr_array_new_full (rows->len, g_object_unref);
   for (guint i = 0; i < rows->len; i++)
     g_ptr_array_add (result->customers,
-                     make_customer (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, recent));
+                     make_customer (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, recent, touch_texts));
   g_debug ("Read %u customers in %.0f ms", result->customers->len, (g_get_monotonic_time () - started) / 1e3);
   return result;
 }

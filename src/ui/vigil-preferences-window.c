@@ -58,10 +58,12 @@ struct _VigilPreferencesWindow
   GtkSpinButton        *at_risk_spin;
   GtkSwitch            *background_switch;
   AdwActionRow         *current_row;
+  AdwPreferencesGroup  *background_group;
   AdwPreferencesPage   *general_page;
   GtkSpinButton        *healthy_spin;
   AdwPreferencesGroup  *measures_group;
   AdwActionRow         *no_sources_row;
+  AdwEntryRow          *me_row;
   GtkSwitch            *notify_switch;
   AdwActionRow         *preview_row;
   GtkButton            *reset_button;
@@ -106,6 +108,8 @@ static const struct
                             0.05, 2 },
   [VIGIL_MEASURE_TICKETS] = { N_("Support Tickets"), N_("Target: open tickets that take it to 0"), 1, 0 },
   [VIGIL_MEASURE_NPS] = { N_("NPS"), N_("Target: NPS for full marks"), 1, 0 },
+  [VIGIL_MEASURE_SENTIMENT] = { N_("CSM Sentiment"), N_("Target: days a pulse counts before it is stale"),
+                                1, 0 },
 };
 
 static void
@@ -690,7 +694,7 @@ count_tiers (VigilScorecard *scorecard,
         {
           VigilScore score;
 
-          vigil_scorecard_compute (scorecard, row->latest, &score);
+          vigil_scorecard_compute_with_pulse (scorecard, row->latest, &row->latest_pulse, &score);
           tier = score.tier;
         }
       else
@@ -1084,6 +1088,101 @@ vigil_preferences_window_dispose (GObject *object)
   G_OBJECT_CLASS (vigil_preferences_window_parent_class)->dispose (object);
 }
 
+/* General page: "I am" (design 5) ------------------------------------------- */
+
+static gpointer
+read_me_work (VigilStore  *store,
+              gpointer     data,
+              GError     **error)
+{
+  char *me = NULL;
+
+  if (!vigil_store_get_me (store, &me, error))
+    return NULL;
+  /* Not set is an empty name, not a failure. */
+  return me != NULL ? me : g_strdup ("");
+}
+
+static void
+me_read_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *me = vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error);
+
+  if (me == NULL)
+    {
+      g_autofree char *message = NULL;
+      g_autofree char *escaped = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("Could not read “I am”: %s"), error->message);
+      escaped = g_markup_escape_text (message, -1);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->me_row), me);
+}
+
+static void
+read_me (VigilPreferencesWindow *self)
+{
+  vigil_portfolio_run_async_full (self->portfolio, read_me_work, NULL, NULL, g_free, self->cancellable,
+                                  me_read_cb, g_object_ref (self));
+}
+
+static gpointer
+save_me_work (VigilStore  *store,
+              gpointer     data,
+              GError     **error)
+{
+  char *me = NULL;
+
+  if (!vigil_store_set_me (store, data, error) || !vigil_store_get_me (store, &me, error))
+    return NULL;
+  return me != NULL ? me : g_strdup ("");
+}
+
+static void
+me_saved_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(VigilPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *me = vigil_portfolio_run_finish (VIGIL_PORTFOLIO (object), result, &error);
+  g_autofree char *message = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (me == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (me == NULL)
+    message = g_strdup_printf (_("“I am” was not saved: %s"), error->message);
+  else if (*me == '\0')
+    message = g_strdup (_("“I am” cleared: the window opens on the whole book"));
+  else
+    message = g_strdup_printf (_("You are %s; My Book shows your customers"), me);
+  if (me != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->me_row), me);
+      /* The views menu reads "I am" again with the book. */
+      vigil_portfolio_reload (self->portfolio);
+    }
+  escaped = g_markup_escape_text (message, -1);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+}
+
+static void
+me_applied_cb (VigilPreferencesWindow *self)
+{
+  vigil_portfolio_run_async_full (self->portfolio, save_me_work,
+                                  g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->me_row))), g_free,
+                                  g_free, self->cancellable, me_saved_cb, g_object_ref (self));
+}
+
 static void
 vigil_preferences_window_finalize (GObject *object)
 {
@@ -1112,10 +1211,12 @@ vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, apply_button);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, apply_spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, at_risk_spin);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, background_group);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, current_row);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, general_page);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, healthy_spin);
+  gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, me_row);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, measures_group);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, no_sources_row);
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, notify_switch);
@@ -1126,6 +1227,7 @@ vigil_preferences_window_class_init (VigilPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilPreferencesWindow, sources_group);
   gtk_widget_class_bind_template_callback (widget_class, add_source_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, apply_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, me_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, reset_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, scorecard_changed_cb);
 }
@@ -1150,7 +1252,7 @@ vigil_preferences_window_init (VigilPreferencesWindow *self)
                        G_SETTINGS_BIND_DEFAULT);
     }
   else
-    adw_preferences_window_remove (ADW_PREFERENCES_WINDOW (self), self->general_page);
+    adw_preferences_page_remove (self->general_page, self->background_group);
 
   self->refresh_id = g_timeout_add_seconds (STATUS_REFRESH_S, refresh_timeout_cb, self);
 }
@@ -1183,5 +1285,6 @@ vigil_preferences_window_new (GtkWindow      *parent,
 
   if (vigil_portfolio_is_loaded (portfolio))
     loaded_cb (self);
+  read_me (self);
   return self;
 }

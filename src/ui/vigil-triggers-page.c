@@ -4,19 +4,26 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The triggers inbox: the open risk and upsell triggers (design 3.3), each
- * with its evidence and suggested play, to acknowledge, snooze for a week
- * or mark done. A change is written on a worker thread, then the
- * portfolio reloads and every view follows.
+ * The triggers inbox (design 5): one row per customer with all its open
+ * risk and upsell triggers (design 3.3), most MRR at stake first, each
+ * trigger with its evidence, to acknowledge, snooze for a week or mark
+ * done. The rows are a list view's, made for what is on screen only, so
+ * a book with thousands of open triggers lists them all. A change is
+ * written on a worker thread, then the portfolio reloads and every view
+ * follows; the rows of customers whose triggers did not change stay.
  */
 
 #define G_LOG_DOMAIN "vigil-triggers-page"
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "vigil-format.h"
+#include "vigil-inbox-item.h"
 #include "vigil-triggers-page.h"
 
 #define SNOOZE_DAYS 7
@@ -25,22 +32,22 @@ struct _VigilTriggersPage
 {
   AdwBin           parent_instance;
 
-  GtkBox          *groups_box;
   GtkToggleButton *new_only_button;
-  AdwStatusPage   *no_new_page;
   GtkStack        *stack;
+  GtkStack        *list_stack;
   GtkLabel        *summary_label;
+  GtkListView     *list_view;
 
   VigilPortfolio  *portfolio;
   GCancellable    *cancellable;
-  GPtrArray       *rows;         /* of AdwActionRow, borrowed, in order */
-  int              focus_index;  /* the row to focus after a rebuild, or -1 */
+  GListStore      *items;         /* of VigilInboxItem, in the inbox's order */
+  gboolean         compact;       /* a narrow window: buttons below their trigger */
+  GHashTable      *items_by_id;   /* customer store id → VigilInboxItem (borrowed) */
 
-  /* Risks, then upsells: each group as shown, its rows, and what each
-   * row says, so that a reload that changes none of them keeps them. */
-  GtkWidget       *groups[2];
-  GPtrArray       *group_rows[2];        /* of AdwActionRow, borrowed */
-  GPtrArray       *group_signatures[2];  /* of char * */
+  /* After working a trigger, the keyboard stays with its customer. */
+  gint64           focus_customer;  /* 0: none */
+  gint64           focus_trigger;   /* the trigger whose button had it, 0: none */
+  guint            focus_position;
 };
 
 G_DEFINE_FINAL_TYPE (VigilTriggersPage, vigil_triggers_page, ADW_TYPE_BIN)
@@ -53,7 +60,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* What a row stands for, kept on the row. */
+/* What a trigger's buttons stand for, kept on its line. */
 typedef struct
 {
   gint64  id;
@@ -64,12 +71,9 @@ typedef struct
 typedef struct
 {
   VigilTriggersPage *self;
-  GtkWidget         *row;
+  GtkWidget         *line;
   char              *message;
 } PendingChange;
-
-/* Rows listed per group: a GtkListBox builds every row it holds. */
-#define MAX_ROWS_PER_GROUP 50
 
 /* Helpers ------------------------------------------------------------------ */
 
@@ -84,32 +88,54 @@ static void
 pending_change_free (PendingChange *pending)
 {
   g_clear_object (&pending->self);
-  g_clear_object (&pending->row);
+  g_clear_object (&pending->line);
   g_free (pending->message);
   g_free (pending);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PendingChange, pending_change_free)
 
-static GtkWidget *
-create_action_button (const char *icon_name,
-                      const char *label,
-                      const char *name_prefix,
-                      gint64      id,
-                      GCallback   clicked,
-                      gpointer    user_data)
+/* The customer's figures that rank it, in words: what is unknown is
+ * said to be, never shown as a zero. */
+static char *
+describe_stake (const VigilInboxStake *stake)
 {
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
-  g_autofree char *name = g_strdup_printf ("%s-%" G_GINT64_FORMAT, name_prefix, id);
+  g_autofree char *money = vigil_format_money (stake->mrr);
+  g_autofree char *share = vigil_format_percent (stake->churn_risk);
+  g_autofree char *day = NULL;
+  g_autofree char *mrr = NULL;
+  g_autofree char *risk = NULL;
+  g_autofree char *renewal = NULL;
 
-  gtk_widget_set_name (button, name);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, label);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  g_signal_connect_swapped (button, "clicked", clicked, user_data);
+  /* Translators: a customer's monthly revenue, e.g. "MRR 12,300" */
+  mrr = isnan (stake->mrr) ? g_strdup (_("MRR unknown")) : g_strdup_printf (_("MRR %s"), money);
+  /* Translators: e.g. "churn risk 34 %" */
+  risk = isnan (stake->churn_risk) ? g_strdup (_("churn risk unknown")) : g_strdup_printf (_("churn risk %s"), share);
+  if (stake->renewal_day == VIGIL_UNKNOWN_DAY)
+    renewal = g_strdup (_("renewal unknown"));
+  else
+    {
+      day = vigil_format_day (stake->renewal_day);
+      /* Translators: e.g. "renews 3 Mar 2027" */
+      renewal = g_strdup_printf (_("renews %s"), day);
+    }
+  /* Translators: MRR, churn risk and renewal, e.g. "MRR 12,300 · churn
+   * risk 34 % · renews 3 Mar 2027" */
+  return g_strdup_printf (_("%s · %s · %s"), mrr, risk, renewal);
+}
 
-  return button;
+static char *
+format_at_stake (const VigilInboxStake *stake)
+{
+  double value = vigil_inbox_stake_get_value (stake);
+  g_autofree char *money = NULL;
+
+  if (isnan (value))
+    return g_strdup (_("Stake unknown"));
+  money = vigil_format_money (value);
+  /* Translators: MRR × churn risk, the revenue a month the customer may
+   * take away, e.g. "4,182 at stake" */
+  return g_strdup_printf (_("%s at stake"), money);
 }
 
 static void ack_clicked_cb    (VigilTriggersPage *self,
@@ -118,145 +144,489 @@ static void snooze_clicked_cb (VigilTriggersPage *self,
                                GtkButton         *button);
 static void done_clicked_cb   (VigilTriggersPage *self,
                                GtkButton         *button);
-static void row_activated_cb  (VigilTriggersPage *self,
-                               AdwActionRow      *row);
+static void open_clicked_cb   (VigilTriggersPage *self,
+                               GtkButton         *button);
+
+/* A trigger's button, its accessible name the visible words (no
+ * mnemonic to read twice) and its description what it acts on. */
+static GtkWidget *
+create_action_button (const char            *name_prefix,
+                      const VigilTriggerRow *trigger,
+                      const char            *description,
+                      GCallback              clicked,
+                      gpointer               user_data)
+{
+  GtkWidget *button = gtk_button_new ();
+  g_autofree char *name = g_strdup_printf ("%s-%" G_GINT64_FORMAT, name_prefix, trigger->id);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+  g_signal_connect_swapped (button, "clicked", clicked, user_data);
+  return button;
+}
+
+/* Acknowledge, snooze and done look different: acknowledging is a plain
+ * button in words, snoozing a quiet icon, and done, which closes the
+ * trigger, a check with its word. */
+static void
+add_trigger_buttons (VigilTriggersPage     *self,
+                     GtkBox                *line,
+                     const VigilTriggerRow *trigger,
+                     const char            *customer)
+{
+  /* Translators: what a trigger's buttons act on, for screen readers:
+   * the trigger's title and the customer, e.g. "Health drop, Acme" */
+  g_autofree char *description = g_strdup_printf (_("%s, %s"), vigil_trigger_rule_get_title (trigger->rule),
+                                                  customer);
+  GtkWidget *button;
+
+  if (g_strcmp0 (trigger->state, "new") == 0)
+    {
+      button = create_action_button ("ack", trigger, description, G_CALLBACK (ack_clicked_cb), self);
+      gtk_button_set_label (GTK_BUTTON (button), _("Acknowledge"));
+      gtk_widget_set_tooltip_text (button, _("Seen: keep it open while it holds, no longer new"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Acknowledge"), -1);
+      gtk_widget_add_css_class (button, "trigger-ack");
+      gtk_box_append (line, button);
+    }
+
+  button = create_action_button ("snooze", trigger, description, G_CALLBACK (snooze_clicked_cb), self);
+  gtk_button_set_icon_name (GTK_BUTTON (button), "alarm-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Snooze for a Week"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Snooze for a Week"), -1);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_box_append (line, button);
+
+  button = create_action_button ("done", trigger, description, G_CALLBACK (done_clicked_cb), self);
+  gtk_button_set_child (GTK_BUTTON (button), g_object_new (ADW_TYPE_BUTTON_CONTENT,
+                                                           "icon-name", "object-select-symbolic",
+                                                           "label", _("Done"),
+                                                           NULL));
+  gtk_widget_set_tooltip_text (button, _("Done: close it; it stays quiet for 30 days"));
+  /* Named by its content's label, once (design 5): a label of its own
+   * would be read beside it ("Done Done"). */
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "trigger-done");
+  gtk_box_append (line, button);
+}
 
 static GtkWidget *
-create_trigger_row (VigilTriggersPage     *self,
-                    const VigilTriggerRow *trigger)
+create_label (const char *css_class,
+              gboolean    wrap)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *badge;
-  const char *customer = trigger->name != NULL ? trigger->name : trigger->customer;
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), wrap);
+  if (wrap)
+    gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  else
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/* "Title — evidence", the title in bold. Evidence is data (it quotes
+ * plan names): plain text with attributes, never markup. */
+static void
+set_title_and_evidence (GtkLabel   *label,
+                        const char *title,
+                        const char *evidence)
+{
+  g_autoptr(PangoAttrList) attributes = pango_attr_list_new ();
+  PangoAttribute *bold = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
+  g_autofree char *text = NULL;
+  const char *at;
+
+  /* Translators: a trigger's title and its evidence, e.g. "Gone
+   * silent — No activity for 4 days" */
+  text = evidence != NULL && *evidence != '\0' ? g_strdup_printf (_("%s — %s"), title, evidence) : g_strdup (title);
+  /* Wherever the translation puts the title. */
+  at = strstr (text, title);
+  bold->start_index = at != NULL ? (guint) (at - text) : 0;
+  bold->end_index = at != NULL ? bold->start_index + (guint) strlen (title) : 0;
+  pango_attr_list_insert (attributes, bold);
+  gtk_label_set_text (label, text);
+  gtk_label_set_attributes (label, attributes);
+}
+
+/* One trigger of a customer's row: whether it is new, what it is and
+ * why, since when, and its buttons. */
+static GtkWidget *
+create_trigger_line (VigilTriggersPage     *self,
+                     const VigilTriggerRow *trigger,
+                     const char            *customer)
+{
+  GtkWidget *line = gtk_box_new (self->compact ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *about = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *state;
+  GtkWidget *label;
   gboolean fresh = g_strcmp0 (trigger->state, "new") == 0;
   g_autofree char *name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, trigger->id);
   g_autofree char *since = vigil_format_date (trigger->first_seen);
-  g_autofree char *subtitle = NULL;
+  g_autofree char *since_text = NULL;
   TriggerInfo *info = g_new0 (TriggerInfo, 1);
 
-  /* Customer names and evidence are data, never markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), customer);
-  /* Translators: rule title: evidence, then first seen, tier and the
-   * suggested play, e.g. "Gone silent: No activity for 80 hours\nSince
-   * 3 Nov 2025 · At risk · Suggested: CSM outreach and training" */
-  subtitle = g_strdup_printf (_("%s: %s\nSince %s · %s · Suggested: %s"),
-                              vigil_trigger_rule_get_title (trigger->rule),
-                              trigger->evidence != NULL ? trigger->evidence : "",
-                              since, vigil_tier_get_label (trigger->tier),
-                              vigil_trigger_play_for_tier (trigger->tier));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_set_name (row, name);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_name (line, name);
+  gtk_widget_add_css_class (line, "inbox-trigger");
 
-  badge = gtk_label_new (fresh ? _("New") : _("Acknowledged"));
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (badge, "caption-heading");
-  gtk_widget_add_css_class (badge, fresh ? "accent" : "dim-label");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+  state = gtk_label_new (fresh ? _("New") : _("Acknowledged"));
+  gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
+  gtk_label_set_width_chars (GTK_LABEL (state), self->compact ? 0 : 12);
+  gtk_label_set_xalign (GTK_LABEL (state), 0);
+  gtk_widget_add_css_class (state, "caption-heading");
+  gtk_widget_add_css_class (state, fresh ? "accent" : "dim-label");
+  gtk_box_append (GTK_BOX (about), state);
 
-  if (fresh)
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                               create_action_button ("object-select-symbolic", _("Acknowledge"), "ack",
-                                                     trigger->id, G_CALLBACK (ack_clicked_cb), self));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             create_action_button ("alarm-symbolic", _("Snooze for a Week"), "snooze",
-                                                   trigger->id, G_CALLBACK (snooze_clicked_cb), self));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             create_action_button ("checkbox-checked-symbolic", _("Mark as Done"), "done",
-                                                   trigger->id, G_CALLBACK (done_clicked_cb), self));
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_widget_set_valign (text, GTK_ALIGN_CENTER);
+  label = create_label (g_strcmp0 (trigger->kind, "risk") == 0 ? "inbox-risk" : "inbox-upsell", TRUE);
+  set_title_and_evidence (GTK_LABEL (label), vigil_trigger_rule_get_title (trigger->rule), trigger->evidence);
+  gtk_box_append (GTK_BOX (text), label);
+  label = create_label ("dim-label", FALSE);
+  gtk_widget_add_css_class (label, "caption");
+  /* Translators: when a trigger first held, e.g. "Since 3 Nov 2026" */
+  since_text = g_strdup_printf (_("Since %s"), since);
+  gtk_label_set_text (GTK_LABEL (label), since_text);
+  gtk_box_append (GTK_BOX (text), label);
+  gtk_widget_set_hexpand (about, TRUE);
+  gtk_box_append (GTK_BOX (about), text);
+  gtk_box_append (GTK_BOX (line), about);
+
+  /* Beside the trigger, or below it where the window is narrow. */
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  add_trigger_buttons (self, GTK_BOX (buttons), trigger, customer);
+  gtk_box_append (GTK_BOX (line), buttons);
 
   info->id = trigger->id;
   info->customer_id = trigger->customer_id;
   info->customer = g_strdup (customer);
-  g_object_set_data_full (G_OBJECT (row), "trigger", info, (GDestroyNotify) trigger_info_free);
-  g_signal_connect_swapped (row, "activated", G_CALLBACK (row_activated_cb), self);
+  g_object_set_data_full (G_OBJECT (line), "trigger", info, (GDestroyNotify) trigger_info_free);
+  return line;
+}
 
+/* The parts of a customer's row, made once per row widget and filled
+ * again for each customer it shows. */
+typedef struct
+{
+  GtkWidget      *name;
+  GtkWidget      *tier;
+  GtkWidget      *stake;
+  GtkWidget      *details;
+  GtkWidget      *triggers;
+  GtkWidget      *play;
+  VigilInboxItem *item;        /* bound, borrowed */
+  gulong          changed_id;
+} RowParts;
+
+static void
+row_parts_free (RowParts *parts)
+{
+  g_free (parts);
+}
+
+static const char *
+tier_css_class (VigilTier tier)
+{
+  switch (tier)
+    {
+    case VIGIL_TIER_HEALTHY: return "tier-healthy";
+    case VIGIL_TIER_AT_RISK: return "tier-at-risk";
+    case VIGIL_TIER_HIGH_RISK: return "tier-high-risk";
+    case VIGIL_TIER_NONE:
+    case VIGIL_N_TIERS:
+    default: return "tier-none";
+    }
+}
+
+/* Where the focus goes when a trigger it was on is redrawn: the same
+ * trigger's first button, else the row's first trigger's. */
+static void
+restore_focus (VigilTriggersPage *self,
+               GtkWidget         *row,
+               gint64             trigger_id)
+{
+  GtkWidget *triggers = g_object_get_data (G_OBJECT (row), "triggers-box");
+  GtkWidget *target = NULL;
+
+  for (GtkWidget *line = gtk_widget_get_first_child (triggers); line != NULL; line = gtk_widget_get_next_sibling (line))
+    {
+      TriggerInfo *info = g_object_get_data (G_OBJECT (line), "trigger");
+
+      if (target == NULL || (info != NULL && info->id == trigger_id))
+        target = line;
+      if (info != NULL && info->id == trigger_id)
+        break;
+    }
+  if (target != NULL)
+    gtk_widget_child_focus (target, GTK_DIR_TAB_FORWARD);
+}
+
+static void
+fill_row (VigilTriggersPage *self,
+          GtkWidget         *row,
+          RowParts          *parts)
+{
+  VigilInboxItem *item = parts->item;
+  const VigilInboxStake *stake = vigil_inbox_item_get_stake (item);
+  GPtrArray *triggers = vigil_inbox_item_get_triggers (item);
+  const char *customer = vigil_inbox_item_get_name (item);
+  VigilTier tier = vigil_inbox_item_get_tier (item);
+  g_autofree char *name = g_strdup_printf ("customer-%" G_GINT64_FORMAT, stake->customer_id);
+  g_autofree char *details = describe_stake (stake);
+  g_autofree char *at_stake = format_at_stake (stake);
+  g_autofree char *play = NULL;
+  GtkRoot *root = gtk_widget_get_root (row);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gint64 focus_trigger = 0;
+  GtkWidget *child;
+
+  /* Which trigger had the keyboard, before its line goes: the one
+   * focused now, or the one worked on from the keyboard (its line was
+   * made insensitive meanwhile, which took the focus away). */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, parts->triggers))
+    for (GtkWidget *w = focus; w != NULL && w != parts->triggers; w = gtk_widget_get_parent (w))
+      {
+        TriggerInfo *info = g_object_get_data (G_OBJECT (w), "trigger");
+
+        if (info != NULL)
+          focus_trigger = info->id;
+      }
+  else if (self->focus_trigger != 0 && self->focus_customer == stake->customer_id)
+    focus_trigger = self->focus_trigger;
+  if (focus_trigger != 0)
+    self->focus_trigger = 0;
+
+  gtk_widget_set_name (row, name);
+  gtk_label_set_text (GTK_LABEL (parts->name), customer);
+  gtk_label_set_text (GTK_LABEL (parts->tier), vigil_tier_get_label (tier));
+  for (int t = VIGIL_TIER_NONE; t < VIGIL_N_TIERS; t++)
+    gtk_widget_remove_css_class (parts->tier, tier_css_class ((VigilTier) t));
+  gtk_widget_add_css_class (parts->tier, tier_css_class (tier));
+  gtk_label_set_text (GTK_LABEL (parts->stake), at_stake);
+  gtk_label_set_text (GTK_LABEL (parts->details), details);
+  /* Translators: the suggested play for the customer's tier */
+  play = g_strdup_printf (_("Suggested: %s"), vigil_trigger_play_for_tier (tier));
+  gtk_label_set_text (GTK_LABEL (parts->play), play);
+
+  while ((child = gtk_widget_get_first_child (parts->triggers)) != NULL)
+    gtk_box_remove (GTK_BOX (parts->triggers), child);
+  for (guint i = 0; i < triggers->len; i++)
+    gtk_box_append (GTK_BOX (parts->triggers), create_trigger_line (self, g_ptr_array_index (triggers, i), customer));
+
+  if (focus_trigger != 0)
+    restore_focus (self, row, focus_trigger);
+}
+
+static void
+item_changed_cb (VigilInboxItem *item,
+                 GtkWidget      *row)
+{
+  RowParts *parts = g_object_get_data (G_OBJECT (row), "parts");
+  VigilTriggersPage *self = g_object_get_data (G_OBJECT (row), "page");
+
+  fill_row (self, row, parts);
+}
+
+static GtkWidget *
+create_row (VigilTriggersPage *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *open;
+  RowParts *parts = g_new0 (RowParts, 1);
+
+  gtk_widget_add_css_class (row, "inbox-customer");
+  gtk_widget_set_margin_top (row, 12);
+  gtk_widget_set_margin_bottom (row, 12);
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 12);
+
+  gtk_widget_set_hexpand (heading, TRUE);
+  parts->name = create_label ("title-4", FALSE);
+  gtk_box_append (GTK_BOX (heading), parts->name);
+  parts->details = create_label ("dim-label", TRUE);
+  gtk_box_append (GTK_BOX (heading), parts->details);
+  gtk_box_append (GTK_BOX (header), heading);
+
+  /* What is at stake beside the name, or below it in a narrow window. */
+  parts->stake = gtk_label_new (NULL);
+  gtk_widget_set_valign (parts->stake, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (parts->stake, "heading");
+  gtk_widget_add_css_class (parts->stake, "numeric");
+  if (self->compact)
+    {
+      gtk_widget_set_halign (parts->stake, GTK_ALIGN_START);
+      gtk_box_insert_child_after (GTK_BOX (heading), parts->stake, parts->name);
+    }
+  else
+    gtk_box_append (GTK_BOX (header), parts->stake);
+
+  parts->tier = gtk_label_new (NULL);
+  gtk_widget_set_valign (parts->tier, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (parts->tier, "tier-pill");
+  gtk_widget_add_css_class (parts->tier, "caption");
+  gtk_box_append (GTK_BOX (header), parts->tier);
+
+  open = gtk_button_new_from_icon_name ("go-next-symbolic");
+  gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (open, "flat");
+  gtk_widget_set_tooltip_text (open, _("Open Customer"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (open), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open Customer"), -1);
+  g_signal_connect_swapped (open, "clicked", G_CALLBACK (open_clicked_cb), self);
+  gtk_box_append (GTK_BOX (header), open);
+  gtk_box_append (GTK_BOX (row), header);
+
+  parts->triggers = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_box_append (GTK_BOX (row), parts->triggers);
+
+  parts->play = create_label ("dim-label", TRUE);
+  gtk_widget_add_css_class (parts->play, "caption");
+  gtk_box_append (GTK_BOX (row), parts->play);
+
+  g_object_set_data_full (G_OBJECT (row), "parts", parts, (GDestroyNotify) row_parts_free);
+  g_object_set_data (G_OBJECT (row), "triggers-box", parts->triggers);
+  g_object_set_data (G_OBJECT (row), "page", self);
   return row;
 }
 
-/* All a row shows: when it changes, the row is made again. */
-static char *
-trigger_signature (const VigilTriggerRow *trigger)
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              VigilTriggersPage        *self)
 {
-  return g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%" G_GINT64_FORMAT,
-                          trigger->id, trigger->state, trigger->evidence != NULL ? trigger->evidence : "",
-                          trigger->name != NULL ? trigger->name : "", trigger->customer, trigger->tier,
-                          trigger->first_seen);
-}
-
-static gboolean
-signatures_equal (GPtrArray *a,
-                  GPtrArray *b)
-{
-  if (a == NULL || a->len != b->len)
-    return FALSE;
-  for (guint i = 0; i < a->len; i++)
-    if (!g_str_equal (a->pdata[i], b->pdata[i]))
-      return FALSE;
-  return TRUE;
+  gtk_list_item_set_child (list_item, create_row (self));
 }
 
 static void
-remove_group (VigilTriggersPage *self,
-              guint              pass)
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             VigilTriggersPage        *self)
 {
-  if (self->groups[pass] != NULL)
-    gtk_box_remove (self->groups_box, self->groups[pass]);
-  self->groups[pass] = NULL;
-  g_clear_pointer (&self->group_rows[pass], g_ptr_array_unref);
-  g_clear_pointer (&self->group_signatures[pass], g_ptr_array_unref);
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  RowParts *parts = g_object_get_data (G_OBJECT (row), "parts");
+
+  parts->item = gtk_list_item_get_item (list_item);
+  parts->changed_id = g_signal_connect (parts->item, "changed", G_CALLBACK (item_changed_cb), row);
+  fill_row (self, row, parts);
 }
 
-/* Makes a group's rows again, unless they would say what they say now:
- * a book's inbox holds a hundred rows, and a poll rarely changes them. */
 static void
-update_group (VigilTriggersPage *self,
-              guint              pass,
-              GPtrArray         *listed,
-              guint              count)
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               VigilTriggersPage        *self)
 {
-  g_autoptr(GPtrArray) signatures = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *title = NULL;
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  RowParts *parts = g_object_get_data (G_OBJECT (row), "parts");
 
-  if (count == 0)
+  g_clear_signal_handler (&parts->changed_id, parts->item);
+  parts->item = NULL;
+}
+
+/* The item at @position, borrowed: the list holds it. */
+static gpointer
+item_at (VigilTriggersPage *self,
+         guint              position)
+{
+  GObject *item = g_list_model_get_item (G_LIST_MODEL (self->items), position);
+
+  g_object_unref (item);  /* the list keeps it */
+  return item;
+}
+
+/* Makes the list say @entries, in their order, touching only what
+ * changed: a customer still listed keeps its item (and its row, where
+ * it keeps its place), so a poll that changes nothing moves nothing. */
+static void
+update_items (VigilTriggersPage *self,
+              GPtrArray         *entries,
+              GPtrArray         *triggers)
+{
+  g_autoptr(GPtrArray) listed = g_ptr_array_new_full (entries->len, g_object_unref);
+  GHashTable *by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  guint prefix = 0, suffix = 0;
+
+  for (guint i = 0; i < entries->len; i++)
     {
-      remove_group (self, pass);
-      return;
+      const VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      VigilInboxItem *item = g_hash_table_lookup (self->items_by_id, &entry->stake.customer_id);
+      const VigilTriggerRow *first = g_ptr_array_index (entry->triggers, 0);
+      VigilCustomer *customer = vigil_portfolio_find_customer (self->portfolio, entry->stake.customer_id);
+      const char *name = customer != NULL ? vigil_customer_get_display_name (customer)
+                         : first->name != NULL ? first->name : first->customer;
+      VigilTier tier = customer != NULL ? vigil_customer_get_tier (customer) : first->tier;
+
+      item = item != NULL ? g_object_ref (item) : vigil_inbox_item_new (entry->stake.customer_id);
+      vigil_inbox_item_update (item, entry, triggers, name, tier);
+      g_ptr_array_add (listed, item);
     }
+
+  /* The items that keep their place at either end stay in the list. */
+  while (prefix < n_old && prefix < listed->len && item_at (self, prefix) == listed->pdata[prefix])
+    prefix++;
+  while (suffix < n_old - prefix && suffix < listed->len - prefix &&
+         item_at (self, n_old - 1 - suffix) == listed->pdata[listed->len - 1 - suffix])
+    suffix++;
+  if (prefix + suffix < MAX (n_old, listed->len))
+    g_list_store_splice (self->items, prefix, n_old - prefix - suffix, listed->pdata + prefix,
+                         listed->len - prefix - suffix);
 
   for (guint i = 0; i < listed->len; i++)
-    g_ptr_array_add (signatures, trigger_signature (listed->pdata[i]));
-  if (!signatures_equal (self->group_signatures[pass], signatures))
     {
-      remove_group (self, pass);
-      self->groups[pass] = adw_preferences_group_new ();
-      self->group_rows[pass] = g_ptr_array_new ();
-      for (guint i = 0; i < listed->len; i++)
-        {
-          GtkWidget *row = create_trigger_row (self, listed->pdata[i]);
+      VigilInboxItem *item = listed->pdata[i];
+      gint64 *id = g_new (gint64, 1);
 
-          adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->groups[pass]), row);
-          g_ptr_array_add (self->group_rows[pass], row);
-        }
-      self->group_signatures[pass] = g_steal_pointer (&signatures);
-      /* Risks first: they are what can be lost. */
-      gtk_box_insert_child_after (self->groups_box, self->groups[pass], pass == 1 ? self->groups[0] : NULL);
+      *id = vigil_inbox_item_get_customer_id (item);
+      g_hash_table_insert (by_id, id, item);
     }
+  g_hash_table_unref (self->items_by_id);
+  self->items_by_id = by_id;
+}
 
-  title = g_strdup_printf (pass == 0 ? _("Risks (%u)") : _("Upsell Opportunities (%u)"), count);
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->groups[pass]), title);
-  if (count > MAX_ROWS_PER_GROUP)
-    {
-      g_autofree char *more = g_strdup_printf (ngettext ("The oldest %u are listed; %u more follow as you work them.",
-                                                         "The oldest %u are listed; %u more follow as you work them.",
-                                                         count - MAX_ROWS_PER_GROUP),
-                                               MAX_ROWS_PER_GROUP, count - MAX_ROWS_PER_GROUP);
+/* Puts the keyboard back with the customer a trigger was worked on, or
+ * on the row that took its place when its last trigger went. */
+static void
+refocus (VigilTriggersPage *self)
+{
+  VigilInboxItem *item = g_hash_table_lookup (self->items_by_id, &self->focus_customer);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  gboolean keyboard = self->focus_trigger != 0;
 
-      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->groups[pass]), more);
-    }
-  else
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->groups[pass]), NULL);
+  self->focus_customer = 0;
+  /* A customer still listed gets it back as its row is redrawn. */
+  if (item != NULL || n == 0 || !keyboard)
+    return;
+  self->focus_trigger = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u",
+                              MIN (self->focus_position, n - 1));
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static void
+update_summary (VigilTriggersPage *self,
+                GPtrArray         *triggers,
+                guint              n_customers)
+{
+  guint decisions = vigil_inbox_count_decisions (triggers);
+  g_autofree char *customers = g_strdup_printf (ngettext ("%u customer with open triggers",
+                                                          "%u customers with open triggers", n_customers),
+                                                n_customers);
+  g_autofree char *open = g_strdup_printf (ngettext ("%u trigger", "%u triggers", triggers->len), triggers->len);
+  g_autofree char *decide = g_strdup_printf (ngettext ("%u needs a decision", "%u need a decision", decisions),
+                                             decisions);
+  g_autofree char *summary = NULL;
+
+  /* Translators: customers with open triggers, how many triggers, and
+   * how many customers wait for a decision on a new risk, e.g. "12
+   * customers with open triggers · 15 triggers · 4 need a decision" */
+  summary = g_strdup_printf (_("%s · %s · %s"), customers, open, decide);
+  gtk_label_set_text (self->summary_label, summary);
 }
 
 static void
@@ -264,54 +634,46 @@ rebuild (VigilTriggersPage *self)
 {
   GPtrArray *triggers = self->portfolio != NULL ? vigil_portfolio_get_triggers (self->portfolio) : NULL;
   gboolean new_only = gtk_toggle_button_get_active (self->new_only_button);
-  g_autoptr(GPtrArray) risks = g_ptr_array_new ();
-  g_autoptr(GPtrArray) upsells = g_ptr_array_new ();
-  GPtrArray *listed[2] = { risks, upsells };
-  guint counts[2] = { 0, 0 };
-  guint n_new = 0, n_open = triggers != NULL ? triggers->len : 0;
-  g_autofree char *summary = NULL;
+  g_autoptr(GPtrArray) listed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) all_entries = NULL;
 
-  for (guint i = 0; i < n_open; i++)
+  if (triggers == NULL || triggers->len == 0)
     {
-      const VigilTriggerRow *trigger = g_ptr_array_index (triggers, i);
-      guint pass = g_strcmp0 (trigger->kind, "upsell") == 0;
-      gboolean fresh = g_strcmp0 (trigger->state, "new") == 0;
-
-      if (fresh)
-        n_new++;
-      if (new_only && !fresh)
-        continue;
-      /* A big book can hold thousands: the inbox lists the first
-       * ones and says how many more wait. */
-      if (counts[pass]++ < MAX_ROWS_PER_GROUP)
-        g_ptr_array_add (listed[pass], (gpointer) trigger);
-    }
-
-  g_ptr_array_set_size (self->rows, 0);
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      update_group (self, pass, listed[pass], counts[pass]);
-      if (self->group_rows[pass] != NULL)
-        g_ptr_array_extend (self->rows, self->group_rows[pass], NULL, NULL);
-    }
-
-  if (n_open == 0)
-    {
+      update_items (self, listed, triggers != NULL ? triggers : listed);
       gtk_stack_set_visible_child_name (self->stack, "empty");
-      self->focus_index = -1;
       return;
     }
 
-  summary = g_strdup_printf (ngettext ("%u open trigger, %u new", "%u open triggers, %u new", n_open),
-                             n_open, n_new);
-  gtk_label_set_text (self->summary_label, summary);
-  gtk_widget_set_visible (GTK_WIDGET (self->no_new_page), self->rows->len == 0);
-  gtk_stack_set_visible_child_name (self->stack, "list");
+  for (guint i = 0; i < triggers->len; i++)
+    {
+      VigilTriggerRow *trigger = g_ptr_array_index (triggers, i);
 
-  /* After working a trigger, the keyboard stays where it was. */
-  if (self->focus_index >= 0 && self->rows->len > 0)
-    gtk_widget_grab_focus (g_ptr_array_index (self->rows, MIN ((guint) self->focus_index, self->rows->len - 1)));
-  self->focus_index = -1;
+      if (!new_only || g_strcmp0 (trigger->state, "new") == 0)
+        g_ptr_array_add (listed, trigger);
+    }
+
+  entries = vigil_inbox_group (listed);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      VigilInboxEntry *entry = g_ptr_array_index (entries, i);
+      VigilCustomer *customer = vigil_portfolio_find_customer (self->portfolio, entry->stake.customer_id);
+
+      if (customer == NULL)
+        continue;
+      entry->stake.mrr = vigil_customer_get_mrr (customer);
+      entry->stake.churn_risk = vigil_customer_get_churn_risk (customer);
+      entry->stake.renewal_day = vigil_customer_get_renewal_day (customer);
+    }
+  vigil_inbox_sort (entries);
+  update_items (self, entries, triggers);
+
+  all_entries = new_only ? vigil_inbox_group (triggers) : NULL;
+  update_summary (self, triggers, all_entries != NULL ? all_entries->len : entries->len);
+  gtk_stack_set_visible_child_name (self->list_stack, entries->len == 0 ? "none-new" : "customers");
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  if (self->focus_customer != 0)
+    refocus (self);
 }
 
 static void
@@ -330,14 +692,28 @@ set_state_done_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       message = g_strdup_printf (_("Could not update the trigger: %s"), error->message);
-      gtk_widget_set_sensitive (pending->row, TRUE);
-      self->focus_index = -1;
+      gtk_widget_set_sensitive (pending->line, TRUE);
+      self->focus_customer = 0;
       g_signal_emit (self, signals[SHOW_TOAST], 0, message);
       return;
     }
 
   g_signal_emit (self, signals[SHOW_TOAST], 0, pending->message);
   vigil_portfolio_reload (VIGIL_PORTFOLIO (object));
+}
+
+static TriggerInfo *
+get_button_info (GtkButton  *button,
+                 GtkWidget **out_line)
+{
+  GtkWidget *line = GTK_WIDGET (button);
+  TriggerInfo *info = NULL;
+
+  while (line != NULL && (info = g_object_get_data (G_OBJECT (line), "trigger")) == NULL)
+    line = gtk_widget_get_parent (line);
+  if (out_line != NULL)
+    *out_line = line;
+  return info;
 }
 
 static void
@@ -347,10 +723,12 @@ set_state (VigilTriggersPage *self,
            const char        *until,
            char              *message)
 {
-  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW);
-  TriggerInfo *info = row != NULL ? g_object_get_data (G_OBJECT (row), "trigger") : NULL;
+  GtkWidget *line = NULL;
+  TriggerInfo *info = get_button_info (button, &line);
   PendingChange *pending;
-  guint index;
+  VigilInboxItem *item;
+  GtkWidget *focus;
+  guint position;
 
   g_assert (info != NULL);
 
@@ -362,30 +740,42 @@ set_state (VigilTriggersPage *self,
 
   pending = g_new0 (PendingChange, 1);
   pending->self = g_object_ref (self);
-  pending->row = g_object_ref (row);
+  pending->line = g_object_ref (line);
   pending->message = message;
 
-  self->focus_index = g_ptr_array_find (self->rows, row, &index) ? (int) index : -1;
-  gtk_widget_set_sensitive (row, FALSE);
+  self->focus_customer = info->customer_id;
+  focus = gtk_root_get_focus (gtk_widget_get_root (line));
+  self->focus_trigger = focus != NULL && (focus == line || gtk_widget_is_ancestor (focus, line)) ? info->id : 0;
+  item = g_hash_table_lookup (self->items_by_id, &info->customer_id);
+  if (item != NULL && g_list_store_find (self->items, item, &position))
+    self->focus_position = position;
+  gtk_widget_set_sensitive (line, FALSE);
   vigil_portfolio_set_trigger_state_async (self->portfolio, info->id, state, until, self->cancellable,
                                            set_state_done_cb, pending);
 }
 
-/* Callbacks ---------------------------------------------------------------- */
-
-static TriggerInfo *
-get_button_info (GtkButton *button)
+static void
+open_customer (VigilTriggersPage *self,
+               gint64             customer_id)
 {
-  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW);
+  VigilCustomer *customer;
 
-  return row != NULL ? g_object_get_data (G_OBJECT (row), "trigger") : NULL;
+  if (self->portfolio == NULL)
+    return;
+  customer = vigil_portfolio_find_customer (self->portfolio, customer_id);
+  if (customer != NULL)
+    g_signal_emit (self, signals[CUSTOMER_ACTIVATED], 0, customer);
+  else
+    g_signal_emit (self, signals[SHOW_TOAST], 0, _("This customer is no longer in the portfolio"));
 }
+
+/* Callbacks ---------------------------------------------------------------- */
 
 static void
 ack_clicked_cb (VigilTriggersPage *self,
                 GtkButton         *button)
 {
-  TriggerInfo *info = get_button_info (button);
+  TriggerInfo *info = get_button_info (button, NULL);
 
   g_assert (info != NULL);
   set_state (self, button, "acknowledged", NULL, g_strdup_printf (_("%s: acknowledged"), info->customer));
@@ -395,7 +785,7 @@ static void
 snooze_clicked_cb (VigilTriggersPage *self,
                    GtkButton         *button)
 {
-  TriggerInfo *info = get_button_info (button);
+  TriggerInfo *info = get_button_info (button, NULL);
   gint32 day = vigil_time_get_day (g_get_real_time () / G_USEC_PER_SEC) + SNOOZE_DAYS;
   g_autofree char *until = vigil_date_format (day);
   g_autofree char *shown = vigil_format_day_short (day);
@@ -409,28 +799,35 @@ static void
 done_clicked_cb (VigilTriggersPage *self,
                  GtkButton         *button)
 {
-  TriggerInfo *info = get_button_info (button);
+  TriggerInfo *info = get_button_info (button, NULL);
 
   g_assert (info != NULL);
   set_state (self, button, "done", NULL, g_strdup_printf (_("%s: marked done"), info->customer));
 }
 
 static void
-row_activated_cb (VigilTriggersPage *self,
-                  AdwActionRow      *row)
+open_clicked_cb (VigilTriggersPage *self,
+                 GtkButton         *button)
 {
-  TriggerInfo *info = g_object_get_data (G_OBJECT (row), "trigger");
-  VigilCustomer *customer;
+  GtkWidget *row = GTK_WIDGET (button);
+  RowParts *parts = NULL;
 
-  g_assert (info != NULL);
+  /* The row is the box that holds the parts. */
+  while (row != NULL && (parts = g_object_get_data (G_OBJECT (row), "parts")) == NULL)
+    row = gtk_widget_get_parent (row);
+  if (parts != NULL && parts->item != NULL)
+    open_customer (self, vigil_inbox_item_get_customer_id (parts->item));
+}
 
-  if (self->portfolio == NULL)
-    return;
-  customer = vigil_portfolio_find_customer (self->portfolio, info->customer_id);
-  if (customer != NULL)
-    g_signal_emit (self, signals[CUSTOMER_ACTIVATED], 0, customer);
-  else
-    g_signal_emit (self, signals[SHOW_TOAST], 0, _("This customer is no longer in the portfolio"));
+static void
+list_activated_cb (VigilTriggersPage *self,
+                   guint              position,
+                   GtkListView       *list_view)
+{
+  g_autoptr(VigilInboxItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), position);
+
+  if (item != NULL)
+    open_customer (self, vigil_inbox_item_get_customer_id (item));
 }
 
 static void
@@ -460,11 +857,13 @@ vigil_triggers_page_dispose (GObject *object)
   if (self->portfolio != NULL)
     g_signal_handlers_disconnect_by_data (self->portfolio, self);
   g_clear_object (&self->portfolio);
-  if (self->rows != NULL)
-    g_ptr_array_set_size (self->rows, 0);
   /* AdwBin drops its child itself; the template must not do it twice. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_TRIGGERS_PAGE);
+  if (self->items != NULL)
+    g_list_store_remove_all (self->items);
+  if (self->items_by_id != NULL)
+    g_hash_table_remove_all (self->items_by_id);
 
   G_OBJECT_CLASS (vigil_triggers_page_parent_class)->dispose (object);
 }
@@ -475,12 +874,8 @@ vigil_triggers_page_finalize (GObject *object)
   VigilTriggersPage *self = (VigilTriggersPage *) object;
 
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->rows, g_ptr_array_unref);
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      g_clear_pointer (&self->group_rows[pass], g_ptr_array_unref);
-      g_clear_pointer (&self->group_signatures[pass], g_ptr_array_unref);
-    }
+  g_clear_object (&self->items);
+  g_clear_pointer (&self->items_by_id, g_hash_table_unref);
 
   G_OBJECT_CLASS (vigil_triggers_page_parent_class)->finalize (object);
 }
@@ -510,12 +905,25 @@ vigil_triggers_page_class_init (VigilTriggersPageClass *klass)
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-triggers-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, groups_box);
   gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, new_only_button);
-  gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, no_new_page);
   gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilTriggersPage, list_view);
   gtk_widget_class_bind_template_callback (widget_class, filter_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, list_activated_cb);
+}
+
+/* A new factory makes every row again, in the layout of the moment. */
+static void
+set_row_factory (VigilTriggersPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
 }
 
 static void
@@ -524,8 +932,12 @@ vigil_triggers_page_init (VigilTriggersPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->rows = g_ptr_array_new ();
-  self->focus_index = -1;
+  self->items = g_list_store_new (VIGIL_TYPE_INBOX_ITEM);
+  self->items_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  set_row_factory (self);
+  gtk_list_view_set_model (self->list_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->items)))));
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
 
@@ -547,4 +959,37 @@ vigil_triggers_page_set_portfolio (VigilTriggersPage *self,
   if (portfolio != NULL)
     g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
   rebuild (self);
+}
+
+/**
+ * vigil_triggers_page_get_model:
+ *
+ * Returns: (transfer none): the inbox, one #VigilInboxItem per customer
+ *   with open triggers, in its order
+ */
+GListModel *
+vigil_triggers_page_get_model (VigilTriggersPage *self)
+{
+  g_return_val_if_fail (VIGIL_IS_TRIGGERS_PAGE (self), NULL);
+  return G_LIST_MODEL (self->items);
+}
+
+/**
+ * vigil_triggers_page_set_compact:
+ * @compact: whether the window is narrow
+ *
+ * In a narrow window each trigger's buttons go below it, and what is at
+ * stake below the customer's name.
+ */
+void
+vigil_triggers_page_set_compact (VigilTriggersPage *self,
+                                 gboolean           compact)
+{
+  g_return_if_fail (VIGIL_IS_TRIGGERS_PAGE (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+  self->compact = compact;
+  set_row_factory (self);
 }

@@ -17,7 +17,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (VigilTriggersPage, vigil_triggers_page, VIGIL, TRIGGERS_PAGE, AdwBin)
 
-void vigil_triggers_page_set_portfolio (VigilTriggersPage *self,
-                                        VigilPortfolio    *portfolio);
+void        vigil_triggers_page_set_portfolio (VigilTriggersPage *self,
+                                               VigilPortfolio    *portfolio);
+void        vigil_triggers_page_set_compact   (VigilTriggersPage *self,
+                                               gboolean           compact);
+GListModel *vigil_triggers_page_get_model     (VigilTriggersPage *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "vigil-overview-page.h"
 #include "vigil-portfolio-view.h"
 #include "vigil-triggers-page.h"
+#include "vigil-views-menu.h"
 #include "vigil-window.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,8 @@ G_BEGIN_DECLS
 VigilPortfolioView *_vigil_window_get_portfolio_view (VigilWindow *self);
 VigilCustomerPage  *_vigil_window_get_customer_page  (VigilWindow *self);
 VigilTriggersPage  *_vigil_window_get_triggers_page  (VigilWindow *self);
+VigilViewsMenu     *_vigil_window_get_views_menu     (VigilWindow *self);
+GMenuModel         *_vigil_window_get_primary_menu   (VigilWindow *self);
 const char         *_vigil_window_get_visible_page   (VigilWindow *self);
 const char         *_vigil_window_get_last_toast     (VigilWindow *self);
 void                _vigil_window_import_file        (VigilWindow *self,

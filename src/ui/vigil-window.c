@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-accessible.h"
 #include "vigil-customer-page.h"
 #include "vigil-export-dialog.h"
 #include "vigil-overview-page.h"
@@ -21,6 +22,7 @@
 #include "vigil-preferences-window.h"
 #include "vigil-triggers-page.h"
 #include "vigil-source-assistant.h"
+#include "vigil-views-menu.h"
 #include "vigil-window.h"
 #include "vigil-window-private.h"
 
@@ -36,16 +38,20 @@ struct _VigilWindow
   AdwLeaflet           *leaflet;
   GtkBox               *main_box;
   VigilOverviewPage    *overview_page;
+  GMenu                *primary_menu;
   GtkButton            *poll_button;
   GtkSpinner           *poll_spinner;
   VigilPortfolioView   *portfolio_view;
   GtkToggleButton      *search_button;
+  AdwViewSwitcherBar   *switcher_bar;
+  AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay      *toast_overlay;
   AdwViewStackPage     *triggers_stack_page;
   VigilTriggersPage    *triggers_page;
   AdwViewStack         *view_stack;
 
   VigilPortfolio       *portfolio;
+  VigilViewsMenu       *views_menu;
   GSettings            *settings;
   char                 *last_toast;
   GCancellable         *cancellable;
@@ -66,17 +72,61 @@ new_settings (void)
   return g_settings_new (APP_ID);
 }
 
+/* design 5: the badge counts the customers who wait for a decision (a
+ * new risk trigger), not trigger rows: two risks on one customer are one
+ * call to make, and an upsell can wait. */
 static void
 update_trigger_badge (VigilWindow *self)
 {
-  GPtrArray *triggers = vigil_portfolio_get_triggers (self->portfolio);
-  guint fresh = 0;
+  guint decisions = vigil_inbox_count_decisions (vigil_portfolio_get_triggers (self->portfolio));
 
-  for (guint i = 0; i < triggers->len; i++)
-    if (g_strcmp0 (((VigilTriggerRow *) triggers->pdata[i])->state, "new") == 0)
-      fresh++;
-  adw_view_stack_page_set_badge_number (self->triggers_stack_page, fresh);
-  adw_view_stack_page_set_needs_attention (self->triggers_stack_page, fresh > 0);
+  adw_view_stack_page_set_badge_number (self->triggers_stack_page, decisions);
+  adw_view_stack_page_set_needs_attention (self->triggers_stack_page, decisions > 0);
+}
+
+/* Gives @description to the view switcher's tab titled @title below
+ * @root, or takes it away (%NULL). */
+static void
+describe_switcher_tab (GtkWidget  *root,
+                       const char *title,
+                       const char *description)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      g_autofree char *label = NULL;
+
+      if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (child)) != GTK_ACCESSIBLE_ROLE_TAB)
+        {
+          describe_switcher_tab (child, title, description);
+          continue;
+        }
+      g_object_get (child, "label", &label, NULL);
+      if (g_strcmp0 (label, title) != 0)
+        continue;
+      if (description != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                        -1);
+      else
+        gtk_accessible_reset_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+}
+
+/* design 5: the badge is read out. libadwaita 1.2 draws a page's badge
+ * on its tab but tells a screen reader nothing of it: the Triggers tab
+ * of each switcher (the header's, the narrow window's bar) is described
+ * by the number the badge shows, whatever that number counts. */
+static void
+describe_trigger_badge (VigilWindow *self)
+{
+  guint count = adw_view_stack_page_get_badge_number (self->triggers_stack_page);
+  const char *title = adw_view_stack_page_get_title (self->triggers_stack_page);
+  g_autofree char *description = NULL;
+
+  if (count > 0)
+    description = g_strdup_printf (ngettext ("%u needs a decision", "%u need a decision", count), count);
+  describe_switcher_tab (GTK_WIDGET (self->switcher_title), title, description);
+  describe_switcher_tab (GTK_WIDGET (self->switcher_bar), title, description);
 }
 
 /* The customer Merge… works on: the one the customer page shows, or the
@@ -252,6 +302,7 @@ update_compact (VigilWindow *self)
   if (width <= 0)
     gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   vigil_portfolio_view_set_compact (self->portfolio_view, width > 0 && width < COMPACT_WIDTH);
+  vigil_triggers_page_set_compact (self->triggers_page, width > 0 && width < COMPACT_WIDTH);
 }
 
 static void
@@ -528,6 +579,7 @@ vigil_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_WINDOW);
+  g_clear_object (&self->views_menu);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -546,6 +598,7 @@ vigil_window_class_init (VigilWindowClass *klass)
   object_class->dispose = vigil_window_dispose;
   window_class->close_request = vigil_window_close_request;
 
+  vigil_accessible_watch_widgets ();
   g_type_ensure (VIGIL_TYPE_CUSTOMER_PAGE);
   g_type_ensure (VIGIL_TYPE_OVERVIEW_PAGE);
   g_type_ensure (VIGIL_TYPE_PORTFOLIO_VIEW);
@@ -557,10 +610,13 @@ vigil_window_class_init (VigilWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, main_box);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, poll_button);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, poll_spinner);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, portfolio_view);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, VigilWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, triggers_page);
   gtk_widget_class_bind_template_child (widget_class, VigilWindow, triggers_stack_page);
@@ -620,6 +676,8 @@ vigil_window_init (VigilWindow *self)
   g_signal_connect_swapped (self->leaflet, "notify::visible-child", G_CALLBACK (update_merge_action), self);
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name", G_CALLBACK (update_merge_action),
                             self);
+  g_signal_connect_swapped (self->triggers_stack_page, "notify::badge-number", G_CALLBACK (describe_trigger_badge),
+                            self);
   g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (size_changed_cb), self);
   g_signal_connect_swapped (self, "notify::maximized", G_CALLBACK (size_changed_cb), self);
   update_compact (self);
@@ -657,6 +715,12 @@ vigil_window_new (VigilApplication *application)
   vigil_overview_page_set_portfolio (self->overview_page, self->portfolio);
   vigil_triggers_page_set_portfolio (self->triggers_page, self->portfolio);
   vigil_customer_page_set_portfolio (self->customer_page, self->portfolio);
+
+  /* design 5: the saved views, first in the main menu */
+  self->views_menu = vigil_views_menu_new (self->portfolio, self->portfolio_view);
+  g_menu_insert_section (self->primary_menu, 0, _("Views"), vigil_views_menu_get_model (self->views_menu));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "views", vigil_views_menu_get_actions (self->views_menu));
+  g_signal_connect_object (self->views_menu, "show-toast", G_CALLBACK (page_toast_cb), self, G_CONNECT_SWAPPED);
 
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
   if (self->settings == NULL || g_settings_get_boolean (self->settings, "poll-in-background"))
@@ -753,6 +817,18 @@ VigilTriggersPage *
 _vigil_window_get_triggers_page (VigilWindow *self)
 {
   return self->triggers_page;
+}
+
+VigilViewsMenu *
+_vigil_window_get_views_menu (VigilWindow *self)
+{
+  return self->views_menu;
+}
+
+GMenuModel *
+_vigil_window_get_primary_menu (VigilWindow *self)
+{
+  return G_MENU_MODEL (self->primary_menu);
 }
 
 /* "loading", "empty", "customer" or the view stack's page name */

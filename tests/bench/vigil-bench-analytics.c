@@ -11,6 +11,12 @@
  * (those of the book who churn, and as many who renew), and reports
  * the default and the refit model's held-out AUC. By default a third of
  * the book's customers decay before they churn (--decaying-share).
+ *
+ * Issue 17 (design 3.1): P pulses a customer (--pulses), taken at
+ * times spread over the history, then the full rescore again with the
+ * sentiment measure off (weight 0: the pulses are not read) and on
+ * (weight 10: each customer's pulses walked beside its snapshots), and a
+ * pulse taken with the measure on (its customer rescored from its time).
  */
 
 #include "config.h"
@@ -49,11 +55,13 @@ main (int    argc,
   int customers = 10000;
   int weeks = 52;
   int outcomes = 2000;
+  int pulses_per_customer = 2;
   double decaying_share = 1.0 / 3;
   GOptionEntry entries[] = {
     { "customers", 0, 0, G_OPTION_ARG_INT, &customers, "Customers", "N" },
     { "weeks", 0, 0, G_OPTION_ARG_INT, &weeks, "Weekly snapshots per customer", "W" },
     { "outcomes", 0, 0, G_OPTION_ARG_INT, &outcomes, "Outcomes to refit on", "N" },
+    { "pulses", 0, 0, G_OPTION_ARG_INT, &pulses_per_customer, "Pulses a customer (default 2)", "P" },
     { "decaying-share", 0, 0, G_OPTION_ARG_DOUBLE, &decaying_share,
       "Share of customers whose health decays before they churn (default 1/3)", "S" },
     { NULL }
@@ -76,6 +84,8 @@ main (int    argc,
   guint opened = 0, churned = 0, renewed = 0;
   VigilChurnStatus status;
   double rescore_s, churn_s, trigger_s, refit_s, risk_sum = 0;
+  double pulses_s = 0, rescore_off_s = 0, rescore_on_s = 0, one_pulse_s = 0;
+  guint64 rescored_off = 0, rescored_on = 0, rescored_one = 0;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -110,6 +120,54 @@ main (int    argc,
   start = g_get_monotonic_time ();
   check (vigil_store_save_scorecard (store, next, &rescored, &error), error);
   rescore_s = seconds_since (start);
+
+  /* Pulses over the history, taken with the measure off */
+  if (pulses_per_customer > 0)
+    {
+      g_autoptr(VigilScorecard) off = NULL;
+      g_autoptr(VigilScorecard) on = NULL;
+      g_autoptr(VigilScorecard) loaded = NULL;
+      gint64 span = (gint64) weeks * WEEK;
+      g_autofree gint64 *ids = g_new (gint64, customers);
+
+      for (int c = 0; c < customers; c++)
+        {
+          g_autofree char *external = g_strdup_printf ("acct-%05d", c);
+
+          ids[c] = vigil_store_find_customer (store, external, NULL, &error);
+          check (ids[c] > 0, error);
+        }
+      start = g_get_monotonic_time ();
+      for (int c = 0; c < customers; c++)
+        for (int p = 0; p < pulses_per_customer; p++)
+          {
+            gint64 at = end - span + (span * (p + 1)) / (pulses_per_customer + 1) - (c % 7) * 86400;
+
+            check (vigil_store_set_pulse (store, ids[c], (VigilSentiment) ((c + p) % VIGIL_N_SENTIMENTS),
+                                          VIGIL_PULSE_REASON_NONE, NULL, at, NULL, &error) > 0, error);
+          }
+      pulses_s = seconds_since (start);
+
+      loaded = vigil_store_load_scorecard (store, &error);
+      off = vigil_scorecard_new_with (loaded, "volume.target", 6000, &error);
+      check (off != NULL, error);
+      start = g_get_monotonic_time ();
+      check (vigil_store_save_scorecard (store, off, &rescored_off, &error), error);
+      rescore_off_s = seconds_since (start);
+
+      on = vigil_scorecard_new_with (off, "sentiment.weight", 10, &error);
+      check (on != NULL, error);
+      start = g_get_monotonic_time ();
+      check (vigil_store_save_scorecard (store, on, &rescored_on, &error), error);
+      rescore_on_s = seconds_since (start);
+
+      /* A pulse a year back, with the measure on */
+      start = g_get_monotonic_time ();
+      check (vigil_store_set_pulse (store, ids[customers / 2], VIGIL_SENTIMENT_RED,
+                                    VIGIL_PULSE_REASON_BUDGET, "bench", end - 52 * WEEK, &rescored_one,
+                                    &error) > 0, error);
+      one_pulse_s = seconds_since (start);
+    }
 
   /* Churn features and risk for the whole portfolio */
   start = g_get_monotonic_time ();
@@ -160,6 +218,17 @@ main (int    argc,
   printf ("\n%-52s %10s %10s\n", "figure", "measured", "goal");
   printf ("%-52s %9.3fs %9.1fs  (%" G_GUINT64_FORMAT " snapshots)\n", "full rescore after a scorecard change",
           rescore_s, 0.5, rescored);
+  if (pulses_per_customer > 0)
+    {
+      printf ("%-52s %9.3fs %10s  (%d pulses, %.2f ms each)\n", "pulses taken, sentiment off", pulses_s, "",
+              customers * pulses_per_customer, pulses_s * 1000 / MAX (customers * pulses_per_customer, 1));
+      printf ("%-52s %9.3fs %10s  (%" G_GUINT64_FORMAT " snapshots)\n", "full rescore, pulses stored, sentiment off",
+              rescore_off_s, "", rescored_off);
+      printf ("%-52s %9.3fs %10s  (%" G_GUINT64_FORMAT " snapshots)\n", "full rescore, sentiment weight 10",
+              rescore_on_s, "", rescored_on);
+      printf ("%-52s %9.3fs %10s  (%" G_GUINT64_FORMAT " snapshots of its customer)\n",
+              "a pulse a year back, sentiment on", one_pulse_s, "", rescored_one);
+    }
   printf ("%-52s %9.3fs %9.1fs  (mean risk %.3f)\n", "churn features + risk for the portfolio",
           churn_s, 0.3, risk_sum / MAX (rows->len, 1));
   printf ("%-52s %9.3fs %9.1fs  (%u opened)\n", "trigger evaluation", trigger_s, 0.1, opened);

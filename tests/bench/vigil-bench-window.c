@@ -29,10 +29,51 @@
 
 static gint64 program_start;
 
+
 static double
 ms_since (gint64 start)
 {
   return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+/* design 3.4: @per_customer touches on every customer of a book without
+ * any, each a sentence or two, so that a search keystroke reads their
+ * text as a CSM's book would make it. One transaction. */
+static gboolean
+log_touches (VigilStore  *store,
+             int          per_customer,
+             GError     **error)
+{
+  static const char * const texts[] = {
+    "Called about the renewal; budget approved, paperwork by the end of the month.",
+    "Sent the QBR deck and the usage summary to the ops lead and their CFO.",
+    "Champion moves to another team next quarter: find a second sponsor before then.",
+    "Onboarding review with the support team: two regions still on spreadsheets.",
+  };
+  g_autoptr(GPtrArray) rows = NULL;
+  gint64 first = 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 start = g_get_monotonic_time ();
+
+  if (!vigil_store_get_first_touch (store, &first, error))
+    return FALSE;
+  if (first != VIGIL_UNKNOWN)
+    return TRUE;
+  if (!(rows = vigil_store_list_portfolio (store, NULL, VIGIL_TIER_NONE, error)) || !vigil_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    for (int t = 0; t < per_customer; t++)
+      if (vigil_store_add_touch (store, ((VigilPortfolioRow *) rows->pdata[i])->customer_id,
+                                 (VigilTouchKind) (t % VIGIL_N_TOUCH_KINDS), now - (gint64) (i % 90 + t) * 86400,
+                                 texts[(i + (guint) t) % G_N_ELEMENTS (texts)], error) < 0)
+        {
+          vigil_store_rollback (store);
+          return FALSE;
+        }
+  if (!vigil_store_commit (store, error))
+    return FALSE;
+  printf ("touches: %d on each of %u customers in %.1f s\n", per_customer, rows->len, ms_since (start) / 1000);
+  return TRUE;
 }
 
 static double
@@ -204,16 +245,19 @@ main (int    argc,
 {
   int customers = 10000;
   int days = 365;
+  int touches = 0;
   g_autofree char *db = NULL;
   GOptionEntry entries[] = {
     { "customers", 0, 0, G_OPTION_ARG_INT, &customers, "Customers", "N" },
     { "days", 0, 0, G_OPTION_ARG_INT, &days, "Days of history", "D" },
+    { "touches", 0, 0, G_OPTION_ARG_INT, &touches,
+      "Touches logged on each customer of a book that has none (the search reads their text)", "N" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The database (kept; generated when missing)", "FILE" },
     { NULL }
   };
   static const char * const columns[] = {
     "name", "owner", "segment", "plan", "health", "trend", "risk", "mrr", "renewal", "seats",
-    "last-active", "triggers",
+    "last-active", "last-touch", "triggers",
   };
   static const char * const keystrokes[] = { "a", "ac", "acc", "acct", "acct-", "acct-0", "acct-00", "acct-001" };
   g_autoptr(GOptionContext) context = g_option_context_new ("- issue 6's window figures");
@@ -228,7 +272,7 @@ main (int    argc,
   VigilWindow *window;
   double first_frame, worst_sort = 0, worst_key = 0, rss_loaded;
   double worst_sort_call = 0, worst_key_call = 0;
-  double sorts[24], keys[8];
+  double sorts[2 * G_N_ELEMENTS (columns)], keys[G_N_ELEMENTS (keystrokes)];
   double page_call = 0, pages[13];
   double poll_s;
   guint n_sorts = 0;
@@ -263,6 +307,11 @@ main (int    argc,
       }
     printf ("book: %d customers x %d days in %s (ready in %.1f s)\n", customers, days, db,
             ms_since (start) / 1000);
+    if (touches > 0 && !log_touches (store, touches, &error))
+      {
+        g_printerr ("%s\n", error->message);
+        return 1;
+      }
   }
 
   /* From here on is what a launch does. */
@@ -371,8 +420,12 @@ main (int    argc,
 
   printf ("\n%-52s %10s %10s\n", "figure", "measured", "goal");
   printf ("%-52s %8.0fms %8.0fms\n", "first frame with the populated table, from launch", first_frame, 1000.0);
-  printf ("%-52s %8.1fms %8.0fms\n", "sorting a column (worst of 24), until drawn", worst_sort, 100.0);
-  printf ("%-52s %8.1fms\n", "  median of the 24", median (sorts, n_sorts));
+  {
+    g_autofree char *label = g_strdup_printf ("sorting a column (worst of %u), until drawn", n_sorts);
+
+    printf ("%-52s %8.1fms %8.0fms\n", label, worst_sort, 100.0);
+  }
+  printf ("%-52s %8.1fms\n", "  median of them all", median (sorts, n_sorts));
   printf ("%-52s %8.1fms\n", "  of which sorting the list model (worst)", worst_sort_call);
   printf ("%-52s %8.1fms %8.0fms\n", "a search keystroke (worst of 8), until drawn", worst_key, 50.0);
   printf ("%-52s %8.1fms\n", "  median of the 8", median (keys, G_N_ELEMENTS (keys)));

@@ -44,6 +44,7 @@ measure_get_label (VigilMeasure measure)
     case VIGIL_MEASURE_SEATS: return _("Seat Use");
     case VIGIL_MEASURE_TICKETS: return _("Support Tickets");
     case VIGIL_MEASURE_NPS: return _("NPS");
+    case VIGIL_MEASURE_SENTIMENT: return _("CSM Sentiment");
     case VIGIL_N_MEASURES:
     default: return vigil_measure_get_name (measure);
     }
@@ -94,18 +95,30 @@ describe_measure_input (VigilScorecard           *scorecard,
       return g_strdup_printf (ngettext ("%.0f open ticket", "%.0f open tickets", (gulong) input), input);
     case VIGIL_MEASURE_NPS:
       return g_strdup_printf (_("NPS %.0f of 10"), input);
+    case VIGIL_MEASURE_SENTIMENT:
+      /* TRANSLATORS: the CSM's pulse that counted and its age, e.g. "Yellow pulse, 12 days old" */
+      return g_strdup_printf (ngettext ("%s pulse, %.0f day old", "%s pulse, %.0f days old", (gulong) floor (input)),
+                              vigil_sentiment_get_label (vigil_sentiment_from_value (result->value)),
+                              floor (input));
     case VIGIL_N_MEASURES:
     default:
       return g_strdup_printf ("%g", input);
     }
 }
 
-/* Weighted on the scorecard, but nothing to score it from. */
+/* Weighted on the scorecard, but nothing to score it from: for the
+ * pulse (design 3.1), none, or none in its target's days. */
 static void
 add_left_out_row (VigilBreakdownSection *self,
+                  VigilScorecard        *scorecard,
                   VigilMeasure           measure)
 {
-  AdwActionRow *row = vigil_section_new_row (measure_get_label (measure), _("Left out: no data"));
+  double days = vigil_scorecard_get_target (scorecard, measure);
+  g_autofree char *why = measure == VIGIL_MEASURE_SENTIMENT
+    ? g_strdup_printf (ngettext ("Left out: no pulse in the last %.0f day",
+                                 "Left out: no pulse in the last %.0f days", (gulong) days), days)
+    : g_strdup (_("Left out: no data"));
+  AdwActionRow *row = vigil_section_new_row (measure_get_label (measure), why);
   g_autofree char *name = g_strdup_printf ("measure-%s", vigil_measure_get_name (measure));
 
   gtk_widget_set_name (GTK_WIDGET (row), name);
@@ -189,7 +202,7 @@ vigil_breakdown_section_show (VigilCustomerSection *section,
           shown++;
         }
       else if (scorecard != NULL && vigil_scorecard_get_weight (scorecard, (VigilMeasure) i) > 0)
-        add_left_out_row (self, (VigilMeasure) i);
+        add_left_out_row (self, scorecard, (VigilMeasure) i);
     }
   if (shown == 0)
     vigil_section_add_placeholder_row (self->breakdown_list,

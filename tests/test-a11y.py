@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+# tests/test-a11y.py: the window as a screen reader finds it (design 5)
+#
+# Copyright 2026 The Vigil developers
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Run under xvfb-run and dbus-run-session (tests/meson.build does): starts
+# vigil on the demo book with GTK's AT-SPI backend, walks the tree of its
+# window, a customer page with triggers and the preferences over the
+# accessibility bus with pyatspi, and checks that every push button,
+# toggle button, menu button and drop-down has a name of its own, that no
+# name says a mnemonic twice ("_Merge… Merge…"), and that the Triggers
+# tab reads out the number its badge shows. TAP on stdout.
+#
+# VIGIL_BINARY names the program; the demo book is made in a temporary
+# folder. The accessibility bus starts on the private session bus by D-Bus
+# activation, or from at-spi-bus-launcher when activation is not set up.
+
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+try:
+    import pyatspi
+    from gi.repository import Gio, GLib
+except ImportError as error:
+    print(f"1..0 # SKIP pyatspi is not installed ({error})")
+    sys.exit(0)
+
+APP_ID = "io.github.vigil.Vigil"
+APP_PATH = "/io/github/vigil/Vigil"
+# Waiting for the window, never a timed test: each wait ends as soon as
+# what it waits for is there.
+PATIENCE = 120
+
+CONTROLS = {"push button", "toggle button", "combo box", "push button menu", "menu button", "check box",
+            "radio button"}
+# GTK 4.8 names a control that has none after its type.
+TYPE_NAME = re.compile(r"(Gtk|Adw|Vigil)[A-Z]\w*")
+MNEMONIC = re.compile(r"_\w")
+
+results = []
+
+
+def check(ok, what, detail=""):
+    results.append((ok, what, detail))
+
+
+def wait_until(what, find):
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        found = find()
+        if found:
+            return found
+        time.sleep(0.25)
+    raise TimeoutError(f"waited {PATIENCE} s for {what}")
+
+
+def safe(call, default=None):
+    try:
+        return call()
+    except Exception:  # an object gone while walked
+        return default
+
+
+def children(node):
+    for i in range(safe(lambda: node.childCount, 0)):
+        child = safe(lambda: node.getChildAtIndex(i))
+        if child is not None:
+            yield child
+
+
+def role_of(node):
+    return safe(lambda: node.getRoleName())
+
+
+def walk(node, prune=()):
+    """node and what is below it, but not below a node of a role in prune."""
+    yield node
+    if role_of(node) in prune:
+        return
+    for child in children(node):
+        yield from walk(child, prune)
+
+
+def find_app():
+    desktop = pyatspi.Registry.getDesktop(0)
+    for app in children(desktop):
+        if safe(lambda: app.name) == "vigil":
+            return app
+    return None
+
+
+def frames(app):
+    return [frame for frame in children(app) if role_of(frame) in ("frame", "dialog")]
+
+
+def frame_named(app, name):
+    for frame in frames(app):
+        if safe(lambda: frame.name) == name:
+            return frame
+    return None
+
+
+def says_twice(name):
+    """'_Merge… Merge…', 'Mark _Churned… Mark Churned…': the words twice."""
+    words = name.replace("_", "").split()
+    half = len(words) // 2
+    return len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]
+
+
+def check_controls(root, where):
+    """Every control below root has one name of its own."""
+    controls = 0
+    unnamed = []
+    twice = []
+    # The portfolio table's hundreds of cells are text, no control: each
+    # row is checked for its name instead (check_rows).
+    for node in walk(root, prune=("tree table",)):
+        role = role_of(node)
+        if role not in CONTROLS:
+            continue
+        controls += 1
+        name = safe(lambda: node.name, "") or ""
+        if not name.strip() or TYPE_NAME.fullmatch(name):
+            parent = safe(lambda: node.parent)
+            unnamed.append(f"{role} {name!r} in {safe(lambda: parent.getRoleName())} "
+                           f"{safe(lambda: parent.name)!r}")
+        elif says_twice(name) or MNEMONIC.search(name):
+            twice.append(f"{role} {name!r}")
+    check(controls > 0, f"{where}: controls found", f"{controls}")
+    check(not unnamed, f"{where}: every control has a name", "\n".join(unnamed))
+    check(not twice, f"{where}: no control says its mnemonic or its name twice", "\n".join(twice))
+    return controls
+
+
+def check_rows(root):
+    """The portfolio table's rows are named by their customers, its cells
+    by what they show: not after GTK's types."""
+    tables = [node for node in walk(root, prune=("tree table",)) if role_of(node) == "tree table"]
+    check(len(tables) == 1, "the window has the portfolio table", f"{len(tables)} tables")
+    table = tables[0] if tables else None
+    # The header row, the table's own child: its column headers, which
+    # sort the table when clicked, are named by their titles.
+    headers = [cell for row in children(table) if role_of(row) == "table row"
+               for cell in children(row)] if table else []
+    titles = [safe(lambda: header.name) for header in headers]
+    check("Customer" in titles and "Churn Risk" in titles and not any(TYPE_NAME.fullmatch(t or "") for t in titles),
+          "the table's column headers are named by their titles", f"{titles}")
+    # The rows, in the list below it.
+    rows = [row for part in children(table) if role_of(part) == "list"
+            for row in children(part) if role_of(row) == "table row"] if table else []
+    unnamed = [f"row {safe(lambda: row.name)!r}" for row in rows
+               if not safe(lambda: row.name) or TYPE_NAME.fullmatch(safe(lambda: row.name, ""))]
+    cells = [cell for row in rows[:20] for cell in children(row) if role_of(cell) == "table cell"]
+    unnamed += [f"cell {safe(lambda: cell.name)!r}" for cell in cells
+                if TYPE_NAME.fullmatch(safe(lambda: cell.name, "") or "")]
+    check(len(rows) > 0 and len(cells) > 0, "the table has rows and cells", f"{len(rows)} rows")
+    check(not unnamed, "every row and cell of the table is named by what it shows", "\n".join(unnamed[:20]))
+
+
+def triggers_tabs(main):
+    # The switchers are outside every scrolled part of the window.
+    return [node for node in walk(main, prune=("scroll pane",))
+            if role_of(node) == "page tab" and safe(lambda: node.name) == "Triggers"]
+
+
+def badge_of(tab):
+    """The number the tab's badge shows, or None."""
+    for node in walk(tab):
+        name = safe(lambda: node.name, "") or ""
+        if role_of(node) == "label" and name.isdigit():
+            return int(name)
+    return None
+
+
+def check_badge(main):
+    tabs = wait_until("the Triggers tab with its badge",
+                      lambda: [tab for tab in triggers_tabs(main) if badge_of(tab)])
+    for tab in tabs:
+        badge = badge_of(tab)
+        description = safe(lambda: tab.description, "") or ""
+        check(re.search(rf"\b{badge}\b", description) is not None,
+              "the Triggers tab reads out its badge's number",
+              f"badge {badge}, name {tab.name!r}, description {description!r}")
+
+
+def activate(action, parameter=None):
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    parameters = [parameter] if parameter is not None else []
+    bus.call_sync(APP_ID, APP_PATH, "org.gtk.Actions", "Activate",
+                  GLib.Variant("(sava{sv})", (action, parameters, {})),
+                  None, Gio.DBusCallFlags.NONE, -1, None)
+
+
+def customer_with_triggers(db):
+    """A customer with an open trigger: its id in the store."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        row = connection.execute("SELECT customer_id FROM triggers WHERE cleared_at IS NULL "
+                                 "ORDER BY id LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def start_accessibility_bus(env):
+    """The bus the tree is read over, where D-Bus activation does not start it."""
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    names = bus.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                          "ListActivatableNames", None, None, Gio.DBusCallFlags.NONE, -1, None)
+    if "org.a11y.Bus" in names.unpack()[0]:
+        return None
+    for launcher in ("/usr/libexec/at-spi-bus-launcher", "/usr/lib/at-spi2-core/at-spi-bus-launcher"):
+        if os.access(launcher, os.X_OK):
+            return subprocess.Popen([launcher, "--launch-immediately"], env=env)
+    return None
+
+
+def main():
+    binary = os.environ.get("VIGIL_BINARY") or shutil.which("vigil")
+    if not binary:
+        print("Bail out! VIGIL_BINARY is not set")
+        return 1
+    tmp = tempfile.mkdtemp(prefix="vigil-a11y-")
+    env = dict(os.environ)
+    env.update(HOME=tmp, XDG_DATA_HOME=os.path.join(tmp, "data"), XDG_CONFIG_HOME=os.path.join(tmp, "config"),
+               XDG_CACHE_HOME=os.path.join(tmp, "cache"), GSETTINGS_BACKEND="memory", ADW_DISABLE_PORTAL="1",
+               GTK_A11Y="atspi", LANGUAGE="en", LC_ALL="C.UTF-8")
+    env.pop("NO_AT_BRIDGE", None)
+    env.pop("VIGIL_DB", None)
+    processes = []
+    try:
+        # The demo book, written where --demo keeps it.
+        made = subprocess.run([binary, "--demo"], env=dict(env, VIGIL_NO_WINDOW="1"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if made.returncode != 0:
+            print(f"Bail out! vigil --demo failed: {made.stderr}")
+            return 1
+        db = os.path.join(tmp, "data", "vigil", "demo.db")
+        customer = customer_with_triggers(db)
+
+        launcher = start_accessibility_bus(env)
+        if launcher is not None:
+            processes.append(launcher)
+        # On its usual database (VIGIL_DB), the window is the one
+        # application on the bus and takes actions from it.
+        env.pop("VIGIL_NO_WINDOW", None)
+        # Its output stays out of the TAP stream.
+        vigil = subprocess.Popen([binary], env=dict(env, VIGIL_DB=db), stdout=sys.stderr)
+        processes.append(vigil)
+
+        def started():
+            if vigil.poll() is not None:
+                raise TimeoutError(f"vigil exited with status {vigil.returncode} before it showed its window")
+            return find_app()
+
+        app = wait_until("vigil on the accessibility bus", started)
+        main_frame = wait_until("the window", lambda: frame_named(app, "Vigil"))
+        # The book loaded: the badge shows.
+        check_badge(main_frame)
+        check_controls(main_frame, "the window")
+        check_rows(main_frame)
+
+        # A customer page with its trigger buttons (_Acknowledge, Mark _Churned…).
+        check(customer is not None, "the demo book has a customer with an open trigger")
+        if customer is not None:
+            activate("show-customer", GLib.Variant("x", customer))
+            wait_until("the customer page's trigger buttons",
+                       lambda: any(role_of(node) == "push button" and safe(lambda: node.name) == "Acknowledge"
+                                   for node in walk(main_frame, prune=("tree table",))))
+            check_controls(main_frame, "the customer page")
+
+        activate("preferences")
+        preferences = wait_until("the preferences", lambda: frame_named(app, "Preferences"))
+        wait_until("the preferences' controls",
+                   lambda: any(role_of(node) in CONTROLS for node in walk(preferences)))
+        check_controls(preferences, "the preferences")
+    except TimeoutError as error:
+        check(False, str(error))
+    finally:
+        for process in reversed(processes):
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"1..{len(results)}")
+    for number, (ok, what, detail) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {number} - {what}")
+        if detail and not ok:
+            for line in detail.splitlines():
+                print(f"# {line}")
+    return 0 if all(ok for ok, _, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
