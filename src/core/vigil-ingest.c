@@ -14,6 +14,10 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "vigil-error.h"
 #include "vigil-ingest.h"
@@ -170,6 +174,29 @@ typedef struct
   GHashTable *customers;
 } Batch;
 
+/* design 7: a bulk import's sorted batches ("runs"), side by side in an
+ * unlinked file beside the database, merged into one sequence in key
+ * order at the end and written then, each page of the history once. */
+typedef struct
+{
+  int         fd;
+  guint64     size;      /* bytes in the file and its buffer */
+  GByteArray *buffer;    /* to be written to the file */
+  GArray     *runs;      /* of guint64: where each run starts */
+  /* the records of the generation being spooled (design 7), whose rows
+   * are not stored yet: a spool that ends early finds what is */
+  GPtrArray  *states;
+} Spool;
+
+/* A row of a run, followed by its features' text. */
+typedef struct
+{
+  gint64         customer_id;
+  guint64        sequence;
+  ObservedValues values;     /* its plan interned by the ingest */
+  guint32        features_length;   /* NO_FEATURES: unknown */
+} SpooledRow;
+
 struct _VigilIngest
 {
   GObject          parent_instance;
@@ -195,6 +222,8 @@ struct _VigilIngest
   VigilMergeRule   merge[VIGIL_N_FIELDS];
   VigilStoreRepeats *repeats;   /* once a row is found already written */
   gboolean         bulk;        /* into an empty history, without the WAL (design 2.5) */
+  Spool           *spool;       /* the writer's, while a bulk import's rows wait to be merged */
+  PendingRow       merged_last; /* the writer's: the last row a merge of the spool wrote */
 
   /* The caller's: every feature name known (the features table as this
    * transaction has it, and the names records bring), shared with the
@@ -986,27 +1015,34 @@ add_new_features (VigilIngest  *self,
   return TRUE;
 }
 
-/* Writer thread: writes a batch's rows in key order, those that share a
- * key combined into one: new rows VIGIL_STORE_ROWS_AT_ONCE at a time,
- * the others (and new ones short of that many) one by one; then, after
- * the last batch of a generation, its customers. */
+static gboolean spool_batch       (VigilIngest       *self,
+                                   Batch             *batch,
+                                   GError           **error);
+static gboolean end_spool         (VigilIngest       *self,
+                                   gboolean           early,
+                                   GError           **error);
+static gboolean is_new_merged_row (VigilIngest       *self,
+                                   const PendingRow  *row);
+
+/* Writes a batch's rows, sorted and combined, in key order: new rows
+ * VIGIL_STORE_ROWS_AT_ONCE at a time, the others (and new ones short of
+ * that many) one by one. @merged: rows of a spool's merge, new unless
+ * they have the key of the last row written before them. */
 static gboolean
-write_batch (VigilIngest  *self,
-             Batch        *batch,
-             GError      **error)
+write_sorted_rows (VigilIngest  *self,
+                   Batch        *batch,
+                   gboolean      merged,
+                   GError      **error)
 {
   GArray *rows = batch->rows;
   guint run = 0;   /* new rows in a row, up to the current one */
   guint i;
 
-  if (!add_new_features (self, batch, error) || !resolve_records (self, batch, error))
-    return FALSE;
-  g_array_sort (rows, compare_pending_rows);
-  combine_repeats (self, batch);
-
   for (i = 0; i < rows->len; i++)
     {
-      if (is_new_row (&g_array_index (rows, PendingRow, i)))
+      const PendingRow *row = &g_array_index (rows, PendingRow, i);
+
+      if (merged ? is_new_merged_row (self, row) : is_new_row (row))
         {
           if (++run == VIGIL_STORE_ROWS_AT_ONCE)
             {
@@ -1020,18 +1056,72 @@ write_batch (VigilIngest  *self,
         return FALSE;
       run = 0;
     }
-  if (!write_rows_singly (self, batch, i - run, run, error))
+  return write_rows_singly (self, batch, i - run, run, error);
+}
+
+/* Whether a spooled bulk import must store what it has spooled and go
+ * on without the spool, before this batch's records are resolved: a
+ * record first seen with keys may join an account by the history it
+ * has stored (design 2.6). */
+static gboolean
+batch_brings_keys (Batch *batch)
+{
+  for (guint i = 0; i < batch->new_states->len; i++)
+    if (g_array_index (batch->new_states, NewState, i).keys != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* … or after: a row of an account of several records is an observation,
+ * written as the account's stored rows say (design 2.6). */
+static gboolean
+batch_has_observations (Batch *batch)
+{
+  for (guint i = 0; i < batch->rows->len; i++)
+    if (g_array_index (batch->rows, PendingRow, i).record_id > 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Writer thread: writes a batch's rows in key order, those that share a
+ * key combined into one, or spools them (a bulk import, design 7); then,
+ * after the last batch of a generation, its customers. */
+static gboolean
+write_batch (VigilIngest  *self,
+             Batch        *batch,
+             GError      **error)
+{
+  GArray *rows = batch->rows;
+
+  if (self->spool != NULL && batch_brings_keys (batch) && !end_spool (self, TRUE, error))
+    return FALSE;
+  if (!add_new_features (self, batch, error) || !resolve_records (self, batch, error))
+    return FALSE;
+  if (self->spool != NULL)
+    for (guint i = 0; i < batch->new_states->len; i++)
+      g_ptr_array_add (self->spool->states, g_array_index (batch->new_states, NewState, i).state);
+  g_array_sort (rows, compare_pending_rows);
+  combine_repeats (self, batch);
+  if (self->spool != NULL && batch_has_observations (batch) && !end_spool (self, TRUE, error))
     return FALSE;
 
-  /* What is written is stored: later rows of the accounts come after. */
-  for (i = 0; i < rows->len; i++)
+  if (self->spool != NULL ? !spool_batch (self, batch, error) : !write_sorted_rows (self, batch, FALSE, error))
+    return FALSE;
+
+  /* What is written is stored: later rows of the accounts come after.
+   * (Spooled, it is by the time anything asks.) */
+  for (guint i = 0; i < rows->len; i++)
     {
       PendingRow *row = &g_array_index (rows, PendingRow, i);
 
       if (row->record_id == 0)
         row->state->newest_stored = MAX (row->state->newest_stored, row->values.observed_at);
     }
-  return batch->customers == NULL || write_customers (self, batch->customers, error);
+  if (batch->customers == NULL)
+    return TRUE;
+  if (self->spool != NULL)
+    g_ptr_array_set_size (self->spool->states, 0);   /* freed with the generation */
+  return write_customers (self, batch->customers, error);
 }
 
 /* The first error wins; the caller may also stop the writer (abort). */
@@ -1066,13 +1156,13 @@ new_state_clear (gpointer data)
 }
 
 static Batch *
-batch_new (void)
+batch_new (guint n_rows)
 {
   Batch *batch = g_new0 (Batch, 1);
 
   /* Their full size at once: grown by doubling they would be copied. */
-  batch->rows = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), BATCH_ROWS);
-  batch->features = g_string_sized_new (BATCH_ROWS * 64);
+  batch->rows = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), n_rows);
+  batch->features = g_string_sized_new (n_rows * 64);
   batch->new_features = g_ptr_array_new ();
   batch->new_states = g_array_new (FALSE, FALSE, sizeof (NewState));
   g_array_set_clear_func (batch->new_states, new_state_clear);
@@ -1101,6 +1191,350 @@ batch_free (Batch *batch)
   g_free (batch);
 }
 
+/* The spool of a bulk import (design 7) ----------------------------------- */
+
+#define SPOOL_BUFFER_BYTES (256 * 1024)
+/* Read ahead of each run while merging: with a batch of BATCH_ROWS rows
+ * a run, a history of millions of rows makes tens of runs. */
+#define SPOOL_READ_BYTES (64 * 1024)
+/* Merged rows written at a time. */
+#define MERGE_ROWS 2048
+
+/* Opens a spool beside the database: its directory holds the database
+ * and its journal, and has room for them; the temporary directory may be
+ * in memory. The file has no name from the start, so nothing is left
+ * behind whatever happens. NULL when it cannot be made: the rows are
+ * then written as they come. */
+static Spool *
+spool_open (VigilStore *store)
+{
+  g_autofree char *template = NULL;
+  Spool *spool;
+  int fd;
+
+  if (store->path == NULL || g_str_equal (store->path, ":memory:") || g_str_has_prefix (store->path, "file:"))
+    return NULL;
+  template = g_strconcat (store->path, "-spool-XXXXXX", NULL);
+  if ((fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0600)) < 0)
+    {
+      g_debug ("No spool beside %s (%s): rows written as they come", store->path, g_strerror (errno));
+      return NULL;
+    }
+  g_unlink (template);
+  spool = g_new0 (Spool, 1);
+  spool->fd = fd;
+  spool->buffer = g_byte_array_sized_new (SPOOL_BUFFER_BYTES);
+  spool->runs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  spool->states = g_ptr_array_new ();
+  return spool;
+}
+
+static void
+spool_free (Spool *spool)
+{
+  close (spool->fd);
+  g_byte_array_unref (spool->buffer);
+  g_array_unref (spool->runs);
+  g_ptr_array_unref (spool->states);
+  g_free (spool);
+}
+
+static gboolean
+spool_io_failed (GError **error)
+{
+  int saved = errno;
+
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+               _("Writing the import’s rows in order: %s"), g_strerror (saved));
+  return FALSE;
+}
+
+static gboolean
+spool_flush (Spool   *spool,
+             GError **error)
+{
+  const guint8 *data = spool->buffer->data;
+  gsize left = spool->buffer->len;
+
+  while (left > 0)
+    {
+      gssize written = write (spool->fd, data, left);
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written <= 0)
+        return spool_io_failed (error);
+      data += written;
+      left -= (gsize) written;
+    }
+  g_byte_array_set_size (spool->buffer, 0);
+  return TRUE;
+}
+
+static gboolean
+spool_append (Spool          *spool,
+              gconstpointer   data,
+              gsize           length,
+              GError        **error)
+{
+  if (spool->buffer->len + length > SPOOL_BUFFER_BYTES && !spool_flush (spool, error))
+    return FALSE;
+  g_byte_array_append (spool->buffer, data, (guint) length);
+  spool->size += length;
+  return TRUE;
+}
+
+/* Writer thread: the batch's rows, sorted and combined, as a run. */
+static gboolean
+spool_batch (VigilIngest  *self,
+             Batch        *batch,
+             GError      **error)
+{
+  Spool *spool = self->spool;
+
+  if (batch->rows->len == 0)
+    return TRUE;
+  g_array_append_val (spool->runs, spool->size);
+  for (guint i = 0; i < batch->rows->len; i++)
+    {
+      const PendingRow *row = &g_array_index (batch->rows, PendingRow, i);
+      SpooledRow spooled = {
+        .customer_id = row->customer_id,
+        .sequence = row->sequence,
+        .values = row->values,
+        .features_length = row->features.at == NO_FEATURES ? NO_FEATURES : row->features.length,
+      };
+
+      if (!spool_append (spool, &spooled, sizeof spooled, error) ||
+          (row->features.at != NO_FEATURES &&
+           !spool_append (spool, features_text (batch, &row->features), row->features.length, error)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A run being read back: its next row in @row, its features at @features. */
+typedef struct
+{
+  guint64     at;        /* in the file, of what the buffer does not hold yet */
+  guint64     end;
+  guint8     *buffer;
+  gsize       start;     /* of the unread bytes in the buffer */
+  gsize       length;    /* bytes in the buffer */
+  SpooledRow  row;
+  const char *features;
+} RunReader;
+
+/* Makes the buffer hold @n unread bytes; FALSE with @error set when the
+ * run ends before them. */
+static gboolean
+run_reader_fill (int         fd,
+                 RunReader  *reader,
+                 gsize       n,
+                 GError    **error)
+{
+  gsize unread = reader->length - reader->start;
+
+  if (unread >= n)
+    return TRUE;
+  memmove (reader->buffer, reader->buffer + reader->start, unread);
+  reader->start = 0;
+  reader->length = unread;
+  while (reader->length < n)
+    {
+      gsize want = (gsize) MIN ((guint64) (SPOOL_READ_BYTES - reader->length), reader->end - reader->at);
+      gssize got;
+
+      if (want == 0)
+        {
+          errno = EIO;   /* the run is shorter than its rows: cannot be */
+          return spool_io_failed (error);
+        }
+      got = pread (fd, reader->buffer + reader->length, want, (off_t) reader->at);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        {
+          if (got == 0)
+            errno = EIO;
+          return spool_io_failed (error);
+        }
+      reader->length += (gsize) got;
+      reader->at += (guint64) got;
+    }
+  return TRUE;
+}
+
+/* Reads the run's next row, if any (@out_more). */
+static gboolean
+run_reader_next (int         fd,
+                 RunReader  *reader,
+                 gboolean   *out_more,
+                 GError    **error)
+{
+  gsize features;
+
+  *out_more = reader->start < reader->length || reader->at < reader->end;
+  if (!*out_more)
+    return TRUE;
+  if (!run_reader_fill (fd, reader, sizeof (SpooledRow), error))
+    return FALSE;
+  memcpy (&reader->row, reader->buffer + reader->start, sizeof (SpooledRow));
+  reader->start += sizeof (SpooledRow);
+  features = reader->row.features_length == NO_FEATURES ? 0 : reader->row.features_length;
+  if (!run_reader_fill (fd, reader, features, error))
+    return FALSE;
+  reader->features = (const char *) reader->buffer + reader->start;
+  reader->start += features;
+  return TRUE;
+}
+
+static int
+compare_spooled_rows (const SpooledRow *a,
+                      const SpooledRow *b)
+{
+  if (a->customer_id != b->customer_id)
+    return a->customer_id < b->customer_id ? -1 : 1;
+  if (a->values.observed_at != b->values.observed_at)
+    return a->values.observed_at < b->values.observed_at ? -1 : 1;
+  return (a->sequence > b->sequence) - (a->sequence < b->sequence);
+}
+
+/* Restores the heap of @readers (by their rows) below @i. */
+static void
+sift_down (RunReader **heap,
+           guint       n,
+           guint       i)
+{
+  for (;;)
+    {
+      guint least = i;
+      guint left = 2 * i + 1;
+      guint right = left + 1;
+      RunReader *swap;
+
+      if (left < n && compare_spooled_rows (&heap[left]->row, &heap[least]->row) < 0)
+        least = left;
+      if (right < n && compare_spooled_rows (&heap[right]->row, &heap[least]->row) < 0)
+        least = right;
+      if (least == i)
+        return;
+      swap = heap[i];
+      heap[i] = heap[least];
+      heap[least] = swap;
+      i = least;
+    }
+}
+
+static gboolean
+is_new_merged_row (VigilIngest      *self,
+                   const PendingRow *row)
+{
+  return row->customer_id != self->merged_last.customer_id ||
+         row->values.observed_at != self->merged_last.values.observed_at;
+}
+
+/* Writes merged rows: those that share a key (rows of several runs, side
+ * by side) combined first, as in a batch. */
+static gboolean
+write_merged (VigilIngest  *self,
+              Batch        *merged,
+              GError      **error)
+{
+  if (merged->rows->len == 0)
+    return TRUE;
+  combine_repeats (self, merged);
+  if (!write_sorted_rows (self, merged, TRUE, error))
+    return FALSE;
+  self->merged_last = g_array_index (merged->rows, PendingRow, merged->rows->len - 1);
+  batch_reset (merged);
+  return TRUE;
+}
+
+/* Writer thread: merges the runs into key order and writes the rows. */
+static gboolean
+merge_spool (VigilIngest  *self,
+             GError      **error)
+{
+  Spool *spool = self->spool;
+  guint n_runs = spool->runs->len;
+  g_autofree RunReader *readers = g_new0 (RunReader, n_runs);
+  g_autofree RunReader **heap = g_new0 (RunReader *, n_runs);
+  Batch *merged = batch_new (MERGE_ROWS);
+  guint n = 0;
+  gboolean more = FALSE;
+  gboolean ok = spool_flush (spool, error);
+
+  self->merged_last.customer_id = G_MININT64;   /* no account's */
+  for (guint r = 0; ok && r < n_runs; r++)
+    {
+      RunReader *reader = &readers[r];
+
+      reader->at = g_array_index (spool->runs, guint64, r);
+      reader->end = r + 1 < n_runs ? g_array_index (spool->runs, guint64, r + 1) : spool->size;
+      reader->buffer = g_malloc (SPOOL_READ_BYTES);
+      ok = run_reader_next (spool->fd, reader, &more, error);
+      if (ok && more)
+        heap[n++] = reader;
+    }
+  for (guint i = n / 2; ok && i-- > 0;)
+    sift_down (heap, n, i);
+
+  while (ok && n > 0)
+    {
+      RunReader *least = heap[0];
+      PendingRow row = {
+        .customer_id = least->row.customer_id,
+        .sequence = least->row.sequence,
+        .values = least->row.values,
+      };
+
+      row.features = least->row.features_length == NO_FEATURES
+        ? (FeaturesText) { NO_FEATURES, 0 }
+        : keep_features (merged, least->features, least->row.features_length);
+      g_array_append_val (merged->rows, row);
+      if (merged->rows->len == MERGE_ROWS)
+        ok = write_merged (self, merged, error);
+
+      if (ok && !(ok = run_reader_next (spool->fd, least, &more, error)))
+        break;
+      if (!more)
+        heap[0] = heap[--n];
+      sift_down (heap, n, 0);
+    }
+  ok = ok && write_merged (self, merged, error);
+
+  for (guint r = 0; r < n_runs; r++)
+    g_free (readers[r].buffer);
+  batch_free (merged);
+  return ok;
+}
+
+/* Writer thread: stores every row spooled and goes on without the
+ * spool. @early: before the end of the records; then the accounts of
+ * records whose rows were spooled learn their newest stored snapshot,
+ * as those written as they come do. */
+static gboolean
+end_spool (VigilIngest  *self,
+           gboolean      early,
+           GError      **error)
+{
+  gboolean ok = merge_spool (self, error);
+
+  for (guint i = 0; ok && early && i < self->spool->states->len; i++)
+    {
+      CustomerState *state = self->spool->states->pdata[i];
+      VigilRecordRef record;
+      gboolean found = FALSE;
+
+      ok = _vigil_store_find_record (self->store, self->source_id, state->external_id, &record, &found, error);
+      if (ok && found && !record.shared)
+        state->newest_stored = record.newest;
+    }
+  g_clear_pointer (&self->spool, spool_free);
+  return ok;
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
@@ -1115,6 +1549,14 @@ writer_thread (gpointer data)
         writer_fail (self, error);
       batch_reset (batch);
       g_async_queue_push (self->emptied, batch);
+    }
+  if (self->spool != NULL)
+    {
+      GError *error = NULL;
+
+      if (!g_atomic_int_get (&self->failed) && !end_spool (self, FALSE, &error))
+        writer_fail (self, error);
+      g_clear_pointer (&self->spool, spool_free);
     }
   return NULL;
 }
@@ -1164,7 +1606,7 @@ start_writer (VigilIngest *self)
   self->filled = g_async_queue_new ();
   self->emptied = g_async_queue_new ();
   for (guint i = 0; i < N_BATCHES; i++)
-    self->batches[i] = batch_new ();
+    self->batches[i] = batch_new (BATCH_ROWS);
   for (guint i = 1; i < N_BATCHES; i++)
     g_async_queue_push (self->emptied, self->batches[i]);
   self->batch = self->batches[0];
@@ -1305,6 +1747,8 @@ ingest_begin (VigilStore  *store,
       return NULL;
     }
 
+  if (self->bulk)
+    self->spool = spool_open (store);
   start_writer (self);
   return g_steal_pointer (&self);
 }
