@@ -13,6 +13,7 @@
 
 #include "vigil-core.h"
 #include "vigil-csv-reader.h"
+#include "vigil-ingest-private.h"
 #include "vigil-test-util.h"
 
 typedef struct
@@ -1031,6 +1032,190 @@ test_import_bulk_failed (Fixture       *f,
   g_assert_cmpuint (stats.stored, ==, 4);
 }
 
+/* What a query on the file says, its rows' first columns joined by
+ * spaces, asked of a connection of its own. */
+static char *
+query_text (const char *path,
+            const char *sql)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "",
+                            sqlite3_column_type (stmt, 0) == SQLITE_NULL ? "NULL"
+                            : (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* design 7: a bulk import of a history that comes day by day, more rows
+ * than a batch, writes it in key order once the records are read: the
+ * snapshots' pages follow one another in the file, each written once,
+ * instead of every batch coming back to each customer's page. Every row
+ * is stored and scored, and a record that repeats a customer and time
+ * batches apart is combined with the first as ever (design 2.5). */
+static void
+test_import_bulk_key_order (Fixture       *f,
+                            gconstpointer  data)
+{
+  const guint n_customers = 1000;
+  const guint n_days = VIGIL_INGEST_BATCH_ROWS / n_customers + 40;
+  const gint64 t0 = 1764000000;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin_bulk (f->store, "crm", t0, &error);
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  const VigilIngestStats *stats;
+  g_autofree char *counts = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *repeated = NULL;
+  g_autofree char *leaves = NULL;
+  g_autofree char *in_order = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_is_bulk (ingest));
+  for (guint day = 0; day < n_days; day++)
+    for (guint c = 0; c < n_customers; c++)
+      {
+        vigil_snapshot_clear (snapshot);
+        snapshot->customer_id = g_strdup_printf ("c%u", c);
+        snapshot->observed_at = t0 + day * 86400;
+        snapshot->mrr = c;
+        snapshot->api_calls_7d = day;
+        snapshot->seats = 10;
+        snapshot->seats_used = day % 10;
+        vigil_snapshot_add_feature (snapshot, day % 2 ? "odd" : "even", c);
+        g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+      }
+  /* c7 on day 3 again, batches later: its fields over the first's */
+  vigil_snapshot_clear (snapshot);
+  snapshot->customer_id = g_strdup ("c7");
+  snapshot->observed_at = t0 + 3 * 86400;
+  snapshot->api_calls_7d = 999999;
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+
+  stats = vigil_ingest_get_stats (ingest);
+  g_assert_cmpuint (stats->stored, ==, n_customers * n_days);
+  g_assert_cmpuint (stats->repeated, ==, 1);
+  counts = query_text (f->db_path, "SELECT (SELECT count(*) FROM snapshots) || ' ' || (SELECT count(*) FROM scores "
+                                   "WHERE health IS NOT NULL)");
+  expected = g_strdup_printf ("%u %u", n_customers * n_days, n_customers * n_days);
+  g_assert_cmpstr (counts, ==, expected);
+  repeated = query_text (f->db_path, "SELECT s.api_calls_7d || ' ' || s.mrr FROM snapshots s "
+                                     "JOIN records r ON r.customer_id = s.customer_id "
+                                     "WHERE r.external_id = 'c7' AND s.observed_at = 1764259200");
+  g_assert_cmpstr (repeated, ==, "999999 7.0");
+
+  /* Leaves in key order, and how many lie further on in the file than
+   * the one before: all but the odd one when written in key order (the
+   * scores' pages are written alongside), far fewer when each batch
+   * comes back to every customer's page. */
+  leaves = query_text (f->db_path, "SELECT count(*) FROM dbstat WHERE name = 'snapshots' AND pagetype = 'leaf'");
+  in_order = query_text (f->db_path, "WITH l AS (SELECT pageno, lag (pageno) OVER (ORDER BY path) AS before "
+                                     " FROM dbstat WHERE name = 'snapshots' AND pagetype = 'leaf') "
+                                     "SELECT count(*) FROM l WHERE pageno > before");
+  g_test_message ("%s of %s leaves further on than the one before", in_order, leaves);
+  g_assert_cmpint (g_ascii_strtoll (in_order, NULL, 10) * 100, >=, g_ascii_strtoll (leaves, NULL, 10) * 99);
+}
+
+/* The account a record's rows went to, which record is its main one,
+ * and how many snapshots and raw observations it has. */
+static char *
+describe_account (const char *db_path,
+                  const char *external_id)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT (SELECT m.external_id FROM records m WHERE m.id = c.main_record) "
+    " || ' ' || (SELECT group_concat (o.external_id) FROM (SELECT external_id FROM records "
+    "   WHERE customer_id = c.id ORDER BY external_id) o) "
+    " || ' ' || (SELECT count(*) FROM snapshots s WHERE s.customer_id = c.id) "
+    " || ' ' || (SELECT count(*) FROM observations b JOIN records x ON x.id = b.record_id "
+    "   WHERE x.customer_id = c.id) "
+    "FROM customers c JOIN records r ON r.customer_id = c.id WHERE r.external_id = '%s'", external_id);
+
+  return query_text (db_path, sql);
+}
+
+static void
+add_record_with_key (VigilIngest *ingest,
+                     const char  *id,
+                     gint64       observed_at,
+                     const char  *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+
+  snapshot->customer_id = g_strdup (id);
+  snapshot->mrr = 100;
+  snapshot->observed_at = observed_at;
+  if (key != NULL)
+    {
+      snapshot->keys = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (snapshot->keys, g_strdup (key));
+    }
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_no_error (error);
+}
+
+/* design 2.6 and 7: a record with keys joins an account by the history
+ * the account has stored, so a bulk import stores the rows it has
+ * gathered in order before a record with keys is resolved: "b", one
+ * row, joins "a", five, as one more record, whether the import is
+ * bulk or not. (The keys of "a" are stored once the first generation of
+ * customers is: after more than the ingest gathers at once.) */
+static void
+import_keys_after_many (VigilStore *store,
+                        gboolean    bulk)
+{
+  const gint64 t0 = 1764000000;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = bulk ? vigil_ingest_begin_bulk (store, "crm", t0, &error)
+                                       : vigil_ingest_begin (store, "crm", t0, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_is_bulk (ingest) == bulk);
+  for (guint day = 0; day < 5; day++)
+    add_record_with_key (ingest, "a", t0 + day * 86400, day == 4 ? "ops@a.example" : NULL);
+  for (guint i = 0; i < VIGIL_INGEST_MAX_CUSTOMER_STATES; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("filler-%u", i);
+
+      add_record_with_key (ingest, id, t0, NULL);
+    }
+  add_record_with_key (ingest, "b", t0 + 10 * 86400, "ops@a.example");
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_import_bulk_keys_after_spool (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_path = test_dir_file (&f->dir, "other.db");
+  g_autoptr(VigilStore) other = vigil_store_open (other_path, &error);
+  g_autofree char *bulk_a = NULL;
+  g_autofree char *bulk_b = NULL;
+  g_autofree char *direct_a = NULL;
+
+  g_assert_no_error (error);
+  import_keys_after_many (f->store, TRUE);
+  import_keys_after_many (other, FALSE);
+
+  bulk_a = describe_account (f->db_path, "a");
+  bulk_b = describe_account (f->db_path, "b");
+  direct_a = describe_account (other_path, "a");
+  g_test_message ("bulk: %s; not bulk: %s", bulk_a, direct_a);
+  g_assert_cmpstr (direct_a, ==, bulk_a);
+  g_assert_cmpstr (bulk_b, ==, bulk_a);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1060,6 +1245,8 @@ main (int    argc,
   ADD ("/core/import/bulk/only-when-empty", test_import_bulk_only_when_empty);
   ADD ("/core/import/bulk/other-connection", test_import_bulk_other_connection);
   ADD ("/core/import/bulk/failed", test_import_bulk_failed);
+  ADD ("/core/import/bulk/key-order", test_import_bulk_key_order);
+  ADD ("/core/import/bulk/keys-after-spool", test_import_bulk_keys_after_spool);
 #undef ADD
   g_test_add_func ("/core/import/detect", test_import_detect);
 

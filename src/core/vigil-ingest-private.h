@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 
 /* Rows written together, sorted (vigil-ingest.c): tests cross batches. */
 #define VIGIL_INGEST_BATCH_ROWS 163840
+/* Records whose states an ingest gathers before it writes them (and a
+ * bulk import's have stored keys): tests cross generations. */
+#define VIGIL_INGEST_MAX_CUSTOMER_STATES 65536
 
 GHashTable *_vigil_ingest_get_feature_names (VigilIngest *self);
 

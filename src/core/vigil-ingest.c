@@ -37,6 +37,10 @@
  * customer's page, and with thousands of customers the pages no longer
  * fit in SQLite's cache. Rows are therefore gathered in batches, sorted
  * by key and written in order, so each batch touches each page once.
+ * Still, each batch comes back to every customer's pages: a bulk import
+ * (design 2.5) spools its sorted batches instead and, after the last
+ * record, merges them into one sequence in key order and writes that,
+ * each page of the history once (design 7).
  *
  * Parsing and writing run side by side, a batch apart: the caller's
  * thread parses records and gathers them into a batch, each with its
@@ -74,7 +78,7 @@
 /* Customers whose latest attributes are gathered before they are
  * written: a poll of a million new customers must not hold them all
  * (design 7); most books are far smaller and are written once. */
-#define MAX_CUSTOMER_STATES 65536
+#define MAX_CUSTOMER_STATES VIGIL_INGEST_MAX_CUSTOMER_STATES
 
 /* A record of this ingest and what it knows of it. The caller's thread
  * makes it and keeps its counts and attributes; the writer's fills in
