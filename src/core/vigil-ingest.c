@@ -1283,6 +1283,8 @@ spool_flush (Spool   *spool,
 
       if (written < 0 && errno == EINTR)
         continue;
+      if (written == 0)
+        errno = ENOSPC;   /* nothing written, nothing said: no room */
       if (written <= 0)
         return spool_io_failed (error);
       data += written;
@@ -1529,7 +1531,7 @@ merge_spool (VigilIngest  *self,
       if (merged->rows->len == MERGE_ROWS)
         ok = write_merged (self, merged, error);
 
-      if (ok && !(ok = run_reader_next (spool->fd, least, &more, error)))
+      if (!ok || !(ok = run_reader_next (spool->fd, least, &more, error)))
         break;
       if (!more)
         heap[0] = heap[--n];
