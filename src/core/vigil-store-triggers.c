@@ -94,14 +94,15 @@ open_trigger (VigilStore               *self,
     "VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
   sqlite3_stmt *stmt = NULL;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Updating triggers"), error)))
+  /* Kept: a first poll of a book opens thousands of episodes at once. */
+  if (!(stmt = _vigil_store_cached (self, sql, _("Updating triggers"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, fire->customer_id);
   sqlite3_bind_text (stmt, 2, fire->rule, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, fire->kind, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, now);
   _vigil_store_bind_text_or_null (stmt, 5, fire->evidence);
-  return _vigil_store_exec_prepared (self, stmt, _("Updating triggers"), error);
+  return _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
 }
 
 /* design 3.3: a trigger a CSM marked done stays quiet this long */
