@@ -35,7 +35,10 @@
  * Parsing and writing run side by side: the caller's thread parses
  * records and hands them over in chunks; a writer thread, the only one
  * to touch the database until the commit, scores and stores them. A
- * small pool of chunks bounds the memory in flight.
+ * small pool of chunks bounds the memory in flight. A poll hands each
+ * page over as it is read and has it written at once
+ * (vigil_ingest_write_now()), so that storing a page overlaps fetching
+ * the next instead of all of it waiting for the last page.
  *
  * Records of one ingest that share an id and a time (a customer with two
  * subscriptions, a CRM export with a row per deal) make one row, field
@@ -98,6 +101,7 @@ typedef struct
 {
   VigilSnapshot rows[CHUNK_ROWS];
   guint         len;
+  gboolean      write_now;  /* vigil_ingest_write_now(): the batch goes out after it */
 } Chunk;
 
 struct _VigilIngest
@@ -815,6 +819,8 @@ writer_thread (gpointer data)
 
   while ((chunk = g_async_queue_pop (self->filled)) != &end_of_records)
     {
+      gboolean write_now = chunk->write_now;
+
       for (guint i = 0; i < chunk->len; i++)
         {
           GError *error = NULL;
@@ -824,6 +830,16 @@ writer_thread (gpointer data)
             writer_fail (self, error);
         }
       g_async_queue_push (self->emptied, chunk);
+
+      /* Behind the caller, the batch waits for what is queued: fewer,
+       * larger batches, each sorted (see the top of this file). */
+      if (write_now && g_async_queue_length (self->filled) == 0 && !g_atomic_int_get (&self->failed))
+        {
+          GError *error = NULL;
+
+          if (!flush_pending (self, &error))
+            writer_fail (self, error);
+        }
     }
 
   if (!g_atomic_int_get (&self->failed))
@@ -876,6 +892,8 @@ join_writer (VigilIngest  *self,
   if (self->writer == NULL)
     return TRUE;
 
+  /* the end of records writes what is left */
+  self->chunk->write_now = FALSE;
   g_async_queue_push (self->filled, g_steal_pointer (&self->chunk));
   g_async_queue_push (self->filled, &end_of_records);
   g_thread_join (g_steal_pointer (&self->writer));
@@ -1034,6 +1052,18 @@ vigil_ingest_set_merge (VigilIngest          *self,
   memcpy (self->stats.merge, merge, sizeof self->stats.merge);
 }
 
+/* Gives the chunk being filled to the writer and takes an empty one,
+ * waiting for one while the writer is behind. */
+static void
+hand_over (VigilIngest *self,
+           gboolean     write_now)
+{
+  self->chunk->write_now = write_now;
+  g_async_queue_push (self->filled, self->chunk);
+  self->chunk = g_async_queue_pop (self->emptied);
+  self->chunk->len = 0;
+}
+
 /**
  * vigil_ingest_add:
  * @snapshot: a parsed record; its strings may be taken over
@@ -1080,12 +1110,27 @@ vigil_ingest_add (VigilIngest    *self,
   memset (snapshot, 0, sizeof *snapshot);
   vigil_snapshot_clear (snapshot);
   if (self->chunk->len >= CHUNK_ROWS)
-    {
-      g_async_queue_push (self->filled, self->chunk);
-      self->chunk = g_async_queue_pop (self->emptied);
-      self->chunk->len = 0;
-    }
+    hand_over (self, FALSE);
   return TRUE;
+}
+
+/**
+ * vigil_ingest_write_now:
+ *
+ * Hands the records added so far to the writer, to be stored now rather
+ * than when a batch is full: a poll calls it after each page, so that
+ * the page is written while the next one is fetched (design 2.3). What
+ * is stored is the same either way (design 2.5: pages and batches do
+ * not matter); only when the writing happens changes.
+ */
+void
+vigil_ingest_write_now (VigilIngest *self)
+{
+  g_return_if_fail (VIGIL_IS_INGEST (self));
+  g_return_if_fail (self->open);
+
+  if (self->chunk->len > 0)
+    hand_over (self, TRUE);
 }
 
 /* design 2.6: accounts whose records gained keys join the accounts they
