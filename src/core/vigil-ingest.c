@@ -388,24 +388,25 @@ find_key_account (VigilIngest  *self,
   return TRUE;
 }
 
-/* Writes the attributes of @state, a record stored just now as an
- * account of its own, to its record and its account. Written again
- * over them at the end, should later rows change them, they end as if
- * written once: the newest-wins rule of the store, applied to a row
- * that holds what a part of the rows said, gives what all of them say. */
+/* Stores @state, a record new to the store (lookup_customer() did not
+ * find it, and only this ingest writes), as an account of its own, with
+ * its attributes as the rows so far say. Written again over them at the
+ * end, should later rows change them, they end as if written once: the
+ * newest-wins rule of the store, applied to a row that holds what a part
+ * of the rows said, gives what all of them say. */
 static gboolean
-write_new_attributes (VigilIngest     *self,
-                      CustomerState   *state,
-                      VigilRecordRef  *record,
-                      GError         **error)
+add_new_record (VigilIngest     *self,
+                CustomerState   *state,
+                VigilRecordRef  *record,
+                GError         **error)
 {
   VigilSnapshot attributes = {
     .name = state->name, .plan = state->plan,
     .owner = state->owner, .segment = state->segment,
   };
 
-  if (!_vigil_store_update_record (self->store, record->record_id, &attributes, state->latest_at, error) ||
-      !vigil_store_update_customer (self->store, record->customer_id, &attributes, state->latest_at, error))
+  if (!_vigil_store_add_record (self->store, self->source_id, state->external_id, &attributes,
+                                state->latest_at, record, error))
     return FALSE;
   state->stored = TRUE;
   return TRUE;
@@ -454,9 +455,7 @@ resolve_new_records (VigilIngest  *self,
             return FALSE;
           mark_for_recompute (self, account, since);
         }
-      else if (!_vigil_store_ensure_record (self->store, self->source_id, state->external_id,
-                                            &record, error) ||
-               !write_new_attributes (self, state, &record, error))
+      else if (!add_new_record (self, state, &record, error))
         return FALSE;
       state->id = record.customer_id;
       state->record_id = record.record_id;
