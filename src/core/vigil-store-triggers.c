@@ -157,6 +157,28 @@ is_quiet (VigilStore               *self,
   return TRUE;
 }
 
+/* Whether a CSM marked any episode done in the 30 days before @now: if
+ * none, no new episode can be quiet, and is_quiet() need not be asked
+ * for each of the thousands a first poll of a book opens. */
+static gboolean
+any_done_lately (VigilStore  *self,
+                 gint64       now,
+                 gboolean    *out_any,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "SELECT EXISTS (SELECT 1 FROM triggers WHERE state = 'done' AND state_at > ?1)",
+                                     _("Updating triggers"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now - DONE_QUIET_S);
+  rc = sqlite3_step (stmt);
+  *out_any = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  return _vigil_store_finish_rows (self, stmt, rc, _("Updating triggers"), error);
+}
+
 static gboolean
 sync_triggers (VigilStore  *self,
                GArray      *firing,
@@ -172,8 +194,11 @@ sync_triggers (VigilStore  *self,
   GHashTableIter iter;
   gpointer value;
   gboolean ok = TRUE;
+  gboolean any_done = TRUE;
   int rc;
 
+  if (!any_done_lately (self, now, &any_done, error))
+    return FALSE;
   if (!(stmt = _vigil_store_prepare (self,
                                      "SELECT id, customer_id, rule FROM triggers "
                                      "WHERE cleared_at IS NULL",
@@ -211,7 +236,8 @@ sync_triggers (VigilStore  *self,
         }
       /* A new episode, unless the rule only keeps one or the CSM closed
        * the last one lately: not opened, not announced, not counted. */
-      else if (!fire->keep_only && (ok = is_quiet (self, quiet, fire, now, &silent, error)) && !silent &&
+      else if (!fire->keep_only &&
+               (!any_done || ((ok = is_quiet (self, quiet, fire, now, &silent, error)) && !silent)) &&
                (ok = open_trigger (self, fire, now, error)))
         (*opened)++;
     }
