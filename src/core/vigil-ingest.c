@@ -54,7 +54,10 @@
  * records, then scores and stores the rows while the caller fills the
  * other batch. Two batches bound the memory. An import's readers share
  * feature names through the ingest's table of them, so that the
- * millions of rows that name the same few features allocate none.
+ * millions of rows that name the same few features allocate none. A
+ * poll hands each page over as it is read and has it written at once
+ * (vigil_ingest_write_now()), so that storing a page overlaps fetching
+ * the next instead of all of it waiting for the last page.
  *
  * Records of one ingest that share an id and a time (a customer with two
  * subscriptions, a CRM export with a row per deal) make one row, field
@@ -106,6 +109,13 @@ typedef struct
   gint64      newest_stored;
   GPtrArray *keys;   /* the record's keys seen in this ingest, NULL if none */
   gint64  latest_at;
+  /* Its attributes as they are now are in the store already when the
+   * two are equal: a new record's are written with it (add_new_record()),
+   * during the pages of a poll rather than after the last. The first is
+   * the caller's, counting changes; the second the writer's, the count
+   * it wrote (the threads never write one field). */
+  guint   attributes_version;
+  guint   stored_version;
   char   *name;
   char   *plan;
   char   *owner;
@@ -163,6 +173,9 @@ typedef struct
   guint64        n_rows;
   gint64         oldest;
   GPtrArray     *keys;   /* a copy, NULL if none */
+  VigilSnapshot  attributes;   /* copies of its name, plan, owner and segment */
+  gint64         latest_at;
+  guint          attributes_version;
 } NewState;
 
 /* Rows on their way to the database, filled by the caller and written
@@ -226,6 +239,7 @@ struct _VigilIngest
   gboolean         open;
   VigilMergeRule   merge[VIGIL_N_FIELDS];
   VigilStoreRepeats *repeats;   /* once a row is found already written */
+  GHashTable      *already_stored; /* of AlreadyStored: count_already_stored() */
   gboolean         bulk;        /* into an empty history, without the WAL (design 2.5) */
   Spool           *spool;       /* the writer's, while a bulk import's rows wait to be merged */
   PendingRow       merged_last; /* the writer's: the last row a merge of the spool wrote */
@@ -352,15 +366,16 @@ customer_state_free (gpointer data)
 
 /* The newest snapshot's attributes win; older ones only fill gaps. Most
  * rows repeat the name they had. */
-static void
+static gboolean
 merge_attribute (char       **slot,
                  const char  *value,
                  gboolean     newer)
 {
   if (value == NULL || !(newer || *slot == NULL) || g_strcmp0 (*slot, value) == 0)
-    return;
+    return FALSE;
   g_free (*slot);
   *slot = g_strdup (value);
+  return TRUE;
 }
 
 static void
@@ -368,13 +383,19 @@ merge_attributes (CustomerState       *state,
                   const VigilSnapshot *snapshot)
 {
   gboolean newer = snapshot->observed_at >= state->latest_at;
+  gboolean changed = FALSE;
 
-  merge_attribute (&state->name, snapshot->name, newer);
-  merge_attribute (&state->owner, snapshot->owner, newer);
-  merge_attribute (&state->segment, snapshot->segment, newer);
-  merge_attribute (&state->plan, snapshot->plan, newer);
-  if (newer)
-    state->latest_at = snapshot->observed_at;
+  changed |= merge_attribute (&state->name, snapshot->name, newer);
+  changed |= merge_attribute (&state->owner, snapshot->owner, newer);
+  changed |= merge_attribute (&state->segment, snapshot->segment, newer);
+  changed |= merge_attribute (&state->plan, snapshot->plan, newer);
+  if (newer && snapshot->observed_at != state->latest_at)
+    {
+      state->latest_at = snapshot->observed_at;
+      changed = TRUE;
+    }
+  if (changed)
+    state->attributes_version++;
 }
 
 /* design 2.6: a record's keys are a union over time. They are copied:
@@ -426,6 +447,7 @@ lookup_customer (VigilIngest *self,
 
   state = g_new0 (CustomerState, 1);
   state->latest_at = G_MININT64;
+  state->attributes_version = 1;   /* none stored */
   state->oldest = G_MAXINT64;
   state->pending = TRUE;
   key = g_strdup (external_id);
@@ -463,6 +485,25 @@ find_key_account (VigilIngest  *self,
           *out_account = account;
         }
     }
+  return TRUE;
+}
+
+/* The writer's: stores @new_state's record, new to the store (only this
+ * ingest writes), as an account of its own, with its attributes as the
+ * rows said when its batch was handed over. Written again over them at
+ * the end, should later rows change them, they end as if written once:
+ * the newest-wins rule of the store, applied to a row that holds what a
+ * part of the rows said, gives what all of them say. */
+static gboolean
+add_new_record (VigilIngest     *self,
+                const NewState  *new_state,
+                VigilRecordRef  *record,
+                GError         **error)
+{
+  if (!_vigil_store_add_record (self->store, self->source_id, new_state->state->external_id,
+                                &new_state->attributes, new_state->latest_at, record, error))
+    return FALSE;
+  new_state->state->stored_version = new_state->attributes_version;
   return TRUE;
 }
 
@@ -547,8 +588,7 @@ resolve_records (VigilIngest  *self,
             return FALSE;
           mark_for_recompute (self, account, since);
         }
-      else if (!_vigil_store_ensure_record (self->store, self->source_id, state->external_id,
-                                            &record, error))
+      else if (!add_new_record (self, new_state, &record, error))
         return FALSE;
       state->id = record.customer_id;
       state->record_id = record.record_id;
@@ -665,7 +705,7 @@ write_customers (VigilIngest  *self,
           if (added)
             g_array_append_val (self->keyed, state->id);
         }
-      if (state->latest_at == G_MININT64)
+      if (state->latest_at == G_MININT64 || state->stored_version == state->attributes_version)
         continue;
       /* A shared account's row is rebuilt from its records' at the end. */
       if (!_vigil_store_update_record (self->store, state->record_id, &attributes,
@@ -835,6 +875,45 @@ write_row (VigilIngest  *self,
                                       row->features.length, &score, out_inserted, error);
 }
 
+/* A row found stored before this ingest began, by its key: an account's
+ * snapshot (its id) or a record's raw observation (minus its id). */
+typedef struct
+{
+  gint64 key;
+  gint64 observed_at;
+} AlreadyStored;
+
+/* A row of @key (an account, or a record's observations) at @observed_at
+ * is the same data as a row stored before this ingest began: left as it
+ * is, counted once as already stored. A later row of the key at that
+ * time, in a later batch, is a record that repeated an id, as it would
+ * have been in the same batch: a poll writes page by page, and neither
+ * pages nor batches change the counts (design 2.5). One time a key is
+ * remembered, the latest found: memory follows the records, not the rows. */
+static void
+count_already_stored (VigilIngest *self,
+                      gboolean     observation,
+                      gint64       key,
+                      gint64       observed_at)
+{
+  gint64 id = observation ? -key : key;
+  AlreadyStored *found = g_hash_table_lookup (self->already_stored, &id);
+
+  if (found != NULL && found->observed_at == observed_at)
+    {
+      self->stats.repeated++;
+      return;
+    }
+  self->stats.duplicates++;
+  if (found == NULL)
+    {
+      found = g_new (AlreadyStored, 1);
+      found->key = id;
+      g_hash_table_insert (self->already_stored, &found->key, found);
+    }
+  found->observed_at = observed_at;
+}
+
 /* @row found a row at its key already: one stored before this ingest is
  * the same data again, left alone; one this ingest wrote (an earlier
  * page or batch) is taken back, combined with @row and written again. */
@@ -865,7 +944,7 @@ write_over_row (VigilIngest  *self,
     return FALSE;
   if (predates)
     {
-      self->stats.duplicates++;
+      count_already_stored (self, observation, key, row->values.observed_at);
       return TRUE;
     }
 
@@ -955,7 +1034,7 @@ write_rows_singly (VigilIngest  *self,
             return FALSE;
           if (stored)
             {
-              self->stats.duplicates++;
+              count_already_stored (self, FALSE, row->customer_id, row->values.observed_at);
               continue;
             }
         }
@@ -1158,6 +1237,7 @@ new_state_clear (gpointer data)
   NewState *new_state = data;
 
   g_clear_pointer (&new_state->keys, g_ptr_array_unref);
+  vigil_snapshot_clear (&new_state->attributes);
 }
 
 static Batch *
@@ -1617,7 +1697,15 @@ hand_over (VigilIngest *self,
   for (guint i = 0; i < self->new_states->len; i++)
     {
       CustomerState *state = self->new_states->pdata[i];
-      NewState new_state = { state, state->n_rows, state->oldest, NULL };
+      NewState new_state = {
+        .state = state, .n_rows = state->n_rows, .oldest = state->oldest,
+        .attributes = {
+          .name = g_strdup (state->name), .plan = g_strdup (state->plan),
+          .owner = g_strdup (state->owner), .segment = g_strdup (state->segment),
+        },
+        .latest_at = state->latest_at,
+        .attributes_version = state->attributes_version,
+      };
 
       if (state->keys != NULL)
         {
@@ -1704,6 +1792,7 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->repeats, _vigil_store_repeats_free);
   g_clear_pointer (&self->feature_names, g_hash_table_unref);
   g_clear_pointer (&self->pulses, g_hash_table_unref);
+  g_clear_pointer (&self->already_stored, g_hash_table_unref);
   g_clear_error (&self->writer_error);
   g_mutex_clear (&self->error_lock);
 
@@ -1729,6 +1818,7 @@ vigil_ingest_init (VigilIngest *self)
   self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->keyed = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->already_stored = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
 }
 
 /* The features table as this transaction sees it (another Vigil may
@@ -2045,6 +2135,25 @@ vigil_ingest_add (VigilIngest    *self,
   add_row (self, snapshot);
   vigil_snapshot_clear (snapshot);
   return TRUE;
+}
+
+/**
+ * vigil_ingest_write_now:
+ *
+ * Hands the records added so far to the writer, to be stored now rather
+ * than when a batch is full: a poll calls it after each page, so that
+ * the page is written while the next one is fetched (design 2.3). What
+ * is stored is the same either way (design 2.5: pages and batches do
+ * not matter); only when the writing happens changes.
+ */
+void
+vigil_ingest_write_now (VigilIngest *self)
+{
+  g_return_if_fail (VIGIL_IS_INGEST (self));
+  g_return_if_fail (self->open);
+
+  if (self->batch != NULL && self->batch->rows->len > 0)
+    hand_over (self, FALSE);
 }
 
 /* design 2.6: accounts whose records gained keys join the accounts they
