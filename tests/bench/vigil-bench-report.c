@@ -92,8 +92,7 @@ count_fonts (const char *pdf,
   /* Two header lines, then a font a line. */
   for (guint i = 2; lines[i] != NULL; i++)
     {
-      g_auto(GStrv) fields = g_strsplit_set (lines[i], " ", 2);
-      const char *name = fields[0];
+      g_autofree char *name = g_strndup (lines[i], strcspn (lines[i], " "));
       const char *plus = strchr (name, '+');
 
       if (*name == '\0')
