@@ -285,19 +285,20 @@ gather_trend (VigilReportData  *self,
               VigilStore       *store,
               GError          **error)
 {
-  for (int w = VIGIL_REPORT_TREND_WEEKS - 1; w >= 0; w--)
-    {
-      gint64 end = self->end - (gint64) w * SECONDS_PER_WEEK;
-      double average = NAN;
-      guint count = 0;
+  double averages[VIGIL_REPORT_TREND_WEEKS];
+  guint counts[VIGIL_REPORT_TREND_WEEKS];
+  gint64 oldest_end = self->end - (gint64) (VIGIL_REPORT_TREND_WEEKS - 1) * SECONDS_PER_WEEK;
 
-      if (!vigil_store_get_average_health_at (store, end - 1, self->owner, &average, &count, error))
-        return FALSE;
-      if (count == 0 || isnan (average))
+  /* Each point stands at the end of its week, the oldest first. */
+  if (!vigil_store_get_average_health_every (store, oldest_end - 1, SECONDS_PER_WEEK, VIGIL_REPORT_TREND_WEEKS,
+                                             self->owner, averages, counts, error))
+    return FALSE;
+  for (guint w = 0; w < VIGIL_REPORT_TREND_WEEKS; w++)
+    {
+      if (counts[w] == 0 || isnan (averages[w]))
         continue;
-      /* Each point stands at the end of its week. */
-      self->trend_times[self->n_trend] = end - 1;
-      self->trend_values[self->n_trend] = average;
+      self->trend_times[self->n_trend] = oldest_end - 1 + (gint64) w * SECONDS_PER_WEEK;
+      self->trend_values[self->n_trend] = averages[w];
       self->n_trend++;
     }
   return TRUE;
