@@ -455,6 +455,45 @@ draw_table_header (VigilReportLayout       *self,
   return row_height;
 }
 
+/* A column's cells laid out once per text: a long table repeats the
+ * same owners, tiers, figures and dates thousands of times, and laying
+ * out text (shaping it) costs more than drawing it. */
+#define MAX_CACHED_CELLS 1024
+
+typedef struct
+{
+  GHashTable *layouts;  /* cell text → its PangoLayout, ready to draw */
+  double      width;
+  gboolean    numeric;
+} CellCache;
+
+/* The layout of @text in @cache's column, laid out on first use; @scratch
+ * (laid out anew) once the cache is full. */
+static PangoLayout *
+get_cell_layout (VigilReportLayout *self,
+                 CellCache         *cache,
+                 PangoLayout       *scratch,
+                 const char        *text,
+                 double             font_size)
+{
+  PangoLayout *layout = g_hash_table_lookup (cache->layouts, text);
+
+  if (layout != NULL)
+    return layout;
+  if (g_hash_table_size (cache->layouts) < MAX_CACHED_CELLS)
+    {
+      layout = pango_layout_new (self->context);
+      pango_layout_set_auto_dir (layout, FALSE);
+      pango_layout_set_single_paragraph_mode (layout, TRUE);
+      g_hash_table_insert (cache->layouts, g_strdup (text), layout);
+    }
+  else
+    layout = scratch;
+  prepare (self, layout, text, font_size, FALSE, cache->width, TRUE);
+  pango_layout_set_alignment (layout, cache->numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+  return layout;
+}
+
 /**
  * vigil_report_layout_table:
  * @cell_func: gives each cell's text
@@ -473,6 +512,7 @@ vigil_report_layout_table (VigilReportLayout       *self,
                            gpointer                 user_data)
 {
   g_autofree PangoLayout **cells = g_new0 (PangoLayout *, n_columns);
+  g_autofree CellCache *caches = g_new0 (CellCache, n_columns);
   double row_height = round (font_size * 1.9);
   double width = self->right - self->left;
   double cell_height;
@@ -483,6 +523,9 @@ vigil_report_layout_table (VigilReportLayout       *self,
       cells[c] = pango_layout_new (self->context);
       pango_layout_set_auto_dir (cells[c], FALSE);
       pango_layout_set_single_paragraph_mode (cells[c], TRUE);
+      caches[c].layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      caches[c].width = columns[c].share * width - 2 * CELL_PADDING;
+      caches[c].numeric = columns[c].numeric;
     }
   /* Every cell has one line of the same font: one height for all. */
   cell_height = get_height (prepare (self, cells[0], "Ag", font_size, FALSE, 0, FALSE));
@@ -516,12 +559,12 @@ vigil_report_layout_table (VigilReportLayout       *self,
 
           if (text != NULL && *text != '\0')
             {
-              prepare (self, cells[c], text, font_size, FALSE, cell_width - 2 * CELL_PADDING, TRUE);
-              pango_layout_set_alignment (cells[c], columns[c].numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+              PangoLayout *layout = get_cell_layout (self, &caches[c], cells[c], text, font_size);
+
               /* On one baseline, whatever the fallback font's ascent (CJK). */
-              show_layout (self, cells[c], x + CELL_PADDING,
+              show_layout (self, layout, x + CELL_PADDING,
                            self->y + (row_height - cell_height) / 2 + baseline
-                           - pango_units_to_double (pango_layout_get_baseline (cells[c])), ink);
+                           - pango_units_to_double (pango_layout_get_baseline (layout)), ink);
             }
           x += cell_width;
         }
@@ -529,5 +572,8 @@ vigil_report_layout_table (VigilReportLayout       *self,
     }
 
   for (guint c = 0; c < n_columns; c++)
-    g_object_unref (cells[c]);
+    {
+      g_object_unref (cells[c]);
+      g_hash_table_unref (caches[c].layouts);
+    }
 }
