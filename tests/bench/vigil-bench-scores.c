@@ -125,6 +125,8 @@ main (int    argc,
   gboolean have_baseline;
 
   setlocale (LC_ALL, "");
+  /* Each figure as soon as it is known, also into a file. */
+  setvbuf (stdout, NULL, _IOLBF, 0);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
