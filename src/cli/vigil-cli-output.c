@@ -392,6 +392,28 @@ vigil_json_writer_string (VigilJsonWriter *writer,
   append_string (writer->out, text);
 }
 
+/* @value in decimal digits, as printf () writes an integer. */
+static void
+append_integer (GString *out,
+                gint64   value)
+{
+  char digits[24];
+  guint n = 0;
+  /* In unsigned arithmetic: the most negative value has no positive twin. */
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      digits[n++] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    g_string_append_c (out, '-');
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
 /* @value with 17 significant digits (it reads back the same double),
  * with ".0" after a whole number as json-glib writes it; null for NaN
  * and the infinities, which JSON has no number for. */
@@ -407,6 +429,15 @@ vigil_json_writer_double (VigilJsonWriter *writer,
       return;
     }
   begin_value (writer);
+  /* A whole number of up to 15 digits is what %.17g writes of it, then
+   * ".0": written without printf, for the many weights, points and sums
+   * of money that are whole. */
+  if (value == floor (value) && fabs (value) < 1e15 && !(value == 0 && signbit (value)))
+    {
+      append_integer (writer->out, (gint64) value);
+      g_string_append (writer->out, ".0");
+      return;
+    }
   g_ascii_formatd (buffer, sizeof buffer, "%.17g", value);
   g_string_append (writer->out, buffer);
   if (strpbrk (buffer, ".e") == NULL)
@@ -418,7 +449,7 @@ vigil_json_writer_int (VigilJsonWriter *writer,
                        gint64           value)
 {
   begin_value (writer);
-  g_string_append_printf (writer->out, "%" G_GINT64_FORMAT, value);
+  append_integer (writer->out, value);
 }
 
 void
