@@ -495,20 +495,13 @@ _vigil_store_collect_portfolio_rows (VigilStore    *self,
   return g_steal_pointer (&rows);
 }
 
-/* @expr, an outcome of customer c, looked up only for a customer with
- * any outcome (a look-up in the few, read once for the whole query),
- * else NULL: most customers have none, and a big book spares a seek
- * per customer and per column. */
-#define IF_ANY_OUTCOME(expr) \
-  "CASE WHEN c.id IN (SELECT customer_id FROM outcomes) THEN " expr " END"
-
 /* Every customer of a book (parameter 3: NULL for all, 0 the active
  * book, 1 the churned) with its latest snapshot and score, from one
  * query; the lifecycle columns are LIFECYCLE_COLUMNS as of now. */
 static const char portfolio_sql[] =
   "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
   TREND_COLUMNS ("c.latest_at") ", "
-  IF_ANY_OUTCOME (CHURNED_ON ("c.id")) ", " IF_ANY_OUTCOME (RENEWED_ON_AS_OF ("c.id", "'9999-12-31'")) ", "
+  LIFECYCLE_COLUMNS_IF_ANY ("'9999-12-31'") ", "
   LAST_TOUCH_COLUMNS ("") " "
   "FROM customers c JOIN sources src ON src.id = c.source_id "
   "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at "

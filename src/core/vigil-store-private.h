@@ -150,6 +150,14 @@ struct _VigilStore
 #define LIFECYCLE_COLUMNS(customer, until) \
   CHURNED_ON_AS_OF (customer, until) ", " RENEWED_ON_AS_OF (customer, until)
 #define N_LIFECYCLE_COLUMNS 2
+/* @expr, an outcome of customer c (LIFECYCLE_COLUMNS' lookups), looked
+ * up only for a customer with any outcome (a look-up in the few, read
+ * once a query), else NULL as it would give: most customers have none,
+ * and a big book is spared a seek a customer and a column. */
+#define IF_ANY_OUTCOME(expr) \
+  "CASE WHEN c.id IN (SELECT customer_id FROM outcomes) THEN " expr " END"
+#define LIFECYCLE_COLUMNS_IF_ANY(until) \
+  IF_ANY_OUTCOME (CHURNED_ON_AS_OF ("c.id", until)) ", " IF_ANY_OUTCOME (RENEWED_ON_AS_OF ("c.id", until))
 
 /* vigil-store.c: statements, their errors and values, transactions */
 gboolean          _vigil_store_set_sqlite_error       (VigilStore     *self,
