@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vigil-book.h"
 #include "vigil-error.h"
 #include "vigil-store-private.h"
 
@@ -69,6 +70,68 @@ vigil_store_list_portfolio_at (VigilStore  *self,
   sqlite3_bind_int64 (stmt, 2, time);
 
   return _vigil_store_collect_portfolio_rows (self, stmt, scorecards, error);
+}
+
+/**
+ * vigil_store_add_book_figures_at:
+ * @time: the moment (Unix seconds)
+ * @owner: (nullable): only this owner's customers
+ * @figures: the figures to add the book to (vigil_book_figures_add())
+ * @out_health_sum: (out): the sum of the known health scores
+ * @out_n_health: (out): how many there are
+ *
+ * The figures of the book vigil_store_list_portfolio_at() gives, from
+ * only what they need (each customer's latest snapshot by @time and its
+ * score): the figures of a week the report only compares with.
+ */
+gboolean
+vigil_store_add_book_figures_at (VigilStore        *self,
+                                 gint64             time,
+                                 const char        *owner,
+                                 VigilBookFigures  *figures,
+                                 double            *out_health_sum,
+                                 guint             *out_n_health,
+                                 GError           **error)
+{
+  static const char sql[] =
+    "WITH at (customer_id, t) AS ("
+    "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u "
+    "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
+    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1) "
+    "  AND " IF_ANY_OUTCOME (CHURNED_ON_AS_OF ("c.id", "date (?2, 'unixepoch')")) " IS NULL) "
+    "SELECT s.mrr, k.health, k.tier FROM at "
+    "JOIN snapshots s ON s.customer_id = at.customer_id AND s.observed_at = at.t "
+    JOIN_SCORES
+    "ORDER BY at.customer_id";
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (figures != NULL && out_health_sum != NULL && out_n_health != NULL, FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the portfolio"), error)))
+    return FALSE;
+  _vigil_store_bind_text_or_null (stmt, 1, owner);
+  sqlite3_bind_int64 (stmt, 2, time);
+  *out_health_sum = 0;
+  *out_n_health = 0;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      /* A row of the book with what the figures read of it, counted by
+       * the rule that counts the book's rows everywhere. */
+      const char *tier = (const char *) sqlite3_column_text (stmt, 2);
+      VigilSnapshot latest = { .mrr = _vigil_store_column_double_or_nan (stmt, 0) };
+      VigilPortfolioRow row = { .latest = &latest };
+
+      row.score.health = _vigil_store_column_double_or_nan (stmt, 1);
+      row.score.tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
+      if (vigil_book_figures_add (figures, &row) && !isnan (row.score.health))
+        {
+          *out_health_sum += row.score.health;
+          (*out_n_health)++;
+        }
+    }
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error);
 }
 
 /**
