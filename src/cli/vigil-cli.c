@@ -1008,7 +1008,7 @@ print_portfolio (CliContext        *context,
 
   if (!(store = open_store (context, &error)) ||
       !(scorecard = vigil_store_load_scorecard (store, &error)) ||
-      !(rows = vigil_store_list_book (store, view->book, view->owner, view->tier, &error)) ||
+      !(rows = vigil_store_list_book_scores (store, view->book, view->owner, view->tier, &error)) ||
       !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
     return fail (error);
   if ((format == VIGIL_OUTPUT_JSON || sort->key == SORT_TRIGGERS) &&

@@ -323,6 +323,11 @@ GPtrArray      *vigil_store_list_book            (VigilStore           *self,
                                                   const char           *owner,
                                                   VigilTier             tier,
                                                   GError              **error);
+GPtrArray      *vigil_store_list_book_scores     (VigilStore           *self,
+                                                  VigilBook             book,
+                                                  const char           *owner,
+                                                  VigilTier             tier,
+                                                  GError              **error);
 gboolean        vigil_store_foreach_portfolio_row (VigilStore            *self,
                                                    VigilPortfolioRowFunc  func,
                                                    gpointer               user_data,
