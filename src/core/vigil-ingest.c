@@ -35,7 +35,10 @@
  * Parsing and writing run side by side: the caller's thread parses
  * records and hands them over in chunks; a writer thread, the only one
  * to touch the database until the commit, scores and stores them. A
- * small pool of chunks bounds the memory in flight.
+ * small pool of chunks bounds the memory in flight. A poll hands each
+ * page over as it is read and has it written at once
+ * (vigil_ingest_write_now()), so that storing a page overlaps fetching
+ * the next instead of all of it waiting for the last page.
  *
  * Records of one ingest that share an id and a time (a customer with two
  * subscriptions, a CRM export with a row per deal) make one row, field
@@ -71,6 +74,10 @@ typedef struct
   gint64      oldest;       /* its oldest observation in this ingest */
   GPtrArray *keys;   /* the record's keys seen in this ingest, NULL if none */
   gint64  latest_at;
+  /* Its attributes, as they are now, are in the store already: a new
+   * record's are written with it (resolve_new_records()), during the
+   * pages of a poll rather than after the last. */
+  gboolean stored;
   char   *name;
   char   *plan;
   char   *owner;
@@ -98,6 +105,7 @@ typedef struct
 {
   VigilSnapshot rows[CHUNK_ROWS];
   guint         len;
+  gboolean      write_now;  /* vigil_ingest_write_now(): the batch goes out after it */
 } Chunk;
 
 struct _VigilIngest
@@ -120,6 +128,7 @@ struct _VigilIngest
   gboolean         open;
   VigilMergeRule   merge[VIGIL_N_FIELDS];
   VigilStoreRepeats *repeats;   /* once a row is found already written */
+  GHashTable      *already_stored; /* of AlreadyStored: count_already_stored() */
 
   /* The hand-over between the caller and the writer thread. */
   GThread         *writer;
@@ -239,15 +248,16 @@ customer_state_free (gpointer data)
 /* The newest snapshot's attributes win; older ones only fill gaps. The
  * record's strings are copied, not taken: they belong to the thread
  * that parsed them, and most rows repeat the name they had. */
-static void
+static gboolean
 merge_attribute (char       **slot,
                  const char  *value,
                  gboolean     newer)
 {
   if (value == NULL || !(newer || *slot == NULL) || g_strcmp0 (*slot, value) == 0)
-    return;
+    return FALSE;
   g_free (*slot);
   *slot = g_strdup (value);
+  return TRUE;
 }
 
 static void
@@ -255,13 +265,19 @@ merge_attributes (CustomerState       *state,
                   const VigilSnapshot *snapshot)
 {
   gboolean newer = snapshot->observed_at >= state->latest_at;
+  gboolean changed = FALSE;
 
-  merge_attribute (&state->name, snapshot->name, newer);
-  merge_attribute (&state->owner, snapshot->owner, newer);
-  merge_attribute (&state->segment, snapshot->segment, newer);
-  merge_attribute (&state->plan, snapshot->plan, newer);
-  if (newer)
-    state->latest_at = snapshot->observed_at;
+  changed |= merge_attribute (&state->name, snapshot->name, newer);
+  changed |= merge_attribute (&state->owner, snapshot->owner, newer);
+  changed |= merge_attribute (&state->segment, snapshot->segment, newer);
+  changed |= merge_attribute (&state->plan, snapshot->plan, newer);
+  if (newer && snapshot->observed_at != state->latest_at)
+    {
+      state->latest_at = snapshot->observed_at;
+      changed = TRUE;
+    }
+  if (changed)
+    state->stored = FALSE;
 }
 
 /* design 2.6: a record's keys are a union over time. They are copied:
@@ -372,6 +388,30 @@ find_key_account (VigilIngest  *self,
   return TRUE;
 }
 
+/* Stores @state, a record new to the store (lookup_customer() did not
+ * find it, and only this ingest writes), as an account of its own, with
+ * its attributes as the rows so far say. Written again over them at the
+ * end, should later rows change them, they end as if written once: the
+ * newest-wins rule of the store, applied to a row that holds what a part
+ * of the rows said, gives what all of them say. */
+static gboolean
+add_new_record (VigilIngest     *self,
+                CustomerState   *state,
+                VigilRecordRef  *record,
+                GError         **error)
+{
+  VigilSnapshot attributes = {
+    .name = state->name, .plan = state->plan,
+    .owner = state->owner, .segment = state->segment,
+  };
+
+  if (!_vigil_store_add_record (self->store, self->source_id, state->external_id, &attributes,
+                                state->latest_at, record, error))
+    return FALSE;
+  state->stored = TRUE;
+  return TRUE;
+}
+
 /* design 2.6: stores the records first seen in this batch. One whose
  * keys name one account joins it at once, nothing being merged later:
  * when the account has at least as much history as the record brings
@@ -415,8 +455,7 @@ resolve_new_records (VigilIngest  *self,
             return FALSE;
           mark_for_recompute (self, account, since);
         }
-      else if (!_vigil_store_ensure_record (self->store, self->source_id, state->external_id,
-                                            &record, error))
+      else if (!add_new_record (self, state, &record, error))
         return FALSE;
       state->id = record.customer_id;
       state->record_id = record.record_id;
@@ -513,7 +552,7 @@ write_customers (VigilIngest  *self,
           if (added)
             g_array_append_val (self->keyed, state->id);
         }
-      if (state->latest_at == G_MININT64)
+      if (state->latest_at == G_MININT64 || state->stored)
         continue;
       /* A shared account's row is rebuilt from its records' at the end. */
       if (!_vigil_store_update_record (self->store, state->record_id, &attributes,
@@ -626,6 +665,45 @@ write_row (VigilIngest  *self,
                                       &score, out_inserted, error);
 }
 
+/* A row found stored before this ingest began, by its key: an account's
+ * snapshot (its id) or a record's raw observation (minus its id). */
+typedef struct
+{
+  gint64 key;
+  gint64 observed_at;
+} AlreadyStored;
+
+/* A row of @key (an account, or a record's observations) at @observed_at
+ * is the same data as a row stored before this ingest began: left as it
+ * is, counted once as already stored. A later row of the key at that
+ * time, in a later batch, is a record that repeated an id, as it would
+ * have been in the same batch: a poll writes page by page, and neither
+ * pages nor batches change the counts (design 2.5). One time a key is
+ * remembered, the latest found: memory follows the records, not the rows. */
+static void
+count_already_stored (VigilIngest *self,
+                      gboolean     observation,
+                      gint64       key,
+                      gint64       observed_at)
+{
+  gint64 id = observation ? -key : key;
+  AlreadyStored *found = g_hash_table_lookup (self->already_stored, &id);
+
+  if (found != NULL && found->observed_at == observed_at)
+    {
+      self->stats.repeated++;
+      return;
+    }
+  self->stats.duplicates++;
+  if (found == NULL)
+    {
+      found = g_new (AlreadyStored, 1);
+      found->key = id;
+      g_hash_table_insert (self->already_stored, &found->key, found);
+    }
+  found->observed_at = observed_at;
+}
+
 /* @row found a row at its key already: one stored before this ingest is
  * the same data again, left alone; one this ingest wrote (an earlier
  * page or batch) is taken back, combined with @row and written again. */
@@ -649,7 +727,7 @@ write_over_row (VigilIngest  *self,
     return FALSE;
   if (predates)
     {
-      self->stats.duplicates++;
+      count_already_stored (self, observation, key, row->snapshot.observed_at);
       return TRUE;
     }
 
@@ -715,7 +793,7 @@ flush_pending (VigilIngest  *self,
             return FALSE;
           if (stored)
             {
-              self->stats.duplicates++;
+              count_already_stored (self, FALSE, row->customer_id, row->snapshot.observed_at);
               continue;
             }
         }
@@ -815,6 +893,8 @@ writer_thread (gpointer data)
 
   while ((chunk = g_async_queue_pop (self->filled)) != &end_of_records)
     {
+      gboolean write_now = chunk->write_now;
+
       for (guint i = 0; i < chunk->len; i++)
         {
           GError *error = NULL;
@@ -824,6 +904,16 @@ writer_thread (gpointer data)
             writer_fail (self, error);
         }
       g_async_queue_push (self->emptied, chunk);
+
+      /* Behind the caller, the batch waits for what is queued: fewer,
+       * larger batches, each sorted (see the top of this file). */
+      if (write_now && g_async_queue_length (self->filled) == 0 && !g_atomic_int_get (&self->failed))
+        {
+          GError *error = NULL;
+
+          if (!flush_pending (self, &error))
+            writer_fail (self, error);
+        }
     }
 
   if (!g_atomic_int_get (&self->failed))
@@ -876,6 +966,8 @@ join_writer (VigilIngest  *self,
   if (self->writer == NULL)
     return TRUE;
 
+  /* the end of records writes what is left */
+  self->chunk->write_now = FALSE;
   g_async_queue_push (self->filled, g_steal_pointer (&self->chunk));
   g_async_queue_push (self->filled, &end_of_records);
   g_thread_join (g_steal_pointer (&self->writer));
@@ -919,6 +1011,7 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->keyed, g_array_unref);
   g_clear_pointer (&self->to_recompute, g_hash_table_unref);
   g_clear_pointer (&self->repeats, _vigil_store_repeats_free);
+  g_clear_pointer (&self->already_stored, g_hash_table_unref);
   g_clear_pointer (&self->pulses, g_hash_table_unref);
   g_clear_error (&self->writer_error);
   g_mutex_clear (&self->error_lock);
@@ -945,6 +1038,7 @@ vigil_ingest_init (VigilIngest *self)
   self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->keyed = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->already_stored = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   /* Its full size at once: grown by doubling it would take half again. */
   self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), BATCH_ROWS);
   g_array_set_clear_func (self->pending, clear_pending_row);
@@ -1034,6 +1128,18 @@ vigil_ingest_set_merge (VigilIngest          *self,
   memcpy (self->stats.merge, merge, sizeof self->stats.merge);
 }
 
+/* Gives the chunk being filled to the writer and takes an empty one,
+ * waiting for one while the writer is behind. */
+static void
+hand_over (VigilIngest *self,
+           gboolean     write_now)
+{
+  self->chunk->write_now = write_now;
+  g_async_queue_push (self->filled, self->chunk);
+  self->chunk = g_async_queue_pop (self->emptied);
+  self->chunk->len = 0;
+}
+
 /**
  * vigil_ingest_add:
  * @snapshot: a parsed record; its strings may be taken over
@@ -1080,12 +1186,27 @@ vigil_ingest_add (VigilIngest    *self,
   memset (snapshot, 0, sizeof *snapshot);
   vigil_snapshot_clear (snapshot);
   if (self->chunk->len >= CHUNK_ROWS)
-    {
-      g_async_queue_push (self->filled, self->chunk);
-      self->chunk = g_async_queue_pop (self->emptied);
-      self->chunk->len = 0;
-    }
+    hand_over (self, FALSE);
   return TRUE;
+}
+
+/**
+ * vigil_ingest_write_now:
+ *
+ * Hands the records added so far to the writer, to be stored now rather
+ * than when a batch is full: a poll calls it after each page, so that
+ * the page is written while the next one is fetched (design 2.3). What
+ * is stored is the same either way (design 2.5: pages and batches do
+ * not matter); only when the writing happens changes.
+ */
+void
+vigil_ingest_write_now (VigilIngest *self)
+{
+  g_return_if_fail (VIGIL_IS_INGEST (self));
+  g_return_if_fail (self->open);
+
+  if (self->chunk->len > 0)
+    hand_over (self, TRUE);
 }
 
 /* design 2.6: accounts whose records gained keys join the accounts they

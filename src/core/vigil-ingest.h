@@ -85,6 +85,7 @@ void                    vigil_ingest_set_merge   (VigilIngest          *self,
 gboolean                vigil_ingest_add         (VigilIngest          *self,
                                                   VigilSnapshot        *snapshot,
                                                   GError              **error);
+void                    vigil_ingest_write_now   (VigilIngest          *self);
 gboolean                vigil_ingest_commit      (VigilIngest          *self,
                                                   GError              **error);
 void                    vigil_ingest_abort       (VigilIngest          *self);

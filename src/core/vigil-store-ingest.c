@@ -90,6 +90,74 @@ _vigil_store_ensure_record (VigilStore      *self,
   return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
 }
 
+/* Binds what a new customer and its record are given: the source (1),
+ * the external id (2), name, plan, owner and segment (3 to 6) and the
+ * time they were last seen (7). */
+static void
+bind_new_record (sqlite3_stmt         *stmt,
+                 gint64                source_id,
+                 const char           *external_id,
+                 const VigilSnapshot  *attributes,
+                 gint64                latest_at)
+{
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  _vigil_store_bind_text_or_null (stmt, 3, attributes->name);
+  _vigil_store_bind_text_or_null (stmt, 4, attributes->plan);
+  _vigil_store_bind_text_or_null (stmt, 5, attributes->owner);
+  _vigil_store_bind_text_or_null (stmt, 6, attributes->segment);
+  sqlite3_bind_int64 (stmt, 7, latest_at);
+}
+
+/* The record @external_id of @source_id, which the caller knows is not
+ * in the store, added as an account of its own (design 2.6) with its
+ * name, plan, owner and segment as last seen at @latest_at: what
+ * _vigil_store_ensure_record() and then setting them with
+ * vigil_store_update_customer() and _vigil_store_update_record() give
+ * (on a row that holds nothing yet, the newest-wins rule takes every
+ * value given), in half the statements: an ingest or a first poll adds
+ * thousands at once. */
+gboolean
+_vigil_store_add_record (VigilStore           *self,
+                         gint64                source_id,
+                         const char           *external_id,
+                         const VigilSnapshot  *attributes,
+                         gint64                latest_at,
+                         VigilRecordRef       *out,
+                         GError              **error)
+{
+  static const char customer_sql[] =
+    "INSERT INTO customers (source_id, external_id, name, plan, owner, segment, latest_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+  static const char record_sql[] =
+    "INSERT INTO records (source_id, external_id, name, plan, owner, segment, latest_at, customer_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _vigil_store_cached (self, customer_sql, _("Adding a customer"), error)))
+    return FALSE;
+  bind_new_record (stmt, source_id, external_id, attributes, latest_at);
+  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+    return FALSE;
+  out->customer_id = sqlite3_last_insert_rowid (self->db);
+
+  if (!(stmt = _vigil_store_cached (self, record_sql, _("Adding a customer"), error)))
+    return FALSE;
+  bind_new_record (stmt, source_id, external_id, attributes, latest_at);
+  sqlite3_bind_int64 (stmt, 8, out->customer_id);
+  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+    return FALSE;
+  out->record_id = sqlite3_last_insert_rowid (self->db);
+  out->shared = FALSE;
+  out->main = TRUE;
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_SET_MAIN_RECORD, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, out->customer_id);
+  sqlite3_bind_int64 (stmt, 2, out->record_id);
+  return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
+}
+
 /* design 2.6: adds the record @external_id of @source_id to account
  * @customer_id, as one more of its records (not its main record). */
 gboolean

@@ -279,6 +279,13 @@ gboolean          _vigil_store_ensure_record          (VigilStore      *self,
                                                        const char      *external_id,
                                                        VigilRecordRef  *out,
                                                        GError         **error);
+gboolean          _vigil_store_add_record             (VigilStore           *self,
+                                                       gint64                source_id,
+                                                       const char           *external_id,
+                                                       const VigilSnapshot  *attributes,
+                                                       gint64                latest_at,
+                                                       VigilRecordRef       *out,
+                                                       GError              **error);
 gboolean          _vigil_store_find_implicit_observation (VigilStore      *self,
                                                           gint64           customer_id,
                                                           gint64           observed_at,

@@ -12,7 +12,7 @@
  * resident memory, the PDF's size and the fonts it embeds (by pdffonts,
  * when installed). Then, on the 10,000-customer book, `vigil report` of
  * this build (VIGIL_BINARY, which meson sets) and of the previous
- * release (--baseline or VIGIL_BASELINE_BINARY) are run side by side,
+ * release (--baseline or VIGIL_BASELINE) are run side by side,
  * best of R (default 3). Goals: 10,000 customers under 2 s, 150 MB peak
  * RSS and 1 MB of PDF, with one font subset per face; 300 customers
  * under 0.5 s. Prints figures; never fails on them.
@@ -244,7 +244,7 @@ main (int    argc,
       return 2;
     }
   if (baseline == NULL)
-    baseline = g_strdup (g_getenv ("VIGIL_BASELINE_BINARY"));
+    baseline = g_strdup (g_getenv ("VIGIL_BASELINE"));
   if (dir == NULL)
     {
       if (!(dir = g_dir_make_tmp ("vigil-bench-report-XXXXXX", &error)))

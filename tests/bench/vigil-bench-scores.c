@@ -13,7 +13,7 @@
  * `vigil --db BOOK scores --format json` R times (default 3) into
  * /dev/null, printing the best wall time, the CPU time (user + sys) and
  * the peak resident memory of the best run. With --baseline (or
- * VIGIL_BASELINE_BINARY) the previous release's binary is timed the same
+ * VIGIL_BASELINE) the previous release's binary is timed the same
  * way, side by side, and both outputs are compared byte for byte. The
  * binary timed is VIGIL_BINARY (meson sets it). Goal: 100,000 customers
  * under 2 s. Prints figures; never fails on them.
@@ -144,7 +144,7 @@ main (int    argc,
       return 2;
     }
   if (baseline == NULL)
-    baseline = g_strdup (g_getenv ("VIGIL_BASELINE_BINARY"));
+    baseline = g_strdup (g_getenv ("VIGIL_BASELINE"));
   have_baseline = baseline != NULL && *baseline != '\0';
   if (have_baseline && !g_file_test (baseline, G_FILE_TEST_IS_EXECUTABLE))
     {
