@@ -36,6 +36,7 @@
  * same from run to run, and a kept one is reused. */
 #define NOW G_GINT64_CONSTANT (1795003200)
 #define GOAL_S 2.0
+#define GOAL_CUSTOMERS 100000
 
 /* The best of @runs runs of `VIGIL --db DB scores --format json`, and
  * one more into @output to compare. */
@@ -197,8 +198,11 @@ main (int    argc,
                previous.cpu_s / current.cpu_s);
       g_print ("  outputs: %s\n", difference == NULL ? "the same bytes" : difference);
     }
-  g_print ("goal: %d customers under %.1f s: %s\n", customers, GOAL_S,
-           current.wall_s < GOAL_S ? "met" : "MISSED");
+  if (customers == GOAL_CUSTOMERS)
+    g_print ("goal: %d customers under %.1f s: %s\n", customers, GOAL_S,
+             current.wall_s < GOAL_S ? "met" : "MISSED");
+  else
+    g_print ("(the goal, under %.1f s, is set for %d customers)\n", GOAL_S, GOAL_CUSTOMERS);
 
   vigil_bench_remove_dir (dir);
   return 0;
