@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 #include <sqlite3.h>
 
+#include "vigil-json-private.h"
 #include "vigil-test-util.h"
 #include "vigil-test-churn.h"
 
@@ -2443,6 +2444,76 @@ test_cli_triggers_by_customer (void)
   test_dir_clear (&dir);
 }
 
+/* `scores --format json` is JSON by RFC 8259 whatever the names hold:
+ * every control character escaped (U+001F too), quotation marks and
+ * reverse solidi escaped, other text as it is, and bytes that are not
+ * UTF-8 (a database edited by hand) as U+FFFD; it reads back, checked
+ * byte by byte by Vigil's own reader, as the names stored. */
+static void
+test_cli_scores_json_rfc8259 (void)
+{
+  static const char records[] =
+    "{\"id\":\"ctl\",\"name\":\"Tab\\tthere \\\"quoted\\\" back\\\\slash unit\\u001f\\u0001 "
+    "del\\u007f \\u00e9 \\u5317\\u2028\",\"mrr\":100,\"observed_at\":\"2026-11-21T12:00:00Z\"}\n"
+    "{\"id\":\"bad\",\"name\":\"Bad\",\"mrr\":200,\"observed_at\":\"2026-11-21T12:00:00Z\"}\n";
+  const char *expected = "Tab\tthere \"quoted\" back\\slash unit\x1f\x01 del\x7f \xc3\xa9 \xe5\x8c\x97\xe2\x80\xa8";
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autofree char *path = NULL;
+  g_auto(Run) run = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  sqlite3 *handle = NULL;
+  JsonArray *array;
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  path = test_dir_write (&dir, "names.jsonl", records, -1);
+  run_vigil (&run, "--db", db, "import", path);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  /* By hand: a name that is not UTF-8, a lone continuation byte and a
+   * truncated sequence around valid text. */
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, "UPDATE customers SET name = CAST (X'4180C3A942E2' AS TEXT) "
+                                 "WHERE external_id = 'bad'", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (handle);
+
+  run_vigil (&run, "--db", db, "scores", "--format", "json", "--sort", "id");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "unit\\u001f\\u0001 del\\u007f "));
+  g_assert_nonnull (strstr (run.out, "\"Tab\\tthere \\\"quoted\\\" back\\\\slash"));
+  root = _vigil_json_parse (run.out, -1, VIGIL_JSON_DATA, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "name"), ==,
+                   "A\xef\xbf\xbd\xc3\xa9" "B\xef\xbf\xbd");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1), "name"), ==, expected);
+  /* One customer a line, as before. */
+  g_assert_true (g_str_has_prefix (run.out, "[\n{\"id\":\"bad\","));
+  g_assert_nonnull (strstr (run.out, "},\n{\"id\":\"ctl\","));
+  g_assert_true (g_str_has_suffix (run.out, "}\n]\n"));
+
+  test_dir_clear (&dir);
+}
+
+/* An empty book is an empty array. */
+static void
+test_cli_scores_json_empty (void)
+{
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_auto(Run) run = { 0 };
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  run_vigil (&run, "--db", db, "scores", "--format", "json");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "[\n]\n");
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2450,6 +2521,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cli/version-help", test_cli_version_help);
+  g_test_add_func ("/cli/scores-json-rfc8259", test_cli_scores_json_rfc8259);
+  g_test_add_func ("/cli/scores-json-empty", test_cli_scores_json_empty);
   g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
   g_test_add_func ("/cli/import-summary", test_cli_import_summary);
   g_test_add_func ("/cli/import-page-sized", test_cli_import_page_sized);

@@ -527,6 +527,53 @@ lists_customer (const VigilReportData *data,
   return FALSE;
 }
 
+/* design 6: each point of the 12-week health trend, read in one pass
+ * over the customers, is the average health of the active book as it
+ * stood at that week's end (each customer's latest score by then; a
+ * customer churned by then left out, back once renewed), as the book
+ * of that moment gives it, read by another query. */
+static void
+test_report_trend_points (void)
+{
+  g_autoptr(Book) book = build_book (40);
+  g_autoptr(VigilReportData) data = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Churned two weeks before the report's week ends, another renewed
+   * after churning. */
+  record_outcome (book, 39, "churned", LAST_DAY - 14);
+  record_outcome (book, 38, "churned", LAST_DAY - 20);
+  record_outcome (book, 38, "renewed", LAST_DAY - 8);
+  data = gather (book);
+  store = vigil_store_open (book->db_path, &error);
+  g_assert_no_error (error);
+  /* Five weeks of history: the older week ends have no score. */
+  g_assert_cmpuint (data->n_trend, ==, 5);
+  for (guint i = 0; i < data->n_trend; i++)
+    {
+      g_autoptr(GPtrArray) rows = vigil_store_list_portfolio_at (store, data->trend_times[i], NULL, &error);
+      double sum = 0;
+      guint count = 0;
+
+      g_assert_no_error (error);
+      for (guint r = 0; r < rows->len; r++)
+        {
+          const VigilPortfolioRow *row = g_ptr_array_index (rows, r);
+
+          if (!isnan (row->score.health))
+            {
+              sum += row->score.health;
+              count++;
+            }
+        }
+      g_assert_cmpuint (count, >, 0);
+      g_assert_cmpfloat_with_epsilon (data->trend_values[i], sum / count, 1e-9);
+      if (i > 0)
+        g_assert_cmpint (data->trend_times[i] - data->trend_times[i - 1], ==, 7 * 86400);
+    }
+}
+
 /* design 3.2 and 6: the report counts and lists the active book as it
  * stood at the end of the week. A customer churned on the week's
  * Thursday is in the week before's figures, not in this week's, nor in
@@ -887,6 +934,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/report/iso-week/parse", test_iso_week_parse);
+  g_test_add_func ("/report/data/trend-points", test_report_trend_points);
   g_test_add_func ("/report/iso-week/last-full", test_iso_week_last_full);
   g_test_add_func ("/report/data/unknown-risk", test_report_data_unknown_risk);
   g_test_add_func ("/report/pdf/content", test_report_content);

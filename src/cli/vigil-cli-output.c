@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -207,4 +208,261 @@ vigil_output_table (const char * const *headers,
     }
 
   return g_string_free (out, FALSE);
+}
+
+/* JSON, written as it goes ------------------------------------------------- */
+
+/**
+ * vigil_json_writer_init:
+ * @out: where the text goes; the caller may empty it between values of
+ *   the outermost container (after vigil_json_writer_end_object(), say)
+ *
+ * A writer for one JSON text. It writes what json-glib's generator
+ * writes for the same values, without its tree, and never what RFC 8259
+ * forbids: every control character is escaped, invalid UTF-8 becomes
+ * U+FFFD, and a number that is not finite is written null.
+ */
+void
+vigil_json_writer_init (VigilJsonWriter *writer,
+                        GString         *out)
+{
+  *writer = (VigilJsonWriter) { out, 0, 0, FALSE, FALSE };
+}
+
+/* With @lines, each item of the outermost array goes on a line of its
+ * own (a text that greps well); JSON all the same. */
+void
+vigil_json_writer_set_lines (VigilJsonWriter *writer,
+                             gboolean         lines)
+{
+  writer->lines = lines;
+}
+
+static gboolean
+is_line_item (VigilJsonWriter *writer)
+{
+  return writer->lines && writer->depth == 1;
+}
+
+/* What goes before a value: a comma after the container's last item. */
+static void
+begin_value (VigilJsonWriter *writer)
+{
+  guint64 bit = G_GUINT64_CONSTANT (1) << writer->depth;
+
+  if (writer->after_name)
+    {
+      writer->after_name = FALSE;
+      return;
+    }
+  if (writer->depth > 0 && (writer->has_items & bit) != 0)
+    g_string_append_c (writer->out, ',');
+  if (is_line_item (writer))
+    g_string_append_c (writer->out, '\n');
+  writer->has_items |= bit;
+}
+
+static void
+open_container (VigilJsonWriter *writer,
+                char             bracket)
+{
+  begin_value (writer);
+  g_return_if_fail (writer->depth + 1 < VIGIL_JSON_WRITER_MAX_DEPTH);
+  g_string_append_c (writer->out, bracket);
+  writer->depth++;
+  writer->has_items &= ~(G_GUINT64_CONSTANT (1) << writer->depth);
+}
+
+static void
+close_container (VigilJsonWriter *writer,
+                 char             bracket)
+{
+  g_return_if_fail (writer->depth > 0 && !writer->after_name);
+  if (is_line_item (writer))
+    g_string_append_c (writer->out, '\n');
+  writer->depth--;
+  g_string_append_c (writer->out, bracket);
+}
+
+void
+vigil_json_writer_begin_object (VigilJsonWriter *writer)
+{
+  open_container (writer, '{');
+}
+
+void
+vigil_json_writer_end_object (VigilJsonWriter *writer)
+{
+  close_container (writer, '}');
+}
+
+void
+vigil_json_writer_begin_array (VigilJsonWriter *writer)
+{
+  open_container (writer, '[');
+}
+
+void
+vigil_json_writer_end_array (VigilJsonWriter *writer)
+{
+  close_container (writer, ']');
+}
+
+/* @text as a JSON string: quotation mark, reverse solidus and the
+ * control characters escaped (RFC 8259 section 7; the short forms where
+ * there are some, and DEL as json-glib does), other characters as they
+ * are, each invalid UTF-8 sequence as U+FFFD. */
+static void
+append_string (GString    *out,
+               const char *text)
+{
+  const char *p = text;
+  const char *end = text + strlen (text);
+
+  g_string_append_c (out, '"');
+  while (p < end)
+    {
+      const char *run = p;
+      const char *invalid;
+
+      /* Plain bytes go in one append. */
+      while (p < end && (guchar) *p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f && (guchar) *p < 0x80)
+        p++;
+      g_string_append_len (out, run, p - run);
+      if (p == end)
+        break;
+
+      if ((guchar) *p >= 0x80)
+        {
+          run = p;
+          /* The valid multi-byte characters up to the next ASCII byte. */
+          while (p < end && (guchar) *p >= 0x80)
+            p++;
+          if (g_utf8_validate (run, p - run, &invalid))
+            g_string_append_len (out, run, p - run);
+          else
+            {
+              g_string_append_len (out, run, invalid - run);
+              g_string_append (out, "\xef\xbf\xbd");
+              /* Past the bad byte; the rest of the run is looked at again. */
+              p = invalid + 1;
+            }
+          continue;
+        }
+
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default: g_string_append_printf (out, "\\u%04x", (guchar) *p); break;
+        }
+      p++;
+    }
+  g_string_append_c (out, '"');
+}
+
+/* A member's name; its value comes next. */
+void
+vigil_json_writer_name (VigilJsonWriter *writer,
+                        const char      *name)
+{
+  g_return_if_fail (writer->depth > 0 && !writer->after_name);
+  begin_value (writer);
+  append_string (writer->out, name);
+  g_string_append_c (writer->out, ':');
+  writer->after_name = TRUE;
+}
+
+/* @text as a string, or null for %NULL. */
+void
+vigil_json_writer_string (VigilJsonWriter *writer,
+                          const char      *text)
+{
+  if (text == NULL)
+    {
+      vigil_json_writer_null (writer);
+      return;
+    }
+  begin_value (writer);
+  append_string (writer->out, text);
+}
+
+/* @value in decimal digits, as printf () writes an integer. */
+static void
+append_integer (GString *out,
+                gint64   value)
+{
+  char digits[24];
+  guint n = 0;
+  /* In unsigned arithmetic: the most negative value has no positive twin. */
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      digits[n++] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    g_string_append_c (out, '-');
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* @value with 17 significant digits (it reads back the same double),
+ * with ".0" after a whole number as json-glib writes it; null for NaN
+ * and the infinities, which JSON has no number for. */
+void
+vigil_json_writer_double (VigilJsonWriter *writer,
+                          double           value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    {
+      vigil_json_writer_null (writer);
+      return;
+    }
+  begin_value (writer);
+  /* A whole number of up to 15 digits is what %.17g writes of it, then
+   * ".0": written without printf, for the many weights, points and sums
+   * of money that are whole. */
+  if (value == floor (value) && fabs (value) < 1e15 && !(value == 0 && signbit (value)))
+    {
+      append_integer (writer->out, (gint64) value);
+      g_string_append (writer->out, ".0");
+      return;
+    }
+  g_ascii_formatd (buffer, sizeof buffer, "%.17g", value);
+  g_string_append (writer->out, buffer);
+  if (strpbrk (buffer, ".e") == NULL)
+    g_string_append (writer->out, ".0");
+}
+
+void
+vigil_json_writer_int (VigilJsonWriter *writer,
+                       gint64           value)
+{
+  begin_value (writer);
+  append_integer (writer->out, value);
+}
+
+void
+vigil_json_writer_boolean (VigilJsonWriter *writer,
+                           gboolean         value)
+{
+  begin_value (writer);
+  g_string_append (writer->out, value ? "true" : "false");
+}
+
+void
+vigil_json_writer_null (VigilJsonWriter *writer)
+{
+  begin_value (writer);
+  g_string_append (writer->out, "null");
 }

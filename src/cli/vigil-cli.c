@@ -32,6 +32,8 @@
 #define DEMO_SEED VIGIL_DEMO_SEED
 #define DEMO_CUSTOMERS VIGIL_DEMO_CUSTOMERS
 #define DEMO_DAYS VIGIL_DEMO_DAYS
+/* Output written as it goes is handed to stdio in chunks of this size. */
+#define OUTPUT_CHUNK (64 * 1024)
 
 typedef struct
 {
@@ -220,18 +222,6 @@ add_double_or_null (JsonBuilder *builder,
 }
 
 static void
-add_count_or_null (JsonBuilder *builder,
-                   const char  *member,
-                   gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value == VIGIL_UNKNOWN)
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_int_value (builder, value);
-}
-
-static void
 add_string_or_null (JsonBuilder *builder,
                     const char  *member,
                     const char  *value)
@@ -253,27 +243,79 @@ add_time_or_null (JsonBuilder *builder,
   add_string_or_null (builder, member, text);
 }
 
+/* The members of the JSON that --format json writes as it goes (see
+ * vigil_json_writer_init()): unknown values are null. */
+static void
+write_double_or_null (VigilJsonWriter *writer,
+                      const char      *member,
+                      double           value)
+{
+  vigil_json_writer_name (writer, member);
+  vigil_json_writer_double (writer, value);
+}
+
+static void
+write_count_or_null (VigilJsonWriter *writer,
+                     const char      *member,
+                     gint64           value)
+{
+  vigil_json_writer_name (writer, member);
+  if (value == VIGIL_UNKNOWN)
+    vigil_json_writer_null (writer);
+  else
+    vigil_json_writer_int (writer, value);
+}
+
+static void
+write_string_or_null (VigilJsonWriter *writer,
+                      const char      *member,
+                      const char      *value)
+{
+  vigil_json_writer_name (writer, member);
+  vigil_json_writer_string (writer, value);
+}
+
+static void
+write_time_or_null (VigilJsonWriter *writer,
+                    const char      *member,
+                    gint64           time)
+{
+  g_autofree char *text = time != VIGIL_UNKNOWN ? vigil_time_format (time) : NULL;
+
+  write_string_or_null (writer, member, text);
+}
+
+static void
+write_day_or_null (VigilJsonWriter *writer,
+                   const char      *member,
+                   gint32           day)
+{
+  g_autofree char *text = day != VIGIL_UNKNOWN_DAY ? vigil_date_format (day) : NULL;
+
+  write_string_or_null (writer, member, text);
+}
+
 /* design 3.5: a pulse as JSON, null for none */
 static void
-add_pulse (JsonBuilder      *builder,
-           const char       *member,
-           const VigilPulse *pulse)
+write_pulse (VigilJsonWriter  *writer,
+             const char       *member,
+             const VigilPulse *pulse)
 {
   if (member != NULL)
-    json_builder_set_member_name (builder, member);
+    vigil_json_writer_name (writer, member);
   if (pulse == NULL)
     {
-      json_builder_add_null_value (builder);
+      vigil_json_writer_null (writer);
       return;
     }
-  json_builder_begin_object (builder);
-  add_string_or_null (builder, "sentiment", vigil_sentiment_get_id (pulse->sentiment));
-  add_string_or_null (builder, "reason", vigil_pulse_reason_get_id (pulse->reason));
-  add_string_or_null (builder, "note", pulse->note);
-  add_time_or_null (builder, "at", pulse->at);
-  add_string_or_null (builder, "author", pulse->author);
-  add_time_or_null (builder, "created_at", pulse->created_at);
-  json_builder_end_object (builder);
+  vigil_json_writer_begin_object (writer);
+  write_string_or_null (writer, "sentiment", vigil_sentiment_get_id (pulse->sentiment));
+  write_string_or_null (writer, "reason", vigil_pulse_reason_get_id (pulse->reason));
+  write_string_or_null (writer, "note", pulse->note);
+  write_time_or_null (writer, "at", pulse->at);
+  write_string_or_null (writer, "author", pulse->author);
+  write_time_or_null (writer, "created_at", pulse->created_at);
+  vigil_json_writer_end_object (writer);
 }
 
 /* Each active measure: its value, rescaled weight and points, its
@@ -281,13 +323,13 @@ add_pulse (JsonBuilder      *builder,
  * measure whose input was unknown shows as left out (value null,
  * weight 0). */
 static void
-add_measures (JsonBuilder        *builder,
-              VigilScorecard     *scorecard,
-              const VigilScore   *score,
-              const char * const *input_sources)
+write_measures (VigilJsonWriter    *writer,
+                VigilScorecard     *scorecard,
+                const VigilScore   *score,
+                const char * const *input_sources)
 {
-  json_builder_set_member_name (builder, "measures");
-  json_builder_begin_object (builder);
+  vigil_json_writer_name (writer, "measures");
+  vigil_json_writer_begin_object (writer);
   for (int i = 0; i < VIGIL_N_MEASURES; i++)
     {
       const VigilMeasureResult *m = &score->measures[i];
@@ -295,54 +337,54 @@ add_measures (JsonBuilder        *builder,
       if (vigil_scorecard_get_weight (scorecard, (VigilMeasure) i) <= 0 && isnan (m->value))
         continue;
 
-      json_builder_set_member_name (builder, vigil_measure_get_name ((VigilMeasure) i));
-      json_builder_begin_object (builder);
-      add_double_or_null (builder, "value", m->value);
-      add_double_or_null (builder, "weight", m->weight);
-      add_double_or_null (builder, "points", m->points);
-      add_double_or_null (builder, "input", m->input);
-      add_string_or_null (builder, "source", input_sources[i]);
-      json_builder_end_object (builder);
+      vigil_json_writer_name (writer, vigil_measure_get_name ((VigilMeasure) i));
+      vigil_json_writer_begin_object (writer);
+      write_double_or_null (writer, "value", m->value);
+      write_double_or_null (writer, "weight", m->weight);
+      write_double_or_null (writer, "points", m->points);
+      write_double_or_null (writer, "input", m->input);
+      write_string_or_null (writer, "source", input_sources[i]);
+      vigil_json_writer_end_object (writer);
     }
-  json_builder_end_object (builder);
+  vigil_json_writer_end_object (writer);
 }
 
 static void
-add_score (JsonBuilder        *builder,
-           VigilScorecard     *scorecard,
-           const VigilScore   *score,
-           const char * const *input_sources)
+write_score (VigilJsonWriter    *writer,
+             VigilScorecard     *scorecard,
+             const VigilScore   *score,
+             const char * const *input_sources)
 {
-  add_double_or_null (builder, "health", score->health);
-  add_string_or_null (builder, "tier", vigil_tier_get_id (score->tier));
-  json_builder_set_member_name (builder, "scorecard_version");
-  json_builder_add_int_value (builder, score->version);
-  add_measures (builder, scorecard, score, input_sources);
+  write_double_or_null (writer, "health", score->health);
+  write_string_or_null (writer, "tier", vigil_tier_get_id (score->tier));
+  vigil_json_writer_name (writer, "scorecard_version");
+  vigil_json_writer_int (writer, score->version);
+  write_measures (writer, scorecard, score, input_sources);
 }
 
 /* The account's keys and its records, the display record first. */
 static void
-add_account (JsonBuilder             *builder,
-             const VigilPortfolioRow *row)
+write_account (VigilJsonWriter         *writer,
+               const VigilPortfolioRow *row)
 {
-  json_builder_set_member_name (builder, "keys");
-  json_builder_begin_array (builder);
+  vigil_json_writer_name (writer, "keys");
+  vigil_json_writer_begin_array (writer);
   for (guint i = 0; row->keys[i] != NULL; i++)
-    json_builder_add_string_value (builder, row->keys[i]);
-  json_builder_end_array (builder);
+    vigil_json_writer_string (writer, row->keys[i]);
+  vigil_json_writer_end_array (writer);
 
-  json_builder_set_member_name (builder, "records");
-  json_builder_begin_array (builder);
+  vigil_json_writer_name (writer, "records");
+  vigil_json_writer_begin_array (writer);
   for (guint i = 0; i < row->records->len; i++)
     {
       const VigilAccountRecord *record = g_ptr_array_index (row->records, i);
 
-      json_builder_begin_object (builder);
-      add_string_or_null (builder, "source", record->source);
-      add_string_or_null (builder, "id", record->id);
-      json_builder_end_object (builder);
+      vigil_json_writer_begin_object (writer);
+      write_string_or_null (writer, "source", record->source);
+      write_string_or_null (writer, "id", record->id);
+      vigil_json_writer_end_object (writer);
     }
-  json_builder_end_array (builder);
+  vigil_json_writer_end_array (writer);
 }
 
 static void
@@ -355,6 +397,17 @@ print_json_node (JsonNode *root)
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
+}
+
+/* JSON text a writer made, printed as json-glib's generator prints a
+ * tree (indented), for the commands whose output is one small document. */
+static void
+print_json_text (const GString *text)
+{
+  g_autoptr(JsonNode) root = json_from_string (text->str, NULL);
+
+  g_return_if_fail (root != NULL);
+  print_json_node (root);
 }
 
 static void
@@ -530,13 +583,24 @@ get_at_stake (VigilChurnModel         *churn,
   return vigil_churn_at_stake (vigil_churn_risk_of (churn, row, NULL), row->latest->mrr);
 }
 
+/* A row with its churn risk and what that puts at stake, worked out once
+ * before sorting rather than in each of the n log n comparisons. */
+typedef struct
+{
+  VigilPortfolioRow *row;
+  double             risk;
+  double             at_stake;
+} SortItem;
+
 static int
 compare_rows (gconstpointer a,
               gconstpointer b,
               gpointer      user_data)
 {
-  const VigilPortfolioRow *ra = *(VigilPortfolioRow * const *) a;
-  const VigilPortfolioRow *rb = *(VigilPortfolioRow * const *) b;
+  const SortItem *ia = a;
+  const SortItem *ib = b;
+  const VigilPortfolioRow *ra = ia->row;
+  const VigilPortfolioRow *rb = ib->row;
   const SortSpec *spec = user_data;
   const VigilSnapshot *sa = ra->latest;
   const VigilSnapshot *sb = rb->latest;
@@ -599,8 +663,7 @@ compare_rows (gconstpointer a,
     case SORT_RISK:
       /* Highest first (lowest with --reverse), unknown last either way:
        * the rule of the core, which the report and the window follow. */
-      result = vigil_churn_risk_compare (vigil_churn_risk_of (spec->churn, ra, NULL),
-                                         vigil_churn_risk_of (spec->churn, rb, NULL), !spec->reverse);
+      result = vigil_churn_risk_compare (ia->risk, ib->risk, !spec->reverse);
       if (result != 0)
         return result;
       break;
@@ -608,8 +671,8 @@ compare_rows (gconstpointer a,
       /* The core's order, which the window's default follows: most at
        * stake first (least with --reverse), unknown last either way,
        * ties by the sooner renewal. */
-      result = vigil_churn_at_stake_compare (get_at_stake (spec->churn, ra), sa->renewal_day,
-                                             get_at_stake (spec->churn, rb), sb->renewal_day, !spec->reverse);
+      result = vigil_churn_at_stake_compare (ia->at_stake, sa->renewal_day,
+                                             ib->at_stake, sb->renewal_day, !spec->reverse);
       if (result != 0)
         return result;
       break;
@@ -778,26 +841,73 @@ index_triggers (GPtrArray *triggers)
 /* The churn risk and the factors that raise it most, in words; null
  * and no factors when the risk is unknown. */
 static void
-add_churn (JsonBuilder             *builder,
-           VigilChurnModel         *churn,
-           const VigilPortfolioRow *row)
+write_churn (VigilJsonWriter         *writer,
+             VigilChurnModel         *churn,
+             const VigilPortfolioRow *row)
 {
   g_auto(GStrv) factors = NULL;
   double risk = vigil_churn_risk_of (churn, row, &factors);
 
-  json_builder_set_member_name (builder, "churn_risk");
+  vigil_json_writer_name (writer, "churn_risk");
   if (isnan (risk))
     {
-      json_builder_add_null_value (builder);
+      vigil_json_writer_null (writer);
       return;
     }
-  json_builder_add_double_value (builder, round (risk * 1e4) / 1e4);
+  vigil_json_writer_double (writer, round (risk * 1e4) / 1e4);
 
-  json_builder_set_member_name (builder, "churn_factors");
-  json_builder_begin_array (builder);
+  vigil_json_writer_name (writer, "churn_factors");
+  vigil_json_writer_begin_array (writer);
   for (guint i = 0; factors[i] != NULL; i++)
-    json_builder_add_string_value (builder, factors[i]);
-  json_builder_end_array (builder);
+    vigil_json_writer_string (writer, factors[i]);
+  vigil_json_writer_end_array (writer);
+}
+
+/* One customer of `scores --format json`. */
+static void
+write_scores_row (VigilJsonWriter         *writer,
+                  const VigilPortfolioRow *row,
+                  VigilScorecard          *scorecard,
+                  GHashTable              *triggers,
+                  VigilChurnModel         *churn)
+{
+  const VigilSnapshot *s = row->latest;
+
+  vigil_json_writer_begin_object (writer);
+  write_string_or_null (writer, "id", s->customer_id);
+  write_string_or_null (writer, "source", row->source);
+  write_account (writer, row);
+  write_string_or_null (writer, "name", s->name);
+  write_string_or_null (writer, "owner", s->owner);
+  write_string_or_null (writer, "segment", s->segment);
+  write_string_or_null (writer, "plan", s->plan);
+  write_double_or_null (writer, "mrr", s->mrr);
+  write_score (writer, scorecard, &row->score, row->input_sources);
+  vigil_json_writer_name (writer, "trend");
+  vigil_json_writer_begin_object (writer);
+  write_double_or_null (writer, "7d", row->trends[VIGIL_TREND_7D]);
+  write_double_or_null (writer, "14d", row->trends[VIGIL_TREND_14D]);
+  write_double_or_null (writer, "28d", row->trends[VIGIL_TREND_28D]);
+  vigil_json_writer_end_object (writer);
+  write_churn (writer, churn, row);
+  write_pulse (writer, "pulse", row->pulse);
+  /* In money: to the cent. */
+  write_double_or_null (writer, "at_stake", round (get_at_stake (churn, row) * 100) / 100);
+  write_day_or_null (writer, "churned_on", row->churned ? row->churned_day : VIGIL_UNKNOWN_DAY);
+  vigil_json_writer_name (writer, "triggers");
+  vigil_json_writer_begin_array (writer);
+  for (GList *l = g_hash_table_lookup (triggers, &row->customer_id); l != NULL; l = l->next)
+    vigil_json_writer_string (writer, l->data);
+  vigil_json_writer_end_array (writer);
+  write_time_or_null (writer, "observed_at", s->observed_at);
+  write_time_or_null (writer, "last_active", s->last_active);
+  write_time_or_null (writer, "last_touch", row->last_touch);
+  write_count_or_null (writer, "seats", s->seats);
+  write_count_or_null (writer, "seats_used", s->seats_used);
+  write_count_or_null (writer, "api_calls_7d", s->api_calls_7d);
+  write_count_or_null (writer, "features_used", s->features_used);
+  write_day_or_null (writer, "renewal_date", s->renewal_day);
+  vigil_json_writer_end_object (writer);
 }
 
 static void
@@ -806,60 +916,47 @@ print_scores_json (GPtrArray       *rows,
                    GHashTable      *triggers,
                    VigilChurnModel *churn)
 {
-  /* One customer a line, each written as soon as it is built: the output
-   * stays valid JSON, greps well, and memory stays flat. */
-  g_print ("[\n");
+  g_autoptr(GString) out = g_string_sized_new (OUTPUT_CHUNK + 4096);
+  VigilJsonWriter writer;
+
+  /* One customer a line, written as it goes without a tree, the text
+   * handed on in large chunks: the output stays valid JSON, greps well,
+   * and memory stays flat whatever the size of the book. */
+  vigil_json_writer_init (&writer, out);
+  vigil_json_writer_set_lines (&writer, TRUE);
+  vigil_json_writer_begin_array (&writer);
   for (guint i = 0; i < rows->len; i++)
     {
-      const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
-      const VigilSnapshot *s = row->latest;
-      g_autofree char *renewal = s->renewal_day != VIGIL_UNKNOWN_DAY ? vigil_date_format (s->renewal_day) : NULL;
-      g_autofree char *churned_on = row->churned ? vigil_date_format (row->churned_day) : NULL;
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
-      g_autofree char *text = NULL;
-
-      json_builder_begin_object (builder);
-      add_string_or_null (builder, "id", s->customer_id);
-      add_string_or_null (builder, "source", row->source);
-      add_account (builder, row);
-      add_string_or_null (builder, "name", s->name);
-      add_string_or_null (builder, "owner", s->owner);
-      add_string_or_null (builder, "segment", s->segment);
-      add_string_or_null (builder, "plan", s->plan);
-      add_double_or_null (builder, "mrr", s->mrr);
-      add_score (builder, scorecard, &row->score, row->input_sources);
-      json_builder_set_member_name (builder, "trend");
-      json_builder_begin_object (builder);
-      add_double_or_null (builder, "7d", row->trends[VIGIL_TREND_7D]);
-      add_double_or_null (builder, "14d", row->trends[VIGIL_TREND_14D]);
-      add_double_or_null (builder, "28d", row->trends[VIGIL_TREND_28D]);
-      json_builder_end_object (builder);
-      add_churn (builder, churn, row);
-      add_pulse (builder, "pulse", row->pulse);
-      /* In money: to the cent. */
-      add_double_or_null (builder, "at_stake", round (get_at_stake (churn, row) * 100) / 100);
-      add_string_or_null (builder, "churned_on", churned_on);
-      json_builder_set_member_name (builder, "triggers");
-      json_builder_begin_array (builder);
-      for (GList *l = g_hash_table_lookup (triggers, &row->customer_id); l != NULL; l = l->next)
-        json_builder_add_string_value (builder, l->data);
-      json_builder_end_array (builder);
-      add_time_or_null (builder, "observed_at", s->observed_at);
-      add_time_or_null (builder, "last_active", s->last_active);
-      add_time_or_null (builder, "last_touch", row->last_touch);
-      add_count_or_null (builder, "seats", s->seats);
-      add_count_or_null (builder, "seats_used", s->seats_used);
-      add_count_or_null (builder, "api_calls_7d", s->api_calls_7d);
-      add_count_or_null (builder, "features_used", s->features_used);
-      add_string_or_null (builder, "renewal_date", renewal);
-      json_builder_end_object (builder);
-
-      node = json_builder_get_root (builder);
-      text = json_to_string (node, FALSE);
-      g_print ("%s%s\n", text, i + 1 < rows->len ? "," : "");
+      write_scores_row (&writer, g_ptr_array_index (rows, i), scorecard, triggers, churn);
+      if (out->len >= OUTPUT_CHUNK)
+        {
+          fwrite (out->str, 1, out->len, stdout);
+          g_string_truncate (out, 0);
+        }
     }
-  g_print ("]\n");
+  vigil_json_writer_end_array (&writer);
+  g_string_append_c (out, '\n');
+  fwrite (out->str, 1, out->len, stdout);
+}
+
+/* Sorts @rows as @spec says. */
+static void
+sort_rows (GPtrArray *rows,
+           SortSpec  *spec)
+{
+  g_autoptr(GArray) items = g_array_sized_new (FALSE, FALSE, sizeof (SortItem), rows->len);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VigilPortfolioRow *row = g_ptr_array_index (rows, i);
+      double risk = vigil_churn_risk_of (spec->churn, row, NULL);
+      SortItem item = { row, risk, vigil_churn_at_stake (risk, row->latest->mrr) };
+
+      g_array_append_val (items, item);
+    }
+  g_array_sort_with_data (items, compare_rows, spec);
+  for (guint i = 0; i < rows->len; i++)
+    rows->pdata[i] = g_array_index (items, SortItem, i).row;
 }
 
 static gboolean
@@ -911,7 +1008,7 @@ print_portfolio (CliContext        *context,
 
   if (!(store = open_store (context, &error)) ||
       !(scorecard = vigil_store_load_scorecard (store, &error)) ||
-      !(rows = vigil_store_list_book (store, view->book, view->owner, view->tier, &error)) ||
+      !(rows = vigil_store_list_book_scores (store, view->book, view->owner, view->tier, &error)) ||
       !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
     return fail (error);
   if ((format == VIGIL_OUTPUT_JSON || sort->key == SORT_TRIGGERS) &&
@@ -922,7 +1019,7 @@ print_portfolio (CliContext        *context,
   trigger_index = index_triggers (triggers);
   sort->churn = churn;
   sort->triggers = trigger_index;
-  g_ptr_array_sort_with_data (rows, compare_rows, sort);
+  sort_rows (rows, sort);
 
   switch (format)
     {
@@ -1243,18 +1340,18 @@ print_history_csv (GPtrArray *rows)
 /* The fields of a snapshot that a record other than the account's
  * display record gave, each with that record's source (design 2.6). */
 static void
-add_field_sources (JsonBuilder  *builder,
-                   const GArray *field_sources)
+write_field_sources (VigilJsonWriter *writer,
+                     const GArray    *field_sources)
 {
-  json_builder_set_member_name (builder, "sources");
-  json_builder_begin_object (builder);
+  vigil_json_writer_name (writer, "sources");
+  vigil_json_writer_begin_object (writer);
   for (guint i = 0; i < field_sources->len; i++)
     {
       const VigilFieldSource *field = &g_array_index (field_sources, VigilFieldSource, i);
 
-      add_string_or_null (builder, field->field, field->source);
+      write_string_or_null (writer, field->field, field->source);
     }
-  json_builder_end_object (builder);
+  vigil_json_writer_end_object (writer);
 }
 
 static void
@@ -1263,72 +1360,73 @@ print_history_json (GPtrArray      *rows,
                     VigilScorecard *scorecard,
                     GPtrArray      *outcomes)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GString) out = g_string_new (NULL);
   const VigilSnapshot *first = ((VigilHistoryRow *) g_ptr_array_index (rows, 0))->snapshot;
+  VigilJsonWriter writer;
 
-  json_builder_begin_object (builder);
-  add_string_or_null (builder, "id", first->customer_id);
-  add_string_or_null (builder, "source", source);
-  add_string_or_null (builder, "name", first->name);
-  add_string_or_null (builder, "owner", first->owner);
-  add_string_or_null (builder, "segment", first->segment);
-  json_builder_set_member_name (builder, "outcomes");
-  json_builder_begin_array (builder);
+  vigil_json_writer_init (&writer, out);
+  vigil_json_writer_begin_object (&writer);
+  write_string_or_null (&writer, "id", first->customer_id);
+  write_string_or_null (&writer, "source", source);
+  write_string_or_null (&writer, "name", first->name);
+  write_string_or_null (&writer, "owner", first->owner);
+  write_string_or_null (&writer, "segment", first->segment);
+  vigil_json_writer_name (&writer, "outcomes");
+  vigil_json_writer_begin_array (&writer);
   for (guint i = 0; i < outcomes->len; i++)
     {
       g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (outcomes, i), " ", 2);
 
-      json_builder_begin_object (builder);
-      add_string_or_null (builder, "date", parts[0]);
-      add_string_or_null (builder, "outcome", parts[1]);
-      json_builder_end_object (builder);
+      vigil_json_writer_begin_object (&writer);
+      write_string_or_null (&writer, "date", parts[0]);
+      write_string_or_null (&writer, "outcome", parts[1]);
+      vigil_json_writer_end_object (&writer);
     }
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "snapshots");
-  json_builder_begin_array (builder);
+  vigil_json_writer_end_array (&writer);
+  vigil_json_writer_name (&writer, "snapshots");
+  vigil_json_writer_begin_array (&writer);
   for (guint i = 0; i < rows->len; i++)
     {
       const VigilHistoryRow *row = g_ptr_array_index (rows, i);
       const VigilSnapshot *s = row->snapshot;
-      g_autofree char *renewal = s->renewal_day != VIGIL_UNKNOWN_DAY ? vigil_date_format (s->renewal_day) : NULL;
 
-      json_builder_begin_object (builder);
-      add_time_or_null (builder, "observed_at", s->observed_at);
-      add_score (builder, scorecard, &row->score, row->input_sources);
-      add_field_sources (builder, row->field_sources);
-      add_time_or_null (builder, "last_active", s->last_active);
-      add_count_or_null (builder, "api_calls_7d", s->api_calls_7d);
-      add_count_or_null (builder, "features_used", vigil_snapshot_get_features_used (s));
-      json_builder_set_member_name (builder, "features");
+      vigil_json_writer_begin_object (&writer);
+      write_time_or_null (&writer, "observed_at", s->observed_at);
+      write_score (&writer, scorecard, &row->score, row->input_sources);
+      write_field_sources (&writer, row->field_sources);
+      write_time_or_null (&writer, "last_active", s->last_active);
+      write_count_or_null (&writer, "api_calls_7d", s->api_calls_7d);
+      write_count_or_null (&writer, "features_used", vigil_snapshot_get_features_used (s));
+      vigil_json_writer_name (&writer, "features");
       if (s->features == NULL)
-        json_builder_add_null_value (builder);
+        vigil_json_writer_null (&writer);
       else
         {
-          json_builder_begin_object (builder);
+          vigil_json_writer_begin_object (&writer);
           for (guint f = 0; f < s->features->len; f++)
             {
               const VigilFeatureUsage *u = &g_array_index (s->features, VigilFeatureUsage, f);
 
-              json_builder_set_member_name (builder, u->name);
+              vigil_json_writer_name (&writer, u->name);
               if (u->calls == VIGIL_FEATURE_USED_NO_COUNT)
-                json_builder_add_boolean_value (builder, TRUE);
+                vigil_json_writer_boolean (&writer, TRUE);
               else
-                json_builder_add_int_value (builder, u->calls);
+                vigil_json_writer_int (&writer, u->calls);
             }
-          json_builder_end_object (builder);
+          vigil_json_writer_end_object (&writer);
         }
-      add_count_or_null (builder, "seats", s->seats);
-      add_count_or_null (builder, "seats_used", s->seats_used);
-      add_double_or_null (builder, "mrr", s->mrr);
-      add_count_or_null (builder, "open_tickets", s->open_tickets);
-      add_count_or_null (builder, "nps", s->nps);
-      add_string_or_null (builder, "renewal_date", renewal);
-      add_string_or_null (builder, "plan", s->plan);
-      json_builder_end_object (builder);
+      write_count_or_null (&writer, "seats", s->seats);
+      write_count_or_null (&writer, "seats_used", s->seats_used);
+      write_double_or_null (&writer, "mrr", s->mrr);
+      write_count_or_null (&writer, "open_tickets", s->open_tickets);
+      write_count_or_null (&writer, "nps", s->nps);
+      write_day_or_null (&writer, "renewal_date", s->renewal_day);
+      write_string_or_null (&writer, "plan", s->plan);
+      vigil_json_writer_end_object (&writer);
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  print_json (builder);
+  vigil_json_writer_end_array (&writer);
+  vigil_json_writer_end_object (&writer);
+  print_json_text (out);
 }
 
 static int
@@ -2399,18 +2497,20 @@ static void
 print_pulses_json (const char *id,
                    GPtrArray  *pulses)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GString) out = g_string_new (NULL);
+  VigilJsonWriter writer;
 
-  json_builder_begin_object (builder);
-  add_string_or_null (builder, "id", id);
-  add_pulse (builder, "pulse", pulses->len > 0 ? g_ptr_array_index (pulses, 0) : NULL);
-  json_builder_set_member_name (builder, "history");
-  json_builder_begin_array (builder);
+  vigil_json_writer_init (&writer, out);
+  vigil_json_writer_begin_object (&writer);
+  write_string_or_null (&writer, "id", id);
+  write_pulse (&writer, "pulse", pulses->len > 0 ? g_ptr_array_index (pulses, 0) : NULL);
+  vigil_json_writer_name (&writer, "history");
+  vigil_json_writer_begin_array (&writer);
   for (guint i = 0; i < pulses->len; i++)
-    add_pulse (builder, NULL, g_ptr_array_index (pulses, i));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  print_json (builder);
+    write_pulse (&writer, NULL, g_ptr_array_index (pulses, i));
+  vigil_json_writer_end_array (&writer);
+  vigil_json_writer_end_object (&writer);
+  print_json_text (out);
 }
 
 static int

@@ -38,4 +38,13 @@ typedef struct
 gboolean vigil_book_figures_add (VigilBookFigures        *figures,
                                  const VigilPortfolioRow *row);
 
+/* The figures of the report's book at a past time (vigil-store-report.c). */
+gboolean vigil_store_add_book_figures_at (VigilStore        *self,
+                                          gint64             time,
+                                          const char        *owner,
+                                          VigilBookFigures  *figures,
+                                          double            *out_health_sum,
+                                          guint             *out_n_health,
+                                          GError           **error);
+
 G_END_DECLS

@@ -9,8 +9,11 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n-lib.h>
 
+#include "vigil-book.h"
 #include "vigil-error.h"
 #include "vigil-store-private.h"
 
@@ -44,9 +47,9 @@ vigil_store_list_portfolio_at (VigilStore  *self,
     "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u "
     "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
     "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1) "
-    "  AND " CHURNED_ON_AS_OF ("c.id", "date (?2, 'unixepoch')") " IS NULL) "
+    "  AND " IF_ANY_OUTCOME (CHURNED_ON_AS_OF ("c.id", "date (?2, 'unixepoch')")) " IS NULL) "
     "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-    TREND_COLUMNS ("at.t") ", " LIFECYCLE_COLUMNS ("c.id", "date (?2, 'unixepoch')") ", "
+    TREND_COLUMNS ("at.t") ", " LIFECYCLE_COLUMNS_IF_ANY ("date (?2, 'unixepoch')") ", "
     LAST_TOUCH_COLUMNS ("AND u.at <= ?2") " "
     "FROM at JOIN customers c ON c.id = at.customer_id "
     "JOIN sources src ON src.id = c.source_id "
@@ -70,6 +73,147 @@ vigil_store_list_portfolio_at (VigilStore  *self,
 }
 
 /**
+ * vigil_store_add_book_figures_at:
+ * @time: the moment (Unix seconds)
+ * @owner: (nullable): only this owner's customers
+ * @figures: the figures to add the book to (vigil_book_figures_add())
+ * @out_health_sum: (out): the sum of the known health scores
+ * @out_n_health: (out): how many there are
+ *
+ * The figures of the book vigil_store_list_portfolio_at() gives, from
+ * only what they need (each customer's latest snapshot by @time and its
+ * score): the figures of a week the report only compares with.
+ */
+gboolean
+vigil_store_add_book_figures_at (VigilStore        *self,
+                                 gint64             time,
+                                 const char        *owner,
+                                 VigilBookFigures  *figures,
+                                 double            *out_health_sum,
+                                 guint             *out_n_health,
+                                 GError           **error)
+{
+  static const char sql[] =
+    "WITH at (customer_id, t) AS ("
+    "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u "
+    "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
+    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1) "
+    "  AND " IF_ANY_OUTCOME (CHURNED_ON_AS_OF ("c.id", "date (?2, 'unixepoch')")) " IS NULL) "
+    "SELECT s.mrr, k.health, k.tier FROM at "
+    "JOIN snapshots s ON s.customer_id = at.customer_id AND s.observed_at = at.t "
+    JOIN_SCORES
+    "ORDER BY at.customer_id";
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (figures != NULL && out_health_sum != NULL && out_n_health != NULL, FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the portfolio"), error)))
+    return FALSE;
+  _vigil_store_bind_text_or_null (stmt, 1, owner);
+  sqlite3_bind_int64 (stmt, 2, time);
+  *out_health_sum = 0;
+  *out_n_health = 0;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      /* A row of the book with what the figures read of it, counted by
+       * the rule that counts the book's rows everywhere. */
+      const char *tier = (const char *) sqlite3_column_text (stmt, 2);
+      VigilSnapshot latest = { .mrr = _vigil_store_column_double_or_nan (stmt, 0) };
+      VigilPortfolioRow row = { .latest = &latest };
+
+      row.score.health = _vigil_store_column_double_or_nan (stmt, 1);
+      row.score.tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
+      if (vigil_book_figures_add (figures, &row) && !isnan (row.score.health))
+        {
+          *out_health_sum += row.score.health;
+          (*out_n_health)++;
+        }
+    }
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error);
+}
+
+/**
+ * vigil_store_get_average_health_every:
+ * @first: the first moment (Unix seconds)
+ * @step: seconds from one moment to the next
+ * @n_times: how many moments: @first, @first + @step, ...
+ * @owner: (nullable): only this owner's customers
+ * @out_averages: (out) (array length=n_times): at each moment, the
+ *   average of each customer's latest score at or before it, of the
+ *   customers in the active book on its day (design 3.2), NAN when there
+ *   is none
+ * @out_counts: (out) (optional) (array length=n_times): how many scores
+ *   each average takes
+ *
+ * The portfolio's average health as it stood at each of @n_times moments
+ * (the report's weekly trend), from one pass over the customers: each
+ * customer's scores are looked up at every moment in turn, while the
+ * pages that hold them are at hand, one index lookup a moment.
+ */
+gboolean
+vigil_store_get_average_health_every (VigilStore  *self,
+                                      gint64       first,
+                                      gint64       step,
+                                      guint        n_times,
+                                      const char  *owner,
+                                      double      *out_averages,
+                                      guint       *out_counts,
+                                      GError     **error)
+{
+  /* The churned rule's lookup only for the few customers that ever
+   * churned; an unknown health, or no score by then, counts nowhere. */
+  static const char sql[] =
+    "WITH RECURSIVE at (k, t) AS (SELECT 0, ?1 UNION ALL SELECT k + 1, t + ?2 FROM at WHERE k + 1 < ?3) "
+    "SELECT at.k, (SELECT t.health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= at.t "
+    "              ORDER BY t.observed_at DESC LIMIT 1) "
+    "FROM customers c CROSS JOIN at "
+    "WHERE (?4 IS NULL OR c.owner = ?4) "
+    "AND (c.id NOT IN (SELECT customer_id FROM outcomes WHERE outcome = 'churned') "
+    "     OR " CHURNED_ON_AS_OF ("c.id", "date (at.t, 'unixepoch')") " IS NULL)";
+  g_autofree double *sums = NULL;
+  g_autofree guint *counts = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (n_times > 0, FALSE);
+  g_return_val_if_fail (out_averages != NULL, FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, step);
+  sqlite3_bind_int64 (stmt, 3, n_times);
+  _vigil_store_bind_text_or_null (stmt, 4, owner);
+
+  /* Summed in customer order at each moment, as avg () would. */
+  sums = g_new0 (double, n_times);
+  counts = g_new0 (guint, n_times);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 k = sqlite3_column_int64 (stmt, 0);
+
+      if (k >= 0 && k < n_times && sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+        {
+          sums[k] += sqlite3_column_double (stmt, 1);
+          counts[k]++;
+        }
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
+    return FALSE;
+
+  for (guint k = 0; k < n_times; k++)
+    {
+      out_averages[k] = counts[k] > 0 ? sums[k] / counts[k] : NAN;
+      if (out_counts != NULL)
+        out_counts[k] = counts[k];
+    }
+  return TRUE;
+}
+
+/**
  * vigil_store_get_average_health_at:
  * @time: the moment (Unix seconds)
  * @owner: (nullable): only this owner's customers
@@ -78,8 +222,8 @@ vigil_store_list_portfolio_at (VigilStore  *self,
  *   (design 3.2), NAN when there is none
  * @out_count: (out) (optional): how many scores it averages
  *
- * The portfolio's average health as it stood at @time: one point of the
- * report's weekly trend, from one index lookup per customer.
+ * The portfolio's average health as it stood at @time: one point of
+ * vigil_store_get_average_health_every().
  */
 gboolean
 vigil_store_get_average_health_at (VigilStore  *self,
@@ -89,35 +233,7 @@ vigil_store_get_average_health_at (VigilStore  *self,
                                    guint       *out_count,
                                    GError     **error)
 {
-  static const char sql[] =
-    "SELECT avg (k.health), count (k.health) FROM customers c "
-    "JOIN scores k ON k.customer_id = c.id AND k.observed_at = "
-    "  (SELECT max (t.observed_at) FROM scores t "
-    "   WHERE t.customer_id = c.id AND t.observed_at <= ?1) "
-    "WHERE (?2 IS NULL OR c.owner = ?2) "
-    "AND " CHURNED_ON_AS_OF ("c.id", "date (?1, 'unixepoch')") " IS NULL";
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (out_average != NULL, FALSE);
-
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, time);
-  _vigil_store_bind_text_or_null (stmt, 2, owner);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *out_average = _vigil_store_column_double_or_nan (stmt, 0);
-      if (out_count != NULL)
-        *out_count = (guint) sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_ROW)
-    return _vigil_store_set_sqlite_error (self, error, _("Reading history"));
-  return TRUE;
+  return vigil_store_get_average_health_every (self, time, 0, 1, owner, out_average, out_count, error);
 }
 
 /**

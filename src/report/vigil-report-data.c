@@ -119,6 +119,23 @@ compare_upsells (gconstpointer pa,
 /* Customers, tiers and MRR of the book at @time (portfolio rows as of
  * it, the active book), counted as the window's overview counts them. */
 static void
+set_figures (const VigilBookFigures *book,
+             double                  health_sum,
+             guint                   n_health,
+             VigilReportFigures     *figures)
+{
+  figures->customers = book->customers;
+  figures->mrr = book->mrr;
+  for (int t = 0; t < VIGIL_N_TIERS; t++)
+    {
+      figures->tier_customers[t] = book->tier_customers[t];
+      figures->tier_mrr[t] = book->tier_mrr[t];
+    }
+  figures->average_health = n_health > 0 ? health_sum / n_health : NAN;
+  figures->mrr_at_risk = book->mrr_at_risk;
+}
+
+static void
 sum_rows (GPtrArray          *rows,
           VigilReportFigures *figures)
 {
@@ -136,15 +153,7 @@ sum_rows (GPtrArray          *rows,
           n_health++;
         }
     }
-  figures->customers = book.customers;
-  figures->mrr = book.mrr;
-  for (int t = 0; t < VIGIL_N_TIERS; t++)
-    {
-      figures->tier_customers[t] = book.tier_customers[t];
-      figures->tier_mrr[t] = book.tier_mrr[t];
-    }
-  figures->average_health = n_health > 0 ? health_sum / n_health : NAN;
-  figures->mrr_at_risk = book.mrr_at_risk;
+  set_figures (&book, health_sum, n_health, figures);
 }
 
 /* Triggers and outcomes of the week starting at @start. */
@@ -185,12 +194,25 @@ gather_figures (VigilStore          *store,
 {
   g_autoptr(GPtrArray) rows = NULL;
 
+  /* A week only compared with needs its figures, not its rows. */
+  if (out_rows == NULL)
+    {
+      VigilBookFigures book = { 0, };
+      double health_sum;
+      guint n_health;
+
+      if (!vigil_store_add_book_figures_at (store, start + SECONDS_PER_WEEK - 1, owner, &book, &health_sum,
+                                            &n_health, error) ||
+          !count_events (store, start, owner, figures, error))
+        return FALSE;
+      set_figures (&book, health_sum, n_health, figures);
+      return TRUE;
+    }
   if (!(rows = vigil_store_list_portfolio_at (store, start + SECONDS_PER_WEEK - 1, owner, error)) ||
       !count_events (store, start, owner, figures, error))
     return FALSE;
   sum_rows (rows, figures);
-  if (out_rows != NULL)
-    *out_rows = g_steal_pointer (&rows);
+  *out_rows = g_steal_pointer (&rows);
   return TRUE;
 }
 
@@ -285,19 +307,20 @@ gather_trend (VigilReportData  *self,
               VigilStore       *store,
               GError          **error)
 {
-  for (int w = VIGIL_REPORT_TREND_WEEKS - 1; w >= 0; w--)
-    {
-      gint64 end = self->end - (gint64) w * SECONDS_PER_WEEK;
-      double average = NAN;
-      guint count = 0;
+  double averages[VIGIL_REPORT_TREND_WEEKS];
+  guint counts[VIGIL_REPORT_TREND_WEEKS];
+  gint64 oldest_end = self->end - (gint64) (VIGIL_REPORT_TREND_WEEKS - 1) * SECONDS_PER_WEEK;
 
-      if (!vigil_store_get_average_health_at (store, end - 1, self->owner, &average, &count, error))
-        return FALSE;
-      if (count == 0 || isnan (average))
+  /* Each point stands at the end of its week, the oldest first. */
+  if (!vigil_store_get_average_health_every (store, oldest_end - 1, SECONDS_PER_WEEK, VIGIL_REPORT_TREND_WEEKS,
+                                             self->owner, averages, counts, error))
+    return FALSE;
+  for (guint w = 0; w < VIGIL_REPORT_TREND_WEEKS; w++)
+    {
+      if (counts[w] == 0 || isnan (averages[w]))
         continue;
-      /* Each point stands at the end of its week. */
-      self->trend_times[self->n_trend] = end - 1;
-      self->trend_values[self->n_trend] = average;
+      self->trend_times[self->n_trend] = oldest_end - 1 + (gint64) w * SECONDS_PER_WEEK;
+      self->trend_values[self->n_trend] = averages[w];
       self->n_trend++;
     }
   return TRUE;

@@ -455,6 +455,118 @@ draw_table_header (VigilReportLayout       *self,
   return row_height;
 }
 
+/* A column's cells laid out once per text: a long table repeats the
+ * same owners, tiers, figures and dates thousands of times, and laying
+ * out text (shaping it) costs more than drawing it. */
+#define MAX_CACHED_CELLS 1024
+
+typedef struct
+{
+  GHashTable *layouts;  /* cell text → its PangoLayout, ready to draw */
+  double      width;
+  gboolean    numeric;
+} CellCache;
+
+/* The layout of @text in @cache's column, laid out on first use; @scratch
+ * (laid out anew) once the cache is full. */
+static PangoLayout *
+get_cell_layout (VigilReportLayout *self,
+                 CellCache         *cache,
+                 PangoLayout       *scratch,
+                 const char        *text,
+                 double             font_size)
+{
+  PangoLayout *layout = g_hash_table_lookup (cache->layouts, text);
+
+  if (layout != NULL)
+    return layout;
+  if (g_hash_table_size (cache->layouts) < MAX_CACHED_CELLS)
+    {
+      layout = pango_layout_new (self->context);
+      pango_layout_set_auto_dir (layout, FALSE);
+      pango_layout_set_single_paragraph_mode (layout, TRUE);
+      g_hash_table_insert (cache->layouts, g_strdup (text), layout);
+    }
+  else
+    layout = scratch;
+  prepare (self, layout, text, font_size, FALSE, cache->width, TRUE);
+  pango_layout_set_alignment (layout, cache->numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+  return layout;
+}
+
+/* What drawing a table's rows needs. */
+typedef struct
+{
+  const VigilReportColumn *columns;
+  guint                    n_columns;
+  PangoLayout            **cells;    /* a scratch layout a column */
+  CellCache               *caches;   /* a cache a column */
+  double                   font_size;
+  double                   row_height;
+  double                   cell_height;
+  double                   baseline;
+} TableRows;
+
+/* Rows @first to @end (not included) from @top down, on one page: the
+ * shading of every other row, then the cells one ink after another. The
+ * cells do not overlap, so the order changes nothing on the page, but
+ * text of one colour is then drawn in long runs, not switched back and
+ * forth cell by cell, which makes the page's drawing shorter to write. */
+static void
+draw_table_rows (VigilReportLayout   *self,
+                 const TableRows     *t,
+                 guint                first,
+                 guint                end,
+                 double               top,
+                 VigilReportCellFunc  cell_func,
+                 gpointer             user_data)
+{
+  guint n_cells = (end - first) * t->n_columns;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_full (n_cells, g_free);
+  g_autofree VigilReportInk *inks = g_new (VigilReportInk, n_cells);
+  double width = self->right - self->left;
+  guint used_inks = 0;
+
+  for (guint r = first; r < end; r++)
+    {
+      if (r % 2 == 1)
+        vigil_report_layout_fill_rect (self, self->left, top + (r - first) * t->row_height, width,
+                                       t->row_height, VIGIL_REPORT_INK_SHADE);
+      for (guint c = 0; c < t->n_columns; c++)
+        {
+          VigilReportInk ink = VIGIL_REPORT_INK_TEXT;
+
+          g_ptr_array_add (texts, cell_func (r, c, &ink, user_data));
+          inks[texts->len - 1] = ink;
+          used_inks |= 1u << ink;
+        }
+    }
+
+  for (guint ink = 0; ink < VIGIL_REPORT_N_INKS; ink++)
+    {
+      if ((used_inks & (1u << ink)) == 0)
+        continue;
+      for (guint i = 0; i < n_cells; i++)
+        {
+          const char *text = texts->pdata[i];
+          guint c = i % t->n_columns;
+          double x = self->left;
+          double y = top + (i / t->n_columns) * t->row_height;
+          PangoLayout *layout;
+
+          if (inks[i] != ink || text == NULL || *text == '\0')
+            continue;
+          for (guint k = 0; k < c; k++)
+            x += t->columns[k].share * width;
+          layout = get_cell_layout (self, &t->caches[c], t->cells[c], text, t->font_size);
+          /* On one baseline, whatever the fallback font's ascent (CJK). */
+          show_layout (self, layout, x + CELL_PADDING,
+                       y + (t->row_height - t->cell_height) / 2 + t->baseline
+                       - pango_units_to_double (pango_layout_get_baseline (layout)), ink);
+        }
+    }
+}
+
 /**
  * vigil_report_layout_table:
  * @cell_func: gives each cell's text
@@ -473,6 +585,7 @@ vigil_report_layout_table (VigilReportLayout       *self,
                            gpointer                 user_data)
 {
   g_autofree PangoLayout **cells = g_new0 (PangoLayout *, n_columns);
+  g_autofree CellCache *caches = g_new0 (CellCache, n_columns);
   double row_height = round (font_size * 1.9);
   double width = self->right - self->left;
   double cell_height;
@@ -483,6 +596,9 @@ vigil_report_layout_table (VigilReportLayout       *self,
       cells[c] = pango_layout_new (self->context);
       pango_layout_set_auto_dir (cells[c], FALSE);
       pango_layout_set_single_paragraph_mode (cells[c], TRUE);
+      caches[c].layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      caches[c].width = columns[c].share * width - 2 * CELL_PADDING;
+      caches[c].numeric = columns[c].numeric;
     }
   /* Every cell has one line of the same font: one height for all. */
   cell_height = get_height (prepare (self, cells[0], "Ag", font_size, FALSE, 0, FALSE));
@@ -491,43 +607,34 @@ vigil_report_layout_table (VigilReportLayout       *self,
   vigil_report_layout_ensure_space (self, row_height * 4);
   draw_table_header (self, columns, n_columns, cells, font_size, row_height);
 
-  for (guint r = 0; r < n_rows; r++)
+  for (guint r = 0; r < n_rows;)
     {
-      double x = self->left;
+      guint first = r;
+      double top = self->y;
 
       if (self->y + row_height > self->bottom)
         {
           vigil_report_layout_new_page (self);
           draw_table_header (self, columns, n_columns, cells, font_size, row_height);
-        }
-      if (self->dry_run)
-        {
-          self->y += row_height;
           continue;
         }
-
-      if (r % 2 == 1)
-        vigil_report_layout_fill_rect (self, self->left, self->y, width, row_height, VIGIL_REPORT_INK_SHADE);
-      for (guint c = 0; c < n_columns; c++)
+      /* The rows that fit on this page. */
+      while (r < n_rows && self->y + row_height <= self->bottom)
         {
-          double cell_width = columns[c].share * width;
-          VigilReportInk ink = VIGIL_REPORT_INK_TEXT;
-          g_autofree char *text = cell_func (r, c, &ink, user_data);
-
-          if (text != NULL && *text != '\0')
-            {
-              prepare (self, cells[c], text, font_size, FALSE, cell_width - 2 * CELL_PADDING, TRUE);
-              pango_layout_set_alignment (cells[c], columns[c].numeric ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-              /* On one baseline, whatever the fallback font's ascent (CJK). */
-              show_layout (self, cells[c], x + CELL_PADDING,
-                           self->y + (row_height - cell_height) / 2 + baseline
-                           - pango_units_to_double (pango_layout_get_baseline (cells[c])), ink);
-            }
-          x += cell_width;
+          self->y += row_height;
+          r++;
         }
-      self->y += row_height;
+      if (!self->dry_run)
+        {
+          TableRows rows = { columns, n_columns, cells, caches, font_size, row_height, cell_height, baseline };
+
+          draw_table_rows (self, &rows, first, r, top, cell_func, user_data);
+        }
     }
 
   for (guint c = 0; c < n_columns; c++)
-    g_object_unref (cells[c]);
+    {
+      g_object_unref (cells[c]);
+      g_hash_table_unref (caches[c].layouts);
+    }
 }
