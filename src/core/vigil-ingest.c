@@ -213,6 +213,7 @@ typedef struct
   guint64        sequence;
   ObservedValues values;     /* its plan interned by the ingest */
   guint32        features_length;   /* NO_FEATURES: unknown */
+  guint32        zero;       /* written as 0: no padding's unset bytes go to the file */
 } SpooledRow;
 
 struct _VigilIngest
