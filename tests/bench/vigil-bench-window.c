@@ -501,6 +501,15 @@ start_endpoint (Endpoint  *endpoint,
 /* label → the previous release's figure as it printed it ("133.7ms") */
 static GHashTable *baseline;
 
+/* --only: the figures to take, or NULL for all of them */
+static char **only;
+
+static gboolean
+wanted (const char *figure)
+{
+  return only == NULL || g_strv_contains ((const char * const *) only, figure);
+}
+
 /* Runs the previous release's bench @binary on a copy of @db (a bench
  * polls into its book: each gets the same one) and keeps the figures
  * of its table. */
@@ -569,6 +578,9 @@ print_figure (const char *label,
                                         : g_strdup ("");
   const char *previous = NULL;
 
+  /* Not taken (--only). */
+  if (isnan (value))
+    return;
   if (baseline != NULL)
     previous = g_hash_table_lookup (baseline, label);
   printf ("%-*s %10s", LABEL_WIDTH, label, measured);
@@ -592,6 +604,9 @@ main (int    argc,
     { "touches", 0, 0, G_OPTION_ARG_INT, &touches,
       "Touches logged on each customer of a book that has none (the search reads their text)", "N" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The database (kept; generated when missing)", "FILE" },
+    { "only", 0, 0, G_OPTION_ARG_STRING_ARRAY, &only,
+      "Take only these figures (repeat it): sort, search, page, scroll, pages (the overview and the inbox), poll",
+      "FIGURE" },
     { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &baseline_binary,
       "The previous release's vigil-bench-window, run first on a copy of the book, its figures printed beside",
       "BINARY" },
@@ -616,9 +631,9 @@ main (int    argc,
   double worst_sort_call = 0, worst_key_call = 0;
   double sorts[2 * G_N_ELEMENTS (columns)], keys[G_N_ELEMENTS (keystrokes)];
   double page_call = 0, pages[13];
-  double poll_s;
-  ScrollFigures paging, fling;
-  PageFigures overview, inbox;
+  double poll_s = NAN, rss_polled = NAN, worst_stall = NAN;
+  ScrollFigures paging = { NAN, NAN, NAN, NAN, 0 }, fling = paging;
+  PageFigures overview = { NAN, NAN, NAN }, inbox = overview;
   gboolean big;
   guint n_sorts = 0;
   gboolean finished = FALSE;
@@ -690,7 +705,9 @@ main (int    argc,
   }
   rss_loaded = rss_mb ();
 
-  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+  if (!wanted ("sort"))
+    worst_sort = worst_sort_call = NAN;
+  for (guint c = 0; wanted ("sort") && c < G_N_ELEMENTS (columns); c++)
     for (int direction = 0; direction < 2; direction++)
       {
         settle (GTK_WIDGET (window));
@@ -702,7 +719,9 @@ main (int    argc,
         worst_sort = MAX (worst_sort, ms_since (start));
       }
 
-  for (guint k = 0; k < G_N_ELEMENTS (keystrokes); k++)
+  if (!wanted ("search"))
+    worst_key = worst_key_call = NAN;
+  for (guint k = 0; k < G_N_ELEMENTS (keystrokes) && wanted ("search"); k++)
     {
       settle (GTK_WIDGET (window));
       start = g_get_monotonic_time ();
@@ -716,7 +735,9 @@ main (int    argc,
 
   /* The first page opened builds what every later one reuses: both
    * are measured, the later ones over a dozen customers. */
-  for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+  if (!wanted ("page"))
+    page_call = pages[0] = NAN;
+  for (guint p = 0; p < G_N_ELEMENTS (pages) && wanted ("page"); p++)
     {
       g_autoptr(VigilCustomer) customer = g_list_model_get_item (vigil_portfolio_get_customers (portfolio),
                                                                  42 + p * 97);
@@ -734,52 +755,65 @@ main (int    argc,
 
   /* Scrolling the table from its top: a page a frame, then a fling of
    * four rows a frame (about 14,000 pixels a second at 60 frames). */
-  paging = measure_scroll (GTK_WIDGET (window), find_widget (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW), 3000, 0);
-  fling = measure_scroll (GTK_WIDGET (window), find_widget (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW), 2000, 4);
+  if (wanted ("scroll"))
+    {
+      GtkWidget *table = find_widget (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+
+      paging = measure_scroll (GTK_WIDGET (window), table, 3000, 0);
+      fling = measure_scroll (GTK_WIDGET (window), table, 2000, 4);
+    }
 
   /* The other main pages, each shown from the table; two seconds to fill. */
-  overview = measure_page (window, "overview", 2000);
-  vigil_window_show_page (window, "portfolio");
-  inbox = measure_page (window, "triggers", 2000);
-  vigil_window_show_page (window, "portfolio");
-  settle (GTK_WIDGET (window));
+  if (wanted ("pages"))
+    {
+      overview = measure_page (window, "overview", 2000);
+      vigil_window_show_page (window, "portfolio");
+      inbox = measure_page (window, "triggers", 2000);
+      vigil_window_show_page (window, "portfolio");
+      settle (GTK_WIDGET (window));
+    }
 
   /* A poll of the whole book from a live endpoint, stored, scored and
    * shown, while a 5 ms timer measures how long the main loop stalls. */
-  if (!(url = g_strdup (start_endpoint (&endpoint, demo))))
-    return 1;
-  {
-    g_autoptr(VigilStore) store = vigil_store_open (db, &error);
-
-    vigil_store_remove_source (store, "bench-live", TRUE, NULL);
-    source = vigil_source_new ("bench-live", url);
-    if (store == NULL || !vigil_store_add_source (store, source, &error))
-      {
-        g_printerr ("%s\n", error->message);
+  if (wanted ("poll"))
+    {
+      if (!(url = g_strdup (start_endpoint (&endpoint, demo))))
         return 1;
-      }
-  }
-  g_signal_connect (portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), &finished);
-  g_signal_connect (portfolio, "loaded", G_CALLBACK (count_cb), &loads);
-  g_timeout_add (5, tick_cb, &stall);
-  start = g_get_monotonic_time ();
-  vigil_portfolio_poll_now (portfolio, "bench-live");
-  while (!finished)
-    g_main_context_iteration (NULL, TRUE);
-  loads_before = loads;
-  while (loads == loads_before)
-    g_main_context_iteration (NULL, TRUE);
-  wait_for_frame (GTK_WIDGET (window));
-  poll_s = ms_since (start) / 1000;
-  /* A second more, still timed: the trend read after a reload and the
-   * freeing of the replaced book are part of it, and the memory is
-   * measured once they are done. */
-  {
-    gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
+      {
+        g_autoptr(VigilStore) store = vigil_store_open (db, &error);
 
-    while (g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, TRUE);
-  }
+        vigil_store_remove_source (store, "bench-live", TRUE, NULL);
+        source = vigil_source_new ("bench-live", url);
+        if (store == NULL || !vigil_store_add_source (store, source, &error))
+          {
+            g_printerr ("%s\n", error->message);
+            return 1;
+          }
+      }
+      g_signal_connect (portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), &finished);
+      g_signal_connect (portfolio, "loaded", G_CALLBACK (count_cb), &loads);
+      g_timeout_add (5, tick_cb, &stall);
+      start = g_get_monotonic_time ();
+      vigil_portfolio_poll_now (portfolio, "bench-live");
+      while (!finished)
+        g_main_context_iteration (NULL, TRUE);
+      loads_before = loads;
+      while (loads == loads_before)
+        g_main_context_iteration (NULL, TRUE);
+      wait_for_frame (GTK_WIDGET (window));
+      poll_s = ms_since (start) / 1000;
+      /* A second more, still timed: the trend read after a reload and the
+       * freeing of the replaced book are part of it, and the memory is
+       * measured once they are done. */
+      {
+        gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+        while (g_get_monotonic_time () < end)
+          g_main_context_iteration (NULL, TRUE);
+      }
+      rss_polled = rss_mb ();
+      worst_stall = stall.worst / 1000.0;
+    }
 
   /* design 7: the goals at 10,000 customers, and at ten times that. */
   big = customers >= 100000;
@@ -794,14 +828,14 @@ main (int    argc,
 
     print_figure (label, 1, worst_sort, "ms", big ? 150 : 100, NULL);
   }
-  print_figure ("  median of them all", 1, median (sorts, n_sorts), "ms", 0, NULL);
+  print_figure ("  median of them all", 1, n_sorts > 0 ? median (sorts, n_sorts) : NAN, "ms", 0, NULL);
   print_figure ("  of which sorting the list model (worst)", 1, worst_sort_call, "ms", 0, NULL);
   print_figure ("a search keystroke (worst of 8), until drawn", 1, worst_key, "ms", big ? 100 : 50, NULL);
-  print_figure ("  median of the 8", 1, median (keys, G_N_ELEMENTS (keys)), "ms", 0, NULL);
+  print_figure ("  median of the 8", 1, wanted ("search") ? median (keys, G_N_ELEMENTS (keys)) : NAN, "ms", 0, NULL);
   print_figure ("  of which filtering the list model (worst)", 1, worst_key_call, "ms", 0, NULL);
   print_figure ("opening the first customer page, until drawn", 1, pages[0], "ms", 100, NULL);
   print_figure ("  of which filling the page", 1, page_call, "ms", 0, NULL);
-  print_figure ("opening another customer page (median of 12)", 1, median (pages + 1, 12), "ms", 100, NULL);
+  print_figure ("opening another customer page (median of 12)", 1, wanted ("page") ? median (pages + 1, 12) : NAN, "ms", 100, NULL);
   {
     g_autofree char *note = g_strdup_printf ("(%u frames; 95th percentile between frames %.1f ms, worst %.1f ms)",
                                              paging.frames, paging.interval, paging.worst);
@@ -823,12 +857,12 @@ main (int    argc,
   print_figure ("  worst frame in the 2 s it fills", 1, inbox.worst_frame, "ms", 0, NULL);
   print_figure ("  longest main-loop stall then", 1, inbox.stall, "ms", 0, NULL);
   print_figure ("resident memory, loaded (a second after)", 0, rss_loaded, "MB", big ? 600 : 200, NULL);
-  print_figure ("resident memory, after a poll of the whole book", 0, rss_mb (), "MB", big ? 600 : 200, NULL);
+  print_figure ("resident memory, after a poll of the whole book", 0, rss_polled, "MB", big ? 600 : 200, NULL);
   {
     g_autofree char *note = g_strdup_printf ("(poll + reload %.1f s, %u customers shown)", poll_s,
                                              g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)));
 
-    print_figure ("longest main-loop stall during a poll and reload", 1, stall.worst / 1000.0, "ms", big ? 100 : 50, note);
+    print_figure ("longest main-loop stall during a poll and reload", 1, worst_stall, "ms", big ? 100 : 50, note);
   }
 
   {
@@ -838,6 +872,7 @@ main (int    argc,
       vigil_store_remove_source (store, "bench-live", TRUE, NULL);
   }
   gtk_window_destroy (GTK_WINDOW (window));
-  g_main_loop_quit (endpoint.loop);
+  if (endpoint.loop != NULL)
+    g_main_loop_quit (endpoint.loop);
   return 0;
 }
