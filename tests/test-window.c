@@ -815,6 +815,127 @@ find_customer_by_id (GListModel *customers,
   g_assert_not_reached ();
 }
 
+
+/* The rows of the timeline's list, in order: each entry's row, then the
+ * button for older ones, if any. */
+static GPtrArray *
+timeline_rows (VigilTimelineSection *section)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (vigil_timeline_section_get_list (section)));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row))
+      g_ptr_array_add (rows, row);
+  return rows;
+}
+
+typedef struct
+{
+  VigilTimelineSection *section;
+  guint                 rows;  /* entries listed, the button not counted */
+  gboolean              older; /* whether the button follows them */
+} TimelineWait;
+
+static gboolean
+timeline_has (gpointer data)
+{
+  TimelineWait *wait = data;
+  g_autoptr(GPtrArray) rows = timeline_rows (wait->section);
+  gboolean older = find_named (GTK_WIDGET (vigil_timeline_section_get_list (wait->section)), "show-older") != NULL;
+
+  return rows->len == wait->rows + (older ? 1 : 0) && older == wait->older;
+}
+
+/* The entries @rows list are those of @entries, in order: a touch's row
+ * is named after it, and every other row is not a touch's. */
+static void
+assert_timeline_order (GPtrArray *rows,
+                       GPtrArray *entries,
+                       guint      n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      const VigilTimelineEntry *entry = entries->pdata[i];
+      const char *name = gtk_widget_get_name (rows->pdata[i]);
+
+      if (entry->kind == VIGIL_TIMELINE_TOUCH)
+        {
+          g_autofree char *expected = g_strdup_printf ("touch-%" G_GINT64_FORMAT, entry->id);
+
+          g_assert_cmpstr (name, ==, expected);
+        }
+      else
+        g_assert_false (g_str_has_prefix (name, "touch-"));
+    }
+}
+
+/* design 5 and 7: a long timeline lists its newest fifty entries, newest
+ * first, then a button for the older ones, which lists fifty more; the
+ * rows come a few a frame (the page's first frame lays out a few), and
+ * once they are all in, they are every entry the store lists, in its
+ * order. */
+static void
+test_window_timeline_pages (Fixture       *f,
+                            gconstpointer  data)
+{
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilCustomer) customer = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  TimelineWait wait = { NULL, 0, FALSE };
+  GtkWidget *older;
+  gint64 id;
+
+  for (guint i = 3; customer == NULL || vigil_customer_get_row (customer)->churned; i++)
+    {
+      g_clear_object (&customer);
+      customer = g_list_model_get_item (all, i);
+      g_assert_nonnull (customer);
+    }
+  id = vigil_customer_get_store_id (customer);
+  forget_touches (f->db, id);
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  for (int t = 0; t < 64; t++)
+    {
+      g_autofree char *text = g_strdup_printf ("Touch %d: a call about the renewal, the budget and the next steps, "
+                                               "long enough to wrap in a narrow window", t);
+
+      g_assert_cmpint (vigil_store_add_touch (store, id, VIGIL_TOUCH_CALL, now - (64 - t) * 3600, text, &error), >, 0);
+      g_assert_no_error (error);
+    }
+  entries = vigil_store_list_timeline (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, >, 64);
+
+  vigil_window_show_customer (f->window, id);
+  wait.section = timeline_section (f);
+  g_assert_nonnull (wait.section);
+  wait.rows = 50;
+  wait.older = TRUE;
+  g_assert_true (wait_for (timeline_has, &wait));
+  rows = timeline_rows (wait.section);
+  assert_timeline_order (rows, entries, 50);
+  older = find_named (GTK_WIDGET (vigil_timeline_section_get_list (wait.section)), "show-older");
+  {
+    g_autofree char *label = g_strdup_printf ("Show %u Older Entries", entries->len - 50);
+
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (older)), ==, label);
+  }
+
+  g_signal_emit_by_name (older, "clicked");
+  wait.rows = MIN (entries->len, 100);
+  wait.older = entries->len > 100;
+  g_assert_true (wait_for (timeline_has, &wait));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = timeline_rows (wait.section);
+  assert_timeline_order (rows, entries, wait.rows);
+}
+
 /* design 3.4 and 5: a call logged from the customer page with Ctrl+Enter
  * is on the timeline at once, in the CSM's name, with Edit and Delete;
  * the Last Touch column and the search (by what the note says) follow
@@ -2793,6 +2914,7 @@ main (int    argc,
   ADD ("/window/trigger-badge", test_window_trigger_badge);
   ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);
   ADD ("/window/timeline", test_window_timeline);
+  ADD ("/window/timeline-pages", test_window_timeline_pages);
   ADD ("/window/failing-source", test_window_failing_source);
   ADD ("/window/suspect-source", test_window_suspect_source);
   ADD ("/window/edit-source", test_window_edit_source);

@@ -63,6 +63,9 @@ struct _VigilPortfolioView
   const struct _Column *sort_column;
   GtkSortType         sort_direction;
   gboolean            sorting;
+  /* The cells bound to each customer shown (VigilCustomer → BoundCells):
+   * one handler of a customer's ::changed for all its row's cells. */
+  GHashTable         *bound;
 };
 
 G_DEFINE_FINAL_TYPE (VigilPortfolioView, vigil_portfolio_view, ADW_TYPE_BIN)
@@ -514,15 +517,72 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, cell);
 }
 
+/* The cells showing one customer, and the one handler of its ::changed
+ * that shows them anew (design 7: a sort or a keystroke binds some two
+ * hundred rows of fourteen cells; a handler per cell, connected and
+ * disconnected each time, took a quarter of a sort). */
+typedef struct
+{
+  VigilCustomer *customer;
+  gulong         handler;
+  GPtrArray     *cells;
+} BoundCells;
+
+static void
+bound_cells_free (gpointer data)
+{
+  BoundCells *bound = data;
+
+  g_signal_handler_disconnect (bound->customer, bound->handler);
+  g_ptr_array_unref (bound->cells);
+  g_free (bound);
+}
+
 /* A reload updated the customer of a row the list kept: show it anew. */
 static void
 customer_changed_cb (VigilCustomer *customer,
-                     GtkWidget     *cell)
+                     BoundCells    *bound)
 {
-  const Column *column = g_object_get_data (G_OBJECT (cell), "vigil-column");
-  VigilPortfolioView *self = g_object_get_data (G_OBJECT (cell), "vigil-view");
+  for (guint i = 0; i < bound->cells->len; i++)
+    {
+      GtkWidget *cell = bound->cells->pdata[i];
+      const Column *column = g_object_get_data (G_OBJECT (cell), "vigil-column");
+      VigilPortfolioView *self = g_object_get_data (G_OBJECT (cell), "vigil-view");
 
-  column->bind (cell, customer, self);
+      column->bind (cell, customer, self);
+    }
+}
+
+static void
+add_bound_cell (VigilPortfolioView *self,
+                VigilCustomer      *customer,
+                GtkWidget          *cell)
+{
+  BoundCells *bound = g_hash_table_lookup (self->bound, customer);
+
+  if (bound == NULL)
+    {
+      bound = g_new0 (BoundCells, 1);
+      bound->customer = customer;
+      bound->cells = g_ptr_array_sized_new (G_N_ELEMENTS (columns));
+      bound->handler = g_signal_connect (customer, "changed", G_CALLBACK (customer_changed_cb), bound);
+      g_hash_table_insert (self->bound, customer, bound);
+    }
+  g_ptr_array_add (bound->cells, cell);
+}
+
+static void
+remove_bound_cell (VigilPortfolioView *self,
+                   VigilCustomer      *customer,
+                   GtkWidget          *cell)
+{
+  BoundCells *bound = self->bound != NULL ? g_hash_table_lookup (self->bound, customer) : NULL;
+
+  if (bound == NULL)
+    return;
+  g_ptr_array_remove_fast (bound->cells, cell);
+  if (bound->cells->len == 0)
+    g_hash_table_remove (self->bound, customer);
 }
 
 /* design 5: GTK 4.8 names the table's rows and cells after their types
@@ -553,11 +613,9 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   VigilPortfolioView *self = g_object_get_data (G_OBJECT (factory), "view");
   GtkWidget *cell = gtk_list_item_get_child (item);
   VigilCustomer *customer = gtk_list_item_get_item (item);
-  gulong handler;
 
   g_object_set_data_full (G_OBJECT (cell), "customer", g_object_ref (customer), g_object_unref);
-  handler = g_signal_connect_object (customer, "changed", G_CALLBACK (customer_changed_cb), cell, 0);
-  g_object_set_data (G_OBJECT (cell), "vigil-changed-handler", GSIZE_TO_POINTER (handler));
+  add_bound_cell (self, customer, cell);
   column->bind (cell, customer, self);
   name_row_and_cell (cell, column);
 }
@@ -567,13 +625,12 @@ unbind_cell_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 gpointer                  user_data)
 {
+  VigilPortfolioView *self = g_object_get_data (G_OBJECT (factory), "view");
   GtkWidget *cell = gtk_list_item_get_child (item);
   VigilCustomer *customer = g_object_get_data (G_OBJECT (cell), "customer");
-  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (cell), "vigil-changed-handler"));
 
-  if (customer != NULL && handler != 0)
-    g_signal_handler_disconnect (customer, handler);
-  g_object_set_data (G_OBJECT (cell), "vigil-changed-handler", NULL);
+  if (customer != NULL)
+    remove_bound_cell (self, customer, cell);
   g_object_set_data (G_OBJECT (cell), "customer", NULL);
 }
 
@@ -1062,6 +1119,7 @@ vigil_portfolio_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->portfolio, self);
   if (self->column_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_PORTFOLIO_VIEW);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->sorted);
@@ -1128,6 +1186,7 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
   self->tier = VIGIL_TIER_NONE;
   self->book = VIGIL_BOOK_ACTIVE;
   self->fitted_width = -1;
+  self->bound = g_hash_table_new_full (NULL, NULL, NULL, bound_cells_free);
   /* Laid out by its own size_allocate, which picks the columns first. */
   gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1262,9 +1321,19 @@ vigil_portfolio_view_sort_by (VigilPortfolioView *self,
   current = get_sort (self, &current_direction);
   self->sorting = TRUE;
   /* GTK 4.8 leaves the arrow on the column sorted by before when a
-   * program sorts by another (a click clears it): cleared first. */
+   * program sorts by another (a click clears it): cleared first, with
+   * the list and the view not told, so that the rows are sorted and
+   * rebound once, not first back into the store's order (design 7). */
   if (current != NULL && current != entry)
-    gtk_column_view_sort_by_column (self->column_view, NULL, direction);
+    {
+      GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+
+      g_signal_handlers_block_matched (sorter, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self->sorted);
+      g_signal_handlers_block_matched (sorter, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+      gtk_column_view_sort_by_column (self->column_view, NULL, direction);
+      g_signal_handlers_unblock_matched (sorter, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+      g_signal_handlers_unblock_matched (sorter, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self->sorted);
+    }
   gtk_column_view_sort_by_column (self->column_view, column, direction);
   self->sorting = FALSE;
   self->sort_column = entry;

@@ -12,11 +12,21 @@
  * page until its next frame (the first, then a dozen more); resident
  * memory; and the longest stall of the main loop while a live endpoint
  * of the whole book (served from a thread of its own, as a remote one
- * would be) is polled and the window reloads.
+ * would be) is polled and the window reloads. Issue 18 adds: the frames
+ * of scrolling the table (a page a frame, and a smooth fling of a few
+ * rows a frame), each frame's work timed by the frame clock from the
+ * start of its cycle to the end of its paint; and switching to the
+ * overview and to the triggers inbox, until drawn, with the worst frame
+ * and the longest stall while they fill.
+ *
+ * --baseline BINARY runs the previous release's bench first, on a copy
+ * of the same book, and prints its figures beside ("n/a" where it has
+ * no such figure).
  */
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include <adwaita.h>
@@ -164,6 +174,251 @@ tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Frame times ---------------------------------------------------------------- */
+
+/* Each frame's work as the frame clock runs it: from the start of its
+ * cycle (before-paint: the events before it are input, not drawing) to
+ * the end of its paint (after-paint), in ms; and the time from one
+ * frame's start to the next one's. A frame whose work stays under
+ * 16.7 ms keeps up with a 60 Hz display. */
+typedef struct
+{
+  GdkFrameClock *clock;
+  gulong         start_id;
+  gulong         end_id;
+  gint64         frame_start;
+  gint64         last_start;
+  GArray        *work;       /* of double, ms */
+  GArray        *intervals;  /* of double, ms */
+} FrameLog;
+
+static void
+frame_start_cb (GdkFrameClock *clock,
+                FrameLog      *log)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (log->last_start != 0)
+    {
+      double interval = (now - log->last_start) / 1000.0;
+
+      g_array_append_val (log->intervals, interval);
+    }
+  log->frame_start = log->last_start = now;
+}
+
+static void
+frame_end_cb (GdkFrameClock *clock,
+              FrameLog      *log)
+{
+  double work;
+
+  if (log->frame_start == 0)
+    return;
+  work = ms_since (log->frame_start);
+  g_array_append_val (log->work, work);
+  log->frame_start = 0;
+}
+
+static void
+frame_log_start (FrameLog  *log,
+                 GtkWidget *widget)
+{
+  log->clock = gtk_widget_get_frame_clock (widget);
+  log->frame_start = log->last_start = 0;
+  log->work = g_array_new (FALSE, FALSE, sizeof (double));
+  log->intervals = g_array_new (FALSE, FALSE, sizeof (double));
+  log->start_id = g_signal_connect (log->clock, "before-paint", G_CALLBACK (frame_start_cb), log);
+  log->end_id = g_signal_connect_after (log->clock, "after-paint", G_CALLBACK (frame_end_cb), log);
+}
+
+static void
+frame_log_stop (FrameLog *log)
+{
+  g_signal_handler_disconnect (log->clock, log->start_id);
+  g_signal_handler_disconnect (log->clock, log->end_id);
+}
+
+static void
+frame_log_clear (FrameLog *log)
+{
+  g_clear_pointer (&log->work, g_array_unref);
+  g_clear_pointer (&log->intervals, g_array_unref);
+}
+
+/* The @fraction-th value of @values (sorted in place), nearest rank. */
+static double
+percentile (GArray *values,
+            double  fraction)
+{
+  guint rank;
+
+  if (values->len == 0)
+    return NAN;
+  qsort (values->data, values->len, sizeof (double), compare_ms);
+  rank = (guint) ceil (fraction * values->len);
+  return g_array_index (values, double, CLAMP (rank, 1, values->len) - 1);
+}
+
+static double
+share_under (GArray *values,
+             double  limit)
+{
+  guint under = 0;
+
+  for (guint i = 0; i < values->len; i++)
+    under += g_array_index (values, double, i) < limit;
+  return values->len > 0 ? 100.0 * under / values->len : NAN;
+}
+
+static double
+worst_of (GArray *values)
+{
+  double worst = 0;
+
+  for (guint i = 0; values != NULL && i < values->len; i++)
+    worst = MAX (worst, g_array_index (values, double, i));
+  return worst;
+}
+
+/* The first widget of @type below @root, depth first. */
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Scrolls by @step pixels a frame, from a tick callback (the frame's
+ * update phase: the rows it brings are bound and drawn in that frame),
+ * until @distance is covered or the end is reached. */
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  double         step;
+  double         target;
+  gboolean       done;
+} Scroll;
+
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  Scroll *scroll = data;
+  double value = gtk_adjustment_get_value (scroll->adjustment);
+  double end = MIN (scroll->target,
+                    gtk_adjustment_get_upper (scroll->adjustment) - gtk_adjustment_get_page_size (scroll->adjustment));
+
+  if (value >= end)
+    {
+      scroll->done = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_adjustment_set_value (scroll->adjustment, MIN (value + scroll->step, end));
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct
+{
+  double p95;
+  double under;     /* % of frames under 16.7 ms */
+  double worst;
+  double interval;  /* p95 of the time between frames */
+  guint  frames;
+} ScrollFigures;
+
+/* Scrolls the table from its top through @rows rows, @rows_a_frame rows a
+ * frame (0: a page a frame), and times the frames. */
+static ScrollFigures
+measure_scroll (GtkWidget *window,
+                GtkWidget *table,
+                guint      rows,
+                double     rows_a_frame)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table));
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (table)));
+  guint n = g_list_model_get_n_items (model);
+  double row_height;
+  Scroll scroll;
+  FrameLog log;
+  ScrollFigures figures = { NAN, NAN, NAN, NAN, 0 };
+
+  gtk_adjustment_set_value (adjustment, 0);
+  settle (window);
+  if (n == 0)
+    return figures;
+  row_height = gtk_adjustment_get_upper (adjustment) / n;
+  scroll.adjustment = adjustment;
+  scroll.step = rows_a_frame > 0 ? rows_a_frame * row_height : gtk_adjustment_get_page_size (adjustment);
+  scroll.target = MIN (rows, n) * row_height;
+  scroll.done = FALSE;
+  frame_log_start (&log, window);
+  gtk_widget_add_tick_callback (table, scroll_tick_cb, &scroll, NULL);
+  while (!scroll.done)
+    g_main_context_iteration (NULL, TRUE);
+  wait_for_frame (window);
+  frame_log_stop (&log);
+  figures.frames = log.work->len;
+  figures.worst = worst_of (log.work);
+  figures.under = share_under (log.work, 1000.0 / 60);
+  figures.p95 = percentile (log.work, 0.95);
+  figures.interval = percentile (log.intervals, 0.95);
+  frame_log_clear (&log);
+  gtk_adjustment_set_value (adjustment, 0);
+  settle (window);
+  return figures;
+}
+
+/* Switching to a main page until drawn, then the worst frame and the
+ * longest main-loop stall (a 5 ms timer) in the @fill_ms after, while
+ * it fills (the overview reads its year's trend meanwhile). */
+typedef struct
+{
+  double shown;
+  double worst_frame;
+  double stall;
+} PageFigures;
+
+static PageFigures
+measure_page (VigilWindow *window,
+              const char  *page,
+              double       fill_ms)
+{
+  PageFigures figures;
+  FrameLog log;
+  Stall stall = { 0, 0 };
+  guint timer;
+  gint64 start;
+
+  settle (GTK_WIDGET (window));
+  frame_log_start (&log, GTK_WIDGET (window));
+  timer = g_timeout_add (5, tick_cb, &stall);
+  /* The switch itself is the first stall the timer may see. */
+  start = stall.last = g_get_monotonic_time ();
+  vigil_window_show_page (window, page);
+  wait_for_frame (GTK_WIDGET (window));
+  figures.shown = ms_since (start);
+  while (ms_since (start) < fill_ms)
+    g_main_context_iteration (NULL, FALSE);
+  g_source_remove (timer);
+  frame_log_stop (&log);
+  figures.worst_frame = worst_of (log.work);
+  figures.stall = stall.worst / 1000.0;
+  frame_log_clear (&log);
+  return figures;
+}
+
 static void
 count_cb (GObject *object,
           guint   *count)
@@ -239,6 +494,101 @@ start_endpoint (Endpoint  *endpoint,
   return endpoint->url;
 }
 
+/* The previous release's figures ---------------------------------------------- */
+
+#define LABEL_WIDTH 52
+
+/* label → the previous release's figure as it printed it ("133.7ms") */
+static GHashTable *baseline;
+
+/* --only: the figures to take, or NULL for all of them */
+static char **only;
+
+static gboolean
+wanted (const char *figure)
+{
+  return only == NULL || g_strv_contains ((const char * const *) only, figure);
+}
+
+/* Runs the previous release's bench @binary on a copy of @db (a bench
+ * polls into its book: each gets the same one) and keeps the figures
+ * of its table. */
+static gboolean
+run_baseline (const char  *binary,
+              const char  *db,
+              int          customers,
+              int          days,
+              int          touches,
+              GError     **error)
+{
+  g_autofree char *copy = g_strconcat (db, ".baseline", NULL);
+  g_autoptr(GFile) from = g_file_new_for_path (db);
+  g_autoptr(GFile) to = g_file_new_for_path (copy);
+  g_autofree char *customers_arg = g_strdup_printf ("--customers=%d", customers);
+  g_autofree char *days_arg = g_strdup_printf ("--days=%d", days);
+  g_autofree char *touches_arg = g_strdup_printf ("--touches=%d", touches);
+  g_autofree char *db_arg = g_strconcat ("--db=", copy, NULL);
+  const char *argv[] = { binary, customers_arg, days_arg, db_arg, touches > 0 ? touches_arg : NULL, NULL };
+  g_autofree char *output = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean in_table = FALSE;
+  int status = 0;
+  gboolean ok;
+
+  printf ("the previous release's bench (%s) on a copy of the book...\n", binary);
+  if (!g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error))
+    return FALSE;
+  ok = g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &output, NULL, &status, error) &&
+       g_spawn_check_wait_status (status, error);
+  g_file_delete (to, NULL, NULL);
+  if (!ok)
+    return FALSE;
+
+  baseline = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  lines = g_strsplit (output, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *label = NULL;
+      g_auto(GStrv) rest = NULL;
+
+      if (g_str_has_prefix (lines[i], "figure "))
+        in_table = TRUE;
+      if (!in_table || strlen (lines[i]) <= LABEL_WIDTH)
+        continue;
+      label = g_strchomp (g_strndup (lines[i], LABEL_WIDTH));
+      rest = g_strsplit_set (g_strstrip (lines[i] + LABEL_WIDTH), " ", 2);
+      if (*label != '\0' && rest[0] != NULL && g_ascii_isdigit (rest[0][0]))
+        g_hash_table_replace (baseline, g_steal_pointer (&label), g_strdup (rest[0]));
+    }
+  return TRUE;
+}
+
+/* A line of the table: the figure, the previous release's beside it
+ * when it was run, and the goal (none when @goal is 0). */
+static void
+print_figure (const char *label,
+              int         precision,
+              double      value,
+              const char *unit,
+              double      goal,
+              const char *note)
+{
+  g_autofree char *measured = g_strdup_printf ("%.*f%s", precision, value, unit);
+  g_autofree char *goal_text = goal > 0 ? g_strdup_printf ("%.*f%s", goal == floor (goal) ? 0 : 1, goal, unit)
+                                        : g_strdup ("");
+  const char *previous = NULL;
+
+  /* Not taken (--only). */
+  if (isnan (value))
+    return;
+  if (baseline != NULL)
+    previous = g_hash_table_lookup (baseline, label);
+  printf ("%-*s %10s", LABEL_WIDTH, label, measured);
+  if (baseline != NULL)
+    printf (" %10s", previous != NULL ? previous : "n/a");
+  printf (" %10s%s%s\n", goal_text, note != NULL ? "  " : "", note != NULL ? note : "");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -247,12 +597,19 @@ main (int    argc,
   int days = 365;
   int touches = 0;
   g_autofree char *db = NULL;
+  g_autofree char *baseline_binary = NULL;
   GOptionEntry entries[] = {
     { "customers", 0, 0, G_OPTION_ARG_INT, &customers, "Customers", "N" },
     { "days", 0, 0, G_OPTION_ARG_INT, &days, "Days of history", "D" },
     { "touches", 0, 0, G_OPTION_ARG_INT, &touches,
       "Touches logged on each customer of a book that has none (the search reads their text)", "N" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The database (kept; generated when missing)", "FILE" },
+    { "only", 0, 0, G_OPTION_ARG_STRING_ARRAY, &only,
+      "Take only these figures (repeat it): sort, search, page, scroll, pages (the overview and the inbox), poll",
+      "FIGURE" },
+    { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &baseline_binary,
+      "The previous release's vigil-bench-window, run first on a copy of the book, its figures printed beside",
+      "BINARY" },
     { NULL }
   };
   static const char * const columns[] = {
@@ -274,7 +631,10 @@ main (int    argc,
   double worst_sort_call = 0, worst_key_call = 0;
   double sorts[2 * G_N_ELEMENTS (columns)], keys[G_N_ELEMENTS (keystrokes)];
   double page_call = 0, pages[13];
-  double poll_s;
+  double poll_s = NAN, rss_polled = NAN, worst_stall = NAN;
+  ScrollFigures paging = { NAN, NAN, NAN, NAN, 0 }, fling = paging;
+  PageFigures overview = { NAN, NAN, NAN }, inbox = overview;
+  gboolean big;
   guint n_sorts = 0;
   gboolean finished = FALSE;
   guint loads = 0, loads_before;
@@ -314,6 +674,12 @@ main (int    argc,
       }
   }
 
+  if (baseline_binary != NULL && !run_baseline (baseline_binary, db, customers, days, touches, &error))
+    {
+      g_printerr ("the previous release's bench: %s\n", error->message);
+      return 1;
+    }
+
   /* From here on is what a launch does. */
   program_start = g_get_monotonic_time ();
   gtk_init ();
@@ -339,7 +705,9 @@ main (int    argc,
   }
   rss_loaded = rss_mb ();
 
-  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+  if (!wanted ("sort"))
+    worst_sort = worst_sort_call = NAN;
+  for (guint c = 0; wanted ("sort") && c < G_N_ELEMENTS (columns); c++)
     for (int direction = 0; direction < 2; direction++)
       {
         settle (GTK_WIDGET (window));
@@ -351,7 +719,9 @@ main (int    argc,
         worst_sort = MAX (worst_sort, ms_since (start));
       }
 
-  for (guint k = 0; k < G_N_ELEMENTS (keystrokes); k++)
+  if (!wanted ("search"))
+    worst_key = worst_key_call = NAN;
+  for (guint k = 0; k < G_N_ELEMENTS (keystrokes) && wanted ("search"); k++)
     {
       settle (GTK_WIDGET (window));
       start = g_get_monotonic_time ();
@@ -365,7 +735,9 @@ main (int    argc,
 
   /* The first page opened builds what every later one reuses: both
    * are measured, the later ones over a dozen customers. */
-  for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+  if (!wanted ("page"))
+    page_call = pages[0] = NAN;
+  for (guint p = 0; p < G_N_ELEMENTS (pages) && wanted ("page"); p++)
     {
       g_autoptr(VigilCustomer) customer = g_list_model_get_item (vigil_portfolio_get_customers (portfolio),
                                                                  42 + p * 97);
@@ -381,64 +753,117 @@ main (int    argc,
       wait_for_frame (GTK_WIDGET (window));
     }
 
+  /* Scrolling the table from its top: a page a frame, then a fling of
+   * four rows a frame (about 14,000 pixels a second at 60 frames). */
+  if (wanted ("scroll"))
+    {
+      GtkWidget *table = find_widget (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+
+      paging = measure_scroll (GTK_WIDGET (window), table, 3000, 0);
+      fling = measure_scroll (GTK_WIDGET (window), table, 2000, 4);
+    }
+
+  /* The other main pages, each shown from the table; two seconds to fill. */
+  if (wanted ("pages"))
+    {
+      overview = measure_page (window, "overview", 2000);
+      vigil_window_show_page (window, "portfolio");
+      inbox = measure_page (window, "triggers", 2000);
+      vigil_window_show_page (window, "portfolio");
+      settle (GTK_WIDGET (window));
+    }
+
   /* A poll of the whole book from a live endpoint, stored, scored and
    * shown, while a 5 ms timer measures how long the main loop stalls. */
-  if (!(url = g_strdup (start_endpoint (&endpoint, demo))))
-    return 1;
-  {
-    g_autoptr(VigilStore) store = vigil_store_open (db, &error);
-
-    vigil_store_remove_source (store, "bench-live", TRUE, NULL);
-    source = vigil_source_new ("bench-live", url);
-    if (store == NULL || !vigil_store_add_source (store, source, &error))
-      {
-        g_printerr ("%s\n", error->message);
+  if (wanted ("poll"))
+    {
+      if (!(url = g_strdup (start_endpoint (&endpoint, demo))))
         return 1;
+      {
+        g_autoptr(VigilStore) store = vigil_store_open (db, &error);
+
+        vigil_store_remove_source (store, "bench-live", TRUE, NULL);
+        source = vigil_source_new ("bench-live", url);
+        if (store == NULL || !vigil_store_add_source (store, source, &error))
+          {
+            g_printerr ("%s\n", error->message);
+            return 1;
+          }
       }
-  }
-  g_signal_connect (portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), &finished);
-  g_signal_connect (portfolio, "loaded", G_CALLBACK (count_cb), &loads);
-  g_timeout_add (5, tick_cb, &stall);
-  start = g_get_monotonic_time ();
-  vigil_portfolio_poll_now (portfolio, "bench-live");
-  while (!finished)
-    g_main_context_iteration (NULL, TRUE);
-  loads_before = loads;
-  while (loads == loads_before)
-    g_main_context_iteration (NULL, TRUE);
-  wait_for_frame (GTK_WIDGET (window));
-  poll_s = ms_since (start) / 1000;
-  /* A second more, still timed: the trend read after a reload and the
-   * freeing of the replaced book are part of it, and the memory is
-   * measured once they are done. */
-  {
-    gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
+      g_signal_connect (portfolio, "poll-finished", G_CALLBACK (poll_finished_cb), &finished);
+      g_signal_connect (portfolio, "loaded", G_CALLBACK (count_cb), &loads);
+      g_timeout_add (5, tick_cb, &stall);
+      start = g_get_monotonic_time ();
+      vigil_portfolio_poll_now (portfolio, "bench-live");
+      while (!finished)
+        g_main_context_iteration (NULL, TRUE);
+      loads_before = loads;
+      while (loads == loads_before)
+        g_main_context_iteration (NULL, TRUE);
+      wait_for_frame (GTK_WIDGET (window));
+      poll_s = ms_since (start) / 1000;
+      /* A second more, still timed: the trend read after a reload and the
+       * freeing of the replaced book are part of it, and the memory is
+       * measured once they are done. */
+      {
+        gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
 
-    while (g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, TRUE);
-  }
+        while (g_get_monotonic_time () < end)
+          g_main_context_iteration (NULL, TRUE);
+      }
+      rss_polled = rss_mb ();
+      worst_stall = stall.worst / 1000.0;
+    }
 
-  printf ("\n%-52s %10s %10s\n", "figure", "measured", "goal");
-  printf ("%-52s %8.0fms %8.0fms\n", "first frame with the populated table, from launch", first_frame, 1000.0);
+  /* design 7: the goals at 10,000 customers, and at ten times that. */
+  big = customers >= 100000;
+  printf ("\nrenderer: %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
+  printf ("%-*s %10s", LABEL_WIDTH, "figure", "measured");
+  if (baseline != NULL)
+    printf (" %10s", "previous");
+  printf (" %10s\n", "goal");
+  print_figure ("first frame with the populated table, from launch", 0, first_frame, "ms", big ? 2000 : 1000, NULL);
   {
     g_autofree char *label = g_strdup_printf ("sorting a column (worst of %u), until drawn", n_sorts);
 
-    printf ("%-52s %8.1fms %8.0fms\n", label, worst_sort, 100.0);
+    print_figure (label, 1, worst_sort, "ms", big ? 150 : 100, NULL);
   }
-  printf ("%-52s %8.1fms\n", "  median of them all", median (sorts, n_sorts));
-  printf ("%-52s %8.1fms\n", "  of which sorting the list model (worst)", worst_sort_call);
-  printf ("%-52s %8.1fms %8.0fms\n", "a search keystroke (worst of 8), until drawn", worst_key, 50.0);
-  printf ("%-52s %8.1fms\n", "  median of the 8", median (keys, G_N_ELEMENTS (keys)));
-  printf ("%-52s %8.1fms\n", "  of which filtering the list model (worst)", worst_key_call);
-  printf ("%-52s %8.1fms %8.0fms\n", "opening the first customer page, until drawn", pages[0], 100.0);
-  printf ("%-52s %8.1fms\n", "  of which filling the page", page_call);
-  printf ("%-52s %8.1fms %8.0fms\n", "opening another customer page (median of 12)", median (pages + 1, 12),
-          100.0);
-  printf ("%-52s %8.0fMB %8.0fMB\n", "resident memory, loaded (a second after)", rss_loaded, 200.0);
-  printf ("%-52s %8.0fMB %8.0fMB\n", "resident memory, after a poll of the whole book", rss_mb (), 200.0);
-  printf ("%-52s %8.1fms %8.0fms  (poll + reload %.1f s, %u customers shown)\n",
-          "longest main-loop stall during a poll and reload", stall.worst / 1000.0, 50.0,
-          poll_s, g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)));
+  print_figure ("  median of them all", 1, n_sorts > 0 ? median (sorts, n_sorts) : NAN, "ms", 0, NULL);
+  print_figure ("  of which sorting the list model (worst)", 1, worst_sort_call, "ms", 0, NULL);
+  print_figure ("a search keystroke (worst of 8), until drawn", 1, worst_key, "ms", big ? 100 : 50, NULL);
+  print_figure ("  median of the 8", 1, wanted ("search") ? median (keys, G_N_ELEMENTS (keys)) : NAN, "ms", 0, NULL);
+  print_figure ("  of which filtering the list model (worst)", 1, worst_key_call, "ms", 0, NULL);
+  print_figure ("opening the first customer page, until drawn", 1, pages[0], "ms", 100, NULL);
+  print_figure ("  of which filling the page", 1, page_call, "ms", 0, NULL);
+  print_figure ("opening another customer page (median of 12)", 1, wanted ("page") ? median (pages + 1, 12) : NAN, "ms", 100, NULL);
+  {
+    g_autofree char *note = g_strdup_printf ("(%u frames; 95th percentile between frames %.1f ms, worst %.1f ms)",
+                                             paging.frames, paging.interval, paging.worst);
+
+    print_figure ("scrolling a page a frame: frames under 16.7 ms", 1, paging.under, "%", 95, note);
+  }
+  print_figure ("  95th percentile of its frames", 1, paging.p95, "ms", 16.7, NULL);
+  {
+    g_autofree char *note = g_strdup_printf ("(%u frames; 95th percentile between frames %.1f ms, worst %.1f ms)",
+                                             fling.frames, fling.interval, fling.worst);
+
+    print_figure ("scrolling 4 rows a frame: frames under 16.7 ms", 1, fling.under, "%", 95, note);
+  }
+  print_figure ("  95th percentile of its frames", 1, fling.p95, "ms", 16.7, NULL);
+  print_figure ("showing the overview, until drawn", 1, overview.shown, "ms", 0, NULL);
+  print_figure ("  worst frame in the 2 s it fills", 1, overview.worst_frame, "ms", 0, NULL);
+  print_figure ("  longest main-loop stall then", 1, overview.stall, "ms", 0, NULL);
+  print_figure ("showing the triggers inbox, until drawn", 1, inbox.shown, "ms", 0, NULL);
+  print_figure ("  worst frame in the 2 s it fills", 1, inbox.worst_frame, "ms", 0, NULL);
+  print_figure ("  longest main-loop stall then", 1, inbox.stall, "ms", 0, NULL);
+  print_figure ("resident memory, loaded (a second after)", 0, rss_loaded, "MB", big ? 600 : 200, NULL);
+  print_figure ("resident memory, after a poll of the whole book", 0, rss_polled, "MB", big ? 600 : 200, NULL);
+  {
+    g_autofree char *note = g_strdup_printf ("(poll + reload %.1f s, %u customers shown)", poll_s,
+                                             g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)));
+
+    print_figure ("longest main-loop stall during a poll and reload", 1, worst_stall, "ms", big ? 100 : 50, note);
+  }
 
   {
     g_autoptr(VigilStore) store = vigil_store_open (db, NULL);
@@ -447,6 +872,7 @@ main (int    argc,
       vigil_store_remove_source (store, "bench-live", TRUE, NULL);
   }
   gtk_window_destroy (GTK_WINDOW (window));
-  g_main_loop_quit (endpoint.loop);
+  if (endpoint.loop != NULL)
+    g_main_loop_quit (endpoint.loop);
   return 0;
 }

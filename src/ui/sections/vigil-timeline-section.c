@@ -22,6 +22,11 @@
 
 /* Entries listed at first, and added by each "Show Older Entries". */
 #define PAGE_SIZE 50
+/* Rows built at once, then in each frame after (design 7): fifty rows of
+ * wrapped text took the page's first frame 150 ms to lay out; the
+ * first rows are below the page's first screen anyway. */
+#define ROWS_AT_ONCE 4
+#define ROWS_A_FRAME 4
 
 struct _VigilTimelineSection
 {
@@ -46,6 +51,8 @@ struct _VigilTimelineSection
   GPtrArray            *entries;          /* of VigilTimelineEntry, newest first */
   char                 *me;               /* the CSM's name, as the store gave it */
   guint                 shown;            /* how many entries are listed */
+  guint                 built;            /* how many of them have their row yet */
+  guint                 fill_tick;        /* building the rest, a few a frame */
 
   gint64                editing;          /* the touch in the composer, 0 for a new one */
   GDateTime            *day;              /* the day chosen, NULL for now */
@@ -529,24 +536,17 @@ show_older_clicked_cb (VigilTimelineSection *self)
   fill_list (self);
 }
 
+/* Rows up to the @upto-th entry, then the button for older ones once
+ * every shown entry has its row. */
 static void
-fill_list (VigilTimelineSection *self)
+build_rows (VigilTimelineSection *self,
+            guint                 upto)
 {
-  vigil_section_clear_list (self->entries_list);
-  if (self->entries == NULL)
-    {
-      vigil_section_add_spinner_row (self->entries_list, _("Loading the timeline…"));
-      return;
-    }
-  if (self->entries->len == 0)
-    {
-      vigil_section_add_placeholder_row (self->entries_list,
-                                         _("Nothing on the timeline yet: log a call, an email or a note above"));
-      return;
-    }
-  for (guint i = 0; i < MIN (self->shown, self->entries->len); i++)
-    gtk_list_box_append (self->entries_list, new_entry_row (self, self->entries->pdata[i]));
-  if (self->entries->len > self->shown)
+  guint shown = MIN (self->shown, self->entries->len);
+
+  for (; self->built < MIN (upto, shown); self->built++)
+    gtk_list_box_append (self->entries_list, new_entry_row (self, self->entries->pdata[self->built]));
+  if (self->built == shown && self->entries->len > self->shown)
     {
       guint older = self->entries->len - self->shown;
       g_autofree char *label = g_strdup_printf (ngettext ("Show %u Older Entry", "Show %u Older Entries", older),
@@ -558,6 +558,51 @@ fill_list (VigilTimelineSection *self)
       g_signal_connect_object (button, "clicked", G_CALLBACK (show_older_clicked_cb), self, G_CONNECT_SWAPPED);
       gtk_list_box_append (self->entries_list, button);
     }
+}
+
+static gboolean
+build_more_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  VigilTimelineSection *self = VIGIL_TIMELINE_SECTION (widget);
+
+  build_rows (self, self->built + ROWS_A_FRAME);
+  if (self->built < MIN (self->shown, self->entries->len))
+    return G_SOURCE_CONTINUE;
+  self->fill_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_building (VigilTimelineSection *self)
+{
+  if (self->fill_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_tick);
+  self->fill_tick = 0;
+}
+
+static void
+fill_list (VigilTimelineSection *self)
+{
+  stop_building (self);
+  vigil_section_clear_list (self->entries_list);
+  self->built = 0;
+  if (self->entries == NULL)
+    {
+      vigil_section_add_spinner_row (self->entries_list, _("Loading the timeline…"));
+      return;
+    }
+  if (self->entries->len == 0)
+    {
+      vigil_section_add_placeholder_row (self->entries_list,
+                                         _("Nothing on the timeline yet: log a call, an email or a note above"));
+      return;
+    }
+  /* A page out of sight lays nothing out: all at once. */
+  build_rows (self, gtk_widget_get_mapped (GTK_WIDGET (self)) ? ROWS_AT_ONCE : G_MAXUINT);
+  if (self->built < MIN (self->shown, self->entries->len))
+    self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), build_more_cb, NULL, NULL);
 }
 
 /* Reading ------------------------------------------------------------------- */
@@ -694,6 +739,7 @@ vigil_timeline_section_dispose (GObject *object)
 {
   VigilTimelineSection *self = (VigilTimelineSection *) object;
 
+  stop_building (self);
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->load_cancellable);
   vigil_section_dispose_template (ADW_BIN (object), VIGIL_TYPE_TIMELINE_SECTION);
