@@ -1318,8 +1318,6 @@ vigil_demo_get_churn_time (VigilDemo *self,
 
 /* The demo book's own database ------------------------------------------- */
 
-#define DEMO_SOURCE "demo"
-
 /* The demo book is regenerated each day, so that its history always
  * ends today; this says which day and which book a database holds. */
 static char *
@@ -1367,7 +1365,7 @@ populate (VigilDemo     *self,
   g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
   guint n = vigil_demo_get_n_customers (self);
 
-  if (!(ingest = vigil_ingest_begin (store, DEMO_SOURCE, now, error)))
+  if (!(ingest = vigil_ingest_begin (store, VIGIL_DEMO_SOURCE, now, error)))
     return FALSE;
 
   for (guint day = days; day-- > 0;)
@@ -1416,7 +1414,7 @@ foreach_customer (VigilDemo         *self,
       const DemoCustomer *c = &self->customers[i];
       gint64 customer;
 
-      ok = (customer = vigil_store_find_customer (store, c->id, DEMO_SOURCE, error)) >= 0 &&
+      ok = (customer = vigil_store_find_customer (store, c->id, VIGIL_DEMO_SOURCE, error)) >= 0 &&
            func (store, c, customer, today, data, error);
     }
   if (!ok)
