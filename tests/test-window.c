@@ -22,6 +22,7 @@
 #include "vigil-customer-section.h"
 #include "vigil-format.h"
 #include "vigil-merge-dialog.h"
+#include "vigil-overview-page.h"
 #include "vigil-preferences-window.h"
 #include "vigil-source-dialog.h"
 #include "vigil-timeline-section.h"
@@ -601,8 +602,10 @@ test_window_active_book (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_active);
 
   /* The overview's figures count the active book alone. */
+  vigil_window_show_page (f->window, "overview");
   overview_total = g_strdup_printf ("%u customers in all", n_active);
   g_assert_nonnull (find_widget (GTK_WIDGET (f->window), shows_text_starting, overview_total));
+  vigil_window_show_page (f->window, "portfolio");
 }
 
 static gboolean
@@ -630,6 +633,8 @@ test_window_trigger_ack (Fixture       *f,
   g_autoptr(VigilInboxItem) first = NULL;
   GPtrArray *first_triggers;
 
+  /* The inbox follows the book when it is shown (design 5). */
+  vigil_window_show_page (f->window, "triggers");
   g_assert_cmpuint (triggers->len, >, 0);
   /* The inbox's first customer is on screen: its first new trigger. */
   g_assert_cmpuint (g_list_model_get_n_items (inbox), >, 0);
@@ -645,7 +650,7 @@ test_window_trigger_ack (Fixture       *f,
   g_assert_nonnull (button);
 
   g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
-  /* The inbox is not the page on screen: press the button for real. */
+  /* Press the button for real. */
   g_signal_emit_by_name (button, "clicked");
   g_assert_true (wait_for (loads_reached, counts));
 
@@ -657,6 +662,7 @@ test_window_trigger_ack (Fixture       *f,
     if (((VigilTriggerRow *) after->pdata[i])->id == id)
       g_assert_cmpstr (((VigilTriggerRow *) after->pdata[i])->state, ==, "acknowledged");
   g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+  vigil_window_show_page (f->window, "portfolio");
 }
 
 static AdwMessageDialog *
@@ -2766,6 +2772,88 @@ test_window_inbox (void)
   inbox_book_clear (&book);
 }
 
+/* design 5: the inbox and the overview follow a reload that came while
+ * they were hidden as soon as they are shown: a trigger worked and a
+ * customer churned behind another page show there. */
+static void
+test_window_hidden_pages_follow (void)
+{
+  InboxBook book = { 0 };
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilCustomer) churning = NULL;
+  g_autofree char *total = NULL;
+  VigilOverviewPage *overview;
+  VigilInboxItem *first;
+  GListModel *inbox;
+  GtkStack *stack;
+  gint64 customer_id, done_id;
+  guint counts[2] = { 0, 1 };
+  guint n_before;
+
+  inbox_book_init (&book);
+  inbox = vigil_triggers_page_get_model (book.page);
+  n_before = g_list_model_get_n_items (inbox);
+  g_assert_cmpuint (n_before, ==, INBOX_CUSTOMERS);
+  first = inbox_item (inbox, 0);
+  customer_id = vigil_inbox_item_get_customer_id (first);
+  g_assert_cmpuint (vigil_inbox_item_get_triggers (first)->len, ==, 2);
+  done_id = ((VigilTriggerRow *) vigil_inbox_item_get_triggers (first)->pdata[0])->id;
+  churning = g_list_model_get_item (vigil_portfolio_get_customers (book.portfolio), 7);
+  g_assert_cmpint (vigil_customer_get_store_id (churning), !=, customer_id);
+
+  /* The inbox and the overview in a stack, another page on screen. */
+  stack = GTK_STACK (gtk_stack_new ());
+  g_object_ref (book.page);
+  gtk_window_set_child (book.window, NULL);
+  gtk_stack_add_named (stack, GTK_WIDGET (book.page), "inbox");
+  g_object_unref (book.page);
+  overview = g_object_new (VIGIL_TYPE_OVERVIEW_PAGE, NULL);
+  vigil_overview_page_set_portfolio (overview, book.portfolio);
+  gtk_stack_add_named (stack, GTK_WIDGET (overview), "overview");
+  gtk_stack_add_named (stack, gtk_label_new ("Elsewhere"), "other");
+  gtk_stack_set_visible_child_name (stack, "other");
+  gtk_window_set_child (book.window, GTK_WIDGET (stack));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (book.page)));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (overview)));
+
+  /* Behind it: a trigger done, a customer churned, and a reload. */
+  store = vigil_store_open (book.db, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_set_trigger_state (store, done_id, "done", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_record_outcome (store, vigil_customer_get_store_id (churning), "churned",
+                                             vigil_time_get_day (g_get_real_time () / G_USEC_PER_SEC), &error));
+  g_assert_no_error (error);
+  g_signal_connect (book.portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (book.portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (book.portfolio, count_loads_cb, &counts[0]);
+
+  /* Shown, the inbox lists what the reload read: the customer's one
+   * trigger left. */
+  gtk_stack_set_visible_child_name (stack, "inbox");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (book.page)));
+  for (guint i = 0; i < g_list_model_get_n_items (inbox); i++)
+    {
+      VigilInboxItem *item = inbox_item (inbox, i);
+      GPtrArray *triggers = vigil_inbox_item_get_triggers (item);
+
+      if (vigil_inbox_item_get_customer_id (item) == customer_id)
+        {
+          g_assert_cmpuint (triggers->len, ==, 1);
+          g_assert_cmpint (((VigilTriggerRow *) triggers->pdata[0])->id, !=, done_id);
+        }
+    }
+
+  /* Shown, the overview counts the active book the reload read. */
+  gtk_stack_set_visible_child_name (stack, "overview");
+  total = g_strdup_printf ("%u customers in all", INBOX_CUSTOMERS - 1);
+  g_assert_nonnull (find_widget (GTK_WIDGET (overview), shows_text_starting, total));
+
+  inbox_book_clear (&book);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2809,6 +2897,7 @@ main (int    argc,
   g_test_add_func ("/window/sections", test_window_sections);
   g_test_add_func ("/window/merge", test_window_merge);
   g_test_add_func ("/window/inbox", test_window_inbox);
+  g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
 
   suite_setup ();
   status = g_test_run ();
