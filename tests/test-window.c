@@ -2854,6 +2854,97 @@ test_window_hidden_pages_follow (void)
   inbox_book_clear (&book);
 }
 
+/* Each different value of @get among the customers, in collation order:
+ * what vigil_portfolio_list_texts() must give. */
+static GPtrArray *
+expected_texts (VigilPortfolio       *portfolio,
+                VigilCustomerGetText  get)
+{
+  GListModel *customers = vigil_portfolio_get_customers (portfolio);
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+      const char *value = get (customer);
+
+      if (value != NULL && !g_ptr_array_find_with_equal_func (values, value, g_str_equal, NULL))
+        g_ptr_array_add (values, g_strdup (value));
+    }
+  return values;
+}
+
+static void
+assert_texts (VigilPortfolio       *portfolio,
+              VigilCustomerGetText  get,
+              const char * const   *want)
+{
+  g_autoptr(GPtrArray) listed = vigil_portfolio_list_texts (portfolio, get);
+  g_autoptr(GPtrArray) present = expected_texts (portfolio, get);
+
+  g_assert_cmpuint (listed->len, ==, g_strv_length ((char **) want));
+  g_assert_cmpuint (present->len, ==, listed->len);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      g_assert_cmpstr (listed->pdata[i], ==, want[i]);
+      g_assert_true (g_ptr_array_find_with_equal_func (present, want[i], g_str_equal, NULL));
+    }
+}
+
+/* design 5: the filters' owners and segments and the columns' widths
+ * read the book's different owners, segments and plans in the user's
+ * collation order, unknown ones left out, and a reload that brings a new
+ * one lists it (they are read with the book, off the main thread). */
+static void
+test_window_book_texts (void)
+{
+  static const char first[] =
+    "id,name,owner,segment,plan,mrr,observed_at\r\n"
+    "a1,Alpha,dana,SMB,pro,100,2026-11-01T12:00:00Z\r\n"
+    "a2,Beta,Bo,Enterprise,,200,2026-11-01T12:00:00Z\r\n"
+    "a3,Gamma,dana,,pro,300,2026-11-01T12:00:00Z\r\n"
+    "a4,Delta,,SMB,basic,400,2026-11-01T12:00:00Z\r\n";
+  static const char second[] =
+    "id,name,owner,segment,plan,mrr,observed_at\r\n"
+    "a3,Gamma,Ann,Mid-Market,team,300,2026-11-02T12:00:00Z\r\n";
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilPortfolio) portfolio = NULL;
+  g_autoptr(GError) error = NULL;
+  guint counts[2] = { 0, 1 };
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "texts.db");
+  store = vigil_store_open (db, &error);
+  g_assert_no_error (error);
+  import_into (store, &dir, "crm", "first.csv", first);
+
+  portfolio = vigil_portfolio_new (db);
+  vigil_portfolio_reload (portfolio);
+  g_assert_true (wait_for (is_loaded, portfolio));
+  assert_texts (portfolio, vigil_customer_get_owner, (const char *[]) { "Bo", "dana", NULL });
+  assert_texts (portfolio, vigil_customer_get_segment, (const char *[]) { "Enterprise", "SMB", NULL });
+  assert_texts (portfolio, vigil_customer_get_plan, (const char *[]) { "basic", "pro", NULL });
+  /* Any other text is gathered from the customers. */
+  assert_texts (portfolio, vigil_customer_get_id, (const char *[]) { "a1", "a2", "a3", "a4", NULL });
+
+  /* Gamma's newer snapshot: a new owner, segment and plan. */
+  import_into (store, &dir, "crm", "second.csv", second);
+  g_signal_connect (portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (portfolio, count_loads_cb, &counts[0]);
+  assert_texts (portfolio, vigil_customer_get_owner, (const char *[]) { "Ann", "Bo", "dana", NULL });
+  assert_texts (portfolio, vigil_customer_get_segment,
+                (const char *[]) { "Enterprise", "Mid-Market", "SMB", NULL });
+  assert_texts (portfolio, vigil_customer_get_plan, (const char *[]) { "basic", "pro", "team", NULL });
+
+  g_clear_object (&portfolio);
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2898,6 +2989,7 @@ main (int    argc,
   g_test_add_func ("/window/merge", test_window_merge);
   g_test_add_func ("/window/inbox", test_window_inbox);
   g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
+  g_test_add_func ("/window/book-texts", test_window_book_texts);
 
   suite_setup ();
   status = g_test_run ();
