@@ -174,7 +174,8 @@ make_customer (VigilPortfolioRow *row,
                VigilChurnModel   *churn,
                GHashTable        *trigger_counts,
                GHashTable        *recent,
-               GHashTable        *touch_texts)
+               GHashTable        *touch_texts,
+               GHashTable        *shared_keys)
 {
   char **factors = NULL;
   double risk = vigil_churn_risk_of (churn, row, &factors);
@@ -182,7 +183,7 @@ make_customer (VigilPortfolioRow *row,
 
   customer = vigil_customer_new (row, risk, factors,
                                  GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &row->customer_id)),
-                                 g_hash_table_lookup (recent, &row->customer_id));
+                                 g_hash_table_lookup (recent, &row->customer_id), shared_keys);
   vigil_customer_set_touch_texts (customer, g_hash_table_lookup (touch_texts, &row->customer_id));
   return customer;
 }
@@ -226,6 +227,7 @@ load_work (VigilStore  *store,
   g_autoptr(GHashTable) recent = NULL;
   g_autoptr(GHashTable) trigger_counts = NULL;
   g_autoptr(GHashTable) touch_texts = NULL;
+  g_autoptr(GHashTable) shared_keys = vigil_customer_new_shared_keys ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 started = g_get_monotonic_time ();
 
@@ -267,7 +269,8 @@ load_work (VigilStore  *store,
   result->customers = g_ptr_array_new_full (rows->len, g_object_unref);
   for (guint i = 0; i < rows->len; i++)
     g_ptr_array_add (result->customers,
-                     make_customer (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, recent, touch_texts));
+                     make_customer (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, recent, touch_texts,
+                                    shared_keys));
   g_debug ("Read %u customers in %.0f ms", result->customers->len, (g_get_monotonic_time () - started) / 1e3);
   return result;
 }
