@@ -12,7 +12,9 @@
 #   crash        SIGKILL `vigil import` and `vigil poll` at random moments spread over their whole
 #                run; after each kill the database passes PRAGMA integrity_check, the import or
 #                poll is wholly in or wholly out, nothing committed before is lost, and the next
-#                run completes. Default: 50 import kills + 20 poll kills; --long: 1000 + 400.
+#                run completes. Bulk imports (into a new database, without the WAL) too: the next
+#                open rolls their journal back. Default: 50 import kills, 8 bulk import kills
+#                and 20 poll kills; --long: 1000 + 200 + 400.
 #   read-only    a read-only database file, and a writable file in a read-only folder (no WAL
 #                can be created): a clear error, exit 1, every byte unchanged.
 #   full-disk    writes that fail: a file size limit (RLIMIT_FSIZE, any user) and a full tmpfs
@@ -347,6 +349,77 @@ def crash_import(work, kills, rng, customers, days, rotate):
     return survived
 
 
+def journal_mode(db):
+    con = sqlite3.connect(db, timeout=60)
+    try:
+        return con.execute('PRAGMA journal_mode').fetchone()[0]
+    finally:
+        con.close()
+
+
+def crash_bulk_import(work, kills, rng, customers, days):
+    """design 2.5: an import into a database without history is written through the rollback
+    journal, not the WAL. Killed anywhere (the file large enough that pages reach the database
+    before the commit), the next Vigil to open the file rolls the journal back: the database is
+    valid, in WAL mode again, holds nothing of the import or all of it, and takes it again."""
+    csv = os.path.join(work, 'bulk.csv')
+    rows = make_history(csv, customers, days, seed=3)
+    log('# bulk import file: %d rows, %d bytes' % (rows, os.path.getsize(csv)))
+    calib_db = os.path.join(work, 'bulk-calib.db')
+    duration = timed(lambda: run_vigil(calib_db, 'import', csv, check=0))
+    log('# an uninterrupted bulk import takes %.2f s; kills land in [0, %.2f s)'
+        % (duration, duration * 1.05))
+
+    survived = attempts = in_count = journals = spilled = 0
+    while survived < kills:
+        attempts += 1
+        if attempts > kills * 4:
+            raise AssertionError('too many bulk imports finished before their kill')
+        db = os.path.join(work, 'bulk-%d.db' % attempts)
+        delay = rng.uniform(0, duration * 1.05)
+        killed = kill_at([VIGIL, '--db', db, 'import', csv], delay)
+        if not os.path.exists(db):
+            continue
+        if os.path.exists(db + '-journal'):
+            journals += 1
+            # Pages of the import already in the database file, to be undone.
+            spilled += os.path.getsize(db) > 4 << 20
+        # Vigil is the first to open it again: it must roll a hot journal back itself.
+        run_vigil(db, 'scores', check=0)
+        if os.path.exists(db + '-journal'):
+            raise AssertionError('bulk import kill at %.3f s: the journal outlived the next open'
+                                 % delay)
+        vdb = Db(db)
+        ok, detail = vdb.integrity()
+        if not ok:
+            raise AssertionError('bulk import kill at %.3f s: integrity_check: %s' % (delay, detail))
+        if journal_mode(db) != 'wal':
+            raise AssertionError('bulk import kill at %.3f s: the database is in %s mode, not WAL'
+                                 % (delay, journal_mode(db)))
+        n = vdb.count()
+        if n not in (0, rows):
+            raise AssertionError('bulk import kill at %.3f s: %d of %d rows stored' % (delay, n, rows))
+        state = vdb.state()
+        if n == 0 and state[:3] != (0, 0, 0):
+            raise AssertionError('bulk import kill at %.3f s: left %s behind' % (delay, state))
+        run_vigil(db, 'import', csv, check=0)
+        if vdb.count() != rows:
+            raise AssertionError('bulk import after a kill at %.3f s: %d rows, expected %d'
+                                 % (delay, vdb.count(), rows))
+        if killed:
+            survived += 1
+            in_count += n == rows
+        for path in [db] + [db + suffix for suffix in ('-wal', '-shm', '-journal')]:
+            if os.path.exists(path):
+                os.remove(path)
+    log('# bulk import: %d kill points survived (%d wholly in, %d wholly out; %d with a hot '
+        'journal, %d of them with pages in the database to undo), %d runs finished before their '
+        'kill' % (survived, in_count, survived - in_count, journals, spilled, attempts - survived))
+    if spilled == 0:
+        raise AssertionError('no kill landed while a bulk import was writing the database')
+    return survived
+
+
 def crash_poll(work, kills, rng, customers):
     server = UsageServer(customers)
     try:
@@ -397,11 +470,14 @@ def suite_crash(work, args):
     log('# seed %d (reproduce with --seed %d)' % (seed, seed))
     if args.long:
         a = crash_import(work, 1000, rng, 2000, 40, rotate=20)
+        c = crash_bulk_import(work, 200, rng, 1000, 150)
         b = crash_poll(work, 400, rng, 20000)
     else:
         a = crash_import(work, 50, rng, 1000, 20, rotate=5)
+        c = crash_bulk_import(work, 6, rng, 1000, 150)
         b = crash_poll(work, 20, rng, 5000)
-    log('# crash: %d kill points survived (import %d, poll %d); bytes lost: 0' % (a + b, a, b))
+    log('# crash: %d kill points survived (import %d, bulk import %d, poll %d); bytes lost: 0'
+        % (a + b + c, a, c, b))
 
 
 # read-only ------------------------------------------------------------------------------------

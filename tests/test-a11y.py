@@ -217,7 +217,7 @@ def start_accessibility_bus(env):
         return None
     for launcher in ("/usr/libexec/at-spi-bus-launcher", "/usr/lib/at-spi2-core/at-spi-bus-launcher"):
         if os.access(launcher, os.X_OK):
-            return subprocess.Popen([launcher, "--launch-immediately"], env=env)
+            return subprocess.Popen([launcher, "--launch-immediately"], env=env, stdout=sys.stderr)
     return None
 
 

@@ -9,8 +9,11 @@
 
 #include <math.h>
 
+#include <sqlite3.h>
+
 #include "vigil-core.h"
 #include "vigil-csv-reader.h"
+#include "vigil-ingest-private.h"
 #include "vigil-test-util.h"
 
 typedef struct
@@ -769,6 +772,450 @@ test_import_detect (void)
   }
 }
 
+/* Feature names and ids ------------------------------------------------- */
+
+/* One text from a query of the file, on a connection of its own. */
+static char *
+sqlite_text (const char *path,
+             const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+/* Each record's features are stored by the ids of the features table,
+ * given in the order names are first used: a name given twice in a
+ * record keeps its last count, one that holds U+0000 is unusable
+ * (design 2.3), and names are the same features in CSV and JSON Lines
+ * and across imports. */
+static void
+test_import_feature_ids (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (import_text (f, "a.jsonl",
+                              "{\"id\": \"a\", \"features\": {\"x\": 1, \"y\": 2, \"x\": 3}, "
+                              "\"observed_at\": \"2026-11-21T12:00:00Z\"}\n"
+                              "{\"id\": \"b\", \"features\": {\"bad\\u0000name\": 5, \"y\": 1, "
+                              "\"z\": 0, \"x\\u0000y\": 7}, \"observed_at\": \"2026-11-21T12:00:00Z\"}\n",
+                              &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 2);
+  g_assert_cmpuint (stats.unknown_values, ==, 2);
+  g_assert_true (import_text (f, "c.csv",
+                              "id,features,observed_at\n"
+                              "c,\"{\"\"w\"\": 4, \"\"z\"\": 1, \"\"w\"\": 6}\",2026-11-21T12:00:00Z\n",
+                              &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 1);
+
+  names = sqlite_text (f->db_path, "SELECT group_concat (id || '=' || name, ' ') FROM "
+                                   "(SELECT id, name FROM features ORDER BY id)");
+  g_assert_cmpstr (names, ==, "1=x 2=y 3=z 4=w");
+  a = sqlite_text (f->db_path, "SELECT s.features FROM snapshots s JOIN customers c "
+                               "ON c.id = s.customer_id WHERE c.external_id = 'a'");
+  b = sqlite_text (f->db_path, "SELECT s.features FROM snapshots s JOIN customers c "
+                               "ON c.id = s.customer_id WHERE c.external_id = 'b'");
+  c = sqlite_text (f->db_path, "SELECT s.features || ' ' || s.features_used FROM snapshots s "
+                               "JOIN customers c ON c.id = s.customer_id WHERE c.external_id = 'c'");
+  g_assert_cmpstr (a, ==, "{\"1\":3,\"2\":2}");
+  g_assert_cmpstr (b, ==, "{\"2\":1,\"3\":0}");
+  g_assert_cmpstr (c, ==, "{\"4\":6,\"3\":1} 2");
+}
+
+/* Another Vigil may add feature names after this store was opened: an
+ * import gives new names the ids after those, and uses theirs. */
+static void
+test_import_feature_ids_elsewhere (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *d = NULL;
+  VigilIngestStats stats;
+
+  {
+    g_autoptr(VigilStore) other = vigil_store_open (f->db_path, &error);
+    g_autoptr(VigilImporter) importer = NULL;
+    g_autofree char *path = test_dir_write (&f->dir, "other.jsonl",
+                                            "{\"id\": \"o\", \"features\": [\"p\", \"q\"]}\n", -1);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+
+    g_assert_no_error (error);
+    importer = vigil_importer_new (other);
+    g_assert_true (vigil_importer_import_file (importer, file, NULL, &stats, &error));
+    g_assert_no_error (error);
+  }
+
+  g_assert_true (import_text (f, "d.jsonl",
+                              "{\"id\": \"d\", \"features\": {\"r\": 1, \"q\": 2}, "
+                              "\"observed_at\": \"2026-11-21T12:00:00Z\"}\n", &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 1);
+  names = sqlite_text (f->db_path, "SELECT group_concat (id || '=' || name, ' ') FROM "
+                                   "(SELECT id, name FROM features ORDER BY id)");
+  g_assert_cmpstr (names, ==, "1=p 2=q 3=r");
+  d = sqlite_text (f->db_path, "SELECT s.features FROM snapshots s JOIN customers c "
+                               "ON c.id = s.customer_id WHERE c.external_id = 'd'");
+  g_assert_cmpstr (d, ==, "{\"3\":1,\"2\":2}");
+}
+
+/* Bulk imports (design 2.5) --------------------------------------------- */
+
+/* The journal mode of the file, asked of a connection of its own that is
+ * closed again at once (an open one keeps a bulk import from starting). */
+static char *
+journal_mode (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *mode;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  mode = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return mode;
+}
+
+static gboolean
+companion_exists (const char *db_path,
+                  const char *suffix)
+{
+  g_autofree char *path = g_strconcat (db_path, suffix, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+add_record (VigilIngest *ingest,
+            const char  *id,
+            gint64       observed_at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+
+  snapshot->customer_id = g_strdup (id);
+  snapshot->mrr = 100;
+  snapshot->observed_at = observed_at;
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_no_error (error);
+}
+
+/* An import into a database without history is written through the
+ * rollback journal, not the write-ahead log: while it runs the journal
+ * exists and the log does not; once committed the file is in WAL mode
+ * again, without a journal left behind. */
+static void
+test_import_bulk_journal (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin_bulk (f->store, "crm", 1764000000, &error);
+  g_autofree char *mode = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_is_bulk (ingest));
+  g_assert_true (vigil_ingest_get_stats (ingest)->bulk);
+  add_record (ingest, "acme", 1764000000);
+  /* The source row is written already: its page is in the journal. */
+  g_assert_true (companion_exists (f->db_path, "-journal"));
+  g_assert_false (companion_exists (f->db_path, "-wal"));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (companion_exists (f->db_path, "-journal"));
+  mode = journal_mode (f->db_path);
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, &error), ==, 1);
+  g_assert_no_error (error);
+}
+
+/* Only into an empty history: once anything is stored, an import goes
+ * through the log, and no journal is ever written. So does one while
+ * another connection has the file open (the window, another import),
+ * which SQLite would not let leave the log anyway. */
+static void
+test_import_bulk_only_when_empty (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+  g_assert_true (import_text (f, "first.csv", csv_text, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_true (stats.bulk);
+  g_assert_cmpuint (stats.stored, ==, 4);
+
+  {
+    g_autoptr(VigilIngest) ingest = vigil_ingest_begin_bulk (f->store, "crm", 1764000000, &error);
+
+    g_assert_no_error (error);
+    g_assert_false (vigil_ingest_is_bulk (ingest));
+    add_record (ingest, "acme", 1764000000);
+    g_assert_false (companion_exists (f->db_path, "-journal"));
+    g_assert_true (vigil_ingest_commit (ingest, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (import_text (f, "second.csv", "id,mrr,observed_at\nnew,5,2026-11-22T12:00:00Z\n",
+                              &stats, &error));
+  g_assert_no_error (error);
+  g_assert_false (stats.bulk);
+  g_assert_cmpuint (stats.stored, ==, 1);
+}
+
+static void
+test_import_bulk_other_connection (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) window = vigil_store_open (f->db_path, &error);
+  g_autofree char *mode = NULL;
+  VigilIngestStats stats;
+
+  g_assert_no_error (error);
+  g_assert_true (import_text (f, "first.csv", csv_text, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_false (stats.bulk);
+  g_assert_cmpuint (stats.stored, ==, 4);
+  g_assert_cmpint (vigil_store_count_snapshots (window, &error), ==, 4);
+  g_assert_no_error (error);
+  g_clear_object (&window);
+  mode = journal_mode (f->db_path);
+  g_assert_cmpstr (mode, ==, "wal");
+}
+
+/* A bulk import that fails rolls back like any other: nothing stored,
+ * no journal left, the file in WAL mode, and the next import works. */
+static void
+test_import_bulk_failed (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new ("id,mrr,observed_at\n");
+  g_autofree char *mode = NULL;
+  VigilIngestStats stats;
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (text, "c%u,%u,2026-11-21T12:00:00Z\n", i, i);
+  g_string_append (text, "bad,\"unterminated\n");
+  g_assert_false (import_text (f, "bad.csv", text->str, &stats, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+  g_clear_error (&error);
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, &error), ==, 0);
+  g_assert_cmpint (vigil_store_count_customers (f->store, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_false (companion_exists (f->db_path, "-journal"));
+  mode = journal_mode (f->db_path);
+  g_assert_cmpstr (mode, ==, "wal");
+
+  g_assert_true (import_text (f, "good.csv", csv_text, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_true (stats.bulk);
+  g_assert_cmpuint (stats.stored, ==, 4);
+}
+
+/* What a query on the file says, its rows' first columns joined by
+ * spaces, asked of a connection of its own. */
+static char *
+query_text (const char *path,
+            const char *sql)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? " " : "",
+                            sqlite3_column_type (stmt, 0) == SQLITE_NULL ? "NULL"
+                            : (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* design 7: a bulk import of a history that comes day by day, more rows
+ * than a batch, writes it in key order once the records are read: the
+ * snapshots' pages follow one another in the file, each written once,
+ * instead of every batch coming back to each customer's page. Every row
+ * is stored and scored, and a record that repeats a customer and time
+ * batches apart is combined with the first as ever (design 2.5). */
+static void
+test_import_bulk_key_order (Fixture       *f,
+                            gconstpointer  data)
+{
+  const guint n_customers = 1000;
+  const guint n_days = VIGIL_INGEST_BATCH_ROWS / n_customers + 40;
+  const gint64 t0 = 1764000000;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin_bulk (f->store, "crm", t0, &error);
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  const VigilIngestStats *stats;
+  g_autofree char *counts = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *repeated = NULL;
+  g_autofree char *leaves = NULL;
+  g_autofree char *in_order = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_is_bulk (ingest));
+  for (guint day = 0; day < n_days; day++)
+    for (guint c = 0; c < n_customers; c++)
+      {
+        vigil_snapshot_clear (snapshot);
+        snapshot->customer_id = g_strdup_printf ("c%u", c);
+        snapshot->observed_at = t0 + day * 86400;
+        snapshot->mrr = c;
+        snapshot->api_calls_7d = day;
+        snapshot->seats = 10;
+        snapshot->seats_used = day % 10;
+        vigil_snapshot_add_feature (snapshot, day % 2 ? "odd" : "even", c);
+        g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+      }
+  /* c7 on day 3 again, batches later: its fields over the first's */
+  vigil_snapshot_clear (snapshot);
+  snapshot->customer_id = g_strdup ("c7");
+  snapshot->observed_at = t0 + 3 * 86400;
+  snapshot->api_calls_7d = 999999;
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+
+  stats = vigil_ingest_get_stats (ingest);
+  g_assert_cmpuint (stats->stored, ==, n_customers * n_days);
+  g_assert_cmpuint (stats->repeated, ==, 1);
+  counts = query_text (f->db_path, "SELECT (SELECT count(*) FROM snapshots) || ' ' || (SELECT count(*) FROM scores "
+                                   "WHERE health IS NOT NULL)");
+  expected = g_strdup_printf ("%u %u", n_customers * n_days, n_customers * n_days);
+  g_assert_cmpstr (counts, ==, expected);
+  repeated = query_text (f->db_path, "SELECT s.api_calls_7d || ' ' || s.mrr FROM snapshots s "
+                                     "JOIN records r ON r.customer_id = s.customer_id "
+                                     "WHERE r.external_id = 'c7' AND s.observed_at = 1764259200");
+  g_assert_cmpstr (repeated, ==, "999999 7.0");
+
+  /* Leaves in key order, and how many lie further on in the file than
+   * the one before: all but the odd one when written in key order (the
+   * scores' pages are written alongside), far fewer when each batch
+   * comes back to every customer's page. */
+  leaves = query_text (f->db_path, "SELECT count(*) FROM dbstat WHERE name = 'snapshots' AND pagetype = 'leaf'");
+  in_order = query_text (f->db_path, "WITH l AS (SELECT pageno, lag (pageno) OVER (ORDER BY path) AS before "
+                                     " FROM dbstat WHERE name = 'snapshots' AND pagetype = 'leaf') "
+                                     "SELECT count(*) FROM l WHERE pageno > before");
+  g_test_message ("%s of %s leaves further on than the one before", in_order, leaves);
+  g_assert_cmpint (g_ascii_strtoll (in_order, NULL, 10) * 100, >=, g_ascii_strtoll (leaves, NULL, 10) * 99);
+}
+
+/* The account a record's rows went to, which record is its main one,
+ * and how many snapshots and raw observations it has. */
+static char *
+describe_account (const char *db_path,
+                  const char *external_id)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT (SELECT m.external_id FROM records m WHERE m.id = c.main_record) "
+    " || ' ' || (SELECT group_concat (o.external_id) FROM (SELECT external_id FROM records "
+    "   WHERE customer_id = c.id ORDER BY external_id) o) "
+    " || ' ' || (SELECT count(*) FROM snapshots s WHERE s.customer_id = c.id) "
+    " || ' ' || (SELECT count(*) FROM observations b JOIN records x ON x.id = b.record_id "
+    "   WHERE x.customer_id = c.id) "
+    "FROM customers c JOIN records r ON r.customer_id = c.id WHERE r.external_id = '%s'", external_id);
+
+  return query_text (db_path, sql);
+}
+
+static void
+add_record_with_key (VigilIngest *ingest,
+                     const char  *id,
+                     gint64       observed_at,
+                     const char  *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+
+  snapshot->customer_id = g_strdup (id);
+  snapshot->mrr = 100;
+  snapshot->observed_at = observed_at;
+  if (key != NULL)
+    {
+      snapshot->keys = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (snapshot->keys, g_strdup (key));
+    }
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_no_error (error);
+}
+
+/* design 2.6 and 7: a record with keys joins an account by the history
+ * the account has stored, so a bulk import stores the rows it has
+ * gathered in order before a record with keys is resolved: "b", one
+ * row, joins "a", five, as one more record, whether the import is
+ * bulk or not. (The keys of "a" are stored once the first generation of
+ * customers is: after more than the ingest gathers at once.) */
+static void
+import_keys_after_many (VigilStore *store,
+                        gboolean    bulk)
+{
+  const gint64 t0 = 1764000000;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = bulk ? vigil_ingest_begin_bulk (store, "crm", t0, &error)
+                                       : vigil_ingest_begin (store, "crm", t0, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_is_bulk (ingest) == bulk);
+  for (guint day = 0; day < 5; day++)
+    add_record_with_key (ingest, "a", t0 + day * 86400, day == 4 ? "ops@a.example" : NULL);
+  for (guint i = 0; i < VIGIL_INGEST_MAX_CUSTOMER_STATES; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("filler-%u", i);
+
+      add_record_with_key (ingest, id, t0, NULL);
+    }
+  add_record_with_key (ingest, "b", t0 + 10 * 86400, "ops@a.example");
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_import_bulk_keys_after_spool (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_path = test_dir_file (&f->dir, "other.db");
+  g_autoptr(VigilStore) other = vigil_store_open (other_path, &error);
+  g_autofree char *bulk_a = NULL;
+  g_autofree char *bulk_b = NULL;
+  g_autofree char *direct_a = NULL;
+
+  g_assert_no_error (error);
+  import_keys_after_many (f->store, TRUE);
+  import_keys_after_many (other, FALSE);
+
+  bulk_a = describe_account (f->db_path, "a");
+  bulk_b = describe_account (f->db_path, "b");
+  direct_a = describe_account (other_path, "a");
+  g_test_message ("bulk: %s; not bulk: %s", bulk_a, direct_a);
+  g_assert_cmpstr (direct_a, ==, bulk_a);
+  g_assert_cmpstr (bulk_b, ==, bulk_a);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -792,6 +1239,14 @@ main (int    argc,
   ADD ("/core/import/csv-delimiters", test_import_csv_delimiters);
   ADD ("/core/import/csv-mapping-columns", test_import_csv_mapping_columns);
   ADD ("/core/import/mapping-kinds", test_import_mapping_kinds);
+  ADD ("/core/import/feature-ids", test_import_feature_ids);
+  ADD ("/core/import/feature-ids-elsewhere", test_import_feature_ids_elsewhere);
+  ADD ("/core/import/bulk/journal", test_import_bulk_journal);
+  ADD ("/core/import/bulk/only-when-empty", test_import_bulk_only_when_empty);
+  ADD ("/core/import/bulk/other-connection", test_import_bulk_other_connection);
+  ADD ("/core/import/bulk/failed", test_import_bulk_failed);
+  ADD ("/core/import/bulk/key-order", test_import_bulk_key_order);
+  ADD ("/core/import/bulk/keys-after-spool", test_import_bulk_keys_after_spool);
 #undef ADD
   g_test_add_func ("/core/import/detect", test_import_detect);
 

@@ -11,6 +11,7 @@
 
 #include "vigil-core.h"
 #include "vigil-json-private.h"
+#include "vigil-snapshot-private.h"
 #include "vigil-test-util.h"
 
 /* @snapshot's keys, joined by "|", or NULL when it carries none. */
@@ -530,6 +531,49 @@ test_snapshot_text_keys (void)
   }
 }
 
+/* An import's records share their feature names (design 7): the same
+ * name is the same pointer, the table's, in every record read with it,
+ * CSV cell or JSON line alike. A record given a name of its own, or
+ * copied, owns all its names: they outlive the table. */
+static void
+test_snapshot_shared_feature_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) names = _vigil_feature_names_new ();
+  g_autoptr(VigilSnapshot) line = vigil_snapshot_new ();
+  g_autoptr(VigilSnapshot) cell = vigil_snapshot_new ();
+  g_autoptr(VigilSnapshot) copy = NULL;
+  const char *text = "{\"id\": \"a\", \"features\": {\"reports\": 4, \"api\": 0}}";
+  VigilFeatureName *reports;
+
+  g_assert_true (_vigil_snapshot_parse_json_line (line, text, strlen (text), names, &error));
+  g_assert_no_error (error);
+  _vigil_snapshot_set_cell (cell, VIGIL_FIELD_FEATURES, "[\"api\", \"reports\"]", names);
+  g_assert_cmpuint (g_hash_table_size (names), ==, 2);
+  reports = g_hash_table_lookup (names, "reports");
+  g_assert_nonnull (reports);
+  g_assert_cmpint (reports->id, ==, 0);
+  g_assert_true (line->features_shared);
+  g_assert_true (cell->features_shared);
+  g_assert_true (g_array_index (line->features, VigilFeatureUsage, 0).name == reports->name);
+  g_assert_true (g_array_index (cell->features, VigilFeatureUsage, 1).name == reports->name);
+  g_assert_cmpint (g_array_index (cell->features, VigilFeatureUsage, 1).calls, ==, VIGIL_FEATURE_USED_NO_COUNT);
+
+  copy = vigil_snapshot_copy (line);
+  vigil_snapshot_add_feature (line, "sso", 7);
+  g_assert_false (line->features_shared);
+  g_assert_false (copy->features_shared);
+  g_assert_true (g_array_index (line->features, VigilFeatureUsage, 0).name != reports->name);
+  g_clear_pointer (&names, g_hash_table_unref);
+
+  g_assert_cmpuint (line->features->len, ==, 3);
+  g_assert_cmpstr (g_array_index (line->features, VigilFeatureUsage, 0).name, ==, "reports");
+  g_assert_cmpstr (g_array_index (line->features, VigilFeatureUsage, 1).name, ==, "api");
+  g_assert_cmpstr (g_array_index (line->features, VigilFeatureUsage, 2).name, ==, "sso");
+  g_assert_cmpstr (g_array_index (copy->features, VigilFeatureUsage, 0).name, ==, "reports");
+  g_assert_cmpint (vigil_snapshot_get_features_used (line), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -542,6 +586,7 @@ main (int    argc,
   g_test_add_func ("/core/snapshot/parse-json/deep", test_snapshot_parse_json_deep);
   g_test_add_func ("/core/snapshot/parse-json/unterminated", test_snapshot_parse_json_unterminated);
   g_test_add_func ("/core/snapshot/text/features", test_snapshot_text_features);
+  g_test_add_func ("/core/snapshot/shared-feature-names", test_snapshot_shared_feature_names);
   g_test_add_func ("/core/snapshot/text/values", test_snapshot_text_values);
   g_test_add_func ("/core/snapshot/keys", test_snapshot_keys);
   g_test_add_func ("/core/snapshot/keys/limits", test_snapshot_keys_limits);

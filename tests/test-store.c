@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "vigil-core.h"
+#include "vigil-ingest-private.h"
 #include "vigil-store-private.h"
 #include "vigil-test-util.h"
 
@@ -1406,7 +1407,8 @@ static void
 test_store_large_ingest (void)
 {
   const guint n_customers = 700;
-  const guint n_days = 200;
+  /* More than one batch of rows. */
+  const guint n_days = VIGIL_INGEST_BATCH_ROWS / n_customers + 50;
   TestDir dir;
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
@@ -1469,7 +1471,11 @@ test_store_large_ingest (void)
                        day % 2 ? "odd" : "even");
     }
   /* The newest snapshot named the customer. */
-  g_assert_cmpstr (((VigilHistoryRow *) history->pdata[0])->snapshot->name, ==, "Customer 7 (day 199)");
+  {
+    g_autofree char *newest = g_strdup_printf ("Customer 7 (day %u)", n_days - 1);
+
+    g_assert_cmpstr (((VigilHistoryRow *) history->pdata[0])->snapshot->name, ==, newest);
+  }
 
   /* A new scorecard rescores every snapshot, across batches, at once. */
   {
@@ -1485,9 +1491,164 @@ test_store_large_ingest (void)
     g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores WHERE version = 2"), ==,
                      n_customers * n_days);
     rescored = vigil_store_list_history (store, customer, &error);
-    /* Only volume is known now: day 199 → 199 / 5000 of 100 points. */
+    /* Only volume is known now: day d → d / 5000 of 100 points. */
     g_assert_cmpfloat_with_epsilon (((VigilHistoryRow *) rescored->pdata[n_days - 1])->score.health,
-                                    199.0 / 5000 * 100, 1e-6);
+                                    (n_days - 1) / 5000.0 * 100, 1e-6);
+  }
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* Rows after every snapshot their account has are written many at once
+ * (design 7); the others one by one. Days -1 to 4 of 40 customers over
+ * days 0 to 2 already stored: days 1 and 2 are there already, day -1
+ * fills a gap, days 3 and 4 are new. */
+static void
+ingest_days (VigilStore *store,
+             guint       n_customers,
+             int         first_day,
+             int         last_day,
+             const VigilIngestStats **out_stats,
+             VigilIngest **out_ingest)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  VigilIngest *ingest = vigil_ingest_begin (store, "crm", T0, &error);
+
+  g_assert_no_error (error);
+  for (int day = first_day; day <= last_day; day++)
+    for (guint c = 0; c < n_customers; c++)
+      {
+        vigil_snapshot_clear (snapshot);
+        snapshot->customer_id = g_strdup_printf ("c%u", c);
+        snapshot->observed_at = T0 + day * 86400;
+        snapshot->api_calls_7d = 100 * c + 10 + day;
+        snapshot->seats = 10;
+        snapshot->seats_used = c % 11;
+        g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+        g_assert_no_error (error);
+      }
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+  *out_stats = vigil_ingest_get_stats (ingest);
+  *out_ingest = ingest;
+}
+
+static void
+test_store_rows_at_once (void)
+{
+  const guint n = 40;
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilScorecard) scorecard = NULL;
+  g_autoptr(VigilIngest) first = NULL;
+  g_autoptr(VigilIngest) second = NULL;
+  const VigilIngestStats *stats;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  ingest_days (store, n, 0, 2, &stats, &first);
+  g_assert_cmpuint (stats->stored, ==, 3 * n);
+  ingest_days (store, n, -1, 4, &stats, &second);
+  g_assert_cmpuint (stats->stored, ==, 3 * n);
+  g_assert_cmpuint (stats->duplicates, ==, 3 * n);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM snapshots"), ==, 6 * n);
+
+  /* Each snapshot with its own values and its score, whichever way it
+   * was written. */
+  scorecard = vigil_store_load_scorecard (store, &error);
+  g_assert_no_error (error);
+  for (guint c = 0; c < n; c++)
+    {
+      g_autofree char *id = g_strdup_printf ("c%u", c);
+      gint64 customer = vigil_store_find_customer (store, id, NULL, &error);
+      g_autoptr(GPtrArray) history = vigil_store_list_history (store, customer, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (history->len, ==, 6);
+      for (int day = -1; day <= 4; day++)
+        {
+          VigilHistoryRow *row = g_ptr_array_index (history, day + 1);
+          VigilScore score;
+
+          g_assert_cmpint (row->snapshot->observed_at, ==, T0 + day * 86400);
+          g_assert_cmpint (row->snapshot->api_calls_7d, ==, 100 * c + 10 + day);
+          g_assert_cmpint (row->snapshot->seats_used, ==, c % 11);
+          vigil_scorecard_compute (scorecard, row->snapshot, &score);
+          g_assert_cmpfloat (row->score.health, ==, score.health);
+          g_assert_cmpint (row->score.tier, ==, score.tier);
+        }
+    }
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM scores"), ==, 6 * n);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* A row written in an earlier batch is the account's newest: the same
+ * customers and time again in a later batch, more than are written at
+ * once, are repeats, combined with what was written, not new rows. */
+static void
+test_store_rows_at_once_repeated (void)
+{
+  const guint n = 40;
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  const VigilIngestStats *stats;
+  gint64 customer;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  ingest = vigil_ingest_begin (store, "crm", T0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n + VIGIL_INGEST_BATCH_ROWS + n; i++)
+    {
+      vigil_snapshot_clear (snapshot);
+      if (i < n || i >= n + VIGIL_INGEST_BATCH_ROWS)
+        {
+          snapshot->customer_id = g_strdup_printf ("repeated-%u", i % n);
+          snapshot->api_calls_7d = i < n ? 1 : 2;
+          snapshot->seats = i < n ? 10 : VIGIL_UNKNOWN;
+        }
+      else
+        snapshot->customer_id = g_strdup_printf ("filler-%u", i % 1000);
+      /* Fewer customers than the ingest gathers before it writes them
+       * and forgets them: it is the batch that tells. */
+      snapshot->observed_at = i < n || i >= n + VIGIL_INGEST_BATCH_ROWS ? T0 : T0 + 86400 * (1 + (i - n) / 1000);
+      g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+
+  stats = vigil_ingest_get_stats (ingest);
+  g_assert_cmpuint (stats->stored, ==, n + VIGIL_INGEST_BATCH_ROWS);
+  g_assert_cmpuint (stats->repeated, ==, n);
+  customer = vigil_store_find_customer (store, "repeated-7", NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) history = vigil_store_list_history (store, customer, &error);
+    VigilHistoryRow *row;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (history->len, ==, 1);
+    row = g_ptr_array_index (history, 0);
+    /* Each field from the last record that gives it. */
+    g_assert_cmpint (row->snapshot->api_calls_7d, ==, 2);
+    g_assert_cmpint (row->snapshot->seats, ==, 10);
   }
 
   g_clear_object (&store);
@@ -2111,6 +2272,8 @@ main (int    argc,
   g_test_add_func ("/core/store/trends", test_store_trends);
   g_test_add_func ("/core/store/active-book", test_store_active_book);
   g_test_add_func ("/core/store/large-ingest", test_store_large_ingest);
+  g_test_add_func ("/core/store/rows-at-once", test_store_rows_at_once);
+  g_test_add_func ("/core/store/rows-at-once-repeated", test_store_rows_at_once_repeated);
   g_test_add_func ("/core/store/abort-in-flight", test_store_abort_in_flight);
   g_test_add_func ("/core/store/newer-schema", test_store_newer_schema);
   g_test_add_func ("/core/store/not-a-database", test_store_not_a_database);

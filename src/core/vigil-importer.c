@@ -19,6 +19,7 @@
 #include "vigil-error.h"
 #include "vigil-json-private.h"
 #include "vigil-importer.h"
+#include "vigil-ingest-private.h"
 #include "vigil-mapping-private.h"
 #include "vigil-preview-private.h"
 #include "vigil-snapshot-private.h"
@@ -363,7 +364,8 @@ import_json_lines (VigilImporter  *self,
       if (self->mapping == NULL)
         {
           vigil_snapshot_clear (snapshot);
-          if (!vigil_snapshot_parse_json (snapshot, line, length, &local_error))
+          if (!_vigil_snapshot_parse_json_line (snapshot, line, length,
+                                                _vigil_ingest_get_feature_names (ingest), &local_error))
             {
               g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                            _("line %" PRIu64 ", %s"), reader.line, local_error->message);
@@ -607,6 +609,7 @@ read_csv (VigilMapping     *mapping,
           GInputStream     *stream,
           char              delimiter,
           const char       *file_name,
+          GHashTable       *feature_names,
           guint64           max_rows,
           VigilRecordFunc   func,
           gpointer          user_data,
@@ -663,7 +666,8 @@ read_csv (VigilMapping     *mapping,
           VigilField field = g_array_index (columns, VigilField, i);
 
           if (field != VIGIL_FIELD_NONE)
-            vigil_snapshot_set_text (snapshot, field, vigil_csv_reader_get_field (reader, i, NULL));
+            _vigil_snapshot_set_cell (snapshot, field, vigil_csv_reader_get_field (reader, i, NULL),
+                                      feature_names);
         }
 
       if (!func (snapshot, user_data, error))
@@ -709,7 +713,8 @@ import_csv (VigilImporter  *self,
 {
   IngestRows rows = { ingest, cancellable };
 
-  return read_csv (self->mapping, stream, delimiter, file_name, 0, ingest_row, &rows, cancellable, error);
+  return read_csv (self->mapping, stream, delimiter, file_name, _vigil_ingest_get_feature_names (ingest), 0,
+                   ingest_row, &rows, cancellable, error);
 }
 
 static gboolean
@@ -902,9 +907,10 @@ vigil_importer_import_file (VigilImporter     *self,
       return prefix_error (error, file);
     }
 
-  /* Records without a time were observed when the import ran. */
-  ingest = vigil_ingest_begin (self->store, self->source_name,
-                               g_get_real_time () / G_USEC_PER_SEC, error);
+  /* Records without a time were observed when the import ran. Into an
+   * empty history, without the write-ahead log (design 2.5). */
+  ingest = vigil_ingest_begin_bulk (self->store, self->source_name,
+                                    g_get_real_time () / G_USEC_PER_SEC, error);
   if (ingest == NULL)
     return FALSE;
   if (self->mapping != NULL)
@@ -1006,7 +1012,7 @@ vigil_import_preview_csv (GFile         *file,
   file_name = g_file_get_parse_name (file);
   records = _vigil_preview_records_new ();
   rows = (PreviewRows) { records, max_kept, g_get_real_time () / G_USEC_PER_SEC };
-  if (!read_csv (mapping, G_INPUT_STREAM (stream), delimiter, file_name, MAX (max_rows, 1), preview_row, &rows,
+  if (!read_csv (mapping, G_INPUT_STREAM (stream), delimiter, file_name, NULL, MAX (max_rows, 1), preview_row, &rows,
                  cancellable, error))
     {
       prefix_error (error, file);

@@ -12,11 +12,18 @@
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "vigil-error.h"
 #include "vigil-ingest.h"
+#include "vigil-ingest-private.h"
+#include "vigil-snapshot-private.h"
 #include "vigil-store-private.h"
 #include "vigil-triggers.h"
 
@@ -31,11 +38,26 @@
  * customer's page, and with thousands of customers the pages no longer
  * fit in SQLite's cache. Rows are therefore gathered in batches, sorted
  * by key and written in order, so each batch touches each page once.
+ * Still, each batch comes back to every customer's pages: a bulk import
+ * (design 2.5) spools its sorted batches instead and, after the last
+ * record, merges them into one sequence in key order and writes that,
+ * each page of the history once (design 7).
  *
- * Parsing and writing run side by side: the caller's thread parses
- * records and hands them over in chunks; a writer thread, the only one
- * to touch the database until the commit, scores and stores them. A
- * small pool of chunks bounds the memory in flight.
+ * Parsing and writing run side by side, a batch apart: the caller's
+ * thread parses records and gathers them into a batch, each with its
+ * customer's state (found or made by external id, without the
+ * database), its attributes merged there, its features encoded as
+ * stored (the feature ids are given there: the ingest holds the write
+ * lock, so the table's next ids are known) and its values in a compact
+ * row; a writer thread, the only one to touch the database until the
+ * commit, takes full batches, finds or adds their new customers'
+ * records, then scores and stores the rows while the caller fills the
+ * other batch. Two batches bound the memory. An import's readers share
+ * feature names through the ingest's table of them, so that the
+ * millions of rows that name the same few features allocate none. A
+ * poll hands each page over as it is read and has it written at once
+ * (vigil_ingest_write_now()), so that storing a page overlaps fetching
+ * the next instead of all of it waiting for the last page.
  *
  * Records of one ingest that share an id and a time (a customer with two
  * subscriptions, a CRM export with a row per deal) make one row, field
@@ -43,62 +65,155 @@
  * them side by side, to be combined before they are written; one that
  * comes in a later batch finds the row of the first written, which the
  * store gives back to be combined and written again. Memory stays that
- * of a batch, whatever the number of records. */
+ * of two batches, whatever the number of records. */
 
-/* About 32 MB of pending rows at most: with SQLite's cache this stays
- * well under 100 MB whatever the size of the input. */
-#define BATCH_ROWS 131072
+/* About 22 MB of rows and 13 MB of their features' text (16 MiB at
+ * most) a batch, two batches: with SQLite's cache this stays under
+ * 100 MB whatever the size of the input (design 7). Each batch comes
+ * back to the pages of every customer it has rows of, so the larger,
+ * the fewer times. */
+#define BATCH_ROWS VIGIL_INGEST_BATCH_ROWS
+#define BATCH_FEATURES_BYTES (16 * 1024 * 1024)
+#define N_BATCHES 2
+/* SQLite's cache while an ingest writes: sorted, a batch comes to each
+ * page once, so a small cache does as well as a large one and leaves
+ * the memory to the batches. */
+#define INGEST_CACHE_KIB 4096
 /* Customers whose latest attributes are gathered before they are
  * written: a poll of a million new customers must not hold them all
  * (design 7); most books are far smaller and are written once. */
-#define MAX_CUSTOMER_STATES 65536
-/* Records handed over at a time, and how many such chunks may exist. */
-#define CHUNK_ROWS 4096
-#define N_CHUNKS 3
+#define MAX_CUSTOMER_STATES VIGIL_INGEST_MAX_CUSTOMER_STATES
 
+/* A record of this ingest and what it knows of it. The caller's thread
+ * makes it and keeps its counts and attributes; the writer's fills in
+ * its record and account when the first batch that has it is written
+ * (never the same fields: the threads work on one at once). */
 typedef struct
 {
   gint64  id;
   gint64  record_id;
   gboolean shared;   /* the account has other records: observations stay raw */
   gboolean main;     /* the account's main record (design 2.6) */
-  /* A record new to the store waits for its batch to be written before
-   * it is stored: by then its rows in the batch say whether it joins an
-   * account at once (resolve_new_records()). */
+  /* Known to the writer once the batch it was first seen in is written:
+   * found in the store, or a record new to it, stored then, when its
+   * rows in the batch say whether it joins an account at once
+   * (resolve_records()). */
   gboolean    pending;
-  const char *external_id;  /* the table's key, while pending */
+  const char *external_id;  /* the table's key */
   guint64     n_rows;       /* in this ingest */
   gint64      oldest;       /* its oldest observation in this ingest */
+  /* The newest snapshot its account has, this ingest's included: a row
+   * of a direct record after it cannot be there yet (no other Vigil
+   * writes while the ingest holds the lock), so it is written with
+   * others at once, not asked for one by one (design 7). */
+  gint64      newest_stored;
   GPtrArray *keys;   /* the record's keys seen in this ingest, NULL if none */
   gint64  latest_at;
+  /* Its attributes as they are now are in the store already when the
+   * two are equal: a new record's are written with it (add_new_record()),
+   * during the pages of a poll rather than after the last. The first is
+   * the caller's, counting changes; the second the writer's, the count
+   * it wrote (the threads never write one field). */
+  guint   attributes_version;
+  guint   stored_version;
   char   *name;
   char   *plan;
   char   *owner;
   char   *segment;
 } CustomerState;
 
+/* Where a pending row's features are, encoded as stored: in the batch's
+ * text (@at NO_FEATURES: unknown). */
+typedef struct
+{
+  guint32 at;
+  guint32 length;
+} FeaturesText;
+
+#define NO_FEATURES G_MAXUINT32
+
+/* A pending row's observed values: a VigilSnapshot's numbers and plan,
+ * without its strings, in about half its bytes (design 7). */
+typedef struct
+{
+  gint64      observed_at;
+  gint64      last_active;
+  double      mrr;
+  gint64      seats;
+  gint64      seats_used;
+  gint64      api_calls_7d;
+  gint64      features_used;
+  gint64      open_tickets;
+  gint64      nps;
+  const char *plan;          /* interned by the ingest */
+  gint32      renewal_day;
+} ObservedValues;
+
 /* A snapshot waiting for its batch to be written: the customer's
  * attributes have gone to its CustomerState, the plan is interned and
- * the features are encoded, so that the row holds one allocation. */
+ * the features are in the batch's text, so that the row holds no
+ * allocation of its own. */
 typedef struct
 {
-  CustomerState *state;      /* its record's, until the batch is written */
+  CustomerState *state;      /* its record's, until the batch is written (and
+                              * the states are, after it) */
   gint64         customer_id;
   gint64         record_id;  /* > 0: a raw observation of a shared account's record */
-  gboolean       main;       /* of the account's main record */
   guint64        sequence;   /* file order, so the first of two duplicates wins */
-  VigilSnapshot  snapshot;
-  char          *features;
+  ObservedValues values;
+  FeaturesText   features;
+  gboolean       main;       /* of the account's main record */
 } PendingRow;
 
-/* Records on their way to the writer. The slots are reused: the caller
- * clears a slot's old record before filling it again, so memory is
- * freed by the thread that allocated it. */
+/* A state first seen in a batch, with what its record is resolved by as
+ * it was when the batch was handed over (the caller goes on counting). */
 typedef struct
 {
-  VigilSnapshot rows[CHUNK_ROWS];
-  guint         len;
-} Chunk;
+  CustomerState *state;
+  guint64        n_rows;
+  gint64         oldest;
+  GPtrArray     *keys;   /* a copy, NULL if none */
+  VigilSnapshot  attributes;   /* copies of its name, plan, owner and segment */
+  gint64         latest_at;
+  guint          attributes_version;
+} NewState;
+
+/* Rows on their way to the database, filled by the caller and written
+ * by the writer, then filled again. */
+typedef struct
+{
+  GArray     *rows;          /* of PendingRow */
+  GString    *features;      /* their features' text, each NUL-terminated */
+  GPtrArray  *new_features;  /* of VigilFeatureName (the ingest's): names these rows use first */
+  GArray     *new_states;    /* of NewState: records these rows are the first of */
+  /* Set on the last batch of a generation of customer states (a poll of
+   * a million customers does not hold them all, design 7): the writer
+   * writes and forgets them after the rows. */
+  GHashTable *customers;
+} Batch;
+
+/* design 7: a bulk import's sorted batches ("runs"), side by side in an
+ * unlinked file beside the database, merged into one sequence in key
+ * order at the end and written then, each page of the history once. */
+typedef struct
+{
+  int         fd;
+  guint64     size;      /* bytes in the file and its buffer */
+  GByteArray *buffer;    /* to be written to the file */
+  GArray     *runs;      /* of guint64: where each run starts */
+  /* the records of the generation being spooled (design 7), whose rows
+   * are not stored yet: a spool that ends early finds what is */
+  GPtrArray  *states;
+} Spool;
+
+/* A row of a run, followed by its features' text. */
+typedef struct
+{
+  gint64         customer_id;
+  guint64        sequence;
+  ObservedValues values;     /* its plan interned by the ingest */
+  guint32        features_length;   /* NO_FEATURES: unknown */
+} SpooledRow;
 
 struct _VigilIngest
 {
@@ -109,31 +224,45 @@ struct _VigilIngest
   GHashTable      *pulses;      /* customer id → its pulses, when sentiment counts (design 3.1) */
   gint64           source_id;
   gint64           default_observed_at;
-  GHashTable      *customers;   /* external id → CustomerState */
-  GPtrArray       *new_states;  /* the pending ones, in the order first seen */
-  GHashTable      *direct;      /* accounts a live state writes snapshots of */
+  /* The caller's */
+  GHashTable      *customers;   /* external id → CustomerState, this generation's */
+  GPtrArray       *new_states;  /* first seen in the batch being filled, in that order */
   GHashTable      *plans;       /* interned plan names */
+  guint64          sequence;    /* rows read */
+  /* The writer's (and the caller's after it has joined) */
+  GHashTable      *direct;      /* accounts a live state writes snapshots of */
   GArray          *keyed;       /* accounts whose records gained keys: to join */
   GHashTable      *to_recompute; /* account → the oldest time its merged state changed at */
-  GArray          *pending;     /* of PendingRow */
+  /* records_read, unknown_values, skipped and the example are the
+   * caller's; the rest the writer's */
   VigilIngestStats stats;
   gboolean         open;
   VigilMergeRule   merge[VIGIL_N_FIELDS];
   VigilStoreRepeats *repeats;   /* once a row is found already written */
+  GHashTable      *already_stored; /* of AlreadyStored: count_already_stored() */
+  gboolean         bulk;        /* into an empty history, without the WAL (design 2.5) */
+  Spool           *spool;       /* the writer's, while a bulk import's rows wait to be merged */
+  PendingRow       merged_last; /* the writer's: the last row a merge of the spool wrote */
+
+  /* The caller's: every feature name known (the features table as this
+   * transaction has it, and the names records bring), shared with the
+   * records' readers (vigil-snapshot-private.h); the next id to give. */
+  GHashTable      *feature_names;
+  int              next_feature_id;
 
   /* The hand-over between the caller and the writer thread. */
   GThread         *writer;
-  GAsyncQueue     *filled;      /* chunks to write */
-  GAsyncQueue     *emptied;     /* chunks written, to fill again */
-  Chunk           *chunk;       /* being filled by the caller */
-  Chunk           *chunks[N_CHUNKS];
+  GAsyncQueue     *filled;      /* batches to write */
+  GAsyncQueue     *emptied;     /* batches written, to fill again */
+  Batch           *batch;       /* being filled by the caller */
+  Batch           *batches[N_BATCHES];
   int              failed;      /* atomic: the writer met an error */
   GMutex           error_lock;
   GError          *writer_error;
 };
 
-/* Pushed after the last chunk: the writer finishes its batch and ends. */
-static Chunk end_of_records;
+/* Pushed after the last batch: the writer ends. */
+static Batch end_of_records;
 
 G_DEFINE_FINAL_TYPE (VigilIngest, vigil_ingest, G_TYPE_OBJECT)
 
@@ -235,19 +364,18 @@ customer_state_free (gpointer data)
   g_free (state);
 }
 
-/* The newest snapshot's attributes win; older ones only fill gaps. */
-/* The newest snapshot's attributes win; older ones only fill gaps. The
- * record's strings are copied, not taken: they belong to the thread
- * that parsed them, and most rows repeat the name they had. */
-static void
+/* The newest snapshot's attributes win; older ones only fill gaps. Most
+ * rows repeat the name they had. */
+static gboolean
 merge_attribute (char       **slot,
                  const char  *value,
                  gboolean     newer)
 {
   if (value == NULL || !(newer || *slot == NULL) || g_strcmp0 (*slot, value) == 0)
-    return;
+    return FALSE;
   g_free (*slot);
   *slot = g_strdup (value);
+  return TRUE;
 }
 
 static void
@@ -255,13 +383,19 @@ merge_attributes (CustomerState       *state,
                   const VigilSnapshot *snapshot)
 {
   gboolean newer = snapshot->observed_at >= state->latest_at;
+  gboolean changed = FALSE;
 
-  merge_attribute (&state->name, snapshot->name, newer);
-  merge_attribute (&state->owner, snapshot->owner, newer);
-  merge_attribute (&state->segment, snapshot->segment, newer);
-  merge_attribute (&state->plan, snapshot->plan, newer);
-  if (newer)
-    state->latest_at = snapshot->observed_at;
+  changed |= merge_attribute (&state->name, snapshot->name, newer);
+  changed |= merge_attribute (&state->owner, snapshot->owner, newer);
+  changed |= merge_attribute (&state->segment, snapshot->segment, newer);
+  changed |= merge_attribute (&state->plan, snapshot->plan, newer);
+  if (newer && snapshot->observed_at != state->latest_at)
+    {
+      state->latest_at = snapshot->observed_at;
+      changed = TRUE;
+    }
+  if (changed)
+    state->attributes_version++;
 }
 
 /* design 2.6: a record's keys are a union over time. They are copied:
@@ -299,45 +433,27 @@ mark_for_recompute (VigilIngest *self,
     *known = since;
 }
 
+/* The caller's: the state of record @external_id, made if new to this
+ * generation, to be found or stored by the writer. */
 static CustomerState *
-lookup_customer (VigilIngest  *self,
-                 const char   *external_id,
-                 GError      **error)
+lookup_customer (VigilIngest *self,
+                 const char  *external_id)
 {
   CustomerState *state = g_hash_table_lookup (self->customers, external_id);
-  VigilRecordRef record;
-
-  gboolean found = FALSE;
   char *key;
 
   if (state != NULL)
     return state;
 
-  if (!_vigil_store_find_record (self->store, self->source_id, external_id, &record, &found, error))
-    return NULL;
-
   state = g_new0 (CustomerState, 1);
   state->latest_at = G_MININT64;
+  state->attributes_version = 1;   /* none stored */
   state->oldest = G_MAXINT64;
-  if (found)
-    {
-      state->id = record.customer_id;
-      state->record_id = record.record_id;
-      state->shared = record.shared;
-      state->main = record.main;
-      if (record.shared)
-        mark_for_recompute (self, record.customer_id, G_MAXINT64);
-      else
-        g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
-    }
-  else
-    {
-      state->pending = TRUE;
-      g_ptr_array_add (self->new_states, state);
-    }
+  state->pending = TRUE;
   key = g_strdup (external_id);
   state->external_id = key;
   g_hash_table_insert (self->customers, key, state);
+  g_ptr_array_add (self->new_states, state);
   return state;
 }
 
@@ -372,37 +488,94 @@ find_key_account (VigilIngest  *self,
   return TRUE;
 }
 
-/* design 2.6: stores the records first seen in this batch. One whose
- * keys name one account joins it at once, nothing being merged later:
- * when the account has at least as much history as the record brings
- * in this ingest so far (a CRM or support export's one row joining a
- * product's year), as one more record, its rows going where other
- * records' do; when it brings more (a product's year joining a CRM's
- * one row), as the account's main record, its rows becoming the
- * snapshots, so the longer history is written once. Any other (keys
- * naming several accounts, or none) becomes an account of its own, to
- * be joined at the end. */
+/* The writer's: stores @new_state's record, new to the store (only this
+ * ingest writes), as an account of its own, with its attributes as the
+ * rows said when its batch was handed over. Written again over them at
+ * the end, should later rows change them, they end as if written once:
+ * the newest-wins rule of the store, applied to a row that holds what a
+ * part of the rows said, gives what all of them say. */
 static gboolean
-resolve_new_records (VigilIngest  *self,
-                     GError      **error)
+add_new_record (VigilIngest     *self,
+                const NewState  *new_state,
+                VigilRecordRef  *record,
+                GError         **error)
 {
-  /* in the order first seen: record ids keep it (design 2.6) */
-  for (guint i = 0; i < self->new_states->len; i++)
+  if (!_vigil_store_add_record (self->store, self->source_id, new_state->state->external_id,
+                                &new_state->attributes, new_state->latest_at, record, error))
+    return FALSE;
+  new_state->state->stored_version = new_state->attributes_version;
+  return TRUE;
+}
+
+/* The writer's: the records of this batch's new states that the store
+ * has already. */
+static gboolean
+find_records (VigilIngest  *self,
+              Batch        *batch,
+              GError      **error)
+{
+  for (guint i = 0; i < batch->new_states->len; i++)
     {
-      CustomerState *state = self->new_states->pdata[i];
+      CustomerState *state = g_array_index (batch->new_states, NewState, i).state;
+      VigilRecordRef record;
+      gboolean found = FALSE;
+
+      if (!_vigil_store_find_record (self->store, self->source_id, state->external_id, &record, &found, error))
+        return FALSE;
+      if (!found)
+        continue;
+      state->id = record.customer_id;
+      state->record_id = record.record_id;
+      state->shared = record.shared;
+      state->main = record.main;
+      state->newest_stored = record.newest;
+      state->pending = FALSE;
+      if (record.shared)
+        mark_for_recompute (self, record.customer_id, G_MAXINT64);
+      else
+        g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
+    }
+  return TRUE;
+}
+
+/* design 2.6: stores the records first seen in this batch that the
+ * store has not. One whose keys name one account joins it at once,
+ * nothing being merged later: when the account has at least as much
+ * history as the record brings in this ingest so far (a CRM or support
+ * export's one row joining a product's year), as one more record, its
+ * rows going where other records' do; when it brings more (a product's
+ * year joining a CRM's one row), as the account's main record, its rows
+ * becoming the snapshots, so the longer history is written once. Any
+ * other (keys naming several accounts, or none) becomes an account of
+ * its own, to be joined at the end. Then each row knows its record. */
+static gboolean
+resolve_records (VigilIngest  *self,
+                 Batch        *batch,
+                 GError      **error)
+{
+  if (!find_records (self, batch, error))
+    return FALSE;
+
+  /* in the order first seen: record ids keep it (design 2.6) */
+  for (guint i = 0; i < batch->new_states->len; i++)
+    {
+      const NewState *new_state = &g_array_index (batch->new_states, NewState, i);
+      CustomerState *state = new_state->state;
       VigilRecordRef record;
       gint64 account = 0;
       gint64 history = 0;
 
-      if (!find_key_account (self, state->keys, &account, error) ||
+      if (!state->pending)
+        continue;
+      if (!find_key_account (self, new_state->keys, &account, error) ||
           (account != 0 && !_vigil_store_count_snapshots (self->store, account, &history, error)))
         return FALSE;
-      if (account != 0 && (guint64) history >= state->n_rows)
+      if (account != 0 && (guint64) history >= new_state->n_rows)
         {
           if (!_vigil_store_attach_record (self->store, self->source_id, state->external_id, account,
                                            &record, error))
             return FALSE;
-          mark_for_recompute (self, account, state->oldest);
+          mark_for_recompute (self, account, new_state->oldest);
         }
       /* an account whose snapshots a record of this ingest writes keeps
        * its main record until the end, where accounts merge */
@@ -415,37 +588,55 @@ resolve_new_records (VigilIngest  *self,
             return FALSE;
           mark_for_recompute (self, account, since);
         }
-      else if (!_vigil_store_ensure_record (self->store, self->source_id, state->external_id,
-                                            &record, error))
+      else if (!add_new_record (self, new_state, &record, error))
         return FALSE;
       state->id = record.customer_id;
       state->record_id = record.record_id;
       state->shared = record.shared;
       state->main = record.main;
+      state->newest_stored = record.newest;
       state->pending = FALSE;
       if (!state->shared)
         g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
     }
-  g_ptr_array_set_size (self->new_states, 0);
 
-  for (guint i = 0; i < self->pending->len; i++)
+  for (guint i = 0; i < batch->rows->len; i++)
     {
-      PendingRow *row = &g_array_index (self->pending, PendingRow, i);
+      PendingRow *row = &g_array_index (batch->rows, PendingRow, i);
 
       row->customer_id = row->state->id;
       row->record_id = row->state->shared ? row->state->record_id : 0;
       row->main = row->state->main;
-      row->state = NULL;
+      /* a shared account's merged state is rebuilt at the end */
+      if (row->state->shared)
+        mark_for_recompute (self, row->customer_id, row->values.observed_at);
     }
   return TRUE;
 }
 
-static void
-clear_pending_row (gpointer data)
+/* Adds @length bytes of features text to the batch's (a repeat's read
+ * back, by the writer). */
+static FeaturesText
+keep_features (Batch      *batch,
+               const char *text,
+               gsize       length)
 {
-  PendingRow *row = data;
+  FeaturesText kept = { NO_FEATURES, 0 };
 
-  g_clear_pointer (&row->features, g_free);
+  if (text == NULL)
+    return kept;
+  kept.at = (guint32) batch->features->len;
+  kept.length = (guint32) length;
+  g_string_append_len (batch->features, text, (gssize) length);
+  g_string_append_c (batch->features, '\0');
+  return kept;
+}
+
+static const char *
+features_text (Batch              *batch,
+               const FeaturesText *features)
+{
+  return features->at != NO_FEATURES ? batch->features->str + features->at : NULL;
 }
 
 static int
@@ -460,8 +651,8 @@ compare_pending_rows (gconstpointer a,
   /* Records of one account, each apart: a repeat is of one record. */
   if (ra->record_id != rb->record_id)
     return ra->record_id < rb->record_id ? -1 : 1;
-  if (ra->snapshot.observed_at != rb->snapshot.observed_at)
-    return ra->snapshot.observed_at < rb->snapshot.observed_at ? -1 : 1;
+  if (ra->values.observed_at != rb->values.observed_at)
+    return ra->values.observed_at < rb->values.observed_at ? -1 : 1;
   return (ra->sequence > rb->sequence) - (ra->sequence < rb->sequence);
 }
 
@@ -490,12 +681,13 @@ intern_plan (VigilIngest *self,
  * record than in one go). */
 static gboolean
 write_customers (VigilIngest  *self,
+                 GHashTable   *customers,
                  GError      **error)
 {
   GHashTableIter iter;
   CustomerState *state;
 
-  g_hash_table_iter_init (&iter, self->customers);
+  g_hash_table_iter_init (&iter, customers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
     {
       VigilSnapshot attributes = {
@@ -513,7 +705,7 @@ write_customers (VigilIngest  *self,
           if (added)
             g_array_append_val (self->keyed, state->id);
         }
-      if (state->latest_at == G_MININT64)
+      if (state->latest_at == G_MININT64 || state->stored_version == state->attributes_version)
         continue;
       /* A shared account's row is rebuilt from its records' at the end. */
       if (!_vigil_store_update_record (self->store, state->record_id, &attributes,
@@ -523,7 +715,7 @@ write_customers (VigilIngest  *self,
                                          state->latest_at, error)))
         return FALSE;
     }
-  g_hash_table_remove_all (self->customers);
+  g_hash_table_remove_all (customers);
   g_hash_table_remove_all (self->direct);
   return TRUE;
 }
@@ -576,10 +768,10 @@ combine_integer (VigilMergeRule  rule,
  * so each is freed once with its row. */
 static void
 combine_rows (const VigilMergeRule  *rules,
-              VigilSnapshot         *into,
-              char                 **into_features,
-              const VigilSnapshot   *later,
-              char                 **later_features)
+              ObservedValues        *into,
+              FeaturesText          *into_features,
+              const ObservedValues  *later,
+              FeaturesText          *later_features)
 {
   gint64 renewal = into->renewal_day;
 
@@ -596,9 +788,9 @@ combine_rows (const VigilMergeRule  *rules,
   into->renewal_day = (gint32) renewal;
   if (later->plan != NULL)
     into->plan = later->plan;
-  if (*later_features != NULL || later->features_used != VIGIL_UNKNOWN)
+  if (later_features->at != NO_FEATURES || later->features_used != VIGIL_UNKNOWN)
     {
-      char *features = *into_features;
+      FeaturesText features = *into_features;
 
       *into_features = *later_features;
       *later_features = features;
@@ -606,24 +798,120 @@ combine_rows (const VigilMergeRule  *rules,
     }
 }
 
+static void
+keep_values (ObservedValues      *values,
+             const VigilSnapshot *snapshot,
+             const char          *plan)
+{
+  *values = (ObservedValues) {
+    .observed_at = snapshot->observed_at,
+    .last_active = snapshot->last_active,
+    .mrr = snapshot->mrr,
+    .seats = snapshot->seats,
+    .seats_used = snapshot->seats_used,
+    .api_calls_7d = snapshot->api_calls_7d,
+    .features_used = snapshot->features_used,
+    .open_tickets = snapshot->open_tickets,
+    .nps = snapshot->nps,
+    .plan = plan,
+    .renewal_day = snapshot->renewal_day,
+  };
+}
+
+/* The snapshot the store writes and the scorecard scores: @values, and
+ * nothing else (its strings borrowed, not to be freed). */
+static void
+values_to_snapshot (const ObservedValues *values,
+                    VigilSnapshot        *snapshot)
+{
+  *snapshot = (VigilSnapshot) {
+    .plan = (char *) values->plan,
+    .mrr = values->mrr,
+    .seats = values->seats,
+    .seats_used = values->seats_used,
+    .api_calls_7d = values->api_calls_7d,
+    .features_used = values->features_used,
+    .open_tickets = values->open_tickets,
+    .nps = values->nps,
+    .last_active = values->last_active,
+    .observed_at = values->observed_at,
+    .renewal_day = values->renewal_day,
+  };
+}
+
+/* Writer thread: scores @snapshot of account @customer_id, with the
+ * pulse in force at its time when sentiment counts (design 3.1). */
+static void
+score_snapshot (VigilIngest         *self,
+                gint64               customer_id,
+                const VigilSnapshot *snapshot,
+                VigilScore          *out_score)
+{
+  const VigilPulseMark *pulse = NULL;
+
+  if (self->pulses != NULL)
+    pulse = vigil_pulse_marks_find (g_hash_table_lookup (self->pulses, &customer_id),
+                                    snapshot->observed_at, NULL);
+  vigil_scorecard_compute_with_pulse (self->scorecard, snapshot, pulse, out_score);
+}
+
 static gboolean
 write_row (VigilIngest  *self,
+           Batch        *batch,
            PendingRow   *row,
            gboolean     *out_inserted,
            GError      **error)
 {
+  const char *features = features_text (batch, &row->features);
+  VigilSnapshot snapshot;
   VigilScore score;
 
+  values_to_snapshot (&row->values, &snapshot);
   if (row->record_id > 0)
-    return _vigil_store_insert_observation (self->store, row->record_id, &row->snapshot, row->features,
-                                            out_inserted, error);
-  vigil_scorecard_compute_with_pulse (self->scorecard, &row->snapshot,
-                                      self->pulses == NULL ? NULL
-                                      : vigil_pulse_marks_find (g_hash_table_lookup (self->pulses, &row->customer_id),
-                                                                row->snapshot.observed_at, NULL),
-                                      &score);
-  return vigil_store_insert_snapshot (self->store, row->customer_id, &row->snapshot, row->features,
-                                      &score, out_inserted, error);
+    return _vigil_store_insert_observation (self->store, row->record_id, &snapshot, features,
+                                            row->features.length, out_inserted, error);
+  score_snapshot (self, row->customer_id, &snapshot, &score);
+  return _vigil_store_write_snapshot (self->store, row->customer_id, &snapshot, features,
+                                      row->features.length, &score, out_inserted, error);
+}
+
+/* A row found stored before this ingest began, by its key: an account's
+ * snapshot (its id) or a record's raw observation (minus its id). */
+typedef struct
+{
+  gint64 key;
+  gint64 observed_at;
+} AlreadyStored;
+
+/* A row of @key (an account, or a record's observations) at @observed_at
+ * is the same data as a row stored before this ingest began: left as it
+ * is, counted once as already stored. A later row of the key at that
+ * time, in a later batch, is a record that repeated an id, as it would
+ * have been in the same batch: a poll writes page by page, and neither
+ * pages nor batches change the counts (design 2.5). One time a key is
+ * remembered, the latest found: memory follows the records, not the rows. */
+static void
+count_already_stored (VigilIngest *self,
+                      gboolean     observation,
+                      gint64       key,
+                      gint64       observed_at)
+{
+  gint64 id = observation ? -key : key;
+  AlreadyStored *found = g_hash_table_lookup (self->already_stored, &id);
+
+  if (found != NULL && found->observed_at == observed_at)
+    {
+      self->stats.repeated++;
+      return;
+    }
+  self->stats.duplicates++;
+  if (found == NULL)
+    {
+      found = g_new (AlreadyStored, 1);
+      found->key = id;
+      g_hash_table_insert (self->already_stored, &found->key, found);
+    }
+  found->observed_at = observed_at;
 }
 
 /* @row found a row at its key already: one stored before this ingest is
@@ -631,6 +919,7 @@ write_row (VigilIngest  *self,
  * page or batch) is taken back, combined with @row and written again. */
 static gboolean
 write_over_row (VigilIngest  *self,
+                Batch        *batch,
                 PendingRow   *row,
                 GError      **error)
 {
@@ -639,34 +928,38 @@ write_over_row (VigilIngest  *self,
   gboolean predates = TRUE;
   gboolean inserted = FALSE;
   g_autofree char *stored_plan = NULL;
+  g_autofree char *stored_features = NULL;
   PendingRow earlier = { .customer_id = row->customer_id, .record_id = row->record_id, .main = row->main };
+  VigilSnapshot stored = { 0, };
   gboolean ok;
 
   if (self->repeats == NULL && !(self->repeats = _vigil_store_repeats_new (self->store, error)))
     return FALSE;
-  if (!_vigil_store_repeats_predates (self->repeats, observation, key, row->snapshot.observed_at,
-                                      &predates, error))
+  /* A bulk import began with no history: nothing predates it (and no
+   * second connection could read while it holds the file). */
+  if (self->bulk)
+    predates = FALSE;
+  else if (!_vigil_store_repeats_predates (self->repeats, observation, key, row->values.observed_at,
+                                           &predates, error))
     return FALSE;
   if (predates)
     {
-      self->stats.duplicates++;
+      count_already_stored (self, observation, key, row->values.observed_at);
       return TRUE;
     }
 
-  vigil_snapshot_clear (&earlier.snapshot);
-  if (!_vigil_store_repeats_take_row (self->repeats, observation, key, row->snapshot.observed_at,
-                                      &earlier.snapshot, &earlier.features, error))
-    {
-      g_free (earlier.snapshot.plan);
-      g_free (earlier.features);
-      return FALSE;
-    }
+  vigil_snapshot_clear (&stored);
+  ok = _vigil_store_repeats_take_row (self->repeats, observation, key, row->values.observed_at,
+                                      &stored, &stored_features, error);
   /* The plan read back is ours to free, whichever plan the row keeps. */
-  stored_plan = earlier.snapshot.plan;
-  combine_rows (self->merge, &earlier.snapshot, &earlier.features, &row->snapshot, &row->features);
-  ok = write_row (self, &earlier, &inserted, error);
-  earlier.snapshot.plan = NULL;
-  g_free (earlier.features);
+  stored_plan = g_steal_pointer (&stored.plan);
+  if (!ok)
+    return FALSE;
+  keep_values (&earlier.values, &stored, stored_plan);
+  earlier.features = keep_features (batch, stored_features,
+                                    stored_features != NULL ? strlen (stored_features) : 0);
+  combine_rows (self->merge, &earlier.values, &earlier.features, &row->values, &row->features);
+  ok = write_row (self, batch, &earlier, &inserted, error);
   if (ok)
     self->stats.repeated++;
   return ok;
@@ -677,31 +970,57 @@ same_key (const PendingRow *a,
           const PendingRow *b)
 {
   return a->customer_id == b->customer_id && a->record_id == b->record_id &&
-         a->snapshot.observed_at == b->snapshot.observed_at;
+         a->values.observed_at == b->values.observed_at;
 }
 
-/* Writes the pending rows in key order, those that share a key (a
- * record's repeats, side by side) combined into one. */
-static gboolean
-flush_pending (VigilIngest  *self,
-               GError      **error)
+/* Combines the pending rows that share a key (a record's repeats, side
+ * by side once sorted) into the first of them, and closes the gaps. */
+static void
+combine_repeats (VigilIngest *self,
+                 Batch       *batch)
 {
-  if (!resolve_new_records (self, error))
-    return FALSE;
-  g_array_sort (self->pending, compare_pending_rows);
+  GArray *pending = batch->rows;
+  guint kept = 0;
 
-  for (guint i = 0; i < self->pending->len; i++)
+  for (guint i = 0; i < pending->len; i++)
     {
-      PendingRow *row = &g_array_index (self->pending, PendingRow, i);
-      gboolean inserted = FALSE;
+      PendingRow *row = &g_array_index (pending, PendingRow, i);
+      PendingRow *last = &g_array_index (pending, PendingRow, kept > 0 ? kept - 1 : 0);
 
-      while (i + 1 < self->pending->len && same_key (row, &g_array_index (self->pending, PendingRow, i + 1)))
+      if (kept > 0 && same_key (last, row))
         {
-          PendingRow *later = &g_array_index (self->pending, PendingRow, ++i);
-
-          combine_rows (self->merge, &row->snapshot, &row->features, &later->snapshot, &later->features);
+          combine_rows (self->merge, &last->values, &last->features, &row->values, &row->features);
           self->stats.repeated++;
+          continue;
         }
+      if (kept != i)
+        g_array_index (pending, PendingRow, kept) = *row;
+      kept++;
+    }
+  g_array_set_size (pending, kept);
+}
+
+/* Whether @row is a snapshot of a direct record after every one its
+ * account has: then no row has its key yet. */
+static gboolean
+is_new_row (const PendingRow *row)
+{
+  return row->record_id == 0 && row->values.observed_at > row->state->newest_stored;
+}
+
+/* Writes @n rows of the batch, from @first, one at a time, as any row
+ * may need: found there already, or a main record's observation. */
+static gboolean
+write_rows_singly (VigilIngest  *self,
+                   Batch        *batch,
+                   guint         first,
+                   guint         n,
+                   GError      **error)
+{
+  for (guint i = first; i < first + n; i++)
+    {
+      PendingRow *row = &g_array_index (batch->rows, PendingRow, i);
+      gboolean inserted = FALSE;
 
       /* design 2.6: the main record's observation at that time may be in
        * the account's snapshots already (never written by this ingest,
@@ -711,76 +1030,182 @@ flush_pending (VigilIngest  *self,
           gboolean stored = FALSE;
 
           if (!_vigil_store_find_implicit_observation (self->store, row->customer_id,
-                                                       row->snapshot.observed_at, &stored, error))
+                                                       row->values.observed_at, &stored, error))
             return FALSE;
           if (stored)
             {
-              self->stats.duplicates++;
+              count_already_stored (self, FALSE, row->customer_id, row->values.observed_at);
               continue;
             }
         }
-      if (!write_row (self, row, &inserted, error))
+      if (!write_row (self, batch, row, &inserted, error))
         return FALSE;
       if (inserted)
         self->stats.stored++;
-      else if (!write_over_row (self, row, error))
+      else if (!write_over_row (self, batch, row, error))
         return FALSE;
     }
-
-  g_array_set_size (self->pending, 0);
   return TRUE;
 }
 
-/* Writer thread: one record into the batch. */
+/* Writes VIGIL_STORE_ROWS_AT_ONCE new rows of the batch, from @first,
+ * scored, with one statement a table. */
 static gboolean
-add_pending (VigilIngest    *self,
-             VigilSnapshot  *snapshot,
-             guint64         sequence,
-             GError        **error)
+write_new_rows (VigilIngest  *self,
+                Batch        *batch,
+                guint         first,
+                GError      **error)
 {
-  CustomerState *customer;
-  PendingRow row;
+  VigilNewSnapshot rows[VIGIL_STORE_ROWS_AT_ONCE];
+  VigilSnapshot snapshots[VIGIL_STORE_ROWS_AT_ONCE];
 
-  if (!(customer = lookup_customer (self, snapshot->customer_id, error)))
+  for (guint i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
+    {
+      PendingRow *row = &g_array_index (batch->rows, PendingRow, first + i);
+      VigilScore score;
+
+      values_to_snapshot (&row->values, &snapshots[i]);
+      score_snapshot (self, row->customer_id, &snapshots[i], &score);
+      rows[i] = (VigilNewSnapshot) {
+        .customer_id = row->customer_id,
+        .snapshot = &snapshots[i],
+        .features = features_text (batch, &row->features),
+        .features_length = row->features.length,
+        .version = score.version,
+        .health = score.health,
+        .tier = score.tier,
+      };
+    }
+  if (!_vigil_store_insert_new_snapshots (self->store, rows, error))
     return FALSE;
-
-  /* the ids are the record's, set when the batch is written */
-  row.state = customer;
-  row.customer_id = 0;
-  row.record_id = 0;
-  row.main = FALSE;
-  customer->n_rows++;
-  customer->oldest = MIN (customer->oldest, snapshot->observed_at);
-  if (customer->shared)
-    mark_for_recompute (self, customer->id, snapshot->observed_at);
-  row.sequence = sequence;
-  row.features = NULL;
-  if (snapshot->features != NULL &&
-      !(row.features = vigil_store_encode_features (self->store, snapshot, error)))
-    return FALSE;
-
-  /* The row keeps the numbers; the strings go to the customer. */
-  merge_attributes (customer, snapshot);
-  merge_keys (customer, snapshot);
-  row.snapshot = *snapshot;
-  row.snapshot.customer_id = NULL;
-  row.snapshot.problem = NULL;
-  row.snapshot.keys = NULL;   /* still the slot's: freed with it */
-  row.snapshot.name = NULL;
-  row.snapshot.owner = NULL;
-  row.snapshot.segment = NULL;
-  row.snapshot.plan = (char *) intern_plan (self, snapshot->plan);
-  row.snapshot.features = NULL;
-  row.snapshot.features_used = vigil_snapshot_get_features_used (snapshot);
-  g_array_append_val (self->pending, row);
-
-  /* the batch's rows point at the states: written first */
-  if (g_hash_table_size (self->customers) >= MAX_CUSTOMER_STATES &&
-      !(flush_pending (self, error) && write_customers (self, error)))
-    return FALSE;
-  if (self->pending->len >= BATCH_ROWS)
-    return flush_pending (self, error);
+  self->stats.stored += VIGIL_STORE_ROWS_AT_ONCE;
   return TRUE;
+}
+
+/* Writer thread: the feature names the batch's rows use first, into
+ * the features table with the ids the caller gave them. */
+static gboolean
+add_new_features (VigilIngest  *self,
+                  Batch        *batch,
+                  GError      **error)
+{
+  for (guint i = 0; i < batch->new_features->len; i++)
+    {
+      const VigilFeatureName *entry = g_ptr_array_index (batch->new_features, i);
+
+      if (!_vigil_store_insert_feature (self->store, entry->id, entry->name, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean spool_batch       (VigilIngest       *self,
+                                   Batch             *batch,
+                                   GError           **error);
+static gboolean end_spool         (VigilIngest       *self,
+                                   gboolean           early,
+                                   GError           **error);
+static gboolean is_new_merged_row (VigilIngest       *self,
+                                   const PendingRow  *row);
+
+/* Writes a batch's rows, sorted and combined, in key order: new rows
+ * VIGIL_STORE_ROWS_AT_ONCE at a time, the others (and new ones short of
+ * that many) one by one. @merged: rows of a spool's merge, new unless
+ * they have the key of the last row written before them. */
+static gboolean
+write_sorted_rows (VigilIngest  *self,
+                   Batch        *batch,
+                   gboolean      merged,
+                   GError      **error)
+{
+  GArray *rows = batch->rows;
+  guint run = 0;   /* new rows in a row, up to the current one */
+  guint i;
+
+  for (i = 0; i < rows->len; i++)
+    {
+      const PendingRow *row = &g_array_index (rows, PendingRow, i);
+
+      if (merged ? is_new_merged_row (self, row) : is_new_row (row))
+        {
+          if (++run == VIGIL_STORE_ROWS_AT_ONCE)
+            {
+              if (!write_new_rows (self, batch, i + 1 - run, error))
+                return FALSE;
+              run = 0;
+            }
+          continue;
+        }
+      if (!write_rows_singly (self, batch, i - run, run + 1, error))
+        return FALSE;
+      run = 0;
+    }
+  return write_rows_singly (self, batch, i - run, run, error);
+}
+
+/* Whether a spooled bulk import must store what it has spooled and go
+ * on without the spool, before this batch's records are resolved: a
+ * record first seen with keys may join an account by the history it
+ * has stored (design 2.6). */
+static gboolean
+batch_brings_keys (Batch *batch)
+{
+  for (guint i = 0; i < batch->new_states->len; i++)
+    if (g_array_index (batch->new_states, NewState, i).keys != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* … or after: a row of an account of several records is an observation,
+ * written as the account's stored rows say (design 2.6). */
+static gboolean
+batch_has_observations (Batch *batch)
+{
+  for (guint i = 0; i < batch->rows->len; i++)
+    if (g_array_index (batch->rows, PendingRow, i).record_id > 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Writer thread: writes a batch's rows in key order, those that share a
+ * key combined into one, or spools them (a bulk import, design 7); then,
+ * after the last batch of a generation, its customers. */
+static gboolean
+write_batch (VigilIngest  *self,
+             Batch        *batch,
+             GError      **error)
+{
+  GArray *rows = batch->rows;
+
+  if (self->spool != NULL && batch_brings_keys (batch) && !end_spool (self, TRUE, error))
+    return FALSE;
+  if (!add_new_features (self, batch, error) || !resolve_records (self, batch, error))
+    return FALSE;
+  if (self->spool != NULL)
+    for (guint i = 0; i < batch->new_states->len; i++)
+      g_ptr_array_add (self->spool->states, g_array_index (batch->new_states, NewState, i).state);
+  g_array_sort (rows, compare_pending_rows);
+  combine_repeats (self, batch);
+  if (self->spool != NULL && batch_has_observations (batch) && !end_spool (self, TRUE, error))
+    return FALSE;
+
+  if (self->spool != NULL ? !spool_batch (self, batch, error) : !write_sorted_rows (self, batch, FALSE, error))
+    return FALSE;
+
+  /* What is written is stored: later rows of the accounts come after.
+   * (Spooled, it is by the time anything asks.) */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      PendingRow *row = &g_array_index (rows, PendingRow, i);
+
+      if (row->record_id == 0)
+        row->state->newest_stored = MAX (row->state->newest_stored, row->values.observed_at);
+    }
+  if (batch->customers == NULL)
+    return TRUE;
+  if (self->spool != NULL)
+    g_ptr_array_set_size (self->spool->states, 0);   /* freed with the generation */
+  return write_customers (self, batch->customers, error);
 }
 
 /* The first error wins; the caller may also stop the writer (abort). */
@@ -806,52 +1231,498 @@ propagate_writer_error (VigilIngest  *self,
   g_mutex_unlock (&self->error_lock);
 }
 
+static void
+new_state_clear (gpointer data)
+{
+  NewState *new_state = data;
+
+  g_clear_pointer (&new_state->keys, g_ptr_array_unref);
+  vigil_snapshot_clear (&new_state->attributes);
+}
+
+static Batch *
+batch_new (guint n_rows)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  /* Their full size at once: grown by doubling they would be copied. */
+  batch->rows = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), n_rows);
+  batch->features = g_string_sized_new (n_rows * 64);
+  batch->new_features = g_ptr_array_new ();
+  batch->new_states = g_array_new (FALSE, FALSE, sizeof (NewState));
+  g_array_set_clear_func (batch->new_states, new_state_clear);
+  return batch;
+}
+
+/* Empties a batch, written or not, for the caller to fill again. */
+static void
+batch_reset (Batch *batch)
+{
+  g_array_set_size (batch->rows, 0);
+  g_string_truncate (batch->features, 0);
+  g_ptr_array_set_size (batch->new_features, 0);
+  g_array_set_size (batch->new_states, 0);
+  g_clear_pointer (&batch->customers, g_hash_table_unref);
+}
+
+static void
+batch_free (Batch *batch)
+{
+  batch_reset (batch);
+  g_array_unref (batch->rows);
+  g_string_free (batch->features, TRUE);
+  g_ptr_array_unref (batch->new_features);
+  g_array_unref (batch->new_states);
+  g_free (batch);
+}
+
+/* The spool of a bulk import (design 7) ----------------------------------- */
+
+#define SPOOL_BUFFER_BYTES (256 * 1024)
+/* Read ahead of each run while merging: with a batch of BATCH_ROWS rows
+ * a run, a history of millions of rows makes tens of runs. */
+#define SPOOL_READ_BYTES (64 * 1024)
+/* Merged rows written at a time. */
+#define MERGE_ROWS 2048
+
+/* Opens a spool beside the database: its directory holds the database
+ * and its journal, and has room for them; the temporary directory may be
+ * in memory. The file has no name from the start, so nothing is left
+ * behind whatever happens. NULL when it cannot be made: the rows are
+ * then written as they come. */
+static Spool *
+spool_open (VigilStore *store)
+{
+  g_autofree char *template = NULL;
+  Spool *spool;
+  int fd;
+
+  if (store->path == NULL || g_str_equal (store->path, ":memory:") || g_str_has_prefix (store->path, "file:"))
+    return NULL;
+  template = g_strconcat (store->path, "-spool-XXXXXX", NULL);
+  if ((fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0600)) < 0)
+    {
+      g_debug ("No spool beside %s (%s): rows written as they come", store->path, g_strerror (errno));
+      return NULL;
+    }
+  g_unlink (template);
+  spool = g_new0 (Spool, 1);
+  spool->fd = fd;
+  spool->buffer = g_byte_array_sized_new (SPOOL_BUFFER_BYTES);
+  spool->runs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  spool->states = g_ptr_array_new ();
+  return spool;
+}
+
+static gpointer
+close_spool_file (gpointer fd)
+{
+  close (GPOINTER_TO_INT (fd));
+  return NULL;
+}
+
+static void
+spool_free (Spool *spool)
+{
+  GThread *closer;
+
+  /* The kernel frees the file's pages as it closes: hundreds of MB after
+   * a large import, a fraction of a second better spent beside the
+   * commit than before it. */
+  closer = g_thread_try_new ("vigil-spool", close_spool_file, GINT_TO_POINTER (spool->fd), NULL);
+  if (closer != NULL)
+    g_thread_unref (closer);
+  else
+    close (spool->fd);
+  g_byte_array_unref (spool->buffer);
+  g_array_unref (spool->runs);
+  g_ptr_array_unref (spool->states);
+  g_free (spool);
+}
+
+static gboolean
+spool_io_failed (GError **error)
+{
+  int saved = errno;
+
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+               _("Writing the import’s rows in order: %s"), g_strerror (saved));
+  return FALSE;
+}
+
+static gboolean
+spool_flush (Spool   *spool,
+             GError **error)
+{
+  const guint8 *data = spool->buffer->data;
+  gsize left = spool->buffer->len;
+
+  while (left > 0)
+    {
+      gssize written = write (spool->fd, data, left);
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written == 0)
+        errno = ENOSPC;   /* nothing written, nothing said: no room */
+      if (written <= 0)
+        return spool_io_failed (error);
+      data += written;
+      left -= (gsize) written;
+    }
+  g_byte_array_set_size (spool->buffer, 0);
+  return TRUE;
+}
+
+static gboolean
+spool_append (Spool          *spool,
+              gconstpointer   data,
+              gsize           length,
+              GError        **error)
+{
+  if (spool->buffer->len + length > SPOOL_BUFFER_BYTES && !spool_flush (spool, error))
+    return FALSE;
+  g_byte_array_append (spool->buffer, data, (guint) length);
+  spool->size += length;
+  return TRUE;
+}
+
+/* Writer thread: the batch's rows, sorted and combined, as a run. */
+static gboolean
+spool_batch (VigilIngest  *self,
+             Batch        *batch,
+             GError      **error)
+{
+  Spool *spool = self->spool;
+
+  if (batch->rows->len == 0)
+    return TRUE;
+  g_array_append_val (spool->runs, spool->size);
+  for (guint i = 0; i < batch->rows->len; i++)
+    {
+      const PendingRow *row = &g_array_index (batch->rows, PendingRow, i);
+      SpooledRow spooled = {
+        .customer_id = row->customer_id,
+        .sequence = row->sequence,
+        .values = row->values,
+        .features_length = row->features.at == NO_FEATURES ? NO_FEATURES : row->features.length,
+      };
+
+      if (!spool_append (spool, &spooled, sizeof spooled, error) ||
+          (row->features.at != NO_FEATURES &&
+           !spool_append (spool, features_text (batch, &row->features), row->features.length, error)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A run being read back: its next row in @row, its features at @features. */
+typedef struct
+{
+  guint64     at;        /* in the file, of what the buffer does not hold yet */
+  guint64     end;
+  guint8     *buffer;
+  gsize       start;     /* of the unread bytes in the buffer */
+  gsize       length;    /* bytes in the buffer */
+  SpooledRow  row;
+  const char *features;
+} RunReader;
+
+/* Makes the buffer hold @n unread bytes; FALSE with @error set when the
+ * run ends before them. */
+static gboolean
+run_reader_fill (int         fd,
+                 RunReader  *reader,
+                 gsize       n,
+                 GError    **error)
+{
+  gsize unread = reader->length - reader->start;
+
+  if (unread >= n)
+    return TRUE;
+  memmove (reader->buffer, reader->buffer + reader->start, unread);
+  reader->start = 0;
+  reader->length = unread;
+  while (reader->length < n)
+    {
+      gsize want = (gsize) MIN ((guint64) (SPOOL_READ_BYTES - reader->length), reader->end - reader->at);
+      gssize got;
+
+      if (want == 0)
+        {
+          errno = EIO;   /* the run is shorter than its rows: cannot be */
+          return spool_io_failed (error);
+        }
+      got = pread (fd, reader->buffer + reader->length, want, (off_t) reader->at);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        {
+          if (got == 0)
+            errno = EIO;
+          return spool_io_failed (error);
+        }
+      reader->length += (gsize) got;
+      reader->at += (guint64) got;
+    }
+  return TRUE;
+}
+
+/* Reads the run's next row, if any (@out_more). */
+static gboolean
+run_reader_next (int         fd,
+                 RunReader  *reader,
+                 gboolean   *out_more,
+                 GError    **error)
+{
+  gsize features;
+
+  *out_more = reader->start < reader->length || reader->at < reader->end;
+  if (!*out_more)
+    return TRUE;
+  if (!run_reader_fill (fd, reader, sizeof (SpooledRow), error))
+    return FALSE;
+  memcpy (&reader->row, reader->buffer + reader->start, sizeof (SpooledRow));
+  reader->start += sizeof (SpooledRow);
+  features = reader->row.features_length == NO_FEATURES ? 0 : reader->row.features_length;
+  if (!run_reader_fill (fd, reader, features, error))
+    return FALSE;
+  reader->features = (const char *) reader->buffer + reader->start;
+  reader->start += features;
+  return TRUE;
+}
+
+static int
+compare_spooled_rows (const SpooledRow *a,
+                      const SpooledRow *b)
+{
+  if (a->customer_id != b->customer_id)
+    return a->customer_id < b->customer_id ? -1 : 1;
+  if (a->values.observed_at != b->values.observed_at)
+    return a->values.observed_at < b->values.observed_at ? -1 : 1;
+  return (a->sequence > b->sequence) - (a->sequence < b->sequence);
+}
+
+/* Restores the heap of @readers (by their rows) below @i. */
+static void
+sift_down (RunReader **heap,
+           guint       n,
+           guint       i)
+{
+  for (;;)
+    {
+      guint least = i;
+      guint left = 2 * i + 1;
+      guint right = left + 1;
+      RunReader *swap;
+
+      if (left < n && compare_spooled_rows (&heap[left]->row, &heap[least]->row) < 0)
+        least = left;
+      if (right < n && compare_spooled_rows (&heap[right]->row, &heap[least]->row) < 0)
+        least = right;
+      if (least == i)
+        return;
+      swap = heap[i];
+      heap[i] = heap[least];
+      heap[least] = swap;
+      i = least;
+    }
+}
+
+static gboolean
+is_new_merged_row (VigilIngest      *self,
+                   const PendingRow *row)
+{
+  return row->customer_id != self->merged_last.customer_id ||
+         row->values.observed_at != self->merged_last.values.observed_at;
+}
+
+/* Writes merged rows: those that share a key (rows of several runs, side
+ * by side) combined first, as in a batch. */
+static gboolean
+write_merged (VigilIngest  *self,
+              Batch        *merged,
+              GError      **error)
+{
+  if (merged->rows->len == 0)
+    return TRUE;
+  combine_repeats (self, merged);
+  if (!write_sorted_rows (self, merged, TRUE, error))
+    return FALSE;
+  self->merged_last = g_array_index (merged->rows, PendingRow, merged->rows->len - 1);
+  batch_reset (merged);
+  return TRUE;
+}
+
+/* For the debug log (profiling on a machine shared with other work). */
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec now = { 0, };
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec + now.tv_nsec / 1e9;
+}
+
+/* Writer thread: merges the runs into key order and writes the rows. */
+static gboolean
+merge_spool (VigilIngest  *self,
+             GError      **error)
+{
+  Spool *spool = self->spool;
+  guint n_runs = spool->runs->len;
+  g_autofree RunReader *readers = g_new0 (RunReader, n_runs);
+  g_autofree RunReader **heap = g_new0 (RunReader *, n_runs);
+  Batch *merged = batch_new (MERGE_ROWS);
+  gint64 started = g_get_monotonic_time ();
+  double cpu_started = thread_cpu_seconds ();
+  guint n = 0;
+  gboolean more = FALSE;
+  gboolean ok = spool_flush (spool, error);
+
+  self->merged_last.customer_id = G_MININT64;   /* no account's */
+  for (guint r = 0; ok && r < n_runs; r++)
+    {
+      RunReader *reader = &readers[r];
+
+      reader->at = g_array_index (spool->runs, guint64, r);
+      reader->end = r + 1 < n_runs ? g_array_index (spool->runs, guint64, r + 1) : spool->size;
+      reader->buffer = g_malloc (SPOOL_READ_BYTES);
+      ok = run_reader_next (spool->fd, reader, &more, error);
+      if (ok && more)
+        heap[n++] = reader;
+    }
+  for (guint i = n / 2; ok && i-- > 0;)
+    sift_down (heap, n, i);
+
+  while (ok && n > 0)
+    {
+      RunReader *least = heap[0];
+      PendingRow row = {
+        .customer_id = least->row.customer_id,
+        .sequence = least->row.sequence,
+        .values = least->row.values,
+      };
+
+      row.features = least->row.features_length == NO_FEATURES
+        ? (FeaturesText) { NO_FEATURES, 0 }
+        : keep_features (merged, least->features, least->row.features_length);
+      g_array_append_val (merged->rows, row);
+      if (merged->rows->len == MERGE_ROWS)
+        ok = write_merged (self, merged, error);
+
+      if (!ok || !(ok = run_reader_next (spool->fd, least, &more, error)))
+        break;
+      if (!more)
+        heap[0] = heap[--n];
+      sift_down (heap, n, 0);
+    }
+  ok = ok && write_merged (self, merged, error);
+
+  for (guint r = 0; r < n_runs; r++)
+    g_free (readers[r].buffer);
+  batch_free (merged);
+  g_debug ("%u runs of %" G_GUINT64_FORMAT " bytes merged and written in %.2f s (%.2f s of CPU)",
+           n_runs, spool->size, (g_get_monotonic_time () - started) / 1e6, thread_cpu_seconds () - cpu_started);
+  return ok;
+}
+
+/* Writer thread: stores every row spooled and goes on without the
+ * spool. @early: before the end of the records; then the accounts of
+ * records whose rows were spooled learn their newest stored snapshot,
+ * as those written as they come do. */
+static gboolean
+end_spool (VigilIngest  *self,
+           gboolean      early,
+           GError      **error)
+{
+  gboolean ok = merge_spool (self, error);
+
+  for (guint i = 0; ok && early && i < self->spool->states->len; i++)
+    {
+      CustomerState *state = self->spool->states->pdata[i];
+      VigilRecordRef record;
+      gboolean found = FALSE;
+
+      ok = _vigil_store_find_record (self->store, self->source_id, state->external_id, &record, &found, error);
+      if (ok && found && !record.shared)
+        state->newest_stored = record.newest;
+    }
+  g_clear_pointer (&self->spool, spool_free);
+  return ok;
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
   VigilIngest *self = data;
-  guint64 sequence = 0;
-  Chunk *chunk;
+  Batch *batch;
 
-  while ((chunk = g_async_queue_pop (self->filled)) != &end_of_records)
-    {
-      for (guint i = 0; i < chunk->len; i++)
-        {
-          GError *error = NULL;
-
-          if (!g_atomic_int_get (&self->failed) &&
-              !add_pending (self, &chunk->rows[i], sequence++, &error))
-            writer_fail (self, error);
-        }
-      g_async_queue_push (self->emptied, chunk);
-    }
-
-  if (!g_atomic_int_get (&self->failed))
+  while ((batch = g_async_queue_pop (self->filled)) != &end_of_records)
     {
       GError *error = NULL;
 
-      if (!flush_pending (self, &error))
+      if (!g_atomic_int_get (&self->failed) && !write_batch (self, batch, &error))
         writer_fail (self, error);
+      batch_reset (batch);
+      g_async_queue_push (self->emptied, batch);
+    }
+  if (self->spool != NULL)
+    {
+      GError *error = NULL;
+
+      if (!g_atomic_int_get (&self->failed) && !end_spool (self, FALSE, &error))
+        writer_fail (self, error);
+      g_clear_pointer (&self->spool, spool_free);
     }
   return NULL;
 }
 
-static Chunk *
-chunk_new (void)
+static GHashTable *
+customers_new (void)
 {
-  Chunk *chunk = g_new0 (Chunk, 1);
-
-  for (guint i = 0; i < CHUNK_ROWS; i++)
-    vigil_snapshot_clear (&chunk->rows[i]);
-  return chunk;
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
 }
 
+/* The caller's: hands the batch it filled over to the writer, with what
+ * its new states are resolved by as it is now and, at the end of a
+ * generation, the states themselves; then waits for the other batch
+ * (written) if the writer still has it. */
 static void
-chunk_free (Chunk *chunk)
+hand_over (VigilIngest *self,
+           gboolean     with_customers)
 {
-  for (guint i = 0; i < CHUNK_ROWS; i++)
-    vigil_snapshot_clear (&chunk->rows[i]);
-  g_free (chunk);
+  Batch *batch = self->batch;
+
+  for (guint i = 0; i < self->new_states->len; i++)
+    {
+      CustomerState *state = self->new_states->pdata[i];
+      NewState new_state = {
+        .state = state, .n_rows = state->n_rows, .oldest = state->oldest,
+        .attributes = {
+          .name = g_strdup (state->name), .plan = g_strdup (state->plan),
+          .owner = g_strdup (state->owner), .segment = g_strdup (state->segment),
+        },
+        .latest_at = state->latest_at,
+        .attributes_version = state->attributes_version,
+      };
+
+      if (state->keys != NULL)
+        {
+          new_state.keys = g_ptr_array_new_full (state->keys->len, g_free);
+          for (guint k = 0; k < state->keys->len; k++)
+            g_ptr_array_add (new_state.keys, g_strdup (state->keys->pdata[k]));
+        }
+      g_array_append_val (batch->new_states, new_state);
+    }
+  g_ptr_array_set_size (self->new_states, 0);
+  if (with_customers)
+    {
+      batch->customers = g_steal_pointer (&self->customers);
+      self->customers = customers_new ();
+    }
+  g_async_queue_push (self->filled, batch);
+  self->batch = g_async_queue_pop (self->emptied);
 }
 
 static void
@@ -859,11 +1730,11 @@ start_writer (VigilIngest *self)
 {
   self->filled = g_async_queue_new ();
   self->emptied = g_async_queue_new ();
-  for (guint i = 0; i < N_CHUNKS; i++)
-    self->chunks[i] = chunk_new ();
-  for (guint i = 1; i < N_CHUNKS; i++)
-    g_async_queue_push (self->emptied, self->chunks[i]);
-  self->chunk = self->chunks[0];
+  for (guint i = 0; i < N_BATCHES; i++)
+    self->batches[i] = batch_new (BATCH_ROWS);
+  for (guint i = 1; i < N_BATCHES; i++)
+    g_async_queue_push (self->emptied, self->batches[i]);
+  self->batch = self->batches[0];
   self->writer = g_thread_new ("vigil-ingest", writer_thread, self);
 }
 
@@ -876,12 +1747,13 @@ join_writer (VigilIngest  *self,
   if (self->writer == NULL)
     return TRUE;
 
-  g_async_queue_push (self->filled, g_steal_pointer (&self->chunk));
+  hand_over (self, FALSE);
   g_async_queue_push (self->filled, &end_of_records);
   g_thread_join (g_steal_pointer (&self->writer));
 
-  for (guint i = 0; i < N_CHUNKS; i++)
-    g_clear_pointer (&self->chunks[i], chunk_free);
+  for (guint i = 0; i < N_BATCHES; i++)
+    g_clear_pointer (&self->batches[i], batch_free);
+  self->batch = NULL;
   g_clear_pointer (&self->filled, g_async_queue_unref);
   g_clear_pointer (&self->emptied, g_async_queue_unref);
 
@@ -914,12 +1786,13 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->new_states, g_ptr_array_unref);
   g_clear_pointer (&self->direct, g_hash_table_unref);
   g_clear_pointer (&self->customers, g_hash_table_unref);
-  g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->plans, g_hash_table_unref);
   g_clear_pointer (&self->keyed, g_array_unref);
   g_clear_pointer (&self->to_recompute, g_hash_table_unref);
   g_clear_pointer (&self->repeats, _vigil_store_repeats_free);
+  g_clear_pointer (&self->feature_names, g_hash_table_unref);
   g_clear_pointer (&self->pulses, g_hash_table_unref);
+  g_clear_pointer (&self->already_stored, g_hash_table_unref);
   g_clear_error (&self->writer_error);
   g_mutex_clear (&self->error_lock);
 
@@ -939,15 +1812,72 @@ static void
 vigil_ingest_init (VigilIngest *self)
 {
   g_mutex_init (&self->error_lock);
-  self->customers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, customer_state_free);
+  self->customers = customers_new ();
   self->new_states = g_ptr_array_new ();
   self->direct = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->plans = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->keyed = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->to_recompute = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  /* Its full size at once: grown by doubling it would take half again. */
-  self->pending = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), BATCH_ROWS);
-  g_array_set_clear_func (self->pending, clear_pending_row);
+  self->already_stored = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+}
+
+/* The features table as this transaction sees it (another Vigil may
+ * have added names since the store was opened), for the caller to give
+ * ids without asking the database. */
+static gboolean
+load_feature_names (VigilIngest  *self,
+                    GError      **error)
+{
+  GHashTableIter iter;
+  gpointer name;
+  gpointer id;
+
+  if (!_vigil_store_reload_features (self->store, error))
+    return FALSE;
+  self->feature_names = _vigil_feature_names_new ();
+  self->next_feature_id = 1;
+  g_hash_table_iter_init (&iter, _vigil_store_get_feature_ids (self->store));
+  while (g_hash_table_iter_next (&iter, &name, &id))
+    {
+      _vigil_feature_names_add (self->feature_names, name, GPOINTER_TO_INT (id));
+      self->next_feature_id = MAX (self->next_feature_id, GPOINTER_TO_INT (id) + 1);
+    }
+  return TRUE;
+}
+
+static VigilIngest *
+ingest_begin (VigilStore  *store,
+              const char  *source_name,
+              gint64       default_observed_at,
+              gboolean     bulk,
+              GError     **error)
+{
+  g_autoptr(VigilIngest) self = NULL;
+
+  self = g_object_new (VIGIL_TYPE_INGEST, NULL);
+  self->store = g_object_ref (store);
+  self->default_observed_at = default_observed_at;
+
+  if (bulk ? !_vigil_store_begin_bulk (store, &self->bulk, error) : !vigil_store_begin (store, error))
+    return NULL;
+  self->open = TRUE;
+  self->stats.bulk = self->bulk;
+  _vigil_store_set_cache_size (store, INGEST_CACHE_KIB);
+
+  if (!(self->scorecard = vigil_store_load_scorecard (store, error)) ||
+      (vigil_scorecard_get_weight (self->scorecard, VIGIL_MEASURE_SENTIMENT) > 0 &&
+       !(self->pulses = _vigil_store_read_all_pulse_marks (store, error))) ||
+      (self->source_id = vigil_store_ensure_source (store, source_name, error)) < 0 ||
+      !load_feature_names (self, error))
+    {
+      vigil_ingest_abort (self);
+      return NULL;
+    }
+
+  if (self->bulk)
+    self->spool = spool_open (store);
+  start_writer (self);
+  return g_steal_pointer (&self);
 }
 
 /**
@@ -967,30 +1897,55 @@ vigil_ingest_begin (VigilStore  *store,
                     gint64       default_observed_at,
                     GError     **error)
 {
-  g_autoptr(VigilIngest) self = NULL;
-
   g_return_val_if_fail (VIGIL_IS_STORE (store), NULL);
   g_return_val_if_fail (source_name != NULL, NULL);
 
-  self = g_object_new (VIGIL_TYPE_INGEST, NULL);
-  self->store = g_object_ref (store);
-  self->default_observed_at = default_observed_at;
+  return ingest_begin (store, source_name, default_observed_at, FALSE, error);
+}
 
-  if (!vigil_store_begin (store, error))
-    return NULL;
-  self->open = TRUE;
+/**
+ * vigil_ingest_begin_bulk:
+ *
+ * Like vigil_ingest_begin(), for an import: into a database without
+ * history, when no other connection has it open, the transaction is
+ * written without the write-ahead log and readers wait for it (design
+ * 2.5); vigil_ingest_is_bulk() says whether it is.
+ *
+ * Returns: (transfer full): the ingest, or %NULL with @error set
+ */
+VigilIngest *
+vigil_ingest_begin_bulk (VigilStore  *store,
+                         const char  *source_name,
+                         gint64       default_observed_at,
+                         GError     **error)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (store), NULL);
+  g_return_val_if_fail (source_name != NULL, NULL);
 
-  if (!(self->scorecard = vigil_store_load_scorecard (store, error)) ||
-      (vigil_scorecard_get_weight (self->scorecard, VIGIL_MEASURE_SENTIMENT) > 0 &&
-       !(self->pulses = _vigil_store_read_all_pulse_marks (store, error))) ||
-      (self->source_id = vigil_store_ensure_source (store, source_name, error)) < 0)
-    {
-      vigil_ingest_abort (self);
-      return NULL;
-    }
+  return ingest_begin (store, source_name, default_observed_at, TRUE, error);
+}
 
-  start_writer (self);
-  return g_steal_pointer (&self);
+/**
+ * _vigil_ingest_get_feature_names:
+ *
+ * Returns: (transfer none): the table of feature names that the records
+ *   given to vigil_ingest_add() may share (vigil-snapshot-private.h), on
+ *   the caller's thread, for as long as the ingest lives
+ */
+GHashTable *
+_vigil_ingest_get_feature_names (VigilIngest *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INGEST (self), NULL);
+
+  return self->feature_names;
+}
+
+gboolean
+vigil_ingest_is_bulk (VigilIngest *self)
+{
+  g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
+
+  return self->bulk;
 }
 
 /* The first unusable value in words, cut at a whole character. */
@@ -1034,6 +1989,111 @@ vigil_ingest_set_merge (VigilIngest          *self,
   memcpy (self->stats.merge, merge, sizeof self->stats.merge);
 }
 
+/* Appends a decimal integer: this runs for every feature of every
+ * snapshot of an import, where printf's parsing shows in profiles. */
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char digits[24];
+  int n = 0;
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      digits[n++] = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    g_string_append_c (out, '-');
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* The id of a feature of @row, given now if it has none: ids are handed
+ * out in the order names are first used, as the table would (its next
+ * rowid), and the chunk carries the new name to the writer. A shared
+ * name is its entry's; another is looked up. */
+static int
+feature_id (VigilIngest         *self,
+            Batch               *batch,
+            const VigilSnapshot *row,
+            const char          *name)
+{
+  VigilFeatureName *entry = row->features_shared ? VIGIL_FEATURE_NAME_OF (name)
+                                                 : g_hash_table_lookup (self->feature_names, name);
+
+  if (entry == NULL)
+    entry = _vigil_feature_names_add (self->feature_names, name, 0);
+  if (entry->id == 0)
+    {
+      entry->id = self->next_feature_id++;
+      g_ptr_array_add (batch->new_features, entry);
+    }
+  return entry->id;
+}
+
+/* The caller's thread, which has the record's names in its cache and
+ * time to spare (the writer has the database): encodes the features of
+ * @snapshot as stored into the batch's text, a JSON object from feature
+ * id to calls, and counts those used. The names are not needed past
+ * this point. */
+static FeaturesText
+encode_features (VigilIngest   *self,
+                 Batch         *batch,
+                 VigilSnapshot *snapshot)
+{
+  GString *out = batch->features;
+  FeaturesText encoded = { NO_FEATURES, 0 };
+
+  if (snapshot->features == NULL)
+    return encoded;
+
+  snapshot->features_used = vigil_snapshot_get_features_used (snapshot);
+  encoded.at = (guint32) out->len;
+  g_string_append_c (out, '{');
+  for (guint f = 0; f < snapshot->features->len; f++)
+    {
+      const VigilFeatureUsage *usage = &g_array_index (snapshot->features, VigilFeatureUsage, f);
+
+      if (f > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      append_int (out, feature_id (self, batch, snapshot, usage->name));
+      g_string_append (out, "\":");
+      append_int (out, usage->calls);
+    }
+  g_string_append_c (out, '}');
+  encoded.length = (guint32) (out->len - encoded.at);
+  g_string_append_c (out, '\0');
+  return encoded;
+}
+
+/* The caller's thread: one record into the batch. The row keeps the
+ * numbers; the strings go to the customer's state. */
+static void
+add_row (VigilIngest   *self,
+         VigilSnapshot *snapshot)
+{
+  Batch *batch = self->batch;
+  CustomerState *customer = lookup_customer (self, snapshot->customer_id);
+  PendingRow row = { .state = customer, .sequence = self->sequence++ };
+
+  customer->n_rows++;
+  customer->oldest = MIN (customer->oldest, snapshot->observed_at);
+  merge_attributes (customer, snapshot);
+  merge_keys (customer, snapshot);
+  row.features = encode_features (self, batch, snapshot);
+  keep_values (&row.values, snapshot, intern_plan (self, snapshot->plan));
+  g_array_append_val (batch->rows, row);
+
+  if (g_hash_table_size (self->customers) >= MAX_CUSTOMER_STATES)
+    hand_over (self, TRUE);
+  else if (batch->rows->len >= BATCH_ROWS || batch->features->len >= BATCH_FEATURES_BYTES)
+    hand_over (self, FALSE);
+}
+
 /**
  * vigil_ingest_add:
  * @snapshot: a parsed record; its strings may be taken over
@@ -1049,8 +2109,6 @@ vigil_ingest_add (VigilIngest    *self,
                   VigilSnapshot  *snapshot,
                   GError        **error)
 {
-  VigilSnapshot *slot;
-
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
   g_return_val_if_fail (snapshot != NULL, FALSE);
@@ -1074,18 +2132,28 @@ vigil_ingest_add (VigilIngest    *self,
       return FALSE;
     }
 
-  slot = &self->chunk->rows[self->chunk->len++];
-  vigil_snapshot_clear (slot);
-  *slot = *snapshot;
-  memset (snapshot, 0, sizeof *snapshot);
+  add_row (self, snapshot);
   vigil_snapshot_clear (snapshot);
-  if (self->chunk->len >= CHUNK_ROWS)
-    {
-      g_async_queue_push (self->filled, self->chunk);
-      self->chunk = g_async_queue_pop (self->emptied);
-      self->chunk->len = 0;
-    }
   return TRUE;
+}
+
+/**
+ * vigil_ingest_write_now:
+ *
+ * Hands the records added so far to the writer, to be stored now rather
+ * than when a batch is full: a poll calls it after each page, so that
+ * the page is written while the next one is fetched (design 2.3). What
+ * is stored is the same either way (design 2.5: pages and batches do
+ * not matter); only when the writing happens changes.
+ */
+void
+vigil_ingest_write_now (VigilIngest *self)
+{
+  g_return_if_fail (VIGIL_IS_INGEST (self));
+  g_return_if_fail (self->open);
+
+  if (self->batch != NULL && self->batch->rows->len > 0)
+    hand_over (self, FALSE);
 }
 
 /* design 2.6: accounts whose records gained keys join the accounts they
@@ -1143,7 +2211,7 @@ vigil_ingest_commit (VigilIngest  *self,
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
 
-  if (!join_writer (self, error) || !write_customers (self, error) ||
+  if (!join_writer (self, error) || !write_customers (self, self->customers, error) ||
       !resolve_accounts (self, error))
     {
       vigil_ingest_abort (self);
@@ -1151,8 +2219,15 @@ vigil_ingest_commit (VigilIngest  *self,
     }
 
   self->open = FALSE;
+  _vigil_store_set_cache_size (self->store, 0);
   if (!vigil_store_commit (self->store, error))
-    return FALSE;
+    {
+      if (self->bulk)
+        _vigil_store_end_bulk (self->store);
+      return FALSE;
+    }
+  if (self->bulk)
+    _vigil_store_end_bulk (self->store);
 
   /* Triggers follow every import and poll. What was stored stays
    * stored if they cannot be brought up to date; the next one will. */
@@ -1188,8 +2263,10 @@ vigil_ingest_abort (VigilIngest *self)
       writer_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "aborted"));
       join_writer (self, NULL);
     }
-  g_array_set_size (self->pending, 0);
+  _vigil_store_set_cache_size (self->store, 0);
   vigil_store_rollback (self->store);
+  if (self->bulk)
+    _vigil_store_end_bulk (self->store);
 }
 
 const VigilIngestStats *

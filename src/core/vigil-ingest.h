@@ -50,6 +50,8 @@ typedef enum
  * @merge: how they were combined, field by field
  * @unusable_example: the first unusable value that a mapping's rule
  *   described (field, where, value, why), "" if none
+ * @bulk: written without the write-ahead log, into a database that held
+ *   no history (design 2.5)
  *
  * What one import or poll did, for the summary the user sees.
  */
@@ -64,6 +66,7 @@ typedef struct
   guint64 repeated;
   VigilMergeRule merge[VIGIL_N_FIELDS];
   char    unusable_example[VIGIL_INGEST_EXAMPLE_SIZE];
+  gboolean bulk;
 } VigilIngestStats;
 
 #define VIGIL_TYPE_INGEST (vigil_ingest_get_type ())
@@ -80,11 +83,17 @@ VigilIngest            *vigil_ingest_begin       (VigilStore           *store,
                                                   const char           *source_name,
                                                   gint64                default_observed_at,
                                                   GError              **error);
+VigilIngest            *vigil_ingest_begin_bulk  (VigilStore           *store,
+                                                  const char           *source_name,
+                                                  gint64                default_observed_at,
+                                                  GError              **error);
+gboolean                vigil_ingest_is_bulk     (VigilIngest          *self);
 void                    vigil_ingest_set_merge   (VigilIngest          *self,
                                                   const VigilMergeRule *merge);
 gboolean                vigil_ingest_add         (VigilIngest          *self,
                                                   VigilSnapshot        *snapshot,
                                                   GError              **error);
+void                    vigil_ingest_write_now   (VigilIngest          *self);
 gboolean                vigil_ingest_commit      (VigilIngest          *self,
                                                   GError              **error);
 void                    vigil_ingest_abort       (VigilIngest          *self);

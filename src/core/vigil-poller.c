@@ -440,8 +440,10 @@ read_page_thread (GTask        *thread_task,
       g_task_return_error (thread_task, g_steal_pointer (&error));
       return;
     }
-  /* Read: not needed while the next page is fetched. */
+  /* Read: not needed while the next page is fetched, during which the
+   * writer stores this one. */
   g_clear_pointer (&page->body, g_bytes_unref);
+  vigil_ingest_write_now (job->ingest);
   g_task_return_boolean (thread_task, TRUE);
 }
 
@@ -786,6 +788,7 @@ store_page_thread (GTask        *thread_task,
         g_task_return_error (thread_task, g_steal_pointer (&error));
         return;
       }
+  vigil_ingest_write_now (job->ingest);
   g_task_return_boolean (thread_task, TRUE);
 }
 

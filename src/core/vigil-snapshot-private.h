@@ -20,6 +20,35 @@ typedef struct
   gboolean   unusable;  /* given, but not keys: none are kept */
 } VigilKeysValue;
 
+/* Feature names the records of one import share (design 7): millions of
+ * rows name the same few features, so each name is kept once, in a
+ * table of VigilFeatureName by name, with the id the features table has
+ * for it (0 until the ingest gives it one). A snapshot whose features
+ * were read with such a table has features_shared set: their names
+ * point into the table, which outlives it. */
+typedef struct
+{
+  int  id;
+  char name[];
+} VigilFeatureName;
+
+#define VIGIL_FEATURE_NAME_OF(text) \
+  ((VigilFeatureName *) (void *) ((text) - G_STRUCT_OFFSET (VigilFeatureName, name)))
+
+GHashTable       *_vigil_feature_names_new       (void);
+VigilFeatureName *_vigil_feature_names_add       (GHashTable       *names,
+                                                  const char       *name,
+                                                  int               id);
+
+void     _vigil_snapshot_set_cell        (VigilSnapshot    *self,
+                                          VigilField        field,
+                                          const char       *text,
+                                          GHashTable       *feature_names);
+gboolean _vigil_snapshot_parse_json_line (VigilSnapshot    *self,
+                                          const char       *text,
+                                          gsize             length,
+                                          GHashTable       *feature_names,
+                                          GError          **error);
 gboolean _vigil_snapshot_read_json_field (VigilSnapshot    *self,
                                           VigilField        field,
                                           VigilJsonCursor  *c,

@@ -50,8 +50,10 @@ vigil_field_from_name (const char *name)
 {
   g_return_val_if_fail (name != NULL, VIGIL_FIELD_NONE);
 
+  /* Every member of every record of a JSON Lines import comes here:
+   * the first letter settles most names without a call. */
   for (int i = 0; i < VIGIL_N_FIELDS; i++)
-    if (strcmp (field_names[i], name) == 0)
+    if (field_names[i][0] == name[0] && strcmp (field_names[i], name) == 0)
       return (VigilField) i;
 
   return VIGIL_FIELD_NONE;
@@ -72,6 +74,8 @@ clear_feature (gpointer data)
 
   g_free (usage->name);
 }
+
+static void own_feature_names (VigilSnapshot *self);
 
 static void
 init_unknown (VigilSnapshot *self)
@@ -120,6 +124,7 @@ vigil_snapshot_clear (VigilSnapshot *self)
   g_clear_pointer (&self->owner, g_free);
   g_clear_pointer (&self->segment, g_free);
   g_clear_pointer (&self->features, g_array_unref);
+  self->features_shared = FALSE;
   g_clear_pointer (&self->problem, g_free);
   self->n_unknown = 0;
   init_unknown (self);
@@ -162,6 +167,7 @@ vigil_snapshot_copy (const VigilSnapshot *self)
   copy->segment = g_strdup (self->segment);
   copy->problem = g_strdup (self->problem);
   copy->features = NULL;
+  copy->features_shared = FALSE;
   if (self->features != NULL)
     {
       copy->features = g_array_new (FALSE, FALSE, sizeof (VigilFeatureUsage));
@@ -204,6 +210,8 @@ vigil_snapshot_add_feature (VigilSnapshot *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (name != NULL);
 
+  if (self->features_shared)
+    own_feature_names (self);
   if (self->features == NULL)
     {
       self->features = g_array_new (FALSE, FALSE, sizeof (VigilFeatureUsage));
@@ -221,14 +229,71 @@ vigil_snapshot_add_feature (VigilSnapshot *self,
   g_array_append_val (self->features, usage);
 }
 
+/* Makes @self's features known, none yet: their names will be @shared's
+ * (an import's table of names) or, when %NULL, its own. Room for a
+ * usual record's features at once. */
 static void
-set_features_known (VigilSnapshot *self)
+set_features_known (VigilSnapshot *self,
+                    GHashTable    *shared)
 {
-  if (self->features == NULL)
+  if (self->features != NULL)
+    return;
+  self->features = g_array_sized_new (FALSE, FALSE, sizeof (VigilFeatureUsage), 16);
+  self->features_shared = shared != NULL;
+  if (shared == NULL)
+    g_array_set_clear_func (self->features, clear_feature);
+}
+
+/* Copies shared feature names into @self, which can then be given names
+ * of its own. */
+static void
+own_feature_names (VigilSnapshot *self)
+{
+  GArray *shared = g_steal_pointer (&self->features);
+
+  self->features_shared = FALSE;
+  set_features_known (self, NULL);
+  for (guint i = 0; i < shared->len; i++)
     {
-      self->features = g_array_new (FALSE, FALSE, sizeof (VigilFeatureUsage));
-      g_array_set_clear_func (self->features, clear_feature);
+      VigilFeatureUsage usage = g_array_index (shared, VigilFeatureUsage, i);
+
+      usage.name = g_strdup (usage.name);
+      g_array_append_val (self->features, usage);
     }
+  g_array_unref (shared);
+}
+
+/**
+ * _vigil_feature_names_new:
+ *
+ * Returns: (transfer full): an empty table of shared feature names, by
+ *   name (VigilFeatureName, freed with the table)
+ */
+GHashTable *
+_vigil_feature_names_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+}
+
+/**
+ * _vigil_feature_names_add:
+ * @name: a name the table does not hold, UTF-8 without NUL
+ * @id: its id in the features table, 0 if it has none yet
+ *
+ * Returns: (transfer none): the table's entry for @name
+ */
+VigilFeatureName *
+_vigil_feature_names_add (GHashTable *names,
+                          const char *name,
+                          int         id)
+{
+  gsize size = strlen (name) + 1;
+  VigilFeatureName *entry = g_malloc (sizeof *entry + size);
+
+  entry->id = id;
+  memcpy (entry->name, name, size);
+  g_hash_table_insert (names, entry->name, entry);
+  return entry;
 }
 
 /**
@@ -914,7 +979,7 @@ set_features_node (VigilSnapshot *self,
       const char *name;
       JsonNode *value;
 
-      set_features_known (self);
+      set_features_known (self, NULL);
       json_object_iter_init (&iter, object);
       while (json_object_iter_next (&iter, &name, &value))
         {
@@ -936,7 +1001,7 @@ set_features_node (VigilSnapshot *self,
       JsonArray *array = json_node_get_array (node);
       guint n = json_array_get_length (array);
 
-      set_features_known (self);
+      set_features_known (self, NULL);
       for (guint i = 0; i < n; i++)
         {
           JsonNode *element = json_array_get_element (array, i);
@@ -954,6 +1019,46 @@ set_features_node (VigilSnapshot *self,
     reject_value (self, VIGIL_FIELD_FEATURES);
 }
 
+/* add_feature_slice() with the import's table of names: a name found
+ * there was checked when it was added, and is the same pointer wherever
+ * it is used. @name is NUL-terminated after @length bytes. */
+static void
+add_shared_feature (VigilSnapshot *self,
+                    const char    *name,
+                    gsize          length,
+                    gint64         calls,
+                    GHashTable    *shared)
+{
+  VigilFeatureName *entry = g_hash_table_lookup (shared, name);
+  VigilFeatureUsage usage;
+
+  /* Text never holds a NUL here (JSON's \u0000 arrives as C0 80, which
+   * the check below refuses), so @name is all of the name. */
+  if (entry == NULL)
+    {
+      if (!is_usable_text (name, length))
+        {
+          self->n_unknown++;
+          return;
+        }
+      entry = _vigil_feature_names_add (shared, name, 0);
+    }
+
+  for (guint i = 0; i < self->features->len; i++)
+    {
+      VigilFeatureUsage *seen = &g_array_index (self->features, VigilFeatureUsage, i);
+
+      if (seen->name == entry->name)
+        {
+          seen->calls = calls;
+          return;
+        }
+    }
+  usage.name = entry->name;
+  usage.calls = calls;
+  g_array_append_val (self->features, usage);
+}
+
 /* A name given twice keeps its last value, as JSON parsers do. The
  * search is linear, which VIGIL_SNAPSHOT_MAX_FEATURES keeps bounded
  * (a record with a million features took hours). */
@@ -961,13 +1066,24 @@ static void
 add_feature_slice (VigilSnapshot *self,
                    const char    *name,
                    gsize          length,
-                   gint64         calls)
+                   gint64         calls,
+                   GHashTable    *shared)
 {
   VigilFeatureUsage usage;
 
   /* Bounded: beyond the cap a name is unusable, counted, not kept
    * (nor searched for: a duplicate past the cap counts too). */
-  if (self->features->len >= VIGIL_SNAPSHOT_MAX_FEATURES || !is_usable_text (name, length))
+  if (self->features->len >= VIGIL_SNAPSHOT_MAX_FEATURES)
+    {
+      self->n_unknown++;
+      return;
+    }
+  if (shared != NULL)
+    {
+      add_shared_feature (self, name, length, calls, shared);
+      return;
+    }
+  if (!is_usable_text (name, length))
     {
       self->n_unknown++;
       return;
@@ -990,38 +1106,19 @@ add_feature_slice (VigilSnapshot *self,
   g_array_append_val (self->features, usage);
 }
 
-static void set_features_text (VigilSnapshot *self, const char *text);
+static void set_features_text (VigilSnapshot *self, const char *text, GHashTable *shared);
 
-/**
- * vigil_snapshot_set_text:
- * @field: which native field
- * @text: the value as text, as a CSV cell holds it
- *
- * Sets @field from text. Empty text or `null` leaves the field unknown;
- * text that is not a value of the field's type, or is out of range,
- * makes it unknown and counts in @self's n_unknown. So does text that is
- * not UTF-8, which is how JSON text holding U+0000 arrives: an id with
- * it is unusable, and the record is skipped rather than merged with
- * another (design 2.3).
- */
-void
-vigil_snapshot_set_text (VigilSnapshot *self,
-                         VigilField     field,
-                         const char    *text)
+/* vigil_snapshot_set_text() of text known to be UTF-8, without NUL. */
+static void
+set_usable_text (VigilSnapshot *self,
+                 VigilField     field,
+                 const char    *text,
+                 GHashTable    *shared)
 {
   char **string;
   double number;
   gint64 count;
 
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS);
-  g_return_if_fail (text != NULL);
-
-  if (!is_usable_text (text, -1))
-    {
-      reject_value (self, field);
-      return;
-    }
   if (is_null_text (text))
     return;
 
@@ -1050,7 +1147,7 @@ vigil_snapshot_set_text (VigilSnapshot *self,
       break;
 
     case VIGIL_FIELD_FEATURES:
-      set_features_text (self, text);
+      set_features_text (self, text, shared);
       break;
 
     case VIGIL_FIELD_KEYS:
@@ -1066,6 +1163,52 @@ vigil_snapshot_set_text (VigilSnapshot *self,
         reject_value (self, field);
       break;
     }
+}
+
+/**
+ * vigil_snapshot_set_text:
+ * @field: which native field
+ * @text: the value as text, as a CSV cell holds it
+ *
+ * Sets @field from text. Empty text or `null` leaves the field unknown;
+ * text that is not a value of the field's type, or is out of range,
+ * makes it unknown and counts in @self's n_unknown. So does text that is
+ * not UTF-8, which is how JSON text holding U+0000 arrives: an id with
+ * it is unusable, and the record is skipped rather than merged with
+ * another (design 2.3).
+ */
+void
+vigil_snapshot_set_text (VigilSnapshot *self,
+                         VigilField     field,
+                         const char    *text)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (field > VIGIL_FIELD_NONE && field < VIGIL_N_FIELDS);
+  g_return_if_fail (text != NULL);
+
+  if (!is_usable_text (text, -1))
+    {
+      reject_value (self, field);
+      return;
+    }
+  set_usable_text (self, field, text, NULL);
+}
+
+/**
+ * _vigil_snapshot_set_cell:
+ * @text: a CSV cell as the CSV reader gives it: UTF-8 without NUL, which
+ *   it has checked
+ * @feature_names: (nullable): the import's table of feature names
+ *
+ * vigil_snapshot_set_text() for the cells of a CSV import.
+ */
+void
+_vigil_snapshot_set_cell (VigilSnapshot *self,
+                          VigilField     field,
+                          const char    *text,
+                          GHashTable    *feature_names)
+{
+  set_usable_text (self, field, text, feature_names);
 }
 
 /**
@@ -1168,7 +1311,8 @@ read_feature (VigilSnapshot   *self,
               VigilJsonCursor *c,
               guint            depth,
               gboolean         is_object,
-              GString         *name)
+              GString         *name,
+              GHashTable      *shared)
 {
   if (is_object && !_vigil_json_cursor_read_member_name (c, name))
     return FALSE;
@@ -1181,7 +1325,7 @@ read_feature (VigilSnapshot   *self,
       if (!_vigil_json_cursor_read_number (c, &number, NULL))
         return FALSE;
       if (double_to_count (number, MAX_COUNT, &calls))
-        add_feature_slice (self, name->str, name->len, calls);
+        add_feature_slice (self, name->str, name->len, calls, shared);
       else
         self->n_unknown++;
     }
@@ -1190,7 +1334,7 @@ read_feature (VigilSnapshot   *self,
       if (!_vigil_json_cursor_read_string (c, name))
         return FALSE;
       if (name->len > 0)
-        add_feature_slice (self, name->str, name->len, VIGIL_FEATURE_USED_NO_COUNT);
+        add_feature_slice (self, name->str, name->len, VIGIL_FEATURE_USED_NO_COUNT, shared);
       else
         self->n_unknown++;
     }
@@ -1211,11 +1355,12 @@ read_feature (VigilSnapshot   *self,
 static gboolean
 read_features (VigilSnapshot   *self,
                VigilJsonCursor *c,
-               guint            depth)
+               guint            depth,
+               GString         *name,
+               GHashTable      *shared)
 {
   gboolean is_object = *c->p == '{';
   char closing = is_object ? '}' : ']';
-  g_autoptr(GString) name = g_string_new (NULL);
   gboolean more = TRUE;
 
   /* Too deep to open: the reader of every JSON text says so. */
@@ -1223,7 +1368,8 @@ read_features (VigilSnapshot   *self,
     return _vigil_json_cursor_skip_value (c, depth);
 
   g_clear_pointer (&self->features, g_array_unref);
-  set_features_known (self);
+  self->features_shared = FALSE;
+  set_features_known (self, shared);
   c->p++;
   _vigil_json_cursor_skip_space (c);
   if (c->p < c->end && *c->p == closing)
@@ -1235,7 +1381,7 @@ read_features (VigilSnapshot   *self,
   while (more)
     {
       _vigil_json_cursor_skip_space (c);
-      if (!read_feature (self, c, depth + 1, is_object, name) ||
+      if (!read_feature (self, c, depth + 1, is_object, name, shared) ||
           !_vigil_json_cursor_read_separator (c, closing, &more))
         return FALSE;
     }
@@ -1248,15 +1394,17 @@ read_features (VigilSnapshot   *self,
  * features unknown, counted once. */
 static void
 set_features_text (VigilSnapshot *self,
-                   const char    *text)
+                   const char    *text,
+                   GHashTable    *shared)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) name = g_string_sized_new (64);
   VigilJsonCursor c;
   guint n_unknown = self->n_unknown;
 
   _vigil_json_cursor_init (&c, text, strlen (text), VIGIL_JSON_DATA, &error);
   _vigil_json_cursor_skip_space (&c);
-  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c, 0) &&
+  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c, 0, name, shared) &&
       _vigil_json_cursor_finish (&c))
     return;
 
@@ -1289,7 +1437,8 @@ read_field (VigilSnapshot   *self,
             VigilField       field,
             VigilJsonCursor *c,
             guint            depth,
-            GString         *scratch)
+            GString         *scratch,
+            GHashTable      *shared)
 {
   const char *begin;
   double number;
@@ -1321,7 +1470,7 @@ read_field (VigilSnapshot   *self,
     case '{':
     case '[':
       if (field == VIGIL_FIELD_FEATURES)
-        return read_features (self, c, depth);
+        return read_features (self, c, depth, scratch, shared);
       if (!_vigil_json_cursor_skip_value (c, depth))
         return FALSE;
       reject_value (self, field);
@@ -1359,7 +1508,8 @@ read_field (VigilSnapshot   *self,
  * record is a whole text, so its members' values are inside it alone. */
 static gboolean
 read_record_members (VigilSnapshot   *self,
-                     VigilJsonCursor *c)
+                     VigilJsonCursor *c,
+                     GHashTable      *shared)
 {
   g_autoptr(GString) scratch = g_string_new (NULL);
   g_autoptr(GString) key = g_string_new (NULL);
@@ -1381,12 +1531,43 @@ read_record_members (VigilSnapshot   *self,
       /* A name that held U+0000 is no field's (it is not UTF-8). */
       field = vigil_field_from_name (key->str);
       if (field == VIGIL_FIELD_NONE ? !_vigil_json_cursor_skip_value (c, 1)
-                                    : !read_field (self, field, c, 1, scratch))
+                                    : !read_field (self, field, c, 1, scratch, shared))
         return FALSE;
       if (!_vigil_json_cursor_read_separator (c, '}', &more))
         return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+parse_json (VigilSnapshot  *self,
+            const char     *text,
+            gsize           length,
+            GHashTable     *shared,
+            GError        **error)
+{
+  VigilJsonCursor c;
+
+  _vigil_json_cursor_init (&c, text, length, VIGIL_JSON_DATA, error);
+  /* One line: the caller knows which, and names it. */
+  c.line = 0;
+  _vigil_json_cursor_skip_space (&c);
+  if (c.p >= c.end)
+    return _vigil_json_cursor_fail (&c, _("no JSON value"));
+
+  if (*c.p != '{')
+    {
+      if (!_vigil_json_cursor_skip_value (&c, 0))
+        return FALSE;
+    }
+  else
+    {
+      c.p++;
+      if (!read_record_members (self, &c, shared))
+        return FALSE;
+    }
+
+  return _vigil_json_cursor_finish (&c);
 }
 
 /**
@@ -1405,31 +1586,26 @@ vigil_snapshot_parse_json (VigilSnapshot  *self,
                            gsize           length,
                            GError        **error)
 {
-  VigilJsonCursor c;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
 
-  _vigil_json_cursor_init (&c, text, length, VIGIL_JSON_DATA, error);
-  /* One line: the caller knows which, and names it. */
-  c.line = 0;
-  _vigil_json_cursor_skip_space (&c);
-  if (c.p >= c.end)
-    return _vigil_json_cursor_fail (&c, _("no JSON value"));
+  return parse_json (self, text, length, NULL, error);
+}
 
-  if (*c.p != '{')
-    {
-      if (!_vigil_json_cursor_skip_value (&c, 0))
-        return FALSE;
-    }
-  else
-    {
-      c.p++;
-      if (!read_record_members (self, &c))
-        return FALSE;
-    }
-
-  return _vigil_json_cursor_finish (&c);
+/**
+ * _vigil_snapshot_parse_json_line:
+ * @feature_names: (nullable): the import's table of feature names
+ *
+ * vigil_snapshot_parse_json() for the lines of a JSON Lines import.
+ */
+gboolean
+_vigil_snapshot_parse_json_line (VigilSnapshot  *self,
+                                 const char     *text,
+                                 gsize           length,
+                                 GHashTable     *feature_names,
+                                 GError        **error)
+{
+  return parse_json (self, text, length, feature_names, error);
 }
 
 /**
@@ -1449,5 +1625,5 @@ _vigil_snapshot_read_json_field (VigilSnapshot   *self,
                                  guint            depth,
                                  GString         *scratch)
 {
-  return read_field (self, field, c, depth, scratch);
+  return read_field (self, field, c, depth, scratch, NULL);
 }

@@ -60,6 +60,7 @@ typedef struct
   gint64   observed_at;    /* Unix seconds, UTC */
   gint32   renewal_day;    /* days since 1970-01-01, or G_MININT32 */
   GArray  *features;       /* of VigilFeatureUsage, NULL when unknown */
+  gboolean features_shared; /* their names are an import's, not freed with them */
   guint    n_unknown;      /* values given but unusable (wrong type, out of range) */
   char    *problem;        /* the first unusable value a mapping's rule met, in words
                             * (design 2.3); NULL if none */

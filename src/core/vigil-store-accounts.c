@@ -632,9 +632,11 @@ _vigil_store_adopt_record (VigilStore      *self,
     return FALSE;
   out->record_id = sqlite3_last_insert_rowid (self->db);
   out->customer_id = customer_id;
-  /* its rows go straight to the snapshots, as an only record's do */
+  /* its rows go straight to the snapshots, as an only record's do,
+   * into an account that has none now */
   out->shared = FALSE;
   out->main = TRUE;
+  out->newest = G_MININT64;
   return run_with_id (self, "UPDATE customers SET main_record = ?2 WHERE id = ?1",
                       customer_id, out->record_id, error) &&
          _vigil_store_note_source_added (self, out->record_id, error);

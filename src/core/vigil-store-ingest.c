@@ -39,6 +39,8 @@ _vigil_store_find_record (VigilStore      *self,
       out->customer_id = sqlite3_column_int64 (stmt, 1);
       out->shared = sqlite3_column_int (stmt, 2) != 0;
       out->main = sqlite3_column_int (stmt, 3) != 0;
+      out->newest = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? G_MININT64
+                                                                  : sqlite3_column_int64 (stmt, 4);
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -82,6 +84,76 @@ _vigil_store_ensure_record (VigilStore      *self,
   out->record_id = sqlite3_last_insert_rowid (self->db);
   out->shared = FALSE;
   out->main = TRUE;
+  out->newest = G_MININT64;
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_SET_MAIN_RECORD, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, out->customer_id);
+  sqlite3_bind_int64 (stmt, 2, out->record_id);
+  return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
+}
+
+/* Binds what a new customer and its record are given: the source (1),
+ * the external id (2), name, plan, owner and segment (3 to 6) and the
+ * time they were last seen (7). */
+static void
+bind_new_record (sqlite3_stmt         *stmt,
+                 gint64                source_id,
+                 const char           *external_id,
+                 const VigilSnapshot  *attributes,
+                 gint64                latest_at)
+{
+  sqlite3_bind_int64 (stmt, 1, source_id);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  _vigil_store_bind_text_or_null (stmt, 3, attributes->name);
+  _vigil_store_bind_text_or_null (stmt, 4, attributes->plan);
+  _vigil_store_bind_text_or_null (stmt, 5, attributes->owner);
+  _vigil_store_bind_text_or_null (stmt, 6, attributes->segment);
+  sqlite3_bind_int64 (stmt, 7, latest_at);
+}
+
+/* The record @external_id of @source_id, which the caller knows is not
+ * in the store, added as an account of its own (design 2.6) with its
+ * name, plan, owner and segment as last seen at @latest_at: what
+ * _vigil_store_ensure_record() and then setting them with
+ * vigil_store_update_customer() and _vigil_store_update_record() give
+ * (on a row that holds nothing yet, the newest-wins rule takes every
+ * value given), in half the statements: an ingest or a first poll adds
+ * thousands at once. */
+gboolean
+_vigil_store_add_record (VigilStore           *self,
+                         gint64                source_id,
+                         const char           *external_id,
+                         const VigilSnapshot  *attributes,
+                         gint64                latest_at,
+                         VigilRecordRef       *out,
+                         GError              **error)
+{
+  static const char customer_sql[] =
+    "INSERT INTO customers (source_id, external_id, name, plan, owner, segment, latest_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+  static const char record_sql[] =
+    "INSERT INTO records (source_id, external_id, name, plan, owner, segment, latest_at, customer_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _vigil_store_cached (self, customer_sql, _("Adding a customer"), error)))
+    return FALSE;
+  bind_new_record (stmt, source_id, external_id, attributes, latest_at);
+  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+    return FALSE;
+  out->customer_id = sqlite3_last_insert_rowid (self->db);
+
+  if (!(stmt = _vigil_store_cached (self, record_sql, _("Adding a customer"), error)))
+    return FALSE;
+  bind_new_record (stmt, source_id, external_id, attributes, latest_at);
+  sqlite3_bind_int64 (stmt, 8, out->customer_id);
+  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+    return FALSE;
+  out->record_id = sqlite3_last_insert_rowid (self->db);
+  out->shared = FALSE;
+  out->main = TRUE;
+  out->newest = G_MININT64;   /* a new account: no snapshot yet */
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_SET_MAIN_RECORD, error)))
     return FALSE;
@@ -113,6 +185,7 @@ _vigil_store_attach_record (VigilStore      *self,
   out->customer_id = customer_id;
   out->shared = TRUE;
   out->main = FALSE;
+  out->newest = G_MININT64;   /* its rows are observations */
   return _vigil_store_note_source_added (self, out->record_id, error);
 }
 
@@ -180,98 +253,31 @@ vigil_store_update_customer (VigilStore           *self,
   return update_attributes (self, STMT_UPDATE_CUSTOMER, customer_id, attributes, latest_at, error);
 }
 
-static int
-intern_feature (VigilStore  *self,
-                const char  *name,
-                GError     **error)
+/* Adds feature @name to the features table with the @id the ingest gave
+ * it (the next rowid: the ingest holds the write lock, so no other
+ * Vigil adds one meanwhile), and to the store's own maps. */
+gboolean
+_vigil_store_insert_feature (VigilStore  *self,
+                             int          id,
+                             const char  *name,
+                             GError     **error)
 {
-  gpointer id;
   sqlite3_stmt *stmt;
-  gint64 new_id;
-
-  if (g_hash_table_lookup_extended (self->feature_ids, name, NULL, &id))
-    return GPOINTER_TO_INT (id);
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_FEATURE, error)))
-    return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
   if (!_vigil_store_step_done (self, stmt, _("Adding a feature"), error))
-    return -1;
+    return FALSE;
 
-  if (!(stmt = _vigil_store_get_stmt (self, STMT_LOOKUP_FEATURE, error)))
-    return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  new_id = _vigil_store_lookup_id (self, stmt, error);
-  if (new_id <= 0)
-    return -1;
-
-  g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER ((int) new_id));
-  g_hash_table_insert (self->feature_names, GINT_TO_POINTER ((int) new_id), g_strdup (name));
-  return (int) new_id;
+  g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER (id));
+  g_hash_table_insert (self->feature_names, GINT_TO_POINTER (id), g_strdup (name));
+  return TRUE;
 }
 
-/* Appends a decimal integer: this runs for every feature of every
+/* YYYY-MM-DD into @buffer, without printf: this runs for every
  * snapshot of an import, where printf's parsing shows in profiles. */
-static void
-append_int (GString *out,
-            gint64   value)
-{
-  char digits[24];
-  int n = 0;
-  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
-
-  do
-    {
-      digits[n++] = (char) ('0' + magnitude % 10);
-      magnitude /= 10;
-    }
-  while (magnitude > 0);
-  if (value < 0)
-    g_string_append_c (out, '-');
-  while (n > 0)
-    g_string_append_c (out, digits[--n]);
-}
-
-/**
- * vigil_store_encode_features:
- * @snapshot: a snapshot whose features are known
- *
- * Encodes the features of @snapshot as stored: a JSON object from
- * feature id to calls, adding features not seen before.
- *
- * Returns: (transfer full): the encoding, or %NULL with @error set
- */
-char *
-vigil_store_encode_features (VigilStore           *self,
-                             const VigilSnapshot  *snapshot,
-                             GError              **error)
-{
-  GString *out = self->features_buffer;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
-  g_return_val_if_fail (snapshot != NULL && snapshot->features != NULL, NULL);
-
-  g_string_truncate (out, 0);
-  g_string_append_c (out, '{');
-  for (guint i = 0; i < snapshot->features->len; i++)
-    {
-      const VigilFeatureUsage *usage = &g_array_index (snapshot->features, VigilFeatureUsage, i);
-      int id = intern_feature (self, usage->name, error);
-
-      if (id < 0)
-        return NULL;
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '"');
-      append_int (out, id);
-      g_string_append (out, "\":");
-      append_int (out, usage->calls);
-    }
-  g_string_append_c (out, '}');
-  return g_strndup (out->str, out->len);
-}
-
-/* YYYY-MM-DD into @buffer, without printf for the same reason. */
 const char *
 _vigil_store_format_day (gint32 day,
                          char   buffer[16])
@@ -308,27 +314,38 @@ bind_score (sqlite3_stmt     *stmt,
 }
 
 /* The key (customer or record), the time and the observed columns of
- * the snapshots and observations tables, in their order. */
+ * the snapshots and observations tables, in their order; @features is
+ * @features_length bytes (-1: up to its NUL). */
 static void
 bind_observed (sqlite3_stmt         *stmt,
+               int                   first,
                gint64                key,
                const VigilSnapshot  *snapshot,
                const char           *renewal,
-               const char           *features)
+               const char           *features,
+               gssize                features_length)
 {
-  sqlite3_bind_int64 (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
-  _vigil_store_bind_int_or_null (stmt, 3, snapshot->last_active);
-  _vigil_store_bind_double_or_null (stmt, 4, snapshot->mrr);
-  _vigil_store_bind_int_or_null (stmt, 5, snapshot->seats);
-  _vigil_store_bind_int_or_null (stmt, 6, snapshot->seats_used);
-  _vigil_store_bind_int_or_null (stmt, 7, snapshot->api_calls_7d);
-  _vigil_store_bind_int_or_null (stmt, 8, snapshot->features_used);
-  _vigil_store_bind_int_or_null (stmt, 9, snapshot->open_tickets);
-  _vigil_store_bind_int_or_null (stmt, 10, snapshot->nps);
-  _vigil_store_bind_text_or_null (stmt, 11, renewal);
-  _vigil_store_bind_text_or_null (stmt, 12, snapshot->plan);
-  _vigil_store_bind_text_or_null (stmt, 13, features);
+  int i = first - 1;
+
+  sqlite3_bind_int64 (stmt, i + 1, key);
+  sqlite3_bind_int64 (stmt, i + 2, snapshot->observed_at);
+  _vigil_store_bind_int_or_null (stmt, i + 3, snapshot->last_active);
+  _vigil_store_bind_double_or_null (stmt, i + 4, snapshot->mrr);
+  _vigil_store_bind_int_or_null (stmt, i + 5, snapshot->seats);
+  _vigil_store_bind_int_or_null (stmt, i + 6, snapshot->seats_used);
+  _vigil_store_bind_int_or_null (stmt, i + 7, snapshot->api_calls_7d);
+  _vigil_store_bind_int_or_null (stmt, i + 8, snapshot->features_used);
+  _vigil_store_bind_int_or_null (stmt, i + 9, snapshot->open_tickets);
+  _vigil_store_bind_int_or_null (stmt, i + 10, snapshot->nps);
+  if (renewal != NULL)
+    sqlite3_bind_text (stmt, i + 11, renewal, 10, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, i + 11);
+  _vigil_store_bind_text_or_null (stmt, i + 12, snapshot->plan);
+  if (features != NULL)
+    sqlite3_bind_text (stmt, i + 13, features, (int) features_length, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, i + 13);
 }
 
 /* design 2.6: whether the snapshots of @customer_id already hold its
@@ -365,6 +382,7 @@ _vigil_store_insert_observation (VigilStore           *self,
                                  gint64                record_id,
                                  const VigilSnapshot  *snapshot,
                                  const char           *features,
+                                 gssize                features_length,
                                  gboolean             *out_inserted,
                                  GError              **error)
 {
@@ -376,7 +394,7 @@ _vigil_store_insert_observation (VigilStore           *self,
     renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_OBSERVATION, error)))
     return FALSE;
-  bind_observed (stmt, record_id, snapshot, renewal, features);
+  bind_observed (stmt, 1, record_id, snapshot, renewal, features, features_length);
   if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
   *out_inserted = sqlite3_changes (self->db) > 0;
@@ -420,10 +438,141 @@ _vigil_store_add_record_keys (VigilStore  *self,
   return TRUE;
 }
 
+/* "INSERT INTO @table (@columns) VALUES (?, …), …": the parameters of
+ * VIGIL_STORE_ROWS_AT_ONCE rows of @n_columns each. SQL of our own
+ * making, not of data. */
+static char *
+rows_at_once_sql (const char *table,
+                  const char *columns,
+                  int         n_columns)
+{
+  GString *sql = g_string_new (NULL);
+
+  g_string_append_printf (sql, "INSERT INTO %s (%s) VALUES ", table, columns);
+  for (int row = 0; row < VIGIL_STORE_ROWS_AT_ONCE; row++)
+    {
+      g_string_append (sql, row > 0 ? ", (?" : "(?");
+      for (int column = 1; column < n_columns; column++)
+        g_string_append (sql, ", ?");
+      g_string_append_c (sql, ')');
+    }
+  return g_string_free (sql, FALSE);
+}
+
+static const char *
+new_snapshots_sql (void)
+{
+  static char *sql;
+
+  if (g_once_init_enter (&sql))
+    g_once_init_leave (&sql, rows_at_once_sql ("snapshots", INSERTED_SNAPSHOT_COLUMNS,
+                                               N_INSERTED_SNAPSHOT_COLUMNS));
+  return sql;
+}
+
+static const char *
+new_scores_sql (void)
+{
+  static char *sql;
+
+  if (g_once_init_enter (&sql))
+    g_once_init_leave (&sql, rows_at_once_sql ("scores", "customer_id, observed_at, version, health, tier", 5));
+  return sql;
+}
+
+/**
+ * _vigil_store_insert_new_snapshots:
+ * @rows: (array fixed-size=VIGIL_STORE_ROWS_AT_ONCE): snapshots whose keys
+ *   (customer, time) no row has, with their scores
+ *
+ * Stores @rows and their scores with one statement a table: most of what
+ * SQLite does for a single row is starting and ending its statement,
+ * done here once for VIGIL_STORE_ROWS_AT_ONCE rows (design 7). A key
+ * already stored is an error (the caller knew better), not a row left
+ * out: nothing then is written.
+ */
+gboolean
+_vigil_store_insert_new_snapshots (VigilStore              *self,
+                                   const VigilNewSnapshot  *rows,
+                                   GError                 **error)
+{
+  const char *doing = _("Storing a snapshot");
+  char renewals[VIGIL_STORE_ROWS_AT_ONCE][16];
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _vigil_store_cached (self, new_snapshots_sql (), doing, error)))
+    return FALSE;
+  for (int i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
+    {
+      const VigilSnapshot *snapshot = rows[i].snapshot;
+      const char *renewal = snapshot->renewal_day != VIGIL_UNKNOWN_DAY
+        ? _vigil_store_format_day (snapshot->renewal_day, renewals[i]) : NULL;
+
+      bind_observed (stmt, 1 + i * N_INSERTED_SNAPSHOT_COLUMNS, rows[i].customer_id, snapshot, renewal,
+                     rows[i].features, rows[i].features_length);
+    }
+  if (!_vigil_store_step_done (self, stmt, doing, error))
+    return FALSE;
+
+  if (!(stmt = _vigil_store_cached (self, new_scores_sql (), doing, error)))
+    return FALSE;
+  for (int i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
+    {
+      int first = 1 + i * 5;
+
+      sqlite3_bind_int64 (stmt, first, rows[i].customer_id);
+      sqlite3_bind_int64 (stmt, first + 1, rows[i].snapshot->observed_at);
+      sqlite3_bind_int64 (stmt, first + 2, rows[i].version);
+      _vigil_store_bind_double_or_null (stmt, first + 3, rows[i].health);
+      _vigil_store_bind_text_or_null (stmt, first + 4, vigil_tier_get_id (rows[i].tier));
+    }
+  return _vigil_store_step_done (self, stmt, doing, error);
+}
+
+/* vigil_store_insert_snapshot() with @features_length bytes of features
+ * (-1: up to its NUL), for the ingest, which knows it. */
+gboolean
+_vigil_store_write_snapshot (VigilStore           *self,
+                             gint64                customer_id,
+                             const VigilSnapshot  *snapshot,
+                             const char           *features,
+                             gssize                features_length,
+                             const VigilScore     *score,
+                             gboolean             *out_inserted,
+                             GError              **error)
+{
+  const char *renewal = NULL;
+  char renewal_buffer[16];
+  sqlite3_stmt *stmt;
+  gboolean inserted;
+
+  if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
+    renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
+    return FALSE;
+  bind_observed (stmt, 1, customer_id, snapshot, renewal, features, features_length);
+  if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
+    return FALSE;
+
+  inserted = sqlite3_changes (self->db) > 0;
+  if (out_inserted != NULL)
+    *out_inserted = inserted;
+  if (!inserted)
+    return TRUE;
+
+  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
+  bind_score (stmt, 3, score);
+  return _vigil_store_step_done (self, stmt, _("Storing a snapshot"), error);
+}
+
 /**
  * vigil_store_insert_snapshot:
- * @features: (nullable): the features as vigil_store_encode_features()
- *   gave them, %NULL when unknown
+ * @features: (nullable): the features as stored, a JSON object from
+ *   feature id to calls (the ingest encodes them), %NULL when unknown
  * @score: the score of @snapshot, with its explanation
  * @out_inserted: (out) (optional): %FALSE when the customer already has a
  *   snapshot at that time (the same data imported twice is stored once)
@@ -440,35 +589,10 @@ vigil_store_insert_snapshot (VigilStore           *self,
                              gboolean             *out_inserted,
                              GError              **error)
 {
-  const char *renewal = NULL;
-  char renewal_buffer[16];
-  sqlite3_stmt *stmt;
-  gboolean inserted;
-
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (snapshot != NULL, FALSE);
   g_return_val_if_fail (snapshot->observed_at != VIGIL_UNKNOWN, FALSE);
   g_return_val_if_fail (score != NULL, FALSE);
 
-  if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
-    renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
-
-  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SNAPSHOT, error)))
-    return FALSE;
-  bind_observed (stmt, customer_id, snapshot, renewal, features);
-  if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
-    return FALSE;
-
-  inserted = sqlite3_changes (self->db) > 0;
-  if (out_inserted != NULL)
-    *out_inserted = inserted;
-  if (!inserted)
-    return TRUE;
-
-  if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
-  bind_score (stmt, 3, score);
-  return _vigil_store_step_done (self, stmt, _("Storing a snapshot"), error);
+  return _vigil_store_write_snapshot (self, customer_id, snapshot, features, -1, score, out_inserted, error);
 }

@@ -41,7 +41,6 @@ typedef enum
   STMT_INSERT_SNAPSHOT,
   STMT_INSERT_SCORE,
   STMT_INSERT_FEATURE,
-  STMT_LOOKUP_FEATURE,
   N_STMTS
 } StmtId;
 
@@ -57,7 +56,6 @@ struct _VigilStore
   GHashTable   *feature_ids;
   /* Feature id → name, for reading history back. */
   GHashTable   *feature_names;
-  GString      *features_buffer;  /* reused by vigil_store_encode_features() */
   GHashTable   *cached_stmts;     /* SQL → statement: _vigil_store_cached() */
 };
 
@@ -220,6 +218,19 @@ double            _vigil_store_column_double_or_nan   (sqlite3_stmt   *stmt,
 gboolean          _vigil_store_end_transaction        (VigilStore     *self,
                                                        gboolean        ok,
                                                        GError        **error);
+gboolean          _vigil_store_begin_bulk             (VigilStore     *self,
+                                                       gboolean       *out_bulk,
+                                                       GError        **error);
+void              _vigil_store_end_bulk               (VigilStore     *self);
+void              _vigil_store_set_cache_size         (VigilStore     *self,
+                                                       int             kib);
+gboolean          _vigil_store_reload_features        (VigilStore     *self,
+                                                       GError        **error);
+GHashTable       *_vigil_store_get_feature_ids        (VigilStore     *self);
+gboolean          _vigil_store_insert_feature         (VigilStore     *self,
+                                                       int             id,
+                                                       const char     *name,
+                                                       GError        **error);
 
 /* vigil-store-schema.c: the file, its identity, its migrations */
 gboolean          _vigil_store_prepare_file           (VigilStore     *self,
@@ -239,7 +250,31 @@ typedef struct
   gint64   customer_id;   /* its account */
   gboolean shared;        /* the account has other records */
   gboolean main;          /* the account's main record (design 2.6) */
+  gint64   newest;        /* the time of the account's newest snapshot,
+                           * G_MININT64 without one */
 } VigilRecordRef;
+
+/* A snapshot no row of the database has the key (customer, time) of,
+ * with its score: _vigil_store_insert_new_snapshots() writes
+ * VIGIL_STORE_ROWS_AT_ONCE of them with one statement a table. */
+typedef struct
+{
+  gint64               customer_id;
+  const VigilSnapshot *snapshot;
+  const char          *features;        /* as stored, NULL when unknown */
+  gssize               features_length;
+  gint64               version;
+  double               health;
+  VigilTier            tier;
+} VigilNewSnapshot;
+
+#define VIGIL_STORE_ROWS_AT_ONCE 32
+
+/* The columns an insert into snapshots gives, in bind_observed() order. */
+#define INSERTED_SNAPSHOT_COLUMNS \
+  "customer_id, observed_at, last_active, mrr, seats, seats_used, api_calls_7d, features_used, " \
+  "open_tickets, nps, renewal_date, plan, features"
+#define N_INSERTED_SNAPSHOT_COLUMNS 13
 
 gboolean          _vigil_store_find_record            (VigilStore      *self,
                                                        gint64           source_id,
@@ -258,6 +293,13 @@ gboolean          _vigil_store_ensure_record          (VigilStore      *self,
                                                        const char      *external_id,
                                                        VigilRecordRef  *out,
                                                        GError         **error);
+gboolean          _vigil_store_add_record             (VigilStore           *self,
+                                                       gint64                source_id,
+                                                       const char           *external_id,
+                                                       const VigilSnapshot  *attributes,
+                                                       gint64                latest_at,
+                                                       VigilRecordRef       *out,
+                                                       GError              **error);
 gboolean          _vigil_store_find_implicit_observation (VigilStore      *self,
                                                           gint64           customer_id,
                                                           gint64           observed_at,
@@ -267,6 +309,18 @@ gboolean          _vigil_store_insert_observation     (VigilStore           *sel
                                                        gint64                record_id,
                                                        const VigilSnapshot  *snapshot,
                                                        const char           *features,
+                                                       gssize                features_length,
+                                                       gboolean             *out_inserted,
+                                                       GError              **error);
+gboolean          _vigil_store_insert_new_snapshots   (VigilStore             *self,
+                                                       const VigilNewSnapshot *rows,
+                                                       GError                **error);
+gboolean          _vigil_store_write_snapshot         (VigilStore           *self,
+                                                       gint64                customer_id,
+                                                       const VigilSnapshot  *snapshot,
+                                                       const char           *features,
+                                                       gssize                features_length,
+                                                       const VigilScore     *score,
                                                        gboolean             *out_inserted,
                                                        GError              **error);
 gboolean          _vigil_store_update_record          (VigilStore           *self,

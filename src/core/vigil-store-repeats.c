@@ -26,7 +26,8 @@
  * Which is which is asked of a second connection: the ingest's
  * transaction holds the only write lock until it ends, so a reader on
  * the same file (WAL) sees the database exactly as it was before it. It
- * is opened at the first row found already written, never otherwise. */
+ * is opened when first asked, at the first row found already written,
+ * never otherwise; a bulk import (design 2.5) never asks. */
 
 struct _VigilStoreRepeats
 {
@@ -71,36 +72,38 @@ _vigil_store_repeats_free (VigilStoreRepeats *self)
  * @self: a store in the middle of an ingest's transaction
  *
  * Returns: (transfer full): what tells this ingest's rows from those
- *   before it, or %NULL with @error set
+ *   before it (its second connection opened when first asked), or %NULL
+ *   with @error set
  */
 VigilStoreRepeats *
 _vigil_store_repeats_new (VigilStore  *self,
                           GError     **error)
 {
-  g_autoptr(VigilStoreRepeats) repeats = g_new0 (VigilStoreRepeats, 1);
+  VigilStoreRepeats *repeats = g_new0 (VigilStoreRepeats, 1);
 
   repeats->store = g_object_ref (self);
+  return repeats;
+}
+
+static gboolean
+open_baseline (VigilStoreRepeats  *self,
+               GError            **error)
+{
   /* Read and write, though it only reads: a read-only connection to a
    * WAL database may be refused its shared memory. No CREATE: the file
    * is there. */
-  if (sqlite3_open_v2 (self->path, &repeats->baseline,
+  if (sqlite3_open_v2 (vigil_store_get_path (self->store), &self->baseline,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-    {
-      set_baseline_error (repeats, error);
-      return NULL;
-    }
-  sqlite3_busy_timeout (repeats->baseline, 30000);
-  if (sqlite3_prepare_v2 (repeats->baseline,
+    return set_baseline_error (self, error);
+  sqlite3_busy_timeout (self->baseline, 30000);
+  if (sqlite3_prepare_v2 (self->baseline,
                           "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2",
-                          -1, &repeats->had_snapshot, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (repeats->baseline,
+                          -1, &self->had_snapshot, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (self->baseline,
                           "SELECT 1 FROM observations WHERE record_id = ?1 AND observed_at = ?2",
-                          -1, &repeats->had_observation, NULL) != SQLITE_OK)
-    {
-      set_baseline_error (repeats, error);
-      return NULL;
-    }
-  return g_steal_pointer (&repeats);
+                          -1, &self->had_observation, NULL) != SQLITE_OK)
+    return set_baseline_error (self, error);
+  return TRUE;
 }
 
 /**
@@ -117,9 +120,12 @@ _vigil_store_repeats_predates (VigilStoreRepeats  *self,
                                gboolean           *out_predates,
                                GError            **error)
 {
-  sqlite3_stmt *stmt = observation ? self->had_observation : self->had_snapshot;
+  sqlite3_stmt *stmt;
   int rc;
 
+  if (self->had_snapshot == NULL && !open_baseline (self, error))
+    return FALSE;
+  stmt = observation ? self->had_observation : self->had_snapshot;
   sqlite3_reset (stmt);
   sqlite3_bind_int64 (stmt, 1, key);
   sqlite3_bind_int64 (stmt, 2, observed_at);

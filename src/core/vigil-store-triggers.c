@@ -94,14 +94,15 @@ open_trigger (VigilStore               *self,
     "VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
   sqlite3_stmt *stmt = NULL;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Updating triggers"), error)))
+  /* Kept: a first poll of a book opens thousands of episodes at once. */
+  if (!(stmt = _vigil_store_cached (self, sql, _("Updating triggers"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, fire->customer_id);
   sqlite3_bind_text (stmt, 2, fire->rule, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, fire->kind, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 4, now);
   _vigil_store_bind_text_or_null (stmt, 5, fire->evidence);
-  return _vigil_store_exec_prepared (self, stmt, _("Updating triggers"), error);
+  return _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
 }
 
 /* design 3.3: a trigger a CSM marked done stays quiet this long */
@@ -156,6 +157,28 @@ is_quiet (VigilStore               *self,
   return TRUE;
 }
 
+/* Whether a CSM marked any episode done in the 30 days before @now: if
+ * none, no new episode can be quiet, and is_quiet() need not be asked
+ * for each of the thousands a first poll of a book opens. */
+static gboolean
+any_done_lately (VigilStore  *self,
+                 gint64       now,
+                 gboolean    *out_any,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "SELECT EXISTS (SELECT 1 FROM triggers WHERE state = 'done' AND state_at > ?1)",
+                                     _("Updating triggers"), error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now - DONE_QUIET_S);
+  rc = sqlite3_step (stmt);
+  *out_any = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  return _vigil_store_finish_rows (self, stmt, rc, _("Updating triggers"), error);
+}
+
 static gboolean
 sync_triggers (VigilStore  *self,
                GArray      *firing,
@@ -171,8 +194,11 @@ sync_triggers (VigilStore  *self,
   GHashTableIter iter;
   gpointer value;
   gboolean ok = TRUE;
+  gboolean any_done = TRUE;
   int rc;
 
+  if (!any_done_lately (self, now, &any_done, error))
+    return FALSE;
   if (!(stmt = _vigil_store_prepare (self,
                                      "SELECT id, customer_id, rule FROM triggers "
                                      "WHERE cleared_at IS NULL",
@@ -210,7 +236,8 @@ sync_triggers (VigilStore  *self,
         }
       /* A new episode, unless the rule only keeps one or the CSM closed
        * the last one lately: not opened, not announced, not counted. */
-      else if (!fire->keep_only && (ok = is_quiet (self, quiet, fire, now, &silent, error)) && !silent &&
+      else if (!fire->keep_only &&
+               (!any_done || ((ok = is_quiet (self, quiet, fire, now, &silent, error)) && !silent)) &&
                (ok = open_trigger (self, fire, now, error)))
         (*opened)++;
     }

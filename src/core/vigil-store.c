@@ -38,7 +38,8 @@ static const char * const stmt_sql[N_STMTS] = {
    * (design 2.6: then its observations are kept raw and merged). */
   [STMT_LOOKUP_RECORD] =
     "SELECT r.id, r.customer_id, EXISTS (SELECT 1 FROM records o "
-    " WHERE o.customer_id = r.customer_id AND o.id <> r.id), c.main_record IS r.id "
+    " WHERE o.customer_id = r.customer_id AND o.id <> r.id), c.main_record IS r.id, "
+    " (SELECT max (s.observed_at) FROM snapshots s WHERE s.customer_id = r.customer_id) "
     "FROM records r JOIN customers c ON c.id = r.customer_id "
     "WHERE r.source_id = ?1 AND r.external_id = ?2",
   /* A new account's only record is its main record (design 2.6). */
@@ -74,14 +75,12 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_INSERT_RECORD_KEY] =
     "INSERT INTO record_keys (key, record_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
   [STMT_INSERT_SNAPSHOT] =
-    "INSERT INTO snapshots (customer_id, observed_at, last_active, mrr, seats, seats_used, "
-    "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features) "
+    "INSERT INTO snapshots (" INSERTED_SNAPSHOT_COLUMNS ") "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
     "ON CONFLICT (customer_id, observed_at) DO NOTHING",
   [STMT_INSERT_SCORE] =
     "INSERT INTO scores (customer_id, observed_at, version, health, tier) VALUES (?1, ?2, ?3, ?4, ?5)",
-  [STMT_INSERT_FEATURE] = "INSERT INTO features (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
-  [STMT_LOOKUP_FEATURE] = "SELECT id FROM features WHERE name = ?1",
+  [STMT_INSERT_FEATURE] = "INSERT INTO features (id, name) VALUES (?1, ?2)",
 };
 
 G_DEFINE_FINAL_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
@@ -435,8 +434,6 @@ vigil_store_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->feature_ids, g_hash_table_unref);
   g_clear_pointer (&self->feature_names, g_hash_table_unref);
-  if (self->features_buffer != NULL)
-    g_string_free (g_steal_pointer (&self->features_buffer), TRUE);
 
   G_OBJECT_CLASS (vigil_store_parent_class)->finalize (object);
 }
@@ -445,6 +442,19 @@ static void
 vigil_store_class_init (VigilStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  /* SQLite can be configured only before its first use in the process;
+   * after, these change nothing. It counts every allocation under a
+   * global mutex unless told not to, and an import makes tens of
+   * millions of them (design 7). A statement that writes many rows and
+   * may fail halfway keeps the pages it changes in a statement journal,
+   * a temporary file past 64 KiB: the ingest's inserts of 32 rows each
+   * (snapshots checked against customers) journal a few pages, kept in
+   * memory up to 128 KiB instead of written to a file and read back.
+   * Not more: SQLite 3.40 then fails to spill a larger journal (a
+   * rescoring says the disk is full; test-store's large-ingest). */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+  sqlite3_config (SQLITE_CONFIG_STMTJRNL_SPILL, 128 << 10);
 
   object_class->finalize = vigil_store_finalize;
 }
@@ -460,7 +470,6 @@ vigil_store_init (VigilStore *self)
 {
   self->feature_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->feature_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  self->features_buffer = g_string_sized_new (256);
   self->cached_stmts = g_hash_table_new_full (NULL, NULL, NULL, finalize_stmt);
 }
 
@@ -578,9 +587,139 @@ vigil_store_rollback (VigilStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 
   /* Feature ids handed out in the transaction are gone with it. */
+  _vigil_store_reload_features (self, NULL);
+}
+
+/* The store's maps of feature names and ids, as the features table has
+ * them now. */
+gboolean
+_vigil_store_reload_features (VigilStore  *self,
+                              GError     **error)
+{
   g_hash_table_remove_all (self->feature_ids);
   g_hash_table_remove_all (self->feature_names);
-  load_features (self, NULL);
+  return load_features (self, error);
+}
+
+/* Feature name → id (GINT_TO_POINTER), as the store knows them. */
+GHashTable *
+_vigil_store_get_feature_ids (VigilStore *self)
+{
+  return self->feature_ids;
+}
+
+/* Whether any snapshot or raw observation is stored: the history a
+ * bulk import must never put at risk. */
+static gboolean
+has_history (VigilStore  *self,
+             gboolean    *out_history,
+             GError     **error)
+{
+  gint64 history = 1;
+
+  if (!_vigil_store_query_int (self,
+                               "SELECT EXISTS (SELECT 1 FROM snapshots) OR "
+                               "EXISTS (SELECT 1 FROM observations)", &history, error))
+    return FALSE;
+  *out_history = history != 0;
+  return TRUE;
+}
+
+/* Sets the journal mode (outside any transaction) and says whether it
+ * took: SQLite refuses to leave the WAL while another connection has the
+ * file open, which is as it should be. */
+static gboolean
+set_journal_mode (VigilStore *self,
+                  const char *mode)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA journal_mode = %s", mode);
+  sqlite3_stmt *stmt = NULL;
+  gboolean took = FALSE;
+
+  /* A PRAGMA takes no parameters; @mode is one of our own constants. */
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    took = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), mode) == 0;
+  sqlite3_finalize (stmt);
+  return took;
+}
+
+/* SQLite's cache for this connection, @kib KiB, or its usual size when
+ * 0 (a PRAGMA: our own number, not data). */
+void
+_vigil_store_set_cache_size (VigilStore *self,
+                             int         kib)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", kib > 0 ? kib : CACHE_SIZE_KIB);
+
+  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+}
+
+/* design 2.5: back to the write-ahead log after a bulk import, whether
+ * it was committed or rolled back. Should another connection be waiting
+ * for the file just now, the switch waits for it (the busy timeout); if
+ * it still fails, the next Vigil to open the file makes it. */
+void
+_vigil_store_end_bulk (VigilStore *self)
+{
+  if (!set_journal_mode (self, "wal"))
+    g_debug ("%s stays in rollback-journal mode until it is next opened: %s",
+             self->path, sqlite3_errmsg (self->db));
+  sqlite3_exec (self->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+}
+
+/* design 2.5: starts the write transaction of an import. Into a
+ * database without history (no snapshot, no raw observation) it is a
+ * bulk import: written through SQLite's rollback journal rather than the
+ * write-ahead log, so that its pages are written once, not once to the
+ * log and again when the log is checkpointed into the database. Only
+ * pages the database held before are copied to the journal, few when
+ * there is no history, and the journal is synced before any of them is
+ * overwritten (synchronous FULL): a crash or a kill anywhere leaves a hot
+ * journal that the next connection to open the file rolls back, so the
+ * database is as it was before the import, like after any failed write.
+ *
+ * The journal mode can change only when no other connection has the
+ * file open (the window, another import); then the import goes through
+ * the log as usual. While a bulk import runs, readers wait for it (the
+ * busy timeout) instead of reading the database as it was: the empty
+ * history they would have seen. *out_bulk says which way it went. */
+gboolean
+_vigil_store_begin_bulk (VigilStore  *self,
+                         gboolean    *out_bulk,
+                         GError     **error)
+{
+  gboolean history = TRUE;
+
+  *out_bulk = FALSE;
+  if (!has_history (self, &history, error))
+    return FALSE;
+  if (history || !set_journal_mode (self, "delete"))
+    return vigil_store_begin (self, error);
+
+  if (!_vigil_store_exec_sql (self, "PRAGMA synchronous = FULL", _("Starting to write"), error) ||
+      !vigil_store_begin (self, error))
+    {
+      _vigil_store_end_bulk (self);
+      return FALSE;
+    }
+  /* Another Vigil may have written history between the look and the
+   * lock: then the log after all, which lets readers read meanwhile. */
+  if (!has_history (self, &history, error))
+    {
+      vigil_store_rollback (self);
+      _vigil_store_end_bulk (self);
+      return FALSE;
+    }
+  if (history)
+    {
+      vigil_store_rollback (self);
+      _vigil_store_end_bulk (self);
+      return vigil_store_begin (self, error);
+    }
+  *out_bulk = TRUE;
+  return TRUE;
 }
 
 /* Ends the transaction vigil_store_begin() started: commits it when @ok,

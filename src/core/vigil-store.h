@@ -303,9 +303,6 @@ gboolean        vigil_store_update_customer      (VigilStore           *self,
                                                   const VigilSnapshot  *attributes,
                                                   gint64                latest_at,
                                                   GError              **error);
-char           *vigil_store_encode_features      (VigilStore           *self,
-                                                  const VigilSnapshot  *snapshot,
-                                                  GError              **error);
 gboolean        vigil_store_insert_snapshot      (VigilStore           *self,
                                                   gint64                customer_id,
                                                   const VigilSnapshot  *snapshot,

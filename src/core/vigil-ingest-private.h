@@ -1,0 +1,22 @@
+/* vigil-ingest-private.h: what the importer asks of an ingest
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "vigil-ingest.h"
+
+G_BEGIN_DECLS
+
+/* Rows written together, sorted (vigil-ingest.c): tests cross batches. */
+#define VIGIL_INGEST_BATCH_ROWS 163840
+/* Records whose states an ingest gathers before it writes them (and a
+ * bulk import's have stored keys): tests cross generations. */
+#define VIGIL_INGEST_MAX_CUSTOMER_STATES 65536
+
+GHashTable *_vigil_ingest_get_feature_names (VigilIngest *self);
+
+G_END_DECLS
