@@ -2217,6 +2217,33 @@ test_store_views (void)
   test_dir_clear (&dir);
 }
 
+/* design 5: a search folds text as g_utf8_casefold() does; ASCII text,
+ * folded by a faster path, folds the same, and text with any other
+ * character goes the whole way (ß to ss, Σ to σ, İ to i̇). */
+static void
+test_store_search_fold (void)
+{
+  static const char * const texts[] = {
+    "", "Acme Corp", "ACME-0042 \"QBR\" @ [Noon] ~ {Z} `a` _z_", "Called about the renewal;\nbudget OK.",
+    "\x01\x1f\x7f AZ az @[`{", "Straße", "ΣΊΣΥΦΟΣ", "İstanbul", "Ölçer GmbH", "Ǆemal",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *folded = vigil_search_fold (texts[i]);
+      g_autofree char *expected = g_utf8_casefold (texts[i], -1);
+
+      g_assert_cmpstr (folded, ==, expected);
+    }
+  {
+    g_autofree char *ascii = vigil_search_fold ("ACME Corp 42");
+    g_autofree char *german = vigil_search_fold ("STRASSE Straße");
+
+    g_assert_cmpstr (ascii, ==, "acme corp 42");
+    g_assert_cmpstr (german, ==, "strasse strasse");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2252,6 +2279,7 @@ main (int    argc,
   g_test_add_func ("/core/store/not-a-database", test_store_not_a_database);
   g_test_add_func ("/core/store/pulses", test_store_pulses);
   g_test_add_func ("/core/store/views", test_store_views);
+  g_test_add_func ("/core/store/search-fold", test_store_search_fold);
 
   return g_test_run ();
 }

@@ -22,6 +22,7 @@
 #include "vigil-customer-section.h"
 #include "vigil-format.h"
 #include "vigil-merge-dialog.h"
+#include "vigil-overview-page.h"
 #include "vigil-preferences-window.h"
 #include "vigil-source-dialog.h"
 #include "vigil-timeline-section.h"
@@ -601,8 +602,10 @@ test_window_active_book (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_active);
 
   /* The overview's figures count the active book alone. */
+  vigil_window_show_page (f->window, "overview");
   overview_total = g_strdup_printf ("%u customers in all", n_active);
   g_assert_nonnull (find_widget (GTK_WIDGET (f->window), shows_text_starting, overview_total));
+  vigil_window_show_page (f->window, "portfolio");
 }
 
 static gboolean
@@ -630,6 +633,8 @@ test_window_trigger_ack (Fixture       *f,
   g_autoptr(VigilInboxItem) first = NULL;
   GPtrArray *first_triggers;
 
+  /* The inbox follows the book when it is shown (design 5). */
+  vigil_window_show_page (f->window, "triggers");
   g_assert_cmpuint (triggers->len, >, 0);
   /* The inbox's first customer is on screen: its first new trigger. */
   g_assert_cmpuint (g_list_model_get_n_items (inbox), >, 0);
@@ -645,7 +650,7 @@ test_window_trigger_ack (Fixture       *f,
   g_assert_nonnull (button);
 
   g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
-  /* The inbox is not the page on screen: press the button for real. */
+  /* Press the button for real. */
   g_signal_emit_by_name (button, "clicked");
   g_assert_true (wait_for (loads_reached, counts));
 
@@ -657,6 +662,7 @@ test_window_trigger_ack (Fixture       *f,
     if (((VigilTriggerRow *) after->pdata[i])->id == id)
       g_assert_cmpstr (((VigilTriggerRow *) after->pdata[i])->state, ==, "acknowledged");
   g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+  vigil_window_show_page (f->window, "portfolio");
 }
 
 static AdwMessageDialog *
@@ -2887,6 +2893,179 @@ test_window_inbox (void)
   inbox_book_clear (&book);
 }
 
+/* design 5: the inbox and the overview follow a reload that came while
+ * they were hidden as soon as they are shown: a trigger worked and a
+ * customer churned behind another page show there. */
+static void
+test_window_hidden_pages_follow (void)
+{
+  InboxBook book = { 0 };
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilCustomer) churning = NULL;
+  g_autofree char *total = NULL;
+  VigilOverviewPage *overview;
+  VigilInboxItem *first;
+  GListModel *inbox;
+  GtkStack *stack;
+  gint64 customer_id, done_id;
+  guint counts[2] = { 0, 1 };
+  guint n_before;
+
+  inbox_book_init (&book);
+  inbox = vigil_triggers_page_get_model (book.page);
+  n_before = g_list_model_get_n_items (inbox);
+  g_assert_cmpuint (n_before, ==, INBOX_CUSTOMERS);
+  first = inbox_item (inbox, 0);
+  customer_id = vigil_inbox_item_get_customer_id (first);
+  g_assert_cmpuint (vigil_inbox_item_get_triggers (first)->len, ==, 2);
+  done_id = ((VigilTriggerRow *) vigil_inbox_item_get_triggers (first)->pdata[0])->id;
+  churning = g_list_model_get_item (vigil_portfolio_get_customers (book.portfolio), 7);
+  g_assert_cmpint (vigil_customer_get_store_id (churning), !=, customer_id);
+
+  /* The inbox and the overview in a stack, another page on screen. */
+  stack = GTK_STACK (gtk_stack_new ());
+  g_object_ref (book.page);
+  gtk_window_set_child (book.window, NULL);
+  gtk_stack_add_named (stack, GTK_WIDGET (book.page), "inbox");
+  g_object_unref (book.page);
+  overview = g_object_new (VIGIL_TYPE_OVERVIEW_PAGE, NULL);
+  vigil_overview_page_set_portfolio (overview, book.portfolio);
+  gtk_stack_add_named (stack, GTK_WIDGET (overview), "overview");
+  gtk_stack_add_named (stack, gtk_label_new ("Elsewhere"), "other");
+  gtk_stack_set_visible_child_name (stack, "other");
+  gtk_window_set_child (book.window, GTK_WIDGET (stack));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (book.page)));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (overview)));
+
+  /* Behind it: a trigger done, a customer churned, and a reload. */
+  store = vigil_store_open (book.db, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_set_trigger_state (store, done_id, "done", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_record_outcome (store, vigil_customer_get_store_id (churning), "churned",
+                                             vigil_time_get_day (g_get_real_time () / G_USEC_PER_SEC), &error));
+  g_assert_no_error (error);
+  g_signal_connect (book.portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (book.portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (book.portfolio, count_loads_cb, &counts[0]);
+
+  /* Shown, the inbox lists what the reload read: the customer's one
+   * trigger left. */
+  gtk_stack_set_visible_child_name (stack, "inbox");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (book.page)));
+  for (guint i = 0; i < g_list_model_get_n_items (inbox); i++)
+    {
+      VigilInboxItem *item = inbox_item (inbox, i);
+      GPtrArray *triggers = vigil_inbox_item_get_triggers (item);
+
+      if (vigil_inbox_item_get_customer_id (item) == customer_id)
+        {
+          g_assert_cmpuint (triggers->len, ==, 1);
+          g_assert_cmpint (((VigilTriggerRow *) triggers->pdata[0])->id, !=, done_id);
+        }
+    }
+
+  /* Shown, the overview counts the active book the reload read. */
+  gtk_stack_set_visible_child_name (stack, "overview");
+  total = g_strdup_printf ("%u customers in all", INBOX_CUSTOMERS - 1);
+  g_assert_nonnull (find_widget (GTK_WIDGET (overview), shows_text_starting, total));
+
+  inbox_book_clear (&book);
+}
+
+/* Each different value of @get among the customers, in collation order:
+ * what vigil_portfolio_list_texts() must give. */
+static GPtrArray *
+expected_texts (VigilPortfolio       *portfolio,
+                VigilCustomerGetText  get)
+{
+  GListModel *customers = vigil_portfolio_get_customers (portfolio);
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+      const char *value = get (customer);
+
+      if (value != NULL && !g_ptr_array_find_with_equal_func (values, value, g_str_equal, NULL))
+        g_ptr_array_add (values, g_strdup (value));
+    }
+  return values;
+}
+
+static void
+assert_texts (VigilPortfolio       *portfolio,
+              VigilCustomerGetText  get,
+              const char * const   *want)
+{
+  g_autoptr(GPtrArray) listed = vigil_portfolio_list_texts (portfolio, get);
+  g_autoptr(GPtrArray) present = expected_texts (portfolio, get);
+
+  g_assert_cmpuint (listed->len, ==, g_strv_length ((char **) want));
+  g_assert_cmpuint (present->len, ==, listed->len);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      g_assert_cmpstr (listed->pdata[i], ==, want[i]);
+      g_assert_true (g_ptr_array_find_with_equal_func (present, want[i], g_str_equal, NULL));
+    }
+}
+
+/* design 5: the filters' owners and segments and the columns' widths
+ * read the book's different owners, segments and plans in the user's
+ * collation order, unknown ones left out, and a reload that brings a new
+ * one lists it (they are read with the book, off the main thread). */
+static void
+test_window_book_texts (void)
+{
+  static const char first[] =
+    "id,name,owner,segment,plan,mrr,observed_at\r\n"
+    "a1,Alpha,dana,SMB,pro,100,2026-11-01T12:00:00Z\r\n"
+    "a2,Beta,Bo,Enterprise,,200,2026-11-01T12:00:00Z\r\n"
+    "a3,Gamma,dana,,pro,300,2026-11-01T12:00:00Z\r\n"
+    "a4,Delta,,SMB,basic,400,2026-11-01T12:00:00Z\r\n";
+  static const char second[] =
+    "id,name,owner,segment,plan,mrr,observed_at\r\n"
+    "a3,Gamma,Ann,Mid-Market,team,300,2026-11-02T12:00:00Z\r\n";
+  TestDir dir;
+  g_autofree char *db = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilPortfolio) portfolio = NULL;
+  g_autoptr(GError) error = NULL;
+  guint counts[2] = { 0, 1 };
+
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "texts.db");
+  store = vigil_store_open (db, &error);
+  g_assert_no_error (error);
+  import_into (store, &dir, "crm", "first.csv", first);
+
+  portfolio = vigil_portfolio_new (db);
+  vigil_portfolio_reload (portfolio);
+  g_assert_true (wait_for (is_loaded, portfolio));
+  assert_texts (portfolio, vigil_customer_get_owner, (const char *[]) { "Bo", "dana", NULL });
+  assert_texts (portfolio, vigil_customer_get_segment, (const char *[]) { "Enterprise", "SMB", NULL });
+  assert_texts (portfolio, vigil_customer_get_plan, (const char *[]) { "basic", "pro", NULL });
+  /* Any other text is gathered from the customers. */
+  assert_texts (portfolio, vigil_customer_get_id, (const char *[]) { "a1", "a2", "a3", "a4", NULL });
+
+  /* Gamma's newer snapshot: a new owner, segment and plan. */
+  import_into (store, &dir, "crm", "second.csv", second);
+  g_signal_connect (portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (portfolio, count_loads_cb, &counts[0]);
+  assert_texts (portfolio, vigil_customer_get_owner, (const char *[]) { "Ann", "Bo", "dana", NULL });
+  assert_texts (portfolio, vigil_customer_get_segment,
+                (const char *[]) { "Enterprise", "Mid-Market", "SMB", NULL });
+  assert_texts (portfolio, vigil_customer_get_plan, (const char *[]) { "basic", "pro", "team", NULL });
+
+  g_clear_object (&portfolio);
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2931,6 +3110,8 @@ main (int    argc,
   g_test_add_func ("/window/sections", test_window_sections);
   g_test_add_func ("/window/merge", test_window_merge);
   g_test_add_func ("/window/inbox", test_window_inbox);
+  g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
+  g_test_add_func ("/window/book-texts", test_window_book_texts);
 
   suite_setup ();
   status = g_test_run ();

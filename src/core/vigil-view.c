@@ -368,6 +368,35 @@ vigil_view_get_descending (const VigilView *view)
 }
 
 /**
+ * vigil_search_fold:
+ * @text: UTF-8 text
+ *
+ * @text case-folded as g_utf8_casefold() folds it, which is what a
+ * search compares (design 5). Text in ASCII, most of what a book holds,
+ * folds by lowering A to Z alone (Unicode folds no other ASCII letter),
+ * many times faster: a book's touches are megabytes of it.
+ *
+ * Returns: (transfer full): the folded text
+ */
+char *
+vigil_search_fold (const char *text)
+{
+  gsize length;
+  char *folded;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  for (length = 0; text[length] != '\0'; length++)
+    if ((guchar) text[length] >= 0x80)
+      return g_utf8_casefold (text, -1);
+
+  folded = g_malloc (length + 1);
+  for (gsize i = 0; i <= length; i++)
+    folded[i] = text[i] >= 'A' && text[i] <= 'Z' ? (char) (text[i] + ('a' - 'A')) : text[i];
+  return folded;
+}
+
+/**
  * vigil_search_key_new:
  *
  * Returns: (transfer full): what a search looks in (design 5): the
@@ -382,7 +411,7 @@ vigil_search_key_new (const VigilPortfolioRow *row)
 
   key = g_strconcat (row->latest->name != NULL ? row->latest->name : "", "\n",
                      row->latest->customer_id != NULL ? row->latest->customer_id : "", NULL);
-  return g_utf8_casefold (key, -1);
+  return vigil_search_fold (key);
 }
 
 /**

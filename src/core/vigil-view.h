@@ -71,6 +71,7 @@ gboolean            vigil_view_sort_key_is_descending (const char     *key);
 gboolean            vigil_view_matches            (const VigilView    *view,
                                                    const VigilPortfolioRow *row);
 
+char               *vigil_search_fold             (const char         *text);
 char               *vigil_search_key_new          (const VigilPortfolioRow *row);
 gboolean            vigil_search_key_matches      (const char         *search_key,
                                                    const char         *folded_query);

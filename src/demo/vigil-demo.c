@@ -1318,8 +1318,6 @@ vigil_demo_get_churn_time (VigilDemo *self,
 
 /* The demo book's own database ------------------------------------------- */
 
-#define DEMO_SOURCE "demo"
-
 /* The demo book is regenerated each day, so that its history always
  * ends today; this says which day and which book a database holds. */
 static char *
@@ -1367,7 +1365,7 @@ populate (VigilDemo     *self,
   g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
   guint n = vigil_demo_get_n_customers (self);
 
-  if (!(ingest = vigil_ingest_begin (store, DEMO_SOURCE, now, error)))
+  if (!(ingest = vigil_ingest_begin (store, VIGIL_DEMO_SOURCE, now, error)))
     return FALSE;
 
   for (guint day = days; day-- > 0;)
@@ -1417,7 +1415,7 @@ foreach_customer (VigilDemo         *self,
       /* "SOURCE:ID" is one index lookup; an id alone (with a source) is
        * also looked for among the keys, which reads every record: at
        * 100,000 customers that was hours. */
-      g_autofree char *name = g_strdup_printf ("%s:%s", DEMO_SOURCE, c->id);
+      g_autofree char *name = g_strdup_printf ("%s:%s", VIGIL_DEMO_SOURCE, c->id);
       gint64 customer;
 
       ok = (customer = vigil_store_find_customer (store, name, NULL, error)) >= 0 &&

@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 #define VIGIL_DEMO_SEED G_GUINT64_CONSTANT (20261123)
 #define VIGIL_DEMO_CUSTOMERS 300
 #define VIGIL_DEMO_DAYS 365
+/* The source the demo book's history is stored under. */
+#define VIGIL_DEMO_SOURCE "demo"
 
 #define VIGIL_TYPE_DEMO (vigil_demo_get_type ())
 

@@ -35,7 +35,7 @@ typedef struct
   guint              n_sparkline;
   char              *search_key;   /* name and id, case-folded */
   char              *touch_key;    /* its touches' texts, case-folded, or NULL */
-  char              *sort_keys[VIGIL_CUSTOMER_N_TEXTS];  /* collation keys */
+  char              *sort_keys[VIGIL_CUSTOMER_N_TEXTS];  /* collation keys, GRefStrings */
 } CustomerData;
 
 struct _VigilCustomer
@@ -80,7 +80,7 @@ vigil_customer_finalize (GObject *object)
   g_clear_pointer (&self->data.search_key, g_free);
   g_clear_pointer (&self->data.touch_key, g_free);
   for (guint i = 0; i < VIGIL_CUSTOMER_N_TEXTS; i++)
-    g_clear_pointer (&self->data.sort_keys[i], g_free);
+    g_clear_pointer (&self->data.sort_keys[i], g_ref_string_release);
 
   G_OBJECT_CLASS (vigil_customer_parent_class)->finalize (object);
 }
@@ -103,17 +103,53 @@ vigil_customer_init (VigilCustomer *self)
 }
 
 /**
+ * vigil_customer_new_shared_keys:
+ *
+ * Returns: (transfer full): where customers read together keep the
+ *   collation keys of the texts many of them share (owners, segments,
+ *   plans), each made once, for vigil_customer_new()
+ */
+GHashTable *
+vigil_customer_new_shared_keys (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ref_string_release);
+}
+
+/* @text's collation key (a GRefString), from @shared when a customer
+ * made it already. */
+static char *
+collation_key (const char *text,
+               GHashTable *shared)
+{
+  g_autofree char *plain = NULL;
+  char *key;
+
+  if (text == NULL)
+    return NULL;
+  if (shared != NULL && (key = g_hash_table_lookup (shared, text)) != NULL)
+    return g_ref_string_acquire (key);
+  plain = g_utf8_collate_key (text, -1);
+  key = g_ref_string_new_len (plain, (gssize) strlen (plain));
+  if (shared != NULL)
+    g_hash_table_insert (shared, g_strdup (text), g_ref_string_acquire (key));
+  return key;
+}
+
+/**
  * vigil_customer_new:
  * @row: (transfer full): the customer's portfolio row
  * @churn_factors: (transfer full) (nullable): the top reasons of the risk
  * @recent_health: (nullable): #VigilHealthPoint, oldest first
+ * @shared_keys: (nullable): from vigil_customer_new_shared_keys(), for
+ *   the customers read with this one (used from one thread at a time)
  */
 VigilCustomer *
 vigil_customer_new (VigilPortfolioRow  *row,
                     double              churn_risk,
                     char              **churn_factors,
                     guint               open_triggers,
-                    GArray             *recent_health)
+                    GArray             *recent_health,
+                    GHashTable         *shared_keys)
 {
   VigilCustomer *self;
   const char *texts[VIGIL_CUSTOMER_N_TEXTS];
@@ -130,13 +166,15 @@ vigil_customer_new (VigilPortfolioRow  *row,
   /* design 5: the search of the window and of saved views is one */
   self->data.search_key = vigil_search_key_new (row);
 
-  /* Sorting 10,000 names compares them ~140,000 times: collate once. */
+  /* Sorting 10,000 names compares them ~140,000 times: collate once.
+   * A book has a few owners, segments and plans: one key each, shared
+   * by their customers; names are each a customer's own. */
   texts[VIGIL_CUSTOMER_NAME] = vigil_customer_get_display_name (self);
   texts[VIGIL_CUSTOMER_OWNER] = row->latest->owner;
   texts[VIGIL_CUSTOMER_SEGMENT] = row->latest->segment;
   texts[VIGIL_CUSTOMER_PLAN] = row->latest->plan;
   for (guint i = 0; i < VIGIL_CUSTOMER_N_TEXTS; i++)
-    self->data.sort_keys[i] = texts[i] != NULL ? g_utf8_collate_key (texts[i], -1) : NULL;
+    self->data.sort_keys[i] = collation_key (texts[i], i == VIGIL_CUSTOMER_NAME ? NULL : shared_keys);
   return self;
 }
 
@@ -365,7 +403,7 @@ vigil_customer_set_touch_texts (VigilCustomer *self,
   g_return_if_fail (VIGIL_IS_CUSTOMER (self));
 
   g_free (self->data.touch_key);
-  self->data.touch_key = texts != NULL ? g_utf8_casefold (texts, -1) : NULL;
+  self->data.touch_key = texts != NULL ? vigil_search_fold (texts) : NULL;
 }
 
 /**

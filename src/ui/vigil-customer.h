@@ -30,11 +30,13 @@ G_DECLARE_FINAL_TYPE (VigilCustomer, vigil_customer, VIGIL, CUSTOMER, GObject)
 /* One of a customer's texts, such as vigil_customer_get_owner(). */
 typedef const char *(*VigilCustomerGetText) (VigilCustomer *self);
 
+GHashTable              *vigil_customer_new_shared_keys    (void);
 VigilCustomer           *vigil_customer_new                (VigilPortfolioRow   *row,
                                                             double               churn_risk,
                                                             char               **churn_factors,
                                                             guint                open_triggers,
-                                                            GArray              *recent_health);
+                                                            GArray              *recent_health,
+                                                            GHashTable          *shared_keys);
 const VigilPortfolioRow *vigil_customer_get_row            (VigilCustomer       *self);
 gint64                   vigil_customer_get_store_id       (VigilCustomer       *self);
 const char              *vigil_customer_get_id             (VigilCustomer       *self);

@@ -51,6 +51,7 @@ struct _VigilOverviewPage
 
   VigilPortfolio *portfolio;
   gboolean        holds_trend;
+  gboolean        stale;        /* a reload came while the page was hidden */
 
   /* What the charts draw, worked out on ::loaded and ::trend-loaded. */
   double          healthy_cutoff;
@@ -478,10 +479,16 @@ update_figures (VigilOverviewPage *self)
 
 /* Callbacks ---------------------------------------------------------------- */
 
+/* design 5: the figures follow a reload when the page is on screen, or
+ * when it is shown next: a pass over a big book costs the main loop
+ * more than a frame, after every poll. */
 static void
 portfolio_loaded_cb (VigilOverviewPage *self,
                      VigilPortfolio    *portfolio)
 {
+  self->stale = !gtk_widget_get_mapped (GTK_WIDGET (self));
+  if (self->stale)
+    return;
   update_figures (self);
   /* The trend arrives later; the one shown meanwhile is the last one read. */
   update_trend (self);
@@ -499,6 +506,8 @@ portfolio_trend_loaded_cb (VigilOverviewPage *self,
 static void
 map_cb (VigilOverviewPage *self)
 {
+  if (self->stale && self->portfolio != NULL)
+    portfolio_loaded_cb (self, self->portfolio);
   if (self->portfolio != NULL && !self->holds_trend)
     {
       self->holds_trend = TRUE;

@@ -32,6 +32,15 @@
 #define TREND_SPAN_S (365 * 86400)
 #define SCHEDULER_CHECK_S 60
 
+/* The texts whose different values the filters and the columns' widths
+ * ask for after each reload: read with the book, off the main thread. */
+enum {
+  BOOK_OWNERS,
+  BOOK_SEGMENTS,
+  BOOK_PLANS,
+  N_BOOK_TEXTS
+};
+
 struct _VigilPortfolio
 {
   GObject          parent_instance;
@@ -43,6 +52,7 @@ struct _VigilPortfolio
   GPtrArray       *sources;         /* of VigilSource */
   VigilScorecard  *scorecard;
   GArray          *average_health;  /* of VigilHealthPoint */
+  GPtrArray       *book_texts[N_BOOK_TEXTS];  /* the owners, segments and plans */
   gint64           latest_time;
   GHashTable      *seen_triggers;   /* trigger ids already announced */
   GCancellable    *cancellable;
@@ -85,12 +95,15 @@ typedef struct
   GPtrArray      *triggers;
   GPtrArray      *sources;
   VigilScorecard *scorecard;
+  GPtrArray      *book_texts[N_BOOK_TEXTS];
   gint64          latest_time;
 } LoadResult;
 
 static void
 load_result_free (LoadResult *result)
 {
+  for (guint i = 0; i < N_BOOK_TEXTS; i++)
+    g_clear_pointer (&result->book_texts[i], g_ptr_array_unref);
   g_clear_pointer (&result->customers, g_ptr_array_unref);
   g_clear_pointer (&result->triggers, g_ptr_array_unref);
   g_clear_pointer (&result->sources, g_ptr_array_unref);
@@ -161,7 +174,8 @@ make_customer (VigilPortfolioRow *row,
                VigilChurnModel   *churn,
                GHashTable        *trigger_counts,
                GHashTable        *recent,
-               GHashTable        *touch_texts)
+               GHashTable        *touch_texts,
+               GHashTable        *shared_keys)
 {
   char **factors = NULL;
   double risk = vigil_churn_risk_of (churn, row, &factors);
@@ -169,9 +183,37 @@ make_customer (VigilPortfolioRow *row,
 
   customer = vigil_customer_new (row, risk, factors,
                                  GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &row->customer_id)),
-                                 g_hash_table_lookup (recent, &row->customer_id));
+                                 g_hash_table_lookup (recent, &row->customer_id), shared_keys);
   vigil_customer_set_touch_texts (customer, g_hash_table_lookup (touch_texts, &row->customer_id));
   return customer;
+}
+
+static int
+compare_collated (gconstpointer a,
+                  gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The different known values of one text of the rows, in the user's
+ * collation order (vigil_portfolio_list_texts()). */
+static GPtrArray *
+list_row_texts (GPtrArray *rows,
+                gsize      offset)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilSnapshot *latest = ((VigilPortfolioRow *) rows->pdata[i])->latest;
+      char *value = G_STRUCT_MEMBER (char *, latest, offset);
+
+      if (value != NULL && g_hash_table_add (seen, value))
+        g_ptr_array_add (values, g_strdup (value));
+    }
+  g_ptr_array_sort (values, compare_collated);
+  return values;
 }
 
 static gpointer
@@ -185,6 +227,7 @@ load_work (VigilStore  *store,
   g_autoptr(GHashTable) recent = NULL;
   g_autoptr(GHashTable) trigger_counts = NULL;
   g_autoptr(GHashTable) touch_texts = NULL;
+  g_autoptr(GHashTable) shared_keys = vigil_customer_new_shared_keys ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 started = g_get_monotonic_time ();
 
@@ -219,11 +262,15 @@ load_work (VigilStore  *store,
       return NULL;
     }
 
+  result->book_texts[BOOK_OWNERS] = list_row_texts (rows, G_STRUCT_OFFSET (VigilSnapshot, owner));
+  result->book_texts[BOOK_SEGMENTS] = list_row_texts (rows, G_STRUCT_OFFSET (VigilSnapshot, segment));
+  result->book_texts[BOOK_PLANS] = list_row_texts (rows, G_STRUCT_OFFSET (VigilSnapshot, plan));
   trigger_counts = count_triggers (result->triggers);
   result->customers = g_ptr_array_new_full (rows->len, g_object_unref);
   for (guint i = 0; i < rows->len; i++)
     g_ptr_array_add (result->customers,
-                     make_customer (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, recent, touch_texts));
+                     make_customer (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, recent, touch_texts,
+                                    shared_keys));
   g_debug ("Read %u customers in %.0f ms", result->customers->len, (g_get_monotonic_time () - started) / 1e3);
   return result;
 }
@@ -388,6 +435,11 @@ apply_load (VigilPortfolio *self,
   self->sources = g_steal_pointer (&result->sources);
   g_set_object (&self->scorecard, result->scorecard);
   self->latest_time = result->latest_time;
+  for (guint i = 0; i < N_BOOK_TEXTS; i++)
+    {
+      g_clear_pointer (&self->book_texts[i], g_ptr_array_unref);
+      self->book_texts[i] = g_steal_pointer (&result->book_texts[i]);
+    }
 
   listed = merge_customers (self, result->customers);
   /* One items-changed for the whole book. */
@@ -505,6 +557,8 @@ vigil_portfolio_finalize (GObject *object)
   g_clear_pointer (&self->triggers, g_ptr_array_unref);
   g_clear_pointer (&self->sources, g_ptr_array_unref);
   g_clear_pointer (&self->average_health, g_array_unref);
+  for (guint i = 0; i < N_BOOK_TEXTS; i++)
+    g_clear_pointer (&self->book_texts[i], g_ptr_array_unref);
   g_clear_pointer (&self->seen_triggers, g_hash_table_unref);
   g_clear_pointer (&self->db_path, g_free);
 
@@ -647,11 +701,18 @@ vigil_portfolio_is_polling (VigilPortfolio *self)
   return self->polls_in_flight > 0;
 }
 
-static int
-compare_collated (gconstpointer a,
-                  gconstpointer b)
+/* The values read with the book for @get, or NULL for another text. */
+static GPtrArray *
+find_book_texts (VigilPortfolio       *self,
+                 VigilCustomerGetText  get)
 {
-  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+  if (get == vigil_customer_get_owner)
+    return self->book_texts[BOOK_OWNERS];
+  if (get == vigil_customer_get_segment)
+    return self->book_texts[BOOK_SEGMENTS];
+  if (get == vigil_customer_get_plan)
+    return self->book_texts[BOOK_PLANS];
+  return NULL;
 }
 
 /**
@@ -659,21 +720,34 @@ compare_collated (gconstpointer a,
  * @get: which text, e.g. vigil_customer_get_owner()
  *
  * The different values of one of the customers' texts, in the user's
- * collation order, unknown ones left out: the choices of a filter.
+ * collation order, unknown ones left out: the choices of a filter. The
+ * owners, segments and plans are read with the book, off the main
+ * thread; any other text is gathered from the customers.
  *
  * Returns: (transfer container) (element-type utf8): the values, owned
- *   by the customers until the next load
+ *   by the portfolio until the next load
  */
 GPtrArray *
 vigil_portfolio_list_texts (VigilPortfolio       *self,
                             VigilCustomerGetText  get)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  GPtrArray *values = g_ptr_array_new ();
+  GPtrArray *values;
+  GPtrArray *read;
   GListModel *customers;
 
   g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), NULL);
   g_return_val_if_fail (get != NULL, NULL);
+
+  if ((read = find_book_texts (self, get)) != NULL)
+    {
+      values = g_ptr_array_sized_new (read->len);
+      for (guint i = 0; i < read->len; i++)
+        g_ptr_array_add (values, read->pdata[i]);
+      return values;
+    }
+
+  values = g_ptr_array_new ();
 
   customers = G_LIST_MODEL (self->customers);
   for (guint i = 0; i < g_list_model_get_n_items (customers); i++)

@@ -43,6 +43,7 @@ struct _VigilTriggersPage
   GListStore      *items;         /* of VigilInboxItem, in the inbox's order */
   gboolean         compact;       /* a narrow window: buttons below their trigger */
   GHashTable      *items_by_id;   /* customer store id → VigilInboxItem (borrowed) */
+  gboolean         stale;         /* a reload came while the page was hidden */
 
   /* After working a trigger, the keyboard stays with its customer. */
   gint64           focus_customer;  /* 0: none */
@@ -839,11 +840,30 @@ filter_toggled_cb (VigilTriggersPage *self,
     rebuild (self);
 }
 
+/* design 5: the inbox follows a reload when it is on screen, or when it
+ * is shown next. Its list keeps rows for up to 200 customers even while
+ * hidden, and updating them after every poll of a big book stalled the
+ * window for longer than the rest of the reload. */
+static void
+rebuild_when_shown (VigilTriggersPage *self)
+{
+  self->stale = !gtk_widget_get_mapped (GTK_WIDGET (self));
+  if (!self->stale)
+    rebuild (self);
+}
+
 static void
 portfolio_loaded_cb (VigilTriggersPage *self,
                      VigilPortfolio    *portfolio)
 {
-  rebuild (self);
+  rebuild_when_shown (self);
+}
+
+static void
+map_cb (VigilTriggersPage *self)
+{
+  if (self->stale)
+    rebuild_when_shown (self);
 }
 
 /* GObject ------------------------------------------------------------------ */
@@ -936,6 +956,7 @@ vigil_triggers_page_init (VigilTriggersPage *self)
   self->items_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   set_row_factory (self);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
   gtk_list_view_set_model (self->list_view,
                            GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->items)))));
   gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -958,7 +979,7 @@ vigil_triggers_page_set_portfolio (VigilTriggersPage *self,
   g_set_object (&self->portfolio, portfolio);
   if (portfolio != NULL)
     g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
-  rebuild (self);
+  rebuild_when_shown (self);
 }
 
 /**
