@@ -249,6 +249,31 @@ _vigil_store_exec_sql (VigilStore  *self,
   return TRUE;
 }
 
+/* design 2.5: the write-ahead log, which a bulk import in another
+ * process may have left for the rollback journal while it writes. To
+ * leave it for the log this connection must wait for that writer, and
+ * SQLite answers busy at once there rather than after its busy timeout
+ * (a reader that waited for a writer could deadlock it): wait here as
+ * long as the timeout would. */
+static gboolean
+enter_wal (VigilStore  *self,
+           const char  *doing,
+           GError     **error)
+{
+  gint64 give_up = g_get_monotonic_time () + (gint64) BUSY_TIMEOUT_MS * 1000;
+
+  for (;;)
+    {
+      int rc = sqlite3_exec (self->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+
+      if (rc == SQLITE_OK)
+        return TRUE;
+      if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || g_get_monotonic_time () >= give_up)
+        return _vigil_store_set_sqlite_error (self, error, doing);
+      g_usleep (20 * 1000);
+    }
+}
+
 /* Reads one integer from a query without parameters (PRAGMAs). */
 gboolean
 _vigil_store_query_int (VigilStore  *self,
@@ -409,7 +434,7 @@ open_database (VigilStore  *self,
   if (version == 0 && !_vigil_store_exec_sql (self, "PRAGMA page_size = 8192", opening, error))
     return FALSE;
 
-  if (!_vigil_store_exec_sql (self, "PRAGMA journal_mode = WAL", opening, error) ||
+  if (!enter_wal (self, opening, error) ||
       !_vigil_store_exec_sql (self, "PRAGMA synchronous = NORMAL", opening, error) ||
       !_vigil_store_exec_sql (self, "PRAGMA foreign_keys = ON", opening, error) ||
       !_vigil_store_exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_SIZE_KIB),
