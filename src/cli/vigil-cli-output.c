@@ -14,6 +14,7 @@
 
 #include "vigil-cli-output.h"
 #include "vigil-error.h"
+#include "vigil-json.h"
 
 /* Names are data and may be very long: a table cell shows this many
  * columns at most, then an ellipsis. */
@@ -392,28 +393,6 @@ vigil_json_writer_string (VigilJsonWriter *writer,
   append_string (writer->out, text);
 }
 
-/* @value in decimal digits, as printf () writes an integer. */
-static void
-append_integer (GString *out,
-                gint64   value)
-{
-  char digits[24];
-  guint n = 0;
-  /* In unsigned arithmetic: the most negative value has no positive twin. */
-  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
-
-  do
-    {
-      digits[n++] = (char) ('0' + magnitude % 10);
-      magnitude /= 10;
-    }
-  while (magnitude > 0);
-  if (value < 0)
-    g_string_append_c (out, '-');
-  while (n > 0)
-    g_string_append_c (out, digits[--n]);
-}
-
 /* @value with 17 significant digits (it reads back the same double),
  * with ".0" after a whole number as json-glib writes it; null for NaN
  * and the infinities, which JSON has no number for. */
@@ -434,7 +413,7 @@ vigil_json_writer_double (VigilJsonWriter *writer,
    * of money that are whole. */
   if (value == floor (value) && fabs (value) < 1e15 && !(value == 0 && signbit (value)))
     {
-      append_integer (writer->out, (gint64) value);
+      vigil_json_append_integer (writer->out, (gint64) value);
       g_string_append (writer->out, ".0");
       return;
     }
@@ -449,7 +428,7 @@ vigil_json_writer_int (VigilJsonWriter *writer,
                        gint64           value)
 {
   begin_value (writer);
-  append_integer (writer->out, value);
+  vigil_json_append_integer (writer->out, value);
 }
 
 void

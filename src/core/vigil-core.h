@@ -15,6 +15,7 @@
 #include "vigil-importer.h"
 #include "vigil-inbox.h"
 #include "vigil-ingest.h"
+#include "vigil-json.h"
 #include "vigil-link-header.h"
 #include "vigil-mapping.h"
 #include "vigil-mapping-draft.h"

@@ -23,6 +23,7 @@
 #include "vigil-error.h"
 #include "vigil-ingest.h"
 #include "vigil-ingest-private.h"
+#include "vigil-json.h"
 #include "vigil-snapshot-private.h"
 #include "vigil-store-private.h"
 #include "vigil-triggers.h"
@@ -1990,28 +1991,6 @@ vigil_ingest_set_merge (VigilIngest          *self,
   memcpy (self->stats.merge, merge, sizeof self->stats.merge);
 }
 
-/* Appends a decimal integer: this runs for every feature of every
- * snapshot of an import, where printf's parsing shows in profiles. */
-static void
-append_int (GString *out,
-            gint64   value)
-{
-  char digits[24];
-  int n = 0;
-  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
-
-  do
-    {
-      digits[n++] = (char) ('0' + magnitude % 10);
-      magnitude /= 10;
-    }
-  while (magnitude > 0);
-  if (value < 0)
-    g_string_append_c (out, '-');
-  while (n > 0)
-    g_string_append_c (out, digits[--n]);
-}
-
 /* The id of a feature of @row, given now if it has none: ids are handed
  * out in the order names are first used, as the table would (its next
  * rowid), and the chunk carries the new name to the writer. A shared
@@ -2061,9 +2040,9 @@ encode_features (VigilIngest   *self,
       if (f > 0)
         g_string_append_c (out, ',');
       g_string_append_c (out, '"');
-      append_int (out, feature_id (self, batch, snapshot, usage->name));
+      vigil_json_append_integer (out, feature_id (self, batch, snapshot, usage->name));
       g_string_append (out, "\":");
-      append_int (out, usage->calls);
+      vigil_json_append_integer (out, usage->calls);
     }
   g_string_append_c (out, '}');
   encoded.length = (guint32) (out->len - encoded.at);

@@ -1,0 +1,17 @@
+/* vigil-json.h: JSON text written by Vigil's own writers
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void vigil_json_append_integer (GString *out,
+                                gint64   value);
+
+G_END_DECLS
