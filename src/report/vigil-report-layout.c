@@ -33,6 +33,7 @@ struct _VigilReportLayout
   PangoContext         *context;
   PangoLayout          *scratch;
   PangoFontDescription *font;
+  PangoAttrList        *attributes;  /* VIGIL_REPORT_FONT_FEATURES, on every layout */
   double                page_width;
   double                page_height;
   double                left;
@@ -98,6 +99,7 @@ prepare (VigilReportLayout *self,
   pango_font_description_set_absolute_size (self->font, size * PANGO_SCALE);
   pango_font_description_set_weight (self->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description (layout, self->font);
+  pango_layout_set_attributes (layout, self->attributes);
   pango_layout_set_width (layout, width > 0 ? pango_units_from_double (width) : -1);
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_ellipsize (layout, ellipsize ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
@@ -200,6 +202,8 @@ vigil_report_layout_new (cairo_t  *cr,
   /* Right-to-left names stay in their column's alignment. */
   pango_layout_set_auto_dir (self->scratch, FALSE);
   self->font = pango_font_description_from_string (FONT_FAMILY);
+  self->attributes = pango_attr_list_new ();
+  pango_attr_list_insert (self->attributes, pango_attr_font_features_new (VIGIL_REPORT_FONT_FEATURES));
   self->page_width = page_width;
   self->page_height = page_height;
   self->left = MARGIN_SIDE;
@@ -220,6 +224,7 @@ vigil_report_layout_free (VigilReportLayout *self)
   g_clear_object (&self->scratch);
   g_clear_object (&self->context);
   g_clear_pointer (&self->font, pango_font_description_free);
+  g_clear_pointer (&self->attributes, pango_attr_list_unref);
   g_clear_pointer (&self->cr, cairo_destroy);
   g_free (self->running_title);
   g_free (self);

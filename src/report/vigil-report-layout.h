@@ -12,6 +12,13 @@
 
 G_BEGIN_DECLS
 
+/* design 6: the report's text without ligatures. cairo 1.16 embeds a
+ * glyph that stands for more than one character ("fi") in a second
+ * subset of its face, as it does a character outside Windows-1252; the
+ * letters drawn one by one say the same, keep one subset a face, and
+ * read back from the PDF as letters. Its charts' labels too. */
+#define VIGIL_REPORT_FONT_FEATURES "liga=0, clig=0"
+
 typedef enum
 {
   VIGIL_REPORT_INK_TEXT,
