@@ -275,14 +275,65 @@ write_string_or_null (VigilJsonWriter *writer,
   vigil_json_writer_string (writer, value);
 }
 
+/* @value in @width digits, leading zeros first, at @p; returns the end. */
+static char *
+put_digits (char *p,
+            int   value,
+            int   width)
+{
+  for (int i = width - 1; i >= 0; i--, value /= 10)
+    p[i] = (char) ('0' + value % 10);
+  return p + width;
+}
+
+/* vigil_date_format()'s text of @day ("2026-11-21") at @p, without
+ * printf or an allocation (`scores --format json` writes five dates and
+ * times a customer); NULL for a year it would not write in four digits. */
+static char *
+put_date (char   *p,
+          gint32  day)
+{
+  int y, m, d;
+
+  vigil_date_to_civil (day, &y, &m, &d);
+  if (y < 0 || y > 9999)
+    return NULL;
+  p = put_digits (p, y, 4);
+  *p++ = '-';
+  p = put_digits (p, m, 2);
+  *p++ = '-';
+  return put_digits (p, d, 2);
+}
+
+/* vigil_time_format()'s text, "2026-11-21T12:00:00Z", as put_date(). */
 static void
 write_time_or_null (VigilJsonWriter *writer,
                     const char      *member,
                     gint64           time)
 {
-  g_autofree char *text = time != VIGIL_UNKNOWN ? vigil_time_format (time) : NULL;
+  gint32 day = vigil_time_get_day (time);
+  int rest = (int) (time - (gint64) day * 86400);
+  char text[32];
+  char *p;
 
-  write_string_or_null (writer, member, text);
+  if (time != VIGIL_UNKNOWN && (p = put_date (text, day)) != NULL)
+    {
+      *p++ = 'T';
+      p = put_digits (p, rest / 3600, 2);
+      *p++ = ':';
+      p = put_digits (p, rest / 60 % 60, 2);
+      *p++ = ':';
+      p = put_digits (p, rest % 60, 2);
+      *p++ = 'Z';
+      *p = '\0';
+      write_string_or_null (writer, member, text);
+    }
+  else
+    {
+      g_autofree char *formatted = time != VIGIL_UNKNOWN ? vigil_time_format (time) : NULL;
+
+      write_string_or_null (writer, member, formatted);
+    }
 }
 
 static void
@@ -290,9 +341,20 @@ write_day_or_null (VigilJsonWriter *writer,
                    const char      *member,
                    gint32           day)
 {
-  g_autofree char *text = day != VIGIL_UNKNOWN_DAY ? vigil_date_format (day) : NULL;
+  char text[16];
+  char *p;
 
-  write_string_or_null (writer, member, text);
+  if (day != VIGIL_UNKNOWN_DAY && (p = put_date (text, day)) != NULL)
+    {
+      *p = '\0';
+      write_string_or_null (writer, member, text);
+    }
+  else
+    {
+      g_autofree char *formatted = day != VIGIL_UNKNOWN_DAY ? vigil_date_format (day) : NULL;
+
+      write_string_or_null (writer, member, formatted);
+    }
 }
 
 /* design 3.5: a pulse as JSON, null for none */
@@ -839,8 +901,8 @@ index_triggers (GPtrArray *triggers)
 }
 
 /* The churn risk and the factors that raise it most, in words; null
- * and no factors when the risk is unknown. */
-static void
+ * and no factors when the risk is unknown. Returns the risk. */
+static double
 write_churn (VigilJsonWriter         *writer,
              VigilChurnModel         *churn,
              const VigilPortfolioRow *row)
@@ -852,7 +914,7 @@ write_churn (VigilJsonWriter         *writer,
   if (isnan (risk))
     {
       vigil_json_writer_null (writer);
-      return;
+      return risk;
     }
   vigil_json_writer_double (writer, round (risk * 1e4) / 1e4);
 
@@ -861,6 +923,7 @@ write_churn (VigilJsonWriter         *writer,
   for (guint i = 0; factors[i] != NULL; i++)
     vigil_json_writer_string (writer, factors[i]);
   vigil_json_writer_end_array (writer);
+  return risk;
 }
 
 /* One customer of `scores --format json`. */
@@ -872,6 +935,7 @@ write_scores_row (VigilJsonWriter         *writer,
                   VigilChurnModel         *churn)
 {
   const VigilSnapshot *s = row->latest;
+  double risk;
 
   vigil_json_writer_begin_object (writer);
   write_string_or_null (writer, "id", s->customer_id);
@@ -889,10 +953,10 @@ write_scores_row (VigilJsonWriter         *writer,
   write_double_or_null (writer, "14d", row->trends[VIGIL_TREND_14D]);
   write_double_or_null (writer, "28d", row->trends[VIGIL_TREND_28D]);
   vigil_json_writer_end_object (writer);
-  write_churn (writer, churn, row);
+  risk = write_churn (writer, churn, row);
   write_pulse (writer, "pulse", row->pulse);
-  /* In money: to the cent. */
-  write_double_or_null (writer, "at_stake", round (get_at_stake (churn, row) * 100) / 100);
+  /* design 3.2, in money: to the cent. */
+  write_double_or_null (writer, "at_stake", round (vigil_churn_at_stake (risk, s->mrr) * 100) / 100);
   write_day_or_null (writer, "churned_on", row->churned ? row->churned_day : VIGIL_UNKNOWN_DAY);
   vigil_json_writer_name (writer, "triggers");
   vigil_json_writer_begin_array (writer);
@@ -927,7 +991,8 @@ typedef struct
 
 /* Chunk @chunk's customers, each on a line of its own after a comma
  * (the first after the array's bracket), as the outermost array's
- * items: each written as the object it is, on its own. */
+ * items: each written as the object it is, on its own; then freed, by
+ * the thread that wrote them. */
 static void
 write_scores_chunk (const ScoresJson *json,
                     guint             chunk,
@@ -943,6 +1008,7 @@ write_scores_chunk (const ScoresJson *json,
       vigil_json_writer_init (&writer, out);
       write_scores_row (&writer, g_ptr_array_index (json->rows, i), json->scorecard, json->triggers,
                         json->churn);
+      g_clear_pointer (&json->rows->pdata[i], vigil_portfolio_row_free);
     }
 }
 
@@ -973,7 +1039,8 @@ write_odd_chunks (gpointer data)
  * vigil_json_writer_set_lines()), greps well, and memory stays flat
  * whatever the size of the book. With more than one processor, a helper
  * thread writes every other chunk while this one writes the rest, at
- * most two chunks ahead (design 7). */
+ * most two chunks ahead (design 7). Each row is freed once written, and
+ * its place in @rows left %NULL. */
 static void
 print_scores_json (GPtrArray       *rows,
                    VigilScorecard  *scorecard,
@@ -1077,6 +1144,27 @@ filter_rows (GPtrArray       *rows,
   g_ptr_array_set_size (rows, kept);
 }
 
+/* The open triggers, read on a connection of their own in a thread of
+ * their own while the book is read (design 7). */
+typedef struct
+{
+  const char *db_path;
+  gint64      now;
+  GPtrArray  *triggers;
+  GError     *error;
+} TriggersRead;
+
+static gpointer
+read_triggers (gpointer data)
+{
+  TriggersRead *read = data;
+  g_autoptr(VigilStore) store = vigil_store_open (read->db_path, &read->error);
+
+  if (store != NULL)
+    read->triggers = vigil_store_list_triggers (store, read->now, &read->error);
+  return NULL;
+}
+
 static int
 print_portfolio (CliContext        *context,
                  VigilOutputFormat  format,
@@ -1093,14 +1181,27 @@ print_portfolio (CliContext        *context,
   gboolean filtered = view->tier != VIGIL_TIER_NONE || view->owner != NULL || view->segment != NULL ||
                       (view->search != NULL && *view->search != '\0');
 
+  TriggersRead read = { context->db_path, g_get_real_time () / G_USEC_PER_SEC, NULL, NULL };
+  GThread *triggers_thread = NULL;
+
   if (!(store = open_store (context, &error)) ||
-      !(scorecard = vigil_store_load_scorecard (store, &error)) ||
-      !(rows = vigil_store_list_book_scores (store, view->book, view->owner, view->tier, &error)) ||
+      !(scorecard = vigil_store_load_scorecard (store, &error)))
+    return fail (error);
+  /* Started once the database is there (open_store() makes a new one). */
+  if (format == VIGIL_OUTPUT_JSON || sort->key == SORT_TRIGGERS)
+    triggers_thread = g_thread_new ("vigil-triggers", read_triggers, &read);
+  rows = vigil_store_list_book_scores (store, view->book, view->owner, view->tier, &error);
+  if (triggers_thread != NULL)
+    g_thread_join (triggers_thread);
+  triggers = g_steal_pointer (&read.triggers);
+  if (rows == NULL || (triggers_thread != NULL && triggers == NULL) ||
       !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
-    return fail (error);
-  if ((format == VIGIL_OUTPUT_JSON || sort->key == SORT_TRIGGERS) &&
-      !(triggers = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
-    return fail (error);
+    {
+      if (error == NULL)
+        error = g_steal_pointer (&read.error);
+      g_clear_error (&read.error);
+      return fail (error);
+    }
 
   filter_rows (rows, view);
   trigger_index = index_triggers (triggers);
