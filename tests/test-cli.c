@@ -467,6 +467,34 @@ test_cli_scores_json_chunks (void)
           g_assert_cmpstr (alone.out + 2 + length, ==, "\n]\n");
         }
     }
+  /* Sorted in two halves at once and merged (design 7): by owner, ties
+   * by id; by MRR, most first, ties by id still ascending. */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_auto(Run) sorted = { 0 };
+      g_autoptr(JsonNode) sorted_root = NULL;
+      JsonArray *array;
+
+      if (k == 0)
+        run_vigil (&sorted, "--db", db, "scores", "--format", "json", "--sort", "owner");
+      else
+        run_vigil (&sorted, "--db", db, "scores", "--format", "json", "--sort", "mrr", "--reverse");
+      g_assert_cmpint (sorted.status, ==, 0);
+      sorted_root = parse_json (sorted.out);
+      array = json_node_get_array (sorted_root);
+      g_assert_cmpuint (json_array_get_length (array), ==, n);
+      for (guint i = 0; i + 1 < n; i++)
+        {
+          JsonObject *a = json_array_get_object_element (array, i);
+          JsonObject *b = json_array_get_object_element (array, i + 1);
+          int by_id = strcmp (json_object_get_string_member (a, "id"), json_object_get_string_member (b, "id"));
+          double order = k == 0 ? strcmp (json_object_get_string_member (a, "owner"),
+                                          json_object_get_string_member (b, "owner"))
+                                : json_object_get_double_member (b, "mrr") - json_object_get_double_member (a, "mrr");
+
+          g_assert_true (order < 0 || (order == 0 && by_id < 0));
+        }
+    }
   test_dir_clear (&dir);
 }
 
