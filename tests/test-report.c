@@ -16,6 +16,7 @@
 #include "vigil-core.h"
 #include "vigil-report.h"
 #include "vigil-report-data.h"
+#include "vigil-report-layout.h"
 
 /* The fixed book: daily snapshots at noon UTC for five weeks that end on
  * Sunday 15 November 2026, the last day of ISO week 2026-W46. */
@@ -755,6 +756,63 @@ test_report_one_subset_per_face (void)
   g_assert_cmpuint (count_subsets (fonts, "Cantarell-Bold"), ==, 1);
 }
 
+/* The glyphs Pango shapes @text into in @family, with the report's font
+ * features or with the font's own. */
+static guint
+count_glyphs (PangoContext *context,
+              const char   *family,
+              const char   *text,
+              gboolean      report_features)
+{
+  PangoLayout *layout = pango_layout_new (context);
+  PangoFontDescription *font = pango_font_description_from_string (family);
+  PangoLayoutIter *iter;
+  guint glyphs = 0;
+
+  pango_font_description_set_absolute_size (font, 10 * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_text (layout, text, -1);
+  if (report_features)
+    _vigil_report_set_font_features (layout, text);
+  iter = pango_layout_get_iter (layout);
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+
+      if (run != NULL)
+        glyphs += (guint) run->glyphs->num_glyphs;
+    }
+  while (pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
+  g_object_unref (layout);
+  return glyphs;
+}
+
+/* design 6: Latin text without ligatures, but a name in Arabic keeps the
+ * lam-alef its script requires: "لأ" is one glyph (DejaVu Sans has it
+ * among its optional ligatures, which "liga=0" would turn off). */
+static void
+test_report_ligatures (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 10, 10);
+  cairo_t *cr = cairo_create (surface);
+  PangoContext *context = pango_cairo_create_context (cr);
+
+  /* The font forms them, the report does not. */
+  g_assert_cmpuint (count_glyphs (context, "Cantarell", "Profile office", FALSE), <, 14);
+  g_assert_cmpuint (count_glyphs (context, "Cantarell", "Profile office", TRUE), ==, 14);
+  g_assert_cmpuint (count_glyphs (context, "Cantarell", "fi ff fl", TRUE), ==, 8);
+  /* "لأ" and "fi" side by side: the Arabic pair joined, the Latin not. */
+  if (count_glyphs (context, "DejaVu Sans", "لأ", FALSE) != 1)
+    g_test_incomplete ("no font here shapes a lam-alef ligature");
+  else
+    g_assert_cmpuint (count_glyphs (context, "DejaVu Sans", "لأ fi", TRUE), ==, 1 + 1 + 2);
+  g_object_unref (context);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 static void
 test_report_owner (void)
 {
@@ -1026,6 +1084,7 @@ main (int    argc,
   g_test_add_func ("/report/pdf/deterministic", test_report_deterministic);
   g_test_add_func ("/report/pdf/owner", test_report_owner);
   g_test_add_func ("/report/pdf/one-subset-per-face", test_report_one_subset_per_face);
+  g_test_add_func ("/report/ligatures", test_report_ligatures);
   g_test_add_func ("/report/pdf/last-touch", test_report_last_touch);
   g_test_add_func ("/report/pdf/letter", test_report_letter);
   g_test_add_func ("/report/pdf/errors", test_report_errors);
