@@ -599,7 +599,8 @@ vigil_store_list_book (VigilStore  *self,
  * vigil_store_list_book_scores:
  *
  * The rows of vigil_store_list_book() with what the scores, the churn
- * risk and the sorting of `vigil scores` read, for a big book: without
+ * risk and the sorting of `vigil scores` and the window read, for a big
+ * book: without
  * what only the triggers' rules read (@peak_14d, @recent_high: NAN,
  * @nps_14d_ago, @first_observed: %VIGIL_UNKNOWN), four index lookups a
  * customer fewer.

@@ -234,8 +234,10 @@ load_work (VigilStore  *store,
   if (!(result->scorecard = vigil_store_load_scorecard (store, error)) ||
       /* Churned customers too: the table's Churned view lists them and
        * their pages still open (design 5); the views leave them out of
-       * the active book's figures. */
-      !(rows = vigil_store_list_book (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, error)) ||
+       * the active book's figures. The window shows and ranks by what
+       * the scores and the churn risk read; the columns only the
+       * triggers' rules read would cost four index seeks a customer. */
+      !(rows = vigil_store_list_book_scores (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, error)) ||
       !(result->triggers = vigil_store_list_triggers (store, now, error)) ||
       !(result->sources = vigil_store_list_sources (store, error)) ||
       /* the search finds customers by what their touches say (design 5) */
