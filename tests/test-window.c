@@ -1565,6 +1565,52 @@ test_window_reload_in_place (Fixture       *f,
   g_assert_true (find_widget (GTK_WIDGET (f->window), shows_text, "987654") != NULL);
 }
 
+/* Each customer's sparkline is its own recent health (the last four
+ * weeks of the book), evenly thinned to at most 28 points, in time
+ * order, ending on its newest score. */
+static void
+test_window_sparklines (Fixture       *f,
+                        gconstpointer  data)
+{
+  GListModel *customers = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GHashTable) recent = NULL;
+  g_autoptr(GError) error = NULL;
+  guint with_points = 0;
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  recent = vigil_store_list_recent_health (store, vigil_portfolio_get_latest_time (f->portfolio) - 28 * 86400,
+                                           &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+      gint64 id = vigil_customer_get_store_id (customer);
+      GArray *points = g_hash_table_lookup (recent, &id);
+      guint n_points = points != NULL ? points->len : 0;
+      guint n = 0, from = 0;
+      const double *sparkline = vigil_customer_get_sparkline (customer, &n);
+
+      g_assert_cmpuint (n, ==, MIN (n_points, 28));
+      if (n == 0)
+        continue;
+      with_points++;
+      g_assert_cmpfloat (sparkline[n - 1], ==, g_array_index (points, VigilHealthPoint, n_points - 1).health);
+      /* Every point is one of the customer's, in order. */
+      for (guint k = 0; k < n; k++)
+        {
+          while (from < n_points && g_array_index (points, VigilHealthPoint, from).health != sparkline[k])
+            from++;
+          g_assert_cmpuint (from, <, n_points);
+          from++;
+        }
+    }
+  /* The book has history: most customers have a sparkline. */
+  g_assert_cmpuint (with_points, >, g_list_model_get_n_items (customers) / 2);
+}
+
 /* Reloads and waits for it to land. */
 static void
 reload_and_wait (VigilPortfolio *portfolio)
@@ -3168,6 +3214,7 @@ main (int    argc,
   ADD ("/window/edit-source", test_window_edit_source);
   ADD ("/window/reload-in-place", test_window_reload_in_place);
   ADD ("/window/reload-new-and-gone", test_window_reload_new_and_gone);
+  ADD ("/window/sparklines", test_window_sparklines);
   ADD ("/window/trend-on-demand", test_window_trend_on_demand);
   ADD ("/window/sort-shows-top", test_window_sort_shows_top);
   ADD ("/window/accessible-names", test_window_accessible_names);

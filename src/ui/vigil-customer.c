@@ -57,18 +57,17 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
-fill_sparkline (VigilCustomerData *data,
-                GArray            *recent_health)
+fill_sparkline (VigilCustomerData              *data,
+                const VigilCustomerHealthPoint *recent,
+                guint                           n)
 {
-  guint n = recent_health != NULL ? recent_health->len : 0;
-
   /* Evenly thinned, always keeping the newest point. */
   data->n_sparkline = MIN (n, SPARKLINE_POINTS);
   for (guint i = 0; i < data->n_sparkline; i++)
     {
       guint from = n - 1 - (guint) ((guint64) (data->n_sparkline - 1 - i) * (n - 1) / MAX (data->n_sparkline - 1, 1));
 
-      data->sparkline[i] = g_array_index (recent_health, VigilHealthPoint, from).health;
+      data->sparkline[i] = recent[from].point.health;
     }
 }
 
@@ -149,7 +148,8 @@ collation_key (const char *text,
  * vigil_customer_data_new:
  * @row: (transfer full): the customer's portfolio row
  * @churn_factors: (transfer full) (nullable): the top reasons of the risk
- * @recent_health: (nullable): #VigilHealthPoint, oldest first
+ * @recent_health: (array length=n_recent) (nullable): the customer's
+ *   recent health, oldest first
  * @touch_texts: (nullable): the text of the customer's touches (design
  *   3.4), what the search finds it by besides its name and id
  * @shared_keys: (nullable): from vigil_customer_new_shared_keys(), for
@@ -164,7 +164,8 @@ vigil_customer_data_new (VigilPortfolioRow  *row,
                          double              churn_risk,
                          char              **churn_factors,
                          guint               open_triggers,
-                         GArray             *recent_health,
+                         const VigilCustomerHealthPoint *recent_health,
+                         guint               n_recent,
                          const char         *touch_texts,
                          GHashTable         *shared_keys)
 {
@@ -178,7 +179,7 @@ vigil_customer_data_new (VigilPortfolioRow  *row,
   data->churn_risk = churn_risk;
   data->churn_factors = churn_factors != NULL ? churn_factors : g_new0 (char *, 1);
   data->open_triggers = open_triggers;
-  fill_sparkline (data, recent_health);
+  fill_sparkline (data, recent_health, n_recent);
 
   /* design 5: the search of the window and of saved views is one; the
    * window finds a customer by its touches too (design 3.4) */

@@ -38,7 +38,8 @@ VigilCustomerData       *vigil_customer_data_new           (VigilPortfolioRow   
                                                             double               churn_risk,
                                                             char               **churn_factors,
                                                             guint                open_triggers,
-                                                            GArray              *recent_health,
+                                                            const VigilCustomerHealthPoint *recent_health,
+                                                            guint                n_recent,
                                                             const char          *touch_texts,
                                                             GHashTable          *shared_keys);
 gint64                   vigil_customer_data_get_store_id  (const VigilCustomerData *data);

@@ -169,22 +169,51 @@ count_triggers (GPtrArray *triggers)
   return counts;
 }
 
+/* The customers' recent health, walked beside the book's rows: both are
+ * in customer id order. */
+typedef struct
+{
+  GArray *points;  /* of VigilCustomerHealthPoint */
+  guint   next;
+} RecentHealth;
+
+/* Moves @recent on to @customer_id's points; returns them and their
+ * number in @out_n. */
+static const VigilCustomerHealthPoint *
+recent_health_of (RecentHealth *recent,
+                  gint64        customer_id,
+                  guint        *out_n)
+{
+  const VigilCustomerHealthPoint *points = (const VigilCustomerHealthPoint *) recent->points->data;
+  guint first;
+
+  while (recent->next < recent->points->len && points[recent->next].customer_id < customer_id)
+    recent->next++;
+  first = recent->next;
+  while (recent->next < recent->points->len && points[recent->next].customer_id == customer_id)
+    recent->next++;
+  *out_n = recent->next - first;
+  return points + first;
+}
+
 static VigilCustomerData *
 make_customer_data (VigilPortfolioRow *row,
                     VigilChurnModel   *churn,
                     GHashTable        *trigger_counts,
-                    GHashTable        *recent,
+                    RecentHealth      *recent,
                     GHashTable        *touch_texts,
                     GHashTable        *shared_keys)
 {
   char **factors = NULL;
   double risk = vigil_churn_risk_of (churn, row, &factors);
   gint64 id = row->customer_id;
+  const VigilCustomerHealthPoint *points;
+  guint n_points;
 
+  points = recent_health_of (recent, id, &n_points);
   return vigil_customer_data_new (row, risk, factors,
                                   GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &id)),
-                                  g_hash_table_lookup (recent, &id), g_hash_table_lookup (touch_texts, &id),
-                                  shared_keys);
+                                  points, n_points, g_hash_table_lookup (touch_texts, &id), shared_keys);
 }
 
 static int
@@ -223,7 +252,7 @@ load_work (VigilStore  *store,
   LoadResult *result = g_new0 (LoadResult, 1);
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(VigilChurnModel) churn = NULL;
-  g_autoptr(GHashTable) recent = NULL;
+  RecentHealth recent = { NULL, 0 };
   g_autoptr(GHashTable) trigger_counts = NULL;
   g_autoptr(GHashTable) touch_texts = NULL;
   g_autoptr(GHashTable) shared_keys = vigil_customer_new_shared_keys ();
@@ -254,10 +283,10 @@ load_work (VigilStore  *store,
 
   /* An empty book has no latest time: every sparkline is empty, and the
    * span must not reach below the first representable second. */
-  if (!(recent = vigil_store_list_recent_health (store,
-                                                 rows->len > 0 ? result->latest_time - SPARKLINE_SPAN_S
-                                                               : G_MAXINT64,
-                                                 error)))
+  if (!(recent.points = vigil_store_list_recent_health_points (store,
+                                                               rows->len > 0 ? result->latest_time - SPARKLINE_SPAN_S
+                                                                             : G_MAXINT64,
+                                                               error)))
     {
       load_result_free (result);
       return NULL;
@@ -267,13 +296,14 @@ load_work (VigilStore  *store,
   result->book_texts[BOOK_SEGMENTS] = list_row_texts (rows, G_STRUCT_OFFSET (VigilSnapshot, segment));
   result->book_texts[BOOK_PLANS] = list_row_texts (rows, G_STRUCT_OFFSET (VigilSnapshot, plan));
   trigger_counts = count_triggers (result->triggers);
-  /* Every customer's data is made here, off the main thread; the main
+  /* design 7: every customer's data is made here, off the main thread; the main
    * thread only moves it into the customers listed (merge_customers()). */
   result->customers = g_ptr_array_new_full (rows->len, (GDestroyNotify) vigil_customer_data_free);
   for (guint i = 0; i < rows->len; i++)
     g_ptr_array_add (result->customers,
-                     make_customer_data (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, recent,
+                     make_customer_data (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, &recent,
                                          touch_texts, shared_keys));
+  g_array_unref (recent.points);
   g_debug ("Read %u customers in %.0f ms", result->customers->len, (g_get_monotonic_time () - started) / 1e3);
   return result;
 }
