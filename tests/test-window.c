@@ -1641,6 +1641,15 @@ test_window_reload_new_and_gone (Fixture       *f,
   gint64 newcomer_id = 0;
   VigilCustomer *newcomer = NULL;
 
+  /* The first load's index finds every customer it listed. */
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+
+      g_assert_true (vigil_portfolio_find_customer (f->portfolio, vigil_customer_get_store_id (customer)) ==
+                     customer);
+    }
+
   store = vigil_store_open (f->db, &error);
   g_assert_no_error (error);
   source = vigil_source_new ("newcomers", "http://127.0.0.1:9/");
