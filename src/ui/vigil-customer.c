@@ -71,6 +71,13 @@ fill_sparkline (VigilCustomerData              *data,
     }
 }
 
+/* The name, else the id: what a list shows. */
+static const char *
+display_name_of (const VigilPortfolioRow *row)
+{
+  return row->latest->name != NULL ? row->latest->name : row->latest->customer_id;
+}
+
 void
 vigil_customer_data_free (VigilCustomerData *data)
 {
@@ -160,14 +167,14 @@ collation_key (const char *text,
  * already listed swaps it in (vigil_customer_take_data()).
  */
 VigilCustomerData *
-vigil_customer_data_new (VigilPortfolioRow  *row,
-                         double              churn_risk,
-                         char              **churn_factors,
-                         guint               open_triggers,
-                         const VigilCustomerHealthPoint *recent_health,
-                         guint               n_recent,
-                         const char         *touch_texts,
-                         GHashTable         *shared_keys)
+vigil_customer_data_new (VigilPortfolioRow               *row,
+                         double                           churn_risk,
+                         char                           **churn_factors,
+                         guint                            open_triggers,
+                         const VigilCustomerHealthPoint  *recent_health,
+                         guint                            n_recent,
+                         const char                      *touch_texts,
+                         GHashTable                      *shared_keys)
 {
   VigilCustomerData *data;
   const char *texts[VIGIL_CUSTOMER_N_TEXTS];
@@ -189,7 +196,7 @@ vigil_customer_data_new (VigilPortfolioRow  *row,
   /* Sorting 10,000 names compares them ~140,000 times: collate once.
    * A book has a few owners, segments and plans: one key each, shared
    * by their customers; names are each a customer's own. */
-  texts[VIGIL_CUSTOMER_NAME] = row->latest->name != NULL ? row->latest->name : row->latest->customer_id;
+  texts[VIGIL_CUSTOMER_NAME] = display_name_of (row);
   texts[VIGIL_CUSTOMER_OWNER] = row->latest->owner;
   texts[VIGIL_CUSTOMER_SEGMENT] = row->latest->segment;
   texts[VIGIL_CUSTOMER_PLAN] = row->latest->plan;
@@ -272,7 +279,7 @@ const char *
 vigil_customer_get_display_name (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->data->row->latest->name != NULL ? self->data->row->latest->name : self->data->row->latest->customer_id;
+  return display_name_of (self->data->row);
 }
 
 const char *
