@@ -1565,6 +1565,130 @@ test_window_reload_in_place (Fixture       *f,
   g_assert_true (find_widget (GTK_WIDGET (f->window), shows_text, "987654") != NULL);
 }
 
+/* Each customer's sparkline is its own recent health (the last four
+ * weeks of the book), evenly thinned to at most 28 points, in time
+ * order, ending on its newest score. */
+static void
+test_window_sparklines (Fixture       *f,
+                        gconstpointer  data)
+{
+  GListModel *customers = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GHashTable) recent = NULL;
+  g_autoptr(GError) error = NULL;
+  guint with_points = 0;
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  recent = vigil_store_list_recent_health (store, vigil_portfolio_get_latest_time (f->portfolio) - 28 * 86400,
+                                           &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+      gint64 id = vigil_customer_get_store_id (customer);
+      GArray *points = g_hash_table_lookup (recent, &id);
+      guint n_points = points != NULL ? points->len : 0;
+      guint n = 0, from = 0;
+      const double *sparkline = vigil_customer_get_sparkline (customer, &n);
+
+      g_assert_cmpuint (n, ==, MIN (n_points, 28));
+      if (n == 0)
+        continue;
+      with_points++;
+      g_assert_cmpfloat (sparkline[n - 1], ==, g_array_index (points, VigilHealthPoint, n_points - 1).health);
+      /* Every point is one of the customer's, in order. */
+      for (guint k = 0; k < n; k++)
+        {
+          while (from < n_points && g_array_index (points, VigilHealthPoint, from).health != sparkline[k])
+            from++;
+          g_assert_cmpuint (from, <, n_points);
+          from++;
+        }
+    }
+  /* The book has history: most customers have a sparkline. */
+  g_assert_cmpuint (with_points, >, g_list_model_get_n_items (customers) / 2);
+}
+
+/* Reloads and waits for it to land. */
+static void
+reload_and_wait (VigilPortfolio *portfolio)
+{
+  guint counts[2] = { 0, 1 };
+
+  g_signal_connect (portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (portfolio, count_loads_cb, &counts[0]);
+}
+
+/* A reload that brings a customer not listed before lists it and finds
+ * it by its store id; one that no longer brings it drops it, and the
+ * customers listed all along stay the same objects. */
+static void
+test_window_reload_new_and_gone (Fixture       *f,
+                                 gconstpointer  data)
+{
+  GListModel *customers = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilCustomer) first = g_list_model_get_item (customers, 0);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) source = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(VigilSnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 first_id = vigil_customer_get_store_id (first);
+  gint64 newcomer_id = 0;
+  VigilCustomer *newcomer = NULL;
+
+  /* The first load's index finds every customer it listed. */
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+
+      g_assert_true (vigil_portfolio_find_customer (f->portfolio, vigil_customer_get_store_id (customer)) ==
+                     customer);
+    }
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  source = vigil_source_new ("newcomers", "http://127.0.0.1:9/");
+  g_assert_true (vigil_store_add_source (store, source, &error));
+  snapshot = vigil_snapshot_copy (vigil_customer_get_row (first)->latest);
+  g_free (snapshot->customer_id);
+  snapshot->customer_id = g_strdup ("newcomer-1");
+  g_free (snapshot->name);
+  snapshot->name = g_strdup ("Newcomer Ltd");
+  ingest = vigil_ingest_begin (store, "newcomers", snapshot->observed_at, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+
+  reload_and_wait (f->portfolio);
+  g_assert_cmpuint (g_list_model_get_n_items (customers), ==, N_CUSTOMERS + 1);
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+
+      if (g_strcmp0 (vigil_customer_get_id (customer), "newcomer-1") == 0)
+        newcomer = customer;
+      g_assert_true (vigil_portfolio_find_customer (f->portfolio, vigil_customer_get_store_id (customer)) ==
+                     customer);
+    }
+  g_assert_nonnull (newcomer);
+  g_assert_cmpstr (vigil_customer_get_name (newcomer), ==, "Newcomer Ltd");
+  newcomer_id = vigil_customer_get_store_id (newcomer);
+  g_assert_true (vigil_portfolio_find_customer (f->portfolio, first_id) == first);
+
+  g_assert_true (vigil_store_remove_source (store, "newcomers", TRUE, &error));
+  g_assert_no_error (error);
+  reload_and_wait (f->portfolio);
+  g_assert_cmpuint (g_list_model_get_n_items (customers), ==, N_CUSTOMERS);
+  g_assert_null (vigil_portfolio_find_customer (f->portfolio, newcomer_id));
+  g_assert_true (vigil_portfolio_find_customer (f->portfolio, first_id) == first);
+}
+
 static void
 count_trends_cb (VigilPortfolio *portfolio,
                  guint          *trends)
@@ -3118,6 +3242,8 @@ main (int    argc,
   ADD ("/window/suspect-source", test_window_suspect_source);
   ADD ("/window/edit-source", test_window_edit_source);
   ADD ("/window/reload-in-place", test_window_reload_in_place);
+  ADD ("/window/reload-new-and-gone", test_window_reload_new_and_gone);
+  ADD ("/window/sparklines", test_window_sparklines);
   ADD ("/window/trend-on-demand", test_window_trend_on_demand);
   ADD ("/window/sort-shows-top", test_window_sort_shows_top);
   ADD ("/window/accessible-names", test_window_accessible_names);

@@ -854,7 +854,8 @@ _vigil_store_set_book_parts (VigilStore *self,
  * vigil_store_list_book_scores:
  *
  * The rows of vigil_store_list_book() with what the scores, the churn
- * risk and the sorting of `vigil scores` read, for a big book: without
+ * risk and the sorting of `vigil scores` and the window read, for a big
+ * book: without
  * what only the triggers' rules read (@peak_14d, @recent_high: NAN,
  * @nps_14d_ago, @first_observed: %VIGIL_UNKNOWN), four index lookups a
  * customer fewer. A big book is read in parts by customer id, one a
@@ -1095,19 +1096,20 @@ vigil_store_count_customers (VigilStore  *self,
 /* Health over time --------------------------------------------------------- */
 
 /**
- * vigil_store_list_recent_health:
+ * vigil_store_list_recent_health_points:
  * @since: the oldest observation time to include (Unix seconds)
  *
- * Every customer's health since @since, oldest first, from one query:
- * the sparklines of the portfolio. Unknown scores are left out.
+ * Every customer's health since @since, from one query, in one array:
+ * the sparklines of the portfolio. Unknown scores are left out. A big
+ * book's weeks are millions of points: one block, not an array each.
  *
- * Returns: (transfer full): customer id (a #gint64 key) → #GArray of
- *   #VigilHealthPoint
+ * Returns: (transfer full) (element-type VigilCustomerHealthPoint): the
+ *   points in customer id order, each customer's oldest first
  */
-GHashTable *
-vigil_store_list_recent_health (VigilStore  *self,
-                                gint64       since,
-                                GError     **error)
+GArray *
+vigil_store_list_recent_health_points (VigilStore  *self,
+                                       gint64       since,
+                                       GError     **error)
 {
   /* A seek per customer into the scores' key reads the recent weeks
    * only, not all years. */
@@ -1115,11 +1117,8 @@ vigil_store_list_recent_health (VigilStore  *self,
     "SELECT s.customer_id, s.observed_at, s.health FROM customers c "
     "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
     "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at";
-  g_autoptr(GHashTable) health = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                        (GDestroyNotify) g_array_unref);
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (VigilCustomerHealthPoint));
   sqlite3_stmt *stmt = NULL;
-  GArray *points = NULL;
-  gint64 current = G_MININT64;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
@@ -1129,19 +1128,52 @@ vigil_store_list_recent_health (VigilStore  *self,
   sqlite3_bind_int64 (stmt, 1, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      gint64 customer_id = sqlite3_column_int64 (stmt, 0);
-      VigilHealthPoint point = { sqlite3_column_int64 (stmt, 1), sqlite3_column_double (stmt, 2), 1 };
+      VigilCustomerHealthPoint point = {
+        sqlite3_column_int64 (stmt, 0),
+        { sqlite3_column_int64 (stmt, 1), sqlite3_column_double (stmt, 2), 1 }
+      };
 
-      if (customer_id != current)
-        {
-          current = customer_id;
-          points = g_array_new (FALSE, FALSE, sizeof (VigilHealthPoint));
-          g_hash_table_insert (health, g_memdup2 (&customer_id, sizeof customer_id), points);
-        }
       g_array_append_val (points, point);
     }
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
     return NULL;
+  return g_steal_pointer (&points);
+}
+
+/**
+ * vigil_store_list_recent_health:
+ * @since: the oldest observation time to include (Unix seconds)
+ *
+ * vigil_store_list_recent_health_points() by customer.
+ *
+ * Returns: (transfer full): customer id (a #gint64 key) → #GArray of
+ *   #VigilHealthPoint, oldest first
+ */
+GHashTable *
+vigil_store_list_recent_health (VigilStore  *self,
+                                gint64       since,
+                                GError     **error)
+{
+  g_autoptr(GHashTable) health = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        (GDestroyNotify) g_array_unref);
+  g_autoptr(GArray) all = NULL;
+  GArray *points = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(all = vigil_store_list_recent_health_points (self, since, error)))
+    return NULL;
+  for (guint i = 0; i < all->len; i++)
+    {
+      const VigilCustomerHealthPoint *point = &g_array_index (all, VigilCustomerHealthPoint, i);
+
+      if (i == 0 || point->customer_id != point[-1].customer_id)
+        {
+          points = g_array_new (FALSE, FALSE, sizeof (VigilHealthPoint));
+          g_hash_table_insert (health, g_memdup2 (&point->customer_id, sizeof (gint64)), points);
+        }
+      g_array_append_val (points, point->point);
+    }
   return g_steal_pointer (&health);
 }
 

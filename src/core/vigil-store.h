@@ -203,6 +203,17 @@ typedef struct
 } VigilHealthPoint;
 
 /**
+ * VigilCustomerHealthPoint:
+ * @customer_id: whose score it is (the store id)
+ * @point: when, and the health score (@count 1)
+ */
+typedef struct
+{
+  gint64           customer_id;
+  VigilHealthPoint point;
+} VigilCustomerHealthPoint;
+
+/**
  * VigilRecordRow:
  * @id: the store's id of the record
  * @source: the name of its source
@@ -391,6 +402,9 @@ gboolean        vigil_store_set_validators       (VigilStore           *self,
 GHashTable     *vigil_store_list_recent_health   (VigilStore           *self,
                                                   gint64                since,
                                                   GError              **error);
+GArray         *vigil_store_list_recent_health_points (VigilStore      *self,
+                                                       gint64           since,
+                                                       GError         **error);
 GArray         *vigil_store_list_average_health  (VigilStore           *self,
                                                   gint64                since,
                                                   gint64                bucket_s,

@@ -7,9 +7,10 @@
  * One customer as the window lists it: the store's portfolio row with
  * what the window adds to it (churn risk and its reasons, open triggers,
  * the recent health for the sparkline). Views never edit it. A reload
- * reads every customer afresh and moves what it read into the objects
- * already listed (vigil_customer_update()), so that a list keeps its row
- * widgets and only rebinds them: ::changed says when.
+ * reads every customer afresh, off the main thread, as plain data
+ * (VigilCustomerData), and moves it into the objects already listed
+ * (vigil_customer_take_data()), so that a list keeps its row widgets and
+ * only rebinds them: ::changed says when.
  */
 
 #define G_LOG_DOMAIN "vigil-customer"
@@ -24,8 +25,9 @@
 /* Points in a sparkline: recent health, thinned to at most this many. */
 #define SPARKLINE_POINTS 28
 
-/* All a customer knows, swapped whole by an update. */
-typedef struct
+/* All a customer knows, made whole on the thread that reads the book
+ * and swapped whole by an update (vigil_customer_take_data()). */
+struct _VigilCustomerData
 {
   VigilPortfolioRow *row;
   double             churn_risk;
@@ -36,13 +38,13 @@ typedef struct
   char              *search_key;   /* name and id, case-folded */
   char              *touch_key;    /* its touches' texts, case-folded, or NULL */
   char              *sort_keys[VIGIL_CUSTOMER_N_TEXTS];  /* collation keys, GRefStrings */
-} CustomerData;
+};
 
 struct _VigilCustomer
 {
-  GObject       parent_instance;
+  GObject            parent_instance;
 
-  CustomerData  data;
+  VigilCustomerData *data;
 };
 
 G_DEFINE_FINAL_TYPE (VigilCustomer, vigil_customer, G_TYPE_OBJECT)
@@ -55,19 +57,39 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
-fill_sparkline (VigilCustomer *self,
-                GArray        *recent_health)
+fill_sparkline (VigilCustomerData              *data,
+                const VigilCustomerHealthPoint *recent,
+                guint                           n)
 {
-  guint n = recent_health != NULL ? recent_health->len : 0;
-
   /* Evenly thinned, always keeping the newest point. */
-  self->data.n_sparkline = MIN (n, SPARKLINE_POINTS);
-  for (guint i = 0; i < self->data.n_sparkline; i++)
+  data->n_sparkline = MIN (n, SPARKLINE_POINTS);
+  for (guint i = 0; i < data->n_sparkline; i++)
     {
-      guint from = n - 1 - (guint) ((guint64) (self->data.n_sparkline - 1 - i) * (n - 1) / MAX (self->data.n_sparkline - 1, 1));
+      guint from = n - 1 - (guint) ((guint64) (data->n_sparkline - 1 - i) * (n - 1) / MAX (data->n_sparkline - 1, 1));
 
-      self->data.sparkline[i] = g_array_index (recent_health, VigilHealthPoint, from).health;
+      data->sparkline[i] = recent[from].point.health;
     }
+}
+
+/* The name, else the id: what a list shows. */
+static const char *
+display_name_of (const VigilPortfolioRow *row)
+{
+  return row->latest->name != NULL ? row->latest->name : row->latest->customer_id;
+}
+
+void
+vigil_customer_data_free (VigilCustomerData *data)
+{
+  if (data == NULL)
+    return;
+  vigil_portfolio_row_free (data->row);
+  g_strfreev (data->churn_factors);
+  g_free (data->search_key);
+  g_free (data->touch_key);
+  for (guint i = 0; i < VIGIL_CUSTOMER_N_TEXTS; i++)
+    g_clear_pointer (&data->sort_keys[i], g_ref_string_release);
+  g_free (data);
 }
 
 static void
@@ -75,12 +97,7 @@ vigil_customer_finalize (GObject *object)
 {
   VigilCustomer *self = (VigilCustomer *) object;
 
-  g_clear_pointer (&self->data.row, vigil_portfolio_row_free);
-  g_clear_pointer (&self->data.churn_factors, g_strfreev);
-  g_clear_pointer (&self->data.search_key, g_free);
-  g_clear_pointer (&self->data.touch_key, g_free);
-  for (guint i = 0; i < VIGIL_CUSTOMER_N_TEXTS; i++)
-    g_clear_pointer (&self->data.sort_keys[i], g_ref_string_release);
+  g_clear_pointer (&self->data, vigil_customer_data_free);
 
   G_OBJECT_CLASS (vigil_customer_parent_class)->finalize (object);
 }
@@ -99,7 +116,6 @@ vigil_customer_class_init (VigilCustomerClass *klass)
 static void
 vigil_customer_init (VigilCustomer *self)
 {
-  self->data.churn_risk = NAN;
 }
 
 /**
@@ -136,45 +152,80 @@ collation_key (const char *text,
 }
 
 /**
- * vigil_customer_new:
+ * vigil_customer_data_new:
  * @row: (transfer full): the customer's portfolio row
  * @churn_factors: (transfer full) (nullable): the top reasons of the risk
- * @recent_health: (nullable): #VigilHealthPoint, oldest first
+ * @recent_health: (array length=n_recent) (nullable): the customer's
+ *   recent health, oldest first
+ * @touch_texts: (nullable): the text of the customer's touches (design
+ *   3.4), what the search finds it by besides its name and id
  * @shared_keys: (nullable): from vigil_customer_new_shared_keys(), for
  *   the customers read with this one (used from one thread at a time)
+ *
+ * All a customer knows, made off the main thread with the book it was
+ * read with: a new customer takes it (vigil_customer_new()), one
+ * already listed swaps it in (vigil_customer_take_data()).
  */
-VigilCustomer *
-vigil_customer_new (VigilPortfolioRow  *row,
-                    double              churn_risk,
-                    char              **churn_factors,
-                    guint               open_triggers,
-                    GArray             *recent_health,
-                    GHashTable         *shared_keys)
+VigilCustomerData *
+vigil_customer_data_new (VigilPortfolioRow               *row,
+                         double                           churn_risk,
+                         char                           **churn_factors,
+                         guint                            open_triggers,
+                         const VigilCustomerHealthPoint  *recent_health,
+                         guint                            n_recent,
+                         const char                      *touch_texts,
+                         GHashTable                      *shared_keys)
 {
-  VigilCustomer *self;
+  VigilCustomerData *data;
   const char *texts[VIGIL_CUSTOMER_N_TEXTS];
 
   g_return_val_if_fail (row != NULL && row->latest != NULL, NULL);
 
-  self = g_object_new (VIGIL_TYPE_CUSTOMER, NULL);
-  self->data.row = row;
-  self->data.churn_risk = churn_risk;
-  self->data.churn_factors = churn_factors != NULL ? churn_factors : g_new0 (char *, 1);
-  self->data.open_triggers = open_triggers;
-  fill_sparkline (self, recent_health);
+  data = g_new0 (VigilCustomerData, 1);
+  data->row = row;
+  data->churn_risk = churn_risk;
+  data->churn_factors = churn_factors != NULL ? churn_factors : g_new0 (char *, 1);
+  data->open_triggers = open_triggers;
+  fill_sparkline (data, recent_health, n_recent);
 
-  /* design 5: the search of the window and of saved views is one */
-  self->data.search_key = vigil_search_key_new (row);
+  /* design 5: the search of the window and of saved views is one; the
+   * window finds a customer by its touches too (design 3.4) */
+  data->search_key = vigil_search_key_new (row);
+  data->touch_key = touch_texts != NULL ? vigil_search_fold (touch_texts) : NULL;
 
   /* Sorting 10,000 names compares them ~140,000 times: collate once.
    * A book has a few owners, segments and plans: one key each, shared
    * by their customers; names are each a customer's own. */
-  texts[VIGIL_CUSTOMER_NAME] = vigil_customer_get_display_name (self);
+  texts[VIGIL_CUSTOMER_NAME] = display_name_of (row);
   texts[VIGIL_CUSTOMER_OWNER] = row->latest->owner;
   texts[VIGIL_CUSTOMER_SEGMENT] = row->latest->segment;
   texts[VIGIL_CUSTOMER_PLAN] = row->latest->plan;
   for (guint i = 0; i < VIGIL_CUSTOMER_N_TEXTS; i++)
-    self->data.sort_keys[i] = collation_key (texts[i], i == VIGIL_CUSTOMER_NAME ? NULL : shared_keys);
+    data->sort_keys[i] = collation_key (texts[i], i == VIGIL_CUSTOMER_NAME ? NULL : shared_keys);
+  return data;
+}
+
+/* The customer's store id, to find whose @data is. */
+gint64
+vigil_customer_data_get_store_id (const VigilCustomerData *data)
+{
+  g_return_val_if_fail (data != NULL, 0);
+  return data->row->customer_id;
+}
+
+/**
+ * vigil_customer_new:
+ * @data: (transfer full): what the customer knows
+ */
+VigilCustomer *
+vigil_customer_new (VigilCustomerData *data)
+{
+  VigilCustomer *self;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  self = g_object_new (VIGIL_TYPE_CUSTOMER, NULL);
+  self->data = data;
   return self;
 }
 
@@ -191,28 +242,28 @@ vigil_customer_get_sort_key (VigilCustomer     *self,
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
   g_return_val_if_fail (text < VIGIL_CUSTOMER_N_TEXTS, NULL);
 
-  return self->data.sort_keys[text];
+  return self->data->sort_keys[text];
 }
 
 const VigilPortfolioRow *
 vigil_customer_get_row (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->data.row;
+  return self->data->row;
 }
 
 gint64
 vigil_customer_get_store_id (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), 0);
-  return self->data.row->customer_id;
+  return self->data->row->customer_id;
 }
 
 const char *
 vigil_customer_get_id (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->data.row->latest->customer_id;
+  return self->data->row->latest->customer_id;
 }
 
 /* (nullable): the name the endpoint gave, if any */
@@ -220,7 +271,7 @@ const char *
 vigil_customer_get_name (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->data.row->latest->name;
+  return self->data->row->latest->name;
 }
 
 /* The name, else the id: what a list shows. */
@@ -228,28 +279,28 @@ const char *
 vigil_customer_get_display_name (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->data.row->latest->name != NULL ? self->data.row->latest->name : self->data.row->latest->customer_id;
+  return display_name_of (self->data->row);
 }
 
 const char *
 vigil_customer_get_owner (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->data.row->latest->owner;
+  return self->data->row->latest->owner;
 }
 
 const char *
 vigil_customer_get_segment (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->data.row->latest->segment;
+  return self->data->row->latest->segment;
 }
 
 const char *
 vigil_customer_get_plan (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return self->data.row->latest->plan;
+  return self->data->row->latest->plan;
 }
 
 /* NAN when no measure is known */
@@ -257,14 +308,14 @@ double
 vigil_customer_get_health (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
-  return self->data.row->score.health;
+  return self->data->row->score.health;
 }
 
 VigilTier
 vigil_customer_get_tier (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), VIGIL_TIER_NONE);
-  return self->data.row->score.tier;
+  return self->data->row->score.tier;
 }
 
 /* The change over 7 days, NAN when the history is shorter. */
@@ -272,28 +323,28 @@ double
 vigil_customer_get_trend (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
-  return self->data.row->trends[VIGIL_TREND_7D];
+  return self->data->row->trends[VIGIL_TREND_7D];
 }
 
 double
 vigil_customer_get_churn_risk (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
-  return self->data.churn_risk;
+  return self->data->churn_risk;
 }
 
 const char * const *
 vigil_customer_get_churn_factors (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return (const char * const *) self->data.churn_factors;
+  return (const char * const *) self->data->churn_factors;
 }
 
 double
 vigil_customer_get_mrr (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
-  return self->data.row->latest->mrr;
+  return self->data->row->latest->mrr;
 }
 
 /* design 3.2: churn risk × MRR, NAN when either is unknown */
@@ -301,7 +352,7 @@ double
 vigil_customer_get_at_stake (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
-  return vigil_churn_at_stake (self->data.churn_risk, self->data.row->latest->mrr);
+  return vigil_churn_at_stake (self->data->churn_risk, self->data->row->latest->mrr);
 }
 
 /* design 3.2: whether the customer is in @book (the active book, the
@@ -311,14 +362,14 @@ vigil_customer_in_book (VigilCustomer *self,
                         VigilBook      book)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), FALSE);
-  return vigil_portfolio_row_in_book (self->data.row, book);
+  return vigil_portfolio_row_in_book (self->data->row, book);
 }
 
 gint32
 vigil_customer_get_renewal_day (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), VIGIL_UNKNOWN_DAY);
-  return self->data.row->latest->renewal_day;
+  return self->data->row->latest->renewal_day;
 }
 
 /* seats used / seats, NAN when unknown */
@@ -329,7 +380,7 @@ vigil_customer_get_seat_use (VigilCustomer *self)
 
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NAN);
 
-  latest = self->data.row->latest;
+  latest = self->data->row->latest;
   if (latest->seats == VIGIL_UNKNOWN || latest->seats_used == VIGIL_UNKNOWN || latest->seats <= 0)
     return NAN;
   return (double) latest->seats_used / (double) latest->seats;
@@ -339,7 +390,7 @@ gint64
 vigil_customer_get_last_active (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), VIGIL_UNKNOWN);
-  return self->data.row->latest->last_active;
+  return self->data->row->latest->last_active;
 }
 
 /* Returns: when the CSM last touched the customer (design 3.4), or
@@ -348,14 +399,14 @@ gint64
 vigil_customer_get_last_touch (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), VIGIL_UNKNOWN);
-  return self->data.row->last_touch;
+  return self->data->row->last_touch;
 }
 
 guint
 vigil_customer_get_open_triggers (VigilCustomer *self)
 {
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), 0);
-  return self->data.open_triggers;
+  return self->data->open_triggers;
 }
 
 /* The recent health, oldest first, at most a few dozen points. */
@@ -366,8 +417,8 @@ vigil_customer_get_sparkline (VigilCustomer *self,
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
   g_return_val_if_fail (out_n != NULL, NULL);
 
-  *out_n = self->data.n_sparkline;
-  return self->data.sparkline;
+  *out_n = self->data->n_sparkline;
+  return self->data->sparkline;
 }
 
 /**
@@ -385,47 +436,33 @@ vigil_customer_matches (VigilCustomer *self,
 
   /* design 5: the search of the window and of saved views is one; the
    * window finds a customer by its touches too (design 3.4) */
-  return vigil_search_key_matches (self->data.search_key, folded_query) ||
-         (self->data.touch_key != NULL && strstr (self->data.touch_key, folded_query) != NULL);
+  return vigil_search_key_matches (self->data->search_key, folded_query) ||
+         (self->data->touch_key != NULL && strstr (self->data->touch_key, folded_query) != NULL);
 }
 
 /**
- * vigil_customer_set_touch_texts:
- * @texts: (nullable): the text of the customer's touches (design 3.4)
+ * vigil_customer_take_data:
+ * @data: (transfer full): the same customer as read again
  *
- * What the search finds the customer by besides its name and id; set
- * when the customer is read, before it is listed.
- */
-void
-vigil_customer_set_touch_texts (VigilCustomer *self,
-                                const char    *texts)
-{
-  g_return_if_fail (VIGIL_IS_CUSTOMER (self));
-
-  g_free (self->data.touch_key);
-  self->data.touch_key = texts != NULL ? vigil_search_fold (texts) : NULL;
-}
-
-/**
- * vigil_customer_update:
- * @fresh: the same customer as read again; it gets @self's old data
+ * Moves what a reload read into @self, which keeps its identity in every
+ * list, and says so with ::changed.
  *
- * Moves what @fresh knows into @self, which keeps its identity in every
- * list, and says so with ::changed. @fresh is left with the old data,
- * to be dropped with it.
+ * Returns: (transfer full): what @self knew before, to be freed
+ *   (vigil_customer_data_free(), on any thread: no view holds it once
+ *   ::changed was emitted)
  */
-void
-vigil_customer_update (VigilCustomer *self,
-                       VigilCustomer *fresh)
+VigilCustomerData *
+vigil_customer_take_data (VigilCustomer     *self,
+                          VigilCustomerData *data)
 {
-  CustomerData old;
+  VigilCustomerData *old;
 
-  g_return_if_fail (VIGIL_IS_CUSTOMER (self));
-  g_return_if_fail (VIGIL_IS_CUSTOMER (fresh));
-  g_return_if_fail (self->data.row->customer_id == fresh->data.row->customer_id);
+  g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (self->data->row->customer_id == data->row->customer_id, NULL);
 
   old = self->data;
-  self->data = fresh->data;
-  fresh->data = old;
+  self->data = data;
   g_signal_emit (self, signals[CHANGED], 0);
+  return old;
 }

@@ -27,16 +27,26 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (VigilCustomer, vigil_customer, VIGIL, CUSTOMER, GObject)
 
+/* All a customer knows, read with the book (vigil_customer_data_new()). */
+typedef struct _VigilCustomerData VigilCustomerData;
+
 /* One of a customer's texts, such as vigil_customer_get_owner(). */
 typedef const char *(*VigilCustomerGetText) (VigilCustomer *self);
 
 GHashTable              *vigil_customer_new_shared_keys    (void);
-VigilCustomer           *vigil_customer_new                (VigilPortfolioRow   *row,
+VigilCustomerData       *vigil_customer_data_new           (VigilPortfolioRow   *row,
                                                             double               churn_risk,
                                                             char               **churn_factors,
                                                             guint                open_triggers,
-                                                            GArray              *recent_health,
+                                                            const VigilCustomerHealthPoint *recent_health,
+                                                            guint                n_recent,
+                                                            const char          *touch_texts,
                                                             GHashTable          *shared_keys);
+gint64                   vigil_customer_data_get_store_id  (const VigilCustomerData *data);
+void                     vigil_customer_data_free          (VigilCustomerData   *data);
+VigilCustomer           *vigil_customer_new                (VigilCustomerData   *data);
+VigilCustomerData       *vigil_customer_take_data          (VigilCustomer       *self,
+                                                            VigilCustomerData   *data);
 const VigilPortfolioRow *vigil_customer_get_row            (VigilCustomer       *self);
 gint64                   vigil_customer_get_store_id       (VigilCustomer       *self);
 const char              *vigil_customer_get_id             (VigilCustomer       *self);
@@ -58,8 +68,6 @@ gint32                   vigil_customer_get_renewal_day    (VigilCustomer       
 double                   vigil_customer_get_seat_use       (VigilCustomer       *self);
 gint64                   vigil_customer_get_last_active    (VigilCustomer       *self);
 gint64                   vigil_customer_get_last_touch     (VigilCustomer       *self);
-void                     vigil_customer_set_touch_texts    (VigilCustomer       *self,
-                                                            const char          *texts);
 guint                    vigil_customer_get_open_triggers  (VigilCustomer       *self);
 const double            *vigil_customer_get_sparkline      (VigilCustomer       *self,
                                                             guint               *out_n);
@@ -67,7 +75,7 @@ const char              *vigil_customer_get_sort_key       (VigilCustomer       
                                                             VigilCustomerText    text);
 gboolean                 vigil_customer_matches            (VigilCustomer       *self,
                                                             const char          *folded_query);
-void                     vigil_customer_update             (VigilCustomer       *self,
-                                                            VigilCustomer       *fresh);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilCustomerData, vigil_customer_data_free)
 
 G_END_DECLS

@@ -91,7 +91,7 @@ static guint signals[N_SIGNALS];
 /* What one reload reads. */
 typedef struct
 {
-  GPtrArray      *customers;
+  GPtrArray      *customers;      /* of VigilCustomerData; after the reload, what it replaced */
   GPtrArray      *triggers;
   GPtrArray      *sources;
   VigilScorecard *scorecard;
@@ -169,23 +169,51 @@ count_triggers (GPtrArray *triggers)
   return counts;
 }
 
-static VigilCustomer *
-make_customer (VigilPortfolioRow *row,
-               VigilChurnModel   *churn,
-               GHashTable        *trigger_counts,
-               GHashTable        *recent,
-               GHashTable        *touch_texts,
-               GHashTable        *shared_keys)
+/* The customers' recent health, walked beside the book's rows: both are
+ * in customer id order. */
+typedef struct
+{
+  GArray *points;  /* of VigilCustomerHealthPoint */
+  guint   next;
+} RecentHealth;
+
+/* Moves @recent on to @customer_id's points; returns them and their
+ * number in @out_n. */
+static const VigilCustomerHealthPoint *
+recent_health_of (RecentHealth *recent,
+                  gint64        customer_id,
+                  guint        *out_n)
+{
+  const VigilCustomerHealthPoint *points = (const VigilCustomerHealthPoint *) recent->points->data;
+  guint first;
+
+  while (recent->next < recent->points->len && points[recent->next].customer_id < customer_id)
+    recent->next++;
+  first = recent->next;
+  while (recent->next < recent->points->len && points[recent->next].customer_id == customer_id)
+    recent->next++;
+  *out_n = recent->next - first;
+  return points + first;
+}
+
+static VigilCustomerData *
+make_customer_data (VigilPortfolioRow *row,
+                    VigilChurnModel   *churn,
+                    GHashTable        *trigger_counts,
+                    RecentHealth      *recent,
+                    GHashTable        *touch_texts,
+                    GHashTable        *shared_keys)
 {
   char **factors = NULL;
   double risk = vigil_churn_risk_of (churn, row, &factors);
-  VigilCustomer *customer;
+  gint64 id = row->customer_id;
+  const VigilCustomerHealthPoint *points;
+  guint n_points;
 
-  customer = vigil_customer_new (row, risk, factors,
-                                 GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &row->customer_id)),
-                                 g_hash_table_lookup (recent, &row->customer_id), shared_keys);
-  vigil_customer_set_touch_texts (customer, g_hash_table_lookup (touch_texts, &row->customer_id));
-  return customer;
+  points = recent_health_of (recent, id, &n_points);
+  return vigil_customer_data_new (row, risk, factors,
+                                  GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &id)),
+                                  points, n_points, g_hash_table_lookup (touch_texts, &id), shared_keys);
 }
 
 static int
@@ -224,7 +252,7 @@ load_work (VigilStore  *store,
   LoadResult *result = g_new0 (LoadResult, 1);
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(VigilChurnModel) churn = NULL;
-  g_autoptr(GHashTable) recent = NULL;
+  RecentHealth recent = { NULL, 0 };
   g_autoptr(GHashTable) trigger_counts = NULL;
   g_autoptr(GHashTable) touch_texts = NULL;
   g_autoptr(GHashTable) shared_keys = vigil_customer_new_shared_keys ();
@@ -234,8 +262,10 @@ load_work (VigilStore  *store,
   if (!(result->scorecard = vigil_store_load_scorecard (store, error)) ||
       /* Churned customers too: the table's Churned view lists them and
        * their pages still open (design 5); the views leave them out of
-       * the active book's figures. */
-      !(rows = vigil_store_list_book (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, error)) ||
+       * the active book's figures. The window shows and ranks by what
+       * the scores and the churn risk read; the columns only the
+       * triggers' rules read would cost four index seeks a customer. */
+      !(rows = vigil_store_list_book_scores (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, error)) ||
       !(result->triggers = vigil_store_list_triggers (store, now, error)) ||
       !(result->sources = vigil_store_list_sources (store, error)) ||
       /* the search finds customers by what their touches say (design 5) */
@@ -253,10 +283,10 @@ load_work (VigilStore  *store,
 
   /* An empty book has no latest time: every sparkline is empty, and the
    * span must not reach below the first representable second. */
-  if (!(recent = vigil_store_list_recent_health (store,
-                                                 rows->len > 0 ? result->latest_time - SPARKLINE_SPAN_S
-                                                               : G_MAXINT64,
-                                                 error)))
+  if (!(recent.points = vigil_store_list_recent_health_points (store,
+                                                               rows->len > 0 ? result->latest_time - SPARKLINE_SPAN_S
+                                                                             : G_MAXINT64,
+                                                               error)))
     {
       load_result_free (result);
       return NULL;
@@ -266,11 +296,14 @@ load_work (VigilStore  *store,
   result->book_texts[BOOK_SEGMENTS] = list_row_texts (rows, G_STRUCT_OFFSET (VigilSnapshot, segment));
   result->book_texts[BOOK_PLANS] = list_row_texts (rows, G_STRUCT_OFFSET (VigilSnapshot, plan));
   trigger_counts = count_triggers (result->triggers);
-  result->customers = g_ptr_array_new_full (rows->len, g_object_unref);
+  /* design 7: every customer's data is made here, off the main thread; the main
+   * thread only moves it into the customers listed (merge_customers()). */
+  result->customers = g_ptr_array_new_full (rows->len, (GDestroyNotify) vigil_customer_data_free);
   for (guint i = 0; i < rows->len; i++)
     g_ptr_array_add (result->customers,
-                     make_customer (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, recent, touch_texts,
-                                    shared_keys));
+                     make_customer_data (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, &recent,
+                                         touch_texts, shared_keys));
+  g_array_unref (recent.points);
   g_debug ("Read %u customers in %.0f ms", result->customers->len, (g_get_monotonic_time () - started) / 1e3);
   return result;
 }
@@ -347,30 +380,41 @@ announce_new_triggers (VigilPortfolio *self,
 /* Customers already listed are updated in place, so that the lists keep
  * their row widgets (a list rebinds the rows of items it still holds, but
  * builds new rows for new items, which for a whole book stalls the main
- * loop); the fresh objects of those are left holding the old data. */
+ * loop). @fresh's data moves into the customers; what they knew before
+ * takes its place, to be freed off the main thread. When the reload
+ * brought exactly the customers listed (a poll), the index by id stays. */
 static GPtrArray *
 merge_customers (VigilPortfolio *self,
                  GPtrArray      *fresh)
 {
-  GHashTable *by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   GPtrArray *listed = g_ptr_array_new_full (fresh->len, g_object_unref);
+  guint kept = 0;
 
   for (guint i = 0; i < fresh->len; i++)
     {
-      VigilCustomer *customer = g_ptr_array_index (fresh, i);
-      gint64 id = vigil_customer_get_store_id (customer);
-      VigilCustomer *existing = g_hash_table_lookup (self->by_id, &id);
+      gint64 id = vigil_customer_data_get_store_id (fresh->pdata[i]);
+      VigilCustomer *customer = g_hash_table_lookup (self->by_id, &id);
 
-      if (existing != NULL)
+      if (customer != NULL)
         {
-          vigil_customer_update (existing, customer);
-          customer = existing;
+          fresh->pdata[i] = vigil_customer_take_data (customer, fresh->pdata[i]);
+          g_ptr_array_add (listed, g_object_ref (customer));
+          kept++;
         }
-      g_ptr_array_add (listed, g_object_ref (customer));
-      g_hash_table_insert (by_id, g_memdup2 (&id, sizeof id), customer);
+      else
+        g_ptr_array_add (listed, vigil_customer_new (g_steal_pointer (&fresh->pdata[i])));
     }
-  g_hash_table_unref (self->by_id);
-  self->by_id = by_id;
+
+  if (kept != fresh->len || kept != g_hash_table_size (self->by_id))
+    {
+      g_hash_table_remove_all (self->by_id);
+      for (guint i = 0; i < listed->len; i++)
+        {
+          gint64 id = vigil_customer_get_store_id (listed->pdata[i]);
+
+          g_hash_table_insert (self->by_id, g_memdup2 (&id, sizeof id), listed->pdata[i]);
+        }
+    }
   return listed;
 }
 
@@ -410,8 +454,8 @@ free_load_result_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* What a reload replaced (a whole book of rows) is freed on a worker
- * thread: no view holds any of it any more. */
+/* What a reload replaced (a whole book of rows, the customers' old data)
+ * is freed on a worker thread: no view holds any of it any more. */
 static void
 free_load_result_later (LoadResult *result)
 {
