@@ -24,6 +24,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-filter-list.h"
 #include "vigil-format.h"
 #include "vigil-health-cell.h"
 #include "vigil-portfolio-view.h"
@@ -45,8 +46,7 @@ struct _VigilPortfolioView
 
   VigilPortfolio     *portfolio;
   GtkSortListModel   *sorted;
-  GtkFilterListModel *filtered;
-  GtkCustomFilter    *filter;
+  VigilFilterList    *filtered;
   GtkStringList      *owners;
   GtkStringList      *segments;
   char               *query;        /* case-folded search */
@@ -902,11 +902,34 @@ scroll_to_top (VigilPortfolioView *self)
       gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
 }
 
+static void selection_changed_cb (VigilPortfolioView *self);
+
+/* design 7: the table is at its top before the list changes, where the
+ * list lets it keep its rows (vigil-filter-list.c), and the customer
+ * selected stays selected while it is shown: the list's two steps may
+ * take it out and back, which is no change of selection. */
 static void
 refilter (VigilPortfolioView *self,
           GtkFilterChange     change)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
+  g_autoptr(VigilCustomer) selected = NULL;
+  guint position;
+
+  if (selection == NULL)
+    return;
+  selected = gtk_single_selection_get_selected_item (selection);
+  if (selected != NULL)
+    g_object_ref (selected);
+  scroll_to_top (self);
+  g_signal_handlers_block_by_func (selection, selection_changed_cb, self);
+  vigil_filter_list_refilter (self->filtered, change);
+  if (selected != NULL && gtk_single_selection_get_selected_item (selection) != selected &&
+      vigil_filter_list_find (self->filtered, selected, &position))
+    gtk_single_selection_set_selected (selection, position);
+  g_signal_handlers_unblock_by_func (selection, selection_changed_cb, self);
+  if (gtk_single_selection_get_selected_item (selection) != selected)
+    selection_changed_cb (self);
   scroll_to_top (self);
 }
 
@@ -1124,7 +1147,6 @@ vigil_portfolio_view_dispose (GObject *object)
   g_clear_object (&self->portfolio);
   g_clear_object (&self->sorted);
   g_clear_object (&self->filtered);
-  g_clear_object (&self->filter);
 
   G_OBJECT_CLASS (vigil_portfolio_view_parent_class)->dispose (object);
 }
@@ -1246,9 +1268,7 @@ vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
   self->portfolio = g_object_ref (portfolio);
   self->sorted = gtk_sort_list_model_new (g_object_ref (vigil_portfolio_get_customers (portfolio)),
                                           g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)),
-                                              g_object_ref (GTK_FILTER (self->filter)));
+  self->filtered = vigil_filter_list_new (G_LIST_MODEL (self->sorted), filter_func, self);
   selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
