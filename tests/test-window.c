@@ -3073,6 +3073,49 @@ test_window_inbox (void)
   inbox_book_clear (&book);
 }
 
+static gboolean
+is_label_of (GtkWidget  *widget,
+             const char *text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* design 7: the rows GTK builds beyond the first screen are filled a
+ * few a frame; each comes to show its own customer and triggers. */
+static void
+test_window_inbox_fills (void)
+{
+  InboxBook book = { 0 };
+  GListModel *inbox;
+  guint positions[] = { 0, 150 };
+
+  inbox_book_init (&book);
+  inbox = vigil_triggers_page_get_model (book.page);
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), ==, INBOX_CUSTOMERS);
+  for (guint p = 0; p < G_N_ELEMENTS (positions); p++)
+    {
+      VigilInboxItem *item = inbox_item (inbox, positions[p]);
+      GPtrArray *item_triggers = vigil_inbox_item_get_triggers (item);
+      g_autofree char *row_name = g_strdup_printf ("customer-%" G_GINT64_FORMAT,
+                                                   vigil_inbox_item_get_customer_id (item));
+      GtkWidget *row;
+      Lookup lookup;
+
+      for (guint t = 0; t < item_triggers->len; t++)
+        {
+          g_autofree char *line_name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT,
+                                                        ((VigilTriggerRow *) item_triggers->pdata[t])->id);
+
+          lookup = (Lookup) { GTK_WIDGET (book.page), line_name };
+          g_assert_true (wait_for (widget_is_there, &lookup));
+        }
+      row = find_named (GTK_WIDGET (book.page), row_name);
+      g_assert_nonnull (row);
+      g_assert_nonnull (find_widget (row, is_label_of, vigil_inbox_item_get_name (item)));
+    }
+  inbox_book_clear (&book);
+}
+
 /* design 5: the inbox and the overview follow a reload that came while
  * they were hidden as soon as they are shown: a trigger worked and a
  * customer churned behind another page show there. */
@@ -3292,6 +3335,7 @@ main (int    argc,
   g_test_add_func ("/window/sections", test_window_sections);
   g_test_add_func ("/window/merge", test_window_merge);
   g_test_add_func ("/window/inbox", test_window_inbox);
+  g_test_add_func ("/window/inbox-fills", test_window_inbox_fills);
   g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
   g_test_add_func ("/window/book-texts", test_window_book_texts);
 
