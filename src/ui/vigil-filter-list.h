@@ -19,9 +19,20 @@ G_DECLARE_FINAL_TYPE (VigilFilterList, vigil_filter_list, VIGIL, FILTER_LIST, GO
 typedef gboolean (*VigilFilterListFunc) (gpointer item,
                                          gpointer user_data);
 
+/* Fills @order with the positions of @items (0 to @n_items - 1, as it
+ * holds them on the call) in the order shown. */
+typedef void (*VigilFilterListSortFunc) (gpointer *items,
+                                         guint     n_items,
+                                         guint    *order,
+                                         gpointer  user_data);
+
 VigilFilterList *vigil_filter_list_new      (GListModel          *source,
                                              VigilFilterListFunc  func,
                                              gpointer             user_data);
+void             vigil_filter_list_set_sort (VigilFilterList         *self,
+                                             VigilFilterListSortFunc  sort_func,
+                                             gpointer                 user_data);
+void             vigil_filter_list_resort   (VigilFilterList     *self);
 void             vigil_filter_list_refilter (VigilFilterList     *self,
                                              GtkFilterChange      change);
 gboolean         vigil_filter_list_find     (VigilFilterList     *self,
