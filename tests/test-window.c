@@ -498,9 +498,9 @@ count_cb (gpointer  instance,
   (*count)++;
 }
 
-/* design 7: a search that still shows the customer selected keeps it
- * selected, wherever it moves, and says nothing; one that hides it
- * leaves none selected, and says so once. */
+/* design 7: a search or a sort that still shows the customer selected
+ * keeps it selected, wherever it moves, and says nothing; a search that
+ * hides it leaves none selected, and says so once. */
 static void
 test_window_search_keeps_selection (Fixture       *f,
                                     gconstpointer  data)
@@ -526,6 +526,14 @@ test_window_search_keeps_selection (Fixture       *f,
   g_assert_true (vigil_portfolio_view_get_selected (view) == chosen);
   g_assert_true (vigil_filter_list_find (VIGIL_FILTER_LIST (list), chosen, &position));
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, position);
+  g_assert_cmpuint (changes, ==, 0);
+
+  /* Sorted another way: still selected, wherever it goes. */
+  vigil_portfolio_view_sort_by (view, "name", GTK_SORT_ASCENDING);
+  g_assert_true (vigil_portfolio_view_get_selected (view) == chosen);
+  g_assert_cmpuint (changes, ==, 0);
+  vigil_portfolio_view_sort_by (view, "name", GTK_SORT_DESCENDING);
+  g_assert_true (vigil_portfolio_view_get_selected (view) == chosen);
   g_assert_cmpuint (changes, ==, 0);
 
   /* Its own id: it alone, on top. */

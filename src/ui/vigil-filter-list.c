@@ -16,19 +16,22 @@
  * it likes: the table's works out each item's keys once, not at each
  * of the million comparisons a sort of 100,000 customers makes.
  *
- * And it tells a list view of a new result in the order that lets the
- * view keep its rows. GTK 4.8 destroys the row widgets of the items a
- * change removes, unless the change adds the same items back, and builds
- * new ones (a row of the portfolio table is some thirty widgets) for the
- * items it adds; rows that a change only moves out of the view's range it
- * keeps and binds to the items that need one. So a new result goes in
- * two steps: its items are inserted where the two results part (the
- * first item of the old one going with them when they part at the top,
- * so that the view's anchor stays at the top rather than following that
- * item down), which moves the old rows out of range to be bound to the
- * new items; then the rest of the old result, which has no rows left,
- * is removed. Between the two the list holds the old items after the
- * new ones; it settles before vigil_filter_list_refilter() returns.
+ * And it tells a list view of a new result, or a new order, in the
+ * order that lets the view keep its rows. GTK 4.8 destroys the row
+ * widgets of the items a change removes, unless the change adds the same
+ * items back, and builds new ones (a row of the portfolio table is some
+ * thirty widgets) for the items it adds; rows that a change only moves
+ * out of the view's range it keeps and binds to the items that need one;
+ * and when a change removes the item its anchor is on, it looks for that
+ * item among all those the change adds (100,000 of them in a sort).
+ * So a new result goes in steps: its items are inserted after the first
+ * old item that parts from them, which moves the old rows after it out
+ * of range, to be bound to the new items; then that one item is removed
+ * (the view's anchor, when the results part at the top, stays at the top
+ * rather than following it, and looks for it among no items added); then
+ * the rest of the old result, which has no rows left. Between the steps
+ * the list holds old items beside new ones; it settles before
+ * vigil_filter_list_refilter() or vigil_filter_list_resort() returns.
  */
 
 #define G_LOG_DOMAIN "vigil-filter-list"
@@ -56,6 +59,8 @@ struct _VigilFilterList
 };
 
 static void vigil_filter_list_model_init (GListModelInterface *iface);
+static void tell_new_result              (VigilFilterList     *self,
+                                          GArray              *old);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (VigilFilterList, vigil_filter_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, vigil_filter_list_model_init))
@@ -277,23 +282,19 @@ vigil_filter_list_set_sort (VigilFilterList         *self,
  * vigil_filter_list_resort:
  *
  * Sorts the items again (the sort function's order changed), and tells
- * of the new order as one change of all the items, as GtkSortListModel
- * does: a list view keeps the rows of the items it shows wherever they go.
+ * of the new order as of a new result (see the top of this file).
  */
 void
 vigil_filter_list_resort (VigilFilterList *self)
 {
   g_autoptr(GArray) old = NULL;
-  guint n;
 
   g_return_if_fail (VIGIL_IS_FILTER_LIST (self));
 
   sort_items (self);
   old = self->shown;
   self->shown = shown_of (self);
-  n = self->shown->len;
-  if (old->len != n || memcmp (old->data, self->shown->data, n * sizeof (guint)) != 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old->len, n);
+  tell_new_result (self, old);
 }
 
 /* The length of what @a and @b start with alike. */
@@ -309,6 +310,57 @@ common_start (GArray *a,
   return i;
 }
 
+/* The list holds @parts, each a run of positions into the items. */
+static void
+hold (VigilFilterList *self,
+      const guint     *parts[],
+      const guint      lengths[],
+      guint            n_parts)
+{
+  g_array_set_size (self->shown, 0);
+  for (guint p = 0; p < n_parts; p++)
+    g_array_append_vals (self->shown, parts[p], lengths[p]);
+}
+
+/* Tells how the list went from @old to what it shows, in the steps that
+ * let a list view keep its rows (see the top of this file): the new
+ * items inserted after the first old one that parts from them, then
+ * that one removed (a list view's anchor on it stays where it was,
+ * rather than following it or looking for it among the items added),
+ * then the rest of the old ones. */
+static void
+tell_new_result (VigilFilterList *self,
+                 GArray          *old)
+{
+  g_autoptr(GArray) settled = NULL;
+  guint n_old = old->len;
+  guint n_new = self->shown->len;
+  guint start = common_start (old, self->shown);
+  const guint *o, *n;
+
+  if (start == n_old && start == n_new)
+    return;
+  if (start == n_old || start == n_new)
+    {
+      g_list_model_items_changed (G_LIST_MODEL (self), start, n_old - start, n_new - start);
+      return;
+    }
+
+  settled = self->shown;
+  self->shown = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_new + n_old - start);
+  o = (const guint *) old->data;
+  n = (const guint *) settled->data;
+  hold (self, (const guint *[]) { n, o + start, n + start, o + start + 1 },
+        (const guint[]) { start, 1, n_new - start, n_old - start - 1 }, 4);
+  g_list_model_items_changed (G_LIST_MODEL (self), start + 1, 0, n_new - start);
+  hold (self, (const guint *[]) { n, o + start + 1 }, (const guint[]) { n_new, n_old - start - 1 }, 2);
+  g_list_model_items_changed (G_LIST_MODEL (self), start, 1, 0);
+  g_array_unref (self->shown);
+  self->shown = g_steal_pointer (&settled);
+  if (n_old - start - 1 > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), n_new, n_old - start - 1, 0);
+}
+
 /**
  * vigil_filter_list_refilter:
  * @change: how the function's answers changed: %GTK_FILTER_CHANGE_MORE_STRICT
@@ -322,7 +374,6 @@ vigil_filter_list_refilter (VigilFilterList *self,
                             GtkFilterChange  change)
 {
   g_autoptr(GArray) old = NULL;
-  guint start, n_old, n_new;
 
   g_return_if_fail (VIGIL_IS_FILTER_LIST (self));
 
@@ -338,33 +389,7 @@ vigil_filter_list_refilter (VigilFilterList *self,
 
   old = self->shown;
   self->shown = shown_of (self);
-  n_old = old->len;
-  n_new = self->shown->len;
-  start = common_start (old, self->shown);
-  if (start == n_old && start == n_new)
-    return;
-  if (start == n_old || start == n_new)
-    {
-      g_list_model_items_changed (G_LIST_MODEL (self), start, n_old - start, n_new - start);
-      return;
-    }
-
-  /* The new items where the results part, the old ones after them;
-   * the old one at the top goes with that step (see above). */
-  {
-    g_autoptr(GArray) settled = g_steal_pointer (&self->shown);
-    guint taken = start == 0 ? 1 : 0;
-
-    self->shown = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_new + n_old - start - taken);
-    g_array_append_vals (self->shown, settled->data, n_new);
-    g_array_append_vals (self->shown, &g_array_index (old, guint, start + taken), n_old - start - taken);
-    g_list_model_items_changed (G_LIST_MODEL (self), start, taken, n_new - start);
-
-    g_array_unref (self->shown);
-    self->shown = g_steal_pointer (&settled);
-    if (n_old - start - taken > 0)
-      g_list_model_items_changed (G_LIST_MODEL (self), n_new, n_old - start - taken, 0);
-  }
+  tell_new_result (self, old);
 }
 
 /**

@@ -1047,11 +1047,13 @@ static void selection_changed_cb (VigilPortfolioView *self);
 
 /* design 7: the table is at its top before the list changes, where the
  * list lets it keep its rows (vigil-filter-list.c), and the customer
- * selected stays selected while it is shown: the list's two steps may
- * take it out and back, which is no change of selection. */
+ * selected stays selected while it is shown: the list's steps may take
+ * it out and back, which is no change of selection. The list is sorted
+ * again (@sort), or filtered again as @change says. */
 static void
-refilter (VigilPortfolioView *self,
-          GtkFilterChange     change)
+update_list (VigilPortfolioView *self,
+             gboolean            sort,
+             GtkFilterChange     change)
 {
   GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
   g_autoptr(VigilCustomer) selected = NULL;
@@ -1064,7 +1066,10 @@ refilter (VigilPortfolioView *self,
     g_object_ref (selected);
   scroll_to_top (self);
   g_signal_handlers_block_by_func (selection, selection_changed_cb, self);
-  vigil_filter_list_refilter (self->filtered, change);
+  if (sort)
+    vigil_filter_list_resort (self->filtered);
+  else
+    vigil_filter_list_refilter (self->filtered, change);
   if (selected != NULL && gtk_single_selection_get_selected_item (selection) != selected &&
       vigil_filter_list_find (self->filtered, selected, &position))
     gtk_single_selection_set_selected (selection, position);
@@ -1072,6 +1077,13 @@ refilter (VigilPortfolioView *self,
   if (gtk_single_selection_get_selected_item (selection) != selected)
     selection_changed_cb (self);
   scroll_to_top (self);
+}
+
+static void
+refilter (VigilPortfolioView *self,
+          GtkFilterChange     change)
+{
+  update_list (self, FALSE, change);
 }
 
 static void
@@ -1200,11 +1212,10 @@ portfolio_loaded_cb (VigilPortfolioView *self)
 static void
 sort_changed_cb (VigilPortfolioView *self)
 {
-  vigil_filter_list_resort (self->filtered);
   /* A click chose it: the column titles say which. */
   if (!self->sorting)
     self->sort_column = NULL;
-  scroll_to_top (self);
+  update_list (self, TRUE, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
