@@ -18,6 +18,7 @@
 #include "vigil-demo.h"
 #include "vigil-application.h"
 #include "vigil-customer-page.h"
+#include "vigil-filter-list.h"
 #include "vigil-inbox-item.h"
 #include "vigil-customer-section.h"
 #include "vigil-format.h"
@@ -485,6 +486,193 @@ test_window_search_and_filters (Fixture       *f,
 
   vigil_portfolio_view_set_filters (view, VIGIL_TIER_NONE, NULL, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_active);
+}
+
+static gboolean is_column_view (GtkWidget  *widget,
+                                const char *unused);
+
+static void
+count_cb (gpointer  instance,
+          guint    *count)
+{
+  (*count)++;
+}
+
+/* design 7: a search or a sort that still shows the customer selected
+ * keeps it selected, wherever it moves, and says nothing; a search that
+ * hides it leaves none selected, and says so once. */
+static void
+test_window_search_keeps_selection (Fixture       *f,
+                                    gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  GtkWidget *table = find_widget (GTK_WIDGET (view), is_column_view, NULL);
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (table)));
+  GListModel *list = vigil_portfolio_view_get_shown (view);
+  guint n = g_list_model_get_n_items (list);
+  VigilCustomer *chosen = shown (view, n - 1);
+  const char *id = vigil_customer_get_id (chosen);
+  g_autofree char *part = g_strndup (id, strlen (id) - 1);
+  guint changes = 0;
+  guint position;
+
+  /* The last customer shown, selected; a search by most of its id
+   * brings it near the top. */
+  gtk_single_selection_set_selected (selection, n - 1);
+  g_assert_true (vigil_portfolio_view_get_selected (view) == chosen);
+  g_signal_connect (view, "selection-changed", G_CALLBACK (count_cb), &changes);
+  vigil_portfolio_view_set_search (view, part);
+  g_assert_cmpuint (g_list_model_get_n_items (list), <, n);
+  g_assert_true (vigil_portfolio_view_get_selected (view) == chosen);
+  g_assert_true (vigil_filter_list_find (VIGIL_FILTER_LIST (list), chosen, &position));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, position);
+  g_assert_cmpuint (changes, ==, 0);
+
+  /* Sorted another way: still selected, wherever it goes. */
+  vigil_portfolio_view_sort_by (view, "name", GTK_SORT_ASCENDING);
+  g_assert_true (vigil_portfolio_view_get_selected (view) == chosen);
+  g_assert_cmpuint (changes, ==, 0);
+  vigil_portfolio_view_sort_by (view, "name", GTK_SORT_DESCENDING);
+  g_assert_true (vigil_portfolio_view_get_selected (view) == chosen);
+  g_assert_cmpuint (changes, ==, 0);
+
+  /* Its own id: it alone, on top. */
+  vigil_portfolio_view_set_search (view, vigil_customer_get_id (chosen));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_true (vigil_portfolio_view_get_selected (view) == chosen);
+  g_assert_cmpuint (changes, ==, 0);
+
+  /* A search that does not find it: none selected. */
+  vigil_portfolio_view_set_search (view, "no customer is called this");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  g_assert_null (vigil_portfolio_view_get_selected (view));
+  g_assert_cmpuint (changes, ==, 1);
+  vigil_portfolio_view_set_search (view, "");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, n);
+  g_signal_handlers_disconnect_by_func (view, count_cb, &changes);
+}
+
+/* An observer of a VigilFilterList: a copy of it kept by its
+ * items-changed alone, reading the items the list holds at each. */
+static void
+mirror_changed_cb (GListModel *list,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   GPtrArray  *mirror)
+{
+  g_assert_cmpuint (position + removed, <=, mirror->len);
+  g_assert_cmpuint (mirror->len - removed + added, ==, g_list_model_get_n_items (list));
+  g_ptr_array_remove_range (mirror, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (mirror, (int) (position + i), g_list_model_get_item (list, position + i));
+}
+
+static void
+assert_mirror (GListModel *list,
+               GPtrArray  *mirror)
+{
+  g_assert_cmpuint (mirror->len, ==, g_list_model_get_n_items (list));
+  for (guint i = 0; i < mirror->len; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (list, i);
+
+      g_assert_true (item == mirror->pdata[i]);
+    }
+}
+
+/* Keeps the numbers in [low, high). */
+typedef struct
+{
+  int low;
+  int high;
+} Range;
+
+static gboolean
+in_range (gpointer item,
+          gpointer user_data)
+{
+  Range *range = user_data;
+  int value = atoi (gtk_string_object_get_string (item));
+
+  return value >= range->low && value < range->high;
+}
+
+/* The items a filter keeps, in the source's order, and what an observer
+ * sees by following its changes, through new results (those that part
+ * at the top, further down, grow and shrink) and changes of the source. */
+static void
+test_window_filter_list (void)
+{
+  g_autoptr(GListStore) source = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  g_autoptr(GPtrArray) mirror = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(VigilFilterList) list = NULL;
+  Range range = { 0, 1000 };
+  const Range steps[] = { { 10, 20 }, { 10, 15 }, { 0, 50 }, { 40, 45 }, { 12, 13 }, { 0, 0 }, { 0, 1000 },
+                          { 990, 1000 }, { 0, 1000 } };
+
+  for (int i = 0; i < 1000; i++)
+    {
+      char number[8];
+      g_autoptr(GtkStringObject) item = NULL;
+
+      g_snprintf (number, sizeof number, "%d", i);
+      item = gtk_string_object_new (number);
+      g_list_store_append (source, item);
+    }
+  list = vigil_filter_list_new (G_LIST_MODEL (source), in_range, &range);
+  for (guint i = 0; i < 1000; i++)
+    g_ptr_array_add (mirror, g_list_model_get_item (G_LIST_MODEL (list), i));
+  g_signal_connect (list, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+
+  for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
+    {
+      range = steps[s];
+      vigil_filter_list_refilter (list, GTK_FILTER_CHANGE_DIFFERENT);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, (guint) (range.high - range.low));
+      for (int i = range.low; i < range.high; i++)
+        {
+          g_autoptr(GtkStringObject) item = g_list_model_get_item (G_LIST_MODEL (list), (guint) (i - range.low));
+
+          g_assert_cmpint (atoi (gtk_string_object_get_string (item)), ==, i);
+        }
+      assert_mirror (G_LIST_MODEL (list), mirror);
+    }
+
+  /* Told that a filter is stricter, or looser, than the last. */
+  range = (Range) { 100, 200 };
+  vigil_filter_list_refilter (list, GTK_FILTER_CHANGE_DIFFERENT);
+  range = (Range) { 0, 150 };
+  vigil_filter_list_refilter (list, GTK_FILTER_CHANGE_MORE_STRICT);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 50);
+  range = (Range) { 50, 300 };
+  vigil_filter_list_refilter (list, GTK_FILTER_CHANGE_LESS_STRICT);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 250);
+  assert_mirror (G_LIST_MODEL (list), mirror);
+
+  /* The source changes: removed items go, added ones are filtered. */
+  range = (Range) { 100, 200 };
+  vigil_filter_list_refilter (list, GTK_FILTER_CHANGE_DIFFERENT);
+  g_list_store_remove (source, 150);
+  {
+    g_autoptr(GtkStringObject) kept = gtk_string_object_new ("199");
+    g_autoptr(GtkStringObject) dropped = gtk_string_object_new ("500");
+    gpointer added[] = { kept, dropped };
+
+    g_list_store_splice (source, 0, 0, added, 2);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 100);
+  assert_mirror (G_LIST_MODEL (list), mirror);
+  {
+    g_autoptr(GtkStringObject) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+    g_assert_cmpstr (gtk_string_object_get_string (first), ==, "199");
+  }
+  {
+    g_autoptr(GtkStringObject) dropped = g_list_model_get_item (G_LIST_MODEL (source), 1);
+
+    g_assert_false (vigil_filter_list_find (list, dropped, NULL));
+  }
 }
 
 static void
@@ -3036,6 +3224,49 @@ test_window_inbox (void)
   inbox_book_clear (&book);
 }
 
+static gboolean
+is_label_of (GtkWidget  *widget,
+             const char *text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* design 7: the rows GTK builds beyond the first screen are filled a
+ * few a frame; each comes to show its own customer and triggers. */
+static void
+test_window_inbox_fills (void)
+{
+  InboxBook book = { 0 };
+  GListModel *inbox;
+  guint positions[] = { 0, 150 };
+
+  inbox_book_init (&book);
+  inbox = vigil_triggers_page_get_model (book.page);
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), ==, INBOX_CUSTOMERS);
+  for (guint p = 0; p < G_N_ELEMENTS (positions); p++)
+    {
+      VigilInboxItem *item = inbox_item (inbox, positions[p]);
+      GPtrArray *item_triggers = vigil_inbox_item_get_triggers (item);
+      g_autofree char *row_name = g_strdup_printf ("customer-%" G_GINT64_FORMAT,
+                                                   vigil_inbox_item_get_customer_id (item));
+      GtkWidget *row;
+      Lookup lookup;
+
+      for (guint t = 0; t < item_triggers->len; t++)
+        {
+          g_autofree char *line_name = g_strdup_printf ("trigger-%" G_GINT64_FORMAT,
+                                                        ((VigilTriggerRow *) item_triggers->pdata[t])->id);
+
+          lookup = (Lookup) { GTK_WIDGET (book.page), line_name };
+          g_assert_true (wait_for (widget_is_there, &lookup));
+        }
+      row = find_named (GTK_WIDGET (book.page), row_name);
+      g_assert_nonnull (row);
+      g_assert_nonnull (find_widget (row, is_label_of, vigil_inbox_item_get_name (item)));
+    }
+  inbox_book_clear (&book);
+}
+
 /* design 5: the inbox and the overview follow a reload that came while
  * they were hidden as soon as they are shown: a trigger worked and a
  * customer churned behind another page show there. */
@@ -3231,6 +3462,7 @@ main (int    argc,
   ADD ("/window/sort", test_window_sort);
   ADD ("/window/renderer-software-gl", test_window_renderer_software_gl);
   ADD ("/window/search-and-filters", test_window_search_and_filters);
+  ADD ("/window/search-keeps-selection", test_window_search_keeps_selection);
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
@@ -3250,12 +3482,14 @@ main (int    argc,
   ADD ("/window/columns-fit", test_window_columns_fit);
 
   g_test_add_func ("/window/text-cell", test_window_text_cell);
+  g_test_add_func ("/window/filter-list", test_window_filter_list);
   g_test_add_func ("/window/empty-book", test_window_empty_book);
   g_test_add_func ("/window/records", test_window_records);
   g_test_add_func ("/window/unlink", test_window_unlink);
   g_test_add_func ("/window/sections", test_window_sections);
   g_test_add_func ("/window/merge", test_window_merge);
   g_test_add_func ("/window/inbox", test_window_inbox);
+  g_test_add_func ("/window/inbox-fills", test_window_inbox_fills);
   g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
   g_test_add_func ("/window/book-texts", test_window_book_texts);
 

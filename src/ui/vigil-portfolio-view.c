@@ -9,8 +9,8 @@
  * what is at stake first by default, the active book or the churned
  * customers (design 3.2), a search by name, id or the text of a touch
  * as one types, filters by tier, owner and segment, and the count and
- * MRR of what is shown. The chain is customers → sort → filter →
- * selection, so typing filters an already sorted list and never sorts
+ * MRR of what is shown. The chain is customers → sorted and filtered
+ * list → selection: typing filters the sorted customers and never sorts
  * again.
  */
 
@@ -24,6 +24,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vigil-filter-list.h"
 #include "vigil-format.h"
 #include "vigil-health-cell.h"
 #include "vigil-portfolio-view.h"
@@ -44,9 +45,7 @@ struct _VigilPortfolioView
   GtkDropDown        *tier_dropdown;
 
   VigilPortfolio     *portfolio;
-  GtkSortListModel   *sorted;
-  GtkFilterListModel *filtered;
-  GtkCustomFilter    *filter;
+  VigilFilterList    *filtered;
   GtkStringList      *owners;
   GtkStringList      *segments;
   char               *query;        /* case-folded search */
@@ -84,11 +83,20 @@ static guint signals[N_SIGNALS];
 #define NAME_WIDTH 200
 #define NAME_WIDTH_COMPACT 130
 
+/* What a customer sorts by in a column, worked out once a sort. */
+typedef struct
+{
+  double      figure;
+  double      second;  /* an order's tie-breaker */
+  const char *text;    /* a collation key */
+  guint64     prefix;  /* its first eight bytes, big-endian */
+} SortKey;
+
 typedef void (*BindFunc) (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self);
 typedef char *(*SampleFunc) (void);
 typedef double (*FigureFunc) (VigilCustomer *customer);
 typedef int (*CompareFunc) (double a, double b);
-typedef int (*OrderFunc) (VigilCustomer *a, VigilCustomer *b);
+typedef int (*OrderFunc) (const SortKey *a, const SortKey *b);
 
 typedef struct _Column
 {
@@ -104,6 +112,7 @@ typedef struct _Column
   int               max_chars; /* a text column's widest, or -1 */
   SampleFunc        sample;    /* a figure column's widest text */
   OrderFunc         order;     /* how its customers compare, when more than a figure decides */
+  FigureFunc        second;    /* the order's second figure */
 } Column;
 
 /* Unknown numbers sort below every known one, in both directions' logic. */
@@ -116,15 +125,18 @@ compare_doubles (double a,
   return (a > b) - (a < b);
 }
 
-/* Collation keys compare with strcmp (); unknown texts sort first. */
+/* Collation keys compare with strcmp (), as their first eight bytes
+ * first (read once, beside the figures, rather than from each text at
+ * each comparison); unknown texts sort first. */
 static int
-compare_keys (VigilCustomer     *a,
-              VigilCustomer     *b,
-              VigilCustomerText  text)
+compare_keys (const SortKey *a,
+              const SortKey *b)
 {
-  const char *x = vigil_customer_get_sort_key (a, text);
-  const char *y = vigil_customer_get_sort_key (b, text);
+  const char *x = a->text;
+  const char *y = b->text;
 
+  if (a->prefix != b->prefix && x != NULL && y != NULL)
+    return a->prefix < b->prefix ? -1 : 1;
   if (x == NULL || y == NULL)
     return (x != NULL) - (y != NULL);
   return strcmp (x, y);
@@ -148,12 +160,17 @@ compare_risks (double a,
  * the core's order, the most at stake first, unknown last, ties the
  * sooner renewal first, as `vigil scores` lists them. */
 static int
-order_at_stake (VigilCustomer *a,
-                VigilCustomer *b)
+order_at_stake (const SortKey *a,
+                const SortKey *b)
 {
-  return -vigil_churn_at_stake_compare (vigil_customer_get_at_stake (a), vigil_customer_get_renewal_day (a),
-                                        vigil_customer_get_at_stake (b), vigil_customer_get_renewal_day (b),
-                                        TRUE);
+  return -vigil_churn_at_stake_compare (a->figure, (gint32) a->second, b->figure, (gint32) b->second, TRUE);
+}
+
+/* The renewal day as the core's comparator takes it, unknown included. */
+static double
+renewal_day (VigilCustomer *customer)
+{
+  return vigil_customer_get_renewal_day (customer);
 }
 
 static double
@@ -198,24 +215,148 @@ figure_triggers (VigilCustomer *customer)
   return vigil_customer_get_open_triggers (customer);
 }
 
-/* One sorter function for every column, handed the column: a figure's
- * number, or a text's collation key. The sorters are handed the model's
- * own items, so no type checks are needed. */
+static void
+column_key (const Column  *column,
+            VigilCustomer *customer,
+            SortKey       *key)
+{
+  key->figure = column->figure != NULL ? column->figure (customer) : NAN;
+  key->second = column->second != NULL ? column->second (customer) : NAN;
+  key->text = column->figure == NULL ? vigil_customer_get_sort_key (customer, column->text) : NULL;
+  key->prefix = 0;
+  for (guint i = 0; key->text != NULL && i < 8 && key->text[i] != '\0'; i++)
+    key->prefix |= (guint64) (guchar) key->text[i] << (56 - 8 * i);
+}
+
+/* How two customers compare in a column, by their keys: a figure's
+ * number, or a text's collation key. */
+static int
+compare_column_keys (const Column  *column,
+                     const SortKey *a,
+                     const SortKey *b)
+{
+  if (column->order != NULL)
+    return column->order (a, b);
+  if (column->figure != NULL)
+    return (column->compare != NULL ? column->compare : compare_doubles) (a->figure, b->figure);
+  return compare_keys (a, b);
+}
+
+/* The sort the column view's sorter stands for, as sort_customers() asks
+ * it: each column it consults in turn, and whether reversed. */
+typedef struct
+{
+  const Column *column;
+  gboolean      reversed;
+} SortStep;
+
+/* Asking the sorter, on the main thread: the columns it consults, and
+ * the one step that answers (the others say the customers are alike). */
+static GArray        *probe_steps;  /* of SortStep */
+static guint          probe_answering;
+static guint          probe_calls;
+static gconstpointer  probe_first;
+
+/* One sorter function for every column, handed the column. The sorters
+ * are handed the model's own items, so no type checks are needed. Asked
+ * by sort_customers(), it notes which column is asked, and says the
+ * customers are alike, so that the sorter asks the next, or, for the
+ * column whose direction is asked, that the first comes first. */
 static int
 compare_column (gconstpointer a,
                 gconstpointer b,
                 gpointer      data)
 {
   const Column *column = data;
-  VigilCustomer *x = (VigilCustomer *) a;
-  VigilCustomer *y = (VigilCustomer *) b;
+  SortKey x, y;
 
-  if (column->order != NULL)
-    return column->order (x, y);
-  if (column->figure != NULL)
-    return (column->compare != NULL ? column->compare : compare_doubles) (column->figure (x),
-                                                                           column->figure (y));
-  return compare_keys (x, y, column->text);
+  if (probe_steps != NULL)
+    {
+      SortStep step = { column, FALSE };
+
+      if (probe_calls >= probe_steps->len)
+        g_array_append_val (probe_steps, step);
+      if (probe_calls++ != probe_answering)
+        return 0;
+      return a == probe_first ? -1 : 1;
+    }
+  column_key (column, (VigilCustomer *) a, &x);
+  column_key (column, (VigilCustomer *) b, &y);
+  return compare_column_keys (column, &x, &y);
+}
+
+typedef struct
+{
+  GArray  *steps;
+  guint    n_items;
+  SortKey *keys;  /* each step's keys for each item */
+} SortContext;
+
+static int
+compare_positions (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      data)
+{
+  const SortContext *context = data;
+  guint x = *(const guint *) a;
+  guint y = *(const guint *) b;
+
+  for (guint s = 0; s < context->steps->len; s++)
+    {
+      const SortStep *step = &g_array_index (context->steps, SortStep, s);
+      const SortKey *keys = context->keys + (gsize) s * context->n_items;
+      int result = step->reversed ? compare_column_keys (step->column, &keys[y], &keys[x])
+                                  : compare_column_keys (step->column, &keys[x], &keys[y]);
+
+      if (result != 0)
+        return result;
+    }
+  /* Stable: ties keep the store's order. */
+  return (x > y) - (x < y);
+}
+
+/* design 7: the customers in the order of the column view's sorter (the
+ * column clicked last, then those clicked before, each either way), as
+ * a GtkSortListModel over it sorts them, but with each customer's keys
+ * worked out once: a sort of 100,000 customers compares a million and
+ * a half times, and each comparison through the sorters read both
+ * customers' figures afresh. The sorter says which columns it consults,
+ * and how, by being asked (compare_column()). */
+static void
+sort_customers (gpointer *items,
+                guint     n_items,
+                guint    *order,
+                gpointer  user_data)
+{
+  VigilPortfolioView *self = user_data;
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (SortStep));
+  SortContext context = { steps, n_items, NULL };
+
+  /* Once for the columns, then once a column for its direction: the
+   * first customer before the second, unless the sorter reverses it. */
+  probe_steps = steps;
+  probe_first = items[0];
+  probe_answering = G_MAXUINT;
+  probe_calls = 0;
+  gtk_sorter_compare (sorter, items[0], items[1]);
+  for (guint s = 0; s < steps->len; s++)
+    {
+      probe_answering = s;
+      probe_calls = 0;
+      g_array_index (steps, SortStep, s).reversed = gtk_sorter_compare (sorter, items[0], items[1]) ==
+                                                    GTK_ORDERING_LARGER;
+    }
+  probe_steps = NULL;
+  if (steps->len == 0)
+    return;
+
+  context.keys = g_new (SortKey, (gsize) steps->len * n_items);
+  for (guint s = 0; s < steps->len; s++)
+    for (guint i = 0; i < n_items; i++)
+      column_key (g_array_index (steps, SortStep, s).column, items[i], &context.keys[(gsize) s * n_items + i]);
+  g_qsort_with_data (order, (gint) n_items, sizeof (guint), compare_positions, &context);
+  g_free (context.keys);
 }
 
 static void
@@ -465,7 +606,7 @@ static const Column columns[] = {
     sample_risk },
   { "mrr", N_("MRR"), 0, vigil_customer_get_mrr, NULL, bind_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
   { "at-stake", N_("At Stake"), 0, vigil_customer_get_at_stake, NULL, bind_at_stake, TRUE, FALSE, FALSE, -1,
-    sample_mrr, order_at_stake },
+    sample_mrr, order_at_stake, renewal_day },
   { "renewal", N_("Renewal"), 0, figure_renewal, NULL, bind_renewal, TRUE, FALSE, FALSE, -1, sample_day },
   { "seats", N_("Seat Use"), 0, vigil_customer_get_seat_use, NULL, bind_seats, TRUE, FALSE, FALSE, -1,
     sample_seats },
@@ -902,12 +1043,47 @@ scroll_to_top (VigilPortfolioView *self)
       gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
 }
 
+static void selection_changed_cb (VigilPortfolioView *self);
+
+/* design 7: the table is at its top before the list changes, where the
+ * list lets it keep its rows (vigil-filter-list.c), and the customer
+ * selected stays selected while it is shown: the list's steps may take
+ * it out and back, which is no change of selection. The list is sorted
+ * again (@sort), or filtered again as @change says. */
+static void
+update_list (VigilPortfolioView *self,
+             gboolean            sort,
+             GtkFilterChange     change)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
+  g_autoptr(VigilCustomer) selected = NULL;
+  guint position;
+
+  if (selection == NULL)
+    return;
+  selected = gtk_single_selection_get_selected_item (selection);
+  if (selected != NULL)
+    g_object_ref (selected);
+  scroll_to_top (self);
+  g_signal_handlers_block_by_func (selection, selection_changed_cb, self);
+  if (sort)
+    vigil_filter_list_resort (self->filtered);
+  else
+    vigil_filter_list_refilter (self->filtered, change);
+  if (selected != NULL && gtk_single_selection_get_selected_item (selection) != selected &&
+      vigil_filter_list_find (self->filtered, selected, &position))
+    gtk_single_selection_set_selected (selection, position);
+  g_signal_handlers_unblock_by_func (selection, selection_changed_cb, self);
+  if (gtk_single_selection_get_selected_item (selection) != selected)
+    selection_changed_cb (self);
+  scroll_to_top (self);
+}
+
 static void
 refilter (VigilPortfolioView *self,
           GtkFilterChange     change)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
-  scroll_to_top (self);
+  update_list (self, FALSE, change);
 }
 
 static void
@@ -1032,15 +1208,14 @@ portfolio_loaded_cb (VigilPortfolioView *self)
     filters_changed_cb (self);
 }
 
-/* A new order starts at its top: connected after the sorted list's own
- * handler, so the rows are in their new order already. */
+/* The list sorted again; a new order starts at its top. */
 static void
 sort_changed_cb (VigilPortfolioView *self)
 {
   /* A click chose it: the column titles say which. */
   if (!self->sorting)
     self->sort_column = NULL;
-  scroll_to_top (self);
+  update_list (self, TRUE, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
@@ -1122,9 +1297,7 @@ vigil_portfolio_view_dispose (GObject *object)
   g_clear_pointer (&self->bound, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_PORTFOLIO_VIEW);
   g_clear_object (&self->portfolio);
-  g_clear_object (&self->sorted);
   g_clear_object (&self->filtered);
-  g_clear_object (&self->filter);
 
   G_OBJECT_CLASS (vigil_portfolio_view_parent_class)->dispose (object);
 }
@@ -1244,11 +1417,8 @@ vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
   g_return_if_fail (self->portfolio == NULL);
 
   self->portfolio = g_object_ref (portfolio);
-  self->sorted = gtk_sort_list_model_new (g_object_ref (vigil_portfolio_get_customers (portfolio)),
-                                          g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)),
-                                              g_object_ref (GTK_FILTER (self->filter)));
+  self->filtered = vigil_filter_list_new (vigil_portfolio_get_customers (portfolio), filter_func, self);
+  vigil_filter_list_set_sort (self->filtered, sort_customers, self);
   selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
@@ -1328,11 +1498,9 @@ vigil_portfolio_view_sort_by (VigilPortfolioView *self,
     {
       GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
 
-      g_signal_handlers_block_matched (sorter, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self->sorted);
       g_signal_handlers_block_matched (sorter, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
       gtk_column_view_sort_by_column (self->column_view, NULL, direction);
       g_signal_handlers_unblock_matched (sorter, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-      g_signal_handlers_unblock_matched (sorter, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self->sorted);
     }
   gtk_column_view_sort_by_column (self->column_view, column, direction);
   self->sorting = FALSE;

@@ -28,6 +28,11 @@
 
 #define SNOOZE_DAYS 7
 
+/* design 7: rows filled at once in a frame (a first screen of them), and
+ * the rows the list built beyond them filled a few a frame. */
+#define ROWS_FILLED_AT_ONCE 8
+#define ROWS_FILLED_A_FRAME 3
+
 struct _VigilTriggersPage
 {
   AdwBin           parent_instance;
@@ -49,6 +54,13 @@ struct _VigilTriggersPage
   gint64           focus_customer;  /* 0: none */
   gint64           focus_trigger;   /* the trigger whose button had it, 0: none */
   guint            focus_position;
+
+  /* Rows bound but not filled yet, the first bound first (borrowed:
+   * a row leaves when unbound). */
+  GPtrArray       *unfilled;
+  guint            fill_tick;
+  gint64           fill_frame;      /* the frame the rows counted were filled in */
+  guint            filled_in_frame;
 };
 
 G_DEFINE_FINAL_TYPE (VigilTriggersPage, vigil_triggers_page, ADW_TYPE_BIN)
@@ -148,6 +160,30 @@ static void done_clicked_cb   (VigilTriggersPage *self,
 static void open_clicked_cb   (VigilTriggersPage *self,
                                GtkButton         *button);
 
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard_mode,
+                  GtkTooltip *tooltip,
+                  gpointer    text)
+{
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* design 7: the tooltip is asked for when shown. Setting one asks the X
+ * server where the pointer is, a round trip per button, which took a
+ * third of showing the inbox. @text lives as long as the program (a
+ * translation). */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *text)
+{
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), (gpointer) text);
+}
+
 /* A trigger's button, its accessible name the visible words (no
  * mnemonic to read twice) and its description what it acts on. */
 static GtkWidget *
@@ -186,7 +222,7 @@ add_trigger_buttons (VigilTriggersPage     *self,
     {
       button = create_action_button ("ack", trigger, description, G_CALLBACK (ack_clicked_cb), self);
       gtk_button_set_label (GTK_BUTTON (button), _("Acknowledge"));
-      gtk_widget_set_tooltip_text (button, _("Seen: keep it open while it holds, no longer new"));
+      set_tooltip (button, _("Seen: keep it open while it holds, no longer new"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Acknowledge"), -1);
       gtk_widget_add_css_class (button, "trigger-ack");
       gtk_box_append (line, button);
@@ -194,7 +230,7 @@ add_trigger_buttons (VigilTriggersPage     *self,
 
   button = create_action_button ("snooze", trigger, description, G_CALLBACK (snooze_clicked_cb), self);
   gtk_button_set_icon_name (GTK_BUTTON (button), "alarm-symbolic");
-  gtk_widget_set_tooltip_text (button, _("Snooze for a Week"));
+  set_tooltip (button, _("Snooze for a Week"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Snooze for a Week"), -1);
   gtk_widget_add_css_class (button, "flat");
   gtk_box_append (line, button);
@@ -204,7 +240,7 @@ add_trigger_buttons (VigilTriggersPage     *self,
                                                            "icon-name", "object-select-symbolic",
                                                            "label", _("Done"),
                                                            NULL));
-  gtk_widget_set_tooltip_text (button, _("Done: close it; it stays quiet for 30 days"));
+  set_tooltip (button, _("Done: close it; it stays quiet for 30 days"));
   /* Named by its content's label, once (design 5): a label of its own
    * would be read beside it ("Done Done"). */
   gtk_widget_add_css_class (button, "flat");
@@ -314,6 +350,7 @@ create_trigger_line (VigilTriggersPage     *self,
  * again for each customer it shows. */
 typedef struct
 {
+  GtkWidget      *header;
   GtkWidget      *name;
   GtkWidget      *tier;
   GtkWidget      *stake;
@@ -322,6 +359,7 @@ typedef struct
   GtkWidget      *play;
   VigilInboxItem *item;        /* bound, borrowed */
   gulong          changed_id;
+  gboolean        unfilled;    /* bound, waiting for its frame */
 } RowParts;
 
 static void
@@ -354,6 +392,8 @@ restore_focus (VigilTriggersPage *self,
   GtkWidget *triggers = g_object_get_data (G_OBJECT (row), "triggers-box");
   GtkWidget *target = NULL;
 
+  if (triggers == NULL)
+    return;
   for (GtkWidget *line = gtk_widget_get_first_child (triggers); line != NULL; line = gtk_widget_get_next_sibling (line))
     {
       TriggerInfo *info = g_object_get_data (G_OBJECT (line), "trigger");
@@ -366,6 +406,10 @@ restore_focus (VigilTriggersPage *self,
   if (target != NULL)
     gtk_widget_child_focus (target, GTK_DIR_TAB_FORWARD);
 }
+
+static void create_row_parts (VigilTriggersPage *self,
+                              GtkWidget         *row,
+                              RowParts          *parts);
 
 static void
 fill_row (VigilTriggersPage *self,
@@ -389,7 +433,7 @@ fill_row (VigilTriggersPage *self,
   /* Which trigger had the keyboard, before its line goes: the one
    * focused now, or the one worked on from the keyboard (its line was
    * made insensitive meanwhile, which took the focus away). */
-  if (focus != NULL && gtk_widget_is_ancestor (focus, parts->triggers))
+  if (focus != NULL && parts->triggers != NULL && gtk_widget_is_ancestor (focus, parts->triggers))
     for (GtkWidget *w = focus; w != NULL && w != parts->triggers; w = gtk_widget_get_parent (w))
       {
         TriggerInfo *info = g_object_get_data (G_OBJECT (w), "trigger");
@@ -402,6 +446,12 @@ fill_row (VigilTriggersPage *self,
   if (focus_trigger != 0)
     self->focus_trigger = 0;
 
+  parts->unfilled = FALSE;
+  if (parts->header == NULL)
+    create_row_parts (self, row, parts);
+  gtk_widget_set_visible (parts->header, TRUE);
+  gtk_widget_set_visible (parts->triggers, TRUE);
+  gtk_widget_set_visible (parts->play, TRUE);
   gtk_widget_set_name (row, name);
   gtk_label_set_text (GTK_LABEL (parts->name), customer);
   gtk_label_set_text (GTK_LABEL (parts->tier), vigil_tier_get_label (tier));
@@ -430,23 +480,96 @@ item_changed_cb (VigilInboxItem *item,
   RowParts *parts = g_object_get_data (G_OBJECT (row), "parts");
   VigilTriggersPage *self = g_object_get_data (G_OBJECT (row), "page");
 
-  fill_row (self, row, parts);
+  /* One waiting for its frame shows the item as it is then. */
+  if (!parts->unfilled)
+    fill_row (self, row, parts);
 }
 
-static GtkWidget *
-create_row (VigilTriggersPage *self)
+/* How many rows this frame has filled so far. */
+static guint *
+filled_in_frame (VigilTriggersPage *self)
 {
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view));
+  gint64 frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+
+  if (frame != self->fill_frame)
+    {
+      self->fill_frame = frame;
+      self->filled_in_frame = 0;
+    }
+  return &self->filled_in_frame;
+}
+
+static gboolean
+fill_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  VigilTriggersPage *self = user_data;
+  guint *filled = filled_in_frame (self);
+
+  while (self->unfilled->len > 0 && *filled < ROWS_FILLED_A_FRAME)
+    {
+      GtkWidget *row = g_ptr_array_steal_index (self->unfilled, 0);
+
+      fill_row (self, row, g_object_get_data (G_OBJECT (row), "parts"));
+      (*filled)++;
+    }
+  if (self->unfilled->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->fill_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* design 7: GTK 4.8 builds rows for some two hundred customers as the
+ * inbox is shown, and a row with its triggers' lines, labels that wrap
+ * and buttons took some 6 ms to make and measure: a row is filled at
+ * once while the frame has filled fewer than ROWS_FILLED_AT_ONCE (the
+ * first screen, and rows that scrolling brings), and later rows wait,
+ * empty, to be filled a few a frame, the first bound first. */
+static void
+fill_row_soon (VigilTriggersPage *self,
+               GtkWidget         *row,
+               RowParts          *parts)
+{
+  guint *filled = filled_in_frame (self);
+
+  if (*filled < ROWS_FILLED_AT_ONCE)
+    {
+      fill_row (self, row, parts);
+      (*filled)++;
+      return;
+    }
+  /* What a reused row showed before goes; the row waits, empty, named
+   * after its customer already. */
+  {
+    g_autofree char *name = g_strdup_printf ("customer-%" G_GINT64_FORMAT,
+                                             vigil_inbox_item_get_customer_id (parts->item));
+
+    gtk_widget_set_name (row, name);
+  }
+  parts->unfilled = TRUE;
+  if (parts->header != NULL)
+    {
+      gtk_widget_set_visible (parts->header, FALSE);
+      gtk_widget_set_visible (parts->triggers, FALSE);
+      gtk_widget_set_visible (parts->play, FALSE);
+    }
+  g_ptr_array_add (self->unfilled, row);
+  if (self->fill_tick == 0)
+    self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), fill_tick_cb, self, NULL);
+}
+
+/* A row's parts, made as it is first filled: a row waiting for its
+ * frame is its box alone. */
+static void
+create_row_parts (VigilTriggersPage *self,
+                  GtkWidget         *row,
+                  RowParts          *parts)
+{
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *open;
-  RowParts *parts = g_new0 (RowParts, 1);
-
-  gtk_widget_add_css_class (row, "inbox-customer");
-  gtk_widget_set_margin_top (row, 12);
-  gtk_widget_set_margin_bottom (row, 12);
-  gtk_widget_set_margin_start (row, 12);
-  gtk_widget_set_margin_end (row, 12);
 
   gtk_widget_set_hexpand (heading, TRUE);
   parts->name = create_label ("title-4", FALSE);
@@ -477,11 +600,12 @@ create_row (VigilTriggersPage *self)
   open = gtk_button_new_from_icon_name ("go-next-symbolic");
   gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (open, "flat");
-  gtk_widget_set_tooltip_text (open, _("Open Customer"));
+  set_tooltip (open, _("Open Customer"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (open), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open Customer"), -1);
   g_signal_connect_swapped (open, "clicked", G_CALLBACK (open_clicked_cb), self);
   gtk_box_append (GTK_BOX (header), open);
   gtk_box_append (GTK_BOX (row), header);
+  parts->header = header;
 
   parts->triggers = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_box_append (GTK_BOX (row), parts->triggers);
@@ -490,8 +614,21 @@ create_row (VigilTriggersPage *self)
   gtk_widget_add_css_class (parts->play, "caption");
   gtk_box_append (GTK_BOX (row), parts->play);
 
-  g_object_set_data_full (G_OBJECT (row), "parts", parts, (GDestroyNotify) row_parts_free);
   g_object_set_data (G_OBJECT (row), "triggers-box", parts->triggers);
+}
+
+static GtkWidget *
+create_row (VigilTriggersPage *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  RowParts *parts = g_new0 (RowParts, 1);
+
+  gtk_widget_add_css_class (row, "inbox-customer");
+  gtk_widget_set_margin_top (row, 12);
+  gtk_widget_set_margin_bottom (row, 12);
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 12);
+  g_object_set_data_full (G_OBJECT (row), "parts", parts, (GDestroyNotify) row_parts_free);
   g_object_set_data (G_OBJECT (row), "page", self);
   return row;
 }
@@ -514,7 +651,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 
   parts->item = gtk_list_item_get_item (list_item);
   parts->changed_id = g_signal_connect (parts->item, "changed", G_CALLBACK (item_changed_cb), row);
-  fill_row (self, row, parts);
+  fill_row_soon (self, row, parts);
 }
 
 static void
@@ -527,6 +664,9 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
 
   g_clear_signal_handler (&parts->changed_id, parts->item);
   parts->item = NULL;
+  if (parts->unfilled)
+    g_ptr_array_remove (self->unfilled, row);
+  parts->unfilled = FALSE;
 }
 
 /* The item at @position, borrowed: the list holds it. */
@@ -877,6 +1017,9 @@ vigil_triggers_page_dispose (GObject *object)
   if (self->portfolio != NULL)
     g_signal_handlers_disconnect_by_data (self->portfolio, self);
   g_clear_object (&self->portfolio);
+  if (self->fill_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->fill_tick);
+  self->fill_tick = 0;
   /* AdwBin drops its child itself; the template must not do it twice. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_TRIGGERS_PAGE);
@@ -895,6 +1038,7 @@ vigil_triggers_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->items);
+  g_clear_pointer (&self->unfilled, g_ptr_array_unref);
   g_clear_pointer (&self->items_by_id, g_hash_table_unref);
 
   G_OBJECT_CLASS (vigil_triggers_page_parent_class)->finalize (object);
@@ -954,6 +1098,8 @@ vigil_triggers_page_init (VigilTriggersPage *self)
   self->cancellable = g_cancellable_new ();
   self->items = g_list_store_new (VIGIL_TYPE_INBOX_ITEM);
   self->items_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->unfilled = g_ptr_array_new ();
+  self->fill_frame = -1;
 
   set_row_factory (self);
   g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);

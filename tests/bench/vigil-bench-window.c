@@ -29,6 +29,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <adwaita.h>
 
@@ -40,11 +41,25 @@
 
 static gint64 program_start;
 
+/* --each: each sort, keystroke and page's figures as it is taken */
+static gboolean each;
+
 
 static double
 ms_since (gint64 start)
 {
   return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+/* The main thread's CPU time in ms: on a busy machine, what a step cost
+ * apart from waiting for a core. */
+static double
+cpu_ms (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
 }
 
 /* design 3.4: @per_customer touches on every customer of a book without
@@ -401,17 +416,23 @@ measure_page (VigilWindow *window,
   Stall stall = { 0, 0 };
   guint timer;
   gint64 start;
+  double cpu, shown_cpu;
 
   settle (GTK_WIDGET (window));
   frame_log_start (&log, GTK_WIDGET (window));
   timer = g_timeout_add (5, tick_cb, &stall);
   /* The switch itself is the first stall the timer may see. */
   start = stall.last = g_get_monotonic_time ();
+  cpu = cpu_ms ();
   vigil_window_show_page (window, page);
   wait_for_frame (GTK_WIDGET (window));
   figures.shown = ms_since (start);
+  shown_cpu = cpu_ms () - cpu;
   while (ms_since (start) < fill_ms)
     g_main_context_iteration (NULL, FALSE);
+  if (each)
+    printf ("%s: shown in %.1f ms, main thread CPU %.1f ms until drawn, %.1f ms in the %.0f ms\n", page,
+            figures.shown, shown_cpu, cpu_ms () - cpu, fill_ms);
   g_source_remove (timer);
   frame_log_stop (&log);
   figures.worst_frame = worst_of (log.work);
@@ -608,6 +629,9 @@ main (int    argc,
     { "only", 0, 0, G_OPTION_ARG_STRING_ARRAY, &only,
       "Take only these figures (repeat it): sort, search, page, scroll, pages (the overview and the inbox), poll",
       "FIGURE" },
+    { "each", 0, 0, G_OPTION_ARG_NONE, &each,
+      "Print each sort, keystroke and page as it is taken, with the main thread's CPU time (on a busy machine, "
+      "what it cost apart from waiting for a core)", NULL },
     { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &baseline_binary,
       "The previous release's vigil-bench-window, run first on a copy of the book, its figures printed beside",
       "BINARY" },
@@ -629,7 +653,8 @@ main (int    argc,
   VigilPortfolio *portfolio;
   VigilWindow *window;
   double first_frame, worst_sort = 0, worst_key = 0, rss_loaded;
-  double worst_sort_call = 0, worst_key_call = 0;
+  double worst_sort_call = 0, worst_key_call = 0, call, cpu;
+  const char *worst_key_text = NULL;
   double sorts[2 * G_N_ELEMENTS (columns)], keys[G_N_ELEMENTS (keystrokes)];
   double page_call = 0, pages[13];
   double poll_s = NAN, rss_polled = NAN, worst_stall = NAN;
@@ -713,11 +738,16 @@ main (int    argc,
       {
         settle (GTK_WIDGET (window));
         start = g_get_monotonic_time ();
+        cpu = cpu_ms ();
         vigil_portfolio_view_sort_by (view, columns[c], direction ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
-        worst_sort_call = MAX (worst_sort_call, ms_since (start));
+        call = ms_since (start);
+        worst_sort_call = MAX (worst_sort_call, call);
         wait_for_frame (GTK_WIDGET (window));
         sorts[n_sorts++] = ms_since (start);
         worst_sort = MAX (worst_sort, ms_since (start));
+        if (each)
+          printf ("sort %s %s: %.1f ms (sorting %.1f ms), main thread CPU %.1f ms\n", columns[c],
+                  direction ? "down" : "up", sorts[n_sorts - 1], call, cpu_ms () - cpu);
       }
 
   if (!wanted ("search"))
@@ -726,11 +756,18 @@ main (int    argc,
     {
       settle (GTK_WIDGET (window));
       start = g_get_monotonic_time ();
+      cpu = cpu_ms ();
       vigil_portfolio_view_set_search (view, keystrokes[k]);
-      worst_key_call = MAX (worst_key_call, ms_since (start));
+      call = ms_since (start);
+      worst_key_call = MAX (worst_key_call, call);
       wait_for_frame (GTK_WIDGET (window));
       keys[k] = ms_since (start);
-      worst_key = MAX (worst_key, ms_since (start));
+      if (keys[k] > worst_key)
+        worst_key_text = keystrokes[k];
+      worst_key = MAX (worst_key, keys[k]);
+      if (each)
+        printf ("keystroke \"%s\": %.1f ms (filtering %.1f ms), main thread CPU %.1f ms, %u shown\n", keystrokes[k],
+                keys[k], call, cpu_ms () - cpu, g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)));
     }
   vigil_portfolio_view_set_search (view, "");
 
@@ -841,7 +878,11 @@ main (int    argc,
   }
   print_figure ("  median of them all", 1, n_sorts > 0 ? median (sorts, n_sorts) : NAN, "ms", 0, NULL);
   print_figure ("  of which sorting the list model (worst)", 1, worst_sort_call, "ms", 0, NULL);
-  print_figure ("a search keystroke (worst of 8), until drawn", 1, worst_key, "ms", big ? 100 : 50, NULL);
+  {
+    g_autofree char *note = worst_key_text != NULL ? g_strdup_printf ("(\"%s\")", worst_key_text) : NULL;
+
+    print_figure ("a search keystroke (worst of 8), until drawn", 1, worst_key, "ms", big ? 100 : 50, note);
+  }
   print_figure ("  median of the 8", 1, wanted ("search") ? median (keys, G_N_ELEMENTS (keys)) : NAN, "ms", 0, NULL);
   print_figure ("  of which filtering the list model (worst)", 1, worst_key_call, "ms", 0, NULL);
   print_figure ("opening the first customer page, until drawn", 1, pages[0], "ms", 100, NULL);
