@@ -19,6 +19,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#ifdef G_OS_UNIX
+#include <sys/mman.h>
+#endif
 
 #include "vigil-error.h"
 #include "vigil-ingest.h"
@@ -1242,6 +1245,25 @@ new_state_clear (gpointer data)
   vigil_snapshot_clear (&new_state->attributes);
 }
 
+/* A batch's arrays are tens of megabytes, each page of which the
+ * kernel would fault in and clear one at a time as the first batches
+ * fill (a fifth of the work of importing a few hundred thousand rows):
+ * on Linux they are asked for in huge pages where it allows them. */
+static void
+advise_huge_pages (gpointer data,
+                   gsize    length)
+{
+#if defined(MADV_HUGEPAGE)
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  guintptr start = ((guintptr) data + page - 1) / page * page;
+  guintptr end = ((guintptr) data + length) / page * page;
+
+  /* Only advice: refused, the pages come as they always did. */
+  if (end > start)
+    madvise ((void *) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
 static Batch *
 batch_new (guint n_rows)
 {
@@ -1249,7 +1271,9 @@ batch_new (guint n_rows)
 
   /* Their full size at once: grown by doubling they would be copied. */
   batch->rows = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), n_rows);
+  advise_huge_pages (batch->rows->data, (gsize) n_rows * sizeof (PendingRow));
   batch->features = g_string_sized_new (n_rows * 64);
+  advise_huge_pages (batch->features->str, batch->features->allocated_len);
   batch->new_features = g_ptr_array_new ();
   batch->new_states = g_array_new (FALSE, FALSE, sizeof (NewState));
   g_array_set_clear_func (batch->new_states, new_state_clear);
