@@ -192,11 +192,11 @@ test_json_strings (void)
   assert_all_invalid (invalid, G_N_ELEMENTS (invalid));
 }
 
-/* Strings are scanned eight plain bytes at a time: a byte that ends a
- * plain run (a control character, a quote, a backslash, a byte of a
- * multibyte character, valid or not) is seen wherever it falls in a long
- * string, at each of the sixteen places it can have in two words, and
- * the text read is the text written (RFC 8259 section 7). */
+/* A byte that ends a plain run of a string (a control character, a
+ * quote, a backslash, a byte of a multibyte character, valid or not) is
+ * seen wherever it falls in a long string, at each of sixteen places,
+ * and the text read is the text written (RFC 8259 section 7), each run
+ * appended to what came before it. */
 static void
 test_json_strings_every_offset (void)
 {

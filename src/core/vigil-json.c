@@ -296,26 +296,6 @@ read_escape (VigilJsonCursor *c,
   return TRUE;
 }
 
-/* Whether any of the eight bytes of @word ends a plain run of a string:
- * a control character (below 0x20), a quote, a backslash, or a byte of
- * a multibyte character (0x80 and up), which is checked on its own. The
- * tests are exact for "any byte" (a byte below 0x20 sets its high bit in
- * word - 0x20…, a byte equal to the quote or backslash is a zero byte of
- * the word XOR them), so no such byte is ever passed over. */
-#define BYTES(b) (G_GUINT64_CONSTANT (0x0101010101010101) * (b))
-
-static inline gboolean
-ends_plain_run (guint64 word)
-{
-  guint64 quote = word ^ BYTES ('"');
-  guint64 backslash = word ^ BYTES ('\\');
-
-  return ((((word - BYTES (0x20)) & ~word) |
-          ((quote - BYTES (0x01)) & ~quote) |
-          ((backslash - BYTES (0x01)) & ~backslash) |
-          word) & BYTES (0x80)) != 0;
-}
-
 /* g_string_append_len() without its call when @out has room, as it
  * mostly has: strings of a large document come one after another into
  * the same GString. */
@@ -357,21 +337,7 @@ _vigil_json_cursor_read_string (VigilJsonCursor *c,
 
       while (c->p < c->end)
         {
-          guchar ch;
-          guint64 word;
-
-          /* Eight plain ASCII bytes at a time, then byte by byte from
-           * the first that is not (design 7). */
-          while (c->end - c->p >= 8)
-            {
-              memcpy (&word, c->p, sizeof word);
-              if (ends_plain_run (word))
-                break;
-              c->p += 8;
-            }
-          if (c->p >= c->end)
-            break;
-          ch = (guchar) *c->p;
+          guchar ch = (guchar) *c->p;
 
           if (ch >= 0x80)
             {
