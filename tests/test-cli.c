@@ -406,6 +406,98 @@ test_cli_scores_json_accounts (void)
   test_dir_clear (&dir);
 }
 
+/* design 4, 7: `scores --format json` of a book of many chunks (which a
+ * helper thread writes every other of): RFC 8259 JSON, one customer a
+ * line in the order asked for, each line the bytes the same customer
+ * gives alone. */
+static void
+test_cli_scores_json_chunks (void)
+{
+  const guint n = 777;
+  g_autoptr(GString) csv = g_string_new ("id,name,owner,mrr,seats,seats_used,last_active,api_calls_7d,observed_at\n");
+  g_auto(Run) import = { 0 };
+  g_auto(Run) all = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *path = NULL;
+  TestDir dir;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (csv, "c%04u,Customer %u é,Owner %u,%u.%02u,%u,%u,2026-11-%02uT12:00:00Z,%u,"
+                            "2026-11-21T12:00:00Z\n", i, i, i % 7, 100 + i * 13 % 5000, i % 100, 10 + i % 40,
+                            i % 10, 1 + i % 20, i * 37 % 9000);
+  test_dir_init (&dir);
+  db = test_dir_file (&dir, "vigil.db");
+  path = test_dir_write (&dir, "many.csv", csv->str, csv->len);
+  run_vigil (&import, "--db", db, "import", path);
+  g_assert_cmpint (import.status, ==, 0);
+
+  run_vigil (&all, "--db", db, "scores", "--format", "json", "--sort", "id", "--reverse");
+  g_assert_cmpint (all.status, ==, 0);
+  root = parse_json (all.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, n);
+  lines = g_strsplit (all.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, n + 3);
+  g_assert_cmpstr (lines[0], ==, "[");
+  g_assert_cmpstr (lines[n + 1], ==, "]");
+  g_assert_cmpstr (lines[n + 2], ==, "");
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *object = json_array_get_object_element (json_node_get_array (root), i);
+      g_autofree char *id = g_strdup_printf ("c%04u", n - 1 - i);
+      const char *line = lines[i + 1];
+      gsize length = strlen (line) - (i + 1 < n ? 1 : 0);
+
+      g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, id);
+      g_assert_true (i + 1 == n || g_str_has_suffix (line, ","));
+      /* The lines at chunks' edges and a few between, against the same
+       * customer written alone. */
+      if (i % 256 == 0 || i % 256 == 255 || i % 97 == 0 || i + 1 == n)
+        {
+          g_auto(Run) alone = { 0 };
+          g_autofree char *expected = NULL;
+
+          run_vigil (&alone, "--db", db, "scores", "--format", "json", "--search", id);
+          g_assert_cmpint (alone.status, ==, 0);
+          expected = g_strndup (line, length);
+          g_assert_true (g_str_has_prefix (alone.out, "[\n"));
+          g_assert_cmpuint (strlen (alone.out), ==, 2 + length + 3);
+          g_assert_cmpmem (alone.out + 2, length, expected, length);
+          g_assert_cmpstr (alone.out + 2 + length, ==, "\n]\n");
+        }
+    }
+  /* Sorted in two halves at once and merged (design 7): by owner, ties
+   * by id; by MRR, most first, ties by id still ascending. */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_auto(Run) sorted = { 0 };
+      g_autoptr(JsonNode) sorted_root = NULL;
+      JsonArray *array;
+
+      if (k == 0)
+        run_vigil (&sorted, "--db", db, "scores", "--format", "json", "--sort", "owner");
+      else
+        run_vigil (&sorted, "--db", db, "scores", "--format", "json", "--sort", "mrr", "--reverse");
+      g_assert_cmpint (sorted.status, ==, 0);
+      sorted_root = parse_json (sorted.out);
+      array = json_node_get_array (sorted_root);
+      g_assert_cmpuint (json_array_get_length (array), ==, n);
+      for (guint i = 0; i + 1 < n; i++)
+        {
+          JsonObject *a = json_array_get_object_element (array, i);
+          JsonObject *b = json_array_get_object_element (array, i + 1);
+          int by_id = strcmp (json_object_get_string_member (a, "id"), json_object_get_string_member (b, "id"));
+          double order = k == 0 ? strcmp (json_object_get_string_member (a, "owner"),
+                                          json_object_get_string_member (b, "owner"))
+                                : json_object_get_double_member (b, "mrr") - json_object_get_double_member (a, "mrr");
+
+          g_assert_true (order < 0 || (order == 0 && by_id < 0));
+        }
+    }
+  test_dir_clear (&dir);
+}
+
 static void
 test_cli_scores_json (Fixture       *f,
                       gconstpointer  data)
@@ -2523,6 +2615,7 @@ main (int    argc,
   g_test_add_func ("/cli/version-help", test_cli_version_help);
   g_test_add_func ("/cli/scores-json-rfc8259", test_cli_scores_json_rfc8259);
   g_test_add_func ("/cli/scores-json-empty", test_cli_scores_json_empty);
+  g_test_add_func ("/cli/scores-json-chunks", test_cli_scores_json_chunks);
   g_test_add_func ("/cli/usage-errors", test_cli_usage_errors);
   g_test_add_func ("/cli/import-summary", test_cli_import_summary);
   g_test_add_func ("/cli/import-page-sized", test_cli_import_page_sized);

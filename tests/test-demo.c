@@ -16,6 +16,7 @@
 
 #include "vigil-core.h"
 #include "vigil-demo.h"
+#include "vigil-store-private.h"
 #include "vigil-test-util.h"
 
 #define DAY G_GINT64_CONSTANT (86400)
@@ -1060,6 +1061,144 @@ test_demo_perf (void)
                            seconds * 1e6 / (n * n_days));
 }
 
+/* Everything vigil_store_list_book_scores() gives of each row, as text. */
+static char *
+describe_rows (GPtrArray *rows)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
+      const VigilSnapshot *s = row->latest;
+
+      g_string_append_printf (text, "%" G_GINT64_FORMAT " %s %s|%s|%s|%s|%s|%.17g|%" G_GINT64_FORMAT
+                              " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                              " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                              " %d %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "|",
+                              row->customer_id, row->source, s->customer_id, s->name, s->owner,
+                              s->segment, s->plan, s->mrr, s->observed_at, s->last_active, s->seats,
+                              s->seats_used, s->api_calls_7d, s->features_used, s->open_tickets,
+                              s->renewal_day, s->nps, row->score.version);
+      g_string_append_printf (text, "%.17g %d", row->score.health, row->score.tier);
+      for (int m = 0; m < VIGIL_N_MEASURES; m++)
+        g_string_append_printf (text, " %.17g/%.17g/%.17g/%.17g/%s", row->score.measures[m].input,
+                                row->score.measures[m].value, row->score.measures[m].weight,
+                                row->score.measures[m].points, row->input_sources[m]);
+      for (int t = 0; t < VIGIL_N_TRENDS; t++)
+        g_string_append_printf (text, " %.17g", row->trends[t]);
+      g_string_append_printf (text, " %.17g|", row->seat_use_28d_ago);
+      for (guint r = 0; r < row->records->len; r++)
+        {
+          const VigilAccountRecord *record = g_ptr_array_index (row->records, r);
+
+          g_string_append_printf (text, "%s:%s ", record->source, record->id);
+        }
+      for (guint k = 0; row->keys[k] != NULL; k++)
+        g_string_append_printf (text, "key %s ", row->keys[k]);
+      if (row->pulse != NULL)
+        g_string_append_printf (text, "pulse %d %" G_GINT64_FORMAT " %s ", row->pulse->sentiment,
+                                row->pulse->at, row->pulse->note);
+      g_string_append_printf (text, "%" G_GINT64_FORMAT " %d|%d %d %d|%" G_GINT64_FORMAT "\n",
+                              row->latest_pulse.at, row->latest_pulse.sentiment, row->churned,
+                              row->churned_day, row->renewed_day, row->last_touch);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static char *
+list_book_scores (VigilStore  *store,
+                  guint        parts,
+                  VigilBook    book,
+                  const char  *owner)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  _vigil_store_set_book_parts (store, parts);
+  rows = vigil_store_list_book_scores (store, book, owner, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  return describe_rows (rows);
+}
+
+/* design 7: a big book is read in parts, each on a connection of its
+ * own; the rows are those of one reading, in customer id order, whatever
+ * the parts: accounts of several records, keys, pulses, churned and
+ * renewed customers, touches, on either side of a part's edge. */
+static void
+test_demo_scores_in_parts (void)
+{
+  const guint n = 240;
+  g_autoptr(VigilDemo) demo = vigil_demo_new (TEST_SEED, n);
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const VigilBook books[] = { VIGIL_BOOK_ACTIVE, VIGIL_BOOK_CHURNED, VIGIL_BOOK_ALL };
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(VigilSnapshot) snapshot = NULL;
+  TestDir dir;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "demo.db");
+  store = vigil_demo_open_store (demo, path, FIXED_TIME, 60, NULL, &error);
+  g_assert_no_error (error);
+  /* Accounts across the book: the first customer's, and one from each half. */
+  g_assert_true (vigil_store_link_records (store, "demo", "acct-00003", "demo", "acct-00200", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_link_records (store, "demo", "acct-00119", "demo", "acct-00121", NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i += 37)
+    {
+      g_autofree char *id = g_strdup_printf ("acct-%05u", i);
+      gint64 customer = vigil_store_find_customer (store, id, "demo", &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (vigil_store_set_pulse (store, customer, VIGIL_SENTIMENT_RED, VIGIL_PULSE_REASON_NONE,
+                                              id, FIXED_TIME - 3 * DAY, NULL, &error), >, 0);
+      g_assert_no_error (error);
+    }
+  /* A record of another system with keys: a customer of its own, last. */
+  ingest = vigil_ingest_begin (store, "crm", FIXED_TIME, &error);
+  g_assert_no_error (error);
+  snapshot = vigil_snapshot_new ();
+  snapshot->customer_id = g_strdup ("crm-1");
+  snapshot->name = g_strdup ("Keyed Co");
+  snapshot->observed_at = FIXED_TIME - DAY;
+  snapshot->mrr = 120;
+  snapshot->keys = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (snapshot->keys, g_strdup ("keyed.example"));
+  g_ptr_array_add (snapshot->keys, g_strdup ("vat:DE123"));
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+
+  for (guint b = 0; b < G_N_ELEMENTS (books); b++)
+    for (guint o = 0; o < 2; o++)
+      {
+        const char *owner = o == 0 ? NULL : owners[0];
+        g_autofree char *whole = list_book_scores (store, 1, books[b], owner);
+
+        g_assert_cmpuint (strlen (whole), >, 0);
+        if (o == 0 && books[b] != VIGIL_BOOK_CHURNED)
+          {
+            g_assert_nonnull (strstr (whole, "key keyed.example key vat:DE123 "));
+            g_assert_nonnull (strstr (whole, "pulse "));
+            g_assert_nonnull (strstr (whole, "demo:acct-00119 demo:acct-00121 "));
+          }
+        for (guint parts = 2; parts <= 4; parts++)
+          {
+            g_autofree char *in_parts = list_book_scores (store, parts, books[b], owner);
+
+            g_assert_cmpstr (in_parts, ==, whole);
+          }
+      }
+  /* Read in a transaction of its own: the store can write afterwards. */
+  g_assert_true (vigil_store_begin (store, &error));
+  g_assert_true (vigil_store_commit (store, &error));
+  g_assert_no_error (error);
+  test_dir_clear (&dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1080,6 +1219,7 @@ main (int   argc,
   g_test_add_func ("/core/demo/inbox-share", test_demo_inbox_share);
   g_test_add_func ("/core/demo/touches", test_demo_touches);
   g_test_add_func ("/core/demo/perf", test_demo_perf);
+  g_test_add_func ("/core/demo/scores-in-parts", test_demo_scores_in_parts);
 
   return g_test_run ();
 }

@@ -17,6 +17,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "vigil-core.h"
@@ -678,6 +679,102 @@ test_json_sample (void)
   g_assert_true (_vigil_json_validate (deep->str, (gssize) deep->len, VIGIL_JSON_DATA, NULL));
 }
 
+/* vigil_json_append_g17(): the text of C's "%.17g" (C11 7.21.6.1: 17
+ * significant digits of the exact value rounded to the nearest, style e
+ * when the exponent is below -4 or not below 17, trailing zeros and a
+ * bare point removed), in the C locale. */
+static char *
+format_g17 (double value)
+{
+  GString *out = g_string_new (NULL);
+
+  vigil_json_append_g17 (out, value);
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_g17 (double      value,
+            const char *expected)
+{
+  g_autofree char *text = format_g17 (value);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* Compares with this C library's printf, which rounds exactly. */
+static void
+assert_g17_like_printf (double value)
+{
+  g_autofree char *text = format_g17 (value);
+  char expected[64];
+
+  g_snprintf (expected, sizeof expected, "%.17g", value);
+  if (g_strcmp0 (text, expected) != 0)
+    g_error ("%a: %s, printf %s", value, text, expected);
+}
+
+static void
+test_json_g17 (void)
+{
+  static const double scales[] = { 1e-7, 1e-5, 1e-4, 1e-3, 1, 100, 1e4, 1e9, 1e15, 1e16, 1e17, 1e20 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261206);
+
+  /* Worked out by hand from the exact binary values. */
+  assert_g17 (0.1, "0.10000000000000001");
+  assert_g17 (0.30000000000000004, "0.30000000000000004");
+  assert_g17 (72.535, "72.534999999999997");
+  assert_g17 (-3.75, "-3.75");
+  assert_g17 (2.5, "2.5");
+  assert_g17 (123456.789, "123456.789");
+  assert_g17 (0.0001, "0.0001");
+  assert_g17 (0.00015, "0.00014999999999999999");
+  assert_g17 (0.00012345678901234567, "0.00012345678901234567");
+  assert_g17 (10000000000000002.0, "10000000000000002");
+  assert_g17 (99999999999999984.0, "99999999999999984");
+  assert_g17 (1e17, "1e+17");
+  assert_g17 (1e-5, "1.0000000000000001e-05");
+  assert_g17 (9.9999999999999991e-05, "9.9999999999999991e-05");
+  assert_g17 (-0.0, "-0");
+  assert_g17 (0.0, "0");
+  assert_g17 (5e-324, "4.9406564584124654e-324");
+  assert_g17 (G_MAXDOUBLE, "1.7976931348623157e+308");
+  /* 0.5 + 2^-18 is 0.500003814697265625 exactly: a tie at the 17th
+   * digit, to the even 2; 0.5 + 3 × 2^-18 rounds to the even 8. */
+  assert_g17 (0.500003814697265625, "0.50000381469726562");
+  assert_g17 (0.500011444091796875, "0.50001144409179688");
+  /* Just below a power of ten: the rounding carries into a new digit. */
+  assert_g17 (nextafter (1.0, 0.0), "0.99999999999999989");
+  assert_g17 (nextafter (1000.0, 0.0), "999.99999999999989");
+  assert_g17 (nextafter (0.001, 0.0), "0.0009999999999999998");
+
+  /* And the values `vigil scores` writes: scores to a millionth, risks
+   * to 1e-4, money to the cent; then any bits at all. */
+  for (guint i = 0; i < 200000; i++)
+    {
+      double scale = scales[g_rand_int_range (rand, 0, G_N_ELEMENTS (scales))];
+      double value = g_rand_double (rand) * scale;
+      union { guint64 bits; double value; } any;
+
+      assert_g17_like_printf (value);
+      assert_g17_like_printf (-value);
+      assert_g17_like_printf (round (value * 1e6) / 1e6);
+      assert_g17_like_printf (round (value * 1e4) / 1e4);
+      assert_g17_like_printf (round (value * 100) / 100);
+      assert_g17_like_printf (nextafter (value, 0));
+      any.bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      if (isfinite (any.value))
+        assert_g17_like_printf (any.value);
+    }
+  for (int e = -330; e <= 310; e++)
+    {
+      double power = pow (10, e);
+
+      assert_g17_like_printf (power);
+      assert_g17_like_printf (nextafter (power, 0));
+      assert_g17_like_printf (nextafter (power, G_MAXDOUBLE));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -685,6 +782,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/json/numbers", test_json_numbers);
+  g_test_add_func ("/core/json/g17", test_json_g17);
   g_test_add_func ("/core/json/strings", test_json_strings);
   g_test_add_func ("/core/json/strings-every-offset", test_json_strings_every_offset);
   g_test_add_func ("/core/json/structure", test_json_structure);

@@ -16,6 +16,7 @@
 #include "vigil-core.h"
 #include "vigil-report.h"
 #include "vigil-report-data.h"
+#include "vigil-report-layout.h"
 
 /* The fixed book: daily snapshots at noon UTC for five weeks that end on
  * Sunday 15 November 2026, the last day of ISO week 2026-W46. */
@@ -149,9 +150,9 @@ build_book (guint n_customers)
 static gboolean
 have_poppler (void)
 {
-  if (g_getenv ("PDFTOTEXT") == NULL || g_getenv ("PDFINFO") == NULL)
+  if (g_getenv ("PDFTOTEXT") == NULL || g_getenv ("PDFINFO") == NULL || g_getenv ("PDFFONTS") == NULL)
     {
-      g_test_skip ("poppler-utils (pdftotext, pdfinfo) not found");
+      g_test_skip ("poppler-utils (pdftotext, pdfinfo, pdffonts) not found");
       return FALSE;
     }
   return TRUE;
@@ -230,6 +231,40 @@ write_report (Book             *book,
   g_assert_true (vigil_report_write_pdf (store, &options, path, &error));
   g_assert_no_error (error);
   return path;
+}
+
+/* The fonts @path embeds, as pdffonts lists them: a font (a subset of a
+ * face, "ABCDEF+Cantarell-Bold") a line. */
+static GPtrArray *
+pdf_fonts (const char *path)
+{
+  g_autofree char *listing = run_tool ("PDFFONTS", path, NULL);
+  g_auto(GStrv) lines = g_strsplit (listing, "\n", -1);
+  GPtrArray *fonts = g_ptr_array_new_with_free_func (g_free);
+
+  g_test_message ("%s", listing);
+  /* Two lines of header, then the name first on each line. */
+  for (guint i = 2; lines[i] != NULL; i++)
+    if (*lines[i] != '\0')
+      g_ptr_array_add (fonts, g_strndup (lines[i], strcspn (lines[i], " ")));
+  return fonts;
+}
+
+/* How many of @fonts are subsets of @face (the name after the tag). */
+static guint
+count_subsets (GPtrArray  *fonts,
+               const char *face)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < fonts->len; i++)
+    {
+      const char *name = g_ptr_array_index (fonts, i);
+      const char *plus = strchr (name, '+');
+
+      n += g_str_equal (plus != NULL ? plus + 1 : name, face);
+    }
+  return n;
 }
 
 /* Whether one line of the layout text matches @pattern. */
@@ -625,7 +660,7 @@ test_report_active_book (void)
       layout = pdf_text (path, 0, TRUE);
       g_assert_null (strstr (raw, "Account 039"));
       g_assert_nonnull (strstr (raw, "Account 038"));
-      g_assert_true (has_line (layout, "^\\s*Customers\\s+39\\s+40\\s+−1\\s*$"));
+      g_assert_true (has_line (layout, "^\\s*Customers\\s+39\\s+40\\s+-1\\s*$"));
       g_assert_true (has_line (layout, "^\\s*Outcomes recorded: churned\\s+1\\s+0\\s+\\+1\\s*$"));
       pattern = g_strdup_printf ("^\\s*Total MRR\\s+%.0f\\s+%.0f\\s", book->mrr_total - mrr, book->mrr_total);
       g_assert_true (has_line (layout, pattern));
@@ -671,6 +706,111 @@ test_report_deterministic (void)
   g_assert_true (g_file_get_contents (second, &b, &b_len, NULL));
   g_assert_cmpmem (a, a_len, b, b_len);
   g_assert_true (g_str_has_prefix (a, "%PDF-"));
+}
+
+/* design 6: the report's own text takes one font subset a face: no
+ * ligature ("Headline figures" in bold), no minus sign U+2212 (a change
+ * down), no figure space (the day of a date label under a chart).
+ * Dana's customers have names in Latin letters only; Sven's in other
+ * scripts take faces of their own, not a second subset of the report's. */
+static void
+test_report_one_subset_per_face (void)
+{
+  g_autoptr(Book) book = NULL;
+  g_autoptr(GPtrArray) fonts = NULL;
+  g_autoptr(GHashTable) faces = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *path = NULL;
+  g_autofree char *layout = NULL;
+  g_autofree char *all = NULL;
+
+  if (!have_poppler ())
+    return;
+
+  book = build_book (40);
+  path = write_report (book, "Dana Park", VIGIL_REPORT_PAPER_A4, "dana.pdf");
+  layout = pdf_text (path, 0, TRUE);
+  /* What would have taken a second subset is there. */
+  g_assert_true (has_line (layout, "^\\s*Headline figures\\s*$"));
+  g_assert_true (has_line (layout, "^\\s*At-risk customers\\s+2\\s+3\\s+(-|−)1\\s*$"));
+  g_assert_true (has_line (layout, "(^|\\s)9 Nov(\\s|$)"));
+
+  fonts = pdf_fonts (path);
+  for (guint i = 0; i < fonts->len; i++)
+    {
+      const char *name = g_ptr_array_index (fonts, i);
+      const char *plus = strchr (name, '+');
+
+      g_hash_table_add (faces, (gpointer) (plus != NULL ? plus + 1 : name));
+    }
+  g_assert_cmpuint (fonts->len, >=, 2);
+  g_assert_cmpuint (fonts->len, ==, g_hash_table_size (faces));
+  g_assert_cmpuint (count_subsets (fonts, "Cantarell-Regular"), ==, 1);
+  g_assert_cmpuint (count_subsets (fonts, "Cantarell-Bold"), ==, 1);
+  g_clear_pointer (&fonts, g_ptr_array_unref);
+
+  /* The whole book: the Chinese and Hebrew names take other faces. */
+  all = write_report (book, NULL, VIGIL_REPORT_PAPER_A4, "all.pdf");
+  fonts = pdf_fonts (all);
+  g_assert_cmpuint (fonts->len, >, 2);
+  g_assert_cmpuint (count_subsets (fonts, "Cantarell-Regular"), ==, 1);
+  g_assert_cmpuint (count_subsets (fonts, "Cantarell-Bold"), ==, 1);
+}
+
+/* The glyphs Pango shapes @text into in @family, with the report's font
+ * features or with the font's own. */
+static guint
+count_glyphs (PangoContext *context,
+              const char   *family,
+              const char   *text,
+              gboolean      report_features)
+{
+  PangoLayout *layout = pango_layout_new (context);
+  PangoFontDescription *font = pango_font_description_from_string (family);
+  PangoLayoutIter *iter;
+  guint glyphs = 0;
+
+  pango_font_description_set_absolute_size (font, 10 * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_text (layout, text, -1);
+  if (report_features)
+    _vigil_report_set_font_features (layout, text);
+  iter = pango_layout_get_iter (layout);
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+
+      if (run != NULL)
+        glyphs += (guint) run->glyphs->num_glyphs;
+    }
+  while (pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
+  g_object_unref (layout);
+  return glyphs;
+}
+
+/* design 6: Latin text without ligatures, but a name in Arabic keeps the
+ * lam-alef its script requires: "لأ" is one glyph (DejaVu Sans has it
+ * among its optional ligatures, which "liga=0" would turn off). */
+static void
+test_report_ligatures (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 10, 10);
+  cairo_t *cr = cairo_create (surface);
+  PangoContext *context = pango_cairo_create_context (cr);
+
+  /* The font forms them, the report does not. */
+  g_assert_cmpuint (count_glyphs (context, "Cantarell", "Profile office", FALSE), <, 14);
+  g_assert_cmpuint (count_glyphs (context, "Cantarell", "Profile office", TRUE), ==, 14);
+  g_assert_cmpuint (count_glyphs (context, "Cantarell", "fi ff fl", TRUE), ==, 8);
+  /* "لأ" and "fi" side by side: the Arabic pair joined, the Latin not. */
+  if (count_glyphs (context, "DejaVu Sans", "لأ", FALSE) != 1)
+    g_test_incomplete ("no font here shapes a lam-alef ligature");
+  else
+    g_assert_cmpuint (count_glyphs (context, "DejaVu Sans", "لأ fi", TRUE), ==, 1 + 1 + 2);
+  g_object_unref (context);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
 }
 
 static void
@@ -943,6 +1083,8 @@ main (int    argc,
   g_test_add_func ("/report/pdf/pages-grow", test_report_pages_grow);
   g_test_add_func ("/report/pdf/deterministic", test_report_deterministic);
   g_test_add_func ("/report/pdf/owner", test_report_owner);
+  g_test_add_func ("/report/pdf/one-subset-per-face", test_report_one_subset_per_face);
+  g_test_add_func ("/report/ligatures", test_report_ligatures);
   g_test_add_func ("/report/pdf/last-touch", test_report_last_touch);
   g_test_add_func ("/report/pdf/letter", test_report_letter);
   g_test_add_func ("/report/pdf/errors", test_report_errors);

@@ -2205,6 +2205,25 @@ test_window_text_cell (void)
 /* A new user's empty book loads to no customers: no latest time, so no
  * sparkline span (the span was once computed from the smallest time and
  * overflowed). */
+/* design 7: Xvfb's OpenGL is Mesa's software rasterizer (or none at all),
+ * so the window draws with cairo unless GSK_RENDERER says otherwise;
+ * GTK 4.8 alone picks its GL renderer over llvmpipe. */
+static void
+test_window_renderer_software_gl (Fixture       *f,
+                                  gconstpointer  data)
+{
+  GskRenderer *renderer;
+
+  if (g_getenv ("GSK_RENDERER") != NULL)
+    {
+      g_test_skip ("GSK_RENDERER is set: it decides the renderer");
+      return;
+    }
+  renderer = gtk_native_get_renderer (GTK_NATIVE (f->window));
+  g_assert_nonnull (renderer);
+  g_assert_cmpstr (G_OBJECT_TYPE_NAME (renderer), ==, "GskCairoRenderer");
+}
+
 static void
 test_window_empty_book (void)
 {
@@ -3086,6 +3105,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/window/rows", test_window_rows);
   ADD ("/window/sort", test_window_sort);
+  ADD ("/window/renderer-software-gl", test_window_renderer_software_gl);
   ADD ("/window/search-and-filters", test_window_search_and_filters);
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);

@@ -88,6 +88,14 @@ _vigil_chart_create_layout (cairo_t               *cr,
   pango_font_description_set_absolute_size (desc, MAX (style->font_size, 1.0) * PANGO_SCALE);
   pango_layout_set_font_description (layout, desc);
   pango_font_description_free (desc);
+  if (style->font_features != NULL)
+    {
+      PangoAttrList *attributes = pango_attr_list_new ();
+
+      pango_attr_list_insert (attributes, pango_attr_font_features_new (style->font_features));
+      pango_layout_set_attributes (layout, attributes);
+      pango_attr_list_unref (attributes);
+    }
   /* Plain text, never markup: labels may be customer data. */
   pango_layout_set_text (layout, text ? text : "", -1);
 
@@ -450,18 +458,20 @@ typedef struct
 } TimeStep;
 
 /* Translators may change the date formats later: they are strftime-like
- * formats for g_date_time_format(). */
+ * formats for g_date_time_format(). The day is "%-e", unpadded: "%e"
+ * pads it with a figure space (U+2007), which g_strstrip() keeps and
+ * which would push a centred label off its tick. */
 static const TimeStep time_steps[] = {
   { 3600, 0, "%H:%M" },
   { 2 * 3600, 0, "%H:%M" },
   { 3 * 3600, 0, "%H:%M" },
   { 6 * 3600, 0, "%H:%M" },
   { 12 * 3600, 0, "%H:%M" },
-  { DAY, 0, "%e %b" },
-  { 2 * DAY, 0, "%e %b" },
-  { 3 * DAY, 0, "%e %b" },
-  { 7 * DAY, 0, "%e %b" },
-  { 14 * DAY, 0, "%e %b" },
+  { DAY, 0, "%-e %b" },
+  { 2 * DAY, 0, "%-e %b" },
+  { 3 * DAY, 0, "%-e %b" },
+  { 7 * DAY, 0, "%-e %b" },
+  { 14 * DAY, 0, "%-e %b" },
   { 0, 1, "%b" },
   { 0, 2, "%b" },
   { 0, 3, "%b" },
@@ -571,7 +581,7 @@ _vigil_chart_draw_time_axis (cairo_t                 *cr,
 
   if (tmax <= tmin)
     {
-      g_autofree char *text = format_time (tmin, "%e %b");
+      g_autofree char *text = format_time (tmin, "%-e %b");
       PangoLayout *layout = _vigil_chart_create_layout (cr, style, text);
 
       _vigil_chart_set_style_color (cr, style, VIGIL_CHART_COLOR_DIM);

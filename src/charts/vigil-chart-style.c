@@ -68,6 +68,7 @@ vigil_chart_style_init (VigilChartStyle *style,
   style->dark = !!dark;
   style->font_family = "Cantarell, Noto Sans, DejaVu Sans, sans-serif";
   style->font_size = 12.0;
+  style->font_features = NULL;
   style->fill_background = TRUE;
 }
 

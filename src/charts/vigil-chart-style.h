@@ -35,6 +35,8 @@ typedef enum
  * @dark: draw for a dark background
  * @font_family: a Pango family list, e.g. "Cantarell, sans-serif"
  * @font_size: text size in user-space units (pixels on screen, points in a PDF)
+ * @font_features: (nullable): OpenType features for every label, as
+ *   pango_attr_font_features_new() takes them (e.g. "liga=0"), or %NULL
  * @fill_background: paint the background colour first; turn off to draw
  *   over a widget's own background (e.g. a sparkline in a selected row)
  */
@@ -43,6 +45,7 @@ typedef struct
   gboolean    dark;
   const char *font_family;
   double      font_size;
+  const char *font_features;
   gboolean    fill_background;
 } VigilChartStyle;
 

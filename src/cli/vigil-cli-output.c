@@ -400,7 +400,7 @@ void
 vigil_json_writer_double (VigilJsonWriter *writer,
                           double           value)
 {
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  gsize start;
 
   if (!isfinite (value))
     {
@@ -417,9 +417,9 @@ vigil_json_writer_double (VigilJsonWriter *writer,
       g_string_append (writer->out, ".0");
       return;
     }
-  g_ascii_formatd (buffer, sizeof buffer, "%.17g", value);
-  g_string_append (writer->out, buffer);
-  if (strpbrk (buffer, ".e") == NULL)
+  start = writer->out->len;
+  vigil_json_append_g17 (writer->out, value);
+  if (strpbrk (writer->out->str + start, ".e") == NULL)
     g_string_append (writer->out, ".0");
 }
 

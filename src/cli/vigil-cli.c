@@ -275,14 +275,65 @@ write_string_or_null (VigilJsonWriter *writer,
   vigil_json_writer_string (writer, value);
 }
 
+/* @value in @width digits, leading zeros first, at @p; returns the end. */
+static char *
+put_digits (char *p,
+            int   value,
+            int   width)
+{
+  for (int i = width - 1; i >= 0; i--, value /= 10)
+    p[i] = (char) ('0' + value % 10);
+  return p + width;
+}
+
+/* vigil_date_format()'s text of @day ("2026-11-21") at @p, without
+ * printf or an allocation (`scores --format json` writes five dates and
+ * times a customer); NULL for a year it would not write in four digits. */
+static char *
+put_date (char   *p,
+          gint32  day)
+{
+  int y, m, d;
+
+  vigil_date_to_civil (day, &y, &m, &d);
+  if (y < 0 || y > 9999)
+    return NULL;
+  p = put_digits (p, y, 4);
+  *p++ = '-';
+  p = put_digits (p, m, 2);
+  *p++ = '-';
+  return put_digits (p, d, 2);
+}
+
+/* vigil_time_format()'s text, "2026-11-21T12:00:00Z", as put_date(). */
 static void
 write_time_or_null (VigilJsonWriter *writer,
                     const char      *member,
                     gint64           time)
 {
-  g_autofree char *text = time != VIGIL_UNKNOWN ? vigil_time_format (time) : NULL;
+  gint32 day = vigil_time_get_day (time);
+  int rest = (int) (time - (gint64) day * 86400);
+  char text[32];
+  char *p;
 
-  write_string_or_null (writer, member, text);
+  if (time != VIGIL_UNKNOWN && (p = put_date (text, day)) != NULL)
+    {
+      *p++ = 'T';
+      p = put_digits (p, rest / 3600, 2);
+      *p++ = ':';
+      p = put_digits (p, rest / 60 % 60, 2);
+      *p++ = ':';
+      p = put_digits (p, rest % 60, 2);
+      *p++ = 'Z';
+      *p = '\0';
+      write_string_or_null (writer, member, text);
+    }
+  else
+    {
+      g_autofree char *formatted = time != VIGIL_UNKNOWN ? vigil_time_format (time) : NULL;
+
+      write_string_or_null (writer, member, formatted);
+    }
 }
 
 static void
@@ -290,9 +341,20 @@ write_day_or_null (VigilJsonWriter *writer,
                    const char      *member,
                    gint32           day)
 {
-  g_autofree char *text = day != VIGIL_UNKNOWN_DAY ? vigil_date_format (day) : NULL;
+  char text[16];
+  char *p;
 
-  write_string_or_null (writer, member, text);
+  if (day != VIGIL_UNKNOWN_DAY && (p = put_date (text, day)) != NULL)
+    {
+      *p = '\0';
+      write_string_or_null (writer, member, text);
+    }
+  else
+    {
+      g_autofree char *formatted = day != VIGIL_UNKNOWN_DAY ? vigil_date_format (day) : NULL;
+
+      write_string_or_null (writer, member, formatted);
+    }
 }
 
 /* design 3.5: a pulse as JSON, null for none */
@@ -839,8 +901,8 @@ index_triggers (GPtrArray *triggers)
 }
 
 /* The churn risk and the factors that raise it most, in words; null
- * and no factors when the risk is unknown. */
-static void
+ * and no factors when the risk is unknown. Returns the risk. */
+static double
 write_churn (VigilJsonWriter         *writer,
              VigilChurnModel         *churn,
              const VigilPortfolioRow *row)
@@ -852,7 +914,7 @@ write_churn (VigilJsonWriter         *writer,
   if (isnan (risk))
     {
       vigil_json_writer_null (writer);
-      return;
+      return risk;
     }
   vigil_json_writer_double (writer, round (risk * 1e4) / 1e4);
 
@@ -861,6 +923,7 @@ write_churn (VigilJsonWriter         *writer,
   for (guint i = 0; factors[i] != NULL; i++)
     vigil_json_writer_string (writer, factors[i]);
   vigil_json_writer_end_array (writer);
+  return risk;
 }
 
 /* One customer of `scores --format json`. */
@@ -872,6 +935,7 @@ write_scores_row (VigilJsonWriter         *writer,
                   VigilChurnModel         *churn)
 {
   const VigilSnapshot *s = row->latest;
+  double risk;
 
   vigil_json_writer_begin_object (writer);
   write_string_or_null (writer, "id", s->customer_id);
@@ -889,10 +953,10 @@ write_scores_row (VigilJsonWriter         *writer,
   write_double_or_null (writer, "14d", row->trends[VIGIL_TREND_14D]);
   write_double_or_null (writer, "28d", row->trends[VIGIL_TREND_28D]);
   vigil_json_writer_end_object (writer);
-  write_churn (writer, churn, row);
+  risk = write_churn (writer, churn, row);
   write_pulse (writer, "pulse", row->pulse);
-  /* In money: to the cent. */
-  write_double_or_null (writer, "at_stake", round (get_at_stake (churn, row) * 100) / 100);
+  /* design 3.2, in money: to the cent. */
+  write_double_or_null (writer, "at_stake", round (vigil_churn_at_stake (risk, s->mrr) * 100) / 100);
   write_day_or_null (writer, "churned_on", row->churned ? row->churned_day : VIGIL_UNKNOWN_DAY);
   vigil_json_writer_name (writer, "triggers");
   vigil_json_writer_begin_array (writer);
@@ -910,6 +974,73 @@ write_scores_row (VigilJsonWriter         *writer,
   vigil_json_writer_end_object (writer);
 }
 
+/* What `scores --format json` writes each customer with. */
+typedef struct
+{
+  GPtrArray       *rows;
+  VigilScorecard  *scorecard;
+  GHashTable      *triggers;
+  VigilChurnModel *churn;
+  guint            n_chunks;
+  GAsyncQueue     *done;   /* of GString: the helper's chunks, written, in order */
+  GAsyncQueue     *empty;  /* of GString: buffers for the helper to write into */
+} ScoresJson;
+
+/* Customers a chunk of the output: a helper thread writes every other. */
+#define JSON_CHUNK_ROWS 256
+
+/* Chunk @chunk's customers, each on a line of its own after a comma
+ * (the first after the array's bracket), as the outermost array's
+ * items: each written as the object it is, on its own; then freed, by
+ * the thread that wrote them. */
+static void
+write_scores_chunk (const ScoresJson *json,
+                    guint             chunk,
+                    GString          *out)
+{
+  guint end = MIN ((chunk + 1) * JSON_CHUNK_ROWS, json->rows->len);
+
+  for (guint i = chunk * JSON_CHUNK_ROWS; i < end; i++)
+    {
+      VigilJsonWriter writer;
+
+      g_string_append (out, i == 0 ? "\n" : ",\n");
+      vigil_json_writer_init (&writer, out);
+      write_scores_row (&writer, g_ptr_array_index (json->rows, i), json->scorecard, json->triggers,
+                        json->churn);
+      g_clear_pointer (&json->rows->pdata[i], vigil_portfolio_row_free);
+    }
+}
+
+static void
+free_string (gpointer string)
+{
+  g_string_free (string, TRUE);
+}
+
+/* The helper: the odd chunks, into buffers the main thread hands back. */
+static gpointer
+write_odd_chunks (gpointer data)
+{
+  ScoresJson *json = data;
+
+  for (guint chunk = 1; chunk < json->n_chunks; chunk += 2)
+    {
+      GString *out = g_async_queue_pop (json->empty);
+
+      write_scores_chunk (json, chunk, out);
+      g_async_queue_push (json->done, out);
+    }
+  return NULL;
+}
+
+/* One customer a line, written as it goes without a tree, the text
+ * handed on in chunks: the output stays valid JSON (the text of
+ * vigil_json_writer_set_lines()), greps well, and memory stays flat
+ * whatever the size of the book. With more than one processor, a helper
+ * thread writes every other chunk while this one writes the rest, at
+ * most two chunks ahead (design 7). Each row is freed once written, and
+ * its place in @rows left %NULL. */
 static void
 print_scores_json (GPtrArray       *rows,
                    VigilScorecard  *scorecard,
@@ -917,46 +1048,117 @@ print_scores_json (GPtrArray       *rows,
                    VigilChurnModel *churn)
 {
   g_autoptr(GString) out = g_string_sized_new (OUTPUT_CHUNK + 4096);
-  VigilJsonWriter writer;
+  ScoresJson json = { rows, scorecard, triggers, churn, 0, NULL, NULL };
+  GThread *helper = NULL;
 
-  /* One customer a line, written as it goes without a tree, the text
-   * handed on in large chunks: the output stays valid JSON, greps well,
-   * and memory stays flat whatever the size of the book. */
-  vigil_json_writer_init (&writer, out);
-  vigil_json_writer_set_lines (&writer, TRUE);
-  vigil_json_writer_begin_array (&writer);
-  for (guint i = 0; i < rows->len; i++)
+  json.n_chunks = (rows->len + JSON_CHUNK_ROWS - 1) / JSON_CHUNK_ROWS;
+  if (json.n_chunks > 1 && g_get_num_processors () > 1)
     {
-      write_scores_row (&writer, g_ptr_array_index (rows, i), scorecard, triggers, churn);
+      json.done = g_async_queue_new ();
+      json.empty = g_async_queue_new_full (free_string);
+      for (int i = 0; i < 2; i++)
+        g_async_queue_push (json.empty, g_string_sized_new (OUTPUT_CHUNK));
+      helper = g_thread_new ("vigil-json", write_odd_chunks, &json);
+    }
+
+  g_string_append_c (out, '[');
+  for (guint chunk = 0; chunk < json.n_chunks; chunk++)
+    {
+      if (helper != NULL && chunk % 2 == 1)
+        {
+          GString *theirs = g_async_queue_pop (json.done);
+
+          fwrite (out->str, 1, out->len, stdout);
+          g_string_truncate (out, 0);
+          fwrite (theirs->str, 1, theirs->len, stdout);
+          g_string_truncate (theirs, 0);
+          g_async_queue_push (json.empty, theirs);
+          continue;
+        }
+      write_scores_chunk (&json, chunk, out);
       if (out->len >= OUTPUT_CHUNK)
         {
           fwrite (out->str, 1, out->len, stdout);
           g_string_truncate (out, 0);
         }
     }
-  vigil_json_writer_end_array (&writer);
-  g_string_append_c (out, '\n');
+  g_string_append (out, "\n]\n");
   fwrite (out->str, 1, out->len, stdout);
+
+  if (helper != NULL)
+    {
+      g_thread_join (helper);
+      g_async_queue_unref (json.done);
+      g_async_queue_unref (json.empty);
+    }
 }
 
-/* Sorts @rows as @spec says. */
+/* A book of this many rows or more is sorted in two halves at once. */
+#define SORT_IN_HALVES_MIN_ROWS 512
+
+/* Items @first to @end of a sort: each row's churn risk and what it
+ * puts at stake, worked out, then sorted among themselves. */
+typedef struct
+{
+  GPtrArray *rows;
+  SortSpec  *spec;
+  SortItem  *items;
+  guint      first;
+  guint      end;
+} SortRun;
+
+static gpointer
+sort_run (gpointer data)
+{
+  SortRun *run = data;
+
+  for (guint i = run->first; i < run->end; i++)
+    {
+      VigilPortfolioRow *row = g_ptr_array_index (run->rows, i);
+      double risk = vigil_churn_risk_of (run->spec->churn, row, NULL);
+
+      run->items[i] = (SortItem) { row, risk, vigil_churn_at_stake (risk, row->latest->mrr) };
+    }
+  g_qsort_with_data (run->items + run->first, (gint) (run->end - run->first), sizeof (SortItem),
+                     compare_rows, run->spec);
+  return NULL;
+}
+
+/* Sorts @rows as @spec says. A big book's two halves are sorted at once,
+ * one in a helper thread, then merged: compare_rows() is a total order
+ * (ties go by id, then source), so the order is the one a single sort
+ * gives (design 7). */
 static void
 sort_rows (GPtrArray *rows,
            SortSpec  *spec)
 {
-  g_autoptr(GArray) items = g_array_sized_new (FALSE, FALSE, sizeof (SortItem), rows->len);
+  g_autofree SortItem *items = g_new (SortItem, MAX (rows->len, 1));
+  guint half = rows->len >= SORT_IN_HALVES_MIN_ROWS && g_get_num_processors () > 1 ? rows->len / 2 : rows->len;
+  SortRun runs[2] = {
+    { rows, spec, items, 0, half },
+    { rows, spec, items, half, rows->len },
+  };
+  guint a = 0, b = half, out = 0;
 
-  for (guint i = 0; i < rows->len; i++)
+  if (half == rows->len)
     {
-      VigilPortfolioRow *row = g_ptr_array_index (rows, i);
-      double risk = vigil_churn_risk_of (spec->churn, row, NULL);
-      SortItem item = { row, risk, vigil_churn_at_stake (risk, row->latest->mrr) };
-
-      g_array_append_val (items, item);
+      sort_run (&runs[0]);
+      for (guint i = 0; i < rows->len; i++)
+        rows->pdata[i] = items[i].row;
+      return;
     }
-  g_array_sort_with_data (items, compare_rows, spec);
-  for (guint i = 0; i < rows->len; i++)
-    rows->pdata[i] = g_array_index (items, SortItem, i).row;
+  {
+    GThread *helper = g_thread_new ("vigil-sort", sort_run, &runs[1]);
+
+    sort_run (&runs[0]);
+    g_thread_join (helper);
+  }
+  while (a < half || b < rows->len)
+    {
+      gboolean take_a = b == rows->len || (a < half && compare_rows (&items[a], &items[b], spec) <= 0);
+
+      rows->pdata[out++] = (take_a ? items[a++] : items[b++]).row;
+    }
 }
 
 static gboolean
@@ -990,6 +1192,27 @@ filter_rows (GPtrArray       *rows,
   g_ptr_array_set_size (rows, kept);
 }
 
+/* The open triggers, read on a connection of their own in a thread of
+ * their own while the book is read (design 7). */
+typedef struct
+{
+  const char *db_path;
+  gint64      now;
+  GPtrArray  *triggers;
+  GError     *error;
+} TriggersRead;
+
+static gpointer
+read_triggers (gpointer data)
+{
+  TriggersRead *read = data;
+  g_autoptr(VigilStore) store = vigil_store_open (read->db_path, &read->error);
+
+  if (store != NULL)
+    read->triggers = vigil_store_list_triggers (store, read->now, &read->error);
+  return NULL;
+}
+
 static int
 print_portfolio (CliContext        *context,
                  VigilOutputFormat  format,
@@ -1006,14 +1229,27 @@ print_portfolio (CliContext        *context,
   gboolean filtered = view->tier != VIGIL_TIER_NONE || view->owner != NULL || view->segment != NULL ||
                       (view->search != NULL && *view->search != '\0');
 
+  TriggersRead read = { context->db_path, g_get_real_time () / G_USEC_PER_SEC, NULL, NULL };
+  GThread *triggers_thread = NULL;
+
   if (!(store = open_store (context, &error)) ||
-      !(scorecard = vigil_store_load_scorecard (store, &error)) ||
-      !(rows = vigil_store_list_book_scores (store, view->book, view->owner, view->tier, &error)) ||
+      !(scorecard = vigil_store_load_scorecard (store, &error)))
+    return fail (error);
+  /* Started once the database is there (open_store() makes a new one). */
+  if (format == VIGIL_OUTPUT_JSON || sort->key == SORT_TRIGGERS)
+    triggers_thread = g_thread_new ("vigil-triggers", read_triggers, &read);
+  rows = vigil_store_list_book_scores (store, view->book, view->owner, view->tier, &error);
+  if (triggers_thread != NULL)
+    g_thread_join (triggers_thread);
+  triggers = g_steal_pointer (&read.triggers);
+  if (rows == NULL || (triggers_thread != NULL && triggers == NULL) ||
       !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
-    return fail (error);
-  if ((format == VIGIL_OUTPUT_JSON || sort->key == SORT_TRIGGERS) &&
-      !(triggers = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)))
-    return fail (error);
+    {
+      if (error == NULL)
+        error = g_steal_pointer (&read.error);
+      g_clear_error (&read.error);
+      return fail (error);
+    }
 
   filter_rows (rows, view);
   trigger_index = index_triggers (triggers);

@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -1133,4 +1135,134 @@ vigil_json_append_integer (GString *out,
     g_string_append_c (out, '-');
   while (n > 0)
     g_string_append_c (out, digits[--n]);
+}
+
+#ifdef __SIZEOF_INT128__
+/* 10^0 … 10^22: m × 10^k fits 128 bits for a mantissa m below 2^53. */
+#define MAX_POWER_OF_TEN 22
+
+/* The 17 significant digits of |@value| as printf rounds them (to the
+ * nearest, ties to even, from the exact binary value), as an integer of
+ * 10^16 … 10^17 − 1 and the decimal exponent of its first digit; FALSE
+ * when the arithmetic would not fit 128 bits (|value| under about 1e-6
+ * or from 1e17 on, or not normal), for printf to do. */
+static gboolean
+get_g17_digits (double   value,
+                guint64 *out_digits,
+                int     *out_exponent)
+{
+  static const guint64 tens[] = {
+    G_GUINT64_CONSTANT (1), G_GUINT64_CONSTANT (10), G_GUINT64_CONSTANT (100),
+    G_GUINT64_CONSTANT (1000), G_GUINT64_CONSTANT (10000), G_GUINT64_CONSTANT (100000),
+    G_GUINT64_CONSTANT (1000000), G_GUINT64_CONSTANT (10000000), G_GUINT64_CONSTANT (100000000),
+    G_GUINT64_CONSTANT (1000000000), G_GUINT64_CONSTANT (10000000000),
+    G_GUINT64_CONSTANT (100000000000), G_GUINT64_CONSTANT (1000000000000),
+    G_GUINT64_CONSTANT (10000000000000), G_GUINT64_CONSTANT (100000000000000),
+    G_GUINT64_CONSTANT (1000000000000000), G_GUINT64_CONSTANT (10000000000000000),
+    G_GUINT64_CONSTANT (100000000000000000), G_GUINT64_CONSTANT (1000000000000000000),
+  };
+  const guint64 low = tens[16];
+  const guint64 high = tens[17];
+  int binary_exponent;
+  guint64 mantissa;
+  int shift;
+  int exponent;
+
+  if (!isnormal (value))
+    return FALSE;
+  /* |value| = mantissa × 2^-shift, the mantissa of 53 bits */
+  mantissa = (guint64) ldexp (frexp (fabs (value), &binary_exponent), 53);
+  shift = 53 - binary_exponent;
+  exponent = (int) floor (log10 (fabs (value)));
+  /* The estimate of the exponent may be one off either way. */
+  for (int attempt = 0; attempt < 3; attempt++)
+    {
+      int k = 16 - exponent;
+      unsigned __int128 scaled, remainder, half;
+      guint64 digits;
+
+      if (k < 0 || k > MAX_POWER_OF_TEN || shift <= 0 || shift >= 127)
+        return FALSE;
+      scaled = (unsigned __int128) mantissa * (k <= 18 ? tens[k] : tens[18]);
+      if (k > 18)
+        scaled *= tens[k - 18];
+      if ((scaled >> shift) >> 64 != 0)
+        {
+          exponent++;
+          continue;
+        }
+      digits = (guint64) (scaled >> shift);
+      if (digits >= high)
+        {
+          exponent++;
+          continue;
+        }
+      if (digits < low)
+        {
+          exponent--;
+          continue;
+        }
+      remainder = scaled & ((((unsigned __int128) 1) << shift) - 1);
+      half = ((unsigned __int128) 1) << (shift - 1);
+      if (remainder > half || (remainder == half && (digits & 1) != 0))
+        digits++;
+      if (digits == high)
+        {
+          digits = low;
+          exponent++;
+        }
+      *out_digits = digits;
+      *out_exponent = exponent;
+      return TRUE;
+    }
+  return FALSE;
+}
+#endif
+
+/* Appends @value as printf's "%.17g" writes it in the C locale (the
+ * text g_ascii_formatd() gives): 17 significant digits, which read back
+ * as the same double, trailing zeros dropped, an exponent below 1e-4 and
+ * from 1e17 on. `vigil scores --format json` writes millions of them,
+ * where printf's cost leads the profile (design 7); the exact digits are
+ * worked out in integers, and printf does the values outside their range. */
+void
+vigil_json_append_g17 (GString *out,
+                       double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+#ifdef __SIZEOF_INT128__
+  char digits[18];
+  guint64 n;
+  int exponent;
+  int last;
+
+  if (get_g17_digits (value, &n, &exponent) && exponent >= -4 && exponent < 17)
+    {
+      for (int i = 16; i >= 0; i--, n /= 10)
+        digits[i] = (char) ('0' + n % 10);
+      /* %g drops trailing zeros, and the point with them. */
+      for (last = 16; last > 0 && digits[last] == '0'; last--)
+        ;
+      if (signbit (value))
+        g_string_append_c (out, '-');
+      if (exponent < 0)
+        {
+          g_string_append (out, "0.");
+          for (int i = exponent; i < -1; i++)
+            g_string_append_c (out, '0');
+          g_string_append_len (out, digits, last + 1);
+        }
+      else
+        {
+          g_string_append_len (out, digits, MIN (exponent, 16) + 1);
+          if (last > exponent)
+            {
+              g_string_append_c (out, '.');
+              g_string_append_len (out, digits + exponent + 1, last - exponent);
+            }
+        }
+      return;
+    }
+#endif
+  g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.17g", value));
 }

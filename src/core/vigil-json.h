@@ -13,5 +13,7 @@ G_BEGIN_DECLS
 
 void vigil_json_append_integer (GString *out,
                                 gint64   value);
+void vigil_json_append_g17     (GString *out,
+                                double   value);
 
 G_END_DECLS

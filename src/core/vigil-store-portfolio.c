@@ -273,6 +273,7 @@ typedef struct
   int           keys_rc;
   GHashTable   *pulse_marks;     /* customer id → its pulses (design 3.5), */
   GHashTable   *current_pulses;  /* and its current one: read whole, being few */
+  gboolean      owns_pulses;     /* FALSE: borrowed, shared by the parts of a book */
 } AccountReader;
 
 #define ACCOUNT_RECORDS_SQL(where) \
@@ -290,6 +291,7 @@ account_reader_open (VigilStore     *self,
     "ORDER BY r.customer_id, k.key";
 
   *reader = (AccountReader) { NULL, };
+  reader->owns_pulses = TRUE;
   if (!_vigil_store_read_book_pulses (self, &reader->pulse_marks, &reader->current_pulses, error) ||
       !(reader->records = _vigil_store_prepare (self, ACCOUNT_RECORDS_SQL (""),
                                                 _("Reading the portfolio"), error)) ||
@@ -300,6 +302,40 @@ account_reader_open (VigilStore     *self,
       g_clear_pointer (&reader->current_pulses, g_hash_table_unref);
       return FALSE;
     }
+  reader->records_rc = sqlite3_step (reader->records);
+  reader->keys_rc = sqlite3_step (reader->keys);
+  return TRUE;
+}
+
+/* The reader of the accounts of customers @first_id to @last_id (ids),
+ * a part of the book, with pulses read once for all the parts. */
+static gboolean
+account_reader_open_part (VigilStore     *self,
+                          AccountReader  *reader,
+                          GHashTable     *pulse_marks,
+                          GHashTable     *current_pulses,
+                          gint64          first_id,
+                          gint64          last_id,
+                          GError        **error)
+{
+  static const char keys_sql[] =
+    "SELECT DISTINCT r.customer_id, k.key FROM record_keys k JOIN records r ON r.id = k.record_id "
+    "WHERE r.customer_id BETWEEN ?1 AND ?2 ORDER BY r.customer_id, k.key";
+
+  *reader = (AccountReader) { NULL, };
+  reader->pulse_marks = pulse_marks;
+  reader->current_pulses = current_pulses;
+  if (!(reader->records = _vigil_store_prepare (self, ACCOUNT_RECORDS_SQL ("WHERE r.customer_id BETWEEN ?1 AND ?2"),
+                                                _("Reading the portfolio"), error)) ||
+      !(reader->keys = _vigil_store_prepare (self, keys_sql, _("Reading the portfolio"), error)))
+    {
+      g_clear_pointer (&reader->records, sqlite3_finalize);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (reader->records, 1, first_id);
+  sqlite3_bind_int64 (reader->records, 2, last_id);
+  sqlite3_bind_int64 (reader->keys, 1, first_id);
+  sqlite3_bind_int64 (reader->keys, 2, last_id);
   reader->records_rc = sqlite3_step (reader->records);
   reader->keys_rc = sqlite3_step (reader->keys);
   return TRUE;
@@ -353,8 +389,11 @@ account_reader_close (VigilStore     *self,
   gboolean ok = _vigil_store_finish_rows (self, reader->records, reader->records_rc,
                                           _("Reading the portfolio"), error);
 
-  g_clear_pointer (&reader->pulse_marks, g_hash_table_unref);
-  g_clear_pointer (&reader->current_pulses, g_hash_table_unref);
+  if (reader->owns_pulses)
+    {
+      g_clear_pointer (&reader->pulse_marks, g_hash_table_unref);
+      g_clear_pointer (&reader->current_pulses, g_hash_table_unref);
+    }
   if (!ok)
     {
       sqlite3_finalize (reader->keys);
@@ -465,6 +504,30 @@ read_portfolio_row (VigilStore    *self,
   return row;
 }
 
+/* Steps a portfolio query into rows, with @accounts beside it, and
+ * finalizes both. */
+static GPtrArray *
+collect_rows (VigilStore     *self,
+              sqlite3_stmt   *stmt,
+              GHashTable     *scorecards,
+              AccountReader  *accounts,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, read_portfolio_row (self, stmt, scorecards, accounts));
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
+    {
+      account_reader_close (self, accounts, NULL);
+      return NULL;
+    }
+  if (!account_reader_close (self, accounts, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
 /* Steps a portfolio query (customer id, source, customer, snapshot and
  * score columns, then the trend, the lifecycle and the last touch
  * columns) into rows, and finalizes it. */
@@ -474,31 +537,20 @@ _vigil_store_collect_portfolio_rows (VigilStore    *self,
                                      GHashTable    *scorecards,
                                      GError       **error)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
   AccountReader accounts;
-  int rc;
 
   if (!account_reader_open (self, &accounts, error))
     {
       sqlite3_finalize (stmt);
       return NULL;
     }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (rows, read_portfolio_row (self, stmt, scorecards, &accounts));
-  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
-    {
-      account_reader_close (self, &accounts, NULL);
-      return NULL;
-    }
-  if (!account_reader_close (self, &accounts, error))
-    return NULL;
-  return g_steal_pointer (&rows);
+  return collect_rows (self, stmt, scorecards, &accounts, error);
 }
 
 /* Every customer of a book (parameter 3: NULL for all, 0 the active
  * book, 1 the churned) with its latest snapshot and score, from one
  * query; the lifecycle columns are LIFECYCLE_COLUMNS as of now. */
-#define PORTFOLIO_SQL(trend_columns, first_observed) \
+#define PORTFOLIO_SQL(trend_columns, first_observed, range) \
   "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", " \
   trend_columns ", " \
   LIFECYCLE_COLUMNS_IF_ANY ("'9999-12-31'") ", " \
@@ -506,15 +558,17 @@ _vigil_store_collect_portfolio_rows (VigilStore    *self,
   "FROM customers c JOIN sources src ON src.id = c.source_id " \
   "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at " \
   JOIN_SCORES \
-  "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR k.tier = ?2) " \
+  "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR k.tier = ?2) " range \
   "AND (?3 IS NULL OR (" IF_ANY_OUTCOME (CHURNED_ON ("c.id")) " IS NOT NULL) = ?3) " \
   "ORDER BY c.id"
 
 static const char portfolio_sql[] =
   PORTFOLIO_SQL (TREND_COLUMNS ("c.latest_at"),
-                 "(SELECT min (f.observed_at) FROM snapshots f WHERE f.customer_id = c.id)");
-/* The same rows without what only the triggers and the window read. */
-static const char portfolio_scores_sql[] = PORTFOLIO_SQL (SCORE_TREND_COLUMNS ("c.latest_at"), "NULL");
+                 "(SELECT min (f.observed_at) FROM snapshots f WHERE f.customer_id = c.id)", "");
+/* The same rows without what only the triggers and the window read, of
+ * the customers ?4 to ?5 (ids): a part of the book (BookPart). */
+static const char portfolio_scores_sql[] =
+  PORTFOLIO_SQL (SCORE_TREND_COLUMNS ("c.latest_at"), "NULL", "AND c.id BETWEEN ?4 AND ?5 ");
 
 static void
 bind_book (sqlite3_stmt *stmt,
@@ -595,6 +649,207 @@ vigil_store_list_book (VigilStore  *self,
   return list_book (self, portfolio_sql, book, owner, tier, error);
 }
 
+/* A book of this many customers or more is read in parts, one a
+ * processor (at most MAX_BOOK_PARTS), each on a connection of its own in
+ * a thread of its own: `vigil scores` of a big book (design 7). */
+#define MIN_CUSTOMERS_IN_PARTS 20000
+#define MAX_BOOK_PARTS 4
+
+/* What is asked of every part of the book, and read once for all. */
+typedef struct
+{
+  VigilBook    book;
+  const char  *owner;
+  VigilTier    tier;
+  GHashTable  *scorecards;
+  GHashTable  *pulse_marks;
+  GHashTable  *current_pulses;
+} BookQuery;
+
+/* The customers @first_id to @last_id (ids), read on @store. */
+typedef struct
+{
+  const BookQuery *query;
+  VigilStore      *store;
+  gint64           first_id;
+  gint64           last_id;
+  GPtrArray       *rows;
+  GError          *error;
+} BookPart;
+
+static gpointer
+read_book_part (gpointer data)
+{
+  BookPart *part = data;
+  const BookQuery *query = part->query;
+  sqlite3_stmt *stmt;
+  AccountReader accounts;
+
+  if (!(stmt = _vigil_store_prepare (part->store, portfolio_scores_sql, _("Reading the portfolio"),
+                                     &part->error)))
+    return NULL;
+  _vigil_store_bind_text_or_null (stmt, 1, query->owner);
+  _vigil_store_bind_text_or_null (stmt, 2, vigil_tier_get_id (query->tier));
+  bind_book (stmt, 3, query->book);
+  sqlite3_bind_int64 (stmt, 4, part->first_id);
+  sqlite3_bind_int64 (stmt, 5, part->last_id);
+  if (!account_reader_open_part (part->store, &accounts, query->pulse_marks, query->current_pulses,
+                                 part->first_id, part->last_id, &part->error))
+    {
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  part->rows = collect_rows (part->store, stmt, query->scorecards, &accounts, &part->error);
+  return NULL;
+}
+
+static gboolean
+begin_read (VigilStore  *store,
+            GError     **error)
+{
+  gint64 ignored;
+
+  /* A read transaction takes its view of the database at its first read. */
+  return _vigil_store_exec_sql (store, "BEGIN", _("Reading the portfolio"), error) &&
+         _vigil_store_query_int (store, "SELECT count(*) FROM sqlite_master", &ignored, error);
+}
+
+static void
+end_reads (VigilStore **stores,
+           guint        n)
+{
+  for (guint i = 0; i < n; i++)
+    if (!sqlite3_get_autocommit (stores[i]->db))
+      sqlite3_exec (stores[i]->db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* Starts a read transaction on each of @stores, all at one state of the
+ * database: PRAGMA data_version of the last connection, the same before
+ * the first began and after the last did, says that nothing was
+ * committed in between. FALSE (and none left open) when writes kept
+ * coming between or a transaction could not start. */
+static gboolean
+begin_reads_at_one_state (VigilStore **stores,
+                          guint        n)
+{
+  for (int attempt = 0; attempt < 3; attempt++)
+    {
+      gint64 before = 0, after = -1;
+      gboolean begun = _vigil_store_query_int (stores[n - 1], "PRAGMA data_version", &before, NULL);
+
+      for (guint i = 0; begun && i < n; i++)
+        begun = begin_read (stores[i], NULL);
+      if (begun && _vigil_store_query_int (stores[n - 1], "PRAGMA data_version", &after, NULL) &&
+          before == after)
+        return TRUE;
+      end_reads (stores, n);
+      if (!begun)
+        return FALSE;
+    }
+  return FALSE;
+}
+
+/* How many parts to read @self's book in, and a connection for each
+ * part but the first (which @self reads). */
+static guint
+open_part_stores (VigilStore  *self,
+                  VigilStore **stores)
+{
+  gint64 customers = 0;
+  guint n = MIN ((guint) g_get_num_processors (), MAX_BOOK_PARTS);
+
+  stores[0] = self;
+  /* A transaction of the caller's own is read inside, on its connection. */
+  if (!sqlite3_get_autocommit (self->db))
+    return 1;
+  if (self->book_parts > 0)
+    n = MIN (self->book_parts, MAX_BOOK_PARTS);
+  else if (n < 2 || !_vigil_store_query_int (self, "SELECT count(*) FROM customers", &customers, NULL) ||
+           customers < MIN_CUSTOMERS_IN_PARTS)
+    return 1;
+  for (guint i = 1; i < n; i++)
+    if (!(stores[i] = vigil_store_open (self->path, NULL)))
+      {
+        n = i;
+        break;
+      }
+  return n;
+}
+
+/* The id each of @n parts of the customers starts at, by count. */
+static gboolean
+split_customers (VigilStore  *self,
+                 guint        n,
+                 BookPart    *parts,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 customers = 0;
+
+  if (!_vigil_store_query_int (self, "SELECT count(*) FROM customers", &customers, error) ||
+      !(stmt = _vigil_store_prepare (self, "SELECT id FROM customers ORDER BY id LIMIT 1 OFFSET ?1",
+                                     _("Reading the portfolio"), error)))
+    return FALSE;
+  parts[0].first_id = G_MININT64;
+  for (guint i = 1; i < n; i++)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, customers * i / n);
+      rc = sqlite3_step (stmt);
+      /* Customers deleted meanwhile by another connection are not in this
+       * transaction's view: the count and the ids agree. */
+      parts[i].first_id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : G_MAXINT64;
+      parts[i - 1].last_id = parts[i].first_id - 1;
+      sqlite3_reset (stmt);
+    }
+  parts[n - 1].last_id = G_MAXINT64;
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+/* Reads @parts, all but the first in threads of their own, and gathers
+ * their rows in order. */
+static GPtrArray *
+read_parts (BookPart  *parts,
+            guint      n,
+            GError   **error)
+{
+  GThread *threads[MAX_BOOK_PARTS] = { NULL, };
+  GPtrArray *rows;
+
+  for (guint i = 1; i < n; i++)
+    threads[i] = g_thread_new ("vigil-book-part", read_book_part, &parts[i]);
+  read_book_part (&parts[0]);
+  for (guint i = 1; i < n; i++)
+    g_thread_join (threads[i]);
+
+  for (guint i = 0; i < n; i++)
+    if (parts[i].error != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&parts[i].error));
+        for (guint j = 0; j < n; j++)
+          {
+            g_clear_error (&parts[j].error);
+            g_clear_pointer (&parts[j].rows, g_ptr_array_unref);
+          }
+        return NULL;
+      }
+  rows = g_steal_pointer (&parts[0].rows);
+  for (guint i = 1; i < n; i++)
+    g_ptr_array_extend_and_steal (rows, g_steal_pointer (&parts[i].rows));
+  return rows;
+}
+
+void
+_vigil_store_set_book_parts (VigilStore *self,
+                             guint       parts)
+{
+  g_return_if_fail (VIGIL_IS_STORE (self));
+
+  self->book_parts = parts;
+}
+
 /**
  * vigil_store_list_book_scores:
  *
@@ -602,7 +857,9 @@ vigil_store_list_book (VigilStore  *self,
  * risk and the sorting of `vigil scores` read, for a big book: without
  * what only the triggers' rules read (@peak_14d, @recent_high: NAN,
  * @nps_14d_ago, @first_observed: %VIGIL_UNKNOWN), four index lookups a
- * customer fewer.
+ * customer fewer. A big book is read in parts by customer id, one a
+ * processor, each on a connection of its own, all in read transactions
+ * that see the database at one state.
  *
  * Returns: (transfer full) (element-type VigilPortfolioRow): the rows,
  *   in customer id order
@@ -614,9 +871,47 @@ vigil_store_list_book_scores (VigilStore  *self,
                               VigilTier    tier,
                               GError     **error)
 {
+  VigilStore *stores[MAX_BOOK_PARTS] = { NULL, };
+  BookPart parts[MAX_BOOK_PARTS] = { { NULL, }, };
+  BookQuery query = { book, owner, tier, NULL, NULL, NULL };
+  GPtrArray *rows = NULL;
+  gboolean began;
+  guint n;
+
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  return list_book (self, portfolio_scores_sql, book, owner, tier, error);
+  n = open_part_stores (self, stores);
+  if (n > 1 && !begin_reads_at_one_state (stores, n))
+    {
+      for (guint i = 1; i < n; i++)
+        g_clear_object (&stores[i]);
+      n = 1;
+    }
+  /* One connection: in one read transaction too, unless in the caller's. */
+  began = n > 1 || sqlite3_get_autocommit (self->db);
+  if (n == 1 && began && !begin_read (self, error))
+    return NULL;
+
+  if ((query.scorecards = _vigil_store_load_all_scorecards (self, error)) &&
+      _vigil_store_read_book_pulses (self, &query.pulse_marks, &query.current_pulses, error) &&
+      split_customers (self, n, parts, error))
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          parts[i].query = &query;
+          parts[i].store = stores[i];
+        }
+      rows = read_parts (parts, n, error);
+    }
+
+  if (began)
+    end_reads (stores, n);
+  for (guint i = 1; i < n; i++)
+    g_clear_object (&stores[i]);
+  g_clear_pointer (&query.scorecards, g_hash_table_unref);
+  g_clear_pointer (&query.pulse_marks, g_hash_table_unref);
+  g_clear_pointer (&query.current_pulses, g_hash_table_unref);
+  return rows;
 }
 
 /**

@@ -57,6 +57,7 @@ struct _VigilStore
   /* Feature id → name, for reading history back. */
   GHashTable   *feature_names;
   GHashTable   *cached_stmts;     /* SQL → statement: _vigil_store_cached() */
+  guint         book_parts;       /* 0, or what _vigil_store_set_book_parts() set */
 };
 
 /* The snapshot columns every reading query selects, from column @first on. */
@@ -420,6 +421,11 @@ GPtrArray        *_vigil_store_collect_portfolio_rows (VigilStore     *self,
                                                        sqlite3_stmt   *stmt,
                                                        GHashTable     *scorecards,
                                                        GError        **error);
+
+/* vigil-store-portfolio.c: for tests, a book read in @parts parts
+ * whatever its size and the processors (0: as they say) */
+void              _vigil_store_set_book_parts         (VigilStore     *self,
+                                                       guint           parts);
 
 /* vigil-store-scores.c: scorecards and rescoring */
 GHashTable       *_vigil_store_load_all_scorecards    (VigilStore     *self,

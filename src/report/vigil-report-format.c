@@ -159,7 +159,12 @@ vigil_report_format_decimal (double value,
   return g_strdup_printf ("%'.*f", decimals, value);
 }
 
-/* A signed change: "+1.5", "−2.0", "±0". */
+/* design 6: a minus is the hyphen-minus of ASCII, "-", which any
+ * program reading the text back takes for one, and which keeps the PDF
+ * at one font subset a face (cairo 1.16 puts U+2212 in a second). */
+#define MINUS "-"
+
+/* A signed change: "+1.5", "-2.0", "±0". */
 char *
 vigil_report_format_change (double value,
                             int    decimals)
@@ -171,7 +176,7 @@ vigil_report_format_change (double value,
   if (fabs (value) < 0.5 * pow (10, -decimals))
     return g_strdup ("±0");
   magnitude = g_strdup_printf ("%'.*f", decimals, fabs (value));
-  return g_strconcat (value > 0 ? "+" : "−", magnitude, NULL);
+  return g_strconcat (value > 0 ? "+" : MINUS, magnitude, NULL);
 }
 
 /* Money in whole units with the locale's monetary grouping (LC_MONETARY).
@@ -198,7 +203,7 @@ vigil_report_format_money_change (double value)
   if (fabs (value) < 0.5)
     return g_strdup ("±0");
   magnitude = vigil_report_format_money (fabs (value));
-  return g_strconcat (value > 0 ? "+" : "−", magnitude, NULL);
+  return g_strconcat (value > 0 ? "+" : MINUS, magnitude, NULL);
 }
 
 char *

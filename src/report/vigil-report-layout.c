@@ -85,6 +85,52 @@ set_ink (VigilReportLayout *self,
   cairo_set_source_rgb (self->cr, rgb[0], rgb[1], rgb[2]);
 }
 
+static void
+add_font_features (PangoAttrList *attributes,
+                   const char    *text,
+                   const char    *start,
+                   const char    *end)
+{
+  PangoAttribute *features = pango_attr_font_features_new (VIGIL_REPORT_FONT_FEATURES);
+
+  features->start_index = (guint) (start - text);
+  features->end_index = (guint) (end - text);
+  pango_attr_list_insert (attributes, features);
+}
+
+/* design 6: @text without ligatures, but for its runs in scripts other
+ * than Latin (a name in Arabic needs its lam-alef), with the marks on
+ * them. Characters common to scripts (spaces, digits, punctuation) go
+ * without: they never join a letter of those scripts into a ligature,
+ * and their shaping keeps its context across the runs' edges. */
+void
+_vigil_report_set_font_features (PangoLayout *layout,
+                                 const char  *text)
+{
+  PangoAttrList *attributes = pango_attr_list_new ();
+  const char *run = NULL;  /* where the run without ligatures began */
+  const char *p;
+
+  for (p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      GUnicodeScript script = g_unichar_get_script (g_utf8_get_char (p));
+      gboolean plain = script == G_UNICODE_SCRIPT_INHERITED ? run != NULL
+                       : script == G_UNICODE_SCRIPT_LATIN || script == G_UNICODE_SCRIPT_COMMON;
+
+      if (plain && run == NULL)
+        run = p;
+      else if (!plain && run != NULL)
+        {
+          add_font_features (attributes, text, run, p);
+          run = NULL;
+        }
+    }
+  if (run != NULL)
+    add_font_features (attributes, text, run, p);
+  pango_layout_set_attributes (layout, attributes);
+  pango_attr_list_unref (attributes);
+}
+
 /* A layout ready for @text at @size, wrapping at @width (0: no wrap). */
 static PangoLayout *
 prepare (VigilReportLayout *self,
@@ -98,6 +144,7 @@ prepare (VigilReportLayout *self,
   pango_font_description_set_absolute_size (self->font, size * PANGO_SCALE);
   pango_font_description_set_weight (self->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description (layout, self->font);
+  _vigil_report_set_font_features (layout, text != NULL ? text : "");
   pango_layout_set_width (layout, width > 0 ? pango_units_from_double (width) : -1);
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_set_ellipsize (layout, ellipsize ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);

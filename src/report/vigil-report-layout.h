@@ -12,6 +12,18 @@
 
 G_BEGIN_DECLS
 
+/* design 6: the report's text without ligatures. cairo 1.16 embeds a
+ * glyph that stands for more than one character ("fi") in a second
+ * subset of its face, as it does a character outside Windows-1252; the
+ * letters drawn one by one say the same, keep one subset a face, and
+ * read back from the PDF as letters. Its charts' labels too; not the
+ * runs of a name in a script whose ligatures are required (Arabic). */
+#define VIGIL_REPORT_FONT_FEATURES "liga=0, clig=0"
+
+/* Sets @text's font features on @layout (the report's layouts and tests). */
+void _vigil_report_set_font_features (PangoLayout *layout,
+                                      const char  *text);
+
 typedef enum
 {
   VIGIL_REPORT_INK_TEXT,

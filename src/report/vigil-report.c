@@ -297,6 +297,7 @@ render_charts (VigilReportLayout *layout,
 
   vigil_chart_style_init (&style, FALSE);
   style.font_size = CHART_FONT_SIZE;
+  style.font_features = VIGIL_REPORT_FONT_FEATURES;
 
   vigil_report_layout_heading (layout, _("Portfolio health"), title_h + small_h + 10 + title_h + wide_h);
   y = vigil_report_layout_get_y (layout) + 4;
