@@ -1216,6 +1216,81 @@ test_import_bulk_keys_after_spool (Fixture       *f,
   g_assert_cmpstr (bulk_b, ==, bulk_a);
 }
 
+/* design 2.5, 2.6 and 7: a database without history may hold an account
+ * of two linked records ("a" and "b", added and linked before any
+ * snapshot). A bulk import's rows of them are observations of that
+ * account, whose history is rebuilt from them: the rows spooled before
+ * are stored first, and from there the import goes on batch by batch,
+ * to the same account as an import through the log. The rows of "a"
+ * and "b" come after more than a batch of others, which are spooled. */
+static void
+import_linked_after_batch (VigilStore *store,
+                           gboolean    bulk)
+{
+  const gint64 t0 = 1764000000;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  gint64 source_id = vigil_store_ensure_source (store, "crm", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (vigil_store_ensure_customer (store, source_id, "a", &error), >, 0);
+  g_assert_cmpint (vigil_store_ensure_customer (store, source_id, "b", &error), >, 0);
+  g_assert_true (vigil_store_link_records (store, "crm", "a", "crm", "b", NULL, &error));
+  g_assert_no_error (error);
+
+  ingest = bulk ? vigil_ingest_begin_bulk (store, "crm", t0, &error) : vigil_ingest_begin (store, "crm", t0, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_is_bulk (ingest) == bulk);
+  for (guint i = 0; i < VIGIL_INGEST_BATCH_ROWS + 10; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("filler-%u", i % 1000);
+
+      add_record_with_key (ingest, id, t0 + (i / 1000) * 86400, NULL);
+    }
+  for (guint day = 0; day < 4; day++)
+    {
+      add_record_with_key (ingest, "a", t0 + day * 86400, NULL);
+      add_record_with_key (ingest, "b", t0 + day * 86400 + 3600, NULL);
+    }
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_import_bulk_linked_records (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_path = test_dir_file (&f->dir, "other.db");
+  g_autoptr(VigilStore) other = vigil_store_open (other_path, &error);
+  g_autofree char *bulk_a = NULL;
+  g_autofree char *direct_a = NULL;
+  g_autofree char *bulk_fillers = NULL;
+  const char *history_sql = "SELECT group_concat (s.observed_at || ':' || s.mrr || ':' || k.health, ',') FROM "
+                            "(SELECT * FROM snapshots ORDER BY customer_id, observed_at) s "
+                            "JOIN scores k USING (customer_id, observed_at) JOIN records r ON r.customer_id = s.customer_id "
+                            "WHERE r.external_id = 'a'";
+  g_autofree char *bulk_history = NULL;
+  g_autofree char *direct_history = NULL;
+
+  g_assert_no_error (error);
+  import_linked_after_batch (f->store, TRUE);
+  import_linked_after_batch (other, FALSE);
+
+  bulk_a = describe_account (f->db_path, "a");
+  direct_a = describe_account (other_path, "a");
+  g_test_message ("bulk: %s; not bulk: %s", bulk_a, direct_a);
+  g_assert_cmpstr (bulk_a, ==, direct_a);
+  /* one account of both records: 8 snapshots, the 4 rows of "b" kept raw */
+  g_assert_true (g_str_has_suffix (bulk_a, " a,b 8 4"));
+  bulk_history = query_text (f->db_path, history_sql);
+  direct_history = query_text (other_path, history_sql);
+  g_assert_cmpstr (bulk_history, ==, direct_history);
+  bulk_fillers = query_text (f->db_path, "SELECT count(*) FROM snapshots s JOIN records r "
+                                         "ON r.customer_id = s.customer_id WHERE r.external_id LIKE 'filler-%'");
+  g_assert_cmpstr (bulk_fillers, ==, "163850");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1247,6 +1322,7 @@ main (int    argc,
   ADD ("/core/import/bulk/failed", test_import_bulk_failed);
   ADD ("/core/import/bulk/key-order", test_import_bulk_key_order);
   ADD ("/core/import/bulk/keys-after-spool", test_import_bulk_keys_after_spool);
+  ADD ("/core/import/bulk/linked-records", test_import_bulk_linked_records);
 #undef ADD
   g_test_add_func ("/core/import/detect", test_import_detect);
 

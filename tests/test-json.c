@@ -193,6 +193,59 @@ test_json_strings (void)
   assert_all_invalid (invalid, G_N_ELEMENTS (invalid));
 }
 
+/* A byte that ends a plain run of a string (a control character, a
+ * quote, a backslash, a byte of a multibyte character, valid or not) is
+ * seen wherever it falls in a long string, at each of sixteen places,
+ * and the text read is the text written (RFC 8259 section 7), each run
+ * appended to what came before it. */
+static void
+test_json_strings_every_offset (void)
+{
+  static const struct
+  {
+    const char *inner;       /* put after the offset's plain bytes */
+    const char *decoded;     /* what the string reads as; NULL: not JSON */
+    const char *message;
+  } cases[] = {
+    { "\x01", NULL, "control character U+0001" },
+    { "\x1f", NULL, "control character U+001F" },
+    { "\n", NULL, "control character U+000A" },
+    { "\xff", NULL, "not valid UTF-8" },
+    { "\x80", NULL, "not valid UTF-8" },
+    { "\xc3", NULL, "not valid UTF-8" },
+    { "\\q", NULL, "invalid escape" },
+    { "\\n", "\n", NULL },
+    { "\\\"", "\"", NULL },
+    { "\xc3\xa9", "\xc3\xa9", NULL },
+    { "\xf0\x9f\x9a\x80", "\xf0\x9f\x9a\x80", NULL },
+    { "\x7f ~", "\x7f ~", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (guint offset = 0; offset < 16; offset++)
+      {
+        g_autofree char *before = g_strnfill (offset, 'a');
+        g_autofree char *after = g_strnfill (23 - offset, 'b');
+        g_autofree char *text = g_strdup_printf ("[\"%s%s%s\"]", before, cases[i].inner, after);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(JsonNode) root = _vigil_json_parse (text, -1, VIGIL_JSON_DATA, &error);
+
+        if (cases[i].decoded == NULL)
+          {
+            g_assert_null (root);
+            g_assert_nonnull (error);
+            g_assert_nonnull (strstr (error->message, cases[i].message));
+          }
+        else
+          {
+            g_autofree char *expected = g_strconcat (before, cases[i].decoded, after, NULL);
+
+            g_assert_no_error (error);
+            g_assert_cmpstr (json_array_get_string_element (json_node_get_array (root), 0), ==, expected);
+          }
+      }
+}
+
 /* JSON-text = ws value ws; objects, arrays, the three literals */
 static void
 test_json_structure (void)
@@ -731,6 +784,7 @@ main (int    argc,
   g_test_add_func ("/core/json/numbers", test_json_numbers);
   g_test_add_func ("/core/json/g17", test_json_g17);
   g_test_add_func ("/core/json/strings", test_json_strings);
+  g_test_add_func ("/core/json/strings-every-offset", test_json_strings_every_offset);
   g_test_add_func ("/core/json/structure", test_json_structure);
   g_test_add_func ("/core/json/depth", test_json_depth);
   g_test_add_func ("/core/json/tree", test_json_tree);

@@ -7,10 +7,16 @@
 
 #include "config.h"
 
+#include <dirent.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
 #include <sqlite3.h>
+#ifdef G_OS_UNIX
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
 
 #include "vigil-core.h"
 #include "vigil-test-poll.h"
@@ -38,6 +44,8 @@ typedef struct
   char       *last_if_none_match;
   gint64      max_records;   /* of the next poll's source; 0: the default */
   int         lock_probe;    /* what a writer got while /late-broken page 3 was asked for */
+  GArray     *client_ports;  /* of guint16: where each /keep-alive page was asked from */
+  GArray     *quick_acks;    /* of int: the asking socket's TCP_QUICKACK then (-1: not found) */
 } Fixture;
 
 static char *
@@ -153,6 +161,38 @@ unpause_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The TCP_QUICKACK state of this process's socket connected from
+ * @local_port to @remote_port on 127.0.0.1 (the poller's side of a
+ * connection the test server answers): 1 when it ACKs what it receives
+ * at once, 0 when it delays the ACKs; -1 if there is no such socket. */
+static int
+client_quick_ack (guint16 local_port,
+                  guint16 remote_port)
+{
+  int found = -1;
+#ifdef TCP_QUICKACK
+  g_autoptr(GDir) fds = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
+
+  while (found < 0 && fds != NULL && (name = g_dir_read_name (fds)) != NULL)
+    {
+      int fd = atoi (name);
+      struct sockaddr_in local, remote;
+      socklen_t local_length = sizeof local, remote_length = sizeof remote;
+      int value = 0;
+      socklen_t value_length = sizeof value;
+
+      if (getsockname (fd, (struct sockaddr *) &local, &local_length) != 0 || local.sin_family != AF_INET ||
+          getpeername (fd, (struct sockaddr *) &remote, &remote_length) != 0 ||
+          ntohs (local.sin_port) != local_port || ntohs (remote.sin_port) != remote_port)
+        continue;
+      if (getsockopt (fd, IPPROTO_TCP, TCP_QUICKACK, &value, &value_length) == 0)
+        found = value != 0;
+    }
+#endif
+  return found;
+}
+
 /* Endpoints shaped like the pagination styles and failures of design 2. */
 static void
 handler (SoupServer        *server,
@@ -181,6 +221,22 @@ handler (SoupServer        *server,
                                        : g_strdup ("null");
 
       body = g_strdup_printf ("{\"customers\": %s, \"next\": %s}", records, next);
+    }
+  else if (g_str_equal (path, "/keep-alive"))
+    {
+      /* 8 pages of 2 customers; each asks where the asking socket ACKs. */
+      g_autofree char *records = records_json ((page - 1) * 2, 2);
+      GSocketAddress *client = soup_server_message_get_remote_address (msg);
+      GUri *uri = soup_server_message_get_uri (msg);
+      guint16 port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (client));
+      int quick_ack = client_quick_ack (port, (guint16) g_uri_get_port (uri));
+
+      g_array_append_val (f->client_ports, port);
+      g_array_append_val (f->quick_acks, quick_ack);
+      if (page < 8)
+        body = g_strdup_printf ("{\"customers\": %s, \"next\": \"?page=%d\"}", records, page + 1);
+      else
+        body = g_strdup_printf ("{\"customers\": %s}", records);
     }
   else if (g_str_equal (path, "/relative"))
     {
@@ -431,6 +487,8 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
 
   f->detail_paths = g_ptr_array_new_with_free_func (g_free);
+  f->client_ports = g_array_new (FALSE, FALSE, sizeof (guint16));
+  f->quick_acks = g_array_new (FALSE, FALSE, sizeof (int));
   f->server = test_server_new (handler, f, &f->base);
 }
 
@@ -447,6 +505,8 @@ fixture_teardown (Fixture       *f,
   g_free (f->last_user_agent);
   g_free (f->last_if_none_match);
   g_clear_pointer (&f->detail_paths, g_ptr_array_unref);
+  g_clear_pointer (&f->client_ports, g_array_unref);
+  g_clear_pointer (&f->quick_acks, g_array_unref);
   test_dir_clear (&f->dir);
 }
 
@@ -507,6 +567,33 @@ test_poll_native_pages (Fixture       *f,
   g_assert_cmpuint (stats.stored, ==, 12);
   g_assert_cmpint (vigil_store_count_customers (f->store, NULL), ==, 12);
   g_assert_true (g_str_has_prefix (f->last_user_agent, "Vigil/" PACKAGE_VERSION));
+}
+
+/* design 2.5: pages come one after another on one kept-alive
+ * connection, and the poller's socket ACKs each answer as it comes:
+ * Linux would otherwise delay the ACK (it sees this side answer soon
+ * after receiving), and a server that sends an answer in pieces with
+ * Nagle's algorithm on waits for that ACK before its last piece. */
+static void
+test_poll_keep_alive_acks (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+
+#ifndef TCP_QUICKACK
+  g_test_skip ("no TCP_QUICKACK here");
+  return;
+#endif
+  g_assert_true (poll (f, "/keep-alive", NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.stored, ==, 16);
+  g_assert_cmpuint (f->quick_acks->len, ==, 8);
+  for (guint i = 0; i < f->quick_acks->len; i++)
+    {
+      g_assert_cmpuint (g_array_index (f->client_ports, guint16, i), ==, g_array_index (f->client_ports, guint16, 0));
+      g_assert_cmpint (g_array_index (f->quick_acks, int, i), ==, 1);
+    }
 }
 
 static void
@@ -1059,6 +1146,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/core/poller/native-pages", test_poll_native_pages);
   ADD ("/core/poller/relative-next", test_poll_relative_next);
+  ADD ("/core/poller/keep-alive-acks", test_poll_keep_alive_acks);
   ADD ("/core/poller/cursor", test_poll_cursor);
   ADD ("/core/poller/page-numbers", test_poll_page_numbers);
   ADD ("/core/poller/link-header", test_poll_link_header);

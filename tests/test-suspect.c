@@ -652,6 +652,54 @@ test_suspect_cli (Fixture       *f,
   g_assert_nonnull (strstr (run.out, "ok at "));
 }
 
+/* design 2.5: the fingerprint a poll keeps is compared with the next
+ * poll's, maybe one by the next release: the bytes each record gives
+ * MD5 never change. The expected value was computed when each value
+ * still went to the checksum on its own; a record longer than the
+ * digest's buffer, and one with nothing known but its id, are in. */
+static void
+test_census_fingerprint_stable (void)
+{
+  VigilPollCensus census = { 0, };
+  g_autoptr(VigilSnapshot) full = vigil_snapshot_new ();
+  g_autoptr(VigilSnapshot) bare = vigil_snapshot_new ();
+  g_autoptr(VigilSnapshot) no_id = vigil_snapshot_new ();
+  g_autofree char *long_name = g_strnfill (3000, 'n');
+  g_autofree char *fingerprint = NULL;
+
+  full->customer_id = g_strdup ("acct-1");
+  full->keys = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (full->keys, g_strdup ("acme.example"));
+  g_ptr_array_add (full->keys, g_strdup ("crm:42"));
+  full->name = g_strdup ("Acme \xc3\x9c");
+  full->plan = g_strdup ("enterprise");
+  full->owner = g_strdup ("Dana");
+  full->segment = g_strdup ("EU");
+  full->mrr = 1234.5;
+  full->seats = 50;
+  full->seats_used = 41;
+  full->renewal_day = 20790;
+  full->last_active = 1796000000;
+  full->api_calls_7d = 5073;
+  full->open_tickets = 2;
+  full->nps = 9;
+  full->observed_at = 1796500000;
+  vigil_snapshot_add_feature (full, "reports", 392);
+  vigil_snapshot_add_feature (full, "api", VIGIL_FEATURE_USED_NO_COUNT);
+  full->features_used = vigil_snapshot_get_features_used (full);
+  vigil_poll_census_add (&census, full);
+
+  bare->customer_id = g_strdup ("acct-2");
+  bare->name = g_strdup (long_name);
+  vigil_poll_census_add (&census, bare);
+  /* Without an id: not counted. */
+  vigil_poll_census_add (&census, no_id);
+
+  fingerprint = vigil_poll_census_get_fingerprint (&census);
+  g_assert_cmpuint (census.records, ==, 2);
+  g_assert_cmpstr (fingerprint, ==, "aef0d8aa7c360807419a897a9a1f678a");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -670,6 +718,7 @@ main (int    argc,
   ADD ("/core/suspect/scheduler-tells-once", test_suspect_scheduler_tells_once);
   ADD ("/cli/suspect", test_suspect_cli);
 #undef ADD
+  g_test_add_func ("/core/suspect/census-fingerprint-stable", test_census_fingerprint_stable);
 
   return g_test_run ();
 }

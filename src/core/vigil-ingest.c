@@ -19,6 +19,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#ifdef G_OS_UNIX
+#include <sys/mman.h>
+#endif
 
 #include "vigil-error.h"
 #include "vigil-ingest.h"
@@ -1242,14 +1245,41 @@ new_state_clear (gpointer data)
   vigil_snapshot_clear (&new_state->attributes);
 }
 
+/* A batch's arrays are tens of megabytes, each page of which the
+ * kernel would fault in and clear one at a time as an import fills the
+ * first batches (7 % of the CPU time of importing 365,000 rows): on
+ * Linux an import asks for them in huge pages where it allows them. A
+ * poll does not: its pages fill a few rows of each batch, and a huge
+ * page would be megabytes resident for kilobytes used (design 7). */
+static void
+advise_huge_pages (gpointer data,
+                   gsize    length)
+{
+#if defined(MADV_HUGEPAGE)
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  guintptr start = ((guintptr) data + page - 1) / page * page;
+  guintptr end = ((guintptr) data + length) / page * page;
+
+  /* Only advice: refused, the pages come as they always did. */
+  if (end > start)
+    madvise ((void *) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
 static Batch *
-batch_new (guint n_rows)
+batch_new (guint    n_rows,
+           gboolean huge_pages)
 {
   Batch *batch = g_new0 (Batch, 1);
 
   /* Their full size at once: grown by doubling they would be copied. */
   batch->rows = g_array_sized_new (FALSE, FALSE, sizeof (PendingRow), n_rows);
   batch->features = g_string_sized_new (n_rows * 64);
+  if (huge_pages)
+    {
+      advise_huge_pages (batch->rows->data, (gsize) n_rows * sizeof (PendingRow));
+      advise_huge_pages (batch->features->str, batch->features->allocated_len);
+    }
   batch->new_features = g_ptr_array_new ();
   batch->new_states = g_array_new (FALSE, FALSE, sizeof (NewState));
   g_array_set_clear_func (batch->new_states, new_state_clear);
@@ -1575,7 +1605,7 @@ merge_spool (VigilIngest  *self,
   guint n_runs = spool->runs->len;
   g_autofree RunReader *readers = g_new0 (RunReader, n_runs);
   g_autofree RunReader **heap = g_new0 (RunReader *, n_runs);
-  Batch *merged = batch_new (MERGE_ROWS);
+  Batch *merged = batch_new (MERGE_ROWS, FALSE);
   gint64 started = g_get_monotonic_time ();
   double cpu_started = thread_cpu_seconds ();
   guint n = 0;
@@ -1727,13 +1757,15 @@ hand_over (VigilIngest *self,
   self->batch = g_async_queue_pop (self->emptied);
 }
 
+/* @import: for an import, whose records fill whole batches */
 static void
-start_writer (VigilIngest *self)
+start_writer (VigilIngest *self,
+              gboolean     import)
 {
   self->filled = g_async_queue_new ();
   self->emptied = g_async_queue_new ();
   for (guint i = 0; i < N_BATCHES; i++)
-    self->batches[i] = batch_new (BATCH_ROWS);
+    self->batches[i] = batch_new (BATCH_ROWS, import);
   for (guint i = 1; i < N_BATCHES; i++)
     g_async_queue_push (self->emptied, self->batches[i]);
   self->batch = self->batches[0];
@@ -1878,7 +1910,7 @@ ingest_begin (VigilStore  *store,
 
   if (self->bulk)
     self->spool = spool_open (store);
-  start_writer (self);
+  start_writer (self, bulk);
   return g_steal_pointer (&self);
 }
 

@@ -15,6 +15,10 @@
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 #include <libsoup/soup.h>
+#ifdef G_OS_UNIX
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#endif
 
 #include "vigil-error.h"
 #include "vigil-link-header.h"
@@ -68,6 +72,11 @@ struct _VigilPoller
   GTask       *writing;
   GQueue       waiting;       /* of GTask, a reference each */
   guint        resume_id;
+
+  /* libsoup's connection id → its TCP socket (a GWeakRef: the
+   * connection owns it), to ACK each answer as it comes (see
+   * ack_answers_promptly()). */
+  GHashTable  *sockets;
 };
 
 G_DEFINE_FINAL_TYPE (VigilPoller, vigil_poller, G_TYPE_OBJECT)
@@ -1196,6 +1205,73 @@ fetch_send_cb (GObject      *object,
   fetch_read_more (g_steal_pointer (&task));
 }
 
+/* Answers ACKed as they come (design 2.5). A server that writes an
+ * answer in pieces with Nagle's algorithm on (Python's http.server
+ * sends the headers, then the body 64 KiB at a time) holds back a last
+ * small piece until what it sent before is ACKed. On a kept-alive
+ * connection Linux delays that ACK by up to 40 ms, having seen this
+ * side send (the next request) soon after it last received: every
+ * such page would wait that long for nothing. So once a request is
+ * written, its connection's socket leaves that mode (TCP_QUICKACK);
+ * nothing else of the connection changes. libsoup shows a connection's
+ * socket only when it connects, so the sockets are kept by connection
+ * id, weakly: the connections own them. */
+
+static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+static void
+forget_closed_sockets (VigilPoller *self)
+{
+  GHashTableIter iter;
+  gpointer ref;
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &ref))
+    {
+      g_autoptr(GSocket) socket = g_weak_ref_get (ref);
+
+      if (socket == NULL || g_socket_is_closed (socket))
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+static void
+connection_event_cb (SoupMessage        *message,
+                     GSocketClientEvent  event,
+                     GIOStream          *connection,
+                     VigilPoller        *self)
+{
+  guint64 id = soup_message_get_connection_id (message);
+  GWeakRef *ref;
+
+  if (self->sockets == NULL || event != G_SOCKET_CLIENT_CONNECTED || !G_IS_TCP_CONNECTION (connection))
+    return;
+  forget_closed_sockets (self);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
+  g_hash_table_replace (self->sockets, g_memdup2 (&id, sizeof id), ref);
+}
+
+static void
+request_written_cb (SoupMessage *message,
+                    VigilPoller *self)
+{
+#ifdef TCP_QUICKACK
+  guint64 id = soup_message_get_connection_id (message);
+  GWeakRef *ref = self->sockets != NULL ? g_hash_table_lookup (self->sockets, &id) : NULL;
+  g_autoptr(GSocket) socket = ref != NULL ? g_weak_ref_get (ref) : NULL;
+
+  /* Only a hint to the kernel: the answer comes either way. */
+  if (socket != NULL && !g_socket_is_closed (socket))
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_QUICKACK, 1, NULL);
+#endif
+}
+
 /* A GET, or the POST of @fetch's body, to @uri. Made again for each
  * try, which sends the same body: a POST search is asked again after
  * the failures a GET is (design 2.5). */
@@ -1282,6 +1358,8 @@ fetch_send (GTask *task)
     }
   /* Redirects are followed by fetch_follow_redirect(), on the origin. */
   soup_message_add_flags (fetch->message, SOUP_MESSAGE_NO_REDIRECT);
+  g_signal_connect_object (fetch->message, "network-event", G_CALLBACK (connection_event_cb), self, 0);
+  g_signal_connect_object (fetch->message, "wrote-body", G_CALLBACK (request_written_cb), self, 0);
 
   headers = soup_message_get_request_headers (fetch->message);
   soup_message_headers_replace (headers, "Accept", "application/json");
@@ -1553,6 +1631,7 @@ vigil_poller_dispose (GObject *object)
   VigilPoller *self = (VigilPoller *) object;
 
   g_clear_object (&self->session);
+  g_clear_pointer (&self->sockets, g_hash_table_unref);
   g_clear_handle_id (&self->resume_id, g_source_remove);
   g_queue_clear_full (&self->waiting, g_object_unref);
 
@@ -1575,6 +1654,7 @@ vigil_poller_init (VigilPoller *self)
                                                  "max-conns-per-host", 64,
                                                  "max-conns", 128,
                                                  NULL);
+  self->sockets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) weak_ref_free);
   self->max_retries = DEFAULT_MAX_RETRIES;
   self->retry_base_ms = DEFAULT_RETRY_BASE_MS;
   self->max_pages = VIGIL_POLLER_MAX_PAGES;
