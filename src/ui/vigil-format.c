@@ -125,8 +125,9 @@ vigil_format_days_to (gint32 days)
   return g_strdup_printf (ngettext ("%d day overdue", "%d days overdue", -days), -days);
 }
 
-/* Returns: a signed change of points to one decimal, a real minus sign:
- * "+3.2", "−3.2", "±0"; "—" when unknown */
+/* Returns: a signed change of points to one decimal, the report's minus
+ * (design 6: the hyphen-minus, as the report writes it):
+ * "+3.2", "-3.2", "±0"; "—" when unknown */
 char *
 vigil_format_change (double change)
 {
@@ -134,7 +135,7 @@ vigil_format_change (double change)
 }
 
 /* Returns: an arrow and the signed change, so the direction never rests
- * on colour alone: "▲ +3.2", "▼ −3.2", "▶ ±0"; "—" when unknown */
+ * on colour alone: "▲ +3.2", "▼ -3.2", "▶ ±0"; "—" when unknown */
 char *
 vigil_format_trend (double change)
 {
