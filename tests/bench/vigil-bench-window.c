@@ -782,11 +782,16 @@ main (int    argc,
 
       settle (GTK_WIDGET (window));
       start = g_get_monotonic_time ();
+      cpu = cpu_ms ();
       vigil_window_show_customer (window, vigil_customer_get_store_id (customer));
+      call = ms_since (start);
       if (p == 0)
-        page_call = ms_since (start);
+        page_call = call;
       wait_for_frame (GTK_WIDGET (window));
       pages[p] = ms_since (start);
+      if (each)
+        printf ("customer page %u: %.1f ms (filling %.1f ms), main thread CPU %.1f ms\n", p, pages[p], call,
+                cpu_ms () - cpu);
       gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
       wait_for_frame (GTK_WIDGET (window));
     }
