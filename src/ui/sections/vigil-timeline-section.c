@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-format.h"
+#include "vigil-tooltip.h"
 #include "vigil-timeline-section.h"
 
 /* Entries listed at first, and added by each "Show Older Entries". */
@@ -457,7 +458,7 @@ new_touch_button (VigilTimelineSection     *self,
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
   gtk_widget_set_name (button, name);
-  gtk_widget_set_tooltip_text (button, tooltip);
+  vigil_tooltip_set_static (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
   gtk_widget_set_valign (button, GTK_ALIGN_START);
   gtk_widget_add_css_class (button, "flat");
