@@ -481,19 +481,19 @@ new_entry_row (VigilTimelineSection     *self,
   g_autofree char *title = vigil_timeline_entry_describe (entry);
   g_autofree char *when = describe_when (entry);
   GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_grid_new ();
+  GtkWidget *grid = gtk_grid_new ();
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE, "icon-name", entry_icon (entry),
                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_grid_set_column_spacing (GTK_GRID (box), 12);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 12);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_widget_set_margin_top (grid, 12);
+  gtk_widget_set_margin_bottom (grid, 12);
+  gtk_widget_set_margin_start (grid, 12);
+  gtk_widget_set_margin_end (grid, 6);
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_grid_attach (GTK_GRID (box), icon, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), icon, 0, 0, 1, 1);
 
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_box_append (GTK_BOX (texts), new_label (title, "heading"));
@@ -501,7 +501,7 @@ new_entry_row (VigilTimelineSection     *self,
   gtk_widget_add_css_class (gtk_widget_get_last_child (texts), "caption");
   if (entry->text != NULL)
     gtk_box_append (GTK_BOX (texts), new_label (entry->text, NULL));
-  gtk_grid_attach (GTK_GRID (box), texts, 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), texts, 1, 0, 1, 1);
 
   if (entry->kind == VIGIL_TIMELINE_TOUCH)
     {
@@ -513,16 +513,16 @@ new_entry_row (VigilTimelineSection     *self,
           g_autofree char *edit = g_strdup_printf ("edit-%" G_GINT64_FORMAT, entry->id);
           g_autofree char *delete = g_strdup_printf ("delete-%" G_GINT64_FORMAT, entry->id);
 
-          gtk_grid_attach (GTK_GRID (box), new_touch_button (self, entry, "document-edit-symbolic", edit,
-                                                             _("Edit This Touch"), G_CALLBACK (edit_clicked_cb)),
+          gtk_grid_attach (GTK_GRID (grid), new_touch_button (self, entry, "document-edit-symbolic", edit,
+                                                              _("Edit This Touch"), G_CALLBACK (edit_clicked_cb)),
                            2, 0, 1, 1);
-          gtk_grid_attach (GTK_GRID (box), new_touch_button (self, entry, "user-trash-symbolic", delete,
-                                                             _("Delete This Touch"), G_CALLBACK (delete_clicked_cb)),
+          gtk_grid_attach (GTK_GRID (grid), new_touch_button (self, entry, "user-trash-symbolic", delete,
+                                                              _("Delete This Touch"), G_CALLBACK (delete_clicked_cb)),
                            3, 0, 1, 1);
         }
     }
 
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), grid);
   /* What a screen reader says of the row: what, who and when; then
    * what was written. */
   {
