@@ -1010,6 +1010,12 @@ find_customer_by_id (GListModel *customers,
 }
 
 
+static gboolean
+is_laid_out (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
 /* The rows of the timeline's list, in order: each entry's row, then the
  * button for older ones, if any. */
 static GPtrArray *
@@ -1226,6 +1232,24 @@ test_window_timeline (Fixture       *f,
   delete_name = g_strdup_printf ("delete-%" G_GINT64_FORMAT, touch);
   g_assert_nonnull (find_named (row, edit_name));
   g_assert_nonnull (find_named (row, delete_name));
+  /* side by side, once laid out: the texts, then Edit, then Delete,
+   * their tops in line (design 5; the row is a grid, design 7) */
+  {
+    GtkWidget *text = find_widget (row, shows_text, "Called Jo about the renewal: <b>keen</b>");
+    GtkWidget *edit = find_named (row, edit_name);
+    GtkWidget *delete = find_named (row, delete_name);
+    graphene_rect_t text_at, edit_at, delete_at;
+
+    g_assert_true (wait_for (is_laid_out, delete));
+    g_assert_true (gtk_widget_compute_bounds (text, row, &text_at));
+    g_assert_true (gtk_widget_compute_bounds (edit, row, &edit_at));
+    g_assert_true (gtk_widget_compute_bounds (delete, row, &delete_at));
+    g_assert_cmpfloat (text_at.origin.x + text_at.size.width, <=, edit_at.origin.x);
+    g_assert_cmpfloat (edit_at.origin.x + edit_at.size.width, <=, delete_at.origin.x);
+    g_assert_cmpfloat (edit_at.origin.y, ==, delete_at.origin.y);
+    g_assert_cmpfloat (edit_at.origin.y, <=, text_at.origin.y);
+    g_assert_cmpfloat (delete_at.origin.x + delete_at.size.width, <=, gtk_widget_get_width (row));
+  }
   /* the composer is empty again */
   {
     GtkTextIter start, end;

@@ -24,6 +24,7 @@
 
 #include "vigil-format.h"
 #include "vigil-inbox-item.h"
+#include "vigil-tooltip.h"
 #include "vigil-triggers-page.h"
 
 #define SNOOZE_DAYS 7
@@ -160,30 +161,6 @@ static void done_clicked_cb   (VigilTriggersPage *self,
 static void open_clicked_cb   (VigilTriggersPage *self,
                                GtkButton         *button);
 
-static gboolean
-query_tooltip_cb (GtkWidget  *widget,
-                  int         x,
-                  int         y,
-                  gboolean    keyboard_mode,
-                  GtkTooltip *tooltip,
-                  gpointer    text)
-{
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
-
-/* design 7: the tooltip is asked for when shown. Setting one asks the X
- * server where the pointer is, a round trip per button, which took a
- * third of showing the inbox. @text lives as long as the program (a
- * translation). */
-static void
-set_tooltip (GtkWidget  *widget,
-             const char *text)
-{
-  gtk_widget_set_has_tooltip (widget, TRUE);
-  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), (gpointer) text);
-}
-
 /* A trigger's button, its accessible name the visible words (no
  * mnemonic to read twice) and its description what it acts on. */
 static GtkWidget *
@@ -222,7 +199,7 @@ add_trigger_buttons (VigilTriggersPage     *self,
     {
       button = create_action_button ("ack", trigger, description, G_CALLBACK (ack_clicked_cb), self);
       gtk_button_set_label (GTK_BUTTON (button), _("Acknowledge"));
-      set_tooltip (button, _("Seen: keep it open while it holds, no longer new"));
+      vigil_tooltip_set_static (button, _("Seen: keep it open while it holds, no longer new"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Acknowledge"), -1);
       gtk_widget_add_css_class (button, "trigger-ack");
       gtk_box_append (line, button);
@@ -230,7 +207,7 @@ add_trigger_buttons (VigilTriggersPage     *self,
 
   button = create_action_button ("snooze", trigger, description, G_CALLBACK (snooze_clicked_cb), self);
   gtk_button_set_icon_name (GTK_BUTTON (button), "alarm-symbolic");
-  set_tooltip (button, _("Snooze for a Week"));
+  vigil_tooltip_set_static (button, _("Snooze for a Week"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Snooze for a Week"), -1);
   gtk_widget_add_css_class (button, "flat");
   gtk_box_append (line, button);
@@ -240,7 +217,7 @@ add_trigger_buttons (VigilTriggersPage     *self,
                                                            "icon-name", "object-select-symbolic",
                                                            "label", _("Done"),
                                                            NULL));
-  set_tooltip (button, _("Done: close it; it stays quiet for 30 days"));
+  vigil_tooltip_set_static (button, _("Done: close it; it stays quiet for 30 days"));
   /* Named by its content's label, once (design 5): a label of its own
    * would be read beside it ("Done Done"). */
   gtk_widget_add_css_class (button, "flat");
@@ -600,7 +577,7 @@ create_row_parts (VigilTriggersPage *self,
   open = gtk_button_new_from_icon_name ("go-next-symbolic");
   gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (open, "flat");
-  set_tooltip (open, _("Open Customer"));
+  vigil_tooltip_set_static (open, _("Open Customer"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (open), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open Customer"), -1);
   g_signal_connect_swapped (open, "clicked", G_CALLBACK (open_clicked_cb), self);
   gtk_box_append (GTK_BOX (header), open);

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-customer-section.h"
+#include "vigil-tooltip.h"
 #include "vigil-format.h"
 
 G_DEFINE_INTERFACE (VigilCustomerSection, vigil_customer_section, GTK_TYPE_WIDGET)
@@ -160,7 +161,7 @@ vigil_section_add_spinner_row (GtkListBox *list,
   gtk_spinner_start (GTK_SPINNER (spinner));
   gtk_widget_set_margin_top (spinner, 12);
   gtk_widget_set_margin_bottom (spinner, 12);
-  gtk_widget_set_tooltip_text (spinner, tooltip);
+  vigil_tooltip_set_static (spinner, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spinner), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), spinner);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-format.h"
+#include "vigil-tooltip.h"
 #include "vigil-records-section.h"
 
 struct _VigilRecordsSection
@@ -154,7 +155,7 @@ add_record_row (VigilRecordsSection  *self,
   gtk_widget_set_name (GTK_WIDGET (row), name);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_sensitive (button, can_unlink);
-  gtk_widget_set_tooltip_text (button, can_unlink
+  vigil_tooltip_set_static (button, can_unlink
                                ? _("Take this record out into a customer of its own")
                                : _("The customer’s only record: there is nothing to unlink it from"));
   g_object_set_data (G_OBJECT (button), "record", (gpointer) record);

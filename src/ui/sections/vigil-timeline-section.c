@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-format.h"
+#include "vigil-tooltip.h"
 #include "vigil-timeline-section.h"
 
 /* Entries listed at first, and added by each "Show Older Entries". */
@@ -457,7 +458,7 @@ new_touch_button (VigilTimelineSection     *self,
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
   gtk_widget_set_name (button, name);
-  gtk_widget_set_tooltip_text (button, tooltip);
+  vigil_tooltip_set_static (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
   gtk_widget_set_valign (button, GTK_ALIGN_START);
   gtk_widget_add_css_class (button, "flat");
@@ -468,7 +469,11 @@ new_touch_button (VigilTimelineSection     *self,
 
 /* One entry as a row: icon, what, who and when, what was written; the
  * CSM's own touches with Edit and Delete. Touches' rows are named
- * "touch-ID". */
+ * "touch-ID". The row lines them up in a grid, not a horizontal box: GTK
+ * 4.8's box finds the height of a row of wrapped text by trying height
+ * after height, and the box of texts its width at each by trying width
+ * after width, fifty text layouts a label where a grid needs two
+ * (design 7). */
 static GtkWidget *
 new_entry_row (VigilTimelineSection     *self,
                const VigilTimelineEntry *entry)
@@ -476,18 +481,19 @@ new_entry_row (VigilTimelineSection     *self,
   g_autofree char *title = vigil_timeline_entry_describe (entry);
   g_autofree char *when = describe_when (entry);
   GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *grid = gtk_grid_new ();
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE, "icon-name", entry_icon (entry),
                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 12);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_widget_set_margin_top (grid, 12);
+  gtk_widget_set_margin_bottom (grid, 12);
+  gtk_widget_set_margin_start (grid, 12);
+  gtk_widget_set_margin_end (grid, 6);
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (box), icon);
+  gtk_grid_attach (GTK_GRID (grid), icon, 0, 0, 1, 1);
 
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_box_append (GTK_BOX (texts), new_label (title, "heading"));
@@ -495,7 +501,7 @@ new_entry_row (VigilTimelineSection     *self,
   gtk_widget_add_css_class (gtk_widget_get_last_child (texts), "caption");
   if (entry->text != NULL)
     gtk_box_append (GTK_BOX (texts), new_label (entry->text, NULL));
-  gtk_box_append (GTK_BOX (box), texts);
+  gtk_grid_attach (GTK_GRID (grid), texts, 1, 0, 1, 1);
 
   if (entry->kind == VIGIL_TIMELINE_TOUCH)
     {
@@ -507,14 +513,16 @@ new_entry_row (VigilTimelineSection     *self,
           g_autofree char *edit = g_strdup_printf ("edit-%" G_GINT64_FORMAT, entry->id);
           g_autofree char *delete = g_strdup_printf ("delete-%" G_GINT64_FORMAT, entry->id);
 
-          gtk_box_append (GTK_BOX (box), new_touch_button (self, entry, "document-edit-symbolic", edit,
-                                                           _("Edit This Touch"), G_CALLBACK (edit_clicked_cb)));
-          gtk_box_append (GTK_BOX (box), new_touch_button (self, entry, "user-trash-symbolic", delete,
-                                                           _("Delete This Touch"), G_CALLBACK (delete_clicked_cb)));
+          gtk_grid_attach (GTK_GRID (grid), new_touch_button (self, entry, "document-edit-symbolic", edit,
+                                                              _("Edit This Touch"), G_CALLBACK (edit_clicked_cb)),
+                           2, 0, 1, 1);
+          gtk_grid_attach (GTK_GRID (grid), new_touch_button (self, entry, "user-trash-symbolic", delete,
+                                                              _("Delete This Touch"), G_CALLBACK (delete_clicked_cb)),
+                           3, 0, 1, 1);
         }
     }
 
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), grid);
   /* What a screen reader says of the row: what, who and when; then
    * what was written. */
   {

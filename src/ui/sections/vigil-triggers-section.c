@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "vigil-format.h"
+#include "vigil-tooltip.h"
 #include "vigil-triggers-section.h"
 
 struct _VigilTriggersSection
@@ -99,7 +100,7 @@ new_trigger_button (VigilTriggersSection  *self,
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
-  gtk_widget_set_tooltip_text (button, tooltip);
+  vigil_tooltip_set_static (button, tooltip);
   g_object_set_data (G_OBJECT (button), "state", (gpointer) state);
   g_object_set_data_full (G_OBJECT (button), "trigger-id", g_memdup2 (&trigger->id, sizeof (gint64)), g_free);
   g_signal_connect_object (button, "clicked", G_CALLBACK (trigger_button_clicked_cb), self, 0);
