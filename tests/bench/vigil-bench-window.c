@@ -668,7 +668,9 @@ main (int    argc,
       "FIGURE" },
     { "each", 0, 0, G_OPTION_ARG_NONE, &each,
       "Print each sort, keystroke and page as it is taken, with the main thread's CPU time (on a busy machine, "
-      "what it cost apart from waiting for a core)", NULL },
+      "what it cost apart from waiting for a core); and during the poll, each main-loop stall over a frame, "
+      "with its CPU time and when it ended (CLOCK_MONOTONIC, as perf record -k CLOCK_MONOTONIC stamps), "
+      "and the resident memory as the poll starts", NULL },
     { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &baseline_binary,
       "The previous release's vigil-bench-window, run first on a copy of the book, its figures printed beside",
       "BINARY" },
@@ -889,7 +891,7 @@ main (int    argc,
       g_timeout_add (5, tick_cb, &stall);
       start = g_get_monotonic_time ();
       if (each)
-        printf ("poll started at %.6f s\n", start / 1e6);
+        printf ("poll started at %.6f s, resident memory %.0f MB\n", start / 1e6, rss_mb ());
       vigil_portfolio_poll_now (portfolio, VIGIL_DEMO_SOURCE);
       while (!finished)
         g_main_context_iteration (NULL, TRUE);
