@@ -60,6 +60,8 @@ struct _VigilPortfolio
   gboolean         reload_again;
   gboolean         loaded;
   guint            finish_load_id;
+  GPtrArray       *retired;         /* of LoadResult: what reloads replaced, to free */
+  guint            retire_id;
 
   /* The year's trend is read for a view that shows it, not after every
    * reload: reading it takes a core for half a second on a big book. */
@@ -418,6 +420,8 @@ merge_customers (VigilPortfolio *self,
   return listed;
 }
 
+static void retire_later (VigilPortfolio *self);
+
 /* The second half of a reload, a main loop iteration after the first:
  * the lists have their rows, and a frame may be drawn before the other
  * views catch up. */
@@ -436,6 +440,7 @@ finish_load_cb (gpointer user_data)
 
   self->trend_stale = TRUE;
   read_trend (self);
+  retire_later (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -445,7 +450,7 @@ free_load_result_thread (GTask        *task,
                          gpointer      task_data,
                          GCancellable *cancellable)
 {
-  load_result_free (task_data);
+  g_ptr_array_unref (task_data);
 #ifdef HAVE_MALLOC_TRIM
   /* A book's worth of rows was just freed: give the pages back, or the
    * resident size only ever grows with each poll. */
@@ -454,15 +459,30 @@ free_load_result_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* What a reload replaced (a whole book of rows, the customers' old data)
+/* What reloads replaced (a whole book of rows, the customers' old data)
  * is freed on a worker thread: no view holds any of it any more. */
-static void
-free_load_result_later (LoadResult *result)
+static gboolean
+retire_cb (gpointer user_data)
 {
+  VigilPortfolio *self = user_data;
   g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
-  g_task_set_task_data (task, result, NULL);
+  self->retire_id = 0;
+  g_task_set_task_data (task, g_steal_pointer (&self->retired), NULL);
+  self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) load_result_free);
   g_task_run_in_thread (task, free_load_result_thread);
+  return G_SOURCE_REMOVE;
+}
+
+/* design 7: the freeing waits until the main loop has nothing more
+ * urgent, the frame that shows the reload drawn: giving the pages back
+ * (malloc_trim()) holds each heap in turn, the main thread's too, and
+ * the main thread would wait for it while it draws. */
+static void
+retire_later (VigilPortfolio *self)
+{
+  if (self->retired->len > 0 && self->retire_id == 0)
+    self->retire_id = g_idle_add_full (G_PRIORITY_LOW, retire_cb, self, NULL);
 }
 
 static void
@@ -513,7 +533,7 @@ load_cb (GObject      *object,
   else
     {
       apply_load (self, loaded);
-      free_load_result_later (loaded);
+      g_ptr_array_add (self->retired, loaded);
     }
 
   /* Changes that came in meanwhile are read now. */
@@ -580,6 +600,7 @@ vigil_portfolio_dispose (GObject *object)
   if (self->scheduler != NULL)
     vigil_scheduler_stop (self->scheduler);
   g_clear_handle_id (&self->finish_load_id, g_source_remove);
+  g_clear_handle_id (&self->retire_id, g_source_remove);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->poller);
   g_clear_object (&self->poll_store);
@@ -604,6 +625,7 @@ vigil_portfolio_finalize (GObject *object)
   for (guint i = 0; i < N_BOOK_TEXTS; i++)
     g_clear_pointer (&self->book_texts[i], g_ptr_array_unref);
   g_clear_pointer (&self->seen_triggers, g_hash_table_unref);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
   g_clear_pointer (&self->db_path, g_free);
 
   G_OBJECT_CLASS (vigil_portfolio_parent_class)->finalize (object);
@@ -653,6 +675,7 @@ vigil_portfolio_init (VigilPortfolio *self)
   self->triggers = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
   self->sources = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_source_free);
   self->seen_triggers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) load_result_free);
   self->cancellable = g_cancellable_new ();
   self->latest_time = G_MININT64;
 }

@@ -172,11 +172,16 @@ wait_loaded (VigilPortfolio *portfolio)
     g_main_context_iteration (NULL, TRUE);
 }
 
-/* The main loop's longest gap between two ticks of a 5 ms timer. */
+/* The main loop's longest gap between two ticks of a 5 ms timer; with
+ * --each, every gap over a frame (16.7 ms) is printed as it ends, with
+ * its end in the monotonic clock (perf record -k CLOCK_MONOTONIC
+ * stamps its samples with the same clock) and the main thread's CPU
+ * time then: a stall the thread spent waiting for a core costs none. */
 typedef struct
 {
   gint64 last;
   gint64 worst;
+  double last_cpu;
 } Stall;
 
 static gboolean
@@ -184,10 +189,17 @@ tick_cb (gpointer data)
 {
   Stall *stall = data;
   gint64 now = g_get_monotonic_time ();
+  double cpu = each ? cpu_ms () : 0;
 
   if (stall->last != 0)
-    stall->worst = MAX (stall->worst, now - stall->last);
+    {
+      stall->worst = MAX (stall->worst, now - stall->last);
+      if (each && now - stall->last > 16700)
+        printf ("  stall %6.1f ms (CPU %5.1f ms), ended at %.6f s\n", (now - stall->last) / 1000.0,
+                cpu - stall->last_cpu, now / 1e6);
+    }
   stall->last = now;
+  stall->last_cpu = cpu;
   return G_SOURCE_CONTINUE;
 }
 
@@ -656,7 +668,9 @@ main (int    argc,
       "FIGURE" },
     { "each", 0, 0, G_OPTION_ARG_NONE, &each,
       "Print each sort, keystroke and page as it is taken, with the main thread's CPU time (on a busy machine, "
-      "what it cost apart from waiting for a core)", NULL },
+      "what it cost apart from waiting for a core); and during the poll, each main-loop stall over a frame, "
+      "with its CPU time and when it ended (CLOCK_MONOTONIC, as perf record -k CLOCK_MONOTONIC stamps), "
+      "and the resident memory as the poll starts", NULL },
     { "baseline", 0, 0, G_OPTION_ARG_FILENAME, &baseline_binary,
       "The previous release's vigil-bench-window, run first on a copy of the book, its figures printed beside",
       "BINARY" },
@@ -876,12 +890,18 @@ main (int    argc,
       g_signal_connect (portfolio, "loaded", G_CALLBACK (count_cb), &loads);
       g_timeout_add (5, tick_cb, &stall);
       start = g_get_monotonic_time ();
+      if (each)
+        printf ("poll started at %.6f s, resident memory %.0f MB\n", start / 1e6, rss_mb ());
       vigil_portfolio_poll_now (portfolio, VIGIL_DEMO_SOURCE);
       while (!finished)
         g_main_context_iteration (NULL, TRUE);
+      if (each)
+        printf ("poll finished at %.6f s\n", g_get_monotonic_time () / 1e6);
       loads_before = loads;
       while (loads == loads_before)
         g_main_context_iteration (NULL, TRUE);
+      if (each)
+        printf ("reloaded (::loaded) at %.6f s\n", g_get_monotonic_time () / 1e6);
       wait_for_frame (GTK_WIDGET (window));
       poll_s = ms_since (start) / 1000;
       /* A second more, still timed: the trend read after a reload and the
