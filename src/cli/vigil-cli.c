@@ -275,65 +275,15 @@ write_string_or_null (VigilJsonWriter *writer,
   vigil_json_writer_string (writer, value);
 }
 
-/* @value in @width digits, leading zeros first, at @p; returns the end. */
-static char *
-put_digits (char *p,
-            int   value,
-            int   width)
-{
-  for (int i = width - 1; i >= 0; i--, value /= 10)
-    p[i] = (char) ('0' + value % 10);
-  return p + width;
-}
-
-/* vigil_date_format()'s text of @day ("2026-11-21") at @p, without
- * printf or an allocation (`scores --format json` writes five dates and
- * times a customer); NULL for a year it would not write in four digits. */
-static char *
-put_date (char   *p,
-          gint32  day)
-{
-  int y, m, d;
-
-  vigil_date_to_civil (day, &y, &m, &d);
-  if (y < 0 || y > 9999)
-    return NULL;
-  p = put_digits (p, y, 4);
-  *p++ = '-';
-  p = put_digits (p, m, 2);
-  *p++ = '-';
-  return put_digits (p, d, 2);
-}
-
-/* vigil_time_format()'s text, "2026-11-21T12:00:00Z", as put_date(). */
 static void
 write_time_or_null (VigilJsonWriter *writer,
                     const char      *member,
                     gint64           time)
 {
-  gint32 day = vigil_time_get_day (time);
-  int rest = (int) (time - (gint64) day * 86400);
-  char text[32];
-  char *p;
+  char text[VIGIL_TIME_TEXT_SIZE];
 
-  if (time != VIGIL_UNKNOWN && (p = put_date (text, day)) != NULL)
-    {
-      *p++ = 'T';
-      p = put_digits (p, rest / 3600, 2);
-      *p++ = ':';
-      p = put_digits (p, rest / 60 % 60, 2);
-      *p++ = ':';
-      p = put_digits (p, rest % 60, 2);
-      *p++ = 'Z';
-      *p = '\0';
-      write_string_or_null (writer, member, text);
-    }
-  else
-    {
-      g_autofree char *formatted = time != VIGIL_UNKNOWN ? vigil_time_format (time) : NULL;
-
-      write_string_or_null (writer, member, formatted);
-    }
+  write_string_or_null (writer, member,
+                        time != VIGIL_UNKNOWN ? vigil_time_format_to (time, text) : NULL);
 }
 
 static void
@@ -341,20 +291,10 @@ write_day_or_null (VigilJsonWriter *writer,
                    const char      *member,
                    gint32           day)
 {
-  char text[16];
-  char *p;
+  char text[VIGIL_TIME_TEXT_SIZE];
 
-  if (day != VIGIL_UNKNOWN_DAY && (p = put_date (text, day)) != NULL)
-    {
-      *p = '\0';
-      write_string_or_null (writer, member, text);
-    }
-  else
-    {
-      g_autofree char *formatted = day != VIGIL_UNKNOWN_DAY ? vigil_date_format (day) : NULL;
-
-      write_string_or_null (writer, member, formatted);
-    }
+  write_string_or_null (writer, member,
+                        day != VIGIL_UNKNOWN_DAY ? vigil_date_format_to (day, text) : NULL);
 }
 
 /* design 3.5: a pulse as JSON, null for none */

@@ -24,8 +24,15 @@ void      vigil_date_to_civil      (gint32      days,
                                     int        *year,
                                     int        *month,
                                     int        *day);
+/* Room for any text vigil_time_format() writes, its nul included. */
+#define VIGIL_TIME_TEXT_SIZE 32
+
 char     *vigil_date_format        (gint32      days);
 char     *vigil_time_format        (gint64      time);
+const char *vigil_date_format_to   (gint32      days,
+                                    char        text[VIGIL_TIME_TEXT_SIZE]);
+const char *vigil_time_format_to   (gint64      time,
+                                    char        text[VIGIL_TIME_TEXT_SIZE]);
 gint32    vigil_time_get_day       (gint64      time);
 
 gboolean  vigil_time_format_check  (const char *format,
