@@ -552,6 +552,44 @@ test_window_search_keeps_selection (Fixture       *f,
   g_signal_handlers_disconnect_by_func (view, count_cb, &changes);
 }
 
+static void
+record_most_cb (GListModel *list,
+                guint       position,
+                guint       removed,
+                guint       added,
+                guint      *most)
+{
+  *most = MAX (*most, g_list_model_get_n_items (list));
+}
+
+/* design 7: a search set in one go (a saved view, a longer text) goes
+ * straight to what it finds: the entry empties itself before taking the
+ * new text, and the table never shows the whole book between the two
+ * (which built rows for all of it, and dropped them). */
+static void
+test_window_search_replaces_text (Fixture       *f,
+                                  gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  GListModel *list = vigil_portfolio_view_get_shown (view);
+  VigilCustomer *chosen = first_active (f->portfolio);
+  const char *id = vigil_customer_get_id (chosen);
+  g_autofree char *part = g_strndup (id, strlen (id) - 1);
+  guint most = 0, n_part;
+
+  vigil_portfolio_view_set_search (view, part);
+  n_part = g_list_model_get_n_items (list);
+  g_assert_cmpuint (n_part, <, count_in_book (f->portfolio, VIGIL_BOOK_ACTIVE));
+  g_signal_connect (list, "items-changed", G_CALLBACK (record_most_cb), &most);
+  vigil_portfolio_view_set_search (view, id);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_true (shown (view, 0) == chosen);
+  /* The list's steps hold the old result beside the new one at most. */
+  g_assert_cmpuint (most, <=, n_part + 1);
+  g_signal_handlers_disconnect_by_func (list, record_most_cb, &most);
+  vigil_portfolio_view_set_search (view, "");
+}
+
 /* An observer of a VigilFilterList: a copy of it kept by its
  * items-changed alone, reading the items the list holds at each. */
 static void
@@ -3092,6 +3130,85 @@ click_and_reload (VigilPortfolio *portfolio,
   g_signal_handlers_disconnect_by_func (portfolio, count_loads_cb, &counts[0]);
 }
 
+static VigilTriggerRow *
+inbox_trigger (gint64      id,
+               const char *state,
+               const char *evidence)
+{
+  VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
+
+  row->id = id;
+  row->customer_id = 7;
+  row->customer = g_strdup ("acme");
+  row->rule = g_strdup ("usage-drop");
+  row->kind = g_strdup ("risk");
+  row->state = g_strdup (state);
+  row->evidence = g_strdup (evidence);
+  row->tier = VIGIL_TIER_AT_RISK;
+  row->first_seen = 1700000000;
+  return row;
+}
+
+/* A new list of the same triggers, as a reload reads them again. */
+static GPtrArray *
+inbox_triggers (const char *state,
+                const char *evidence)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+
+  g_ptr_array_add (rows, inbox_trigger (1, "new", "logins fell by half"));
+  g_ptr_array_add (rows, inbox_trigger (2, state, evidence));
+  return rows;
+}
+
+/* Whether updating @item with @triggers and this stake, name and tier
+ * says the item changed. */
+static gboolean
+inbox_update (VigilInboxItem *item,
+              GPtrArray      *triggers,
+              double          mrr,
+              const char     *name,
+              VigilTier       tier)
+{
+  VigilInboxEntry entry = { { 7, mrr, 0.25, 19700 }, triggers };
+
+  return vigil_inbox_item_update (item, &entry, triggers, name, tier);
+}
+
+/* design 5: an inbox item says it changed when anything its row shows
+ * did (name, tier, what is at stake to six digits, each trigger's id,
+ * rule, state, evidence, tier and first day), and only then, whatever
+ * list of rows it is handed: a poll that changes nothing moves nothing. */
+static void
+test_window_inbox_item_update (void)
+{
+  g_autoptr(VigilInboxItem) item = vigil_inbox_item_new (7);
+  g_autoptr(GPtrArray) first = inbox_triggers ("new", "no login in 14 days");
+  g_autoptr(GPtrArray) again = inbox_triggers ("new", "no login in 14 days");
+  g_autoptr(GPtrArray) acked = inbox_triggers ("acknowledged", "no login in 14 days");
+  g_autoptr(GPtrArray) worse = inbox_triggers ("acknowledged", "no login in 21 days");
+  g_autoptr(GPtrArray) fewer = inbox_triggers ("acknowledged", "no login in 21 days");
+  guint changes = 0;
+
+  g_signal_connect (item, "changed", G_CALLBACK (count_cb), &changes);
+  g_assert_true (inbox_update (item, first, 1200, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_false (inbox_update (item, again, 1200, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_true (vigil_inbox_item_get_triggers (item)->pdata[0] == again->pdata[0]);
+  g_assert_false (inbox_update (item, again, 1200.0000001, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_true (inbox_update (item, again, 1300, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_true (inbox_update (item, again, NAN, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_false (inbox_update (item, again, NAN, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_true (inbox_update (item, again, NAN, "Acme Corp", VIGIL_TIER_AT_RISK));
+  g_assert_true (inbox_update (item, again, NAN, "Acme Corp", VIGIL_TIER_HIGH_RISK));
+  g_assert_true (inbox_update (item, acked, NAN, "Acme Corp", VIGIL_TIER_HIGH_RISK));
+  g_assert_true (inbox_update (item, worse, NAN, "Acme Corp", VIGIL_TIER_HIGH_RISK));
+  g_ptr_array_remove_index (fewer, 0);
+  g_assert_true (inbox_update (item, fewer, NAN, "Acme Corp", VIGIL_TIER_HIGH_RISK));
+  g_assert_cmpuint (changes, ==, 8);
+  g_assert_cmpstr (vigil_inbox_item_get_name (item), ==, "Acme Corp");
+  g_assert_cmpint (vigil_inbox_item_get_tier (item), ==, VIGIL_TIER_HIGH_RISK);
+}
+
 /* The inbox lists one row per customer with all its open triggers, every
  * one of them reachable (no cap: 300 customers, 600 triggers), ranked by
  * MRR at stake; Acknowledge and Done look different; Done on the last
@@ -3487,6 +3604,7 @@ main (int    argc,
   ADD ("/window/renderer-software-gl", test_window_renderer_software_gl);
   ADD ("/window/search-and-filters", test_window_search_and_filters);
   ADD ("/window/search-keeps-selection", test_window_search_keeps_selection);
+  ADD ("/window/search-replaces-text", test_window_search_replaces_text);
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
@@ -3514,6 +3632,7 @@ main (int    argc,
   g_test_add_func ("/window/merge", test_window_merge);
   g_test_add_func ("/window/inbox", test_window_inbox);
   g_test_add_func ("/window/inbox-fills", test_window_inbox_fills);
+  g_test_add_func ("/window/inbox-item-update", test_window_inbox_item_update);
   g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
   g_test_add_func ("/window/book-texts", test_window_book_texts);
 

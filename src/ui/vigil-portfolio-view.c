@@ -1516,8 +1516,14 @@ vigil_portfolio_view_set_search (VigilPortfolioView *self,
   g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
 
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  /* design 7: the entry replaces its text by emptying it first, and says
+   * at once that it is empty: the table would show the whole book
+   * between two searches (building rows for it, then dropping them).
+   * The view answers the new text alone, at once; the entry's own word,
+   * a moment later, finds it already shown. */
+  g_signal_handlers_block_by_func (self->search_entry, search_changed_cb, self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
-  /* The entry waits a moment before it says; the view answers at once. */
+  g_signal_handlers_unblock_by_func (self->search_entry, search_changed_cb, self);
   search_changed_cb (self);
 }
 
