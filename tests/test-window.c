@@ -590,6 +590,75 @@ test_window_search_replaces_text (Fixture       *f,
   vigil_portfolio_view_set_search (view, "");
 }
 
+/* The customers the view shows, in order. */
+static GPtrArray *
+shown_now (VigilPortfolioView *view)
+{
+  GListModel *list = vigil_portfolio_view_get_shown (view);
+  GPtrArray *customers = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    g_ptr_array_add (customers, shown (view, i));
+  return customers;
+}
+
+static void
+assert_same_customers (GPtrArray *a,
+                       GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_true (a->pdata[i] == b->pdata[i]);
+}
+
+/* design 7: deleting back a character shows what the shorter search
+ * found when typed, the same customers in the same order, and a filter
+ * changed meanwhile counts: the table then shows what the search finds
+ * with the filter, not what it found before. */
+static void
+test_window_search_deleting_back (Fixture       *f,
+                                  gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  VigilCustomer *chosen = first_active (f->portfolio);
+  const char *id = vigil_customer_get_id (chosen);
+  g_autofree char *part = g_strndup (id, strlen (id) - 1);
+  g_autofree char *folded = g_utf8_casefold (part, -1);
+  g_autoptr(GPtrArray) typed = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  VigilTier tier = vigil_customer_get_tier (chosen) == VIGIL_TIER_HEALTHY ? VIGIL_TIER_AT_RISK : VIGIL_TIER_HEALTHY;
+  guint of_tier = 0;
+
+  vigil_portfolio_view_set_search (view, part);
+  typed = shown_now (view);
+  g_assert_cmpuint (typed->len, >, 1);
+  vigil_portfolio_view_set_search (view, id);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, 1);
+  vigil_portfolio_view_set_search (view, part);
+  back = shown_now (view);
+  assert_same_customers (typed, back);
+
+  /* A tier chosen while the longer search shows: deleting back finds
+   * the customers of that tier alone. */
+  vigil_portfolio_view_set_search (view, id);
+  vigil_portfolio_view_set_filters (view, tier, NULL, NULL);
+  vigil_portfolio_view_set_search (view, part);
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(VigilCustomer) c = g_list_model_get_item (all, i);
+
+      of_tier += vigil_customer_matches (c, folded) && vigil_customer_in_book (c, VIGIL_BOOK_ACTIVE) &&
+                 vigil_customer_get_tier (c) == tier;
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, of_tier);
+  g_assert_cmpuint (of_tier, <, typed->len);
+  for (guint i = 0; i < of_tier; i++)
+    g_assert_cmpint (vigil_customer_get_tier (shown (view, i)), ==, tier);
+  vigil_portfolio_view_set_filters (view, VIGIL_TIER_NONE, NULL, NULL);
+  vigil_portfolio_view_set_search (view, "");
+}
+
 /* An observer of a VigilFilterList: a copy of it kept by its
  * items-changed alone, reading the items the list holds at each. */
 static void
@@ -634,6 +703,106 @@ in_range (gpointer item,
   int value = atoi (gtk_string_object_get_string (item));
 
   return value >= range->low && value < range->high;
+}
+
+/* in_range(), counting its calls. */
+typedef struct
+{
+  Range range;
+  guint calls;
+} CountedRange;
+
+static gboolean
+in_counted_range (gpointer item,
+                  gpointer user_data)
+{
+  CountedRange *counted = user_data;
+
+  counted->calls++;
+  return in_range (item, &counted->range);
+}
+
+/* The numbers the list shows are [low, high), in order. */
+static void
+assert_shows_range (GListModel *list,
+                    int         low,
+                    int         high)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, (guint) (high - low));
+  for (int i = low; i < high; i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (list, (guint) (i - low));
+
+      g_assert_cmpint (atoi (gtk_string_object_get_string (item)), ==, i);
+    }
+}
+
+/* design 7: a result kept under a key is shown again as it was, without
+ * asking the function, told as any new result is; the later results go
+ * with it; none is kept across a change of the source or once forgotten. */
+static void
+test_window_filter_list_kept (void)
+{
+  g_autoptr(GListStore) source = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  g_autoptr(GPtrArray) mirror = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(VigilFilterList) list = NULL;
+  CountedRange counted = { { 100, 600 }, 0 };
+  guint calls;
+
+  for (int i = 0; i < 1000; i++)
+    {
+      char number[8];
+      g_autoptr(GtkStringObject) item = NULL;
+
+      g_snprintf (number, sizeof number, "%d", i);
+      item = gtk_string_object_new (number);
+      g_list_store_append (source, item);
+    }
+  list = vigil_filter_list_new (G_LIST_MODEL (source), in_counted_range, &counted);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    g_ptr_array_add (mirror, g_list_model_get_item (G_LIST_MODEL (list), i));
+  g_signal_connect (list, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+
+  /* Narrowed twice, each result before kept. */
+  vigil_filter_list_keep (list, "wide");
+  counted.range = (Range) { 200, 500 };
+  vigil_filter_list_refilter (list, GTK_FILTER_CHANGE_MORE_STRICT);
+  vigil_filter_list_keep (list, "middle");
+  counted.range = (Range) { 300, 310 };
+  vigil_filter_list_refilter (list, GTK_FILTER_CHANGE_MORE_STRICT);
+  assert_shows_range (G_LIST_MODEL (list), 300, 310);
+
+  /* Back to the middle one, then the wide one, the function not asked. */
+  calls = counted.calls;
+  g_assert_false (vigil_filter_list_show_kept (list, "never kept"));
+  assert_shows_range (G_LIST_MODEL (list), 300, 310);
+  g_assert_true (vigil_filter_list_show_kept (list, "middle"));
+  assert_shows_range (G_LIST_MODEL (list), 200, 500);
+  assert_mirror (G_LIST_MODEL (list), mirror);
+  g_assert_true (vigil_filter_list_show_kept (list, "wide"));
+  assert_shows_range (G_LIST_MODEL (list), 100, 600);
+  assert_mirror (G_LIST_MODEL (list), mirror);
+  g_assert_cmpuint (counted.calls, ==, calls);
+  /* The function answers for the wide result again, as a view's search
+   * deleted back does. */
+  counted.range = (Range) { 100, 600 };
+
+  /* Shown again, a result is no longer kept, nor are those after it. */
+  g_assert_false (vigil_filter_list_show_kept (list, "wide"));
+  vigil_filter_list_keep (list, "a");
+  vigil_filter_list_keep (list, "b");
+  g_assert_true (vigil_filter_list_show_kept (list, "a"));
+  g_assert_false (vigil_filter_list_show_kept (list, "b"));
+
+  /* Forgotten, or the source changed: nothing to show again. */
+  vigil_filter_list_keep (list, "a");
+  vigil_filter_list_forget_kept (list);
+  g_assert_false (vigil_filter_list_show_kept (list, "a"));
+  vigil_filter_list_keep (list, "a");
+  g_list_store_remove (source, 0);
+  g_assert_false (vigil_filter_list_show_kept (list, "a"));
+  assert_shows_range (G_LIST_MODEL (list), 100, 600);
+  assert_mirror (G_LIST_MODEL (list), mirror);
 }
 
 /* The items a filter keeps, in the source's order, and what an observer
@@ -3605,6 +3774,7 @@ main (int    argc,
   ADD ("/window/search-and-filters", test_window_search_and_filters);
   ADD ("/window/search-keeps-selection", test_window_search_keeps_selection);
   ADD ("/window/search-replaces-text", test_window_search_replaces_text);
+  ADD ("/window/search-deleting-back", test_window_search_deleting_back);
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
@@ -3625,6 +3795,7 @@ main (int    argc,
 
   g_test_add_func ("/window/text-cell", test_window_text_cell);
   g_test_add_func ("/window/filter-list", test_window_filter_list);
+  g_test_add_func ("/window/filter-list-kept", test_window_filter_list_kept);
   g_test_add_func ("/window/empty-book", test_window_empty_book);
   g_test_add_func ("/window/records", test_window_records);
   g_test_add_func ("/window/unlink", test_window_unlink);
