@@ -3577,6 +3577,79 @@ test_window_inbox_fills (void)
   inbox_book_clear (&book);
 }
 
+static void
+frame_painted_cb (GdkFrameClock *clock,
+                  gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Has @window paint @n frames, whatever else asks for them. */
+static void
+paint_frames (GtkWindow *window,
+              guint      n)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (frame_painted_cb), &painted);
+
+  for (guint i = 0; i < n; i++)
+    {
+      painted = FALSE;
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      g_assert_true (wait_for (is_true, &painted));
+    }
+  g_signal_handler_disconnect (clock, handler);
+}
+
+/* design 7: a hidden inbox fills none of the rows waiting for a frame,
+ * however many frames the window paints; shown again, it fills them. */
+static void
+test_window_inbox_fills_when_shown (void)
+{
+  InboxBook book = { 0 };
+  GListModel *inbox;
+  GtkStack *stack;
+  VigilInboxItem *first, *later;
+  g_autofree char *first_line = NULL;
+  g_autofree char *later_line = NULL;
+  Lookup lookup;
+
+  inbox_book_init (&book);
+  inbox = vigil_triggers_page_get_model (book.page);
+  g_assert_cmpuint (g_list_model_get_n_items (inbox), ==, INBOX_CUSTOMERS);
+  first = inbox_item (inbox, 0);
+  later = inbox_item (inbox, 150);
+  first_line = g_strdup_printf ("trigger-%" G_GINT64_FORMAT,
+                                ((VigilTriggerRow *) vigil_inbox_item_get_triggers (first)->pdata[0])->id);
+  later_line = g_strdup_printf ("trigger-%" G_GINT64_FORMAT,
+                                ((VigilTriggerRow *) vigil_inbox_item_get_triggers (later)->pdata[0])->id);
+
+  /* The inbox in a stack, shown until its first rows are filled, the
+   * later ones still waiting; then another page. */
+  stack = GTK_STACK (gtk_stack_new ());
+  g_object_ref (book.page);
+  gtk_window_set_child (book.window, NULL);
+  gtk_stack_add_named (stack, GTK_WIDGET (book.page), "inbox");
+  g_object_unref (book.page);
+  gtk_stack_add_named (stack, gtk_label_new ("Elsewhere"), "other");
+  gtk_window_set_child (book.window, GTK_WIDGET (stack));
+  lookup = (Lookup) { GTK_WIDGET (book.page), first_line };
+  g_assert_true (wait_for (widget_is_there, &lookup));
+  lookup = (Lookup) { GTK_WIDGET (book.page), later_line };
+  g_assert_false (widget_is_there (&lookup));
+  gtk_stack_set_visible_child_name (stack, "other");
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (book.page)));
+
+  /* Enough frames to fill every row GTK built, three a frame. */
+  paint_frames (book.window, 100);
+  g_assert_false (widget_is_there (&lookup));
+
+  gtk_stack_set_visible_child_name (stack, "inbox");
+  g_assert_true (wait_for (widget_is_there, &lookup));
+  inbox_book_clear (&book);
+}
+
 /* design 5: the inbox and the overview follow a reload that came while
  * they were hidden as soon as they are shown: a trigger worked and a
  * customer churned behind another page show there. */
@@ -3804,6 +3877,7 @@ main (int    argc,
   g_test_add_func ("/window/inbox", test_window_inbox);
   g_test_add_func ("/window/inbox-fills", test_window_inbox_fills);
   g_test_add_func ("/window/inbox-item-update", test_window_inbox_item_update);
+  g_test_add_func ("/window/inbox-fills-when-shown", test_window_inbox_fills_when_shown);
   g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
   g_test_add_func ("/window/book-texts", test_window_book_texts);
 

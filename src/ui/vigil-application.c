@@ -252,6 +252,35 @@ vigil_application_get_db_path (VigilApplication *self)
 }
 
 /**
+ * vigil_application_send_notification:
+ * @application: a registered application
+ * @id: (nullable): replaces an earlier notification of this id
+ *
+ * Sends @notification when the application is on the session bus: every
+ * way GLib has to show one (the portal, org.gtk.Notifications,
+ * org.freedesktop.Notifications) goes over the application's connection.
+ * Without one (no session bus: a bare X server, a remote shell) it
+ * cannot be shown, and is not sent: design 5. Asking GLib anyway makes
+ * it look for a bus, which without one forks the whole process to run
+ * dbus-launch, on the main thread and while a reload lands.
+ *
+ * Returns: whether it was sent
+ */
+gboolean
+vigil_application_send_notification (GApplication  *application,
+                                     const char    *id,
+                                     GNotification *notification)
+{
+  g_return_val_if_fail (G_IS_APPLICATION (application), FALSE);
+  g_return_val_if_fail (G_IS_NOTIFICATION (notification), FALSE);
+
+  if (g_application_get_dbus_connection (application) == NULL)
+    return FALSE;
+  g_application_send_notification (application, id, notification);
+  return TRUE;
+}
+
+/**
  * vigil_application_run_window:
  * @db_path: the database to show
  * @demo: whether it is the demo portfolio (shown in the title)

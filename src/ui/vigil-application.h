@@ -22,5 +22,8 @@ int               vigil_application_run_window  (const char       *db_path,
                                                  gboolean          demo);
 int               vigil_application_run_service (int               argc,
                                                  char            **argv);
+gboolean          vigil_application_send_notification (GApplication  *application,
+                                                       const char    *id,
+                                                       GNotification *notification);
 
 G_END_DECLS

@@ -229,7 +229,7 @@ new_triggers_cb (VigilWindow *self,
 
       g_notification_set_body (notification, _("Upsell and risk triggers wait in the inbox."));
       g_notification_set_default_action (notification, "app.show-triggers");
-      g_application_send_notification (app, "new-triggers", notification);
+      vigil_application_send_notification (app, "new-triggers", notification);
       return;
     }
 
@@ -246,7 +246,7 @@ new_triggers_cb (VigilWindow *self,
       g_notification_set_body (notification, trigger->evidence);
       g_notification_set_default_action_and_target (notification, "app.show-customer", "x", trigger->customer_id);
       id = g_strdup_printf ("trigger-%" G_GINT64_FORMAT, trigger->id);
-      g_application_send_notification (app, id, notification);
+      vigil_application_send_notification (app, id, notification);
     }
 }
 
@@ -270,7 +270,7 @@ source_suspect_cb (VigilWindow *self,
   g_notification_set_body (notification, reasons);
   g_notification_set_default_action (notification, "app.preferences");
   id = g_strdup_printf ("source-suspect-%s", source_name);
-  g_application_send_notification (app, id, notification);
+  vigil_application_send_notification (app, id, notification);
 }
 
 static void
