@@ -2171,7 +2171,8 @@ feature_id (VigilIngest         *self,
  * time to spare (the writer has the database): encodes the features of
  * @snapshot as stored into the batch's text, a JSON object from feature
  * id to calls, and counts those used. The names are not needed past
- * this point. */
+ * this point. The text is written in place, in room made once for the
+ * longest it could be (one growth check a record, not one a byte). */
 static FeaturesText
 encode_features (VigilIngest   *self,
                  Batch         *batch,
@@ -2179,27 +2180,34 @@ encode_features (VigilIngest   *self,
 {
   GString *out = batch->features;
   FeaturesText encoded = { NO_FEATURES, 0 };
+  gsize at = out->len;
+  char *p;
 
   if (snapshot->features == NULL)
     return encoded;
 
   snapshot->features_used = vigil_snapshot_get_features_used (snapshot);
-  encoded.at = (guint32) out->len;
-  g_string_append_c (out, '{');
+  encoded.at = (guint32) at;
+  /* {"id":calls,…}, its NUL */
+  g_string_set_size (out, at + 3 + (gsize) snapshot->features->len * (2 * VIGIL_JSON_INTEGER_MAX_LENGTH + 4));
+  p = out->str + at;
+  *p++ = '{';
   for (guint f = 0; f < snapshot->features->len; f++)
     {
       const VigilFeatureUsage *usage = &g_array_index (snapshot->features, VigilFeatureUsage, f);
 
       if (f > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '"');
-      vigil_json_append_integer (out, feature_id (self, batch, snapshot, usage->name));
-      g_string_append (out, "\":");
-      vigil_json_append_integer (out, usage->calls);
+        *p++ = ',';
+      *p++ = '"';
+      p = vigil_json_write_integer (p, feature_id (self, batch, snapshot, usage->name));
+      *p++ = '"';
+      *p++ = ':';
+      p = vigil_json_write_integer (p, usage->calls);
     }
-  g_string_append_c (out, '}');
-  encoded.length = (guint32) (out->len - encoded.at);
-  g_string_append_c (out, '\0');
+  *p++ = '}';
+  encoded.length = (guint32) (p - (out->str + at));
+  *p++ = '\0';
+  g_string_truncate (out, (gsize) (p - out->str));
   return encoded;
 }
 
