@@ -775,6 +775,46 @@ test_json_g17 (void)
     }
 }
 
+/* vigil_json_write_integer() writes what printf's "%" G_GINT64_FORMAT
+ * writes, within VIGIL_JSON_INTEGER_MAX_LENGTH bytes and without a NUL
+ * (the import writes features in place, in room made for that length);
+ * vigil_json_append_integer() appends the same text. */
+static void
+assert_integer (gint64 value)
+{
+  g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  g_autoptr(GString) appended = g_string_new ("x");
+  char room[VIGIL_JSON_INTEGER_MAX_LENGTH + 2];
+  char *end;
+
+  memset (room, '#', sizeof room);
+  end = vigil_json_write_integer (room + 1, value);
+  g_assert_cmpint (end - (room + 1), ==, strlen (expected));
+  g_assert_cmpint (end - (room + 1), <=, VIGIL_JSON_INTEGER_MAX_LENGTH);
+  g_assert_cmpmem (room + 1, end - (room + 1), expected, strlen (expected));
+  g_assert_cmpint (room[0], ==, '#');
+  g_assert_cmpint (*end, ==, '#');
+
+  vigil_json_append_integer (appended, value);
+  g_assert_cmpstr (appended->str + 1, ==, expected);
+}
+
+static void
+test_json_integers (void)
+{
+  const gint64 values[] = { 0, 1, -1, 9, 10, -10, 99, 100, 4982, 1000000, G_MAXINT32,
+                            (gint64) G_MININT32 - 1, 999999999999999999, 1000000000000000000,
+                            G_MAXINT64, G_MININT64 + 1, G_MININT64 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    assert_integer (values[i]);
+  for (gint64 power = 1; power <= G_MAXINT64 / 10; power *= 10)
+    {
+      assert_integer (power - 1);
+      assert_integer (-power);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -783,6 +823,7 @@ main (int    argc,
 
   g_test_add_func ("/core/json/numbers", test_json_numbers);
   g_test_add_func ("/core/json/g17", test_json_g17);
+  g_test_add_func ("/core/json/integers", test_json_integers);
   g_test_add_func ("/core/json/strings", test_json_strings);
   g_test_add_func ("/core/json/strings-every-offset", test_json_strings_every_offset);
   g_test_add_func ("/core/json/structure", test_json_structure);

@@ -1113,14 +1113,16 @@ _vigil_json_parse_sample (const char    *data,
   return root;
 }
 
-/* Appends @value in decimal digits, the text printf's "%" G_GINT64_FORMAT
- * gives: the import encodes every feature of every snapshot with it and
- * `vigil scores` every integer, where printf's parsing shows in profiles. */
-void
-vigil_json_append_integer (GString *out,
-                           gint64   value)
+/* Writes @value at @to in decimal digits, the text printf's "%"
+ * G_GINT64_FORMAT gives, at most VIGIL_JSON_INTEGER_MAX_LENGTH bytes and
+ * no NUL, and returns where it ends: the import encodes every feature of
+ * every snapshot with it and `vigil scores` every integer, where
+ * printf's parsing shows in profiles. */
+char *
+vigil_json_write_integer (char   *to,
+                          gint64  value)
 {
-  char digits[24];
+  char digits[VIGIL_JSON_INTEGER_MAX_LENGTH];
   guint n = 0;
   /* In unsigned arithmetic: the most negative value has no positive twin. */
   guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
@@ -1132,9 +1134,22 @@ vigil_json_append_integer (GString *out,
     }
   while (magnitude > 0);
   if (value < 0)
-    g_string_append_c (out, '-');
+    *to++ = '-';
   while (n > 0)
-    g_string_append_c (out, digits[--n]);
+    *to++ = digits[--n];
+  return to;
+}
+
+/* Appends @value as vigil_json_write_integer() writes it. */
+void
+vigil_json_append_integer (GString *out,
+                           gint64   value)
+{
+  char text[VIGIL_JSON_INTEGER_MAX_LENGTH];
+  char *end = vigil_json_write_integer (text, value);
+
+  for (const char *c = text; c < end; c++)
+    g_string_append_c (out, *c);
 }
 
 #ifdef __SIZEOF_INT128__

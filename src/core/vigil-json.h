@@ -11,6 +11,11 @@
 
 G_BEGIN_DECLS
 
+/* The longest text of a gint64: a sign and 19 digits. */
+#define VIGIL_JSON_INTEGER_MAX_LENGTH 20
+
+char *vigil_json_write_integer  (char    *to,
+                                gint64   value);
 void vigil_json_append_integer (GString *out,
                                 gint64   value);
 void vigil_json_append_g17     (GString *out,
