@@ -2560,6 +2560,33 @@ test_window_renderer_software_gl (Fixture       *f,
   g_assert_cmpstr (G_OBJECT_TYPE_NAME (renderer), ==, "GskCairoRenderer");
 }
 
+/* design 5: a launch starts reading the book before GTK and the window:
+ * the application holds that read, reading already, for its first
+ * window, once; the read gives the whole book. */
+static void
+test_window_launch_read (void)
+{
+  g_autoptr(VigilApplication) app = vigil_application_launch (suite_db, G_APPLICATION_NON_UNIQUE);
+  g_autoptr(VigilPortfolio) portfolio = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (app);
+  portfolio = vigil_application_take_portfolio (app);
+  g_assert_nonnull (portfolio);
+  g_assert_true (vigil_portfolio_is_reading (portfolio));
+  g_assert_cmpstr (vigil_portfolio_get_db_path (portfolio), ==, suite_db);
+  g_assert_null (vigil_application_take_portfolio (app));
+
+  g_assert_true (wait_for (is_loaded, portfolio));
+  g_assert_false (vigil_portfolio_is_reading (portfolio));
+  store = vigil_store_open (suite_db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)), ==,
+                    vigil_store_count_customers (store, NULL));
+  g_assert_cmpuint (vigil_store_count_customers (store, NULL), >, 0);
+}
+
 static void
 test_window_empty_book (void)
 {
@@ -3508,6 +3535,7 @@ main (int    argc,
   g_test_add_func ("/window/text-cell", test_window_text_cell);
   g_test_add_func ("/window/filter-list", test_window_filter_list);
   g_test_add_func ("/window/empty-book", test_window_empty_book);
+  g_test_add_func ("/window/launch-read", test_window_launch_read);
   g_test_add_func ("/window/records", test_window_records);
   g_test_add_func ("/window/unlink", test_window_unlink);
   g_test_add_func ("/window/sections", test_window_sections);
