@@ -198,6 +198,27 @@ recent_health_of (RecentHealth *recent,
   return points + first;
 }
 
+/* Moves @recent on to the first point of @customer_id or after, by
+ * halving: a part of the book starts far into the points. */
+static void
+recent_health_seek (RecentHealth *recent,
+                    gint64        customer_id)
+{
+  const VigilCustomerHealthPoint *points = (const VigilCustomerHealthPoint *) recent->points->data;
+  guint low = recent->next, high = recent->points->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (points[middle].customer_id < customer_id)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  recent->next = low;
+}
+
 static VigilCustomerData *
 make_customer_data (VigilPortfolioRow *row,
                     VigilChurnModel   *churn,
@@ -206,14 +227,13 @@ make_customer_data (VigilPortfolioRow *row,
                     GHashTable        *touch_texts,
                     GHashTable        *shared_keys)
 {
-  char **factors = NULL;
-  double risk = vigil_churn_risk_of (churn, row, &factors);
+  double risk = vigil_churn_risk_of (churn, row, NULL);
   gint64 id = row->customer_id;
   const VigilCustomerHealthPoint *points;
   guint n_points;
 
   points = recent_health_of (recent, id, &n_points);
-  return vigil_customer_data_new (row, risk, factors,
+  return vigil_customer_data_new (row, risk, churn,
                                   GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &id)),
                                   points, n_points, g_hash_table_lookup (touch_texts, &id), shared_keys);
 }
@@ -326,6 +346,8 @@ make_customers_part (gpointer data)
   g_autoptr(GHashTable) shared_keys = vigil_customer_new_shared_keys ();
   RecentHealth recent = { part->recent, 0 };
 
+  if (part->start < part->end)
+    recent_health_seek (&recent, ((VigilPortfolioRow *) part->rows->pdata[part->start])->customer_id);
   for (guint i = part->start; i < part->end; i++)
     part->customers->pdata[i] = make_customer_data (g_steal_pointer (&part->rows->pdata[i]), part->churn,
                                                     part->trigger_counts, &recent, part->touch_texts,
