@@ -5,8 +5,8 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Run under xvfb-run and dbus-run-session (tests/meson.build does): starts
-# vigil on the demo book with GTK's AT-SPI backend, walks the tree of its
+# Run under xvfb-run (tests/meson.build does); it starts its own private
+# session bus with dbus-run-session, then starts vigil on the demo book with GTK's AT-SPI backend, walks the tree of its
 # window, a customer page with triggers and the preferences over the
 # accessibility bus with pyatspi, and checks that every push button,
 # toggle button, menu button and drop-down has a name of its own, that no
@@ -16,6 +16,9 @@
 # VIGIL_BINARY names the program; the demo book is made in a temporary
 # folder. The accessibility bus starts on the private session bus by D-Bus
 # activation, or from at-spi-bus-launcher when activation is not set up.
+# What the bus's daemons print (the AT-SPI registry announces itself on
+# its standard output) goes to stderr: the TAP stream is a copy of our
+# stdout handed down as VIGIL_TAP_FD, which nothing else writes to.
 
 import os
 import re
@@ -27,11 +30,16 @@ import sys
 import tempfile
 import time
 
+if "VIGIL_TAP_FD" in os.environ:
+    TAP = os.fdopen(int(os.environ["VIGIL_TAP_FD"]), "w", buffering=1)
+else:
+    TAP = sys.stdout
+
 try:
     import pyatspi
     from gi.repository import Gio, GLib
 except ImportError as error:
-    print(f"1..0 # SKIP pyatspi is not installed ({error})")
+    print(f"1..0 # SKIP pyatspi is not installed ({error})", file=TAP)
     sys.exit(0)
 
 APP_ID = "io.github.vigil.Vigil"
@@ -224,7 +232,7 @@ def start_accessibility_bus(env):
 def main():
     binary = os.environ.get("VIGIL_BINARY") or shutil.which("vigil")
     if not binary:
-        print("Bail out! VIGIL_BINARY is not set")
+        print("Bail out! VIGIL_BINARY is not set", file=TAP)
         return 1
     tmp = tempfile.mkdtemp(prefix="vigil-a11y-")
     env = dict(os.environ)
@@ -239,7 +247,7 @@ def main():
         made = subprocess.run([binary, "--demo"], env=dict(env, VIGIL_NO_WINDOW="1"),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if made.returncode != 0:
-            print(f"Bail out! vigil --demo failed: {made.stderr}")
+            print(f"Bail out! vigil --demo failed: {made.stderr}", file=TAP)
             return 1
         db = os.path.join(tmp, "data", "vigil", "demo.db")
         customer = customer_with_triggers(db)
@@ -291,14 +299,27 @@ def main():
                 process.kill()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"1..{len(results)}")
+    print(f"1..{len(results)}", file=TAP)
     for number, (ok, what, detail) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {number} - {what}")
+        print(f"{'ok' if ok else 'not ok'} {number} - {what}", file=TAP)
         if detail and not ok:
             for line in detail.splitlines():
-                print(f"# {line}")
+                print(f"# {line}", file=TAP)
     return 0 if all(ok for ok, _, _ in results) else 1
 
 
+def run_in_private_session():
+    """Runs this script again inside dbus-run-session, whose daemons
+    print to stderr while the TAP stream keeps our stdout."""
+    runner = shutil.which("dbus-run-session")
+    if runner is None:
+        print("1..0 # SKIP dbus-run-session is not installed", file=TAP)
+        return 0
+    tap = os.dup(sys.stdout.fileno())
+    env = dict(os.environ, VIGIL_TAP_FD=str(tap))
+    return subprocess.run([runner, "--", sys.executable, os.path.abspath(__file__)],
+                          env=env, stdout=sys.stderr, pass_fds=(tap,)).returncode
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main() if "VIGIL_TAP_FD" in os.environ else run_in_private_session())

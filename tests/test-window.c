@@ -552,6 +552,113 @@ test_window_search_keeps_selection (Fixture       *f,
   g_signal_handlers_disconnect_by_func (view, count_cb, &changes);
 }
 
+static void
+record_most_cb (GListModel *list,
+                guint       position,
+                guint       removed,
+                guint       added,
+                guint      *most)
+{
+  *most = MAX (*most, g_list_model_get_n_items (list));
+}
+
+/* design 7: a search set in one go (a saved view, a longer text) goes
+ * straight to what it finds: the entry empties itself before taking the
+ * new text, and the table never shows the whole book between the two
+ * (which built rows for all of it, and dropped them). */
+static void
+test_window_search_replaces_text (Fixture       *f,
+                                  gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  GListModel *list = vigil_portfolio_view_get_shown (view);
+  VigilCustomer *chosen = first_active (f->portfolio);
+  const char *id = vigil_customer_get_id (chosen);
+  g_autofree char *part = g_strndup (id, strlen (id) - 1);
+  guint most = 0, n_part;
+
+  vigil_portfolio_view_set_search (view, part);
+  n_part = g_list_model_get_n_items (list);
+  g_assert_cmpuint (n_part, <, count_in_book (f->portfolio, VIGIL_BOOK_ACTIVE));
+  g_signal_connect (list, "items-changed", G_CALLBACK (record_most_cb), &most);
+  vigil_portfolio_view_set_search (view, id);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_true (shown (view, 0) == chosen);
+  /* The list's steps hold the old result beside the new one at most. */
+  g_assert_cmpuint (most, <=, n_part + 1);
+  g_signal_handlers_disconnect_by_func (list, record_most_cb, &most);
+  vigil_portfolio_view_set_search (view, "");
+}
+
+/* The customers the view shows, in order. */
+static GPtrArray *
+shown_now (VigilPortfolioView *view)
+{
+  GListModel *list = vigil_portfolio_view_get_shown (view);
+  GPtrArray *customers = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    g_ptr_array_add (customers, shown (view, i));
+  return customers;
+}
+
+static void
+assert_same_customers (GPtrArray *a,
+                       GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_true (a->pdata[i] == b->pdata[i]);
+}
+
+/* design 7: deleting back a character shows what the shorter search
+ * found when typed, the same customers in the same order, and a filter
+ * changed meanwhile counts: the table then shows what the search finds
+ * with the filter, not what it found before. */
+static void
+test_window_search_deleting_back (Fixture       *f,
+                                  gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  VigilCustomer *chosen = first_active (f->portfolio);
+  const char *id = vigil_customer_get_id (chosen);
+  g_autofree char *part = g_strndup (id, strlen (id) - 1);
+  g_autofree char *folded = g_utf8_casefold (part, -1);
+  g_autoptr(GPtrArray) typed = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  VigilTier tier = vigil_customer_get_tier (chosen) == VIGIL_TIER_HEALTHY ? VIGIL_TIER_AT_RISK : VIGIL_TIER_HEALTHY;
+  guint of_tier = 0;
+
+  vigil_portfolio_view_set_search (view, part);
+  typed = shown_now (view);
+  g_assert_cmpuint (typed->len, >, 1);
+  vigil_portfolio_view_set_search (view, id);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, 1);
+  vigil_portfolio_view_set_search (view, part);
+  back = shown_now (view);
+  assert_same_customers (typed, back);
+
+  /* A tier chosen while the longer search shows: deleting back finds
+   * the customers of that tier alone. */
+  vigil_portfolio_view_set_search (view, id);
+  vigil_portfolio_view_set_filters (view, tier, NULL, NULL);
+  vigil_portfolio_view_set_search (view, part);
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(VigilCustomer) c = g_list_model_get_item (all, i);
+
+      of_tier += vigil_customer_matches (c, folded) && vigil_customer_in_book (c, VIGIL_BOOK_ACTIVE) &&
+                 vigil_customer_get_tier (c) == tier;
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_view_get_shown (view)), ==, of_tier);
+  g_assert_cmpuint (of_tier, <, typed->len);
+  for (guint i = 0; i < of_tier; i++)
+    g_assert_cmpint (vigil_customer_get_tier (shown (view, i)), ==, tier);
+  vigil_portfolio_view_set_filters (view, VIGIL_TIER_NONE, NULL, NULL);
+  vigil_portfolio_view_set_search (view, "");
+}
+
 /* An observer of a VigilFilterList: a copy of it kept by its
  * items-changed alone, reading the items the list holds at each. */
 static void
@@ -596,6 +703,106 @@ in_range (gpointer item,
   int value = atoi (gtk_string_object_get_string (item));
 
   return value >= range->low && value < range->high;
+}
+
+/* in_range(), counting its calls. */
+typedef struct
+{
+  Range range;
+  guint calls;
+} CountedRange;
+
+static gboolean
+in_counted_range (gpointer item,
+                  gpointer user_data)
+{
+  CountedRange *counted = user_data;
+
+  counted->calls++;
+  return in_range (item, &counted->range);
+}
+
+/* The numbers the list shows are [low, high), in order. */
+static void
+assert_shows_range (GListModel *list,
+                    int         low,
+                    int         high)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, (guint) (high - low));
+  for (int i = low; i < high; i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (list, (guint) (i - low));
+
+      g_assert_cmpint (atoi (gtk_string_object_get_string (item)), ==, i);
+    }
+}
+
+/* design 7: a result kept under a key is shown again as it was, without
+ * asking the function, told as any new result is; the later results go
+ * with it; none is kept across a change of the source or once forgotten. */
+static void
+test_window_filter_list_kept (void)
+{
+  g_autoptr(GListStore) source = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  g_autoptr(GPtrArray) mirror = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(VigilFilterList) list = NULL;
+  CountedRange counted = { { 100, 600 }, 0 };
+  guint calls;
+
+  for (int i = 0; i < 1000; i++)
+    {
+      char number[8];
+      g_autoptr(GtkStringObject) item = NULL;
+
+      g_snprintf (number, sizeof number, "%d", i);
+      item = gtk_string_object_new (number);
+      g_list_store_append (source, item);
+    }
+  list = vigil_filter_list_new (G_LIST_MODEL (source), in_counted_range, &counted);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    g_ptr_array_add (mirror, g_list_model_get_item (G_LIST_MODEL (list), i));
+  g_signal_connect (list, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+
+  /* Narrowed twice, each result before kept. */
+  vigil_filter_list_keep (list, "wide");
+  counted.range = (Range) { 200, 500 };
+  vigil_filter_list_refilter (list, GTK_FILTER_CHANGE_MORE_STRICT);
+  vigil_filter_list_keep (list, "middle");
+  counted.range = (Range) { 300, 310 };
+  vigil_filter_list_refilter (list, GTK_FILTER_CHANGE_MORE_STRICT);
+  assert_shows_range (G_LIST_MODEL (list), 300, 310);
+
+  /* Back to the middle one, then the wide one, the function not asked. */
+  calls = counted.calls;
+  g_assert_false (vigil_filter_list_show_kept (list, "never kept"));
+  assert_shows_range (G_LIST_MODEL (list), 300, 310);
+  g_assert_true (vigil_filter_list_show_kept (list, "middle"));
+  assert_shows_range (G_LIST_MODEL (list), 200, 500);
+  assert_mirror (G_LIST_MODEL (list), mirror);
+  g_assert_true (vigil_filter_list_show_kept (list, "wide"));
+  assert_shows_range (G_LIST_MODEL (list), 100, 600);
+  assert_mirror (G_LIST_MODEL (list), mirror);
+  g_assert_cmpuint (counted.calls, ==, calls);
+  /* The function answers for the wide result again, as a view's search
+   * deleted back does. */
+  counted.range = (Range) { 100, 600 };
+
+  /* Shown again, a result is no longer kept, nor are those after it. */
+  g_assert_false (vigil_filter_list_show_kept (list, "wide"));
+  vigil_filter_list_keep (list, "a");
+  vigil_filter_list_keep (list, "b");
+  g_assert_true (vigil_filter_list_show_kept (list, "a"));
+  g_assert_false (vigil_filter_list_show_kept (list, "b"));
+
+  /* Forgotten, or the source changed: nothing to show again. */
+  vigil_filter_list_keep (list, "a");
+  vigil_filter_list_forget_kept (list);
+  g_assert_false (vigil_filter_list_show_kept (list, "a"));
+  vigil_filter_list_keep (list, "a");
+  g_list_store_remove (source, 0);
+  g_assert_false (vigil_filter_list_show_kept (list, "a"));
+  assert_shows_range (G_LIST_MODEL (list), 100, 600);
+  assert_mirror (G_LIST_MODEL (list), mirror);
 }
 
 /* The items a filter keeps, in the source's order, and what an observer
@@ -3155,6 +3362,85 @@ click_and_reload (VigilPortfolio *portfolio,
   g_signal_handlers_disconnect_by_func (portfolio, count_loads_cb, &counts[0]);
 }
 
+static VigilTriggerRow *
+inbox_trigger (gint64      id,
+               const char *state,
+               const char *evidence)
+{
+  VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
+
+  row->id = id;
+  row->customer_id = 7;
+  row->customer = g_strdup ("acme");
+  row->rule = g_strdup ("usage-drop");
+  row->kind = g_strdup ("risk");
+  row->state = g_strdup (state);
+  row->evidence = g_strdup (evidence);
+  row->tier = VIGIL_TIER_AT_RISK;
+  row->first_seen = 1700000000;
+  return row;
+}
+
+/* A new list of the same triggers, as a reload reads them again. */
+static GPtrArray *
+inbox_triggers (const char *state,
+                const char *evidence)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+
+  g_ptr_array_add (rows, inbox_trigger (1, "new", "logins fell by half"));
+  g_ptr_array_add (rows, inbox_trigger (2, state, evidence));
+  return rows;
+}
+
+/* Whether updating @item with @triggers and this stake, name and tier
+ * says the item changed. */
+static gboolean
+inbox_update (VigilInboxItem *item,
+              GPtrArray      *triggers,
+              double          mrr,
+              const char     *name,
+              VigilTier       tier)
+{
+  VigilInboxEntry entry = { { 7, mrr, 0.25, 19700 }, triggers };
+
+  return vigil_inbox_item_update (item, &entry, triggers, name, tier);
+}
+
+/* design 5: an inbox item says it changed when anything its row shows
+ * did (name, tier, what is at stake to six digits, each trigger's id,
+ * rule, state, evidence, tier and first day), and only then, whatever
+ * list of rows it is handed: a poll that changes nothing moves nothing. */
+static void
+test_window_inbox_item_update (void)
+{
+  g_autoptr(VigilInboxItem) item = vigil_inbox_item_new (7);
+  g_autoptr(GPtrArray) first = inbox_triggers ("new", "no login in 14 days");
+  g_autoptr(GPtrArray) again = inbox_triggers ("new", "no login in 14 days");
+  g_autoptr(GPtrArray) acked = inbox_triggers ("acknowledged", "no login in 14 days");
+  g_autoptr(GPtrArray) worse = inbox_triggers ("acknowledged", "no login in 21 days");
+  g_autoptr(GPtrArray) fewer = inbox_triggers ("acknowledged", "no login in 21 days");
+  guint changes = 0;
+
+  g_signal_connect (item, "changed", G_CALLBACK (count_cb), &changes);
+  g_assert_true (inbox_update (item, first, 1200, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_false (inbox_update (item, again, 1200, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_true (vigil_inbox_item_get_triggers (item)->pdata[0] == again->pdata[0]);
+  g_assert_false (inbox_update (item, again, 1200.0000001, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_true (inbox_update (item, again, 1300, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_true (inbox_update (item, again, NAN, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_false (inbox_update (item, again, NAN, "Acme", VIGIL_TIER_AT_RISK));
+  g_assert_true (inbox_update (item, again, NAN, "Acme Corp", VIGIL_TIER_AT_RISK));
+  g_assert_true (inbox_update (item, again, NAN, "Acme Corp", VIGIL_TIER_HIGH_RISK));
+  g_assert_true (inbox_update (item, acked, NAN, "Acme Corp", VIGIL_TIER_HIGH_RISK));
+  g_assert_true (inbox_update (item, worse, NAN, "Acme Corp", VIGIL_TIER_HIGH_RISK));
+  g_ptr_array_remove_index (fewer, 0);
+  g_assert_true (inbox_update (item, fewer, NAN, "Acme Corp", VIGIL_TIER_HIGH_RISK));
+  g_assert_cmpuint (changes, ==, 8);
+  g_assert_cmpstr (vigil_inbox_item_get_name (item), ==, "Acme Corp");
+  g_assert_cmpint (vigil_inbox_item_get_tier (item), ==, VIGIL_TIER_HIGH_RISK);
+}
+
 /* The inbox lists one row per customer with all its open triggers, every
  * one of them reachable (no cap: 300 customers, 600 triggers), ranked by
  * MRR at stake; Acknowledge and Done look different; Done on the last
@@ -3550,6 +3836,8 @@ main (int    argc,
   ADD ("/window/renderer-software-gl", test_window_renderer_software_gl);
   ADD ("/window/search-and-filters", test_window_search_and_filters);
   ADD ("/window/search-keeps-selection", test_window_search_keeps_selection);
+  ADD ("/window/search-replaces-text", test_window_search_replaces_text);
+  ADD ("/window/search-deleting-back", test_window_search_deleting_back);
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/churn-factors", test_window_churn_factors);
@@ -3571,6 +3859,7 @@ main (int    argc,
 
   g_test_add_func ("/window/text-cell", test_window_text_cell);
   g_test_add_func ("/window/filter-list", test_window_filter_list);
+  g_test_add_func ("/window/filter-list-kept", test_window_filter_list_kept);
   g_test_add_func ("/window/empty-book", test_window_empty_book);
   g_test_add_func ("/window/launch-read", test_window_launch_read);
   g_test_add_func ("/window/records", test_window_records);
@@ -3579,6 +3868,7 @@ main (int    argc,
   g_test_add_func ("/window/merge", test_window_merge);
   g_test_add_func ("/window/inbox", test_window_inbox);
   g_test_add_func ("/window/inbox-fills", test_window_inbox_fills);
+  g_test_add_func ("/window/inbox-item-update", test_window_inbox_item_update);
   g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
   g_test_add_func ("/window/book-texts", test_window_book_texts);
 

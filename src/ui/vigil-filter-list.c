@@ -32,6 +32,10 @@
  * the rest of the old result, which has no rows left. Between the steps
  * the list holds old items beside new ones; it settles before
  * vigil_filter_list_refilter() or vigil_filter_list_resort() returns.
+ *
+ * It can keep what the function matched, under a key, and show it again
+ * without asking the function: the table's search keeps each shorter
+ * search's result as one types on, for deleting back (design 7).
  */
 
 #define G_LOG_DOMAIN "vigil-filter-list"
@@ -56,7 +60,30 @@ struct _VigilFilterList
   GByteArray              *matched;  /* per item of the source: shown */
   GArray                  *order;    /* of guint: positions in items, in the sort's order */
   GArray                  *shown;    /* of guint: positions in items, as shown */
+  GPtrArray               *kept;     /* of Kept: results to show again, oldest first */
 };
+
+/* What the function matched for one search, kept to be shown again
+ * (vigil_filter_list_keep()). */
+typedef struct
+{
+  char   *key;
+  guint8 *matched;  /* per item of the source */
+} Kept;
+
+/* Results kept for the searches before: deleting a character at a time
+ * back through a search of a dozen characters keeps a dozen. */
+#define MAX_KEPT 32
+
+static void
+kept_free (gpointer data)
+{
+  Kept *kept = data;
+
+  g_free (kept->key);
+  g_free (kept->matched);
+  g_free (kept);
+}
 
 static void vigil_filter_list_model_init (GListModelInterface *iface);
 static void tell_new_result              (VigilFilterList     *self,
@@ -169,6 +196,8 @@ source_items_changed_cb (GListModel      *source,
   g_autoptr(GPtrArray) old_items = self->items;
   g_autoptr(GArray) old_shown = self->shown;
 
+  /* What was kept was matched among the old items. */
+  g_ptr_array_set_size (self->kept, 0);
   self->items = g_ptr_array_new_full (n, g_object_unref);
   g_byte_array_set_size (self->matched, n);
   for (guint i = 0; i < n; i++)
@@ -206,6 +235,7 @@ vigil_filter_list_finalize (GObject *object)
   g_clear_pointer (&self->matched, g_byte_array_unref);
   g_clear_pointer (&self->order, g_array_unref);
   g_clear_pointer (&self->shown, g_array_unref);
+  g_clear_pointer (&self->kept, g_ptr_array_unref);
 
   G_OBJECT_CLASS (vigil_filter_list_parent_class)->finalize (object);
 }
@@ -226,6 +256,7 @@ vigil_filter_list_init (VigilFilterList *self)
   self->matched = g_byte_array_new ();
   self->order = g_array_new (FALSE, FALSE, sizeof (guint));
   self->shown = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->kept = g_ptr_array_new_with_free_func (kept_free);
 }
 
 /* Public API ------------------------------------------------------------------- */
@@ -413,4 +444,80 @@ vigil_filter_list_find (VigilFilterList *self,
         return TRUE;
       }
   return FALSE;
+}
+
+/**
+ * vigil_filter_list_keep:
+ * @key: what the result is kept under (the view's search)
+ *
+ * Keeps what the function matches now, to be shown again by
+ * vigil_filter_list_show_kept() without asking it: a search typed on
+ * keeps each shorter one's result, and deleting back a character shows
+ * it again (design 7). What was kept goes when the source changes, and
+ * at vigil_filter_list_forget_kept().
+ */
+void
+vigil_filter_list_keep (VigilFilterList *self,
+                        const char      *key)
+{
+  Kept *kept;
+
+  g_return_if_fail (VIGIL_IS_FILTER_LIST (self));
+  g_return_if_fail (key != NULL);
+
+  if (self->kept->len == MAX_KEPT)
+    g_ptr_array_remove_index (self->kept, 0);
+  kept = g_new0 (Kept, 1);
+  kept->key = g_strdup (key);
+  kept->matched = g_memdup2 (self->matched->data, self->matched->len);
+  g_ptr_array_add (self->kept, kept);
+}
+
+/**
+ * vigil_filter_list_show_kept:
+ * @key: what the result was kept under
+ *
+ * Shows again the result last kept under @key, as
+ * vigil_filter_list_refilter() tells a new result, and forgets it and
+ * everything kept after it.
+ *
+ * Returns: whether a result was kept under @key (when not, nothing
+ *   changed)
+ */
+gboolean
+vigil_filter_list_show_kept (VigilFilterList *self,
+                             const char      *key)
+{
+  g_autoptr(GArray) old = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_FILTER_LIST (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  for (guint i = self->kept->len; i > 0; i--)
+    {
+      Kept *kept = g_ptr_array_index (self->kept, i - 1);
+
+      if (strcmp (kept->key, key) != 0)
+        continue;
+      memcpy (self->matched->data, kept->matched, self->matched->len);
+      g_ptr_array_set_size (self->kept, i - 1);
+      old = self->shown;
+      self->shown = shown_of (self);
+      tell_new_result (self, old);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * vigil_filter_list_forget_kept:
+ *
+ * Forgets every result kept (the function answers otherwise now).
+ */
+void
+vigil_filter_list_forget_kept (VigilFilterList *self)
+{
+  g_return_if_fail (VIGIL_IS_FILTER_LIST (self));
+
+  g_ptr_array_set_size (self->kept, 0);
 }

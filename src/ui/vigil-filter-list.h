@@ -38,5 +38,10 @@ void             vigil_filter_list_refilter (VigilFilterList     *self,
 gboolean         vigil_filter_list_find     (VigilFilterList     *self,
                                              gpointer             item,
                                              guint               *out_position);
+void             vigil_filter_list_keep        (VigilFilterList *self,
+                                                const char      *key);
+gboolean         vigil_filter_list_show_kept   (VigilFilterList *self,
+                                                const char      *key);
+void             vigil_filter_list_forget_kept (VigilFilterList *self);
 
 G_END_DECLS
