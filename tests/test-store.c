@@ -996,6 +996,51 @@ make_calls_snapshot (gint64 observed_at,
   return snapshot;
 }
 
+/* design 7: the book's latest observation, read without its rows (the
+ * sparklines' span counts back from it): none in an empty book, else
+ * the newest of the customers' latest observations, whatever order
+ * they came in. */
+static void
+test_store_latest_time (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  const gint64 day = 86400;
+  gint64 latest = 0, newest_row = G_MININT64;
+  VigilSnapshot *other;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (vigil_store_get_latest_time (store, &latest, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (latest, ==, G_MININT64);
+
+  other = make_calls_snapshot (T0 - 3 * day, 1000);
+  g_free (other->customer_id);
+  other->customer_id = g_strdup ("other");
+  add_snapshots (store, "billing", make_calls_snapshot (T0 - 9 * day, 2000), make_calls_snapshot (T0 - day, 2500),
+                 other, NULL);
+  g_assert_true (vigil_store_get_latest_time (store, &latest, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (latest, ==, T0 - day);
+
+  /* the same time as the newest of the rows' latest observations */
+  rows = vigil_store_list_book (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    newest_row = MAX (newest_row, ((VigilPortfolioRow *) rows->pdata[i])->latest->observed_at);
+  g_assert_cmpint (latest, ==, newest_row);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_trends (void)
 {
@@ -2270,6 +2315,7 @@ main (int    argc,
   g_test_add_func ("/core/store/backfill-keeps-newest-name", test_store_backfill_keeps_newest_name);
   g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
   g_test_add_func ("/core/store/trends", test_store_trends);
+  g_test_add_func ("/core/store/latest-time", test_store_latest_time);
   g_test_add_func ("/core/store/active-book", test_store_active_book);
   g_test_add_func ("/core/store/large-ingest", test_store_large_ingest);
   g_test_add_func ("/core/store/rows-at-once", test_store_rows_at_once);

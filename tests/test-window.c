@@ -2767,6 +2767,69 @@ test_window_renderer_software_gl (Fixture       *f,
   g_assert_cmpstr (G_OBJECT_TYPE_NAME (renderer), ==, "GskCairoRenderer");
 }
 
+/* design 7: the reasons of a customer's churn risk are put in words when
+ * first asked, and say what the risk's own rule says of the row it was
+ * worked out from (vigil_churn_risk_of(), as the command line and the
+ * report do); a customer without a risk has none. */
+static void
+test_window_churn_factors (Fixture       *f,
+                           gconstpointer  data)
+{
+  GListModel *customers = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = vigil_store_open (f->db, &error);
+  g_autoptr(VigilChurnModel) model = NULL;
+  guint with_reasons = 0;
+
+  g_assert_no_error (error);
+  model = vigil_churn_trainer_load_model (store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+      g_auto(GStrv) expected = NULL;
+      const char * const *factors = vigil_customer_get_churn_factors (customer);
+
+      vigil_churn_risk_of (model, vigil_customer_get_row (customer), &expected);
+      g_assert_nonnull (factors);
+      if (expected == NULL)
+        g_assert_null (factors[0]);
+      else
+        g_assert_true (g_strv_equal ((const char * const *) expected, factors));
+      /* asked again: the same words, kept */
+      g_assert_true (vigil_customer_get_churn_factors (customer) == factors);
+      with_reasons += factors[0] != NULL;
+    }
+  g_assert_cmpuint (with_reasons, >, 0);
+}
+
+/* design 5: a launch starts reading the book before GTK and the window:
+ * the application holds that read, reading already, for its first
+ * window, once; the read gives the whole book. */
+static void
+test_window_launch_read (void)
+{
+  g_autoptr(VigilApplication) app = vigil_application_launch (suite_db, G_APPLICATION_NON_UNIQUE);
+  g_autoptr(VigilPortfolio) portfolio = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (app);
+  portfolio = vigil_application_take_portfolio (app);
+  g_assert_nonnull (portfolio);
+  g_assert_true (vigil_portfolio_is_reading (portfolio));
+  g_assert_cmpstr (vigil_portfolio_get_db_path (portfolio), ==, suite_db);
+  g_assert_null (vigil_application_take_portfolio (app));
+
+  g_assert_true (wait_for (is_loaded, portfolio));
+  g_assert_false (vigil_portfolio_is_reading (portfolio));
+  store = vigil_store_open (suite_db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)), ==,
+                    vigil_store_count_customers (store, NULL));
+  g_assert_cmpuint (vigil_store_count_customers (store, NULL), >, 0);
+}
+
 static void
 test_window_empty_book (void)
 {
@@ -3850,6 +3913,7 @@ main (int    argc,
   ADD ("/window/search-deleting-back", test_window_search_deleting_back);
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
+  ADD ("/window/churn-factors", test_window_churn_factors);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
   ADD ("/window/trigger-badge", test_window_trigger_badge);
   ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);
@@ -3870,6 +3934,7 @@ main (int    argc,
   g_test_add_func ("/window/filter-list", test_window_filter_list);
   g_test_add_func ("/window/filter-list-kept", test_window_filter_list_kept);
   g_test_add_func ("/window/empty-book", test_window_empty_book);
+  g_test_add_func ("/window/launch-read", test_window_launch_read);
   g_test_add_func ("/window/records", test_window_records);
   g_test_add_func ("/window/unlink", test_window_unlink);
   g_test_add_func ("/window/sections", test_window_sections);

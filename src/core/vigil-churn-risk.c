@@ -50,8 +50,35 @@ vigil_churn_risk_of (VigilChurnModel          *model,
 
   vigil_portfolio_row_get_churn_features (row, features);
   if (out_factors != NULL)
-    *out_factors = vigil_churn_model_describe_top_factors (model, features, VIGIL_CHURN_RISK_N_FACTORS);
+    *out_factors = vigil_churn_risk_describe (model, row);
   return vigil_churn_model_predict (model, features);
+}
+
+/**
+ * vigil_churn_risk_describe:
+ * @model: the churn model in use
+ * @row: the customer as of its latest snapshot
+ *
+ * The factors of vigil_churn_risk_of() alone, for a view that shows them
+ * after the risk was worked out (the window asks when it shows them).
+ *
+ * Returns: (transfer full) (nullable): the %VIGIL_CHURN_RISK_N_FACTORS
+ *   factors that raise the risk most, in words; %NULL when the risk is
+ *   unknown
+ */
+char **
+vigil_churn_risk_describe (VigilChurnModel         *model,
+                           const VigilPortfolioRow *row)
+{
+  double features[VIGIL_CHURN_N_FEATURES];
+
+  g_return_val_if_fail (VIGIL_IS_CHURN_MODEL (model), NULL);
+  g_return_val_if_fail (row != NULL, NULL);
+
+  if (isnan (row->score.health))
+    return NULL;
+  vigil_portfolio_row_get_churn_features (row, features);
+  return vigil_churn_model_describe_top_factors (model, features, VIGIL_CHURN_RISK_N_FACTORS);
 }
 
 /**

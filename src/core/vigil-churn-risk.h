@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 double vigil_churn_risk_of      (VigilChurnModel          *model,
                                  const VigilPortfolioRow  *row,
                                  char                   ***out_factors);
+char **vigil_churn_risk_describe (VigilChurnModel       *model,
+                                  const VigilPortfolioRow *row);
 int    vigil_churn_risk_compare (double                    a,
                                  double                    b,
                                  gboolean                  highest_first);

@@ -1093,6 +1093,37 @@ vigil_store_count_customers (VigilStore  *self,
   return count;
 }
 
+/**
+ * vigil_store_get_latest_time:
+ * @out_time: (out): the newest customer's latest observation (Unix
+ *   seconds), %G_MININT64 when no customer has any
+ *
+ * The book's "now", from one look at the customers alone: what the
+ * sparklines' span is counted back from, known without reading the
+ * book's rows (design 7: the window reads them beside each other).
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+vigil_store_get_latest_time (VigilStore  *self,
+                             gint64      *out_time,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out_time != NULL, FALSE);
+
+  if (!(stmt = _vigil_store_prepare (self, "SELECT max (latest_at) FROM customers",
+                                     _("Reading the portfolio"), error)))
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  *out_time = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 0)
+                                                                             : G_MININT64;
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error);
+}
+
 /* Health over time --------------------------------------------------------- */
 
 /**

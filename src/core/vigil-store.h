@@ -402,6 +402,9 @@ gboolean        vigil_store_set_validators       (VigilStore           *self,
 GHashTable     *vigil_store_list_recent_health   (VigilStore           *self,
                                                   gint64                since,
                                                   GError              **error);
+gboolean        vigil_store_get_latest_time      (VigilStore           *self,
+                                                  gint64               *out_time,
+                                                  GError              **error);
 GArray         *vigil_store_list_recent_health_points (VigilStore      *self,
                                                        gint64           since,
                                                        GError         **error);

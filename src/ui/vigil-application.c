@@ -16,6 +16,7 @@
 
 #include "vigil-application.h"
 #include "vigil-core.h"
+#include "vigil-portfolio.h"
 #include "vigil-preferences-window.h"
 #include "vigil-window.h"
 
@@ -24,6 +25,7 @@ struct _VigilApplication
   AdwApplication  parent_instance;
 
   char           *db_path;
+  VigilPortfolio *launch_portfolio;  /* read from the launch on, for the first window */
 };
 
 G_DEFINE_FINAL_TYPE (VigilApplication, vigil_application, ADW_TYPE_APPLICATION)
@@ -203,6 +205,7 @@ vigil_application_finalize (GObject *object)
   VigilApplication *self = (VigilApplication *) object;
 
   g_clear_pointer (&self->db_path, g_free);
+  g_clear_object (&self->launch_portfolio);
 
   G_OBJECT_CLASS (vigil_application_parent_class)->finalize (object);
 }
@@ -281,6 +284,50 @@ vigil_application_send_notification (GApplication  *application,
 }
 
 /**
+ * vigil_application_launch:
+ * @db_path: the database the window shows
+ *
+ * What a launch does before the window: design 5: the book's read
+ * starts first, on worker threads, and GTK starts meanwhile, so that
+ * the window's first frame waits for the longer of the two, not both.
+ * The first window made (vigil_window_new()) shows that read.
+ *
+ * Returns: (transfer full) (nullable): the application, or %NULL when no
+ *   display could be opened
+ */
+VigilApplication *
+vigil_application_launch (const char        *db_path,
+                          GApplicationFlags  flags)
+{
+  g_autoptr(VigilPortfolio) portfolio = NULL;
+  VigilApplication *self;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+
+  portfolio = vigil_portfolio_new (db_path);
+  vigil_portfolio_reload (portfolio);
+  if (!gtk_init_check ())
+    return NULL;
+  self = vigil_application_new (db_path, flags);
+  self->launch_portfolio = g_steal_pointer (&portfolio);
+  return self;
+}
+
+/**
+ * vigil_application_take_portfolio:
+ *
+ * Returns: (transfer full) (nullable): the portfolio whose read started
+ *   with the launch (vigil_application_launch()), once; %NULL after, or
+ *   for an application not launched so
+ */
+VigilPortfolio *
+vigil_application_take_portfolio (VigilApplication *self)
+{
+  g_return_val_if_fail (VIGIL_IS_APPLICATION (self), NULL);
+  return g_steal_pointer (&self->launch_portfolio);
+}
+
+/**
  * vigil_application_run_window:
  * @db_path: the database to show
  * @demo: whether it is the demo portfolio (shown in the title)
@@ -301,14 +348,13 @@ vigil_application_run_window (const char *db_path,
 
   g_return_val_if_fail (db_path != NULL, 1);
 
-  if (!gtk_init_check ())
-    return -1;
-
   /* One window on the usual database, raised when started again; the
    * demo or another database must not be taken for it. */
   default_path = vigil_store_get_default_path ();
   unique = !demo && g_strcmp0 (db_path, default_path) == 0;
-  app = vigil_application_new (db_path, unique ? G_APPLICATION_DEFAULT_FLAGS : G_APPLICATION_NON_UNIQUE);
+  app = vigil_application_launch (db_path, unique ? G_APPLICATION_DEFAULT_FLAGS : G_APPLICATION_NON_UNIQUE);
+  if (app == NULL)
+    return -1;
   return g_application_run (G_APPLICATION (app), 1, argv);
 }
 

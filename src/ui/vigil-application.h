@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "vigil-portfolio.h"
+
 G_BEGIN_DECLS
 
 #define VIGIL_TYPE_APPLICATION (vigil_application_get_type ())
@@ -17,6 +19,9 @@ G_DECLARE_FINAL_TYPE (VigilApplication, vigil_application, VIGIL, APPLICATION, A
 
 VigilApplication *vigil_application_new         (const char       *db_path,
                                                  GApplicationFlags flags);
+VigilApplication *vigil_application_launch      (const char       *db_path,
+                                                 GApplicationFlags flags);
+VigilPortfolio   *vigil_application_take_portfolio (VigilApplication *self);
 const char       *vigil_application_get_db_path (VigilApplication *self);
 int               vigil_application_run_window  (const char       *db_path,
                                                  gboolean          demo);

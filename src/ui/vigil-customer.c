@@ -31,7 +31,8 @@ struct _VigilCustomerData
 {
   VigilPortfolioRow *row;
   double             churn_risk;
-  char             **churn_factors;
+  VigilChurnModel   *churn_model;   /* for the risk's reasons */
+  char             **churn_factors; /* NULL until first asked for */
   guint              open_triggers;
   double             sparkline[SPARKLINE_POINTS];
   guint              n_sparkline;
@@ -84,6 +85,7 @@ vigil_customer_data_free (VigilCustomerData *data)
   if (data == NULL)
     return;
   vigil_portfolio_row_free (data->row);
+  g_clear_object (&data->churn_model);
   g_strfreev (data->churn_factors);
   g_free (data->search_key);
   g_free (data->touch_key);
@@ -154,7 +156,8 @@ collation_key (const char *text,
 /**
  * vigil_customer_data_new:
  * @row: (transfer full): the customer's portfolio row
- * @churn_factors: (transfer full) (nullable): the top reasons of the risk
+ * @churn_model: (nullable): the model the risk is of, which gives its
+ *   reasons when a view asks for them
  * @recent_health: (array length=n_recent) (nullable): the customer's
  *   recent health, oldest first
  * @touch_texts: (nullable): the text of the customer's touches (design
@@ -169,7 +172,7 @@ collation_key (const char *text,
 VigilCustomerData *
 vigil_customer_data_new (VigilPortfolioRow               *row,
                          double                           churn_risk,
-                         char                           **churn_factors,
+                         VigilChurnModel                 *churn_model,
                          guint                            open_triggers,
                          const VigilCustomerHealthPoint  *recent_health,
                          guint                            n_recent,
@@ -184,7 +187,7 @@ vigil_customer_data_new (VigilPortfolioRow               *row,
   data = g_new0 (VigilCustomerData, 1);
   data->row = row;
   data->churn_risk = churn_risk;
-  data->churn_factors = churn_factors != NULL ? churn_factors : g_new0 (char *, 1);
+  data->churn_model = churn_model != NULL ? g_object_ref (churn_model) : NULL;
   data->open_triggers = open_triggers;
   fill_sparkline (data, recent_health, n_recent);
 
@@ -333,11 +336,23 @@ vigil_customer_get_churn_risk (VigilCustomer *self)
   return self->data->churn_risk;
 }
 
+/* design 7: the reasons of the risk are put in words when a view first
+ * asks (a tooltip, the customer page), from the model and the row the
+ * risk was worked out from: the same words, but not for every customer
+ * of a book at each load. On the main thread, as every getter. */
 const char * const *
 vigil_customer_get_churn_factors (VigilCustomer *self)
 {
+  VigilCustomerData *data;
+
   g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), NULL);
-  return (const char * const *) self->data->churn_factors;
+
+  data = self->data;
+  if (data->churn_factors == NULL && data->churn_model != NULL)
+    data->churn_factors = vigil_churn_risk_describe (data->churn_model, data->row);
+  if (data->churn_factors == NULL)
+    data->churn_factors = g_new0 (char *, 1);
+  return (const char * const *) data->churn_factors;
 }
 
 double

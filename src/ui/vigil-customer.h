@@ -36,7 +36,7 @@ typedef const char *(*VigilCustomerGetText) (VigilCustomer *self);
 GHashTable              *vigil_customer_new_shared_keys    (void);
 VigilCustomerData       *vigil_customer_data_new           (VigilPortfolioRow   *row,
                                                             double               churn_risk,
-                                                            char               **churn_factors,
+                                                            VigilChurnModel     *churn_model,
                                                             guint                open_triggers,
                                                             const VigilCustomerHealthPoint *recent_health,
                                                             guint                n_recent,

@@ -199,6 +199,27 @@ recent_health_of (RecentHealth *recent,
   return points + first;
 }
 
+/* Moves @recent on to the first point of @customer_id or after, by
+ * halving: a part of the book starts far into the points. */
+static void
+recent_health_seek (RecentHealth *recent,
+                    gint64        customer_id)
+{
+  const VigilCustomerHealthPoint *points = (const VigilCustomerHealthPoint *) recent->points->data;
+  guint low = recent->next, high = recent->points->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (points[middle].customer_id < customer_id)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  recent->next = low;
+}
+
 static VigilCustomerData *
 make_customer_data (VigilPortfolioRow *row,
                     VigilChurnModel   *churn,
@@ -207,14 +228,13 @@ make_customer_data (VigilPortfolioRow *row,
                     GHashTable        *touch_texts,
                     GHashTable        *shared_keys)
 {
-  char **factors = NULL;
-  double risk = vigil_churn_risk_of (churn, row, &factors);
+  double risk = vigil_churn_risk_of (churn, row, NULL);
   gint64 id = row->customer_id;
   const VigilCustomerHealthPoint *points;
   guint n_points;
 
   points = recent_health_of (recent, id, &n_points);
-  return vigil_customer_data_new (row, risk, factors,
+  return vigil_customer_data_new (row, risk, churn,
                                   GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &id)),
                                   points, n_points, g_hash_table_lookup (touch_texts, &id), shared_keys);
 }
@@ -247,6 +267,122 @@ list_row_texts (GPtrArray *rows,
   return values;
 }
 
+/* What a load reads beside the book's rows, on a connection and a
+ * thread of its own (design 7): on a big book the recent health alone
+ * takes most of the time the rows do, and the rows' parts leave a core
+ * idle before and after them. */
+typedef struct
+{
+  const char      *db_path;
+  VigilScorecard  *scorecard;
+  GPtrArray       *triggers;
+  GPtrArray       *sources;
+  GHashTable      *touch_texts;
+  VigilChurnModel *churn;
+  GArray          *recent;    /* of VigilCustomerHealthPoint */
+  GError          *error;
+} SideReads;
+
+static void
+side_reads_clear (SideReads *side)
+{
+  g_clear_object (&side->scorecard);
+  g_clear_pointer (&side->triggers, g_ptr_array_unref);
+  g_clear_pointer (&side->sources, g_ptr_array_unref);
+  g_clear_pointer (&side->touch_texts, g_hash_table_unref);
+  g_clear_object (&side->churn);
+  g_clear_pointer (&side->recent, g_array_unref);
+  g_clear_error (&side->error);
+}
+
+static gpointer
+read_beside_rows (gpointer data)
+{
+  SideReads *side = data;
+  g_autoptr(VigilStore) store = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 latest_time;
+
+  /* The recent health first, the longest: the sparklines' span counts
+   * back from the book's latest observation. An empty book has none:
+   * every sparkline is empty, and the span must not reach below the
+   * first representable second. */
+  if (!(store = vigil_store_open (side->db_path, &side->error)) ||
+      !vigil_store_get_latest_time (store, &latest_time, &side->error) ||
+      !(side->recent = vigil_store_list_recent_health_points (store,
+                                                              latest_time != G_MININT64 ? latest_time - SPARKLINE_SPAN_S
+                                                                                        : G_MAXINT64,
+                                                              &side->error)) ||
+      !(side->scorecard = vigil_store_load_scorecard (store, &side->error)) ||
+      !(side->triggers = vigil_store_list_triggers (store, now, &side->error)) ||
+      !(side->sources = vigil_store_list_sources (store, &side->error)) ||
+      /* the search finds customers by what their touches say (design 5) */
+      !(side->touch_texts = vigil_store_list_touch_texts (store, &side->error)) ||
+      !(side->churn = vigil_churn_trainer_load_model (store, NULL, &side->error)))
+    return NULL;
+  return NULL;
+}
+
+/* The customers @start to @end of a book's rows, made in a part of their
+ * own: on a big book, one a core. */
+typedef struct
+{
+  GPtrArray       *rows;      /* the rows of the part are taken */
+  guint            start;
+  guint            end;
+  VigilChurnModel *churn;
+  GHashTable      *trigger_counts;
+  GHashTable      *touch_texts;
+  GArray          *recent;
+  GPtrArray       *customers; /* of VigilCustomerData, the part's filled in */
+} CustomersPart;
+
+/* Fewer customers than this are made in one part. */
+#define MIN_CUSTOMERS_IN_PARTS 2000
+
+static gpointer
+make_customers_part (gpointer data)
+{
+  CustomersPart *part = data;
+  g_autoptr(GHashTable) shared_keys = vigil_customer_new_shared_keys ();
+  RecentHealth recent = { part->recent, 0 };
+
+  if (part->start < part->end)
+    recent_health_seek (&recent, ((VigilPortfolioRow *) part->rows->pdata[part->start])->customer_id);
+  for (guint i = part->start; i < part->end; i++)
+    part->customers->pdata[i] = make_customer_data (g_steal_pointer (&part->rows->pdata[i]), part->churn,
+                                                    part->trigger_counts, &recent, part->touch_texts,
+                                                    shared_keys);
+  return NULL;
+}
+
+/* design 7: every customer's data is made off the main thread, in two
+ * parts on two cores when there are; the main thread only moves it into
+ * the customers listed (merge_customers()). */
+static GPtrArray *
+make_customers (GPtrArray       *rows,
+                VigilChurnModel *churn,
+                GHashTable      *trigger_counts,
+                GHashTable      *touch_texts,
+                GArray          *recent)
+{
+  GPtrArray *customers = g_ptr_array_new_full (rows->len, (GDestroyNotify) vigil_customer_data_free);
+  guint n = g_get_num_processors () > 1 && rows->len >= MIN_CUSTOMERS_IN_PARTS ? 2 : 1;
+  CustomersPart parts[2];
+  GThread *second = NULL;
+
+  g_ptr_array_set_size (customers, rows->len);
+  for (guint p = 0; p < n; p++)
+    parts[p] = (CustomersPart) { rows, rows->len * p / n, rows->len * (p + 1) / n, churn, trigger_counts,
+                                 touch_texts, recent, customers };
+  if (n > 1)
+    second = g_thread_new ("vigil-customers", make_customers_part, &parts[1]);
+  make_customers_part (&parts[0]);
+  if (second != NULL)
+    g_thread_join (second);
+  return customers;
+}
+
 static gpointer
 load_work (VigilStore  *store,
            gpointer     data,
@@ -254,59 +390,42 @@ load_work (VigilStore  *store,
 {
   LoadResult *result = g_new0 (LoadResult, 1);
   g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(VigilChurnModel) churn = NULL;
-  RecentHealth recent = { NULL, 0 };
   g_autoptr(GHashTable) trigger_counts = NULL;
-  g_autoptr(GHashTable) touch_texts = NULL;
-  g_autoptr(GHashTable) shared_keys = vigil_customer_new_shared_keys ();
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  SideReads side = { vigil_store_get_path (store), };
+  GThread *beside;
   gint64 started = g_get_monotonic_time ();
 
-  if (!(result->scorecard = vigil_store_load_scorecard (store, error)) ||
-      /* Churned customers too: the table's Churned view lists them and
-       * their pages still open (design 5); the views leave them out of
-       * the active book's figures. The window shows and ranks by what
-       * the scores and the churn risk read; the columns only the
-       * triggers' rules read would cost four index seeks a customer. */
-      !(rows = vigil_store_list_book_scores (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, error)) ||
-      !(result->triggers = vigil_store_list_triggers (store, now, error)) ||
-      !(result->sources = vigil_store_list_sources (store, error)) ||
-      /* the search finds customers by what their touches say (design 5) */
-      !(touch_texts = vigil_store_list_touch_texts (store, error)) ||
-      !(churn = vigil_churn_trainer_load_model (store, NULL, error)))
+  beside = g_thread_new ("vigil-load", read_beside_rows, &side);
+  /* Churned customers too: the table's Churned view lists them and
+   * their pages still open (design 5); the views leave them out of the
+   * active book's figures. The window shows and ranks by what the
+   * scores and the churn risk read; the columns only the triggers'
+   * rules read would cost four index seeks a customer. */
+  rows = vigil_store_list_book_scores (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, error);
+  g_thread_join (beside);
+  if (rows == NULL || side.error != NULL)
     {
+      if (rows != NULL)
+        g_propagate_error (error, g_steal_pointer (&side.error));
+      side_reads_clear (&side);
       load_result_free (result);
       return NULL;
     }
+  result->scorecard = g_steal_pointer (&side.scorecard);
+  result->triggers = g_steal_pointer (&side.triggers);
+  result->sources = g_steal_pointer (&side.sources);
 
   result->latest_time = G_MININT64;
   for (guint i = 0; i < rows->len; i++)
     result->latest_time = MAX (result->latest_time,
                                ((VigilPortfolioRow *) rows->pdata[i])->latest->observed_at);
 
-  /* An empty book has no latest time: every sparkline is empty, and the
-   * span must not reach below the first representable second. */
-  if (!(recent.points = vigil_store_list_recent_health_points (store,
-                                                               rows->len > 0 ? result->latest_time - SPARKLINE_SPAN_S
-                                                                             : G_MAXINT64,
-                                                               error)))
-    {
-      load_result_free (result);
-      return NULL;
-    }
-
   result->book_texts[BOOK_OWNERS] = list_row_texts (rows, G_STRUCT_OFFSET (VigilSnapshot, owner));
   result->book_texts[BOOK_SEGMENTS] = list_row_texts (rows, G_STRUCT_OFFSET (VigilSnapshot, segment));
   result->book_texts[BOOK_PLANS] = list_row_texts (rows, G_STRUCT_OFFSET (VigilSnapshot, plan));
   trigger_counts = count_triggers (result->triggers);
-  /* design 7: every customer's data is made here, off the main thread; the main
-   * thread only moves it into the customers listed (merge_customers()). */
-  result->customers = g_ptr_array_new_full (rows->len, (GDestroyNotify) vigil_customer_data_free);
-  for (guint i = 0; i < rows->len; i++)
-    g_ptr_array_add (result->customers,
-                     make_customer_data (g_steal_pointer (&rows->pdata[i]), churn, trigger_counts, &recent,
-                                         touch_texts, shared_keys));
-  g_array_unref (recent.points);
+  result->customers = make_customers (rows, side.churn, trigger_counts, side.touch_texts, side.recent);
+  side_reads_clear (&side);
   g_debug ("Read %u customers in %.0f ms", result->customers->len, (g_get_monotonic_time () - started) / 1e3);
   return result;
 }
@@ -837,6 +956,15 @@ vigil_portfolio_is_polling (VigilPortfolio *self)
 {
   g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), FALSE);
   return self->polls_in_flight > 0;
+}
+
+/* Whether a read of the book is under way, its ::loaded or
+ * ::load-failed still to come. */
+gboolean
+vigil_portfolio_is_reading (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), FALSE);
+  return self->loading > 0;
 }
 
 /* The values read with the book for @get, or NULL for another text. */

@@ -35,6 +35,7 @@ void             vigil_portfolio_release_trend       (VigilPortfolio      *self)
 gint64           vigil_portfolio_get_latest_time     (VigilPortfolio      *self);
 gboolean         vigil_portfolio_is_loaded           (VigilPortfolio      *self);
 gboolean         vigil_portfolio_is_polling          (VigilPortfolio      *self);
+gboolean         vigil_portfolio_is_reading          (VigilPortfolio      *self);
 GPtrArray       *vigil_portfolio_list_texts      (VigilPortfolio      *self,
                                                       VigilCustomerGetText get);
 VigilCustomer   *vigil_portfolio_find_customer       (VigilPortfolio      *self,

@@ -694,10 +694,15 @@ vigil_window_new (VigilApplication *application)
 
   g_return_val_if_fail (VIGIL_IS_APPLICATION (application), NULL);
 
-  /* The book is read while the window is built: its ::loaded can only
-   * come from the main loop, once everything below is connected. */
-  portfolio = vigil_portfolio_new (vigil_application_get_db_path (application));
-  vigil_portfolio_reload (portfolio);
+  /* The book is read while the window is built, the first window's
+   * since the launch (design 5): its ::loaded can only come from the
+   * main loop, once everything below is connected. A read that ended
+   * before, the main loop run meanwhile, is read again for this window. */
+  portfolio = vigil_application_take_portfolio (application);
+  if (portfolio == NULL)
+    portfolio = vigil_portfolio_new (vigil_application_get_db_path (application));
+  if (!vigil_portfolio_is_reading (portfolio))
+    vigil_portfolio_reload (portfolio);
 
   self = g_object_new (VIGIL_TYPE_WINDOW, "application", application, NULL);
   self->portfolio = g_steal_pointer (&portfolio);

@@ -746,11 +746,15 @@ main (int    argc,
       return 1;
     }
 
-  /* From here on is what a launch does. */
+  /* From here on is what a launch does (vigil_application_run_window()):
+   * the book's read starts before GTK does (design 5). */
   program_start = g_get_monotonic_time ();
-  gtk_init ();
+  if (!(app = vigil_application_launch (db, G_APPLICATION_NON_UNIQUE)))
+    {
+      g_printerr ("no display to open the window on\n");
+      return 1;
+    }
   adw_init ();
-  app = vigil_application_new (db, G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, NULL);
   window = vigil_window_new (app);
   portfolio = vigil_window_get_portfolio (window);
