@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#if defined (HAVE_MALLOC_TRIM) || defined (HAVE_MALLOPT)
+#ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
 #endif
 
@@ -804,27 +804,10 @@ vigil_portfolio_finalize (GObject *object)
   G_OBJECT_CLASS (vigil_portfolio_parent_class)->finalize (object);
 }
 
-/* design 7: glibc raises its thresholds for giving memory back as big
- * blocks are freed (up to 32 MB to map, 64 MB to trim): after a load has
- * freed its arrays, a worker thread's heap keeps whatever lies free at
- * its top (glibc trims a worker's heap only there, and only past that
- * threshold), some 15 MB a heap at 10,000 customers, for good. Fixed
- * thresholds keep what a load or a reload freed from staying resident. */
-static void
-keep_heaps_trimmed (void)
-{
-#ifdef HAVE_MALLOPT
-  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
-  mallopt (M_TRIM_THRESHOLD, 128 * 1024);
-#endif
-}
-
 static void
 vigil_portfolio_class_init (VigilPortfolioClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  keep_heaps_trimmed ();
 
   object_class->dispose = vigil_portfolio_dispose;
   object_class->finalize = vigil_portfolio_finalize;
