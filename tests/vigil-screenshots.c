@@ -33,6 +33,7 @@
 #include "vigil-source-assistant.h"
 #include "vigil-timeline-section.h"
 #include "vigil-window-private.h"
+#include "vigil-test-widgets.h"
 
 /* As `vigil --demo` (src/cli/vigil-cli.c) */
 #define DEMO_SEED 20261123
@@ -123,30 +124,13 @@ pick_customer (VigilPortfolio *portfolio)
   return best;
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The table as it opens (design 3.2: the active book, the most
  * at stake first), from the top. */
 static void
 show_top (VigilWindow *window)
 {
   VigilPortfolioView *view = _vigil_window_get_portfolio_view (window);
-  GtkWidget *column_view = find_widget (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+  GtkWidget *column_view = find_widget_of_type (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
 
   /* A list view keeps its top item in sight through a sort: once it has
    * scrolled there, back to the top. */
@@ -556,7 +540,7 @@ shoot_timeline (VigilWindow  *window,
   run_main_loop_for (1500);
   vigil_window_show_customer (window, customer);
   run_main_loop_for (1500);
-  section = find_widget (page, VIGIL_TYPE_TIMELINE_SECTION);
+  section = find_widget_of_type (page, VIGIL_TYPE_TIMELINE_SECTION);
   scrolled = section != NULL ? gtk_widget_get_ancestor (section, GTK_TYPE_SCROLLED_WINDOW) : NULL;
   if (scrolled == NULL ||
       !gtk_widget_compute_point (section, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),

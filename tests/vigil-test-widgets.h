@@ -43,3 +43,18 @@ find_widget (GtkWidget   *root,
     }
   return NULL;
 }
+
+static inline gboolean
+widget_is_of_type_named (GtkWidget  *widget,
+                         const char *type_name)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, g_type_from_name (type_name));
+}
+
+/* The first widget below @root, depth first, of @type. */
+static inline GtkWidget *
+find_widget_of_type (GtkWidget *root,
+                     GType      type)
+{
+  return find_widget (root, widget_is_of_type_named, g_type_name (type));
+}

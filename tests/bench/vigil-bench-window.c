@@ -39,12 +39,12 @@
 #include "vigil-demo.h"
 #include "vigil-demo-server.h"
 #include "vigil-window-private.h"
+#include "../vigil-test-widgets.h"
 
 static gint64 program_start;
 
 /* --each: each sort, keystroke and page's figures as it is taken */
 static gboolean each;
-
 
 static double
 ms_since (gint64 start)
@@ -308,24 +308,6 @@ worst_of (GArray *values)
   for (guint i = 0; values != NULL && i < values->len; i++)
     worst = MAX (worst, g_array_index (values, double, i));
   return worst;
-}
-
-/* The first widget of @type below @root, depth first. */
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* Scrolls by @step pixels a frame, from a tick callback (the frame's
@@ -847,7 +829,7 @@ main (int    argc,
    * four rows a frame (about 14,000 pixels a second at 60 frames). */
   if (wanted ("scroll"))
     {
-      GtkWidget *table = find_widget (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+      GtkWidget *table = find_widget_of_type (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
 
       paging = measure_scroll (GTK_WIDGET (window), table, 3000, 0);
       fling = measure_scroll (GTK_WIDGET (window), table, 2000, 4);
