@@ -675,6 +675,36 @@ mirror_changed_cb (GListModel *list,
     g_ptr_array_insert (mirror, (int) (position + i), g_list_model_get_item (list, position + i));
 }
 
+/* The numbers 0 to @n - 1, as texts, in order. */
+static GListStore *
+numbers_store (int n)
+{
+  GListStore *store = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+
+  for (int i = 0; i < n; i++)
+    {
+      char number[12];
+      g_autoptr(GtkStringObject) item = NULL;
+
+      g_snprintf (number, sizeof number, "%d", i);
+      item = gtk_string_object_new (number);
+      g_list_store_append (store, item);
+    }
+  return store;
+}
+
+/* A mirror of @list as it is now, kept by mirror_changed_cb(). */
+static GPtrArray *
+follow_list (GListModel *list)
+{
+  GPtrArray *mirror = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    g_ptr_array_add (mirror, g_list_model_get_item (list, i));
+  g_signal_connect (list, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+  return mirror;
+}
+
 static void
 assert_mirror (GListModel *list,
                GPtrArray  *mirror)
@@ -743,25 +773,14 @@ assert_shows_range (GListModel *list,
 static void
 test_window_filter_list_kept (void)
 {
-  g_autoptr(GListStore) source = g_list_store_new (GTK_TYPE_STRING_OBJECT);
-  g_autoptr(GPtrArray) mirror = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GListStore) source = numbers_store (1000);
+  g_autoptr(GPtrArray) mirror = NULL;
   g_autoptr(VigilFilterList) list = NULL;
   CountedRange counted = { { 100, 600 }, 0 };
   guint calls;
 
-  for (int i = 0; i < 1000; i++)
-    {
-      char number[8];
-      g_autoptr(GtkStringObject) item = NULL;
-
-      g_snprintf (number, sizeof number, "%d", i);
-      item = gtk_string_object_new (number);
-      g_list_store_append (source, item);
-    }
   list = vigil_filter_list_new (G_LIST_MODEL (source), in_counted_range, &counted);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
-    g_ptr_array_add (mirror, g_list_model_get_item (G_LIST_MODEL (list), i));
-  g_signal_connect (list, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+  mirror = follow_list (G_LIST_MODEL (list));
 
   /* Narrowed twice, each result before kept. */
   vigil_filter_list_keep (list, "wide");
@@ -811,26 +830,15 @@ test_window_filter_list_kept (void)
 static void
 test_window_filter_list (void)
 {
-  g_autoptr(GListStore) source = g_list_store_new (GTK_TYPE_STRING_OBJECT);
-  g_autoptr(GPtrArray) mirror = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GListStore) source = numbers_store (1000);
+  g_autoptr(GPtrArray) mirror = NULL;
   g_autoptr(VigilFilterList) list = NULL;
   Range range = { 0, 1000 };
   const Range steps[] = { { 10, 20 }, { 10, 15 }, { 0, 50 }, { 40, 45 }, { 12, 13 }, { 0, 0 }, { 0, 1000 },
                           { 990, 1000 }, { 0, 1000 } };
 
-  for (int i = 0; i < 1000; i++)
-    {
-      char number[8];
-      g_autoptr(GtkStringObject) item = NULL;
-
-      g_snprintf (number, sizeof number, "%d", i);
-      item = gtk_string_object_new (number);
-      g_list_store_append (source, item);
-    }
   list = vigil_filter_list_new (G_LIST_MODEL (source), in_range, &range);
-  for (guint i = 0; i < 1000; i++)
-    g_ptr_array_add (mirror, g_list_model_get_item (G_LIST_MODEL (list), i));
-  g_signal_connect (list, "items-changed", G_CALLBACK (mirror_changed_cb), mirror);
+  mirror = follow_list (G_LIST_MODEL (list));
 
   for (guint s = 0; s < G_N_ELEMENTS (steps); s++)
     {
