@@ -259,11 +259,26 @@ def main():
         # application on the bus and takes actions from it.
         env.pop("VIGIL_NO_WINDOW", None)
         # Its output stays out of the TAP stream.
-        vigil = subprocess.Popen([binary], env=dict(env, VIGIL_DB=db), stdout=sys.stderr)
-        processes.append(vigil)
+        def start_vigil():
+            process = subprocess.Popen([binary], env=dict(env, VIGIL_DB=db), stdout=sys.stderr)
+            processes.append(process)
+            return process
+
+        vigil = start_vigil()
+        retried = False
 
         def started():
+            nonlocal vigil, retried
             if vigil.poll() is not None:
+                # Now and then, in the sanitized build under MALLOC_PERTURB_, GTK
+                # opens no display (gtk_init_check() fails; vigil prints the
+                # book as text and exits 0): not what this test is about. One
+                # more start, said in the TAP stream; a second failure fails.
+                if vigil.returncode == 0 and not retried:
+                    retried = True
+                    print("# vigil found no display at its first start; starting it again", file=TAP)
+                    vigil = start_vigil()
+                    return None
                 raise TimeoutError(f"vigil exited with status {vigil.returncode} before it showed its window")
             return find_app()
 
