@@ -20,6 +20,7 @@
 #include "vigil-customer-page.h"
 #include "vigil-filter-list.h"
 #include "vigil-inbox-item.h"
+#include "vigil-inbox-list.h"
 #include "vigil-customer-section.h"
 #include "vigil-format.h"
 #include "vigil-merge-dialog.h"
@@ -3449,6 +3450,146 @@ test_window_inbox_item_update (void)
   g_assert_cmpint (vigil_inbox_item_get_tier (item), ==, VIGIL_TIER_HIGH_RISK);
 }
 
+/* One open trigger of customer @customer_id, whose MRR is @mrr. */
+static VigilTriggerRow *
+list_trigger (gint64 customer_id)
+{
+  VigilTriggerRow *row = inbox_trigger (100 + customer_id, "new", "logins fell by half");
+
+  row->customer_id = customer_id;
+  return row;
+}
+
+/* Fills @list with one entry per trigger of @triggers, each customer's
+ * MRR from @mrr (indexed by customer id), and commits it. */
+static void
+list_commit (VigilInboxList *list,
+             GPtrArray      *triggers,
+             const double   *mrr)
+{
+  for (guint i = 0; i < triggers->len; i++)
+    {
+      VigilTriggerRow *trigger = triggers->pdata[i];
+      VigilInboxEntry *entry = g_new0 (VigilInboxEntry, 1);
+      g_autofree char *name = g_strdup_printf ("Customer %" G_GINT64_FORMAT, trigger->customer_id);
+
+      vigil_inbox_stake_init (&entry->stake, trigger->customer_id);
+      entry->stake.mrr = mrr[trigger->customer_id];
+      entry->stake.churn_risk = 0.5;
+      entry->triggers = g_ptr_array_new ();
+      g_ptr_array_add (entry->triggers, trigger);
+      vigil_inbox_list_add_entry (list, entry, name, VIGIL_TIER_AT_RISK);
+    }
+  vigil_inbox_list_commit (list, triggers);
+}
+
+typedef struct
+{
+  guint position, removed, added, n_calls;
+} ItemsChanged;
+
+static void
+items_changed_cb (GListModel   *model,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  ItemsChanged *changed)
+{
+  *changed = (ItemsChanged) { position, removed, added, changed->n_calls + 1 };
+}
+
+/* design 5, 7: the inbox's list puts its customers in the order of
+ * vigil_inbox_rank whatever order they came in, makes an item when asked
+ * and keeps it while its customer is listed (updated to the new
+ * triggers), and says only which positions changed: none when a reload
+ * lists the same customers in the same order, one when a customer in the
+ * middle leaves. */
+static void
+test_window_inbox_list (void)
+{
+  g_autoptr(VigilInboxList) list = vigil_inbox_list_new ();
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  g_autoptr(GPtrArray) fewer = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  g_autoptr(VigilInboxItem) kept = NULL;
+  g_autoptr(VigilInboxItem) asked_again = NULL;
+  double mrr[10];
+  ItemsChanged changed = { 0 };
+  guint position;
+
+  /* Customers 1 to 9, MRR 100 to 900, listed in their store order. */
+  for (gint64 id = 1; id <= 9; id++)
+    {
+      mrr[id] = 100.0 * (double) id;
+      g_ptr_array_add (first, list_trigger (id));
+      g_ptr_array_add (again, list_trigger (id));
+      if (id != 5)
+        g_ptr_array_add (fewer, list_trigger (id));
+    }
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &changed);
+  list_commit (list, first, mrr);
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 9);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 9);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == VIGIL_TYPE_INBOX_ITEM);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 9));
+  /* The most at stake first: customer 9 ... customer 1. */
+  for (guint i = 0; i < 9; i++)
+    {
+      g_autoptr(VigilInboxItem) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_cmpint (vigil_inbox_item_get_customer_id (item), ==, 9 - (gint64) i);
+      g_assert_cmpuint (vigil_inbox_item_get_triggers (item)->len, ==, 1);
+      g_assert_true (vigil_inbox_item_get_triggers (item)->pdata[0] == first->pdata[8 - i]);
+    }
+  kept = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  asked_again = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  g_assert_true (kept == asked_again);
+  g_assert_cmpstr (vigil_inbox_item_get_name (kept), ==, "Customer 7");
+
+  /* Read again, the same customers in the same order: nothing moves, and
+   * the item shows the new list's trigger. */
+  list_commit (list, again, mrr);
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_clear_object (&asked_again);
+  asked_again = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  g_assert_true (kept == asked_again);
+  g_assert_true (vigil_inbox_item_get_triggers (kept)->pdata[0] == again->pdata[6]);
+
+  /* Customer 5 (fifth of nine) leaves: one position removed there. */
+  list_commit (list, fewer, mrr);
+  g_assert_cmpuint (changed.n_calls, ==, 2);
+  g_assert_cmpuint (changed.position, ==, 4);
+  g_assert_cmpuint (changed.removed, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 8);
+  g_assert_false (vigil_inbox_list_find (list, 5, NULL));
+  g_assert_true (vigil_inbox_list_find (list, 4, &position));
+  g_assert_cmpuint (position, ==, 4);
+  g_clear_object (&asked_again);
+  asked_again = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  g_assert_true (kept == asked_again);
+  g_assert_true (vigil_inbox_item_get_triggers (kept)->pdata[0] == fewer->pdata[5]);
+
+  /* Customer 1 now has the most at stake: it moves to the top. */
+  mrr[1] = 10000;
+  g_ptr_array_set_size (again, 0);
+  for (gint64 id = 1; id <= 9; id++)
+    if (id != 5)
+      g_ptr_array_add (again, list_trigger (id));
+  list_commit (list, again, mrr);
+  g_assert_cmpuint (changed.n_calls, ==, 3);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 8);
+  g_assert_cmpuint (changed.added, ==, 8);
+  g_assert_true (vigil_inbox_list_find (list, 1, &position));
+  g_assert_cmpuint (position, ==, 0);
+
+  vigil_inbox_list_clear (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 8);
+}
+
 /* The inbox lists one row per customer with all its open triggers, every
  * one of them reachable (no cap: 300 customers, 600 triggers), ranked by
  * MRR at stake; Acknowledge and Done look different; Done on the last
@@ -3950,6 +4091,7 @@ main (int    argc,
   g_test_add_func ("/window/inbox", test_window_inbox);
   g_test_add_func ("/window/inbox-fills", test_window_inbox_fills);
   g_test_add_func ("/window/inbox-item-update", test_window_inbox_item_update);
+  g_test_add_func ("/window/inbox-list", test_window_inbox_list);
   g_test_add_func ("/window/inbox-fills-when-shown", test_window_inbox_fills_when_shown);
   g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
   g_test_add_func ("/window/book-texts", test_window_book_texts);
