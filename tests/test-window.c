@@ -3789,6 +3789,104 @@ test_window_inbox_fills (void)
   inbox_book_clear (&book);
 }
 
+/* The details line of @item's row: "MRR 1,200 · churn risk …" (NULL
+ * while the row waits, empty, or has none). */
+static const char *
+inbox_row_details (InboxBook *book,
+                   VigilInboxItem *item)
+{
+  g_autofree char *row_name = g_strdup_printf ("customer-%" G_GINT64_FORMAT, vigil_inbox_item_get_customer_id (item));
+  GtkWidget *row = find_named (GTK_WIDGET (book->page), row_name);
+
+  for (GtkWidget *w = row; w != NULL; w = gtk_widget_get_first_child (w))
+    for (GtkWidget *child = gtk_widget_get_first_child (w); child != NULL; child = gtk_widget_get_next_sibling (child))
+      for (GtkWidget *label = gtk_widget_get_first_child (child); label != NULL; label = gtk_widget_get_next_sibling (label))
+        if (GTK_IS_LABEL (label) && gtk_widget_get_visible (label) &&
+            g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), "MRR "))
+          return gtk_label_get_text (GTK_LABEL (label));
+  return NULL;
+}
+
+static gboolean
+details_start_with (gpointer data)
+{
+  gpointer *args = data;
+
+  return inbox_row_details (args[0], args[1]) != NULL && g_str_has_prefix (inbox_row_details (args[0], args[1]), args[2]);
+}
+
+/* design 7: a reload that changes what every row shows (a new MRR for
+ * every customer, as a poll brings) redraws at once the rows on screen;
+ * a row the list keeps off screen shows what it showed until it is
+ * filled again, a few a frame, and then shows the new figures. */
+static void
+test_window_inbox_refills (void)
+{
+  InboxBook book = { 0 };
+  g_autoptr(GString) csv = g_string_new ("id,name,mrr,seats,seats_used,last_active,api_calls_7d,observed_at\r\n");
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_new = NULL, *later_old = NULL, *later_new = NULL;
+  gint64 t = g_get_real_time () / G_USEC_PER_SEC - 1800;
+  VigilInboxItem *first, *later;
+  GListModel *inbox;
+  guint counts[2] = { 0, 1 };
+  gpointer args[3];
+
+  inbox_book_init (&book);
+  inbox = vigil_triggers_page_get_model (book.page);
+  first = inbox_item (inbox, 0);
+  later = inbox_item (inbox, 150);
+  g_assert_cmpstr (vigil_inbox_item_get_name (first), ==, "Customer 299");
+  g_assert_cmpstr (vigil_inbox_item_get_name (later), ==, "Customer 149");
+  {
+    g_autofree char *money = vigil_format_money (15000);
+
+    later_old = g_strdup_printf ("MRR %s", money);
+  }
+  args[0] = &book;
+  args[1] = later;
+  args[2] = later_old;
+  g_assert_true (wait_for (details_start_with, args));
+
+  /* Every customer's MRR up by 7, in the same order. */
+  for (int i = 0; i < INBOX_CUSTOMERS; i++)
+    g_string_append_printf (csv, "c%03d,Customer %03d,%d,10,9,%" G_GINT64_FORMAT ",100,%" G_GINT64_FORMAT "\r\n",
+                            i, i, 100 * (i + 1) + 7, t - 4 * 86400, t);
+  store = vigil_store_open (book.db, &error);
+  g_assert_no_error (error);
+  import_into (store, &book.dir, "crm", "crm2.csv", csv->str);
+  g_signal_connect (book.portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (book.portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (book.portfolio, count_loads_cb, &counts[0]);
+
+  /* No frame yet: the first row shows the new MRR, the later one the old. */
+  {
+    g_autofree char *money = vigil_format_money (30007);
+
+    first_new = g_strdup_printf ("MRR %s", money);
+  }
+  {
+    g_autofree char *money = vigil_format_money (15007);
+
+    later_new = g_strdup_printf ("MRR %s", money);
+  }
+  g_assert_true (inbox_item (inbox, 0) == first);
+  g_assert_true (inbox_item (inbox, 150) == later);
+  args[1] = first;
+  args[2] = first_new;
+  g_assert_true (details_start_with (args));
+  args[1] = later;
+  args[2] = later_old;
+  g_assert_true (details_start_with (args));
+
+  /* Filled again a few a frame, it comes to show the new MRR. */
+  args[2] = later_new;
+  g_assert_true (wait_for (details_start_with, args));
+  inbox_book_clear (&book);
+}
+
 static void
 frame_painted_cb (GdkFrameClock *clock,
                   gboolean      *painted)
@@ -4093,6 +4191,7 @@ main (int    argc,
   g_test_add_func ("/window/inbox-item-update", test_window_inbox_item_update);
   g_test_add_func ("/window/inbox-list", test_window_inbox_list);
   g_test_add_func ("/window/inbox-fills-when-shown", test_window_inbox_fills_when_shown);
+  g_test_add_func ("/window/inbox-refills", test_window_inbox_refills);
   g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
   g_test_add_func ("/window/book-texts", test_window_book_texts);
 

@@ -449,6 +449,42 @@ fill_row (VigilTriggersPage *self,
     restore_focus (self, row, focus_trigger);
 }
 
+/* Whether @row is on the list's screen, as the list last laid it out
+ * (it lays out every row it keeps, those off screen outside it). */
+static gboolean
+row_on_screen (VigilTriggersPage *self,
+               GtkWidget         *row)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (row, GTK_WIDGET (self->list_view), &bounds))
+    return FALSE;
+  return bounds.size.height > 0 && bounds.origin.y + bounds.size.height > 0 &&
+         bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self->list_view));
+}
+
+/* Whether the keyboard is in @row, or was with its customer as a
+ * trigger of it was worked on. */
+static gboolean
+row_keeps_focus (VigilTriggersPage *self,
+                 GtkWidget         *row,
+                 RowParts          *parts)
+{
+  GtkRoot *root = gtk_widget_get_root (row);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return (focus != NULL && gtk_widget_is_ancestor (focus, row)) ||
+         (self->focus_customer != 0 && self->focus_customer == vigil_inbox_item_get_customer_id (parts->item));
+}
+
+static void fill_later (VigilTriggersPage *self,
+                        GtkWidget         *row,
+                        RowParts          *parts);
+
+/* design 7: a reload that changes what many rows show (a poll moves
+ * most customers' stakes) redraws at once only the rows on screen and
+ * the one the keyboard is in; the others, of the two hundred the list
+ * keeps, show what they showed until filled again, a few a frame. */
 static void
 item_changed_cb (VigilInboxItem *item,
                  GtkWidget      *row)
@@ -457,8 +493,12 @@ item_changed_cb (VigilInboxItem *item,
   VigilTriggersPage *self = g_object_get_data (G_OBJECT (row), "page");
 
   /* One waiting for its frame shows the item as it is then. */
-  if (!parts->unfilled)
+  if (parts->unfilled)
+    return;
+  if (row_on_screen (self, row) || row_keeps_focus (self, row, parts))
     fill_row (self, row, parts);
+  else
+    fill_later (self, row, parts);
 }
 
 /* How many rows this frame has filled so far. */
@@ -538,6 +578,19 @@ fill_row_soon (VigilTriggersPage *self,
     }
   g_ptr_array_add (self->unfilled, row);
   if (self->fill_tick == 0)
+    self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), fill_tick_cb, self, NULL);
+}
+
+/* @row waits to be filled again, a few a frame while the inbox is
+ * shown, showing what it showed meanwhile. */
+static void
+fill_later (VigilTriggersPage *self,
+            GtkWidget         *row,
+            RowParts          *parts)
+{
+  parts->unfilled = TRUE;
+  g_ptr_array_add (self->unfilled, row);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->fill_tick == 0)
     self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), fill_tick_cb, self, NULL);
 }
 
