@@ -3912,6 +3912,34 @@ paint_frames (GtkWindow *window,
   g_signal_handler_disconnect (clock, handler);
 }
 
+/* How many trigger lines below @widget are shown. */
+static guint
+count_shown_lines (GtkWidget *widget)
+{
+  guint n = gtk_widget_is_visible (widget) && g_str_has_prefix (gtk_widget_get_name (widget), "trigger-") ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += count_shown_lines (child);
+  return n;
+}
+
+/* design 7: the rows filled as the inbox is shown (eight, two trigger
+ * lines each here) are what its first frame lays out anew: that frame
+ * fills no more on top of them, and each later frame three. */
+static void
+test_window_inbox_first_frame (void)
+{
+  InboxBook book = { 0 };
+
+  inbox_book_init (&book);
+  g_assert_cmpuint (count_shown_lines (GTK_WIDGET (book.page)), ==, 8 * 2);
+  paint_frames (book.window, 1);
+  g_assert_cmpuint (count_shown_lines (GTK_WIDGET (book.page)), ==, 8 * 2);
+  paint_frames (book.window, 1);
+  g_assert_cmpuint (count_shown_lines (GTK_WIDGET (book.page)), ==, 11 * 2);
+  inbox_book_clear (&book);
+}
+
 /* design 7: a hidden inbox fills none of the rows waiting for a frame,
  * however many frames the window paints; shown again, it fills them. */
 static void
@@ -4192,6 +4220,7 @@ main (int    argc,
   g_test_add_func ("/window/inbox-list", test_window_inbox_list);
   g_test_add_func ("/window/inbox-fills-when-shown", test_window_inbox_fills_when_shown);
   g_test_add_func ("/window/inbox-refills", test_window_inbox_refills);
+  g_test_add_func ("/window/inbox-first-frame", test_window_inbox_first_frame);
   g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
   g_test_add_func ("/window/book-texts", test_window_book_texts);
 

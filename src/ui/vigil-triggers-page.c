@@ -59,8 +59,9 @@ struct _VigilTriggersPage
    * a row leaves when unbound). */
   GPtrArray       *unfilled;
   guint            fill_tick;
-  gint64           fill_frame;      /* the frame the rows counted were filled in */
-  guint            filled_in_frame;
+  guint            filled_unpainted;  /* rows filled since the window last painted */
+  GdkFrameClock   *paint_clock;       /* the list's, while it is realized */
+  gulong           painted_id;
 };
 
 G_DEFINE_FINAL_TYPE (VigilTriggersPage, vigil_triggers_page, ADW_TYPE_BIN)
@@ -501,19 +502,36 @@ item_changed_cb (VigilInboxItem *item,
     fill_later (self, row, parts);
 }
 
-/* How many rows this frame has filled so far. */
+/* design 7: how many rows the next frame lays out anew is counted from
+ * one paint to the next, not by the frame counter: rows filled as the
+ * inbox is shown or reloaded (between two frames) are laid out by the
+ * next frame, whose tick must not fill three more on top of them (it
+ * did: eight and three in the first frame). */
 static guint *
 filled_in_frame (VigilTriggersPage *self)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view));
-  gint64 frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+  return &self->filled_unpainted;
+}
 
-  if (frame != self->fill_frame)
-    {
-      self->fill_frame = frame;
-      self->filled_in_frame = 0;
-    }
-  return &self->filled_in_frame;
+static void
+window_painted_cb (VigilTriggersPage *self)
+{
+  self->filled_unpainted = 0;
+}
+
+static void
+list_realize_cb (VigilTriggersPage *self)
+{
+  self->paint_clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view)));
+  self->painted_id = g_signal_connect_swapped (self->paint_clock, "after-paint", G_CALLBACK (window_painted_cb), self);
+}
+
+static void
+list_unrealize_cb (VigilTriggersPage *self)
+{
+  g_clear_signal_handler (&self->painted_id, self->paint_clock);
+  g_clear_object (&self->paint_clock);
+  self->filled_unpainted = 0;
 }
 
 static gboolean
@@ -1025,6 +1043,8 @@ vigil_triggers_page_dispose (GObject *object)
   if (self->fill_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->fill_tick);
   self->fill_tick = 0;
+  g_clear_signal_handler (&self->painted_id, self->paint_clock);
+  g_clear_object (&self->paint_clock);
   /* AdwBin drops its child itself; the template must not do it twice. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_TRIGGERS_PAGE);
@@ -1100,10 +1120,11 @@ vigil_triggers_page_init (VigilTriggersPage *self)
   self->cancellable = g_cancellable_new ();
   self->items = vigil_inbox_list_new ();
   self->unfilled = g_ptr_array_new ();
-  self->fill_frame = -1;
 
   set_row_factory (self);
   g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
+  g_signal_connect_swapped (self->list_view, "realize", G_CALLBACK (list_realize_cb), self);
+  g_signal_connect_swapped (self->list_view, "unrealize", G_CALLBACK (list_unrealize_cb), self);
   gtk_list_view_set_model (self->list_view,
                            GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->items)))));
   gtk_stack_set_visible_child_name (self->stack, "empty");
