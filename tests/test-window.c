@@ -27,6 +27,8 @@
 #include "vigil-preferences-window.h"
 #include "vigil-source-dialog.h"
 #include "vigil-timeline-section.h"
+#include "vigil-table-header.h"
+#include "vigil-table-row.h"
 #include "vigil-text-cell.h"
 #include "vigil-triggers-page.h"
 #include "vigil-test-util.h"
@@ -196,15 +198,17 @@ has_tooltip (GtkWidget  *widget,
   return g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
 }
 
-/* A label or a table cell showing @text. */
+/* A label, or a table row with a cell, showing @text. */
 static gboolean
 shows_text (GtkWidget  *widget,
             const char *text)
 {
   if (GTK_IS_LABEL (widget))
     return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
-  if (VIGIL_IS_TEXT_CELL (widget))
-    return g_strcmp0 (vigil_text_cell_get_text (VIGIL_TEXT_CELL (widget)), text) == 0;
+  if (VIGIL_IS_TABLE_ROW (widget))
+    for (guint i = 0; i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (widget)); i++)
+      if (g_strcmp0 (vigil_table_row_get_text (VIGIL_TABLE_ROW (widget), i), text) == 0)
+        return TRUE;
   return FALSE;
 }
 
@@ -488,8 +492,6 @@ test_window_search_and_filters (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_active);
 }
 
-static gboolean is_column_view (GtkWidget  *widget,
-                                const char *unused);
 
 static void
 count_cb (gpointer  instance,
@@ -506,8 +508,8 @@ test_window_search_keeps_selection (Fixture       *f,
                                     gconstpointer  data)
 {
   VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
-  GtkWidget *table = find_widget (GTK_WIDGET (view), is_column_view, NULL);
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (table)));
+  GtkWidget *table = find_portfolio_table (GTK_WIDGET (view));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (table)));
   GListModel *list = vigil_portfolio_view_get_shown (view);
   guint n = g_list_model_get_n_items (list);
   VigilCustomer *chosen = shown (view, n - 1);
@@ -1093,8 +1095,8 @@ typedef struct
   VigilCustomer *customer;
 } LastTouchCell;
 
-/* The table's row of the customer (a row is the cells' parent's
- * parent) says how long ago it was touched, as the clock says now. */
+/* The table's row of the customer says how long ago it was touched, as
+ * the clock says now. */
 static gboolean
 row_shows_last_touch (gpointer data)
 {
@@ -1104,8 +1106,9 @@ row_shows_last_touch (gpointer data)
   g_autofree char *expected = vigil_format_ago (now - vigil_customer_get_last_touch (look->customer));
   GtkWidget *row;
 
-  if (name == NULL || (row = gtk_widget_get_parent (gtk_widget_get_parent (name))) == NULL)
+  if (name == NULL || !VIGIL_IS_TABLE_ROW (name))
     return FALSE;
+  row = name;
   return find_widget (row, shows_text, expected) != NULL;
 }
 
@@ -2198,12 +2201,6 @@ wait_frames (GtkWidget *widget,
   gtk_widget_remove_tick_callback (widget, id);
 }
 
-static gboolean
-is_column_view (GtkWidget  *widget,
-                const char *unused)
-{
-  return GTK_IS_COLUMN_VIEW (widget);
-}
 
 static gboolean
 is_list_view (GtkWidget  *widget,
@@ -2212,17 +2209,17 @@ is_list_view (GtkWidget  *widget,
   return GTK_IS_LIST_VIEW (widget);
 }
 
-static GtkColumnView *
+static GtkListView *
 table_of (Fixture *f)
 {
-  GtkWidget *table = find_widget (GTK_WIDGET (_vigil_window_get_portfolio_view (f->window)), is_column_view, NULL);
+  GtkWidget *table = find_portfolio_table (GTK_WIDGET (_vigil_window_get_portfolio_view (f->window)));
 
   g_assert_nonnull (table);
-  return GTK_COLUMN_VIEW (table);
+  return GTK_LIST_VIEW (table);
 }
 
 /* The customer of the row at the top edge of the table's list, as the
- * screen shows it: of the mapped cells that reach below that edge, the
+ * screen shows it: of the mapped rows that reach below that edge, the
  * highest. */
 static void
 find_top_cell (GtkWidget  *widget,
@@ -2232,8 +2229,8 @@ find_top_cell (GtkWidget  *widget,
 {
   graphene_rect_t bounds;
 
-  if (VIGIL_IS_TEXT_CELL (widget) && gtk_widget_get_mapped (widget) &&
-      g_object_get_data (G_OBJECT (widget), "customer") != NULL &&
+  if (VIGIL_IS_TABLE_ROW (widget) && gtk_widget_get_mapped (widget) &&
+      vigil_table_row_get_customer (VIGIL_TABLE_ROW (widget)) != NULL &&
       gtk_widget_compute_bounds (widget, list, &bounds) &&
       bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < gtk_widget_get_height (list) &&
       (*top == NULL || bounds.origin.y < *top_y))
@@ -2249,13 +2246,12 @@ find_top_cell (GtkWidget  *widget,
 static VigilCustomer *
 top_row_customer (Fixture *f)
 {
-  GtkWidget *list = find_widget (GTK_WIDGET (table_of (f)), is_list_view, NULL);
+  GtkWidget *list = GTK_WIDGET (table_of (f));
   GtkWidget *top = NULL;
   float top_y = 0;
 
-  g_assert_nonnull (list);
   find_top_cell (list, list, &top, &top_y);
-  return top != NULL ? g_object_get_data (G_OBJECT (top), "customer") : NULL;
+  return top != NULL ? vigil_table_row_get_customer (VIGIL_TABLE_ROW (top)) : NULL;
 }
 
 static double
@@ -2546,20 +2542,37 @@ test_window_accessible_names (Fixture       *f,
   adw_view_stack_page_set_badge_number (page, badge);
 }
 
-/* The titles of the table's columns shown. */
+static VigilTableHeader *
+header_of (Fixture *f)
+{
+  GtkWidget *header = find_widget_of_type (GTK_WIDGET (_vigil_window_get_portfolio_view (f->window)),
+                                           VIGIL_TYPE_TABLE_HEADER);
+
+  g_assert_nonnull (header);
+  return VIGIL_TABLE_HEADER (header);
+}
+
+/* The title a header button shows. */
+static const char *
+button_title (GtkWidget *button)
+{
+  GtkWidget *title = find_widget_of_type (button, GTK_TYPE_LABEL);
+
+  g_assert_nonnull (title);
+  return gtk_label_get_text (GTK_LABEL (title));
+}
+
+/* The titles of the table's columns shown: the header's buttons laid out
+ * and drawn (a hidden column's button is not). */
 static char *
 shown_columns (Fixture *f)
 {
-  GListModel *list = gtk_column_view_get_columns (table_of (f));
   GString *titles = g_string_new (NULL);
 
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
-
-      if (gtk_column_view_column_get_visible (column))
-        g_string_append_printf (titles, "%s%s", titles->len > 0 ? ", " : "", gtk_column_view_column_get_title (column));
-    }
+  for (GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (header_of (f))); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (gtk_widget_get_child_visible (button) && gtk_widget_get_mapped (button))
+      g_string_append_printf (titles, "%s%s", titles->len > 0 ? ", " : "", button_title (button));
   return g_string_free (titles, FALSE);
 }
 
@@ -2574,12 +2587,17 @@ static void
 check_cells (GtkWidget *widget,
              CellCount *count)
 {
-  VigilCustomer *customer = g_object_get_data (G_OBJECT (widget), "customer");
+  VigilCustomer *customer = VIGIL_IS_TABLE_ROW (widget) ? vigil_table_row_get_customer (VIGIL_TABLE_ROW (widget))
+                                                         : NULL;
 
-  if (VIGIL_IS_TEXT_CELL (widget) && gtk_widget_get_mapped (widget) && customer != NULL)
+  for (guint i = 0; customer != NULL && gtk_widget_get_mapped (widget) &&
+                    i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (widget)); i++)
     {
-      const char *text = vigil_text_cell_get_text (VIGIL_TEXT_CELL (widget));
+      const char *text = vigil_table_row_get_text (VIGIL_TABLE_ROW (widget), i);
+      graphene_rect_t area;
 
+      if (!vigil_table_row_get_text_area (VIGIL_TABLE_ROW (widget), i, &area))
+        continue;
       if (g_strcmp0 (text, vigil_customer_get_owner (customer)) == 0 ||
           g_strcmp0 (text, vigil_customer_get_segment (customer)) == 0 ||
           g_strcmp0 (text, vigil_customer_get_plan (customer)) == 0)
@@ -2589,9 +2607,9 @@ check_cells (GtkWidget *widget,
 
           pango_layout_get_pixel_size (layout, &width, NULL);
           count->checked++;
-          if (width > gtk_widget_get_width (widget))
+          if (width > area.size.width)
             {
-              g_printerr ("# “%s” is cut: %d pixels in a cell of %d\n", text, width, gtk_widget_get_width (widget));
+              g_printerr ("# “%s” is cut: %d pixels in a cell of %g\n", text, width, area.size.width);
               count->cut++;
             }
         }
@@ -2672,15 +2690,10 @@ check_columns (Fixture *f,
 static gboolean
 shows_every_column (Fixture *f)
 {
-  GListModel *list = gtk_column_view_get_columns (table_of (f));
-
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
-
-      if (!gtk_column_view_column_get_visible (column))
-        return FALSE;
-    }
+  for (GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (header_of (f))); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (!gtk_widget_get_child_visible (button))
+      return FALSE;
   return TRUE;
 }
 
@@ -2712,43 +2725,33 @@ test_window_columns_fit (Fixture       *f,
 }
 
 /* A table cell is as wide as the widest text its column expects, not as
- * its own text: setting the text measures nothing. */
+ * its own text: showing a text measures nothing. */
 static void
 test_window_text_cell (void)
 {
   GtkWidget *window = gtk_window_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *figure = vigil_text_cell_new (1, TRUE, 0, "88\n8,888,888");
-  GtkWidget *name = vigil_text_cell_new (0, FALSE, 12, NULL);
   GtkWidget *label = gtk_label_new ("8,888,888");
-  int minimum, natural, label_natural, before;
+  VigilTextCellSize figure, name;
+  int label_natural;
 
   gtk_widget_add_css_class (label, "numeric");
-  gtk_box_append (GTK_BOX (box), figure);
-  gtk_box_append (GTK_BOX (box), name);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_child (GTK_WINDOW (window), label);
 
   /* The widest line of the sample, and never less: figures are not cut. */
-  gtk_widget_measure (figure, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  vigil_text_cell_measure (label, TRUE, 0, "88\n8,888,888", &figure);
   gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &label_natural, NULL, NULL);
-  g_assert_cmpint (natural, >=, label_natural - 1);
-  g_assert_cmpint (natural, <=, label_natural + 1);
-  g_assert_cmpint (minimum, ==, natural);
+  g_assert_cmpint (figure.natural, >=, label_natural - 1);
+  g_assert_cmpint (figure.natural, <=, label_natural + 1);
+  g_assert_cmpint (figure.minimum, ==, figure.natural);
 
-  /* A name's cell may shrink to a few letters; its text does not move it. */
-  gtk_widget_measure (name, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &before, NULL, NULL);
-  g_assert_cmpint (minimum, <, before);
-  vigil_text_cell_set_text (VIGIL_TEXT_CELL (name), "A customer with a very long name indeed, Inc.");
-  gtk_widget_measure (name, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
-  g_assert_cmpint (natural, ==, before);
-  g_assert_cmpstr (vigil_text_cell_get_text (VIGIL_TEXT_CELL (name)), ==,
-                   "A customer with a very long name indeed, Inc.");
+  /* A name's cell may shrink to a few letters. */
+  vigil_text_cell_measure (label, FALSE, 12, NULL, &name);
+  g_assert_cmpint (name.minimum, <, name.natural);
+  g_assert_cmpint (name.natural, <, figure.natural * 3);
 
   /* As tall as a line of text. */
-  gtk_widget_measure (name, GTK_ORIENTATION_VERTICAL, -1, &minimum, NULL, NULL, NULL);
   gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, -1, NULL, &label_natural, NULL, NULL);
-  g_assert_cmpint (ABS (minimum - label_natural), <=, 2);
+  g_assert_cmpint (ABS (name.line_height - label_natural), <=, 2);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
