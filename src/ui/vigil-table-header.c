@@ -27,6 +27,7 @@ struct _VigilTableHeader
   VigilTableLayout *layout;    /* the view's, which outlives its header */
   GPtrArray        *buttons;   /* a column each */
   GtkAdjustment    *across;    /* the rows' horizontal scrolling */
+  int               scrolled;  /* where it was when the buttons were placed */
 };
 
 G_DEFINE_FINAL_TYPE (VigilTableHeader, vigil_table_header, GTK_TYPE_WIDGET)
@@ -74,6 +75,7 @@ vigil_table_header_size_allocate (GtkWidget *widget,
    * edge is at the window's when not scrolled. */
   if (self->across != NULL)
     offset = (int) gtk_adjustment_get_value (self->across);
+  self->scrolled = offset;
   if (rtl)
     offset = offset - (table_width - width);
   for (guint i = 0; i < self->buttons->len; i++)
@@ -227,10 +229,14 @@ vigil_table_header_set_sort (VigilTableHeader *self,
     }
 }
 
+/* The buttons placed again when the rows scroll across; not when the
+ * list only says how far it may scroll, as it does while it is laid out
+ * (after the header, which would then be drawn before it is placed). */
 static void
 across_changed_cb (VigilTableHeader *self)
 {
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  if ((int) gtk_adjustment_get_value (self->across) != self->scrolled)
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 /* @across: the rows' horizontal scrolling, which the header follows */
