@@ -2724,6 +2724,255 @@ test_window_columns_fit (Fixture       *f,
   resize_window (f, 1100);
 }
 
+/* The header's button titled @title. */
+static GtkWidget *
+header_button (Fixture    *f,
+               const char *title)
+{
+  for (GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (header_of (f))); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (g_strcmp0 (button_title (button), title) == 0)
+      return button;
+  g_error ("no column titled “%s”", title);
+}
+
+/* The arrow a header button shows: "pan-up-symbolic", "pan-down-symbolic"
+ * or none. */
+static const char *
+header_arrow (GtkWidget *button)
+{
+  GtkWidget *arrow = find_widget_of_type (button, GTK_TYPE_IMAGE);
+
+  g_assert_nonnull (arrow);
+  return gtk_image_get_storage_type (GTK_IMAGE (arrow)) == GTK_IMAGE_ICON_NAME
+         ? gtk_image_get_icon_name (GTK_IMAGE (arrow)) : NULL;
+}
+
+/* How a column header says it sorts, to a screen reader and on its arrow. */
+static void
+assert_header_sort (GtkWidget        *button,
+                    GtkAccessibleSort sort)
+{
+  g_autofree char *error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (button),
+                                                               GTK_ACCESSIBLE_PROPERTY_SORT, sort);
+
+  if (error != NULL)
+    g_error ("“%s” sorts %s", button_title (button), error);
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (button)), ==,
+                   GTK_ACCESSIBLE_ROLE_COLUMN_HEADER);
+  assert_label (button, button_title (button));
+  if (sort == GTK_ACCESSIBLE_SORT_NONE)
+    {
+      g_assert_null (header_arrow (button));
+      g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (button),
+                                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+    }
+  else
+    {
+      gboolean descending = sort == GTK_ACCESSIBLE_SORT_DESCENDING;
+
+      g_assert_cmpstr (header_arrow (button), ==, descending ? "pan-down-symbolic" : "pan-up-symbolic");
+      assert_description (button, descending ? "Sorted descending" : "Sorted ascending");
+    }
+}
+
+/* Whether the customers shown are in the order of @text's collation keys,
+ * each pair either way (@descending), ties kept in the order of
+ * @then's keys (ascending). */
+static void
+assert_shown_by (VigilPortfolioView *view,
+                 VigilCustomerText   text,
+                 gboolean            descending,
+                 VigilCustomerText   then)
+{
+  GListModel *list = vigil_portfolio_view_get_shown (view);
+  guint n = g_list_model_get_n_items (list);
+  guint ties = 0;
+
+  g_assert_cmpuint (n, >, 10);
+  for (guint i = 1; i < n; i++)
+    {
+      int order = g_strcmp0 (vigil_customer_get_sort_key (shown (view, i - 1), text),
+                             vigil_customer_get_sort_key (shown (view, i), text));
+
+      g_assert_cmpint (descending ? -order : order, <=, 0);
+      if (order == 0 && then != text)
+        {
+          ties++;
+          g_assert_cmpint (g_strcmp0 (vigil_customer_get_sort_key (shown (view, i - 1), then),
+                                      vigil_customer_get_sort_key (shown (view, i), then)), <=, 0);
+        }
+    }
+  if (then != text)
+    g_assert_cmpuint (ties, >, 0);
+}
+
+/* design 5: the table opens sorted by At Stake, highest first, which its
+ * header says; a click on a column's header sorts by it ascending, a
+ * second click descending, each said by the arrow and to a screen
+ * reader, the others saying nothing; a click on another column sorts by
+ * it, ties in the order of the column clicked before. A view saves the
+ * sort clicked. */
+static void
+test_window_table_header (Fixture       *f,
+                          gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  GtkWidget *name = header_button (f, "Customer");
+  GtkWidget *owner = header_button (f, "Owner");
+  GtkWidget *at_stake = header_button (f, "At Stake");
+  g_autoptr(VigilView) saved = NULL;
+
+  vigil_window_show_page (f->window, "portfolio");
+  g_assert_true (wait_for (shows_first_row, f));
+  assert_header_sort (at_stake, GTK_ACCESSIBLE_SORT_DESCENDING);
+  assert_header_sort (name, GTK_ACCESSIBLE_SORT_NONE);
+
+  g_signal_emit_by_name (name, "clicked");
+  assert_header_sort (name, GTK_ACCESSIBLE_SORT_ASCENDING);
+  assert_header_sort (at_stake, GTK_ACCESSIBLE_SORT_NONE);
+  assert_shown_by (view, VIGIL_CUSTOMER_NAME, FALSE, VIGIL_CUSTOMER_NAME);
+  g_assert_true (wait_for (shows_first_row, f));
+
+  g_signal_emit_by_name (name, "clicked");
+  assert_header_sort (name, GTK_ACCESSIBLE_SORT_DESCENDING);
+  assert_shown_by (view, VIGIL_CUSTOMER_NAME, TRUE, VIGIL_CUSTOMER_NAME);
+  saved = vigil_portfolio_view_dup_view (view);
+  g_assert_cmpstr (saved->sort, ==, "name");
+  g_assert_true (vigil_view_get_descending (saved));
+
+  /* By owner, each owner's customers by name, as clicked before, but
+   * lowest first again: a tie-breaker keeps the direction it had, so a
+   * first click on the name makes it ascending. */
+  g_signal_emit_by_name (name, "clicked");
+  g_signal_emit_by_name (owner, "clicked");
+  assert_header_sort (owner, GTK_ACCESSIBLE_SORT_ASCENDING);
+  assert_header_sort (name, GTK_ACCESSIBLE_SORT_NONE);
+  assert_shown_by (view, VIGIL_CUSTOMER_OWNER, FALSE, VIGIL_CUSTOMER_NAME);
+  g_assert_true (wait_for (shows_first_row, f));
+
+  /* A program's sort (a view) starts afresh. */
+  g_assert_true (vigil_portfolio_view_sort_by (view, "at-stake", GTK_SORT_DESCENDING));
+  assert_header_sort (at_stake, GTK_ACCESSIBLE_SORT_DESCENDING);
+  assert_header_sort (owner, GTK_ACCESSIBLE_SORT_NONE);
+}
+
+/* The table's row on screen that shows @customer. */
+static GtkWidget *
+find_row_of (GtkWidget     *root,
+             VigilCustomer *customer)
+{
+  if (VIGIL_IS_TABLE_ROW (root) && vigil_table_row_get_customer (VIGIL_TABLE_ROW (root)) == customer &&
+      gtk_widget_get_mapped (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_of (child, customer);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* design 5: each row of the table is one widget drawing its cells; a
+ * screen reader reads it by its name, what each column shown says in
+ * column order, and the list's row that takes the focus is named by it;
+ * the name's cell gives the customer's id as a tooltip, the risk's its
+ * reasons, the others none; right to left, the columns start at the
+ * right edge. */
+static void
+test_window_table_rows (Fixture       *f,
+                        gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  VigilCustomer *top;
+  GtkWidget *row;
+  graphene_rect_t name_area, owner_area, risk_area;
+  g_autofree char *spoken = NULL;
+  g_autofree char *health = NULL;
+  g_autofree char *risk = NULL;
+  g_autofree char *error = NULL;
+
+  vigil_window_show_page (f->window, "portfolio");
+  g_assert_true (wait_for (shows_first_row, f));
+  resize_window (f, 1900);
+  top = shown (view, 0);
+  row = find_row_of (GTK_WIDGET (table_of (f)), top);
+  g_assert_nonnull (row);
+
+  /* Its name: the customer, then each column after its title. */
+  health = vigil_format_percent (vigil_customer_get_churn_risk (top));
+  risk = g_strdup_printf ("Churn Risk: %s", health);
+  g_clear_pointer (&health, g_free);
+  health = g_strdup_printf ("Health %.0f, %s", vigil_customer_get_health (top),
+                            vigil_tier_get_label (vigil_customer_get_tier (top)));
+  {
+    const char *text = vigil_customer_get_display_name (top);
+    g_autofree char *owner = g_strdup_printf ("Owner: %s", vigil_customer_get_owner (top));
+
+    error = gtk_test_accessible_check_relation (GTK_ACCESSIBLE (gtk_widget_get_parent (row)),
+                                                GTK_ACCESSIBLE_RELATION_LABELLED_BY, row, NULL);
+    g_assert_null (error);
+    for (guint i = 0; i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (row)); i++)
+      if (g_strcmp0 (vigil_table_row_get_text (VIGIL_TABLE_ROW (row), i), text) == 0)
+        g_assert_true (vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &name_area));
+    spoken = g_strdup_printf ("%s, %s", text, owner);
+    error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, "");
+    g_assert_nonnull (error);
+    g_assert_true (g_str_has_prefix (error, spoken));
+    g_assert_nonnull (strstr (error, health));
+    g_assert_nonnull (strstr (error, risk));
+    g_assert_true (strstr (error, health) < strstr (error, risk));
+  }
+
+  /* Tooltips by where the pointer is: the id over the name, the reasons
+   * over the risk, none over the owner. */
+  for (guint i = 0; i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (row)); i++)
+    {
+      const char *text = vigil_table_row_get_text (VIGIL_TABLE_ROW (row), i);
+
+      if (g_strcmp0 (text, vigil_customer_get_owner (top)) == 0)
+        g_assert_true (vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &owner_area));
+      else if (g_str_has_prefix (risk, "Churn Risk: ") && g_strcmp0 (text, risk + strlen ("Churn Risk: ")) == 0)
+        g_assert_true (vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &risk_area));
+    }
+  {
+    g_autofree char *id = _vigil_portfolio_view_dup_tooltip_at (view, row, name_area.origin.x + 2);
+    g_autofree char *reasons = _vigil_portfolio_view_dup_tooltip_at (view, row, risk_area.origin.x + 2);
+    g_autofree char *none = _vigil_portfolio_view_dup_tooltip_at (view, row, owner_area.origin.x + 2);
+    g_autofree char *expected = g_strjoinv ("\n", (char **) vigil_customer_get_churn_factors (top));
+
+    g_assert_cmpstr (id, ==, vigil_customer_get_id (top));
+    g_assert_cmpstr (reasons, ==, expected);
+    g_assert_null (none);
+    g_assert_true (gtk_widget_get_has_tooltip (row));
+  }
+  /* Left to right, the name first. */
+  g_assert_cmpfloat (name_area.origin.x, <, owner_area.origin.x);
+
+  /* Right to left, mirrored: the name at the right edge. */
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
+  wait_frames (GTK_WIDGET (f->window), 3);
+  row = find_row_of (GTK_WIDGET (table_of (f)), top);
+  g_assert_nonnull (row);
+  for (guint i = 0; i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (row)); i++)
+    {
+      const char *text = vigil_table_row_get_text (VIGIL_TABLE_ROW (row), i);
+
+      if (g_strcmp0 (text, vigil_customer_get_display_name (top)) == 0)
+        g_assert_true (vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &name_area));
+      else if (g_strcmp0 (text, vigil_customer_get_owner (top)) == 0)
+        g_assert_true (vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &owner_area));
+    }
+  g_assert_cmpfloat (name_area.origin.x, >, owner_area.origin.x);
+  g_assert_cmpfloat (name_area.origin.x + name_area.size.width + VIGIL_TABLE_PADDING_X, ==,
+                     gtk_widget_get_width (row));
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
+  resize_window (f, 1100);
+}
+
 /* A table cell is as wide as the widest text its column expects, not as
  * its own text: showing a text measures nothing. */
 static void
@@ -3925,6 +4174,8 @@ main (int    argc,
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/churn-factors", test_window_churn_factors);
+  ADD ("/window/table-header", test_window_table_header);
+  ADD ("/window/table-rows", test_window_table_rows);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
   ADD ("/window/trigger-badge", test_window_trigger_badge);
   ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);

@@ -565,17 +565,10 @@ query_row_tooltip_cb (GtkWidget  *row,
                       gpointer    user_data)
 {
   VigilPortfolioView *self = user_data;
-  VigilCustomer *customer = vigil_table_row_get_customer (VIGIL_TABLE_ROW (row));
+  g_autofree char *text = _vigil_portfolio_view_dup_tooltip_at (self, row, x);
   int column = vigil_table_layout_column_at (self->layout, x);
-  g_autofree char *text = NULL;
 
-  if (customer == NULL || column < 0)
-    return FALSE;
-  if (columns[column].text_of == text_name)
-    text = g_strdup (vigil_customer_get_id (customer));
-  else if (columns[column].text_of == text_risk)
-    text = g_strjoinv ("\n", (char **) vigil_customer_get_churn_factors (customer));
-  if (text == NULL || *text == '\0')
+  if (text == NULL)
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);
   /* Asked again when the pointer leaves the cell. */
@@ -1426,6 +1419,39 @@ vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
 
   sort_default (self);
   update_summary (self);
+}
+
+/**
+ * _vigil_portfolio_view_dup_tooltip_at:
+ * @row: a row of the table
+ * @x: across @row
+ *
+ * Returns: (nullable): the customer's id over the name, the reasons of its
+ *   churn risk over the risk, else %NULL
+ */
+char *
+_vigil_portfolio_view_dup_tooltip_at (VigilPortfolioView *self,
+                                      GtkWidget          *row,
+                                      int                 x)
+{
+  VigilCustomer *customer;
+  int column;
+  char *text = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
+  g_return_val_if_fail (VIGIL_IS_TABLE_ROW (row), NULL);
+
+  customer = vigil_table_row_get_customer (VIGIL_TABLE_ROW (row));
+  column = vigil_table_layout_column_at (self->layout, x);
+  if (customer == NULL || column < 0)
+    return NULL;
+  if (columns[column].text_of == text_name)
+    text = g_strdup (vigil_customer_get_id (customer));
+  else if (columns[column].text_of == text_risk)
+    text = g_strjoinv ("\n", (char **) vigil_customer_get_churn_factors (customer));
+  if (text != NULL && *text == '\0')
+    g_clear_pointer (&text, g_free);
+  return text;
 }
 
 /* Returns: (transfer none): the search bar, for the window's button */
