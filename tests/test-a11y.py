@@ -163,7 +163,11 @@ def check_rows(root):
     tables = [node for node in walk(root, prune=is_portfolio_table) if is_portfolio_table(node)]
     check(len(tables) == 1, "the window has the portfolio table", f"{len(tables)} tables")
     table = tables[0] if tables else None
-    headers = [node for node in walk(root, prune=is_portfolio_table) if role_of(node) == "column header"]
+    # The header: a group named Columns of a button each.
+    groups = [node for node in walk(root, prune=is_portfolio_table)
+              if role_of(node) == "panel" and safe(lambda: node.name) == "Columns"]
+    check(len(groups) == 1, "the table has its header of columns", f"{len(groups)} headers")
+    headers = [node for node in children(groups[0]) if role_of(node) == "push button"] if groups else []
     titles = [safe(lambda: header.name) for header in headers]
     check("Customer" in titles and "Churn Risk" in titles and not any(TYPE_NAME.fullmatch(t or "") for t in titles),
           "the table's column headers are named by their titles", f"{titles}")
