@@ -2970,6 +2970,16 @@ test_window_table_rows (Fixture       *f,
                      gtk_widget_get_width (row));
   gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
   resize_window (f, 1100);
+
+  /* The keyboard reaches the headers and the rows; a row activated (Enter,
+   * a double click) opens its customer's page. */
+  g_assert_true (gtk_widget_get_focusable (header_button (f, "Customer")));
+  row = find_row_of (GTK_WIDGET (table_of (f)), top);
+  g_assert_true (gtk_widget_get_focusable (gtk_widget_get_parent (row)));
+  gtk_widget_activate_action (GTK_WIDGET (table_of (f)), "list.activate-item", "u", 0);
+  g_assert_cmpstr (_vigil_window_get_visible_page (f->window), ==, "customer");
+  g_assert_true (vigil_customer_page_get_customer (_vigil_window_get_customer_page (f->window)) == top);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
 }
 
 /* A table cell is as wide as the widest text its column expects, not as
