@@ -2875,6 +2875,31 @@ find_row_of (GtkWidget     *root,
   return NULL;
 }
 
+/* The header's button titled @title stands over its column's cells in
+ * @row, edge to edge, in the window. */
+static void
+assert_header_over (Fixture    *f,
+                    GtkWidget  *row,
+                    const char *title,
+                    const char *text)
+{
+  GtkWidget *button = header_button (f, title);
+  graphene_rect_t area, over;
+  graphene_point_t cell, header;
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (row)); i++)
+    if (g_strcmp0 (vigil_table_row_get_text (VIGIL_TABLE_ROW (row), i), text) == 0)
+      found = vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &area);
+  g_assert_true (found);
+  g_assert_true (gtk_widget_compute_point (row, GTK_WIDGET (f->window),
+                                           &GRAPHENE_POINT_INIT (area.origin.x - VIGIL_TABLE_PADDING_X, 0), &cell));
+  g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (f->window), &over));
+  header = over.origin;
+  g_assert_cmpfloat (ABS (cell.x - header.x), <=, 1);
+  g_assert_cmpfloat (ABS (area.size.width + 2 * VIGIL_TABLE_PADDING_X - over.size.width), <=, 1);
+}
+
 /* design 5: each row of the table is one widget drawing its cells; a
  * screen reader reads it by its name, what each column shown says in
  * column order, and the list's row that takes the focus is named by it;
@@ -2948,8 +2973,16 @@ test_window_table_rows (Fixture       *f,
     g_assert_null (none);
     g_assert_true (gtk_widget_get_has_tooltip (row));
   }
-  /* Left to right, the name first. */
+  /* Left to right, the name first; each header over its cells, with a
+   * scroll bar beside the rows too (overlay scroll bars turned off). */
   g_assert_cmpfloat (name_area.origin.x, <, owner_area.origin.x);
+  assert_header_over (f, row, "Owner", vigil_customer_get_owner (top));
+  gtk_scrolled_window_set_overlay_scrolling (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (table_of (f)))),
+                                             FALSE);
+  wait_frames (GTK_WIDGET (f->window), 3);
+  assert_header_over (f, row, "Owner", vigil_customer_get_owner (top));
+  assert_header_over (f, row, "Triggers", vigil_table_row_get_text (VIGIL_TABLE_ROW (row),
+                                                                    vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (row)) - 1));
 
   /* Right to left, mirrored: the name at the right edge. */
   gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
@@ -2968,7 +3001,10 @@ test_window_table_rows (Fixture       *f,
   g_assert_cmpfloat (name_area.origin.x, >, owner_area.origin.x);
   g_assert_cmpfloat (name_area.origin.x + name_area.size.width + VIGIL_TABLE_PADDING_X, ==,
                      gtk_widget_get_width (row));
+  assert_header_over (f, row, "Owner", vigil_customer_get_owner (top));
   gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
+  gtk_scrolled_window_set_overlay_scrolling (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (table_of (f)))),
+                                             TRUE);
   resize_window (f, 1100);
 
   /* The keyboard reaches the headers and the rows; a row activated (Enter,

@@ -1197,6 +1197,58 @@ activate_cb (VigilPortfolioView *self,
 
 /* Sizes -------------------------------------------------------------------- */
 
+/* The header over the rows: in height one above the other, in width the
+ * wider. */
+static void
+measure_table (GtkWidget      *table,
+               GtkOrientation  orientation,
+               int             for_size,
+               int            *minimum,
+               int            *natural,
+               int            *minimum_baseline,
+               int            *natural_baseline)
+{
+  *minimum = *natural = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (table); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int least, wanted;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+      gtk_widget_measure (child, orientation, for_size, &least, &wanted, NULL, NULL);
+      if (orientation == GTK_ORIENTATION_VERTICAL)
+        {
+          *minimum += least;
+          *natural += wanted;
+        }
+      else
+        {
+          *minimum = MAX (*minimum, least);
+          *natural = MAX (*natural, wanted);
+        }
+    }
+}
+
+/* The rows first, then the header over them: it places its buttons where
+ * the rows' cells are, which the list knows once it is laid out. */
+static void
+allocate_table (GtkWidget *table,
+                int        width,
+                int        height,
+                int        baseline)
+{
+  GtkWidget *header = gtk_widget_get_first_child (table);
+  GtkWidget *rows = gtk_widget_get_next_sibling (header);
+  int header_height = 0;
+
+  gtk_widget_measure (header, GTK_ORIENTATION_VERTICAL, width, &header_height, NULL, NULL, NULL);
+  gtk_widget_allocate (rows, width, MAX (height - header_height, 0), -1,
+                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, header_height)));
+  vigil_table_header_follow_rows (VIGIL_TABLE_HEADER (header));
+  gtk_widget_allocate (header, width, header_height, -1, NULL);
+}
+
 static GtkSizeRequestMode
 vigil_portfolio_view_get_request_mode (GtkWidget *widget)
 {
@@ -1357,7 +1409,9 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
-  vigil_table_header_set_scrolled (self->header, gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->list_view)));
+  vigil_table_header_set_rows (self->header, GTK_WIDGET (self->list_view));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self->table_box),
+                                 gtk_custom_layout_new (NULL, measure_table, allocate_table));
 
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
   g_signal_connect_swapped (self->churned_button, "toggled", G_CALLBACK (book_toggled_cb), self);

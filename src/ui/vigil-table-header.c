@@ -28,8 +28,11 @@ struct _VigilTableHeader
 
   VigilTableLayout *layout;    /* the view's, which outlives its header */
   GPtrArray        *buttons;   /* a column each */
-  GtkAdjustment    *across;    /* the rows' horizontal scrolling */
+  GtkWidget        *rows;      /* the list of the rows, which the header stands over */
+  GtkAdjustment    *across;    /* its horizontal scrolling */
   int               scrolled;  /* where it was when the buttons were placed */
+  int               placed_width;  /* the rows' width then */
+  float             placed_shift;  /* and where they start */
 };
 
 G_DEFINE_FINAL_TYPE (VigilTableHeader, vigil_table_header, GTK_TYPE_WIDGET)
@@ -62,6 +65,27 @@ vigil_table_header_measure (GtkWidget      *widget,
     }
 }
 
+/* Where the rows are, across, in the header's coordinates. */
+static int
+rows_placement (VigilTableHeader *self,
+                int               width,
+                float            *shift)
+{
+  graphene_point_t origin;
+
+  *shift = 0;
+  if (self->rows == NULL || gtk_widget_get_width (self->rows) <= 0)
+    return width;
+  if (gtk_widget_compute_point (self->rows, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (0, 0), &origin))
+    *shift = origin.x;
+  return gtk_widget_get_width (self->rows);
+}
+
+/* Placed over the rows as GTK 4.8's list places them (allocated after
+ * it, vigil_portfolio_view.c): as wide as the list, which a scroll bar
+ * beside it may make narrower than the header; scrolled across with it;
+ * right to left, mirrored, the table's right edge at the list's when not
+ * scrolled. */
 static void
 vigil_table_header_size_allocate (GtkWidget *widget,
                                   int        width,
@@ -70,23 +94,25 @@ vigil_table_header_size_allocate (GtkWidget *widget,
 {
   VigilTableHeader *self = VIGIL_TABLE_HEADER (widget);
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
-  int table_width = vigil_table_layout_allocate (self->layout, width, rtl);
-  int offset = 0;
+  float shift;
+  int rows_width = rows_placement (self, width, &shift);
+  int scrolled = 0;
+  int table_width;
 
-  /* Where the rows are scrolled to: right to left, the table's right
-   * edge is at the window's when not scrolled. */
   if (self->across != NULL)
-    offset = (int) gtk_adjustment_get_value (self->across);
-  self->scrolled = offset;
-  if (rtl)
-    offset = offset - (table_width - width);
+    scrolled = (int) gtk_adjustment_get_value (self->across);
+  self->scrolled = scrolled;
+  table_width = vigil_table_layout_allocate (self->layout, rows_width, rtl);
+  self->placed_width = rows_width;
+  self->placed_shift = shift;
+  shift += rtl ? rows_width + scrolled - table_width : -scrolled;
   for (guint i = 0; i < self->buttons->len; i++)
     {
       const VigilTableColumn *column = &self->layout->columns[i];
 
       if (column->shown)
         gtk_widget_size_allocate (self->buttons->pdata[i],
-                                  &(GtkAllocation) { column->x - offset, 0, column->width, height }, -1);
+                                  &(GtkAllocation) { column->x + (int) shift, 0, column->width, height }, -1);
     }
 }
 
@@ -243,12 +269,34 @@ across_changed_cb (VigilTableHeader *self)
     gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
-/* @across: the rows' horizontal scrolling, which the header follows */
+/* The rows were laid out anew: placed again over them if they moved or
+ * changed width (a scroll bar shown beside them, say), which GTK would
+ * not do, the header's own size being the same. Call it between laying
+ * out the rows and the header. */
 void
-vigil_table_header_set_scrolled (VigilTableHeader *self,
-                                 GtkAdjustment    *across)
+vigil_table_header_follow_rows (VigilTableHeader *self)
 {
+  float shift;
+  int rows_width;
+
   g_return_if_fail (VIGIL_IS_TABLE_HEADER (self));
+
+  rows_width = rows_placement (self, gtk_widget_get_width (GTK_WIDGET (self)), &shift);
+  if (rows_width != self->placed_width || shift != self->placed_shift)
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* @rows: the list of the rows (a #GtkScrollable), which the header
+ * stands over and follows across */
+void
+vigil_table_header_set_rows (VigilTableHeader *self,
+                             GtkWidget        *rows)
+{
+  GtkAdjustment *across = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (rows));
+
+  g_return_if_fail (VIGIL_IS_TABLE_HEADER (self));
+
+  self->rows = rows;
 
   if (self->across != NULL)
     g_signal_handlers_disconnect_by_data (self->across, self);

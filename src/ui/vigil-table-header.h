@@ -29,8 +29,9 @@ void       vigil_table_header_measure_column (VigilTableHeader *self,
 void       vigil_table_header_set_sort       (VigilTableHeader *self,
                                               int               column,
                                               GtkSortType       direction);
-void       vigil_table_header_set_scrolled   (VigilTableHeader *self,
-                                              GtkAdjustment    *across);
+void       vigil_table_header_set_rows       (VigilTableHeader *self,
+                                              GtkWidget        *rows);
+void       vigil_table_header_follow_rows    (VigilTableHeader *self);
 void       vigil_table_header_update_shown   (VigilTableHeader *self);
 
 G_END_DECLS
