@@ -152,12 +152,12 @@ compare_keys (const SortKey *a,
   return strcmp (x, y);
 }
 
-/* By the core's rule for churn risks, in the order GTK asks a column
- * for: the rule's highest-first order reversed. GTK 4.8 flips a
- * column's order for the other direction and does not tell the sorter
- * which one it shows, so unknown risks come last when the column shows
- * the highest risk first, as the report and the command line put them,
- * and first the other way, as unknowns do in every other column. */
+/* By the core's rule for churn risks, in a column's ascending order: the
+ * rule's highest-first order reversed. The other direction reverses the
+ * whole comparison (compare_positions()), so unknown risks come last when
+ * the column shows the highest risk first, as the report and the command
+ * line put them, and first the other way, as unknowns do in every other
+ * column. */
 static int
 compare_risks (double a,
                double b)
@@ -1655,7 +1655,7 @@ vigil_portfolio_view_apply_view (VigilPortfolioView *self,
   g_return_if_fail (view != NULL);
 
   /* Sorted first, while the table shows what it has laid out: its new
-   * order starts at the top (sort_changed_cb). */
+   * order starts at the top (update_list()). */
   if (view->sort == NULL ||
       !vigil_portfolio_view_sort_by (self, view->sort,
                                      vigil_view_get_descending (view) ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING))
