@@ -202,16 +202,6 @@ vigil_table_header_add_column (VigilTableHeader *self,
   return button;
 }
 
-/* Returns: (transfer none): @column's button */
-GtkWidget *
-vigil_table_header_get_button (VigilTableHeader *self,
-                               guint             column)
-{
-  g_return_val_if_fail (VIGIL_IS_TABLE_HEADER (self), NULL);
-  g_return_val_if_fail (column < self->buttons->len, NULL);
-  return self->buttons->pdata[column];
-}
-
 /* The width @column's button needs, shown or not. */
 void
 vigil_table_header_measure_column (VigilTableHeader *self,

@@ -20,8 +20,6 @@ G_DECLARE_FINAL_TYPE (VigilTableHeader, vigil_table_header, VIGIL, TABLE_HEADER,
 GtkWidget *vigil_table_header_new            (VigilTableLayout *layout);
 GtkWidget *vigil_table_header_add_column     (VigilTableHeader *self,
                                               const char       *title);
-GtkWidget *vigil_table_header_get_button     (VigilTableHeader *self,
-                                              guint             column);
 void       vigil_table_header_measure_column (VigilTableHeader *self,
                                               guint             column,
                                               int              *minimum,
