@@ -1137,24 +1137,26 @@ vigil_store_get_latest_time (VigilStore  *self,
  * Returns: (transfer full) (element-type VigilCustomerHealthPoint): the
  *   points in customer id order, each customer's oldest first
  */
+/* Every customer's known health since ?1, in customer id order, each
+ * customer's oldest first. A seek per customer into the scores' key
+ * reads the recent weeks only, not all years. */
+static const char recent_health_sql[] =
+  "SELECT s.customer_id, s.observed_at, s.health FROM customers c "
+  "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
+  "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at";
+
 GArray *
 vigil_store_list_recent_health_points (VigilStore  *self,
                                        gint64       since,
                                        GError     **error)
 {
-  /* A seek per customer into the scores' key reads the recent weeks
-   * only, not all years. */
-  static const char sql[] =
-    "SELECT s.customer_id, s.observed_at, s.health FROM customers c "
-    "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
-    "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at";
   g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (VigilCustomerHealthPoint));
   sqlite3_stmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
+  if (!(stmt = _vigil_store_prepare (self, recent_health_sql, _("Reading history"), error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, since);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1169,6 +1171,85 @@ vigil_store_list_recent_health_points (VigilStore  *self,
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
     return NULL;
   return g_steal_pointer (&points);
+}
+
+/* design 5: a sparkline is the recent health evenly thinned to at most
+ * VIGIL_SPARKLINE_POINTS, always keeping the newest of the @n scores. */
+static void
+thin_into_sparkline (const double   *health,
+                     guint           n,
+                     VigilSparkline *sparkline)
+{
+  sparkline->n_points = MIN (n, VIGIL_SPARKLINE_POINTS);
+  for (guint i = 0; i < sparkline->n_points; i++)
+    {
+      guint back = (guint) ((guint64) (sparkline->n_points - 1 - i) * (n - 1) /
+                            MAX (sparkline->n_points - 1, 1));
+
+      sparkline->health[i] = health[n - 1 - back];
+    }
+}
+
+/* Thins the scores gathered in @health into a sparkline of
+ * @customer_id appended to @sparklines, and empties @health. */
+static void
+add_sparkline (GArray *sparklines,
+               gint64  customer_id,
+               GArray *health)
+{
+  VigilSparkline *sparkline;
+
+  if (health->len == 0)
+    return;
+  g_array_set_size (sparklines, sparklines->len + 1);
+  sparkline = &g_array_index (sparklines, VigilSparkline, sparklines->len - 1);
+  sparkline->customer_id = customer_id;
+  thin_into_sparkline ((const double *) health->data, health->len, sparkline);
+  g_array_set_size (health, 0);
+}
+
+/**
+ * vigil_store_list_sparklines:
+ * @since: the oldest observation time to include (Unix seconds)
+ *
+ * The health of vigil_store_list_recent_health_points(), thinned as it
+ * is read into each customer's sparkline: on a big book, a quarter of
+ * the memory of the points when scored daily (less when more often),
+ * made without moving millions of points as the array grows (design 7).
+ *
+ * Returns: (transfer full) (element-type VigilSparkline): a sparkline of
+ *   each customer with a known score since @since, in customer id order
+ */
+GArray *
+vigil_store_list_sparklines (VigilStore  *self,
+                             gint64       since,
+                             GError     **error)
+{
+  g_autoptr(GArray) sparklines = g_array_new (FALSE, FALSE, sizeof (VigilSparkline));
+  g_autoptr(GArray) health = g_array_new (FALSE, FALSE, sizeof (double));
+  gint64 customer_id = 0;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(stmt = _vigil_store_prepare (self, recent_health_sql, _("Reading history"), error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, since);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      double score = sqlite3_column_double (stmt, 2);
+
+      if (id != customer_id)
+        add_sparkline (sparklines, customer_id, health);
+      customer_id = id;
+      g_array_append_val (health, score);
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))
+    return NULL;
+  add_sparkline (sparklines, customer_id, health);
+  return g_steal_pointer (&sparklines);
 }
 
 /**
