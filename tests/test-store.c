@@ -1150,6 +1150,57 @@ test_store_sparklines (void)
   test_dir_clear (&dir);
 }
 
+/* design 7: the reads of the whole book (the rows, the sparklines) take
+ * a small cache of their own and give the caller's connection back the
+ * one it had, in one part or several. */
+static void
+assert_book_reads_keep_cache (VigilStore *store,
+                              gint64      expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GArray) sparklines = NULL;
+  gint64 cache = 0;
+
+  rows = vigil_store_list_book_scores (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  sparklines = vigil_store_list_sparklines (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sparklines->len, ==, 2);
+  g_assert_true (_vigil_store_query_int (store, "PRAGMA cache_size", &cache, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cache, ==, expected);
+}
+
+static void
+test_store_book_read_cache (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  gint64 usual = 0;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  add_snapshots (store, "usage", make_customer_calls_snapshot ("a", T0, 1000),
+                 make_customer_calls_snapshot ("b", T0, 2000), NULL);
+  g_assert_true (_vigil_store_query_int (store, "PRAGMA cache_size", &usual, &error));
+  g_assert_no_error (error);
+
+  assert_book_reads_keep_cache (store, usual);
+  _vigil_store_set_cache_size (store, 1234);
+  assert_book_reads_keep_cache (store, -1234);
+  _vigil_store_set_book_parts (store, 2);
+  assert_book_reads_keep_cache (store, -1234);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_trends (void)
 {
@@ -2426,6 +2477,7 @@ main (int    argc,
   g_test_add_func ("/core/store/trends", test_store_trends);
   g_test_add_func ("/core/store/latest-time", test_store_latest_time);
   g_test_add_func ("/core/store/sparklines", test_store_sparklines);
+  g_test_add_func ("/core/store/book-read-cache", test_store_book_read_cache);
   g_test_add_func ("/core/store/active-book", test_store_active_book);
   g_test_add_func ("/core/store/large-ingest", test_store_large_ingest);
   g_test_add_func ("/core/store/rows-at-once", test_store_rows_at_once);
