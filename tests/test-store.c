@@ -1152,7 +1152,8 @@ test_store_sparklines (void)
 
 /* design 7: the reads of the whole book (the rows, the sparklines) take
  * a small cache of their own and give the caller's connection back the
- * one it had, in one part or several. */
+ * one it had, in one part or several; a connection opened for them has
+ * the small one (4 MiB) all along. */
 static void
 assert_book_reads_keep_cache (VigilStore *store,
                               gint64      expected)
@@ -1180,6 +1181,7 @@ test_store_book_read_cache (void)
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilStore) reader = NULL;
   gint64 usual = 0;
 
   test_dir_init (&dir);
@@ -1197,6 +1199,12 @@ test_store_book_read_cache (void)
   _vigil_store_set_book_parts (store, 2);
   assert_book_reads_keep_cache (store, -1234);
 
+  /* a connection of its own for such reads has the small cache all along */
+  reader = vigil_store_open_for_book_read (path, &error);
+  g_assert_no_error (error);
+  assert_book_reads_keep_cache (reader, -4096);
+
+  g_clear_object (&reader);
   g_clear_object (&store);
   test_dir_clear (&dir);
 }

@@ -677,6 +677,27 @@ end_book_read_cache (VigilStore *self,
   _vigil_store_set_cache_size (self, previous < 0 && previous >= -G_MAXINT ? (int) -previous : 0);
 }
 
+/**
+ * vigil_store_open_for_book_read:
+ * @path: the database file
+ *
+ * vigil_store_open() for a connection of its own that reads the book
+ * once, visiting each page once (a part of the book's rows, the window's
+ * reads beside them): its cache is the small one of design 7.
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+VigilStore *
+vigil_store_open_for_book_read (const char  *path,
+                                GError     **error)
+{
+  VigilStore *store = vigil_store_open (path, error);
+
+  if (store != NULL)
+    _vigil_store_set_cache_size (store, BOOK_READ_CACHE_KIB);
+  return store;
+}
+
 /* A book of this many customers or more is read in parts, one a
  * processor (at most MAX_BOOK_PARTS), each on a connection of its own in
  * a thread of its own: `vigil scores` of a big book (design 7). */
@@ -796,7 +817,7 @@ open_part_stores (VigilStore  *self,
            customers < MIN_CUSTOMERS_IN_PARTS)
     return 1;
   for (guint i = 1; i < n; i++)
-    if (!(stores[i] = vigil_store_open (self->path, NULL)))
+    if (!(stores[i] = vigil_store_open_for_book_read (self->path, NULL)))
       {
         n = i;
         break;
@@ -901,7 +922,7 @@ vigil_store_list_book_scores (VigilStore  *self,
                               GError     **error)
 {
   VigilStore *stores[MAX_BOOK_PARTS] = { NULL, };
-  gint64 previous_cache[MAX_BOOK_PARTS] = { 0, };
+  gint64 previous_cache;
   BookPart parts[MAX_BOOK_PARTS] = { { NULL, }, };
   BookQuery query = { book, owner, tier, NULL, NULL, NULL };
   GPtrArray *rows = NULL;
@@ -910,9 +931,8 @@ vigil_store_list_book_scores (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
+  previous_cache = begin_book_read_cache (self);
   n = open_part_stores (self, stores);
-  for (guint i = 0; i < n; i++)
-    previous_cache[i] = begin_book_read_cache (stores[i]);
   if (n > 1 && !begin_reads_at_one_state (stores, n))
     {
       for (guint i = 1; i < n; i++)
@@ -923,7 +943,7 @@ vigil_store_list_book_scores (VigilStore  *self,
   began = n > 1 || sqlite3_get_autocommit (self->db);
   if (n == 1 && began && !begin_read (self, error))
     {
-      end_book_read_cache (self, previous_cache[0]);
+      end_book_read_cache (self, previous_cache);
       return NULL;
     }
 
@@ -941,7 +961,7 @@ vigil_store_list_book_scores (VigilStore  *self,
 
   if (began)
     end_reads (stores, n);
-  end_book_read_cache (self, previous_cache[0]);
+  end_book_read_cache (self, previous_cache);
   for (guint i = 1; i < n; i++)
     g_clear_object (&stores[i]);
   g_clear_pointer (&query.scorecards, g_hash_table_unref);

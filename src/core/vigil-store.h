@@ -425,6 +425,8 @@ gboolean        vigil_store_get_latest_time      (VigilStore           *self,
 GArray         *vigil_store_list_recent_health_points (VigilStore      *self,
                                                        gint64           since,
                                                        GError         **error);
+VigilStore     *vigil_store_open_for_book_read   (const char           *path,
+                                                  GError              **error);
 GArray         *vigil_store_list_sparklines      (VigilStore           *self,
                                                   gint64                since,
                                                   GError              **error);

@@ -301,7 +301,7 @@ read_beside_rows (gpointer data)
    * back from the book's latest observation. An empty book has none:
    * every sparkline is empty, and the span must not reach below the
    * first representable second. */
-  if (!(store = vigil_store_open (side->db_path, &side->error)) ||
+  if (!(store = vigil_store_open_for_book_read (side->db_path, &side->error)) ||
       !vigil_store_get_latest_time (store, &latest_time, &side->error) ||
       !(side->recent = vigil_store_list_sparklines (store,
                                                     latest_time != G_MININT64 ? latest_time - SPARKLINE_SPAN_S
