@@ -1181,17 +1181,6 @@ vigil_store_get_latest_time (VigilStore  *self,
 
 /* Health over time --------------------------------------------------------- */
 
-/**
- * vigil_store_list_recent_health_points:
- * @since: the oldest observation time to include (Unix seconds)
- *
- * Every customer's health since @since, from one query, in one array:
- * the sparklines of the portfolio. Unknown scores are left out. A big
- * book's weeks are millions of points: one block, not an array each.
- *
- * Returns: (transfer full) (element-type VigilCustomerHealthPoint): the
- *   points in customer id order, each customer's oldest first
- */
 /* Every customer's known health since ?1, in customer id order, each
  * customer's oldest first. A seek per customer into the scores' key
  * reads the recent weeks only, not all years. */
@@ -1200,6 +1189,18 @@ static const char recent_health_sql[] =
   "JOIN scores s ON s.customer_id = c.id AND s.observed_at >= ?1 "
   "WHERE s.health IS NOT NULL ORDER BY c.id, s.observed_at";
 
+/**
+ * vigil_store_list_recent_health_points:
+ * @since: the oldest observation time to include (Unix seconds)
+ *
+ * Every customer's health since @since, from one query, in one array
+ * (the portfolio's sparklines are these, thinned as they are read:
+ * vigil_store_list_sparklines()). Unknown scores are left out. A big
+ * book's weeks are millions of points: one block, not an array each.
+ *
+ * Returns: (transfer full) (element-type VigilCustomerHealthPoint): the
+ *   points in customer id order, each customer's oldest first
+ */
 GArray *
 vigil_store_list_recent_health_points (VigilStore  *self,
                                        gint64       since,
