@@ -353,7 +353,7 @@ parse_json_line (const char  *line,
  * same time). Three chunks are in hand at once, a few MB with their
  * records. */
 #define CHUNK_LINES VIGIL_IMPORT_CHUNK_LINES
-#define CHUNK_BYTES (512 * 1024)
+#define CHUNK_BYTES (256 * 1024)
 #define HELPER_SHARE VIGIL_IMPORT_HELPER_SHARE
 
 typedef struct

@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 /* Lines of a native JSON Lines import that the caller parses in one
  * chunk, and how many times as many a chunk of the helper's holds
  * (vigil-importer.c, design 7): tests cross chunks. */
-#define VIGIL_IMPORT_CHUNK_LINES 1024
+#define VIGIL_IMPORT_CHUNK_LINES 512
 #define VIGIL_IMPORT_HELPER_SHARE 2
 
 GHashTable *_vigil_ingest_get_feature_names (VigilIngest    *self);
