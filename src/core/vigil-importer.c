@@ -401,6 +401,14 @@ line_chunk_free (LineChunk *chunk)
   g_free (chunk);
 }
 
+static void
+line_chunk_empty (LineChunk *chunk)
+{
+  g_string_truncate (chunk->text, 0);
+  g_array_set_size (chunk->lines, 0);
+  chunk->n_parsed = 0;
+}
+
 /* Reads the next lines that are not blank into @chunk. Returns FALSE
  * when the reader has reached the end of the input or an error (kept in
  * the chunk, to be told after its lines). */
@@ -412,9 +420,7 @@ line_chunk_fill (LineChunk    *chunk,
   char *line;
   gsize length;
 
-  g_string_truncate (chunk->text, 0);
-  g_array_set_size (chunk->lines, 0);
-  chunk->n_parsed = 0;
+  line_chunk_empty (chunk);
   while (chunk->lines->len < chunk->max_lines && chunk->text->len < chunk->max_bytes)
     {
       ChunkLine kept;
@@ -610,9 +616,7 @@ import_native_json_lines (GInputStream  *stream,
       LineChunk *done;
 
       /* The caller parses a chunk while the helper parses the one before. */
-      g_string_truncate (own->text, 0);
-      g_array_set_size (own->lines, 0);
-      own->n_parsed = 0;
+      line_chunk_empty (own);
       if (more)
         {
           more = line_chunk_fill (own, &reader, cancellable);
