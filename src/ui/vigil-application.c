@@ -165,9 +165,11 @@ is_software_gl (const char *renderer_name)
 /* design 5: where OpenGL is a software rasterizer (llvmpipe on a machine
  * without a GPU, a VM, a remote desktop), GTK 4.8's GL renderer draws the
  * portfolio table at a third of the frame rate of its cairo renderer and
- * holds about 100 MB more; there Vigil asks for cairo. GSK_RENDERER, when
- * set, still decides. "gsk-renderer" on the display is the name GSK reads
- * before its own choice (GTK 4.0 to 4.18 at least). */
+ * holds about 100 MB more; there Vigil asks for cairo, as it does where
+ * there is no OpenGL at all (GSK would fall back to cairo itself, after a
+ * message). GSK_RENDERER, when set, still decides. "gsk-renderer" on the
+ * display is the name GSK reads before its own choice (GTK 4.0 to 4.18 at
+ * least). */
 static void
 prefer_cairo_over_software_gl (void)
 {
@@ -177,11 +179,69 @@ prefer_cairo_over_software_gl (void)
   if (display == NULL || g_getenv ("GSK_RENDERER") != NULL)
     return;
   renderer_name = get_gl_renderer_name (display);
-  if (is_software_gl (renderer_name))
+  if (renderer_name == NULL || is_software_gl (renderer_name))
     {
-      g_debug ("OpenGL is %s, a software rasterizer: drawing with cairo", renderer_name);
+      g_debug ("OpenGL is %s: drawing with cairo",
+               renderer_name != NULL ? renderer_name : "not to be had");
       g_object_set_data (G_OBJECT (display), "gsk-renderer", (gpointer) "cairo");
     }
+}
+
+/**
+ * vigil_application_find_gpu:
+ * @dev_dir: the device folder, `/dev` but in tests
+ *
+ * Whether the machine shows a GPU a GL driver could use: a DRM card or
+ * render node (`dri/card*`, `dri/renderD*`) or NVIDIA's own device
+ * (`nvidia0`…). Without one, Mesa's OpenGL can only be its software
+ * rasterizer, and so it is in a Flatpak sandbox not given `--device=dri`.
+ *
+ * Returns: %TRUE when @dev_dir holds such a device
+ */
+gboolean
+vigil_application_find_gpu (const char *dev_dir)
+{
+  g_autofree char *dri = g_build_filename (dev_dir, "dri", NULL);
+  g_autoptr(GDir) dri_dir = g_dir_open (dri, 0, NULL);
+  g_autoptr(GDir) devices = g_dir_open (dev_dir, 0, NULL);
+  const char *name;
+
+  while (dri_dir != NULL && (name = g_dir_read_name (dri_dir)) != NULL)
+    if (g_str_has_prefix (name, "card") || g_str_has_prefix (name, "renderD"))
+      return TRUE;
+  while (devices != NULL && (name = g_dir_read_name (devices)) != NULL)
+    if (g_str_has_prefix (name, "nvidia") && g_ascii_isdigit (name[strlen ("nvidia")]))
+      return TRUE;
+  return FALSE;
+}
+
+/* design 5: GDK 4.8 sets up OpenGL as it opens the display, to choose a
+ * visual, even when the window will draw with cairo: on a machine
+ * without a GPU that is Mesa's llvmpipe, about 60 MB resident and a part
+ * of the start-up. There GTK starts with OpenGL disabled (GDK_DEBUG's
+ * gl-disable, read once as GTK starts), unless GDK_DEBUG or GSK_RENDERER
+ * say otherwise. Set before any thread starts; the returned flag says
+ * whether to take it back once GTK has read it. */
+static gboolean
+disable_gl_without_gpu (void)
+{
+  if (g_getenv ("GDK_DEBUG") != NULL || g_getenv ("GSK_RENDERER") != NULL ||
+      vigil_application_find_gpu ("/dev"))
+    return FALSE;
+  g_debug ("no GPU device: GTK starts without OpenGL");
+  return g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+}
+
+/* GTK, started with what disable_gl_without_gpu() chose. */
+static gboolean
+start_gtk (gboolean gl_disabled)
+{
+  gboolean initialized = gtk_init_check ();
+
+  /* Nothing Vigil starts (another vigil, for the demo) inherits it. */
+  if (gl_disabled)
+    g_unsetenv ("GDK_DEBUG");
+  return initialized;
 }
 
 static void
@@ -301,12 +361,14 @@ vigil_application_launch (const char        *db_path,
 {
   g_autoptr(VigilPortfolio) portfolio = NULL;
   VigilApplication *self;
+  gboolean gl_disabled;
 
   g_return_val_if_fail (db_path != NULL, NULL);
 
+  gl_disabled = disable_gl_without_gpu ();
   portfolio = vigil_portfolio_new (db_path);
   vigil_portfolio_reload (portfolio);
-  if (!gtk_init_check ())
+  if (!start_gtk (gl_disabled))
     return NULL;
   self = vigil_application_new (db_path, flags);
   self->launch_portfolio = g_steal_pointer (&portfolio);
@@ -371,6 +433,8 @@ vigil_application_run_service (int    argc,
   g_autoptr(VigilApplication) app = NULL;
   g_autofree char *path = vigil_store_get_default_path ();
 
+  /* Without a display GTK's own start, in the application's, says so. */
+  start_gtk (disable_gl_without_gpu ());
   app = vigil_application_new (path, G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

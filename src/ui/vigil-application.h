@@ -22,6 +22,7 @@ VigilApplication *vigil_application_new         (const char       *db_path,
 VigilApplication *vigil_application_launch      (const char       *db_path,
                                                  GApplicationFlags flags);
 VigilPortfolio   *vigil_application_take_portfolio (VigilApplication *self);
+gboolean          vigil_application_find_gpu    (const char       *dev_dir);
 const char       *vigil_application_get_db_path (VigilApplication *self);
 int               vigil_application_run_window  (const char       *db_path,
                                                  gboolean          demo);
