@@ -90,9 +90,10 @@ def role_of(node):
 
 
 def walk(node, prune=()):
-    """node and what is below it, but not below a node of a role in prune."""
+    """node and what is below it, but not below a node of a role in prune
+    (or, prune being a function, a node it says yes to)."""
     yield node
-    if role_of(node) in prune:
+    if prune(node) if callable(prune) else role_of(node) in prune:
         return
     for child in children(node):
         yield from walk(child, prune)
@@ -129,9 +130,9 @@ def check_controls(root, where):
     controls = 0
     unnamed = []
     twice = []
-    # The portfolio table's hundreds of cells are text, no control: each
-    # row is checked for its name instead (check_rows).
-    for node in walk(root, prune=("tree table",)):
+    # The portfolio table's hundreds of rows hold no control: each row is
+    # checked for its name instead (check_rows).
+    for node in walk(root, prune=is_portfolio_table):
         role = role_of(node)
         if role not in CONTROLS:
             continue
@@ -149,29 +150,45 @@ def check_controls(root, where):
     return controls
 
 
+def is_portfolio_table(node):
+    """The portfolio table: the list of its rows."""
+    return role_of(node) == "list" and safe(lambda: node.name) == "Portfolio"
+
+
 def check_rows(root):
-    """The portfolio table's rows are named by their customers, its cells
-    by what they show: not after GTK's types."""
-    tables = [node for node in walk(root, prune=("tree table",)) if role_of(node) == "tree table"]
+    """design 5: each row of the portfolio table is named by what its cells
+    show, in column order (GTK 4.8 gives a row drawn as one widget no
+    cells of its own); the column headers, which sort the table when
+    clicked, are named by their titles, and the one sorted by says so."""
+    tables = [node for node in walk(root, prune=is_portfolio_table) if is_portfolio_table(node)]
     check(len(tables) == 1, "the window has the portfolio table", f"{len(tables)} tables")
     table = tables[0] if tables else None
-    # The header row, the table's own child: its column headers, which
-    # sort the table when clicked, are named by their titles.
-    headers = [cell for row in children(table) if role_of(row) == "table row"
-               for cell in children(row)] if table else []
+    # The header: a group named Columns of a button each.
+    groups = [node for node in walk(root, prune=is_portfolio_table)
+              if role_of(node) == "panel" and safe(lambda: node.name) == "Columns"]
+    check(len(groups) == 1, "the table has its header of columns", f"{len(groups)} headers")
+    headers = [node for node in children(groups[0]) if role_of(node) == "push button"] if groups else []
     titles = [safe(lambda: header.name) for header in headers]
     check("Customer" in titles and "Churn Risk" in titles and not any(TYPE_NAME.fullmatch(t or "") for t in titles),
           "the table's column headers are named by their titles", f"{titles}")
-    # The rows, in the list below it.
-    rows = [row for part in children(table) if role_of(part) == "list"
-            for row in children(part) if role_of(row) == "table row"] if table else []
-    unnamed = [f"row {safe(lambda: row.name)!r}" for row in rows
-               if not safe(lambda: row.name) or TYPE_NAME.fullmatch(safe(lambda: row.name, ""))]
-    cells = [cell for row in rows[:20] for cell in children(row) if role_of(cell) == "table cell"]
-    unnamed += [f"cell {safe(lambda: cell.name)!r}" for cell in cells
-                if TYPE_NAME.fullmatch(safe(lambda: cell.name, "") or "")]
-    check(len(rows) > 0 and len(cells) > 0, "the table has rows and cells", f"{len(rows)} rows")
-    check(not unnamed, "every row and cell of the table is named by what it shows", "\n".join(unnamed[:20]))
+    # By default the most at stake first (design 3.2): At Stake, descending.
+    described = [(safe(lambda: header.name), safe(lambda: header.description, "") or "") for header in headers]
+    sorted_by = [(name, description) for name, description in described if description]
+    check(sorted_by == [("At Stake", "Sorted descending")],
+          "the column header sorted by says so, and no other", f"{described}")
+    rows = [row for row in children(table) if role_of(row) == "list item"] if table else []
+    names = [safe(lambda: row.name, "") or "" for row in rows]
+    unnamed = [f"row {name!r}" for name in names if not name.strip() or TYPE_NAME.fullmatch(name)]
+    check(len(rows) > 0, "the table has rows", f"{len(rows)} rows")
+    check(not unnamed, "every row of the table is named", "\n".join(unnamed[:20]))
+    # The name first, then each column after its title, the health in words.
+    def in_column_order(name):
+        health = max(name.find(", Health "), name.find(", No score"))
+        risk = name.find(", Churn Risk: ")
+        return 0 < health < risk
+    told = [name for name in names if in_column_order(name)]
+    check(rows and len(told) == len(rows), "each row says what its cells show, column by column",
+          "\n".join(name for name in names if name not in told)[:2000])
 
 
 def triggers_tabs(main):
@@ -295,7 +312,7 @@ def main():
             activate("show-customer", GLib.Variant("x", customer))
             wait_until("the customer page's trigger buttons",
                        lambda: any(role_of(node) == "push button" and safe(lambda: node.name) == "Acknowledge"
-                                   for node in walk(main_frame, prune=("tree table",))))
+                                   for node in walk(main_frame, prune=is_portfolio_table)))
             check_controls(main_frame, "the customer page")
 
         activate("preferences")

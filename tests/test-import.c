@@ -838,6 +838,143 @@ test_import_feature_ids (Fixture       *f,
   g_assert_cmpstr (c, ==, "{\"4\":6,\"3\":1} 2");
 }
 
+/* design 7: a native JSON Lines import parses in two threads, the
+ * helper's chunks of VIGIL_IMPORT_HELPER_SHARE × VIGIL_IMPORT_CHUNK_LINES
+ * lines taking turns with the caller's of VIGIL_IMPORT_CHUNK_LINES. The
+ * first line of each kind of chunk, twice over, and where a line falls. */
+#define HELPER_LINES (VIGIL_IMPORT_HELPER_SHARE * VIGIL_IMPORT_CHUNK_LINES)
+#define CYCLE_LINES (HELPER_LINES + VIGIL_IMPORT_CHUNK_LINES)
+
+/* Line @n (from 1) of a history whose records name features first in
+ * chunks of either thread: "all" in every record; "helper" first in the
+ * helper's first chunk; "caller" first in the caller's first chunk, then
+ * in the helper's second too; "late" first in the helper's second chunk;
+ * "last" first in the caller's second. */
+static void
+append_chunked_line (GString *out,
+                     guint    n)
+{
+  g_string_append_printf (out, "{\"id\": \"c%u\", \"mrr\": %u, \"observed_at\": %u, \"features\": {\"all\": %u",
+                          n % 7, n, 1700000000u + n * 60, n);
+  if (n >= 10)
+    g_string_append_printf (out, ", \"helper\": 1");
+  if (n >= HELPER_LINES + 5 && n != CYCLE_LINES + 3)
+    g_string_append_printf (out, ", \"caller\": 2");
+  if (n >= CYCLE_LINES + 3)
+    g_string_append_printf (out, ", \"late\": 3");
+  if (n >= CYCLE_LINES + HELPER_LINES + 1)
+    g_string_append_printf (out, ", \"last\": 4");
+  g_string_append (out, "}}\n");
+}
+
+static char *
+features_of_line (Fixture *f,
+                  guint    n)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT s.features FROM snapshots s JOIN customers c ON "
+                                          "c.id = s.customer_id WHERE s.observed_at = %u",
+                                          1700000000u + n * 60);
+
+  return sqlite_text (f->db_path, sql);
+}
+
+/* Every record stored as read, and feature ids given in the order the
+ * names are first used in the file, whichever thread read them. */
+static void
+test_import_json_lines_two_threads (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *names = NULL;
+  g_autofree char *totals = NULL;
+  guint n_lines = 2 * CYCLE_LINES + 100;
+  guint64 sum = 0;
+  VigilIngestStats stats;
+  /* the line, then the features after "all" (whose calls are the line's number) */
+  struct { guint line; const char *features; } expected[] = {
+    { 1, "" },
+    { 10, ",\"2\":1" },
+    { HELPER_LINES + 5, ",\"2\":1,\"3\":2" },
+    { CYCLE_LINES + 3, ",\"2\":1,\"4\":3" },
+    { CYCLE_LINES + 4, ",\"2\":1,\"3\":2,\"4\":3" },
+    { CYCLE_LINES + HELPER_LINES + 1, ",\"2\":1,\"3\":2,\"4\":3,\"5\":4" },
+    { n_lines, ",\"2\":1,\"3\":2,\"4\":3,\"5\":4" },
+  };
+
+  for (guint n = 1; n <= n_lines; n++)
+    {
+      append_chunked_line (text, n);
+      sum += n;
+    }
+  g_assert_true (import_text (f, "chunks.jsonl", text->str, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.records_read, ==, n_lines);
+  g_assert_cmpuint (stats.stored, ==, n_lines);
+
+  names = sqlite_text (f->db_path, "SELECT group_concat (id || '=' || name, ' ') FROM "
+                                   "(SELECT id, name FROM features ORDER BY id)");
+  g_assert_cmpstr (names, ==, "1=all 2=helper 3=caller 4=late 5=last");
+  totals = sqlite_text (f->db_path, "SELECT count(*) || ' ' || CAST (total (mrr) AS INTEGER) FROM snapshots");
+  {
+    g_autofree char *want = g_strdup_printf ("%u %" G_GUINT64_FORMAT, n_lines, sum);
+
+    g_assert_cmpstr (totals, ==, want);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *features = features_of_line (f, expected[i].line);
+      g_autofree char *want = g_strdup_printf ("{\"1\":%u%s}", expected[i].line, expected[i].features);
+
+      g_test_message ("line %u: %s", expected[i].line, features);
+      g_assert_cmpstr (features, ==, want);
+    }
+}
+
+/* The error names the first line at fault in the file, whichever
+ * thread parsed it and whichever finished first; blank lines count;
+ * nothing is stored. */
+static void
+test_import_json_lines_two_threads_errors (Fixture       *f,
+                                           gconstpointer  data)
+{
+  struct { guint bad[2]; guint blank; guint named; } cases[] = {
+    /* the caller's chunk */
+    { { HELPER_LINES + 52, 0 }, 0, HELPER_LINES + 52 },
+    /* the helper's, before the caller's */
+    { { HELPER_LINES - 20, HELPER_LINES + 52 }, 0, HELPER_LINES - 20 },
+    /* the caller's, before the helper's next */
+    { { HELPER_LINES + 52, CYCLE_LINES + 100 }, 0, HELPER_LINES + 52 },
+    /* the helper's second, before the caller's second */
+    { { CYCLE_LINES + 10, CYCLE_LINES + HELPER_LINES + 10 }, 0, CYCLE_LINES + 10 },
+    /* a blank line before it */
+    { { CYCLE_LINES - 5, 0 }, 40, CYCLE_LINES - 4 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *want = g_strdup_printf ("line %u, ", cases[c].named);
+      VigilIngestStats stats;
+
+      for (guint n = 1; n <= 2 * CYCLE_LINES + 100; n++)
+        {
+          if (n == cases[c].blank)
+            g_string_append (text, "   \n");
+          if (n == cases[c].bad[0] || n == cases[c].bad[1])
+            g_string_append_printf (text, "{\"id\": \"c%u\", \"mrr\": }\n", n);
+          else
+            append_chunked_line (text, n);
+        }
+      g_assert_false (import_text (f, "broken.jsonl", text->str, &stats, &error));
+      g_test_message ("%s", error->message);
+      g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+      g_assert_nonnull (strstr (error->message, want));
+      g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 0);
+    }
+}
+
 /* Another Vigil may add feature names after this store was opened: an
  * import gives new names the ids after those, and uses theirs. */
 static void
@@ -1316,6 +1453,8 @@ main (int    argc,
   ADD ("/core/import/mapping-kinds", test_import_mapping_kinds);
   ADD ("/core/import/feature-ids", test_import_feature_ids);
   ADD ("/core/import/feature-ids-elsewhere", test_import_feature_ids_elsewhere);
+  ADD ("/core/import/json-lines/two-threads", test_import_json_lines_two_threads);
+  ADD ("/core/import/json-lines/two-threads-errors", test_import_json_lines_two_threads_errors);
   ADD ("/core/import/bulk/journal", test_import_bulk_journal);
   ADD ("/core/import/bulk/only-when-empty", test_import_bulk_only_when_empty);
   ADD ("/core/import/bulk/other-connection", test_import_bulk_other_connection);

@@ -1041,6 +1041,174 @@ test_store_latest_time (void)
   test_dir_clear (&dir);
 }
 
+/* design 5: a sparkline is a customer's health since a time, evenly
+ * thinned to at most 28 points, oldest first and always ending on the
+ * newest; read as the book's are (vigil_store_list_sparklines()), it is
+ * what thinning the full read of the points gives. */
+static VigilSnapshot *
+make_customer_calls_snapshot (const char *id,
+                              gint64      observed_at,
+                              gint64      calls)
+{
+  VigilSnapshot *snapshot = make_calls_snapshot (observed_at, calls);
+
+  g_free (snapshot->customer_id);
+  snapshot->customer_id = g_strdup (id);
+  return snapshot;
+}
+
+static void
+test_store_sparklines (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autoptr(GArray) sparklines = NULL;
+  g_autoptr(GHashTable) recent = NULL;
+  const gint64 hour = 3600, since = T0 - 54 * hour;
+  const VigilSparkline *hourly, *short_one;
+  g_autoptr(VigilSnapshot) old = NULL;
+  g_autoptr(VigilSnapshot) unknown = NULL;
+  GArray *points;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  sparklines = vigil_store_list_sparklines (store, since, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sparklines->len, ==, 0);
+  g_clear_pointer (&sparklines, g_array_unref);
+
+  ingest = vigil_ingest_begin (store, "usage", T0, &error);
+  g_assert_no_error (error);
+  /* "hourly": 55 scores since, each its own, and one before since */
+  for (int i = -1; i < 55; i++)
+    {
+      g_autoptr(VigilSnapshot) snapshot = make_customer_calls_snapshot ("hourly", T0 - (54 - i) * hour,
+                                                                        1000 + 10 * i);
+
+      vigil_ingest_add (ingest, snapshot, &error);
+      g_assert_no_error (error);
+    }
+  /* "old": scored only before since; "unknown": no score known since */
+  old = make_customer_calls_snapshot ("old", since - hour, 900);
+  vigil_ingest_add (ingest, old, &error);
+  g_assert_no_error (error);
+  unknown = make_customer_calls_snapshot ("unknown", T0, 0);
+  unknown->api_calls_7d = VIGIL_UNKNOWN;
+  vigil_ingest_add (ingest, unknown, &error);
+  g_assert_no_error (error);
+  /* "short": three scores, fewer than a sparkline holds */
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(VigilSnapshot) snapshot = make_customer_calls_snapshot ("short", T0 - (2 - i) * hour,
+                                                                        2000 + 100 * i);
+
+      vigil_ingest_add (ingest, snapshot, &error);
+      g_assert_no_error (error);
+    }
+  vigil_ingest_commit (ingest, &error);
+  g_assert_no_error (error);
+
+  sparklines = vigil_store_list_sparklines (store, since, &error);
+  g_assert_no_error (error);
+  recent = vigil_store_list_recent_health (store, since, &error);
+  g_assert_no_error (error);
+  /* one for each customer with a known score since, in customer id order */
+  g_assert_cmpuint (sparklines->len, ==, 2);
+  g_assert_cmpuint (g_hash_table_size (recent), ==, 2);
+  hourly = &g_array_index (sparklines, VigilSparkline, 0);
+  short_one = &g_array_index (sparklines, VigilSparkline, 1);
+  g_assert_cmpint (hourly->customer_id, <, short_one->customer_id);
+
+  /* 55 scores thin to 28: every other one, the oldest to the newest */
+  points = g_hash_table_lookup (recent, &hourly->customer_id);
+  g_assert_nonnull (points);
+  g_assert_cmpuint (points->len, ==, 55);
+  g_assert_cmpuint (hourly->n_points, ==, VIGIL_SPARKLINE_POINTS);
+  for (guint i = 0; i < VIGIL_SPARKLINE_POINTS; i++)
+    g_assert_cmpfloat (hourly->health[i], ==, g_array_index (points, VigilHealthPoint, 2 * i).health);
+  g_assert_cmpfloat (g_array_index (points, VigilHealthPoint, 0).health, <,
+                     g_array_index (points, VigilHealthPoint, 1).health);
+  g_assert_cmpfloat_with_epsilon (hourly->health[VIGIL_SPARKLINE_POINTS - 1], (1000 + 10 * 54) / 50.0, 1e-9);
+
+  /* fewer than 28: all of them, oldest first */
+  points = g_hash_table_lookup (recent, &short_one->customer_id);
+  g_assert_nonnull (points);
+  g_assert_cmpuint (short_one->n_points, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpfloat (short_one->health[i], ==, g_array_index (points, VigilHealthPoint, i).health);
+      g_assert_cmpfloat_with_epsilon (short_one->health[i], (2000 + 100 * i) / 50.0, 1e-9);
+    }
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* design 7: the reads of the whole book (the rows, the sparklines) take
+ * a small cache of their own and give the caller's connection back the
+ * one it had, in one part or several; a connection opened for them has
+ * the small one (4 MiB) all along. */
+static void
+assert_book_reads_keep_cache (VigilStore *store,
+                              gint64      expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GArray) sparklines = NULL;
+  gint64 cache = 0;
+
+  rows = vigil_store_list_book_scores (store, VIGIL_BOOK_ALL, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  sparklines = vigil_store_list_sparklines (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sparklines->len, ==, 2);
+  g_assert_true (_vigil_store_query_int (store, "PRAGMA cache_size", &cache, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cache, ==, expected);
+}
+
+static void
+test_store_book_read_cache (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilStore) reader = NULL;
+  gint64 usual = 0;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  add_snapshots (store, "usage", make_customer_calls_snapshot ("a", T0, 1000),
+                 make_customer_calls_snapshot ("b", T0, 2000), NULL);
+  g_assert_true (_vigil_store_query_int (store, "PRAGMA cache_size", &usual, &error));
+  g_assert_no_error (error);
+
+  assert_book_reads_keep_cache (store, usual);
+  _vigil_store_set_cache_size (store, 1234);
+  assert_book_reads_keep_cache (store, -1234);
+  _vigil_store_set_book_parts (store, 2);
+  assert_book_reads_keep_cache (store, -1234);
+
+  /* a connection of its own for such reads has the small cache all along */
+  reader = vigil_store_open_for_book_read (path, &error);
+  g_assert_no_error (error);
+  assert_book_reads_keep_cache (reader, -4096);
+
+  g_clear_object (&reader);
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_trends (void)
 {
@@ -2316,6 +2484,8 @@ main (int    argc,
   g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
   g_test_add_func ("/core/store/trends", test_store_trends);
   g_test_add_func ("/core/store/latest-time", test_store_latest_time);
+  g_test_add_func ("/core/store/sparklines", test_store_sparklines);
+  g_test_add_func ("/core/store/book-read-cache", test_store_book_read_cache);
   g_test_add_func ("/core/store/active-book", test_store_active_book);
   g_test_add_func ("/core/store/large-ingest", test_store_large_ingest);
   g_test_add_func ("/core/store/rows-at-once", test_store_rows_at_once);

@@ -28,6 +28,8 @@
 #include "vigil-preferences-window.h"
 #include "vigil-source-dialog.h"
 #include "vigil-timeline-section.h"
+#include "vigil-table-header.h"
+#include "vigil-table-row.h"
 #include "vigil-text-cell.h"
 #include "vigil-triggers-page.h"
 #include "vigil-test-util.h"
@@ -197,15 +199,17 @@ has_tooltip (GtkWidget  *widget,
   return g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
 }
 
-/* A label or a table cell showing @text. */
+/* A label, or a table row with a cell, showing @text. */
 static gboolean
 shows_text (GtkWidget  *widget,
             const char *text)
 {
   if (GTK_IS_LABEL (widget))
     return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
-  if (VIGIL_IS_TEXT_CELL (widget))
-    return g_strcmp0 (vigil_text_cell_get_text (VIGIL_TEXT_CELL (widget)), text) == 0;
+  if (VIGIL_IS_TABLE_ROW (widget))
+    for (guint i = 0; i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (widget)); i++)
+      if (g_strcmp0 (vigil_table_row_get_text (VIGIL_TABLE_ROW (widget), i), text) == 0)
+        return TRUE;
   return FALSE;
 }
 
@@ -489,8 +493,6 @@ test_window_search_and_filters (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_active);
 }
 
-static gboolean is_column_view (GtkWidget  *widget,
-                                const char *unused);
 
 static void
 count_cb (gpointer  instance,
@@ -507,8 +509,8 @@ test_window_search_keeps_selection (Fixture       *f,
                                     gconstpointer  data)
 {
   VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
-  GtkWidget *table = find_widget (GTK_WIDGET (view), is_column_view, NULL);
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (table)));
+  GtkWidget *table = find_portfolio_table (GTK_WIDGET (view));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (table)));
   GListModel *list = vigil_portfolio_view_get_shown (view);
   guint n = g_list_model_get_n_items (list);
   VigilCustomer *chosen = shown (view, n - 1);
@@ -1094,8 +1096,8 @@ typedef struct
   VigilCustomer *customer;
 } LastTouchCell;
 
-/* The table's row of the customer (a row is the cells' parent's
- * parent) says how long ago it was touched, as the clock says now. */
+/* The table's row of the customer says how long ago it was touched, as
+ * the clock says now. */
 static gboolean
 row_shows_last_touch (gpointer data)
 {
@@ -1105,8 +1107,9 @@ row_shows_last_touch (gpointer data)
   g_autofree char *expected = vigil_format_ago (now - vigil_customer_get_last_touch (look->customer));
   GtkWidget *row;
 
-  if (name == NULL || (row = gtk_widget_get_parent (gtk_widget_get_parent (name))) == NULL)
+  if (name == NULL || !VIGIL_IS_TABLE_ROW (name))
     return FALSE;
+  row = name;
   return find_widget (row, shows_text, expected) != NULL;
 }
 
@@ -2199,12 +2202,6 @@ wait_frames (GtkWidget *widget,
   gtk_widget_remove_tick_callback (widget, id);
 }
 
-static gboolean
-is_column_view (GtkWidget  *widget,
-                const char *unused)
-{
-  return GTK_IS_COLUMN_VIEW (widget);
-}
 
 static gboolean
 is_list_view (GtkWidget  *widget,
@@ -2213,17 +2210,17 @@ is_list_view (GtkWidget  *widget,
   return GTK_IS_LIST_VIEW (widget);
 }
 
-static GtkColumnView *
+static GtkListView *
 table_of (Fixture *f)
 {
-  GtkWidget *table = find_widget (GTK_WIDGET (_vigil_window_get_portfolio_view (f->window)), is_column_view, NULL);
+  GtkWidget *table = find_portfolio_table (GTK_WIDGET (_vigil_window_get_portfolio_view (f->window)));
 
   g_assert_nonnull (table);
-  return GTK_COLUMN_VIEW (table);
+  return GTK_LIST_VIEW (table);
 }
 
 /* The customer of the row at the top edge of the table's list, as the
- * screen shows it: of the mapped cells that reach below that edge, the
+ * screen shows it: of the mapped rows that reach below that edge, the
  * highest. */
 static void
 find_top_cell (GtkWidget  *widget,
@@ -2233,8 +2230,8 @@ find_top_cell (GtkWidget  *widget,
 {
   graphene_rect_t bounds;
 
-  if (VIGIL_IS_TEXT_CELL (widget) && gtk_widget_get_mapped (widget) &&
-      g_object_get_data (G_OBJECT (widget), "customer") != NULL &&
+  if (VIGIL_IS_TABLE_ROW (widget) && gtk_widget_get_mapped (widget) &&
+      vigil_table_row_get_customer (VIGIL_TABLE_ROW (widget)) != NULL &&
       gtk_widget_compute_bounds (widget, list, &bounds) &&
       bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < gtk_widget_get_height (list) &&
       (*top == NULL || bounds.origin.y < *top_y))
@@ -2250,13 +2247,12 @@ find_top_cell (GtkWidget  *widget,
 static VigilCustomer *
 top_row_customer (Fixture *f)
 {
-  GtkWidget *list = find_widget (GTK_WIDGET (table_of (f)), is_list_view, NULL);
+  GtkWidget *list = GTK_WIDGET (table_of (f));
   GtkWidget *top = NULL;
   float top_y = 0;
 
-  g_assert_nonnull (list);
   find_top_cell (list, list, &top, &top_y);
-  return top != NULL ? g_object_get_data (G_OBJECT (top), "customer") : NULL;
+  return top != NULL ? vigil_table_row_get_customer (VIGIL_TABLE_ROW (top)) : NULL;
 }
 
 static double
@@ -2547,20 +2543,37 @@ test_window_accessible_names (Fixture       *f,
   adw_view_stack_page_set_badge_number (page, badge);
 }
 
-/* The titles of the table's columns shown. */
+static VigilTableHeader *
+header_of (Fixture *f)
+{
+  GtkWidget *header = find_widget_of_type (GTK_WIDGET (_vigil_window_get_portfolio_view (f->window)),
+                                           VIGIL_TYPE_TABLE_HEADER);
+
+  g_assert_nonnull (header);
+  return VIGIL_TABLE_HEADER (header);
+}
+
+/* The title a header button shows. */
+static const char *
+button_title (GtkWidget *button)
+{
+  GtkWidget *title = find_widget_of_type (button, GTK_TYPE_LABEL);
+
+  g_assert_nonnull (title);
+  return gtk_label_get_text (GTK_LABEL (title));
+}
+
+/* The titles of the table's columns shown: the header's buttons laid out
+ * and drawn (a hidden column's button is not). */
 static char *
 shown_columns (Fixture *f)
 {
-  GListModel *list = gtk_column_view_get_columns (table_of (f));
   GString *titles = g_string_new (NULL);
 
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
-
-      if (gtk_column_view_column_get_visible (column))
-        g_string_append_printf (titles, "%s%s", titles->len > 0 ? ", " : "", gtk_column_view_column_get_title (column));
-    }
+  for (GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (header_of (f))); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (gtk_widget_get_child_visible (button) && gtk_widget_get_mapped (button))
+      g_string_append_printf (titles, "%s%s", titles->len > 0 ? ", " : "", button_title (button));
   return g_string_free (titles, FALSE);
 }
 
@@ -2575,12 +2588,17 @@ static void
 check_cells (GtkWidget *widget,
              CellCount *count)
 {
-  VigilCustomer *customer = g_object_get_data (G_OBJECT (widget), "customer");
+  VigilCustomer *customer = VIGIL_IS_TABLE_ROW (widget) ? vigil_table_row_get_customer (VIGIL_TABLE_ROW (widget))
+                                                         : NULL;
 
-  if (VIGIL_IS_TEXT_CELL (widget) && gtk_widget_get_mapped (widget) && customer != NULL)
+  for (guint i = 0; customer != NULL && gtk_widget_get_mapped (widget) &&
+                    i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (widget)); i++)
     {
-      const char *text = vigil_text_cell_get_text (VIGIL_TEXT_CELL (widget));
+      const char *text = vigil_table_row_get_text (VIGIL_TABLE_ROW (widget), i);
+      graphene_rect_t area;
 
+      if (!vigil_table_row_get_text_area (VIGIL_TABLE_ROW (widget), i, &area))
+        continue;
       if (g_strcmp0 (text, vigil_customer_get_owner (customer)) == 0 ||
           g_strcmp0 (text, vigil_customer_get_segment (customer)) == 0 ||
           g_strcmp0 (text, vigil_customer_get_plan (customer)) == 0)
@@ -2590,9 +2608,9 @@ check_cells (GtkWidget *widget,
 
           pango_layout_get_pixel_size (layout, &width, NULL);
           count->checked++;
-          if (width > gtk_widget_get_width (widget))
+          if (width > area.size.width)
             {
-              g_printerr ("# “%s” is cut: %d pixels in a cell of %d\n", text, width, gtk_widget_get_width (widget));
+              g_printerr ("# “%s” is cut: %d pixels in a cell of %g\n", text, width, area.size.width);
               count->cut++;
             }
         }
@@ -2673,15 +2691,10 @@ check_columns (Fixture *f,
 static gboolean
 shows_every_column (Fixture *f)
 {
-  GListModel *list = gtk_column_view_get_columns (table_of (f));
-
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
-
-      if (!gtk_column_view_column_get_visible (column))
-        return FALSE;
-    }
+  for (GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (header_of (f))); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (!gtk_widget_get_child_visible (button))
+      return FALSE;
   return TRUE;
 }
 
@@ -2712,44 +2725,328 @@ test_window_columns_fit (Fixture       *f,
   resize_window (f, 1100);
 }
 
+/* The header's button titled @title. */
+static GtkWidget *
+header_button (Fixture    *f,
+               const char *title)
+{
+  for (GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (header_of (f))); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (g_strcmp0 (button_title (button), title) == 0)
+      return button;
+  g_error ("no column titled “%s”", title);
+}
+
+/* The arrow a header button shows: "pan-up-symbolic", "pan-down-symbolic"
+ * or none. */
+static const char *
+header_arrow (GtkWidget *button)
+{
+  GtkWidget *arrow = find_widget_of_type (button, GTK_TYPE_IMAGE);
+
+  g_assert_nonnull (arrow);
+  return gtk_image_get_storage_type (GTK_IMAGE (arrow)) == GTK_IMAGE_ICON_NAME
+         ? gtk_image_get_icon_name (GTK_IMAGE (arrow)) : NULL;
+}
+
+/* How a column header says it sorts, to a screen reader and on its arrow. */
+static void
+assert_header_sort (GtkWidget        *button,
+                    GtkAccessibleSort sort)
+{
+  g_autofree char *error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (button),
+                                                               GTK_ACCESSIBLE_PROPERTY_SORT, sort);
+
+  if (error != NULL)
+    g_error ("“%s” sorts %s", button_title (button), error);
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (button)), ==, GTK_ACCESSIBLE_ROLE_BUTTON);
+  assert_label (button, button_title (button));
+  if (sort == GTK_ACCESSIBLE_SORT_NONE)
+    {
+      g_assert_null (header_arrow (button));
+      g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (button),
+                                                        GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+    }
+  else
+    {
+      gboolean descending = sort == GTK_ACCESSIBLE_SORT_DESCENDING;
+
+      g_assert_cmpstr (header_arrow (button), ==, descending ? "pan-down-symbolic" : "pan-up-symbolic");
+      assert_description (button, descending ? "Sorted descending" : "Sorted ascending");
+    }
+}
+
+/* Whether the customers shown are in the order of @text's collation keys,
+ * each pair either way (@descending), ties kept in the order of
+ * @then's keys (ascending). */
+static void
+assert_shown_by (VigilPortfolioView *view,
+                 VigilCustomerText   text,
+                 gboolean            descending,
+                 VigilCustomerText   then)
+{
+  GListModel *list = vigil_portfolio_view_get_shown (view);
+  guint n = g_list_model_get_n_items (list);
+  guint ties = 0;
+
+  g_assert_cmpuint (n, >, 10);
+  for (guint i = 1; i < n; i++)
+    {
+      int order = g_strcmp0 (vigil_customer_get_sort_key (shown (view, i - 1), text),
+                             vigil_customer_get_sort_key (shown (view, i), text));
+
+      g_assert_cmpint (descending ? -order : order, <=, 0);
+      if (order == 0 && then != text)
+        {
+          ties++;
+          g_assert_cmpint (g_strcmp0 (vigil_customer_get_sort_key (shown (view, i - 1), then),
+                                      vigil_customer_get_sort_key (shown (view, i), then)), <=, 0);
+        }
+    }
+  if (then != text)
+    g_assert_cmpuint (ties, >, 0);
+}
+
+/* design 5: the table opens sorted by At Stake, highest first, which its
+ * header says; a click on a column's header sorts by it ascending, a
+ * second click descending, each said by the arrow and to a screen
+ * reader, the others saying nothing; a click on another column sorts by
+ * it, ties in the order of the column clicked before. A view saves the
+ * sort clicked. */
+static void
+test_window_table_header (Fixture       *f,
+                          gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  GtkWidget *name = header_button (f, "Customer");
+  GtkWidget *owner = header_button (f, "Owner");
+  GtkWidget *at_stake = header_button (f, "At Stake");
+  g_autoptr(VigilView) saved = NULL;
+
+  vigil_window_show_page (f->window, "portfolio");
+  g_assert_true (wait_for (shows_first_row, f));
+  assert_header_sort (at_stake, GTK_ACCESSIBLE_SORT_DESCENDING);
+  assert_header_sort (name, GTK_ACCESSIBLE_SORT_NONE);
+
+  g_signal_emit_by_name (name, "clicked");
+  assert_header_sort (name, GTK_ACCESSIBLE_SORT_ASCENDING);
+  assert_header_sort (at_stake, GTK_ACCESSIBLE_SORT_NONE);
+  assert_shown_by (view, VIGIL_CUSTOMER_NAME, FALSE, VIGIL_CUSTOMER_NAME);
+  g_assert_true (wait_for (shows_first_row, f));
+
+  g_signal_emit_by_name (name, "clicked");
+  assert_header_sort (name, GTK_ACCESSIBLE_SORT_DESCENDING);
+  assert_shown_by (view, VIGIL_CUSTOMER_NAME, TRUE, VIGIL_CUSTOMER_NAME);
+  saved = vigil_portfolio_view_dup_view (view);
+  g_assert_cmpstr (saved->sort, ==, "name");
+  g_assert_true (vigil_view_get_descending (saved));
+
+  /* By owner, each owner's customers by name, as clicked before, but
+   * lowest first again: a tie-breaker keeps the direction it had, so a
+   * first click on the name makes it ascending. */
+  g_signal_emit_by_name (name, "clicked");
+  g_signal_emit_by_name (owner, "clicked");
+  assert_header_sort (owner, GTK_ACCESSIBLE_SORT_ASCENDING);
+  assert_header_sort (name, GTK_ACCESSIBLE_SORT_NONE);
+  assert_shown_by (view, VIGIL_CUSTOMER_OWNER, FALSE, VIGIL_CUSTOMER_NAME);
+  g_assert_true (wait_for (shows_first_row, f));
+
+  /* A program's sort (a view) starts afresh. */
+  g_assert_true (vigil_portfolio_view_sort_by (view, "at-stake", GTK_SORT_DESCENDING));
+  assert_header_sort (at_stake, GTK_ACCESSIBLE_SORT_DESCENDING);
+  assert_header_sort (owner, GTK_ACCESSIBLE_SORT_NONE);
+}
+
+/* The table's row on screen that shows @customer. */
+static GtkWidget *
+find_row_of (GtkWidget     *root,
+             VigilCustomer *customer)
+{
+  if (VIGIL_IS_TABLE_ROW (root) && vigil_table_row_get_customer (VIGIL_TABLE_ROW (root)) == customer &&
+      gtk_widget_get_mapped (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_of (child, customer);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The header's button titled @title stands over its column's cells in
+ * @row, edge to edge, in the window. */
+static void
+assert_header_over (Fixture    *f,
+                    GtkWidget  *row,
+                    const char *title,
+                    const char *text)
+{
+  GtkWidget *button = header_button (f, title);
+  graphene_rect_t area, over;
+  graphene_point_t cell, header;
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (row)); i++)
+    if (g_strcmp0 (vigil_table_row_get_text (VIGIL_TABLE_ROW (row), i), text) == 0)
+      found = vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &area);
+  g_assert_true (found);
+  g_assert_true (gtk_widget_compute_point (row, GTK_WIDGET (f->window),
+                                           &GRAPHENE_POINT_INIT (area.origin.x - VIGIL_TABLE_PADDING_X, 0), &cell));
+  g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (f->window), &over));
+  header = over.origin;
+  g_assert_cmpfloat (ABS (cell.x - header.x), <=, 1);
+  g_assert_cmpfloat (ABS (area.size.width + 2 * VIGIL_TABLE_PADDING_X - over.size.width), <=, 1);
+}
+
+/* design 5: each row of the table is one widget drawing its cells; a
+ * screen reader reads it by its name, what each column shown says in
+ * column order, and the list's row that takes the focus is named by it;
+ * the name's cell gives the customer's id as a tooltip, the risk's its
+ * reasons, the others none; right to left, the columns start at the
+ * right edge. */
+static void
+test_window_table_rows (Fixture       *f,
+                        gconstpointer  data)
+{
+  VigilPortfolioView *view = _vigil_window_get_portfolio_view (f->window);
+  VigilCustomer *top;
+  GtkWidget *row;
+  graphene_rect_t name_area, owner_area, risk_area;
+  g_autofree char *spoken = NULL;
+  g_autofree char *health = NULL;
+  g_autofree char *risk = NULL;
+  g_autofree char *error = NULL;
+
+  vigil_window_show_page (f->window, "portfolio");
+  g_assert_true (wait_for (shows_first_row, f));
+  resize_window (f, 1900);
+  top = shown (view, 0);
+  row = find_row_of (GTK_WIDGET (table_of (f)), top);
+  g_assert_nonnull (row);
+
+  /* Its name: the customer, then each column after its title. */
+  health = vigil_format_percent (vigil_customer_get_churn_risk (top));
+  risk = g_strdup_printf ("Churn Risk: %s", health);
+  g_clear_pointer (&health, g_free);
+  health = g_strdup_printf ("Health %.0f, %s", vigil_customer_get_health (top),
+                            vigil_tier_get_label (vigil_customer_get_tier (top)));
+  {
+    const char *text = vigil_customer_get_display_name (top);
+    g_autofree char *owner = g_strdup_printf ("Owner: %s", vigil_customer_get_owner (top));
+
+    error = gtk_test_accessible_check_relation (GTK_ACCESSIBLE (gtk_widget_get_parent (row)),
+                                                GTK_ACCESSIBLE_RELATION_LABELLED_BY, row, NULL);
+    g_assert_null (error);
+    for (guint i = 0; i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (row)); i++)
+      if (g_strcmp0 (vigil_table_row_get_text (VIGIL_TABLE_ROW (row), i), text) == 0)
+        g_assert_true (vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &name_area));
+    spoken = g_strdup_printf ("%s, %s", text, owner);
+    error = gtk_test_accessible_check_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, "");
+    g_assert_nonnull (error);
+    g_assert_true (g_str_has_prefix (error, spoken));
+    g_assert_nonnull (strstr (error, health));
+    g_assert_nonnull (strstr (error, risk));
+    g_assert_true (strstr (error, health) < strstr (error, risk));
+  }
+
+  /* Tooltips by where the pointer is: the id over the name, the reasons
+   * over the risk, none over the owner. */
+  for (guint i = 0; i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (row)); i++)
+    {
+      const char *text = vigil_table_row_get_text (VIGIL_TABLE_ROW (row), i);
+
+      if (g_strcmp0 (text, vigil_customer_get_owner (top)) == 0)
+        g_assert_true (vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &owner_area));
+      else if (g_str_has_prefix (risk, "Churn Risk: ") && g_strcmp0 (text, risk + strlen ("Churn Risk: ")) == 0)
+        g_assert_true (vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &risk_area));
+    }
+  {
+    g_autofree char *id = _vigil_portfolio_view_dup_tooltip_at (view, row, name_area.origin.x + 2);
+    g_autofree char *reasons = _vigil_portfolio_view_dup_tooltip_at (view, row, risk_area.origin.x + 2);
+    g_autofree char *none = _vigil_portfolio_view_dup_tooltip_at (view, row, owner_area.origin.x + 2);
+    g_autofree char *expected = g_strjoinv ("\n", (char **) vigil_customer_get_churn_factors (top));
+
+    g_assert_cmpstr (id, ==, vigil_customer_get_id (top));
+    g_assert_cmpstr (reasons, ==, expected);
+    g_assert_null (none);
+    g_assert_true (gtk_widget_get_has_tooltip (row));
+  }
+  /* Left to right, the name first; each header over its cells, with a
+   * scroll bar beside the rows too (overlay scroll bars turned off). */
+  g_assert_cmpfloat (name_area.origin.x, <, owner_area.origin.x);
+  assert_header_over (f, row, "Owner", vigil_customer_get_owner (top));
+  gtk_scrolled_window_set_overlay_scrolling (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (table_of (f)))),
+                                             FALSE);
+  wait_frames (GTK_WIDGET (f->window), 3);
+  assert_header_over (f, row, "Owner", vigil_customer_get_owner (top));
+  assert_header_over (f, row, "Triggers", vigil_table_row_get_text (VIGIL_TABLE_ROW (row),
+                                                                    vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (row)) - 1));
+
+  /* Right to left, mirrored: the name at the right edge. */
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
+  wait_frames (GTK_WIDGET (f->window), 3);
+  row = find_row_of (GTK_WIDGET (table_of (f)), top);
+  g_assert_nonnull (row);
+  for (guint i = 0; i < vigil_table_row_get_n_columns (VIGIL_TABLE_ROW (row)); i++)
+    {
+      const char *text = vigil_table_row_get_text (VIGIL_TABLE_ROW (row), i);
+
+      if (g_strcmp0 (text, vigil_customer_get_display_name (top)) == 0)
+        g_assert_true (vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &name_area));
+      else if (g_strcmp0 (text, vigil_customer_get_owner (top)) == 0)
+        g_assert_true (vigil_table_row_get_text_area (VIGIL_TABLE_ROW (row), i, &owner_area));
+    }
+  g_assert_cmpfloat (name_area.origin.x, >, owner_area.origin.x);
+  g_assert_cmpfloat (name_area.origin.x + name_area.size.width + VIGIL_TABLE_PADDING_X, ==,
+                     gtk_widget_get_width (row));
+  assert_header_over (f, row, "Owner", vigil_customer_get_owner (top));
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
+  gtk_scrolled_window_set_overlay_scrolling (GTK_SCROLLED_WINDOW (gtk_widget_get_parent (GTK_WIDGET (table_of (f)))),
+                                             TRUE);
+  resize_window (f, 1100);
+
+  /* The keyboard reaches the headers and the rows; a row activated (Enter,
+   * a double click) opens its customer's page. */
+  g_assert_true (gtk_widget_get_focusable (header_button (f, "Customer")));
+  row = find_row_of (GTK_WIDGET (table_of (f)), top);
+  g_assert_true (gtk_widget_get_focusable (gtk_widget_get_parent (row)));
+  gtk_widget_activate_action (GTK_WIDGET (table_of (f)), "list.activate-item", "u", 0);
+  g_assert_cmpstr (_vigil_window_get_visible_page (f->window), ==, "customer");
+  g_assert_true (vigil_customer_page_get_customer (_vigil_window_get_customer_page (f->window)) == top);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+}
+
 /* A table cell is as wide as the widest text its column expects, not as
- * its own text: setting the text measures nothing. */
+ * its own text: showing a text measures nothing. */
 static void
 test_window_text_cell (void)
 {
   GtkWidget *window = gtk_window_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *figure = vigil_text_cell_new (1, TRUE, 0, "88\n8,888,888");
-  GtkWidget *name = vigil_text_cell_new (0, FALSE, 12, NULL);
   GtkWidget *label = gtk_label_new ("8,888,888");
-  int minimum, natural, label_natural, before;
+  VigilTextCellSize figure, name;
+  int label_natural;
 
   gtk_widget_add_css_class (label, "numeric");
-  gtk_box_append (GTK_BOX (box), figure);
-  gtk_box_append (GTK_BOX (box), name);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_child (GTK_WINDOW (window), label);
 
   /* The widest line of the sample, and never less: figures are not cut. */
-  gtk_widget_measure (figure, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  vigil_text_cell_measure (label, TRUE, 0, "88\n8,888,888", &figure);
   gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &label_natural, NULL, NULL);
-  g_assert_cmpint (natural, >=, label_natural - 1);
-  g_assert_cmpint (natural, <=, label_natural + 1);
-  g_assert_cmpint (minimum, ==, natural);
+  g_assert_cmpint (figure.natural, >=, label_natural - 1);
+  g_assert_cmpint (figure.natural, <=, label_natural + 1);
+  g_assert_cmpint (figure.minimum, ==, figure.natural);
 
-  /* A name's cell may shrink to a few letters; its text does not move it. */
-  gtk_widget_measure (name, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &before, NULL, NULL);
-  g_assert_cmpint (minimum, <, before);
-  vigil_text_cell_set_text (VIGIL_TEXT_CELL (name), "A customer with a very long name indeed, Inc.");
-  gtk_widget_measure (name, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
-  g_assert_cmpint (natural, ==, before);
-  g_assert_cmpstr (vigil_text_cell_get_text (VIGIL_TEXT_CELL (name)), ==,
-                   "A customer with a very long name indeed, Inc.");
+  /* A name's cell may shrink to a few letters. */
+  vigil_text_cell_measure (label, FALSE, 12, NULL, &name);
+  g_assert_cmpint (name.minimum, <, name.natural);
+  g_assert_cmpint (name.natural, <, figure.natural * 3);
 
   /* As tall as a line of text. */
-  gtk_widget_measure (name, GTK_ORIENTATION_VERTICAL, -1, &minimum, NULL, NULL, NULL);
   gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, -1, NULL, &label_natural, NULL, NULL);
-  g_assert_cmpint (ABS (minimum - label_natural), <=, 2);
+  g_assert_cmpint (ABS (name.line_height - label_natural), <=, 2);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -4189,6 +4486,8 @@ main (int    argc,
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
   ADD ("/window/churn-factors", test_window_churn_factors);
+  ADD ("/window/table-header", test_window_table_header);
+  ADD ("/window/table-rows", test_window_table_rows);
   ADD ("/window/trigger-ack", test_window_trigger_ack);
   ADD ("/window/trigger-badge", test_window_trigger_badge);
   ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);

@@ -130,13 +130,13 @@ static void
 show_top (VigilWindow *window)
 {
   VigilPortfolioView *view = _vigil_window_get_portfolio_view (window);
-  GtkWidget *column_view = find_widget_of_type (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+  GtkWidget *table = find_portfolio_table (GTK_WIDGET (view));
 
   /* A list view keeps its top item in sight through a sort: once it has
    * scrolled there, back to the top. */
   run_main_loop_for (300);
-  if (column_view != NULL)
-    gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column_view)), 0);
+  if (table != NULL)
+    gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table)), 0);
 }
 
 /* What @widget, a native (a window or a popover), shows, as a texture. */

@@ -58,3 +58,18 @@ find_widget_of_type (GtkWidget *root,
 {
   return find_widget (root, widget_is_of_type_named, g_type_name (type));
 }
+
+static inline gboolean
+widget_is_portfolio_table (GtkWidget  *widget,
+                           const char *unused)
+{
+  return GTK_IS_LIST_VIEW (widget) && gtk_widget_has_css_class (widget, "portfolio-table");
+}
+
+/* The portfolio table below @root: the list of its rows (a drop-down's
+ * popover holds a list too). */
+static inline GtkWidget *
+find_portfolio_table (GtkWidget *root)
+{
+  return find_widget (root, widget_is_portfolio_table, NULL);
+}

@@ -16,7 +16,15 @@ G_BEGIN_DECLS
 /* Records whose states an ingest gathers before it writes them (and a
  * bulk import's have stored keys): tests cross generations. */
 #define VIGIL_INGEST_MAX_CUSTOMER_STATES 65536
+/* Lines of a native JSON Lines import that the caller parses in one
+ * chunk, and how many times as many a chunk of the helper's holds
+ * (vigil-importer.c, design 7): tests cross chunks. */
+#define VIGIL_IMPORT_CHUNK_LINES 512
+#define VIGIL_IMPORT_HELPER_SHARE 2
 
-GHashTable *_vigil_ingest_get_feature_names (VigilIngest *self);
+GHashTable *_vigil_ingest_get_feature_names (VigilIngest    *self);
+gboolean    _vigil_ingest_add_kept          (VigilIngest    *self,
+                                             VigilSnapshot  *snapshot,
+                                             GError        **error);
 
 G_END_DECLS

@@ -273,6 +273,9 @@ struct _VigilIngest
   Batch           *batch;       /* being filled by the caller */
   Batch           *batches[N_BATCHES];
   int              failed;      /* atomic: the writer met an error */
+  /* For the debug log: when the ingest began, and the caller's CPU time then */
+  gint64           began;
+  double           began_cpu;
   GMutex           error_lock;
   GError          *writer_error;
 };
@@ -2017,6 +2020,8 @@ ingest_begin (VigilStore  *store,
     return NULL;
   self->open = TRUE;
   self->stats.bulk = self->bulk;
+  self->began = g_get_monotonic_time ();
+  self->began_cpu = thread_cpu_seconds ();
   _vigil_store_set_cache_size (store, INGEST_CACHE_KIB);
 
   if (!(self->scorecard = vigil_store_load_scorecard (store, error)) ||
@@ -2235,25 +2240,11 @@ add_row (VigilIngest   *self,
     hand_over (self, FALSE);
 }
 
-/**
- * vigil_ingest_add:
- * @snapshot: a parsed record; its strings may be taken over
- *
- * Stores and scores one record; rows are written in batches, all of
- * them by the time vigil_ingest_commit() returns, and the counts of
- * stored and duplicate rows are final then. A record without an id is
- * counted as skipped. An error means the database failed: abort the
- * ingest.
- */
-gboolean
-vigil_ingest_add (VigilIngest    *self,
-                  VigilSnapshot  *snapshot,
-                  GError        **error)
+static gboolean
+ingest_add (VigilIngest    *self,
+            VigilSnapshot  *snapshot,
+            GError        **error)
 {
-  g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
-  g_return_val_if_fail (self->open, FALSE);
-  g_return_val_if_fail (snapshot != NULL, FALSE);
-
   self->stats.records_read++;
   self->stats.unknown_values += snapshot->n_unknown;
   if (snapshot->problem != NULL && self->stats.unusable_example[0] == '\0')
@@ -2274,8 +2265,54 @@ vigil_ingest_add (VigilIngest    *self,
     }
 
   add_row (self, snapshot);
-  vigil_snapshot_clear (snapshot);
   return TRUE;
+}
+
+/**
+ * vigil_ingest_add:
+ * @snapshot: a parsed record; its strings may be taken over
+ *
+ * Stores and scores one record; rows are written in batches, all of
+ * them by the time vigil_ingest_commit() returns, and the counts of
+ * stored and duplicate rows are final then. A record without an id is
+ * counted as skipped. An error means the database failed: abort the
+ * ingest.
+ */
+gboolean
+vigil_ingest_add (VigilIngest    *self,
+                  VigilSnapshot  *snapshot,
+                  GError        **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
+  g_return_val_if_fail (self->open, FALSE);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+
+  ok = ingest_add (self, snapshot, error);
+  if (ok && snapshot->customer_id != NULL)
+    vigil_snapshot_clear (snapshot);
+  return ok;
+}
+
+/**
+ * _vigil_ingest_add_kept:
+ *
+ * vigil_ingest_add(), leaving @snapshot for its owner to clear: a
+ * record parsed on another thread is freed there, where its memory was
+ * taken (design 7: glibc gives a thread's freed blocks to its own cache,
+ * and the parsing thread would take fresh memory for every record).
+ */
+gboolean
+_vigil_ingest_add_kept (VigilIngest    *self,
+                        VigilSnapshot  *snapshot,
+                        GError        **error)
+{
+  g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
+  g_return_val_if_fail (self->open, FALSE);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+
+  return ingest_add (self, snapshot, error);
 }
 
 /**
@@ -2352,6 +2389,8 @@ vigil_ingest_commit (VigilIngest  *self,
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
 
+  g_debug ("Records read in %.2f s (%.2f s of the caller's CPU since the ingest began)",
+           (g_get_monotonic_time () - self->began) / 1e6, thread_cpu_seconds () - self->began_cpu);
   if (!join_writer (self, error) || !write_customers (self, self->customers, error) ||
       !resolve_accounts (self, error))
     {

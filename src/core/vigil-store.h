@@ -213,6 +213,23 @@ typedef struct
   VigilHealthPoint point;
 } VigilCustomerHealthPoint;
 
+/* Points in a sparkline: a customer's recent health, evenly thinned to
+ * at most this many (design 5). */
+#define VIGIL_SPARKLINE_POINTS 28
+
+/**
+ * VigilSparkline:
+ * @customer_id: whose health it is (the store id)
+ * @n_points: how many of @health there are
+ * @health: the recent health scores, oldest first, ending on the newest
+ */
+typedef struct
+{
+  gint64 customer_id;
+  guint  n_points;
+  double health[VIGIL_SPARKLINE_POINTS];
+} VigilSparkline;
+
 /**
  * VigilRecordRow:
  * @id: the store's id of the record
@@ -408,6 +425,11 @@ gboolean        vigil_store_get_latest_time      (VigilStore           *self,
 GArray         *vigil_store_list_recent_health_points (VigilStore      *self,
                                                        gint64           since,
                                                        GError         **error);
+VigilStore     *vigil_store_open_for_book_read   (const char           *path,
+                                                  GError              **error);
+GArray         *vigil_store_list_sparklines      (VigilStore           *self,
+                                                  gint64                since,
+                                                  GError              **error);
 GArray         *vigil_store_list_average_health  (VigilStore           *self,
                                                   gint64                since,
                                                   gint64                bucket_s,

@@ -19,8 +19,9 @@
  * - A drop-down's button, the part that takes the focus, has no name of
  *   its own: it is named by its drop-down ("Tier") and described by the
  *   choice it shows ("All tiers").
- * - A column view's headers, which sort the table when clicked, are named
- *   after their type ("GtkColumnViewTitle"): each is named by its title.
+ *
+ * The portfolio table names its own rows and column headers (design 5:
+ * vigil-table-row.c, vigil-table-header.c).
  */
 
 #define G_LOG_DOMAIN "vigil-accessible"
@@ -90,31 +91,6 @@ name_drop_down_button (GtkDropDown *dropdown)
   describe_choice (dropdown, NULL, button);
 }
 
-static GtkWidget *
-find_label (GtkWidget *root)
-{
-  if (GTK_IS_LABEL (root))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *label = find_label (child);
-
-      if (label != NULL)
-        return label;
-    }
-  return NULL;
-}
-
-static void
-name_column_header (GtkWidget *header)
-{
-  GtkWidget *title = find_label (header);
-
-  if (title != NULL && first_time (header))
-    gtk_accessible_update_relation (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_RELATION_LABELLED_BY, title, NULL, -1);
-}
-
 static void
 mend (GtkWidget *widget)
 {
@@ -122,8 +98,6 @@ mend (GtkWidget *widget)
     watch_button (GTK_BUTTON (widget));
   else if (GTK_IS_DROP_DOWN (widget))
     name_drop_down_button (GTK_DROP_DOWN (widget));
-  else if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == GTK_ACCESSIBLE_ROLE_COLUMN_HEADER)
-    name_column_header (widget);
 }
 
 static void

@@ -22,9 +22,6 @@
 
 #include "vigil-customer.h"
 
-/* Points in a sparkline: recent health, thinned to at most this many. */
-#define SPARKLINE_POINTS 28
-
 /* All a customer knows, made whole on the thread that reads the book
  * and swapped whole by an update (vigil_customer_take_data()). */
 struct _VigilCustomerData
@@ -34,7 +31,7 @@ struct _VigilCustomerData
   VigilChurnModel   *churn_model;   /* for the risk's reasons */
   char             **churn_factors; /* NULL until first asked for */
   guint              open_triggers;
-  double             sparkline[SPARKLINE_POINTS];
+  double             sparkline[VIGIL_SPARKLINE_POINTS];
   guint              n_sparkline;
   char              *search_key;   /* name and id, case-folded */
   char              *touch_key;    /* its touches' texts, case-folded, or NULL */
@@ -56,21 +53,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static void
-fill_sparkline (VigilCustomerData              *data,
-                const VigilCustomerHealthPoint *recent,
-                guint                           n)
-{
-  /* Evenly thinned, always keeping the newest point. */
-  data->n_sparkline = MIN (n, SPARKLINE_POINTS);
-  for (guint i = 0; i < data->n_sparkline; i++)
-    {
-      guint from = n - 1 - (guint) ((guint64) (data->n_sparkline - 1 - i) * (n - 1) / MAX (data->n_sparkline - 1, 1));
-
-      data->sparkline[i] = recent[from].point.health;
-    }
-}
 
 /* The name, else the id: what a list shows. */
 static const char *
@@ -158,8 +140,8 @@ collation_key (const char *text,
  * @row: (transfer full): the customer's portfolio row
  * @churn_model: (nullable): the model the risk is of, which gives its
  *   reasons when a view asks for them
- * @recent_health: (array length=n_recent) (nullable): the customer's
- *   recent health, oldest first
+ * @sparkline: (nullable): the customer's recent health
+ *   (vigil_store_list_sparklines()), %NULL when none is known
  * @touch_texts: (nullable): the text of the customer's touches (design
  *   3.4), what the search finds it by besides its name and id
  * @shared_keys: (nullable): from vigil_customer_new_shared_keys(), for
@@ -174,8 +156,7 @@ vigil_customer_data_new (VigilPortfolioRow               *row,
                          double                           churn_risk,
                          VigilChurnModel                 *churn_model,
                          guint                            open_triggers,
-                         const VigilCustomerHealthPoint  *recent_health,
-                         guint                            n_recent,
+                         const VigilSparkline            *sparkline,
                          const char                      *touch_texts,
                          GHashTable                      *shared_keys)
 {
@@ -189,7 +170,11 @@ vigil_customer_data_new (VigilPortfolioRow               *row,
   data->churn_risk = churn_risk;
   data->churn_model = churn_model != NULL ? g_object_ref (churn_model) : NULL;
   data->open_triggers = open_triggers;
-  fill_sparkline (data, recent_health, n_recent);
+  if (sparkline != NULL)
+    {
+      data->n_sparkline = sparkline->n_points;
+      memcpy (data->sparkline, sparkline->health, sparkline->n_points * sizeof (double));
+    }
 
   /* design 5: the search of the window and of saved views is one; the
    * window finds a customer by its touches too (design 3.4) */

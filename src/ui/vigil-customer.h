@@ -38,8 +38,7 @@ VigilCustomerData       *vigil_customer_data_new           (VigilPortfolioRow   
                                                             double               churn_risk,
                                                             VigilChurnModel     *churn_model,
                                                             guint                open_triggers,
-                                                            const VigilCustomerHealthPoint *recent_health,
-                                                            guint                n_recent,
+                                                            const VigilSparkline *sparkline,
                                                             const char          *touch_texts,
                                                             GHashTable          *shared_keys);
 gint64                   vigil_customer_data_get_store_id  (const VigilCustomerData *data);

@@ -11,18 +11,22 @@
 
 #include "vigil-charts.h"
 #include "vigil-customer.h"
+#include "vigil-text-cell.h"
 
 G_BEGIN_DECLS
 
-#define VIGIL_TYPE_HEALTH_CELL (vigil_health_cell_get_type ())
-
-G_DECLARE_FINAL_TYPE (VigilHealthCell, vigil_health_cell, VIGIL, HEALTH_CELL, GtkWidget)
-
-GtkWidget *vigil_health_cell_new          (void);
-void       vigil_health_cell_set_customer (VigilHealthCell *self,
-                                           VigilCustomer   *customer,
-                                           double           healthy_cutoff,
-                                           double           at_risk_cutoff);
-VigilChartTier vigil_tier_to_chart       (VigilTier        tier);
+void           vigil_health_cell_measure         (GtkWidget             *widget,
+                                                  VigilTextCellSize     *size);
+char          *vigil_health_cell_describe        (VigilCustomer         *customer);
+char          *vigil_health_cell_describe_spoken (VigilCustomer         *customer);
+void           vigil_health_cell_draw            (GtkWidget             *widget,
+                                                  GtkSnapshot           *snapshot,
+                                                  VigilCustomer         *customer,
+                                                  const char            *words,
+                                                  const graphene_rect_t *area,
+                                                  double                 healthy_cutoff,
+                                                  double                 at_risk_cutoff,
+                                                  const GdkRGBA         *color);
+VigilChartTier vigil_tier_to_chart               (VigilTier              tier);
 
 G_END_DECLS

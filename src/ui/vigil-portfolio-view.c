@@ -4,7 +4,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The portfolio table: every customer in a GtkColumnView, each column
+ * The portfolio table: every customer in a list whose rows each draw
+ * every column shown (vigil-table-row.c) under a header of column
+ * buttons (vigil-table-header.c), both laid out by one table layout
+ * (vigil-table-layout.c), each column
  * sortable both ways (the sort is stable: ties keep the store's order),
  * what is at stake first by default, the active book or the churned
  * customers (design 3.2), a search by name, id or the text of a touch
@@ -27,7 +30,10 @@
 #include "vigil-filter-list.h"
 #include "vigil-format.h"
 #include "vigil-health-cell.h"
+#include "vigil-table-row.h"
 #include "vigil-portfolio-view.h"
+#include "vigil-table-header.h"
+#include "vigil-table-layout.h"
 #include "vigil-text-cell.h"
 
 struct _VigilPortfolioView
@@ -36,7 +42,8 @@ struct _VigilPortfolioView
 
   GtkToggleButton    *active_button;
   GtkToggleButton    *churned_button;
-  GtkColumnView      *column_view;
+  GtkListView        *list_view;
+  GtkBox             *table_box;
   GtkDropDown        *owner_dropdown;
   GtkSearchBar       *search_bar;
   GtkSearchEntry     *search_entry;
@@ -57,13 +64,16 @@ struct _VigilPortfolioView
   guint               summary_idle;
   gboolean            compact;
   int                 fitted_width;  /* the width the columns shown were chosen for */
-  /* The sort vigil_portfolio_view_sort_by() set, until a click changes
-   * it (GTK 4.8 leaves the old column's arrow when a program sorts). */
-  const struct _Column *sort_column;
-  GtkSortType         sort_direction;
-  gboolean            sorting;
-  /* The cells bound to each customer shown (VigilCustomer → BoundCells):
-   * one handler of a customer's ::changed for all its row's cells. */
+  VigilTableLayout   *layout;        /* the columns' places, for the header and the rows */
+  VigilTableHeader   *header;
+  gboolean            sizes_valid;   /* the columns' sizes are measured */
+  guint               font_serial;   /* of the font they were measured in */
+  char               *samples[14];   /* a text column's values in the book, a line each */
+  /* The sort: the column clicked last (or set), then those clicked
+   * before, each either way (SortStep). */
+  GArray             *sort_steps;
+  /* The rows bound to a customer (VigilTableRow → BoundRow): one
+   * handler of its customer's ::changed each. */
   GHashTable         *bound;
 };
 
@@ -92,7 +102,7 @@ typedef struct
   guint64     prefix;  /* its first eight bytes, big-endian */
 } SortKey;
 
-typedef void (*BindFunc) (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self);
+typedef char *(*TextFunc) (VigilCustomer *customer, VigilPortfolioView *self);
 typedef char *(*SampleFunc) (void);
 typedef double (*FigureFunc) (VigilCustomer *customer);
 typedef int (*CompareFunc) (double a, double b);
@@ -105,7 +115,7 @@ typedef struct _Column
   VigilCustomerText text;      /* what a text column sorts by */
   FigureFunc        figure;    /* what a figure column sorts by (NAN unknown) */
   CompareFunc       compare;   /* how its figures compare, if not as plain numbers */
-  BindFunc          bind;
+  TextFunc          text_of;   /* what its cells show (%NULL: unknown, "—") */
   gboolean          numeric;
   gboolean          expand;
   gboolean          compact;   /* still shown in a narrow window */
@@ -142,12 +152,12 @@ compare_keys (const SortKey *a,
   return strcmp (x, y);
 }
 
-/* By the core's rule for churn risks, in the order GTK asks a column
- * for: the rule's highest-first order reversed. GTK 4.8 flips a
- * column's order for the other direction and does not tell the sorter
- * which one it shows, so unknown risks come last when the column shows
- * the highest risk first, as the report and the command line put them,
- * and first the other way, as unknowns do in every other column. */
+/* By the core's rule for churn risks, in a column's ascending order: the
+ * rule's highest-first order reversed. The other direction reverses the
+ * whole comparison (compare_positions()), so unknown risks come last when
+ * the column shows the highest risk first, as the report and the command
+ * line put them, and first the other way, as unknowns do in every other
+ * column. */
 static int
 compare_risks (double a,
                double b)
@@ -242,48 +252,12 @@ compare_column_keys (const Column  *column,
   return compare_keys (a, b);
 }
 
-/* The sort the column view's sorter stands for, as sort_customers() asks
- * it: each column it consults in turn, and whether reversed. */
+/* A column of the sort, and whether reversed (descending). */
 typedef struct
 {
   const Column *column;
   gboolean      reversed;
 } SortStep;
-
-/* Asking the sorter, on the main thread: the columns it consults, and
- * the one step that answers (the others say the customers are alike). */
-static GArray        *probe_steps;  /* of SortStep */
-static guint          probe_answering;
-static guint          probe_calls;
-static gconstpointer  probe_first;
-
-/* One sorter function for every column, handed the column. The sorters
- * are handed the model's own items, so no type checks are needed. Asked
- * by sort_customers(), it notes which column is asked, and says the
- * customers are alike, so that the sorter asks the next, or, for the
- * column whose direction is asked, that the first comes first. */
-static int
-compare_column (gconstpointer a,
-                gconstpointer b,
-                gpointer      data)
-{
-  const Column *column = data;
-  SortKey x, y;
-
-  if (probe_steps != NULL)
-    {
-      SortStep step = { column, FALSE };
-
-      if (probe_calls >= probe_steps->len)
-        g_array_append_val (probe_steps, step);
-      if (probe_calls++ != probe_answering)
-        return 0;
-      return a == probe_first ? -1 : 1;
-    }
-  column_key (column, (VigilCustomer *) a, &x);
-  column_key (column, (VigilCustomer *) b, &y);
-  return compare_column_keys (column, &x, &y);
-}
 
 typedef struct
 {
@@ -315,13 +289,11 @@ compare_positions (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-/* design 7: the customers in the order of the column view's sorter (the
- * column clicked last, then those clicked before, each either way), as
- * a GtkSortListModel over it sorts them, but with each customer's keys
- * worked out once: a sort of 100,000 customers compares a million and
- * a half times, and each comparison through the sorters read both
- * customers' figures afresh. The sorter says which columns it consults,
- * and how, by being asked (compare_column()). */
+/* design 7: the customers in the table's order (the column clicked
+ * last, then those clicked before, each either way), with each
+ * customer's keys worked out once: a sort of 100,000 customers compares
+ * a million and a half times, and each comparison through per-column
+ * sorters read both customers' figures afresh. */
 static void
 sort_customers (gpointer *items,
                 guint     n_items,
@@ -329,41 +301,17 @@ sort_customers (gpointer *items,
                 gpointer  user_data)
 {
   VigilPortfolioView *self = user_data;
-  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
-  g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (SortStep));
+  GArray *steps = self->sort_steps;
   SortContext context = { steps, n_items, NULL };
 
-  /* Once for the columns, then once a column for its direction: the
-   * first customer before the second, unless the sorter reverses it. */
-  probe_steps = steps;
-  probe_first = items[0];
-  probe_answering = G_MAXUINT;
-  probe_calls = 0;
-  gtk_sorter_compare (sorter, items[0], items[1]);
-  for (guint s = 0; s < steps->len; s++)
-    {
-      probe_answering = s;
-      probe_calls = 0;
-      g_array_index (steps, SortStep, s).reversed = gtk_sorter_compare (sorter, items[0], items[1]) ==
-                                                    GTK_ORDERING_LARGER;
-    }
-  probe_steps = NULL;
   if (steps->len == 0)
     return;
-
   context.keys = g_new (SortKey, (gsize) steps->len * n_items);
   for (guint s = 0; s < steps->len; s++)
     for (guint i = 0; i < n_items; i++)
       column_key (g_array_index (steps, SortStep, s).column, items[i], &context.keys[(gsize) s * n_items + i]);
   g_qsort_with_data (order, (gint) n_items, sizeof (guint), compare_positions, &context);
   g_free (context.keys);
-}
-
-static void
-set_text (GtkWidget  *cell,
-          const char *text)
-{
-  vigil_text_cell_set_text (VIGIL_TEXT_CELL (cell), text != NULL ? text : "—");
 }
 
 /* Each figure's words, for its cells and for the widest text its column
@@ -431,192 +379,158 @@ sample_triggers (void)
   return g_strdup ("88");
 }
 
-static void
-bind_name (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_name (VigilCustomer *customer, VigilPortfolioView *self)
 {
-  set_text (cell, vigil_customer_get_display_name (customer));
+  return g_strdup (vigil_customer_get_display_name (customer));
 }
 
-static void
-bind_owner (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_owner (VigilCustomer *customer, VigilPortfolioView *self)
 {
-  set_text (cell, vigil_customer_get_owner (customer));
+  return g_strdup (vigil_customer_get_owner (customer));
 }
 
-static void
-bind_segment (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_segment (VigilCustomer *customer, VigilPortfolioView *self)
 {
-  set_text (cell, vigil_customer_get_segment (customer));
+  return g_strdup (vigil_customer_get_segment (customer));
 }
 
-static void
-bind_plan (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_plan (VigilCustomer *customer, VigilPortfolioView *self)
 {
-  set_text (cell, vigil_customer_get_plan (customer));
+  return g_strdup (vigil_customer_get_plan (customer));
 }
 
-static void
-bind_health (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+/* The health cell's words; the bar and sparkline are drawn from the
+ * customer. */
+static char *
+text_health (VigilCustomer *customer, VigilPortfolioView *self)
 {
-  VigilScorecard *scorecard = vigil_portfolio_get_scorecard (self->portfolio);
-
-  vigil_health_cell_set_customer (VIGIL_HEALTH_CELL (cell), customer,
-                                  scorecard ? vigil_scorecard_get_cutoff (scorecard, VIGIL_TIER_HEALTHY) : 85,
-                                  scorecard ? vigil_scorecard_get_cutoff (scorecard, VIGIL_TIER_AT_RISK) : 60);
+  return vigil_health_cell_describe (customer);
 }
 
-static void
-set_css_class (GtkWidget  *cell,
-               const char *name,
-               gboolean    set)
-{
-  if (set)
-    gtk_widget_add_css_class (cell, name);
-  else
-    gtk_widget_remove_css_class (cell, name);
-}
-
-static void
-bind_trend (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_trend (VigilCustomer *customer, VigilPortfolioView *self)
 {
   double trend = vigil_customer_get_trend (customer);
-  g_autofree char *text = isnan (trend) ? NULL : vigil_format_trend (trend);
 
-  set_text (cell, text);
-  set_css_class (cell, "trend-up", !isnan (trend) && trend >= 5);
-  set_css_class (cell, "trend-down", !isnan (trend) && trend <= -5);
+  return isnan (trend) ? NULL : vigil_format_trend (trend);
 }
 
-static void
-bind_risk (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+/* A rise of five points or more in the success colour, a fall in the
+ * error colour (the words say it too). */
+static VigilRowTone
+trend_tone (VigilCustomer *customer)
+{
+  double trend = vigil_customer_get_trend (customer);
+
+  if (!isnan (trend) && trend >= 5)
+    return VIGIL_ROW_TONE_UP;
+  if (!isnan (trend) && trend <= -5)
+    return VIGIL_ROW_TONE_DOWN;
+  return VIGIL_ROW_TONE_PLAIN;
+}
+
+static char *
+text_risk (VigilCustomer *customer, VigilPortfolioView *self)
 {
   double risk = vigil_customer_get_churn_risk (customer);
-  g_autofree char *text = isnan (risk) ? NULL : vigil_format_percent (risk);
 
-  set_text (cell, text);
+  return isnan (risk) ? NULL : vigil_format_percent (risk);
 }
 
-/* Tooltips are asked for when shown, not set when a row is bound: with
- * X11, setting one asks the server where the pointer is, a round trip
- * per cell each time the rows are bound again (a sort, a keystroke). */
-static gboolean
-query_cell_tooltip_cb (GtkWidget  *cell,
-                       int         x,
-                       int         y,
-                       gboolean    keyboard_mode,
-                       GtkTooltip *tooltip,
-                       gpointer    user_data)
-{
-  const Column *column = user_data;
-  VigilCustomer *customer = g_object_get_data (G_OBJECT (cell), "customer");
-  g_autofree char *text = NULL;
-
-  if (customer == NULL)
-    return FALSE;
-  if (column->bind == bind_name)
-    text = g_strdup (vigil_customer_get_id (customer));
-  else if (column->bind == bind_risk)
-    text = g_strjoinv ("\n", (char **) vigil_customer_get_churn_factors (customer));
-  if (text == NULL || *text == '\0')
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
-
-static void
-bind_mrr (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_mrr (VigilCustomer *customer, VigilPortfolioView *self)
 {
   double mrr = vigil_customer_get_mrr (customer);
-  g_autofree char *text = isnan (mrr) ? NULL : vigil_format_money (mrr);
 
-  set_text (cell, text);
+  return isnan (mrr) ? NULL : vigil_format_money (mrr);
 }
 
-static void
-bind_at_stake (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_at_stake (VigilCustomer *customer, VigilPortfolioView *self)
 {
   double at_stake = vigil_customer_get_at_stake (customer);
-  g_autofree char *text = isnan (at_stake) ? NULL : vigil_format_money (at_stake);
 
-  set_text (cell, text);
+  return isnan (at_stake) ? NULL : vigil_format_money (at_stake);
 }
 
-static void
-bind_renewal (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_renewal (VigilCustomer *customer, VigilPortfolioView *self)
 {
   gint32 day = vigil_customer_get_renewal_day (customer);
-  g_autofree char *text = day != VIGIL_UNKNOWN_DAY ? vigil_format_day (day) : NULL;
 
-  set_text (cell, text);
+  return day != VIGIL_UNKNOWN_DAY ? vigil_format_day (day) : NULL;
 }
 
-static void
-bind_seats (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_seats (VigilCustomer *customer, VigilPortfolioView *self)
 {
   const VigilSnapshot *latest = vigil_customer_get_row (customer)->latest;
   double use = vigil_customer_get_seat_use (customer);
-  g_autofree char *text = isnan (use) ? NULL : vigil_format_seats (latest->seats_used, latest->seats, use);
 
-  set_text (cell, text);
+  return isnan (use) ? NULL : vigil_format_seats (latest->seats_used, latest->seats, use);
 }
 
 /* "3 hours ago", "5 days ago" against the book's own "now". */
-static void
-bind_last_active (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_last_active (VigilCustomer *customer, VigilPortfolioView *self)
 {
   gint64 last = vigil_customer_get_last_active (customer);
   gint64 now = vigil_customer_get_row (customer)->latest->observed_at;
-  g_autofree char *text = NULL;
 
   if (last != VIGIL_UNKNOWN && now != VIGIL_UNKNOWN)
-    text = vigil_format_ago (MAX (now - last, 0));
-  set_text (cell, text);
+    return vigil_format_ago (MAX (now - last, 0));
+  return NULL;
 }
 
 /* How long ago, by the clock: a touch is logged as it happens. */
-static void
-bind_last_touch (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+static char *
+text_last_touch (VigilCustomer *customer, VigilPortfolioView *self)
 {
   gint64 last = vigil_customer_get_last_touch (customer);
-  g_autofree char *text = NULL;
 
   if (last != VIGIL_UNKNOWN)
-    text = vigil_format_ago (MAX (g_get_real_time () / G_USEC_PER_SEC - last, 0));
-  set_text (cell, text);
+    return vigil_format_ago (MAX (g_get_real_time () / G_USEC_PER_SEC - last, 0));
+  return NULL;
 }
 
-static void
-bind_triggers (GtkWidget *cell, VigilCustomer *customer, VigilPortfolioView *self)
+/* None open: an empty cell. */
+static char *
+text_triggers (VigilCustomer *customer, VigilPortfolioView *self)
 {
   guint n = vigil_customer_get_open_triggers (customer);
-  g_autofree char *text = n > 0 ? g_strdup_printf ("%u", n) : g_strdup ("");
 
-  set_text (cell, text);
+  return n > 0 ? g_strdup_printf ("%u", n) : g_strdup ("");
 }
 
 static const Column columns[] = {
-  { "name", N_("Customer"), VIGIL_CUSTOMER_NAME, NULL, NULL, bind_name, FALSE, TRUE, TRUE, 24, NULL },
-  { "owner", N_("Owner"), VIGIL_CUSTOMER_OWNER, NULL, NULL, bind_owner, FALSE, FALSE, FALSE, 14, NULL },
-  { "segment", N_("Segment"), VIGIL_CUSTOMER_SEGMENT, NULL, NULL, bind_segment, FALSE, FALSE, FALSE, 8, NULL },
-  { "plan", N_("Plan"), VIGIL_CUSTOMER_PLAN, NULL, NULL, bind_plan, FALSE, FALSE, FALSE, 10, NULL },
-  { "health", N_("Health"), 0, vigil_customer_get_health, NULL, bind_health, FALSE, FALSE, TRUE, -1, NULL },
-  { "trend", N_("7-Day Trend"), 0, vigil_customer_get_trend, NULL, bind_trend, TRUE, FALSE, FALSE, -1,
+  { "name", N_("Customer"), VIGIL_CUSTOMER_NAME, NULL, NULL, text_name, FALSE, TRUE, TRUE, 24, NULL },
+  { "owner", N_("Owner"), VIGIL_CUSTOMER_OWNER, NULL, NULL, text_owner, FALSE, FALSE, FALSE, 14, NULL },
+  { "segment", N_("Segment"), VIGIL_CUSTOMER_SEGMENT, NULL, NULL, text_segment, FALSE, FALSE, FALSE, 8, NULL },
+  { "plan", N_("Plan"), VIGIL_CUSTOMER_PLAN, NULL, NULL, text_plan, FALSE, FALSE, FALSE, 10, NULL },
+  { "health", N_("Health"), 0, vigil_customer_get_health, NULL, text_health, FALSE, FALSE, TRUE, -1, NULL },
+  { "trend", N_("7-Day Trend"), 0, vigil_customer_get_trend, NULL, text_trend, TRUE, FALSE, FALSE, -1,
     sample_trend },
-  { "risk", N_("Churn Risk"), 0, vigil_customer_get_churn_risk, compare_risks, bind_risk, TRUE, FALSE, TRUE, -1,
+  { "risk", N_("Churn Risk"), 0, vigil_customer_get_churn_risk, compare_risks, text_risk, TRUE, FALSE, TRUE, -1,
     sample_risk },
-  { "mrr", N_("MRR"), 0, vigil_customer_get_mrr, NULL, bind_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
-  { "at-stake", N_("At Stake"), 0, vigil_customer_get_at_stake, NULL, bind_at_stake, TRUE, FALSE, FALSE, -1,
+  { "mrr", N_("MRR"), 0, vigil_customer_get_mrr, NULL, text_mrr, TRUE, FALSE, FALSE, -1, sample_mrr },
+  { "at-stake", N_("At Stake"), 0, vigil_customer_get_at_stake, NULL, text_at_stake, TRUE, FALSE, FALSE, -1,
     sample_mrr, order_at_stake, renewal_day },
-  { "renewal", N_("Renewal"), 0, figure_renewal, NULL, bind_renewal, TRUE, FALSE, FALSE, -1, sample_day },
-  { "seats", N_("Seat Use"), 0, vigil_customer_get_seat_use, NULL, bind_seats, TRUE, FALSE, FALSE, -1,
+  { "renewal", N_("Renewal"), 0, figure_renewal, NULL, text_renewal, TRUE, FALSE, FALSE, -1, sample_day },
+  { "seats", N_("Seat Use"), 0, vigil_customer_get_seat_use, NULL, text_seats, TRUE, FALSE, FALSE, -1,
     sample_seats },
-  { "last-active", N_("Last Active"), 0, figure_last_active, NULL, bind_last_active, TRUE, FALSE, FALSE, -1,
+  { "last-active", N_("Last Active"), 0, figure_last_active, NULL, text_last_active, TRUE, FALSE, FALSE, -1,
     sample_ago },
-  { "last-touch", N_("Last Touch"), 0, figure_last_touch, compare_last_touch, bind_last_touch, TRUE, FALSE, FALSE,
+  { "last-touch", N_("Last Touch"), 0, figure_last_touch, compare_last_touch, text_last_touch, TRUE, FALSE, FALSE,
     -1, sample_ago },
-  { "triggers", N_("Triggers"), 0, figure_triggers, NULL, bind_triggers, TRUE, FALSE, FALSE, -1,
+  { "triggers", N_("Triggers"), 0, figure_triggers, NULL, text_triggers, TRUE, FALSE, FALSE, -1,
     sample_triggers },
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (columns) == G_N_ELEMENTS (((VigilPortfolioView *) NULL)->samples));
 
 /* The order in which columns give way when the table is narrower than
  * all of them at their natural widths (design 5), the first to go
@@ -627,169 +541,212 @@ static const char * const drop_order[] = {
   "at-stake",
 };
 
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
+static int
+find_column (const char *id)
 {
-  const Column *column = user_data;
-  GtkWidget *cell;
-
-  if (column->bind == bind_health)
-    cell = vigil_health_cell_new ();
-  else
-    {
-      const char *sample = g_object_get_data (G_OBJECT (factory), "vigil-sample");
-
-      /* A text column with a sample is as wide as the book's widest value. */
-      cell = vigil_text_cell_new (column->numeric ? 1 : 0, column->numeric,
-                                  sample != NULL ? 0 : MAX (column->max_chars, 0), sample);
-      if (column->bind == bind_name || column->bind == bind_risk)
-        {
-          gtk_widget_set_has_tooltip (cell, TRUE);
-          g_signal_connect (cell, "query-tooltip", G_CALLBACK (query_cell_tooltip_cb), (gpointer) column);
-        }
-      if (column->numeric)
-        gtk_widget_add_css_class (cell, "numeric");
-    }
-  /* For binding the cell again when its customer changes. */
-  g_object_set_data (G_OBJECT (cell), "vigil-column", (gpointer) column);
-  g_object_set_data (G_OBJECT (cell), "vigil-view", g_object_get_data (G_OBJECT (factory), "view"));
-  gtk_list_item_set_child (item, cell);
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_strcmp0 (columns[i].id, id) == 0)
+      return (int) i;
+  return -1;
 }
 
-/* The cells showing one customer, and the one handler of its ::changed
- * that shows them anew (design 7: a sort or a keystroke binds some two
- * hundred rows of fourteen cells; a handler per cell, connected and
- * disconnected each time, took a quarter of a sort). */
-typedef struct
+/* Rows -------------------------------------------------------------------------- */
+
+/* Tooltips are asked for when shown, not set when a row is bound: with
+ * X11, setting one asks the server where the pointer is, a round trip
+ * per row each time the rows are bound again (a sort, a keystroke). The
+ * name's tooltip is the customer's id, the risk's its reasons. */
+static gboolean
+query_row_tooltip_cb (GtkWidget  *row,
+                      int         x,
+                      int         y,
+                      gboolean    keyboard_mode,
+                      GtkTooltip *tooltip,
+                      gpointer    user_data)
 {
-  VigilCustomer *customer;
-  gulong         handler;
-  GPtrArray     *cells;
-} BoundCells;
+  VigilPortfolioView *self = user_data;
+  g_autofree char *text = _vigil_portfolio_view_dup_tooltip_at (self, row, x);
+  int column = vigil_table_layout_column_at (self->layout, x);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  /* Asked again when the pointer leaves the cell. */
+  gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) { self->layout->columns[column].x, 0,
+                                                       self->layout->columns[column].width,
+                                                       gtk_widget_get_height (row) });
+  return TRUE;
+}
+
+/* design 5: what a screen reader says of a row, the list's row taking the
+ * focus: what each column shown says, in column order, the name first,
+ * each other after its title ("Owner: Dana Park"); the health in words
+ * with its trend. */
+static char *
+spoken_row (VigilPortfolioView *self,
+            VigilCustomer      *customer,
+            char              **texts)
+{
+  GString *spoken = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      const char *text = texts[i];
+      g_autofree char *health = NULL;
+
+      if (!self->layout->columns[i].shown || text == NULL || *text == '\0')
+        continue;
+      if (spoken->len > 0)
+        g_string_append (spoken, ", ");
+      if (columns[i].text_of == text_name)
+        g_string_append (spoken, text);
+      else if (columns[i].text_of == text_health)
+        g_string_append (spoken, (health = vigil_health_cell_describe_spoken (customer)));
+      else
+        /* TRANSLATORS: a column's title and what a table row shows in it, e.g. "Owner: Dana Park" */
+        g_string_append_printf (spoken, _("%s: %s"), _(columns[i].title), text);
+    }
+  return g_string_free (spoken, FALSE);
+}
 
 static void
-bound_cells_free (gpointer data)
+show_customer (VigilPortfolioView *self,
+               VigilTableRow  *row,
+               VigilCustomer      *customer)
 {
-  BoundCells *bound = data;
+  VigilScorecard *scorecard = vigil_portfolio_get_scorecard (self->portfolio);
+  char **texts = g_new0 (char *, G_N_ELEMENTS (columns) + 1);
+  guint8 tones[G_N_ELEMENTS (columns)] = { 0 };
+  g_autofree char *spoken = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      texts[i] = columns[i].text_of (customer, self);
+      if (texts[i] == NULL)
+        texts[i] = g_strdup ("—");
+      if (columns[i].text_of == text_trend)
+        tones[i] = trend_tone (customer);
+    }
+  spoken = spoken_row (self, customer, texts);
+  vigil_table_row_show (row, customer, texts, tones,
+                            scorecard ? vigil_scorecard_get_cutoff (scorecard, VIGIL_TIER_HEALTHY) : 85,
+                            scorecard ? vigil_scorecard_get_cutoff (scorecard, VIGIL_TIER_AT_RISK) : 60);
+  vigil_table_row_set_spoken (row, spoken);
+}
+
+/* A row showing a customer, and its one handler of the customer's
+ * ::changed (design 7: a sort or a keystroke binds some two hundred
+ * rows; the cells' handlers, fourteen a row, took a quarter of a sort). */
+typedef struct
+{
+  VigilPortfolioView *self;
+  VigilTableRow  *row;
+  VigilCustomer      *customer;
+  gulong              handler;
+} BoundRow;
+
+static void
+bound_row_free (gpointer data)
+{
+  BoundRow *bound = data;
 
   g_signal_handler_disconnect (bound->customer, bound->handler);
-  g_ptr_array_unref (bound->cells);
   g_free (bound);
 }
 
 /* A reload updated the customer of a row the list kept: show it anew. */
 static void
 customer_changed_cb (VigilCustomer *customer,
-                     BoundCells    *bound)
+                     BoundRow      *bound)
 {
-  for (guint i = 0; i < bound->cells->len; i++)
-    {
-      GtkWidget *cell = bound->cells->pdata[i];
-      const Column *column = g_object_get_data (G_OBJECT (cell), "vigil-column");
-      VigilPortfolioView *self = g_object_get_data (G_OBJECT (cell), "vigil-view");
-
-      column->bind (cell, customer, self);
-    }
+  show_customer (bound->self, bound->row, customer);
 }
 
 static void
-add_bound_cell (VigilPortfolioView *self,
-                VigilCustomer      *customer,
-                GtkWidget          *cell)
-{
-  BoundCells *bound = g_hash_table_lookup (self->bound, customer);
-
-  if (bound == NULL)
-    {
-      bound = g_new0 (BoundCells, 1);
-      bound->customer = customer;
-      bound->cells = g_ptr_array_sized_new (G_N_ELEMENTS (columns));
-      bound->handler = g_signal_connect (customer, "changed", G_CALLBACK (customer_changed_cb), bound);
-      g_hash_table_insert (self->bound, customer, bound);
-    }
-  g_ptr_array_add (bound->cells, cell);
-}
-
-static void
-remove_bound_cell (VigilPortfolioView *self,
-                   VigilCustomer      *customer,
-                   GtkWidget          *cell)
-{
-  BoundCells *bound = self->bound != NULL ? g_hash_table_lookup (self->bound, customer) : NULL;
-
-  if (bound == NULL)
-    return;
-  g_ptr_array_remove_fast (bound->cells, cell);
-  if (bound->cells->len == 0)
-    g_hash_table_remove (self->bound, customer);
-}
-
-/* design 5: GTK 4.8 names the table's rows and cells after their types
- * ("GtkListItemWidget", "GtkColumnViewCell"): each cell is named by what
- * it shows, each row by its customer's name. Once per cell: a row keeps
- * its cells while it is rebound. */
-static void
-name_row_and_cell (GtkWidget    *cell,
-                   const Column *column)
-{
-  GtkWidget *holder = gtk_widget_get_parent (cell);
-  GtkWidget *row = holder != NULL ? gtk_widget_get_parent (holder) : NULL;
-
-  if (holder == NULL || g_object_get_data (G_OBJECT (cell), "vigil-named") != NULL)
-    return;
-  g_object_set_data (G_OBJECT (cell), "vigil-named", GINT_TO_POINTER (TRUE));
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (holder), GTK_ACCESSIBLE_RELATION_LABELLED_BY, cell, NULL, -1);
-  if (column->bind == bind_name && row != NULL)
-    gtk_accessible_update_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY, cell, NULL, -1);
-}
-
-static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
+setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
-  const Column *column = user_data;
-  VigilPortfolioView *self = g_object_get_data (G_OBJECT (factory), "view");
-  GtkWidget *cell = gtk_list_item_get_child (item);
-  VigilCustomer *customer = gtk_list_item_get_item (item);
+  VigilPortfolioView *self = user_data;
+  GtkWidget *row = vigil_table_row_new (self->layout);
 
-  g_object_set_data_full (G_OBJECT (cell), "customer", g_object_ref (customer), g_object_unref);
-  add_bound_cell (self, customer, cell);
-  column->bind (cell, customer, self);
-  name_row_and_cell (cell, column);
+  g_signal_connect (row, "query-tooltip", G_CALLBACK (query_row_tooltip_cb), self);
+  gtk_list_item_set_child (item, row);
 }
 
 static void
-unbind_cell_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
 {
-  VigilPortfolioView *self = g_object_get_data (G_OBJECT (factory), "view");
-  GtkWidget *cell = gtk_list_item_get_child (item);
-  VigilCustomer *customer = g_object_get_data (G_OBJECT (cell), "customer");
+  VigilPortfolioView *self = user_data;
+  VigilTableRow *row = VIGIL_TABLE_ROW (gtk_list_item_get_child (item));
+  VigilCustomer *customer = gtk_list_item_get_item (item);
+  BoundRow *bound = g_new0 (BoundRow, 1);
 
-  if (customer != NULL)
-    remove_bound_cell (self, customer, cell);
-  g_object_set_data (G_OBJECT (cell), "customer", NULL);
+  bound->self = self;
+  bound->row = row;
+  bound->customer = customer;
+  bound->handler = g_signal_connect (customer, "changed", G_CALLBACK (customer_changed_cb), bound);
+  g_hash_table_replace (self->bound, row, bound);
+  vigil_table_row_check_layout (row);
+  show_customer (self, row, customer);
 }
 
-/* A column's cells, each made with @sample (taken), the widest text the
- * column makes room for. */
-static GtkListItemFactory *
-new_cell_factory (VigilPortfolioView *self,
-                  const Column       *column,
-                  char               *sample)
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  VigilPortfolioView *self = user_data;
+  VigilTableRow *row = VIGIL_TABLE_ROW (gtk_list_item_get_child (item));
 
-  g_object_set_data (G_OBJECT (factory), "view", self);
-  g_object_set_data_full (G_OBJECT (factory), "vigil-sample", sample, g_free);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), (gpointer) column);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), (gpointer) column);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), (gpointer) column);
-  return factory;
+  if (self->bound != NULL)
+    g_hash_table_remove (self->bound, row);
+  vigil_table_row_clear (row);
+}
+
+/* Sorting ---------------------------------------------------------------------- */
+
+static void update_list (VigilPortfolioView *self,
+                         gboolean            sort,
+                         GtkFilterChange     change,
+                         const char         *kept_key);
+
+/* The sort's first column on the header's arrow. */
+static void
+show_sort (VigilPortfolioView *self)
+{
+  const SortStep *first = self->sort_steps->len > 0 ? &g_array_index (self->sort_steps, SortStep, 0) : NULL;
+
+  vigil_table_header_set_sort (self->header, first != NULL ? (int) (first->column - columns) : -1,
+                               first != NULL && first->reversed ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+}
+
+/* design 5: a click on a column's header sorts by it ascending, with the
+ * columns clicked before as tie-breakers, as GtkColumnView did; a click
+ * on the column sorted by reverses it. */
+static void
+header_clicked_cb (GtkButton          *button,
+                   VigilPortfolioView *self)
+{
+  const Column *column = g_object_get_data (G_OBJECT (button), "vigil-column");
+  SortStep step = { column, FALSE };
+
+  if (self->sort_steps->len > 0 && g_array_index (self->sort_steps, SortStep, 0).column == column)
+    g_array_index (self->sort_steps, SortStep, 0).reversed ^= TRUE;
+  else
+    {
+      for (guint s = 0; s < self->sort_steps->len; s++)
+        if (g_array_index (self->sort_steps, SortStep, s).column == column)
+          {
+            g_array_remove_index (self->sort_steps, s);
+            break;
+          }
+      g_array_prepend_val (self->sort_steps, step);
+    }
+  show_sort (self);
+  update_list (self, TRUE, GTK_FILTER_CHANGE_DIFFERENT, NULL);
 }
 
 static void
@@ -797,42 +754,18 @@ add_columns (VigilPortfolioView *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
-      GtkListItemFactory *factory;
-      g_autoptr(GtkColumnViewColumn) column = NULL;
+      GtkWidget *button = vigil_table_header_add_column (self->header, _(columns[i].title));
 
+      self->layout->columns[i].kind = columns[i].text_of == text_health ? VIGIL_TABLE_HEALTH
+                                      : columns[i].numeric ? VIGIL_TABLE_FIGURE : VIGIL_TABLE_TEXT;
+      self->layout->columns[i].expand = columns[i].expand;
+      self->layout->columns[i].shown = TRUE;
       /* Worked out once per column, not at each row built. */
-      factory = new_cell_factory (self, &columns[i], columns[i].sample != NULL ? columns[i].sample () : NULL);
-      column = gtk_column_view_column_new (_(columns[i].title), factory);
-      /* Column ids are GTK 4.10: the column's entry rides along instead. */
-      g_object_set_data (G_OBJECT (column), "vigil-column", (gpointer) &columns[i]);
-      gtk_column_view_column_set_sorter (column, GTK_SORTER (gtk_custom_sorter_new (compare_column,
-                                                                                    (gpointer) &columns[i],
-                                                                                    NULL)));
-      gtk_column_view_column_set_expand (column, columns[i].expand);
-      /* The name is what a row is about: it gets room before the rest. */
-      if (columns[i].bind == bind_name)
-        gtk_column_view_column_set_fixed_width (column, NAME_WIDTH);
-      gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_append_column (self->column_view, column);
+      self->samples[i] = columns[i].sample != NULL ? columns[i].sample () : NULL;
+      g_object_set_data (G_OBJECT (button), "vigil-column", (gpointer) &columns[i]);
+      g_signal_connect (button, "clicked", G_CALLBACK (header_clicked_cb), self);
     }
-}
-
-static GtkColumnViewColumn *
-find_column (VigilPortfolioView *self,
-             const char         *id)
-{
-  GListModel *list = gtk_column_view_get_columns (self->column_view);
-
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
-
-      const Column *entry = g_object_get_data (G_OBJECT (column), "vigil-column");
-
-      if (entry != NULL && g_strcmp0 (entry->id, id) == 0)
-        return column;
-    }
-  return NULL;
+  vigil_table_header_update_shown (self->header);
 }
 
 /* Column widths ---------------------------------------------------------------- */
@@ -887,29 +820,57 @@ book_sample (VigilPortfolioView   *self,
   return g_string_free (sample, FALSE);
 }
 
-/* New cells for a text column whose values changed: a reload that
- * brings no new owner, segment or plan builds nothing. */
+/* The text columns measured again if a reload brought a new owner,
+ * segment or plan; otherwise nothing is. */
 static void
 update_book_widths (VigilPortfolioView *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
       VigilCustomerGetText get = book_texts (&columns[i]);
-      GtkColumnViewColumn *column = get != NULL ? find_column (self, columns[i].id) : NULL;
-      g_autofree char *sample = NULL;
-      GtkListItemFactory *factory;
+      g_autofree char *sample = get != NULL ? book_sample (self, &columns[i], get) : NULL;
 
-      if (column == NULL)
+      if (get == NULL || g_strcmp0 (sample, self->samples[i]) == 0)
         continue;
-      sample = book_sample (self, &columns[i], get);
-      factory = gtk_column_view_column_get_factory (column);
-      if (g_strcmp0 (sample, g_object_get_data (G_OBJECT (factory), "vigil-sample")) == 0)
-        continue;
-      factory = new_cell_factory (self, &columns[i], g_steal_pointer (&sample));
-      gtk_column_view_column_set_factory (column, factory);
-      g_object_unref (factory);
+      g_free (self->samples[i]);
+      self->samples[i] = g_steal_pointer (&sample);
+      self->sizes_valid = FALSE;
       self->fitted_width = -1;
     }
+}
+
+/* Each column's least and natural width: its cells' (a text column as
+ * wide as its widest expected text, vigil-text-cell.c), or its header's
+ * if wider; the name's is fixed. */
+static void
+measure_columns (VigilPortfolioView *self)
+{
+  GtkWidget *font_of = GTK_WIDGET (self->list_view);
+  int line_height = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      VigilTableColumn *place = &self->layout->columns[i];
+      VigilTextCellSize size;
+      int header_minimum, header_natural;
+
+      if (place->kind == VIGIL_TABLE_HEALTH)
+        vigil_health_cell_measure (font_of, &size);
+      else
+        /* A text column with a sample is as wide as the book's widest value. */
+        vigil_text_cell_measure (font_of, columns[i].numeric, self->samples[i] != NULL ? 0 : MAX (columns[i].max_chars, 0),
+                                 self->samples[i], &size);
+      line_height = MAX (line_height, size.line_height);
+      vigil_table_header_measure_column (self->header, i, &header_minimum, &header_natural);
+      place->minimum = MAX (size.minimum + 2 * VIGIL_TABLE_PADDING_X, header_minimum);
+      place->natural = MAX (size.natural + 2 * VIGIL_TABLE_PADDING_X, header_natural);
+      /* The name is what a row is about: it gets room before the rest. */
+      if (columns[i].text_of == text_name)
+        place->minimum = place->natural = self->compact ? NAME_WIDTH_COMPACT : NAME_WIDTH;
+    }
+  self->layout->row_height = line_height + 2 * VIGIL_TABLE_PADDING_Y;
+  self->font_serial = pango_context_get_serial (gtk_widget_get_pango_context (font_of));
+  self->sizes_valid = TRUE;
 }
 
 static int
@@ -917,50 +878,51 @@ natural_table_width (VigilPortfolioView *self)
 {
   int natural = 0;
 
-  gtk_widget_measure (GTK_WIDGET (self->column_view), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  vigil_table_layout_measure (self->layout, NULL, &natural);
   return natural;
 }
 
-/* Whether a column that may give way is still shown. */
-static gboolean
-can_drop_more (VigilPortfolioView *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (drop_order); i++)
-    {
-      GtkColumnViewColumn *column = find_column (self, drop_order[i]);
-
-      if (column != NULL && gtk_column_view_column_get_visible (column))
-        return TRUE;
-    }
-  return FALSE;
-}
-
+/* The rows kept measured again, and named by what they show now. */
 static void
-set_column_visible (VigilPortfolioView  *self,
-                    GtkColumnViewColumn *column,
-                    gboolean             visible)
+layout_changed (VigilPortfolioView *self)
 {
-  if (column == NULL || gtk_column_view_column_get_visible (column) == visible)
-    return;
-  gtk_column_view_column_set_visible (column, visible);
-  /* The column asks its cells for a new size, and GTK 4.8 stops asking
-   * at a row not measured since: the table is asked itself. */
-  gtk_widget_queue_resize (GTK_WIDGET (self->column_view));
+  GHashTableIter iter;
+  BoundRow *bound;
+
+  vigil_table_layout_changed (self->layout);
+  vigil_table_header_update_shown (self->header);
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &bound))
+    {
+      vigil_table_row_check_layout (bound->row);
+      show_customer (self, bound->row, bound->customer);
+    }
+  gtk_widget_queue_resize (GTK_WIDGET (self->list_view));
 }
 
 /* design 5: the table shows the columns @width holds at their natural
  * widths, dropping them in drop_order, rather than squeezing each to a
  * few letters and an ellipsis or hiding the last ones off the edge. A
- * narrow window shows the compact columns alone. */
-static void
+ * narrow window shows the compact columns alone. Returns whether the
+ * columns shown changed. */
+static gboolean
 fit_columns (VigilPortfolioView *self,
              int                 width)
 {
+  gboolean was[G_N_ELEMENTS (columns)];
+  gboolean changed = FALSE;
+
   self->fitted_width = width;
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    set_column_visible (self, find_column (self, columns[i].id), !self->compact || columns[i].compact);
+    {
+      was[i] = self->layout->columns[i].shown;
+      self->layout->columns[i].shown = !self->compact || columns[i].compact;
+    }
   for (guint i = 0; !self->compact && i < G_N_ELEMENTS (drop_order) && natural_table_width (self) > width; i++)
-    set_column_visible (self, find_column (self, drop_order[i]), FALSE);
+    self->layout->columns[find_column (drop_order[i])].shown = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    changed |= was[i] != self->layout->columns[i].shown;
+  return changed;
 }
 
 static const Column *get_sort (VigilPortfolioView *self,
@@ -1037,10 +999,7 @@ scroll_to_top (VigilPortfolioView *self)
 {
   if (self->filtered == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
     return;
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      gtk_widget_activate_action (child, "list.scroll-to-item", "u", 0);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
 }
 
 static void selection_changed_cb (VigilPortfolioView *self);
@@ -1057,7 +1016,7 @@ update_list (VigilPortfolioView *self,
              GtkFilterChange     change,
              const char         *kept_key)
 {
-  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->column_view));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
   g_autoptr(VigilCustomer) selected = NULL;
   guint position;
 
@@ -1226,16 +1185,6 @@ portfolio_loaded_cb (VigilPortfolioView *self)
     filters_changed_cb (self);
 }
 
-/* The list sorted again; a new order starts at its top. */
-static void
-sort_changed_cb (VigilPortfolioView *self)
-{
-  /* A click chose it: the column titles say which. */
-  if (!self->sorting)
-    self->sort_column = NULL;
-  update_list (self, TRUE, GTK_FILTER_CHANGE_DIFFERENT, NULL);
-}
-
 static void
 activate_cb (VigilPortfolioView *self,
              guint               position)
@@ -1247,6 +1196,58 @@ activate_cb (VigilPortfolioView *self,
 }
 
 /* Sizes -------------------------------------------------------------------- */
+
+/* The header over the rows: in height one above the other, in width the
+ * wider. */
+static void
+measure_table (GtkWidget      *table,
+               GtkOrientation  orientation,
+               int             for_size,
+               int            *minimum,
+               int            *natural,
+               int            *minimum_baseline,
+               int            *natural_baseline)
+{
+  *minimum = *natural = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (table); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int least, wanted;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+      gtk_widget_measure (child, orientation, for_size, &least, &wanted, NULL, NULL);
+      if (orientation == GTK_ORIENTATION_VERTICAL)
+        {
+          *minimum += least;
+          *natural += wanted;
+        }
+      else
+        {
+          *minimum = MAX (*minimum, least);
+          *natural = MAX (*natural, wanted);
+        }
+    }
+}
+
+/* The rows first, then the header over them: it places its buttons where
+ * the rows' cells are, which the list knows once it is laid out. */
+static void
+allocate_table (GtkWidget *table,
+                int        width,
+                int        height,
+                int        baseline)
+{
+  GtkWidget *header = gtk_widget_get_first_child (table);
+  GtkWidget *rows = gtk_widget_get_next_sibling (header);
+  int header_height = 0;
+
+  gtk_widget_measure (header, GTK_ORIENTATION_VERTICAL, width, &header_height, NULL, NULL, NULL);
+  gtk_widget_allocate (rows, width, MAX (height - header_height, 0), -1,
+                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, header_height)));
+  vigil_table_header_follow_rows (VIGIL_TABLE_HEADER (header));
+  gtk_widget_allocate (header, width, header_height, -1, NULL);
+}
 
 static GtkSizeRequestMode
 vigil_portfolio_view_get_request_mode (GtkWidget *widget)
@@ -1271,8 +1272,8 @@ vigil_portfolio_view_measure (GtkWidget      *widget,
     gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
 }
 
-/* The columns are chosen for the width the table is given, before it
- * is laid out in it: no frame shows the table squeezed. */
+/* The columns are measured and chosen for the width the table is given,
+ * before it is laid out in it: no frame shows the table squeezed. */
 static void
 vigil_portfolio_view_size_allocate (GtkWidget *widget,
                                     int        width,
@@ -1281,15 +1282,22 @@ vigil_portfolio_view_size_allocate (GtkWidget *widget,
 {
   VigilPortfolioView *self = VIGIL_PORTFOLIO_VIEW (widget);
   GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+  guint font_serial = pango_context_get_serial (gtk_widget_get_pango_context (GTK_WIDGET (self->list_view)));
+  gboolean remeasured = FALSE;
 
   if (child == NULL || !gtk_widget_should_layout (child))
     return;
-  /* Chosen again for a new width, and when rows built since need more
-   * room than the columns shown have. */
-  if (width != self->fitted_width ||
-      (!self->compact && natural_table_width (self) > width && can_drop_more (self)))
+  /* Measured again in a new font (a new scale, a new style). */
+  if (!self->sizes_valid || font_serial != self->font_serial)
     {
-      fit_columns (self, width);
+      measure_columns (self);
+      remeasured = TRUE;
+    }
+  /* Chosen again for a new width, or new sizes. */
+  if (width != self->fitted_width || remeasured)
+    {
+      if (fit_columns (self, width) || remeasured)
+        layout_changed (self);
       /* Measured again, as its parent must, before it is given a size. */
       gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, NULL, NULL, NULL);
       gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, NULL, NULL, NULL, NULL);
@@ -1310,8 +1318,6 @@ vigil_portfolio_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->filtered, self);
   if (self->portfolio != NULL)
     g_signal_handlers_disconnect_by_data (self->portfolio, self);
-  if (self->column_view != NULL)
-    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   g_clear_pointer (&self->bound, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), VIGIL_TYPE_PORTFOLIO_VIEW);
   g_clear_object (&self->portfolio);
@@ -1328,6 +1334,11 @@ vigil_portfolio_view_finalize (GObject *object)
   g_free (self->query);
   g_free (self->owner);
   g_free (self->segment);
+  for (guint i = 0; i < G_N_ELEMENTS (self->samples); i++)
+    g_free (self->samples[i]);
+  g_array_unref (self->sort_steps);
+  /* After the rows and the header, which read it. */
+  vigil_table_layout_free (self->layout);
 
   G_OBJECT_CLASS (vigil_portfolio_view_parent_class)->finalize (object);
 }
@@ -1360,12 +1371,13 @@ vigil_portfolio_view_class_init (VigilPortfolioViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-portfolio-view.ui");
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, active_button);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, churned_button);
-  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, list_view);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, owner_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, search_bar);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, segment_dropdown);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, table_box);
   gtk_widget_class_bind_template_child (widget_class, VigilPortfolioView, tier_dropdown);
 }
 
@@ -1373,11 +1385,14 @@ static void
 vigil_portfolio_view_init (VigilPortfolioView *self)
 {
   g_autoptr(GtkStringList) tiers = NULL;
+  g_autoptr(GtkListItemFactory) factory = NULL;
 
   self->tier = VIGIL_TIER_NONE;
   self->book = VIGIL_BOOK_ACTIVE;
   self->fitted_width = -1;
-  self->bound = g_hash_table_new_full (NULL, NULL, NULL, bound_cells_free);
+  self->bound = g_hash_table_new_full (NULL, NULL, NULL, bound_row_free);
+  self->layout = vigil_table_layout_new (G_N_ELEMENTS (columns));
+  self->sort_steps = g_array_new (FALSE, FALSE, sizeof (SortStep));
   /* Laid out by its own size_allocate, which picks the columns first. */
   gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1386,14 +1401,24 @@ vigil_portfolio_view_init (VigilPortfolioView *self)
                                                   NULL });
   gtk_drop_down_set_model (self->tier_dropdown, G_LIST_MODEL (tiers));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  self->header = VIGIL_TABLE_HEADER (vigil_table_header_new (self->layout));
+  gtk_box_prepend (self->table_box, GTK_WIDGET (self->header));
   add_columns (self);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  vigil_table_header_set_rows (self->header, GTK_WIDGET (self->list_view));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self->table_box),
+                                 gtk_custom_layout_new (NULL, measure_table, allocate_table));
 
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
   g_signal_connect_swapped (self->churned_button, "toggled", G_CALLBACK (book_toggled_cb), self);
   g_signal_connect_swapped (self->tier_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->owner_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
   g_signal_connect_swapped (self->segment_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);
-  g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (activate_cb), self);
+  g_signal_connect_swapped (self->list_view, "activate", G_CALLBACK (activate_cb), self);
 }
 
 /* The order the table starts in, and a view without a sort keeps. */
@@ -1420,7 +1445,7 @@ vigil_portfolio_view_get_selected (VigilPortfolioView *self)
 
   g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
 
-  model = gtk_column_view_get_model (self->column_view);
+  model = gtk_list_view_get_model (self->list_view);
   return model != NULL ? gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model)) : NULL;
 }
 
@@ -1439,17 +1464,48 @@ vigil_portfolio_view_set_portfolio (VigilPortfolioView *self,
   vigil_filter_list_set_sort (self->filtered, sort_customers, self);
   selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   g_signal_connect_object (selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (queue_summary), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
-                           G_CALLBACK (sort_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (portfolio, "loaded", G_CALLBACK (portfolio_loaded_cb), self, G_CONNECT_SWAPPED);
 
   sort_default (self);
   update_summary (self);
+}
+
+/**
+ * _vigil_portfolio_view_dup_tooltip_at:
+ * @row: a row of the table
+ * @x: across @row
+ *
+ * Returns: (nullable): the customer's id over the name, the reasons of its
+ *   churn risk over the risk, else %NULL
+ */
+char *
+_vigil_portfolio_view_dup_tooltip_at (VigilPortfolioView *self,
+                                      GtkWidget          *row,
+                                      int                 x)
+{
+  VigilCustomer *customer;
+  int column;
+  char *text = NULL;
+
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), NULL);
+  g_return_val_if_fail (VIGIL_IS_TABLE_ROW (row), NULL);
+
+  customer = vigil_table_row_get_customer (VIGIL_TABLE_ROW (row));
+  column = vigil_table_layout_column_at (self->layout, x);
+  if (customer == NULL || column < 0)
+    return NULL;
+  if (columns[column].text_of == text_name)
+    text = g_strdup (vigil_customer_get_id (customer));
+  else if (columns[column].text_of == text_risk)
+    text = g_strjoinv ("\n", (char **) vigil_customer_get_churn_factors (customer));
+  if (text != NULL && *text == '\0')
+    g_clear_pointer (&text, g_free);
+  return text;
 }
 
 /* Returns: (transfer none): the search bar, for the window's button */
@@ -1469,7 +1525,7 @@ vigil_portfolio_view_set_compact (VigilPortfolioView *self,
   g_return_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self));
 
   self->compact = compact;
-  gtk_column_view_column_set_fixed_width (find_column (self, "name"), compact ? NAME_WIDTH_COMPACT : NAME_WIDTH);
+  self->sizes_valid = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->owner_dropdown), !compact);
   gtk_widget_set_visible (GTK_WIDGET (self->segment_dropdown), !compact);
   self->fitted_width = -1;
@@ -1496,34 +1552,20 @@ vigil_portfolio_view_sort_by (VigilPortfolioView *self,
                               const char         *column_id,
                               GtkSortType         direction)
 {
-  GtkColumnViewColumn *column;
-  const Column *entry;
-  const Column *current;
-  GtkSortType current_direction;
+  int column;
+  SortStep step;
 
   g_return_val_if_fail (VIGIL_IS_PORTFOLIO_VIEW (self), FALSE);
 
-  if (!(column = find_column (self, column_id)))
+  if ((column = find_column (column_id)) < 0)
     return FALSE;
-  entry = g_object_get_data (G_OBJECT (column), "vigil-column");
-  current = get_sort (self, &current_direction);
-  self->sorting = TRUE;
-  /* GTK 4.8 leaves the arrow on the column sorted by before when a
-   * program sorts by another (a click clears it): cleared first, with
-   * the list and the view not told, so that the rows are sorted and
-   * rebound once, not first back into the store's order (design 7). */
-  if (current != NULL && current != entry)
-    {
-      GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
-
-      g_signal_handlers_block_matched (sorter, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-      gtk_column_view_sort_by_column (self->column_view, NULL, direction);
-      g_signal_handlers_unblock_matched (sorter, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-    }
-  gtk_column_view_sort_by_column (self->column_view, column, direction);
-  self->sorting = FALSE;
-  self->sort_column = entry;
-  self->sort_direction = direction;
+  /* One column, as a view says, without the clicks before. */
+  step.column = &columns[column];
+  step.reversed = direction == GTK_SORT_DESCENDING;
+  g_array_set_size (self->sort_steps, 0);
+  g_array_append_val (self->sort_steps, step);
+  show_sort (self);
+  update_list (self, TRUE, GTK_FILTER_CHANGE_DIFFERENT, NULL);
   return TRUE;
 }
 
@@ -1545,61 +1587,18 @@ vigil_portfolio_view_set_search (VigilPortfolioView *self,
   search_changed_cb (self);
 }
 
-/* A widget below @root whose CSS name is @name, depth first. */
-static GtkWidget *
-find_css_name (GtkWidget  *root,
-               const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_css_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_css_name (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The column the table is sorted by and its direction. GTK 4.8 does not
- * say (gtk_column_view_sorter_get_primary_sort_column() is 4.10); each
- * column's title in the header, in column order, shows it on its
- * sort-indicator with the style classes themes draw it by: ascending,
- * descending or unsorted. */
+/* The column the table is sorted by first, and its direction. */
 static const Column *
 get_sort (VigilPortfolioView *self,
           GtkSortType        *out_direction)
 {
-  GtkWidget *header = find_css_name (GTK_WIDGET (self->column_view), "header");
-  GListModel *list = gtk_column_view_get_columns (self->column_view);
-  guint i = 0;
+  const SortStep *first;
 
-  /* Sorted by the program: as it said. A click updates every title. */
-  if (self->sort_column != NULL)
-    {
-      *out_direction = self->sort_direction;
-      return self->sort_column;
-    }
-
-  for (GtkWidget *title = header != NULL ? gtk_widget_get_first_child (header) : NULL;
-       title != NULL && i < g_list_model_get_n_items (list);
-       title = gtk_widget_get_next_sibling (title), i++)
-    {
-      GtkWidget *indicator = find_css_name (title, "sort-indicator");
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (list, i);
-
-      if (indicator == NULL)
-        continue;
-      if (gtk_widget_has_css_class (indicator, "ascending") || gtk_widget_has_css_class (indicator, "descending"))
-        {
-          *out_direction = gtk_widget_has_css_class (indicator, "descending") ? GTK_SORT_DESCENDING
-                                                                              : GTK_SORT_ASCENDING;
-          return g_object_get_data (G_OBJECT (column), "vigil-column");
-        }
-    }
-  return NULL;
+  if (self->sort_steps->len == 0)
+    return NULL;
+  first = &g_array_index (self->sort_steps, SortStep, 0);
+  *out_direction = first->reversed ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING;
+  return first->column;
 }
 
 /**
@@ -1656,7 +1655,7 @@ vigil_portfolio_view_apply_view (VigilPortfolioView *self,
   g_return_if_fail (view != NULL);
 
   /* Sorted first, while the table shows what it has laid out: its new
-   * order starts at the top (sort_changed_cb). */
+   * order starts at the top (update_list()). */
   if (view->sort == NULL ||
       !vigil_portfolio_view_sort_by (self, view->sort,
                                      vigil_view_get_descending (view) ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING))

@@ -41,4 +41,10 @@ void          vigil_portfolio_view_apply_view     (VigilPortfolioView *self,
                                                    const VigilView    *view);
 VigilCustomer *vigil_portfolio_view_get_selected  (VigilPortfolioView *self);
 
+/* What the table's @row says at @x when the pointer rests there (for the
+ * row's ::query-tooltip, and the tests). */
+char               *_vigil_portfolio_view_dup_tooltip_at  (VigilPortfolioView *self,
+                                                           GtkWidget          *row,
+                                                           int                 x);
+
 G_END_DECLS

@@ -172,47 +172,43 @@ count_triggers (GPtrArray *triggers)
   return counts;
 }
 
-/* The customers' recent health, walked beside the book's rows: both are
+/* The customers' sparklines, walked beside the book's rows: both are
  * in customer id order. */
 typedef struct
 {
-  GArray *points;  /* of VigilCustomerHealthPoint */
+  GArray *sparklines;  /* of VigilSparkline */
   guint   next;
 } RecentHealth;
 
-/* Moves @recent on to @customer_id's points; returns them and their
- * number in @out_n. */
-static const VigilCustomerHealthPoint *
+/* Moves @recent on past @customer_id; returns its sparkline, or NULL
+ * when it has no recent health. */
+static const VigilSparkline *
 recent_health_of (RecentHealth *recent,
-                  gint64        customer_id,
-                  guint        *out_n)
+                  gint64        customer_id)
 {
-  const VigilCustomerHealthPoint *points = (const VigilCustomerHealthPoint *) recent->points->data;
-  guint first;
+  const VigilSparkline *sparklines = (const VigilSparkline *) recent->sparklines->data;
 
-  while (recent->next < recent->points->len && points[recent->next].customer_id < customer_id)
+  while (recent->next < recent->sparklines->len && sparklines[recent->next].customer_id < customer_id)
     recent->next++;
-  first = recent->next;
-  while (recent->next < recent->points->len && points[recent->next].customer_id == customer_id)
-    recent->next++;
-  *out_n = recent->next - first;
-  return points + first;
+  if (recent->next < recent->sparklines->len && sparklines[recent->next].customer_id == customer_id)
+    return &sparklines[recent->next++];
+  return NULL;
 }
 
-/* Moves @recent on to the first point of @customer_id or after, by
- * halving: a part of the book starts far into the points. */
+/* Moves @recent on to the sparkline of @customer_id or after, by
+ * halving: a part of the book starts far into them. */
 static void
 recent_health_seek (RecentHealth *recent,
                     gint64        customer_id)
 {
-  const VigilCustomerHealthPoint *points = (const VigilCustomerHealthPoint *) recent->points->data;
-  guint low = recent->next, high = recent->points->len;
+  const VigilSparkline *sparklines = (const VigilSparkline *) recent->sparklines->data;
+  guint low = recent->next, high = recent->sparklines->len;
 
   while (low < high)
     {
       guint middle = low + (high - low) / 2;
 
-      if (points[middle].customer_id < customer_id)
+      if (sparklines[middle].customer_id < customer_id)
         low = middle + 1;
       else
         high = middle;
@@ -230,13 +226,11 @@ make_customer_data (VigilPortfolioRow *row,
 {
   double risk = vigil_churn_risk_of (churn, row, NULL);
   gint64 id = row->customer_id;
-  const VigilCustomerHealthPoint *points;
-  guint n_points;
 
-  points = recent_health_of (recent, id, &n_points);
   return vigil_customer_data_new (row, risk, churn,
                                   GPOINTER_TO_UINT (g_hash_table_lookup (trigger_counts, &id)),
-                                  points, n_points, g_hash_table_lookup (touch_texts, &id), shared_keys);
+                                  recent_health_of (recent, id), g_hash_table_lookup (touch_texts, &id),
+                                  shared_keys);
 }
 
 static int
@@ -279,7 +273,7 @@ typedef struct
   GPtrArray       *sources;
   GHashTable      *touch_texts;
   VigilChurnModel *churn;
-  GArray          *recent;    /* of VigilCustomerHealthPoint */
+  GArray          *recent;    /* of VigilSparkline */
   GError          *error;
 } SideReads;
 
@@ -307,12 +301,12 @@ read_beside_rows (gpointer data)
    * back from the book's latest observation. An empty book has none:
    * every sparkline is empty, and the span must not reach below the
    * first representable second. */
-  if (!(store = vigil_store_open (side->db_path, &side->error)) ||
+  if (!(store = vigil_store_open_for_book_read (side->db_path, &side->error)) ||
       !vigil_store_get_latest_time (store, &latest_time, &side->error) ||
-      !(side->recent = vigil_store_list_recent_health_points (store,
-                                                              latest_time != G_MININT64 ? latest_time - SPARKLINE_SPAN_S
-                                                                                        : G_MAXINT64,
-                                                              &side->error)) ||
+      !(side->recent = vigil_store_list_sparklines (store,
+                                                    latest_time != G_MININT64 ? latest_time - SPARKLINE_SPAN_S
+                                                                              : G_MAXINT64,
+                                                    &side->error)) ||
       !(side->scorecard = vigil_store_load_scorecard (store, &side->error)) ||
       !(side->triggers = vigil_store_list_triggers (store, now, &side->error)) ||
       !(side->sources = vigil_store_list_sources (store, &side->error)) ||

@@ -4,13 +4,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A line of text in a table cell. Unlike a GtkLabel it is as wide as its
- * column's widest expected text (a width in characters, or a sample such
- * as "8,888,888"), not as its own text, so setting the text lays nothing
- * out: the text is shaped when the cell is drawn, and only cells on
- * screen are. GTK 4.8 keeps about two hundred rows of a list built and
- * binds them all again at each sort and keystroke; with labels, each of
- * those binds shaped its text and measured the whole table again.
+ * A line of text in a table cell, drawn by the row that holds it
+ * (vigil-table-row.c). A column is as wide as its widest expected
+ * text (a width in characters, or a sample such as "8,888,888"), not as
+ * the text a row shows, so showing a text lays nothing out: it is shaped
+ * when the row is drawn, and only rows on screen are. GTK 4.8 keeps about
+ * two hundred rows of a list built and binds them all again at each sort
+ * and keystroke; with labels, each of those binds shaped its text and
+ * measured the whole table again.
  */
 
 #define G_LOG_DOMAIN "vigil-text-cell"
@@ -21,35 +22,16 @@
 
 #include "vigil-text-cell.h"
 
-struct _VigilTextCell
-{
-  GtkWidget   parent_instance;
-
-  char       *text;
-  char       *sample;
-  float       xalign;
-  int         width_chars;
-  gboolean    numeric;
-
-  /* The sizes, for the font they were measured with. */
-  int         minimum_width;
-  int         natural_width;
-  int         line_height;
-  int         baseline;
-  guint       sizes_serial;
-};
-
-G_DEFINE_FINAL_TYPE (VigilTextCell, vigil_text_cell, GTK_TYPE_WIDGET)
-
 static PangoLayout *
-create_layout (VigilTextCell *self,
-               const char    *text)
+create_layout (GtkWidget  *widget,
+               const char *text,
+               gboolean    numeric)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
 
   /* Figures in columns line up: tabular digits, as .numeric asks of a
    * label (CSS font features reach labels only). */
-  if (self->numeric)
+  if (numeric)
     {
       PangoAttrList *attrs = pango_attr_list_new ();
 
@@ -115,15 +97,17 @@ measure_font (PangoContext *context,
 }
 
 static int
-measure_sample (VigilTextCell *self,
-                const char    *font)
+measure_sample (GtkWidget  *widget,
+                const char *font,
+                gboolean    numeric,
+                const char *sample)
 {
-  g_autofree char *key = g_strdup_printf ("%s\x1f%d\x1f%s", font, self->numeric, self->sample);
+  g_autofree char *key = g_strdup_printf ("%s\x1f%d\x1f%s", font, numeric, sample);
   int *width = g_hash_table_lookup (get_cache (), key);
 
   if (width == NULL)
     {
-      g_autoptr(PangoLayout) layout = create_layout (self, self->sample);
+      g_autoptr(PangoLayout) layout = create_layout (widget, sample, numeric);
 
       width = g_new (int, 1);
       pango_layout_get_pixel_size (layout, width, NULL);
@@ -132,63 +116,42 @@ measure_sample (VigilTextCell *self,
   return *width;
 }
 
-/* The sizes for the cell's current font, worked out again only when
- * its font changes. */
-static void
-update_sizes (VigilTextCell *self)
+/**
+ * vigil_text_cell_measure:
+ * @widget: the widget that draws the text, for its font
+ * @numeric: figures: tabular digits, and never narrower than @sample
+ * @width_chars: the widest expected text in characters, or 0
+ * @sample: (nullable): the widest expected text; lines of it are
+ *   candidates, the widest counts
+ *
+ * The size of a cell of text in @widget's current font: fonts and
+ * samples are measured once each, not once per row.
+ */
+void
+vigil_text_cell_measure (GtkWidget         *widget,
+                         gboolean           numeric,
+                         int                width_chars,
+                         const char        *sample,
+                         VigilTextCellSize *size)
 {
-  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
-  guint serial = pango_context_get_serial (context);
-  g_autofree char *font = NULL;
-  const FontSizes *sizes;
-  int width;
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  g_autofree char *font = font_key (context);
+  const FontSizes *sizes = measure_font (context, font);
+  int width = PANGO_PIXELS_CEIL (sizes->char_width * MAX (width_chars, 0));
 
-  if (self->sizes_serial == serial && self->natural_width > 0)
-    return;
-
-  font = font_key (context);
-  sizes = measure_font (context, font);
-  width = PANGO_PIXELS_CEIL (sizes->char_width * self->width_chars);
-  if (self->sample != NULL)
-    width = MAX (width, measure_sample (self, font));
-
-  self->natural_width = MAX (width, 1);
+  if (sample != NULL)
+    width = MAX (width, measure_sample (widget, font, numeric, sample));
+  size->natural = MAX (width, 1);
   /* Names may shrink to a few letters and an ellipsis; figures are
    * never cut. */
-  self->minimum_width = self->numeric ? self->natural_width
-                                      : MIN (self->natural_width, PANGO_PIXELS_CEIL (sizes->char_width * 4));
-  self->line_height = sizes->line_height;
-  self->baseline = sizes->baseline;
-  self->sizes_serial = serial;
+  size->minimum = numeric ? size->natural : MIN (size->natural, PANGO_PIXELS_CEIL (sizes->char_width * 4));
+  size->line_height = sizes->line_height;
 }
 
-static void
-vigil_text_cell_measure (GtkWidget      *widget,
-                         GtkOrientation  orientation,
-                         int             for_size,
-                         int            *minimum,
-                         int            *natural,
-                         int            *minimum_baseline,
-                         int            *natural_baseline)
-{
-  VigilTextCell *self = VIGIL_TEXT_CELL (widget);
-
-  update_sizes (self);
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = self->minimum_width;
-      *natural = self->natural_width;
-    }
-  else
-    {
-      *minimum = *natural = self->line_height;
-      *minimum_baseline = *natural_baseline = self->baseline;
-    }
-}
-
-static void
-get_color (GtkWidget *widget,
-           GdkRGBA   *color)
+/* The widget's text colour, as CSS gives it (a selected row's too). */
+void
+vigil_text_cell_get_color (GtkWidget *widget,
+                           GdkRGBA   *color)
 {
 #if GTK_CHECK_VERSION (4, 10, 0)
   gtk_widget_get_color (widget, color);
@@ -197,19 +160,28 @@ get_color (GtkWidget *widget,
 #endif
 }
 
-static void
-vigil_text_cell_snapshot (GtkWidget   *widget,
-                          GtkSnapshot *snapshot)
+/**
+ * vigil_text_cell_draw:
+ * @text: (nullable): plain text, never markup
+ * @xalign: 0 for the start of @area, 1 for its end (mirrored right to left)
+ * @area: the cell's room for text, in @widget's coordinates
+ *
+ * Draws @text on one line in @area, centred across it.
+ */
+void
+vigil_text_cell_draw (GtkWidget             *widget,
+                      GtkSnapshot           *snapshot,
+                      const char            *text,
+                      gboolean               numeric,
+                      float                  xalign,
+                      const graphene_rect_t *area,
+                      const GdkRGBA         *color)
 {
-  VigilTextCell *self = VIGIL_TEXT_CELL (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width = (int) area->size.width;
   g_autoptr(PangoLayout) layout = NULL;
-  float xalign = self->xalign;
   int text_width, text_height;
-  GdkRGBA color;
 
-  if (self->text == NULL || *self->text == '\0' || width <= 0)
+  if (text == NULL || *text == '\0' || width <= 0)
     return;
 
   if (gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL)
@@ -218,7 +190,7 @@ vigil_text_cell_snapshot (GtkWidget   *widget,
   /* Placed by its own width, as a label places it, whatever the
    * direction of the text (a name in Arabic starts where the column
    * does); only a text too long for the cell is cut. */
-  layout = create_layout (self, self->text);
+  layout = create_layout (widget, text, numeric);
   pango_layout_get_pixel_size (layout, &text_width, &text_height);
   if (text_width > width)
     {
@@ -226,90 +198,11 @@ vigil_text_cell_snapshot (GtkWidget   *widget,
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       pango_layout_get_pixel_size (layout, &text_width, &text_height);
     }
-  get_color (widget, &color);
 
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (floorf ((width - text_width) * xalign),
-                                                          floorf ((height - text_height) / 2.0f)));
-  gtk_snapshot_append_layout (snapshot, layout, &color);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (area->origin.x + floorf ((width - text_width) * xalign),
+                                                area->origin.y + floorf ((area->size.height - text_height) / 2.0f)));
+  gtk_snapshot_append_layout (snapshot, layout, color);
   gtk_snapshot_restore (snapshot);
-}
-
-static void
-vigil_text_cell_finalize (GObject *object)
-{
-  VigilTextCell *self = (VigilTextCell *) object;
-
-  g_clear_pointer (&self->text, g_free);
-  g_clear_pointer (&self->sample, g_free);
-
-  G_OBJECT_CLASS (vigil_text_cell_parent_class)->finalize (object);
-}
-
-static void
-vigil_text_cell_class_init (VigilTextCellClass *klass)
-{
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  G_OBJECT_CLASS (klass)->finalize = vigil_text_cell_finalize;
-  widget_class->measure = vigil_text_cell_measure;
-  widget_class->snapshot = vigil_text_cell_snapshot;
-  /* Styled as a label is, .numeric and .dim-label included. */
-  gtk_widget_class_set_css_name (widget_class, "label");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LABEL);
-}
-
-static void
-vigil_text_cell_init (VigilTextCell *self)
-{
-}
-
-/**
- * vigil_text_cell_new:
- * @xalign: 0 for the start of the cell, 1 for its end
- * @numeric: figures: tabular digits, and never narrower than @sample
- * @width_chars: the widest expected text in characters, or 0
- * @sample: (nullable): the widest expected text, for figures; lines
- *   of it are candidates, the widest counts
- */
-GtkWidget *
-vigil_text_cell_new (float       xalign,
-                     gboolean    numeric,
-                     int         width_chars,
-                     const char *sample)
-{
-  VigilTextCell *self = g_object_new (VIGIL_TYPE_TEXT_CELL, NULL);
-
-  self->xalign = CLAMP (xalign, 0, 1);
-  self->numeric = numeric;
-  self->width_chars = MAX (width_chars, 0);
-  self->sample = g_strdup (sample);
-  return GTK_WIDGET (self);
-}
-
-/**
- * vigil_text_cell_set_text:
- * @text: (nullable): plain text, never markup
- */
-void
-vigil_text_cell_set_text (VigilTextCell *self,
-                          const char    *text)
-{
-  g_return_if_fail (VIGIL_IS_TEXT_CELL (self));
-
-  if (g_strcmp0 (self->text, text) == 0)
-    return;
-  g_free (self->text);
-  self->text = g_strdup (text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  text != NULL ? text : "", -1);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-/* Returns: (nullable): the text shown */
-const char *
-vigil_text_cell_get_text (VigilTextCell *self)
-{
-  g_return_val_if_fail (VIGIL_IS_TEXT_CELL (self), NULL);
-  return self->text;
 }

@@ -11,16 +11,27 @@
 
 G_BEGIN_DECLS
 
-#define VIGIL_TYPE_TEXT_CELL (vigil_text_cell_get_type ())
+/* How wide a column of text is, and how tall its line. */
+typedef struct
+{
+  int minimum;      /* pixels: names may shrink to a few letters, figures never */
+  int natural;      /* pixels: the widest expected text */
+  int line_height;  /* pixels */
+} VigilTextCellSize;
 
-G_DECLARE_FINAL_TYPE (VigilTextCell, vigil_text_cell, VIGIL, TEXT_CELL, GtkWidget)
-
-GtkWidget  *vigil_text_cell_new      (float          xalign,
-                                      gboolean       numeric,
-                                      int            width_chars,
-                                      const char    *sample);
-void        vigil_text_cell_set_text (VigilTextCell *self,
-                                      const char    *text);
-const char *vigil_text_cell_get_text (VigilTextCell *self);
+void vigil_text_cell_measure (GtkWidget         *widget,
+                              gboolean           numeric,
+                              int                width_chars,
+                              const char        *sample,
+                              VigilTextCellSize *size);
+void vigil_text_cell_draw    (GtkWidget             *widget,
+                              GtkSnapshot           *snapshot,
+                              const char            *text,
+                              gboolean               numeric,
+                              float                  xalign,
+                              const graphene_rect_t *area,
+                              const GdkRGBA         *color);
+void vigil_text_cell_get_color (GtkWidget *widget,
+                                GdkRGBA   *color);
 
 G_END_DECLS

@@ -359,7 +359,7 @@ measure_scroll (GtkWidget *window,
                 double     rows_a_frame)
 {
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (table));
-  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (table)));
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (table)));
   guint n = g_list_model_get_n_items (model);
   double row_height;
   Scroll scroll;
@@ -830,7 +830,7 @@ main (int    argc,
    * four rows a frame (about 14,000 pixels a second at 60 frames). */
   if (wanted ("scroll"))
     {
-      GtkWidget *table = find_widget_of_type (GTK_WIDGET (view), GTK_TYPE_COLUMN_VIEW);
+      GtkWidget *table = find_portfolio_table (GTK_WIDGET (view));
 
       paging = measure_scroll (GTK_WIDGET (window), table, 3000, 0);
       fling = measure_scroll (GTK_WIDGET (window), table, 2000, 4);
