@@ -20,6 +20,7 @@
 #include "vigil-customer-page.h"
 #include "vigil-filter-list.h"
 #include "vigil-inbox-item.h"
+#include "vigil-inbox-list.h"
 #include "vigil-customer-section.h"
 #include "vigil-format.h"
 #include "vigil-merge-dialog.h"
@@ -3746,6 +3747,146 @@ test_window_inbox_item_update (void)
   g_assert_cmpint (vigil_inbox_item_get_tier (item), ==, VIGIL_TIER_HIGH_RISK);
 }
 
+/* One open trigger of customer @customer_id, whose MRR is @mrr. */
+static VigilTriggerRow *
+list_trigger (gint64 customer_id)
+{
+  VigilTriggerRow *row = inbox_trigger (100 + customer_id, "new", "logins fell by half");
+
+  row->customer_id = customer_id;
+  return row;
+}
+
+/* Fills @list with one entry per trigger of @triggers, each customer's
+ * MRR from @mrr (indexed by customer id), and commits it. */
+static void
+list_commit (VigilInboxList *list,
+             GPtrArray      *triggers,
+             const double   *mrr)
+{
+  for (guint i = 0; i < triggers->len; i++)
+    {
+      VigilTriggerRow *trigger = triggers->pdata[i];
+      VigilInboxEntry *entry = g_new0 (VigilInboxEntry, 1);
+      g_autofree char *name = g_strdup_printf ("Customer %" G_GINT64_FORMAT, trigger->customer_id);
+
+      vigil_inbox_stake_init (&entry->stake, trigger->customer_id);
+      entry->stake.mrr = mrr[trigger->customer_id];
+      entry->stake.churn_risk = 0.5;
+      entry->triggers = g_ptr_array_new ();
+      g_ptr_array_add (entry->triggers, trigger);
+      vigil_inbox_list_add_entry (list, entry, name, VIGIL_TIER_AT_RISK);
+    }
+  vigil_inbox_list_commit (list, triggers);
+}
+
+typedef struct
+{
+  guint position, removed, added, n_calls;
+} ItemsChanged;
+
+static void
+items_changed_cb (GListModel   *model,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  ItemsChanged *changed)
+{
+  *changed = (ItemsChanged) { position, removed, added, changed->n_calls + 1 };
+}
+
+/* design 5, 7: the inbox's list puts its customers in the order of
+ * vigil_inbox_rank whatever order they came in, makes an item when asked
+ * and keeps it while its customer is listed (updated to the new
+ * triggers), and says only which positions changed: none when a reload
+ * lists the same customers in the same order, one when a customer in the
+ * middle leaves. */
+static void
+test_window_inbox_list (void)
+{
+  g_autoptr(VigilInboxList) list = vigil_inbox_list_new ();
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  g_autoptr(GPtrArray) fewer = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
+  g_autoptr(VigilInboxItem) kept = NULL;
+  g_autoptr(VigilInboxItem) asked_again = NULL;
+  double mrr[10];
+  ItemsChanged changed = { 0 };
+  guint position;
+
+  /* Customers 1 to 9, MRR 100 to 900, listed in their store order. */
+  for (gint64 id = 1; id <= 9; id++)
+    {
+      mrr[id] = 100.0 * (double) id;
+      g_ptr_array_add (first, list_trigger (id));
+      g_ptr_array_add (again, list_trigger (id));
+      if (id != 5)
+        g_ptr_array_add (fewer, list_trigger (id));
+    }
+  g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &changed);
+  list_commit (list, first, mrr);
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 9);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 9);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == VIGIL_TYPE_INBOX_ITEM);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 9));
+  /* The most at stake first: customer 9 ... customer 1. */
+  for (guint i = 0; i < 9; i++)
+    {
+      g_autoptr(VigilInboxItem) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_cmpint (vigil_inbox_item_get_customer_id (item), ==, 9 - (gint64) i);
+      g_assert_cmpuint (vigil_inbox_item_get_triggers (item)->len, ==, 1);
+      g_assert_true (vigil_inbox_item_get_triggers (item)->pdata[0] == first->pdata[8 - i]);
+    }
+  kept = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  asked_again = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  g_assert_true (kept == asked_again);
+  g_assert_cmpstr (vigil_inbox_item_get_name (kept), ==, "Customer 7");
+
+  /* Read again, the same customers in the same order: nothing moves, and
+   * the item shows the new list's trigger. */
+  list_commit (list, again, mrr);
+  g_assert_cmpuint (changed.n_calls, ==, 1);
+  g_clear_object (&asked_again);
+  asked_again = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  g_assert_true (kept == asked_again);
+  g_assert_true (vigil_inbox_item_get_triggers (kept)->pdata[0] == again->pdata[6]);
+
+  /* Customer 5 (fifth of nine) leaves: one position removed there. */
+  list_commit (list, fewer, mrr);
+  g_assert_cmpuint (changed.n_calls, ==, 2);
+  g_assert_cmpuint (changed.position, ==, 4);
+  g_assert_cmpuint (changed.removed, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 8);
+  g_assert_false (vigil_inbox_list_find (list, 5, NULL));
+  g_assert_true (vigil_inbox_list_find (list, 4, &position));
+  g_assert_cmpuint (position, ==, 4);
+  g_clear_object (&asked_again);
+  asked_again = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  g_assert_true (kept == asked_again);
+  g_assert_true (vigil_inbox_item_get_triggers (kept)->pdata[0] == fewer->pdata[5]);
+
+  /* Customer 1 now has the most at stake: it moves to the top. */
+  mrr[1] = 10000;
+  g_ptr_array_set_size (again, 0);
+  for (gint64 id = 1; id <= 9; id++)
+    if (id != 5)
+      g_ptr_array_add (again, list_trigger (id));
+  list_commit (list, again, mrr);
+  g_assert_cmpuint (changed.n_calls, ==, 3);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 8);
+  g_assert_cmpuint (changed.added, ==, 8);
+  g_assert_true (vigil_inbox_list_find (list, 1, &position));
+  g_assert_cmpuint (position, ==, 0);
+
+  vigil_inbox_list_clear (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 8);
+}
+
 /* The inbox lists one row per customer with all its open triggers, every
  * one of them reachable (no cap: 300 customers, 600 triggers), ranked by
  * MRR at stake; Acknowledge and Done look different; Done on the last
@@ -3945,6 +4086,104 @@ test_window_inbox_fills (void)
   inbox_book_clear (&book);
 }
 
+/* The details line of @item's row: "MRR 1,200 · churn risk …" (NULL
+ * while the row waits, empty, or has none). */
+static const char *
+inbox_row_details (InboxBook *book,
+                   VigilInboxItem *item)
+{
+  g_autofree char *row_name = g_strdup_printf ("customer-%" G_GINT64_FORMAT, vigil_inbox_item_get_customer_id (item));
+  GtkWidget *row = find_named (GTK_WIDGET (book->page), row_name);
+
+  for (GtkWidget *w = row; w != NULL; w = gtk_widget_get_first_child (w))
+    for (GtkWidget *child = gtk_widget_get_first_child (w); child != NULL; child = gtk_widget_get_next_sibling (child))
+      for (GtkWidget *label = gtk_widget_get_first_child (child); label != NULL; label = gtk_widget_get_next_sibling (label))
+        if (GTK_IS_LABEL (label) && gtk_widget_get_visible (label) &&
+            g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), "MRR "))
+          return gtk_label_get_text (GTK_LABEL (label));
+  return NULL;
+}
+
+static gboolean
+details_start_with (gpointer data)
+{
+  gpointer *args = data;
+
+  return inbox_row_details (args[0], args[1]) != NULL && g_str_has_prefix (inbox_row_details (args[0], args[1]), args[2]);
+}
+
+/* design 7: a reload that changes what every row shows (a new MRR for
+ * every customer, as a poll brings) redraws at once the rows on screen;
+ * a row the list keeps off screen shows what it showed until it is
+ * filled again, a few a frame, and then shows the new figures. */
+static void
+test_window_inbox_refills (void)
+{
+  InboxBook book = { 0 };
+  g_autoptr(GString) csv = g_string_new ("id,name,mrr,seats,seats_used,last_active,api_calls_7d,observed_at\r\n");
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_new = NULL, *later_old = NULL, *later_new = NULL;
+  gint64 t = g_get_real_time () / G_USEC_PER_SEC - 1800;
+  VigilInboxItem *first, *later;
+  GListModel *inbox;
+  guint counts[2] = { 0, 1 };
+  gpointer args[3];
+
+  inbox_book_init (&book);
+  inbox = vigil_triggers_page_get_model (book.page);
+  first = inbox_item (inbox, 0);
+  later = inbox_item (inbox, 150);
+  g_assert_cmpstr (vigil_inbox_item_get_name (first), ==, "Customer 299");
+  g_assert_cmpstr (vigil_inbox_item_get_name (later), ==, "Customer 149");
+  {
+    g_autofree char *money = vigil_format_money (15000);
+
+    later_old = g_strdup_printf ("MRR %s", money);
+  }
+  args[0] = &book;
+  args[1] = later;
+  args[2] = later_old;
+  g_assert_true (wait_for (details_start_with, args));
+
+  /* Every customer's MRR up by 7, in the same order. */
+  for (int i = 0; i < INBOX_CUSTOMERS; i++)
+    g_string_append_printf (csv, "c%03d,Customer %03d,%d,10,9,%" G_GINT64_FORMAT ",100,%" G_GINT64_FORMAT "\r\n",
+                            i, i, 100 * (i + 1) + 7, t - 4 * 86400, t);
+  store = vigil_store_open (book.db, &error);
+  g_assert_no_error (error);
+  import_into (store, &book.dir, "crm", "crm2.csv", csv->str);
+  g_signal_connect (book.portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (book.portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (book.portfolio, count_loads_cb, &counts[0]);
+
+  /* No frame yet: the first row shows the new MRR, the later one the old. */
+  {
+    g_autofree char *money = vigil_format_money (30007);
+
+    first_new = g_strdup_printf ("MRR %s", money);
+  }
+  {
+    g_autofree char *money = vigil_format_money (15007);
+
+    later_new = g_strdup_printf ("MRR %s", money);
+  }
+  g_assert_true (inbox_item (inbox, 0) == first);
+  g_assert_true (inbox_item (inbox, 150) == later);
+  args[1] = first;
+  args[2] = first_new;
+  g_assert_true (details_start_with (args));
+  args[1] = later;
+  args[2] = later_old;
+  g_assert_true (details_start_with (args));
+
+  /* Filled again a few a frame, it comes to show the new MRR. */
+  args[2] = later_new;
+  g_assert_true (wait_for (details_start_with, args));
+  inbox_book_clear (&book);
+}
+
 static void
 frame_painted_cb (GdkFrameClock *clock,
                   gboolean      *painted)
@@ -3968,6 +4207,34 @@ paint_frames (GtkWindow *window,
       g_assert_true (wait_for (is_true, &painted));
     }
   g_signal_handler_disconnect (clock, handler);
+}
+
+/* How many trigger lines below @widget are shown. */
+static guint
+count_shown_lines (GtkWidget *widget)
+{
+  guint n = gtk_widget_is_visible (widget) && g_str_has_prefix (gtk_widget_get_name (widget), "trigger-") ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += count_shown_lines (child);
+  return n;
+}
+
+/* design 7: the rows filled as the inbox is shown (eight, two trigger
+ * lines each here) are what its first frame lays out anew: that frame
+ * fills no more on top of them, and each later frame three. */
+static void
+test_window_inbox_first_frame (void)
+{
+  InboxBook book = { 0 };
+
+  inbox_book_init (&book);
+  g_assert_cmpuint (count_shown_lines (GTK_WIDGET (book.page)), ==, 8 * 2);
+  paint_frames (book.window, 1);
+  g_assert_cmpuint (count_shown_lines (GTK_WIDGET (book.page)), ==, 8 * 2);
+  paint_frames (book.window, 1);
+  g_assert_cmpuint (count_shown_lines (GTK_WIDGET (book.page)), ==, 11 * 2);
+  inbox_book_clear (&book);
 }
 
 /* design 7: a hidden inbox fills none of the rows waiting for a frame,
@@ -4249,7 +4516,10 @@ main (int    argc,
   g_test_add_func ("/window/inbox", test_window_inbox);
   g_test_add_func ("/window/inbox-fills", test_window_inbox_fills);
   g_test_add_func ("/window/inbox-item-update", test_window_inbox_item_update);
+  g_test_add_func ("/window/inbox-list", test_window_inbox_list);
   g_test_add_func ("/window/inbox-fills-when-shown", test_window_inbox_fills_when_shown);
+  g_test_add_func ("/window/inbox-refills", test_window_inbox_refills);
+  g_test_add_func ("/window/inbox-first-frame", test_window_inbox_first_frame);
   g_test_add_func ("/window/hidden-pages-follow", test_window_hidden_pages_follow);
   g_test_add_func ("/window/book-texts", test_window_book_texts);
 
