@@ -489,6 +489,7 @@ typedef struct
   VigilDemoServer *server;
   GMainContext    *context;
   GMainLoop       *loop;
+  GThread         *thread;
   GMutex           lock;
   GCond            ready;
   char            *url;
@@ -527,7 +528,7 @@ start_endpoint (Endpoint  *endpoint,
   g_mutex_init (&endpoint->lock);
   g_cond_init (&endpoint->ready);
   g_mutex_lock (&endpoint->lock);
-  g_thread_unref (g_thread_new ("bench-endpoint", endpoint_thread, endpoint));
+  endpoint->thread = g_thread_new ("bench-endpoint", endpoint_thread, endpoint);
   while (endpoint->url == NULL && endpoint->error == NULL)
     g_cond_wait (&endpoint->ready, &endpoint->lock);
   g_mutex_unlock (&endpoint->lock);
@@ -983,7 +984,10 @@ main (int    argc,
       vigil_store_remove_source (store, VIGIL_DEMO_SOURCE, FALSE, NULL);
   }
   gtk_window_destroy (GTK_WINDOW (window));
+  /* The endpoint's thread ends before the book it serves is freed. */
   if (endpoint.loop != NULL)
     g_main_loop_quit (endpoint.loop);
+  if (endpoint.thread != NULL)
+    g_thread_join (endpoint.thread);
   return 0;
 }
