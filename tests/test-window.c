@@ -1598,6 +1598,88 @@ test_window_timeline (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static gboolean
+is_unmapped (gpointer widget)
+{
+  return !gtk_widget_get_mapped (widget);
+}
+
+/* Renames a customer in the store, behind the window's back. */
+static void
+rename_customer (const char *db_path,
+                 gint64      id,
+                 const char *name)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE customers SET name = ? WHERE id = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+typedef struct
+{
+  VigilCustomerPage *page;
+  const char        *title;
+} TitleWait;
+
+static gboolean
+page_titled (gpointer data)
+{
+  TitleWait *wait = data;
+
+  return g_strcmp0 (vigil_customer_page_get_title (wait->page), wait->title) == 0;
+}
+
+/* design 7: a customer page the window went back from does not follow a
+ * reload while hidden (laying out its sections cost each poll's reload
+ * 50-100 ms for nobody); shown again, it shows what the reload brought. */
+static void
+test_window_page_follows_when_shown (Fixture       *f,
+                                     gconstpointer  data)
+{
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilCustomer) customer = g_list_model_get_item (all, 4);
+  VigilCustomerPage *page = _vigil_window_get_customer_page (f->window);
+  gint64 id = vigil_customer_get_store_id (customer);
+  g_autofree char *old_name = g_strdup (vigil_customer_get_display_name (customer));
+  TitleWait wait = { page, NULL };
+  guint counts[2] = { 0, 1 };
+
+  vigil_window_show_customer (f->window, id);
+  g_assert_cmpstr (vigil_customer_page_get_title (page), ==, old_name);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_true (wait_for (is_unmapped, page));
+
+  rename_customer (f->db, id, "Renamed While Hidden");
+  g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (f->portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+  g_assert_cmpstr (vigil_customer_get_display_name (vigil_portfolio_find_customer (f->portfolio, id)), ==,
+                   "Renamed While Hidden");
+  g_assert_cmpstr (vigil_customer_page_get_title (page), ==, old_name);
+
+  /* Shown again as a swipe would show it, not through show_customer. */
+  adw_leaflet_set_visible_child (ADW_LEAFLET (gtk_widget_get_parent (GTK_WIDGET (page))), GTK_WIDGET (page));
+  wait.title = "Renamed While Hidden";
+  g_assert_true (wait_for (page_titled, &wait));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  rename_customer (f->db, id, old_name);
+  counts[1] = counts[0] + 1;
+  g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
+  vigil_portfolio_reload (f->portfolio);
+  g_assert_true (wait_for (loads_reached, counts));
+  g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+}
+
 static void
 test_window_outcome_refit_fails (Fixture       *f,
                                  gconstpointer  data)
@@ -4524,6 +4606,7 @@ main (int    argc,
   ADD ("/window/trigger-badge", test_window_trigger_badge);
   ADD ("/window/outcome-refit-fails", test_window_outcome_refit_fails);
   ADD ("/window/timeline", test_window_timeline);
+  ADD ("/window/page-follows-when-shown", test_window_page_follows_when_shown);
   ADD ("/window/timeline-pages", test_window_timeline_pages);
   ADD ("/window/failing-source", test_window_failing_source);
   ADD ("/window/suspect-source", test_window_suspect_source);
