@@ -43,12 +43,12 @@ G_DEFINE_FINAL_TYPE (VigilTableRow, vigil_table_row, GTK_TYPE_WIDGET)
 
 static void
 vigil_table_row_measure (GtkWidget      *widget,
-                             GtkOrientation  orientation,
-                             int             for_size,
-                             int            *minimum,
-                             int            *natural,
-                             int            *minimum_baseline,
-                             int            *natural_baseline)
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
 {
   VigilTableRow *self = VIGIL_TABLE_ROW (widget);
 
