@@ -61,9 +61,9 @@ vigil_table_row_measure (GtkWidget      *widget,
 
 static void
 vigil_table_row_size_allocate (GtkWidget *widget,
-                                   int        width,
-                                   int        height,
-                                   int        baseline)
+                               int        width,
+                               int        height,
+                               int        baseline)
 {
   VigilTableRow *self = VIGIL_TABLE_ROW (widget);
 
@@ -72,9 +72,9 @@ vigil_table_row_size_allocate (GtkWidget *widget,
 
 /* A column's room for its content: the cell less its padding. */
 static void
-content_area (VigilTableRow *self,
-              guint              column,
-              graphene_rect_t   *area)
+content_area (VigilTableRow   *self,
+              guint            column,
+              graphene_rect_t *area)
 {
   const VigilTableColumn *place = &self->layout->columns[column];
 
@@ -97,7 +97,7 @@ lookup_color (GtkWidget     *widget,
 
 static void
 vigil_table_row_snapshot (GtkWidget   *widget,
-                              GtkSnapshot *snapshot)
+                          GtkSnapshot *snapshot)
 {
   VigilTableRow *self = VIGIL_TABLE_ROW (widget);
   GdkRGBA colors[3];
@@ -202,12 +202,12 @@ vigil_table_row_new (VigilTableLayout *layout)
  * Shows @customer; nothing is laid out until the row is drawn.
  */
 void
-vigil_table_row_show (VigilTableRow *self,
-                          VigilCustomer     *customer,
-                          char             **texts,
-                          const guint8      *tones,
-                          double             healthy_cutoff,
-                          double             at_risk_cutoff)
+vigil_table_row_show (VigilTableRow  *self,
+                      VigilCustomer  *customer,
+                      char          **texts,
+                      const guint8   *tones,
+                      double          healthy_cutoff,
+                      double          at_risk_cutoff)
 {
   g_return_if_fail (VIGIL_IS_TABLE_ROW (self));
   g_return_if_fail (VIGIL_IS_CUSTOMER (customer));
@@ -225,7 +225,7 @@ vigil_table_row_show (VigilTableRow *self,
  * that holds it and takes the focus (GTK 4.8 names it after its type). */
 void
 vigil_table_row_set_spoken (VigilTableRow *self,
-                                const char        *spoken)
+                            const char    *spoken)
 {
   GtkWidget *holder = gtk_widget_get_parent (GTK_WIDGET (self));
 
@@ -277,7 +277,7 @@ vigil_table_row_get_customer (VigilTableRow *self)
 /* Returns: (nullable): what @column shows (the health column's words) */
 const char *
 vigil_table_row_get_text (VigilTableRow *self,
-                              guint              column)
+                          guint          column)
 {
   g_return_val_if_fail (VIGIL_IS_TABLE_ROW (self), NULL);
   g_return_val_if_fail (column < self->layout->n_columns, NULL);
@@ -291,9 +291,9 @@ vigil_table_row_get_text (VigilTableRow *self,
  * Returns: whether @column is shown
  */
 gboolean
-vigil_table_row_get_text_area (VigilTableRow *self,
-                                   guint              column,
-                                   graphene_rect_t   *area)
+vigil_table_row_get_text_area (VigilTableRow   *self,
+                               guint            column,
+                               graphene_rect_t *area)
 {
   g_return_val_if_fail (VIGIL_IS_TABLE_ROW (self), FALSE);
   g_return_val_if_fail (column < self->layout->n_columns, FALSE);

@@ -27,22 +27,22 @@ typedef enum
 G_DECLARE_FINAL_TYPE (VigilTableRow, vigil_table_row, VIGIL, TABLE_ROW, GtkWidget)
 
 GtkWidget     *vigil_table_row_new          (VigilTableLayout  *layout);
-void           vigil_table_row_show         (VigilTableRow *self,
-                                                 VigilCustomer     *customer,
-                                                 char             **texts,
-                                                 const guint8      *tones,
-                                                 double             healthy_cutoff,
-                                                 double             at_risk_cutoff);
-void           vigil_table_row_set_spoken   (VigilTableRow *self,
-                                                 const char        *spoken);
-void           vigil_table_row_clear        (VigilTableRow *self);
-void           vigil_table_row_check_layout (VigilTableRow *self);
-guint          vigil_table_row_get_n_columns (VigilTableRow *self);
-VigilCustomer *vigil_table_row_get_customer (VigilTableRow *self);
-const char    *vigil_table_row_get_text     (VigilTableRow *self,
-                                                 guint              column);
-gboolean       vigil_table_row_get_text_area (VigilTableRow *self,
-                                                  guint              column,
-                                                  graphene_rect_t   *area);
+void           vigil_table_row_show          (VigilTableRow    *self,
+                                              VigilCustomer    *customer,
+                                              char            **texts,
+                                              const guint8     *tones,
+                                              double            healthy_cutoff,
+                                              double            at_risk_cutoff);
+void           vigil_table_row_set_spoken    (VigilTableRow    *self,
+                                              const char       *spoken);
+void           vigil_table_row_clear         (VigilTableRow    *self);
+void           vigil_table_row_check_layout  (VigilTableRow    *self);
+guint          vigil_table_row_get_n_columns (VigilTableRow    *self);
+VigilCustomer *vigil_table_row_get_customer  (VigilTableRow    *self);
+const char    *vigil_table_row_get_text      (VigilTableRow    *self,
+                                              guint             column);
+gboolean       vigil_table_row_get_text_area (VigilTableRow    *self,
+                                              guint             column,
+                                              graphene_rect_t  *area);
 
 G_END_DECLS
