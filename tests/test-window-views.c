@@ -57,35 +57,6 @@ is_loaded (gpointer data)
   return vigil_portfolio_is_loaded (data);
 }
 
-static void
-count_loads_cb (VigilPortfolio *portfolio,
-                guint          *loads)
-{
-  (*loads)++;
-}
-
-static gboolean
-has_loaded (gpointer data)
-{
-  return *(guint *) data > 0;
-}
-
-/* Reads the book again and waits until that read has landed (the
- * portfolio stays loaded meanwhile, with the earlier read's customers),
- * then until the views have followed it. */
-static void
-reload_and_wait (VigilPortfolio *portfolio)
-{
-  guint loads = 0;
-  gulong handler = g_signal_connect (portfolio, "loaded", G_CALLBACK (count_loads_cb), &loads);
-
-  vigil_portfolio_reload (portfolio);
-  g_assert_true (wait_for (has_loaded, &loads));
-  g_signal_handler_disconnect (portfolio, handler);
-  for (guint i = 0; g_main_context_iteration (NULL, FALSE) && i < 1000; i++)
-    ;
-}
-
 static gboolean
 views_ready (gpointer data)
 {
@@ -595,7 +566,7 @@ test_views_my_book_empty (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, 0);
 
   /* It stays so when the book is read again. */
-  reload_and_wait (f->portfolio);
+  g_assert_true (reload_and_wait (f->portfolio));
   g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, 0);
 }
 
@@ -720,7 +691,7 @@ test_views_pulse_on_page (Fixture       *f,
                                           VIGIL_PULSE_REASON_RELATIONSHIP, NULL, NOW - 86400, NULL, &error),
                    >, 0);
   g_assert_no_error (error);
-  reload_and_wait (f->portfolio);
+  g_assert_true (reload_and_wait (f->portfolio));
 
   vigil_window_show_customer (f->window, vigil_customer_get_store_id (customer));
   page = _vigil_window_get_customer_page (f->window);

@@ -54,14 +54,6 @@ is_loaded (gpointer data)
   return vigil_portfolio_is_loaded (data);
 }
 
-/* A reload asked for by an action has landed when ::loaded fires again. */
-static void
-count_loads_cb (VigilPortfolio *portfolio,
-                guint          *loads)
-{
-  (*loads)++;
-}
-
 /* The desktop's notification server (org.freedesktop.Notifications)
  * on the suite's private session bus: what the window sends arrives
  * here, as "summary\nbody". */
@@ -1650,7 +1642,6 @@ test_window_page_follows_when_shown (Fixture       *f,
   gint64 id = vigil_customer_get_store_id (customer);
   g_autofree char *old_name = g_strdup (vigil_customer_get_display_name (customer));
   TitleWait wait = { page, NULL };
-  guint counts[2] = { 0, 1 };
 
   vigil_window_show_customer (f->window, id);
   g_assert_cmpstr (vigil_customer_page_get_title (page), ==, old_name);
@@ -1658,10 +1649,7 @@ test_window_page_follows_when_shown (Fixture       *f,
   g_assert_true (wait_for (is_unmapped, page));
 
   rename_customer (f->db, id, "Renamed While Hidden");
-  g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
-  vigil_portfolio_reload (f->portfolio);
-  g_assert_true (wait_for (loads_reached, counts));
-  g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+  g_assert_true (reload_and_wait (f->portfolio));
   g_assert_cmpstr (vigil_customer_get_display_name (vigil_portfolio_find_customer (f->portfolio, id)), ==,
                    "Renamed While Hidden");
   g_assert_cmpstr (vigil_customer_page_get_title (page), ==, old_name);
@@ -1673,11 +1661,7 @@ test_window_page_follows_when_shown (Fixture       *f,
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
   rename_customer (f->db, id, old_name);
-  counts[1] = counts[0] + 1;
-  g_signal_connect (f->portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
-  vigil_portfolio_reload (f->portfolio);
-  g_assert_true (wait_for (loads_reached, counts));
-  g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
+  g_assert_true (reload_and_wait (f->portfolio));
 }
 
 static void
@@ -2156,18 +2140,6 @@ test_window_sparklines (Fixture       *f,
   g_assert_cmpuint (with_points, >, g_list_model_get_n_items (customers) / 2);
 }
 
-/* Reloads and waits for it to land. */
-static void
-reload_and_wait (VigilPortfolio *portfolio)
-{
-  guint counts[2] = { 0, 1 };
-
-  g_signal_connect (portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
-  vigil_portfolio_reload (portfolio);
-  g_assert_true (wait_for (loads_reached, counts));
-  g_signal_handlers_disconnect_by_func (portfolio, count_loads_cb, &counts[0]);
-}
-
 /* A reload that brings a customer not listed before lists it and finds
  * it by its store id; one that no longer brings it drops it, and the
  * customers listed all along stay the same objects. */
@@ -2210,7 +2182,7 @@ test_window_reload_new_and_gone (Fixture       *f,
   g_assert_true (vigil_ingest_commit (ingest, &error));
   g_assert_no_error (error);
 
-  reload_and_wait (f->portfolio);
+  g_assert_true (reload_and_wait (f->portfolio));
   g_assert_cmpuint (g_list_model_get_n_items (customers), ==, N_CUSTOMERS + 1);
   for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
     {
@@ -2228,7 +2200,7 @@ test_window_reload_new_and_gone (Fixture       *f,
 
   g_assert_true (vigil_store_remove_source (store, "newcomers", TRUE, &error));
   g_assert_no_error (error);
-  reload_and_wait (f->portfolio);
+  g_assert_true (reload_and_wait (f->portfolio));
   g_assert_cmpuint (g_list_model_get_n_items (customers), ==, N_CUSTOMERS);
   g_assert_null (vigil_portfolio_find_customer (f->portfolio, newcomer_id));
   g_assert_true (vigil_portfolio_find_customer (f->portfolio, first_id) == first);

@@ -9,6 +9,8 @@
 
 #include <gtk/gtk.h>
 
+#include "vigil-portfolio.h"
+
 /* Runs the main loop until @done says so, for 30 s at most; returns
  * what @done says at the end. */
 static inline gboolean
@@ -72,4 +74,36 @@ static inline GtkWidget *
 find_portfolio_table (GtkWidget *root)
 {
   return find_widget (root, widget_is_portfolio_table, NULL);
+}
+
+static inline void
+count_loads_cb (VigilPortfolio *portfolio,
+                guint          *loads)
+{
+  (*loads)++;
+}
+
+static inline gboolean
+has_loaded (gpointer loads)
+{
+  return *(guint *) loads > 0;
+}
+
+/* Reads the book again and waits until that read has landed (the
+ * portfolio stays loaded meanwhile, with the earlier read's customers,
+ * so only its ::loaded signal says so), then until the views have
+ * followed it, in dispatches of their own. */
+static inline gboolean
+reload_and_wait (VigilPortfolio *portfolio)
+{
+  guint loads = 0;
+  gulong handler = g_signal_connect (portfolio, "loaded", G_CALLBACK (count_loads_cb), &loads);
+  gboolean landed;
+
+  vigil_portfolio_reload (portfolio);
+  landed = wait_for (has_loaded, &loads);
+  g_signal_handler_disconnect (portfolio, handler);
+  for (guint i = 0; g_main_context_iteration (NULL, FALSE) && i < 1000; i++)
+    ;
+  return landed;
 }
