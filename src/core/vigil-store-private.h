@@ -112,14 +112,14 @@ struct _VigilStore
  * count, the latest three scored observations before SQL expression
  * @now, or the last 48 hours when they hold more (hourly polls); NULL
  * with fewer than three: no third-latest row, no bound, which selects
- * none (the earlier of the two as a CASE over that one row, not min ()
- * or least (): PostgreSQL's least () ignores a NULL; HACKING). */
+ * none (the earlier of the two as a CASE on that row, not min () or
+ * least (): PostgreSQL's least () ignores a NULL; HACKING). */
 #define RECENT_HIGH(customer, now) \
   "(SELECT max (t.health) FROM scores t WHERE t.customer_id = " customer " AND t.health IS NOT NULL " \
   " AND t.observed_at <= " now " AND t.observed_at >= " \
-  "  (SELECT CASE WHEN o.x < " now " - 172800 THEN o.x ELSE " now " - 172800 END FROM " \
-  "   (SELECT u.observed_at AS x FROM scores u WHERE u.customer_id = " customer " AND u.health IS NOT NULL " \
-  "    AND u.observed_at <= " now " ORDER BY u.observed_at DESC LIMIT 1 OFFSET 2) AS o))"
+  "  (SELECT CASE WHEN u.observed_at < " now " - 172800 THEN u.observed_at ELSE " now " - 172800 END " \
+  "   FROM scores u WHERE u.customer_id = " customer " AND u.health IS NOT NULL " \
+  "   AND u.observed_at <= " now " ORDER BY u.observed_at DESC LIMIT 1 OFFSET 2))"
 
 /* design 3.4: the columns a portfolio row takes from the timeline: the
  * last touch (a touch other than a note; @bound narrows it, e.g. to a
