@@ -117,7 +117,7 @@ struct _VigilStore
 #define RECENT_HIGH(customer, now) \
   "(SELECT max (t.health) FROM scores t WHERE t.customer_id = " customer " AND t.health IS NOT NULL " \
   " AND t.observed_at <= " now " AND t.observed_at >= " \
-  "  (SELECT CASE WHEN u.observed_at < " now " - 172800 THEN u.observed_at ELSE " now " - 172800 END " \
+  "  (SELECT CASE WHEN u.observed_at <= " now " - 172800 THEN u.observed_at ELSE " now " - 172800 END " \
   "   FROM scores u WHERE u.customer_id = " customer " AND u.health IS NOT NULL " \
   "   AND u.observed_at <= " now " ORDER BY u.observed_at DESC LIMIT 1 OFFSET 2))"
 
