@@ -593,7 +593,8 @@ oldest_observation (VigilStore  *self,
                             "SELECT coalesce (min (t), 9223372036854775807) FROM ("
                             " SELECT min (observed_at) AS t FROM snapshots WHERE customer_id = ?1 "
                             " UNION ALL SELECT min (o.observed_at) FROM observations o "
-                            " JOIN records r ON r.id = o.record_id WHERE r.customer_id = ?1) AS oldest",
+                            " JOIN records r ON r.id = o.record_id WHERE r.customer_id = ?1) "
+                            "AS oldest",
                             customer_id, out_time, error);
 }
 

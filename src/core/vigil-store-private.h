@@ -117,7 +117,8 @@ struct _VigilStore
 #define RECENT_HIGH(customer, now) \
   "(SELECT max (t.health) FROM scores t WHERE t.customer_id = " customer " AND t.health IS NOT NULL " \
   " AND t.observed_at <= " now " AND t.observed_at >= " \
-  "  (SELECT CASE WHEN u.observed_at <= " now " - 172800 THEN u.observed_at ELSE " now " - 172800 END " \
+  "  (SELECT CASE WHEN u.observed_at <= " now " - 172800 THEN u.observed_at " \
+  "   ELSE " now " - 172800 END " \
   "   FROM scores u WHERE u.customer_id = " customer " AND u.health IS NOT NULL " \
   "   AND u.observed_at <= " now " ORDER BY u.observed_at DESC LIMIT 1 OFFSET 2))"
 
@@ -139,7 +140,8 @@ struct _VigilStore
  * back would read an account's whole history when its seats come from
  * a record observed rarely (design 2.6). */
 #define SEAT_USE_28D_BEFORE(customer, now) \
-  "(SELECT CAST (t.seats_used AS DOUBLE PRECISION) / t.seats FROM snapshots t WHERE t.customer_id = " customer \
+  "(SELECT CAST (t.seats_used AS DOUBLE PRECISION) / t.seats FROM snapshots t " \
+  " WHERE t.customer_id = " customer \
   " AND t.observed_at <= " now " - 2419200 AND t.observed_at > " now " - 4838400 AND t.seats > 0 " \
   " ORDER BY t.observed_at DESC LIMIT 1)"
 
