@@ -2457,6 +2457,176 @@ test_store_search_fold (void)
   }
 }
 
+/* design 2.6: an account merged before main records existed has none
+ * (NULL) until its next import; meanwhile its display record (its
+ * first) stands for what the snapshots' origins leave unnamed. The
+ * records' reader compares the main record with each record's id NULL
+ * to a value (IS NOT DISTINCT FROM: no record is the main one), so the
+ * MRR, unnamed, is the display record's and not listed as another's. */
+static void
+test_store_null_main_record (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  VigilHistoryRow *row;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "v5.db");
+  g_assert_true (_vigil_store_create_at_version (path, 5, &error));
+  g_assert_no_error (error);
+  sqlite_exec (path,
+               "INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'crm', 'file', 0), (2, 'usage', 'file', 0);"
+               "INSERT INTO customers (id, source_id, external_id, name, latest_at) VALUES (1, 1, 'acme', 'Acme', 86400);"
+               "INSERT INTO records (id, source_id, external_id, customer_id, name, latest_at) VALUES"
+               " (1, 1, 'acme', 1, 'Acme', 86400), (2, 2, 'acme-app', 1, NULL, 86400);"
+               "INSERT INTO observations (record_id, observed_at, last_active, api_calls_7d)"
+               " VALUES (2, 86400, 82800, 1000);"
+               "INSERT INTO observations (record_id, observed_at, mrr) VALUES (1, 86400, 4200);"
+               "INSERT INTO snapshots (customer_id, observed_at, last_active, mrr, api_calls_7d, origins)"
+               " VALUES (1, 86400, 82800, 4200, 1000, 'last_active=2;api_calls_7d=2');"
+               "INSERT INTO scores (customer_id, observed_at, version, health, tier)"
+               " VALUES (1, 86400, 1, 50, 'at-risk');");
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM customers WHERE main_record IS NULL"), ==, 1);
+  history = vigil_store_list_history (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  row = history->pdata[0];
+  g_assert_cmpfloat (row->snapshot->mrr, ==, 4200);
+  g_assert_cmpuint (row->field_sources->len, ==, 2);
+  for (guint i = 0; i < row->field_sources->len; i++)
+    {
+      const VigilFieldSource *field = &g_array_index (row->field_sources, VigilFieldSource, i);
+
+      g_assert_cmpstr (field->field, !=, "mrr");
+      g_assert_cmpstr (field->source, ==, "usage");
+    }
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* A second value under the same meta key replaces the first (NULL
+ * too): one row, holding the last value written. */
+static void
+test_store_meta_second_write (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *value = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (vigil_store_set_meta (store, "me", "Dana Park", &error));
+  g_assert_true (vigil_store_set_meta (store, "me", "Sam Lee", &error));
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_get_meta (store, "me", &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "Sam Lee");
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM meta WHERE key = 'me'"), ==, 1);
+
+  g_assert_true (vigil_store_set_meta (store, "me", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM meta WHERE key = 'me' AND value IS NULL"), ==, 1);
+  g_assert_cmpint (sqlite_int (path, "SELECT count(*) FROM meta WHERE key = 'me'"), ==, 1);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* A second set of validators for a source's address replaces the first
+ * whole: a validator the new response did not send is gone, not kept
+ * from the one before; another address's are untouched. */
+static void
+test_store_validators_second_write (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilSource) source = NULL;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  source = vigil_source_new ("crm", "http://127.0.0.1:1/usage");
+  g_assert_true (vigil_store_add_source (store, source, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (vigil_store_set_validators (store, source->id, source->url, "\"v1\"",
+                                             "Mon, 30 Nov 2026 08:00:00 GMT", &error));
+  g_assert_true (vigil_store_set_validators (store, source->id, "http://127.0.0.1:1/usage?page=2",
+                                             "\"p2\"", "Sun, 29 Nov 2026 08:00:00 GMT", &error));
+  g_assert_true (vigil_store_set_validators (store, source->id, source->url, "\"v2\"", NULL, &error));
+  g_assert_no_error (error);
+  rows = table_text (path, "source_validators", "source_id, url, etag, last_modified", "url");
+  g_assert_cmpstr (rows, ==,
+                   "[1,\"http://127.0.0.1:1/usage\",\"\\\"v2\\\"\",null]\n"
+                   "[1,\"http://127.0.0.1:1/usage?page=2\",\"\\\"p2\\\"\",\"Sun, 29 Nov 2026 08:00:00 GMT\"]");
+
+  g_clear_pointer (&rows, g_free);
+  g_assert_true (vigil_store_set_validators (store, source->id, source->url, NULL,
+                                             "Tue, 01 Dec 2026 08:00:00 GMT", &error));
+  g_assert_no_error (error);
+  rows = table_text (path, "source_validators", "source_id, url, etag, last_modified", "url");
+  g_assert_cmpstr (rows, ==,
+                   "[1,\"http://127.0.0.1:1/usage\",null,\"Tue, 01 Dec 2026 08:00:00 GMT\"]\n"
+                   "[1,\"http://127.0.0.1:1/usage?page=2\",\"\\\"p2\\\"\",\"Sun, 29 Nov 2026 08:00:00 GMT\"]");
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* design 3.2: a second outcome on the same day replaces the first whole:
+ * one row, the new outcome, recorded when the second was (the churn
+ * model and the timeline read both). */
+static void
+test_store_outcome_second_write (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  gint32 day = (gint32) (T0 / 86400);
+  gint64 customer, before;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  add_snapshots (store, "crm", make_snapshot ("acme", "Acme", T0), NULL);
+  customer = sqlite_int (path, "SELECT id FROM customers WHERE external_id = 'acme'");
+
+  g_assert_true (vigil_store_record_outcome (store, customer, "churned", day, &error));
+  g_assert_true (vigil_store_record_outcome (store, customer, "renewed", day - 1, &error));
+  g_assert_no_error (error);
+  /* Stamped long ago, so that the second write's stamp shows. */
+  sqlite_exec (path, "UPDATE outcomes SET recorded_at = 7");
+  before = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_true (vigil_store_record_outcome (store, customer, "renewed", day, &error));
+  g_assert_no_error (error);
+
+  rows = table_text (path, "outcomes", "customer_id, day, outcome, recorded_at = 7", "customer_id, day");
+  g_assert_cmpstr (rows, ==, "[1,\"2026-11-20\",\"renewed\",1]\n[1,\"2026-11-21\",\"renewed\",0]");
+  g_assert_cmpint (sqlite_int (path, "SELECT recorded_at FROM outcomes WHERE day = '2026-11-21'"), >=, before);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2474,12 +2644,16 @@ main (int    argc,
   g_test_add_func ("/core/store/migrate-record-limit", test_store_migrate_record_limit);
   g_test_add_func ("/core/store/migrate-to-accounts", test_store_migrate_to_accounts);
   g_test_add_func ("/core/store/migrate-to-main-records", test_store_migrate_to_main_records);
+  g_test_add_func ("/core/store/null-main-record", test_store_null_main_record);
   g_test_add_func ("/core/store/migrate-to-suspect", test_store_migrate_to_suspect);
   g_test_add_func ("/core/store/migrate-to-timeline", test_store_migrate_to_timeline);
   g_test_add_func ("/core/store/reopen", test_store_reopen);
   g_test_add_func ("/core/store/idempotent", test_store_idempotent);
   g_test_add_func ("/core/store/rollback", test_store_rollback);
   g_test_add_func ("/core/store/update-source", test_store_update_source);
+  g_test_add_func ("/core/store/meta-second-write", test_store_meta_second_write);
+  g_test_add_func ("/core/store/validators-second-write", test_store_validators_second_write);
+  g_test_add_func ("/core/store/outcome-second-write", test_store_outcome_second_write);
   g_test_add_func ("/core/store/backfill-keeps-newest-name", test_store_backfill_keeps_newest_name);
   g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
   g_test_add_func ("/core/store/trends", test_store_trends);

@@ -717,6 +717,38 @@ test_triggers_health_drop_holds (void)
   test_dir_clear (&dir);
 }
 
+/* design 3.3: a drop must hold over the latest three scored
+ * observations; with only two there is no such time (the recent high
+ * is NULL), however far apart they are and however deep the drop:
+ * nothing fires. The 48 hours alone would hold only the 70. */
+static void
+test_triggers_health_drop_two_observations (void)
+{
+  TestDir dir;
+  g_autoptr(VigilStore) store = NULL;
+  gint64 t = T0;
+
+  test_dir_init (&dir);
+  store = open_test_store (&dir);
+
+  ingest_one (store, make_observation ("two", t, 5000, 5, 10));
+  t += 3 * DAY;
+  g_assert_cmpuint (ingest_one (store, make_observation ("two", t, 3500, 5, VIGIL_UNKNOWN)), ==, 0);
+  g_assert_cmpuint (count_open (store, "two", "health-drop", t), ==, 0);
+
+  /* The third: the best of the latest three is the 100, still none; the
+   * fourth holds the drop over three observations and 48 hours. */
+  t += DAY;
+  g_assert_cmpuint (ingest_one (store, make_observation ("two", t, 3500, 5, VIGIL_UNKNOWN)), ==, 0);
+  g_assert_cmpuint (count_open (store, "two", "health-drop", t), ==, 0);
+  t += DAY;
+  g_assert_cmpuint (ingest_one (store, make_observation ("two", t, 3500, 5, VIGIL_UNKNOWN)), ==, 1);
+  g_assert_cmpuint (count_open (store, "two", "health-drop", t), ==, 1);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 /* design 3.3: marked done, a rule stays quiet on its customer for 30
  * days (a new episode is not opened, announced or counted), unless the
  * customer's tier gets worse; after 30 days it opens again. */
@@ -969,6 +1001,7 @@ main (int    argc,
   g_test_add_func ("/core/triggers/advocate-nps", test_triggers_advocate_nps);
   g_test_add_func ("/core/triggers/advocate-new-answer", test_triggers_advocate_new_answer);
   g_test_add_func ("/core/triggers/health-drop-holds", test_triggers_health_drop_holds);
+  g_test_add_func ("/core/triggers/health-drop-two-observations", test_triggers_health_drop_two_observations);
   g_test_add_func ("/core/triggers/done-quiet", test_triggers_done_quiet);
   g_test_add_func ("/core/inbox/rank", test_inbox_rank);
   g_test_add_func ("/core/inbox/decisions", test_inbox_decisions);

@@ -478,7 +478,7 @@ read_implicit_observations (VigilStore  *self,
     "UNION ALL SELECT * FROM (SELECT observed_at, " OBSERVED_COLUMNS ", origins FROM snapshots "
     " WHERE customer_id = ?1 AND observed_at < ?2 "
     " AND (origins IS NULL OR instr (';' || origins || ';', ';absent;') = 0) "
-    " ORDER BY observed_at DESC LIMIT 1)";
+    " ORDER BY observed_at DESC LIMIT 1) AS latest_before";
   sqlite3_stmt *stmt;
   int rc;
 
@@ -565,8 +565,10 @@ move_triggers (VigilStore  *self,
                GError     **error)
 {
   return run_with_id (self,
-                      "UPDATE triggers AS s SET first_seen = min (s.first_seen, a.first_seen), "
-                      " last_seen = max (s.last_seen, a.last_seen) FROM triggers a "
+                      "UPDATE triggers AS s SET first_seen = CASE WHEN a.first_seen < s.first_seen "
+                      " THEN a.first_seen ELSE s.first_seen END, "
+                      " last_seen = CASE WHEN a.last_seen > s.last_seen "
+                      " THEN a.last_seen ELSE s.last_seen END FROM triggers a "
                       "WHERE s.customer_id = ?1 AND s.cleared_at IS NULL AND a.customer_id = ?2 "
                       " AND a.cleared_at IS NULL AND a.rule = s.rule",
                       survivor, absorbed, error) &&
@@ -591,7 +593,8 @@ oldest_observation (VigilStore  *self,
                             "SELECT coalesce (min (t), 9223372036854775807) FROM ("
                             " SELECT min (observed_at) AS t FROM snapshots WHERE customer_id = ?1 "
                             " UNION ALL SELECT min (o.observed_at) FROM observations o "
-                            " JOIN records r ON r.id = o.record_id WHERE r.customer_id = ?1)",
+                            " JOIN records r ON r.id = o.record_id WHERE r.customer_id = ?1) "
+                            "AS oldest",
                             customer_id, out_time, error);
 }
 

@@ -27,8 +27,9 @@ insert_outcome (VigilStore  *self,
                 GError     **error)
 {
   static const char sql[] =
-    "INSERT OR REPLACE INTO outcomes (customer_id, day, outcome, recorded_at) "
-    "VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO outcomes (customer_id, day, outcome, recorded_at) "
+    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (customer_id, day) "
+    "DO UPDATE SET outcome = excluded.outcome, recorded_at = excluded.recorded_at";
   sqlite3_stmt *stmt = NULL;
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Recording an outcome"), error)))

@@ -277,7 +277,8 @@ typedef struct
 } AccountReader;
 
 #define ACCOUNT_RECORDS_SQL(where) \
-  "SELECT r.customer_id, r.id, src.name, r.external_id, c.main_record IS r.id FROM records r " \
+  "SELECT r.customer_id, r.id, src.name, r.external_id, " \
+  "CASE WHEN c.main_record IS NOT DISTINCT FROM r.id THEN 1 ELSE 0 END FROM records r " \
   "JOIN sources src ON src.id = r.source_id JOIN customers c ON c.id = r.customer_id " \
   where " ORDER BY r.customer_id, r.id"
 
@@ -559,7 +560,8 @@ _vigil_store_collect_portfolio_rows (VigilStore    *self,
   "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = c.latest_at " \
   JOIN_SCORES \
   "WHERE (?1 IS NULL OR c.owner = ?1) AND (?2 IS NULL OR k.tier = ?2) " range \
-  "AND (?3 IS NULL OR (" IF_ANY_OUTCOME (CHURNED_ON ("c.id")) " IS NOT NULL) = ?3) " \
+  "AND (?3 IS NULL " \
+  "     OR (CASE WHEN " IF_ANY_OUTCOME (CHURNED_ON ("c.id")) " IS NOT NULL THEN 1 ELSE 0 END) = ?3) " \
   "ORDER BY c.id"
 
 static const char portfolio_sql[] =

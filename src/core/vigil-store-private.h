@@ -111,12 +111,16 @@ struct _VigilStore
 /* design 3.3: the best health over the time a health drop must hold to
  * count, the latest three scored observations before SQL expression
  * @now, or the last 48 hours when they hold more (hourly polls); NULL
- * with fewer than three. min () of a NULL is NULL, which selects none. */
+ * with fewer than three: no third-latest row, no bound, which selects
+ * none (the earlier of the two as a CASE on that row, not min () or
+ * least (): PostgreSQL's least () ignores a NULL; HACKING). */
 #define RECENT_HIGH(customer, now) \
   "(SELECT max (t.health) FROM scores t WHERE t.customer_id = " customer " AND t.health IS NOT NULL " \
-  " AND t.observed_at <= " now " AND t.observed_at >= min (" now " - 172800, " \
-  "  (SELECT u.observed_at FROM scores u WHERE u.customer_id = " customer " AND u.health IS NOT NULL " \
-  "   AND u.observed_at <= " now " ORDER BY u.observed_at DESC LIMIT 1 OFFSET 2)))"
+  " AND t.observed_at <= " now " AND t.observed_at >= " \
+  "  (SELECT CASE WHEN u.observed_at <= " now " - 172800 THEN u.observed_at " \
+  "   ELSE " now " - 172800 END " \
+  "   FROM scores u WHERE u.customer_id = " customer " AND u.health IS NOT NULL " \
+  "   AND u.observed_at <= " now " ORDER BY u.observed_at DESC LIMIT 1 OFFSET 2))"
 
 /* design 3.4: the columns a portfolio row takes from the timeline: the
  * last touch (a touch other than a note; @bound narrows it, e.g. to a
@@ -136,7 +140,8 @@ struct _VigilStore
  * back would read an account's whole history when its seats come from
  * a record observed rarely (design 2.6). */
 #define SEAT_USE_28D_BEFORE(customer, now) \
-  "(SELECT CAST (t.seats_used AS REAL) / t.seats FROM snapshots t WHERE t.customer_id = " customer \
+  "(SELECT CAST (t.seats_used AS DOUBLE PRECISION) / t.seats FROM snapshots t " \
+  " WHERE t.customer_id = " customer \
   " AND t.observed_at <= " now " - 2419200 AND t.observed_at > " now " - 4838400 AND t.seats > 0 " \
   " ORDER BY t.observed_at DESC LIMIT 1)"
 

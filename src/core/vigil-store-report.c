@@ -165,7 +165,8 @@ vigil_store_get_average_health_every (VigilStore  *self,
   /* The churned rule's lookup only for the few customers that ever
    * churned; an unknown health, or no score by then, counts nowhere. */
   static const char sql[] =
-    "WITH RECURSIVE at (k, t) AS (SELECT 0, ?1 UNION ALL SELECT k + 1, t + ?2 FROM at WHERE k + 1 < ?3) "
+    "WITH RECURSIVE at (k, t) AS (SELECT 0, CAST (?1 AS BIGINT) "
+    "  UNION ALL SELECT k + 1, t + ?2 FROM at WHERE k + 1 < ?3) "
     "SELECT at.k, (SELECT t.health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= at.t "
     "              ORDER BY t.observed_at DESC LIMIT 1) "
     "FROM customers c CROSS JOIN at "

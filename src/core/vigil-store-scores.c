@@ -207,7 +207,7 @@ rescore_all (VigilStore      *self,
     "SELECT customer_id, observed_at, ?1, health, vigil_tier (health) FROM "
     "(SELECT customer_id, observed_at, vigil_health (observed_at, last_active, api_calls_7d, "
     " features_used, seats, seats_used, open_tickets, nps, customer_id) AS health FROM snapshots "
-    " ORDER BY customer_id, observed_at)";
+    " ORDER BY customer_id, observed_at) AS scored";
   const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
   g_autoptr(GHashTable) pulses = NULL;
   Rescore rescore = { scorecard, NULL, 0, NULL, 0 };

@@ -334,24 +334,28 @@ vigil_store_update_source (VigilStore   *self,
                            VigilSource  *source,
                            GError      **error)
 {
-  /* Right-hand sides see the row as it was before the update. */
+  /* Right-hand sides see the row as it was before the update. The
+   * endpoint is the same when url and mapping equal the new ones, NULL
+   * equal to NULL (IS NOT DISTINCT FROM: both engines, HACKING). */
+#define SAME_ENDPOINT "url IS NOT DISTINCT FROM ?2 AND mapping IS NOT DISTINCT FROM ?3"
   static const char sql[] =
     "UPDATE sources SET url = ?2, mapping = ?3, interval_min = ?4, timeout_s = ?5, "
     "concurrency = ?6, max_bytes = ?7, token_env = ?8, keyring_token = ?10, "
     "header_names = ?11, query_secret_names = ?12, query_secret_env = ?13, "
     "max_records = ?14, "
-    "baseline_records = CASE WHEN url IS ?2 AND mapping IS ?3 THEN baseline_records END, "
-    "baseline_fingerprint = CASE WHEN url IS ?2 AND mapping IS ?3 THEN baseline_fingerprint END, "
-    "stalled_polls = CASE WHEN url IS ?2 AND mapping IS ?3 THEN stalled_polls ELSE 0 END, "
-    "suspect_since = CASE WHEN url IS ?2 AND mapping IS ?3 THEN suspect_since END, "
-    "suspect_records = CASE WHEN url IS ?2 AND mapping IS ?3 THEN suspect_records END, "
-    "suspect_previous_records = CASE WHEN url IS ?2 AND mapping IS ?3 THEN suspect_previous_records END, "
-    "suspect_fields = CASE WHEN url IS ?2 AND mapping IS ?3 THEN suspect_fields END, "
-    "next_due = CASE WHEN url IS ?2 AND mapping IS ?3 AND failures = 0 "
+    "baseline_records = CASE WHEN " SAME_ENDPOINT " THEN baseline_records END, "
+    "baseline_fingerprint = CASE WHEN " SAME_ENDPOINT " THEN baseline_fingerprint END, "
+    "stalled_polls = CASE WHEN " SAME_ENDPOINT " THEN stalled_polls ELSE 0 END, "
+    "suspect_since = CASE WHEN " SAME_ENDPOINT " THEN suspect_since END, "
+    "suspect_records = CASE WHEN " SAME_ENDPOINT " THEN suspect_records END, "
+    "suspect_previous_records = CASE WHEN " SAME_ENDPOINT " THEN suspect_previous_records END, "
+    "suspect_fields = CASE WHEN " SAME_ENDPOINT " THEN suspect_fields END, "
+    "next_due = CASE WHEN " SAME_ENDPOINT " AND failures = 0 "
     "  AND last_poll_at IS NOT NULL THEN last_poll_at + ?4 * 60 "
-    "  WHEN url IS ?2 AND mapping IS ?3 THEN next_due END, "
-    "failures = CASE WHEN url IS ?2 AND mapping IS ?3 THEN failures ELSE 0 END "
+    "  WHEN " SAME_ENDPOINT " THEN next_due END, "
+    "failures = CASE WHEN " SAME_ENDPOINT " THEN failures ELSE 0 END "
     "WHERE name = ?1 AND url IS NOT NULL";
+#undef SAME_ENDPOINT
   g_auto(JoinedNames) joined = { NULL, };
   sqlite3_stmt *stmt = NULL;
   gboolean ok;
@@ -593,8 +597,8 @@ write_check (VigilStore             *self,
   static const char sql[] =
     "UPDATE sources SET stalled_polls = ?2, suspect_since = ?3, suspect_records = ?4, "
     "suspect_previous_records = ?5, suspect_fields = ?6, "
-    "baseline_records = CASE WHEN ?7 THEN baseline_records ELSE ?8 END, "
-    "baseline_fingerprint = CASE WHEN ?7 THEN baseline_fingerprint ELSE ?9 END "
+    "baseline_records = CASE WHEN ?7 <> 0 THEN baseline_records ELSE ?8 END, "
+    "baseline_fingerprint = CASE WHEN ?7 <> 0 THEN baseline_fingerprint ELSE ?9 END "
     "WHERE id = ?1";
   g_autofree char *fields = join_names (source->suspect_fields);
   sqlite3_stmt *stmt = NULL;
@@ -747,8 +751,9 @@ vigil_store_set_validators (VigilStore  *self,
   static const char delete_sql[] =
     "DELETE FROM source_validators WHERE source_id = ?1 AND url = ?2";
   static const char set_sql[] =
-    "INSERT OR REPLACE INTO source_validators (source_id, url, etag, last_modified) "
-    "VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO source_validators (source_id, url, etag, last_modified) "
+    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_id, url) "
+    "DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified";
   sqlite3_stmt *stmt = NULL;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);

@@ -332,7 +332,7 @@ static const char timeline_sql[] =
   "UNION ALL "
   "SELECT 5, observed_at, 0, NULL, tier, previous, NULL, NULL, NULL, NULL FROM "
   " (SELECT observed_at, tier, lag (tier) OVER (ORDER BY observed_at) AS previous FROM scores "
-  "  WHERE customer_id = ?1 AND tier IS NOT NULL) "
+  "  WHERE customer_id = ?1 AND tier IS NOT NULL) AS tiers "
   " WHERE previous IS NOT NULL AND previous <> tier "
   "ORDER BY 2 DESC, 1 DESC, 3 DESC";
 

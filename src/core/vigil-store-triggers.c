@@ -170,7 +170,8 @@ any_done_lately (VigilStore  *self,
   int rc;
 
   if (!(stmt = _vigil_store_prepare (self,
-                                     "SELECT EXISTS (SELECT 1 FROM triggers WHERE state = 'done' AND state_at > ?1)",
+                                     "SELECT CASE WHEN EXISTS (SELECT 1 FROM triggers "
+                                     "WHERE state = 'done' AND state_at > ?1) THEN 1 ELSE 0 END",
                                      _("Updating triggers"), error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now - DONE_QUIET_S);

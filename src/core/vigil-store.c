@@ -37,8 +37,9 @@ static const char * const stmt_sql[N_STMTS] = {
   /* A record, its account, and whether the account has other records
    * (design 2.6: then its observations are kept raw and merged). */
   [STMT_LOOKUP_RECORD] =
-    "SELECT r.id, r.customer_id, EXISTS (SELECT 1 FROM records o "
-    " WHERE o.customer_id = r.customer_id AND o.id <> r.id), c.main_record IS r.id, "
+    "SELECT r.id, r.customer_id, CASE WHEN EXISTS (SELECT 1 FROM records o "
+    " WHERE o.customer_id = r.customer_id AND o.id <> r.id) THEN 1 ELSE 0 END, "
+    " CASE WHEN c.main_record IS NOT DISTINCT FROM r.id THEN 1 ELSE 0 END, "
     " (SELECT max (s.observed_at) FROM snapshots s WHERE s.customer_id = r.customer_id) "
     "FROM records r JOIN customers c ON c.id = r.customer_id "
     "WHERE r.source_id = ?1 AND r.external_id = ?2",
@@ -58,7 +59,7 @@ static const char * const stmt_sql[N_STMTS] = {
     "owner = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?4, owner) ELSE coalesce (owner, ?4) END, "
     "segment = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?5, segment) "
     "ELSE coalesce (segment, ?5) END, "
-    "latest_at = max (coalesce (latest_at, ?6), ?6) WHERE id = ?1",
+    "latest_at = CASE WHEN latest_at > ?6 THEN latest_at ELSE ?6 END WHERE id = ?1",
   [STMT_UPDATE_RECORD] =
     "UPDATE records SET "
     "name = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?2, name) ELSE coalesce (name, ?2) END, "
@@ -66,7 +67,7 @@ static const char * const stmt_sql[N_STMTS] = {
     "owner = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?4, owner) ELSE coalesce (owner, ?4) END, "
     "segment = CASE WHEN ?6 >= coalesce (latest_at, ?6) THEN coalesce (?5, segment) "
     "ELSE coalesce (segment, ?5) END, "
-    "latest_at = max (coalesce (latest_at, ?6), ?6) WHERE id = ?1",
+    "latest_at = CASE WHEN latest_at > ?6 THEN latest_at ELSE ?6 END WHERE id = ?1",
   [STMT_INSERT_OBSERVATION] =
     "INSERT INTO observations (record_id, observed_at, last_active, mrr, seats, seats_used, "
     "api_calls_7d, features_used, open_tickets, nps, renewal_date, plan, features) "
@@ -643,8 +644,9 @@ has_history (VigilStore  *self,
   gint64 history = 1;
 
   if (!_vigil_store_query_int (self,
-                               "SELECT EXISTS (SELECT 1 FROM snapshots) OR "
-                               "EXISTS (SELECT 1 FROM observations)", &history, error))
+                               "SELECT CASE WHEN EXISTS (SELECT 1 FROM snapshots) OR "
+                               "EXISTS (SELECT 1 FROM observations) THEN 1 ELSE 0 END",
+                               &history, error))
     return FALSE;
   *out_history = history != 0;
   return TRUE;
@@ -802,7 +804,8 @@ vigil_store_set_meta (VigilStore  *self,
   g_return_val_if_fail (key != NULL, FALSE);
 
   if (!(stmt = _vigil_store_prepare (self,
-                                     "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                                     "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                      _("Writing the database"), error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
