@@ -33,11 +33,11 @@ demo_files='vigil-demo'
 
 check core "$ui_headers|cairo|pango|$chart_files|$report_files|$ui_files|$demo_files|cli/" "includes neither GTK, cairo, charts, report, UI, demo nor CLI"
 check demo "$ui_headers|cairo|pango|$chart_files|$report_files|$ui_files|cli/" "includes neither GTK, cairo, charts, report, UI nor CLI"
-check charts "$ui_headers|sqlite3|libsoup|json-glib|vigil-core\.h|vigil-store|$report_files|$ui_files" "includes neither GTK, the database, the core, report nor UI"
-check report "$ui_headers|sqlite3|$ui_files|cli/" "includes neither GTK, SQL, UI nor CLI"
-check cli "$ui_headers|sqlite3|$ui_files" "includes neither GTK, SQL nor UI"
-check ui "sqlite3|cli/|$demo_files" "includes neither SQL, the demo nor the CLI"
-check ui/sections "sqlite3|cli/|$demo_files" "includes neither SQL, the demo nor the CLI"
+check charts "$ui_headers|sqlite3|vigil-sql|libsoup|json-glib|vigil-core\.h|vigil-store|$report_files|$ui_files" "includes neither GTK, the database, the core, report nor UI"
+check report "$ui_headers|sqlite3|vigil-sql|$ui_files|cli/" "includes neither GTK, SQL, UI nor CLI"
+check cli "$ui_headers|sqlite3|vigil-sql|$ui_files" "includes neither GTK, SQL nor UI"
+check ui "sqlite3|vigil-sql|cli/|$demo_files" "includes neither SQL, the demo nor the CLI"
+check ui/sections "sqlite3|vigil-sql|cli/|$demo_files" "includes neither SQL, the demo nor the CLI"
 
 echo "1..$n"
 exit $failed

@@ -192,7 +192,7 @@ typedef struct
   gint64         record_id;
   gint64         observed_at;
   gboolean       implicit;             /* the main record's, read from snapshots */
-  sqlite3_value *values[N_OBSERVED];   /* copies; NULL or SQL NULL: unknown */
+  VigilSqlValue *values[N_OBSERVED];   /* copies; NULL or SQL NULL: unknown */
 } Observation;
 
 static void
@@ -201,24 +201,22 @@ observation_clear (gpointer data)
   Observation *observation = data;
 
   for (int i = 0; i < N_OBSERVED; i++)
-    g_clear_pointer (&observation->values[i], sqlite3_value_free);
+    g_clear_pointer (&observation->values[i], vigil_sql_value_free);
 }
 
 static gboolean
-value_known (sqlite3_value *value)
+value_known (VigilSqlValue *value)
 {
-  return value != NULL && sqlite3_value_type (value) != SQLITE_NULL;
+  return !vigil_sql_value_is_null (value);
 }
 
 static void
-bind_value_or_null (sqlite3_stmt  *stmt,
+bind_value_or_null (VigilSqlStmt  *stmt,
                     int            parameter,
-                    sqlite3_value *value)
+                    VigilSqlValue *value)
 {
-  if (value_known (value))
-    sqlite3_bind_value (stmt, parameter, value);
-  else
-    sqlite3_bind_null (stmt, parameter);
+  /* an unknown value (no copy, or a copy of a NULL) binds a NULL */
+  vigil_sql_bind_value (stmt, parameter, value);
 }
 
 static gboolean
@@ -264,13 +262,13 @@ run_with_id (VigilStore  *self,
              gint64       second,
              GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, first);
-  if (sqlite3_bind_parameter_count (stmt) >= 2)
-    sqlite3_bind_int64 (stmt, 2, second);
+  vigil_sql_bind_int64 (stmt, 1, first);
+  if (vigil_sql_bind_parameter_count (stmt) >= 2)
+    vigil_sql_bind_int64 (stmt, 2, second);
   return _vigil_store_step_done (self, stmt, _("Joining accounts"), error);
 }
 
@@ -281,16 +279,16 @@ query_int_with_id (VigilStore  *self,
                    gint64      *out,
                    GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  *out = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  if (rc == SQLITE_ROW)
-    rc = SQLITE_DONE;
+  vigil_sql_bind_int64 (stmt, 1, id);
+  rc = vigil_sql_step (stmt);
+  *out = rc == VIGIL_SQL_ROW ? vigil_sql_column_int64 (stmt, 0) : 0;
+  if (rc == VIGIL_SQL_ROW)
+    rc = VIGIL_SQL_DONE;
   return _vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error);
 }
 
@@ -330,7 +328,7 @@ note_sources_joining (VigilStore  *self,
                       gint64       absorbed,
                       GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_cached (self,
                                     "INSERT INTO events (customer_id, at, kind, detail) "
@@ -342,9 +340,9 @@ note_sources_joining (VigilStore  *self,
                                     "ORDER BY s.id",
                                     _("Joining accounts"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, survivor);
-  sqlite3_bind_int64 (stmt, 2, MAX (survivor, absorbed));
-  sqlite3_bind_int64 (stmt, 3, MIN (survivor, absorbed));
+  vigil_sql_bind_int64 (stmt, 1, survivor);
+  vigil_sql_bind_int64 (stmt, 2, MAX (survivor, absorbed));
+  vigil_sql_bind_int64 (stmt, 3, MIN (survivor, absorbed));
   return _vigil_store_step_done (self, stmt, _("Joining accounts"), error);
 }
 
@@ -409,15 +407,15 @@ _vigil_store_find_key_accounts (VigilStore  *self,
     "SELECT DISTINCT r.customer_id FROM record_keys k JOIN records r ON r.id = k.record_id "
     "WHERE k.key = ?1 AND r.detached = 0";
   g_autoptr(GArray) accounts = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_text (stmt, 1, key, -1);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      gint64 account = sqlite3_column_int64 (stmt, 0);
+      gint64 account = vigil_sql_column_int64 (stmt, 0);
 
       g_array_append_val (accounts, account);
     }
@@ -479,18 +477,18 @@ read_implicit_observations (VigilStore  *self,
     " WHERE customer_id = ?1 AND observed_at < ?2 "
     " AND (origins IS NULL OR instr (';' || origins || ';', ';absent;') = 0) "
     " ORDER BY observed_at DESC LIMIT 1) AS latest_before";
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, since);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  vigil_sql_bind_int64 (stmt, 2, since);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      const char *origins = (const char *) sqlite3_column_text (stmt, 1 + N_OBSERVED);
+      const char *origins = vigil_sql_column_text (stmt, 1 + N_OBSERVED);
       gint64 origin_records[N_FIELD_GROUPS];
-      Observation observation = { main_record, sqlite3_column_int64 (stmt, 0), TRUE, { NULL, } };
+      Observation observation = { main_record, vigil_sql_column_int64 (stmt, 0), TRUE, { NULL, } };
 
       if (origins_main_absent (origins))
         continue;
@@ -501,7 +499,7 @@ read_implicit_observations (VigilStore  *self,
             int column = field_groups[g].columns[i];
 
             if (column >= 0 && origin_records[g] == 0)
-              observation.values[column] = sqlite3_value_dup (sqlite3_column_value (stmt, 1 + column));
+              observation.values[column] = vigil_sql_column_value_dup (stmt, 1 + column);
           }
       g_array_append_val (observations, observation);
     }
@@ -527,7 +525,7 @@ demote_main_record (VigilStore  *self,
     "open_tickets = excluded.open_tickets, nps = excluded.nps, renewal_date = excluded.renewal_date, "
     "plan = excluded.plan, features = excluded.features";
   g_autoptr(GArray) observations = observation_array_new ();
-  sqlite3_stmt *insert = NULL;
+  VigilSqlStmt *insert = NULL;
   gint64 main_record = 0;
   gboolean ok = TRUE;
 
@@ -543,13 +541,13 @@ demote_main_record (VigilStore  *self,
         {
           const Observation *observation = &g_array_index (observations, Observation, i);
 
-          sqlite3_bind_int64 (insert, 1, observation->record_id);
-          sqlite3_bind_int64 (insert, 2, observation->observed_at);
+          vigil_sql_bind_int64 (insert, 1, observation->record_id);
+          vigil_sql_bind_int64 (insert, 2, observation->observed_at);
           for (int c = 0; c < N_OBSERVED; c++)
             bind_value_or_null (insert, 3 + c, observation->values[c]);
           ok = _vigil_store_step_done (self, insert, _("Joining accounts"), error);
         }
-      sqlite3_reset (insert);
+      vigil_sql_reset (insert);
     }
   return ok && run_with_id (self, "UPDATE customers SET main_record = NULL WHERE id = ?1",
                             customer_id, 0, error);
@@ -620,7 +618,7 @@ _vigil_store_adopt_record (VigilStore      *self,
                            gint64          *out_since,
                            GError         **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (!oldest_observation (self, customer_id, out_since, error) ||
       !demote_main_record (self, customer_id, error) ||
@@ -628,12 +626,12 @@ _vigil_store_adopt_record (VigilStore      *self,
       !run_with_id (self, "DELETE FROM scores WHERE customer_id = ?1", customer_id, 0, error) ||
       !(stmt = _vigil_store_get_stmt (self, STMT_INSERT_RECORD, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, customer_id);
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_text (stmt, 2, external_id, -1);
+  vigil_sql_bind_int64 (stmt, 3, customer_id);
   if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
     return FALSE;
-  out->record_id = sqlite3_last_insert_rowid (self->db);
+  out->record_id = vigil_sql_last_insert_rowid (self->db);
   out->customer_id = customer_id;
   /* its rows go straight to the snapshots, as an only record's do,
    * into an account that has none now */
@@ -724,9 +722,9 @@ update_account_row (VigilStore  *self,
     "UPDATE customers SET source_id = ?2, external_id = ?3, latest_at = ?4, name = ?5, plan = ?6, "
     "owner = ?7, segment = ?8 WHERE id = ?1";
   enum { N_ATTRIBUTES = 4 };
-  sqlite3_stmt *read, *write;
-  sqlite3_value *attributes[N_ATTRIBUTES] = { NULL, };
-  sqlite3_value *display[2] = { NULL, };
+  VigilSqlStmt *read, *write;
+  VigilSqlValue *attributes[N_ATTRIBUTES] = { NULL, };
+  VigilSqlValue *display[2] = { NULL, };
   gint64 attribute_times[N_ATTRIBUTES];
   gint64 latest_at = G_MININT64;
   gboolean any_latest = FALSE;
@@ -735,25 +733,25 @@ update_account_row (VigilStore  *self,
 
   if (!(read = _vigil_store_cached (self, read_sql, _("Joining accounts"), error)))
     return FALSE;
-  sqlite3_bind_int64 (read, 1, customer_id);
-  while ((rc = sqlite3_step (read)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (read, 1, customer_id);
+  while ((rc = vigil_sql_step (read)) == VIGIL_SQL_ROW)
     {
-      gboolean timed = sqlite3_column_type (read, 2) != SQLITE_NULL;
-      gint64 time = timed ? sqlite3_column_int64 (read, 2) : G_MININT64;
+      gboolean timed = !vigil_sql_column_is_null (read, 2);
+      gint64 time = timed ? vigil_sql_column_int64 (read, 2) : G_MININT64;
 
       if (display[0] == NULL)
         for (int c = 0; c < 2; c++)
-          display[c] = sqlite3_value_dup (sqlite3_column_value (read, c));
+          display[c] = vigil_sql_column_value_dup (read, c);
       if (timed && (!any_latest || time > latest_at))
         latest_at = time;
       any_latest = any_latest || timed;
       /* records come in id order: a tie keeps the smaller id */
       for (int a = 0; a < N_ATTRIBUTES; a++)
-        if (sqlite3_column_type (read, 3 + a) != SQLITE_NULL &&
+        if (!vigil_sql_column_is_null (read, 3 + a) &&
             (attributes[a] == NULL || time > attribute_times[a]))
           {
-            g_clear_pointer (&attributes[a], sqlite3_value_free);
-            attributes[a] = sqlite3_value_dup (sqlite3_column_value (read, 3 + a));
+            g_clear_pointer (&attributes[a], vigil_sql_value_free);
+            attributes[a] = vigil_sql_column_value_dup (read, 3 + a);
             attribute_times[a] = time;
           }
     }
@@ -766,19 +764,19 @@ update_account_row (VigilStore  *self,
     }
   if (ok && display[0] != NULL)
     {
-      sqlite3_bind_int64 (write, 1, customer_id);
-      sqlite3_bind_value (write, 2, display[0]);
-      sqlite3_bind_value (write, 3, display[1]);
+      vigil_sql_bind_int64 (write, 1, customer_id);
+      vigil_sql_bind_value (write, 2, display[0]);
+      vigil_sql_bind_value (write, 3, display[1]);
       if (any_latest)
-        sqlite3_bind_int64 (write, 4, latest_at);
+        vigil_sql_bind_int64 (write, 4, latest_at);
       for (int a = 0; a < N_ATTRIBUTES; a++)
         bind_value_or_null (write, 5 + a, attributes[a]);
       ok = _vigil_store_step_done (self, write, _("Joining accounts"), error);
     }
   for (int a = 0; a < N_ATTRIBUTES; a++)
-    g_clear_pointer (&attributes[a], sqlite3_value_free);
+    g_clear_pointer (&attributes[a], vigil_sql_value_free);
   for (int c = 0; c < 2; c++)
-    g_clear_pointer (&display[c], sqlite3_value_free);
+    g_clear_pointer (&display[c], vigil_sql_value_free);
   return ok;
 }
 
@@ -801,8 +799,8 @@ _vigil_store_score_snapshots (VigilStore      *self,
                               GError         **error)
 {
   g_autoptr(GArray) pulses = NULL;
-  sqlite3_stmt *read = NULL;
-  sqlite3_stmt *write = NULL;
+  VigilSqlStmt *read = NULL;
+  VigilSqlStmt *write = NULL;
   guint pulse_hint = 0;
   guint64 scored = 0;
   gboolean ok = TRUE;
@@ -821,12 +819,12 @@ _vigil_store_score_snapshots (VigilStore      *self,
     return FALSE;
   if (!(write = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
     {
-      sqlite3_reset (read);
+      vigil_sql_reset (read);
       return FALSE;
     }
-  sqlite3_bind_int64 (read, 1, customer_id);
-  sqlite3_bind_int64 (read, 2, since);
-  while (ok && (rc = sqlite3_step (read)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (read, 1, customer_id);
+  vigil_sql_bind_int64 (read, 2, since);
+  while (ok && (rc = vigil_sql_step (read)) == VIGIL_SQL_ROW)
     {
       VigilSnapshot snapshot = { 0, };
       gint64 *fields[] = {
@@ -844,9 +842,9 @@ _vigil_store_score_snapshots (VigilStore      *self,
                                           vigil_pulse_marks_find (pulses, snapshot.observed_at, &pulse_hint),
                                           &score);
 
-      sqlite3_bind_int64 (write, 1, customer_id);
-      sqlite3_bind_int64 (write, 2, snapshot.observed_at);
-      sqlite3_bind_int64 (write, 3, score.version);
+      vigil_sql_bind_int64 (write, 1, customer_id);
+      vigil_sql_bind_int64 (write, 2, snapshot.observed_at);
+      vigil_sql_bind_int64 (write, 3, score.version);
       _vigil_store_bind_double_or_null (write, 4, score.health);
       _vigil_store_bind_text_or_null (write, 5, vigil_tier_get_id (score.tier));
       ok = _vigil_store_step_done (self, write, _("Scoring"), error);
@@ -854,7 +852,7 @@ _vigil_store_score_snapshots (VigilStore      *self,
     }
   if (!ok)
     {
-      sqlite3_reset (read);
+      vigil_sql_reset (read);
       return FALSE;
     }
   if (out_rescored != NULL)
@@ -879,20 +877,20 @@ read_observations (VigilStore  *self,
     "WHERE r.customer_id = ?1 AND (o.observed_at >= ?2 OR o.observed_at = "
     "  (SELECT max (p.observed_at) FROM observations p "
     "   WHERE p.record_id = o.record_id AND p.observed_at < ?2))";
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, since);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  vigil_sql_bind_int64 (stmt, 2, since);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      Observation observation = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
-                                  FALSE, { NULL, } };
+      Observation observation = { vigil_sql_column_int64 (stmt, 0),
+                                  vigil_sql_column_int64 (stmt, 1), FALSE, { NULL, } };
 
       for (int i = 0; i < N_OBSERVED; i++)
-        observation.values[i] = sqlite3_value_dup (sqlite3_column_value (stmt, 2 + i));
+        observation.values[i] = vigil_sql_column_value_dup (stmt, 2 + i);
       g_array_append_val (observations, observation);
     }
   return _vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error);
@@ -931,7 +929,7 @@ observation_wins (const Observation *candidate,
  * say `absent` when the main record was not observed at @time. */
 static gboolean
 write_merged_snapshot (VigilStore          *self,
-                       sqlite3_stmt        *insert,
+                       VigilSqlStmt        *insert,
                        gint64               customer_id,
                        gint64               time,
                        GArray              *records,
@@ -962,8 +960,8 @@ write_merged_snapshot (VigilStore          *self,
                                 field_groups[g].name, chosen[g]->record_id);
     }
 
-  sqlite3_bind_int64 (insert, 1, customer_id);
-  sqlite3_bind_int64 (insert, 2, time);
+  vigil_sql_bind_int64 (insert, 1, customer_id);
+  vigil_sql_bind_int64 (insert, 2, time);
   for (guint g = 0; g < G_N_ELEMENTS (field_groups); g++)
     for (int i = 0; i < 2; i++)
       {
@@ -973,9 +971,9 @@ write_merged_snapshot (VigilStore          *self,
           bind_value_or_null (insert, 3 + column, chosen[g] != NULL ? chosen[g]->values[column] : NULL);
       }
   if (origins->len > 0)
-    sqlite3_bind_text (insert, 3 + N_OBSERVED, origins->str, (int) origins->len, SQLITE_TRANSIENT);
+    vigil_sql_bind_text_copy (insert, 3 + N_OBSERVED, origins->str, (int) origins->len);
   else
-    sqlite3_bind_null (insert, 3 + N_OBSERVED);
+    vigil_sql_bind_null (insert, 3 + N_OBSERVED, VIGIL_SQL_TEXT);
   return _vigil_store_step_done (self, insert, _("Joining accounts"), error);
 }
 
@@ -1032,7 +1030,7 @@ rebuild_merged_snapshots (VigilStore      *self,
   g_autoptr(GString) origins = g_string_new (NULL);
   g_autofree const Observation **latest = NULL;
   gint64 main_record = 0;
-  sqlite3_stmt *insert;
+  VigilSqlStmt *insert;
   gboolean ok = TRUE;
 
   if (!lookup_main_record (self, customer_id, &main_record, error))
@@ -1077,7 +1075,7 @@ rebuild_merged_snapshots (VigilStore      *self,
         ok = write_merged_snapshot (self, insert, customer_id, time, records, latest,
                                     main_record, origins, error);
     }
-  sqlite3_reset (insert);
+  vigil_sql_reset (insert);
 
   return ok &&
          run_with_id (self, "DELETE FROM observations WHERE record_id = ?1", main_record, 0, error) &&
@@ -1124,7 +1122,7 @@ find_joining_accounts (VigilStore  *self,
                        GError     **error)
 {
   g_autoptr(GArray) accounts = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_cached (self,
@@ -1137,10 +1135,10 @@ find_joining_accounts (VigilStore  *self,
                                      "ORDER BY other.customer_id",
                                      _("Joining accounts"), error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 id = vigil_sql_column_int64 (stmt, 0);
 
       g_array_append_val (accounts, id);
     }
@@ -1263,22 +1261,22 @@ collect_accounts (VigilStore  *self,
                   GPtrArray   *out_names,
                   GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Finding a customer"), error)))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
+  vigil_sql_bind_text (stmt, 1, first, -1);
   _vigil_store_bind_text_or_null (stmt, 2, second);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 id = vigil_sql_column_int64 (stmt, 0);
 
       if (out_ids->len > 0 && g_array_index (out_ids, gint64, out_ids->len - 1) == id)
         continue;
       g_array_append_val (out_ids, id);
-      g_ptr_array_add (out_names, g_strdup_printf ("%s:%s", sqlite3_column_text (stmt, 1),
-                                                   sqlite3_column_text (stmt, 2)));
+      g_ptr_array_add (out_names, g_strdup_printf ("%s:%s", vigil_sql_column_text (stmt, 1),
+                                                   vigil_sql_column_text (stmt, 2)));
     }
   return _vigil_store_finish_rows (self, stmt, rc, _("Finding a customer"), error);
 }
@@ -1350,7 +1348,7 @@ find_record (VigilStore  *self,
              gint64      *out_account,
              GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_prepare (self,
@@ -1358,15 +1356,15 @@ find_record (VigilStore  *self,
                                      "ON s.id = r.source_id WHERE s.name = ?1 AND r.external_id = ?2",
                                      _("Finding a customer"), error)))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, source, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
+  vigil_sql_bind_text (stmt, 1, source, -1);
+  vigil_sql_bind_text (stmt, 2, external_id, -1);
+  rc = vigil_sql_step (stmt);
   *out_record = 0;
-  if (rc == SQLITE_ROW)
+  if (rc == VIGIL_SQL_ROW)
     {
-      *out_record = sqlite3_column_int64 (stmt, 0);
-      *out_account = sqlite3_column_int64 (stmt, 1);
-      rc = SQLITE_DONE;
+      *out_record = vigil_sql_column_int64 (stmt, 0);
+      *out_account = vigil_sql_column_int64 (stmt, 1);
+      rc = VIGIL_SQL_DONE;
     }
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Finding a customer"), error))
     return FALSE;
@@ -1479,7 +1477,7 @@ vigil_store_unlink_record (VigilStore  *self,
                     "SELECT source_id, external_id FROM records WHERE id = ?1",
                     record, 0, error);
   if (ok)
-    own = sqlite3_last_insert_rowid (self->db);
+    own = vigil_sql_last_insert_rowid (self->db);
   ok = ok &&
        run_with_id (self, "UPDATE records SET customer_id = ?1, detached = 1 WHERE id = ?2",
                     own, record, error) &&
@@ -1525,7 +1523,7 @@ _vigil_store_detach_source_records (VigilStore  *self,
 {
   g_autoptr(GArray) accounts = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(VigilScorecard) scorecard = NULL;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   gint64 source_id = 0;
   int rc;
 
@@ -1536,12 +1534,12 @@ _vigil_store_detach_source_records (VigilStore  *self,
                                      " AND o.source_id <> r.source_id)",
                                      _("Removing a source"), error)))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_text (stmt, 1, name, -1);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 id = vigil_sql_column_int64 (stmt, 0);
 
-      source_id = sqlite3_column_int64 (stmt, 1);
+      source_id = vigil_sql_column_int64 (stmt, 1);
       g_array_append_val (accounts, id);
     }
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Removing a source"), error))
@@ -1578,20 +1576,20 @@ vigil_record_row_free (VigilRecordRow *row)
 /* The record a row of the listing query belongs to: @last when the row
  * is one more key of it, else a new record (its keys still to come). */
 static VigilRecordRow *
-record_of_row (sqlite3_stmt   *stmt,
+record_of_row (VigilSqlStmt   *stmt,
                VigilRecordRow *last,
                GPtrArray      *rows)
 {
   VigilRecordRow *row;
 
-  if (last != NULL && last->id == sqlite3_column_int64 (stmt, 0))
+  if (last != NULL && last->id == vigil_sql_column_int64 (stmt, 0))
     return last;
   row = g_new0 (VigilRecordRow, 1);
-  row->id = sqlite3_column_int64 (stmt, 0);
+  row->id = vigil_sql_column_int64 (stmt, 0);
   row->source = _vigil_store_column_strdup (stmt, 1);
   row->external_id = _vigil_store_column_strdup (stmt, 2);
   row->latest_at = _vigil_store_column_int_or_unknown (stmt, 3);
-  row->detached = sqlite3_column_int (stmt, 4) != 0;
+  row->detached = vigil_sql_column_int64 (stmt, 4) != 0;
   g_ptr_array_add (rows, row);
   return row;
 }
@@ -1620,7 +1618,7 @@ vigil_store_list_records (VigilStore  *self,
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_record_row_free);
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   VigilRecordRow *last = NULL;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
@@ -1633,15 +1631,15 @@ vigil_store_list_records (VigilStore  *self,
                                      "WHERE r.customer_id = ?1 ORDER BY r.id, k.key",
                                      _("Reading the records"), error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       VigilRecordRow *row = record_of_row (stmt, last, rows);
 
       if (row != last && last != NULL)
         set_keys (last, keys);
       last = row;
-      if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
+      if (!vigil_sql_column_is_null (stmt, 5))
         g_ptr_array_add (keys, _vigil_store_column_strdup (stmt, 5));
     }
   if (last != NULL)

@@ -62,16 +62,16 @@ _vigil_store_add_event (VigilStore  *self,
                         const char  *author,
                         GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_cached (self,
                                     "INSERT INTO events (customer_id, at, kind, detail, author) "
                                     "VALUES (?1, ?2, ?3, json (?4), ?5)",
                                     _("Writing the timeline"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  vigil_sql_bind_int64 (stmt, 2, at);
+  vigil_sql_bind_text (stmt, 3, kind, -1);
   _vigil_store_bind_text_or_null (stmt, 4, detail_json);
   _vigil_store_bind_text_or_null (stmt, 5, author);
   return _vigil_store_step_done (self, stmt, _("Writing the timeline"), error);

@@ -24,27 +24,26 @@ _vigil_store_find_record (VigilStore      *self,
                gboolean        *out_found,
                GError         **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_LOOKUP_RECORD, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  *out_found = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_text (stmt, 2, external_id, -1);
+  rc = vigil_sql_step (stmt);
+  *out_found = rc == VIGIL_SQL_ROW;
+  if (rc == VIGIL_SQL_ROW)
     {
-      out->record_id = sqlite3_column_int64 (stmt, 0);
-      out->customer_id = sqlite3_column_int64 (stmt, 1);
-      out->shared = sqlite3_column_int (stmt, 2) != 0;
-      out->main = sqlite3_column_int (stmt, 3) != 0;
-      out->newest = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? G_MININT64
-                                                                  : sqlite3_column_int64 (stmt, 4);
+      out->record_id = vigil_sql_column_int64 (stmt, 0);
+      out->customer_id = vigil_sql_column_int64 (stmt, 1);
+      out->shared = vigil_sql_column_int64 (stmt, 2) != 0;
+      out->main = vigil_sql_column_int64 (stmt, 3) != 0;
+      out->newest = vigil_sql_column_is_null (stmt, 4) ? G_MININT64
+                                                       : vigil_sql_column_int64 (stmt, 4);
     }
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  vigil_sql_reset_unbound (stmt);
+  if (rc != VIGIL_SQL_ROW && rc != VIGIL_SQL_DONE)
     return _vigil_store_set_sqlite_error (self, error, _("Adding a customer"));
   return TRUE;
 }
@@ -58,7 +57,7 @@ _vigil_store_ensure_record (VigilStore      *self,
                             VigilRecordRef  *out,
                             GError         **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   gboolean found = FALSE;
 
   if (!_vigil_store_find_record (self, source_id, external_id, out, &found, error))
@@ -68,28 +67,28 @@ _vigil_store_ensure_record (VigilStore      *self,
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_CUSTOMER, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_text (stmt, 2, external_id, -1);
   if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
     return FALSE;
-  out->customer_id = sqlite3_last_insert_rowid (self->db);
+  out->customer_id = vigil_sql_last_insert_rowid (self->db);
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_RECORD, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, out->customer_id);
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_text (stmt, 2, external_id, -1);
+  vigil_sql_bind_int64 (stmt, 3, out->customer_id);
   if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
     return FALSE;
-  out->record_id = sqlite3_last_insert_rowid (self->db);
+  out->record_id = vigil_sql_last_insert_rowid (self->db);
   out->shared = FALSE;
   out->main = TRUE;
   out->newest = G_MININT64;
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_SET_MAIN_RECORD, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, out->customer_id);
-  sqlite3_bind_int64 (stmt, 2, out->record_id);
+  vigil_sql_bind_int64 (stmt, 1, out->customer_id);
+  vigil_sql_bind_int64 (stmt, 2, out->record_id);
   return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
 }
 
@@ -97,19 +96,19 @@ _vigil_store_ensure_record (VigilStore      *self,
  * the external id (2), name, plan, owner and segment (3 to 6) and the
  * time they were last seen (7). */
 static void
-bind_new_record (sqlite3_stmt         *stmt,
+bind_new_record (VigilSqlStmt         *stmt,
                  gint64                source_id,
                  const char           *external_id,
                  const VigilSnapshot  *attributes,
                  gint64                latest_at)
 {
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_text (stmt, 2, external_id, -1);
   _vigil_store_bind_text_or_null (stmt, 3, attributes->name);
   _vigil_store_bind_text_or_null (stmt, 4, attributes->plan);
   _vigil_store_bind_text_or_null (stmt, 5, attributes->owner);
   _vigil_store_bind_text_or_null (stmt, 6, attributes->segment);
-  sqlite3_bind_int64 (stmt, 7, latest_at);
+  vigil_sql_bind_int64 (stmt, 7, latest_at);
 }
 
 /* The record @external_id of @source_id, which the caller knows is not
@@ -135,30 +134,30 @@ _vigil_store_add_record (VigilStore           *self,
   static const char record_sql[] =
     "INSERT INTO records (source_id, external_id, name, plan, owner, segment, latest_at, customer_id) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_cached (self, customer_sql, _("Adding a customer"), error)))
     return FALSE;
   bind_new_record (stmt, source_id, external_id, attributes, latest_at);
   if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
     return FALSE;
-  out->customer_id = sqlite3_last_insert_rowid (self->db);
+  out->customer_id = vigil_sql_last_insert_rowid (self->db);
 
   if (!(stmt = _vigil_store_cached (self, record_sql, _("Adding a customer"), error)))
     return FALSE;
   bind_new_record (stmt, source_id, external_id, attributes, latest_at);
-  sqlite3_bind_int64 (stmt, 8, out->customer_id);
+  vigil_sql_bind_int64 (stmt, 8, out->customer_id);
   if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
     return FALSE;
-  out->record_id = sqlite3_last_insert_rowid (self->db);
+  out->record_id = vigil_sql_last_insert_rowid (self->db);
   out->shared = FALSE;
   out->main = TRUE;
   out->newest = G_MININT64;   /* a new account: no snapshot yet */
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_SET_MAIN_RECORD, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, out->customer_id);
-  sqlite3_bind_int64 (stmt, 2, out->record_id);
+  vigil_sql_bind_int64 (stmt, 1, out->customer_id);
+  vigil_sql_bind_int64 (stmt, 2, out->record_id);
   return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
 }
 
@@ -172,16 +171,16 @@ _vigil_store_attach_record (VigilStore      *self,
                             VigilRecordRef  *out,
                             GError         **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_RECORD, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, customer_id);
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_text (stmt, 2, external_id, -1);
+  vigil_sql_bind_int64 (stmt, 3, customer_id);
   if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
     return FALSE;
-  out->record_id = sqlite3_last_insert_rowid (self->db);
+  out->record_id = vigil_sql_last_insert_rowid (self->db);
   out->customer_id = customer_id;
   out->shared = TRUE;
   out->main = FALSE;
@@ -222,16 +221,16 @@ update_attributes (VigilStore           *self,
                    gint64                latest_at,
                    GError              **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_get_stmt (self, statement, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
+  vigil_sql_bind_int64 (stmt, 1, id);
   _vigil_store_bind_text_or_null (stmt, 2, attributes->name);
   _vigil_store_bind_text_or_null (stmt, 3, attributes->plan);
   _vigil_store_bind_text_or_null (stmt, 4, attributes->owner);
   _vigil_store_bind_text_or_null (stmt, 5, attributes->segment);
-  sqlite3_bind_int64 (stmt, 6, latest_at);
+  vigil_sql_bind_int64 (stmt, 6, latest_at);
   return _vigil_store_step_done (self, stmt, _("Updating a customer"), error);
 }
 
@@ -262,12 +261,12 @@ _vigil_store_insert_feature (VigilStore  *self,
                              const char  *name,
                              GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_FEATURE, error)))
     return FALSE;
-  sqlite3_bind_int (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  vigil_sql_bind_int64 (stmt, 1, id);
+  vigil_sql_bind_text (stmt, 2, name, -1);
   if (!_vigil_store_step_done (self, stmt, _("Adding a feature"), error))
     return FALSE;
 
@@ -304,11 +303,11 @@ _vigil_store_format_day (gint32 day,
 /* Binds a score from parameter @first on: its explanation is not
  * stored, it follows from the snapshot and the scorecard version. */
 static void
-bind_score (sqlite3_stmt     *stmt,
+bind_score (VigilSqlStmt     *stmt,
             int               first,
             const VigilScore *score)
 {
-  sqlite3_bind_int64 (stmt, first, score->version);
+  vigil_sql_bind_int64 (stmt, first, score->version);
   _vigil_store_bind_double_or_null (stmt, first + 1, score->health);
   _vigil_store_bind_text_or_null (stmt, first + 2, vigil_tier_get_id (score->tier));
 }
@@ -317,7 +316,7 @@ bind_score (sqlite3_stmt     *stmt,
  * the snapshots and observations tables, in their order; @features is
  * @features_length bytes (-1: up to its NUL). */
 static void
-bind_observed (sqlite3_stmt         *stmt,
+bind_observed (VigilSqlStmt         *stmt,
                int                   first,
                gint64                key,
                const VigilSnapshot  *snapshot,
@@ -327,8 +326,8 @@ bind_observed (sqlite3_stmt         *stmt,
 {
   int i = first - 1;
 
-  sqlite3_bind_int64 (stmt, i + 1, key);
-  sqlite3_bind_int64 (stmt, i + 2, snapshot->observed_at);
+  vigil_sql_bind_int64 (stmt, i + 1, key);
+  vigil_sql_bind_int64 (stmt, i + 2, snapshot->observed_at);
   _vigil_store_bind_int_or_null (stmt, i + 3, snapshot->last_active);
   _vigil_store_bind_double_or_null (stmt, i + 4, snapshot->mrr);
   _vigil_store_bind_int_or_null (stmt, i + 5, snapshot->seats);
@@ -338,14 +337,14 @@ bind_observed (sqlite3_stmt         *stmt,
   _vigil_store_bind_int_or_null (stmt, i + 9, snapshot->open_tickets);
   _vigil_store_bind_int_or_null (stmt, i + 10, snapshot->nps);
   if (renewal != NULL)
-    sqlite3_bind_text (stmt, i + 11, renewal, 10, SQLITE_STATIC);
+    vigil_sql_bind_text (stmt, i + 11, renewal, 10);
   else
-    sqlite3_bind_null (stmt, i + 11);
+    vigil_sql_bind_null (stmt, i + 11, VIGIL_SQL_TEXT);
   _vigil_store_bind_text_or_null (stmt, i + 12, snapshot->plan);
   if (features != NULL)
-    sqlite3_bind_text (stmt, i + 13, features, (int) features_length, SQLITE_STATIC);
+    vigil_sql_bind_text (stmt, i + 13, features, (int) features_length);
   else
-    sqlite3_bind_null (stmt, i + 13);
+    vigil_sql_bind_null (stmt, i + 13, VIGIL_SQL_TEXT);
 }
 
 /* design 2.6: whether the snapshots of @customer_id already hold its
@@ -357,18 +356,17 @@ _vigil_store_find_implicit_observation (VigilStore  *self,
                            gboolean    *out_found,
                            GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_FIND_IMPLICIT, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, observed_at);
-  rc = sqlite3_step (stmt);
-  *out_found = rc == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  vigil_sql_bind_int64 (stmt, 2, observed_at);
+  rc = vigil_sql_step (stmt);
+  *out_found = rc == VIGIL_SQL_ROW;
+  vigil_sql_reset_unbound (stmt);
+  if (rc != VIGIL_SQL_ROW && rc != VIGIL_SQL_DONE)
     return _vigil_store_set_sqlite_error (self, error, _("Storing a snapshot"));
   return TRUE;
 }
@@ -388,7 +386,7 @@ _vigil_store_insert_observation (VigilStore           *self,
 {
   const char *renewal = NULL;
   char renewal_buffer[16];
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
     renewal = _vigil_store_format_day (snapshot->renewal_day, renewal_buffer);
@@ -397,7 +395,7 @@ _vigil_store_insert_observation (VigilStore           *self,
   bind_observed (stmt, 1, record_id, snapshot, renewal, features, features_length);
   if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
-  *out_inserted = sqlite3_changes (self->db) > 0;
+  *out_inserted = vigil_sql_changes (self->db) > 0;
   return TRUE;
 }
 
@@ -421,18 +419,18 @@ _vigil_store_add_record_keys (VigilStore  *self,
                               gboolean    *out_added,
                               GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   *out_added = FALSE;
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_RECORD_KEY, error)))
     return FALSE;
   for (guint i = 0; i < keys->len; i++)
     {
-      sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, record_id);
+      vigil_sql_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1);
+      vigil_sql_bind_int64 (stmt, 2, record_id);
       if (!_vigil_store_step_done (self, stmt, _("Storing a record's keys"), error))
         return FALSE;
-      if (sqlite3_changes (self->db) > 0)
+      if (vigil_sql_changes (self->db) > 0)
         *out_added = TRUE;
     }
   return TRUE;
@@ -498,7 +496,7 @@ _vigil_store_insert_new_snapshots (VigilStore              *self,
 {
   const char *doing = _("Storing a snapshot");
   char renewals[VIGIL_STORE_ROWS_AT_ONCE][16];
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_cached (self, new_snapshots_sql (), doing, error)))
     return FALSE;
@@ -520,9 +518,9 @@ _vigil_store_insert_new_snapshots (VigilStore              *self,
     {
       int first = 1 + i * 5;
 
-      sqlite3_bind_int64 (stmt, first, rows[i].customer_id);
-      sqlite3_bind_int64 (stmt, first + 1, rows[i].snapshot->observed_at);
-      sqlite3_bind_int64 (stmt, first + 2, rows[i].version);
+      vigil_sql_bind_int64 (stmt, first, rows[i].customer_id);
+      vigil_sql_bind_int64 (stmt, first + 1, rows[i].snapshot->observed_at);
+      vigil_sql_bind_int64 (stmt, first + 2, rows[i].version);
       _vigil_store_bind_double_or_null (stmt, first + 3, rows[i].health);
       _vigil_store_bind_text_or_null (stmt, first + 4, vigil_tier_get_id (rows[i].tier));
     }
@@ -543,7 +541,7 @@ _vigil_store_write_snapshot (VigilStore           *self,
 {
   const char *renewal = NULL;
   char renewal_buffer[16];
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   gboolean inserted;
 
   if (snapshot->renewal_day != VIGIL_UNKNOWN_DAY)
@@ -555,7 +553,7 @@ _vigil_store_write_snapshot (VigilStore           *self,
   if (!_vigil_store_step_done (self, stmt, _("Storing a snapshot"), error))
     return FALSE;
 
-  inserted = sqlite3_changes (self->db) > 0;
+  inserted = vigil_sql_changes (self->db) > 0;
   if (out_inserted != NULL)
     *out_inserted = inserted;
   if (!inserted)
@@ -563,8 +561,8 @@ _vigil_store_write_snapshot (VigilStore           *self,
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SCORE, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, snapshot->observed_at);
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  vigil_sql_bind_int64 (stmt, 2, snapshot->observed_at);
   bind_score (stmt, 3, score);
   return _vigil_store_step_done (self, stmt, _("Storing a snapshot"), error);
 }

@@ -30,14 +30,14 @@ insert_outcome (VigilStore  *self,
     "INSERT INTO outcomes (customer_id, day, outcome, recorded_at) "
     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (customer_id, day) "
     "DO UPDATE SET outcome = excluded.outcome, recorded_at = excluded.recorded_at";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Recording an outcome"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_text (stmt, 2, day, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, outcome, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  vigil_sql_bind_text (stmt, 2, day, -1);
+  vigil_sql_bind_text (stmt, 3, outcome, -1);
+  vigil_sql_bind_int64 (stmt, 4, now);
   return _vigil_store_exec_prepared (self, stmt, _("Recording an outcome"), error);
 }
 
@@ -52,12 +52,12 @@ close_triggers_if_churned (VigilStore  *self,
   static const char sql[] =
     "UPDATE triggers SET cleared_at = ?2 WHERE customer_id = ?1 AND cleared_at IS NULL "
     "AND " CHURNED_ON ("?1") " IS NOT NULL";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Recording an outcome"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, now);
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  vigil_sql_bind_int64 (stmt, 2, now);
   return _vigil_store_exec_prepared (self, stmt, _("Recording an outcome"), error);
 }
 
@@ -117,17 +117,17 @@ vigil_store_list_outcomes (VigilStore  *self,
   static const char sql[] =
     "SELECT day, outcome FROM outcomes WHERE customer_id = ?1 ORDER BY day";
   g_autoptr(GPtrArray) outcomes = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading outcomes"), error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (outcomes, g_strdup_printf ("%s %s", sqlite3_column_text (stmt, 0),
-                                                sqlite3_column_text (stmt, 1)));
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+    g_ptr_array_add (outcomes, g_strdup_printf ("%s %s", vigil_sql_column_text (stmt, 0),
+                                                vigil_sql_column_text (stmt, 1)));
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading outcomes"), error))
     return NULL;
   return g_steal_pointer (&outcomes);
@@ -164,7 +164,7 @@ vigil_store_get_outcome_samples (VigilStore  *self,
     "WHERE k.health IS NOT NULL ORDER BY o.customer_id, o.day";
   g_autoptr(GArray) features = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (int));
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -172,19 +172,19 @@ vigil_store_get_outcome_samples (VigilStore  *self,
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading outcomes"), error)))
     return FALSE;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       VigilPortfolioRow row = { 0, };
       VigilSnapshot snapshot = { 0, };
-      const char *renewal = (const char *) sqlite3_column_text (stmt, 4);
+      const char *renewal = vigil_sql_column_text (stmt, 4);
       double then14 = _vigil_store_column_double_or_nan (stmt, 6);
       double then28 = _vigil_store_column_double_or_nan (stmt, 7);
       double sample[VIGIL_CHURN_N_FEATURES];
-      int label = g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "churned");
+      int label = g_str_equal (vigil_sql_column_text (stmt, 0), "churned");
 
       row.latest = &snapshot;
-      row.score.health = sqlite3_column_double (stmt, 1);
-      snapshot.observed_at = sqlite3_column_int64 (stmt, 2);
+      row.score.health = vigil_sql_column_double (stmt, 1);
+      snapshot.observed_at = vigil_sql_column_int64 (stmt, 2);
       snapshot.last_active = _vigil_store_column_int_or_unknown (stmt, 3);
       if (renewal == NULL || !vigil_date_parse (renewal, &snapshot.renewal_day))
         snapshot.renewal_day = VIGIL_UNKNOWN_DAY;

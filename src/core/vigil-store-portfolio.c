@@ -49,12 +49,12 @@ decode_features (VigilStore    *self,
 
 static void
 read_snapshot_columns (VigilStore    *self,
-                       sqlite3_stmt  *stmt,
+                       VigilSqlStmt  *stmt,
                        int            first,
                        gboolean       with_features,
                        VigilSnapshot *snapshot)
 {
-  const char *renewal = (const char *) sqlite3_column_text (stmt, first + 9);
+  const char *renewal = vigil_sql_column_text (stmt, first + 9);
 
   snapshot->observed_at = _vigil_store_column_int_or_unknown (stmt, first);
   snapshot->last_active = _vigil_store_column_int_or_unknown (stmt, first + 1);
@@ -68,13 +68,13 @@ read_snapshot_columns (VigilStore    *self,
   if (renewal == NULL || !vigil_date_parse (renewal, &snapshot->renewal_day))
     snapshot->renewal_day = VIGIL_UNKNOWN_DAY;
   /* The plan of that moment, else the customer's latest. */
-  if (sqlite3_column_type (stmt, first + 10) != SQLITE_NULL)
+  if (!vigil_sql_column_is_null (stmt, first + 10))
     {
       g_free (snapshot->plan);
       snapshot->plan = _vigil_store_column_strdup (stmt, first + 10);
     }
   if (with_features)
-    decode_features (self, (const char *) sqlite3_column_text (stmt, first + 11), snapshot);
+    decode_features (self, vigil_sql_column_text (stmt, first + 11), snapshot);
 }
 
 /* The stored score of @snapshot, explained: each measure's input,
@@ -82,15 +82,15 @@ read_snapshot_columns (VigilStore    *self,
  * score was stored with and the pulse in force then, which gives back
  * what that version computed. */
 static void
-read_score_columns (sqlite3_stmt         *stmt,
+read_score_columns (VigilSqlStmt         *stmt,
                     int                   first,
                     GHashTable           *scorecards,
                     const VigilSnapshot  *snapshot,
                     const VigilPulseMark *pulse,
                     VigilScore           *score)
 {
-  const char *tier = (const char *) sqlite3_column_text (stmt, first + 2);
-  gint64 version = sqlite3_column_int64 (stmt, first);
+  const char *tier = vigil_sql_column_text (stmt, first + 2);
+  gint64 version = vigil_sql_column_int64 (stmt, first);
   VigilScorecard *scorecard = g_hash_table_lookup (scorecards, &version);
 
   if (scorecard != NULL)
@@ -109,7 +109,7 @@ read_score_columns (sqlite3_stmt         *stmt,
  * goes to @out_pulse when given. */
 static VigilSnapshot *
 read_observation (VigilStore     *self,
-                  sqlite3_stmt   *stmt,
+                  VigilSqlStmt   *stmt,
                   int             first,
                   gboolean        with_features,
                   GHashTable     *scorecards,
@@ -187,16 +187,16 @@ account_records_clear (AccountRecords *account)
  * source name, external id, whether it is the account's main record. */
 static void
 account_records_add (AccountRecords *account,
-                     sqlite3_stmt   *stmt)
+                     VigilSqlStmt   *stmt)
 {
   VigilAccountRecord *record = g_new0 (VigilAccountRecord, 1);
-  gint64 record_id = sqlite3_column_int64 (stmt, 1);
+  gint64 record_id = vigil_sql_column_int64 (stmt, 1);
 
-  record->source = g_intern_string ((const char *) sqlite3_column_text (stmt, 2));
+  record->source = g_intern_string (vigil_sql_column_text (stmt, 2));
   record->id = _vigil_store_column_strdup (stmt, 3);
   g_ptr_array_add (account->records, record);
   g_array_append_val (account->record_ids, record_id);
-  if (sqlite3_column_int (stmt, 4) != 0)
+  if (vigil_sql_column_int64 (stmt, 4) != 0)
     account->main = account->records->len - 1;
 }
 
@@ -267,8 +267,8 @@ resolve_sources (const AccountRecords *account,
  * per customer, and nothing held beyond the current account. */
 typedef struct
 {
-  sqlite3_stmt *records;
-  sqlite3_stmt *keys;
+  VigilSqlStmt *records;
+  VigilSqlStmt *keys;
   int           records_rc;
   int           keys_rc;
   GHashTable   *pulse_marks;     /* customer id → its pulses (design 3.5), */
@@ -298,13 +298,13 @@ account_reader_open (VigilStore     *self,
                                                 _("Reading the portfolio"), error)) ||
       !(reader->keys = _vigil_store_prepare (self, keys_sql, _("Reading the portfolio"), error)))
     {
-      g_clear_pointer (&reader->records, sqlite3_finalize);
+      g_clear_pointer (&reader->records, vigil_sql_finalize);
       g_clear_pointer (&reader->pulse_marks, g_hash_table_unref);
       g_clear_pointer (&reader->current_pulses, g_hash_table_unref);
       return FALSE;
     }
-  reader->records_rc = sqlite3_step (reader->records);
-  reader->keys_rc = sqlite3_step (reader->keys);
+  reader->records_rc = vigil_sql_step (reader->records);
+  reader->keys_rc = vigil_sql_step (reader->keys);
   return TRUE;
 }
 
@@ -330,26 +330,26 @@ account_reader_open_part (VigilStore     *self,
                                                 _("Reading the portfolio"), error)) ||
       !(reader->keys = _vigil_store_prepare (self, keys_sql, _("Reading the portfolio"), error)))
     {
-      g_clear_pointer (&reader->records, sqlite3_finalize);
+      g_clear_pointer (&reader->records, vigil_sql_finalize);
       return FALSE;
     }
-  sqlite3_bind_int64 (reader->records, 1, first_id);
-  sqlite3_bind_int64 (reader->records, 2, last_id);
-  sqlite3_bind_int64 (reader->keys, 1, first_id);
-  sqlite3_bind_int64 (reader->keys, 2, last_id);
-  reader->records_rc = sqlite3_step (reader->records);
-  reader->keys_rc = sqlite3_step (reader->keys);
+  vigil_sql_bind_int64 (reader->records, 1, first_id);
+  vigil_sql_bind_int64 (reader->records, 2, last_id);
+  vigil_sql_bind_int64 (reader->keys, 1, first_id);
+  vigil_sql_bind_int64 (reader->keys, 2, last_id);
+  reader->records_rc = vigil_sql_step (reader->records);
+  reader->keys_rc = vigil_sql_step (reader->keys);
   return TRUE;
 }
 
 /* Steps @stmt past every row of a customer before @customer_id. */
 static int
-skip_to_customer (sqlite3_stmt *stmt,
+skip_to_customer (VigilSqlStmt *stmt,
                   int           rc,
                   gint64        customer_id)
 {
-  while (rc == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) < customer_id)
-    rc = sqlite3_step (stmt);
+  while (rc == VIGIL_SQL_ROW && vigil_sql_column_int64 (stmt, 0) < customer_id)
+    rc = vigil_sql_step (stmt);
   return rc;
 }
 
@@ -363,15 +363,15 @@ account_reader_fill (AccountReader     *reader,
 
   account_records_init (&account);
   reader->records_rc = skip_to_customer (reader->records, reader->records_rc, row->customer_id);
-  for (; reader->records_rc == SQLITE_ROW &&
-         sqlite3_column_int64 (reader->records, 0) == row->customer_id;
-       reader->records_rc = sqlite3_step (reader->records))
+  for (; reader->records_rc == VIGIL_SQL_ROW &&
+         vigil_sql_column_int64 (reader->records, 0) == row->customer_id;
+       reader->records_rc = vigil_sql_step (reader->records))
     account_records_add (&account, reader->records);
 
   reader->keys_rc = skip_to_customer (reader->keys, reader->keys_rc, row->customer_id);
-  for (; reader->keys_rc == SQLITE_ROW &&
-         sqlite3_column_int64 (reader->keys, 0) == row->customer_id;
-       reader->keys_rc = sqlite3_step (reader->keys))
+  for (; reader->keys_rc == VIGIL_SQL_ROW &&
+         vigil_sql_column_int64 (reader->keys, 0) == row->customer_id;
+       reader->keys_rc = vigil_sql_step (reader->keys))
     g_ptr_array_add (keys, _vigil_store_column_strdup (reader->keys, 1));
   g_ptr_array_add (keys, NULL);
 
@@ -397,7 +397,7 @@ account_reader_close (VigilStore     *self,
     }
   if (!ok)
     {
-      sqlite3_finalize (reader->keys);
+      vigil_sql_finalize (reader->keys);
       return FALSE;
     }
   return _vigil_store_finish_rows (self, reader->keys, reader->keys_rc,
@@ -443,10 +443,10 @@ vigil_history_row_free (VigilHistoryRow *row)
 }
 
 static gint32
-column_day_or_unknown (sqlite3_stmt *stmt,
+column_day_or_unknown (VigilSqlStmt *stmt,
                        int           column)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  const char *text = vigil_sql_column_text (stmt, column);
   gint32 day;
 
   return text != NULL && vigil_date_parse (text, &day) ? day : VIGIL_UNKNOWN_DAY;
@@ -454,11 +454,11 @@ column_day_or_unknown (sqlite3_stmt *stmt,
 
 /* LIFECYCLE_COLUMNS from column @first on (design 3.2). */
 static void
-read_lifecycle_columns (sqlite3_stmt      *stmt,
+read_lifecycle_columns (VigilSqlStmt      *stmt,
                         int                first,
                         VigilPortfolioRow *row)
 {
-  row->churned = sqlite3_column_type (stmt, first) != SQLITE_NULL;
+  row->churned = !vigil_sql_column_is_null (stmt, first);
   row->churned_day = column_day_or_unknown (stmt, first);
   row->renewed_day = column_day_or_unknown (stmt, first + 1);
 }
@@ -467,7 +467,7 @@ read_lifecycle_columns (sqlite3_stmt      *stmt,
  * with its account's records and keys from @accounts. */
 static VigilPortfolioRow *
 read_portfolio_row (VigilStore    *self,
-                    sqlite3_stmt  *stmt,
+                    VigilSqlStmt  *stmt,
                     GHashTable    *scorecards,
                     AccountReader *accounts)
 {
@@ -476,7 +476,7 @@ read_portfolio_row (VigilStore    *self,
   const VigilPulse *pulse;
   guint pulse_hint = 0;
 
-  row->customer_id = sqlite3_column_int64 (stmt, 0);
+  row->customer_id = vigil_sql_column_int64 (stmt, 0);
   row->source = _vigil_store_column_strdup (stmt, 1);
   row->latest = read_observation (self, stmt, 2, FALSE, scorecards,
                                   g_hash_table_lookup (accounts->pulse_marks, &row->customer_id),
@@ -501,7 +501,7 @@ read_portfolio_row (VigilStore    *self,
   row->first_observed =
     _vigil_store_column_int_or_unknown (stmt, trend_column + VIGIL_N_TRENDS + 5 + N_LIFECYCLE_COLUMNS);
   account_reader_fill (accounts, row,
-                       (const char *) sqlite3_column_text (stmt, 2 + N_CUSTOMER_COLUMNS + ORIGINS_COLUMN));
+                       vigil_sql_column_text (stmt, 2 + N_CUSTOMER_COLUMNS + ORIGINS_COLUMN));
   return row;
 }
 
@@ -509,7 +509,7 @@ read_portfolio_row (VigilStore    *self,
  * finalizes both. */
 static GPtrArray *
 collect_rows (VigilStore     *self,
-              sqlite3_stmt   *stmt,
+              VigilSqlStmt   *stmt,
               GHashTable     *scorecards,
               AccountReader  *accounts,
               GError        **error)
@@ -517,7 +517,7 @@ collect_rows (VigilStore     *self,
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_portfolio_row_free);
   int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     g_ptr_array_add (rows, read_portfolio_row (self, stmt, scorecards, accounts));
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error))
     {
@@ -534,7 +534,7 @@ collect_rows (VigilStore     *self,
  * columns) into rows, and finalizes it. */
 GPtrArray *
 _vigil_store_collect_portfolio_rows (VigilStore    *self,
-                                     sqlite3_stmt  *stmt,
+                                     VigilSqlStmt  *stmt,
                                      GHashTable    *scorecards,
                                      GError       **error)
 {
@@ -542,7 +542,7 @@ _vigil_store_collect_portfolio_rows (VigilStore    *self,
 
   if (!account_reader_open (self, &accounts, error))
     {
-      sqlite3_finalize (stmt);
+      vigil_sql_finalize (stmt);
       return NULL;
     }
   return collect_rows (self, stmt, scorecards, &accounts, error);
@@ -573,14 +573,14 @@ static const char portfolio_scores_sql[] =
   PORTFOLIO_SQL (SCORE_TREND_COLUMNS ("c.latest_at"), "NULL", "AND c.id BETWEEN ?4 AND ?5 ");
 
 static void
-bind_book (sqlite3_stmt *stmt,
+bind_book (VigilSqlStmt *stmt,
            int           index,
            VigilBook     book)
 {
   if (book == VIGIL_BOOK_ALL)
-    sqlite3_bind_null (stmt, index);
+    vigil_sql_bind_null (stmt, index, VIGIL_SQL_INT);
   else
-    sqlite3_bind_int (stmt, index, book == VIGIL_BOOK_CHURNED);
+    vigil_sql_bind_int64 (stmt, index, book == VIGIL_BOOK_CHURNED);
 }
 
 /**
@@ -613,7 +613,7 @@ list_book (VigilStore  *self,
            GError     **error)
 {
   g_autoptr(GHashTable) scorecards = NULL;
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   if (!(scorecards = _vigil_store_load_all_scorecards (self, error)))
     return NULL;
@@ -733,7 +733,7 @@ read_book_part (gpointer data)
 {
   BookPart *part = data;
   const BookQuery *query = part->query;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   AccountReader accounts;
 
   if (!(stmt = _vigil_store_prepare (part->store, portfolio_scores_sql, _("Reading the portfolio"),
@@ -742,18 +742,19 @@ read_book_part (gpointer data)
   _vigil_store_bind_text_or_null (stmt, 1, query->owner);
   _vigil_store_bind_text_or_null (stmt, 2, vigil_tier_get_id (query->tier));
   bind_book (stmt, 3, query->book);
-  sqlite3_bind_int64 (stmt, 4, part->first_id);
-  sqlite3_bind_int64 (stmt, 5, part->last_id);
+  vigil_sql_bind_int64 (stmt, 4, part->first_id);
+  vigil_sql_bind_int64 (stmt, 5, part->last_id);
   if (!account_reader_open_part (part->store, &accounts, query->pulse_marks, query->current_pulses,
                                  part->first_id, part->last_id, &part->error))
     {
-      sqlite3_finalize (stmt);
+      vigil_sql_finalize (stmt);
       return NULL;
     }
   part->rows = collect_rows (part->store, stmt, query->scorecards, &accounts, &part->error);
   return NULL;
 }
 
+/* SQLite only (sqlite_master): design 7, plan C.2. */
 static gboolean
 begin_read (VigilStore  *store,
             GError     **error)
@@ -770,15 +771,16 @@ end_reads (VigilStore **stores,
            guint        n)
 {
   for (guint i = 0; i < n; i++)
-    if (!sqlite3_get_autocommit (stores[i]->db))
-      sqlite3_exec (stores[i]->db, "COMMIT", NULL, NULL, NULL);
+    if (vigil_sql_in_transaction (stores[i]->db))
+      vigil_sql_exec (stores[i]->db, "COMMIT");
 }
 
 /* Starts a read transaction on each of @stores, all at one state of the
  * database: PRAGMA data_version of the last connection, the same before
  * the first began and after the last did, says that nothing was
  * committed in between. FALSE (and none left open) when writes kept
- * coming between or a transaction could not start. */
+ * coming between or a transaction could not start. SQLite only (PRAGMA
+ * data_version): design 7, plan C.2. */
 static gboolean
 begin_reads_at_one_state (VigilStore **stores,
                           guint        n)
@@ -811,7 +813,7 @@ open_part_stores (VigilStore  *self,
 
   stores[0] = self;
   /* A transaction of the caller's own is read inside, on its connection. */
-  if (!sqlite3_get_autocommit (self->db))
+  if (vigil_sql_in_transaction (self->db))
     return 1;
   if (self->book_parts > 0)
     n = MIN (self->book_parts, MAX_BOOK_PARTS);
@@ -834,7 +836,7 @@ split_customers (VigilStore  *self,
                  BookPart    *parts,
                  GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   gint64 customers = 0;
 
   if (!_vigil_store_query_int (self, "SELECT count(*) FROM customers", &customers, error) ||
@@ -846,16 +848,16 @@ split_customers (VigilStore  *self,
     {
       int rc;
 
-      sqlite3_bind_int64 (stmt, 1, customers * i / n);
-      rc = sqlite3_step (stmt);
+      vigil_sql_bind_int64 (stmt, 1, customers * i / n);
+      rc = vigil_sql_step (stmt);
       /* Customers deleted meanwhile by another connection are not in this
        * transaction's view: the count and the ids agree. */
-      parts[i].first_id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : G_MAXINT64;
+      parts[i].first_id = rc == VIGIL_SQL_ROW ? vigil_sql_column_int64 (stmt, 0) : G_MAXINT64;
       parts[i - 1].last_id = parts[i].first_id - 1;
-      sqlite3_reset (stmt);
+      vigil_sql_reset (stmt);
     }
   parts[n - 1].last_id = G_MAXINT64;
-  sqlite3_finalize (stmt);
+  vigil_sql_finalize (stmt);
   return TRUE;
 }
 
@@ -942,7 +944,7 @@ vigil_store_list_book_scores (VigilStore  *self,
       n = 1;
     }
   /* One connection: in one read transaction too, unless in the caller's. */
-  began = n > 1 || sqlite3_get_autocommit (self->db);
+  began = n > 1 || !vigil_sql_in_transaction (self->db);
   if (n == 1 && began && !begin_read (self, error))
     {
       end_book_read_cache (self, previous_cache);
@@ -1006,7 +1008,7 @@ vigil_store_foreach_portfolio_row (VigilStore             *self,
                                    GError                **error)
 {
   g_autoptr(GHashTable) scorecards = NULL;
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   AccountReader accounts;
   int rc;
 
@@ -1019,17 +1021,17 @@ vigil_store_foreach_portfolio_row (VigilStore             *self,
   bind_book (stmt, 3, VIGIL_BOOK_ACTIVE);
   if (!account_reader_open (self, &accounts, error))
     {
-      sqlite3_finalize (stmt);
+      vigil_sql_finalize (stmt);
       return FALSE;
     }
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       g_autoptr(VigilPortfolioRow) row = read_portfolio_row (self, stmt, scorecards, &accounts);
 
       if (!func (row, user_data, error))
         {
-          sqlite3_finalize (stmt);
+          vigil_sql_finalize (stmt);
           account_reader_close (self, &accounts, NULL);
           return FALSE;
         }
@@ -1049,14 +1051,14 @@ read_account_records (VigilStore      *self,
                       AccountRecords  *account,
                       GError         **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_prepare (self, ACCOUNT_RECORDS_SQL ("WHERE r.customer_id = ?1"),
                                      _("Reading history"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     account_records_add (account, stmt);
   return _vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error);
 }
@@ -1082,7 +1084,7 @@ vigil_store_list_history (VigilStore  *self,
   g_autoptr(GHashTable) scorecards = NULL;
   g_autoptr(GArray) pulses = NULL;
   AccountRecords account;
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   guint pulse_hint = 0;
   int rc;
 
@@ -1099,9 +1101,9 @@ vigil_store_list_history (VigilStore  *self,
       account_records_clear (&account);
       return NULL;
     }
-  sqlite3_bind_int64 (stmt, 1, customer_id);
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       VigilHistoryRow *row = g_new0 (VigilHistoryRow, 1);
 
@@ -1109,7 +1111,7 @@ vigil_store_list_history (VigilStore  *self,
                                         &row->score);
       row->field_sources = g_array_new (FALSE, FALSE, sizeof (VigilFieldSource));
       resolve_sources (&account,
-                       (const char *) sqlite3_column_text (stmt, N_CUSTOMER_COLUMNS + ORIGINS_COLUMN),
+                       vigil_sql_column_text (stmt, N_CUSTOMER_COLUMNS + ORIGINS_COLUMN),
                        &row->score, row->input_sources, row->snapshot, row->field_sources);
       g_ptr_array_add (rows, row);
     }
@@ -1166,7 +1168,7 @@ vigil_store_get_latest_time (VigilStore  *self,
                              gint64      *out_time,
                              GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -1175,9 +1177,9 @@ vigil_store_get_latest_time (VigilStore  *self,
   if (!(stmt = _vigil_store_prepare (self, "SELECT max (latest_at) FROM customers",
                                      _("Reading the portfolio"), error)))
     return FALSE;
-  rc = sqlite3_step (stmt);
-  *out_time = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 0)
-                                                                             : G_MININT64;
+  rc = vigil_sql_step (stmt);
+  *out_time = rc == VIGIL_SQL_ROW && !vigil_sql_column_is_null (stmt, 0)
+              ? vigil_sql_column_int64 (stmt, 0) : G_MININT64;
   return _vigil_store_finish_rows (self, stmt, rc, _("Reading the portfolio"), error);
 }
 
@@ -1209,19 +1211,19 @@ vigil_store_list_recent_health_points (VigilStore  *self,
                                        GError     **error)
 {
   g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (VigilCustomerHealthPoint));
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   if (!(stmt = _vigil_store_prepare (self, recent_health_sql, _("Reading history"), error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, since);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, since);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       VigilCustomerHealthPoint point = {
-        sqlite3_column_int64 (stmt, 0),
-        { sqlite3_column_int64 (stmt, 1), sqlite3_column_double (stmt, 2), 1 }
+        vigil_sql_column_int64 (stmt, 0),
+        { vigil_sql_column_int64 (stmt, 1), vigil_sql_column_double (stmt, 2), 1 }
       };
 
       g_array_append_val (points, point);
@@ -1286,7 +1288,7 @@ vigil_store_list_sparklines (VigilStore  *self,
   g_autoptr(GArray) sparklines = g_array_new (FALSE, FALSE, sizeof (VigilSparkline));
   g_autoptr(GArray) health = g_array_new (FALSE, FALSE, sizeof (double));
   gint64 customer_id = 0, previous_cache;
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   gboolean read;
   int rc;
 
@@ -1294,12 +1296,12 @@ vigil_store_list_sparklines (VigilStore  *self,
 
   if (!(stmt = _vigil_store_prepare (self, recent_health_sql, _("Reading history"), error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, since);
+  vigil_sql_bind_int64 (stmt, 1, since);
   previous_cache = begin_book_read_cache (self);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      double score = sqlite3_column_double (stmt, 2);
+      gint64 id = vigil_sql_column_int64 (stmt, 0);
+      double score = vigil_sql_column_double (stmt, 2);
 
       if (id != customer_id)
         add_sparkline (sparklines, customer_id, health);
@@ -1387,7 +1389,7 @@ vigil_store_list_average_health (VigilStore  *self,
     "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2 AND " ACTIVE_WHEN_SCORED;
   g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (VigilHealthPoint));
   g_autoptr(GArray) sums = g_array_new (FALSE, TRUE, sizeof (double));
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   gint64 first = since >= 0 ? since / bucket_s * bucket_s : -((-since + bucket_s - 1) / bucket_s) * bucket_s;
   int rc;
 
@@ -1400,19 +1402,19 @@ vigil_store_list_average_health (VigilStore  *self,
   if (!(stmt = _vigil_store_prepare (self, owner == NULL ? all_sql : owner_sql,
                                      _("Reading history"), error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, since);
+  vigil_sql_bind_int64 (stmt, 1, since);
   if (owner != NULL)
-    sqlite3_bind_text (stmt, 2, owner, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    vigil_sql_bind_text (stmt, 2, owner, -1);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      guint index = (guint) ((sqlite3_column_int64 (stmt, 0) - first) / bucket_s);
+      guint index = (guint) ((vigil_sql_column_int64 (stmt, 0) - first) / bucket_s);
 
       if (index >= points->len)
         {
           g_array_set_size (points, index + 1);
           g_array_set_size (sums, index + 1);
         }
-      g_array_index (sums, double, index) += sqlite3_column_double (stmt, 1);
+      g_array_index (sums, double, index) += vigil_sql_column_double (stmt, 1);
       g_array_index (points, VigilHealthPoint, index).count++;
     }
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading history"), error))

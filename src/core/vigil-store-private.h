@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <sqlite3.h>
+#include "vigil-sql.h"
 
 #include "vigil-store.h"
 
@@ -46,18 +46,18 @@ typedef enum
 
 struct _VigilStore
 {
-  GObject       parent_instance;
+  GObject             parent_instance;
 
-  char         *path;
-  sqlite3      *db;
-  sqlite3_stmt *stmts[N_STMTS];
+  char               *path;
+  VigilSqlConnection *db;
+  VigilSqlStmt       *stmts[N_STMTS];
 
   /* Feature name → id, so that each snapshot's features cost no query. */
-  GHashTable   *feature_ids;
+  GHashTable         *feature_ids;
   /* Feature id → name, for reading history back. */
-  GHashTable   *feature_names;
-  GHashTable   *cached_stmts;     /* SQL → statement: _vigil_store_cached() */
-  guint         book_parts;       /* 0, or what _vigil_store_set_book_parts() set */
+  GHashTable         *feature_names;
+  GHashTable         *cached_stmts;   /* SQL → statement: _vigil_store_cached() */
+  guint               book_parts;     /* 0, or what _vigil_store_set_book_parts() set */
 };
 
 /* The snapshot columns every reading query selects, from column @first on. */
@@ -180,10 +180,10 @@ struct _VigilStore
 gboolean          _vigil_store_set_sqlite_error       (VigilStore     *self,
                                                        GError        **error,
                                                        const char     *doing);
-sqlite3_stmt     *_vigil_store_get_stmt               (VigilStore     *self,
+VigilSqlStmt     *_vigil_store_get_stmt               (VigilStore     *self,
                                                        StmtId          id,
                                                        GError        **error);
-sqlite3_stmt     *_vigil_store_prepare                (VigilStore     *self,
+VigilSqlStmt     *_vigil_store_prepare                (VigilStore     *self,
                                                        const char     *sql,
                                                        const char     *doing,
                                                        GError        **error);
@@ -194,26 +194,26 @@ gboolean          _vigil_store_add_event              (VigilStore     *self,
                                                        const char     *detail_json,
                                                        const char     *author,
                                                        GError        **error);
-sqlite3_stmt     *_vigil_store_cached                 (VigilStore     *self,
+VigilSqlStmt     *_vigil_store_cached                 (VigilStore     *self,
                                                        const char     *sql,
                                                        const char     *doing,
                                                        GError        **error);
 gboolean          _vigil_store_finish_cached_rows     (VigilStore     *self,
-                                                       sqlite3_stmt   *stmt,
+                                                       VigilSqlStmt   *stmt,
                                                        int             rc,
                                                        const char     *doing,
                                                        GError        **error);
 gboolean          _vigil_store_finish_rows            (VigilStore     *self,
-                                                       sqlite3_stmt   *stmt,
+                                                       VigilSqlStmt   *stmt,
                                                        int             rc,
                                                        const char     *doing,
                                                        GError        **error);
 gboolean          _vigil_store_step_done              (VigilStore     *self,
-                                                       sqlite3_stmt   *stmt,
+                                                       VigilSqlStmt   *stmt,
                                                        const char     *doing,
                                                        GError        **error);
 gboolean          _vigil_store_exec_prepared          (VigilStore     *self,
-                                                       sqlite3_stmt   *stmt,
+                                                       VigilSqlStmt   *stmt,
                                                        const char     *doing,
                                                        GError        **error);
 gboolean          _vigil_store_exec_sql               (VigilStore     *self,
@@ -225,22 +225,22 @@ gboolean          _vigil_store_query_int              (VigilStore     *self,
                                                        gint64         *out,
                                                        GError        **error);
 gint64            _vigil_store_lookup_id              (VigilStore     *self,
-                                                       sqlite3_stmt   *stmt,
+                                                       VigilSqlStmt   *stmt,
                                                        GError        **error);
-void              _vigil_store_bind_text_or_null      (sqlite3_stmt   *stmt,
+void              _vigil_store_bind_text_or_null      (VigilSqlStmt   *stmt,
                                                        int             index,
                                                        const char     *text);
-void              _vigil_store_bind_int_or_null       (sqlite3_stmt   *stmt,
+void              _vigil_store_bind_int_or_null       (VigilSqlStmt   *stmt,
                                                        int             index,
                                                        gint64          value);
-void              _vigil_store_bind_double_or_null    (sqlite3_stmt   *stmt,
+void              _vigil_store_bind_double_or_null    (VigilSqlStmt   *stmt,
                                                        int             index,
                                                        double          value);
-char             *_vigil_store_column_strdup          (sqlite3_stmt   *stmt,
+char             *_vigil_store_column_strdup          (VigilSqlStmt   *stmt,
                                                        int             column);
-gint64            _vigil_store_column_int_or_unknown  (sqlite3_stmt   *stmt,
+gint64            _vigil_store_column_int_or_unknown  (VigilSqlStmt   *stmt,
                                                        int             column);
-double            _vigil_store_column_double_or_nan   (sqlite3_stmt   *stmt,
+double            _vigil_store_column_double_or_nan   (VigilSqlStmt   *stmt,
                                                        int             column);
 gboolean          _vigil_store_end_transaction        (VigilStore     *self,
                                                        gboolean        ok,
@@ -423,7 +423,7 @@ gboolean          _vigil_store_join_account           (VigilStore      *self,
 
 /* vigil-store-portfolio.c: the portfolio and history read back */
 GPtrArray        *_vigil_store_collect_portfolio_rows (VigilStore     *self,
-                                                       sqlite3_stmt   *stmt,
+                                                       VigilSqlStmt   *stmt,
                                                        GHashTable     *scorecards,
                                                        GError        **error);
 
@@ -452,7 +452,7 @@ gboolean          _vigil_store_read_book_pulses       (VigilStore     *self,
                                                        GError        **error);
 
 /* vigil-store-triggers.c: trigger episodes */
-VigilTriggerRow  *_vigil_store_read_trigger_row       (sqlite3_stmt   *stmt);
+VigilTriggerRow  *_vigil_store_read_trigger_row       (VigilSqlStmt   *stmt);
 
 /* vigil-store-repeats.c: records of one ingest that share an id (2.5) */
 typedef struct _VigilStoreRepeats VigilStoreRepeats;

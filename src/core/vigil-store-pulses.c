@@ -20,34 +20,34 @@
 #define PULSE_COLUMNS "id, customer_id, at, sentiment, reason, body, author, created_at"
 
 static VigilPulse *
-read_pulse (sqlite3_stmt *stmt)
+read_pulse (VigilSqlStmt *stmt)
 {
   VigilPulse *pulse = g_new0 (VigilPulse, 1);
-  const char *reason = (const char *) sqlite3_column_text (stmt, 4);
+  const char *reason = vigil_sql_column_text (stmt, 4);
 
-  pulse->id = sqlite3_column_int64 (stmt, 0);
-  pulse->customer_id = sqlite3_column_int64 (stmt, 1);
-  pulse->at = sqlite3_column_int64 (stmt, 2);
+  pulse->id = vigil_sql_column_int64 (stmt, 0);
+  pulse->customer_id = vigil_sql_column_int64 (stmt, 1);
+  pulse->at = vigil_sql_column_int64 (stmt, 2);
   /* Written by Vigil, read as any input (design 2.3): the table's CHECK
    * keeps the sentiment; a reason it does not know is none. */
-  if (!vigil_sentiment_parse ((const char *) sqlite3_column_text (stmt, 3), &pulse->sentiment, NULL))
+  if (!vigil_sentiment_parse (vigil_sql_column_text (stmt, 3), &pulse->sentiment, NULL))
     pulse->sentiment = VIGIL_SENTIMENT_NONE;
   if (reason == NULL || !vigil_pulse_reason_parse (reason, &pulse->reason, NULL))
     pulse->reason = VIGIL_PULSE_REASON_NONE;
   pulse->note = _vigil_store_column_strdup (stmt, 5);
   pulse->author = _vigil_store_column_strdup (stmt, 6);
-  pulse->created_at = sqlite3_column_int64 (stmt, 7);
+  pulse->created_at = vigil_sql_column_int64 (stmt, 7);
   return pulse;
 }
 
 static void
 append_mark (GArray       *marks,
-             sqlite3_stmt *stmt,
+             VigilSqlStmt *stmt,
              int           first)
 {
-  VigilPulseMark mark = { sqlite3_column_int64 (stmt, first), VIGIL_SENTIMENT_NONE };
+  VigilPulseMark mark = { vigil_sql_column_int64 (stmt, first), VIGIL_SENTIMENT_NONE };
 
-  if (vigil_sentiment_parse ((const char *) sqlite3_column_text (stmt, first + 1), &mark.sentiment, NULL))
+  if (vigil_sentiment_parse (vigil_sql_column_text (stmt, first + 1), &mark.sentiment, NULL))
     g_array_append_val (marks, mark);
 }
 
@@ -65,15 +65,15 @@ _vigil_store_read_pulse_marks (VigilStore  *self,
                                GError     **error)
 {
   g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (VigilPulseMark));
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_cached (self,
                                     "SELECT at, sentiment FROM pulses WHERE customer_id = ?1 "
                                     "ORDER BY at, id", _("Reading pulses"), error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     append_mark (marks, stmt, 0);
   if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Reading pulses"), error))
     return NULL;
@@ -90,7 +90,7 @@ read_book_pulses (VigilStore  *self,
                   GHashTable  *current,
                   GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   GArray *customer_marks = NULL;
   gint64 customer = 0;
   int rc;
@@ -99,9 +99,9 @@ read_book_pulses (VigilStore  *self,
                                     "SELECT " PULSE_COLUMNS " FROM pulses ORDER BY customer_id, at, id",
                                     _("Reading pulses"), error)))
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      gint64 customer_id = sqlite3_column_int64 (stmt, 1);
+      gint64 customer_id = vigil_sql_column_int64 (stmt, 1);
 
       if (customer_marks == NULL || customer_id != customer)
         {
@@ -198,23 +198,23 @@ insert_pulse (VigilStore        *self,
               gint64            *out_id,
               GError           **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_cached (self,
                                     "INSERT INTO pulses (customer_id, at, sentiment, reason, body, author, "
                                     "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                                     _("Saving the pulse"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  sqlite3_bind_text (stmt, 3, vigil_sentiment_get_id (sentiment), -1, SQLITE_STATIC);
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  vigil_sql_bind_int64 (stmt, 2, at);
+  vigil_sql_bind_text (stmt, 3, vigil_sentiment_get_id (sentiment), -1);
   _vigil_store_bind_text_or_null (stmt, 4, vigil_pulse_reason_get_id (reason));
   _vigil_store_bind_text_or_null (stmt, 5, note);
-  sqlite3_bind_text (stmt, 6, author, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
+  vigil_sql_bind_text (stmt, 6, author, -1);
+  vigil_sql_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
   if (!_vigil_store_step_done (self, stmt, _("Saving the pulse"), error))
     return FALSE;
-  *out_id = sqlite3_last_insert_rowid (self->db);
+  *out_id = vigil_sql_last_insert_rowid (self->db);
   return TRUE;
 }
 
@@ -324,7 +324,7 @@ vigil_store_get_pulse (VigilStore   *self,
                        VigilPulse  **out_pulse,
                        GError      **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -335,12 +335,12 @@ vigil_store_get_pulse (VigilStore   *self,
                                     "SELECT " PULSE_COLUMNS " FROM pulses WHERE customer_id = ?1 "
                                     "ORDER BY at DESC, id DESC LIMIT 1", _("Reading pulses"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
     {
       *out_pulse = read_pulse (stmt);
-      rc = sqlite3_step (stmt);
+      rc = vigil_sql_step (stmt);
     }
   if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Reading pulses"), error))
     {
@@ -364,7 +364,7 @@ vigil_store_list_pulses (VigilStore  *self,
                          GError     **error)
 {
   g_autoptr(GPtrArray) pulses = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_pulse_free);
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
@@ -373,8 +373,8 @@ vigil_store_list_pulses (VigilStore  *self,
                                     "SELECT " PULSE_COLUMNS " FROM pulses WHERE customer_id = ?1 "
                                     "ORDER BY at DESC, id DESC", _("Reading pulses"), error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     g_ptr_array_add (pulses, read_pulse (stmt));
   if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Reading pulses"), error))
     return NULL;

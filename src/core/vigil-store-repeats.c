@@ -31,10 +31,10 @@
 
 struct _VigilStoreRepeats
 {
-  VigilStore   *store;
-  sqlite3      *baseline;         /* read only: the database before the ingest */
-  sqlite3_stmt *had_snapshot;     /* on baseline */
-  sqlite3_stmt *had_observation;  /* on baseline */
+  VigilStore         *store;
+  VigilSqlConnection *baseline;         /* read only: the database before the ingest */
+  VigilSqlStmt       *had_snapshot;     /* on baseline */
+  VigilSqlStmt       *had_observation;  /* on baseline */
 };
 
 /* The columns read back, in order, after customer_id (or record_id) and
@@ -50,7 +50,8 @@ set_baseline_error (VigilStoreRepeats  *self,
   g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
                _("Reading the database as it was before this import or poll: %s: %s"),
                vigil_store_get_path (self->store),
-               self->baseline != NULL ? sqlite3_errmsg (self->baseline) : _("out of memory"));
+               self->baseline != NULL ? vigil_sql_error_message (self->baseline)
+                                       : _("out of memory"));
   return FALSE;
 }
 
@@ -60,9 +61,9 @@ _vigil_store_repeats_free (VigilStoreRepeats *self)
   if (self == NULL)
     return;
 
-  sqlite3_finalize (self->had_snapshot);
-  sqlite3_finalize (self->had_observation);
-  sqlite3_close (self->baseline);
+  vigil_sql_finalize (self->had_snapshot);
+  vigil_sql_finalize (self->had_observation);
+  vigil_sql_close (self->baseline);
   g_clear_object (&self->store);
   g_free (self);
 }
@@ -89,19 +90,27 @@ static gboolean
 open_baseline (VigilStoreRepeats  *self,
                GError            **error)
 {
-  /* Read and write, though it only reads: a read-only connection to a
-   * WAL database may be refused its shared memory. No CREATE: the file
-   * is there. */
-  if (sqlite3_open_v2 (vigil_store_get_path (self->store), &self->baseline,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+  sqlite3 *db = NULL;
+  int rc;
+
+  /* SQLite only: a second connection to the file (plan C.2). Read and
+   * write, though it only reads: a read-only connection to a WAL
+   * database may be refused its shared memory. No CREATE: the file is
+   * there. */
+  rc = sqlite3_open_v2 (vigil_store_get_path (self->store), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  self->baseline = db != NULL ? vigil_sql_sqlite_wrap (db) : NULL;
+  if (rc != SQLITE_OK)
     return set_baseline_error (self, error);
-  sqlite3_busy_timeout (self->baseline, 30000);
-  if (sqlite3_prepare_v2 (self->baseline,
-                          "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2",
-                          -1, &self->had_snapshot, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (self->baseline,
-                          "SELECT 1 FROM observations WHERE record_id = ?1 AND observed_at = ?2",
-                          -1, &self->had_observation, NULL) != SQLITE_OK)
+  sqlite3_busy_timeout (db, 30000);
+  if (!(self->had_snapshot =
+        vigil_sql_prepare (self->baseline,
+                           "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2",
+                           VIGIL_SQL_ONCE)) ||
+      !(self->had_observation =
+        vigil_sql_prepare (self->baseline,
+                           "SELECT 1 FROM observations WHERE record_id = ?1 AND observed_at = ?2",
+                           VIGIL_SQL_ONCE)))
     return set_baseline_error (self, error);
   return TRUE;
 }
@@ -120,20 +129,20 @@ _vigil_store_repeats_predates (VigilStoreRepeats  *self,
                                gboolean           *out_predates,
                                GError            **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (self->had_snapshot == NULL && !open_baseline (self, error))
     return FALSE;
   stmt = observation ? self->had_observation : self->had_snapshot;
-  sqlite3_reset (stmt);
-  sqlite3_bind_int64 (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, observed_at);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  vigil_sql_reset (stmt);
+  vigil_sql_bind_int64 (stmt, 1, key);
+  vigil_sql_bind_int64 (stmt, 2, observed_at);
+  rc = vigil_sql_step (stmt);
+  vigil_sql_reset (stmt);
+  if (rc != VIGIL_SQL_ROW && rc != VIGIL_SQL_DONE)
     return set_baseline_error (self, error);
-  *out_predates = rc == SQLITE_ROW;
+  *out_predates = rc == VIGIL_SQL_ROW;
   return TRUE;
 }
 
@@ -158,7 +167,7 @@ _vigil_store_repeats_take_row (VigilStoreRepeats  *self,
 {
   const char *doing = _("Combining records that share an id");
   VigilStore *store = self->store;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   stmt = _vigil_store_prepare (store, observation
@@ -169,14 +178,14 @@ _vigil_store_repeats_take_row (VigilStoreRepeats  *self,
                                doing, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, observed_at);
-  rc = sqlite3_step (stmt);
+  vigil_sql_bind_int64 (stmt, 1, key);
+  vigil_sql_bind_int64 (stmt, 2, observed_at);
+  rc = vigil_sql_step (stmt);
   out->observed_at = observed_at;
   *out_features = NULL;
-  if (rc == SQLITE_ROW)
+  if (rc == VIGIL_SQL_ROW)
     {
-      const char *renewal = (const char *) sqlite3_column_text (stmt, 8);
+      const char *renewal = vigil_sql_column_text (stmt, 8);
 
       out->last_active = _vigil_store_column_int_or_unknown (stmt, 0);
       out->mrr = _vigil_store_column_double_or_nan (stmt, 1);
@@ -199,22 +208,22 @@ _vigil_store_repeats_take_row (VigilStoreRepeats  *self,
       if (!(stmt = _vigil_store_prepare (store, "DELETE FROM observations WHERE record_id = ?1 "
                                                 "AND observed_at = ?2", doing, error)))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, key);
-      sqlite3_bind_int64 (stmt, 2, observed_at);
+      vigil_sql_bind_int64 (stmt, 1, key);
+      vigil_sql_bind_int64 (stmt, 2, observed_at);
       return _vigil_store_exec_prepared (store, stmt, doing, error);
     }
 
   if (!(stmt = _vigil_store_prepare (store, "DELETE FROM snapshots WHERE customer_id = ?1 "
                                             "AND observed_at = ?2", doing, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, observed_at);
+  vigil_sql_bind_int64 (stmt, 1, key);
+  vigil_sql_bind_int64 (stmt, 2, observed_at);
   if (!_vigil_store_exec_prepared (store, stmt, doing, error))
     return FALSE;
   if (!(stmt = _vigil_store_prepare (store, "DELETE FROM scores WHERE customer_id = ?1 "
                                             "AND observed_at = ?2", doing, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, observed_at);
+  vigil_sql_bind_int64 (stmt, 1, key);
+  vigil_sql_bind_int64 (stmt, 2, observed_at);
   return _vigil_store_exec_prepared (store, stmt, doing, error);
 }

@@ -57,7 +57,7 @@ vigil_store_list_portfolio_at (VigilStore  *self,
     JOIN_SCORES
     "ORDER BY c.id";
   g_autoptr(GHashTable) scorecards = NULL;
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
@@ -67,7 +67,7 @@ vigil_store_list_portfolio_at (VigilStore  *self,
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the portfolio"), error)))
     return NULL;
   _vigil_store_bind_text_or_null (stmt, 1, owner);
-  sqlite3_bind_int64 (stmt, 2, time);
+  vigil_sql_bind_int64 (stmt, 2, time);
 
   return _vigil_store_collect_portfolio_rows (self, stmt, scorecards, error);
 }
@@ -103,7 +103,7 @@ vigil_store_add_book_figures_at (VigilStore        *self,
     "JOIN snapshots s ON s.customer_id = at.customer_id AND s.observed_at = at.t "
     JOIN_SCORES
     "ORDER BY at.customer_id";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -112,14 +112,14 @@ vigil_store_add_book_figures_at (VigilStore        *self,
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the portfolio"), error)))
     return FALSE;
   _vigil_store_bind_text_or_null (stmt, 1, owner);
-  sqlite3_bind_int64 (stmt, 2, time);
+  vigil_sql_bind_int64 (stmt, 2, time);
   *out_health_sum = 0;
   *out_n_health = 0;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       /* A row of the book with what the figures read of it, counted by
        * the rule that counts the book's rows everywhere. */
-      const char *tier = (const char *) sqlite3_column_text (stmt, 2);
+      const char *tier = vigil_sql_column_text (stmt, 2);
       VigilSnapshot latest = { .mrr = _vigil_store_column_double_or_nan (stmt, 0) };
       VigilPortfolioRow row = { .latest = &latest };
 
@@ -175,7 +175,7 @@ vigil_store_get_average_health_every (VigilStore  *self,
     "     OR " CHURNED_ON_AS_OF ("c.id", "date (at.t, 'unixepoch')") " IS NULL)";
   g_autofree double *sums = NULL;
   g_autofree guint *counts = NULL;
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -184,21 +184,21 @@ vigil_store_get_average_health_every (VigilStore  *self,
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, first);
-  sqlite3_bind_int64 (stmt, 2, step);
-  sqlite3_bind_int64 (stmt, 3, n_times);
+  vigil_sql_bind_int64 (stmt, 1, first);
+  vigil_sql_bind_int64 (stmt, 2, step);
+  vigil_sql_bind_int64 (stmt, 3, n_times);
   _vigil_store_bind_text_or_null (stmt, 4, owner);
 
   /* Summed in customer order at each moment, as avg () would. */
   sums = g_new0 (double, n_times);
   counts = g_new0 (guint, n_times);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      gint64 k = sqlite3_column_int64 (stmt, 0);
+      gint64 k = vigil_sql_column_int64 (stmt, 0);
 
-      if (k >= 0 && k < n_times && sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+      if (k >= 0 && k < n_times && !vigil_sql_column_is_null (stmt, 1))
         {
-          sums[k] += sqlite3_column_double (stmt, 1);
+          sums[k] += vigil_sql_column_double (stmt, 1);
           counts[k]++;
         }
     }
@@ -260,7 +260,7 @@ vigil_store_get_history_span (VigilStore  *self,
     "  min ((SELECT min (s.observed_at) FROM snapshots s WHERE s.customer_id = c.id)), "
     "  max (c.latest_at) "
     "FROM customers c WHERE (?1 IS NULL OR c.owner = ?1)";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -268,19 +268,19 @@ vigil_store_get_history_span (VigilStore  *self,
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
     return FALSE;
   _vigil_store_bind_text_or_null (stmt, 1, owner);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
     {
       if (out_customers != NULL)
-        *out_customers = sqlite3_column_int64 (stmt, 0);
+        *out_customers = vigil_sql_column_int64 (stmt, 0);
       if (out_first != NULL)
-        *out_first = sqlite3_column_int64 (stmt, 1);
+        *out_first = vigil_sql_column_int64 (stmt, 1);
       if (out_last != NULL)
-        *out_last = sqlite3_column_int64 (stmt, 2);
+        *out_last = vigil_sql_column_int64 (stmt, 2);
     }
-  sqlite3_finalize (stmt);
+  vigil_sql_finalize (stmt);
 
-  if (rc != SQLITE_ROW)
+  if (rc != VIGIL_SQL_ROW)
     return _vigil_store_set_sqlite_error (self, error, _("Reading history"));
   return TRUE;
 }
@@ -313,18 +313,18 @@ vigil_store_list_triggers_first_seen (VigilStore  *self,
     "AND " CHURNED_ON_AS_OF ("c.id", "date (?2 - 1, 'unixepoch')") " IS NULL "
     "ORDER BY t.first_seen, t.id";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, since);
-  sqlite3_bind_int64 (stmt, 2, until);
+  vigil_sql_bind_int64 (stmt, 1, since);
+  vigil_sql_bind_int64 (stmt, 2, until);
   _vigil_store_bind_text_or_null (stmt, 3, owner);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     g_ptr_array_add (rows, _vigil_store_read_trigger_row (stmt));
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading triggers"), error))
     return NULL;
@@ -355,7 +355,7 @@ vigil_store_count_outcomes_between (VigilStore  *self,
     "WHERE o.day >= ?1 AND o.day <= ?2 AND (?3 IS NULL OR c.owner = ?3)";
   char first[16];
   char last[16];
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -369,18 +369,18 @@ vigil_store_count_outcomes_between (VigilStore  *self,
     }
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading outcomes"), error)))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, last, -1, SQLITE_STATIC);
+  vigil_sql_bind_text (stmt, 1, first, -1);
+  vigil_sql_bind_text (stmt, 2, last, -1);
   _vigil_store_bind_text_or_null (stmt, 3, owner);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
     {
-      *out_churned = (guint) sqlite3_column_int64 (stmt, 0);
-      *out_renewed = (guint) sqlite3_column_int64 (stmt, 1);
+      *out_churned = (guint) vigil_sql_column_int64 (stmt, 0);
+      *out_renewed = (guint) vigil_sql_column_int64 (stmt, 1);
     }
-  sqlite3_finalize (stmt);
+  vigil_sql_finalize (stmt);
 
-  if (rc != SQLITE_ROW)
+  if (rc != VIGIL_SQL_ROW)
     return _vigil_store_set_sqlite_error (self, error, _("Reading outcomes"));
   return TRUE;
 }

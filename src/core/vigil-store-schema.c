@@ -322,6 +322,8 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   ") WITHOUT ROWID;",
 };
 
+/* SQLite only (PRAGMA application_id, user_version, sqlite_schema):
+ * design 2.4, plan C.2. */
 gboolean
 _vigil_store_check_identity (VigilStore  *self,
                              gint64      *out_version,
@@ -365,6 +367,8 @@ insert_default_scorecard (VigilStore  *self,
   return _vigil_store_insert_scorecard (self, scorecard, _("Creating the database"), error);
 }
 
+/* SQLite only for now: the schema's version is PRAGMA user_version
+ * (plan C.2). */
 gboolean
 _vigil_store_migrate (VigilStore  *self,
                       gint64       from_version,
@@ -399,7 +403,7 @@ _vigil_store_migrate (VigilStore  *self,
   return TRUE;
 
 fail:
-  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  vigil_sql_exec (self->db, "ROLLBACK");
   return FALSE;
 }
 
@@ -477,7 +481,8 @@ tighten_database_files (VigilStore *self)
 }
 
 /* The folder of the database, and the database when missing, are
- * created private to the user; an existing database is made private. */
+ * created private to the user; an existing database is made private.
+ * SQLite only: the database is a file (design 2.4, plan C.2). */
 gboolean
 _vigil_store_prepare_file (VigilStore  *self,
                            GError     **error)

@@ -27,7 +27,7 @@ vigil_store_load_scorecard (VigilStore  *self,
 {
   static const char sql[] =
     "SELECT version, definition FROM scorecards ORDER BY version DESC LIMIT 1";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   VigilScorecard *scorecard = NULL;
   int rc;
 
@@ -36,16 +36,16 @@ vigil_store_load_scorecard (VigilStore  *self,
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the scorecard"), error)))
     return NULL;
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    scorecard = vigil_scorecard_new_from_json ((const char *) sqlite3_column_text (stmt, 1),
-                                               sqlite3_column_int64 (stmt, 0), error);
-  else if (rc == SQLITE_DONE)
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
+    scorecard = vigil_scorecard_new_from_json (vigil_sql_column_text (stmt, 1),
+                                               vigil_sql_column_int64 (stmt, 0), error);
+  else if (rc == VIGIL_SQL_DONE)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
                  _("%s has no scorecard; the database is damaged"), self->path);
   else
     _vigil_store_set_sqlite_error (self, error, _("Reading the scorecard"));
-  sqlite3_finalize (stmt);
+  vigil_sql_finalize (stmt);
 
   return scorecard;
 }
@@ -56,23 +56,23 @@ _vigil_store_load_all_scorecards (VigilStore  *self,
 {
   g_autoptr(GHashTable) scorecards = g_hash_table_new_full (g_int64_hash, g_int64_equal,
                                                             g_free, g_object_unref);
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   if (!(stmt = _vigil_store_prepare (self, "SELECT version, definition FROM scorecards",
                                      _("Reading the scorecard"), error)))
     return NULL;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      gint64 version = sqlite3_column_int64 (stmt, 0);
+      gint64 version = vigil_sql_column_int64 (stmt, 0);
       VigilScorecard *scorecard;
 
-      scorecard = vigil_scorecard_new_from_json ((const char *) sqlite3_column_text (stmt, 1),
+      scorecard = vigil_scorecard_new_from_json (vigil_sql_column_text (stmt, 1),
                                                  version, error);
       if (scorecard == NULL)
         {
-          sqlite3_finalize (stmt);
+          vigil_sql_finalize (stmt);
           return NULL;
         }
       g_hash_table_insert (scorecards, g_memdup2 (&version, sizeof version), scorecard);
@@ -92,13 +92,13 @@ _vigil_store_insert_scorecard (VigilStore      *self,
   static const char sql[] =
     "INSERT INTO scorecards (version, definition, created_at) VALUES (?1, ?2, ?3)";
   g_autofree char *definition = vigil_scorecard_to_json (scorecard);
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   if (!(stmt = _vigil_store_prepare (self, sql, doing, error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
-  sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  vigil_sql_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
+  vigil_sql_bind_text (stmt, 2, definition, -1);
+  vigil_sql_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
   return _vigil_store_exec_prepared (self, stmt, doing, error);
 }
 
@@ -195,7 +195,8 @@ sql_tier (sqlite3_context  *context,
 /* Rewrites every stored score with @scorecard in one statement: the
  * scores table is emptied and refilled in key order from the
  * observations, inside SQLite, with the scoring done by the scorecard
- * itself through two SQL functions that exist only meanwhile. */
+ * itself through two SQL functions that exist only meanwhile. SQLite
+ * only: its application-defined functions (plan C.2). */
 static gboolean
 rescore_all (VigilStore      *self,
              VigilScorecard  *scorecard,
@@ -211,33 +212,35 @@ rescore_all (VigilStore      *self,
   const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
   g_autoptr(GHashTable) pulses = NULL;
   Rescore rescore = { scorecard, NULL, 0, NULL, 0 };
-  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = vigil_sql_sqlite_handle (self->db);
+  VigilSqlStmt *stmt = NULL;
   gboolean ok;
 
   /* Without a weight the pulses change nothing: not even read. */
   if (vigil_scorecard_get_weight (scorecard, VIGIL_MEASURE_SENTIMENT) > 0 &&
       !(rescore.pulses = pulses = _vigil_store_read_all_pulse_marks (self, error)))
     return FALSE;
-  if (sqlite3_create_function (self->db, "vigil_health", 9, flags, &rescore,
+  /* SQLite only: the scoring functions (plan C.2). */
+  if (sqlite3_create_function (db, "vigil_health", 9, flags, &rescore,
                                sql_health, NULL, NULL) != SQLITE_OK ||
-      sqlite3_create_function (self->db, "vigil_tier", 1, flags, &rescore,
+      sqlite3_create_function (db, "vigil_tier", 1, flags, &rescore,
                                sql_tier, NULL, NULL) != SQLITE_OK)
     return _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
 
   ok = _vigil_store_exec_sql (self, "DELETE FROM scores", _("Rescoring"), error);
-  if (ok && sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (ok && !(stmt = vigil_sql_prepare (self->db, sql, VIGIL_SQL_ONCE)))
     ok = _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
   if (ok)
     {
-      sqlite3_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
+      vigil_sql_bind_int64 (stmt, 1, vigil_scorecard_get_version (scorecard));
       ok = _vigil_store_step_done (self, stmt, _("Rescoring"), error);
     }
   if (ok && out_rescored != NULL)
-    *out_rescored = (guint64) sqlite3_changes64 (self->db);
+    *out_rescored = (guint64) vigil_sql_changes (self->db);
 
-  sqlite3_finalize (stmt);
-  sqlite3_create_function (self->db, "vigil_health", 9, SQLITE_UTF8, NULL, NULL, NULL, NULL);
-  sqlite3_create_function (self->db, "vigil_tier", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+  vigil_sql_finalize (stmt);
+  sqlite3_create_function (db, "vigil_health", 9, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+  sqlite3_create_function (db, "vigil_tier", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
   return ok;
 }
 

@@ -27,14 +27,14 @@ vigil_store_lookup_source (VigilStore  *self,
                            const char  *name,
                            GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
   g_return_val_if_fail (name != NULL, -1);
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_LOOKUP_SOURCE, error)))
     return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  vigil_sql_bind_text (stmt, 1, name, -1);
   return _vigil_store_lookup_id (self, stmt, error);
 }
 
@@ -50,15 +50,15 @@ vigil_store_ensure_source (VigilStore  *self,
                            const char  *name,
                            GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
   g_return_val_if_fail (name != NULL, -1);
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_SOURCE, error)))
     return -1;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  vigil_sql_bind_text (stmt, 1, name, -1);
+  vigil_sql_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
   if (!_vigil_store_step_done (self, stmt, _("Adding a source"), error))
     return -1;
 
@@ -72,45 +72,45 @@ vigil_store_ensure_source (VigilStore  *self,
   "suspect_previous_records, suspect_fields"
 
 static VigilSource *
-read_source (sqlite3_stmt *stmt)
+read_source (VigilSqlStmt *stmt)
 {
-  VigilSource *source = vigil_source_new ((const char *) sqlite3_column_text (stmt, 1),
-                                          (const char *) sqlite3_column_text (stmt, 2));
+  VigilSource *source = vigil_source_new (vigil_sql_column_text (stmt, 1),
+                                          vigil_sql_column_text (stmt, 2));
 
-  source->id = sqlite3_column_int64 (stmt, 0);
+  source->id = vigil_sql_column_int64 (stmt, 0);
   source->mapping = _vigil_store_column_strdup (stmt, 3);
-  if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-    source->interval_min = (guint) sqlite3_column_int (stmt, 4);
-  if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
-    source->timeout_s = (guint) sqlite3_column_int (stmt, 5);
-  if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
-    source->concurrency = (guint) sqlite3_column_int (stmt, 6);
-  if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
-    source->max_bytes = sqlite3_column_int64 (stmt, 7);
+  if (!vigil_sql_column_is_null (stmt, 4))
+    source->interval_min = (guint) vigil_sql_column_int64 (stmt, 4);
+  if (!vigil_sql_column_is_null (stmt, 5))
+    source->timeout_s = (guint) vigil_sql_column_int64 (stmt, 5);
+  if (!vigil_sql_column_is_null (stmt, 6))
+    source->concurrency = (guint) vigil_sql_column_int64 (stmt, 6);
+  if (!vigil_sql_column_is_null (stmt, 7))
+    source->max_bytes = vigil_sql_column_int64 (stmt, 7);
   source->token_env = _vigil_store_column_strdup (stmt, 8);
-  source->last_poll_at = sqlite3_column_int64 (stmt, 9);
-  source->last_ok = sqlite3_column_int (stmt, 10) != 0;
+  source->last_poll_at = vigil_sql_column_int64 (stmt, 9);
+  source->last_ok = vigil_sql_column_int64 (stmt, 10) != 0;
   source->last_error = _vigil_store_column_strdup (stmt, 11);
   source->last_summary = _vigil_store_column_strdup (stmt, 12);
-  source->next_due = sqlite3_column_int64 (stmt, 13);
-  source->failures = (guint) sqlite3_column_int (stmt, 14);
-  source->keyring_token = sqlite3_column_int (stmt, 15) != 0;
-  if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
-    source->header_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 16), "\n", -1);
-  if (sqlite3_column_type (stmt, 17) != SQLITE_NULL)
-    source->query_secret_names = g_strsplit ((const char *) sqlite3_column_text (stmt, 17), "\n", -1);
-  if (sqlite3_column_type (stmt, 18) != SQLITE_NULL)
-    source->query_secret_env = g_strsplit ((const char *) sqlite3_column_text (stmt, 18), "\n", -1);
-  if (sqlite3_column_type (stmt, 19) != SQLITE_NULL)
-    source->max_records = sqlite3_column_int64 (stmt, 19);
-  source->stalled_polls = (guint) sqlite3_column_int (stmt, 20);
-  source->suspect_since = sqlite3_column_int64 (stmt, 21);
-  if (sqlite3_column_type (stmt, 22) != SQLITE_NULL)
-    source->suspect_records = sqlite3_column_int64 (stmt, 22);
-  if (sqlite3_column_type (stmt, 23) != SQLITE_NULL)
-    source->suspect_previous_records = sqlite3_column_int64 (stmt, 23);
-  if (sqlite3_column_type (stmt, 24) != SQLITE_NULL)
-    source->suspect_fields = g_strsplit ((const char *) sqlite3_column_text (stmt, 24), "\n", -1);
+  source->next_due = vigil_sql_column_int64 (stmt, 13);
+  source->failures = (guint) vigil_sql_column_int64 (stmt, 14);
+  source->keyring_token = vigil_sql_column_int64 (stmt, 15) != 0;
+  if (!vigil_sql_column_is_null (stmt, 16))
+    source->header_names = g_strsplit (vigil_sql_column_text (stmt, 16), "\n", -1);
+  if (!vigil_sql_column_is_null (stmt, 17))
+    source->query_secret_names = g_strsplit (vigil_sql_column_text (stmt, 17), "\n", -1);
+  if (!vigil_sql_column_is_null (stmt, 18))
+    source->query_secret_env = g_strsplit (vigil_sql_column_text (stmt, 18), "\n", -1);
+  if (!vigil_sql_column_is_null (stmt, 19))
+    source->max_records = vigil_sql_column_int64 (stmt, 19);
+  source->stalled_polls = (guint) vigil_sql_column_int64 (stmt, 20);
+  source->suspect_since = vigil_sql_column_int64 (stmt, 21);
+  if (!vigil_sql_column_is_null (stmt, 22))
+    source->suspect_records = vigil_sql_column_int64 (stmt, 22);
+  if (!vigil_sql_column_is_null (stmt, 23))
+    source->suspect_previous_records = vigil_sql_column_int64 (stmt, 23);
+  if (!vigil_sql_column_is_null (stmt, 24))
+    source->suspect_fields = g_strsplit (vigil_sql_column_text (stmt, 24), "\n", -1);
   return source;
 }
 
@@ -145,20 +145,20 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (JoinedNames, joined_names_clear)
  * ?8 token variable, ?10 keyring token, ?11 header names, ?12 query
  * secret names, ?13 query secrets from the environment, ?14 max records. */
 static void
-bind_source_settings (sqlite3_stmt       *stmt,
+bind_source_settings (VigilSqlStmt       *stmt,
                       const VigilSource  *source,
                       JoinedNames        *joined)
 {
-  sqlite3_bind_text (stmt, 1, source->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, source->url, -1, SQLITE_STATIC);
+  vigil_sql_bind_text (stmt, 1, source->name, -1);
+  vigil_sql_bind_text (stmt, 2, source->url, -1);
   _vigil_store_bind_text_or_null (stmt, 3, source->mapping);
-  sqlite3_bind_int (stmt, 4, (int) source->interval_min);
-  sqlite3_bind_int (stmt, 5, (int) source->timeout_s);
-  sqlite3_bind_int (stmt, 6, (int) source->concurrency);
-  sqlite3_bind_int64 (stmt, 7, source->max_bytes);
+  vigil_sql_bind_int64 (stmt, 4, (int) source->interval_min);
+  vigil_sql_bind_int64 (stmt, 5, (int) source->timeout_s);
+  vigil_sql_bind_int64 (stmt, 6, (int) source->concurrency);
+  vigil_sql_bind_int64 (stmt, 7, source->max_bytes);
   _vigil_store_bind_text_or_null (stmt, 8, source->token_env);
-  sqlite3_bind_int (stmt, 10, source->keyring_token);
-  sqlite3_bind_int64 (stmt, 14, source->max_records);
+  vigil_sql_bind_int64 (stmt, 10, source->keyring_token);
+  vigil_sql_bind_int64 (stmt, 14, source->max_records);
   /* Names only: the values are in the keyring or the environment. */
   joined->header_names = join_names (source->header_names);
   joined->query_secret_names = join_names (source->query_secret_names);
@@ -175,12 +175,12 @@ drop_validators (VigilStore  *self,
                  gint64       source_id,
                  GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   if (!(stmt = _vigil_store_prepare (self, "DELETE FROM source_validators WHERE source_id = ?1",
                                      _("Changing a source"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_int64 (stmt, 1, source_id);
   return _vigil_store_exec_prepared (self, stmt, _("Changing a source"), error);
 }
 
@@ -200,11 +200,11 @@ forget_field_counts (VigilStore  *self,
   static const char sql[] =
     "DELETE FROM source_field_counts WHERE source_id = ?1 "
     "AND (SELECT baseline_records FROM sources WHERE id = ?1) IS NULL";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Changing a source"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_int64 (stmt, 1, source_id);
   return _vigil_store_exec_prepared (self, stmt, _("Changing a source"), error);
 }
 
@@ -232,7 +232,7 @@ vigil_store_add_source (VigilStore   *self,
     "query_secret_names = ?12, query_secret_env = ?13, max_records = ?14, " RESET_CHECK
     "WHERE url IS NULL";
   g_auto(JoinedNames) joined = { NULL, };
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL && source->url != NULL, FALSE);
@@ -245,11 +245,11 @@ vigil_store_add_source (VigilStore   *self,
     return FALSE;
 
   bind_source_settings (stmt, source, &joined);
-  sqlite3_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
+  vigil_sql_bind_int64 (stmt, 9, g_get_real_time () / G_USEC_PER_SEC);
   if (!_vigil_store_exec_prepared (self, stmt, _("Adding a source"), error))
     return FALSE;
 
-  if (sqlite3_changes (self->db) == 0)
+  if (vigil_sql_changes (self->db) == 0)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
                    _("A source named “%s” already exists"), source->name);
@@ -273,14 +273,14 @@ vigil_store_list_sources (VigilStore  *self,
   static const char sql[] =
     "SELECT " SOURCE_COLUMNS " FROM sources WHERE url IS NOT NULL ORDER BY name";
   g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_source_free);
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the sources"), error)))
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     g_ptr_array_add (sources, read_source (stmt));
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the sources"), error))
     return NULL;
@@ -300,7 +300,7 @@ vigil_store_get_source (VigilStore  *self,
 {
   static const char sql[] =
     "SELECT " SOURCE_COLUMNS " FROM sources WHERE name = ?1 AND url IS NOT NULL";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   VigilSource *source = NULL;
   int rc;
 
@@ -309,9 +309,9 @@ vigil_store_get_source (VigilStore  *self,
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the sources"), error)))
     return NULL;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  vigil_sql_bind_text (stmt, 1, name, -1);
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
     source = read_source (stmt);
   if (_vigil_store_finish_rows (self, stmt, rc, _("Reading the sources"), error) && source == NULL)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
@@ -357,7 +357,7 @@ vigil_store_update_source (VigilStore   *self,
     "WHERE name = ?1 AND url IS NOT NULL";
 #undef SAME_ENDPOINT
   g_auto(JoinedNames) joined = { NULL, };
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -372,11 +372,11 @@ vigil_store_update_source (VigilStore   *self,
 
   if (!vigil_store_begin (self, error))
     {
-      sqlite3_finalize (stmt);
+      vigil_sql_finalize (stmt);
       return FALSE;
     }
   ok = _vigil_store_exec_prepared (self, stmt, _("Changing a source"), error);
-  if (ok && sqlite3_changes (self->db) == 0)
+  if (ok && vigil_sql_changes (self->db) == 0)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), source->name);
       ok = FALSE;
@@ -411,7 +411,7 @@ vigil_store_remove_source (VigilStore  *self,
     "token_env = NULL, keyring_token = 0, header_names = NULL, query_secret_names = NULL, "
     "query_secret_env = NULL, next_due = NULL "
     "WHERE name = ?1 AND url IS NOT NULL";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
@@ -425,11 +425,11 @@ vigil_store_remove_source (VigilStore  *self,
   if (!(stmt = _vigil_store_prepare (self, delete_history ? delete_sql : stop_sql,
                                      _("Removing a source"), error)))
     return _vigil_store_end_transaction (self, FALSE, error);
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  vigil_sql_bind_text (stmt, 1, name, -1);
   if (!_vigil_store_exec_prepared (self, stmt, _("Removing a source"), error))
     return _vigil_store_end_transaction (self, FALSE, error);
 
-  if (sqlite3_changes (self->db) == 0)
+  if (vigil_sql_changes (self->db) == 0)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No source named “%s”"), name);
       return _vigil_store_end_transaction (self, FALSE, error);
@@ -459,36 +459,36 @@ read_baseline (VigilStore   *self,
   gint64 source_id = source->id;
   static const char counts_sql[] =
     "SELECT field, known FROM source_field_counts WHERE source_id = ?1";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   baseline->records = -1;
   if (!(stmt = _vigil_store_prepare (self, sources_sql, _("Saving a poll's result"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
     {
-      if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+      if (!vigil_sql_column_is_null (stmt, 0))
         {
-          baseline->records = sqlite3_column_int64 (stmt, 0);
+          baseline->records = vigil_sql_column_int64 (stmt, 0);
           baseline->fingerprint = _vigil_store_column_strdup (stmt, 1);
         }
-      source->stalled_polls = (guint) sqlite3_column_int (stmt, 2);
-      source->suspect_since = sqlite3_column_int64 (stmt, 3);
+      source->stalled_polls = (guint) vigil_sql_column_int64 (stmt, 2);
+      source->suspect_since = vigil_sql_column_int64 (stmt, 3);
     }
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Saving a poll's result"), error))
     return FALSE;
 
   if (!(stmt = _vigil_store_prepare (self, counts_sql, _("Saving a poll's result"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      VigilField field = vigil_field_from_name ((const char *) sqlite3_column_text (stmt, 0));
+      VigilField field = vigil_field_from_name (vigil_sql_column_text (stmt, 0));
 
       if (field != VIGIL_FIELD_NONE)
-        baseline->known[field] = (guint64) sqlite3_column_int64 (stmt, 1);
+        baseline->known[field] = (guint64) vigil_sql_column_int64 (stmt, 1);
     }
   return _vigil_store_finish_rows (self, stmt, rc, _("Saving a poll's result"), error);
 }
@@ -562,11 +562,11 @@ write_field_counts (VigilStore             *self,
   static const char delete_sql[] = "DELETE FROM source_field_counts WHERE source_id = ?1";
   static const char insert_sql[] =
     "INSERT INTO source_field_counts (source_id, field, known) VALUES (?1, ?2, ?3)";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   if (!(stmt = _vigil_store_prepare (self, delete_sql, _("Saving a poll's result"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_int64 (stmt, 1, source_id);
   if (!_vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error))
     return FALSE;
 
@@ -576,9 +576,9 @@ write_field_counts (VigilStore             *self,
         continue;
       if (!(stmt = _vigil_store_prepare (self, insert_sql, _("Saving a poll's result"), error)))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, source_id);
-      sqlite3_bind_text (stmt, 2, vigil_field_get_name (field), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, (gint64) census->known[field]);
+      vigil_sql_bind_int64 (stmt, 1, source_id);
+      vigil_sql_bind_text (stmt, 2, vigil_field_get_name (field), -1);
+      vigil_sql_bind_int64 (stmt, 3, (gint64) census->known[field]);
       if (!_vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error))
         return FALSE;
     }
@@ -601,23 +601,23 @@ write_check (VigilStore             *self,
     "baseline_fingerprint = CASE WHEN ?7 <> 0 THEN baseline_fingerprint ELSE ?9 END "
     "WHERE id = ?1";
   g_autofree char *fields = join_names (source->suspect_fields);
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Saving a poll's result"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source->id);
-  sqlite3_bind_int (stmt, 2, (int) source->stalled_polls);
+  vigil_sql_bind_int64 (stmt, 1, source->id);
+  vigil_sql_bind_int64 (stmt, 2, (int) source->stalled_polls);
   if (source->suspect_since != 0)
-    sqlite3_bind_int64 (stmt, 3, source->suspect_since);
+    vigil_sql_bind_int64 (stmt, 3, source->suspect_since);
   if (source->suspect_records >= 0)
     {
-      sqlite3_bind_int64 (stmt, 4, source->suspect_records);
-      sqlite3_bind_int64 (stmt, 5, source->suspect_previous_records);
+      vigil_sql_bind_int64 (stmt, 4, source->suspect_records);
+      vigil_sql_bind_int64 (stmt, 5, source->suspect_previous_records);
     }
   _vigil_store_bind_text_or_null (stmt, 6, fields);
-  sqlite3_bind_int (stmt, 7, census->not_modified);
-  sqlite3_bind_int64 (stmt, 8, (gint64) census->records);
-  sqlite3_bind_text (stmt, 9, fingerprint, -1, SQLITE_STATIC);
+  vigil_sql_bind_int64 (stmt, 7, census->not_modified);
+  vigil_sql_bind_int64 (stmt, 8, (gint64) census->records);
+  vigil_sql_bind_text (stmt, 9, fingerprint, -1);
   if (!_vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error))
     return FALSE;
   return census->not_modified || write_field_counts (self, source->id, census, error);
@@ -672,7 +672,7 @@ vigil_store_record_poll (VigilStore             *self,
   static const char sql[] =
     "UPDATE sources SET last_poll_at = ?2, last_ok = ?3, last_error = ?4, "
     "last_summary = ?5, next_due = ?6, failures = ?7 WHERE id = ?1";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -682,17 +682,17 @@ vigil_store_record_poll (VigilStore             *self,
     *out_became_suspect = FALSE;
   if (!(stmt = _vigil_store_prepare (self, sql, _("Saving a poll's result"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source->id);
-  sqlite3_bind_int64 (stmt, 2, source->last_poll_at);
-  sqlite3_bind_int (stmt, 3, source->last_ok);
+  vigil_sql_bind_int64 (stmt, 1, source->id);
+  vigil_sql_bind_int64 (stmt, 2, source->last_poll_at);
+  vigil_sql_bind_int64 (stmt, 3, source->last_ok);
   _vigil_store_bind_text_or_null (stmt, 4, source->last_error);
   _vigil_store_bind_text_or_null (stmt, 5, source->last_summary);
-  sqlite3_bind_int64 (stmt, 6, source->next_due);
-  sqlite3_bind_int (stmt, 7, (int) source->failures);
+  vigil_sql_bind_int64 (stmt, 6, source->next_due);
+  vigil_sql_bind_int64 (stmt, 7, (int) source->failures);
 
   if (!vigil_store_begin (self, error))
     {
-      sqlite3_finalize (stmt);
+      vigil_sql_finalize (stmt);
       return FALSE;
     }
   ok = _vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error);
@@ -719,7 +719,7 @@ vigil_store_get_validators (VigilStore  *self,
 {
   static const char sql[] =
     "SELECT etag, last_modified FROM source_validators WHERE source_id = ?1 AND url = ?2";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -729,10 +729,10 @@ vigil_store_get_validators (VigilStore  *self,
   *out_last_modified = NULL;
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the sources"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_text (stmt, 2, url, -1);
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
     {
       *out_etag = _vigil_store_column_strdup (stmt, 0);
       *out_last_modified = _vigil_store_column_strdup (stmt, 1);
@@ -754,7 +754,7 @@ vigil_store_set_validators (VigilStore  *self,
     "INSERT INTO source_validators (source_id, url, etag, last_modified) "
     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_id, url) "
     "DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (url != NULL, FALSE);
@@ -763,8 +763,8 @@ vigil_store_set_validators (VigilStore  *self,
                                      etag == NULL && last_modified == NULL ? delete_sql : set_sql,
                                      _("Saving a poll's result"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, source_id);
-  sqlite3_bind_text (stmt, 2, url, -1, SQLITE_STATIC);
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  vigil_sql_bind_text (stmt, 2, url, -1);
   if (etag != NULL || last_modified != NULL)
     {
       _vigil_store_bind_text_or_null (stmt, 3, etag);

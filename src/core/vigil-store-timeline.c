@@ -153,7 +153,7 @@ vigil_store_add_touch_as (VigilStore      *self,
                           GError         **error)
 {
   g_autofree char *body = NULL;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
   g_return_val_if_fail (kind < VIGIL_N_TOUCH_KINDS, -1);
@@ -167,15 +167,15 @@ vigil_store_add_touch_as (VigilStore      *self,
                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                     _("Logging a touch"), error)))
     return -1;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_text (stmt, 2, vigil_touch_kind_get_id (kind), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, at);
-  sqlite3_bind_text (stmt, 4, body, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, author, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, get_now ());
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  vigil_sql_bind_text (stmt, 2, vigil_touch_kind_get_id (kind), -1);
+  vigil_sql_bind_int64 (stmt, 3, at);
+  vigil_sql_bind_text (stmt, 4, body, -1);
+  vigil_sql_bind_text (stmt, 5, author, -1);
+  vigil_sql_bind_int64 (stmt, 6, get_now ());
   if (!_vigil_store_step_done (self, stmt, _("Logging a touch"), error))
     return -1;
-  return sqlite3_last_insert_rowid (self->db);
+  return vigil_sql_last_insert_rowid (self->db);
 }
 
 /* After an edit or delete changed no row: the touch does not exist, or
@@ -188,14 +188,14 @@ explain_untouched (VigilStore  *self,
                    GError     **error)
 {
   g_autofree char *author = NULL;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_prepare (self, "SELECT author FROM touches WHERE id = ?1",
                                      _("Reading the timeline"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, touch_id);
-  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, touch_id);
+  if ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     author = _vigil_store_column_strdup (stmt, 0);
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the timeline"), error))
     return FALSE;
@@ -229,7 +229,7 @@ vigil_store_edit_touch (VigilStore      *self,
 {
   g_autofree char *body = NULL;
   g_autofree char *me = NULL;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (kind <= VIGIL_N_TOUCH_KINDS, FALSE);
@@ -244,15 +244,15 @@ vigil_store_edit_touch (VigilStore      *self,
                                     "WHERE id = ?1 AND author = ?2",
                                     _("Editing a touch"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, touch_id);
-  sqlite3_bind_text (stmt, 2, me, -1, SQLITE_STATIC);
+  vigil_sql_bind_int64 (stmt, 1, touch_id);
+  vigil_sql_bind_text (stmt, 2, me, -1);
   _vigil_store_bind_text_or_null (stmt, 3, kind < VIGIL_N_TOUCH_KINDS ? vigil_touch_kind_get_id (kind) : NULL);
   _vigil_store_bind_int_or_null (stmt, 4, at);
   _vigil_store_bind_text_or_null (stmt, 5, body);
-  sqlite3_bind_int64 (stmt, 6, get_now ());
+  vigil_sql_bind_int64 (stmt, 6, get_now ());
   if (!_vigil_store_step_done (self, stmt, _("Editing a touch"), error))
     return FALSE;
-  if (sqlite3_changes (self->db) == 0)
+  if (vigil_sql_changes (self->db) == 0)
     return explain_untouched (self, touch_id, me, FALSE, error);
   return TRUE;
 }
@@ -268,7 +268,7 @@ vigil_store_delete_touch (VigilStore  *self,
                           GError     **error)
 {
   g_autofree char *me = NULL;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
@@ -276,11 +276,11 @@ vigil_store_delete_touch (VigilStore  *self,
       !(stmt = _vigil_store_cached (self, "DELETE FROM touches WHERE id = ?1 AND author = ?2",
                                     _("Deleting a touch"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, touch_id);
-  sqlite3_bind_text (stmt, 2, me, -1, SQLITE_STATIC);
+  vigil_sql_bind_int64 (stmt, 1, touch_id);
+  vigil_sql_bind_text (stmt, 2, me, -1);
   if (!_vigil_store_step_done (self, stmt, _("Deleting a touch"), error))
     return FALSE;
-  if (sqlite3_changes (self->db) == 0)
+  if (vigil_sql_changes (self->db) == 0)
     return explain_untouched (self, touch_id, me, TRUE, error);
   return TRUE;
 }
@@ -352,7 +352,7 @@ event_kind (const char *kind)
 }
 
 static VigilTimelineEntry *
-read_timeline_entry (sqlite3_stmt *stmt)
+read_timeline_entry (VigilSqlStmt *stmt)
 {
   static const VigilTimelineKind parts[] = {
     [PART_TOUCH] = VIGIL_TIMELINE_TOUCH,
@@ -363,11 +363,11 @@ read_timeline_entry (sqlite3_stmt *stmt)
     [PART_TIER] = VIGIL_TIMELINE_TIER_CHANGE,
   };
   VigilTimelineEntry *entry = g_new0 (VigilTimelineEntry, 1);
-  int part = sqlite3_column_int (stmt, 0);
+  int part = vigil_sql_column_int64 (stmt, 0);
 
   entry->kind = part >= 0 && part < (int) G_N_ELEMENTS (parts) ? parts[part] : VIGIL_TIMELINE_EVENT;
-  entry->at = sqlite3_column_int64 (stmt, 1);
-  entry->id = sqlite3_column_int64 (stmt, 2);
+  entry->at = vigil_sql_column_int64 (stmt, 1);
+  entry->id = vigil_sql_column_int64 (stmt, 2);
   entry->author = _vigil_store_column_strdup (stmt, 3);
   entry->subject = _vigil_store_column_strdup (stmt, 4);
   entry->detail = _vigil_store_column_strdup (stmt, 5);
@@ -376,7 +376,7 @@ read_timeline_entry (sqlite3_stmt *stmt)
   entry->until = _vigil_store_column_strdup (stmt, 8);
   if (part == PART_EVENT)
     {
-      const char *kind = (const char *) sqlite3_column_text (stmt, 9);
+      const char *kind = vigil_sql_column_text (stmt, 9);
 
       entry->kind = event_kind (kind != NULL ? kind : "");
       /* An unknown event says what it was by its kind. */
@@ -406,15 +406,15 @@ vigil_store_list_timeline (VigilStore  *self,
                            GError     **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_timeline_entry_free);
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   if (!(stmt = _vigil_store_prepare (self, timeline_sql, _("Reading the timeline"), error)))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 1, customer_id);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     g_ptr_array_add (entries, read_timeline_entry (stmt));
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the timeline"), error))
     return NULL;
@@ -438,7 +438,7 @@ vigil_store_list_touch_texts (VigilStore  *self,
   g_autoptr(GHashTable) gathering = NULL;
   GHashTableIter iter;
   gpointer key, value;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
@@ -450,10 +450,10 @@ vigil_store_list_touch_texts (VigilStore  *self,
                                      _("Reading the timeline"), error)))
     return NULL;
   gathering = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      gint64 customer_id = sqlite3_column_int64 (stmt, 0);
-      const char *body = (const char *) sqlite3_column_text (stmt, 1);
+      gint64 customer_id = vigil_sql_column_int64 (stmt, 0);
+      const char *body = vigil_sql_column_text (stmt, 1);
       GString *text = g_hash_table_lookup (gathering, &customer_id);
 
       if (text == NULL)
@@ -461,7 +461,7 @@ vigil_store_list_touch_texts (VigilStore  *self,
                              text = g_string_new (NULL));
       else
         g_string_append_c (text, '\n');
-      g_string_append_len (text, body, sqlite3_column_bytes (stmt, 1));
+      g_string_append_len (text, body, vigil_sql_column_bytes (stmt, 1));
     }
   g_hash_table_iter_init (&iter, gathering);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -487,7 +487,7 @@ vigil_store_get_first_touch (VigilStore  *self,
                              gint64      *out_at,
                              GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -496,7 +496,7 @@ vigil_store_get_first_touch (VigilStore  *self,
   if (!(stmt = _vigil_store_prepare (self, "SELECT min (at) FROM touches WHERE kind <> 'note'",
                                      _("Reading the timeline"), error)))
     return FALSE;
-  rc = sqlite3_step (stmt);
-  *out_at = rc == SQLITE_ROW ? _vigil_store_column_int_or_unknown (stmt, 0) : VIGIL_UNKNOWN;
+  rc = vigil_sql_step (stmt);
+  *out_at = rc == VIGIL_SQL_ROW ? _vigil_store_column_int_or_unknown (stmt, 0) : VIGIL_UNKNOWN;
   return _vigil_store_finish_rows (self, stmt, rc, _("Reading the timeline"), error);
 }

@@ -42,20 +42,20 @@ vigil_trigger_row_free (VigilTriggerRow *row)
  * customer's external id and name, rule, kind, first seen, state,
  * snoozed until, evidence and the customer's store id. */
 VigilTriggerRow *
-_vigil_store_read_trigger_row (sqlite3_stmt *stmt)
+_vigil_store_read_trigger_row (VigilSqlStmt *stmt)
 {
   VigilTriggerRow *row = g_new0 (VigilTriggerRow, 1);
 
-  row->id = sqlite3_column_int64 (stmt, 0);
+  row->id = vigil_sql_column_int64 (stmt, 0);
   row->customer = _vigil_store_column_strdup (stmt, 1);
   row->name = _vigil_store_column_strdup (stmt, 2);
   row->rule = _vigil_store_column_strdup (stmt, 3);
   row->kind = _vigil_store_column_strdup (stmt, 4);
-  row->first_seen = sqlite3_column_int64 (stmt, 5);
+  row->first_seen = vigil_sql_column_int64 (stmt, 5);
   row->state = _vigil_store_column_strdup (stmt, 6);
   row->snoozed_until = _vigil_store_column_strdup (stmt, 7);
   row->evidence = _vigil_store_column_strdup (stmt, 8);
-  row->customer_id = sqlite3_column_int64 (stmt, 9);
+  row->customer_id = vigil_sql_column_int64 (stmt, 9);
   row->tier = VIGIL_TIER_NONE;
   return row;
 }
@@ -70,15 +70,15 @@ trigger_key (gint64      customer_id,
 /* Runs one of sync's statements with a trigger id, a time and evidence. */
 static gboolean
 step_trigger (VigilStore   *self,
-              sqlite3_stmt *stmt,
+              VigilSqlStmt *stmt,
               gint64        id,
               gint64        now,
               const char   *evidence,
               GError      **error)
 {
-  sqlite3_reset (stmt);
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, now);
+  vigil_sql_reset (stmt);
+  vigil_sql_bind_int64 (stmt, 1, id);
+  vigil_sql_bind_int64 (stmt, 2, now);
   _vigil_store_bind_text_or_null (stmt, 3, evidence);
   return _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
 }
@@ -92,15 +92,15 @@ open_trigger (VigilStore               *self,
   static const char sql[] =
     "INSERT INTO triggers (customer_id, rule, kind, first_seen, last_seen, evidence) "
     "VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   /* Kept: a first poll of a book opens thousands of episodes at once. */
   if (!(stmt = _vigil_store_cached (self, sql, _("Updating triggers"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, fire->customer_id);
-  sqlite3_bind_text (stmt, 2, fire->rule, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, fire->kind, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now);
+  vigil_sql_bind_int64 (stmt, 1, fire->customer_id);
+  vigil_sql_bind_text (stmt, 2, fire->rule, -1);
+  vigil_sql_bind_text (stmt, 3, fire->kind, -1);
+  vigil_sql_bind_int64 (stmt, 4, now);
   _vigil_store_bind_text_or_null (stmt, 5, fire->evidence);
   return _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
 }
@@ -126,7 +126,7 @@ static const char quiet_sql[] =
 
 static gboolean
 is_quiet (VigilStore               *self,
-          sqlite3_stmt             *stmt,
+          VigilSqlStmt             *stmt,
           const VigilTriggerFiring *fire,
           gint64                    now,
           gboolean                 *out_quiet,
@@ -136,19 +136,19 @@ is_quiet (VigilStore               *self,
   gboolean done = FALSE;
   int rc;
 
-  sqlite3_reset (stmt);
-  sqlite3_bind_int64 (stmt, 1, fire->customer_id);
-  sqlite3_bind_text (stmt, 2, fire->rule, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, now - DONE_QUIET_S);
-  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  vigil_sql_reset (stmt);
+  vigil_sql_bind_int64 (stmt, 1, fire->customer_id);
+  vigil_sql_bind_text (stmt, 2, fire->rule, -1);
+  vigil_sql_bind_int64 (stmt, 3, now - DONE_QUIET_S);
+  if ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      const char *tier = (const char *) sqlite3_column_text (stmt, 0);
+      const char *tier = vigil_sql_column_text (stmt, 0);
 
       done = TRUE;
       then = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
-      rc = sqlite3_step (stmt);
+      rc = vigil_sql_step (stmt);
     }
-  if (rc != SQLITE_DONE)
+  if (rc != VIGIL_SQL_DONE)
     {
       _vigil_store_set_sqlite_error (self, error, _("Updating triggers"));
       return FALSE;
@@ -166,7 +166,7 @@ any_done_lately (VigilStore  *self,
                  gboolean    *out_any,
                  GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   if (!(stmt = _vigil_store_prepare (self,
@@ -174,9 +174,9 @@ any_done_lately (VigilStore  *self,
                                      "WHERE state = 'done' AND state_at > ?1) THEN 1 ELSE 0 END",
                                      _("Updating triggers"), error)))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now - DONE_QUIET_S);
-  rc = sqlite3_step (stmt);
-  *out_any = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  vigil_sql_bind_int64 (stmt, 1, now - DONE_QUIET_S);
+  rc = vigil_sql_step (stmt);
+  *out_any = rc == VIGIL_SQL_ROW && vigil_sql_column_int64 (stmt, 0) != 0;
   return _vigil_store_finish_rows (self, stmt, rc, _("Updating triggers"), error);
 }
 
@@ -188,10 +188,10 @@ sync_triggers (VigilStore  *self,
                GError     **error)
 {
   g_autoptr(GHashTable) open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  sqlite3_stmt *stmt = NULL;
-  sqlite3_stmt *keep = NULL;
-  sqlite3_stmt *clear = NULL;
-  sqlite3_stmt *quiet = NULL;
+  VigilSqlStmt *stmt = NULL;
+  VigilSqlStmt *keep = NULL;
+  VigilSqlStmt *clear = NULL;
+  VigilSqlStmt *quiet = NULL;
   GHashTableIter iter;
   gpointer value;
   gboolean ok = TRUE;
@@ -205,18 +205,21 @@ sync_triggers (VigilStore  *self,
                                      "WHERE cleared_at IS NULL",
                                      _("Updating triggers"), error)))
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     g_hash_table_insert (open,
-                         trigger_key (sqlite3_column_int64 (stmt, 1), (const char *) sqlite3_column_text (stmt, 2)),
-                         g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)));
+                         trigger_key (vigil_sql_column_int64 (stmt, 1),
+                                      vigil_sql_column_text (stmt, 2)),
+                         g_memdup2 (&(gint64) { vigil_sql_column_int64 (stmt, 0) },
+                                    sizeof (gint64)));
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Updating triggers"), error))
     return FALSE;
 
-  if (sqlite3_prepare_v2 (self->db, "UPDATE triggers SET last_seen = ?2, evidence = ?3 WHERE id = ?1",
-                          -1, &keep, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (self->db, "UPDATE triggers SET cleared_at = ?2 WHERE id = ?1",
-                          -1, &clear, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (self->db, quiet_sql, -1, &quiet, NULL) != SQLITE_OK)
+  if (!(keep = vigil_sql_prepare (self->db,
+                                  "UPDATE triggers SET last_seen = ?2, evidence = ?3 WHERE id = ?1",
+                                  VIGIL_SQL_ONCE)) ||
+      !(clear = vigil_sql_prepare (self->db, "UPDATE triggers SET cleared_at = ?2 WHERE id = ?1",
+                                   VIGIL_SQL_ONCE)) ||
+      !(quiet = vigil_sql_prepare (self->db, quiet_sql, VIGIL_SQL_ONCE)))
     {
       _vigil_store_set_sqlite_error (self, error, _("Updating triggers"));
       ok = FALSE;
@@ -248,9 +251,9 @@ sync_triggers (VigilStore  *self,
   while (ok && g_hash_table_iter_next (&iter, NULL, &value))
     ok = step_trigger (self, clear, *(gint64 *) value, now, NULL, error);
 
-  sqlite3_finalize (keep);
-  sqlite3_finalize (clear);
-  sqlite3_finalize (quiet);
+  vigil_sql_finalize (keep);
+  vigil_sql_finalize (clear);
+  vigil_sql_finalize (quiet);
   return ok;
 }
 
@@ -315,7 +318,7 @@ vigil_store_list_triggers (VigilStore  *self,
     "ORDER BY t.kind = 'upsell', t.first_seen, t.id";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
   char today[16];
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
@@ -323,12 +326,12 @@ vigil_store_list_triggers (VigilStore  *self,
   _vigil_store_format_day (vigil_time_get_day (now), today);
   if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
     return NULL;
-  sqlite3_bind_text (stmt, 1, today, -1, SQLITE_STATIC);
+  vigil_sql_bind_text (stmt, 1, today, -1);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       VigilTriggerRow *row = _vigil_store_read_trigger_row (stmt);
-      const char *tier = (const char *) sqlite3_column_text (stmt, 10);
+      const char *tier = vigil_sql_column_text (stmt, 10);
 
       row->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
       g_ptr_array_add (rows, row);
@@ -361,7 +364,7 @@ vigil_store_set_trigger_state (VigilStore  *self,
 {
   g_autofree char *author = NULL;
   g_autofree char *kind = NULL;
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 customer_id = 0;
   g_autofree char *detail = NULL;
@@ -379,17 +382,17 @@ vigil_store_set_trigger_state (VigilStore  *self,
                                      "'state', state, 'until', snoozed_until)",
                                      _("Updating a trigger"), error)))
     return _vigil_store_end_transaction (self, FALSE, error);
-  sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
+  vigil_sql_bind_int64 (stmt, 1, id);
+  vigil_sql_bind_text (stmt, 2, state, -1);
   _vigil_store_bind_text_or_null (stmt, 3, snoozed_until);
-  sqlite3_bind_int64 (stmt, 4, now);
-  sqlite3_bind_text (stmt, 5, author, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  vigil_sql_bind_int64 (stmt, 4, now);
+  vigil_sql_bind_text (stmt, 5, author, -1);
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
     {
-      customer_id = sqlite3_column_int64 (stmt, 0);
+      customer_id = vigil_sql_column_int64 (stmt, 0);
       detail = _vigil_store_column_strdup (stmt, 1);
-      rc = sqlite3_step (stmt);
+      rc = vigil_sql_step (stmt);
     }
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Updating a trigger"), error))
     return _vigil_store_end_transaction (self, FALSE, error);

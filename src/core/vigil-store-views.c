@@ -16,16 +16,16 @@
 #include "vigil-view.h"
 
 static VigilView *
-read_view (sqlite3_stmt  *stmt,
+read_view (VigilSqlStmt  *stmt,
            GError       **error)
 {
-  VigilView *view = vigil_view_new_from_json ((const char *) sqlite3_column_text (stmt, 0),
-                                              (const char *) sqlite3_column_text (stmt, 1), error);
+  VigilView *view = vigil_view_new_from_json (vigil_sql_column_text (stmt, 0),
+                                              vigil_sql_column_text (stmt, 1), error);
 
   if (view != NULL)
     {
-      view->created_at = sqlite3_column_int64 (stmt, 2);
-      view->updated_at = sqlite3_column_int64 (stmt, 3);
+      view->created_at = vigil_sql_column_int64 (stmt, 2);
+      view->updated_at = vigil_sql_column_int64 (stmt, 3);
     }
   return view;
 }
@@ -48,7 +48,7 @@ vigil_store_save_view (VigilStore       *self,
   g_autofree char *name = NULL;
   g_autofree char *definition = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (view != NULL, FALSE);
@@ -62,9 +62,9 @@ vigil_store_save_view (VigilStore       *self,
                                     "definition = excluded.definition, updated_at = excluded.updated_at",
                                     _("Saving the view"), error)))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, definition, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, now);
+  vigil_sql_bind_text (stmt, 1, name, -1);
+  vigil_sql_bind_text (stmt, 2, definition, -1);
+  vigil_sql_bind_int64 (stmt, 3, now);
   return _vigil_store_step_done (self, stmt, _("Saving the view"), error);
 }
 
@@ -79,7 +79,7 @@ vigil_store_list_views (VigilStore  *self,
                         GError     **error)
 {
   g_autoptr(GPtrArray) views = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_view_free);
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
@@ -88,13 +88,13 @@ vigil_store_list_views (VigilStore  *self,
                                     "SELECT name, definition, created_at, updated_at FROM views ORDER BY name",
                                     _("Reading the views"), error)))
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       VigilView *view = read_view (stmt, error);
 
       if (view == NULL)
         {
-          sqlite3_reset (stmt);
+          vigil_sql_reset (stmt);
           return NULL;
         }
       g_ptr_array_add (views, view);
@@ -125,7 +125,7 @@ vigil_store_get_view (VigilStore  *self,
                       GError     **error)
 {
   VigilView *view = NULL;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
@@ -135,19 +135,19 @@ vigil_store_get_view (VigilStore  *self,
                                     "SELECT name, definition, created_at, updated_at FROM views WHERE name = ?1",
                                     _("Reading the views"), error)))
     return NULL;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  vigil_sql_bind_text (stmt, 1, name, -1);
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
     {
       GError *local_error = NULL;
 
       if (!(view = read_view (stmt, &local_error)))
         {
-          sqlite3_reset (stmt);
+          vigil_sql_reset (stmt);
           g_propagate_error (error, local_error);
           return NULL;
         }
-      rc = SQLITE_DONE;
+      rc = VIGIL_SQL_DONE;
     }
   if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Reading the views"), error))
     {
@@ -187,7 +187,7 @@ vigil_store_remove_view (VigilStore  *self,
                          GError     **error)
 {
   g_autofree char *default_name = NULL;
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -199,10 +199,10 @@ vigil_store_remove_view (VigilStore  *self,
                                     error)) != NULL;
   if (ok)
     {
-      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      vigil_sql_bind_text (stmt, 1, name, -1);
       ok = _vigil_store_step_done (self, stmt, _("Removing the view"), error);
     }
-  if (ok && sqlite3_changes (self->db) == 0)
+  if (ok && vigil_sql_changes (self->db) == 0)
     {
       set_no_view_error (error, name);
       ok = FALSE;

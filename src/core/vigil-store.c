@@ -91,43 +91,42 @@ _vigil_store_set_sqlite_error (VigilStore  *self,
                                GError     **error,
                                const char  *doing)
 {
-  int code = sqlite3_errcode (self->db);
+  VigilSqlErrorCode code = vigil_sql_error_code (self->db);
 
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+  if (code == VIGIL_SQL_BUSY)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
                  _("%s: %s is in use by another Vigil that did not finish within %d seconds"),
                  doing, self->path, BUSY_TIMEOUT_MS / 1000);
-  else if (code == SQLITE_FULL)
+  else if (code == VIGIL_SQL_FULL)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
                  _("%s: the disk holding %s is full; nothing was changed"), doing, self->path);
-  else if (code == SQLITE_READONLY)
+  else if (code == VIGIL_SQL_READ_ONLY)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
                  _("%s: %s is read-only; nothing was changed"), doing, self->path);
-  else if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+  else if (code == VIGIL_SQL_NOT_A_DATABASE)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_A_DATABASE,
                  _("%s: %s is not a Vigil database or is damaged (%s)"),
-                 doing, self->path, sqlite3_errmsg (self->db));
+                 doing, self->path, vigil_sql_error_message (self->db));
   else
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
-                 _("%s: database error in %s: %s"), doing, self->path, sqlite3_errmsg (self->db));
+                 _("%s: database error in %s: %s"),
+                 doing, self->path, vigil_sql_error_message (self->db));
   return FALSE;
 }
 
-sqlite3_stmt *
+VigilSqlStmt *
 _vigil_store_get_stmt (VigilStore  *self,
                        StmtId       id,
                        GError     **error)
 {
   if (self->stmts[id] == NULL &&
-      sqlite3_prepare_v3 (self->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                          &self->stmts[id], NULL) != SQLITE_OK)
+      !(self->stmts[id] = vigil_sql_prepare (self->db, stmt_sql[id], VIGIL_SQL_KEEP)))
     {
       _vigil_store_set_sqlite_error (self, error, _("Preparing a query"));
       return NULL;
     }
 
-  sqlite3_reset (self->stmts[id]);
-  sqlite3_clear_bindings (self->stmts[id]);
+  vigil_sql_reset_unbound (self->stmts[id]);
   return self->stmts[id];
 }
 
@@ -137,25 +136,24 @@ _vigil_store_get_stmt (VigilStore  *self,
  * running them). @sql must be a static string: statements are kept by
  * its address. Step it, then reset it, never finalize it:
  * _vigil_store_step_done() or _vigil_store_finish_cached_rows(). */
-sqlite3_stmt *
+VigilSqlStmt *
 _vigil_store_cached (VigilStore  *self,
                      const char  *sql,
                      const char  *doing,
                      GError     **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->cached_stmts, sql);
+  VigilSqlStmt *stmt = g_hash_table_lookup (self->cached_stmts, sql);
 
   if (stmt == NULL)
     {
-      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+      if (!(stmt = vigil_sql_prepare (self->db, sql, VIGIL_SQL_KEEP)))
         {
           _vigil_store_set_sqlite_error (self, error, doing);
           return NULL;
         }
       g_hash_table_insert (self->cached_stmts, (gpointer) sql, stmt);
     }
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
+  vigil_sql_reset_unbound (stmt);
   return stmt;
 }
 
@@ -163,35 +161,32 @@ _vigil_store_cached (VigilStore  *self,
  * it was run for; @rc is its last step, which says whether it failed. */
 gboolean
 _vigil_store_finish_cached_rows (VigilStore    *self,
-                                 sqlite3_stmt  *stmt,
+                                 VigilSqlStmt  *stmt,
                                  int            rc,
                                  const char    *doing,
                                  GError       **error)
 {
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  if (rc != VIGIL_SQL_DONE && rc != VIGIL_SQL_ROW)
     {
       _vigil_store_set_sqlite_error (self, error, doing);
-      sqlite3_reset (stmt);
+      vigil_sql_reset (stmt);
       return FALSE;
     }
-  sqlite3_reset (stmt);
+  vigil_sql_reset (stmt);
   return TRUE;
 }
 
 /* Prepares @sql, or says what was being done when it could not. */
-sqlite3_stmt *
+VigilSqlStmt *
 _vigil_store_prepare (VigilStore  *self,
                       const char  *sql,
                       const char  *doing,
                       GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = vigil_sql_prepare (self->db, sql, VIGIL_SQL_ONCE);
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      _vigil_store_set_sqlite_error (self, error, doing);
-      return NULL;
-    }
+  if (stmt == NULL)
+    _vigil_store_set_sqlite_error (self, error, doing);
   return stmt;
 }
 
@@ -199,13 +194,13 @@ _vigil_store_prepare (VigilStore  *self,
  * was run for; @rc is its last step, which says whether it failed. */
 gboolean
 _vigil_store_finish_rows (VigilStore    *self,
-                          sqlite3_stmt  *stmt,
+                          VigilSqlStmt  *stmt,
                           int            rc,
                           const char    *doing,
                           GError       **error)
 {
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  vigil_sql_finalize (stmt);
+  if (rc != VIGIL_SQL_DONE && rc != VIGIL_SQL_ROW)
     return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
 }
@@ -213,14 +208,14 @@ _vigil_store_finish_rows (VigilStore    *self,
 /* Runs a statement that returns no rows. */
 gboolean
 _vigil_store_step_done (VigilStore    *self,
-                        sqlite3_stmt  *stmt,
+                        VigilSqlStmt  *stmt,
                         const char    *doing,
                         GError       **error)
 {
-  int rc = sqlite3_step (stmt);
+  int rc = vigil_sql_step (stmt);
 
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  vigil_sql_reset (stmt);
+  if (rc != VIGIL_SQL_DONE && rc != VIGIL_SQL_ROW)
     return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
 }
@@ -229,13 +224,13 @@ _vigil_store_step_done (VigilStore    *self,
  * rows, and finalizes it. */
 gboolean
 _vigil_store_exec_prepared (VigilStore    *self,
-                            sqlite3_stmt  *stmt,
+                            VigilSqlStmt  *stmt,
                             const char    *doing,
                             GError       **error)
 {
   gboolean ok = _vigil_store_step_done (self, stmt, doing, error);
 
-  sqlite3_finalize (stmt);
+  vigil_sql_finalize (stmt);
   return ok;
 }
 
@@ -245,12 +240,12 @@ _vigil_store_exec_sql (VigilStore  *self,
                        const char  *doing,
                        GError     **error)
 {
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+  if (!vigil_sql_exec (self->db, sql))
     return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
 }
 
-/* design 2.5: the write-ahead log, which a bulk import in another
+/* SQLite only: design 2.5. The write-ahead log, which a bulk import in another
  * process may have left for the rollback journal while it writes. To
  * leave it for the log this connection must wait for that writer, and
  * SQLite answers busy at once there rather than after its busy timeout
@@ -265,7 +260,8 @@ enter_wal (VigilStore  *self,
 
   for (;;)
     {
-      int rc = sqlite3_exec (self->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+      int rc = sqlite3_exec (vigil_sql_sqlite_handle (self->db), "PRAGMA journal_mode = WAL",
+                             NULL, NULL, NULL);
 
       if (rc == SQLITE_OK)
         return TRUE;
@@ -282,33 +278,33 @@ _vigil_store_query_int (VigilStore  *self,
                         gint64      *out,
                         GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   if (!(stmt = _vigil_store_prepare (self, sql, _("Opening the database"), error)))
     return FALSE;
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out = sqlite3_column_int64 (stmt, 0);
-  else if (rc == SQLITE_DONE)
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
+    *out = vigil_sql_column_int64 (stmt, 0);
+  else if (rc == VIGIL_SQL_DONE)
     *out = 0;
   return _vigil_store_finish_rows (self, stmt, rc, _("Opening the database"), error);
 }
 
 gint64
 _vigil_store_lookup_id (VigilStore    *self,
-                        sqlite3_stmt  *stmt,
+                        VigilSqlStmt  *stmt,
                         GError       **error)
 {
-  int rc = sqlite3_step (stmt);
+  int rc = vigil_sql_step (stmt);
   gint64 id = 0;
 
-  if (rc == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  if (rc == VIGIL_SQL_ROW)
+    id = vigil_sql_column_int64 (stmt, 0);
+  vigil_sql_reset (stmt);
 
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc != VIGIL_SQL_ROW && rc != VIGIL_SQL_DONE)
     {
       _vigil_store_set_sqlite_error (self, error, _("Reading the database"));
       return -1;
@@ -317,78 +313,75 @@ _vigil_store_lookup_id (VigilStore    *self,
 }
 
 void
-_vigil_store_bind_text_or_null (sqlite3_stmt *stmt,
+_vigil_store_bind_text_or_null (VigilSqlStmt *stmt,
                                 int           index,
                                 const char   *text)
 {
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, index);
+  vigil_sql_bind_text (stmt, index, text, -1);
 }
 
 void
-_vigil_store_bind_int_or_null (sqlite3_stmt *stmt,
+_vigil_store_bind_int_or_null (VigilSqlStmt *stmt,
                                int           index,
                                gint64        value)
 {
   if (value != VIGIL_UNKNOWN)
-    sqlite3_bind_int64 (stmt, index, value);
+    vigil_sql_bind_int64 (stmt, index, value);
   else
-    sqlite3_bind_null (stmt, index);
+    vigil_sql_bind_null (stmt, index, VIGIL_SQL_INT);
 }
 
 void
-_vigil_store_bind_double_or_null (sqlite3_stmt *stmt,
+_vigil_store_bind_double_or_null (VigilSqlStmt *stmt,
                                   int           index,
                                   double        value)
 {
   if (!isnan (value))
-    sqlite3_bind_double (stmt, index, value);
+    vigil_sql_bind_double (stmt, index, value);
   else
-    sqlite3_bind_null (stmt, index);
+    vigil_sql_bind_null (stmt, index, VIGIL_SQL_DOUBLE);
 }
 
 char *
-_vigil_store_column_strdup (sqlite3_stmt *stmt,
+_vigil_store_column_strdup (VigilSqlStmt *stmt,
                             int           column)
 {
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+  return g_strdup (vigil_sql_column_text (stmt, column));
 }
 
 gint64
-_vigil_store_column_int_or_unknown (sqlite3_stmt *stmt,
+_vigil_store_column_int_or_unknown (VigilSqlStmt *stmt,
                                     int           column)
 {
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (vigil_sql_column_is_null (stmt, column))
     return VIGIL_UNKNOWN;
-  return sqlite3_column_int64 (stmt, column);
+  return vigil_sql_column_int64 (stmt, column);
 }
 
 double
-_vigil_store_column_double_or_nan (sqlite3_stmt *stmt,
+_vigil_store_column_double_or_nan (VigilSqlStmt *stmt,
                                    int           column)
 {
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (vigil_sql_column_is_null (stmt, column))
     return NAN;
-  return sqlite3_column_double (stmt, column);
+  return vigil_sql_column_double (stmt, column);
 }
 
 static gboolean
 load_features (VigilStore  *self,
                GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   if (!(stmt = _vigil_store_prepare (self, "SELECT id, name FROM features",
                                      _("Opening the database"), error)))
     return FALSE;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+      gint64 id = vigil_sql_column_int64 (stmt, 0);
+      const char *name = vigil_sql_column_text (stmt, 1);
 
       g_hash_table_insert (self->feature_ids, g_strdup (name), GINT_TO_POINTER ((int) id));
       g_hash_table_insert (self->feature_names, GINT_TO_POINTER ((int) id), g_strdup (name));
@@ -405,26 +398,27 @@ open_database (VigilStore  *self,
 {
   const char *opening = _("Opening the database");
   gint64 version = 0;
+  sqlite3 *db = NULL;
   int rc;
 
   if (!_vigil_store_prepare_file (self, error))
     return FALSE;
 
-  rc = sqlite3_open_v2 (self->path, &self->db,
+  /* SQLite only: the file, its PRAGMAs and its log (plan C.2, design 2.5). */
+  rc = sqlite3_open_v2 (self->path, &db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
+  if (db == NULL)
     {
-      if (self->db == NULL)
-        {
-          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
-                       _("Cannot open %s: out of memory"), self->path);
-          return FALSE;
-        }
-      return _vigil_store_set_sqlite_error (self, error, opening);
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+                   _("Cannot open %s: out of memory"), self->path);
+      return FALSE;
     }
+  self->db = vigil_sql_sqlite_wrap (db);
+  if (rc != SQLITE_OK)
+    return _vigil_store_set_sqlite_error (self, error, opening);
 
-  sqlite3_extended_result_codes (self->db, 0);
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes (db, 0);
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
 
   /* Look before writing anything: a foreign or newer file stays as it is. */
   if (!_vigil_store_check_identity (self, &version, error))
@@ -454,9 +448,9 @@ vigil_store_finalize (GObject *object)
   VigilStore *self = (VigilStore *) object;
 
   for (int i = 0; i < N_STMTS; i++)
-    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+    g_clear_pointer (&self->stmts[i], vigil_sql_finalize);
   g_clear_pointer (&self->cached_stmts, g_hash_table_unref);
-  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_pointer (&self->db, vigil_sql_close);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->feature_ids, g_hash_table_unref);
   g_clear_pointer (&self->feature_names, g_hash_table_unref);
@@ -469,7 +463,7 @@ vigil_store_class_init (VigilStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  /* SQLite can be configured only before its first use in the process;
+  /* SQLite only (design 7): SQLite can be configured only before its first use in the process;
    * after, these change nothing. It counts every allocation under a
    * global mutex unless told not to, and an import makes tens of
    * millions of them (design 7). A statement that writes many rows and
@@ -488,7 +482,7 @@ vigil_store_class_init (VigilStoreClass *klass)
 static void
 finalize_stmt (gpointer stmt)
 {
-  sqlite3_finalize (stmt);
+  vigil_sql_finalize (stmt);
 }
 
 static void
@@ -577,7 +571,7 @@ gboolean
 vigil_store_begin (VigilStore  *self,
                    GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
@@ -590,7 +584,7 @@ gboolean
 vigil_store_commit (VigilStore  *self,
                     GError     **error)
 {
-  sqlite3_stmt *stmt;
+  VigilSqlStmt *stmt;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
@@ -609,8 +603,8 @@ vigil_store_rollback (VigilStore *self)
 {
   g_return_if_fail (VIGIL_IS_STORE (self));
 
-  if (!sqlite3_get_autocommit (self->db))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  if (vigil_sql_in_transaction (self->db))
+    vigil_sql_exec (self->db, "ROLLBACK");
 
   /* Feature ids handed out in the transaction are gone with it. */
   _vigil_store_reload_features (self, NULL);
@@ -654,7 +648,7 @@ has_history (VigilStore  *self,
 
 /* Sets the journal mode (outside any transaction) and says whether it
  * took: SQLite refuses to leave the WAL while another connection has the
- * file open, which is as it should be. */
+ * file open, which is as it should be. SQLite only: design 2.5. */
 static gboolean
 set_journal_mode (VigilStore *self,
                   const char *mode)
@@ -664,7 +658,7 @@ set_journal_mode (VigilStore *self,
   gboolean took = FALSE;
 
   /* A PRAGMA takes no parameters; @mode is one of our own constants. */
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (vigil_sql_sqlite_handle (self->db), sql, -1, &stmt, NULL) != SQLITE_OK)
     return FALSE;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     took = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), mode) == 0;
@@ -673,27 +667,30 @@ set_journal_mode (VigilStore *self,
 }
 
 /* SQLite's cache for this connection, @kib KiB, or its usual size when
- * 0 (a PRAGMA: our own number, not data). */
+ * 0 (a PRAGMA: our own number, not data). SQLite only: design 7. */
 void
 _vigil_store_set_cache_size (VigilStore *self,
                              int         kib)
 {
   g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", kib > 0 ? kib : CACHE_SIZE_KIB);
 
-  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  sqlite3_exec (vigil_sql_sqlite_handle (self->db), sql, NULL, NULL, NULL);
 }
 
 /* design 2.5: back to the write-ahead log after a bulk import, whether
  * it was committed or rolled back. Should another connection be waiting
  * for the file just now, the switch waits for it (the busy timeout); if
- * it still fails, the next Vigil to open the file makes it. */
+ * it still fails, the next Vigil to open the file makes it. SQLite
+ * only: design 2.5. */
 void
 _vigil_store_end_bulk (VigilStore *self)
 {
+  sqlite3 *db = vigil_sql_sqlite_handle (self->db);
+
   if (!set_journal_mode (self, "wal"))
     g_debug ("%s stays in rollback-journal mode until it is next opened: %s",
-             self->path, sqlite3_errmsg (self->db));
-  sqlite3_exec (self->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+             self->path, sqlite3_errmsg (db));
+  sqlite3_exec (db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 }
 
 /* design 2.5: starts the write transaction of an import. Into a
@@ -711,7 +708,8 @@ _vigil_store_end_bulk (VigilStore *self)
  * file open (the window, another import); then the import goes through
  * the log as usual. While a bulk import runs, readers wait for it (the
  * busy timeout) instead of reading the database as it was: the empty
- * history they would have seen. *out_bulk says which way it went. */
+ * history they would have seen. *out_bulk says which way it went.
+ * SQLite only: design 2.5 (its journal modes and PRAGMAs). */
 gboolean
 _vigil_store_begin_bulk (VigilStore  *self,
                          gboolean    *out_bulk,
@@ -776,7 +774,7 @@ vigil_store_get_meta (VigilStore  *self,
                       char       **out_value,
                       GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -786,9 +784,9 @@ vigil_store_get_meta (VigilStore  *self,
   if (!(stmt = _vigil_store_prepare (self, "SELECT value FROM meta WHERE key = ?1",
                                      _("Reading the database"), error)))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  *out_value = rc == SQLITE_ROW ? _vigil_store_column_strdup (stmt, 0) : NULL;
+  vigil_sql_bind_text (stmt, 1, key, -1);
+  rc = vigil_sql_step (stmt);
+  *out_value = rc == VIGIL_SQL_ROW ? _vigil_store_column_strdup (stmt, 0) : NULL;
   return _vigil_store_finish_rows (self, stmt, rc, _("Reading the database"), error);
 }
 
@@ -798,7 +796,7 @@ vigil_store_set_meta (VigilStore  *self,
                       const char  *value,
                       GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  VigilSqlStmt *stmt = NULL;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
@@ -808,7 +806,7 @@ vigil_store_set_meta (VigilStore  *self,
                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                      _("Writing the database"), error)))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  vigil_sql_bind_text (stmt, 1, key, -1);
   _vigil_store_bind_text_or_null (stmt, 2, value);
   return _vigil_store_exec_prepared (self, stmt, _("Writing the database"), error);
 }
