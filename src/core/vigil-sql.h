@@ -15,23 +15,60 @@ G_BEGIN_DECLS
 /* Private to src/core, never installed, never included by the UI: the
  * store's files prepare, bind, step and read their statements through
  * these calls only, so that one implementation of each store function
- * can run on more than one engine (design 1). The calls are
+ * runs on both engines, SQLite and PostgreSQL (design 1). The calls are
  * shaped like the ones the store made of SQLite before.
  *
- * On SQLite the layer costs nothing: a VigilSqlConnection is the sqlite3
- * connection and a VigilSqlStmt the sqlite3_stmt, and the calls on the
- * hot paths (bind, step, column, reset) are inline. Both types are
- * opaque to their users, so that another engine can give them a struct
- * of its own without a change outside vigil-sql*.{c,h}.
+ * On SQLite the layer costs next to nothing: a connection and a
+ * statement hold the sqlite3 handles, and the calls on the hot paths
+ * (bind, step, column, reset) are inline, one well-predicted test of the
+ * engine before SQLite's own call. PostgreSQL's are in vigil-sql-pg.c.
  *
  * Code that is SQLite's alone (the file, PRAGMAs, the write-ahead log,
  * bulk imports, the spool, the rescoring functions) reaches the native
  * handle with vigil_sql_sqlite_handle() and says "SQLite only". */
 
-typedef struct _VigilSqlConnection VigilSqlConnection;
-typedef struct _VigilSqlStmt VigilSqlStmt;
+typedef enum
+{
+  VIGIL_SQL_ENGINE_SQLITE,
+  VIGIL_SQL_ENGINE_POSTGRESQL,
+} VigilSqlEngine;
+
+/* The first member of each engine's connection and statement. */
+typedef struct _VigilSqlCalls VigilSqlCalls;
+
+typedef struct _VigilSqlConnection
+{
+  VigilSqlEngine       engine;
+  sqlite3             *sqlite;  /* SQLite's; NULL on another engine */
+  const VigilSqlCalls *calls;   /* another engine's; NULL on SQLite */
+} VigilSqlConnection;
+
+typedef struct _VigilSqlStmt
+{
+  VigilSqlEngine       engine;
+  sqlite3_stmt        *sqlite;
+  const VigilSqlCalls *calls;
+} VigilSqlStmt;
+
+/* The type of a value, and of a NULL bound: an engine with typed
+ * parameters needs it. */
+typedef enum
+{
+  VIGIL_SQL_INT,
+  VIGIL_SQL_DOUBLE,
+  VIGIL_SQL_TEXT,
+} VigilSqlType;
+
 /* A copy of one column's value, any type, NULL included. */
-typedef struct _VigilSqlValue VigilSqlValue;
+typedef struct _VigilSqlValue
+{
+  gboolean      is_null;
+  VigilSqlType  type;
+  gint64        integer;
+  double        real;
+  char         *text;    /* NUL-terminated, @length bytes before it */
+  gsize         length;
+} VigilSqlValue;
 
 /* What a step gave. */
 typedef enum
@@ -40,14 +77,6 @@ typedef enum
   VIGIL_SQL_ROW,      /* a row to read with vigil_sql_column_*() */
   VIGIL_SQL_DONE,     /* no more rows */
 } VigilSqlStep;
-
-/* The type of a NULL bound: an engine with typed parameters needs it. */
-typedef enum
-{
-  VIGIL_SQL_INT,
-  VIGIL_SQL_DOUBLE,
-  VIGIL_SQL_TEXT,
-} VigilSqlType;
 
 /* vigil_sql_prepare() flags. */
 typedef enum
@@ -69,6 +98,62 @@ typedef enum
 
 /* vigil-sql-sqlite.c */
 VigilSqlConnection *vigil_sql_sqlite_wrap         (sqlite3            *db);
+
+/* The calls of an engine other than SQLite, which the ones below make
+ * through its connection's and statements' table (vigil-sql-pg.c). */
+struct _VigilSqlCalls
+{
+  VigilSqlStmt     *(*prepare)               (VigilSqlConnection *connection,
+                                              const char         *sql);
+  void              (*finalize)              (VigilSqlStmt       *stmt);
+  gboolean          (*exec)                  (VigilSqlConnection *connection,
+                                              const char         *sql);
+  void              (*close)                 (VigilSqlConnection *connection);
+  VigilSqlErrorCode (*error_code)            (VigilSqlConnection *connection);
+  const char       *(*error_message)         (VigilSqlConnection *connection);
+  gint64            (*changes)               (VigilSqlConnection *connection);
+  gint64            (*last_insert_rowid)     (VigilSqlConnection *connection);
+  gboolean          (*in_transaction)        (VigilSqlConnection *connection);
+  void              (*bind_int64)            (VigilSqlStmt       *stmt,
+                                              int                 index,
+                                              gint64              value);
+  void              (*bind_double)           (VigilSqlStmt       *stmt,
+                                              int                 index,
+                                              double              value);
+  void              (*bind_text)             (VigilSqlStmt       *stmt,
+                                              int                 index,
+                                              const char         *text,
+                                              gssize              length);
+  void              (*bind_null)             (VigilSqlStmt       *stmt,
+                                              int                 index,
+                                              VigilSqlType        type);
+  int               (*bind_parameter_count)  (VigilSqlStmt       *stmt);
+  VigilSqlStep      (*step)                  (VigilSqlStmt       *stmt);
+  gboolean          (*column_is_null)        (VigilSqlStmt       *stmt,
+                                              int                 column);
+  gint64            (*column_int64)          (VigilSqlStmt       *stmt,
+                                              int                 column);
+  double            (*column_double)         (VigilSqlStmt       *stmt,
+                                              int                 column);
+  const char       *(*column_text)           (VigilSqlStmt       *stmt,
+                                              int                 column);
+  gsize             (*column_bytes)          (VigilSqlStmt       *stmt,
+                                              int                 column);
+  VigilSqlType      (*column_type)           (VigilSqlStmt       *stmt,
+                                              int                 column);
+  void              (*reset)                 (VigilSqlStmt       *stmt);
+  void              (*reset_unbound)         (VigilSqlStmt       *stmt);
+};
+
+#ifdef HAVE_POSTGRESQL
+/* vigil-sql-pg.c */
+VigilSqlConnection *vigil_sql_pg_connect     (const char  *location,
+                                              GError     **error);
+char               *_vigil_sql_pg_translate  (const char  *sql,
+                                              int         *out_n_params);
+#endif
+
+/* Both engines: vigil-sql-sqlite.c. */
 VigilSqlStmt       *vigil_sql_prepare             (VigilSqlConnection *connection,
                                                    const char         *sql,
                                                    VigilSqlPrepareFlags flags);
@@ -82,18 +167,28 @@ VigilSqlValue      *vigil_sql_column_value_dup    (VigilSqlStmt       *stmt,
                                                    int                 column);
 void                vigil_sql_value_free          (VigilSqlValue      *value);
 
+static inline VigilSqlEngine
+vigil_sql_get_engine (VigilSqlConnection *connection)
+{
+  return connection->engine;
+}
+
 /* The native handles, for the code that is SQLite's alone. */
 static inline sqlite3 *
 vigil_sql_sqlite_handle (VigilSqlConnection *connection)
 {
-  return (sqlite3 *) connection;
+  g_assert (connection->engine == VIGIL_SQL_ENGINE_SQLITE);
+  return connection->sqlite;
 }
 
 static inline sqlite3_stmt *
 vigil_sql_sqlite_stmt (VigilSqlStmt *stmt)
 {
-  return (sqlite3_stmt *) stmt;
+  g_assert (stmt->engine == VIGIL_SQL_ENGINE_SQLITE);
+  return stmt->sqlite;
 }
+
+#define VIGIL_SQL_IS_SQLITE(object) G_LIKELY ((object)->engine == VIGIL_SQL_ENGINE_SQLITE)
 
 /* Binds: @index counts from 1, as ?N does. */
 static inline void
@@ -101,7 +196,10 @@ vigil_sql_bind_int64 (VigilSqlStmt *stmt,
                       int           index,
                       gint64        value)
 {
-  sqlite3_bind_int64 (vigil_sql_sqlite_stmt (stmt), index, value);
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    sqlite3_bind_int64 (stmt->sqlite, index, value);
+  else
+    stmt->calls->bind_int64 (stmt, index, value);
 }
 
 static inline void
@@ -109,7 +207,10 @@ vigil_sql_bind_double (VigilSqlStmt *stmt,
                        int           index,
                        double        value)
 {
-  sqlite3_bind_double (vigil_sql_sqlite_stmt (stmt), index, value);
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    sqlite3_bind_double (stmt->sqlite, index, value);
+  else
+    stmt->calls->bind_double (stmt, index, value);
 }
 
 /* @text (NULL binds a NULL) must stay as it is until the statement is
@@ -120,7 +221,10 @@ vigil_sql_bind_text (VigilSqlStmt *stmt,
                      const char   *text,
                      gssize        length)
 {
-  sqlite3_bind_text (vigil_sql_sqlite_stmt (stmt), index, text, (int) length, SQLITE_STATIC);
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    sqlite3_bind_text (stmt->sqlite, index, text, (int) length, SQLITE_STATIC);
+  else
+    stmt->calls->bind_text (stmt, index, text, length);
 }
 
 /* The same, for a @text freed before the statement runs: a copy is bound. */
@@ -130,43 +234,59 @@ vigil_sql_bind_text_copy (VigilSqlStmt *stmt,
                           const char   *text,
                           gssize        length)
 {
-  sqlite3_bind_text (vigil_sql_sqlite_stmt (stmt), index, text, (int) length, SQLITE_TRANSIENT);
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    sqlite3_bind_text (stmt->sqlite, index, text, (int) length, SQLITE_TRANSIENT);
+  else
+    stmt->calls->bind_text (stmt, index, text, length);
 }
 
-/* A NULL of @type (SQLite needs no type; an engine with typed
- * parameters does). */
+/* A NULL of @type (SQLite needs no type; PostgreSQL does). */
 static inline void
 vigil_sql_bind_null (VigilSqlStmt *stmt,
                      int           index,
                      VigilSqlType  type)
 {
-  (void) type;
-  sqlite3_bind_null (vigil_sql_sqlite_stmt (stmt), index);
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    sqlite3_bind_null (stmt->sqlite, index);
+  else
+    stmt->calls->bind_null (stmt, index, type);
 }
 
-/* @value as vigil_sql_column_value_dup() copied it; NULL binds a NULL. */
+/* @value as vigil_sql_column_value_dup() copied it; NULL binds a NULL
+ * (of text: an engine with typed parameters needs a type). */
 static inline void
 vigil_sql_bind_value (VigilSqlStmt        *stmt,
                       int                  index,
                       const VigilSqlValue *value)
 {
-  if (value != NULL)
-    sqlite3_bind_value (vigil_sql_sqlite_stmt (stmt), index, (const sqlite3_value *) value);
+  if (value == NULL)
+    vigil_sql_bind_null (stmt, index, VIGIL_SQL_TEXT);
+  else if (value->is_null)
+    vigil_sql_bind_null (stmt, index, value->type);
+  else if (value->type == VIGIL_SQL_INT)
+    vigil_sql_bind_int64 (stmt, index, value->integer);
+  else if (value->type == VIGIL_SQL_DOUBLE)
+    vigil_sql_bind_double (stmt, index, value->real);
   else
-    sqlite3_bind_null (vigil_sql_sqlite_stmt (stmt), index);
+    vigil_sql_bind_text (stmt, index, value->text, (gssize) value->length);
 }
 
 static inline int
 vigil_sql_bind_parameter_count (VigilSqlStmt *stmt)
 {
-  return sqlite3_bind_parameter_count (vigil_sql_sqlite_stmt (stmt));
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    return sqlite3_bind_parameter_count (stmt->sqlite);
+  return stmt->calls->bind_parameter_count (stmt);
 }
 
 static inline VigilSqlStep
 vigil_sql_step (VigilSqlStmt *stmt)
 {
-  int rc = sqlite3_step (vigil_sql_sqlite_stmt (stmt));
+  int rc;
 
+  if (!VIGIL_SQL_IS_SQLITE (stmt))
+    return stmt->calls->step (stmt);
+  rc = sqlite3_step (stmt->sqlite);
   if (rc == SQLITE_ROW)
     return VIGIL_SQL_ROW;
   if (rc == SQLITE_DONE)
@@ -179,21 +299,27 @@ static inline gboolean
 vigil_sql_column_is_null (VigilSqlStmt *stmt,
                           int           column)
 {
-  return sqlite3_column_type (vigil_sql_sqlite_stmt (stmt), column) == SQLITE_NULL;
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    return sqlite3_column_type (stmt->sqlite, column) == SQLITE_NULL;
+  return stmt->calls->column_is_null (stmt, column);
 }
 
 static inline gint64
 vigil_sql_column_int64 (VigilSqlStmt *stmt,
                         int           column)
 {
-  return sqlite3_column_int64 (vigil_sql_sqlite_stmt (stmt), column);
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    return sqlite3_column_int64 (stmt->sqlite, column);
+  return stmt->calls->column_int64 (stmt, column);
 }
 
 static inline double
 vigil_sql_column_double (VigilSqlStmt *stmt,
                          int           column)
 {
-  return sqlite3_column_double (vigil_sql_sqlite_stmt (stmt), column);
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    return sqlite3_column_double (stmt->sqlite, column);
+  return stmt->calls->column_double (stmt, column);
 }
 
 /* NULL for a NULL; valid until the next step, reset or finalize. */
@@ -201,7 +327,9 @@ static inline const char *
 vigil_sql_column_text (VigilSqlStmt *stmt,
                        int           column)
 {
-  return (const char *) sqlite3_column_text (vigil_sql_sqlite_stmt (stmt), column);
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    return (const char *) sqlite3_column_text (stmt->sqlite, column);
+  return stmt->calls->column_text (stmt, column);
 }
 
 /* The length in bytes of vigil_sql_column_text(), asked after it. */
@@ -209,20 +337,25 @@ static inline gsize
 vigil_sql_column_bytes (VigilSqlStmt *stmt,
                         int           column)
 {
-  return (gsize) sqlite3_column_bytes (vigil_sql_sqlite_stmt (stmt), column);
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    return (gsize) sqlite3_column_bytes (stmt->sqlite, column);
+  return stmt->calls->column_bytes (stmt, column);
 }
 
 static inline gboolean
 vigil_sql_value_is_null (const VigilSqlValue *value)
 {
-  return value == NULL || sqlite3_value_type ((sqlite3_value *) value) == SQLITE_NULL;
+  return value == NULL || value->is_null;
 }
 
 /* Back to before the first step; the bindings stay. */
 static inline void
 vigil_sql_reset (VigilSqlStmt *stmt)
 {
-  sqlite3_reset (vigil_sql_sqlite_stmt (stmt));
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    sqlite3_reset (stmt->sqlite);
+  else
+    stmt->calls->reset (stmt);
 }
 
 /* Back to before the first step, every parameter NULL again: a kept
@@ -230,28 +363,39 @@ vigil_sql_reset (VigilSqlStmt *stmt)
 static inline void
 vigil_sql_reset_unbound (VigilSqlStmt *stmt)
 {
-  sqlite3_reset (vigil_sql_sqlite_stmt (stmt));
-  sqlite3_clear_bindings (vigil_sql_sqlite_stmt (stmt));
+  if (VIGIL_SQL_IS_SQLITE (stmt))
+    {
+      sqlite3_reset (stmt->sqlite);
+      sqlite3_clear_bindings (stmt->sqlite);
+    }
+  else
+    stmt->calls->reset_unbound (stmt);
 }
 
 /* Rows the last INSERT, UPDATE or DELETE changed. */
 static inline gint64
 vigil_sql_changes (VigilSqlConnection *connection)
 {
-  return sqlite3_changes64 (vigil_sql_sqlite_handle (connection));
+  if (VIGIL_SQL_IS_SQLITE (connection))
+    return sqlite3_changes64 (connection->sqlite);
+  return connection->calls->changes (connection);
 }
 
 /* The id the last INSERT gave its row. */
 static inline gint64
 vigil_sql_last_insert_rowid (VigilSqlConnection *connection)
 {
-  return sqlite3_last_insert_rowid (vigil_sql_sqlite_handle (connection));
+  if (VIGIL_SQL_IS_SQLITE (connection))
+    return sqlite3_last_insert_rowid (connection->sqlite);
+  return connection->calls->last_insert_rowid (connection);
 }
 
 static inline gboolean
 vigil_sql_in_transaction (VigilSqlConnection *connection)
 {
-  return !sqlite3_get_autocommit (vigil_sql_sqlite_handle (connection));
+  if (VIGIL_SQL_IS_SQLITE (connection))
+    return !sqlite3_get_autocommit (connection->sqlite);
+  return connection->calls->in_transaction (connection);
 }
 
 G_END_DECLS

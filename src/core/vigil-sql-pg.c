@@ -1,0 +1,789 @@
+/* vigil-sql-pg.c: the statement layer on PostgreSQL (libpq)
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "vigil-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigil-error.h"
+#include "vigil-sql.h"
+
+/* design 1: the store's statements, written once in the SQL both
+ * engines accept (HACKING.md), run here as libpq's prepared statements:
+ *
+ * - The texts' ?N and ? placeholders become $N (translate()), once per
+ *   text and connection.
+ * - Every parameter is typed (int8, float8, text, NULLs too: the store
+ *   says which) and sent in binary, so that no value goes through a
+ *   text form, and the server never has to guess a parameter's type
+ *   ("?1 IS NULL OR owner = ?1" has none to guess from).
+ * - A statement is prepared on the server at its first step, when its
+ *   parameters' types are known, once per text and types.
+ * - A step runs the statement and keeps its whole result; the steps
+ *   after walk its rows. Statements on one connection may so be stepped
+ *   in turn, as the store does on SQLite.
+ * - Results come as text: one parser reads int2, int4, int8, numeric
+ *   and bool alike, and PostgreSQL 15 prints a double in its shortest
+ *   form that reads back exactly.
+ */
+
+/* The types of pg_type the layer meets; they are fixed by PostgreSQL. */
+#define BOOLOID    16
+#define INT8OID    20
+#define INT2OID    21
+#define INT4OID    23
+#define TEXTOID    25
+#define FLOAT4OID  700
+#define FLOAT8OID  701
+#define NUMERICOID 1700
+
+typedef struct
+{
+  VigilSqlConnection  parent;
+  PGconn             *conn;
+  GHashTable         *translations;  /* store text → Translation */
+  GHashTable         *prepared;      /* types + text → server-side name */
+  guint               next_name;
+  gint64              changes;
+  char                sqlstate[6];
+  char               *message;
+} PgConnection;
+
+typedef struct
+{
+  char *text;      /* with $N */
+  int   n_params;
+} Translation;
+
+/* A parameter as it is sent: binary, typed. */
+typedef struct
+{
+  Oid    type;       /* 0 until bound: sent as an untyped NULL */
+  char  *value;      /* NULL for a NULL */
+  int    length;
+  guint8 number[8];  /* the big-endian bytes of an int8 or float8 */
+} PgParam;
+
+typedef struct
+{
+  VigilSqlStmt       parent;
+  PgConnection      *connection;
+  const Translation *translation;
+  PgParam           *params;
+  PGresult          *result;  /* of the last run, until reset */
+  int                row;     /* the row a step is on */
+} PgStmt;
+
+static inline PgConnection *
+pg_connection (VigilSqlConnection *connection)
+{
+  return (PgConnection *) connection;
+}
+
+static inline PgStmt *
+pg_stmt (VigilSqlStmt *stmt)
+{
+  return (PgStmt *) stmt;
+}
+
+static const VigilSqlCalls pg_calls;
+
+/* Errors ------------------------------------------------------------------ */
+
+static void
+set_failure (PgConnection *self,
+             const char   *sqlstate,
+             const char   *message)
+{
+  g_strlcpy (self->sqlstate, sqlstate != NULL ? sqlstate : "", sizeof self->sqlstate);
+  g_free (self->message);
+  self->message = g_strdup (message != NULL && *message != '\0' ? message : PQerrorMessage (self->conn));
+  g_strchomp (self->message);
+}
+
+/* The failure of @result (or of the connection, when there is no result). */
+static void
+set_result_failure (PgConnection   *self,
+                    const PGresult *result)
+{
+  if (result == NULL)
+    {
+      set_failure (self, "08006", NULL);
+      return;
+    }
+  set_failure (self, PQresultErrorField (result, PG_DIAG_SQLSTATE),
+               PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY));
+}
+
+static VigilSqlErrorCode
+pg_error_code (VigilSqlConnection *connection)
+{
+  const char *state = pg_connection (connection)->sqlstate;
+
+  /* Lock waits that ran out, deadlocks and serialization failures: the
+   * store's "another writer held the lock". */
+  if (g_str_equal (state, "55P03") || g_str_equal (state, "40P01") || g_str_equal (state, "40001"))
+    return VIGIL_SQL_BUSY;
+  if (g_str_equal (state, "53100"))
+    return VIGIL_SQL_FULL;
+  if (g_str_equal (state, "25006"))
+    return VIGIL_SQL_READ_ONLY;
+  return VIGIL_SQL_FAILED;
+}
+
+static const char *
+pg_error_message (VigilSqlConnection *connection)
+{
+  PgConnection *self = pg_connection (connection);
+
+  return self->message != NULL ? self->message : "";
+}
+
+/* Placeholders ------------------------------------------------------------ */
+
+/**
+ * _vigil_sql_pg_translate:
+ * @sql: one of the store's texts, with ?N or bare ? placeholders
+ * @out_n_params: (out): how many parameters it takes
+ *
+ * @sql with $N for its placeholders: ?N as $N, a bare ? as the next
+ * number, as SQLite counts them. What is quoted ('…' strings, "…"
+ * names) and comments are left as they are.
+ *
+ * Returns: (transfer full): the text libpq prepares
+ */
+char *
+_vigil_sql_pg_translate (const char *sql,
+                         int        *out_n_params)
+{
+  GString *out = g_string_sized_new (strlen (sql) + 16);
+  int highest = 0;
+
+  for (const char *p = sql; *p != '\0';)
+    {
+      if (*p == '\'' || *p == '"')
+        {
+          /* to the closing quote; a doubled one is a quote inside */
+          char quote = *p;
+          const char *end = p + 1;
+
+          for (;;)
+            {
+              while (*end != '\0' && *end != quote)
+                end++;
+              if (*end == quote && end[1] == quote)
+                end += 2;
+              else
+                break;
+            }
+          if (*end == quote)
+            end++;
+          g_string_append_len (out, p, end - p);
+          p = end;
+        }
+      else if (p[0] == '-' && p[1] == '-')
+        {
+          const char *end = strchr (p, '\n');
+
+          end = end != NULL ? end : p + strlen (p);
+          g_string_append_len (out, p, end - p);
+          p = end;
+        }
+      else if (*p == '?')
+        {
+          int number;
+
+          p++;
+          if (g_ascii_isdigit (*p))
+            {
+              number = 0;
+              while (g_ascii_isdigit (*p) && number < 100000)
+                number = number * 10 + (*p++ - '0');
+            }
+          else
+            number = highest + 1;
+          highest = MAX (highest, number);
+          g_string_append_printf (out, "$%d", number);
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  *out_n_params = highest;
+  return g_string_free (out, FALSE);
+}
+
+static void
+translation_free (Translation *translation)
+{
+  g_free (translation->text);
+  g_free (translation);
+}
+
+/* Connections --------------------------------------------------------------- */
+
+/* A location's keywords with Vigil's own added: its name in the server's
+ * views, and times in UTC (the store keeps Unix seconds and days; a
+ * session's time zone must not move them). */
+static gboolean
+connection_options (const char   *location,
+                    GPtrArray    *keywords,
+                    GPtrArray    *values,
+                    GError      **error)
+{
+  g_autofree char *parse_error = NULL;
+  PQconninfoOption *options = PQconninfoParse (location, &parse_error);
+  gboolean named = FALSE;
+
+  if (options == NULL)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("“%s” is not a PostgreSQL location: %s"), location,
+                   parse_error != NULL ? g_strchomp (parse_error) : _("it could not be read"));
+      if (parse_error != NULL)
+        PQfreemem (g_steal_pointer (&parse_error));
+      return FALSE;
+    }
+  for (PQconninfoOption *option = options; option->keyword != NULL; option++)
+    {
+      if (option->val == NULL)
+        continue;
+      /* A password kept in a location ends up in shell histories and
+       * settings: ~/.pgpass or the keyring hold it (design 2.4). */
+      if (g_str_equal (option->keyword, "password") && *option->val != '\0')
+        {
+          g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                               _("A PostgreSQL location must not hold a password: keep it in ~/.pgpass "
+                                 "or the keyring instead"));
+          PQconninfoFree (options);
+          return FALSE;
+        }
+      named |= g_str_equal (option->keyword, "application_name");
+      g_ptr_array_add (keywords, g_strdup (option->keyword));
+      g_ptr_array_add (values, g_strdup (option->val));
+    }
+  PQconninfoFree (options);
+  if (!named)
+    {
+      g_ptr_array_add (keywords, g_strdup ("application_name"));
+      g_ptr_array_add (values, g_strdup ("vigil"));
+    }
+  g_ptr_array_add (keywords, g_strdup ("options"));
+  g_ptr_array_add (values, g_strdup ("-c TimeZone=UTC"));
+  g_ptr_array_add (keywords, g_strdup ("client_encoding"));
+  g_ptr_array_add (values, g_strdup ("UTF8"));
+  g_ptr_array_add (keywords, NULL);
+  g_ptr_array_add (values, NULL);
+  return TRUE;
+}
+
+/**
+ * vigil_sql_pg_connect:
+ * @location: a libpq connection URI (postgresql://…) or keyword string
+ *
+ * Connects to a PostgreSQL 15 or newer server. A password is never
+ * taken from @location (libpq reads ~/.pgpass).
+ *
+ * Returns: (transfer full): the connection, or %NULL with @error set
+ */
+VigilSqlConnection *
+vigil_sql_pg_connect (const char  *location,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) keywords = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  PgConnection *self;
+  PGconn *conn;
+
+  g_return_val_if_fail (location != NULL, NULL);
+
+  if (!connection_options (location, keywords, values, error))
+    return NULL;
+  conn = PQconnectdbParams ((const char * const *) keywords->pdata, (const char * const *) values->pdata, 0);
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *message = g_strdup (conn != NULL ? PQerrorMessage (conn) : "out of memory");
+
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE, _("Could not connect to PostgreSQL: %s"),
+                   g_strchomp (message));
+      PQfinish (conn);
+      return NULL;
+    }
+  if (PQserverVersion (conn) < 150000)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+                   _("The PostgreSQL server is version %d.%d; Vigil needs 15 or newer"),
+                   PQserverVersion (conn) / 10000, PQserverVersion (conn) % 10000);
+      PQfinish (conn);
+      return NULL;
+    }
+
+  self = g_new0 (PgConnection, 1);
+  self->parent.engine = VIGIL_SQL_ENGINE_POSTGRESQL;
+  self->parent.calls = &pg_calls;
+  self->conn = conn;
+  self->translations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) translation_free);
+  self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return &self->parent;
+}
+
+static void
+pg_close (VigilSqlConnection *connection)
+{
+  PgConnection *self = pg_connection (connection);
+
+  PQfinish (self->conn);
+  g_hash_table_unref (self->translations);
+  g_hash_table_unref (self->prepared);
+  g_free (self->message);
+  g_free (self);
+}
+
+static gboolean
+command_changed_rows (const PGresult *result)
+{
+  const char *tag = PQcmdStatus ((PGresult *) result);
+
+  return g_str_has_prefix (tag, "INSERT") || g_str_has_prefix (tag, "UPDATE") ||
+         g_str_has_prefix (tag, "DELETE") || g_str_has_prefix (tag, "MERGE");
+}
+
+/* Notes what @result did: rows changed, or why it failed. */
+static gboolean
+take_result (PgConnection   *self,
+             const PGresult *result)
+{
+  ExecStatusType status = result != NULL ? PQresultStatus (result) : PGRES_FATAL_ERROR;
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      set_result_failure (self, result);
+      return FALSE;
+    }
+  /* As SQLite counts: the rows the last INSERT, UPDATE or DELETE
+   * changed, which a query leaves as it was. */
+  if (command_changed_rows (result))
+    self->changes = g_ascii_strtoll (PQcmdTuples ((PGresult *) result), NULL, 10);
+  return TRUE;
+}
+
+static gboolean
+pg_exec (VigilSqlConnection *connection,
+                    const char         *sql)
+{
+  PgConnection *self = pg_connection (connection);
+  PGresult *result = PQexec (self->conn, sql);
+  gboolean ok = take_result (self, result);
+
+  PQclear (result);
+  return ok;
+}
+
+static gint64
+pg_changes (VigilSqlConnection *connection)
+{
+  return pg_connection (connection)->changes;
+}
+
+static gboolean
+pg_in_transaction (VigilSqlConnection *connection)
+{
+  PGTransactionStatusType status = PQtransactionStatus (pg_connection (connection)->conn);
+
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
+/* The last value an identity column took in this session: the id of the
+ * row the last INSERT added, when it added one (as SQLite's rowid). */
+static gint64
+pg_last_insert_rowid (VigilSqlConnection *connection)
+{
+  PgConnection *self = pg_connection (connection);
+  PGresult *result = PQexec (self->conn, "SELECT lastval ()");
+  gint64 id = 0;
+
+  if (take_result (self, result) && PQntuples (result) == 1)
+    id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  return id;
+}
+
+/* Statements ---------------------------------------------------------------- */
+
+static VigilSqlStmt *
+pg_prepare (VigilSqlConnection *connection,
+                       const char         *sql)
+{
+  PgConnection *self = pg_connection (connection);
+  Translation *translation = g_hash_table_lookup (self->translations, sql);
+  PgStmt *stmt;
+
+  if (translation == NULL)
+    {
+      translation = g_new0 (Translation, 1);
+      translation->text = _vigil_sql_pg_translate (sql, &translation->n_params);
+      g_hash_table_insert (self->translations, g_strdup (sql), translation);
+    }
+  stmt = g_new0 (PgStmt, 1);
+  stmt->parent.engine = VIGIL_SQL_ENGINE_POSTGRESQL;
+  stmt->parent.calls = &pg_calls;
+  stmt->connection = self;
+  stmt->translation = translation;
+  stmt->params = g_new0 (PgParam, MAX (translation->n_params, 1));
+  stmt->row = -1;
+  return &stmt->parent;
+}
+
+static void
+clear_result (PgStmt *self)
+{
+  g_clear_pointer (&self->result, PQclear);
+  self->row = -1;
+}
+
+static void
+clear_param (PgParam *param)
+{
+  if (param->value != (char *) param->number)
+    g_free (param->value);
+  *param = (PgParam) { 0, };
+}
+
+static void
+pg_reset (VigilSqlStmt *stmt)
+{
+  clear_result (pg_stmt (stmt));
+}
+
+static void
+pg_reset_unbound (VigilSqlStmt *stmt)
+{
+  PgStmt *self = pg_stmt (stmt);
+
+  clear_result (self);
+  for (int i = 0; i < self->translation->n_params; i++)
+    clear_param (&self->params[i]);
+}
+
+static void
+pg_finalize (VigilSqlStmt *stmt)
+{
+  PgStmt *self = pg_stmt (stmt);
+
+  pg_reset_unbound (stmt);
+  g_free (self->params);
+  g_free (self);
+}
+
+static int
+pg_bind_parameter_count (VigilSqlStmt *stmt)
+{
+  return pg_stmt (stmt)->translation->n_params;
+}
+
+/* The parameter @index (from 1), emptied for a new value; NULL for an
+ * index the statement has no parameter of (SQLite ignores those too). */
+static PgParam *
+param_at (PgStmt *self,
+          int     index)
+{
+  PgParam *param;
+
+  if (index < 1 || index > self->translation->n_params)
+    return NULL;
+  /* A value bound to a statement that ran is for its next run. */
+  clear_result (self);
+  param = &self->params[index - 1];
+  clear_param (param);
+  return param;
+}
+
+static void
+bind_big_endian (PgParam *param,
+                 Oid      type,
+                 guint64  bits)
+{
+  guint64 big = GUINT64_TO_BE (bits);
+
+  param->type = type;
+  memcpy (param->number, &big, sizeof big);
+  param->value = (char *) param->number;
+  param->length = sizeof big;
+}
+
+static void
+pg_bind_int64 (VigilSqlStmt *stmt,
+                          int           index,
+                          gint64        value)
+{
+  PgParam *param = param_at (pg_stmt (stmt), index);
+
+  if (param != NULL)
+    bind_big_endian (param, INT8OID, (guint64) value);
+}
+
+static void
+pg_bind_double (VigilSqlStmt *stmt,
+                           int           index,
+                           double        value)
+{
+  PgParam *param = param_at (pg_stmt (stmt), index);
+  guint64 bits;
+
+  if (param == NULL)
+    return;
+  memcpy (&bits, &value, sizeof bits);
+  bind_big_endian (param, FLOAT8OID, bits);
+}
+
+static void
+pg_bind_text (VigilSqlStmt *stmt,
+                         int           index,
+                         const char   *text,
+                         gssize        length)
+{
+  PgParam *param = param_at (pg_stmt (stmt), index);
+
+  if (param == NULL)
+    return;
+  param->type = TEXTOID;
+  if (text == NULL)
+    return;
+  /* Copied: a run may come after the caller's text is gone (a
+   * statement's parameters outlive the call on SQLite only while bound
+   * SQLITE_STATIC, which the layer does not ask of PostgreSQL). */
+  param->length = length < 0 ? (int) strlen (text) : (int) length;
+  param->value = g_memdup2 (text, param->length + 1);
+  param->value[param->length] = '\0';
+}
+
+static Oid
+oid_of_type (VigilSqlType type)
+{
+  switch (type)
+    {
+    case VIGIL_SQL_INT: return INT8OID;
+    case VIGIL_SQL_DOUBLE: return FLOAT8OID;
+    case VIGIL_SQL_TEXT:
+    default: return TEXTOID;
+    }
+}
+
+static void
+pg_bind_null (VigilSqlStmt *stmt,
+                         int           index,
+                         VigilSqlType  type)
+{
+  PgParam *param = param_at (pg_stmt (stmt), index);
+
+  if (param != NULL)
+    param->type = oid_of_type (type);
+}
+
+/* The name the server knows @self's text by, with its parameters' types
+ * as bound now; prepared there first when new. NULL when the server
+ * refused it (the connection says why). */
+static const char *
+prepared_name (PgStmt *self)
+{
+  PgConnection *connection = self->connection;
+  int n = self->translation->n_params;
+  g_autofree Oid *types = g_new0 (Oid, MAX (n, 1));
+  GString *key = g_string_new (NULL);
+  const char *name;
+  PGresult *result;
+  char *new_name;
+
+  for (int i = 0; i < n; i++)
+    {
+      types[i] = self->params[i].type;
+      g_string_append_printf (key, "%u,", types[i]);
+    }
+  g_string_append_c (key, ':');
+  g_string_append (key, self->translation->text);
+  if ((name = g_hash_table_lookup (connection->prepared, key->str)) != NULL)
+    {
+      g_string_free (key, TRUE);
+      return name;
+    }
+
+  new_name = g_strdup_printf ("vigil_%u", ++connection->next_name);
+  result = PQprepare (connection->conn, new_name, self->translation->text, n, types);
+  if (!take_result (connection, result))
+    {
+      PQclear (result);
+      g_free (new_name);
+      g_string_free (key, TRUE);
+      return NULL;
+    }
+  PQclear (result);
+  g_hash_table_insert (connection->prepared, g_string_free (key, FALSE), new_name);
+  return new_name;
+}
+
+/* Runs @self with its parameters; its result is kept for the steps. */
+static gboolean
+run (PgStmt *self)
+{
+  int n = self->translation->n_params;
+  g_autofree const char **values = g_new0 (const char *, MAX (n, 1));
+  g_autofree int *lengths = g_new0 (int, MAX (n, 1));
+  g_autofree int *formats = g_new0 (int, MAX (n, 1));
+  const char *name = prepared_name (self);
+
+  if (name == NULL)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      values[i] = self->params[i].value;
+      lengths[i] = self->params[i].length;
+      formats[i] = 1;
+    }
+  self->result = PQexecPrepared (self->connection->conn, name, n, values, lengths, formats, 0);
+  if (!take_result (self->connection, self->result))
+    {
+      clear_result (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static VigilSqlStep
+pg_step (VigilSqlStmt *stmt)
+{
+  PgStmt *self = pg_stmt (stmt);
+
+  if (self->result == NULL && !run (self))
+    return VIGIL_SQL_ERROR;
+  if (self->row < PQntuples (self->result))
+    self->row++;
+  return self->row < PQntuples (self->result) ? VIGIL_SQL_ROW : VIGIL_SQL_DONE;
+}
+
+/* Columns ------------------------------------------------------------------- */
+
+/* The text of column @column of the row the statement is on, NULL for a
+ * NULL or when it is on no row. */
+static const char *
+column_text (PgStmt *self,
+             int     column)
+{
+  if (self->result == NULL || self->row < 0 || self->row >= PQntuples (self->result) ||
+      column < 0 || column >= PQnfields (self->result) ||
+      PQgetisnull (self->result, self->row, column))
+    return NULL;
+  return PQgetvalue (self->result, self->row, column);
+}
+
+static gboolean
+pg_column_is_null (VigilSqlStmt *stmt,
+                              int           column)
+{
+  return column_text (pg_stmt (stmt), column) == NULL;
+}
+
+static gint64
+pg_column_int64 (VigilSqlStmt *stmt,
+                            int           column)
+{
+  PgStmt *self = pg_stmt (stmt);
+  const char *text = column_text (self, column);
+  Oid type;
+
+  if (text == NULL)
+    return 0;
+  type = PQftype (self->result, column);
+  if (type == BOOLOID)
+    return text[0] == 't';
+  /* A real read as an integer is cut toward zero, as SQLite does. */
+  if (type == FLOAT4OID || type == FLOAT8OID || type == NUMERICOID)
+    return (gint64) g_ascii_strtod (text, NULL);
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+static double
+pg_column_double (VigilSqlStmt *stmt,
+                             int           column)
+{
+  PgStmt *self = pg_stmt (stmt);
+  const char *text = column_text (self, column);
+
+  if (text == NULL)
+    return 0.0;
+  if (PQftype (self->result, column) == BOOLOID)
+    return text[0] == 't' ? 1.0 : 0.0;
+  return g_ascii_strtod (text, NULL);
+}
+
+static const char *
+pg_column_text (VigilSqlStmt *stmt,
+                           int           column)
+{
+  return column_text (pg_stmt (stmt), column);
+}
+
+static gsize
+pg_column_bytes (VigilSqlStmt *stmt,
+                            int           column)
+{
+  PgStmt *self = pg_stmt (stmt);
+
+  if (column_text (self, column) == NULL)
+    return 0;
+  return (gsize) PQgetlength (self->result, self->row, column);
+}
+
+/* What kind of value column @column holds, by its type on the server. */
+static VigilSqlType
+pg_column_type (VigilSqlStmt *stmt,
+                           int           column)
+{
+  switch (PQftype (pg_stmt (stmt)->result, column))
+    {
+    case BOOLOID:
+    case INT2OID:
+    case INT4OID:
+    case INT8OID:
+      return VIGIL_SQL_INT;
+    case FLOAT4OID:
+    case FLOAT8OID:
+    case NUMERICOID:
+      return VIGIL_SQL_DOUBLE;
+    default:
+      return VIGIL_SQL_TEXT;
+    }
+}
+
+static const VigilSqlCalls pg_calls = {
+  .prepare = pg_prepare,
+  .finalize = pg_finalize,
+  .exec = pg_exec,
+  .close = pg_close,
+  .error_code = pg_error_code,
+  .error_message = pg_error_message,
+  .changes = pg_changes,
+  .last_insert_rowid = pg_last_insert_rowid,
+  .in_transaction = pg_in_transaction,
+  .bind_int64 = pg_bind_int64,
+  .bind_double = pg_bind_double,
+  .bind_text = pg_bind_text,
+  .bind_null = pg_bind_null,
+  .bind_parameter_count = pg_bind_parameter_count,
+  .step = pg_step,
+  .column_is_null = pg_column_is_null,
+  .column_int64 = pg_column_int64,
+  .column_double = pg_column_double,
+  .column_text = pg_column_text,
+  .column_bytes = pg_column_bytes,
+  .column_type = pg_column_type,
+  .reset = pg_reset,
+  .reset_unbound = pg_reset_unbound,
+};
