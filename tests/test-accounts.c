@@ -943,6 +943,54 @@ test_accounts_sources_of_inputs (void)
   test_dir_clear (&dir);
 }
 
+/* The id of a new row is the one its INSERT … RETURNING id gives; an
+ * insert that added no row is an error that names what was being done,
+ * and never an id an earlier insert gave. */
+static void
+test_accounts_insert_id (void)
+{
+  static const char sql[] =
+    "INSERT INTO customers (source_id, external_id) "
+    "SELECT source_id, external_id || '-own' FROM records WHERE id = ?1 RETURNING id";
+  TestDir dir;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *path = NULL;
+  VigilSqlStmt *stmt;
+  gint64 id = -7;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (import_text (store, &dir, "product", "product.jsonl",
+                              "{\"id\":\"p-1\",\"observed_at\":1767225600}\n"
+                              "{\"id\":\"p-2\",\"observed_at\":1767225600}\n", &error));
+  g_assert_no_error (error);
+
+  stmt = _vigil_store_prepare (store, sql, "Testing", &error);
+  g_assert_no_error (error);
+  vigil_sql_bind_int64 (stmt, 1, 2);
+  g_assert_true (_vigil_store_step_insert (store, stmt, "Testing", &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, ==, 3);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM customers WHERE id = 3 AND external_id = 'p-2-own'"),
+                   ==, 1);
+
+  /* no record 9: nothing inserted, an error, the id left alone */
+  id = -7;
+  vigil_sql_bind_int64 (stmt, 1, 9);
+  g_assert_false (_vigil_store_step_insert (store, stmt, "Testing", &id, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE);
+  g_assert_true (g_str_has_prefix (error->message, "Testing: "));
+  g_assert_cmpint (id, ==, -7);
+  vigil_sql_finalize (stmt);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM customers"), ==, 3);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 /* An event's detail is a JSON object (RFC 8259) written in C: members in
  * the order given, a NULL value as null, and every string escaped as
  * section 7 requires: a quote and a backslash escaped, every control
@@ -1053,6 +1101,7 @@ main (int    argc,
   g_test_add_func ("/core/accounts/failed-import", test_accounts_failed_import);
   g_test_add_func ("/core/accounts/poll-joins", test_accounts_poll_joins);
   g_test_add_func ("/core/accounts/unlink-and-link", test_accounts_unlink_and_link);
+  g_test_add_func ("/core/accounts/insert-id", test_accounts_insert_id);
   g_test_add_func ("/core/accounts/event-detail-json", test_accounts_event_detail_json);
   g_test_add_func ("/core/accounts/hostile-event-names", test_accounts_hostile_event_names);
   g_test_add_func ("/core/accounts/main-record-whole", test_accounts_main_record_whole);
