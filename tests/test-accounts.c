@@ -943,6 +943,153 @@ test_accounts_sources_of_inputs (void)
   test_dir_clear (&dir);
 }
 
+/* The id of a new row is the one its INSERT … RETURNING id gives; an
+ * insert that added no row is an error that names what was being done,
+ * and never an id an earlier insert gave. */
+static void
+test_accounts_insert_id (void)
+{
+  static const char sql[] =
+    "INSERT INTO customers (source_id, external_id) "
+    "SELECT source_id, external_id || '-own' FROM records WHERE id = ?1 RETURNING id";
+  TestDir dir;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *path = NULL;
+  VigilSqlStmt *stmt;
+  gint64 id = -7;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (import_text (store, &dir, "product", "product.jsonl",
+                              "{\"id\":\"p-1\",\"observed_at\":1767225600}\n"
+                              "{\"id\":\"p-2\",\"observed_at\":1767225600}\n", &error));
+  g_assert_no_error (error);
+
+  stmt = _vigil_store_prepare (store, sql, "Testing", &error);
+  g_assert_no_error (error);
+  vigil_sql_bind_int64 (stmt, 1, 2);
+  g_assert_true (_vigil_store_step_insert (store, stmt, "Testing", &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, ==, 3);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM customers WHERE id = 3 AND external_id = 'p-2-own'"),
+                   ==, 1);
+
+  /* no record 9: nothing inserted, an error, the id left alone */
+  id = -7;
+  vigil_sql_bind_int64 (stmt, 1, 9);
+  g_assert_false (_vigil_store_step_insert (store, stmt, "Testing", &id, &error));
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE);
+  g_assert_true (g_str_has_prefix (error->message, "Testing: "));
+  g_assert_cmpint (id, ==, -7);
+  vigil_sql_finalize (stmt);
+  g_assert_cmpint (sql_int (store, "SELECT count(*) FROM customers"), ==, 3);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* An event's detail is a JSON object (RFC 8259) written in C: members in
+ * the order given, a NULL value as null, and every string escaped as
+ * section 7 requires: a quote and a backslash escaped, every control
+ * character below U+0020 escaped (short forms where JSON has them),
+ * the rest (DEL, non-ASCII) as it is, as SQLite's json_object () wrote
+ * these details before. */
+static void
+test_accounts_event_detail_json (void)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new ("{\"all\":\"");
+  g_autofree char *detail = NULL;
+  g_autofree char *trigger = NULL;
+
+  for (int c = 1; c < 0x80; c++)
+    {
+      g_string_append_c (all, (char) c);
+      if (c == '"' || c == '\\')
+        g_string_append_printf (expected, "\\%c", c);
+      else if (c == '\b')
+        g_string_append (expected, "\\b");
+      else if (c == '\t')
+        g_string_append (expected, "\\t");
+      else if (c == '\n')
+        g_string_append (expected, "\\n");
+      else if (c == '\f')
+        g_string_append (expected, "\\f");
+      else if (c == '\r')
+        g_string_append (expected, "\\r");
+      else if (c < 0x20)
+        g_string_append_printf (expected, "\\u%04x", c);
+      else
+        g_string_append_c (expected, (char) c);
+    }
+  g_string_append (all, "ü€😀");
+  g_string_append (expected, "ü€😀\",\"none\":null}");
+  detail = _vigil_store_event_detail ("all", all->str, "none", NULL, NULL);
+  g_assert_cmpstr (detail, ==, expected->str);
+
+  trigger = _vigil_store_event_detail ("rule", "seat-expansion", "state", "snoozed", "until", "2027-01-31", NULL);
+  g_assert_cmpstr (trigger, ==, "{\"rule\":\"seat-expansion\",\"state\":\"snoozed\",\"until\":\"2027-01-31\"}");
+}
+
+/* A source's name and a record's id are data: with quotes, backslashes,
+ * control characters (U+001F, which json-glib 1.6 leaves raw) and
+ * non-ASCII text, the timeline's source-added, record-unlinked and
+ * record-linked events are still written, as exact JSON. */
+static void
+test_accounts_hostile_event_names (void)
+{
+  TestDir dir;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *added = NULL;
+  g_autofree char *unlinked = NULL;
+  g_autofree char *linked = NULL;
+  static const char source[] = "c\"r\\m ü";
+  static const char id[] = "x\x1f\x01\b\t\n\r\"\\\x7f😀";
+  /* the same as JSON text */
+  static const char record_json[] = "c\\\"r\\\\m ü:x\\u001f\\u0001\\b\\t\\n\\r\\\"\\\\\x7f😀";
+  g_autofree char *expected = NULL;
+  gint64 own = 0, joined = 0;
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (import_text (store, &dir, "product", "product.jsonl",
+                              "{\"id\":\"p-1\",\"keys\":\"k1\",\"observed_at\":1767225600}\n", &error));
+  g_assert_no_error (error);
+  g_assert_true (import_text (store, &dir, source, "crm.json",
+                              "{\"id\":\"x\\u001f\\u0001\\b\\t\\n\\r\\\"\\\\\x7f😀\",\"keys\":\"k1\","
+                              "\"observed_at\":1767225600}\n", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (vigil_store_count_customers (store, NULL), ==, 1);
+
+  added = sql_text (store, "SELECT detail FROM events WHERE kind = 'source-added'");
+  expected = g_strdup_printf ("{\"source\":\"c\\\"r\\\\m ü\",\"record\":\"%s\"}", record_json);
+  g_assert_cmpstr (added, ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_true (vigil_store_unlink_record (store, source, id, &own, &error));
+  g_assert_no_error (error);
+  unlinked = sql_text (store, "SELECT detail FROM events WHERE kind = 'record-unlinked'");
+  expected = g_strdup_printf ("{\"record\":\"%s\"}", record_json);
+  g_assert_cmpstr (unlinked, ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  g_assert_true (vigil_store_link_records (store, source, id, "product", "p-1", &joined, &error));
+  g_assert_no_error (error);
+  linked = sql_text (store, "SELECT detail FROM events WHERE kind = 'record-linked'");
+  expected = g_strdup_printf ("{\"record\":\"%s\",\"with\":\"product:p-1\"}", record_json);
+  g_assert_cmpstr (linked, ==, expected);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -954,6 +1101,9 @@ main (int    argc,
   g_test_add_func ("/core/accounts/failed-import", test_accounts_failed_import);
   g_test_add_func ("/core/accounts/poll-joins", test_accounts_poll_joins);
   g_test_add_func ("/core/accounts/unlink-and-link", test_accounts_unlink_and_link);
+  g_test_add_func ("/core/accounts/insert-id", test_accounts_insert_id);
+  g_test_add_func ("/core/accounts/event-detail-json", test_accounts_event_detail_json);
+  g_test_add_func ("/core/accounts/hostile-event-names", test_accounts_hostile_event_names);
   g_test_add_func ("/core/accounts/main-record-whole", test_accounts_main_record_whole);
   g_test_add_func ("/core/accounts/two-long-records", test_accounts_two_long_records);
   g_test_add_func ("/core/accounts/addressing", test_accounts_addressing);

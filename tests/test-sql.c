@@ -202,20 +202,35 @@ test_sql_reset (Fixture       *f,
   vigil_sql_finalize (stmt);
 }
 
-/* Rows changed, the id of the last insert, and whether a transaction is
- * open, as the store asks them. */
+/* Rows changed, the id of an insert (RETURNING id, a row; an insert
+ * that added nothing gives no row), and whether a transaction is open,
+ * as the store asks them. */
 static void
 test_sql_changes_and_transactions (Fixture       *f,
                                    gconstpointer  data)
 {
+  VigilSqlStmt *insert;
+
   g_assert_false (vigil_sql_in_transaction (f->connection));
   g_assert_true (vigil_sql_exec (f->connection, "BEGIN"));
   g_assert_true (vigil_sql_in_transaction (f->connection));
   g_assert_true (vigil_sql_exec (f->connection, "INSERT INTO t (i) VALUES (1), (2), (3)"));
   g_assert_cmpint (vigil_sql_changes (f->connection), ==, 3);
-  g_assert_cmpint (vigil_sql_last_insert_rowid (f->connection), ==, 3);
+  insert = vigil_sql_prepare (f->connection,
+                              "INSERT INTO t (i) SELECT ?1 WHERE ?1 > 0 RETURNING id, i",
+                              VIGIL_SQL_ONCE);
+  g_assert_nonnull (insert);
+  vigil_sql_bind_int64 (insert, 1, 9);
+  g_assert_cmpint (vigil_sql_step (insert), ==, VIGIL_SQL_ROW);
+  g_assert_cmpint (vigil_sql_column_int64 (insert, 0), ==, 4);
+  g_assert_cmpint (vigil_sql_column_int64 (insert, 1), ==, 9);
+  g_assert_cmpint (vigil_sql_step (insert), ==, VIGIL_SQL_DONE);
+  vigil_sql_reset (insert);
+  vigil_sql_bind_int64 (insert, 1, -1);
+  g_assert_cmpint (vigil_sql_step (insert), ==, VIGIL_SQL_DONE);
+  vigil_sql_finalize (insert);
   g_assert_true (vigil_sql_exec (f->connection, "UPDATE t SET d = 1 WHERE i >= 2"));
-  g_assert_cmpint (vigil_sql_changes (f->connection), ==, 2);
+  g_assert_cmpint (vigil_sql_changes (f->connection), ==, 3);   /* 2, 3 and 9 */
   g_assert_true (vigil_sql_exec (f->connection, "ROLLBACK"));
   g_assert_false (vigil_sql_in_transaction (f->connection));
 }

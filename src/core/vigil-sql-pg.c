@@ -401,21 +401,6 @@ pg_in_transaction (VigilSqlConnection *connection)
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
-/* The last value an identity column took in this session: the id of the
- * row the last INSERT added, when it added one (as SQLite's rowid). */
-static gint64
-pg_last_insert_rowid (VigilSqlConnection *connection)
-{
-  PgConnection *self = pg_connection (connection);
-  PGresult *result = PQexec (self->conn, "SELECT lastval ()");
-  gint64 id = 0;
-
-  if (take_result (self, result) && PQntuples (result) == 1)
-    id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
-  PQclear (result);
-  return id;
-}
-
 /* Statements ---------------------------------------------------------------- */
 
 static VigilSqlStmt *
@@ -770,7 +755,6 @@ static const VigilSqlCalls pg_calls = {
   .error_code = pg_error_code,
   .error_message = pg_error_message,
   .changes = pg_changes,
-  .last_insert_rowid = pg_last_insert_rowid,
   .in_transaction = pg_in_transaction,
   .bind_int64 = pg_bind_int64,
   .bind_double = pg_bind_double,

@@ -112,7 +112,6 @@ struct _VigilSqlCalls
   VigilSqlErrorCode (*error_code)            (VigilSqlConnection *connection);
   const char       *(*error_message)         (VigilSqlConnection *connection);
   gint64            (*changes)               (VigilSqlConnection *connection);
-  gint64            (*last_insert_rowid)     (VigilSqlConnection *connection);
   gboolean          (*in_transaction)        (VigilSqlConnection *connection);
   void              (*bind_int64)            (VigilSqlStmt       *stmt,
                                               int                 index,
@@ -379,15 +378,6 @@ vigil_sql_changes (VigilSqlConnection *connection)
   if (VIGIL_SQL_IS_SQLITE (connection))
     return sqlite3_changes64 (connection->sqlite);
   return connection->calls->changes (connection);
-}
-
-/* The id the last INSERT gave its row. */
-static inline gint64
-vigil_sql_last_insert_rowid (VigilSqlConnection *connection)
-{
-  if (VIGIL_SQL_IS_SQLITE (connection))
-    return sqlite3_last_insert_rowid (connection->sqlite);
-  return connection->calls->last_insert_rowid (connection);
 }
 
 static inline gboolean

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 
 #include "vigil-error.h"
 #include "vigil-store-private.h"
@@ -210,13 +209,34 @@ value_known (VigilSqlValue *value)
   return !vigil_sql_value_is_null (value);
 }
 
+/* The type of each observed column (OBSERVED_COLUMNS), which a NULL
+ * bound into it has: PostgreSQL refuses a text NULL in a bigint column. */
+static const VigilSqlType observed_types[N_OBSERVED] = {
+  [COL_LAST_ACTIVE] = VIGIL_SQL_INT,
+  [COL_MRR] = VIGIL_SQL_DOUBLE,
+  [COL_SEATS] = VIGIL_SQL_INT,
+  [COL_SEATS_USED] = VIGIL_SQL_INT,
+  [COL_API_CALLS] = VIGIL_SQL_INT,
+  [COL_FEATURES_USED] = VIGIL_SQL_INT,
+  [COL_OPEN_TICKETS] = VIGIL_SQL_INT,
+  [COL_NPS] = VIGIL_SQL_INT,
+  [COL_RENEWAL] = VIGIL_SQL_TEXT,
+  [COL_PLAN] = VIGIL_SQL_TEXT,
+  [COL_FEATURES] = VIGIL_SQL_TEXT,
+};
+
+/* An unknown value (no copy, or a copy of a NULL) binds a NULL of
+ * @type, the type of the column it goes into. */
 static void
 bind_value_or_null (VigilSqlStmt  *stmt,
                     int            parameter,
-                    VigilSqlValue *value)
+                    VigilSqlValue *value,
+                    VigilSqlType   type)
 {
-  /* an unknown value (no copy, or a copy of a NULL) binds a NULL */
-  vigil_sql_bind_value (stmt, parameter, value);
+  if (vigil_sql_value_is_null (value))
+    vigil_sql_bind_null (stmt, parameter, type);
+  else
+    vigil_sql_bind_value (stmt, parameter, value);
 }
 
 static gboolean
@@ -294,6 +314,48 @@ query_int_with_id (VigilStore  *self,
 
 /* Timeline events of accounts (design 3.4) ----------------------------------- */
 
+/* The detail of a `source-added` event (design 3.4): the source's name
+ * and the record it brought as SOURCE:ID. */
+static char *
+source_added_detail (const char *source,
+                     const char *external_id)
+{
+  g_autofree char *record = source != NULL && external_id != NULL
+                              ? g_strconcat (source, ":", external_id, NULL) : NULL;
+
+  return _vigil_store_event_detail ("source", source, "record", record, NULL);
+}
+
+/* Adds a `source-added` event for each row of @stmt, stepped from its
+ * first: the account, a source's name and the external id of the record
+ * it brought. Read first, then written, in the order of the rows. */
+static gboolean
+add_source_added_events (VigilStore    *self,
+                         VigilSqlStmt  *stmt,
+                         GError       **error)
+{
+  g_autoptr(GArray) accounts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) details = g_ptr_array_new_with_free_func (g_free);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  int rc;
+
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+    {
+      gint64 account = vigil_sql_column_int64 (stmt, 0);
+
+      g_array_append_val (accounts, account);
+      g_ptr_array_add (details, source_added_detail (vigil_sql_column_text (stmt, 1),
+                                                     vigil_sql_column_text (stmt, 2)));
+    }
+  if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Joining accounts"), error))
+    return FALSE;
+  for (guint i = 0; i < details->len; i++)
+    if (!_vigil_store_add_event (self, g_array_index (accounts, gint64, i), now, "source-added",
+                                 details->pdata[i], NULL, error))
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * _vigil_store_note_source_added:
  * @record_id: a record just attached to an account Vigil knew
@@ -308,14 +370,17 @@ _vigil_store_note_source_added (VigilStore  *self,
                                 gint64       record_id,
                                 GError     **error)
 {
-  return run_with_id (self,
-                      "INSERT INTO events (customer_id, at, kind, detail) "
-                      "SELECT r.customer_id, unixepoch (), 'source-added', "
-                      " json_object ('source', s.name, 'record', s.name || ':' || r.external_id) "
-                      "FROM records r JOIN sources s ON s.id = r.source_id WHERE r.id = ?1 "
-                      "AND NOT EXISTS (SELECT 1 FROM records o WHERE o.customer_id = r.customer_id "
-                      " AND o.source_id = r.source_id AND o.id <> r.id)",
-                      record_id, 0, error);
+  VigilSqlStmt *stmt;
+
+  if (!(stmt = _vigil_store_cached (self,
+                                    "SELECT r.customer_id, s.name, r.external_id "
+                                    "FROM records r JOIN sources s ON s.id = r.source_id WHERE r.id = ?1 "
+                                    "AND NOT EXISTS (SELECT 1 FROM records o WHERE o.customer_id = r.customer_id "
+                                    " AND o.source_id = r.source_id AND o.id <> r.id)",
+                                    _("Joining accounts"), error)))
+    return FALSE;
+  vigil_sql_bind_int64 (stmt, 1, record_id);
+  return add_source_added_events (self, stmt, error);
 }
 
 /* design 3.4: before accounts join by key, the sources that the newer
@@ -331,19 +396,17 @@ note_sources_joining (VigilStore  *self,
   VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_cached (self,
-                                    "INSERT INTO events (customer_id, at, kind, detail) "
-                                    "SELECT ?1, unixepoch (), 'source-added', json_object ('source', s.name, "
-                                    " 'record', s.name || ':' || (SELECT x.external_id FROM records x "
-                                    "  WHERE x.customer_id = ?2 AND x.source_id = s.id ORDER BY x.id LIMIT 1)) "
-                                    "FROM sources s WHERE s.id IN (SELECT source_id FROM records WHERE customer_id = ?2) "
-                                    "AND s.id NOT IN (SELECT source_id FROM records WHERE customer_id = ?3) "
+                                    "SELECT CAST (?3 AS BIGINT), s.name, (SELECT x.external_id FROM records x "
+                                    "  WHERE x.customer_id = ?1 AND x.source_id = s.id ORDER BY x.id LIMIT 1) "
+                                    "FROM sources s WHERE s.id IN (SELECT source_id FROM records WHERE customer_id = ?1) "
+                                    "AND s.id NOT IN (SELECT source_id FROM records WHERE customer_id = ?2) "
                                     "ORDER BY s.id",
                                     _("Joining accounts"), error)))
     return FALSE;
-  vigil_sql_bind_int64 (stmt, 1, survivor);
-  vigil_sql_bind_int64 (stmt, 2, MAX (survivor, absorbed));
-  vigil_sql_bind_int64 (stmt, 3, MIN (survivor, absorbed));
-  return _vigil_store_step_done (self, stmt, _("Joining accounts"), error);
+  vigil_sql_bind_int64 (stmt, 1, MAX (survivor, absorbed));
+  vigil_sql_bind_int64 (stmt, 2, MIN (survivor, absorbed));
+  vigil_sql_bind_int64 (stmt, 3, survivor);
+  return add_source_added_events (self, stmt, error);
 }
 
 /* design 3.4: a person linked or unlinked a record; @with_source and
@@ -361,23 +424,11 @@ note_record_event (VigilStore  *self,
   g_autofree char *author = NULL;
   g_autofree char *record = g_strdup_printf ("%s:%s", source, external_id);
   g_autofree char *with = with_source != NULL ? g_strdup_printf ("%s:%s", with_source, with_id) : NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *detail = NULL;
+  g_autofree char *detail = with != NULL ? _vigil_store_event_detail ("record", record, "with", with, NULL)
+                                         : _vigil_store_event_detail ("record", record, NULL);
 
   if (!(author = vigil_store_dup_author (self, error)))
     return FALSE;
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "record");
-  json_builder_add_string_value (builder, record);
-  if (with != NULL)
-    {
-      json_builder_set_member_name (builder, "with");
-      json_builder_add_string_value (builder, with);
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  detail = json_to_string (root, FALSE);
   return _vigil_store_add_event (self, account, g_get_real_time () / G_USEC_PER_SEC, kind, detail,
                                  author, error);
 }
@@ -544,7 +595,7 @@ demote_main_record (VigilStore  *self,
           vigil_sql_bind_int64 (insert, 1, observation->record_id);
           vigil_sql_bind_int64 (insert, 2, observation->observed_at);
           for (int c = 0; c < N_OBSERVED; c++)
-            bind_value_or_null (insert, 3 + c, observation->values[c]);
+            bind_value_or_null (insert, 3 + c, observation->values[c], observed_types[c]);
           ok = _vigil_store_step_done (self, insert, _("Joining accounts"), error);
         }
       vigil_sql_reset (insert);
@@ -629,9 +680,8 @@ _vigil_store_adopt_record (VigilStore      *self,
   vigil_sql_bind_int64 (stmt, 1, source_id);
   vigil_sql_bind_text (stmt, 2, external_id, -1);
   vigil_sql_bind_int64 (stmt, 3, customer_id);
-  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+  if (!_vigil_store_step_insert (self, stmt, _("Adding a customer"), &out->record_id, error))
     return FALSE;
-  out->record_id = vigil_sql_last_insert_rowid (self->db);
   out->customer_id = customer_id;
   /* its rows go straight to the snapshots, as an only record's do,
    * into an account that has none now */
@@ -769,8 +819,10 @@ update_account_row (VigilStore  *self,
       vigil_sql_bind_value (write, 3, display[1]);
       if (any_latest)
         vigil_sql_bind_int64 (write, 4, latest_at);
+      else
+        vigil_sql_bind_null (write, 4, VIGIL_SQL_INT);
       for (int a = 0; a < N_ATTRIBUTES; a++)
-        bind_value_or_null (write, 5 + a, attributes[a]);
+        bind_value_or_null (write, 5 + a, attributes[a], VIGIL_SQL_TEXT);   /* name, plan, owner, segment */
       ok = _vigil_store_step_done (self, write, _("Joining accounts"), error);
     }
   for (int a = 0; a < N_ATTRIBUTES; a++)
@@ -968,7 +1020,8 @@ write_merged_snapshot (VigilStore          *self,
         int column = field_groups[g].columns[i];
 
         if (column >= 0)
-          bind_value_or_null (insert, 3 + column, chosen[g] != NULL ? chosen[g]->values[column] : NULL);
+          bind_value_or_null (insert, 3 + column, chosen[g] != NULL ? chosen[g]->values[column] : NULL,
+                              observed_types[column]);
       }
   if (origins->len > 0)
     vigil_sql_bind_text_copy (insert, 3 + N_OBSERVED, origins->str, (int) origins->len);
@@ -1427,6 +1480,25 @@ vigil_store_link_records (VigilStore  *self,
   return _vigil_store_end_transaction (self, ok, error);
 }
 
+/* A new account for @record, under its (source, id), its id in @out_id. */
+static gboolean
+insert_own_account (VigilStore  *self,
+                    gint64       record,
+                    gint64      *out_id,
+                    GError     **error)
+{
+  VigilSqlStmt *stmt;
+
+  if (!(stmt = _vigil_store_cached (self,
+                                    "INSERT INTO customers (source_id, external_id) "
+                                    "SELECT source_id, external_id FROM records WHERE id = ?1 "
+                                    "RETURNING id",
+                                    _("Joining accounts"), error)))
+    return FALSE;
+  vigil_sql_bind_int64 (stmt, 1, record);
+  return _vigil_store_step_insert (self, stmt, _("Joining accounts"), out_id, error);
+}
+
 /**
  * vigil_store_unlink_record:
  * @out_account: (out) (optional): the record's own new account
@@ -1472,12 +1544,7 @@ vigil_store_unlink_record (VigilStore  *self,
                     "UPDATE customers SET (source_id, external_id) = (SELECT source_id, external_id "
                     " FROM records WHERE customer_id = ?1 AND id <> ?2 ORDER BY id LIMIT 1) WHERE id = ?1",
                     account, record, error) &&
-       run_with_id (self,
-                    "INSERT INTO customers (source_id, external_id) "
-                    "SELECT source_id, external_id FROM records WHERE id = ?1",
-                    record, 0, error);
-  if (ok)
-    own = vigil_sql_last_insert_rowid (self->db);
+       insert_own_account (self, record, &own, error);
   ok = ok &&
        run_with_id (self, "UPDATE records SET customer_id = ?1, detached = 1 WHERE id = ?2",
                     own, record, error) &&

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <stdarg.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "vigil-store-private.h"
@@ -42,6 +44,76 @@ vigil_store_dup_author (VigilStore  *self,
   if (real_name != NULL && *real_name != '\0' && g_strcmp0 (real_name, "Unknown") != 0)
     return g_strdup (real_name);
   return g_strdup (g_get_user_name ());
+}
+
+/* @text as a JSON string (RFC 8259, section 7), escaped as SQLite's
+ * json_object () escapes it, which wrote these details before: a quote
+ * and a backslash after a backslash, the five control characters that
+ * have a short escape with it, the others as \u00XX, and everything
+ * else (valid UTF-8, as stored text is) as it is. Not json-glib's
+ * writer: json-glib 1.6 leaves U+001F unescaped, which is not JSON. */
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    switch (*p)
+      {
+      case '"': g_string_append (out, "\\\""); break;
+      case '\\': g_string_append (out, "\\\\"); break;
+      case '\b': g_string_append (out, "\\b"); break;
+      case '\f': g_string_append (out, "\\f"); break;
+      case '\n': g_string_append (out, "\\n"); break;
+      case '\r': g_string_append (out, "\\r"); break;
+      case '\t': g_string_append (out, "\\t"); break;
+      default:
+        if ((guchar) *p < 0x20)
+          g_string_append_printf (out, "\\u%04x", (guchar) *p);
+        else
+          g_string_append_c (out, *p);
+      }
+  g_string_append_c (out, '"');
+}
+
+/**
+ * _vigil_store_event_detail:
+ * @first_member: the name of the first member, followed by its value
+ *   (a string, or %NULL for a JSON null), then more names and values,
+ *   ending in a %NULL name
+ *
+ * The detail of a timeline event as the events hold it (design 3.4): a
+ * JSON object of these members in this order, minified, each value
+ * escaped as SQLite's json_object () did. Written in C, the same text on
+ * both engines.
+ *
+ * Returns: (transfer full): the JSON text
+ */
+char *
+_vigil_store_event_detail (const char *first_member,
+                           ...)
+{
+  GString *out = g_string_new ("{");
+  const char *member = first_member;
+  va_list args;
+
+  va_start (args, first_member);
+  for (; member != NULL; member = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (out->len > 1)
+        g_string_append_c (out, ',');
+      append_json_string (out, member);
+      g_string_append_c (out, ':');
+      if (value != NULL)
+        append_json_string (out, value);
+      else
+        g_string_append (out, "null");
+    }
+  va_end (args);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 /**

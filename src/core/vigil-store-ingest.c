@@ -69,18 +69,16 @@ _vigil_store_ensure_record (VigilStore      *self,
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, source_id);
   vigil_sql_bind_text (stmt, 2, external_id, -1);
-  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+  if (!_vigil_store_step_insert (self, stmt, _("Adding a customer"), &out->customer_id, error))
     return FALSE;
-  out->customer_id = vigil_sql_last_insert_rowid (self->db);
 
   if (!(stmt = _vigil_store_get_stmt (self, STMT_INSERT_RECORD, error)))
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, source_id);
   vigil_sql_bind_text (stmt, 2, external_id, -1);
   vigil_sql_bind_int64 (stmt, 3, out->customer_id);
-  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+  if (!_vigil_store_step_insert (self, stmt, _("Adding a customer"), &out->record_id, error))
     return FALSE;
-  out->record_id = vigil_sql_last_insert_rowid (self->db);
   out->shared = FALSE;
   out->main = TRUE;
   out->newest = G_MININT64;
@@ -130,26 +128,24 @@ _vigil_store_add_record (VigilStore           *self,
 {
   static const char customer_sql[] =
     "INSERT INTO customers (source_id, external_id, name, plan, owner, segment, latest_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id";
   static const char record_sql[] =
     "INSERT INTO records (source_id, external_id, name, plan, owner, segment, latest_at, customer_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id";
   VigilSqlStmt *stmt;
 
   if (!(stmt = _vigil_store_cached (self, customer_sql, _("Adding a customer"), error)))
     return FALSE;
   bind_new_record (stmt, source_id, external_id, attributes, latest_at);
-  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+  if (!_vigil_store_step_insert (self, stmt, _("Adding a customer"), &out->customer_id, error))
     return FALSE;
-  out->customer_id = vigil_sql_last_insert_rowid (self->db);
 
   if (!(stmt = _vigil_store_cached (self, record_sql, _("Adding a customer"), error)))
     return FALSE;
   bind_new_record (stmt, source_id, external_id, attributes, latest_at);
   vigil_sql_bind_int64 (stmt, 8, out->customer_id);
-  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+  if (!_vigil_store_step_insert (self, stmt, _("Adding a customer"), &out->record_id, error))
     return FALSE;
-  out->record_id = vigil_sql_last_insert_rowid (self->db);
   out->shared = FALSE;
   out->main = TRUE;
   out->newest = G_MININT64;   /* a new account: no snapshot yet */
@@ -178,9 +174,8 @@ _vigil_store_attach_record (VigilStore      *self,
   vigil_sql_bind_int64 (stmt, 1, source_id);
   vigil_sql_bind_text (stmt, 2, external_id, -1);
   vigil_sql_bind_int64 (stmt, 3, customer_id);
-  if (!_vigil_store_step_done (self, stmt, _("Adding a customer"), error))
+  if (!_vigil_store_step_insert (self, stmt, _("Adding a customer"), &out->record_id, error))
     return FALSE;
-  out->record_id = vigil_sql_last_insert_rowid (self->db);
   out->customer_id = customer_id;
   out->shared = TRUE;
   out->main = FALSE;

@@ -194,6 +194,8 @@ gboolean          _vigil_store_add_event              (VigilStore     *self,
                                                        const char     *detail_json,
                                                        const char     *author,
                                                        GError        **error);
+char             *_vigil_store_event_detail           (const char     *first_member,
+                                                       ...) G_GNUC_NULL_TERMINATED;
 VigilSqlStmt     *_vigil_store_cached                 (VigilStore     *self,
                                                        const char     *sql,
                                                        const char     *doing,
@@ -211,6 +213,11 @@ gboolean          _vigil_store_finish_rows            (VigilStore     *self,
 gboolean          _vigil_store_step_done              (VigilStore     *self,
                                                        VigilSqlStmt   *stmt,
                                                        const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_step_insert            (VigilStore     *self,
+                                                       VigilSqlStmt   *stmt,
+                                                       const char     *doing,
+                                                       gint64         *out_id,
                                                        GError        **error);
 gboolean          _vigil_store_exec_prepared          (VigilStore     *self,
                                                        VigilSqlStmt   *stmt,

@@ -202,7 +202,7 @@ insert_pulse (VigilStore        *self,
 
   if (!(stmt = _vigil_store_cached (self,
                                     "INSERT INTO pulses (customer_id, at, sentiment, reason, body, author, "
-                                    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
                                     _("Saving the pulse"), error)))
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, customer_id);
@@ -212,10 +212,7 @@ insert_pulse (VigilStore        *self,
   _vigil_store_bind_text_or_null (stmt, 5, note);
   vigil_sql_bind_text (stmt, 6, author, -1);
   vigil_sql_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
-  if (!_vigil_store_step_done (self, stmt, _("Saving the pulse"), error))
-    return FALSE;
-  *out_id = vigil_sql_last_insert_rowid (self->db);
-  return TRUE;
+  return _vigil_store_step_insert (self, stmt, _("Saving the pulse"), out_id, error);
 }
 
 /* design 3.1: a pulse changes the scores of its customer's snapshots

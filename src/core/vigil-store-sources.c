@@ -609,10 +609,17 @@ write_check (VigilStore             *self,
   vigil_sql_bind_int64 (stmt, 2, (int) source->stalled_polls);
   if (source->suspect_since != 0)
     vigil_sql_bind_int64 (stmt, 3, source->suspect_since);
+  else
+    vigil_sql_bind_null (stmt, 3, VIGIL_SQL_INT);
   if (source->suspect_records >= 0)
     {
       vigil_sql_bind_int64 (stmt, 4, source->suspect_records);
       vigil_sql_bind_int64 (stmt, 5, source->suspect_previous_records);
+    }
+  else
+    {
+      vigil_sql_bind_null (stmt, 4, VIGIL_SQL_INT);
+      vigil_sql_bind_null (stmt, 5, VIGIL_SQL_INT);
     }
   _vigil_store_bind_text_or_null (stmt, 6, fields);
   vigil_sql_bind_int64 (stmt, 7, census->not_modified);

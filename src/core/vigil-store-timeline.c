@@ -154,6 +154,7 @@ vigil_store_add_touch_as (VigilStore      *self,
 {
   g_autofree char *body = NULL;
   VigilSqlStmt *stmt;
+  gint64 id = 0;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), -1);
   g_return_val_if_fail (kind < VIGIL_N_TOUCH_KINDS, -1);
@@ -164,7 +165,7 @@ vigil_store_add_touch_as (VigilStore      *self,
     return -1;
   if (!(stmt = _vigil_store_cached (self,
                                     "INSERT INTO touches (customer_id, kind, at, body, author, created_at) "
-                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
                                     _("Logging a touch"), error)))
     return -1;
   vigil_sql_bind_int64 (stmt, 1, customer_id);
@@ -173,9 +174,9 @@ vigil_store_add_touch_as (VigilStore      *self,
   vigil_sql_bind_text (stmt, 4, body, -1);
   vigil_sql_bind_text (stmt, 5, author, -1);
   vigil_sql_bind_int64 (stmt, 6, get_now ());
-  if (!_vigil_store_step_done (self, stmt, _("Logging a touch"), error))
+  if (!_vigil_store_step_insert (self, stmt, _("Logging a touch"), &id, error))
     return -1;
-  return vigil_sql_last_insert_rowid (self->db);
+  return id;
 }
 
 /* After an edit or delete changed no row: the touch does not exist, or

@@ -346,6 +346,17 @@ vigil_store_list_triggers (VigilStore  *self,
   "(SELECT tier FROM scores s WHERE s.customer_id = triggers.customer_id " \
   " ORDER BY s.observed_at DESC LIMIT 1)"
 
+/* The detail of a trigger decision on the timeline (design 3.4): the
+ * rule, the state it was put in and the day it is snoozed until (null
+ * when it is not). */
+static char *
+trigger_event_detail (const char *rule,
+                      const char *state,
+                      const char *snoozed_until)
+{
+  return _vigil_store_event_detail ("rule", rule, "state", state, "until", snoozed_until, NULL);
+}
+
 /**
  * vigil_store_set_trigger_state:
  * @state: `new`, `acknowledged`, `snoozed` or `done`
@@ -378,8 +389,7 @@ vigil_store_set_trigger_state (VigilStore  *self,
   if (!(stmt = _vigil_store_prepare (self,
                                      "UPDATE triggers SET state = ?2, snoozed_until = ?3, state_at = ?4, "
                                      "state_by = ?5, state_tier = " CURRENT_TIER_SQL " "
-                                     "WHERE id = ?1 RETURNING customer_id, json_object ('rule', rule, "
-                                     "'state', state, 'until', snoozed_until)",
+                                     "WHERE id = ?1 RETURNING customer_id, rule, state, snoozed_until",
                                      _("Updating a trigger"), error)))
     return _vigil_store_end_transaction (self, FALSE, error);
   vigil_sql_bind_int64 (stmt, 1, id);
@@ -391,7 +401,8 @@ vigil_store_set_trigger_state (VigilStore  *self,
   if (rc == VIGIL_SQL_ROW)
     {
       customer_id = vigil_sql_column_int64 (stmt, 0);
-      detail = _vigil_store_column_strdup (stmt, 1);
+      detail = trigger_event_detail (vigil_sql_column_text (stmt, 1), vigil_sql_column_text (stmt, 2),
+                                     vigil_sql_column_text (stmt, 3));
       rc = vigil_sql_step (stmt);
     }
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Updating a trigger"), error))

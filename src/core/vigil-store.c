@@ -31,9 +31,10 @@ static const char * const stmt_sql[N_STMTS] = {
     "INSERT INTO sources (name, kind, created_at) VALUES (?1, 'file', ?2) "
     "ON CONFLICT (name) DO NOTHING",
   [STMT_LOOKUP_SOURCE] = "SELECT id FROM sources WHERE name = ?1",
-  [STMT_INSERT_CUSTOMER] = "INSERT INTO customers (source_id, external_id) VALUES (?1, ?2)",
+  [STMT_INSERT_CUSTOMER] =
+    "INSERT INTO customers (source_id, external_id) VALUES (?1, ?2) RETURNING id",
   [STMT_INSERT_RECORD] =
-    "INSERT INTO records (source_id, external_id, customer_id) VALUES (?1, ?2, ?3)",
+    "INSERT INTO records (source_id, external_id, customer_id) VALUES (?1, ?2, ?3) RETURNING id",
   /* A record, its account, and whether the account has other records
    * (design 2.6: then its observations are kept raw and merged). */
   [STMT_LOOKUP_RECORD] =
@@ -218,6 +219,31 @@ _vigil_store_step_done (VigilStore    *self,
   if (rc != VIGIL_SQL_DONE && rc != VIGIL_SQL_ROW)
     return _vigil_store_set_sqlite_error (self, error, doing);
   return TRUE;
+}
+
+/* Runs @stmt, an INSERT of one row that ends in RETURNING id, and gives
+ * that id in @out_id: how both engines tell the id of a new row (design
+ * 1). An insert that added no row is an error, never an id read from an
+ * earlier insert. */
+gboolean
+_vigil_store_step_insert (VigilStore    *self,
+                          VigilSqlStmt  *stmt,
+                          const char    *doing,
+                          gint64        *out_id,
+                          GError       **error)
+{
+  int rc = vigil_sql_step (stmt);
+
+  if (rc == VIGIL_SQL_ROW)
+    *out_id = vigil_sql_column_int64 (stmt, 0);
+  vigil_sql_reset (stmt);
+  if (rc == VIGIL_SQL_ROW)
+    return TRUE;
+  if (rc != VIGIL_SQL_DONE)
+    return _vigil_store_set_sqlite_error (self, error, doing);
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+               _("%s: the database added no row"), doing);
+  return FALSE;
 }
 
 /* Runs @stmt, a statement prepared for this one use that returns no
