@@ -60,6 +60,12 @@ struct _VigilStore
   guint               book_parts;     /* 0, or what _vigil_store_set_book_parts() set */
 };
 
+/* design 1: the advisory locks of a team's book on PostgreSQL, two int4
+ * keys of one key space: "VIGL" and 0 for migrations, 1 for the book's
+ * write lock (vigil_store_begin()). */
+#define VIGIL_STORE_LOCK_MIGRATION "1447643980, 0"
+#define VIGIL_STORE_LOCK_BOOK "1447643980, 1"
+
 /* The snapshot columns every reading query selects, from column @first on. */
 #define SNAPSHOT_COLUMNS \
   "s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, s.api_calls_7d, " \
@@ -264,6 +270,9 @@ gboolean          _vigil_store_prepare_file           (VigilStore     *self,
                                                        GError        **error);
 gboolean          _vigil_store_check_identity         (VigilStore     *self,
                                                        gint64         *out_version,
+                                                       GError        **error);
+gboolean          _vigil_store_open_shared_schema     (VigilStore     *self,
+                                                       gint64          target_version,
                                                        GError        **error);
 gboolean          _vigil_store_migrate                (VigilStore     *self,
                                                        gint64          from_version,

@@ -391,6 +391,26 @@ load_features (VigilStore  *self,
   return TRUE;
 }
 
+/* design 1: a team's book on PostgreSQL: a connection to @self->path,
+ * its tables in schema vigil, created or brought up to date. */
+static gboolean
+open_shared_database (VigilStore  *self,
+                      gint64       target_version,
+                      GError     **error)
+{
+#ifdef HAVE_POSTGRESQL
+  if (!(self->db = vigil_sql_pg_connect (self->path, "vigil", error)) ||
+      !_vigil_store_open_shared_schema (self, target_version, error))
+    return FALSE;
+  return load_features (self, error);
+#else
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+               _("%s is a PostgreSQL database, and this Vigil was built without PostgreSQL"),
+               self->path);
+  return FALSE;
+#endif
+}
+
 static gboolean
 open_database (VigilStore  *self,
                gint64       target_version,
@@ -401,6 +421,8 @@ open_database (VigilStore  *self,
   sqlite3 *db = NULL;
   int rc;
 
+  if (vigil_store_location_is_shared (self->path))
+    return open_shared_database (self, target_version, error);
   if (!_vigil_store_prepare_file (self, error))
     return FALSE;
 
@@ -511,12 +533,55 @@ vigil_store_get_default_path (void)
 }
 
 /**
+ * vigil_store_location_is_shared:
+ * @location: what `--db` or `VIGIL_DB` names
+ *
+ * Whether @location names a team's book on PostgreSQL (design 1): a
+ * connection URI (postgresql://… or postgres://…), or a libpq keyword
+ * string, whose first word is a keyword and an equals sign
+ * ("host=db dbname=cs"). Anything else names a file (./host=x names a
+ * file of that name).
+ */
+gboolean
+vigil_store_location_is_shared (const char *location)
+{
+  const char *p = location;
+
+  g_return_val_if_fail (location != NULL, FALSE);
+
+  if (g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://"))
+    return TRUE;
+  while (g_ascii_islower (*p) || *p == '_')
+    p++;
+  if (p == location)
+    return FALSE;
+  while (*p == ' ')
+    p++;
+  return *p == '=';
+}
+
+/**
+ * vigil_store_is_shared:
+ *
+ * Returns: whether @self is a team's book on PostgreSQL, not a file
+ */
+gboolean
+vigil_store_is_shared (VigilStore *self)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  return self->db != NULL && vigil_sql_get_engine (self->db) == VIGIL_SQL_ENGINE_POSTGRESQL;
+}
+
+/**
  * vigil_store_open:
- * @path: the database file; created with its folder if missing
+ * @path: the database: a file, created with its folder if missing, or a
+ *   team's book on PostgreSQL (vigil_store_location_is_shared())
  *
  * Opens a Vigil database, creating or migrating its schema. A file that
  * is not a Vigil database, or one written by a newer Vigil, is refused
- * and left unchanged.
+ * and left unchanged; so is a PostgreSQL database whose schema vigil is
+ * not Vigil's.
  *
  * Returns: (transfer full): the store, or %NULL with @error set
  */
@@ -575,6 +640,21 @@ vigil_store_begin (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
+  /* On PostgreSQL the writers take the book's write lock, which SQLite's
+   * BEGIN IMMEDIATE is: one writer at a time, the others wait for it
+   * (lock_timeout, as long as SQLite's busy timeout). */
+  if (vigil_store_is_shared (self))
+    {
+      if (!_vigil_store_exec_sql (self, "BEGIN", _("Starting to write"), error))
+        return FALSE;
+      if (!_vigil_store_exec_sql (self, "SELECT pg_advisory_xact_lock (" VIGIL_STORE_LOCK_BOOK ")",
+                                  _("Starting to write"), error))
+        {
+          vigil_sql_exec (self->db, "ROLLBACK");
+          return FALSE;
+        }
+      return TRUE;
+    }
   if (!(stmt = _vigil_store_get_stmt (self, STMT_BEGIN, error)))
     return FALSE;
   return _vigil_store_step_done (self, stmt, _("Starting to write"), error);
@@ -672,8 +752,12 @@ void
 _vigil_store_set_cache_size (VigilStore *self,
                              int         kib)
 {
-  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", kib > 0 ? kib : CACHE_SIZE_KIB);
+  g_autofree char *sql = NULL;
 
+  /* SQLite only: a PostgreSQL server keeps its own cache. */
+  if (vigil_store_is_shared (self))
+    return;
+  sql = g_strdup_printf ("PRAGMA cache_size = -%d", kib > 0 ? kib : CACHE_SIZE_KIB);
   sqlite3_exec (vigil_sql_sqlite_handle (self->db), sql, NULL, NULL, NULL);
 }
 
@@ -685,7 +769,11 @@ _vigil_store_set_cache_size (VigilStore *self,
 void
 _vigil_store_end_bulk (VigilStore *self)
 {
-  sqlite3 *db = vigil_sql_sqlite_handle (self->db);
+  sqlite3 *db;
+
+  if (vigil_store_is_shared (self))
+    return;
+  db = vigil_sql_sqlite_handle (self->db);
 
   if (!set_journal_mode (self, "wal"))
     g_debug ("%s stays in rollback-journal mode until it is next opened: %s",
@@ -718,6 +806,10 @@ _vigil_store_begin_bulk (VigilStore  *self,
   gboolean history = TRUE;
 
   *out_bulk = FALSE;
+  /* The journal is SQLite's: on PostgreSQL every import is written as
+   * any other transaction (design 2.5). */
+  if (vigil_store_is_shared (self))
+    return vigil_store_begin (self, error);
   if (!has_history (self, &history, error))
     return FALSE;
   if (history || !set_journal_mode (self, "delete"))
