@@ -1372,9 +1372,9 @@ vigil_store_list_recent_health (VigilStore  *self,
  * day it was observed. Most customers never churned: a look-up in the
  * few that did spares them the rule's index seek, which on a year of a
  * big book is millions of them. */
-#define ACTIVE_WHEN_SCORED \
+#define ACTIVE_WHEN_SCORED(E) \
   "(k.customer_id NOT IN (SELECT customer_id FROM outcomes WHERE outcome = 'churned') " \
-  " OR " CHURNED_ON_AS_OF ("k.customer_id", "date (k.observed_at, 'unixepoch')") " IS NULL)"
+  " OR " CHURNED_ON_AS_OF ("k.customer_id", SQL_DAY_OF_EPOCH_##E ("k.observed_at")) " IS NULL)"
 
 /**
  * vigil_store_list_average_health:
@@ -1396,12 +1396,16 @@ vigil_store_list_average_health (VigilStore  *self,
                                  const char  *owner,
                                  GError     **error)
 {
-  static const char all_sql[] =
-    "SELECT k.observed_at, k.health FROM scores k "
-    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND " ACTIVE_WHEN_SCORED;
-  static const char owner_sql[] =
-    "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id "
-    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2 AND " ACTIVE_WHEN_SCORED;
+#define ALL_SQL(E) \
+    "SELECT k.observed_at, k.health FROM scores k " \
+    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND " ACTIVE_WHEN_SCORED (E)
+#define OWNER_SQL(E) \
+    "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id " \
+    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2 AND " ACTIVE_WHEN_SCORED (E)
+  static const char * const all_sql[] = ENGINE_SQL (ALL_SQL);
+  static const char * const owner_sql[] = ENGINE_SQL (OWNER_SQL);
+#undef ALL_SQL
+#undef OWNER_SQL
   g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (VigilHealthPoint));
   g_autoptr(GArray) sums = g_array_new (FALSE, TRUE, sizeof (double));
   VigilSqlStmt *stmt = NULL;
@@ -1414,7 +1418,7 @@ vigil_store_list_average_health (VigilStore  *self,
   /* Summed here rather than by GROUP BY: a year of a big book is
    * millions of scores, and sorting them into buckets costs SQLite more
    * than one pass adding them up in order. */
-  if (!(stmt = _vigil_store_prepare (self, owner == NULL ? all_sql : owner_sql,
+  if (!(stmt = _vigil_store_prepare (self, owner == NULL ? ENGINE_TEXT (self, all_sql) : ENGINE_TEXT (self, owner_sql),
                                      _("Reading history"), error)))
     return NULL;
   vigil_sql_bind_int64 (stmt, 1, since);

@@ -23,6 +23,17 @@
 /* Bounded so that memory stays flat during a large import. */
 #define CACHE_SIZE_KIB 16384
 
+/* A snapshot of an account at a time whose main record's own
+ * observation it took in (design 2.6: origins do not say "absent"). */
+#define FIND_IMPLICIT_SQL(E) \
+  "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2 " \
+  "AND (origins IS NULL OR " SQL_POSITION_##E ("';' || origins || ';'", "';absent;'") " = 0)"
+
+/* The statements whose text PostgreSQL's differs from stmt_sql's. */
+static const char * const shared_stmt_sql[N_STMTS] = {
+  [STMT_FIND_IMPLICIT] = FIND_IMPLICIT_SQL (PG),
+};
+
 static const char * const stmt_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
   [STMT_COMMIT] = "COMMIT",
@@ -47,9 +58,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_SET_MAIN_RECORD] = "UPDATE customers SET main_record = ?2 WHERE id = ?1",
   /* Whether the account's snapshot at a time holds an observation of
    * its main record: then that observation is stored already. */
-  [STMT_FIND_IMPLICIT] =
-    "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2 "
-    "AND (origins IS NULL OR instr (';' || origins || ';', ';absent;') = 0)",
+  [STMT_FIND_IMPLICIT] = FIND_IMPLICIT_SQL (SQLITE),
   /* A backfill of older history only fills gaps in what newer
    * snapshots said about the customer. */
   [STMT_UPDATE_CUSTOMER] =
@@ -119,8 +128,10 @@ _vigil_store_get_stmt (VigilStore  *self,
                        StmtId       id,
                        GError     **error)
 {
-  if (self->stmts[id] == NULL &&
-      !(self->stmts[id] = vigil_sql_prepare (self->db, stmt_sql[id], VIGIL_SQL_KEEP)))
+  const char *sql = vigil_store_is_shared (self) && shared_stmt_sql[id] != NULL ? shared_stmt_sql[id]
+                                                                                 : stmt_sql[id];
+
+  if (self->stmts[id] == NULL && !(self->stmts[id] = vigil_sql_prepare (self->db, sql, VIGIL_SQL_KEEP)))
     {
       _vigil_store_set_sqlite_error (self, error, _("Preparing a query"));
       return NULL;
