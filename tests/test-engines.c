@@ -16,8 +16,10 @@
 #include "config.h"
 
 #include <glib.h>
+#include <sqlite3.h>
 #include <string.h>
 
+#include "vigil-store.h"
 #include "vigil-test-pg.h"
 #include "vigil-test-run.h"
 #include "vigil-test-util.h"
@@ -254,6 +256,148 @@ test_engines_book_changes (Fixture       *f,
   SAME (f, "scores");
 }
 
+/* What names a team's book and what names a file (design 4, --db). */
+static void
+test_engines_locations (void)
+{
+  static const struct
+  {
+    const char *location;
+    gboolean    shared;
+  } cases[] = {
+    { "postgresql://vigil.example.com/cs", TRUE },
+    { "postgres://db/cs?sslmode=require", TRUE },
+    { "host=/tmp dbname=cs", TRUE },
+    { "dbname = cs", TRUE },
+    { "service=team", TRUE },
+    { "vigil.db", FALSE },
+    { "/home/dana/.local/share/vigil/vigil.db", FALSE },
+    { "./host=x", FALSE },
+    { "Host=x", FALSE },
+    { "=x", FALSE },
+    { "", FALSE },
+    { "postgresql:relative", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].location);
+      g_assert_cmpint (vigil_store_location_is_shared (cases[i].location), ==, cases[i].shared);
+    }
+}
+
+/* Every table has the same columns, in the same order, on both engines:
+ * the statements name them alike. */
+static void
+test_engines_same_tables (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GString) file_tables = g_string_new (NULL);
+  g_autofree char *server_tables = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  PGconn *conn;
+
+  if (skip_without_cluster ())
+    return;
+  g_assert_cmpint (sqlite3_open_v2 (f->file, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT m.name, group_concat (p.name, ',') FROM sqlite_schema m, "
+                                       "pragma_table_info (m.name) p WHERE m.type = 'table' "
+                                       "GROUP BY m.name ORDER BY m.name", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (file_tables, "%s(%s)\n", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  conn = vigil_test_pg_connect (f->pg_location);
+  server_tables = vigil_test_pg_query_text (conn,
+    "SELECT string_agg (t, E'\\n' ORDER BY n) || E'\\n' FROM ("
+    " SELECT table_name COLLATE \"C\" AS n, table_name || '(' || string_agg (column_name, ',' "
+    "  ORDER BY ordinal_position) || ')' AS t FROM information_schema.columns "
+    " WHERE table_schema = 'vigil' AND table_name <> 'schema_info' GROUP BY table_name) AS c");
+  PQfinish (conn);
+  g_assert_cmpstr (server_tables, ==, file_tables->str);
+}
+
+/* A database whose schema vigil is another application's, or a newer
+ * Vigil's, is refused and left as it was; two Vigils that open a new
+ * book at once make it once. */
+static void
+test_engines_identity (void)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *tables = NULL;
+  g_auto(TestRun) run = { 0 };
+  PGconn *conn;
+
+  if (skip_without_cluster ())
+    return;
+  name = vigil_test_pg_create_database ();
+  location = vigil_test_pg_location (name);
+  conn = vigil_test_pg_connect (location);
+  PQclear (vigil_test_pg_exec (conn, "CREATE SCHEMA vigil; CREATE TABLE vigil.orders (id bigint)"));
+  test_run_vigil (&run, "--db", location, "scores");
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "not a Vigil book"));
+  g_assert_nonnull (strstr (run.err, "left unchanged"));
+  tables = vigil_test_pg_query_text (conn, "SELECT string_agg (table_name, ',') FROM information_schema.tables "
+                                           "WHERE table_schema = 'vigil'");
+  g_assert_cmpstr (tables, ==, "orders");
+
+  /* a newer Vigil's book */
+  PQclear (vigil_test_pg_exec (conn, "DROP SCHEMA vigil CASCADE"));
+  test_run_vigil (&run, "--db", location, "scores");
+  g_assert_cmpint (run.status, ==, 0);
+  PQclear (vigil_test_pg_exec (conn, "UPDATE vigil.schema_info SET version = 99"));
+  test_run_vigil (&run, "--db", location, "scores");
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "newer Vigil (schema 99"));
+  PQfinish (conn);
+  vigil_test_pg_drop_database (name);
+}
+
+/* Two Vigils opening one new book at once: one makes it, under the
+ * migration lock, and the other finds it made. */
+static void
+test_engines_created_once (void)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *versions = NULL;
+  const char *argv[] = { g_getenv ("VIGIL_BINARY"), "--db", NULL, "source", "list", NULL };
+  GSubprocess *processes[4];
+  PGconn *conn;
+
+  if (skip_without_cluster ())
+    return;
+  name = vigil_test_pg_create_database ();
+  location = vigil_test_pg_location (name);
+  argv[2] = location;
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      processes[i] = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_assert_true (g_subprocess_wait (processes[i], NULL, NULL));
+      g_assert_true (g_subprocess_get_successful (processes[i]));
+      g_object_unref (processes[i]);
+    }
+  conn = vigil_test_pg_connect (location);
+  versions = vigil_test_pg_query_text (conn, "SELECT string_agg (CAST (version AS text), ',') "
+                                             "FROM vigil.schema_info");
+  g_assert_cmpstr (versions, ==, "8");
+  g_clear_pointer (&versions, g_free);
+  versions = vigil_test_pg_query_text (conn, "SELECT CAST (count(*) AS text) FROM vigil.scorecards");
+  g_assert_cmpstr (versions, ==, "1");
+  PQfinish (conn);
+  vigil_test_pg_drop_database (name);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -264,7 +408,11 @@ main (int    argc,
   ADD ("/engines/reads", test_engines_reads);
   ADD ("/engines/csm-day", test_engines_csm_day);
   ADD ("/engines/book-changes", test_engines_book_changes);
+  ADD ("/engines/same-tables", test_engines_same_tables);
 #undef ADD
+  g_test_add_func ("/engines/locations", test_engines_locations);
+  g_test_add_func ("/engines/identity", test_engines_identity);
+  g_test_add_func ("/engines/created-once", test_engines_created_once);
 
   return g_test_run ();
 }

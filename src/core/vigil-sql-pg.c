@@ -292,6 +292,13 @@ connection_options (const char   *location,
   return TRUE;
 }
 
+static void
+log_notice (void       *data,
+            const char *message)
+{
+  g_debug ("PostgreSQL: %s", message);
+}
+
 /**
  * vigil_sql_pg_connect:
  * @location: a libpq connection URI (postgresql://…) or keyword string
@@ -336,6 +343,10 @@ vigil_sql_pg_connect (const char  *location,
       PQfinish (conn);
       return NULL;
     }
+
+  /* The server's notices (a NOTICE of a DDL statement) are for whoever
+   * debugs, not the user's terminal. */
+  PQsetNoticeProcessor (conn, log_notice, NULL);
 
   self = g_new0 (PgConnection, 1);
   self->parent.engine = VIGIL_SQL_ENGINE_POSTGRESQL;
