@@ -55,7 +55,7 @@ static VigilSqlConnection *
 connect_pg (const char *location)
 {
   g_autoptr(GError) error = NULL;
-  VigilSqlConnection *connection = vigil_sql_pg_connect (location, &error);
+  VigilSqlConnection *connection = vigil_sql_pg_connect (location, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (connection);
@@ -456,23 +456,23 @@ test_sql_locations (void)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_null (vigil_sql_pg_connect ("postgresql://dana:secret@localhost/cs", &error));
+  g_assert_null (vigil_sql_pg_connect ("postgresql://dana:secret@localhost/cs", NULL, &error));
   g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "~/.pgpass"));
   g_assert_null (strstr (error->message, "secret"));
   g_clear_error (&error);
 
-  g_assert_null (vigil_sql_pg_connect ("host=/tmp password=secret", &error));
+  g_assert_null (vigil_sql_pg_connect ("host=/tmp password=secret", NULL, &error));
   g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_assert_null (vigil_sql_pg_connect ("host=/tmp nonsense_keyword=1", &error));
+  g_assert_null (vigil_sql_pg_connect ("host=/tmp nonsense_keyword=1", NULL, &error));
   g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "nonsense_keyword"));
   g_clear_error (&error);
 
   /* a socket folder with no server in it: only loopback, never the network */
-  g_assert_null (vigil_sql_pg_connect ("host=/nonexistent/vigil-test dbname=cs connect_timeout=2", &error));
+  g_assert_null (vigil_sql_pg_connect ("host=/nonexistent/vigil-test dbname=cs connect_timeout=2", NULL, &error));
   g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE);
   g_assert_nonnull (strstr (error->message, "/nonexistent/vigil-test"));
 }

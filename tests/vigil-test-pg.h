@@ -30,6 +30,8 @@ vigil_test_pg_connect (const char *conninfo)
 
   if (PQstatus (conn) != CONNECTION_OK)
     g_error ("Could not connect to the test cluster (%s): %s", conninfo, PQerrorMessage (conn));
+  /* the server's notices (DROP … CASCADE) are no test's output */
+  PQclear (PQexec (conn, "SET client_min_messages = warning"));
   return conn;
 }
 

@@ -3996,7 +3996,9 @@ print_help (void)
     }
   g_print ("\n");
   g_print (_("Options:\n"));
-  g_print ("  %-28s  %s\n", "--db FILE", _("The database (default: VIGIL_DB, else in the user data folder)"));
+  g_print ("  %-28s  %s\n", "--db FILE|URI",
+           _("The database: a file, or a team's book on PostgreSQL (postgresql://…); "
+             "default: VIGIL_DB, else in the user data folder"));
   g_print ("  %-28s  %s\n", "--demo", _("Open the window on a generated demo portfolio, kept in its own database"));
   g_print ("  %-28s  %s\n", "--version", _("Print the version"));
   g_print ("  %-28s  %s\n", "--help", _("Show this help; COMMAND --help for a command's options"));

@@ -1447,7 +1447,11 @@ spool_open (VigilStore *store)
   Spool *spool;
   int fd;
 
-  if (store->path == NULL || g_str_equal (store->path, ":memory:") || g_str_has_prefix (store->path, "file:"))
+  /* SQLite only: the spool lies beside the database's file; a team's
+   * book on PostgreSQL has none, and its rows go to the server as they
+   * come (design 2.5). */
+  if (store->path == NULL || g_str_equal (store->path, ":memory:") || g_str_has_prefix (store->path, "file:") ||
+      vigil_store_is_shared (store))
     return NULL;
   template = g_strconcat (store->path, "-spool-XXXXXX", NULL);
   if ((fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0600)) < 0)

@@ -235,6 +235,7 @@ translation_free (Translation *translation)
  * session's time zone must not move them). */
 static gboolean
 connection_options (const char   *location,
+                    const char   *schema,
                     GPtrArray    *keywords,
                     GPtrArray    *values,
                     GError      **error)
@@ -277,7 +278,13 @@ connection_options (const char   *location,
       g_ptr_array_add (values, g_strdup ("vigil"));
     }
   g_ptr_array_add (keywords, g_strdup ("options"));
-  g_ptr_array_add (values, g_strdup ("-c TimeZone=UTC"));
+  /* pg_temp last: no one's temporary table or function is taken for
+   * one of Vigil's. */
+  /* A lock another session holds is waited for 30 s, as SQLite's busy
+   * timeout waits: then "busy". */
+  g_ptr_array_add (values, schema != NULL
+                   ? g_strdup_printf ("-c TimeZone=UTC -c lock_timeout=30s -c search_path=%s,pg_temp", schema)
+                   : g_strdup ("-c TimeZone=UTC -c lock_timeout=30s"));
   g_ptr_array_add (keywords, g_strdup ("client_encoding"));
   g_ptr_array_add (values, g_strdup ("UTF8"));
   g_ptr_array_add (keywords, NULL);
@@ -285,9 +292,19 @@ connection_options (const char   *location,
   return TRUE;
 }
 
+static void
+log_notice (void       *data,
+            const char *message)
+{
+  g_debug ("PostgreSQL: %s", message);
+}
+
 /**
  * vigil_sql_pg_connect:
  * @location: a libpq connection URI (postgresql://…) or keyword string
+ * @schema: (nullable): the schema whose tables the statements name
+ *   unqualified, or %NULL for the server's search path; one of Vigil's
+ *   own names, never data
  *
  * Connects to a PostgreSQL 15 or newer server. A password is never
  * taken from @location (libpq reads ~/.pgpass).
@@ -296,6 +313,7 @@ connection_options (const char   *location,
  */
 VigilSqlConnection *
 vigil_sql_pg_connect (const char  *location,
+                      const char  *schema,
                       GError     **error)
 {
   g_autoptr(GPtrArray) keywords = g_ptr_array_new_with_free_func (g_free);
@@ -305,7 +323,7 @@ vigil_sql_pg_connect (const char  *location,
 
   g_return_val_if_fail (location != NULL, NULL);
 
-  if (!connection_options (location, keywords, values, error))
+  if (!connection_options (location, schema, keywords, values, error))
     return NULL;
   conn = PQconnectdbParams ((const char * const *) keywords->pdata, (const char * const *) values->pdata, 0);
   if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
@@ -325,6 +343,10 @@ vigil_sql_pg_connect (const char  *location,
       PQfinish (conn);
       return NULL;
     }
+
+  /* The server's notices (a NOTICE of a DDL statement) are for whoever
+   * debugs, not the user's terminal. */
+  PQsetNoticeProcessor (conn, log_notice, NULL);
 
   self = g_new0 (PgConnection, 1);
   self->parent.engine = VIGIL_SQL_ENGINE_POSTGRESQL;

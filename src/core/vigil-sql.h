@@ -147,6 +147,7 @@ struct _VigilSqlCalls
 #ifdef HAVE_POSTGRESQL
 /* vigil-sql-pg.c */
 VigilSqlConnection *vigil_sql_pg_connect     (const char  *location,
+                                              const char  *schema,
                                               GError     **error);
 char               *_vigil_sql_pg_translate  (const char  *sql,
                                               int         *out_n_params);

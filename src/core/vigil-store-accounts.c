@@ -521,17 +521,19 @@ read_implicit_observations (VigilStore  *self,
                             GArray      *observations,
                             GError     **error)
 {
-  static const char sql[] =
-    "SELECT observed_at, " OBSERVED_COLUMNS ", origins FROM snapshots "
-    "WHERE customer_id = ?1 AND observed_at >= ?2 "
-    "UNION ALL SELECT * FROM (SELECT observed_at, " OBSERVED_COLUMNS ", origins FROM snapshots "
-    " WHERE customer_id = ?1 AND observed_at < ?2 "
-    " AND (origins IS NULL OR instr (';' || origins || ';', ';absent;') = 0) "
-    " ORDER BY observed_at DESC LIMIT 1) AS latest_before";
+#define SQL(E) \
+    "SELECT observed_at, " OBSERVED_COLUMNS ", origins FROM snapshots " \
+    "WHERE customer_id = ?1 AND observed_at >= ?2 " \
+    "UNION ALL SELECT * FROM (SELECT observed_at, " OBSERVED_COLUMNS ", origins FROM snapshots " \
+    " WHERE customer_id = ?1 AND observed_at < ?2 " \
+    " AND (origins IS NULL OR " SQL_POSITION_##E ("';' || origins || ';'", "';absent;'") " = 0) " \
+    " ORDER BY observed_at DESC LIMIT 1) AS latest_before"
+  static const char * const sql[] = ENGINE_SQL (SQL);
+#undef SQL
   VigilSqlStmt *stmt;
   int rc;
 
-  if (!(stmt = _vigil_store_cached (self, sql, _("Joining accounts"), error)))
+  if (!(stmt = _vigil_store_cached (self, ENGINE_TEXT (self, sql), _("Joining accounts"), error)))
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, customer_id);
   vigil_sql_bind_int64 (stmt, 2, since);

@@ -134,12 +134,14 @@ _vigil_store_add_event (VigilStore  *self,
                         const char  *author,
                         GError     **error)
 {
+#define SQL(E) \
+  "INSERT INTO events (customer_id, at, kind, detail, author) " \
+  "VALUES (?1, ?2, ?3, " SQL_JSON_PARAM_##E ("?4") ", ?5)"
+  static const char * const sql[] = ENGINE_SQL (SQL);
+#undef SQL
   VigilSqlStmt *stmt;
 
-  if (!(stmt = _vigil_store_cached (self,
-                                    "INSERT INTO events (customer_id, at, kind, detail, author) "
-                                    "VALUES (?1, ?2, ?3, json (?4), ?5)",
-                                    _("Writing the timeline"), error)))
+  if (!(stmt = _vigil_store_cached (self, ENGINE_TEXT (self, sql), _("Writing the timeline"), error)))
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, customer_id);
   vigil_sql_bind_int64 (stmt, 2, at);

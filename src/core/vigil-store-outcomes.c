@@ -149,19 +149,21 @@ vigil_store_get_outcome_samples (VigilStore  *self,
                                  GArray     **out_labels,
                                  GError     **error)
 {
-  static const char sql[] =
-    "SELECT o.outcome, k.health, s.observed_at, s.last_active, s.renewal_date, s.open_tickets, "
-    "(SELECT t.health FROM scores t WHERE t.customer_id = s.customer_id "
-    "  AND t.observed_at <= s.observed_at - 1209600 ORDER BY t.observed_at DESC LIMIT 1), "
-    "(SELECT t.health FROM scores t WHERE t.customer_id = s.customer_id "
-    "  AND t.observed_at <= s.observed_at - 2419200 ORDER BY t.observed_at DESC LIMIT 1), "
-    "s.seats, s.seats_used, "
-    SEAT_USE_28D_BEFORE ("s.customer_id", "s.observed_at") " "
-    "FROM outcomes o JOIN snapshots s ON s.customer_id = o.customer_id AND s.observed_at = "
-    "  (SELECT max (u.observed_at) FROM snapshots u WHERE u.customer_id = o.customer_id "
-    "   AND u.observed_at < (julianday (o.day) - 2440587.5) * 86400) "
-    JOIN_SCORES
-    "WHERE k.health IS NOT NULL ORDER BY o.customer_id, o.day";
+#define SQL(E) \
+    "SELECT o.outcome, k.health, s.observed_at, s.last_active, s.renewal_date, s.open_tickets, " \
+    "(SELECT t.health FROM scores t WHERE t.customer_id = s.customer_id " \
+    "  AND t.observed_at <= s.observed_at - 1209600 ORDER BY t.observed_at DESC LIMIT 1), " \
+    "(SELECT t.health FROM scores t WHERE t.customer_id = s.customer_id " \
+    "  AND t.observed_at <= s.observed_at - 2419200 ORDER BY t.observed_at DESC LIMIT 1), " \
+    "s.seats, s.seats_used, " \
+    SEAT_USE_28D_BEFORE ("s.customer_id", "s.observed_at") " " \
+    "FROM outcomes o JOIN snapshots s ON s.customer_id = o.customer_id AND s.observed_at = " \
+    "  (SELECT max (u.observed_at) FROM snapshots u WHERE u.customer_id = o.customer_id " \
+    "   AND u.observed_at < " SQL_EPOCH_OF_DAY_##E ("o.day") ") " \
+    JOIN_SCORES \
+    "WHERE k.health IS NOT NULL ORDER BY o.customer_id, o.day"
+  static const char * const sql[] = ENGINE_SQL (SQL);
+#undef SQL
   g_autoptr(GArray) features = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (int));
   VigilSqlStmt *stmt = NULL;
@@ -169,7 +171,7 @@ vigil_store_get_outcome_samples (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading outcomes"), error)))
+  if (!(stmt = _vigil_store_prepare (self, ENGINE_TEXT (self, sql), _("Reading outcomes"), error)))
     return FALSE;
 
   while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)

@@ -664,6 +664,9 @@ begin_book_read_cache (VigilStore *self)
 {
   gint64 previous = 0;
 
+  /* SQLite only: a PostgreSQL server keeps its own cache. */
+  if (vigil_store_is_shared (self))
+    return 0;
   if (!_vigil_store_query_int (self, "PRAGMA cache_size", &previous, NULL))
     previous = 0;
   _vigil_store_set_cache_size (self, BOOK_READ_CACHE_KIB);
@@ -754,14 +757,20 @@ read_book_part (gpointer data)
   return NULL;
 }
 
-/* SQLite only (sqlite_master): design 7, plan C.2. */
+/* A read of the book at one state of the database, however many
+ * statements it takes (design 7). */
 static gboolean
 begin_read (VigilStore  *store,
             GError     **error)
 {
   gint64 ignored;
 
-  /* A read transaction takes its view of the database at its first read. */
+  /* On PostgreSQL a repeatable-read transaction sees one snapshot from
+   * its first statement on. */
+  if (vigil_store_is_shared (store))
+    return _vigil_store_exec_sql (store, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                                  _("Reading the portfolio"), error);
+  /* SQLite's read transaction takes its view at its first read. */
   return _vigil_store_exec_sql (store, "BEGIN", _("Reading the portfolio"), error) &&
          _vigil_store_query_int (store, "SELECT count(*) FROM sqlite_master", &ignored, error);
 }
@@ -812,8 +821,10 @@ open_part_stores (VigilStore  *self,
   guint n = MIN ((guint) g_get_num_processors (), MAX_BOOK_PARTS);
 
   stores[0] = self;
-  /* A transaction of the caller's own is read inside, on its connection. */
-  if (vigil_sql_in_transaction (self->db))
+  /* A transaction of the caller's own is read inside, on its connection.
+   * On PostgreSQL the server reads: parts would only cost it a backend
+   * each (and the reads at one state are SQLite's, PRAGMA data_version). */
+  if (vigil_sql_in_transaction (self->db) || vigil_store_is_shared (self))
     return 1;
   if (self->book_parts > 0)
     n = MIN (self->book_parts, MAX_BOOK_PARTS);
@@ -1018,6 +1029,10 @@ vigil_store_foreach_portfolio_row (VigilStore             *self,
   if (!(scorecards = _vigil_store_load_all_scorecards (self, error)) ||
       !(stmt = _vigil_store_prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
     return FALSE;
+  /* every owner, every tier (typed: PostgreSQL cannot tell a NULL's type
+   * from "?1 IS NULL") */
+  vigil_sql_bind_null (stmt, 1, VIGIL_SQL_TEXT);
+  vigil_sql_bind_null (stmt, 2, VIGIL_SQL_TEXT);
   bind_book (stmt, 3, VIGIL_BOOK_ACTIVE);
   if (!account_reader_open (self, &accounts, error))
     {
@@ -1357,9 +1372,9 @@ vigil_store_list_recent_health (VigilStore  *self,
  * day it was observed. Most customers never churned: a look-up in the
  * few that did spares them the rule's index seek, which on a year of a
  * big book is millions of them. */
-#define ACTIVE_WHEN_SCORED \
+#define ACTIVE_WHEN_SCORED(E) \
   "(k.customer_id NOT IN (SELECT customer_id FROM outcomes WHERE outcome = 'churned') " \
-  " OR " CHURNED_ON_AS_OF ("k.customer_id", "date (k.observed_at, 'unixepoch')") " IS NULL)"
+  " OR " CHURNED_ON_AS_OF ("k.customer_id", SQL_DAY_OF_EPOCH_##E ("k.observed_at")) " IS NULL)"
 
 /**
  * vigil_store_list_average_health:
@@ -1381,12 +1396,16 @@ vigil_store_list_average_health (VigilStore  *self,
                                  const char  *owner,
                                  GError     **error)
 {
-  static const char all_sql[] =
-    "SELECT k.observed_at, k.health FROM scores k "
-    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND " ACTIVE_WHEN_SCORED;
-  static const char owner_sql[] =
-    "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id "
-    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2 AND " ACTIVE_WHEN_SCORED;
+#define ALL_SQL(E) \
+    "SELECT k.observed_at, k.health FROM scores k " \
+    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND " ACTIVE_WHEN_SCORED (E)
+#define OWNER_SQL(E) \
+    "SELECT k.observed_at, k.health FROM scores k JOIN customers c ON c.id = k.customer_id " \
+    "WHERE k.observed_at >= ?1 AND k.health IS NOT NULL AND c.owner = ?2 AND " ACTIVE_WHEN_SCORED (E)
+  static const char * const all_sql[] = ENGINE_SQL (ALL_SQL);
+  static const char * const owner_sql[] = ENGINE_SQL (OWNER_SQL);
+#undef ALL_SQL
+#undef OWNER_SQL
   g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (VigilHealthPoint));
   g_autoptr(GArray) sums = g_array_new (FALSE, TRUE, sizeof (double));
   VigilSqlStmt *stmt = NULL;
@@ -1399,7 +1418,7 @@ vigil_store_list_average_health (VigilStore  *self,
   /* Summed here rather than by GROUP BY: a year of a big book is
    * millions of scores, and sorting them into buckets costs SQLite more
    * than one pass adding them up in order. */
-  if (!(stmt = _vigil_store_prepare (self, owner == NULL ? all_sql : owner_sql,
+  if (!(stmt = _vigil_store_prepare (self, owner == NULL ? ENGINE_TEXT (self, all_sql) : ENGINE_TEXT (self, owner_sql),
                                      _("Reading history"), error)))
     return NULL;
   vigil_sql_bind_int64 (stmt, 1, since);

@@ -60,6 +60,40 @@ struct _VigilStore
   guint               book_parts;     /* 0, or what _vigil_store_set_book_parts() set */
 };
 
+/* design 1: the advisory locks of a team's book on PostgreSQL, two int4
+ * keys of one key space: "VIGL" and 0 for migrations, 1 for the book's
+ * write lock (vigil_store_begin()). */
+#define VIGIL_STORE_LOCK_MIGRATION "1447643980, 0"
+#define VIGIL_STORE_LOCK_BOOK "1447643980, 1"
+
+/* design 1: the few things the engines spell differently. A statement
+ * that needs one is a macro of the engine E (SQLITE or PG) whose texts
+ * ENGINE_SQL makes; ENGINE_TEXT picks the store's. */
+#define ENGINE_SQL(statement) { statement (SQLITE), statement (PG) }
+#define ENGINE_TEXT(self, texts) ((texts)[vigil_sql_get_engine ((self)->db)])
+/* The day (YYYY-MM-DD, UTC) of Unix time @t */
+#define SQL_DAY_OF_EPOCH_SQLITE(t) "date (" t ", 'unixepoch')"
+#define SQL_DAY_OF_EPOCH_PG(t) \
+  "to_char (DATE '1970-01-01' + CAST (floor ((" t ") / 86400.0) AS INTEGER), 'YYYY-MM-DD')"
+/* The Unix time of the start of day @d (YYYY-MM-DD, UTC); on SQLite NULL
+ * for a text that is no day (PostgreSQL's days are checked as stored) */
+#define SQL_EPOCH_OF_DAY_SQLITE(d) "unixepoch (" d ")"
+#define SQL_EPOCH_OF_DAY_PG(d) "CAST (extract (epoch FROM CAST (" d " AS date)) AS BIGINT)"
+/* Whether JSON column @x holds JSON (PostgreSQL's json type checks it as
+ * stored); member @field of its object, as text; its text */
+#define SQL_JSON_VALID_SQLITE(x) "json_valid (" x ")"
+#define SQL_JSON_VALID_PG(x) "(" x " IS NOT NULL)"
+#define SQL_JSON_FIELD_SQLITE(x, field) "json_extract (" x ", '$." field "')"
+#define SQL_JSON_FIELD_PG(x, field) "(" x " ->> '" field "')"
+#define SQL_JSON_TEXT_SQLITE(x) x
+#define SQL_JSON_TEXT_PG(x) "CAST (" x " AS text)"
+/* Parameter @p, a JSON text, as the JSON column stores it */
+#define SQL_JSON_PARAM_SQLITE(p) "json (" p ")"
+#define SQL_JSON_PARAM_PG(p) "CAST (" p " AS json)"
+/* Where text @needle first is in @haystack, from 1; 0 when nowhere */
+#define SQL_POSITION_SQLITE(haystack, needle) "instr (" haystack ", " needle ")"
+#define SQL_POSITION_PG(haystack, needle) "strpos (" haystack ", " needle ")"
+
 /* The snapshot columns every reading query selects, from column @first on. */
 #define SNAPSHOT_COLUMNS \
   "s.observed_at, s.last_active, s.mrr, s.seats, s.seats_used, s.api_calls_7d, " \
@@ -272,6 +306,9 @@ gboolean          _vigil_store_prepare_file           (VigilStore     *self,
 gboolean          _vigil_store_check_identity         (VigilStore     *self,
                                                        gint64         *out_version,
                                                        GError        **error);
+gboolean          _vigil_store_open_shared_schema     (VigilStore     *self,
+                                                       gint64          target_version,
+                                                       GError        **error);
 gboolean          _vigil_store_migrate                (VigilStore     *self,
                                                        gint64          from_version,
                                                        gint64          to_version,
@@ -303,6 +340,7 @@ typedef struct
 } VigilNewSnapshot;
 
 #define VIGIL_STORE_ROWS_AT_ONCE 32
+const char       *_vigil_store_new_scores_sql         (void);
 
 /* The columns an insert into snapshots gives, in bind_observed() order. */
 #define INSERTED_SNAPSHOT_COLUMNS \

@@ -86,23 +86,47 @@ _vigil_store_repeats_new (VigilStore  *self,
   return repeats;
 }
 
+/* SQLite only: a second connection to the file (plan C.2). Read and
+ * write, though it only reads: a read-only connection to a WAL database
+ * may be refused its shared memory. No CREATE: the file is there. */
 static gboolean
-open_baseline (VigilStoreRepeats  *self,
-               GError            **error)
+connect_file_baseline (VigilStoreRepeats  *self,
+                       GError            **error)
 {
   sqlite3 *db = NULL;
   int rc;
 
-  /* SQLite only: a second connection to the file (plan C.2). Read and
-   * write, though it only reads: a read-only connection to a WAL
-   * database may be refused its shared memory. No CREATE: the file is
-   * there. */
   rc = sqlite3_open_v2 (vigil_store_get_path (self->store), &db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   self->baseline = db != NULL ? vigil_sql_sqlite_wrap (db) : NULL;
   if (rc != SQLITE_OK)
     return set_baseline_error (self, error);
   sqlite3_busy_timeout (db, 30000);
+  return TRUE;
+}
+
+/* On PostgreSQL a second connection sees what was committed: the book as
+ * it was before this ingest, whose transaction holds the book's write
+ * lock, so no other writer has changed it since. */
+static gboolean
+connect_shared_baseline (VigilStoreRepeats  *self,
+                         GError            **error)
+{
+#ifdef HAVE_POSTGRESQL
+  self->baseline = vigil_sql_pg_connect (vigil_store_get_path (self->store), "vigil", error);
+  return self->baseline != NULL;
+#else
+  g_assert_not_reached ();
+#endif
+}
+
+static gboolean
+open_baseline (VigilStoreRepeats  *self,
+               GError            **error)
+{
+  if (!(vigil_store_is_shared (self->store) ? connect_shared_baseline (self, error)
+                                             : connect_file_baseline (self, error)))
+    return FALSE;
   if (!(self->had_snapshot =
         vigil_sql_prepare (self->baseline,
                            "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2",

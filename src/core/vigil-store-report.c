@@ -42,20 +42,22 @@ vigil_store_list_portfolio_at (VigilStore  *self,
                                const char  *owner,
                                GError     **error)
 {
-  static const char sql[] =
-    "WITH at (customer_id, t) AS ("
-    "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u "
-    "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
-    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1) "
-    "  AND " IF_ANY_OUTCOME (CHURNED_ON_AS_OF ("c.id", "date (?2, 'unixepoch')")) " IS NULL) "
-    "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", "
-    TREND_COLUMNS ("at.t") ", " LIFECYCLE_COLUMNS_IF_ANY ("date (?2, 'unixepoch')") ", "
-    LAST_TOUCH_COLUMNS ("AND u.at <= ?2") " "
-    "FROM at JOIN customers c ON c.id = at.customer_id "
-    "JOIN sources src ON src.id = c.source_id "
-    "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = at.t "
-    JOIN_SCORES
-    "ORDER BY c.id";
+#define SQL(E) \
+    "WITH at (customer_id, t) AS (" \
+    "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u " \
+    "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) " \
+    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1) " \
+    "  AND " IF_ANY_OUTCOME (CHURNED_ON_AS_OF ("c.id", SQL_DAY_OF_EPOCH_##E ("?2"))) " IS NULL) " \
+    "SELECT c.id, src.name, " CUSTOMER_COLUMNS ", " SNAPSHOT_COLUMNS ", " SCORE_COLUMNS ", " \
+    TREND_COLUMNS ("at.t") ", " LIFECYCLE_COLUMNS_IF_ANY (SQL_DAY_OF_EPOCH_##E ("?2")) ", " \
+    LAST_TOUCH_COLUMNS ("AND u.at <= ?2") " " \
+    "FROM at JOIN customers c ON c.id = at.customer_id " \
+    "JOIN sources src ON src.id = c.source_id " \
+    "JOIN snapshots s ON s.customer_id = c.id AND s.observed_at = at.t " \
+    JOIN_SCORES \
+    "ORDER BY c.id"
+  static const char * const sql[] = ENGINE_SQL (SQL);
+#undef SQL
   g_autoptr(GHashTable) scorecards = NULL;
   VigilSqlStmt *stmt = NULL;
 
@@ -64,7 +66,7 @@ vigil_store_list_portfolio_at (VigilStore  *self,
   if (!(scorecards = _vigil_store_load_all_scorecards (self, error)))
     return NULL;
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the portfolio"), error)))
+  if (!(stmt = _vigil_store_prepare (self, ENGINE_TEXT (self, sql), _("Reading the portfolio"), error)))
     return NULL;
   _vigil_store_bind_text_or_null (stmt, 1, owner);
   vigil_sql_bind_int64 (stmt, 2, time);
@@ -93,23 +95,25 @@ vigil_store_add_book_figures_at (VigilStore        *self,
                                  guint             *out_n_health,
                                  GError           **error)
 {
-  static const char sql[] =
-    "WITH at (customer_id, t) AS ("
-    "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u "
-    "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) "
-    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1) "
-    "  AND " IF_ANY_OUTCOME (CHURNED_ON_AS_OF ("c.id", "date (?2, 'unixepoch')")) " IS NULL) "
-    "SELECT s.mrr, k.health, k.tier FROM at "
-    "JOIN snapshots s ON s.customer_id = at.customer_id AND s.observed_at = at.t "
-    JOIN_SCORES
-    "ORDER BY at.customer_id";
+#define SQL(E) \
+    "WITH at (customer_id, t) AS (" \
+    "  SELECT c.id, (SELECT max (u.observed_at) FROM snapshots u " \
+    "                WHERE u.customer_id = c.id AND u.observed_at <= ?2) " \
+    "  FROM customers c WHERE (?1 IS NULL OR c.owner = ?1) " \
+    "  AND " IF_ANY_OUTCOME (CHURNED_ON_AS_OF ("c.id", SQL_DAY_OF_EPOCH_##E ("?2"))) " IS NULL) " \
+    "SELECT s.mrr, k.health, k.tier FROM at " \
+    "JOIN snapshots s ON s.customer_id = at.customer_id AND s.observed_at = at.t " \
+    JOIN_SCORES \
+    "ORDER BY at.customer_id"
+  static const char * const sql[] = ENGINE_SQL (SQL);
+#undef SQL
   VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (figures != NULL && out_health_sum != NULL && out_n_health != NULL, FALSE);
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the portfolio"), error)))
+  if (!(stmt = _vigil_store_prepare (self, ENGINE_TEXT (self, sql), _("Reading the portfolio"), error)))
     return FALSE;
   _vigil_store_bind_text_or_null (stmt, 1, owner);
   vigil_sql_bind_int64 (stmt, 2, time);
@@ -164,15 +168,17 @@ vigil_store_get_average_health_every (VigilStore  *self,
 {
   /* The churned rule's lookup only for the few customers that ever
    * churned; an unknown health, or no score by then, counts nowhere. */
-  static const char sql[] =
-    "WITH RECURSIVE at (k, t) AS (SELECT 0, CAST (?1 AS BIGINT) "
-    "  UNION ALL SELECT k + 1, t + ?2 FROM at WHERE k + 1 < ?3) "
-    "SELECT at.k, (SELECT t.health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= at.t "
-    "              ORDER BY t.observed_at DESC LIMIT 1) "
-    "FROM customers c CROSS JOIN at "
-    "WHERE (?4 IS NULL OR c.owner = ?4) "
-    "AND (c.id NOT IN (SELECT customer_id FROM outcomes WHERE outcome = 'churned') "
-    "     OR " CHURNED_ON_AS_OF ("c.id", "date (at.t, 'unixepoch')") " IS NULL)";
+#define SQL(E) \
+    "WITH RECURSIVE at (k, t) AS (SELECT 0, CAST (?1 AS BIGINT) " \
+    "  UNION ALL SELECT k + 1, t + ?2 FROM at WHERE k + 1 < ?3) " \
+    "SELECT at.k, (SELECT t.health FROM scores t WHERE t.customer_id = c.id AND t.observed_at <= at.t " \
+    "              ORDER BY t.observed_at DESC LIMIT 1) " \
+    "FROM customers c CROSS JOIN at " \
+    "WHERE (?4 IS NULL OR c.owner = ?4) " \
+    "AND (c.id NOT IN (SELECT customer_id FROM outcomes WHERE outcome = 'churned') " \
+    "     OR " CHURNED_ON_AS_OF ("c.id", SQL_DAY_OF_EPOCH_##E ("at.t")) " IS NULL)"
+  static const char * const sql[] = ENGINE_SQL (SQL);
+#undef SQL
   g_autofree double *sums = NULL;
   g_autofree guint *counts = NULL;
   VigilSqlStmt *stmt = NULL;
@@ -182,7 +188,7 @@ vigil_store_get_average_health_every (VigilStore  *self,
   g_return_val_if_fail (n_times > 0, FALSE);
   g_return_val_if_fail (out_averages != NULL, FALSE);
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading history"), error)))
+  if (!(stmt = _vigil_store_prepare (self, ENGINE_TEXT (self, sql), _("Reading history"), error)))
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, first);
   vigil_sql_bind_int64 (stmt, 2, step);
@@ -304,21 +310,23 @@ vigil_store_list_triggers_first_seen (VigilStore  *self,
                                       const char  *owner,
                                       GError     **error)
 {
-  static const char sql[] =
-    "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, t.state, "
-    "t.snoozed_until, t.evidence, c.id "
-    "FROM triggers t JOIN customers c ON c.id = t.customer_id "
-    "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 "
-    "AND (?3 IS NULL OR c.owner = ?3) "
-    "AND " CHURNED_ON_AS_OF ("c.id", "date (?2 - 1, 'unixepoch')") " IS NULL "
-    "ORDER BY t.first_seen, t.id";
+#define SQL(E) \
+    "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, t.state, " \
+    "t.snoozed_until, t.evidence, c.id " \
+    "FROM triggers t JOIN customers c ON c.id = t.customer_id " \
+    "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 " \
+    "AND (?3 IS NULL OR c.owner = ?3) " \
+    "AND " CHURNED_ON_AS_OF ("c.id", SQL_DAY_OF_EPOCH_##E ("?2 - 1")) " IS NULL " \
+    "ORDER BY t.first_seen, t.id"
+  static const char * const sql[] = ENGINE_SQL (SQL);
+#undef SQL
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
   VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
+  if (!(stmt = _vigil_store_prepare (self, ENGINE_TEXT (self, sql), _("Reading triggers"), error)))
     return NULL;
   vigil_sql_bind_int64 (stmt, 1, since);
   vigil_sql_bind_int64 (stmt, 2, until);

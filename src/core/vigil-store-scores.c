@@ -132,9 +132,42 @@ rescore_find_pulse (Rescore *rescore,
   return vigil_pulse_marks_find (rescore->customer_pulses, observed_at, &rescore->hint);
 }
 
-/* SQL function vigil_health (observed_at, last_active, api_calls_7d,
- * features_used, seats, seats_used, open_tickets, nps, customer_id): the
- * health of a stored snapshot under the scorecard being applied (in the
+/* The stored columns a snapshot's health is computed from, in the
+ * order RESCORED_COLUMNS selects them. */
+#define RESCORED_COLUMNS \
+  "observed_at, last_active, api_calls_7d, features_used, seats, seats_used, open_tickets, nps"
+#define N_RESCORED_COLUMNS 8
+
+/* The health of customer @customer_id's stored snapshot whose
+ * RESCORED_COLUMNS are @values (VIGIL_UNKNOWN: NULL) under the scorecard
+ * being applied, or NAN when no measure is known: both engines' rescore. */
+static double
+rescore_health (Rescore      *rescore,
+                gint64        customer_id,
+                const gint64  values[N_RESCORED_COLUMNS])
+{
+  VigilSnapshot snapshot = { 0, };
+  VigilScore score;
+
+  snapshot.observed_at = values[0];
+  snapshot.last_active = values[1];
+  snapshot.api_calls_7d = values[2];
+  snapshot.features_used = values[3];
+  snapshot.seats = values[4];
+  snapshot.seats_used = values[5];
+  snapshot.open_tickets = values[6];
+  snapshot.nps = values[7];
+  snapshot.mrr = NAN;
+  snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
+
+  vigil_scorecard_compute_with_pulse (rescore->scorecard, &snapshot,
+                                      rescore_find_pulse (rescore, customer_id, snapshot.observed_at),
+                                      &score);
+  return score.health;
+}
+
+/* SQL function vigil_health (RESCORED_COLUMNS, customer_id): the health
+ * of a stored snapshot under the scorecard being applied (in the
  * function's user data, a Rescore), or NULL when no measure is known. */
 static void
 sql_health (sqlite3_context  *context,
@@ -142,34 +175,18 @@ sql_health (sqlite3_context  *context,
             sqlite3_value   **argv)
 {
   Rescore *rescore = sqlite3_user_data (context);
-  gint64 *fields[] = { NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
-  VigilSnapshot snapshot = { 0, };
-  VigilScore score;
+  gint64 values[N_RESCORED_COLUMNS];
+  double health;
 
-  g_assert (argc == G_N_ELEMENTS (fields) + 1);
+  g_assert (argc == N_RESCORED_COLUMNS + 1);
 
-  fields[0] = &snapshot.observed_at;
-  fields[1] = &snapshot.last_active;
-  fields[2] = &snapshot.api_calls_7d;
-  fields[3] = &snapshot.features_used;
-  fields[4] = &snapshot.seats;
-  fields[5] = &snapshot.seats_used;
-  fields[6] = &snapshot.open_tickets;
-  fields[7] = &snapshot.nps;
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    *fields[i] = sqlite3_value_type (argv[i]) == SQLITE_NULL ? VIGIL_UNKNOWN
-                                                             : sqlite3_value_int64 (argv[i]);
-  snapshot.mrr = NAN;
-  snapshot.renewal_day = VIGIL_UNKNOWN_DAY;
-
-  vigil_scorecard_compute_with_pulse (rescore->scorecard, &snapshot,
-                                      rescore_find_pulse (rescore, sqlite3_value_int64 (argv[8]),
-                                                          snapshot.observed_at),
-                                      &score);
-  if (isnan (score.health))
+  for (guint i = 0; i < N_RESCORED_COLUMNS; i++)
+    values[i] = sqlite3_value_type (argv[i]) == SQLITE_NULL ? VIGIL_UNKNOWN : sqlite3_value_int64 (argv[i]);
+  health = rescore_health (rescore, sqlite3_value_int64 (argv[N_RESCORED_COLUMNS]), values);
+  if (isnan (health))
     sqlite3_result_null (context);
   else
-    sqlite3_result_double (context, score.health);
+    sqlite3_result_double (context, health);
 }
 
 /* SQL function vigil_tier (health): its tier under the scorecard being
@@ -192,6 +209,119 @@ sql_tier (sqlite3_context  *context,
                          -1, SQLITE_STATIC);
 }
 
+/* Snapshots read and scored at a time by a rescore on PostgreSQL. */
+#define RESCORE_BATCH 8192
+
+/* A snapshot's key and score, as a rescore on PostgreSQL writes it. */
+typedef struct
+{
+  gint64 customer_id;
+  gint64 observed_at;
+  double health;
+} RescoredRow;
+
+/* Writes @rows's scores under @scorecard, VIGIL_STORE_ROWS_AT_ONCE a
+ * statement and the rest one by one. */
+static gboolean
+write_rescored (VigilStore      *self,
+                VigilScorecard  *scorecard,
+                GArray          *rows,
+                GError         **error)
+{
+  static const char one_sql[] =
+    "INSERT INTO scores (customer_id, observed_at, version, health, tier) VALUES (?1, ?2, ?3, ?4, ?5)";
+  const RescoredRow *row = (const RescoredRow *) rows->data;
+  gint64 version = vigil_scorecard_get_version (scorecard);
+  guint done = 0;
+
+  while (done < rows->len)
+    {
+      guint n = rows->len - done >= VIGIL_STORE_ROWS_AT_ONCE ? VIGIL_STORE_ROWS_AT_ONCE : 1;
+      VigilSqlStmt *stmt = _vigil_store_cached (self, n > 1 ? _vigil_store_new_scores_sql () : one_sql,
+                                                _("Rescoring"), error);
+
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < n; i++, done++)
+        {
+          int first = 1 + (int) i * 5;
+          double health = row[done].health;
+
+          vigil_sql_bind_int64 (stmt, first, row[done].customer_id);
+          vigil_sql_bind_int64 (stmt, first + 1, row[done].observed_at);
+          vigil_sql_bind_int64 (stmt, first + 2, version);
+          _vigil_store_bind_double_or_null (stmt, first + 3, health);
+          if (isnan (health))
+            vigil_sql_bind_null (stmt, first + 4, VIGIL_SQL_TEXT);
+          else
+            vigil_sql_bind_text (stmt, first + 4,
+                                 vigil_tier_get_id (vigil_scorecard_get_tier (scorecard, health)), -1);
+        }
+      if (!_vigil_store_step_done (self, stmt, _("Rescoring"), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* rescore_all() on PostgreSQL, which runs no code of Vigil's: the
+ * snapshots are read in key order, RESCORE_BATCH at a time (keyset
+ * pages: memory stays flat), scored here by the same rescore_health(),
+ * and their scores written anew. */
+static gboolean
+rescore_all_shared (VigilStore      *self,
+                    VigilScorecard  *scorecard,
+                    Rescore         *rescore,
+                    guint64         *out_rescored,
+                    GError         **error)
+{
+  static const char read_sql[] =
+    "SELECT customer_id, " RESCORED_COLUMNS " FROM snapshots "
+    "WHERE (customer_id, observed_at) > (?1, ?2) ORDER BY customer_id, observed_at LIMIT ?3";
+  g_autoptr(GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (RescoredRow), RESCORE_BATCH);
+  gint64 after_customer = G_MININT64, after_time = G_MININT64;
+  guint64 rescored = 0;
+
+  if (!_vigil_store_exec_sql (self, "DELETE FROM scores", _("Rescoring"), error))
+    return FALSE;
+  do
+    {
+      VigilSqlStmt *stmt = _vigil_store_cached (self, read_sql, _("Rescoring"), error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      g_array_set_size (rows, 0);
+      vigil_sql_bind_int64 (stmt, 1, after_customer);
+      vigil_sql_bind_int64 (stmt, 2, after_time);
+      vigil_sql_bind_int64 (stmt, 3, RESCORE_BATCH);
+      while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+        {
+          gint64 values[N_RESCORED_COLUMNS];
+          RescoredRow row;
+
+          for (int i = 0; i < N_RESCORED_COLUMNS; i++)
+            values[i] = _vigil_store_column_int_or_unknown (stmt, 1 + i);
+          row.customer_id = vigil_sql_column_int64 (stmt, 0);
+          row.observed_at = values[0];
+          row.health = rescore_health (rescore, row.customer_id, values);
+          g_array_append_val (rows, row);
+        }
+      if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Rescoring"), error) ||
+          !write_rescored (self, scorecard, rows, error))
+        return FALSE;
+      if (rows->len > 0)
+        {
+          after_customer = g_array_index (rows, RescoredRow, rows->len - 1).customer_id;
+          after_time = g_array_index (rows, RescoredRow, rows->len - 1).observed_at;
+        }
+      rescored += rows->len;
+    }
+  while (rows->len == RESCORE_BATCH);
+  if (out_rescored != NULL)
+    *out_rescored = rescored;
+  return TRUE;
+}
+
 /* Rewrites every stored score with @scorecard in one statement: the
  * scores table is emptied and refilled in key order from the
  * observations, inside SQLite, with the scoring done by the scorecard
@@ -206,20 +336,23 @@ rescore_all (VigilStore      *self,
   static const char sql[] =
     "INSERT INTO scores (customer_id, observed_at, version, health, tier) "
     "SELECT customer_id, observed_at, ?1, health, vigil_tier (health) FROM "
-    "(SELECT customer_id, observed_at, vigil_health (observed_at, last_active, api_calls_7d, "
-    " features_used, seats, seats_used, open_tickets, nps, customer_id) AS health FROM snapshots "
+    "(SELECT customer_id, observed_at, vigil_health (" RESCORED_COLUMNS ", customer_id) AS health "
+    " FROM snapshots "
     " ORDER BY customer_id, observed_at) AS scored";
   const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
   g_autoptr(GHashTable) pulses = NULL;
   Rescore rescore = { scorecard, NULL, 0, NULL, 0 };
-  sqlite3 *db = vigil_sql_sqlite_handle (self->db);
   VigilSqlStmt *stmt = NULL;
+  sqlite3 *db;
   gboolean ok;
 
   /* Without a weight the pulses change nothing: not even read. */
   if (vigil_scorecard_get_weight (scorecard, VIGIL_MEASURE_SENTIMENT) > 0 &&
       !(rescore.pulses = pulses = _vigil_store_read_all_pulse_marks (self, error)))
     return FALSE;
+  if (vigil_store_is_shared (self))
+    return rescore_all_shared (self, scorecard, &rescore, out_rescored, error);
+  db = vigil_sql_sqlite_handle (self->db);
   /* SQLite only: the scoring functions (plan C.2). */
   if (sqlite3_create_function (db, "vigil_health", 9, flags, &rescore,
                                sql_health, NULL, NULL) != SQLITE_OK ||

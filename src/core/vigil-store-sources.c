@@ -230,7 +230,7 @@ vigil_store_add_source (VigilStore   *self,
     "interval_min = ?4, timeout_s = ?5, concurrency = ?6, max_bytes = ?7, "
     "token_env = ?8, keyring_token = ?10, header_names = ?11, "
     "query_secret_names = ?12, query_secret_env = ?13, max_records = ?14, " RESET_CHECK
-    "WHERE url IS NULL";
+    "WHERE sources.url IS NULL";
   g_auto(JoinedNames) joined = { NULL, };
   VigilSqlStmt *stmt = NULL;
 

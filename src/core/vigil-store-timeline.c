@@ -306,36 +306,37 @@ enum
  * (a window function over the customer's own scores). An event's
  * detail is read only when it is JSON: a database edited by hand gives
  * NULLs, not an error. */
-static const char timeline_sql[] =
-  "SELECT 0, at, id, author, kind, NULL, body, edited_at, NULL, NULL FROM touches WHERE customer_id = ?1 "
-  "UNION ALL "
-  "SELECT 1, at, id, author, sentiment, reason, body, NULL, NULL, NULL FROM pulses WHERE customer_id = ?1 "
-  "UNION ALL "
-  "SELECT 2, unixepoch (day), 0, NULL, outcome, NULL, NULL, NULL, NULL, NULL FROM outcomes "
-  " WHERE customer_id = ?1 AND unixepoch (day) IS NOT NULL "
-  "UNION ALL "
-  "SELECT 3, first_seen, id, NULL, rule, kind, NULL, NULL, NULL, NULL FROM triggers WHERE customer_id = ?1 "
-  "UNION ALL "
-  "SELECT 4, at, id, author, "
-  " CASE WHEN NOT json_valid (detail) THEN NULL "
-  "  WHEN kind LIKE 'trigger-%' THEN json_extract (detail, '$.rule') "
-  "  WHEN kind = 'source-added' THEN json_extract (detail, '$.source') "
-  "  ELSE json_extract (detail, '$.record') END, "
-  " CASE WHEN NOT json_valid (detail) THEN NULL "
-  "  WHEN kind LIKE 'trigger-%' THEN json_extract (detail, '$.state') "
-  "  WHEN kind = 'source-added' THEN json_extract (detail, '$.record') "
-  "  WHEN kind = 'record-linked' THEN json_extract (detail, '$.with') "
-  "  WHEN kind = 'record-unlinked' THEN NULL "
-  "  ELSE detail END, "
-  " NULL, NULL, "
-  " CASE WHEN json_valid (detail) AND kind LIKE 'trigger-%' THEN json_extract (detail, '$.until') END, "
-  " kind FROM events WHERE customer_id = ?1 "
-  "UNION ALL "
-  "SELECT 5, observed_at, 0, NULL, tier, previous, NULL, NULL, NULL, NULL FROM "
-  " (SELECT observed_at, tier, lag (tier) OVER (ORDER BY observed_at) AS previous FROM scores "
-  "  WHERE customer_id = ?1 AND tier IS NOT NULL) AS tiers "
-  " WHERE previous IS NOT NULL AND previous <> tier "
-  "ORDER BY 2 DESC, 1 DESC, 3 DESC";
+#define TIMELINE_SQL(E) \
+  "SELECT 0, at, id, author, kind, NULL, body, edited_at, NULL, NULL FROM touches WHERE customer_id = ?1 " \
+  "UNION ALL " \
+  "SELECT 1, at, id, author, sentiment, reason, body, NULL, NULL, NULL FROM pulses WHERE customer_id = ?1 " \
+  "UNION ALL " \
+  "SELECT 2, " SQL_EPOCH_OF_DAY_##E ("day") ", 0, NULL, outcome, NULL, NULL, NULL, NULL, NULL FROM outcomes " \
+  " WHERE customer_id = ?1 AND " SQL_EPOCH_OF_DAY_##E ("day") " IS NOT NULL " \
+  "UNION ALL " \
+  "SELECT 3, first_seen, id, NULL, rule, kind, NULL, NULL, NULL, NULL FROM triggers WHERE customer_id = ?1 " \
+  "UNION ALL " \
+  "SELECT 4, at, id, author, " \
+  " CASE WHEN NOT " SQL_JSON_VALID_##E ("detail") " THEN NULL " \
+  "  WHEN kind LIKE 'trigger-%' THEN " SQL_JSON_FIELD_##E ("detail", "rule") " " \
+  "  WHEN kind = 'source-added' THEN " SQL_JSON_FIELD_##E ("detail", "source") " " \
+  "  ELSE " SQL_JSON_FIELD_##E ("detail", "record") " END, " \
+  " CASE WHEN NOT " SQL_JSON_VALID_##E ("detail") " THEN NULL " \
+  "  WHEN kind LIKE 'trigger-%' THEN " SQL_JSON_FIELD_##E ("detail", "state") " " \
+  "  WHEN kind = 'source-added' THEN " SQL_JSON_FIELD_##E ("detail", "record") " " \
+  "  WHEN kind = 'record-linked' THEN " SQL_JSON_FIELD_##E ("detail", "with") " " \
+  "  WHEN kind = 'record-unlinked' THEN NULL " \
+  "  ELSE " SQL_JSON_TEXT_##E ("detail") " END, " \
+  " NULL, NULL, " \
+  " CASE WHEN " SQL_JSON_VALID_##E ("detail") " AND kind LIKE 'trigger-%' THEN " SQL_JSON_FIELD_##E ("detail", "until") " END, " \
+  " kind FROM events WHERE customer_id = ?1 " \
+  "UNION ALL " \
+  "SELECT 5, observed_at, 0, NULL, tier, previous, NULL, NULL, NULL, NULL FROM " \
+  " (SELECT observed_at, tier, lag (tier) OVER (ORDER BY observed_at) AS previous FROM scores " \
+  "  WHERE customer_id = ?1 AND tier IS NOT NULL) AS tiers " \
+  " WHERE previous IS NOT NULL AND previous <> tier " \
+  "ORDER BY 2 DESC, 1 DESC, 3 DESC"
+static const char * const timeline_sql[] = ENGINE_SQL (TIMELINE_SQL);
 
 /* What an event's kind says it is; an unknown kind stays an event. */
 static VigilTimelineKind
@@ -412,7 +413,7 @@ vigil_store_list_timeline (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  if (!(stmt = _vigil_store_prepare (self, timeline_sql, _("Reading the timeline"), error)))
+  if (!(stmt = _vigil_store_prepare (self, ENGINE_TEXT (self, timeline_sql), _("Reading the timeline"), error)))
     return NULL;
   vigil_sql_bind_int64 (stmt, 1, customer_id);
   while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)

@@ -23,6 +23,17 @@
 /* Bounded so that memory stays flat during a large import. */
 #define CACHE_SIZE_KIB 16384
 
+/* A snapshot of an account at a time whose main record's own
+ * observation it took in (design 2.6: origins do not say "absent"). */
+#define FIND_IMPLICIT_SQL(E) \
+  "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2 " \
+  "AND (origins IS NULL OR " SQL_POSITION_##E ("';' || origins || ';'", "';absent;'") " = 0)"
+
+/* The statements whose text PostgreSQL's differs from stmt_sql's. */
+static const char * const shared_stmt_sql[N_STMTS] = {
+  [STMT_FIND_IMPLICIT] = FIND_IMPLICIT_SQL (PG),
+};
+
 static const char * const stmt_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
   [STMT_COMMIT] = "COMMIT",
@@ -48,9 +59,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_SET_MAIN_RECORD] = "UPDATE customers SET main_record = ?2 WHERE id = ?1",
   /* Whether the account's snapshot at a time holds an observation of
    * its main record: then that observation is stored already. */
-  [STMT_FIND_IMPLICIT] =
-    "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2 "
-    "AND (origins IS NULL OR instr (';' || origins || ';', ';absent;') = 0)",
+  [STMT_FIND_IMPLICIT] = FIND_IMPLICIT_SQL (SQLITE),
   /* A backfill of older history only fills gaps in what newer
    * snapshots said about the customer. */
   [STMT_UPDATE_CUSTOMER] =
@@ -120,8 +129,10 @@ _vigil_store_get_stmt (VigilStore  *self,
                        StmtId       id,
                        GError     **error)
 {
-  if (self->stmts[id] == NULL &&
-      !(self->stmts[id] = vigil_sql_prepare (self->db, stmt_sql[id], VIGIL_SQL_KEEP)))
+  const char *sql = vigil_store_is_shared (self) && shared_stmt_sql[id] != NULL ? shared_stmt_sql[id]
+                                                                                 : stmt_sql[id];
+
+  if (self->stmts[id] == NULL && !(self->stmts[id] = vigil_sql_prepare (self->db, sql, VIGIL_SQL_KEEP)))
     {
       _vigil_store_set_sqlite_error (self, error, _("Preparing a query"));
       return NULL;
@@ -417,6 +428,26 @@ load_features (VigilStore  *self,
   return TRUE;
 }
 
+/* design 1: a team's book on PostgreSQL: a connection to @self->path,
+ * its tables in schema vigil, created or brought up to date. */
+static gboolean
+open_shared_database (VigilStore  *self,
+                      gint64       target_version,
+                      GError     **error)
+{
+#ifdef HAVE_POSTGRESQL
+  if (!(self->db = vigil_sql_pg_connect (self->path, "vigil", error)) ||
+      !_vigil_store_open_shared_schema (self, target_version, error))
+    return FALSE;
+  return load_features (self, error);
+#else
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+               _("%s is a PostgreSQL database, and this Vigil was built without PostgreSQL"),
+               self->path);
+  return FALSE;
+#endif
+}
+
 static gboolean
 open_database (VigilStore  *self,
                gint64       target_version,
@@ -427,6 +458,8 @@ open_database (VigilStore  *self,
   sqlite3 *db = NULL;
   int rc;
 
+  if (vigil_store_location_is_shared (self->path))
+    return open_shared_database (self, target_version, error);
   if (!_vigil_store_prepare_file (self, error))
     return FALSE;
 
@@ -537,12 +570,55 @@ vigil_store_get_default_path (void)
 }
 
 /**
+ * vigil_store_location_is_shared:
+ * @location: what `--db` or `VIGIL_DB` names
+ *
+ * Whether @location names a team's book on PostgreSQL (design 1): a
+ * connection URI (postgresql://… or postgres://…), or a libpq keyword
+ * string, whose first word is a keyword and an equals sign
+ * ("host=db dbname=cs"). Anything else names a file (./host=x names a
+ * file of that name).
+ */
+gboolean
+vigil_store_location_is_shared (const char *location)
+{
+  const char *p = location;
+
+  g_return_val_if_fail (location != NULL, FALSE);
+
+  if (g_str_has_prefix (location, "postgresql://") || g_str_has_prefix (location, "postgres://"))
+    return TRUE;
+  while (g_ascii_islower (*p) || *p == '_')
+    p++;
+  if (p == location)
+    return FALSE;
+  while (*p == ' ')
+    p++;
+  return *p == '=';
+}
+
+/**
+ * vigil_store_is_shared:
+ *
+ * Returns: whether @self is a team's book on PostgreSQL, not a file
+ */
+gboolean
+vigil_store_is_shared (VigilStore *self)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+
+  return self->db != NULL && vigil_sql_get_engine (self->db) == VIGIL_SQL_ENGINE_POSTGRESQL;
+}
+
+/**
  * vigil_store_open:
- * @path: the database file; created with its folder if missing
+ * @path: the database: a file, created with its folder if missing, or a
+ *   team's book on PostgreSQL (vigil_store_location_is_shared())
  *
  * Opens a Vigil database, creating or migrating its schema. A file that
  * is not a Vigil database, or one written by a newer Vigil, is refused
- * and left unchanged.
+ * and left unchanged; so is a PostgreSQL database whose schema vigil is
+ * not Vigil's.
  *
  * Returns: (transfer full): the store, or %NULL with @error set
  */
@@ -601,6 +677,21 @@ vigil_store_begin (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
+  /* On PostgreSQL the writers take the book's write lock, which SQLite's
+   * BEGIN IMMEDIATE is: one writer at a time, the others wait for it
+   * (lock_timeout, as long as SQLite's busy timeout). */
+  if (vigil_store_is_shared (self))
+    {
+      if (!_vigil_store_exec_sql (self, "BEGIN", _("Starting to write"), error))
+        return FALSE;
+      if (!_vigil_store_exec_sql (self, "SELECT pg_advisory_xact_lock (" VIGIL_STORE_LOCK_BOOK ")",
+                                  _("Starting to write"), error))
+        {
+          vigil_sql_exec (self->db, "ROLLBACK");
+          return FALSE;
+        }
+      return TRUE;
+    }
   if (!(stmt = _vigil_store_get_stmt (self, STMT_BEGIN, error)))
     return FALSE;
   return _vigil_store_step_done (self, stmt, _("Starting to write"), error);
@@ -698,8 +789,12 @@ void
 _vigil_store_set_cache_size (VigilStore *self,
                              int         kib)
 {
-  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%d", kib > 0 ? kib : CACHE_SIZE_KIB);
+  g_autofree char *sql = NULL;
 
+  /* SQLite only: a PostgreSQL server keeps its own cache. */
+  if (vigil_store_is_shared (self))
+    return;
+  sql = g_strdup_printf ("PRAGMA cache_size = -%d", kib > 0 ? kib : CACHE_SIZE_KIB);
   sqlite3_exec (vigil_sql_sqlite_handle (self->db), sql, NULL, NULL, NULL);
 }
 
@@ -711,7 +806,11 @@ _vigil_store_set_cache_size (VigilStore *self,
 void
 _vigil_store_end_bulk (VigilStore *self)
 {
-  sqlite3 *db = vigil_sql_sqlite_handle (self->db);
+  sqlite3 *db;
+
+  if (vigil_store_is_shared (self))
+    return;
+  db = vigil_sql_sqlite_handle (self->db);
 
   if (!set_journal_mode (self, "wal"))
     g_debug ("%s stays in rollback-journal mode until it is next opened: %s",
@@ -744,6 +843,10 @@ _vigil_store_begin_bulk (VigilStore  *self,
   gboolean history = TRUE;
 
   *out_bulk = FALSE;
+  /* The journal is SQLite's: on PostgreSQL every import is written as
+   * any other transaction (design 2.5). */
+  if (vigil_store_is_shared (self))
+    return vigil_store_begin (self, error);
   if (!has_history (self, &history, error))
     return FALSE;
   if (history || !set_journal_mode (self, "delete"))

@@ -274,6 +274,8 @@ void vigil_history_row_free   (VigilHistoryRow   *row);
 G_DECLARE_FINAL_TYPE (VigilStore, vigil_store, VIGIL, STORE, GObject)
 
 char           *vigil_store_get_default_path     (void);
+gboolean        vigil_store_location_is_shared   (const char           *location);
+gboolean        vigil_store_is_shared            (VigilStore           *self);
 VigilStore     *vigil_store_open                 (const char           *path,
                                                   GError              **error);
 const char     *vigil_store_get_path             (VigilStore           *self);

@@ -1,0 +1,418 @@
+/* test-engines.c: a team's book on PostgreSQL answers every command as a
+ * book in a file does
+ *
+ * The same history is imported into an SQLite file and into a database
+ * of the test's own on the private cluster (tests/with-postgres.sh), and
+ * the same commands run on both, by the vigil binary, as a user runs
+ * them: their output must be the same, byte for byte. Times a command
+ * takes from the clock (a trigger's first sighting, a note logged now)
+ * are the only thing told apart, as NOW.
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "vigil-store.h"
+#include "vigil-test-pg.h"
+#include "vigil-test-run.h"
+#include "vigil-test-util.h"
+
+typedef struct
+{
+  TestDir  dir;
+  char    *file;         /* the SQLite book */
+  char    *pg_database;  /* the PostgreSQL book's database */
+  char    *pg_location;
+  char    *csv;
+  gint64   started;      /* Unix time the test began */
+} Fixture;
+
+/* A history whose trends, triggers and churn model have something to
+ * say: 12 customers of two owners, 70 days, one drifting down. */
+static char *
+make_history_csv (void)
+{
+  GString *csv = g_string_new ("id,name,owner,segment,plan,mrr,seats,seats_used,last_active,api_calls_7d,"
+                               "features,open_tickets,nps,renewal_date,observed_at\n");
+  static const char * const owners[] = { "Dana Park", "Lee Chen" };
+  static const char * const plans[] = { "starter", "growth", "enterprise" };
+
+  for (int c = 0; c < 12; c++)
+    for (int day = 0; day < 70; day++)
+      {
+        /* 2026-09-01 and on, at noon */
+        gint64 at = 1788264000 + (gint64) day * 86400;
+        g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (at);
+        g_autofree char *iso = g_date_time_format_iso8601 (when);
+        int seats = 10 + c * 5;
+        int used = c == 3 ? MAX (1, seats - day / 3) : seats * (60 + (c * 7 + day) % 40) / 100;
+        int calls = c == 3 ? MAX (0, 4000 - day * 60) : 1000 + (c * 131 + day * 17) % 3000;
+
+        g_string_append_printf (csv, "acct-%02d,Customer %02d \xe2\x80\x94 %s,%s,%s,%s,%d.5,%d,%d,%s,%d,"
+                                "\"{\"\"reports\"\":%d,\"\"api\"\":%d}\",%d,%d,2027-0%d-15,%s\n",
+                                c, c, c % 2 ? "Zürich" : "Austin", owners[c % 2], c % 3 ? "EMEA" : "NA",
+                                plans[c % 3], 500 + c * 250, seats, used, iso, calls, calls / 10, calls / 20,
+                                (c + day) % 5, c == 3 ? 2 : 8, 1 + c % 9, iso);
+      }
+  return g_string_free (csv, FALSE);
+}
+
+static void
+run_ok (TestRun            *run,
+        const char * const *args)
+{
+  test_run_vigil_argv (run, args);
+  if (run->status != 0)
+    g_error ("vigil %s %s %s: status %d: %s", args[0], args[1], args[2], run->status, run->err);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *history = NULL;
+  g_auto(TestRun) run = { 0 };
+
+  test_dir_init (&f->dir);
+  f->started = g_get_real_time () / G_USEC_PER_SEC;
+  f->file = test_dir_file (&f->dir, "book.db");
+  history = make_history_csv ();
+  f->csv = test_dir_write (&f->dir, "history.csv", history, -1);
+  if (vigil_test_pg_cluster () == NULL)
+    return;
+  f->pg_database = vigil_test_pg_create_database ();
+  f->pg_location = vigil_test_pg_location (f->pg_database);
+  run_ok (&run, (const char * const []) { "--db", f->file, "import", f->csv, NULL });
+  run_ok (&run, (const char * const []) { "--db", f->pg_location, "import", f->csv, NULL });
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->pg_database != NULL)
+    vigil_test_pg_drop_database (f->pg_database);
+  g_free (f->pg_database);
+  g_free (f->pg_location);
+  g_free (f->file);
+  g_free (f->csv);
+  test_dir_clear (&f->dir);
+}
+
+/* @text with every ISO 8601 time at or after @since (the clock's, not the
+ * history's) as NOW. */
+static char *
+mask_clock_times (const char *text,
+                  gint64      since)
+{
+  g_autoptr(GRegex) iso = g_regex_new ("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  GString *out = g_string_new (NULL);
+  gint start = 0, end = 0, last = 0;
+
+  g_regex_match (iso, text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      g_autofree char *found = g_match_info_fetch (match, 0);
+      g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (found, NULL);
+
+      g_match_info_fetch_pos (match, 0, &start, &end);
+      g_string_append_len (out, text + last, start - last);
+      g_string_append (out, when != NULL && g_date_time_to_unix (when) >= since ? "NOW" : found);
+      last = end;
+      g_match_info_next (match, NULL);
+    }
+  g_string_append (out, text + last);
+  return g_string_free (out, FALSE);
+}
+
+/* Runs vigil with @args (after --db BOOK) on both books; both must
+ * succeed or fail alike, and print the same. */
+static void
+assert_same (Fixture            *f,
+             const char * const *args)
+{
+  g_autoptr(GPtrArray) on_file = g_ptr_array_new ();
+  g_autoptr(GPtrArray) on_server = g_ptr_array_new ();
+  g_auto(TestRun) file_run = { 0 };
+  g_auto(TestRun) server_run = { 0 };
+  g_autofree char *file_out = NULL;
+  g_autofree char *server_out = NULL;
+  g_autofree char *file_err = NULL;
+  g_autofree char *server_err = NULL;
+
+  g_ptr_array_add (on_file, "--db");
+  g_ptr_array_add (on_file, f->file);
+  g_ptr_array_add (on_server, "--db");
+  g_ptr_array_add (on_server, f->pg_location);
+  for (guint i = 0; args[i] != NULL; i++)
+    {
+      g_ptr_array_add (on_file, (gpointer) args[i]);
+      g_ptr_array_add (on_server, (gpointer) args[i]);
+    }
+  g_ptr_array_add (on_file, NULL);
+  g_ptr_array_add (on_server, NULL);
+
+  test_run_vigil_argv (&file_run, (const char * const *) on_file->pdata);
+  test_run_vigil_argv (&server_run, (const char * const *) on_server->pdata);
+  if (server_run.status != file_run.status)
+    g_error ("vigil %s %s: %d on PostgreSQL (%s), %d on SQLite (%s)", args[0], args[1] ? args[1] : "",
+             server_run.status, server_run.err, file_run.status, file_run.err);
+  file_out = mask_clock_times (file_run.out, f->started);
+  server_out = mask_clock_times (server_run.out, f->started);
+  g_assert_cmpstr (server_out, ==, file_out);
+  /* A failure names its book: the rest of what it says is the same. */
+  file_err = g_strjoinv (f->pg_location, g_strsplit (file_run.err, f->file, -1));
+  server_err = g_strdup (server_run.err);
+  g_assert_cmpstr (server_err, ==, file_err);
+}
+
+#define SAME(f, ...) assert_same (f, (const char * const []) { __VA_ARGS__, NULL })
+
+static gboolean
+skip_without_cluster (void)
+{
+  if (vigil_test_pg_cluster () != NULL)
+    return FALSE;
+  g_test_skip ("no PostgreSQL cluster: run as engines-postgresql (tests/with-postgres.sh)");
+  return TRUE;
+}
+
+/* What the history says: the portfolio in every format, a customer's
+ * history and timeline, the triggers it raised, the churn model. */
+static void
+test_engines_reads (Fixture       *f,
+                    gconstpointer  data)
+{
+  if (skip_without_cluster ())
+    return;
+  SAME (f, "scores");
+  SAME (f, "scores", "--format", "json");
+  SAME (f, "scores", "--format", "csv");
+  SAME (f, "scores", "--owner", "Lee Chen");
+  SAME (f, "history", "acct-03");
+  SAME (f, "history", "acct-03", "--format", "json");
+  SAME (f, "timeline", "acct-03");
+  SAME (f, "triggers");
+  SAME (f, "triggers", "--format", "json");
+  SAME (f, "churn-model");
+  SAME (f, "history", "no-such-customer");
+}
+
+/* A CSM's day: a note, a pulse, an outcome, a saved view, "I am", a
+ * trigger worked; and what each changes in the reads. */
+static void
+test_engines_csm_day (Fixture       *f,
+                      gconstpointer  data)
+{
+  if (skip_without_cluster ())
+    return;
+  SAME (f, "me", "Dana Park");
+  SAME (f, "note", "acct-03", "Champion left; QBR booked", "--kind", "call", "--at", "2026-11-08T09:30:00Z");
+  SAME (f, "pulse", "acct-03", "red", "--reason", "champion left");
+  SAME (f, "outcome", "acct-05", "churned", "--day", "2026-11-05");
+  SAME (f, "outcome", "acct-07", "renewed", "--day", "2026-11-06");
+  SAME (f, "outcome", "acct-07", "renewed", "--day", "2026-13-06");
+  SAME (f, "view", "save", "dana-risk", "--owner", "Dana Park");
+  SAME (f, "view", "list");
+  SAME (f, "scores", "--view", "dana-risk");
+  SAME (f, "scores", "--churned");
+  SAME (f, "timeline", "acct-03");
+  SAME (f, "timeline", "acct-05");
+  SAME (f, "pulse", "acct-03");
+  SAME (f, "trigger", "ack", "1");
+  SAME (f, "trigger", "snooze", "2", "--until", "2026-12-31");
+  SAME (f, "triggers", "--format", "json");
+  SAME (f, "timeline", "acct-03");
+  SAME (f, "churn-model");
+}
+
+/* The book changed as a whole: a new scorecard rescores every snapshot,
+ * two records join one customer and part again. */
+static void
+test_engines_book_changes (Fixture       *f,
+                           gconstpointer  data)
+{
+  if (skip_without_cluster ())
+    return;
+  SAME (f, "scorecard", "set", "activity.weight", "10");
+  SAME (f, "scorecard", "show");
+  SAME (f, "scores", "--format", "json");
+  SAME (f, "history", "acct-04", "--format", "json");
+  SAME (f, "link", "imported:acct-01", "imported:acct-02");
+  SAME (f, "scores", "--format", "json");
+  SAME (f, "history", "acct-01");
+  SAME (f, "timeline", "acct-01");
+  SAME (f, "unlink", "imported:acct-02");
+  SAME (f, "scores", "--format", "json");
+  SAME (f, "import", f->csv);
+  SAME (f, "scores");
+}
+
+/* What names a team's book and what names a file (design 4, --db). */
+static void
+test_engines_locations (void)
+{
+  static const struct
+  {
+    const char *location;
+    gboolean    shared;
+  } cases[] = {
+    { "postgresql://vigil.example.com/cs", TRUE },
+    { "postgres://db/cs?sslmode=require", TRUE },
+    { "host=/tmp dbname=cs", TRUE },
+    { "dbname = cs", TRUE },
+    { "service=team", TRUE },
+    { "vigil.db", FALSE },
+    { "/home/dana/.local/share/vigil/vigil.db", FALSE },
+    { "./host=x", FALSE },
+    { "Host=x", FALSE },
+    { "=x", FALSE },
+    { "", FALSE },
+    { "postgresql:relative", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].location);
+      g_assert_cmpint (vigil_store_location_is_shared (cases[i].location), ==, cases[i].shared);
+    }
+}
+
+/* Every table has the same columns, in the same order, on both engines:
+ * the statements name them alike. */
+static void
+test_engines_same_tables (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GString) file_tables = g_string_new (NULL);
+  g_autofree char *server_tables = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  PGconn *conn;
+
+  if (skip_without_cluster ())
+    return;
+  g_assert_cmpint (sqlite3_open_v2 (f->file, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT m.name, group_concat (p.name, ',') FROM sqlite_schema m, "
+                                       "pragma_table_info (m.name) p WHERE m.type = 'table' "
+                                       "GROUP BY m.name ORDER BY m.name", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (file_tables, "%s(%s)\n", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  conn = vigil_test_pg_connect (f->pg_location);
+  server_tables = vigil_test_pg_query_text (conn,
+    "SELECT string_agg (t, E'\\n' ORDER BY n) || E'\\n' FROM ("
+    " SELECT table_name COLLATE \"C\" AS n, table_name || '(' || string_agg (column_name, ',' "
+    "  ORDER BY ordinal_position) || ')' AS t FROM information_schema.columns "
+    " WHERE table_schema = 'vigil' AND table_name <> 'schema_info' GROUP BY table_name) AS c");
+  PQfinish (conn);
+  g_assert_cmpstr (server_tables, ==, file_tables->str);
+}
+
+/* A database whose schema vigil is another application's, or a newer
+ * Vigil's, is refused and left as it was; two Vigils that open a new
+ * book at once make it once. */
+static void
+test_engines_identity (void)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *tables = NULL;
+  g_auto(TestRun) run = { 0 };
+  PGconn *conn;
+
+  if (skip_without_cluster ())
+    return;
+  name = vigil_test_pg_create_database ();
+  location = vigil_test_pg_location (name);
+  conn = vigil_test_pg_connect (location);
+  PQclear (vigil_test_pg_exec (conn, "CREATE SCHEMA vigil; CREATE TABLE vigil.orders (id bigint)"));
+  test_run_vigil (&run, "--db", location, "scores");
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "not a Vigil book"));
+  g_assert_nonnull (strstr (run.err, "left unchanged"));
+  tables = vigil_test_pg_query_text (conn, "SELECT string_agg (table_name, ',') FROM information_schema.tables "
+                                           "WHERE table_schema = 'vigil'");
+  g_assert_cmpstr (tables, ==, "orders");
+
+  /* a newer Vigil's book */
+  PQclear (vigil_test_pg_exec (conn, "DROP SCHEMA vigil CASCADE"));
+  test_run_vigil (&run, "--db", location, "scores");
+  g_assert_cmpint (run.status, ==, 0);
+  PQclear (vigil_test_pg_exec (conn, "UPDATE vigil.schema_info SET version = 99"));
+  test_run_vigil (&run, "--db", location, "scores");
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "newer Vigil (schema 99"));
+  PQfinish (conn);
+  vigil_test_pg_drop_database (name);
+}
+
+/* Two Vigils opening one new book at once: one makes it, under the
+ * migration lock, and the other finds it made. */
+static void
+test_engines_created_once (void)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *versions = NULL;
+  const char *argv[] = { g_getenv ("VIGIL_BINARY"), "--db", NULL, "source", "list", NULL };
+  GSubprocess *processes[4];
+  PGconn *conn;
+
+  if (skip_without_cluster ())
+    return;
+  name = vigil_test_pg_create_database ();
+  location = vigil_test_pg_location (name);
+  argv[2] = location;
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      processes[i] = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_assert_true (g_subprocess_wait (processes[i], NULL, NULL));
+      g_assert_true (g_subprocess_get_successful (processes[i]));
+      g_object_unref (processes[i]);
+    }
+  conn = vigil_test_pg_connect (location);
+  versions = vigil_test_pg_query_text (conn, "SELECT string_agg (CAST (version AS text), ',') "
+                                             "FROM vigil.schema_info");
+  g_assert_cmpstr (versions, ==, "8");
+  g_clear_pointer (&versions, g_free);
+  versions = vigil_test_pg_query_text (conn, "SELECT CAST (count(*) AS text) FROM vigil.scorecards");
+  g_assert_cmpstr (versions, ==, "1");
+  PQfinish (conn);
+  vigil_test_pg_drop_database (name);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/engines/reads", test_engines_reads);
+  ADD ("/engines/csm-day", test_engines_csm_day);
+  ADD ("/engines/book-changes", test_engines_book_changes);
+  ADD ("/engines/same-tables", test_engines_same_tables);
+#undef ADD
+  g_test_add_func ("/engines/locations", test_engines_locations);
+  g_test_add_func ("/engines/identity", test_engines_identity);
+  g_test_add_func ("/engines/created-once", test_engines_created_once);
+
+  return g_test_run ();
+}
