@@ -126,21 +126,25 @@ _vigil_store_add_record (VigilStore           *self,
                          VigilRecordRef       *out,
                          GError              **error)
 {
-  static const char customer_sql[] =
-    "INSERT INTO customers (source_id, external_id, name, plan, owner, segment, latest_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id";
-  static const char record_sql[] =
-    "INSERT INTO records (source_id, external_id, name, plan, owner, segment, latest_at, customer_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id";
+#define CUSTOMER_SQL(E) \
+    "INSERT INTO customers (source_id, external_id, name, plan, owner, segment, latest_at) " \
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)" SQL_RETURNING_ID_##E
+#define RECORD_SQL(E) \
+    "INSERT INTO records (source_id, external_id, name, plan, owner, segment, latest_at, customer_id) " \
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" SQL_RETURNING_ID_##E
+  static const char * const customer_sql[] = ENGINE_SQL (CUSTOMER_SQL);
+  static const char * const record_sql[] = ENGINE_SQL (RECORD_SQL);
+#undef CUSTOMER_SQL
+#undef RECORD_SQL
   VigilSqlStmt *stmt;
 
-  if (!(stmt = _vigil_store_cached (self, customer_sql, _("Adding a customer"), error)))
+  if (!(stmt = _vigil_store_cached (self, ENGINE_TEXT (self, customer_sql), _("Adding a customer"), error)))
     return FALSE;
   bind_new_record (stmt, source_id, external_id, attributes, latest_at);
   if (!_vigil_store_step_insert (self, stmt, _("Adding a customer"), &out->customer_id, error))
     return FALSE;
 
-  if (!(stmt = _vigil_store_cached (self, record_sql, _("Adding a customer"), error)))
+  if (!(stmt = _vigil_store_cached (self, ENGINE_TEXT (self, record_sql), _("Adding a customer"), error)))
     return FALSE;
   bind_new_record (stmt, source_id, external_id, attributes, latest_at);
   vigil_sql_bind_int64 (stmt, 8, out->customer_id);

@@ -29,9 +29,16 @@
   "SELECT 1 FROM snapshots WHERE customer_id = ?1 AND observed_at = ?2 " \
   "AND (origins IS NULL OR " SQL_POSITION_##E ("';' || origins || ';'", "';absent;'") " = 0)"
 
+#define INSERT_CUSTOMER_SQL(E) \
+  "INSERT INTO customers (source_id, external_id) VALUES (?1, ?2)" SQL_RETURNING_ID_##E
+#define INSERT_RECORD_SQL(E) \
+  "INSERT INTO records (source_id, external_id, customer_id) VALUES (?1, ?2, ?3)" SQL_RETURNING_ID_##E
+
 /* The statements whose text PostgreSQL's differs from stmt_sql's. */
 static const char * const shared_stmt_sql[N_STMTS] = {
   [STMT_FIND_IMPLICIT] = FIND_IMPLICIT_SQL (PG),
+  [STMT_INSERT_CUSTOMER] = INSERT_CUSTOMER_SQL (PG),
+  [STMT_INSERT_RECORD] = INSERT_RECORD_SQL (PG),
 };
 
 static const char * const stmt_sql[N_STMTS] = {
@@ -42,10 +49,8 @@ static const char * const stmt_sql[N_STMTS] = {
     "INSERT INTO sources (name, kind, created_at) VALUES (?1, 'file', ?2) "
     "ON CONFLICT (name) DO NOTHING",
   [STMT_LOOKUP_SOURCE] = "SELECT id FROM sources WHERE name = ?1",
-  [STMT_INSERT_CUSTOMER] =
-    "INSERT INTO customers (source_id, external_id) VALUES (?1, ?2) RETURNING id",
-  [STMT_INSERT_RECORD] =
-    "INSERT INTO records (source_id, external_id, customer_id) VALUES (?1, ?2, ?3) RETURNING id",
+  [STMT_INSERT_CUSTOMER] = INSERT_CUSTOMER_SQL (SQLITE),
+  [STMT_INSERT_RECORD] = INSERT_RECORD_SQL (SQLITE),
   /* A record, its account, and whether the account has other records
    * (design 2.6: then its observations are kept raw and merged). */
   [STMT_LOOKUP_RECORD] =
@@ -232,10 +237,10 @@ _vigil_store_step_done (VigilStore    *self,
   return TRUE;
 }
 
-/* Runs @stmt, an INSERT of one row that ends in RETURNING id, and gives
- * that id in @out_id: how both engines tell the id of a new row (design
- * 1). An insert that added no row is an error, never an id read from an
- * earlier insert. */
+/* Runs @stmt, an INSERT of one row that ends in RETURNING id (or, on
+ * SQLite, in SQL_RETURNING_ID: nothing), and gives that id in @out_id:
+ * how both engines tell the id of a new row (design 1). An insert that
+ * added no row is an error, never an id read from an earlier insert. */
 gboolean
 _vigil_store_step_insert (VigilStore    *self,
                           VigilSqlStmt  *stmt,
@@ -252,6 +257,13 @@ _vigil_store_step_insert (VigilStore    *self,
     return TRUE;
   if (rc != VIGIL_SQL_DONE)
     return _vigil_store_set_sqlite_error (self, error, doing);
+  /* SQLite only: the row this statement added, when it added one (its
+   * count of changed rows is this statement's) */
+  if (!vigil_store_is_shared (self) && vigil_sql_changes (self->db) == 1)
+    {
+      *out_id = sqlite3_last_insert_rowid (vigil_sql_sqlite_handle (self->db));
+      return TRUE;
+    }
   g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
                _("%s: the database added no row"), doing);
   return FALSE;
