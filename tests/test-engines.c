@@ -145,6 +145,7 @@ assert_same (Fixture            *f,
   g_auto(TestRun) server_run = { 0 };
   g_autofree char *file_out = NULL;
   g_autofree char *server_out = NULL;
+  g_auto(GStrv) file_err_parts = NULL;
   g_autofree char *file_err = NULL;
   g_autofree char *server_err = NULL;
 
@@ -169,7 +170,8 @@ assert_same (Fixture            *f,
   server_out = mask_clock_times (server_run.out, f->started);
   g_assert_cmpstr (server_out, ==, file_out);
   /* A failure names its book: the rest of what it says is the same. */
-  file_err = g_strjoinv (f->pg_location, g_strsplit (file_run.err, f->file, -1));
+  file_err_parts = g_strsplit (file_run.err, f->file, -1);
+  file_err = g_strjoinv (f->pg_location, file_err_parts);
   server_err = g_strdup (server_run.err);
   g_assert_cmpstr (server_err, ==, file_err);
 }
