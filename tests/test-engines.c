@@ -178,14 +178,6 @@ assert_same (Fixture            *f,
 
 #define SAME(f, ...) assert_same (f, (const char * const []) { __VA_ARGS__, NULL })
 
-static gboolean
-skip_without_cluster (void)
-{
-  if (vigil_test_pg_cluster () != NULL)
-    return FALSE;
-  g_test_skip ("no PostgreSQL cluster: run as engines-postgresql (tests/with-postgres.sh)");
-  return TRUE;
-}
 
 /* What the history says: the portfolio in every format, a customer's
  * history and timeline, the triggers it raised, the churn model. */
@@ -193,7 +185,7 @@ static void
 test_engines_reads (Fixture       *f,
                     gconstpointer  data)
 {
-  if (skip_without_cluster ())
+  if (vigil_test_pg_skip_without_cluster ())
     return;
   SAME (f, "scores");
   SAME (f, "scores", "--format", "json");
@@ -214,7 +206,7 @@ static void
 test_engines_csm_day (Fixture       *f,
                       gconstpointer  data)
 {
-  if (skip_without_cluster ())
+  if (vigil_test_pg_skip_without_cluster ())
     return;
   SAME (f, "me", "Dana Park");
   SAME (f, "note", "acct-03", "Champion left; QBR booked", "--kind", "call", "--at", "2026-11-08T09:30:00Z");
@@ -242,7 +234,7 @@ static void
 test_engines_book_changes (Fixture       *f,
                            gconstpointer  data)
 {
-  if (skip_without_cluster ())
+  if (vigil_test_pg_skip_without_cluster ())
     return;
   SAME (f, "scorecard", "set", "activity.weight", "10");
   SAME (f, "scorecard", "show");
@@ -300,7 +292,7 @@ test_engines_same_tables (Fixture       *f,
   sqlite3_stmt *stmt = NULL;
   PGconn *conn;
 
-  if (skip_without_cluster ())
+  if (vigil_test_pg_skip_without_cluster ())
     return;
   g_assert_cmpint (sqlite3_open_v2 (f->file, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT m.name, group_concat (p.name, ',') FROM sqlite_schema m, "
@@ -333,7 +325,7 @@ test_engines_identity (void)
   g_auto(TestRun) run = { 0 };
   PGconn *conn;
 
-  if (skip_without_cluster ())
+  if (vigil_test_pg_skip_without_cluster ())
     return;
   name = vigil_test_pg_create_database ();
   location = vigil_test_pg_location (name);
@@ -371,7 +363,7 @@ test_engines_created_once (void)
   GSubprocess *processes[4];
   PGconn *conn;
 
-  if (skip_without_cluster ())
+  if (vigil_test_pg_skip_without_cluster ())
     return;
   name = vigil_test_pg_create_database ();
   location = vigil_test_pg_location (name);

@@ -10,15 +10,6 @@
 
 #include "vigil-test-pg.h"
 
-/* The suites skip without a cluster; this one says why. */
-static gboolean
-skip_without_cluster (void)
-{
-  if (vigil_test_pg_cluster () != NULL)
-    return FALSE;
-  g_test_skip ("no private cluster: run through tests/with-postgres.sh");
-  return TRUE;
-}
 
 /* The server is the version Vigil supports, and is reachable only
  * through the socket in the cluster's own folder: nothing else on the
@@ -31,7 +22,7 @@ test_cluster_is_private (void)
   g_autofree char *listen = NULL;
   g_autofree char *fsync = NULL;
 
-  if (skip_without_cluster ())
+  if (vigil_test_pg_skip_without_cluster ())
     return;
   conn = vigil_test_pg_connect (vigil_test_pg_cluster ());
   version = vigil_test_pg_query_text (conn, "SHOW server_version_num");
@@ -60,7 +51,7 @@ test_database_of_its_own (void)
   PGconn *conn;
   PGconn *admin;
 
-  if (skip_without_cluster ())
+  if (vigil_test_pg_skip_without_cluster ())
     return;
   name = vigil_test_pg_create_database ();
   location = vigil_test_pg_location (name);
@@ -105,7 +96,7 @@ test_collation_is_icu (void)
   g_autofree char *bytes = NULL;
   PGconn *conn;
 
-  if (skip_without_cluster ())
+  if (vigil_test_pg_skip_without_cluster ())
     return;
   location = vigil_test_pg_location (name);
   conn = vigil_test_pg_connect (location);

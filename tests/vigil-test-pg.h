@@ -22,6 +22,16 @@ vigil_test_pg_cluster (void)
   return conninfo != NULL && *conninfo != '\0' ? conninfo : NULL;
 }
 
+/* Skips the test at hand when it runs without a cluster; says so. */
+static inline gboolean
+vigil_test_pg_skip_without_cluster (void)
+{
+  if (vigil_test_pg_cluster () != NULL)
+    return FALSE;
+  g_test_skip ("no PostgreSQL cluster: run through tests/with-postgres.sh");
+  return TRUE;
+}
+
 /* Connects to @conninfo, failing the test when it cannot. */
 static inline PGconn *
 vigil_test_pg_connect (const char *conninfo)

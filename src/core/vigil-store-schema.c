@@ -333,6 +333,21 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
 static gboolean insert_default_scorecard (VigilStore  *self,
                                           GError     **error);
 
+/* A book a newer Vigil wrote, at schema @version, on either engine: left
+ * as it is (design 2.3). */
+static gboolean
+refuse_newer_schema (VigilStore  *self,
+                     gint64       version,
+                     GError     **error)
+{
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NEWER_SCHEMA,
+               _("%s was written by a newer Vigil (schema %" PRId64
+                 ", this Vigil knows up to %d); it was left unchanged. "
+                 "Update Vigil to open it."),
+               self->path, version, VIGIL_STORE_SCHEMA_VERSION);
+  return FALSE;
+}
+
 static const char shared_schema[] =
   "CREATE SCHEMA vigil;"
   "CREATE TABLE vigil.schema_info (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),"
@@ -472,14 +487,7 @@ check_shared_identity (VigilStore  *self,
       return FALSE;
     }
   if (*out_version > VIGIL_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NEWER_SCHEMA,
-                   _("%s was written by a newer Vigil (schema %" PRId64
-                     ", this Vigil knows up to %d); it was left unchanged. "
-                     "Update Vigil to open it."),
-                   self->path, *out_version, VIGIL_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
+    return refuse_newer_schema (self, *out_version, error);
   return TRUE;
 }
 
@@ -573,14 +581,7 @@ _vigil_store_check_identity (VigilStore  *self,
     }
 
   if (*out_version > VIGIL_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NEWER_SCHEMA,
-                   _("%s was written by a newer Vigil (schema %" PRId64
-                     ", this Vigil knows up to %d); it was left unchanged. "
-                     "Update Vigil to open it."),
-                   self->path, *out_version, VIGIL_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
+    return refuse_newer_schema (self, *out_version, error);
 
   return TRUE;
 }
