@@ -423,6 +423,65 @@ pg_in_transaction (VigilSqlConnection *connection)
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
+/* Many rows at once --------------------------------------------------------- */
+
+/**
+ * vigil_sql_pg_copy_begin:
+ * @sql: a COPY … FROM STDIN statement of the store's own
+ *
+ * Starts sending rows in COPY's text format (a line a row, columns
+ * separated by tabs, \N for NULL): one round trip for them all, where
+ * an INSERT is one for every few dozen.
+ */
+gboolean
+vigil_sql_pg_copy_begin (VigilSqlConnection *connection,
+                         const char         *sql)
+{
+  PgConnection *self = pg_connection (connection);
+  PGresult *result = PQexec (self->conn, sql);
+  gboolean ok = result != NULL && PQresultStatus (result) == PGRES_COPY_IN;
+
+  if (!ok)
+    set_result_failure (self, result);
+  PQclear (result);
+  return ok;
+}
+
+gboolean
+vigil_sql_pg_copy_put (VigilSqlConnection *connection,
+                       const char         *data,
+                       gsize               length)
+{
+  PgConnection *self = pg_connection (connection);
+
+  g_return_val_if_fail (length <= G_MAXINT, FALSE);
+
+  if (PQputCopyData (self->conn, data, (int) length) == 1)
+    return TRUE;
+  set_failure (self, "08006", NULL);
+  return FALSE;
+}
+
+/* Ends the rows and tells whether the server took them all. */
+gboolean
+vigil_sql_pg_copy_end (VigilSqlConnection *connection)
+{
+  PgConnection *self = pg_connection (connection);
+  gboolean ok = PQputCopyEnd (self->conn, NULL) == 1;
+  PGresult *result;
+
+  if (!ok)
+    set_failure (self, "08006", NULL);
+  /* the COPY's own result, then none */
+  while ((result = PQgetResult (self->conn)) != NULL)
+    {
+      if (ok && !take_result (self, result))
+        ok = FALSE;
+      PQclear (result);
+    }
+  return ok;
+}
+
 /* Statements ---------------------------------------------------------------- */
 
 static VigilSqlStmt *

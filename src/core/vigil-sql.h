@@ -151,6 +151,15 @@ VigilSqlConnection *vigil_sql_pg_connect     (const char  *location,
                                               GError     **error);
 char               *_vigil_sql_pg_translate  (const char  *sql,
                                               int         *out_n_params);
+/* Rows sent to the server by COPY … FROM STDIN in its text format, for
+ * the writes of many rows: begin with the COPY statement, put lines,
+ * end (FALSE, with the reason in vigil_sql_error_code(), on failure). */
+gboolean            vigil_sql_pg_copy_begin  (VigilSqlConnection *connection,
+                                              const char         *sql);
+gboolean            vigil_sql_pg_copy_put    (VigilSqlConnection *connection,
+                                              const char         *data,
+                                              gsize               length);
+gboolean            vigil_sql_pg_copy_end    (VigilSqlConnection *connection);
 #endif
 
 /* Both engines: vigil-sql-sqlite.c. */

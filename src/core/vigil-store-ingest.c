@@ -467,10 +467,8 @@ new_snapshots_sql (void)
   return sql;
 }
 
-/* The scores of VIGIL_STORE_ROWS_AT_ONCE snapshots, with one statement:
- * customer id, time, version, health, tier each. */
-const char *
-_vigil_store_new_scores_sql (void)
+static const char *
+new_scores_sql (void)
 {
   static char *sql;
 
@@ -513,7 +511,7 @@ _vigil_store_insert_new_snapshots (VigilStore              *self,
   if (!_vigil_store_step_done (self, stmt, doing, error))
     return FALSE;
 
-  if (!(stmt = _vigil_store_cached (self, _vigil_store_new_scores_sql (), doing, error)))
+  if (!(stmt = _vigil_store_cached (self, new_scores_sql (), doing, error)))
     return FALSE;
   for (int i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
     {

@@ -346,7 +346,6 @@ typedef struct
 } VigilNewSnapshot;
 
 #define VIGIL_STORE_ROWS_AT_ONCE 32
-const char       *_vigil_store_new_scores_sql         (void);
 
 /* The columns an insert into snapshots gives, in bind_observed() order. */
 #define INSERTED_SNAPSHOT_COLUMNS \

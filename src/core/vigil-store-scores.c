@@ -220,53 +220,44 @@ typedef struct
   double health;
 } RescoredRow;
 
-/* Writes @rows's scores under @scorecard, VIGIL_STORE_ROWS_AT_ONCE a
- * statement and the rest one by one. */
+#ifdef HAVE_POSTGRESQL
+/* Writes @rows's scores under @scorecard with one COPY: a round trip for
+ * them all (the server parses a double's shortest exact text back to the
+ * same double). */
 static gboolean
 write_rescored (VigilStore      *self,
                 VigilScorecard  *scorecard,
                 GArray          *rows,
                 GError         **error)
 {
-  static const char one_sql[] =
-    "INSERT INTO scores (customer_id, observed_at, version, health, tier) VALUES (?1, ?2, ?3, ?4, ?5)";
   const RescoredRow *row = (const RescoredRow *) rows->data;
   gint64 version = vigil_scorecard_get_version (scorecard);
-  guint done = 0;
+  g_autoptr(GString) lines = g_string_sized_new (64 * rows->len);
+  char health[G_ASCII_DTOSTR_BUF_SIZE];
 
-  while (done < rows->len)
+  for (guint i = 0; i < rows->len; i++)
     {
-      guint n = rows->len - done >= VIGIL_STORE_ROWS_AT_ONCE ? VIGIL_STORE_ROWS_AT_ONCE : 1;
-      VigilSqlStmt *stmt = _vigil_store_cached (self, n > 1 ? _vigil_store_new_scores_sql () : one_sql,
-                                                _("Rescoring"), error);
-
-      if (stmt == NULL)
-        return FALSE;
-      for (guint i = 0; i < n; i++, done++)
-        {
-          int first = 1 + (int) i * 5;
-          double health = row[done].health;
-
-          vigil_sql_bind_int64 (stmt, first, row[done].customer_id);
-          vigil_sql_bind_int64 (stmt, first + 1, row[done].observed_at);
-          vigil_sql_bind_int64 (stmt, first + 2, version);
-          _vigil_store_bind_double_or_null (stmt, first + 3, health);
-          if (isnan (health))
-            vigil_sql_bind_null (stmt, first + 4, VIGIL_SQL_TEXT);
-          else
-            vigil_sql_bind_text (stmt, first + 4,
-                                 vigil_tier_get_id (vigil_scorecard_get_tier (scorecard, health)), -1);
-        }
-      if (!_vigil_store_step_done (self, stmt, _("Rescoring"), error))
-        return FALSE;
+      if (isnan (row[i].health))
+        g_string_append_printf (lines, "%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT
+                                "\t\\N\t\\N\n", row[i].customer_id, row[i].observed_at, version);
+      else
+        g_string_append_printf (lines, "%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT
+                                "\t%s\t%s\n", row[i].customer_id, row[i].observed_at, version,
+                                g_ascii_dtostr (health, sizeof health, row[i].health),
+                                vigil_tier_get_id (vigil_scorecard_get_tier (scorecard, row[i].health)));
     }
+  if (!vigil_sql_pg_copy_begin (self->db, "COPY scores (customer_id, observed_at, version, health, tier) "
+                                "FROM STDIN") ||
+      !vigil_sql_pg_copy_put (self->db, lines->str, lines->len) ||
+      !vigil_sql_pg_copy_end (self->db))
+    return _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
   return TRUE;
 }
 
 /* rescore_all() on PostgreSQL, which runs no code of Vigil's: the
  * snapshots are read in key order, RESCORE_BATCH at a time (keyset
  * pages: memory stays flat), scored here by the same rescore_health(),
- * and their scores written anew. */
+ * and their scores written anew, a page a COPY. */
 static gboolean
 rescore_all_shared (VigilStore      *self,
                     VigilScorecard  *scorecard,
@@ -322,6 +313,8 @@ rescore_all_shared (VigilStore      *self,
   return TRUE;
 }
 
+#endif
+
 /* Rewrites every stored score with @scorecard in one statement: the
  * scores table is emptied and refilled in key order from the
  * observations, inside SQLite, with the scoring done by the scorecard
@@ -350,8 +343,10 @@ rescore_all (VigilStore      *self,
   if (vigil_scorecard_get_weight (scorecard, VIGIL_MEASURE_SENTIMENT) > 0 &&
       !(rescore.pulses = pulses = _vigil_store_read_all_pulse_marks (self, error)))
     return FALSE;
+#ifdef HAVE_POSTGRESQL
   if (vigil_store_is_shared (self))
     return rescore_all_shared (self, scorecard, &rescore, out_rescored, error);
+#endif
   db = vigil_sql_sqlite_handle (self->db);
   /* SQLite only: the scoring functions (plan C.2). */
   if (sqlite3_create_function (db, "vigil_health", 9, flags, &rescore,
