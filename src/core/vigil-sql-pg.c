@@ -627,7 +627,9 @@ pg_bind_text (VigilSqlStmt *stmt,
    * statement's parameters outlive the call on SQLite only while bound
    * SQLITE_STATIC, which the layer does not ask of PostgreSQL). */
   param->length = length < 0 ? (int) strlen (text) : (int) length;
-  param->value = g_memdup2 (text, param->length + 1);
+  /* @length bytes only: a bounded text need not end in a NUL */
+  param->value = g_malloc (param->length + 1);
+  memcpy (param->value, text, param->length);
   param->value[param->length] = '\0';
 }
 
