@@ -134,13 +134,16 @@ _vigil_store_get_stmt (VigilStore  *self,
                        StmtId       id,
                        GError     **error)
 {
-  const char *sql = vigil_store_is_shared (self) && shared_stmt_sql[id] != NULL ? shared_stmt_sql[id]
-                                                                                 : stmt_sql[id];
-
-  if (self->stmts[id] == NULL && !(self->stmts[id] = vigil_sql_prepare (self->db, sql, VIGIL_SQL_KEEP)))
+  if (self->stmts[id] == NULL)
     {
-      _vigil_store_set_sqlite_error (self, error, _("Preparing a query"));
-      return NULL;
+      const char *sql = vigil_store_is_shared (self) && shared_stmt_sql[id] != NULL ? shared_stmt_sql[id]
+                                                                                     : stmt_sql[id];
+
+      if (!(self->stmts[id] = vigil_sql_prepare (self->db, sql, VIGIL_SQL_KEEP)))
+        {
+          _vigil_store_set_sqlite_error (self, error, _("Preparing a query"));
+          return NULL;
+        }
     }
 
   vigil_sql_reset_unbound (self->stmts[id]);
