@@ -79,6 +79,8 @@ typedef struct
   PgConnection      *connection;
   const Translation *translation;
   PgParam           *params;
+  const char        *name;        /* the server's, for the types in name_types */
+  Oid               *name_types;
   PGresult          *result;  /* of the last run, until reset */
   int                row;     /* the row a step is on */
 } PgStmt;
@@ -546,6 +548,7 @@ pg_finalize (VigilSqlStmt *stmt)
 
   pg_reset_unbound (stmt);
   g_free (self->params);
+  g_free (self->name_types);
   g_free (self);
 }
 
@@ -656,6 +659,21 @@ pg_bind_null (VigilSqlStmt *stmt,
     param->type = oid_of_type (type);
 }
 
+/* Keeps @name (the connection's, as long as it) and the parameter types
+ * it was prepared for, for the statement's next run. */
+static const char *
+remember_name (PgStmt       *self,
+               const char   *name,
+               const Oid    *types)
+{
+  int n = self->translation->n_params;
+
+  g_free (self->name_types);
+  self->name_types = g_memdup2 (types, sizeof (Oid) * MAX (n, 1));
+  self->name = name;
+  return name;
+}
+
 /* The name the server knows @self's text by, with its parameters' types
  * as bound now; prepared there first when new. NULL when the server
  * refused it (the connection says why). */
@@ -665,22 +683,30 @@ prepared_name (PgStmt *self)
   PgConnection *connection = self->connection;
   int n = self->translation->n_params;
   g_autofree Oid *types = g_new0 (Oid, MAX (n, 1));
-  GString *key = g_string_new (NULL);
+  GString *key;
   const char *name;
   PGresult *result;
   char *new_name;
+  gboolean same = self->name != NULL;
 
   for (int i = 0; i < n; i++)
     {
       types[i] = self->params[i].type;
-      g_string_append_printf (key, "%u,", types[i]);
+      same = same && types[i] == self->name_types[i];
     }
+  /* The statement run again with the same types: the name it had. */
+  if (same)
+    return self->name;
+
+  key = g_string_new (NULL);
+  for (int i = 0; i < n; i++)
+    g_string_append_printf (key, "%u,", types[i]);
   g_string_append_c (key, ':');
   g_string_append (key, self->translation->text);
   if ((name = g_hash_table_lookup (connection->prepared, key->str)) != NULL)
     {
       g_string_free (key, TRUE);
-      return name;
+      return remember_name (self, name, types);
     }
 
   new_name = g_strdup_printf ("vigil_%u", ++connection->next_name);
@@ -694,7 +720,7 @@ prepared_name (PgStmt *self)
     }
   PQclear (result);
   g_hash_table_insert (connection->prepared, g_string_free (key, FALSE), new_name);
-  return new_name;
+  return remember_name (self, new_name, types);
 }
 
 /* Runs @self with its parameters; its result is kept for the steps. */
