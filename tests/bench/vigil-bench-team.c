@@ -195,6 +195,8 @@ ear_cb (int          fd,
   while ((notify = PQnotifies (ear->conn)) != NULL)
     {
       ear->last_heard = g_get_real_time ();
+      if (g_getenv ("VIGIL_BENCH_VERBOSE") != NULL)
+        g_printerr ("heard a commit at %.3f s\n", (ear->last_heard % 100000000) / 1e6);
       ear->heard++;
       PQfreemem (notify);
     }
