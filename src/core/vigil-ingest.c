@@ -514,46 +514,89 @@ find_key_account (VigilIngest  *self,
  * the newest-wins rule of the store, applied to a row that holds what a
  * part of the rows said, gives what all of them say. */
 static gboolean
-add_new_record (VigilIngest     *self,
-                const NewState  *new_state,
-                VigilRecordRef  *record,
-                GError         **error)
+add_new_record (VigilIngest           *self,
+                const NewState        *new_state,
+                const VigilRecordRef  *reserved,
+                VigilRecordRef        *record,
+                GError               **error)
 {
   if (!_vigil_store_add_record (self->store, self->source_id, new_state->state->external_id,
-                                &new_state->attributes, new_state->latest_at, record, error))
+                                &new_state->attributes, new_state->latest_at, reserved, record, error))
     return FALSE;
   new_state->state->stored_version = new_state->attributes_version;
   return TRUE;
 }
 
 /* The writer's: the records of this batch's new states that the store
- * has already. */
+ * has already, looked up together (on a server, a round trip for many). */
 static gboolean
 find_records (VigilIngest  *self,
               Batch        *batch,
               GError      **error)
 {
-  for (guint i = 0; i < batch->new_states->len; i++)
+  guint n = batch->new_states->len;
+  g_autofree const char **external_ids = g_new (const char *, MAX (n, 1));
+  g_autofree VigilRecordRef *records = g_new0 (VigilRecordRef, MAX (n, 1));
+  g_autofree gboolean *found = g_new0 (gboolean, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    external_ids[i] = g_array_index (batch->new_states, NewState, i).state->external_id;
+  if (!_vigil_store_find_records (self->store, self->source_id, external_ids, n, records, found, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
     {
       CustomerState *state = g_array_index (batch->new_states, NewState, i).state;
-      VigilRecordRef record;
-      gboolean found = FALSE;
+      const VigilRecordRef *record = &records[i];
 
-      if (!_vigil_store_find_record (self->store, self->source_id, state->external_id, &record, &found, error))
-        return FALSE;
-      if (!found)
+      if (!found[i])
         continue;
-      state->id = record.customer_id;
-      state->record_id = record.record_id;
-      state->shared = record.shared;
-      state->main = record.main;
-      state->newest_stored = record.newest;
+      state->id = record->customer_id;
+      state->record_id = record->record_id;
+      state->shared = record->shared;
+      state->main = record->main;
+      state->newest_stored = record->newest;
       state->pending = FALSE;
-      if (record.shared)
-        mark_for_recompute (self, record.customer_id, G_MAXINT64);
+      if (record->shared)
+        mark_for_recompute (self, record->customer_id, G_MAXINT64);
       else
         g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
     }
+  return TRUE;
+}
+
+/* The writer's: on a server, when every record of this batch that the
+ * store has not is to be an account of its own (none has keys that may
+ * join it to another), the ids they will take, asked for all at once;
+ * else @out_reserved is NULL and each is given its ids as it is added.
+ * Taken in the order the records are added, so ids keep that order. */
+static gboolean
+reserve_new_records (VigilIngest      *self,
+                     Batch            *batch,
+                     VigilRecordRef  **out_reserved,
+                     GError          **error)
+{
+  g_autofree VigilRecordRef *reserved = NULL;
+  guint n = 0;
+
+  *out_reserved = NULL;
+  if (!vigil_store_is_shared (self->store))
+    return TRUE;
+  for (guint i = 0; i < batch->new_states->len; i++)
+    {
+      const NewState *new_state = &g_array_index (batch->new_states, NewState, i);
+
+      if (!new_state->state->pending)
+        continue;
+      if (new_state->keys != NULL && new_state->keys->len > 0)
+        return TRUE;
+      n++;
+    }
+  if (n == 0)
+    return TRUE;
+  reserved = g_new (VigilRecordRef, n);
+  if (!_vigil_store_reserve_record_ids (self->store, n, reserved, error))
+    return FALSE;
+  *out_reserved = g_steal_pointer (&reserved);
   return TRUE;
 }
 
@@ -572,7 +615,10 @@ resolve_records (VigilIngest  *self,
                  Batch        *batch,
                  GError      **error)
 {
-  if (!find_records (self, batch, error))
+  g_autofree VigilRecordRef *reserved = NULL;
+  guint next_reserved = 0;
+
+  if (!find_records (self, batch, error) || !reserve_new_records (self, batch, &reserved, error))
     return FALSE;
 
   /* in the order first seen: record ids keep it (design 2.6) */
@@ -607,7 +653,8 @@ resolve_records (VigilIngest  *self,
             return FALSE;
           mark_for_recompute (self, account, since);
         }
-      else if (!add_new_record (self, new_state, &record, error))
+      else if (!add_new_record (self, new_state, reserved != NULL ? &reserved[next_reserved++] : NULL,
+                                &record, error))
         return FALSE;
       state->id = record.customer_id;
       state->record_id = record.record_id;

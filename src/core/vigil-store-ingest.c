@@ -10,9 +10,25 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
 
+#include "vigil-error.h"
 #include "vigil-store-private.h"
 #include "vigil-time.h"
+
+/* The columns of LOOKUP_RECORD_COLUMNS, from column @first on. */
+static void
+read_record_ref (VigilSqlStmt    *stmt,
+                 int              first,
+                 VigilRecordRef  *out)
+{
+  out->record_id = vigil_sql_column_int64 (stmt, first);
+  out->customer_id = vigil_sql_column_int64 (stmt, first + 1);
+  out->shared = vigil_sql_column_int64 (stmt, first + 2) != 0;
+  out->main = vigil_sql_column_int64 (stmt, first + 3) != 0;
+  out->newest = vigil_sql_column_is_null (stmt, first + 4) ? G_MININT64
+                                                           : vigil_sql_column_int64 (stmt, first + 4);
+}
 
 /* Looks up the record @external_id of @source_id: its id, its account
  * and whether the account has other records. */
@@ -34,17 +50,104 @@ _vigil_store_find_record (VigilStore      *self,
   rc = vigil_sql_step (stmt);
   *out_found = rc == VIGIL_SQL_ROW;
   if (rc == VIGIL_SQL_ROW)
-    {
-      out->record_id = vigil_sql_column_int64 (stmt, 0);
-      out->customer_id = vigil_sql_column_int64 (stmt, 1);
-      out->shared = vigil_sql_column_int64 (stmt, 2) != 0;
-      out->main = vigil_sql_column_int64 (stmt, 3) != 0;
-      out->newest = vigil_sql_column_is_null (stmt, 4) ? G_MININT64
-                                                       : vigil_sql_column_int64 (stmt, 4);
-    }
+    read_record_ref (stmt, 0, out);
   vigil_sql_reset_unbound (stmt);
   if (rc != VIGIL_SQL_ROW && rc != VIGIL_SQL_DONE)
     return _vigil_store_set_sqlite_error (self, error, _("Adding a customer"));
+  return TRUE;
+}
+
+#ifdef HAVE_POSTGRESQL
+/* Records looked up with one statement on PostgreSQL. */
+#define RECORDS_AT_ONCE 1000
+
+/* @texts as PostgreSQL's text of an array of text ({"a","b\"c"}): a
+ * value bound as a parameter, never SQL. */
+static char *
+pg_text_array (const char * const *texts,
+               guint               n)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append (out, i > 0 ? ",\"" : "\"");
+      for (const char *c = texts[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *c);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/* _vigil_store_find_records() on PostgreSQL: RECORDS_AT_ONCE records a
+ * statement, where a statement each would be a round trip each. */
+static gboolean
+find_records_shared (VigilStore          *self,
+                     gint64               source_id,
+                     const char * const  *external_ids,
+                     guint                n,
+                     VigilRecordRef      *out,
+                     gboolean            *out_found,
+                     GError             **error)
+{
+  static const char sql[] =
+    "SELECT r.external_id, " LOOKUP_RECORD_COLUMNS
+    " WHERE r.source_id = ?1 AND r.external_id = ANY (CAST (?2 AS text[]))";
+  const char *doing = _("Adding a customer");
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_hash_table_insert (index, (gpointer) external_ids[i], GUINT_TO_POINTER (i));
+      out_found[i] = FALSE;
+    }
+  for (guint start = 0; start < n; start += RECORDS_AT_ONCE)
+    {
+      g_autofree char *array = pg_text_array (external_ids + start, MIN (RECORDS_AT_ONCE, n - start));
+      VigilSqlStmt *stmt;
+      gpointer at;
+      int rc;
+
+      if (!(stmt = _vigil_store_cached (self, sql, doing, error)))
+        return FALSE;
+      vigil_sql_bind_int64 (stmt, 1, source_id);
+      vigil_sql_bind_text (stmt, 2, array, -1);
+      while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+        if (g_hash_table_lookup_extended (index, vigil_sql_column_text (stmt, 0), NULL, &at))
+          {
+            read_record_ref (stmt, 1, &out[GPOINTER_TO_UINT (at)]);
+            out_found[GPOINTER_TO_UINT (at)] = TRUE;
+          }
+      if (!_vigil_store_finish_cached_rows (self, stmt, rc, doing, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+#endif
+
+/* _vigil_store_find_record() for each of @n different @external_ids of
+ * @source_id, into @out and @out_found. */
+gboolean
+_vigil_store_find_records (VigilStore          *self,
+                           gint64               source_id,
+                           const char * const  *external_ids,
+                           guint                n,
+                           VigilRecordRef      *out,
+                           gboolean            *out_found,
+                           GError             **error)
+{
+#ifdef HAVE_POSTGRESQL
+  if (vigil_store_is_shared (self))
+    return find_records_shared (self, source_id, external_ids, n, out, out_found, error);
+#endif
+  for (guint i = 0; i < n; i++)
+    if (!_vigil_store_find_record (self, source_id, external_ids[i], &out[i], &out_found[i], error))
+      return FALSE;
   return TRUE;
 }
 
@@ -87,7 +190,7 @@ _vigil_store_ensure_record (VigilStore      *self,
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, out->customer_id);
   vigil_sql_bind_int64 (stmt, 2, out->record_id);
-  return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
+  return _vigil_store_step_queued (self, stmt, _("Adding a customer"), error);
 }
 
 /* Binds what a new customer and its record are given: the source (1),
@@ -109,6 +212,109 @@ bind_new_record (VigilSqlStmt         *stmt,
   vigil_sql_bind_int64 (stmt, 7, latest_at);
 }
 
+static int
+compare_ids (const void *a,
+             const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* _vigil_store_add_record() with the ids @reserved gives: both rows
+ * written by queued statements, the account's main record set as it is
+ * added (the same rows as the three statements without ids give). */
+static gboolean
+add_reserved_record (VigilStore           *self,
+                     gint64                source_id,
+                     const char           *external_id,
+                     const VigilSnapshot  *attributes,
+                     gint64                latest_at,
+                     const VigilRecordRef *reserved,
+                     VigilRecordRef       *out,
+                     GError              **error)
+{
+  static const char customer_sql[] =
+    "INSERT INTO customers (source_id, external_id, name, plan, owner, segment, latest_at, id, main_record) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+  static const char record_sql[] =
+    "INSERT INTO records (source_id, external_id, name, plan, owner, segment, latest_at, customer_id, id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+  const char * const sql[] = { customer_sql, record_sql };
+  const char *doing = _("Adding a customer");
+
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    {
+      VigilSqlStmt *stmt = _vigil_store_cached (self, sql[i], doing, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      bind_new_record (stmt, source_id, external_id, attributes, latest_at);
+      vigil_sql_bind_int64 (stmt, 8, reserved->customer_id);
+      vigil_sql_bind_int64 (stmt, 9, reserved->record_id);
+      if (!_vigil_store_step_queued (self, stmt, doing, error))
+        return FALSE;
+    }
+  *out = (VigilRecordRef) {
+    .record_id = reserved->record_id,
+    .customer_id = reserved->customer_id,
+    .shared = FALSE,
+    .main = TRUE,
+    .newest = G_MININT64,   /* a new account: no snapshot yet */
+  };
+  return TRUE;
+}
+
+/**
+ * _vigil_store_reserve_record_ids:
+ * @out: (array length=n): filled with the ids of @n new accounts and
+ *   their records, in ascending order
+ *
+ * PostgreSQL only: takes ids from the tables' sequences, as the inserts
+ * without an id would, with one statement, so that the inserts that
+ * use them need not wait for the server (_vigil_store_add_record()).
+ */
+gboolean
+_vigil_store_reserve_record_ids (VigilStore      *self,
+                                 guint            n,
+                                 VigilRecordRef  *out,
+                                 GError         **error)
+{
+  static const char sql[] =
+    "SELECT nextval (pg_get_serial_sequence ('customers', 'id')), "
+    "nextval (pg_get_serial_sequence ('records', 'id')) FROM generate_series (1, ?1)";
+  const char *doing = _("Adding a customer");
+  g_autofree gint64 *customers = g_new (gint64, MAX (n, 1));
+  g_autofree gint64 *records = g_new (gint64, MAX (n, 1));
+  VigilSqlStmt *stmt;
+  guint got = 0;
+  int rc;
+
+  g_assert (vigil_store_is_shared (self));
+
+  if (!(stmt = _vigil_store_cached (self, sql, doing, error)))
+    return FALSE;
+  vigil_sql_bind_int64 (stmt, 1, n);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW && got < n)
+    {
+      customers[got] = vigil_sql_column_int64 (stmt, 0);
+      records[got++] = vigil_sql_column_int64 (stmt, 1);
+    }
+  if (!_vigil_store_finish_cached_rows (self, stmt, rc, doing, error))
+    return FALSE;
+  if (got != n)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE, _("%s: the database gave no new ids"), doing);
+      return FALSE;
+    }
+  /* in the order the sequences gave them, whatever order the rows came in */
+  qsort (customers, n, sizeof (gint64), compare_ids);
+  qsort (records, n, sizeof (gint64), compare_ids);
+  for (guint i = 0; i < n; i++)
+    out[i] = (VigilRecordRef) { .customer_id = customers[i], .record_id = records[i] };
+  return TRUE;
+}
+
 /* The record @external_id of @source_id, which the caller knows is not
  * in the store, added as an account of its own (design 2.6) with its
  * name, plan, owner and segment as last seen at @latest_at: what
@@ -116,13 +322,16 @@ bind_new_record (VigilSqlStmt         *stmt,
  * vigil_store_update_customer() and _vigil_store_update_record() give
  * (on a row that holds nothing yet, the newest-wins rule takes every
  * value given), in half the statements: an ingest or a first poll adds
- * thousands at once. */
+ * thousands at once. @reserved, when not NULL, holds the ids the
+ * account and its record take (_vigil_store_reserve_record_ids()):
+ * then no statement waits for the server to give them. */
 gboolean
 _vigil_store_add_record (VigilStore           *self,
                          gint64                source_id,
                          const char           *external_id,
                          const VigilSnapshot  *attributes,
                          gint64                latest_at,
+                         const VigilRecordRef *reserved,
                          VigilRecordRef       *out,
                          GError              **error)
 {
@@ -137,6 +346,9 @@ _vigil_store_add_record (VigilStore           *self,
 #undef CUSTOMER_SQL
 #undef RECORD_SQL
   VigilSqlStmt *stmt;
+
+  if (reserved != NULL)
+    return add_reserved_record (self, source_id, external_id, attributes, latest_at, reserved, out, error);
 
   if (!(stmt = _vigil_store_cached (self, ENGINE_TEXT (self, customer_sql), _("Adding a customer"), error)))
     return FALSE;
@@ -158,7 +370,7 @@ _vigil_store_add_record (VigilStore           *self,
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, out->customer_id);
   vigil_sql_bind_int64 (stmt, 2, out->record_id);
-  return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
+  return _vigil_store_step_queued (self, stmt, _("Adding a customer"), error);
 }
 
 /* design 2.6: adds the record @external_id of @source_id to account
@@ -230,7 +442,7 @@ update_attributes (VigilStore           *self,
   _vigil_store_bind_text_or_null (stmt, 4, attributes->owner);
   _vigil_store_bind_text_or_null (stmt, 5, attributes->segment);
   vigil_sql_bind_int64 (stmt, 6, latest_at);
-  return _vigil_store_step_done (self, stmt, _("Updating a customer"), error);
+  return _vigil_store_step_queued (self, stmt, _("Updating a customer"), error);
 }
 
 /**
@@ -508,7 +720,7 @@ _vigil_store_insert_new_snapshots (VigilStore              *self,
       bind_observed (stmt, 1 + i * N_INSERTED_SNAPSHOT_COLUMNS, rows[i].customer_id, snapshot, renewal,
                      rows[i].features, rows[i].features_length);
     }
-  if (!_vigil_store_step_done (self, stmt, doing, error))
+  if (!_vigil_store_step_queued (self, stmt, doing, error))
     return FALSE;
 
   if (!(stmt = _vigil_store_cached (self, new_scores_sql (), doing, error)))
@@ -523,7 +735,7 @@ _vigil_store_insert_new_snapshots (VigilStore              *self,
       _vigil_store_bind_double_or_null (stmt, first + 3, rows[i].health);
       _vigil_store_bind_text_or_null (stmt, first + 4, vigil_tier_get_id (rows[i].tier));
     }
-  return _vigil_store_step_done (self, stmt, doing, error);
+  return _vigil_store_step_queued (self, stmt, doing, error);
 }
 
 /* vigil_store_insert_snapshot() with @features_length bytes of features

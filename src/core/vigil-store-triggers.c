@@ -80,7 +80,7 @@ step_trigger (VigilStore   *self,
   vigil_sql_bind_int64 (stmt, 1, id);
   vigil_sql_bind_int64 (stmt, 2, now);
   _vigil_store_bind_text_or_null (stmt, 3, evidence);
-  return _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
+  return _vigil_store_step_queued (self, stmt, _("Updating triggers"), error);
 }
 
 static gboolean
@@ -102,7 +102,7 @@ open_trigger (VigilStore               *self,
   vigil_sql_bind_text (stmt, 3, fire->kind, -1);
   vigil_sql_bind_int64 (stmt, 4, now);
   _vigil_store_bind_text_or_null (stmt, 5, fire->evidence);
-  return _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
+  return _vigil_store_step_queued (self, stmt, _("Updating triggers"), error);
 }
 
 /* design 3.3: a trigger a CSM marked done stays quiet this long */
