@@ -254,7 +254,9 @@ test_engines_book_changes (Fixture       *f,
  * backslashes, commas, braces, spaces, NULL): stored, then found again
  * by a second import (the lookup of many records at once), and read
  * alike; the ids new accounts take keep the order the records came in.
- * Then rescored, with inputs unknown and a snapshot with no score. */
+ * A name holds what COPY's text escapes (a tab, a backslash, a line
+ * break). Then rescored, with inputs unknown and a snapshot with no
+ * score. */
 static void
 test_engines_odd_ids (Fixture       *f,
                       gconstpointer  data)
@@ -267,7 +269,8 @@ test_engines_odd_ids (Fixture       *f,
     "{x},Braces,10,8,400,2026-11-01T12:00:00Z\n"
     "NULL,Null,10,9,500,2026-11-01T12:00:00Z\n"
     "\" sp ace \",Spaces,10,3,600,2026-11-01T12:00:00Z\n"
-    "nothing known,Unknown,,,,2026-11-01T12:00:00Z\n";
+    "nothing known,Unknown,,,,2026-11-01T12:00:00Z\n"
+    "tabbed,\"a\tb\\c\r\nd\",10,4,700,2026-11-01T12:00:00Z\n";
   g_autofree char *path = NULL;
   g_autofree char *later = NULL;
   g_auto(GStrv) parts = NULL;

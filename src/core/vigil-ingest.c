@@ -514,14 +514,13 @@ find_key_account (VigilIngest  *self,
  * the newest-wins rule of the store, applied to a row that holds what a
  * part of the rows said, gives what all of them say. */
 static gboolean
-add_new_record (VigilIngest           *self,
-                const NewState        *new_state,
-                const VigilRecordRef  *reserved,
-                VigilRecordRef        *record,
-                GError               **error)
+add_new_record (VigilIngest     *self,
+                const NewState  *new_state,
+                VigilRecordRef  *record,
+                GError         **error)
 {
   if (!_vigil_store_add_record (self->store, self->source_id, new_state->state->external_id,
-                                &new_state->attributes, new_state->latest_at, reserved, record, error))
+                                &new_state->attributes, new_state->latest_at, record, error))
     return FALSE;
   new_state->state->stored_version = new_state->attributes_version;
   return TRUE;
@@ -567,8 +566,9 @@ find_records (VigilIngest  *self,
 /* The writer's: on a server, when every record of this batch that the
  * store has not is to be an account of its own (none has keys that may
  * join it to another), the ids they will take, asked for all at once;
- * else @out_reserved is NULL and each is given its ids as it is added.
- * Taken in the order the records are added, so ids keep that order. */
+ * they are then added together (add_reserved_records()). Else
+ * @out_reserved is NULL and each is added as it comes. Taken in the
+ * order the records are added, so ids keep that order. */
 static gboolean
 reserve_new_records (VigilIngest      *self,
                      Batch            *batch,
@@ -600,6 +600,32 @@ reserve_new_records (VigilIngest      *self,
   return TRUE;
 }
 
+/* The writer's: adds @records (the reserved ones of this batch), then
+ * notes their attributes as stored. */
+static gboolean
+add_reserved_records (VigilIngest  *self,
+                      GArray       *records,
+                      GPtrArray    *states,
+                      GError      **error)
+{
+  if (records->len == 0)
+    return TRUE;
+#ifdef HAVE_POSTGRESQL
+  if (!_vigil_store_add_reserved_records (self->store, self->source_id, (const VigilNewRecord *) records->data,
+                                          records->len, error))
+    return FALSE;
+#else
+  g_assert_not_reached ();
+#endif
+  for (guint i = 0; i < states->len; i++)
+    {
+      const NewState *new_state = g_ptr_array_index (states, i);
+
+      new_state->state->stored_version = new_state->attributes_version;
+    }
+  return TRUE;
+}
+
 /* design 2.6: stores the records first seen in this batch that the
  * store has not. One whose keys name one account joins it at once,
  * nothing being merged later: when the account has at least as much
@@ -616,7 +642,8 @@ resolve_records (VigilIngest  *self,
                  GError      **error)
 {
   g_autofree VigilRecordRef *reserved = NULL;
-  guint next_reserved = 0;
+  g_autoptr(GArray) reserved_records = g_array_new (FALSE, FALSE, sizeof (VigilNewRecord));
+  g_autoptr(GPtrArray) reserved_states = g_ptr_array_new ();
 
   if (!find_records (self, batch, error) || !reserve_new_records (self, batch, &reserved, error))
     return FALSE;
@@ -653,8 +680,18 @@ resolve_records (VigilIngest  *self,
             return FALSE;
           mark_for_recompute (self, account, since);
         }
-      else if (!add_new_record (self, new_state, reserved != NULL ? &reserved[next_reserved++] : NULL,
-                                &record, error))
+      else if (reserved != NULL)
+        {
+          VigilNewRecord added = {
+            state->external_id, &new_state->attributes, new_state->latest_at,
+            reserved[reserved_records->len],
+          };
+
+          g_array_append_val (reserved_records, added);
+          g_ptr_array_add (reserved_states, (gpointer) new_state);
+          record = added.ids;
+        }
+      else if (!add_new_record (self, new_state, &record, error))
         return FALSE;
       state->id = record.customer_id;
       state->record_id = record.record_id;
@@ -665,6 +702,8 @@ resolve_records (VigilIngest  *self,
       if (!state->shared)
         g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
     }
+  if (!add_reserved_records (self, reserved_records, reserved_states, error))
+    return FALSE;
 
   for (guint i = 0; i < batch->rows->len; i++)
     {
@@ -2443,7 +2482,7 @@ vigil_ingest_commit (VigilIngest  *self,
   g_debug ("Records read in %.2f s (%.2f s of the caller's CPU since the ingest began)",
            (g_get_monotonic_time () - self->began) / 1e6, thread_cpu_seconds () - self->began_cpu);
   if (!join_writer (self, error) || !write_customers (self, self->customers, error) ||
-      !resolve_accounts (self, error))
+      !resolve_accounts (self, error) || !_vigil_store_update_statistics (self->store, self->stats.stored, error))
     {
       vigil_ingest_abort (self);
       return FALSE;

@@ -349,6 +349,16 @@ typedef struct
                            * G_MININT64 without one */
 } VigilRecordRef;
 
+/* A record new to the store, to be an account of its own with the ids
+ * it was given (_vigil_store_reserve_record_ids()). */
+typedef struct
+{
+  const char          *external_id;
+  const VigilSnapshot *attributes;   /* its name, plan, owner and segment */
+  gint64               latest_at;
+  VigilRecordRef       ids;
+} VigilNewRecord;
+
 /* A snapshot no row of the database has the key (customer, time) of,
  * with its score: _vigil_store_insert_new_snapshots() writes
  * VIGIL_STORE_ROWS_AT_ONCE of them with one statement a table. */
@@ -395,6 +405,16 @@ gboolean          _vigil_store_find_records           (VigilStore          *self
                                                        VigilRecordRef      *out,
                                                        gboolean            *out_found,
                                                        GError             **error);
+gboolean          _vigil_store_update_statistics      (VigilStore      *self,
+                                                       guint64          rows,
+                                                       GError         **error);
+#ifdef HAVE_POSTGRESQL
+gboolean          _vigil_store_add_reserved_records   (VigilStore            *self,
+                                                       gint64                 source_id,
+                                                       const VigilNewRecord  *records,
+                                                       guint                  n,
+                                                       GError               **error);
+#endif
 gboolean          _vigil_store_reserve_record_ids     (VigilStore      *self,
                                                        guint            n,
                                                        VigilRecordRef  *out,
@@ -404,7 +424,6 @@ gboolean          _vigil_store_add_record             (VigilStore           *sel
                                                        const char           *external_id,
                                                        const VigilSnapshot  *attributes,
                                                        gint64                latest_at,
-                                                       const VigilRecordRef *reserved,
                                                        VigilRecordRef       *out,
                                                        GError              **error);
 gboolean          _vigil_store_find_implicit_observation (VigilStore      *self,
