@@ -497,6 +497,42 @@ pipeline_drain (PgConnection *self)
 
 /* Many rows at once --------------------------------------------------------- */
 
+/* Runs @sql, a COPY, which must leave the connection in @state. */
+static gboolean
+start_copy (PgConnection   *self,
+            const char     *sql,
+            ExecStatusType  state)
+{
+  PGresult *result;
+  gboolean ok;
+
+  if (!pipeline_drain (self))
+    return FALSE;
+  result = PQexec (self->conn, sql);
+  ok = result != NULL && PQresultStatus (result) == state;
+  if (!ok)
+    set_result_failure (self, result);
+  PQclear (result);
+  return ok;
+}
+
+/* Reads a COPY's own result, then none: whether it succeeded (FALSE
+ * already when @ok is). */
+static gboolean
+end_copy (PgConnection *self,
+          gboolean      ok)
+{
+  PGresult *result;
+
+  while ((result = PQgetResult (self->conn)) != NULL)
+    {
+      if (ok && !take_result (self, result))
+        ok = FALSE;
+      PQclear (result);
+    }
+  return ok;
+}
+
 /**
  * vigil_sql_pg_copy_begin:
  * @sql: a COPY … FROM STDIN statement of the store's own
@@ -509,19 +545,7 @@ gboolean
 vigil_sql_pg_copy_begin (VigilSqlConnection *connection,
                          const char         *sql)
 {
-  PgConnection *self = pg_connection (connection);
-  PGresult *result;
-  gboolean ok;
-
-  if (!pipeline_drain (self))
-    return FALSE;
-  result = PQexec (self->conn, sql);
-  ok = result != NULL && PQresultStatus (result) == PGRES_COPY_IN;
-
-  if (!ok)
-    set_result_failure (self, result);
-  PQclear (result);
-  return ok;
+  return start_copy (pg_connection (connection), sql, PGRES_COPY_IN);
 }
 
 gboolean
@@ -545,18 +569,32 @@ vigil_sql_pg_copy_end (VigilSqlConnection *connection)
 {
   PgConnection *self = pg_connection (connection);
   gboolean ok = PQputCopyEnd (self->conn, NULL) == 1;
-  PGresult *result;
 
   if (!ok)
     set_failure (self, "08006", NULL);
-  /* the COPY's own result, then none */
-  while ((result = PQgetResult (self->conn)) != NULL)
+  return end_copy (self, ok);
+}
+
+/* Appends @text as a column of COPY's text format: \N for NULL; a
+ * backslash, tab, line feed and carriage return escaped. */
+void
+vigil_sql_pg_copy_append_text (GString    *line,
+                               const char *text)
+{
+  if (text == NULL)
     {
-      if (ok && !take_result (self, result))
-        ok = FALSE;
-      PQclear (result);
+      g_string_append (line, "\\N");
+      return;
     }
-  return ok;
+  for (const char *c = text; *c != '\0'; c++)
+    switch (*c)
+      {
+      case '\\': g_string_append (line, "\\\\"); break;
+      case '\t': g_string_append (line, "\\t"); break;
+      case '\n': g_string_append (line, "\\n"); break;
+      case '\r': g_string_append (line, "\\r"); break;
+      default: g_string_append_c (line, *c);
+      }
 }
 
 /**
@@ -572,18 +610,7 @@ gboolean
 vigil_sql_pg_copy_out_begin (VigilSqlConnection *connection,
                              const char         *sql)
 {
-  PgConnection *self = pg_connection (connection);
-  PGresult *result;
-  gboolean ok;
-
-  if (!pipeline_drain (self))
-    return FALSE;
-  result = PQexec (self->conn, sql);
-  ok = result != NULL && PQresultStatus (result) == PGRES_COPY_OUT;
-  if (!ok)
-    set_result_failure (self, result);
-  PQclear (result);
-  return ok;
+  return start_copy (pg_connection (connection), sql, PGRES_COPY_OUT);
 }
 
 /* The next row's line (ending in its newline, @out_length bytes, valid
@@ -612,17 +639,9 @@ gboolean
 vigil_sql_pg_copy_out_end (VigilSqlConnection *connection)
 {
   PgConnection *self = pg_connection (connection);
-  gboolean ok = TRUE;
-  PGresult *result;
 
   g_clear_pointer (&self->copy_line, PQfreemem);
-  while ((result = PQgetResult (self->conn)) != NULL)
-    {
-      if (ok && !take_result (self, result))
-        ok = FALSE;
-      PQclear (result);
-    }
-  return ok;
+  return end_copy (self, TRUE);
 }
 
 /* Statements ---------------------------------------------------------------- */

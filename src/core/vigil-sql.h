@@ -161,6 +161,8 @@ gboolean            vigil_sql_pg_copy_put    (VigilSqlConnection *connection,
                                               const char         *data,
                                               gsize               length);
 gboolean            vigil_sql_pg_copy_end    (VigilSqlConnection *connection);
+void                vigil_sql_pg_copy_append_text (GString    *line,
+                                                   const char *text);
 /* Rows received by COPY … TO STDOUT, a line at a time, for the reads
  * of many rows: begin with the COPY statement, take lines until NULL,
  * end (FALSE on failure, as above). */

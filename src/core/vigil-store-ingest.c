@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <stdlib.h>
 
 #include "vigil-error.h"
 #include "vigil-store-private.h"
@@ -235,38 +234,7 @@ bind_new_record (VigilSqlStmt         *stmt,
   vigil_sql_bind_int64 (stmt, 7, latest_at);
 }
 
-static int
-compare_ids (const void *a,
-             const void *b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
 #ifdef HAVE_POSTGRESQL
-/* @text as a column of COPY's text format: \N for NULL; a backslash,
- * tab, newline and carriage return escaped. */
-static void
-append_copy_text (GString    *line,
-                  const char *text)
-{
-  if (text == NULL)
-    {
-      g_string_append (line, "\\N");
-      return;
-    }
-  for (const char *c = text; *c != '\0'; c++)
-    switch (*c)
-      {
-      case '\\': g_string_append (line, "\\\\"); break;
-      case '\t': g_string_append (line, "\\t"); break;
-      case '\n': g_string_append (line, "\\n"); break;
-      case '\r': g_string_append (line, "\\r"); break;
-      default: g_string_append_c (line, *c);
-      }
-}
-
 /* A line of the COPY of customers (@first: the account's id, then the
  * source's) or of records (the record's, then the source's), with what
  * both tables keep of a new record, then @last (the main record, the
@@ -287,7 +255,7 @@ append_new_record_line (GString              *lines,
   for (guint i = 0; i < G_N_ELEMENTS (attributes); i++)
     {
       g_string_append_c (lines, '\t');
-      append_copy_text (lines, attributes[i]);
+      vigil_sql_pg_copy_append_text (lines, attributes[i]);
     }
   g_string_append_printf (lines, "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\n", record->latest_at, last);
 }
@@ -340,8 +308,8 @@ _vigil_store_add_reserved_records (VigilStore            *self,
  *   their records, in ascending order
  *
  * PostgreSQL only: takes ids from the tables' sequences, as the inserts
- * without an id would, with one statement, for the new records that
- * _vigil_store_add_reserved_records() then adds.
+ * without an id would, @n of each with one statement, for the new
+ * records that _vigil_store_add_reserved_records() then adds.
  */
 gboolean
 _vigil_store_reserve_record_ids (VigilStore      *self,
@@ -349,41 +317,41 @@ _vigil_store_reserve_record_ids (VigilStore      *self,
                                  VigilRecordRef  *out,
                                  GError         **error)
 {
+  /* Each sequence moved on by @n at once: the ids between are ours.
+   * Only the writer holding the book's write lock adds accounts, so no
+   * other session takes one in between (one that did would collide
+   * with ours on the key, and the transaction would fail, not mix). */
   static const char sql[] =
-    "SELECT nextval (c.seq), nextval (r.seq) "
+    "SELECT setval (c.seq, nextval (c.seq) + ?1 - 1), setval (r.seq, nextval (r.seq) + ?1 - 1) "
     "FROM (SELECT CAST (pg_get_serial_sequence ('customers', 'id') AS regclass) AS seq) AS c, "
-    "(SELECT CAST (pg_get_serial_sequence ('records', 'id') AS regclass) AS seq) AS r, generate_series (1, ?1)";
+    "(SELECT CAST (pg_get_serial_sequence ('records', 'id') AS regclass) AS seq) AS r";
   const char *doing = _("Adding a customer");
-  g_autofree gint64 *customers = g_new (gint64, MAX (n, 1));
-  g_autofree gint64 *records = g_new (gint64, MAX (n, 1));
+  gint64 last_customer = 0, last_record = 0;
   VigilSqlStmt *stmt;
-  guint got = 0;
   int rc;
 
   g_assert (vigil_store_is_shared (self));
+  g_assert (n > 0);
 
   if (!(stmt = _vigil_store_cached (self, sql, doing, error)))
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, n);
-  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW && got < n)
+  if ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
-      customers[got] = vigil_sql_column_int64 (stmt, 0);
-      records[got++] = vigil_sql_column_int64 (stmt, 1);
+      last_customer = vigil_sql_column_int64 (stmt, 0);
+      last_record = vigil_sql_column_int64 (stmt, 1);
     }
   if (!_vigil_store_finish_cached_rows (self, stmt, rc, doing, error))
     return FALSE;
-  if (got != n)
+  if (rc != VIGIL_SQL_ROW)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE, _("%s: the database gave no new ids"), doing);
       return FALSE;
     }
-  /* in the order the sequences gave them, whatever order the rows came in */
-  qsort (customers, n, sizeof (gint64), compare_ids);
-  qsort (records, n, sizeof (gint64), compare_ids);
   for (guint i = 0; i < n; i++)
     out[i] = (VigilRecordRef) {
-      .record_id = records[i],
-      .customer_id = customers[i],
+      .record_id = last_record - n + 1 + i,
+      .customer_id = last_customer - n + 1 + i,
       .shared = FALSE,
       .main = TRUE,
       .newest = G_MININT64,   /* a new account: no snapshot yet */

@@ -229,6 +229,20 @@ _vigil_store_finish_rows (VigilStore    *self,
   return TRUE;
 }
 
+/* Resets @stmt after a step that gave @rc, and says whether it failed. */
+static gboolean
+finish_step (VigilStore    *self,
+             VigilSqlStmt  *stmt,
+             int            rc,
+             const char    *doing,
+             GError       **error)
+{
+  vigil_sql_reset (stmt);
+  if (rc != VIGIL_SQL_DONE && rc != VIGIL_SQL_ROW)
+    return _vigil_store_set_sqlite_error (self, error, doing);
+  return TRUE;
+}
+
 /* Runs a statement that returns no rows. */
 gboolean
 _vigil_store_step_done (VigilStore    *self,
@@ -236,12 +250,7 @@ _vigil_store_step_done (VigilStore    *self,
                         const char    *doing,
                         GError       **error)
 {
-  int rc = vigil_sql_step (stmt);
-
-  vigil_sql_reset (stmt);
-  if (rc != VIGIL_SQL_DONE && rc != VIGIL_SQL_ROW)
-    return _vigil_store_set_sqlite_error (self, error, doing);
-  return TRUE;
+  return finish_step (self, stmt, vigil_sql_step (stmt), doing, error);
 }
 
 /* Runs a write whose result is not read, in a transaction: on
@@ -253,12 +262,7 @@ _vigil_store_step_queued (VigilStore    *self,
                           const char    *doing,
                           GError       **error)
 {
-  int rc = vigil_sql_step_queued (stmt);
-
-  vigil_sql_reset (stmt);
-  if (rc != VIGIL_SQL_DONE && rc != VIGIL_SQL_ROW)
-    return _vigil_store_set_sqlite_error (self, error, doing);
-  return TRUE;
+  return finish_step (self, stmt, vigil_sql_step_queued (stmt), doing, error);
 }
 
 /* Runs @stmt, an INSERT of one row that ends in RETURNING id (or, on
