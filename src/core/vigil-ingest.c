@@ -540,7 +540,8 @@ find_records (VigilIngest  *self,
 
   for (guint i = 0; i < n; i++)
     external_ids[i] = g_array_index (batch->new_states, NewState, i).state->external_id;
-  if (!_vigil_store_find_records (self->store, self->source_id, external_ids, n, records, found, error))
+  if (!_vigil_store_find_records (self->store, self->source_id, external_ids, n, records, found,
+                                  error))
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
@@ -611,8 +612,8 @@ add_reserved_records (VigilIngest  *self,
   if (records->len == 0)
     return TRUE;
 #ifdef HAVE_POSTGRESQL
-  if (!_vigil_store_add_reserved_records (self->store, self->source_id, (const VigilNewRecord *) records->data,
-                                          records->len, error))
+  if (!_vigil_store_add_reserved_records (self->store, self->source_id,
+                                          (const VigilNewRecord *) records->data, records->len, error))
     return FALSE;
 #else
   g_assert_not_reached ();
@@ -2482,7 +2483,8 @@ vigil_ingest_commit (VigilIngest  *self,
   g_debug ("Records read in %.2f s (%.2f s of the caller's CPU since the ingest began)",
            (g_get_monotonic_time () - self->began) / 1e6, thread_cpu_seconds () - self->began_cpu);
   if (!join_writer (self, error) || !write_customers (self, self->customers, error) ||
-      !resolve_accounts (self, error) || !_vigil_store_update_statistics (self->store, self->stats.stored, error))
+      !resolve_accounts (self, error) ||
+      !_vigil_store_update_statistics (self->store, self->stats.stored, error))
     {
       vigil_ingest_abort (self);
       return FALSE;

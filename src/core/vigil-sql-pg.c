@@ -967,7 +967,8 @@ pg_step_queued (VigilSqlStmt *stmt)
   clear_result (self);
   if ((name = prepared_name (self)) == NULL)
     return VIGIL_SQL_ERROR;
-  if (PQpipelineStatus (connection->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode (connection->conn) != 1)
+  if (PQpipelineStatus (connection->conn) == PQ_PIPELINE_OFF &&
+      PQenterPipelineMode (connection->conn) != 1)
     {
       set_failure (connection, "08006", NULL);
       return VIGIL_SQL_ERROR;

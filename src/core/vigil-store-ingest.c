@@ -25,8 +25,8 @@ read_record_ref (VigilSqlStmt    *stmt,
   out->customer_id = vigil_sql_column_int64 (stmt, first + 1);
   out->shared = vigil_sql_column_int64 (stmt, first + 2) != 0;
   out->main = vigil_sql_column_int64 (stmt, first + 3) != 0;
-  out->newest = vigil_sql_column_is_null (stmt, first + 4) ? G_MININT64
-                                                           : vigil_sql_column_int64 (stmt, first + 4);
+  out->newest = vigil_sql_column_is_null (stmt, first + 4)
+                ? G_MININT64 : vigil_sql_column_int64 (stmt, first + 4);
 }
 
 /* Looks up the record @external_id of @source_id: its id, its account
@@ -98,7 +98,8 @@ find_records_shared (VigilStore          *self,
    * each up by the key, whatever it thinks the table holds */
   static const char sql[] =
     "SELECT r.external_id, " LOOKUP_RECORD_COLUMNS
-    " JOIN unnest (CAST (?2 AS text[])) AS wanted (external_id) ON wanted.external_id = r.external_id"
+    " JOIN unnest (CAST (?2 AS text[])) AS wanted (external_id)"
+    " ON wanted.external_id = r.external_id"
     " WHERE r.source_id = ?1";
   const char *doing = _("Adding a customer");
   g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
@@ -110,7 +111,8 @@ find_records_shared (VigilStore          *self,
     }
   for (guint start = 0; start < n; start += RECORDS_AT_ONCE)
     {
-      g_autofree char *array = pg_text_array (external_ids + start, MIN (RECORDS_AT_ONCE, n - start));
+      guint count = MIN (RECORDS_AT_ONCE, n - start);
+      g_autofree char *array = pg_text_array (external_ids + start, count);
       VigilSqlStmt *stmt;
       gpointer at;
       int rc;
@@ -170,7 +172,8 @@ _vigil_store_update_statistics (VigilStore  *self,
 {
   if (!vigil_store_is_shared (self) || rows < ANALYZE_AFTER_ROWS)
     return TRUE;
-  return _vigil_store_exec_sql (self, "ANALYZE customers, records, snapshots, scores", _("Saving"), error);
+  return _vigil_store_exec_sql (self, "ANALYZE customers, records, snapshots, scores", _("Saving"),
+                                error);
 }
 
 /* The record @external_id of @source_id, added if missing as an account
@@ -257,7 +260,8 @@ append_new_record_line (GString              *lines,
       g_string_append_c (lines, '\t');
       vigil_sql_pg_copy_append_text (lines, attributes[i]);
     }
-  g_string_append_printf (lines, "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\n", record->latest_at, last);
+  g_string_append_printf (lines, "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\n",
+                          record->latest_at, last);
 }
 
 /**
