@@ -527,6 +527,48 @@ test_sql_queued_failure (Fixture       *f,
 }
 
 #ifdef HAVE_POSTGRESQL
+/* Rows sent by COPY in its binary format come back as they were sent:
+ * 64-bit extremes, a double to its last bit, text with what COPY's text
+ * format escapes, NULLs; and rows read back by COPY … TO STDOUT, a line
+ * each, in the text format, NULL as \N. */
+static void
+test_sql_copy_binary (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GString) rows = g_string_new (NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  const char *line;
+  gsize length = 0;
+
+  if (!on_postgresql ())
+    {
+      g_test_skip ("PostgreSQL's COPY");
+      return;
+    }
+  vigil_sql_pg_copy_binary_header (rows);
+  vigil_sql_pg_copy_binary_row (rows, 3);
+  vigil_sql_pg_copy_binary_int64 (rows, G_MININT64);
+  vigil_sql_pg_copy_binary_double (rows, 0.1 + 0.2);
+  vigil_sql_pg_copy_binary_text (rows, "tab\tback\\slash\nline \xc3\xa9");
+  vigil_sql_pg_copy_binary_row (rows, 3);
+  vigil_sql_pg_copy_binary_int64 (rows, G_MAXINT64);
+  vigil_sql_pg_copy_binary_null (rows);
+  vigil_sql_pg_copy_binary_text (rows, "");
+  vigil_sql_pg_copy_binary_trailer (rows);
+  g_assert_true (vigil_sql_pg_copy_begin (f->connection, "COPY t (i, d, s) FROM STDIN (FORMAT binary)"));
+  g_assert_true (vigil_sql_pg_copy_put (f->connection, rows->str, rows->len));
+  g_assert_true (vigil_sql_pg_copy_end (f->connection));
+
+  g_assert_true (vigil_sql_pg_copy_out_begin (f->connection,
+                                              "COPY (SELECT i, float8send (d), s FROM t ORDER BY i) TO STDOUT"));
+  while ((line = vigil_sql_pg_copy_out_line (f->connection, &length)) != NULL)
+    g_string_append_len (lines, line, (gssize) length);
+  g_assert_true (vigil_sql_pg_copy_out_end (f->connection));
+  g_assert_cmpstr (lines->str, ==,
+                   "-9223372036854775808\t\\\\x3fd3333333333334\ttab\\tback\\\\slash\\nline \xc3\xa9\n"
+                   "9223372036854775807\t\\N\t\n");
+}
+
 /* The store's ?N and ? become PostgreSQL's $N; what is quoted and
  * comments are left as they are. */
 static void
@@ -607,6 +649,8 @@ main (int   argc,
   ADD ("/sql/queued-failure", test_sql_queued_failure);
 #undef ADD
 #ifdef HAVE_POSTGRESQL
+  g_test_add ("/sql/postgresql/copy-binary", Fixture, NULL, fixture_set_up, test_sql_copy_binary,
+              fixture_tear_down);
   g_test_add_func ("/sql/postgresql/translate", test_sql_translate);
   g_test_add_func ("/sql/postgresql/locations", test_sql_locations);
 #endif

@@ -163,6 +163,19 @@ gboolean            vigil_sql_pg_copy_put    (VigilSqlConnection *connection,
 gboolean            vigil_sql_pg_copy_end    (VigilSqlConnection *connection);
 void                vigil_sql_pg_copy_append_text (GString    *line,
                                                    const char *text);
+/* The same rows in COPY's binary format (… FROM STDIN (FORMAT binary)):
+ * a header, each row its count of columns then its columns, a trailer. */
+void                vigil_sql_pg_copy_binary_header  (GString    *data);
+void                vigil_sql_pg_copy_binary_row     (GString    *data,
+                                                      int         n_columns);
+void                vigil_sql_pg_copy_binary_int64   (GString    *data,
+                                                      gint64      value);
+void                vigil_sql_pg_copy_binary_double  (GString    *data,
+                                                      double      value);
+void                vigil_sql_pg_copy_binary_text    (GString    *data,
+                                                      const char *text);
+void                vigil_sql_pg_copy_binary_null    (GString    *data);
+void                vigil_sql_pg_copy_binary_trailer (GString    *data);
 /* Rows received by COPY … TO STDOUT, a line at a time, for the reads
  * of many rows: begin with the COPY statement, take lines until NULL,
  * end (FALSE on failure, as above). */

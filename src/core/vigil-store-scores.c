@@ -222,9 +222,19 @@ typedef struct
 } RescoredRow;
 
 #ifdef HAVE_POSTGRESQL
-/* Sends @rows's scores under @scorecard as lines of the COPY into
- * scores under way (the server parses a double's exact text back to
- * the same double). */
+/* Sends @data, rows (or the header, or the trailer) of the COPY under way. */
+static gboolean
+put_copy (VigilStore  *self,
+          GString     *data,
+          GError     **error)
+{
+  if (!vigil_sql_pg_copy_put (self->db, data->str, data->len))
+    return _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
+  return TRUE;
+}
+
+/* Sends @rows's scores under @scorecard as rows of the binary COPY into
+ * scores under way: each value as it is stored (the double's own bits). */
 static gboolean
 put_rescored (VigilStore      *self,
               VigilScorecard  *scorecard,
@@ -233,23 +243,25 @@ put_rescored (VigilStore      *self,
 {
   const RescoredRow *row = (const RescoredRow *) rows->data;
   gint64 version = vigil_scorecard_get_version (scorecard);
-  g_autoptr(GString) lines = g_string_sized_new (64 * rows->len);
-  char health[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autoptr(GString) data = g_string_sized_new (64 * rows->len);
 
   for (guint i = 0; i < rows->len; i++)
     {
+      vigil_sql_pg_copy_binary_row (data, 5);
+      vigil_sql_pg_copy_binary_int64 (data, row[i].customer_id);
+      vigil_sql_pg_copy_binary_int64 (data, row[i].observed_at);
+      vigil_sql_pg_copy_binary_int64 (data, version);
       if (isnan (row[i].health))
-        g_string_append_printf (lines, "%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT
-                                "\t\\N\t\\N\n", row[i].customer_id, row[i].observed_at, version);
-      else
-        g_string_append_printf (lines, "%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT
-                                "\t%s\t%s\n", row[i].customer_id, row[i].observed_at, version,
-                                g_ascii_dtostr (health, sizeof health, row[i].health),
-                                vigil_tier_get_id (vigil_scorecard_get_tier (scorecard, row[i].health)));
+        {
+          vigil_sql_pg_copy_binary_null (data);
+          vigil_sql_pg_copy_binary_null (data);
+          continue;
+        }
+      vigil_sql_pg_copy_binary_double (data, row[i].health);
+      vigil_sql_pg_copy_binary_text (data, vigil_tier_get_id (vigil_scorecard_get_tier (scorecard,
+                                                                                         row[i].health)));
     }
-  if (!vigil_sql_pg_copy_put (self->db, lines->str, lines->len))
-    return _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
-  return TRUE;
+  return put_copy (self, data, error);
 }
 
 /* One line of the snapshots' COPY: the customer, then RESCORED_COLUMNS,
@@ -385,7 +397,10 @@ rescore_all_shared (VigilStore      *self,
   static const char read_sql[] =
     "COPY (SELECT customer_id, " RESCORED_COLUMNS " FROM snapshots "
     "ORDER BY customer_id, observed_at) TO STDOUT";
-  static const char write_sql[] = "COPY scores (customer_id, observed_at, version, health, tier) FROM STDIN";
+  static const char write_sql[] =
+    "COPY scores (customer_id, observed_at, version, health, tier) FROM STDIN (FORMAT binary)";
+  g_autoptr(GString) header = g_string_new (NULL);
+  g_autoptr(GString) trailer = g_string_new (NULL);
   g_autoptr(GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (RescoredRow), RESCORE_BATCH);
   VigilSqlConnection *reader;
   gboolean ok = TRUE;
@@ -405,12 +420,16 @@ rescore_all_shared (VigilStore      *self,
     ok = _vigil_store_set_connection_error (self, reader, error, _("Rescoring"));
   else if (!(writing = vigil_sql_pg_copy_begin (self->db, write_sql)))
     ok = _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
+  vigil_sql_pg_copy_binary_header (header);
+  ok = ok && put_copy (self, header, error);
   while (ok && more)
     {
       ok = read_rescored (self, reader, rescore, rows, &more, error) &&
            put_rescored (self, scorecard, rows, error);
       rescored += rows->len;
     }
+  vigil_sql_pg_copy_binary_trailer (trailer);
+  ok = ok && put_copy (self, trailer, error);
   /* Ended on a failure too (what it wrote goes with the transaction);
    * closing the reader ends its read. */
   if (writing && !vigil_sql_pg_copy_end (self->db) && ok)
