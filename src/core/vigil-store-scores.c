@@ -412,7 +412,8 @@ rescore_all_shared (VigilStore      *self,
    * each new row's key beside the deleted row's, most of the time the
    * rescore took (the lock this takes holds readers of the scores off
    * until the commit). */
-  if (!_vigil_store_exec_sql (self, "ALTER TABLE scores DROP CONSTRAINT scores_pkey", _("Rescoring"), error) ||
+  if (!_vigil_store_exec_sql (self, "ALTER TABLE scores DROP CONSTRAINT scores_pkey", _("Rescoring"),
+                              error) ||
       !_vigil_store_exec_sql (self, "DELETE FROM scores", _("Rescoring"), error) ||
       !(reader = open_snapshot_reader (self, error)))
     return FALSE;
@@ -436,9 +437,8 @@ rescore_all_shared (VigilStore      *self,
     ok = _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
   vigil_sql_close (reader);
   if (ok)
-    ok = _vigil_store_exec_sql (self,
-                                "ALTER TABLE scores ADD CONSTRAINT scores_pkey PRIMARY KEY (customer_id, observed_at)",
-                                _("Rescoring"), error);
+    ok = _vigil_store_exec_sql (self, "ALTER TABLE scores ADD CONSTRAINT scores_pkey "
+                                "PRIMARY KEY (customer_id, observed_at)", _("Rescoring"), error);
   if (ok && out_rescored != NULL)
     *out_rescored = rescored;
   return ok;
