@@ -250,6 +250,51 @@ test_engines_book_changes (Fixture       *f,
   SAME (f, "scores");
 }
 
+/* Records whose ids hold what a PostgreSQL array's text quotes (quotes,
+ * backslashes, commas, braces, spaces, NULL): stored, then found again
+ * by a second import (the lookup of many records at once), and read
+ * alike; the ids new accounts take keep the order the records came in.
+ * A name holds what COPY's text escapes (a tab, a backslash, a line
+ * break). Then rescored, with inputs unknown and a snapshot with no
+ * score. */
+static void
+test_engines_odd_ids (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const char csv[] =
+    "id,name,seats,seats_used,api_calls_7d,observed_at\n"
+    "\"say \"\"hi\"\"\",Quotes,10,5,100,2026-11-01T12:00:00Z\n"
+    "back\\slash,Backslash,10,6,200,2026-11-01T12:00:00Z\n"
+    "\"a,b\",Comma,10,7,300,2026-11-01T12:00:00Z\n"
+    "{x},Braces,10,8,400,2026-11-01T12:00:00Z\n"
+    "NULL,Null,10,9,500,2026-11-01T12:00:00Z\n"
+    "\" sp ace \",Spaces,10,3,600,2026-11-01T12:00:00Z\n"
+    "nothing known,Unknown,,,,2026-11-01T12:00:00Z\n"
+    "tabbed,\"a\tb\\c\r\nd\",10,4,700,2026-11-01T12:00:00Z\n";
+  g_autofree char *path = NULL;
+  g_autofree char *later = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+  path = test_dir_write (&f->dir, "odd.csv", csv, -1);
+  SAME (f, "import", path, "--source", "odd");
+  SAME (f, "scores", "--format", "json");
+  /* the same ids a day later: each found, none added again */
+  parts = g_strsplit (csv, "2026-11-01", -1);
+  later = g_strjoinv ("2026-11-02", parts);
+  g_free (path);
+  path = test_dir_write (&f->dir, "odd-later.csv", later, -1);
+  SAME (f, "import", path, "--source", "odd");
+  SAME (f, "scores", "--format", "json");
+  SAME (f, "history", "back\\slash", "--format", "json");
+  SAME (f, "history", "say \"hi\"", "--format", "json");
+  /* rescored: unknown inputs read back as unknown, no score as none */
+  SAME (f, "scorecard", "set", "volume.target", "4000");
+  SAME (f, "scores", "--format", "json");
+  SAME (f, "history", "nothing known", "--format", "json");
+}
+
 /* What names a team's book and what names a file (design 4, --db). */
 static void
 test_engines_locations (void)
@@ -403,6 +448,7 @@ main (int    argc,
   ADD ("/engines/csm-day", test_engines_csm_day);
   ADD ("/engines/book-changes", test_engines_book_changes);
   ADD ("/engines/same-tables", test_engines_same_tables);
+  ADD ("/engines/odd-ids", test_engines_odd_ids);
 #undef ADD
   g_test_add_func ("/engines/locations", test_engines_locations);
   g_test_add_func ("/engines/identity", test_engines_identity);

@@ -416,7 +416,159 @@ test_sql_interleaved (Fixture       *f,
   vigil_sql_finalize (down);
 }
 
+/* The sum of t's i and its rows, read by a statement of its own. */
+static void
+assert_rows (Fixture *f,
+             gint64   rows,
+             gint64   sum)
+{
+  VigilSqlStmt *stmt = vigil_sql_prepare (f->connection, "SELECT count (*), coalesce (sum (i), 0) FROM t",
+                                          VIGIL_SQL_ONCE);
+
+  g_assert_cmpint (vigil_sql_step (stmt), ==, VIGIL_SQL_ROW);
+  g_assert_cmpint (vigil_sql_column_int64 (stmt, 0), ==, rows);
+  g_assert_cmpint (vigil_sql_column_int64 (stmt, 1), ==, sum);
+  vigil_sql_finalize (stmt);
+}
+
+/* Queued writes: more of them than are ever sent at once, by a kept
+ * statement bound anew each time, all there for the read after them
+ * and after the commit, in the order they were made. */
+static void
+test_sql_queued (Fixture       *f,
+                 gconstpointer  data)
+{
+  VigilSqlStmt *insert = vigil_sql_prepare (f->connection, "INSERT INTO t (i, s) VALUES (?1, ?2)",
+                                            VIGIL_SQL_KEEP);
+  VigilSqlStmt *last;
+
+  g_assert_true (vigil_sql_exec (f->connection, "BEGIN"));
+  for (int n = 1; n <= 1000; n++)
+    {
+      g_autofree char *text = g_strdup_printf ("row %d", n);
+
+      vigil_sql_reset_unbound (insert);
+      vigil_sql_bind_int64 (insert, 1, n);
+      vigil_sql_bind_text (insert, 2, text, -1);
+      g_assert_cmpint (vigil_sql_step_queued (insert), ==, VIGIL_SQL_DONE);
+    }
+  assert_rows (f, 1000, 500500);
+  vigil_sql_reset_unbound (insert);
+  vigil_sql_bind_int64 (insert, 1, 7);
+  vigil_sql_bind_text (insert, 2, "after the read", -1);
+  g_assert_cmpint (vigil_sql_step_queued (insert), ==, VIGIL_SQL_DONE);
+  g_assert_true (vigil_sql_exec (f->connection, "COMMIT"));
+  g_assert_false (vigil_sql_in_transaction (f->connection));
+  assert_rows (f, 1001, 500507);
+
+  last = vigil_sql_prepare (f->connection, "SELECT i, s FROM t ORDER BY id DESC LIMIT 2", VIGIL_SQL_ONCE);
+  g_assert_cmpint (vigil_sql_step (last), ==, VIGIL_SQL_ROW);
+  g_assert_cmpstr (vigil_sql_column_text (last, 1), ==, "after the read");
+  g_assert_cmpint (vigil_sql_step (last), ==, VIGIL_SQL_ROW);
+  g_assert_cmpstr (vigil_sql_column_text (last, 1), ==, "row 1000");
+  vigil_sql_finalize (last);
+  vigil_sql_finalize (insert);
+}
+
+/* A queued write that fails fails its transaction: on SQLite at once,
+ * on PostgreSQL at the next call that waits for the server (here the
+ * read, then the COMMIT), with the failed write's reason; the
+ * transaction ends either way and none of its writes stay. Outside a
+ * transaction a write is not queued: its failure is told at once. */
+static void
+test_sql_queued_failure (Fixture       *f,
+                         gconstpointer  data)
+{
+  VigilSqlStmt *insert = vigil_sql_prepare (f->connection, "INSERT INTO t (i, s) VALUES (?1, ?2)",
+                                            VIGIL_SQL_KEEP);
+  VigilSqlStmt *read;
+  g_autofree char *message = NULL;
+
+  g_assert_true (vigil_sql_exec (f->connection, "BEGIN"));
+  vigil_sql_bind_int64 (insert, 1, 1);
+  vigil_sql_bind_text (insert, 2, "kept?", -1);
+  g_assert_cmpint (vigil_sql_step_queued (insert), ==, VIGIL_SQL_DONE);
+  vigil_sql_reset_unbound (insert);
+  vigil_sql_bind_int64 (insert, 1, 2);
+  vigil_sql_bind_null (insert, 2, VIGIL_SQL_TEXT);   /* s is NOT NULL */
+  g_assert_cmpint (vigil_sql_step_queued (insert), ==, ENGINE_SAYS (VIGIL_SQL_ERROR, VIGIL_SQL_DONE));
+  if (on_postgresql ())
+    {
+      read = vigil_sql_prepare (f->connection, "SELECT count (*) FROM t", VIGIL_SQL_ONCE);
+      g_assert_cmpint (vigil_sql_step (read), ==, VIGIL_SQL_ERROR);
+      message = g_ascii_strdown (vigil_sql_error_message (f->connection), -1);
+      g_assert_nonnull (strstr (message, "not-null"));
+      vigil_sql_finalize (read);
+      /* and the COMMIT of a transaction whose queued write failed fails */
+      vigil_sql_reset_unbound (insert);
+      vigil_sql_bind_int64 (insert, 1, 3);
+      vigil_sql_bind_null (insert, 2, VIGIL_SQL_TEXT);
+      g_assert_true (vigil_sql_exec (f->connection, "ROLLBACK"));
+      g_assert_true (vigil_sql_exec (f->connection, "BEGIN"));
+      g_assert_cmpint (vigil_sql_step_queued (insert), ==, VIGIL_SQL_DONE);
+      g_assert_false (vigil_sql_exec (f->connection, "COMMIT"));
+      g_assert_false (vigil_sql_in_transaction (f->connection));
+    }
+  else
+    g_assert_true (vigil_sql_exec (f->connection, "ROLLBACK"));
+  assert_rows (f, 0, 0);
+
+  /* outside a transaction */
+  vigil_sql_reset_unbound (insert);
+  vigil_sql_bind_int64 (insert, 1, 4);
+  vigil_sql_bind_null (insert, 2, VIGIL_SQL_TEXT);
+  g_assert_cmpint (vigil_sql_step_queued (insert), ==, VIGIL_SQL_ERROR);
+  vigil_sql_reset_unbound (insert);
+  vigil_sql_bind_int64 (insert, 1, 5);
+  vigil_sql_bind_text (insert, 2, "alone", -1);
+  g_assert_cmpint (vigil_sql_step_queued (insert), ==, VIGIL_SQL_DONE);
+  assert_rows (f, 1, 5);
+  vigil_sql_finalize (insert);
+}
+
 #ifdef HAVE_POSTGRESQL
+/* Rows sent by COPY in its binary format come back as they were sent:
+ * 64-bit extremes, a double to its last bit, text with what COPY's text
+ * format escapes, NULLs; and rows read back by COPY … TO STDOUT, a line
+ * each, in the text format, NULL as \N. */
+static void
+test_sql_copy_binary (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GString) rows = g_string_new (NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  const char *line;
+  gsize length = 0;
+
+  if (!on_postgresql ())
+    {
+      g_test_skip ("PostgreSQL's COPY");
+      return;
+    }
+  vigil_sql_pg_copy_binary_header (rows);
+  vigil_sql_pg_copy_binary_row (rows, 3);
+  vigil_sql_pg_copy_binary_int64 (rows, G_MININT64);
+  vigil_sql_pg_copy_binary_double (rows, 0.1 + 0.2);
+  vigil_sql_pg_copy_binary_text (rows, "tab\tback\\slash\nline \xc3\xa9");
+  vigil_sql_pg_copy_binary_row (rows, 3);
+  vigil_sql_pg_copy_binary_int64 (rows, G_MAXINT64);
+  vigil_sql_pg_copy_binary_null (rows);
+  vigil_sql_pg_copy_binary_text (rows, "");
+  vigil_sql_pg_copy_binary_trailer (rows);
+  g_assert_true (vigil_sql_pg_copy_begin (f->connection, "COPY t (i, d, s) FROM STDIN (FORMAT binary)"));
+  g_assert_true (vigil_sql_pg_copy_put (f->connection, rows->str, rows->len));
+  g_assert_true (vigil_sql_pg_copy_end (f->connection));
+
+  g_assert_true (vigil_sql_pg_copy_out_begin (f->connection,
+                                              "COPY (SELECT i, float8send (d), s FROM t ORDER BY i) TO STDOUT"));
+  while ((line = vigil_sql_pg_copy_out_line (f->connection, &length)) != NULL)
+    g_string_append_len (lines, line, (gssize) length);
+  g_assert_true (vigil_sql_pg_copy_out_end (f->connection));
+  g_assert_cmpstr (lines->str, ==,
+                   "-9223372036854775808\t\\\\x3fd3333333333334\ttab\\tback\\\\slash\\nline \xc3\xa9\n"
+                   "9223372036854775807\t\\N\t\n");
+}
+
 /* The store's ?N and ? become PostgreSQL's $N; what is quoted and
  * comments are left as they are. */
 static void
@@ -493,8 +645,12 @@ main (int   argc,
   ADD ("/sql/errors", test_sql_errors_sqlite);
   ADD ("/sql/errors-postgresql", test_sql_errors_postgresql);
   ADD ("/sql/interleaved", test_sql_interleaved);
+  ADD ("/sql/queued", test_sql_queued);
+  ADD ("/sql/queued-failure", test_sql_queued_failure);
 #undef ADD
 #ifdef HAVE_POSTGRESQL
+  g_test_add ("/sql/postgresql/copy-binary", Fixture, NULL, fixture_set_up, test_sql_copy_binary,
+              fixture_tear_down);
   g_test_add_func ("/sql/postgresql/translate", test_sql_translate);
   g_test_add_func ("/sql/postgresql/locations", test_sql_locations);
 #endif

@@ -527,32 +527,102 @@ add_new_record (VigilIngest     *self,
 }
 
 /* The writer's: the records of this batch's new states that the store
- * has already. */
+ * has already, looked up together (on a server, a round trip for many). */
 static gboolean
 find_records (VigilIngest  *self,
               Batch        *batch,
               GError      **error)
 {
-  for (guint i = 0; i < batch->new_states->len; i++)
+  guint n = batch->new_states->len;
+  g_autofree const char **external_ids = g_new (const char *, MAX (n, 1));
+  g_autofree VigilRecordRef *records = g_new0 (VigilRecordRef, MAX (n, 1));
+  g_autofree gboolean *found = g_new0 (gboolean, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    external_ids[i] = g_array_index (batch->new_states, NewState, i).state->external_id;
+  if (!_vigil_store_find_records (self->store, self->source_id, external_ids, n, records, found,
+                                  error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
     {
       CustomerState *state = g_array_index (batch->new_states, NewState, i).state;
-      VigilRecordRef record;
-      gboolean found = FALSE;
+      const VigilRecordRef *record = &records[i];
 
-      if (!_vigil_store_find_record (self->store, self->source_id, state->external_id, &record, &found, error))
-        return FALSE;
-      if (!found)
+      if (!found[i])
         continue;
-      state->id = record.customer_id;
-      state->record_id = record.record_id;
-      state->shared = record.shared;
-      state->main = record.main;
-      state->newest_stored = record.newest;
+      state->id = record->customer_id;
+      state->record_id = record->record_id;
+      state->shared = record->shared;
+      state->main = record->main;
+      state->newest_stored = record->newest;
       state->pending = FALSE;
-      if (record.shared)
-        mark_for_recompute (self, record.customer_id, G_MAXINT64);
+      if (record->shared)
+        mark_for_recompute (self, record->customer_id, G_MAXINT64);
       else
         g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
+    }
+  return TRUE;
+}
+
+/* The writer's: on a server, when every record of this batch that the
+ * store has not is to be an account of its own (none has keys that may
+ * join it to another), the ids they will take, asked for all at once;
+ * they are then added together (add_reserved_records()). Else
+ * @out_reserved is NULL and each is added as it comes. Taken in the
+ * order the records are added, so ids keep that order. */
+static gboolean
+reserve_new_records (VigilIngest      *self,
+                     Batch            *batch,
+                     VigilRecordRef  **out_reserved,
+                     GError          **error)
+{
+  g_autofree VigilRecordRef *reserved = NULL;
+  guint n = 0;
+
+  *out_reserved = NULL;
+  if (!vigil_store_is_shared (self->store))
+    return TRUE;
+  for (guint i = 0; i < batch->new_states->len; i++)
+    {
+      const NewState *new_state = &g_array_index (batch->new_states, NewState, i);
+
+      if (!new_state->state->pending)
+        continue;
+      if (new_state->keys != NULL && new_state->keys->len > 0)
+        return TRUE;
+      n++;
+    }
+  if (n == 0)
+    return TRUE;
+  reserved = g_new (VigilRecordRef, n);
+  if (!_vigil_store_reserve_record_ids (self->store, n, reserved, error))
+    return FALSE;
+  *out_reserved = g_steal_pointer (&reserved);
+  return TRUE;
+}
+
+/* The writer's: adds @records (the reserved ones of this batch), then
+ * notes their attributes as stored. */
+static gboolean
+add_reserved_records (VigilIngest  *self,
+                      GArray       *records,
+                      GPtrArray    *states,
+                      GError      **error)
+{
+  if (records->len == 0)
+    return TRUE;
+#ifdef HAVE_POSTGRESQL
+  if (!_vigil_store_add_reserved_records (self->store, self->source_id,
+                                          (const VigilNewRecord *) records->data, records->len, error))
+    return FALSE;
+#else
+  g_assert_not_reached ();
+#endif
+  for (guint i = 0; i < states->len; i++)
+    {
+      const NewState *new_state = g_ptr_array_index (states, i);
+
+      new_state->state->stored_version = new_state->attributes_version;
     }
   return TRUE;
 }
@@ -572,7 +642,11 @@ resolve_records (VigilIngest  *self,
                  Batch        *batch,
                  GError      **error)
 {
-  if (!find_records (self, batch, error))
+  g_autofree VigilRecordRef *reserved = NULL;
+  g_autoptr(GArray) reserved_records = g_array_new (FALSE, FALSE, sizeof (VigilNewRecord));
+  g_autoptr(GPtrArray) reserved_states = g_ptr_array_new ();
+
+  if (!find_records (self, batch, error) || !reserve_new_records (self, batch, &reserved, error))
     return FALSE;
 
   /* in the order first seen: record ids keep it (design 2.6) */
@@ -607,6 +681,17 @@ resolve_records (VigilIngest  *self,
             return FALSE;
           mark_for_recompute (self, account, since);
         }
+      else if (reserved != NULL)
+        {
+          VigilNewRecord added = {
+            state->external_id, &new_state->attributes, new_state->latest_at,
+            reserved[reserved_records->len],
+          };
+
+          g_array_append_val (reserved_records, added);
+          g_ptr_array_add (reserved_states, (gpointer) new_state);
+          record = added.ids;
+        }
       else if (!add_new_record (self, new_state, &record, error))
         return FALSE;
       state->id = record.customer_id;
@@ -618,6 +703,8 @@ resolve_records (VigilIngest  *self,
       if (!state->shared)
         g_hash_table_add (self->direct, g_memdup2 (&state->id, sizeof state->id));
     }
+  if (!add_reserved_records (self, reserved_records, reserved_states, error))
+    return FALSE;
 
   for (guint i = 0; i < batch->rows->len; i++)
     {
@@ -2396,7 +2483,8 @@ vigil_ingest_commit (VigilIngest  *self,
   g_debug ("Records read in %.2f s (%.2f s of the caller's CPU since the ingest began)",
            (g_get_monotonic_time () - self->began) / 1e6, thread_cpu_seconds () - self->began_cpu);
   if (!join_writer (self, error) || !write_customers (self, self->customers, error) ||
-      !resolve_accounts (self, error))
+      !resolve_accounts (self, error) ||
+      !_vigil_store_update_statistics (self->store, self->stats.stored, error))
     {
       vigil_ingest_abort (self);
       return FALSE;

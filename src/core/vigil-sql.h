@@ -128,6 +128,7 @@ struct _VigilSqlCalls
                                               VigilSqlType        type);
   int               (*bind_parameter_count)  (VigilSqlStmt       *stmt);
   VigilSqlStep      (*step)                  (VigilSqlStmt       *stmt);
+  VigilSqlStep      (*step_queued)           (VigilSqlStmt       *stmt);
   gboolean          (*column_is_null)        (VigilSqlStmt       *stmt,
                                               int                 column);
   gint64            (*column_int64)          (VigilSqlStmt       *stmt,
@@ -160,6 +161,29 @@ gboolean            vigil_sql_pg_copy_put    (VigilSqlConnection *connection,
                                               const char         *data,
                                               gsize               length);
 gboolean            vigil_sql_pg_copy_end    (VigilSqlConnection *connection);
+void                vigil_sql_pg_copy_append_text (GString    *line,
+                                                   const char *text);
+/* The same rows in COPY's binary format (… FROM STDIN (FORMAT binary)):
+ * a header, each row its count of columns then its columns, a trailer. */
+void                vigil_sql_pg_copy_binary_header  (GString    *data);
+void                vigil_sql_pg_copy_binary_row     (GString    *data,
+                                                      int         n_columns);
+void                vigil_sql_pg_copy_binary_int64   (GString    *data,
+                                                      gint64      value);
+void                vigil_sql_pg_copy_binary_double  (GString    *data,
+                                                      double      value);
+void                vigil_sql_pg_copy_binary_text    (GString    *data,
+                                                      const char *text);
+void                vigil_sql_pg_copy_binary_null    (GString    *data);
+void                vigil_sql_pg_copy_binary_trailer (GString    *data);
+/* Rows received by COPY … TO STDOUT, a line at a time, for the reads
+ * of many rows: begin with the COPY statement, take lines until NULL,
+ * end (FALSE on failure, as above). */
+gboolean            vigil_sql_pg_copy_out_begin (VigilSqlConnection *connection,
+                                                 const char         *sql);
+const char         *vigil_sql_pg_copy_out_line  (VigilSqlConnection *connection,
+                                                 gsize              *out_length);
+gboolean            vigil_sql_pg_copy_out_end   (VigilSqlConnection *connection);
 /* What the server sends unasked: the notifications of a LISTEN. */
 const char         *_vigil_sql_pg_writer_id  (void);
 int                 vigil_sql_pg_get_socket  (VigilSqlConnection *connection);
@@ -306,6 +330,22 @@ vigil_sql_step (VigilSqlStmt *stmt)
   if (rc == SQLITE_DONE)
     return VIGIL_SQL_DONE;
   return VIGIL_SQL_ERROR;
+}
+
+/* A step of a write whose result is not read (no rows, no changes
+ * asked), in a transaction: on SQLite the step itself; on PostgreSQL it
+ * may be queued (libpq's pipeline mode) and sent with the writes after
+ * it, a round trip for a few hundred. Its failure may so be told by a
+ * later call on the connection (a step, an exec, the COMMIT), which
+ * then fails with its message: the transaction fails either way. Never
+ * for a write that may fail without failing the transaction (in a
+ * savepoint). DONE or ERROR; ROW where it ran at once and gave one. */
+static inline VigilSqlStep
+vigil_sql_step_queued (VigilSqlStmt *stmt)
+{
+  if (!VIGIL_SQL_IS_SQLITE (stmt))
+    return stmt->calls->step_queued (stmt);
+  return vigil_sql_step (stmt);
 }
 
 /* Columns of the row a step gave, counted from 0. */

@@ -11,8 +11,23 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vigil-error.h"
 #include "vigil-store-private.h"
 #include "vigil-time.h"
+
+/* The columns of LOOKUP_RECORD_COLUMNS, from column @first on. */
+static void
+read_record_ref (VigilSqlStmt    *stmt,
+                 int              first,
+                 VigilRecordRef  *out)
+{
+  out->record_id = vigil_sql_column_int64 (stmt, first);
+  out->customer_id = vigil_sql_column_int64 (stmt, first + 1);
+  out->shared = vigil_sql_column_int64 (stmt, first + 2) != 0;
+  out->main = vigil_sql_column_int64 (stmt, first + 3) != 0;
+  out->newest = vigil_sql_column_is_null (stmt, first + 4)
+                ? G_MININT64 : vigil_sql_column_int64 (stmt, first + 4);
+}
 
 /* Looks up the record @external_id of @source_id: its id, its account
  * and whether the account has other records. */
@@ -34,18 +49,131 @@ _vigil_store_find_record (VigilStore      *self,
   rc = vigil_sql_step (stmt);
   *out_found = rc == VIGIL_SQL_ROW;
   if (rc == VIGIL_SQL_ROW)
-    {
-      out->record_id = vigil_sql_column_int64 (stmt, 0);
-      out->customer_id = vigil_sql_column_int64 (stmt, 1);
-      out->shared = vigil_sql_column_int64 (stmt, 2) != 0;
-      out->main = vigil_sql_column_int64 (stmt, 3) != 0;
-      out->newest = vigil_sql_column_is_null (stmt, 4) ? G_MININT64
-                                                       : vigil_sql_column_int64 (stmt, 4);
-    }
+    read_record_ref (stmt, 0, out);
   vigil_sql_reset_unbound (stmt);
   if (rc != VIGIL_SQL_ROW && rc != VIGIL_SQL_DONE)
     return _vigil_store_set_sqlite_error (self, error, _("Adding a customer"));
   return TRUE;
+}
+
+#ifdef HAVE_POSTGRESQL
+/* Records looked up with one statement on PostgreSQL. */
+#define RECORDS_AT_ONCE 1000
+
+/* @texts as PostgreSQL's text of an array of text ({"a","b\"c"}): a
+ * value bound as a parameter, never SQL. */
+static char *
+pg_text_array (const char * const *texts,
+               guint               n)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append (out, i > 0 ? ",\"" : "\"");
+      for (const char *c = texts[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *c);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/* _vigil_store_find_records() on PostgreSQL: RECORDS_AT_ONCE records a
+ * statement, where a statement each would be a round trip each. */
+static gboolean
+find_records_shared (VigilStore          *self,
+                     gint64               source_id,
+                     const char * const  *external_ids,
+                     guint                n,
+                     VigilRecordRef      *out,
+                     gboolean            *out_found,
+                     GError             **error)
+{
+  /* the ids as rows joined to the records, so that the server looks
+   * each up by the key, whatever it thinks the table holds */
+  static const char sql[] =
+    "SELECT r.external_id, " LOOKUP_RECORD_COLUMNS
+    " JOIN unnest (CAST (?2 AS text[])) AS wanted (external_id)"
+    " ON wanted.external_id = r.external_id"
+    " WHERE r.source_id = ?1";
+  const char *doing = _("Adding a customer");
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_hash_table_insert (index, (gpointer) external_ids[i], GUINT_TO_POINTER (i));
+      out_found[i] = FALSE;
+    }
+  for (guint start = 0; start < n; start += RECORDS_AT_ONCE)
+    {
+      guint count = MIN (RECORDS_AT_ONCE, n - start);
+      g_autofree char *array = pg_text_array (external_ids + start, count);
+      VigilSqlStmt *stmt;
+      gpointer at;
+      int rc;
+
+      if (!(stmt = _vigil_store_cached (self, sql, doing, error)))
+        return FALSE;
+      vigil_sql_bind_int64 (stmt, 1, source_id);
+      vigil_sql_bind_text (stmt, 2, array, -1);
+      while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+        if (g_hash_table_lookup_extended (index, vigil_sql_column_text (stmt, 0), NULL, &at))
+          {
+            read_record_ref (stmt, 1, &out[GPOINTER_TO_UINT (at)]);
+            out_found[GPOINTER_TO_UINT (at)] = TRUE;
+          }
+      if (!_vigil_store_finish_cached_rows (self, stmt, rc, doing, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+#endif
+
+/* _vigil_store_find_record() for each of @n different @external_ids of
+ * @source_id, into @out and @out_found. */
+gboolean
+_vigil_store_find_records (VigilStore          *self,
+                           gint64               source_id,
+                           const char * const  *external_ids,
+                           guint                n,
+                           VigilRecordRef      *out,
+                           gboolean            *out_found,
+                           GError             **error)
+{
+#ifdef HAVE_POSTGRESQL
+  if (vigil_store_is_shared (self))
+    return find_records_shared (self, source_id, external_ids, n, out, out_found, error);
+#endif
+  for (guint i = 0; i < n; i++)
+    if (!_vigil_store_find_record (self, source_id, external_ids[i], &out[i], &out_found[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Rows an ingest stores from which, on PostgreSQL, the server's
+ * statistics of the tables it wrote are brought up to date. */
+#define ANALYZE_AFTER_ROWS 1000
+
+/* On PostgreSQL, before the commit of an ingest that stored @rows rows:
+ * the tables it wrote analyzed in its transaction (ANALYZE counts the
+ * transaction's own rows), so that the reads right after it, the
+ * triggers', are planned for the tables as they are now: a first poll's
+ * 10,000 customers were read with a plan made for none, in 20 s rather
+ * than 1 (autovacuum analyzes them too, but later). */
+gboolean
+_vigil_store_update_statistics (VigilStore  *self,
+                                guint64      rows,
+                                GError     **error)
+{
+  if (!vigil_store_is_shared (self) || rows < ANALYZE_AFTER_ROWS)
+    return TRUE;
+  return _vigil_store_exec_sql (self, "ANALYZE customers, records, snapshots, scores", _("Saving"),
+                                error);
 }
 
 /* The record @external_id of @source_id, added if missing as an account
@@ -87,7 +215,7 @@ _vigil_store_ensure_record (VigilStore      *self,
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, out->customer_id);
   vigil_sql_bind_int64 (stmt, 2, out->record_id);
-  return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
+  return _vigil_store_step_queued (self, stmt, _("Adding a customer"), error);
 }
 
 /* Binds what a new customer and its record are given: the source (1),
@@ -109,6 +237,132 @@ bind_new_record (VigilSqlStmt         *stmt,
   vigil_sql_bind_int64 (stmt, 7, latest_at);
 }
 
+#ifdef HAVE_POSTGRESQL
+/* A line of the COPY of customers (@first: the account's id, then the
+ * source's) or of records (the record's, then the source's), with what
+ * both tables keep of a new record, then @last (the main record, the
+ * account). */
+static void
+append_new_record_line (GString              *lines,
+                        gint64                first,
+                        gint64                source_id,
+                        const VigilNewRecord *record,
+                        gint64                last)
+{
+  const char *attributes[] = {
+    record->external_id, record->attributes->name, record->attributes->plan,
+    record->attributes->owner, record->attributes->segment,
+  };
+
+  g_string_append_printf (lines, "%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT, first, source_id);
+  for (guint i = 0; i < G_N_ELEMENTS (attributes); i++)
+    {
+      g_string_append_c (lines, '\t');
+      vigil_sql_pg_copy_append_text (lines, attributes[i]);
+    }
+  g_string_append_printf (lines, "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\n",
+                          record->latest_at, last);
+}
+
+/**
+ * _vigil_store_add_reserved_records:
+ * @records: (array length=n): new records, each with the ids
+ *   _vigil_store_reserve_record_ids() gave it
+ *
+ * PostgreSQL only: what _vigil_store_add_record() does for each of
+ * @records, each an account of its own, its main record set as it is
+ * added: the accounts with one COPY, then the records with another, a
+ * round trip each for them all.
+ */
+gboolean
+_vigil_store_add_reserved_records (VigilStore            *self,
+                                   gint64                 source_id,
+                                   const VigilNewRecord  *records,
+                                   guint                  n,
+                                   GError               **error)
+{
+  g_autoptr(GString) customers = g_string_sized_new (128 * n);
+  g_autoptr(GString) lines = g_string_sized_new (128 * n);
+
+  g_assert (vigil_store_is_shared (self));
+
+  for (guint i = 0; i < n; i++)
+    {
+      append_new_record_line (customers, records[i].ids.customer_id, source_id, &records[i],
+                              records[i].ids.record_id);
+      append_new_record_line (lines, records[i].ids.record_id, source_id, &records[i],
+                              records[i].ids.customer_id);
+    }
+  if (!vigil_sql_pg_copy_begin (self->db, "COPY customers (id, source_id, external_id, name, plan, owner, "
+                                "segment, latest_at, main_record) FROM STDIN") ||
+      !vigil_sql_pg_copy_put (self->db, customers->str, customers->len) ||
+      !vigil_sql_pg_copy_end (self->db) ||
+      !vigil_sql_pg_copy_begin (self->db, "COPY records (id, source_id, external_id, name, plan, owner, "
+                                "segment, latest_at, customer_id) FROM STDIN") ||
+      !vigil_sql_pg_copy_put (self->db, lines->str, lines->len) ||
+      !vigil_sql_pg_copy_end (self->db))
+    return _vigil_store_set_sqlite_error (self, error, _("Adding a customer"));
+  return TRUE;
+}
+#endif
+
+/**
+ * _vigil_store_reserve_record_ids:
+ * @out: (array length=n): filled with the ids of @n new accounts and
+ *   their records, in ascending order
+ *
+ * PostgreSQL only: takes ids from the tables' sequences, as the inserts
+ * without an id would, @n of each with one statement, for the new
+ * records that _vigil_store_add_reserved_records() then adds.
+ */
+gboolean
+_vigil_store_reserve_record_ids (VigilStore      *self,
+                                 guint            n,
+                                 VigilRecordRef  *out,
+                                 GError         **error)
+{
+  /* Each sequence moved on by @n at once: the ids between are ours.
+   * Only the writer holding the book's write lock adds accounts, so no
+   * other session takes one in between (one that did would collide
+   * with ours on the key, and the transaction would fail, not mix). */
+  static const char sql[] =
+    "SELECT setval (c.seq, nextval (c.seq) + ?1 - 1), setval (r.seq, nextval (r.seq) + ?1 - 1) "
+    "FROM (SELECT CAST (pg_get_serial_sequence ('customers', 'id') AS regclass) AS seq) AS c, "
+    "(SELECT CAST (pg_get_serial_sequence ('records', 'id') AS regclass) AS seq) AS r";
+  const char *doing = _("Adding a customer");
+  gint64 last_customer = 0, last_record = 0;
+  VigilSqlStmt *stmt;
+  int rc;
+
+  g_assert (vigil_store_is_shared (self));
+  g_assert (n > 0);
+
+  if (!(stmt = _vigil_store_cached (self, sql, doing, error)))
+    return FALSE;
+  vigil_sql_bind_int64 (stmt, 1, n);
+  if ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+    {
+      last_customer = vigil_sql_column_int64 (stmt, 0);
+      last_record = vigil_sql_column_int64 (stmt, 1);
+    }
+  if (!_vigil_store_finish_cached_rows (self, stmt, rc, doing, error))
+    return FALSE;
+  if (rc != VIGIL_SQL_ROW)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE, _("%s: the database gave no new ids"), doing);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    out[i] = (VigilRecordRef) {
+      .record_id = last_record - n + 1 + i,
+      .customer_id = last_customer - n + 1 + i,
+      .shared = FALSE,
+      .main = TRUE,
+      .newest = G_MININT64,   /* a new account: no snapshot yet */
+    };
+  return TRUE;
+}
+
 /* The record @external_id of @source_id, which the caller knows is not
  * in the store, added as an account of its own (design 2.6) with its
  * name, plan, owner and segment as last seen at @latest_at: what
@@ -116,7 +370,8 @@ bind_new_record (VigilSqlStmt         *stmt,
  * vigil_store_update_customer() and _vigil_store_update_record() give
  * (on a row that holds nothing yet, the newest-wins rule takes every
  * value given), in half the statements: an ingest or a first poll adds
- * thousands at once. */
+ * thousands at once (on PostgreSQL, _vigil_store_add_reserved_records()
+ * adds many with fewer round trips). */
 gboolean
 _vigil_store_add_record (VigilStore           *self,
                          gint64                source_id,
@@ -158,7 +413,7 @@ _vigil_store_add_record (VigilStore           *self,
     return FALSE;
   vigil_sql_bind_int64 (stmt, 1, out->customer_id);
   vigil_sql_bind_int64 (stmt, 2, out->record_id);
-  return _vigil_store_step_done (self, stmt, _("Adding a customer"), error);
+  return _vigil_store_step_queued (self, stmt, _("Adding a customer"), error);
 }
 
 /* design 2.6: adds the record @external_id of @source_id to account
@@ -230,7 +485,7 @@ update_attributes (VigilStore           *self,
   _vigil_store_bind_text_or_null (stmt, 4, attributes->owner);
   _vigil_store_bind_text_or_null (stmt, 5, attributes->segment);
   vigil_sql_bind_int64 (stmt, 6, latest_at);
-  return _vigil_store_step_done (self, stmt, _("Updating a customer"), error);
+  return _vigil_store_step_queued (self, stmt, _("Updating a customer"), error);
 }
 
 /**
@@ -508,7 +763,7 @@ _vigil_store_insert_new_snapshots (VigilStore              *self,
       bind_observed (stmt, 1 + i * N_INSERTED_SNAPSHOT_COLUMNS, rows[i].customer_id, snapshot, renewal,
                      rows[i].features, rows[i].features_length);
     }
-  if (!_vigil_store_step_done (self, stmt, doing, error))
+  if (!_vigil_store_step_queued (self, stmt, doing, error))
     return FALSE;
 
   if (!(stmt = _vigil_store_cached (self, new_scores_sql (), doing, error)))
@@ -523,7 +778,7 @@ _vigil_store_insert_new_snapshots (VigilStore              *self,
       _vigil_store_bind_double_or_null (stmt, first + 3, rows[i].health);
       _vigil_store_bind_text_or_null (stmt, first + 4, vigil_tier_get_id (rows[i].tier));
     }
-  return _vigil_store_step_done (self, stmt, doing, error);
+  return _vigil_store_step_queued (self, stmt, doing, error);
 }
 
 /* vigil_store_insert_snapshot() with @features_length bytes of features

@@ -97,6 +97,16 @@ struct _VigilStore
  * gives: on SQLite, whose RETURNING costs a temporary table each run
  * (a third more work for each new customer of an import), the id is the
  * connection's last rowid instead */
+/* What a lookup of records selects of each (VigilRecordRef: its id,
+ * its account, whether the account has other records, whether it is
+ * the account's main record, the account's newest snapshot), and from
+ * where; the lookups say which records. */
+#define LOOKUP_RECORD_COLUMNS \
+  "r.id, r.customer_id, CASE WHEN EXISTS (SELECT 1 FROM records o " \
+  " WHERE o.customer_id = r.customer_id AND o.id <> r.id) THEN 1 ELSE 0 END, " \
+  " CASE WHEN c.main_record IS NOT DISTINCT FROM r.id THEN 1 ELSE 0 END, " \
+  " (SELECT max (s.observed_at) FROM snapshots s WHERE s.customer_id = r.customer_id) " \
+  "FROM records r JOIN customers c ON c.id = r.customer_id"
 #define SQL_RETURNING_ID_SQLITE ""
 #define SQL_RETURNING_ID_PG " RETURNING id"
 /* Where text @needle first is in @haystack, from 1; 0 when nowhere */
@@ -223,6 +233,10 @@ struct _VigilStore
 gboolean          _vigil_store_set_sqlite_error       (VigilStore     *self,
                                                        GError        **error,
                                                        const char     *doing);
+gboolean          _vigil_store_set_connection_error   (VigilStore          *self,
+                                                       VigilSqlConnection  *connection,
+                                                       GError             **error,
+                                                       const char          *doing);
 VigilSqlStmt     *_vigil_store_get_stmt               (VigilStore     *self,
                                                        StmtId          id,
                                                        GError        **error);
@@ -254,6 +268,10 @@ gboolean          _vigil_store_finish_rows            (VigilStore     *self,
                                                        const char     *doing,
                                                        GError        **error);
 gboolean          _vigil_store_step_done              (VigilStore     *self,
+                                                       VigilSqlStmt   *stmt,
+                                                       const char     *doing,
+                                                       GError        **error);
+gboolean          _vigil_store_step_queued            (VigilStore     *self,
                                                        VigilSqlStmt   *stmt,
                                                        const char     *doing,
                                                        GError        **error);
@@ -334,6 +352,16 @@ typedef struct
                            * G_MININT64 without one */
 } VigilRecordRef;
 
+/* A record new to the store, to be an account of its own with the ids
+ * it was given (_vigil_store_reserve_record_ids()). */
+typedef struct
+{
+  const char          *external_id;
+  const VigilSnapshot *attributes;   /* its name, plan, owner and segment */
+  gint64               latest_at;
+  VigilRecordRef       ids;
+} VigilNewRecord;
+
 /* A snapshot no row of the database has the key (customer, time) of,
  * with its score: _vigil_store_insert_new_snapshots() writes
  * VIGIL_STORE_ROWS_AT_ONCE of them with one statement a table. */
@@ -371,6 +399,27 @@ gboolean          _vigil_store_attach_record          (VigilStore      *self,
 gboolean          _vigil_store_ensure_record          (VigilStore      *self,
                                                        gint64           source_id,
                                                        const char      *external_id,
+                                                       VigilRecordRef  *out,
+                                                       GError         **error);
+gboolean          _vigil_store_find_records           (VigilStore          *self,
+                                                       gint64               source_id,
+                                                       const char * const  *external_ids,
+                                                       guint                n,
+                                                       VigilRecordRef      *out,
+                                                       gboolean            *out_found,
+                                                       GError             **error);
+gboolean          _vigil_store_update_statistics      (VigilStore      *self,
+                                                       guint64          rows,
+                                                       GError         **error);
+#ifdef HAVE_POSTGRESQL
+gboolean          _vigil_store_add_reserved_records   (VigilStore            *self,
+                                                       gint64                 source_id,
+                                                       const VigilNewRecord  *records,
+                                                       guint                  n,
+                                                       GError               **error);
+#endif
+gboolean          _vigil_store_reserve_record_ids     (VigilStore      *self,
+                                                       guint            n,
                                                        VigilRecordRef  *out,
                                                        GError         **error);
 gboolean          _vigil_store_add_record             (VigilStore           *self,

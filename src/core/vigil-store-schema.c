@@ -399,7 +399,7 @@ static const char shared_schema[] =
   "  PRIMARY KEY (source_id, url));"
   "CREATE TABLE vigil.scores (customer_id bigint NOT NULL, observed_at bigint NOT NULL,"
   "  version bigint NOT NULL, health double precision, tier text COLLATE \"C\","
-  "  PRIMARY KEY (customer_id, observed_at));"
+  "  CONSTRAINT scores_pkey PRIMARY KEY (customer_id, observed_at));"
   "CREATE FUNCTION vigil.customers_delete_scores () RETURNS trigger LANGUAGE plpgsql AS"
   "  $$ BEGIN DELETE FROM vigil.scores WHERE customer_id = OLD.id; RETURN NULL; END $$;"
   "CREATE TRIGGER customers_delete_scores AFTER DELETE ON vigil.customers"

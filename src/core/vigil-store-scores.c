@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -221,43 +222,171 @@ typedef struct
 } RescoredRow;
 
 #ifdef HAVE_POSTGRESQL
-/* Writes @rows's scores under @scorecard with one COPY: a round trip for
- * them all (the server parses a double's shortest exact text back to the
- * same double). */
+/* Sends @data, rows (or the header, or the trailer) of the COPY under way. */
 static gboolean
-write_rescored (VigilStore      *self,
-                VigilScorecard  *scorecard,
-                GArray          *rows,
-                GError         **error)
+put_copy (VigilStore  *self,
+          GString     *data,
+          GError     **error)
 {
-  const RescoredRow *row = (const RescoredRow *) rows->data;
-  gint64 version = vigil_scorecard_get_version (scorecard);
-  g_autoptr(GString) lines = g_string_sized_new (64 * rows->len);
-  char health[G_ASCII_DTOSTR_BUF_SIZE];
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      if (isnan (row[i].health))
-        g_string_append_printf (lines, "%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT
-                                "\t\\N\t\\N\n", row[i].customer_id, row[i].observed_at, version);
-      else
-        g_string_append_printf (lines, "%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT
-                                "\t%s\t%s\n", row[i].customer_id, row[i].observed_at, version,
-                                g_ascii_dtostr (health, sizeof health, row[i].health),
-                                vigil_tier_get_id (vigil_scorecard_get_tier (scorecard, row[i].health)));
-    }
-  if (!vigil_sql_pg_copy_begin (self->db, "COPY scores (customer_id, observed_at, version, health, tier) "
-                                "FROM STDIN") ||
-      !vigil_sql_pg_copy_put (self->db, lines->str, lines->len) ||
-      !vigil_sql_pg_copy_end (self->db))
+  if (!vigil_sql_pg_copy_put (self->db, data->str, data->len))
     return _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
   return TRUE;
 }
 
+/* Sends @rows's scores under @scorecard as rows of the binary COPY into
+ * scores under way: each value as it is stored (the double's own bits). */
+static gboolean
+put_rescored (VigilStore      *self,
+              VigilScorecard  *scorecard,
+              GArray          *rows,
+              GError         **error)
+{
+  const RescoredRow *row = (const RescoredRow *) rows->data;
+  gint64 version = vigil_scorecard_get_version (scorecard);
+  g_autoptr(GString) data = g_string_sized_new (64 * rows->len);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      vigil_sql_pg_copy_binary_row (data, 5);
+      vigil_sql_pg_copy_binary_int64 (data, row[i].customer_id);
+      vigil_sql_pg_copy_binary_int64 (data, row[i].observed_at);
+      vigil_sql_pg_copy_binary_int64 (data, version);
+      if (isnan (row[i].health))
+        {
+          vigil_sql_pg_copy_binary_null (data);
+          vigil_sql_pg_copy_binary_null (data);
+          continue;
+        }
+      vigil_sql_pg_copy_binary_double (data, row[i].health);
+      vigil_sql_pg_copy_binary_text (data, vigil_tier_get_id (vigil_scorecard_get_tier (scorecard,
+                                                                                         row[i].health)));
+    }
+  return put_copy (self, data, error);
+}
+
+/* One line of the snapshots' COPY: the customer, then RESCORED_COLUMNS,
+ * separated by tabs, \N for a NULL (VIGIL_UNKNOWN). */
+static gboolean
+parse_rescored_line (const char *line,
+                     gsize       length,
+                     gint64     *out_customer_id,
+                     gint64      values[N_RESCORED_COLUMNS])
+{
+  const char *p = line;
+  const char *end = line + length;
+
+  for (int i = 0; i <= N_RESCORED_COLUMNS; i++)
+    {
+      gint64 value;
+
+      if (end - p >= 2 && p[0] == '\\' && p[1] == 'N')
+        {
+          value = VIGIL_UNKNOWN;
+          p += 2;
+        }
+      else
+        {
+          char *after = NULL;
+
+          value = g_ascii_strtoll (p, &after, 10);
+          if (after == p || after > end)
+            return FALSE;
+          p = after;
+        }
+      if (i == 0)
+        *out_customer_id = value;
+      else
+        values[i - 1] = value;
+      if (p >= end || *p != (i < N_RESCORED_COLUMNS ? '\t' : '\n'))
+        return FALSE;
+      p++;
+    }
+  return p == end;
+}
+
+/* A connection of its own that sees the database as the store's sees it
+ * now (its exported snapshot), in a read-only transaction: the
+ * snapshots are read there while the store's connection writes the
+ * scores, the two servers' processes working side by side. */
+static VigilSqlConnection *
+open_snapshot_reader (VigilStore  *self,
+                      GError     **error)
+{
+  const char *doing = _("Rescoring");
+  g_autofree char *snapshot = NULL;
+  g_autofree char *set_snapshot = NULL;
+  VigilSqlConnection *reader;
+  VigilSqlStmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self, "SELECT pg_export_snapshot ()", doing, error)))
+    return NULL;
+  if ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+    snapshot = _vigil_store_column_strdup (stmt, 0);
+  if (!_vigil_store_finish_rows (self, stmt, rc, doing, error))
+    return NULL;
+  /* The server's own name for it, formatted into a statement that takes
+   * no parameter: checked to be one (hexadecimal digits and dashes). */
+  if (snapshot == NULL || *snapshot == '\0' || strspn (snapshot, "0123456789ABCDEF-") != strlen (snapshot))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE, _("%s: database error in %s: %s"),
+                   doing, self->path, snapshot != NULL ? snapshot : "");
+      return NULL;
+    }
+  if (!(reader = vigil_sql_pg_connect (self->path, "vigil", error)))
+    return NULL;
+  set_snapshot = g_strdup_printf ("SET TRANSACTION SNAPSHOT '%s'", snapshot);
+  if (!vigil_sql_exec (reader, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") ||
+      !vigil_sql_exec (reader, set_snapshot))
+    {
+      _vigil_store_set_connection_error (self, reader, error, doing);
+      vigil_sql_close (reader);
+      return NULL;
+    }
+  return reader;
+}
+
+/* The next RESCORE_BATCH snapshots (or the last ones) from @reader's
+ * COPY, scored into @rows; @out_more says whether any may follow. */
+static gboolean
+read_rescored (VigilStore          *self,
+               VigilSqlConnection  *reader,
+               Rescore             *rescore,
+               GArray              *rows,
+               gboolean            *out_more,
+               GError             **error)
+{
+  const char *line = NULL;
+  gsize length = 0;
+
+  g_array_set_size (rows, 0);
+  while (rows->len < RESCORE_BATCH && (line = vigil_sql_pg_copy_out_line (reader, &length)) != NULL)
+    {
+      gint64 values[N_RESCORED_COLUMNS];
+      RescoredRow row;
+
+      if (!parse_rescored_line (line, length, &row.customer_id, values))
+        {
+          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE, _("%s: database error in %s: %s"),
+                       _("Rescoring"), self->path, line);
+          return FALSE;
+        }
+      row.observed_at = values[0];
+      row.health = rescore_health (rescore, row.customer_id, values);
+      g_array_append_val (rows, row);
+    }
+  *out_more = line != NULL;
+  if (!*out_more && !vigil_sql_pg_copy_out_end (reader))
+    return _vigil_store_set_connection_error (self, reader, error, _("Rescoring"));
+  return TRUE;
+}
+
 /* rescore_all() on PostgreSQL, which runs no code of Vigil's: the
- * snapshots are read in key order, RESCORE_BATCH at a time (keyset
- * pages: memory stays flat), scored here by the same rescore_health(),
- * and their scores written anew, a page a COPY. */
+ * snapshots are read in key order by a second connection (one COPY out,
+ * streamed: memory stays flat), scored here by the same
+ * rescore_health(), RESCORE_BATCH at a time, and their scores written
+ * anew by one COPY in on the store's connection, while the next are
+ * read: the server reads and writes at once. */
 static gboolean
 rescore_all_shared (VigilStore      *self,
                     VigilScorecard  *scorecard,
@@ -266,51 +395,53 @@ rescore_all_shared (VigilStore      *self,
                     GError         **error)
 {
   static const char read_sql[] =
-    "SELECT customer_id, " RESCORED_COLUMNS " FROM snapshots "
-    "WHERE (customer_id, observed_at) > (?1, ?2) ORDER BY customer_id, observed_at LIMIT ?3";
+    "COPY (SELECT customer_id, " RESCORED_COLUMNS " FROM snapshots "
+    "ORDER BY customer_id, observed_at) TO STDOUT";
+  static const char write_sql[] =
+    "COPY scores (customer_id, observed_at, version, health, tier) FROM STDIN (FORMAT binary)";
+  g_autoptr(GString) header = g_string_new (NULL);
+  g_autoptr(GString) trailer = g_string_new (NULL);
   g_autoptr(GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (RescoredRow), RESCORE_BATCH);
-  gint64 after_customer = G_MININT64, after_time = G_MININT64;
+  VigilSqlConnection *reader;
+  gboolean ok = TRUE;
+  gboolean writing = FALSE;
+  gboolean more = TRUE;
   guint64 rescored = 0;
 
-  if (!_vigil_store_exec_sql (self, "DELETE FROM scores", _("Rescoring"), error))
+  /* The key's index is built anew after the rows are in: kept, it took
+   * each new row's key beside the deleted row's, most of the time the
+   * rescore took (the lock this takes holds readers of the scores off
+   * until the commit). */
+  if (!_vigil_store_exec_sql (self, "ALTER TABLE scores DROP CONSTRAINT scores_pkey", _("Rescoring"),
+                              error) ||
+      !_vigil_store_exec_sql (self, "DELETE FROM scores", _("Rescoring"), error) ||
+      !(reader = open_snapshot_reader (self, error)))
     return FALSE;
-  do
+  if (!vigil_sql_pg_copy_out_begin (reader, read_sql))
+    ok = _vigil_store_set_connection_error (self, reader, error, _("Rescoring"));
+  else if (!(writing = vigil_sql_pg_copy_begin (self->db, write_sql)))
+    ok = _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
+  vigil_sql_pg_copy_binary_header (header);
+  ok = ok && put_copy (self, header, error);
+  while (ok && more)
     {
-      VigilSqlStmt *stmt = _vigil_store_cached (self, read_sql, _("Rescoring"), error);
-      int rc;
-
-      if (stmt == NULL)
-        return FALSE;
-      g_array_set_size (rows, 0);
-      vigil_sql_bind_int64 (stmt, 1, after_customer);
-      vigil_sql_bind_int64 (stmt, 2, after_time);
-      vigil_sql_bind_int64 (stmt, 3, RESCORE_BATCH);
-      while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
-        {
-          gint64 values[N_RESCORED_COLUMNS];
-          RescoredRow row;
-
-          for (int i = 0; i < N_RESCORED_COLUMNS; i++)
-            values[i] = _vigil_store_column_int_or_unknown (stmt, 1 + i);
-          row.customer_id = vigil_sql_column_int64 (stmt, 0);
-          row.observed_at = values[0];
-          row.health = rescore_health (rescore, row.customer_id, values);
-          g_array_append_val (rows, row);
-        }
-      if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Rescoring"), error) ||
-          !write_rescored (self, scorecard, rows, error))
-        return FALSE;
-      if (rows->len > 0)
-        {
-          after_customer = g_array_index (rows, RescoredRow, rows->len - 1).customer_id;
-          after_time = g_array_index (rows, RescoredRow, rows->len - 1).observed_at;
-        }
+      ok = read_rescored (self, reader, rescore, rows, &more, error) &&
+           put_rescored (self, scorecard, rows, error);
       rescored += rows->len;
     }
-  while (rows->len == RESCORE_BATCH);
-  if (out_rescored != NULL)
+  vigil_sql_pg_copy_binary_trailer (trailer);
+  ok = ok && put_copy (self, trailer, error);
+  /* Ended on a failure too (what it wrote goes with the transaction);
+   * closing the reader ends its read. */
+  if (writing && !vigil_sql_pg_copy_end (self->db) && ok)
+    ok = _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
+  vigil_sql_close (reader);
+  if (ok)
+    ok = _vigil_store_exec_sql (self, "ALTER TABLE scores ADD CONSTRAINT scores_pkey "
+                                "PRIMARY KEY (customer_id, observed_at)", _("Rescoring"), error);
+  if (ok && out_rescored != NULL)
     *out_rescored = rescored;
-  return TRUE;
+  return ok;
 }
 
 #endif

@@ -84,13 +84,17 @@ step_trigger (VigilStore   *self,
   vigil_sql_bind_int64 (stmt, 1, id);
   vigil_sql_bind_int64 (stmt, 2, now);
   _vigil_store_bind_text_or_null (stmt, 3, evidence);
-  return _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
+  return _vigil_store_step_queued (self, stmt, _("Updating triggers"), error);
 }
 
+/* Opens an episode of @fire; on PostgreSQL, where @copy is not NULL,
+ * as a line of the COPY that opens them all at the end of the sync (a
+ * first poll of a book opens thousands: a round trip for them all). */
 static gboolean
 open_trigger (VigilStore               *self,
               const VigilTriggerFiring *fire,
               gint64                    now,
+              GString                  *copy,
               GError                  **error)
 {
   static const char sql[] =
@@ -98,6 +102,19 @@ open_trigger (VigilStore               *self,
     "VALUES (?1, ?2, ?3, ?4, ?4, ?5)";
   VigilSqlStmt *stmt = NULL;
 
+#ifdef HAVE_POSTGRESQL
+  if (copy != NULL)
+    {
+      g_string_append_printf (copy, "%" G_GINT64_FORMAT "\t", fire->customer_id);
+      vigil_sql_pg_copy_append_text (copy, fire->rule);
+      g_string_append_c (copy, '\t');
+      vigil_sql_pg_copy_append_text (copy, fire->kind);
+      g_string_append_printf (copy, "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t", now, now);
+      vigil_sql_pg_copy_append_text (copy, fire->evidence);
+      g_string_append_c (copy, '\n');
+      return TRUE;
+    }
+#endif
   /* Kept: a first poll of a book opens thousands of episodes at once. */
   if (!(stmt = _vigil_store_cached (self, sql, _("Updating triggers"), error)))
     return FALSE;
@@ -106,7 +123,7 @@ open_trigger (VigilStore               *self,
   vigil_sql_bind_text (stmt, 3, fire->kind, -1);
   vigil_sql_bind_int64 (stmt, 4, now);
   _vigil_store_bind_text_or_null (stmt, 5, fire->evidence);
-  return _vigil_store_step_done (self, stmt, _("Updating triggers"), error);
+  return _vigil_store_step_queued (self, stmt, _("Updating triggers"), error);
 }
 
 /* design 3.3: a trigger a CSM marked done stays quiet this long */
@@ -192,6 +209,7 @@ sync_triggers (VigilStore  *self,
                GError     **error)
 {
   g_autoptr(GHashTable) open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GString) opening = vigil_store_is_shared (self) ? g_string_new (NULL) : NULL;
   VigilSqlStmt *stmt = NULL;
   VigilSqlStmt *keep = NULL;
   VigilSqlStmt *clear = NULL;
@@ -246,7 +264,7 @@ sync_triggers (VigilStore  *self,
        * the last one lately: not opened, not announced, not counted. */
       else if (!fire->keep_only &&
                (!any_done || ((ok = is_quiet (self, quiet, fire, now, &silent, error)) && !silent)) &&
-               (ok = open_trigger (self, fire, now, error)))
+               (ok = open_trigger (self, fire, now, opening, error)))
         (*opened)++;
     }
 
@@ -254,6 +272,15 @@ sync_triggers (VigilStore  *self,
   g_hash_table_iter_init (&iter, open);
   while (ok && g_hash_table_iter_next (&iter, NULL, &value))
     ok = step_trigger (self, clear, *(gint64 *) value, now, NULL, error);
+
+#ifdef HAVE_POSTGRESQL
+  if (ok && opening != NULL && opening->len > 0 &&
+      !(vigil_sql_pg_copy_begin (self->db, "COPY triggers (customer_id, rule, kind, first_seen, last_seen, "
+                                 "evidence) FROM STDIN") &&
+        vigil_sql_pg_copy_put (self->db, opening->str, opening->len) &&
+        vigil_sql_pg_copy_end (self->db)))
+    ok = _vigil_store_set_sqlite_error (self, error, _("Updating triggers"));
+#endif
 
   vigil_sql_finalize (keep);
   vigil_sql_finalize (clear);

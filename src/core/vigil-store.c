@@ -53,13 +53,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_INSERT_RECORD] = INSERT_RECORD_SQL (SQLITE),
   /* A record, its account, and whether the account has other records
    * (design 2.6: then its observations are kept raw and merged). */
-  [STMT_LOOKUP_RECORD] =
-    "SELECT r.id, r.customer_id, CASE WHEN EXISTS (SELECT 1 FROM records o "
-    " WHERE o.customer_id = r.customer_id AND o.id <> r.id) THEN 1 ELSE 0 END, "
-    " CASE WHEN c.main_record IS NOT DISTINCT FROM r.id THEN 1 ELSE 0 END, "
-    " (SELECT max (s.observed_at) FROM snapshots s WHERE s.customer_id = r.customer_id) "
-    "FROM records r JOIN customers c ON c.id = r.customer_id "
-    "WHERE r.source_id = ?1 AND r.external_id = ?2",
+  [STMT_LOOKUP_RECORD] = "SELECT " LOOKUP_RECORD_COLUMNS " WHERE r.source_id = ?1 AND r.external_id = ?2",
   /* A new account's only record is its main record (design 2.6). */
   [STMT_SET_MAIN_RECORD] = "UPDATE customers SET main_record = ?2 WHERE id = ?1",
   /* Whether the account's snapshot at a time holds an observation of
@@ -102,11 +96,12 @@ static const char * const stmt_sql[N_STMTS] = {
 G_DEFINE_FINAL_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
 
 gboolean
-_vigil_store_set_sqlite_error (VigilStore  *self,
-                               GError     **error,
-                               const char  *doing)
+_vigil_store_set_connection_error (VigilStore          *self,
+                                   VigilSqlConnection  *connection,
+                                   GError             **error,
+                                   const char          *doing)
 {
-  VigilSqlErrorCode code = vigil_sql_error_code (self->db);
+  VigilSqlErrorCode code = vigil_sql_error_code (connection);
 
   if (code == VIGIL_SQL_BUSY)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
@@ -121,12 +116,21 @@ _vigil_store_set_sqlite_error (VigilStore  *self,
   else if (code == VIGIL_SQL_NOT_A_DATABASE)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_A_DATABASE,
                  _("%s: %s is not a Vigil database or is damaged (%s)"),
-                 doing, self->path, vigil_sql_error_message (self->db));
+                 doing, self->path, vigil_sql_error_message (connection));
   else
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
                  _("%s: database error in %s: %s"),
-                 doing, self->path, vigil_sql_error_message (self->db));
+                 doing, self->path, vigil_sql_error_message (connection));
   return FALSE;
+}
+
+/* The same for the store's own connection. */
+gboolean
+_vigil_store_set_sqlite_error (VigilStore  *self,
+                               GError     **error,
+                               const char  *doing)
+{
+  return _vigil_store_set_connection_error (self, self->db, error, doing);
 }
 
 VigilSqlStmt *
@@ -225,6 +229,20 @@ _vigil_store_finish_rows (VigilStore    *self,
   return TRUE;
 }
 
+/* Resets @stmt after a step that gave @rc, and says whether it failed. */
+static gboolean
+finish_step (VigilStore    *self,
+             VigilSqlStmt  *stmt,
+             int            rc,
+             const char    *doing,
+             GError       **error)
+{
+  vigil_sql_reset (stmt);
+  if (rc != VIGIL_SQL_DONE && rc != VIGIL_SQL_ROW)
+    return _vigil_store_set_sqlite_error (self, error, doing);
+  return TRUE;
+}
+
 /* Runs a statement that returns no rows. */
 gboolean
 _vigil_store_step_done (VigilStore    *self,
@@ -232,12 +250,19 @@ _vigil_store_step_done (VigilStore    *self,
                         const char    *doing,
                         GError       **error)
 {
-  int rc = vigil_sql_step (stmt);
+  return finish_step (self, stmt, vigil_sql_step (stmt), doing, error);
+}
 
-  vigil_sql_reset (stmt);
-  if (rc != VIGIL_SQL_DONE && rc != VIGIL_SQL_ROW)
-    return _vigil_store_set_sqlite_error (self, error, doing);
-  return TRUE;
+/* Runs a write whose result is not read, in a transaction: on
+ * PostgreSQL it may be queued (vigil_sql_step_queued()) and its failure
+ * told by a later statement of the transaction, or its COMMIT. */
+gboolean
+_vigil_store_step_queued (VigilStore    *self,
+                          VigilSqlStmt  *stmt,
+                          const char    *doing,
+                          GError       **error)
+{
+  return finish_step (self, stmt, vigil_sql_step_queued (stmt), doing, error);
 }
 
 /* Runs @stmt, an INSERT of one row that ends in RETURNING id (or, on
