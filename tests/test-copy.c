@@ -297,6 +297,72 @@ test_copy_mistakes (Fixture       *f,
   assert_same_book (f->book, target);
 }
 
+/* What a copy of @from writes meanwhile into it (a touch, once the
+ * sources are copied). */
+typedef struct
+{
+  const char *from;
+  gboolean    written;
+} LateWrite;
+
+static void
+write_during_copy_cb (const char *table,
+                      guint64     rows,
+                      gboolean    done,
+                      gpointer    user_data)
+{
+  LateWrite *late = user_data;
+  g_auto(TestRun) run = { 0 };
+
+  if (!done || late->written || !g_str_equal (table, "sources"))
+    return;
+  RUN_OK (&run, "--db", late->from, "note", "imported:acct-03", "Written while the copy ran");
+  late->written = TRUE;
+}
+
+/* A copy of @from into the new file @to, while another Vigil writes a
+ * touch into @from half way: the copy is of the book as it stood when
+ * it began (one read transaction), the touch is in @from only. */
+static void
+assert_copy_reads_one_state (const char *from,
+                             const char *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) source = vigil_store_open (from, &error);
+  g_autoptr(VigilStore) target = NULL;
+  const char * const timeline[] = { "timeline", "imported:acct-03", NULL };
+  g_autofree char *copied = NULL;
+  g_autofree char *now = NULL;
+  LateWrite late = { from, FALSE };
+
+  g_assert_no_error (error);
+  copied = output_of (from, timeline);
+  target = vigil_store_open (to, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_copy (source, target, VIGIL_STORE_COPY_NONE, write_during_copy_cb, &late, NULL,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_true (late.written);
+  g_clear_object (&target);
+  g_clear_object (&source);
+  g_clear_pointer (&now, g_free);
+  now = output_of (to, timeline);
+  g_assert_cmpstr (now, ==, copied);
+  g_clear_pointer (&now, g_free);
+  now = output_of (from, timeline);
+  g_assert_nonnull (strstr (now, "Written while the copy ran"));
+}
+
+/* A file written while it is copied: the copy is of one state. */
+static void
+test_copy_one_state (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *copy = test_dir_file (&f->dir, "copy.db");
+
+  assert_copy_reads_one_state (f->book, copy);
+}
+
 /* Every column of every table of the schema is copied: a migration that
  * adds one adds it to the copy. */
 static void
@@ -325,16 +391,19 @@ test_copy_every_column (Fixture       *f,
 }
 
 #ifdef HAVE_POSTGRESQL
-/* A file into a team's book and back into a new file: the same book all
- * the way; the server's ids go on after the highest copied; a second
- * copy into it is refused. */
+/* A file into a team's book, back into a new file and into another
+ * team's book: the same book all the way; the server's ids go on after
+ * the highest copied; a second copy into it is refused. */
 static void
 test_copy_postgresql (Fixture       *f,
                       gconstpointer  data)
 {
   g_autofree char *name = NULL;
   g_autofree char *server = NULL;
+  g_autofree char *other_name = NULL;
+  g_autofree char *other = NULL;
   g_autofree char *back = test_dir_file (&f->dir, "back.db");
+  g_autofree char *late = test_dir_file (&f->dir, "late.db");
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *ids = NULL;
@@ -352,6 +421,13 @@ test_copy_postgresql (Fixture       *f,
   copy_book (&run, server, back);
   g_assert_cmpint (run.status, ==, 0);
   assert_same_book (f->book, back);
+  /* and from one team's server to another's */
+  other_name = vigil_test_pg_create_database ();
+  other = vigil_test_pg_location (other_name);
+  copy_book (&run, server, other);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_same_book (f->book, other);
+  vigil_test_pg_drop_database (other_name);
 
   /* refused, and left as it was */
   before = book_outputs (server);
@@ -361,10 +437,13 @@ test_copy_postgresql (Fixture       *f,
   after = book_outputs (server);
   g_assert_cmpstr (after, ==, before);
 
+  /* a team's book written while it is copied out */
+  assert_copy_reads_one_state (server, late);
+
   /* new rows get fresh ids: a source, a customer, a touch */
   RUN_OK (&run, "--db", server, "import", f->csv, "--source", "crm");
   RUN_OK (&run, "--db", server, "note", "imported:acct-04", "Renewal call booked");
-  g_assert_nonnull (strstr (run.out, "touch 2"));
+  g_assert_nonnull (strstr (run.out, "touch 3"));
   conn = vigil_test_pg_connect (server);
   ids = vigil_test_pg_query_text (conn, "SELECT (SELECT max (id) FROM vigil.sources) || ' ' || "
                                         "(SELECT min (id) FROM vigil.customers WHERE source_id = 2)");
@@ -425,6 +504,7 @@ main (int    argc,
   ADD ("/copy/refuses-non-empty", test_copy_refuses_non_empty);
   ADD ("/copy/failure-leaves-target", test_copy_failure_leaves_target);
   ADD ("/copy/mistakes", test_copy_mistakes);
+  ADD ("/copy/one-state", test_copy_one_state);
   ADD ("/copy/every-column", test_copy_every_column);
 #ifdef HAVE_POSTGRESQL
   ADD ("/copy/postgresql", test_copy_postgresql);
