@@ -102,12 +102,14 @@ vigil_cli_db_copy (int    argc,
     { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, N_("The book to copy: a file or postgresql://…"), N_("BOOK") },
     { "to", 0, 0, G_OPTION_ARG_FILENAME, &to,
       N_("The book to write: an empty one, a file made when missing, or postgresql://…"), N_("BOOK") },
-    { "merge", 0, 0, G_OPTION_ARG_NONE, &merge, N_("Join the books when the target is not empty"), NULL },
+    { "merge", 0, 0, G_OPTION_ARG_NONE, &merge,
+      N_("Join the books when the target is not empty (not possible yet: into an empty one only)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("--from BOOK --to BOOK"));
   g_autoptr(GError) error = NULL;
 
+  g_set_prgname ("vigil db copy");
   g_option_context_set_summary (context, _("Copy a whole book, in one transaction, between a file and a team's "
                                            "book on PostgreSQL (either way, or file to file). The target must "
                                            "be empty."));
