@@ -758,20 +758,21 @@ read_book_part (gpointer data)
 }
 
 /* A read of the book at one state of the database, however many
- * statements it takes (design 7). */
-static gboolean
-begin_read (VigilStore  *store,
-            GError     **error)
+ * statements it takes (design 7); @doing says what for, when it fails.
+ * End it with COMMIT. */
+gboolean
+_vigil_store_begin_read (VigilStore  *store,
+                         const char  *doing,
+                         GError     **error)
 {
   gint64 ignored;
 
   /* On PostgreSQL a repeatable-read transaction sees one snapshot from
    * its first statement on. */
   if (vigil_store_is_shared (store))
-    return _vigil_store_exec_sql (store, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                                  _("Reading the portfolio"), error);
+    return _vigil_store_exec_sql (store, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", doing, error);
   /* SQLite's read transaction takes its view at its first read. */
-  return _vigil_store_exec_sql (store, "BEGIN", _("Reading the portfolio"), error) &&
+  return _vigil_store_exec_sql (store, "BEGIN", doing, error) &&
          _vigil_store_query_int (store, "SELECT count(*) FROM sqlite_master", &ignored, error);
 }
 
@@ -800,7 +801,7 @@ begin_reads_at_one_state (VigilStore **stores,
       gboolean begun = _vigil_store_query_int (stores[n - 1], "PRAGMA data_version", &before, NULL);
 
       for (guint i = 0; begun && i < n; i++)
-        begun = begin_read (stores[i], NULL);
+        begun = _vigil_store_begin_read (stores[i], _("Reading the portfolio"), NULL);
       if (begun && _vigil_store_query_int (stores[n - 1], "PRAGMA data_version", &after, NULL) &&
           before == after)
         return TRUE;
@@ -956,7 +957,7 @@ vigil_store_list_book_scores (VigilStore  *self,
     }
   /* One connection: in one read transaction too, unless in the caller's. */
   began = n > 1 || !vigil_sql_in_transaction (self->db);
-  if (n == 1 && began && !begin_read (self, error))
+  if (n == 1 && began && !_vigil_store_begin_read (self, _("Reading the portfolio"), error))
     {
       end_book_read_cache (self, previous_cache);
       return NULL;

@@ -529,6 +529,10 @@ GPtrArray        *_vigil_store_collect_portfolio_rows (VigilStore     *self,
                                                        GHashTable     *scorecards,
                                                        GError        **error);
 
+gboolean          _vigil_store_begin_read             (VigilStore     *store,
+                                                       const char     *doing,
+                                                       GError        **error);
+
 /* vigil-store-portfolio.c: for tests, a book read in @parts parts
  * whatever its size and the processors (0: as they say) */
 void              _vigil_store_set_book_parts         (VigilStore     *self,
@@ -577,6 +581,9 @@ gboolean          _vigil_store_repeats_take_row       (VigilStoreRepeats  *repea
                                                        GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilStoreRepeats, _vigil_store_repeats_free)
+
+/* vigil-store-copy.c: a book copied into another (design 4) */
+const char       *_vigil_store_copy_table_columns     (const char     *table);
 
 /* For tests of the migrations: a database left at an older schema. */
 gboolean          _vigil_store_create_at_version      (const char     *path,

@@ -271,6 +271,42 @@ gboolean vigil_portfolio_row_in_book (const VigilPortfolioRow *row,
                                       VigilBook                book);
 void vigil_history_row_free   (VigilHistoryRow   *row);
 
+/**
+ * VigilStoreCopyFlags:
+ * @VIGIL_STORE_COPY_NONE: a whole book into an empty one
+ * @VIGIL_STORE_COPY_MERGE: into a book that has its own, joining them
+ *
+ * How vigil_store_copy() copies (design 4).
+ */
+typedef enum
+{
+  VIGIL_STORE_COPY_NONE = 0,
+  VIGIL_STORE_COPY_MERGE = 1 << 0,
+} VigilStoreCopyFlags;
+
+/**
+ * VigilStoreCopyStats:
+ * @sources: sources copied
+ * @customers: customers (accounts) copied
+ * @snapshots: snapshots copied
+ * @rows: rows copied, every table's
+ *
+ * What vigil_store_copy() copied.
+ */
+typedef struct
+{
+  guint64 sources;
+  guint64 customers;
+  guint64 snapshots;
+  guint64 rows;
+} VigilStoreCopyStats;
+
+/* Told of @rows copied of @table so far, and once more when it is @done. */
+typedef void (*VigilStoreCopyProgress) (const char *table,
+                                        guint64     rows,
+                                        gboolean    done,
+                                        gpointer    user_data);
+
 #define VIGIL_TYPE_STORE (vigil_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (VigilStore, vigil_store, VIGIL, STORE, GObject)
@@ -281,6 +317,13 @@ gboolean        vigil_store_is_shared            (VigilStore           *self);
 VigilStore     *vigil_store_open                 (const char           *path,
                                                   GError              **error);
 const char     *vigil_store_get_path             (VigilStore           *self);
+gboolean        vigil_store_copy                 (VigilStore           *from,
+                                                  VigilStore           *to,
+                                                  VigilStoreCopyFlags   flags,
+                                                  VigilStoreCopyProgress progress,
+                                                  gpointer              user_data,
+                                                  VigilStoreCopyStats  *out_stats,
+                                                  GError              **error);
 
 gboolean        vigil_store_begin                (VigilStore           *self,
                                                   GError              **error);
