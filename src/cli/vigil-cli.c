@@ -26,6 +26,7 @@
 #include "vigil-report.h"
 
 #include "vigil-cli.h"
+#include "vigil-cli-db.h"
 #include "vigil-cli-output.h"
 
 /* The demo book (vigil-demo.h). */
@@ -3954,6 +3955,15 @@ run_timeline (CliContext  *context,
 
 /* Dispatch ---------------------------------------------------------------- */
 
+/* vigil db (vigil-cli-db.c) */
+static int
+run_db (CliContext  *context,
+        int          argc,
+        char       **argv)
+{
+  return vigil_cli_db_run (context->db_path, argc, argv);
+}
+
 static const Command commands[] = {
   { "import", N_("FILE"), N_("Backfill history from JSON, JSON Lines or CSV"), run_import },
   { "scores", "", N_("The portfolio with health scores (table, csv, json)"), run_scores },
@@ -3976,6 +3986,7 @@ static const Command commands[] = {
   { "report", N_("--output FILE.pdf"), N_("Write the weekly PDF report (a week, an owner)"), run_report },
   { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS, no-touch DAYS set them"),
     run_trigger },
+  { "db", N_("roles …"), N_("A team's book on PostgreSQL: its people's roles"), run_db },
 };
 
 static void
