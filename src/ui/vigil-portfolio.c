@@ -1038,20 +1038,25 @@ vigil_portfolio_reload (VigilPortfolio *self)
 /**
  * vigil_portfolio_start_polling:
  *
- * Polls each source on its interval from now on.
+ * Polls each source on its interval from now on; on a team's book, only
+ * for a role that keeps the book (design 1.1: a CSM's window leaves the
+ * polls to the book's poller, which a CSM could not write).
  */
 void
 vigil_portfolio_start_polling (VigilPortfolio *self)
 {
   g_autoptr(GError) error = NULL;
+  gboolean may_keep = TRUE;
 
   g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
 
-  if (!ensure_scheduler (self, &error))
+  if (!ensure_scheduler (self, &error) || !vigil_store_may_keep_book (self->poll_store, &may_keep, &error))
     {
       g_signal_emit (self, signals[LOAD_FAILED], 0, error);
       return;
     }
+  if (!may_keep)
+    return;
   vigil_scheduler_start (self->scheduler, SCHEDULER_CHECK_S);
 }
 
