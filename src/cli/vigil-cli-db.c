@@ -21,18 +21,6 @@
 /* An owner's name, as "I am" takes it (design 5) */
 #define OWNER_MAX_CHARS 200
 
-typedef int (*DbCommandFunc) (const char  *db_path,
-                              int          argc,
-                              char       **argv);
-
-typedef struct
-{
-  const char    *name;
-  const char    *parameters;
-  const char    *summary;
-  DbCommandFunc  run;
-} DbCommand;
-
 /* design 1.1: the group role of each kind, in VigilCliPersonKind's order */
 static const struct
 {
@@ -81,6 +69,18 @@ is_reserved_role (const char *role)
   return FALSE;
 }
 
+/* TRUE when there is no @problem with @argument, else the error naming it */
+static gboolean
+check_problem (const char  *argument,
+               const char  *problem,
+               GError     **error)
+{
+  if (problem == NULL)
+    return TRUE;
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“%s”: %s"), argument, problem);
+  return FALSE;
+}
+
 /* A role's name is written as a quoted identifier, so any text will do
  * but for what PostgreSQL refuses and a dollar sign, which the DO block
  * that creates it quotes its body with. */
@@ -99,10 +99,7 @@ check_role (const char  *argument,
     problem = _("a role's name cannot hold control characters or “$”");
   else if (is_reserved_role (role))
     problem = _("that name is PostgreSQL's or Vigil's own");
-  if (problem == NULL)
-    return TRUE;
-  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“%s”: %s"), argument, problem);
-  return FALSE;
+  return check_problem (argument, problem, error);
 }
 
 static gboolean
@@ -118,10 +115,7 @@ check_owner (const char  *argument,
     problem = _("an owner's name cannot hold control characters");
   else if (g_utf8_strlen (owner, -1) > OWNER_MAX_CHARS)
     problem = _("an owner's name takes at most 200 characters");
-  if (problem == NULL)
-    return TRUE;
-  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“%s”: %s"), argument, problem);
-  return FALSE;
+  return check_problem (argument, problem, error);
 }
 
 /**
@@ -288,13 +282,14 @@ vigil_cli_db_roles_sql (const char * const  *arguments,
 }
 
 static int
-run_roles (const char  *db_path,
+run_roles (CliContext  *context,
            int          argc,
            char       **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *sql = NULL;
 
+  /* prints, and connects to nothing: context->db_path is not read */
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
       g_print (_("Usage:\n  vigil db roles KIND:ROLE[=OWNER]…\n\n"
@@ -321,7 +316,7 @@ run_roles (const char  *db_path,
 }
 
 /* The subcommands of `vigil db`. */
-static const DbCommand db_commands[] = {
+static const Command db_commands[] = {
   { "roles", N_("KIND:ROLE[=OWNER]…"), N_("Print the SQL that gives a team's people their roles"), run_roles },
 };
 
@@ -335,13 +330,13 @@ print_db_help (void)
 
 /**
  * vigil_cli_db_run:
- * @db_path: the book `--db` names, for the subcommands that open it
+ * @context: the book `--db` names, for the subcommands that open it
  * @argv: `db`, the subcommand and its arguments
  *
  * Returns: the exit status
  */
 int
-vigil_cli_db_run (const char  *db_path,
+vigil_cli_db_run (CliContext  *context,
                   int          argc,
                   char       **argv)
 {
@@ -352,7 +347,7 @@ vigil_cli_db_run (const char  *db_path,
     }
   for (guint i = 0; i < G_N_ELEMENTS (db_commands); i++)
     if (g_str_equal (db_commands[i].name, argv[1]))
-      return db_commands[i].run (db_path, argc - 1, argv + 1);
+      return db_commands[i].run (context, argc - 1, argv + 1);
   g_printerr (_("vigil: unknown db command “%s”\n"), argv[1]);
   print_db_help ();
   return VIGIL_EXIT_USAGE;

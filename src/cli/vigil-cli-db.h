@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "vigil-cli-private.h"
+
 G_BEGIN_DECLS
 
 /* design 1.1: the kinds of people on a team's book. */
@@ -33,7 +35,7 @@ gboolean  vigil_cli_person_parse     (const char          *argument,
                                       GError             **error);
 char     *vigil_cli_db_roles_sql     (const char * const  *arguments,
                                       GError             **error);
-int       vigil_cli_db_run           (const char          *db_path,
+int       vigil_cli_db_run           (CliContext          *context,
                                       int                  argc,
                                       char               **argv);
 

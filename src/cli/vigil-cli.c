@@ -28,6 +28,7 @@
 #include "vigil-cli.h"
 #include "vigil-cli-db.h"
 #include "vigil-cli-output.h"
+#include "vigil-cli-private.h"
 
 /* The demo book (vigil-demo.h). */
 #define DEMO_SEED VIGIL_DEMO_SEED
@@ -36,24 +37,6 @@
 /* Output written as it goes is handed to stdio in chunks of this size. */
 #define OUTPUT_CHUNK (64 * 1024)
 
-typedef struct
-{
-  char               *db_path;
-  gboolean            db_given;
-  VigilCliWindowFunc  open_window;
-} CliContext;
-
-typedef int (*CommandFunc) (CliContext *context,
-                            int         argc,
-                            char      **argv);
-
-typedef struct
-{
-  const char  *name;
-  const char  *parameters;
-  const char  *summary;
-  CommandFunc  run;
-} Command;
 
 static int
 fail (GError *error)
@@ -3955,15 +3938,6 @@ run_timeline (CliContext  *context,
 
 /* Dispatch ---------------------------------------------------------------- */
 
-/* vigil db (vigil-cli-db.c) */
-static int
-run_db (CliContext  *context,
-        int          argc,
-        char       **argv)
-{
-  return vigil_cli_db_run (context->db_path, argc, argv);
-}
-
 static const Command commands[] = {
   { "import", N_("FILE"), N_("Backfill history from JSON, JSON Lines or CSV"), run_import },
   { "scores", "", N_("The portfolio with health scores (table, csv, json)"), run_scores },
@@ -3986,7 +3960,7 @@ static const Command commands[] = {
   { "report", N_("--output FILE.pdf"), N_("Write the weekly PDF report (a week, an owner)"), run_report },
   { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS, no-touch DAYS set them"),
     run_trigger },
-  { "db", N_("roles …"), N_("A team's book on PostgreSQL: its people's roles"), run_db },
+  { "db", N_("roles …"), N_("A team's book on PostgreSQL: its people's roles"), vigil_cli_db_run },
 };
 
 static void
