@@ -22,6 +22,7 @@
 #include "vigil-cli-db.h"
 #include "vigil-test-pg.h"
 #include "vigil-test-run.h"
+#include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
 /* Two customers, one of Carol's and one of Dave's, each using 9 seats of
@@ -307,8 +308,81 @@ test_roles_ops (Fixture       *f,
   g_assert_cmpstr (run.out, ==, "I am: ana\n");
 }
 
-/* Three people's Vigils at once on the book the owner filled: each sees
- * all of it, each acts in their lane only. */
+/* The endpoint the book's poller polls: a third customer, Carol's. */
+static void
+serve_usage_cb (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  test_server_respond (msg, 200, "application/json",
+                       "{\"customers\": [{\"id\": \"a3\", \"name\": \"Gamma\", \"owner\": \"Carol Diaz\","
+                       " \"mrr\": 300, \"seats\": 10, \"seats_used\": 5,"
+                       " \"observed_at\": \"2026-11-21T00:00:00Z\"}]}");
+}
+
+typedef struct
+{
+  guint  running;
+  char  *out[4];
+  int    status[4];
+} Processes;
+
+typedef struct
+{
+  Processes *processes;
+  guint      index;
+} ProcessSlot;
+
+static void
+process_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ProcessSlot *slot = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &slot->processes->out[slot->index], &err,
+                                        &error);
+  g_assert_no_error (error);
+  slot->processes->status[slot->index] = g_subprocess_get_exit_status (G_SUBPROCESS (object));
+  if (slot->processes->status[slot->index] != 0)
+    g_test_message ("process %u: %s", slot->index, err);
+  slot->processes->running--;
+  g_object_unref (object);
+}
+
+/* Starts vigil with @argv (NULL-terminated, after the binary) as process
+ * @index of @processes; the main context must turn while it runs (the
+ * poller asks this process's server). */
+static void
+start_process (Processes          *processes,
+               ProcessSlot        *slot,
+               guint               index,
+               const char * const *argv)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("VIGIL_BINARY"));
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
+  process = g_subprocess_newv ((const char * const *) args->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  slot->processes = processes;
+  slot->index = index;
+  processes->running++;
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, process_done_cb, slot);
+}
+
+/* Done when (issue 19): three people's Vigils at once on one book while
+ * its poller, the book's owner, fills it: each sees all of it, each acts
+ * in their lane only, on the customers the poll brought too. */
 static void
 test_roles_three_at_once (Fixture       *f,
                           gconstpointer  data)
@@ -316,40 +390,60 @@ test_roles_three_at_once (Fixture       *f,
   static const char * const roles[] = { "carol", "dave", "bob" };
   g_autofree char *carols = NULL;
   g_autofree char *daves = NULL;
-  GSubprocess *readers[G_N_ELEMENTS (roles)];
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  char *locations[G_N_ELEMENTS (roles)] = { NULL };
+  g_auto(TestRun) run = { 0 };
+  Processes processes = { 0 };
+  ProcessSlot slots[4];
 
   if (vigil_test_pg_skip_without_cluster ())
     return;
+  server = test_server_new (serve_usage_cb, NULL, &base);
+  url = g_strconcat (base, "/usage", NULL);
+  run_ok (&run, (const char * const []) { "--db", f->owner, "source", "add", "team", url, NULL });
+
+  start_process (&processes, &slots[0], 0, (const char * const []) { "--db", f->owner, "poll", NULL });
   for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
     {
-      g_autofree char *location = as_role (f, roles[i]);
-      g_autoptr(GError) error = NULL;
-
-      readers[i] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("VIGIL_BINARY"), "--db",
-                                     location, "scores", "--format", "csv", NULL);
-      g_assert_no_error (error);
+      locations[i] = as_role (f, roles[i]);
+      start_process (&processes, &slots[1 + i], 1 + i,
+                     (const char * const []) { "--db", locations[i], "scores", "--format", "csv", NULL });
+    }
+  while (processes.running > 0)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    g_free (locations[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (processes.out); i++)
+    {
+      g_assert_cmpint (processes.status[i], ==, 0);
+      if (i > 0)
+        {
+          g_assert_nonnull (strstr (processes.out[i], "a1,"));
+          g_assert_nonnull (strstr (processes.out[i], "a2,"));
+        }
+      g_free (processes.out[i]);
     }
   for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
     {
-      g_autofree char *out = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_assert_true (g_subprocess_communicate_utf8 (readers[i], NULL, NULL, &out, NULL, &error));
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_get_successful (readers[i]));
-      g_assert_nonnull (strstr (out, "a1,"));
-      g_assert_nonnull (strstr (out, "a2,"));
-      g_object_unref (readers[i]);
+      g_assert_cmpint (RUN_AS (f, &run, roles[i], "scores", "--format", "csv"), ==, 0);
+      g_assert_nonnull (strstr (run.out, "a3,"));
     }
+
   carols = trigger_of (f, "a1");
   daves = trigger_of (f, "a2");
   ACTS (f, "carol", "trigger", "ack", carols);
   ACTS (f, "dave", "trigger", "snooze", daves, "--until", "2027-01-01");
   REFUSED (f, "dave", REFUSED_ROW, "trigger", "done", carols);
   REFUSED (f, "carol", REFUSED_ROW, "trigger", "done", daves);
+  g_assert_cmpint (RUN_AS (f, &run, "carol", "note", "a3", "Welcome call booked", "--source", "team"), ==, 0);
+  REFUSED (f, "dave", REFUSED_ROW, "note", "a3", "Not mine", "--source", "team");
+  g_assert_cmpint (RUN_AS (f, &run, "bob", "note", "a3", "Looks good", "--source", "team"), ==, 0);
   assert_query (f, "SELECT string_agg (t.state || ' ' || t.state_by, ',' ORDER BY c.external_id) "
                    "FROM vigil.triggers t JOIN vigil.customers c ON c.id = t.customer_id",
                 "acknowledged Carol Diaz,snoozed Dave Roe");
+  assert_query (f, "SELECT string_agg (author, ',' ORDER BY id) FROM vigil.touches", "Carol Diaz,Bob Stone");
 }
 
 /* `vigil db roles`'s arguments: KIND:ROLE[=OWNER], checked. */
