@@ -65,6 +65,9 @@ struct _VigilStore
  * write lock (vigil_store_begin()). */
 #define VIGIL_STORE_LOCK_MIGRATION "1447643980, 0"
 #define VIGIL_STORE_LOCK_BOOK "1447643980, 1"
+/* The channel on which a team's book tells of each commit (design 1;
+ * vigil-book-watch.c listens). */
+#define VIGIL_STORE_CHANNEL "vigil_book"
 
 /* design 1: the few things the engines spell differently. A statement
  * that needs one is a macro of the engine E (SQLITE or PG) whose texts

@@ -70,6 +70,9 @@ struct _VigilPortfolio
   gboolean         trend_stale;     /* a reload came since it was read */
   gboolean         trend_reading;
 
+  /* design 5: a team's book is read again when someone else commits */
+  VigilBookWatch  *watch;
+
   VigilStore      *poll_store;
   VigilPoller     *poller;
   VigilScheduler  *scheduler;
@@ -550,7 +553,8 @@ finish_load_cb (gpointer user_data)
   self->loaded = TRUE;
   announce_new_triggers (self, first_load);
   g_signal_emit (self, signals[LOADED], 0);
-  g_debug ("Views followed in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
+  g_debug ("Views followed in %.0f ms (real time %" G_GINT64_FORMAT " µs)",
+           (g_get_monotonic_time () - started) / 1e3, g_get_real_time ());
 
   self->trend_stale = TRUE;
   read_trend (self);
@@ -768,6 +772,7 @@ vigil_portfolio_dispose (GObject *object)
   g_clear_handle_id (&self->finish_load_id, g_source_remove);
   g_clear_handle_id (&self->relist_id, g_source_remove);
   g_clear_handle_id (&self->retire_id, g_source_remove);
+  g_clear_object (&self->watch);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->poller);
   g_clear_object (&self->poll_store);
@@ -847,6 +852,34 @@ vigil_portfolio_init (VigilPortfolio *self)
   self->latest_time = G_MININT64;
 }
 
+static void
+book_changed_cb (VigilPortfolio *self)
+{
+  g_debug ("Another process committed to the book");
+  vigil_portfolio_reload (self);
+}
+
+/* design 5: on a team's book the window follows what the team's poller
+ * and the other CSMs commit. Watched before the first read begins, so
+ * that no commit falls between the two. A book that can't be watched
+ * is still shown: it is then read again only after what this window
+ * does. */
+static void
+watch_shared_book (VigilPortfolio *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vigil_store_location_is_shared (self->db_path))
+    return;
+  self->watch = vigil_book_watch_new (self->db_path, &error);
+  if (self->watch == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  g_signal_connect_object (self->watch, "changed", G_CALLBACK (book_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
 VigilPortfolio *
 vigil_portfolio_new (const char *db_path)
 {
@@ -856,6 +889,7 @@ vigil_portfolio_new (const char *db_path)
 
   self = g_object_new (VIGIL_TYPE_PORTFOLIO, NULL);
   self->db_path = g_strdup (db_path);
+  watch_shared_book (self);
   return self;
 }
 
@@ -1031,6 +1065,9 @@ vigil_portfolio_reload (VigilPortfolio *self)
       return;
     }
   self->loading++;
+  /* Real time, to set beside another process's commit (the team's
+   * window benchmark, tests/bench/vigil-bench-team.c). */
+  g_debug ("Reading the book (real time %" G_GINT64_FORMAT " µs)", g_get_real_time ());
   vigil_portfolio_run_async_full (self, load_work, NULL, NULL, (GDestroyNotify) load_result_free,
                                   self->cancellable, load_cb, NULL);
 }
@@ -1038,25 +1075,20 @@ vigil_portfolio_reload (VigilPortfolio *self)
 /**
  * vigil_portfolio_start_polling:
  *
- * Polls each source on its interval from now on; on a team's book, only
- * for a role that keeps the book (design 1.1: a CSM's window leaves the
- * polls to the book's poller, which a CSM could not write).
+ * Polls each source on its interval from now on.
  */
 void
 vigil_portfolio_start_polling (VigilPortfolio *self)
 {
   g_autoptr(GError) error = NULL;
-  gboolean may_keep = TRUE;
 
   g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
 
-  if (!ensure_scheduler (self, &error) || !vigil_store_may_keep_book (self->poll_store, &may_keep, &error))
+  if (!ensure_scheduler (self, &error))
     {
       g_signal_emit (self, signals[LOAD_FAILED], 0, error);
       return;
     }
-  if (!may_keep)
-    return;
   vigil_scheduler_start (self->scheduler, SCHEDULER_CHECK_S);
 }
 
