@@ -306,6 +306,13 @@ test_roles_ops (Fixture       *f,
   assert_query (f, "SELECT CAST (max (version) AS text) FROM vigil.scorecards", "2");
   g_assert_cmpint (RUN_AS (f, &run, "ana", "me"), ==, 0);
   g_assert_cmpstr (run.out, ==, "I am: ana\n");
+  /* the book's settings; its trigger episodes are the poller's to bring up to date */
+  g_assert_cmpint (RUN_AS (f, &run, "ana", "trigger", "no-touch", "5"), ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (RUN_AS (f, &run, "ana", "note", "a2", "Ops checked the data"), ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  assert_query (f, "SELECT value FROM vigil.meta WHERE key = 'no_touch_days'", "5");
+  assert_query (f, "SELECT author FROM vigil.touches", "ana");
 }
 
 /* The endpoint the book's poller polls: a third customer, Carol's. */

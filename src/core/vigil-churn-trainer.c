@@ -192,7 +192,8 @@ vigil_churn_trainer_refit (VigilStore        *store,
  * previous model stays in use, @out_status describes that model and
  * @out_refit_error says why; the call still succeeds. On a team's book a
  * role that does not keep the book (vigil_store_may_keep_book()) leaves
- * the refit to the team's ops, and @out_status is the model in use.
+ * the refit to the team's ops (vigil_churn_trainer_refit()), and
+ * @out_status is the model in use.
  *
  * Returns: %FALSE with @error set only when the outcome was not stored
  */

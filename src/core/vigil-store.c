@@ -656,10 +656,11 @@ vigil_store_is_shared (VigilStore *self)
  *   state up to date
  *
  * design 1.1: trigger episodes, scores and the churn model are the
- * whole book's, kept by whoever polls it. A file is its one person's, who keeps it; on
- * a team's book the book's owner (the poller's role) and the team's ops
- * do, and a CSM's or a manager's Vigil leaves them to the next poll
- * rather than be refused.
+ * whole book's, kept by whoever polls it. A file is its one person's,
+ * who keeps it; on a team's book the book's owner (the poller's role),
+ * whom row-level security does not hold (the triggers are written with
+ * COPY, which PostgreSQL refuses under it), and a CSM's, a manager's
+ * or an ops' Vigil leaves them to the next poll rather than be refused.
  */
 gboolean
 vigil_store_may_keep_book (VigilStore  *self,
@@ -674,7 +675,8 @@ vigil_store_may_keep_book (VigilStore  *self,
   if (vigil_store_is_shared (self) &&
       !_vigil_store_query_int (self,
                                "SELECT CASE WHEN has_table_privilege ('vigil.triggers', 'INSERT') "
-                               "AND has_table_privilege ('vigil.meta', 'UPDATE') THEN 1 ELSE 0 END",
+                               "AND has_table_privilege ('vigil.meta', 'UPDATE') "
+                               "AND NOT row_security_active ('vigil.triggers') THEN 1 ELSE 0 END",
                                &may, error))
     return FALSE;
   *out_may = may != 0;
