@@ -26,8 +26,9 @@
 #include "vigil-report.h"
 
 #include "vigil-cli.h"
-#include "vigil-cli-db-copy.h"
+#include "vigil-cli-db.h"
 #include "vigil-cli-output.h"
+#include "vigil-cli-private.h"
 
 /* The demo book (vigil-demo.h). */
 #define DEMO_SEED VIGIL_DEMO_SEED
@@ -36,24 +37,6 @@
 /* Output written as it goes is handed to stdio in chunks of this size. */
 #define OUTPUT_CHUNK (64 * 1024)
 
-typedef struct
-{
-  char               *db_path;
-  gboolean            db_given;
-  VigilCliWindowFunc  open_window;
-} CliContext;
-
-typedef int (*CommandFunc) (CliContext *context,
-                            int         argc,
-                            char      **argv);
-
-typedef struct
-{
-  const char  *name;
-  const char  *parameters;
-  const char  *summary;
-  CommandFunc  run;
-} Command;
 
 static int
 fail (GError *error)
@@ -3957,18 +3940,6 @@ run_timeline (CliContext  *context,
   return VIGIL_EXIT_OK;
 }
 
-/* vigil db: the book itself (design 4) ------------------------------------ */
-
-static int
-run_db (CliContext  *context,
-        int          argc,
-        char       **argv)
-{
-  if (argc >= 2 && g_strcmp0 (argv[1], "copy") == 0)
-    return vigil_cli_db_copy (argc - 1, argv + 1);
-  return usage_error (_("db needs a subcommand: copy"));
-}
-
 /* Dispatch ---------------------------------------------------------------- */
 
 static const Command commands[] = {
@@ -3991,9 +3962,10 @@ static const Command commands[] = {
   { "triggers", "", N_("Open upsell and risk triggers with suggested plays"), run_triggers },
   { "churn-model", "", N_("The churn model in use and its coefficients"), run_churn_model },
   { "report", N_("--output FILE.pdf"), N_("Write the weekly PDF report (a week, an owner)"), run_report },
-  { "db", N_("copy"), N_("Copy a book between a file and a team's PostgreSQL"), run_db },
   { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS, no-touch DAYS set them"),
     run_trigger },
+  { "db", N_("copy|roles …"), N_("Move a book between a file and a team's PostgreSQL; a team's people's roles"),
+    vigil_cli_db_run },
 };
 
 static void

@@ -190,7 +190,10 @@ vigil_churn_trainer_refit (VigilStore        *store,
  * it (vigil_churn_trainer_refit()). The outcome is a fact the user saw:
  * it is stored whatever the model does. When the refit fails, the
  * previous model stays in use, @out_status describes that model and
- * @out_refit_error says why; the call still succeeds.
+ * @out_refit_error says why; the call still succeeds. On a team's book a
+ * role that does not keep the book (vigil_store_may_keep_book()) leaves
+ * the refit to the team's ops (vigil_churn_trainer_refit()), and
+ * @out_status is the model in use.
  *
  * Returns: %FALSE with @error set only when the outcome was not stored
  */
@@ -205,12 +208,24 @@ vigil_churn_trainer_record_outcome (VigilStore        *store,
 {
   g_autoptr(GError) refit_error = NULL;
   VigilChurnStatus status = { 0, FALSE, NAN, NAN };
+  gboolean may_keep = TRUE;
 
   g_return_val_if_fail (VIGIL_IS_STORE (store), FALSE);
   g_return_val_if_fail (out_refit_error == NULL || *out_refit_error == NULL, FALSE);
 
   if (!vigil_store_record_outcome (store, customer_id, outcome, day, error))
     return FALSE;
+
+  /* design 1.1: the model is the whole book's; a CSM's outcome waits
+   * for the ops' refit (vigil churn-model --refit) */
+  if (!vigil_store_may_keep_book (store, &may_keep, &refit_error) || !may_keep)
+    {
+      if (refit_error == NULL && read_status (store, &status, &refit_error) && out_status != NULL)
+        *out_status = status;
+      if (refit_error != NULL && out_refit_error != NULL)
+        *out_refit_error = g_steal_pointer (&refit_error);
+      return TRUE;
+    }
 
   if (!vigil_churn_trainer_refit (store, &status, &refit_error))
     {

@@ -61,6 +61,7 @@ typedef struct
   guint               queued;        /* statements sent in pipeline mode, not yet read */
   char               *copy_line;     /* the row COPY … TO STDOUT gave last */
   char                sqlstate[6];
+  gboolean            row_policy;  /* the failure was a row-level security check's */
   char               *message;
 } PgConnection;
 
@@ -115,6 +116,7 @@ set_failure (PgConnection *self,
              const char   *message)
 {
   g_strlcpy (self->sqlstate, sqlstate != NULL ? sqlstate : "", sizeof self->sqlstate);
+  self->row_policy = FALSE;
   g_free (self->message);
   self->message = g_strdup (message != NULL && *message != '\0' ? message : PQerrorMessage (self->conn));
   g_strchomp (self->message);
@@ -132,6 +134,11 @@ set_result_failure (PgConnection   *self,
     }
   set_failure (self, PQresultErrorField (result, PG_DIAG_SQLSTATE),
                PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY));
+  /* design 1.1: a row a policy refused, told from a table the role may
+   * not change (both 42501) by the server's function that raised it,
+   * which no translation of the server's messages changes. */
+  self->row_policy = g_strcmp0 (PQresultErrorField (result, PG_DIAG_SOURCE_FUNCTION),
+                                "ExecWithCheckOptions") == 0;
 }
 
 static VigilSqlErrorCode
@@ -147,6 +154,9 @@ pg_error_code (VigilSqlConnection *connection)
     return VIGIL_SQL_FULL;
   if (g_str_equal (state, "25006"))
     return VIGIL_SQL_READ_ONLY;
+  /* insufficient_privilege: a grant or a row-level policy said no */
+  if (g_str_equal (state, "42501"))
+    return pg_connection (connection)->row_policy ? VIGIL_SQL_REFUSED_ROW : VIGIL_SQL_REFUSED;
   return VIGIL_SQL_FAILED;
 }
 

@@ -94,6 +94,8 @@ typedef enum
   VIGIL_SQL_FULL,            /* the disk is full */
   VIGIL_SQL_READ_ONLY,       /* the database may not be written */
   VIGIL_SQL_NOT_A_DATABASE,  /* not a database, or a damaged one */
+  VIGIL_SQL_REFUSED,         /* the role may not change that table (design 1.1) */
+  VIGIL_SQL_REFUSED_ROW,     /* the role may not change that customer's row (design 1.1) */
 } VigilSqlErrorCode;
 
 /* vigil-sql-sqlite.c */

@@ -16,12 +16,49 @@
 #include "vigil-store-private.h"
 
 /**
+ * _vigil_store_get_person:
+ * @out_owner: (out) (transfer full) (nullable): the owner name of the
+ *   connection's role in vigil.people, %NULL when it has none
+ * @out_role: (out) (transfer full) (optional): the role's name
+ *
+ * design 1.1: who is connected to a team's book. Its `me` would be
+ * everyone's: a person's name there is the one `vigil db roles` gave
+ * their role.
+ */
+gboolean
+_vigil_store_get_person (VigilStore  *self,
+                         char       **out_owner,
+                         char       **out_role,
+                         GError     **error)
+{
+  VigilSqlStmt *stmt;
+  int rc;
+
+  g_assert (vigil_store_is_shared (self));
+
+  *out_owner = NULL;
+  if (!(stmt = _vigil_store_prepare (self,
+                                     "SELECT (SELECT owner FROM people WHERE role = CAST (current_user AS text)), "
+                                     "CAST (current_user AS text)", _("Reading the team's people"), error)))
+    return FALSE;
+  rc = vigil_sql_step (stmt);
+  if (rc == VIGIL_SQL_ROW)
+    {
+      *out_owner = _vigil_store_column_strdup (stmt, 0);
+      if (out_role != NULL)
+        *out_role = _vigil_store_column_strdup (stmt, 1);
+    }
+  return _vigil_store_finish_rows (self, stmt, rc, _("Reading the team's people"), error);
+}
+
+/**
  * vigil_store_dup_author:
  *
  * The name the CSM goes by (design 5): the "I am" setting (the
  * database's `me`) when it is set, else the real name of the user
- * running Vigil, else their login. Touches, pulses and trigger
- * decisions are written in this name.
+ * running Vigil, else their login. On a team's book (design 1.1), the
+ * owner name vigil.people gives the connection's role, else the role's
+ * name. Touches, pulses and trigger decisions are written in this name.
  *
  * Returns: (transfer full): the name, %NULL on error
  */
@@ -34,6 +71,14 @@ vigil_store_dup_author (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
+  if (vigil_store_is_shared (self))
+    {
+      g_autofree char *role = NULL;
+
+      if (!_vigil_store_get_person (self, &me, &role, error))
+        return NULL;
+      return me != NULL ? g_steal_pointer (&me) : g_steal_pointer (&role);
+    }
   if (!vigil_store_get_meta (self, "me", &me, error))
     return NULL;
   if (me != NULL && *g_strstrip (me) != '\0')

@@ -91,6 +91,15 @@ vigil_store_record_outcome (VigilStore  *self,
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
       return FALSE;
     }
+  /* A savepoint needs a transaction on PostgreSQL: alone, the call is one */
+  if (!vigil_sql_in_transaction (self->db))
+    {
+      if (!vigil_store_begin (self, error))
+        return FALSE;
+      ok = insert_outcome (self, customer_id, outcome, buffer, now, error) &&
+           close_triggers_if_churned (self, customer_id, now, error);
+      return _vigil_store_end_transaction (self, ok, error);
+    }
   if (!_vigil_store_exec_sql (self, "SAVEPOINT record_outcome", _("Recording an outcome"), error))
     return FALSE;
   ok = insert_outcome (self, customer_id, outcome, buffer, now, error) &&

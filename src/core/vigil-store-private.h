@@ -237,6 +237,9 @@ gboolean          _vigil_store_set_connection_error   (VigilStore          *self
                                                        VigilSqlConnection  *connection,
                                                        GError             **error,
                                                        const char          *doing);
+gboolean          _vigil_store_set_refused            (GError        **error,
+                                                       const char     *doing,
+                                                       const char     *reason);
 VigilSqlStmt     *_vigil_store_get_stmt               (VigilStore     *self,
                                                        StmtId          id,
                                                        GError        **error);
@@ -250,6 +253,10 @@ gboolean          _vigil_store_add_event              (VigilStore     *self,
                                                        const char     *kind,
                                                        const char     *detail_json,
                                                        const char     *author,
+                                                       GError        **error);
+gboolean          _vigil_store_get_person             (VigilStore     *self,
+                                                       char          **out_owner,
+                                                       char          **out_role,
                                                        GError        **error);
 char             *_vigil_store_event_detail           (const char     *first_member,
                                                        ...) G_GNUC_NULL_TERMINATED;

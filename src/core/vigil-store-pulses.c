@@ -225,10 +225,18 @@ rescore_from_pulse (VigilStore  *self,
                     GError     **error)
 {
   g_autoptr(VigilScorecard) scorecard = vigil_store_load_scorecard (self, error);
+  gboolean may_keep = TRUE;
 
   if (scorecard == NULL)
     return FALSE;
   if (vigil_scorecard_get_weight (scorecard, VIGIL_MEASURE_SENTIMENT) <= 0)
+    return TRUE;
+  /* design 1.1: scores are the book's, which a CSM's Vigil leaves to the
+   * poller and the ops: the next poll scores new snapshots with the
+   * pulse, a rescore by the ops the ones before */
+  if (!vigil_store_may_keep_book (self, &may_keep, error))
+    return FALSE;
+  if (!may_keep)
     return TRUE;
   return _vigil_store_score_snapshots (self, customer_id, at, scorecard, out_rescored, error);
 }
@@ -245,7 +253,8 @@ rescore_from_pulse (VigilStore  *self,
  * Takes the CSM's pulse of a customer (design 3.5), written in the
  * CSM's name (vigil_store_dup_author()). When the scorecard weighs
  * sentiment, the customer's snapshots from @at on are rescored in the
- * same transaction.
+ * same transaction (on a team's book, by a role that keeps the book:
+ * vigil_store_may_keep_book()).
  *
  * Returns: the new pulse's id, or 0 with @error set (nothing written)
  */

@@ -348,6 +348,35 @@ refuse_newer_schema (VigilStore  *self,
   return FALSE;
 }
 
+/* design 1.1: who may change what on a team's book. vigil.people says
+ * which database role is which person, by the owner name the sources
+ * give customers, and of which kind; vigil.acts_on () whether the role
+ * running the statement may act on a customer: a manager or the ops on
+ * every one, a CSM on those they own. Row-level security lets every
+ * role read every row of the tables a CSM's actions write, and write
+ * only rows of customers it acts on: an insert or update of another's
+ * is refused (SQLSTATE 42501; an update matches every row, so that it
+ * is refused rather than changing nothing), a delete finds none. The
+ * book's owner, the role that made it (the poller's), is not held by
+ * row-level security, as PostgreSQL exempts a table's owner. Not
+ * SECURITY DEFINER: current_user must be the caller. */
+#define LANE_POLICIES(table) \
+  "ALTER TABLE vigil." table " ENABLE ROW LEVEL SECURITY;" \
+  "CREATE POLICY reads ON vigil." table " FOR SELECT USING (true);" \
+  "CREATE POLICY adds ON vigil." table " FOR INSERT WITH CHECK (vigil.acts_on (customer_id));" \
+  "CREATE POLICY changes ON vigil." table " FOR UPDATE USING (true) WITH CHECK (vigil.acts_on (customer_id));" \
+  "CREATE POLICY removes ON vigil." table " FOR DELETE USING (vigil.acts_on (customer_id));"
+#define ACCESS_SCHEMA \
+  "CREATE TABLE vigil.people (role text COLLATE \"C\" PRIMARY KEY, owner text COLLATE \"C\" NOT NULL," \
+  "  kind text COLLATE \"C\" NOT NULL CHECK (kind IN ('csm', 'manager', 'ops')));" \
+  "CREATE FUNCTION vigil.acts_on (customer bigint) RETURNS boolean LANGUAGE sql STABLE" \
+  "  SET search_path = pg_catalog, pg_temp AS" \
+  "  $$ SELECT EXISTS (SELECT 1 FROM vigil.people p WHERE p.role = current_user" \
+  "    AND (p.kind IN ('manager', 'ops')" \
+  "      OR p.owner = (SELECT c.owner FROM vigil.customers c WHERE c.id = customer))) $$;" \
+  LANE_POLICIES ("triggers") LANE_POLICIES ("touches") LANE_POLICIES ("pulses") \
+  LANE_POLICIES ("outcomes") LANE_POLICIES ("events")
+
 static const char shared_schema[] =
   "CREATE SCHEMA vigil;"
   "CREATE TABLE vigil.schema_info (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),"
@@ -454,7 +483,8 @@ static const char shared_schema[] =
   "  at bigint NOT NULL, kind text COLLATE \"C\" NOT NULL, detail json, author text COLLATE \"C\");"
   "CREATE INDEX events_customer ON vigil.events (customer_id, at);"
   "CREATE TABLE vigil.views (name text COLLATE \"C\" PRIMARY KEY, definition text COLLATE \"C\" NOT NULL,"
-  "  created_at bigint NOT NULL, updated_at bigint NOT NULL);";
+  "  created_at bigint NOT NULL, updated_at bigint NOT NULL);"
+  ACCESS_SCHEMA;
 
 /* Where a PostgreSQL database stands: *@out_version 0 when it has no
  * schema vigil (a new book), else the version its schema_info holds.

@@ -408,12 +408,18 @@ rescore_all_shared (VigilStore      *self,
   gboolean more = TRUE;
   guint64 rescored = 0;
 
+  gint64 owns_scores = 0;
+
   /* The key's index is built anew after the rows are in: kept, it took
    * each new row's key beside the deleted row's, most of the time the
    * rescore took (the lock this takes holds readers of the scores off
-   * until the commit). */
-  if (!_vigil_store_exec_sql (self, "ALTER TABLE scores DROP CONSTRAINT scores_pkey", _("Rescoring"),
-                              error) ||
+   * until the commit). Only the table's owner may: another ops role
+   * (design 1.1) rescores with the key kept, slower. */
+  if (!_vigil_store_query_int (self, "SELECT CASE WHEN pg_has_role (current_user, "
+                               "(SELECT relowner FROM pg_class WHERE oid = 'vigil.scores'::regclass), 'USAGE') "
+                               "THEN 1 ELSE 0 END", &owns_scores, error) ||
+      (owns_scores && !_vigil_store_exec_sql (self, "ALTER TABLE scores DROP CONSTRAINT scores_pkey",
+                                              _("Rescoring"), error)) ||
       !_vigil_store_exec_sql (self, "DELETE FROM scores", _("Rescoring"), error) ||
       !(reader = open_snapshot_reader (self, error)))
     return FALSE;
@@ -436,7 +442,7 @@ rescore_all_shared (VigilStore      *self,
   if (writing && !vigil_sql_pg_copy_end (self->db) && ok)
     ok = _vigil_store_set_sqlite_error (self, error, _("Rescoring"));
   vigil_sql_close (reader);
-  if (ok)
+  if (ok && owns_scores)
     ok = _vigil_store_exec_sql (self, "ALTER TABLE scores ADD CONSTRAINT scores_pkey "
                                 "PRIMARY KEY (customer_id, observed_at)", _("Rescoring"), error);
   if (ok && out_rescored != NULL)

@@ -180,7 +180,9 @@ vigil_store_add_touch_as (VigilStore      *self,
 }
 
 /* After an edit or delete changed no row: the touch does not exist, or
- * it is someone else's, which the error says by name (design 3.4). */
+ * it is someone else's, which the error says by name (design 3.4), or,
+ * on a team's book, the author's own touch of a customer no longer
+ * theirs, which row-level security kept from the delete (design 1.1). */
 static gboolean
 explain_untouched (VigilStore  *self,
                    gint64       touch_id,
@@ -203,6 +205,8 @@ explain_untouched (VigilStore  *self,
 
   if (author == NULL)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND, _("No touch %" PRId64), touch_id);
+  else if (g_str_equal (author, me))
+    _vigil_store_set_refused (error, deleting ? _("Deleting a touch") : _("Editing a touch"), NULL);
   else
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PERMISSION,
                  deleting ? _("Touch %" PRId64 " was written by %s: only they can delete it (you are %s)")

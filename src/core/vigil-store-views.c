@@ -273,6 +273,8 @@ vigil_store_get_me (VigilStore  *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (out_name != NULL, FALSE);
 
+  if (vigil_store_is_shared (self))
+    return _vigil_store_get_person (self, out_name, NULL, error);
   if (!vigil_store_get_meta (self, VIGIL_META_ME, out_name, error))
     return FALSE;
   if (*out_name != NULL && *g_strstrip (*out_name) == '\0')
@@ -301,6 +303,14 @@ vigil_store_set_me (VigilStore  *self,
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
+  /* design 1.1: one `me` would be the whole team's */
+  if (vigil_store_is_shared (self))
+    {
+      g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PERMISSION,
+                           _("On a team's book, who you are comes from the team's people: "
+                             "ask the team's ops to run “vigil db roles” with your name"));
+      return FALSE;
+    }
   if (name != NULL && !g_utf8_validate (name, -1, NULL))
     {
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“I am” must be UTF-8 text"));

@@ -95,6 +95,24 @@ static const char * const stmt_sql[N_STMTS] = {
 
 G_DEFINE_FINAL_TYPE (VigilStore, vigil_store, G_TYPE_OBJECT)
 
+/* design 1.1: what a team's book says when a customer's row is not the
+ * role's to change; @reason is the database's words, or %NULL. */
+gboolean
+_vigil_store_set_refused (GError     **error,
+                          const char  *doing,
+                          const char  *reason)
+{
+  if (reason != NULL)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PERMISSION,
+                 _("%s: the team's book refused this: only the customer's owner, a manager or the "
+                   "team's ops may change it (%s)"), doing, reason);
+  else
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PERMISSION,
+                 _("%s: the team's book refused this: only the customer's owner, a manager or the "
+                   "team's ops may change it"), doing);
+  return FALSE;
+}
+
 gboolean
 _vigil_store_set_connection_error (VigilStore          *self,
                                    VigilSqlConnection  *connection,
@@ -113,6 +131,13 @@ _vigil_store_set_connection_error (VigilStore          *self,
   else if (code == VIGIL_SQL_READ_ONLY)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
                  _("%s: %s is read-only; nothing was changed"), doing, self->path);
+  else if (code == VIGIL_SQL_REFUSED_ROW)
+    _vigil_store_set_refused (error, doing, vigil_sql_error_message (self->db));
+  else if (code == VIGIL_SQL_REFUSED)
+    g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PERMISSION,
+                 _("%s: the team's book refused this: only the team's ops may change sources, "
+                   "the scorecard and the book's settings (%s)"),
+                 doing, vigil_sql_error_message (self->db));
   else if (code == VIGIL_SQL_NOT_A_DATABASE)
     g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_A_DATABASE,
                  _("%s: %s is not a Vigil database or is damaged (%s)"),
@@ -648,6 +673,39 @@ vigil_store_is_shared (VigilStore *self)
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
 
   return self->db != NULL && vigil_sql_get_engine (self->db) == VIGIL_SQL_ENGINE_POSTGRESQL;
+}
+
+/**
+ * vigil_store_may_keep_book:
+ * @out_may: (out): whether this connection keeps the book's derived
+ *   state up to date
+ *
+ * design 1.1: trigger episodes, scores and the churn model are the
+ * whole book's, kept by whoever polls it. A file is its one person's,
+ * who keeps it; on a team's book the book's owner (the poller's role),
+ * whom row-level security does not hold (the triggers are written with
+ * COPY, which PostgreSQL refuses under it), and a CSM's, a manager's
+ * or an ops' Vigil leaves them to the next poll rather than be refused.
+ */
+gboolean
+vigil_store_may_keep_book (VigilStore  *self,
+                           gboolean    *out_may,
+                           GError     **error)
+{
+  gint64 may = 1;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out_may != NULL, FALSE);
+
+  if (vigil_store_is_shared (self) &&
+      !_vigil_store_query_int (self,
+                               "SELECT CASE WHEN has_table_privilege ('vigil.triggers', 'INSERT') "
+                               "AND has_table_privilege ('vigil.meta', 'UPDATE') "
+                               "AND NOT row_security_active ('vigil.triggers') THEN 1 ELSE 0 END",
+                               &may, error))
+    return FALSE;
+  *out_may = may != 0;
+  return TRUE;
 }
 
 /**

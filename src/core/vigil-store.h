@@ -314,6 +314,9 @@ G_DECLARE_FINAL_TYPE (VigilStore, vigil_store, VIGIL, STORE, GObject)
 char           *vigil_store_get_default_path     (void);
 gboolean        vigil_store_location_is_shared   (const char           *location);
 gboolean        vigil_store_is_shared            (VigilStore           *self);
+gboolean        vigil_store_may_keep_book        (VigilStore           *self,
+                                                  gboolean             *out_may,
+                                                  GError              **error);
 VigilStore     *vigil_store_open                 (const char           *path,
                                                   GError              **error);
 const char     *vigil_store_get_path             (VigilStore           *self);

@@ -448,7 +448,9 @@ vigil_triggers_set_no_touch_days (VigilStore  *store,
  *
  * Evaluates every customer of the active book (design 3.2: a churned
  * customer raises none, and what it had open closes) and brings the
- * trigger episodes up to date, in one transaction.
+ * trigger episodes up to date, in one transaction. On a team's book a
+ * role that does not keep the book (vigil_store_may_keep_book(): a CSM,
+ * a manager) changes nothing and succeeds: the next poll updates them.
  */
 typedef struct
 {
@@ -485,8 +487,17 @@ vigil_triggers_update (VigilStore  *store,
   g_autoptr(VigilTriggerSettings) settings = NULL;
   g_autoptr(GArray) firing = g_array_new (FALSE, FALSE, sizeof (VigilTriggerFiring));
   TriggerScan scan;
+  gboolean may_keep = TRUE;
 
   g_array_set_clear_func (firing, (GDestroyNotify) vigil_trigger_firing_clear);
+
+  /* design 1.1: a CSM's Vigil leaves the episodes to the book's poller */
+  if (out_opened != NULL)
+    *out_opened = 0;
+  if (!vigil_store_may_keep_book (store, &may_keep, error))
+    return FALSE;
+  if (!may_keep)
+    return TRUE;
 
   /* Row by row: after a poll of a million customers, the whole book
    * would not fit in the memory a poll may take (design 7). */

@@ -1130,6 +1130,14 @@ me_read_cb (GObject      *object,
 static void
 read_me (VigilPreferencesWindow *self)
 {
+  /* design 1.1: on a team's book the name is the team's people's to give */
+  if (vigil_store_location_is_shared (vigil_portfolio_get_db_path (self->portfolio)))
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->me_row), FALSE);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->me_row),
+                                   _("On a team's book, who you are comes from the team's people: "
+                                     "ask the team's ops to run “vigil db roles” with your name"));
+    }
   vigil_portfolio_run_async_full (self->portfolio, read_me_work, NULL, NULL, g_free, self->cancellable,
                                   me_read_cb, g_object_ref (self));
 }
