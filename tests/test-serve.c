@@ -19,6 +19,8 @@
 
 #include <libsoup/soup.h>
 
+#include "vigil-core.h"
+
 #ifdef HAVE_POSTGRESQL
 #include "vigil-test-pg.h"
 #endif
@@ -390,6 +392,33 @@ test_serve_reports_local_time (Fixture       *f,
   g_assert_nonnull (strstr (monday.out, "week 2026-W47, all owners"));
 }
 
+/* A file is one person's: its sources' locks are always free. */
+static void
+test_serve_file_locks (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(VigilStore) one = NULL;
+  g_autoptr(VigilStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean locked = FALSE;
+  gint64 id;
+
+  add_source (f, "crm");
+  one = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  other = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  id = vigil_store_lookup_source (one, "crm", &error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_true (vigil_store_try_lock_source (one, id, &locked, &error));
+  g_assert_true (locked);
+  locked = FALSE;
+  g_assert_true (vigil_store_try_lock_source (other, id, &locked, &error));
+  g_assert_true (locked);
+  vigil_store_unlock_source (one, id);
+  vigil_store_unlock_source (other, id);
+}
+
 static gboolean
 timeout_cb (gpointer user_data)
 {
@@ -539,6 +568,134 @@ test_serve_locked_source (Fixture       *f,
   PQfinish (other);
 }
 
+/* Whether a session of its own could take source @id's lock now (and
+ * gives it back at once). */
+static gboolean
+lock_is_free (PGconn     *other,
+              const char *id)
+{
+  g_autofree char *try = g_strdup_printf ("SELECT pg_try_advisory_lock (1447643981, %s)", id);
+  g_autofree char *give_back = g_strdup_printf ("SELECT pg_advisory_unlock (1447643981, %s)", id);
+  g_autofree char *taken = vigil_test_pg_query_text (other, try);
+
+  if (g_strcmp0 (taken, "t") != 0)
+    return FALSE;
+  PQclear (vigil_test_pg_exec (other, give_back));
+  return TRUE;
+}
+
+/* The store's source locks: the server's, per session; a store may take
+ * a lock it holds again, and releases it once each time. */
+static void
+test_serve_store_locks (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(VigilStore) one = NULL;
+  g_autoptr(VigilStore) two = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id_text = NULL;
+  gboolean locked = FALSE;
+  PGconn *other;
+  gint64 id;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+  add_source (f, "crm");
+  one = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  two = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  other = vigil_test_pg_connect (f->db);
+  id = vigil_store_lookup_source (one, "crm", &error);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  g_assert_true (vigil_store_try_lock_source (one, id, &locked, &error));
+  g_assert_true (locked);
+  g_assert_true (vigil_store_try_lock_source (one, id, &locked, &error));
+  g_assert_true (locked);
+  g_assert_true (vigil_store_try_lock_source (two, id, &locked, &error));
+  g_assert_false (locked);
+  g_assert_false (lock_is_free (other, id_text));
+
+  vigil_store_unlock_source (one, id);
+  g_assert_false (lock_is_free (other, id_text));
+  vigil_store_unlock_source (one, id);
+  g_assert_true (lock_is_free (other, id_text));
+  /* Released more often than taken: nothing to release. */
+  vigil_store_unlock_source (one, id);
+
+  g_assert_true (vigil_store_try_lock_source (two, id, &locked, &error));
+  g_assert_true (locked);
+  /* Closing the store's connection releases its locks, once the server
+   * has seen it go (within 5 s). */
+  g_clear_object (&two);
+  for (guint i = 0; i < 100 && !lock_is_free (other, id_text); i++)
+    g_usleep (50000);
+  g_assert_true (lock_is_free (other, id_text));
+  PQfinish (other);
+}
+
+typedef struct
+{
+  gboolean  finished;
+  gboolean  ok;
+  char     *message;
+} Finished;
+
+static void
+poll_finished_cb (VigilScheduler *scheduler,
+                  const char     *name,
+                  gboolean        ok,
+                  const char     *message,
+                  gpointer        user_data)
+{
+  Finished *finished = user_data;
+
+  finished->finished = TRUE;
+  finished->ok = ok;
+  finished->message = g_strdup (message);
+}
+
+/* The window's scheduler skips a source another Vigil polls: the poll
+ * ends at once, nothing fetched or recorded, and says why. */
+static void
+test_serve_scheduler_skips_locked (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilPoller) poller = vigil_poller_new ();
+  g_autoptr(VigilScheduler) scheduler = NULL;
+  g_autoptr(VigilSource) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *lock = NULL;
+  Finished finished = { FALSE, FALSE, NULL };
+  PGconn *other;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+  add_source (f, "crm");
+  other = vigil_test_pg_connect (f->db);
+  id = vigil_test_pg_query_text (other, "SELECT id FROM vigil.sources WHERE name = 'crm'");
+  lock = g_strdup_printf ("SELECT pg_advisory_lock (1447643981, %s)", id);
+  PQclear (vigil_test_pg_exec (other, lock));
+
+  store = vigil_store_open (f->db, &error);
+  g_assert_no_error (error);
+  scheduler = vigil_scheduler_new (store, poller, NULL);
+  g_signal_connect (scheduler, "poll-finished", G_CALLBACK (poll_finished_cb), &finished);
+  g_assert_cmpuint (vigil_scheduler_poll_now (scheduler, "crm", &error), ==, 1);
+  ITERATE_UNTIL (finished.finished);
+  g_assert_true (finished.ok);
+  g_assert_nonnull (strstr (finished.message, "polled by another Vigil"));
+  g_assert_cmpuint (requests_of (f, "/crm"), ==, 0);
+  after = vigil_store_get_source (store, "crm", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->last_poll_at, ==, 0);
+  g_free (finished.message);
+  PQfinish (other);
+}
+
 /* Two servers on one book write a week's reports once between them. */
 static void
 test_serve_two_servers_report_once (Fixture       *f,
@@ -584,6 +741,7 @@ main (int   argc,
       ADD ("/serve/reports/monday", test_serve_reports_monday);
       ADD ("/serve/reports/local-time", test_serve_reports_local_time);
       ADD ("/serve/sigterm", test_serve_sigterm);
+      ADD ("/serve/file-locks", test_serve_file_locks);
     }
 #ifdef HAVE_POSTGRESQL
   else
@@ -591,6 +749,8 @@ main (int   argc,
       ADD ("/serve/postgresql/two-servers", test_serve_two_servers);
       ADD ("/serve/postgresql/locked-source", test_serve_locked_source);
       ADD ("/serve/postgresql/two-servers-report-once", test_serve_two_servers_report_once);
+      ADD ("/serve/postgresql/store-locks", test_serve_store_locks);
+      ADD ("/serve/postgresql/scheduler-skips-locked", test_serve_scheduler_skips_locked);
     }
 #endif
 #undef ADD
