@@ -157,21 +157,6 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_folder (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_remove (file);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
@@ -182,8 +167,12 @@ fixture_tear_down (Fixture       *f,
 #endif
   g_free (f->pg_database);
   g_free (f->db);
-  remove_folder (f->reports);
-  g_free (f->reports);
+  {
+    /* The reports' folder holds files only, as a TestDir does. */
+    TestDir reports = { g_steal_pointer (&f->reports) };
+
+    test_dir_clear (&reports);
+  }
   g_free (f->base);
   g_clear_pointer (&f->requests, g_hash_table_unref);
   g_clear_pointer (&f->held, g_ptr_array_unref);

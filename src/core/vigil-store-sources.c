@@ -827,7 +827,7 @@ vigil_store_try_lock_source (VigilStore  *self,
   guint held;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
-  g_return_val_if_fail (source_id > 0 && source_id <= G_MAXINT32, FALSE);
+  g_return_val_if_fail (source_id > 0, FALSE);
   g_return_val_if_fail (out_locked != NULL, FALSE);
 
   *out_locked = TRUE;
