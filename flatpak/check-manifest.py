@@ -101,6 +101,12 @@ def main(argv):
                 path = os.path.join(module_base, source)
                 check(os.path.isfile(path), 'module %s: source file %s exists' % (name, source))
                 continue
+            if source.get('type') == 'git':
+                check(isinstance(source.get('commit'), str) and len(source['commit']) == 40,
+                      'module %s: git source pinned to a commit' % name)
+            if source.get('type') in ('archive', 'file') and 'url' in source:
+                check(isinstance(source.get('sha256'), str) and len(source['sha256']) == 64,
+                      'module %s: %s pinned by its sha256' % (name, source['url']))
             if source.get('type') in ('dir', 'file', 'patch', 'script', 'archive') \
                     and 'path' in source:
                 path = os.path.join(module_base, source['path'])
@@ -113,6 +119,11 @@ def main(argv):
         check(vigil.get('name') == 'vigil', 'the last module is vigil itself')
         check(vigil.get('buildsystem') == 'meson', 'vigil builds with meson')
         check('-Dbuildtype=release' in vigil.get('config-opts', []), 'a release build')
+        # A team's book (design 1): libpq, built before Vigil, which
+        # must find it (no silent build without PostgreSQL).
+        names = [module.get('name') for module, _ in modules]
+        check('libpq' in names[:-1], 'libpq is built before vigil')
+        check('-Dpostgresql=enabled' in vigil.get('config-opts', []), 'vigil is built with PostgreSQL')
         dirs = [os.path.join(vigil_base, s['path']) for s in vigil.get('sources', [])
                 if isinstance(s, dict) and s.get('type') == 'dir' and 'path' in s]
         check(any(os.path.isdir(d) and os.path.samefile(d, source_root) for d in dirs),

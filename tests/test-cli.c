@@ -1495,9 +1495,9 @@ test_cli_csv_formulas (void)
   /* The health drop of f1 is open; its "since" is when it was seen. */
   run_vigil (&triggers, "--db", db, "triggers", "--format", "csv");
   g_assert_cmpint (triggers.status, ==, 0);
-  g_assert_true (g_str_has_prefix (triggers.out, "id,rule,kind,customer,name,since,state,evidence,play\r\n"
+  g_assert_true (g_str_has_prefix (triggers.out, "id,rule,kind,customer,name,since,state,state_by,evidence,play\r\n"
                                    "1,health-drop,risk,f1,\"'=HYPERLINK(\"\"http://x\"\")\","));
-  g_assert_true (g_str_has_suffix (triggers.out, ",new,Health fell 70.0 points in 14 days (100.0 → 30.0),"
+  g_assert_true (g_str_has_suffix (triggers.out, ",new,,Health fell 70.0 points in 14 days (100.0 → 30.0),"
                                    "Retention plan and usage review\r\n"));
 
   test_dir_clear (&dir);
@@ -2423,6 +2423,7 @@ test_cli_triggers_by_customer (void)
   g_auto(Run) import = { 0 };
   g_auto(Run) plain = { 0 };
   g_auto(Run) inbox = { 0 };
+  g_auto(Run) me = { 0 };
   g_auto(Run) ack = { 0 };
   g_auto(Run) after = { 0 };
   g_auto(Run) table = { 0 };
@@ -2451,8 +2452,8 @@ test_cli_triggers_by_customer (void)
   for (guint i = 0; i < 5; i++)
     {
       JsonObject *trigger = json_array_get_object_element (list, i);
-      const char *members[] = { "id", "rule", "kind", "customer", "name", "since", "state", "snoozed_until",
-                                "evidence", "tier", "play", NULL };
+      const char *members[] = { "id", "rule", "kind", "customer", "name", "since", "state", "state_by", "state_at",
+                                "snoozed_until", "evidence", "tier", "play", NULL };
 
       g_assert_cmpuint (json_object_get_size (trigger), ==, g_strv_length ((char **) members));
       for (guint m = 0; members[m] != NULL; m++)
@@ -2507,13 +2508,26 @@ test_cli_triggers_by_customer (void)
                               json_object_get_int_member (json_array_get_object_element (triggers, 0), "id"));
   }
 
-  /* Acknowledged, Acme's risk no longer waits for a decision. */
+  /* Acknowledged, Acme's risk no longer waits for a decision, and says
+   * who acknowledged it when (design 5). */
+  run_vigil (&me, "--db", db, "me", "Dana Park");
+  g_assert_cmpint (me.status, ==, 0);
   run_vigil (&ack, "--db", db, "trigger", "ack", ack_id);
   g_assert_cmpint (ack.status, ==, 0);
   run_vigil (&after, "--db", db, "triggers", "--by-customer", "--format", "json");
   after_root = parse_json (after.out);
   g_assert_false (json_object_get_boolean_member (json_array_get_object_element (json_node_get_array (after_root), 0),
                                                   "needs_decision"));
+  {
+    JsonObject *acme = json_array_get_object_element (json_node_get_array (after_root), 0);
+    JsonObject *risk = json_array_get_object_element (json_object_get_array_member (acme, "triggers"), 0);
+    JsonObject *upsell = json_array_get_object_element (json_object_get_array_member (acme, "triggers"), 1);
+
+    g_assert_cmpstr (json_object_get_string_member (risk, "state_by"), ==, "Dana Park");
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (risk, "state_at"), "20"));
+    g_assert_true (json_object_get_null_member (upsell, "state_by"));
+    g_assert_true (json_object_get_null_member (upsell, "state_at"));
+  }
 
   /* A line per customer for people and spreadsheets alike. */
   run_vigil (&table, "--db", db, "triggers", "--by-customer");

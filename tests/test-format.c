@@ -101,6 +101,21 @@ test_format_money_and_shares (void)
   assert_text (vigil_format_seats (6, 0, NAN), "6 / 0");
 }
 
+/* design 5: a trigger's state says who set it, where the book knows */
+static void
+test_format_trigger_states (void)
+{
+  assert_text (vigil_format_trigger_state ("new", NULL, NULL), "New");
+  assert_text (vigil_format_trigger_state ("acknowledged", NULL, NULL), "Acknowledged");
+  assert_text (vigil_format_trigger_state ("acknowledged", NULL, "Dana Park"), "Acknowledged by Dana Park");
+  assert_text (vigil_format_trigger_state ("snoozed", "2026-12-14", "Lee Chen"),
+               "Snoozed until 2026-12-14 by Lee Chen");
+  assert_text (vigil_format_trigger_state ("snoozed", "2026-12-14", NULL), "Snoozed until 2026-12-14");
+  assert_text (vigil_format_trigger_state ("snoozed", NULL, "Lee Chen"), "Snoozed by Lee Chen");
+  assert_text (vigil_format_trigger_state ("done", NULL, "Lee Chen"), "Done by Lee Chen");
+  assert_text (vigil_format_trigger_state ("done", NULL, NULL), "Done");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -115,6 +130,7 @@ main (int   argc,
   g_test_add_func ("/format/ago", test_format_ago);
   g_test_add_func ("/format/trends", test_format_trends);
   g_test_add_func ("/format/money-and-shares", test_format_money_and_shares);
+  g_test_add_func ("/format/trigger-states", test_format_trigger_states);
 
   return g_test_run ();
 }

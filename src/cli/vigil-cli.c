@@ -3143,6 +3143,8 @@ add_trigger_object (JsonBuilder           *builder,
   add_string_or_null (builder, "name", row->name);
   add_time_or_null (builder, "since", row->first_seen);
   add_string_or_null (builder, "state", row->state);
+  add_string_or_null (builder, "state_by", row->state_by);
+  add_time_or_null (builder, "state_at", row->state_at);
   add_string_or_null (builder, "snoozed_until", row->snoozed_until);
   add_string_or_null (builder, "evidence", row->evidence);
   add_string_or_null (builder, "tier", vigil_tier_get_id (row->tier));
@@ -3165,8 +3167,9 @@ print_triggers_json (GPtrArray *rows)
 static void
 print_triggers_csv (GPtrArray *rows)
 {
-  const char *headers[] = { "id", "rule", "kind", "customer", "name", "since", "state", "evidence", "play", NULL };
-  const gboolean numeric[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0 };
+  const char *headers[] = { "id", "rule", "kind", "customer", "name", "since", "state", "state_by", "evidence",
+                            "play", NULL };
+  const gboolean numeric[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (numeric) == G_N_ELEMENTS (headers) - 1);
   print_csv_row (headers, NULL, G_N_ELEMENTS (headers) - 1);
@@ -3176,7 +3179,7 @@ print_triggers_csv (GPtrArray *rows)
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, row->id);
       g_autofree char *since = vigil_time_format (row->first_seen);
       const char *cells[] = { id, row->rule, row->kind, row->customer, row->name, since, row->state,
-                              row->evidence, vigil_trigger_play_for_tier (row->tier), NULL };
+                              row->state_by, row->evidence, vigil_trigger_play_for_tier (row->tier), NULL };
 
       print_csv_row (cells, numeric, G_N_ELEMENTS (cells) - 1);
     }
@@ -3185,9 +3188,9 @@ print_triggers_csv (GPtrArray *rows)
 static void
 print_triggers_table (GPtrArray *rows)
 {
-  const char *headers[] = { _("ID"), _("TRIGGER"), _("KIND"), _("CUSTOMER"), _("SINCE"), _("STATE"),
+  const char *headers[] = { _("ID"), _("TRIGGER"), _("KIND"), _("CUSTOMER"), _("SINCE"), _("STATE"), _("BY"),
                             _("PLAY"), _("WHY"), NULL };
-  const gboolean right[] = { 1, 0, 0, 0, 0, 0, 0, 0 };
+  const gboolean right[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0 };
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_autofree char *table = NULL;
 
@@ -3202,8 +3205,9 @@ print_triggers_table (GPtrArray *rows)
       line[3] = g_strdup (row->name != NULL ? row->name : row->customer);
       line[4] = vigil_date_format (vigil_time_get_day (row->first_seen));
       line[5] = g_strdup (row->state);
-      line[6] = g_strdup (vigil_trigger_play_for_tier (row->tier));
-      line[7] = g_strdup (row->evidence != NULL ? row->evidence : "");
+      line[6] = g_strdup (row->state_by != NULL ? row->state_by : "");
+      line[7] = g_strdup (vigil_trigger_play_for_tier (row->tier));
+      line[8] = g_strdup (row->evidence != NULL ? row->evidence : "");
       g_ptr_array_add (cells, line);
     }
   table = vigil_output_table (headers, right, cells);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "vigil-book.h"
+#include "vigil-book-watch.h"
 #include "vigil-churn-model.h"
 #include "vigil-churn-risk.h"
 #include "vigil-churn-trainer.h"

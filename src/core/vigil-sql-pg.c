@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vigil-error.h"
 #include "vigil-sql.h"
@@ -232,6 +233,34 @@ translation_free (Translation *translation)
 
 /* Connections --------------------------------------------------------------- */
 
+/**
+ * _vigil_sql_pg_writer_id:
+ *
+ * What names this process to the book's other readers: its host and
+ * process id, in the characters a server option may hold unescaped.
+ * Every connection of the process sets it as vigil.writer, which the
+ * book's triggers send with each commit's notification (design 1), so
+ * that a process can tell its own commits from others'.
+ *
+ * Returns: (transfer none): the id, the same for the life of the process
+ */
+const char *
+_vigil_sql_pg_writer_id (void)
+{
+  static char *id;
+
+  if (g_once_init_enter (&id))
+    {
+      GString *text = g_string_new (NULL);
+
+      for (const char *c = g_get_host_name (); *c != '\0'; c++)
+        g_string_append_c (text, g_ascii_isalnum (*c) || *c == '.' || *c == '-' ? *c : '_');
+      g_string_append_printf (text, ":%d", (int) getpid ());
+      g_once_init_leave (&id, g_string_free (text, FALSE));
+    }
+  return id;
+}
+
 /* A location's keywords with Vigil's own added: its name in the server's
  * views, and times in UTC (the store keeps Unix seconds and days; a
  * session's time zone must not move them). */
@@ -284,9 +313,13 @@ connection_options (const char   *location,
    * one of Vigil's. */
   /* A lock another session holds is waited for 30 s, as SQLite's busy
    * timeout waits: then "busy". */
+  /* vigil.writer names this process in the notifications its commits
+   * send (vigil_sql_pg_take_notifications()). */
   g_ptr_array_add (values, schema != NULL
-                   ? g_strdup_printf ("-c TimeZone=UTC -c lock_timeout=30s -c search_path=%s,pg_temp", schema)
-                   : g_strdup ("-c TimeZone=UTC -c lock_timeout=30s"));
+                   ? g_strdup_printf ("-c TimeZone=UTC -c lock_timeout=30s -c vigil.writer=%s "
+                                      "-c search_path=%s,pg_temp", _vigil_sql_pg_writer_id (), schema)
+                   : g_strdup_printf ("-c TimeZone=UTC -c lock_timeout=30s -c vigil.writer=%s",
+                                      _vigil_sql_pg_writer_id ()));
   g_ptr_array_add (keywords, g_strdup ("client_encoding"));
   g_ptr_array_add (values, g_strdup ("UTF8"));
   g_ptr_array_add (keywords, NULL);
@@ -854,6 +887,57 @@ pg_column_type (VigilSqlStmt *stmt,
     default:
       return VIGIL_SQL_TEXT;
     }
+}
+
+/* Notifications (PostgreSQL only) ---------------------------------------------- */
+
+/**
+ * vigil_sql_pg_get_socket:
+ *
+ * Returns: the connection's socket, for a main loop to watch for what
+ *   the server sends unasked (notifications), or -1 when it has none
+ */
+int
+vigil_sql_pg_get_socket (VigilSqlConnection *connection)
+{
+  g_return_val_if_fail (connection->engine == VIGIL_SQL_ENGINE_POSTGRESQL, -1);
+  return PQsocket (pg_connection (connection)->conn);
+}
+
+/**
+ * vigil_sql_pg_take_notifications:
+ * @out_others: (out): how many came from other processes' commits
+ *
+ * Reads what the server sent on a connection that LISTENs, without
+ * waiting, and counts the notifications whose payload is not this
+ * process's writer id (_vigil_sql_pg_writer_id()): the commits of
+ * other Vigils, or of anyone else writing the book.
+ *
+ * Returns: %FALSE when the connection is lost (the reason in
+ *   vigil_sql_error_message())
+ */
+gboolean
+vigil_sql_pg_take_notifications (VigilSqlConnection *connection,
+                                 guint              *out_others)
+{
+  PgConnection *self = pg_connection (connection);
+  PGnotify *notify;
+
+  g_return_val_if_fail (connection->engine == VIGIL_SQL_ENGINE_POSTGRESQL, FALSE);
+
+  *out_others = 0;
+  if (!PQconsumeInput (self->conn) || PQstatus (self->conn) != CONNECTION_OK)
+    {
+      set_failure (self, "08006", NULL);
+      return FALSE;
+    }
+  while ((notify = PQnotifies (self->conn)) != NULL)
+    {
+      if (g_strcmp0 (notify->extra, _vigil_sql_pg_writer_id ()) != 0)
+        (*out_others)++;
+      PQfreemem (notify);
+    }
+  return TRUE;
 }
 
 static const VigilSqlCalls pg_calls = {

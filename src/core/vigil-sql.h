@@ -160,6 +160,11 @@ gboolean            vigil_sql_pg_copy_put    (VigilSqlConnection *connection,
                                               const char         *data,
                                               gsize               length);
 gboolean            vigil_sql_pg_copy_end    (VigilSqlConnection *connection);
+/* What the server sends unasked: the notifications of a LISTEN. */
+const char         *_vigil_sql_pg_writer_id  (void);
+int                 vigil_sql_pg_get_socket  (VigilSqlConnection *connection);
+gboolean            vigil_sql_pg_take_notifications (VigilSqlConnection *connection,
+                                                     guint              *out_others);
 #endif
 
 /* Both engines: vigil-sql-sqlite.c. */

@@ -71,6 +71,9 @@ struct _VigilStore
 /* design 2.5: a source's poll lock, "VIGM" and the source's id, held by
  * the session that polls it for the time of the poll. */
 #define VIGIL_STORE_LOCK_SOURCE_CLASS "1447643981"
+/* The channel on which a team's book tells of each commit (design 1;
+ * vigil-book-watch.c listens). */
+#define VIGIL_STORE_CHANNEL "vigil_book"
 
 /* design 1: the few things the engines spell differently. A statement
  * that needs one is a macro of the engine E (SQLITE or PG) whose texts

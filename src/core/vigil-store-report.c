@@ -343,7 +343,7 @@ vigil_store_list_triggers_first_seen (VigilStore  *self,
 {
 #define SQL(E) \
     "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, t.state, " \
-    "t.snoozed_until, t.evidence, c.id " \
+    "t.snoozed_until, t.evidence, c.id, t.state_by, t.state_at " \
     "FROM triggers t JOIN customers c ON c.id = t.customer_id " \
     "WHERE t.first_seen >= ?1 AND t.first_seen < ?2 " \
     "AND (?3 IS NULL OR c.owner = ?3) " \

@@ -491,6 +491,46 @@ check_shared_identity (VigilStore  *self,
   return TRUE;
 }
 
+/* design 1: every transaction that writes the book tells the windows
+ * watching it, once, when it commits (PostgreSQL sends a NOTIFY at
+ * commit and folds a transaction's equal ones into one), whoever wrote:
+ * a Vigil, whose connections name their process in vigil.writer, or
+ * anyone else. Statement triggers, so a poll's thousands of rows cost
+ * one call per statement, not per row. */
+static const char *const shared_watched_tables[] = {
+  "meta", "sources", "customers", "features", "scorecards", "outcomes", "triggers",
+  "source_validators", "scores", "snapshots", "records", "record_keys", "observations",
+  "source_field_counts", "touches", "pulses", "events", "views",
+};
+
+static gboolean
+create_shared_notifications (VigilStore  *self,
+                             GError     **error)
+{
+  const char *doing = _("Creating the database");
+
+  if (!_vigil_store_exec_sql (self,
+                              "CREATE FUNCTION vigil.notify_change () RETURNS trigger LANGUAGE plpgsql AS"
+                              "  $$ BEGIN"
+                              "    PERFORM pg_notify ('" VIGIL_STORE_CHANNEL "',"
+                              "                       coalesce (current_setting ('vigil.writer', true), ''));"
+                              "    RETURN NULL;"
+                              "  END $$", doing, error))
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (shared_watched_tables); i++)
+    {
+      /* Our own table names, no data. */
+      g_autofree char *sql = g_strdup_printf ("CREATE TRIGGER %s_notify_change"
+                                              "  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON vigil.%s"
+                                              "  FOR EACH STATEMENT EXECUTE FUNCTION vigil.notify_change ()",
+                                              shared_watched_tables[i], shared_watched_tables[i]);
+
+      if (!_vigil_store_exec_sql (self, sql, doing, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Creates the book's tables in a database that has none, in one
  * transaction, under the migration lock: two Vigils opening a new book
  * at once create it once (the second finds it made). */
@@ -513,6 +553,7 @@ create_shared_schema (VigilStore  *self,
       set_identity = g_strdup_printf ("INSERT INTO vigil.schema_info (application_id, version) "
                                       "VALUES (%d, %d)", VIGIL_APPLICATION_ID, VIGIL_STORE_SCHEMA_VERSION);
       if (!_vigil_store_exec_sql (self, shared_schema, doing, error) ||
+          !create_shared_notifications (self, error) ||
           !_vigil_store_exec_sql (self, set_identity, doing, error) ||
           !insert_default_scorecard (self, error))
         goto fail;

@@ -35,12 +35,14 @@ vigil_trigger_row_free (VigilTriggerRow *row)
   g_free (row->state);
   g_free (row->snoozed_until);
   g_free (row->evidence);
+  g_free (row->state_by);
   g_free (row);
 }
 
-/* The trigger episode @stmt is on, from its columns 0 to 9: id, the
+/* The trigger episode @stmt is on, from its columns 0 to 11: id, the
  * customer's external id and name, rule, kind, first seen, state,
- * snoozed until, evidence and the customer's store id. */
+ * snoozed until, evidence, the customer's store id, and who set the
+ * state when. */
 VigilTriggerRow *
 _vigil_store_read_trigger_row (VigilSqlStmt *stmt)
 {
@@ -56,6 +58,8 @@ _vigil_store_read_trigger_row (VigilSqlStmt *stmt)
   row->snoozed_until = _vigil_store_column_strdup (stmt, 7);
   row->evidence = _vigil_store_column_strdup (stmt, 8);
   row->customer_id = vigil_sql_column_int64 (stmt, 9);
+  row->state_by = _vigil_store_column_strdup (stmt, 10);
+  row->state_at = _vigil_store_column_int_or_unknown (stmt, 11);
   row->tier = VIGIL_TIER_NONE;
   return row;
 }
@@ -309,7 +313,9 @@ vigil_store_list_triggers (VigilStore  *self,
   static const char sql[] =
     "SELECT t.id, c.external_id, c.name, t.rule, t.kind, t.first_seen, "
     "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN 'new' ELSE t.state END, "
-    "t.snoozed_until, t.evidence, c.id, k.tier "
+    "t.snoozed_until, t.evidence, c.id, "
+    "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN NULL ELSE t.state_by END, "
+    "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN NULL ELSE t.state_at END, k.tier "
     "FROM triggers t JOIN customers c ON c.id = t.customer_id "
     "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
     "WHERE t.cleared_at IS NULL AND t.state != 'done' "
@@ -331,7 +337,7 @@ vigil_store_list_triggers (VigilStore  *self,
   while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       VigilTriggerRow *row = _vigil_store_read_trigger_row (stmt);
-      const char *tier = vigil_sql_column_text (stmt, 10);
+      const char *tier = vigil_sql_column_text (stmt, 12);
 
       row->tier = tier != NULL ? vigil_tier_from_id (tier) : VIGIL_TIER_NONE;
       g_ptr_array_add (rows, row);

@@ -186,6 +186,8 @@ typedef struct
   char      *state;
   char      *snoozed_until;
   char      *evidence;
+  char      *state_by;  /* who set the state (design 5), or NULL */
+  gint64     state_at;  /* when, in Unix seconds, or VIGIL_UNKNOWN */
   VigilTier  tier;
 } VigilTriggerRow;
 

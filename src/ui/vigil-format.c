@@ -182,3 +182,34 @@ vigil_format_seats (gint64 used,
   /* TRANSLATORS: seats used / seats (share), e.g. "47 / 50 (94 %)" */
   return g_strdup_printf (_("%'" PRId64 " / %'" PRId64 " (%s)"), used, seats, share);
 }
+
+/**
+ * vigil_format_trigger_state:
+ * @state: new, acknowledged, snoozed or done (design 3.3)
+ * @snoozed_until: (nullable): the day a snooze ends, YYYY-MM-DD
+ * @by: (nullable): who set the state: on a team's book the inbox and the
+ *   customer page say who acknowledged, snoozed or closed it (design 5)
+ *
+ * Returns: the state in words, e.g. "Acknowledged by Dana Park"
+ */
+char *
+vigil_format_trigger_state (const char *state,
+                            const char *snoozed_until,
+                            const char *by)
+{
+  if (g_strcmp0 (state, "new") == 0)
+    return g_strdup (_("New"));
+  if (g_strcmp0 (state, "acknowledged") == 0)
+    /* Translators: %s is who acknowledged a trigger */
+    return by != NULL ? g_strdup_printf (_("Acknowledged by %s"), by) : g_strdup (_("Acknowledged"));
+  if (g_strcmp0 (state, "snoozed") == 0 && snoozed_until != NULL)
+    /* Translators: until a day (YYYY-MM-DD), by whom */
+    return by != NULL ? g_strdup_printf (_("Snoozed until %s by %s"), snoozed_until, by)
+                      : g_strdup_printf (_("Snoozed until %s"), snoozed_until);
+  if (g_strcmp0 (state, "snoozed") == 0)
+    return by != NULL ? g_strdup_printf (_("Snoozed by %s"), by) : g_strdup (_("Snoozed"));
+  if (g_strcmp0 (state, "done") == 0)
+    /* Translators: %s is who closed a trigger */
+    return by != NULL ? g_strdup_printf (_("Done by %s"), by) : g_strdup (_("Done"));
+  return g_strdup (state);
+}

@@ -25,5 +25,8 @@ char *vigil_format_percent    (double  fraction);
 char *vigil_format_seats      (gint64  used,
                                gint64  seats,
                                double  use);
+char *vigil_format_trigger_state (const char *state,
+                                  const char *snoozed_until,
+                                  const char *by);
 
 G_END_DECLS

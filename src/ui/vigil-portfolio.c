@@ -70,6 +70,9 @@ struct _VigilPortfolio
   gboolean         trend_stale;     /* a reload came since it was read */
   gboolean         trend_reading;
 
+  /* design 5: a team's book is read again when someone else commits */
+  VigilBookWatch  *watch;
+
   VigilStore      *poll_store;
   VigilPoller     *poller;
   VigilScheduler  *scheduler;
@@ -768,6 +771,7 @@ vigil_portfolio_dispose (GObject *object)
   g_clear_handle_id (&self->finish_load_id, g_source_remove);
   g_clear_handle_id (&self->relist_id, g_source_remove);
   g_clear_handle_id (&self->retire_id, g_source_remove);
+  g_clear_object (&self->watch);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->poller);
   g_clear_object (&self->poll_store);
@@ -847,6 +851,27 @@ vigil_portfolio_init (VigilPortfolio *self)
   self->latest_time = G_MININT64;
 }
 
+/* design 5: on a team's book the window follows what the team's poller
+ * and the other CSMs commit. Watched before the first read begins, so
+ * that no commit falls between the two. A book that can't be watched
+ * is still shown: it is then read again only after what this window
+ * does. */
+static void
+watch_shared_book (VigilPortfolio *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vigil_store_location_is_shared (self->db_path))
+    return;
+  self->watch = vigil_book_watch_new (self->db_path, &error);
+  if (self->watch == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  g_signal_connect_object (self->watch, "changed", G_CALLBACK (vigil_portfolio_reload), self, G_CONNECT_SWAPPED);
+}
+
 VigilPortfolio *
 vigil_portfolio_new (const char *db_path)
 {
@@ -856,6 +881,7 @@ vigil_portfolio_new (const char *db_path)
 
   self = g_object_new (VIGIL_TYPE_PORTFOLIO, NULL);
   self->db_path = g_strdup (db_path);
+  watch_shared_book (self);
   return self;
 }
 

@@ -303,8 +303,18 @@ create_trigger_line (VigilTriggersPage     *self,
   gtk_box_append (GTK_BOX (text), label);
   label = create_label ("dim-label", FALSE);
   gtk_widget_add_css_class (label, "caption");
-  /* Translators: when a trigger first held, e.g. "Since 3 Nov 2026" */
-  since_text = g_strdup_printf (_("Since %s"), since);
+  if (!fresh && trigger->state_by != NULL)
+    {
+      g_autofree char *state_text = vigil_format_trigger_state (trigger->state, trigger->snoozed_until,
+                                                                trigger->state_by);
+
+      /* Translators: when a trigger first held and who worked it, e.g.
+       * "Since 3 Nov 2026 · Acknowledged by Dana Park" */
+      since_text = g_strdup_printf (_("Since %s · %s"), since, state_text);
+    }
+  else
+    /* Translators: when a trigger first held, e.g. "Since 3 Nov 2026" */
+    since_text = g_strdup_printf (_("Since %s"), since);
   gtk_label_set_text (GTK_LABEL (label), since_text);
   gtk_box_append (GTK_BOX (text), label);
   gtk_widget_set_hexpand (about, TRUE);

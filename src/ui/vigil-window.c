@@ -728,7 +728,10 @@ vigil_window_new (VigilApplication *application)
   g_signal_connect_object (self->views_menu, "show-toast", G_CALLBACK (page_toast_cb), self, G_CONNECT_SWAPPED);
 
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
-  if (self->settings == NULL || g_settings_get_boolean (self->settings, "poll-in-background"))
+  /* design 5: a team's book is polled by the team's poller (vigil
+   * serve), not by every CSM's window. */
+  if (!vigil_store_location_is_shared (vigil_application_get_db_path (application)) &&
+      (self->settings == NULL || g_settings_get_boolean (self->settings, "poll-in-background")))
     vigil_portfolio_start_polling (self->portfolio);
   update_polling (self);
   return self;

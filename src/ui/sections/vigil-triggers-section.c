@@ -107,20 +107,6 @@ new_trigger_button (VigilTriggersSection  *self,
   return button;
 }
 
-static const char *
-state_get_label (const char *state)
-{
-  if (g_strcmp0 (state, "new") == 0)
-    return _("New");
-  if (g_strcmp0 (state, "acknowledged") == 0)
-    return _("Acknowledged");
-  if (g_strcmp0 (state, "snoozed") == 0)
-    return _("Snoozed");
-  if (g_strcmp0 (state, "done") == 0)
-    return _("Done");
-  return state;
-}
-
 static GtkWidget *
 new_wrapped_label (const char *text)
 {
@@ -158,6 +144,7 @@ add_trigger_row (VigilTriggersSection  *self,
   g_autofree char *title = NULL;
   g_autofree char *date = NULL;
   g_autofree char *meta = NULL;
+  g_autofree char *state = NULL;
   GtkWidget *row, *box, *label;
 
   row = gtk_list_box_row_new ();
@@ -183,10 +170,8 @@ add_trigger_row (VigilTriggersSection  *self,
     }
 
   date = vigil_format_date (trigger->first_seen);
-  if (g_strcmp0 (trigger->state, "snoozed") == 0 && trigger->snoozed_until != NULL)
-    meta = g_strdup_printf (_("First seen %s · Snoozed until %s"), date, trigger->snoozed_until);
-  else
-    meta = g_strdup_printf (_("First seen %s · %s"), date, state_get_label (trigger->state));
+  state = vigil_format_trigger_state (trigger->state, trigger->snoozed_until, trigger->state_by);
+  meta = g_strdup_printf (_("First seen %s · %s"), date, state);
   label = new_wrapped_label (meta);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption");

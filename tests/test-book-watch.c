@@ -1,0 +1,188 @@
+/* test-book-watch.c: a window on a team's book hears of others' commits
+ *
+ * A watch on a database of the test's own on the private cluster
+ * (tests/with-postgres.sh) is told of a commit made on another
+ * connection, once per transaction, and not of its own process's; it
+ * connects again after the server drops it.
+ *
+ * Copyright 2026 The Vigil developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "vigil-core.h"
+#include "vigil-test-pg.h"
+
+typedef struct
+{
+  char           *database;
+  char           *location;
+  VigilStore     *store;    /* made the book's tables */
+  VigilBookWatch *watch;
+  guint           changed;  /* ::changed emissions */
+} Fixture;
+
+static void
+changed_cb (VigilBookWatch *watch,
+            gpointer        user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->changed++;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (vigil_test_pg_cluster () == NULL)
+    return;
+  fixture->database = vigil_test_pg_create_database ();
+  fixture->location = vigil_test_pg_location (fixture->database);
+  fixture->store = vigil_store_open (fixture->location, &error);
+  g_assert_no_error (error);
+  fixture->watch = vigil_book_watch_new (fixture->location, &error);
+  g_assert_no_error (error);
+  g_signal_connect (fixture->watch, "changed", G_CALLBACK (changed_cb), fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->watch);
+  g_clear_object (&fixture->store);
+  if (fixture->database != NULL)
+    vigil_test_pg_drop_database (fixture->database);
+  g_free (fixture->database);
+  g_free (fixture->location);
+}
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until ::changed has come @count times in all, or
+ * 20 s have passed (a failure: notifications come within milliseconds). */
+static void
+wait_for_changed (Fixture *fixture,
+                  guint    count)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (20, timed_out_cb, &timed_out);
+
+  while (fixture->changed < count && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+}
+
+/* A write of someone else's: a connection of the test's own, which
+ * names no writer, as psql or another program would. */
+static void
+write_as_someone_else (Fixture    *fixture,
+                       const char *sql)
+{
+  PGconn *conn = vigil_test_pg_connect (fixture->location);
+
+  PQclear (vigil_test_pg_exec (conn, sql));
+  PQfinish (conn);
+}
+
+static void
+test_book_watch_refuses_a_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilBookWatch) watch = vigil_book_watch_new ("/tmp/no-such-vigil-book.db", &error);
+
+  g_assert_null (watch);
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "/tmp/no-such-vigil-book.db"));
+}
+
+/* A commit of another's is heard, one per transaction however many
+ * statements it held; the process's own commit before it is not. */
+static void
+test_book_watch_hears_others (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+
+  g_assert_true (vigil_store_set_meta (fixture->store, "test.own", "1", &error));
+  g_assert_no_error (error);
+  write_as_someone_else (fixture, "BEGIN;"
+                         "INSERT INTO vigil.meta (key, value) VALUES ('test.other', '1');"
+                         "UPDATE vigil.meta SET value = '2' WHERE key = 'test.other';"
+                         "COMMIT");
+  wait_for_changed (fixture, 1);
+  /* Delivered in commit order: the own one, had it counted, came first. */
+  g_assert_cmpuint (vigil_book_watch_get_changes_seen (fixture->watch), ==, 1);
+
+  /* A transaction that wrote nothing in the end tells nothing. */
+  write_as_someone_else (fixture, "BEGIN; INSERT INTO vigil.meta (key, value) VALUES ('test.gone', '1'); ROLLBACK");
+  write_as_someone_else (fixture, "DELETE FROM vigil.meta WHERE key = 'test.other'");
+  wait_for_changed (fixture, 2);
+  g_assert_cmpuint (vigil_book_watch_get_changes_seen (fixture->watch), ==, 2);
+}
+
+/* The server ends the watch's session: it connects again, says so (what
+ * came meanwhile may be missed), and hears the commits after. */
+static void
+test_book_watch_reconnects (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *terminated = NULL;
+  g_autofree char *sql = NULL;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+
+  {
+    PGconn *admin = vigil_test_pg_connect (vigil_test_pg_cluster ());
+
+    /* The database's name is of the test's own making. */
+    sql = g_strdup_printf ("SELECT count (pg_terminate_backend (pid)) FROM pg_stat_activity "
+                           "WHERE datname = '%s' AND query = 'LISTEN vigil_book'", fixture->database);
+    terminated = vigil_test_pg_query_text (admin, sql);
+    PQfinish (admin);
+  }
+  g_assert_cmpstr (terminated, ==, "1");
+
+  wait_for_changed (fixture, 1);
+  g_assert_true (vigil_book_watch_is_connected (fixture->watch));
+  g_assert_cmpuint (vigil_book_watch_get_changes_seen (fixture->watch), ==, 0);
+
+  write_as_someone_else (fixture, "INSERT INTO vigil.meta (key, value) VALUES ('test.after', '1')");
+  wait_for_changed (fixture, 2);
+  g_assert_cmpuint (vigil_book_watch_get_changes_seen (fixture->watch), ==, 1);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  g_test_add_func ("/book-watch/refuses-a-file", test_book_watch_refuses_a_file);
+  ADD ("/book-watch/hears-others", test_book_watch_hears_others);
+  ADD ("/book-watch/reconnects", test_book_watch_reconnects);
+#undef ADD
+
+  return g_test_run ();
+}
