@@ -363,6 +363,28 @@ test_serve_reports_monday (Fixture       *f,
   g_assert_cmpuint (g_strv_length (names), ==, 0);
 }
 
+/* Reports that cannot be written leave the week unwritten: the next run
+ * writes them. */
+static void
+test_serve_reports_retry (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const char * const monday[] = { "VIGIL_TEST_NOW", MONDAY_W48, "TZ", "UTC", NULL };
+  g_auto(TestRun) blocked = { 0 };
+  g_auto(TestRun) written = { 0 };
+
+  add_source (f, "crm");
+  /* A file where the folder should be. */
+  g_assert_true (g_file_set_contents (f->reports, "", 0, NULL));
+  RUN_ENV (f, &blocked, 1, monday, "serve", "--once", "--reports", f->reports);
+  g_assert_nonnull (strstr (blocked.err, "cannot make the reports' folder"));
+  g_assert_cmpint (g_remove (f->reports), ==, 0);
+
+  RUN_ENV (f, &written, 0, monday, "serve", "--once", "--reports", f->reports);
+  g_assert_nonnull (strstr (written.out, "week 2026-W47, all owners"));
+  assert_pdf (f, "2026-W47.pdf");
+}
+
 /* A week ends at the server's midnight: at 03:00 UTC on Monday it has
  * not ended five hours west, and has one hour east. */
 static void
@@ -729,6 +751,7 @@ main (int   argc,
       ADD ("/serve/once/polls-due", test_serve_once_polls_due);
       ADD ("/serve/reports/monday", test_serve_reports_monday);
       ADD ("/serve/reports/local-time", test_serve_reports_local_time);
+      ADD ("/serve/reports/retry", test_serve_reports_retry);
       ADD ("/serve/sigterm", test_serve_sigterm);
       ADD ("/serve/file-locks", test_serve_file_locks);
     }

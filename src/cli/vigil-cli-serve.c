@@ -146,12 +146,13 @@ report_path (const char *dir,
 
 /* Writes one report of the week; says so, or why it could not. */
 static gboolean
-write_report (Server     *server,
-              int         year,
-              int         week,
-              const char *week_text,
-              const char *owner,
-              GHashTable *used)
+write_report (Server      *server,
+              int          year,
+              int          week,
+              const char  *week_text,
+              const char  *owner,
+              GHashTable  *used,
+              GError     **out_error)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = report_path (server->reports_dir, week_text, owner, used);
@@ -162,24 +163,29 @@ write_report (Server     *server,
     {
       g_printerr (_("vigil: the report of week %s for %s: %s\n"), week_text,
                   owner != NULL ? owner : _("all owners"), error->message);
+      g_propagate_error (out_error, g_steal_pointer (&error));
       return FALSE;
     }
   g_print (_("Wrote %s: week %s, %s\n"), path, week_text, owner != NULL ? owner : _("all owners"));
   return TRUE;
 }
 
-/* Writes the week's reports: the whole book's, then each owner's. */
+/* Writes the week's reports: the whole book's, then each owner's.
+ * @out_retry: whether the week is worth another try, as it is when the
+ * whole book's failed otherwise than for want of data that week. */
 static gboolean
 write_week (Server     *server,
             int         year,
             int         week,
-            const char *week_text)
+            const char *week_text,
+            gboolean   *out_retry)
 {
   g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) owners = NULL;
   gboolean ok;
 
+  *out_retry = TRUE;
   if (g_mkdir_with_parents (server->reports_dir, 0755) != 0)
     {
       int saved_errno = errno;
@@ -188,8 +194,12 @@ write_week (Server     *server,
                   g_strerror (saved_errno));
       return FALSE;
     }
-  if (!write_report (server, year, week, week_text, NULL, used))
-    return FALSE;
+  if (!write_report (server, year, week, week_text, NULL, used, &error))
+    {
+      *out_retry = !g_error_matches (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
+      return FALSE;
+    }
+  *out_retry = FALSE;
   if (!(owners = vigil_store_list_owners (server->store, &error)))
     {
       g_printerr ("vigil: %s\n", error->message);
@@ -198,7 +208,7 @@ write_week (Server     *server,
   ok = TRUE;
   /* One owner's failure leaves the others' reports. */
   for (guint i = 0; owners[i] != NULL; i++)
-    ok = write_report (server, year, week, week_text, owners[i], used) && ok;
+    ok = write_report (server, year, week, week_text, owners[i], used, NULL) && ok;
   return ok;
 }
 
@@ -214,6 +224,7 @@ write_reports_if_due (Server *server)
   g_autofree char *previous = NULL;
   gint64 now = get_calendar_now ();
   gboolean claimed = FALSE;
+  gboolean retry;
   int year, week;
 
   if (!vigil_report_get_default_week (server->store, now, NULL, &year, &week, &error))
@@ -233,8 +244,15 @@ write_reports_if_due (Server *server)
     }
 
   week_text = vigil_iso_week_format (year, week);
-  if (!vigil_store_get_meta (server->store, META_REPORT_WEEK, &previous, &error) ||
-      !vigil_store_claim_meta (server->store, META_REPORT_WEEK, week_text, &claimed, &error))
+  if (!vigil_store_get_meta (server->store, META_REPORT_WEEK, &previous, &error))
+    {
+      g_printerr ("vigil: %s\n", error->message);
+      return FALSE;
+    }
+  /* Written already: most rounds end here, without a write transaction. */
+  if (g_strcmp0 (previous, week_text) == 0)
+    return TRUE;
+  if (!vigil_store_claim_meta (server->store, META_REPORT_WEEK, week_text, &claimed, &error))
     {
       g_printerr ("vigil: %s\n", error->message);
       return FALSE;
@@ -242,10 +260,10 @@ write_reports_if_due (Server *server)
   if (!claimed)
     return TRUE;
 
-  if (!write_week (server, year, week, week_text))
+  if (!write_week (server, year, week, week_text, &retry))
     {
-      /* Not written: the next round tries again. */
-      if (!vigil_store_set_meta (server->store, META_REPORT_WEEK, previous, &error))
+      /* The whole book's not written: the next round tries again. */
+      if (retry && !vigil_store_set_meta (server->store, META_REPORT_WEEK, previous, &error))
         g_printerr ("vigil: %s\n", error->message);
       return FALSE;
     }
