@@ -25,6 +25,10 @@
 #                succeed, no write is lost.
 #   hostile-db   truncated files, a schema from the future, hand-edited wrong types,
 #                symlinks: refused with a clear error or handled; never a crash.
+#   crash-postgresql
+#                crash on a team's book (run through tests/with-postgres.sh): import and poll
+#                killed; amcheck instead of integrity_check; the same wholly-in-or-out checks.
+#                Default: 16 import kills and 10 poll kills; --long: 300 + 200.
 #   secrets      a source with --token-env polled against a loopback server that demands the
 #                token: the token is nowhere in the database, its WAL, stdout, stderr or logs.
 #
@@ -166,6 +170,84 @@ class Db:
                      for t in ('snapshots', 'scores', 'customers', 'triggers', 'sources'))
 
 
+class PgDb:
+    """Looks at a team's book on the private PostgreSQL cluster (tests/with-postgres.sh) with
+    psql, as a second opinion: the same questions as Db, its tables found through the search
+    path. Parameters are this script's own numbers and names, written in as literals."""
+
+    def __init__(self, location):
+        self.location = location
+
+    def _literal(self, value):
+        if isinstance(value, int):
+            return str(value)
+        return "'" + str(value).replace("'", "''") + "'"
+
+    def _psql(self, sql):
+        env = dict(os.environ)
+        env['PGOPTIONS'] = '-c search_path=vigil'
+        return subprocess.run(['psql', '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', self.location,
+                               '-c', sql], env=env, capture_output=True, text=True, timeout=120)
+
+    def query(self, sql, *params):
+        parts = sql.split('?')
+        if len(parts) != len(params) + 1:
+            raise ValueError('%d parameters for %s' % (len(params), sql))
+        text = parts[0] + ''.join(self._literal(p) + rest for p, rest in zip(params, parts[1:]))
+        proc = self._psql(text)
+        if proc.returncode != 0:
+            raise AssertionError('psql: %s: %s' % (text, proc.stderr))
+        rows = []
+        for line in proc.stdout.splitlines():
+            rows.append(tuple(int(v) if re.fullmatch(r'-?[0-9]+', v) else v for v in line.split('|')))
+        return rows
+
+    def integrity(self):
+        """amcheck: every B-tree index of the book agrees with its table, and no table's heap
+        is corrupt (no row of verify_heapam)."""
+        indexes = self.query("SELECT count (public.bt_index_check (c.oid, true)) FROM pg_index i "
+                             "JOIN pg_class c ON c.oid = i.indexrelid "
+                             "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                             "JOIN pg_am a ON a.oid = c.relam WHERE n.nspname = 'vigil' AND a.amname = 'btree'")
+        heap = self.query("SELECT c.relname, v.msg FROM pg_class c "
+                          "JOIN pg_namespace n ON n.oid = c.relnamespace, "
+                          "LATERAL public.verify_heapam (c.oid) v WHERE n.nspname = 'vigil' AND c.relkind = 'r'")
+        return heap == [], (indexes, heap)
+
+    def has_schema(self):
+        return self.query("SELECT CASE WHEN to_regclass ('vigil.snapshots') IS NULL THEN 0 ELSE 1 END") == [(1,)]
+
+    count = Db.count
+    state = Db.state
+
+
+def on_postgresql():
+    return os.environ.get('VIGIL_TEST_ENGINE') == 'postgresql'
+
+
+def new_book(work, name):
+    """Where a new book goes: a file in the work folder, or on PostgreSQL a new database of the
+    cluster (with amcheck, for PgDb.integrity)."""
+    if not on_postgresql():
+        return os.path.join(work, name + '.db')
+    cluster = os.environ['VIGIL_TEST_PG']
+    database = 'reliability_' + re.sub(r'[^a-z0-9]', '_', name.lower())
+    admin = PgDb(cluster)
+    admin.query('DROP DATABASE IF EXISTS %s WITH (FORCE)' % database)
+    admin.query('CREATE DATABASE %s TEMPLATE template0' % database)
+    location = '%s dbname=%s' % (cluster, database)
+    PgDb(location).query('CREATE EXTENSION amcheck SCHEMA public')
+    return location
+
+
+def open_db(location):
+    return PgDb(location) if on_postgresql() else Db(location)
+
+
+def book_exists(location):
+    return on_postgresql() or os.path.exists(location)
+
+
 # A loopback usage endpoint --------------------------------------------------------------------
 
 class UsageServer:
@@ -288,7 +370,7 @@ def crash_import(work, kills, rng, customers, days, rotate):
     rows = make_history(csv, customers, days)
     log('# import file: %d rows, %d bytes' % (rows, os.path.getsize(csv)))
 
-    calib_db = os.path.join(work, 'calib.db')
+    calib_db = new_book(work, 'calib')
     duration = timed(lambda: run_vigil(calib_db, 'import', csv, check=0))
     log('# an uninterrupted import takes %.2f s; kills land in [0, %.2f s)' % (duration,
                                                                               duration * 1.05))
@@ -301,28 +383,28 @@ def crash_import(work, kills, rng, customers, days, rotate):
         if attempts > kills * 4:
             raise AssertionError('too many imports finished before their kill')
         if db is None or run % rotate == 0:
-            db = os.path.join(work, 'import-%d.db' % run)
+            db = new_book(work, 'import-%d' % run)
         run += 1
         source = 'run-%d' % run
-        vdb = Db(db)
-        before = vdb.state() if os.path.exists(db) else (0, 0, 0, 0, 0)
-        before_total = vdb.count() if os.path.exists(db) else 0
+        vdb = open_db(db)
+        before = vdb.state() if book_exists(db) else (0, 0, 0, 0, 0)
+        before_total = vdb.count() if book_exists(db) else 0
         delay = rng.uniform(0, duration * 1.05)
         killed = kill_at([VIGIL, '--db', db, 'import', csv, '--source', source], delay)
 
-        if os.path.exists(db):
+        if book_exists(db):
             ok, detail = vdb.integrity()
             if not ok:
                 raise AssertionError('import kill at %.3f s: integrity_check: %s' % (delay, detail))
-        n = vdb.count(source) if os.path.exists(db) else 0
+        n = vdb.count(source) if book_exists(db) else 0
         if n not in (0, rows):
             raise AssertionError('import kill at %.3f s: %d of %d rows stored' % (delay, n, rows))
-        total = vdb.count() if os.path.exists(db) else 0
+        total = vdb.count() if book_exists(db) else 0
         if total < before_total:
             lost += before_total - total
             raise AssertionError('import kill at %.3f s: %d committed snapshots lost'
                                  % (delay, before_total - total))
-        after_kill = vdb.state() if os.path.exists(db) else (0, 0, 0, 0, 0)
+        after_kill = vdb.state() if book_exists(db) else (0, 0, 0, 0, 0)
 
         # The next run completes, and holds exactly the file.
         run_vigil(db, 'import', csv, '--source', source, check=0)
@@ -428,12 +510,12 @@ def crash_bulk_import(work, kills, rng, customers, days):
 def crash_poll(work, kills, rng, customers):
     server = UsageServer(customers)
     try:
-        db = os.path.join(work, 'poll.db')
+        db = new_book(work, 'poll')
         run_vigil(db, 'source', 'add', 'live', server.url, '--timeout', '30', check=0)
         duration = timed(lambda: run_vigil(db, 'poll', 'live', check=0))
         log('# a poll of %d customers takes %.2f s; kills land in [0, %.2f s)'
             % (customers, duration, duration * 1.05))
-        vdb = Db(db)
+        vdb = open_db(db)
         survived = attempts = in_count = 0
         while survived < kills:
             attempts += 1
@@ -953,8 +1035,31 @@ def suite_secrets(work, args):
         server.close()
 
 
+def suite_crash_postgresql(work, args):
+    """crash on a team's book: vigil import and vigil poll killed at random moments, the
+    server left running. After each kill the book passes amcheck, the import or poll is wholly
+    in or wholly out (the server rolled the killed client's transaction back), nothing
+    committed before is lost, and the next run completes."""
+    if not os.environ.get('VIGIL_TEST_PG') or shutil.which('psql') is None:
+        log('1..0 # SKIP no PostgreSQL cluster and psql: run it through tests/with-postgres.sh')
+        sys.exit(SKIP)
+    os.environ['VIGIL_TEST_ENGINE'] = 'postgresql'
+    seed = args.seed if args.seed is not None else 20261207
+    rng = random.Random(seed)
+    log('# seed %d (reproduce with --seed %d)' % (seed, seed))
+    if args.long:
+        a = crash_import(work, 300, rng, 1000, 20, rotate=20)
+        b = crash_poll(work, 200, rng, 5000)
+    else:
+        a = crash_import(work, 16, rng, 500, 20, rotate=4)
+        b = crash_poll(work, 10, rng, 2000)
+    log('# crash on PostgreSQL: %d kill points survived (import %d, poll %d); rows lost: 0'
+        % (a + b, a, b))
+
+
 SUITES = {
     'crash': suite_crash,
+    'crash-postgresql': suite_crash_postgresql,
     'read-only': suite_read_only,
     'full-disk': suite_full_disk,
     'concurrency': suite_concurrency,

@@ -140,6 +140,36 @@ test_book_watch_hears_others (Fixture       *fixture,
   g_assert_cmpuint (vigil_book_watch_get_changes_seen (fixture->watch), ==, 2);
 }
 
+/* A poll's last commits come within milliseconds of each other: heard
+ * one by one, they still make one ::changed, a little after the first,
+ * so that a window reads the book once for them. */
+static void
+test_book_watch_gathers_commits (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  PGconn *other;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+
+  other = vigil_test_pg_connect (fixture->location);
+  PQclear (vigil_test_pg_exec (other, "INSERT INTO vigil.meta (key, value) VALUES ('test.first', '1')"));
+  while (vigil_book_watch_get_changes_seen (fixture->watch) < 1)
+    g_main_context_iteration (NULL, TRUE);
+  /* Heard, and not told yet: the watch waits for the commits after. */
+  g_assert_cmpuint (fixture->changed, ==, 0);
+  PQclear (vigil_test_pg_exec (other, "INSERT INTO vigil.meta (key, value) VALUES ('test.second', '1')"));
+  wait_for_changed (fixture, 1);
+  g_assert_cmpuint (vigil_book_watch_get_changes_seen (fixture->watch), ==, 2);
+
+  /* A commit after that is told of on its own. */
+  PQclear (vigil_test_pg_exec (other, "INSERT INTO vigil.meta (key, value) VALUES ('test.later', '1')"));
+  wait_for_changed (fixture, 2);
+  g_assert_cmpuint (vigil_book_watch_get_changes_seen (fixture->watch), ==, 3);
+  g_assert_cmpuint (fixture->changed, ==, 2);
+  PQfinish (other);
+}
+
 /* The server ends the watch's session: it connects again, says so (what
  * came meanwhile may be missed), and hears the commits after. */
 static void
@@ -181,6 +211,7 @@ main (int    argc,
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   g_test_add_func ("/book-watch/refuses-a-file", test_book_watch_refuses_a_file);
   ADD ("/book-watch/hears-others", test_book_watch_hears_others);
+  ADD ("/book-watch/gathers-commits", test_book_watch_gathers_commits);
   ADD ("/book-watch/reconnects", test_book_watch_reconnects);
 #undef ADD
 

@@ -30,6 +30,10 @@
  * Its own process's commits are left out: whoever made them reloads
  * already.
  *
+ * A poll commits a few transactions within milliseconds of each other
+ * at its end: the commits heard within GATHER_MS of the first make one
+ * ::changed, and so one read of the book, not one for each.
+ *
  * A lost connection (the server restarted) is made again after a
  * second, then after longer waits up to half a minute; ::changed
  * follows each new connection, for what was missed meanwhile.
@@ -45,6 +49,7 @@ struct _VigilBookWatch
   VigilSqlConnection *connection;
   GSource            *socket_source;
   guint               reconnect_id;
+  guint               gather_id;
   guint               reconnect_wait_s;
   guint64             changes_seen;
 };
@@ -59,6 +64,7 @@ enum
 
 static guint signals[N_SIGNALS];
 
+#define GATHER_MS         100
 #define RECONNECT_FIRST_S 1
 #define RECONNECT_MOST_S  30
 
@@ -75,6 +81,16 @@ disconnect (VigilBookWatch *self)
       g_clear_pointer (&self->socket_source, g_source_unref);
     }
   g_clear_pointer (&self->connection, vigil_sql_close);
+}
+
+static gboolean
+gathered_cb (gpointer user_data)
+{
+  VigilBookWatch *self = user_data;
+
+  self->gather_id = 0;
+  g_signal_emit (self, signals[CHANGED], 0);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -98,7 +114,8 @@ socket_ready_cb (int           fd,
   if (others > 0)
     {
       self->changes_seen += others;
-      g_signal_emit (self, signals[CHANGED], 0);
+      if (self->gather_id == 0)
+        self->gather_id = g_timeout_add (GATHER_MS, gathered_cb, self);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -166,6 +183,7 @@ vigil_book_watch_finalize (GObject *object)
   disconnect (self);
 #endif
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  g_clear_handle_id (&self->gather_id, g_source_remove);
   g_free (self->location);
 
   G_OBJECT_CLASS (vigil_book_watch_parent_class)->finalize (object);
