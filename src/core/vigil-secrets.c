@@ -199,3 +199,118 @@ vigil_secrets_forget (const char    *database,
     return explain_error (error, local_error, source);
   return TRUE;
 }
+
+/* A team's book's passwords (design 2.4) --------------------------------------------- */
+
+static const SecretSchema *
+get_server_schema (void)
+{
+  static const SecretSchema schema = {
+    APP_ID ".ServerPassword", SECRET_SCHEMA_NONE,
+    {
+      { "host", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "port", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "dbname", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, 0, 0, 0, 0, 0, 0, 0
+  };
+
+  return &schema;
+}
+
+static gboolean
+explain_server_error (GError                  **error,
+                      GError                   *cause,
+                      const VigilServerAccount *account)
+{
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+               _("The keyring (Secret Service) could not be used for the password of %s on %s: %s"),
+               account->user, account->host, cause->message);
+  g_error_free (cause);
+  return FALSE;
+}
+
+#define SERVER_ATTRIBUTES(account) \
+  "host", (account)->host, "port", (account)->port, "dbname", (account)->dbname, "user", (account)->user
+
+static gboolean
+server_account_is_whole (const VigilServerAccount *account)
+{
+  return account != NULL && account->host != NULL && account->port != NULL && account->dbname != NULL &&
+         account->user != NULL;
+}
+
+/**
+ * vigil_secrets_store_server_password:
+ *
+ * Keeps the password of @account in the user's keyring.
+ */
+gboolean
+vigil_secrets_store_server_password (const VigilServerAccount *account,
+                                     const char               *password,
+                                     GCancellable             *cancellable,
+                                     GError                  **error)
+{
+  g_autofree char *label = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (server_account_is_whole (account) && password != NULL, FALSE);
+
+  label = g_strdup_printf (_("Vigil: password of %s for database %s on %s"), account->user, account->dbname,
+                           account->host);
+  if (!secret_password_store_sync (get_server_schema (), SECRET_COLLECTION_DEFAULT, label, password,
+                                   cancellable, &local_error, SERVER_ATTRIBUTES (account), NULL))
+    return explain_server_error (error, local_error, account);
+  return TRUE;
+}
+
+/**
+ * vigil_secrets_lookup_server_password:
+ *
+ * Returns: (transfer full) (nullable): the password kept for exactly
+ *   @account, or %NULL if there is none (@error unset) or the keyring
+ *   failed (@error set). Free it with secret_password_free(), which
+ *   wipes it.
+ */
+char *
+vigil_secrets_lookup_server_password (const VigilServerAccount *account,
+                                      GCancellable             *cancellable,
+                                      GError                  **error)
+{
+  GError *local_error = NULL;
+  char *password;
+
+  g_return_val_if_fail (server_account_is_whole (account), NULL);
+
+  password = secret_password_lookup_sync (get_server_schema (), cancellable, &local_error,
+                                          SERVER_ATTRIBUTES (account), NULL);
+  if (local_error != NULL)
+    {
+      explain_server_error (error, local_error, account);
+      return NULL;
+    }
+  return password;
+}
+
+/**
+ * vigil_secrets_forget_server_password:
+ *
+ * Forgets the password of @account; one that is not there is not an
+ * error.
+ */
+gboolean
+vigil_secrets_forget_server_password (const VigilServerAccount *account,
+                                      GCancellable             *cancellable,
+                                      GError                  **error)
+{
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (server_account_is_whole (account), FALSE);
+
+  secret_password_clear_sync (get_server_schema (), cancellable, &local_error, SERVER_ATTRIBUTES (account), NULL);
+  if (local_error != NULL)
+    return explain_server_error (error, local_error, account);
+  return TRUE;
+}

@@ -58,4 +58,35 @@ gboolean  vigil_secrets_clear  (const char    *database,
                                 GCancellable  *cancellable,
                                 GError       **error);
 
+/**
+ * VigilServerAccount:
+ * @host: the server's host name, address or socket folder, as libpq
+ *   resolved it
+ * @port: its port
+ * @dbname: the database
+ * @user: the role
+ *
+ * Whose password it is on a team's book (design 2.4): the keyring keeps
+ * it under all four, so it is sent only to the server, database and
+ * role it was kept for.
+ */
+typedef struct
+{
+  const char *host;
+  const char *port;
+  const char *dbname;
+  const char *user;
+} VigilServerAccount;
+
+gboolean  vigil_secrets_store_server_password  (const VigilServerAccount *account,
+                                                const char               *password,
+                                                GCancellable             *cancellable,
+                                                GError                  **error);
+char     *vigil_secrets_lookup_server_password (const VigilServerAccount *account,
+                                                GCancellable             *cancellable,
+                                                GError                  **error);
+gboolean  vigil_secrets_forget_server_password (const VigilServerAccount *account,
+                                                GCancellable             *cancellable,
+                                                GError                  **error);
+
 G_END_DECLS

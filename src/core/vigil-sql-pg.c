@@ -15,7 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libsecret/secret.h>
+
 #include "vigil-error.h"
+#include "vigil-secrets.h"
 #include "vigil-sql.h"
 
 /* design 1: the store's statements, written once in the SQL both
@@ -334,6 +337,63 @@ log_notice (void       *data,
   g_debug ("PostgreSQL: %s", message);
 }
 
+static VigilSqlConnection *wrap_connection (PGconn  *conn,
+                                            GError **error);
+
+/* design 2.4: the server asked for a password that ~/.pgpass does not
+ * hold. The keyring may hold it, kept for exactly this server, port,
+ * database and role (vigil db password): then the connection is made
+ * again with it. A password goes nowhere else. */
+static VigilSqlConnection *
+connect_with_kept_password (PGconn     *refused,
+                            GPtrArray  *keywords,
+                            GPtrArray  *values,
+                            GError    **error)
+{
+  g_autofree char *host = g_strdup (PQhost (refused));
+  g_autofree char *port = g_strdup (PQport (refused));
+  g_autofree char *dbname = g_strdup (PQdb (refused));
+  g_autofree char *user = g_strdup (PQuser (refused));
+  VigilServerAccount account = { host, port, dbname, user };
+  g_autoptr(GError) keyring_error = NULL;
+  char *password;
+  PGconn *conn;
+
+  PQfinish (refused);
+  password = vigil_secrets_lookup_server_password (&account, NULL, &keyring_error);
+  if (password == NULL)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PERMISSION,
+                   _("Could not connect to PostgreSQL: the server asks %s for a password, and neither "
+                     "~/.pgpass nor the keyring holds one for database %s on %s (“vigil db password” "
+                     "keeps one in the keyring)%s%s"),
+                   user, dbname, host, keyring_error != NULL ? ": " : "",
+                   keyring_error != NULL ? keyring_error->message : "");
+      return NULL;
+    }
+  /* In place of the terminating NULLs; wiped once sent. */
+  g_ptr_array_set_size (keywords, keywords->len - 1);
+  g_ptr_array_set_size (values, values->len - 1);
+  g_ptr_array_add (keywords, g_strdup ("password"));
+  g_ptr_array_add (values, password);
+  g_ptr_array_add (keywords, NULL);
+  g_ptr_array_add (values, NULL);
+  conn = PQconnectdbParams ((const char * const *) keywords->pdata, (const char * const *) values->pdata, 0);
+  values->pdata[values->len - 2] = NULL;
+  secret_password_free (password);
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *message = g_strdup (conn != NULL ? PQerrorMessage (conn) : "out of memory");
+
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PERMISSION,
+                   _("Could not connect to PostgreSQL with the password the keyring keeps for %s: %s"),
+                   user, g_strchomp (message));
+      PQfinish (conn);
+      return NULL;
+    }
+  return wrap_connection (conn, error);
+}
+
 /**
  * vigil_sql_pg_connect:
  * @location: a libpq connection URI (postgresql://…) or keyword string
@@ -342,7 +402,8 @@ log_notice (void       *data,
  *   own names, never data
  *
  * Connects to a PostgreSQL 15 or newer server. A password is never
- * taken from @location (libpq reads ~/.pgpass).
+ * taken from @location: libpq reads ~/.pgpass, and where that holds
+ * none, the keyring may (connect_with_kept_password()).
  *
  * Returns: (transfer full): the connection, or %NULL with @error set
  */
@@ -353,7 +414,6 @@ vigil_sql_pg_connect (const char  *location,
 {
   g_autoptr(GPtrArray) keywords = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-  PgConnection *self;
   PGconn *conn;
 
   g_return_val_if_fail (location != NULL, NULL);
@@ -361,6 +421,8 @@ vigil_sql_pg_connect (const char  *location,
   if (!connection_options (location, schema, keywords, values, error))
     return NULL;
   conn = PQconnectdbParams ((const char * const *) keywords->pdata, (const char * const *) values->pdata, 0);
+  if (conn != NULL && PQstatus (conn) != CONNECTION_OK && PQconnectionNeedsPassword (conn))
+    return connect_with_kept_password (conn, keywords, values, error);
   if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
     {
       g_autofree char *message = g_strdup (conn != NULL ? PQerrorMessage (conn) : "out of memory");
@@ -370,6 +432,17 @@ vigil_sql_pg_connect (const char  *location,
       PQfinish (conn);
       return NULL;
     }
+  return wrap_connection (conn, error);
+}
+
+/* The connection made: a server Vigil can use, its notices kept out of
+ * the terminal. */
+static VigilSqlConnection *
+wrap_connection (PGconn  *conn,
+                 GError **error)
+{
+  PgConnection *self;
+
   if (PQserverVersion (conn) < 150000)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
