@@ -85,6 +85,14 @@ if grep -q "^Exec=$(under_prefix "$bindir")/vigil" "$share/dbus-1/services/$app_
 else
   not_ok "the D-Bus service starts the installed binary"
 fi
+# `vigil serve`'s systemd user unit starts the installed binary.
+unit=$root$(under_prefix lib)/systemd/user/vigil-serve.service
+check_file "$unit"
+if grep -q "^ExecStart=$(under_prefix "$bindir")/vigil serve " "$unit" 2>/dev/null; then
+  ok "the systemd unit starts the installed binary"
+else
+  not_ok "the systemd unit starts the installed binary"
+fi
 if grep -q "^Icon=$app_id\$" "$share/applications/$app_id.desktop" 2>/dev/null; then
   ok "the desktop file names the installed icon"
 else

@@ -46,21 +46,18 @@ test_run_done_cb (GObject      *object,
   wait->done = TRUE;
 }
 
-/* Runs vigil with the NULL-terminated @args in the C locale, and keeps
- * this thread's main context turning meanwhile, so that a SoupServer of
- * the test answers its requests. */
-static inline void
-test_run_vigil_argv (TestRun            *run,
-                     const char * const *args)
+/* Starts vigil with the NULL-terminated @args in the C locale, and
+ * @envp (name, value, name, value…, NULL; or NULL) set. */
+static inline GSubprocess *
+test_run_spawn (const char * const *envp,
+                const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
-  TestRunWait wait = { run, FALSE };
+  GSubprocess *process;
 
-  test_run_clear (run);
   g_ptr_array_add (argv, (gpointer) g_getenv ("VIGIL_BINARY"));
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
@@ -69,8 +66,24 @@ test_run_vigil_argv (TestRun            *run,
   g_subprocess_launcher_unsetenv (launcher, "VIGIL_DB");
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  for (guint i = 0; envp != NULL && envp[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, envp[i], envp[i + 1], TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  return process;
+}
+
+/* Collects what @process printed and how it ended, and keeps this
+ * thread's main context turning meanwhile, so that a SoupServer of the
+ * test answers its requests. */
+static inline void
+test_run_wait (TestRun     *run,
+               GSubprocess *process)
+{
+  g_autoptr(GError) error = NULL;
+  TestRunWait wait = { run, FALSE };
+
+  test_run_clear (run);
   g_subprocess_communicate_utf8_async (process, NULL, NULL, test_run_done_cb, &wait);
   while (!wait.done)
     g_main_context_iteration (NULL, TRUE);
@@ -78,6 +91,17 @@ test_run_vigil_argv (TestRun            *run,
   g_assert_no_error (error);
   run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
                                                      : 128 + g_subprocess_get_term_sig (process);
+}
+
+/* Runs vigil with the NULL-terminated @args in the C locale, and keeps
+ * this thread's main context turning meanwhile. */
+static inline void
+test_run_vigil_argv (TestRun            *run,
+                     const char * const *args)
+{
+  g_autoptr(GSubprocess) process = test_run_spawn (NULL, args);
+
+  test_run_wait (run, process);
 }
 
 #define test_run_vigil(run, ...) test_run_vigil_argv (run, (const char * const []) { __VA_ARGS__, NULL })

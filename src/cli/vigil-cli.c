@@ -29,6 +29,8 @@
 #include "vigil-cli-db.h"
 #include "vigil-cli-output.h"
 #include "vigil-cli-private.h"
+#include "vigil-cli-poll.h"
+#include "vigil-cli-serve.h"
 
 /* The demo book (vigil-demo.h). */
 #define DEMO_SEED VIGIL_DEMO_SEED
@@ -2235,62 +2237,6 @@ run_presets (CliContext  *context,
 
 /* vigil poll -------------------------------------------------------------- */
 
-typedef struct
-{
-  GMainLoop       *loop;
-  gboolean         ok;
-  GError          *error;
-  VigilPollResult  result;
-} PollWait;
-
-static void
-poll_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  PollWait *wait = user_data;
-
-  wait->ok = vigil_poller_poll_finish (VIGIL_POLLER (object), result, &wait->result, &wait->error);
-  g_main_loop_quit (wait->loop);
-}
-
-/* Polls one source and records how it went; TRUE if it succeeded. */
-static gboolean
-poll_one (VigilStore  *store,
-          VigilPoller *poller,
-          VigilSource *source)
-{
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GError) record_error = NULL;
-  PollWait wait = { loop, FALSE, NULL, { { 0, }, } };
-  gint64 started = g_get_monotonic_time ();
-  gboolean recorded;
-
-  vigil_poller_poll_async (poller, store, source, NULL, poll_done_cb, &wait);
-  g_main_loop_run (loop);
-
-  recorded = vigil_poll_record_outcome (store, source, g_get_real_time () / G_USEC_PER_SEC,
-                                        wait.ok ? &wait.result : NULL,
-                                        wait.ok ? NULL : wait.error->message, NULL, &record_error);
-  if (wait.ok)
-    g_print (_("%s: %s (%.2f s)\n"), source->name, source->last_summary,
-             (g_get_monotonic_time () - started) / 1e6);
-  else
-    g_printerr (_("%s: FAILED, nothing stored: %s\n"), source->name, wait.error->message);
-  g_clear_error (&wait.error);
-
-  if (!recorded)
-    g_printerr ("vigil: %s\n", record_error->message);
-  else if (wait.ok && vigil_source_is_suspect (source))
-    {
-      g_autofree char *reasons = vigil_source_describe_suspect (source);
-
-      /* design 2.5: the poll is stored, but the connector may be broken. */
-      g_printerr (_("%s: SUSPECT: %s\n"), source->name, reasons);
-    }
-  return wait.ok;
-}
-
 static int
 run_poll (CliContext  *context,
           int          argc,
@@ -2301,7 +2247,7 @@ run_poll (CliContext  *context,
   g_autoptr(VigilPoller) poller = NULL;
   g_autoptr(GPtrArray) sources = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gboolean all_ok = TRUE;
+  gboolean all_ok;
   int status;
 
   if (!parse_options (_("[NAME…]"),
@@ -2333,24 +2279,38 @@ run_poll (CliContext  *context,
       return VIGIL_EXIT_OK;
     }
 
+  /* Named sources are polled due or not. */
   poller = vigil_poller_new ();
-  for (guint i = 0; i < sources->len; i++)
-    {
-      VigilSource *source = g_ptr_array_index (sources, i);
-
-      if (argc == 1 && source->next_due > now)
-        {
-          g_autofree char *due = vigil_time_format (source->next_due);
-
-          g_print (_("%s: not due until %s\n"), source->name, due);
-          continue;
-        }
-      /* A failing source never stops the others. */
-      if (!poll_one (store, poller, source))
-        all_ok = FALSE;
-    }
-
+  all_ok = vigil_cli_poll_sources (store, poller, sources, argc > 1 ? G_MAXINT64 : now, TRUE, NULL);
   return all_ok ? VIGIL_EXIT_OK : VIGIL_EXIT_FAILURE;
+}
+
+/* vigil serve: the loop is in vigil-cli-serve.c ---------------------------- */
+
+static int
+run_serve (CliContext  *context,
+           int          argc,
+           char       **argv)
+{
+  g_autofree char *reports = NULL;
+  gboolean once = FALSE;
+  GOptionEntry entries[] = {
+    { "once", 0, 0, G_OPTION_ARG_NONE, &once,
+      N_("Poll what is due and write the reports if due, then exit (for cron); exit 1 if any failed"), NULL },
+    { "reports", 0, 0, G_OPTION_ARG_FILENAME, &reports,
+      N_("Write each week's reports into this folder: the whole book and one per owner"), N_("DIR") },
+    { NULL }
+  };
+  int status;
+
+  if (!parse_options ("", _("Run headless: poll each source when it is due, and write the weekly reports "
+                            "on Mondays; SIGTERM stops."), entries, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (_("serve takes no arguments"));
+  if (reports != NULL && *reports == '\0')
+    return usage_error (_("--reports needs a folder"));
+  return vigil_cli_serve (context->db_path, once, reports);
 }
 
 /* vigil demo-server ------------------------------------------------------- */
@@ -3962,6 +3922,8 @@ static const Command commands[] = {
   { "triggers", "", N_("Open upsell and risk triggers with suggested plays"), run_triggers },
   { "churn-model", "", N_("The churn model in use and its coefficients"), run_churn_model },
   { "report", N_("--output FILE.pdf"), N_("Write the weekly PDF report (a week, an owner)"), run_report },
+  { "serve", N_("[--once] [--reports DIR]"), N_("Poll sources when due and write the weekly reports, headless"),
+    run_serve },
   { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS, no-touch DAYS set them"),
     run_trigger },
   { "db", N_("copy|roles …"), N_("Move a book between a file and a team's PostgreSQL; a team's people's roles"),

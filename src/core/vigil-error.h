@@ -24,6 +24,8 @@ G_BEGIN_DECLS
  * @VIGIL_ERROR_AMBIGUOUS: a name matches more than one thing
  * @VIGIL_ERROR_PERMISSION: what was asked belongs to someone else (a
  *   touch only its author may edit; the message names them)
+ * @VIGIL_ERROR_BUSY: another Vigil is doing it now (polling the source,
+ *   design 2.5): not a failure, it is done all the same
  *
  * Failures a user or caller can see. Each comes with a message that
  * names what was wrong.
@@ -38,6 +40,7 @@ typedef enum
   VIGIL_ERROR_NOT_FOUND,
   VIGIL_ERROR_AMBIGUOUS,
   VIGIL_ERROR_PERMISSION,
+  VIGIL_ERROR_BUSY,
 } VigilError;
 
 GQuark vigil_error_quark (void);

@@ -118,6 +118,7 @@ typedef struct
   guint         in_flight;
   guint         max_in_flight;
   gboolean      returned;
+  gboolean      locked;       /* holds the source's poll lock (lock_source()) */
   GError       *error;        /* the poll's, while its transaction rolls back */
   GHashTable   *seen;         /* requests made in this poll (see request_key()) */
   char         *etag;         /* validators: sent with the first page, */
@@ -252,7 +253,16 @@ static void
 return_poll (GTask  *task,
              GError *error)
 {
+  PollJob *job = g_task_get_task_data (task);
+
   release_writer (g_task_get_source_object (task), task);
+  /* Nobody records a cancelled poll's outcome, which releases the lock
+   * of any other (vigil_poll_record_outcome()). */
+  if (job->locked && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      vigil_store_unlock_source (job->store, job->source->id);
+      job->locked = FALSE;
+    }
   if (error != NULL)
     {
       make_printable (error);
@@ -1894,6 +1904,45 @@ prepare_job (VigilPoller        *self,
   return first_page_request (job, error) && load_secrets (job, database, source, cancellable, error);
 }
 
+/* design 2.5: on a team's book, a source is polled by one Vigil at a
+ * time. Takes the source's poll lock for the poll; a source another
+ * Vigil polls now, or polled since the caller read it (its copy is
+ * older than the book's), is refused with VIGIL_ERROR_BUSY. A file's
+ * lock is always free (vigil_store_try_lock_source()). */
+static gboolean
+lock_source (VigilStore         *store,
+             const VigilSource  *source,
+             gboolean           *out_locked,
+             GError            **error)
+{
+  g_autoptr(VigilSource) stored = NULL;
+  gboolean locked;
+
+  *out_locked = FALSE;
+  if (source->id <= 0)
+    return TRUE;
+  if (!vigil_store_try_lock_source (store, source->id, &locked, error))
+    return FALSE;
+  if (locked && vigil_store_is_shared (store))
+    {
+      if (!(stored = vigil_store_get_source (store, source->name, error)))
+        {
+          vigil_store_unlock_source (store, source->id);
+          return FALSE;
+        }
+      locked = stored->last_poll_at == source->last_poll_at && stored->next_due == source->next_due;
+      if (!locked)
+        vigil_store_unlock_source (store, source->id);
+    }
+  if (!locked)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_BUSY, _("“%s” is polled by another Vigil"), source->name);
+      return FALSE;
+    }
+  *out_locked = TRUE;
+  return TRUE;
+}
+
 /**
  * vigil_poller_poll_async:
  * @store: where the poll is stored
@@ -1903,6 +1952,12 @@ prepare_job (VigilPoller        *self,
  * page by page as they come. Nothing of a failed poll is stored, nor of
  * one that reads more than the source's max_records; recording the
  * outcome on the source is the caller's (see vigil_poll_record_outcome()).
+ *
+ * On a team's book the poll holds the source's poll lock on @store's
+ * connection (design 2.5) until its outcome is recorded, or until it
+ * is cancelled: a source another Vigil is polling, or polled since
+ * @source was read, fails at once with %VIGIL_ERROR_BUSY, which is no
+ * failure of the source (nothing to record).
  */
 void
 vigil_poller_poll_async (VigilPoller         *self,
@@ -1945,6 +2000,12 @@ vigil_poller_poll_async (VigilPoller         *self,
 
   if (source->id > 0 &&
       !vigil_store_get_validators (store, source->id, source->url, &job->etag, &job->last_modified, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!lock_source (store, source, &job->locked, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -2174,7 +2235,7 @@ vigil_poll_result_describe (const VigilPollResult *result)
  * Records how a poll of @source ended, on @source and in @store: the
  * outcome, when it is next due, and, after a success, the comparison
  * with the previous successful poll. A failed poll does not count in
- * that comparison.
+ * that comparison. Releases the source's poll lock the poll took.
  */
 gboolean
 vigil_poll_record_outcome (VigilStore            *store,
@@ -2186,6 +2247,7 @@ vigil_poll_record_outcome (VigilStore            *store,
                            GError               **error)
 {
   g_autofree char *summary = NULL;
+  gboolean recorded;
 
   g_return_val_if_fail (VIGIL_IS_STORE (store), FALSE);
   g_return_val_if_fail (source != NULL, FALSE);
@@ -2194,6 +2256,11 @@ vigil_poll_record_outcome (VigilStore            *store,
   if (result != NULL)
     summary = vigil_poll_result_describe (result);
   vigil_source_set_outcome (source, now, summary, result != NULL ? NULL : error_message);
-  return vigil_store_record_poll (store, source, result != NULL ? &result->census : NULL,
-                                  out_became_suspect, error);
+  recorded = vigil_store_record_poll (store, source, result != NULL ? &result->census : NULL,
+                                      out_became_suspect, error);
+  /* Once the outcome is in the book, another Vigil may poll the source:
+   * it finds it polled (design 2.5). */
+  if (source->id > 0)
+    vigil_store_unlock_source (store, source->id);
+  return recorded;
 }

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "vigil-error.h"
 #include "vigil-scheduler.h"
 
 /* Polls each source when it is due, for the window (headless here, so
@@ -68,6 +69,13 @@ poll_done_cb (GObject      *object,
   /* Stopped: nothing to record, nobody to tell. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  /* Another Vigil polls it (design 2.5): its outcome is that one's to
+   * record; the window hears the poll ended, and why. */
+  if (g_error_matches (error, VIGIL_ERROR, VIGIL_ERROR_BUSY))
+    {
+      g_signal_emit (self, signals[POLL_FINISHED], 0, source->name, TRUE, error->message);
+      return;
+    }
 
   if (!vigil_poll_record_outcome (self->store, source, g_get_real_time () / G_USEC_PER_SEC,
                                   ok ? &poll_result : NULL, ok ? NULL : error->message,
@@ -262,7 +270,7 @@ start_polls (VigilScheduler *self,
       VigilSource *source = g_ptr_array_index (sources, i);
       PollContext *context;
 
-      if (source->url == NULL || source->next_due > due_before ||
+      if (!vigil_source_is_due (source, due_before) ||
           (only_name != NULL && g_strcmp0 (source->name, only_name) != 0) ||
           g_hash_table_contains (self->in_flight, source->name))
         continue;

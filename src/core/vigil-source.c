@@ -362,6 +362,22 @@ vigil_source_set_outcome (VigilSource *self,
 }
 
 /**
+ * vigil_source_is_due:
+ * @now: the time to compare its due time with
+ *
+ * Returns: whether the source is an endpoint whose next poll is due at
+ *   @now: what the scheduler, `vigil poll` and `vigil serve` poll
+ */
+gboolean
+vigil_source_is_due (const VigilSource *self,
+                     gint64             now)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->url != NULL && self->next_due <= now;
+}
+
+/**
  * vigil_source_is_suspect:
  *
  * Returns: whether the source's last successful poll looked like a

@@ -94,6 +94,8 @@ void         vigil_source_set_outcome (VigilSource *self,
                                        const char  *summary,
                                        const char  *error_message);
 gboolean     vigil_source_is_suspect  (const VigilSource *self);
+gboolean     vigil_source_is_due      (const VigilSource *self,
+                                       gint64             now);
 char        *vigil_source_describe_suspect (const VigilSource *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilSource, vigil_source_free)

@@ -58,6 +58,9 @@ struct _VigilStore
   GHashTable         *feature_names;
   GHashTable         *cached_stmts;   /* SQL → statement: _vigil_store_cached() */
   guint               book_parts;     /* 0, or what _vigil_store_set_book_parts() set */
+  /* Source id (gint64 *) → how many polls of this store hold its lock
+   * (vigil_store_try_lock_source()); a team's book only. */
+  GHashTable         *locked_sources;
 };
 
 /* design 1: the advisory locks of a team's book on PostgreSQL, two int4
@@ -65,6 +68,9 @@ struct _VigilStore
  * write lock (vigil_store_begin()). */
 #define VIGIL_STORE_LOCK_MIGRATION "1447643980, 0"
 #define VIGIL_STORE_LOCK_BOOK "1447643980, 1"
+/* design 2.5: a source's poll lock, "VIGM" and the source's id, held by
+ * the session that polls it for the time of the poll. */
+#define VIGIL_STORE_LOCK_SOURCE_CLASS "1447643981"
 /* The channel on which a team's book tells of each commit (design 1;
  * vigil-book-watch.c listens). */
 #define VIGIL_STORE_CHANNEL "vigil_book"

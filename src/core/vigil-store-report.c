@@ -292,6 +292,37 @@ vigil_store_get_history_span (VigilStore  *self,
 }
 
 /**
+ * vigil_store_list_owners:
+ *
+ * The owners of the book's customers, each once, sorted by their bytes
+ * (both engines alike); customers without an owner are in none.
+ *
+ * Returns: (transfer full) (nullable): the owners, %NULL-terminated, or
+ *   %NULL with @error set
+ */
+GStrv
+vigil_store_list_owners (VigilStore  *self,
+                         GError     **error)
+{
+  static const char sql[] =
+    "SELECT DISTINCT owner FROM customers WHERE owner IS NOT NULL AND owner <> '' ORDER BY owner";
+  g_autoptr(GPtrArray) owners = g_ptr_array_new_with_free_func (g_free);
+  VigilSqlStmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading the owners"), error)))
+    return NULL;
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+    g_ptr_array_add (owners, _vigil_store_column_strdup (stmt, 0));
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading the owners"), error))
+    return NULL;
+  g_ptr_array_add (owners, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&owners), FALSE);
+}
+
+/**
  * vigil_store_list_triggers_first_seen:
  * @since: the start of the period (Unix seconds, included)
  * @until: its end (excluded)

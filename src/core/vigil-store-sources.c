@@ -779,3 +779,108 @@ vigil_store_set_validators (VigilStore  *self,
     }
   return _vigil_store_exec_prepared (self, stmt, _("Saving a poll's result"), error);
 }
+
+/* Poll locks (design 2.5) ----------------------------------------------------- */
+
+/* Takes source @source_id's advisory lock on the server, without waiting.
+ * PostgreSQL only. */
+static gboolean
+try_server_lock (VigilStore  *self,
+                 gint64       source_id,
+                 gboolean    *out_locked,
+                 GError     **error)
+{
+  static const char sql[] =
+    "SELECT CASE WHEN pg_try_advisory_lock (" VIGIL_STORE_LOCK_SOURCE_CLASS ", CAST (?1 AS INTEGER)) "
+    "THEN 1 ELSE 0 END";
+  VigilSqlStmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_cached (self, sql, _("Locking the source"), error)))
+    return FALSE;
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  rc = vigil_sql_step (stmt);
+  *out_locked = rc == VIGIL_SQL_ROW && vigil_sql_column_int64 (stmt, 0) != 0;
+  return _vigil_store_finish_cached_rows (self, stmt, rc, _("Locking the source"), error);
+}
+
+/**
+ * vigil_store_try_lock_source:
+ * @source_id: the source's id
+ * @out_locked: (out): whether this store now holds the source's lock
+ *
+ * Takes the lock a poll of the source holds (design 2.5), without
+ * waiting: on a team's book, FALSE in @out_locked means another Vigil
+ * polls it now. The lock is the session's, held until
+ * vigil_store_unlock_source() or until the store is closed; this store
+ * may take it again while it holds it, and releases it once each time.
+ * A file is one person's: there @out_locked is always TRUE.
+ *
+ * Returns: %FALSE with @error set when the server could not be asked
+ */
+gboolean
+vigil_store_try_lock_source (VigilStore  *self,
+                             gint64       source_id,
+                             gboolean    *out_locked,
+                             GError     **error)
+{
+  guint held;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (source_id > 0, FALSE);
+  g_return_val_if_fail (out_locked != NULL, FALSE);
+
+  *out_locked = TRUE;
+  if (!vigil_store_is_shared (self))
+    return TRUE;
+
+  held = GPOINTER_TO_UINT (g_hash_table_lookup (self->locked_sources, &source_id));
+  if (held == 0 && !try_server_lock (self, source_id, out_locked, error))
+    return FALSE;
+  if (*out_locked)
+    g_hash_table_insert (self->locked_sources, g_memdup2 (&source_id, sizeof source_id),
+                         GUINT_TO_POINTER (held + 1));
+  return TRUE;
+}
+
+/**
+ * vigil_store_unlock_source:
+ * @source_id: the source's id
+ *
+ * Releases the lock vigil_store_try_lock_source() took; nothing when
+ * this store does not hold it. A lock the server could not release is
+ * released when the store is closed.
+ */
+void
+vigil_store_unlock_source (VigilStore *self,
+                           gint64      source_id)
+{
+  static const char sql[] =
+    "SELECT CASE WHEN pg_advisory_unlock (" VIGIL_STORE_LOCK_SOURCE_CLASS ", CAST (?1 AS INTEGER)) "
+    "THEN 1 ELSE 0 END";
+  g_autoptr(GError) error = NULL;
+  VigilSqlStmt *stmt;
+  guint held;
+  int rc;
+
+  g_return_if_fail (VIGIL_IS_STORE (self));
+
+  held = GPOINTER_TO_UINT (g_hash_table_lookup (self->locked_sources, &source_id));
+  if (held > 1)
+    {
+      g_hash_table_insert (self->locked_sources, g_memdup2 (&source_id, sizeof source_id),
+                           GUINT_TO_POINTER (held - 1));
+      return;
+    }
+  if (held == 0 || !g_hash_table_remove (self->locked_sources, &source_id))
+    return;
+  if (!(stmt = _vigil_store_cached (self, sql, _("Unlocking the source"), &error)))
+    {
+      g_debug ("%s", error->message);
+      return;
+    }
+  vigil_sql_bind_int64 (stmt, 1, source_id);
+  rc = vigil_sql_step (stmt);
+  if (!_vigil_store_finish_cached_rows (self, stmt, rc, _("Unlocking the source"), &error))
+    g_debug ("%s", error->message);
+}

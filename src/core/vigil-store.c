@@ -578,6 +578,8 @@ vigil_store_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->feature_ids, g_hash_table_unref);
   g_clear_pointer (&self->feature_names, g_hash_table_unref);
+  /* Closing the connection released the locks it held. */
+  g_clear_pointer (&self->locked_sources, g_hash_table_unref);
 
   G_OBJECT_CLASS (vigil_store_parent_class)->finalize (object);
 }
@@ -615,6 +617,7 @@ vigil_store_init (VigilStore *self)
   self->feature_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->feature_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->cached_stmts = g_hash_table_new_full (NULL, NULL, NULL, finalize_stmt);
+  self->locked_sources = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 /**
@@ -1036,4 +1039,41 @@ vigil_store_set_meta (VigilStore  *self,
   vigil_sql_bind_text (stmt, 1, key, -1);
   _vigil_store_bind_text_or_null (stmt, 2, value);
   return _vigil_store_exec_prepared (self, stmt, _("Writing the database"), error);
+}
+
+/**
+ * vigil_store_claim_meta:
+ * @value: the value to set
+ * @out_claimed: (out): whether this call set it
+ *
+ * Sets a setting of the database unless it holds @value already, in one
+ * write transaction: of several Vigils that claim the same value at once
+ * (a week's report, design 4), one sets it and the others find it set.
+ */
+gboolean
+vigil_store_claim_meta (VigilStore  *self,
+                        const char  *key,
+                        const char  *value,
+                        gboolean    *out_claimed,
+                        GError     **error)
+{
+  g_autofree char *current = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
+  g_return_val_if_fail (out_claimed != NULL, FALSE);
+
+  *out_claimed = FALSE;
+  if (!vigil_store_begin (self, error))
+    return FALSE;
+  ok = vigil_store_get_meta (self, key, &current, error);
+  if (ok && g_strcmp0 (current, value) != 0)
+    ok = *out_claimed = vigil_store_set_meta (self, key, value, error);
+  if (!_vigil_store_end_transaction (self, ok, error))
+    {
+      *out_claimed = FALSE;
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -493,6 +493,17 @@ gboolean        vigil_store_set_meta             (VigilStore           *self,
                                                   const char           *key,
                                                   const char           *value,
                                                   GError              **error);
+gboolean        vigil_store_claim_meta           (VigilStore           *self,
+                                                  const char           *key,
+                                                  const char           *value,
+                                                  gboolean             *out_claimed,
+                                                  GError              **error);
+gboolean        vigil_store_try_lock_source      (VigilStore           *self,
+                                                  gint64                source_id,
+                                                  gboolean             *out_locked,
+                                                  GError              **error);
+void            vigil_store_unlock_source        (VigilStore           *self,
+                                                  gint64                source_id);
 char           *vigil_store_dup_author           (VigilStore           *self,
                                                   GError              **error);
 
@@ -536,6 +547,8 @@ gboolean        vigil_store_get_history_span     (VigilStore           *self,
                                                   gint64               *out_customers,
                                                   gint64               *out_first,
                                                   gint64               *out_last,
+                                                  GError              **error);
+GStrv           vigil_store_list_owners          (VigilStore           *self,
                                                   GError              **error);
 GPtrArray      *vigil_store_list_triggers_first_seen (VigilStore       *self,
                                                   gint64                since,
