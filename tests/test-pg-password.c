@@ -13,7 +13,7 @@
 
 #include "config.h"
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -33,6 +33,8 @@ static void
 make_role_with_password (void)
 {
   PGconn *admin = vigil_test_pg_connect (vigil_test_pg_cluster ());
+  /* The database's name is of the test's own making. */
+  g_autofree char *grant = g_strdup_printf ("GRANT CREATE ON DATABASE %s TO " ROLE, database);
   g_autofree char *hba_file = vigil_test_pg_query_text (admin, "SHOW hba_file");
   g_autofree char *hba = NULL;
   g_autofree char *with_role = NULL;
@@ -41,6 +43,8 @@ make_role_with_password (void)
   PQclear (vigil_test_pg_exec (admin, "CREATE ROLE " ROLE " LOGIN PASSWORD '" PASSWORD "'"));
   PQclear (vigil_test_pg_exec (admin, "SET password_encryption = 'scram-sha-256'"));
   PQclear (vigil_test_pg_exec (admin, "ALTER ROLE " ROLE " PASSWORD '" PASSWORD "'"));
+  /* It makes the book, whose tables it then owns. */
+  PQclear (vigil_test_pg_exec (admin, grant));
   g_assert_true (g_file_get_contents (hba_file, &hba, NULL, &error));
   g_assert_no_error (error);
   with_role = g_strconcat ("local all " ROLE " scram-sha-256\n", hba, NULL);
@@ -143,6 +147,66 @@ test_pg_password_only_where_kept (void)
     g_assert_true (vigil_secrets_forget_server_password (&elsewhere[i], NULL, NULL));
 }
 
+/* vigil with @args, @input on its standard input; returns its status. */
+static int
+run_vigil_with_input (const char          *input,
+                      char               **out_err,
+                      const char * const  *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("VIGIL_BINARY"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &out, out_err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+#define VIGIL(input, err, ...) run_vigil_with_input (input, err, (const char * const []) { __VA_ARGS__, NULL })
+
+/* vigil db password: kept once the server takes it, refused and not
+ * kept when it does not, and forgotten on demand. */
+static void
+test_pg_password_command (void)
+{
+  g_autofree char *err = NULL;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+
+  g_assert_cmpint (VIGIL ("wrong\n", &err, "--db", location, "db", "password"), ==, 1);
+  g_assert_nonnull (strstr (err, "password authentication failed"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (VIGIL (NULL, &err, "--db", location, "scores"), ==, 1);
+  g_assert_nonnull (strstr (err, "vigil db password"));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (VIGIL (PASSWORD "\n", &err, "--db", location, "db", "password"), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (VIGIL (NULL, &err, "--db", location, "scores"), ==, 0);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (VIGIL (NULL, &err, "--db", location, "db", "password", "--forget"), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (VIGIL (NULL, &err, "--db", location, "scores"), ==, 1);
+  g_clear_pointer (&err, g_free);
+
+  /* A file has none to keep. */
+  g_assert_cmpint (VIGIL (PASSWORD "\n", &err, "--db", "/tmp/vigil-no-such-book.db", "db", "password"), ==, 2);
+  g_assert_nonnull (strstr (err, "a book in a file"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -153,6 +217,7 @@ main (int    argc,
   g_test_add_func ("/pg-password/none-kept", test_pg_password_none_kept);
   g_test_add_func ("/pg-password/from-keyring", test_pg_password_from_keyring);
   g_test_add_func ("/pg-password/only-where-kept", test_pg_password_only_where_kept);
+  g_test_add_func ("/pg-password/command", test_pg_password_command);
 
   if (vigil_test_pg_cluster () != NULL)
     {

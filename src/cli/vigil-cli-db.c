@@ -7,7 +7,10 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
@@ -316,6 +319,92 @@ run_roles (CliContext  *context,
   return VIGIL_EXIT_OK;
 }
 
+/* A line read from standard input, without its end; from a terminal
+ * with its echo off, asked for on standard error. */
+static char *
+read_password (const char *prompt)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  struct termios saved, quiet;
+  gboolean terminal = isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &saved) == 0;
+  int c;
+
+  if (terminal)
+    {
+      g_printerr ("%s", prompt);
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (line, (char) c);
+  if (terminal)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      g_printerr ("\n");
+    }
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+/* design 2.4: the password of the role a team's book is opened as, kept
+ * in the keyring for exactly its server, port and database. */
+static int
+run_password (CliContext  *context,
+              int          argc,
+              char       **argv)
+{
+  gboolean forget = FALSE;
+  GOptionEntry entries[] = {
+    { "forget", 0, 0, G_OPTION_ARG_NONE, &forget, N_("Forget the password the keyring keeps"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prompt = NULL;
+  char *password;
+  gboolean ok;
+
+  g_option_context_set_summary (options, _("Keeps the password of the role --db connects as in the keyring, "
+                                           "once the server takes it; it is read from the terminal, unechoed, "
+                                           "or a line of standard input."));
+  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (options, &argc, &argv, &error) || argc > 1)
+    {
+      g_printerr ("vigil: %s\n", error != NULL ? error->message : _("db password takes no arguments"));
+      return VIGIL_EXIT_USAGE;
+    }
+  if (forget)
+    {
+      if (!vigil_store_forget_server_password (context->db_path, &error))
+        {
+          g_printerr ("vigil: %s\n", error->message);
+          return VIGIL_EXIT_FAILURE;
+        }
+      g_print (_("The keyring keeps no password for this book any more\n"));
+      return VIGIL_EXIT_OK;
+    }
+  if (!vigil_store_location_is_shared (context->db_path))
+    {
+      g_printerr (_("vigil: %s is a book in a file: it has no password, only a team's book on PostgreSQL has\n"),
+                  context->db_path);
+      return VIGIL_EXIT_USAGE;
+    }
+  prompt = g_strdup_printf (_("Password for %s: "), context->db_path);
+  password = read_password (prompt);
+  ok = vigil_store_keep_server_password (context->db_path, password, &error);
+  vigil_secrets_wipe_free (password);
+  if (!ok)
+    {
+      g_printerr ("vigil: %s\n", error->message);
+      return VIGIL_EXIT_FAILURE;
+    }
+  g_print (_("The server took the password; the keyring keeps it for this book\n"));
+  return VIGIL_EXIT_OK;
+}
+
 static int
 run_copy (CliContext  *context,
           int          argc,
@@ -328,6 +417,8 @@ run_copy (CliContext  *context,
 static const Command db_commands[] = {
   { "copy", N_("--from BOOK --to BOOK"), N_("Copy a whole book into an empty one: a file, a team's PostgreSQL"),
     run_copy },
+  { "password", N_("[--forget]"), N_("Keep the password of the role --db connects as in the keyring"),
+    run_password },
   { "roles", N_("KIND:ROLE[=OWNER]…"), N_("Print the SQL that gives a team's people their roles"), run_roles },
 };
 

@@ -3926,7 +3926,7 @@ static const Command commands[] = {
     run_serve },
   { "trigger", N_("ack|snooze|done ID"), N_("Work a trigger; plan-limit PLAN CALLS, no-touch DAYS set them"),
     run_trigger },
-  { "db", N_("copy|roles …"), N_("Move a book between a file and a team's PostgreSQL; a team's people's roles"),
+  { "db", N_("copy|password|roles …"), N_("Move a book between a file and a team's PostgreSQL; a team's people's roles"),
     vigil_cli_db_run },
 };
 

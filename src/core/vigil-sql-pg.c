@@ -354,6 +354,50 @@ log_notice (void       *data,
 static VigilSqlConnection *wrap_connection (PGconn  *conn,
                                             GError **error);
 
+/**
+ * vigil_sql_pg_resolve_account:
+ * @location: a team's book, as vigil_sql_pg_connect() takes it
+ * @out_host: (out): the server's host or socket folder
+ * @out_port: (out): its port
+ * @out_dbname: (out): the database
+ * @out_user: (out): the role
+ *
+ * Whose password @location needs, as libpq resolves the location and
+ * its defaults (the keyring keeps it under these, design 2.4), without
+ * connecting: the connection is only begun.
+ *
+ * Returns: %FALSE with @error set when @location cannot be read
+ */
+gboolean
+vigil_sql_pg_resolve_account (const char  *location,
+                              char       **out_host,
+                              char       **out_port,
+                              char       **out_dbname,
+                              char       **out_user,
+                              GError     **error)
+{
+  g_autoptr(GPtrArray) keywords = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  PGconn *conn;
+
+  if (!connection_options (location, NULL, keywords, values, error))
+    return FALSE;
+  conn = PQconnectStartParams ((const char * const *) keywords->pdata, (const char * const *) values->pdata, 0);
+  if (conn == NULL || PQhost (conn) == NULL || PQuser (conn) == NULL || PQdb (conn) == NULL)
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("“%s” names no PostgreSQL server, database and role"),
+                   location);
+      PQfinish (conn);
+      return FALSE;
+    }
+  *out_host = g_strdup (PQhost (conn));
+  *out_port = g_strdup (PQport (conn));
+  *out_dbname = g_strdup (PQdb (conn));
+  *out_user = g_strdup (PQuser (conn));
+  PQfinish (conn);
+  return TRUE;
+}
+
 /* design 2.4: the server asked for a password that ~/.pgpass does not
  * hold. The keyring may hold it, kept for exactly this server, port,
  * database and role (vigil db password): then the connection is made

@@ -149,6 +149,12 @@ struct _VigilSqlCalls
 
 #ifdef HAVE_POSTGRESQL
 /* vigil-sql-pg.c */
+gboolean            vigil_sql_pg_resolve_account (const char  *location,
+                                                  char       **out_host,
+                                                  char       **out_port,
+                                                  char       **out_dbname,
+                                                  char       **out_user,
+                                                  GError     **error);
 VigilSqlConnection *vigil_sql_pg_connect     (const char  *location,
                                               const char  *schema,
                                               GError     **error);

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vigil-error.h"
+#include "vigil-secrets.h"
 #include "vigil-store-private.h"
 
 /* Another Vigil (the window's poller, a cron job) may hold the write
@@ -1076,4 +1077,97 @@ vigil_store_claim_meta (VigilStore  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* A team's book's password (design 2.4) ------------------------------------------- */
+
+/* Whose password @location needs: the server, port, database and role
+ * libpq resolves it to. */
+static gboolean
+resolve_server_account (const char          *location,
+                        VigilServerAccount  *account,
+                        char               **strings,
+                        GError             **error)
+{
+  if (!vigil_store_location_is_shared (location))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
+                   _("%s is a book in a file: it has no password, only a team's book on PostgreSQL has"),
+                   location);
+      return FALSE;
+    }
+#ifdef HAVE_POSTGRESQL
+  if (!vigil_sql_pg_resolve_account (location, &strings[0], &strings[1], &strings[2], &strings[3], error))
+    return FALSE;
+  *account = (VigilServerAccount) { strings[0], strings[1], strings[2], strings[3] };
+  return TRUE;
+#else
+  g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE, _("This Vigil was built without PostgreSQL"));
+  return FALSE;
+#endif
+}
+
+/**
+ * vigil_store_keep_server_password:
+ * @location: a team's book
+ * @password: the password of the role @location connects as
+ *
+ * Keeps @password in the keyring for exactly the server, port, database
+ * and role @location names (design 2.4), once the server has taken it:
+ * one it refuses is not kept (the one kept before, if any, is gone).
+ *
+ * Returns: whether it was kept
+ */
+gboolean
+vigil_store_keep_server_password (const char  *location,
+                                  const char  *password,
+                                  GError     **error)
+{
+  char *strings[4] = { NULL };
+  VigilServerAccount account;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (location != NULL && password != NULL, FALSE);
+
+  if (resolve_server_account (location, &account, strings, error) &&
+      vigil_secrets_store_server_password (&account, password, NULL, error))
+    {
+#ifdef HAVE_POSTGRESQL
+      VigilSqlConnection *connection = vigil_sql_pg_connect (location, NULL, error);
+
+      if (connection != NULL)
+        {
+          vigil_sql_close (connection);
+          ok = TRUE;
+        }
+      else
+        vigil_secrets_forget_server_password (&account, NULL, NULL);
+#endif
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    g_free (strings[i]);
+  return ok;
+}
+
+/**
+ * vigil_store_forget_server_password:
+ *
+ * Forgets the password the keyring keeps for @location's role; none
+ * kept is not an error.
+ */
+gboolean
+vigil_store_forget_server_password (const char  *location,
+                                    GError     **error)
+{
+  char *strings[4] = { NULL };
+  VigilServerAccount account;
+  gboolean ok;
+
+  g_return_val_if_fail (location != NULL, FALSE);
+
+  ok = resolve_server_account (location, &account, strings, error) &&
+       vigil_secrets_forget_server_password (&account, NULL, error);
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    g_free (strings[i]);
+  return ok;
 }

@@ -313,6 +313,11 @@ G_DECLARE_FINAL_TYPE (VigilStore, vigil_store, VIGIL, STORE, GObject)
 
 char           *vigil_store_get_default_path     (void);
 gboolean        vigil_store_location_is_shared   (const char           *location);
+gboolean        vigil_store_keep_server_password (const char           *location,
+                                                  const char           *password,
+                                                  GError              **error);
+gboolean        vigil_store_forget_server_password (const char         *location,
+                                                    GError            **error);
 gboolean        vigil_store_is_shared            (VigilStore           *self);
 gboolean        vigil_store_may_keep_book        (VigilStore           *self,
                                                   gboolean             *out_may,

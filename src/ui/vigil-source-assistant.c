@@ -1410,6 +1410,25 @@ prepare_for_preset (VigilSourceAssistant *self)
   fill_usual_fields (self);
 }
 
+static gboolean
+destroy_idle_cb (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* The full form closed: so does the assistant it took over from, once
+ * the form's destruction is over. Destroyed within the form's "destroy"
+ * emission, a configure event GTK 4.8 still had queued for one of the
+ * two windows' surfaces reached a window already freed, now and then
+ * (a fatal "invalid unclassed pointer in cast to GtkWindow" in the
+ * assistant's tests). */
+static void
+destroy_after_dialog (VigilSourceAssistant *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, destroy_idle_cb, g_object_ref (self), g_object_unref);
+}
+
 static void
 choose_action (GtkWidget  *widget,
                const char *action_name,
@@ -1426,7 +1445,7 @@ choose_action (GtkWidget  *widget,
 
       g_signal_connect_object (dialog, "source-added", G_CALLBACK (manual_added_cb), self, G_CONNECT_SWAPPED);
       gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
-      g_signal_connect_object (dialog, "destroy", G_CALLBACK (gtk_window_destroy), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (dialog, "destroy", G_CALLBACK (destroy_after_dialog), self, G_CONNECT_SWAPPED);
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
