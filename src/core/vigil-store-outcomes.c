@@ -61,6 +61,19 @@ close_triggers_if_churned (VigilStore  *self,
   return _vigil_store_exec_prepared (self, stmt, _("Recording an outcome"), error);
 }
 
+/* The outcome's row, and its triggers closed when it is a churn. */
+static gboolean
+write_outcome (VigilStore  *self,
+               gint64       customer_id,
+               const char  *outcome,
+               const char  *day,
+               gint64       now,
+               GError     **error)
+{
+  return insert_outcome (self, customer_id, outcome, day, now, error) &&
+         close_triggers_if_churned (self, customer_id, now, error);
+}
+
 /**
  * vigil_store_record_outcome:
  * @outcome: `churned` or `renewed`
@@ -70,7 +83,7 @@ close_triggers_if_churned (VigilStore  *self,
  * churn model. A second outcome on the same day replaces the first. When
  * the customer's latest outcome is then `churned`, it leaves the active
  * book (design 3.2) and its open triggers close, in the same
- * transaction (a savepoint: the call may be part of a larger one).
+ * transaction (its own, or a savepoint in the caller's).
  */
 gboolean
 vigil_store_record_outcome (VigilStore  *self,
@@ -91,10 +104,19 @@ vigil_store_record_outcome (VigilStore  *self,
       g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_INVALID, _("The date is out of range"));
       return FALSE;
     }
+  /* Alone, it is a transaction of its own: SQLite's SAVEPOINT would
+   * start one, PostgreSQL's needs one open (HACKING, SQL both engines
+   * accept), and a write takes the book's write lock. */
+  if (!vigil_sql_in_transaction (self->db))
+    {
+      if (!vigil_store_begin (self, error))
+        return FALSE;
+      ok = write_outcome (self, customer_id, outcome, buffer, now, error);
+      return _vigil_store_end_transaction (self, ok, error);
+    }
   if (!_vigil_store_exec_sql (self, "SAVEPOINT record_outcome", _("Recording an outcome"), error))
     return FALSE;
-  ok = insert_outcome (self, customer_id, outcome, buffer, now, error) &&
-       close_triggers_if_churned (self, customer_id, now, error);
+  ok = write_outcome (self, customer_id, outcome, buffer, now, error);
   if (!ok)
     _vigil_store_exec_sql (self, "ROLLBACK TO record_outcome", _("Recording an outcome"), NULL);
   /* Released either way: after a rollback to it, it holds nothing. */
