@@ -62,15 +62,20 @@ vigil_test_book_location (TestDir    *dir,
 }
 
 #ifdef HAVE_POSTGRESQL
-/* A connection to the book at @location with the store's tables
- * (schema vigil) first on the search path. */
-static inline PGconn *
-vigil_test_book_pg_connect (const char *location)
+/* Runs @sql on the book at @location, on a connection of its own with
+ * the store's tables (schema vigil) first on the search path. Returns
+ * its result, for the caller to PQclear(). */
+static inline PGresult *
+test_book_pg_run (const char *location,
+                  const char *sql)
 {
   PGconn *conn = vigil_test_pg_connect (location);
+  PGresult *result;
 
   PQclear (vigil_test_pg_exec (conn, "SET search_path = vigil"));
-  return conn;
+  result = vigil_test_pg_exec (conn, sql);
+  PQfinish (conn);
+  return result;
 }
 #endif
 
@@ -79,20 +84,18 @@ vigil_test_book_pg_connect (const char *location)
  * engines accept; a peek beside the store's own reads. */
 static inline char *
 test_book_text (const char *location,
-                      const char *sql)
+                const char *sql)
 {
   char *value = NULL;
 
   if (vigil_store_location_is_shared (location))
     {
 #ifdef HAVE_POSTGRESQL
-      PGconn *conn = vigil_test_book_pg_connect (location);
-      PGresult *result = vigil_test_pg_exec (conn, sql);
+      PGresult *result = test_book_pg_run (location, sql);
 
       if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
         value = g_strdup (PQgetvalue (result, 0, 0));
       PQclear (result);
-      PQfinish (conn);
 #else
       g_assert_not_reached ();
 #endif
@@ -118,7 +121,7 @@ test_book_text (const char *location,
  * when written as CASE WHEN … THEN 1 ELSE 0 END. */
 static inline gint64
 test_book_int (const char *location,
-                     const char *sql)
+               const char *sql)
 {
   g_autofree char *text = test_book_text (location, sql);
 
@@ -135,15 +138,12 @@ test_book_int (const char *location,
  * older time). */
 static inline void
 test_book_exec (const char *location,
-                      const char *sql)
+                const char *sql)
 {
   if (vigil_store_location_is_shared (location))
     {
 #ifdef HAVE_POSTGRESQL
-      PGconn *conn = vigil_test_book_pg_connect (location);
-
-      PQclear (vigil_test_pg_exec (conn, sql));
-      PQfinish (conn);
+      PQclear (test_book_pg_run (location, sql));
 #else
       g_assert_not_reached ();
 #endif
