@@ -11,11 +11,10 @@
 #include <string.h>
 
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 
 #include "vigil-core.h"
 #include "vigil-store-private.h"
-#include "vigil-test-util.h"
+#include "vigil-test-book.h"
 #include "vigil-test-poll.h"
 
 /* Day 0 of the product history; the CRM and support exports are of
@@ -24,22 +23,12 @@
 #define DAYS 365
 #define LAST (DAY0 + (DAYS - 1) * 86400)
 
+/* A peek beside the store's own reads, on either engine. */
 static gint64
 sql_int (VigilStore *store,
          const char *sql)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (vigil_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
+  return test_book_int (vigil_store_get_path (store), sql);
 }
 
 static char *
@@ -148,7 +137,7 @@ test_accounts_join_in_any_order (void)
       VigilPortfolioRow *acme, *globex, *hooli;
 
       test_dir_init (&dir);
-      path = test_dir_file (&dir, "vigil.db");
+      path = vigil_test_book_location (&dir, "vigil.db");
       store = vigil_store_open (path, &error);
       g_assert_no_error (error);
       for (const char *c = orders[o]; *c != '\0'; c++)
@@ -230,7 +219,7 @@ test_accounts_reimport (void)
   g_autoptr(VigilStore) store = NULL;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
   import_source (store, &dir, 'c');
@@ -258,7 +247,7 @@ test_accounts_failed_import (void)
                                           "\"observed_at\":%d}\n{\"id\":", LAST);
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
   import_source (store, &dir, 'c');
@@ -303,7 +292,7 @@ test_accounts_poll_joins (void)
   g_autofree char *url = NULL;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
   import_source (store, &dir, 'c');
@@ -343,7 +332,7 @@ open_book (TestDir    *dir,
   VigilStore *store;
 
   test_dir_init (dir);
-  path = test_dir_file (dir, "vigil.db");
+  path = vigil_test_book_location (dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
   for (const char *c = order; *c != '\0'; c++)
@@ -451,18 +440,7 @@ static char *
 sql_text (VigilStore *store,
           const char *sql)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *text = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (vigil_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return text;
+  return test_book_text (vigil_store_get_path (store), sql);
 }
 
 /* The observed columns of every snapshot of @customer_id, as text. */
@@ -470,13 +448,11 @@ static char *
 snapshots_text (VigilStore *store,
                 gint64      customer_id)
 {
-  g_autofree char *sql =
-    g_strdup_printf ("SELECT group_concat (row, char (10)) FROM (SELECT json_array (observed_at, last_active, "
-                     "mrr, seats, seats_used, api_calls_7d, features_used, open_tickets, nps, renewal_date, "
-                     "plan, features) AS row FROM snapshots WHERE customer_id = %" G_GINT64_FORMAT
-                     " ORDER BY observed_at)", customer_id);
+  g_autofree char *from = g_strdup_printf ("snapshots WHERE customer_id = %" G_GINT64_FORMAT, customer_id);
 
-  return sql_text (store, sql);
+  return test_book_rows (vigil_store_get_path (store),
+                         "observed_at, last_active, mrr, seats, seats_used, api_calls_7d, features_used, "
+                         "open_tickets, nps, renewal_date, plan, features", from, "observed_at");
 }
 
 /* design 2.6: an account's main record (the product here, the longest
@@ -512,7 +488,9 @@ test_accounts_main_record_whole (void)
                          "WHERE customer_id = %" G_GINT64_FORMAT " AND observed_at = %" G_GINT64_FORMAT,
                          acme, mid);
   merged = sql_text (store, sql);
-  g_assert_cmpstr (merged, ==, "1100,3000.0,mrr=1");
+  /* mrr is a REAL on SQLite, a double precision on PostgreSQL: each
+   * engine writes 3000 as text its own way */
+  g_assert_cmpstr (merged, ==, vigil_test_on_postgresql () ? "1100,3000,mrr=1" : "1100,3000.0,mrr=1");
   /* apart: the CRM's observations (acme's two, globex's one) */
   g_assert_cmpint (sql_int (store, "SELECT count(*) FROM observations"), ==, 3);
 
@@ -737,16 +715,13 @@ test_accounts_remove_source (void)
 static char *
 acme_history (VigilStore *store)
 {
-  static const char sql[] =
-    "SELECT group_concat (line, '|') FROM (SELECT s.observed_at || ',' || "
-    "ifnull (s.last_active, '') || ',' || ifnull (s.mrr, '') || ',' || ifnull (s.seats_used, '') || ',' || "
-    "ifnull (s.api_calls_7d, '') || ',' || ifnull (s.open_tickets, '') || ',' || ifnull (s.origins, '') "
-    "|| ',' || ifnull (k.health, '') AS line "
-    "FROM snapshots s JOIN scores k ON k.customer_id = s.customer_id AND k.observed_at = s.observed_at "
-    "WHERE s.customer_id = (SELECT customer_id FROM records WHERE external_id = '512') "
-    "ORDER BY s.observed_at)";
-
-  return sql_text (store, sql);
+  return test_book_rows (vigil_store_get_path (store),
+                         "s.observed_at, s.last_active, s.mrr, s.seats_used, s.api_calls_7d, "
+                         "s.open_tickets, s.origins, k.health",
+                         "snapshots s JOIN scores k ON k.customer_id = s.customer_id "
+                         "AND k.observed_at = s.observed_at "
+                         "WHERE s.customer_id = (SELECT customer_id FROM records WHERE external_id = '512')",
+                         "s.observed_at");
 }
 
 /* A product observation backfilled between two days, and one that
@@ -872,7 +847,7 @@ test_accounts_sources_of_inputs (void)
   VigilPortfolioRow *acme, *hooli;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
   /* the support record comes first: it is the display record */
@@ -960,7 +935,7 @@ test_accounts_insert_id (void)
   gint64 id = -7;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_true (import_text (store, &dir, "product", "product.jsonl",
@@ -1056,7 +1031,7 @@ test_accounts_hostile_event_names (void)
   gint64 own = 0, joined = 0;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_true (import_text (store, &dir, "product", "product.jsonl",

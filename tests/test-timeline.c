@@ -9,10 +9,8 @@
 
 #include <math.h>
 
-#include <sqlite3.h>
-
 #include "vigil-core.h"
-#include "vigil-test-util.h"
+#include "vigil-test-book.h"
 
 #define DAY 86400
 
@@ -41,7 +39,7 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   test_dir_init (&f->dir);
-  f->path = test_dir_file (&f->dir, "vigil.db");
+  f->path = vigil_test_book_location (&f->dir, "vigil.db");
   f->store = vigil_store_open (f->path, &error);
   g_assert_no_error (error);
   f->base = base_time ();
@@ -56,34 +54,6 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->store);
   g_free (f->path);
   test_dir_clear (&f->dir);
-}
-
-static gint64
-sql_int (Fixture    *f,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
-static void
-sql_exec (Fixture    *f,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
 }
 
 /* One record of the native format (design 2.1) observed at @at. */
@@ -260,7 +230,7 @@ test_timeline_touches (Fixture       *f,
   g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PERMISSION);
   g_assert_nonnull (strstr (error->message, "Dana Park"));
   g_clear_error (&error);
-  g_assert_cmpint (sql_int (f, "SELECT count(*) FROM touches WHERE body = 'Renewal meeting, signed'"
+  g_assert_cmpint (test_book_int (f->path, "SELECT count(*) FROM touches WHERE body = 'Renewal meeting, signed'"
                                " AND author = 'Dana Park'"), ==, 1);
 
   /* Refused: text that says nothing, control characters, text that is
@@ -291,13 +261,13 @@ test_timeline_touches (Fixture       *f,
   g_assert_false (vigil_store_edit_touch (f->store, touch, VIGIL_N_TOUCH_KINDS, VIGIL_UNKNOWN, " ", &error));
   g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_cmpint (sql_int (f, "SELECT count(*) FROM touches"), ==, 1);
-  g_assert_cmpint (sql_int (f, "SELECT count(*) FROM touches WHERE body = 'Renewal meeting, signed'"), ==, 1);
+  g_assert_cmpint (test_book_int (f->path, "SELECT count(*) FROM touches"), ==, 1);
+  g_assert_cmpint (test_book_int (f->path, "SELECT count(*) FROM touches WHERE body = 'Renewal meeting, signed'"), ==, 1);
 
   /* Its author deletes it; then there is no such touch. */
   g_assert_true (vigil_store_delete_touch (f->store, touch, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (sql_int (f, "SELECT count(*) FROM touches"), ==, 0);
+  g_assert_cmpint (test_book_int (f->path, "SELECT count(*) FROM touches"), ==, 0);
   g_assert_false (vigil_store_delete_touch (f->store, touch, &error));
   g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -377,7 +347,7 @@ test_timeline_entries (Fixture       *f,
   g_array_append_val (firing, fire);
   g_assert_true (vigil_store_sync_triggers (f->store, firing, f->base + 6 * DAY, NULL, &error));
   g_assert_no_error (error);
-  trigger = sql_int (f, "SELECT id FROM triggers WHERE rule = 'gone-silent'");
+  trigger = test_book_int (f->path, "SELECT id FROM triggers WHERE rule = 'gone-silent'");
   g_assert_true (vigil_store_set_trigger_state (f->store, trigger, "snoozed", "2099-01-01", &error));
   g_assert_no_error (error);
 
@@ -385,7 +355,7 @@ test_timeline_entries (Fixture       *f,
   pulse = g_strdup_printf ("INSERT INTO pulses (customer_id, at, sentiment, reason, body, author, created_at)"
                            " VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", 'red', 'budget',"
                            " 'Cutting seats', 'Sam Lee', 0)", acme, f->base + 7 * DAY);
-  sql_exec (f, pulse);
+  test_book_exec (f->path, pulse);
   add_touch (f, acme, VIGIL_TOUCH_CALL, f->base + 8 * DAY, "Renewal call");
   add_touch (f, acme, VIGIL_TOUCH_NOTE, f->base + 9 * DAY, "Champion leaves in March");
   /* Another customer's touch is on its own timeline only. */
@@ -441,12 +411,15 @@ test_timeline_entries (Fixture       *f,
   g_clear_pointer (&others, g_ptr_array_unref);
 
   /* An event of a kind this Vigil does not know, and one whose detail a
-   * hand made unreadable, are listed, not an error. */
+   * hand made unreadable, are listed, not an error. PostgreSQL's column
+   * is json, which refuses what is not JSON: there the detail is JSON of
+   * the wrong shape. */
   g_free (pulse);
   pulse = g_strdup_printf ("INSERT INTO events (customer_id, at, kind, detail) VALUES"
                            " (%" G_GINT64_FORMAT ", 1, 'view-saved', '{\"x\":1}'),"
-                           " (%" G_GINT64_FORMAT ", 2, 'record-linked', 'not JSON')", acme, acme);
-  sql_exec (f, pulse);
+                           " (%" G_GINT64_FORMAT ", 2, 'record-linked', '%s')", acme, acme,
+                           vigil_test_on_postgresql () ? "[\"not\", \"a detail\"]" : "not JSON");
+  test_book_exec (f->path, pulse);
   others = timeline (f, acme);
   g_assert_cmpuint (others->len, ==, 15);
   assert_entry (others, 13, VIGIL_TIMELINE_RECORD_LINKED, NULL, NULL, NULL);

@@ -10,7 +10,7 @@
 #include <math.h>
 
 #include "vigil-core.h"
-#include "vigil-test-util.h"
+#include "vigil-test-book.h"
 
 #define T0 G_GINT64_CONSTANT (1795262400)
 #define DAY 86400
@@ -297,7 +297,7 @@ test_triggers_no_touch_store (void)
   gint64 acme, beta;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
 
@@ -437,7 +437,7 @@ test_triggers_episodes (void)
   gint64 id;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
 
@@ -613,7 +613,7 @@ count_open (VigilStore *store,
 static VigilStore *
 open_test_store (TestDir *dir)
 {
-  g_autofree char *path = test_dir_file (dir, "vigil.db");
+  g_autofree char *path = vigil_test_book_location (dir, "vigil.db");
   g_autoptr(GError) error = NULL;
   VigilStore *store = vigil_store_open (path, &error);
 
@@ -962,7 +962,7 @@ test_triggers_renewal_recorded (void)
   gint64 acme;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
 

@@ -1696,7 +1696,7 @@ test_window_outcome_refit_fails (Fixture       *f,
   adw_message_dialog_response (dialog, "record");
   g_assert_true (wait_for (loads_reached, counts));
   g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
-  test_churn_exec (f->db, "DROP TRIGGER refuse_insert; DROP TRIGGER refuse_update;");
+  test_book_exec (f->db, "DROP TRIGGER refuse_insert; DROP TRIGGER refuse_update;");
 
   g_assert_nonnull (strstr (_vigil_window_get_last_toast (f->window), "marked as churned"));
   g_assert_nonnull (strstr (_vigil_window_get_last_toast (f->window), "stays as it was"));

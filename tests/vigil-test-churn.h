@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "vigil-core.h"
+#include "vigil-test-book.h"
 
 /* The day every outcome of these books is recorded on. */
 #define TEST_CHURN_T0 G_GINT64_CONSTANT (1795262400)
@@ -63,32 +64,26 @@ test_churn_separated_history (VigilStore *store,
   g_assert_no_error (error);
 }
 
-/* Runs @sql on the database at @path, beside Vigil's own connection. */
-static inline void
-test_churn_exec (const char *path,
-                 const char *sql)
-{
-  sqlite3 *db = NULL;
-  char *message = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-  sqlite3_close (db);
-}
-
 /* From now on every write of the meta key @key fails, as a full disk or
- * a damaged page would make it: a real SQLite error in the middle of a
- * refit. */
+ * a damaged page would make it: a real error of the engine in the
+ * middle of a refit. */
 static inline void
 test_churn_refuse_meta (const char *path,
                         const char *key)
 {
-  g_autofree char *sql = g_strdup_printf (
-    "CREATE TRIGGER refuse_insert BEFORE INSERT ON meta WHEN NEW.key = '%s' "
-    "BEGIN SELECT RAISE (ABORT, 'writing %s failed'); END;"
-    "CREATE TRIGGER refuse_update BEFORE UPDATE ON meta WHEN NEW.key = '%s' "
-    "BEGIN SELECT RAISE (ABORT, 'writing %s failed'); END;", key, key, key, key);
+  g_autofree char *sql = NULL;
 
-  test_churn_exec (path, sql);
+  if (vigil_store_location_is_shared (path))
+    sql = g_strdup_printf (
+      "CREATE FUNCTION refuse_meta () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "IF NEW.key = '%s' THEN RAISE EXCEPTION 'writing %s failed'; END IF; RETURN NEW; END $$;"
+      "CREATE TRIGGER refuse_meta BEFORE INSERT OR UPDATE ON meta "
+      "FOR EACH ROW EXECUTE FUNCTION refuse_meta ();", key, key);
+  else
+    sql = g_strdup_printf (
+      "CREATE TRIGGER refuse_insert BEFORE INSERT ON meta WHEN NEW.key = '%s' "
+      "BEGIN SELECT RAISE (ABORT, 'writing %s failed'); END;"
+      "CREATE TRIGGER refuse_update BEFORE UPDATE ON meta WHEN NEW.key = '%s' "
+      "BEGIN SELECT RAISE (ABORT, 'writing %s failed'); END;", key, key, key, key);
+  test_book_exec (path, sql);
 }

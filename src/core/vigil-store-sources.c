@@ -369,6 +369,10 @@ vigil_store_update_source (VigilStore   *self,
   if (!(stmt = _vigil_store_prepare (self, sql, _("Changing a source"), error)))
     return FALSE;
   bind_source_settings (stmt, source, &joined);
+  /* ?9 is the insert's created_at, which an update leaves alone: the
+   * text skips it, and PostgreSQL refuses a parameter it has no type
+   * for, so it is bound all the same (SQLite ignores it). */
+  vigil_sql_bind_null (stmt, 9, VIGIL_SQL_INT);
 
   if (!vigil_store_begin (self, error))
     {
