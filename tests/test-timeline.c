@@ -43,8 +43,7 @@ fixture_set_up (Fixture       *f,
   f->store = vigil_store_open (f->path, &error);
   g_assert_no_error (error);
   f->base = base_time ();
-  g_assert_true (vigil_store_set_meta (f->store, "me", "Dana Park", &error));
-  g_assert_no_error (error);
+  test_book_be (f->path, "Dana Park");
 }
 
 static void
@@ -159,10 +158,7 @@ static void
 set_me (Fixture    *f,
         const char *name)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (vigil_store_set_meta (f->store, "me", name, &error));
-  g_assert_no_error (error);
+  test_book_be (f->path, name);
 }
 
 /* design 3.4: a touch is logged in its author's name, trimmed; only its

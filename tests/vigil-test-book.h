@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <glib.h>
+#include <string.h>
 #include <json-glib/json-glib.h>
 
 #include "vigil-core.h"
@@ -201,4 +202,42 @@ test_book_rows (const char *location,
                            columns, from, order);
   rows = test_book_text (location, sql);
   return rows != NULL ? test_book_compact_rows (rows) : NULL;
+}
+
+/* "I am" @name on the book at @location (design 5), or no one for NULL:
+ * a file's `me` setting; on a team's book, where who one is comes from
+ * the team's people (design 1.1), the people row of the role the tests
+ * connect as. */
+static inline void
+test_book_be (const char *location,
+              const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *quoted = NULL;
+
+  if (!vigil_store_location_is_shared (location))
+    {
+      store = vigil_store_open (location, &error);
+      g_assert_no_error (error);
+      g_assert_true (vigil_store_set_me (store, name, &error));
+      g_assert_no_error (error);
+      return;
+    }
+  if (name == NULL)
+    {
+      test_book_exec (location, "DELETE FROM vigil.people WHERE role = CAST (current_user AS text)");
+      return;
+    }
+  /* A test's own names, their quotes doubled. */
+  g_assert_null (strchr (name, '\\'));
+  {
+    g_auto(GStrv) parts = g_strsplit (name, "'", -1);
+
+    quoted = g_strjoinv ("''", parts);
+  }
+  sql = g_strdup_printf ("INSERT INTO vigil.people (role, owner, kind) VALUES (CAST (current_user AS text), '%s', 'ops') "
+                         "ON CONFLICT (role) DO UPDATE SET owner = EXCLUDED.owner", quoted);
+  test_book_exec (location, sql);
 }
