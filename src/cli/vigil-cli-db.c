@@ -360,22 +360,18 @@ run_password (CliContext  *context,
     { "forget", 0, 0, G_OPTION_ARG_NONE, &forget, N_("Forget the password the keyring keeps"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) options = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *prompt = NULL;
   char *password;
   gboolean ok;
+  int status;
 
-  g_option_context_set_summary (options, _("Keeps the password of the role --db connects as in the keyring, "
-                                           "once the server takes it; it is read from the terminal, unechoed, "
-                                           "or a line of standard input."));
-  g_option_context_add_main_entries (options, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (options, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (options, &argc, &argv, &error) || argc > 1)
-    {
-      g_printerr ("vigil: %s\n", error != NULL ? error->message : _("db password takes no arguments"));
-      return VIGIL_EXIT_USAGE;
-    }
+  if (!vigil_cli_parse_options ("", _("Keeps the password of the role --db connects as in the keyring, "
+                                      "once the server takes it; it is read from the terminal, unechoed, "
+                                      "or a line of standard input."), entries, &argc, &argv, &status))
+    return status;
+  if (argc > 1)
+    return vigil_cli_usage_error ("%s", _("db password takes no arguments"));
   if (forget)
     {
       if (!vigil_store_forget_server_password (context->db_path, &error))

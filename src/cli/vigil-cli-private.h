@@ -34,4 +34,21 @@ typedef struct
   CommandFunc  run;
 } Command;
 
+/* vigil-cli-options.c */
+int      vigil_cli_usage_error        (const char   *format,
+                                       ...) G_GNUC_PRINTF (1, 2);
+gboolean vigil_cli_parse_options_full (const char   *parameters,
+                                       const char   *summary,
+                                       GOptionEntry *entries,
+                                       gboolean      negative_numbers,
+                                       int          *argc,
+                                       char       ***argv,
+                                       int          *out_status);
+gboolean vigil_cli_parse_options      (const char   *parameters,
+                                       const char   *summary,
+                                       GOptionEntry *entries,
+                                       int          *argc,
+                                       char       ***argv,
+                                       int          *out_status);
+
 G_END_DECLS

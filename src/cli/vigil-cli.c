@@ -47,96 +47,6 @@ fail (GError *error)
   return error->domain == G_OPTION_ERROR ? VIGIL_EXIT_USAGE : VIGIL_EXIT_FAILURE;
 }
 
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_printerr ("vigil: %s\n", message);
-  g_printerr (_("Run “vigil --help” to see the commands.\n"));
-  return VIGIL_EXIT_USAGE;
-}
-
-/* Parses a command's options; on --help prints and asks to exit 0. */
-static gboolean
-parse_options_full (const char   *parameters,
-                    const char   *summary,
-                    GOptionEntry *entries,
-                    gboolean      negative_numbers,
-                    int          *argc,
-                    char       ***argv,
-                    int          *out_status)
-{
-  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
-  g_autoptr(GError) error = NULL;
-  gboolean version = FALSE;
-  GOptionEntry common_entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-      N_("The database file (default: VIGIL_DB, else in the user data folder)"), N_("FILE") },
-    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version"), NULL },
-    { NULL }
-  };
-  static char *ignored_db = NULL;
-
-  /* --db was taken out of argv before; it is listed for --help. */
-  common_entries[0].arg_data = &ignored_db;
-  common_entries[1].arg_data = &version;
-  g_option_context_set_summary (context, summary);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, common_entries, GETTEXT_PACKAGE);
-
-  /* GOption takes "-1" for an option; where arguments may be negative
-   * numbers, unknown options are left in place and only numbers pass. */
-  g_option_context_set_ignore_unknown_options (context, negative_numbers);
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      *out_status = usage_error ("%s", error->message);
-      return FALSE;
-    }
-  if (version)
-    {
-      g_print ("vigil %s\n", PACKAGE_VERSION);
-      *out_status = VIGIL_EXIT_OK;
-      return FALSE;
-    }
-  for (int i = 1; negative_numbers && i < *argc; i++)
-    {
-      const char *arg = (*argv)[i];
-      char *end = NULL;
-
-      if (arg[0] == '-' && (g_ascii_strtod (arg, &end), end == arg || *end != '\0'))
-        {
-          *out_status = usage_error (_("Unknown option %s"), arg);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-static gboolean
-parse_options (const char   *parameters,
-               const char   *summary,
-               GOptionEntry *entries,
-               int          *argc,
-               char       ***argv,
-               int          *out_status)
-{
-  return parse_options_full (parameters, summary, entries, FALSE, argc, argv, out_status);
-}
-
 static VigilStore *
 open_store (CliContext  *context,
             GError     **error)
@@ -1272,17 +1182,17 @@ run_scores (CliContext  *context,
   g_autoptr(GError) error = NULL;
   int status;
 
-  if (!parse_options ("", _("The portfolio: the latest health score of every customer in the active book."),
+  if (!vigil_cli_parse_options ("", _("The portfolio: the latest health score of every customer in the active book."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc > 1)
-    return usage_error (_("scores takes no arguments, got “%s”"), argv[1]);
+    return vigil_cli_usage_error (_("scores takes no arguments, got “%s”"), argv[1]);
   if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
-    return usage_error ("%s", error->message);
+    return vigil_cli_usage_error ("%s", error->message);
   if (tier_text != NULL && vigil_tier_from_id (tier_text) == VIGIL_TIER_NONE)
-    return usage_error (_("Unknown tier “%s”: use healthy, at-risk or high-risk"), tier_text);
+    return vigil_cli_usage_error (_("Unknown tier “%s”: use healthy, at-risk or high-risk"), tier_text);
   if (sort_text != NULL && !parse_sort_key (sort_text, &sort.key))
-    return usage_error (_("Unknown sort key “%s”"), sort_text);
+    return vigil_cli_usage_error (_("Unknown sort key “%s”"), sort_text);
   if ((status = build_scores_view (context, view_name, &view)) != VIGIL_EXIT_OK)
     return status;
 
@@ -1385,18 +1295,18 @@ run_import (CliContext  *context,
   VigilIngestStats stats;
   int status;
 
-  if (!parse_options (_("FILE"),
+  if (!vigil_cli_parse_options (_("FILE"),
                       _("Backfill history from a native JSON document, JSON Lines or CSV\n"
                         "(native field names, or any columns through --mapping).\n"
                         "The whole file is stored in one transaction, or nothing of it."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage_error (_("import needs exactly one FILE"));
+    return vigil_cli_usage_error (_("import needs exactly one FILE"));
   if (format_text != NULL && !parse_import_format (format_text, &format))
-    return usage_error (_("Unknown format “%s”: use auto, csv, json or jsonl"), format_text);
+    return vigil_cli_usage_error (_("Unknown format “%s”: use auto, csv, json or jsonl"), format_text);
   if (source != NULL && *source == '\0')
-    return usage_error (_("--source needs a name"));
+    return vigil_cli_usage_error (_("--source needs a name"));
   if (mapping != NULL && !(mapping_object = vigil_mapping_new_from_file (mapping, &error)))
     return fail (error);
 
@@ -1613,13 +1523,13 @@ run_history (CliContext  *context,
   gint64 customer;
   int status;
 
-  if (!parse_options (_("ID"), _("One customer's snapshots and scores over time, oldest first."),
+  if (!vigil_cli_parse_options (_("ID"), _("One customer's snapshots and scores over time, oldest first."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage_error (_("history needs exactly one customer ID"));
+    return vigil_cli_usage_error (_("history needs exactly one customer ID"));
   if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
-    return usage_error ("%s", error->message);
+    return vigil_cli_usage_error ("%s", error->message);
 
   if (!(store = open_store (context, &error)) ||
       !(scorecard = vigil_store_load_scorecard (store, &error)) ||
@@ -1929,19 +1839,19 @@ run_source_add (CliContext  *context,
   g_autoptr(VigilSource) existing = NULL;
   int status;
 
-  if (!parse_options (_("NAME URL | NAME [URL] --preset PRESET"), _("Add a usage endpoint to poll."), entries,
+  if (!vigil_cli_parse_options (_("NAME URL | NAME [URL] --preset PRESET"), _("Add a usage endpoint to poll."), entries,
                       &argc, &argv, &status))
     return status;
   if (preset_name == NULL && argc != 3)
-    return usage_error (_("source add needs a NAME and a URL"));
+    return vigil_cli_usage_error (_("source add needs a NAME and a URL"));
   if (preset_name != NULL && argc != 2 && argc != 3)
-    return usage_error (_("source add --preset needs a NAME, and takes a URL that overrides the preset's"));
+    return vigil_cli_usage_error (_("source add --preset needs a NAME, and takes a URL that overrides the preset's"));
   if (preset_name != NULL && mapping_path != NULL)
-    return usage_error (_("--preset and --mapping both give the mapping: choose one"));
+    return vigil_cli_usage_error (_("--preset and --mapping both give the mapping: choose one"));
   if (fields != NULL && preset_name == NULL && mapping_path == NULL)
-    return usage_error (_("--field changes the mapping of --preset or --mapping: give one of them"));
+    return vigil_cli_usage_error (_("--field changes the mapping of --preset or --mapping: give one of them"));
   if (interval < 1 || timeout < 1 || concurrency < 1)
-    return usage_error (_("--interval, --timeout and --concurrency take numbers of at least 1"));
+    return vigil_cli_usage_error (_("--interval, --timeout and --concurrency take numbers of at least 1"));
 
   source = vigil_source_new (argv[1], argc == 3 ? argv[2] : NULL);
   source->interval_min = (guint) interval;
@@ -1954,7 +1864,7 @@ run_source_add (CliContext  *context,
   source->query_secret_names = g_steal_pointer (&query_secrets);
   source->query_secret_env = g_steal_pointer (&query_secrets_env);
   if (headers != NULL && !split_headers (headers, &source->header_names, &header_values))
-    return usage_error (_("--header takes 'Name: value'"));
+    return vigil_cli_usage_error (_("--header takes 'Name: value'"));
   if (!read_source_mapping (source, preset_name, mapping_path, (const char * const *) fields, &error))
     return fail (error);
 
@@ -2029,10 +1939,10 @@ run_source_list (CliContext  *context,
   g_autofree char *table = NULL;
   int status;
 
-  if (!parse_options ("", _("The usage endpoints and how each was last polled."), NULL, &argc, &argv, &status))
+  if (!vigil_cli_parse_options ("", _("The usage endpoints and how each was last polled."), NULL, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage_error (_("source list takes no arguments"));
+    return vigil_cli_usage_error (_("source list takes no arguments"));
 
   if (!(store = open_store (context, &error)) ||
       !(sources = vigil_store_list_sources (store, &error)))
@@ -2078,11 +1988,11 @@ run_source_remove (CliContext  *context,
   g_autoptr(VigilSource) source = NULL;
   int status;
 
-  if (!parse_options (_("NAME"), _("Stop polling a source; its history stays unless --delete-history."),
+  if (!vigil_cli_parse_options (_("NAME"), _("Stop polling a source; its history stays unless --delete-history."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage_error (_("source remove needs a NAME"));
+    return vigil_cli_usage_error (_("source remove needs a NAME"));
 
   if (!(store = open_store (context, &error)) ||
       !(source = vigil_store_get_source (store, argv[1], &error)) ||
@@ -2119,7 +2029,7 @@ run_source (CliContext  *context,
                  "  vigil source list\n  vigil source remove NAME [--delete-history]\n"));
       return VIGIL_EXIT_OK;
     }
-  return usage_error (_("source needs add, list or remove"));
+  return vigil_cli_usage_error (_("source needs add, list or remove"));
 }
 
 /* vigil presets ----------------------------------------------------------- */
@@ -2172,14 +2082,14 @@ run_presets (CliContext  *context,
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
   int status;
 
-  if (!parse_options (_("[PRESET]"), _("The ready mappings for vendors' APIs, for “source add --preset”."),
+  if (!vigil_cli_parse_options (_("[PRESET]"), _("The ready mappings for vendors' APIs, for “source add --preset”."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc > 2)
-    return usage_error (_("presets takes at most one PRESET"));
+    return vigil_cli_usage_error (_("presets takes at most one PRESET"));
   if (format_text != NULL && (!vigil_output_format_parse (format_text, &format, &error) ||
                               format == VIGIL_OUTPUT_CSV))
-    return usage_error (_("Unknown format “%s”: use table or json"), format_text);
+    return vigil_cli_usage_error (_("Unknown format “%s”: use table or json"), format_text);
 
   if (argc == 2)
     {
@@ -2250,7 +2160,7 @@ run_poll (CliContext  *context,
   gboolean all_ok;
   int status;
 
-  if (!parse_options (_("[NAME…]"),
+  if (!vigil_cli_parse_options (_("[NAME…]"),
                       _("Poll the named sources, or every source that is due, once; "
                         "exit 1 if any failed."), NULL, &argc, &argv, &status))
     return status;
@@ -2303,13 +2213,13 @@ run_serve (CliContext  *context,
   };
   int status;
 
-  if (!parse_options ("", _("Run headless: poll each source when it is due, and write the weekly reports "
+  if (!vigil_cli_parse_options ("", _("Run headless: poll each source when it is due, and write the weekly reports "
                             "on Mondays; SIGTERM stops."), entries, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage_error (_("serve takes no arguments"));
+    return vigil_cli_usage_error (_("serve takes no arguments"));
   if (reports != NULL && *reports == '\0')
-    return usage_error (_("--reports needs a folder"));
+    return vigil_cli_usage_error (_("--reports needs a folder"));
   return vigil_cli_serve (context->db_path, once, reports);
 }
 
@@ -2341,15 +2251,15 @@ run_demo_server (CliContext  *context,
   g_autofree char *url = NULL;
   int status;
 
-  if (!parse_options ("", _("Serve the demo book's live usage on 127.0.0.1, in pages, until stopped."),
+  if (!vigil_cli_parse_options ("", _("Serve the demo book's live usage on 127.0.0.1, in pages, until stopped."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage_error (_("demo-server takes no arguments"));
+    return vigil_cli_usage_error (_("demo-server takes no arguments"));
   if (port < 0 || port > 65535)
-    return usage_error (_("--port must be between 0 and 65535"));
+    return vigil_cli_usage_error (_("--port must be between 0 and 65535"));
   if (customers < 1 || customers > 1000000)
-    return usage_error (_("--customers must be between 1 and 1000000"));
+    return vigil_cli_usage_error (_("--customers must be between 1 and 1000000"));
 
   demo = vigil_demo_new (DEMO_SEED, (guint) customers);
   server = vigil_demo_server_new (demo, 0);
@@ -2415,17 +2325,17 @@ run_scorecard (CliContext  *context,
   g_autoptr(VigilScorecard) next = NULL;
   int status;
 
-  if (!parse_options_full (_("show | set KEY VALUE | load FILE"),
+  if (!vigil_cli_parse_options_full (_("show | set KEY VALUE | load FILE"),
                            _("The health scorecard: weights, targets and tier cut-offs. Each change makes a "
                              "new version and rescores the whole history."), NULL, TRUE, &argc, &argv, &status))
     return status;
   if (argc < 2)
-    return usage_error (_("scorecard needs show, set or load"));
+    return vigil_cli_usage_error (_("scorecard needs show, set or load"));
 
   if (g_str_equal (argv[1], "show"))
     {
       if (argc != 2)
-        return usage_error (_("scorecard show takes no arguments"));
+        return vigil_cli_usage_error (_("scorecard show takes no arguments"));
       if (!(store = open_store (context, &error)) || !(current = vigil_store_load_scorecard (store, &error)))
         return fail (error);
       print_scorecard (current);
@@ -2438,10 +2348,10 @@ run_scorecard (CliContext  *context,
       double value;
 
       if (argc != 4)
-        return usage_error (_("scorecard set needs a KEY and a VALUE"));
+        return vigil_cli_usage_error (_("scorecard set needs a KEY and a VALUE"));
       value = g_ascii_strtod (argv[3], &end);
       if (end == argv[3] || *end != '\0')
-        return usage_error (_("“%s” is not a number"), argv[3]);
+        return vigil_cli_usage_error (_("“%s” is not a number"), argv[3]);
       if (!(store = open_store (context, &error)) ||
           !(current = vigil_store_load_scorecard (store, &error)) ||
           !(next = vigil_scorecard_new_with (current, argv[2], value, &error)))
@@ -2454,7 +2364,7 @@ run_scorecard (CliContext  *context,
       g_autofree char *contents = NULL;
 
       if (argc != 3)
-        return usage_error (_("scorecard load needs a FILE"));
+        return vigil_cli_usage_error (_("scorecard load needs a FILE"));
       if (!g_file_get_contents (argv[2], &contents, NULL, &error) ||
           !(store = open_store (context, &error)) ||
           !(current = vigil_store_load_scorecard (store, &error)) ||
@@ -2463,7 +2373,7 @@ run_scorecard (CliContext  *context,
       return save_scorecard (store, next);
     }
 
-  return usage_error (_("scorecard needs show, set or load, not “%s”"), argv[1]);
+  return vigil_cli_usage_error (_("scorecard needs show, set or load, not “%s”"), argv[1]);
 }
 
 static void
@@ -2504,13 +2414,13 @@ run_outcome (CliContext  *context,
   gint64 customer;
   int status;
 
-  if (!parse_options (_("ID churned|renewed"), _("Record how a customer's contract ended, for history and "
+  if (!vigil_cli_parse_options (_("ID churned|renewed"), _("Record how a customer's contract ended, for history and "
                                                  "the churn model."), entries, &argc, &argv, &status))
     return status;
   if (argc != 3 || (!g_str_equal (argv[2], "churned") && !g_str_equal (argv[2], "renewed")))
-    return usage_error (_("outcome needs a customer ID and churned or renewed"));
+    return vigil_cli_usage_error (_("outcome needs a customer ID and churned or renewed"));
   if (date != NULL && !vigil_date_parse (date, &day))
-    return usage_error (_("“%s” is not a date (YYYY-MM-DD)"), date);
+    return vigil_cli_usage_error (_("“%s” is not a date (YYYY-MM-DD)"), date);
 
   /* Every outcome is a chance for the churn model to learn; a refit that
    * fails leaves the previous model in use and the outcome stored. */
@@ -2695,24 +2605,24 @@ run_pulse (CliContext  *context,
   gint64 customer;
   int status;
 
-  if (!parse_options (_("ID [green|yellow|red]"),
+  if (!vigil_cli_parse_options (_("ID [green|yellow|red]"),
                       _("Your pulse of a customer: take one (green, yellow or red), or show it with its "
                         "history."), entries, &argc, &argv, &status))
     return status;
   if (argc != 2 && argc != 3)
-    return usage_error (_("pulse needs a customer ID, and green, yellow or red to take a pulse"));
+    return vigil_cli_usage_error (_("pulse needs a customer ID, and green, yellow or red to take a pulse"));
   if (argc == 2 && (reason != NULL || note != NULL || at_text != NULL))
-    return usage_error (_("--reason, --note and --at go with a pulse taken: green, yellow or red"));
+    return vigil_cli_usage_error (_("--reason, --note and --at go with a pulse taken: green, yellow or red"));
   if (argc == 3 && format_text != NULL)
-    return usage_error (_("--format goes with showing a pulse, not taking one"));
+    return vigil_cli_usage_error (_("--format goes with showing a pulse, not taking one"));
   if (format_text != NULL &&
       (!vigil_output_format_parse (format_text, &format, &error) || format == VIGIL_OUTPUT_CSV))
-    return usage_error (_("Unknown format “%s”: use table or json"), format_text);
+    return vigil_cli_usage_error (_("Unknown format “%s”: use table or json"), format_text);
   if (at_text != NULL && !parse_when (at_text, &at))
-    return usage_error (_("“%s” is not a time (ISO 8601, or YYYY-MM-DD)"), at_text);
+    return vigil_cli_usage_error (_("“%s” is not a time (ISO 8601, or YYYY-MM-DD)"), at_text);
   if (argc == 3 && (!vigil_sentiment_parse (argv[2], &sentiment, &error) ||
                     (reason != NULL && !vigil_pulse_reason_parse (reason, &reason_value, &error))))
-    return usage_error ("%s", error->message);
+    return vigil_cli_usage_error ("%s", error->message);
 
   if (!(store = open_store (context, &error)) ||
       (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0)
@@ -2791,13 +2701,13 @@ run_view_list (CliContext  *context,
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
   int status;
 
-  if (!parse_options ("", _("The saved views of the portfolio."), entries, &argc, &argv, &status))
+  if (!vigil_cli_parse_options ("", _("The saved views of the portfolio."), entries, &argc, &argv, &status))
     return status;
   if (argc > 1)
-    return usage_error (_("view list takes no arguments, got “%s”"), argv[1]);
+    return vigil_cli_usage_error (_("view list takes no arguments, got “%s”"), argv[1]);
   if (format_text != NULL &&
       (!vigil_output_format_parse (format_text, &format, &error) || format == VIGIL_OUTPUT_CSV))
-    return usage_error (_("Unknown format “%s”: use table or json"), format_text);
+    return vigil_cli_usage_error (_("Unknown format “%s”: use table or json"), format_text);
   if (!(store = open_store (context, &error)) ||
       !(views = vigil_store_list_views (store, &error)) ||
       !vigil_store_get_default_view (store, &default_name, &error))
@@ -2892,15 +2802,15 @@ run_view_save (CliContext  *context,
   g_autofree char *name = NULL;
   int status;
 
-  if (!parse_options (_("NAME"), _("Save filters, a search and a sort of the portfolio as a view."),
+  if (!vigil_cli_parse_options (_("NAME"), _("Save filters, a search and a sort of the portfolio as a view."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage_error (_("view save needs exactly one NAME"));
+    return vigil_cli_usage_error (_("view save needs exactly one NAME"));
   if (tier_text != NULL && (view->tier = vigil_tier_from_id (tier_text)) == VIGIL_TIER_NONE)
-    return usage_error (_("Unknown tier “%s”: use healthy, at-risk or high-risk"), tier_text);
+    return vigil_cli_usage_error (_("Unknown tier “%s”: use healthy, at-risk or high-risk"), tier_text);
   if (!(name = vigil_view_clean_name (argv[1], &error)))
-    return usage_error ("%s", error->message);
+    return vigil_cli_usage_error ("%s", error->message);
   view->name = g_strdup (name);
   view->book = churned ? VIGIL_BOOK_CHURNED : VIGIL_BOOK_ACTIVE;
   view->owner = g_steal_pointer (&owner);
@@ -2909,7 +2819,7 @@ run_view_save (CliContext  *context,
   view->sort = g_steal_pointer (&sort);
   view->reverse = reverse;
   if (!vigil_view_check (view, &error))
-    return usage_error ("%s", error->message);
+    return vigil_cli_usage_error ("%s", error->message);
 
   if (!(store = open_store (context, &error)))
     return fail (error);
@@ -2932,10 +2842,10 @@ run_view_remove (CliContext  *context,
   g_autoptr(VigilStore) store = NULL;
   int status;
 
-  if (!parse_options (_("NAME"), _("Remove a saved view."), NULL, &argc, &argv, &status))
+  if (!vigil_cli_parse_options (_("NAME"), _("Remove a saved view."), NULL, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage_error (_("view remove needs exactly one NAME"));
+    return vigil_cli_usage_error (_("view remove needs exactly one NAME"));
   if (!(store = open_store (context, &error)) || !vigil_store_remove_view (store, argv[1], &error))
     return fail (error);
   g_print (_("Removed the view “%s”\n"), argv[1]);
@@ -2958,10 +2868,10 @@ run_view_default (CliContext  *context,
   g_autofree char *name = NULL;
   int status;
 
-  if (!parse_options (_("[NAME]"), _("The saved view the window opens on."), entries, &argc, &argv, &status))
+  if (!vigil_cli_parse_options (_("[NAME]"), _("The saved view the window opens on."), entries, &argc, &argv, &status))
     return status;
   if (argc > 2 || (clear && argc == 2))
-    return usage_error (_("view default takes one NAME, or --clear"));
+    return vigil_cli_usage_error (_("view default takes one NAME, or --clear"));
   if (!(store = open_store (context, &error)))
     return fail (error);
   if (argc == 2 || clear)
@@ -2998,7 +2908,7 @@ run_view (CliContext  *context,
                  "[--sort KEY] [--reverse]\n  vigil view remove NAME\n  vigil view default [NAME | --clear]\n"));
       return VIGIL_EXIT_OK;
     }
-  return usage_error (_("view needs list, save, remove or default"));
+  return vigil_cli_usage_error (_("view needs list, save, remove or default"));
 }
 
 static int
@@ -3017,11 +2927,11 @@ run_me (CliContext  *context,
   g_autofree char *author = NULL;
   int status;
 
-  if (!parse_options (_("[NAME]"), _("“I am”: the owner name you go by. My Book shows its customers; "
+  if (!vigil_cli_parse_options (_("[NAME]"), _("“I am”: the owner name you go by. My Book shows its customers; "
                                     "your notes and pulses carry it."), entries, &argc, &argv, &status))
     return status;
   if (argc > 2 || (clear && argc == 2))
-    return usage_error (_("me takes one NAME, or --clear"));
+    return vigil_cli_usage_error (_("me takes one NAME, or --clear"));
   if (!(store = open_store (context, &error)))
     return fail (error);
   if ((argc == 2 || clear) && !vigil_store_set_me (store, clear ? NULL : argv[1], &error))
@@ -3065,16 +2975,16 @@ run_link (CliContext  *context,
   const char *id_a, *id_b;
   int status;
 
-  if (!parse_options (_("SOURCE:ID SOURCE:ID"), _("Join two records' accounts into one customer; "
+  if (!vigil_cli_parse_options (_("SOURCE:ID SOURCE:ID"), _("Join two records' accounts into one customer; "
                                                   "an unlinked record is joined by its keys again."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 3)
-    return usage_error (_("link needs two records, each as SOURCE:ID"));
+    return vigil_cli_usage_error (_("link needs two records, each as SOURCE:ID"));
   if (!parse_record_name (argv[1], &source_a, &id_a))
-    return usage_error (_("“%s” is not SOURCE:ID"), argv[1]);
+    return vigil_cli_usage_error (_("“%s” is not SOURCE:ID"), argv[1]);
   if (!parse_record_name (argv[2], &source_b, &id_b))
-    return usage_error (_("“%s” is not SOURCE:ID"), argv[2]);
+    return vigil_cli_usage_error (_("“%s” is not SOURCE:ID"), argv[2]);
 
   if (!(store = open_store (context, &error)) ||
       !vigil_store_link_records (store, source_a, id_a, source_b, id_b, NULL, &error))
@@ -3095,14 +3005,14 @@ run_unlink (CliContext  *context,
   const char *id;
   int status;
 
-  if (!parse_options (_("SOURCE:ID"), _("Take a record out of its customer into one of its own; its "
+  if (!vigil_cli_parse_options (_("SOURCE:ID"), _("Take a record out of its customer into one of its own; its "
                                         "keys no longer join it until it is linked again."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage_error (_("unlink needs one record as SOURCE:ID"));
+    return vigil_cli_usage_error (_("unlink needs one record as SOURCE:ID"));
   if (!parse_record_name (argv[1], &source, &id))
-    return usage_error (_("“%s” is not SOURCE:ID"), argv[1]);
+    return vigil_cli_usage_error (_("“%s” is not SOURCE:ID"), argv[1]);
 
   if (!(store = open_store (context, &error)) ||
       !vigil_store_unlink_record (store, source, id, NULL, &error))
@@ -3376,13 +3286,13 @@ run_triggers (CliContext  *context,
   VigilOutputFormat format = VIGIL_OUTPUT_TABLE;
   int status;
 
-  if (!parse_options ("", _("Open upsell and risk triggers with their suggested plays."),
+  if (!vigil_cli_parse_options ("", _("Open upsell and risk triggers with their suggested plays."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage_error (_("triggers takes no arguments"));
+    return vigil_cli_usage_error (_("triggers takes no arguments"));
   if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
-    return usage_error ("%s", error->message);
+    return vigil_cli_usage_error ("%s", error->message);
 
   if (!(store = open_store (context, &error)) ||
       !(rows = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, &error)) ||
@@ -3423,7 +3333,7 @@ run_trigger (CliContext  *context,
   gint32 day;
   int status;
 
-  if (!parse_options (_("ack|snooze|done ID | plan-limit PLAN CALLS | no-touch DAYS"),
+  if (!vigil_cli_parse_options (_("ack|snooze|done ID | plan-limit PLAN CALLS | no-touch DAYS"),
                       _("Work a trigger, set a plan's weekly API call limit for plan-limit, or the days\n"
                         "without a touch that raise no-touch (0 turns it off)."),
                       entries, &argc, &argv, &status))
@@ -3434,7 +3344,7 @@ run_trigger (CliContext  *context,
       guint64 days;
 
       if (!g_ascii_string_to_unsigned (argv[2], 10, 0, VIGIL_NO_TOUCH_MAX_DAYS, &days, NULL))
-        return usage_error (_("“%s” is not a number of days from 0 (off) to %d"), argv[2], VIGIL_NO_TOUCH_MAX_DAYS);
+        return vigil_cli_usage_error (_("“%s” is not a number of days from 0 (off) to %d"), argv[2], VIGIL_NO_TOUCH_MAX_DAYS);
       if (!(store = open_store (context, &error)) ||
           !vigil_triggers_set_no_touch_days (store, (gint64) days, &error) ||
           !vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
@@ -3452,7 +3362,7 @@ run_trigger (CliContext  *context,
       guint64 calls;
 
       if (!g_ascii_string_to_unsigned (argv[3], 10, 0, G_MAXINT64, &calls, NULL))
-        return usage_error (_("“%s” is not a number of calls"), argv[3]);
+        return vigil_cli_usage_error (_("“%s” is not a number of calls"), argv[3]);
       if (!(store = open_store (context, &error)) ||
           !vigil_triggers_set_plan_limit (store, argv[2], (gint64) calls, &error) ||
           !vigil_triggers_update (store, g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
@@ -3462,7 +3372,7 @@ run_trigger (CliContext  *context,
     }
 
   if (argc != 3 || !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXINT64, &id, NULL))
-    return usage_error (_("trigger needs ack, snooze or done and a trigger ID"));
+    return vigil_cli_usage_error (_("trigger needs ack, snooze or done and a trigger ID"));
   if (g_str_equal (argv[1], "ack"))
     state = "acknowledged";
   else if (g_str_equal (argv[1], "done"))
@@ -3471,10 +3381,10 @@ run_trigger (CliContext  *context,
     {
       state = "snoozed";
       if (until == NULL || !vigil_date_parse (until, &day))
-        return usage_error (_("snooze needs --until YYYY-MM-DD"));
+        return vigil_cli_usage_error (_("snooze needs --until YYYY-MM-DD"));
     }
   else
-    return usage_error (_("trigger needs ack, snooze or done, not “%s”"), argv[1]);
+    return vigil_cli_usage_error (_("trigger needs ack, snooze or done, not “%s”"), argv[1]);
 
   if (!(store = open_store (context, &error)) ||
       !vigil_store_set_trigger_state (store, (gint64) id, state,
@@ -3505,11 +3415,11 @@ run_churn_model (CliContext  *context,
   double reference[VIGIL_CHURN_N_FEATURES];
   int exit_status;
 
-  if (!parse_options ("", _("The churn model in use, its coefficients, AUC and sample size."),
+  if (!vigil_cli_parse_options ("", _("The churn model in use, its coefficients, AUC and sample size."),
                       entries, &argc, &argv, &exit_status))
     return exit_status;
   if (argc != 1)
-    return usage_error (_("churn-model takes no arguments"));
+    return vigil_cli_usage_error (_("churn-model takes no arguments"));
 
   if (!(store = open_store (context, &error)) ||
       (refit && !vigil_churn_trainer_refit (store, NULL, &error)) ||
@@ -3553,17 +3463,17 @@ run_report (CliContext  *context,
   VigilReportOptions options = { 0, 0, NULL, VIGIL_REPORT_PAPER_AUTO };
   int status;
 
-  if (!parse_options ("", _("Write the weekly PDF report: headline figures, charts, top risks, upsell "
+  if (!vigil_cli_parse_options ("", _("Write the weekly PDF report: headline figures, charts, top risks, upsell "
                             "opportunities, movers and the full portfolio."), entries, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage_error (_("report takes no arguments"));
+    return vigil_cli_usage_error (_("report takes no arguments"));
   if (output == NULL || *output == '\0')
-    return usage_error (_("report needs --output FILE.pdf"));
+    return vigil_cli_usage_error (_("report needs --output FILE.pdf"));
   if (week != NULL && !vigil_iso_week_parse (week, &options.iso_year, &options.iso_week))
-    return usage_error (_("“%s” is not an ISO week (YYYY-Www, e.g. 2026-W46)"), week);
+    return vigil_cli_usage_error (_("“%s” is not an ISO week (YYYY-Www, e.g. 2026-W46)"), week);
   if (paper != NULL && !vigil_report_paper_parse (paper, &options.paper))
-    return usage_error (_("“%s” is not a paper size: a4 or letter"), paper);
+    return vigil_cli_usage_error (_("“%s” is not a paper size: a4 or letter"), paper);
   options.owner = owner;
 
   if (!(store = open_store (context, &error)) ||
@@ -3705,35 +3615,35 @@ run_note (CliContext  *context,
   gint64 customer, touch;
   int status;
 
-  if (!parse_options (_("ID \"TEXT\" | --edit TOUCH_ID [\"TEXT\"] | --delete TOUCH_ID"),
+  if (!vigil_cli_parse_options (_("ID \"TEXT\" | --edit TOUCH_ID [\"TEXT\"] | --delete TOUCH_ID"),
                       _("Log a note or a touch (call, email, meeting, QBR) on a customer's timeline,\n"
                         "or change or delete one of your own; `vigil timeline ID` lists them."),
                       entries, &argc, &argv, &status))
     return status;
   if (kind_text != NULL && !parse_touch_kind (kind_text, &kind))
-    return usage_error (_("Unknown kind “%s”: use note, call, email, meeting or qbr"), kind_text);
+    return vigil_cli_usage_error (_("Unknown kind “%s”: use note, call, email, meeting or qbr"), kind_text);
   if (at_text != NULL && !vigil_time_parse_iso8601 (at_text, &at))
-    return usage_error (_("“%s” is not a time (ISO 8601, such as 2026-03-05T14:30:00Z or 2026-03-05)"),
+    return vigil_cli_usage_error (_("“%s” is not a time (ISO 8601, such as 2026-03-05T14:30:00Z or 2026-03-05)"),
                         at_text);
   if (edit_id != G_MININT64 && delete_id != G_MININT64)
-    return usage_error (_("note takes --edit or --delete, not both"));
+    return vigil_cli_usage_error (_("note takes --edit or --delete, not both"));
 
   if (delete_id != G_MININT64)
     {
       if (argc != 1 || kind_text != NULL || at_text != NULL)
-        return usage_error (_("note --delete takes a touch id and nothing else"));
+        return vigil_cli_usage_error (_("note --delete takes a touch id and nothing else"));
       return edit_or_delete_touch (context, delete_id, TRUE, VIGIL_N_TOUCH_KINDS, VIGIL_UNKNOWN, NULL);
     }
   if (edit_id != G_MININT64)
     {
       if (argc > 2 || (argc == 1 && kind_text == NULL && at_text == NULL))
-        return usage_error (_("note --edit needs the new text, --kind or --at"));
+        return vigil_cli_usage_error (_("note --edit needs the new text, --kind or --at"));
       return edit_or_delete_touch (context, edit_id, FALSE, kind_text != NULL ? kind : VIGIL_N_TOUCH_KINDS, at,
                                    argc == 2 ? argv[1] : NULL);
     }
 
   if (argc != 3)
-    return usage_error (_("note needs a customer ID and the text, in quotes"));
+    return vigil_cli_usage_error (_("note needs a customer ID and the text, in quotes"));
   if (at == VIGIL_UNKNOWN)
     at = g_get_real_time () / G_USEC_PER_SEC;
   if (!(store = open_store (context, &error)) ||
@@ -3867,14 +3777,14 @@ run_timeline (CliContext  *context,
   gint64 customer;
   int status;
 
-  if (!parse_options (_("ID"), _("One customer's timeline, newest first: touches, pulses, outcomes, triggers,\n"
+  if (!vigil_cli_parse_options (_("ID"), _("One customer's timeline, newest first: touches, pulses, outcomes, triggers,\n"
                                  "tier changes, records linked or unlinked and sources added."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage_error (_("timeline needs exactly one customer ID"));
+    return vigil_cli_usage_error (_("timeline needs exactly one customer ID"));
   if (format_text != NULL && !vigil_output_format_parse (format_text, &format, &error))
-    return usage_error ("%s", error->message);
+    return vigil_cli_usage_error ("%s", error->message);
 
   if (!(store = open_store (context, &error)) ||
       (customer = vigil_store_find_customer (store, argv[1], source, &error)) < 0 ||
@@ -4014,7 +3924,7 @@ vigil_cli_run (int                 argc,
     args[i] = owned[i] = g_strdup (argv[i]);
 
   if (!extract_db_option (&argc, args, &context.db_path))
-    return usage_error (_("--db needs a FILE"));
+    return vigil_cli_usage_error (_("--db needs a FILE"));
   context.db_given = context.db_path != NULL;
   if (context.db_path == NULL)
     context.db_path = vigil_store_get_default_path ();
@@ -4043,7 +3953,7 @@ vigil_cli_run (int                 argc,
           command = &commands[i];
 
       if (command == NULL)
-        status = usage_error (_("Unknown command “%s”"), args[1]);
+        status = vigil_cli_usage_error (_("Unknown command “%s”"), args[1]);
       else
         {
           g_autofree char *prgname = g_strdup_printf ("vigil %s", command->name);
