@@ -677,37 +677,19 @@ relist_later (VigilPortfolio *self,
   return TRUE;
 }
 
-/* Tells the lists of the customers at @positions (ascending) that
- * they changed, a run of neighbours at once. */
-static void
-tell_changed_positions (VigilPortfolio *self,
-                        GArray         *positions)
-{
-  guint i = 0;
-
-  while (i < positions->len)
-    {
-      guint first = g_array_index (positions, guint, i);
-      guint n = 1;
-
-      while (i + n < positions->len && g_array_index (positions, guint, i + n) == first + n)
-        n++;
-      g_list_model_items_changed (G_LIST_MODEL (self->customers), first, n, n);
-      i += n;
-    }
-}
-
 /* design 5: the triggers read again, each customer's count of open
- * ones follows; only the customers whose count changed are listed
- * again, not the whole book (the table filters and sorts only them). */
+ * ones follows, and their rows with it (VigilCustomer::changed). The
+ * lists are told of the span of customers whose count changed, in one
+ * items-changed (the table's list filters and sorts anew at each), and
+ * not at all when none did. */
 static void
 apply_triggers (VigilPortfolio *self,
                 GPtrArray      *triggers)
 {
   g_autoptr(GHashTable) counts = count_triggers (triggers);
-  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
   GListModel *customers = G_LIST_MODEL (self->customers);
   guint n = g_list_model_get_n_items (customers);
+  guint first = G_MAXUINT, last = 0;
 
   g_clear_pointer (&self->triggers, g_ptr_array_unref);
   self->triggers = triggers;
@@ -717,12 +699,15 @@ apply_triggers (VigilPortfolio *self,
       gint64 id = vigil_customer_get_store_id (customer);
 
       if (vigil_customer_set_open_triggers (customer, GPOINTER_TO_UINT (g_hash_table_lookup (counts, &id))))
-        g_array_append_val (changed, i);
+        {
+          first = MIN (first, i);
+          last = i;
+        }
     }
   /* A relist to come tells the lists of every customer anyway. */
-  if (self->relist_id == 0)
-    tell_changed_positions (self, changed);
-  g_debug ("%u customers' open triggers changed", changed->len);
+  if (first != G_MAXUINT && self->relist_id == 0)
+    g_list_model_items_changed (customers, first, last - first + 1, last - first + 1);
+  g_debug ("Open triggers changed from customer %u to %u", first, last);
 }
 
 /* A read of part of the book: what it read replaces what the window
