@@ -446,6 +446,13 @@ rows_kept (GListModel *customers,
   return TRUE;
 }
 
+static void
+count_changed_cb (VigilCustomer *customer,
+                  gpointer       user_data)
+{
+  (*(guint *) user_data)++;
+}
+
 /* design 5: a commit that wrote only the triggers, or only the sources,
  * is read without the book: the customers keep the rows they had, and
  * only what changed follows. */
@@ -461,6 +468,8 @@ test_team_window_reads_parts_only (void)
   VigilPortfolio *portfolio;
   GListModel *customers;
   TriggersWait wait;
+  g_autoptr(VigilCustomer) acme = NULL;
+  guint acme_changed = 0;
 
   if (vigil_test_pg_skip_without_cluster ())
     return;
@@ -469,6 +478,9 @@ test_team_window_reads_parts_only (void)
   window = open_window (location, &app);
   portfolio = vigil_window_get_portfolio (window);
   customers = vigil_portfolio_get_customers (portfolio);
+  acme = g_list_model_get_item (customers, 0);
+  g_assert_cmpstr (vigil_customer_get_id (acme), ==, "acme");
+  g_signal_connect (acme, "changed", G_CALLBACK (count_changed_cb), &acme_changed);
   for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
     {
       g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
@@ -483,6 +495,8 @@ test_team_window_reads_parts_only (void)
   wait.open_triggers = 0;
   g_assert_true (wait_for (has_open_triggers, &wait));
   g_assert_true (rows_kept (customers, rows));
+  /* Its row in the table is drawn again. */
+  g_assert_cmpuint (acme_changed, ==, 1);
   /* done: no longer open */
   g_assert_cmpuint (vigil_portfolio_get_triggers (portfolio)->len, ==, 0);
 
@@ -491,6 +505,7 @@ test_team_window_reads_parts_only (void)
   g_assert_true (wait_for (has_sources, portfolio));
   wait_until_followed (portfolio);
   g_assert_true (rows_kept (customers, rows));
+  g_signal_handlers_disconnect_by_data (acme, &acme_changed);
 
   close_window (window, &app);
   vigil_test_pg_drop_database (database);
