@@ -704,10 +704,12 @@ apply_triggers (VigilPortfolio *self,
           last = i;
         }
     }
-  /* A relist to come tells the lists of every customer anyway. */
-  if (first != G_MAXUINT && self->relist_id == 0)
-    g_list_model_items_changed (customers, first, last - first + 1, last - first + 1);
+  if (first == G_MAXUINT)
+    return;
   g_debug ("Open triggers changed from customer %u to %u", first, last);
+  /* A relist to come tells the lists of every customer anyway. */
+  if (self->relist_id == 0)
+    g_list_model_items_changed (customers, first, last - first + 1, last - first + 1);
 }
 
 /* A read of part of the book: what it read replaces what the window
