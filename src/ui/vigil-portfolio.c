@@ -584,7 +584,6 @@ finish_load_cb (gpointer user_data)
   g_debug ("Views followed in %.0f ms (real time %" G_GINT64_FORMAT " µs)",
            (g_get_monotonic_time () - started) / 1e3, g_get_real_time ());
 
-  self->trend_stale = TRUE;
   read_trend (self);
   retire_later (self);
   return G_SOURCE_REMOVE;
@@ -739,6 +738,10 @@ apply_load (VigilPortfolio *self,
 {
   gint64 started = g_get_monotonic_time ();
   g_autoptr(GPtrArray) listed = NULL;
+
+  /* The year's trend follows the scores: read with the whole book, not
+   * with its triggers or sources alone. */
+  self->trend_stale = TRUE;
 
   /* Before the rows are bound again, which reads the scorecard. */
   g_clear_pointer (&self->triggers, g_ptr_array_unref);
