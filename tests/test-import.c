@@ -779,11 +779,7 @@ test_import_detect (void)
 static char *
 feature_names (const char *path)
 {
-  if (vigil_store_location_is_shared (path))
-    return test_book_text (path, "SELECT string_agg (CAST (id AS text) || '=' || name, ' ' ORDER BY id) "
-                                 "FROM features");
-  return test_book_text (path, "SELECT group_concat (id || '=' || name, ' ') FROM "
-                               "(SELECT id, name FROM features ORDER BY id)");
+  return test_book_joined (path, "id || '=' || name", "features", "id", " ");
 }
 
 /* Each record's features are stored by the ids of the features table,

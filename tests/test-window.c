@@ -1188,21 +1188,11 @@ press_control_enter (GtkWidget *widget)
   return FALSE;
 }
 
-/* @text as an SQL string literal, for the tests' own peeks. */
-static char *
-sql_literal (const char *text)
-{
-  g_auto(GStrv) parts = g_strsplit (text, "'", -1);
-  g_autofree char *doubled = g_strjoinv ("''", parts);
-
-  return g_strdup_printf ("'%s'", doubled);
-}
-
 static gint64
 touch_id_of (Fixture    *f,
              const char *body)
 {
-  g_autofree char *literal = sql_literal (body);
+  g_autofree char *literal = test_book_quote (body);
   g_autofree char *sql = g_strdup_printf ("SELECT id FROM touches WHERE body = %s", literal);
   gint64 id = test_book_int (f->db, sql);
 
@@ -1617,7 +1607,7 @@ rename_customer (const char *db_path,
                  gint64      id,
                  const char *name)
 {
-  g_autofree char *literal = sql_literal (name);
+  g_autofree char *literal = test_book_quote (name);
   g_autofree char *sql = g_strdup_printf ("UPDATE customers SET name = %s WHERE id = %" G_GINT64_FORMAT,
                                           literal, id);
   g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM customers WHERE id = %" G_GINT64_FORMAT, id);

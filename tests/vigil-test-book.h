@@ -124,6 +124,39 @@ test_book_text (const char *location,
   return value;
 }
 
+/* @text as an SQL string literal (its quotes doubled), for a test's own
+ * peeks: both engines read it so (PostgreSQL's standard strings). */
+static inline char *
+test_book_quote (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "'", -1);
+  g_autofree char *doubled = g_strjoinv ("''", parts);
+
+  return g_strdup_printf ("'%s'", doubled);
+}
+
+/* The texts of @expr over the rows @from gives (a table, maybe with a
+ * WHERE clause), in the @order given, joined by @separator; NULL when
+ * there are none. */
+static inline char *
+test_book_joined (const char *location,
+                  const char *expr,
+                  const char *from,
+                  const char *order,
+                  const char *separator)
+{
+  g_autofree char *quoted = test_book_quote (separator);
+  g_autofree char *sql = NULL;
+
+  if (vigil_store_location_is_shared (location))
+    sql = g_strdup_printf ("SELECT string_agg (CAST (%s AS text), %s ORDER BY %s) FROM %s",
+                           expr, quoted, order, from);
+  else
+    sql = g_strdup_printf ("SELECT group_concat (v, %s) FROM (SELECT %s AS v FROM %s ORDER BY %s)",
+                           quoted, expr, from, order);
+  return test_book_text (location, sql);
+}
+
 /* The one number @sql selects from the book at @location; -1 when it
  * selects no row or a NULL. A truth selected is 1 or 0 on both engines
  * when written as CASE WHEN … THEN 1 ELSE 0 END. */
@@ -278,14 +311,8 @@ test_book_be (const char *location,
       test_book_exec (location, "DELETE FROM vigil.people WHERE role = CAST (current_user AS text)");
       return;
     }
-  /* A test's own names, their quotes doubled. */
-  g_assert_null (strchr (name, '\\'));
-  {
-    g_auto(GStrv) parts = g_strsplit (name, "'", -1);
-
-    quoted = g_strjoinv ("''", parts);
-  }
-  sql = g_strdup_printf ("INSERT INTO vigil.people (role, owner, kind) VALUES (CAST (current_user AS text), '%s', 'ops') "
+  quoted = test_book_quote (name);
+  sql = g_strdup_printf ("INSERT INTO vigil.people (role, owner, kind) VALUES (CAST (current_user AS text), %s, 'ops') "
                          "ON CONFLICT (role) DO UPDATE SET owner = EXCLUDED.owner", quoted);
   test_book_exec (location, sql);
 }
