@@ -2,8 +2,9 @@
  *
  * A watch on a database of the test's own on the private cluster
  * (tests/with-postgres.sh) is told of a commit made on another
- * connection, once per transaction, and not of its own process's; it
- * connects again after the server drops it.
+ * connection, once per transaction, and not of its own process's, with
+ * the parts of the book the commit wrote; it connects again after the
+ * server drops it.
  *
  * Copyright 2026 The Vigil developers
  *
@@ -25,15 +26,18 @@ typedef struct
   VigilStore     *store;    /* made the book's tables */
   VigilBookWatch *watch;
   guint           changed;  /* ::changed emissions */
+  guint           changes;  /* the last one's VigilBookChanges */
 } Fixture;
 
 static void
 changed_cb (VigilBookWatch *watch,
+            guint           changes,
             gpointer        user_data)
 {
   Fixture *fixture = user_data;
 
   fixture->changed++;
+  fixture->changes = changes;
 }
 
 static void
@@ -196,10 +200,71 @@ test_book_watch_reconnects (Fixture       *fixture,
   wait_for_changed (fixture, 1);
   g_assert_true (vigil_book_watch_is_connected (fixture->watch));
   g_assert_cmpuint (vigil_book_watch_get_changes_seen (fixture->watch), ==, 0);
+  /* Anything may have been missed. */
+  g_assert_cmpuint (fixture->changes, ==, VIGIL_BOOK_CHANGED_ALL);
 
   write_as_someone_else (fixture, "INSERT INTO vigil.meta (key, value) VALUES ('test.after', '1')");
   wait_for_changed (fixture, 2);
   g_assert_cmpuint (vigil_book_watch_get_changes_seen (fixture->watch), ==, 1);
+}
+
+/* Which part of the book a table is: what a window reads again. */
+static void
+test_book_watch_tables (void)
+{
+  g_assert_cmpuint (vigil_book_changes_of_table ("sources"), ==, VIGIL_BOOK_CHANGED_SOURCES);
+  g_assert_cmpuint (vigil_book_changes_of_table ("source_validators"), ==, VIGIL_BOOK_CHANGED_SOURCES);
+  g_assert_cmpuint (vigil_book_changes_of_table ("source_field_counts"), ==, VIGIL_BOOK_CHANGED_SOURCES);
+  g_assert_cmpuint (vigil_book_changes_of_table ("triggers"), ==, VIGIL_BOOK_CHANGED_TRIGGERS);
+  g_assert_cmpuint (vigil_book_changes_of_table ("customers"), ==, VIGIL_BOOK_CHANGED_OTHER);
+  g_assert_cmpuint (vigil_book_changes_of_table ("events"), ==, VIGIL_BOOK_CHANGED_OTHER);
+  /* Not known (another program's pg_notify, a later schema's): all. */
+  g_assert_cmpuint (vigil_book_changes_of_table (""), ==, VIGIL_BOOK_CHANGED_OTHER);
+  g_assert_cmpuint (vigil_book_changes_of_table ("triggers_of_2030"), ==, VIGIL_BOOK_CHANGED_OTHER);
+}
+
+/* Commits one at a time, each waited for: ::changed says what each
+ * wrote; commits gathered into one ::changed say all they wrote. */
+static void
+test_book_watch_says_what_changed (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  PGconn *other;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+
+  write_as_someone_else (fixture, "INSERT INTO vigil.sources (name, kind, url, created_at) "
+                         "VALUES ('crm', 'endpoint', 'https://crm.example/api', 0)");
+  wait_for_changed (fixture, 1);
+  g_assert_cmpuint (fixture->changes, ==, VIGIL_BOOK_CHANGED_SOURCES);
+
+  write_as_someone_else (fixture, "INSERT INTO vigil.meta (key, value) VALUES ('test.other', '1')");
+  wait_for_changed (fixture, 2);
+  g_assert_cmpuint (fixture->changes, ==, VIGIL_BOOK_CHANGED_OTHER);
+
+  write_as_someone_else (fixture, "UPDATE vigil.triggers SET state = 'done'");
+  wait_for_changed (fixture, 3);
+  g_assert_cmpuint (fixture->changes, ==, VIGIL_BOOK_CHANGED_TRIGGERS);
+
+  /* Two tables in one transaction, then another's commit within the
+   * gathering: one ::changed for all three. */
+  other = vigil_test_pg_connect (fixture->location);
+  PQclear (vigil_test_pg_exec (other, "BEGIN; UPDATE vigil.triggers SET state = 'done';"
+                                      "UPDATE vigil.sources SET last_error = 'down'; COMMIT"));
+  while (vigil_book_watch_get_changes_seen (fixture->watch) < 5)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fixture->changed, ==, 3);
+  PQclear (vigil_test_pg_exec (other, "UPDATE vigil.sources SET last_error = NULL"));
+  wait_for_changed (fixture, 4);
+  g_assert_cmpuint (fixture->changes, ==, VIGIL_BOOK_CHANGED_SOURCES | VIGIL_BOOK_CHANGED_TRIGGERS);
+  g_assert_cmpuint (vigil_book_watch_get_changes_seen (fixture->watch), ==, 6);
+
+  /* A notification naming no table, as another program may send: all. */
+  PQclear (vigil_test_pg_exec (other, "SELECT pg_notify ('vigil_book', 'someone')"));
+  wait_for_changed (fixture, 5);
+  g_assert_cmpuint (fixture->changes, ==, VIGIL_BOOK_CHANGED_OTHER);
+  PQfinish (other);
 }
 
 int
@@ -210,8 +275,10 @@ main (int    argc,
 
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   g_test_add_func ("/book-watch/refuses-a-file", test_book_watch_refuses_a_file);
+  g_test_add_func ("/book-watch/tables", test_book_watch_tables);
   ADD ("/book-watch/hears-others", test_book_watch_hears_others);
   ADD ("/book-watch/gathers-commits", test_book_watch_gathers_commits);
+  ADD ("/book-watch/says-what-changed", test_book_watch_says_what_changed);
   ADD ("/book-watch/reconnects", test_book_watch_reconnects);
 #undef ADD
 

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#include <string.h>
 
 #include "vigil-book-watch.h"
 #include "vigil-error.h"
@@ -32,7 +33,11 @@
  *
  * A poll commits a few transactions within milliseconds of each other
  * at its end: the commits heard within GATHER_MS of the first make one
- * ::changed, and so one read of the book, not one for each.
+ * ::changed, and so one read of the book, not one for each. ::changed
+ * says which parts of the book they wrote (each notification names its
+ * table), so that a window reads again only those: a poll's last
+ * commits, which write its triggers and how it went, cost a window the
+ * triggers and the sources, not the whole book (design 5).
  *
  * A lost connection (the server restarted) is made again after a
  * second, then after longer waits up to half a minute; ::changed
@@ -52,6 +57,7 @@ struct _VigilBookWatch
   guint               gather_id;
   guint               reconnect_wait_s;
   guint64             changes_seen;
+  VigilBookChanges    gathered;     /* what the commits heard since the last ::changed wrote */
 };
 
 G_DEFINE_FINAL_TYPE (VigilBookWatch, vigil_book_watch, G_TYPE_OBJECT)
@@ -87,9 +93,11 @@ static gboolean
 gathered_cb (gpointer user_data)
 {
   VigilBookWatch *self = user_data;
+  VigilBookChanges changes = self->gathered;
 
   self->gather_id = 0;
-  g_signal_emit (self, signals[CHANGED], 0);
+  self->gathered = 0;
+  g_signal_emit (self, signals[CHANGED], 0, changes);
   return G_SOURCE_REMOVE;
 }
 
@@ -99,9 +107,10 @@ socket_ready_cb (int           fd,
                  gpointer      user_data)
 {
   VigilBookWatch *self = user_data;
+  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
   guint others = 0;
 
-  if (!vigil_sql_pg_take_notifications (self->connection, &others))
+  if (!vigil_sql_pg_take_notifications (self->connection, &others, tables))
     {
       g_debug ("The book's watch lost its connection: %s", vigil_sql_error_message (self->connection));
       /* The source is destroyed with the connection: not by returning
@@ -111,6 +120,8 @@ socket_ready_cb (int           fd,
       schedule_reconnect (self);
       return G_SOURCE_REMOVE;
     }
+  for (guint i = 0; i < tables->len; i++)
+    self->gathered |= vigil_book_changes_of_table (tables->pdata[i]);
   if (others > 0)
     {
       self->changes_seen += others;
@@ -160,8 +171,8 @@ reconnect_cb (gpointer user_data)
       schedule_reconnect (self);
       return G_SOURCE_REMOVE;
     }
-  /* What was committed while it was away is read now. */
-  g_signal_emit (self, signals[CHANGED], 0);
+  /* What was committed while it was away, anything, is read now. */
+  g_signal_emit (self, signals[CHANGED], 0, (VigilBookChanges) VIGIL_BOOK_CHANGED_ALL);
   return G_SOURCE_REMOVE;
 }
 
@@ -198,13 +209,15 @@ vigil_book_watch_class_init (VigilBookWatchClass *klass)
 
   /**
    * VigilBookWatch::changed:
+   * @changes: a #VigilBookChanges: what the commits wrote
    *
    * Another process committed a change to the book (or the watch
-   * connected again and may have missed some).
+   * connected again and may have missed some: then
+   * %VIGIL_BOOK_CHANGED_ALL).
    */
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -251,6 +264,32 @@ vigil_book_watch_new (const char  *location,
 #endif
 }
 
+/**
+ * vigil_book_changes_of_table:
+ * @table: a table of the book, as a notification names it
+ *
+ * Which part of the book a write to @table changed: what a window reads
+ * again. A table it does not know (a later schema's, or none named, as
+ * from another program's own pg_notify) is %VIGIL_BOOK_CHANGED_OTHER,
+ * the whole book.
+ *
+ * Returns: one of the #VigilBookChanges
+ */
+VigilBookChanges
+vigil_book_changes_of_table (const char *table)
+{
+  static const char *const sources_tables[] = { "sources", "source_validators", "source_field_counts" };
+
+  g_return_val_if_fail (table != NULL, VIGIL_BOOK_CHANGED_OTHER);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sources_tables); i++)
+    if (strcmp (table, sources_tables[i]) == 0)
+      return VIGIL_BOOK_CHANGED_SOURCES;
+  if (strcmp (table, "triggers") == 0)
+    return VIGIL_BOOK_CHANGED_TRIGGERS;
+  return VIGIL_BOOK_CHANGED_OTHER;
+}
+
 /* Returns: (transfer none): the book watched */
 const char *
 vigil_book_watch_get_location (VigilBookWatch *self)
@@ -259,7 +298,8 @@ vigil_book_watch_get_location (VigilBookWatch *self)
   return self->location;
 }
 
-/* Returns: how many other processes' commits it has been told of */
+/* Returns: how many notifications of other processes' commits it has
+ * been told of: one for each table a commit wrote */
 guint64
 vigil_book_watch_get_changes_seen (VigilBookWatch *self)
 {

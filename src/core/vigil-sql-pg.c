@@ -1347,20 +1347,26 @@ vigil_sql_pg_get_socket (VigilSqlConnection *connection)
 /**
  * vigil_sql_pg_take_notifications:
  * @out_others: (out): how many came from other processes' commits
+ * @out_tables: (nullable) (element-type utf8): where the table each of
+ *   those names is added, "" for one that names none
  *
  * Reads what the server sent on a connection that LISTENs, without
- * waiting, and counts the notifications whose payload is not this
- * process's writer id (_vigil_sql_pg_writer_id()): the commits of
- * other Vigils, or of anyone else writing the book.
+ * waiting, and counts the notifications whose writer is not this
+ * process (_vigil_sql_pg_writer_id()): the commits of other Vigils, or
+ * of anyone else writing the book. A notification's payload is the
+ * writer's id, a space and the table written (vigil-store-schema.c):
+ * one for each table a transaction wrote.
  *
  * Returns: %FALSE when the connection is lost (the reason in
  *   vigil_sql_error_message())
  */
 gboolean
 vigil_sql_pg_take_notifications (VigilSqlConnection *connection,
-                                 guint              *out_others)
+                                 guint              *out_others,
+                                 GPtrArray          *out_tables)
 {
   PgConnection *self = pg_connection (connection);
+  const char *own = _vigil_sql_pg_writer_id ();
   PGnotify *notify;
 
   g_return_val_if_fail (connection->engine == VIGIL_SQL_ENGINE_POSTGRESQL, FALSE);
@@ -1373,8 +1379,16 @@ vigil_sql_pg_take_notifications (VigilSqlConnection *connection,
     }
   while ((notify = PQnotifies (self->conn)) != NULL)
     {
-      if (g_strcmp0 (notify->extra, _vigil_sql_pg_writer_id ()) != 0)
-        (*out_others)++;
+      /* Table names hold no space. */
+      const char *space = strrchr (notify->extra, ' ');
+      gsize writer_length = space != NULL ? (gsize) (space - notify->extra) : strlen (notify->extra);
+
+      if (writer_length != strlen (own) || strncmp (notify->extra, own, writer_length) != 0)
+        {
+          (*out_others)++;
+          if (out_tables != NULL)
+            g_ptr_array_add (out_tables, g_strdup (space != NULL ? space + 1 : ""));
+        }
       PQfreemem (notify);
     }
   return TRUE;

@@ -196,7 +196,8 @@ gboolean            vigil_sql_pg_copy_out_end   (VigilSqlConnection *connection)
 const char         *_vigil_sql_pg_writer_id  (void);
 int                 vigil_sql_pg_get_socket  (VigilSqlConnection *connection);
 gboolean            vigil_sql_pg_take_notifications (VigilSqlConnection *connection,
-                                                     guint              *out_others);
+                                                     guint              *out_others,
+                                                     GPtrArray          *out_tables);
 #endif
 
 /* Both engines: vigil-sql-sqlite.c. */

@@ -522,11 +522,13 @@ check_shared_identity (VigilStore  *self,
 }
 
 /* design 1: every transaction that writes the book tells the windows
- * watching it, once, when it commits (PostgreSQL sends a NOTIFY at
- * commit and folds a transaction's equal ones into one), whoever wrote:
- * a Vigil, whose connections name their process in vigil.writer, or
- * anyone else. Statement triggers, so a poll's thousands of rows cost
- * one call per statement, not per row. */
+ * watching it, once for each table it wrote, when it commits
+ * (PostgreSQL sends a NOTIFY at commit and folds a transaction's equal
+ * ones into one), whoever wrote: a Vigil, whose connections name their
+ * process in vigil.writer, or anyone else. The payload is the writer
+ * and the table, "host:pid table", so that a window reads again only
+ * what a commit changed (VigilBookWatch). Statement triggers, so a
+ * poll's thousands of rows cost one call per statement, not per row. */
 static const char *const shared_watched_tables[] = {
   "meta", "sources", "customers", "features", "scorecards", "outcomes", "triggers",
   "source_validators", "scores", "snapshots", "records", "record_keys", "observations",
@@ -543,7 +545,8 @@ create_shared_notifications (VigilStore  *self,
                               "CREATE FUNCTION vigil.notify_change () RETURNS trigger LANGUAGE plpgsql AS"
                               "  $$ BEGIN"
                               "    PERFORM pg_notify ('" VIGIL_STORE_CHANNEL "',"
-                              "                       coalesce (current_setting ('vigil.writer', true), ''));"
+                              "                       coalesce (current_setting ('vigil.writer', true), '')"
+                              "                       || ' ' || TG_TABLE_NAME);"
                               "    RETURN NULL;"
                               "  END $$", doing, error))
     return FALSE;

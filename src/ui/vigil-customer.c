@@ -409,6 +409,28 @@ vigil_customer_get_open_triggers (VigilCustomer *self)
   return self->data->open_triggers;
 }
 
+/**
+ * vigil_customer_set_open_triggers:
+ * @open_triggers: how many open triggers the customer has now
+ *
+ * Sets the count of open triggers alone, when the triggers were read
+ * again without the book (design 5); ::changed follows a change.
+ *
+ * Returns: whether the count changed
+ */
+gboolean
+vigil_customer_set_open_triggers (VigilCustomer *self,
+                                  guint          open_triggers)
+{
+  g_return_val_if_fail (VIGIL_IS_CUSTOMER (self), FALSE);
+
+  if (self->data->open_triggers == open_triggers)
+    return FALSE;
+  self->data->open_triggers = open_triggers;
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
 /* The recent health, oldest first, at most a few dozen points. */
 const double *
 vigil_customer_get_sparkline (VigilCustomer *self,

@@ -68,6 +68,8 @@ double                   vigil_customer_get_seat_use       (VigilCustomer       
 gint64                   vigil_customer_get_last_active    (VigilCustomer       *self);
 gint64                   vigil_customer_get_last_touch     (VigilCustomer       *self);
 guint                    vigil_customer_get_open_triggers  (VigilCustomer       *self);
+gboolean                 vigil_customer_set_open_triggers  (VigilCustomer       *self,
+                                                            guint                open_triggers);
 const double            *vigil_customer_get_sparkline      (VigilCustomer       *self,
                                                             guint               *out_n);
 const char              *vigil_customer_get_sort_key       (VigilCustomer       *self,

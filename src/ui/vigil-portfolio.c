@@ -57,7 +57,8 @@ struct _VigilPortfolio
   GHashTable      *seen_triggers;   /* trigger ids already announced */
   GCancellable    *cancellable;
   guint            loading;
-  gboolean         reload_again;
+  VigilBookChanges read_again;      /* what changed while a read was under way */
+  gboolean         whole_book_due;  /* a read of the whole book failed: the next reads it all */
   gboolean         loaded;
   guint            finish_load_id;
   guint            relist_id;       /* the lists follow a reload that kept the customers */
@@ -94,7 +95,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* What one reload reads. */
+/* What one reload reads: the whole book, or (customers NULL) the parts
+ * another process changed (read_parts_work()). */
 typedef struct
 {
   GPtrArray      *customers;      /* of VigilCustomerData; after the reload, what it replaced */
@@ -427,6 +429,32 @@ load_work (VigilStore  *store,
   return result;
 }
 
+/* design 5: what a read of part of the book reads, the parts other
+ * processes' commits changed when the customers were not among them (a
+ * poll's last commits: its triggers, how it went). */
+static gpointer
+read_parts_work (VigilStore  *store,
+                 gpointer     data,
+                 GError     **error)
+{
+  VigilBookChanges changes = GPOINTER_TO_UINT (data);
+  LoadResult *result = g_new0 (LoadResult, 1);
+  gint64 started = g_get_monotonic_time ();
+
+  g_assert (!(changes & VIGIL_BOOK_CHANGED_OTHER));
+  if (((changes & VIGIL_BOOK_CHANGED_TRIGGERS) &&
+       !(result->triggers = vigil_store_list_triggers (store, g_get_real_time () / G_USEC_PER_SEC, error))) ||
+      ((changes & VIGIL_BOOK_CHANGED_SOURCES) && !(result->sources = vigil_store_list_sources (store, error))))
+    {
+      load_result_free (result);
+      return NULL;
+    }
+  g_debug ("Read the book's %s%s%s in %.0f ms", result->triggers != NULL ? "triggers" : "",
+           result->triggers != NULL && result->sources != NULL ? " and " : "",
+           result->sources != NULL ? "sources" : "", (g_get_monotonic_time () - started) / 1e3);
+  return result;
+}
+
 static gpointer
 trend_work (VigilStore  *store,
             gpointer     data,
@@ -556,7 +584,6 @@ finish_load_cb (gpointer user_data)
   g_debug ("Views followed in %.0f ms (real time %" G_GINT64_FORMAT " µs)",
            (g_get_monotonic_time () - started) / 1e3, g_get_real_time ());
 
-  self->trend_stale = TRUE;
   read_trend (self);
   retire_later (self);
   return G_SOURCE_REMOVE;
@@ -649,12 +676,72 @@ relist_later (VigilPortfolio *self,
   return TRUE;
 }
 
+/* design 5: the triggers read again, each customer's count of open
+ * ones follows, and their rows with it (VigilCustomer::changed). The
+ * lists are told of the span of customers whose count changed, in one
+ * items-changed (the table's list filters and sorts anew at each), and
+ * not at all when none did. */
+static void
+apply_triggers (VigilPortfolio *self,
+                GPtrArray      *triggers)
+{
+  g_autoptr(GHashTable) counts = count_triggers (triggers);
+  GListModel *customers = G_LIST_MODEL (self->customers);
+  guint n = g_list_model_get_n_items (customers);
+  guint first = G_MAXUINT, last = 0;
+
+  g_clear_pointer (&self->triggers, g_ptr_array_unref);
+  self->triggers = triggers;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+      gint64 id = vigil_customer_get_store_id (customer);
+
+      if (vigil_customer_set_open_triggers (customer, GPOINTER_TO_UINT (g_hash_table_lookup (counts, &id))))
+        {
+          first = MIN (first, i);
+          last = i;
+        }
+    }
+  if (first == G_MAXUINT)
+    return;
+  g_debug ("Open triggers changed from customer %u to %u", first, last);
+  /* A relist to come tells the lists of every customer anyway. */
+  if (self->relist_id == 0)
+    g_list_model_items_changed (customers, first, last - first + 1, last - first + 1);
+}
+
+/* A read of part of the book: what it read replaces what the window
+ * had; everything else stays as it is. */
+static void
+apply_parts (VigilPortfolio *self,
+             LoadResult     *result)
+{
+  gint64 started = g_get_monotonic_time ();
+
+  if (result->sources != NULL)
+    {
+      g_clear_pointer (&self->sources, g_ptr_array_unref);
+      self->sources = g_steal_pointer (&result->sources);
+    }
+  if (result->triggers != NULL)
+    apply_triggers (self, g_steal_pointer (&result->triggers));
+  g_debug ("Updated part of the book in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
+  /* A relist to come finishes the load after it. */
+  if (self->finish_load_id == 0 && self->relist_id == 0)
+    self->finish_load_id = g_idle_add_full (G_PRIORITY_DEFAULT, finish_load_cb, self, NULL);
+}
+
 static void
 apply_load (VigilPortfolio *self,
             LoadResult     *result)
 {
   gint64 started = g_get_monotonic_time ();
   g_autoptr(GPtrArray) listed = NULL;
+
+  /* The year's trend follows the scores: read with the whole book, not
+   * with its triggers or sources alone. */
+  self->trend_stale = TRUE;
 
   /* Before the rows are bound again, which reads the scorecard. */
   g_clear_pointer (&self->triggers, g_ptr_array_unref);
@@ -685,6 +772,9 @@ apply_load (VigilPortfolio *self,
     self->finish_load_id = g_idle_add_full (G_PRIORITY_DEFAULT, finish_load_cb, self, NULL);
 }
 
+static void read_changes (VigilPortfolio   *self,
+                          VigilBookChanges  changes);
+
 static void
 load_cb (GObject      *object,
          GAsyncResult *result,
@@ -693,24 +783,34 @@ load_cb (GObject      *object,
   VigilPortfolio *self = VIGIL_PORTFOLIO (object);
   g_autoptr(GError) error = NULL;
   LoadResult *loaded = vigil_portfolio_run_finish (self, result, &error);
+  gboolean whole_book = (GPOINTER_TO_UINT (user_data) & VIGIL_BOOK_CHANGED_OTHER) != 0;
 
   self->loading--;
   if (loaded == NULL)
     {
+      /* What it was to read is still to be read: all of it, next time. */
+      self->whole_book_due = TRUE;
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_signal_emit (self, signals[LOAD_FAILED], 0, error);
     }
   else
     {
-      apply_load (self, loaded);
+      if (whole_book)
+        self->whole_book_due = FALSE;
+      if (loaded->customers != NULL)
+        apply_load (self, loaded);
+      else
+        apply_parts (self, loaded);
       g_ptr_array_add (self->retired, loaded);
     }
 
   /* Changes that came in meanwhile are read now. */
-  if (self->reload_again && self->loading == 0)
+  if (self->read_again != 0 && self->loading == 0)
     {
-      self->reload_again = FALSE;
-      vigil_portfolio_reload (self);
+      VigilBookChanges changes = self->read_again;
+
+      self->read_again = 0;
+      read_changes (self, changes);
     }
 }
 
@@ -853,10 +953,11 @@ vigil_portfolio_init (VigilPortfolio *self)
 }
 
 static void
-book_changed_cb (VigilPortfolio *self)
+book_changed_cb (VigilPortfolio   *self,
+                 VigilBookChanges  changes)
 {
-  g_debug ("Another process committed to the book");
-  vigil_portfolio_reload (self);
+  g_debug ("Another process committed to the book (changes %#x)", changes);
+  read_changes (self, changes);
 }
 
 /* design 5: on a team's book the window follows what the team's poller
@@ -1059,17 +1160,35 @@ vigil_portfolio_reload (VigilPortfolio *self)
 {
   g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
 
+  read_changes (self, VIGIL_BOOK_CHANGED_ALL);
+}
+
+/* design 5: reads again what @changes says changed: the whole book, or
+ * only its triggers or sources when nothing else changed (and the book
+ * was read whole before). One read at a time: what changes meanwhile is
+ * read after it. */
+static void
+read_changes (VigilPortfolio   *self,
+              VigilBookChanges  changes)
+{
   if (self->loading > 0)
     {
-      self->reload_again = TRUE;
+      self->read_again |= changes;
       return;
     }
+  if (!self->loaded || self->whole_book_due)
+    changes = VIGIL_BOOK_CHANGED_ALL;
   self->loading++;
   /* Real time, to set beside another process's commit (the team's
    * window benchmark, tests/bench/vigil-bench-team.c). */
   g_debug ("Reading the book (real time %" G_GINT64_FORMAT " µs)", g_get_real_time ());
-  vigil_portfolio_run_async_full (self, load_work, NULL, NULL, (GDestroyNotify) load_result_free,
-                                  self->cancellable, load_cb, NULL);
+  if (changes & VIGIL_BOOK_CHANGED_OTHER)
+    vigil_portfolio_run_async_full (self, load_work, NULL, NULL, (GDestroyNotify) load_result_free,
+                                    self->cancellable, load_cb, GUINT_TO_POINTER (changes));
+  else
+    vigil_portfolio_run_async_full (self, read_parts_work, GUINT_TO_POINTER (changes), NULL,
+                                    (GDestroyNotify) load_result_free, self->cancellable, load_cb,
+                                    GUINT_TO_POINTER (changes));
 }
 
 /**
