@@ -619,7 +619,7 @@ carry_triggers (Merge   *merge,
 {
   static const CarriedTable triggers = {
     "triggers", TRUE, "rule, first_seen, kind, last_seen, cleared_at, state, snoozed_until, evidence, "
-    "state_at, state_by, state_tier", "tiiiitttitt", 2, NULL,
+    "state_at, state_by, state_tier", "titiitttitt", 2, NULL,
   };
   CarriedTable table = triggers;
   g_autofree char *insert_sql = NULL;
