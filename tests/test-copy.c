@@ -666,7 +666,7 @@ test_merge_twice (Fixture       *f,
   rows_after = book_rows (target);
   /* only the triggers' last seen moves on: the merge brings them up to
    * date after it, as an import does */
-  g_assert_cmpstr (test_book_text (target, "SELECT CAST (count(*) AS TEXT) FROM touches"), ==, "2");
+  g_assert_cmpint (test_book_int (target, "SELECT count(*) FROM touches"), ==, 2);
   {
     g_autofree char *untriggered_before = g_strdup (rows_before);
     g_autofree char *untriggered_after = g_strdup (rows_after);

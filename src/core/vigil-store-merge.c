@@ -38,7 +38,6 @@ typedef struct
   gint64               now;
   gint64               last_old_record;  /* the target's records: ids up to this */
   GHashTable          *accounts;         /* source account → target account (gint64) */
-  GHashTable          *joined;           /* target accounts holding a record of the target's */
   GHashTable          *pulsed;           /* target account → its oldest pulse carried */
 } Merge;
 
@@ -107,6 +106,19 @@ foreach_source_row (Merge         *merge,
   return ok;
 }
 
+/* A source of the source book, to replay. */
+typedef struct
+{
+  gint64  id;
+  char   *name;
+} MergedSource;
+
+static void
+merged_source_clear (gpointer data)
+{
+  g_free (((MergedSource *) data)->name);
+}
+
 /* Sources join by name: the target's definition stays; one the target
  * lacks is added with the source book's. */
 static gboolean
@@ -115,8 +127,9 @@ merge_source (Merge         *merge,
               gpointer       data,
               GError       **error)
 {
-  GPtrArray *names = data;
+  GArray *sources = data;
   const char *name = vigil_sql_column_text (row, 1);
+  MergedSource source = { vigil_sql_column_int64 (row, 0), NULL };
   gint64 id;
 
   if ((id = vigil_store_lookup_source (merge->to, name, error)) < 0)
@@ -126,8 +139,8 @@ merge_source (Merge         *merge,
   else if (!_vigil_store_copy_source_definition (merge->from, merge->to, name, error))
     return FALSE;
   merge->stats->sources++;
-  g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_add (names, GSIZE_TO_POINTER ((gsize) vigil_sql_column_int64 (row, 0)));
+  source.name = g_strdup (name);
+  g_array_append_val (sources, source);
   return TRUE;
 }
 
@@ -721,19 +734,23 @@ _vigil_store_merge_into (VigilStore           *from,
 {
   g_autoptr(GHashTable) accounts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(GHashTable) pulsed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  Merge merge = { from, to, stats, g_get_real_time () / G_USEC_PER_SEC, 0, accounts, NULL, pulsed };
+  g_autoptr(GArray) sources = g_array_new (FALSE, FALSE, sizeof (MergedSource));
+  Merge merge = { from, to, stats, g_get_real_time () / G_USEC_PER_SEC, 0, accounts, pulsed };
   gboolean ok = TRUE;
+
+  g_array_set_clear_func (sources, merged_source_clear);
 
   stats->merged = TRUE;
   if (!_vigil_store_query_int (to, "SELECT coalesce (max (id), 0) FROM records", &merge.last_old_record, error) ||
       !foreach_source_row (&merge, "SELECT id, name FROM sources WHERE id > ?1 ORDER BY id LIMIT 8192", "i", 0,
-                           merge_source, names, error))
+                           merge_source, sources, error))
     ok = FALSE;
-  for (guint i = 0; ok && i + 1 < names->len; i += 2)
-    ok = replay_source (&merge, names->pdata[i], (gint64) GPOINTER_TO_SIZE (names->pdata[i + 1]), error);
-  for (guint i = 0; i < names->len; i += 2)
-    g_free (names->pdata[i]);
+  for (guint i = 0; ok && i < sources->len; i++)
+    {
+      const MergedSource *source = &g_array_index (sources, MergedSource, i);
+
+      ok = replay_source (&merge, source->name, source->id, error);
+    }
   return ok &&
          keep_links (&merge, error) &&
          foreach_source_row (&merge,
