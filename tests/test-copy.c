@@ -775,6 +775,51 @@ test_merge_from_team (Fixture       *f,
   two_books_clear (&books);
 }
 
+/* What the CSMs wrote follows the customers: an outcome on a day the
+ * target's customer has one stays the target's, another comes across;
+ * a pulse comes across; a saved view of a name the target has stays the
+ * target's, another comes across; "I am" stays the target's. */
+static void
+test_merge_what_csms_wrote (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *target = vigil_test_book_location (&f->dir, "target");
+  g_autofree char *views = NULL;
+  g_autofree char *pulse = NULL;
+  TwoBooks books = { 0 };
+  g_auto(TestRun) run = { 0 };
+
+  two_books_init (&books, &f->dir);
+  copy_book (&run, books.product, target);
+  g_assert_cmpint (run.status, ==, 0);
+  test_book_be (target, "Dana Park");
+  RUN_OK (&run, "--db", target, "outcome", "product:p0", "renewed", "--date", "2026-11-20");
+  RUN_OK (&run, "--db", target, "view", "save", "mine", "--owner", "Dana Park");
+  RUN_OK (&run, "--db", books.crm, "me", "Lee Chen");
+  RUN_OK (&run, "--db", books.crm, "outcome", "crm:c0", "churned", "--date", "2026-11-20");
+  RUN_OK (&run, "--db", books.crm, "outcome", "crm:c1", "churned", "--date", "2026-11-21");
+  RUN_OK (&run, "--db", books.crm, "pulse", "crm:c0", "yellow", "--reason", "budget");
+  RUN_OK (&run, "--db", books.crm, "view", "save", "mine", "--owner", "Lee Chen");
+  RUN_OK (&run, "--db", books.crm, "view", "save", "emea", "--segment", "EMEA");
+  merge_book (&run, books.crm, target);
+  g_assert_cmpint (run.status, ==, 0);
+  g_test_message ("%s", run.out);
+  g_assert_nonnull (strstr (run.out, "1 touches, 1 pulses, 1 outcomes, 0 triggers, 0 events, 1 views;"));
+  g_assert_cmpint (test_book_int (target, "SELECT count(*) FROM outcomes o JOIN records r "
+                                          "ON r.customer_id = o.customer_id WHERE r.external_id = 'c0' "
+                                          "AND o.day = '2026-11-20' AND o.outcome = 'renewed'"), ==, 1);
+  g_assert_cmpint (test_book_int (target, "SELECT count(*) FROM outcomes o JOIN records r "
+                                          "ON r.customer_id = o.customer_id WHERE r.external_id = 'c1' "
+                                          "AND o.day = '2026-11-21' AND o.outcome = 'churned'"), ==, 1);
+  pulse = output_of (target, (const char * const []) { "pulse", "acme.com", "--format", "json", NULL });
+  g_assert_nonnull (strstr (pulse, "\"sentiment\" : \"yellow\""));
+  views = output_of (target, (const char * const []) { "view", "list", "--format", "json", NULL });
+  g_assert_nonnull (strstr (views, "\"name\" : \"emea\""));
+  g_assert_nonnull (strstr (views, "\"owner\" : \"Dana Park\""));
+  g_assert_null (strstr (views, "Lee Chen"));
+  two_books_clear (&books);
+}
+
 #ifdef HAVE_POSTGRESQL
 /* A file into a team's book, back into a new file and into another
  * team's book: the same book all the way; the server's ids go on after
@@ -896,6 +941,7 @@ main (int    argc,
   ADD ("/copy/merge/same-record", test_merge_same_record);
   ADD ("/copy/merge/failure-leaves-target", test_merge_failure_leaves_target);
   ADD ("/copy/merge/from-team", test_merge_from_team);
+  ADD ("/copy/merge/what-csms-wrote", test_merge_what_csms_wrote);
 #ifdef HAVE_POSTGRESQL
   ADD ("/copy/postgresql", test_copy_postgresql);
   ADD ("/copy/postgresql-failure", test_copy_postgresql_failure);

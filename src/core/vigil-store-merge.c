@@ -63,6 +63,7 @@ foreach_source_row (Merge         *merge,
   const char *reading = _("Reading the book to merge");
   guint n_key = (guint) strlen (key_types);
   g_autoptr(GPtrArray) last = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_sql_value_free);
+  g_autoptr(GPtrArray) next = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_sql_value_free);
   VigilSqlStmt *stmt;
   guint rows = MERGE_PAGE_ROWS;
   gboolean first = TRUE;
@@ -89,18 +90,19 @@ foreach_source_row (Merge         *merge,
         {
           ok = func (merge, stmt, data, error);
           rows++;
+          /* the key bound stays as it is until the page is read */
           if (rows == MERGE_PAGE_ROWS)
-            {
-              /* the key is bound until the page is read */
-              g_ptr_array_set_size (last, 0);
-              for (guint i = 0; i < n_key; i++)
-                g_ptr_array_add (last, vigil_sql_column_value_dup (stmt, (int) i));
-            }
+            for (guint i = 0; i < n_key; i++)
+              g_ptr_array_add (next, vigil_sql_column_value_dup (stmt, (int) i));
         }
       if (!ok)
         vigil_sql_reset (stmt);
       else
         ok = _vigil_store_finish_cached_rows (merge->from, stmt, rc, reading, error);
+      g_ptr_array_set_size (last, 0);
+      for (guint i = 0; i < next->len; i++)
+        g_ptr_array_add (last, g_steal_pointer (&next->pdata[i]));
+      g_ptr_array_set_size (next, 0);
     }
   vigil_sql_finalize (stmt);
   return ok;
