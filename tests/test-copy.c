@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "vigil-store-private.h"
+#include "vigil-test-book.h"
 #include "vigil-test-history.h"
 #ifdef HAVE_POSTGRESQL
 #include "vigil-test-pg.h"
@@ -189,7 +190,7 @@ test_copy_file_to_file (Fixture       *f,
   g_assert_nonnull (strstr (me, "not set"));
 }
 
-/* A book that holds anything is refused, named, with --merge, and left
+/* A book that holds anything is refused, named, --merge named, and left
  * as it was; one with only "I am" set is empty. */
 static void
 test_copy_refuses_non_empty (Fixture       *f,
@@ -207,16 +208,8 @@ test_copy_refuses_non_empty (Fixture       *f,
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, other));
   g_assert_nonnull (strstr (run.err, "is not empty (views 1)"));
-  g_assert_nonnull (strstr (run.err, "(--merge)"));
+  g_assert_nonnull (strstr (run.err, "--merge joins it into one that has its own"));
   g_assert_nonnull (strstr (run.err, "left unchanged"));
-  after = book_outputs (other);
-  g_assert_cmpstr (after, ==, before);
-  /* --merge: not there yet, and says so */
-  test_run_vigil (&run, "db", "copy", "--merge", "--from", f->book, "--to", other);
-  g_assert_cmpint (run.status, ==, 1);
-  g_assert_nonnull (strstr (run.err, "is not empty (views 1)"));
-  g_assert_nonnull (strstr (run.err, "joining it into one that has its own (--merge) is not possible yet"));
-  g_clear_pointer (&after, g_free);
   after = book_outputs (other);
   g_assert_cmpstr (after, ==, before);
 
@@ -390,6 +383,443 @@ test_copy_every_column (Fixture       *f,
   g_assert_cmpuint (tables, ==, 18);
 }
 
+/* --merge (design 4). Two books that share one customer by a key: a
+ * product's usage in one, a CRM's in the other, acme.com in both. */
+static const char * const product_keys[] = { "acme.com", "p1.com", "p2.com", "p3.com", "p4.com" };
+static const char * const crm_keys[] = { "acme.com", "crm-1", "crm-2" };
+
+static char *
+product_input (void)
+{
+  GString *input = g_string_new (NULL);
+
+  for (int day = 0; day < 10; day++)
+    for (int i = 0; i < 5; i++)
+      g_string_append_printf (input,
+                              "{\"id\": \"p%d\", \"keys\": [\"%s\"], \"name\": \"Product %d\", "
+                              "\"owner\": \"Dana Park\", \"plan\": \"growth\", \"api_calls_7d\": %d, "
+                              "\"features\": {\"reports\": %d, \"export\": %d}, \"seats\": 10, "
+                              "\"seats_used\": %d, \"last_active\": \"2026-11-%02dT10:00:00Z\", "
+                              "\"observed_at\": \"2026-11-%02dT12:00:00Z\"}\n",
+                              i, product_keys[i], i, 1000 + 10 * i + day, 5 + day, i, 5 + i, 10 + day, 10 + day);
+  return g_string_free (input, FALSE);
+}
+
+static char *
+crm_input (void)
+{
+  GString *input = g_string_new (NULL);
+  static const int days[] = { 3, 7 };
+
+  for (guint d = 0; d < G_N_ELEMENTS (days); d++)
+    for (int i = 0; i < 3; i++)
+      g_string_append_printf (input,
+                              "{\"id\": \"c%d\", \"keys\": [\"%s\"], \"name\": \"CRM %d\", \"owner\": \"Lee Chen\", "
+                              "\"segment\": \"EMEA\", \"mrr\": %d.5, \"nps\": %d, \"open_tickets\": %d, "
+                              "\"renewal_date\": \"2027-03-01\", \"observed_at\": \"2026-11-%02dT13:00:00Z\"}\n",
+                              i, crm_keys[i], i, 100 * (i + 1) + days[d], 7 + i, days[d] % 3, 10 + days[d]);
+  return g_string_free (input, FALSE);
+}
+
+typedef struct
+{
+  char *product;         /* a book of the product's usage and a note on p0 */
+  char *crm;             /* a book of the CRM's and a call on c0 */
+  char *product_input;
+  char *crm_input;
+} TwoBooks;
+
+static void
+add_product (TwoBooks   *books,
+             const char *book)
+{
+  g_auto(TestRun) run = { 0 };
+
+  RUN_OK (&run, "--db", book, "import", books->product_input, "--source", "product");
+  RUN_OK (&run, "--db", book, "note", "product:p0", "Product's note", "--at", "2026-11-14T09:00:00Z");
+}
+
+static void
+add_crm (TwoBooks   *books,
+         const char *book)
+{
+  g_auto(TestRun) run = { 0 };
+
+  RUN_OK (&run, "--db", book, "import", books->crm_input, "--source", "crm");
+  RUN_OK (&run, "--db", book, "note", "crm:c0", "CRM's call", "--kind", "call", "--at", "2026-11-15T09:00:00Z");
+}
+
+static void
+two_books_init (TwoBooks *books,
+                TestDir  *dir)
+{
+  g_autofree char *product = product_input ();
+  g_autofree char *crm = crm_input ();
+
+  books->product_input = test_dir_write (dir, "product.jsonl", product, -1);
+  books->crm_input = test_dir_write (dir, "crm.jsonl", crm, -1);
+  books->product = test_dir_file (dir, "product.db");
+  books->crm = test_dir_file (dir, "crm.db");
+  add_product (books, books->product);
+  add_crm (books, books->crm);
+}
+
+static void
+two_books_clear (TwoBooks *books)
+{
+  g_free (books->product);
+  g_free (books->crm);
+  g_free (books->product_input);
+  g_free (books->crm_input);
+}
+
+static void
+merge_book (TestRun    *run,
+            const char *from,
+            const char *to)
+{
+  test_run_vigil (run, "db", "copy", "--merge", "--from", from, "--to", to);
+}
+
+/* What must agree, byte for byte, between a merged book and one that
+ * imported both books' input itself. */
+static const char * const merged_compared[][5] = {
+  { "scores", "--format", "json" },
+  { "scores", "--format", "csv" },
+  { "history", "acme.com", "--format", "json" },
+  { "history", "p3", "--format", "json" },
+  { "history", "c2", "--format", "json" },
+  { "triggers", "--format", "json" },
+};
+
+/* @output without the lines that tell when a trigger opened: when the
+ * book that opened it was written, not what it holds. */
+static char *
+without_since (char *output)
+{
+  g_auto(GStrv) lines = g_strsplit (output, "\n", -1);
+  GString *kept = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"since\"") == NULL)
+      g_string_append_printf (kept, "%s\n", lines[i]);
+  g_free (output);
+  return g_string_free (kept, FALSE);
+}
+
+static void
+assert_merged_as_one (const char *merged,
+                      const char *one)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (merged_compared); i++)
+    {
+      g_autofree char *expected = without_since (output_of (one, merged_compared[i]));
+      g_autofree char *got = without_since (output_of (merged, merged_compared[i]));
+
+      g_test_message ("vigil %s %s", merged_compared[i][0], merged_compared[i][1]);
+      g_assert_cmpstr (got, ==, expected);
+    }
+}
+
+/* The customer of both books is one, with both records, both histories
+ * and both touches; the others all came across; the book reads as one
+ * that imported both inputs in the same order. @target holds the
+ * product's book and the CRM's is merged in, or (!@product_first) the
+ * other way round. */
+static void
+assert_shared_customer_merge (TestDir    *dir,
+                              TwoBooks   *books,
+                              const char *target,
+                              gboolean    product_first)
+{
+  g_autofree char *one = test_dir_file (dir, product_first ? "one-pc.db" : "one-cp.db");
+  g_autofree char *timeline = NULL;
+  g_autofree char *scores = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(TestRun) run = { 0 };
+
+  if (product_first)
+    {
+      add_product (books, one);
+      add_crm (books, one);
+    }
+  else
+    {
+      add_crm (books, one);
+      add_product (books, one);
+    }
+  merge_book (&run, product_first ? books->crm : books->product, target);
+  g_assert_cmpint (run.status, ==, 0);
+  g_test_message ("%s", run.out);
+  g_assert_nonnull (strstr (run.out, product_first
+                                     ? ": 1 sources (0 joined by name), 3 customers (1 joined a customer of the "
+                                       "target), 6 observations stored (0 already stored), 1 touches, 0 pulses"
+                                     : ": 1 sources (0 joined by name), 5 customers (1 joined a customer of the "
+                                       "target), 50 observations stored (0 already stored), 1 touches, 0 pulses"));
+  g_assert_nonnull (strstr (run.out, "the target's scorecard and settings kept"));
+  assert_merged_as_one (target, one);
+
+  scores = output_of (target, (const char * const []) { "scores", "--format", "csv", NULL });
+  lines = g_strsplit (g_strstrip (scores), "\n", -1);
+  /* a header; p0 with c0, p1…p4, c1, c2 */
+  g_assert_cmpuint (g_strv_length (lines), ==, 8);
+  g_clear_pointer (&scores, g_free);
+  scores = output_of (target, (const char * const []) { "scores", "--format", "json", NULL });
+  g_assert_nonnull (strstr (scores, product_first
+                                    ? "\"records\":[{\"source\":\"product\",\"id\":\"p0\"},{\"source\":\"crm\",\"id\":\"c0\"}]"
+                                    : "\"records\":[{\"source\":\"crm\",\"id\":\"c0\"},{\"source\":\"product\",\"id\":\"p0\"}]"));
+  timeline = output_of (target, (const char * const []) { "timeline", "acme.com", NULL });
+  g_assert_nonnull (strstr (timeline, "Product's note"));
+  g_assert_nonnull (strstr (timeline, "CRM's call"));
+}
+
+static void
+test_merge_shared_customer (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *target = vigil_test_book_location (&f->dir, "target");
+  g_autofree char *other = vigil_test_book_location (&f->dir, "other");
+  TwoBooks books = { 0 };
+  g_auto(TestRun) run = { 0 };
+
+  two_books_init (&books, &f->dir);
+  copy_book (&run, books.product, target);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_shared_customer_merge (&f->dir, &books, target, TRUE);
+  copy_book (&run, books.crm, other);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_shared_customer_merge (&f->dir, &books, other, FALSE);
+  two_books_clear (&books);
+}
+
+/* Every row of every table of the book at @location, as text: what
+ * "left as it was" is checked against, on either engine. */
+static char *
+book_rows (const char *location)
+{
+  static const char * const tables[] = {
+    "meta", "sources", "source_validators", "source_field_counts", "features", "scorecards", "customers",
+    "records", "record_keys", "snapshots", "observations", "scores", "outcomes", "triggers", "touches",
+    "pulses", "events", "views",
+  };
+  GString *all = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      const char *columns = _vigil_store_copy_table_columns (tables[i]);
+      g_auto(GStrv) names = g_strsplit (columns, ", ", 3);
+      g_autofree char *order = g_strdup_printf ("%s, %s", names[0], names[1]);
+      g_autofree char *rows = NULL;
+
+      /* the JSON column as its text on both engines */
+      if (g_str_equal (tables[i], "events"))
+        columns = "id, customer_id, at, kind, CAST (detail AS TEXT), author";
+      rows = test_book_rows (location, columns, tables[i], order);
+      g_string_append_printf (all, "%s:\n%s\n", tables[i], rows != NULL ? rows : "");
+    }
+  return g_string_free (all, FALSE);
+}
+
+/* Merging a book again changes nothing: every observation is stored,
+ * every touch, pulse, outcome, trigger, event and view is there. And a
+ * book merged into a copy of itself is left as it was. */
+static void
+test_merge_twice (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *target = vigil_test_book_location (&f->dir, "target");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *rows_before = NULL;
+  g_autofree char *rows_after = NULL;
+  TwoBooks books = { 0 };
+  g_auto(TestRun) run = { 0 };
+
+  copy_book (&run, f->book, target);
+  g_assert_cmpint (run.status, ==, 0);
+  /* the book's triggers as an import brings them up to date (the
+   * scorecard changed after its last), as the merge does after it: its
+   * history again, all of it already stored */
+  RUN_OK (&run, "--db", target, "import", f->csv);
+  before = book_outputs (target);
+  merge_book (&run, f->book, target);
+  g_assert_cmpint (run.status, ==, 0);
+  g_test_message ("%s", run.out);
+  g_assert_nonnull (strstr (run.out, ": 1 sources (1 joined by name), 11 customers (11 joined a customer of the "
+                                     "target), 0 observations stored (840 already stored), 0 touches, 0 pulses, "
+                                     "0 outcomes, 0 triggers, 0 events, 0 views;"));
+  after = book_outputs (target);
+  g_assert_cmpstr (after, ==, before);
+
+  /* two books: the second merge adds nothing */
+  two_books_init (&books, &f->dir);
+  g_clear_pointer (&target, g_free);
+  target = vigil_test_book_location (&f->dir, "pair");
+  copy_book (&run, books.product, target);
+  g_assert_cmpint (run.status, ==, 0);
+  merge_book (&run, books.crm, target);
+  g_assert_cmpint (run.status, ==, 0);
+  rows_before = book_rows (target);
+  merge_book (&run, books.crm, target);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "0 observations stored (6 already stored), 0 touches"));
+  rows_after = book_rows (target);
+  /* only the triggers' last seen moves on: the merge brings them up to
+   * date after it, as an import does */
+  g_assert_cmpint (test_book_int (target, "SELECT count(*) FROM touches"), ==, 2);
+  {
+    g_autofree char *untriggered_before = g_strdup (rows_before);
+    g_autofree char *untriggered_after = g_strdup (rows_after);
+
+    *strstr (untriggered_before, "triggers:\n") = '\0';
+    *strstr (untriggered_after, "triggers:\n") = '\0';
+    g_assert_cmpstr (untriggered_after, ==, untriggered_before);
+    g_assert_cmpstr (strstr (rows_after, "touches:\n"), ==, strstr (rows_before, "touches:\n"));
+  }
+  two_books_clear (&books);
+}
+
+/* The same source in both books, the same record: one record, its
+ * history by time from both, the target's observation kept at an
+ * instant both have. A source joins by name, the target's definition
+ * kept; one the target lacks comes with its definition. */
+static void
+test_merge_same_record (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *target = vigil_test_book_location (&f->dir, "target");
+  g_autofree char *from = test_dir_file (&f->dir, "from.db");
+  g_autofree char *ours = test_dir_write (&f->dir, "ours.jsonl",
+                                          "{\"id\": \"c9\", \"mrr\": 100, \"observed_at\": \"2026-11-01T00:00:00Z\"}\n"
+                                          "{\"id\": \"c9\", \"mrr\": 200, \"observed_at\": \"2026-11-02T00:00:00Z\"}\n", -1);
+  g_autofree char *theirs = test_dir_write (&f->dir, "theirs.jsonl",
+                                            "{\"id\": \"c9\", \"mrr\": 999, \"observed_at\": \"2026-11-02T00:00:00Z\"}\n"
+                                            "{\"id\": \"c9\", \"mrr\": 300, \"observed_at\": \"2026-11-03T00:00:00Z\"}\n", -1);
+  g_autofree char *history = NULL;
+  g_autofree char *sources = NULL;
+  g_auto(TestRun) run = { 0 };
+
+  RUN_OK (&run, "--db", target, "import", ours, "--source", "crm");
+  RUN_OK (&run, "--db", from, "source", "add", "crm", "http://127.0.0.1:9/theirs", "--interval", "45");
+  RUN_OK (&run, "--db", from, "source", "add", "web", "http://127.0.0.1:9/web", "--interval", "30");
+  RUN_OK (&run, "--db", from, "import", theirs, "--source", "crm");
+  merge_book (&run, from, target);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, ": 2 sources (1 joined by name), 1 customers (1 joined a customer of the "
+                                     "target), 1 observations stored (1 already stored)"));
+  history = output_of (target, (const char * const []) { "history", "crm:c9", "--format", "csv", NULL });
+  g_assert_nonnull (strstr (history, "2026-11-01T00:00:00Z"));
+  g_assert_nonnull (strstr (history, ",200"));
+  g_assert_null (strstr (history, "999"));
+  g_assert_nonnull (strstr (history, ",300"));
+  g_assert_cmpint (test_book_int (target, "SELECT count(*) FROM records"), ==, 1);
+  g_assert_cmpint (test_book_int (target, "SELECT count(*) FROM snapshots"), ==, 3);
+  sources = output_of (target, (const char * const []) { "source", "list", NULL });
+  g_assert_null (strstr (sources, "127.0.0.1:9/theirs"));
+  g_assert_nonnull (strstr (sources, "127.0.0.1:9/web"));
+  g_assert_cmpint (test_book_int (target, "SELECT interval_min FROM sources WHERE name = 'web'"), ==, 30);
+}
+
+/* A merge the target refuses half way (a touch, carried after the
+ * history is joined) leaves every row of the target as it was. */
+static void
+test_merge_failure_leaves_target (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *target = vigil_test_book_location (&f->dir, "target");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  TwoBooks books = { 0 };
+  g_auto(TestRun) run = { 0 };
+
+  two_books_init (&books, &f->dir);
+  copy_book (&run, books.product, target);
+  g_assert_cmpint (run.status, ==, 0);
+  if (vigil_store_location_is_shared (target))
+    test_book_exec (target, "CREATE FUNCTION refuse () RETURNS trigger LANGUAGE plpgsql AS "
+                            "'BEGIN RAISE EXCEPTION ''no touches here''; END'; "
+                            "CREATE TRIGGER refuse BEFORE INSERT ON touches FOR EACH ROW EXECUTE FUNCTION refuse ()");
+  else
+    test_book_exec (target, "CREATE TRIGGER refuse BEFORE INSERT ON touches "
+                            "BEGIN SELECT RAISE (ABORT, 'no touches here'); END");
+  before = book_rows (target);
+  merge_book (&run, books.crm, target);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "no touches here"));
+  after = book_rows (target);
+  g_assert_cmpstr (after, ==, before);
+  two_books_clear (&books);
+}
+
+/* A team's book merged into a file: the same as a file merged. */
+static void
+test_merge_from_team (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *team = vigil_test_book_location (&f->dir, "team");
+  g_autofree char *target = test_dir_file (&f->dir, "file-target.db");
+  g_autofree char *one = test_dir_file (&f->dir, "one.db");
+  TwoBooks books = { 0 };
+  g_auto(TestRun) run = { 0 };
+
+  two_books_init (&books, &f->dir);
+  copy_book (&run, books.crm, team);
+  g_assert_cmpint (run.status, ==, 0);
+  copy_book (&run, books.product, target);
+  g_assert_cmpint (run.status, ==, 0);
+  merge_book (&run, team, target);
+  g_assert_cmpint (run.status, ==, 0);
+  add_product (&books, one);
+  add_crm (&books, one);
+  assert_merged_as_one (target, one);
+  two_books_clear (&books);
+}
+
+/* What the CSMs wrote follows the customers: an outcome on a day the
+ * target's customer has one stays the target's, another comes across;
+ * a pulse comes across; a saved view of a name the target has stays the
+ * target's, another comes across; "I am" stays the target's. */
+static void
+test_merge_what_csms_wrote (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *target = vigil_test_book_location (&f->dir, "target");
+  g_autofree char *views = NULL;
+  g_autofree char *pulse = NULL;
+  TwoBooks books = { 0 };
+  g_auto(TestRun) run = { 0 };
+
+  two_books_init (&books, &f->dir);
+  copy_book (&run, books.product, target);
+  g_assert_cmpint (run.status, ==, 0);
+  test_book_be (target, "Dana Park");
+  RUN_OK (&run, "--db", target, "outcome", "product:p0", "renewed", "--date", "2026-11-20");
+  RUN_OK (&run, "--db", target, "view", "save", "mine", "--owner", "Dana Park");
+  RUN_OK (&run, "--db", books.crm, "me", "Lee Chen");
+  RUN_OK (&run, "--db", books.crm, "outcome", "crm:c0", "churned", "--date", "2026-11-20");
+  RUN_OK (&run, "--db", books.crm, "outcome", "crm:c1", "churned", "--date", "2026-11-21");
+  RUN_OK (&run, "--db", books.crm, "pulse", "crm:c0", "yellow", "--reason", "budget");
+  RUN_OK (&run, "--db", books.crm, "view", "save", "mine", "--owner", "Lee Chen");
+  RUN_OK (&run, "--db", books.crm, "view", "save", "emea", "--segment", "EMEA");
+  merge_book (&run, books.crm, target);
+  g_assert_cmpint (run.status, ==, 0);
+  g_test_message ("%s", run.out);
+  g_assert_nonnull (strstr (run.out, "1 touches, 1 pulses, 1 outcomes, 0 triggers, 0 events, 1 views;"));
+  g_assert_cmpint (test_book_int (target, "SELECT count(*) FROM outcomes o JOIN records r "
+                                          "ON r.customer_id = o.customer_id WHERE r.external_id = 'c0' "
+                                          "AND o.day = '2026-11-20' AND o.outcome = 'renewed'"), ==, 1);
+  g_assert_cmpint (test_book_int (target, "SELECT count(*) FROM outcomes o JOIN records r "
+                                          "ON r.customer_id = o.customer_id WHERE r.external_id = 'c1' "
+                                          "AND o.day = '2026-11-21' AND o.outcome = 'churned'"), ==, 1);
+  pulse = output_of (target, (const char * const []) { "pulse", "acme.com", "--format", "json", NULL });
+  g_assert_nonnull (strstr (pulse, "\"sentiment\" : \"yellow\""));
+  views = output_of (target, (const char * const []) { "view", "list", "--format", "json", NULL });
+  g_assert_nonnull (strstr (views, "\"name\" : \"emea\""));
+  g_assert_nonnull (strstr (views, "\"owner\" : \"Dana Park\""));
+  g_assert_null (strstr (views, "Lee Chen"));
+  two_books_clear (&books);
+}
+
 #ifdef HAVE_POSTGRESQL
 /* A file into a team's book, back into a new file and into another
  * team's book: the same book all the way; the server's ids go on after
@@ -506,6 +936,12 @@ main (int    argc,
   ADD ("/copy/mistakes", test_copy_mistakes);
   ADD ("/copy/one-state", test_copy_one_state);
   ADD ("/copy/every-column", test_copy_every_column);
+  ADD ("/copy/merge/shared-customer", test_merge_shared_customer);
+  ADD ("/copy/merge/twice", test_merge_twice);
+  ADD ("/copy/merge/same-record", test_merge_same_record);
+  ADD ("/copy/merge/failure-leaves-target", test_merge_failure_leaves_target);
+  ADD ("/copy/merge/from-team", test_merge_from_team);
+  ADD ("/copy/merge/what-csms-wrote", test_merge_what_csms_wrote);
 #ifdef HAVE_POSTGRESQL
   ADD ("/copy/postgresql", test_copy_postgresql);
   ADD ("/copy/postgresql-failure", test_copy_postgresql_failure);

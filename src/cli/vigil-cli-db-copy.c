@@ -54,6 +54,21 @@ copy_failed (GError *error)
   return VIGIL_EXIT_FAILURE;
 }
 
+/* design 4: what a merge joined, in one line. */
+static void
+print_merged (const char                *from_path,
+              const char                *to_path,
+              const VigilStoreCopyStats *stats)
+{
+  g_print (_("Merged %s into %s: %" PRIu64 " sources (%" PRIu64 " joined by name), %" PRIu64 " customers "
+             "(%" PRIu64 " joined a customer of the target), %" PRIu64 " observations stored (%" PRIu64
+             " already stored), %" PRIu64 " touches, %" PRIu64 " pulses, %" PRIu64 " outcomes, %" PRIu64
+             " triggers, %" PRIu64 " events, %" PRIu64 " views; the target's scorecard and settings kept\n"),
+           from_path, to_path, stats->sources, stats->sources_joined, stats->customers,
+           stats->customers_joined, stats->snapshots, stats->already_stored, stats->touches,
+           stats->pulses, stats->outcomes, stats->triggers, stats->events, stats->views);
+}
+
 /* design 4: the book at @from into the one at @to; a file @to that did
  * not exist is made, and removed again when the copy fails. */
 static int
@@ -86,8 +101,11 @@ copy_book (const char *from_path,
         remove_new_book (to_path);
       return copy_failed (error);
     }
-  g_print (_("Copied %s into %s (sources: %" PRIu64 ", customers: %" PRIu64 ", snapshots: %" PRIu64 ")\n"),
-           from_path, to_path, stats.sources, stats.customers, stats.snapshots);
+  if (stats.merged)
+    print_merged (from_path, to_path, &stats);
+  else
+    g_print (_("Copied %s into %s (sources: %" PRIu64 ", customers: %" PRIu64 ", snapshots: %" PRIu64 ")\n"),
+             from_path, to_path, stats.sources, stats.customers, stats.snapshots);
   return VIGIL_EXIT_OK;
 }
 
@@ -103,7 +121,7 @@ vigil_cli_db_copy (int    argc,
     { "to", 0, 0, G_OPTION_ARG_FILENAME, &to,
       N_("The book to write: an empty one, a file made when missing, or postgresql://…"), N_("BOOK") },
     { "merge", 0, 0, G_OPTION_ARG_NONE, &merge,
-      N_("Join the books when the target is not empty (not possible yet: into an empty one only)"), NULL },
+      N_("Join the book into a target that has its own (sources by name, customers by records and keys)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("--from BOOK --to BOOK"));
@@ -112,7 +130,7 @@ vigil_cli_db_copy (int    argc,
   g_set_prgname ("vigil db copy");
   g_option_context_set_summary (context, _("Copy a whole book, in one transaction, between a file and a team's "
                                            "book on PostgreSQL (either way, or file to file). The target must "
-                                           "be empty."));
+                                           "be empty, unless --merge joins the book into it."));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))

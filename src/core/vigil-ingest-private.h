@@ -27,4 +27,11 @@ gboolean    _vigil_ingest_add_kept          (VigilIngest    *self,
                                              VigilSnapshot  *snapshot,
                                              GError        **error);
 
+VigilIngest *_vigil_ingest_begin_within  (VigilStore     *store,
+                                          const char     *source_name,
+                                          gint64          default_observed_at,
+                                          GError        **error);
+gboolean     _vigil_ingest_finish_within (VigilIngest    *self,
+                                          GError        **error);
+
 G_END_DECLS

@@ -257,6 +257,7 @@ struct _VigilIngest
   VigilStoreRepeats *repeats;   /* once a row is found already written */
   GHashTable      *already_stored; /* of AlreadyStored: count_already_stored() */
   gboolean         bulk;        /* into an empty history, without the WAL (design 2.5) */
+  gboolean         within;      /* in a transaction of its caller's: vigil db copy --merge */
   Spool           *spool;       /* the writer's, while a bulk import's rows wait to be merged */
   PendingRow       merged_last; /* the writer's: the last row a merge of the spool wrote */
 
@@ -2099,6 +2100,7 @@ ingest_begin (VigilStore  *store,
               const char  *source_name,
               gint64       default_observed_at,
               gboolean     bulk,
+              gboolean     within,
               GError     **error)
 {
   g_autoptr(VigilIngest) self = NULL;
@@ -2106,8 +2108,11 @@ ingest_begin (VigilStore  *store,
   self = g_object_new (VIGIL_TYPE_INGEST, NULL);
   self->store = g_object_ref (store);
   self->default_observed_at = default_observed_at;
+  self->within = within;
 
-  if (bulk ? !_vigil_store_begin_bulk (store, &self->bulk, error) : !vigil_store_begin (store, error))
+  if (within)
+    g_assert (!bulk && vigil_sql_in_transaction (store->db));
+  else if (bulk ? !_vigil_store_begin_bulk (store, &self->bulk, error) : !vigil_store_begin (store, error))
     return NULL;
   self->open = TRUE;
   self->stats.bulk = self->bulk;
@@ -2151,7 +2156,7 @@ vigil_ingest_begin (VigilStore  *store,
   g_return_val_if_fail (VIGIL_IS_STORE (store), NULL);
   g_return_val_if_fail (source_name != NULL, NULL);
 
-  return ingest_begin (store, source_name, default_observed_at, FALSE, error);
+  return ingest_begin (store, source_name, default_observed_at, FALSE, FALSE, error);
 }
 
 /**
@@ -2173,7 +2178,7 @@ vigil_ingest_begin_bulk (VigilStore  *store,
   g_return_val_if_fail (VIGIL_IS_STORE (store), NULL);
   g_return_val_if_fail (source_name != NULL, NULL);
 
-  return ingest_begin (store, source_name, default_observed_at, TRUE, error);
+  return ingest_begin (store, source_name, default_observed_at, TRUE, FALSE, error);
 }
 
 /**
@@ -2468,6 +2473,24 @@ resolve_accounts (VigilIngest  *self,
   return TRUE;
 }
 
+/* Everything vigil_ingest_commit() does before its commit. */
+static gboolean
+finish_writing (VigilIngest  *self,
+                GError      **error)
+{
+  g_debug ("Records read in %.2f s (%.2f s of the caller's CPU since the ingest began)",
+           (g_get_monotonic_time () - self->began) / 1e6, thread_cpu_seconds () - self->began_cpu);
+  if (!join_writer (self, error) || !write_customers (self, self->customers, error) ||
+      !resolve_accounts (self, error) ||
+      !_vigil_store_update_statistics (self->store, self->stats.stored, error))
+    {
+      vigil_ingest_abort (self);
+      return FALSE;
+    }
+  self->open = FALSE;
+  return TRUE;
+}
+
 /**
  * vigil_ingest_commit:
  *
@@ -2479,18 +2502,10 @@ vigil_ingest_commit (VigilIngest  *self,
 {
   g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
   g_return_val_if_fail (self->open, FALSE);
+  g_return_val_if_fail (!self->within, FALSE);
 
-  g_debug ("Records read in %.2f s (%.2f s of the caller's CPU since the ingest began)",
-           (g_get_monotonic_time () - self->began) / 1e6, thread_cpu_seconds () - self->began_cpu);
-  if (!join_writer (self, error) || !write_customers (self, self->customers, error) ||
-      !resolve_accounts (self, error) ||
-      !_vigil_store_update_statistics (self->store, self->stats.stored, error))
-    {
-      vigil_ingest_abort (self);
-      return FALSE;
-    }
-
-  self->open = FALSE;
+  if (!finish_writing (self, error))
+    return FALSE;
   if (!vigil_store_commit (self->store, error))
     {
       _vigil_store_set_cache_size (self->store, 0);
@@ -2520,6 +2535,50 @@ vigil_ingest_commit (VigilIngest  *self,
 }
 
 /**
+ * _vigil_ingest_begin_within:
+ *
+ * vigil_ingest_begin() in the write transaction @store has open (its
+ * caller's, which commits or rolls it back): `vigil db copy --merge`
+ * joins a book's history in through the import's own ingest, one source
+ * after another, in one transaction (design 4).
+ *
+ * Returns: (transfer full): the ingest, or %NULL with @error set
+ */
+VigilIngest *
+_vigil_ingest_begin_within (VigilStore  *store,
+                            const char  *source_name,
+                            gint64       default_observed_at,
+                            GError     **error)
+{
+  g_return_val_if_fail (VIGIL_IS_STORE (store), NULL);
+  g_return_val_if_fail (source_name != NULL, NULL);
+
+  return ingest_begin (store, source_name, default_observed_at, FALSE, TRUE, error);
+}
+
+/**
+ * _vigil_ingest_finish_within:
+ *
+ * Stores what was added, writes the records' attributes and joins and
+ * rebuilds the accounts (design 2.6), as vigil_ingest_commit() does, but
+ * leaves the transaction open and the triggers to the caller. On an
+ * error nothing is rolled back: the caller's transaction is.
+ */
+gboolean
+_vigil_ingest_finish_within (VigilIngest  *self,
+                             GError      **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (VIGIL_IS_INGEST (self), FALSE);
+  g_return_val_if_fail (self->open && self->within, FALSE);
+
+  ok = finish_writing (self, error);
+  _vigil_store_set_cache_size (self->store, 0);
+  return ok;
+}
+
+/**
  * vigil_ingest_abort:
  *
  * Rolls everything back: the database is as it was before.
@@ -2540,6 +2599,9 @@ vigil_ingest_abort (VigilIngest *self)
       join_writer (self, NULL);
     }
   _vigil_store_set_cache_size (self->store, 0);
+  /* the caller's transaction is the caller's to roll back */
+  if (self->within)
+    return;
   vigil_store_rollback (self->store);
   if (self->bulk)
     _vigil_store_end_bulk (self->store);

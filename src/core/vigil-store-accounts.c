@@ -150,8 +150,8 @@ _vigil_store_parse_origins (const char *origins,
 /* Whether a snapshot's @origins say the account's main record was not
  * observed at its time: then none of its fields are the main record's
  * observation of that time. */
-static gboolean
-origins_main_absent (const char *origins)
+gboolean
+_vigil_store_origins_main_absent (const char *origins)
 {
   g_auto(GStrv) parts = NULL;
 
@@ -182,6 +182,34 @@ _vigil_store_snapshot_knows_group (const VigilSnapshot *snapshot,
     case COL_RENEWAL: return snapshot->renewal_day != VIGIL_UNKNOWN_DAY;
     case COL_PLAN: return snapshot->plan != NULL;
     default: g_return_val_if_reached (FALSE);
+    }
+}
+
+/**
+ * _vigil_store_snapshot_forget_group:
+ *
+ * Makes field group @group of @snapshot unknown (both of its fields):
+ * what another record gave is not the main record's observation.
+ */
+void
+_vigil_store_snapshot_forget_group (VigilSnapshot *snapshot,
+                                    guint          group)
+{
+  switch (field_groups[group].columns[0])
+    {
+    case COL_LAST_ACTIVE: snapshot->last_active = VIGIL_UNKNOWN; break;
+    case COL_MRR: snapshot->mrr = NAN; break;
+    case COL_SEATS: snapshot->seats = snapshot->seats_used = VIGIL_UNKNOWN; break;
+    case COL_API_CALLS: snapshot->api_calls_7d = VIGIL_UNKNOWN; break;
+    case COL_FEATURES:
+      g_clear_pointer (&snapshot->features, g_array_unref);
+      snapshot->features_used = VIGIL_UNKNOWN;
+      break;
+    case COL_OPEN_TICKETS: snapshot->open_tickets = VIGIL_UNKNOWN; break;
+    case COL_NPS: snapshot->nps = VIGIL_UNKNOWN; break;
+    case COL_RENEWAL: snapshot->renewal_day = VIGIL_UNKNOWN_DAY; break;
+    case COL_PLAN: g_clear_pointer (&snapshot->plan, g_free); break;
+    default: g_return_if_reached ();
     }
 }
 
@@ -543,7 +571,7 @@ read_implicit_observations (VigilStore  *self,
       gint64 origin_records[N_FIELD_GROUPS];
       Observation observation = { main_record, vigil_sql_column_int64 (stmt, 0), TRUE, { NULL, } };
 
-      if (origins_main_absent (origins))
+      if (_vigil_store_origins_main_absent (origins))
         continue;
       _vigil_store_parse_origins (origins, origin_records);
       for (guint g = 0; g < N_FIELD_GROUPS; g++)
@@ -1434,6 +1462,42 @@ find_record (VigilStore  *self,
 }
 
 /**
+ * _vigil_store_link_accounts:
+ * @out_survivor: (out): the account both records are in now
+ *
+ * design 2.6, in the open write transaction: joins account @account_a
+ * (of record @record_a) and @account_b (of @record_b) into the one with
+ * the longer history, lets both records be joined by their keys again
+ * and rebuilds the survivor's merged state, as `vigil link` does.
+ */
+gboolean
+_vigil_store_link_accounts (VigilStore      *self,
+                            VigilScorecard  *scorecard,
+                            gint64           record_a,
+                            gint64           account_a,
+                            gint64           record_b,
+                            gint64           account_b,
+                            gint64          *out_survivor,
+                            GError         **error)
+{
+  g_autoptr(GArray) other = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 since = G_MININT64, joined_since = G_MAXINT64;
+  gint64 survivor = 0;
+
+  g_return_val_if_fail (account_a != account_b, FALSE);
+
+  if (!choose_survivor (self, account_a, g_array_append_val (other, account_b), &survivor, error) ||
+      !run_with_id (self, "UPDATE records SET detached = 0 WHERE id IN (?1, ?2)", record_a, record_b, error) ||
+      !_vigil_store_merge_accounts (self, survivor, survivor == account_a ? account_b : account_a,
+                                    &since, error) ||
+      !_vigil_store_join_account (self, survivor, &survivor, &joined_since, error) ||
+      !_vigil_store_recompute_account (self, survivor, MIN (since, joined_since), scorecard, error))
+    return FALSE;
+  *out_survivor = survivor;
+  return TRUE;
+}
+
+/**
  * vigil_store_link_records:
  * @out_account: (out) (optional): the account both records are part of
  *
@@ -1452,8 +1516,6 @@ vigil_store_link_records (VigilStore  *self,
 {
   g_autoptr(VigilScorecard) scorecard = NULL;
   gint64 record_a, record_b, account_a = 0, account_b = 0, survivor = 0;
-  gint64 since = G_MININT64, joined_since = G_MAXINT64;
-  g_autoptr(GArray) other = g_array_new (FALSE, FALSE, sizeof (gint64));
   gboolean ok;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
@@ -1470,13 +1532,8 @@ vigil_store_link_records (VigilStore  *self,
       ok = FALSE;
     }
   ok = ok &&
-       choose_survivor (self, account_a, g_array_append_val (other, account_b), &survivor, error) &&
-       run_with_id (self, "UPDATE records SET detached = 0 WHERE id IN (?1, ?2)", record_a, record_b, error) &&
-       _vigil_store_merge_accounts (self, survivor, survivor == account_a ? account_b : account_a,
-                                    &since, error) &&
-       note_record_event (self, survivor, "record-linked", source_a, id_a, source_b, id_b, error) &&
-       _vigil_store_join_account (self, survivor, &survivor, &joined_since, error) &&
-       _vigil_store_recompute_account (self, survivor, MIN (since, joined_since), scorecard, error);
+       _vigil_store_link_accounts (self, scorecard, record_a, account_a, record_b, account_b, &survivor, error) &&
+       note_record_event (self, survivor, "record-linked", source_a, id_a, source_b, id_b, error);
   if (ok && out_account != NULL)
     *out_account = survivor;
   return _vigil_store_end_transaction (self, ok, error);

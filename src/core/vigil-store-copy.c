@@ -15,6 +15,7 @@
 
 #include "vigil-error.h"
 #include "vigil-store-private.h"
+#include "vigil-triggers.h"
 
 /* Rows read from the source at a time (keyset pages: memory stays flat
  * whatever the book's size, on PostgreSQL too, whose steps walk a whole
@@ -430,14 +431,55 @@ out:
   return ok;
 }
 
-/* design 4: whether @store holds nothing but what a new book has; if it
- * does, an error naming it, what it holds, and --merge. */
+/**
+ * _vigil_store_copy_source_definition:
+ *
+ * design 4, --merge: adds to @to the source @name of @from as it is
+ * defined there (every column but its id, which @to gives).
+ */
+gboolean
+_vigil_store_copy_source_definition (VigilStore  *from,
+                                     VigilStore  *to,
+                                     const char  *name,
+                                     GError     **error)
+{
+  const CopyTable *sources = &copy_tables[1];
+  const CopyTable definition = { "sources", sources->columns + strlen ("id, "), sources->types + 1, 0, FALSE, NULL };
+  /* Our own names, never data. */
+  g_autofree char *read_sql = g_strdup_printf ("SELECT %s FROM sources WHERE name = ?1", definition.columns);
+  g_autofree char *write_sql = insert_sql (&definition, vigil_store_is_shared (to));
+  VigilSqlStmt *read = NULL, *insert = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_assert (g_str_equal (sources->name, "sources") && g_str_has_prefix (sources->columns, "id, "));
+  if (!(read = _vigil_store_prepare (from, read_sql, _("Reading the book to copy"), error)) ||
+      !(insert = _vigil_store_prepare (to, write_sql, _("Copying the book"), error)))
+    goto out;
+  vigil_sql_bind_text (read, 1, name, -1);
+  ok = TRUE;
+  while (ok && (rc = vigil_sql_step (read)) == VIGIL_SQL_ROW)
+    {
+      bind_row (&definition, read, insert);
+      ok = _vigil_store_step_done (to, insert, _("Copying the book"), error);
+    }
+  if (ok)
+    ok = _vigil_store_finish_cached_rows (from, read, rc, _("Reading the book to copy"), error);
+
+out:
+  g_clear_pointer (&read, vigil_sql_finalize);
+  g_clear_pointer (&insert, vigil_sql_finalize);
+  return ok;
+}
+
+/* design 4: what @store holds beyond what a new book has, into @held
+ * ("sources 1, customers 11"; empty when nothing). */
 static gboolean
-check_empty (VigilStore  *store,
-             GError     **error)
+read_contents (VigilStore  *store,
+               GString     *held,
+               GError     **error)
 {
   g_autoptr(GString) sql = g_string_new ("SELECT ");
-  g_autoptr(GString) held = g_string_new (NULL);
   VigilSqlStmt *stmt;
   const char *doing = _("Reading the book to copy into");
   int rc;
@@ -456,15 +498,23 @@ check_empty (VigilStore  *store,
           g_string_append_printf (held, "%s%s %" G_GINT64_FORMAT, held->len > 0 ? ", " : "",
                                   content_tables[i].table, rows);
       }
-  if (!_vigil_store_finish_rows (store, stmt, rc, doing, error))
-    return FALSE;
+  return _vigil_store_finish_rows (store, stmt, rc, doing, error);
+}
+
+/* design 4: whether @store holds nothing but what a new book has; if it
+ * does, an error naming it, what it holds, and --merge. */
+static gboolean
+check_empty (VigilStore  *store,
+             GString     *held,
+             GError     **error)
+{
   if (held->len == 0)
     return TRUE;
   g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_INVALID,
                _("%s is not empty (%s): a book is copied whole only into an empty one, without "
                  "sources, customers, history, touches, pulses, triggers, outcomes, events, views "
-                 "or scorecard changes, and joining it into one that has its own (--merge) is not "
-                 "possible yet. %s was left unchanged"),
+                 "or scorecard changes; --merge joins it into one that has its own. %s was left "
+                 "unchanged"),
                store->path, held->str, store->path);
   return FALSE;
 }
@@ -549,9 +599,12 @@ _vigil_store_copy_table_columns (const char *table)
  * `vigil db copy` (design 4): every table of @from into @to, with its
  * ids, in one transaction of @to (a failure anywhere leaves @to as it
  * was), on any engines: a file, or a team's book on PostgreSQL.
- * Refuses a @to that is not empty, naming what it holds; so does
- * %VIGIL_STORE_COPY_MERGE for now, which copies into an empty @to as
- * the plain copy does.
+ * Refuses a @to that is not empty, naming what it holds, unless
+ * %VIGIL_STORE_COPY_MERGE: then @from is joined into @to (sources by
+ * name, records by source and id, then by keys as within one book, what
+ * the CSMs wrote following the accounts), with new ids; into an empty
+ * @to it is the plain copy. A merge brings the triggers up to date
+ * after its commit, as an import does.
  *
  * Returns: whether @to now holds the copy, else @error is set
  */
@@ -565,6 +618,8 @@ vigil_store_copy (VigilStore             *from,
                   GError                **error)
 {
   g_autoptr(GString) data = g_string_sized_new (COPY_CHUNK_BYTES + 4096);
+  g_autoptr(GString) held = g_string_new (NULL);
+  gboolean merge = (flags & VIGIL_STORE_COPY_MERGE) != 0;
   VigilStoreCopyStats stats = { 0 };
   Copy copy = { from, to, progress, user_data, data };
   gboolean bulk = FALSE;
@@ -582,13 +637,19 @@ vigil_store_copy (VigilStore             *from,
     }
 
   /* The target's write lock first, then its look: nothing can be
-   * written into it between the look and the copy. */
-  if (!_vigil_store_begin_bulk (to, &bulk, error))
+   * written into it between the look and the copy. A merge reads the
+   * target as it was through a second connection (the ingest's), which
+   * the write-ahead log lets it do: no bulk journal then. */
+  if (merge ? !vigil_store_begin (to, error) : !_vigil_store_begin_bulk (to, &bulk, error))
     return FALSE;
-  /* --merge: only into an empty book for now, as the plain copy. */
-  ok = check_empty (to, error) &&
-       _vigil_store_begin_read (from, _("Reading the book to copy"), error) &&
-       copy_tables_into (&copy, &stats, error);
+  ok = read_contents (to, held, error) &&
+       (merge || check_empty (to, held, error)) &&
+       _vigil_store_begin_read (from, _("Reading the book to copy"), error);
+  /* --merge into an empty book is the plain copy, ids kept */
+  if (ok && held->len > 0)
+    ok = _vigil_store_merge_into (from, to, &stats, error);
+  else if (ok)
+    ok = copy_tables_into (&copy, &stats, error);
   if (vigil_sql_in_transaction (from->db))
     vigil_sql_exec (from->db, "COMMIT");
   ok = _vigil_store_end_transaction (to, ok, error);
@@ -598,6 +659,16 @@ vigil_store_copy (VigilStore             *from,
     return FALSE;
   if (!_vigil_store_reload_features (to, error))
     return FALSE;
+  if (stats.merged)
+    {
+      g_autoptr(GError) trigger_error = NULL;
+      guint opened = 0;
+
+      /* What was joined stays joined if the triggers cannot be brought
+       * up to date; the next poll or import will (as after an import). */
+      if (!vigil_triggers_update (to, g_get_real_time () / G_USEC_PER_SEC, &opened, &trigger_error))
+        g_debug ("Triggers not updated: %s", trigger_error->message);
+    }
   if (out_stats != NULL)
     *out_stats = stats;
   return TRUE;

@@ -47,12 +47,14 @@ decode_features (VigilStore    *self,
     }
 }
 
-static void
-read_snapshot_columns (VigilStore    *self,
-                       VigilSqlStmt  *stmt,
-                       int            first,
-                       gboolean       with_features,
-                       VigilSnapshot *snapshot)
+/* The observed values of a snapshot (SNAPSHOT_COLUMNS without origins)
+ * from column @first on, features with their names when @with_features. */
+void
+_vigil_store_read_snapshot_columns (VigilStore    *self,
+                                    VigilSqlStmt  *stmt,
+                                    int            first,
+                                    gboolean       with_features,
+                                    VigilSnapshot *snapshot)
 {
   const char *renewal = vigil_sql_column_text (stmt, first + 9);
 
@@ -127,7 +129,7 @@ read_observation (VigilStore     *self,
   snapshot->owner = _vigil_store_column_strdup (stmt, first + 3);
   snapshot->segment = _vigil_store_column_strdup (stmt, first + 4);
   first += N_CUSTOMER_COLUMNS;
-  read_snapshot_columns (self, stmt, first, with_features, snapshot);
+  _vigil_store_read_snapshot_columns (self, stmt, first, with_features, snapshot);
   pulse = vigil_pulse_marks_find (pulses, snapshot->observed_at, pulse_hint);
   if (out_pulse != NULL)
     *out_pulse = pulse != NULL ? *pulse : (VigilPulseMark) { VIGIL_UNKNOWN, VIGIL_SENTIMENT_NONE };

@@ -484,6 +484,17 @@ const char       *_vigil_store_field_group_name       (guint            group);
 guint             _vigil_store_measure_field_group    (VigilMeasure     measure);
 gboolean          _vigil_store_snapshot_knows_group   (const VigilSnapshot *snapshot,
                                                        guint                group);
+gboolean          _vigil_store_link_accounts          (VigilStore      *self,
+                                                       VigilScorecard  *scorecard,
+                                                       gint64           record_a,
+                                                       gint64           account_a,
+                                                       gint64           record_b,
+                                                       gint64           account_b,
+                                                       gint64          *out_survivor,
+                                                       GError         **error);
+gboolean          _vigil_store_origins_main_absent    (const char      *origins);
+void              _vigil_store_snapshot_forget_group  (VigilSnapshot   *snapshot,
+                                                       guint            group);
 void              _vigil_store_parse_origins          (const char      *origins,
                                                        gint64           out_records[N_FIELD_GROUPS]);
 gboolean          _vigil_store_count_records          (VigilStore      *self,
@@ -537,6 +548,11 @@ gboolean          _vigil_store_join_account           (VigilStore      *self,
                                                        GError         **error);
 
 /* vigil-store-portfolio.c: the portfolio and history read back */
+void              _vigil_store_read_snapshot_columns  (VigilStore     *self,
+                                                       VigilSqlStmt   *stmt,
+                                                       int             first,
+                                                       gboolean        with_features,
+                                                       VigilSnapshot  *snapshot);
 GPtrArray        *_vigil_store_collect_portfolio_rows (VigilStore     *self,
                                                        VigilSqlStmt   *stmt,
                                                        GHashTable     *scorecards,
@@ -597,6 +613,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilStoreRepeats, _vigil_store_repeats_free)
 
 /* vigil-store-copy.c: a book copied into another (design 4) */
 const char       *_vigil_store_copy_table_columns     (const char     *table);
+gboolean          _vigil_store_copy_source_definition (VigilStore     *from,
+                                                       VigilStore     *to,
+                                                       const char     *name,
+                                                       GError        **error);
+
+/* vigil-store-merge.c: a book joined into one that has its own (design 4) */
+gboolean          _vigil_store_merge_into             (VigilStore     *from,
+                                                       VigilStore     *to,
+                                                       VigilStoreCopyStats *stats,
+                                                       GError        **error);
 
 /* For tests of the migrations: a database left at an older schema. */
 gboolean          _vigil_store_create_at_version      (const char     *path,

@@ -289,16 +289,41 @@ typedef enum
  * @sources: sources copied
  * @customers: customers (accounts) copied
  * @snapshots: snapshots copied
- * @rows: rows copied, every table's
+ * @rows: rows copied, every table's (not counted by a merge)
+ * @merged: the target had a book of its own, which @from was joined into
+ *   (%VIGIL_STORE_COPY_MERGE); the counts below are a merge's
+ * @sources_joined: of @sources, those that joined one of the target's by name
+ * @customers_joined: of @customers, those that joined an account the
+ *   target had (by record or by key)
+ * @already_stored: observations the target had at the same time: kept
+ * @touches: touches carried (those the target did not have)
+ * @pulses: pulses carried
+ * @outcomes: outcomes carried (a day the account has one stays the target's)
+ * @triggers: trigger episodes carried (an open one folded into the
+ *   target's open one of its rule is not counted)
+ * @events: timeline events carried
+ * @views: saved views added (one of a name the target has stays the target's)
  *
- * What vigil_store_copy() copied.
+ * What vigil_store_copy() copied. A merge counts in @sources the source
+ * book's sources, in @customers its accounts that came across, and in
+ * @snapshots the observations newly stored.
  */
 typedef struct
 {
-  guint64 sources;
-  guint64 customers;
-  guint64 snapshots;
-  guint64 rows;
+  guint64  sources;
+  guint64  customers;
+  guint64  snapshots;
+  guint64  rows;
+  gboolean merged;
+  guint64  sources_joined;
+  guint64  customers_joined;
+  guint64  already_stored;
+  guint64  touches;
+  guint64  pulses;
+  guint64  outcomes;
+  guint64  triggers;
+  guint64  events;
+  guint64  views;
 } VigilStoreCopyStats;
 
 /* Told of @rows copied of @table so far, and once more when it is @done. */
