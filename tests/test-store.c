@@ -1182,6 +1182,32 @@ describe_scores_in_parts (VigilStore *store,
   return g_string_free (text, FALSE);
 }
 
+static gboolean
+describe_trigger_row (const VigilPortfolioRow  *row,
+                      gpointer                  data,
+                      GError                  **error)
+{
+  g_string_append_printf (data, "%" G_GINT64_FORMAT " %s %.17g %.17g %.17g %.17g %" G_GINT64_FORMAT
+                          " %" G_GINT64_FORMAT " %u\n", row->customer_id, row->latest->customer_id,
+                          row->score.health, row->trends[VIGIL_TREND_7D], row->peak_14d, row->recent_high,
+                          row->nps_14d_ago, row->first_observed, row->records->len);
+  return TRUE;
+}
+
+/* The rows the triggers read of @store's book, in @parts parts. */
+static char *
+describe_trigger_rows_in_parts (VigilStore *store,
+                                guint       parts)
+{
+  g_autoptr(GError) error = NULL;
+  GString *text = g_string_new (NULL);
+
+  _vigil_store_set_book_parts (store, parts);
+  g_assert_true (vigil_store_foreach_portfolio_row (store, describe_trigger_row, text, &error));
+  g_assert_no_error (error);
+  return g_string_free (text, FALSE);
+}
+
 /* design 7: a book read in parts, each on a connection of its own (on
  * PostgreSQL, all on the first one's snapshot), gives the rows of one
  * reading, in customer id order. */
@@ -1214,6 +1240,16 @@ test_store_scores_in_parts (void)
   for (guint parts = 2; parts <= 4; parts++)
     {
       in_parts = describe_scores_in_parts (store, parts);
+      g_assert_cmpstr (in_parts, ==, whole);
+      g_clear_pointer (&in_parts, g_free);
+    }
+  /* what the triggers read: on PostgreSQL in parts too, then in order */
+  g_clear_pointer (&whole, g_free);
+  whole = describe_trigger_rows_in_parts (store, 1);
+  g_assert_cmpuint (strlen (whole), >, 0);
+  for (guint parts = 2; parts <= 4; parts++)
+    {
+      in_parts = describe_trigger_rows_in_parts (store, parts);
       g_assert_cmpstr (in_parts, ==, whole);
       g_clear_pointer (&in_parts, g_free);
     }
