@@ -23,9 +23,9 @@
 #include <sys/resource.h>
 
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 
 #include "vigil-core.h"
+#include "vigil-test-book.h"
 #include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
@@ -64,7 +64,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   test_dir_init (&f->dir);
-  f->db_path = test_dir_file (&f->dir, "vigil.db");
+  f->db_path = vigil_test_book_location (&f->dir, "vigil.db");
   f->store = vigil_store_open (f->db_path, &error);
   g_assert_no_error (error);
 
@@ -331,8 +331,6 @@ test_hostile_deep_everywhere (Fixture       *f,
   g_autoptr(GHashTable) limits = NULL;
   g_autoptr(GPtrArray) history = NULL;
   VigilIngestStats stats;
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
   gint64 customer;
 
   g_assert_cmpuint (strlen (bare), ==, 2000000);
@@ -388,14 +386,15 @@ test_hostile_deep_everywhere (Fixture       *f,
    * read as unknown, not a crash. */
   g_assert_true (import_text (f, "features.jsonl", features_line, strlen (features_line), NULL,
                               &stats, &error));
-  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE snapshots SET features = ?1 WHERE features IS NOT NULL",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, bare, -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  g_assert_cmpint (sqlite3_changes (db), ==, 1);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  {
+    g_autofree char *quoted = test_book_quote (bare);
+    g_autofree char *sql = g_strdup_printf ("UPDATE snapshots SET features = %s WHERE features IS NOT NULL",
+                                            quoted);
+
+    g_assert_cmpint (test_book_int (f->db_path, "SELECT count(*) FROM snapshots WHERE features IS NOT NULL"),
+                     ==, 1);
+    test_book_exec (f->db_path, sql);
+  }
   customer = vigil_store_find_customer (f->store, "feat", "features.jsonl", &error);
   g_assert_cmpint (customer, >, 0);
   history = vigil_store_list_history (f->store, customer, &error);

@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 
 #include "vigil-core.h"
+#include "vigil-test-book.h"
 #include "vigil-test-poll.h"
 #include "vigil-test-server.h"
 #include "vigil-test-util.h"
@@ -419,7 +419,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   test_dir_init (&f->dir);
-  f->db_path = test_dir_file (&f->dir, "vigil.db");
+  f->db_path = vigil_test_book_location (&f->dir, "vigil.db");
   f->store = vigil_store_open (f->db_path, &error);
   g_assert_no_error (error);
 
@@ -488,18 +488,9 @@ poll_path (Fixture     *f,
 static char *
 stored_ids (Fixture *f)
 {
-  g_autoptr(GString) ids = g_string_new (NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  char *ids = test_book_joined (f->db_path, "external_id", "records", "external_id", "|");
 
-  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT external_id FROM records ORDER BY external_id", -1, &stmt,
-                                       NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_string_append_printf (ids, "%s%s", ids->len > 0 ? "|" : "", sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_string_free (g_steal_pointer (&ids), FALSE);
+  return ids != NULL ? ids : g_strdup ("");
 }
 
 static gint64
