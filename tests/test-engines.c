@@ -283,6 +283,118 @@ test_engines_odd_ids (Fixture       *f,
   SAME (f, "history", "nothing known", "--format", "json");
 }
 
+/* @sql's SQLSTATE on @conn: NULL when it succeeded. */
+static char *
+sql_state (PGconn     *conn,
+           const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+  ExecStatusType status = PQresultStatus (result);
+  char *state = NULL;
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    state = g_strdup (PQresultErrorField (result, PG_DIAG_SQLSTATE));
+  PQclear (result);
+  return state;
+}
+
+static void
+assert_sql_state (PGconn     *conn,
+                  const char *sql,
+                  const char *expected)
+{
+  g_autofree char *state = sql_state (conn, sql);
+
+  g_test_message ("%s", sql);
+  g_assert_cmpstr (state, ==, expected);
+}
+
+static gint64
+count_rows (PGconn     *conn,
+            const char *sql)
+{
+  g_autofree char *text = vigil_test_pg_query_text (conn, sql);
+
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+/* design 1: the references a poll writes most are statement triggers on
+ * PostgreSQL, not foreign keys, with a foreign key's rules: a row added
+ * or moved must refer to a row that is there, which stays there until
+ * the writer's transaction ends; an id referred to keeps; removing a
+ * source or an account removes what refers to it. */
+static void
+test_engines_references (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const char * const dangling[] = {
+    "INSERT INTO vigil.snapshots (customer_id, observed_at) VALUES (-1, 0)",
+    "INSERT INTO vigil.triggers (customer_id, rule, kind, first_seen, last_seen) VALUES (-1, 'r', 'risk', 0, 0)",
+    "INSERT INTO vigil.records (source_id, external_id, customer_id) "
+    "  SELECT -1, 'x', min (id) FROM vigil.customers",
+    "INSERT INTO vigil.records (source_id, external_id, customer_id) "
+    "  SELECT min (id), 'x', -1 FROM vigil.sources",
+    "INSERT INTO vigil.customers (source_id, external_id) VALUES (-1, 'x')",
+    /* among rows that are right, and by COPY's way too (one statement) */
+    "INSERT INTO vigil.snapshots (customer_id, observed_at) "
+    "  SELECT id, -1 FROM vigil.customers UNION ALL SELECT -1, -1",
+    "UPDATE vigil.snapshots SET customer_id = -1 WHERE customer_id = (SELECT min (id) FROM vigil.customers)",
+    "UPDATE vigil.records SET customer_id = -1 WHERE customer_id = (SELECT min (id) FROM vigil.customers)",
+    "UPDATE vigil.customers SET id = -1 WHERE id = (SELECT min (id) FROM vigil.customers)",
+    "UPDATE vigil.sources SET id = -1 WHERE id = (SELECT min (id) FROM vigil.sources)",
+  };
+  g_autofree char *first = NULL;
+  g_autofree char *sql = NULL;
+  PGconn *conn;
+  PGconn *other;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+  conn = vigil_test_pg_connect (f->pg_location);
+  for (gsize i = 0; i < G_N_ELEMENTS (dangling); i++)
+    assert_sql_state (conn, dangling[i], "23503");
+  /* rows that refer rightly are taken, moved rightly too */
+  assert_sql_state (conn, "BEGIN", NULL);
+  assert_sql_state (conn, "INSERT INTO vigil.snapshots (customer_id, observed_at) "
+                    "SELECT id, -1 FROM vigil.customers WHERE id <> (SELECT max (id) FROM vigil.customers)", NULL);
+  assert_sql_state (conn, "UPDATE vigil.snapshots SET customer_id = (SELECT max (id) FROM vigil.customers) "
+                    "WHERE observed_at = -1 AND customer_id = (SELECT min (id) FROM vigil.customers)", NULL);
+  assert_sql_state (conn, "ROLLBACK", NULL);
+
+  /* the account a snapshot is added to stays until the writer commits */
+  first = vigil_test_pg_query_text (conn, "SELECT min (id) FROM vigil.customers");
+  other = vigil_test_pg_connect (f->pg_location);
+  assert_sql_state (conn, "BEGIN", NULL);
+  sql = g_strdup_printf ("INSERT INTO vigil.snapshots (customer_id, observed_at) VALUES (%s, -1)", first);
+  assert_sql_state (conn, sql, NULL);
+  assert_sql_state (other, "SET lock_timeout = '200ms'", NULL);
+  g_free (sql);
+  sql = g_strdup_printf ("DELETE FROM vigil.customers WHERE id = %s", first);
+  assert_sql_state (other, sql, "55P03");
+  assert_sql_state (conn, "ROLLBACK", NULL);
+  PQfinish (other);
+
+  /* removing an account removes its snapshots, scores, records and
+   * triggers; removing a source, its accounts and records */
+  g_assert_cmpint (count_rows (conn, "SELECT count (*) FROM vigil.triggers"), >, 0);
+  assert_sql_state (conn, sql, NULL);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT (SELECT count (*) FROM vigil.snapshots WHERE customer_id = %s)"
+                         " + (SELECT count (*) FROM vigil.scores WHERE customer_id = %s)"
+                         " + (SELECT count (*) FROM vigil.records WHERE customer_id = %s)"
+                         " + (SELECT count (*) FROM vigil.triggers WHERE customer_id = %s)",
+                         first, first, first, first);
+  g_assert_cmpint (count_rows (conn, sql), ==, 0);
+  g_assert_cmpint (count_rows (conn, "SELECT count (*) FROM vigil.customers"), >, 0);
+  assert_sql_state (conn, "DELETE FROM vigil.sources", NULL);
+  g_assert_cmpint (count_rows (conn, "SELECT (SELECT count (*) FROM vigil.customers)"
+                                     " + (SELECT count (*) FROM vigil.records)"
+                                     " + (SELECT count (*) FROM vigil.snapshots)"
+                                     " + (SELECT count (*) FROM vigil.scores)"
+                                     " + (SELECT count (*) FROM vigil.triggers)"), ==, 0);
+  PQfinish (conn);
+}
+
 /* What names a team's book and what names a file (design 4, --db). */
 static void
 test_engines_locations (void)
@@ -438,6 +550,7 @@ main (int    argc,
   ADD ("/engines/book-changes", test_engines_book_changes);
   ADD ("/engines/same-tables", test_engines_same_tables);
   ADD ("/engines/odd-ids", test_engines_odd_ids);
+  ADD ("/engines/references", test_engines_references);
 #undef ADD
   g_test_add_func ("/engines/locations", test_engines_locations);
   g_test_add_func ("/engines/identity", test_engines_identity);

@@ -1160,6 +1160,103 @@ test_store_book_read_cache (void)
   test_dir_clear (&dir);
 }
 
+/* The ids and healths of @store's book read in @parts parts. */
+static char *
+describe_scores_in_parts (VigilStore *store,
+                          guint       parts)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GString *text = g_string_new (NULL);
+
+  _vigil_store_set_book_parts (store, parts);
+  rows = vigil_store_list_book_scores (store, VIGIL_BOOK_ACTIVE, NULL, VIGIL_TIER_NONE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilPortfolioRow *row = g_ptr_array_index (rows, i);
+
+      g_string_append_printf (text, "%" G_GINT64_FORMAT " %s %.17g %.17g\n", row->customer_id,
+                              row->latest->customer_id, row->score.health, row->trends[VIGIL_TREND_7D]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+describe_trigger_row (const VigilPortfolioRow  *row,
+                      gpointer                  data,
+                      GError                  **error)
+{
+  g_string_append_printf (data, "%" G_GINT64_FORMAT " %s %.17g %.17g %.17g %.17g %" G_GINT64_FORMAT
+                          " %" G_GINT64_FORMAT " %u\n", row->customer_id, row->latest->customer_id,
+                          row->score.health, row->trends[VIGIL_TREND_7D], row->peak_14d, row->recent_high,
+                          row->nps_14d_ago, row->first_observed, row->records->len);
+  return TRUE;
+}
+
+/* The rows the triggers read of @store's book, in @parts parts. */
+static char *
+describe_trigger_rows_in_parts (VigilStore *store,
+                                guint       parts)
+{
+  g_autoptr(GError) error = NULL;
+  GString *text = g_string_new (NULL);
+
+  _vigil_store_set_book_parts (store, parts);
+  g_assert_true (vigil_store_foreach_portfolio_row (store, describe_trigger_row, text, &error));
+  g_assert_no_error (error);
+  return g_string_free (text, FALSE);
+}
+
+/* design 7: a book read in parts, each on a connection of its own (on
+ * PostgreSQL, all on the first one's snapshot), gives the rows of one
+ * reading, in customer id order. */
+static void
+test_store_scores_in_parts (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *whole = NULL;
+  g_autofree char *in_parts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  const gint64 week = 7 * 86400;
+
+  test_dir_init (&dir);
+  path = vigil_test_book_location (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  add_snapshots (store, "usage", make_customer_calls_snapshot ("a", T0 - week, 1000),
+                 make_customer_calls_snapshot ("b", T0 - week, 2000),
+                 make_customer_calls_snapshot ("c", T0 - week, 3000),
+                 make_customer_calls_snapshot ("d", T0 - week, 4000), NULL);
+  add_snapshots (store, "usage", make_customer_calls_snapshot ("a", T0, 1500),
+                 make_customer_calls_snapshot ("b", T0, 2500),
+                 make_customer_calls_snapshot ("c", T0, 3500),
+                 make_customer_calls_snapshot ("d", T0, 4500), NULL);
+
+  whole = describe_scores_in_parts (store, 1);
+  g_assert_cmpuint (strlen (whole), >, 0);
+  for (guint parts = 2; parts <= 4; parts++)
+    {
+      in_parts = describe_scores_in_parts (store, parts);
+      g_assert_cmpstr (in_parts, ==, whole);
+      g_clear_pointer (&in_parts, g_free);
+    }
+  /* what the triggers read: on PostgreSQL in parts too, then in order */
+  g_clear_pointer (&whole, g_free);
+  whole = describe_trigger_rows_in_parts (store, 1);
+  g_assert_cmpuint (strlen (whole), >, 0);
+  for (guint parts = 2; parts <= 4; parts++)
+    {
+      in_parts = describe_trigger_rows_in_parts (store, parts);
+      g_assert_cmpstr (in_parts, ==, whole);
+      g_clear_pointer (&in_parts, g_free);
+    }
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_trends (void)
 {
@@ -2611,6 +2708,7 @@ main (int    argc,
   g_test_add_func ("/core/store/backfill-keeps-newest-name", test_store_backfill_keeps_newest_name);
   g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
   g_test_add_func ("/core/store/trends", test_store_trends);
+  g_test_add_func ("/core/store/scores-in-parts", test_store_scores_in_parts);
   g_test_add_func ("/core/store/latest-time", test_store_latest_time);
   g_test_add_func ("/core/store/sparklines", test_store_sparklines);
   g_test_add_func ("/core/store/active-book", test_store_active_book);

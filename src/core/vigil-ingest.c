@@ -1155,18 +1155,30 @@ write_rows_singly (VigilIngest  *self,
   return TRUE;
 }
 
-/* Writes VIGIL_STORE_ROWS_AT_ONCE new rows of the batch, from @first,
- * scored, with one statement a table. */
+/* Writes @n new rows of the batch, from @first, scored, with one
+ * statement a table: VIGIL_STORE_ROWS_AT_ONCE of them, or on PostgreSQL
+ * any number, with a COPY a table. */
 static gboolean
 write_new_rows (VigilIngest  *self,
                 Batch        *batch,
                 guint         first,
+                guint         n,
                 GError      **error)
 {
-  VigilNewSnapshot rows[VIGIL_STORE_ROWS_AT_ONCE];
-  VigilSnapshot snapshots[VIGIL_STORE_ROWS_AT_ONCE];
+  VigilNewSnapshot rows_at_once[VIGIL_STORE_ROWS_AT_ONCE];
+  VigilSnapshot snapshots_at_once[VIGIL_STORE_ROWS_AT_ONCE];
+  g_autofree VigilNewSnapshot *many_rows = NULL;
+  g_autofree VigilSnapshot *many_snapshots = NULL;
+  VigilNewSnapshot *rows = rows_at_once;
+  VigilSnapshot *snapshots = snapshots_at_once;
+  gboolean ok;
 
-  for (guint i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
+  if (n > VIGIL_STORE_ROWS_AT_ONCE)
+    {
+      rows = many_rows = g_new (VigilNewSnapshot, n);
+      snapshots = many_snapshots = g_new (VigilSnapshot, n);
+    }
+  for (guint i = 0; i < n; i++)
     {
       PendingRow *row = &g_array_index (batch->rows, PendingRow, first + i);
       VigilScore score;
@@ -1183,9 +1195,18 @@ write_new_rows (VigilIngest  *self,
         .tier = score.tier,
       };
     }
-  if (!_vigil_store_insert_new_snapshots (self->store, rows, error))
+#ifdef HAVE_POSTGRESQL
+  if (vigil_store_is_shared (self->store))
+    ok = _vigil_store_copy_new_snapshots (self->store, rows, n, error);
+  else
+#endif
+    {
+      g_assert (n == VIGIL_STORE_ROWS_AT_ONCE);
+      ok = _vigil_store_insert_new_snapshots (self->store, rows, error);
+    }
+  if (!ok)
     return FALSE;
-  self->stats.stored += VIGIL_STORE_ROWS_AT_ONCE;
+  self->stats.stored += n;
   return TRUE;
 }
 
@@ -1215,10 +1236,26 @@ static gboolean end_spool         (VigilIngest       *self,
 static gboolean is_new_merged_row (VigilIngest       *self,
                                    const PendingRow  *row);
 
+/* Writes the @n new rows from @first that write_sorted_rows() found in a
+ * run: on PostgreSQL all with a COPY a table, on SQLite one by one (a
+ * run ends short of VIGIL_STORE_ROWS_AT_ONCE there). */
+static gboolean
+write_run (VigilIngest  *self,
+           Batch        *batch,
+           guint         first,
+           guint         n,
+           GError      **error)
+{
+  if (n > 0 && vigil_store_is_shared (self->store))
+    return write_new_rows (self, batch, first, n, error);
+  return write_rows_singly (self, batch, first, n, error);
+}
+
 /* Writes a batch's rows, sorted and combined, in key order: new rows
- * VIGIL_STORE_ROWS_AT_ONCE at a time, the others (and new ones short of
- * that many) one by one. @merged: rows of a spool's merge, new unless
- * they have the key of the last row written before them. */
+ * VIGIL_STORE_ROWS_AT_ONCE at a time (on PostgreSQL, every run of them
+ * at once), the others (and on SQLite new ones short of that many) one
+ * by one. @merged: rows of a spool's merge, new unless they have the key
+ * of the last row written before them. */
 static gboolean
 write_sorted_rows (VigilIngest  *self,
                    Batch        *batch,
@@ -1226,6 +1263,7 @@ write_sorted_rows (VigilIngest  *self,
                    GError      **error)
 {
   GArray *rows = batch->rows;
+  guint at_once = vigil_store_is_shared (self->store) ? G_MAXUINT : VIGIL_STORE_ROWS_AT_ONCE;
   guint run = 0;   /* new rows in a row, up to the current one */
   guint i;
 
@@ -1235,19 +1273,20 @@ write_sorted_rows (VigilIngest  *self,
 
       if (merged ? is_new_merged_row (self, row) : is_new_row (row))
         {
-          if (++run == VIGIL_STORE_ROWS_AT_ONCE)
+          if (++run == at_once)
             {
-              if (!write_new_rows (self, batch, i + 1 - run, error))
+              if (!write_new_rows (self, batch, i + 1 - run, run, error))
                 return FALSE;
               run = 0;
             }
           continue;
         }
-      if (!write_rows_singly (self, batch, i - run, run + 1, error))
+      if (!write_run (self, batch, i - run, run, error) ||
+          !write_rows_singly (self, batch, i, 1, error))
         return FALSE;
       run = 0;
     }
-  return write_rows_singly (self, batch, i - run, run, error);
+  return write_run (self, batch, i - run, run, error);
 }
 
 /* Whether a spooled bulk import must store what it has spooled and go

@@ -182,6 +182,9 @@ void                vigil_sql_pg_copy_binary_double  (GString    *data,
                                                       double      value);
 void                vigil_sql_pg_copy_binary_text    (GString    *data,
                                                       const char *text);
+void                vigil_sql_pg_copy_binary_text_len (GString    *data,
+                                                       const char *text,
+                                                       gssize      length);
 void                vigil_sql_pg_copy_binary_null    (GString    *data);
 void                vigil_sql_pg_copy_binary_trailer (GString    *data);
 /* Rows received by COPY … TO STDOUT, a line at a time, for the reads

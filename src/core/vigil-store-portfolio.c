@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -573,6 +574,12 @@ static const char portfolio_sql[] =
  * the customers ?4 to ?5 (ids): a part of the book (BookPart). */
 static const char portfolio_scores_sql[] =
   PORTFOLIO_SQL (SCORE_TREND_COLUMNS ("c.latest_at"), "NULL", "AND c.id BETWEEN ?4 AND ?5 ");
+/* portfolio_sql's rows, of the customers ?4 to ?5: a part of the book
+ * the triggers read. */
+static const char portfolio_part_sql[] =
+  PORTFOLIO_SQL (TREND_COLUMNS ("c.latest_at"),
+                 "(SELECT min (f.observed_at) FROM snapshots f WHERE f.customer_id = c.id)",
+                 "AND c.id BETWEEN ?4 AND ?5 ");
 
 static void
 bind_book (VigilSqlStmt *stmt,
@@ -709,11 +716,17 @@ vigil_store_open_for_book_read (const char  *path,
  * processor (at most MAX_BOOK_PARTS), each on a connection of its own in
  * a thread of its own: `vigil scores` of a big book (design 7). */
 #define MIN_CUSTOMERS_IN_PARTS 20000
+/* On PostgreSQL from fewer: the server does most of the reading, and
+ * each part is read by a server process of its own, on a processor of
+ * its own, the first one's snapshot shared (design 7: `vigil scores` of
+ * 10,000 customers, on 2 processors). */
+#define MIN_SHARED_CUSTOMERS_IN_PARTS 5000
 #define MAX_BOOK_PARTS 4
 
 /* What is asked of every part of the book, and read once for all. */
 typedef struct
 {
+  const char  *sql;   /* a part's query: portfolio_scores_sql or portfolio_part_sql */
   VigilBook    book;
   const char  *owner;
   VigilTier    tier;
@@ -741,7 +754,7 @@ read_book_part (gpointer data)
   VigilSqlStmt *stmt;
   AccountReader accounts;
 
-  if (!(stmt = _vigil_store_prepare (part->store, portfolio_scores_sql, _("Reading the portfolio"),
+  if (!(stmt = _vigil_store_prepare (part->store, query->sql, _("Reading the portfolio"),
                                      &part->error)))
     return NULL;
   _vigil_store_bind_text_or_null (stmt, 1, query->owner);
@@ -778,6 +791,42 @@ _vigil_store_begin_read (VigilStore  *store,
          _vigil_store_query_int (store, "SELECT count(*) FROM sqlite_master", &ignored, error);
 }
 
+/**
+ * _vigil_store_export_snapshot:
+ *
+ * PostgreSQL only, in a repeatable-read transaction: the statement that
+ * makes another connection's transaction, begun repeatable read, see the
+ * database as this one sees it (its exported snapshot).
+ *
+ * Returns: (transfer full): "SET TRANSACTION SNAPSHOT '…'", or %NULL
+ *   with @error set
+ */
+char *
+_vigil_store_export_snapshot (VigilStore  *self,
+                              const char  *doing,
+                              GError     **error)
+{
+  g_autofree char *snapshot = NULL;
+  VigilSqlStmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_prepare (self, "SELECT pg_export_snapshot ()", doing, error)))
+    return NULL;
+  if ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+    snapshot = _vigil_store_column_strdup (stmt, 0);
+  if (!_vigil_store_finish_rows (self, stmt, rc, doing, error))
+    return NULL;
+  /* The server's own name for it, formatted into a statement that takes
+   * no parameter: checked to be one (hexadecimal digits and dashes). */
+  if (snapshot == NULL || *snapshot == '\0' || strspn (snapshot, "0123456789ABCDEF-") != strlen (snapshot))
+    {
+      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE, _("%s: database error in %s: %s"),
+                   doing, self->path, snapshot != NULL ? snapshot : "");
+      return NULL;
+    }
+  return g_strdup_printf ("SET TRANSACTION SNAPSHOT '%s'", snapshot);
+}
+
 static void
 end_reads (VigilStore **stores,
            guint        n)
@@ -787,16 +836,38 @@ end_reads (VigilStore **stores,
       vigil_sql_exec (stores[i]->db, "COMMIT");
 }
 
+/* begin_reads_at_one_state() on PostgreSQL: the first store's
+ * repeatable-read transaction's snapshot, exported, is every other's. */
+static gboolean
+begin_shared_reads_at_one_state (VigilStore **stores,
+                                 guint        n)
+{
+  const char *doing = _("Reading the portfolio");
+  g_autofree char *set_snapshot = NULL;
+  gboolean begun = _vigil_store_begin_read (stores[0], doing, NULL) &&
+                   (set_snapshot = _vigil_store_export_snapshot (stores[0], doing, NULL)) != NULL;
+
+  for (guint i = 1; begun && i < n; i++)
+    begun = _vigil_store_begin_read (stores[i], doing, NULL) &&
+            _vigil_store_exec_sql (stores[i], set_snapshot, doing, NULL);
+  if (!begun)
+    end_reads (stores, n);
+  return begun;
+}
+
 /* Starts a read transaction on each of @stores, all at one state of the
  * database: PRAGMA data_version of the last connection, the same before
  * the first began and after the last did, says that nothing was
  * committed in between. FALSE (and none left open) when writes kept
- * coming between or a transaction could not start. SQLite only (PRAGMA
- * data_version): design 7, plan C.2. */
+ * coming between or a transaction could not start. On SQLite (PRAGMA
+ * data_version): design 7, plan C.2; on PostgreSQL, the transactions
+ * share one snapshot. */
 static gboolean
 begin_reads_at_one_state (VigilStore **stores,
                           guint        n)
 {
+  if (vigil_store_is_shared (stores[0]))
+    return begin_shared_reads_at_one_state (stores, n);
   for (int attempt = 0; attempt < 3; attempt++)
     {
       gint64 before = 0, after = -1;
@@ -824,15 +895,13 @@ open_part_stores (VigilStore  *self,
   guint n = MIN ((guint) g_get_num_processors (), MAX_BOOK_PARTS);
 
   stores[0] = self;
-  /* A transaction of the caller's own is read inside, on its connection.
-   * On PostgreSQL the server reads: parts would only cost it a backend
-   * each (and the reads at one state are SQLite's, PRAGMA data_version). */
-  if (vigil_sql_in_transaction (self->db) || vigil_store_is_shared (self))
+  /* A transaction of the caller's own is read inside, on its connection. */
+  if (vigil_sql_in_transaction (self->db))
     return 1;
   if (self->book_parts > 0)
     n = MIN (self->book_parts, MAX_BOOK_PARTS);
   else if (n < 2 || !_vigil_store_query_int (self, "SELECT count(*) FROM customers", &customers, NULL) ||
-           customers < MIN_CUSTOMERS_IN_PARTS)
+           customers < (vigil_store_is_shared (self) ? MIN_SHARED_CUSTOMERS_IN_PARTS : MIN_CUSTOMERS_IN_PARTS))
     return 1;
   for (guint i = 1; i < n; i++)
     if (!(stores[i] = vigil_store_open_for_book_read (self->path, NULL)))
@@ -853,11 +922,16 @@ split_customers (VigilStore  *self,
   VigilSqlStmt *stmt;
   gint64 customers = 0;
 
+  /* One part, the whole book: no count to ask (a round trip, and on
+   * PostgreSQL a scan of the table, for nothing). */
+  parts[0].first_id = G_MININT64;
+  parts[n - 1].last_id = G_MAXINT64;
+  if (n == 1)
+    return TRUE;
   if (!_vigil_store_query_int (self, "SELECT count(*) FROM customers", &customers, error) ||
       !(stmt = _vigil_store_prepare (self, "SELECT id FROM customers ORDER BY id LIMIT 1 OFFSET ?1",
                                      _("Reading the portfolio"), error)))
     return FALSE;
-  parts[0].first_id = G_MININT64;
   for (guint i = 1; i < n; i++)
     {
       int rc;
@@ -917,6 +991,10 @@ _vigil_store_set_book_parts (VigilStore *self,
   self->book_parts = parts;
 }
 
+static GPtrArray *read_book (VigilStore  *self,
+                             BookQuery   *query,
+                             GError     **error);
+
 /**
  * vigil_store_list_book_scores:
  *
@@ -939,15 +1017,27 @@ vigil_store_list_book_scores (VigilStore  *self,
                               VigilTier    tier,
                               GError     **error)
 {
+  BookQuery query = { portfolio_scores_sql, book, owner, tier, NULL, NULL, NULL };
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  return read_book (self, &query, error);
+}
+
+/* @query's rows of the whole book, in customer id order, read in parts
+ * when the book is big (open_part_stores()). */
+static GPtrArray *
+read_book (VigilStore  *self,
+           BookQuery   *query_in,
+           GError     **error)
+{
   VigilStore *stores[MAX_BOOK_PARTS] = { NULL, };
   gint64 previous_cache;
   BookPart parts[MAX_BOOK_PARTS] = { { NULL, }, };
-  BookQuery query = { book, owner, tier, NULL, NULL, NULL };
+  BookQuery query = *query_in;
   GPtrArray *rows = NULL;
   gboolean began;
   guint n;
-
-  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
   previous_cache = begin_book_read_cache (self);
   n = open_part_stores (self, stores);
@@ -1007,6 +1097,47 @@ vigil_store_list_portfolio (VigilStore  *self,
   return vigil_store_list_book (self, VIGIL_BOOK_ACTIVE, owner, tier, error);
 }
 
+/* A team's book of fewer customers than this, read whole by the
+ * triggers, is read in parts and held (its rows, some hundred bytes
+ * each), not streamed. */
+#define MAX_SHARED_CUSTOMERS_HELD 100000
+
+/* Whether vigil_store_foreach_portfolio_row() reads @self's book in
+ * parts, held: a team's book of MIN_SHARED_CUSTOMERS_IN_PARTS to
+ * MAX_SHARED_CUSTOMERS_HELD customers (or as the tests say), read
+ * outside a transaction of the caller's. The server's processes read
+ * the parts side by side (design 7: the triggers' read after a poll of
+ * 10,000 customers was a third of the server's work). */
+static gboolean
+read_held_in_parts (VigilStore *self)
+{
+  gint64 customers = 0;
+
+  if (!vigil_store_is_shared (self) || vigil_sql_in_transaction (self->db) || g_get_num_processors () < 2)
+    return FALSE;
+  if (self->book_parts > 0)
+    return self->book_parts > 1;
+  return _vigil_store_query_int (self, "SELECT count(*) FROM customers", &customers, NULL) &&
+         customers >= MIN_SHARED_CUSTOMERS_IN_PARTS && customers < MAX_SHARED_CUSTOMERS_HELD;
+}
+
+static gboolean
+foreach_row_read_in_parts (VigilStore             *self,
+                           VigilPortfolioRowFunc   func,
+                           gpointer                user_data,
+                           GError                **error)
+{
+  BookQuery query = { portfolio_part_sql, VIGIL_BOOK_ACTIVE, NULL, VIGIL_TIER_NONE, NULL, NULL, NULL };
+  g_autoptr(GPtrArray) rows = read_book (self, &query, error);
+
+  if (rows == NULL)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    if (!func (g_ptr_array_index (rows, i), user_data, error))
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * vigil_store_foreach_portfolio_row:
  * @func: called with each row, in customer id order; returning %FALSE
@@ -1029,6 +1160,8 @@ vigil_store_foreach_portfolio_row (VigilStore             *self,
   g_return_val_if_fail (VIGIL_IS_STORE (self), FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
+  if (read_held_in_parts (self))
+    return foreach_row_read_in_parts (self, func, user_data, error);
   if (!(scorecards = _vigil_store_load_all_scorecards (self, error)) ||
       !(stmt = _vigil_store_prepare (self, portfolio_sql, _("Reading the portfolio"), error)))
     return FALSE;

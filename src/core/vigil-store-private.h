@@ -377,7 +377,9 @@ typedef struct
 
 /* A snapshot no row of the database has the key (customer, time) of,
  * with its score: _vigil_store_insert_new_snapshots() writes
- * VIGIL_STORE_ROWS_AT_ONCE of them with one statement a table. */
+ * VIGIL_STORE_ROWS_AT_ONCE of them with one statement a table, on
+ * PostgreSQL _vigil_store_copy_new_snapshots() any number with one COPY
+ * a table. */
 typedef struct
 {
   gint64               customer_id;
@@ -457,6 +459,12 @@ gboolean          _vigil_store_insert_observation     (VigilStore           *sel
 gboolean          _vigil_store_insert_new_snapshots   (VigilStore             *self,
                                                        const VigilNewSnapshot *rows,
                                                        GError                **error);
+#ifdef HAVE_POSTGRESQL
+gboolean          _vigil_store_copy_new_snapshots     (VigilStore             *self,
+                                                       const VigilNewSnapshot *rows,
+                                                       guint                   n,
+                                                       GError                **error);
+#endif
 gboolean          _vigil_store_write_snapshot         (VigilStore           *self,
                                                        gint64                customer_id,
                                                        const VigilSnapshot  *snapshot,
@@ -558,6 +566,9 @@ GPtrArray        *_vigil_store_collect_portfolio_rows (VigilStore     *self,
                                                        GHashTable     *scorecards,
                                                        GError        **error);
 
+char             *_vigil_store_export_snapshot        (VigilStore     *self,
+                                                       const char     *doing,
+                                                       GError        **error);
 gboolean          _vigil_store_begin_read             (VigilStore     *store,
                                                        const char     *doing,
                                                        GError        **error);

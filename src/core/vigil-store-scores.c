@@ -313,29 +313,13 @@ open_snapshot_reader (VigilStore  *self,
                       GError     **error)
 {
   const char *doing = _("Rescoring");
-  g_autofree char *snapshot = NULL;
   g_autofree char *set_snapshot = NULL;
   VigilSqlConnection *reader;
-  VigilSqlStmt *stmt;
-  int rc;
 
-  if (!(stmt = _vigil_store_prepare (self, "SELECT pg_export_snapshot ()", doing, error)))
+  if (!(set_snapshot = _vigil_store_export_snapshot (self, doing, error)))
     return NULL;
-  if ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
-    snapshot = _vigil_store_column_strdup (stmt, 0);
-  if (!_vigil_store_finish_rows (self, stmt, rc, doing, error))
-    return NULL;
-  /* The server's own name for it, formatted into a statement that takes
-   * no parameter: checked to be one (hexadecimal digits and dashes). */
-  if (snapshot == NULL || *snapshot == '\0' || strspn (snapshot, "0123456789ABCDEF-") != strlen (snapshot))
-    {
-      g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE, _("%s: database error in %s: %s"),
-                   doing, self->path, snapshot != NULL ? snapshot : "");
-      return NULL;
-    }
   if (!(reader = vigil_sql_pg_connect (self->path, "vigil", error)))
     return NULL;
-  set_snapshot = g_strdup_printf ("SET TRANSACTION SNAPSHOT '%s'", snapshot);
   if (!vigil_sql_exec (reader, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") ||
       !vigil_sql_exec (reader, set_snapshot))
     {
