@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "vigil-core.h"
+#include "vigil-test-book.h"
 #include "vigil-test-util.h"
 #include "vigil-test-churn.h"
 
@@ -37,7 +38,7 @@ test_churn_trainer_refit (void)
   double intercept, coefficients[VIGIL_CHURN_N_FEATURES];
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
 
@@ -129,7 +130,7 @@ test_churn_trainer_noisy_history (void)
   VigilChurnStatus status = { 0 };
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
 
@@ -197,7 +198,7 @@ test_churn_trainer_one_of_a_kind (void)
   VigilChurnStatus status;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
   test_churn_separated_history (store, 40);
@@ -237,7 +238,7 @@ test_churn_trainer_refit_fails (void)
   gint64 customer;
 
   test_dir_init (&dir);
-  path = test_dir_file (&dir, "vigil.db");
+  path = vigil_test_book_location (&dir, "vigil.db");
   store = vigil_store_open (path, &error);
   g_assert_no_error (error);
   test_churn_separated_history (store, 42);

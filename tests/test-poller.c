@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 #ifdef G_OS_UNIX
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -19,6 +18,7 @@
 #endif
 
 #include "vigil-core.h"
+#include "vigil-test-book.h"
 #include "vigil-test-poll.h"
 #include "vigil-test-server.h"
 #include "vigil-test-util.h"
@@ -43,7 +43,7 @@ typedef struct
   VigilPollResult last_result;
   char       *last_if_none_match;
   gint64      max_records;   /* of the next poll's source; 0: the default */
-  int         lock_probe;    /* what a writer got while /late-broken page 3 was asked for */
+  gboolean    locked_at_page_3;  /* whether a writer held the book while /late-broken page 3 was asked for */
   GArray     *client_ports;  /* of guint16: where each /keep-alive page was asked from */
   GArray     *quick_acks;    /* of int: the asking socket's TCP_QUICKACK then (-1: not found) */
 } Fixture;
@@ -120,23 +120,6 @@ answer_detail_cb (gpointer data)
   g_free (detail->id);
   g_free (detail);
   return G_SOURCE_REMOVE;
-}
-
-/* Whether another connection could start writing now (SQLITE_OK), or
- * whether a transaction holds the database (SQLITE_BUSY). */
-static int
-probe_write_lock (const char *db_path)
-{
-  sqlite3 *db = NULL;
-  int rc;
-
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 0);
-  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_close (db);
-  return rc;
 }
 
 static gboolean
@@ -284,7 +267,7 @@ handler (SoupServer        *server,
       g_autofree char *records = records_json ((page - 1) * 3, 3);
 
       if (page == 3)
-        f->lock_probe = probe_write_lock (f->db_path);
+        f->locked_at_page_3 = test_book_write_locked (f->db_path);
       if (page <= 3)
         body = g_strdup_printf ("{\"customers\": %s, \"next\": \"?page=%d\"}", records, page + 1);
       else
@@ -482,7 +465,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   test_dir_init (&f->dir);
-  f->db_path = test_dir_file (&f->dir, "vigil.db");
+  f->db_path = vigil_test_book_location (&f->dir, "vigil.db");
   f->store = vigil_store_open (f->db_path, &error);
   g_assert_no_error (error);
 
@@ -662,32 +645,21 @@ test_poll_link_header (Fixture       *f,
 static char *
 dump_content (const char *db_path)
 {
-  static const char * const queries[] = {
-    "SELECT quote (s.customer_id), quote (s.observed_at), quote (s.features), quote (k.health) "
-    "FROM snapshots s LEFT JOIN scores k USING (customer_id, observed_at) "
-    "ORDER BY s.customer_id, s.observed_at",
-    "SELECT quote (id), quote (external_id), quote (name), quote (latest_at) FROM customers ORDER BY id",
-    "SELECT quote (id), quote (name) FROM features ORDER BY id",
-    "SELECT quote (source_id), quote (url), quote (etag) FROM source_validators ORDER BY source_id",
+  static const char * const tables[][3] = {
+    { "s.customer_id, s.observed_at, s.features, k.health",
+      "snapshots s LEFT JOIN scores k USING (customer_id, observed_at)", "s.customer_id, s.observed_at" },
+    { "id, external_id, name, latest_at", "customers", "id" },
+    { "id, name", "features", "id" },
+    { "source_id, url, etag", "source_validators", "source_id" },
   };
   g_autoptr(GString) out = g_string_new (NULL);
-  sqlite3 *db = NULL;
 
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
     {
-      sqlite3_stmt *stmt = NULL;
+      g_autofree char *rows = test_book_rows (db_path, tables[t][0], tables[t][1], tables[t][2]);
 
-      g_assert_cmpint (sqlite3_prepare_v2 (db, queries[q], -1, &stmt, NULL), ==, SQLITE_OK);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          for (int c = 0; c < sqlite3_column_count (stmt); c++)
-            g_string_append_printf (out, "%s|", sqlite3_column_text (stmt, c));
-          g_string_append_c (out, '\n');
-        }
-      sqlite3_finalize (stmt);
+      g_string_append_printf (out, "%s\n", rows != NULL ? rows : "");
     }
-  sqlite3_close (db);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
@@ -976,15 +948,15 @@ test_poll_pages_all_or_nothing (Fixture       *f,
   g_assert_no_error (error);
   before = dump_content (f->db_path);
 
-  f->lock_probe = SQLITE_OK;
+  f->locked_at_page_3 = FALSE;
   g_assert_false (poll (f, "/late-broken", NULL, NULL, &error));
   /* While page 3 was fetched, the first two were in the open transaction. */
-  g_assert_cmpint (f->lock_probe, ==, SQLITE_BUSY);
+  g_assert_true (f->locked_at_page_3);
   g_assert_nonnull (strstr (error->message, "/late-broken?page=4: not JSON"));
   after = dump_content (f->db_path);
   g_assert_cmpstr (after, ==, before);
   /* And the database is free again for the caller. */
-  g_assert_cmpint (probe_write_lock (f->db_path), ==, SQLITE_OK);
+  g_assert_false (test_book_write_locked (f->db_path));
 }
 
 /* More records than the source's limit, over all pages: refused, nothing
@@ -1128,8 +1100,23 @@ test_poll_token (Fixture       *f,
   g_assert_cmpstr (f->last_authorization, ==, "Bearer " TOKEN);
   g_assert_cmpuint (stats.stored, ==, 1);
 
-  /* The token never reaches the database. */
+  /* The token never reaches the database: on a team's book, no table
+   * of the schema holds it, read whole. */
   g_clear_object (&f->store);
+  if (vigil_store_location_is_shared (f->db_path))
+    {
+      g_assert_cmpint (test_book_int (f->db_path,
+                                      "SELECT count(*) FROM information_schema.tables t, "
+                                      "LATERAL (SELECT CAST (query_to_xml (format ('SELECT * FROM vigil.%I', "
+                                      "t.table_name), true, false, '') AS text) AS x) q "
+                                      "WHERE t.table_schema = 'vigil' AND strpos (q.x, '" TOKEN "') > 0"),
+                       ==, 0);
+      g_assert_cmpint (test_book_int (f->db_path,
+                                      "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'vigil'"),
+                       >, 10);
+      g_unsetenv ("VIGIL_TEST_TOKEN");
+      return;
+    }
   wal = g_strconcat (f->db_path, "-wal", NULL);
   g_assert_false (file_contains (f->db_path, TOKEN));
   if (g_file_test (wal, G_FILE_TEST_EXISTS))

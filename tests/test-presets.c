@@ -14,6 +14,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-core.h"
+#include "vigil-test-book.h"
 #include "vigil-test-run.h"
 #include "vigil-test-server.h"
 #include "vigil-test-util.h"
@@ -294,7 +295,7 @@ static void
 test_preset_poll (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autofree char *db = test_dir_file (&f->dir, "vigil.db");
+  g_autofree char *db = vigil_test_book_location (&f->dir, "vigil.db");
   JsonArray *expected = json_object_get_array_member (case_object (f), "expected");
   JsonArray *routes = json_object_get_array_member (case_object (f), "routes");
   g_auto(TestRun) poll = { 0 };
@@ -331,7 +332,7 @@ static void
 test_preset_empty (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *db = test_dir_file (&f->dir, "vigil.db");
+  g_autofree char *db = vigil_test_book_location (&f->dir, "vigil.db");
   g_auto(TestRun) poll = { 0 };
 
   f->empty = TRUE;
@@ -591,7 +592,7 @@ test_cli_source_add_preset (void)
   g_auto(TestRun) run = { 0 };
 
   test_dir_init (&dir);
-  db = test_dir_file (&dir, "vigil.db");
+  db = vigil_test_book_location (&dir, "vigil.db");
   mapping = test_dir_write (&dir, "m.json", "{\"records\": \"/data\", \"fields\": {\"id\": \"/id\"}}", -1);
 
   test_run_vigil (&run, "--db", db, "source", "add", "crm", "--preset", "salesforce-accounts");

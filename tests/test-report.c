@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "vigil-core.h"
+#include "vigil-test-book.h"
 #include "vigil-report.h"
 #include "vigil-report-data.h"
 #include "vigil-report-layout.h"
@@ -35,6 +36,7 @@ typedef struct
 {
   char   *dir;
   char   *db_path;
+  char   *database;        /* on PostgreSQL: the book's database */
   guint   n_customers;
   double  mrr_total;       /* at the end of the week */
   guint   n_dana;
@@ -53,6 +55,11 @@ book_free (Book *book)
       g_unlink (path);
     }
   g_rmdir (book->dir);
+#ifdef HAVE_POSTGRESQL
+  if (book->database != NULL)
+    vigil_test_pg_drop_database (book->database);
+#endif
+  g_free (book->database);
   g_free (book->dir);
   g_free (book->db_path);
   g_free (book);
@@ -100,7 +107,17 @@ build_book (guint n_customers)
 
   book->dir = g_dir_make_tmp ("vigil-report-XXXXXX", &error);
   g_assert_no_error (error);
-  book->db_path = g_build_filename (book->dir, "vigil.db", NULL);
+  /* On PostgreSQL a database of the book's own (the suite runs on both
+   * engines: tests/meson.build); the folder keeps the reports. */
+  if (vigil_test_on_postgresql ())
+    {
+#ifdef HAVE_POSTGRESQL
+      book->database = vigil_test_pg_create_database ();
+      book->db_path = vigil_test_pg_location (book->database);
+#endif
+    }
+  else
+    book->db_path = g_build_filename (book->dir, "vigil.db", NULL);
   book->n_customers = n_customers;
 
   store = vigil_store_open (book->db_path, &error);

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-core.h"
+#include "vigil-test-book.h"
 #include "vigil-test-server.h"
 #include "vigil-test-util.h"
 
@@ -161,7 +162,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(VigilPoller) poller = vigil_poller_new ();
 
   test_dir_init (&f->dir);
-  db = test_dir_file (&f->dir, "vigil.db");
+  db = vigil_test_book_location (&f->dir, "vigil.db");
   f->store = vigil_store_open (db, &error);
   g_assert_no_error (error);
 

@@ -14,6 +14,7 @@
 #include <libsoup/soup.h>
 
 #include "vigil-core.h"
+#include "vigil-test-book.h"
 #include "vigil-test-poll.h"
 #include "vigil-test-run.h"
 #include "vigil-test-server.h"
@@ -71,7 +72,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(VigilSource) source = NULL;
 
   test_dir_init (&f->dir);
-  db = test_dir_file (&f->dir, "vigil.db");
+  db = vigil_test_book_location (&f->dir, "vigil.db");
   f->store = vigil_store_open (db, &error);
   g_assert_no_error (error);
 
@@ -620,7 +621,7 @@ static void
 test_suspect_cli (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autofree char *db = test_dir_file (&f->dir, "cli.db");
+  g_autofree char *db = vigil_test_book_location (&f->dir, "cli.db");
   g_autofree char *url = g_strconcat (f->base, "/usage", NULL);
   g_auto(TestRun) run = { 0 };
 

@@ -28,6 +28,7 @@
 #include "vigil-application.h"
 #include "vigil-preferences-window.h"
 #include "vigil-pulse-section.h"
+#include "vigil-test-book.h"
 #include "vigil-test-util.h"
 #include "vigil-test-widgets.h"
 #include "vigil-window-private.h"
@@ -42,6 +43,7 @@
 static VigilApplication *suite_app;
 static TestDir suite_dir;
 static char *suite_db;
+static char *suite_database;  /* on PostgreSQL: the suite's database */
 
 typedef struct
 {
@@ -82,12 +84,15 @@ fixture_setup (Fixture       *f,
   g_autoptr(VigilStore) store = NULL;
 
   f->db = g_strdup (suite_db);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *file = g_strconcat (f->db, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+  if (vigil_store_location_is_shared (f->db))
+    test_book_exec (f->db, "DROP SCHEMA IF EXISTS vigil CASCADE");
+  else
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autofree char *file = g_strconcat (f->db, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
 
-      g_remove (file);
-    }
+        g_remove (file);
+      }
   store = vigil_demo_open_store (demo, f->db, NOW, 30, NULL, &error);
   g_assert_no_error (error);
 }
@@ -525,12 +530,7 @@ test_views_opens_on_my_book (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, n_in_book (f, VIGIL_BOOK_ACTIVE));
   gtk_window_destroy (GTK_WINDOW (f->window));
   f->window = NULL;
-  {
-    g_autoptr(VigilStore) store = open_store (f);
-
-    g_assert_true (vigil_store_set_me (store, owner, &error));
-    g_assert_no_error (error);
-  }
+  test_book_be (f->db, owner);
 
   open_window (f);
   g_assert_cmpstr (vigil_views_menu_get_shown (_vigil_window_get_views_menu (f->window)), ==, "My Book");
@@ -555,12 +555,7 @@ test_views_my_book_empty (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  {
-    g_autoptr(VigilStore) store = open_store (f);
-
-    g_assert_true (vigil_store_set_me (store, "Someone New", &error));
-    g_assert_no_error (error);
-  }
+  test_book_be (f->db, "Someone New");
   open_window (f);
   g_assert_cmpstr (vigil_views_menu_get_shown (_vigil_window_get_views_menu (f->window)), ==, "My Book");
   g_assert_cmpuint (g_list_model_get_n_items (shown_customers (f)), ==, 0);
@@ -584,7 +579,7 @@ test_views_opens_on_default (Fixture       *f,
     view->name = g_strdup ("High risk");
     view->tier = VIGIL_TIER_HIGH_RISK;
     view->sort = g_strdup ("mrr");
-    g_assert_true (vigil_store_set_me (store, "Someone New", &error));
+    test_book_be (f->db, "Someone New");
     g_assert_true (vigil_store_save_view (store, view, &error));
     g_assert_true (vigil_store_set_default_view (store, "High risk", &error));
     g_assert_no_error (error);
@@ -622,6 +617,33 @@ me_is_stored (gpointer data)
   return vigil_store_get_me (store, &me, NULL) && g_strcmp0 (me, "Pat Doe") == 0;
 }
 
+static gboolean
+row_says_pat_doe (gpointer data)
+{
+  return g_strcmp0 (gtk_editable_get_text (data), "Pat Doe") == 0;
+}
+
+/* design 1.1: on a team's book "I am" is the team's people's to give:
+ * the preferences show it and do not edit it. */
+static void
+test_views_preferences_me_team (Fixture *f)
+{
+  VigilPreferencesWindow *preferences;
+  GtkWidget *row;
+
+  test_book_be (f->db, "Pat Doe");
+  open_window (f);
+  preferences = vigil_preferences_window_new (GTK_WINDOW (f->window), f->portfolio);
+  gtk_window_present (GTK_WINDOW (preferences));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "general");
+  row = find_widget (GTK_WIDGET (preferences), is_named, "me-row");
+  g_assert_nonnull (row);
+  g_assert_true (wait_for (row_says_pat_doe, row));
+  g_assert_false (gtk_widget_get_sensitive (row));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "vigil db roles"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
 /* "I am" from the preferences, in the database for the command line. */
 static void
 test_views_preferences_me (Fixture       *f,
@@ -630,6 +652,11 @@ test_views_preferences_me (Fixture       *f,
   VigilPreferencesWindow *preferences;
   GtkWidget *row;
 
+  if (vigil_store_location_is_shared (f->db))
+    {
+      test_views_preferences_me_team (f);
+      return;
+    }
   open_window (f);
   preferences = vigil_preferences_window_new (GTK_WINDOW (f->window), f->portfolio);
   gtk_window_present (GTK_WINDOW (preferences));
@@ -678,12 +705,7 @@ test_views_pulse_on_page (Fixture       *f,
   GtkWidget *current, *save, *yellow, *note;
   AdwComboRow *reason;
 
-  {
-    g_autoptr(VigilStore) setup = open_store (f);
-
-    g_assert_true (vigil_store_set_me (setup, "Pat Doe", &error));
-    g_assert_no_error (error);
-  }
+  test_book_be (f->db, "Pat Doe");
   open_window (f);
   customer = g_list_model_get_item (vigil_portfolio_get_customers (f->portfolio), 2);
   store = open_store (f);
@@ -785,13 +807,28 @@ main (int    argc,
   ADD ("/window-views/pulse-on-page", test_views_pulse_on_page);
 
   test_dir_init (&suite_dir);
-  suite_db = test_dir_file (&suite_dir, "vigil.db");
+  /* On PostgreSQL, a database of the suite's own (the suite runs on
+   * both engines: tests/meson.build); each test empties it. */
+  if (vigil_test_on_postgresql ())
+    {
+#ifdef HAVE_POSTGRESQL
+      suite_database = vigil_test_pg_create_database ();
+      suite_db = vigil_test_pg_location (suite_database);
+#endif
+    }
+  else
+    suite_db = test_dir_file (&suite_dir, "vigil.db");
   suite_app = vigil_application_new (suite_db, G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (suite_app), NULL, &error);
   g_assert_no_error (error);
   status = g_test_run ();
   g_clear_object (&suite_app);
   test_dir_clear (&suite_dir);
+#ifdef HAVE_POSTGRESQL
+  if (suite_database != NULL)
+    vigil_test_pg_drop_database (suite_database);
+#endif
+  g_free (suite_database);
   g_free (suite_db);
   return status;
 }

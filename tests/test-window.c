@@ -32,6 +32,7 @@
 #include "vigil-table-row.h"
 #include "vigil-text-cell.h"
 #include "vigil-triggers-page.h"
+#include "vigil-test-book.h"
 #include "vigil-test-util.h"
 #include "vigil-test-widgets.h"
 #include "vigil-test-churn.h"
@@ -52,6 +53,12 @@ static gboolean
 is_loaded (gpointer data)
 {
   return vigil_portfolio_is_loaded (data);
+}
+
+static gboolean
+views_ready (gpointer data)
+{
+  return vigil_views_menu_is_ready (data);
 }
 
 /* The desktop's notification server (org.freedesktop.Notifications)
@@ -135,6 +142,7 @@ start_notification_server (void)
  * be registered on the bus once); each test has a window of its own. */
 static TestDir suite_dir;
 static char *suite_db;
+static char *suite_database;  /* on PostgreSQL: the suite's database */
 static VigilApplication *suite_app;
 
 static void
@@ -145,7 +153,17 @@ suite_setup (void)
   g_autoptr(VigilStore) store = NULL;
 
   test_dir_init (&suite_dir);
-  suite_db = test_dir_file (&suite_dir, "vigil.db");
+  /* On PostgreSQL, a database of the suite's own (the suite runs on
+   * both engines: tests/meson.build). */
+  if (vigil_test_on_postgresql ())
+    {
+#ifdef HAVE_POSTGRESQL
+      suite_database = vigil_test_pg_create_database ();
+      suite_db = vigil_test_pg_location (suite_database);
+#endif
+    }
+  else
+    suite_db = test_dir_file (&suite_dir, "vigil.db");
   store = vigil_demo_open_store (demo, suite_db, NOW, 60, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
@@ -165,6 +183,9 @@ fixture_setup (Fixture       *f,
   f->portfolio = vigil_window_get_portfolio (f->window);
   gtk_window_present (GTK_WINDOW (f->window));
   g_assert_true (wait_for (is_loaded, f->portfolio));
+  /* The views are read after the book: a test that sets "I am" before
+   * would see the window open on My Book (design 5). */
+  g_assert_true (wait_for (views_ready, _vigil_window_get_views_menu (f->window)));
 }
 
 static void
@@ -1167,41 +1188,35 @@ press_control_enter (GtkWidget *widget)
   return FALSE;
 }
 
+/* @text as an SQL string literal, for the tests' own peeks. */
+static char *
+sql_literal (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "'", -1);
+  g_autofree char *doubled = g_strjoinv ("''", parts);
+
+  return g_strdup_printf ("'%s'", doubled);
+}
+
 static gint64
 touch_id_of (Fixture    *f,
              const char *body)
 {
-  g_autoptr(VigilStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *sql = NULL;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 id = 0;
+  g_autofree char *literal = sql_literal (body);
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM touches WHERE body = %s", literal);
+  gint64 id = test_book_int (f->db, sql);
 
-  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id FROM touches WHERE body = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, body, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return id;
+  return MAX (id, 0);
 }
 
 static void
 forget_touches (const char *db_path,
                 gint64      customer_id)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM touches WHERE customer_id = %" G_GINT64_FORMAT,
+                                          customer_id);
 
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "DELETE FROM touches WHERE customer_id = ?1", -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  test_book_exec (db_path, sql);
 }
 
 /* The customer of the reloaded portfolio with store id @id (a reload
@@ -1401,7 +1416,7 @@ test_window_timeline (Fixture       *f,
   id = vigil_customer_get_store_id (customer);
   store = vigil_store_open (f->db, &error);
   g_assert_no_error (error);
-  g_assert_true (vigil_store_set_meta (store, "me", "Dana Park", &error));
+  test_book_be (f->db, "Dana Park");
   g_assert_no_error (error);
   /* The demo's CSMs have touched every customer (design 3.4): this one
    * and the next active one lose their touches, for a first touch and
@@ -1540,11 +1555,11 @@ test_window_timeline (Fixture       *f,
   vigil_portfolio_view_sort_by (view, "at-stake", GTK_SORT_DESCENDING);
 
   /* Sam's note on the same customer: no buttons for Dana. */
-  g_assert_true (vigil_store_set_meta (store, "me", "Sam Lee", &error));
+  test_book_be (f->db, "Sam Lee");
   other = vigil_store_add_touch (store, id, VIGIL_TOUCH_NOTE, g_get_real_time () / G_USEC_PER_SEC - 60,
                                  "Sam's note", &error);
   g_assert_no_error (error);
-  g_assert_true (vigil_store_set_meta (store, "me", "Dana Park", &error));
+  test_book_be (f->db, "Dana Park");
   other_name = g_strdup_printf ("touch-%" G_GINT64_FORMAT, other);
   counts[1] = counts[0] + 1;
   vigil_portfolio_reload (f->portfolio);
@@ -1584,9 +1599,9 @@ test_window_timeline (Fixture       *f,
   /* Leave the book as the other tests know it: Sam Lee's touch gone,
    * and without "I am", which would open their windows on My Book
    * (design 5). */
-  g_assert_true (vigil_store_set_meta (store, "me", "Sam Lee", &error));
+  test_book_be (f->db, "Sam Lee");
   g_assert_true (vigil_store_delete_touch (store, other, &error));
-  g_assert_true (vigil_store_set_meta (store, "me", NULL, &error));
+  test_book_be (f->db, NULL);
   g_assert_no_error (error);
 }
 
@@ -1602,17 +1617,13 @@ rename_customer (const char *db_path,
                  gint64      id,
                  const char *name)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  g_autofree char *literal = sql_literal (name);
+  g_autofree char *sql = g_strdup_printf ("UPDATE customers SET name = %s WHERE id = %" G_GINT64_FORMAT,
+                                          literal, id);
+  g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM customers WHERE id = %" G_GINT64_FORMAT, id);
 
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE customers SET name = ? WHERE id = ?", -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, id);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-  g_assert_cmpint (sqlite3_changes (db), ==, 1);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  g_assert_cmpint (test_book_int (db_path, count), ==, 1);
+  test_book_exec (db_path, sql);
 }
 
 typedef struct
@@ -1696,7 +1707,7 @@ test_window_outcome_refit_fails (Fixture       *f,
   adw_message_dialog_response (dialog, "record");
   g_assert_true (wait_for (loads_reached, counts));
   g_signal_handlers_disconnect_by_func (f->portfolio, count_loads_cb, &counts[0]);
-  test_book_exec (f->db, "DROP TRIGGER refuse_insert; DROP TRIGGER refuse_update;");
+  test_churn_allow_meta (f->db);
 
   g_assert_nonnull (strstr (_vigil_window_get_last_toast (f->window), "marked as churned"));
   g_assert_nonnull (strstr (_vigil_window_get_last_toast (f->window), "stays as it was"));
@@ -3232,7 +3243,7 @@ test_window_empty_book (void)
   g_autoptr(VigilPortfolio) portfolio = NULL;
 
   test_dir_init (&dir);
-  db = test_dir_file (&dir, "empty.db");
+  db = vigil_test_book_location (&dir, "empty.db");
   store = vigil_store_open (db, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
@@ -3307,7 +3318,7 @@ accounts_book_init (AccountsBook *book)
                                               t + 86400, t + 86400, t + 86400);
 
   test_dir_init (&book->dir);
-  book->db = test_dir_file (&book->dir, "accounts.db");
+  book->db = vigil_test_book_location (&book->dir, "accounts.db");
   store = vigil_store_open (book->db, &error);
   g_assert_no_error (error);
   import_into (store, &book->dir, "crm", "crm.csv", crm);
@@ -3695,7 +3706,7 @@ inbox_book_init (InboxBook *book)
                             i, i, 100 * (i + 1), t - 4 * 86400, t);
 
   test_dir_init (&book->dir);
-  book->db = test_dir_file (&book->dir, "inbox.db");
+  book->db = vigil_test_book_location (&book->dir, "inbox.db");
   store = vigil_store_open (book->db, &error);
   g_assert_no_error (error);
   import_into (store, &book->dir, "crm", "crm.csv", csv->str);
@@ -4514,7 +4525,7 @@ test_window_book_texts (void)
   guint counts[2] = { 0, 1 };
 
   test_dir_init (&dir);
-  db = test_dir_file (&dir, "texts.db");
+  db = vigil_test_book_location (&dir, "texts.db");
   store = vigil_store_open (db, &error);
   g_assert_no_error (error);
   import_into (store, &dir, "crm", "first.csv", first);
@@ -4615,6 +4626,11 @@ main (int    argc,
   g_clear_object (&suite_app);
   g_clear_pointer (&notifications, g_ptr_array_unref);
   test_dir_clear (&suite_dir);
+#ifdef HAVE_POSTGRESQL
+  if (suite_database != NULL)
+    vigil_test_pg_drop_database (suite_database);
+#endif
+  g_free (suite_database);
   g_free (suite_db);
   return status;
 }

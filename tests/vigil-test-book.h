@@ -18,6 +18,8 @@
 #include "vigil-test-util.h"
 #ifdef HAVE_POSTGRESQL
 #include "vigil-test-pg.h"
+#include "vigil-sql.h"
+#include "vigil-store-private.h"
 #endif
 
 /* Whether the suite runs on PostgreSQL: tests/meson.build runs the
@@ -71,9 +73,14 @@ test_book_pg_run (const char *location,
                   const char *sql)
 {
   PGconn *conn = vigil_test_pg_connect (location);
+  g_autofree char *writer = g_strdup_printf ("SET vigil.writer = '%s'", _vigil_sql_pg_writer_id ());
   PGresult *result;
 
   PQclear (vigil_test_pg_exec (conn, "SET search_path = vigil"));
+  /* The test's change is its own process's, as on a file: a window of
+   * the process does not hear it (design 1, LISTEN/NOTIFY) and reads it
+   * when the test reloads. */
+  PQclear (vigil_test_pg_exec (conn, writer));
   result = vigil_test_pg_exec (conn, sql);
   PQfinish (conn);
   return result;
@@ -158,6 +165,47 @@ test_book_exec (const char *location,
       if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
         g_error ("%s: %s", sql, message);
       sqlite3_close (db);
+    }
+}
+
+/* Whether a writer holds the book at @location now: another connection
+ * could not start writing without waiting. On a file, SQLite's write
+ * lock (BEGIN IMMEDIATE); on a team's book, the book's write lock that
+ * every writer takes (vigil_store_begin()). */
+static inline gboolean
+test_book_write_locked (const char *location)
+{
+  if (vigil_store_location_is_shared (location))
+    {
+#ifdef HAVE_POSTGRESQL
+      PGconn *conn = vigil_test_pg_connect (location);
+      PGresult *result;
+      gboolean locked;
+
+      PQclear (vigil_test_pg_exec (conn, "BEGIN"));
+      result = vigil_test_pg_exec (conn, "SELECT pg_try_advisory_xact_lock (" VIGIL_STORE_LOCK_BOOK ")");
+      locked = g_str_equal (PQgetvalue (result, 0, 0), "f");
+      PQclear (result);
+      PQclear (vigil_test_pg_exec (conn, "ROLLBACK"));
+      PQfinish (conn);
+      return locked;
+#else
+      g_assert_not_reached ();
+#endif
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      int rc;
+
+      g_assert_cmpint (sqlite3_open_v2 (location, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 0);
+      rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+      if (rc == SQLITE_OK)
+        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_close (db);
+      g_assert_true (rc == SQLITE_OK || rc == SQLITE_BUSY);
+      return rc == SQLITE_BUSY;
     }
 }
 

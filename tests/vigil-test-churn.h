@@ -87,3 +87,13 @@ test_churn_refuse_meta (const char *path,
       "BEGIN SELECT RAISE (ABORT, 'writing %s failed'); END;", key, key, key, key);
   test_book_exec (path, sql);
 }
+
+/* Takes test_churn_refuse_meta()'s refusal away again. */
+static inline void
+test_churn_allow_meta (const char *path)
+{
+  if (vigil_store_location_is_shared (path))
+    test_book_exec (path, "DROP TRIGGER refuse_meta ON meta; DROP FUNCTION refuse_meta ();");
+  else
+    test_book_exec (path, "DROP TRIGGER refuse_insert; DROP TRIGGER refuse_update;");
+}
