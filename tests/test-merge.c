@@ -490,6 +490,20 @@ assert_book_text (const char *path,
   g_assert_cmpstr (text, ==, expected);
 }
 
+/* Whether the name, plan and latest time of the row of @external_id in
+ * @table (customers or records) are @expected, joined by spaces. */
+static void
+assert_attributes (Fixture    *f,
+                   const char *table,
+                   const char *external_id,
+                   const char *expected)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT name || ' ' || plan || ' ' || latest_at FROM %s "
+                                          "WHERE external_id = '%s'", table, external_id);
+
+  assert_book_text (f->db_path, sql, expected);
+}
+
 static VigilIngestStats
 ingest_daily (Fixture *f,
               int      day)
@@ -517,6 +531,7 @@ test_merge_daily_ingest (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   VigilIngestStats stats;
+  static const char * const tables[] = { "customers", "records" };
   guint sent = 0;
   char sql[160];
 
@@ -543,26 +558,20 @@ test_merge_daily_ingest (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (book_double (f->db_path, "SELECT mrr FROM snapshots WHERE customer_id = ?1",
                                                vigil_store_find_customer (f->store, "daily-1", NULL, &error)),
                                   101, 1e-9);
-  /* back in time: stored, the name of the newer row kept */
+  /* back in time: stored */
   g_snprintf (sql, sizeof sql, "SELECT mrr FROM snapshots WHERE customer_id = ?1 AND observed_at = %"
               G_GINT64_FORMAT, T0 - 3600);
   g_assert_cmpfloat_with_epsilon (book_double (f->db_path, sql,
                                                vigil_store_find_customer (f->store, "daily-0", NULL, &error)),
                                   200, 1e-9);
   g_assert_no_error (error);
-  assert_book_text (f->db_path, "SELECT name || ' ' || plan || ' ' || latest_at "
-                    "FROM customers WHERE external_id = 'daily-0'",
-                    "first 0 basic 1795262400");
-  assert_book_text (f->db_path, "SELECT name || ' ' || plan || ' ' || latest_at "
-                    "FROM records WHERE external_id = 'daily-0'",
-                    "first 0 basic 1795262400");
-  /* newer: its name, the plan it did not tell kept */
-  assert_book_text (f->db_path, "SELECT name || ' ' || plan || ' ' || latest_at "
-                    "FROM customers WHERE external_id = 'daily-2'",
-                    "day 1 2 basic 1795266000");
-  assert_book_text (f->db_path, "SELECT name || ' ' || plan || ' ' || latest_at "
-                    "FROM records WHERE external_id = 'daily-2'",
-                    "day 1 2 basic 1795266000");
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      /* back in time: the newer row's name and plan kept */
+      assert_attributes (f, tables[i], "daily-0", "first 0 basic 1795262400");
+      /* newer: its name, the plan it did not tell kept */
+      assert_attributes (f, tables[i], "daily-2", "day 1 2 basic 1795266000");
+    }
 
   /* a statement a row (or two) was some 800 */
   if (vigil_test_on_postgresql ())

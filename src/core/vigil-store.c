@@ -416,7 +416,7 @@ _vigil_store_lookup_id (VigilStore    *self,
 }
 
 /* @texts (a NULL among them: a NULL element) as PostgreSQL's text of an
- * array of text ({"a",NULL,"b\\"c"}): a value bound as a parameter,
+ * array of text ({"a",NULL,"b\"c"}): a value bound as a parameter,
  * never SQL, for a statement that takes many rows at once (design 1). */
 char *
 _vigil_store_pg_text_array (const char * const *texts,
