@@ -446,6 +446,141 @@ test_merge_across_batches (Fixture       *f,
     "WHERE r.external_id = 'shared' AND s.observed_at = ?1", T0), 15, 1e-9);
 }
 
+/* The daily poll's customers, in test_merge_daily_ingest(). */
+#define DAILY_CUSTOMERS 300
+
+/* Customer i of DAILY_CUSTOMERS on day @day (0 the first, 1 the next):
+ * on day 1, a third as they were (stored before), a third an hour
+ * earlier (going back in time: no row has that key yet) and a third an
+ * hour later (new), those two named after the day, their plan unknown. */
+static void
+add_daily (VigilIngest *ingest,
+           guint        i,
+           int          day)
+{
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  g_autoptr(GError) error = NULL;
+  int shift = day == 0 ? 0 : (int) (i % 3) - 1;
+
+  snapshot->customer_id = g_strdup_printf ("daily-%u", i);
+  snapshot->observed_at = T0 + shift * 3600;
+  if (day == 0 || shift == 0)
+    {
+      snapshot->mrr = 100 + i;
+      snapshot->name = g_strdup_printf ("first %u", i);
+      snapshot->plan = g_strdup ("basic");
+    }
+  else
+    {
+      snapshot->mrr = 200 + i;
+      snapshot->name = g_strdup_printf ("day %d %u", day, i);
+    }
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_no_error (error);
+}
+
+/* Whether the one value @sql selects from the book is @expected. */
+static void
+assert_book_text (const char *path,
+                  const char *sql,
+                  const char *expected)
+{
+  g_autofree char *text = test_book_text (path, sql);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* Whether the name, plan and latest time of the row of @external_id in
+ * @table (customers or records) are @expected, joined by spaces. */
+static void
+assert_attributes (Fixture    *f,
+                   const char *table,
+                   const char *external_id,
+                   const char *expected)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT name || ' ' || plan || ' ' || latest_at FROM %s "
+                                          "WHERE external_id = '%s'", table, external_id);
+
+  assert_book_text (f->db_path, sql, expected);
+}
+
+static VigilIngestStats
+ingest_daily (Fixture *f,
+              int      day)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (f->store, "crm", T0 + day * 86400, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < DAILY_CUSTOMERS; i++)
+    add_daily (ingest, i, day);
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+  return *vigil_ingest_get_stats (ingest);
+}
+
+/* design 2.5: an ingest into a book with history (the daily poll): the
+ * rows stored before are left as they are, counted as already stored;
+ * those of an account that go back in time are stored, and the
+ * accounts' attributes follow their newest rows. The same on both
+ * engines; on PostgreSQL the rows and the attributes go a statement for
+ * many, not one each (design 1). */
+static void
+test_merge_daily_ingest (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  VigilIngestStats stats;
+  static const char * const tables[] = { "customers", "records" };
+  guint sent = 0;
+  char sql[160];
+
+  stats = ingest_daily (f, 0);
+  g_assert_cmpuint (stats.stored, ==, DAILY_CUSTOMERS);
+
+#ifdef HAVE_POSTGRESQL
+  sent = _vigil_sql_pg_statements_sent ();
+#endif
+  stats = ingest_daily (f, 1);
+#ifdef HAVE_POSTGRESQL
+  sent = _vigil_sql_pg_statements_sent () - sent;
+#endif
+  g_assert_cmpuint (stats.records_read, ==, DAILY_CUSTOMERS);
+  g_assert_cmpuint (stats.stored, ==, 2 * DAILY_CUSTOMERS / 3);
+  g_assert_cmpuint (stats.duplicates, ==, DAILY_CUSTOMERS / 3);
+  g_assert_cmpuint (stats.repeated, ==, 0);
+  g_assert_cmpint (test_book_int (f->db_path, "SELECT count(*) FROM snapshots"), ==,
+                   DAILY_CUSTOMERS + 2 * DAILY_CUSTOMERS / 3);
+  g_assert_cmpint (test_book_int (f->db_path, "SELECT count(*) FROM scores"), ==,
+                   DAILY_CUSTOMERS + 2 * DAILY_CUSTOMERS / 3);
+
+  /* stored before: unchanged */
+  g_assert_cmpfloat_with_epsilon (book_double (f->db_path, "SELECT mrr FROM snapshots WHERE customer_id = ?1",
+                                               vigil_store_find_customer (f->store, "daily-1", NULL, &error)),
+                                  101, 1e-9);
+  /* back in time: stored */
+  g_snprintf (sql, sizeof sql, "SELECT mrr FROM snapshots WHERE customer_id = ?1 AND observed_at = %"
+              G_GINT64_FORMAT, T0 - 3600);
+  g_assert_cmpfloat_with_epsilon (book_double (f->db_path, sql,
+                                               vigil_store_find_customer (f->store, "daily-0", NULL, &error)),
+                                  200, 1e-9);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      /* back in time: the newer row's name and plan kept */
+      assert_attributes (f, tables[i], "daily-0", "first 0 basic 1795262400");
+      /* newer: its name, the plan it did not tell kept */
+      assert_attributes (f, tables[i], "daily-2", "day 1 2 basic 1795266000");
+    }
+
+  /* a statement a row (or two) was some 800 */
+  if (vigil_test_on_postgresql ())
+    {
+      g_test_message ("statements sent by the second ingest: %u", sent);
+      g_assert_cmpuint (sent, <, 60);
+    }
+}
+
 /* design 2.5: a bulk import (into a database without history) holds the
  * file from its first written page to its commit, so a repeat in a later
  * batch cannot ask a second connection what was there before: nothing
@@ -680,6 +815,7 @@ main (int    argc,
   ADD ("/merge/import", test_merge_import);
   ADD ("/merge/import-csv-again", test_merge_import_csv_again);
   ADD ("/merge/across-batches", test_merge_across_batches);
+  ADD ("/merge/daily-ingest", test_merge_daily_ingest);
   /* SQLite's bulk import alone (design 2.5): a team's book has none. */
   if (!vigil_test_on_postgresql ())
     ADD ("/merge/across-batches-bulk", test_merge_across_batches_bulk);

@@ -488,6 +488,127 @@ test_triggers_episodes (void)
   test_dir_clear (&dir);
 }
 
+#define MANY_CUSTOMERS 120
+
+/* @n firings of plan-limit, on customers @ids[0 … n-1], their evidence
+ * "@word i" (the first's NULL when @word is "second"). */
+static GArray *
+plan_limit_firings (const gint64 *ids,
+                    guint         n,
+                    const char   *word)
+{
+  GArray *firing = g_array_new (FALSE, TRUE, sizeof (VigilTriggerFiring));
+
+  g_array_set_clear_func (firing, (GDestroyNotify) vigil_trigger_firing_clear);
+  for (guint i = 0; i < n; i++)
+    {
+      VigilTriggerFiring fire = {
+        .customer_id = ids[i],
+        .rule = "plan-limit",
+        .kind = "upsell",
+        .evidence = i == 0 && g_str_equal (word, "second") ? NULL : g_strdup_printf ("%s %u", word, i),
+        .tier = VIGIL_TIER_NONE,
+      };
+
+      g_array_append_val (firing, fire);
+    }
+  return firing;
+}
+
+/* A sync that keeps many episodes and clears many: each kept with its
+ * own evidence, each cleared at the sync's time; on PostgreSQL with a
+ * statement for each kind, not one an episode (design 1). */
+static void
+test_triggers_sync_many (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GArray) firing = NULL;
+  gint64 ids[MANY_CUSTOMERS];
+  guint opened = 0;
+  guint sent = 0;
+  char sql[200];
+
+  test_dir_init (&dir);
+  path = vigil_test_book_location (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", T0, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < MANY_CUSTOMERS; i++)
+      {
+        g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+
+        s->customer_id = g_strdup_printf ("many-%u", i);
+        s->observed_at = T0;
+        s->last_active = T0;
+        g_assert_true (vigil_ingest_add (ingest, s, &error));
+      }
+    g_assert_true (vigil_ingest_commit (ingest, &error));
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < MANY_CUSTOMERS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("many-%u", i);
+
+      ids[i] = vigil_store_find_customer (store, name, NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  firing = plan_limit_firings (ids, MANY_CUSTOMERS, "first");
+  g_assert_true (vigil_store_sync_triggers (store, firing, T0 + 1, &opened, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (opened, ==, MANY_CUSTOMERS);
+  g_clear_pointer (&firing, g_array_unref);
+
+  /* two thirds still hold, with new evidence; a third cleared */
+  firing = plan_limit_firings (ids, 2 * MANY_CUSTOMERS / 3, "second");
+#ifdef HAVE_POSTGRESQL
+  sent = _vigil_sql_pg_statements_sent ();
+#endif
+  g_assert_true (vigil_store_sync_triggers (store, firing, T0 + 2, &opened, &error));
+#ifdef HAVE_POSTGRESQL
+  sent = _vigil_sql_pg_statements_sent () - sent;
+#endif
+  g_assert_no_error (error);
+  g_assert_cmpuint (opened, ==, 0);
+  g_assert_cmpint (test_book_int (path, "SELECT count(*) FROM triggers WHERE rule = 'plan-limit' "
+                                        "AND cleared_at IS NULL AND last_seen = 1795262402"), ==,
+                   2 * MANY_CUSTOMERS / 3);
+  g_assert_cmpint (test_book_int (path, "SELECT count(*) FROM triggers WHERE rule = 'plan-limit' "
+                                        "AND cleared_at = 1795262402 AND last_seen = 1795262401"), ==,
+                   MANY_CUSTOMERS / 3);
+  g_snprintf (sql, sizeof sql, "SELECT evidence FROM triggers WHERE rule = 'plan-limit' "
+              "AND cleared_at IS NULL AND customer_id = %" G_GINT64_FORMAT, ids[1]);
+  g_assert_cmpint (test_book_int (path, "SELECT count(*) FROM triggers WHERE rule = 'plan-limit' "
+                                        "AND cleared_at IS NULL AND evidence IS NULL"), ==, 1);
+  {
+    g_autofree char *evidence = test_book_text (path, sql);
+
+    g_assert_cmpstr (evidence, ==, "second 1");
+  }
+  g_snprintf (sql, sizeof sql, "SELECT evidence FROM triggers WHERE rule = 'plan-limit' "
+              "AND customer_id = %" G_GINT64_FORMAT, ids[MANY_CUSTOMERS - 1]);
+  {
+    g_autofree char *evidence = test_book_text (path, sql);
+
+    g_assert_cmpstr (evidence, ==, "first 119");
+  }
+  /* a statement an episode was some 120 */
+  if (vigil_test_on_postgresql ())
+    {
+      g_test_message ("statements sent by the sync: %u", sent);
+      g_assert_cmpuint (sent, <, 15);
+    }
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 /* design 3.3: no NPS, no advocate; a passive (8) is not one; a promoter
  * (9, 10) is. */
 static void
@@ -998,6 +1119,7 @@ main (int    argc,
 
   g_test_add_func ("/core/triggers/boundaries", test_triggers_boundaries);
   g_test_add_func ("/core/triggers/episodes", test_triggers_episodes);
+  g_test_add_func ("/core/triggers/sync-many", test_triggers_sync_many);
   g_test_add_func ("/core/triggers/advocate-nps", test_triggers_advocate_nps);
   g_test_add_func ("/core/triggers/advocate-new-answer", test_triggers_advocate_new_answer);
   g_test_add_func ("/core/triggers/health-drop-holds", test_triggers_health_drop_holds);

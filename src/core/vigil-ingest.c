@@ -791,16 +791,17 @@ write_customers (VigilIngest  *self,
                  GHashTable   *customers,
                  GError      **error)
 {
+  guint size = g_hash_table_size (customers);
+  g_autofree VigilSnapshot *attributes = g_new0 (VigilSnapshot, size);
+  g_autoptr(GArray) records = g_array_sized_new (FALSE, FALSE, sizeof (VigilAttributeUpdate), size);
+  g_autoptr(GArray) accounts = g_array_sized_new (FALSE, FALSE, sizeof (VigilAttributeUpdate), size);
   GHashTableIter iter;
   CustomerState *state;
 
   g_hash_table_iter_init (&iter, customers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
     {
-      VigilSnapshot attributes = {
-        .name = state->name, .plan = state->plan,
-        .owner = state->owner, .segment = state->segment,
-      };
+      VigilSnapshot *kept = &attributes[records->len];
 
       if (state->keys != NULL)
         {
@@ -814,14 +815,21 @@ write_customers (VigilIngest  *self,
         }
       if (state->latest_at == G_MININT64 || state->stored_version == state->attributes_version)
         continue;
+      *kept = (VigilSnapshot) {
+        .name = state->name, .plan = state->plan,
+        .owner = state->owner, .segment = state->segment,
+      };
+      g_array_append_val (records, ((VigilAttributeUpdate) { state->record_id, kept, state->latest_at }));
       /* A shared account's row is rebuilt from its records' at the end. */
-      if (!_vigil_store_update_record (self->store, state->record_id, &attributes,
-                                       state->latest_at, error) ||
-          (!state->shared &&
-           !vigil_store_update_customer (self->store, state->id, &attributes,
-                                         state->latest_at, error)))
-        return FALSE;
+      if (!state->shared)
+        g_array_append_val (accounts, ((VigilAttributeUpdate) { state->id, kept, state->latest_at }));
     }
+  /* Written together: on PostgreSQL a statement for many (design 1). */
+  if (!_vigil_store_update_many (self->store, FALSE, (VigilAttributeUpdate *) records->data,
+                                 records->len, error) ||
+      !_vigil_store_update_many (self->store, TRUE, (VigilAttributeUpdate *) accounts->data,
+                                 accounts->len, error))
+    return FALSE;
   g_hash_table_remove_all (customers);
   g_hash_table_remove_all (self->direct);
   return TRUE;
@@ -1155,12 +1163,14 @@ write_rows_singly (VigilIngest  *self,
   return TRUE;
 }
 
-/* Writes @n new rows of the batch, from @first, scored, with one
- * statement a table: VIGIL_STORE_ROWS_AT_ONCE of them, or on PostgreSQL
- * any number, with a COPY a table. */
+/* Writes @n new rows of the batch, from @first (or those at the
+ * positions @at, when not NULL), scored, with one statement a table:
+ * VIGIL_STORE_ROWS_AT_ONCE of them, or on PostgreSQL any number, with a
+ * COPY a table. */
 static gboolean
 write_new_rows (VigilIngest  *self,
                 Batch        *batch,
+                const guint  *at,
                 guint         first,
                 guint         n,
                 GError      **error)
@@ -1180,7 +1190,7 @@ write_new_rows (VigilIngest  *self,
     }
   for (guint i = 0; i < n; i++)
     {
-      PendingRow *row = &g_array_index (batch->rows, PendingRow, first + i);
+      PendingRow *row = &g_array_index (batch->rows, PendingRow, at != NULL ? at[i] : first + i);
       VigilScore score;
 
       values_to_snapshot (&row->values, &snapshots[i]);
@@ -1247,15 +1257,104 @@ write_run (VigilIngest  *self,
            GError      **error)
 {
   if (n > 0 && vigil_store_is_shared (self->store))
-    return write_new_rows (self, batch, first, n, error);
+    return write_new_rows (self, batch, NULL, first, n, error);
   return write_rows_singly (self, batch, first, n, error);
 }
 
+#ifdef HAVE_POSTGRESQL
+/* On PostgreSQL, where each snapshot of the batch that is_new_row() can
+ * not tell is stored (design 2.5), asked for them all at once: a poll
+ * or an import of rows stored before asked a row at a time. @out: a
+ * place for each row of the batch, or NULL when none was asked. The
+ * rows not asked are VIGIL_ROW_STORED_SINCE: written one by one. */
+static gboolean
+find_stored_rows (VigilIngest     *self,
+                  Batch           *batch,
+                  VigilRowStored **out,
+                  GError         **error)
+{
+  GArray *rows = batch->rows;
+  g_autoptr(GArray) asked = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree gint64 *customer_ids = NULL;
+  g_autofree gint64 *times = NULL;
+  g_autofree VigilRowStored *found = NULL;
+  VigilRowStored *places;
+
+  *out = NULL;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const PendingRow *row = &g_array_index (rows, PendingRow, i);
+
+      if (row->record_id == 0 && !is_new_row (row))
+        g_array_append_val (asked, i);
+    }
+  if (asked->len == 0)
+    return TRUE;
+  customer_ids = g_new (gint64, asked->len);
+  times = g_new (gint64, asked->len);
+  found = g_new (VigilRowStored, asked->len);
+  for (guint i = 0; i < asked->len; i++)
+    {
+      const PendingRow *row = &g_array_index (rows, PendingRow, g_array_index (asked, guint, i));
+
+      customer_ids[i] = row->customer_id;
+      times[i] = row->values.observed_at;
+    }
+  if (self->repeats == NULL && !(self->repeats = _vigil_store_repeats_new (self->store, error)))
+    return FALSE;
+  /* A bulk import began with no history: nothing predates it. */
+  if (!_vigil_store_repeats_find_snapshots (self->repeats, customer_ids, times, asked->len,
+                                            !self->bulk, found, error))
+    return FALSE;
+  places = g_new (VigilRowStored, rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    places[i] = VIGIL_ROW_STORED_SINCE;
+  for (guint i = 0; i < asked->len; i++)
+    places[g_array_index (asked, guint, i)] = found[i];
+  *out = places;
+  return TRUE;
+}
+#endif
+
+#ifdef HAVE_POSTGRESQL
+/* write_sorted_rows() on PostgreSQL: the batch's new rows, with those
+ * find_stored_rows() found no row for, with one COPY a table; those
+ * stored before the ingest counted as already stored; the others one
+ * by one, in key order. Each row has a key of its own (the batch is
+ * combined), so none of these writes touches another's. */
+static gboolean
+write_sorted_rows_shared (VigilIngest  *self,
+                          Batch        *batch,
+                          GError      **error)
+{
+  GArray *rows = batch->rows;
+  g_autofree VigilRowStored *stored = NULL;
+  g_autoptr(GArray) new_rows = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (!find_stored_rows (self, batch, &stored, error))
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const PendingRow *row = &g_array_index (rows, PendingRow, i);
+      VigilRowStored place = stored != NULL ? stored[i] : VIGIL_ROW_STORED_SINCE;
+
+      if (is_new_row (row) || place == VIGIL_ROW_NOT_STORED)
+        g_array_append_val (new_rows, i);
+      else if (place == VIGIL_ROW_STORED_BEFORE)
+        count_already_stored (self, FALSE, row->customer_id, row->values.observed_at);
+      else if (!write_rows_singly (self, batch, i, 1, error))
+        return FALSE;
+    }
+  return new_rows->len == 0 ||
+         write_new_rows (self, batch, (const guint *) new_rows->data, 0, new_rows->len, error);
+}
+#endif
+
 /* Writes a batch's rows, sorted and combined, in key order: new rows
- * VIGIL_STORE_ROWS_AT_ONCE at a time (on PostgreSQL, every run of them
- * at once), the others (and on SQLite new ones short of that many) one
- * by one. @merged: rows of a spool's merge, new unless they have the key
- * of the last row written before them. */
+ * VIGIL_STORE_ROWS_AT_ONCE at a time (on PostgreSQL, all at once), the
+ * others (and on SQLite new ones short of that many) one by one.
+ * @merged: rows of a spool's merge, new unless they have the key of the
+ * last row written before them. */
 static gboolean
 write_sorted_rows (VigilIngest  *self,
                    Batch        *batch,
@@ -1267,6 +1366,10 @@ write_sorted_rows (VigilIngest  *self,
   guint run = 0;   /* new rows in a row, up to the current one */
   guint i;
 
+#ifdef HAVE_POSTGRESQL
+  if (!merged && vigil_store_is_shared (self->store))
+    return write_sorted_rows_shared (self, batch, error);
+#endif
   for (i = 0; i < rows->len; i++)
     {
       const PendingRow *row = &g_array_index (rows, PendingRow, i);
@@ -1275,7 +1378,7 @@ write_sorted_rows (VigilIngest  *self,
         {
           if (++run == at_once)
             {
-              if (!write_new_rows (self, batch, i + 1 - run, run, error))
+              if (!write_new_rows (self, batch, NULL, i + 1 - run, run, error))
                 return FALSE;
               run = 0;
             }

@@ -569,6 +569,23 @@ take_result (PgConnection   *self,
   return TRUE;
 }
 
+/* Statements this process sent, for the tests (_vigil_sql_pg_statements_sent()). */
+static gint statements_sent;
+
+/**
+ * _vigil_sql_pg_statements_sent:
+ *
+ * For the tests: how many statements this process has sent to servers
+ * (prepared statements run, statements executed, COPYs), on every
+ * connection, a count that wraps. A test reads it before and after
+ * something to tell whether it asks the server per row or per batch.
+ */
+guint
+_vigil_sql_pg_statements_sent (void)
+{
+  return (guint) g_atomic_int_get (&statements_sent);
+}
+
 static gboolean
 pg_exec (VigilSqlConnection *connection,
                     const char         *sql)
@@ -577,8 +594,12 @@ pg_exec (VigilSqlConnection *connection,
   /* Run even after a queued write failed: a ROLLBACK must still end
    * the transaction (and a COMMIT then ends it as one). */
   gboolean drained = pipeline_drain (self);
-  PGresult *result = PQexec (self->conn, sql);
-  gboolean ok = drained ? take_result (self, result) : FALSE;
+  PGresult *result;
+  gboolean ok;
+
+  g_atomic_int_inc (&statements_sent);
+  result = PQexec (self->conn, sql);
+  ok = drained ? take_result (self, result) : FALSE;
 
   PQclear (result);
   return ok;
@@ -672,6 +693,7 @@ start_copy (PgConnection   *self,
 
   if (!pipeline_drain (self))
     return FALSE;
+  g_atomic_int_inc (&statements_sent);
   result = PQexec (self->conn, sql);
   ok = result != NULL && PQresultStatus (result) == state;
   if (!ok)
@@ -1167,6 +1189,7 @@ send_prepared (PgStmt     *self,
   g_autofree int *formats = g_new0 (int, MAX (n, 1));
   PGconn *conn = self->connection->conn;
 
+  g_atomic_int_inc (&statements_sent);
   for (int i = 0; i < n; i++)
     {
       values[i] = self->params[i].value;

@@ -195,6 +195,7 @@ gboolean            vigil_sql_pg_copy_out_begin (VigilSqlConnection *connection,
 const char         *vigil_sql_pg_copy_out_line  (VigilSqlConnection *connection,
                                                  gsize              *out_length);
 gboolean            vigil_sql_pg_copy_out_end   (VigilSqlConnection *connection);
+guint               _vigil_sql_pg_statements_sent (void);
 /* What the server sends unasked: the notifications of a LISTEN. */
 const char         *_vigil_sql_pg_writer_id  (void);
 int                 vigil_sql_pg_get_socket  (VigilSqlConnection *connection);

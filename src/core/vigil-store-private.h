@@ -308,6 +308,10 @@ gboolean          _vigil_store_query_int              (VigilStore     *self,
 gint64            _vigil_store_lookup_id              (VigilStore     *self,
                                                        VigilSqlStmt   *stmt,
                                                        GError        **error);
+char             *_vigil_store_pg_text_array          (const char * const *texts,
+                                                       guint               n);
+char             *_vigil_store_pg_int_array           (const gint64       *values,
+                                                       guint               n);
 void              _vigil_store_bind_text_or_null      (VigilSqlStmt   *stmt,
                                                        int             index,
                                                        const char     *text);
@@ -423,6 +427,20 @@ gboolean          _vigil_store_find_records           (VigilStore          *self
                                                        VigilRecordRef      *out,
                                                        gboolean            *out_found,
                                                        GError             **error);
+/* An account's or a record's attributes, as _vigil_store_update_many()
+ * sets them by the newest-wins rule. */
+typedef struct
+{
+  gint64               id;
+  const VigilSnapshot *attributes;   /* its name, plan, owner and segment */
+  gint64               latest_at;
+} VigilAttributeUpdate;
+
+gboolean          _vigil_store_update_many            (VigilStore                  *self,
+                                                       gboolean                     customers,
+                                                       const VigilAttributeUpdate  *rows,
+                                                       guint                        n,
+                                                       GError                     **error);
 gboolean          _vigil_store_update_statistics      (VigilStore      *self,
                                                        guint64          rows,
                                                        GError         **error);
@@ -619,6 +637,23 @@ gboolean          _vigil_store_repeats_take_row       (VigilStoreRepeats  *repea
                                                        VigilSnapshot      *out,
                                                        char              **out_features,
                                                        GError            **error);
+#ifdef HAVE_POSTGRESQL
+/* Where a snapshot's key (account, time) is, as the ingest asks it. */
+typedef enum
+{
+  VIGIL_ROW_NOT_STORED,     /* no row has it: the row is new */
+  VIGIL_ROW_STORED_BEFORE,  /* stored before this ingest: the same data again */
+  VIGIL_ROW_STORED_SINCE,   /* stored by this ingest (or not asked which) */
+} VigilRowStored;
+
+gboolean          _vigil_store_repeats_find_snapshots (VigilStoreRepeats  *repeats,
+                                                       const gint64       *customer_ids,
+                                                       const gint64       *observed_at,
+                                                       guint               n,
+                                                       gboolean            ask_before,
+                                                       VigilRowStored     *out,
+                                                       GError            **error);
+#endif
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VigilStoreRepeats, _vigil_store_repeats_free)
 

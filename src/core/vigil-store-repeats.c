@@ -35,6 +35,7 @@ struct _VigilStoreRepeats
   VigilSqlConnection *baseline;         /* read only: the database before the ingest */
   VigilSqlStmt       *had_snapshot;     /* on baseline */
   VigilSqlStmt       *had_observation;  /* on baseline */
+  VigilSqlStmt       *had_snapshots;    /* on baseline, PostgreSQL: many keys at once */
 };
 
 /* The columns read back, in order, after customer_id (or record_id) and
@@ -63,6 +64,7 @@ _vigil_store_repeats_free (VigilStoreRepeats *self)
 
   vigil_sql_finalize (self->had_snapshot);
   vigil_sql_finalize (self->had_observation);
+  vigil_sql_finalize (self->had_snapshots);
   vigil_sql_close (self->baseline);
   g_clear_object (&self->store);
   g_free (self);
@@ -169,6 +171,150 @@ _vigil_store_repeats_predates (VigilStoreRepeats  *self,
   *out_predates = rc == VIGIL_SQL_ROW;
   return TRUE;
 }
+
+#ifdef HAVE_POSTGRESQL
+/* Keys asked with one statement. */
+#define KEYS_AT_ONCE 10000
+
+/* The snapshots among many keys, the keys bound as two arrays: one
+ * statement, where a key each was a round trip each (design 2.5). */
+static const char find_snapshots_sql[] =
+  "SELECT s.customer_id, s.observed_at FROM snapshots AS s "
+  "JOIN unnest (CAST (?1 AS bigint[]), CAST (?2 AS bigint[])) AS k (customer_id, observed_at) "
+  "ON s.customer_id = k.customer_id AND s.observed_at = k.observed_at";
+
+typedef struct
+{
+  gint64 customer_id;
+  gint64 observed_at;
+} SnapshotKey;
+
+static guint
+snapshot_key_hash (gconstpointer key)
+{
+  const SnapshotKey *k = key;
+
+  return g_int64_hash (&k->customer_id) * 31u + g_int64_hash (&k->observed_at);
+}
+
+static gboolean
+snapshot_key_equal (gconstpointer a,
+                    gconstpointer b)
+{
+  const SnapshotKey *x = a, *y = b;
+
+  return x->customer_id == y->customer_id && x->observed_at == y->observed_at;
+}
+
+/* Runs @stmt (find_snapshots_sql) for the keys @keys[@at[0 … n-1]] and
+ * marks each found @mark in @out (by @index, key to position + 1).
+ * Returns the last step's result, VIGIL_SQL_DONE unless it failed. */
+static int
+mark_snapshots (VigilSqlStmt      *stmt,
+                GHashTable        *index,
+                const SnapshotKey *keys,
+                const guint       *at,
+                guint              n,
+                VigilRowStored     mark,
+                VigilRowStored    *out)
+{
+  int rc = VIGIL_SQL_DONE;
+
+  for (guint start = 0; start < n && rc == VIGIL_SQL_DONE; start += KEYS_AT_ONCE)
+    {
+      guint count = MIN (KEYS_AT_ONCE, n - start);
+      g_autofree gint64 *ids = g_new (gint64, count);
+      g_autofree gint64 *times = g_new (gint64, count);
+      g_autofree char *id_array = NULL;
+      g_autofree char *time_array = NULL;
+
+      for (guint i = 0; i < count; i++)
+        {
+          ids[i] = keys[at[start + i]].customer_id;
+          times[i] = keys[at[start + i]].observed_at;
+        }
+      id_array = _vigil_store_pg_int_array (ids, count);
+      time_array = _vigil_store_pg_int_array (times, count);
+      vigil_sql_reset_unbound (stmt);
+      vigil_sql_bind_text (stmt, 1, id_array, -1);
+      vigil_sql_bind_text (stmt, 2, time_array, -1);
+      while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+        {
+          SnapshotKey found = { vigil_sql_column_int64 (stmt, 0), vigil_sql_column_int64 (stmt, 1) };
+          guint position = GPOINTER_TO_UINT (g_hash_table_lookup (index, &found));
+
+          if (position > 0)
+            out[position - 1] = mark;
+        }
+      if (rc != VIGIL_SQL_DONE)
+        return rc;   /* the error read before the statement is reset */
+      vigil_sql_reset (stmt);
+    }
+  return rc;
+}
+
+/**
+ * _vigil_store_repeats_find_snapshots:
+ * @customer_ids: (array length=n): with @observed_at, @n different keys
+ * @ask_before: whether to tell the rows stored before this ingest from
+ *   its own (a bulk import need not: nothing predates it)
+ * @out: (array length=n): where each key is
+ *
+ * PostgreSQL only: _vigil_store_repeats_predates() for the snapshots of
+ * many keys, and whether each is stored at all, with a statement for
+ * many keys on each connection: a merge or an import of rows already
+ * stored asked a key at a time (design 2.5).
+ */
+gboolean
+_vigil_store_repeats_find_snapshots (VigilStoreRepeats  *self,
+                                     const gint64       *customer_ids,
+                                     const gint64       *observed_at,
+                                     guint               n,
+                                     gboolean            ask_before,
+                                     VigilRowStored     *out,
+                                     GError            **error)
+{
+  const char *doing = _("Storing a snapshot");
+  g_autofree SnapshotKey *keys = g_new (SnapshotKey, n);
+  g_autofree guint *at = g_new (guint, n);
+  g_autoptr(GHashTable) index = g_hash_table_new (snapshot_key_hash, snapshot_key_equal);
+  guint n_stored = 0;
+  VigilSqlStmt *stmt;
+
+  g_assert (vigil_store_is_shared (self->store));
+
+  for (guint i = 0; i < n; i++)
+    {
+      keys[i] = (SnapshotKey) { customer_ids[i], observed_at[i] };
+      at[i] = i;
+      out[i] = VIGIL_ROW_NOT_STORED;
+      g_hash_table_insert (index, &keys[i], GUINT_TO_POINTER (i + 1));
+    }
+  /* in this ingest's transaction: stored at all */
+  if (!(stmt = _vigil_store_cached (self->store, find_snapshots_sql, doing, error)))
+    return FALSE;
+  if (mark_snapshots (stmt, index, keys, at, n, VIGIL_ROW_STORED_SINCE, out) != VIGIL_SQL_DONE)
+    return _vigil_store_set_sqlite_error (self->store, error, doing);
+  if (!ask_before)
+    return TRUE;
+
+  /* on the baseline: those of them stored before it began */
+  for (guint i = 0; i < n; i++)
+    if (out[i] == VIGIL_ROW_STORED_SINCE)
+      at[n_stored++] = i;
+  if (n_stored == 0)
+    return TRUE;
+  if (self->had_snapshot == NULL && !open_baseline (self, error))
+    return FALSE;
+  if (self->had_snapshots == NULL &&
+      !(self->had_snapshots = vigil_sql_prepare (self->baseline, find_snapshots_sql, VIGIL_SQL_ONCE)))
+    return set_baseline_error (self, error);
+  if (mark_snapshots (self->had_snapshots, index, keys, at, n_stored, VIGIL_ROW_STORED_BEFORE, out)
+      != VIGIL_SQL_DONE)
+    return set_baseline_error (self, error);
+  return TRUE;
+}
+#endif
 
 /**
  * _vigil_store_repeats_take_row:

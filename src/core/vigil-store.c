@@ -415,6 +415,51 @@ _vigil_store_lookup_id (VigilStore    *self,
   return id;
 }
 
+/* @texts (a NULL among them: a NULL element) as PostgreSQL's text of an
+ * array of text ({"a",NULL,"b\"c"}): a value bound as a parameter,
+ * never SQL, for a statement that takes many rows at once (design 1). */
+char *
+_vigil_store_pg_text_array (const char * const *texts,
+                            guint               n)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (texts[i] == NULL)
+        {
+          g_string_append (out, "NULL");
+          continue;
+        }
+      g_string_append_c (out, '"');
+      for (const char *c = texts[i]; *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *c);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/* @values as PostgreSQL's text of an array of bigint ({1,2,3}). */
+char *
+_vigil_store_pg_int_array (const gint64 *values,
+                           guint         n)
+{
+  GString *out = g_string_sized_new (2 + 12 * (gsize) n);
+
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, i > 0 ? ",%" G_GINT64_FORMAT : "%" G_GINT64_FORMAT, values[i]);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
 void
 _vigil_store_bind_text_or_null (VigilSqlStmt *stmt,
                                 int           index,
