@@ -187,6 +187,7 @@ typedef struct
   GMutex   lock;
   gint64   last_heard;
   guint    heard;
+  GArray  *heard_at;  /* gint64 µs of real time, each notification's */
   gboolean stop;
 } Ear;
 
@@ -210,6 +211,7 @@ ear_thread (gpointer data)
           g_mutex_lock (&ear->lock);
           ear->last_heard = now;
           ear->heard++;
+          g_array_append_val (ear->heard_at, now);
           g_mutex_unlock (&ear->lock);
           if (g_getenv ("VIGIL_BENCH_VERBOSE") != NULL)
             g_printerr ("heard a commit at %.3f s: %s\n", (now % 100000000) / 1e6, notify->extra);
@@ -219,6 +221,20 @@ ear_thread (gpointer data)
     }
   return NULL;
 }
+/* When the @index-th notification since the ear began was heard. */
+static gint64
+ear_heard_at (Ear   *ear,
+              guint  index)
+{
+  gint64 at;
+
+  g_mutex_lock (&ear->lock);
+  g_assert (index < ear->heard_at->len);
+  at = g_array_index (ear->heard_at, gint64, index);
+  g_mutex_unlock (&ear->lock);
+  return at;
+}
+
 
 static guint
 ear_heard (Ear    *ear,
@@ -271,6 +287,10 @@ main (int    argc,
   g_autoptr(VigilDemoServer) server = NULL;
   g_autoptr(GPtrArray) windows = g_ptr_array_new ();
   g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  /* The same, counted from the poll's first commit (its ingest): a poll
+   * commits several times (the ingest, the triggers, how it went), and
+   * its results are in the first. */
+  g_autoptr(GArray) from_first = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *database = NULL;
   g_autofree char *location = NULL;
   g_autofree char *url = NULL;
@@ -320,6 +340,7 @@ main (int    argc,
   ear.conn = vigil_test_pg_connect (location);
   PQclear (vigil_test_pg_exec (ear.conn, "LISTEN vigil_book"));
   g_mutex_init (&ear.lock);
+  ear.heard_at = g_array_new (FALSE, FALSE, sizeof (gint64));
   ear_listens = g_thread_new ("ear", ear_thread, &ear);
 
   since = g_get_real_time ();
@@ -334,6 +355,7 @@ main (int    argc,
       GString *line = g_string_new (NULL);
       guint heard_before = ear_heard (&ear, NULL);
       gint64 last_heard;
+      gint64 first_heard;
 
       vigil_demo_server_set_now (server, now + (gint64) poll * 86400);
       run_vigil_or_die ((const char * const []) { "--db", location, "poll", "team", NULL });
@@ -350,11 +372,13 @@ main (int    argc,
       while (g_main_context_iteration (NULL, FALSE))
         ;
       ear_heard (&ear, &last_heard);
+      first_heard = ear_heard_at (&ear, heard_before);
       wait_for_windows (windows, last_heard);
       for (guint i = 0; i < windows->len; i++)
         {
           gint64 shown = shown_after (windows->pdata[i], last_heard);
           double ms = (shown - last_heard) / 1000.0;
+          double ms_from_first = (shown - first_heard) / 1000.0;
 
           if (shown == 0)
             {
@@ -363,6 +387,7 @@ main (int    argc,
               continue;
             }
           g_array_append_val (latencies, ms);
+          g_array_append_val (from_first, ms_from_first);
           g_string_append_printf (line, " %7.0f", ms);
         }
       printf ("poll %d: %u commits heard; from the last commit to each window showing it (ms):%s\n", poll + 1,
@@ -378,11 +403,19 @@ main (int    argc,
             g_array_index (latencies, double, latencies->len - 1) <= GOAL_MS && missing == 0 ? "PASS" : "MISS",
             missing > 0 ? ", some windows never showed it" : "");
 
+  g_array_sort (from_first, compare_ms);
+  if (from_first->len > 0)
+    printf ("the poll's first commit → shown: median %.0f ms, worst %.0f ms (the same goal, counted strictly: %s)\n",
+            g_array_index (from_first, double, from_first->len / 2),
+            g_array_index (from_first, double, from_first->len - 1),
+            g_array_index (from_first, double, from_first->len - 1) <= GOAL_MS && missing == 0 ? "PASS" : "MISS");
+
   for (guint i = 0; i < windows->len; i++)
     close_window (windows->pdata[i]);
   g_atomic_int_set (&ear.stop, TRUE);
   g_thread_join (ear_listens);
   g_mutex_clear (&ear.lock);
+  g_array_unref (ear.heard_at);
   PQfinish (ear.conn);
   vigil_test_pg_drop_database (database);
   return 0;
