@@ -55,11 +55,7 @@ book_free (Book *book)
       g_unlink (path);
     }
   g_rmdir (book->dir);
-#ifdef HAVE_POSTGRESQL
-  if (book->database != NULL)
-    vigil_test_pg_drop_database (book->database);
-#endif
-  g_free (book->database);
+  vigil_test_book_drop_lasting (book->database);
   g_free (book->dir);
   g_free (book->db_path);
   g_free (book);
@@ -109,15 +105,7 @@ build_book (guint n_customers)
   g_assert_no_error (error);
   /* On PostgreSQL a database of the book's own (the suite runs on both
    * engines: tests/meson.build); the folder keeps the reports. */
-  if (vigil_test_on_postgresql ())
-    {
-#ifdef HAVE_POSTGRESQL
-      book->database = vigil_test_pg_create_database ();
-      book->db_path = vigil_test_pg_location (book->database);
-#endif
-    }
-  else
-    book->db_path = g_build_filename (book->dir, "vigil.db", NULL);
+  book->db_path = vigil_test_book_lasting (book->dir, "vigil.db", &book->database);
   book->n_customers = n_customers;
 
   store = vigil_store_open (book->db_path, &error);

@@ -809,26 +809,14 @@ main (int    argc,
   test_dir_init (&suite_dir);
   /* On PostgreSQL, a database of the suite's own (the suite runs on
    * both engines: tests/meson.build); each test empties it. */
-  if (vigil_test_on_postgresql ())
-    {
-#ifdef HAVE_POSTGRESQL
-      suite_database = vigil_test_pg_create_database ();
-      suite_db = vigil_test_pg_location (suite_database);
-#endif
-    }
-  else
-    suite_db = test_dir_file (&suite_dir, "vigil.db");
+  suite_db = vigil_test_book_lasting (suite_dir.path, "vigil.db", &suite_database);
   suite_app = vigil_application_new (suite_db, G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (suite_app), NULL, &error);
   g_assert_no_error (error);
   status = g_test_run ();
   g_clear_object (&suite_app);
   test_dir_clear (&suite_dir);
-#ifdef HAVE_POSTGRESQL
-  if (suite_database != NULL)
-    vigil_test_pg_drop_database (suite_database);
-#endif
-  g_free (suite_database);
+  vigil_test_book_drop_lasting (suite_database);
   g_free (suite_db);
   return status;
 }

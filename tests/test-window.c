@@ -155,15 +155,7 @@ suite_setup (void)
   test_dir_init (&suite_dir);
   /* On PostgreSQL, a database of the suite's own (the suite runs on
    * both engines: tests/meson.build). */
-  if (vigil_test_on_postgresql ())
-    {
-#ifdef HAVE_POSTGRESQL
-      suite_database = vigil_test_pg_create_database ();
-      suite_db = vigil_test_pg_location (suite_database);
-#endif
-    }
-  else
-    suite_db = test_dir_file (&suite_dir, "vigil.db");
+  suite_db = vigil_test_book_lasting (suite_dir.path, "vigil.db", &suite_database);
   store = vigil_demo_open_store (demo, suite_db, NOW, 60, NULL, &error);
   g_assert_no_error (error);
   g_clear_object (&store);
@@ -4616,11 +4608,7 @@ main (int    argc,
   g_clear_object (&suite_app);
   g_clear_pointer (&notifications, g_ptr_array_unref);
   test_dir_clear (&suite_dir);
-#ifdef HAVE_POSTGRESQL
-  if (suite_database != NULL)
-    vigil_test_pg_drop_database (suite_database);
-#endif
-  g_free (suite_database);
+  vigil_test_book_drop_lasting (suite_database);
   g_free (suite_db);
   return status;
 }

@@ -64,6 +64,37 @@ vigil_test_book_location (TestDir    *dir,
 #endif
 }
 
+/* A book that outlives a test (a suite's, or one made for several):
+ * file @name in folder @folder on SQLite; on PostgreSQL a new database on
+ * the cluster, its name in @out_database, for
+ * vigil_test_book_drop_lasting() once done. */
+static inline char *
+vigil_test_book_lasting (const char  *folder,
+                         const char  *name,
+                         char       **out_database)
+{
+  *out_database = NULL;
+  if (!vigil_test_on_postgresql ())
+    return g_build_filename (folder, name, NULL);
+#ifdef HAVE_POSTGRESQL
+  *out_database = vigil_test_pg_create_database ();
+  return vigil_test_pg_location (*out_database);
+#else
+  g_error ("VIGIL_TEST_ENGINE=postgresql, and the tests were built without libpq");
+#endif
+}
+
+/* Drops and frees the database vigil_test_book_lasting() made, if any. */
+static inline void
+vigil_test_book_drop_lasting (char *database)
+{
+#ifdef HAVE_POSTGRESQL
+  if (database != NULL)
+    vigil_test_pg_drop_database (database);
+#endif
+  g_free (database);
+}
+
 #ifdef HAVE_POSTGRESQL
 /* Runs @sql on the book at @location, on a connection of its own with
  * the store's tables (schema vigil) first on the search path. Returns
