@@ -60,10 +60,12 @@ print_merged (const char                *from_path,
               const char                *to_path,
               const VigilStoreCopyStats *stats)
 {
-  g_print (_("Merged %s into %s: %" PRIu64 " sources (%" PRIu64 " joined by name), %" PRIu64 " customers "
-             "(%" PRIu64 " joined a customer of the target), %" PRIu64 " observations stored (%" PRIu64
-             " already stored), %" PRIu64 " touches, %" PRIu64 " pulses, %" PRIu64 " outcomes, %" PRIu64
-             " triggers, %" PRIu64 " events, %" PRIu64 " views; the target's scorecard and settings kept\n"),
+  /* "name: count", as the copy's line says it: no plural to choose */
+  g_print (_("Merged %s into %s (sources: %" PRIu64 ", %" PRIu64 " joined by name; customers: %" PRIu64
+             ", %" PRIu64 " joined a customer of the target; observations stored: %" PRIu64
+             ", already stored: %" PRIu64 "; touches: %" PRIu64 ", pulses: %" PRIu64 ", outcomes: %" PRIu64
+             ", triggers: %" PRIu64 ", events: %" PRIu64 ", views: %" PRIu64
+             "); the target's scorecard and settings kept\n"),
            from_path, to_path, stats->sources, stats->sources_joined, stats->customers,
            stats->customers_joined, stats->snapshots, stats->already_stored, stats->touches,
            stats->pulses, stats->outcomes, stats->triggers, stats->events, stats->views);
