@@ -4381,6 +4381,7 @@ test_window_hidden_pages_follow (void)
   GtkStack *stack;
   gint64 customer_id, done_id;
   guint counts[2] = { 0, 1 };
+  guint trends = 0;
   guint n_before;
 
   inbox_book_init (&book);
@@ -4438,10 +4439,15 @@ test_window_hidden_pages_follow (void)
         }
     }
 
-  /* Shown, the overview counts the active book the reload read. */
+  /* Shown, the overview counts the active book the reload read, and
+   * reads its year of health (waited for: on a team's book the test's
+   * database goes when the test ends, and a read under way with it). */
+  g_signal_connect (book.portfolio, "trend-loaded", G_CALLBACK (count_trends_cb), &trends);
   gtk_stack_set_visible_child_name (stack, "overview");
   total = g_strdup_printf ("%u customers in all", INBOX_CUSTOMERS - 1);
   g_assert_nonnull (find_widget (GTK_WIDGET (overview), shows_text_starting, total));
+  g_assert_true (wait_for (trend_read, &trends));
+  g_signal_handlers_disconnect_by_func (book.portfolio, count_trends_cb, &trends);
 
   inbox_book_clear (&book);
 }
