@@ -2722,9 +2722,9 @@ main (int    argc,
 
   /* The file itself: its PRAGMAs, modes and owner, its companions,
    * migrations from older SQLite schemas, files that are not a book.
-   * A team's book has none of these (PostgreSQL's schema is created
-   * whole at version 8, design 1); a newer book's schema and one that
-   * is not Vigil's are refused there too, tested in test-engines.c. */
+   * A team's book has none of these (it began at schema 8, design 1;
+   * its own migrations are tested in test-engines.c, and so are a newer
+   * book's schema and one that is not Vigil's, refused there too). */
   if (!vigil_test_on_postgresql ())
     {
       g_test_add_func ("/core/store/create", test_store_create);

@@ -43,7 +43,7 @@ typedef struct
  * book's: a copy leaves the target's as it is. */
 #define NOT_PERSONAL_META "key <> 'me'"
 
-/* Every table of schema 8, parents before the tables that refer to them
+/* Every table of schema 9, parents before the tables that refer to them
  * (SQLite checks each foreign key as the row is written). A column a
  * migration adds is added here: test-copy checks that these are the
  * schema's columns. */
