@@ -253,21 +253,33 @@ typedef struct
   guint           open_triggers;
 } TriggersWait;
 
-static gboolean
-has_open_triggers (gpointer data)
+/* The first customer of @portfolio whose @get is @value, or NULL (unref
+ * it). */
+static VigilCustomer *
+find_customer (VigilPortfolio *portfolio,
+               const char     *(*get) (VigilCustomer *customer),
+               const char     *value)
 {
-  TriggersWait *wait = data;
-  GListModel *customers = vigil_portfolio_get_customers (wait->portfolio);
+  GListModel *customers = vigil_portfolio_get_customers (portfolio);
 
   for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
     {
       g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
 
-      if (g_strcmp0 (vigil_customer_get_id (customer), wait->external_id) == 0)
-        return vigil_customer_get_open_triggers (customer) == wait->open_triggers &&
-               !vigil_portfolio_is_reading (wait->portfolio);
+      if (g_strcmp0 (get (customer), value) == 0)
+        return g_steal_pointer (&customer);
     }
-  return FALSE;
+  return NULL;
+}
+
+static gboolean
+has_open_triggers (gpointer data)
+{
+  TriggersWait *wait = data;
+  g_autoptr(VigilCustomer) customer = find_customer (wait->portfolio, vigil_customer_get_id, wait->external_id);
+
+  return customer != NULL && vigil_customer_get_open_triggers (customer) == wait->open_triggers &&
+         !vigil_portfolio_is_reading (wait->portfolio);
 }
 
 static gboolean
@@ -523,16 +535,9 @@ static gboolean
 has_name (gpointer data)
 {
   NameWait *wait = data;
-  GListModel *customers = vigil_portfolio_get_customers (wait->portfolio);
+  g_autoptr(VigilCustomer) customer = find_customer (wait->portfolio, vigil_customer_get_name, wait->name);
 
-  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
-    {
-      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
-
-      if (g_strcmp0 (vigil_customer_get_name (customer), wait->name) == 0)
-        return TRUE;
-    }
-  return FALSE;
+  return customer != NULL;
 }
 
 static void

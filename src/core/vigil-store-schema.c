@@ -698,6 +698,23 @@ create_shared_notifications (VigilStore  *self,
   return TRUE;
 }
 
+/* Begins the transaction that makes or migrates a team's book, under the
+ * migration lock, and tells where the book stands in it. */
+static gboolean
+begin_under_migration_lock (VigilStore  *self,
+                            const char  *doing,
+                            gint64      *out_version,
+                            GError     **error)
+{
+  if (!_vigil_store_exec_sql (self, "BEGIN", doing, error))
+    return FALSE;
+  if (_vigil_store_exec_sql (self, "SELECT pg_advisory_xact_lock (" VIGIL_STORE_LOCK_MIGRATION ")", doing, error) &&
+      check_shared_identity (self, out_version, error))
+    return TRUE;
+  vigil_sql_exec (self->db, "ROLLBACK");
+  return FALSE;
+}
+
 /* Creates the book's tables in a database that has none, in one
  * transaction, under the migration lock: two Vigils opening a new book
  * at once create it once (the second finds it made). */
@@ -709,11 +726,8 @@ create_shared_schema (VigilStore  *self,
   g_autofree char *set_identity = NULL;
   gint64 version = 0;
 
-  if (!_vigil_store_exec_sql (self, "BEGIN", doing, error))
+  if (!begin_under_migration_lock (self, doing, &version, error))
     return FALSE;
-  if (!_vigil_store_exec_sql (self, "SELECT pg_advisory_xact_lock (" VIGIL_STORE_LOCK_MIGRATION ")", doing, error) ||
-      !check_shared_identity (self, &version, error))
-    goto fail;
   if (version == 0)
     {
       /* Our own constants, no data. */
@@ -778,11 +792,8 @@ migrate_shared_schema (VigilStore  *self,
   g_autofree char *set_version = NULL;
   gint64 version = 0;
 
-  if (!_vigil_store_exec_sql (self, "BEGIN", doing, error))
+  if (!begin_under_migration_lock (self, doing, &version, error))
     return FALSE;
-  if (!_vigil_store_exec_sql (self, "SELECT pg_advisory_xact_lock (" VIGIL_STORE_LOCK_MIGRATION ")", doing, error) ||
-      !check_shared_identity (self, &version, error))
-    goto fail;
   if (version < target_version && !check_shared_owner (self, version, error))
     goto fail;
   for (gint64 v = version; v < target_version; v++)
