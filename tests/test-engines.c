@@ -500,34 +500,42 @@ test_engines_identity (void)
 
 /* Two Vigils opening one new book at once: one makes it, under the
  * migration lock, and the other finds it made. */
+/* @n Vigils started at once on the book at @location, each listing its
+ * sources; each must succeed. */
+static void
+run_at_once (const char *location,
+             guint       n)
+{
+  const char *argv[] = { g_getenv ("VIGIL_BINARY"), "--db", location, "source", "list", NULL };
+  g_autoptr(GPtrArray) processes = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_ptr_array_add (processes, g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (g_subprocess_wait (processes->pdata[i], NULL, NULL));
+      g_assert_true (g_subprocess_get_successful (processes->pdata[i]));
+    }
+}
+
 static void
 test_engines_created_once (void)
 {
   g_autofree char *name = NULL;
   g_autofree char *location = NULL;
   g_autofree char *versions = NULL;
-  const char *argv[] = { g_getenv ("VIGIL_BINARY"), "--db", NULL, "source", "list", NULL };
-  GSubprocess *processes[4];
   PGconn *conn;
 
   if (vigil_test_pg_skip_without_cluster ())
     return;
   name = vigil_test_pg_create_database ();
   location = vigil_test_pg_location (name);
-  argv[2] = location;
-  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      processes[i] = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
-      g_assert_no_error (error);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
-    {
-      g_assert_true (g_subprocess_wait (processes[i], NULL, NULL));
-      g_assert_true (g_subprocess_get_successful (processes[i]));
-      g_object_unref (processes[i]);
-    }
+  run_at_once (location, 4);
   conn = vigil_test_pg_connect (location);
   versions = vigil_test_pg_query_text (conn, "SELECT string_agg (CAST (version AS text), ',') "
                                              "FROM vigil.schema_info");
@@ -726,7 +734,8 @@ test_engines_migrate_from_8 (void)
 
 /* A book made at 8 by a Vigil that already checked its references a
  * statement at a time (the release that shipped them before schema 9)
- * is taken to 9 as well, to the same schema. */
+ * is taken to 9 as well, to the same schema, once however many Vigils
+ * open it at once. */
 static void
 test_engines_migrate_made_new_at_8 (void)
 {
@@ -746,7 +755,8 @@ test_engines_migrate_made_new_at_8 (void)
   conn = vigil_test_pg_connect (location);
   schema_new = describe_schema (conn);
   PQclear (vigil_test_pg_exec (conn, "UPDATE vigil.schema_info SET version = 8"));
-  run_ok (&run, (const char * const []) { "--db", location, "source", "list", NULL });
+  /* four Vigils at once: one migrates, under the lock, the others find it done */
+  run_at_once (location, 4);
   version = vigil_test_pg_query_text (conn, "SELECT CAST (version AS text) FROM vigil.schema_info");
   g_assert_cmpint (atoi (version), ==, VIGIL_STORE_SCHEMA_VERSION);
   schema_after = describe_schema (conn);
