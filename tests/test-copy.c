@@ -645,6 +645,8 @@ test_merge_twice (Fixture       *f,
   merge_book (&run, f->book, target);
   g_assert_cmpint (run.status, ==, 0);
   g_test_message ("%s", run.out);
+  /* how far it is, on standard error: each source's history */
+  g_assert_nonnull (strstr (run.err, "snapshots (imported): 840 rows copied\n"));
   g_assert_nonnull (strstr (run.out, " (sources: 1, 1 joined by name; customers: 11, 11 joined a customer of the "
                                      "target; observations stored: 0, already stored: 840; touches: 0, pulses: 0, "
                                      "outcomes: 0, triggers: 0, events: 0, views: 0);"));
@@ -703,10 +705,27 @@ test_merge_same_record (Fixture       *f,
   RUN_OK (&run, "--db", from, "source", "add", "crm", "http://127.0.0.1:9/theirs", "--interval", "45");
   RUN_OK (&run, "--db", from, "source", "add", "web", "http://127.0.0.1:9/web", "--interval", "30");
   RUN_OK (&run, "--db", from, "import", theirs, "--source", "crm");
+  /* what the last polls' pages said, to ask next time whether they changed */
+  test_book_exec (from, "INSERT INTO source_validators (source_id, url, etag, last_modified) VALUES"
+                        " ((SELECT id FROM sources WHERE name = 'web'), 'http://127.0.0.1:9/web', '\"w1\"', NULL),"
+                        " ((SELECT id FROM sources WHERE name = 'web'), 'http://127.0.0.1:9/web?page=2', NULL,"
+                        "  'Mon, 30 Nov 2026 12:00:00 GMT'),"
+                        " ((SELECT id FROM sources WHERE name = 'crm'), 'http://127.0.0.1:9/theirs', '\"c1\"', NULL)");
   merge_book (&run, from, target);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, " (sources: 2, 1 joined by name; customers: 1, 1 joined a customer of the "
                                      "target; observations stored: 1, already stored: 1;"));
+  /* a source new to the target keeps its pages' validators; one joined
+   * by name keeps the target's (none: it was imported) */
+  {
+    g_autofree char *validators = test_book_rows (target, "s.name, v.url, v.etag, v.last_modified",
+                                                  "source_validators v JOIN sources s ON s.id = v.source_id",
+                                                  "v.url");
+
+    g_assert_cmpstr (validators, ==, "[\"web\",\"http://127.0.0.1:9/web\",\"\\\"w1\\\"\",null]\n"
+                                     "[\"web\",\"http://127.0.0.1:9/web?page=2\",null,"
+                                     "\"Mon, 30 Nov 2026 12:00:00 GMT\"]");
+  }
   history = output_of (target, (const char * const []) { "history", "crm:c9", "--format", "csv", NULL });
   g_assert_nonnull (strstr (history, "2026-11-01T00:00:00Z"));
   g_assert_nonnull (strstr (history, ",200"));

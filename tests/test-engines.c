@@ -17,6 +17,7 @@
 
 #include <glib.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vigil-store.h"
@@ -499,43 +500,329 @@ test_engines_identity (void)
 
 /* Two Vigils opening one new book at once: one makes it, under the
  * migration lock, and the other finds it made. */
+/* @n Vigils started at once on the book at @location, each listing its
+ * sources; each must succeed. */
+static void
+run_at_once (const char *location,
+             guint       n)
+{
+  const char *argv[] = { g_getenv ("VIGIL_BINARY"), "--db", location, "source", "list", NULL };
+  g_autoptr(GPtrArray) processes = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_ptr_array_add (processes, g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (g_subprocess_wait (processes->pdata[i], NULL, NULL));
+      g_assert_true (g_subprocess_get_successful (processes->pdata[i]));
+    }
+}
+
 static void
 test_engines_created_once (void)
 {
   g_autofree char *name = NULL;
   g_autofree char *location = NULL;
   g_autofree char *versions = NULL;
-  const char *argv[] = { g_getenv ("VIGIL_BINARY"), "--db", NULL, "source", "list", NULL };
-  GSubprocess *processes[4];
   PGconn *conn;
 
   if (vigil_test_pg_skip_without_cluster ())
     return;
   name = vigil_test_pg_create_database ();
   location = vigil_test_pg_location (name);
-  argv[2] = location;
-  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
-    {
-      g_autoptr(GError) error = NULL;
-
-      processes[i] = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
-      g_assert_no_error (error);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
-    {
-      g_assert_true (g_subprocess_wait (processes[i], NULL, NULL));
-      g_assert_true (g_subprocess_get_successful (processes[i]));
-      g_object_unref (processes[i]);
-    }
+  run_at_once (location, 4);
   conn = vigil_test_pg_connect (location);
   versions = vigil_test_pg_query_text (conn, "SELECT string_agg (CAST (version AS text), ',') "
                                              "FROM vigil.schema_info");
-  g_assert_cmpstr (versions, ==, "8");
+  g_assert_cmpint (atoi (versions), ==, VIGIL_STORE_SCHEMA_VERSION);
   g_clear_pointer (&versions, g_free);
   versions = vigil_test_pg_query_text (conn, "SELECT CAST (count(*) AS text) FROM vigil.scorecards");
   g_assert_cmpstr (versions, ==, "1");
   PQfinish (conn);
   vigil_test_pg_drop_database (name);
+}
+
+/* What a team's book's schema is made of, from the server's catalog: its
+ * tables' columns, constraints, indexes, triggers, functions, row-level
+ * security and policies, one line each, sorted. Two books of one schema
+ * version describe alike whatever their rows. */
+static char *
+describe_schema (PGconn *conn)
+{
+  return vigil_test_pg_query_text (conn,
+    "SELECT string_agg (d, E'\\n' ORDER BY d COLLATE \"C\") FROM ("
+    " SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' '"
+    "  || is_nullable || ' ' || is_identity || ' ' || coalesce (column_default, '') || ' '"
+    "  || coalesce (collation_name, '') AS d"
+    "  FROM information_schema.columns WHERE table_schema = 'vigil'"
+    " UNION ALL SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef (oid)"
+    "  FROM pg_constraint WHERE connamespace = 'vigil'::regnamespace"
+    " UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'vigil'"
+    " UNION ALL SELECT 'trigger ' || pg_get_triggerdef (t.oid) FROM pg_trigger t"
+    "  JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = 'vigil'::regnamespace AND NOT t.tgisinternal"
+    " UNION ALL SELECT 'function ' || pg_get_functiondef (oid) FROM pg_proc"
+    "  WHERE pronamespace = 'vigil'::regnamespace"
+    " UNION ALL SELECT 'table ' || relname || ' rls ' || relrowsecurity FROM pg_class"
+    "  WHERE relnamespace = 'vigil'::regnamespace AND relkind = 'r'"
+    " UNION ALL SELECT 'policy ' || tablename || ' ' || policyname || ' ' || cmd || ' '"
+    "  || coalesce (qual, '') || ' ' || coalesce (with_check, '') FROM pg_policies WHERE schemaname = 'vigil'"
+    ") AS described");
+}
+
+/* The rows of a team's book a migration must keep, as text. */
+static char *
+describe_rows (PGconn *conn)
+{
+  return vigil_test_pg_query_text (conn,
+    "SELECT concat_ws (E'\\n',"
+    " (SELECT string_agg (concat_ws ('|', id, source_id, external_id, name, plan, owner, segment, latest_at,"
+    "   main_record), ';' ORDER BY id) FROM vigil.customers),"
+    " (SELECT string_agg (concat_ws ('|', id, source_id, external_id, customer_id, name), ';' ORDER BY id)"
+    "   FROM vigil.records),"
+    " (SELECT concat_ws ('|', count(*), sum (observed_at), sum (mrr), sum (seats_used), sum (api_calls_7d))"
+    "   FROM vigil.snapshots),"
+    " (SELECT concat_ws ('|', count(*), sum (observed_at), round (CAST (sum (health) AS numeric), 6),"
+    "   string_agg (DISTINCT tier, ',')) FROM vigil.scores),"
+    " (SELECT string_agg (concat_ws ('|', id, customer_id, rule, kind, first_seen, state, state_by), ';'"
+    "   ORDER BY id) FROM vigil.triggers),"
+    " (SELECT string_agg (concat_ws ('|', id, customer_id, kind, body, author), ';' ORDER BY id) FROM vigil.touches),"
+    " (SELECT string_agg (concat_ws ('|', customer_id, sentiment, reason), ';') FROM vigil.pulses),"
+    " (SELECT string_agg (concat_ws ('|', customer_id, day, outcome), ';') FROM vigil.outcomes),"
+    " (SELECT string_agg (concat_ws ('|', customer_id, kind, author), ';' ORDER BY id) FROM vigil.events),"
+    " (SELECT string_agg (name || '=' || definition, ';') FROM vigil.views),"
+    " (SELECT string_agg (name || '=' || url, ';' ORDER BY id) FROM vigil.sources))");
+}
+
+/* A new database holding the team's book tests/data/team-book-schema8.sql:
+ * schema 8 with history, as the release before schema 9 made it. */
+static char *
+create_schema8_book (PGconn **out_conn)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "team-book-schema8.sql", NULL);
+  g_autofree char *dump = NULL;
+  g_autoptr(GError) error = NULL;
+  char *name = vigil_test_pg_create_database ();
+  g_autofree char *location = vigil_test_pg_location (name);
+  g_autofree char *version = NULL;
+
+  g_assert_true (g_file_get_contents (path, &dump, NULL, &error));
+  g_assert_no_error (error);
+  *out_conn = vigil_test_pg_connect (location);
+  PQclear (vigil_test_pg_exec (*out_conn, dump));
+  /* the dump's search_path is empty: the queries name schema vigil */
+  version = vigil_test_pg_query_text (*out_conn, "SELECT CAST (version AS text) FROM vigil.schema_info");
+  g_assert_cmpstr (version, ==, "8");
+  return name;
+}
+
+/* The schema a new book gets, described. */
+static char *
+describe_new_book (void)
+{
+  g_autofree char *name = vigil_test_pg_create_database ();
+  g_autofree char *location = vigil_test_pg_location (name);
+  g_auto(TestRun) run = { 0 };
+  char *described;
+  PGconn *conn;
+
+  run_ok (&run, (const char * const []) { "--db", location, "source", "list", NULL });
+  conn = vigil_test_pg_connect (location);
+  described = describe_schema (conn);
+  PQfinish (conn);
+  vigil_test_pg_drop_database (name);
+  return described;
+}
+
+/* The payload of the next notification on @conn, waiting for it. */
+static char *
+next_notification (PGconn *conn)
+{
+  for (;;)
+    {
+      PGnotify *notify;
+
+      g_assert_cmpint (PQconsumeInput (conn), ==, 1);
+      if ((notify = PQnotifies (conn)) != NULL)
+        {
+          char *payload = g_strdup (notify->extra);
+
+          PQfreemem (notify);
+          return payload;
+        }
+      g_usleep (G_USEC_PER_SEC / 100);
+    }
+}
+
+/* Schema 8 -> 9 (design 1): a team's book with history, made by the
+ * release before, is taken forward when a Vigil first opens it: its rows
+ * as they were, its schema the one a new book gets, and what 9 changed
+ * at work: references checked and followed as a foreign key's, and
+ * each notification naming the table written. */
+static void
+test_engines_migrate_from_8 (void)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *rows_before = NULL;
+  g_autofree char *rows_after = NULL;
+  g_autofree char *schema_after = NULL;
+  g_autofree char *schema_new = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *payload = NULL;
+  g_auto(TestRun) run = { 0 };
+  PGconn *conn = NULL;
+  PGresult *result;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+  name = create_schema8_book (&conn);
+  location = vigil_test_pg_location (name);
+  rows_before = describe_rows (conn);
+  count = vigil_test_pg_query_text (conn, "SELECT CAST (count(*) AS text) FROM pg_constraint "
+                                          "WHERE connamespace = 'vigil'::regnamespace AND contype = 'f'");
+  g_assert_cmpstr (count, ==, "13");
+  g_clear_pointer (&count, g_free);
+
+  /* a user's first command on it */
+  run_ok (&run, (const char * const []) { "--db", location, "history", "acct-03", NULL });
+  g_assert_nonnull (strstr (run.out, "2026-10-30"));
+  version = vigil_test_pg_query_text (conn, "SELECT CAST (version AS text) FROM vigil.schema_info");
+  g_assert_cmpint (atoi (version), ==, VIGIL_STORE_SCHEMA_VERSION);
+  rows_after = describe_rows (conn);
+  g_assert_cmpstr (rows_after, ==, rows_before);
+  schema_after = describe_schema (conn);
+  schema_new = describe_new_book ();
+  g_assert_cmpstr (schema_after, ==, schema_new);
+
+  /* a reference to no customer is refused, as by the foreign key … */
+  result = PQexec (conn, "INSERT INTO vigil.snapshots (customer_id, observed_at) VALUES (999, 1)");
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_FATAL_ERROR);
+  g_assert_cmpstr (PQresultErrorField (result, PG_DIAG_SQLSTATE), ==, "23503");
+  PQclear (result);
+  /* … and removing a customer removes what refers to it */
+#define ACCT_05_ROWS "SELECT CAST ((SELECT count(*) FROM vigil.snapshots WHERE customer_id = 6) + " \
+  "(SELECT count(*) FROM vigil.scores WHERE customer_id = 6) + " \
+  "(SELECT count(*) FROM vigil.records WHERE customer_id = 6) AS text)"
+  count = vigil_test_pg_query_text (conn, ACCT_05_ROWS);
+  g_assert_cmpstr (count, ==, "121"); /* 60 days, their scores, one record */
+  g_clear_pointer (&count, g_free);
+  PQclear (vigil_test_pg_exec (conn, "DELETE FROM vigil.customers WHERE id = 6 AND external_id = 'acct-05'"));
+  count = vigil_test_pg_query_text (conn, ACCT_05_ROWS);
+  g_assert_cmpstr (count, ==, "0");
+#undef ACCT_05_ROWS
+
+  /* a note's commit is heard naming its table */
+  PQclear (vigil_test_pg_exec (conn, "LISTEN vigil_book"));
+  run_ok (&run, (const char * const []) { "--db", location, "note", "acct-03", "Renewal call booked", NULL });
+  do
+    {
+      g_free (payload);
+      payload = next_notification (conn);
+    }
+  while (!g_str_has_suffix (payload, " touches"));
+  g_assert_true (g_str_has_prefix (payload, g_get_host_name ()));
+
+  PQfinish (conn);
+  vigil_test_pg_drop_database (name);
+}
+
+/* A book made at 8 by a Vigil that already checked its references a
+ * statement at a time (the release that shipped them before schema 9)
+ * is taken to 9 as well, to the same schema, once however many Vigils
+ * open it at once. */
+static void
+test_engines_migrate_made_new_at_8 (void)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *schema_new = NULL;
+  g_autofree char *schema_after = NULL;
+  g_autofree char *version = NULL;
+  g_auto(TestRun) run = { 0 };
+  PGconn *conn;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+  name = vigil_test_pg_create_database ();
+  location = vigil_test_pg_location (name);
+  run_ok (&run, (const char * const []) { "--db", location, "source", "list", NULL });
+  conn = vigil_test_pg_connect (location);
+  schema_new = describe_schema (conn);
+  PQclear (vigil_test_pg_exec (conn, "UPDATE vigil.schema_info SET version = 8"));
+  /* four Vigils at once: one migrates, under the lock, the others find it done */
+  run_at_once (location, 4);
+  version = vigil_test_pg_query_text (conn, "SELECT CAST (version AS text) FROM vigil.schema_info");
+  g_assert_cmpint (atoi (version), ==, VIGIL_STORE_SCHEMA_VERSION);
+  schema_after = describe_schema (conn);
+  g_assert_cmpstr (schema_after, ==, schema_new);
+  PQfinish (conn);
+  vigil_test_pg_drop_database (name);
+}
+
+/* A migration that fails half way leaves the book as it was, at 8; one
+ * that a role other than the book's owner would run is not begun, and
+ * the message names the owner. */
+static void
+test_engines_migrate_whole_or_not (void)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *as_csm = NULL;
+  g_autofree char *schema_before = NULL;
+  g_autofree char *schema_after = NULL;
+  g_autofree char *rows_before = NULL;
+  g_autofree char *rows_after = NULL;
+  g_autofree char *version = NULL;
+  g_auto(TestRun) run = { 0 };
+  PGconn *conn = NULL;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+  name = create_schema8_book (&conn);
+  location = vigil_test_pg_location (name);
+
+  /* someone's own trigger, by a name schema 9 makes */
+  PQclear (vigil_test_pg_exec (conn, "CREATE TRIGGER customers_source_id_added AFTER INSERT ON vigil.customers"
+                                     " FOR EACH STATEMENT EXECUTE FUNCTION vigil.notify_change ()"));
+  schema_before = describe_schema (conn);
+  rows_before = describe_rows (conn);
+  test_run_vigil (&run, "--db", location, "scores");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "customers_source_id_added"));
+  version = vigil_test_pg_query_text (conn, "SELECT CAST (version AS text) FROM vigil.schema_info");
+  g_assert_cmpstr (version, ==, "8");
+  schema_after = describe_schema (conn);
+  rows_after = describe_rows (conn);
+  g_assert_cmpstr (schema_after, ==, schema_before);
+  g_assert_cmpstr (rows_after, ==, rows_before);
+  PQclear (vigil_test_pg_exec (conn, "DROP TRIGGER customers_source_id_added ON vigil.customers"));
+
+  /* a CSM who may read the book but does not own it */
+  PQclear (vigil_test_pg_exec (conn, "CREATE ROLE csm_carol LOGIN; GRANT USAGE ON SCHEMA vigil TO csm_carol;"
+                                     " GRANT SELECT ON ALL TABLES IN SCHEMA vigil TO csm_carol"));
+  as_csm = g_strdup_printf ("%s user=csm_carol", location); /* libpq takes the last */
+  test_run_vigil (&run, "--db", as_csm, "scores");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "Only its owner, the role vigil_test, may update it"));
+  g_assert_nonnull (strstr (run.err, "left unchanged"));
+  g_clear_pointer (&version, g_free);
+  version = vigil_test_pg_query_text (conn, "SELECT CAST (version AS text) FROM vigil.schema_info");
+  g_assert_cmpstr (version, ==, "8");
+
+  /* the owner takes it forward */
+  run_ok (&run, (const char * const []) { "--db", location, "scores", NULL });
+  g_assert_nonnull (strstr (run.out, "acct-03"));
+  PQfinish (conn);
+  vigil_test_pg_drop_database (name);
+  conn = vigil_test_pg_connect (vigil_test_pg_cluster ());
+  PQclear (vigil_test_pg_exec (conn, "DROP ROLE csm_carol"));
+  PQfinish (conn);
 }
 
 int
@@ -555,6 +842,9 @@ main (int    argc,
   g_test_add_func ("/engines/locations", test_engines_locations);
   g_test_add_func ("/engines/identity", test_engines_identity);
   g_test_add_func ("/engines/created-once", test_engines_created_once);
+  g_test_add_func ("/engines/migrate-from-8", test_engines_migrate_from_8);
+  g_test_add_func ("/engines/migrate-made-new-at-8", test_engines_migrate_made_new_at_8);
+  g_test_add_func ("/engines/migrate-whole-or-not", test_engines_migrate_whole_or_not);
 
   return g_test_run ();
 }

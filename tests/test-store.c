@@ -668,6 +668,71 @@ test_store_migrate_to_timeline (void)
   test_dir_clear (&dir);
 }
 
+/* Schema 8 -> 9 changed a team's book only (design 1): a file of the
+ * previous schema with history comes through with its tables and rows
+ * as they were, at 9. */
+static void
+test_store_migrate_file_to_9 (void)
+{
+  static const char schema_sql[] =
+    "SELECT group_concat (type || ' ' || name || ' ' || coalesce (sql, ''), char (10))"
+    " FROM (SELECT * FROM sqlite_schema ORDER BY name)";
+  static const char * const tables[][3] = {
+    { "customers", "id, source_id, external_id, name, owner, latest_at, main_record", "id" },
+    { "snapshots", "customer_id, observed_at, mrr, api_calls_7d", "customer_id, observed_at" },
+    { "scores", "customer_id, observed_at, version, health, tier", "customer_id, observed_at" },
+    { "touches", "id, customer_id, kind, at, body, author", "id" },
+    { "triggers", "id, customer_id, rule, kind, first_seen, last_seen, state, state_by", "id" },
+  };
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autofree char *schema_before = NULL;
+  g_autofree char *schema_after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  char *before[G_N_ELEMENTS (tables)];
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "v8.db");
+  g_assert_true (_vigil_store_create_at_version (path, 8, &error));
+  g_assert_no_error (error);
+  test_book_exec (path,
+               "INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'product', 'file', 10);"
+               "INSERT INTO customers (id, source_id, external_id, name, owner, latest_at, main_record) VALUES"
+               " (1, 1, 'acme', 'Acme', 'Dana Park', 1795262400 + 89 * 86400, 1);"
+               "INSERT INTO records (id, source_id, external_id, customer_id, name) VALUES (1, 1, 'acme', 1, 'Acme');"
+               "WITH RECURSIVE d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 89)"
+               " INSERT INTO snapshots (customer_id, observed_at, mrr, api_calls_7d)"
+               " SELECT 1, 1795262400 + n * 86400, 500, 4000 - n FROM d;"
+               "WITH RECURSIVE d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 89)"
+               " INSERT INTO scores (customer_id, observed_at, version, health, tier)"
+               " SELECT 1, 1795262400 + n * 86400, 1, 90 - n / 10.0, 'healthy' FROM d;"
+               "INSERT INTO touches (customer_id, kind, at, body, author, created_at)"
+               " VALUES (1, 'call', 1796000000, 'Renewal call', 'Dana Park', 1796000000);"
+               "INSERT INTO triggers (id, customer_id, rule, kind, first_seen, last_seen, state, state_by)"
+               " VALUES (1, 1, 'usage-drop', 'risk', 1795262400, 1796000000, 'acknowledged', 'Dana Park');");
+  schema_before = test_book_text (path, schema_sql);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    before[i] = table_text (path, tables[i][0], tables[i][1], tables[i][2]);
+
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (test_book_int (path, "PRAGMA user_version"), ==, 9);
+  schema_after = test_book_text (path, schema_sql);
+  g_assert_cmpstr (schema_after, ==, schema_before);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *after = table_text (path, tables[i][0], tables[i][1], tables[i][2]);
+
+      g_assert_cmpstr (after, ==, before[i]);
+      g_free (before[i]);
+    }
+  g_assert_cmpint (test_book_int (path, "SELECT count(*) FROM snapshots"), ==, 90);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_empty_file (void)
 {
@@ -2722,9 +2787,9 @@ main (int    argc,
 
   /* The file itself: its PRAGMAs, modes and owner, its companions,
    * migrations from older SQLite schemas, files that are not a book.
-   * A team's book has none of these (PostgreSQL's schema is created
-   * whole at version 8, design 1); a newer book's schema and one that
-   * is not Vigil's are refused there too, tested in test-engines.c. */
+   * A team's book has none of these (it began at schema 8, design 1;
+   * its own migrations are tested in test-engines.c, and so are a newer
+   * book's schema and one that is not Vigil's, refused there too). */
   if (!vigil_test_on_postgresql ())
     {
       g_test_add_func ("/core/store/create", test_store_create);
@@ -2741,6 +2806,7 @@ main (int    argc,
       g_test_add_func ("/core/store/null-main-record", test_store_null_main_record);
       g_test_add_func ("/core/store/migrate-to-suspect", test_store_migrate_to_suspect);
       g_test_add_func ("/core/store/migrate-to-timeline", test_store_migrate_to_timeline);
+      g_test_add_func ("/core/store/migrate-file-to-9", test_store_migrate_file_to_9);
       g_test_add_func ("/core/store/newer-schema", test_store_newer_schema);
       g_test_add_func ("/core/store/not-a-database", test_store_not_a_database);
       /* SQLite's page cache (PRAGMA cache_size): the server has its own */

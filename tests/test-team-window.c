@@ -253,21 +253,33 @@ typedef struct
   guint           open_triggers;
 } TriggersWait;
 
-static gboolean
-has_open_triggers (gpointer data)
+/* The first customer of @portfolio whose @get is @value, or NULL (unref
+ * it). */
+static VigilCustomer *
+find_customer (VigilPortfolio *portfolio,
+               const char     *(*get) (VigilCustomer *customer),
+               const char     *value)
 {
-  TriggersWait *wait = data;
-  GListModel *customers = vigil_portfolio_get_customers (wait->portfolio);
+  GListModel *customers = vigil_portfolio_get_customers (portfolio);
 
   for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
     {
       g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
 
-      if (g_strcmp0 (vigil_customer_get_id (customer), wait->external_id) == 0)
-        return vigil_customer_get_open_triggers (customer) == wait->open_triggers &&
-               !vigil_portfolio_is_reading (wait->portfolio);
+      if (g_strcmp0 (get (customer), value) == 0)
+        return g_steal_pointer (&customer);
     }
-  return FALSE;
+  return NULL;
+}
+
+static gboolean
+has_open_triggers (gpointer data)
+{
+  TriggersWait *wait = data;
+  g_autoptr(VigilCustomer) customer = find_customer (wait->portfolio, vigil_customer_get_id, wait->external_id);
+
+  return customer != NULL && vigil_customer_get_open_triggers (customer) == wait->open_triggers &&
+         !vigil_portfolio_is_reading (wait->portfolio);
 }
 
 static gboolean
@@ -512,6 +524,100 @@ test_team_window_reads_parts_only (void)
   test_dir_clear (&dir);
 }
 
+typedef struct
+{
+  VigilPortfolio *portfolio;
+  const char     *name;
+} NameWait;
+
+/* Whether a customer of the portfolio is named @wait->name. */
+static gboolean
+has_name (gpointer data)
+{
+  NameWait *wait = data;
+  g_autoptr(VigilCustomer) customer = find_customer (wait->portfolio, vigil_customer_get_name, wait->name);
+
+  return customer != NULL;
+}
+
+static void
+count_failures_cb (VigilPortfolio *portfolio,
+                   const GError   *error,
+                   guint          *failures)
+{
+  (*failures)++;
+}
+
+static void
+allow_connections (const char *database,
+                   gboolean    allow)
+{
+  PGconn *admin = vigil_test_pg_connect (vigil_test_pg_cluster ());
+  /* a name of the test's own making */
+  g_autofree char *sql = g_strdup_printf ("ALTER DATABASE %s ALLOW_CONNECTIONS %s", database,
+                                          allow ? "true" : "false");
+
+  PQclear (vigil_test_pg_exec (admin, sql));
+  PQfinish (admin);
+}
+
+/* Runs the main loop for @seconds. */
+static void
+spin (double seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+/* design 5: a read that fails after a commit (here the server takes no
+ * new connections a while) is tried again on its own: once the server
+ * answers, the window shows the commit without another one coming, and
+ * it said so once, not at every try. */
+static void
+test_team_window_read_retried (void)
+{
+  TestDir dir;
+  g_autofree char *database = NULL;
+  g_autofree char *location = NULL;
+  g_autoptr(VigilApplication) app = NULL;
+  VigilWindow *window;
+  VigilPortfolio *portfolio;
+  NameWait wait;
+  guint failures = 0;
+  PGconn *writer;
+
+  if (vigil_test_pg_skip_without_cluster ())
+    return;
+
+  make_book (&dir, &database, &location);
+  window = open_window (location, &app);
+  portfolio = vigil_window_get_portfolio (window);
+  g_signal_connect (portfolio, "load-failed", G_CALLBACK (count_failures_cb), &failures);
+
+  /* another process's connection, made while the server takes them */
+  writer = vigil_test_pg_connect (location);
+  allow_connections (database, FALSE);
+  PQclear (vigil_test_pg_exec (writer, "UPDATE vigil.customers SET name = 'Acme Renamed' WHERE external_id = 'acme';"
+                                       "UPDATE vigil.records SET name = 'Acme Renamed' WHERE external_id = 'acme'"));
+  PQfinish (writer);
+  /* the read the commit asked for, and the tries after it (2 s, 4 s) */
+  spin (7);
+  g_assert_cmpuint (failures, ==, 1);
+  wait = (NameWait) { portfolio, "Acme Renamed" };
+  g_assert_false (has_name (&wait));
+
+  allow_connections (database, TRUE);
+  g_assert_true (wait_for (has_name, &wait));
+  g_assert_cmpuint (failures, ==, 1);
+
+  close_window (window, &app);
+  vigil_test_pg_drop_database (database);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -528,5 +634,6 @@ main (int    argc,
   g_test_add_func ("/team-window/refusal", test_team_window_refusal);
   g_test_add_func ("/team-window/reads-what-changed", test_team_window_reads_what_changed);
   g_test_add_func ("/team-window/reads-parts-only", test_team_window_reads_parts_only);
+  g_test_add_func ("/team-window/read-retried", test_team_window_read_retried);
   return g_test_run ();
 }

@@ -43,7 +43,7 @@ typedef struct
  * book's: a copy leaves the target's as it is. */
 #define NOT_PERSONAL_META "key <> 'me'"
 
-/* Every table of schema 8, parents before the tables that refer to them
+/* Every table of schema 9, parents before the tables that refer to them
  * (SQLite checks each foreign key as the row is written). A column a
  * migration adds is added here: test-copy checks that these are the
  * schema's columns. */
@@ -431,11 +431,52 @@ out:
   return ok;
 }
 
+/* design 4, --merge: a source new to @to keeps the validators (ETag,
+ * Last-Modified) of its pages, as the history it came with is theirs:
+ * its next poll asks whether they changed rather than fetching them all. */
+static gboolean
+copy_source_validators (VigilStore  *from,
+                        VigilStore  *to,
+                        const char  *name,
+                        GError     **error)
+{
+  VigilSqlStmt *read = NULL, *insert = NULL;
+  gint64 to_id;
+  gboolean ok = FALSE;
+  int rc;
+
+  if ((to_id = vigil_store_lookup_source (to, name, error)) <= 0)
+    return to_id == 0;
+  if (!(read = _vigil_store_prepare (from, "SELECT v.url, v.etag, v.last_modified FROM source_validators v "
+                                     "JOIN sources s ON s.id = v.source_id WHERE s.name = ?1 ORDER BY v.url",
+                                     _("Reading the book to copy"), error)) ||
+      !(insert = _vigil_store_prepare (to, "INSERT INTO source_validators (source_id, url, etag, last_modified) "
+                                       "VALUES (?1, ?2, ?3, ?4)", _("Copying the book"), error)))
+    goto out;
+  vigil_sql_bind_text (read, 1, name, -1);
+  ok = TRUE;
+  while (ok && (rc = vigil_sql_step (read)) == VIGIL_SQL_ROW)
+    {
+      vigil_sql_bind_int64 (insert, 1, to_id);
+      for (int i = 0; i < 3; i++)
+        _vigil_store_bind_text_or_null (insert, i + 2, vigil_sql_column_text (read, i));
+      ok = _vigil_store_step_done (to, insert, _("Copying the book"), error);
+    }
+  if (ok)
+    ok = _vigil_store_finish_cached_rows (from, read, rc, _("Reading the book to copy"), error);
+
+out:
+  g_clear_pointer (&read, vigil_sql_finalize);
+  g_clear_pointer (&insert, vigil_sql_finalize);
+  return ok;
+}
+
 /**
  * _vigil_store_copy_source_definition:
  *
  * design 4, --merge: adds to @to the source @name of @from as it is
- * defined there (every column but its id, which @to gives).
+ * defined there (every column but its id, which @to gives), with the
+ * validators of its pages.
  */
 gboolean
 _vigil_store_copy_source_definition (VigilStore  *from,
@@ -465,6 +506,7 @@ _vigil_store_copy_source_definition (VigilStore  *from,
     }
   if (ok)
     ok = _vigil_store_finish_cached_rows (from, read, rc, _("Reading the book to copy"), error);
+  ok = ok && copy_source_validators (from, to, name, error);
 
 out:
   g_clear_pointer (&read, vigil_sql_finalize);
@@ -647,7 +689,7 @@ vigil_store_copy (VigilStore             *from,
        _vigil_store_begin_read (from, _("Reading the book to copy"), error);
   /* --merge into an empty book is the plain copy, ids kept */
   if (ok && held->len > 0)
-    ok = _vigil_store_merge_into (from, to, &stats, error);
+    ok = _vigil_store_merge_into (from, to, progress, user_data, &stats, error);
   else if (ok)
     ok = copy_tables_into (&copy, &stats, error);
   if (vigil_sql_in_transaction (from->db))

@@ -35,6 +35,8 @@ typedef struct
   VigilStore          *from;
   VigilStore          *to;
   VigilStoreCopyStats *stats;
+  VigilStoreCopyProgress progress;       /* told of rows merged, when not NULL */
+  gpointer             user_data;
   gint64               now;
   gint64               last_old_record;  /* the target's records: ids up to this */
   GHashTable          *accounts;         /* source account → target account (gint64) */
@@ -154,6 +156,8 @@ typedef struct
   gint64       record;
   GPtrArray   *keys;
   VigilSqlStmt *read_keys;
+  char        *label;   /* "snapshots (SOURCE)", for the progress */
+  guint64      rows;
 } Replay;
 
 static gboolean
@@ -193,6 +197,17 @@ read_record_keys (Merge       *merge,
  * the ingest: as an import of that record would give it. Of a main
  * record's snapshot only the fields no other record gave (design 2.6,
  * Storage), and nothing when it was not observed then. */
+/* Tells the caller of @rows merged of @label so far, or in all (@done). */
+static void
+report_rows (Merge      *merge,
+             const char *label,
+             guint64     rows,
+             gboolean    done)
+{
+  if (merge->progress != NULL)
+    merge->progress (label, rows, done, merge->user_data);
+}
+
 static gboolean
 replay_row (Merge         *merge,
             VigilSqlStmt  *row,
@@ -229,6 +244,7 @@ replay_row (Merge         *merge,
     snapshot.keys = g_ptr_array_ref (replay->keys);
   ok = vigil_ingest_add (replay->ingest, &snapshot, error);
   vigil_snapshot_clear (&snapshot);
+  report_rows (merge, replay->label, ++replay->rows, FALSE);
   return ok;
 }
 
@@ -264,12 +280,16 @@ replay_source (Merge       *merge,
                gint64       source_id,
                GError     **error)
 {
-  Replay replay = { NULL, 0, NULL, NULL };
+  /* Our own table's name beside the source's. */
+  Replay replay = { NULL, 0, NULL, NULL, g_strdup_printf ("snapshots (%s)", name), 0 };
   const VigilIngestStats *stats;
   gboolean ok;
 
   if (!(replay.ingest = _vigil_ingest_begin_within (merge->to, name, merge->now, error)))
-    return FALSE;
+    {
+      g_free (replay.label);
+      return FALSE;
+    }
   ok = foreach_source_row (merge, replay_main_sql, "ii", source_id, replay_row, &replay, error) &&
        foreach_source_row (merge, replay_raw_sql, "ii", source_id, replay_row, &replay, error);
   if (ok)
@@ -279,8 +299,11 @@ replay_source (Merge       *merge,
   stats = vigil_ingest_get_stats (replay.ingest);
   merge->stats->snapshots += stats->stored;
   merge->stats->already_stored += stats->duplicates;
+  if (ok)
+    report_rows (merge, replay.label, replay.rows, TRUE);
   g_clear_pointer (&replay.keys, g_ptr_array_unref);
   g_clear_pointer (&replay.read_keys, vigil_sql_finalize);
+  g_free (replay.label);
   g_object_unref (replay.ingest);
   return ok;
 }
@@ -510,6 +533,7 @@ typedef struct
   const CarriedTable *table;
   guint               n_key;
   VigilSqlStmt       *insert;
+  guint64             rows;
 } Carry;
 
 /* Binds the row's columns from @first on, after the key and customer. */
@@ -559,6 +583,7 @@ carry_row (Merge         *merge,
   bind_carried (table, row, carry->n_key, carry->insert, table->per_customer ? 2 : 1);
   if (!_vigil_store_step_done (merge->to, carry->insert, _("Merging the books"), error))
     return FALSE;
+  report_rows (merge, table->table, ++carry->rows, FALSE);
   changed = vigil_sql_changes (merge->to->db);
   *table->counted += (guint64) changed;
   /* design 3.1: a pulse carried scores the account's snapshots from its
@@ -586,13 +611,15 @@ carry_table (Merge               *merge,
   g_autofree char *read_sql = carry_read_sql (table, vigil_store_is_shared (merge->from), key,
                                               (guint) strlen (key_types));
   g_autofree char *insert_sql = carry_insert_sql (table, vigil_store_is_shared (merge->to), NULL);
-  Carry carry = { table, (guint) strlen (key_types), NULL };
+  Carry carry = { table, (guint) strlen (key_types), NULL, 0 };
   gboolean ok;
 
   if (!(carry.insert = _vigil_store_prepare (merge->to, insert_sql, _("Merging the books"), error)))
     return FALSE;
   ok = foreach_source_row (merge, read_sql, key_types, 0, carry_row, &carry, error);
   vigil_sql_finalize (carry.insert);
+  if (ok)
+    report_rows (merge, table->table, carry.rows, TRUE);
   return ok;
 }
 
@@ -722,6 +749,9 @@ carry_what_the_csm_wrote (Merge   *merge,
  * @from: the book joined, in a read transaction
  * @to: a book that has its own, in a write transaction, which the
  *   caller commits or rolls back
+ * @progress: (nullable): told of the rows merged: each source's history
+ *   (as "snapshots (SOURCE)") and each table of what the CSMs wrote
+ * @user_data: for @progress
  * @stats: what was joined, filled in
  *
  * `vigil db copy --merge` (design 4): @from's sources, records, history,
@@ -729,15 +759,17 @@ carry_what_the_csm_wrote (Merge   *merge,
  * views of the same name and "I am" stay.
  */
 gboolean
-_vigil_store_merge_into (VigilStore           *from,
-                         VigilStore           *to,
-                         VigilStoreCopyStats  *stats,
-                         GError              **error)
+_vigil_store_merge_into (VigilStore             *from,
+                         VigilStore             *to,
+                         VigilStoreCopyProgress  progress,
+                         gpointer                user_data,
+                         VigilStoreCopyStats    *stats,
+                         GError                **error)
 {
   g_autoptr(GHashTable) accounts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(GHashTable) pulsed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(GArray) sources = g_array_new (FALSE, FALSE, sizeof (MergedSource));
-  Merge merge = { from, to, stats, g_get_real_time () / G_USEC_PER_SEC, 0, accounts, pulsed };
+  Merge merge = { from, to, stats, progress, user_data, g_get_real_time () / G_USEC_PER_SEC, 0, accounts, pulsed };
   gboolean ok = TRUE;
 
   g_array_set_clear_func (sources, merged_source_clear);

@@ -667,6 +667,8 @@ gboolean          _vigil_store_copy_source_definition (VigilStore     *from,
 /* vigil-store-merge.c: a book joined into one that has its own (design 4) */
 gboolean          _vigil_store_merge_into             (VigilStore     *from,
                                                        VigilStore     *to,
+                                                       VigilStoreCopyProgress progress,
+                                                       gpointer        user_data,
                                                        VigilStoreCopyStats *stats,
                                                        GError        **error);
 

@@ -25,6 +25,9 @@
  * SQLite file, so that `--db` pointed at the wrong file changes nothing. */
 #define VIGIL_APPLICATION_ID 0x5649474C
 
+/* The schema a team's book began at: no Vigil made one at an earlier. */
+#define FIRST_SHARED_VERSION 8
+
 /* Forward migrations: migrations[i] takes user_version i to i + 1.
  * Never edit one that has shipped; add the next. */
 static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
@@ -320,12 +323,19 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
   "  created_at INTEGER NOT NULL,"
   "  updated_at INTEGER NOT NULL"
   ") WITHOUT ROWID;",
+
+  /* 8 -> 9 changed a team's book only (shared_migrations[]): its
+   * references checked a statement at a time, its notifications naming
+   * the table. */
+  "-- nothing changes in a file",
 };
 
 /* design 1: a team's book on PostgreSQL, at schema VIGIL_STORE_SCHEMA_VERSION:
  * the tables of migrations[] as they stand after the last, in schema
- * vigil. PostgreSQL books began at schema 8, so they were never at an
- * earlier one; from 9 on each migration has a text for each engine.
+ * vigil. PostgreSQL books began at schema 8 (FIRST_SHARED_VERSION), so
+ * they were never at an earlier one; from 8 -> 9 on each migration has a
+ * text for each engine, migrations[] for a file and shared_migrations[]
+ * for a team's book.
  * Types: bigint for SQLite's INTEGER (identity columns BY DEFAULT, so
  * that a copied book keeps its ids), double precision for REAL, text
  * COLLATE "C" for TEXT (text compares and sorts by its bytes, as on
@@ -583,6 +593,40 @@ static const char shared_schema[] =
   "  created_at bigint NOT NULL, updated_at bigint NOT NULL);"
   CHECKED_REFERENCES ACCESS_SCHEMA;
 
+/* design 1: what each table's statement triggers call after a write (see
+ * create_shared_notifications ()); a NOTIFY of the writer and the table. */
+#define NOTIFY_CHANGE_FUNCTION \
+  "CREATE OR REPLACE FUNCTION vigil.notify_change () RETURNS trigger LANGUAGE plpgsql AS" \
+  "  $$ BEGIN" \
+  "    PERFORM pg_notify ('" VIGIL_STORE_CHANNEL "'," \
+  "                       coalesce (current_setting ('vigil.writer', true), '')" \
+  "                       || ' ' || TG_TABLE_NAME);" \
+  "    RETURN NULL;" \
+  "  END $$;"
+
+/* A team's book's migrations: shared_migrations[i] takes it from schema
+ * FIRST_SHARED_VERSION + i to the next, as migrations[] does a file. Never
+ * edit one that has shipped; add the next. */
+static const char * const shared_migrations[VIGIL_STORE_SCHEMA_VERSION - FIRST_SHARED_VERSION] = {
+  /* 8 -> 9: the references a poll writes most are checked a statement
+   * at a time instead of by foreign keys, and a notification names the
+   * table written. Books at 8 were made both ways (Vigil changed them
+   * at 8 before this migration), so whatever of either the book has
+   * goes, and the new is made whole. */
+  "DROP TRIGGER IF EXISTS customers_delete_scores ON vigil.customers;"
+  "DROP FUNCTION IF EXISTS vigil.customers_delete_scores ();"
+  "ALTER TABLE vigil.customers DROP CONSTRAINT IF EXISTS customers_source_id_fkey;"
+  "ALTER TABLE vigil.records DROP CONSTRAINT IF EXISTS records_source_id_fkey,"
+  "  DROP CONSTRAINT IF EXISTS records_customer_id_fkey;"
+  "ALTER TABLE vigil.snapshots DROP CONSTRAINT IF EXISTS snapshots_customer_id_fkey;"
+  "ALTER TABLE vigil.triggers DROP CONSTRAINT IF EXISTS triggers_customer_id_fkey;"
+  "DROP FUNCTION IF EXISTS vigil.check_source_ids (), vigil.check_source_id (),"
+  "  vigil.check_customer_ids (), vigil.check_customer_id (), vigil.sources_removed (),"
+  "  vigil.customers_removed (), vigil.keep_referred_id () CASCADE;"
+  CHECKED_REFERENCES
+  NOTIFY_CHANGE_FUNCTION,
+};
+
 /* Where a PostgreSQL database stands: *@out_version 0 when it has no
  * schema vigil (a new book), else the version its schema_info holds.
  * A schema vigil that is not Vigil's, or a newer one, is refused and
@@ -638,14 +682,7 @@ create_shared_notifications (VigilStore  *self,
 {
   const char *doing = _("Creating the database");
 
-  if (!_vigil_store_exec_sql (self,
-                              "CREATE FUNCTION vigil.notify_change () RETURNS trigger LANGUAGE plpgsql AS"
-                              "  $$ BEGIN"
-                              "    PERFORM pg_notify ('" VIGIL_STORE_CHANNEL "',"
-                              "                       coalesce (current_setting ('vigil.writer', true), '')"
-                              "                       || ' ' || TG_TABLE_NAME);"
-                              "    RETURN NULL;"
-                              "  END $$", doing, error))
+  if (!_vigil_store_exec_sql (self, NOTIFY_CHANGE_FUNCTION, doing, error))
     return FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (shared_watched_tables); i++)
     {
@@ -661,6 +698,23 @@ create_shared_notifications (VigilStore  *self,
   return TRUE;
 }
 
+/* Begins the transaction that makes or migrates a team's book, under the
+ * migration lock, and tells where the book stands in it. */
+static gboolean
+begin_under_migration_lock (VigilStore  *self,
+                            const char  *doing,
+                            gint64      *out_version,
+                            GError     **error)
+{
+  if (!_vigil_store_exec_sql (self, "BEGIN", doing, error))
+    return FALSE;
+  if (_vigil_store_exec_sql (self, "SELECT pg_advisory_xact_lock (" VIGIL_STORE_LOCK_MIGRATION ")", doing, error) &&
+      check_shared_identity (self, out_version, error))
+    return TRUE;
+  vigil_sql_exec (self->db, "ROLLBACK");
+  return FALSE;
+}
+
 /* Creates the book's tables in a database that has none, in one
  * transaction, under the migration lock: two Vigils opening a new book
  * at once create it once (the second finds it made). */
@@ -672,11 +726,8 @@ create_shared_schema (VigilStore  *self,
   g_autofree char *set_identity = NULL;
   gint64 version = 0;
 
-  if (!_vigil_store_exec_sql (self, "BEGIN", doing, error))
+  if (!begin_under_migration_lock (self, doing, &version, error))
     return FALSE;
-  if (!_vigil_store_exec_sql (self, "SELECT pg_advisory_xact_lock (" VIGIL_STORE_LOCK_MIGRATION ")", doing, error) ||
-      !check_shared_identity (self, &version, error))
-    goto fail;
   if (version == 0)
     {
       /* Our own constants, no data. */
@@ -697,12 +748,76 @@ fail:
   return FALSE;
 }
 
+/* Only the book's owner (or a role that is a member of it) may change its
+ * tables: another role is told who may, and the book is left as it is. */
+static gboolean
+check_shared_owner (VigilStore  *self,
+                    gint64       version,
+                    GError     **error)
+{
+  VigilSqlStmt *stmt = NULL;
+  g_autofree char *owner = NULL;
+  gboolean may = FALSE;
+
+  if (!(stmt = _vigil_store_prepare (self, "SELECT CASE WHEN pg_has_role (c.relowner, 'USAGE') THEN 1 ELSE 0 END, "
+                                     "pg_get_userbyid (c.relowner) FROM pg_class c "
+                                     "WHERE c.oid = CAST ('vigil.schema_info' AS regclass)",
+                                     _("Updating the database"), error)))
+    return FALSE;
+  if (vigil_sql_step (stmt) == VIGIL_SQL_ROW)
+    {
+      may = vigil_sql_column_int64 (stmt, 0) != 0;
+      owner = g_strdup ((const char *) vigil_sql_column_text (stmt, 1));
+    }
+  vigil_sql_finalize (stmt);
+  if (may)
+    return TRUE;
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PERMISSION,
+               _("%s is a team's book at schema %" PRId64 ", and this Vigil needs schema %d. "
+                 "Only its owner, the role %s, may update it: run Vigil once as that role "
+                 "(for example, the team's poller). The book was left unchanged."),
+               self->path, version, VIGIL_STORE_SCHEMA_VERSION, owner != NULL ? owner : "?");
+  return FALSE;
+}
+
+/* Takes a team's book forward to @target_version in one transaction,
+ * under the migration lock: of two Vigils opening it at once, the second
+ * finds it done. */
+static gboolean
+migrate_shared_schema (VigilStore  *self,
+                       gint64       target_version,
+                       GError     **error)
+{
+  const char *doing = _("Updating the database");
+  g_autofree char *set_version = NULL;
+  gint64 version = 0;
+
+  if (!begin_under_migration_lock (self, doing, &version, error))
+    return FALSE;
+  if (version < target_version && !check_shared_owner (self, version, error))
+    goto fail;
+  for (gint64 v = version; v < target_version; v++)
+    if (!_vigil_store_exec_sql (self, shared_migrations[v - FIRST_SHARED_VERSION], doing, error))
+      goto fail;
+  /* Our own constant, no data. */
+  set_version = g_strdup_printf ("UPDATE vigil.schema_info SET version = %" G_GINT64_FORMAT, target_version);
+  if (!_vigil_store_exec_sql (self, set_version, doing, error) ||
+      !_vigil_store_exec_sql (self, "COMMIT", doing, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  vigil_sql_exec (self->db, "ROLLBACK");
+  return FALSE;
+}
+
 /**
  * _vigil_store_open_shared_schema:
  *
  * A team's book on PostgreSQL (design 1), checked as a file is: a new
- * database gets the book's tables at @target_version; one at that
- * version is opened as it is; a foreign or newer one is refused.
+ * database gets the book's tables at @target_version; an older book is
+ * migrated forward; one at that version is opened as it is; a foreign or
+ * newer one is refused.
  */
 gboolean
 _vigil_store_open_shared_schema (VigilStore  *self,
@@ -717,14 +832,15 @@ _vigil_store_open_shared_schema (VigilStore  *self,
     return FALSE;
   if (version == 0)
     return create_shared_schema (self, error);
-  if (version < target_version)
+  if (version < FIRST_SHARED_VERSION)
     {
-      /* Never made by a Vigil: books on PostgreSQL began at 8. */
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_NOT_A_DATABASE,
                    _("%s holds a Vigil book at schema %" PRId64 ", which no Vigil made on PostgreSQL; "
                      "it was left unchanged"), self->path, version);
       return FALSE;
     }
+  if (version < target_version)
+    return migrate_shared_schema (self, target_version, error);
   return TRUE;
 }
 

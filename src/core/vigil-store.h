@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this Vigil writes (PRAGMA user_version). */
-#define VIGIL_STORE_SCHEMA_VERSION 8
+#define VIGIL_STORE_SCHEMA_VERSION 9
 
 /**
  * VigilPortfolioRow:

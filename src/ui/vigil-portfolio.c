@@ -35,6 +35,10 @@
 /* The portfolio trend covers a year, a point a day. */
 #define TREND_SPAN_S (365 * 86400)
 #define SCHEDULER_CHECK_S 60
+/* A read that failed is tried again after 2 s, then twice as long each
+ * time up to a minute. */
+#define RETRY_FIRST_S 2
+#define RETRY_MOST_S 60
 
 /* The texts whose different values the filters and the columns' widths
  * ask for after each reload: read with the book, off the main thread. */
@@ -63,6 +67,8 @@ struct _VigilPortfolio
   guint            loading;
   VigilBookChanges read_again;      /* what changed while a read was under way */
   gboolean         whole_book_due;  /* a read of the whole book failed: the next reads it all */
+  guint            retry_id;        /* a failed read is tried again … */
+  guint            retry_wait_s;    /* … after this long; 0 when the last read landed */
   gboolean         loaded;
   guint            loads_applied;   /* whole-book reads put in place */
   guint            sparklines_after; /* MIN_CUSTOMERS_SPARKLINES_AFTER, or the tests' */
@@ -864,6 +870,33 @@ apply_load (VigilPortfolio *self,
 static void read_changes (VigilPortfolio   *self,
                           VigilBookChanges  changes);
 
+static gboolean
+retry_read_cb (gpointer user_data)
+{
+  VigilPortfolio *self = user_data;
+
+  self->retry_id = 0;
+  read_changes (self, VIGIL_BOOK_CHANGED_ALL);
+  return G_SOURCE_REMOVE;
+}
+
+/* design 5: a read that failed (the server restarting, the network gone
+ * a while, a lock held too long) is tried again on its own, so that the
+ * window does not wait for the next commit, which may not come for an
+ * hour, to show what is in the book. Said once, not at every try. */
+static void
+read_failed (VigilPortfolio *self,
+             const GError   *error)
+{
+  if (self->retry_wait_s == 0)
+    g_signal_emit (self, signals[LOAD_FAILED], 0, error);
+  else
+    g_debug ("Reading the book failed again: %s", error->message);
+  self->retry_wait_s = self->retry_wait_s == 0 ? RETRY_FIRST_S : MIN (self->retry_wait_s * 2, RETRY_MOST_S);
+  if (self->retry_id == 0)
+    self->retry_id = g_timeout_add_seconds (self->retry_wait_s, retry_read_cb, self);
+}
+
 static void
 load_cb (GObject      *object,
          GAsyncResult *result,
@@ -880,10 +913,12 @@ load_cb (GObject      *object,
       /* What it was to read is still to be read: all of it, next time. */
       self->whole_book_due = TRUE;
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_signal_emit (self, signals[LOAD_FAILED], 0, error);
+        read_failed (self, error);
     }
   else
     {
+      self->retry_wait_s = 0;
+      g_clear_handle_id (&self->retry_id, g_source_remove);
       if (whole_book)
         self->whole_book_due = FALSE;
       if (loaded->customers != NULL)
@@ -961,6 +996,7 @@ vigil_portfolio_dispose (GObject *object)
   g_clear_handle_id (&self->finish_load_id, g_source_remove);
   g_clear_handle_id (&self->relist_id, g_source_remove);
   g_clear_handle_id (&self->retire_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_object (&self->watch);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->poller);
