@@ -775,6 +775,9 @@ apply_parts (VigilPortfolio *self,
     self->finish_load_id = g_idle_add_full (G_PRIORITY_DEFAULT, finish_load_cb, self, NULL);
 }
 
+static void read_failed (VigilPortfolio *self,
+                         const GError   *error);
+
 /* The sparklines read after a first read that listed the customers
  * without them: each customer's is put in place (its row shown anew),
  * unless a read of the whole book landed meanwhile, which brought its
@@ -793,10 +796,15 @@ sparklines_cb (GObject      *object,
   gint64 started = g_get_monotonic_time ();
 
   self->sparkline_reads--;
-  /* Failed, they wait for the next read of the book, which brings them. */
-  if (sparklines == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not read the customers' recent health: %s", error->message);
-  if (sparklines == NULL || loads_applied != self->loads_applied)
+  /* Failed, it is tried again as any read of the book is: the whole
+   * book, whose read (no longer a first) brings the sparklines. */
+  if (sparklines == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        read_failed (self, error);
+      return;
+    }
+  if (loads_applied != self->loads_applied)
     return;
   /* The customers are listed in store id order, as the sparklines are. */
   for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
