@@ -55,6 +55,13 @@ is_loaded (gpointer data)
   return vigil_portfolio_is_loaded (data);
 }
 
+/* Loaded, with no read under way. */
+static gboolean
+is_settled_portfolio (gpointer data)
+{
+  return vigil_portfolio_is_loaded (data) && !vigil_portfolio_is_reading (data);
+}
+
 static gboolean
 views_ready (gpointer data)
 {
@@ -2087,22 +2094,22 @@ test_window_reload_in_place (Fixture       *f,
   g_assert_true (find_widget (GTK_WIDGET (f->window), shows_text, "987654") != NULL);
 }
 
-/* Each customer's sparkline is its own recent health (the last four
- * weeks of the book), evenly thinned to at most 28 points, in time
- * order, ending on its newest score. */
+/* Each of @portfolio's customers' sparkline is its own recent health
+ * (the last four weeks of the book), evenly thinned to at most 28
+ * points, in time order, ending on its newest score. */
 static void
-test_window_sparklines (Fixture       *f,
-                        gconstpointer  data)
+assert_sparklines_of_store (VigilPortfolio *portfolio,
+                            const char     *db)
 {
-  GListModel *customers = vigil_portfolio_get_customers (f->portfolio);
+  GListModel *customers = vigil_portfolio_get_customers (portfolio);
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(GHashTable) recent = NULL;
   g_autoptr(GError) error = NULL;
   guint with_points = 0;
 
-  store = vigil_store_open (f->db, &error);
+  store = vigil_store_open (db, &error);
   g_assert_no_error (error);
-  recent = vigil_store_list_recent_health (store, vigil_portfolio_get_latest_time (f->portfolio) - 28 * 86400,
+  recent = vigil_store_list_recent_health (store, vigil_portfolio_get_latest_time (portfolio) - 28 * 86400,
                                            &error);
   g_assert_no_error (error);
 
@@ -2131,6 +2138,13 @@ test_window_sparklines (Fixture       *f,
     }
   /* The book has history: most customers have a sparkline. */
   g_assert_cmpuint (with_points, >, g_list_model_get_n_items (customers) / 2);
+}
+
+static void
+test_window_sparklines (Fixture       *f,
+                        gconstpointer  data)
+{
+  assert_sparklines_of_store (f->portfolio, f->db);
 }
 
 /* A reload that brings a customer not listed before lists it and finds
@@ -3213,6 +3227,60 @@ test_window_launch_read (void)
   g_assert_cmpuint (g_list_model_get_n_items (vigil_portfolio_get_customers (portfolio)), ==,
                     vigil_store_count_customers (store, NULL));
   g_assert_cmpuint (vigil_store_count_customers (store, NULL), >, 0);
+}
+
+/* How many customers listed have a sparkline, counted as the list
+ * changes. */
+static void
+count_sparklines_listed_cb (GListModel *customers,
+                            guint       position,
+                            guint       removed,
+                            guint       added,
+                            guint      *with_sparkline)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+      guint n = 0;
+
+      vigil_customer_get_sparkline (customer, &n);
+      *with_sparkline += n > 0;
+    }
+}
+
+static gboolean
+has_sparklines (gpointer data)
+{
+  return vigil_portfolio_is_loaded (data) && vigil_portfolio_has_sparklines (data);
+}
+
+/* design 7: a big book's first read lists the customers before their
+ * sparklines, which a read of their own puts in place after: then each
+ * is the store's, as when read with the rows. A later read brings them
+ * with the rows again. */
+static void
+test_window_sparklines_after (void)
+{
+  g_autoptr(VigilPortfolio) portfolio = vigil_portfolio_new (suite_db);
+  GListModel *customers = vigil_portfolio_get_customers (portfolio);
+  guint with_sparkline = 0;
+  gulong handler;
+
+  _vigil_portfolio_set_sparklines_after (portfolio, 1);
+  handler = g_signal_connect (customers, "items-changed", G_CALLBACK (count_sparklines_listed_cb), &with_sparkline);
+  vigil_portfolio_reload (portfolio);
+  g_assert_true (wait_for (is_loaded, portfolio));
+  g_assert_cmpuint (g_list_model_get_n_items (customers), >, 0);
+  g_assert_cmpuint (with_sparkline, ==, 0);
+  g_assert_true (wait_for (has_sparklines, portfolio));
+  assert_sparklines_of_store (portfolio, suite_db);
+
+  /* The second read is no first read. */
+  vigil_portfolio_reload (portfolio);
+  g_assert_true (wait_for (is_settled_portfolio, portfolio));
+  g_assert_true (vigil_portfolio_has_sparklines (portfolio));
+  assert_sparklines_of_store (portfolio, suite_db);
+  g_signal_handler_disconnect (customers, handler);
 }
 
 static void
@@ -4595,6 +4663,7 @@ main (int    argc,
   g_test_add_func ("/window/filter-list-kept", test_window_filter_list_kept);
   g_test_add_func ("/window/empty-book", test_window_empty_book);
   g_test_add_func ("/window/launch-read", test_window_launch_read);
+  g_test_add_func ("/window/sparklines-after", test_window_sparklines_after);
   g_test_add_func ("/window/records", test_window_records);
   g_test_add_func ("/window/unlink", test_window_unlink);
   g_test_add_func ("/window/sections", test_window_sections);

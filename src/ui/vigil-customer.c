@@ -135,6 +135,16 @@ collation_key (const char *text,
   return key;
 }
 
+/* @sparkline's points into @data; none when it is NULL. */
+static void
+copy_sparkline (VigilCustomerData    *data,
+                const VigilSparkline *sparkline)
+{
+  data->n_sparkline = sparkline != NULL ? MIN (sparkline->n_points, VIGIL_SPARKLINE_POINTS) : 0;
+  if (data->n_sparkline > 0)
+    memcpy (data->sparkline, sparkline->health, data->n_sparkline * sizeof (double));
+}
+
 /**
  * vigil_customer_data_new:
  * @row: (transfer full): the customer's portfolio row
@@ -170,11 +180,7 @@ vigil_customer_data_new (VigilPortfolioRow               *row,
   data->churn_risk = churn_risk;
   data->churn_model = churn_model != NULL ? g_object_ref (churn_model) : NULL;
   data->open_triggers = open_triggers;
-  if (sparkline != NULL)
-    {
-      data->n_sparkline = sparkline->n_points;
-      memcpy (data->sparkline, sparkline->health, sparkline->n_points * sizeof (double));
-    }
+  copy_sparkline (data, sparkline);
 
   /* design 5: the search of the window and of saved views is one; the
    * window finds a customer by its touches too (design 3.4) */
@@ -441,6 +447,30 @@ vigil_customer_get_sparkline (VigilCustomer *self,
 
   *out_n = self->data->n_sparkline;
   return self->data->sparkline;
+}
+
+/**
+ * vigil_customer_set_sparkline:
+ * @sparkline: (nullable): the customer's recent health, %NULL when none
+ *   is known
+ *
+ * Sets the sparkline alone, when the recent health was read after the
+ * book (design 7: a big book's first read); ::changed follows a change.
+ */
+void
+vigil_customer_set_sparkline (VigilCustomer        *self,
+                              const VigilSparkline *sparkline)
+{
+  guint n;
+
+  g_return_if_fail (VIGIL_IS_CUSTOMER (self));
+
+  n = sparkline != NULL ? MIN (sparkline->n_points, VIGIL_SPARKLINE_POINTS) : 0;
+  if (n == self->data->n_sparkline &&
+      (n == 0 || memcmp (self->data->sparkline, sparkline->health, n * sizeof (double)) == 0))
+    return;
+  copy_sparkline (self->data, sparkline);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 /**

@@ -72,6 +72,8 @@ gboolean                 vigil_customer_set_open_triggers  (VigilCustomer       
                                                             guint                open_triggers);
 const double            *vigil_customer_get_sparkline      (VigilCustomer       *self,
                                                             guint               *out_n);
+void                     vigil_customer_set_sparkline      (VigilCustomer       *self,
+                                                            const VigilSparkline *sparkline);
 const char              *vigil_customer_get_sort_key       (VigilCustomer       *self,
                                                             VigilCustomerText    text);
 gboolean                 vigil_customer_matches            (VigilCustomer       *self,

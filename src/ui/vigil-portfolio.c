@@ -28,6 +28,10 @@
 
 /* Sparklines show this much recent history. */
 #define SPARKLINE_SPAN_S (28 * 86400)
+/* design 7: the first read of a book of this many customers or more
+ * lists them before their sparklines, which a read of their own fills
+ * in after: the first frame waits for the rows alone. */
+#define MIN_CUSTOMERS_SPARKLINES_AFTER 20000
 /* The portfolio trend covers a year, a point a day. */
 #define TREND_SPAN_S (365 * 86400)
 #define SCHEDULER_CHECK_S 60
@@ -66,6 +70,9 @@ struct _VigilPortfolio
   guint            retry_id;        /* a failed read is tried again … */
   guint            retry_wait_s;    /* … after this long; 0 when the last read landed */
   gboolean         loaded;
+  guint            loads_applied;   /* whole-book reads put in place */
+  guint            sparklines_after; /* MIN_CUSTOMERS_SPARKLINES_AFTER, or the tests' */
+  guint            sparkline_reads; /* under way */
   guint            finish_load_id;
   guint            relist_id;       /* the lists follow a reload that kept the customers */
   GPtrArray       *retired;         /* of LoadResult: what reloads replaced, to free */
@@ -111,6 +118,7 @@ typedef struct
   VigilScorecard *scorecard;
   GPtrArray      *book_texts[N_BOOK_TEXTS];
   gint64          latest_time;
+  gboolean        sparklines_after; /* the customers came without their sparklines */
 } LoadResult;
 
 static void
@@ -284,6 +292,7 @@ typedef struct
   GPtrArray       *sources;
   GHashTable      *touch_texts;
   VigilChurnModel *churn;
+  gboolean         without_recent;  /* the sparklines are read after the book */
   GArray          *recent;    /* of VigilSparkline */
   GError          *error;
 } SideReads;
@@ -300,24 +309,33 @@ side_reads_clear (SideReads *side)
   g_clear_error (&side->error);
 }
 
+/* Every customer's sparkline, in customer id order: the sparklines'
+ * span counts back from the book's latest observation. An empty book
+ * has none: every sparkline is empty, and the span must not reach below
+ * the first representable second. */
+static GArray *
+read_sparklines (VigilStore  *store,
+                 GError     **error)
+{
+  gint64 latest_time;
+
+  if (!vigil_store_get_latest_time (store, &latest_time, error))
+    return NULL;
+  return vigil_store_list_sparklines (store, latest_time != G_MININT64 ? latest_time - SPARKLINE_SPAN_S : G_MAXINT64,
+                                      error);
+}
+
 static gpointer
 read_beside_rows (gpointer data)
 {
   SideReads *side = data;
   g_autoptr(VigilStore) store = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 latest_time;
 
-  /* The recent health first, the longest: the sparklines' span counts
-   * back from the book's latest observation. An empty book has none:
-   * every sparkline is empty, and the span must not reach below the
-   * first representable second. */
+  /* The recent health first, the longest (unless read after). */
   if (!(store = vigil_store_open_for_book_read (side->db_path, &side->error)) ||
-      !vigil_store_get_latest_time (store, &latest_time, &side->error) ||
-      !(side->recent = vigil_store_list_sparklines (store,
-                                                    latest_time != G_MININT64 ? latest_time - SPARKLINE_SPAN_S
-                                                                              : G_MAXINT64,
-                                                    &side->error)) ||
+      !(side->recent = side->without_recent ? g_array_new (FALSE, FALSE, sizeof (VigilSparkline))
+                                            : read_sparklines (store, &side->error)) ||
       !(side->scorecard = vigil_store_load_scorecard (store, &side->error)) ||
       !(side->triggers = vigil_store_list_triggers (store, now, &side->error)) ||
       !(side->sources = vigil_store_list_sources (store, &side->error)) ||
@@ -388,6 +406,24 @@ make_customers (GPtrArray       *rows,
   return customers;
 }
 
+/* Whether a first read, asked to list the customers before their
+ * sparklines from @min_customers on (0: never), does so for @store's
+ * book: a big book's sparklines took a core for most of the time the
+ * rows did (100,000 × 90: 0.8 s of CPU), which two cores shared. */
+static gboolean
+sparklines_after_rows (VigilStore *store,
+                       guint       min_customers)
+{
+  gint64 customers;
+
+  if (min_customers == 0)
+    return FALSE;
+  customers = vigil_store_count_customers (store, NULL);
+  return customers >= (gint64) min_customers;
+}
+
+/* @data: the fewest customers whose sparklines are read after the rows
+ * (0: read beside them), as GUINT_TO_POINTER. */
 static gpointer
 load_work (VigilStore  *store,
            gpointer     data,
@@ -400,6 +436,7 @@ load_work (VigilStore  *store,
   GThread *beside;
   gint64 started = g_get_monotonic_time ();
 
+  side.without_recent = result->sparklines_after = sparklines_after_rows (store, GPOINTER_TO_UINT (data));
   beside = g_thread_new ("vigil-load", read_beside_rows, &side);
   /* Churned customers too: the table's Churned view lists them and
    * their pages still open (design 5); the views leave them out of the
@@ -738,6 +775,63 @@ apply_parts (VigilPortfolio *self,
     self->finish_load_id = g_idle_add_full (G_PRIORITY_DEFAULT, finish_load_cb, self, NULL);
 }
 
+static void read_failed (VigilPortfolio *self,
+                         const GError   *error);
+
+/* The sparklines read after a first read that listed the customers
+ * without them: each customer's is put in place (its row shown anew),
+ * unless a read of the whole book landed meanwhile, which brought its
+ * own. */
+static void
+sparklines_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  VigilPortfolio *self = VIGIL_PORTFOLIO (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) sparklines = vigil_portfolio_run_finish (self, result, &error);
+  guint loads_applied = GPOINTER_TO_UINT (user_data);
+  GListModel *customers = G_LIST_MODEL (self->customers);
+  RecentHealth recent = { sparklines, 0 };
+  gint64 started = g_get_monotonic_time ();
+
+  self->sparkline_reads--;
+  /* Failed, it is tried again as any read of the book is: the whole
+   * book, whose read (no longer a first) brings the sparklines. */
+  if (sparklines == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        read_failed (self, error);
+      return;
+    }
+  if (loads_applied != self->loads_applied)
+    return;
+  /* The customers are listed in store id order, as the sparklines are. */
+  for (guint i = 0; i < g_list_model_get_n_items (customers); i++)
+    {
+      g_autoptr(VigilCustomer) customer = g_list_model_get_item (customers, i);
+
+      vigil_customer_set_sparkline (customer, recent_health_of (&recent, vigil_customer_get_store_id (customer)));
+    }
+  g_debug ("Put the sparklines in place in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
+}
+
+static gpointer
+sparklines_work (VigilStore  *store,
+                 gpointer     data,
+                 GError     **error)
+{
+  return read_sparklines (store, error);
+}
+
+static void
+read_sparklines_later (VigilPortfolio *self)
+{
+  self->sparkline_reads++;
+  vigil_portfolio_run_async_full (self, sparklines_work, NULL, NULL, (GDestroyNotify) g_array_unref,
+                                  self->cancellable, sparklines_cb, GUINT_TO_POINTER (self->loads_applied));
+}
+
 static void
 apply_load (VigilPortfolio *self,
             LoadResult     *result)
@@ -762,7 +856,10 @@ apply_load (VigilPortfolio *self,
       self->book_texts[i] = g_steal_pointer (&result->book_texts[i]);
     }
 
+  self->loads_applied++;
   listed = merge_customers (self, result->customers);
+  if (result->sparklines_after)
+    read_sparklines_later (self);
   if (relist_later (self, listed))
     {
       g_debug ("Updated the customers in %.0f ms", (g_get_monotonic_time () - started) / 1e3);
@@ -979,6 +1076,7 @@ static void
 vigil_portfolio_init (VigilPortfolio *self)
 {
   self->customers = g_list_store_new (VIGIL_TYPE_CUSTOMER);
+  self->sparklines_after = MIN_CUSTOMERS_SPARKLINES_AFTER;
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->triggers = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
   self->sources = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_source_free);
@@ -1108,6 +1206,36 @@ vigil_portfolio_is_polling (VigilPortfolio *self)
 
 /* Whether a read of the book is under way, its ::loaded or
  * ::load-failed still to come. */
+/**
+ * vigil_portfolio_has_sparklines:
+ *
+ * Returns: whether the customers listed have their sparklines: %FALSE
+ *   from a first read that listed a big book's customers without them
+ *   until the read that follows puts them in place (design 7)
+ */
+gboolean
+vigil_portfolio_has_sparklines (VigilPortfolio *self)
+{
+  g_return_val_if_fail (VIGIL_IS_PORTFOLIO (self), FALSE);
+  return self->sparkline_reads == 0;
+}
+
+/**
+ * _vigil_portfolio_set_sparklines_after:
+ * @min_customers: the fewest customers, 0 for never
+ *
+ * For the tests: the first read of a book of @min_customers or more
+ * lists the customers before their sparklines (design 7; by default
+ * from 20,000).
+ */
+void
+_vigil_portfolio_set_sparklines_after (VigilPortfolio *self,
+                                       guint           min_customers)
+{
+  g_return_if_fail (VIGIL_IS_PORTFOLIO (self));
+  self->sparklines_after = min_customers;
+}
+
 gboolean
 vigil_portfolio_is_reading (VigilPortfolio *self)
 {
@@ -1218,9 +1346,12 @@ read_changes (VigilPortfolio   *self,
   /* Real time, to set beside another process's commit (the team's
    * window benchmark, tests/bench/vigil-bench-team.c). */
   g_debug ("Reading the book (real time %" G_GINT64_FORMAT " µs)", g_get_real_time ());
+  /* Only a first read lists a big book's customers before their
+   * sparklines: later ones keep what the rows show whole. */
   if (changes & VIGIL_BOOK_CHANGED_OTHER)
-    vigil_portfolio_run_async_full (self, load_work, NULL, NULL, (GDestroyNotify) load_result_free,
-                                    self->cancellable, load_cb, GUINT_TO_POINTER (changes));
+    vigil_portfolio_run_async_full (self, load_work, GUINT_TO_POINTER (self->loaded ? 0 : self->sparklines_after),
+                                    NULL, (GDestroyNotify) load_result_free, self->cancellable, load_cb,
+                                    GUINT_TO_POINTER (changes));
   else
     vigil_portfolio_run_async_full (self, read_parts_work, GUINT_TO_POINTER (changes), NULL,
                                     (GDestroyNotify) load_result_free, self->cancellable, load_cb,

@@ -36,6 +36,9 @@ gint64           vigil_portfolio_get_latest_time     (VigilPortfolio      *self)
 gboolean         vigil_portfolio_is_loaded           (VigilPortfolio      *self);
 gboolean         vigil_portfolio_is_polling          (VigilPortfolio      *self);
 gboolean         vigil_portfolio_is_reading          (VigilPortfolio      *self);
+gboolean         vigil_portfolio_has_sparklines      (VigilPortfolio      *self);
+void             _vigil_portfolio_set_sparklines_after (VigilPortfolio    *self,
+                                                        guint              min_customers);
 GPtrArray       *vigil_portfolio_list_texts      (VigilPortfolio      *self,
                                                       VigilCustomerGetText get);
 VigilCustomer   *vigil_portfolio_find_customer       (VigilPortfolio      *self,
