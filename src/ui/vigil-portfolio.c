@@ -1204,8 +1204,6 @@ vigil_portfolio_is_polling (VigilPortfolio *self)
   return self->polls_in_flight > 0;
 }
 
-/* Whether a read of the book is under way, its ::loaded or
- * ::load-failed still to come. */
 /**
  * vigil_portfolio_has_sparklines:
  *
@@ -1236,6 +1234,8 @@ _vigil_portfolio_set_sparklines_after (VigilPortfolio *self,
   self->sparklines_after = min_customers;
 }
 
+/* Whether a read of the book is under way, its ::loaded or
+ * ::load-failed still to come. */
 gboolean
 vigil_portfolio_is_reading (VigilPortfolio *self)
 {
