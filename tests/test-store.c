@@ -2691,6 +2691,95 @@ test_store_outcome_second_write (void)
   test_dir_clear (&dir);
 }
 
+/* One day of @n customers ("s0", "s1", …) at @at, ingested and committed. */
+static void
+ingest_day (VigilStore  *store,
+            guint        n,
+            gint64       at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", at, &error);
+
+  g_assert_no_error (error);
+  for (guint c = 0; c < n; c++)
+    {
+      g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+
+      snapshot->customer_id = g_strdup_printf ("s%u", c);
+      snapshot->observed_at = at;
+      snapshot->seats = 10;
+      g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+    }
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
+/* The rows the server's statistics of vigil.@table counted when they
+ * were taken (-1: never). */
+static gint64
+statistics_rows (const char *location,
+                 const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT CAST (reltuples AS bigint) FROM pg_class "
+                                          "WHERE oid = CAST ('vigil.%s' AS regclass)", table);
+
+  return test_book_int (location, sql);
+}
+
+/* design 1: on PostgreSQL an ingest of 1,000 rows or more analyzes the
+ * tables it wrote that have no statistics, or that are now over four
+ * times their size when they were taken; a daily poll into a book with
+ * history analyzes none (the planner scales older figures by the
+ * table's size). */
+static void
+test_store_ingest_statistics (void)
+{
+  const char *tables[] = { "customers", "records", "snapshots", "scores" };
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  if (!vigil_test_on_postgresql ())
+    {
+      g_test_skip ("a file has no statistics to bring up to date");
+      return;
+    }
+  test_dir_init (&dir);
+  path = vigil_test_book_location (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  /* only the ingests' ANALYZE takes statistics here */
+  for (gsize i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("ALTER TABLE vigil.%s SET (autovacuum_enabled = false)", tables[i]);
+
+      test_book_exec (path, sql);
+      g_assert_cmpint (statistics_rows (path, tables[i]), ==, -1);
+    }
+
+  /* the first: every table new */
+  ingest_day (store, 1200, T0);
+  for (gsize i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_assert_cmpint (statistics_rows (path, tables[i]), ==, 1200);
+
+  /* the daily poll: as many rows again, no more */
+  ingest_day (store, 1200, T0 + 86400);
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2400);
+  for (gsize i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_assert_cmpint (statistics_rows (path, tables[i]), ==, 1200);
+
+  /* many times the size: 4,800 new customers, 6,000 rows */
+  ingest_day (store, 6000, T0 + 2 * 86400);
+  g_assert_cmpint (statistics_rows (path, "customers"), ==, 6000);
+  g_assert_cmpint (statistics_rows (path, "records"), ==, 6000);
+  g_assert_cmpint (statistics_rows (path, "snapshots"), ==, 8400);
+  g_assert_cmpint (statistics_rows (path, "scores"), ==, 8400);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2713,6 +2802,7 @@ main (int    argc,
   g_test_add_func ("/core/store/sparklines", test_store_sparklines);
   g_test_add_func ("/core/store/active-book", test_store_active_book);
   g_test_add_func ("/core/store/large-ingest", test_store_large_ingest);
+  g_test_add_func ("/core/store/ingest-statistics", test_store_ingest_statistics);
   g_test_add_func ("/core/store/rows-at-once", test_store_rows_at_once);
   g_test_add_func ("/core/store/rows-at-once-repeated", test_store_rows_at_once_repeated);
   g_test_add_func ("/core/store/abort-in-flight", test_store_abort_in_flight);
