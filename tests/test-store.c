@@ -2798,6 +2798,27 @@ add_planned (VigilIngest *ingest,
   g_assert_no_error (error);
 }
 
+/* The poll after the first, in two pages: a, c (older than its row)
+ * and d on the first; b, a again and c again (newer, still older than
+ * its row) on the second. */
+static void
+poll_in_two_pages (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", T0, &error);
+
+  g_assert_no_error (error);
+  add_planned (ingest, "a", T0 + 2 * 86400, "a2");
+  add_planned (ingest, "c", T0 + 3 * 86400, "c3");
+  add_planned (ingest, "d", T0 + 2 * 86400, "d2");
+  vigil_ingest_write_now (ingest);
+  add_planned (ingest, "b", T0 + 2 * 86400, "b2");
+  add_planned (ingest, "a", T0 + 3 * 86400, NULL);
+  add_planned (ingest, "c", T0 + 4 * 86400, "c4");
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
 /* The @column of the account and of the record @external_id, as
  * "account|record". */
 static char *
@@ -2864,21 +2885,7 @@ test_store_attributes_as_pages_come (void)
   g_assert_no_error (error);
   g_clear_object (&ingest);
 
-  /* the next poll, in two pages: a, c (older than its row) and d on
-   * the first; b, a again and c again (newer, still older than its row)
-   * on the second */
-  ingest = vigil_ingest_begin (store, "crm", T0, &error);
-  g_assert_no_error (error);
-  add_planned (ingest, "a", T0 + 2 * 86400, "a2");
-  add_planned (ingest, "c", T0 + 3 * 86400, "c3");
-  add_planned (ingest, "d", T0 + 2 * 86400, "d2");
-  vigil_ingest_write_now (ingest);
-  add_planned (ingest, "b", T0 + 2 * 86400, "b2");
-  add_planned (ingest, "a", T0 + 3 * 86400, NULL);
-  add_planned (ingest, "c", T0 + 4 * 86400, "c4");
-  g_assert_true (vigil_ingest_commit (ingest, &error));
-  g_assert_no_error (error);
-  g_clear_object (&ingest);
+  poll_in_two_pages (store);
 
   {
     g_autofree char *a_plan = account_and_record (path, "a", "plan");
@@ -2912,17 +2919,7 @@ test_store_attributes_as_pages_come (void)
                                               "FROM vigil.customers");
       records_before = test_book_text (path, "SELECT string_agg (CAST (xmin AS text), ',' ORDER BY id) "
                                              "FROM vigil.records");
-      ingest = vigil_ingest_begin (store, "crm", T0, &error);
-      g_assert_no_error (error);
-      add_planned (ingest, "a", T0 + 2 * 86400, "a2");
-      add_planned (ingest, "c", T0 + 3 * 86400, "c3");
-      add_planned (ingest, "d", T0 + 2 * 86400, "d2");
-      vigil_ingest_write_now (ingest);
-      add_planned (ingest, "b", T0 + 2 * 86400, "b2");
-      add_planned (ingest, "a", T0 + 3 * 86400, NULL);
-      add_planned (ingest, "c", T0 + 4 * 86400, "c4");
-      g_assert_true (vigil_ingest_commit (ingest, &error));
-      g_assert_no_error (error);
+      poll_in_two_pages (store);
       {
         g_autofree char *accounts = test_book_text (path, "SELECT string_agg (CAST (xmin AS text), ',' "
                                                           "ORDER BY id) FROM vigil.customers");
