@@ -183,7 +183,6 @@ typedef struct
   VigilSnapshot  attributes;   /* copies of its name, plan, owner and segment */
   gint64         latest_at;
   guint          attributes_version;
-  gboolean       found;  /* the writer's: its record was in the store */
 } NewState;
 
 /* Rows on their way to the database, filled by the caller and written
@@ -552,7 +551,6 @@ find_records (VigilIngest  *self,
 
       if (!found[i])
         continue;
-      g_array_index (batch->new_states, NewState, i).found = TRUE;
       state->id = record->customer_id;
       state->record_id = record->record_id;
       state->shared = record->shared;
@@ -1418,74 +1416,6 @@ batch_has_observations (Batch *batch)
   return FALSE;
 }
 
-/* The writer's, on a server: the attributes of this batch's records
- * that the store had, as they were when the batch was handed over, set
- * now (_vigil_store_update_newer()), so that the server writes them
- * while the caller reads the next page rather than all after the last
- * (design 1: a daily poll's 20,000 row versions). A record whose rows,
- * its account's too, hold them now is written at the end only if later
- * rows change them (write_customers()). Those of an account of several
- * records, or with keys, which the end rebuilds or joins, are left to
- * the end. */
-static gboolean
-write_found_attributes (VigilIngest  *self,
-                        Batch        *batch,
-                        GError      **error)
-{
-#ifdef HAVE_POSTGRESQL
-  guint n = batch->new_states->len;
-  g_autoptr(GArray) records = NULL;
-  g_autoptr(GArray) accounts = NULL;
-  g_autoptr(GHashTable) records_held = NULL;
-  g_autoptr(GHashTable) accounts_held = NULL;
-  g_autoptr(GPtrArray) written = NULL;
-
-  if (!vigil_store_is_shared (self->store) || n == 0)
-    return TRUE;
-  records = g_array_sized_new (FALSE, FALSE, sizeof (VigilAttributeUpdate), n);
-  accounts = g_array_sized_new (FALSE, FALSE, sizeof (VigilAttributeUpdate), n);
-  written = g_ptr_array_sized_new (n);
-  for (guint i = 0; i < n; i++)
-    {
-      NewState *new_state = &g_array_index (batch->new_states, NewState, i);
-      const CustomerState *state = new_state->state;
-
-      if (!new_state->found || state->shared || new_state->latest_at == G_MININT64 ||
-          (new_state->keys != NULL && new_state->keys->len > 0))
-        continue;
-      g_array_append_val (records, ((VigilAttributeUpdate) {
-        state->record_id, &new_state->attributes, new_state->latest_at }));
-      g_array_append_val (accounts, ((VigilAttributeUpdate) {
-        state->id, &new_state->attributes, new_state->latest_at }));
-      g_ptr_array_add (written, new_state);
-    }
-  if (written->len == 0)
-    return TRUE;
-  records_held = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  accounts_held = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  if (!_vigil_store_update_newer (self->store, FALSE, (VigilAttributeUpdate *) records->data,
-                                  records->len, records_held, error) ||
-      !_vigil_store_update_newer (self->store, TRUE, (VigilAttributeUpdate *) accounts->data,
-                                  accounts->len, accounts_held, error))
-    return FALSE;
-  for (guint i = 0; i < written->len; i++)
-    {
-      const NewState *new_state = g_ptr_array_index (written, i);
-      CustomerState *state = new_state->state;
-
-      if (g_hash_table_contains (records_held, &state->record_id) &&
-          g_hash_table_contains (accounts_held, &state->id))
-        state->stored_version = new_state->attributes_version;
-    }
-  return TRUE;
-#else
-  (void) self;
-  (void) batch;
-  (void) error;
-  return TRUE;
-#endif
-}
-
 /* Writer thread: writes a batch's rows in key order, those that share a
  * key combined into one, or spools them (a bulk import, design 7); then,
  * after the last batch of a generation, its customers. */
@@ -1509,8 +1439,6 @@ write_batch (VigilIngest  *self,
     return FALSE;
 
   if (self->spool != NULL ? !spool_batch (self, batch, error) : !write_sorted_rows (self, batch, FALSE, error))
-    return FALSE;
-  if (!write_found_attributes (self, batch, error))
     return FALSE;
 
   /* What is written is stored: later rows of the accounts come after.

@@ -552,10 +552,6 @@ update_attributes (VigilStore           *self,
   "FROM unnest (CAST (?1 AS bigint[]), CAST (?2 AS text[]), CAST (?3 AS text[]), " \
   "CAST (?4 AS text[]), CAST (?5 AS text[]), CAST (?6 AS bigint[])) " \
   "AS u (id, name, plan, owner, segment, latest_at) WHERE t.id = u.id"
-/* The ids of those rows as the key's values too, so that the server
- * looks each up by the key rather than hash the whole table for a
- * page's few: a page's 500 of a book of 10,000 took twice the time. */
-#define BY_KEY "t.id = ANY (CAST (?1 AS bigint[]))"
 /* u's @column by the newest-wins rule of STMT_UPDATE_CUSTOMER and
  * STMT_UPDATE_RECORD. */
 #define NEWEST_WINS(column) \
@@ -564,8 +560,7 @@ update_attributes (VigilStore           *self,
 #define NEWEST_LATEST_AT "CASE WHEN t.latest_at > u.latest_at THEN t.latest_at ELSE u.latest_at END"
 /* That rule for rows given as arrays rather than parameters. A row it
  * would leave as it is is not written (no new row version, no index
- * entries): a poll's rows written as its pages came
- * (_vigil_store_update_newer()) are as they are to be. */
+ * entries): a poll that brings nothing new writes none of them. */
 #define UPDATE_MANY_SQL(table) \
   "UPDATE " table " AS t SET name = " NEWEST_WINS ("name") ", plan = " NEWEST_WINS ("plan") ", " \
   "owner = " NEWEST_WINS ("owner") ", segment = " NEWEST_WINS ("segment") ", " \
@@ -573,36 +568,18 @@ update_attributes (VigilStore           *self,
   "AND (t.name, t.plan, t.owner, t.segment, t.latest_at) IS DISTINCT FROM " \
   "(" NEWEST_WINS ("name") ", " NEWEST_WINS ("plan") ", " NEWEST_WINS ("owner") ", " \
   NEWEST_WINS ("segment") ", " NEWEST_LATEST_AT ")"
-/* u at least as new as t: then each value given wins. */
-#define AT_LEAST_AS_NEW "(t.latest_at IS NULL OR u.latest_at >= t.latest_at)"
-/* The rule for the rows at least as new as the table's, each value given
- * winning; a row it would leave as it is is not written. The rows it
- * sets, or that hold its values already, are the ids selected (the
- * select sees the table as it was before the update); the others are
- * left to the rule's full statement. */
-#define UPDATE_NEWER_SQL(table) \
-  "WITH written AS (UPDATE " table " AS t SET name = coalesce (u.name, t.name), " \
-  "plan = coalesce (u.plan, t.plan), owner = coalesce (u.owner, t.owner), " \
-  "segment = coalesce (u.segment, t.segment), latest_at = u.latest_at " UPDATE_FROM_ROWS " " \
-  "AND " BY_KEY " AND " AT_LEAST_AS_NEW " " \
-  "AND (t.name, t.plan, t.owner, t.segment, t.latest_at) IS DISTINCT FROM " \
-  "(coalesce (u.name, t.name), coalesce (u.plan, t.plan), coalesce (u.owner, t.owner), " \
-  "coalesce (u.segment, t.segment), u.latest_at) RETURNING t.id) " \
-  "SELECT u.id FROM unnest (CAST (?1 AS bigint[]), CAST (?6 AS bigint[])) AS u (id, latest_at) " \
-  "JOIN " table " AS t ON t.id = u.id WHERE " BY_KEY " AND " AT_LEAST_AS_NEW
-
-/* @sql (one of the statements above) for @rows, ATTRIBUTES_AT_ONCE a
- * statement: where a daily poll of 10,000 customers made 20,000
- * statements, a round trip and a statement trigger each. Queued, unless
- * @out_held asks for the ids it selects. */
+/* _vigil_store_update_many() on PostgreSQL: ATTRIBUTES_AT_ONCE rows a
+ * statement, where a daily poll of 10,000 customers made 20,000
+ * statements, a round trip and a statement trigger each. */
 static gboolean
 update_many_shared (VigilStore                  *self,
-                    const char                  *sql,
+                    gboolean                     customers,
                     const VigilAttributeUpdate  *rows,
                     guint                        n,
-                    GHashTable                  *out_held,
                     GError                     **error)
 {
+  static const char customers_sql[] = UPDATE_MANY_SQL ("customers");
+  static const char records_sql[] = UPDATE_MANY_SQL ("records");
   const char *doing = _("Updating a customer");
 
   for (guint start = 0; start < n; start += ATTRIBUTES_AT_ONCE)
@@ -628,7 +605,7 @@ update_many_shared (VigilStore                  *self,
           texts[2 * count + i] = row->attributes->owner;
           texts[3 * count + i] = row->attributes->segment;
         }
-      if (!(stmt = _vigil_store_cached (self, sql, doing, error)))
+      if (!(stmt = _vigil_store_cached (self, customers ? customers_sql : records_sql, doing, error)))
         return FALSE;
       id_array = _vigil_store_pg_int_array (ids, count);
       latest_array = _vigil_store_pg_int_array (latest, count);
@@ -638,61 +615,13 @@ update_many_shared (VigilStore                  *self,
       for (guint column = 0; column < 4; column++)
         vigil_sql_bind_text (stmt, 2 + column, text_arrays[column], -1);
       vigil_sql_bind_text (stmt, 6, latest_array, -1);
-      if (out_held == NULL)
-        ok = _vigil_store_step_queued (self, stmt, doing, error);
-      else
-        {
-          int rc;
-
-          while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
-            {
-              gint64 id = vigil_sql_column_int64 (stmt, 0);
-
-              g_hash_table_add (out_held, g_memdup2 (&id, sizeof id));
-            }
-          ok = _vigil_store_finish_cached_rows (self, stmt, rc, doing, error);
-        }
+      ok = _vigil_store_step_queued (self, stmt, doing, error);
       for (guint column = 0; column < 4; column++)
         g_free (text_arrays[column]);
       if (!ok)
         return FALSE;
     }
   return TRUE;
-}
-
-/**
- * _vigil_store_update_newer:
- * @customers: whether @rows are accounts (customers rows) or records
- * @rows: (array length=n): each a different account or record
- * @out_held: (element-type gint64): gains the ids of @rows whose rows
- *   now hold what _vigil_store_update_many() would make of them
- *
- * PostgreSQL only: _vigil_store_update_many() for those of @rows at
- * least as new as their row (latest_at); the others are left as they
- * are. A poll sets the attributes of the records a page finds stored
- * as the page is written, while the next is fetched, rather than all
- * after the last (design 1). Should later rows of the ingest change
- * them, _vigil_store_update_many() with their attributes at the end
- * gives what it alone would have: on a row this set, the rule takes
- * each value the later rows gave, else the one set here, which is the
- * row's own unless the ingest gave one (its attributes never lose a
- * value).
- */
-gboolean
-_vigil_store_update_newer (VigilStore                  *self,
-                           gboolean                     customers,
-                           const VigilAttributeUpdate  *rows,
-                           guint                        n,
-                           GHashTable                  *out_held,
-                           GError                     **error)
-{
-  static const char customers_sql[] = UPDATE_NEWER_SQL ("customers");
-  static const char records_sql[] = UPDATE_NEWER_SQL ("records");
-
-  g_assert (vigil_store_is_shared (self));
-  g_assert (out_held != NULL);
-
-  return update_many_shared (self, customers ? customers_sql : records_sql, rows, n, out_held, error);
 }
 #endif
 
@@ -713,11 +642,8 @@ _vigil_store_update_many (VigilStore                  *self,
                           GError                     **error)
 {
 #ifdef HAVE_POSTGRESQL
-  static const char customers_sql[] = UPDATE_MANY_SQL ("customers");
-  static const char records_sql[] = UPDATE_MANY_SQL ("records");
-
   if (vigil_store_is_shared (self))
-    return update_many_shared (self, customers ? customers_sql : records_sql, rows, n, NULL, error);
+    return update_many_shared (self, customers, rows, n, error);
 #endif
   for (guint i = 0; i < n; i++)
     if (!update_attributes (self, customers ? STMT_UPDATE_CUSTOMER : STMT_UPDATE_RECORD, rows[i].id,

@@ -441,14 +441,6 @@ gboolean          _vigil_store_update_many            (VigilStore               
                                                        const VigilAttributeUpdate  *rows,
                                                        guint                        n,
                                                        GError                     **error);
-#ifdef HAVE_POSTGRESQL
-gboolean          _vigil_store_update_newer           (VigilStore                  *self,
-                                                       gboolean                     customers,
-                                                       const VigilAttributeUpdate  *rows,
-                                                       guint                        n,
-                                                       GHashTable                  *out_held,
-                                                       GError                     **error);
-#endif
 gboolean          _vigil_store_update_statistics      (VigilStore      *self,
                                                        guint64          rows,
                                                        GError         **error);
