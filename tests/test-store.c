@@ -2756,6 +2756,228 @@ test_store_outcome_second_write (void)
   test_dir_clear (&dir);
 }
 
+/* One day of @n customers ("s0", "s1", …) at @at, ingested and committed. */
+static void
+ingest_day (VigilStore  *store,
+            guint        n,
+            gint64       at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", at, &error);
+
+  g_assert_no_error (error);
+  for (guint c = 0; c < n; c++)
+    {
+      g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+
+      snapshot->customer_id = g_strdup_printf ("s%u", c);
+      snapshot->observed_at = at;
+      snapshot->seats = 10;
+      g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+    }
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
+/* The rows the server's statistics of vigil.@table counted when they
+ * were taken (-1: never). */
+static gint64
+statistics_rows (const char *location,
+                 const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT CAST (reltuples AS bigint) FROM pg_class "
+                                          "WHERE oid = CAST ('vigil.%s' AS regclass)", table);
+
+  return test_book_int (location, sql);
+}
+
+/* design 1: on PostgreSQL an ingest of 1,000 rows or more analyzes the
+ * tables it wrote that have no statistics, or that are now over four
+ * times their size when they were taken; a daily poll into a book with
+ * history analyzes none (the planner scales older figures by the
+ * table's size). */
+static void
+test_store_ingest_statistics (void)
+{
+  const char *tables[] = { "customers", "records", "snapshots", "scores" };
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+
+  if (!vigil_test_on_postgresql ())
+    {
+      g_test_skip ("a file has no statistics to bring up to date");
+      return;
+    }
+  test_dir_init (&dir);
+  path = vigil_test_book_location (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  /* only the ingests' ANALYZE takes statistics here */
+  for (gsize i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("ALTER TABLE vigil.%s SET (autovacuum_enabled = false)", tables[i]);
+
+      test_book_exec (path, sql);
+      g_assert_cmpint (statistics_rows (path, tables[i]), ==, -1);
+    }
+
+  /* the first: every table new */
+  ingest_day (store, 1200, T0);
+  for (gsize i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_assert_cmpint (statistics_rows (path, tables[i]), ==, 1200);
+
+  /* the daily poll: as many rows again, no more */
+  ingest_day (store, 1200, T0 + 86400);
+  g_assert_cmpint (vigil_store_count_snapshots (store, NULL), ==, 2400);
+  for (gsize i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_assert_cmpint (statistics_rows (path, tables[i]), ==, 1200);
+
+  /* many times the size: 4,800 new customers, 6,000 rows */
+  ingest_day (store, 6000, T0 + 2 * 86400);
+  g_assert_cmpint (statistics_rows (path, "customers"), ==, 6000);
+  g_assert_cmpint (statistics_rows (path, "records"), ==, 6000);
+  g_assert_cmpint (statistics_rows (path, "snapshots"), ==, 8400);
+  g_assert_cmpint (statistics_rows (path, "scores"), ==, 8400);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
+/* One record of @external_id at @at, its plan @plan (NULL: none). */
+static void
+add_planned (VigilIngest *ingest,
+             const char  *external_id,
+             gint64       at,
+             const char  *plan)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+
+  snapshot->customer_id = g_strdup (external_id);
+  snapshot->observed_at = at;
+  snapshot->plan = g_strdup (plan);
+  snapshot->name = g_strdup_printf ("%s %s", external_id, plan != NULL ? plan : "-");
+  g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+  g_assert_no_error (error);
+}
+
+/* The poll after the first, in two pages: a, c (older than its row)
+ * and d on the first; b, a again and c again (newer, still older than
+ * its row) on the second. */
+static void
+poll_in_two_pages (VigilStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin (store, "crm", T0, &error);
+
+  g_assert_no_error (error);
+  add_planned (ingest, "a", T0 + 2 * 86400, "a2");
+  add_planned (ingest, "c", T0 + 3 * 86400, "c3");
+  add_planned (ingest, "d", T0 + 2 * 86400, "d2");
+  vigil_ingest_write_now (ingest);
+  add_planned (ingest, "b", T0 + 2 * 86400, "b2");
+  add_planned (ingest, "a", T0 + 3 * 86400, NULL);
+  add_planned (ingest, "c", T0 + 4 * 86400, "c4");
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+}
+
+/* The @column of the account and of the record @external_id, as
+ * "account|record". */
+static char *
+account_and_record (const char *location,
+                    const char *external_id,
+                    const char *column)
+{
+  g_autofree char *account_sql = g_strdup_printf ("SELECT %s FROM customers WHERE external_id = '%s'",
+                                                  column, external_id);
+  g_autofree char *record_sql = g_strdup_printf ("SELECT %s FROM records WHERE external_id = '%s'",
+                                                 column, external_id);
+  g_autofree char *account = test_book_text (location, account_sql);
+  g_autofree char *record = test_book_text (location, record_sql);
+
+  return g_strdup_printf ("%s|%s", account != NULL ? account : "NULL", record != NULL ? record : "NULL");
+}
+
+/* design 1: the attributes of records a poll finds stored are what the
+ * newest-wins rule gives for the whole ingest, on both engines, across
+ * its pages (a row newer than every row of the poll keeps its values,
+ * its gaps filled by the poll's newest); on PostgreSQL, a poll that
+ * brings nothing new writes no row of them (no new row version). */
+static void
+test_store_unchanged_attributes (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(VigilIngest) ingest = NULL;
+  g_autofree char *accounts_before = NULL;
+  g_autofree char *records_before = NULL;
+
+  test_dir_init (&dir);
+  path = vigil_test_book_location (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+
+  /* a, b and d stored on day 1; c on day 10, without a plan */
+  ingest = vigil_ingest_begin (store, "crm", T0, &error);
+  g_assert_no_error (error);
+  add_planned (ingest, "a", T0 + 86400, "a1");
+  add_planned (ingest, "b", T0 + 86400, "b1");
+  add_planned (ingest, "d", T0 + 86400, "d1");
+  add_planned (ingest, "c", T0 + 10 * 86400, NULL);
+  g_assert_true (vigil_ingest_commit (ingest, &error));
+  g_assert_no_error (error);
+  g_clear_object (&ingest);
+
+  poll_in_two_pages (store);
+
+  {
+    g_autofree char *a_plan = account_and_record (path, "a", "plan");
+    g_autofree char *a_name = account_and_record (path, "a", "name");
+    g_autofree char *a_latest = account_and_record (path, "a", "latest_at");
+    g_autofree char *b_plan = account_and_record (path, "b", "plan");
+    g_autofree char *c_plan = account_and_record (path, "c", "plan");
+    g_autofree char *c_latest = account_and_record (path, "c", "latest_at");
+    g_autofree char *d_plan = account_and_record (path, "d", "plan");
+
+    /* a's newest row gives no plan: its first page's stays */
+    g_assert_cmpstr (a_plan, ==, "a2|a2");
+    g_assert_cmpstr (a_name, ==, "a -|a -");
+    g_assert_cmpstr (a_latest, ==, "1795521600|1795521600");
+    g_assert_cmpstr (b_plan, ==, "b2|b2");
+    /* c's gap filled by the ingest's newest plan, its row's time kept */
+    g_assert_cmpstr (c_plan, ==, "c4|c4");
+    g_assert_cmpstr (c_latest, ==, "1796126400|1796126400");
+    g_assert_cmpstr (d_plan, ==, "d2|d2");
+  }
+
+  if (vigil_test_on_postgresql ())
+    {
+      /* the same poll again: nothing to change, no row written */
+      accounts_before = test_book_text (path, "SELECT string_agg (CAST (xmin AS text), ',' ORDER BY id) "
+                                              "FROM vigil.customers");
+      records_before = test_book_text (path, "SELECT string_agg (CAST (xmin AS text), ',' ORDER BY id) "
+                                             "FROM vigil.records");
+      poll_in_two_pages (store);
+      {
+        g_autofree char *accounts = test_book_text (path, "SELECT string_agg (CAST (xmin AS text), ',' "
+                                                          "ORDER BY id) FROM vigil.customers");
+        g_autofree char *records = test_book_text (path, "SELECT string_agg (CAST (xmin AS text), ',' "
+                                                         "ORDER BY id) FROM vigil.records");
+
+        g_assert_cmpstr (accounts, ==, accounts_before);
+        g_assert_cmpstr (records, ==, records_before);
+      }
+    }
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2778,6 +3000,8 @@ main (int    argc,
   g_test_add_func ("/core/store/sparklines", test_store_sparklines);
   g_test_add_func ("/core/store/active-book", test_store_active_book);
   g_test_add_func ("/core/store/large-ingest", test_store_large_ingest);
+  g_test_add_func ("/core/store/ingest-statistics", test_store_ingest_statistics);
+  g_test_add_func ("/core/store/unchanged-attributes", test_store_unchanged_attributes);
   g_test_add_func ("/core/store/rows-at-once", test_store_rows_at_once);
   g_test_add_func ("/core/store/rows-at-once-repeated", test_store_rows_at_once_repeated);
   g_test_add_func ("/core/store/abort-in-flight", test_store_abort_in_flight);

@@ -137,29 +137,98 @@ _vigil_store_find_records (VigilStore          *self,
  * statistics of the tables it wrote are brought up to date. */
 #define ANALYZE_AFTER_ROWS 1000
 
+#ifdef HAVE_POSTGRESQL
+/* The tables an ingest writes, and the columns of each the reads after
+ * it join and filter on: the plans need the tables' sizes and their
+ * keys' figures, and the wide text columns (features, names) were four
+ * fifths of the ANALYZE's time (a 10,000-customer poll: 170 ms against
+ * 35). Autovacuum analyzes every column later. */
+static const struct
+{
+  const char *table;
+  const char *columns;
+} analyzed_tables[] = {
+  { "customers", "id, source_id, owner, latest_at, main_record" },
+  { "records", "id, source_id, external_id, customer_id" },
+  { "snapshots", "customer_id, observed_at, seats" },
+  { "scores", "customer_id, observed_at, health, tier" },
+};
+
+/* How many times its size when its statistics were taken a table
+ * grows before an ingest takes them again. */
+#define ANALYZE_AFTER_GROWTH 4
+
+/* Which of analyzed_tables are worth analyzing before the commit, into
+ * @outgrew: those that have no statistics (pg_class.reltuples -1), and
+ * those now over ANALYZE_AFTER_GROWTH times the size on disk they had
+ * when their statistics were taken (pg_class.relpages). The planner
+ * scales the row counts of older statistics by the table's size on
+ * disk, so a table that grew by a day of a daily poll is planned for as
+ * it is; one that had no statistics is not (a first poll's 10,000
+ * customers were read with a plan made for none, in 20 s rather than
+ * 1), and one that grew many times over may hold rows unlike those its
+ * statistics describe (a year of history imported into a book of one
+ * day). */
+static gboolean
+tables_outgrew_statistics (VigilStore  *self,
+                           gboolean     outgrew[G_N_ELEMENTS (analyzed_tables)],
+                           GError     **error)
+{
+  static const char sql[] =
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = 'vigil' AND c.relname IN ('customers', 'records', 'snapshots', 'scores') "
+    "AND (c.reltuples < 0 OR pg_relation_size (c.oid) > " G_STRINGIFY (ANALYZE_AFTER_GROWTH)
+    " * c.relpages * CAST (current_setting ('block_size') AS bigint))";
+  const char *doing = _("Saving");
+  VigilSqlStmt *stmt;
+  int rc;
+
+  if (!(stmt = _vigil_store_cached (self, sql, doing, error)))
+    return FALSE;
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+    for (gsize i = 0; i < G_N_ELEMENTS (analyzed_tables); i++)
+      if (g_strcmp0 (vigil_sql_column_text (stmt, 0), analyzed_tables[i].table) == 0)
+        outgrew[i] = TRUE;
+  return _vigil_store_finish_cached_rows (self, stmt, rc, doing, error);
+}
+#endif
+
 /* On PostgreSQL, before the commit of an ingest that stored @rows rows:
- * the tables it wrote analyzed in its transaction (ANALYZE counts the
- * transaction's own rows), so that the reads right after it, the
- * triggers', are planned for the tables as they are now: a first poll's
- * 10,000 customers were read with a plan made for none, in 20 s rather
- * than 1 (autovacuum analyzes them too, but later). Only the columns
- * those reads join and filter on: the plans need the tables' sizes and
- * their keys' figures, and the wide text columns (features, names) were
- * four fifths of the ANALYZE's time (a 10,000-customer poll: 170 ms
- * against 35). Autovacuum analyzes every column later. */
+ * the tables it wrote that outgrew their statistics
+ * (tables_outgrew_statistics()) analyzed in its transaction (ANALYZE
+ * counts the transaction's own rows), so that the reads right after
+ * it, the triggers', are planned for the tables as they are now
+ * (autovacuum analyzes them too, but later). A daily poll into a book
+ * with history analyzes none: the ANALYZE was a tenth of the server's
+ * work in it (design 7). */
 gboolean
 _vigil_store_update_statistics (VigilStore  *self,
                                 guint64      rows,
                                 GError     **error)
 {
+#ifdef HAVE_POSTGRESQL
+  gboolean outgrew[G_N_ELEMENTS (analyzed_tables)] = { FALSE, };
+  g_autoptr(GString) analyze = NULL;
+
   if (!vigil_store_is_shared (self) || rows < ANALYZE_AFTER_ROWS)
     return TRUE;
-  return _vigil_store_exec_sql (self,
-                                "ANALYZE customers (id, source_id, owner, latest_at, main_record), "
-                                "records (id, source_id, external_id, customer_id), "
-                                "snapshots (customer_id, observed_at, seats), "
-                                "scores (customer_id, observed_at, health, tier)",
-                                _("Saving"), error);
+  if (!tables_outgrew_statistics (self, outgrew, error))
+    return FALSE;
+  analyze = g_string_new (NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (analyzed_tables); i++)
+    /* our own names, no data */
+    if (outgrew[i])
+      g_string_append_printf (analyze, "%s%s (%s)", analyze->len == 0 ? "ANALYZE " : ", ",
+                              analyzed_tables[i].table, analyzed_tables[i].columns);
+  if (analyze->len == 0)
+    return TRUE;
+  return _vigil_store_exec_sql (self, analyze->str, _("Saving"), error);
+#else
+  (void) self;
+  (void) rows;
+  (void) error;
+  return TRUE;
+#endif
 }
 
 /* The record @external_id of @source_id, added if missing as an account
@@ -478,23 +547,27 @@ update_attributes (VigilStore           *self,
 /* Attributes updated with one statement on PostgreSQL. */
 #define ATTRIBUTES_AT_ONCE 5000
 
-/* The newest-wins rule of STMT_UPDATE_CUSTOMER and STMT_UPDATE_RECORD,
- * for rows given as arrays (u) rather than parameters. */
-#define UPDATE_MANY_SQL(table) \
-  "UPDATE " table " AS t SET " \
-  "name = CASE WHEN u.latest_at >= coalesce (t.latest_at, u.latest_at) " \
-  "THEN coalesce (u.name, t.name) ELSE coalesce (t.name, u.name) END, " \
-  "plan = CASE WHEN u.latest_at >= coalesce (t.latest_at, u.latest_at) " \
-  "THEN coalesce (u.plan, t.plan) ELSE coalesce (t.plan, u.plan) END, " \
-  "owner = CASE WHEN u.latest_at >= coalesce (t.latest_at, u.latest_at) " \
-  "THEN coalesce (u.owner, t.owner) ELSE coalesce (t.owner, u.owner) END, " \
-  "segment = CASE WHEN u.latest_at >= coalesce (t.latest_at, u.latest_at) " \
-  "THEN coalesce (u.segment, t.segment) ELSE coalesce (t.segment, u.segment) END, " \
-  "latest_at = CASE WHEN t.latest_at > u.latest_at THEN t.latest_at ELSE u.latest_at END " \
+/* The rows given as arrays (u), one a row of @table (t). */
+#define UPDATE_FROM_ROWS \
   "FROM unnest (CAST (?1 AS bigint[]), CAST (?2 AS text[]), CAST (?3 AS text[]), " \
   "CAST (?4 AS text[]), CAST (?5 AS text[]), CAST (?6 AS bigint[])) " \
   "AS u (id, name, plan, owner, segment, latest_at) WHERE t.id = u.id"
-
+/* u's @column by the newest-wins rule of STMT_UPDATE_CUSTOMER and
+ * STMT_UPDATE_RECORD. */
+#define NEWEST_WINS(column) \
+  "CASE WHEN u.latest_at >= coalesce (t.latest_at, u.latest_at) " \
+  "THEN coalesce (u." column ", t." column ") ELSE coalesce (t." column ", u." column ") END"
+#define NEWEST_LATEST_AT "CASE WHEN t.latest_at > u.latest_at THEN t.latest_at ELSE u.latest_at END"
+/* That rule for rows given as arrays rather than parameters. A row it
+ * would leave as it is is not written (no new row version, no index
+ * entries): a poll that brings nothing new writes none of them. */
+#define UPDATE_MANY_SQL(table) \
+  "UPDATE " table " AS t SET name = " NEWEST_WINS ("name") ", plan = " NEWEST_WINS ("plan") ", " \
+  "owner = " NEWEST_WINS ("owner") ", segment = " NEWEST_WINS ("segment") ", " \
+  "latest_at = " NEWEST_LATEST_AT " " UPDATE_FROM_ROWS " " \
+  "AND (t.name, t.plan, t.owner, t.segment, t.latest_at) IS DISTINCT FROM " \
+  "(" NEWEST_WINS ("name") ", " NEWEST_WINS ("plan") ", " NEWEST_WINS ("owner") ", " \
+  NEWEST_WINS ("segment") ", " NEWEST_LATEST_AT ")"
 /* _vigil_store_update_many() on PostgreSQL: ATTRIBUTES_AT_ONCE rows a
  * statement, where a daily poll of 10,000 customers made 20,000
  * statements, a round trip and a statement trigger each. */
