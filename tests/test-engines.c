@@ -549,7 +549,8 @@ test_engines_created_once (void)
 
 /* What a team's book's schema is made of, from the server's catalog: its
  * tables' columns, constraints, indexes, triggers, functions, row-level
- * security and policies, one line each, sorted. Two books of one schema
+ * security, storage options (fillfactor) and policies, one line each,
+ * sorted. Two books of one schema
  * version describe alike whatever their rows. */
 static char *
 describe_schema (PGconn *conn)
@@ -567,7 +568,8 @@ describe_schema (PGconn *conn)
     "  JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = 'vigil'::regnamespace AND NOT t.tgisinternal"
     " UNION ALL SELECT 'function ' || pg_get_functiondef (oid) FROM pg_proc"
     "  WHERE pronamespace = 'vigil'::regnamespace"
-    " UNION ALL SELECT 'table ' || relname || ' rls ' || relrowsecurity FROM pg_class"
+    " UNION ALL SELECT 'table ' || relname || ' rls ' || relrowsecurity || ' '"
+    "  || coalesce (array_to_string (reloptions, ','), '') FROM pg_class"
     "  WHERE relnamespace = 'vigil'::regnamespace AND relkind = 'r'"
     " UNION ALL SELECT 'policy ' || tablename || ' ' || policyname || ' ' || cmd || ' '"
     "  || coalesce (qual, '') || ' ' || coalesce (with_check, '') FROM pg_policies WHERE schemaname = 'vigil'"
