@@ -326,7 +326,7 @@ static const char * const migrations[VIGIL_STORE_SCHEMA_VERSION] = {
 
   /* 8 -> 9 changed a team's book only (shared_migrations[]): its
    * references checked a statement at a time, its notifications naming
-   * the table. */
+   * the table, room on the pages of the tables a poll updates. */
   "-- nothing changes in a file",
 };
 
@@ -621,9 +621,9 @@ static const char * const shared_migrations[VIGIL_STORE_SCHEMA_VERSION - FIRST_S
    * at a time instead of by foreign keys, a notification names the table
    * written, and the tables a poll updates leave room on their pages
    * (SHARED_UPDATED_FILLFACTOR: the rows there now move to pages with
-   * room when next updated). Books at 8 were made both ways (Vigil changed them
-   * at 8 before this migration), so whatever of either the book has
-   * goes, and the new is made whole. */
+   * room when next updated). Books at 8 were made both ways (Vigil
+   * changed them at 8 before this migration), so whatever of either the
+   * book has goes, and the new is made whole. */
   "DROP TRIGGER IF EXISTS customers_delete_scores ON vigil.customers;"
   "DROP FUNCTION IF EXISTS vigil.customers_delete_scores ();"
   "ALTER TABLE vigil.customers DROP CONSTRAINT IF EXISTS customers_source_id_fkey;"
@@ -769,23 +769,28 @@ check_shared_owner (VigilStore  *self,
                     gint64       version,
                     GError     **error)
 {
+  const char *doing = _("Updating the database");
   VigilSqlStmt *stmt = NULL;
   g_autofree char *owner = NULL;
   gboolean may = FALSE;
+  gboolean ok;
+  int rc;
 
   if (!(stmt = _vigil_store_prepare (self, "SELECT CASE WHEN pg_has_role (c.relowner, 'USAGE') THEN 1 ELSE 0 END, "
                                      "pg_get_userbyid (c.relowner) FROM pg_class c "
                                      "WHERE c.oid = CAST ('vigil.schema_info' AS regclass)",
-                                     _("Updating the database"), error)))
+                                     doing, error)))
     return FALSE;
-  if (vigil_sql_step (stmt) == VIGIL_SQL_ROW)
+  if ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       may = vigil_sql_column_int64 (stmt, 0) != 0;
       owner = g_strdup ((const char *) vigil_sql_column_text (stmt, 1));
+      rc = vigil_sql_step (stmt);
     }
+  ok = _vigil_store_finish_cached_rows (self, stmt, rc, doing, error);
   vigil_sql_finalize (stmt);
-  if (may)
-    return TRUE;
+  if (!ok || may)
+    return ok;
   g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PERMISSION,
                _("%s is a team's book at schema %" PRId64 ", and this Vigil needs schema %d. "
                  "Only its owner, the role %s, may update it: run Vigil once as that role "
