@@ -431,35 +431,37 @@ out:
   return ok;
 }
 
-/* design 4, --merge: a source new to @to keeps the validators (ETag,
- * Last-Modified) of its pages, as the history it came with is theirs:
- * its next poll asks whether they changed rather than fetching them all. */
+/* Binds a row read from one book into the statement that writes it into
+ * the other. */
+typedef void (*BindCopied) (VigilSqlStmt  *read,
+                            VigilSqlStmt  *insert,
+                            gconstpointer  data);
+
+/* design 4, --merge: the rows @read_sql reads from @from for the source
+ * @name (bound as ?1), each written into @to by @insert_sql, bound by
+ * @bind. */
 static gboolean
-copy_source_validators (VigilStore  *from,
-                        VigilStore  *to,
-                        const char  *name,
-                        GError     **error)
+copy_rows_of_source (VigilStore    *from,
+                     const char    *read_sql,
+                     VigilStore    *to,
+                     const char    *insert_sql,
+                     const char    *name,
+                     BindCopied     bind,
+                     gconstpointer  data,
+                     GError       **error)
 {
   VigilSqlStmt *read = NULL, *insert = NULL;
-  gint64 to_id;
   gboolean ok = FALSE;
   int rc;
 
-  if ((to_id = vigil_store_lookup_source (to, name, error)) <= 0)
-    return to_id == 0;
-  if (!(read = _vigil_store_prepare (from, "SELECT v.url, v.etag, v.last_modified FROM source_validators v "
-                                     "JOIN sources s ON s.id = v.source_id WHERE s.name = ?1 ORDER BY v.url",
-                                     _("Reading the book to copy"), error)) ||
-      !(insert = _vigil_store_prepare (to, "INSERT INTO source_validators (source_id, url, etag, last_modified) "
-                                       "VALUES (?1, ?2, ?3, ?4)", _("Copying the book"), error)))
+  if (!(read = _vigil_store_prepare (from, read_sql, _("Reading the book to copy"), error)) ||
+      !(insert = _vigil_store_prepare (to, insert_sql, _("Copying the book"), error)))
     goto out;
   vigil_sql_bind_text (read, 1, name, -1);
   ok = TRUE;
   while (ok && (rc = vigil_sql_step (read)) == VIGIL_SQL_ROW)
     {
-      vigil_sql_bind_int64 (insert, 1, to_id);
-      for (int i = 0; i < 3; i++)
-        _vigil_store_bind_text_or_null (insert, i + 2, vigil_sql_column_text (read, i));
+      bind (read, insert, data);
       ok = _vigil_store_step_done (to, insert, _("Copying the book"), error);
     }
   if (ok)
@@ -471,12 +473,33 @@ out:
   return ok;
 }
 
+static void
+bind_definition (VigilSqlStmt  *read,
+                 VigilSqlStmt  *insert,
+                 gconstpointer  data)
+{
+  bind_row (data, read, insert);
+}
+
+/* @data: the source's id in the target (gint64) */
+static void
+bind_validator (VigilSqlStmt  *read,
+                VigilSqlStmt  *insert,
+                gconstpointer  data)
+{
+  vigil_sql_bind_int64 (insert, 1, *(const gint64 *) data);
+  for (int i = 0; i < 3; i++)
+    _vigil_store_bind_text_or_null (insert, i + 2, vigil_sql_column_text (read, i));
+}
+
 /**
  * _vigil_store_copy_source_definition:
  *
  * design 4, --merge: adds to @to the source @name of @from as it is
  * defined there (every column but its id, which @to gives), with the
- * validators of its pages.
+ * validators (ETag, Last-Modified) of its pages: the history it comes
+ * with is theirs, so its next poll asks whether they changed rather
+ * than fetching them all.
  */
 gboolean
 _vigil_store_copy_source_definition (VigilStore  *from,
@@ -489,29 +512,18 @@ _vigil_store_copy_source_definition (VigilStore  *from,
   /* Our own names, never data. */
   g_autofree char *read_sql = g_strdup_printf ("SELECT %s FROM sources WHERE name = ?1", definition.columns);
   g_autofree char *write_sql = insert_sql (&definition, vigil_store_is_shared (to));
-  VigilSqlStmt *read = NULL, *insert = NULL;
-  gboolean ok = FALSE;
-  int rc;
+  gint64 to_id;
 
   g_assert (g_str_equal (sources->name, "sources") && g_str_has_prefix (sources->columns, "id, "));
-  if (!(read = _vigil_store_prepare (from, read_sql, _("Reading the book to copy"), error)) ||
-      !(insert = _vigil_store_prepare (to, write_sql, _("Copying the book"), error)))
-    goto out;
-  vigil_sql_bind_text (read, 1, name, -1);
-  ok = TRUE;
-  while (ok && (rc = vigil_sql_step (read)) == VIGIL_SQL_ROW)
-    {
-      bind_row (&definition, read, insert);
-      ok = _vigil_store_step_done (to, insert, _("Copying the book"), error);
-    }
-  if (ok)
-    ok = _vigil_store_finish_cached_rows (from, read, rc, _("Reading the book to copy"), error);
-  ok = ok && copy_source_validators (from, to, name, error);
-
-out:
-  g_clear_pointer (&read, vigil_sql_finalize);
-  g_clear_pointer (&insert, vigil_sql_finalize);
-  return ok;
+  if (!copy_rows_of_source (from, read_sql, to, write_sql, name, bind_definition, &definition, error) ||
+      (to_id = vigil_store_lookup_source (to, name, error)) < 0)
+    return FALSE;
+  return to_id == 0 ||
+         copy_rows_of_source (from,
+                              "SELECT v.url, v.etag, v.last_modified FROM source_validators v "
+                              "JOIN sources s ON s.id = v.source_id WHERE s.name = ?1 ORDER BY v.url",
+                              to, "INSERT INTO source_validators (source_id, url, etag, last_modified) "
+                              "VALUES (?1, ?2, ?3, ?4)", name, bind_validator, &to_id, error);
 }
 
 /* design 4: what @store holds beyond what a new book has, into @held
