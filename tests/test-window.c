@@ -1767,6 +1767,18 @@ test_window_failing_source (Fixture       *f,
 }
 
 /* Answers "shrinking" with the customers of the next count of *counts. */
+/* The shrinking source: how many customers it lists now, and how many
+ * answers it gave. */
+typedef struct
+{
+  guint customers;
+  guint answers;
+} Shrinking;
+
+/* Each answer observes its customers a minute after the one before: four
+ * polls in one second would otherwise store nothing new after the
+ * first (the same customers at the same time), and three polls that
+ * store nothing make a source suspect on their own (design 2.5). */
 static void
 shrinking_handler (SoupServer        *server,
                    SoupServerMessage *message,
@@ -1774,11 +1786,15 @@ shrinking_handler (SoupServer        *server,
                    GHashTable        *query,
                    gpointer           user_data)
 {
-  guint *n = user_data;
+  Shrinking *shrinking = user_data;
   g_autoptr(GString) body = g_string_new ("{\"customers\": [");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) observed = g_date_time_add_minutes (now, (int) shrinking->answers++ - 60);
+  g_autofree char *at = g_date_time_format (observed, "%Y-%m-%dT%H:%M:%SZ");
 
-  for (guint i = 0; i < *n; i++)
-    g_string_append_printf (body, "%s{\"id\": \"s%u\", \"mrr\": %u}", i > 0 ? ", " : "", i, 10 + *n);
+  for (guint i = 0; i < shrinking->customers; i++)
+    g_string_append_printf (body, "%s{\"id\": \"s%u\", \"mrr\": %u, \"observed_at\": \"%s\"}", i > 0 ? ", " : "",
+                            i, 10 + shrinking->customers, at);
   g_string_append (body, "]}");
   soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, body->str, body->len);
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
@@ -1833,10 +1849,10 @@ test_window_suspect_source (Fixture       *f,
   g_autofree char *url = NULL;
   GtkWindow *preferences;
   GtkWidget *row;
-  guint customers = 4;
+  Shrinking shrinking = { 4, 0 };
   guint sent_before;
 
-  soup_server_add_handler (server, NULL, shrinking_handler, &customers, NULL);
+  soup_server_add_handler (server, NULL, shrinking_handler, &shrinking, NULL);
   soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (server);
@@ -1851,7 +1867,7 @@ test_window_suspect_source (Fixture       *f,
 
   sent_before = notifications->len;
   poll_named (f, "shrinking");
-  customers = 1;
+  shrinking.customers = 1;
   poll_named (f, "shrinking");
   g_assert_true (wait_for (has_more_notifications, GUINT_TO_POINTER (sent_before)));
   g_assert_cmpuint (notifications->len, ==, sent_before + 1);
@@ -1859,7 +1875,7 @@ test_window_suspect_source (Fixture       *f,
                    "Source “shrinking” may be broken\n1 record, the previous poll had 4");
 
   /* Still suspect (none of one): no second notification. */
-  customers = 0;
+  shrinking.customers = 0;
   poll_named (f, "shrinking");
 
   /* The row shows the mark once the reload after the poll is in. */
@@ -1875,7 +1891,7 @@ test_window_suspect_source (Fixture       *f,
 
   /* A normal poll clears the mark; the poll that made it suspect was
    * the one that notified. */
-  customers = 1;
+  shrinking.customers = 1;
   poll_named (f, "shrinking");
   while (g_main_context_iteration (NULL, FALSE))
     ;
