@@ -715,7 +715,7 @@ test_views_pulse_on_page (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (reload_and_wait (f->portfolio));
 
-  vigil_window_show_customer (f->window, vigil_customer_get_store_id (customer));
+  g_assert_true (show_customer (f->window, vigil_customer_get_store_id (customer)));
   page = _vigil_window_get_customer_page (f->window);
   current = find_widget (GTK_WIDGET (page), is_named, "pulse-current");
   g_assert_nonnull (current);

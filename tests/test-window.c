@@ -244,7 +244,8 @@ static gboolean
 is_spinner (GtkWidget  *widget,
             const char *unused)
 {
-  return GTK_IS_SPINNER (widget);
+  /* A list keeps the rows it hid for the next customer (design 7). */
+  return GTK_IS_SPINNER (widget) && gtk_widget_is_visible (widget);
 }
 
 static gboolean
@@ -905,6 +906,14 @@ test_window_filter_list (void)
   }
 }
 
+static gboolean
+is_titled_expander_row (GtkWidget  *widget,
+                        const char *title)
+{
+  return ADW_IS_EXPANDER_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
 static void
 test_window_customer_page (Fixture       *f,
                            gconstpointer  data)
@@ -914,10 +923,11 @@ test_window_customer_page (Fixture       *f,
   g_autoptr(VigilCustomer) customer = g_list_model_get_item (all, 3);
   const VigilScore *score = &vigil_customer_get_row (customer)->score;
   GtkWidget *breakdown;
+  GtkWidget *snapshot_row;
   GtkWidget *raw;
   const char *raw_text;
 
-  vigil_window_show_customer (f->window, vigil_customer_get_store_id (customer));
+  g_assert_true (show_customer (f->window, vigil_customer_get_store_id (customer)));
   g_assert_cmpstr (_vigil_window_get_visible_page (f->window), ==, "customer");
   g_assert_cmpstr (vigil_customer_page_get_title (page), ==, vigil_customer_get_display_name (customer));
 
@@ -934,7 +944,12 @@ test_window_customer_page (Fixture       *f,
     }
 
   /* The raw snapshot lists what a stored snapshot holds: keys are not
-   * kept with one, so no line calls them unknown. */
+   * kept with one, so no line calls them unknown. Folded away, its text
+   * is not laid out (design 7): the label gets it as the row unfolds. */
+  g_assert_null (find_widget (GTK_WIDGET (page), shows_text_starting, "id "));
+  snapshot_row = find_widget (GTK_WIDGET (page), is_titled_expander_row, "Latest Snapshot");
+  g_assert_nonnull (snapshot_row);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (snapshot_row), TRUE);
   raw = find_widget (GTK_WIDGET (page), shows_text_starting, "id ");
   g_assert_nonnull (raw);
   raw_text = gtk_label_get_text (GTK_LABEL (raw));
@@ -943,6 +958,59 @@ test_window_customer_page (Fixture       *f,
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
   g_assert_cmpstr (_vigil_window_get_visible_page (f->window), !=, "customer");
+}
+
+static void
+collect_section_widgets (GtkWidget *widget,
+                         GPtrArray *sections)
+{
+  if (VIGIL_IS_CUSTOMER_SECTION (widget))
+    {
+      g_ptr_array_add (sections, widget);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_section_widgets (child, sections);
+}
+
+/* design 7: a new customer's first frame fills the sections in view, at
+ * least the headline, the risk and the health history; the others are
+ * hidden, never showing the customer before, and follow a few a frame.
+ * A list's rows are kept from one customer to the next. */
+static void
+test_window_page_fills_in_view_first (Fixture       *f,
+                                      gconstpointer  data)
+{
+  VigilCustomerPage *page = _vigil_window_get_customer_page (f->window);
+  GListModel *all = vigil_portfolio_get_customers (f->portfolio);
+  g_autoptr(VigilCustomer) first = g_list_model_get_item (all, 3);
+  g_autoptr(VigilCustomer) second = g_list_model_get_item (all, 4);
+  g_autoptr(GPtrArray) sections = g_ptr_array_new ();
+  g_autoptr(GHashTable) first_rows = g_hash_table_new (NULL, NULL);
+  GtkWidget *breakdown;
+  guint kept = 0;
+
+  g_assert_true (show_customer (f->window, vigil_customer_get_store_id (first)));
+  collect_section_widgets (GTK_WIDGET (page), sections);
+  g_assert_cmpuint (sections->len, >, 3);
+  breakdown = vigil_customer_page_get_breakdown (page);
+  for (GtkWidget *row = gtk_widget_get_first_child (breakdown); row != NULL; row = gtk_widget_get_next_sibling (row))
+    g_hash_table_add (first_rows, row);
+
+  vigil_window_show_customer (f->window, vigil_customer_get_store_id (second));
+  g_assert_false (vigil_customer_page_is_filled (page));
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (gtk_widget_get_visible (sections->pdata[i]));
+  g_assert_false (gtk_widget_get_visible (sections->pdata[sections->len - 1]));
+
+  g_assert_true (wait_for (page_is_filled, page));
+  for (guint i = 0; i < sections->len; i++)
+    g_assert_true (gtk_widget_get_visible (sections->pdata[i]));
+  for (GtkWidget *row = gtk_widget_get_first_child (breakdown); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (gtk_widget_get_visible (row) && g_hash_table_contains (first_rows, row))
+      kept++;
+  g_assert_cmpuint (kept, >, 0);
 }
 
 /* A label of the portfolio's header inside a button: the button. */
@@ -1008,7 +1076,7 @@ test_window_active_book (Fixture       *f,
     g_assert_true (vigil_customer_in_book (shown (view, i), VIGIL_BOOK_CHURNED));
 
   /* Its history is still reachable. */
-  vigil_window_show_customer (f->window, vigil_customer_get_store_id (gone));
+  g_assert_true (show_customer (f->window, vigil_customer_get_store_id (gone)));
   g_assert_cmpstr (_vigil_window_get_visible_page (f->window), ==, "customer");
   g_assert_cmpstr (vigil_customer_page_get_title (_vigil_window_get_customer_page (f->window)), ==,
                    vigil_customer_get_display_name (gone));
@@ -1257,7 +1325,7 @@ timeline_rows (VigilTimelineSection *section)
 
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (vigil_timeline_section_get_list (section)));
        row != NULL; row = gtk_widget_get_next_sibling (row))
-    if (GTK_IS_LIST_BOX_ROW (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && gtk_widget_get_visible (row))  /* not those kept hidden (design 7) */
       g_ptr_array_add (rows, row);
   return rows;
 }
@@ -1344,7 +1412,7 @@ test_window_timeline_pages (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (entries->len, >, 64);
 
-  vigil_window_show_customer (f->window, id);
+  g_assert_true (show_customer (f->window, id));
   wait.section = timeline_section (f);
   g_assert_nonnull (wait.section);
   wait.rows = 50;
@@ -1433,7 +1501,7 @@ test_window_timeline (Fixture       *f,
   }
   g_assert_cmpint (vigil_customer_get_last_touch (customer), ==, VIGIL_UNKNOWN);
 
-  vigil_window_show_customer (f->window, id);
+  g_assert_true (show_customer (f->window, id));
   section = timeline_section (f);
   g_assert_nonnull (section);
   wait.section = section;
@@ -1534,7 +1602,7 @@ test_window_timeline (Fixture       *f,
     g_assert_null (strstr (active, "just now"));
     g_assert_true (wait_for (row_shows_last_touch, &look));
   }
-  vigil_window_show_customer (f->window, id);
+  g_assert_true (show_customer (f->window, id));
 
   /* The search finds the customer by what the note says, in any case. */
   vigil_portfolio_view_set_search (view, "JO ABOUT THE RENEWAL");
@@ -1643,7 +1711,7 @@ test_window_page_follows_when_shown (Fixture       *f,
   g_autofree char *old_name = g_strdup (vigil_customer_get_display_name (customer));
   TitleWait wait = { page, NULL };
 
-  vigil_window_show_customer (f->window, id);
+  g_assert_true (show_customer (f->window, id));
   g_assert_cmpstr (vigil_customer_page_get_title (page), ==, old_name);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
   g_assert_true (wait_for (is_unmapped, page));
@@ -1685,7 +1753,7 @@ test_window_outcome_refit_fails (Fixture       *f,
   g_assert_no_error (error);
   test_churn_refuse_meta (f->db, "churn_status");
 
-  vigil_window_show_customer (f->window, id);
+  g_assert_true (show_customer (f->window, id));
   label = find_widget (GTK_WIDGET (_vigil_window_get_customer_page (f->window)), shows_text, "Mark Churned…");
   g_assert_nonnull (label);
   g_signal_emit_by_name (gtk_widget_get_parent (label), "clicked");
@@ -2604,7 +2672,7 @@ test_window_accessible_names (Fixture       *f,
    * customer page's trigger buttons once it shows a customer with some. */
   g_assert_cmpuint (assert_mnemonics_named_once (window), >=, 5);
   g_assert_cmpuint (triggers->len, >, 0);
-  vigil_window_show_customer (f->window, ((VigilTriggerRow *) triggers->pdata[0])->customer_id);
+  g_assert_true (show_customer (f->window, ((VigilTriggerRow *) triggers->pdata[0])->customer_id));
   g_assert_nonnull (find_widget (window, shows_text, "Acknowledge"));
   g_assert_cmpuint (assert_mnemonics_named_once (window), >=, 7);
   /* A label set again is still said once. */
@@ -3460,7 +3528,7 @@ widget_is_gone (gpointer data)
 }
 
 /* The record row SOURCE:ID of the page, once the records are loaded. */
-static AdwActionRow *
+static GtkWidget *
 wait_for_record_row (AccountsBook *book,
                      const char   *record)
 {
@@ -3468,13 +3536,13 @@ wait_for_record_row (AccountsBook *book,
   Lookup lookup = { GTK_WIDGET (book->page), name };
 
   g_assert_true (wait_for (widget_is_there, &lookup));
-  return ADW_ACTION_ROW (find_named (GTK_WIDGET (book->page), name));
+  return find_named (GTK_WIDGET (book->page), name);
 }
 
 static GtkWidget *
-row_button (AdwActionRow *row)
+row_button (GtkWidget *row)
 {
-  GtkWidget *button = find_widget (GTK_WIDGET (row), is_button, NULL);
+  GtkWidget *button = find_widget (row, is_button, NULL);
 
   g_assert_nonnull (button);
   return button;
@@ -3487,21 +3555,21 @@ static void
 test_window_records (void)
 {
   AccountsBook book = { 0 };
-  AdwActionRow *crm, *product, *initech;
+  GtkWidget *crm, *product, *initech;
   const char *subtitle;
 
   accounts_book_init (&book);
-  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Acme Corp"));
+  g_assert_true (show_on_page (book.page, customer_named (book.portfolio, "Acme Corp")));
 
   crm = wait_for_record_row (&book, "crm:512");
   product = wait_for_record_row (&book, "product:acme-io");
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (crm)), ==, "crm · 512");
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (product)), ==, "product · acme-io");
-  subtitle = adw_action_row_get_subtitle (crm);
+  g_assert_cmpstr (vigil_section_text_row_get_title (crm), ==, "crm · 512");
+  g_assert_cmpstr (vigil_section_text_row_get_title (product), ==, "product · acme-io");
+  subtitle = vigil_section_text_row_get_subtitle (crm);
   g_assert_nonnull (strstr (subtitle, "Keys: acme.com, crm-512"));
   g_assert_nonnull (strstr (subtitle, "Last observed "));
   g_assert_nonnull (strstr (subtitle, "(2 days ago)"));
-  subtitle = adw_action_row_get_subtitle (product);
+  subtitle = vigil_section_text_row_get_subtitle (product);
   g_assert_nonnull (strstr (subtitle, "Keys: acme.com\n"));
   g_assert_nonnull (strstr (subtitle, "(24 hours ago)"));
   g_assert_true (gtk_widget_get_sensitive (row_button (crm)));
@@ -3512,20 +3580,20 @@ test_window_records (void)
     GtkWidget *volume = find_named (GTK_WIDGET (book.page), "measure-volume");
 
     g_assert_nonnull (volume);
-    g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (volume)),
+    g_assert_true (g_str_has_suffix (vigil_section_text_row_get_subtitle (volume),
                                      ", from product"));
   }
 
-  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Initech"));
+  g_assert_true (show_on_page (book.page, customer_named (book.portfolio, "Initech")));
   initech = wait_for_record_row (&book, "crm:514");
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (initech), "No keys"));
+  g_assert_nonnull (strstr (vigil_section_text_row_get_subtitle (initech), "No keys"));
   g_assert_false (gtk_widget_get_sensitive (row_button (initech)));
   /* one source: nothing to say */
   {
     GtkWidget *breadth = find_named (GTK_WIDGET (book.page), "measure-activity");
 
     g_assert_true (breadth == NULL ||
-                   strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (breadth)), ", from ") == NULL);
+                   strstr (vigil_section_text_row_get_subtitle (breadth), ", from ") == NULL);
   }
 
   accounts_book_clear (&book);
@@ -3539,10 +3607,10 @@ test_window_unlink (void)
   AccountsBook book = { 0 };
   guint counts[2] = { 0, 1 };
   Lookup gone = { NULL, "record-product:acme-io" };
-  AdwActionRow *crm;
+  GtkWidget *crm;
 
   accounts_book_init (&book);
-  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Acme Corp"));
+  g_assert_true (show_on_page (book.page, customer_named (book.portfolio, "Acme Corp")));
   g_signal_connect (book.portfolio, "loaded", G_CALLBACK (count_loads_cb), &counts[0]);
   g_signal_emit_by_name (row_button (wait_for_record_row (&book, "product:acme-io")), "clicked");
   g_assert_true (wait_for (loads_reached, counts));
@@ -3601,7 +3669,7 @@ test_window_sections (void)
   AdwExpanderRow *snapshot;
 
   accounts_book_init (&book);
-  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Acme Corp"));
+  g_assert_true (show_on_page (book.page, customer_named (book.portfolio, "Acme Corp")));
   collect_sections (GTK_WIDGET (book.page), names);
   g_assert_cmpuint (names->len, ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < names->len; i++)
@@ -3611,9 +3679,9 @@ test_window_sections (void)
                                             is_expander_row, NULL));
   g_assert_nonnull (snapshot);
   adw_expander_row_set_expanded (snapshot, TRUE);
-  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Acme Corp"));
+  g_assert_true (show_on_page (book.page, customer_named (book.portfolio, "Acme Corp")));
   g_assert_true (adw_expander_row_get_expanded (snapshot));
-  vigil_customer_page_show (book.page, customer_named (book.portfolio, "Initech"));
+  g_assert_true (show_on_page (book.page, customer_named (book.portfolio, "Initech")));
   g_assert_false (adw_expander_row_get_expanded (snapshot));
 
   accounts_book_clear (&book);
@@ -4654,6 +4722,7 @@ main (int    argc,
   ADD ("/window/search-deleting-back", test_window_search_deleting_back);
   ADD ("/window/active-book", test_window_active_book);
   ADD ("/window/customer-page", test_window_customer_page);
+  ADD ("/window/page-fills-in-view-first", test_window_page_fills_in_view_first);
   ADD ("/window/churn-factors", test_window_churn_factors);
   ADD ("/window/table-header", test_window_table_header);
   ADD ("/window/table-rows", test_window_table_rows);

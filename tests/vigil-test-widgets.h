@@ -9,7 +9,9 @@
 
 #include <gtk/gtk.h>
 
+#include "vigil-customer-page.h"
 #include "vigil-portfolio.h"
+#include "vigil-window-private.h"
 
 /* Runs the main loop until @done says so, for 30 s at most; returns
  * what @done says at the end. */
@@ -106,4 +108,29 @@ reload_and_wait (VigilPortfolio *portfolio)
   for (guint i = 0; g_main_context_iteration (NULL, FALSE) && i < 1000; i++)
     ;
   return landed;
+}
+
+static inline gboolean
+page_is_filled (gpointer page)
+{
+  return vigil_customer_page_is_filled (page);
+}
+
+/* Shows @customer on @page and waits until every section shows it: those
+ * out of the first frame follow it, a few a frame (design 7). */
+static inline gboolean
+show_on_page (VigilCustomerPage *page,
+              VigilCustomer     *customer)
+{
+  vigil_customer_page_show (page, customer);
+  return wait_for (page_is_filled, page);
+}
+
+/* The same, on @window's customer page, for the customer of store id @id. */
+static inline gboolean
+show_customer (VigilWindow *window,
+               gint64       id)
+{
+  vigil_window_show_customer (window, id);
+  return wait_for (page_is_filled, _vigil_window_get_customer_page (window));
 }

@@ -55,6 +55,13 @@ static GType (* const section_types[]) (void) = {
   vigil_snapshot_section_get_type,
 };
 
+/* design 7: a new customer's first frame fills the sections in view
+ * (as high as they were for the customer before), at least the first
+ * three (the headline, the risk and the health history: what a window
+ * shows of a page at first); the others follow, two a frame, in order. */
+#define SECTIONS_AT_ONCE 3
+#define SECTIONS_A_FRAME 2
+
 struct _VigilCustomerPage
 {
   AdwBin                parent_instance;
@@ -71,6 +78,8 @@ struct _VigilCustomerPage
   GCancellable         *load_cancellable;  /* the history load under way */
   VigilCustomerHistory *history;           /* the loaded one, perhaps another customer's */
   gboolean              reload_when_shown;  /* a reload came while it was not shown */
+  guint                 n_filled;           /* the sections showing the customer, the first ones */
+  guint                 fill_tick;          /* fills the others, a frame each */
 };
 
 G_DEFINE_FINAL_TYPE (VigilCustomerPage, vigil_customer_page, ADW_TYPE_BIN)
@@ -115,8 +124,82 @@ refresh (VigilCustomerPage *self)
                               plan != NULL ? plan : _("no plan"));
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
-  for (guint i = 0; i < self->sections->len; i++)
+  for (guint i = 0; i < self->n_filled; i++)
     vigil_customer_section_show (self->sections->pdata[i], self->portfolio, self->customer, history);
+}
+
+/* Filling the sections, a frame each ---------------------------------------- */
+
+static void
+stop_filling (VigilCustomerPage *self)
+{
+  if (self->fill_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_tick);
+  self->fill_tick = 0;
+}
+
+/* The next section, shown as the page knows the customer now (its
+ * history if loaded). */
+static void
+fill_next (VigilCustomerPage *self)
+{
+  GtkWidget *section = self->sections->pdata[self->n_filled++];
+
+  vigil_customer_section_show (VIGIL_CUSTOMER_SECTION (section), self->portfolio, self->customer,
+                               get_history (self));
+  gtk_widget_set_visible (section, TRUE);
+}
+
+static gboolean
+fill_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  VigilCustomerPage *self = VIGIL_CUSTOMER_PAGE (widget);
+
+  for (guint i = 0; i < SECTIONS_A_FRAME && self->customer != NULL && self->n_filled < self->sections->len; i++)
+    fill_next (self);
+  if (self->customer != NULL && self->n_filled < self->sections->len)
+    return G_SOURCE_CONTINUE;
+  self->fill_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* How many sections the first frame fills: those whose top is in view,
+ * each as high as it was; a section never drawn ends the count. */
+static guint
+count_sections_in_view (VigilCustomerPage *self)
+{
+  int view = gtk_widget_get_height (GTK_WIDGET (self->scrolled_window));
+  int top = gtk_widget_get_margin_top (GTK_WIDGET (self->sections_box));
+  guint n = 0;
+
+  for (; n < self->sections->len && top < view; n++)
+    {
+      int height = gtk_widget_get_height (self->sections->pdata[n]);
+
+      if (height <= 0)
+        break;
+      top += height + gtk_box_get_spacing (self->sections_box);
+    }
+  return MIN (MAX (n, SECTIONS_AT_ONCE), self->sections->len);
+}
+
+/* A new customer: the sections in view at once, the others hidden until
+ * their frame; in a window not on screen, all at once (nothing to draw
+ * meanwhile, and nothing would tick). */
+static void
+fill_anew (VigilCustomerPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gboolean progressive = root != NULL && gtk_widget_get_mapped (GTK_WIDGET (root));
+
+  stop_filling (self);
+  self->n_filled = progressive ? count_sections_in_view (self) : self->sections->len;
+  for (guint i = 0; i < self->sections->len; i++)
+    gtk_widget_set_visible (self->sections->pdata[i], i < self->n_filled);
+  if (self->n_filled < self->sections->len)
+    self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), fill_tick_cb, NULL, NULL);
 }
 
 /* Loading the history ------------------------------------------------------ */
@@ -145,6 +228,10 @@ load_history_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       message = g_strdup_printf (_("Could not read the history: %s"), error->message);
+      /* Every section says so, those not yet filled too. */
+      stop_filling (self);
+      while (self->customer != NULL && self->n_filled < self->sections->len)
+        fill_next (self);
       for (guint i = 0; i < self->sections->len; i++)
         vigil_customer_section_history_failed (self->sections->pdata[i], message);
       toast (self, message);
@@ -156,7 +243,7 @@ load_history_cb (GObject      *object,
 
   g_clear_pointer (&self->history, vigil_customer_history_unref);
   self->history = g_steal_pointer (&history);
-  for (guint i = 0; i < self->sections->len; i++)
+  for (guint i = 0; i < self->n_filled; i++)
     vigil_customer_section_show (self->sections->pdata[i], self->portfolio, self->customer, self->history);
 }
 
@@ -242,6 +329,7 @@ vigil_customer_page_dispose (GObject *object)
 {
   VigilCustomerPage *self = (VigilCustomerPage *) object;
 
+  stop_filling (self);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_pointer (&self->sections, g_ptr_array_unref);
   /* AdwBin drops its child itself; the template must not do it twice. */
@@ -349,9 +437,20 @@ vigil_customer_page_show (VigilCustomerPage *self,
       for (guint i = 0; i < self->sections->len; i++)
         vigil_customer_section_forget (self->sections->pdata[i]);
       gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+      fill_anew (self);
     }
   refresh (self);
   load_history (self);
+}
+
+/* Returns: whether every section shows the customer: the first ones
+ * are filled at once, the others a frame each (design 7) */
+gboolean
+vigil_customer_page_is_filled (VigilCustomerPage *self)
+{
+  g_return_val_if_fail (VIGIL_IS_CUSTOMER_PAGE (self), FALSE);
+
+  return self->n_filled == self->sections->len;
 }
 
 /* Returns: (nullable): the name of the customer shown, as the title shows it */

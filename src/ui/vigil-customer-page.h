@@ -21,6 +21,7 @@ void        vigil_customer_page_set_portfolio (VigilCustomerPage *self,
                                                VigilPortfolio    *portfolio);
 void        vigil_customer_page_show          (VigilCustomerPage *self,
                                                VigilCustomer     *customer);
+gboolean    vigil_customer_page_is_filled     (VigilCustomerPage *self);
 const char *vigil_customer_page_get_title     (VigilCustomerPage *self);
 VigilCustomer *vigil_customer_page_get_customer  (VigilCustomerPage *self);
 void        vigil_customer_page_follow_merge  (VigilCustomerPage *self,

@@ -34,7 +34,8 @@ query_tooltip_cb (GtkWidget  *widget,
  *   translation)
  *
  * Gives @widget the tooltip @text, shown as gtk_widget_set_tooltip_text()
- * would show it. For widgets not yet on screen.
+ * would show it, in place of any @text given before. For widgets not
+ * yet on screen.
  */
 void
 vigil_tooltip_set_static (GtkWidget  *widget,
@@ -43,6 +44,9 @@ vigil_tooltip_set_static (GtkWidget  *widget,
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (text != NULL);
 
+  /* A row kept for the next customer (design 7) is given its tooltip
+   * again: the new one replaces the old. */
+  g_signal_handlers_disconnect_matched (widget, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, query_tooltip_cb, NULL);
   gtk_widget_set_has_tooltip (widget, TRUE);
   g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), (gpointer) text);
 }

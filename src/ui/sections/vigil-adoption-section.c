@@ -75,7 +75,7 @@ find_first_and_last_use (VigilCustomerHistory *history,
 }
 
 static void
-add_feature_row (VigilAdoptionSection *self,
+add_feature_row (VigilSectionRows     *rows,
                  const FeatureItem    *item,
                  VigilCustomerHistory *history,
                  GHashTable           *first_seen)
@@ -83,7 +83,6 @@ add_feature_row (VigilAdoptionSection *self,
   g_autofree char *calls = NULL;
   g_autofree char *since = NULL;
   gpointer index;
-  AdwActionRow *row;
 
   if (item->calls == VIGIL_FEATURE_USED_NO_COUNT)
     calls = g_strdup (_("Used"));
@@ -102,14 +101,12 @@ add_feature_row (VigilAdoptionSection *self,
     }
   else if (item->calls == 0)
     since = g_strdup (_("Not used in the last 7 days"));
-  row = vigil_section_new_row (item->name, since);
-  adw_action_row_add_suffix (row, vigil_section_new_suffix_label (calls));
-  gtk_list_box_append (self->features_list, GTK_WIDGET (row));
+  vigil_section_rows_add_text (rows, item->name, since, calls, FALSE);
 }
 
 /* Features used once, no longer in the latest snapshot. Returns how many. */
 static guint
-add_past_features (VigilAdoptionSection *self,
+add_past_features (VigilSectionRows     *rows,
                    VigilCustomerHistory *history,
                    GHashTable           *last_seen,
                    GHashTable           *in_latest)
@@ -130,11 +127,8 @@ add_past_features (VigilAdoptionSection *self,
       const VigilHistoryRow *row = history->rows->pdata[last];
       g_autofree char *date = vigil_format_date (row->snapshot->observed_at);
       g_autofree char *subtitle = g_strdup_printf (_("Last used %s"), date);
-      AdwActionRow *feature_row = vigil_section_new_row (name, subtitle);
 
-      adw_action_row_add_suffix (feature_row, vigil_section_new_suffix_label (_("No longer used")));
-      gtk_widget_add_css_class (GTK_WIDGET (feature_row), "dim-label");
-      gtk_list_box_append (self->features_list, GTK_WIDGET (feature_row));
+      vigil_section_rows_add_text (rows, name, subtitle, _("No longer used"), TRUE);
     }
   return past->len;
 }
@@ -155,12 +149,14 @@ vigil_adoption_section_show (VigilCustomerSection *section,
   guint used_now = 0;
   guint n_past = 0;
   g_autofree char *description = NULL;
+  VigilSectionRows rows;
 
-  vigil_section_clear_list (self->features_list);
+  vigil_section_rows_begin (&rows, self->features_list, NULL);
   if (features == NULL && history == NULL)
     {
       vigil_section_set_group_description (self->features_group, NULL);
-      vigil_section_add_spinner_row (self->features_list, _("Loading the features…"));
+      vigil_section_rows_add_spinner (&rows, _("Loading the features…"));
+      vigil_section_rows_end (&rows);
       return;
     }
 
@@ -179,10 +175,10 @@ vigil_adoption_section_show (VigilCustomerSection *section,
     }
   g_array_sort (items, compare_features);
   for (guint i = 0; i < items->len; i++)
-    add_feature_row (self, &g_array_index (items, FeatureItem, i), history, first_seen);
+    add_feature_row (&rows, &g_array_index (items, FeatureItem, i), history, first_seen);
 
   if (history != NULL)
-    n_past = add_past_features (self, history, last_seen, in_latest);
+    n_past = add_past_features (&rows, history, last_seen, in_latest);
 
   if (features == NULL && n_past == 0)
     {
@@ -192,7 +188,7 @@ vigil_adoption_section_show (VigilCustomerSection *section,
         description = g_strdup_printf (ngettext ("%" PRId64 " feature used; the source does not name them",
                                                  "%" PRId64 " features used; the source does not name them",
                                                  (gulong) used), used);
-      vigil_section_add_placeholder_row (self->features_list, _("No feature names in the latest snapshot"));
+      vigil_section_rows_add_placeholder (&rows, _("No feature names in the latest snapshot"));
     }
   else if (history != NULL)
     description = g_strdup_printf (ngettext ("%u feature in use now; %u used over the whole history",
@@ -201,6 +197,7 @@ vigil_adoption_section_show (VigilCustomerSection *section,
   else
     description = g_strdup_printf (ngettext ("%u feature in use now", "%u features in use now", used_now),
                                    used_now);
+  vigil_section_rows_end (&rows);
   vigil_section_set_group_description (self->features_group, description);
 }
 

@@ -109,25 +109,49 @@ describe_measure_input (VigilScorecard           *scorecard,
 /* Weighted on the scorecard, but nothing to score it from: for the
  * pulse (design 3.1), none, or none in its target's days. */
 static void
-add_left_out_row (VigilBreakdownSection *self,
-                  VigilScorecard        *scorecard,
-                  VigilMeasure           measure)
+add_left_out_row (VigilSectionRows *rows,
+                  VigilScorecard   *scorecard,
+                  VigilMeasure      measure)
 {
   double days = vigil_scorecard_get_target (scorecard, measure);
   g_autofree char *why = measure == VIGIL_MEASURE_SENTIMENT
     ? g_strdup_printf (ngettext ("Left out: no pulse in the last %.0f day",
                                  "Left out: no pulse in the last %.0f days", (gulong) days), days)
     : g_strdup (_("Left out: no data"));
-  AdwActionRow *row = vigil_section_new_row (measure_get_label (measure), why);
+  GtkWidget *row = vigil_section_rows_add_text (rows, measure_get_label (measure), why, NULL, TRUE);
   g_autofree char *name = g_strdup_printf ("measure-%s", vigil_measure_get_name (measure));
 
-  gtk_widget_set_name (GTK_WIDGET (row), name);
-  gtk_widget_add_css_class (GTK_WIDGET (row), "dim-label");
-  gtk_list_box_append (self->breakdown_list, GTK_WIDGET (row));
+  gtk_widget_set_name (row, name);
 }
 
+/* A measure's row: its input below its name, and at its end the points
+ * it gives over its value and weight. */
+static GtkWidget *
+new_measure_row (gpointer user_data)
+{
+  GtkWidget *row = vigil_section_new_text_row ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *label;
+
+  label = vigil_section_new_suffix_label (NULL);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_set_name (label, "points");
+  gtk_box_append (GTK_BOX (box), label);
+  g_object_set_data (G_OBJECT (row), "points", label);
+  label = vigil_section_new_suffix_label (NULL);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_set_name (label, "value-weight");
+  gtk_box_append (GTK_BOX (box), label);
+  g_object_set_data (G_OBJECT (row), "value-weight", label);
+  vigil_section_text_row_add_suffix (row, box);
+  return row;
+}
+
+static const VigilSectionRowKind measure_row_kind = { new_measure_row };
+
 static void
-add_measure_row (VigilBreakdownSection    *self,
+add_measure_row (VigilSectionRows         *rows,
                  const VigilPortfolioRow  *row,
                  VigilScorecard           *scorecard,
                  VigilMeasure              measure)
@@ -139,8 +163,7 @@ add_measure_row (VigilBreakdownSection    *self,
   g_autofree char *detail = NULL;
   g_autofree char *accessible = NULL;
   g_autofree char *value = vigil_format_percent (m->value);
-  AdwActionRow *measure_row;
-  GtkWidget *box, *label;
+  GtkWidget *measure_row;
 
   /* design 2.6: an account of several sources says which one gave
    * each input; one source needs no saying. */
@@ -153,25 +176,15 @@ add_measure_row (VigilBreakdownSection    *self,
       g_free (input);
       input = with_source;
     }
-  measure_row = vigil_section_new_row (measure_get_label (measure), input);
-  gtk_widget_set_name (GTK_WIDGET (measure_row), name);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  measure_row = vigil_section_rows_next (rows, &measure_row_kind);
+  vigil_section_text_row_set (measure_row, measure_get_label (measure), input);
+  gtk_widget_set_name (measure_row, name);
   /* TRANSLATORS: a measure's share of the health score */
   points = g_strdup_printf (_("%.1f points"), m->points);
-  label = vigil_section_new_suffix_label (points);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_widget_set_name (label, "points");
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (measure_row), "points"), points);
   /* TRANSLATORS: a measure's value and its weight, e.g. "85 % × weight 40" */
   detail = g_strdup_printf (_("%s × weight %.0f"), value, m->weight);
-  label = vigil_section_new_suffix_label (detail);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_set_name (label, "value-weight");
-  gtk_box_append (GTK_BOX (box), label);
-  adw_action_row_add_suffix (measure_row, box);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (measure_row), "value-weight"), detail);
 
   /* TRANSLATORS: a measure, its input, its value, its weight and its points,
    * e.g. "Activity: 10 h since last activity; 86 % at weight 40 gives 34.2 points" */
@@ -179,7 +192,6 @@ add_measure_row (VigilBreakdownSection    *self,
                                 measure_get_label (measure), input, value, m->weight, m->points);
   gtk_accessible_update_property (GTK_ACCESSIBLE (measure_row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   accessible, -1);
-  gtk_list_box_append (self->breakdown_list, GTK_WIDGET (measure_row));
 }
 
 static void
@@ -192,21 +204,22 @@ vigil_breakdown_section_show (VigilCustomerSection *section,
   const VigilPortfolioRow *row = vigil_customer_get_row (customer);
   VigilScorecard *scorecard = vigil_portfolio_get_scorecard (portfolio);
   guint shown = 0;
+  VigilSectionRows rows;
 
-  vigil_section_clear_list (self->breakdown_list);
+  vigil_section_rows_begin (&rows, self->breakdown_list, NULL);
   for (guint i = 0; i < VIGIL_N_MEASURES; i++)
     {
       if (!isnan (row->score.measures[i].value))
         {
-          add_measure_row (self, row, scorecard, (VigilMeasure) i);
+          add_measure_row (&rows, row, scorecard, (VigilMeasure) i);
           shown++;
         }
       else if (scorecard != NULL && vigil_scorecard_get_weight (scorecard, (VigilMeasure) i) > 0)
-        add_left_out_row (self, scorecard, (VigilMeasure) i);
+        add_left_out_row (&rows, scorecard, (VigilMeasure) i);
     }
   if (shown == 0)
-    vigil_section_add_placeholder_row (self->breakdown_list,
-                                       _("No measure could be scored from the latest snapshot"));
+    vigil_section_rows_add_placeholder (&rows, _("No measure could be scored from the latest snapshot"));
+  vigil_section_rows_end (&rows);
 }
 
 static void

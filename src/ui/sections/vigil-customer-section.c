@@ -107,18 +107,130 @@ vigil_section_get_now (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-/* A row of plain text: data never becomes markup. */
-AdwActionRow *
-vigil_section_new_row (const char *title,
-                       const char *subtitle)
-{
-  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+/* Rows of text ------------------------------------------------------------- */
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (row, subtitle);
+/* design 7: what AdwActionRow shows (a title over a subtitle, widgets at
+ * the end), laid out by grids. libadwaita 1.2's row lays its texts out
+ * in boxes, and GTK 4.8 measures a box of wrapped labels by trying width
+ * after width: a customer page's rows cost it some twenty text layouts
+ * a label, most of the page's time, where a grid takes a few. */
+
+static GQuark
+row_title_quark (void)
+{
+  return g_quark_from_static_string ("vigil-section-row-title");
+}
+
+static GQuark
+row_subtitle_quark (void)
+{
+  return g_quark_from_static_string ("vigil-section-row-subtitle");
+}
+
+static GtkWidget *
+new_row_label (const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/**
+ * vigil_section_new_text_row:
+ *
+ * Returns: (transfer floating): a row of a title and a subtitle, both
+ * plain text, empty (vigil_section_text_row_set()), looking as an
+ * AdwActionRow does
+ */
+GtkWidget *
+vigil_section_new_text_row (void)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *header = gtk_grid_new ();
+  GtkWidget *texts = gtk_grid_new ();
+  GtkWidget *title = new_row_label ("title");
+  GtkWidget *subtitle = new_row_label ("subtitle");
+
+  /* libadwaita's measures for its rows' header and texts */
+  gtk_grid_set_column_spacing (GTK_GRID (header), 6);
+  gtk_widget_set_margin_start (header, 12);
+  gtk_widget_set_margin_end (header, 12);
+  gtk_widget_set_size_request (header, -1, 50);
+  gtk_grid_set_row_spacing (GTK_GRID (texts), 3);
+  gtk_widget_set_margin_top (texts, 6);
+  gtk_widget_set_margin_bottom (texts, 6);
+  /* The texts' line of the grid takes the height the header has over
+   * them, and they stand in its middle; the header stops the expanding
+   * there, so the list and the page do not take it for theirs. */
+  gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
+  gtk_widget_set_vexpand (texts, TRUE);
+  gtk_widget_set_vexpand (header, FALSE);
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_widget_set_visible (subtitle, FALSE);
+  gtk_grid_attach (GTK_GRID (texts), title, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (texts), subtitle, 0, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (header), texts, 0, 0, 1, 1);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), header);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  /* What a screen reader says of the row: its title, then its subtitle. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY, title, NULL,
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, subtitle, NULL, -1);
+  g_object_set_qdata (G_OBJECT (row), row_title_quark (), title);
+  g_object_set_qdata (G_OBJECT (row), row_subtitle_quark (), subtitle);
   return row;
+}
+
+/* Sets @row's texts (vigil_section_new_text_row()); a text unchanged is
+ * not laid out again. @subtitle: (nullable): none shown when %NULL */
+void
+vigil_section_text_row_set (GtkWidget  *row,
+                            const char *title,
+                            const char *subtitle)
+{
+  gtk_label_set_text (g_object_get_qdata (G_OBJECT (row), row_title_quark ()), title);
+  vigil_section_text_row_set_subtitle (row, subtitle);
+}
+
+/* @subtitle: (nullable): plain text; none shown when %NULL or empty */
+void
+vigil_section_text_row_set_subtitle (GtkWidget  *row,
+                                     const char *subtitle)
+{
+  GtkWidget *label = g_object_get_qdata (G_OBJECT (row), row_subtitle_quark ());
+
+  gtk_label_set_text (GTK_LABEL (label), subtitle != NULL ? subtitle : "");
+  gtk_widget_set_visible (label, subtitle != NULL && subtitle[0] != '\0');
+}
+
+/* Adds @suffix at the end of @row, after those added before. */
+void
+vigil_section_text_row_add_suffix (GtkWidget *row,
+                                   GtkWidget *suffix)
+{
+  GtkWidget *header = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+  GtkWidget *last = gtk_widget_get_last_child (header);
+
+  gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
+  gtk_grid_attach_next_to (GTK_GRID (header), suffix, last, GTK_POS_RIGHT, 1, 1);
+}
+
+const char *
+vigil_section_text_row_get_title (GtkWidget *row)
+{
+  return gtk_label_get_text (g_object_get_qdata (G_OBJECT (row), row_title_quark ()));
+}
+
+/* Returns: (nullable): the subtitle, %NULL when none is shown */
+const char *
+vigil_section_text_row_get_subtitle (GtkWidget *row)
+{
+  GtkWidget *subtitle = g_object_get_qdata (G_OBJECT (row), row_subtitle_quark ());
+
+  return gtk_widget_get_visible (subtitle) ? gtk_label_get_text (GTK_LABEL (subtitle)) : NULL;
 }
 
 GtkWidget *
@@ -131,29 +243,158 @@ vigil_section_new_suffix_label (const char *text)
   return label;
 }
 
-void
-vigil_section_clear_list (GtkListBox *list)
-{
-  GtkWidget *child;
+/* Rows kept from one customer to the next ------------------------------------ */
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
+/* design 7: a section shows customer after customer, and shows each
+ * twice (before its history and with it). Building its rows anew each
+ * time made and measured every label again; most of a customer page's
+ * time went there. A row kept keeps its measured size until one of its
+ * texts changes, and a row hidden is not measured at all. */
+
+/* How many hidden rows a list keeps for the customers to come, at most. */
+#define MAX_ROWS_KEPT 64
+
+static GQuark
+row_kind_quark (void)
+{
+  return g_quark_from_static_string ("vigil-section-row-kind");
 }
 
-void
-vigil_section_add_placeholder_row (GtkListBox *list,
-                                   const char *text)
+static GQuark
+row_suffix_quark (void)
 {
-  AdwActionRow *row = vigil_section_new_row (text, NULL);
-
-  gtk_widget_add_css_class (GTK_WIDGET (row), "dim-label");
-  gtk_list_box_append (list, GTK_WIDGET (row));
+  return g_quark_from_static_string ("vigil-section-row-suffix");
 }
 
-/* A row that says, to the eye and to a screen reader, that it loads. */
+static GtkWidget *
+next_row_of (GtkWidget *row)
+{
+  GtkWidget *next = row != NULL ? gtk_widget_get_next_sibling (row) : NULL;
+
+  while (next != NULL && !GTK_IS_LIST_BOX_ROW (next))
+    next = gtk_widget_get_next_sibling (next);
+  return next;
+}
+
+static GtkWidget *
+first_row_of (GtkListBox *list)
+{
+  GtkWidget *first = gtk_widget_get_first_child (GTK_WIDGET (list));
+
+  return first == NULL || GTK_IS_LIST_BOX_ROW (first) ? first : next_row_of (first);
+}
+
+/**
+ * vigil_section_rows_begin:
+ * @user_data: given to each kind's new_row
+ *
+ * Starts listing @list's rows anew, from the first.
+ */
 void
-vigil_section_add_spinner_row (GtkListBox *list,
-                               const char *tooltip)
+vigil_section_rows_begin (VigilSectionRows *rows,
+                          GtkListBox       *list,
+                          gpointer          user_data)
+{
+  rows->list = list;
+  rows->next = first_row_of (list);
+  rows->user_data = user_data;
+}
+
+/**
+ * vigil_section_rows_next:
+ * @kind: (not nullable): the kind of row wanted
+ *
+ * Returns: (transfer none): the list's next row, a row of @kind: one
+ * kept from before (shown, with its texts and names as they were, for
+ * the caller to set) or, when the list holds none further on, a new one.
+ * Rows of other kinds before the one kept are removed.
+ */
+GtkWidget *
+vigil_section_rows_next (VigilSectionRows          *rows,
+                         const VigilSectionRowKind *kind)
+{
+  GtkWidget *row;
+
+  for (row = rows->next; row != NULL; row = next_row_of (row))
+    if (g_object_get_qdata (G_OBJECT (row), row_kind_quark ()) == kind)
+      break;
+
+  if (row != NULL)
+    {
+      while (rows->next != row)
+        {
+          GtkWidget *gone = rows->next;
+
+          rows->next = next_row_of (gone);
+          gtk_list_box_remove (rows->list, gone);
+        }
+      rows->next = next_row_of (row);
+      gtk_widget_set_visible (row, TRUE);
+      return row;
+    }
+
+  row = kind->new_row (rows->user_data);
+  g_object_set_qdata (G_OBJECT (row), row_kind_quark (), (gpointer) kind);
+  if (rows->next == NULL)
+    gtk_list_box_append (rows->list, row);
+  else
+    gtk_list_box_insert (rows->list, row, gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (rows->next)));
+  return row;
+}
+
+/**
+ * vigil_section_rows_end:
+ *
+ * The rows not listed since vigil_section_rows_begin() are hidden, kept
+ * for the next customer, or removed: those of no kind and those over
+ * what a list keeps. A hidden row loses its name, which names a record
+ * or a touch of the customer before.
+ */
+void
+vigil_section_rows_end (VigilSectionRows *rows)
+{
+  guint kept = 0;
+  GtkWidget *row = rows->next;
+
+  while (row != NULL)
+    {
+      GtkWidget *next = next_row_of (row);
+
+      if (kept < MAX_ROWS_KEPT && g_object_get_qdata (G_OBJECT (row), row_kind_quark ()) != NULL)
+        {
+          gtk_widget_set_visible (row, FALSE);
+          gtk_widget_set_name (row, NULL);
+          kept++;
+        }
+      else
+        gtk_list_box_remove (rows->list, row);
+      row = next;
+    }
+  rows->next = NULL;
+}
+
+static GtkWidget *
+new_text_row (gpointer user_data)
+{
+  GtkWidget *row = vigil_section_new_text_row ();
+  GtkWidget *suffix = vigil_section_new_suffix_label (NULL);
+
+  vigil_section_text_row_add_suffix (row, suffix);
+  g_object_set_qdata (G_OBJECT (row), row_suffix_quark (), suffix);
+  return row;
+}
+
+static GtkWidget *
+new_dim_text_row (gpointer user_data)
+{
+  GtkWidget *row = new_text_row (user_data);
+
+  gtk_widget_add_css_class (row, "dim-label");
+  return row;
+}
+
+static GtkWidget *
+new_spinner_row (gpointer user_data)
 {
   GtkWidget *spinner = gtk_spinner_new ();
   GtkWidget *row = gtk_list_box_row_new ();
@@ -161,11 +402,70 @@ vigil_section_add_spinner_row (GtkListBox *list,
   gtk_spinner_start (GTK_SPINNER (spinner));
   gtk_widget_set_margin_top (spinner, 12);
   gtk_widget_set_margin_bottom (spinner, 12);
-  vigil_tooltip_set_static (spinner, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spinner), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), spinner);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_append (list, row);
+  return row;
+}
+
+static const VigilSectionRowKind text_row_kind = { new_text_row };
+static const VigilSectionRowKind dim_text_row_kind = { new_dim_text_row };
+static const VigilSectionRowKind spinner_row_kind = { new_spinner_row };
+
+/**
+ * vigil_section_rows_add_text:
+ * @subtitle: (nullable): plain text
+ * @suffix: (nullable): plain text at the row's end
+ * @dim: whether the row is dimmed (what is no longer, or left out)
+ *
+ * Returns: (transfer none): the list's next row, a text row
+ */
+GtkWidget *
+vigil_section_rows_add_text (VigilSectionRows *rows,
+                             const char       *title,
+                             const char       *subtitle,
+                             const char       *suffix,
+                             gboolean          dim)
+{
+  GtkWidget *row = vigil_section_rows_next (rows, dim ? &dim_text_row_kind : &text_row_kind);
+  GtkWidget *label = g_object_get_qdata (G_OBJECT (row), row_suffix_quark ());
+
+  vigil_section_text_row_set (row, title, subtitle);
+  gtk_label_set_text (GTK_LABEL (label), suffix != NULL ? suffix : "");
+  gtk_widget_set_visible (label, suffix != NULL);
+  return row;
+}
+
+void
+vigil_section_rows_add_placeholder (VigilSectionRows *rows,
+                                    const char       *text)
+{
+  vigil_section_rows_add_text (rows, text, NULL, NULL, TRUE);
+}
+
+/* A row that says, to the eye and to a screen reader, that it loads.
+ * @tooltip: a literal or a translation */
+void
+vigil_section_rows_add_spinner (VigilSectionRows *rows,
+                                const char       *tooltip)
+{
+  GtkWidget *spinner = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (vigil_section_rows_next (rows,
+                                                                                           &spinner_row_kind)));
+
+  vigil_tooltip_set_static (spinner, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spinner), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+}
+
+/* Shows @text in @list alone, its other rows hidden (those kept) or
+ * removed: for a failure told after the rows were listed. */
+void
+vigil_section_show_placeholder (GtkListBox *list,
+                                const char *text)
+{
+  VigilSectionRows rows;
+
+  vigil_section_rows_begin (&rows, list, NULL);
+  vigil_section_rows_add_placeholder (&rows, text);
+  vigil_section_rows_end (&rows);
 }
 
 /* @text: (nullable): plain text */
@@ -176,7 +476,9 @@ vigil_section_set_group_description (AdwPreferencesGroup *group,
   /* Group descriptions are markup. */
   g_autofree char *escaped = text != NULL ? g_markup_escape_text (text, -1) : NULL;
 
-  adw_preferences_group_set_description (group, escaped);
+  /* Set again, libadwaita's label would be laid out again (design 7). */
+  if (g_strcmp0 (adw_preferences_group_get_description (group), escaped) != 0)
+    adw_preferences_group_set_description (group, escaped);
 }
 
 /* Returns: (transfer container) (element-type VigilTriggerRow): the open

@@ -56,18 +56,61 @@ void vigil_customer_section_history_failed (VigilCustomerSection *self,
 void vigil_customer_section_toast          (VigilCustomerSection *self,
                                             const char           *message);
 
+/**
+ * VigilSectionRowKind:
+ * @new_row: makes a row of the kind, a #GtkListBoxRow, given the
+ *   user_data of vigil_section_rows_begin()
+ *
+ * A kind of row a section keeps from one customer to the next
+ * (vigil_section_rows_next()); each kind is one static instance.
+ */
+typedef struct
+{
+  GtkWidget *(*new_row) (gpointer user_data);
+} VigilSectionRowKind;
+
+/* A list's rows as a section lists them anew: begin, a next row for each
+ * shown, end. */
+typedef struct
+{
+  GtkListBox *list;
+  GtkWidget  *next;
+  gpointer    user_data;
+} VigilSectionRows;
+
+void          vigil_section_rows_begin             (VigilSectionRows          *rows,
+                                                    GtkListBox                *list,
+                                                    gpointer                   user_data);
+GtkWidget    *vigil_section_rows_next              (VigilSectionRows          *rows,
+                                                    const VigilSectionRowKind *kind);
+void          vigil_section_rows_end               (VigilSectionRows          *rows);
+GtkWidget    *vigil_section_rows_add_text          (VigilSectionRows          *rows,
+                                                    const char                *title,
+                                                    const char                *subtitle,
+                                                    const char                *suffix,
+                                                    gboolean                   dim);
+void          vigil_section_rows_add_placeholder   (VigilSectionRows          *rows,
+                                                    const char                *text);
+void          vigil_section_rows_add_spinner       (VigilSectionRows          *rows,
+                                                    const char                *tooltip);
+void          vigil_section_show_placeholder       (GtkListBox                *list,
+                                                    const char                *text);
+
 /* What the sections build their rows with */
+GtkWidget    *vigil_section_new_text_row           (void);
+void          vigil_section_text_row_set           (GtkWidget           *row,
+                                                    const char          *title,
+                                                    const char          *subtitle);
+void          vigil_section_text_row_set_subtitle  (GtkWidget           *row,
+                                                    const char          *subtitle);
+void          vigil_section_text_row_add_suffix    (GtkWidget           *row,
+                                                    GtkWidget           *suffix);
+const char   *vigil_section_text_row_get_title     (GtkWidget           *row);
+const char   *vigil_section_text_row_get_subtitle  (GtkWidget           *row);
 void          vigil_section_dispose_template       (AdwBin              *section,
                                                     GType                type);
 gint64        vigil_section_get_now                (void);
-AdwActionRow *vigil_section_new_row                (const char          *title,
-                                                    const char          *subtitle);
 GtkWidget    *vigil_section_new_suffix_label       (const char          *text);
-void          vigil_section_clear_list             (GtkListBox          *list);
-void          vigil_section_add_placeholder_row    (GtkListBox          *list,
-                                                    const char          *text);
-void          vigil_section_add_spinner_row        (GtkListBox          *list,
-                                                    const char          *tooltip);
 void          vigil_section_set_group_description  (AdwPreferencesGroup *group,
                                                     const char          *text);
 GPtrArray    *vigil_section_list_triggers          (VigilPortfolio      *portfolio,

@@ -188,27 +188,25 @@ renewed_clicked_cb (VigilOutcomeSection *self)
 
 /* Showing ------------------------------------------------------------------ */
 
-static AdwActionRow *
-new_outcome_row (const char *outcome)
+/* An outcome as "DATE what", as the history lists them. */
+static void
+add_outcome_row (VigilSectionRows *rows,
+                 const char       *outcome)
 {
   g_auto(GStrv) parts = g_strsplit (outcome, " ", 2);
   const char *what = parts[0] != NULL ? parts[1] : NULL;
   g_autofree char *date = NULL;
   gint32 day;
-  AdwActionRow *row;
 
   if (parts[0] != NULL && vigil_date_parse (parts[0], &day))
     date = vigil_format_day (day);
   else
     date = g_strdup (parts[0] != NULL ? parts[0] : "");
   if (g_strcmp0 (what, "churned") == 0)
-    row = vigil_section_new_row (_("Churned"), NULL);
+    what = _("Churned");
   else if (g_strcmp0 (what, "renewed") == 0)
-    row = vigil_section_new_row (_("Renewed"), NULL);
-  else
-    row = vigil_section_new_row (what != NULL ? what : "", NULL);
-  adw_action_row_add_suffix (row, vigil_section_new_suffix_label (date));
-  return row;
+    what = _("Renewed");
+  vigil_section_rows_add_text (rows, what != NULL ? what : "", NULL, date, FALSE);
 }
 
 static void
@@ -218,19 +216,18 @@ vigil_outcome_section_show (VigilCustomerSection *section,
                             VigilCustomerHistory *history)
 {
   VigilOutcomeSection *self = VIGIL_OUTCOME_SECTION (section);
+  VigilSectionRows rows;
 
   g_set_object (&self->portfolio, portfolio);
   g_set_object (&self->customer, customer);
-  vigil_section_clear_list (self->outcomes_list);
+  vigil_section_rows_begin (&rows, self->outcomes_list, NULL);
   if (history == NULL)
-    {
-      vigil_section_add_spinner_row (self->outcomes_list, _("Loading the outcomes…"));
-      return;
-    }
-  for (guint i = 0; i < history->outcomes->len; i++)
-    gtk_list_box_append (self->outcomes_list, GTK_WIDGET (new_outcome_row (history->outcomes->pdata[i])));
-  if (history->outcomes->len == 0)
-    vigil_section_add_placeholder_row (self->outcomes_list, _("No outcome recorded"));
+    vigil_section_rows_add_spinner (&rows, _("Loading the outcomes…"));
+  for (guint i = 0; history != NULL && i < history->outcomes->len; i++)
+    add_outcome_row (&rows, history->outcomes->pdata[i]);
+  if (history != NULL && history->outcomes->len == 0)
+    vigil_section_rows_add_placeholder (&rows, _("No outcome recorded"));
+  vigil_section_rows_end (&rows);
 }
 
 static void

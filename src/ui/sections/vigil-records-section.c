@@ -140,8 +140,23 @@ describe_record (const VigilRecordRow *record)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* A record's row: what it is, and a button that unlinks it. */
+static GtkWidget *
+new_record_row (gpointer user_data)
+{
+  GtkWidget *row = vigil_section_new_text_row ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Unlink"));
+
+  g_signal_connect_object (button, "clicked", G_CALLBACK (unlink_clicked_cb), user_data, 0);
+  vigil_section_text_row_add_suffix (row, button);
+  g_object_set_data (G_OBJECT (row), "button", button);
+  return row;
+}
+
+static const VigilSectionRowKind record_row_kind = { new_record_row };
+
 static void
-add_record_row (VigilRecordsSection  *self,
+add_record_row (VigilSectionRows     *rows,
                 const VigilRecordRow *record,
                 gboolean              can_unlink)
 {
@@ -149,19 +164,16 @@ add_record_row (VigilRecordsSection  *self,
   g_autofree char *title = g_strdup_printf (_("%s · %s"), record->source, record->external_id);
   g_autofree char *subtitle = describe_record (record);
   g_autofree char *name = g_strdup_printf ("record-%s:%s", record->source, record->external_id);
-  AdwActionRow *row = vigil_section_new_row (title, subtitle);
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Unlink"));
+  GtkWidget *row = vigil_section_rows_next (rows, &record_row_kind);
+  GtkWidget *button = g_object_get_data (G_OBJECT (row), "button");
 
-  gtk_widget_set_name (GTK_WIDGET (row), name);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  vigil_section_text_row_set (row, title, subtitle);
+  gtk_widget_set_name (row, name);
   gtk_widget_set_sensitive (button, can_unlink);
   vigil_tooltip_set_static (button, can_unlink
                                ? _("Take this record out into a customer of its own")
                                : _("The customer’s only record: there is nothing to unlink it from"));
   g_object_set_data (G_OBJECT (button), "record", (gpointer) record);
-  g_signal_connect_object (button, "clicked", G_CALLBACK (unlink_clicked_cb), self, 0);
-  adw_action_row_add_suffix (row, button);
-  gtk_list_box_append (self->records_list, GTK_WIDGET (row));
 }
 
 static void
@@ -173,22 +185,28 @@ vigil_records_section_show (VigilCustomerSection *section,
   VigilRecordsSection *self = VIGIL_RECORDS_SECTION (section);
   GPtrArray *records;
   g_autofree char *description = NULL;
+  VigilSectionRows rows;
 
   g_set_object (&self->portfolio, portfolio);
-  vigil_section_clear_list (self->records_list);
-  /* The rows are gone: the records they pointed into may go too. */
-  g_clear_pointer (&self->history, vigil_customer_history_unref);
+  vigil_section_rows_begin (&rows, self->records_list, self);
   if (history == NULL)
     {
-      vigil_section_add_spinner_row (self->records_list, _("Loading the records…"));
+      vigil_section_rows_add_spinner (&rows, _("Loading the records…"));
+      vigil_section_rows_end (&rows);
       vigil_section_set_group_description (self->records_group, NULL);
+      /* No row shown points into it now: the records may go. */
+      g_clear_pointer (&self->history, vigil_customer_history_unref);
       return;
     }
-  self->history = vigil_customer_history_ref (history);
+  /* The rows shown point into the history's records. */
+  vigil_customer_history_ref (history);
+  g_clear_pointer (&self->history, vigil_customer_history_unref);
+  self->history = history;
 
   records = history->records;
   for (guint i = 0; i < records->len; i++)
-    add_record_row (self, records->pdata[i], records->len > 1);
+    add_record_row (&rows, records->pdata[i], records->len > 1);
+  vigil_section_rows_end (&rows);
   if (records->len > 1)
     description = g_strdup_printf (ngettext ("What %u source says about this customer, scored together",
                                              "What %u sources say about this customer, scored together",

@@ -22,15 +22,19 @@ struct _VigilRiskSection
   AdwBin        parent_instance;
 
   /* Template children */
-  GtkLabel     *active_label;
-  AdwActionRow *active_row;
-  GtkLabel     *churn_label;
-  AdwActionRow *churn_row;
-  GtkLabel     *mrr_label;
-  GtkLabel     *renewal_label;
-  AdwActionRow *renewal_row;
-  GtkLabel     *seats_label;
-  AdwActionRow *seats_row;
+  GtkListBox          *facts_list;
+
+  /* A fact a row: its value at its end */
+  GtkWidget           *churn_row;
+  GtkLabel            *churn_label;
+  GtkWidget           *mrr_row;
+  GtkLabel            *mrr_label;
+  GtkWidget           *renewal_row;
+  GtkLabel            *renewal_label;
+  GtkWidget           *seats_row;
+  GtkLabel            *seats_label;
+  GtkWidget           *active_row;
+  GtkLabel            *active_label;
 };
 
 static void vigil_risk_section_iface_init (VigilCustomerSectionInterface *iface);
@@ -41,14 +45,13 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (VigilRiskSection, vigil_risk_section, ADW_TYPE_BI
 
 /* A fact's row: @value, or "Unknown" when there is none; @subtitle under it. */
 static void
-set_fact (GtkLabel     *label,
-          AdwActionRow *row,
-          const char   *value,
-          const char   *subtitle)
+set_fact (GtkLabel   *label,
+          GtkWidget  *row,
+          const char *value,
+          const char *subtitle)
 {
   gtk_label_set_text (label, value != NULL ? value : _("Unknown"));
-  if (row != NULL)
-    adw_action_row_set_subtitle (row, subtitle != NULL ? subtitle : "");
+  vigil_section_text_row_set_subtitle (row, subtitle);
 }
 
 static void
@@ -136,7 +139,7 @@ vigil_risk_section_show (VigilCustomerSection *section,
   g_autofree char *money = isnan (mrr) ? NULL : vigil_format_money (mrr);
 
   show_churn_risk (self, customer);
-  set_fact (self->mrr_label, NULL, money, NULL);
+  set_fact (self->mrr_label, self->mrr_row, money, NULL);
   show_renewal (self, customer);
   show_seats (self, customer);
   show_last_active (self, customer);
@@ -165,19 +168,31 @@ vigil_risk_section_class_init (VigilRiskSectionClass *klass)
   object_class->dispose = vigil_risk_section_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/vigil/Vigil/vigil-risk-section.ui");
-  gtk_widget_class_bind_template_child (widget_class, VigilRiskSection, active_label);
-  gtk_widget_class_bind_template_child (widget_class, VigilRiskSection, active_row);
-  gtk_widget_class_bind_template_child (widget_class, VigilRiskSection, churn_label);
-  gtk_widget_class_bind_template_child (widget_class, VigilRiskSection, churn_row);
-  gtk_widget_class_bind_template_child (widget_class, VigilRiskSection, mrr_label);
-  gtk_widget_class_bind_template_child (widget_class, VigilRiskSection, renewal_label);
-  gtk_widget_class_bind_template_child (widget_class, VigilRiskSection, renewal_row);
-  gtk_widget_class_bind_template_child (widget_class, VigilRiskSection, seats_label);
-  gtk_widget_class_bind_template_child (widget_class, VigilRiskSection, seats_row);
+  gtk_widget_class_bind_template_child (widget_class, VigilRiskSection, facts_list);
+}
+
+static GtkWidget *
+add_fact_row (VigilRiskSection  *self,
+              const char        *title,
+              GtkLabel         **value)
+{
+  GtkWidget *row = vigil_section_new_text_row ();
+
+  *value = GTK_LABEL (vigil_section_new_suffix_label (NULL));
+  vigil_section_text_row_set (row, title, NULL);
+  vigil_section_text_row_add_suffix (row, GTK_WIDGET (*value));
+  gtk_list_box_append (self->facts_list, row);
+  return row;
 }
 
 static void
 vigil_risk_section_init (VigilRiskSection *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->churn_row = add_fact_row (self, _("Churn Risk"), &self->churn_label);
+  self->mrr_row = add_fact_row (self, _("Monthly Recurring Revenue"), &self->mrr_label);
+  self->renewal_row = add_fact_row (self, _("Renewal"), &self->renewal_label);
+  self->seats_row = add_fact_row (self, _("Seat Use"), &self->seats_label);
+  self->active_row = add_fact_row (self, _("Last Active"), &self->active_label);
 }

@@ -23,6 +23,8 @@ struct _VigilSnapshotSection
   /* Template children */
   GtkLabel       *snapshot_label;
   AdwExpanderRow *snapshot_row;
+
+  char           *text;  /* the label's, given it once the row is expanded */
 };
 
 static void vigil_snapshot_section_iface_init (VigilCustomerSectionInterface *iface);
@@ -90,8 +92,20 @@ vigil_snapshot_section_show (VigilCustomerSection *section,
                                             "(%u values given but unusable)\n", s->n_unknown), s->n_unknown);
   g_string_truncate (text, text->len > 0 ? text->len - 1 : 0);
 
-  gtk_label_set_text (self->snapshot_label, text->str);
+  g_free (self->text);
+  self->text = g_string_free (g_steal_pointer (&text), FALSE);
+  /* design 7: a label of some thirty lines, laid out on every page
+   * though folded away; it is given its text when the row unfolds. */
+  gtk_label_set_text (self->snapshot_label,
+                      adw_expander_row_get_expanded (self->snapshot_row) ? self->text : "");
   adw_expander_row_set_subtitle (self->snapshot_row, subtitle);
+}
+
+static void
+expanded_cb (VigilSnapshotSection *self)
+{
+  if (adw_expander_row_get_expanded (self->snapshot_row) && self->text != NULL)
+    gtk_label_set_text (self->snapshot_label, self->text);
 }
 
 static void
@@ -110,6 +124,7 @@ vigil_snapshot_section_iface_init (VigilCustomerSectionInterface *iface)
 static void
 vigil_snapshot_section_dispose (GObject *object)
 {
+  g_clear_pointer (&VIGIL_SNAPSHOT_SECTION (object)->text, g_free);
   vigil_section_dispose_template (ADW_BIN (object), VIGIL_TYPE_SNAPSHOT_SECTION);
 
   G_OBJECT_CLASS (vigil_snapshot_section_parent_class)->dispose (object);
@@ -132,4 +147,6 @@ static void
 vigil_snapshot_section_init (VigilSnapshotSection *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->snapshot_row, "notify::expanded", G_CALLBACK (expanded_cb), self,
+                           G_CONNECT_SWAPPED);
 }

@@ -593,20 +593,19 @@ stop_building (VigilTimelineSection *self)
 static void
 fill_list (VigilTimelineSection *self)
 {
+  VigilSectionRows rows;
+
   stop_building (self);
-  vigil_section_clear_list (self->entries_list);
   self->built = 0;
+  /* The entries' rows are built anew, after what the list keeps. */
+  vigil_section_rows_begin (&rows, self->entries_list, NULL);
   if (self->entries == NULL)
-    {
-      vigil_section_add_spinner_row (self->entries_list, _("Loading the timeline…"));
-      return;
-    }
-  if (self->entries->len == 0)
-    {
-      vigil_section_add_placeholder_row (self->entries_list,
-                                         _("Nothing on the timeline yet: log a call, an email or a note above"));
-      return;
-    }
+    vigil_section_rows_add_spinner (&rows, _("Loading the timeline…"));
+  else if (self->entries->len == 0)
+    vigil_section_rows_add_placeholder (&rows, _("Nothing on the timeline yet: log a call, an email or a note above"));
+  vigil_section_rows_end (&rows);
+  if (self->entries == NULL || self->entries->len == 0)
+    return;
   /* A page out of sight lays nothing out: all at once. */
   build_rows (self, gtk_widget_get_mapped (GTK_WIDGET (self)) ? ROWS_AT_ONCE : G_MAXUINT);
   if (self->built < MIN (self->shown, self->entries->len))
@@ -662,8 +661,7 @@ load_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       message = g_strdup_printf (_("Could not read the timeline: %s"), error->message);
-      vigil_section_clear_list (self->entries_list);
-      vigil_section_add_placeholder_row (self->entries_list, message);
+      vigil_section_show_placeholder (self->entries_list, message);
       return;
     }
   /* Another customer is shown by now. */

@@ -78,9 +78,9 @@ trigger_button_clicked_cb (GtkButton            *button,
 {
   const char *state = g_object_get_data (G_OBJECT (button), "state");
   GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (button));
-  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (button), "trigger-id");
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (box), "trigger-id");
 
-  /* One change at a time: the reload rebuilds the row. */
+  /* One change at a time: the reload lists the row again. */
   g_free (self->working_state);
   g_free (self->working_until);
   self->working_state = g_strdup (state);
@@ -92,96 +92,110 @@ trigger_button_clicked_cb (GtkButton            *button,
 }
 
 static GtkWidget *
-new_trigger_button (VigilTriggersSection  *self,
-                    const VigilTriggerRow *trigger,
-                    const char            *label,
-                    const char            *state,
-                    const char            *tooltip)
+new_trigger_button (VigilTriggersSection *self,
+                    const char           *label,
+                    const char           *state,
+                    const char           *tooltip)
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
   vigil_tooltip_set_static (button, tooltip);
   g_object_set_data (G_OBJECT (button), "state", (gpointer) state);
-  g_object_set_data_full (G_OBJECT (button), "trigger-id", g_memdup2 (&trigger->id, sizeof (gint64)), g_free);
   g_signal_connect_object (button, "clicked", G_CALLBACK (trigger_button_clicked_cb), self, 0);
   return button;
 }
 
 static GtkWidget *
-new_wrapped_label (const char *text)
+new_wrapped_label (GtkWidget  *row,
+                   const char *key)
 {
-  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  g_object_set_data (G_OBJECT (row), key, label);
   return label;
 }
 
 static GtkWidget *
-new_trigger_buttons (VigilTriggersSection  *self,
-                     const VigilTriggerRow *trigger)
+new_trigger_buttons (VigilTriggersSection *self,
+                     GtkWidget            *row)
 {
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *button;
 
   gtk_widget_set_halign (buttons, GTK_ALIGN_END);
   gtk_widget_set_margin_top (buttons, 6);
-  button = new_trigger_button (self, trigger, _("_Acknowledge"), "acknowledged",
-                               _("Mark as seen; it stays open"));
-  gtk_widget_set_sensitive (button, g_strcmp0 (trigger->state, "acknowledged") != 0);
+  button = new_trigger_button (self, _("_Acknowledge"), "acknowledged", _("Mark as seen; it stays open"));
+  g_object_set_data (G_OBJECT (row), "acknowledge", button);
   gtk_box_append (GTK_BOX (buttons), button);
-  button = new_trigger_button (self, trigger, _("_Snooze"), "snoozed", _("Snooze for a week: it comes back in seven days"));
+  button = new_trigger_button (self, _("_Snooze"), "snoozed", _("Snooze for a week: it comes back in seven days"));
   gtk_box_append (GTK_BOX (buttons), button);
-  button = new_trigger_button (self, trigger, _("_Done"), "done", _("Close it: it has been worked"));
+  button = new_trigger_button (self, _("_Done"), "done", _("Close it: it has been worked"));
   gtk_box_append (GTK_BOX (buttons), button);
+  g_object_set_data (G_OBJECT (row), "buttons", buttons);
   return buttons;
 }
 
+/* A trigger's row: its kind and rule, its evidence, when it was first
+ * seen and its state, and the buttons that change it. */
+static GtkWidget *
+new_trigger_row (gpointer user_data)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label;
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  label = new_wrapped_label (row, "title");
+  gtk_widget_add_css_class (label, "heading");
+  gtk_box_append (GTK_BOX (box), label);
+  label = new_wrapped_label (row, "evidence");
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_box_append (GTK_BOX (box), label);
+  label = new_wrapped_label (row, "meta");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), new_trigger_buttons (user_data, row));
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+static const VigilSectionRowKind trigger_row_kind = { new_trigger_row };
+
 static void
-add_trigger_row (VigilTriggersSection  *self,
+add_trigger_row (VigilSectionRows      *rows,
                  const VigilTriggerRow *trigger)
 {
   g_autofree char *title = NULL;
   g_autofree char *date = NULL;
   g_autofree char *meta = NULL;
   g_autofree char *state = NULL;
-  GtkWidget *row, *box, *label;
-
-  row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 12);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
+  GtkWidget *row = vigil_section_rows_next (rows, &trigger_row_kind);
+  GtkWidget *evidence = g_object_get_data (G_OBJECT (row), "evidence");
+  GtkWidget *buttons = g_object_get_data (G_OBJECT (row), "buttons");
 
   /* TRANSLATORS: a trigger's kind and rule, e.g. "Risk: Gone silent" */
   title = g_strdup_printf (g_strcmp0 (trigger->kind, "upsell") == 0 ? _("Upsell: %s") : _("Risk: %s"),
                            vigil_trigger_rule_get_title (trigger->rule));
-  label = new_wrapped_label (title);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (box), label);
-
-  if (trigger->evidence != NULL)
-    {
-      label = new_wrapped_label (trigger->evidence);
-      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-      gtk_box_append (GTK_BOX (box), label);
-    }
-
+  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "title"), title);
+  gtk_label_set_text (GTK_LABEL (evidence), trigger->evidence != NULL ? trigger->evidence : "");
+  gtk_widget_set_visible (evidence, trigger->evidence != NULL);
   date = vigil_format_date (trigger->first_seen);
   state = vigil_format_trigger_state (trigger->state, trigger->snoozed_until, trigger->state_by);
   meta = g_strdup_printf (_("First seen %s · %s"), date, state);
-  label = new_wrapped_label (meta);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_add_css_class (label, "caption");
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (row), "meta"), meta);
 
-  gtk_box_append (GTK_BOX (box), new_trigger_buttons (self, trigger));
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (buttons), "trigger-id", g_memdup2 (&trigger->id, sizeof (gint64)), g_free);
+  gtk_widget_set_sensitive (buttons, TRUE);
+  gtk_widget_set_sensitive (g_object_get_data (G_OBJECT (row), "acknowledge"),
+                            g_strcmp0 (trigger->state, "acknowledged") != 0);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  gtk_list_box_append (self->triggers_list, row);
 }
 
 static void
@@ -190,16 +204,18 @@ fill_triggers (VigilTriggersSection *self)
   g_autoptr(GPtrArray) triggers = vigil_section_list_triggers (self->portfolio,
                                                                vigil_customer_get_store_id (self->customer));
   g_autofree char *play = NULL;
+  VigilSectionRows rows;
 
-  vigil_section_clear_list (self->triggers_list);
   play = g_strdup_printf (_("Suggested play for this customer: %s"),
                           vigil_trigger_play_for_tier (vigil_customer_get_tier (self->customer)));
   vigil_section_set_group_description (self->triggers_group, play);
 
+  vigil_section_rows_begin (&rows, self->triggers_list, self);
   for (guint i = 0; i < triggers->len; i++)
-    add_trigger_row (self, triggers->pdata[i]);
+    add_trigger_row (&rows, triggers->pdata[i]);
   if (triggers->len == 0)
-    vigil_section_add_placeholder_row (self->triggers_list, _("No open triggers"));
+    vigil_section_rows_add_placeholder (&rows, _("No open triggers"));
+  vigil_section_rows_end (&rows);
 }
 
 static void
