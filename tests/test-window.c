@@ -1011,6 +1011,15 @@ test_window_page_fills_in_view_first (Fixture       *f,
     if (gtk_widget_get_visible (row) && g_hash_table_contains (first_rows, row))
       kept++;
   g_assert_cmpuint (kept, >, 0);
+
+  /* A page left while it fills is whole when shown again. */
+  vigil_window_show_customer (f->window, vigil_customer_get_store_id (first));
+  g_assert_false (vigil_customer_page_is_filled (page));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL);
+  g_assert_true (wait_for (page_is_filled, page));
+  g_assert_true (show_customer (f->window, vigil_customer_get_store_id (first)));
+  for (guint i = 0; i < sections->len; i++)
+    g_assert_true (gtk_widget_get_visible (sections->pdata[i]));
 }
 
 /* A label of the portfolio's header inside a button: the button. */
