@@ -790,6 +790,57 @@ test_store_reopen (void)
   test_dir_clear (&dir);
 }
 
+/* design 7: a pool keeps a team's book's store given back, one at most,
+ * for the next taking; a file's is opened for each, a store whose work
+ * failed is closed. */
+static void
+test_store_pool (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStorePool) pool = NULL;
+  VigilStore *first, *second, *again;
+  gboolean keeps = vigil_test_on_postgresql ();
+
+  test_dir_init (&dir);
+  path = vigil_test_book_location (&dir, "vigil.db");
+  pool = vigil_store_pool_new (path, vigil_store_open);
+
+  first = vigil_store_pool_take (pool, &error);
+  g_assert_no_error (error);
+  second = vigil_store_pool_take (pool, &error);
+  g_assert_no_error (error);
+  g_assert_true (first != second);
+  g_object_add_weak_pointer (G_OBJECT (second), (gpointer *) &second);
+  vigil_store_pool_give_back (pool, first, TRUE);
+  vigil_store_pool_give_back (pool, second, TRUE);
+  /* One kept (on a team's book), the other closed. */
+  g_assert_cmpuint (vigil_store_pool_get_idle (pool), ==, keeps ? 1 : 0);
+  g_assert_null (second);
+
+  again = vigil_store_pool_take (pool, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (vigil_store_pool_get_idle (pool), ==, 0);
+  g_assert_cmpint (vigil_store_count_customers (again, &error), ==, 0);
+  g_assert_no_error (error);
+  if (keeps)
+    g_assert_true (again == first);
+
+  /* A store whose work failed is not kept, nor one left in a transaction. */
+  vigil_store_pool_give_back (pool, again, FALSE);
+  g_assert_cmpuint (vigil_store_pool_get_idle (pool), ==, 0);
+  again = vigil_store_pool_take (pool, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_begin (again, &error));
+  g_assert_no_error (error);
+  vigil_store_pool_give_back (pool, again, TRUE);
+  g_assert_cmpuint (vigil_store_pool_get_idle (pool), ==, 0);
+
+  g_clear_object (&pool);
+  test_dir_clear (&dir);
+}
+
 static void
 test_store_idempotent (void)
 {
@@ -3008,6 +3059,7 @@ main (int    argc,
   g_test_add_func ("/core/store/pulses", test_store_pulses);
   g_test_add_func ("/core/store/views", test_store_views);
   g_test_add_func ("/core/store/search-fold", test_store_search_fold);
+  g_test_add_func ("/core/store/pool", test_store_pool);
 
   /* The file itself: its PRAGMAs, modes and owner, its companions,
    * migrations from older SQLite schemas, files that are not a book.

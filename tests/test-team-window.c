@@ -561,6 +561,23 @@ allow_connections (const char *database,
   PQfinish (admin);
 }
 
+/* Ends, as a server restart would, the connections to @database but
+ * @keep's and the one a window listens on: those a window keeps for its
+ * reads (design 7). */
+static void
+end_kept_connections (const char *database,
+                      PGconn     *keep)
+{
+  PGconn *admin = vigil_test_pg_connect (vigil_test_pg_cluster ());
+  /* a name of the test's own making */
+  g_autofree char *sql = g_strdup_printf ("SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
+                                          "WHERE datname = '%s' AND pid NOT IN (pg_backend_pid (), %d) "
+                                          "AND query NOT LIKE 'LISTEN%%'", database, PQbackendPID (keep));
+
+  PQclear (vigil_test_pg_exec (admin, sql));
+  PQfinish (admin);
+}
+
 /* Runs the main loop for @seconds. */
 static void
 spin (double seconds)
@@ -572,8 +589,9 @@ spin (double seconds)
       g_usleep (1000);
 }
 
-/* design 5: a read that fails after a commit (here the server takes no
- * new connections a while) is tried again on its own: once the server
+/* design 5: a read that fails after a commit (here the server ends the
+ * connections the window keeps and takes no new ones a while) is tried
+ * again on its own: once the server
  * answers, the window shows the commit without another one coming, and
  * it said so once, not at every try. */
 static void
@@ -600,6 +618,7 @@ test_team_window_read_retried (void)
   /* another process's connection, made while the server takes them */
   writer = vigil_test_pg_connect (location);
   allow_connections (database, FALSE);
+  end_kept_connections (database, writer);
   PQclear (vigil_test_pg_exec (writer, "UPDATE vigil.customers SET name = 'Acme Renamed' WHERE external_id = 'acme';"
                                        "UPDATE vigil.records SET name = 'Acme Renamed' WHERE external_id = 'acme'"));
   PQfinish (writer);

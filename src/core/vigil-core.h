@@ -31,6 +31,7 @@
 #include "vigil-snapshot.h"
 #include "vigil-source.h"
 #include "vigil-store.h"
+#include "vigil-store-pool.h"
 #include "vigil-time.h"
 #include "vigil-timeline.h"
 #include "vigil-triggers.h"

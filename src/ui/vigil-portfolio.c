@@ -54,6 +54,8 @@ struct _VigilPortfolio
   GObject          parent_instance;
 
   char            *db_path;
+  VigilStorePool  *work_stores;     /* the stores works and reads run on, off the main thread */
+  VigilStorePool  *read_stores;     /* those of the reads beside a read's rows */
   GListStore      *customers;
   GHashTable      *by_id;           /* store id → VigilCustomer (borrowed) */
   GPtrArray       *triggers;        /* of VigilTriggerRow */
@@ -135,7 +137,7 @@ load_result_free (LoadResult *result)
 
 typedef struct
 {
-  char               *db_path;
+  VigilStorePool     *stores;  /* the work's store comes from there */
   VigilPortfolioWork  work;
   gpointer            data;
   GDestroyNotify      data_free;
@@ -145,7 +147,7 @@ typedef struct
 static void
 work_data_free (WorkData *work)
 {
-  g_free (work->db_path);
+  g_clear_object (&work->stores);
   if (work->data_free != NULL && work->data != NULL)
     work->data_free (work->data);
   g_free (work);
@@ -158,16 +160,17 @@ run_work_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   WorkData *work = task_data;
-  g_autoptr(VigilStore) store = NULL;
+  VigilStore *store;
   g_autoptr(GError) error = NULL;
   gpointer result;
 
-  if (!(store = vigil_store_open (work->db_path, &error)))
+  if (!(store = vigil_store_pool_take (work->stores, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   result = work->work (store, work->data, &error);
+  vigil_store_pool_give_back (work->stores, store, error == NULL);
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -286,7 +289,7 @@ list_row_texts (GPtrArray *rows,
  * idle before and after them. */
 typedef struct
 {
-  const char      *db_path;
+  VigilStorePool  *stores;    /* the read's store comes from there */
   VigilScorecard  *scorecard;
   GPtrArray       *triggers;
   GPtrArray       *sources;
@@ -329,12 +332,13 @@ static gpointer
 read_beside_rows (gpointer data)
 {
   SideReads *side = data;
-  g_autoptr(VigilStore) store = NULL;
+  VigilStore *store;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  if (!(store = vigil_store_pool_take (side->stores, &side->error)))
+    return NULL;
   /* The recent health first, the longest (unless read after). */
-  if (!(store = vigil_store_open_for_book_read (side->db_path, &side->error)) ||
-      !(side->recent = side->without_recent ? g_array_new (FALSE, FALSE, sizeof (VigilSparkline))
+  if (!(side->recent = side->without_recent ? g_array_new (FALSE, FALSE, sizeof (VigilSparkline))
                                             : read_sparklines (store, &side->error)) ||
       !(side->scorecard = vigil_store_load_scorecard (store, &side->error)) ||
       !(side->triggers = vigil_store_list_triggers (store, now, &side->error)) ||
@@ -342,7 +346,11 @@ read_beside_rows (gpointer data)
       /* the search finds customers by what their touches say (design 5) */
       !(side->touch_texts = vigil_store_list_touch_texts (store, &side->error)) ||
       !(side->churn = vigil_churn_trainer_load_model (store, NULL, &side->error)))
-    return NULL;
+    {
+      vigil_store_pool_give_back (side->stores, store, FALSE);
+      return NULL;
+    }
+  vigil_store_pool_give_back (side->stores, store, TRUE);
   return NULL;
 }
 
@@ -422,21 +430,35 @@ sparklines_after_rows (VigilStore *store,
   return customers >= (gint64) min_customers;
 }
 
-/* @data: the fewest customers whose sparklines are read after the rows
- * (0: read beside them), as GUINT_TO_POINTER. */
+/* What a read of the whole book is asked for. */
+typedef struct
+{
+  guint           sparklines_after;  /* the fewest customers whose sparklines are read after the rows (0: beside) */
+  VigilStorePool *beside;            /* the stores of the reads beside the rows */
+} LoadRequest;
+
+static void
+load_request_free (LoadRequest *request)
+{
+  g_clear_object (&request->beside);
+  g_free (request);
+}
+
+/* @data: a LoadRequest */
 static gpointer
 load_work (VigilStore  *store,
            gpointer     data,
            GError     **error)
 {
+  const LoadRequest *request = data;
   LoadResult *result = g_new0 (LoadResult, 1);
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GHashTable) trigger_counts = NULL;
-  SideReads side = { vigil_store_get_path (store), };
+  SideReads side = { request->beside, };
   GThread *beside;
   gint64 started = g_get_monotonic_time ();
 
-  side.without_recent = result->sparklines_after = sparklines_after_rows (store, GPOINTER_TO_UINT (data));
+  side.without_recent = result->sparklines_after = sparklines_after_rows (store, request->sparklines_after);
   beside = g_thread_new ("vigil-load", read_beside_rows, &side);
   /* Churned customers too: the table's Churned view lists them and
    * their pages still open (design 5); the views leave them out of the
@@ -1032,6 +1054,8 @@ vigil_portfolio_finalize (GObject *object)
   g_clear_pointer (&self->seen_triggers, g_hash_table_unref);
   g_clear_pointer (&self->retired, g_ptr_array_unref);
   g_clear_pointer (&self->db_path, g_free);
+  g_clear_object (&self->work_stores);
+  g_clear_object (&self->read_stores);
 
   G_OBJECT_CLASS (vigil_portfolio_parent_class)->finalize (object);
 }
@@ -1124,6 +1148,8 @@ vigil_portfolio_new (const char *db_path)
 
   self = g_object_new (VIGIL_TYPE_PORTFOLIO, NULL);
   self->db_path = g_strdup (db_path);
+  self->work_stores = vigil_store_pool_new (db_path, vigil_store_open);
+  self->read_stores = vigil_store_pool_new (db_path, vigil_store_open_for_book_read);
   watch_shared_book (self);
   return self;
 }
@@ -1349,9 +1375,15 @@ read_changes (VigilPortfolio   *self,
   /* Only a first read lists a big book's customers before their
    * sparklines: later ones keep what the rows show whole. */
   if (changes & VIGIL_BOOK_CHANGED_OTHER)
-    vigil_portfolio_run_async_full (self, load_work, GUINT_TO_POINTER (self->loaded ? 0 : self->sparklines_after),
-                                    NULL, (GDestroyNotify) load_result_free, self->cancellable, load_cb,
-                                    GUINT_TO_POINTER (changes));
+    {
+      LoadRequest *request = g_new0 (LoadRequest, 1);
+
+      request->sparklines_after = self->loaded ? 0 : self->sparklines_after;
+      request->beside = g_object_ref (self->read_stores);
+      vigil_portfolio_run_async_full (self, load_work, request, (GDestroyNotify) load_request_free,
+                                      (GDestroyNotify) load_result_free, self->cancellable, load_cb,
+                                      GUINT_TO_POINTER (changes));
+    }
   else
     vigil_portfolio_run_async_full (self, read_parts_work, GUINT_TO_POINTER (changes), NULL,
                                     (GDestroyNotify) load_result_free, self->cancellable, load_cb,
@@ -1443,7 +1475,7 @@ vigil_portfolio_run_async_full (VigilPortfolio      *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   work_data = g_new0 (WorkData, 1);
-  work_data->db_path = g_strdup (self->db_path);
+  work_data->stores = g_object_ref (self->work_stores);
   work_data->work = work;
   work_data->data = data;
   work_data->data_free = data_free;
