@@ -826,6 +826,18 @@ test_store_pool (void)
   g_assert_no_error (error);
   if (keeps)
     g_assert_true (again == first);
+  vigil_store_pool_give_back (pool, again, TRUE);
+
+  /* A kept store knows the features another process added meanwhile. */
+  {
+    g_autoptr(VigilStore) other = vigil_store_open (path, &error);
+
+    g_assert_no_error (error);
+    add_snapshots (other, "crm", make_snapshot ("acme", "Acme Corp", T0), NULL);
+  }
+  again = vigil_store_pool_take (pool, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_hash_table_contains (_vigil_store_get_feature_ids (again), "reports"));
 
   /* A store whose work failed is not kept, nor one left in a transaction. */
   vigil_store_pool_give_back (pool, again, FALSE);

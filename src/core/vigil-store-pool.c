@@ -96,6 +96,12 @@ vigil_store_pool_take (VigilStorePool  *self,
   g_mutex_lock (&self->lock);
   store = g_steal_pointer (&self->idle);
   g_mutex_unlock (&self->lock);
+  /* What the store keeps of the book, the features' names, is read
+   * again: the team may have added some since (a kept store would leave
+   * their counts out of a history). One that cannot (its connection
+   * lost) makes way for a new one. */
+  if (store != NULL && !_vigil_store_reload_features (store, NULL))
+    g_clear_object (&store);
   return store != NULL ? store : self->open (self->location, error);
 }
 
@@ -107,8 +113,8 @@ vigil_store_pool_take (VigilStorePool  *self,
  *   new one
  *
  * Keeps @store for the next taking, or closes it: a file's, one that
- * failed, one left inside a transaction, or one more than the pool
- * keeps.
+ * failed, one left inside a transaction or holding a source's poll
+ * lock, or one more than the pool keeps.
  */
 void
 vigil_store_pool_give_back (VigilStorePool *self,
@@ -118,7 +124,8 @@ vigil_store_pool_give_back (VigilStorePool *self,
   g_return_if_fail (VIGIL_IS_STORE_POOL (self));
   g_return_if_fail (VIGIL_IS_STORE (store));
 
-  if (self->keeps && reusable && !vigil_sql_in_transaction (store->db))
+  if (self->keeps && reusable && !vigil_sql_in_transaction (store->db) &&
+      g_hash_table_size (store->locked_sources) == 0)
     {
       g_mutex_lock (&self->lock);
       if (self->idle == NULL)
