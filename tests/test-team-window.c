@@ -548,17 +548,25 @@ count_failures_cb (VigilPortfolio *portfolio,
   (*failures)++;
 }
 
+/* Runs @sql, which returns nothing the test reads, as the cluster's admin. */
+static void
+run_as_admin (const char *sql)
+{
+  PGconn *admin = vigil_test_pg_connect (vigil_test_pg_cluster ());
+
+  PQclear (vigil_test_pg_exec (admin, sql));
+  PQfinish (admin);
+}
+
 static void
 allow_connections (const char *database,
                    gboolean    allow)
 {
-  PGconn *admin = vigil_test_pg_connect (vigil_test_pg_cluster ());
   /* a name of the test's own making */
   g_autofree char *sql = g_strdup_printf ("ALTER DATABASE %s ALLOW_CONNECTIONS %s", database,
                                           allow ? "true" : "false");
 
-  PQclear (vigil_test_pg_exec (admin, sql));
-  PQfinish (admin);
+  run_as_admin (sql);
 }
 
 /* Ends, as a server restart would, the connections to @database but
@@ -568,14 +576,12 @@ static void
 end_kept_connections (const char *database,
                       PGconn     *keep)
 {
-  PGconn *admin = vigil_test_pg_connect (vigil_test_pg_cluster ());
   /* a name of the test's own making */
   g_autofree char *sql = g_strdup_printf ("SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
                                           "WHERE datname = '%s' AND pid NOT IN (pg_backend_pid (), %d) "
                                           "AND query NOT LIKE 'LISTEN%%'", database, PQbackendPID (keep));
 
-  PQclear (vigil_test_pg_exec (admin, sql));
-  PQfinish (admin);
+  run_as_admin (sql);
 }
 
 /* Runs the main loop for @seconds. */

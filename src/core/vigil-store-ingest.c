@@ -176,7 +176,7 @@ tables_outgrew_statistics (VigilStore  *self,
 {
   static const char sql[] =
     "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE n.nspname = 'vigil' AND c.relname IN ('customers', 'records', 'snapshots', 'scores') "
+    "WHERE n.nspname = 'vigil' AND c.relkind = 'r' "
     "AND (c.reltuples < 0 OR pg_relation_size (c.oid) > " G_STRINGIFY (ANALYZE_AFTER_GROWTH)
     " * c.relpages * CAST (current_setting ('block_size') AS bigint))";
   const char *doing = _("Saving");
@@ -185,6 +185,7 @@ tables_outgrew_statistics (VigilStore  *self,
 
   if (!(stmt = _vigil_store_cached (self, sql, doing, error)))
     return FALSE;
+  /* The book's tables that outgrew theirs: those of analyzed_tables count. */
   while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     for (gsize i = 0; i < G_N_ELEMENTS (analyzed_tables); i++)
       if (g_strcmp0 (vigil_sql_column_text (stmt, 0), analyzed_tables[i].table) == 0)
