@@ -559,30 +559,6 @@ open_shared_database (VigilStore  *self,
 #endif
 }
 
-/* SQLite only: the file's identity, its page size if new, its log and
- * the connection's settings; returns its schema version. */
-static gboolean
-set_up_connection (VigilStore  *self,
-                   gint64      *out_version,
-                   GError     **error)
-{
-  const char *opening = _("Opening the database");
-
-  /* Look before writing anything: a foreign or newer file stays as it is. */
-  if (!_vigil_store_check_identity (self, out_version, error))
-    return FALSE;
-
-  /* Rows of about 200 bytes fill 8 KiB pages better; a page size can
-   * only be chosen before the first table exists. */
-  if (*out_version == 0 && !_vigil_store_exec_sql (self, "PRAGMA page_size = 8192", opening, error))
-    return FALSE;
-
-  return enter_wal (self, opening, error) &&
-         _vigil_store_exec_sql (self, "PRAGMA synchronous = NORMAL", opening, error) &&
-         _vigil_store_exec_sql (self, "PRAGMA foreign_keys = ON", opening, error) &&
-         _vigil_store_exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_SIZE_KIB), opening, error);
-}
-
 static gboolean
 open_database (VigilStore  *self,
                gint64       target_version,
@@ -590,7 +566,6 @@ open_database (VigilStore  *self,
 {
   const char *opening = _("Opening the database");
   gint64 version = 0;
-  gint64 give_up;
   sqlite3 *db = NULL;
   int rc;
 
@@ -615,20 +590,21 @@ open_database (VigilStore  *self,
   sqlite3_extended_result_codes (db, 0);
   sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
 
-  /* design 2.5: a bulk import in another process moves the file from its
-   * log to the rollback journal and back; a connection opening meanwhile
-   * may be answered "locking protocol" (SQLITE_PROTOCOL), which SQLite's
-   * busy timeout does not wait through. Its steps change nothing twice:
-   * they are tried again, for as long as the timeout would wait. */
-  give_up = g_get_monotonic_time () + (gint64) BUSY_TIMEOUT_MS * 1000;
-  while (!set_up_connection (self, &version, error))
-    {
-      if ((sqlite3_errcode (db) & 0xff) != SQLITE_PROTOCOL || g_get_monotonic_time () >= give_up)
-        return FALSE;
-      g_debug ("Opening %s: %s; trying again", self->path, (*error)->message);
-      g_clear_error (error);
-      g_usleep (20 * 1000);
-    }
+  /* Look before writing anything: a foreign or newer file stays as it is. */
+  if (!_vigil_store_check_identity (self, &version, error))
+    return FALSE;
+
+  /* Rows of about 200 bytes fill 8 KiB pages better; a page size can
+   * only be chosen before the first table exists. */
+  if (version == 0 && !_vigil_store_exec_sql (self, "PRAGMA page_size = 8192", opening, error))
+    return FALSE;
+
+  if (!enter_wal (self, opening, error) ||
+      !_vigil_store_exec_sql (self, "PRAGMA synchronous = NORMAL", opening, error) ||
+      !_vigil_store_exec_sql (self, "PRAGMA foreign_keys = ON", opening, error) ||
+      !_vigil_store_exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (CACHE_SIZE_KIB),
+                              opening, error))
+    return FALSE;
 
   if (!_vigil_store_migrate (self, version, target_version, error))
     return FALSE;
