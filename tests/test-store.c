@@ -2308,6 +2308,72 @@ test_store_companion_link (void)
   test_dir_clear (&dir);
 }
 
+/* Whether this process may leave the write-ahead log of the database
+ * at @path now: SQLite lets a connection do it only when no other has
+ * the file open. The test below asks from a new process (the test
+ * started again, not forked: SQLite's state must not be inherited),
+ * since a process never conflicts with its own POSIX locks. */
+static gboolean
+may_leave_wal (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean left = FALSE;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, "PRAGMA journal_mode = DELETE", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    left = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "delete") == 0;
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return left;
+}
+
+static void
+assert_other_process_may_not_leave_wal (void)
+{
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* Opening a second store of a database keeps the first one's locks:
+ * looking at the files' modes (design 2.4) must not open and close the
+ * database or its shared memory, which would drop every POSIX lock the
+ * process holds on them (fcntl(2)). Another process could then leave
+ * the log under the first store's writes, and they would be lost (a
+ * poll opens its writer beside its reader). */
+static void
+test_store_second_store_keeps_locks (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(VigilStore) first = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_assert_false (may_leave_wal (g_getenv ("VIGIL_TEST_DB")));
+      return;
+    }
+
+  test_dir_init (&dir);
+  path = test_dir_file (&dir, "vigil.db");
+  g_setenv ("VIGIL_TEST_DB", path, TRUE);
+  first = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  assert_other_process_may_not_leave_wal ();
+
+  open_and_close_store (path);
+  assert_other_process_may_not_leave_wal ();
+  g_assert_cmpint (test_book_int (path, "SELECT count(*) FROM snapshots"), ==, 0);
+
+  g_clear_object (&first);
+  /* and with none open, it may */
+  g_assert_true (may_leave_wal (path));
+  g_unsetenv ("VIGIL_TEST_DB");
+  test_dir_clear (&dir);
+}
+
 /* design 3.5: pulses --------------------------------------------------------- */
 
 static gint64
@@ -3086,6 +3152,7 @@ main (int    argc,
       g_test_add_func ("/core/store/tighten-existing", test_store_tighten_existing);
       g_test_add_func ("/core/store/foreign-owner", test_store_foreign_owner);
       g_test_add_func ("/core/store/companion-link", test_store_companion_link);
+      g_test_add_func ("/core/store/second-store-keeps-locks", test_store_second_store_keeps_locks);
       g_test_add_func ("/core/store/migrate-from-1", test_store_migrate_from_1);
       g_test_add_func ("/core/store/migrate-from-3", test_store_migrate_from_3);
       g_test_add_func ("/core/store/migrate-record-limit", test_store_migrate_record_limit);

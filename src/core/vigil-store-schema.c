@@ -6,6 +6,8 @@
  */
 
 #define G_LOG_DOMAIN "vigil-store"
+/* O_PATH */
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -972,6 +974,18 @@ create_private_database (VigilStore  *self,
   }
 }
 
+/* Changes the mode of the file @fd holds, a descriptor opened with
+ * O_PATH (which fchmod() refuses): through its name in /proc, which
+ * names that very file, not whatever the path may name by now. */
+static int
+chmod_path_descriptor (int    fd,
+                       mode_t mode)
+{
+  g_autofree char *name = g_strdup_printf ("/proc/self/fd/%d", fd);
+
+  return chmod (name, mode);
+}
+
 /* An existing database (and its companions) that other users can read
  * is made private when it is ours; someone else's is left as it is. The
  * store is opened by every front end, and the person running it is the
@@ -981,14 +995,22 @@ create_private_database (VigilStore  *self,
  * checked is the file changed. The database's own path may be a link
  * the user made; a companion (-wal, -shm, -journal) that is a symbolic
  * link is not followed: whoever can write to the folder could point it
- * at another of the user's files. */
+ * at another of the user's files.
+ *
+ * The descriptor is an O_PATH one, which does not open the file: closing
+ * any other descriptor of a file drops every POSIX lock the process
+ * holds on it (fcntl(2)), and another store of this process may have the
+ * database open. Its SQLite connection would go on as if it still held
+ * its locks, and another process could then leave the write-ahead log
+ * and delete it under this one's writes, which would be lost. Linux
+ * does not drop a process's locks when an O_PATH descriptor closes. */
 static void
 tighten_database_files (VigilStore *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (database_file_suffixes); i++)
     {
       g_autofree char *file = g_strconcat (self->path, database_file_suffixes[i], NULL);
-      int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | (i > 0 ? O_NOFOLLOW : 0);
+      int flags = O_PATH | O_CLOEXEC | (i > 0 ? O_NOFOLLOW : 0);
       int fd = g_open (file, flags, 0);
       struct stat st;
 
@@ -1004,7 +1026,7 @@ tighten_database_files (VigilStore *self)
         g_printerr (_("Warning: %s can be read by other users, and it is not yours, so Vigil "
                       "left its permissions alone (mode %04o)\n"),
                     file, (unsigned) (st.st_mode & 07777));
-      else if (fchmod (fd, st.st_mode & 0700) != 0)
+      else if (chmod_path_descriptor (fd, st.st_mode & 0700) != 0)
         g_printerr (_("Warning: %s can be read by other users and could not be made private: %s\n"),
                     file, g_strerror (errno));
       else
