@@ -827,24 +827,36 @@ test_import_feature_ids (Fixture       *f,
   g_assert_cmpstr (c, ==, "{\"4\":6,\"3\":1} 2");
 }
 
-/* design 7: a native JSON Lines import parses in two threads, the
- * helper's chunks of VIGIL_IMPORT_HELPER_SHARE × VIGIL_IMPORT_CHUNK_LINES
- * lines taking turns with the caller's of VIGIL_IMPORT_CHUNK_LINES. The
- * first line of each kind of chunk, twice over, and where a line falls. */
+/* design 7: a native import of JSON Lines or CSV parses in two threads,
+ * the helper's chunks of VIGIL_IMPORT_HELPER_SHARE ×
+ * VIGIL_IMPORT_CHUNK_LINES records taking turns with the caller's of
+ * VIGIL_IMPORT_CHUNK_LINES. The first record of each kind of chunk, twice
+ * over, and where a record falls. */
 #define HELPER_LINES (VIGIL_IMPORT_HELPER_SHARE * VIGIL_IMPORT_CHUNK_LINES)
 #define CYCLE_LINES (HELPER_LINES + VIGIL_IMPORT_CHUNK_LINES)
 
-/* Line @n (from 1) of a history whose records name features first in
- * chunks of either thread: "all" in every record; "helper" first in the
- * helper's first chunk; "caller" first in the caller's first chunk, then
- * in the helper's second too; "late" first in the helper's second chunk;
- * "last" first in the caller's second. */
-static void
-append_chunked_line (GString *out,
-                     guint    n)
+/* The formats the tests of the two threads run on: the file's name,
+ * its header, and its lines before record 1. */
+typedef struct
 {
-  g_string_append_printf (out, "{\"id\": \"c%u\", \"mrr\": %u, \"observed_at\": %u, \"features\": {\"all\": %u",
-                          n % 7, n, 1700000000u + n * 60, n);
+  const char *file;
+  const char *header;
+  guint       header_lines;
+} ChunkedFormat;
+
+static const ChunkedFormat chunked_json_lines = { "chunks.jsonl", "", 0 };
+static const ChunkedFormat chunked_csv = { "chunks.csv", "id,mrr,observed_at,features\n", 1 };
+
+/* The features of record @n (from 1), as a JSON object: "all" in every
+ * record; "helper" first in the helper's first chunk; "caller" first in
+ * the caller's first chunk, then in the helper's second too; "late"
+ * first in the helper's second chunk; "last" first in the caller's
+ * second. */
+static void
+append_chunked_features (GString *out,
+                         guint    n)
+{
+  g_string_append_printf (out, "{\"all\": %u", n);
   if (n >= 10)
     g_string_append_printf (out, ", \"helper\": 1");
   if (n >= HELPER_LINES + 5 && n != CYCLE_LINES + 3)
@@ -853,7 +865,33 @@ append_chunked_line (GString *out,
     g_string_append_printf (out, ", \"late\": 3");
   if (n >= CYCLE_LINES + HELPER_LINES + 1)
     g_string_append_printf (out, ", \"last\": 4");
-  g_string_append (out, "}}\n");
+  g_string_append_c (out, '}');
+}
+
+/* Record @n in @format: a line of JSON Lines, or a row of CSV (RFC 4180:
+ * the features quoted, their quotes doubled). */
+static void
+append_chunked_line (GString             *out,
+                     const ChunkedFormat *format,
+                     guint                n)
+{
+  g_autoptr(GString) features = g_string_new (NULL);
+
+  append_chunked_features (features, n);
+  if (format == &chunked_json_lines)
+    {
+      g_string_append_printf (out, "{\"id\": \"c%u\", \"mrr\": %u, \"observed_at\": %u, \"features\": %s}\n",
+                              n % 7, n, 1700000000u + n * 60, features->str);
+      return;
+    }
+  {
+    g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (1700000000 + (gint64) n * 60);
+    g_autofree char *iso = g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ");
+    g_auto(GStrv) parts = g_strsplit (features->str, "\"", -1);
+    g_autofree char *quoted = g_strjoinv ("\"\"", parts);
+
+    g_string_append_printf (out, "c%u,%u,%s,\"%s\"\n", n % 7, n, iso, quoted);
+  }
 }
 
 static char *
@@ -870,11 +908,12 @@ features_of_line (Fixture *f,
 /* Every record stored as read, and feature ids given in the order the
  * names are first used in the file, whichever thread read them. */
 static void
-test_import_json_lines_two_threads (Fixture       *f,
-                                    gconstpointer  data)
+test_import_two_threads (Fixture       *f,
+                         gconstpointer  data)
 {
+  const ChunkedFormat *format = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) text = g_string_new (format->header);
   g_autofree char *names = NULL;
   g_autofree char *totals = NULL;
   guint n_lines = 2 * CYCLE_LINES + 100;
@@ -893,10 +932,10 @@ test_import_json_lines_two_threads (Fixture       *f,
 
   for (guint n = 1; n <= n_lines; n++)
     {
-      append_chunked_line (text, n);
+      append_chunked_line (text, format, n);
       sum += n;
     }
-  g_assert_true (import_text (f, "chunks.jsonl", text->str, &stats, &error));
+  g_assert_true (import_text (f, format->file, text->str, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.records_read, ==, n_lines);
   g_assert_cmpuint (stats.stored, ==, n_lines);
@@ -921,12 +960,14 @@ test_import_json_lines_two_threads (Fixture       *f,
 }
 
 /* The error names the first line at fault in the file, whichever
- * thread parsed it and whichever finished first; blank lines count;
- * nothing is stored. */
+ * thread parsed it and whichever finished first; blank lines count (CSV
+ * skips them, JSON Lines too), and so do the lines inside a quoted CSV
+ * field; nothing is stored. */
 static void
-test_import_json_lines_two_threads_errors (Fixture       *f,
-                                           gconstpointer  data)
+test_import_two_threads_errors (Fixture       *f,
+                                gconstpointer  data)
 {
+  const ChunkedFormat *format = data;
   struct { guint bad[2]; guint blank; guint named; } cases[] = {
     /* the caller's chunk */
     { { HELPER_LINES + 52, 0 }, 0, HELPER_LINES + 52 },
@@ -943,20 +984,65 @@ test_import_json_lines_two_threads_errors (Fixture       *f,
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GString) text = g_string_new (NULL);
-      g_autofree char *want = g_strdup_printf ("line %u, ", cases[c].named);
+      g_autoptr(GString) text = g_string_new (format->header);
+      g_autofree char *want = NULL;
+      guint named = cases[c].named + format->header_lines;
       VigilIngestStats stats;
 
       for (guint n = 1; n <= 2 * CYCLE_LINES + 100; n++)
         {
           if (n == cases[c].blank)
-            g_string_append (text, "   \n");
+            g_string_append (text, format == &chunked_csv ? "\n" : "   \n");
           if (n == cases[c].bad[0] || n == cases[c].bad[1])
-            g_string_append_printf (text, "{\"id\": \"c%u\", \"mrr\": }\n", n);
+            g_string_append_printf (text, format == &chunked_csv ? "c%u,1\n" : "{\"id\": \"c%u\", \"mrr\": }\n", n);
           else
-            append_chunked_line (text, n);
+            append_chunked_line (text, format, n);
         }
-      g_assert_false (import_text (f, "broken.jsonl", text->str, &stats, &error));
+      want = g_strdup_printf (format == &chunked_csv ? "line %u: 2 fields, but the header has 4" : "line %u, ",
+                              named);
+      g_assert_false (import_text (f, format->file, text->str, &stats, &error));
+      g_test_message ("%s", error->message);
+      g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+      g_assert_nonnull (strstr (error->message, want));
+      g_assert_cmpint (vigil_store_count_snapshots (f->store, NULL), ==, 0);
+    }
+}
+
+/* CSV rows keep their lines when a quoted field spans several: the
+ * error after such rows, in either thread's chunk, names its line. */
+static void
+test_import_csv_two_threads_quoted_lines (Fixture       *f,
+                                          gconstpointer  data)
+{
+  guint bads[] = { HELPER_LINES - 20, HELPER_LINES + 52, CYCLE_LINES + 10 };
+
+  for (guint c = 0; c < G_N_ELEMENTS (bads); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GString) text = g_string_new (chunked_csv.header);
+      g_autofree char *want = NULL;
+      VigilIngestStats stats;
+      guint line = 1;
+
+      for (guint n = 1; n <= 2 * CYCLE_LINES + 100; n++)
+        {
+          line++;
+          if (n == bads[c])
+            {
+              g_string_append_printf (text, "c%u,1\n", n);
+              want = g_strdup_printf ("line %u: 2 fields, but the header has 4", line);
+            }
+          else if (n % 3 == 0)
+            {
+              /* the features' JSON over two lines, inside the quotes */
+              g_string_append_printf (text, "c%u,%u,2026-11-01T00:00:%02uZ,\"{\"\"all\"\":\n%u}\"\n",
+                                      n % 7, n, n % 60, n);
+              line++;
+            }
+          else
+            append_chunked_line (text, &chunked_csv, n);
+        }
+      g_assert_false (import_text (f, chunked_csv.file, text->str, &stats, &error));
       g_test_message ("%s", error->message);
       g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
       g_assert_nonnull (strstr (error->message, want));
@@ -1441,8 +1527,12 @@ main (int    argc,
   ADD ("/core/import/mapping-kinds", test_import_mapping_kinds);
   ADD ("/core/import/feature-ids", test_import_feature_ids);
   ADD ("/core/import/feature-ids-elsewhere", test_import_feature_ids_elsewhere);
-  ADD ("/core/import/json-lines/two-threads", test_import_json_lines_two_threads);
-  ADD ("/core/import/json-lines/two-threads-errors", test_import_json_lines_two_threads_errors);
+#define ADD_FOR(path, data, func) g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
+  ADD_FOR ("/core/import/json-lines/two-threads", &chunked_json_lines, test_import_two_threads);
+  ADD_FOR ("/core/import/json-lines/two-threads-errors", &chunked_json_lines, test_import_two_threads_errors);
+  ADD_FOR ("/core/import/csv/two-threads", &chunked_csv, test_import_two_threads);
+  ADD_FOR ("/core/import/csv/two-threads-errors", &chunked_csv, test_import_two_threads_errors);
+  ADD ("/core/import/csv/two-threads-quoted-lines", test_import_csv_two_threads_quoted_lines);
   /* SQLite's bulk import into a file (design 2.5): a team's book has none. */
   if (!vigil_test_on_postgresql ())
     {

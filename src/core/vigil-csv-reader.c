@@ -893,6 +893,29 @@ vigil_csv_reader_get_field (VigilCsvReader *self,
 }
 
 /**
+ * vigil_csv_reader_get_row:
+ * @self: a #VigilCsvReader
+ * @len: (out): where to store the length of the row in bytes, its fields' NULs included
+ *
+ * The current row as one block, for a caller that keeps it whole (the import hands rows to
+ * another thread in chunks): its fields in order, each followed by a NUL, as
+ * vigil_csv_reader_get_field() gives them one by one.
+ *
+ * Returns: (transfer none): the row's fields, valid until the next call to
+ *   vigil_csv_reader_next_row()
+ */
+const char *
+vigil_csv_reader_get_row (VigilCsvReader *self,
+                          gsize          *len)
+{
+  g_return_val_if_fail (VIGIL_IS_CSV_READER (self), NULL);
+  g_return_val_if_fail (len != NULL, NULL);
+
+  *len = self->row_len;
+  return self->row;
+}
+
+/**
  * vigil_csv_reader_get_line:
  * @self: a #VigilCsvReader
  *

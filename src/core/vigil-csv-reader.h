@@ -30,6 +30,10 @@ guint           vigil_csv_reader_get_n_fields (VigilCsvReader *self);
 const char     *vigil_csv_reader_get_field    (VigilCsvReader *self,
                                                guint           index,
                                                gsize          *len);
+/* The current row's fields, one after the other, each NUL-terminated: what get_field() gives
+ * for each index in turn, @len bytes in all (the NULs counted). */
+const char     *vigil_csv_reader_get_row      (VigilCsvReader *self,
+                                               gsize          *len);
 /* 1-based line number where the current row begins (rows may span lines when quoted fields
  * contain newlines). */
 guint64         vigil_csv_reader_get_line     (VigilCsvReader *self);

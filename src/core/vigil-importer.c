@@ -337,21 +337,22 @@ parse_json_line (const char  *line,
   return _vigil_json_cursor_parse (&cursor);
 }
 
-/* A native JSON Lines import parses in two threads (design 7): the
- * caller's reads the lines in chunks, hands every other chunk to a
- * helper thread and parses the chunks between them itself, then gives
- * the records to the ingest in file order, the helper's first. The
- * helper reads feature names into a table of its own; the caller moves
- * its records' names over to the ingest's before they are added, so
- * that ids are given in the order names are first used, as with one
- * thread. Errors wait in their chunk until its turn comes: the first
- * line at fault in the file is the one named. */
+/* A native import of JSON Lines or CSV parses in two threads (design
+ * 7): the caller's reads the records' text in chunks (a line of JSON
+ * Lines, a row of CSV each), hands every other chunk to a helper thread
+ * and parses the chunks between them itself, then gives the records to
+ * the ingest in file order, the helper's first. The helper reads feature
+ * names into a table of its own; the caller moves its records' names
+ * over to the ingest's before they are added, so that ids are given in
+ * the order names are first used, as with one thread. Errors wait in
+ * their chunk until its turn comes: the first line at fault in the file
+ * is the one named. */
 
-/* Lines the caller's chunk holds at most, and bytes past which it
- * takes no more; the helper's hold twice as many, for the caller also
- * reads every line and adds every record (the two then take about the
- * same time). Three chunks are in hand at once, a few MB with their
- * records. */
+/* Records (lines, rows) the caller's chunk holds at most, and bytes
+ * past which it takes no more; the helper's hold twice as many, for the
+ * caller also reads every record's text and adds every record (the two
+ * then take about the same time). Three chunks are in hand at once, a
+ * few MB with their records. */
 #define CHUNK_LINES VIGIL_IMPORT_CHUNK_LINES
 #define CHUNK_BYTES (256 * 1024)
 #define HELPER_SHARE VIGIL_IMPORT_HELPER_SHARE
@@ -363,23 +364,47 @@ typedef struct
   guint64 number;   /* in the file */
 } ChunkLine;
 
-typedef struct
+typedef struct _LineChunk LineChunk;
+typedef struct _ChunkInput ChunkInput;
+
+/* Where a two-thread import's records come from, and how one is read. */
+struct _ChunkInput
 {
-  GString       *text;         /* the lines, each NUL-terminated */
-  GArray        *lines;        /* of ChunkLine */
+  /* The caller's: reads the next records' text into @chunk (its lines
+   * emptied first). FALSE at the end of the input, or at an error,
+   * kept in the chunk to be told after its lines. */
+  gboolean (*fill)  (ChunkInput   *input,
+                     LineChunk    *chunk,
+                     GCancellable *cancellable);
+  /* Either thread's: one record's text into @snapshot (cleared). */
+  gboolean (*parse) (const ChunkInput  *input,
+                     VigilSnapshot     *snapshot,
+                     const char        *text,
+                     gsize              length,
+                     GHashTable        *feature_names,
+                     GError           **error);
+};
+
+struct _LineChunk
+{
+  const ChunkInput *input;
+  GString       *text;         /* the records' text, each NUL-terminated */
+  GArray        *lines;        /* of ChunkLine: a record each */
   guint          max_lines;
   gsize          max_bytes;
   VigilSnapshot *snapshots;    /* one a line */
   guint          n_parsed;     /* lines parsed into snapshots, from the first */
   GError        *parse_error;  /* why line n_parsed could not be */
   GError        *read_error;   /* why reading stopped after the last line */
-} LineChunk;
+};
 
 static LineChunk *
-line_chunk_new (guint share)
+line_chunk_new (const ChunkInput *input,
+                guint             share)
 {
   LineChunk *chunk = g_new0 (LineChunk, 1);
 
+  chunk->input = input;
   chunk->max_lines = share * CHUNK_LINES;
   chunk->max_bytes = share * CHUNK_BYTES;
   chunk->text = g_string_sized_new (chunk->max_bytes + 4096);
@@ -409,22 +434,47 @@ line_chunk_empty (LineChunk *chunk)
   chunk->n_parsed = 0;
 }
 
-/* Reads the next lines that are not blank into @chunk. Returns FALSE
- * when the reader has reached the end of the input or an error (kept in
- * the chunk, to be told after its lines). */
+/* Whether @chunk has room for another record. */
 static gboolean
-line_chunk_fill (LineChunk    *chunk,
-                 LineReader   *reader,
+line_chunk_has_room (LineChunk *chunk)
+{
+  return chunk->lines->len < chunk->max_lines && chunk->text->len < chunk->max_bytes;
+}
+
+/* Keeps a record's text, @length bytes and the NUL after them, which
+ * began at line @number of the file. */
+static void
+line_chunk_keep (LineChunk  *chunk,
+                 const char *text,
+                 gsize       length,
+                 guint64     number)
+{
+  ChunkLine kept = { chunk->text->len, length, number };
+
+  g_string_append_len (chunk->text, text, (gssize) length);
+  g_string_append_c (chunk->text, '\0');
+  g_array_append_val (chunk->lines, kept);
+}
+
+typedef struct
+{
+  ChunkInput input;
+  LineReader reader;
+} JsonLinesInput;
+
+/* Reads the next lines that are not blank into @chunk. */
+static gboolean
+json_lines_fill (ChunkInput   *input,
+                 LineChunk    *chunk,
                  GCancellable *cancellable)
 {
+  LineReader *reader = &((JsonLinesInput *) input)->reader;
   char *line;
   gsize length;
 
   line_chunk_empty (chunk);
-  while (chunk->lines->len < chunk->max_lines && chunk->text->len < chunk->max_bytes)
+  while (line_chunk_has_room (chunk))
     {
-      ChunkLine kept;
-
       if (!(line = line_reader_next (reader, &length, cancellable, &chunk->read_error)))
         return FALSE;
       if (reader->line == 1 && length >= 3 && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
@@ -434,13 +484,20 @@ line_chunk_fill (LineChunk    *chunk,
         }
       if (skip_bom_and_space (line, line + length) == line + length)
         continue;
-
-      kept = (ChunkLine) { chunk->text->len, length, reader->line };
-      g_string_append_len (chunk->text, line, (gssize) length);
-      g_string_append_c (chunk->text, '\0');
-      g_array_append_val (chunk->lines, kept);
+      line_chunk_keep (chunk, line, length, reader->line);
     }
   return TRUE;
+}
+
+static gboolean
+json_lines_parse (const ChunkInput  *input,
+                  VigilSnapshot     *snapshot,
+                  const char        *text,
+                  gsize              length,
+                  GHashTable        *feature_names,
+                  GError           **error)
+{
+  return _vigil_snapshot_parse_json_line (snapshot, text, length, feature_names, error);
 }
 
 static gboolean
@@ -461,8 +518,8 @@ line_chunk_parse (LineChunk  *chunk,
       g_autoptr(GError) local_error = NULL;
 
       vigil_snapshot_clear (snapshot);
-      if (!_vigil_snapshot_parse_json_line (snapshot, chunk->text->str + line->at, line->length,
-                                            feature_names, &local_error))
+      if (!chunk->input->parse (chunk->input, snapshot, chunk->text->str + line->at, line->length,
+                                feature_names, &local_error))
         {
           g_set_error (&chunk->parse_error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
                        _("line %" PRIu64 ", %s"), line->number, local_error->message);
@@ -587,25 +644,24 @@ add_chunk (LineChunk     *chunk,
   return TRUE;
 }
 
+/* Reads every record @input gives, in two threads, into @ingest. */
 static gboolean
-import_native_json_lines (GInputStream  *stream,
-                          VigilIngest   *ingest,
-                          GCancellable  *cancellable,
-                          GError       **error)
+import_in_two_threads (ChunkInput    *input,
+                       VigilIngest   *ingest,
+                       GCancellable  *cancellable,
+                       GError       **error)
 {
-  LineChunk *own = line_chunk_new (1);
-  LineChunk *spare = line_chunk_new (HELPER_SHARE);
-  LineChunk *pending = line_chunk_new (HELPER_SHARE);   /* the helper's */
+  LineChunk *own = line_chunk_new (input, 1);
+  LineChunk *spare = line_chunk_new (input, HELPER_SHARE);
+  LineChunk *pending = line_chunk_new (input, HELPER_SHARE);   /* the helper's */
   LineChunk *all[] = { own, spare, pending };
   ParseHelper helper;
-  LineReader reader;
   gboolean more;
   gboolean ok = TRUE;
 
-  line_reader_init (&reader, stream);
   parse_helper_start (&helper);
 
-  more = line_chunk_fill (pending, &reader, cancellable);
+  more = input->fill (input, pending, cancellable);
   if (line_chunk_has_work (pending))
     g_async_queue_push (helper.to_parse, pending);
   else
@@ -619,7 +675,7 @@ import_native_json_lines (GInputStream  *stream,
       line_chunk_empty (own);
       if (more)
         {
-          more = line_chunk_fill (own, &reader, cancellable);
+          more = input->fill (input, own, cancellable);
           line_chunk_parse (own, _vigil_ingest_get_feature_names (ingest));
         }
       done = g_async_queue_pop (helper.parsed);
@@ -627,7 +683,7 @@ import_native_json_lines (GInputStream  *stream,
       /* The helper goes on with the next while the records are added. */
       if (more)
         {
-          more = line_chunk_fill (spare, &reader, cancellable);
+          more = input->fill (input, spare, cancellable);
           if (line_chunk_has_work (spare))
             {
               g_async_queue_push (helper.to_parse, spare);
@@ -642,9 +698,23 @@ import_native_json_lines (GInputStream  *stream,
     g_async_queue_pop (helper.parsed);
 
   parse_helper_stop (&helper);
-  line_reader_clear (&reader);
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     line_chunk_free (all[i]);
+  return ok;
+}
+
+static gboolean
+import_native_json_lines (GInputStream  *stream,
+                          VigilIngest   *ingest,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  JsonLinesInput input = { { json_lines_fill, json_lines_parse }, { NULL, } };
+  gboolean ok;
+
+  line_reader_init (&input.reader, stream);
+  ok = import_in_two_threads (&input.input, ingest, cancellable, error);
+  line_reader_clear (&input.reader);
   return ok;
 }
 
@@ -907,6 +977,39 @@ apply_mapped_row (VigilMapping        *mapping,
   _vigil_snapshot_add_keys (snapshot, keys, columns->keys->len);
 }
 
+/* Reads the header, the first row: an empty file is an error. */
+static gboolean
+read_csv_header (VigilCsvReader  *reader,
+                 GCancellable    *cancellable,
+                 GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (vigil_csv_reader_next_row (reader, cancellable, &local_error))
+    return TRUE;
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE, _("the file is empty"));
+  return FALSE;
+}
+
+/* Whether the row read last has as many fields as the header. */
+static gboolean
+check_row_width (VigilCsvReader  *reader,
+                 guint            n_header,
+                 GError         **error)
+{
+  guint n = vigil_csv_reader_get_n_fields (reader);
+
+  if (n == n_header)
+    return TRUE;
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
+               _("line %" PRIu64 ": %u fields, but the header has %u"),
+               vigil_csv_reader_get_line (reader), n, n_header);
+  return FALSE;
+}
+
 static gboolean
 read_csv (VigilMapping     *mapping,
           GInputStream     *stream,
@@ -932,14 +1035,8 @@ read_csv (VigilMapping     *mapping,
   gboolean ok = TRUE;
 
   vigil_csv_reader_set_delimiter (reader, delimiter);
-  if (!vigil_csv_reader_next_row (reader, cancellable, &local_error))
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error_literal (error, VIGIL_ERROR, VIGIL_ERROR_PARSE, _("the file is empty"));
-      return FALSE;
-    }
+  if (!read_csv_header (reader, cancellable, error))
+    return FALSE;
 
   n_header = vigil_csv_reader_get_n_fields (reader);
   if (mapping != NULL ? !map_mapping_header (mapping, reader, file_name, &mapped, error)
@@ -950,13 +1047,8 @@ read_csv (VigilMapping     *mapping,
   while (ok && (max_rows == 0 || n_rows++ < max_rows) &&
          vigil_csv_reader_next_row (reader, cancellable, &local_error))
     {
-      guint n = vigil_csv_reader_get_n_fields (reader);
-
-      if (n != n_header)
+      if (!check_row_width (reader, n_header, error))
         {
-          g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE,
-                       _("line %" PRIu64 ": %u fields, but the header has %u"),
-                       vigil_csv_reader_get_line (reader), n, n_header);
           ok = FALSE;
           break;
         }
@@ -964,7 +1056,7 @@ read_csv (VigilMapping     *mapping,
       vigil_snapshot_clear (snapshot);
       if (mapping != NULL)
         apply_mapped_row (mapping, &mapped, reader, raw, keys, snapshot);
-      for (guint i = 0; mapping == NULL && i < n; i++)
+      for (guint i = 0; mapping == NULL && i < n_header; i++)
         {
           VigilField field = g_array_index (columns, VigilField, i);
 
@@ -1005,6 +1097,78 @@ ingest_row (VigilSnapshot  *snapshot,
          !check_cancelled (vigil_ingest_get_stats (rows->ingest), rows->cancellable, error);
 }
 
+/* The rows of a CSV file in the native format, for an import in two
+ * threads: each chunk holds whole rows as the reader gives them (each
+ * field NUL-terminated), a row's fields set on its record by whichever
+ * thread parses the chunk. */
+typedef struct
+{
+  ChunkInput      input;
+  VigilCsvReader *reader;
+  GArray         *columns;    /* of VigilField: what each column of the header is */
+} CsvRowsInput;
+
+static gboolean
+csv_rows_fill (ChunkInput   *input,
+               LineChunk    *chunk,
+               GCancellable *cancellable)
+{
+  CsvRowsInput *rows = (CsvRowsInput *) input;
+
+  line_chunk_empty (chunk);
+  while (line_chunk_has_room (chunk))
+    {
+      const char *fields;
+      gsize length;
+
+      if (!vigil_csv_reader_next_row (rows->reader, cancellable, &chunk->read_error) ||
+          !check_row_width (rows->reader, rows->columns->len, &chunk->read_error))
+        return FALSE;
+      fields = vigil_csv_reader_get_row (rows->reader, &length);
+      line_chunk_keep (chunk, fields, length, vigil_csv_reader_get_line (rows->reader));
+    }
+  return TRUE;
+}
+
+static gboolean
+csv_rows_parse (const ChunkInput  *input,
+                VigilSnapshot     *snapshot,
+                const char        *text,
+                gsize              length,
+                GHashTable        *feature_names,
+                GError           **error)
+{
+  const CsvRowsInput *rows = (const CsvRowsInput *) input;
+  const char *field = text;
+
+  for (guint i = 0; i < rows->columns->len; i++)
+    {
+      VigilField is = g_array_index (rows->columns, VigilField, i);
+
+      if (is != VIGIL_FIELD_NONE)
+        _vigil_snapshot_set_cell (snapshot, is, field, feature_names);
+      field += strlen (field) + 1;
+    }
+  return TRUE;
+}
+
+static gboolean
+import_native_csv (GInputStream  *stream,
+                   char           delimiter,
+                   VigilIngest   *ingest,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(VigilCsvReader) reader = vigil_csv_reader_new (stream);
+  g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (VigilField));
+  CsvRowsInput input = { { csv_rows_fill, csv_rows_parse }, reader, columns };
+
+  vigil_csv_reader_set_delimiter (reader, delimiter);
+  if (!read_csv_header (reader, cancellable, error) || !map_csv_header (reader, columns, error))
+    return FALSE;
+  return import_in_two_threads (&input.input, ingest, cancellable, error);
+}
+
 static gboolean
 import_csv (VigilImporter  *self,
             GInputStream   *stream,
@@ -1016,6 +1180,8 @@ import_csv (VigilImporter  *self,
 {
   IngestRows rows = { ingest, cancellable };
 
+  if (self->mapping == NULL)
+    return import_native_csv (stream, delimiter, ingest, cancellable, error);
   return read_csv (self->mapping, stream, delimiter, file_name, _vigil_ingest_get_feature_names (ingest), 0,
                    ingest_row, &rows, cancellable, error);
 }
