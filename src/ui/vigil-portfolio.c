@@ -334,23 +334,20 @@ read_beside_rows (gpointer data)
   SideReads *side = data;
   VigilStore *store;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean read;
 
   if (!(store = vigil_store_pool_take (side->stores, &side->error)))
     return NULL;
   /* The recent health first, the longest (unless read after). */
-  if (!(side->recent = side->without_recent ? g_array_new (FALSE, FALSE, sizeof (VigilSparkline))
-                                            : read_sparklines (store, &side->error)) ||
-      !(side->scorecard = vigil_store_load_scorecard (store, &side->error)) ||
-      !(side->triggers = vigil_store_list_triggers (store, now, &side->error)) ||
-      !(side->sources = vigil_store_list_sources (store, &side->error)) ||
-      /* the search finds customers by what their touches say (design 5) */
-      !(side->touch_texts = vigil_store_list_touch_texts (store, &side->error)) ||
-      !(side->churn = vigil_churn_trainer_load_model (store, NULL, &side->error)))
-    {
-      vigil_store_pool_give_back (side->stores, store, FALSE);
-      return NULL;
-    }
-  vigil_store_pool_give_back (side->stores, store, TRUE);
+  read = (side->recent = side->without_recent ? g_array_new (FALSE, FALSE, sizeof (VigilSparkline))
+                                              : read_sparklines (store, &side->error)) &&
+         (side->scorecard = vigil_store_load_scorecard (store, &side->error)) &&
+         (side->triggers = vigil_store_list_triggers (store, now, &side->error)) &&
+         (side->sources = vigil_store_list_sources (store, &side->error)) &&
+         /* the search finds customers by what their touches say (design 5) */
+         (side->touch_texts = vigil_store_list_touch_texts (store, &side->error)) &&
+         (side->churn = vigil_churn_trainer_load_model (store, NULL, &side->error));
+  vigil_store_pool_give_back (side->stores, store, read);
   return NULL;
 }
 
