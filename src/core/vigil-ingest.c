@@ -1981,6 +1981,7 @@ merge_spool (VigilIngest  *self,
     sift_down (heap, n, i);
 
   spool_begin_writeback (spool);
+  ok = ok && _vigil_store_set_write_behind (self->store, TRUE, error);
   while (ok && n > 0)
     {
       RunReader *least = heap[0];
@@ -2007,6 +2008,10 @@ merge_spool (VigilIngest  *self,
       sift_down (heap, n, 0);
     }
   ok = ok && write_merged (self, merged, error);
+  /* Its writes made before the writeback's last request, and whatever
+   * happened: a failed write is this merge's failure. */
+  if (!_vigil_store_set_write_behind (self->store, FALSE, ok ? error : NULL))
+    ok = FALSE;
   spool_end_writeback (spool);
 
   for (guint r = 0; r < n_runs; r++)

@@ -334,6 +334,9 @@ gboolean          _vigil_store_begin_bulk             (VigilStore     *self,
                                                        gboolean       *out_bulk,
                                                        GError        **error);
 void              _vigil_store_end_bulk               (VigilStore     *self);
+gboolean          _vigil_store_set_write_behind       (VigilStore     *self,
+                                                       gboolean        on,
+                                                       GError        **error);
 void              _vigil_store_set_cache_size         (VigilStore     *self,
                                                        int             kib);
 gboolean          _vigil_store_reload_features        (VigilStore     *self,

@@ -16,6 +16,7 @@
 #include "vigil-error.h"
 #include "vigil-secrets.h"
 #include "vigil-store-private.h"
+#include "vigil-write-behind.h"
 
 /* Another Vigil (the window's poller, a cron job) may hold the write
  * lock for the length of one poll or import. */
@@ -575,8 +576,11 @@ open_database (VigilStore  *self,
     return FALSE;
 
   /* SQLite only: the file, its PRAGMAs and its log (plan C.2, design 2.5). */
+  /* Through the VFS whose writes a bulk import's merge hands to a
+   * thread of their own (design 7); it is the default one until then. */
   rc = sqlite3_open_v2 (self->path, &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        vigil_write_behind_get_vfs_name ());
   if (db == NULL)
     {
       g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
@@ -1021,6 +1025,27 @@ _vigil_store_begin_bulk (VigilStore  *self,
     }
   *out_bulk = TRUE;
   return TRUE;
+}
+
+/* design 7: while a bulk import's merge writes the history, the
+ * database's writes are made by a thread of their own (vigil-write-
+ * behind.c). Turned off, every write is made; one that failed fails
+ * this. SQLite only: a team's book is written by its server. */
+gboolean
+_vigil_store_set_write_behind (VigilStore  *self,
+                               gboolean     on,
+                               GError     **error)
+{
+  int rc;
+
+  if (vigil_store_is_shared (self))
+    return TRUE;
+  rc = vigil_write_behind_set (vigil_sql_sqlite_handle (self->db), on);
+  if (rc == SQLITE_OK || rc == SQLITE_NOTFOUND)
+    return TRUE;
+  g_set_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE,
+               _("Storing the history: cannot write %s: %s"), self->path, sqlite3_errstr (rc));
+  return FALSE;
 }
 
 /* Ends the transaction vigil_store_begin() started: commits it when @ok,
