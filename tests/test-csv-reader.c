@@ -815,6 +815,74 @@ test_csv_reader_chunk_edges (void)
     }
 }
 
+/* Fields of every length up to 24 bytes, with a doubled quote, a newline or a delimiter
+ * (quoted) at every place in them, after prefixes that move them across every alignment:
+ * the reader looks at eight bytes at a time where it can, and at one at a time near what
+ * ends a run. Read whole, and a few bytes at a time (the reader then stops at every place
+ * in a row for more). */
+static void
+test_csv_reader_every_offset (void)
+{
+  const char specials[] = { '"', '\n', ',' };
+  g_autoptr(GString) raw = g_string_new (NULL);
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GArray) expected_lines = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint64 line = 1;
+
+  for (guint length = 0; length <= 24; length++)
+    for (guint at = 0; at <= length; at++)
+      {
+        char special = specials[(length + at) % G_N_ELEMENTS (specials)];
+        g_autoptr(GString) quoted = g_string_new (NULL);
+        g_autoptr(GString) plain = g_string_new (NULL);
+        char *prefix = g_strnfill (at % 9, 'p');
+        char **row;
+
+        for (guint i = 0; i < length; i++)
+          g_string_append_c (quoted, i == at ? special : (char) ('a' + i % 26));
+        for (guint i = 0; i < length; i++)
+          g_string_append_c (plain, 'A' + (i + at) % 26);
+
+        g_array_append_val (expected_lines, line);
+        g_string_append (raw, prefix);
+        g_string_append (raw, ",\"");
+        for (guint i = 0; i < quoted->len; i++)
+          {
+            if (quoted->str[i] == '"')
+              g_string_append_c (raw, '"');
+            g_string_append_c (raw, quoted->str[i]);
+            line += quoted->str[i] == '\n';
+          }
+        g_string_append (raw, "\",");
+        g_string_append (raw, plain->str);
+        g_string_append_c (raw, '\n');
+        line++;
+
+        row = g_new0 (char *, 4);
+        row[0] = prefix;
+        row[1] = g_strdup (quoted->str);
+        row[2] = g_strdup (plain->str);
+        g_ptr_array_add (expected, row);
+      }
+
+  for (guint k = 0; k < 4; k++)
+    {
+      gsize max_reads[] = { 3, 7, 64, raw->len };
+      g_autoptr(GInputStream) stream = trickle_stream_new (raw->str, raw->len, max_reads[k], FALSE);
+      g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint64));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) rows = read_rows (stream, lines, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (rows->len, ==, expected->len);
+      for (guint r = 0; r < rows->len; r++)
+        {
+          g_assert_cmpstrv (g_ptr_array_index (rows, r), g_ptr_array_index (expected, r));
+          g_assert_cmpuint (g_array_index (lines, guint64, r), ==, g_array_index (expected_lines, guint64, r));
+        }
+    }
+}
+
 static void
 test_csv_reader_row_too_long (void)
 {
@@ -947,6 +1015,7 @@ main (int   argc,
   g_test_add_func ("/core/csv-reader/empty-input", test_csv_reader_empty_input);
   g_test_add_func ("/core/csv-reader/chunks", test_csv_reader_chunks);
   g_test_add_func ("/core/csv-reader/chunk-edges", test_csv_reader_chunk_edges);
+  g_test_add_func ("/core/csv-reader/every-offset", test_csv_reader_every_offset);
   g_test_add_func ("/core/csv-reader/row-too-long", test_csv_reader_row_too_long);
   g_test_add_func ("/core/csv-reader/file", test_csv_reader_file);
   g_test_add_func ("/core/csv-reader/cancel", test_csv_reader_cancel);

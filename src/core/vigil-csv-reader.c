@@ -152,21 +152,6 @@ set_row_too_long_error (VigilCsvReader  *self,
                self->line, line, column);
 }
 
-static guint64
-count_newlines (const char *s,
-                const char *end)
-{
-  guint64 n = 0;
-
-  while ((s = memchr (s, '\n', end - s)) != NULL)
-    {
-      n++;
-      s++;
-    }
-
-  return n;
-}
-
 static G_GNUC_NO_INLINE void
 grow_row (VigilCsvReader *self,
           gsize           extra)
@@ -175,18 +160,6 @@ grow_row (VigilCsvReader *self,
 
   self->row = g_realloc (self->row, size);
   self->row_size = size;
-}
-
-static inline void
-append_to_row (VigilCsvReader *self,
-               const char     *data,
-               gsize           n)
-{
-  if (G_UNLIKELY (self->row_size - self->row_len < n))
-    grow_row (self, n);
-
-  memcpy (self->row + self->row_len, data, n);
-  self->row_len += n;
 }
 
 static inline void
@@ -260,6 +233,101 @@ is_plain_ascii (const char *s,
     }
 }
 
+#define EVERY_BYTE(c) (G_GUINT64_CONSTANT (0x0101010101010101) * (guchar) (c))
+
+/* Whether a byte of @word is the byte @every_byte has in each of its own. */
+static inline gboolean
+word_has_byte (guint64 word,
+               guint64 every_byte)
+{
+  guint64 x = word ^ every_byte;
+
+  return ((x - EVERY_BYTE (1)) & ~x & EVERY_BYTE (0x80)) != 0;
+}
+
+/* Copies a quoted field's text from *@from to *@to up to its next quote or @end, counting
+ * its newlines into *@line. Eight bytes at a time while none is a quote: most quoted text
+ * has no quote for a while (a JSON text's runs between its doubled quotes, a sentence). */
+static inline void
+copy_quoted_text (const char **from,
+                  const char  *end,
+                  char       **to,
+                  guint64     *line)
+{
+  const char *q = *from;
+  char *out = *to;
+
+  for (;;)
+    {
+      guint64 word;
+
+      if (end - q < 8)
+        {
+          for (; q < end && *q != '"'; q++)
+            {
+              *line += *q == '\n';
+              *out++ = *q;
+            }
+          break;
+        }
+      memcpy (&word, q, 8);
+      if (word_has_byte (word, EVERY_BYTE ('"')))
+        {
+          /* The quote is among these eight. */
+          for (; *q != '"'; q++)
+            {
+              *line += *q == '\n';
+              *out++ = *q;
+            }
+          break;
+        }
+      if (G_UNLIKELY (word_has_byte (word, EVERY_BYTE ('\n'))))
+        for (int i = 0; i < 8; i++)
+          *line += q[i] == '\n';
+      memcpy (out, &word, 8);
+      out += 8;
+      q += 8;
+    }
+  *from = q;
+  *to = out;
+}
+
+/* Copies an unquoted field's text from *@from to *@to up to the @delimiter, a newline or
+ * @end, as copy_quoted_text() does. */
+static inline void
+copy_unquoted_text (const char **from,
+                    const char  *end,
+                    char       **to,
+                    char         delimiter)
+{
+  const char *p = *from;
+  char *out = *to;
+
+  for (;;)
+    {
+      guint64 word;
+
+      if (end - p < 8)
+        {
+          for (; p < end && *p != delimiter && *p != '\n'; p++)
+            *out++ = *p;
+          break;
+        }
+      memcpy (&word, p, 8);
+      if (word_has_byte (word, EVERY_BYTE (delimiter)) || word_has_byte (word, EVERY_BYTE ('\n')))
+        {
+          for (; *p != delimiter && *p != '\n'; p++)
+            *out++ = *p;
+          break;
+        }
+      memcpy (out, &word, 8);
+      out += 8;
+      p += 8;
+    }
+  *from = p;
+  *to = out;
+}
+
 /* Ends the field being appended: checks that it is UTF-8 and adds its NUL. @raw is its
  * text as written in the input (between the quotes if @quoted), @raw_len bytes long. */
 static inline gboolean
@@ -317,8 +385,6 @@ parse_record (VigilCsvReader  *self,
   const char *p = buf + self->pos;
   const char *record;
   const char *content_end = NULL;
-  const char *line_end = NULL;
-  gboolean have_newline = FALSE;
   gboolean eof = self->eof;
   guint64 line;
 
@@ -359,38 +425,44 @@ parse_record (VigilCsvReader  *self,
         {
           const char *open = p;
           const char *q = p + 1;
+          char *out;
+
+          /* The field's text is at most the rest of the buffer: room for it once, and the
+           * text copied in place (copy_quoted_text()). A quoted field is often short runs
+           * between doubled quotes (JSON, say), for which a call to find each quote and
+           * another to copy each run cost more than the bytes. */
+          if (G_UNLIKELY (self->row_size - self->row_len < (gsize) (end - q)))
+            grow_row (self, end - q);
+          out = self->row + self->row_len;
 
           for (;;)
             {
-              const char *quote = memchr (q, '"', end - q);
-              const char *stop = quote != NULL ? quote : end;
+              copy_quoted_text (&q, end, &out, &line);
 
-              line += count_newlines (q, stop);
-              append_to_row (self, q, stop - q);
-
-              if (quote == NULL && eof)
+              if (q == end && eof)
                 {
                   set_parse_error (error, record, self->line, open, _("unterminated quoted field"));
                   return PARSE_ERROR;
                 }
 
               /* Without the next byte, a quote could be closing or the first of two. */
-              if ((quote == NULL || quote + 1 == end) && !eof)
+              if ((q == end || q + 1 == end) && !eof)
                 {
                   self->open_quote = open - buf;
                   return PARSE_NEED_MORE;
                 }
 
-              if (quote + 1 < end && quote[1] == '"')
+              if (q + 1 < end && q[1] == '"')
                 {
-                  append_to_row (self, quote, 1);
-                  q = quote + 2;
+                  *out++ = '"';
+                  q += 2;
                   continue;
                 }
 
-              p = quote + 1;
+              p = q + 1;
               break;
             }
+          self->row_len = out - self->row;
 
           if (!end_field (self, open + 1, p - open - 2, TRUE, record, error))
             return PARSE_ERROR;
@@ -436,50 +508,46 @@ parse_record (VigilCsvReader  *self,
         }
       else
         {
-          const char *comma;
+          const char *start = p;
           const char *stop;
+          char *out;
 
-          /* Found once per line: the first newline at or after p. A quoted field may
-           * have carried p past the one found before. */
-          if (line_end == NULL || line_end < p)
-            {
-              line_end = memchr (p, '\n', end - p);
-              have_newline = line_end != NULL;
-              if (!have_newline)
-                line_end = end;
-            }
+          /* Copied in place up to the delimiter or the line's end, as a quoted field is:
+           * most fields are a few bytes, which a call to find their end and another to
+           * copy them cost more than. */
+          if (G_UNLIKELY (self->row_size - self->row_len < (gsize) (end - p)))
+            grow_row (self, end - p);
+          out = self->row + self->row_len;
+          copy_unquoted_text (&p, end, &out, self->delimiter);
 
-          comma = memchr (p, self->delimiter, line_end - p);
-          if (comma != NULL)
+          if (p < end && *p == self->delimiter)
             {
-              append_to_row (self, p, comma - p);
-              if (!end_field (self, p, comma - p, FALSE, record, error))
+              self->row_len = out - self->row;
+              if (!end_field (self, start, p - start, FALSE, record, error))
                 return PARSE_ERROR;
-              p = comma + 1;
+              p++;
               continue;
             }
 
-          if (!have_newline && !eof)
+          if (p == end && !eof)
             return PARSE_NEED_MORE;
 
           /* A CR right before the LF is part of the line ending, not of the field. */
-          stop = line_end;
-          if (have_newline && stop > p && stop[-1] == '\r')
-            stop--;
-
-          append_to_row (self, p, stop - p);
-          if (!end_field (self, p, stop - p, FALSE, record, error))
+          stop = p;
+          if (p < end && stop > start && stop[-1] == '\r')
+            {
+              stop--;
+              out--;
+            }
+          self->row_len = out - self->row;
+          if (!end_field (self, start, stop - start, FALSE, record, error))
             return PARSE_ERROR;
 
           content_end = stop;
-          if (have_newline)
+          if (p < end)
             {
-              p = line_end + 1;
+              p++;
               line++;
-            }
-          else
-            {
-              p = end;
             }
           break;
         }

@@ -534,7 +534,6 @@ typedef struct
   GAsyncQueue *to_parse;
   GAsyncQueue *parsed;
   GHashTable  *feature_names;  /* the helper's, as the records it parsed name them */
-  GHashTable  *ingest_names;   /* one of those → the ingest's entry for the name */
 } ParseHelper;
 
 /* Pushed for the helper to end. */
@@ -567,7 +566,6 @@ parse_helper_start (ParseHelper *helper)
   helper->to_parse = g_async_queue_new ();
   helper->parsed = g_async_queue_new ();
   helper->feature_names = _vigil_feature_names_new ();
-  helper->ingest_names = g_hash_table_new (NULL, NULL);
   helper->thread = g_thread_new ("vigil-parse", parse_helper_thread, helper);
 }
 
@@ -578,15 +576,14 @@ parse_helper_stop (ParseHelper *helper)
   g_thread_join (helper->thread);
   g_async_queue_unref (helper->to_parse);
   g_async_queue_unref (helper->parsed);
-  g_hash_table_unref (helper->ingest_names);
   g_hash_table_unref (helper->feature_names);
 }
 
 /* The caller's: @snapshot's feature names, read by the helper, become
- * the ingest's entries for the same names (vigil-snapshot-private.h). */
+ * the ingest's entries for the same names (vigil-snapshot-private.h),
+ * each found once and kept in the helper's entry. */
 static void
-share_feature_names (ParseHelper   *helper,
-                     VigilSnapshot *snapshot,
+share_feature_names (VigilSnapshot *snapshot,
                      GHashTable    *ingest_names)
 {
   if (snapshot->features == NULL || !snapshot->features_shared)
@@ -596,16 +593,14 @@ share_feature_names (ParseHelper   *helper,
     {
       VigilFeatureUsage *usage = &g_array_index (snapshot->features, VigilFeatureUsage, i);
       VigilFeatureName *own = VIGIL_FEATURE_NAME_OF (usage->name);
-      VigilFeatureName *entry = g_hash_table_lookup (helper->ingest_names, own);
 
-      if (entry == NULL)
+      if (own->shared == NULL)
         {
-          entry = g_hash_table_lookup (ingest_names, own->name);
-          if (entry == NULL)
-            entry = _vigil_feature_names_add (ingest_names, own->name, 0);
-          g_hash_table_insert (helper->ingest_names, own, entry);
+          own->shared = g_hash_table_lookup (ingest_names, own->name);
+          if (own->shared == NULL)
+            own->shared = _vigil_feature_names_add (ingest_names, own->name, 0);
         }
-      usage->name = entry->name;
+      usage->name = own->shared->name;
     }
 }
 
@@ -624,7 +619,7 @@ add_chunk (LineChunk     *chunk,
   for (guint i = 0; i < chunk->n_parsed; i++)
     {
       if (helper != NULL)
-        share_feature_names (helper, &chunk->snapshots[i], ingest_names);
+        share_feature_names (&chunk->snapshots[i], ingest_names);
       /* Cleared when the chunk is parsed again, by the thread whose
        * memory the record holds. */
       if (!_vigil_ingest_add_kept (ingest, &chunk->snapshots[i], error) ||

@@ -26,11 +26,16 @@ typedef struct
  * for it (0 until the ingest gives it one). A snapshot whose features
  * were read with such a table has features_shared set: their names
  * point into the table, which outlives it. */
-typedef struct
+typedef struct _VigilFeatureName VigilFeatureName;
+struct _VigilFeatureName
 {
-  int  id;
-  char name[];
-} VigilFeatureName;
+  int               id;
+  /* In a table another thread reads with (the import's helper): the
+   * entry for the same name in the table of the thread the records go
+   * to, NULL until it has looked; that thread's alone to set and read. */
+  VigilFeatureName *shared;
+  char              name[];
+};
 
 #define VIGIL_FEATURE_NAME_OF(text) \
   ((VigilFeatureName *) (void *) ((text) - G_STRUCT_OFFSET (VigilFeatureName, name)))

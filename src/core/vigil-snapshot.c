@@ -291,6 +291,7 @@ _vigil_feature_names_add (GHashTable *names,
   VigilFeatureName *entry = g_malloc (sizeof *entry + size);
 
   entry->id = id;
+  entry->shared = NULL;
   memcpy (entry->name, name, size);
   g_hash_table_insert (names, entry->name, entry);
   return entry;
