@@ -212,18 +212,30 @@ write_fails (void)
          g_atomic_int_dec_and_test (&fail_after);
 }
 
+typedef ssize_t (*PwriteFunc) (int, const void *, size_t, off_t);
+
 static ssize_t
-failing_pwrite (int         fd,
-                const void *data,
-                size_t      n,
-                off_t       offset)
+fail_or_write (sqlite3_syscall_ptr real,
+               int                 fd,
+               const void         *data,
+               size_t              n,
+               off_t               offset)
 {
   if (write_fails ())
     {
       errno = EIO;
       return -1;
     }
-  return ((ssize_t (*) (int, const void *, size_t, off_t)) real_pwrite) (fd, data, n, offset);
+  return ((PwriteFunc) real) (fd, data, n, offset);
+}
+
+static ssize_t
+failing_pwrite (int         fd,
+                const void *data,
+                size_t      n,
+                off_t       offset)
+{
+  return fail_or_write (real_pwrite, fd, data, n, offset);
 }
 
 static ssize_t
@@ -232,12 +244,7 @@ failing_pwrite64 (int         fd,
                   size_t      n,
                   off_t       offset)
 {
-  if (write_fails ())
-    {
-      errno = EIO;
-      return -1;
-    }
-  return ((ssize_t (*) (int, const void *, size_t, off_t)) real_pwrite64) (fd, data, n, offset);
+  return fail_or_write (real_pwrite64, fd, data, n, offset);
 }
 
 /* One write the thread makes fails, and only that one: SQLite is told

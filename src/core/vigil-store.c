@@ -575,9 +575,9 @@ open_database (VigilStore  *self,
   if (!_vigil_store_prepare_file (self, error))
     return FALSE;
 
-  /* SQLite only: the file, its PRAGMAs and its log (plan C.2, design 2.5). */
-  /* Through the VFS whose writes a bulk import's merge hands to a
-   * thread of their own (design 7); it is the default one until then. */
+  /* SQLite only: the file, its PRAGMAs and its log (plan C.2, design 2.5),
+   * through the VFS whose writes a bulk import's merge hands to a thread
+   * of their own (design 7); until then it is the default VFS. */
   rc = sqlite3_open_v2 (self->path, &db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         vigil_write_behind_get_vfs_name ());
