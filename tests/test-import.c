@@ -15,6 +15,7 @@
 #include "vigil-csv-reader.h"
 #include "vigil-ingest-private.h"
 #include "vigil-test-book.h"
+#include "vigil-test-failing-writes.h"
 #include "vigil-test-util.h"
 
 typedef struct
@@ -1264,6 +1265,60 @@ query_text (const char *path,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* design 2.5, 7: a bulk import whose merge has one of its writes of the
+ * database fail (made by the write-behind's thread) fails, and leaves the
+ * book as it was, whole: no history, no account, no journal; the next
+ * import works. Had the failure not been told, the import would have
+ * committed without that page. */
+static void
+test_import_bulk_merge_write_fails (Fixture       *f,
+                                    gconstpointer  data)
+{
+  const guint n_customers = 1000;
+  const guint n_days = VIGIL_INGEST_BATCH_ROWS / n_customers + 20;
+  const gint64 t0 = 1764000000;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) ingest = vigil_ingest_begin_bulk (f->store, "crm", t0, &error);
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  g_autofree char *check = NULL;
+  VigilIngestStats stats;
+  gboolean committed;
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_is_bulk (ingest));
+  for (guint day = 0; day < n_days; day++)
+    for (guint c = 0; c < n_customers; c++)
+      {
+        vigil_snapshot_clear (snapshot);
+        snapshot->customer_id = g_strdup_printf ("c%u", c);
+        snapshot->observed_at = t0 + day * 86400;
+        snapshot->mrr = c;
+        snapshot->seats = 10;
+        snapshot->seats_used = day % 10;
+        g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+      }
+  test_fail_writes_begin ("vigil-write", 50);
+  committed = vigil_ingest_commit (ingest, &error);
+  g_assert_true (test_fail_writes_end ());
+  g_assert_false (committed);
+  g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_DATABASE);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_clear_object (&ingest);
+
+  g_assert_cmpint (vigil_store_count_snapshots (f->store, &error), ==, 0);
+  g_assert_cmpint (vigil_store_count_customers (f->store, &error), ==, 0);
+  g_assert_no_error (error);
+  g_assert_false (companion_exists (f->db_path, "-journal"));
+  check = query_text (f->db_path, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+
+  g_assert_true (import_text (f, "good.csv", csv_text, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_true (stats.bulk);
+  g_assert_cmpuint (stats.stored, ==, 4);
+}
+
 /* design 7: a bulk import of a history that comes day by day, more rows
  * than a batch, writes it in key order once the records are read: the
  * snapshots' pages follow one another in the file, each written once,
@@ -1547,6 +1602,7 @@ main (int    argc,
       ADD ("/core/import/bulk/key-order", test_import_bulk_key_order);
       ADD ("/core/import/bulk/keys-after-spool", test_import_bulk_keys_after_spool);
       ADD ("/core/import/bulk/linked-records", test_import_bulk_linked_records);
+      ADD ("/core/import/bulk/merge-write-fails", test_import_bulk_merge_write_fails);
     }
 #undef ADD
   g_test_add_func ("/core/import/detect", test_import_detect);

@@ -9,12 +9,11 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "vigil-write-behind.h"
+#include "vigil-test-failing-writes.h"
 #include "vigil-test-util.h"
 
 #define N_ROWS 20000
@@ -197,56 +196,6 @@ test_write_behind_other_vfs (void)
   test_dir_clear (&dir);
 }
 
-/* Writes made by a thread other than the test's fail, from the
- * @fail_after'th on, as a disk that fails would: the default VFS's own
- * system calls, replaced (SQLite's way to test its failures). */
-static GThread *test_thread;
-static gint fail_after;
-static sqlite3_syscall_ptr real_pwrite;
-static sqlite3_syscall_ptr real_pwrite64;
-
-static gboolean
-write_fails (void)
-{
-  return g_thread_self () != test_thread && g_atomic_int_get (&fail_after) > 0 &&
-         g_atomic_int_dec_and_test (&fail_after);
-}
-
-typedef ssize_t (*PwriteFunc) (int, const void *, size_t, off_t);
-
-static ssize_t
-fail_or_write (sqlite3_syscall_ptr real,
-               int                 fd,
-               const void         *data,
-               size_t              n,
-               off_t               offset)
-{
-  if (write_fails ())
-    {
-      errno = EIO;
-      return -1;
-    }
-  return ((PwriteFunc) real) (fd, data, n, offset);
-}
-
-static ssize_t
-failing_pwrite (int         fd,
-                const void *data,
-                size_t      n,
-                off_t       offset)
-{
-  return fail_or_write (real_pwrite, fd, data, n, offset);
-}
-
-static ssize_t
-failing_pwrite64 (int         fd,
-                  const void *data,
-                  size_t      n,
-                  off_t       offset)
-{
-  return fail_or_write (real_pwrite64, fd, data, n, offset);
-}
-
 /* One write the thread makes fails, and only that one: SQLite is told
  * at its next call, the statement fails, and the rollback leaves the
  * database as it was, whole. Were it not told, the transaction would
@@ -254,12 +203,10 @@ failing_pwrite64 (int         fd,
 static void
 test_write_behind_failed_write (void)
 {
-  sqlite3_vfs *unix_vfs = sqlite3_vfs_find (NULL);
   TestDir dir;
   g_autofree char *path = NULL;
   g_autofree char *check = NULL;
   sqlite3 *db;
-  int replaced = 0;
   int rc;
 
   test_dir_init (&dir);
@@ -269,27 +216,17 @@ test_write_behind_failed_write (void)
                "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
   g_assert_cmpint (insert_rows (db, 0, N_ROWS), ==, SQLITE_DONE);
 
-  test_thread = g_thread_self ();
-  real_pwrite = unix_vfs->xGetSystemCall (unix_vfs, "pwrite");
-  real_pwrite64 = unix_vfs->xGetSystemCall (unix_vfs, "pwrite64");
-  if (real_pwrite != NULL)
-    replaced += unix_vfs->xSetSystemCall (unix_vfs, "pwrite", (sqlite3_syscall_ptr) failing_pwrite) == SQLITE_OK;
-  if (real_pwrite64 != NULL)
-    replaced += unix_vfs->xSetSystemCall (unix_vfs, "pwrite64", (sqlite3_syscall_ptr) failing_pwrite64) == SQLITE_OK;
-  g_assert_cmpint (replaced, >, 0);
-
   exec_ok (db, "BEGIN");
   g_assert_cmpint (vigil_write_behind_set (db, TRUE), ==, SQLITE_OK);
-  g_atomic_int_set (&fail_after, 10);
+  test_fail_writes_begin ("vigil-write", 10);
   rc = insert_rows (db, N_ROWS, 4 * N_ROWS);
   if (rc == SQLITE_DONE)
     rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  g_assert_cmpint (g_atomic_int_get (&fail_after), ==, 0);
+  g_assert_true (test_fail_writes_end ());
   g_assert_cmpint (rc, ==, SQLITE_IOERR);
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   g_assert_cmpint (vigil_write_behind_set (db, FALSE), ==, SQLITE_OK);
 
-  unix_vfs->xSetSystemCall (unix_vfs, NULL, NULL);
   check = query_text (db, "PRAGMA integrity_check");
   g_assert_cmpstr (check, ==, "ok");
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM t"), ==, N_ROWS);
