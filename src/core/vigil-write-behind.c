@@ -209,6 +209,15 @@ take_failure (BehindFile *file)
   return rc;
 }
 
+/* write_out(), then the failure of a write behind if one is to be told
+ * (SQLITE_OK if none). */
+static int
+write_out_or_fail (BehindFile *file)
+{
+  write_out (file);
+  return take_failure (file);
+}
+
 static int
 behind_close (sqlite3_file *base)
 {
@@ -228,11 +237,9 @@ behind_read (sqlite3_file *base,
              sqlite3_int64 offset)
 {
   BehindFile *file = (BehindFile *) base;
+  int rc = write_out_or_fail (file);
 
-  write_out (file);
-  if (file->failure != SQLITE_OK)
-    return take_failure (file);
-  return file->real->pMethods->xRead (file->real, buffer, amount, offset);
+  return rc != SQLITE_OK ? rc : file->real->pMethods->xRead (file->real, buffer, amount, offset);
 }
 
 static int
@@ -244,6 +251,7 @@ behind_write (sqlite3_file *base,
   BehindFile *file = (BehindFile *) base;
   Behind *behind = file->behind;
   QueuedWrite *write;
+  int rc;
 
   if (behind != NULL)
     {
@@ -274,9 +282,8 @@ behind_write (sqlite3_file *base,
       g_mutex_unlock (&behind->lock);
       write_out (file);
     }
-  if (file->failure != SQLITE_OK)
-    return take_failure (file);
-  return file->real->pMethods->xWrite (file->real, data, amount, offset);
+  rc = take_failure (file);
+  return rc != SQLITE_OK ? rc : file->real->pMethods->xWrite (file->real, data, amount, offset);
 }
 
 static int
@@ -284,11 +291,9 @@ behind_truncate (sqlite3_file *base,
                  sqlite3_int64 size)
 {
   BehindFile *file = (BehindFile *) base;
+  int rc = write_out_or_fail (file);
 
-  write_out (file);
-  if (file->failure != SQLITE_OK)
-    return take_failure (file);
-  return file->real->pMethods->xTruncate (file->real, size);
+  return rc != SQLITE_OK ? rc : file->real->pMethods->xTruncate (file->real, size);
 }
 
 static int
@@ -296,11 +301,9 @@ behind_sync (sqlite3_file *base,
              int           flags)
 {
   BehindFile *file = (BehindFile *) base;
+  int rc = write_out_or_fail (file);
 
-  write_out (file);
-  if (file->failure != SQLITE_OK)
-    return take_failure (file);
-  return file->real->pMethods->xSync (file->real, flags);
+  return rc != SQLITE_OK ? rc : file->real->pMethods->xSync (file->real, flags);
 }
 
 static int
@@ -308,11 +311,9 @@ behind_file_size (sqlite3_file  *base,
                   sqlite3_int64 *out_size)
 {
   BehindFile *file = (BehindFile *) base;
+  int rc = write_out_or_fail (file);
 
-  write_out (file);
-  if (file->failure != SQLITE_OK)
-    return take_failure (file);
-  return file->real->pMethods->xFileSize (file->real, out_size);
+  return rc != SQLITE_OK ? rc : file->real->pMethods->xFileSize (file->real, out_size);
 }
 
 static int
@@ -415,11 +416,9 @@ behind_fetch (sqlite3_file  *base,
               void         **out_pointer)
 {
   BehindFile *file = (BehindFile *) base;
+  int rc = write_out_or_fail (file);
 
-  write_out (file);
-  if (file->failure != SQLITE_OK)
-    return take_failure (file);
-  return file->real->pMethods->xFetch (file->real, offset, amount, out_pointer);
+  return rc != SQLITE_OK ? rc : file->real->pMethods->xFetch (file->real, offset, amount, out_pointer);
 }
 
 static int
