@@ -1265,6 +1265,33 @@ query_text (const char *path,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* A history that comes day by day, as a file would: each day a row of
+ * every customer, c0 to c(@n_customers - 1). */
+static void
+add_day_by_day (VigilIngest *ingest,
+                guint        n_customers,
+                guint        n_days,
+                gint64       t0)
+{
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint day = 0; day < n_days; day++)
+    for (guint c = 0; c < n_customers; c++)
+      {
+        vigil_snapshot_clear (snapshot);
+        snapshot->customer_id = g_strdup_printf ("c%u", c);
+        snapshot->observed_at = t0 + day * 86400;
+        snapshot->mrr = c;
+        snapshot->api_calls_7d = day;
+        snapshot->seats = 10;
+        snapshot->seats_used = day % 10;
+        vigil_snapshot_add_feature (snapshot, day % 2 ? "odd" : "even", c);
+        g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+        g_assert_no_error (error);
+      }
+}
+
 /* design 2.5, 7: a bulk import whose merge has one of its writes of the
  * database fail (made by the write-behind's thread) fails, and leaves the
  * book as it was, whole: no history, no account, no journal; the next
@@ -1279,24 +1306,13 @@ test_import_bulk_merge_write_fails (Fixture       *f,
   const gint64 t0 = 1764000000;
   g_autoptr(GError) error = NULL;
   g_autoptr(VigilIngest) ingest = vigil_ingest_begin_bulk (f->store, "crm", t0, &error);
-  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
   g_autofree char *check = NULL;
   VigilIngestStats stats;
   gboolean committed;
 
   g_assert_no_error (error);
   g_assert_true (vigil_ingest_is_bulk (ingest));
-  for (guint day = 0; day < n_days; day++)
-    for (guint c = 0; c < n_customers; c++)
-      {
-        vigil_snapshot_clear (snapshot);
-        snapshot->customer_id = g_strdup_printf ("c%u", c);
-        snapshot->observed_at = t0 + day * 86400;
-        snapshot->mrr = c;
-        snapshot->seats = 10;
-        snapshot->seats_used = day % 10;
-        g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
-      }
+  add_day_by_day (ingest, n_customers, n_days, t0);
   test_fail_writes_begin ("vigil-write", 50);
   committed = vigil_ingest_commit (ingest, &error);
   g_assert_true (test_fail_writes_end ());
@@ -1344,19 +1360,7 @@ test_import_bulk_key_order (Fixture       *f,
 
   g_assert_no_error (error);
   g_assert_true (vigil_ingest_is_bulk (ingest));
-  for (guint day = 0; day < n_days; day++)
-    for (guint c = 0; c < n_customers; c++)
-      {
-        vigil_snapshot_clear (snapshot);
-        snapshot->customer_id = g_strdup_printf ("c%u", c);
-        snapshot->observed_at = t0 + day * 86400;
-        snapshot->mrr = c;
-        snapshot->api_calls_7d = day;
-        snapshot->seats = 10;
-        snapshot->seats_used = day % 10;
-        vigil_snapshot_add_feature (snapshot, day % 2 ? "odd" : "even", c);
-        g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
-      }
+  add_day_by_day (ingest, n_customers, n_days, t0);
   /* c7 on day 3 again, batches later: its fields over the first's */
   vigil_snapshot_clear (snapshot);
   snapshot->customer_id = g_strdup ("c7");
