@@ -119,7 +119,7 @@ behind_thread (gpointer data)
   return NULL;
 }
 
-static gboolean
+static void
 start_behind (BehindFile *file)
 {
   Behind *behind = g_new0 (Behind, 1);
@@ -131,7 +131,7 @@ start_behind (BehindFile *file)
   file->behind = behind;
   behind->thread = g_thread_try_new ("vigil-write", behind_thread, behind, NULL);
   if (behind->thread != NULL)
-    return TRUE;
+    return;
 
   /* Without a thread, the writes go straight to the file, as always. */
   file->behind = NULL;
@@ -139,7 +139,6 @@ start_behind (BehindFile *file)
   g_cond_clear (&behind->room);
   g_mutex_clear (&behind->lock);
   g_free (behind);
-  return FALSE;
 }
 
 /* Writes out the queue and ends the thread; its failure, if one write
