@@ -1265,6 +1265,28 @@ query_text (const char *path,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* design 2.5: a bulk import's merge writes without SQLite's check of
+ * each row's customer, and turns it on again, whatever happened: the
+ * rows it wrote have their accounts, and removing @source with its
+ * history takes its snapshots with its accounts (ON DELETE CASCADE,
+ * which SQLite does only while it checks references). */
+static void
+assert_references_checked (Fixture    *f,
+                           const char *source)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *orphans = query_text (f->db_path, "PRAGMA foreign_key_check");
+  g_autofree char *left = NULL;
+
+  g_assert_cmpstr (orphans, ==, "");
+  g_assert_cmpstr ((left = query_text (f->db_path, "SELECT count(*) > 0 FROM snapshots")), ==, "1");
+  g_clear_pointer (&left, g_free);
+  g_assert_true (vigil_store_remove_source (f->store, source, TRUE, &error));
+  g_assert_no_error (error);
+  left = query_text (f->db_path, "SELECT count(*) FROM snapshots");
+  g_assert_cmpstr (left, ==, "0");
+}
+
 /* A history that comes day by day, as a file would: each day a row of
  * every customer, c0 to c(@n_customers - 1). */
 static void
@@ -1333,6 +1355,7 @@ test_import_bulk_merge_write_fails (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (stats.bulk);
   g_assert_cmpuint (stats.stored, ==, 4);
+  assert_references_checked (f, VIGIL_IMPORTER_DEFAULT_SOURCE);
 }
 
 /* design 7: a bulk import of a history that comes day by day, more rows
@@ -1392,6 +1415,8 @@ test_import_bulk_key_order (Fixture       *f,
                                      "SELECT count(*) FROM l WHERE pageno > before");
   g_test_message ("%s of %s leaves further on than the one before", in_order, leaves);
   g_assert_cmpint (g_ascii_strtoll (in_order, NULL, 10) * 100, >=, g_ascii_strtoll (leaves, NULL, 10) * 99);
+
+  assert_references_checked (f, "crm");
 }
 
 /* The account a record's rows went to, which record is its main one,

@@ -1981,7 +1981,7 @@ merge_spool (VigilIngest  *self,
     sift_down (heap, n, i);
 
   spool_begin_writeback (spool);
-  ok = ok && _vigil_store_set_write_behind (self->store, TRUE, error);
+  ok = ok && _vigil_store_set_merging (self->store, TRUE, error);
   while (ok && n > 0)
     {
       RunReader *least = heap[0];
@@ -2010,7 +2010,7 @@ merge_spool (VigilIngest  *self,
   ok = ok && write_merged (self, merged, error);
   /* Its writes made before the writeback's last request, and whatever
    * happened: a failed write is this merge's failure. */
-  if (!_vigil_store_set_write_behind (self->store, FALSE, ok ? error : NULL))
+  if (!_vigil_store_set_merging (self->store, FALSE, ok ? error : NULL))
     ok = FALSE;
   spool_end_writeback (spool);
 

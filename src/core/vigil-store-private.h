@@ -334,7 +334,7 @@ gboolean          _vigil_store_begin_bulk             (VigilStore     *self,
                                                        gboolean       *out_bulk,
                                                        GError        **error);
 void              _vigil_store_end_bulk               (VigilStore     *self);
-gboolean          _vigil_store_set_write_behind       (VigilStore     *self,
+gboolean          _vigil_store_set_merging            (VigilStore     *self,
                                                        gboolean        on,
                                                        GError        **error);
 void              _vigil_store_set_cache_size         (VigilStore     *self,
