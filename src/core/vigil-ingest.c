@@ -197,7 +197,18 @@ typedef struct
    * a million customers does not hold them all, design 7): the writer
    * writes and forgets them after the rows. */
   GHashTable *customers;
+  /* A merged batch's (design 7): each row's score, computed by the
+   * thread that merged them; NULL in others. */
+  GArray     *scores;        /* of RowScore */
 } Batch;
+
+/* What is stored of a row's score. */
+typedef struct
+{
+  double    health;
+  gint64    version;
+  VigilTier tier;
+} RowScore;
 
 /* design 7: a bulk import's sorted batches ("runs"), side by side in an
  * unlinked file beside the database, merged into one sequence in key
@@ -970,6 +981,18 @@ score_snapshot (VigilIngest         *self,
   vigil_scorecard_compute_with_pulse (self->scorecard, snapshot, pulse, out_score);
 }
 
+static void
+row_score (VigilIngest         *self,
+           gint64               customer_id,
+           const VigilSnapshot *snapshot,
+           RowScore            *out_score)
+{
+  VigilScore score;
+
+  score_snapshot (self, customer_id, snapshot, &score);
+  *out_score = (RowScore) { score.health, score.version, score.tier };
+}
+
 static gboolean
 write_row (VigilIngest  *self,
            Batch        *batch,
@@ -1089,12 +1112,14 @@ same_key (const PendingRow *a,
 }
 
 /* Combines the pending rows that share a key (a record's repeats, side
- * by side once sorted) into the first of them, and closes the gaps. */
-static void
-combine_repeats (VigilIngest *self,
-                 Batch       *batch)
+ * by side once sorted) into the first of them, by the fields' @rules,
+ * and closes the gaps. Returns how many were combined into another. */
+static guint
+combine_repeats (const VigilMergeRule *rules,
+                 Batch                *batch)
 {
   GArray *pending = batch->rows;
+  guint combined = 0;
   guint kept = 0;
 
   for (guint i = 0; i < pending->len; i++)
@@ -1104,8 +1129,8 @@ combine_repeats (VigilIngest *self,
 
       if (kept > 0 && same_key (last, row))
         {
-          combine_rows (self->merge, &last->values, &last->features, &row->values, &row->features);
-          self->stats.repeated++;
+          combine_rows (rules, &last->values, &last->features, &row->values, &row->features);
+          combined++;
           continue;
         }
       if (kept != i)
@@ -1113,6 +1138,7 @@ combine_repeats (VigilIngest *self,
       kept++;
     }
   g_array_set_size (pending, kept);
+  return combined;
 }
 
 /* Whether @row is a snapshot of a direct record after every one its
@@ -1190,11 +1216,15 @@ write_new_rows (VigilIngest  *self,
     }
   for (guint i = 0; i < n; i++)
     {
-      PendingRow *row = &g_array_index (batch->rows, PendingRow, at != NULL ? at[i] : first + i);
-      VigilScore score;
+      guint index = at != NULL ? at[i] : first + i;
+      PendingRow *row = &g_array_index (batch->rows, PendingRow, index);
+      RowScore score;
 
       values_to_snapshot (&row->values, &snapshots[i]);
-      score_snapshot (self, row->customer_id, &snapshots[i], &score);
+      if (batch->scores != NULL)
+        score = g_array_index (batch->scores, RowScore, index);
+      else
+        row_score (self, row->customer_id, &snapshots[i], &score);
       rows[i] = (VigilNewSnapshot) {
         .customer_id = row->customer_id,
         .snapshot = &snapshots[i],
@@ -1434,7 +1464,7 @@ write_batch (VigilIngest  *self,
     for (guint i = 0; i < batch->new_states->len; i++)
       g_ptr_array_add (self->spool->states, g_array_index (batch->new_states, NewState, i).state);
   g_array_sort (rows, compare_pending_rows);
-  combine_repeats (self, batch);
+  self->stats.repeated += combine_repeats (self->merge, batch);
   if (self->spool != NULL && batch_has_observations (batch) && !end_spool (self, TRUE, error))
     return FALSE;
 
@@ -1539,6 +1569,8 @@ batch_reset (Batch *batch)
   g_ptr_array_set_size (batch->new_features, 0);
   g_array_set_size (batch->new_states, 0);
   g_clear_pointer (&batch->customers, g_hash_table_unref);
+  if (batch->scores != NULL)
+    g_array_set_size (batch->scores, 0);
 }
 
 static void
@@ -1549,6 +1581,7 @@ batch_free (Batch *batch)
   g_string_free (batch->features, TRUE);
   g_ptr_array_unref (batch->new_features);
   g_array_unref (batch->new_states);
+  g_clear_pointer (&batch->scores, g_array_unref);
   g_free (batch);
 }
 
@@ -1922,23 +1955,6 @@ is_new_merged_row (VigilIngest      *self,
          row->values.observed_at != self->merged_last.values.observed_at;
 }
 
-/* Writes merged rows: those that share a key (rows of several runs, side
- * by side) combined first, as in a batch. */
-static gboolean
-write_merged (VigilIngest  *self,
-              Batch        *merged,
-              GError      **error)
-{
-  if (merged->rows->len == 0)
-    return TRUE;
-  combine_repeats (self, merged);
-  if (!write_sorted_rows (self, merged, TRUE, error))
-    return FALSE;
-  self->merged_last = g_array_index (merged->rows, PendingRow, merged->rows->len - 1);
-  batch_reset (merged);
-  return TRUE;
-}
-
 /* For the debug log (profiling on a machine shared with other work). */
 static double
 thread_cpu_seconds (void)
@@ -1949,76 +1965,225 @@ thread_cpu_seconds (void)
   return now.tv_sec + now.tv_nsec / 1e9;
 }
 
+/* design 7: the runs are merged, their repeats combined and their rows
+ * scored by a thread of their own (the merger's), beside the writer's
+ * thread, which writes them: SQLite's work is all the writer's, and the
+ * second processor had nothing to do. Two batches of MERGE_ROWS rows go
+ * back and forth between the two: the merger, far the quicker, fills
+ * one while the other is written. */
+#define MERGE_BATCHES 2
+
+typedef struct
+{
+  VigilIngest *ingest;   /* its merge rules, scorecard and pulses: read only */
+  Spool       *spool;
+  RunReader   *readers;
+  RunReader  **heap;     /* of the runs not read to their end, least row first */
+  guint        n;
+  GAsyncQueue *merged;   /* batches merged and scored, to write */
+  GAsyncQueue *written;  /* batches to fill again */
+  int          stop;     /* atomic: the writer failed, merge no more */
+  guint64      repeated; /* rows combined into another */
+  GError      *error;    /* the merger's failure, read after it ended */
+  double       cpu_seconds;   /* its thread's, for the debug log */
+} Merger;
+
+/* Pushed after the last merged batch: the merge has ended. */
+static Batch end_of_merge;
+
+/* Merger's thread: the batch's repeats (rows of several runs, side by
+ * side) combined, and its rows scored. */
+static void
+finish_merged_batch (Merger *merger,
+                     Batch  *batch)
+{
+  VigilIngest *self = merger->ingest;
+
+  merger->repeated += combine_repeats (self->merge, batch);
+  g_array_set_size (batch->scores, batch->rows->len);
+  for (guint i = 0; i < batch->rows->len; i++)
+    {
+      const PendingRow *row = &g_array_index (batch->rows, PendingRow, i);
+      VigilSnapshot snapshot;
+
+      values_to_snapshot (&row->values, &snapshot);
+      row_score (self, row->customer_id, &snapshot, &g_array_index (batch->scores, RowScore, i));
+    }
+}
+
+/* Merger's thread: the heap's least row into @batch, the heap on to the
+ * next. FALSE with the merger's error set when a run cannot be read. */
+static gboolean
+take_least_row (Merger *merger,
+                Batch  *batch)
+{
+  RunReader *least = merger->heap[0];
+  PendingRow row = {
+    .customer_id = least->row.customer_id,
+    .sequence = least->row.sequence,
+    .values = least->row.values,
+  };
+  gboolean more = FALSE;
+
+  row.features = least->row.features_length == NO_FEATURES
+    ? (FeaturesText) { NO_FEATURES, 0 }
+    : keep_features (batch, least->features, least->row.features_length);
+  g_array_append_val (batch->rows, row);
+  if (!run_reader_next (merger->spool->fd, least, &more, &merger->error))
+    return FALSE;
+  if (!more)
+    merger->heap[0] = merger->heap[--merger->n];
+  sift_down (merger->heap, merger->n, 0);
+  return TRUE;
+}
+
+static gpointer
+merger_thread (gpointer data)
+{
+  Merger *merger = data;
+  Batch *batch = g_async_queue_pop (merger->written);
+  double cpu_started = thread_cpu_seconds ();
+
+  while (merger->n > 0 && !g_atomic_int_get (&merger->stop))
+    {
+      if (!take_least_row (merger, batch))
+        break;
+      if (batch->rows->len == MERGE_ROWS || merger->n == 0)
+        {
+          finish_merged_batch (merger, batch);
+          g_async_queue_push (merger->merged, batch);
+          batch = merger->n > 0 ? g_async_queue_pop (merger->written) : NULL;
+        }
+    }
+  if (batch != NULL)
+    g_async_queue_push (merger->written, batch);
+  merger->cpu_seconds = thread_cpu_seconds () - cpu_started;
+  g_async_queue_push (merger->merged, &end_of_merge);
+  return NULL;
+}
+
+/* Writer thread: opens each run and heaps them, least row first. */
+static gboolean
+merger_open_runs (Merger  *merger,
+                  GError **error)
+{
+  Spool *spool = merger->spool;
+  guint n_runs = spool->runs->len;
+
+  merger->readers = g_new0 (RunReader, n_runs);
+  merger->heap = g_new0 (RunReader *, n_runs);
+  for (guint r = 0; r < n_runs; r++)
+    {
+      RunReader *reader = &merger->readers[r];
+      gboolean more = FALSE;
+
+      reader->at = g_array_index (spool->runs, guint64, r);
+      reader->end = r + 1 < n_runs ? g_array_index (spool->runs, guint64, r + 1) : spool->size;
+      reader->buffer = g_malloc (SPOOL_READ_BYTES);
+      if (!run_reader_next (spool->fd, reader, &more, error))
+        return FALSE;
+      if (more)
+        merger->heap[merger->n++] = reader;
+    }
+  for (guint i = merger->n / 2; i-- > 0;)
+    sift_down (merger->heap, merger->n, i);
+  return TRUE;
+}
+
+static void
+merger_clear (Merger *merger)
+{
+  Batch *batch;
+
+  for (guint r = 0; merger->readers != NULL && r < merger->spool->runs->len; r++)
+    g_free (merger->readers[r].buffer);
+  g_free (merger->readers);
+  g_free (merger->heap);
+  while ((batch = g_async_queue_try_pop (merger->written)) != NULL)
+    batch_free (batch);
+  g_async_queue_unref (merger->written);
+  g_async_queue_unref (merger->merged);
+  g_clear_error (&merger->error);
+}
+
+/* Writer thread: writes the merged batches as they come, each in key
+ * order; the first to fail stops the merger. */
+static gboolean
+write_merged_batches (VigilIngest  *self,
+                      Merger       *merger,
+                      GError      **error)
+{
+  gboolean ok = TRUE;
+  Batch *batch;
+
+  while ((batch = g_async_queue_pop (merger->merged)) != &end_of_merge)
+    {
+      if (ok && batch->rows->len > 0)
+        {
+          ok = write_sorted_rows (self, batch, TRUE, error);
+          self->merged_last = g_array_index (batch->rows, PendingRow, batch->rows->len - 1);
+          spool_request_writeback (merger->spool);
+          if (!ok)
+            g_atomic_int_set (&merger->stop, TRUE);
+        }
+      batch_reset (batch);
+      g_async_queue_push (merger->written, batch);
+    }
+  return ok;
+}
+
 /* Writer thread: merges the runs into key order and writes the rows. */
 static gboolean
 merge_spool (VigilIngest  *self,
              GError      **error)
 {
   Spool *spool = self->spool;
-  guint n_runs = spool->runs->len;
-  g_autofree RunReader *readers = g_new0 (RunReader, n_runs);
-  g_autofree RunReader **heap = g_new0 (RunReader *, n_runs);
-  Batch *merged = batch_new (MERGE_ROWS, FALSE);
+  Merger merger = {
+    .ingest = self,
+    .spool = spool,
+    .merged = g_async_queue_new (),
+    .written = g_async_queue_new (),
+  };
+  GThread *thread = NULL;
   gint64 started = g_get_monotonic_time ();
   double cpu_started = thread_cpu_seconds ();
-  guint n = 0;
-  gboolean more = FALSE;
-  gboolean ok = spool_flush (spool, error);
+  gboolean ok;
 
-  self->merged_last.customer_id = G_MININT64;   /* no account's */
-  for (guint r = 0; ok && r < n_runs; r++)
+  for (guint i = 0; i < MERGE_BATCHES; i++)
     {
-      RunReader *reader = &readers[r];
+      Batch *batch = batch_new (MERGE_ROWS, FALSE);
 
-      reader->at = g_array_index (spool->runs, guint64, r);
-      reader->end = r + 1 < n_runs ? g_array_index (spool->runs, guint64, r + 1) : spool->size;
-      reader->buffer = g_malloc (SPOOL_READ_BYTES);
-      ok = run_reader_next (spool->fd, reader, &more, error);
-      if (ok && more)
-        heap[n++] = reader;
+      batch->scores = g_array_sized_new (FALSE, FALSE, sizeof (RowScore), MERGE_ROWS);
+      g_async_queue_push (merger.written, batch);
     }
-  for (guint i = n / 2; ok && i-- > 0;)
-    sift_down (heap, n, i);
+  self->merged_last.customer_id = G_MININT64;   /* no account's */
+  ok = spool_flush (spool, error) && merger_open_runs (&merger, error);
 
   spool_begin_writeback (spool);
   ok = ok && _vigil_store_set_merging (self->store, TRUE, error);
-  while (ok && n > 0)
+  if (ok && merger.n > 0)
     {
-      RunReader *least = heap[0];
-      PendingRow row = {
-        .customer_id = least->row.customer_id,
-        .sequence = least->row.sequence,
-        .values = least->row.values,
-      };
-
-      row.features = least->row.features_length == NO_FEATURES
-        ? (FeaturesText) { NO_FEATURES, 0 }
-        : keep_features (merged, least->features, least->row.features_length);
-      g_array_append_val (merged->rows, row);
-      if (merged->rows->len == MERGE_ROWS)
+      thread = g_thread_new ("vigil-merge", merger_thread, &merger);
+      ok = write_merged_batches (self, &merger, error);
+      g_thread_join (thread);
+      self->stats.repeated += merger.repeated;
+      if (ok && merger.error != NULL)
         {
-          ok = write_merged (self, merged, error);
-          spool_request_writeback (spool);
+          g_propagate_error (error, g_steal_pointer (&merger.error));
+          ok = FALSE;
         }
-
-      if (!ok || !(ok = run_reader_next (spool->fd, least, &more, error)))
-        break;
-      if (!more)
-        heap[0] = heap[--n];
-      sift_down (heap, n, 0);
     }
-  ok = ok && write_merged (self, merged, error);
   /* Its writes made before the writeback's last request, and whatever
    * happened: a failed write is this merge's failure. */
   if (!_vigil_store_set_merging (self->store, FALSE, ok ? error : NULL))
     ok = FALSE;
   spool_end_writeback (spool);
 
-  for (guint r = 0; r < n_runs; r++)
-    g_free (readers[r].buffer);
-  batch_free (merged);
-  g_debug ("%u runs of %" G_GUINT64_FORMAT " bytes merged and written in %.2f s (%.2f s of CPU)",
-           n_runs, spool->size, (g_get_monotonic_time () - started) / 1e6, thread_cpu_seconds () - cpu_started);
+  merger_clear (&merger);
+  g_debug ("%u runs of %" G_GUINT64_FORMAT " bytes merged and written in %.2f s "
+           "(%.2f s of the writer's CPU, %.2f s of the merger's)",
+           spool->runs->len, spool->size, (g_get_monotonic_time () - started) / 1e6,
+           thread_cpu_seconds () - cpu_started, merger.cpu_seconds);
   return ok;
 }
 
