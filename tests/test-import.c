@@ -1419,6 +1419,101 @@ test_import_bulk_key_order (Fixture       *f,
   assert_references_checked (f, "crm");
 }
 
+/* Values that reach the ends of what a file can give each field (a
+ * count up to 10^15, a time or a day of the years 1 to 9999), and each
+ * field unknown in turn, for add_extreme_rows (). */
+static const gint64 extreme_counts[] = {
+  VIGIL_UNKNOWN, 0, 1, 63, 64, 127, 128, 300, 16383, 16384, G_GINT64_CONSTANT (34359738368),
+  G_GINT64_CONSTANT (1000000000000000),
+};
+static const gint64 extreme_times[] = {
+  VIGIL_UNKNOWN, G_GINT64_CONSTANT (-62135596800), G_GINT64_CONSTANT (253402300799), 0,
+};
+static const gint32 extreme_days[] = { VIGIL_UNKNOWN_DAY, 0, -1, 20500, -719162, 2932896 };
+static const double extreme_amounts[] = { NAN, 0.0, -0.0, 1e300, -5.5, 0.1 };
+
+static void
+add_extreme_rows (VigilIngest *ingest,
+                  gint64       t0)
+{
+  g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 3 * G_N_ELEMENTS (extreme_counts); i++)
+    {
+      guint n = G_N_ELEMENTS (extreme_counts);
+
+      vigil_snapshot_clear (snapshot);
+      /* a few accounts, each its rows far apart in time, back and forth */
+      snapshot->customer_id = g_strdup_printf ("x%u", i % 5);
+      snapshot->observed_at = t0 + (i % 2 ? 1 : -1) * (gint64) i * 86400 * 400;
+      snapshot->last_active = i % 5 == 4 ? snapshot->observed_at - 60
+                              : extreme_times[i % G_N_ELEMENTS (extreme_times)];
+      snapshot->mrr = extreme_amounts[i % G_N_ELEMENTS (extreme_amounts)];
+      snapshot->seats = extreme_counts[i % n];
+      snapshot->seats_used = extreme_counts[(i + 1) % n];
+      snapshot->api_calls_7d = extreme_counts[(i + 2) % n];
+      snapshot->features_used = extreme_counts[(i + 3) % n];
+      snapshot->open_tickets = extreme_counts[(i + 4) % n];
+      snapshot->nps = i % 12 == 11 ? VIGIL_UNKNOWN : (gint64) (i % 11);
+      snapshot->renewal_day = extreme_days[i % G_N_ELEMENTS (extreme_days)];
+      snapshot->plan = i % 3 == 0 ? NULL : g_strdup (i % 3 == 1 ? "growth" : "enterprise");
+      if (i % 2 == 0)
+        vigil_snapshot_add_feature (snapshot, "reports", (gint64) i * 1000);
+      g_assert_true (vigil_ingest_add (ingest, snapshot, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* Every column of every snapshot and score of the book at @path, by
+ * record and time. */
+static char *
+dump_history (const char *path)
+{
+  return query_text (path, "SELECT r.external_id || '|' || s.observed_at || '|' || quote (s.last_active) "
+                           " || '|' || quote (s.mrr) || '|' || quote (s.seats) || '|' || quote (s.seats_used) "
+                           " || '|' || quote (s.api_calls_7d) || '|' || quote (s.features_used) "
+                           " || '|' || quote (s.open_tickets) || '|' || quote (s.nps) "
+                           " || '|' || quote (s.renewal_date) || '|' || quote (s.plan) || '|' || quote (s.features) "
+                           " || '|' || quote (c.version) || '|' || quote (c.health) || '|' || quote (c.tier) "
+                           "FROM snapshots s JOIN records r ON r.customer_id = s.customer_id "
+                           "LEFT JOIN scores c ON c.customer_id = s.customer_id AND c.observed_at = s.observed_at "
+                           "ORDER BY r.external_id, s.observed_at");
+}
+
+/* design 7: a bulk import's rows go through its spool, each encoded in
+ * a few bytes, and come back as they went: the book is the same as one
+ * written batch by batch, with values at the ends of what each field
+ * holds, unknown ones, and times far apart, before and after. */
+static void
+test_import_bulk_spooled_values (Fixture       *f,
+                                 gconstpointer  data)
+{
+  const gint64 t0 = 1764000000;
+  g_autofree char *direct_path = vigil_test_book_location (&f->dir, "direct.db");
+  g_autoptr(VigilStore) direct_store = vigil_store_open (direct_path, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilIngest) bulk = vigil_ingest_begin_bulk (f->store, "crm", t0, &error);
+  g_autoptr(VigilIngest) direct = vigil_ingest_begin (direct_store, "crm", t0, &error);
+  g_autofree char *spooled = NULL;
+  g_autofree char *written = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (vigil_ingest_is_bulk (bulk));
+  g_assert_false (vigil_ingest_is_bulk (direct));
+  add_extreme_rows (bulk, t0);
+  add_extreme_rows (direct, t0);
+  g_assert_true (vigil_ingest_commit (bulk, &error));
+  g_assert_true (vigil_ingest_commit (direct, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (vigil_ingest_get_stats (bulk)->stored, ==, 3 * G_N_ELEMENTS (extreme_counts));
+
+  spooled = dump_history (f->db_path);
+  written = dump_history (direct_path);
+  g_test_message ("%s", spooled);
+  g_assert_cmpstr (spooled, ==, written);
+}
+
 /* The account a record's rows went to, which record is its main one,
  * and how many snapshots and raw observations it has. */
 static char *
@@ -1632,6 +1727,7 @@ main (int    argc,
       ADD ("/core/import/bulk/keys-after-spool", test_import_bulk_keys_after_spool);
       ADD ("/core/import/bulk/linked-records", test_import_bulk_linked_records);
       ADD ("/core/import/bulk/merge-write-fails", test_import_bulk_merge_write_fails);
+      ADD ("/core/import/bulk/spooled-values", test_import_bulk_spooled_values);
     }
 #undef ADD
   g_test_add_func ("/core/import/detect", test_import_detect);

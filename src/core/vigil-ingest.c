@@ -232,14 +232,16 @@ typedef struct
   GAsyncQueue *writeback_requests;
 } Spool;
 
-/* A row of a run, followed by its features' text. */
+/* A row of a run, followed in the file by its features' text. In the
+ * file it is encoded (spooled_row_encode ()) in about 40 bytes of its
+ * 104: the spool is written and read back once, and on a machine where
+ * the kernel's pages are slow to come its bytes cost (design 7). */
 typedef struct
 {
   gint64         customer_id;
   guint64        sequence;
   ObservedValues values;     /* its plan interned by the ingest */
   guint32        features_length;   /* NO_FEATURES: unknown */
-  guint32        zero;       /* written as 0: no padding's unset bytes go to the file */
 } SpooledRow;
 
 struct _VigilIngest
@@ -1805,6 +1807,172 @@ spool_append (Spool          *spool,
   return TRUE;
 }
 
+/* A spooled row's encoding: each integer a variable number of bytes
+ * (seven bits of it each, the last byte's high bit clear), a signed one
+ * as an unsigned (zigzag: 0, -1, 1, -2 …), one that may be unknown one
+ * more, 0 being unknown; the account, its time and its last activity as
+ * differences, which sorted rows keep small; the MRR and the interned
+ * plan's address as they are. Differences wrap around as unsigned
+ * numbers do, and so come back whatever the values. */
+#define SPOOLED_ROW_MAX_BYTES (7 * 10 + 6 * 10 + 2 * 8)
+
+static guint8 *
+put_varint (guint8  *out,
+            guint64  value)
+{
+  while (value >= 0x80)
+    {
+      *out++ = (guint8) (value | 0x80);
+      value >>= 7;
+    }
+  *out++ = (guint8) value;
+  return out;
+}
+
+static guint64
+zigzag (gint64 value)
+{
+  return ((guint64) value << 1) ^ (guint64) (value >> 63);
+}
+
+static gint64
+unzigzag (guint64 value)
+{
+  return (gint64) ((value >> 1) ^ (0 - (value & 1)));
+}
+
+static guint64
+difference (gint64 value,
+            gint64 from)
+{
+  return zigzag ((gint64) ((guint64) value - (guint64) from));
+}
+
+static gint64
+add_difference (gint64  from,
+                guint64 encoded)
+{
+  return (gint64) ((guint64) from + (guint64) unzigzag (encoded));
+}
+
+static guint64
+maybe_unknown (gint64 value)
+{
+  return value == VIGIL_UNKNOWN ? 0 : zigzag (value) + 1;
+}
+
+/* @row after @previous, the run's row before it (zeroes for its first),
+ * at @out, which has SPOOLED_ROW_MAX_BYTES; returns the bytes used. */
+static gsize
+spooled_row_encode (const SpooledRow *row,
+                    const SpooledRow *previous,
+                    guint8           *out)
+{
+  const ObservedValues *values = &row->values;
+  guint8 *at = out;
+
+  at = put_varint (at, difference (row->customer_id, previous->customer_id));
+  at = put_varint (at, row->sequence);
+  at = put_varint (at, difference (values->observed_at, previous->values.observed_at));
+  at = put_varint (at, values->last_active == VIGIL_UNKNOWN
+                       ? 0 : difference (values->last_active, values->observed_at) + 1);
+  memcpy (at, &values->mrr, sizeof values->mrr);
+  at += sizeof values->mrr;
+  at = put_varint (at, maybe_unknown (values->seats));
+  at = put_varint (at, maybe_unknown (values->seats_used));
+  at = put_varint (at, maybe_unknown (values->api_calls_7d));
+  at = put_varint (at, maybe_unknown (values->features_used));
+  at = put_varint (at, maybe_unknown (values->open_tickets));
+  at = put_varint (at, maybe_unknown (values->nps));
+  memcpy (at, &values->plan, sizeof values->plan);
+  at += sizeof values->plan;
+  at = put_varint (at, values->renewal_day == VIGIL_UNKNOWN_DAY ? 0 : zigzag (values->renewal_day) + 1);
+  at = put_varint (at, row->features_length == NO_FEATURES ? 0 : (guint64) row->features_length + 1);
+  return (gsize) (at - out);
+}
+
+/* Reading back what spooled_row_encode () wrote: @length bytes from @at. */
+typedef struct
+{
+  const guint8 *at;
+  const guint8 *end;
+  gboolean      short_of_bytes;
+} SpooledBytes;
+
+static guint64
+take_varint (SpooledBytes *bytes)
+{
+  guint64 value = 0;
+
+  for (guint shift = 0; shift < 64; shift += 7)
+    {
+      guint8 byte;
+
+      if (bytes->at >= bytes->end)
+        break;
+      byte = *bytes->at++;
+      value |= (guint64) (byte & 0x7f) << shift;
+      if (byte < 0x80)
+        return value;
+    }
+  bytes->short_of_bytes = TRUE;
+  return 0;
+}
+
+static void
+take_bytes (SpooledBytes *bytes,
+            gpointer      into,
+            gsize         n)
+{
+  if ((gsize) (bytes->end - bytes->at) < n)
+    {
+      bytes->short_of_bytes = TRUE;
+      return;
+    }
+  memcpy (into, bytes->at, n);
+  bytes->at += n;
+}
+
+static gint64
+take_maybe_unknown (SpooledBytes *bytes)
+{
+  guint64 encoded = take_varint (bytes);
+
+  return encoded == 0 ? VIGIL_UNKNOWN : unzigzag (encoded - 1);
+}
+
+/* The row after @row (the run's row before, or zeroes) from the @length
+ * bytes at @data, into @row; returns the bytes it took, 0 when they end
+ * before it does. */
+static gsize
+spooled_row_decode (const guint8 *data,
+                    gsize         length,
+                    SpooledRow   *row)
+{
+  SpooledBytes bytes = { data, data + length, FALSE };
+  ObservedValues *values = &row->values;
+  guint64 encoded;
+
+  row->customer_id = add_difference (row->customer_id, take_varint (&bytes));
+  row->sequence = take_varint (&bytes);
+  values->observed_at = add_difference (values->observed_at, take_varint (&bytes));
+  encoded = take_varint (&bytes);
+  values->last_active = encoded == 0 ? VIGIL_UNKNOWN : add_difference (values->observed_at, encoded - 1);
+  take_bytes (&bytes, &values->mrr, sizeof values->mrr);
+  values->seats = take_maybe_unknown (&bytes);
+  values->seats_used = take_maybe_unknown (&bytes);
+  values->api_calls_7d = take_maybe_unknown (&bytes);
+  values->features_used = take_maybe_unknown (&bytes);
+  values->open_tickets = take_maybe_unknown (&bytes);
+  values->nps = take_maybe_unknown (&bytes);
+  take_bytes (&bytes, &values->plan, sizeof values->plan);
+  encoded = take_varint (&bytes);
+  values->renewal_day = encoded == 0 ? VIGIL_UNKNOWN_DAY : (gint32) unzigzag (encoded - 1);
+  encoded = take_varint (&bytes);
+  row->features_length = encoded == 0 ? NO_FEATURES : (guint32) (encoded - 1);
+  return bytes.short_of_bytes ? 0 : (gsize) (bytes.at - data);
+}
+
 /* Writer thread: the batch's rows, sorted and combined, as a run. */
 static gboolean
 spool_batch (VigilIngest  *self,
@@ -1812,6 +1980,7 @@ spool_batch (VigilIngest  *self,
              GError      **error)
 {
   Spool *spool = self->spool;
+  SpooledRow previous = { 0, };
 
   if (batch->rows->len == 0)
     return TRUE;
@@ -1825,8 +1994,11 @@ spool_batch (VigilIngest  *self,
         .values = row->values,
         .features_length = row->features.at == NO_FEATURES ? NO_FEATURES : row->features.length,
       };
+      guint8 encoded[SPOOLED_ROW_MAX_BYTES];
+      gsize length = spooled_row_encode (&spooled, &previous, encoded);
 
-      if (!spool_append (spool, &spooled, sizeof spooled, error) ||
+      previous = spooled;
+      if (!spool_append (spool, encoded, length, error) ||
           (row->features.at != NO_FEATURES &&
            !spool_append (spool, features_text (batch, &row->features), row->features.length, error)))
         return FALSE;
@@ -1895,13 +2067,23 @@ run_reader_next (int         fd,
 {
   gsize features;
 
-  *out_more = reader->start < reader->length || reader->at < reader->end;
+  gsize unread = reader->length - reader->start;
+  gsize encoded;
+
+  *out_more = unread > 0 || reader->at < reader->end;
   if (!*out_more)
     return TRUE;
-  if (!run_reader_fill (fd, reader, sizeof (SpooledRow), error))
+  /* as many bytes as the longest row could take, or the rest of the run */
+  if (!run_reader_fill (fd, reader, (gsize) MIN ((guint64) SPOOLED_ROW_MAX_BYTES, unread + (reader->end - reader->at)),
+                        error))
     return FALSE;
-  memcpy (&reader->row, reader->buffer + reader->start, sizeof (SpooledRow));
-  reader->start += sizeof (SpooledRow);
+  encoded = spooled_row_decode (reader->buffer + reader->start, reader->length - reader->start, &reader->row);
+  if (encoded == 0)
+    {
+      errno = EIO;   /* the run ends within a row: cannot be */
+      return spool_io_failed (error);
+    }
+  reader->start += encoded;
   features = reader->row.features_length == NO_FEATURES ? 0 : reader->row.features_length;
   if (!run_reader_fill (fd, reader, features, error))
     return FALSE;
