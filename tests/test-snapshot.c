@@ -576,6 +576,61 @@ test_snapshot_shared_feature_names (void)
   g_assert_cmpint (vigil_snapshot_get_features_used (line), ==, 2);
 }
 
+/* design 7: a member's name where the record before had it is matched
+ * in place. Lines read one after another by one thread, their members
+ * in other orders, written otherwise (a space, an escape), names that
+ * begin another's, and names of no field, each read as it says; and a
+ * name without its opening quote is an error, expected or not. */
+static void
+test_snapshot_parse_json_member_order (void)
+{
+  static const struct
+  {
+    const char *line;
+    const char *id;
+    gint64      seats;
+    gint64      seats_used;
+  } lines[] = {
+    { "{\"id\":\"a\",\"seats\":1,\"seats_used\":2}", "a", 1, 2 },
+    { "{\"id\":\"b\",\"seats\":3,\"seats_used\":4}", "b", 3, 4 },
+    { "{\"seats_used\":5,\"id\":\"c\",\"seats\":6}", "c", 6, 5 },
+    { "{\"seats\":7,\"seats_used\":8,\"id\":\"d\"}", "d", 7, 8 },
+    { "{\"seats\" :9, \"seats_used\":10,\"id\":\"e\"}", "e", 9, 10 },
+    { "{\"\\u0073eats\":11,\"seats_used\":12,\"\\u0069d\":\"f\"}", "f", 11, 12 },
+    { "{\"seat\":13,\"seats_use\":14,\"id\":\"g\"}", "g", VIGIL_UNKNOWN, VIGIL_UNKNOWN },
+    { "{\"seats\":15,\"seats_used\":16,\"id\":\"h\"}", "h", 15, 16 },
+    { "{\"seats\":17,\"seats_used\":18,\"id\":\"i\",\"id\":\"j\"}", "j", 17, 18 },
+  };
+  static const char * const wrong[] = {
+    "{\"seats\":1,\"seats_used\":2,xid\":\"k\"}",
+    "{seats\":1}",
+  };
+  g_autoptr(GHashTable) names = _vigil_feature_names_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr(VigilSnapshot) record = vigil_snapshot_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("line: %s", lines[i].line);
+      g_assert_true (_vigil_snapshot_parse_json_line (record, lines[i].line, strlen (lines[i].line), names, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (record->customer_id, ==, lines[i].id);
+      g_assert_cmpint (record->seats, ==, lines[i].seats);
+      g_assert_cmpint (record->seats_used, ==, lines[i].seats_used);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
+    {
+      g_autoptr(VigilSnapshot) record = vigil_snapshot_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("line: %s", wrong[i]);
+      g_assert_false (_vigil_snapshot_parse_json_line (record, wrong[i], strlen (wrong[i]), names, &error));
+      g_assert_error (error, VIGIL_ERROR, VIGIL_ERROR_PARSE);
+      g_test_message ("%s", error->message);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -587,6 +642,7 @@ main (int    argc,
   g_test_add_func ("/core/snapshot/parse-json/errors", test_snapshot_parse_json_errors);
   g_test_add_func ("/core/snapshot/parse-json/deep", test_snapshot_parse_json_deep);
   g_test_add_func ("/core/snapshot/parse-json/unterminated", test_snapshot_parse_json_unterminated);
+  g_test_add_func ("/core/snapshot/parse-json/member-order", test_snapshot_parse_json_member_order);
   g_test_add_func ("/core/snapshot/text/features", test_snapshot_text_features);
   g_test_add_func ("/core/snapshot/shared-feature-names", test_snapshot_shared_feature_names);
   g_test_add_func ("/core/snapshot/text/values", test_snapshot_text_values);
