@@ -44,6 +44,9 @@ typedef struct
   guint64        line;   /* the line @start is on; 0 names only the column */
   VigilJsonUse   use;
   GError       **error;
+  /* The last string read had no byte beyond ASCII and no \u escape:
+   * it is UTF-8 without U+0000, and needs no other check. */
+  gboolean       plain_string;
 } VigilJsonCursor;
 
 void       _vigil_json_cursor_init         (VigilJsonCursor  *c,

@@ -52,6 +52,7 @@ _vigil_json_cursor_init (VigilJsonCursor  *c,
   c->line = 1;
   c->use = use;
   c->error = error;
+  c->plain_string = FALSE;
 }
 
 /* Sets an error at the cursor, naming its line and column (in
@@ -240,6 +241,7 @@ read_unicode_escape (VigilJsonCursor *c,
 {
   gint32 unit = read_hex4 (c->p, c->end);
 
+  c->plain_string = FALSE;
   if (unit < 0)
     return fail_at (c, escape, _("invalid \\u escape: it needs four hexadecimal digits"));
   c->p += 4;
@@ -342,6 +344,7 @@ _vigil_json_cursor_read_string (VigilJsonCursor *c,
       out->len = 0;
       out->str[0] = '\0';
     }
+  c->plain_string = TRUE;
   c->p++;
   for (;;)
     {
@@ -363,6 +366,7 @@ _vigil_json_cursor_read_string (VigilJsonCursor *c,
             {
               gsize length = utf8_sequence_length ((const guchar *) c->p, c->end - c->p);
 
+              c->plain_string = FALSE;
               if (length == 0)
                 return _vigil_json_cursor_fail (c, _("text is not valid UTF-8"));
               c->p += length;

@@ -1474,6 +1474,8 @@ read_field (VigilSnapshot   *self,
         reject_value (self, field);
       else if (field == VIGIL_FIELD_FEATURES)
         reject_value (self, field);
+      else if (c->plain_string)   /* most: no check of UTF-8 to make again */
+        set_usable_text (self, field, scratch->str, NULL);
       else
         vigil_snapshot_set_text (self, field, scratch->str);
       return TRUE;
