@@ -815,6 +815,65 @@ test_json_integers (void)
     }
 }
 
+/* A decimal's value without strtod () is strtod ()'s to the bit: every
+ * count of digits up to 15 with the point anywhere, signs, zeroes, the
+ * largest mantissas; and what it leaves to strtod (). */
+static void
+test_json_decimal_fast_path (void)
+{
+  static const char * const fixed[] = {
+    "0", "-0", "0.0", "-0.0", "1.", ".5", "-.5", "31140.4", "0.1", "0.3", "2.675", "1.005",
+    "999999999999999", "99999999999999.9", "0.00000000000001", "-9007199254740.99", "123456789012345",
+  };
+  static const char * const left_to_strtod[] = {
+    "1e5", "1234567890123456", "1.2.3", "", "-", ".", "+1", "1,5", "0x10", " 1",
+  };
+  GRand *rand = g_rand_new_with_seed (20261207);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    {
+      double fast = NAN;
+      double slow = g_ascii_strtod (fixed[i], NULL);
+
+      g_assert_true (_vigil_decimal_fast_value (fixed[i], fixed[i] + strlen (fixed[i]), &fast));
+      g_assert_cmpmem (&fast, sizeof fast, &slow, sizeof slow);
+    }
+  for (guint i = 0; i < 200000; i++)
+    {
+      char text[40];
+      guint digits = 1 + i % 15;
+      guint point = g_rand_int_range (rand, 0, digits + 1);
+      gsize n = 0;
+      double fast = NAN;
+      double slow;
+
+      if (g_rand_boolean (rand))
+        text[n++] = '-';
+      for (guint d = 0; d < digits; d++)
+        {
+          if (d == point && d > 0)
+            text[n++] = '.';
+          /* many nines and zeroes: the mantissas at their ends */
+          text[n++] = (char) ('0' + (i % 3 == 0 ? 9 : i % 3 == 1 ? g_rand_int_range (rand, 0, 10)
+                                                 : (d == 0 ? 1 : 0)));
+        }
+      text[n] = '\0';
+      slow = g_ascii_strtod (text, NULL);
+      g_assert_true (_vigil_decimal_fast_value (text, text + n, &fast));
+      if (memcmp (&fast, &slow, sizeof fast) != 0)
+        g_error ("%s: %.17g, strtod %.17g", text, fast, slow);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (left_to_strtod); i++)
+    {
+      double value = 42;
+      const char *text = left_to_strtod[i];
+
+      g_assert_false (_vigil_decimal_fast_value (text, text + strlen (text), &value));
+      g_assert_cmpfloat (value, ==, 42);
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -834,6 +893,7 @@ main (int    argc,
   g_test_add_func ("/core/json/cursor-lines", test_json_cursor_lines);
   g_test_add_func ("/core/json/unterminated", test_json_unterminated);
   g_test_add_func ("/core/json/sample", test_json_sample);
+  g_test_add_func ("/core/json/decimal-fast-path", test_json_decimal_fast_path);
 
   return g_test_run ();
 }

@@ -77,6 +77,9 @@ gboolean   _vigil_json_cursor_read_exact_number (VigilJsonCursor *c,
                                                  gint64          *out_integer,
                                                  gboolean        *out_exact);
 gboolean   _vigil_json_cursor_read_literal (VigilJsonCursor  *c);
+gboolean   _vigil_decimal_fast_value       (const char       *begin,
+                                            const char       *end,
+                                            double           *out);
 gboolean   _vigil_json_cursor_skip_value   (VigilJsonCursor  *c,
                                             guint             depth);
 gboolean   _vigil_json_cursor_finish       (VigilJsonCursor  *c);

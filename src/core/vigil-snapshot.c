@@ -400,6 +400,16 @@ parse_double (const char *text,
   if (*text == '\0')
     return FALSE;
 
+  /* The common case, a plain decimal, without strtod. */
+  end = (char *) text + strlen (text);
+  while (end > text && g_ascii_isspace (end[-1]))
+    end--;
+  if (_vigil_decimal_fast_value (text, end, &value))
+    {
+      *out = value;
+      return TRUE;
+    }
+
   value = g_ascii_strtod (text, &end);
   while (g_ascii_isspace (*end))
     end++;
