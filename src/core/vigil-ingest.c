@@ -1814,7 +1814,7 @@ spool_append (Spool          *spool,
  * differences, which sorted rows keep small; the MRR and the interned
  * plan's address as they are. Differences wrap around as unsigned
  * numbers do, and so come back whatever the values. */
-#define SPOOLED_ROW_MAX_BYTES (7 * 10 + 6 * 10 + 2 * 8)
+#define SPOOLED_ROW_MAX_BYTES (12 * 10 + 2 * 8)   /* twelve integers, two values of eight bytes */
 
 static guint8 *
 put_varint (guint8  *out,
@@ -2065,10 +2065,9 @@ run_reader_next (int         fd,
                  gboolean   *out_more,
                  GError    **error)
 {
-  gsize features;
-
   gsize unread = reader->length - reader->start;
   gsize encoded;
+  gsize features;
 
   *out_more = unread > 0 || reader->at < reader->end;
   if (!*out_more)
