@@ -808,6 +808,9 @@ test_json_integers (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
     assert_integer (values[i]);
+  /* every pair of digits, in every place of a short number */
+  for (gint64 value = -1000; value <= 100000; value++)
+    assert_integer (value);
   for (gint64 power = 1; power <= G_MAXINT64 / 10; power *= 10)
     {
       assert_integer (power - 1);

@@ -1164,21 +1164,38 @@ char *
 vigil_json_write_integer (char   *to,
                           gint64  value)
 {
+  /* Two digits a division: half the divisions, and most counts are two
+   * to four digits long. */
+  static const char pairs[] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+    "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
   char digits[VIGIL_JSON_INTEGER_MAX_LENGTH];
-  guint n = 0;
+  char *end = digits + sizeof digits;
+  char *first = end;
   /* In unsigned arithmetic: the most negative value has no positive twin. */
   guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
 
-  do
+  while (magnitude >= 100)
     {
-      digits[n++] = (char) ('0' + magnitude % 10);
-      magnitude /= 10;
+      guint pair = (guint) (magnitude % 100);
+
+      magnitude /= 100;
+      first -= 2;
+      first[0] = pairs[2 * pair];
+      first[1] = pairs[2 * pair + 1];
     }
-  while (magnitude > 0);
+  if (magnitude >= 10)
+    {
+      first -= 2;
+      first[0] = pairs[2 * magnitude];
+      first[1] = pairs[2 * magnitude + 1];
+    }
+  else
+    *--first = (char) ('0' + magnitude);
   if (value < 0)
     *to++ = '-';
-  while (n > 0)
-    *to++ = digits[--n];
+  while (first < end)
+    *to++ = *first++;
   return to;
 }
 
