@@ -312,6 +312,18 @@ test_snapshot_text_values (void)
   g_assert_cmpint (s->renewal_day, ==, vigil_date_from_civil (2027, 3, 1));
   /* NaN, inf and 2.5; "null" is simply unknown */
   g_assert_cmpuint (s->n_unknown, ==, 3);
+
+  /* empty, white space, or null in any case, after white space */
+  g_assert_true (_vigil_text_is_null (""));
+  g_assert_true (_vigil_text_is_null (" \t"));
+  g_assert_true (_vigil_text_is_null ("null"));
+  g_assert_true (_vigil_text_is_null ("NULL"));
+  g_assert_true (_vigil_text_is_null ("  Null"));
+  g_assert_false (_vigil_text_is_null ("nul"));
+  g_assert_false (_vigil_text_is_null ("nulls"));
+  g_assert_false (_vigil_text_is_null ("none"));
+  g_assert_false (_vigil_text_is_null ("0"));
+  g_assert_false (_vigil_text_is_null ("anull"));
 }
 
 /* @json read both ways, which must agree. */

@@ -589,7 +589,8 @@ is_null_text (const char *text)
 {
   while (g_ascii_isspace (*text))
     text++;
-  return *text == '\0' || g_ascii_strcasecmp (text, "null") == 0;
+  /* Every cell of an import comes here: most begin with no n. */
+  return *text == '\0' || (g_ascii_tolower (*text) == 'n' && g_ascii_strcasecmp (text, "null") == 0);
 }
 
 /* Text that stands for no value: empty, white space, or `null`. */
