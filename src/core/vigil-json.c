@@ -454,8 +454,7 @@ _vigil_decimal_fast_value (const char *begin,
 
 static double
 number_value (const char *begin,
-              const char *end,
-              gboolean    integer)
+              const char *end)
 {
   char buffer[64];
   g_autofree char *copy = NULL;
@@ -563,7 +562,7 @@ _vigil_json_cursor_read_number (VigilJsonCursor *c,
   if (out_integer != NULL)
     *out_integer = integer;
   if (out != NULL)
-    *out = number_value (begin, c->p, integer);
+    *out = number_value (begin, c->p);
   return TRUE;
 }
 
