@@ -553,7 +553,7 @@ static void
 test_snapshot_shared_feature_names (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) names = _vigil_feature_names_new ();
+  g_autoptr(VigilFeatureNames) names = _vigil_feature_names_new ();
   g_autoptr(VigilSnapshot) line = vigil_snapshot_new ();
   g_autoptr(VigilSnapshot) cell = vigil_snapshot_new ();
   g_autoptr(VigilSnapshot) copy = NULL;
@@ -563,8 +563,8 @@ test_snapshot_shared_feature_names (void)
   g_assert_true (_vigil_snapshot_parse_json_line (line, text, strlen (text), names, &error));
   g_assert_no_error (error);
   _vigil_snapshot_set_cell (cell, VIGIL_FIELD_FEATURES, "[\"api\", \"reports\"]", names);
-  g_assert_cmpuint (g_hash_table_size (names), ==, 2);
-  reports = g_hash_table_lookup (names, "reports");
+  g_assert_cmpuint (_vigil_feature_names_count (names), ==, 2);
+  reports = _vigil_feature_names_lookup (names, "reports", 7, _vigil_feature_name_hash ("reports", 7));
   g_assert_nonnull (reports);
   g_assert_cmpint (reports->id, ==, 0);
   g_assert_true (line->features_shared);
@@ -578,7 +578,7 @@ test_snapshot_shared_feature_names (void)
   g_assert_false (line->features_shared);
   g_assert_false (copy->features_shared);
   g_assert_true (g_array_index (line->features, VigilFeatureUsage, 0).name != reports->name);
-  g_clear_pointer (&names, g_hash_table_unref);
+  g_clear_pointer (&names, _vigil_feature_names_free);
 
   g_assert_cmpuint (line->features->len, ==, 3);
   g_assert_cmpstr (g_array_index (line->features, VigilFeatureUsage, 0).name, ==, "reports");
@@ -586,6 +586,124 @@ test_snapshot_shared_feature_names (void)
   g_assert_cmpstr (g_array_index (line->features, VigilFeatureUsage, 2).name, ==, "sso");
   g_assert_cmpstr (g_array_index (copy->features, VigilFeatureUsage, 0).name, ==, "reports");
   g_assert_cmpint (vigil_snapshot_get_features_used (line), ==, 2);
+}
+
+/* Whether @a and @b hold the same features, by name, and as many
+ * unusable values. */
+static void
+assert_same_features (const VigilSnapshot *a,
+                      const VigilSnapshot *b)
+{
+  g_assert_cmpuint (a->n_unknown, ==, b->n_unknown);
+  g_assert_cmpint (a->features == NULL, ==, b->features == NULL);
+  if (a->features == NULL)
+    return;
+  g_assert_cmpuint (a->features->len, ==, b->features->len);
+  for (guint i = 0; i < a->features->len; i++)
+    {
+      const VigilFeatureUsage *x = &g_array_index (a->features, VigilFeatureUsage, i);
+      const VigilFeatureUsage *y = &g_array_index (b->features, VigilFeatureUsage, i);
+
+      g_assert_cmpstr (x->name, ==, y->name);
+      g_assert_cmpint (x->calls, ==, y->calls);
+    }
+}
+
+/* Reads @cell twice with @names into @record, reset between records as
+ * an import resets it (the second time, every usable name is known),
+ * and each time as the same cell read with no table. */
+static void
+check_features_in_place (VigilFeatureNames *names,
+                         VigilSnapshot     *record,
+                         const char        *cell)
+{
+  g_autoptr(VigilSnapshot) alone = vigil_snapshot_new ();
+
+  _vigil_snapshot_set_cell (alone, VIGIL_FIELD_FEATURES, cell, NULL);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      _vigil_snapshot_reset (record);
+      _vigil_snapshot_set_cell (record, VIGIL_FIELD_FEATURES, cell, names);
+      assert_same_features (record, alone);
+    }
+}
+
+/* design 7: a member of features whose name the import's table holds is
+ * read in place, a word at a time. What it makes of a cell must be what
+ * reading the cell without a table makes, whatever the member looks
+ * like: counts at the edges of what is read in place, and names that
+ * differ from a known one only by an escape or a raw control character
+ * (an error), at every place of names across two words and more. */
+static void
+test_snapshot_shared_feature_names_in_place (void)
+{
+  static const char * const cells[] = {
+    "{\"reports\":40,\"api\":0}",
+    "{\"reports\": 7 , \"api\":0}",
+    "{\"reports\" :7}",
+    "{ \"reports\":\t8}",
+    "{\"reports\":0}",
+    "{\"reports\":01}",
+    "{\"reports\":999999999999999}",
+    "{\"reports\":1000000000000000}",
+    "{\"reports\":1000000000000001}",
+    "{\"reports\":10000000000000000}",
+    "{\"reports\":1e3}",
+    "{\"reports\":2.0}",
+    "{\"reports\":2.5}",
+    "{\"reports\":2E1}",
+    "{\"reports\":-1}",
+    "{\"reports\":-0}",
+    "{\"reports\":null}",
+    "{\"reports\":\"3\"}",
+    "{\"reports\":1,\"api\":2,\"reports\":3}",
+    "{\"rep\\u006frts\":5}",
+    "{\"caf\\u00e9\":1}",
+    "{\"caf\xc3\xa9\":2}",
+    "{\"reports\":3",
+    "{\"reports\":3}x",
+    "{\"reports\"",
+    "{\"reports\":",
+    "{\"reports\"}",
+    "{\"\":4}",
+    "[\"reports\",\"api\"]",
+  };
+  static const char letters[] = "abcdefghijklmnopqrstu";
+  g_autoptr(VigilFeatureNames) names = _vigil_feature_names_new ();
+  g_autoptr(VigilSnapshot) record = vigil_snapshot_new ();
+  g_autoptr(GString) many = g_string_new ("{");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    check_features_in_place (names, record, cells[i]);
+
+  for (guint length = 1; length < sizeof letters; length++)
+    for (guint at = 0; at < length; at++)
+      {
+        g_autofree char *prefix = g_strndup (letters, at);
+        g_autofree char *suffix = g_strndup (letters + at + 1, length - at - 1);
+        g_autofree char *escaped = NULL;
+        g_autofree char *backslash = NULL;
+        g_autofree char *control_escaped = NULL;
+        g_autofree char *control = NULL;
+
+        /* The name itself, with one letter escaped; then a name whose
+         * bytes are those of the escaped one, backslash and all. */
+        escaped = g_strdup_printf ("{\"%s\\u00%02x%s\":1}", prefix, letters[at], suffix);
+        backslash = g_strdup_printf ("{\"%s\\\\u00%02x%s\":2}", prefix, letters[at], suffix);
+        /* A known name holding U+0001; then its bytes raw, not JSON. */
+        control_escaped = g_strdup_printf ("{\"%s\\u0001%s\":3}", prefix, suffix);
+        control = g_strdup_printf ("{\"%s\x01%s\":4}", prefix, suffix);
+        check_features_in_place (names, record, backslash);
+        check_features_in_place (names, record, escaped);
+        check_features_in_place (names, record, control_escaped);
+        check_features_in_place (names, record, control);
+      }
+
+  /* Past the cap, a name is unusable even when it is known. */
+  for (guint i = 0; i <= VIGIL_SNAPSHOT_MAX_FEATURES; i++)
+    g_string_append_printf (many, "%s\"f%u\":%u", i > 0 ? "," : "", i, i);
+  g_string_append (many, ",\"f0\":9}");
+  check_features_in_place (names, record, many->str);
 }
 
 /* design 7: a member's name where the record before had it is matched
@@ -617,7 +735,7 @@ test_snapshot_parse_json_member_order (void)
     "{\"seats\":1,\"seats_used\":2,xid\":\"k\"}",
     "{seats\":1}",
   };
-  g_autoptr(GHashTable) names = _vigil_feature_names_new ();
+  g_autoptr(VigilFeatureNames) names = _vigil_feature_names_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
     {
@@ -657,6 +775,7 @@ main (int    argc,
   g_test_add_func ("/core/snapshot/parse-json/member-order", test_snapshot_parse_json_member_order);
   g_test_add_func ("/core/snapshot/text/features", test_snapshot_text_features);
   g_test_add_func ("/core/snapshot/shared-feature-names", test_snapshot_shared_feature_names);
+  g_test_add_func ("/core/snapshot/shared-feature-names/in-place", test_snapshot_shared_feature_names_in_place);
   g_test_add_func ("/core/snapshot/text/values", test_snapshot_text_values);
   g_test_add_func ("/core/snapshot/keys", test_snapshot_keys);
   g_test_add_func ("/core/snapshot/keys/limits", test_snapshot_keys_limits);

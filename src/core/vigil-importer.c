@@ -381,7 +381,7 @@ struct _ChunkInput
                      VigilSnapshot     *snapshot,
                      const char        *text,
                      gsize              length,
-                     GHashTable        *feature_names,
+                     VigilFeatureNames *feature_names,
                      GError           **error);
 };
 
@@ -494,7 +494,7 @@ json_lines_parse (const ChunkInput  *input,
                   VigilSnapshot     *snapshot,
                   const char        *text,
                   gsize              length,
-                  GHashTable        *feature_names,
+                  VigilFeatureNames *feature_names,
                   GError           **error)
 {
   return _vigil_snapshot_parse_json_line (snapshot, text, length, feature_names, error);
@@ -509,7 +509,7 @@ line_chunk_has_work (LineChunk *chunk)
 /* Either thread's: parses the chunk's lines, up to the first at fault. */
 static void
 line_chunk_parse (LineChunk  *chunk,
-                  GHashTable *feature_names)
+                  VigilFeatureNames *feature_names)
 {
   for (; chunk->n_parsed < chunk->lines->len; chunk->n_parsed++)
     {
@@ -517,7 +517,7 @@ line_chunk_parse (LineChunk  *chunk,
       VigilSnapshot *snapshot = &chunk->snapshots[chunk->n_parsed];
       g_autoptr(GError) local_error = NULL;
 
-      vigil_snapshot_clear (snapshot);
+      _vigil_snapshot_reset (snapshot);
       if (!chunk->input->parse (chunk->input, snapshot, chunk->text->str + line->at, line->length,
                                 feature_names, &local_error))
         {
@@ -533,7 +533,7 @@ typedef struct
   GThread     *thread;
   GAsyncQueue *to_parse;
   GAsyncQueue *parsed;
-  GHashTable  *feature_names;  /* the helper's, as the records it parsed name them */
+  VigilFeatureNames *feature_names;  /* the helper's, as the records it parsed name them */
 } ParseHelper;
 
 /* Pushed for the helper to end. */
@@ -576,15 +576,15 @@ parse_helper_stop (ParseHelper *helper)
   g_thread_join (helper->thread);
   g_async_queue_unref (helper->to_parse);
   g_async_queue_unref (helper->parsed);
-  g_hash_table_unref (helper->feature_names);
+  _vigil_feature_names_free (helper->feature_names);
 }
 
 /* The caller's: @snapshot's feature names, read by the helper, become
  * the ingest's entries for the same names (vigil-snapshot-private.h),
  * each found once and kept in the helper's entry. */
 static void
-share_feature_names (VigilSnapshot *snapshot,
-                     GHashTable    *ingest_names)
+share_feature_names (VigilSnapshot     *snapshot,
+                     VigilFeatureNames *ingest_names)
 {
   if (snapshot->features == NULL || !snapshot->features_shared)
     return;
@@ -596,9 +596,9 @@ share_feature_names (VigilSnapshot *snapshot,
 
       if (own->shared == NULL)
         {
-          own->shared = g_hash_table_lookup (ingest_names, own->name);
+          own->shared = _vigil_feature_names_lookup (ingest_names, own->name, own->length, own->hash);
           if (own->shared == NULL)
-            own->shared = _vigil_feature_names_add (ingest_names, own->name, 0);
+            own->shared = _vigil_feature_names_add (ingest_names, own->name, own->length, 0);
         }
       usage->name = own->shared->name;
     }
@@ -614,7 +614,7 @@ add_chunk (LineChunk     *chunk,
            GCancellable  *cancellable,
            GError       **error)
 {
-  GHashTable *ingest_names = _vigil_ingest_get_feature_names (ingest);
+  VigilFeatureNames *ingest_names = _vigil_ingest_get_feature_names (ingest);
 
   for (guint i = 0; i < chunk->n_parsed; i++)
     {
@@ -1010,7 +1010,7 @@ read_csv (VigilMapping     *mapping,
           GInputStream     *stream,
           char              delimiter,
           const char       *file_name,
-          GHashTable       *feature_names,
+          VigilFeatureNames *feature_names,
           guint64           max_rows,
           VigilRecordFunc   func,
           gpointer          user_data,
@@ -1130,7 +1130,7 @@ csv_rows_parse (const ChunkInput  *input,
                 VigilSnapshot     *snapshot,
                 const char        *text,
                 gsize              length,
-                GHashTable        *feature_names,
+                VigilFeatureNames *feature_names,
                 GError           **error)
 {
   const CsvRowsInput *rows = (const CsvRowsInput *) input;

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "vigil-feature-names.h"
 #include "vigil-ingest.h"
 
 G_BEGIN_DECLS
@@ -24,10 +25,10 @@ G_BEGIN_DECLS
 #define VIGIL_IMPORT_CHUNK_LINES 512
 #define VIGIL_IMPORT_HELPER_SHARE 2
 
-GHashTable *_vigil_ingest_get_feature_names (VigilIngest    *self);
-gboolean    _vigil_ingest_add_kept          (VigilIngest    *self,
-                                             VigilSnapshot  *snapshot,
-                                             GError        **error);
+VigilFeatureNames *_vigil_ingest_get_feature_names (VigilIngest    *self);
+gboolean           _vigil_ingest_add_kept          (VigilIngest    *self,
+                                                    VigilSnapshot  *snapshot,
+                                                    GError        **error);
 
 VigilIngest *_vigil_ingest_begin_within  (VigilStore     *store,
                                           const char     *source_name,

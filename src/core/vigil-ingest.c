@@ -277,7 +277,7 @@ struct _VigilIngest
   /* The caller's: every feature name known (the features table as this
    * transaction has it, and the names records bring), shared with the
    * records' readers (vigil-snapshot-private.h); the next id to give. */
-  GHashTable      *feature_names;
+  VigilFeatureNames *feature_names;
   int              next_feature_id;
 
   /* The hand-over between the caller and the writer thread. */
@@ -2533,7 +2533,7 @@ vigil_ingest_finalize (GObject *object)
   g_clear_pointer (&self->keyed, g_array_unref);
   g_clear_pointer (&self->to_recompute, g_hash_table_unref);
   g_clear_pointer (&self->repeats, _vigil_store_repeats_free);
-  g_clear_pointer (&self->feature_names, g_hash_table_unref);
+  g_clear_pointer (&self->feature_names, _vigil_feature_names_free);
   g_clear_pointer (&self->pulses, g_hash_table_unref);
   g_clear_pointer (&self->already_stored, g_hash_table_unref);
   g_clear_error (&self->writer_error);
@@ -2582,7 +2582,7 @@ load_feature_names (VigilIngest  *self,
   g_hash_table_iter_init (&iter, _vigil_store_get_feature_ids (self->store));
   while (g_hash_table_iter_next (&iter, &name, &id))
     {
-      _vigil_feature_names_add (self->feature_names, name, GPOINTER_TO_INT (id));
+      _vigil_feature_names_add (self->feature_names, name, strlen (name), GPOINTER_TO_INT (id));
       self->next_feature_id = MAX (self->next_feature_id, GPOINTER_TO_INT (id) + 1);
     }
   return TRUE;
@@ -2681,7 +2681,7 @@ vigil_ingest_begin_bulk (VigilStore  *store,
  *   given to vigil_ingest_add() may share (vigil-snapshot-private.h), on
  *   the caller's thread, for as long as the ingest lives
  */
-GHashTable *
+VigilFeatureNames *
 _vigil_ingest_get_feature_names (VigilIngest *self)
 {
   g_return_val_if_fail (VIGIL_IS_INGEST (self), NULL);
@@ -2748,11 +2748,17 @@ feature_id (VigilIngest         *self,
             const VigilSnapshot *row,
             const char          *name)
 {
-  VigilFeatureName *entry = row->features_shared ? VIGIL_FEATURE_NAME_OF (name)
-                                                 : g_hash_table_lookup (self->feature_names, name);
+  VigilFeatureName *entry = row->features_shared ? VIGIL_FEATURE_NAME_OF (name) : NULL;
 
   if (entry == NULL)
-    entry = _vigil_feature_names_add (self->feature_names, name, 0);
+    {
+      gsize length = strlen (name);
+
+      entry = _vigil_feature_names_lookup (self->feature_names, name, length,
+                                           _vigil_feature_name_hash (name, length));
+      if (entry == NULL)
+        entry = _vigil_feature_names_add (self->feature_names, name, length, 0);
+    }
   if (entry->id == 0)
     {
       entry->id = self->next_feature_id++;

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "vigil-feature-names.h"
 #include "vigil-json-private.h"
 #include "vigil-snapshot.h"
 
@@ -20,39 +21,15 @@ typedef struct
   gboolean   unusable;  /* given, but not keys: none are kept */
 } VigilKeysValue;
 
-/* Feature names the records of one import share (design 7): millions of
- * rows name the same few features, so each name is kept once, in a
- * table of VigilFeatureName by name, with the id the features table has
- * for it (0 until the ingest gives it one). A snapshot whose features
- * were read with such a table has features_shared set: their names
- * point into the table, which outlives it. */
-typedef struct _VigilFeatureName VigilFeatureName;
-struct _VigilFeatureName
-{
-  int               id;
-  /* In a table another thread reads with (the import's helper): the
-   * entry for the same name in the table of the thread the records go
-   * to, NULL until it has looked; that thread's alone to set and read. */
-  VigilFeatureName *shared;
-  char              name[];
-};
-
-#define VIGIL_FEATURE_NAME_OF(text) \
-  ((VigilFeatureName *) (void *) ((text) - G_STRUCT_OFFSET (VigilFeatureName, name)))
-
-GHashTable       *_vigil_feature_names_new       (void);
-VigilFeatureName *_vigil_feature_names_add       (GHashTable       *names,
-                                                  const char       *name,
-                                                  int               id);
-
+void     _vigil_snapshot_reset        (VigilSnapshot    *self);
 void     _vigil_snapshot_set_cell        (VigilSnapshot    *self,
                                           VigilField        field,
                                           const char       *text,
-                                          GHashTable       *feature_names);
+                                          VigilFeatureNames *feature_names);
 gboolean _vigil_snapshot_parse_json_line (VigilSnapshot    *self,
                                           const char       *text,
                                           gsize             length,
-                                          GHashTable       *feature_names,
+                                          VigilFeatureNames *feature_names,
                                           GError          **error);
 gboolean _vigil_snapshot_read_json_field (VigilSnapshot    *self,
                                           VigilField        field,

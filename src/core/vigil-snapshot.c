@@ -137,10 +137,33 @@ vigil_snapshot_clear (VigilSnapshot *self)
   g_clear_pointer (&self->owner, g_free);
   g_clear_pointer (&self->segment, g_free);
   g_clear_pointer (&self->features, g_array_unref);
+  g_clear_pointer (&self->features_spare, g_array_unref);
   self->features_shared = FALSE;
   g_clear_pointer (&self->problem, g_free);
   self->n_unknown = 0;
   init_unknown (self);
+}
+
+/**
+ * _vigil_snapshot_reset:
+ *
+ * vigil_snapshot_clear() for a snapshot that reads record after record
+ * with an import's table of names: the array of its features is
+ * emptied and kept for the next record's, not freed and made anew for
+ * each of millions. vigil_snapshot_clear() frees it.
+ */
+void
+_vigil_snapshot_reset (VigilSnapshot *self)
+{
+  GArray *spare = g_steal_pointer (&self->features_spare);
+
+  if (spare == NULL && self->features != NULL && self->features_shared)
+    {
+      spare = g_steal_pointer (&self->features);
+      g_array_set_size (spare, 0);
+    }
+  vigil_snapshot_clear (self);
+  self->features_spare = spare;
 }
 
 void
@@ -168,6 +191,7 @@ vigil_snapshot_copy (const VigilSnapshot *self)
   copy = g_memdup2 (self, sizeof *self);
   copy->customer_id = g_strdup (self->customer_id);
   copy->keys = NULL;
+  copy->features_spare = NULL;
   if (self->keys != NULL)
     {
       copy->keys = g_ptr_array_new_full (self->keys->len, g_free);
@@ -247,12 +271,17 @@ vigil_snapshot_add_feature (VigilSnapshot *self,
  * usual record's features at once. */
 static void
 set_features_known (VigilSnapshot *self,
-                    GHashTable    *shared)
+                    VigilFeatureNames *shared)
 {
   if (self->features != NULL)
     return;
-  self->features = g_array_sized_new (FALSE, FALSE, sizeof (VigilFeatureUsage), 16);
   self->features_shared = shared != NULL;
+  if (shared != NULL && self->features_spare != NULL)
+    {
+      self->features = g_steal_pointer (&self->features_spare);
+      return;
+    }
+  self->features = g_array_sized_new (FALSE, FALSE, sizeof (VigilFeatureUsage), 16);
   if (shared == NULL)
     g_array_set_clear_func (self->features, clear_feature);
 }
@@ -274,40 +303,6 @@ own_feature_names (VigilSnapshot *self)
       g_array_append_val (self->features, usage);
     }
   g_array_unref (shared);
-}
-
-/**
- * _vigil_feature_names_new:
- *
- * Returns: (transfer full): an empty table of shared feature names, by
- *   name (VigilFeatureName, freed with the table)
- */
-GHashTable *
-_vigil_feature_names_new (void)
-{
-  return g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-}
-
-/**
- * _vigil_feature_names_add:
- * @name: a name the table does not hold, UTF-8 without NUL
- * @id: its id in the features table, 0 if it has none yet
- *
- * Returns: (transfer none): the table's entry for @name
- */
-VigilFeatureName *
-_vigil_feature_names_add (GHashTable *names,
-                          const char *name,
-                          int         id)
-{
-  gsize size = strlen (name) + 1;
-  VigilFeatureName *entry = g_malloc (sizeof *entry + size);
-
-  entry->id = id;
-  entry->shared = NULL;
-  memcpy (entry->name, name, size);
-  g_hash_table_insert (names, entry->name, entry);
-  return entry;
 }
 
 /**
@@ -1044,30 +1039,14 @@ set_features_node (VigilSnapshot *self,
     reject_value (self, VIGIL_FIELD_FEATURES);
 }
 
-/* add_feature_slice() with the import's table of names: a name found
- * there was checked when it was added, and is the same pointer wherever
- * it is used. @name is NUL-terminated after @length bytes. */
+/* Sets the calls of @entry's feature in @self, or adds it: names from
+ * one table are the same pointer wherever they are used. */
 static void
-add_shared_feature (VigilSnapshot *self,
-                    const char    *name,
-                    gsize          length,
-                    gint64         calls,
-                    GHashTable    *shared)
+set_shared_feature (VigilSnapshot          *self,
+                    const VigilFeatureName *entry,
+                    gint64                  calls)
 {
-  VigilFeatureName *entry = g_hash_table_lookup (shared, name);
   VigilFeatureUsage usage;
-
-  /* Text never holds a NUL here (JSON's \u0000 arrives as C0 80, which
-   * the check below refuses), so @name is all of the name. */
-  if (entry == NULL)
-    {
-      if (!is_usable_text (name, length))
-        {
-          self->n_unknown++;
-          return;
-        }
-      entry = _vigil_feature_names_add (shared, name, 0);
-    }
 
   for (guint i = 0; i < self->features->len; i++)
     {
@@ -1079,9 +1058,33 @@ add_shared_feature (VigilSnapshot *self,
           return;
         }
     }
-  usage.name = entry->name;
+  usage.name = (char *) entry->name;
   usage.calls = calls;
   g_array_append_val (self->features, usage);
+}
+
+/* add_feature_slice() with the import's table of names: a name found
+ * there was checked when it was added. */
+static void
+add_shared_feature (VigilSnapshot     *self,
+                    const char        *name,
+                    gsize              length,
+                    gint64             calls,
+                    VigilFeatureNames *shared)
+{
+  VigilFeatureName *entry = _vigil_feature_names_lookup (shared, name, length,
+                                                         _vigil_feature_name_hash (name, length));
+
+  if (entry == NULL)
+    {
+      if (!is_usable_text (name, length))
+        {
+          self->n_unknown++;
+          return;
+        }
+      entry = _vigil_feature_names_add (shared, name, length, 0);
+    }
+  set_shared_feature (self, entry, calls);
 }
 
 /* A name given twice keeps its last value, as JSON parsers do. The
@@ -1092,7 +1095,7 @@ add_feature_slice (VigilSnapshot *self,
                    const char    *name,
                    gsize          length,
                    gint64         calls,
-                   GHashTable    *shared)
+                   VigilFeatureNames *shared)
 {
   VigilFeatureUsage usage;
 
@@ -1131,14 +1134,14 @@ add_feature_slice (VigilSnapshot *self,
   g_array_append_val (self->features, usage);
 }
 
-static void set_features_text (VigilSnapshot *self, const char *text, GHashTable *shared);
+static void set_features_text (VigilSnapshot *self, const char *text, VigilFeatureNames *shared);
 
 /* vigil_snapshot_set_text() of text known to be UTF-8, without NUL. */
 static void
 set_usable_text (VigilSnapshot *self,
                  VigilField     field,
                  const char    *text,
-                 GHashTable    *shared)
+                 VigilFeatureNames *shared)
 {
   char **string;
   double number;
@@ -1231,7 +1234,7 @@ void
 _vigil_snapshot_set_cell (VigilSnapshot *self,
                           VigilField     field,
                           const char    *text,
-                          GHashTable    *feature_names)
+                          VigilFeatureNames *feature_names)
 {
   set_usable_text (self, field, text, feature_names);
 }
@@ -1329,6 +1332,93 @@ vigil_snapshot_set_json_object (VigilSnapshot *self,
  * JSON text is checked against (RFC 8259, design 2.3): anything that is
  * not JSON, skipped members included, is an error naming the column. */
 
+/* Whether @byte is JSON's white space. */
+static inline gboolean
+is_json_space (char byte)
+{
+  return byte == ' ' || byte == '\t' || byte == '\n' || byte == '\r';
+}
+
+#define EVERY_BYTE(c) (G_GUINT64_CONSTANT (0x0101010101010101) * (guchar) (c))
+
+/* Whether @byte ends a member's name or needs a closer look than
+ * read_usual_feature() gives it: a quote, an escape, or a control
+ * character (an error in JSON text). Bytes above 0x7F need none: a
+ * name matched byte for byte with one in the table is that name, which
+ * was checked as UTF-8 when it was added. */
+static inline gboolean
+is_name_stop (char byte)
+{
+  return byte == '"' || byte == '\\' || (guchar) byte < 0x20;
+}
+
+/* is_name_stop() for any of the eight bytes of @word. */
+static inline gboolean
+has_name_stop (guint64 word)
+{
+  guint64 quote = word ^ EVERY_BYTE ('"');
+  guint64 escape = word ^ EVERY_BYTE ('\\');
+  guint64 flags = ((quote - EVERY_BYTE (1)) & ~quote) | ((escape - EVERY_BYTE (1)) & ~escape) |
+                  ((word - EVERY_BYTE (0x20)) & ~word);
+
+  return (flags & EVERY_BYTE (0x80)) != 0;
+}
+
+/* The usual member of a features object, read in place: "name":count,
+ * with a name without escapes that @shared holds, and a count of at
+ * most 15 digits, no fraction or exponent. Millions of records name the
+ * same few features, and this spares each name its copy, its UTF-8
+ * check and its hash a byte at a time, and each count the floating
+ * point. What this returns is what read_feature() would make of the
+ * same member. FALSE, the cursor where it was, for any other member,
+ * which read_feature() then reads as it always has. */
+static gboolean
+read_usual_feature (VigilSnapshot     *self,
+                    VigilJsonCursor   *c,
+                    VigilFeatureNames *shared)
+{
+  const char *name = c->p + 1;
+  const char *p = name;
+  const char *digits;
+  guint64 hash = VIGIL_FEATURE_NAME_HASH_INIT;
+  guint64 tail = 0;
+  VigilFeatureName *entry;
+  gint64 calls = 0;
+
+  if (self->features->len >= VIGIL_SNAPSHOT_MAX_FEATURES)
+    return FALSE;
+  /* A word at a time while the name goes on, then its last bytes. */
+  for (; c->end - p >= 8; p += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, p, 8);
+      if (has_name_stop (word))
+        break;
+      hash = _vigil_feature_name_hash_word (hash, word);
+    }
+  for (guint shift = 0; p < c->end && !is_name_stop (*p); p++, shift += 8)
+    tail |= (guint64) (guchar) *p << shift;
+  if (p + 1 >= c->end || *p != '"' || p[1] != ':' ||
+      (entry = _vigil_feature_names_lookup (shared, name, p - name,
+                                            _vigil_feature_name_hash_finish (hash, tail, p - name))) == NULL)
+    return FALSE;
+
+  for (p += 2; p < c->end && is_json_space (*p); p++)
+    ;
+  for (digits = p; p < c->end && p - digits <= 15 && g_ascii_isdigit (*p); p++)
+    calls = calls * 10 + (*p - '0');
+  /* None, too many, a leading zero (an error), or more to the number. */
+  if (p == digits || p - digits > 15 || (*digits == '0' && p - digits > 1) ||
+      (p < c->end && (*p == '.' || *p == 'e' || *p == 'E')))
+    return FALSE;
+
+  set_shared_feature (self, entry, calls);
+  c->plain_string = TRUE;
+  c->p = p;
+  return TRUE;
+}
+
 /* One member of the features object, or element of the names array,
  * @depth arrays and objects open around it. */
 static gboolean
@@ -1336,9 +1426,17 @@ read_feature (VigilSnapshot   *self,
               VigilJsonCursor *c,
               guint            depth,
               gboolean         is_object,
-              GString         *name,
-              GHashTable      *shared)
+              GString        **scratch,
+              VigilFeatureNames *shared)
 {
+  GString *name;
+
+  if (is_object && shared != NULL && *c->p == '"' && read_usual_feature (self, c, shared))
+    return TRUE;
+
+  if (*scratch == NULL)
+    *scratch = g_string_sized_new (64);
+  name = *scratch;
   if (is_object && !_vigil_json_cursor_read_member_name (c, name))
     return FALSE;
 
@@ -1381,8 +1479,8 @@ static gboolean
 read_features (VigilSnapshot   *self,
                VigilJsonCursor *c,
                guint            depth,
-               GString         *name,
-               GHashTable      *shared)
+               GString        **scratch,
+               VigilFeatureNames *shared)
 {
   gboolean is_object = *c->p == '{';
   char closing = is_object ? '}' : ']';
@@ -1406,7 +1504,7 @@ read_features (VigilSnapshot   *self,
   while (more)
     {
       _vigil_json_cursor_skip_space (c);
-      if (!read_feature (self, c, depth + 1, is_object, name, shared) ||
+      if (!read_feature (self, c, depth + 1, is_object, scratch, shared) ||
           !_vigil_json_cursor_read_separator (c, closing, &more))
         return FALSE;
     }
@@ -1420,16 +1518,16 @@ read_features (VigilSnapshot   *self,
 static void
 set_features_text (VigilSnapshot *self,
                    const char    *text,
-                   GHashTable    *shared)
+                   VigilFeatureNames *shared)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) name = g_string_sized_new (64);
+  g_autoptr(GString) scratch = NULL;  /* made only if a name needs it */
   VigilJsonCursor c;
   guint n_unknown = self->n_unknown;
 
   _vigil_json_cursor_init (&c, text, strlen (text), VIGIL_JSON_DATA, &error);
   _vigil_json_cursor_skip_space (&c);
-  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c, 0, name, shared) &&
+  if (c.p < c.end && (*c.p == '{' || *c.p == '[') && read_features (self, &c, 0, &scratch, shared) &&
       _vigil_json_cursor_finish (&c))
     return;
 
@@ -1463,7 +1561,7 @@ read_field (VigilSnapshot   *self,
             VigilJsonCursor *c,
             guint            depth,
             GString         *scratch,
-            GHashTable      *shared)
+            VigilFeatureNames *shared)
 {
   const char *begin;
   double number;
@@ -1497,7 +1595,7 @@ read_field (VigilSnapshot   *self,
     case '{':
     case '[':
       if (field == VIGIL_FIELD_FEATURES)
-        return read_features (self, c, depth, scratch, shared);
+        return read_features (self, c, depth, &scratch, shared);
       if (!_vigil_json_cursor_skip_value (c, depth))
         return FALSE;
       reject_value (self, field);
@@ -1586,7 +1684,7 @@ read_member_field (VigilJsonCursor *c,
 static gboolean
 read_record_members (VigilSnapshot   *self,
                      VigilJsonCursor *c,
-                     GHashTable      *shared)
+                     VigilFeatureNames *shared)
 {
   g_autoptr(GString) scratch = g_string_new (NULL);
   g_autoptr(GString) key = g_string_new (NULL);
@@ -1618,7 +1716,7 @@ static gboolean
 parse_json (VigilSnapshot  *self,
             const char     *text,
             gsize           length,
-            GHashTable     *shared,
+            VigilFeatureNames *shared,
             GError        **error)
 {
   VigilJsonCursor c;
@@ -1677,7 +1775,7 @@ gboolean
 _vigil_snapshot_parse_json_line (VigilSnapshot  *self,
                                  const char     *text,
                                  gsize           length,
-                                 GHashTable     *feature_names,
+                                 VigilFeatureNames *feature_names,
                                  GError        **error)
 {
   return parse_json (self, text, length, feature_names, error);
