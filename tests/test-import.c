@@ -829,24 +829,31 @@ test_import_feature_ids (Fixture       *f,
 }
 
 /* design 7: a native import of JSON Lines or CSV parses in two threads,
- * the helper's chunks of VIGIL_IMPORT_HELPER_SHARE ×
- * VIGIL_IMPORT_CHUNK_LINES records taking turns with the caller's of
- * VIGIL_IMPORT_CHUNK_LINES. The first record of each kind of chunk, twice
- * over, and where a record falls. */
-#define HELPER_LINES (VIGIL_IMPORT_HELPER_SHARE * VIGIL_IMPORT_CHUNK_LINES)
-#define CYCLE_LINES (HELPER_LINES + VIGIL_IMPORT_CHUNK_LINES)
+ * the helper's chunks taking turns with the caller's, each of as many
+ * records as the format's constants say. The first record of each kind
+ * of chunk, twice over, and where a record falls. */
 
 /* The formats the tests of the two threads run on: the file's name,
- * its header, and its lines before record 1. */
+ * its header, its lines before record 1, and the records of a chunk of
+ * the helper's and of the caller's. */
 typedef struct
 {
   const char *file;
   const char *header;
   guint       header_lines;
+  guint       helper_lines;
+  guint       caller_lines;
 } ChunkedFormat;
 
-static const ChunkedFormat chunked_json_lines = { "chunks.jsonl", "", 0 };
-static const ChunkedFormat chunked_csv = { "chunks.csv", "id,mrr,observed_at,features\n", 1 };
+static const ChunkedFormat chunked_json_lines = {
+  "chunks.jsonl", "", 0, VIGIL_IMPORT_JSON_LINES_HELPER_LINES, VIGIL_IMPORT_JSON_LINES_CALLER_LINES
+};
+static const ChunkedFormat chunked_csv = {
+  "chunks.csv", "id,mrr,observed_at,features\n", 1, VIGIL_IMPORT_CSV_HELPER_LINES, VIGIL_IMPORT_CSV_CALLER_LINES
+};
+
+#define HELPER_LINES(format) ((format)->helper_lines)
+#define CYCLE_LINES(format) ((format)->helper_lines + (format)->caller_lines)
 
 /* The features of record @n (from 1), as a JSON object: "all" in every
  * record; "helper" first in the helper's first chunk; "caller" first in
@@ -854,17 +861,18 @@ static const ChunkedFormat chunked_csv = { "chunks.csv", "id,mrr,observed_at,fea
  * first in the helper's second chunk; "last" first in the caller's
  * second. */
 static void
-append_chunked_features (GString *out,
-                         guint    n)
+append_chunked_features (GString             *out,
+                         const ChunkedFormat *format,
+                         guint                n)
 {
   g_string_append_printf (out, "{\"all\": %u", n);
   if (n >= 10)
     g_string_append_printf (out, ", \"helper\": 1");
-  if (n >= HELPER_LINES + 5 && n != CYCLE_LINES + 3)
+  if (n >= HELPER_LINES (format) + 5 && n != CYCLE_LINES (format) + 3)
     g_string_append_printf (out, ", \"caller\": 2");
-  if (n >= CYCLE_LINES + 3)
+  if (n >= CYCLE_LINES (format) + 3)
     g_string_append_printf (out, ", \"late\": 3");
-  if (n >= CYCLE_LINES + HELPER_LINES + 1)
+  if (n >= CYCLE_LINES (format) + HELPER_LINES (format) + 1)
     g_string_append_printf (out, ", \"last\": 4");
   g_string_append_c (out, '}');
 }
@@ -878,7 +886,7 @@ append_chunked_line (GString             *out,
 {
   g_autoptr(GString) features = g_string_new (NULL);
 
-  append_chunked_features (features, n);
+  append_chunked_features (features, format, n);
   if (format == &chunked_json_lines)
     {
       g_string_append_printf (out, "{\"id\": \"c%u\", \"mrr\": %u, \"observed_at\": %u, \"features\": %s}\n",
@@ -917,17 +925,17 @@ test_import_two_threads (Fixture       *f,
   g_autoptr(GString) text = g_string_new (format->header);
   g_autofree char *names = NULL;
   g_autofree char *totals = NULL;
-  guint n_lines = 2 * CYCLE_LINES + 100;
+  guint n_lines = 2 * CYCLE_LINES (format) + 100;
   guint64 sum = 0;
   VigilIngestStats stats;
   /* the line, then the features after "all" (whose calls are the line's number) */
   struct { guint line; const char *features; } expected[] = {
     { 1, "" },
     { 10, ",\"2\":1" },
-    { HELPER_LINES + 5, ",\"2\":1,\"3\":2" },
-    { CYCLE_LINES + 3, ",\"2\":1,\"4\":3" },
-    { CYCLE_LINES + 4, ",\"2\":1,\"3\":2,\"4\":3" },
-    { CYCLE_LINES + HELPER_LINES + 1, ",\"2\":1,\"3\":2,\"4\":3,\"5\":4" },
+    { HELPER_LINES (format) + 5, ",\"2\":1,\"3\":2" },
+    { CYCLE_LINES (format) + 3, ",\"2\":1,\"4\":3" },
+    { CYCLE_LINES (format) + 4, ",\"2\":1,\"3\":2,\"4\":3" },
+    { CYCLE_LINES (format) + HELPER_LINES (format) + 1, ",\"2\":1,\"3\":2,\"4\":3,\"5\":4" },
     { n_lines, ",\"2\":1,\"3\":2,\"4\":3,\"5\":4" },
   };
 
@@ -971,15 +979,15 @@ test_import_two_threads_errors (Fixture       *f,
   const ChunkedFormat *format = data;
   struct { guint bad[2]; guint blank; guint named; } cases[] = {
     /* the caller's chunk */
-    { { HELPER_LINES + 52, 0 }, 0, HELPER_LINES + 52 },
+    { { HELPER_LINES (format) + 52, 0 }, 0, HELPER_LINES (format) + 52 },
     /* the helper's, before the caller's */
-    { { HELPER_LINES - 20, HELPER_LINES + 52 }, 0, HELPER_LINES - 20 },
+    { { HELPER_LINES (format) - 20, HELPER_LINES (format) + 52 }, 0, HELPER_LINES (format) - 20 },
     /* the caller's, before the helper's next */
-    { { HELPER_LINES + 52, CYCLE_LINES + 100 }, 0, HELPER_LINES + 52 },
+    { { HELPER_LINES (format) + 52, CYCLE_LINES (format) + 100 }, 0, HELPER_LINES (format) + 52 },
     /* the helper's second, before the caller's second */
-    { { CYCLE_LINES + 10, CYCLE_LINES + HELPER_LINES + 10 }, 0, CYCLE_LINES + 10 },
+    { { CYCLE_LINES (format) + 10, CYCLE_LINES (format) + HELPER_LINES (format) + 10 }, 0, CYCLE_LINES (format) + 10 },
     /* a blank line before it */
-    { { CYCLE_LINES - 5, 0 }, 40, CYCLE_LINES - 4 },
+    { { CYCLE_LINES (format) - 5, 0 }, 40, CYCLE_LINES (format) - 4 },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -990,7 +998,7 @@ test_import_two_threads_errors (Fixture       *f,
       guint named = cases[c].named + format->header_lines;
       VigilIngestStats stats;
 
-      for (guint n = 1; n <= 2 * CYCLE_LINES + 100; n++)
+      for (guint n = 1; n <= 2 * CYCLE_LINES (format) + 100; n++)
         {
           if (n == cases[c].blank)
             g_string_append (text, format == &chunked_csv ? "\n" : "   \n");
@@ -1015,7 +1023,8 @@ static void
 test_import_csv_two_threads_quoted_lines (Fixture       *f,
                                           gconstpointer  data)
 {
-  guint bads[] = { HELPER_LINES - 20, HELPER_LINES + 52, CYCLE_LINES + 10 };
+  const ChunkedFormat *format = &chunked_csv;
+  guint bads[] = { HELPER_LINES (format) - 20, HELPER_LINES (format) + 52, CYCLE_LINES (format) + 10 };
 
   for (guint c = 0; c < G_N_ELEMENTS (bads); c++)
     {
@@ -1025,7 +1034,7 @@ test_import_csv_two_threads_quoted_lines (Fixture       *f,
       VigilIngestStats stats;
       guint line = 1;
 
-      for (guint n = 1; n <= 2 * CYCLE_LINES + 100; n++)
+      for (guint n = 1; n <= 2 * CYCLE_LINES (format) + 100; n++)
         {
           line++;
           if (n == bads[c])

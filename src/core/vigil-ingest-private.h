@@ -19,11 +19,13 @@ G_BEGIN_DECLS
 /* Records whose states an ingest gathers before it writes them (and a
  * bulk import's have stored keys): tests cross generations. */
 #define VIGIL_INGEST_MAX_CUSTOMER_STATES 65536
-/* Lines of a native JSON Lines import that the caller parses in one
- * chunk, and how many times as many a chunk of the helper's holds
- * (vigil-importer.c, design 7): tests cross chunks. */
-#define VIGIL_IMPORT_CHUNK_LINES 512
-#define VIGIL_IMPORT_HELPER_SHARE 2
+/* Records of a native import that the caller parses in one chunk, and
+ * that a chunk of the helper's holds (vigil-importer.c, design 7), by
+ * format: tests cross chunks. */
+#define VIGIL_IMPORT_JSON_LINES_CALLER_LINES 512
+#define VIGIL_IMPORT_JSON_LINES_HELPER_LINES 768
+#define VIGIL_IMPORT_CSV_CALLER_LINES 128
+#define VIGIL_IMPORT_CSV_HELPER_LINES 1024
 
 VigilFeatureNames *_vigil_ingest_get_feature_names (VigilIngest    *self);
 gboolean           _vigil_ingest_add_kept          (VigilIngest    *self,
