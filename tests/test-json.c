@@ -811,9 +811,12 @@ test_json_integers (void)
   /* every pair of digits, in every place of a short number */
   for (gint64 value = -1000; value <= 100000; value++)
     assert_integer (value);
+  /* each length's first and last, of either sign */
   for (gint64 power = 1; power <= G_MAXINT64 / 10; power *= 10)
     {
       assert_integer (power - 1);
+      assert_integer (power);
+      assert_integer (1 - power);
       assert_integer (-power);
     }
 }

@@ -291,6 +291,33 @@ test_snapshot_text_features (void)
     }
 }
 
+/* A string cell is kept without the white space around it; one of
+ * white space alone is no value, and a later cell replaces an earlier. */
+static void
+test_snapshot_text_strings (void)
+{
+  g_autoptr(VigilSnapshot) s = vigil_snapshot_new ();
+
+  vigil_snapshot_set_text (s, VIGIL_FIELD_ID, " acct-1 ");
+  vigil_snapshot_set_text (s, VIGIL_FIELD_NAME, "\tSable  Point\n");
+  vigil_snapshot_set_text (s, VIGIL_FIELD_PLAN, "growth");
+  vigil_snapshot_set_text (s, VIGIL_FIELD_OWNER, "Dana");
+  vigil_snapshot_set_text (s, VIGIL_FIELD_SEGMENT, "caf\xc3\xa9 ");
+  g_assert_cmpstr (s->customer_id, ==, "acct-1");
+  g_assert_cmpstr (s->name, ==, "Sable  Point");
+  g_assert_cmpstr (s->plan, ==, "growth");
+  g_assert_cmpstr (s->owner, ==, "Dana");
+  g_assert_cmpstr (s->segment, ==, "caf\xc3\xa9");
+
+  vigil_snapshot_set_text (s, VIGIL_FIELD_PLAN, "p");
+  vigil_snapshot_set_text (s, VIGIL_FIELD_OWNER, " \t ");
+  vigil_snapshot_set_text (s, VIGIL_FIELD_NAME, " x");
+  g_assert_cmpstr (s->plan, ==, "p");
+  g_assert_cmpstr (s->owner, ==, "Dana");
+  g_assert_cmpstr (s->name, ==, "x");
+  g_assert_cmpuint (s->n_unknown, ==, 0);
+}
+
 static void
 test_snapshot_text_values (void)
 {
@@ -777,6 +804,7 @@ main (int    argc,
   g_test_add_func ("/core/snapshot/shared-feature-names", test_snapshot_shared_feature_names);
   g_test_add_func ("/core/snapshot/shared-feature-names/in-place", test_snapshot_shared_feature_names_in_place);
   g_test_add_func ("/core/snapshot/text/values", test_snapshot_text_values);
+  g_test_add_func ("/core/snapshot/text/strings", test_snapshot_text_strings);
   g_test_add_func ("/core/snapshot/keys", test_snapshot_keys);
   g_test_add_func ("/core/snapshot/keys/limits", test_snapshot_keys_limits);
   g_test_add_func ("/core/snapshot/keys/copy", test_snapshot_keys_copy);

@@ -1168,34 +1168,36 @@ vigil_json_write_integer (char   *to,
   static const char pairs[] =
     "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
     "5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
-  char digits[VIGIL_JSON_INTEGER_MAX_LENGTH];
-  char *end = digits + sizeof digits;
-  char *first = end;
   /* In unsigned arithmetic: the most negative value has no positive twin. */
   guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+  guint length = 1;
+  char *end;
 
+  /* Its length first, so the digits go straight to where they belong. */
+  for (guint64 power = 10; length < 20 && magnitude >= power; power *= 10)
+    length++;
+  if (value < 0)
+    *to++ = '-';
+  end = to + length;
+  to = end;
   while (magnitude >= 100)
     {
       guint pair = (guint) (magnitude % 100);
 
       magnitude /= 100;
-      first -= 2;
-      first[0] = pairs[2 * pair];
-      first[1] = pairs[2 * pair + 1];
+      to -= 2;
+      to[0] = pairs[2 * pair];
+      to[1] = pairs[2 * pair + 1];
     }
   if (magnitude >= 10)
     {
-      first -= 2;
-      first[0] = pairs[2 * magnitude];
-      first[1] = pairs[2 * magnitude + 1];
+      to -= 2;
+      to[0] = pairs[2 * magnitude];
+      to[1] = pairs[2 * magnitude + 1];
     }
   else
-    *--first = (char) ('0' + magnitude);
-  if (value < 0)
-    *to++ = '-';
-  while (first < end)
-    *to++ = *first++;
-  return to;
+    *--to = (char) ('0' + magnitude);
+  return end;
 }
 
 /* Appends @value as vigil_json_write_integer() writes it. */

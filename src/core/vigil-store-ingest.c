@@ -917,7 +917,7 @@ _vigil_store_insert_new_snapshots (VigilStore              *self,
   char renewals[VIGIL_STORE_ROWS_AT_ONCE][16];
   VigilSqlStmt *stmt;
 
-  if (!(stmt = _vigil_store_cached (self, new_snapshots_sql (), doing, error)))
+  if (!(stmt = _vigil_store_cached_rebound (self, new_snapshots_sql (), doing, error)))
     return FALSE;
   for (int i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
     {
@@ -931,7 +931,7 @@ _vigil_store_insert_new_snapshots (VigilStore              *self,
   if (!_vigil_store_step_queued (self, stmt, doing, error))
     return FALSE;
 
-  if (!(stmt = _vigil_store_cached (self, new_scores_sql (), doing, error)))
+  if (!(stmt = _vigil_store_cached_rebound (self, new_scores_sql (), doing, error)))
     return FALSE;
   for (int i = 0; i < VIGIL_STORE_ROWS_AT_ONCE; i++)
     {

@@ -270,6 +270,10 @@ VigilSqlStmt     *_vigil_store_cached                 (VigilStore     *self,
                                                        const char     *sql,
                                                        const char     *doing,
                                                        GError        **error);
+VigilSqlStmt     *_vigil_store_cached_rebound         (VigilStore     *self,
+                                                       const char     *sql,
+                                                       const char     *doing,
+                                                       GError        **error);
 gboolean          _vigil_store_finish_cached_rows     (VigilStore     *self,
                                                        VigilSqlStmt   *stmt,
                                                        int             rc,
