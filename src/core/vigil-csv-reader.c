@@ -235,14 +235,37 @@ is_plain_ascii (const char *s,
 
 #define EVERY_BYTE(c) (G_GUINT64_CONSTANT (0x0101010101010101) * (guchar) (c))
 
+/* The high bit of each byte of @word that is the byte @every_byte has in each of its own,
+ * or of some byte after such a byte: the lowest bit set marks the first of them exactly. */
+static inline guint64
+bytes_equal (guint64 word,
+             guint64 every_byte)
+{
+  guint64 x = word ^ every_byte;
+
+  return (x - EVERY_BYTE (1)) & ~x & EVERY_BYTE (0x80);
+}
+
 /* Whether a byte of @word is the byte @every_byte has in each of its own. */
 static inline gboolean
 word_has_byte (guint64 word,
                guint64 every_byte)
 {
-  guint64 x = word ^ every_byte;
+  return bytes_equal (word, every_byte) != 0;
+}
 
-  return ((x - EVERY_BYTE (1)) & ~x & EVERY_BYTE (0x80)) != 0;
+/* Where in @word (loaded from memory by memcpy()) the byte is whose high bit is the lowest
+ * set in @flags, which is not 0; -1 where that cannot be told without a loop (a processor
+ * that is not little-endian). */
+static inline int
+first_flagged_byte (guint64 flags)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined(__GNUC__)
+  return __builtin_ctzll (flags) / 8;
+#else
+  (void) flags;
+  return -1;
+#endif
 }
 
 /* Copies a quoted field's text from *@from to *@to up to its next quote or @end, counting
@@ -273,7 +296,18 @@ copy_quoted_text (const char **from,
       memcpy (&word, q, 8);
       if (word_has_byte (word, EVERY_BYTE ('"')))
         {
-          /* The quote is among these eight. */
+          int at = first_flagged_byte (bytes_equal (word, EVERY_BYTE ('"')));
+
+          /* The quote is among these eight: all of them copied (the caller made room for
+           * the rest of the input), the text kept up to it. Short runs between quotes are
+           * what a JSON text in a cell is made of. */
+          if (at >= 0 && !word_has_byte (word, EVERY_BYTE ('\n')))
+            {
+              memcpy (out, &word, 8);
+              out += at;
+              q += at;
+              break;
+            }
           for (; *q != '"'; q++)
             {
               *line += *q == '\n';
@@ -316,6 +350,17 @@ copy_unquoted_text (const char **from,
       memcpy (&word, p, 8);
       if (word_has_byte (word, EVERY_BYTE (delimiter)) || word_has_byte (word, EVERY_BYTE ('\n')))
         {
+          int at = first_flagged_byte (bytes_equal (word, EVERY_BYTE (delimiter)) |
+                                       bytes_equal (word, EVERY_BYTE ('\n')));
+
+          /* As copy_quoted_text() does: the first of either ends the text. */
+          if (at >= 0)
+            {
+              memcpy (out, &word, 8);
+              out += at;
+              p += at;
+              break;
+            }
           for (; *p != delimiter && *p != '\n'; p++)
             *out++ = *p;
           break;
@@ -329,8 +374,10 @@ copy_unquoted_text (const char **from,
 }
 
 /* Ends the field being appended: checks that it is UTF-8 and adds its NUL. @raw is its
- * text as written in the input (between the quotes if @quoted), @raw_len bytes long. */
-static inline gboolean
+ * text as written in the input (between the quotes if @quoted), @raw_len bytes long.
+ * Inlined where it is called, which the compiler would not do by itself: it ends every
+ * cell of every row, and the call took a third of its instructions. */
+G_ALWAYS_INLINE static inline gboolean
 end_field (VigilCsvReader  *self,
            const char      *raw,
            gsize            raw_len,
