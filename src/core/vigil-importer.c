@@ -351,12 +351,10 @@ parse_json_line (const char  *line,
 /* Records (lines, rows) the caller's chunk holds at most, and the
  * helper's: the caller also reads every record's text and adds every
  * record, so the helper parses more, enough for the two to take about
- * the same time. A JSON line costs much more to parse than to find; a
- * CSV row's cells cost the caller a third as much to split as to
- * parse, so the helper parses eight of every nine CSV rows, and three
- * of every five JSON lines (callgrind, 100,000 JSON lines: the caller's
- * 702 million instructions to the helper's 900 million at two of three;
- * 120,000 CSV rows: 1,085 to 662). A chunk takes no more records once
+ * the same time. A JSON line costs much more to parse than to find,
+ * and the helper parses three of every five; splitting a CSV row into
+ * its cells costs the caller more, and the helper parses four of every
+ * five (design 7 has the figures). A chunk takes no more records once
  * its text passes this many bytes a record it may hold. Three chunks
  * are in hand at once, a few MB with their records. */
 #define CHUNK_BYTES_PER_LINE 512

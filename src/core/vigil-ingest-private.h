@@ -24,7 +24,7 @@ G_BEGIN_DECLS
  * format: tests cross chunks. */
 #define VIGIL_IMPORT_JSON_LINES_CALLER_LINES 512
 #define VIGIL_IMPORT_JSON_LINES_HELPER_LINES 768
-#define VIGIL_IMPORT_CSV_CALLER_LINES 128
+#define VIGIL_IMPORT_CSV_CALLER_LINES 256
 #define VIGIL_IMPORT_CSV_HELPER_LINES 1024
 
 VigilFeatureNames *_vigil_ingest_get_feature_names (VigilIngest    *self);
