@@ -16,6 +16,7 @@
 
 #include "vigil-csv-reader.h"
 #include "vigil-error.h"
+#include "vigil-words-private.h"
 
 /* Bytes asked of the stream per read; the input buffer's usual size. */
 #define CHUNK_SIZE (256 * 1024)
@@ -233,44 +234,11 @@ is_plain_ascii (const char *s,
     }
 }
 
-#define EVERY_BYTE(c) (G_GUINT64_CONSTANT (0x0101010101010101) * (guchar) (c))
-
-/* The high bit of each byte of @word that is the byte @every_byte has in each of its own,
- * or of some byte after such a byte: the lowest bit set marks the first of them exactly. */
-static inline guint64
-bytes_equal (guint64 word,
-             guint64 every_byte)
-{
-  guint64 x = word ^ every_byte;
-
-  return (x - EVERY_BYTE (1)) & ~x & EVERY_BYTE (0x80);
-}
-
-/* Whether a byte of @word is the byte @every_byte has in each of its own. */
-static inline gboolean
-word_has_byte (guint64 word,
-               guint64 every_byte)
-{
-  return bytes_equal (word, every_byte) != 0;
-}
-
-/* Where in @word (loaded from memory by memcpy()) the byte is whose high bit is the lowest
- * set in @flags, which is not 0; -1 where that cannot be told without a loop (a processor
- * that is not little-endian). */
-static inline int
-first_flagged_byte (guint64 flags)
-{
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined(__GNUC__)
-  return __builtin_ctzll (flags) / 8;
-#else
-  (void) flags;
-  return -1;
-#endif
-}
-
 /* Copies a quoted field's text from *@from to *@to up to its next quote or @end, counting
- * its newlines into *@line. Eight bytes at a time while none is a quote: most quoted text
- * has no quote for a while (a JSON text's runs between its doubled quotes, a sentence). */
+ * its newlines into *@line; a doubled quote found in a word is copied as one quote and the
+ * copy goes on (the caller takes any other). Eight bytes at a time while none is a quote:
+ * most quoted text has no quote for a while (a JSON text's runs between its doubled quotes,
+ * a sentence). */
 static inline void
 copy_quoted_text (const char **from,
                   const char  *end,
@@ -283,6 +251,7 @@ copy_quoted_text (const char **from,
   for (;;)
     {
       guint64 word;
+      guint64 quotes;
 
       if (end - q < 8)
         {
@@ -294,16 +263,24 @@ copy_quoted_text (const char **from,
           break;
         }
       memcpy (&word, q, 8);
-      if (word_has_byte (word, EVERY_BYTE ('"')))
+      quotes = vigil_word_bytes_equal (word, VIGIL_EVERY_BYTE ('"'));
+      if (quotes != 0)
         {
-          int at = first_flagged_byte (bytes_equal (word, EVERY_BYTE ('"')));
+          int at = vigil_word_first_flagged (quotes);
 
           /* The quote is among these eight: all of them copied (the caller made room for
-           * the rest of the input), the text kept up to it. Short runs between quotes are
-           * what a JSON text in a cell is made of. */
-          if (at >= 0 && !word_has_byte (word, EVERY_BYTE ('\n')))
+           * the rest of the input), the text kept up to it. A quote doubled is one of the
+           * text's, kept, and the copy goes on: short runs between doubled quotes are what
+           * a JSON text in a cell is made of. */
+          if (at >= 0 && !vigil_word_has_byte (word, VIGIL_EVERY_BYTE ('\n')))
             {
               memcpy (out, &word, 8);
+              if (end - q > at + 1 && q[at + 1] == '"')
+                {
+                  out += at + 1;
+                  q += at + 2;
+                  continue;
+                }
               out += at;
               q += at;
               break;
@@ -315,7 +292,7 @@ copy_quoted_text (const char **from,
             }
           break;
         }
-      if (G_UNLIKELY (word_has_byte (word, EVERY_BYTE ('\n'))))
+      if (G_UNLIKELY (vigil_word_has_byte (word, VIGIL_EVERY_BYTE ('\n'))))
         for (int i = 0; i < 8; i++)
           *line += q[i] == '\n';
       memcpy (out, &word, 8);
@@ -348,10 +325,12 @@ copy_unquoted_text (const char **from,
           break;
         }
       memcpy (&word, p, 8);
-      if (word_has_byte (word, EVERY_BYTE (delimiter)) || word_has_byte (word, EVERY_BYTE ('\n')))
+      guint64 ends = vigil_word_bytes_equal (word, VIGIL_EVERY_BYTE (delimiter)) |
+                     vigil_word_bytes_equal (word, VIGIL_EVERY_BYTE ('\n'));
+
+      if (ends != 0)
         {
-          int at = first_flagged_byte (bytes_equal (word, EVERY_BYTE (delimiter)) |
-                                       bytes_equal (word, EVERY_BYTE ('\n')));
+          int at = vigil_word_first_flagged (ends);
 
           /* As copy_quoted_text() does: the first of either ends the text. */
           if (at >= 0)

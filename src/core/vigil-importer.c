@@ -494,12 +494,12 @@ json_lines_fill (ChunkInput   *input,
 }
 
 static gboolean
-json_lines_parse (const ChunkInput  *input,
-                  VigilSnapshot     *snapshot,
-                  const char        *text,
-                  gsize              length,
-                  VigilFeatureNames *feature_names,
-                  GError           **error)
+json_lines_parse (const ChunkInput   *input,
+                  VigilSnapshot      *snapshot,
+                  const char         *text,
+                  gsize               length,
+                  VigilFeatureNames  *feature_names,
+                  GError            **error)
 {
   return _vigil_snapshot_parse_json_line (snapshot, text, length, feature_names, error);
 }
@@ -512,7 +512,7 @@ line_chunk_has_work (LineChunk *chunk)
 
 /* Either thread's: parses the chunk's lines, up to the first at fault. */
 static void
-line_chunk_parse (LineChunk  *chunk,
+line_chunk_parse (LineChunk         *chunk,
                   VigilFeatureNames *feature_names)
 {
   for (; chunk->n_parsed < chunk->lines->len; chunk->n_parsed++)
@@ -1013,16 +1013,16 @@ check_row_width (VigilCsvReader  *reader,
 }
 
 static gboolean
-read_csv (VigilMapping     *mapping,
-          GInputStream     *stream,
-          char              delimiter,
-          const char       *file_name,
-          VigilFeatureNames *feature_names,
-          guint64           max_rows,
-          VigilRecordFunc   func,
-          gpointer          user_data,
-          GCancellable     *cancellable,
-          GError          **error)
+read_csv (VigilMapping       *mapping,
+          GInputStream       *stream,
+          char                delimiter,
+          const char         *file_name,
+          VigilFeatureNames  *feature_names,
+          guint64             max_rows,
+          VigilRecordFunc     func,
+          gpointer            user_data,
+          GCancellable       *cancellable,
+          GError            **error)
 {
   g_autoptr(VigilCsvReader) reader = vigil_csv_reader_new (stream);
   g_autoptr(VigilSnapshot) snapshot = vigil_snapshot_new ();
@@ -1133,12 +1133,12 @@ csv_rows_fill (ChunkInput   *input,
 }
 
 static gboolean
-csv_rows_parse (const ChunkInput  *input,
-                VigilSnapshot     *snapshot,
-                const char        *text,
-                gsize              length,
-                VigilFeatureNames *feature_names,
-                GError           **error)
+csv_rows_parse (const ChunkInput   *input,
+                VigilSnapshot      *snapshot,
+                const char         *text,
+                gsize               length,
+                VigilFeatureNames  *feature_names,
+                GError            **error)
 {
   const CsvRowsInput *rows = (const CsvRowsInput *) input;
   const char *field = text;

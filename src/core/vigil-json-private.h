@@ -49,6 +49,16 @@ typedef struct
   gboolean       plain_string;
 } VigilJsonCursor;
 
+/* Past JSON's white space. Inline: the readers call it between every
+ * two tokens of every record (6 % of a JSON Lines import's parsing, as
+ * a call), and most records have none. */
+static inline void
+_vigil_json_cursor_skip_space (VigilJsonCursor *c)
+{
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+    c->p++;
+}
+
 void       _vigil_json_cursor_init         (VigilJsonCursor  *c,
                                             const char       *text,
                                             gsize             length,
@@ -61,7 +71,6 @@ void       _vigil_json_cursor_init_document (VigilJsonCursor *c,
                                              GError         **error);
 gboolean   _vigil_json_cursor_fail         (VigilJsonCursor  *c,
                                             const char       *message);
-void       _vigil_json_cursor_skip_space   (VigilJsonCursor  *c);
 gboolean   _vigil_json_cursor_read_string  (VigilJsonCursor  *c,
                                             GString          *out);
 gboolean   _vigil_json_cursor_read_member_name (VigilJsonCursor *c,

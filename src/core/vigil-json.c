@@ -96,13 +96,6 @@ fail_at (VigilJsonCursor *c,
   return _vigil_json_cursor_fail (c, message);
 }
 
-void
-_vigil_json_cursor_skip_space (VigilJsonCursor *c)
-{
-  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-    c->p++;
-}
-
 /* The length of the UTF-8 sequence at @s (RFC 3629, section 4), or 0
  * when it is not one. */
 static gsize

@@ -21,16 +21,16 @@ typedef struct
   gboolean   unusable;  /* given, but not keys: none are kept */
 } VigilKeysValue;
 
-void     _vigil_snapshot_reset        (VigilSnapshot    *self);
-void     _vigil_snapshot_set_cell        (VigilSnapshot    *self,
-                                          VigilField        field,
-                                          const char       *text,
+void     _vigil_snapshot_reset           (VigilSnapshot     *self);
+void     _vigil_snapshot_set_cell        (VigilSnapshot     *self,
+                                          VigilField         field,
+                                          const char        *text,
                                           VigilFeatureNames *feature_names);
-gboolean _vigil_snapshot_parse_json_line (VigilSnapshot    *self,
-                                          const char       *text,
-                                          gsize             length,
-                                          VigilFeatureNames *feature_names,
-                                          GError          **error);
+gboolean _vigil_snapshot_parse_json_line (VigilSnapshot      *self,
+                                          const char         *text,
+                                          gsize               length,
+                                          VigilFeatureNames  *feature_names,
+                                          GError            **error);
 gboolean _vigil_snapshot_read_json_field (VigilSnapshot    *self,
                                           VigilField        field,
                                           VigilJsonCursor  *c,

@@ -19,6 +19,7 @@
 #include "vigil-snapshot-private.h"
 #include "vigil-snapshot.h"
 #include "vigil-time.h"
+#include "vigil-words-private.h"
 
 /* Counts beyond this are not believable for one customer in a week and
  * would lose precision as doubles: they are stored as unknown. */
@@ -270,7 +271,7 @@ vigil_snapshot_add_feature (VigilSnapshot *self,
  * (an import's table of names) or, when %NULL, its own. Room for a
  * usual record's features at once. */
 static void
-set_features_known (VigilSnapshot *self,
+set_features_known (VigilSnapshot     *self,
                     VigilFeatureNames *shared)
 {
   if (self->features != NULL)
@@ -362,8 +363,12 @@ set_string (VigilSnapshot  *self,
   if (length == 0)
     return;
   if (!g_ascii_isspace (text[0]) && !g_ascii_isspace (text[length - 1]))
-    *slot = g_memdup2 (text, length + 1);
-  else if (*(*slot = g_strstrip (g_strndup (text, length))) == '\0')
+    {
+      *slot = g_memdup2 (text, length + 1);
+      return;
+    }
+  *slot = g_strstrip (g_strndup (text, length));
+  if (**slot == '\0')
     g_clear_pointer (slot, g_free);
   (void) self;
 }
@@ -1096,10 +1101,10 @@ add_shared_feature (VigilSnapshot     *self,
  * search is linear, which VIGIL_SNAPSHOT_MAX_FEATURES keeps bounded
  * (a record with a million features took hours). */
 static void
-add_feature_slice (VigilSnapshot *self,
-                   const char    *name,
-                   gsize          length,
-                   gint64         calls,
+add_feature_slice (VigilSnapshot     *self,
+                   const char        *name,
+                   gsize              length,
+                   gint64             calls,
                    VigilFeatureNames *shared)
 {
   VigilFeatureUsage usage;
@@ -1143,9 +1148,9 @@ static void set_features_text (VigilSnapshot *self, const char *text, VigilFeatu
 
 /* vigil_snapshot_set_text() of text known to be UTF-8, without NUL. */
 static void
-set_usable_text (VigilSnapshot *self,
-                 VigilField     field,
-                 const char    *text,
+set_usable_text (VigilSnapshot     *self,
+                 VigilField         field,
+                 const char        *text,
                  VigilFeatureNames *shared)
 {
   char **string;
@@ -1236,9 +1241,9 @@ vigil_snapshot_set_text (VigilSnapshot *self,
  * vigil_snapshot_set_text() for the cells of a CSV import.
  */
 void
-_vigil_snapshot_set_cell (VigilSnapshot *self,
-                          VigilField     field,
-                          const char    *text,
+_vigil_snapshot_set_cell (VigilSnapshot     *self,
+                          VigilField         field,
+                          const char        *text,
                           VigilFeatureNames *feature_names)
 {
   set_usable_text (self, field, text, feature_names);
@@ -1344,8 +1349,6 @@ is_json_space (char byte)
   return byte == ' ' || byte == '\t' || byte == '\n' || byte == '\r';
 }
 
-#define EVERY_BYTE(c) (G_GUINT64_CONSTANT (0x0101010101010101) * (guchar) (c))
-
 /* Whether @byte ends a member's name or needs a closer look than
  * read_usual_feature() gives it: a quote, an escape, or a control
  * character (an error in JSON text). Bytes above 0x7F need none: a
@@ -1361,12 +1364,9 @@ is_name_stop (char byte)
 static inline gboolean
 has_name_stop (guint64 word)
 {
-  guint64 quote = word ^ EVERY_BYTE ('"');
-  guint64 escape = word ^ EVERY_BYTE ('\\');
-  guint64 flags = ((quote - EVERY_BYTE (1)) & ~quote) | ((escape - EVERY_BYTE (1)) & ~escape) |
-                  ((word - EVERY_BYTE (0x20)) & ~word);
-
-  return (flags & EVERY_BYTE (0x80)) != 0;
+  return (vigil_word_bytes_equal (word, VIGIL_EVERY_BYTE ('"')) |
+          vigil_word_bytes_equal (word, VIGIL_EVERY_BYTE ('\\')) |
+          vigil_word_bytes_below (word, 0x20)) != 0;
 }
 
 /* The usual member of a features object, read in place: "name":count,
@@ -1427,12 +1427,12 @@ read_usual_feature (VigilSnapshot     *self,
 /* One member of the features object, or element of the names array,
  * @depth arrays and objects open around it. */
 static gboolean
-read_feature (VigilSnapshot   *self,
-              VigilJsonCursor *c,
-              guint            depth,
-              gboolean         is_object,
-              GString        **scratch,
-              VigilFeatureNames *shared)
+read_feature (VigilSnapshot      *self,
+              VigilJsonCursor    *c,
+              guint               depth,
+              gboolean            is_object,
+              GString           **scratch,
+              VigilFeatureNames  *shared)
 {
   GString *name;
 
@@ -1481,11 +1481,11 @@ read_feature (VigilSnapshot   *self,
  * @depth arrays and objects open around it. The limit on nesting is the
  * whole document's (design 2.3), not the record's. */
 static gboolean
-read_features (VigilSnapshot   *self,
-               VigilJsonCursor *c,
-               guint            depth,
-               GString        **scratch,
-               VigilFeatureNames *shared)
+read_features (VigilSnapshot      *self,
+               VigilJsonCursor    *c,
+               guint               depth,
+               GString           **scratch,
+               VigilFeatureNames  *shared)
 {
   gboolean is_object = *c->p == '{';
   char closing = is_object ? '}' : ']';
@@ -1521,8 +1521,8 @@ read_features (VigilSnapshot   *self,
  * takes them. Anything else, or text that is not JSON, makes the
  * features unknown, counted once. */
 static void
-set_features_text (VigilSnapshot *self,
-                   const char    *text,
+set_features_text (VigilSnapshot     *self,
+                   const char        *text,
                    VigilFeatureNames *shared)
 {
   g_autoptr(GError) error = NULL;
@@ -1561,11 +1561,11 @@ read_keys (VigilSnapshot   *self,
 /* One member's value, with the rules of vigil_snapshot_set_json(),
  * @depth arrays and objects open around it. */
 static gboolean
-read_field (VigilSnapshot   *self,
-            VigilField       field,
-            VigilJsonCursor *c,
-            guint            depth,
-            GString         *scratch,
+read_field (VigilSnapshot     *self,
+            VigilField         field,
+            VigilJsonCursor   *c,
+            guint              depth,
+            GString           *scratch,
             VigilFeatureNames *shared)
 {
   const char *begin;
@@ -1687,8 +1687,8 @@ read_member_field (VigilJsonCursor *c,
 /* The members of the record object, the cursor past its “{”: the
  * record is a whole text, so its members' values are inside it alone. */
 static gboolean
-read_record_members (VigilSnapshot   *self,
-                     VigilJsonCursor *c,
+read_record_members (VigilSnapshot     *self,
+                     VigilJsonCursor   *c,
                      VigilFeatureNames *shared)
 {
   g_autoptr(GString) scratch = g_string_new (NULL);
@@ -1718,11 +1718,11 @@ read_record_members (VigilSnapshot   *self,
 }
 
 static gboolean
-parse_json (VigilSnapshot  *self,
-            const char     *text,
-            gsize           length,
-            VigilFeatureNames *shared,
-            GError        **error)
+parse_json (VigilSnapshot      *self,
+            const char         *text,
+            gsize               length,
+            VigilFeatureNames  *shared,
+            GError            **error)
 {
   VigilJsonCursor c;
 
@@ -1777,11 +1777,11 @@ vigil_snapshot_parse_json (VigilSnapshot  *self,
  * vigil_snapshot_parse_json() for the lines of a JSON Lines import.
  */
 gboolean
-_vigil_snapshot_parse_json_line (VigilSnapshot  *self,
-                                 const char     *text,
-                                 gsize           length,
-                                 VigilFeatureNames *feature_names,
-                                 GError        **error)
+_vigil_snapshot_parse_json_line (VigilSnapshot      *self,
+                                 const char         *text,
+                                 gsize               length,
+                                 VigilFeatureNames  *feature_names,
+                                 GError            **error)
 {
   return parse_json (self, text, length, feature_names, error);
 }
