@@ -733,6 +733,64 @@ test_snapshot_shared_feature_names_in_place (void)
   check_features_in_place (names, record, many->str);
 }
 
+/* design 7: a snapshot reset for the next record keeps the memory of
+ * its strings. Records one after another, their strings each of a
+ * length the record before had not (longer, shorter, none, white space
+ * only), in CSV cells and in JSON lines (an id given as text, then as a
+ * number), each read as a new snapshot reads it. */
+static void
+test_snapshot_reset_keeps_memory (void)
+{
+  static const VigilField fields[] = {
+    VIGIL_FIELD_ID, VIGIL_FIELD_NAME, VIGIL_FIELD_PLAN, VIGIL_FIELD_OWNER, VIGIL_FIELD_SEGMENT,
+  };
+  static const guint lengths[] = { 3, 40, 1, 0, 31, 32, 33, 200, 2, 64, 17 };
+  g_autoptr(VigilFeatureNames) names = _vigil_feature_names_new ();
+  g_autoptr(VigilSnapshot) record = vigil_snapshot_new ();
+
+  for (guint r = 0; r < 4 * G_N_ELEMENTS (lengths); r++)
+    {
+      g_autoptr(VigilSnapshot) fresh = vigil_snapshot_new ();
+
+      _vigil_snapshot_reset (record);
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        {
+          guint length = lengths[(r + 3 * f) % G_N_ELEMENTS (lengths)];
+          g_autofree char *text = g_strnfill (length, (char) ('a' + f));
+
+          /* white space around, or only white space */
+          if (r % 5 == 1)
+            {
+              g_autofree char *spaced = g_strdup_printf ("  %s\t", text);
+
+              g_free (g_steal_pointer (&text));
+              text = g_steal_pointer (&spaced);
+            }
+          _vigil_snapshot_set_cell (record, fields[f], text, names);
+          _vigil_snapshot_set_cell (fresh, fields[f], text, NULL);
+        }
+      g_assert_cmpstr (record->customer_id, ==, fresh->customer_id);
+      g_assert_cmpstr (record->name, ==, fresh->name);
+      g_assert_cmpstr (record->plan, ==, fresh->plan);
+      g_assert_cmpstr (record->owner, ==, fresh->owner);
+      g_assert_cmpstr (record->segment, ==, fresh->segment);
+    }
+
+  for (guint r = 0; r < G_N_ELEMENTS (lengths); r++)
+    {
+      g_autofree char *id = g_strnfill (lengths[r], 'i');
+      g_autofree char *line = g_strdup_printf ("{\"id\":\"%s\",\"name\":\"%s\",\"id\":%u}", id, id, r);
+      g_autofree char *number = g_strdup_printf ("%u", r);
+      g_autoptr(GError) error = NULL;
+
+      _vigil_snapshot_reset (record);
+      g_assert_true (_vigil_snapshot_parse_json_line (record, line, strlen (line), names, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (record->customer_id, ==, number);
+      g_assert_cmpstr (record->name, ==, lengths[r] > 0 ? id : NULL);
+    }
+}
+
 /* design 7: a member's name where the record before had it is matched
  * in place. Lines read one after another by one thread, their members
  * in other orders, written otherwise (a space, an escape), names that
@@ -805,6 +863,7 @@ main (int    argc,
   g_test_add_func ("/core/snapshot/shared-feature-names/in-place", test_snapshot_shared_feature_names_in_place);
   g_test_add_func ("/core/snapshot/text/values", test_snapshot_text_values);
   g_test_add_func ("/core/snapshot/text/strings", test_snapshot_text_strings);
+  g_test_add_func ("/core/snapshot/reset-keeps-memory", test_snapshot_reset_keeps_memory);
   g_test_add_func ("/core/snapshot/keys", test_snapshot_keys);
   g_test_add_func ("/core/snapshot/keys/limits", test_snapshot_keys_limits);
   g_test_add_func ("/core/snapshot/keys/copy", test_snapshot_keys_copy);

@@ -11,6 +11,9 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __GLIBC__   /* defined once a header of the C library is in */
+#include <malloc.h>   /* malloc_usable_size () */
+#endif
 
 #include <glib/gi18n-lib.h>
 
@@ -120,6 +123,72 @@ vigil_snapshot_new (void)
   return self;
 }
 
+/* What a snapshot reset for the next record keeps (_vigil_snapshot_reset()):
+ * its emptied array of shared features, and the memory of its strings with
+ * the bytes each holds, so that reading millions of records takes neither
+ * anew for each. */
+#define N_KEPT_STRINGS 5
+
+/* Strings are given at least this many bytes, so that the memory kept
+ * for one usually holds the next record's. */
+#define KEPT_STRING_MIN_SIZE 32
+
+typedef struct
+{
+  GArray *features;
+  char   *strings[N_KEPT_STRINGS];
+  gsize   sizes[N_KEPT_STRINGS];
+} Spare;
+
+/* How many bytes the memory of @string holds: as many as malloc() gave
+ * where the C library can tell, else as many as the string uses. */
+static gsize
+string_memory_size (const char *string)
+{
+#ifdef __GLIBC__
+  return malloc_usable_size ((void *) string);
+#else
+  return strlen (string) + 1;
+#endif
+}
+
+/* The string fields whose memory a reset keeps, in Spare's order. */
+static char **
+kept_string (VigilSnapshot *self,
+             guint          index)
+{
+  switch (index)
+    {
+    case 0: return &self->customer_id;
+    case 1: return &self->name;
+    case 2: return &self->plan;
+    case 3: return &self->owner;
+    default: return &self->segment;
+    }
+}
+
+/* Where @slot is in Spare's order, or -1 if a reset keeps no memory for it. */
+static int
+kept_string_index (VigilSnapshot  *self,
+                   char          **slot)
+{
+  for (guint i = 0; i < N_KEPT_STRINGS; i++)
+    if (kept_string (self, i) == slot)
+      return (int) i;
+  return -1;
+}
+
+static void
+spare_free (Spare *spare)
+{
+  if (spare == NULL)
+    return;
+  g_clear_pointer (&spare->features, g_array_unref);
+  for (guint i = 0; i < N_KEPT_STRINGS; i++)
+    g_free (spare->strings[i]);
+  g_free (spare);
+}
+
 /**
  * vigil_snapshot_clear:
  *
@@ -138,7 +207,7 @@ vigil_snapshot_clear (VigilSnapshot *self)
   g_clear_pointer (&self->owner, g_free);
   g_clear_pointer (&self->segment, g_free);
   g_clear_pointer (&self->features, g_array_unref);
-  g_clear_pointer (&self->features_spare, g_array_unref);
+  g_clear_pointer (&self->spare, spare_free);
   self->features_shared = FALSE;
   g_clear_pointer (&self->problem, g_free);
   self->n_unknown = 0;
@@ -148,23 +217,53 @@ vigil_snapshot_clear (VigilSnapshot *self)
 /**
  * _vigil_snapshot_reset:
  *
- * vigil_snapshot_clear() for a snapshot that reads record after record
- * with an import's table of names: the array of its features is
- * emptied and kept for the next record's, not freed and made anew for
- * each of millions. vigil_snapshot_clear() frees it.
+ * vigil_snapshot_clear() for a snapshot that reads record after record:
+ * the array of its features (read with an import's table of names) is
+ * emptied and kept for the next record's, and the memory of its strings
+ * too, not freed and taken anew for each of millions. Only the thread
+ * that reads into @self may reset it. vigil_snapshot_clear() frees all.
  */
 void
 _vigil_snapshot_reset (VigilSnapshot *self)
 {
-  GArray *spare = g_steal_pointer (&self->features_spare);
+  Spare *spare = g_steal_pointer (&self->spare);
 
-  if (spare == NULL && self->features != NULL && self->features_shared)
+  if (spare == NULL)
+    spare = g_new0 (Spare, 1);
+  if (spare->features == NULL && self->features != NULL && self->features_shared)
     {
-      spare = g_steal_pointer (&self->features);
-      g_array_set_size (spare, 0);
+      spare->features = g_steal_pointer (&self->features);
+      g_array_set_size (spare->features, 0);
+    }
+  for (guint i = 0; i < N_KEPT_STRINGS; i++)
+    {
+      char **string = kept_string (self, i);
+
+      if (spare->strings[i] == NULL && *string != NULL)
+        {
+          spare->sizes[i] = string_memory_size (*string);
+          spare->strings[i] = g_steal_pointer (string);
+        }
     }
   vigil_snapshot_clear (self);
-  self->features_spare = spare;
+  self->spare = spare;
+}
+
+/* Memory for a string of @size bytes (its NUL counted) in @slot, one of
+ * the kept strings': what a reset kept for it if that is large enough. */
+static char *
+string_memory (VigilSnapshot  *self,
+               char          **slot,
+               gsize           size)
+{
+  Spare *spare = self->spare;
+  int i;
+
+  if (spare == NULL || (i = kept_string_index (self, slot)) < 0)
+    return g_malloc (size);
+  if (spare->strings[i] != NULL && spare->sizes[i] >= size)
+    return g_steal_pointer (&spare->strings[i]);
+  return g_malloc (MAX (size, KEPT_STRING_MIN_SIZE));
 }
 
 void
@@ -192,7 +291,7 @@ vigil_snapshot_copy (const VigilSnapshot *self)
   copy = g_memdup2 (self, sizeof *self);
   copy->customer_id = g_strdup (self->customer_id);
   copy->keys = NULL;
-  copy->features_spare = NULL;
+  copy->spare = NULL;
   if (self->keys != NULL)
     {
       copy->keys = g_ptr_array_new_full (self->keys->len, g_free);
@@ -277,9 +376,9 @@ set_features_known (VigilSnapshot     *self,
   if (self->features != NULL)
     return;
   self->features_shared = shared != NULL;
-  if (shared != NULL && self->features_spare != NULL)
+  if (shared != NULL && self->spare != NULL && ((Spare *) self->spare)->features != NULL)
     {
-      self->features = g_steal_pointer (&self->features_spare);
+      self->features = g_steal_pointer (&((Spare *) self->spare)->features);
       return;
     }
   self->features = g_array_sized_new (FALSE, FALSE, sizeof (VigilFeatureUsage), 16);
@@ -350,27 +449,28 @@ trim_text (const char  *text,
   return *copy;
 }
 
-/* @text trimmed into *@slot, or none if nothing is left. Measured once:
- * five of a record's cells are strings. */
+/* @text without the white space around it into *@slot, or none if
+ * nothing is left. Five of a record's cells are strings: the text is
+ * measured once, and the memory is what a reset kept if it can be. */
 static void
 set_string (VigilSnapshot  *self,
             char          **slot,
             const char     *text)
 {
-  gsize length = strlen (text);
+  const char *stop = text + strlen (text);
+  gsize length;
 
+  while (g_ascii_isspace (*text))
+    text++;
+  while (stop > text && g_ascii_isspace (stop[-1]))
+    stop--;
   g_clear_pointer (slot, g_free);
-  if (length == 0)
+  if (stop == text)
     return;
-  if (!g_ascii_isspace (text[0]) && !g_ascii_isspace (text[length - 1]))
-    {
-      *slot = g_memdup2 (text, length + 1);
-      return;
-    }
-  *slot = g_strstrip (g_strndup (text, length));
-  if (**slot == '\0')
-    g_clear_pointer (slot, g_free);
-  (void) self;
+  length = stop - text;
+  *slot = string_memory (self, slot, length + 1);
+  memcpy (*slot, text, length);
+  (*slot)[length] = '\0';
 }
 
 /* Plain digits, the common case, without strtod. */

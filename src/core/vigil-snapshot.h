@@ -64,8 +64,8 @@ typedef struct
   guint    n_unknown;      /* values given but unusable (wrong type, out of range) */
   char    *problem;        /* the first unusable value a mapping's rule met, in words
                             * (design 2.3); NULL if none */
-  GArray  *features_spare; /* private: an emptied array of shared features, kept
-                            * for the next record (_vigil_snapshot_reset()) */
+  gpointer spare;          /* private: what _vigil_snapshot_reset() keeps for the
+                            * next record */
 } VigilSnapshot;
 
 #define VIGIL_UNKNOWN_DAY G_MININT32
