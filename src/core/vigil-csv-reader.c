@@ -317,6 +317,7 @@ copy_unquoted_text (const char **from,
   for (;;)
     {
       guint64 word;
+      guint64 ends;
 
       if (end - p < 8)
         {
@@ -325,9 +326,8 @@ copy_unquoted_text (const char **from,
           break;
         }
       memcpy (&word, p, 8);
-      guint64 ends = vigil_word_bytes_equal (word, VIGIL_EVERY_BYTE (delimiter)) |
-                     vigil_word_bytes_equal (word, VIGIL_EVERY_BYTE ('\n'));
-
+      ends = vigil_word_bytes_equal (word, VIGIL_EVERY_BYTE (delimiter)) |
+             vigil_word_bytes_equal (word, VIGIL_EVERY_BYTE ('\n'));
       if (ends != 0)
         {
           int at = vigil_word_first_flagged (ends);
