@@ -1442,13 +1442,6 @@ vigil_snapshot_set_json_object (VigilSnapshot *self,
  * JSON text is checked against (RFC 8259, design 2.3): anything that is
  * not JSON, skipped members included, is an error naming the column. */
 
-/* Whether @byte is JSON's white space. */
-static inline gboolean
-is_json_space (char byte)
-{
-  return byte == ' ' || byte == '\t' || byte == '\n' || byte == '\r';
-}
-
 /* Whether @byte ends a member's name or needs a closer look than
  * read_usual_feature() gives it: a quote, an escape, or a control
  * character (an error in JSON text). Bytes above 0x7F need none: a
@@ -1509,14 +1502,17 @@ read_usual_feature (VigilSnapshot     *self,
                                             _vigil_feature_name_hash_finish (hash, tail, p - name))) == NULL)
     return FALSE;
 
-  for (p += 2; p < c->end && is_json_space (*p); p++)
-    ;
-  for (digits = p; p < c->end && p - digits <= 15 && g_ascii_isdigit (*p); p++)
+  c->p = p + 2;
+  _vigil_json_cursor_skip_space (c);
+  for (p = digits = c->p; p < c->end && p - digits <= 15 && g_ascii_isdigit (*p); p++)
     calls = calls * 10 + (*p - '0');
   /* None, too many, a leading zero (an error), or more to the number. */
   if (p == digits || p - digits > 15 || (*digits == '0' && p - digits > 1) ||
       (p < c->end && (*p == '.' || *p == 'e' || *p == 'E')))
-    return FALSE;
+    {
+      c->p = name - 1;
+      return FALSE;
+    }
 
   set_shared_feature (self, entry, calls);
   c->plain_string = TRUE;
