@@ -2566,7 +2566,8 @@ test_cli_scores_json_rfc8259 (void)
   static const char records[] =
     "{\"id\":\"ctl\",\"name\":\"Tab\\tthere \\\"quoted\\\" back\\\\slash unit\\u001f\\u0001 "
     "del\\u007f \\u00e9 \\u5317\\u2028\",\"mrr\":100,\"observed_at\":\"2026-11-21T12:00:00Z\"}\n"
-    "{\"id\":\"bad\",\"name\":\"Bad\",\"mrr\":200,\"observed_at\":\"2026-11-21T12:00:00Z\"}\n";
+    "{\"id\":\"bad\",\"name\":\"Bad\",\"mrr\":200,\"observed_at\":\"2026-11-21T12:00:00Z\"}\n"
+    "{\"id\":\"edge\",\"name\":\"\\\"edge\\\\\",\"mrr\":300,\"observed_at\":\"2026-11-21T12:00:00Z\"}\n";
   const char *expected = "Tab\tthere \"quoted\" back\\slash unit\x1f\x01 del\x7f \xc3\xa9 \xe5\x8c\x97\xe2\x80\xa8";
   TestDir dir;
   g_autofree char *db = NULL;
@@ -2594,13 +2595,16 @@ test_cli_scores_json_rfc8259 (void)
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "unit\\u001f\\u0001 del\\u007f "));
   g_assert_nonnull (strstr (run.out, "\"Tab\\tthere \\\"quoted\\\" back\\\\slash"));
+  /* Escapes first and last, with nothing plain around them. */
+  g_assert_nonnull (strstr (run.out, "\"name\":\"\\\"edge\\\\\","));
   root = _vigil_json_parse (run.out, -1, VIGIL_JSON_DATA, &error);
   g_assert_no_error (error);
   array = json_node_get_array (root);
-  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "name"), ==,
                    "A\xef\xbf\xbd\xc3\xa9" "B\xef\xbf\xbd");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1), "name"), ==, expected);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 2), "name"), ==, "\"edge\\");
   /* One customer a line, as before. */
   g_assert_true (g_str_has_prefix (run.out, "[\n{\"id\":\"bad\","));
   g_assert_nonnull (strstr (run.out, "},\n{\"id\":\"ctl\","));

@@ -309,27 +309,37 @@ vigil_json_writer_end_array (VigilJsonWriter *writer)
   close_container (writer, ']');
 }
 
-/* @text as a JSON string: quotation mark, reverse solidus and the
- * control characters escaped (RFC 8259 section 7; the short forms where
- * there are some, and DEL as json-glib does), other characters as they
- * are, each invalid UTF-8 sequence as U+FFFD. */
-static void
-append_string (GString    *out,
-               const char *text)
-{
-  const char *p = text;
-  const char *end = text + strlen (text);
+/* The bytes a JSON string holds as they are, with nothing to check:
+ * printable ASCII but the quotation mark and the reverse solidus. */
+static const guint8 plain_byte[256] = {
+  [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,  /* not '"' (0x22) nor '\\' (0x5c) */
+};
 
-  g_string_append_c (out, '"');
+/* Past the plain bytes from @p on: where the first other one is. */
+static inline const char *
+skip_plain (const char *p,
+            const char *end)
+{
+  while (p < end && plain_byte[(guchar) *p])
+    p++;
+  return p;
+}
+
+/* The rest of append_string()'s text, from @p (a byte that is not
+ * plain) to @end: the escapes, and the UTF-8 checked. */
+static void
+append_string_rest (GString    *out,
+                    const char *p,
+                    const char *end)
+{
   while (p < end)
     {
       const char *run = p;
       const char *invalid;
 
       /* Plain bytes go in one append. */
-      while (p < end && (guchar) *p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f && (guchar) *p < 0x80)
-        p++;
-      g_string_append_len (out, run, p - run);
+      p = skip_plain (p, end);
+      vigil_json_append_len (out, run, p - run);
       if (p == end)
         break;
 
@@ -340,10 +350,10 @@ append_string (GString    *out,
           while (p < end && (guchar) *p >= 0x80)
             p++;
           if (g_utf8_validate (run, p - run, &invalid))
-            g_string_append_len (out, run, p - run);
+            vigil_json_append_len (out, run, p - run);
           else
             {
-              g_string_append_len (out, run, invalid - run);
+              vigil_json_append_len (out, run, invalid - run);
               g_string_append (out, "\xef\xbf\xbd");
               /* Past the bad byte; the rest of the run is looked at again. */
               p = invalid + 1;
@@ -364,7 +374,42 @@ append_string (GString    *out,
         }
       p++;
     }
+}
+
+/* @text as a JSON string, then @after (a colon after a name, else
+ * nothing): quotation mark, reverse solidus and the control characters
+ * escaped (RFC 8259 section 7; the short forms where there are some, and
+ * DEL as json-glib does), other characters as they are, each invalid
+ * UTF-8 sequence as U+FFFD. Most texts are plain bytes alone, and go in
+ * with one copy (design 7). */
+static void
+append_string (GString    *out,
+               const char *text,
+               const char *after)
+{
+  gsize length = strlen (text);
+  const char *end = text + length;
+  const char *p = skip_plain (text, end);
+  gsize after_length = strlen (after);
+
+  if (p == end && G_LIKELY (out->len + length + 2 + after_length < out->allocated_len))
+    {
+      char *to = out->str + out->len;
+
+      *to++ = '"';
+      memcpy (to, text, length);
+      to += length;
+      *to++ = '"';
+      memcpy (to, after, after_length);
+      out->len += length + 2 + after_length;
+      out->str[out->len] = '\0';
+      return;
+    }
   g_string_append_c (out, '"');
+  vigil_json_append_len (out, text, p - text);
+  append_string_rest (out, p, end);
+  g_string_append_c (out, '"');
+  vigil_json_append_len (out, after, after_length);
 }
 
 /* A member's name; its value comes next. */
@@ -374,8 +419,7 @@ vigil_json_writer_name (VigilJsonWriter *writer,
 {
   g_return_if_fail (writer->depth > 0 && !writer->after_name);
   begin_value (writer);
-  append_string (writer->out, name);
-  g_string_append_c (writer->out, ':');
+  append_string (writer->out, name, ":");
   writer->after_name = TRUE;
 }
 
@@ -390,7 +434,7 @@ vigil_json_writer_string (VigilJsonWriter *writer,
       return;
     }
   begin_value (writer);
-  append_string (writer->out, text);
+  append_string (writer->out, text, "");
 }
 
 /* @value with 17 significant digits (it reads back the same double),
@@ -414,13 +458,13 @@ vigil_json_writer_double (VigilJsonWriter *writer,
   if (value == floor (value) && fabs (value) < 1e15 && !(value == 0 && signbit (value)))
     {
       vigil_json_append_integer (writer->out, (gint64) value);
-      g_string_append (writer->out, ".0");
+      vigil_json_append_len (writer->out, ".0", 2);
       return;
     }
   start = writer->out->len;
   vigil_json_append_g17 (writer->out, value);
   if (strpbrk (writer->out->str + start, ".e") == NULL)
-    g_string_append (writer->out, ".0");
+    vigil_json_append_len (writer->out, ".0", 2);
 }
 
 void
@@ -443,5 +487,5 @@ void
 vigil_json_writer_null (VigilJsonWriter *writer)
 {
   begin_value (writer);
-  g_string_append (writer->out, "null");
+  vigil_json_append_len (writer->out, "null", 4);
 }

@@ -300,24 +300,6 @@ static const guint8 ends_plain_run[256] = {
   [0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1,
 };
 
-/* g_string_append_len() without its call when @out has room, as it
- * mostly has: strings of a large document come one after another into
- * the same GString. */
-static inline void
-append_run (GString    *out,
-            const char *run,
-            gsize       length)
-{
-  if (G_LIKELY (out->len + length < out->allocated_len))
-    {
-      memcpy (out->str + out->len, run, length);
-      out->len += length;
-      out->str[out->len] = '\0';
-    }
-  else
-    g_string_append_len (out, run, (gssize) length);
-}
-
 /**
  * _vigil_json_cursor_read_string:
  * @out: (nullable): receives the decoded string; %NULL only checks it
@@ -368,7 +350,7 @@ _vigil_json_cursor_read_string (VigilJsonCursor *c,
             break;
         }
       if (out != NULL)
-        append_run (out, run, (gsize) (c->p - run));
+        vigil_json_append_len (out, run, (gsize) (c->p - run));
 
       if (c->p >= c->end)
         return fail_at (c, opening, _("unterminated string"));
@@ -1201,8 +1183,7 @@ vigil_json_append_integer (GString *out,
   char text[VIGIL_JSON_INTEGER_MAX_LENGTH];
   char *end = vigil_json_write_integer (text, value);
 
-  for (const char *c = text; c < end; c++)
-    g_string_append_c (out, *c);
+  vigil_json_append_len (out, text, end - text);
 }
 
 #ifdef __SIZEOF_INT128__
@@ -1315,18 +1296,18 @@ vigil_json_append_g17 (GString *out,
         g_string_append_c (out, '-');
       if (exponent < 0)
         {
-          g_string_append (out, "0.");
+          vigil_json_append_len (out, "0.", 2);
           for (int i = exponent; i < -1; i++)
             g_string_append_c (out, '0');
-          g_string_append_len (out, digits, last + 1);
+          vigil_json_append_len (out, digits, last + 1);
         }
       else
         {
-          g_string_append_len (out, digits, MIN (exponent, 16) + 1);
+          vigil_json_append_len (out, digits, MIN (exponent, 16) + 1);
           if (last > exponent)
             {
               g_string_append_c (out, '.');
-              g_string_append_len (out, digits + exponent + 1, last - exponent);
+              vigil_json_append_len (out, digits + exponent + 1, last - exponent);
             }
         }
       return;

@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include <string.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -20,5 +22,23 @@ void vigil_json_append_integer (GString *out,
                                 gint64   value);
 void vigil_json_append_g17     (GString *out,
                                 double   value);
+
+/* g_string_append_len() without its call when @out has room, as it
+ * mostly has: a writer's texts come one after another into the same
+ * GString (design 7). */
+static inline void
+vigil_json_append_len (GString    *out,
+                       const char *text,
+                       gsize       length)
+{
+  if (G_LIKELY (out->len + length < out->allocated_len))
+    {
+      memcpy (out->str + out->len, text, length);
+      out->len += length;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, text, (gssize) length);
+}
 
 G_END_DECLS
