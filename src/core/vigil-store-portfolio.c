@@ -714,13 +714,11 @@ vigil_store_open_for_book_read (const char  *path,
 
 /* A book of this many customers or more is read in parts, one a
  * processor (at most MAX_BOOK_PARTS), each on a connection of its own in
- * a thread of its own: `vigil scores` of a big book (design 7). */
-#define MIN_CUSTOMERS_IN_PARTS 20000
-/* On PostgreSQL from fewer: the server does most of the reading, and
- * each part is read by a server process of its own, on a processor of
- * its own, the first one's snapshot shared (design 7: `vigil scores` of
- * 10,000 customers, on 2 processors). */
-#define MIN_SHARED_CUSTOMERS_IN_PARTS 5000
+ * a thread of its own (design 7). In a file, each part's B-tree seeks
+ * and page reads run on a processor of their own: `vigil scores` of
+ * 10,000 customers on 2 processors. On PostgreSQL each part is read by
+ * a server process of its own, the first one's snapshot shared. */
+#define MIN_CUSTOMERS_IN_PARTS 5000
 #define MAX_BOOK_PARTS 4
 
 /* What is asked of every part of the book, and read once for all. */
@@ -901,7 +899,7 @@ open_part_stores (VigilStore  *self,
   if (self->book_parts > 0)
     n = MIN (self->book_parts, MAX_BOOK_PARTS);
   else if (n < 2 || !_vigil_store_query_int (self, "SELECT count(*) FROM customers", &customers, NULL) ||
-           customers < (vigil_store_is_shared (self) ? MIN_SHARED_CUSTOMERS_IN_PARTS : MIN_CUSTOMERS_IN_PARTS))
+           customers < MIN_CUSTOMERS_IN_PARTS)
     return 1;
   for (guint i = 1; i < n; i++)
     if (!(stores[i] = vigil_store_open_for_book_read (self->path, NULL)))
@@ -1103,7 +1101,7 @@ vigil_store_list_portfolio (VigilStore  *self,
 #define MAX_SHARED_CUSTOMERS_HELD 100000
 
 /* Whether vigil_store_foreach_portfolio_row() reads @self's book in
- * parts, held: a team's book of MIN_SHARED_CUSTOMERS_IN_PARTS to
+ * parts, held: a team's book of MIN_CUSTOMERS_IN_PARTS to
  * MAX_SHARED_CUSTOMERS_HELD customers (or as the tests say), read
  * outside a transaction of the caller's. The server's processes read
  * the parts side by side (design 7: the triggers' read after a poll of
@@ -1118,7 +1116,7 @@ read_held_in_parts (VigilStore *self)
   if (self->book_parts > 0)
     return self->book_parts > 1;
   return _vigil_store_query_int (self, "SELECT count(*) FROM customers", &customers, NULL) &&
-         customers >= MIN_SHARED_CUSTOMERS_IN_PARTS && customers < MAX_SHARED_CUSTOMERS_HELD;
+         customers >= MIN_CUSTOMERS_IN_PARTS && customers < MAX_SHARED_CUSTOMERS_HELD;
 }
 
 static gboolean
