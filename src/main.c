@@ -10,9 +10,63 @@
 #include <locale.h>
 
 #include <glib/gi18n.h>
+#include <gmodule.h>
 
 #include "cli/vigil-cli.h"
-#include "ui/vigil-application.h"
+
+typedef int (*RunServiceFunc) (int    argc,
+                               char **argv);
+
+/* The window's module: the build's own when this is the build's
+ * executable (the README's demo command, the tests), else the installed
+ * one. Never one from the environment or the working directory: what
+ * `vigil` loads is what was built or installed with it. */
+static const char *
+window_module_path (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (self != NULL && g_strcmp0 (self, VIGIL_BUILD_EXECUTABLE) == 0)
+    return VIGIL_BUILD_WINDOW_MODULE;
+  return VIGIL_WINDOW_MODULE;
+}
+
+/* design 5: the window, GTK and libadwaita are a module of their own,
+ * loaded only when the window opens: the command line (over SSH, from
+ * cron, `vigil serve`) starts without them. Kept loaded for good. */
+static gpointer
+window_symbol (const char *name)
+{
+  static GModule *module;
+  gpointer symbol = NULL;
+
+  if (module == NULL)
+    module = g_module_open (window_module_path (), G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (module == NULL || !g_module_symbol (module, name, &symbol) || symbol == NULL)
+    {
+      g_printerr (_("vigil: the window could not be loaded: %s\n"), g_module_error ());
+      return NULL;
+    }
+  return symbol;
+}
+
+static int
+run_window (const char *db_path,
+            gboolean    demo)
+{
+  VigilCliWindowFunc run = window_symbol ("vigil_application_run_window");
+
+  return run != NULL ? run (db_path, demo) : VIGIL_EXIT_FAILURE;
+}
+
+static int
+run_service (int    argc,
+             char **argv)
+{
+  RunServiceFunc run = window_symbol ("vigil_application_run_service");
+
+  return run != NULL ? run (argc, argv) : VIGIL_EXIT_FAILURE;
+}
 
 int
 main (int    argc,
@@ -31,7 +85,7 @@ main (int    argc,
   /* D-Bus activation starts the application itself. */
   for (int i = 1; i < argc; i++)
     if (g_strcmp0 (argv[i], "--gapplication-service") == 0)
-      return vigil_application_run_service (argc, argv);
+      return run_service (argc, argv);
 
-  return vigil_cli_run (argc, argv, vigil_application_run_window);
+  return vigil_cli_run (argc, argv, run_window);
 }
