@@ -10,10 +10,14 @@
 #include <locale.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <gmodule.h>
 
 #include "cli/vigil-cli.h"
 
+/* vigil_application_run_service() of the window's module (and
+ * vigil_application_run_window() is a VigilCliWindowFunc): main.c does
+ * not include the window's headers, which bring GTK's. */
 typedef int (*RunServiceFunc) (int    argc,
                                char **argv);
 
@@ -24,9 +28,12 @@ typedef int (*RunServiceFunc) (int    argc,
 static const char *
 window_module_path (void)
 {
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  GStatBuf self, build;
 
-  if (self != NULL && g_strcmp0 (self, VIGIL_BUILD_EXECUTABLE) == 0)
+  /* The same file, by its identity: a path to the build may go through
+   * a symbolic link that /proc/self/exe has resolved. */
+  if (g_stat ("/proc/self/exe", &self) == 0 && g_stat (VIGIL_BUILD_EXECUTABLE, &build) == 0 &&
+      self.st_dev == build.st_dev && self.st_ino == build.st_ino)
     return VIGIL_BUILD_WINDOW_MODULE;
   return VIGIL_WINDOW_MODULE;
 }
