@@ -415,6 +415,36 @@ ingest_seats (VigilStore *store,
   ingest_acme (store, s);
 }
 
+/* vigil_store_index_open_trigger_rules() holds each trigger @rows
+ * lists, by customer, in the list's order, and nothing else. */
+static void
+assert_index_matches (VigilStore *store,
+                      gint64      now,
+                      GPtrArray  *rows)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) index = vigil_store_index_open_trigger_rules (store, now, &error);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint indexed = 0;
+  GHashTableIter iter;
+  gpointer rules;
+
+  g_assert_no_error (error);
+  g_hash_table_iter_init (&iter, index);
+  while (g_hash_table_iter_next (&iter, NULL, &rules))
+    indexed += g_list_length (rules);
+  g_assert_cmpuint (indexed, ==, rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const VigilTriggerRow *row = rows->pdata[i];
+      GList *list = g_hash_table_lookup (index, &row->customer_id);
+      guint nth = GPOINTER_TO_UINT (g_hash_table_lookup (seen, &row->customer_id));
+
+      g_assert_cmpstr (g_list_nth_data (list, nth), ==, row->rule);
+      g_hash_table_insert (seen, (gpointer) &row->customer_id, GUINT_TO_POINTER (nth + 1));
+    }
+}
+
 static guint
 count_triggers (VigilStore *store,
                 gint64      now)
@@ -423,6 +453,7 @@ count_triggers (VigilStore *store,
   g_autoptr(GPtrArray) rows = vigil_store_list_triggers (store, now, &error);
 
   g_assert_no_error (error);
+  assert_index_matches (store, now, rows);
   return rows->len;
 }
 
@@ -870,6 +901,46 @@ test_triggers_health_drop_two_observations (void)
   test_dir_clear (&dir);
 }
 
+/* `vigil scores` reads the rule ids of the open triggers by customer,
+ * from the triggers alone: the same triggers as the inbox lists, in its
+ * order, and none of a churned customer's (design 3.2). */
+static void
+test_triggers_index_open_rules (void)
+{
+  TestDir dir;
+  g_autoptr(VigilStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 globex;
+
+  test_dir_init (&dir);
+  store = open_test_store (&dir);
+  /* 9 of 10 seats used: seat-expansion on each. */
+  ingest_one (store, make_observation ("acme", now - DAY, 5000, 9, VIGIL_UNKNOWN));
+  ingest_one (store, make_observation ("initech", now - DAY, 5000, 9, VIGIL_UNKNOWN));
+  ingest_one (store, make_observation ("globex", now - DAY, 5000, 9, VIGIL_UNKNOWN));
+  rows = vigil_store_list_triggers (store, now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 3);
+  assert_index_matches (store, now, rows);
+
+  globex = vigil_store_find_customer (store, "globex", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (vigil_store_record_outcome (store, globex, "churned", vigil_time_get_day (now), &error));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = vigil_store_list_triggers (store, now, &error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  assert_index_matches (store, now, rows);
+  index = vigil_store_index_open_trigger_rules (store, now, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_hash_table_lookup (index, &globex));
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 /* design 3.3: marked done, a rule stays quiet on its customer for 30
  * days (a new episode is not opened, announced or counted), unless the
  * customer's tier gets worse; after 30 days it opens again. */
@@ -1125,6 +1196,7 @@ main (int    argc,
   g_test_add_func ("/core/triggers/health-drop-holds", test_triggers_health_drop_holds);
   g_test_add_func ("/core/triggers/health-drop-two-observations", test_triggers_health_drop_two_observations);
   g_test_add_func ("/core/triggers/done-quiet", test_triggers_done_quiet);
+  g_test_add_func ("/core/triggers/index-open-rules", test_triggers_index_open_rules);
   g_test_add_func ("/core/inbox/rank", test_inbox_rank);
   g_test_add_func ("/core/inbox/decisions", test_inbox_decisions);
   g_test_add_func ("/core/triggers/renewal-recorded", test_triggers_renewal_recorded);

@@ -704,38 +704,6 @@ print_scores_csv (GPtrArray       *rows,
     }
 }
 
-static void
-free_rule_list (gpointer data)
-{
-  g_list_free_full (data, g_free);
-}
-
-/* customer id → list of the rule ids of its open triggers */
-static GHashTable *
-index_triggers (GPtrArray *triggers)
-{
-  GHashTable *index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, free_rule_list);
-
-  for (guint i = 0; triggers != NULL && i < triggers->len; i++)
-    {
-      const VigilTriggerRow *row = g_ptr_array_index (triggers, i);
-      GList *list = g_hash_table_lookup (index, &row->customer_id);
-
-      /* Appending keeps the head of a list that has one. */
-      if (list != NULL)
-        {
-          GList *head = g_list_append (list, g_strdup (row->rule));
-
-          g_assert (head == list);
-          (void) head;
-        }
-      else
-        g_hash_table_insert (index, g_memdup2 (&row->customer_id, sizeof (gint64)),
-                             g_list_append (NULL, g_strdup (row->rule)));
-    }
-  return index;
-}
-
 /* The churn risk and the factors that raise it most, in words; null
  * and no factors when the risk is unknown. Returns the risk. */
 static double
@@ -1028,13 +996,14 @@ filter_rows (GPtrArray       *rows,
   g_ptr_array_set_size (rows, kept);
 }
 
-/* The open triggers, read on a connection of their own in a thread of
- * their own while the book is read (design 7). */
+/* The rule ids of the open triggers, by customer, read on a connection
+ * of their own in a thread of their own while the book is read
+ * (design 7). */
 typedef struct
 {
   const char *db_path;
   gint64      now;
-  GPtrArray  *triggers;
+  GHashTable *rules;
   GError     *error;
 } TriggersRead;
 
@@ -1045,7 +1014,7 @@ read_triggers (gpointer data)
   g_autoptr(VigilStore) store = vigil_store_open (read->db_path, &read->error);
 
   if (store != NULL)
-    read->triggers = vigil_store_list_triggers (store, read->now, &read->error);
+    read->rules = vigil_store_index_open_trigger_rules (store, read->now, &read->error);
   return NULL;
 }
 
@@ -1059,7 +1028,6 @@ print_portfolio (CliContext        *context,
   g_autoptr(VigilStore) store = NULL;
   g_autoptr(VigilScorecard) scorecard = NULL;
   g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GPtrArray) triggers = NULL;
   g_autoptr(GHashTable) trigger_index = NULL;
   g_autoptr(VigilChurnModel) churn = NULL;
   gboolean filtered = view->tier != VIGIL_TIER_NONE || view->owner != NULL || view->segment != NULL ||
@@ -1077,8 +1045,9 @@ print_portfolio (CliContext        *context,
   rows = vigil_store_list_book_scores (store, view->book, view->owner, view->tier, &error);
   if (triggers_thread != NULL)
     g_thread_join (triggers_thread);
-  triggers = g_steal_pointer (&read.triggers);
-  if (rows == NULL || (triggers_thread != NULL && triggers == NULL) ||
+  trigger_index = triggers_thread != NULL ? g_steal_pointer (&read.rules)
+                                          : g_hash_table_new (g_int64_hash, g_int64_equal);
+  if (rows == NULL || trigger_index == NULL ||
       !(churn = vigil_churn_trainer_load_model (store, NULL, &error)))
     {
       if (error == NULL)
@@ -1088,7 +1057,6 @@ print_portfolio (CliContext        *context,
     }
 
   filter_rows (rows, view);
-  trigger_index = index_triggers (triggers);
   sort->churn = churn;
   sort->triggers = trigger_index;
   sort_rows (rows, sort);

@@ -388,6 +388,15 @@ vigil_store_sync_triggers (VigilStore  *self,
   return _vigil_store_end_transaction (self, ok, error);
 }
 
+/* The open episodes that need attention (design 3.2, 3.3): not cleared,
+ * not done, not snoozed past day ?1, of customers in the active book;
+ * risk first, then upsell, oldest first. Every list of them reads it. */
+#define OPEN_TRIGGERS_WHERE \
+  "WHERE t.cleared_at IS NULL AND t.state != 'done' " \
+  "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) " \
+  "AND " CHURNED_ON ("t.customer_id") " IS NULL "
+#define OPEN_TRIGGERS_ORDER "ORDER BY t.kind = 'upsell', t.first_seen, t.id"
+
 /**
  * vigil_store_list_triggers:
  * @now: to tell snoozes that have ended
@@ -412,10 +421,7 @@ vigil_store_list_triggers (VigilStore  *self,
     "CASE WHEN t.state = 'snoozed' AND t.snoozed_until <= ?1 THEN NULL ELSE t.state_at END, k.tier "
     "FROM triggers t JOIN customers c ON c.id = t.customer_id "
     "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
-    "WHERE t.cleared_at IS NULL AND t.state != 'done' "
-    "AND NOT (t.state = 'snoozed' AND t.snoozed_until > ?1) "
-    "AND " CHURNED_ON ("c.id") " IS NULL "
-    "ORDER BY t.kind = 'upsell', t.first_seen, t.id";
+    OPEN_TRIGGERS_WHERE OPEN_TRIGGERS_ORDER;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
   char today[16];
   VigilSqlStmt *stmt = NULL;
@@ -439,6 +445,63 @@ vigil_store_list_triggers (VigilStore  *self,
   if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading triggers"), error))
     return NULL;
   return g_steal_pointer (&rows);
+}
+
+static void
+free_rule_list (gpointer data)
+{
+  g_list_free_full (data, g_free);
+}
+
+/**
+ * vigil_store_index_open_trigger_rules:
+ * @now: to tell snoozes that have ended
+ *
+ * The rule ids of the triggers vigil_store_list_triggers() lists, by
+ * customer, each customer's in that list's order: what `vigil scores`
+ * shows of them, read from the triggers alone, without a look-up of
+ * each one's customer and score.
+ *
+ * Returns: (transfer full) (element-type gint64 GList): a customer's id
+ *   → the rule ids (strings) of its open triggers
+ */
+GHashTable *
+vigil_store_index_open_trigger_rules (VigilStore  *self,
+                                      gint64       now,
+                                      GError     **error)
+{
+  static const char sql[] = "SELECT t.customer_id, t.rule FROM triggers t " OPEN_TRIGGERS_WHERE OPEN_TRIGGERS_ORDER;
+  g_autoptr(GHashTable) index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, free_rule_list);
+  char today[16];
+  VigilSqlStmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
+
+  _vigil_store_format_day (vigil_time_get_day (now), today);
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
+    return NULL;
+  vigil_sql_bind_text (stmt, 1, today, -1);
+  while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
+    {
+      gint64 customer_id = vigil_sql_column_int64 (stmt, 0);
+      GList *rules = g_hash_table_lookup (index, &customer_id);
+      char *rule = _vigil_store_column_strdup (stmt, 1);
+
+      /* Appending to a list that has a head keeps it. */
+      if (rules != NULL)
+        {
+          GList *head = g_list_append (rules, rule);
+
+          g_assert (head == rules);
+          (void) head;
+        }
+      else
+        g_hash_table_insert (index, g_memdup2 (&customer_id, sizeof customer_id), g_list_append (NULL, rule));
+    }
+  if (!_vigil_store_finish_rows (self, stmt, rc, _("Reading triggers"), error))
+    return NULL;
+  return g_steal_pointer (&index);
 }
 
 /* The customer's tier now: the tier of its latest scored snapshot. */

@@ -384,6 +384,9 @@ gboolean        vigil_store_sync_triggers        (VigilStore           *self,
 GPtrArray      *vigil_store_list_triggers        (VigilStore           *self,
                                                   gint64                now,
                                                   GError              **error);
+GHashTable     *vigil_store_index_open_trigger_rules (VigilStore       *self,
+                                                      gint64            now,
+                                                      GError          **error);
 gboolean        vigil_store_set_trigger_state    (VigilStore           *self,
                                                   gint64                id,
                                                   const char           *state,
