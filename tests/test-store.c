@@ -1336,6 +1336,70 @@ describe_trigger_rows_in_parts (VigilStore *store,
   return g_string_free (text, FALSE);
 }
 
+/* Adds customers to @store's book until it holds @customers (rows of
+ * their own alone: the count is what the split looks at). */
+static void
+grow_book_to (VigilStore *store,
+              gint64      customers)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 held = 0;
+  g_autofree char *sql = NULL;
+
+  g_assert_true (_vigil_store_query_int (store, "SELECT count(*) FROM customers", &held, &error));
+  g_assert_no_error (error);
+  /* A test's own number, not data. */
+  sql = g_strdup_printf ("WITH RECURSIVE n(i) AS (SELECT %" G_GINT64_FORMAT " UNION ALL SELECT i + 1 FROM n "
+                         "WHERE i < %" G_GINT64_FORMAT ") INSERT INTO customers (source_id, external_id) "
+                         "SELECT (SELECT min (id) FROM sources), 'grown-' || i FROM n",
+                         held + 1, customers);
+  if (held < customers)
+    g_assert_true (_vigil_store_exec_sql (store, sql, "growing the book", &error));
+  g_assert_no_error (error);
+}
+
+/* design 7: a file's book is read in parts from 20,000 customers beside
+ * other work (the window), from 5,000 when the read has the processors to
+ * itself (`vigil scores`); at most one part a processor, and one within a
+ * transaction of the caller's. */
+static void
+test_store_book_parts_by_size (void)
+{
+  TestDir dir;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VigilStore) store = NULL;
+  guint processors = MIN (g_get_num_processors (), 4);
+  gboolean shared;
+
+  test_dir_init (&dir);
+  path = vigil_test_book_location (&dir, "vigil.db");
+  store = vigil_store_open (path, &error);
+  g_assert_no_error (error);
+  add_snapshots (store, "usage", make_customer_calls_snapshot ("a", T0, 1000), NULL);
+  /* A team's book is read in parts from 5,000 whatever else runs. */
+  shared = vigil_store_is_shared (store);
+
+  grow_book_to (store, 4999);
+  g_assert_cmpuint (_vigil_store_count_book_parts (store), ==, 1);
+  vigil_store_set_reads_alone (store, TRUE);
+  g_assert_cmpuint (_vigil_store_count_book_parts (store), ==, 1);
+
+  grow_book_to (store, 5000);
+  g_assert_cmpuint (_vigil_store_count_book_parts (store), ==, processors);
+  vigil_store_set_reads_alone (store, FALSE);
+  g_assert_cmpuint (_vigil_store_count_book_parts (store), ==, shared ? processors : 1);
+
+  grow_book_to (store, 20000);
+  g_assert_cmpuint (_vigil_store_count_book_parts (store), ==, processors);
+  g_assert_true (vigil_store_begin (store, &error));
+  g_assert_cmpuint (_vigil_store_count_book_parts (store), ==, 1);
+  vigil_store_rollback (store);
+
+  g_clear_object (&store);
+  test_dir_clear (&dir);
+}
+
 /* design 7: a book read in parts, each on a connection of its own (on
  * PostgreSQL, all on the first one's snapshot), gives the rows of one
  * reading, in customer id order. */
@@ -3125,6 +3189,7 @@ main (int    argc,
   g_test_add_func ("/core/store/features-queryable", test_store_features_queryable);
   g_test_add_func ("/core/store/trends", test_store_trends);
   g_test_add_func ("/core/store/scores-in-parts", test_store_scores_in_parts);
+  g_test_add_func ("/core/store/book-parts-by-size", test_store_book_parts_by_size);
   g_test_add_func ("/core/store/latest-time", test_store_latest_time);
   g_test_add_func ("/core/store/sparklines", test_store_sparklines);
   g_test_add_func ("/core/store/active-book", test_store_active_book);

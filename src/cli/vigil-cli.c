@@ -1039,6 +1039,8 @@ print_portfolio (CliContext        *context,
   if (!(store = open_store (context, &error)) ||
       !(scorecard = vigil_store_load_scorecard (store, &error)))
     return fail (error);
+  /* Nothing else to do meanwhile: the book in parts from fewer customers. */
+  vigil_store_set_reads_alone (store, TRUE);
   /* Started once the database is there (open_store() makes a new one). */
   if (format == VIGIL_OUTPUT_JSON || sort->key == SORT_TRIGGERS)
     triggers_thread = g_thread_new ("vigil-triggers", read_triggers, &read);

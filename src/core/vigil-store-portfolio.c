@@ -714,11 +714,16 @@ vigil_store_open_for_book_read (const char  *path,
 
 /* A book of this many customers or more is read in parts, one a
  * processor (at most MAX_BOOK_PARTS), each on a connection of its own in
- * a thread of its own (design 7). In a file, each part's B-tree seeks
- * and page reads run on a processor of their own: `vigil scores` of
- * 10,000 customers on 2 processors. On PostgreSQL each part is read by
- * a server process of its own, the first one's snapshot shared. */
+ * a thread of its own (design 7), when the parts have the processors to
+ * themselves: in a file, for a program that does nothing else meanwhile
+ * (`vigil scores` of 10,000 customers, vigil_store_set_reads_alone());
+ * on PostgreSQL always, each part being read by a server process of its
+ * own, the first one's snapshot shared. */
 #define MIN_CUSTOMERS_IN_PARTS 5000
+/* In a file read beside other work (the window builds and draws while
+ * it reads), from more: at 10,000 customers the window's first frame
+ * came later in two parts (design 7). */
+#define MIN_CUSTOMERS_IN_PARTS_BESIDE 20000
 #define MAX_BOOK_PARTS 4
 
 /* What is asked of every part of the book, and read once for all. */
@@ -883,24 +888,57 @@ begin_reads_at_one_state (VigilStore **stores,
   return FALSE;
 }
 
+/**
+ * _vigil_store_count_book_parts:
+ *
+ * How many parts a read of @self's whole book is made in now.
+ */
+guint
+_vigil_store_count_book_parts (VigilStore *self)
+{
+  gint64 customers = 0;
+  guint n = MIN ((guint) g_get_num_processors (), MAX_BOOK_PARTS);
+  gint64 fewest = vigil_store_is_shared (self) || self->reads_alone ? MIN_CUSTOMERS_IN_PARTS
+                                                                    : MIN_CUSTOMERS_IN_PARTS_BESIDE;
+
+  /* A transaction of the caller's own is read inside, on its connection. */
+  if (vigil_sql_in_transaction (self->db))
+    return 1;
+  if (self->book_parts > 0)
+    return MIN (self->book_parts, MAX_BOOK_PARTS);
+  if (n < 2 || !_vigil_store_query_int (self, "SELECT count(*) FROM customers", &customers, NULL) ||
+      customers < fewest)
+    return 1;
+  return n;
+}
+
+/**
+ * vigil_store_set_reads_alone:
+ * @alone: whether a read of the whole book has the processors to itself
+ *
+ * Says that the program does nothing else while it reads the whole book
+ * (`vigil scores`): a file's book of 5,000 customers or more is then
+ * read in parts, one a processor, as a team's book is; otherwise from
+ * 20,000, for the work beside the read, a window's drawing (design 7).
+ */
+void
+vigil_store_set_reads_alone (VigilStore *self,
+                             gboolean    alone)
+{
+  g_return_if_fail (VIGIL_IS_STORE (self));
+
+  self->reads_alone = alone;
+}
+
 /* How many parts to read @self's book in, and a connection for each
  * part but the first (which @self reads). */
 static guint
 open_part_stores (VigilStore  *self,
                   VigilStore **stores)
 {
-  gint64 customers = 0;
-  guint n = MIN ((guint) g_get_num_processors (), MAX_BOOK_PARTS);
+  guint n = _vigil_store_count_book_parts (self);
 
   stores[0] = self;
-  /* A transaction of the caller's own is read inside, on its connection. */
-  if (vigil_sql_in_transaction (self->db))
-    return 1;
-  if (self->book_parts > 0)
-    n = MIN (self->book_parts, MAX_BOOK_PARTS);
-  else if (n < 2 || !_vigil_store_query_int (self, "SELECT count(*) FROM customers", &customers, NULL) ||
-           customers < MIN_CUSTOMERS_IN_PARTS)
-    return 1;
   for (guint i = 1; i < n; i++)
     if (!(stores[i] = vigil_store_open_for_book_read (self->path, NULL)))
       {

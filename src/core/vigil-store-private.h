@@ -58,6 +58,7 @@ struct _VigilStore
   GHashTable         *feature_names;
   GHashTable         *cached_stmts;   /* SQL → statement: _vigil_store_cached() */
   guint               book_parts;     /* 0, or what _vigil_store_set_book_parts() set */
+  gboolean            reads_alone;    /* what vigil_store_set_reads_alone() set */
   /* Source id (gint64 *) → how many polls of this store hold its lock
    * (vigil_store_try_lock_source()); a team's book only. */
   GHashTable         *locked_sources;
@@ -602,6 +603,7 @@ gboolean          _vigil_store_begin_read             (VigilStore     *store,
  * whatever its size and the processors (0: as they say) */
 void              _vigil_store_set_book_parts         (VigilStore     *self,
                                                        guint           parts);
+guint             _vigil_store_count_book_parts       (VigilStore     *self);
 
 /* vigil-store-scores.c: scorecards and rescoring */
 GHashTable       *_vigil_store_load_all_scorecards    (VigilStore     *self,

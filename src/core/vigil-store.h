@@ -431,6 +431,8 @@ GPtrArray      *vigil_store_list_book            (VigilStore           *self,
                                                   const char           *owner,
                                                   VigilTier             tier,
                                                   GError              **error);
+void            vigil_store_set_reads_alone      (VigilStore           *self,
+                                                  gboolean              alone);
 GPtrArray      *vigil_store_list_book_scores     (VigilStore           *self,
                                                   VigilBook             book,
                                                   const char           *owner,
