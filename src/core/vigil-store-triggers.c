@@ -397,6 +397,25 @@ vigil_store_sync_triggers (VigilStore  *self,
   "AND " CHURNED_ON ("t.customer_id") " IS NULL "
 #define OPEN_TRIGGERS_ORDER "ORDER BY t.kind = 'upsell', t.first_seen, t.id"
 
+/* @sql, a read of the open triggers (OPEN_TRIGGERS_WHERE), prepared
+ * with ?1 bound to the day of @now. */
+static VigilSqlStmt *
+prepare_open_triggers (VigilStore  *self,
+                       const char  *sql,
+                       gint64       now,
+                       GError     **error)
+{
+  char today[16];
+  VigilSqlStmt *stmt;
+
+  _vigil_store_format_day (vigil_time_get_day (now), today);
+  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
+    return NULL;
+  /* Copied: @today is gone when the statement runs. */
+  vigil_sql_bind_text_copy (stmt, 1, today, -1);
+  return stmt;
+}
+
 /**
  * vigil_store_list_triggers:
  * @now: to tell snoozes that have ended
@@ -423,17 +442,13 @@ vigil_store_list_triggers (VigilStore  *self,
     "LEFT JOIN scores k ON k.customer_id = c.id AND k.observed_at = c.latest_at "
     OPEN_TRIGGERS_WHERE OPEN_TRIGGERS_ORDER;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vigil_trigger_row_free);
-  char today[16];
   VigilSqlStmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  _vigil_store_format_day (vigil_time_get_day (now), today);
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
+  if (!(stmt = prepare_open_triggers (self, sql, now, error)))
     return NULL;
-  vigil_sql_bind_text (stmt, 1, today, -1);
-
   while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       VigilTriggerRow *row = _vigil_store_read_trigger_row (stmt);
@@ -472,16 +487,13 @@ vigil_store_index_open_trigger_rules (VigilStore  *self,
 {
   static const char sql[] = "SELECT t.customer_id, t.rule FROM triggers t " OPEN_TRIGGERS_WHERE OPEN_TRIGGERS_ORDER;
   g_autoptr(GHashTable) index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, free_rule_list);
-  char today[16];
   VigilSqlStmt *stmt;
   int rc;
 
   g_return_val_if_fail (VIGIL_IS_STORE (self), NULL);
 
-  _vigil_store_format_day (vigil_time_get_day (now), today);
-  if (!(stmt = _vigil_store_prepare (self, sql, _("Reading triggers"), error)))
+  if (!(stmt = prepare_open_triggers (self, sql, now, error)))
     return NULL;
-  vigil_sql_bind_text (stmt, 1, today, -1);
   while ((rc = vigil_sql_step (stmt)) == VIGIL_SQL_ROW)
     {
       gint64 customer_id = vigil_sql_column_int64 (stmt, 0);
