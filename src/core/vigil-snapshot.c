@@ -434,18 +434,36 @@ vigil_snapshot_get_features_used (const VigilSnapshot *self)
   return used;
 }
 
+/* Moves *@text past its leading white space (as g_strstrip() sees it)
+ * and returns the length of what is left without the trailing white
+ * space: every cell's one rule for it. */
+static gsize
+trim_bounds (const char **text)
+{
+  const char *start = *text;
+  const char *stop = start + strlen (start);
+
+  while (g_ascii_isspace (*start))
+    start++;
+  while (stop > start && g_ascii_isspace (stop[-1]))
+    stop--;
+  *text = start;
+  return stop - start;
+}
+
 /* @text without the white space around it: @text itself in the usual
  * case, else a trimmed copy kept in @copy. */
 static const char *
 trim_text (const char  *text,
            char       **copy)
 {
-  gsize length = strlen (text);
+  const char *start = text;
+  gsize length = trim_bounds (&start);
 
   *copy = NULL;
-  if (length == 0 || (!g_ascii_isspace (text[0]) && !g_ascii_isspace (text[length - 1])))
+  if (start == text && text[length] == '\0')
     return text;
-  *copy = g_strstrip (g_strndup (text, length));
+  *copy = g_strndup (start, length);
   return *copy;
 }
 
@@ -457,17 +475,11 @@ set_string (VigilSnapshot  *self,
             char          **slot,
             const char     *text)
 {
-  const char *stop = text + strlen (text);
-  gsize length;
+  gsize length = trim_bounds (&text);
 
-  while (g_ascii_isspace (*text))
-    text++;
-  while (stop > text && g_ascii_isspace (stop[-1]))
-    stop--;
   g_clear_pointer (slot, g_free);
-  if (stop == text)
+  if (length == 0)
     return;
-  length = stop - text;
   *slot = string_memory (self, slot, length + 1);
   memcpy (*slot, text, length);
   (*slot)[length] = '\0';
